@@ -1,0 +1,30 @@
+import Link from "next/link";
+
+// Sections of the app; later issues add theirs here.
+const links = [
+  { href: "/campaigns", label: "Campaigns" },
+  { href: "/activity", label: "Activity" },
+  { href: "/users", label: "Users" },
+];
+
+export function AppNav() {
+  return (
+    <header className="border-b border-slate-200 bg-white">
+      <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 sm:px-6">
+        <Link href="/campaigns" className="flex items-center gap-2 text-lg font-semibold tracking-tight text-slate-900">
+          <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-indigo-600" />
+          Hookline
+        </Link>
+        <ul className="flex flex-wrap gap-4 text-sm text-slate-600">
+          {links.map((l) => (
+            <li key={l.href}>
+              <Link href={l.href} className="hover:text-slate-900">
+                {l.label}
+              </Link>
+            </li>
+          ))}
+        </ul>
+      </nav>
+    </header>
+  );
+}

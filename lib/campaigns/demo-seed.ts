@@ -1,0 +1,42 @@
+// A first start on an empty database gets three sample users and one draft campaign, so no
+// screen is blank and the preview has someone to render for.
+import { db } from "../db";
+
+export const demoUsers = [
+  { id: "user-1001", email: "mary@example.com", timezone: "Europe/Paris", attributes: { firstName: "Mary", city: "Paris", plan: "pro" } },
+  { id: "user-1002", email: "joao@example.com", timezone: "America/Sao_Paulo", attributes: { firstName: "João", city: "São Paulo/Centro", plan: "free" } },
+  { id: "user-1003", email: "aiko@example.com", timezone: "Asia/Tokyo", attributes: { firstName: "Aiko", city: "Tokyo", plan: "team" } },
+];
+
+export async function seedDemoIfEmpty(): Promise<boolean> {
+  const prisma = db();
+  const seeded = await prisma.setting.findUnique({ where: { key: "demoSeeded" } });
+  if (seeded) return false;
+  const [users, campaigns] = await Promise.all([prisma.user.count(), prisma.campaign.count()]);
+  await prisma.$transaction(async (tx) => {
+    if (users === 0) await tx.user.createMany({ data: demoUsers });
+    if (campaigns === 0) {
+      await tx.campaign.create({
+        data: {
+          name: "Welcome to Hookline (demo)",
+          description: "Posts each new user to a CRM. Edit the URL to point at your own receiver.",
+          deliveryRule: { when: "immediate" },
+          actions: {
+            create: {
+              name: "Notify CRM",
+              urlTemplate: "https://crm.example.com/contacts/{{user.id}}/notify?city={{userAttribute.city}}",
+              fields: [
+                { key: "email", value: "{{user.email}}", type: "text" },
+                { key: "first_name", value: '{{default userAttribute.firstName "there"}}', type: "text" },
+                { key: "plan", value: "{{userAttribute.plan}}", type: "text" },
+              ],
+              headers: [],
+            },
+          },
+        },
+      });
+    }
+    await tx.setting.create({ data: { key: "demoSeeded", value: new Date().toISOString() } });
+  });
+  return true;
+}

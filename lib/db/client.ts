@@ -1,0 +1,18 @@
+// The Prisma client for the configured database. The database is chosen here, once; nothing
+// else in the app asks which one it runs on. Both generated clients come from one data model.
+import { PrismaBetterSQLite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
+import type { DatabaseConfig } from "../env";
+
+export type Db = SqliteClient;
+
+export function createDb(config: DatabaseConfig): Db {
+  if (config.provider === "sqlite") {
+    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 }) });
+  }
+  const adapter = new PrismaPg({ connectionString: config.url, max: 10 }, { schema: config.schema });
+  // The two generated clients have the same model API; the app is typed against one of them.
+  return new PostgresClient({ adapter }) as unknown as Db;
+}

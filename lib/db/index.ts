@@ -1,0 +1,19 @@
+// The app's database handle: one Prisma client per process, for the database lib/env selects.
+import { env } from "../env";
+import { createDb, type Db } from "./client";
+
+export type { Db } from "./client";
+
+const holder = globalThis as unknown as { __hooklineDb?: Db };
+
+/** The process-wide client (kept on globalThis so Next's dev reloads do not open more). */
+export function db(): Db {
+  if (!holder.__hooklineDb) holder.__hooklineDb = createDb(env().database);
+  return holder.__hooklineDb;
+}
+
+export async function disconnectDb() {
+  const current = holder.__hooklineDb;
+  holder.__hooklineDb = undefined;
+  await current?.$disconnect();
+}

@@ -1,0 +1,82 @@
+// The only place that reads process.env: every setting of Hookline, parsed once and typed.
+import os from "node:os";
+import path from "node:path";
+import { z } from "zod";
+
+const bool = z
+  .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
+  .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+const schema = z.object({
+  NODE_ENV: z.string().default("development"),
+  PORT: z.coerce.number().int().min(1).max(65535).default(3000),
+  /** Where the embedded SQLite database and the generated secret key live. */
+  HOOKLINE_DATA_DIR: z.string().default("./data"),
+  /** postgres:// or postgresql:// selects PostgreSQL; unset means the embedded SQLite file. */
+  DATABASE_URL: z.string().optional(),
+  /** Set to use BullMQ workers (npm run worker) instead of the embedded one. */
+  REDIS_URL: z.string().optional(),
+  /** 32 bytes, base64 or hex, for AES-256-GCM of secrets at rest. */
+  HOOKLINE_SECRET_KEY: z.string().optional(),
+  /** Comma-separated hosts, IPs or CIDRs that webhooks may reach although private. */
+  HOOKLINE_ALLOWED_HOSTS: z.string().default(""),
+  /** Run the delivery worker inside the web process (default: yes unless REDIS_URL is set). */
+  HOOKLINE_EMBEDDED_WORKER: bool.optional(),
+  HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  HOOKLINE_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Seed three demo users and a draft campaign into an empty database. */
+  HOOKLINE_DEMO_SEED: bool.default(true),
+  HOOKLINE_BOOTSTRAP_API_KEY: z.string().optional(),
+  HOOKLINE_BOOTSTRAP_OWNER: z.string().optional(),
+  HOOKLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+});
+
+export type Env = z.infer<typeof schema>;
+
+let cached: (Env & { dataDir: string; database: DatabaseConfig }) | undefined;
+
+export type DatabaseConfig =
+  | { provider: "sqlite"; file: string }
+  | { provider: "postgresql"; url: string; schema: string };
+
+export function databaseConfigFrom(databaseUrl: string | undefined, dataDir: string): DatabaseConfig {
+  if (databaseUrl && /^postgres(ql)?:\/\//.test(databaseUrl)) {
+    const url = new URL(databaseUrl);
+    const schemaName = url.searchParams.get("schema") ?? "public";
+    url.searchParams.delete("schema");
+    // libpq defaults the role to the OS user; node-postgres only does when $USER is set.
+    if (!url.username) url.username = os.userInfo().username;
+    return { provider: "postgresql", url: url.toString(), schema: schemaName };
+  }
+  if (databaseUrl && databaseUrl.startsWith("file:")) {
+    return { provider: "sqlite", file: path.resolve(databaseUrl.slice("file:".length)) };
+  }
+  if (databaseUrl) {
+    throw new Error("DATABASE_URL must start with postgres://, postgresql:// or file:");
+  }
+  return { provider: "sqlite", file: path.join(dataDir, "hookline.db") };
+}
+
+/** The parsed settings. Tests may call resetEnv() after changing process.env. */
+export function env() {
+  if (!cached) {
+    const parsed = schema.safeParse(process.env);
+    if (!parsed.success) {
+      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+      throw new Error(`Invalid configuration: ${problems}`);
+    }
+    const dataDir = path.resolve(parsed.data.HOOKLINE_DATA_DIR);
+    cached = { ...parsed.data, dataDir, database: databaseConfigFrom(parsed.data.DATABASE_URL, dataDir) };
+  }
+  return cached;
+}
+
+export function resetEnv() {
+  cached = undefined;
+}
+
+/** Whether this process runs the delivery worker itself. */
+export function runsEmbeddedWorker() {
+  const e = env();
+  return e.HOOKLINE_EMBEDDED_WORKER ?? !e.REDIS_URL;
+}

@@ -1,0 +1,25 @@
+// The app's logger: one line per message on stderr, filtered by HOOKLINE_LOG_LEVEL.
+// Never pass a full webhook URL or a secret here: log hosts only (lib/webhooks/mask.ts).
+import { env } from "./env";
+
+const levels = { debug: 10, info: 20, warn: 30, error: 40, silent: 100 } as const;
+type Level = Exclude<keyof typeof levels, "silent">;
+
+function write(level: Level, message: string, fields?: Record<string, unknown>) {
+  let threshold: number;
+  try {
+    threshold = levels[env().HOOKLINE_LOG_LEVEL];
+  } catch {
+    threshold = levels.info;
+  }
+  if (levels[level] < threshold) return;
+  const extra = fields ? " " + JSON.stringify(fields) : "";
+  process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message}${extra}\n`);
+}
+
+export const log = {
+  debug: (m: string, f?: Record<string, unknown>) => write("debug", m, f),
+  info: (m: string, f?: Record<string, unknown>) => write("info", m, f),
+  warn: (m: string, f?: Record<string, unknown>) => write("warn", m, f),
+  error: (m: string, f?: Record<string, unknown>) => write("error", m, f),
+};

@@ -1,0 +1,11 @@
+import type { NextConfig } from "next";
+
+const nextConfig: NextConfig = {
+  // Native and server-only packages stay out of the bundle.
+  serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "bullmq", "ioredis", "undici"],
+  poweredByHeader: false,
+  typedRoutes: false,
+  distDir: process.env.HOOKLINE_DIST_DIR || ".next",
+};
+
+export default nextConfig;
