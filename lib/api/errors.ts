@@ -1,0 +1,28 @@
+// The API's error envelope: { "error": { "code", "message", "details" } } with the right status.
+import type { ZodError } from "zod";
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(message);
+  }
+}
+
+export function errorResponse(err: ApiError): Response {
+  return Response.json(
+    { error: { code: err.code, message: err.message, details: err.details ?? null } },
+    { status: err.status, headers: err.headers },
+  );
+}
+
+/** A 400 that names each offending field ("events[3].userId: Required"). */
+export function validationError(error: ZodError): ApiError {
+  const details = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+  const first = details[0];
+  return new ApiError(400, "validation_error", first ? `${first.path}: ${first.message}` : "Invalid request", details);
+}

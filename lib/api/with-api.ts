@@ -1,0 +1,67 @@
+// The one wrapper every /api/v1 route handler goes through: body size and type checks, JSON
+// parsing, zod validation, authentication, and the error envelope. Route files stay thin.
+import type { z } from "zod";
+import { log } from "../log";
+import { ApiError, errorResponse, validationError } from "./errors";
+import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
+
+export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+
+type Ctx<B> = { req: Request; body: B; params: Record<string, string>; principal: ApiPrincipal };
+
+export function withApi<S extends z.ZodType | undefined = undefined>(
+  options: { body?: S; role?: Role },
+  handler: (ctx: Ctx<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response | unknown>,
+) {
+  return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
+    try {
+      const principal = await authenticateRequest(req, options.role ?? "viewer");
+      let body: unknown = undefined;
+      if (options.body) body = parseWith(options.body, await readJson(req));
+      const params = (await route?.params) ?? {};
+      const result = await handler({ req, body: body as never, params, principal });
+      return result instanceof Response ? result : Response.json(result);
+    } catch (err) {
+      if (err instanceof ApiError) return errorResponse(err);
+      log.error("API request failed", { path: new URL(req.url).pathname, error: (err as Error).message });
+      return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
+    }
+  };
+}
+
+function parseWith(schema: z.ZodType, input: unknown) {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get("content-type") ?? "";
+  if (!/^application\/json\b/i.test(type)) throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
+  const declared = Number(req.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", `The body is over ${MAX_BODY_BYTES / 1024 / 1024} MB`);
+  const text = await readLimited(req, MAX_BODY_BYTES);
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+async function readLimited(req: Request, limit: number): Promise<string> {
+  if (!req.body) return "";
+  const reader = req.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel();
+      throw new ApiError(413, "payload_too_large", `The body is over ${limit / 1024 / 1024} MB`);
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}

@@ -1,0 +1,71 @@
+// The contract between the editor, the renderer, the sender and the delivery engine.
+// lib/webhooks/render-request.ts turns a WebhookTemplate + TemplateContext into a BuiltRequest;
+// lib/webhooks/send.ts sends a BuiltRequest and returns a SendResult. Nothing else builds or sends.
+
+export const HTTP_METHODS = ["POST", "PUT", "PATCH", "GET"] as const;
+export type HttpMethod = (typeof HTTP_METHODS)[number];
+
+export const CONTENT_TYPES = ["application/json", "application/x-www-form-urlencoded"] as const;
+export type ContentType = (typeof CONTENT_TYPES)[number];
+
+export const FIELD_TYPES = ["text", "number", "boolean", "json"] as const;
+export type FieldType = (typeof FIELD_TYPES)[number];
+
+export type DataField = { key: string; value: string; type: FieldType };
+export type HeaderField = { name: string; value: string; secret?: boolean };
+
+/** An action's webhook as the renderer needs it: every secret in the clear. */
+export type WebhookTemplate = {
+  method: HttpMethod;
+  /** the URL template, possibly with `user:password@` credentials in it */
+  url: string;
+  contentType: ContentType;
+  fields: DataField[];
+  headers: HeaderField[];
+  /** whsec_... secrets; two during a rotation (current first) */
+  signingSecrets?: string[];
+};
+
+/** What templates can see. */
+export type TemplateContext = {
+  user: { id: string; email?: string | null; timezone?: string | null; attributes: Record<string, unknown> };
+  event?: { name: string; params: Record<string, unknown> } | null;
+  campaign?: { id: string; name: string } | null;
+  action?: { id: string } | null;
+  now: Date;
+};
+
+/** Where a template problem is: "url", "fields[2].value", "headers[0].value", ... */
+export type TemplateProblem = { field: string; message: string; line?: number; column?: number };
+
+/** The exact request: the body is the very bytes that are sent (and signed). */
+export type BuiltRequest = {
+  method: HttpMethod;
+  /** absolute http(s) URL without credentials */
+  url: string;
+  headers: [name: string, value: string][];
+  body: string | null;
+};
+
+export type RenderResult =
+  | { ok: true; request: BuiltRequest; warnings: TemplateProblem[] }
+  | { ok: false; errors: TemplateProblem[]; warnings: TemplateProblem[] };
+
+export type Timings = { dnsMs?: number; connectMs?: number; firstByteMs?: number; totalMs: number };
+
+export type SendOutcome = "delivered" | "retryable" | "failed";
+
+export type SendResult = {
+  outcome: SendOutcome;
+  status?: number;
+  statusText?: string;
+  headers?: [string, string][];
+  /** up to 64 KiB of the response body, decoded as UTF-8 (invalid bytes replaced) */
+  body?: string;
+  bodyTruncated?: boolean;
+  /** a plain-words error: "timed out after 15 s", "destination 10.0.0.5 is in a private network; ..." */
+  error?: string;
+  /** from Retry-After on 429/503, capped at 24 h */
+  retryAfterMs?: number;
+  timings: Timings;
+};
