@@ -1,0 +1,38 @@
+import { describe, expect, it } from "vitest";
+import { matchesSegment, parseSegment } from "./segment";
+
+const mary = { id: "u1", email: "mary@example.com", timezone: "Europe/Paris", attributes: { city: "Paris", plan: "pro", age: 34, tags: ["vip"], address: { zip: "75001" } } };
+
+describe("matchesSegment", () => {
+  it("matches everyone without conditions", () => {
+    expect(matchesSegment(mary, parseSegment(null))).toBe(true);
+    expect(matchesSegment(mary, parseSegment({ match: "all", conditions: [] }))).toBe(true);
+  });
+
+  it("applies each operator", () => {
+    const is = (operator: string, key: string, value?: unknown) =>
+      matchesSegment(mary, parseSegment({ match: "all", conditions: [{ key, operator, value }] }));
+    expect(is("equals", "city", "paris")).toBe(true);
+    expect(is("equals", "age", "34")).toBe(true);
+    expect(is("notEquals", "plan", "free")).toBe(true);
+    expect(is("contains", "email", "@example")).toBe(true);
+    expect(is("contains", "tags", "vip")).toBe(true);
+    expect(is("exists", "address.zip")).toBe(true);
+    expect(is("exists", "phone")).toBe(false);
+    expect(is("greater", "age", 30)).toBe(true);
+    expect(is("less", "age", 30)).toBe(false);
+    expect(is("inList", "plan", "free, pro")).toBe(true);
+    expect(is("inList", "plan", ["team"])).toBe(false);
+    expect(is("equals", "timezone", "Europe/Paris")).toBe(true);
+  });
+
+  it("combines with all or any", () => {
+    const conditions = [{ key: "city", operator: "equals", value: "Tokyo" }, { key: "plan", operator: "equals", value: "pro" }];
+    expect(matchesSegment(mary, parseSegment({ match: "all", conditions }))).toBe(false);
+    expect(matchesSegment(mary, parseSegment({ match: "any", conditions }))).toBe(true);
+  });
+
+  it("refuses an unreadable audience instead of sending to everyone", () => {
+    expect(() => parseSegment({ conditions: [{ key: "x", operator: "like" }] })).toThrow(/audience/);
+  });
+});

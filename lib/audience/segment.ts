@@ -1,0 +1,33 @@
+// The audience of a campaign: everyone (null) or users whose attributes match conditions
+// combined with all/any. Matching is a pure function, so counts and fan-out agree.
+import { z } from "zod";
+import { conditionSchema, matchesAll } from "./conditions";
+
+export const segmentSchema = z
+  .object({
+    match: z.enum(["all", "any"]).default("all"),
+    conditions: z.array(conditionSchema).max(50),
+  })
+  .strict();
+export type Segment = z.infer<typeof segmentSchema>;
+
+export type SegmentUser = { id: string; email?: string | null; timezone?: string | null; attributes: unknown };
+
+/** Reads a stored audience; anything unreadable means "everyone" is NOT assumed: it throws. */
+export function parseSegment(raw: unknown): Segment | null {
+  if (raw === null || raw === undefined) return null;
+  const parsed = segmentSchema.safeParse(raw);
+  if (!parsed.success) throw new Error(`The audience is not valid: ${parsed.error.issues[0]?.message ?? "unknown problem"}`);
+  return parsed.data.conditions.length ? parsed.data : null;
+}
+
+/** Attributes plus the built-in fields, so a segment can test `email` or `timezone` too. */
+function view(user: SegmentUser): Record<string, unknown> {
+  const attributes = user.attributes && typeof user.attributes === "object" ? (user.attributes as Record<string, unknown>) : {};
+  return { ...attributes, id: user.id, email: user.email ?? undefined, timezone: user.timezone ?? undefined };
+}
+
+export function matchesSegment(user: SegmentUser, segment: Segment | null): boolean {
+  if (!segment) return true;
+  return matchesAll(view(user), segment.conditions, segment.match);
+}

@@ -1,0 +1,137 @@
+import { describe, expect, it } from "vitest";
+import { planDeliveries, parseTimeValue } from "./plan";
+import { parseDeliveryRule } from "./rules";
+import { nextOccurrence, quietHoursEnd } from "./schedule-time";
+import { applyFrequencyCap } from "./frequency-cap";
+
+const now = new Date("2026-03-10T12:00:00Z");
+const users = [
+  { id: "paris", timezone: "Europe/Paris", attributes: { renewsAt: "2026-03-20T10:00:00Z" } },
+  { id: "tokyo", timezone: "Asia/Tokyo", attributes: {} },
+  { id: "nozone", timezone: null, attributes: { renewsAt: 1773914400 } },
+];
+
+describe("planDeliveries", () => {
+  it("plans every action for every user at once on an immediate activation", () => {
+    const plans = planDeliveries({
+      rule: parseDeliveryRule({ when: "immediate" }),
+      actions: [{ id: "a1", subDelivery: { kind: "immediate" } }, { id: "a2", subDelivery: { kind: "delay", seconds: 3600 } }],
+      users,
+      trigger: { kind: "activation" },
+      now,
+      campaign: {},
+    });
+    expect(plans).toHaveLength(6);
+    expect(plans.filter((p) => p.actionId === "a1").every((p) => p.plannedAt.getTime() === now.getTime())).toBe(true);
+    expect(plans.filter((p) => p.actionId === "a2").every((p) => p.plannedAt.getTime() === now.getTime() + 3_600_000)).toBe(true);
+    expect(new Set(plans.map((p) => p.triggerKey))).toEqual(new Set(["activation"]));
+  });
+
+  it("schedules in each user's own time zone, falling back to the campaign's, and skips passed ones when asked", () => {
+    const rule = parseDeliveryRule({ when: "scheduled", sendAt: "2026-03-10T20:00", timeZone: "America/New_York", inUserTimeZone: true, whenPassed: "skip" });
+    const plans = planDeliveries({ rule, actions: [{ id: "a", subDelivery: { kind: "immediate" } }], users, trigger: { kind: "activation" }, now, campaign: {} });
+    const byUser = Object.fromEntries(plans.map((p) => [p.userId, p]));
+    expect(byUser.paris.plannedAt.toISOString()).toBe("2026-03-10T19:00:00.000Z");
+    expect(byUser.paris.suppressedReason).toBeNull();
+    // 20:00 in Tokyo was 11:00 UTC, before "now": skipped, recorded with a reason
+    expect(byUser.tokyo.suppressedReason).toMatch(/already passed in Asia\/Tokyo/);
+    // no zone: the campaign's, New York (EDT since 8 March): 00:00 UTC next day
+    expect(byUser.nozone.plannedAt.toISOString()).toBe("2026-03-11T00:00:00.000Z");
+  });
+
+  it("sends passed users at once when the marketer chose so", () => {
+    const rule = parseDeliveryRule({ when: "scheduled", sendAt: "2026-03-10T20:00", timeZone: "UTC", inUserTimeZone: true });
+    const plans = planDeliveries({ rule, actions: [{ id: "a", subDelivery: { kind: "immediate" } }], users: [users[1]], trigger: { kind: "activation" }, now, campaign: {} });
+    expect(plans[0].plannedAt).toEqual(now);
+    expect(plans[0].suppressedReason).toBeNull();
+  });
+
+  it("measures delays from the event and times from parameters or attributes", () => {
+    const rule = parseDeliveryRule({ when: "triggered", event: "purchase" });
+    const eventTime = new Date(now.getTime() - 1000);
+    const plans = planDeliveries({
+      rule,
+      actions: [
+        { id: "later", subDelivery: { kind: "delay", seconds: 2 } },
+        { id: "beforeRenewal", subDelivery: { kind: "relative", source: "user", key: "renewsAt", offsetSeconds: -86400 } },
+        { id: "afterShip", subDelivery: { kind: "relative", source: "event", key: "shipAt", offsetSeconds: 3600 } },
+      ],
+      users: [users[0], users[2]],
+      trigger: { kind: "event", eventId: "e1", name: "purchase", params: { shipAt: "2026-03-11T00:00:00Z" }, time: eventTime },
+      now,
+      campaign: {},
+    });
+    const get = (u: string, a: string) => plans.find((p) => p.userId === u && p.actionId === a)!;
+    expect(get("paris", "later").plannedAt.getTime()).toBe(eventTime.getTime() + 2000);
+    expect(get("paris", "beforeRenewal").plannedAt.toISOString()).toBe("2026-03-19T10:00:00.000Z");
+    expect(get("nozone", "beforeRenewal").plannedAt.toISOString()).toBe("2026-03-18T10:00:00.000Z");
+    expect(get("paris", "afterShip").plannedAt.toISOString()).toBe("2026-03-11T01:00:00.000Z");
+    expect(get("paris", "later").triggerKey).toBe("event:e1");
+    expect(get("paris", "later").eventData).toEqual({ name: "purchase", params: { shipAt: "2026-03-11T00:00:00Z" } });
+  });
+
+  it("suppresses a send with no usable time and respects start and end dates", () => {
+    const plans = planDeliveries({
+      rule: parseDeliveryRule({ when: "immediate" }),
+      actions: [{ id: "a", subDelivery: { kind: "relative", source: "user", key: "missing", offsetSeconds: 0 } }, { id: "b", subDelivery: { kind: "delay", seconds: 86400 * 5 } }],
+      users: [users[0]],
+      trigger: { kind: "activation" },
+      now,
+      campaign: { startAt: new Date("2026-03-11T00:00:00Z"), endAt: new Date("2026-03-12T00:00:00Z") },
+    });
+    expect(plans[0].suppressedReason).toMatch(/No time in user attribute "missing"/);
+    expect(plans[1].suppressedReason).toMatch(/end date/);
+  });
+
+  it("reads Unix seconds and ISO-8601", () => {
+    expect(parseTimeValue(0)?.toISOString()).toBe("1970-01-01T00:00:00.000Z");
+    expect(parseTimeValue("1773914400")?.toISOString()).toBe("2026-03-19T10:00:00.000Z");
+    expect(parseTimeValue("soon")).toBeNull();
+  });
+});
+
+describe("recurring rules", () => {
+  it("finds the next daily, weekly and cron occurrence in the rule's zone and stops at the end", () => {
+    const daily = parseDeliveryRule({ when: "recurring", frequency: "daily", time: "09:30", timeZone: "Europe/Paris" });
+    if (daily.when !== "recurring") throw new Error();
+    expect(nextOccurrence(daily, now)?.toISOString()).toBe("2026-03-11T08:30:00.000Z");
+    const weekly = parseDeliveryRule({ when: "recurring", frequency: "weekly", time: "08:00", weekdays: [1, 5], timeZone: "UTC", endsOn: "2026-03-16" });
+    if (weekly.when !== "recurring") throw new Error();
+    expect(nextOccurrence(weekly, now)?.toISOString()).toBe("2026-03-13T08:00:00.000Z");
+    expect(nextOccurrence(weekly, new Date("2026-03-13T08:00:00Z"))?.toISOString()).toBe("2026-03-16T08:00:00.000Z");
+    expect(nextOccurrence(weekly, new Date("2026-03-16T08:00:00Z"))).toBeNull();
+    const cron = parseDeliveryRule({ when: "recurring", frequency: "cron", cron: "*/15 * * * *", timeZone: "UTC", maxOccurrences: 3 });
+    if (cron.when !== "recurring") throw new Error();
+    expect(nextOccurrence(cron, now, 2)?.toISOString()).toBe("2026-03-10T12:15:00.000Z");
+    expect(nextOccurrence(cron, now, 3)).toBeNull();
+  });
+
+  it("refuses a weekly rule without days and a bad zone", () => {
+    expect(() => parseDeliveryRule({ when: "recurring", frequency: "weekly", timeZone: "UTC" })).toThrow(/weekday/);
+    expect(() => parseDeliveryRule({ when: "scheduled", sendAt: "2026-01-01T09:00", timeZone: "Mars/Base" })).toThrow(/time zone/);
+  });
+});
+
+describe("quiet hours and caps", () => {
+  it("holds a send inside quiet hours until they end, across midnight", () => {
+    const quiet = { start: "22:00", end: "08:00" };
+    expect(quietHoursEnd(new Date("2026-03-10T22:30:00Z"), quiet, "UTC")?.toISOString()).toBe("2026-03-11T08:00:00.000Z");
+    expect(quietHoursEnd(new Date("2026-03-10T03:00:00Z"), quiet, "UTC")?.toISOString()).toBe("2026-03-10T08:00:00.000Z");
+    expect(quietHoursEnd(new Date("2026-03-10T12:00:00Z"), quiet, "UTC")).toBeNull();
+    // 07:30 the next morning in Tokyo: held until 08:00 there
+    expect(quietHoursEnd(new Date("2026-03-10T22:30:00Z"), quiet, "Asia/Tokyo")?.toISOString()).toBe("2026-03-10T23:00:00.000Z");
+  });
+
+  it("stops sends beyond the daily or weekly cap, except exempt campaigns", () => {
+    const counts = new Map([["u1", { day: 1, week: 1 }], ["u2", { day: 0, week: 5 }]]);
+    const stopped = applyFrequencyCap({ perDay: 2, perWeek: 5 }, [
+      { userId: "u1", exempt: false },
+      { userId: "u1", exempt: false },
+      { userId: "u1", exempt: true },
+      { userId: "u2", exempt: false },
+    ], counts);
+    expect([...stopped.keys()]).toEqual([1, 3]);
+    expect(stopped.get(1)).toMatch(/2 per day/);
+    expect(stopped.get(3)).toMatch(/5 per week/);
+  });
+});
