@@ -1,0 +1,130 @@
+// Campaigns and their webhook actions in the database: list, load for the editor, save a draft,
+// duplicate, rename, delete. Every write of an action goes through sealActionDraft (secrets encrypted).
+import { db } from "../db";
+import type { Action } from "../db/generated/sqlite/client";
+import { actionToDraft, sealActionDraft } from "./action-template";
+import { DEFAULT_DELIVERY_RULE } from "./limits";
+import type { CampaignDraft, CampaignDraftInput } from "./schemas";
+
+export type CampaignSummary = {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  actionCount: number;
+  updatedAt: Date;
+};
+
+export async function listCampaigns(): Promise<CampaignSummary[]> {
+  const rows = await db().campaign.findMany({
+    orderBy: { updatedAt: "desc" },
+    select: { id: true, name: true, description: true, status: true, updatedAt: true, _count: { select: { actions: true } } },
+  });
+  return rows.map(({ _count, ...c }) => ({ ...c, actionCount: _count.actions }));
+}
+
+/** A saved campaign as the editor shows it (secrets masked), or null. */
+export async function getCampaignDraft(id: string): Promise<(CampaignDraftInput & { id: string; status: string; updatedAt: Date }) | null> {
+  const campaign = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
+  if (!campaign) return null;
+  return {
+    id: campaign.id,
+    name: campaign.name,
+    description: campaign.description,
+    status: campaign.status,
+    updatedAt: campaign.updatedAt,
+    actions: campaign.actions.map(actionToDraft),
+  };
+}
+
+export class CampaignNotFoundError extends Error {
+  constructor() {
+    super("This campaign no longer exists; it may have been deleted.");
+  }
+}
+
+/** What a save changed that the marketer should know about, keyed like field errors. */
+export type SaveNotices = Record<string, string>;
+
+/** Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay. */
+export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices }> {
+  const notices: SaveNotices = {};
+  const id = await db().$transaction(async (tx) => {
+    if (draft.id && !(await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true } }))) throw new CampaignNotFoundError();
+    const campaign = draft.id
+      ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description } })
+      : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE } });
+    const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom]).filter((x): x is string => !!x);
+    const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
+    for (const [position, action] of draft.actions.entries()) {
+      const own = action.id ? sources.get(action.id) : undefined;
+      const existing = own?.campaignId === campaign.id ? own : undefined;
+      const source = existing ?? (action.copiedFrom ? sources.get(action.copiedFrom) : undefined) ?? null;
+      const sealed = sealActionDraft(action, source);
+      const data = { ...sealed.data, position };
+      if (sealed.passwordClearedForHostChange) {
+        notices[`actions.${position}.url`] = "The host changed, so the saved password was cleared: type it again.";
+      }
+      if (existing) await tx.action.update({ where: { id: existing.id }, data });
+      else await tx.action.create({ data: { ...data, campaignId: campaign.id } });
+    }
+    return campaign.id;
+  });
+  return { id, notices };
+}
+
+export async function renameCampaign(id: string, name: string) {
+  await db().campaign.update({ where: { id }, data: { name } });
+}
+
+export async function deleteCampaign(id: string): Promise<boolean> {
+  const { count } = await db().campaign.deleteMany({ where: { id } });
+  return count > 0;
+}
+
+function copyOfAction(a: Action) {
+  const { id: _id, campaignId: _c, createdAt: _cr, updatedAt: _u, ...rest } = a;
+  return {
+    ...rest,
+    fields: rest.fields ?? [],
+    headers: rest.headers ?? [],
+    subDelivery: rest.subDelivery ?? undefined,
+  };
+}
+
+/** A draft copy "<name> (copy)" with copies of its actions (stored secrets included). */
+export async function duplicateCampaign(id: string): Promise<string | null> {
+  const original = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
+  if (!original) return null;
+  const copy = await db().campaign.create({
+    data: {
+      name: `${original.name} (copy)`.slice(0, 120),
+      description: original.description,
+      deliveryRule: original.deliveryRule ?? DEFAULT_DELIVERY_RULE,
+      audience: original.audience ?? undefined,
+      capExempt: original.capExempt,
+      actions: { create: original.actions.map(copyOfAction) },
+    },
+  });
+  return copy.id;
+}
+
+export async function renameAction(actionId: string, name: string) {
+  await db().action.update({ where: { id: actionId }, data: { name } });
+}
+
+export async function duplicateAction(actionId: string): Promise<string | null> {
+  const original = await db().action.findUnique({ where: { id: actionId } });
+  if (!original) return null;
+  const last = await db().action.aggregate({ where: { campaignId: original.campaignId }, _max: { position: true } });
+  const copy = await db().action.create({
+    data: { ...copyOfAction(original), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
+  });
+  return copy.id;
+}
+
+export async function deleteAction(campaignId: string, actionId: string): Promise<boolean> {
+  const { count } = await db().action.deleteMany({ where: { id: actionId, campaignId } });
+  if (count) await db().campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
+  return count > 0;
+}

@@ -1,0 +1,26 @@
+// The limits of a campaign's webhook actions: one place, read by the schemas, the forms and the docs.
+export const MAX_URL_LENGTH = 2048;
+export const MAX_FIELDS = 100;
+export const MAX_HEADERS = 50;
+export const MAX_VALUE_BYTES = 16 * 1024;
+export const MAX_KEY_LENGTH = 200;
+export const MAX_TIMEOUT_SECONDS = 60;
+export const DEFAULT_TIMEOUT_SECONDS = 15;
+
+/** How a stored secret (URL password, secret header value) is shown after save. */
+export const SECRET_MASK = "••••";
+
+/** Headers the sender sets itself; a template may not override them. */
+export const RESERVED_HEADERS = [
+  "host",
+  "content-length",
+  "content-type",
+  "transfer-encoding",
+  "connection",
+  "webhook-id",
+  "webhook-timestamp",
+  "webhook-signature",
+];
+
+/** The default delivery rule of a new campaign (issue 4 owns the rule's full schema). */
+export const DEFAULT_DELIVERY_RULE = { when: "immediate" } as const;

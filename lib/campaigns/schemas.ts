@@ -1,0 +1,128 @@
+// The drafts the campaign editor sends and the server actions and routes validate: one schema for
+// the form's inline errors, the save, the preview and the test send. Client-safe (zod only).
+import { z } from "zod";
+import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
+import {
+  DEFAULT_TIMEOUT_SECONDS,
+  MAX_FIELDS,
+  MAX_HEADERS,
+  MAX_KEY_LENGTH,
+  MAX_TIMEOUT_SECONDS,
+  MAX_URL_LENGTH,
+  MAX_VALUE_BYTES,
+  RESERVED_HEADERS,
+} from "./limits";
+
+const utf8Length = (s: string) => new TextEncoder().encode(s).length;
+
+const templateValue = z
+  .string()
+  .refine((v) => utf8Length(v) <= MAX_VALUE_BYTES, `A value can be at most 16 KiB`);
+
+export const dataFieldSchema = z.object({
+  key: z.string().trim().min(1, "Enter a key").max(MAX_KEY_LENGTH, `A key can be at most ${MAX_KEY_LENGTH} characters`),
+  value: templateValue,
+  type: z.enum(FIELD_TYPES).default("text"),
+});
+
+const headerToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+
+export const headerFieldSchema = z.object({
+  name: z
+    .string()
+    .trim()
+    .min(1, "Enter a header name")
+    .max(MAX_KEY_LENGTH, `A header name can be at most ${MAX_KEY_LENGTH} characters`)
+    .regex(headerToken, "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"),
+  value: templateValue.refine((v) => !/[\r\n]/.test(v), "A header value cannot contain line breaks"),
+  secret: z.boolean().default(false),
+});
+
+/** "https://name:secret@host/..." : whether a URL template carries credentials (Basic auth). */
+export function urlHasCredentials(url: string): boolean {
+  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url.trim());
+  return !!match && match[1].includes("@");
+}
+
+export const actionDraftSchema = z
+  .object({
+    /** the saved action this draft edits */
+    id: z.string().max(64).optional(),
+    /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
+    copiedFrom: z.string().max(64).optional(),
+    name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
+    method: z.enum(HTTP_METHODS, "Choose POST, PUT, PATCH or GET").default("POST"),
+    url: z
+      .string()
+      .trim()
+      .min(1, "Enter the URL the webhook is sent to")
+      .max(MAX_URL_LENGTH, `The URL can be at most ${MAX_URL_LENGTH.toLocaleString("en-US")} characters`)
+      .refine((u) => /^(https?:\/\/|\{\{)/i.test(u), "The URL must start with https:// or http://"),
+    contentType: z.enum(CONTENT_TYPES, "Choose JSON or form-encoded").default("application/json"),
+    fields: z.array(dataFieldSchema).max(MAX_FIELDS, `An action can have at most ${MAX_FIELDS} fields`).default([]),
+    headers: z.array(headerFieldSchema).max(MAX_HEADERS, `An action can have at most ${MAX_HEADERS} headers`).default([]),
+    timeoutSeconds: z.coerce
+      .number("Enter a number of seconds")
+      .int("Enter whole seconds")
+      .min(1, "The timeout is at least 1 second")
+      .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
+      .default(DEFAULT_TIMEOUT_SECONDS),
+  })
+  .superRefine((draft, ctx) => {
+    const seenKeys = new Map<string, number>();
+    draft.fields.forEach((f, i) => {
+      if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
+      else seenKeys.set(f.key, i);
+    });
+    const seenHeaders = new Set<string>();
+    const credentials = urlHasCredentials(draft.url);
+    draft.headers.forEach((h, i) => {
+      const lower = h.name.toLowerCase();
+      if (RESERVED_HEADERS.includes(lower)) {
+        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `${h.name} is set by Hookline and cannot be changed` });
+      } else if (lower === "authorization" && credentials) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["headers", i, "name"],
+          message: "Authorization comes from the credentials in the URL; remove one of them",
+        });
+      } else if (seenHeaders.has(lower)) {
+        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `Duplicate header "${h.name}"` });
+      }
+      seenHeaders.add(lower);
+    });
+  });
+
+export type ActionDraftInput = z.input<typeof actionDraftSchema>;
+export type ActionDraft = z.output<typeof actionDraftSchema>;
+
+export const campaignDraftSchema = z.object({
+  id: z.string().max(64).optional(),
+  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters"),
+  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").default(""),
+  actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
+});
+
+export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
+export type CampaignDraft = z.output<typeof campaignDraftSchema>;
+
+export type FieldErrors = Record<string, string>;
+
+/** zod issues as { "actions.0.fields.2.key": "Duplicate key ..." }, the first message per field. */
+export function fieldErrorsOf(error: z.ZodError, prefix = ""): FieldErrors {
+  const errors: FieldErrors = {};
+  for (const issue of error.issues) {
+    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "form";
+    errors[path] ??= issue.message;
+  }
+  return errors;
+}
+
+/** The result every campaign server action returns to its form. */
+export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors; message: string };
+
+export function invalid(error: z.ZodError, prefix = ""): { ok: false; fieldErrors: FieldErrors; message: string } {
+  const fieldErrors = fieldErrorsOf(error, prefix);
+  const count = Object.keys(fieldErrors).length;
+  return { ok: false, fieldErrors, message: count === 1 ? "Fix the highlighted field, then save again." : `Fix the ${count} highlighted fields, then save again.` };
+}
