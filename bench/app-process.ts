@@ -1,0 +1,113 @@
+// Starts Hookline the way an operator does (`node scripts/start.mjs`, `npm run worker`) as child
+// processes of the bench, on a fresh data directory, and stops them again.
+import { spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "..");
+export const BENCH_API_KEY = "hk_live_bench_" + randomBytes(12).toString("hex");
+const SECRET_KEY = randomBytes(32).toString("base64");
+
+const running = new Set<ChildProcess>();
+
+export type AppProcess = { child: ChildProcess; pid: number; port?: number; output: () => string; stop: (signal?: NodeJS.Signals) => Promise<void> };
+
+/** the environment of a fresh install: own data dir, no demo data, loopback receivers allowed */
+export function freshInstallEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
+  const env: Record<string, string | undefined> = {
+    ...process.env,
+    NODE_ENV: "production",
+    NEXT_TELEMETRY_DISABLED: "1",
+    HOOKLINE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "hookline-bench-")),
+    HOOKLINE_ALLOWED_HOSTS: "127.0.0.1",
+    HOOKLINE_DEMO_SEED: "0",
+    HOOKLINE_SECRET_KEY: SECRET_KEY,
+    HOOKLINE_BOOTSTRAP_API_KEY: BENCH_API_KEY,
+    HOOKLINE_LOG_LEVEL: "warn",
+    ...extra,
+  };
+  for (const k of Object.keys(env)) if (env[k] === undefined) delete env[k];
+  return env as Record<string, string>;
+}
+
+function track(child: ChildProcess, label: string): AppProcess {
+  running.add(child);
+  let output = "";
+  const keep = (b: Buffer) => {
+    output = (output + b.toString()).slice(-20_000);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`[${label}] ${b}`);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  child.on("exit", () => running.delete(child));
+  return {
+    child,
+    pid: child.pid!,
+    output: () => output,
+    stop: (signal = "SIGTERM") => stopGroup(child, signal),
+  };
+}
+
+async function waitForHealth(port: number, app: AppProcess, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (app.child.exitCode !== null) throw new Error(`the app exited (${app.child.exitCode}): ${app.output().slice(-2000)}`);
+    try {
+      const res = await fetch(`http://127.0.0.1:${port}/api/health`);
+      if (res.ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`the app did not answer /api/health within ${timeoutMs / 1000} s: ${app.output().slice(-2000)}`);
+}
+
+/** npm start on port with env; builds first when the sources changed (into HOOKLINE_DIST_DIR) */
+export async function startApp(port: number, env: Record<string, string>, timeoutMs = 300_000): Promise<AppProcess> {
+  const child = spawn(process.execPath, ["scripts/start.mjs"], {
+    cwd: ROOT,
+    env: { ...env, PORT: String(port) } as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  const app = track(child, `app:${port}`);
+  app.port = port;
+  await waitForHealth(port, app, timeoutMs);
+  return app;
+}
+
+/** npm run worker (tsx worker/index.ts) with env */
+export function startWorker(env: Record<string, string>, label = "worker"): AppProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
+    cwd: ROOT,
+    env: env as NodeJS.ProcessEnv,
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  return track(child, label);
+}
+
+function signalGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  try {
+    // the child leads its own process group, so next start (its child) gets the signal too
+    process.kill(-child.pid!, signal);
+  } catch {
+    child.kill(signal);
+  }
+}
+
+async function stopGroup(child: ChildProcess, signal: NodeJS.Signals) {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once("exit", r));
+  signalGroup(child, signal);
+  const timer = setTimeout(() => signalGroup(child, "SIGKILL"), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+export async function cleanupAll() {
+  await Promise.all([...running].map((child) => stopGroup(child, "SIGTERM")));
+}

@@ -1,0 +1,38 @@
+// Command-line options of npm run bench / npm run soak.
+export type BenchOptions = {
+  quick: boolean;
+  /** only these figures (1-6), e.g. --only 1,5 */
+  only: Set<number> | null;
+  /** users in the embedded and scale-out campaigns */
+  users: number;
+  /** events for the triggered path */
+  events: number;
+  /** worker counts for the scale-out figure */
+  workers: number[];
+  /** where to write the markdown table (--markdown file) */
+  markdown: string | null;
+  basePort: number;
+};
+
+function value(argv: string[], name: string): string | undefined {
+  const i = argv.indexOf(name);
+  if (i >= 0) return argv[i + 1];
+  const eq = argv.find((a) => a.startsWith(name + "="));
+  return eq?.slice(name.length + 1);
+}
+
+export function parseBenchArgs(argv: string[]): BenchOptions {
+  const quick = argv.includes("--quick");
+  const only = value(argv, "--only");
+  const users = value(argv, "--users");
+  const events = value(argv, "--events");
+  return {
+    quick,
+    only: only ? new Set(only.split(",").map(Number)) : null,
+    users: users ? Number(users) : quick ? 2_000 : 100_000,
+    events: events ? Number(events) : quick ? 2_000 : 20_000,
+    workers: quick ? [1, 2] : [1, 2, 4],
+    markdown: value(argv, "--markdown") ?? null,
+    basePort: Number(value(argv, "--port") ?? process.env.BENCH_PORT ?? 3250),
+  };
+}
