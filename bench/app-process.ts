@@ -69,7 +69,7 @@ async function waitForHealth(port: number, app: AppProcess, timeoutMs: number) {
 export async function startApp(port: number, env: Record<string, string>, timeoutMs = 300_000): Promise<AppProcess> {
   const child = spawn(process.execPath, ["scripts/start.mjs"], {
     cwd: ROOT,
-    env: { ...env, PORT: String(port) } as NodeJS.ProcessEnv,
+    env: { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
