@@ -1,0 +1,81 @@
+// Writing planned deliveries: the outbox rows, inserted thousands per statement inside the
+// transaction that made the decision (activation, an event, a recurring occurrence).
+import type { Db } from "../db";
+import type { Prisma } from "../db/generated/sqlite/client";
+import { matchesSegment, parseSegment } from "../audience/segment";
+import { newWebhookId } from "./ids";
+import { planDeliveries, type PlanAction, type PlannedDelivery, type Trigger } from "./plan";
+import type { DeliveryRule } from "./rules";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+export type DbOrTx = Db | Tx;
+
+// 2,000 rows x 11 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
+export const INSERT_BATCH = 2000;
+const USER_PAGE = 5000;
+
+// A fan-out of 100,000 users takes a while; the default 5 s interactive transaction would abort it.
+export const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
+
+export type FanOutCampaign = {
+  id: string;
+  rule: DeliveryRule;
+  audience: unknown;
+  startAt: Date | null;
+  endAt: Date | null;
+  actions: PlanAction[];
+};
+
+export type FanOutCounts = { scheduled: number; suppressed: number; earliest: Date | null };
+
+export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.DeliveryCreateManyInput[] {
+  return planned.map((p) => ({
+    webhookId: newWebhookId(),
+    campaignId,
+    actionId: p.actionId,
+    userId: p.userId,
+    eventId: p.eventId,
+    triggerKey: p.triggerKey,
+    eventData: (p.eventData ?? undefined) as Prisma.InputJsonValue | undefined,
+    plannedAt: p.plannedAt,
+    dueAt: p.plannedAt,
+    state: p.suppressedReason ? "suppressed" : "scheduled",
+    reason: p.suppressedReason,
+  }));
+}
+
+export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts) {
+  for (let i = 0; i < planned.length; i += INSERT_BATCH) {
+    const slice = planned.slice(i, i + INSERT_BATCH);
+    await tx.delivery.createMany({ data: rowsFor(campaignId, slice) });
+  }
+  for (const p of planned) {
+    if (p.suppressedReason) counts.suppressed++;
+    else {
+      counts.scheduled++;
+      if (!counts.earliest || p.plannedAt < counts.earliest) counts.earliest = p.plannedAt;
+    }
+  }
+}
+
+/** Plans and writes the deliveries of one trigger for the whole audience, a page of users at a time. */
+export async function fanOutToAudience(tx: DbOrTx, campaign: FanOutCampaign, trigger: Trigger, now: Date): Promise<FanOutCounts> {
+  const segment = parseSegment(campaign.audience);
+  const counts: FanOutCounts = { scheduled: 0, suppressed: 0, earliest: null };
+  let cursor: string | undefined;
+  for (;;) {
+    const users = await tx.user.findMany({
+      select: { id: true, timezone: true, attributes: true, email: true },
+      orderBy: { id: "asc" },
+      take: USER_PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    if (users.length === 0) break;
+    cursor = users[users.length - 1].id;
+    const audience = segment ? users.filter((u) => matchesSegment(u, segment)) : users;
+    const planned = planDeliveries({ rule: campaign.rule, actions: campaign.actions, users: audience, trigger, now, campaign });
+    await insertPlanned(tx, campaign.id, planned, counts);
+    if (users.length < USER_PAGE) break;
+  }
+  return counts;
+}

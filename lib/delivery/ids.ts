@@ -1,0 +1,12 @@
+// Standard Webhooks message ids: "msg_" + 22 url-safe random characters, one per delivery,
+// the same on every attempt so receivers can deduplicate.
+import { randomBytes } from "node:crypto";
+
+export function newWebhookId(): string {
+  return `msg_${randomBytes(16).toString("base64url")}`;
+}
+
+/** Names this process in Delivery.lockedBy: host, pid and a random tag (pids are reused). */
+export function newWorkerId(kind: string): string {
+  return `${kind}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}

@@ -1,0 +1,154 @@
+// Writes what happened to claimed deliveries, in batches: one transaction per flush holds the new
+// attempt rows and the state changes, with "delivered" rows updated together per status code.
+// Every write is guarded by the worker's lease, so a worker whose lease was taken over cannot
+// overwrite the newer owner's result.
+import type { Db } from "../db";
+import type { Prisma } from "../db/generated/sqlite/client";
+import { log } from "../log";
+
+export type AttemptRow = {
+  deliveryId: string;
+  number: number;
+  startedAt: Date;
+  durationMs: number;
+  outcome: "delivered" | "retryable" | "failed";
+  status: number | null;
+  error: string | null;
+  request: object;
+  response: object | null;
+  timings: object | null;
+  nextAttemptAt: Date | null;
+};
+
+export type Change =
+  | { id: string; state: "delivered"; attempts: number; status: number | null; durationMs: number; host: string; sentAt: Date; attempt: AttemptRow }
+  | {
+      id: string;
+      state: "retrying" | "failed" | "scheduled" | "suppressed";
+      attempts?: number;
+      status?: number | null;
+      durationMs?: number | null;
+      host?: string | null;
+      sentAt?: Date | null;
+      dueAt?: Date;
+      reason: string | null;
+      attempt?: AttemptRow;
+    }
+  /** hand the row back untouched (the campaign was paused meanwhile, shutting down) */
+  | { id: string; state: "release" };
+
+type Waiter = { resolve: () => void; reject: (err: Error) => void };
+
+export class Recorder {
+  private buffer: Change[] = [];
+  private waiters: Waiter[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private flushing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private prisma: Db,
+    private workerId: string,
+    private options: { flushMs: number; maxBatch: number; onRecorded?: (count: number) => void } = { flushMs: 25, maxBatch: 500 },
+  ) {}
+
+  /** Queues a change; resolves once it is in the database. */
+  add(change: Change): Promise<void> {
+    this.buffer.push(change);
+    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    if (this.buffer.length >= this.options.maxBatch) this.flushSoon(0);
+    else this.flushSoon(this.options.flushMs);
+    return done;
+  }
+
+  private flushSoon(ms: number) {
+    if (this.timer && ms > 0) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      void this.flush();
+    }, ms);
+  }
+
+  /** Writes everything buffered (waiting for a flush already running). */
+  flush(): Promise<void> {
+    this.flushing = this.flushing.then(() => this.write());
+    return this.flushing;
+  }
+
+  private async write() {
+    const changes = this.buffer.splice(0);
+    const waiters = this.waiters.splice(0);
+    if (changes.length === 0) return;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.prisma.$transaction(this.statements(changes));
+        waiters.forEach((w) => w.resolve());
+        this.options.onRecorded?.(changes.length);
+        return;
+      } catch (err) {
+        // The database may be restarting: keep the results and try again; the leases are renewed meanwhile.
+        log.warn("Could not record delivery results; retrying", { count: changes.length, attempt, error: (err as Error).message });
+        if (attempt >= 30) {
+          waiters.forEach((w) => w.reject(err as Error));
+          return;
+        }
+        await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2000)));
+      }
+    }
+  }
+
+  private statements(changes: Change[]) {
+    const p = this.prisma;
+    const lease = { lockedBy: this.workerId, state: "sending" };
+    const unlocked = { lockedBy: null, lockedUntil: null };
+    const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
+    const ops = [];
+    if (attempts.length) ops.push(p.deliveryAttempt.createMany({ data: attempts as Prisma.DeliveryAttemptCreateManyInput[] }));
+    const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
+    for (const c of changes) {
+      if (c.state === "delivered") {
+        const key = `${c.status}|${c.host}|${c.attempts}`;
+        delivered.set(key, [...(delivered.get(key) ?? []), c]);
+      } else if (c.state === "release") {
+        ops.push(p.delivery.updateMany({ where: { id: c.id, ...lease }, data: { state: "scheduled", ...unlocked } }));
+      } else {
+        ops.push(
+          p.delivery.updateMany({
+            where: { id: c.id, ...lease },
+            data: {
+              state: c.state,
+              reason: c.reason,
+              ...unlocked,
+              ...(c.dueAt ? { dueAt: c.dueAt } : {}),
+              ...(c.attempts !== undefined ? { attempts: c.attempts } : {}),
+              ...(c.status !== undefined ? { lastStatus: c.status } : {}),
+              ...(c.durationMs !== undefined ? { lastDurationMs: c.durationMs } : {}),
+              ...(c.host !== undefined ? { host: c.host } : {}),
+              ...(c.sentAt !== undefined ? { sentAt: c.sentAt } : {}),
+            },
+          }),
+        );
+      }
+    }
+    for (const group of delivered.values()) {
+      const first = group[0];
+      ops.push(
+        p.delivery.updateMany({
+          where: { id: { in: group.map((g) => g.id) }, ...lease },
+          data: {
+            state: "delivered",
+            reason: null,
+            ...unlocked,
+            attempts: first.attempts,
+            lastStatus: first.status,
+            host: first.host,
+            // one statement per group, so one send time (within a flush interval) stands for the
+            // group; each attempt row keeps its own start time and duration
+            sentAt: first.sentAt,
+          },
+        }),
+      );
+    }
+    return ops;
+  }
+}
