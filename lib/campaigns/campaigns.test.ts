@@ -1,0 +1,209 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { decryptSecret } from "../crypto/secret-box";
+import { loadWebhookTemplate } from "./action-template";
+import { deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { SECRET_MASK } from "./limits";
+import { campaignDraftSchema, fieldErrorsOf, type CampaignDraftInput } from "./schemas";
+
+function draft(input: CampaignDraftInput) {
+  return campaignDraftSchema.parse(input);
+}
+
+const basic = (url: string, extra: Partial<CampaignDraftInput["actions"] extends (infer A)[] | undefined ? A : never> = {}) =>
+  draft({ name: "Welcome", actions: [{ url, fields: [{ key: "email", value: "{{user.email}}" }], ...extra }] });
+
+async function storedAction(campaignId: string) {
+  return db().action.findFirstOrThrow({ where: { campaignId } });
+}
+
+describe("saving a campaign", () => {
+  it("stores the URL password encrypted, apart from the URL, and shows it masked", async () => {
+    const { id } = await saveCampaign(basic("https://crm:s3cr%40t@api.example.com/users/{{user.id}}"));
+    const action = await storedAction(id);
+    expect(action.urlTemplate).toBe("https://crm@api.example.com/users/{{user.id}}");
+    expect(action.urlPasswordEnc).toBeTruthy();
+    expect(action.urlPasswordEnc).not.toContain("s3cr");
+    expect(decryptSecret(action.urlPasswordEnc!)).toBe("s3cr%40t");
+
+    const shown = await getCampaignDraft(id);
+    expect(shown?.actions?.[0].url).toBe(`https://crm:${SECRET_MASK}@api.example.com/users/{{user.id}}`);
+    expect(JSON.stringify(shown)).not.toContain("s3cr");
+
+    expect(loadWebhookTemplate(action).url).toBe("https://crm:s3cr%40t@api.example.com/users/{{user.id}}");
+  });
+
+  it("keeps the stored password when the masked URL is saved again on the same host", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a"));
+    const shown = (await getCampaignDraft(id))!;
+    const edited = { ...shown, actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("/a", "/b?x={{user.id}}") })) };
+    const { notices } = await saveCampaign(draft(edited));
+    const action = await storedAction(id);
+    expect(notices).toEqual({});
+    expect(action.urlTemplate).toBe("https://crm@api.example.com/b?x={{user.id}}");
+    expect(loadWebhookTemplate(action).url).toBe("https://crm:pw1@api.example.com/b?x={{user.id}}");
+  });
+
+  it("clears the stored password when the URL is edited to another host", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a"));
+    const shown = (await getCampaignDraft(id))!;
+    const moved = { ...shown, actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("api.example.com", "evil.example.net") })) };
+    const { notices } = await saveCampaign(draft(moved));
+    const action = await storedAction(id);
+    expect(action.urlPasswordEnc).toBeNull();
+    expect(action.urlTemplate).toBe("https://crm@evil.example.net/a");
+    expect(loadWebhookTemplate(action).url).toBe("https://crm@evil.example.net/a");
+    expect(notices["actions.0.url"]).toMatch(/password was cleared/);
+  });
+
+  it("replaces the password when a new one is typed, and removes it when the credentials are deleted", async () => {
+    const { id } = await saveCampaign(basic("https://crm:old@api.example.com/a"));
+    const shown = (await getCampaignDraft(id))!;
+    await saveCampaign(draft({ ...shown, actions: [{ ...shown.actions![0], url: "https://crm:new@api.example.com/a" }] }));
+    expect(loadWebhookTemplate(await storedAction(id)).url).toBe("https://crm:new@api.example.com/a");
+    await saveCampaign(draft({ ...shown, actions: [{ ...shown.actions![0], url: "https://api.example.com/a" }] }));
+    const action = await storedAction(id);
+    expect(action.urlPasswordEnc).toBeNull();
+    expect(action.urlTemplate).toBe("https://api.example.com/a");
+  });
+
+  it("encrypts secret header values and shows them masked; the mask keeps the stored value", async () => {
+    const { id } = await saveCampaign(
+      basic("https://api.example.com/a", { headers: [{ name: "X-Api-Key", value: "key-123", secret: true }, { name: "X-Team", value: "growth" }] }),
+    );
+    const action = await storedAction(id);
+    expect(JSON.stringify(action.headers)).not.toContain("key-123");
+    const shown = (await getCampaignDraft(id))!;
+    expect(shown.actions![0].headers).toEqual([
+      { name: "X-Api-Key", value: SECRET_MASK, secret: true },
+      { name: "X-Team", value: "growth", secret: false },
+    ]);
+    await saveCampaign(draft(shown));
+    expect(loadWebhookTemplate(await storedAction(id)).headers[0]).toEqual({ name: "X-Api-Key", value: "key-123", secret: true });
+  });
+
+  it("round-trips every field of the action and lists the campaign", async () => {
+    const input = draft({
+      name: "Order follow-up",
+      description: "After checkout",
+      actions: [
+        {
+          name: "Notify CRM",
+          method: "PUT",
+          url: "https://api.example.com/u/{{user.id}}",
+          contentType: "application/x-www-form-urlencoded",
+          fields: [
+            { key: "n", value: "{{userAttribute.count}}", type: "number" },
+            { key: "address.city", value: "{{userAttribute.city}}", type: "text" },
+          ],
+          timeoutSeconds: 3,
+        },
+      ],
+    });
+    const { id } = await saveCampaign(input);
+    const shown = (await getCampaignDraft(id))!;
+    expect(campaignDraftSchema.parse(shown)).toEqual({ ...input, id, actions: [{ ...input.actions[0], id: shown.actions![0].id }] });
+    const listed = (await listCampaigns()).find((c) => c.id === id);
+    expect(listed).toMatchObject({ name: "Order follow-up", status: "draft", actionCount: 1 });
+    const campaign = await db().campaign.findUniqueOrThrow({ where: { id } });
+    expect(campaign.deliveryRule).toEqual({ when: "immediate" });
+  });
+});
+
+describe("duplicate, delete", () => {
+  it("duplicates a campaign with its actions and their stored secrets", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }] }));
+    const copyId = (await duplicateCampaign(id))!;
+    const copy = (await getCampaignDraft(copyId))!;
+    expect(copy.name).toBe("Welcome (copy)");
+    expect(copy.status).toBe("draft");
+    const copied = await storedAction(copyId);
+    expect(copied.id).not.toBe((await storedAction(id)).id);
+    expect(loadWebhookTemplate(copied)).toMatchObject({ url: "https://crm:pw@api.example.com/a", headers: [{ name: "X-Key", value: "k", secret: true }] });
+  });
+
+  it("a duplicated action not saved yet reuses the original's password (same host only)", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a"));
+    const shown = (await getCampaignDraft(id))!;
+    const original = shown.actions![0];
+    const copy = { ...original, id: undefined, copiedFrom: original.id, name: "Copy" };
+    const elsewhere = { ...copy, url: copy.url.replace("api.example.com", "other.example.com") };
+    await saveCampaign(draft({ ...shown, actions: [original, copy, elsewhere] }));
+    const actions = await db().action.findMany({ where: { campaignId: id }, orderBy: { position: "asc" } });
+    expect(actions.map((a) => loadWebhookTemplate(a).url)).toEqual([
+      "https://crm:pw@api.example.com/a",
+      "https://crm:pw@api.example.com/a",
+      "https://crm@other.example.com/a",
+    ]);
+  });
+
+  it("deletes an action, then the campaign", async () => {
+    const { id } = await saveCampaign(basic("https://api.example.com/a"));
+    const action = await storedAction(id);
+    expect(await deleteAction(id, action.id)).toBe(true);
+    expect((await getCampaignDraft(id))!.actions).toEqual([]);
+    expect(await deleteCampaign(id)).toBe(true);
+    expect(await getCampaignDraft(id)).toBeNull();
+    expect(await deleteCampaign(id)).toBe(false);
+  });
+});
+
+describe("validation", () => {
+  const errorsOf = (input: CampaignDraftInput) => {
+    const r = campaignDraftSchema.safeParse(input);
+    return r.success ? {} : fieldErrorsOf(r.error);
+  };
+  const action = { url: "https://api.example.com/x" };
+
+  it("refuses a URL template over 2,048 characters", () => {
+    expect(errorsOf({ name: "x", actions: [{ url: "https://a.example.com/" + "a".repeat(2048) }] })["actions.0.url"]).toMatch(/2,048/);
+    expect(errorsOf({ name: "x", actions: [{ url: "https://a.example.com/" + "a".repeat(2000) }] })).toEqual({});
+  });
+
+  it("refuses a URL that is not http(s)", () => {
+    expect(errorsOf({ name: "x", actions: [{ url: "ftp://a.example.com/" }] })["actions.0.url"]).toMatch(/https:\/\//);
+  });
+
+  it("refuses more than 100 fields and values over 16 KiB", () => {
+    const fields = Array.from({ length: 101 }, (_, i) => ({ key: `k${i}`, value: "v" }));
+    expect(errorsOf({ name: "x", actions: [{ ...action, fields }] })["actions.0.fields"]).toMatch(/100/);
+    expect(errorsOf({ name: "x", actions: [{ ...action, fields: fields.slice(0, 100) }] })).toEqual({});
+    const big = { key: "big", value: "é".repeat(8 * 1024 + 1) };
+    expect(errorsOf({ name: "x", actions: [{ ...action, fields: [big] }] })["actions.0.fields.0.value"]).toMatch(/16 KiB/);
+  });
+
+  it("refuses duplicate keys and duplicate or reserved headers", () => {
+    const errors = errorsOf({
+      name: "x",
+      actions: [
+        {
+          url: "https://u:p@api.example.com/x",
+          fields: [
+            { key: "a", value: "1" },
+            { key: "a", value: "2" },
+          ],
+          headers: [
+            { name: "Host", value: "x" },
+            { name: "Content-Length", value: "1" },
+            { name: "content-type", value: "text/plain" },
+            { name: "Authorization", value: "Bearer x" },
+            { name: "X-A", value: "1" },
+            { name: "x-a", value: "2" },
+          ],
+        },
+      ],
+    });
+    expect(errors["actions.0.fields.1.key"]).toMatch(/Duplicate key "a"/);
+    expect(errors["actions.0.headers.0.name"]).toMatch(/set by Hookline/);
+    expect(errors["actions.0.headers.1.name"]).toMatch(/set by Hookline/);
+    expect(errors["actions.0.headers.2.name"]).toMatch(/set by Hookline/);
+    expect(errors["actions.0.headers.3.name"]).toMatch(/credentials in the URL/);
+    expect(errors["actions.0.headers.5.name"]).toMatch(/Duplicate header/);
+    // Without URL credentials an Authorization header is the marketer's own.
+    expect(errorsOf({ name: "x", actions: [{ ...action, headers: [{ name: "Authorization", value: "Bearer x" }] }] })).toEqual({});
+  });
+
+  it("requires a campaign name", () => {
+    expect(errorsOf({ name: "  " }).name).toMatch(/name/);
+  });
+});
