@@ -29,6 +29,15 @@ const schema = z.object({
   HOOKLINE_BOOTSTRAP_API_KEY: z.string().optional(),
   HOOKLINE_BOOTSTRAP_OWNER: z.string().optional(),
   HOOKLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
+  /** How long a worker's claim on a delivery lasts without renewal (a crashed worker's sends come back after it). */
+  HOOKLINE_DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),
+  /** Replaces every action's retry waits, comma-separated milliseconds (tests and fault drills). */
+  HOOKLINE_RETRY_SCHEDULE_MS: z
+    .string()
+    .regex(/^\s*(\d+\s*(,\s*\d+\s*)*)?$/, "comma-separated milliseconds")
+    .optional(),
+  /** Prefix of the BullMQ keys in Redis (several installs or test runs can share one Redis). */
+  HOOKLINE_QUEUE_PREFIX: z.string().regex(/^[A-Za-z0-9_:-]+$/).default("hookline"),
 });
 
 export type Env = z.infer<typeof schema>;

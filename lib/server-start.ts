@@ -5,7 +5,9 @@ import { log } from "./log";
 export async function startServerSideServices() {
   if (!runsEmbeddedWorker()) {
     log.info("Delivery runs in separate workers (REDIS_URL is set); this process only serves");
-    return;
   }
-  // The delivery engine (issue 4) registers itself here.
+  // The delivery engine (issue 4): embedded here, or the BullMQ producer that feeds the workers.
+  // No signal handler here: a killed process loses nothing (leases run out, rows are re-found).
+  const { startDeliveryEngine } = await import("./delivery/start");
+  await startDeliveryEngine("web");
 }

@@ -1,0 +1,21 @@
+// Spawning worker processes for fault drills: `npm run worker`'s entry with the test's database.
+import { spawn, type ChildProcess } from "node:child_process";
+import path from "node:path";
+
+const root = path.resolve(import.meta.dirname, "..");
+
+export function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
+  const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
+    cwd: root,
+    env: { ...process.env, HOOKLINE_LOG_LEVEL: "warn", ...extraEnv },
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  return child;
+}
+
+export function killed(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    child.once("exit", () => resolve());
+  });
+}

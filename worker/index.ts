@@ -1,0 +1,28 @@
+// npm run worker: a delivery worker process. With REDIS_URL and PostgreSQL it takes BullMQ jobs;
+// otherwise it runs the embedded engine against the configured database (SQLite drills).
+import { prepareInstall } from "../lib/bootstrap";
+import { log } from "../lib/log";
+import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/start";
+import { disconnectDb } from "../lib/db";
+
+async function main() {
+  await prepareInstall({ seed: false });
+  const queue = await startDeliveryEngine("worker");
+  log.info("Worker ready", { engine: queue.kind, pid: process.pid });
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("Worker stopping", { signal });
+    await stopDeliveryEngine();
+    await disconnectDb();
+    process.exit(0);
+  };
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGINT", () => void stop("SIGINT"));
+}
+
+main().catch((err) => {
+  log.error("The worker could not start", { error: (err as Error).message });
+  process.exit(1);
+});
