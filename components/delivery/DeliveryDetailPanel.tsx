@@ -1,0 +1,69 @@
+"use client";
+// One delivery with every attempt: the request as sent (secrets masked), the response, timings,
+// the error, and when the next attempt is due.
+import { useDeliveryDetail } from "./use-deliveries";
+import { Button } from "../ui/Button";
+
+type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
+type Res = { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean } | null;
+
+function Headers({ headers }: { headers?: [string, string][] }) {
+  if (!headers?.length) return null;
+  return <pre className="overflow-x-auto whitespace-pre-wrap break-all text-xs text-slate-700">{headers.map(([k, v]) => `${k}: ${v}`).join("\n")}</pre>;
+}
+
+export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () => void }) {
+  const { data, error } = useDeliveryDetail(id);
+  return (
+    <section aria-label="Delivery detail" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="flex items-center justify-between gap-2">
+        <h3 className="text-sm font-semibold text-slate-900">Delivery {data ? `to ${data.userId}` : ""}</h3>
+        <Button size="sm" variant="ghost" onClick={onClose}>Close</Button>
+      </div>
+      {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
+      {data && (
+        <>
+          <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
+            <dt className="text-slate-500">State</dt><dd>{data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
+            <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
+            <dt className="text-slate-500">Planned</dt><dd>{new Date(data.plannedAt).toLocaleString()}</dd>
+            {data.nextAttemptAt && (<><dt className="text-slate-500">Next attempt</dt><dd>{new Date(data.nextAttemptAt).toLocaleString()}</dd></>)}
+          </dl>
+          {data.attempts.length === 0 && <p className="text-sm text-slate-500">No attempt yet.</p>}
+          <ol className="space-y-3">
+            {data.attempts.map((a) => {
+              const req = a.request as Req;
+              const res = a.response as Res;
+              return (
+                <li key={a.number} className="space-y-2 rounded-lg border border-slate-200 p-3">
+                  <p className="text-sm font-medium">
+                    {`Attempt ${a.number}: ${a.outcome}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · ${new Date(a.startedAt).toLocaleString()}`}
+                  </p>
+                  {a.error && <p className="text-sm text-red-700">{a.error}</p>}
+                  {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due {new Date(a.nextAttemptAt).toLocaleString()}</p>}
+                  {req?.url && (
+                    <details>
+                      <summary className="cursor-pointer text-xs font-medium text-slate-600">Request</summary>
+                      <p className="mt-1 break-all font-mono text-xs">{`${req.method} ${req.url}`}</p>
+                      <Headers headers={req.headers} />
+                      {req.body && <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{req.body}</pre>}
+                    </details>
+                  )}
+                  {res && (
+                    <details>
+                      <summary className="cursor-pointer text-xs font-medium text-slate-600">Response</summary>
+                      <p className="mt-1 text-xs">{`HTTP ${res.status} ${res.statusText ?? ""}`}</p>
+                      <Headers headers={res.headers} />
+                      {res.body && <pre className="mt-1 overflow-x-auto whitespace-pre-wrap break-all rounded bg-slate-50 p-2 text-xs">{res.body}{res.bodyTruncated ? "\n…(truncated)" : ""}</pre>}
+                    </details>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,120 @@
+"use client";
+// The campaign's "Delivery" section: when it sends (radio group "When"), each action's timing,
+// quiet hours, and the Activate / Pause / Resume buttons.
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { Button } from "../ui/Button";
+import { Badge } from "../ui/Badge";
+import { Field, inputClass } from "../ui/Field";
+import { activateAction, pauseAction, resumeAction, saveDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
+import { formFromStored, settingsFromForm, type DeliveryForm as Form, type StoredAction, type When } from "./delivery-form-state";
+import { WhenFields } from "./WhenFields";
+import { ActionTimingFields } from "./ActionTimingFields";
+import { TimeZoneList } from "./TimeZoneList";
+
+const WHEN_OPTIONS: { value: When; label: string }[] = [
+  { value: "immediate", label: "Immediately" },
+  { value: "scheduled", label: "Scheduled" },
+  { value: "triggered", label: "Triggered by event" },
+  { value: "recurring", label: "Recurring" },
+];
+const STATUS_TONES = { draft: "slate", active: "green", paused: "amber", finished: "indigo" } as const;
+
+export function DeliveryForm({ campaignId, status, rule, actions }: { campaignId: string; status: string; rule: unknown; actions: StoredAction[] }) {
+  const router = useRouter();
+  const [form, setForm] = useState<Form>(() => formFromStored(rule, actions));
+  const [result, setResult] = useState<ActionResult | null>(null);
+  const [pending, start] = useTransition();
+  const locked = status === "active" || status === "finished";
+  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
+  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  const run = (fn: () => Promise<ActionResult>) =>
+    start(async () => {
+      try {
+        const r = await fn();
+        setResult(r);
+        router.refresh();
+      } catch {
+        setResult({ ok: false, message: "That did not work; check your connection and try again." });
+      }
+    });
+
+  return (
+    <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="delivery-heading" className="text-base font-semibold text-slate-900">
+          Delivery
+        </h2>
+        <Badge tone={STATUS_TONES[status as keyof typeof STATUS_TONES] ?? "slate"}>{status}</Badge>
+      </div>
+      <div role="radiogroup" aria-labelledby="delivery-when" className="space-y-2">
+        <p id="delivery-when" className="text-sm font-medium text-slate-700">
+          When
+        </p>
+        <div className="flex flex-wrap gap-4">
+          {WHEN_OPTIONS.map((o) => (
+            <label key={o.value} className="flex items-center gap-2 text-sm text-slate-800">
+              <input type="radio" name={`when-${campaignId}`} value={o.value} checked={form.when === o.value} disabled={locked} onChange={() => set({ when: o.value })} />
+              {o.label}
+            </label>
+          ))}
+        </div>
+      </div>
+      <WhenFields form={form} set={set} errors={errors} disabled={locked} />
+      <TimeZoneList />
+      <div className="space-y-3">
+        <h3 className="text-sm font-medium text-slate-700">Timing per action</h3>
+        {form.actions.length === 0 && <p className="text-sm text-slate-500">Save the campaign with a webhook action first.</p>}
+        {form.actions.map((a, i) => (
+          <ActionTimingFields
+            key={a.id}
+            timing={a}
+            disabled={locked}
+            errors={{ subDelivery: errors[`actions.${i}.subDelivery.key`] ?? errors[`actions.${i}.subDelivery.seconds`] }}
+            set={(patch) => set({ actions: form.actions.map((x, j) => (j === i ? { ...x, ...patch } : x)) })}
+          />
+        ))}
+      </div>
+      <div className="space-y-2">
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={form.quiet} disabled={locked} onChange={(e) => set({ quiet: e.target.checked })} />
+          Quiet hours in each user&apos;s time zone (held sends go out when they end)
+        </label>
+        {form.quiet && (
+          <div className="grid max-w-sm grid-cols-2 gap-2">
+            <Field label="Quiet from">{(p) => <input {...p} type="time" className={inputClass} value={form.quietStart} disabled={locked} onChange={(e) => set({ quietStart: e.target.value })} />}</Field>
+            <Field label="Quiet until">{(p) => <input {...p} type="time" className={inputClass} value={form.quietEnd} disabled={locked} onChange={(e) => set({ quietEnd: e.target.value })} />}</Field>
+          </div>
+        )}
+      </div>
+      <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+        {status === "draft" && (
+          <>
+            <Button variant="primary" disabled={pending} onClick={() => run(() => activateAction(campaignId, settingsFromForm(form)))}>Activate</Button>
+            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settingsFromForm(form)))}>Save delivery</Button>
+          </>
+        )}
+        {status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
+        {status === "paused" && (
+          <>
+            <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settingsFromForm(form)))}>Save delivery</Button>
+          </>
+        )}
+        {pending && <span className="text-sm text-slate-500">Working…</span>}
+      </div>
+      <div role="status" aria-live="polite">
+        {result && (
+          <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>
+            <p>{result.message}</p>
+            {!result.ok && result.problems && (
+              <ul className="mt-1 list-disc pl-5">
+                {result.problems.map((p) => <li key={p}>{p}</li>)}
+              </ul>
+            )}
+          </div>
+        )}
+      </div>
+    </section>
+  );
+}

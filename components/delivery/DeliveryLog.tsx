@@ -1,0 +1,86 @@
+"use client";
+// The campaign's delivery log (or, without campaignId, every campaign's): live counts, filters,
+// the "Deliveries" table paginated on the server, Retry / Retry all failed, and the detail.
+import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useState } from "react";
+import { retryAllFailedAction, retryDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
+import { deliveryKeys } from "@/lib/delivery/query-keys";
+import { DELIVERY_STATES } from "@/lib/delivery/states";
+import { Button } from "../ui/Button";
+import { inputClass } from "../ui/Field";
+import { DeliveryCountsBar } from "./DeliveryCountsBar";
+import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
+import { DeliveryTable } from "./DeliveryTable";
+import { useDeliveryLog, type LogFilter } from "./use-deliveries";
+
+export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
+  const [filter, setFilter] = useState<LogFilter>({ campaignId, page: 1 });
+  const [selected, setSelected] = useState<string | null>(null);
+  const [message, setMessage] = useState<ActionResult | null>(null);
+  const queryClient = useQueryClient();
+  const { data, error, isLoading } = useDeliveryLog(filter);
+  const mutation = useMutation({
+    mutationFn: (fn: () => Promise<ActionResult>) => fn(),
+    onSuccess: (r) => {
+      setMessage(r);
+      void queryClient.invalidateQueries({ queryKey: deliveryKeys.all });
+    },
+    onError: () => setMessage({ ok: false, message: "That did not work; try again." }),
+  });
+  const change = (patch: Partial<LogFilter>) => setFilter((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
+  const list = data?.list;
+
+  return (
+    <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <h2 id="delivery-log-heading" className="text-base font-semibold text-slate-900">{title}</h2>
+        {campaignId && (
+          <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
+            Retry all failed
+          </Button>
+        )}
+      </div>
+      {isLoading && <p className="text-sm text-slate-500">Loading deliveries…</p>}
+      {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
+      {data && <DeliveryCountsBar counts={data.counts} stats={data.stats} />}
+      <div role="status" aria-live="polite" className="text-sm">
+        {message && <p className={message.ok ? "text-emerald-700" : "text-red-700"}>{message.message}</p>}
+      </div>
+      <div className="grid gap-2 sm:grid-cols-3">
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">State</span>
+          <select className={inputClass} value={filter.state ?? ""} onChange={(e) => change({ state: e.target.value || undefined })}>
+            <option value="">All states</option>
+            {DELIVERY_STATES.map((s) => <option key={s} value={s}>{s}</option>)}
+          </select>
+        </label>
+        {actions.length > 1 && (
+          <label className="text-sm">
+            <span className="mb-1 block font-medium text-slate-700">Action</span>
+            <select className={inputClass} value={filter.actionId ?? ""} onChange={(e) => change({ actionId: e.target.value || undefined })}>
+              <option value="">All actions</option>
+              {actions.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
+            </select>
+          </label>
+        )}
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">User</span>
+          <input className={inputClass} value={filter.user ?? ""} placeholder="User id" onChange={(e) => change({ user: e.target.value || undefined })} />
+        </label>
+      </div>
+      {list && (
+        <>
+          <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={(id) => mutation.mutate(() => retryDeliveryAction(id))} />
+          <nav aria-label="Pages of deliveries" className="flex items-center justify-between gap-2 text-sm text-slate-600">
+            <span>{`Page ${list.page} of ${list.pages} · ${list.total} deliveries`}</span>
+            <span className="flex gap-2">
+              <Button size="sm" disabled={list.page <= 1} onClick={() => change({ page: list.page - 1 })}>Previous</Button>
+              <Button size="sm" disabled={list.page >= list.pages} onClick={() => change({ page: list.page + 1 })}>Next</Button>
+            </span>
+          </nav>
+        </>
+      )}
+      {selected && <DeliveryDetailPanel id={selected} onClose={() => setSelected(null)} />}
+    </section>
+  );
+}

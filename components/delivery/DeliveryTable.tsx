@@ -1,0 +1,66 @@
+"use client";
+// The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried.
+import type { DeliveryRow } from "@/lib/delivery/log-queries";
+import { Button } from "../ui/Button";
+
+const RETRYABLE = new Set(["failed", "retrying", "suppressed"]);
+
+export function DeliveryTable({
+  rows,
+  showCampaign,
+  onSelect,
+  onRetry,
+  retrying,
+}: {
+  rows: DeliveryRow[];
+  showCampaign?: boolean;
+  onSelect: (id: string) => void;
+  onRetry?: (id: string) => void;
+  retrying?: boolean;
+}) {
+  return (
+    <div className="overflow-x-auto">
+      <table aria-label="Deliveries" className="min-w-full text-left text-sm">
+        <thead className="border-b border-slate-200 text-xs uppercase tracking-wide text-slate-500">
+          <tr>
+            {showCampaign && <th className="px-2 py-2">Campaign</th>}
+            <th className="px-2 py-2">User</th>
+            <th className="px-2 py-2">Action</th>
+            <th className="px-2 py-2">Planned</th>
+            <th className="px-2 py-2">State</th>
+            <th className="px-2 py-2">Attempts</th>
+            <th className="px-2 py-2">Last status</th>
+            <th className="px-2 py-2">Duration</th>
+            <th className="px-2 py-2"><span className="sr-only">Actions</span></th>
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.length === 0 && (
+            <tr><td colSpan={showCampaign ? 9 : 8} className="px-2 py-6 text-center text-slate-500">No deliveries match.</td></tr>
+          )}
+          {rows.map((r) => (
+            <tr key={r.id} className="hover:bg-slate-50">
+              {showCampaign && <td className="px-2 py-1.5">{r.campaignName}</td>}
+              <td className="px-2 py-1.5">
+                <button type="button" className="font-mono text-xs text-indigo-700 hover:underline" onClick={() => onSelect(r.id)} aria-label={`Details of the delivery to ${r.userId}`}>
+                  {r.userId}
+                </button>
+              </td>
+              <td className="px-2 py-1.5">{r.actionName}</td>
+              <td className="px-2 py-1.5 whitespace-nowrap">{new Date(r.plannedAt).toLocaleString()}</td>
+              <td className="px-2 py-1.5" title={r.reason ?? undefined}>{r.state}</td>
+              <td className="px-2 py-1.5">{r.attempts}</td>
+              <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>
+              <td className="px-2 py-1.5">{r.durationMs === null ? "–" : `${r.durationMs} ms`}</td>
+              <td className="px-2 py-1.5 text-right">
+                {onRetry && RETRYABLE.has(r.state) && (
+                  <Button size="sm" disabled={retrying} onClick={() => onRetry(r.id)}>Retry</Button>
+                )}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

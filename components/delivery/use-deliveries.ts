@@ -1,0 +1,33 @@
+"use client";
+// Live delivery data: polled every second while the page is open (react-query).
+import { useQuery } from "@tanstack/react-query";
+import { deliveryKeys } from "@/lib/delivery/query-keys";
+import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/log-queries";
+
+export type LogFilter = { campaignId?: string; state?: string; actionId?: string; user?: string; page: number };
+
+async function getJson<T>(url: string): Promise<T> {
+  const res = await fetch(url, { cache: "no-store" });
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? `The log could not be loaded (HTTP ${res.status}).`);
+  return res.json();
+}
+
+export function useDeliveryLog(filter: LogFilter) {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") params.set(k, String(v));
+  return useQuery({
+    queryKey: deliveryKeys.list(filter),
+    queryFn: () => getJson<{ counts: DeliveryCounts; stats: DeliveryStats; list: DeliveryPage }>(`/api/deliveries?${params}`),
+    refetchInterval: 1000,
+    placeholderData: (previous) => previous,
+  });
+}
+
+export function useDeliveryDetail(id: string | null) {
+  return useQuery({
+    queryKey: deliveryKeys.detail(id ?? ""),
+    queryFn: () => getJson<DeliveryDetail>(`/api/deliveries/${id}`),
+    enabled: !!id,
+    refetchInterval: 2000,
+  });
+}

@@ -1,0 +1,7 @@
+// The react-query keys of the delivery log and activity page, in one place.
+export const deliveryKeys = {
+  all: ["deliveries"] as const,
+  list: (filter: Record<string, string | number | undefined>) => ["deliveries", "list", filter] as const,
+  detail: (id: string) => ["deliveries", "detail", id] as const,
+  status: (campaignId: string) => ["deliveries", "campaign-status", campaignId] as const,
+};
