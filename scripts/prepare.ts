@@ -9,8 +9,10 @@ try {
 } catch (err) {
   const e = err as NodeJS.ErrnoException;
   const hint =
-    e.code === "SQLITE_READONLY" || e.code === "EACCES" || e.code === "EROFS"
+    e.code === "SQLITE_READONLY" || e.code === "EACCES" || e.code === "EROFS" || e.code === "EPERM"
       ? " The data directory or database file is read-only: check HOOKLINE_DATA_DIR's permissions."
+      : e.code === "SQLITE_CANTOPEN" || e.code === "ENOTDIR"
+        ? " The database cannot be opened for writing: check that HOOKLINE_DATA_DIR is a writable directory (not read-only, not a file)."
       : e.code === "SQLITE_FULL" || e.code === "ENOSPC"
         ? " The disk is full: free some space and start again."
         : "";
