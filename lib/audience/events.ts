@@ -6,7 +6,7 @@ import { db } from "../db";
 import type { Prisma } from "../db/generated/sqlite/client";
 import { matchesAll } from "./conditions";
 import { matchesSegment, parseSegment } from "./segment";
-import { insertPlanned, LONG_TRANSACTION, type FanOutCounts } from "../delivery/fan-out";
+import { emptyCounts, insertPlanned, LONG_TRANSACTION } from "../delivery/fan-out";
 import { planDeliveries } from "../delivery/plan";
 import { deliveryQueue } from "../delivery/queue";
 import { parseDeliveryRule, parseSubDelivery } from "../delivery/rules";
@@ -79,7 +79,7 @@ async function trackOnce(events: TrackedEvent[], now: Date): Promise<TrackResult
       return [];
     }
   });
-  const counts: FanOutCounts = { scheduled: 0, suppressed: 0, earliest: null };
+  const counts = emptyCounts();
   let usersCreated = 0;
   await db().$transaction(async (tx) => {
     const userIds = [...new Set(events.map((e) => e.userId))];
@@ -114,6 +114,6 @@ async function trackOnce(events: TrackedEvent[], now: Date): Promise<TrackResult
       if (planned.length) await insertPlanned(tx, campaign.id, planned, counts);
     }
   }, LONG_TRANSACTION);
-  if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest });
+  if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, due: counts.due });
   return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
 }

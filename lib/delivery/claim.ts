@@ -3,7 +3,7 @@
 // back once the lease runs out. Leases are renewed while work is in flight.
 import type { Db } from "../db";
 
-export type ClaimOptions = { workerId: string; now: Date; leaseMs: number; limit: number; ids?: string[] };
+export type ClaimOptions = { workerId: string; now: Date; leaseMs: number; limit: number; ids?: string[]; webhookIds?: string[] };
 
 function claimable(now: Date) {
   return {
@@ -15,9 +15,14 @@ function claimable(now: Date) {
 export type ClaimedDelivery = Awaited<ReturnType<typeof claimDue>>[number];
 
 export async function claimDue(prisma: Db, options: ClaimOptions) {
-  const { now, workerId, leaseMs, limit, ids } = options;
+  const { now, workerId, leaseMs, limit, ids, webhookIds } = options;
   const candidates = await prisma.delivery.findMany({
-    where: { ...claimable(now), campaign: { status: "active" }, ...(ids ? { id: { in: ids } } : {}) },
+    where: {
+      ...claimable(now),
+      campaign: { status: "active" },
+      ...(ids ? { id: { in: ids } } : {}),
+      ...(webhookIds ? { webhookId: { in: webhookIds } } : {}),
+    },
     orderBy: { dueAt: "asc" },
     take: limit,
     select: { id: true },

@@ -22,6 +22,8 @@ export type DispatcherOptions = {
   breaker?: BreakerOptions;
   flushMs?: number;
   onRecorded?: (count: number) => void;
+  /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
+  onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
 type Ready = { delivery: ClaimedDelivery; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
@@ -55,7 +57,13 @@ export class Dispatcher {
     this.pending += batch.length;
     const done: Promise<void>[] = [];
     const record = (change: Change) => {
-      done.push(this.recorder.add(change).finally(() => { this.pending--; }));
+      const written = this.recorder.add(change).finally(() => { this.pending--; });
+      const dueAt = "dueAt" in change ? change.dueAt : undefined;
+      if (dueAt && this.options.onRescheduled) {
+        const hook = this.options.onRescheduled;
+        written.then(() => hook({ id: change.id, dueAt }), () => {});
+      }
+      done.push(written);
     };
     try {
       const now = this.deps.now();

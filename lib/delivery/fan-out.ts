@@ -26,7 +26,13 @@ export type FanOutCampaign = {
   actions: PlanAction[];
 };
 
-export type FanOutCounts = { scheduled: number; suppressed: number; earliest: Date | null };
+/** A planned delivery as the queue needs it (BullMQ jobs carry webhook ids and due times). */
+export type DueRef = { webhookId: string; dueAt: Date };
+export type FanOutCounts = { scheduled: number; suppressed: number; earliest: Date | null; due: DueRef[] };
+
+export function emptyCounts(): FanOutCounts {
+  return { scheduled: 0, suppressed: 0, earliest: null, due: [] };
+}
 
 export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.DeliveryCreateManyInput[] {
   return planned.map((p) => ({
@@ -46,14 +52,16 @@ export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.
 
 export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts) {
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
-    const slice = planned.slice(i, i + INSERT_BATCH);
-    await tx.delivery.createMany({ data: rowsFor(campaignId, slice) });
-  }
-  for (const p of planned) {
-    if (p.suppressedReason) counts.suppressed++;
-    else {
-      counts.scheduled++;
-      if (!counts.earliest || p.plannedAt < counts.earliest) counts.earliest = p.plannedAt;
+    const rows = rowsFor(campaignId, planned.slice(i, i + INSERT_BATCH));
+    await tx.delivery.createMany({ data: rows });
+    for (const row of rows) {
+      if (row.state === "suppressed") counts.suppressed++;
+      else {
+        const dueAt = row.dueAt as Date;
+        counts.scheduled++;
+        counts.due.push({ webhookId: row.webhookId, dueAt });
+        if (!counts.earliest || dueAt < counts.earliest) counts.earliest = dueAt;
+      }
     }
   }
 }
@@ -61,7 +69,7 @@ export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: Pla
 /** Plans and writes the deliveries of one trigger for the whole audience, a page of users at a time. */
 export async function fanOutToAudience(tx: DbOrTx, campaign: FanOutCampaign, trigger: Trigger, now: Date): Promise<FanOutCounts> {
   const segment = parseSegment(campaign.audience);
-  const counts: FanOutCounts = { scheduled: 0, suppressed: 0, earliest: null };
+  const counts = emptyCounts();
   let cursor: string | undefined;
   for (;;) {
     const users = await tx.user.findMany({

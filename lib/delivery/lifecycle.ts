@@ -2,7 +2,7 @@
 // same transaction), pause, resume, retry one, retry all failed, cancel scheduled.
 import { db } from "../db";
 import { parseSegment } from "../audience/segment";
-import { fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
+import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "./queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "./rules";
 import { cronProblem, nextOccurrence, recurringCron } from "./schedule-time";
@@ -56,11 +56,11 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
       data: { status: "active", activatedAt: now, nextRunAt, occurrences: 0 },
     });
     if (claimed.count === 0) return null;
-    if (rule.when !== "immediate" && rule.when !== "scheduled") return { scheduled: 0, suppressed: 0, earliest: null };
+    if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
     return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
   }, LONG_TRANSACTION);
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
-  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId });
+  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, due: counts.due });
   return { ok: true, counts, status: "active" };
 }
 

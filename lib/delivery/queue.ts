@@ -1,10 +1,22 @@
 // The queue port: what the rest of the app tells the delivery engine. Two adapters implement it,
 // chosen once at start-up (lib/delivery/start.ts): the embedded engine (polls the outbox in this
 // process) and the BullMQ producer (hands due deliveries to `npm run worker` processes).
+import type { DueRef } from "./fan-out";
+
+export type QueueHint = {
+  /** the earliest due time among the changes (now when omitted) */
+  dueAt?: Date | null;
+  /** a campaign whose waiting deliveries changed (resumed, retried) */
+  campaignId?: string;
+  deliveryIds?: string[];
+  /** freshly planned deliveries */
+  due?: DueRef[];
+};
+
 export interface DeliveryQueue {
   readonly kind: "embedded" | "bullmq" | "none";
-  /** New or changed deliveries exist; the earliest is due at `dueAt` (now when omitted). */
-  notify(hint?: { dueAt?: Date | null; campaignId?: string; deliveryIds?: string[] }): Promise<void>;
+  /** New or changed deliveries exist; the engine picks them up (the rows are already written). */
+  notify(hint?: QueueHint): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
 }

@@ -2,18 +2,19 @@
 // that moment. The campaign row is advanced (nextRunAt, occurrences) in the same transaction,
 // guarded by its old nextRunAt, so two workers never fan out the same occurrence.
 import type { Db } from "../db";
-import { fanOutToAudience, LONG_TRANSACTION } from "./fan-out";
+import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
 import { parseDeliveryRule, parseSubDelivery } from "./rules";
 import { nextOccurrence } from "./schedule-time";
 import { log } from "../log";
 
-export async function runDueOccurrences(prisma: Db, now: Date): Promise<number> {
+/** Fans out every due occurrence; returns the deliveries it planned. */
+export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]> {
   const due = await prisma.campaign.findMany({
     where: { status: "active", nextRunAt: { lte: now } },
     include: { actions: { orderBy: { position: "asc" } } },
     take: 20,
   });
-  let ran = 0;
+  const planned: DueRef[] = [];
   for (const campaign of due) {
     try {
       const rule = parseDeliveryRule(campaign.deliveryRule);
@@ -29,12 +30,12 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<number> 
         });
         if (advanced.count === 0) return;
         const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
-        await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
-        ran++;
+        const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
+        planned.push(...counts.due);
       }, LONG_TRANSACTION);
     } catch (err) {
       log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: (err as Error).message });
     }
   }
-  return ran;
+  return planned;
 }

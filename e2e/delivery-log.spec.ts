@@ -1,0 +1,82 @@
+// Activating a campaign in the browser and watching its delivery log fill in, against a real
+// receiver on 127.0.0.1. The users and the campaign are written straight to the app's database.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+
+const USERS = 200;
+
+async function appDb() {
+  Object.assign(process.env, JSON.parse(process.env.HOOKLINE_E2E_ENV ?? "{}"));
+  const { databaseConfigFrom } = await import("../lib/env");
+  const { createDb } = await import("../lib/db/client");
+  const path = await import("node:path");
+  return createDb(databaseConfigFrom(process.env.DATABASE_URL, path.resolve(process.env.HOOKLINE_DATA_DIR ?? "./data")));
+}
+
+test("activating a campaign fills its delivery log live", async ({ page }) => {
+  const received: string[] = [];
+  const server = http.createServer((req, res) => {
+    received.push(req.url ?? "");
+    req.resume();
+    req.on("end", () => res.writeHead(req.url?.includes("e2e-u-0007") ? 400 : 200).end("ok"));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const prisma = await appDb();
+  const tag = `e2e-${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: USERS }, (_, i) => ({ id: `${tag}-u-${String(i).padStart(4, "0")}`, attributes: { firstName: `N${i}` } })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Delivery log ${tag}`,
+        deliveryRule: { when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "UTC" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        actions: { create: { name: "Notify receiver", urlTemplate: `http://127.0.0.1:${port}/hook/{{user.id}}`, fields: [{ key: "name", value: "{{userAttribute.firstName}}", type: "text" }], headers: [] } },
+      },
+    });
+
+    await page.goto(`/campaigns/${campaign.id}`);
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    const when = delivery.getByRole("radiogroup", { name: "When" });
+    await expect(when.getByRole("radio", { name: "Scheduled" })).toBeChecked();
+    await expect(delivery.getByLabel("Send at")).toHaveValue("2030-01-01T09:00");
+    await expect(delivery.getByLabel("Time zone")).toHaveValue("UTC");
+
+    await when.getByRole("radio", { name: "Triggered by event" }).check();
+    await delivery.getByLabel("Event name").fill("signed_up");
+    await delivery.getByLabel("Delay", { exact: true }).fill("0");
+
+    await when.getByRole("radio", { name: "Immediately" }).check();
+    await delivery.getByRole("button", { name: "Activate" }).click();
+    await expect(delivery.getByText(/Active: 200 deliveries planned/)).toBeVisible();
+    await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
+
+    const log = page.getByRole("region", { name: "Delivery log" });
+    await expect(log.getByText(`Delivered ${USERS - 1}`, { exact: true })).toBeVisible({ timeout: 30_000 });
+    await expect(log.getByText("Failed 1", { exact: true })).toBeVisible();
+    const table = log.getByRole("table", { name: "Deliveries" });
+    await expect(table.getByRole("row")).toHaveCount(51);
+
+    await log.getByLabel("State").selectOption("failed");
+    await expect(table.getByRole("row")).toHaveCount(2);
+    await table.getByRole("button", { name: `Details of the delivery to ${tag}-u-0007` }).click();
+    const detail = page.getByRole("region", { name: "Delivery detail" });
+    await expect(detail.getByText("Attempt 1: failed (HTTP 400)", { exact: false })).toBeVisible();
+
+    await log.getByRole("button", { name: "Retry all failed" }).click();
+    await expect(log.getByText("Retrying 1 failed deliveries.")).toBeVisible();
+    await expect(detail.getByText("Attempt 2: failed (HTTP 400)", { exact: false })).toBeVisible({ timeout: 15_000 });
+
+    await delivery.getByRole("button", { name: "Pause" }).click();
+    await expect(delivery.getByRole("button", { name: "Resume" })).toBeVisible();
+
+    await page.goto("/activity");
+    await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
+    await expect(page.getByRole("table", { name: "Deliveries" }).getByRole("row").nth(1)).toBeVisible();
+    expect(new Set(received.filter((u) => u.startsWith("/hook/")).map((u) => u)).size).toBe(USERS);
+  } finally {
+    await prisma.$disconnect();
+    server.close();
+  }
+});
