@@ -13,7 +13,7 @@ function prepare(dataDir: string) {
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && k !== "DATABASE_URL") env[k] = v;
   Object.assign(env, { HOOKLINE_DATA_DIR: dataDir, HOOKLINE_DEMO_SEED: "0", HOOKLINE_LOG_LEVEL: "warn" });
   delete env.HOOKLINE_SECRET_KEY;
-  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { cwd: root, env, encoding: "utf8", timeout: 30_000 });
+  const r = spawnSync(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { cwd: root, env: env as NodeJS.ProcessEnv, encoding: "utf8", timeout: 30_000 });
   return { status: r.status, stderr: r.stderr, lines: r.stderr.split("\n").filter((l) => l.trim() && !/ (INFO|WARN) /.test(l)) };
 }
 
