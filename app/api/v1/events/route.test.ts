@@ -1,0 +1,71 @@
+import { describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { POST } from "./route";
+import { createCampaign } from "@/lib/delivery/testing/fixtures";
+import { activateCampaign } from "@/lib/delivery/lifecycle";
+
+function post(body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }) {
+  return POST(new Request("http://127.0.0.1/api/v1/events", { method: "POST", body, headers }));
+}
+const json = (v: unknown) => post(JSON.stringify(v));
+
+async function nothingWritten() {
+  expect(await db().event.count()).toBe(0);
+  expect(await db().user.count()).toBe(0);
+}
+
+describe("POST /api/v1/events: bad input", () => {
+  it("names unknown fields, wrong types and a missing userId, writing nothing", async () => {
+    const cases: [unknown, RegExp][] = [
+      [{ userId: "u1", event: "x", colour: "red" }, /colour/],
+      [{ userId: 42, event: "x" }, /userId/],
+      [{ event: "x" }, /userId/],
+      [{ userId: "u1", event: "x", params: [1, 2] }, /params/],
+      [{ userId: "u1", event: "x", time: "yesterday" }, /time/],
+      [{ events: [{ userId: "u1", event: "ok" }, { userId: "u2" }] }, /events\.1\.event/],
+      [{ events: [] }, /at least one/],
+      [{ events: Array.from({ length: 1001 }, () => ({ userId: "u", event: "e" })) }, /1000/],
+      [[{ userId: "u1", event: "x" }], /userId|expected/i],
+    ];
+    for (const [body, message] of cases) {
+      const res = await json(body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      const payload = await res.json();
+      expect(payload.error.code).toBe("validation_error");
+      expect(payload.error.message).toMatch(message);
+    }
+    await nothingWritten();
+  });
+
+  it("refuses invalid JSON, other content types and 10 MB bodies", async () => {
+    const bad = await post("{ not json");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_json");
+    const text = await post("userId=u1", { "content-type": "text/plain" });
+    expect(text.status).toBe(415);
+    const huge = await post(new TextEncoder().encode(JSON.stringify({ userId: "u1", event: "x", params: { blob: "x".repeat(10 * 1024 * 1024) } })));
+    expect(huge.status).toBe(413);
+    await nothingWritten();
+  });
+});
+
+describe("POST /api/v1/events", () => {
+  it("stores events, creates unknown users and answers 202 with the deliveries scheduled", async () => {
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook/{{user.id}}", rule: { when: "triggered", event: "signed_up" } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    const res = await json({ events: [
+      { userId: "a", event: "signed_up", params: { plan: "pro" }, time: "2026-01-01T10:00:00Z" },
+      { userId: "b", event: "signed_up", time: 1767261600 },
+      { userId: "a", event: "viewed" },
+    ] });
+    expect(res.status).toBe(202);
+    expect(await res.json()).toMatchObject({ accepted: 3, usersCreated: 2, scheduled: 2 });
+    expect(await db().event.count()).toBe(3);
+    const deliveries = await db().delivery.findMany({ where: { campaignId: campaign.id }, orderBy: { userId: "asc" } });
+    expect(deliveries.map((d) => [d.userId, d.state])).toEqual([["a", "scheduled"], ["b", "scheduled"]]);
+    expect(deliveries[0].eventData).toEqual({ name: "signed_up", params: { plan: "pro" } });
+    const single = await json({ userId: "c", event: "signed_up" });
+    expect(single.status).toBe(202);
+    expect(await single.json()).toMatchObject({ accepted: 1, scheduled: 1 });
+  });
+});
