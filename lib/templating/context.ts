@@ -1,0 +1,36 @@
+// What a template sees: the variables of the authoring contract, built once per render.
+import type { TemplateContext } from "../webhooks/types";
+
+const RESERVED_USER_KEYS = new Set(["id", "email", "timezone"]);
+
+/** user.*, userAttribute.*, event.*, parameter.*, campaign.*, action.id, now. */
+export function buildTemplateContext(ctx: TemplateContext): Record<string, unknown> {
+  const attributes = ctx.user.attributes ?? {};
+  const user: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(attributes)) if (!RESERVED_USER_KEYS.has(k)) user[k] = v;
+  user.id = ctx.user.id;
+  user.email = ctx.user.email ?? undefined;
+  user.timezone = ctx.user.timezone ?? undefined;
+  const params = ctx.event?.params ?? {};
+  return {
+    user,
+    userAttribute: attributes,
+    event: ctx.event ? { name: ctx.event.name, params } : undefined,
+    parameter: params,
+    campaign: ctx.campaign ?? undefined,
+    action: ctx.action ?? undefined,
+    now: ctx.now.toISOString(),
+  };
+}
+
+/** The paths of `paths` that resolve to nothing in the context (rendered empty). */
+export function missingPaths(paths: string[], context: Record<string, unknown>): string[] {
+  return paths.filter((p) => {
+    let cur: unknown = context;
+    for (const part of p.split(".")) {
+      if (cur === null || typeof cur !== "object" || !Object.hasOwn(cur, part)) return true;
+      cur = (cur as Record<string, unknown>)[part];
+    }
+    return cur === undefined || cur === null;
+  });
+}

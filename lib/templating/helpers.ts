@@ -1,0 +1,68 @@
+// The template helpers (documented in the README, one example each). Helpers that produce
+// already-encoded output (json, urlencode) return SafeStrings so context escaping leaves them alone.
+import type Handlebars from "handlebars";
+import { DateTime } from "luxon";
+
+type HelperOptions = Handlebars.HelperOptions;
+const isOptions = (v: unknown): v is HelperOptions => typeof v === "object" && v !== null && "hash" in v && "data" in v;
+const args = (raw: unknown[]) => raw.filter((v) => !isOptions(v));
+const str = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+
+function toDateTime(value: unknown): DateTime | null {
+  if (value instanceof Date) return DateTime.fromJSDate(value);
+  if (typeof value === "number") return DateTime.fromSeconds(value);
+  if (typeof value === "string" && value.trim() !== "") {
+    if (/^\d+(\.\d+)?$/.test(value.trim())) return DateTime.fromSeconds(Number(value));
+    const dt = DateTime.fromISO(value, { setZone: true });
+    return dt.isValid ? dt : null;
+  }
+  return null;
+}
+
+export function registerHelpers(hb: typeof Handlebars) {
+  const safe = (s: string) => new hb.SafeString(s);
+  const helpers: Record<string, (...a: unknown[]) => unknown> = {
+    default: (...raw) => {
+      const [value, fallback] = args(raw);
+      return value === undefined || value === null || value === "" ? fallback : value;
+    },
+    upper: (...raw) => str(args(raw)[0]).toUpperCase(),
+    lower: (...raw) => str(args(raw)[0]).toLowerCase(),
+    trim: (...raw) => str(args(raw)[0]).trim(),
+    truncate: (...raw) => {
+      const [value, length] = args(raw);
+      const n = Math.max(0, Math.floor(Number(length) || 0));
+      return Array.from(str(value)).slice(0, n).join("");
+    },
+    urlencode: (...raw) => safe(encodeURIComponent(str(args(raw)[0]))),
+    json: (...raw) => safe(JSON.stringify(args(raw)[0] ?? null)),
+    date: (...raw) => {
+      const [value, format, zone] = args(raw);
+      const dt = toDateTime(value);
+      if (!dt) return "";
+      const zoned = dt.setZone(typeof zone === "string" && zone ? zone : "UTC");
+      if (!zoned.isValid) return "";
+      return typeof format === "string" && format ? zoned.toFormat(format) : zoned.toISO();
+    },
+    eq: (...raw) => {
+      const [a, b] = args(raw);
+      return a === b || (a !== undefined && b !== undefined && a !== null && b !== null && String(a) === String(b));
+    },
+    ne: (...raw) => !helpers.eq(...raw),
+    gt: (...raw) => {
+      const [a, b] = args(raw);
+      return Number(a) > Number(b);
+    },
+    lt: (...raw) => {
+      const [a, b] = args(raw);
+      return Number(a) < Number(b);
+    },
+    and: (...raw) => args(raw).every(Boolean),
+    or: (...raw) => args(raw).some(Boolean),
+    not: (...raw) => !args(raw)[0],
+  };
+  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
+  // `log` writes to the console: no template may do that.
+  hb.unregisterHelper("log");
+  return Object.keys(helpers);
+}

@@ -1,0 +1,109 @@
+// THE SSRF guard: a webhook may only reach public unicast addresses on ports 80, 443 or
+// 1024-65535, unless HOOKLINE_ALLOWED_HOSTS allows more. The sender connects to the very address
+// this guard checked (lib/webhooks/send.ts), so a DNS answer cannot change between check and use.
+import { lookup as dnsLookup } from "node:dns/promises";
+import ipaddr from "ipaddr.js";
+import { env } from "../env";
+
+export class DestinationRefused extends Error {}
+
+export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
+export type VettedAddress = { address: string; family: 4 | 6 };
+
+const RANGE_WORDS: Record<string, string> = {
+  loopback: "is a loopback address",
+  private: "is in a private network",
+  uniqueLocal: "is in a private network",
+  linkLocal: "is link-local (cloud metadata lives there)",
+  carrierGradeNat: "is in a carrier-grade NAT network",
+  multicast: "is a multicast address",
+  unspecified: "is an unspecified address",
+  broadcast: "is a broadcast address",
+};
+
+type AllowList = { hosts: Set<string>; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] };
+let allowCache: { source: string; list: AllowList } | undefined;
+
+export function parseAllowList(source: string): AllowList {
+  const list: AllowList = { hosts: new Set(), ranges: [] };
+  for (const raw of source.split(",").map((s) => s.trim().toLowerCase()).filter(Boolean)) {
+    const entry = raw.replace(/^\[|\]$/g, "");
+    if (entry.includes("/") && ipaddr.isValidCIDR(entry)) list.ranges.push(ipaddr.parseCIDR(entry));
+    else if (ipaddr.isValid(entry)) {
+      const addr = ipaddr.process(entry);
+      list.ranges.push([addr, addr.kind() === "ipv4" ? 32 : 128]);
+    } else list.hosts.add(entry);
+  }
+  return list;
+}
+
+function allowList(): AllowList {
+  const source = env().HOOKLINE_ALLOWED_HOSTS;
+  if (allowCache?.source !== source) allowCache = { source, list: parseAllowList(source) };
+  return allowCache.list;
+}
+
+function isAllowedAddress(addr: ipaddr.IPv4 | ipaddr.IPv6, list: AllowList) {
+  return list.ranges.some(([range, bits]) => range.kind() === addr.kind() && addr.match(range, bits));
+}
+
+/** Why an address may not be reached, or null when it may. */
+export function refusalReason(address: string, list: AllowList = allowList()): string | null {
+  let addr: ipaddr.IPv4 | ipaddr.IPv6;
+  try {
+    addr = ipaddr.process(address.replace(/^\[|\]$/g, "")); // IPv4-mapped IPv6 becomes IPv4
+  } catch {
+    return `destination ${address} is not an IP address`;
+  }
+  if (isAllowedAddress(addr, list)) return null;
+  const range = addr.range();
+  if (range === "unicast") return null;
+  const words = RANGE_WORDS[range] ?? "is in a reserved range";
+  return `destination ${addr.toString()} ${words}; allow it with HOOKLINE_ALLOWED_HOSTS`;
+}
+
+export function checkPort(port: number): string | null {
+  if (port === 80 || port === 443 || (port >= 1024 && port <= 65535)) return null;
+  return `port ${port} is not allowed: webhooks may use 80, 443 or 1024-65535`;
+}
+
+/** Normalises odd IPv4 spellings (0x7f.1, 2130706433, 0177.0.0.1) the way URLs do. */
+export function normaliseHost(hostname: string): string {
+  const h = hostname.trim().toLowerCase().replace(/^\[|\]$/g, "");
+  if (h.includes(":")) return h;
+  try {
+    return new URL(`http://${h}/`).hostname;
+  } catch {
+    return h;
+  }
+}
+
+/** Resolves the host and returns an address that may be reached, or throws DestinationRefused. */
+export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver): Promise<VettedAddress> {
+  const portProblem = checkPort(port);
+  if (portProblem) throw new DestinationRefused(portProblem);
+  const host = normaliseHost(hostname);
+  const list = allowList();
+  const hostAllowed = list.hosts.has(host);
+  let addresses: { address: string; family: number }[];
+  if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];
+  else {
+    try {
+      addresses = await resolve(host);
+    } catch (err) {
+      throw new DestinationRefused(`DNS lookup failed for ${host} (${(err as NodeJS.ErrnoException).code ?? "no answer"})`);
+    }
+    if (!addresses.length) throw new DestinationRefused(`DNS lookup failed for ${host} (no address)`);
+  }
+  if (!hostAllowed) {
+    // Every answer must pass: a rebinding answer list cannot slip a private address in.
+    for (const a of addresses) {
+      const reason = refusalReason(a.address, list);
+      if (reason) throw new DestinationRefused(reason);
+    }
+  }
+  const first = addresses[0];
+  return { address: ipaddr.process(first.address).toString(), family: ipaddr.process(first.address).kind() === "ipv4" ? 4 : 6 };
+}
+
+const defaultResolver: Resolver = (hostname) => dnsLookup(hostname, { all: true, verbatim: true });
