@@ -12,6 +12,8 @@ export type BenchOptions = {
   /** where to write the markdown table (--markdown file) */
   markdown: string | null;
   basePort: number;
+  /** where figure 2's embedded engine runs: "app" (npm start, the default) or "worker" */
+  embeddedIn: "app" | "worker";
 };
 
 function value(argv: string[], name: string): string | undefined {
@@ -33,6 +35,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     events: events ? Number(events) : quick ? 2_000 : 20_000,
     workers: quick ? [1, 2] : [1, 2, 4],
     markdown: value(argv, "--markdown") ?? null,
+    embeddedIn: value(argv, "--embedded-in") === "worker" ? "worker" : "app",
     basePort: Number(value(argv, "--port") ?? process.env.BENCH_PORT ?? 3250),
   };
 }

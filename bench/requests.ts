@@ -1,21 +1,13 @@
 // The bodies the raw limit is measured with: the typical action rendered for bench users, through
-// the app's renderer when it is there, else an equivalent JSON body built by hand.
+// the app's renderer (a hand-built equivalent only if the typical action stops rendering).
 import { randomUUID } from "node:crypto";
+import { renderWebhookRequest } from "../lib/webhooks/render-request";
 import type { BuiltRequest, TemplateContext, WebhookTemplate } from "../lib/webhooks/types";
 import { contextFor, typicalTemplate } from "./workload";
 
-type RenderFn = (t: WebhookTemplate, c: TemplateContext, o?: unknown) => { ok: boolean; request?: BuiltRequest } | Promise<{ ok: boolean; request?: BuiltRequest }>;
-
-/** the app's renderer, or null when lib/webhooks/render-request.ts has not landed */
-export async function appRenderer(): Promise<RenderFn | null> {
-  const modulePath = "../lib/webhooks/render-request";
-  try {
-    const mod = (await import(modulePath)) as { renderWebhookRequest?: RenderFn };
-    return mod.renderWebhookRequest ?? null;
-  } catch {
-    return null;
-  }
-}
+/** the app's renderer, the one the preview, test sends and delivery use */
+export const appRender = (t: WebhookTemplate, c: TemplateContext, webhookId: string) =>
+  renderWebhookRequest(t, c, { webhookId, timestamp: c.now });
 
 function byHand(port: number, i: number): BuiltRequest {
   const c = contextFor(i);
@@ -49,18 +41,16 @@ function byHand(port: number, i: number): BuiltRequest {
 }
 
 export async function sampleRequests(port: number, n: number): Promise<{ requests: BuiltRequest[]; source: string }> {
-  const render = await appRenderer();
   const template = typicalTemplate(port);
   const requests: BuiltRequest[] = [];
+  let source = "renderWebhookRequest";
   for (let i = 0; i < n; i++) {
-    if (render) {
-      const r = await render(template, contextFor(i), { webhookId: `msg_${randomUUID()}` });
-      if (r.ok && r.request) {
-        requests.push(r.request);
-        continue;
-      }
+    const r = appRender(template, contextFor(i), `msg_${randomUUID()}`);
+    if (r.ok) requests.push(r.request);
+    else {
+      source = "hand-built equivalent";
+      requests.push(byHand(port, i));
     }
-    requests.push(byHand(port, i));
   }
-  return { requests, source: render ? "renderWebhookRequest" : "hand-built equivalent" };
+  return { requests, source };
 }

@@ -1,6 +1,74 @@
-import { NotAvailable } from "../report";
-import type { FigureContext, FigureResult } from "./context";
+// Figure 2: an immediate campaign to N users on SQLite, delivered by the engine embedded in the
+// `npm start` process: fan-out time, deliveries per second end to end, lag, peak RSS.
+import { activateCampaign } from "../../lib/delivery/lifecycle";
+import { freshInstallEnv, startApp, startWorker } from "../app-process";
+import { createBenchCampaign, lagsMs, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
+import { cpuMs, processTree, sampleRss } from "../process-stats";
+import { fmt, verdict } from "../report";
+import { round, summarize } from "../stats";
+import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
 
-export async function figureEmbedded(_ctx: FigureContext): Promise<FigureResult> {
-  throw new NotAvailable("the delivery engine (lib/delivery) has not landed");
+const TARGET = 0.5;
+
+export async function figureEmbedded(ctx: FigureContext): Promise<FigureResult> {
+  const n = ctx.options.users;
+  const settings = { HOOKLINE_WORKER_CONCURRENCY: "50", HOOKLINE_HOST_CONCURRENCY: "50" };
+  const env = freshInstallEnv(settings);
+  await switchDatabase(env);
+  ctx.progress(`seeding ${n} users (SQLite)`);
+  await seedUsers(n);
+  const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
+  // --embedded-in worker: the same embedded engine in `npm run worker` (while the app cannot build)
+  const inWorker = ctx.options.embeddedIn === "worker";
+  ctx.progress(inWorker ? "starting npm run worker (embedded engine)" : "starting npm start (builds first when sources changed)");
+  const app = inWorker ? startWorker(env, "embedded-worker") : await startApp(ctx.options.basePort, env);
+  const pids = processTree(app.pid);
+  const cpu0 = pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0);
+  await ctx.receiver.reset(true);
+  const rss = sampleRss(app.pid);
+  const started = Date.now();
+  const result = await activateCampaign(campaign.id);
+  if (!result.ok) throw new Error(`activation refused: ${result.problems.join("; ")}`);
+  const fanOutMs = Date.now() - started;
+  ctx.progress(`fanned out ${n} deliveries in ${fanOutMs} ms; delivering`);
+  const done = await waitRecorded(campaign.id, n, Math.max(120_000, n * 5), (c) => ctx.progress(`  ${JSON.stringify(c)}`));
+  const peakRss = rss.stop();
+  const cpu = pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0) - cpu0;
+  const stats = await ctx.receiver.stats();
+  const lags = summarize(await lagsMs(campaign.id, await ctx.receiver.arrivals()));
+  await app.stop();
+
+  const seconds = (done.at - started) / 1000;
+  const perSecond = (done.counts.delivered ?? 0) / seconds;
+  const ratio = ratioToRaw(ctx, perSecond);
+  return {
+    rows: [
+      { measure: "users", value: fmt(n) },
+      { measure: "fan-out (activateCampaign)", value: fmt(fanOutMs, " ms") },
+      { measure: "deliveries/s end to end", value: fmt(perSecond) },
+      { measure: "ratio to raw limit", value: fmt(ratio, "", 3), target: `>= ${TARGET}`, verdict: ratio === null ? "n/a" : verdict(ratio >= TARGET) },
+      { measure: "lag planned -> received p50 / p99", value: `${fmt(lags.p50, " ms")} / ${fmt(lags.p99, " ms")}` },
+      { measure: `peak RSS of ${inWorker ? "npm run worker" : "npm start"}`, value: fmt(peakRss / 2 ** 20, " MiB") },
+      { measure: "app CPU during delivery", value: fmt((cpu / (seconds * 1000)) * 100, "%") },
+      { measure: "arrivals / duplicates / failed", value: `${fmt(stats.count)} / ${fmt(stats.duplicates)} / ${fmt(done.counts.failed ?? 0)}` },
+    ],
+    json: {
+      available: true,
+      users: n,
+      process: inWorker ? "npm run worker" : "npm start",
+      settings,
+      fanOutMs,
+      seconds: round(seconds, 2),
+      deliveriesPerSecond: round(perSecond),
+      ratio,
+      target: TARGET,
+      met: ratio !== null && ratio >= TARGET,
+      lagMs: { p50: lags.p50, p99: lags.p99, max: lags.max },
+      peakRssMiB: round(peakRss / 2 ** 20),
+      appCpuPct: round((cpu / (seconds * 1000)) * 100),
+      arrivals: stats.count,
+      duplicates: stats.duplicates,
+      states: done.counts,
+    },
+  };
 }

@@ -1,8 +1,8 @@
 // Figure 5: renders per second of the typical action (URL + 10 fields + 2 headers) through the
 // app's renderer, against calling the same compiled Handlebars templates directly.
 import Handlebars from "handlebars";
-import { NotAvailable, fmt, verdict } from "../report";
-import { appRenderer } from "../requests";
+import { fmt, verdict } from "../report";
+import { appRender } from "../requests";
 import { round } from "../stats";
 import { contextFor, typicalTemplate } from "../workload";
 import type { FigureContext, FigureResult } from "./context";
@@ -26,12 +26,10 @@ async function rate(fn: (i: number) => unknown, ms: number): Promise<number> {
 }
 
 export async function figureRender(ctx: FigureContext): Promise<FigureResult> {
-  const render = await appRenderer();
-  if (!render) throw new NotAvailable("lib/webhooks/render-request.ts (renderWebhookRequest) has not landed");
   const template = typicalTemplate(ctx.receiver.port);
   const contexts = Array.from({ length: 1000 }, (_, i) => contextFor(i));
 
-  const check = await render(template, contexts[0], { webhookId: "msg_bench" });
+  const check = appRender(template, contexts[0], "msg_bench");
   if (!check.ok) throw new Error(`the typical action does not render: ${JSON.stringify(check)}`);
 
   const sources = [template.url, ...template.fields.map((f) => f.value), ...template.headers.map((h) => h.value)];
@@ -43,7 +41,7 @@ export async function figureRender(ctx: FigureContext): Promise<FigureResult> {
     for (const t of compiled) out += t(c).length;
     return out;
   };
-  const viaApp = (i: number) => render(template, contexts[i % contexts.length], { webhookId: `msg_bench_${i}` });
+  const viaApp = (i: number) => appRender(template, contexts[i % contexts.length], `msg_bench_${i}`);
 
   const ms = ctx.options.quick ? 1500 : 5000;
   // alternate to spread the machine's noise over both sides
