@@ -78,7 +78,7 @@ export const actionDraftSchema = z
     const credentials = urlHasCredentials(draft.url);
     draft.headers.forEach((h, i) => {
       const lower = h.name.toLowerCase();
-      if (RESERVED_HEADERS.includes(lower)) {
+      if (RESERVED_HEADERS.includes(lower) || lower.startsWith("webhook-")) {
         ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `${h.name} is set by Hookline and cannot be changed` });
       } else if (lower === "authorization" && credentials) {
         ctx.addIssue({

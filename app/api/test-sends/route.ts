@@ -1,0 +1,25 @@
+// The editor's "Test send" (internal): POST sends the action as typed; GET lists a saved action's test sends.
+import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
+import { listTestSends, runTestSend, TestSendRateLimitedError } from "@/lib/campaigns/test-sends";
+import { readJson } from "../read-json";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request) {
+  const parsed = sampleRequestSchema.safeParse(await readJson(request));
+  if (!parsed.success) return Response.json({ message: "The test send request is not valid." }, { status: 400 });
+  try {
+    return Response.json(await runTestSend(parsed.data));
+  } catch (err) {
+    if (err instanceof TestSendRateLimitedError) {
+      return Response.json({ message: err.message }, { status: 429, headers: { "Retry-After": String(err.retryAfterSeconds) } });
+    }
+    throw err;
+  }
+}
+
+export async function GET(request: Request) {
+  const actionId = new URL(request.url).searchParams.get("actionId");
+  if (!actionId) return Response.json({ message: "actionId is required" }, { status: 400 });
+  return Response.json(await listTestSends(actionId.slice(0, 64)));
+}

@@ -1,0 +1,32 @@
+import { notFound } from "next/navigation";
+import { CampaignEditor } from "@/components/CampaignEditor";
+import { getCampaignDraft } from "@/lib/campaigns/campaigns";
+import { listSampleUsers } from "@/lib/campaigns/sample-context";
+import { DeliverySection } from "@/components/delivery/DeliverySection";
+import { DeliveryLog } from "@/components/delivery/DeliveryLog";
+
+export const dynamic = "force-dynamic";
+
+export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  const campaign = await getCampaignDraft((await params).id);
+  return { title: campaign ? `${campaign.name} · Hookline` : "Not found · Hookline" };
+}
+
+export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+  const { id } = await params;
+  const [campaign, users] = await Promise.all([getCampaignDraft(id), listSampleUsers()]);
+  if (!campaign) notFound();
+  const { status, updatedAt: _updatedAt, ...draft } = campaign;
+  return (
+    <div className="space-y-8">
+      <CampaignEditor
+        key={campaign.id}
+        initial={draft}
+        status={status}
+        users={users}
+        deliverySection={<DeliverySection campaignId={id} />}
+      />
+      <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+"use server";
+// The campaign editor's mutations: parse with the shared zod schema, call one lib function, revalidate.
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import {
+  CampaignNotFoundError,
+  deleteAction,
+  deleteCampaign,
+  duplicateCampaign,
+  getCampaignDraft,
+  saveCampaign,
+  type SaveNotices,
+} from "@/lib/campaigns/campaigns";
+import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
+import { log } from "@/lib/log";
+
+const idSchema = z.string().min(1).max(64);
+
+function failure(message: string): { ok: false; fieldErrors: Record<string, string>; message: string } {
+  return { ok: false, fieldErrors: {}, message };
+}
+
+async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CampaignNotFoundError) return failure(err.message);
+    log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
+    return failure(`${what} failed because of a server problem. Nothing was lost: try again.`);
+  }
+}
+
+export async function saveCampaignAction(
+  input: CampaignDraftInput,
+): Promise<ActionResult<{ id: string; draft: CampaignDraftInput; notices: SaveNotices }>> {
+  const parsed = campaignDraftSchema.safeParse(input);
+  if (!parsed.success) return invalid(parsed.error);
+  return guarded("Saving", async () => {
+    const { id, notices } = await saveCampaign(parsed.data);
+    revalidatePath("/campaigns");
+    revalidatePath(`/campaigns/${id}`);
+    const draft = await getCampaignDraft(id);
+    if (!draft) throw new CampaignNotFoundError();
+    return { ok: true, data: { id, draft, notices } };
+  });
+}
+
+export async function deleteCampaignAction(id: string): Promise<ActionResult> {
+  if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
+  return guarded("Deleting", async () => {
+    if (!(await deleteCampaign(id))) return failure("This campaign was already deleted.");
+    revalidatePath("/campaigns");
+    return { ok: true, data: undefined };
+  });
+}
+
+export async function duplicateCampaignAction(id: string): Promise<ActionResult<{ id: string }>> {
+  if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
+  return guarded("Duplicating", async () => {
+    const copy = await duplicateCampaign(id);
+    if (!copy) return failure("This campaign no longer exists.");
+    revalidatePath("/campaigns");
+    return { ok: true, data: { id: copy } };
+  });
+}
+
+export async function deleteActionAction(campaignId: string, actionId: string): Promise<ActionResult> {
+  if (!idSchema.safeParse(campaignId).success || !idSchema.safeParse(actionId).success) return failure("Unknown webhook.");
+  return guarded("Deleting the webhook", async () => {
+    await deleteAction(campaignId, actionId);
+    revalidatePath("/campaigns");
+    revalidatePath(`/campaigns/${campaignId}`);
+    return { ok: true, data: undefined };
+  });
+}

@@ -1,0 +1,109 @@
+"use client";
+import { MAX_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
+import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "@/lib/webhooks/types";
+import type { ActionState } from "./campaign-draft-state";
+import { HeadersEditor } from "./HeadersEditor";
+import { KeyValueEditor } from "./KeyValueEditor";
+import { UrlField } from "./UrlField";
+import { Button } from "./ui/Button";
+import { Field, inputClass } from "./ui/Field";
+
+const CONTENT_TYPE_LABELS: Record<ContentType, string> = {
+  "application/json": "JSON (application/json)",
+  "application/x-www-form-urlencoded": "Form (application/x-www-form-urlencoded)",
+};
+
+/** One webhook action: where it goes, how, and what it carries. */
+export function ActionEditor({
+  action,
+  index,
+  active,
+  savedUrl,
+  errorAt,
+  noticeAt,
+  onChange,
+  onActivate,
+  onDuplicate,
+  onDelete,
+}: {
+  action: ActionState;
+  index: number;
+  active: boolean;
+  savedUrl?: string;
+  errorAt: (path: string) => string | undefined;
+  noticeAt: (path: string) => string | undefined;
+  onChange: (patch: Partial<ActionState>) => void;
+  onActivate: () => void;
+  onDuplicate: () => void;
+  onDelete: () => void;
+}) {
+  const headingId = `action-${action.uid}-title`;
+  return (
+    <section
+      aria-labelledby={headingId}
+      onFocusCapture={onActivate}
+      className={`rounded-xl border bg-white shadow-sm transition-shadow ${active ? "border-indigo-300 ring-2 ring-indigo-100" : "border-slate-200"}`}
+    >
+      <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-4 py-3 sm:px-5">
+        <h2 id={headingId} className="flex min-w-0 items-center gap-2 text-base font-semibold text-slate-900">
+          <span className="flex h-6 w-6 shrink-0 items-center justify-center rounded-md bg-indigo-50 text-xs font-semibold text-indigo-700">{index + 1}</span>
+          <span className="truncate">{action.name || "Webhook"}</span>
+          {!action.id && <span className="text-xs font-normal text-slate-500">(not saved)</span>}
+        </h2>
+        <div className="flex gap-1">
+          <Button size="sm" variant="ghost" onClick={onDuplicate}>
+            Duplicate webhook
+          </Button>
+          <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={onDelete}>
+            Delete webhook
+          </Button>
+        </div>
+      </div>
+      <div className="space-y-5 px-4 py-4 sm:px-5">
+        <Field label="Webhook name" error={errorAt("name")}>
+          {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
+        </Field>
+        <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} onChange={(url) => onChange({ url })} />
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-[8rem_minmax(0,1fr)_9rem]">
+          <Field label="HTTP method" error={errorAt("method")}>
+            {(c) => (
+              <select {...c} className={inputClass} value={action.method} onChange={(e) => onChange({ method: e.target.value as HttpMethod })}>
+                {HTTP_METHODS.map((m) => (
+                  <option key={m}>{m}</option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Content type" error={errorAt("contentType")}>
+            {(c) => (
+              <select {...c} className={inputClass} value={action.contentType} onChange={(e) => onChange({ contentType: e.target.value as ContentType })}>
+                {CONTENT_TYPES.map((t) => (
+                  <option key={t} value={t}>
+                    {CONTENT_TYPE_LABELS[t]}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+          <Field label="Timeout (seconds)" error={errorAt("timeoutSeconds")}>
+            {(c) => (
+              <input
+                {...c}
+                type="number"
+                min={1}
+                max={MAX_TIMEOUT_SECONDS}
+                inputMode="numeric"
+                className={inputClass}
+                value={action.timeoutSeconds}
+                onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
+              />
+            )}
+          </Field>
+        </div>
+        {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
+        <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
+        <HeadersEditor rows={action.headers} errorAt={errorAt} onChange={(headers) => onChange({ headers })} />
+      </div>
+    </section>
+  );
+}

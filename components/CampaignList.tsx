@@ -1,0 +1,102 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useState, useTransition } from "react";
+import { deleteCampaignAction, duplicateCampaignAction } from "@/app/campaigns/actions";
+import { Badge, type BadgeTone } from "./ui/Badge";
+import { Button } from "./ui/Button";
+import { ConfirmDialog } from "./ui/ConfirmDialog";
+
+export type CampaignRow = {
+  id: string;
+  name: string;
+  description: string;
+  status: { label: string; tone: BadgeTone };
+  actionCount: number;
+  edited: string;
+  editedIso: string;
+};
+
+/** The campaigns, newest edit first: name, status, webhook count, last edit; duplicate and delete. */
+export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
+  const router = useRouter();
+  const [pending, startTransition] = useTransition();
+  const [confirming, setConfirming] = useState<CampaignRow | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+
+  function duplicate(row: CampaignRow) {
+    startTransition(async () => {
+      const result = await duplicateCampaignAction(row.id);
+      if (result.ok) router.push(`/campaigns/${result.data.id}`);
+      else setMessage(result.message);
+    });
+  }
+
+  function remove(row: CampaignRow) {
+    startTransition(async () => {
+      const result = await deleteCampaignAction(row.id);
+      setConfirming(null);
+      setMessage(result.ok ? `Deleted “${row.name}”.` : result.message);
+      router.refresh();
+    });
+  }
+
+  return (
+    <>
+      <p role="status" className={message ? "mb-3 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700" : "sr-only"}>
+        {message}
+      </p>
+      <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
+        <div className="hidden grid-cols-[minmax(0,1fr)_7rem_6rem_9rem_11rem] gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2.5 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid">
+          <span>Campaign</span>
+          <span>Status</span>
+          <span>Webhooks</span>
+          <span>Last edited</span>
+          <span className="sr-only">Actions</span>
+        </div>
+        <ul className="divide-y divide-slate-100" aria-label="Campaigns">
+          {campaigns.map((c) => (
+            <li key={c.id} className="grid grid-cols-1 gap-3 px-4 py-4 md:grid-cols-[minmax(0,1fr)_7rem_6rem_9rem_11rem] md:items-center md:gap-4 md:px-5">
+              <div className="min-w-0">
+                <Link href={`/campaigns/${c.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
+                  {c.name}
+                </Link>
+                {c.description && <p className="mt-0.5 truncate text-sm text-slate-500">{c.description}</p>}
+              </div>
+              <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 md:contents">
+                <span>
+                  <Badge tone={c.status.tone}>{c.status.label}</Badge>
+                </span>
+                <span>
+                  {c.actionCount} <span className="md:sr-only">{c.actionCount === 1 ? "webhook" : "webhooks"}</span>
+                </span>
+                <time dateTime={c.editedIso} className="text-slate-500">
+                  <span className="md:hidden">Edited </span>
+                  {c.edited}
+                </time>
+              </div>
+              <div className="flex gap-2 md:justify-end">
+                <Button size="sm" variant="ghost" onClick={() => duplicate(c)} disabled={pending} aria-label={`Duplicate ${c.name}`}>
+                  Duplicate
+                </Button>
+                <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setConfirming(c)} disabled={pending} aria-label={`Delete ${c.name}`}>
+                  Delete
+                </Button>
+              </div>
+            </li>
+          ))}
+        </ul>
+      </div>
+      <ConfirmDialog
+        open={!!confirming}
+        title="Delete this campaign?"
+        confirmLabel="Delete"
+        busy={pending}
+        onCancel={() => setConfirming(null)}
+        onConfirm={() => confirming && remove(confirming)}
+      >
+        “{confirming?.name}” and its webhooks will be deleted, with their test sends and delivery history. This cannot be undone.
+      </ConfirmDialog>
+    </>
+  );
+}

@@ -1,0 +1,65 @@
+"use client";
+import Link from "next/link";
+import { statusLabel } from "@/lib/campaigns/list-labels";
+import { Badge } from "./ui/Badge";
+import { Button } from "./ui/Button";
+
+/** The campaign screen's top bar: where you are, whether it is saved, Save and Delete. Stays in view. */
+export function EditorHeader({
+  title,
+  status,
+  dirty,
+  saving,
+  saved,
+  message,
+  onSave,
+  onDelete,
+}: {
+  title: string;
+  status?: string;
+  dirty: boolean;
+  saving: boolean;
+  saved: boolean;
+  message: { tone: "success" | "error"; text: string } | null;
+  onSave: () => void;
+  onDelete: () => void;
+}) {
+  const badge = status ? statusLabel(status) : null;
+  return (
+    <div className="sticky top-0 z-10 -mx-4 border-b border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:-mx-6 sm:px-6">
+      <nav aria-label="Breadcrumb" className="hidden text-sm text-slate-500 sm:block">
+        <Link href="/campaigns" className="hover:text-slate-800">
+          Campaigns
+        </Link>
+        <span aria-hidden className="mx-1.5">
+          /
+        </span>
+      </nav>
+      <div className="flex items-center gap-3">
+        <div className="min-w-0 flex-1">
+          <div className="flex min-w-0 items-center gap-2 sm:gap-3">
+            <h1 className="truncate text-lg font-semibold tracking-tight text-slate-900 sm:text-2xl">{title}</h1>
+            {badge && <Badge tone={badge.tone}>{badge.label}</Badge>}
+          </div>
+          <p role="status" className="min-h-5 text-sm">
+            {message ? (
+              <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+            ) : dirty ? (
+              <span className="text-slate-500">Unsaved changes</span>
+            ) : null}
+          </p>
+        </div>
+        <div className="flex shrink-0 items-center gap-2">
+          {saved && (
+            <Button variant="danger" onClick={onDelete} disabled={saving}>
+              Delete
+            </Button>
+          )}
+          <Button variant="primary" onClick={onSave} disabled={saving} className="min-w-20">
+            {saving ? "Saving…" : "Save"}
+          </Button>
+        </div>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,82 @@
+"use client";
+import { MAX_HEADERS, SECRET_MASK } from "@/lib/campaigns/limits";
+import { uid, type HeaderRow } from "./campaign-draft-state";
+import { RemoveRowButton } from "./RemoveRowButton";
+import { Button } from "./ui/Button";
+import { Field, monoInputClass } from "./ui/Field";
+
+const columns = "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_5rem_2rem]";
+
+/** Extra request headers (name + value template); secret values are stored encrypted and shown masked. */
+export function HeadersEditor({
+  rows,
+  errorAt,
+  onChange,
+}: {
+  rows: HeaderRow[];
+  errorAt: (path: string) => string | undefined;
+  onChange: (rows: HeaderRow[]) => void;
+}) {
+  const update = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-700">Headers</legend>
+      <p className="mt-0.5 text-xs text-slate-500">
+        Optional. Hookline sets Content-Type, User-Agent and the webhook-id, -timestamp and -signature headers itself.
+      </p>
+      {errorAt("headers") && <p className="mt-1.5 text-sm text-red-700">{errorAt("headers")}</p>}
+      {rows.length > 0 && (
+        <div aria-hidden className={`mt-3 hidden gap-2 text-xs font-medium text-slate-500 sm:grid ${columns}`}>
+          <span>Name</span>
+          <span>Value</span>
+          <span>Secret</span>
+        </div>
+      )}
+      <ul className="mt-1.5 space-y-2">
+        {rows.map((row, i) => (
+          <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+            <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`)}>
+              {(c) => <input {...c} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
+            </Field>
+            <div className="col-start-2 row-start-1 sm:hidden">
+              <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+            </div>
+            <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
+              {(c) => (
+                <input
+                  {...c}
+                  className={monoInputClass}
+                  type={row.secret && row.value !== SECRET_MASK ? "password" : "text"}
+                  autoComplete="off"
+                  placeholder={row.secret ? "stored encrypted" : "{{user.id}}"}
+                  value={row.value}
+                  onChange={(e) => update(i, { value: e.target.value })}
+                />
+              )}
+            </Field>
+            <label className="col-span-2 flex h-9 items-center gap-2 text-sm text-slate-600 sm:col-span-1">
+              <input
+                type="checkbox"
+                className="h-4 w-4 rounded border-slate-300 text-indigo-600"
+                checked={row.secret}
+                onChange={(e) => update(i, { secret: e.target.checked })}
+              />
+              <span className="sm:sr-only">Secret</span>
+            </label>
+            <div className="hidden sm:block">
+              <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      <Button
+        size="sm"
+        className="mt-3"
+        disabled={rows.length >= MAX_HEADERS}
+        onClick={() => onChange([...rows, { uid: uid(), name: "", value: "", secret: false }])}
+      >
+        <span aria-hidden>+</span> Add header
+      </Button>
+    </fieldset>
+  );
+}

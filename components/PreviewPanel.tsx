@@ -1,0 +1,94 @@
+"use client";
+import { useState } from "react";
+import type { SampleRequest } from "@/lib/campaigns/preview-input";
+import type { SampleUser } from "@/lib/campaigns/sample-context";
+import type { TestSendView } from "@/lib/campaigns/test-sends";
+import { parseJsonObject } from "./json-box";
+import { RequestPreview } from "./RequestPreview";
+import { TestSendPanel } from "./TestSendPanel";
+import { Field, inputClass, monoInputClass } from "./ui/Field";
+import { useRequestPreview } from "./useRequestPreview";
+
+type ActionSample = SampleRequest["action"];
+
+/** The right-hand column: who to preview as, the live request, and the Test send. */
+export function PreviewPanel({
+  action,
+  campaign,
+  users,
+  shownTestSend,
+  onShowTestSend,
+}: {
+  action: ActionSample | null;
+  campaign: { id?: string; name: string };
+  users: SampleUser[];
+  shownTestSend: TestSendView | null;
+  onShowTestSend: (send: TestSendView | null) => void;
+}) {
+  const [userId, setUserId] = useState(users[0]?.id ?? "");
+  const [eventText, setEventText] = useState("");
+  const [attributesText, setAttributesText] = useState("");
+  const event = parseJsonObject(eventText);
+  const attributes = parseJsonObject(attributesText);
+
+  const sample: SampleRequest | null = action
+    ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value }
+    : null;
+  const preview = useRequestPreview(sample);
+  const user = users.find((u) => u.id === userId);
+  const forWhom = attributes.value ? "For the test user attributes" : user ? `For ${user.label}` : "";
+
+  return (
+    <div className="space-y-5">
+      <div className="grid grid-cols-1 gap-4">
+        <Field label="Preview as" hint={users.length ? undefined : "No users yet: type test user attributes below."}>
+          {(c) => (
+            <select {...c} className={inputClass} value={userId} onChange={(e) => setUserId(e.target.value)} disabled={!users.length}>
+              {users.map((u) => (
+                <option key={u.id} value={u.id}>
+                  {u.label}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <div className="grid grid-cols-1 gap-4 sm:grid-cols-2">
+          <Field label="Sample event parameters" error={event.error} hint="Optional JSON, for {{event.params.…}}">
+            {(c) => (
+              <textarea {...c} rows={3} spellCheck={false} className={monoInputClass} placeholder='{"orderId": "A-1001"}' value={eventText} onChange={(e) => setEventText(e.target.value)} />
+            )}
+          </Field>
+          <Field label="Test user attributes" error={attributes.error} hint="Optional JSON; replaces the user above">
+            {(c) => (
+              <textarea
+                {...c}
+                rows={3}
+                spellCheck={false}
+                className={monoInputClass}
+                placeholder='{"firstName": "Ada", "city": "Lyon"}'
+                value={attributesText}
+                onChange={(e) => setAttributesText(e.target.value)}
+              />
+            )}
+          </Field>
+        </div>
+      </div>
+      <div className="border-t border-slate-100 pt-5">
+        <RequestPreview
+          result={preview.data}
+          updating={preview.isFetching}
+          failure={preview.isError ? preview.error.message : null}
+          forWhom={forWhom}
+        />
+      </div>
+      <div className="border-t border-slate-100 pt-5">
+        <TestSendPanel
+          sample={sample}
+          blockedReason={event.error || attributes.error ? "Fix the JSON above to send a test." : !action ? "Add a webhook first." : undefined}
+          shown={shownTestSend}
+          onShow={onShowTestSend}
+        />
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+"use client";
+import { describeProblem, fieldLabel } from "@/lib/campaigns/problem-labels";
+import type { PreviewResult } from "@/lib/campaigns/preview";
+import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
+
+/** The exact request the action would send for the sample user: method, URL, headers, body bytes. */
+export function RequestPreview({
+  result,
+  updating,
+  failure,
+  forWhom,
+}: {
+  result: PreviewResult | undefined;
+  updating: boolean;
+  failure: string | null;
+  forWhom: string;
+}) {
+  const problems = result ? Object.entries(result.problems) : [];
+  return (
+    <section aria-labelledby="request-preview-title" aria-busy={updating} className="space-y-4">
+      <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
+        <h2 id="request-preview-title" className="text-base font-semibold text-slate-900">
+          Request preview
+        </h2>
+        <span className="text-xs text-slate-500" aria-live="polite">
+          {updating ? "Updating…" : forWhom}
+        </span>
+      </div>
+      {failure && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{failure}</p>}
+      {!result && !failure && <p className="text-sm text-slate-500">Type a URL to see the request.</p>}
+      {result && result.errors.length > 0 && (
+        <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
+          <p className="font-medium">The request cannot be built yet</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {result.errors.map((p, i) => (
+              <li key={i}>{describeProblem(p)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {result && result.warnings.length > 0 && (
+        <div className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
+          <p className="font-medium">Warnings</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {result.warnings.map((p, i) => (
+              <li key={i}>{describeProblem(p)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {result?.request && (
+        <div className="space-y-4">
+          <MethodUrl method={result.request.method} url={result.request.url} />
+          <div>
+            <SubHeading>Headers</SubHeading>
+            <HeaderList headers={result.request.headers} />
+          </div>
+          <div>
+            <SubHeading>Body</SubHeading>
+            <BodyView body={result.request.body} label="Preview body" prettyByDefault={false} />
+          </div>
+        </div>
+      )}
+      {problems.length > 0 && (
+        <div className="text-sm text-slate-600">
+          <p className="font-medium text-slate-700">To fix before saving</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {problems.map(([field, message]) => (
+              <li key={field}>
+                {fieldLabel(field)}: {message}
+              </li>
+            ))}
+          </ul>
+        </div>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,46 @@
+"use client";
+import { useQuery } from "@tanstack/react-query";
+import { campaignKeys } from "@/lib/campaigns/query-keys";
+import type { TestSendView } from "@/lib/campaigns/test-sends";
+import { statusText } from "./TestSendResult";
+import { Card } from "./ui/Card";
+
+/** The saved action's last test sends, newest first; picking one shows it in the result panel. */
+export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: string; actionName: string; onSelect: (send: TestSendView) => void }) {
+  const query = useQuery({
+    queryKey: campaignKeys.testSends(actionId),
+    queryFn: async (): Promise<TestSendView[]> => {
+      const response = await fetch(`/api/test-sends?actionId=${encodeURIComponent(actionId)}`);
+      if (!response.ok) throw new Error("Could not load the test sends.");
+      return response.json();
+    },
+  });
+  const sends = query.data ?? [];
+  return (
+    <Card title="Recent test sends" description={`Of “${actionName}”, newest first. The last 50 are kept.`} labelledBy="test-sends-title">
+      {query.isError && <p className="text-sm text-red-700">{query.error.message}</p>}
+      {!query.isError && sends.length === 0 && <p className="text-sm text-slate-500">{query.isPending ? "Loading…" : "No test sends yet."}</p>}
+      {sends.length > 0 && (
+        <ul className="-my-1 divide-y divide-slate-100">
+          {sends.map((s) => (
+            <li key={s.id}>
+              <button
+                type="button"
+                onClick={() => onSelect(s)}
+                className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 rounded-md px-1 py-2 text-left text-sm hover:bg-slate-50"
+              >
+                <span className={`font-medium ${s.outcome === "delivered" ? "text-emerald-700" : s.status ? "text-amber-700" : "text-red-700"}`}>
+                  {s.status ? statusText(s) : s.outcome === "sending" ? "Sending" : "Failed"}
+                </span>
+                <span className="min-w-0 flex-1 truncate text-slate-600">{s.error ?? s.request?.url ?? ""}</span>
+                <time dateTime={s.createdAt} className="text-xs text-slate-500">
+                  {new Date(s.createdAt).toLocaleString()}
+                </time>
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+    </Card>
+  );
+}

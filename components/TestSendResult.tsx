@@ -1,0 +1,72 @@
+"use client";
+import type { TestSendView } from "@/lib/campaigns/test-sends";
+import { CopyCurlButton } from "./CopyCurlButton";
+import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
+
+const REASONS: Record<number, string> = {
+  200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
+  307: "Temporary Redirect", 308: "Permanent Redirect", 400: "Bad Request", 401: "Unauthorized", 403: "Forbidden",
+  404: "Not Found", 405: "Method Not Allowed", 408: "Request Timeout", 409: "Conflict", 410: "Gone", 413: "Payload Too Large",
+  415: "Unsupported Media Type", 422: "Unprocessable Entity", 425: "Too Early", 429: "Too Many Requests",
+  500: "Internal Server Error", 502: "Bad Gateway", 503: "Service Unavailable", 504: "Gateway Timeout",
+};
+
+/** "200 OK": the receiver's own reason phrase when it gave one. */
+export function statusText(send: Pick<TestSendView, "status" | "response">): string {
+  if (!send.status) return "";
+  const reason = send.response?.statusText || REASONS[send.status] || "";
+  return `${send.status} ${reason}`.trim();
+}
+
+function tone(send: TestSendView) {
+  if (send.outcome === "delivered") return "bg-emerald-50 text-emerald-800 ring-emerald-200";
+  if (send.status) return "bg-amber-50 text-amber-900 ring-amber-200";
+  return "bg-red-50 text-red-800 ring-red-200";
+}
+
+/** One test send: what went out (masked) and what came back, or why nothing did. */
+export function TestSendResult({ send }: { send: TestSendView }) {
+  const total = send.timings?.totalMs;
+  return (
+    <div className="space-y-4">
+      <div className={`flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg px-3 py-2 ring-1 ring-inset ${tone(send)}`}>
+        <span className="text-base font-semibold">{send.status ? statusText(send) : "Not delivered"}</span>
+        {total !== undefined && <span className="text-sm">in {Math.round(total)} ms</span>}
+        <span className="ml-auto text-xs opacity-80">
+          {send.userId ? `as ${send.userId} · ` : ""}
+          {new Date(send.createdAt).toLocaleTimeString()}
+        </span>
+      </div>
+      {send.error && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>}
+      {send.response && (
+        <div className="space-y-3">
+          <SubHeading>Response</SubHeading>
+          <BodyView body={send.response.body} label="Response body" />
+          {send.response.bodyTruncated && <p className="text-xs text-slate-500">The body was cut at 64 KiB.</p>}
+          <details className="text-sm">
+            <summary className="cursor-pointer text-slate-600">Response headers ({send.response.headers?.length ?? 0})</summary>
+            <div className="mt-2">
+              <HeaderList headers={send.response.headers ?? []} />
+            </div>
+          </details>
+        </div>
+      )}
+      {send.request && (
+        <div className="space-y-3">
+          <div className="flex items-center justify-between gap-2">
+            <SubHeading>Request as sent</SubHeading>
+            {send.curl && <CopyCurlButton curl={send.curl} />}
+          </div>
+          <MethodUrl method={send.request.method} url={send.request.url} />
+          <details className="text-sm">
+            <summary className="cursor-pointer text-slate-600">Request headers ({send.request.headers.length})</summary>
+            <div className="mt-2">
+              <HeaderList headers={send.request.headers} />
+            </div>
+          </details>
+          <BodyView body={send.request.body} label="Request body" />
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,54 @@
+"use client";
+import { SECRET_MASK } from "@/lib/campaigns/limits";
+import { urlTemplateHost } from "@/lib/campaigns/url-password";
+import { Field, monoInputClass } from "./ui/Field";
+
+/** The webhook URL template; explains templating, Basic auth credentials and the masked saved password. */
+export function UrlField({
+  value,
+  savedUrl,
+  error,
+  notice,
+  onChange,
+}: {
+  value: string;
+  /** the URL as last saved (password masked), to warn when an edit points the saved password elsewhere */
+  savedUrl?: string;
+  error?: string;
+  notice?: string;
+  onChange: (url: string) => void;
+}) {
+  const savedPassword = !!savedUrl && savedUrl.includes(`:${SECRET_MASK}@`);
+  const hostChanged = savedPassword && value.includes(SECRET_MASK) && urlTemplateHost(value) !== urlTemplateHost(savedUrl);
+  const hint = savedPassword ? (
+    <>The saved password shows as {SECRET_MASK}; type a new one in its place to change it.</>
+  ) : (
+    <>
+      Personalise with <code className="font-mono text-slate-700">{"{{user.id}}"}</code> or{" "}
+      <code className="font-mono text-slate-700">{"{{userAttribute.city}}"}</code>. For Basic auth, write{" "}
+      <code className="font-mono text-slate-700">https://name:password@host/…</code>
+    </>
+  );
+  return (
+    <Field
+      label="URL"
+      error={error}
+      notice={notice ?? (hostChanged ? "The host changed, so the saved password will be cleared when you save: type it again." : undefined)}
+      hint={hint}
+    >
+      {(control) => (
+        <input
+          {...control}
+          type="text"
+          inputMode="url"
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="https://api.example.com/users/{{user.id}}/notify"
+          className={monoInputClass}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+        />
+      )}
+    </Field>
+  );
+}

@@ -1,0 +1,26 @@
+"use client";
+import { keepPreviousData, useQuery } from "@tanstack/react-query";
+import type { SampleRequest } from "@/lib/campaigns/preview-input";
+import type { PreviewResult } from "@/lib/campaigns/preview";
+import { campaignKeys } from "@/lib/campaigns/query-keys";
+import { useDebouncedValue } from "./useDebouncedValue";
+
+// Short enough that the preview settles well within 150 ms of the last keystroke.
+const DEBOUNCE_MS = 60;
+
+/** The live preview of the action as typed, re-rendered by the server's one renderer. */
+export function useRequestPreview(sample: SampleRequest | null) {
+  const body = useDebouncedValue(sample ? JSON.stringify(sample) : "", DEBOUNCE_MS);
+  return useQuery({
+    queryKey: campaignKeys.preview(body),
+    enabled: !!body,
+    placeholderData: keepPreviousData,
+    gcTime: 5_000,
+    retry: false,
+    queryFn: async ({ signal }): Promise<PreviewResult> => {
+      const response = await fetch("/api/preview", { method: "POST", headers: { "content-type": "application/json" }, body, signal });
+      if (!response.ok) throw new Error("The preview could not be rendered. Keep typing; it retries on the next change.");
+      return response.json();
+    },
+  });
+}

@@ -1,0 +1,81 @@
+// Issue 3: "Test send" sends the action as typed to a receiver this spec starts on 127.0.0.1 and
+// shows what came back; a receiver that hangs shows the timeout.
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "@playwright/test";
+
+type Received = { url: string; headers: IncomingMessage["headers"]; body: string };
+const received: Received[] = [];
+let server: Server;
+let port = 0;
+
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ url: req.url!, headers: req.headers, body });
+      if (req.url?.startsWith("/hang")) return;
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ accepted: true, ticket: "rcv-4242" }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+test.afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test("Test send shows the receiver's answer, then a hanging receiver's timeout", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill("Test send check");
+  await page.getByLabel("URL", { exact: true }).fill(`http://crm:hunter2@127.0.0.1:${port}/hooks/{{user.id}}`);
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("first_name");
+  await page.getByLabel("Value", { exact: true }).fill("{{userAttribute.firstName}}");
+
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  await expect(result).toContainText("rcv-4242");
+  const first = received.at(-1)!;
+  expect(first.url).toBe("/hooks/user-1001");
+  expect(JSON.parse(first.body)).toEqual({ first_name: "Mary" });
+  expect(Buffer.from(String(first.headers.authorization).slice(6), "base64").toString()).toBe("crm:hunter2");
+  // The request as sent is shown masked.
+  await expect(result).toContainText("127.0.0.1");
+  await expect(result).not.toContainText("hunter2");
+
+  await page.getByRole("button", { name: "Copy as curl" }).click();
+  const curl = await page.evaluate(() => navigator.clipboard.readText());
+  expect(curl).toContain("curl");
+  expect(curl).not.toContain("hunter2");
+
+  // Ad-hoc attributes instead of a stored user.
+  await page.getByLabel("Test user attributes").fill('{"firstName": "Ada"}');
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  await expect.poll(() => received.at(-1)?.body).toBe('{"first_name":"Ada"}');
+  await page.getByLabel("Test user attributes").fill("");
+
+  // Saved: the password shows masked, and a test send still uses the stored one.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`http://crm:••••@127.0.0.1:${port}/hooks/{{user.id}}`);
+  const before = received.length;
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  expect(received.length).toBe(before + 1);
+  expect(Buffer.from(String(received.at(-1)!.headers.authorization).slice(6), "base64").toString()).toBe("crm:hunter2");
+  await expect(page.getByRole("region", { name: "Recent test sends" }).getByRole("button")).toHaveCount(1);
+
+  // A receiver that never answers: the action's timeout, in plain words.
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/hang`);
+  await page.getByLabel("Timeout (seconds)").fill("1");
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText(/timed out after 1 s/i, { timeout: 15_000 });
+  await expect(page.getByRole("button", { name: "Test send" })).toBeEnabled();
+});

@@ -1,0 +1,51 @@
+// What the live preview and the test send receive: the action as typed (possibly half-typed, so
+// parsed leniently; the strict draft schema's complaints come back as problems), plus the sample.
+import { z } from "zod";
+import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
+import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
+import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
+
+// Generous caps: the strict schema reports the real limits; these only bound the work per request.
+const lenientActionSchema = z.object({
+  id: z.string().max(64).optional(),
+  copiedFrom: z.string().max(64).optional(),
+  name: z.string().max(400).default("Webhook").catch("Webhook"),
+  method: z.enum(HTTP_METHODS).default("POST").catch("POST"),
+  url: z.string().max(MAX_URL_LENGTH * 2),
+  contentType: z.enum(CONTENT_TYPES).default("application/json").catch("application/json"),
+  fields: z
+    .array(z.object({ key: z.string().max(1000), value: z.string().max(MAX_VALUE_BYTES * 2), type: z.enum(FIELD_TYPES).default("text").catch("text") }))
+    .max(MAX_FIELDS * 2)
+    .default([]),
+  headers: z
+    .array(z.object({ name: z.string().max(1000), value: z.string().max(MAX_VALUE_BYTES * 2), secret: z.boolean().default(false).catch(false) }))
+    .max(MAX_HEADERS * 2)
+    .default([]),
+  timeoutSeconds: z.coerce.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS).catch(DEFAULT_TIMEOUT_SECONDS),
+});
+
+const jsonObject = z.record(z.string(), z.unknown());
+
+export const sampleRequestSchema = z.object({
+  action: lenientActionSchema,
+  campaign: z.object({ id: z.string().max(64).nullish(), name: z.string().max(400).default("Untitled campaign").catch("Untitled campaign") }),
+  userId: z.string().max(200).nullish(),
+  eventParams: jsonObject.nullish(),
+  /** ad-hoc "Test user attributes" (test send only) */
+  attributes: jsonObject.nullish(),
+});
+
+export type SampleRequest = z.input<typeof sampleRequestSchema>;
+export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;
+
+/** The half-typed action made renderable (rows without a key are skipped) + what would block a save. */
+export function renderableDraft(action: ParsedSampleRequest["action"]): { draft: ActionDraft; problems: FieldErrors } {
+  const strict = actionDraftSchema.safeParse(action);
+  const draft: ActionDraft = {
+    ...action,
+    url: action.url.trim(),
+    fields: action.fields.filter((f) => f.key.trim()).map((f) => ({ ...f, key: f.key.trim() })),
+    headers: action.headers.filter((h) => h.name.trim()).map((h) => ({ ...h, name: h.name.trim() })),
+  };
+  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error) };
+}

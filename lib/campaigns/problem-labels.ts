@@ -1,0 +1,19 @@
+// Template problems and field errors in the marketer's words: "Field 3 value (line 1, column 7): ...".
+import type { TemplateProblem } from "../webhooks/types";
+
+/** "url" | "fields[2].value" | "fields.2.value" | "headers[0].name" -> "URL" | "Field 3 value" | "Header 1 name". */
+export function fieldLabel(field: string): string {
+  if (field === "url") return "URL";
+  if (field === "user") return "Preview as";
+  if (field === "body") return "Body";
+  const match = /^(fields|headers)(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(field);
+  if (!match) return field;
+  const [, list, a, b, part] = match;
+  const n = Number(a ?? b) + 1;
+  return `${list === "fields" ? "Field" : "Header"} ${n}${part ? ` ${part}` : ""}`;
+}
+
+export function describeProblem(p: TemplateProblem): string {
+  const where = p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "";
+  return `${fieldLabel(p.field)}${where}: ${p.message}`;
+}

@@ -1,0 +1,58 @@
+// The TemplateContext for a preview or a test send: a stored user ("Preview as"), or ad-hoc
+// attributes typed by the marketer, plus optional sample event parameters.
+import { db } from "../db";
+import type { TemplateContext } from "../webhooks/types";
+
+export type SampleUser = { id: string; email: string | null; label: string };
+
+/** The users the "Preview as" picker offers: the first stored ones, in a stable order. */
+export async function listSampleUsers(limit = 50): Promise<SampleUser[]> {
+  const users = await db().user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit });
+  return users.map((u) => {
+    const attrs = (u.attributes ?? {}) as Record<string, unknown>;
+    const name = [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
+    return { id: u.id, email: u.email, label: [name || u.id, u.email].filter(Boolean).join(" · ") };
+  });
+}
+
+export type SampleInput = {
+  userId?: string | null;
+  /** ad-hoc attributes ("Test user attributes"); when given, no stored user is used */
+  attributes?: Record<string, unknown> | null;
+  eventParams?: Record<string, unknown> | null;
+  campaign: { id?: string | null; name: string };
+  actionId?: string | null;
+};
+
+export class SampleUserMissingError extends Error {}
+
+async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> {
+  if (input.attributes) {
+    const { id, email, timezone, ...attributes } = input.attributes;
+    return {
+      id: typeof id === "string" || typeof id === "number" ? String(id) : "test-user",
+      email: typeof email === "string" ? email : null,
+      timezone: typeof timezone === "string" ? timezone : null,
+      attributes: { ...attributes, ...(typeof email === "string" ? { email } : {}) },
+    };
+  }
+  const user = input.userId
+    ? await db().user.findUnique({ where: { id: input.userId } })
+    : await db().user.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+  if (!user) {
+    throw new SampleUserMissingError(
+      input.userId ? `No user "${input.userId}" exists any more; pick another in "Preview as".` : "There are no users yet: add one, or type test user attributes.",
+    );
+  }
+  return { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> };
+}
+
+export async function sampleContext(input: SampleInput, now = new Date()): Promise<TemplateContext> {
+  return {
+    user: await sampleUser(input),
+    event: input.eventParams && Object.keys(input.eventParams).length ? { name: "sample_event", params: input.eventParams } : null,
+    campaign: { id: input.campaign.id ?? "new-campaign", name: input.campaign.name },
+    action: { id: input.actionId ?? "new-action" },
+    now,
+  };
+}

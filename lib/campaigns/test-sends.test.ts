@@ -1,0 +1,131 @@
+import { createServer, type IncomingMessage, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db";
+import { getCampaignDraft, saveCampaign } from "./campaigns";
+import { sampleRequestSchema, type SampleRequest } from "./preview-input";
+import { previewAction } from "./preview";
+import { campaignDraftSchema } from "./schemas";
+import { listTestSends, runTestSend, TEST_SENDS_KEPT, TestSendRateLimitedError } from "./test-sends";
+
+type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: string };
+let received: Received[] = [];
+let server: Server;
+let base = "";
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.headers, body });
+      if (req.url?.startsWith("/hang")) return; // never answers
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ received: true }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  base = `127.0.0.1:${(server.address() as AddressInfo).port}`;
+  await db().user.create({ data: { id: "u1", email: "mary@example.com", attributes: { firstName: "Mary", city: "Paris" } } });
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+function sample(action: SampleRequest["action"], extra: Partial<SampleRequest> = {}) {
+  return sampleRequestSchema.parse({ action, campaign: { name: "Test" }, userId: "u1", ...extra });
+}
+
+const basicOf = (r: Received) => Buffer.from(String(r.headers.authorization).replace(/^Basic /, ""), "base64").toString();
+
+describe("test sends", () => {
+  it("sends the action as typed to a real receiver and stores the masked request", async () => {
+    received = [];
+    const send = await runTestSend(
+      sample({ url: `http://crm:hunter2@${base}/users/{{user.id}}`, fields: [{ key: "first_name", value: "{{userAttribute.firstName}}", type: "text" }] }),
+    );
+    expect(send.status).toBe(200);
+    expect(send.outcome).toBe("delivered");
+    expect(send.response?.body).toContain('"received":true');
+    expect(received).toHaveLength(1);
+    expect(received[0].url).toBe("/users/u1");
+    expect(JSON.parse(received[0].body)).toEqual({ first_name: "Mary" });
+    expect(basicOf(received[0])).toBe("crm:hunter2");
+    // What is shown and stored never holds the password.
+    expect(JSON.stringify(send)).not.toContain("hunter2");
+    expect(send.curl).toContain("curl");
+    expect(send.curl).not.toContain("hunter2");
+  });
+
+  it("uses the stored password for a saved action shown as ••••, but not once the host changed", async () => {
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Saved", actions: [{ url: `http://crm:s3cret@${base}/saved` }] }));
+    const action = (await getCampaignDraft(id))!.actions![0];
+    expect(action.url).toContain("••••");
+    received = [];
+    const send = await runTestSend(sample(action, { campaign: { id, name: "Saved" } }));
+    expect(send.status).toBe(200);
+    expect(basicOf(received[0])).toBe("crm:s3cret");
+    expect((await listTestSends(action.id!)).map((s) => s.id)).toEqual([send.id]);
+
+    received = [];
+    const moved = await runTestSend(sample({ ...action, url: action.url.replace("127.0.0.1", "localhost") }, { campaign: { id, name: "Saved" } }));
+    expect(received).toHaveLength(0);
+    expect(moved.error).toMatch(/host changed/);
+    const preview = await previewAction(sample({ ...action, url: action.url.replace("127.0.0.1", "localhost") }));
+    expect(preview.warnings.map((w) => w.message).join()).toMatch(/host changed/);
+  });
+
+  it("renders for ad-hoc test user attributes", async () => {
+    received = [];
+    await runTestSend(sample({ url: `http://${base}/adhoc`, fields: [{ key: "n", value: "{{userAttribute.firstName}}", type: "text" }] }, { attributes: { firstName: "Ada" } }));
+    expect(JSON.parse(received[0].body)).toEqual({ n: "Ada" });
+  });
+
+  it("reports a receiver that hangs as a timeout after the action's timeout", async () => {
+    const started = Date.now();
+    const send = await runTestSend(sample({ url: `http://${base}/hang`, timeoutSeconds: 1 }));
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(send.status).toBeNull();
+    expect(send.error).toMatch(/timed out/i);
+  });
+
+  it("reports a broken template in plain words and sends nothing", async () => {
+    received = [];
+    const send = await runTestSend(sample({ url: `http://${base}/x`, fields: [{ key: "a", value: "{{#if user.plan}}", type: "text" }] }));
+    expect(received).toHaveLength(0);
+    expect(send.error).toMatch(/Field 1 value/);
+  });
+
+  it("allows 10 test sends a minute per action, and keeps the last 50", async () => {
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Busy", actions: [{ url: `http://${base}/busy` }] }));
+    const action = (await getCampaignDraft(id))!.actions![0];
+    const t0 = Date.parse("2030-01-01T00:00:00Z");
+    for (let i = 0; i < 10; i++) await runTestSend(sample(action), new Date(t0 + i * 1000));
+    const refused = await runTestSend(sample(action), new Date(t0 + 30_000)).catch((e) => e);
+    expect(refused).toBeInstanceOf(TestSendRateLimitedError);
+    expect(refused.message).toMatch(/10 a minute/);
+    expect(refused.retryAfterSeconds).toBe(30);
+    // Another action has its own budget.
+    const other = await runTestSend(sample({ url: `http://${base}/other` }), new Date(t0 + 30_000));
+    expect(other.status).toBe(200);
+
+    for (let i = 0; i < TEST_SENDS_KEPT; i++) await runTestSend(sample(action), new Date(t0 + 61_000 + i * 7_000));
+    const kept = await listTestSends(action.id!);
+    expect(kept).toHaveLength(TEST_SENDS_KEPT);
+    expect(kept[0].createdAt > kept[1].createdAt).toBe(true);
+    expect(await db().testSend.count({ where: { actionId: action.id } })).toBe(TEST_SENDS_KEPT);
+  });
+});
+
+describe("preview", () => {
+  it("renders the sample user's values and lists template errors with their place", async () => {
+    const ok = await previewAction(sample({ url: `https://api.example.com/u/{{user.id}}`, fields: [{ key: "city", value: "{{userAttribute.city}}", type: "text" }] }));
+    expect(ok.request?.url).toBe("https://api.example.com/u/u1");
+    expect(ok.request?.body).toContain("Paris");
+    const broken = await previewAction(sample({ url: `https://api.example.com/`, fields: [{ key: "a", value: "{{#if user.plan}}", type: "text" }] }));
+    expect(broken.request).toBeNull();
+    expect(broken.errors[0]).toMatchObject({ field: expect.stringMatching(/fields/) });
+    expect(broken.errors[0].line).toBeGreaterThan(0);
+  });
+});

@@ -1,0 +1,158 @@
+// "Test send": the action as typed, rendered for a sample user and sent once (never retried) by the
+// one sender. Every test send is stored (the last 50 per action) and rate limited per action.
+import { randomUUID } from "node:crypto";
+import { db } from "../db";
+import { maskRequest, toCurl } from "../webhooks/mask";
+import { renderWebhookRequest } from "../webhooks/render-request";
+import { sendWebhook } from "../webhooks/send";
+import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
+import { draftWebhookTemplate } from "./action-template";
+import { describeProblem } from "./problem-labels";
+import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
+import { secretSource } from "./preview";
+import { sampleContext, SampleUserMissingError } from "./sample-context";
+
+export const TEST_SENDS_KEPT = 50;
+export const TEST_SEND_LIMIT = { count: 10, windowMs: 60_000 };
+
+export type TestSendView = {
+  id: string;
+  createdAt: string;
+  outcome: "delivered" | "retryable" | "failed" | "sending";
+  status: number | null;
+  error: string | null;
+  /** the request as sent, masked */
+  request: BuiltRequest | null;
+  response: { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean } | null;
+  timings: Timings | null;
+  curl: string | null;
+  userId: string | null;
+};
+
+export class TestSendRateLimitedError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Test sends are limited to ${TEST_SEND_LIMIT.count} a minute per webhook. Try again in ${retryAfterSeconds} s.`);
+  }
+}
+
+/** Which stored test sends one webhook's limit and history cover: the saved action, else its draft scope. */
+function scopeOf(actionId: string | null, campaignId: string | null) {
+  return actionId ? { actionId } : { actionId: null, campaignId };
+}
+
+// Check-and-reserve runs one at a time per scope in this process, so a burst cannot slip past the count.
+const locks = new Map<string, Promise<unknown>>();
+async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
+  const previous = locks.get(key) ?? Promise.resolve();
+  const run = previous.then(fn, fn);
+  const tail = run.catch(() => undefined);
+  locks.set(key, tail);
+  try {
+    return await run;
+  } finally {
+    if (locks.get(key) === tail) locks.delete(key);
+  }
+}
+
+async function reserve(actionId: string | null, campaignId: string | null, now: Date) {
+  const scope = scopeOf(actionId, campaignId);
+  return serialised(JSON.stringify(scope), async () => {
+    const since = new Date(now.getTime() - TEST_SEND_LIMIT.windowMs);
+    const recent = await db().testSend.findMany({
+      where: { ...scope, createdAt: { gt: since } },
+      orderBy: { createdAt: "asc" },
+      select: { createdAt: true },
+    });
+    if (recent.length >= TEST_SEND_LIMIT.count) {
+      const freeAt = recent[recent.length - TEST_SEND_LIMIT.count].createdAt.getTime() + TEST_SEND_LIMIT.windowMs;
+      throw new TestSendRateLimitedError(Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)));
+    }
+    return db().testSend.create({ data: { actionId, campaignId, createdAt: now, outcome: "sending", request: {} } });
+  });
+}
+
+async function keepLatest(actionId: string | null, campaignId: string | null) {
+  const scope = scopeOf(actionId, campaignId);
+  const old = await db().testSend.findMany({ where: scope, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: TEST_SENDS_KEPT, select: { id: true } });
+  if (old.length) await db().testSend.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
+}
+
+function problemsMessage(problems: TemplateProblem[]) {
+  return problems.map(describeProblem).join("\n");
+}
+
+/** Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError. */
+export async function runTestSend(input: ParsedSampleRequest, now = new Date()): Promise<TestSendView> {
+  const { draft } = renderableDraft(input.action);
+  const source = await secretSource(draft);
+  const actionId = draft.id && source?.id === draft.id ? draft.id : null;
+  const campaignId = source?.campaignId ?? input.campaign.id ?? null;
+  const row = await reserve(actionId, campaignId, now);
+
+  let request: BuiltRequest | null = null;
+  let result: SendResult | null = null;
+  let error: string | null = null;
+  let userId: string | null = null;
+  let secretHeaders: string[] = [];
+  try {
+    const context = await sampleContext({ ...input, actionId: draft.id }, now);
+    userId = context.user.id;
+    const { template, passwordClearedForHostChange } = draftWebhookTemplate(draft, source, now);
+    secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
+    const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
+    if (passwordClearedForHostChange) error = "The host changed, so the saved password cannot be used: type the password in the URL again.";
+    else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(rendered.errors)}`;
+    else {
+      request = rendered.request;
+      result = await sendWebhook(request, { timeoutMs: draft.timeoutSeconds * 1000 });
+      error = result.error ?? null;
+    }
+  } catch (err) {
+    if (!(err instanceof SampleUserMissingError)) throw err;
+    error = err.message;
+  }
+
+  const masked = request ? maskRequest(request, secretHeaders) : null;
+  const sent = result as SendResult | null;
+  const response = sent?.status
+    ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }
+    : null;
+  const saved = await db().testSend.update({
+    where: { id: row.id },
+    data: {
+      outcome: sent?.outcome ?? "failed",
+      status: sent?.status ?? null,
+      error,
+      request: masked ? { ...masked, userId } : { userId },
+      response: response ?? undefined,
+      timings: sent?.timings ?? undefined,
+    },
+  });
+  await keepLatest(actionId, campaignId);
+  return toView(saved);
+}
+
+type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["findFirstOrThrow"]>>;
+
+function toView(row: StoredTestSend): TestSendView {
+  const stored = (row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null };
+  const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
+  return {
+    id: row.id,
+    createdAt: row.createdAt.toISOString(),
+    outcome: row.outcome as TestSendView["outcome"],
+    status: row.status,
+    error: row.error,
+    request,
+    response: (row.response as TestSendView["response"]) ?? null,
+    timings: (row.timings as Timings | null) ?? null,
+    curl: request ? toCurl(request) : null,
+    userId: stored.userId ?? null,
+  };
+}
+
+/** The stored test sends of a saved action, newest first. */
+export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): Promise<TestSendView[]> {
+  const rows = await db().testSend.findMany({ where: { actionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
+  return rows.map(toView);
+}
