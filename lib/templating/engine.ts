@@ -157,7 +157,12 @@ function toTemplateError(err: unknown): TemplateError {
     const caret = lines.find((l) => /^-*\^$/.test(l));
     const expecting = lines.find((l) => l.startsWith("Expecting"));
     const got = expecting ? /got '([^']+)'/.exec(expecting)?.[1] : undefined;
-    const friendly = got === "EOF" ? "the template ends before a block is closed (is a {{/if}} or {{/each}} missing?)" : `unexpected ${got ?? "text"}`;
+    const friendly =
+      got === "EOF"
+        ? "the template ends before a block is closed (is a {{/if}} or {{/each}} missing?)"
+        : got === "CLOSE_UNESCAPED"
+          ? "}}} closes a {{{raw}}} value: to close a JSON object after {{value}}, put a space between }} and }"
+          : `unexpected ${got ?? "text"}`;
     return new TemplateError(`Syntax error: ${friendly}`, line, caret ? caret.length : undefined);
   }
   const cleaned = message.replace(/ - \d+:\d+$/, "").replace("You specified knownHelpersOnly, but used the unknown helper", "Unknown helper");

@@ -79,11 +79,10 @@ export function normaliseHost(hostname: string): string {
 }
 
 /** Resolves the host and returns an address that may be reached, or throws DestinationRefused. */
-export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver): Promise<VettedAddress> {
+export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver, list: AllowList = allowList()): Promise<VettedAddress> {
   const portProblem = checkPort(port);
   if (portProblem) throw new DestinationRefused(portProblem);
   const host = normaliseHost(hostname);
-  const list = allowList();
   const hostAllowed = list.hosts.has(host);
   let addresses: { address: string; family: number }[];
   if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];

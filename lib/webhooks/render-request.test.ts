@@ -1,0 +1,184 @@
+import { describe, expect, it } from "vitest";
+import { renderWebhookRequest } from "./render-request";
+import type { TemplateContext, WebhookTemplate } from "./types";
+
+const hostile = [`quote " and ' `, "amp & eq = hash # slash / q ?", "new\nline\r\n", "emoji 🎉👩‍👩‍👧", "RTL ‏مرحبا עברית", "São Paulo/Centro", "back\\slash", "<script>&lt;"];
+
+const ctxWith = (value: string): TemplateContext => ({
+  user: { id: "u-1", email: "m@example.com", attributes: { city: value, firstName: "Mary", plan: "pro", "First name": "Mary Ann" } },
+  event: { name: "purchase", params: { amount: 42, sku: value } },
+  campaign: { id: "c1", name: "Camp" },
+  action: { id: "a1" },
+  now: new Date("2026-11-26T12:00:00Z"),
+});
+
+const base: WebhookTemplate = { method: "POST", url: "https://api.example.com/hook", contentType: "application/json", fields: [], headers: [] };
+const opts = { webhookId: "msg_test", timestamp: new Date("2026-11-26T12:00:00Z") };
+
+function ok(t: WebhookTemplate, ctx: TemplateContext) {
+  const r = renderWebhookRequest(t, ctx, opts);
+  if (!r.ok) throw new Error(JSON.stringify(r.errors));
+  return r.request;
+}
+
+describe("URL escaping", () => {
+  it.each(hostile)("a value in the path or query stays one segment / one value: %j", (value) => {
+    const req = ok({ ...base, url: "https://api.example.com/users/{{user.city}}/x?city={{userAttribute.city}}&sku={{parameter.sku}}" }, ctxWith(value));
+    const url = new URL(req.url);
+    expect(url.host).toBe("api.example.com");
+    const segments = url.pathname.split("/");
+    expect(segments).toHaveLength(4);
+    expect(decodeURIComponent(segments[2])).toBe(value);
+    expect([...url.searchParams.keys()]).toEqual(["city", "sku"]);
+    expect(url.searchParams.get("city")).toBe(value);
+    expect(url.searchParams.get("sku")).toBe(value);
+    expect(url.hash).toBe("");
+  });
+
+  it("a {{{triple}}} is raw, and must still be an absolute http(s) URL", () => {
+    const ctx = ctxWith("x");
+    ctx.user.attributes.endpoint = "https://hooks.example.org/a/b?c=d";
+    expect(ok({ ...base, url: "{{{user.endpoint}}}" }, ctx).url).toBe("https://hooks.example.org/a/b?c=d");
+    ctx.user.attributes.endpoint = "javascript:alert(1)";
+    const r = renderWebhookRequest({ ...base, url: "{{{user.endpoint}}}" }, ctx, opts);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ field: "url", message: expect.stringMatching(/absolute http/) });
+  });
+
+  it("credentials become Basic auth and leave the URL", () => {
+    const req = ok({ ...base, url: "https://na%20me:p%40ss:word@api.example.com/x" }, ctxWith("x"));
+    expect(req.url).toBe("https://api.example.com/x");
+    const auth = req.headers.find(([k]) => k === "Authorization")?.[1];
+    expect(Buffer.from(auth!.replace("Basic ", ""), "base64").toString()).toBe("na me:p@ss:word");
+  });
+});
+
+describe("JSON bodies", () => {
+  it.each(hostile)("a value can never break the document: %j", (value) => {
+    const req = ok(
+      {
+        ...base,
+        fields: [
+          { key: "city", value: "{{user.city}}", type: "text" },
+          { key: "address.line", value: "at {{userAttribute.city}} end", type: "text" },
+          { key: "meta", value: '{"sku": "{{parameter.sku}}", "n": {{event.params.amount}} }', type: "json" },
+        ],
+      },
+      ctxWith(value),
+    );
+    const body = JSON.parse(req.body!);
+    expect(body).toEqual({ city: value, address: { line: `at ${value} end` }, meta: { sku: value, n: 42 } });
+  });
+
+  it("typed values: number, boolean, json; errors name the field", () => {
+    const req = ok(
+      {
+        ...base,
+        fields: [
+          { key: "amount", value: "{{event.params.amount}}", type: "number" },
+          { key: "pro", value: '{{#if (eq user.plan "pro")}}true{{else}}false{{/if}}', type: "boolean" },
+          { key: "tags", value: '["a", "{{user.plan}}"]', type: "json" },
+        ],
+      },
+      ctxWith("x"),
+    );
+    expect(JSON.parse(req.body!)).toEqual({ amount: 42, pro: true, tags: ["a", "pro"] });
+    const bad = renderWebhookRequest({ ...base, fields: [{ key: "n", value: "{{user.city}}", type: "number" }] }, ctxWith("abc"), opts);
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]).toMatchObject({ field: "fields[0].value", message: expect.stringContaining("not a number") });
+  });
+
+  it("refuses duplicate keys and keys that clash", () => {
+    const r = renderWebhookRequest({ ...base, fields: [{ key: "a", value: "1", type: "text" }, { key: "a.b", value: "2", type: "text" }] }, ctxWith("x"), opts);
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe("form bodies and GET", () => {
+  it.each(hostile)("form values are form-encoded: %j", (value) => {
+    const req = ok({ ...base, contentType: "application/x-www-form-urlencoded", fields: [{ key: "city", value: "{{user.city}}", type: "text" }, { key: "first name", value: "{{user.firstName}} Smith", type: "text" }] }, ctxWith(value));
+    const params = new URLSearchParams(req.body!);
+    expect(params.get("city")).toBe(value);
+    expect(params.get("first name")).toBe("Mary Smith");
+    expect(req.body).toContain("Mary+Smith");
+    expect(req.headers).toContainEqual(["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]);
+  });
+
+  it("a GET sends no body: its data becomes query parameters", () => {
+    const req = ok({ ...base, method: "GET", url: "https://api.example.com/x?a=1", fields: [{ key: "city", value: "{{user.city}}", type: "text" }] }, ctxWith("a&b=c"));
+    expect(req.body).toBeNull();
+    expect(new URL(req.url).searchParams.getAll("city")).toEqual(["a&b=c"]);
+    expect(req.headers.find(([k]) => k === "Content-Type")).toBeUndefined();
+  });
+});
+
+describe("headers", () => {
+  it("refuses reserved headers and line breaks", () => {
+    for (const name of ["Host", "Content-Length", "Content-Type", "webhook-id"]) {
+      const r = renderWebhookRequest({ ...base, headers: [{ name, value: "x" }] }, ctxWith("x"), opts);
+      expect(r.ok, name).toBe(false);
+    }
+    const withCreds = renderWebhookRequest({ ...base, url: "https://a:b@x.example.com/", headers: [{ name: "Authorization", value: "x" }] }, ctxWith("x"), opts);
+    expect(withCreds.ok).toBe(false);
+    const crlf = renderWebhookRequest({ ...base, headers: [{ name: "X-City", value: "{{user.city}}" }] }, ctxWith("a\r\nX-Evil: 1"), opts);
+    expect(crlf.ok).toBe(false);
+  });
+
+  it("every request carries User-Agent, webhook-id and webhook-timestamp", () => {
+    const req = ok(base, ctxWith("x"));
+    const h = Object.fromEntries(req.headers);
+    expect(h["User-Agent"]).toMatch(/^Hookline\/\d/);
+    expect(h["webhook-id"]).toBe("msg_test");
+    expect(h["webhook-timestamp"]).toBe(String(Date.parse("2026-11-26T12:00:00Z") / 1000));
+  });
+});
+
+describe("templates", () => {
+  it("helpers", () => {
+    const render = (value: string) => JSON.parse(ok({ ...base, fields: [{ key: "v", value, type: "text" }] }, ctxWith("  Paris  ")).body!).v;
+    expect(render('{{default user.nickname "there"}}')).toBe("there");
+    expect(render("{{upper user.firstName}}")).toBe("MARY");
+    expect(render("{{lower user.plan}}")).toBe("pro");
+    expect(render("{{trim user.city}}")).toBe("Paris");
+    expect(render("{{truncate user.firstName 2}}")).toBe("Ma");
+    expect(render("{{urlencode user.city}}")).toBe("%20%20Paris%20%20");
+    expect(render("{{json event.params.amount}}")).toBe("42");
+    expect(render('{{date now "yyyy-MM-dd HH:mm" "Europe/Paris"}}')).toBe("2026-11-26 13:00");
+    expect(render("{{#if (and (gt event.params.amount 10) (lt event.params.amount 100))}}mid{{/if}}")).toBe("mid");
+    expect(render('{{#if (or (ne user.plan "pro") (not user.plan))}}x{{else}}y{{/if}}')).toBe("y");
+    expect(render("{{userAttribute.[First name]}}")).toBe("Mary Ann");
+    expect(render("{{campaign.name}}/{{action.id}}/{{event.name}}/{{user.email}}")).toBe("Camp/a1/purchase/m@example.com");
+  });
+
+  it("prototype access renders nothing or fails cleanly", () => {
+    for (const t of ["{{constructor.constructor}}", '{{lookup this "__proto__"}}', "{{__proto__}}", "{{user.constructor.name}}", '{{#with (lookup this "constructor")}}{{name}}{{/with}}', "{{user.__proto__.polluted}}"]) {
+      const r = renderWebhookRequest({ ...base, fields: [{ key: "v", value: t, type: "text" }] }, ctxWith("x"), opts);
+      if (r.ok) expect(JSON.parse(r.request.body!).v, t).toBe("");
+      else expect(r.errors[0].field).toBe("fields[0].value");
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it("errors carry field, line and column; unknown helpers and partials are refused", () => {
+    const r = renderWebhookRequest({ ...base, fields: [{ key: "a", value: "ok", type: "text" }, { key: "b", value: "line1\n{{#if user.plan}}", type: "text" }] }, ctxWith("x"), opts);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors[0]).toMatchObject({ field: "fields[1].value", line: 2 });
+    for (const t of ["{{evil user.id}}", "{{> partial}}", "{{log 'x'}}"]) {
+      expect(renderWebhookRequest({ ...base, fields: [{ key: "v", value: t, type: "text" }] }, ctxWith("x"), opts).ok, t).toBe(false);
+    }
+  });
+
+  it("lists variables the user lacks as warnings", () => {
+    const r = renderWebhookRequest({ ...base, url: "https://x.example.com/{{user.nickname}}", fields: [{ key: "v", value: "{{userAttribute.score}} {{user.firstName}}", type: "text" }] }, ctxWith("x"), { ...opts, collectWarnings: true });
+    expect(r.ok).toBe(true);
+    expect(r.warnings.map((w) => w.message).join(" ")).toMatch(/user\.nickname.*userAttribute\.score/);
+    expect(r.warnings.map((w) => w.field)).toEqual(["url", "fields[0].value"]);
+  });
+
+  it("bounds the output: a body over 256 KiB is an error", () => {
+    const ctx = ctxWith("x");
+    ctx.user.attributes.blob = "x".repeat(200 * 1024);
+    const r = renderWebhookRequest({ ...base, fields: [{ key: "a", value: "{{user.blob}}", type: "text" }, { key: "b", value: "{{user.blob}}", type: "text" }] }, ctx, opts);
+    expect(r.ok).toBe(false);
+  });
+});

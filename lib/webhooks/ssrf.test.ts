@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { checkPort, normaliseHost, parseAllowList, refusalReason, vetDestination, DestinationRefused } from "./ssrf";
+
+const none = parseAllowList("");
+const refused: [string, RegExp][] = [
+  ["127.0.0.1", /loopback/],
+  ["127.1.2.3", /loopback/],
+  ["::1", /loopback/],
+  ["::ffff:127.0.0.1", /loopback/],
+  ["::ffff:7f00:1", /loopback/],
+  ["10.0.0.5", /private network/],
+  ["10.255.255.255", /private network/],
+  ["172.16.0.1", /private network/],
+  ["172.31.255.254", /private network/],
+  ["192.168.1.1", /private network/],
+  ["::ffff:192.168.1.1", /private network/],
+  ["fd00::1", /private network/],
+  ["fc00::1", /private network/],
+  ["169.254.169.254", /link-local/],
+  ["169.254.0.1", /link-local/],
+  ["fe80::1", /link-local/],
+  ["fd00:ec2::254", /private network/],
+  ["100.64.0.1", /carrier-grade/],
+  ["100.100.100.200", /carrier-grade/],
+  ["224.0.0.1", /multicast/],
+  ["ff02::1", /multicast/],
+  ["0.0.0.0", /unspecified/],
+  ["::", /unspecified/],
+  ["255.255.255.255", /broadcast/],
+  ["192.0.2.1", /reserved/],
+  ["198.18.0.1", /reserved/],
+  ["240.0.0.1", /reserved/],
+  ["2001:db8::1", /reserved/],
+  ["2002:7f00:1::", /reserved/], // 6to4 wrapping 127.0.0.1
+  ["64:ff9b::7f00:1", /reserved/], // NAT64 wrapping 127.0.0.1
+];
+
+describe("SSRF guard", () => {
+  it.each(refused)("refuses %s", (address, reason) => {
+    expect(refusalReason(address, none)).toMatch(reason);
+    expect(refusalReason(address, none)).toMatch(/allow it with HOOKLINE_ALLOWED_HOSTS$/);
+  });
+
+  it.each(["8.8.8.8", "1.1.1.1", "93.184.216.34", "2001:4860:4860::8888", "2606:4700::1111"])("allows public %s", (address) => {
+    expect(refusalReason(address, none)).toBeNull();
+  });
+
+  it.each([
+    ["0x7f.1", "127.0.0.1"],
+    ["2130706433", "127.0.0.1"],
+    ["0177.0.0.1", "127.0.0.1"],
+    ["0x7f000001", "127.0.0.1"],
+    ["127.1", "127.0.0.1"],
+    ["[::ffff:127.0.0.1]", "::ffff:127.0.0.1"],
+    ["LOCALHOST", "localhost"],
+  ])("normalises the spelling %s to %s before checking", async (spelling, normal) => {
+    expect(normaliseHost(spelling)).toBe(normal);
+    await expect(vetDestination(spelling, 443, async () => [{ address: "127.0.0.1", family: 4 }], none)).rejects.toThrow(DestinationRefused);
+  });
+
+  it("refuses a host name when any of its addresses is private (no rebinding through a second answer)", async () => {
+    const resolver = async () => [
+      { address: "93.184.216.34", family: 4 },
+      { address: "10.0.0.5", family: 4 },
+    ];
+    await expect(vetDestination("rebind.example", 443, resolver, none)).rejects.toThrow("destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS");
+    await expect(vetDestination("ok.example", 443, async () => [{ address: "93.184.216.34", family: 4 }])).resolves.toEqual({ address: "93.184.216.34", family: 4 });
+  });
+
+  it("allows only ports 80, 443 and 1024-65535", () => {
+    for (const p of [80, 443, 1024, 8080, 65535]) expect(checkPort(p)).toBeNull();
+    for (const p of [22, 25, 1023, 0, 6]) expect(checkPort(p)).toMatch(/not allowed/);
+  });
+
+  it("HOOKLINE_ALLOWED_HOSTS allows hosts, IPs and CIDRs", () => {
+    const list = parseAllowList("10.1.0.0/16, 127.0.0.1, internal.example, ::1");
+    expect(refusalReason("10.1.2.3", list)).toBeNull();
+    expect(refusalReason("10.2.0.1", list)).not.toBeNull();
+    expect(refusalReason("127.0.0.1", list)).toBeNull();
+    expect(refusalReason("::ffff:127.0.0.1", list)).toBeNull();
+    expect(refusalReason("::1", list)).toBeNull();
+    expect(list.hosts.has("internal.example")).toBe(true);
+  });
+
+  it("reports a DNS failure in plain words", async () => {
+    await expect(
+      vetDestination("nowhere.invalid", 443, async () => {
+        throw Object.assign(new Error("x"), { code: "ENOTFOUND" });
+      }),
+    ).rejects.toThrow("DNS lookup failed for nowhere.invalid (ENOTFOUND)");
+  });
+});
