@@ -25,6 +25,7 @@ export function freshInstallEnv(extra: Record<string, string | undefined> = {}):
     HOOKLINE_DEMO_SEED: "0",
     HOOKLINE_SECRET_KEY: SECRET_KEY,
     HOOKLINE_BOOTSTRAP_API_KEY: BENCH_API_KEY,
+    HOOKLINE_BOOTSTRAP_OWNER: `bench@example.com:bench-password-${BENCH_API_KEY.slice(-8)}`,
     HOOKLINE_LOG_LEVEL: "warn",
     ...extra,
   };

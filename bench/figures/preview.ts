@@ -1,6 +1,60 @@
-import { NotAvailable } from "../report";
+// Figure 6: the editor's live preview over HTTP against `npm start`: one request at a time, as a
+// person typing causes them, p50/p95 of the round trip.
+import { freshInstallEnv, startApp } from "../app-process";
+import { apiHeaders, ownerCookie } from "../app-session";
+import { seedUsers, switchDatabase } from "../delivery-run";
+import { fmt, verdict } from "../report";
+import { round, summarize } from "../stats";
+import { FIELDS, HEADERS, actionUrl, userId } from "../workload";
 import type { FigureContext, FigureResult } from "./context";
 
-export async function figurePreview(_ctx: FigureContext): Promise<FigureResult> {
-  throw new NotAvailable("the preview route (app/api/.../preview) has not landed");
+const TARGET_P95_MS = 30;
+
+export async function figurePreview(ctx: FigureContext): Promise<FigureResult> {
+  const env = freshInstallEnv();
+  await switchDatabase(env);
+  await seedUsers(100);
+  ctx.progress("starting npm start (builds first when sources changed)");
+  const app = await startApp(ctx.options.basePort + 1, env);
+  const base = `http://127.0.0.1:${ctx.options.basePort + 1}`;
+  const path = process.env.BENCH_PREVIEW_PATH ?? "/api/preview";
+  const body = (i: number) =>
+    JSON.stringify({
+      action: { name: "Typical webhook", method: "POST", url: actionUrl(ctx.receiver.port), contentType: "application/json", fields: FIELDS.map((f, k) => (k === 9 ? { ...f, value: `typed ${i}` } : f)), headers: HEADERS },
+      campaign: { name: "Bench campaign" },
+      userId: userId(i % 100),
+    });
+  let headers: Record<string, string> = { ...apiHeaders };
+  const call = async (i: number) => {
+    const t0 = performance.now();
+    const res = await fetch(base + path, { method: "POST", headers, body: body(i), redirect: "manual" });
+    const text = await res.text();
+    return { ms: performance.now() - t0, status: res.status, text };
+  };
+  let first = await call(0);
+  if ([401, 403, 302, 303, 307].includes(first.status)) {
+    const cookie = await ownerCookie(base);
+    if (cookie) headers = { ...headers, cookie };
+    first = await call(0);
+  }
+  if (first.status !== 200) throw new Error(`POST ${path} answered ${first.status}: ${first.text.slice(0, 300)}`);
+  const preview = JSON.parse(first.text) as { request?: { url?: string } | null; errors?: unknown[] };
+  if (!preview.request) throw new Error(`the preview did not render: ${first.text.slice(0, 300)}`);
+  for (let i = 1; i <= 30; i++) await call(i);
+  const n = ctx.options.quick ? 200 : 1000;
+  const times: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const r = await call(i);
+    if (r.status !== 200) throw new Error(`preview answered ${r.status} on call ${i}`);
+    times.push(r.ms);
+  }
+  await app.stop();
+  const s = summarize(times);
+  return {
+    rows: [
+      { measure: `round trips (sequential, ${n})`, value: `p50 ${fmt(s.p50, " ms", 1)}, p99 ${fmt(s.p99, " ms", 1)}, max ${fmt(s.max, " ms", 1)}` },
+      { measure: "p95", value: fmt(s.p95, " ms", 1), target: `< ${TARGET_P95_MS} ms`, verdict: verdict(s.p95 < TARGET_P95_MS) },
+    ],
+    json: { available: true, path, requests: n, p50Ms: round(s.p50, 1), p95Ms: round(s.p95, 1), p99Ms: round(s.p99, 1), maxMs: round(s.max, 1), target: TARGET_P95_MS, met: s.p95 < TARGET_P95_MS },
+  };
 }

@@ -1,6 +1,124 @@
-import { NotAvailable } from "../report";
-import type { FigureContext, FigureResult } from "./context";
+// Figure 3: the same campaign on PostgreSQL + Redis, delivered by 1, 2 and 4 `npm run worker`
+// processes fed through BullMQ: deliveries per second, ratio to the raw limit, CPU per worker.
+import { randomBytes } from "node:crypto";
+import { disconnectDb } from "../../lib/db";
+import { databaseConfigFrom } from "../../lib/env";
+import { activateCampaign } from "../../lib/delivery/lifecycle";
+import { setDeliveryQueue } from "../../lib/delivery/queue";
+import { freshInstallEnv, startWorker, type AppProcess } from "../app-process";
+import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
+import { cpuMs } from "../process-stats";
+import { NotAvailable, fmt, verdict } from "../report";
+import { round } from "../stats";
+import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
 
-export async function figureScaleOut(_ctx: FigureContext): Promise<FigureResult> {
-  throw new NotAvailable("the BullMQ engine and worker/index.ts have not landed");
+const TARGET_TWO_WORKERS = 0.4;
+const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
+// node-postgres needs a role; libpq's default (the OS user) is what lib/env applies too
+const PG_ADMIN = (databaseConfigFrom(PG_BASE, "/tmp") as { url: string }).url;
+const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+async function reachable() {
+  const { default: pg } = await import("pg");
+  const client = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
+  try {
+    await client.connect();
+    await client.end();
+  } catch (err) {
+    throw new NotAvailable(`PostgreSQL at ${PG_BASE} is not reachable (${(err as Error).message}); set BENCH_DATABASE_URL`);
+  }
+  const { Redis } = await import("ioredis");
+  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
+  try {
+    await redis.connect();
+    await redis.ping();
+  } catch (err) {
+    throw new NotAvailable(`Redis at ${REDIS_URL} is not reachable (${(err as Error).message}); set BENCH_REDIS_URL`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function dropSchema(url: string) {
+  const { default: pg } = await import("pg");
+  const schema = new URL(url).searchParams.get("schema")!;
+  const client = new pg.Client({ connectionString: PG_ADMIN });
+  await client.connect();
+  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+  await client.end();
+}
+
+async function oneRun(ctx: FigureContext, workers: number, users: number) {
+  const tag = `bench_${randomBytes(3).toString("hex")}`;
+  const url = new URL(PG_BASE);
+  url.searchParams.set("schema", tag);
+  const env = freshInstallEnv({
+    DATABASE_URL: url.toString(),
+    REDIS_URL,
+    HOOKLINE_QUEUE_PREFIX: tag,
+    HOOKLINE_EMBEDDED_WORKER: "0",
+    HOOKLINE_WORKER_CONCURRENCY: "50",
+    HOOKLINE_HOST_CONCURRENCY: "50",
+  });
+  await switchDatabase(env);
+  const { BullmqProducer } = await import("../../lib/delivery/bullmq/engine");
+  const producer = new BullmqProducer();
+  const procs: AppProcess[] = [];
+  try {
+    ctx.progress(`seeding ${users} users (PostgreSQL, schema ${tag})`);
+    await seedUsers(users);
+    const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
+    for (let i = 0; i < workers; i++) procs.push(startWorker(env, `worker${i + 1}`));
+    // give the workers time to connect before the clock starts
+    await new Promise((r) => setTimeout(r, 3000));
+    for (const p of procs) if (p.child.exitCode !== null) throw new Error(`a worker exited: ${p.output().slice(-1500)}`);
+    await producer.start();
+    setDeliveryQueue(producer);
+    await ctx.receiver.reset(false);
+    const cpu0 = procs.map((p) => cpuMs(p.pid) ?? 0);
+    const started = Date.now();
+    const result = await activateCampaign(campaign.id);
+    if (!result.ok) throw new Error(`activation refused: ${result.problems.join("; ")}`);
+    const fanOutMs = Date.now() - started;
+    const done = await waitRecorded(campaign.id, users, Math.max(120_000, users * 5), (c) => ctx.progress(`  ${workers} worker(s): ${JSON.stringify(c)}`));
+    const seconds = (done.at - started) / 1000;
+    const cpuPct = procs.map((p, i) => round((((cpuMs(p.pid) ?? 0) - cpu0[i]) / (seconds * 1000)) * 100));
+    const perSecond = (done.counts.delivered ?? 0) / seconds;
+    const stats = await ctx.receiver.stats();
+    return { workers, users, fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, arrivals: stats.count, states: done.counts };
+  } finally {
+    setDeliveryQueue(null);
+    await producer.stop().catch(() => {});
+    await Promise.all(procs.map((p) => p.stop()));
+    await disconnectDb();
+    await dropSchema(url.toString()).catch(() => {});
+    const { Queue } = await import("bullmq");
+    const { Redis } = await import("ioredis");
+    const q = new Queue("deliveries", { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: tag });
+    await q.obliterate({ force: true }).catch(() => {});
+    await q.close();
+  }
+}
+
+export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> {
+  await reachable();
+  // the full size on PostgreSQL is capped so three runs fit in the 10-minute budget
+  const users = ctx.options.quick ? ctx.options.users : Math.min(ctx.options.users, 30_000);
+  const runs = [];
+  for (const w of ctx.options.workers) runs.push(await oneRun(ctx, w, users));
+  const two = runs.find((r) => r.workers === 2);
+  const met = !!two && two.ratio !== null && two.ratio >= TARGET_TWO_WORKERS;
+  return {
+    rows: [
+      { measure: "users per run", value: fmt(users) },
+      ...runs.map((r) => ({
+        measure: `${r.workers} worker(s): deliveries/s (ratio)`,
+        value: `${fmt(r.deliveriesPerSecond)} (${fmt(r.ratio, "", 3)})`,
+        ...(r.workers === 2 ? { target: `>= ${TARGET_TWO_WORKERS}`, verdict: verdict(met) } : {}),
+      })),
+      ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per worker`, value: r.workerCpuPct.map((c) => `${c}%`).join(", ") })),
+      { measure: "note", value: "2 cores shared by workers, PostgreSQL, Redis, receiver: growth flattens past 1-2 workers" },
+    ],
+    json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met },
+  };
 }
