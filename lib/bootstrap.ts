@@ -10,6 +10,8 @@ export async function prepareInstall(options: { seed?: boolean } = {}) {
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });
   secretKey();
+  const { bootstrapApiKey } = await import("./auth/api-keys");
+  await bootstrapApiKey(env().HOOKLINE_BOOTSTRAP_API_KEY);
   if (options.seed ?? env().HOOKLINE_DEMO_SEED) {
     const { seedDemoIfEmpty } = await import("./campaigns/demo-seed");
     await seedDemoIfEmpty();

@@ -28,6 +28,9 @@ const schema = z.object({
   HOOKLINE_DEMO_SEED: bool.default(true),
   HOOKLINE_BOOTSTRAP_API_KEY: z.string().optional(),
   HOOKLINE_BOOTSTRAP_OWNER: z.string().optional(),
+  /** Per API key: sustained requests per second and the burst allowed above it. */
+  HOOKLINE_API_RATE_LIMIT: z.coerce.number().positive().max(1_000_000).default(100),
+  HOOKLINE_API_RATE_BURST: z.coerce.number().int().min(1).max(1_000_000).default(200),
   HOOKLINE_LOG_LEVEL: z.enum(["debug", "info", "warn", "error", "silent"]).default("info"),
   /** How long a worker's claim on a delivery lasts without renewal (a crashed worker's sends come back after it). */
   HOOKLINE_DELIVERY_LEASE_MS: z.coerce.number().int().min(500).max(3_600_000).default(60_000),

@@ -1,25 +1,31 @@
 // The one wrapper every /api/v1 route handler goes through: body size and type checks, JSON
-// parsing, zod validation, authentication, and the error envelope. Route files stay thin.
+// parsing, zod validation, authentication, the per-key rate limit, and the error envelope. Route
+// files stay thin.
 import type { z } from "zod";
+import { env } from "../env";
 import { log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
+import { TokenBuckets } from "./rate-limit";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
-type Ctx<B> = { req: Request; body: B; params: Record<string, string>; principal: ApiPrincipal };
+type Ctx<B, Q> = { req: Request; body: B; query: Q; params: Record<string, string>; principal: ApiPrincipal };
+type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
-export function withApi<S extends z.ZodType | undefined = undefined>(
-  options: { body?: S; role?: Role },
-  handler: (ctx: Ctx<S extends z.ZodType ? z.infer<S> : undefined>) => Promise<Response | unknown>,
+export function withApi<S extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
+  options: { body?: S; query?: Q; role?: Role },
+  handler: (ctx: Ctx<Parsed<S>, Parsed<Q>>) => Promise<Response | unknown>,
 ) {
   return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const principal = await authenticateRequest(req, options.role ?? "viewer");
+      enforceRateLimit(principal.keyId);
       let body: unknown = undefined;
       if (options.body) body = parseWith(options.body, await readJson(req));
+      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       const params = (await route?.params) ?? {};
-      const result = await handler({ req, body: body as never, params, principal });
+      const result = await handler({ req, body: body as never, query: query as never, params, principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
@@ -27,6 +33,27 @@ export function withApi<S extends z.ZodType | undefined = undefined>(
       return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
     }
   };
+}
+
+const holder = globalThis as unknown as { __hooklineApiBuckets?: TokenBuckets };
+
+/** The process's buckets, built from the settings on first use (resetRateLimits() after changing them). */
+function buckets(): TokenBuckets {
+  if (!holder.__hooklineApiBuckets) holder.__hooklineApiBuckets = new TokenBuckets(env().HOOKLINE_API_RATE_LIMIT, env().HOOKLINE_API_RATE_BURST);
+  return holder.__hooklineApiBuckets;
+}
+
+export function resetRateLimits() {
+  holder.__hooklineApiBuckets = undefined;
+}
+
+function enforceRateLimit(keyId: string) {
+  const decision = buckets().take(keyId, Date.now());
+  if (!decision.ok) {
+    throw new ApiError(429, "rate_limited", `Too many requests for this API key; retry in ${decision.retryAfterSeconds} s`, null, {
+      "Retry-After": String(decision.retryAfterSeconds),
+    });
+  }
 }
 
 function parseWith(schema: z.ZodType, input: unknown) {

@@ -1,0 +1,155 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { apiKeyHeaders } from "@/lib/api/testing";
+import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { createCampaign } from "@/lib/delivery/testing/fixtures";
+import { GET as list, POST } from "./route";
+import { DELETE, GET as getOne } from "./[userId]/route";
+
+let admin: Record<string, string>;
+beforeAll(async () => {
+  admin = await apiKeyHeaders("admin");
+});
+
+const url = "http://127.0.0.1/api/v1/users";
+function post(body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) {
+  return POST(new Request(url, { method: "POST", body, headers: { "content-type": "application/json", ...admin, ...headers } }));
+}
+const json = (v: unknown) => post(JSON.stringify(v));
+const one = (userId: string, method: "GET" | "DELETE" = "GET", headers = admin) => {
+  const req = new Request(`${url}/${encodeURIComponent(userId)}`, { method, headers });
+  return (method === "GET" ? getOne : DELETE)(req, { params: Promise.resolve({ userId }) });
+};
+
+describe("POST /api/v1/users", () => {
+  it("creates one user, then merges attributes on update and removes those sent as null", async () => {
+    let res = await json({ userId: "ada", email: "ada@example.com", timezone: "Europe/London", attributes: { plan: "pro", seats: 3, beta: true, tags: ["a", "b"], since: "2024-05-01T00:00:00Z" } });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ created: 1, updated: 0 });
+    res = await json({ userId: "ada", attributes: { plan: "team", beta: null } });
+    expect(await res.json()).toEqual({ created: 0, updated: 1 });
+    const user = await (await one("ada")).json();
+    expect(user).toMatchObject({ userId: "ada", email: "ada@example.com", timezone: "Europe/London" });
+    expect(user.attributes).toEqual({ plan: "team", seats: 3, tags: ["a", "b"], since: "2024-05-01T00:00:00Z" });
+  });
+
+  it("takes a batch of 1,000 and answers created and updated counts", async () => {
+    await json({ userId: "b-0000" });
+    const users = Array.from({ length: 1000 }, (_, i) => ({ userId: `b-${String(i).padStart(4, "0")}`, attributes: { n: i } }));
+    const res = await json({ users });
+    expect(await res.json()).toEqual({ created: 999, updated: 1 });
+    expect(await db().user.count({ where: { id: { startsWith: "b-" } } })).toBe(1000);
+  });
+
+  it("answers 400 naming the field, and writes nothing", async () => {
+    const before = await db().user.count();
+    const cases: [unknown, RegExp][] = [
+      [{ userId: "x", timezone: "Mars/Base" }, /timezone: Not an IANA time zone/],
+      [{ userId: "x", email: "nope" }, /email/],
+      [{ userId: "x", attributes: { "": 1 } }, /attributes.*empty/],
+      [{ userId: "x", attributes: { ["a".repeat(1000)]: 1 } }, /at most 128/],
+      [JSON.parse('{"userId":"x","attributes":{"__proto__":{"admin":true}}}'), /__proto__.*reserved/],
+      [{ userId: "x", attributes: { constructor: 1 } }, /reserved/],
+      [{ userId: "x", attributes: { nested: { a: 1 } } }, /attributes\.nested/],
+      [{ userId: "x", attributes: { list: [1, 2] } }, /attributes\.list/],
+      [{ userId: "", email: "a@b.co" }, /userId/],
+      [{ email: "a@b.co" }, /userId/],
+      [{ userId: "x", colour: "red" }, /colour/],
+      [{ users: [{ userId: "ok" }, { userId: "y", timezone: "Mars/Base" }] }, /users\.1\.timezone/],
+      [{ users: [] }, /at least one/],
+      [{ users: Array.from({ length: 1001 }, (_, i) => ({ userId: `z${i}` })) }, /1000/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await json(body);
+      expect(res.status, JSON.stringify(body).slice(0, 80)).toBe(400);
+      const payload = await res.json();
+      expect(payload.error.code).toBe("validation_error");
+      expect(payload.error.message).toMatch(message);
+    }
+    expect(await db().user.count()).toBe(before);
+    expect(({} as Record<string, unknown>).admin).toBeUndefined();
+  });
+
+  it("answers 400 for invalid JSON, 415 for other content types, 413 for a body over 5 MB", async () => {
+    const bad = await post("{ nope");
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error.code).toBe("invalid_json");
+    expect((await post("userId=x", { "content-type": "text/csv" })).status).toBe(415);
+    const huge = await post(new TextEncoder().encode(JSON.stringify({ userId: "h", attributes: { blob: "x".repeat(6 * 1024 * 1024) } })));
+    expect(huge.status).toBe(413);
+    expect((await huge.json()).error.code).toBe("payload_too_large");
+    expect(await db().user.findUnique({ where: { id: "h" } })).toBeNull();
+  });
+});
+
+describe("GET /api/v1/users", () => {
+  it("pages through every user with the cursor, each exactly once", async () => {
+    const total = await db().user.count();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    do {
+      const res: Response = await list(new Request(`${url}?limit=300${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { headers: admin }));
+      expect(res.status).toBe(200);
+      const page: { users: { userId: string }[]; nextCursor: string | null } = await res.json();
+      seen.push(...page.users.map((u) => u.userId));
+      cursor = page.nextCursor;
+    } while (cursor);
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
+  });
+
+  it("answers 400 for a bad limit or an unknown parameter", async () => {
+    for (const q of ["limit=0", "limit=5000", "limit=abc", "colour=red"]) {
+      const res = await list(new Request(`${url}?${q}`, { headers: admin }));
+      expect(res.status, q).toBe(400);
+    }
+  });
+});
+
+describe("GET and DELETE /api/v1/users/{userId}", () => {
+  it("answers 404 for an unknown user", async () => {
+    const res = await one("nobody");
+    expect(res.status).toBe(404);
+    expect((await res.json()).error.code).toBe("not_found");
+    expect((await one("nobody", "DELETE")).status).toBe(404);
+  });
+
+  it("deletes the user with their events and deliveries", async () => {
+    await json({ userId: "forget-me", email: "f@example.com" });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/x" });
+    const action = await db().action.findFirstOrThrow({ where: { campaignId: campaign.id } });
+    await db().event.create({ data: { userId: "forget-me", name: "signed_up", params: {}, time: new Date() } });
+    await db().delivery.create({
+      data: { webhookId: "msg_forget", campaignId: campaign.id, actionId: action.id, userId: "forget-me", triggerKey: "activation", plannedAt: new Date(), dueAt: new Date() },
+    });
+    const res = await one("forget-me", "DELETE");
+    expect(res.status).toBe(204);
+    expect(await db().user.findUnique({ where: { id: "forget-me" } })).toBeNull();
+    expect(await db().event.count({ where: { userId: "forget-me" } })).toBe(0);
+    expect(await db().delivery.count({ where: { userId: "forget-me" } })).toBe(0);
+    expect((await one("forget-me")).status).toBe(404);
+  });
+});
+
+describe("authentication", () => {
+  it("answers 401 without a key, with a malformed header, an unknown key or a revoked key", async () => {
+    const { key, apiKey } = await createApiKey({ name: "soon revoked", role: "admin" });
+    expect((await list(new Request(url, { headers: { authorization: `Bearer ${key}` } }))).status).toBe(200);
+    await revokeApiKey(apiKey.id);
+    const variants: Record<string, string>[] = [{}, { authorization: "Basic abc" }, { authorization: "Bearer hk_live_unknownunknownunknown" }, { authorization: `Bearer ${key}` }, { cookie: "session=1" }];
+    for (const headers of variants) {
+      const res = await list(new Request(url, { headers }));
+      expect(res.status, JSON.stringify(headers)).toBe(401);
+      const payload = await res.json();
+      expect(payload.error.code).toBe("unauthorized");
+      expect(JSON.stringify(payload)).not.toContain(key);
+    }
+  });
+
+  it("answers 403 when the key's role is too low, and nothing changes", async () => {
+    const res = await post(JSON.stringify({ userId: "viewer-made" }), await apiKeyHeaders("viewer"));
+    expect(res.status).toBe(403);
+    expect((await res.json()).error.code).toBe("forbidden");
+    expect(await db().user.findUnique({ where: { id: "viewer-made" } })).toBeNull();
+  });
+});

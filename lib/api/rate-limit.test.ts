@@ -1,0 +1,55 @@
+import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import { resetEnv } from "../env";
+import { apiKeyHeaders } from "./testing";
+import { TokenBuckets } from "./rate-limit";
+import { resetRateLimits, withApi } from "./with-api";
+
+describe("TokenBuckets", () => {
+  it("allows the burst, then the rate, per key", () => {
+    const buckets = new TokenBuckets(100, 200);
+    const t0 = 1_000_000;
+    for (let i = 0; i < 200; i++) expect(buckets.take("a", t0).ok).toBe(true);
+    expect(buckets.take("a", t0)).toEqual({ ok: false, retryAfterSeconds: 1 });
+    expect(buckets.take("b", t0).ok).toBe(true);
+    // 100 per second: after 50 ms, 5 more requests pass and the sixth does not.
+    for (let i = 0; i < 5; i++) expect(buckets.take("a", t0 + 50).ok).toBe(true);
+    expect(buckets.take("a", t0 + 50).ok).toBe(false);
+    // A full second refills 100, never more than the burst.
+    let passed = 0;
+    while (buckets.take("a", t0 + 10_000).ok) passed++;
+    expect(passed).toBe(200);
+  });
+
+  it("tells a slow bucket to come back after the time one token takes", () => {
+    const buckets = new TokenBuckets(0.1, 1);
+    expect(buckets.take("k", 0).ok).toBe(true);
+    expect(buckets.take("k", 0)).toEqual({ ok: false, retryAfterSeconds: 10 });
+  });
+});
+
+describe("withApi rate limit", () => {
+  it("answers 429 with Retry-After once a key has used its burst, and other keys still pass", async () => {
+    process.env.HOOKLINE_API_RATE_LIMIT = "1";
+    process.env.HOOKLINE_API_RATE_BURST = "3";
+    resetEnv();
+    resetRateLimits();
+    try {
+      const route = withApi({ body: z.object({ n: z.number() }), role: "viewer" }, async ({ body }) => ({ got: body.n }));
+      const call = async (headers: Record<string, string>) =>
+        route(new Request("http://127.0.0.1/api/v1/x", { method: "POST", body: '{"n":1}', headers: { "content-type": "application/json", ...headers } }));
+      const viewer = await apiKeyHeaders("viewer");
+      for (let i = 0; i < 3; i++) expect((await call(viewer)).status).toBe(200);
+      const limited = await call(viewer);
+      expect(limited.status).toBe(429);
+      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect((await limited.json()).error.code).toBe("rate_limited");
+      expect((await call(await apiKeyHeaders("editor"))).status).toBe(200);
+    } finally {
+      delete process.env.HOOKLINE_API_RATE_LIMIT;
+      delete process.env.HOOKLINE_API_RATE_BURST;
+      resetEnv();
+      resetRateLimits();
+    }
+  });
+});

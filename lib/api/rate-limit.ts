@@ -1,0 +1,24 @@
+// Per-key rate limit: a token bucket (rate per second, burst) kept in this process. Pure apart from
+// the clock passed in, so tests need no sleeping.
+export type RateDecision = { ok: true } | { ok: false; retryAfterSeconds: number };
+
+export class TokenBuckets {
+  private buckets = new Map<string, { tokens: number; at: number }>();
+
+  constructor(
+    readonly ratePerSecond: number,
+    readonly burst: number,
+  ) {}
+
+  take(key: string, nowMs: number): RateDecision {
+    const b = this.buckets.get(key) ?? { tokens: this.burst, at: nowMs };
+    b.tokens = Math.min(this.burst, b.tokens + ((nowMs - b.at) / 1000) * this.ratePerSecond);
+    b.at = nowMs;
+    this.buckets.set(key, b);
+    if (b.tokens >= 1) {
+      b.tokens -= 1;
+      return { ok: true };
+    }
+    return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerSecond)) };
+  }
+}

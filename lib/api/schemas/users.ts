@@ -1,0 +1,113 @@
+// The users API's request and response shapes: one set of zod schemas validating requests, typing
+// lib/audience/users.ts and generating the OpenAPI document.
+import { IANAZone } from "luxon";
+import { z } from "zod";
+
+export const MAX_USERS_PER_REQUEST = 1000;
+export const MAX_ATTRIBUTE_NAME = 128;
+export const MAX_ATTRIBUTES_PER_USER = 500;
+const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Why an attribute name is refused, or null when it is fine. */
+export function attributeNameProblem(name: string): string | null {
+  if (name.trim() === "") return "Attribute names cannot be empty";
+  if (name.length > MAX_ATTRIBUTE_NAME) return `Attribute names are at most ${MAX_ATTRIBUTE_NAME} characters`;
+  if (RESERVED_NAMES.has(name)) return `"${name}" is reserved and cannot be an attribute name`;
+  return null;
+}
+
+export function isValidTimezone(name: string): boolean {
+  return IANAZone.isValidZone(name);
+}
+
+export const userIdSchema = z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");
+
+export const attributeValueSchema = z
+  .union([
+    z.string().max(10_000, "Text values are at most 10,000 characters"),
+    z.number().refine(Number.isFinite, "Numbers must be finite"),
+    z.boolean(),
+    z.array(z.string().max(1000)).max(1000, "Lists hold at most 1,000 strings"),
+    z.null(),
+  ], { error: "Use a string, number, boolean, ISO date string, list of strings, or null to remove" })
+  .meta({ description: "A string (ISO dates are strings), number, boolean or list of strings; null removes the attribute" });
+export type AttributeValue = z.infer<typeof attributeValueSchema>;
+
+// Names are checked on the raw object: `__proto__` would vanish once parsed into a plain object.
+export const attributesSchema = z.preprocess(
+  (input, ctx) => {
+    if (input && typeof input === "object" && !Array.isArray(input)) {
+      const names = Object.keys(input);
+      if (names.length > MAX_ATTRIBUTES_PER_USER) ctx.addIssue({ code: "custom", message: `At most ${MAX_ATTRIBUTES_PER_USER} attributes per user`, input });
+      for (const name of names) {
+        const problem = attributeNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem, path: [name], input });
+      }
+      const safe: Record<string, unknown> = Object.create(null);
+      for (const name of names) if (!RESERVED_NAMES.has(name)) safe[name] = (input as Record<string, unknown>)[name];
+      return { ...safe };
+    }
+    return input;
+  },
+  z.record(z.string().min(1).max(MAX_ATTRIBUTE_NAME), attributeValueSchema, { error: "Must be an object of attributes" }),
+);
+
+export const userInputSchema = z
+  .object({
+    userId: userIdSchema,
+    email: z.email("Not a valid email address").max(320).nullable().optional(),
+    timezone: z
+      .string()
+      .refine(isValidTimezone, { message: "Not an IANA time zone (for example Europe/Paris)" })
+      .nullable()
+      .optional()
+      .meta({ description: "IANA time zone such as Europe/Paris; null clears it" }),
+    attributes: attributesSchema.optional(),
+  })
+  .strict()
+  .meta({ id: "UserInput" });
+export type UserInput = z.infer<typeof userInputSchema>;
+
+const usersBatchSchema = z
+  .object({
+    users: z
+      .array(userInputSchema)
+      .min(1, "Send at least one user")
+      .max(MAX_USERS_PER_REQUEST, `At most ${MAX_USERS_PER_REQUEST} users per request`),
+  })
+  .strict();
+
+/** One user, or `{ users: [...] }`, read as a list; errors keep their own paths. */
+export const usersBodySchema = z.unknown().transform((input, ctx): UserInput[] => {
+  const isBatch = !!input && typeof input === "object" && !Array.isArray(input) && "users" in input;
+  const parsed = isBatch ? usersBatchSchema.safeParse(input) : userInputSchema.safeParse(input);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) ctx.addIssue({ code: "custom", message: issue.message, path: issue.path as (string | number)[] });
+    return z.NEVER;
+  }
+  return "users" in parsed.data ? parsed.data.users : [parsed.data as UserInput];
+});
+/** For the OpenAPI document: what usersBodySchema accepts. */
+export const usersBodyDocSchema = z.union([userInputSchema, usersBatchSchema]);
+
+export const userSchema = z
+  .object({
+    userId: z.string(),
+    email: z.string().nullable(),
+    timezone: z.string().nullable(),
+    attributes: z.record(z.string(), attributeValueSchema),
+    createdAt: z.iso.datetime(),
+    updatedAt: z.iso.datetime(),
+  })
+  .meta({ id: "User" });
+
+export const upsertResultSchema = z.object({ created: z.number().int(), updated: z.number().int() }).meta({ id: "UpsertResult" });
+
+export const listUsersQuerySchema = z
+  .object({
+    cursor: z.string().max(200).optional().meta({ description: "nextCursor from the previous page" }),
+    limit: z.coerce.number().int().min(1, "At least 1").max(1000, "At most 1000").default(100),
+  })
+  .strict();
+
+export const usersPageSchema = z.object({ users: z.array(userSchema), nextCursor: z.string().nullable() }).meta({ id: "UsersPage" });

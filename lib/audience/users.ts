@@ -1,0 +1,156 @@
+// The audience: upsert users one at a time or by the thousand (attributes merge, null removes),
+// read, list with a cursor, and forget (events and deliveries go with the user).
+import { db } from "../db";
+import type { AttributeValue, UserInput } from "../api/schemas/users";
+
+export type Attributes = Record<string, Exclude<AttributeValue, null>>;
+export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
+export type UpsertResult = { created: number; updated: number };
+
+type Row = { id: string; email: string | null; timezone: string | null; attributes: unknown; createdAt: Date; updatedAt: Date };
+
+export function toUserRecord(row: Row): UserRecord {
+  return {
+    userId: row.id,
+    email: row.email,
+    timezone: row.timezone,
+    attributes: asAttributes(row.attributes),
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+export function asAttributes(value: unknown): Attributes {
+  return value && typeof value === "object" && !Array.isArray(value) ? (value as Attributes) : {};
+}
+
+/** `base` with `changes` applied: a value sets, null removes. */
+export function mergeAttributes(base: Attributes, changes: Record<string, AttributeValue> | undefined): Attributes {
+  const merged: Attributes = { ...base };
+  for (const [name, value] of Object.entries(changes ?? {})) {
+    if (value === null) delete merged[name];
+    else merged[name] = value;
+  }
+  return merged;
+}
+
+// Several entries for one userId in a batch are applied in order, as if sent one after another.
+function combine(inputs: UserInput[]): Map<string, UserInput> {
+  const byId = new Map<string, UserInput>();
+  for (const input of inputs) {
+    const prev = byId.get(input.userId);
+    if (!prev) {
+      byId.set(input.userId, { ...input, attributes: input.attributes ? { ...input.attributes } : undefined });
+      continue;
+    }
+    byId.set(input.userId, {
+      userId: input.userId,
+      email: input.email !== undefined ? input.email : prev.email,
+      timezone: input.timezone !== undefined ? input.timezone : prev.timezone,
+      attributes: input.attributes || prev.attributes ? { ...prev.attributes, ...input.attributes } : undefined,
+    });
+  }
+  return byId;
+}
+
+/** Creates or updates users in one transaction (all of them or none). */
+export async function upsertUsers(inputs: UserInput[]): Promise<UpsertResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await upsertOnce(inputs);
+    } catch (err) {
+      // Two requests creating the same new user at once: the second retries and updates it.
+      if ((err as { code?: string }).code === "P2002" && attempt < 3) continue;
+      throw err;
+    }
+  }
+}
+
+async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
+  const byId = combine(inputs);
+  const ids = [...byId.keys()];
+  return db().$transaction(
+    async (tx) => {
+      const existing = new Map<string, Row>();
+      for (let i = 0; i < ids.length; i += 500) {
+        const rows = await tx.user.findMany({ where: { id: { in: ids.slice(i, i + 500) } } });
+        for (const row of rows) existing.set(row.id, row);
+      }
+      const toCreate = [];
+      let updated = 0;
+      for (const input of byId.values()) {
+        const row = existing.get(input.userId);
+        if (!row) {
+          toCreate.push({
+            id: input.userId,
+            email: input.email ?? null,
+            timezone: input.timezone ?? null,
+            attributes: mergeAttributes({}, input.attributes),
+          });
+          continue;
+        }
+        await tx.user.update({
+          where: { id: row.id },
+          data: {
+            ...(input.email !== undefined ? { email: input.email } : {}),
+            ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
+            ...(input.attributes ? { attributes: mergeAttributes(asAttributes(row.attributes), input.attributes) } : {}),
+          },
+        });
+        updated++;
+      }
+      for (let i = 0; i < toCreate.length; i += 1000) await tx.user.createMany({ data: toCreate.slice(i, i + 1000) });
+      return { created: toCreate.length, updated };
+    },
+    { timeout: 120_000, maxWait: 30_000 },
+  );
+}
+
+export async function getUser(userId: string): Promise<UserRecord | null> {
+  const row = await db().user.findUnique({ where: { id: userId } });
+  return row ? toUserRecord(row) : null;
+}
+
+/** Forgets a user: their events and deliveries (pending or past) go too. */
+export async function deleteUser(userId: string): Promise<boolean> {
+  return db().$transaction(async (tx) => {
+    const row = await tx.user.findUnique({ where: { id: userId }, select: { id: true } });
+    if (!row) return false;
+    await tx.delivery.deleteMany({ where: { userId } });
+    await tx.event.deleteMany({ where: { userId } });
+    await tx.user.delete({ where: { id: userId } });
+    return true;
+  });
+}
+
+export type UserFilter = { search?: string; attribute?: string; value?: string };
+
+/** A page of users by id, after `cursor` (the last id of the previous page). */
+export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
+  const search = options.search?.trim();
+  const where = search ? { OR: [{ id: { startsWith: search } }, { email: { startsWith: search } }] } : {};
+  const found: UserRecord[] = [];
+  let cursor = options.cursor;
+  // Attribute filters are read from the JSON here, the same way on both databases, a chunk at a time.
+  const chunk = options.attribute ? 2000 : limit + 1;
+  for (let scanned = 0; scanned < 200_000; scanned += chunk) {
+    const rows = await db().user.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: "asc" }, take: chunk });
+    for (const row of rows) {
+      if (options.attribute && !hasAttribute(asAttributes(row.attributes), options.attribute, options.value)) continue;
+      found.push(toUserRecord(row));
+      if (found.length > limit) break;
+    }
+    if (found.length > limit || rows.length < chunk) break;
+    cursor = rows[rows.length - 1]!.id;
+  }
+  const page = found.slice(0, limit);
+  return { users: page, nextCursor: found.length > limit ? page[page.length - 1]!.userId : null };
+}
+
+function hasAttribute(attributes: Attributes, name: string, value: string | undefined): boolean {
+  if (!Object.prototype.hasOwnProperty.call(attributes, name)) return false;
+  if (value === undefined || value === "") return true;
+  const actual = attributes[name];
+  return Array.isArray(actual) ? actual.includes(value) : String(actual) === value;
+}

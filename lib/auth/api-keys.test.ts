@@ -1,0 +1,50 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { API_KEY_PREFIX, bootstrapApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+import { roleAllows } from "./roles";
+
+describe("API keys", () => {
+  it("shows the key once and stores only its hash", async () => {
+    const { key, apiKey } = await createApiKey({ name: "CRM sync", role: "editor", actor: "owner@example.com" });
+    expect(key.startsWith(API_KEY_PREFIX)).toBe(true);
+    expect(key.length).toBeGreaterThan(30);
+    const row = await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
+    expect(row.hash).toBe(hashApiKey(key));
+    expect(JSON.stringify(row)).not.toContain(key);
+    expect(JSON.stringify(await listApiKeys())).not.toContain(key);
+    expect(apiKey.prefix).toBe(key.slice(0, API_KEY_PREFIX.length + 4));
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "api_key.created", target: apiKey.id } });
+    expect(audit.actor).toBe("owner@example.com");
+    expect(JSON.stringify(audit)).not.toContain(key);
+  });
+
+  it("verifies a live key, records when it was last used, and refuses it once revoked", async () => {
+    const { key, apiKey } = await createApiKey({ name: "k", role: "viewer" });
+    const now = new Date("2026-03-01T10:00:00Z");
+    expect(await verifyApiKey(key, now)).toEqual({ id: apiKey.id, name: "k", role: "viewer" });
+    expect((await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString()).toBe(now.toISOString());
+    expect(await verifyApiKey(key + "x")).toBeNull();
+    expect(await verifyApiKey("not-a-key")).toBeNull();
+    expect(await revokeApiKey(apiKey.id)).toBe(true);
+    expect(await revokeApiKey(apiKey.id)).toBe(false);
+    expect(await verifyApiKey(key)).toBeNull();
+  });
+
+  it("bootstraps an admin key only while there are no keys", async () => {
+    await db().apiKey.deleteMany();
+    const value = "hk_live_bootstrap_0123456789abcdef";
+    await expect(bootstrapApiKey("short")).rejects.toThrow(/HOOKLINE_BOOTSTRAP_API_KEY/);
+    expect(await bootstrapApiKey(value)).toBe(true);
+    expect(await verifyApiKey(value)).toMatchObject({ role: "admin" });
+    expect(await bootstrapApiKey("hk_live_another_0123456789abcdef")).toBe(false);
+    expect(await db().apiKey.count()).toBe(1);
+    expect((await db().apiKey.findFirstOrThrow()).hash).toBe(hashApiKey(value));
+  });
+
+  it("orders roles admin > editor > viewer", () => {
+    expect(roleAllows("admin", "editor")).toBe(true);
+    expect(roleAllows("editor", "editor")).toBe(true);
+    expect(roleAllows("viewer", "editor")).toBe(false);
+    expect(roleAllows("editor", "admin")).toBe(false);
+  });
+});

@@ -1,0 +1,76 @@
+// API keys: `hk_live_<random>` shown once at creation, stored as a sha256 hash with a name, a role
+// and a last-used time. A revoked key stays listed (greyed out) but never authenticates again.
+import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { db } from "../db";
+import { log } from "../log";
+import { recordAudit } from "./audit";
+import type { Role } from "./roles";
+
+export const API_KEY_PREFIX = "hk_live_";
+// lastUsedAt is written at most this often per key, so a busy key does not write on every request.
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+export type ApiKeySummary = { id: string; name: string; role: Role; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date };
+export type AuthenticatedKey = { id: string; name: string; role: Role };
+
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key, "utf8").digest("hex");
+}
+
+function newKeyValue(): string {
+  return API_KEY_PREFIX + randomBytes(24).toString("base64url");
+}
+
+/** The part of a key safe to show again: its prefix and first characters. */
+function displayPrefix(key: string): string {
+  return key.slice(0, API_KEY_PREFIX.length + 4);
+}
+
+/** Creates a key; the returned `key` is the only time its value exists outside the caller. */
+export async function createApiKey(input: { name: string; role: Role; actor?: string; value?: string }): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  const key = input.value ?? newKeyValue();
+  const row = await db().apiKey.create({ data: { name: input.name.trim() || "API key", role: input.role, hash: hashApiKey(key), prefix: displayPrefix(key) } });
+  await recordAudit({ actor: input.actor ?? "system", action: "api_key.created", target: row.id, details: { name: row.name, role: row.role } });
+  return { key, apiKey: summary(row) };
+}
+
+export async function listApiKeys(): Promise<ApiKeySummary[]> {
+  const rows = await db().apiKey.findMany({ orderBy: { createdAt: "desc" } });
+  return rows.map(summary);
+}
+
+export async function revokeApiKey(id: string, actor = "system"): Promise<boolean> {
+  const res = await db().apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+  if (res.count) await recordAudit({ actor, action: "api_key.revoked", target: id });
+  return res.count > 0;
+}
+
+/** The key a bearer value belongs to, or null when unknown or revoked. */
+export async function verifyApiKey(value: string, now = new Date()): Promise<AuthenticatedKey | null> {
+  if (!value.startsWith(API_KEY_PREFIX) || value.length > 200) return null;
+  const hash = hashApiKey(value);
+  const row = await db().apiKey.findUnique({ where: { hash } });
+  if (!row || row.revokedAt) return null;
+  // The lookup is by hash already; compare again in constant time as a belt and braces.
+  if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return null;
+  if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
+    await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => undefined);
+  }
+  return { id: row.id, name: row.name, role: row.role as Role };
+}
+
+/** HOOKLINE_BOOTSTRAP_API_KEY on a start with no keys yet: an admin key with exactly that value. */
+export async function bootstrapApiKey(value: string | undefined): Promise<boolean> {
+  if (!value) return false;
+  if (!value.startsWith(API_KEY_PREFIX) || value.length < API_KEY_PREFIX.length + 16) {
+    throw new Error(`HOOKLINE_BOOTSTRAP_API_KEY must start with ${API_KEY_PREFIX} followed by at least 16 characters`);
+  }
+  if ((await db().apiKey.count()) > 0) return false;
+  await createApiKey({ name: "Bootstrap key", role: "admin", value });
+  log.info("Created the admin API key from HOOKLINE_BOOTSTRAP_API_KEY");
+  return true;
+}
+
+function summary(row: { id: string; name: string; role: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date }): ApiKeySummary {
+  return { id: row.id, name: row.name, role: row.role as Role, prefix: row.prefix, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt, createdAt: row.createdAt };
+}

@@ -1,0 +1,18 @@
+// The audit log: who changed what (campaign edits, activations, keys, members), shown to admins.
+import { db } from "../db";
+
+export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
+
+export async function recordAudit(entry: AuditEntry): Promise<void> {
+  await db().auditLog.create({ data: { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never } });
+}
+
+export async function listAudit(options: { take?: number; cursor?: string } = {}) {
+  const take = Math.min(options.take ?? 100, 500);
+  const rows = await db().auditLog.findMany({
+    orderBy: [{ createdAt: "desc" }, { id: "desc" }],
+    take: take + 1,
+    ...(options.cursor ? { cursor: { id: options.cursor }, skip: 1 } : {}),
+  });
+  return { entries: rows.slice(0, take), nextCursor: rows.length > take ? rows[take - 1]!.id : null };
+}
