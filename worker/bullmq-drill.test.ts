@@ -17,7 +17,7 @@ const REDIS_URL = process.env.HOOKLINE_TEST_REDIS_URL ?? "redis://127.0.0.1:6379
 
 describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
   const prefix = `hookline-test-${randomBytes(4).toString("hex")}`;
-  const workerEnv = { REDIS_URL, HOOKLINE_QUEUE_PREFIX: prefix, HOOKLINE_DELIVERY_LEASE_MS: "1500", HOOKLINE_RETRY_SCHEDULE_MS: "200,200,200", HOOKLINE_EMBEDDED_WORKER: "0" };
+  const workerEnv = { REDIS_URL, HOOKLINE_QUEUE_PREFIX: prefix, HOOKLINE_DELIVERY_LEASE_MS: "3000", HOOKLINE_RETRY_SCHEDULE_MS: "200,200,200", HOOKLINE_EMBEDDED_WORKER: "0" };
   let workers: ChildProcess[] = [];
   let receiver: Awaited<ReturnType<typeof startReceiver>>;
   let reply: (path: string, n: number) => Reply = () => ({ status: 200 });

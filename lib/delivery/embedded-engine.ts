@@ -56,7 +56,7 @@ export class EmbeddedEngine implements DeliveryQueue {
     if (this.running) return;
     this.running = true;
     this.renewTimer = setInterval(() => {
-      renewLeases(this.prisma, this.workerId, this.deps.now(), this.leaseMs).catch((err) =>
+      this.dispatcher.recorder.exclusive(() => renewLeases(this.prisma, this.workerId, this.deps.now(), this.leaseMs)).catch((err) =>
         log.warn("Could not renew delivery leases", { error: (err as Error).message }),
       );
     }, Math.max(200, Math.floor(this.leaseMs / 3)));

@@ -4,14 +4,20 @@ import type { Db } from "../db";
 import type { Prisma } from "../db/generated/sqlite/client";
 import { matchesSegment, parseSegment } from "../audience/segment";
 import { newWebhookId } from "./ids";
+import { bulkInsert, newRowId, type ColumnKind } from "./bulk-insert";
 import { planDeliveries, type PlanAction, type PlannedDelivery, type Trigger } from "./plan";
 import type { DeliveryRule } from "./rules";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
-// 2,000 rows x 11 columns stays under SQLite's and PostgreSQL's bound-parameter limits.
+// 2,000 rows x 14 columns stays under SQLite's (32,766) and PostgreSQL's bound-parameter limits.
 export const INSERT_BATCH = 2000;
+const DELIVERY_COLUMNS: [string, ColumnKind][] = [
+  ["id", "text"], ["webhookId", "text"], ["campaignId", "text"], ["actionId", "text"], ["userId", "text"], ["eventId", "text"],
+  ["triggerKey", "text"], ["eventData", "json"], ["plannedAt", "date"], ["dueAt", "date"], ["state", "text"], ["reason", "text"],
+  ["createdAt", "date"], ["updatedAt", "date"],
+];
 const USER_PAGE = 5000;
 
 // A fan-out of 100,000 users takes a while; the default 5 s interactive transaction would abort it.
@@ -53,7 +59,13 @@ export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.
 export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts) {
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
     const rows = rowsFor(campaignId, planned.slice(i, i + INSERT_BATCH));
-    await tx.delivery.createMany({ data: rows });
+    const now = new Date();
+    await bulkInsert(
+      tx,
+      "Delivery",
+      DELIVERY_COLUMNS,
+      rows.map((r) => [newRowId(), r.webhookId, r.campaignId, r.actionId, r.userId, r.eventId, r.triggerKey, r.eventData ?? null, r.plannedAt, r.dueAt, r.state, r.reason, now, now]),
+    );
     for (const row of rows) {
       if (row.state === "suppressed") counts.suppressed++;
       else {

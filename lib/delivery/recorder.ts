@@ -3,7 +3,7 @@
 // Every write is guarded by the worker's lease, so a worker whose lease was taken over cannot
 // overwrite the newer owner's result.
 import type { Db } from "../db";
-import type { Prisma } from "../db/generated/sqlite/client";
+import { bulkInsertStatement, newRowId, type ColumnKind } from "./bulk-insert";
 import { log } from "../log";
 
 export type AttemptRow = {
@@ -37,6 +37,11 @@ export type Change =
   /** hand the row back untouched (the campaign was paused meanwhile, shutting down) */
   | { id: string; state: "release" };
 
+const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
+  ["id", "text"], ["deliveryId", "text"], ["number", "int"], ["startedAt", "date"], ["durationMs", "int"], ["outcome", "text"], ["status", "int"],
+  ["error", "text"], ["request", "json"], ["response", "json"], ["timings", "json"], ["nextAttemptAt", "date"],
+];
+
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
 export class Recorder {
@@ -69,10 +74,21 @@ export class Recorder {
     }, ms);
   }
 
+  /**
+   * Runs `task` between flushes, never beside one: lease renewals touch the same rows, and two
+   * transactions of one worker locking them in different orders deadlock on PostgreSQL.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T> {
+    const run = this.flushing.then(task);
+    this.flushing = run.then(() => {}, () => {});
+    return run;
+  }
+
   /** Writes everything buffered (waiting for a flush already running). */
   flush(): Promise<void> {
-    this.flushing = this.flushing.then(() => this.write());
-    return this.flushing;
+    const run = this.flushing.then(() => this.write());
+    this.flushing = run.then(() => {}, () => {});
+    return run;
   }
 
   private async write() {
@@ -103,9 +119,16 @@ export class Recorder {
     const unlocked = { lockedBy: null, lockedUntil: null };
     const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
     const ops = [];
-    if (attempts.length) ops.push(p.deliveryAttempt.createMany({ data: attempts as Prisma.DeliveryAttemptCreateManyInput[] }));
+    if (attempts.length) {
+      ops.push(
+        bulkInsertStatement(p, "DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
+          newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
+        ])),
+      );
+    }
     const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
-    for (const c of changes) {
+    // One lock order (by id) for every transaction, so concurrent writers queue instead of deadlocking.
+    for (const c of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       if (c.state === "delivered") {
         const key = `${c.status}|${c.host}|${c.attempts}`;
         delivered.set(key, [...(delivered.get(key) ?? []), c]);

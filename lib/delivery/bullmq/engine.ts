@@ -161,7 +161,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       concurrency: this.options.jobConcurrency,
     });
     this.worker.on("error", (err) => log.warn("Redis worker error (reconnecting)", { error: err.message }));
-    this.every(Math.max(200, Math.floor(this.options.leaseMs / 3)), () => renewLeases(this.prisma, this.workerId, this.deps.now(), this.options.leaseMs));
+    this.every(Math.max(200, Math.floor(this.options.leaseMs / 3)), () => this.dispatcher.recorder.exclusive(() => renewLeases(this.prisma, this.workerId, this.deps.now(), this.options.leaseMs)));
     this.every(1000, async () => this.enqueue(await runDueOccurrences(this.prisma, this.deps.now())));
     this.every(this.options.sweepMs, () => this.sweep());
     log.info("Delivery worker started (BullMQ)", { workerId: this.workerId, prefix });

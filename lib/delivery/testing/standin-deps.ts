@@ -9,9 +9,20 @@ function view(ctx: TemplateContext) {
   return { user: ctx.user, userAttribute: ctx.user.attributes, event: ctx.event ?? {}, campaign: ctx.campaign, now: ctx.now };
 }
 
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function compile(source: string) {
+  let t = compiled.get(source);
+  if (!t) {
+    t = Handlebars.compile(source, { strict: false, noEscape: true });
+    compiled.set(source, t);
+  }
+  return t;
+}
+
 export function standinRender(template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }): RenderResult {
   try {
-    const h = (s: string) => Handlebars.compile(s, { strict: false, noEscape: true })(view(ctx));
+    const v = view(ctx);
+    const h = (s: string) => compile(s)(v);
     if (template.url.includes("{{fail}}")) throw new Error("fail is not defined");
     const body = JSON.stringify(Object.fromEntries(template.fields.map((f) => [f.key, h(f.value)])));
     const headers: [string, string][] = [["content-type", "application/json"], ["webhook-id", opts.webhookId], ["webhook-timestamp", String(Math.floor(opts.timestamp.getTime() / 1000))]];

@@ -1,11 +1,17 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { createApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db";
 import { POST } from "./route";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
 import { activateCampaign } from "@/lib/delivery/lifecycle";
 
+let authorization = "";
+beforeAll(async () => {
+  authorization = `Bearer ${(await createApiKey({ name: "events test", role: "editor" })).key}`;
+});
+
 function post(body: string | Uint8Array, headers: Record<string, string> = { "content-type": "application/json" }) {
-  return POST(new Request("http://127.0.0.1/api/v1/events", { method: "POST", body, headers }));
+  return POST(new Request("http://127.0.0.1/api/v1/events", { method: "POST", body, headers: { authorization, ...headers } }));
 }
 const json = (v: unknown) => post(JSON.stringify(v));
 
@@ -15,6 +21,11 @@ async function nothingWritten() {
 }
 
 describe("POST /api/v1/events: bad input", () => {
+  it("needs an API key", async () => {
+    const res = await POST(new Request("http://127.0.0.1/api/v1/events", { method: "POST", body: "{}", headers: { "content-type": "application/json" } }));
+    expect(res.status).toBe(401);
+  });
+
   it("names unknown fields, wrong types and a missing userId, writing nothing", async () => {
     const cases: [unknown, RegExp][] = [
       [{ userId: "u1", event: "x", colour: "red" }, /colour/],

@@ -1,0 +1,49 @@
+// Multi-row INSERTs for the two hot tables (Delivery at fan-out, DeliveryAttempt per flush).
+// Prisma's createMany spends ~0.4 ms per row in its query compiler here, which caps a 100,000-user
+// fan-out at minutes; one raw statement per batch is ~20x cheaper. Values are written exactly as
+// Prisma writes them (ISO dates with +00:00 on SQLite, jsonb/timestamp(3) on PostgreSQL).
+import { randomBytes } from "node:crypto";
+import { env } from "../env";
+import type { DbOrTx } from "./fan-out";
+
+export type ColumnKind = "text" | "int" | "json" | "date";
+const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
+
+/** A unique primary key like the cuid() default (the column is a plain string). */
+export function newRowId(): string {
+  return `c${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
+}
+
+function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unknown {
+  if (value === null || value === undefined) return null;
+  if (kind === "json") return JSON.stringify(value);
+  if (kind === "date") {
+    const iso = (value as Date).toISOString();
+    return sqlite ? iso.replace("Z", "+00:00") : iso.slice(0, -1);
+  }
+  return value;
+}
+
+/** INSERT INTO "table" (...) VALUES (...), (...): rows of values in the columns' order. */
+export async function bulkInsert(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][]) {
+  if (rows.length === 0) return 0;
+  return bulkInsertStatement(prisma, table, columns, rows);
+}
+
+/** The same as a statement for a batch transaction ($transaction([...])). */
+export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][]) {
+  const database = env().database;
+  const sqlite = database.provider === "sqlite";
+  // Raw SQL does not get the adapter's schema: name it on PostgreSQL.
+  const target = database.provider === "postgresql" ? `"${database.schema.replace(/"/g, '""')}"."${table}"` : `"${table}"`;
+  const params: unknown[] = [];
+  const tuples = rows.map((row) => {
+    const cells = columns.map(([, kind], i) => {
+      params.push(encode(kind, row[i], sqlite));
+      return sqlite ? "?" : `$${params.length}${PG_CAST[kind]}`;
+    });
+    return `(${cells.join(",")})`;
+  });
+  const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}`;
+  return prisma.$executeRawUnsafe(sql, ...params);
+}
