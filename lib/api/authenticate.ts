@@ -22,3 +22,8 @@ export async function authenticateRequest(req: Request, required: Role): Promise
   }
   return { kind: "apiKey", keyId: key.id, name: key.name, role: key.role };
 }
+
+/** How the audit log names an API caller. */
+export function actorOf(principal: ApiPrincipal): string {
+  return `API key "${principal.name}"`;
+}

@@ -1,0 +1,12 @@
+import { campaignById } from "@/lib/api/campaigns";
+import { deliveriesQuerySchema } from "@/lib/api/schemas/campaigns";
+import { withApi } from "@/lib/api/with-api";
+import { listDeliveries } from "@/lib/delivery/log-queries";
+
+export const dynamic = "force-dynamic";
+
+/** The campaign's deliveries, most recently changed first, 50 a page. */
+export const GET = withApi({ query: deliveriesQuerySchema, role: "viewer" }, async ({ params, query }) => {
+  await campaignById(params.id ?? "");
+  return listDeliveries({ campaignId: params.id, state: query.state, page: query.page });
+});

@@ -1,0 +1,107 @@
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { apiKeyHeaders } from "@/lib/api/testing";
+import { GET as list, POST as create } from "./route";
+import { GET as getOne, PUT } from "./[id]/route";
+import { POST as activate } from "./[id]/activate/route";
+import { POST as pause } from "./[id]/pause/route";
+import { GET as deliveries } from "./[id]/deliveries/route";
+import { POST as retry } from "../deliveries/[id]/retry/route";
+
+let admin: Record<string, string>;
+beforeAll(async () => {
+  admin = await apiKeyHeaders("admin");
+});
+
+const base = "http://127.0.0.1/api/v1";
+const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const send = (path: string, method: string, body?: unknown) =>
+  new Request(`${base}${path}`, { method, headers: { ...admin, ...(body !== undefined ? { "content-type": "application/json" } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) });
+
+const draft = {
+  name: "Welcome",
+  actions: [{ name: "CRM", url: "https://crm.example.com/hook/{{user.id}}", fields: [{ key: "email", value: "{{user.email}}" }] }],
+};
+
+describe("campaigns API", () => {
+  it("creates, lists, reads, updates, activates and pauses a campaign, recording each change in the audit log", async () => {
+    const created = await create(send("/campaigns", "POST", draft));
+    expect(created.status).toBe(201);
+    const campaign = await created.json();
+    expect(campaign).toMatchObject({ name: "Welcome", status: "draft" });
+    expect(campaign.actions).toHaveLength(1);
+
+    const listed = await (await list(send("/campaigns", "GET"))).json();
+    expect(listed.campaigns.map((c: { id: string }) => c.id)).toContain(campaign.id);
+
+    const updated = await PUT(send(`/campaigns/${campaign.id}`, "PUT", { ...draft, name: "Welcome v2", actions: [{ ...draft.actions[0], id: campaign.actions[0].id }] }), params(campaign.id));
+    expect(updated.status).toBe(200);
+    expect((await updated.json()).name).toBe("Welcome v2");
+    expect((await (await getOne(send(`/campaigns/${campaign.id}`, "GET"), params(campaign.id))).json()).name).toBe("Welcome v2");
+
+    const activated = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));
+    expect(activated.status).toBe(200);
+    expect((await activated.json()).status).toBe("active");
+    const again = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));
+    expect(again.status).toBe(409);
+
+    expect((await pause(send(`/campaigns/${campaign.id}/pause`, "POST"), params(campaign.id))).status).toBe(200);
+    expect((await pause(send(`/campaigns/${campaign.id}/pause`, "POST"), params(campaign.id))).status).toBe(409);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
+
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["campaign.created", "campaign.updated", "campaign.activated", "campaign.paused"]);
+    expect(audit[0]!.actor).toBe('API key "test admin"');
+  });
+
+  it("answers 409 with the problems when a draft cannot be activated", async () => {
+    const campaign = await (await create(send("/campaigns", "POST", { name: "Empty" }))).json();
+    const res = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));
+    expect(res.status).toBe(409);
+    const body = await res.json();
+    expect(body.error.code).toBe("cannot_activate");
+    expect(body.error.details.problems.join(" ")).toMatch(/at least one webhook/);
+  });
+
+  it("answers 400 naming the field, 404 for unknown ids, and writes nothing", async () => {
+    const before = await db().campaign.count();
+    const cases: [unknown, RegExp][] = [
+      [{}, /name/],
+      [{ name: "x", actions: [{ url: "ftp://x" }] }, /actions\.0\.url/],
+      [{ name: "x", colour: "red" }, /colour/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await create(send("/campaigns", "POST", body));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toMatch(message);
+    }
+    expect(await db().campaign.count()).toBe(before);
+    for (const res of [
+      await getOne(send("/campaigns/nope", "GET"), params("nope")),
+      await PUT(send("/campaigns/nope", "PUT", draft), params("nope")),
+      await activate(send("/campaigns/nope/activate", "POST"), params("nope")),
+      await pause(send("/campaigns/nope/pause", "POST"), params("nope")),
+      await deliveries(send("/campaigns/nope/deliveries", "GET"), params("nope")),
+      await retry(send("/deliveries/nope/retry", "POST"), params("nope")),
+    ]) {
+      expect(res.status).toBe(404);
+      expect((await res.json()).error.code).toBe("not_found");
+    }
+    expect(await db().campaign.count()).toBe(before);
+  });
+
+  it("lists a campaign's deliveries and retries a failed one (409 when it is not failed)", async () => {
+    const campaign = await (await create(send("/campaigns", "POST", draft))).json();
+    await db().user.create({ data: { id: "d-user", attributes: {} } });
+    const failed = await db().delivery.create({
+      data: { webhookId: "msg_api_1", campaignId: campaign.id, actionId: campaign.actions[0].id, userId: "d-user", triggerKey: "activation", plannedAt: new Date(), dueAt: new Date(), state: "failed" },
+    });
+    const page = await (await deliveries(send(`/campaigns/${campaign.id}/deliveries?state=failed`, "GET"), params(campaign.id))).json();
+    expect(page.items.map((d: { id: string }) => d.id)).toEqual([failed.id]);
+    expect((await deliveries(send(`/campaigns/${campaign.id}/deliveries?state=lost`, "GET"), params(campaign.id))).status).toBe(400);
+    const res = await retry(send(`/deliveries/${failed.id}/retry`, "POST"), params(failed.id));
+    expect(res.status).toBe(200);
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: failed.id } })).state).toBe("scheduled");
+    expect((await retry(send(`/deliveries/${failed.id}/retry`, "POST"), params(failed.id))).status).toBe(409);
+  });
+});

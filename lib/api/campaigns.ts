@@ -1,0 +1,63 @@
+// The campaigns API between its routes and lib/campaigns + lib/delivery: not-found and conflict
+// errors, the response shapes, and the audit trail of changes made with a key.
+import { recordAudit } from "../auth/audit";
+import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
+import type { CampaignDraft } from "../campaigns/schemas";
+import { db } from "../db";
+import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/lifecycle";
+import { ApiError } from "./errors";
+
+const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
+
+export async function campaignList() {
+  const campaigns = await listCampaigns();
+  return { campaigns: campaigns.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() })) };
+}
+
+export async function campaignById(id: string) {
+  const campaign = await getCampaignDraft(id);
+  if (!campaign) throw notFound(id);
+  return { ...campaign, updatedAt: campaign.updatedAt.toISOString() };
+}
+
+export async function saveCampaignByApi(draft: CampaignDraft, actor: string) {
+  try {
+    const { id } = await saveCampaign(draft);
+    await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
+    return campaignById(id);
+  } catch (err) {
+    if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
+    throw err;
+  }
+}
+
+async function statusOf(id: string): Promise<string> {
+  const row = await db().campaign.findUnique({ where: { id }, select: { status: true } });
+  if (!row) throw notFound(id);
+  return row.status;
+}
+
+export async function activateByApi(id: string, actor: string) {
+  const status = await statusOf(id);
+  if (status !== "draft") throw new ApiError(409, "conflict", `The campaign is ${status}; only a draft can be activated`);
+  const result = await activateCampaign(id);
+  if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
+  await recordAudit({ actor, action: "campaign.activated", target: id });
+  const { scheduled, suppressed, earliest } = result.counts;
+  return { status: result.status, counts: { scheduled, suppressed, earliest: earliest?.toISOString() ?? null } };
+}
+
+export async function pauseByApi(id: string, actor: string) {
+  const status = await statusOf(id);
+  if (!(await pauseCampaign(id))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
+  await recordAudit({ actor, action: "campaign.paused", target: id });
+  return { status: "paused" };
+}
+
+export async function retryByApi(deliveryId: string, actor: string) {
+  const row = await db().delivery.findUnique({ where: { id: deliveryId }, select: { state: true, campaignId: true } });
+  if (!row) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(deliveryId)}`);
+  if (!(await retryDelivery(deliveryId))) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
+  await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId: row.campaignId } });
+  return { id: deliveryId, state: "scheduled" };
+}

@@ -1,0 +1,59 @@
+// Every /api/v1 route, described once: the OpenAPI document and the in-app API reference are both
+// built from this list and from the zod schemas the routes validate with.
+import type { z } from "zod";
+import type { Role } from "../auth/roles";
+import { activationSchema, campaignBodySchema, campaignSchema, campaignSummarySchema, deliveriesPageSchema, deliveriesQuerySchema } from "./schemas/campaigns";
+import { listUsersQuerySchema, upsertResultSchema, usersBodyDocSchema, usersPageSchema, userSchema } from "./schemas/users";
+import { z as zod } from "zod";
+
+export type RouteDoc = {
+  method: "GET" | "POST" | "PUT" | "DELETE";
+  path: string;
+  summary: string;
+  description?: string;
+  role: Role;
+  tag: "Users" | "Events" | "Campaigns" | "Deliveries";
+  body?: z.ZodType;
+  query?: z.ZodObject;
+  response?: { status: number; schema?: z.ZodType; description: string };
+  errors: number[];
+};
+
+const common = [401, 403, 429];
+const withBody = [400, 413, 415, ...common];
+
+const eventInput = zod
+  .object({
+    userId: zod.string().min(1).max(200),
+    event: zod.string().min(1).max(200),
+    params: zod.record(zod.string(), zod.unknown()).optional(),
+    time: zod.union([zod.iso.datetime({ offset: true }), zod.number().nonnegative()]).optional().meta({ description: "ISO-8601 with a zone, or Unix seconds; default now" }),
+  })
+  .meta({ id: "EventInput" });
+
+export const apiRoutes: RouteDoc[] = [
+  { method: "POST", path: "/api/v1/users", tag: "Users", role: "editor", summary: "Create or update users", description: "One user, or `{ \"users\": [...] }` with up to 1,000. Attributes merge into the stored ones; an attribute sent as null is removed.", body: usersBodyDocSchema, response: { status: 200, schema: upsertResultSchema, description: "How many users were created and updated" }, errors: withBody },
+  { method: "GET", path: "/api/v1/users", tag: "Users", role: "viewer", summary: "List users", description: "Ordered by id. Pass `nextCursor` back as `cursor` for the next page; it is null on the last page.", query: listUsersQuerySchema, response: { status: 200, schema: usersPageSchema, description: "A page of users" }, errors: [400, ...common] },
+  { method: "GET", path: "/api/v1/users/{userId}", tag: "Users", role: "viewer", summary: "Get a user", response: { status: 200, schema: userSchema, description: "The user" }, errors: [404, ...common] },
+  { method: "DELETE", path: "/api/v1/users/{userId}", tag: "Users", role: "editor", summary: "Delete a user", description: "Also deletes the user's events and deliveries (the right to be forgotten).", response: { status: 204, description: "Deleted" }, errors: [404, ...common] },
+  { method: "POST", path: "/api/v1/events", tag: "Events", role: "editor", summary: "Track events", description: "One event, or `{ \"events\": [...] }` with up to 1,000. Unknown users are created; triggered campaigns plan their deliveries.", body: zod.union([eventInput, zod.object({ events: zod.array(eventInput).min(1).max(1000) })]), response: { status: 202, schema: zod.object({ accepted: zod.number(), usersCreated: zod.number(), scheduled: zod.number(), suppressed: zod.number() }), description: "Accepted" }, errors: withBody },
+  { method: "GET", path: "/api/v1/campaigns", tag: "Campaigns", role: "viewer", summary: "List campaigns", response: { status: 200, schema: zod.object({ campaigns: zod.array(campaignSummarySchema) }), description: "Every campaign, most recently changed first" }, errors: common },
+  { method: "POST", path: "/api/v1/campaigns", tag: "Campaigns", role: "editor", summary: "Create a campaign", description: "A draft with its webhook actions, validated exactly as the editor validates it.", body: campaignBodySchema, response: { status: 201, schema: campaignSchema, description: "The new draft" }, errors: withBody },
+  { method: "GET", path: "/api/v1/campaigns/{id}", tag: "Campaigns", role: "viewer", summary: "Get a campaign", description: "Secrets (URL passwords, secret headers) come back masked.", response: { status: 200, schema: campaignSchema, description: "The campaign" }, errors: [404, ...common] },
+  { method: "PUT", path: "/api/v1/campaigns/{id}", tag: "Campaigns", role: "editor", summary: "Update a campaign", description: "Send an action's `id` to update it in place; a masked secret (••••) keeps the stored one.", body: campaignBodySchema, response: { status: 200, schema: campaignSchema, description: "The saved campaign" }, errors: [404, ...withBody] },
+  { method: "POST", path: "/api/v1/campaigns/{id}/activate", tag: "Campaigns", role: "editor", summary: "Activate a campaign", description: "Only a draft; 409 with the problems when it is not ready.", response: { status: 200, schema: activationSchema, description: "Active, with the deliveries planned" }, errors: [404, 409, ...common] },
+  { method: "POST", path: "/api/v1/campaigns/{id}/pause", tag: "Campaigns", role: "editor", summary: "Pause a campaign", description: "Only an active campaign; its pending deliveries wait.", response: { status: 200, schema: zod.object({ status: zod.literal("paused") }), description: "Paused" }, errors: [404, 409, ...common] },
+  { method: "GET", path: "/api/v1/campaigns/{id}/deliveries", tag: "Deliveries", role: "viewer", summary: "List a campaign's deliveries", query: deliveriesQuerySchema, response: { status: 200, schema: deliveriesPageSchema, description: "50 deliveries a page" }, errors: [400, 404, ...common] },
+  { method: "POST", path: "/api/v1/deliveries/{id}/retry", tag: "Deliveries", role: "editor", summary: "Retry a delivery", description: "Failed, retrying or suppressed deliveries are sent again now, with the same webhook-id.", response: { status: 200, schema: zod.object({ id: zod.string(), state: zod.literal("scheduled") }), description: "Scheduled again" }, errors: [404, 409, ...common] },
+];
+
+export const errorMeanings: Record<number, string> = {
+  400: "Invalid JSON, or a field failed validation (the message names the field; details lists every problem)",
+  401: "No API key, a malformed Authorization header, or an unknown or revoked key",
+  403: "The key's role is too low for this route",
+  404: "No such user, campaign, delivery or route",
+  409: "The resource is not in a state that allows this (for example activating an active campaign)",
+  413: "The body is over 5 MB",
+  415: "The body is not Content-Type: application/json",
+  429: "Over the key's rate limit; wait the seconds in Retry-After",
+};

@@ -1,0 +1,41 @@
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { GET } from "@/app/api/v1/openapi.json/route";
+import { apiRoutes } from "./catalog";
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? routeFiles(p) : name === "route.ts" ? [p] : [];
+  });
+}
+
+describe("GET /api/v1/openapi.json", () => {
+  it("is a public OpenAPI 3.1 document with every route, its role and its errors", async () => {
+    const res = GET(new Request("http://127.0.0.1:3000/api/v1/openapi.json"));
+    expect(res.status).toBe(200);
+    const doc = await res.json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(doc.servers[0].url).toBe("http://127.0.0.1:3000");
+    const post = doc.paths["/api/v1/users"].post;
+    expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "413", "415", "429"]));
+    expect(post.responses["429"].headers["Retry-After"]).toBeDefined();
+    const input = doc.components.schemas.UserInput;
+    expect(input.required).toEqual(["userId"]);
+    expect(input.properties.attributes.propertyNames.maxLength).toBe(128);
+    expect(doc.paths["/api/v1/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["cursor", "limit"]);
+    // every $ref points at a component that exists
+    for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();
+  });
+
+  it("documents every /api/v1 route file", () => {
+    const root = path.resolve("app/api/v1");
+    const documented = new Set(apiRoutes.map((r) => r.path.replace(/\{(\w+)\}/g, "[$1]")));
+    for (const file of routeFiles(root)) {
+      const route = "/api/v1/" + path.relative(root, path.dirname(file)).split(path.sep).join("/");
+      if (route.includes("[...") || route.endsWith("openapi.json")) continue;
+      expect(documented.has(route), route).toBe(true);
+    }
+  });
+});

@@ -1,0 +1,84 @@
+// The OpenAPI 3.1 document of /api/v1, generated from the route catalogue and the zod schemas the
+// routes validate with, so the document cannot drift from what the API accepts.
+import { z } from "zod";
+import { apiRoutes, errorMeanings, type RouteDoc } from "./catalog";
+
+type Json = Record<string, unknown>;
+
+// Named schemas (.meta({ id })) land in components.schemas; everything else stays inline.
+function toSchema(schema: z.ZodType, io: "input" | "output", components: Json): Json {
+  const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  const defs = (json.$defs ?? {}) as Json;
+  delete json.$defs;
+  delete json.$schema;
+  const text = JSON.stringify(json).replaceAll('"#/$defs/', '"#/components/schemas/');
+  for (const [name, def] of Object.entries(defs)) components[name] = JSON.parse(JSON.stringify(def).replaceAll('"#/$defs/', '"#/components/schemas/'));
+  return JSON.parse(text);
+}
+
+const errorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message", "details"],
+      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+    },
+  },
+};
+
+function operation(route: RouteDoc, components: Json): Json {
+  const parameters: Json[] = [...route.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+  if (route.query) {
+    const query = toSchema(route.query, "input", components) as { properties?: Json; required?: string[] };
+    for (const [name, schema] of Object.entries(query.properties ?? {})) {
+      parameters.push({ name, in: "query", required: query.required?.includes(name) ?? false, schema });
+    }
+  }
+  const responses: Json = {};
+  const ok = route.response;
+  if (ok) {
+    responses[String(ok.status)] = ok.schema
+      ? { description: ok.description, content: { "application/json": { schema: toSchema(ok.schema, "output", components) } } }
+      : { description: ok.description };
+  }
+  for (const status of route.errors) {
+    responses[String(status)] = {
+      description: errorMeanings[status],
+      content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
+      ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } } : {}),
+    };
+  }
+  return {
+    tags: [route.tag],
+    summary: route.summary,
+    description: [route.description, `Needs a key with the ${route.role} role or above.`].filter(Boolean).join("\n\n"),
+    operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, "By-$1").replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase())}`,
+    ...(parameters.length ? { parameters } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input", components) } } } } : {}),
+    responses,
+  };
+}
+
+export function openApiDocument(serverUrl?: string): Json {
+  const components: Json = { Error: errorSchema };
+  const paths: Record<string, Json> = {};
+  for (const route of apiRoutes) {
+    paths[route.path] ??= {};
+    paths[route.path]![route.method.toLowerCase()] = operation(route, components);
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Hookline API",
+      version: "1",
+      description: "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. Each key may make 100 requests per second with bursts of 200; over that, 429 with Retry-After.",
+    },
+    ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
+    security: [{ bearer: [] }],
+    tags: [{ name: "Users" }, { name: "Events" }, { name: "Campaigns" }, { name: "Deliveries" }],
+    paths,
+    components: { schemas: components, securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key, hk_live_..." } } },
+  };
+}

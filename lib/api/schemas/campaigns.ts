@@ -1,0 +1,55 @@
+// The campaigns API's shapes. Request bodies reuse the editor's own draft schema (lib/campaigns),
+// so the API and the editor accept exactly the same campaigns.
+import { z } from "zod";
+import { campaignDraftSchema } from "../../campaigns/schemas";
+import { DELIVERY_STATES } from "../../delivery/states";
+
+export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
+
+export const campaignSummarySchema = z
+  .object({ id: z.string(), name: z.string(), description: z.string(), status: z.string(), actionCount: z.number().int(), updatedAt: z.iso.datetime() })
+  .meta({ id: "CampaignSummary" });
+
+export const campaignSchema = z
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    status: z.enum(["draft", "active", "paused", "finished"]),
+    updatedAt: z.iso.datetime(),
+    actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
+  })
+  .meta({ id: "Campaign" });
+
+export const activationSchema = z
+  .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()) })
+  .meta({ id: "Activation" });
+
+export const deliveriesQuerySchema = z
+  .object({
+    state: z.enum(DELIVERY_STATES).optional(),
+    page: z.coerce.number().int().min(1, "Pages start at 1").max(1_000_000).default(1),
+  })
+  .strict();
+
+export const deliveryRowSchema = z
+  .object({
+    id: z.string(),
+    campaignId: z.string(),
+    campaignName: z.string(),
+    actionName: z.string(),
+    userId: z.string(),
+    state: z.string(),
+    reason: z.string().nullable(),
+    plannedAt: z.iso.datetime(),
+    dueAt: z.iso.datetime(),
+    attempts: z.number().int(),
+    lastStatus: z.number().int().nullable(),
+    durationMs: z.number().nullable(),
+    sentAt: z.iso.datetime().nullable(),
+  })
+  .meta({ id: "Delivery" });
+
+export const deliveriesPageSchema = z
+  .object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), pages: z.number().int(), items: z.array(deliveryRowSchema) })
+  .meta({ id: "DeliveriesPage" });
