@@ -7,7 +7,8 @@ const shots = "test-results/screenshots";
 async function screenshots(page: Page, name: string) {
   for (const width of [1280, 390]) {
     await page.setViewportSize({ width, height: width === 390 ? 844 : 900 });
-    await page.waitForTimeout(200);
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.waitForTimeout(300);
     await page.screenshot({ path: `${shots}/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -68,7 +69,7 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
 
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
-  await expect(page).toHaveURL(/\/campaigns\/[a-z0-9]+$/);
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
 
   await page.reload();
   await expect(page.getByLabel("Campaign name")).toHaveValue("Spring newsletter");
@@ -97,9 +98,12 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await page.getByLabel("Value", { exact: true }).nth(0).fill("{{userAttribute.firstName}}");
   await expect(preview).toContainText(/"first_name":\s*"Mary"/);
 
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await screenshots(page, "campaign-editor");
 
   // Leaving with unsaved changes asks first.
+  await page.getByLabel("Description").fill("Spring offers for every plan");
   let asked = "";
   page.once("dialog", (dialog) => {
     asked = dialog.type();
