@@ -1,17 +1,12 @@
 // What an attempt keeps for the delivery log: the request as sent with secrets masked, and an
 // excerpt of the response. Stored in DeliveryAttempt.request / .response.
 import type { BuiltRequest, SendResult, WebhookTemplate } from "../webhooks/types";
+import { maskRequest } from "../webhooks/mask";
 
-export const MASK = "••••";
 const BODY_EXCERPT = 8 * 1024;
-const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key"]);
 
 export function maskedRequest(request: BuiltRequest, template: WebhookTemplate) {
-  const secretNames = new Set(template.headers.filter((h) => h.secret).map((h) => h.name.toLowerCase()));
-  const headers = request.headers.map(([name, value]) => {
-    const lower = name.toLowerCase();
-    return [name, ALWAYS_SECRET.has(lower) || secretNames.has(lower) ? MASK : value] as [string, string];
-  });
+  const { headers } = maskRequest(request, template.headers.filter((h) => h.secret).map((h) => h.name));
   const body = request.body ?? null;
   return {
     method: request.method,

@@ -1,9 +1,9 @@
-// The engine's dependencies for tests: the real ones when lib/webhooks has them, with overrides.
+// The engine's dependencies for tests: the real renderer, sender and loader, with overrides.
 import type { DeliveryDeps } from "../deps";
-import { standinDeps, standinRender } from "./standin-deps";
+import { defaultDeliveryDeps } from "../default-deps";
 
 export async function testDeliveryDeps(overrides: Partial<DeliveryDeps> = {}) {
-  const deps = standinDeps(overrides);
+  const deps = await defaultDeliveryDeps(overrides);
   return {
     ...deps,
     /** the renderer, failing for one user as a template that cannot render for them would */
@@ -11,7 +11,7 @@ export async function testDeliveryDeps(overrides: Partial<DeliveryDeps> = {}) {
       return (template, ctx, opts) =>
         ctx.user.id === userId
           ? { ok: false, errors: [{ field: "fields[0].value", message: '"broken" is not defined' }], warnings: [] }
-          : (deps.render ?? standinRender)(template, ctx, opts);
+          : deps.render(template, ctx, opts);
     },
   };
 }
