@@ -69,6 +69,17 @@ function asPostgres(cmd: string, args: string[]) {
   return r.stdout;
 }
 
+/** like asPostgres, without blocking this process's event loop (the drill's receiver lives here) */
+function asPostgresAsync(cmd: string, args: string[]): Promise<void> {
+  const [c, a] = isRoot ? ["runuser", ["-u", "postgres", "--", cmd, ...args]] : [cmd, args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(c, a, { stdio: ["ignore", "ignore", "pipe"] });
+    let err = "";
+    child.stderr!.on("data", (b: Buffer) => (err += b.toString()));
+    child.on("exit", (code) => (code === 0 ? resolve() : reject(new Error(`${cmd} failed: ${err}`))));
+  });
+}
+
 /** a PostgreSQL cluster in a temporary folder, trust auth, on port */
 export async function startPostgres(port: number) {
   const dir = mkdtempSync(path.join(os.tmpdir(), "hookline-pg-"));
@@ -79,14 +90,14 @@ export async function startPostgres(port: number) {
   }
   const data = path.join(dir, "data");
   asPostgres(path.join(PG_BIN, "initdb"), ["-D", data, "-A", "trust", "-U", "postgres", "--no-sync"]);
-  const ctl = (action: string, extra: string[] = []) =>
-    asPostgres(path.join(PG_BIN, "pg_ctl"), ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "30", ...extra, action]);
+  const ctlArgs = (action: string, extra: string[] = []) => ["-D", data, "-l", path.join(dir, "log"), "-w", "-t", "30", ...extra, action];
+  const ctl = (action: string, extra: string[] = []) => asPostgres(path.join(PG_BIN, "pg_ctl"), ctlArgs(action, extra));
   const opts = ["-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`];
   ctl("start", opts);
   return {
     url: `postgresql://postgres@127.0.0.1:${port}/postgres`,
-    stop: () => ctl("stop", ["-m", "fast"]),
-    start: () => ctl("start", opts),
+    stop: () => asPostgresAsync(path.join(PG_BIN, "pg_ctl"), ctlArgs("stop", ["-m", "fast"])),
+    start: () => asPostgresAsync(path.join(PG_BIN, "pg_ctl"), ctlArgs("start", opts)),
     destroy: () => {
       try {
         ctl("stop", ["-m", "immediate"]);
