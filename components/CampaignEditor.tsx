@@ -1,6 +1,6 @@
 "use client";
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition, type ReactNode } from "react";
+import { useCallback, useMemo, useState, useTransition, type ReactNode } from "react";
 import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { CampaignDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
@@ -68,6 +68,9 @@ export function CampaignEditor({
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [shownTestSend, setShownTestSend] = useState<TestSendView | null>(null);
   const [pending, startTransition] = useTransition();
+  // The preview's template errors for the active webhook, shown at its fields as well.
+  const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
+  const onTemplateErrors = useCallback((e: Record<string, string>) => setLiveErrors(e), []);
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
   const dirty = JSON.stringify(draftOf(state)) !== savedJson;
@@ -78,7 +81,11 @@ export function CampaignEditor({
   const savedUrls = new Map(saved.actions.filter((a) => a.id).map((a) => [a.id!, a.url]));
 
   function updateAction(uid: string, patch: Partial<ActionState>) {
+    const index = state.actions.findIndex((a) => a.uid === uid);
     setState((s) => ({ ...s, actions: s.actions.map((a) => (a.uid === uid ? { ...a, ...patch } : a)) }));
+    // An edited part no longer shows the error the last save gave it.
+    const stale = Object.keys(patch).map((key) => `actions.${index}.${key}`);
+    setErrors((e) => Object.fromEntries(Object.entries(e).filter(([path]) => !stale.some((p) => path === p || path.startsWith(`${p}.`)))));
   }
 
   function activate(uid: string) {
@@ -162,7 +169,10 @@ export function CampaignEditor({
             name={state.name}
             description={state.description}
             errors={errors}
-            onChange={(patch) => setState((s) => ({ ...s, ...patch }))}
+            onChange={(patch) => {
+              setState((s) => ({ ...s, ...patch }));
+              setErrors((e) => Object.fromEntries(Object.entries(e).filter(([path]) => !(path in patch))));
+            }}
           />
           <div className="space-y-4">
             <div className="flex items-center justify-between gap-3">
@@ -191,7 +201,7 @@ export function CampaignEditor({
                 index={i}
                 active={state.actions.length > 1 && action.uid === active?.uid}
                 savedUrl={action.id ? savedUrls.get(action.id) : undefined}
-                errorAt={(p) => errors[`actions.${i}.${p}`]}
+                errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
                 noticeAt={(p) => notices[`actions.${i}.${p}`]}
                 onChange={(patch) => updateAction(action.uid, patch)}
                 onActivate={() => activate(action.uid)}
@@ -222,6 +232,7 @@ export function CampaignEditor({
             users={users}
             shownTestSend={shownTestSend}
             onShowTestSend={setShownTestSend}
+            onTemplateErrors={onTemplateErrors}
           />
         </aside>
         {active?.id && (

@@ -75,7 +75,7 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   {c.edited}
                 </time>
               </div>
-              <div className="flex gap-2 md:justify-end">
+              <div className="-ml-2.5 flex gap-2 md:ml-0 md:justify-end">
                 <Button size="sm" variant="ghost" onClick={() => duplicate(c)} disabled={pending} aria-label={`Duplicate ${c.name}`}>
                   Duplicate
                 </Button>

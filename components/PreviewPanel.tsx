@@ -1,5 +1,5 @@
 "use client";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
@@ -18,12 +18,15 @@ export function PreviewPanel({
   users,
   shownTestSend,
   onShowTestSend,
+  onTemplateErrors,
 }: {
   action: ActionSample | null;
   campaign: { id?: string; name: string };
   users: SampleUser[];
   shownTestSend: TestSendView | null;
   onShowTestSend: (send: TestSendView | null) => void;
+  /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
+  onTemplateErrors: (errors: Record<string, string>) => void;
 }) {
   const [userId, setUserId] = useState(users[0]?.id ?? "");
   const [eventText, setEventText] = useState("");
@@ -35,6 +38,15 @@ export function PreviewPanel({
     ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value }
     : null;
   const preview = useRequestPreview(sample);
+  const templateErrors = preview.data?.errors;
+  useEffect(() => {
+    const byPath: Record<string, string> = {};
+    for (const e of templateErrors ?? []) {
+      const path = e.field.replace(/\[(\d+)\]/g, ".$1");
+      byPath[path] ??= e.line ? `${e.message} (line ${e.line}, column ${e.column ?? 1})` : e.message;
+    }
+    onTemplateErrors(byPath);
+  }, [templateErrors, onTemplateErrors]);
   const user = users.find((u) => u.id === userId);
   const forWhom = attributes.value ? "For the test user attributes" : user ? `For ${user.label}` : "";
 
