@@ -1,6 +1,7 @@
 // The audience: upsert users one at a time or by the thousand (attributes merge, null removes),
 // read, list with a cursor, and forget (events and deliveries go with the user).
 import { db } from "../db";
+import { bulkInsert, type ColumnKind } from "../delivery/bulk-insert";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
@@ -53,6 +54,8 @@ function combine(inputs: UserInput[]): Map<string, UserInput> {
   return byId;
 }
 
+const USER_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["email", "text"], ["timezone", "text"], ["attributes", "json"], ["createdAt", "date"], ["updatedAt", "date"]];
+
 /** Creates or updates users in one transaction (all of them or none). */
 export async function upsertUsers(inputs: UserInput[]): Promise<UpsertResult> {
   for (let attempt = 1; ; attempt++) {
@@ -99,7 +102,12 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
         });
         updated++;
       }
-      for (let i = 0; i < toCreate.length; i += 1000) await tx.user.createMany({ data: toCreate.slice(i, i + 1000) });
+      // One multi-row INSERT per thousand: Prisma's createMany costs ~0.4 ms a row in its query compiler.
+      const now = new Date();
+      for (let i = 0; i < toCreate.length; i += 1000) {
+        const rows = toCreate.slice(i, i + 1000).map((u) => [u.id, u.email, u.timezone, u.attributes, now, now]);
+        await bulkInsert(tx, "User", USER_COLUMNS, rows);
+      }
       return { created: toCreate.length, updated };
     },
     { timeout: 120_000, maxWait: 30_000 },

@@ -16,8 +16,15 @@ export function attributeNameProblem(name: string): string | null {
   return null;
 }
 
+const zoneValidity = new Map<string, boolean>();
+
 export function isValidTimezone(name: string): boolean {
-  return IANAZone.isValidZone(name);
+  let valid = zoneValidity.get(name);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(name);
+    if (zoneValidity.size < 10_000) zoneValidity.set(name, valid);
+  }
+  return valid;
 }
 
 export const userIdSchema = z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");

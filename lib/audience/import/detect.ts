@@ -1,0 +1,40 @@
+// What kind of CSV a file is, from its first bytes: text encoding (a UTF-8 BOM, valid UTF-8, else
+// Latin-1 as spreadsheets on Windows write it) and the delimiter its header line uses.
+export type CsvEncoding = "utf-8" | "latin1";
+export const DELIMITERS = [",", ";", "\t", "|"] as const;
+export type Delimiter = (typeof DELIMITERS)[number];
+
+export function hasUtf8Bom(head: Uint8Array): boolean {
+  return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
+}
+
+export function detectEncoding(head: Uint8Array): CsvEncoding {
+  if (hasUtf8Bom(head)) return "utf-8";
+  // A sample may end inside a multi-byte character: drop up to 3 trailing bytes before checking.
+  let end = head.length;
+  for (let back = 0; back < 3 && end > 0 && (head[end - 1]! & 0xc0) === 0x80; back++) end--;
+  if (end > 0 && head[end - 1]! >= 0xc0) end--;
+  try {
+    new TextDecoder("utf-8", { fatal: true }).decode(head.subarray(0, end));
+    return "utf-8";
+  } catch {
+    return "latin1";
+  }
+}
+
+/** The delimiter appearing most often outside quotes in the first line (comma when none does). */
+export function detectDelimiter(firstLine: string): Delimiter {
+  const counts = new Map<Delimiter, number>(DELIMITERS.map((d) => [d, 0]));
+  let quoted = false;
+  for (const ch of firstLine) {
+    if (ch === '"') quoted = !quoted;
+    else if (!quoted && counts.has(ch as Delimiter)) counts.set(ch as Delimiter, counts.get(ch as Delimiter)! + 1);
+  }
+  let best: Delimiter = ",";
+  for (const [d, n] of counts) if (n > counts.get(best)!) best = d;
+  return best;
+}
+
+export function delimiterName(d: Delimiter): string {
+  return { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" }[d];
+}

@@ -1,0 +1,122 @@
+// How CSV columns become users: each column maps to the user id, email, time zone, an attribute
+// of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
+import { z } from "zod";
+import { attributeNameProblem, isValidTimezone, type AttributeValue, type UserInput } from "../../api/schemas/users";
+
+export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
+export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
+
+export const columnMappingSchema = z.discriminatedUnion("target", [
+  z.object({ target: z.literal("skip") }),
+  z.object({ target: z.literal("userId") }),
+  z.object({ target: z.literal("email") }),
+  z.object({ target: z.literal("timezone") }),
+  z.object({
+    target: z.literal("attribute"),
+    name: z.string().superRefine((name, ctx) => {
+      const problem = attributeNameProblem(name);
+      if (problem) ctx.addIssue({ code: "custom", message: problem });
+    }),
+    type: z.enum(ATTRIBUTE_TYPES),
+  }),
+]);
+export type ColumnMapping = z.infer<typeof columnMappingSchema>;
+
+export const mappingSchema = z
+  .array(columnMappingSchema)
+  .superRefine((columns, ctx) => {
+    const ids = columns.filter((c) => c.target === "userId").length;
+    if (ids !== 1) ctx.addIssue({ code: "custom", message: ids ? "Map only one column to the user id" : "Map one column to the user id" });
+    for (const target of ["email", "timezone"] as const) {
+      if (columns.filter((c) => c.target === target).length > 1) ctx.addIssue({ code: "custom", message: `Map only one column to ${target}` });
+    }
+    const names = new Set<string>();
+    columns.forEach((c, i) => {
+      if (c.target !== "attribute") return;
+      if (names.has(c.name)) ctx.addIssue({ code: "custom", path: [i, "name"], message: `Two columns are both mapped to the attribute "${c.name}"` });
+      names.add(c.name);
+    });
+  });
+
+const emailSchema = z.email();
+const TRUE = new Set(["true", "yes", "y", "1", "on"]);
+const FALSE = new Set(["false", "no", "n", "0", "off"]);
+
+export type RowResult = { ok: true; user: UserInput } | { ok: false; reason: string };
+
+function convert(value: string, type: AttributeType): AttributeValue | { error: string } {
+  switch (type) {
+    case "string":
+      return value.length > 10_000 ? { error: "is over 10,000 characters" } : value;
+    case "number": {
+      const n = Number(value.replace(/\s/g, ""));
+      return value.trim() !== "" && Number.isFinite(n) ? n : { error: `"${clip(value)}" is not a number` };
+    }
+    case "boolean": {
+      const v = value.trim().toLowerCase();
+      return TRUE.has(v) ? true : FALSE.has(v) ? false : { error: `"${clip(value)}" is not true or false` };
+    }
+    case "date": {
+      const t = Date.parse(value.trim());
+      return Number.isNaN(t) ? { error: `"${clip(value)}" is not a date` } : new Date(t).toISOString();
+    }
+    case "list":
+      return value.split("|").map((s) => s.trim()).filter(Boolean);
+  }
+}
+
+function clip(s: string) {
+  return s.length > 40 ? s.slice(0, 40) + "…" : s;
+}
+
+/** One CSV row as a user; empty cells leave an attribute out (an import never removes one). */
+export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult {
+  if (cells.length !== mapping.length) return { ok: false, reason: `Expected ${mapping.length} columns, found ${cells.length}` };
+  const user: UserInput = { userId: "" };
+  const attributes: Record<string, AttributeValue> = {};
+  for (const [i, column] of mapping.entries()) {
+    const raw = cells[i] ?? "";
+    const value = raw.trim();
+    switch (column.target) {
+      case "skip":
+        break;
+      case "userId":
+        if (!value) return { ok: false, reason: "The user id is empty" };
+        if (value.length > 200) return { ok: false, reason: "The user id is over 200 characters" };
+        user.userId = value;
+        break;
+      case "email":
+        if (value && !emailSchema.safeParse(value).success) return { ok: false, reason: `"${clip(value)}" is not a valid email address` };
+        if (value) user.email = value;
+        break;
+      case "timezone":
+        if (value && !isValidTimezone(value)) return { ok: false, reason: `"${clip(value)}" is not an IANA time zone` };
+        if (value) user.timezone = value;
+        break;
+      case "attribute": {
+        if (value === "") break;
+        const converted = convert(column.type === "string" ? raw : value, column.type);
+        if (converted && typeof converted === "object" && "error" in converted) return { ok: false, reason: `${column.name}: ${converted.error}` };
+        attributes[column.name] = converted as AttributeValue;
+      }
+    }
+  }
+  if (Object.keys(attributes).length) user.attributes = attributes;
+  return { ok: true, user };
+}
+
+/** A first guess at the mapping from the header names. */
+export function guessMapping(headers: string[]): ColumnMapping[] {
+  const seen = new Set<string>();
+  return headers.map((h): ColumnMapping => {
+    const key = h.trim().toLowerCase().replace(/[\s_-]/g, "");
+    let mapping: ColumnMapping;
+    if (["userid", "id", "user", "externalid"].includes(key) && !seen.has("userId")) mapping = { target: "userId" };
+    else if (["email", "emailaddress", "mail"].includes(key) && !seen.has("email")) mapping = { target: "email" };
+    else if (["timezone", "tz", "zone"].includes(key) && !seen.has("timezone")) mapping = { target: "timezone" };
+    else if (!attributeNameProblem(h.trim()) && !seen.has(`a:${h.trim()}`)) mapping = { target: "attribute", name: h.trim(), type: "string" };
+    else mapping = { target: "skip" };
+    seen.add(mapping.target === "attribute" ? `a:${mapping.name}` : mapping.target);
+    return mapping;
+  });
+}

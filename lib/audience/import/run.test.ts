@@ -1,0 +1,98 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { guessMapping, type ColumnMapping } from "./mapping";
+import { importCsv, inspectCsv } from "./run";
+
+const dir = mkdtempSync(path.join(tmpdir(), "hookline-import-"));
+function file(name: string, content: string | Buffer) {
+  const p = path.join(dir, name);
+  writeFileSync(p, content);
+  return p;
+}
+
+const mapping: ColumnMapping[] = [
+  { target: "userId" },
+  { target: "email" },
+  { target: "timezone" },
+  { target: "attribute", name: "plan", type: "string" },
+  { target: "attribute", name: "seats", type: "number" },
+  { target: "attribute", name: "beta", type: "boolean" },
+];
+
+// Every 100th data row is broken, in one of six ways, each with the reason the report must give.
+const malformed: [(i: number) => string, string][] = [
+  [(i) => `u${i},not-an-email,UTC,pro,1,true`, '"not-an-email" is not a valid email address'],
+  [() => `,x@example.com,UTC,pro,1,true`, "The user id is empty"],
+  [(i) => `u${i},x@example.com,UTC,pro,1`, "Expected 6 columns, found 5"],
+  [(i) => `u${i},x@example.com,UTC,pro,many,true`, 'seats: "many" is not a number'],
+  [(i) => `u${i},x@example.com,Mars/Base,pro,1,true`, '"Mars/Base" is not an IANA time zone'],
+  [(i) => `u${i},x@exa"mple.com,UTC,pro,1,true`, "Malformed CSV: Invalid Opening Quote: a quote is found on field 1"],
+];
+
+describe("CSV import", () => {
+  it("imports 100,000 rows with 1% malformed lines and reports exactly which lines and why", async () => {
+    const lines = ["userId,email,timezone,plan,seats,beta"];
+    const expected: { line: number; reason: string }[] = [];
+    for (let i = 0; i < 100_000; i++) {
+      if (i % 100 === 50) {
+        const [make, reason] = malformed[(i / 100) % malformed.length | 0]!;
+        lines.push(make(i));
+        expected.push({ line: i + 2, reason });
+      } else {
+        lines.push(`u${i},user${i}@example.com,Europe/Paris,${i % 3 ? "pro" : "free"},${i % 10},${i % 2 ? "yes" : "no"}`);
+      }
+    }
+    const csv = file("big.csv", lines.join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    expect(inspection.headers).toEqual(["userId", "email", "timezone", "plan", "seats", "beta"]);
+    const progress: number[] = [];
+    const rejectedFile = path.join(dir, "big.rejected.csv");
+    const report = await importCsv(csv, { delimiter: inspection.delimiter, encoding: inspection.encoding, mapping, rejectedFile, onProgress: (f) => progress.push(f) });
+    expect(report).toMatchObject({ rows: 100_000, imported: 99_000, created: 99_000, updated: 0, rejectedCount: 1000 });
+    expect(report.rejected).toEqual(expected);
+    expect(await db().user.count()).toBe(99_000);
+    const sample = await db().user.findUniqueOrThrow({ where: { id: "u7" } });
+    expect(sample).toMatchObject({ email: "user7@example.com", timezone: "Europe/Paris", attributes: { plan: "pro", seats: 7, beta: true } });
+    expect(progress.at(-1)).toBe(1);
+    expect(progress.length).toBeGreaterThan(50);
+    const rejected = readFileSync(rejectedFile, "utf8").trim().split("\n");
+    expect(rejected).toHaveLength(1001);
+    expect(rejected[0]).toBe("line,reason,row");
+    expect(rejected[1]).toBe(`52,"""not-an-email"" is not a valid email address","u50,not-an-email,UTC,pro,1,true"`);
+  }, 240_000);
+
+  it("updates users already there and merges attributes", async () => {
+    const csv = file("update.csv", "id,plan,score\nu1,team,\nnew-1,free,3.5\n");
+    const inspection = await inspectCsv(csv);
+    const map = guessMapping(inspection.headers);
+    expect(map).toEqual([{ target: "userId" }, { target: "attribute", name: "plan", type: "string" }, { target: "attribute", name: "score", type: "string" }]);
+    map[2] = { target: "attribute", name: "score", type: "number" };
+    const report = await importCsv(csv, { ...inspection, mapping: map });
+    expect(report).toMatchObject({ imported: 2, created: 1, updated: 1, rejectedCount: 0 });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "u1" } })).attributes).toEqual({ plan: "team", seats: 1, beta: true });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "new-1" } })).attributes).toEqual({ plan: "free", score: 3.5 });
+  });
+
+  it("reads a BOM, semicolons and Latin-1", async () => {
+    const bom = await inspectCsv(file("bom.csv", "\ufeffuserId;city\nb1;Paris\n"));
+    expect(bom).toMatchObject({ encoding: "utf-8", delimiter: ";", headers: ["userId", "city"], sample: [["b1", "Paris"]] });
+    const latin = file("latin.csv", Buffer.from("userId\tcity\nl1\tSão Paulo\nl2\tZürich\n", "latin1"));
+    const inspection = await inspectCsv(latin);
+    expect(inspection).toMatchObject({ encoding: "latin1", delimiter: "\t" });
+    expect(inspection.sample[0]).toEqual(["l1", "São Paulo"]);
+    await importCsv(latin, { ...inspection, mapping: guessMapping(inspection.headers) });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "l2" } })).attributes).toEqual({ city: "Zürich" });
+  });
+
+  it("refuses empty, binary and 10,000-column files with a clear message, importing nothing", async () => {
+    const before = await db().user.count();
+    await expect(inspectCsv(file("empty.csv", ""))).rejects.toThrow("The file is empty.");
+    await expect(inspectCsv(file("bin.csv", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])))).rejects.toThrow(/binary/);
+    const wide = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(",");
+    await expect(inspectCsv(file("wide.csv", `${wide}\n${wide}\n`))).rejects.toThrow("The file has 10,000 columns; at most 1,000 can be imported.");
+    expect(await db().user.count()).toBe(before);
+  });
+});

@@ -1,0 +1,150 @@
+// CSV import of users: inspect a file (encoding, delimiter, header, first rows), then stream it
+// through csv-parse, upserting valid rows a thousand at a time and reporting every refused row
+// with its line number and reason (also written to a CSV of rejected rows).
+import { createReadStream, createWriteStream } from "node:fs";
+import { open, stat } from "node:fs/promises";
+import { once } from "node:events";
+import { parse } from "csv-parse";
+import { parse as parseSync } from "csv-parse/sync";
+import { upsertUsers } from "../users";
+import { detectDelimiter, detectEncoding, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
+import { rowToUser, type ColumnMapping } from "./mapping";
+import type { UserInput } from "../../api/schemas/users";
+
+export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+export const MAX_COLUMNS = 1000;
+const BATCH = 1000;
+const MAX_LINE_CHARS = 1_000_000;
+/** How many rejected rows the report lists; the rejected-rows CSV has every one. */
+export const REPORT_REJECTED_LIMIT = 10_000;
+
+export class CsvImportError extends Error {}
+
+export type CsvInspection = { encoding: CsvEncoding; delimiter: Delimiter; headers: string[]; sample: string[][]; bytes: number };
+export type RejectedRow = { line: number; reason: string };
+export type ImportReport = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: RejectedRow[] };
+
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const handle = await open(file, "r");
+  try {
+    const buffer = Buffer.alloc(bytes);
+    const { bytesRead } = await handle.read(buffer, 0, bytes, 0);
+    return buffer.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+}
+
+/** The header and first rows, with the encoding and delimiter found; CsvImportError when it is no CSV we can take. */
+export async function inspectCsv(file: string): Promise<CsvInspection> {
+  const { size } = await stat(file);
+  if (size === 0) throw new CsvImportError("The file is empty.");
+  if (size > MAX_UPLOAD_BYTES) throw new CsvImportError(`The file is ${(size / 1024 / 1024).toFixed(0)} MB; the limit is 50 MB.`);
+  const head = await readHead(file, 2 * 1024 * 1024);
+  if (head.includes(0)) throw new CsvImportError("This does not look like a CSV text file (it contains binary data).");
+  const encoding = detectEncoding(head);
+  const text = head.subarray(hasUtf8Bom(head) ? 3 : 0).toString(encoding === "utf-8" ? "utf8" : "latin1");
+  const newline = text.indexOf("\n");
+  if (newline === -1 && head.length < size) throw new CsvImportError("The header line is over 2 MB long; is this a CSV file?");
+  const firstLine = newline === -1 ? text : text.slice(0, newline);
+  const delimiter = detectDelimiter(firstLine);
+  const complete = head.length < size ? text.slice(0, text.lastIndexOf("\n") + 1) : text;
+  let records: string[][];
+  try {
+    records = parseSync(complete, { delimiter, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, to: 6, skip_records_with_error: true });
+  } catch (err) {
+    throw new CsvImportError(`The file cannot be read as CSV: ${(err as Error).message}`);
+  }
+  const headers = (records[0] ?? []).map((h) => h.trim());
+  if (headers.length === 0) throw new CsvImportError("The file has no header row.");
+  if (headers.length > MAX_COLUMNS) {
+    throw new CsvImportError(`The file has ${headers.length.toLocaleString("en-US")} columns; at most ${MAX_COLUMNS.toLocaleString("en-US")} can be imported.`);
+  }
+  return { encoding, delimiter, headers, sample: records.slice(1), bytes: size };
+}
+
+function csvCell(value: string | number): string {
+  const s = String(value);
+  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
+async function writeRejected(file: string, rows: (RejectedRow & { raw: string })[]) {
+  const out = createWriteStream(file);
+  const write = async (text: string) => {
+    if (!out.write(text)) await once(out, "drain");
+  };
+  await write("line,reason,row\n");
+  for (const r of rows) await write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw.replace(/\r?\n$/, ""))}\n`);
+  out.end();
+  await once(out, "close");
+}
+
+export type ImportOptions = {
+  delimiter: Delimiter;
+  encoding: CsvEncoding;
+  mapping: ColumnMapping[];
+  /** where to write the rejected rows (line, reason, then the row's cells) */
+  rejectedFile?: string;
+  onProgress?: (fraction: number, report: ImportReport) => void;
+};
+
+export async function importCsv(file: string, options: ImportOptions): Promise<ImportReport> {
+  const { size } = await stat(file);
+  const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
+  // Kept in memory (at most the 50 MB file) so the rejected rows come out in line order.
+  const rejectedRows: (RejectedRow & { raw: string })[] = [];
+  const reject = (line: number, reason: string, raw: string) => {
+    report.rejectedCount++;
+    rejectedRows.push({ line, reason, raw });
+  };
+  const input = createReadStream(file);
+  let bytesRead = 0;
+  input.on("data", (chunk) => (bytesRead += chunk.length));
+  const parser = input.pipe(
+    parse({
+      delimiter: options.delimiter,
+      encoding: options.encoding === "utf-8" ? "utf8" : "latin1",
+      bom: true,
+      from_line: 2,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+      raw: true,
+      max_record_size: MAX_LINE_CHARS,
+      skip_records_with_error: true,
+      on_skip: (err, raw) => {
+        const line = Number((err as { lines?: number } | undefined)?.lines ?? 0);
+        report.rows++;
+        reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, raw ?? "");
+        return undefined;
+      },
+    }),
+  );
+  let batch: UserInput[] = [];
+  const flush = async () => {
+    if (!batch.length) return;
+    const result = await upsertUsers(batch);
+    report.created += result.created;
+    report.updated += result.updated;
+    report.imported += batch.length;
+    batch = [];
+    options.onProgress?.(Math.min(1, bytesRead / size), report);
+  };
+  try {
+    for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+      report.rows++;
+      const result = rowToUser(record, options.mapping);
+      if (result.ok) batch.push(result.user);
+      else reject(info.lines, result.reason, raw);
+      if (batch.length >= BATCH) await flush();
+    }
+    await flush();
+  } catch (err) {
+    throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
+  }
+  rejectedRows.sort((a, b) => a.line - b.line);
+  report.rejected = rejectedRows.slice(0, REPORT_REJECTED_LIMIT).map(({ line, reason }) => ({ line, reason }));
+  if (options.rejectedFile) await writeRejected(options.rejectedFile, rejectedRows);
+  options.onProgress?.(1, report);
+  return report;
+}
