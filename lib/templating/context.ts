@@ -7,7 +7,7 @@ const RESERVED_USER_KEYS = new Set(["id", "email", "timezone"]);
 export function buildTemplateContext(ctx: TemplateContext): Record<string, unknown> {
   const attributes = ctx.user.attributes ?? {};
   const user: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(attributes)) if (!RESERVED_USER_KEYS.has(k)) user[k] = v;
+  for (const k in attributes) if (Object.hasOwn(attributes, k) && !RESERVED_USER_KEYS.has(k)) user[k] = attributes[k];
   user.id = ctx.user.id;
   user.email = ctx.user.email ?? undefined;
   user.timezone = ctx.user.timezone ?? undefined;

@@ -1,12 +1,14 @@
-// The template helpers (documented in the README, one example each). Helpers that produce
-// already-encoded output (json, urlencode) return SafeStrings so context escaping leaves them alone.
+// The template helpers (documented in the README, one example each). json and urlencode return
+// marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
 import type Handlebars from "handlebars";
 import { DateTime } from "luxon";
+import { toText } from "./escape";
 
-type HelperOptions = Handlebars.HelperOptions;
-const isOptions = (v: unknown): v is HelperOptions => typeof v === "object" && v !== null && "hash" in v && "data" in v;
-const args = (raw: unknown[]) => raw.filter((v) => !isOptions(v));
-const str = (v: unknown) => (v === undefined || v === null ? "" : typeof v === "object" ? JSON.stringify(v) : String(v));
+type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown };
+
+// Handlebars passes its options object last: the arguments are everything before it.
+const args = (raw: unknown[]) => raw.slice(0, -1);
+const str = toText;
 
 function toDateTime(value: unknown): DateTime | null {
   if (value instanceof Date) return DateTime.fromJSDate(value);
@@ -19,8 +21,7 @@ function toDateTime(value: unknown): DateTime | null {
   return null;
 }
 
-export function registerHelpers(hb: typeof Handlebars) {
-  const safe = (s: string) => new hb.SafeString(s);
+export function registerHelpers(hb: typeof Handlebars, marked: Marked) {
   const helpers: Record<string, (...a: unknown[]) => unknown> = {
     default: (...raw) => {
       const [value, fallback] = args(raw);
@@ -34,8 +35,8 @@ export function registerHelpers(hb: typeof Handlebars) {
       const n = Math.max(0, Math.floor(Number(length) || 0));
       return Array.from(str(value)).slice(0, n).join("");
     },
-    urlencode: (...raw) => safe(encodeURIComponent(str(args(raw)[0]))),
-    json: (...raw) => safe(JSON.stringify(args(raw)[0] ?? null)),
+    urlencode: (...raw) => marked.urlencoded(encodeURIComponent(str(args(raw)[0]))),
+    json: (...raw) => marked.json(JSON.stringify(args(raw)[0] ?? null) ?? "null"),
     date: (...raw) => {
       const [value, format, zone] = args(raw);
       const dt = toDateTime(value);
@@ -62,7 +63,5 @@ export function registerHelpers(hb: typeof Handlebars) {
     not: (...raw) => !args(raw)[0],
   };
   for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
-  // `log` writes to the console: no template may do that.
-  hb.unregisterHelper("log");
   return Object.keys(helpers);
 }

@@ -101,7 +101,7 @@ describe("form bodies and GET", () => {
     expect(params.get("city")).toBe(value);
     expect(params.get("first name")).toBe("Mary Smith");
     expect(req.body).toContain("Mary+Smith");
-    expect(req.headers).toContainEqual(["Content-Type", "application/x-www-form-urlencoded; charset=utf-8"]);
+    expect(req.headers).toContainEqual(["Content-Type", "application/x-www-form-urlencoded;charset=UTF-8"]);
   });
 
   it("a GET sends no body: its data becomes query parameters", () => {

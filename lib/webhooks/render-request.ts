@@ -1,16 +1,16 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { compileTemplate, renderTemplate, TemplateError, MAX_OUTPUT_BYTES, type EscapeMode } from "../templating/engine";
-import { buildTemplateContext, missingPaths } from "../templating/context";
-import { signatureHeader } from "./sign";
-import type { BuiltRequest, DataField, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
+import { buildTemplateContext, compiledFields, missingPaths, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource } from "../templating";
 import { version } from "../version";
+import { setPath, typedValue } from "./request-body";
+import { headerNameProblem, headerValueProblem } from "./request-headers";
+import { signatureHeader } from "./sign";
+import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
 export const USER_AGENT = `Hookline/${version}`;
-
-/** Header names a template may not set: the sender owns them. */
-const RESERVED_HEADERS = new Set(["host", "content-length", "content-type", "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "user-agent"]);
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
+export const MAX_URL_LENGTH = 8192;
 
 export type RenderOptions = {
   webhookId: string;
@@ -19,171 +19,159 @@ export type RenderOptions = {
   collectWarnings?: boolean;
 };
 
-type Renderer = { errors: TemplateProblem[]; warnings: TemplateProblem[]; context: Record<string, unknown>; collectWarnings: boolean };
+const CREDENTIALS_IN_URL = /^\s*[a-z][a-z0-9+.-]*:[/\\]{2}[^/\\?#]*@/i;
 
-function renderField(r: Renderer, field: string, source: string, mode: EscapeMode): string | undefined {
+/** What each template of the action is and how its values are escaped: URL, data values, header values. */
+function fieldSources(template: WebhookTemplate): { sources: FieldSource[]; names: string[] } {
+  const bodyInJson = template.contentType === "application/json" && template.method !== "GET";
+  const sources: FieldSource[] = [{ source: template.url, mode: "url" }];
+  const names = ["url"];
+  template.fields.forEach((f, i) => {
+    const mode: EscapeMode = bodyInJson && f.type === "json" ? "json" : "raw";
+    sources.push({ source: f.value, mode });
+    names.push(`fields[${i}].value`);
+  });
+  template.headers.forEach((h, i) => {
+    sources.push({ source: h.value, mode: "raw" });
+    names.push(`headers[${i}].value`);
+  });
+  return { sources, names };
+}
+
+/** Problems that do not depend on the user: template syntax, keys, header names. For the editor. */
+export function checkTemplateSyntax(template: WebhookTemplate): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const { sources, names } = fieldSources(template);
+  sources.forEach((s, i) => {
+    const p = templateSyntaxProblem(s.source);
+    if (p) problems.push({ field: names[i], ...p });
+  });
+  problems.push(...keyProblems(template));
+  // dotted keys that clash (a and a.b) are found while building a body of this shape
+  if (template.contentType === "application/json" && template.method !== "GET") {
+    const shape: Record<string, unknown> = {};
+    template.fields.forEach((f, i) => setPath(shape, f.key, true, `fields[${i}].key`, problems));
+  }
+  const hasCredentials = CREDENTIALS_IN_URL.test(template.url);
+  template.headers.forEach((h, i) => {
+    const p = headerNameProblem(h.name, i, hasCredentials);
+    if (p) problems.push(p);
+  });
+  const seen = new Set<string>();
+  return problems.filter((p) => !seen.has(p.field) && !!seen.add(p.field));
+}
+
+function keyProblems(template: WebhookTemplate): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const seen = new Set<string>();
+  template.fields.forEach((f, i) => {
+    if (!f.key.trim()) problems.push({ field: `fields[${i}].key`, message: "A key is required" });
+    else if (seen.has(f.key)) problems.push({ field: `fields[${i}].key`, message: `The key "${f.key}" is used twice` });
+    seen.add(f.key);
+  });
+  return problems;
+}
+
+function safeDecode(s: string) {
   try {
-    const compiled = compileTemplate(source);
-    if (r.collectWarnings && compiled.paths.length) {
-      for (const p of missingPaths(compiled.paths, r.context)) r.warnings.push({ field, message: `${p} is not set for this user and renders empty` });
-    }
-    return renderTemplate(compiled, r.context, mode);
-  } catch (err) {
-    if (err instanceof TemplateError) r.errors.push({ field, message: err.message, line: err.line, column: err.column });
-    else r.errors.push({ field, message: (err as Error).message });
-    return undefined;
+    return decodeURIComponent(s);
+  } catch {
+    return s;
   }
 }
 
-function typedValue(r: Renderer, i: number, f: DataField): unknown {
-  const field = `fields[${i}].value`;
-  const text = renderField(r, field, f.value, f.type === "json" ? "json" : "raw");
-  if (text === undefined) return undefined;
-  switch (f.type) {
-    case "number": {
-      const t = text.trim();
-      const n = t === "" ? NaN : Number(t);
-      if (!Number.isFinite(n)) r.errors.push({ field, message: `"${truncate(t)}" is not a number` });
-      return n;
-    }
-    case "boolean": {
-      const t = text.trim().toLowerCase();
-      if (t === "true" || t === "1" || t === "yes") return true;
-      if (t === "false" || t === "0" || t === "no" || t === "") return false;
-      r.errors.push({ field, message: `"${truncate(t)}" is not true or false` });
-      return undefined;
-    }
-    case "json":
-      try {
-        return JSON.parse(text);
-      } catch (err) {
-        r.errors.push({ field, message: `The value is not valid JSON: ${(err as Error).message}` });
-        return undefined;
-      }
-    default:
-      return text;
+/** The rendered URL, checked: absolute http(s), credentials taken out into Basic auth. */
+function finalUrl(text: string, errors: TemplateProblem[]): { url: URL; authorization?: string } | null {
+  let url: URL;
+  try {
+    url = new URL(text.trim());
+  } catch {
+    errors.push({ field: "url", message: "The URL must be an absolute http:// or https:// URL after rendering (a value that is a whole URL needs {{{triple braces}}})" });
+    return null;
   }
-}
-
-const truncate = (s: string) => (s.length > 40 ? s.slice(0, 40) + "…" : s);
-
-/** Dotted keys build nested objects: address.city -> { address: { city } }. */
-function setPath(r: Renderer, target: Record<string, unknown>, key: string, value: unknown, i: number) {
-  const parts = key.split(".");
-  let cur = target;
-  for (let p = 0; p < parts.length; p++) {
-    const part = parts[p];
-    if (part === "__proto__" || part === "constructor" || part === "prototype" || part === "") {
-      r.errors.push({ field: `fields[${i}].key`, message: `"${key}" is not a usable key` });
-      return;
-    }
-    if (p === parts.length - 1) {
-      if (Object.hasOwn(cur, part)) {
-        r.errors.push({ field: `fields[${i}].key`, message: `"${key}" is set twice` });
-        return;
-      }
-      cur[part] = value;
-      return;
-    }
-    const next = cur[part];
-    if (next === undefined) cur = cur[part] = {} as Record<string, unknown>;
-    else if (next && typeof next === "object" && !Array.isArray(next)) cur = next as Record<string, unknown>;
-    else {
-      r.errors.push({ field: `fields[${i}].key`, message: `"${key}" conflicts with the field "${parts.slice(0, p + 1).join(".")}"` });
-      return;
-    }
+  if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.hostname) {
+    errors.push({ field: "url", message: "The URL must be an absolute http:// or https:// URL after rendering" });
+    return null;
   }
+  if (!url.username && !url.password) return { url };
+  const authorization = "Basic " + Buffer.from(`${safeDecode(url.username)}:${safeDecode(url.password)}`, "utf8").toString("base64");
+  url.username = "";
+  url.password = "";
+  return { url, authorization };
 }
 
 export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateContext, opts: RenderOptions): RenderResult {
-  const r: Renderer = { errors: [], warnings: [], context: buildTemplateContext(ctx), collectWarnings: !!opts.collectWarnings };
+  const context = buildTemplateContext(ctx);
+  const { sources, names } = fieldSources(template);
+  const errors: TemplateProblem[] = keyProblems(template);
+  const warnings: TemplateProblem[] = [];
 
-  // URL: escaped values are percent-encoded, so they cannot add a path segment or a parameter.
-  const rawUrl = renderField(r, "url", template.url, "url");
-  let url: URL | undefined;
-  let authorization: string | undefined;
-  if (rawUrl !== undefined) {
-    try {
-      url = new URL(rawUrl.trim());
-      if (url.protocol !== "https:" && url.protocol !== "http:") throw new Error("scheme");
-      if (!url.hostname) throw new Error("host");
-    } catch {
-      url = undefined;
-      r.errors.push({ field: "url", message: "The URL must be an absolute http:// or https:// URL after rendering" });
-    }
+  const outputs = renderFields(sources, context);
+  const text: (string | undefined)[] = outputs.map((o, i) => {
+    if (o.ok) return o.text;
+    errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column });
+    return undefined;
+  });
+  if (opts.collectWarnings) {
+    compiledFields(sources).forEach((t, i) => {
+      if (t instanceof Error) return;
+      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: `${p} is not set for this user and renders empty` });
+    });
   }
-  if (url && (url.username || url.password)) {
-    const user = decodeURIComponent(url.username);
-    const pass = decodeURIComponent(url.password);
-    authorization = "Basic " + Buffer.from(`${user}:${pass}`, "utf8").toString("base64");
-    url.username = "";
-    url.password = "";
-  }
+
+  const target = text[0] === undefined ? null : finalUrl(text[0], errors);
 
   // Data fields.
-  const isJson = template.contentType === "application/json";
+  const bodyInJson = template.contentType === "application/json" && template.method !== "GET";
   const jsonBody: Record<string, unknown> = {};
   const formBody = new URLSearchParams();
-  const seen = new Set<string>();
-  template.fields.forEach((f, i) => {
-    if (!f.key.trim()) {
-      r.errors.push({ field: `fields[${i}].key`, message: "A key is required" });
-      return;
-    }
-    if (seen.has(f.key)) {
-      r.errors.push({ field: `fields[${i}].key`, message: `The key "${f.key}" is used twice` });
-      return;
-    }
-    seen.add(f.key);
-    if (isJson && template.method !== "GET") {
-      const value = typedValue(r, i, f);
-      if (value !== undefined) setPath(r, jsonBody, f.key, value, i);
-    } else {
-      const value = renderField(r, `fields[${i}].value`, f.value, "raw");
-      if (value !== undefined) formBody.append(f.key, value);
-    }
-  });
+  if (!errors.some((e) => e.field.endsWith(".key"))) {
+    template.fields.forEach((f, i) => {
+      const value = text[1 + i];
+      if (value === undefined) return;
+      if (!bodyInJson) return formBody.append(f.key, value);
+      const typed = typedValue(f, value, `fields[${i}].value`, errors);
+      if (typed !== undefined) setPath(jsonBody, f.key, typed, `fields[${i}].key`, errors);
+    });
+  }
 
   // Headers.
   const extraHeaders: [string, string][] = [];
   template.headers.forEach((h, i) => {
-    const name = h.name.trim();
-    const lower = name.toLowerCase();
-    if (!name) return r.errors.push({ field: `headers[${i}].name`, message: "A header name is required" });
-    if (!TOKEN.test(name)) return r.errors.push({ field: `headers[${i}].name`, message: `"${name}" is not a valid header name` });
-    if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-"))
-      return r.errors.push({ field: `headers[${i}].name`, message: `${name} is set by Hookline and cannot be changed` });
-    if (lower === "authorization" && authorization)
-      return r.errors.push({ field: `headers[${i}].name`, message: "Authorization comes from the credentials in the URL; remove one of them" });
-    const value = renderField(r, `headers[${i}].value`, h.value, "raw");
+    const problem = headerNameProblem(h.name, i, !!target?.authorization);
+    if (problem) return errors.push(problem);
+    const value = text[1 + template.fields.length + i];
     if (value === undefined) return;
-    if (/[\r\n\0]/.test(value)) return r.errors.push({ field: `headers[${i}].value`, message: "A header value cannot contain line breaks" });
-    extraHeaders.push([name, value]);
+    const valueProblem = headerValueProblem(value, i);
+    if (valueProblem) return errors.push(valueProblem);
+    extraHeaders.push([h.name.trim(), value]);
   });
 
-  if (r.errors.length || !url) return { ok: false, errors: r.errors, warnings: r.warnings };
+  if (errors.length || !target) return { ok: false, errors, warnings };
+  const { url, authorization } = target;
 
   let body: string | null = null;
   if (template.method === "GET") {
+    // A GET sends no body: its data becomes query parameters.
     formBody.forEach((v, k) => url.searchParams.append(k, v));
   } else {
-    body = isJson ? JSON.stringify(jsonBody) : formBody.toString();
-    if (body.length > MAX_OUTPUT_BYTES / 4 && Buffer.byteLength(body) > MAX_OUTPUT_BYTES) {
-      return { ok: false, errors: [{ field: "fields", message: `The rendered body is over ${MAX_OUTPUT_BYTES / 1024} KiB` }], warnings: r.warnings };
+    body = bodyInJson ? JSON.stringify(jsonBody) : formBody.toString();
+    if (body.length > MAX_OUTPUT_BYTES / 3 && Buffer.byteLength(body) > MAX_OUTPUT_BYTES) {
+      return { ok: false, errors: [{ field: "fields", message: `The rendered body is over ${MAX_OUTPUT_BYTES / 1024} KiB` }], warnings };
     }
   }
-  const finalUrl = url.toString();
-  if (finalUrl.length > 8192) return { ok: false, errors: [{ field: "url", message: "The rendered URL is over 8,192 characters" }], warnings: r.warnings };
+  const href = url.toString();
+  if (href.length > MAX_URL_LENGTH) return { ok: false, errors: [{ field: "url", message: "The rendered URL is over 8,192 characters" }], warnings };
 
   const timestamp = Math.floor(opts.timestamp.getTime() / 1000);
   const headers: [string, string][] = [];
-  if (body !== null) headers.push(["Content-Type", isJson ? "application/json; charset=utf-8" : "application/x-www-form-urlencoded; charset=utf-8"]);
+  if (body !== null) headers.push(["Content-Type", bodyInJson ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE]);
   headers.push(["User-Agent", USER_AGENT], ["webhook-id", opts.webhookId], ["webhook-timestamp", String(timestamp)]);
   const secrets = template.signingSecrets?.filter(Boolean) ?? [];
   if (secrets.length) headers.push(["webhook-signature", signatureHeader(secrets, opts.webhookId, timestamp, body ?? "")]);
   if (authorization) headers.push(["Authorization", authorization]);
   headers.push(...extraHeaders);
 
-  const request: BuiltRequest = { method: template.method, url: finalUrl, headers, body };
-  return { ok: true, request, warnings: r.warnings };
+  const request: BuiltRequest = { method: template.method, url: href, headers, body };
+  return { ok: true, request, warnings };
 }

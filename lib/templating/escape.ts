@@ -1,0 +1,54 @@
+// Escaping follows the context a value lands in, never HTML:
+// - url: the value becomes a marker (private-use characters around an index); once the whole URL
+//   is rendered, lib/templating/url-context.ts encodes each value for the part it landed in.
+// - json: inside a JSON string ({"city": "{{user.city}}"}); {{json x}} inserts a JSON value as is.
+// - raw: as is (text fields, form values and headers are encoded later, by their own rules).
+
+export type EscapeMode = "url" | "json" | "raw";
+
+/** What one render carries: the escaping mode of the field being rendered, URL values, budgets. */
+export type RenderState = {
+  mode: EscapeMode;
+  /** values rendered into the URL, in marker order */
+  urlValues: UrlValue[];
+  /** one output per field when a whole request renders in one call */
+  outputs?: string[];
+  iterations: number;
+  iterationBytes: number;
+  deadline: number;
+};
+
+/** A value in the URL: text to encode, or text already percent-encoded by {{urlencode}}. */
+export type UrlValue = { text: string; encoded: boolean };
+
+export const MARK_OPEN = "\uE000";
+export const MARK_CLOSE = "\uE001";
+
+export type ValueKind = "value" | "json" | "urlencoded" | "safe";
+
+export function toText(value: unknown): string {
+  if (value === undefined || value === null) return "";
+  if (typeof value === "string") return value;
+  if (typeof value === "object") {
+    // SafeStrings (helper output passed on) are text; other objects and arrays are written as JSON
+    if (typeof (value as { toHTML?: unknown }).toHTML === "function") return String(value);
+    return JSON.stringify(value) ?? "";
+  }
+  return String(value);
+}
+
+export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
+  return { mode, urlValues: [], iterations: 0, iterationBytes: 0, deadline: performance.now() + maxMs };
+}
+
+export function escapeValue(value: unknown, kind: ValueKind, state: RenderState | undefined): string {
+  const text = toText(value);
+  const mode = state?.mode ?? "raw";
+  if (mode === "url") {
+    if (!state) return encodeURIComponent(text);
+    state.urlValues.push({ text, encoded: kind === "urlencoded" });
+    return MARK_OPEN + (state.urlValues.length - 1) + MARK_CLOSE;
+  }
+  if (mode === "json") return kind === "value" ? JSON.stringify(text).slice(1, -1) : text;
+  return text;
+}

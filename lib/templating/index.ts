@@ -1,0 +1,31 @@
+// The template engine of Hookline: the preview, test sends and delivery all render through it
+// (via lib/webhooks/render-request.ts). See the README's "Templates" section for the language.
+export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
+export { renderTemplate, renderFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput } from "./render";
+export { TemplateError } from "./template-error";
+export type { EscapeMode } from "./escape";
+export { buildTemplateContext, missingPaths } from "./context";
+export { MAX_ITERATIONS, MAX_RENDER_MS } from "./environment";
+
+import { compileTemplate } from "./compile";
+import { TemplateError } from "./template-error";
+
+/** A template's syntax problem (line and column when known), or null when it compiles. */
+export function templateSyntaxProblem(source: string): { message: string; line?: number; column?: number } | null {
+  try {
+    compileTemplate(source);
+    return null;
+  } catch (err) {
+    const e = err instanceof TemplateError ? err : new TemplateError(String(err));
+    return { message: e.message, line: e.line, column: e.column };
+  }
+}
+
+/** The variables a template reads outside #each/#with (e.g. ["user.city", "event.params.sku"]). */
+export function templateVariables(source: string): string[] {
+  try {
+    return compileTemplate(source).paths;
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,137 @@
+// Renders compiled templates with context escaping, bounded in size and time. A whole request
+// (URL, fields, headers) renders in ONE Handlebars call: the fields become __field blocks of a
+// combined program, compiled once per set of sources, because each Handlebars call pays a fixed
+// set-up cost (it wraps every helper) that would otherwise dominate the delivery hot path.
+import type Handlebars from "handlebars";
+import { compileTemplate, type CompiledTemplate } from "./compile";
+import { compileOptions, FIELD, hb, MAX_RENDER_MS, runtimeOptions } from "./environment";
+import { newRenderState, type EscapeMode, type RenderState } from "./escape";
+import { TemplateError, toTemplateError } from "./template-error";
+import { finishUrl } from "./url-context";
+
+/** The largest rendered value: a body over 256 KiB is an error, not a send. */
+export const MAX_OUTPUT_BYTES = 256 * 1024;
+
+function checkSize(out: string, maxBytes: number) {
+  if (out.length > maxBytes / 3 && Buffer.byteLength(out) > maxBytes) throw new TemplateError(`The rendered value is over ${Math.round(maxBytes / 1024)} KiB`);
+}
+
+function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: number): string {
+  const text = mode === "url" ? finishUrl(out, state.urlValues) : out;
+  checkSize(text, maxBytes);
+  return text;
+}
+
+/** Renders one template for one context. Throws TemplateError. */
+export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES): string {
+  if (template.isStatic || !template.fn) return template.source;
+  const state = newRenderState(mode, MAX_RENDER_MS);
+  let out: string;
+  try {
+    out = template.fn(context, runtimeOptions(context, state));
+  } catch (err) {
+    throw toTemplateError(err);
+  }
+  return finish(out, mode, state, maxBytes);
+}
+
+export type FieldSource = { source: string; mode: EscapeMode };
+/** A field's rendered text, or why it failed. */
+export type FieldOutput = { ok: true; text: string } | { ok: false; error: TemplateError };
+
+type Batch = { templates: (CompiledTemplate | TemplateError)[]; fn: Handlebars.TemplateDelegate | null };
+const BATCH_LIMIT = 1000;
+const batches = new Map<string, Batch>();
+
+function batchKey(fields: FieldSource[]): string {
+  let key = "";
+  for (const f of fields) key += `${f.mode[0]}${f.source.length}:${f.source}`;
+  return key;
+}
+
+function compileBatch(fields: FieldSource[]): Batch {
+  const templates = fields.map((f) => {
+    try {
+      return compileTemplate(f.source);
+    } catch (err) {
+      return toTemplateError(err);
+    }
+  });
+  const dynamic = templates.flatMap((t, i) => (t instanceof TemplateError || t.isStatic || !t.ast ? [] : [{ t, i }]));
+  if (dynamic.length === 0 || templates.some((t) => t instanceof TemplateError)) return { templates, fn: null };
+  const path = { type: "PathExpression", data: false, depth: 0, parts: [FIELD], original: FIELD };
+  const program = {
+    type: "Program",
+    strip: {},
+    body: dynamic.map(({ t, i }) => ({
+      type: "BlockStatement",
+      path,
+      params: [
+        { type: "NumberLiteral", value: i, original: i },
+        { type: "StringLiteral", value: fields[i].mode, original: fields[i].mode },
+      ],
+      hash: undefined,
+      program: structuredClone(t.ast),
+      inverse: undefined,
+      openStrip: { open: false, close: false },
+      inverseStrip: { open: false, close: false },
+      closeStrip: { open: false, close: false },
+    })),
+  } as unknown as hbs.AST.Program;
+  return { templates, fn: hb.compile(program, compileOptions) };
+}
+
+function batchFor(fields: FieldSource[]): Batch {
+  const key = batchKey(fields);
+  let batch = batches.get(key);
+  if (!batch) {
+    batch = compileBatch(fields);
+    batches.set(key, batch);
+    if (batches.size > BATCH_LIMIT) batches.delete(batches.keys().next().value as string);
+  }
+  return batch;
+}
+
+/** The compiled templates of these fields (for their variable paths), or their errors. */
+export function compiledFields(fields: FieldSource[]): (CompiledTemplate | TemplateError)[] {
+  return batchFor(fields).templates;
+}
+
+/**
+ * Renders every field for one context, in one Handlebars call when all compile. Never throws:
+ * each field gives its text or its TemplateError.
+ */
+export function renderFields(fields: FieldSource[], context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
+  const batch = batchFor(fields);
+  if (batch.fn) {
+    const state = newRenderState("raw", MAX_RENDER_MS);
+    state.outputs = new Array(fields.length);
+    let failed = false;
+    try {
+      batch.fn(context, runtimeOptions(context, state));
+    } catch {
+      failed = true; // render the fields one by one to tell which one failed
+    }
+    if (!failed) {
+      return fields.map((f, i) => {
+        const t = batch.templates[i] as CompiledTemplate;
+        if (t.isStatic) return { ok: true, text: t.source };
+        try {
+          // URL values were collected in state.urlValues while the URL field rendered
+          return { ok: true, text: finish(state.outputs![i] ?? "", f.mode, state, maxBytes) };
+        } catch (err) {
+          return { ok: false, error: toTemplateError(err) };
+        }
+      });
+    }
+  }
+  return fields.map((f, i) => {
+    const t = batch.templates[i];
+    if (t instanceof TemplateError) return { ok: false, error: t };
+    try {
+      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes) };
+    } catch (err) {
+      return { ok: false, error: toTemplateError(err) };
+    }
+  });
+}

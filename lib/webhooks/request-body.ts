@@ -1,0 +1,58 @@
+// The body of a webhook request from its rendered data fields: JSON (typed values, dotted keys
+// building nested objects) or form-encoded (UTF-8, `+` for spaces, keys as written).
+import type { DataField, TemplateProblem } from "./types";
+
+const clip = (s: string) => (s.length > 40 ? s.slice(0, 40) + "…" : s);
+
+/** The value of a JSON field of the given type, from its rendered text; pushes a problem when it does not parse. */
+export function typedValue(field: DataField, text: string, at: string, problems: TemplateProblem[]): unknown {
+  switch (field.type) {
+    case "number": {
+      const t = text.trim();
+      const n = t === "" ? NaN : Number(t);
+      if (!Number.isFinite(n)) problems.push({ field: at, message: `"${clip(t)}" is not a number` });
+      return n;
+    }
+    case "boolean": {
+      const t = text.trim().toLowerCase();
+      if (t === "true" || t === "1" || t === "yes") return true;
+      if (t === "false" || t === "0" || t === "no" || t === "") return false;
+      problems.push({ field: at, message: `"${clip(t)}" is not true or false` });
+      return undefined;
+    }
+    case "json":
+      try {
+        return JSON.parse(text);
+      } catch (err) {
+        problems.push({ field: at, message: `The value is not valid JSON: ${(err as Error).message}` });
+        return undefined;
+      }
+    default:
+      return text;
+  }
+}
+
+const UNUSABLE_KEYS = new Set(["__proto__", "constructor", "prototype", ""]);
+
+/** Puts a value at a dotted key (address.city -> { address: { city } }), refusing clashes. */
+export function setPath(target: Record<string, unknown>, key: string, value: unknown, at: string, problems: TemplateProblem[]) {
+  if (!key.includes(".") && !UNUSABLE_KEYS.has(key) && !Object.hasOwn(target, key)) {
+    target[key] = value;
+    return;
+  }
+  const parts = key.split(".");
+  let cur = target;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p];
+    if (UNUSABLE_KEYS.has(part)) return problems.push({ field: at, message: `"${key}" is not a usable key` });
+    if (p === parts.length - 1) {
+      if (Object.hasOwn(cur, part)) return problems.push({ field: at, message: `"${key}" is set twice` });
+      cur[part] = value;
+      return;
+    }
+    const next = cur[part];
+    if (next === undefined) cur = cur[part] = {} as Record<string, unknown>;
+    else if (next && typeof next === "object" && !Array.isArray(next)) cur = next as Record<string, unknown>;
+    else return problems.push({ field: at, message: `"${key}" conflicts with the field "${parts.slice(0, p + 1).join(".")}"` });
+  }
+}
