@@ -12,6 +12,8 @@ export async function prepareInstall(options: { seed?: boolean } = {}) {
   secretKey();
   const { bootstrapApiKey } = await import("./auth/api-keys");
   await bootstrapApiKey(env().HOOKLINE_BOOTSTRAP_API_KEY);
+  const { bootstrapOwner } = await import("./auth/members");
+  await bootstrapOwner(env().HOOKLINE_BOOTSTRAP_OWNER);
   if (options.seed ?? env().HOOKLINE_DEMO_SEED) {
     const { seedDemoIfEmpty } = await import("./campaigns/demo-seed");
     await seedDemoIfEmpty();

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { auth } from "./better-auth";
+import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, memberFromHeaders, removeMember } from "./members";
+import { requireMember } from "./guard";
+
+async function signIn(email: string, password: string): Promise<Headers> {
+  const res = await auth().api.signInEmail({ body: { email, password }, asResponse: true });
+  expect(res.status).toBe(200);
+  const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  return new Headers({ cookie });
+}
+
+describe("members", () => {
+  it("bootstraps the owner once, who signs in with a secure session cookie", async () => {
+    await expect(bootstrapOwner("nocolon")).rejects.toThrow(/email:password/);
+    await expect(bootstrapOwner("owner@example.com:short")).rejects.toThrow(/10 to 128/);
+    expect(await bootstrapOwner("Owner@Example.com:correct horse battery")).toBe(true);
+    expect(await bootstrapOwner("other@example.com:correct horse battery")).toBe(false);
+    await expect(createOwner({ email: "x@example.com", password: "0123456789ab" })).rejects.toThrow(/already has an owner/);
+    const res = await auth().api.signInEmail({ body: { email: "owner@example.com", password: "correct horse battery" }, asResponse: true });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("hookline.session_token"))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+    const owner = await memberFromHeaders(await signIn("owner@example.com", "correct horse battery"));
+    expect(owner).toMatchObject({ email: "owner@example.com", role: "owner" });
+    const account = await db().memberAccount.findFirstOrThrow({ where: { userId: owner!.id } });
+    expect(account.password).not.toContain("correct horse");
+    const wrong = await auth().api.signInEmail({ body: { email: "owner@example.com", password: "wrong password!" }, asResponse: true });
+    expect(wrong.status).toBe(401);
+  });
+
+  it("invites by a link that works once, with the role given, then roles change and members go", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const { token } = await inviteMember({ email: "viewer@example.com", role: "viewer" }, owner);
+    expect(JSON.stringify(await db().memberInvite.findMany())).not.toContain(token);
+    expect(await findInvite("nope")).toBeNull();
+    const viewer = await acceptInvite(token, { name: "Vi", password: "viewer password" });
+    expect(viewer.role).toBe("viewer");
+    await expect(acceptInvite(token, { name: "Again", password: "viewer password" })).rejects.toThrow(/invalid, used or expired/);
+    const headers = await signIn("viewer@example.com", "viewer password");
+    await expect(requireMember(headers, "viewer")).resolves.toMatchObject({ role: "viewer" });
+    await expect(requireMember(headers, "editor")).rejects.toMatchObject({ status: 403 });
+    await changeMemberRole(viewer.id, "editor", owner);
+    await expect(requireMember(headers, "editor")).resolves.toMatchObject({ role: "editor" });
+    await expect(changeMemberRole(owner.id, "viewer", owner)).rejects.toThrow(/owner/);
+    await removeMember(viewer.id, owner);
+    expect(await memberFromHeaders(headers)).toBeNull();
+    const expired = await inviteMember({ email: "late@example.com", role: "editor" }, owner, new Date(Date.now() - 8 * 86_400_000));
+    await expect(acceptInvite(expired.token, { name: "L", password: "late password" })).rejects.toThrow(/expired/);
+    const actions = (await db().auditLog.findMany({ orderBy: { createdAt: "asc" } })).map((a) => a.action);
+    expect(actions).toEqual(expect.arrayContaining(["member.owner_created", "member.invited", "member.joined", "member.role_changed", "member.removed"]));
+  });
+});

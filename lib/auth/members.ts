@@ -1,0 +1,143 @@
+// The people who sign in: the owner (created on first run or from HOOKLINE_BOOTSTRAP_OWNER),
+// members invited by link with a role, role changes and removal. Passwords are hashed by better-auth.
+import { createHash, randomBytes } from "node:crypto";
+import { z } from "zod";
+import { db } from "../db";
+import { log } from "../log";
+import { recordAudit } from "./audit";
+import { auth } from "./better-auth";
+import { isRole, roleAllows, type Role } from "./roles";
+
+export type MemberRole = Role | "owner";
+export type Member = { id: string; email: string; name: string; role: MemberRole };
+
+export class MemberError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+export const INVITE_DAYS = 7;
+export const passwordSchema = z.string().min(10, "Use at least 10 characters").max(128, "Use at most 128 characters");
+export const emailSchema = z.email("Enter a valid email address").max(320).transform((e) => e.toLowerCase());
+
+/** The role a member acts with: the owner is an admin. */
+export function effectiveRole(role: MemberRole): Role {
+  return role === "owner" ? "admin" : role;
+}
+
+export function memberAllows(member: Pick<Member, "role">, required: Role): boolean {
+  return roleAllows(effectiveRole(member.role), required);
+}
+
+export async function hasMembers(): Promise<boolean> {
+  return (await db().member.count()) > 0;
+}
+
+async function createMember(input: { email: string; password: string; name: string; role: MemberRole }): Promise<Member> {
+  const ctx = await auth().$context;
+  const hash = await ctx.password.hash(input.password);
+  const created = await db().$transaction(async (tx) => {
+    if (await tx.member.findUnique({ where: { email: input.email } })) throw new MemberError("Someone with this email is already a member", "email");
+    const id = randomBytes(16).toString("base64url");
+    const member = await tx.member.create({ data: { id, email: input.email, name: input.name, role: input.role, emailVerified: true } });
+    await tx.memberAccount.create({ data: { id: randomBytes(16).toString("base64url"), accountId: id, providerId: "credential", userId: id, password: hash } });
+    return member;
+  });
+  return { id: created.id, email: created.email, name: created.name, role: created.role as MemberRole };
+}
+
+/** The first account of a fresh install; refused once anyone exists. */
+export async function createOwner(input: { email: string; password: string; name?: string }): Promise<Member> {
+  const email = emailSchema.parse(input.email);
+  passwordSchema.parse(input.password);
+  if (await hasMembers()) throw new MemberError("This install already has an owner; sign in instead");
+  const owner = await createMember({ email, password: input.password, name: input.name?.trim() || email.split("@")[0]!, role: "owner" });
+  await recordAudit({ actor: email, action: "member.owner_created", target: owner.id });
+  return owner;
+}
+
+/** HOOKLINE_BOOTSTRAP_OWNER=email:password on a start with no members yet. */
+export async function bootstrapOwner(value: string | undefined): Promise<boolean> {
+  if (!value) return false;
+  const colon = value.indexOf(":");
+  if (colon < 1) throw new Error("HOOKLINE_BOOTSTRAP_OWNER must be email:password");
+  if (await hasMembers()) return false;
+  const email = value.slice(0, colon);
+  const password = value.slice(colon + 1);
+  if (!emailSchema.safeParse(email).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the part before ':' must be an email address");
+  if (!passwordSchema.safeParse(password).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the password must be 10 to 128 characters");
+  await createOwner({ email, password });
+  log.info("Created the owner account from HOOKLINE_BOOTSTRAP_OWNER");
+  return true;
+}
+
+export async function listMembers(): Promise<Member[]> {
+  const rows = await db().member.findMany({ orderBy: { createdAt: "asc" } });
+  return rows.map((m) => ({ id: m.id, email: m.email, name: m.name, role: m.role as MemberRole }));
+}
+
+function hashToken(token: string) {
+  return createHash("sha256").update(token).digest("hex");
+}
+
+/** An invitation: the returned token goes in the link (/invite/<token>) and is stored hashed. */
+export async function inviteMember(input: { email: string; role: Role }, actor: Member, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  const email = emailSchema.parse(input.email);
+  if (!isRole(input.role)) throw new MemberError("Choose admin, editor or viewer", "role");
+  if (await db().member.findUnique({ where: { email } })) throw new MemberError("Someone with this email is already a member", "email");
+  const token = randomBytes(24).toString("base64url");
+  const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
+  await db().memberInvite.create({ data: { tokenHash: hashToken(token), email, role: input.role, invitedBy: actor.email, expiresAt } });
+  await recordAudit({ actor: actor.email, action: "member.invited", target: email, details: { role: input.role } });
+  return { token, expiresAt };
+}
+
+export async function findInvite(token: string, now = new Date()) {
+  const invite = await db().memberInvite.findUnique({ where: { tokenHash: hashToken(token) } });
+  if (!invite || invite.acceptedAt || invite.revokedAt || invite.expiresAt <= now) return null;
+  return invite;
+}
+
+export async function listPendingInvites(now = new Date()) {
+  return db().memberInvite.findMany({ where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
+}
+
+/** Accepting creates the member with the invited role; a link works once. */
+export async function acceptInvite(token: string, input: { name: string; password: string }, now = new Date()): Promise<Member> {
+  passwordSchema.parse(input.password);
+  const invite = await findInvite(token, now);
+  if (!invite) throw new MemberError("This invitation link is invalid, used or expired; ask for a new one");
+  const claimed = await db().memberInvite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: now } });
+  if (claimed.count === 0) throw new MemberError("This invitation link has already been used");
+  const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || invite.email.split("@")[0]!, role: invite.role as Role });
+  await recordAudit({ actor: member.email, action: "member.joined", target: member.id, details: { role: member.role, invitedBy: invite.invitedBy } });
+  return member;
+}
+
+export async function changeMemberRole(memberId: string, role: Role, actor: Member): Promise<void> {
+  const member = await db().member.findUnique({ where: { id: memberId } });
+  if (!member) throw new MemberError("This member no longer exists");
+  if (member.role === "owner") throw new MemberError("The owner's role cannot be changed");
+  await db().member.update({ where: { id: memberId }, data: { role } });
+  await recordAudit({ actor: actor.email, action: "member.role_changed", target: member.email, details: { from: member.role, to: role } });
+}
+
+export async function removeMember(memberId: string, actor: Member): Promise<void> {
+  const member = await db().member.findUnique({ where: { id: memberId } });
+  if (!member) throw new MemberError("This member no longer exists");
+  if (member.role === "owner") throw new MemberError("The owner cannot be removed");
+  await db().member.delete({ where: { id: memberId } });
+  await recordAudit({ actor: actor.email, action: "member.removed", target: member.email });
+}
+
+/** The signed-in member of a request (by its session cookie), or null. */
+export async function memberFromHeaders(headers: Headers): Promise<Member | null> {
+  const session = await auth().api.getSession({ headers }).catch(() => null);
+  if (!session) return null;
+  const user = session.user as { id: string; email: string; name: string; role?: string };
+  return { id: user.id, email: user.email, name: user.name, role: (user.role ?? "viewer") as MemberRole };
+}
