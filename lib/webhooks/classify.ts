@@ -1,13 +1,29 @@
-// How a response is judged, once, for test sends and deliveries alike.
+// How a send is judged, once, for test sends and deliveries alike: 2xx delivered; network errors,
+// timeouts, 408, 409, 425, 429 and 5xx retryable (Retry-After honoured); other 3xx and 4xx failed
+// (a 3xx is not followed: a redirect could point at a private address); a destination refused by
+// the SSRF guard, an invalid URL or a template that does not render failed.
 import type { SendOutcome } from "./types";
 
 export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
-/** 2xx delivered; 408, 409, 425, 429 and 5xx retryable; other 3xx and 4xx failed (a 3xx is not followed). */
+export type SendErrorClass = "network" | "timeout" | "cancelled" | "refused" | "invalid" | "template";
+
+export type ClassifyInput = { status: number; retryAfter?: string | null } | { error: SendErrorClass };
+
 export function classifyStatus(status: number): SendOutcome {
   if (status >= 200 && status < 300) return "delivered";
   if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) return "retryable";
   return "failed";
+}
+
+export function classifyResponse(input: ClassifyInput, now = Date.now()): { outcome: SendOutcome; retryAfterMs?: number } {
+  if ("error" in input) {
+    const final = input.error === "refused" || input.error === "invalid" || input.error === "template";
+    return { outcome: final ? "failed" : "retryable" };
+  }
+  const outcome = classifyStatus(input.status);
+  const retryAfterMs = outcome === "retryable" ? parseRetryAfter(input.retryAfter, now) : undefined;
+  return retryAfterMs === undefined ? { outcome } : { outcome, retryAfterMs };
 }
 
 /** Retry-After as seconds or an HTTP date, in ms from now, capped at 24 h. */
@@ -17,6 +33,7 @@ export function parseRetryAfter(value: string | undefined | null, now = Date.now
   let ms: number;
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
   else {
+    if (!/[a-z]/i.test(v)) return undefined; // an HTTP date has a day or month name
     const at = Date.parse(v);
     if (Number.isNaN(at)) return undefined;
     ms = at - now;

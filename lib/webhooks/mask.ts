@@ -1,21 +1,34 @@
 // What may be shown or logged of a request: secrets masked, and only hosts in logs (paths and
 // queries of webhook URLs often carry tokens).
 import type { BuiltRequest } from "./types";
+import { splitUrlCredentials } from "./url-credentials";
 export { maskUrlPassword, splitUrlCredentials, joinUrlCredentials, urlHost } from "./url-credentials";
 
 export const MASK = "••••";
-const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token"]);
+const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
+// Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
+const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|pwd|auth|session|credential|signature-key)s?($|[-_])/i;
 
-/** The request for display: Authorization and secret headers masked. */
+export function isSecretHeader(name: string, secretHeaderNames: Iterable<string> = []): boolean {
+  const lower = name.toLowerCase();
+  if (lower.startsWith("webhook-")) return false; // ids, timestamps, signatures: not secrets
+  if (ALWAYS_SECRET.has(lower) || SECRET_NAME.test(lower)) return true;
+  for (const n of secretHeaderNames) if (n.toLowerCase() === lower) return true;
+  return false;
+}
+
+function maskValue(value: string): string {
+  const scheme = /^(Basic|Bearer|Token|Digest|ApiKey)\s/i.exec(value)?.[1];
+  return scheme ? `${scheme} ${MASK}` : MASK;
+}
+
+/** The request for display: Authorization and secret headers masked, no credentials in the URL. */
 export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] = []): BuiltRequest {
-  const secret = new Set([...ALWAYS_SECRET, ...secretHeaderNames.map((n) => n.toLowerCase())]);
+  const { url, password } = splitUrlCredentials(request.url);
   return {
     ...request,
-    headers: request.headers.map(([name, value]) => {
-      if (!secret.has(name.toLowerCase())) return [name, value];
-      const scheme = /^(Basic|Bearer|Token)\s/i.exec(value)?.[1];
-      return [name, scheme ? `${scheme} ${MASK}` : MASK];
-    }),
+    url: password ? url : request.url,
+    headers: request.headers.map(([name, value]) => [name, isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value]),
   };
 }
 

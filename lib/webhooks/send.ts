@@ -2,9 +2,10 @@
 // Never throws: every outcome, network errors included, comes back as a classified SendResult.
 import { STATUS_CODES } from "node:http";
 import type { LookupFunction } from "node:net";
-import { Agent, errors as undiciErrors } from "undici";
-import { classifyStatus, parseRetryAfter } from "./classify";
-import { DestinationRefused, vetDestination } from "./ssrf";
+import { Agent } from "undici";
+import { classifyResponse } from "./classify";
+import { describeSendError, type SendErrorKind } from "./send-errors";
+import { DestinationRefused, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
 
 export const DEFAULT_TIMEOUT_MS = 15_000;
@@ -12,121 +13,155 @@ export const MAX_TIMEOUT_MS = 60_000;
 export const CONNECT_TIMEOUT_MS = 5_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
-// Addresses vetted just before a request, handed to the connector so it connects to exactly them.
-const vetted = new Map<string, { address: string; family: 4 | 6; at: number }>();
+export type SendOptions = {
+  /** the whole exchange, connect to last body byte (default 15 s, at most 60 s) */
+  timeoutMs?: number;
+  /** establishing the connection, TLS included (default 5 s) */
+  connectTimeoutMs?: number;
+  /** the caller gives up (shutdown): the result says the send was cancelled */
+  signal?: AbortSignal;
+};
+
+// The address the guard vetted for a host, handed to the connector so that it connects to exactly
+// that address: no second DNS lookup that a rebinding answer could change.
+const vetted = new Map<string, VettedAddress & { at: number }>();
 const VETTED_TTL_MS = 30_000;
 
+function remember(host: string, v: VettedAddress) {
+  if (vetted.size > 10_000) {
+    const now = Date.now();
+    for (const [k, e] of vetted) if (now - e.at > VETTED_TTL_MS) vetted.delete(k);
+    if (vetted.size > 10_000) vetted.clear();
+  }
+  vetted.set(host, { ...v, at: Date.now() });
+}
+
 const guardedLookup: LookupFunction = (hostname, options, callback) => {
-  const hit = vetted.get(hostname);
   const done = (address: string, family: number) => {
     if ((options as { all?: boolean }).all) (callback as unknown as (e: null, a: { address: string; family: number }[]) => void)(null, [{ address, family }]);
     else callback(null, address, family);
   };
+  const hit = vetted.get(hostname);
   if (hit && Date.now() - hit.at < VETTED_TTL_MS) return done(hit.address, hit.family);
-  // A pooled reconnect after the TTL: vet again (port was checked when the request started).
+  // A new pooled connection after the TTL: vet again (the port was checked when the request started).
   vetDestination(hostname, 443)
     .then((v) => done(v.address, v.family))
     .catch((err) => callback(err as NodeJS.ErrnoException, "", 4));
 };
 
-let agent: Agent | undefined;
-function sharedAgent() {
-  agent ??= new Agent({
-    connect: { timeout: CONNECT_TIMEOUT_MS, lookup: guardedLookup },
-    connections: 64,
-    keepAliveTimeout: 10_000,
-    keepAliveMaxTimeout: 60_000,
-    pipelining: 1,
-  });
+const agents = new Map<number, Agent>();
+/** One keep-alive pool per connect timeout (in practice one): connections are reused across sends. */
+function agentFor(connectTimeoutMs: number): Agent {
+  let agent = agents.get(connectTimeoutMs);
+  if (!agent) {
+    agent = new Agent({
+      connect: { timeout: connectTimeoutMs, lookup: guardedLookup },
+      connections: 64, // per origin
+      keepAliveTimeout: 10_000,
+      keepAliveMaxTimeout: 60_000,
+      pipelining: 1,
+    });
+    agents.set(connectTimeoutMs, agent);
+  }
   return agent;
 }
 
-function describeError(err: unknown, timeoutMs: number): string {
-  const e = err as NodeJS.ErrnoException & { cause?: NodeJS.ErrnoException };
-  const code = e?.code ?? e?.cause?.code ?? "";
-  if (err instanceof DestinationRefused) return err.message;
-  if (e?.cause instanceof DestinationRefused) return e.cause.message;
-  if (e?.name === "TimeoutError" || e?.name === "AbortError" || code === "UND_ERR_HEADERS_TIMEOUT" || code === "UND_ERR_BODY_TIMEOUT")
-    return `timed out after ${Math.round(timeoutMs / 100) / 10} s without a complete response`;
-  if (code === "UND_ERR_CONNECT_TIMEOUT") return `could not connect within ${CONNECT_TIMEOUT_MS / 1000} s`;
-  if (code === "ECONNREFUSED") return "the receiver refused the connection (nothing listens on that port)";
-  if (code === "ENOTFOUND" || code === "EAI_AGAIN") return "DNS lookup failed: the host name does not resolve";
-  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE") return "the receiver closed the connection before answering";
-  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the receiver's network is unreachable";
-  if (/CERT|TLS|SSL/i.test(code) || /certificate|TLS|SSL/i.test(e?.message ?? "")) return `TLS error: ${e?.message ?? code}`;
-  if (err instanceof undiciErrors.UndiciError) return `request failed: ${e.message}`;
-  return `request failed: ${e?.message ?? String(err)}`;
+/** Closes the connection pools (tests, shutdown). */
+export async function closeSenders() {
+  const all = [...agents.values()];
+  agents.clear();
+  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
 }
 
-export type SendOptions = { timeoutMs?: number; signal?: AbortSignal };
+// Header values with characters beyond ASCII go out as their UTF-8 bytes (what curl sends).
+const NON_ASCII = /[^\x00-\x7f]/;
+const headerBytes = (value: string) => (NON_ASCII.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value);
+
+/** Reads up to MAX_RESPONSE_BYTES of a body and stops: the rest is never read. */
+async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void; destroyed: boolean }) {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let truncated = false;
+  for await (const chunk of body) {
+    const take = Math.min(chunk.length, MAX_RESPONSE_BYTES - size);
+    if (take > 0) chunks.push(take < chunk.length ? chunk.subarray(0, take) : chunk);
+    size += take;
+    if (take < chunk.length) {
+      truncated = true;
+      break;
+    }
+  }
+  if (truncated && !body.destroyed) body.destroy();
+  // invalid UTF-8 becomes U+FFFD; a character cut at 64 KiB too
+  return { text: new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks, size)), truncated };
+}
+
+/** The promise, or the signal's reason once it aborts (a DNS lookup can hang for long). */
+function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
+  });
+}
 
 export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {}): Promise<SendResult> {
   const timeoutMs = Math.min(Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, 1), MAX_TIMEOUT_MS);
+  const connectTimeoutMs = Math.min(Math.max(opts.connectTimeoutMs ?? CONNECT_TIMEOUT_MS, 1), timeoutMs);
   const started = performance.now();
   const elapsed = () => Math.round(performance.now() - started);
   let dnsMs: number | undefined;
   let firstByteMs: number | undefined;
   const deadline = AbortSignal.timeout(timeoutMs);
   const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  let kind: SendErrorKind = "network";
   try {
-    const url = new URL(request.url);
+    let url: URL;
+    try {
+      url = new URL(request.url);
+      if (url.protocol !== "http:" && url.protocol !== "https:") throw new Error("scheme");
+    } catch {
+      kind = "invalid";
+      throw new Error("the URL is not an absolute http(s) URL");
+    }
     const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
     const host = url.hostname.replace(/^\[|\]$/g, "");
-    const v = await vetDestination(host, port);
+    const v = await untilAborted(vetDestination(host, port), signal);
     dnsMs = elapsed();
-    vetted.set(host, { ...v, at: Date.now() });
+    remember(host, v);
+    if (signal.aborted) throw signal.reason;
 
-    const res = await sharedAgent().request({
+    const res = await agentFor(connectTimeoutMs).request({
       origin: url.origin,
       path: url.pathname + url.search,
       method: request.method,
-      headers: request.headers.flatMap(([k, val]) => [k, val]),
+      headers: request.headers.flatMap(([k, val]) => [k, headerBytes(val)]),
       body: request.body ?? undefined,
       signal,
       headersTimeout: timeoutMs,
       bodyTimeout: timeoutMs,
     });
     firstByteMs = elapsed();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let truncated = false;
-    for await (const chunk of res.body as AsyncIterable<Buffer>) {
-      if (size >= MAX_RESPONSE_BYTES) {
-        truncated = true;
-        break;
-      }
-      const take = Math.min(chunk.length, MAX_RESPONSE_BYTES - size);
-      chunks.push(take < chunk.length ? chunk.subarray(0, take) : chunk);
-      size += take;
-      if (take < chunk.length) {
-        truncated = true;
-        break;
-      }
-    }
-    // Leaving the loop early destroys the stream: the rest of a huge body is never read.
-    if (truncated && !res.body.destroyed) res.body.destroy();
+    const { text, truncated } = await readCapped(res.body as unknown as AsyncIterable<Buffer> & { destroy(): void; destroyed: boolean });
     const headers = Object.entries(res.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : v === undefined ? [] : [[k, String(v)] as [string, string]]));
-    const outcome = classifyStatus(res.statusCode);
-    const retryAfter = res.statusCode === 429 || res.statusCode === 503 ? parseRetryAfter(res.headers["retry-after"] as string | undefined) : undefined;
+    const retryAfter = res.headers["retry-after"];
+    const { outcome, retryAfterMs } = classifyResponse({ status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
     return {
       outcome,
       status: res.statusCode,
-      statusText: STATUS_TEXT[res.statusCode] ?? "",
+      statusText: STATUS_CODES[res.statusCode] ?? "",
       headers,
-      body: new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks)),
+      body: text,
       bodyTruncated: truncated,
-      retryAfterMs: retryAfter,
+      retryAfterMs,
       timings: { dnsMs, firstByteMs, totalMs: elapsed() },
     };
   } catch (err) {
-    const refused = err instanceof DestinationRefused || (err as { cause?: unknown })?.cause instanceof DestinationRefused;
-    const invalidUrl = err instanceof TypeError && /URL/i.test(err.message);
-    return {
-      outcome: refused || invalidUrl ? "failed" : "retryable",
-      error: invalidUrl ? "the URL is not valid" : describeError(err, timeoutMs),
-      timings: { dnsMs, firstByteMs, totalMs: elapsed() },
-    };
+    if (err instanceof DestinationRefused || (err as { cause?: unknown })?.cause instanceof DestinationRefused) kind = "refused";
+    else if (deadline.aborted) kind = "timeout";
+    else if (opts.signal?.aborted) kind = "cancelled";
+    const { outcome } = classifyResponse({ error: kind });
+    return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
   }
 }
-
-const STATUS_TEXT: Record<number, string> = STATUS_CODES as Record<number, string>;

@@ -5,7 +5,14 @@ import { lookup as dnsLookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { env } from "../env";
 
-export class DestinationRefused extends Error {}
+/** The guard refuses the destination: not retryable. */
+export class DestinationRefused extends Error {
+  name = "DestinationRefused";
+}
+/** The host name does not resolve (now): a network error, retryable. */
+export class DnsLookupFailed extends Error {
+  name = "DnsLookupFailed";
+}
 
 export type Resolver = (hostname: string) => Promise<{ address: string; family: number }[]>;
 export type VettedAddress = { address: string; family: 4 | 6 };
@@ -20,6 +27,8 @@ const RANGE_WORDS: Record<string, string> = {
   unspecified: "is an unspecified address",
   broadcast: "is a broadcast address",
 };
+
+const CLOUD_METADATA = new Set([ipaddr.parse("169.254.169.254").toNormalizedString(), ipaddr.parse("fd00:ec2::254").toNormalizedString()]);
 
 type AllowList = { hosts: Set<string>; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] };
 let allowCache: { source: string; list: AllowList } | undefined;
@@ -58,6 +67,7 @@ export function refusalReason(address: string, list: AllowList = allowList()): s
   if (isAllowedAddress(addr, list)) return null;
   const range = addr.range();
   if (range === "unicast") return null;
+  if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; allow it with HOOKLINE_ALLOWED_HOSTS`;
   const words = RANGE_WORDS[range] ?? "is in a reserved range";
   return `destination ${addr.toString()} ${words}; allow it with HOOKLINE_ALLOWED_HOSTS`;
 }
@@ -78,21 +88,24 @@ export function normaliseHost(hostname: string): string {
   }
 }
 
-/** Resolves the host and returns an address that may be reached, or throws DestinationRefused. */
+/**
+ * Resolves the host and returns an address that may be reached; throws DestinationRefused (a
+ * private, reserved or odd address, a forbidden port) or DnsLookupFailed.
+ */
 export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver, list: AllowList = allowList()): Promise<VettedAddress> {
   const portProblem = checkPort(port);
   if (portProblem) throw new DestinationRefused(portProblem);
   const host = normaliseHost(hostname);
-  const hostAllowed = list.hosts.has(host);
+  const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
   let addresses: { address: string; family: number }[];
   if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];
   else {
     try {
       addresses = await resolve(host);
     } catch (err) {
-      throw new DestinationRefused(`DNS lookup failed for ${host} (${(err as NodeJS.ErrnoException).code ?? "no answer"})`);
+      throw new DnsLookupFailed(`DNS lookup failed for ${host} (${(err as NodeJS.ErrnoException).code ?? "no answer"})`);
     }
-    if (!addresses.length) throw new DestinationRefused(`DNS lookup failed for ${host} (no address)`);
+    if (!addresses.length) throw new DnsLookupFailed(`DNS lookup failed for ${host} (no address)`);
   }
   if (!hostAllowed) {
     // Every answer must pass: a rebinding answer list cannot slip a private address in.

@@ -1,0 +1,38 @@
+// A failed send in plain words, for the Test send panel and the delivery log: "DNS lookup failed",
+// "timed out after 15 s", "refused by the SSRF guard", "TLS error", never a stack trace.
+import { DestinationRefused, DnsLookupFailed } from "./ssrf";
+
+import type { SendErrorClass } from "./classify";
+
+export type SendErrorKind = Exclude<SendErrorClass, "template">;
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+function codeOf(err: unknown): string {
+  const e = err as { code?: string; cause?: { code?: string; cause?: { code?: string } } };
+  return e?.code ?? e?.cause?.code ?? e?.cause?.cause?.code ?? "";
+}
+
+function messageOf(err: unknown): string {
+  const e = err as { message?: string; cause?: { message?: string } };
+  return [e?.message, e?.cause?.message].filter(Boolean).join(": ") || String(err);
+}
+
+export function describeSendError(err: unknown, kind: SendErrorKind, limits: { timeoutMs: number; connectTimeoutMs: number }): string {
+  if (kind === "refused") return (err instanceof DestinationRefused ? err : ((err as { cause?: Error }).cause ?? (err as Error))).message;
+  if (err instanceof DnsLookupFailed) return err.message;
+  if (kind === "timeout") return `timed out after ${seconds(limits.timeoutMs)} without a complete response`;
+  if (kind === "cancelled") return "the send was cancelled before it completed";
+  if (kind === "invalid") return messageOf(err);
+  const code = codeOf(err);
+  const message = messageOf(err);
+  if (code === "UND_ERR_CONNECT_TIMEOUT") return `could not connect within ${seconds(limits.connectTimeoutMs)}`;
+  if (code === "ECONNREFUSED") return "the receiver refused the connection (nothing listens on that port)";
+  if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA") return "DNS lookup failed: the host name does not resolve";
+  if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "the receiver closed the connection before answering";
+  if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the receiver's network is unreachable";
+  if (code === "UND_ERR_HEADERS_OVERFLOW") return "the receiver's response headers are too large";
+  if (/CERT|TLS|SSL|ERR_OSSL/i.test(code) || /certificate|TLS|SSL/i.test(message)) return `TLS error: ${message}`;
+  if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_CHAR") return `the request could not be sent: ${message}`;
+  return `request failed: ${message}`;
+}
