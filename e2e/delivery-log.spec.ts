@@ -42,6 +42,7 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await expect(when.getByRole("radio", { name: "Scheduled" })).toBeChecked();
     await expect(delivery.getByLabel("Send at")).toHaveValue("2030-01-01T09:00");
     await expect(delivery.getByLabel("Time zone")).toHaveValue("UTC");
+    await expect(delivery.getByText(new RegExp(`^${USERS} of \\d+ users match$`))).toBeVisible();
 
     await when.getByRole("radio", { name: "Triggered by event" }).check();
     await delivery.getByLabel("Event name").fill("signed_up");

@@ -15,7 +15,7 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
         <Field label="Delay" hint={timing.relative ? undefined : "Empty or 0 sends at once"} error={errors.subDelivery}>
           {(p) => <input {...p} type="number" min={0} className={inputClass} value={timing.delay} disabled={disabled} onChange={(e) => set({ delay: e.target.value })} />}
         </Field>
-        <Field label="Delay unit" labelHidden>
+        <Field label="Unit" labelHidden>
           {(p) => (
             <select {...p} className={inputClass} value={timing.unit} disabled={disabled} onChange={(e) => set({ unit: e.target.value as DelayUnit })}>
               <option value="seconds">seconds</option>

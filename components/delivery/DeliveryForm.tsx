@@ -11,6 +11,8 @@ import { formFromStored, settingsFromForm, type DeliveryForm as Form, type Store
 import { WhenFields } from "./WhenFields";
 import { ActionTimingFields } from "./ActionTimingFields";
 import { TimeZoneList } from "./TimeZoneList";
+import { AudienceFields, type AudienceForm } from "./AudienceFields";
+import { LimitsFields, type LimitsForm } from "./LimitsFields";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
   { value: "immediate", label: "Immediately" },
@@ -20,9 +22,39 @@ const WHEN_OPTIONS: { value: When; label: string }[] = [
 ];
 const STATUS_TONES = { draft: "slate", active: "green", paused: "amber", finished: "indigo" } as const;
 
-export function DeliveryForm({ campaignId, status, rule, actions }: { campaignId: string; status: string; rule: unknown; actions: StoredAction[] }) {
+type Props = {
+  campaignId: string;
+  status: string;
+  rule: unknown;
+  actions: StoredAction[];
+  audience: unknown;
+  startAt: string | null;
+  endAt: string | null;
+  capExempt: boolean;
+};
+
+function audienceOf(raw: unknown): AudienceForm {
+  const a = raw as Partial<AudienceForm> | null;
+  return { match: a?.match === "any" ? "any" : "all", conditions: Array.isArray(a?.conditions) ? a.conditions : [] };
+}
+
+export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: Props) {
   const router = useRouter();
   const [form, setForm] = useState<Form>(() => formFromStored(rule, actions));
+  const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(stored.audience));
+  const [limits, setLimits] = useState<LimitsForm>(() => ({
+    startAt: stored.startAt ? stored.startAt.slice(0, 16) : "",
+    endAt: stored.endAt ? stored.endAt.slice(0, 16) : "",
+    capExempt: stored.capExempt,
+  }));
+  const settings = () => ({
+    ...settingsFromForm(form),
+    audience: { ...audience, conditions: audience.conditions.filter((c) => c.key.trim()) },
+    // the inputs are UTC wall-clock times
+    startAt: limits.startAt ? `${limits.startAt}:00Z` : "",
+    endAt: limits.endAt ? `${limits.endAt}:00Z` : "",
+    capExempt: limits.capExempt,
+  });
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
   const locked = status === "active" || status === "finished";
@@ -61,6 +93,7 @@ export function DeliveryForm({ campaignId, status, rule, actions }: { campaignId
         </div>
       </div>
       <WhenFields form={form} set={set} errors={errors} disabled={locked} />
+      <AudienceFields audience={audience} set={setAudience} disabled={locked} />
       <TimeZoneList />
       <div className="space-y-3">
         <h3 className="text-sm font-medium text-slate-700">Timing per action</h3>
@@ -78,7 +111,7 @@ export function DeliveryForm({ campaignId, status, rule, actions }: { campaignId
       <div className="space-y-2">
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input type="checkbox" checked={form.quiet} disabled={locked} onChange={(e) => set({ quiet: e.target.checked })} />
-          Quiet hours in each user&apos;s time zone (held sends go out when they end)
+          Quiet hours, in each user&apos;s local time (held sends go out when they end)
         </label>
         {form.quiet && (
           <div className="grid max-w-sm grid-cols-2 gap-2">
@@ -87,18 +120,19 @@ export function DeliveryForm({ campaignId, status, rule, actions }: { campaignId
           </div>
         )}
       </div>
+      <LimitsFields limits={limits} set={(patch) => setLimits((l) => ({ ...l, ...patch }))} disabled={locked} errors={errors} />
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
         {status === "draft" && (
           <>
-            <Button variant="primary" disabled={pending} onClick={() => run(() => activateAction(campaignId, settingsFromForm(form)))}>Activate</Button>
-            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settingsFromForm(form)))}>Save delivery</Button>
+            <Button variant="primary" disabled={pending} onClick={() => run(() => activateAction(campaignId, settings()))}>Activate</Button>
+            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settings()))}>Save delivery</Button>
           </>
         )}
         {status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
         {status === "paused" && (
           <>
             <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
-            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settingsFromForm(form)))}>Save delivery</Button>
+            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settings()))}>Save delivery</Button>
           </>
         )}
         {pending && <span className="text-sm text-slate-500">Working…</span>}

@@ -3,7 +3,7 @@
 // the "Deliveries" table paginated on the server, Retry / Retry all failed, and the detail.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { retryAllFailedAction, retryDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
+import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import { DELIVERY_STATES } from "@/lib/delivery/states";
 import { Button } from "../ui/Button";
@@ -35,9 +35,14 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="delivery-log-heading" className="text-base font-semibold text-slate-900">{title}</h2>
         {campaignId && (
-          <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
-            Retry all failed
-          </Button>
+          <span className="flex flex-wrap gap-2">
+            <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
+              Retry all failed
+            </Button>
+            <Button variant="danger" disabled={mutation.isPending || !(data?.counts.scheduled || data?.counts.retrying)} onClick={() => mutation.mutate(() => cancelScheduledAction(campaignId))}>
+              Cancel scheduled
+            </Button>
+          </span>
         )}
       </div>
       {isLoading && <p className="text-sm text-slate-500">Loading deliveries…</p>}

@@ -5,6 +5,7 @@ import { db } from "../db";
 import type { Prisma } from "../db/generated/sqlite/client";
 import { deliveryRuleSchema, subDeliverySchema } from "./rules";
 import { RETRY_POLICIES } from "./retry-policy";
+import { segmentSchema } from "../audience/segment";
 
 const optionalDate = z
   .string()
@@ -38,6 +39,8 @@ export const deliverySettingsSchema = z
     startAt: optionalDate,
     endAt: optionalDate,
     capExempt: z.boolean().optional(),
+    /** null = everyone */
+    audience: segmentSchema.nullish(),
   })
   .strict()
   .refine((s) => !s.startAt || !s.endAt || s.startAt < s.endAt, { path: ["endAt"], message: "The end must be after the start" });
@@ -55,6 +58,10 @@ export async function saveDeliverySettings(campaignId: string, settings: Deliver
         ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
         ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
         ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
+        ...(settings.audience !== undefined
+          ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
+            { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
+          : {}),
       },
     });
     for (const a of settings.actions) {
@@ -78,5 +85,5 @@ export async function loadDeliverySettings(campaignId: string) {
     include: { actions: { orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
   });
   if (!c) return null;
-  return { status: c.status, updatedAt: c.updatedAt.getTime(), rule: c.deliveryRule, actions: c.actions, startAt: c.startAt, endAt: c.endAt, capExempt: c.capExempt };
+  return { status: c.status, updatedAt: c.updatedAt.getTime(), rule: c.deliveryRule, audience: c.audience, actions: c.actions, startAt: c.startAt?.toISOString() ?? null, endAt: c.endAt?.toISOString() ?? null, capExempt: c.capExempt };
 }

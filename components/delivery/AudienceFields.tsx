@@ -1,0 +1,57 @@
+"use client";
+// The campaign's audience: everyone, or users whose attributes match conditions (all / any),
+// with the live count of matching users.
+import { useQuery } from "@tanstack/react-query";
+import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
+import { useDebouncedValue } from "../useDebouncedValue";
+import { Button } from "../ui/Button";
+import { Field, inputClass } from "../ui/Field";
+
+export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
+const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
+
+async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
+  const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
+  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? "Could not count");
+  return res.json();
+}
+
+export function AudienceFields({ audience, set, disabled }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean }) {
+  const debounced = useDebouncedValue(audience, 400);
+  const counted = useQuery({ queryKey: ["audience", "count", debounced], queryFn: () => count(debounced), placeholderData: (p) => p });
+  const setCondition = (i: number, patch: Partial<Condition>) => set({ ...audience, conditions: audience.conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
+  return (
+    <fieldset className="space-y-3">
+      <legend className="text-sm font-medium text-slate-700">Audience</legend>
+      <p role="status" aria-live="polite" className="text-sm text-slate-600">
+        {counted.data ? `${counted.data.matching} of ${counted.data.total} users match` : counted.isError ? (counted.error as Error).message : "Counting users…"}
+      </p>
+      {audience.conditions.length > 1 && (
+        <Field label="Match">
+          {(p) => (
+            <select {...p} className={`${inputClass} max-w-xs`} value={audience.match} disabled={disabled} onChange={(e) => set({ ...audience, match: e.target.value as "all" | "any" })}>
+              <option value="all">all conditions</option>
+              <option value="any">any condition</option>
+            </select>
+          )}
+        </Field>
+      )}
+      {audience.conditions.length === 0 && <p className="text-sm text-slate-500">Everyone: add a condition to send to a segment.</p>}
+      {audience.conditions.map((c, i) => (
+        <div key={i} className="grid grid-cols-[1fr_1fr_1fr_auto] items-end gap-2">
+          <Field label={`Attribute ${i + 1}`}>{(p) => <input {...p} className={inputClass} value={c.key} disabled={disabled} placeholder="plan" onChange={(e) => setCondition(i, { key: e.target.value })} />}</Field>
+          <Field label={`Attribute condition ${i + 1}`}>
+            {(p) => (
+              <select {...p} className={inputClass} value={c.operator} disabled={disabled} onChange={(e) => setCondition(i, { operator: e.target.value as Condition["operator"] })}>
+                {CONDITION_OPERATORS.map((o) => <option key={o} value={o}>{LABELS[o]}</option>)}
+              </select>
+            )}
+          </Field>
+          <Field label={`Attribute value ${i + 1}`}>{(p) => <input {...p} className={inputClass} value={String(c.value ?? "")} disabled={disabled || c.operator === "exists"} onChange={(e) => setCondition(i, { value: e.target.value })} />}</Field>
+          <Button size="sm" variant="ghost" disabled={disabled} onClick={() => set({ ...audience, conditions: audience.conditions.filter((_, j) => j !== i) })}>Remove</Button>
+        </div>
+      ))}
+      <Button size="sm" disabled={disabled} onClick={() => set({ ...audience, conditions: [...audience.conditions, { key: "", operator: "equals", value: "" }] })}>Add audience condition</Button>
+    </fieldset>
+  );
+}

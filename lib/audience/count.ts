@@ -1,0 +1,29 @@
+// The live audience count the editor shows: users matching a segment, counted with the same
+// matchesSegment the fan-out uses, a page of users at a time.
+import { db } from "../db";
+import { matchesSegment, type Segment } from "./segment";
+
+const PAGE = 5000;
+
+export async function countMatchingUsers(segment: Segment | null): Promise<{ matching: number; total: number }> {
+  if (!segment) {
+    const total = await db().user.count();
+    return { matching: total, total };
+  }
+  let matching = 0;
+  let total = 0;
+  let cursor: string | undefined;
+  for (;;) {
+    const users = await db().user.findMany({
+      select: { id: true, email: true, timezone: true, attributes: true },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    total += users.length;
+    for (const u of users) if (matchesSegment(u, segment)) matching++;
+    if (users.length < PAGE) break;
+    cursor = users[users.length - 1].id;
+  }
+  return { matching, total };
+}
