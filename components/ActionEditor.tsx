@@ -4,6 +4,7 @@ import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "
 import type { ActionState } from "./campaign-draft-state";
 import { HeadersEditor } from "./HeadersEditor";
 import { KeyValueEditor } from "./KeyValueEditor";
+import { SigningSecretField } from "./SigningSecretField";
 import { UrlField } from "./UrlField";
 import { Button } from "./ui/Button";
 import { Field, inputClass } from "./ui/Field";
@@ -16,6 +17,7 @@ const CONTENT_TYPE_LABELS: Record<ContentType, string> = {
 /** One webhook action: where it goes, how, and what it carries. */
 export function ActionEditor({
   action,
+  campaignId,
   index,
   active,
   savedUrl,
@@ -27,6 +29,7 @@ export function ActionEditor({
   onDelete,
 }: {
   action: ActionState;
+  campaignId?: string;
   index: number;
   active: boolean;
   savedUrl?: string;
@@ -103,6 +106,7 @@ export function ActionEditor({
         {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
         <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
         <HeadersEditor rows={action.headers} errorAt={errorAt} onChange={(headers) => onChange({ headers })} />
+        <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
       </div>
     </section>
   );

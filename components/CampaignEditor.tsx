@@ -3,10 +3,19 @@ import { useRouter } from "next/navigation";
 import { useCallback, useMemo, useState, useTransition, type ReactNode } from "react";
 import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
-import type { CampaignDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
+import type { FieldErrors } from "@/lib/campaigns/schemas";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
-import { actionDraftOf, copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState } from "./campaign-draft-state";
+import {
+  actionDraftOf,
+  copyOfAction,
+  draftOf,
+  newAction,
+  stateFromDraft,
+  type ActionState,
+  type CampaignState,
+  type DraftForEditor,
+} from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
@@ -45,7 +54,7 @@ export function CampaignEditor({
   users,
   deliverySection,
 }: {
-  initial: CampaignDraftInput;
+  initial: DraftForEditor;
   status?: string;
   users: SampleUser[];
   /** issue 4's Delivery section, rendered under the webhooks */
@@ -198,6 +207,7 @@ export function CampaignEditor({
               <ActionEditor
                 key={action.uid}
                 action={action}
+                campaignId={state.id}
                 index={i}
                 active={state.actions.length > 1 && action.uid === active?.uid}
                 savedUrl={action.id ? savedUrls.get(action.id) : undefined}

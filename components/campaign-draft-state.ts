@@ -1,5 +1,6 @@
 // The campaign editor's state: the draft as typed, with a stable key per row for React.
-import type { CampaignDraftInput } from "@/lib/campaigns/schemas";
+import type { ActionDraftInput, CampaignDraftInput } from "@/lib/campaigns/schemas";
+import type { SigningState } from "@/lib/campaigns/signing-secrets";
 import { DEFAULT_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import type { ContentType, FieldType, HttpMethod } from "@/lib/webhooks/types";
 
@@ -16,6 +17,8 @@ export type ActionState = {
   fields: FieldRow[];
   headers: HeaderRow[];
   timeoutSeconds: string;
+  /** the saved action's signing secret state (not part of the draft: it changes by its own buttons) */
+  signing?: SigningState;
 };
 export type CampaignState = { id?: string; name: string; description: string; actions: ActionState[] };
 
@@ -35,7 +38,9 @@ export function newAction(n = 1): ActionState {
   };
 }
 
-export function stateFromDraft(draft: CampaignDraftInput): CampaignState {
+export type DraftForEditor = Omit<CampaignDraftInput, "actions"> & { actions?: (ActionDraftInput & { signing?: SigningState })[] };
+
+export function stateFromDraft(draft: DraftForEditor): CampaignState {
   return {
     id: draft.id,
     name: draft.name,
@@ -51,6 +56,7 @@ export function stateFromDraft(draft: CampaignDraftInput): CampaignState {
       fields: (a.fields ?? []).map((f) => ({ uid: uid(), key: f.key, value: f.value, type: f.type ?? "text" })),
       headers: (a.headers ?? []).map((h) => ({ uid: uid(), name: h.name, value: h.value, secret: !!h.secret })),
       timeoutSeconds: String(a.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      signing: a.signing,
     })),
   };
 }
@@ -81,6 +87,7 @@ export function copyOfAction(a: ActionState): ActionState {
     id: undefined,
     copiedFrom: a.id ?? a.copiedFrom,
     name: `${a.name} (copy)`,
+    signing: undefined,
     fields: a.fields.map((f) => ({ ...f, uid: uid() })),
     headers: a.headers.map((h) => ({ ...h, uid: uid() })),
   };

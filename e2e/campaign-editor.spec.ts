@@ -19,7 +19,6 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await page.goto("/campaigns");
   await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
   await expect(page.getByRole("link", { name: "Welcome to Hookline (demo)" })).toBeVisible();
-  await screenshots(page, "campaign-list");
 
   await page.getByRole("link", { name: "New campaign" }).click();
   await page.getByLabel("Campaign name").fill("Spring newsletter");
@@ -88,6 +87,11 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   // A broken template: an inline error in the preview, and the page keeps working.
   await page.getByLabel("Value", { exact: true }).nth(0).fill("{{#if user.plan}}");
   await expect(preview).toContainText(/Field 1 value \(line \d+, column \d+\)/);
+  await expect(page.getByLabel("Value", { exact: true }).nth(0)).toHaveAccessibleDescription(/line \d+, column \d+/);
+  // Saving it is refused at the field; nothing typed is lost.
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "syntax error" })).toBeVisible();
+  await expect(page.getByLabel("Value", { exact: true }).nth(0)).toHaveValue("{{#if user.plan}}");
   await page.getByLabel("Value", { exact: true }).nth(0).fill("Hello {{userAttribute.firstName}}");
   await expect(preview).toContainText(/"first_name":\s*"Hello Mary"/);
   await expect(preview).not.toContainText("line 1");
@@ -101,6 +105,12 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await page.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await screenshots(page, "campaign-editor");
+
+  // The list shows it beside the demo campaign.
+  await page.getByRole("link", { name: "Campaigns" }).first().click();
+  await expect(page.getByRole("link", { name: "Spring newsletter" })).toBeVisible();
+  await screenshots(page, "campaign-list");
+  await page.getByRole("link", { name: "Spring newsletter" }).click();
 
   // Leaving with unsaved changes asks first.
   await page.getByLabel("Description").fill("Spring offers for every plan");

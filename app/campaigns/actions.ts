@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import {
   CampaignNotFoundError,
+  type CampaignForEditor,
   deleteAction,
   deleteCampaign,
   duplicateCampaign,
@@ -12,6 +13,7 @@ import {
   type SaveNotices,
 } from "@/lib/campaigns/campaigns";
 import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
+import { templateSyntaxErrors } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
 
 const idSchema = z.string().min(1).max(64);
@@ -32,9 +34,12 @@ async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Pro
 
 export async function saveCampaignAction(
   input: CampaignDraftInput,
-): Promise<ActionResult<{ id: string; draft: CampaignDraftInput; notices: SaveNotices }>> {
+): Promise<ActionResult<{ id: string; draft: CampaignForEditor; notices: SaveNotices }>> {
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
+  const templateErrors = templateSyntaxErrors(parsed.data);
+  const count = Object.keys(templateErrors).length;
+  if (count) return { ok: false, fieldErrors: templateErrors, message: `${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.` };
   return guarded("Saving", async () => {
     const { id, notices } = await saveCampaign(parsed.data);
     revalidatePath("/campaigns");

@@ -6,6 +6,7 @@ import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import type { DataField, HeaderField, WebhookTemplate } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import type { ActionDraft, ActionDraftInput } from "./schemas";
+import { signingStateOf, type SigningState } from "./signing-secrets";
 import { maskedUrlTemplate, resolveUrlPassword, withUrlPassword } from "./url-password";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
@@ -65,7 +66,7 @@ export function loadWebhookTemplate(action: StoredAction, now = new Date()): Web
 }
 
 /** The stored action as the editor shows it: the URL password and secret header values masked. */
-export function actionToDraft(action: StoredAction): ActionDraftInput {
+export function actionToDraft(action: StoredAction): ActionDraftInput & { signing: SigningState } {
   return {
     id: action.id,
     name: action.name,
@@ -75,6 +76,7 @@ export function actionToDraft(action: StoredAction): ActionDraftInput {
     fields: storedFields(action),
     headers: storedHeaders(action).map((h) => ({ name: h.name, value: h.secret ? SECRET_MASK : h.value, secret: h.secret })),
     timeoutSeconds: Math.round(action.timeoutMs / 1000),
+    signing: signingStateOf(action),
   };
 }
 

@@ -207,3 +207,41 @@ describe("validation", () => {
     expect(errorsOf({ name: "  " }).name).toMatch(/name/);
   });
 });
+
+describe("template syntax", () => {
+  it("names the field, line and column of a template that cannot compile", async () => {
+    const { templateSyntaxErrors } = await import("./template-check");
+    const errors = templateSyntaxErrors(
+      draft({ name: "x", actions: [{ url: "https://a.example.com/{{user.id}}", fields: [{ key: "a", value: "ok" }, { key: "b", value: "{{#if user.plan}}" }] }] }),
+    );
+    expect(Object.keys(errors)).toEqual(["actions.0.fields.1.value"]);
+    expect(errors["actions.0.fields.1.value"]).toMatch(/line \d+, column \d+/);
+  });
+});
+
+describe("signing secrets", () => {
+  it("generates a whsec_ secret shown once, rotates with 24 h overlap, and removes it", async () => {
+    const { rotateSigningSecret, removeSigningSecret } = await import("./signing-secrets");
+    const { id } = await saveCampaign(basic("https://api.example.com/a"));
+    const action = await storedAction(id);
+    const t0 = new Date("2030-01-01T00:00:00Z");
+    const first = (await rotateSigningSecret(id, action.id, t0))!;
+    expect(first.secret).toMatch(/^whsec_/);
+    expect(first.state).toEqual({ enabled: true, previousValidUntil: null });
+    const stored = await storedAction(id);
+    expect(stored.signingSecretEnc).not.toContain(first.secret.slice(6));
+    expect(loadWebhookTemplate(stored, t0).signingSecrets).toEqual([first.secret]);
+
+    const second = (await rotateSigningSecret(id, action.id, t0))!;
+    expect(second.state.previousValidUntil).toBe("2030-01-02T00:00:00.000Z");
+    const rotated = await storedAction(id);
+    expect(loadWebhookTemplate(rotated, t0).signingSecrets).toEqual([second.secret, first.secret]);
+    expect(loadWebhookTemplate(rotated, new Date("2030-01-02T00:00:01Z")).signingSecrets).toEqual([second.secret]);
+    // The editor never sees a secret.
+    expect(JSON.stringify(await getCampaignDraft(id))).not.toContain("whsec_");
+
+    expect(await removeSigningSecret(id, action.id)).toBe(true);
+    expect(loadWebhookTemplate(await storedAction(id)).signingSecrets).toBeUndefined();
+    expect(await rotateSigningSecret("other-campaign", action.id)).toBeNull();
+  });
+});

@@ -23,8 +23,11 @@ export async function listCampaigns(): Promise<CampaignSummary[]> {
   return rows.map(({ _count, ...c }) => ({ ...c, actionCount: _count.actions }));
 }
 
+/** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
+export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof actionToDraft>[] };
+
 /** A saved campaign as the editor shows it (secrets masked), or null. */
-export async function getCampaignDraft(id: string): Promise<(CampaignDraftInput & { id: string; status: string; updatedAt: Date }) | null> {
+export async function getCampaignDraft(id: string): Promise<CampaignForEditor | null> {
   const campaign = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!campaign) return null;
   return {

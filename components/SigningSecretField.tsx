@@ -1,0 +1,92 @@
+"use client";
+import { useState, useTransition } from "react";
+import { removeSigningSecretAction, rotateSigningSecretAction } from "@/app/campaigns/signing-actions";
+import type { SigningState } from "@/lib/campaigns/signing-secrets";
+import { Button } from "./ui/Button";
+
+/** The webhook's Standard Webhooks signing secret: generate (shown once), rotate with 24 h overlap, remove. */
+export function SigningSecretField({
+  campaignId,
+  actionId,
+  state,
+  onChange,
+}: {
+  campaignId?: string;
+  actionId?: string;
+  state?: SigningState;
+  onChange: (state: SigningState) => void;
+}) {
+  const [secret, setSecret] = useState<string | null>(null);
+  const [message, setMessage] = useState<string | null>(null);
+  const [pending, startTransition] = useTransition();
+  const saved = !!campaignId && !!actionId;
+
+  function rotate() {
+    startTransition(async () => {
+      const result = await rotateSigningSecretAction(campaignId!, actionId!);
+      if (!result.ok) return setMessage(result.message);
+      setSecret(result.data.secret);
+      setMessage(null);
+      onChange(result.data.state);
+    });
+  }
+  function remove() {
+    startTransition(async () => {
+      const result = await removeSigningSecretAction(campaignId!, actionId!);
+      if (!result.ok) return setMessage(result.message);
+      setSecret(null);
+      setMessage("Requests are no longer signed.");
+      onChange({ enabled: false, previousValidUntil: null });
+    });
+  }
+
+  return (
+    <fieldset>
+      <legend className="text-sm font-medium text-slate-700">Signing secret</legend>
+      <p className="mt-0.5 text-xs text-slate-500">
+        Signs every request per Standard Webhooks (webhook-signature) so the receiver can check it came from Hookline.
+      </p>
+      <div className="mt-3 flex flex-wrap items-center gap-2">
+        {!saved && <p className="text-sm text-slate-600">Save the webhook to give it a signing secret.</p>}
+        {saved && !state?.enabled && (
+          <Button size="sm" onClick={rotate} disabled={pending}>
+            Generate signing secret
+          </Button>
+        )}
+        {saved && state?.enabled && (
+          <>
+            <span className="text-sm text-emerald-700">Requests are signed.</span>
+            <Button size="sm" onClick={rotate} disabled={pending}>
+              Rotate secret
+            </Button>
+            <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={remove} disabled={pending}>
+              Stop signing
+            </Button>
+          </>
+        )}
+      </div>
+      {state?.previousValidUntil && (
+        <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until {new Date(state.previousValidUntil).toLocaleString()}.</p>
+      )}
+      {secret && (
+        <div className="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3">
+          <label htmlFor={`secret-${actionId}`} className="text-sm font-medium text-amber-900">
+            New signing secret: copy it now, it is shown only once
+          </label>
+          <input
+            id={`secret-${actionId}`}
+            readOnly
+            value={secret}
+            onFocus={(e) => e.target.select()}
+            className="mt-1.5 block w-full rounded-md border border-amber-300 bg-white px-2 py-1.5 font-mono text-xs text-slate-900"
+          />
+        </div>
+      )}
+      {message && (
+        <p role="status" className="mt-2 text-sm text-slate-600">
+          {message}
+        </p>
+      )}
+    </fieldset>
+  );
+}

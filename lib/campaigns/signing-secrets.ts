@@ -1,0 +1,42 @@
+// An action's Standard Webhooks signing secret: generated here, shown once, stored encrypted.
+// Rotating keeps the previous secret valid for 24 hours (requests then carry two signatures).
+import { db } from "../db";
+import { encryptSecret } from "../crypto/secret-box";
+import { generateSigningSecret } from "../webhooks/sign";
+
+export const ROTATION_GRACE_MS = 24 * 3_600_000;
+
+export type SigningState = { enabled: boolean; previousValidUntil: string | null };
+
+export function signingStateOf(
+  action: { signingSecretEnc: string | null; previousSigningSecretEnc: string | null; previousSecretExpiresAt: Date | null },
+  now = new Date(),
+): SigningState {
+  const rotating = !!action.previousSigningSecretEnc && !!action.previousSecretExpiresAt && action.previousSecretExpiresAt > now;
+  return { enabled: !!action.signingSecretEnc, previousValidUntil: rotating ? action.previousSecretExpiresAt!.toISOString() : null };
+}
+
+/** A new secret for the action (the current one, if any, stays valid for 24 h). Returns it in the clear, once. */
+export async function rotateSigningSecret(campaignId: string, actionId: string, now = new Date()): Promise<{ secret: string; state: SigningState } | null> {
+  const action = await db().action.findFirst({ where: { id: actionId, campaignId } });
+  if (!action) return null;
+  const secret = generateSigningSecret();
+  const updated = await db().action.update({
+    where: { id: actionId },
+    data: {
+      signingSecretEnc: encryptSecret(secret),
+      previousSigningSecretEnc: action.signingSecretEnc,
+      previousSecretExpiresAt: action.signingSecretEnc ? new Date(now.getTime() + ROTATION_GRACE_MS) : null,
+    },
+  });
+  return { secret, state: signingStateOf(updated, now) };
+}
+
+/** Requests of the action are no longer signed. */
+export async function removeSigningSecret(campaignId: string, actionId: string): Promise<boolean> {
+  const { count } = await db().action.updateMany({
+    where: { id: actionId, campaignId },
+    data: { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null },
+  });
+  return count > 0;
+}
