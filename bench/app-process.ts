@@ -18,6 +18,11 @@ export type AppProcess = { child: ChildProcess; pid: number; port?: number; outp
 export function freshInstallEnv(extra: Record<string, string | undefined> = {}): Record<string, string> {
   const env: Record<string, string | undefined> = {
     ...process.env,
+    // what an earlier figure set in this process must not leak into the next install
+    DATABASE_URL: undefined,
+    REDIS_URL: undefined,
+    HOOKLINE_QUEUE_PREFIX: undefined,
+    HOOKLINE_EMBEDDED_WORKER: undefined,
     NODE_ENV: "production",
     NEXT_TELEMETRY_DISABLED: "1",
     HOOKLINE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "hookline-bench-")),
@@ -66,17 +71,32 @@ async function waitForHealth(port: number, app: AppProcess, timeoutMs: number) {
   throw new Error(`the app did not answer /api/health within ${timeoutMs / 1000} s: ${app.output().slice(-2000)}`);
 }
 
-/** npm start on port with env; builds first when the sources changed (into HOOKLINE_DIST_DIR) */
-export async function startApp(port: number, env: Record<string, string>, timeoutMs = 300_000): Promise<AppProcess> {
-  const child = spawn(process.execPath, ["scripts/start.mjs"], {
-    cwd: ROOT,
-    env: { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv,
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-  });
+let builtOnce = false;
+
+/**
+ * npm start on port with env. The first start of a bench run goes through scripts/start.mjs (which
+ * builds into HOOKLINE_DIST_DIR when the sources changed); later ones run the same two steps
+ * (prepare, next start) without the source check, so that colleagues editing the tree do not make
+ * every figure rebuild.
+ */
+export async function startApp(port: number, env: Record<string, string>, timeoutMs = 400_000): Promise<AppProcess> {
+  const fullEnv = { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv;
+  let child: ChildProcess;
+  if (!builtOnce) {
+    child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  } else {
+    const prepare = spawn(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    prepare.stderr!.on("data", (b: Buffer) => (out += b.toString()));
+    const code = await new Promise<number | null>((r) => prepare.once("exit", r));
+    if (code !== 0) throw new Error(`prepare failed: ${out.slice(-1500)}`);
+    const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
+    child = spawn(process.execPath, [nextBin, "start", "-p", String(port)], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+  }
   const app = track(child, `app:${port}`);
   app.port = port;
   await waitForHealth(port, app, timeoutMs);
+  builtOnce = true;
   return app;
 }
 

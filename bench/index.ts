@@ -29,6 +29,12 @@ function progress(message: string) {
 }
 
 const receiver = await startReceiver();
+// Ctrl-C or a kill: stop the apps and workers this run started (they lead their own process groups)
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    void cleanupAll().finally(() => process.exit(130));
+  });
+}
 const ctx: FigureContext = { options, receiver, rawLimit: 0, progress };
 
 try {
@@ -58,11 +64,13 @@ try {
     try {
       const result = await run(ctx);
       json[key] = result.json;
+      progress(`figure ${n}: ${result.rows.map((r) => `${r.measure} = ${r.value}`).join("; ")}`);
       rows.push(...result.rows.map((r) => ({ ...r, figure: title })));
     } catch (err) {
       const reason = err instanceof NotAvailable ? err.message : `failed: ${(err as Error).message}`;
       if (!(err instanceof NotAvailable)) progress(`figure ${n} failed: ${(err as Error).stack}`);
       json[key] = { available: false, reason: `not available: ${reason}` };
+      progress(`figure ${n}: not available: ${reason.slice(0, 500)}`);
       rows.push({ figure: title, measure: "all", value: `not available: ${reason}`, verdict: "n/a" });
     } finally {
       await cleanupAll();
