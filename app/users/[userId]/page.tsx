@@ -1,0 +1,13 @@
+import { notFound } from "next/navigation";
+import { UserDetails } from "@/components/users/UserDetails";
+import { userActivity } from "@/lib/audience/user-activity";
+import { getUser } from "@/lib/audience/users";
+
+export const dynamic = "force-dynamic";
+
+export default async function UserPage({ params }: { params: Promise<{ userId: string }> }) {
+  const userId = decodeURIComponent((await params).userId);
+  const user = await getUser(userId);
+  if (!user) notFound();
+  return <UserDetails user={user} activity={await userActivity(userId)} />;
+}

@@ -1,0 +1,127 @@
+"use client";
+// CSV import: choose a file (refused past 50 MB before uploading), map its columns, check the first
+// rows, run it with a progress bar, and read the report (with the rejected rows as a download).
+import { useRouter } from "next/navigation";
+import { useEffect, useState } from "react";
+import { Button } from "@/components/ui/Button";
+import { inputClass } from "@/components/ui/Field";
+import { MappingTable, type Mapping } from "./MappingTable";
+import { ImportReportView, type Report } from "./ImportReportView";
+
+const MAX_BYTES = 50 * 1024 * 1024;
+
+type Inspection = { encoding: string; delimiter: string; headers: string[]; sample: string[][]; bytes: number };
+type Upload = { id: string; fileName: string; inspection: Inspection; mapping: Mapping[] };
+type Status = { status: "uploaded" | "running" | "done" | "failed"; progress: number; report: Report | null; error: string | null };
+
+const delimiterNames: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
+
+async function errorOf(res: Response) {
+  const body = await res.json().catch(() => null);
+  return body?.error?.message ?? `The server answered ${res.status}`;
+}
+
+export function CsvImport() {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [upload, setUpload] = useState<Upload | null>(null);
+  const [mapping, setMapping] = useState<Mapping[]>([]);
+  const [status, setStatus] = useState<Status | null>(null);
+
+  useEffect(() => {
+    if (!upload || status?.status !== "running") return;
+    const timer = setInterval(async () => {
+      const res = await fetch(`/api/imports/${upload.id}`);
+      if (!res.ok) return;
+      const next: Status = await res.json();
+      setStatus(next);
+      if (next.status === "done") router.refresh();
+    }, 500);
+    return () => clearInterval(timer);
+  }, [upload, status?.status, router]);
+
+  async function choose(file: File | undefined) {
+    setError(null);
+    setUpload(null);
+    setStatus(null);
+    if (!file) return;
+    if (file.size > MAX_BYTES) {
+      setError(`The file is ${(file.size / 1024 / 1024).toFixed(0)} MB; the limit is 50 MB. Split it and import the parts.`);
+      return;
+    }
+    setBusy(true);
+    try {
+      const res = await fetch("/api/imports", { method: "POST", body: file, headers: { "content-type": "text/csv", "x-file-name": encodeURIComponent(file.name) } });
+      if (!res.ok) return setError(await errorOf(res));
+      const data: Upload = await res.json();
+      setUpload(data);
+      setMapping(data.mapping);
+    } catch {
+      setError("The upload failed; check your connection and try again.");
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function start() {
+    if (!upload) return;
+    setError(null);
+    const res = await fetch(`/api/imports/${upload.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mapping }) });
+    if (!res.ok) return setError(await errorOf(res));
+    setStatus({ status: "running", progress: 0, report: null, error: null });
+  }
+
+  if (!open) {
+    return (
+      <Button variant="primary" onClick={() => setOpen(true)}>
+        Import CSV
+      </Button>
+    );
+  }
+  const running = status?.status === "running";
+  return (
+    <section aria-label="Import CSV" className="w-full space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+      <div className="flex items-center justify-between">
+        <h2 className="text-base font-semibold">Import users from CSV</h2>
+        <Button variant="ghost" size="sm" onClick={() => setOpen(false)} disabled={running}>
+          Close
+        </Button>
+      </div>
+      <label className="block text-sm text-slate-700">
+        CSV file
+        <input type="file" accept=".csv,text/csv,text/plain" className={`${inputClass} mt-1`} disabled={busy || running} onChange={(e) => choose(e.target.files?.[0])} />
+        <span className="mt-1 block text-xs text-slate-500">Up to 50 MB. The first row holds the column names. UTF-8 or Latin-1; comma, semicolon, tab or pipe separated.</span>
+      </label>
+      {busy && <p className="text-sm text-slate-600">Uploading…</p>}
+      {error && (
+        <p role="alert" className="rounded-lg bg-red-50 p-3 text-sm text-red-800">
+          {error}
+        </p>
+      )}
+      {upload && !status && (
+        <>
+          <p className="text-sm text-slate-600">
+            {upload.fileName}: {upload.inspection.headers.length} columns, {upload.inspection.encoding === "latin1" ? "Latin-1" : "UTF-8"},{" "}
+            {delimiterNames[upload.inspection.delimiter]} separated.
+          </p>
+          <MappingTable headers={upload.inspection.headers} sample={upload.inspection.sample} mapping={mapping} onChange={setMapping} />
+          <Button variant="primary" onClick={start}>
+            Start import
+          </Button>
+        </>
+      )}
+      {status && (
+        <div className="space-y-2">
+          <progress aria-label="Import progress" className="h-3 w-full" max={100} value={Math.round(status.progress * 100)} />
+          <p className="text-sm text-slate-600" aria-live="polite">
+            {status.status === "running" && `Importing… ${Math.round(status.progress * 100)}% (${status.report?.imported.toLocaleString("en-US") ?? 0} rows so far)`}
+            {status.status === "failed" && `The import stopped: ${status.error}`}
+          </p>
+          {status.status === "done" && status.report && upload && <ImportReportView report={status.report} rejectedHref={`/api/imports/${upload.id}/rejected`} />}
+        </div>
+      )}
+    </section>
+  );
+}

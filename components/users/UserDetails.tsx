@@ -1,0 +1,74 @@
+import Link from "next/link";
+import type { UserActivity } from "@/lib/audience/user-activity";
+import type { UserRecord } from "@/lib/audience/users";
+import { Card } from "@/components/ui/Card";
+import { Badge } from "@/components/ui/Badge";
+
+export function UserDetails({ user, activity }: { user: UserRecord; activity: UserActivity }) {
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/users" className="text-sm text-indigo-700 hover:underline">
+          ← Users
+        </Link>
+        <h1 className="mt-1 font-mono text-2xl font-semibold text-slate-900">{user.userId}</h1>
+        <p className="text-sm text-slate-600">
+          {user.email ?? "No email"} · {user.timezone ?? "No time zone"} · updated {new Date(user.updatedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+        </p>
+      </div>
+      <Card title="Attributes">
+        {Object.keys(user.attributes).length === 0 ? (
+          <p className="text-sm text-slate-500">No attributes.</p>
+        ) : (
+          <dl className="grid gap-x-6 gap-y-1 text-sm sm:grid-cols-[12rem_1fr]">
+            {Object.entries(user.attributes).map(([name, value]) => (
+              <div key={name} className="contents">
+                <dt className="truncate font-mono text-slate-600">{name}</dt>
+                <dd className="break-all">{Array.isArray(value) ? value.join(", ") : String(value)}</dd>
+              </div>
+            ))}
+          </dl>
+        )}
+      </Card>
+      <div className="grid gap-6 lg:grid-cols-2">
+        <Card title="Recent events">
+          {activity.events.length === 0 ? (
+            <p className="text-sm text-slate-500">No events.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {activity.events.map((e) => (
+                <li key={e.id} className="flex justify-between gap-3">
+                  <span className="font-mono">{e.name}</span>
+                  <time className="text-slate-500" dateTime={e.time}>
+                    {e.time.replace("T", " ").slice(0, 19)} UTC
+                  </time>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Recent deliveries">
+          {activity.deliveries.length === 0 ? (
+            <p className="text-sm text-slate-500">No deliveries.</p>
+          ) : (
+            <ul className="space-y-1 text-sm">
+              {activity.deliveries.map((d) => (
+                <li key={d.id} className="flex justify-between gap-3">
+                  <Link href={`/campaigns/${d.campaignId}`} className="truncate text-indigo-700 hover:underline">
+                    {d.campaign}
+                  </Link>
+                  <span className="flex shrink-0 items-center gap-2">
+                    <Badge tone={d.state === "delivered" ? "green" : d.state === "failed" ? "red" : "slate"}>{d.state}</Badge>
+                    <time className="text-slate-500" dateTime={d.plannedAt}>
+                      {d.plannedAt.slice(0, 10)}
+                    </time>
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+      </div>
+    </div>
+  );
+}
