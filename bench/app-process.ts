@@ -2,7 +2,7 @@
 // processes of the bench, on a fresh data directory, and stops them again.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -81,6 +81,9 @@ let builtOnce = false;
  */
 export async function startApp(port: number, env: Record<string, string>, timeoutMs = 400_000): Promise<AppProcess> {
   const fullEnv = { ...env, PORT: String(port) } as unknown as NodeJS.ProcessEnv;
+  // next build adds its dist dir's types to tsconfig.json; a bench run leaves the tree as it found it
+  const tsconfig = path.join(ROOT, "tsconfig.json");
+  const tsconfigBefore = readFileSync(tsconfig, "utf8");
   let child: ChildProcess;
   if (!builtOnce) {
     child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
@@ -95,7 +98,11 @@ export async function startApp(port: number, env: Record<string, string>, timeou
   }
   const app = track(child, `app:${port}`);
   app.port = port;
-  await waitForHealth(port, app, timeoutMs);
+  try {
+    await waitForHealth(port, app, timeoutMs);
+  } finally {
+    if (readFileSync(tsconfig, "utf8") !== tsconfigBefore) writeFileSync(tsconfig, tsconfigBefore);
+  }
   builtOnce = true;
   return app;
 }
