@@ -30,7 +30,7 @@ export function WhenFields(props: Props) {
         <TimeZoneField {...props} />
         <label className="flex items-center gap-2 text-sm text-slate-700 sm:col-span-2">
           <input type="checkbox" checked={form.inUserTimeZone} disabled={disabled} onChange={(e) => set({ inUserTimeZone: e.target.checked })} />
-          Send at that local time in each user&apos;s own zone (users without one use the zone above)
+          Use each user&apos;s own zone (users without one use the zone above)
         </label>
         {form.inUserTimeZone && (
           <Field label="Users whose time has passed" className="sm:col-span-2">
