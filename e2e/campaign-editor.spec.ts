@@ -59,14 +59,14 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await page.getByRole("button", { name: "Add header" }).click();
   await page.getByLabel("Header name").fill("Host");
   await page.getByLabel("Header value").fill("example.org");
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   const headerName = page.getByLabel("Header name");
   await expect(headerName).toHaveAccessibleDescription(/set by Hookline/);
   await expect(page.getByLabel("Campaign name")).toHaveValue("Spring newsletter");
   await expect(page.getByLabel("Value", { exact: true }).first()).toHaveValue("{{userAttribute.firstName}}");
   await page.getByRole("button", { name: "Remove header 1" }).click();
 
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
 
@@ -89,7 +89,7 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await expect(preview).toContainText(/Field 1 value \(line \d+, column \d+\)/);
   await expect(page.getByLabel("Value", { exact: true }).nth(0)).toHaveAccessibleDescription(/line \d+, column \d+/);
   // Saving it is refused at the field; nothing typed is lost.
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "syntax error" })).toBeVisible();
   await expect(page.getByLabel("Value", { exact: true }).nth(0)).toHaveValue("{{#if user.plan}}");
   await page.getByLabel("Value", { exact: true }).nth(0).fill("Hello {{userAttribute.firstName}}");
@@ -102,7 +102,7 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   await page.getByLabel("Value", { exact: true }).nth(0).fill("{{userAttribute.firstName}}");
   await expect(preview).toContainText(/"first_name":\s*"Mary"/);
 
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await screenshots(page, "campaign-editor");
 

@@ -62,7 +62,7 @@ test("Test send shows the receiver's answer, then a hanging receiver's timeout",
   await page.getByLabel("Test user attributes").fill("");
 
   // Saved: the password shows masked, and a test send still uses the stored one.
-  await page.getByRole("button", { name: "Save" }).click();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`http://crm:••••@127.0.0.1:${port}/hooks/{{user.id}}`);
   const before = received.length;
