@@ -56,7 +56,7 @@ hb.registerHelper("each", function (this: unknown, context: unknown, options: Op
     state.iterations++;
     if (state.iterations > MAX_ITERATIONS) throw new TemplateError(`#each runs more than ${MAX_ITERATIONS.toLocaleString("en")} times`);
     if ((state.iterations & 63) === 0 && performance.now() > state.deadline) throw new TemplateError(`Rendering took longer than ${MAX_RENDER_MS} ms`);
-    const out = fn(ctx, opts);
+    const out = String(fn(ctx, opts)); // a block of one mustache returns its SafeString
     state.iterationBytes += out.length;
     if (state.iterationBytes > MAX_ITERATION_BYTES) throw new TemplateError("#each produces more than 1 MiB");
     return out;

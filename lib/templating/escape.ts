@@ -37,6 +37,11 @@ export function toText(value: unknown): string {
   return String(value);
 }
 
+/** Lone surrogates become U+FFFD: they cannot be percent-encoded or sent as UTF-8. */
+export function wellFormed(text: string): string {
+  return /[\uD800-\uDFFF]/.test(text) ? text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD") : text;
+}
+
 export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
   return { mode, urlValues: [], iterations: 0, iterationBytes: 0, deadline: performance.now() + maxMs };
 }
@@ -45,7 +50,7 @@ export function escapeValue(value: unknown, kind: ValueKind, state: RenderState 
   const text = toText(value);
   const mode = state?.mode ?? "raw";
   if (mode === "url") {
-    if (!state) return encodeURIComponent(text);
+    if (!state) return encodeURIComponent(wellFormed(text));
     state.urlValues.push({ text, encoded: kind === "urlencoded" });
     return MARK_OPEN + (state.urlValues.length - 1) + MARK_CLOSE;
   }

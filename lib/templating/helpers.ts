@@ -2,7 +2,7 @@
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
 import type Handlebars from "handlebars";
 import { DateTime } from "luxon";
-import { toText } from "./escape";
+import { toText, wellFormed } from "./escape";
 
 type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown };
 
@@ -35,7 +35,7 @@ export function registerHelpers(hb: typeof Handlebars, marked: Marked) {
       const n = Math.max(0, Math.floor(Number(length) || 0));
       return Array.from(str(value)).slice(0, n).join("");
     },
-    urlencode: (...raw) => marked.urlencoded(encodeURIComponent(str(args(raw)[0]))),
+    urlencode: (...raw) => marked.urlencoded(encodeURIComponent(wellFormed(str(args(raw)[0])))),
     json: (...raw) => marked.json(JSON.stringify(args(raw)[0] ?? null) ?? "null"),
     date: (...raw) => {
       const [value, format, zone] = args(raw);

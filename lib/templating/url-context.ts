@@ -2,7 +2,7 @@
 // {{value}}; now that the URL's structure (written by the template author, or by {{{raw}}} values)
 // is known, each value is percent-encoded for the part it landed in. A value can therefore never
 // add a path segment, a query parameter or a fragment, nor change the host it follows.
-import { MARK_CLOSE, MARK_OPEN, type UrlValue } from "./escape";
+import { MARK_CLOSE, MARK_OPEN, wellFormed, type UrlValue } from "./escape";
 import { TemplateError } from "./template-error";
 
 type UrlPart = "scheme" | "userinfo" | "host" | "path" | "query" | "fragment";
@@ -51,7 +51,7 @@ function partAt(boundaries: { at: number; part: UrlPart }[], index: number): Url
   return part;
 }
 
-const encode = (v: UrlValue | undefined) => (!v ? "" : v.encoded ? v.text : encodeURIComponent(v.text));
+const encode = (v: UrlValue | undefined) => (!v ? "" : v.encoded ? v.text : encodeURIComponent(wellFormed(v.text)));
 const DOTS_ONLY = /^(\.|%2e)*$/i;
 
 /** Replaces the markers of a rendered URL by their values, encoded for the part each landed in. */

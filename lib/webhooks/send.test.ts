@@ -45,6 +45,14 @@ beforeAll(async () => {
         res.writeHead(302, { location: "http://169.254.169.254/latest/meta-data/" });
         return res.end();
       }
+      if (path.startsWith("/echo-headers")) {
+        res.writeHead(200, { "content-type": "application/json" });
+        return res.end(JSON.stringify({ raw: req.rawHeaders, port: req.socket.remotePort }));
+      }
+      if (path.startsWith("/unavailable")) {
+        res.writeHead(503, { "retry-after": new Date(Date.now() + 120_000).toUTCString() });
+        return res.end();
+      }
       if (path.startsWith("/busy")) {
         res.writeHead(429, { "retry-after": "7" });
         return res.end("slow down");
@@ -147,6 +155,66 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ outcome: "failed", error: "destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS" });
     const port = await sendWebhook({ method: "POST", url: "http://127.0.0.1:22/x", headers: [], body: "{}" });
     expect(port.error).toMatch(/port 22 is not allowed/);
+  });
+
+  it("sends header values beyond ASCII as UTF-8 bytes", async () => {
+    const result = await sendWebhook(build({ url: `${base}/echo-headers`, headers: [{ name: "X-City", value: "{{user.city}} 🎉" }] }));
+    expect(result.outcome).toBe("delivered");
+    const raw: string[] = JSON.parse(result.body!).raw;
+    const value = raw[raw.findIndex((h) => h.toLowerCase() === "x-city") + 1];
+    expect(Buffer.from(value, "latin1").toString("utf8")).toBe("São Paulo/Centro 🎉");
+  });
+
+  it("a GET carries its data in the query, no body and no Content-Type", async () => {
+    await sendWebhook(build({ method: "GET", url: `${base}/get?fixed=1`, fields: [{ key: "city", value: "{{user.city}}", type: "text" }, { key: "q&x", value: "a=b", type: "text" }] }));
+    const got = last();
+    expect(got.method).toBe("GET");
+    expect(got.body).toBe("");
+    expect(got.headers["content-type"]).toBeUndefined();
+    const params = new URL(got.url, base).searchParams;
+    expect([...params]).toEqual([["fixed", "1"], ["city", "São Paulo/Centro"], ["q&x", "a=b"]]);
+  });
+
+  it("reuses connections (keep-alive)", async () => {
+    const ports = new Set<number>();
+    const own = http.createServer((req, res) => {
+      ports.add(req.socket.remotePort!);
+      req.resume();
+      req.on("end", () => res.end("ok"));
+    });
+    await new Promise<void>((r) => own.listen(0, "127.0.0.1", r));
+    const url = `http://127.0.0.1:${(own.address() as AddressInfo).port}/`;
+    for (let i = 0; i < 3; i++) {
+      expect((await sendWebhook({ method: "POST", url, headers: [], body: "{}" })).outcome).toBe("delivered");
+      await new Promise((r) => setTimeout(r, 20)); // the pool takes the connection back a tick after the body ends
+    }
+    expect(ports.size).toBe(1);
+    own.closeAllConnections();
+    own.close();
+  });
+
+  it("honours a Retry-After date on 503", async () => {
+    const result = await sendWebhook(build({ url: `${base}/unavailable` }));
+    expect(result).toMatchObject({ outcome: "retryable", status: 503, statusText: "Service Unavailable" });
+    expect(result.retryAfterMs).toBeGreaterThan(100_000);
+    expect(result.retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
+  it("reports a TLS failure in plain words", async () => {
+    const result = await sendWebhook({ method: "POST", url: base.replace("http://", "https://") + "/hook", headers: [], body: "{}" });
+    expect(result).toMatchObject({ outcome: "retryable", error: expect.stringMatching(/^TLS error: /) });
+  });
+
+  it("a cancelled send says so, and is retryable", async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 100);
+    const result = await sendWebhook(build({ url: `${base}/hang` }), { signal: controller.signal });
+    expect(result).toMatchObject({ outcome: "retryable", error: "the send was cancelled before it completed" });
+  });
+
+  it("an invalid URL is a failed result, not an exception", async () => {
+    const result = await sendWebhook({ method: "POST", url: "ftp://example.com/x", headers: [], body: null });
+    expect(result).toMatchObject({ outcome: "failed", error: expect.stringMatching(/not an absolute http/) });
   });
 
   it("reports a refused connection", async () => {

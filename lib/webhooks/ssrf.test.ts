@@ -90,3 +90,59 @@ describe("SSRF guard", () => {
     ).rejects.toThrow("DNS lookup failed for nowhere.invalid (ENOTFOUND)");
   });
 });
+
+describe("SSRF guard on URLs as they arrive (WHATWG URL parsing normalises odd spellings first)", () => {
+  const publicOnly = async () => [{ address: "93.184.216.34", family: 4 }];
+  it.each([
+    ["http://0x7f.1/", /127\.0\.0\.1 is a loopback/],
+    ["http://2130706433/", /127\.0\.0\.1 is a loopback/],
+    ["http://0177.0.0.1/", /127\.0\.0\.1 is a loopback/],
+    ["http://127.000.000.001/", /loopback/],
+    ["http://017700000001/", /loopback/],
+    ["http://0x7f.0x0.0x0.0x1/", /loopback/],
+    ["http://127.1/", /loopback/],
+    ["http://①②⑦.0.0.1/", /loopback/],
+    ["http://127。0。0。1/", /loopback/],
+    ["http://0/", /0\.0\.0\.0 is an unspecified/],
+    ["http://[::]/", /unspecified/],
+    ["http://[::1]/", /loopback/],
+    ["http://[0:0:0:0:0:ffff:169.254.169.254]/", /169\.254\.169\.254 is the cloud metadata/],
+    ["http://0xA9FEA9FE/", /169\.254\.169\.254 is the cloud metadata/],
+    ["http://[fd00:ec2::254]/", /cloud metadata/],
+    ["http://[::ffff:a00:5]/", /10\.0\.0\.5 is in a private network/],
+    ["http://0x0a.0.0.5/", /10\.0\.0\.5 is in a private network/],
+    ["http://10.0.0.5./", /10\.0\.0\.5 is in a private network/],
+    ["http://[::127.0.0.1]/", /not a global address/],
+    ["http://100.64.1.1/", /carrier-grade NAT/],
+    ["http://[64:ff9b::a9fe:a9fe]/", /reserved/],
+    ["http://[2002:a9fe:a9fe::]/", /reserved/],
+    ["http://[2001:0:4136:e378:8000:63bf:3fff:fdd2]/", /reserved/],
+    ["http://[ff02::1]/", /multicast/],
+    ["http://[fe80::1]/", /link-local/],
+    ["http://192.168.0.1:8080/", /private network/],
+  ])("refuses %s", async (url, reason) => {
+    const u = new URL(url);
+    const port = u.port ? Number(u.port) : 80;
+    await expect(vetDestination(u.hostname, port, publicOnly, none)).rejects.toThrow(reason);
+  });
+
+  it("the refusal message names the address and the setting", async () => {
+    await expect(vetDestination("10.0.0.5", 443, publicOnly, none)).rejects.toThrow(/^destination 10\.0\.0\.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS$/);
+  });
+
+  it("a host name that resolves to a private address is refused; an allowed host name is not", async () => {
+    const toPrivate = async () => [{ address: "::ffff:10.1.2.3", family: 6 }];
+    await expect(vetDestination("internal.example", 443, toPrivate, none)).rejects.toThrow(/10\.1\.2\.3 is in a private network/);
+    await expect(vetDestination("internal.example", 443, toPrivate, parseAllowList("internal.example"))).resolves.toEqual({ address: "10.1.2.3", family: 4 });
+    await expect(vetDestination("INTERNAL.example.", 443, toPrivate, parseAllowList("internal.example"))).resolves.toMatchObject({ address: "10.1.2.3" });
+    await expect(vetDestination("other.example", 443, toPrivate, parseAllowList("10.1.0.0/16"))).resolves.toMatchObject({ address: "10.1.2.3" });
+  });
+
+  it("ports: the URL default ports pass, odd ones are refused before any lookup", async () => {
+    let looked = false;
+    const spy = async () => ((looked = true), [{ address: "93.184.216.34", family: 4 }]);
+    await expect(vetDestination("api.example.com", 25, spy, none)).rejects.toThrow(/port 25 is not allowed/);
+    expect(looked).toBe(false);
+    await expect(vetDestination("api.example.com", 443, spy, none)).resolves.toMatchObject({ address: "93.184.216.34" });
+  });
+});

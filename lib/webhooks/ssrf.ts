@@ -30,6 +30,8 @@ const RANGE_WORDS: Record<string, string> = {
 
 const CLOUD_METADATA = new Set([ipaddr.parse("169.254.169.254").toNormalizedString(), ipaddr.parse("fd00:ec2::254").toNormalizedString()]);
 
+const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3") as [ipaddr.IPv6, number];
+
 type AllowList = { hosts: Set<string>; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] };
 let allowCache: { source: string; list: AllowList } | undefined;
 
@@ -66,9 +68,10 @@ export function refusalReason(address: string, list: AllowList = allowList()): s
   }
   if (isAllowedAddress(addr, list)) return null;
   const range = addr.range();
-  if (range === "unicast") return null;
+  // IPv6 unicast outside 2000::/3 (e.g. IPv4-compatible ::7f00:1) is not a global address
+  if (range === "unicast" && (addr.kind() === "ipv4" || addr.match(GLOBAL_UNICAST_V6))) return null;
   if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; allow it with HOOKLINE_ALLOWED_HOSTS`;
-  const words = RANGE_WORDS[range] ?? "is in a reserved range";
+  const words = RANGE_WORDS[range] ?? (range === "unicast" ? "is not a global address" : "is in a reserved range");
   return `destination ${addr.toString()} ${words}; allow it with HOOKLINE_ALLOWED_HOSTS`;
 }
 

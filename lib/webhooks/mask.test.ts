@@ -1,0 +1,62 @@
+import { describe, expect, it } from "vitest";
+import { hostForLog, isSecretHeader, maskRequest, maskUrlPassword, splitUrlCredentials, toCurl } from "./mask";
+import type { BuiltRequest } from "./types";
+
+const request: BuiltRequest = {
+  method: "POST",
+  url: "https://api.example.com/hooks/T0KEN?key=abc",
+  headers: [
+    ["Content-Type", "application/json; charset=utf-8"],
+    ["webhook-id", "msg_1"],
+    ["webhook-signature", "v1,abc"],
+    ["Authorization", "Basic bWFyeTpzM2NyZXQ="],
+    ["X-Api-Key", "k-123"],
+    ["X-Auth-Token", "t-123"],
+    ["X-Custom", "shown"],
+    ["X-Private", "p-123"],
+  ],
+  body: `{"name":"O'Neil"}`,
+};
+
+describe("masking for display", () => {
+  it("masks Authorization (keeping the scheme), secret-ish headers and headers marked secret", () => {
+    const masked = Object.fromEntries(maskRequest(request, ["X-Private"]).headers);
+    expect(masked).toMatchObject({
+      Authorization: "Basic ••••",
+      "X-Api-Key": "••••",
+      "X-Auth-Token": "••••",
+      "X-Private": "••••",
+      "X-Custom": "shown",
+      "webhook-id": "msg_1",
+      "webhook-signature": "v1,abc",
+    });
+    expect(JSON.stringify(maskRequest(request, ["X-Private"]))).not.toMatch(/bWFyeTpzM2NyZXQ|k-123|t-123|p-123/);
+  });
+
+  it.each(["X-Api-Key", "api-key", "X-Auth-Token", "Private-Token", "X-Client-Secret", "Cookie", "Proxy-Authorization", "X-Password"])("%s is secret", (name) => {
+    expect(isSecretHeader(name)).toBe(true);
+  });
+  it.each(["X-Author", "Accept", "X-Campaign", "webhook-signature", "X-Request-Id"])("%s is not", (name) => {
+    expect(isSecretHeader(name)).toBe(false);
+  });
+
+  it("gives curl with secrets masked and shell-safe quoting", () => {
+    const curl = toCurl(request);
+    expect(curl).toContain("curl -X POST 'https://api.example.com/hooks/T0KEN?key=abc'");
+    expect(curl).toContain("-H 'Authorization: Basic ••••'");
+    expect(curl).toContain(`--data-raw '{"name":"O'\\''Neil"}'`);
+    expect(curl).not.toContain("bWFyeTpzM2NyZXQ");
+  });
+
+  it("logs the host only", () => {
+    expect(hostForLog("https://user:pw@api.example.com:8443/hooks/T0KEN?key=abc")).toBe("api.example.com:8443");
+    expect(hostForLog("not a url")).toBe("(invalid url)");
+  });
+
+  it("masks and splits URL passwords", () => {
+    expect(maskUrlPassword("https://mary:s3cret@api.example.com/x")).toBe("https://mary:••••@api.example.com/x");
+    expect(maskUrlPassword("https://api.example.com/x?u=a@b")).toBe("https://api.example.com/x?u=a@b");
+    expect(splitUrlCredentials("https://crm%20user:p%40ss@api.example.com/x")).toEqual({ url: "https://crm%20user@api.example.com/x", username: "crm user", password: "p@ss" });
+    expect(splitUrlCredentials("https://api.example.com/x")).toEqual({ url: "https://api.example.com/x", username: "", password: "" });
+  });
+});
