@@ -13,6 +13,7 @@ export type CampaignRow = {
   description: string;
   status: { label: string; tone: BadgeTone };
   actionCount: number;
+  destinations: string[];
   edited: string;
   editedIso: string;
 };
@@ -62,6 +63,14 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   {c.name}
                 </Link>
                 {c.description && <p className="mt-0.5 truncate text-sm text-slate-500">{c.description}</p>}
+                {c.destinations.length > 0 && (
+                  <p className="mt-1 truncate font-mono text-xs text-slate-500">
+                    <span className="sr-only">Sends to </span>
+                    <span aria-hidden>→ </span>
+                    {c.destinations.slice(0, 3).join(", ")}
+                    {c.destinations.length > 3 ? ` +${c.destinations.length - 3}` : ""}
+                  </p>
+                )}
               </div>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 md:contents">
                 <span>

@@ -14,6 +14,7 @@ export default async function CampaignsPage() {
     description: c.description,
     status: statusLabel(c.status),
     actionCount: c.actionCount,
+    destinations: c.destinations,
     edited: timeAgo(c.updatedAt, now),
     editedIso: c.updatedAt.toISOString(),
   }));

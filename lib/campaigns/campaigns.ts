@@ -4,6 +4,7 @@ import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
 import { actionToDraft, sealActionDraft } from "./action-template";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
+import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 
 export type CampaignSummary = {
@@ -12,15 +13,28 @@ export type CampaignSummary = {
   description: string;
   status: string;
   actionCount: number;
+  /** the hosts its webhooks go to, in action order */
+  destinations: string[];
   updatedAt: Date;
 };
 
 export async function listCampaigns(): Promise<CampaignSummary[]> {
   const rows = await db().campaign.findMany({
     orderBy: { updatedAt: "desc" },
-    select: { id: true, name: true, description: true, status: true, updatedAt: true, _count: { select: { actions: true } } },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      status: true,
+      updatedAt: true,
+      actions: { select: { urlTemplate: true }, orderBy: { position: "asc" } },
+    },
   });
-  return rows.map(({ _count, ...c }) => ({ ...c, actionCount: _count.actions }));
+  return rows.map(({ actions, ...c }) => ({
+    ...c,
+    actionCount: actions.length,
+    destinations: [...new Set(actions.map((a) => urlTemplateHost(a.urlTemplate)).filter((h): h is string => !!h))],
+  }));
 }
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
