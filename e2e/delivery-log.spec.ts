@@ -19,7 +19,7 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
   const server = http.createServer((req, res) => {
     received.push(req.url ?? "");
     req.resume();
-    req.on("end", () => res.writeHead(req.url?.includes("e2e-u-0007") ? 400 : 200).end("ok"));
+    req.on("end", () => res.writeHead(req.url?.endsWith("-u-0007") ? 400 : 200).end("ok"));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
