@@ -109,7 +109,9 @@ export async function startApp(port: number, env: Record<string, string>, timeou
 
 /** npm run worker (tsx worker/index.ts) with env */
 export function startWorker(env: Record<string, string>, label = "worker"): AppProcess {
-  const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
+  // BENCH_CPU_PROF_DIR=dir: each worker writes a CPU profile there when it stops
+  const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF_DIR] : [];
+  const child = spawn(process.execPath, [...prof, "--import", "tsx", "worker/index.ts"], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

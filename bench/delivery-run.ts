@@ -78,3 +78,4 @@ export async function lagsMs(campaignId: string, arrivals: Map<string, number>) 
   }
   return lags;
 }
+

@@ -1,7 +1,8 @@
 // Figure 2: an immediate campaign to N users on SQLite, delivered by the engine embedded in the
 // `npm start` process: fan-out time, deliveries per second end to end, lag, peak RSS.
 import { activateCampaign } from "../../lib/delivery/lifecycle";
-import { freshInstallEnv, startApp, startWorker } from "../app-process";
+import { freshInstallEnv, startWorker, type AppProcess } from "../app-process";
+import { EMBEDDED_SETTINGS, embeddedApp } from "../embedded-app";
 import { createBenchCampaign, lagsMs, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
 import { cpuMs, processTree, sampleRss } from "../process-stats";
 import { fmt, verdict } from "../report";
@@ -11,17 +12,26 @@ import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
 const TARGET = 0.5;
 
 export async function figureEmbedded(ctx: FigureContext): Promise<FigureResult> {
-  const n = ctx.options.users;
-  const settings = { HOOKLINE_WORKER_CONCURRENCY: "50", HOOKLINE_HOST_CONCURRENCY: "50" };
-  const env = freshInstallEnv(settings);
-  await switchDatabase(env);
-  ctx.progress(`seeding ${n} users (SQLite)`);
-  await seedUsers(n);
-  const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
-  // --embedded-in worker: the same embedded engine in `npm run worker` (while the app cannot build)
+  let n = ctx.options.users;
+  const settings = EMBEDDED_SETTINGS;
+  // --embedded-in worker: the same embedded engine in `npm run worker` (to profile it alone)
   const inWorker = ctx.options.embeddedIn === "worker";
-  ctx.progress(inWorker ? "starting npm run worker (embedded engine)" : "starting npm start (builds first when sources changed)");
-  const app = inWorker ? startWorker(env, "embedded-worker") : await startApp(ctx.options.basePort, env);
+  let app: AppProcess;
+  let campaign: Awaited<ReturnType<typeof createBenchCampaign>>;
+  if (inWorker) {
+    const env = freshInstallEnv(settings);
+    await switchDatabase(env);
+    await seedUsers(n);
+    campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
+    ctx.progress("starting npm run worker (embedded engine)");
+    app = startWorker(env, "embedded-worker");
+  } else {
+    const shared = await embeddedApp(ctx);
+    app = shared.app;
+    // the shared install holds max(users, events) users; the campaign goes to all of them
+    n = shared.users;
+    campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
+  }
   const pids = processTree(app.pid);
   const cpu0 = pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0);
   await ctx.receiver.reset(true);
@@ -36,7 +46,7 @@ export async function figureEmbedded(ctx: FigureContext): Promise<FigureResult> 
   const cpu = pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0) - cpu0;
   const stats = await ctx.receiver.stats();
   const lags = summarize(await lagsMs(campaign.id, await ctx.receiver.arrivals()));
-  await app.stop();
+  if (inWorker) await app.stop();
 
   const seconds = (done.at - started) / 1000;
   const perSecond = (done.counts.delivered ?? 0) / seconds;

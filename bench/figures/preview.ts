@@ -1,8 +1,7 @@
 // Figure 6: the editor's live preview over HTTP against `npm start`: one request at a time, as a
 // person typing causes them, p50/p95 of the round trip.
-import { freshInstallEnv, startApp } from "../app-process";
 import { apiHeaders, ownerCookie } from "../app-session";
-import { seedUsers, switchDatabase } from "../delivery-run";
+import { embeddedApp } from "../embedded-app";
 import { fmt, verdict } from "../report";
 import { round, summarize } from "../stats";
 import { FIELDS, HEADERS, actionUrl, userId } from "../workload";
@@ -11,12 +10,7 @@ import type { FigureContext, FigureResult } from "./context";
 const TARGET_P95_MS = 30;
 
 export async function figurePreview(ctx: FigureContext): Promise<FigureResult> {
-  const env = freshInstallEnv();
-  await switchDatabase(env);
-  await seedUsers(100);
-  ctx.progress("starting npm start (builds first when sources changed)");
-  const app = await startApp(ctx.options.basePort + 1, env);
-  const base = `http://127.0.0.1:${ctx.options.basePort + 1}`;
+  const { base } = await embeddedApp(ctx);
   const path = process.env.BENCH_PREVIEW_PATH ?? "/api/preview";
   const body = (i: number) =>
     JSON.stringify({
@@ -48,7 +42,6 @@ export async function figurePreview(ctx: FigureContext): Promise<FigureResult> {
     if (r.status !== 200) throw new Error(`preview answered ${r.status} on call ${i}`);
     times.push(r.ms);
   }
-  await app.stop();
   const s = summarize(times);
   return {
     rows: [

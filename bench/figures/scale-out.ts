@@ -70,7 +70,7 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
     for (let i = 0; i < workers; i++) procs.push(startWorker(env, `worker${i + 1}`));
     // give the workers time to connect before the clock starts
-    await new Promise((r) => setTimeout(r, 3000));
+    await new Promise((r) => setTimeout(r, ctx.options.quick ? 2000 : 3000));
     for (const p of procs) if (p.child.exitCode !== null) throw new Error(`a worker exited: ${p.output().slice(-1500)}`);
     await producer.start();
     setDeliveryQueue(producer);

@@ -3,9 +3,9 @@
 // event's acceptance (its batch's 202) to its webhook arriving at the receiver.
 import { Pool } from "undici";
 import { activateCampaign } from "../../lib/delivery/lifecycle";
-import { freshInstallEnv, startApp } from "../app-process";
 import { apiHeaders } from "../app-session";
-import { createBenchCampaign, seedUsers, switchDatabase } from "../delivery-run";
+import { createBenchCampaign } from "../delivery-run";
+import { embeddedApp } from "../embedded-app";
 import { fmt, verdict } from "../report";
 import { round, summarize } from "../stats";
 import { userId } from "../workload";
@@ -19,16 +19,11 @@ const EVENT = "bench_signup";
 
 export async function figureTriggered(ctx: FigureContext): Promise<FigureResult> {
   const total = ctx.options.events;
-  const env = freshInstallEnv({ HOOKLINE_WORKER_CONCURRENCY: "50", HOOKLINE_HOST_CONCURRENCY: "50" });
-  await switchDatabase(env);
-  await seedUsers(total);
+  const { base } = await embeddedApp(ctx);
   const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "triggered", event: EVENT }, name: "Bench triggered" });
   const activated = await activateCampaign(campaign.id);
   if (!activated.ok) throw new Error(`activation refused: ${activated.problems.join("; ")}`);
-  ctx.progress("starting npm start (builds first when sources changed)");
-  const port = ctx.options.basePort + 2;
-  const app = await startApp(port, env);
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: IN_FLIGHT });
+  const pool = new Pool(base, { connections: IN_FLIGHT });
   await ctx.receiver.reset(true);
 
   const acceptedAt = new Map<string, number>();
@@ -58,7 +53,6 @@ export async function figureTriggered(ctx: FigureContext): Promise<FigureResult>
   if (rejected) throw new Error(`${rejected} of ${batches} batches were not accepted`);
   const stats = await ctx.receiver.waitFor(total, Math.max(60_000, total * 10));
   const arrivals = await ctx.receiver.arrivals();
-  await app.stop();
   const lags: number[] = [];
   for (const [id, at] of acceptedAt) {
     const got = arrivals.get(id);
