@@ -169,4 +169,31 @@ describe("embedded engine", () => {
     expect(await resumeCampaign(campaign.id)).toBe(true);
     await waitFor(async () => (await states(campaign.id)).delivered === 5);
   });
+
+  it("fans out each occurrence of a recurring campaign and stops after the last (injected clock)", async () => {
+    await createUsers(2, "rec");
+    let clock = new Date("2026-07-01T08:59:30Z");
+    const campaign = await createCampaign({
+      url: `${receiver.url}/rec/{{user.id}}`,
+      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", maxOccurrences: 2 },
+      audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rec" }] },
+    });
+    expect((await activateCampaign(campaign.id, { now: clock })).ok).toBe(true);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).nextRunAt?.toISOString()).toBe("2026-07-01T09:00:00.000Z");
+    await startEngine({ now: () => clock });
+    const hits = () => receiver.received.filter((r) => r.path.startsWith("/rec/")).length;
+    clock = new Date("2026-07-01T09:00:01Z");
+    // wait until recorded, not only received: a clock jump would otherwise expire the leases
+    await waitFor(async () => (await states(campaign.id)).delivered === 2, 10_000);
+    clock = new Date("2026-07-02T09:00:01Z");
+    await waitFor(async () => (await states(campaign.id)).delivered === 4, 10_000);
+    expect(hits()).toBe(4);
+    const after = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(after).toMatchObject({ occurrences: 2, nextRunAt: null });
+    clock = new Date("2026-07-03T09:00:01Z");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(hits()).toBe(4);
+    const keys = await db().delivery.findMany({ where: { campaignId: campaign.id }, select: { triggerKey: true }, distinct: ["triggerKey"] });
+    expect(keys.map((k) => k.triggerKey).sort()).toEqual(["occurrence:2026-07-01T09:00:00.000Z", "occurrence:2026-07-02T09:00:00.000Z"]);
+  });
 });
