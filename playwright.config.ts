@@ -38,6 +38,8 @@ export default defineConfig({
       ...appEnv,
       PORT: String(port),
       HOOKLINE_ALLOWED_HOSTS: "127.0.0.1,::1",
+      // The owner e2e/fixtures.ts signs in as (every spec's page starts signed in).
+      HOOKLINE_BOOTSTRAP_OWNER: "owner@hookline.test:e2e-owner-password",
       NEXT_TELEMETRY_DISABLED: "1",
     },
   },

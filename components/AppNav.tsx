@@ -1,13 +1,19 @@
 import Link from "next/link";
+import { memberOrSignIn } from "@/app/member";
+import { MemberMenu } from "@/components/auth/MemberMenu";
 
 // Sections of the app; later issues add theirs here.
 const links = [
   { href: "/campaigns", label: "Campaigns" },
   { href: "/activity", label: "Activity" },
   { href: "/users", label: "Users" },
+  { href: "/settings", label: "Settings" },
+  { href: "/audit-log", label: "Audit log" },
+  { href: "/api-reference", label: "API" },
 ];
 
-export function AppNav() {
+export async function AppNav() {
+  const member = await memberOrSignIn();
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-7xl items-center gap-6 px-4 py-3 sm:px-6">
@@ -24,6 +30,9 @@ export function AppNav() {
             </li>
           ))}
         </ul>
+        <div className="ml-auto">
+          <MemberMenu member={member} />
+        </div>
       </nav>
     </header>
   );

@@ -5,6 +5,7 @@ import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { TestSendResult } from "./TestSendResult";
 import { Button } from "./ui/Button";
+import { useRoleAllows } from "./auth/MemberRole";
 
 async function postTestSend(sample: SampleRequest): Promise<TestSendView> {
   const response = await fetch("/api/test-sends", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sample) });
@@ -26,6 +27,7 @@ export function TestSendPanel({
   shown: TestSendView | null;
   onShow: (send: TestSendView | null) => void;
 }) {
+  const canSend = useRoleAllows("editor");
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: postTestSend,
@@ -38,9 +40,11 @@ export function TestSendPanel({
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
-        <Button variant="primary" disabled={!sample || !!blockedReason || mutation.isPending} onClick={() => sample && mutation.mutate(sample)}>
-          {mutation.isPending ? "Sending…" : "Test send"}
-        </Button>
+        {canSend && (
+          <Button variant="primary" disabled={!sample || !!blockedReason || mutation.isPending} onClick={() => sample && mutation.mutate(sample)}>
+            {mutation.isPending ? "Sending…" : "Test send"}
+          </Button>
+        )}
         <p className="min-w-0 flex-1 text-xs text-slate-500">
           {blockedReason ?? "Sends this webhook once, as typed, to its real URL. Not a delivery: nothing is retried or counted."}
         </p>

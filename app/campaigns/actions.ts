@@ -15,6 +15,7 @@ import {
 import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
 import { templateSyntaxErrors } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
+import { auditUi, denial } from "@/app/member";
 
 const idSchema = z.string().min(1).max(64);
 
@@ -35,6 +36,8 @@ async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Pro
 export async function saveCampaignAction(
   input: CampaignDraftInput,
 ): Promise<ActionResult<{ id: string; draft: CampaignForEditor; notices: SaveNotices }>> {
+  const denied = await denial("editor");
+  if (denied) return failure(denied);
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   const templateErrors = templateSyntaxErrors(parsed.data);
@@ -42,6 +45,7 @@ export async function saveCampaignAction(
   if (count) return { ok: false, fieldErrors: templateErrors, message: `${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.` };
   return guarded("Saving", async () => {
     const { id, notices } = await saveCampaign(parsed.data);
+    await auditUi(parsed.data.id ? "campaign.updated" : "campaign.created", id, { name: parsed.data.name });
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
     const draft = await getCampaignDraft(id);
@@ -51,15 +55,20 @@ export async function saveCampaignAction(
 }
 
 export async function deleteCampaignAction(id: string): Promise<ActionResult> {
+  const denied = await denial("editor");
+  if (denied) return failure(denied);
   if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
   return guarded("Deleting", async () => {
     if (!(await deleteCampaign(id))) return failure("This campaign was already deleted.");
+    await auditUi("campaign.deleted", id);
     revalidatePath("/campaigns");
     return { ok: true, data: undefined };
   });
 }
 
 export async function duplicateCampaignAction(id: string): Promise<ActionResult<{ id: string }>> {
+  const denied = await denial("editor");
+  if (denied) return failure(denied);
   if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
   return guarded("Duplicating", async () => {
     const copy = await duplicateCampaign(id);
@@ -70,6 +79,8 @@ export async function duplicateCampaignAction(id: string): Promise<ActionResult<
 }
 
 export async function deleteActionAction(campaignId: string, actionId: string): Promise<ActionResult> {
+  const denied = await denial("editor");
+  if (denied) return failure(denied);
   if (!idSchema.safeParse(campaignId).success || !idSchema.safeParse(actionId).success) return failure("Unknown webhook.");
   return guarded("Deleting the webhook", async () => {
     await deleteAction(campaignId, actionId);

@@ -7,6 +7,7 @@ import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
 import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
+import { SESSION_COOKIE_PREFIX } from "./gate";
 
 function createAuth() {
   return betterAuth({
@@ -23,7 +24,7 @@ function createAuth() {
     account: { modelName: "memberAccount" },
     verification: { modelName: "memberVerification" },
     rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 30 },
-    advanced: { cookiePrefix: "hookline", defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },
+    advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },
     telemetry: { enabled: false },
     logger: { level: "error" },
     plugins: [nextCookies()],

@@ -1,10 +1,11 @@
 // Role checks for the UI's server actions and route handlers, on every request. Until sign-in is
-// switched on (SIGN_IN_REQUIRED), a request without a session acts as an admin, so the app works as
+// switched on (SIGN_IN_REQUIRED in gate.ts), a request without a session acts as an admin, so the app works as
 // before; a signed-in member is always held to their role.
 import { memberAllows, memberFromHeaders, type Member } from "./members";
 import type { Role } from "./roles";
+import { SIGN_IN_REQUIRED } from "./gate";
 
-export const SIGN_IN_REQUIRED = false;
+export { SIGN_IN_REQUIRED };
 
 export class AccessError extends Error {
   constructor(

@@ -2,10 +2,18 @@
 import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { listTestSends, runTestSend, TestSendRateLimitedError } from "@/lib/campaigns/test-sends";
 import { readJson } from "../read-json";
+import { AccessError, accessErrorResponse, requireMember } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
+  // Viewers may not send tests (the button is hidden for them too).
+  try {
+    await requireMember(request.headers, "editor");
+  } catch (err) {
+    if (err instanceof AccessError) return accessErrorResponse(err);
+    throw err;
+  }
   const parsed = sampleRequestSchema.safeParse(await readJson(request));
   if (!parsed.success) return Response.json({ message: "The test send request is not valid." }, { status: 400 });
   try {

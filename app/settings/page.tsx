@@ -1,0 +1,36 @@
+import { currentMember } from "@/app/member";
+import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
+import { MembersSection } from "@/components/settings/MembersSection";
+import { listApiKeys } from "@/lib/auth/api-keys";
+import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
+import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
+
+export const dynamic = "force-dynamic";
+export const metadata = { title: "Settings · Hookline" };
+
+export default async function SettingsPage() {
+  const member = await currentMember();
+  const isAdmin = member ? memberAllows(member, "admin") : !SIGN_IN_REQUIRED;
+  if (!isAdmin) {
+    return (
+      <div className="space-y-2">
+        <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
+        <p className="text-sm text-slate-600">Only admins can manage API keys and members.</p>
+      </div>
+    );
+  }
+  const [keys, members, invites] = await Promise.all([listApiKeys(), listMembers(), listPendingInvites()]);
+  return (
+    <div className="space-y-6">
+      <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
+      <ApiKeysSection
+        keys={keys.map((k) => ({ ...k, lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() }))}
+      />
+      <MembersSection
+        members={members}
+        invites={invites.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt.toISOString() }))}
+        selfId={member?.id ?? null}
+      />
+    </div>
+  );
+}

@@ -1,0 +1,62 @@
+"use server";
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { auth } from "@/lib/auth/better-auth";
+import { acceptInvite, createOwner, emailSchema, MemberError, passwordSchema } from "@/lib/auth/members";
+
+export type FormState = { message: string | null; fieldErrors?: Record<string, string> };
+
+async function signIn(email: string, password: string): Promise<boolean> {
+  try {
+    await auth().api.signInEmail({ body: { email, password }, headers: await headers() });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function text(form: FormData, name: string) {
+  const v = form.get(name);
+  return typeof v === "string" ? v : "";
+}
+
+export async function signInAction(_: FormState, form: FormData): Promise<FormState> {
+  if (!(await signIn(text(form, "email").trim().toLowerCase(), text(form, "password")))) return { message: "That email and password do not match an account." };
+  redirect("/campaigns");
+}
+
+export async function createOwnerAction(_: FormState, form: FormData): Promise<FormState> {
+  const email = emailSchema.safeParse(text(form, "email").trim());
+  const password = passwordSchema.safeParse(text(form, "password"));
+  const fieldErrors: Record<string, string> = {};
+  if (!email.success) fieldErrors.email = email.error.issues[0]!.message;
+  if (!password.success) fieldErrors.password = password.error.issues[0]!.message;
+  if (Object.keys(fieldErrors).length) return { message: "Fix the highlighted fields.", fieldErrors };
+  try {
+    await createOwner({ email: email.data!, password: password.data!, name: text(form, "name") });
+  } catch (err) {
+    if (err instanceof MemberError) return { message: err.message };
+    throw err;
+  }
+  await signIn(email.data!, password.data!);
+  redirect("/campaigns");
+}
+
+export async function acceptInviteAction(_: FormState, form: FormData): Promise<FormState> {
+  const password = passwordSchema.safeParse(text(form, "password"));
+  if (!password.success) return { message: "Fix the highlighted field.", fieldErrors: { password: password.error.issues[0]!.message } };
+  let email: string;
+  try {
+    email = (await acceptInvite(text(form, "token"), { name: text(form, "name"), password: password.data })).email;
+  } catch (err) {
+    if (err instanceof MemberError) return { message: err.message };
+    throw err;
+  }
+  await signIn(email, password.data);
+  redirect("/campaigns");
+}
+
+export async function signOutAction() {
+  await auth().api.signOut({ headers: await headers() }).catch(() => undefined);
+  redirect("/sign-in");
+}

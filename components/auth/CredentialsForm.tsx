@@ -1,0 +1,70 @@
+"use client";
+// The sign-in, owner set-up and invitation forms: email (unless fixed), password, and the error.
+import { useActionState } from "react";
+import type { FormState } from "@/app/sign-in/actions";
+import { Button } from "@/components/ui/Button";
+import { inputClass } from "@/components/ui/Field";
+
+type Props = {
+  action: (state: FormState, form: FormData) => Promise<FormState>;
+  submitLabel: string;
+  askName?: boolean;
+  fixedEmail?: string;
+  token?: string;
+  newPassword?: boolean;
+};
+
+export function CredentialsForm({ action, submitLabel, askName, fixedEmail, token, newPassword }: Props) {
+  const [state, formAction, pending] = useActionState(action, { message: null });
+  const err = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="space-y-4">
+      {token && <input type="hidden" name="token" value={token} />}
+      {askName && (
+        <label className="block text-sm">
+          Name
+          <input name="name" className={`${inputClass} mt-1`} autoComplete="name" maxLength={100} />
+        </label>
+      )}
+      {fixedEmail ? (
+        <p className="text-sm text-slate-600">Email: {fixedEmail}</p>
+      ) : (
+        <label className="block text-sm">
+          Email
+          <input name="email" type="email" required className={`${inputClass} mt-1`} autoComplete="email" aria-invalid={!!err.email} aria-describedby={err.email ? "email-error" : undefined} />
+          {err.email && (
+            <span id="email-error" className="mt-1 block text-xs text-red-700">
+              {err.email}
+            </span>
+          )}
+        </label>
+      )}
+      <label className="block text-sm">
+        Password
+        <input
+          name="password"
+          type="password"
+          required
+          className={`${inputClass} mt-1`}
+          autoComplete={newPassword ? "new-password" : "current-password"}
+          aria-invalid={!!err.password}
+          aria-describedby={err.password ? "password-error" : undefined}
+        />
+        {err.password && (
+          <span id="password-error" className="mt-1 block text-xs text-red-700">
+            {err.password}
+          </span>
+        )}
+        {newPassword && <span className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>}
+      </label>
+      {state.message && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.message}
+        </p>
+      )}
+      <Button type="submit" variant="primary" disabled={pending} className="w-full">
+        {submitLabel}
+      </Button>
+    </form>
+  );
+}

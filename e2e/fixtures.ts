@@ -1,0 +1,31 @@
+// Specs import { test, expect } from "./fixtures": every page starts signed in as the owner that
+// HOOKLINE_BOOTSTRAP_OWNER creates (playwright.config.ts). `signInAs` signs a context in as someone else.
+import { mkdirSync } from "node:fs";
+import path from "node:path";
+import { test as base, expect, type APIRequestContext, type BrowserContext } from "@playwright/test";
+
+export const OWNER = { email: "owner@hookline.test", password: "e2e-owner-password" };
+
+export async function signInAs(request: APIRequestContext, baseURL: string, who: { email: string; password: string }) {
+  const res = await request.post("/api/auth/sign-in/email", { data: who, headers: { origin: baseURL } });
+  if (!res.ok()) throw new Error(`Sign-in as ${who.email} failed: ${res.status()} ${await res.text()}`);
+}
+
+export const test = base.extend<object, { ownerState: string }>({
+  ownerState: [
+    async ({ browser }, use, workerInfo) => {
+      const baseURL = String(workerInfo.project.use.baseURL);
+      const file = path.join(workerInfo.project.outputDir, ".auth", `owner-${workerInfo.workerIndex}.json`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      const context: BrowserContext = await browser.newContext({ baseURL });
+      await signInAs(context.request, baseURL, OWNER);
+      await context.storageState({ path: file });
+      await context.close();
+      await use(file);
+    },
+    { scope: "worker" },
+  ],
+  storageState: async ({ ownerState }, use) => use(ownerState),
+});
+
+export { expect };
