@@ -138,6 +138,16 @@ async function stopGroup(child: ChildProcess, signal: NodeJS.Signals) {
   clearTimeout(timer);
 }
 
+/** resolves once the process has printed text matching re (e.g. a worker's "Worker ready") */
+export async function waitForOutput(proc: AppProcess, re: RegExp, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs;
+  while (!re.test(proc.output())) {
+    if (proc.child.exitCode !== null) throw new Error(`the process exited (${proc.child.exitCode}): ${proc.output().slice(-1500)}`);
+    if (Date.now() > deadline) throw new Error(`no ${re} within ${timeoutMs / 1000} s: ${proc.output().slice(-1500)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 export async function cleanupAll() {
   await Promise.all([...running].map((child) => stopGroup(child, "SIGTERM")));
 }

@@ -5,7 +5,7 @@ import { disconnectDb } from "../../lib/db";
 import { databaseConfigFrom } from "../../lib/env";
 import { activateCampaign } from "../../lib/delivery/lifecycle";
 import { setDeliveryQueue } from "../../lib/delivery/queue";
-import { freshInstallEnv, startWorker, type AppProcess } from "../app-process";
+import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
 import { cpuMs } from "../process-stats";
 import { NotAvailable, fmt, verdict } from "../report";
@@ -68,10 +68,9 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     ctx.progress(`seeding ${users} users (PostgreSQL, schema ${tag})`);
     await seedUsers(users);
     const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
-    for (let i = 0; i < workers; i++) procs.push(startWorker(env, `worker${i + 1}`));
-    // give the workers time to connect before the clock starts
-    await new Promise((r) => setTimeout(r, ctx.options.quick ? 2000 : 3000));
-    for (const p of procs) if (p.child.exitCode !== null) throw new Error(`a worker exited: ${p.output().slice(-1500)}`);
+    for (let i = 0; i < workers; i++) procs.push(startWorker({ ...env, HOOKLINE_LOG_LEVEL: "info" }, `worker${i + 1}`));
+    // the clock starts when every worker is ready (started, migrated, connected)
+    await Promise.all(procs.map((p) => waitForOutput(p, /Worker ready/, 60_000)));
     await producer.start();
     setDeliveryQueue(producer);
     await ctx.receiver.reset(false);
