@@ -1,0 +1,131 @@
+"use client";
+// The campaign editor's state and what changes it: typing, adding/duplicating webhooks, save, delete.
+import { useRouter } from "next/navigation";
+import { useMemo, useState, useTransition } from "react";
+import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
+import type { FieldErrors } from "@/lib/campaigns/schemas";
+import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
+import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
+
+export type EditorMessage = { tone: "success" | "error"; text: string } | null;
+
+/** A message for the next editor to mount (after a new campaign's first save moves it to its page). */
+let flash: EditorMessage = null;
+
+/** Keeps React keys of rows that survived a save, so focus and the active webhook stay put. */
+function keepKeys(previous: CampaignState, next: CampaignState): CampaignState {
+  return {
+    ...next,
+    actions: next.actions.map((a, i) => {
+      const p = previous.actions[i];
+      if (!p) return a;
+      return {
+        ...a,
+        uid: p.uid,
+        fields: a.fields.map((f, j) => ({ ...f, uid: p.fields[j]?.uid ?? f.uid })),
+        headers: a.headers.map((h, j) => ({ ...h, uid: p.headers[j]?.uid ?? h.uid })),
+      };
+    }),
+  };
+}
+
+/** Drops the save errors of the paths just edited ("actions.0.fields" clears its rows' errors too). */
+const withoutErrorsAt = (paths: string[]) => (errors: FieldErrors) =>
+  Object.fromEntries(Object.entries(errors).filter(([path]) => !paths.some((p) => path === p || path.startsWith(`${p}.`))));
+
+export function useCampaignDraft(initial: DraftForEditor) {
+  const router = useRouter();
+  const [state, setState] = useState<CampaignState>(() => {
+    const s = stateFromDraft(initial);
+    return s.actions.length ? s : { ...s, actions: [newAction()] };
+  });
+  const [saved, setSaved] = useState<CampaignState>(() => stateFromDraft(initial));
+  const [errors, setErrors] = useState<FieldErrors>({});
+  const [notices, setNotices] = useState<Record<string, string>>({});
+  const [message, setMessage] = useState<EditorMessage>(() => {
+    const m = flash;
+    flash = null;
+    return m;
+  });
+  const [pending, startTransition] = useTransition();
+
+  const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
+  const dirty = JSON.stringify(draftOf(state)) !== savedJson;
+  useUnsavedChangesGuard(dirty);
+
+  function updateCampaign(patch: { name?: string; description?: string }) {
+    setState((s) => ({ ...s, ...patch }));
+    setErrors(withoutErrorsAt(Object.keys(patch)));
+  }
+
+  function updateAction(uid: string, patch: Partial<ActionState>) {
+    const index = state.actions.findIndex((a) => a.uid === uid);
+    setState((s) => ({ ...s, actions: s.actions.map((a) => (a.uid === uid ? { ...a, ...patch } : a)) }));
+    setErrors(withoutErrorsAt(Object.keys(patch).map((key) => `actions.${index}.${key}`)));
+  }
+
+  /** Adds a new webhook, or a copy of `copyOf` right after it; returns its uid. */
+  function addAction(copyOf?: ActionState): string {
+    const added = copyOf ? copyOfAction(copyOf) : newAction(state.actions.length + 1);
+    setState((s) => {
+      const at = copyOf ? s.actions.findIndex((a) => a.uid === copyOf.uid) + 1 : s.actions.length;
+      return { ...s, actions: [...s.actions.slice(0, at), added, ...s.actions.slice(at)] };
+    });
+    return added.uid;
+  }
+
+  function save() {
+    setMessage(null);
+    startTransition(async () => {
+      const result = await saveCampaignAction(draftOf(state));
+      if (!result.ok) {
+        setErrors(result.fieldErrors);
+        setMessage({ tone: "error", text: result.message });
+        return;
+      }
+      const next = keepKeys(state, stateFromDraft(result.data.draft));
+      setState(next);
+      setSaved(next);
+      setErrors({});
+      setNotices(result.data.notices);
+      setMessage({ tone: "success", text: "Saved." });
+      if (!state.id) {
+        // A new campaign moves to its own page (with its Delivery section); the message goes along.
+        flash = { tone: "success", text: "Saved." };
+        router.replace(`/campaigns/${result.data.id}`);
+      } else router.refresh();
+    });
+  }
+
+  function deleteCampaign(done: () => void) {
+    startTransition(async () => {
+      const result = state.id ? await deleteCampaignAction(state.id) : { ok: true as const, data: undefined };
+      done();
+      if (!result.ok) return setMessage({ tone: "error", text: result.message });
+      setSaved(state);
+      router.push("/campaigns");
+    });
+  }
+
+  /** Deletes a webhook: from the database when saved, from the form in any case. */
+  function deleteAction(uid: string, done: () => void) {
+    const action = state.actions.find((a) => a.uid === uid);
+    startTransition(async () => {
+      if (action?.id && state.id) {
+        const result = await deleteActionAction(state.id, action.id);
+        if (!result.ok) {
+          done();
+          return setMessage({ tone: "error", text: result.message });
+        }
+      }
+      const drop = (s: CampaignState) => ({ ...s, actions: s.actions.filter((a) => a.uid !== uid && (!action?.id || a.id !== action.id)) });
+      setState(drop);
+      setSaved(drop);
+      setErrors({});
+      done();
+      setMessage({ tone: "success", text: `Deleted “${action?.name ?? "webhook"}”.` });
+    });
+  }
+
+  return { state, saved, errors, notices, message, dirty, pending, updateCampaign, updateAction, addAction, save, deleteCampaign, deleteAction };
+}
