@@ -1,0 +1,101 @@
+import { test, expect, OWNER, signInAs } from "./fixtures";
+
+test("the owner signs out and back in", async ({ page }) => {
+  await page.goto("/campaigns");
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Email").fill(OWNER.email);
+  await page.getByLabel("Password").fill("not the password");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("alert")).toContainText("do not match");
+  await page.getByLabel("Password").fill(OWNER.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+});
+
+test("an admin creates an API key, shown once, that the API accepts", async ({ page, playwright, baseURL }) => {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.getByLabel("Key name").fill("CRM sync");
+  await page.getByLabel("Role").first().selectOption("editor");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByLabel("New API key").textContent())!.trim();
+  expect(key).toMatch(/^hk_live_/);
+  await expect(page.getByRole("cell", { name: "CRM sync" })).toBeVisible();
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+  const res = await api.post("/api/v1/users", { data: { userId: "api-made", email: "api@example.com", attributes: { plan: "pro" } } });
+  expect(res.status()).toBe(200);
+  expect(await res.json()).toEqual({ created: 1, updated: 0 });
+  expect((await api.get("/api/v1/users/api-made")).status()).toBe(200);
+  await page.reload();
+  await expect(page.getByLabel("New API key")).toHaveCount(0);
+  await expect(page.getByText(key)).toHaveCount(0);
+  await api.dispose();
+});
+
+test("a CSV import maps columns, shows progress and reports rejected lines; the users appear", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  const csv = "user_id;email;plan;seats\ncsv-1;one@example.com;pro;3\ncsv-2;not-an-email;free;1\ncsv-3;three@example.com;team;x\ncsv-4;four@example.com;pro;5\n";
+  await page.getByLabel("CSV file").setInputFiles({ name: "people.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await expect(page.getByText("4 columns, UTF-8, semicolon separated")).toBeVisible();
+  await expect(page.getByLabel("Import column user_id as")).toHaveValue("userId");
+  await page.getByLabel("Type of column seats").selectOption("number");
+  await page.getByRole("button", { name: "Start import" }).click();
+  await expect(page.getByRole("progressbar", { name: "Import progress" })).toBeVisible();
+  const report = page.getByRole("region", { name: "Import report" });
+  await expect(report).toContainText("2 rows imported (2 new users, 0 updated), 2 rejected");
+  await expect(report.getByRole("row", { name: /3 .*not a valid email/ })).toBeVisible();
+  await expect(report.getByRole("row", { name: /4 .*seats: "x" is not a number/ })).toBeVisible();
+  const download = page.waitForEvent("download");
+  await report.getByRole("link", { name: "Download rejected rows" }).click();
+  expect((await download).suggestedFilename()).toBe("rejected-rows.csv");
+  await page.goto("/users?q=csv-");
+  await expect(page.getByRole("link", { name: "csv-1" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "csv-4" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "csv-2" })).toHaveCount(0);
+  await page.getByRole("link", { name: "csv-1" }).click();
+  await expect(page.getByRole("heading", { name: "csv-1" })).toBeVisible();
+  await expect(page.getByText("one@example.com")).toBeVisible();
+});
+
+test("a file over 50 MB is refused before it is uploaded", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  await page.getByLabel("CSV file").setInputFiles({ name: "huge.csv", mimeType: "text/csv", buffer: Buffer.alloc(51 * 1024 * 1024, "a") });
+  await expect(page.getByRole("alert")).toContainText("the limit is 50 MB");
+});
+
+test("an invited viewer joins by link, sees the campaign but no Test send button", async ({ page, browser, baseURL }) => {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  await page.getByLabel("Email").fill("viewer@example.com");
+  await page.getByLabel("Role").last().selectOption("viewer");
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  const link = (await page.getByLabel("Invitation link").textContent())!.trim();
+  expect(link).toContain("/invite/");
+
+  const viewer = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const viewerPage = await viewer.newPage();
+  await viewerPage.goto(link);
+  await viewerPage.getByLabel("Name").fill("Vera");
+  await viewerPage.getByLabel("Password").fill("viewer-password-1");
+  await viewerPage.getByRole("button", { name: "Join" }).click();
+  await expect(viewerPage.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  await expect(viewerPage.getByText("Vera")).toBeVisible();
+  await viewerPage.getByRole("link", { name: "Welcome to Hookline (demo)" }).first().click();
+  await expect(viewerPage.getByRole("heading", { name: /Preview|Request/i }).first()).toBeVisible();
+  await expect(viewerPage.getByRole("button", { name: "Test send" })).toHaveCount(0);
+  // A crafted request is refused on the server too.
+  const res = await viewer.request.post("/api/test-sends", { data: {}, headers: { origin: baseURL! } });
+  expect(res.status()).toBe(403);
+  await viewerPage.goto("/settings");
+  await expect(viewerPage.getByText("Only admins can manage API keys and members.")).toBeVisible();
+  await viewer.close();
+
+  // The owner sees the viewer's arrival in the audit log.
+  await page.goto("/audit-log");
+  await expect(page.getByRole("cell", { name: "member.joined" })).toBeVisible();
+  void signInAs;
+});
