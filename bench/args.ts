@@ -12,6 +12,8 @@ export type BenchOptions = {
   /** where to write the markdown table (--markdown file) */
   markdown: string | null;
   basePort: number;
+  /** the longest a delivery figure waits for its deliveries before it reports a partial rate */
+  budgetMs: { embedded: number; scaleOutRun: number; triggered: number };
   /** where figure 2's embedded engine runs: "app" (npm start, the default) or "worker" */
   embeddedIn: "app" | "worker";
 };
@@ -32,9 +34,10 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     quick,
     only: only ? new Set(only.split(",").map(Number)) : null,
     users: users ? Number(users) : quick ? 2_000 : 100_000,
-    events: events ? Number(events) : quick ? 2_000 : 20_000,
+    events: events ? Number(events) : quick ? 2_000 : 10_000,
     workers: quick ? [1, 2] : [1, 2, 4],
     markdown: value(argv, "--markdown") ?? null,
+    budgetMs: quick ? { embedded: 60_000, scaleOutRun: 30_000, triggered: 45_000 } : { embedded: 120_000, scaleOutRun: 45_000, triggered: 90_000 },
     embeddedIn: value(argv, "--embedded-in") === "worker" ? "worker" : "app",
     basePort: Number(value(argv, "--port") ?? process.env.BENCH_PORT ?? 3250),
   };
