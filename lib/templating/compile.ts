@@ -1,20 +1,21 @@
 // Compiles a template once (cached by its source, least recently used evicted): only strings,
-// parsed by Handlebars, every {{escaped}} mustache rewritten into {{__esc (...)}} so escaping
-// follows the field's context, partials and decorators refused, and the variables it reads listed
-// once (for "not set for this user" warnings without walking the AST on every render).
-import type Handlebars from "handlebars";
-import { compileOptions, ESC, hb, INTERNAL_HELPERS, knownHelpers } from "./environment";
+// parsed by Handlebars, partials, decorators and internal helpers refused, and the variables it
+// reads listed once (for "not set for this user" warnings without walking the AST on every render).
+import Handlebars from "handlebars";
+import { compileOptions, createRenderState, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions } from "./environment";
 import { TemplateError, toTemplateError } from "./template-error";
 
 export type CompiledTemplate = {
   source: string;
   /** true when the source has no mustaches: rendering returns it as is */
   isStatic: boolean;
-  /** the rewritten AST (never mutated after compiling; batches clone it) */
+  /** the parsed AST (batches clone it) */
   ast: hbs.AST.Program | null;
   fn: Handlebars.TemplateDelegate | null;
   /** variable paths read outside #each/#with, e.g. "user.city", "userAttribute.First name" */
   paths: string[];
+  /** the helpers it calls (it compiles in an environment with just those) */
+  helpers: string[];
 };
 
 /** Longest template source accepted (a field value; bodies are built from many fields). */
@@ -48,13 +49,14 @@ export function compileTemplate(source: string): CompiledTemplate {
 function compileUncached(source: string): CompiledTemplate {
   if (typeof source !== "string") throw new TemplateError("A template must be text");
   if (source.length > MAX_SOURCE_LENGTH) throw new TemplateError(`The template is over ${MAX_SOURCE_LENGTH / 1024} KiB`);
-  if (!source.includes("{{")) return { source, isStatic: true, ast: null, fn: null, paths: [] };
-  const ast = hb.parse(source);
-  const paths = new Set<string>();
-  rewrite(ast, paths, 0);
-  const fn = hb.compile(structuredClone(ast), compileOptions);
-  fn({}, { allowProtoPropertiesByDefault: false, allowProtoMethodsByDefault: false }); // compiles now: unknown helpers fail here
-  return { source, isStatic: false, ast, fn, paths: [...paths] };
+  if (!source.includes("{{")) return { source, isStatic: true, ast: null, fn: null, paths: [], helpers: [] };
+  const ast = Handlebars.parse(source);
+  const found: Found = { paths: new Set(), helpers: new Set() };
+  inspect(ast, found, 0);
+  const helpers = [...found.helpers];
+  const fn = environmentFor(helpers).compile(structuredClone(ast), compileOptions);
+  fn({}, runtimeOptions({}, createRenderState("raw", 1000))); // compiles now: unknown helpers fail here
+  return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
 }
 
 type AnyNode = { type: string; loc?: hbs.AST.SourceLocation };
@@ -69,44 +71,40 @@ function nameOf(path: hbs.AST.Expression): string | null {
   return null;
 }
 
-function checkCallee(node: AnyNode, path: hbs.AST.Expression) {
+type Found = { paths: Set<string>; helpers: Set<string> };
+
+function checkCallee(node: AnyNode, path: hbs.AST.Expression, found: Found) {
   const name = nameOf(path);
-  if (name !== null && INTERNAL_HELPERS.has(name)) refuse(node, `Unknown helper ${name}`);
+  if (name === null) return;
+  if (INTERNAL_HELPERS.has(name)) refuse(node, `Unknown helper ${name}`);
+  if (Object.hasOwn(knownHelpers, name)) found.helpers.add(name);
 }
 
-/** Rewrites escaped mustaches into __esc calls, refuses what templates may not do, collects paths. */
-function rewrite(node: AnyNode | null | undefined, paths: Set<string>, scopeDepth: number): void {
+/** Refuses what templates may not do and collects the variable paths. */
+function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: number): void {
   if (!node) return;
   switch (node.type) {
     case "Program":
-      for (const child of (node as hbs.AST.Program).body) rewrite(child, paths, scopeDepth);
+      for (const child of (node as hbs.AST.Program).body) inspect(child, found, scopeDepth);
       return;
     case "MustacheStatement": {
       const m = node as hbs.AST.MustacheStatement;
-      checkCallee(m, m.path);
-      collect(m.path, paths, scopeDepth);
-      for (const p of m.params) collect(p, paths, scopeDepth);
-      for (const pair of m.hash?.pairs ?? []) collect(pair.value, paths, scopeDepth);
-      if (m.escaped) {
-        const inner: hbs.AST.Expression =
-          m.params.length || m.hash
-            ? ({ type: "SubExpression", path: m.path, params: m.params, hash: m.hash, loc: m.loc } as hbs.AST.SubExpression)
-            : m.path;
-        const esc = { type: "PathExpression", data: false, depth: 0, parts: [ESC], original: ESC, loc: m.loc } as hbs.AST.PathExpression;
-        Object.assign(m, { path: esc, params: [inner], hash: undefined, escaped: false });
-      }
+      checkCallee(m, m.path, found);
+      collect(m.path, found, scopeDepth);
+      for (const p of m.params) collect(p, found, scopeDepth);
+      for (const pair of m.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
       return;
     }
     case "BlockStatement": {
       const b = node as hbs.AST.BlockStatement;
-      checkCallee(b, b.path);
-      collect(b.path, paths, scopeDepth);
-      for (const p of b.params) collect(p, paths, scopeDepth);
-      for (const pair of b.hash?.pairs ?? []) collect(pair.value, paths, scopeDepth);
+      checkCallee(b, b.path, found);
+      collect(b.path, found, scopeDepth);
+      for (const p of b.params) collect(p, found, scopeDepth);
+      for (const pair of b.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
       const name = nameOf(b.path);
       const changesScope = name === "each" || name === "with" || !!b.program?.blockParams?.length;
-      rewrite(b.program, paths, scopeDepth + (changesScope ? 1 : 0));
-      rewrite(b.inverse, paths, scopeDepth);
+      inspect(b.program, found, scopeDepth + (changesScope ? 1 : 0));
+      inspect(b.inverse, found, scopeDepth);
       return;
     }
     case "PartialStatement":
@@ -120,15 +118,15 @@ function rewrite(node: AnyNode | null | undefined, paths: Set<string>, scopeDept
   }
 }
 
-function collect(expr: hbs.AST.Node | undefined, paths: Set<string>, scopeDepth: number) {
+function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: number) {
   if (!expr) return;
   if (expr.type === "PathExpression") {
     const p = expr as hbs.AST.PathExpression;
-    if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) paths.add(p.parts.join("."));
+    if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) found.paths.add(p.parts.join("."));
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
-    checkCallee(s as AnyNode, s.path);
-    for (const p of s.params) collect(p, paths, scopeDepth);
-    for (const pair of s.hash?.pairs ?? []) collect(pair.value, paths, scopeDepth);
+    checkCallee(s as AnyNode, s.path, found);
+    for (const p of s.params) collect(p, found, scopeDepth);
+    for (const pair of s.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
   }
 }

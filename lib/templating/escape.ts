@@ -9,6 +9,8 @@ export type EscapeMode = "url" | "json" | "raw";
 /** What one render carries: the escaping mode of the field being rendered, URL values, budgets. */
 export type RenderState = {
   mode: EscapeMode;
+  /** called by compiled templates for every {{escaped}} value */
+  esc: (value: unknown) => string;
   /** values rendered into the URL, in marker order */
   urlValues: UrlValue[];
   /** one output per field when a whole request renders in one call */
@@ -43,7 +45,7 @@ export function wellFormed(text: string): string {
 }
 
 export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
-  return { mode, urlValues: [], iterations: 0, iterationBytes: 0, deadline: performance.now() + maxMs };
+  return { mode, esc: toText, urlValues: [], iterations: 0, iterationBytes: 0, deadline: performance.now() + maxMs };
 }
 
 export function escapeValue(value: unknown, kind: ValueKind, state: RenderState | undefined): string {

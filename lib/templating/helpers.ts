@@ -1,6 +1,5 @@
 // The template helpers (documented in the README, one example each). json and urlencode return
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
-import type Handlebars from "handlebars";
 import { DateTime } from "luxon";
 import { toText, wellFormed } from "./escape";
 
@@ -21,8 +20,11 @@ function toDateTime(value: unknown): DateTime | null {
   return null;
 }
 
-export function registerHelpers(hb: typeof Handlebars, marked: Marked) {
-  const helpers: Record<string, (...a: unknown[]) => unknown> = {
+export type Helper = (...a: unknown[]) => unknown;
+
+/** Our helpers by name; json and urlencode wrap their output with `marked`. */
+export function helperImplementations(marked: Marked): Record<string, Helper> {
+  const helpers: Record<string, Helper> = {
     default: (...raw) => {
       const [value, fallback] = args(raw);
       return value === undefined || value === null || value === "" ? fallback : value;
@@ -62,6 +64,5 @@ export function registerHelpers(hb: typeof Handlebars, marked: Marked) {
     or: (...raw) => args(raw).some(Boolean),
     not: (...raw) => !args(raw)[0],
   };
-  for (const [name, fn] of Object.entries(helpers)) hb.registerHelper(name, fn);
-  return Object.keys(helpers);
+  return helpers;
 }

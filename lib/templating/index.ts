@@ -1,7 +1,7 @@
 // The template engine of Hookline: the preview, test sends and delivery all render through it
 // (via lib/webhooks/render-request.ts). See the README's "Templates" section for the language.
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
-export { renderTemplate, renderFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput } from "./render";
+export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError } from "./template-error";
 export type { EscapeMode } from "./escape";
 export { buildTemplateContext, missingPaths } from "./context";

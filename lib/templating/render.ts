@@ -4,8 +4,8 @@
 // set-up cost (it wraps every helper) that would otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
 import { compileTemplate, type CompiledTemplate } from "./compile";
-import { compileOptions, FIELD, hb, MAX_RENDER_MS, runtimeOptions } from "./environment";
-import { newRenderState, type EscapeMode, type RenderState } from "./escape";
+import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions } from "./environment";
+import type { EscapeMode, RenderState } from "./escape";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
 
@@ -25,7 +25,7 @@ function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: num
 /** Renders one template for one context. Throws TemplateError. */
 export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES): string {
   if (template.isStatic || !template.fn) return template.source;
-  const state = newRenderState(mode, MAX_RENDER_MS);
+  const state = createRenderState(mode, MAX_RENDER_MS);
   let out: string;
   try {
     out = template.fn(context, runtimeOptions(context, state));
@@ -39,7 +39,9 @@ export type FieldSource = { source: string; mode: EscapeMode };
 /** A field's rendered text, or why it failed. */
 export type FieldOutput = { ok: true; text: string } | { ok: false; error: TemplateError };
 
-type Batch = { templates: (CompiledTemplate | TemplateError)[]; fn: Handlebars.TemplateDelegate | null };
+/** A set of fields compiled for rendering together (prepareFields), reusable across renders. */
+export type PreparedFields = { fields: FieldSource[]; templates: (CompiledTemplate | TemplateError)[]; fn: Handlebars.TemplateDelegate | null };
+type Batch = PreparedFields;
 const BATCH_LIMIT = 1000;
 const batches = new Map<string, Batch>();
 
@@ -58,7 +60,7 @@ function compileBatch(fields: FieldSource[]): Batch {
     }
   });
   const dynamic = templates.flatMap((t, i) => (t instanceof TemplateError || t.isStatic || !t.ast ? [] : [{ t, i }]));
-  if (dynamic.length === 0 || templates.some((t) => t instanceof TemplateError)) return { templates, fn: null };
+  if (dynamic.length === 0 || templates.some((t) => t instanceof TemplateError)) return { fields, templates, fn: null };
   const path = { type: "PathExpression", data: false, depth: 0, parts: [FIELD], original: FIELD };
   const program = {
     type: "Program",
@@ -78,10 +80,12 @@ function compileBatch(fields: FieldSource[]): Batch {
       closeStrip: { open: false, close: false },
     })),
   } as unknown as hbs.AST.Program;
-  return { templates, fn: hb.compile(program, compileOptions) };
+  const helpers = dynamic.flatMap(({ t }) => t.helpers);
+  return { fields, templates, fn: environmentFor(helpers).compile(program, compileOptions) };
 }
 
-function batchFor(fields: FieldSource[]): Batch {
+/** Compiles a set of fields for rendering together (cached by their sources and modes). */
+export function prepareFields(fields: FieldSource[]): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
@@ -93,18 +97,19 @@ function batchFor(fields: FieldSource[]): Batch {
 }
 
 /** The compiled templates of these fields (for their variable paths), or their errors. */
-export function compiledFields(fields: FieldSource[]): (CompiledTemplate | TemplateError)[] {
-  return batchFor(fields).templates;
+export function compiledFields(fields: FieldSource[] | PreparedFields): (CompiledTemplate | TemplateError)[] {
+  return (Array.isArray(fields) ? prepareFields(fields) : fields).templates;
 }
 
 /**
  * Renders every field for one context, in one Handlebars call when all compile. Never throws:
  * each field gives its text or its TemplateError.
  */
-export function renderFields(fields: FieldSource[], context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
-  const batch = batchFor(fields);
+export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
+  const batch = Array.isArray(prepared) ? prepareFields(prepared) : prepared;
+  const fields = batch.fields;
   if (batch.fn) {
-    const state = newRenderState("raw", MAX_RENDER_MS);
+    const state = createRenderState("raw", MAX_RENDER_MS);
     state.outputs = new Array(fields.length);
     let failed = false;
     try {

@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, missingPaths, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource } from "../templating";
+import { buildTemplateContext, compiledFields, missingPaths, prepareFields, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
@@ -100,20 +100,49 @@ function finalUrl(text: string, errors: TemplateProblem[]): { url: URL; authoriz
   return { url, authorization };
 }
 
+/** What does not depend on the user, worked out once per template object (delivery renders one template for many users). */
+type Plan = { snapshot: string[]; prepared: PreparedFields; names: string[]; keyProblems: TemplateProblem[] };
+const plans = new WeakMap<WebhookTemplate, Plan>();
+
+function snapshotOf(t: WebhookTemplate): string[] {
+  const out = [t.method, t.contentType, t.url];
+  for (const f of t.fields) out.push(f.key, f.value, f.type);
+  for (const h of t.headers) out.push(h.name, h.value);
+  return out;
+}
+
+function sameSnapshot(t: WebhookTemplate, snap: string[]): boolean {
+  if (snap.length !== 3 + t.fields.length * 3 + t.headers.length * 2) return false;
+  if (snap[0] !== t.method || snap[1] !== t.contentType || snap[2] !== t.url) return false;
+  let i = 3;
+  for (const f of t.fields) if (snap[i++] !== f.key || snap[i++] !== f.value || snap[i++] !== f.type) return false;
+  for (const h of t.headers) if (snap[i++] !== h.name || snap[i++] !== h.value) return false;
+  return true;
+}
+
+function planFor(template: WebhookTemplate): Plan {
+  const hit = plans.get(template);
+  if (hit && sameSnapshot(template, hit.snapshot)) return hit;
+  const { sources, names } = fieldSources(template);
+  const plan = { snapshot: snapshotOf(template), prepared: prepareFields(sources), names, keyProblems: keyProblems(template) };
+  plans.set(template, plan);
+  return plan;
+}
+
 export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateContext, opts: RenderOptions): RenderResult {
   const context = buildTemplateContext(ctx);
-  const { sources, names } = fieldSources(template);
-  const errors: TemplateProblem[] = keyProblems(template);
+  const { prepared, names, keyProblems: keyErrors } = planFor(template);
+  const errors: TemplateProblem[] = keyErrors.length ? [...keyErrors] : [];
   const warnings: TemplateProblem[] = [];
 
-  const outputs = renderFields(sources, context);
+  const outputs = renderFields(prepared, context);
   const text: (string | undefined)[] = outputs.map((o, i) => {
     if (o.ok) return o.text;
     errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column });
     return undefined;
   });
   if (opts.collectWarnings) {
-    compiledFields(sources).forEach((t, i) => {
+    compiledFields(prepared).forEach((t, i) => {
       if (t instanceof Error) return;
       for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: `${p} is not set for this user and renders empty` });
     });
@@ -124,12 +153,12 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   // Data fields.
   const bodyInJson = template.contentType === "application/json" && template.method !== "GET";
   const jsonBody: Record<string, unknown> = {};
-  const formBody = new URLSearchParams();
+  const formBody = bodyInJson ? null : new URLSearchParams();
   if (!errors.some((e) => e.field.endsWith(".key"))) {
     template.fields.forEach((f, i) => {
       const value = text[1 + i];
       if (value === undefined) return;
-      if (!bodyInJson) return formBody.append(f.key, value);
+      if (formBody) return formBody.append(f.key, value);
       const typed = typedValue(f, value, `fields[${i}].value`, errors);
       if (typed !== undefined) setPath(jsonBody, f.key, typed, `fields[${i}].key`, errors);
     });
@@ -153,9 +182,9 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   let body: string | null = null;
   if (template.method === "GET") {
     // A GET sends no body: its data becomes query parameters.
-    formBody.forEach((v, k) => url.searchParams.append(k, v));
+    formBody?.forEach((v, k) => url.searchParams.append(k, v));
   } else {
-    body = bodyInJson ? JSON.stringify(jsonBody) : formBody.toString();
+    body = formBody ? formBody.toString() : JSON.stringify(jsonBody);
     if (body.length > MAX_OUTPUT_BYTES / 3 && Buffer.byteLength(body) > MAX_OUTPUT_BYTES) {
       return { ok: false, errors: [{ field: "fields", message: `The rendered body is over ${MAX_OUTPUT_BYTES / 1024} KiB` }], warnings };
     }
