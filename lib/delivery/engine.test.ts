@@ -33,7 +33,8 @@ async function startEngine(deps: Partial<DeliveryDeps> = {}) {
   engine = new EmbeddedEngine(db(), await testDeliveryDeps({ retryScheduleMs: [100, 100, 100], ...deps }), {
     concurrency: 50,
     hostConcurrency: 10,
-    leaseMs: 5000,
+    // long enough that a loaded CI machine never lets a lease lapse mid-send (no crash here)
+    leaseMs: 30_000,
     idlePollMs: 100,
   });
   setDeliveryQueue(engine);
