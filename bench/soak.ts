@@ -60,6 +60,7 @@ let rejected = 0;
 let pageMsMax = 0;
 let pageFailures = 0;
 const pageTimes: number[] = [];
+const slowestByPath: Record<string, number> = {};
 
 function appStats() {
   const pids = processTree(app.pid);
@@ -101,6 +102,7 @@ async function timePages() {
       pageFailures++;
     }
     const ms = performance.now() - t0;
+    slowestByPath[path] = Math.round(Math.max(slowestByPath[path] ?? 0, ms));
     pageTimes.push(ms);
     pageMsMax = Math.max(pageMsMax, ms);
   }
@@ -122,19 +124,22 @@ while (Date.now() - started < minutes * 60_000) {
   inFlight.add(p);
   void p.finally(() => inFlight.delete(p));
   await new Promise((r) => setTimeout(r, tickMs));
-  if (Date.now() - lastMinuteAt >= 60_000) {
-    lastMinuteAt = Date.now();
-    const d = await delivered();
-    const r = (await receiver.stats()).count;
-    const m: Minute = { minute: perMinute.length + 1, eventsAccepted: accepted - lastAccepted, delivered: d - lastDelivered, received: r - lastReceived, ...appStats(), pageMsMax: round(pageMsMax) };
-    perMinute.push(m);
-    log(JSON.stringify(m));
-    lastAccepted = accepted;
-    lastDelivered = d;
-    lastReceived = r;
-    pageMsMax = 0;
-  }
+  if (Date.now() - lastMinuteAt >= 60_000) await sampleMinute();
 }
+
+async function sampleMinute() {
+  lastMinuteAt = Date.now();
+  const d = await delivered();
+  const r = (await receiver.stats()).count;
+  const m: Minute = { minute: perMinute.length + 1, eventsAccepted: accepted - lastAccepted, delivered: d - lastDelivered, received: r - lastReceived, ...appStats(), pageMsMax: round(pageMsMax) };
+  perMinute.push(m);
+  log(JSON.stringify(m));
+  lastAccepted = accepted;
+  lastDelivered = d;
+  lastReceived = r;
+  pageMsMax = 0;
+}
+if (Date.now() - lastMinuteAt > 10_000) await sampleMinute();
 clearInterval(pageTimer);
 await Promise.all(inFlight);
 log("load stopped; letting in-flight sends finish");
@@ -153,6 +158,7 @@ const planned = Object.values(states).reduce((s, n) => s + n, 0);
 const pendingWithDue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["scheduled", "retrying"] }, dueAt: { not: undefined } } });
 const overdue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["scheduled", "retrying"] }, dueAt: { lt: new Date(now.getTime() - 60_000) } } });
 const stuckSending = await db().delivery.count({ where: { campaignId: campaign.id, state: "sending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
+const failedReasons = await db().delivery.groupBy({ by: ["reason"], where: { campaignId: campaign.id, state: "failed" }, _count: { _all: true } });
 const ledger = {
   eventsAccepted: accepted,
   eventsRejected: rejected,
@@ -168,7 +174,7 @@ const ledger = {
 const balances = ledger.planned === accepted && ledger.other === 0 && ledger.sendingAtEnd === 0;
 const baseline = perMinute[0]?.rssMiB ?? 0;
 const peakAfter = Math.max(0, ...perMinute.slice(1).map((m) => m.rssMiB));
-const rssGrowth = baseline ? round((peakAfter - baseline) / baseline, 3) : 0;
+const rssGrowth = baseline && perMinute.length > 1 ? round((peakAfter - baseline) / baseline, 3) : 0;
 const sortedPages = [...pageTimes].sort((a, b) => a - b);
 const checks = {
   ledgerBalances: balances,
@@ -185,6 +191,8 @@ await receiver.close();
 console.log("\nminute  events in  delivered  received  RSS MiB  open handles  slowest page ms");
 for (const m of perMinute) console.log([m.minute, m.eventsAccepted, m.delivered, m.received, m.rssMiB, m.openHandles, m.pageMsMax].map((v, i) => String(v).padStart(i === 0 ? 6 : 10)).join(" "));
 console.log(`\nledger: ${JSON.stringify(ledger)}${balances ? " (balances)" : " (DOES NOT BALANCE: the run is void)"}`);
+console.log(`failed, by reason: ${failedReasons.map((r) => `${r._count._all} x ${r.reason}`).join("; ") || "none"}`);
+console.log(`slowest page by path (ms): ${JSON.stringify(slowestByPath)}`);
 console.log(`RSS growth after minute 1: ${round(rssGrowth * 100, 1)}%; overdue pending: ${overdue}; stuck sending: ${stuckSending}; page failures: ${pageFailures}, slowest page ${round(sortedPages[sortedPages.length - 1] ?? 0)} ms`);
 console.log(`${pass ? "PASS" : "FAIL"}: ${Object.entries(checks).map(([k, v]) => `${k}=${v}`).join(", ")}`);
 console.log(`SOAK ${JSON.stringify({ minutes, rate, users, perMinute, ledger, rssGrowth, overdue, stuckSending, pageFailures, pageMsMax: round(sortedPages[sortedPages.length - 1] ?? 0), checks, pass })}`);
