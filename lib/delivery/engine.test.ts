@@ -150,6 +150,8 @@ describe("embedded engine", () => {
     clock = new Date("2026-06-01T07:00:00Z"); // 09:00 in Paris (CEST)
     await waitFor(() => hits().length === 1);
     expect(hits()).toEqual(["/tz/tz-paris"]);
+    // recorded before the clock jumps again (a jump past the lease would count as a crash)
+    await waitFor(async () => (await states(campaign.id)).delivered === 1);
     clock = new Date("2026-06-01T12:59:00Z");
     await new Promise((r) => setTimeout(r, 400));
     expect(hits()).toHaveLength(1);
