@@ -35,20 +35,19 @@ export function EditorHeader({
           /
         </span>
       </nav>
-      <div className="flex items-center gap-3">
-        <div className="min-w-0 flex-1">
-          <div className="flex min-w-0 items-center gap-2 sm:gap-3">
-            <h1 className="truncate text-lg font-semibold tracking-tight text-slate-900 sm:text-2xl">{title}</h1>
-            {badge && <Badge tone={badge.tone}>{badge.label}</Badge>}
-          </div>
-          <p role="status" className="min-h-5 text-sm">
-            {message ? (
-              <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
-            ) : dirty ? (
-              <span className="text-slate-500">Unsaved changes</span>
-            ) : null}
-          </p>
+      {/* Phones: the title on its own line, then the status and the buttons; wider: one line. */}
+      <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
+        <div className="flex min-w-0 basis-full items-center gap-2 sm:flex-1 sm:basis-0 sm:gap-3">
+          <h1 className="truncate text-lg font-semibold tracking-tight text-slate-900 sm:text-2xl">{title}</h1>
+          {badge && <Badge tone={badge.tone}>{badge.label}</Badge>}
         </div>
+        <p role="status" className="min-h-5 min-w-0 flex-1 text-sm sm:order-last sm:basis-full">
+          {message ? (
+            <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+          ) : dirty ? (
+            <span className="text-slate-500">Unsaved changes</span>
+          ) : null}
+        </p>
         <div className="flex shrink-0 items-center gap-2">
           {saved && (
             <Button variant="danger" onClick={onDelete} disabled={saving}>

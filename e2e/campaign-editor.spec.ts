@@ -1,6 +1,7 @@
 // Issue 2: a marketer creates a campaign, composes its webhook while the preview follows, saves,
 // reloads, and a broken template shows an error in the preview without breaking the page.
-import { expect, test, type Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const shots = "test-results/screenshots";
 

@@ -2,7 +2,7 @@
 // shows what came back; a receiver that hangs shows the timeout.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 type Received = { url: string; headers: IncomingMessage["headers"]; body: string };
 const received: Received[] = [];
