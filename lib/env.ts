@@ -26,6 +26,9 @@ const schema = z.object({
   HOOKLINE_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
   /** Seed three demo users and a draft campaign into an empty database. */
   HOOKLINE_DEMO_SEED: bool.default(true),
+  /** npm run rotate-secret-key: the key secrets are encrypted with now, and the one to re-encrypt them with. */
+  HOOKLINE_OLD_SECRET_KEY: z.string().optional(),
+  HOOKLINE_NEW_SECRET_KEY: z.string().optional(),
   HOOKLINE_BOOTSTRAP_API_KEY: z.string().optional(),
   HOOKLINE_BOOTSTRAP_OWNER: z.string().optional(),
   /** Per API key: sustained requests per second and the burst allowed above it. */

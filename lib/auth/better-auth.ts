@@ -9,6 +9,14 @@ import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
 import { SESSION_COOKIE_PREFIX } from "./gate";
 
+/** The origins this request may come from: the address it was sent to (Host header and URL). */
+function requestOrigins(request: Request): string[] {
+  const url = new URL(request.url);
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const proto = request.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  return [url.origin, ...(host ? [`${proto}://${host}`] : [])];
+}
+
 function createAuth() {
   return betterAuth({
     appName: "Hookline",
@@ -16,14 +24,15 @@ function createAuth() {
     database: prismaAdapter(db(), { provider: env().database.provider === "postgresql" ? "postgresql" : "sqlite" }),
     basePath: "/api/auth",
     // The app is reached at whatever host and port it is served on; a request's own origin is trusted.
-    trustedOrigins: (request?: Request) => (request ? [new URL(request.url).origin] : []),
+    trustedOrigins: (request?: Request) => (request ? requestOrigins(request) : []),
     // No public sign-up: the owner is created on first run, everyone else by invitation (lib/auth/members.ts).
     emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 128 },
     user: { modelName: "member", additionalFields: { role: { type: "string", required: false, defaultValue: "viewer", input: false } } },
     session: { modelName: "memberSession", expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     account: { modelName: "memberAccount" },
     verification: { modelName: "memberVerification" },
-    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 30 },
+    // Per client address; sign-in attempts are held to 20 a minute.
+    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 20 } } },
     advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },
     telemetry: { enabled: false },
     logger: { level: "error" },

@@ -10,7 +10,7 @@ const VERSION = "v1";
 
 export class SecretKeyError extends Error {}
 
-function parseKey(text: string): Buffer {
+export function parseKey(text: string): Buffer {
   const t = text.trim();
   const key = /^[0-9a-f]{64}$/i.test(t) ? Buffer.from(t, "hex") : Buffer.from(t, "base64");
   if (key.length !== 32) throw new SecretKeyError("HOOKLINE_SECRET_KEY must be 32 bytes, as 64 hex digits or base64");
