@@ -9,7 +9,7 @@ export type CompiledTemplate = {
   source: string;
   /** true when the source has no mustaches: rendering returns it as is */
   isStatic: boolean;
-  /** the parsed AST (batches clone it) */
+  /** the parsed AST, whitespace control applied (batches clone it) */
   ast: hbs.AST.Program | null;
   fn: Handlebars.TemplateDelegate | null;
   /** variable paths read outside #each/#with, e.g. "user.city", "userAttribute.First name" */
@@ -54,7 +54,7 @@ function compileUncached(source: string): CompiledTemplate {
   const found: Found = { paths: new Set(), helpers: new Set() };
   inspect(ast, found, 0);
   const helpers = [...found.helpers];
-  const fn = environmentFor(helpers).compile(structuredClone(ast), compileOptions);
+  const fn = environmentFor(helpers).compile(source, compileOptions);
   fn({}, runtimeOptions({}, createRenderState("raw", 1000))); // compiles now: unknown helpers fail here
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
 }

@@ -81,7 +81,10 @@ function compileBatch(fields: FieldSource[]): Batch {
     })),
   } as unknown as hbs.AST.Program;
   const helpers = dynamic.flatMap(({ t }) => t.helpers);
-  return { fields, templates, fn: environmentFor(helpers).compile(program, compileOptions) };
+  // The fields' ASTs already had their whitespace control applied when parsed; compiling an AST
+  // applies it again, so standalone-line stripping must not run twice (it would eat a field's
+  // leading blank line).
+  return { fields, templates, fn: environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true }) };
 }
 
 /** Compiles a set of fields for rendering together (cached by their sources and modes). */

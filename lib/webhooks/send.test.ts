@@ -117,6 +117,7 @@ describe("sendWebhook", () => {
     const result = await sendWebhook(build({ url: `${base}/hang` }), { timeoutMs: 500 });
     expect(result.outcome).toBe("retryable");
     expect(result.error).toBe("timed out after 0.5 s without a complete response");
+    expect(result.errorKind).toBe("timeout");
     expect(result.timings.totalMs).toBeLessThan(3000);
   });
 
@@ -152,7 +153,7 @@ describe("sendWebhook", () => {
 
   it("refuses a private destination that is not allowed, without sending", async () => {
     const result = await sendWebhook({ method: "POST", url: "http://10.0.0.5:8080/x", headers: [], body: "{}" });
-    expect(result).toMatchObject({ outcome: "failed", error: "destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS" });
+    expect(result).toMatchObject({ outcome: "failed", errorKind: "refused", error: "destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS" });
     const port = await sendWebhook({ method: "POST", url: "http://127.0.0.1:22/x", headers: [], body: "{}" });
     expect(port.error).toMatch(/port 22 is not allowed/);
   });

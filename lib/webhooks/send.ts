@@ -162,6 +162,6 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     else if (deadline.aborted) kind = "timeout";
     else if (opts.signal?.aborted) kind = "cancelled";
     const { outcome } = classifyResponse({ error: kind });
-    return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
+    return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
   }
 }

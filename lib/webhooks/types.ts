@@ -65,6 +65,8 @@ export type SendResult = {
   bodyTruncated?: boolean;
   /** a plain-words error: "timed out after 15 s", "destination 10.0.0.5 is in a private network; ..." */
   error?: string;
+  /** what kind of error, when there is one (refused and invalid are never retried) */
+  errorKind?: "network" | "timeout" | "refused" | "invalid" | "cancelled";
   /** from Retry-After on 429/503, capped at 24 h */
   retryAfterMs?: number;
   timings: Timings;
