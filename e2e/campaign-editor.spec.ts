@@ -139,3 +139,26 @@ test("duplicate and delete a campaign from the list, with confirmation", async (
   await expect(page.getByRole("link", { name: "Welcome to Hookline (demo) (copy)" })).toHaveCount(0);
   await expect(page.getByRole("link", { name: "Welcome to Hookline (demo)" })).toBeVisible();
 });
+
+test("duplicate and delete a webhook inside a campaign, with confirmation", async ({ page }) => {
+  await page.goto("/campaigns");
+  await page.getByRole("link", { name: "Welcome to Hookline (demo)" }).click();
+  await expect(page.getByLabel("Webhook name")).toHaveValue("Notify CRM");
+  await page.getByRole("button", { name: "Duplicate webhook" }).click();
+  await expect(page.getByLabel("Webhook name")).toHaveCount(2);
+  await expect(page.getByLabel("Webhook name").nth(1)).toHaveValue("Notify CRM (copy)");
+  await page.getByLabel("Webhook name").nth(1).fill("Notify CRM again");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  await page.reload();
+  await expect(page.getByLabel("Webhook name")).toHaveCount(2);
+  await page.getByRole("button", { name: "Delete webhook" }).nth(1).click();
+  const dialog = page.getByRole("dialog", { name: "Delete this webhook?" });
+  await expect(dialog).toContainText("Notify CRM again");
+  await dialog.getByRole("button", { name: "Delete" }).click();
+  await expect(page.getByLabel("Webhook name")).toHaveCount(1);
+  await page.reload();
+  await expect(page.getByLabel("Webhook name")).toHaveCount(1);
+  await expect(page.getByLabel("Webhook name")).toHaveValue("Notify CRM");
+});
