@@ -199,4 +199,28 @@ describe("embedded engine", () => {
     const keys = await db().delivery.findMany({ where: { campaignId: campaign.id }, select: { triggerKey: true }, distinct: ["triggerKey"] });
     expect(keys.map((k) => k.triggerKey).sort()).toEqual(["occurrence:2026-07-01T09:00:00.000Z", "occurrence:2026-07-02T09:00:00.000Z"]);
   });
+
+  it("suppresses sends beyond the per-user frequency cap, with the reason, except for exempt campaigns", async () => {
+    const { setFrequencyCap } = await import("./frequency-cap-setting");
+    await setFrequencyCap({ perDay: 1 });
+    try {
+      await createUsers(2, "cap");
+      const audience = { match: "all", conditions: [{ key: "id", operator: "contains", value: "cap" }] };
+      const first = await createCampaign({ url: `${receiver.url}/cap1/{{user.id}}`, audience });
+      await startEngine();
+      expect((await activateCampaign(first.id)).ok).toBe(true);
+      await waitFor(async () => (await states(first.id)).delivered === 2);
+      const second = await createCampaign({ url: `${receiver.url}/cap2/{{user.id}}`, audience });
+      const exempt = await createCampaign({ url: `${receiver.url}/cap3/{{user.id}}`, audience });
+      await db().campaign.update({ where: { id: exempt.id }, data: { capExempt: true } });
+      expect((await activateCampaign(second.id)).ok).toBe(true);
+      expect((await activateCampaign(exempt.id)).ok).toBe(true);
+      await waitFor(async () => (await states(second.id)).suppressed === 2 && (await states(exempt.id)).delivered === 2);
+      const suppressed = await db().delivery.findFirstOrThrow({ where: { campaignId: second.id } });
+      expect(suppressed.reason).toMatch(/Frequency cap: 1 per day/);
+      expect(receiver.received.filter((r) => r.path.startsWith("/cap2/"))).toHaveLength(0);
+    } finally {
+      await setFrequencyCap(null);
+    }
+  });
 });
