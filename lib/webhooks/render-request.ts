@@ -101,7 +101,15 @@ function finalUrl(text: string, errors: TemplateProblem[]): { url: URL; authoriz
 }
 
 /** What does not depend on the user, worked out once per template object (delivery renders one template for many users). */
-type Plan = { snapshot: string[]; prepared: PreparedFields; names: string[]; keyProblems: TemplateProblem[] };
+type Plan = {
+  snapshot: string[];
+  prepared: PreparedFields;
+  /** "url", "fields[0].value", ..., "headers[0].value", ... */
+  names: string[];
+  keyNames: string[];
+  keyProblems: TemplateProblem[];
+  headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean }[];
+};
 const plans = new WeakMap<WebhookTemplate, Plan>();
 
 function snapshotOf(t: WebhookTemplate): string[] {
@@ -124,14 +132,22 @@ function planFor(template: WebhookTemplate): Plan {
   const hit = plans.get(template);
   if (hit && sameSnapshot(template, hit.snapshot)) return hit;
   const { sources, names } = fieldSources(template);
-  const plan = { snapshot: snapshotOf(template), prepared: prepareFields(sources), names, keyProblems: keyProblems(template) };
+  const plan: Plan = {
+    snapshot: snapshotOf(template),
+    prepared: prepareFields(sources),
+    names,
+    keyNames: template.fields.map((_, i) => `fields[${i}].key`),
+    keyProblems: keyProblems(template),
+    headers: template.headers.map((h, i) => ({ name: h.name.trim(), problem: headerNameProblem(h.name, i, false), isAuthorization: h.name.trim().toLowerCase() === "authorization" })),
+  };
   plans.set(template, plan);
   return plan;
 }
 
 export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateContext, opts: RenderOptions): RenderResult {
   const context = buildTemplateContext(ctx);
-  const { prepared, names, keyProblems: keyErrors } = planFor(template);
+  const plan = planFor(template);
+  const { prepared, names, keyProblems: keyErrors } = plan;
   const errors: TemplateProblem[] = keyErrors.length ? [...keyErrors] : [];
   const warnings: TemplateProblem[] = [];
 
@@ -154,27 +170,34 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   const bodyInJson = template.contentType === "application/json" && template.method !== "GET";
   const jsonBody: Record<string, unknown> = {};
   const formBody = bodyInJson ? null : new URLSearchParams();
-  if (!errors.some((e) => e.field.endsWith(".key"))) {
-    template.fields.forEach((f, i) => {
+  if (!keyErrors.length) {
+    for (let i = 0; i < template.fields.length; i++) {
+      const f = template.fields[i];
       const value = text[1 + i];
-      if (value === undefined) return;
-      if (formBody) return formBody.append(f.key, value);
-      const typed = typedValue(f, value, `fields[${i}].value`, errors);
-      if (typed !== undefined) setPath(jsonBody, f.key, typed, `fields[${i}].key`, errors);
-    });
+      if (value === undefined) continue;
+      if (formBody) {
+        formBody.append(f.key, value);
+        continue;
+      }
+      const typed = typedValue(f, value, names[1 + i], errors);
+      if (typed !== undefined) setPath(jsonBody, f.key, typed, plan.keyNames[i], errors);
+    }
   }
 
   // Headers.
   const extraHeaders: [string, string][] = [];
-  template.headers.forEach((h, i) => {
-    const problem = headerNameProblem(h.name, i, !!target?.authorization);
-    if (problem) return errors.push(problem);
-    const value = text[1 + template.fields.length + i];
-    if (value === undefined) return;
-    const valueProblem = headerValueProblem(value, i);
-    if (valueProblem) return errors.push(valueProblem);
-    extraHeaders.push([h.name.trim(), value]);
-  });
+  for (let i = 0; i < plan.headers.length; i++) {
+    const h = plan.headers[i];
+    if (h.problem) errors.push(h.problem);
+    else if (h.isAuthorization && target?.authorization) errors.push(headerNameProblem(h.name, i, true)!);
+    else {
+      const value = text[1 + template.fields.length + i];
+      if (value === undefined) continue;
+      const valueProblem = headerValueProblem(value, i);
+      if (valueProblem) errors.push(valueProblem);
+      else extraHeaders.push([h.name, value]);
+    }
+  }
 
   if (errors.length || !target) return { ok: false, errors, warnings };
   const { url, authorization } = target;
