@@ -114,6 +114,8 @@ function createEnvironment(names: string[]): Env {
 }
 
 const environments = new Map<string, Env>();
+const MAX_ENVIRONMENTS = 64;
+const ALL_HELPERS = [...Object.keys(HELPERS), ...OPTIONAL_BUILTINS];
 
 /** The environment holding exactly these helpers (and the ones every render needs). */
 export function environmentFor(helpers: Iterable<string>): Env {
@@ -122,6 +124,8 @@ export function environmentFor(helpers: Iterable<string>): Env {
   const names = [...wanted].filter((n) => Object.hasOwn(HELPERS, n) || OPTIONAL_BUILTINS.includes(n)).sort();
   const key = names.join(",");
   let env = environments.get(key);
+  // a bounded number of environments: past it, templates share the one with every helper
+  if (!env && environments.size >= MAX_ENVIRONMENTS && names.length < ALL_HELPERS.length) return environmentFor(ALL_HELPERS);
   if (!env) {
     env = createEnvironment(names);
     environments.set(key, env);

@@ -20,7 +20,8 @@ function messageOf(err: unknown): string {
 
 export function describeSendError(err: unknown, kind: SendErrorKind, limits: { timeoutMs: number; connectTimeoutMs: number }): string {
   if (kind === "refused") return (err instanceof DestinationRefused ? err : ((err as { cause?: Error }).cause ?? (err as Error))).message;
-  if (err instanceof DnsLookupFailed) return err.message;
+  const cause = (err as { cause?: unknown })?.cause;
+  if (err instanceof DnsLookupFailed || cause instanceof DnsLookupFailed) return (err instanceof DnsLookupFailed ? err : (cause as Error)).message;
   if (kind === "timeout") return `timed out after ${seconds(limits.timeoutMs)} without a complete response`;
   if (kind === "cancelled") return "the send was cancelled before it completed";
   if (kind === "invalid") return messageOf(err);
