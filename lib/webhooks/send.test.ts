@@ -213,6 +213,13 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ outcome: "retryable", error: "the send was cancelled before it completed" });
   });
 
+  it("a host name that does not resolve is a retryable DNS failure, in plain words", async () => {
+    const result = await sendWebhook({ method: "POST", url: "http://nowhere.invalid:8080/x", headers: [], body: "{}" }, { timeoutMs: 3000 });
+    expect(result.outcome).toBe("retryable");
+    // an offline resolver may also just never answer: then the deadline speaks
+    expect(result.error).toMatch(/^DNS lookup failed for nowhere\.invalid \(|^timed out after 3 s/);
+  });
+
   it("an invalid URL is a failed result, not an exception", async () => {
     const result = await sendWebhook({ method: "POST", url: "ftp://example.com/x", headers: [], body: null });
     expect(result).toMatchObject({ outcome: "failed", error: expect.stringMatching(/not an absolute http/) });
