@@ -182,3 +182,39 @@ describe("templates", () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe("checkTemplateSyntax (static checks for the editor)", () => {
+  it("names every problem that does not depend on the user", async () => {
+    const { checkTemplateSyntax } = await import("./render-request");
+    const problems = checkTemplateSyntax({
+      ...base,
+      url: "https://a:b@api.example.com/{{#if user.plan}}",
+      fields: [
+        { key: "a", value: "{{user.city}}", type: "text" },
+        { key: "a", value: "{{", type: "text" },
+        { key: "b", value: "x", type: "text" },
+        { key: "b.c", value: "{{> partial}}", type: "text" },
+      ],
+      headers: [
+        { name: "Host", value: "x" },
+        { name: "Authorization", value: "Bearer x" },
+        { name: "X-Ok", value: "{{upper user.plan}}" },
+        { name: "Bad Name", value: "{{nope user.plan}}" },
+      ],
+    });
+    const byField = Object.fromEntries(problems.map((p) => [p.field, p.message]));
+    expect(Object.keys(byField).sort()).toEqual(
+      ["url", "fields[1].value", "fields[1].key", "fields[3].value", "fields[3].key", "headers[0].name", "headers[1].name", "headers[3].value", "headers[3].name"].sort(),
+    );
+    expect(byField["headers[0].name"]).toMatch(/set by Hookline/);
+    expect(byField["headers[1].name"]).toMatch(/credentials in the URL/);
+    expect(byField["headers[3].value"]).toMatch(/Unknown helper nope/);
+    expect(problems.find((p) => p.field === "url")).toMatchObject({ line: 1 });
+  });
+
+  it("a URL with a user name only still becomes Basic auth", () => {
+    const req = ok({ ...base, url: "https://token123@api.example.com/x" }, ctxWith("x"));
+    expect(req.url).toBe("https://api.example.com/x");
+    expect(Buffer.from(Object.fromEntries(req.headers).Authorization.slice(6), "base64").toString()).toBe("token123:");
+  });
+});
