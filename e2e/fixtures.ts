@@ -13,7 +13,7 @@ export async function signInAs(request: APIRequestContext, baseURL: string, who:
 
 export const test = base.extend<object, { ownerState: string }>({
   ownerState: [
-    async ({ browser }, use, workerInfo) => {
+    async ({ browser }, provide, workerInfo) => {
       const baseURL = String(workerInfo.project.use.baseURL);
       const file = path.join(workerInfo.project.outputDir, ".auth", `owner-${workerInfo.workerIndex}.json`);
       mkdirSync(path.dirname(file), { recursive: true });
@@ -21,11 +21,11 @@ export const test = base.extend<object, { ownerState: string }>({
       await signInAs(context.request, baseURL, OWNER);
       await context.storageState({ path: file });
       await context.close();
-      await use(file);
+      await provide(file);
     },
     { scope: "worker" },
   ],
-  storageState: async ({ ownerState }, use) => use(ownerState),
+  storageState: async ({ ownerState }, provide) => provide(ownerState),
 });
 
 export { expect };

@@ -1,6 +1,6 @@
 "use client";
 // The sign-in, owner set-up and invitation forms: email (unless fixed), password, and the error.
-import { useActionState } from "react";
+import { useActionState, useState } from "react";
 import type { FormState } from "@/app/sign-in/actions";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
@@ -16,6 +16,9 @@ type Props = {
 
 export function CredentialsForm({ action, submitLabel, askName, fixedEmail, token, newPassword }: Props) {
   const [state, formAction, pending] = useActionState(action, { message: null });
+  // Controlled, so a failed attempt keeps what was typed (React resets a form after its action).
+  const [email, setEmail] = useState("");
+  const [name, setName] = useState("");
   const err = state.fieldErrors ?? {};
   return (
     <form action={formAction} className="space-y-4">
@@ -23,7 +26,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
       {askName && (
         <label className="block text-sm">
           Name
-          <input name="name" className={`${inputClass} mt-1`} autoComplete="name" maxLength={100} />
+          <input name="name" className={`${inputClass} mt-1`} autoComplete="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
         </label>
       )}
       {fixedEmail ? (
@@ -31,7 +34,14 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
       ) : (
         <label className="block text-sm">
           Email
-          <input name="email" type="email" required className={`${inputClass} mt-1`} autoComplete="email" aria-invalid={!!err.email} aria-describedby={err.email ? "email-error" : undefined} />
+          <input
+            name="email"
+            type="email"
+            required
+            className={`${inputClass} mt-1`}
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)} aria-invalid={!!err.email} aria-describedby={err.email ? "email-error" : undefined} />
           {err.email && (
             <span id="email-error" className="mt-1 block text-xs text-red-700">
               {err.email}
