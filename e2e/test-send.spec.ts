@@ -64,6 +64,8 @@ test("Test send shows the receiver's answer, then a hanging receiver's timeout",
   // Saved: the password shows masked, and a test send still uses the stored one.
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  await page.reload();
   await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`http://crm:••••@127.0.0.1:${port}/hooks/{{user.id}}`);
   const before = received.length;
   await page.getByRole("button", { name: "Test send" }).click();
