@@ -33,8 +33,8 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
   return {
     quick,
     only: only ? new Set(only.split(",").map(Number)) : null,
-    users: users ? Number(users) : quick ? 2_000 : 100_000,
-    events: events ? Number(events) : quick ? 2_000 : 10_000,
+    users: users ? Number(users) : quick ? 1_000 : 100_000,
+    events: events ? Number(events) : quick ? 1_000 : 10_000,
     workers: quick ? [1, 2] : [1, 2, 4],
     markdown: value(argv, "--markdown") ?? null,
     budgetMs: quick ? { embedded: 60_000, scaleOutRun: 30_000, triggered: 45_000 } : { embedded: 120_000, scaleOutRun: 45_000, triggered: 90_000 },
