@@ -2,7 +2,7 @@
 // receiver on 127.0.0.1. The users and the campaign are written straight to the app's database.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 const USERS = 200;
 

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
 test("the campaign list opens on a fresh install with the demo campaign", async ({ page }) => {
   await page.goto("/");

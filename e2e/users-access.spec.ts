@@ -3,10 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { test, expect, OWNER } from "./fixtures";
 
-test("the owner signs out and back in", async ({ page }) => {
-  await page.goto("/campaigns");
-  await page.getByRole("button", { name: "Sign out" }).click();
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+// Its own context: signing out ends that session, and the other tests share the fixture's.
+test("the owner signs in and out", async ({ browser, baseURL }) => {
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto("/sign-in");
   await page.getByLabel("Email").fill(OWNER.email);
   await page.getByLabel("Password").fill("not the password");
   await page.getByRole("button", { name: "Sign in" }).click();
@@ -14,7 +15,11 @@ test("the owner signs out and back in", async ({ page }) => {
   await page.getByLabel("Password").fill(OWNER.password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
-  await expect(page.getByRole("button", { name: "Sign out" })).toBeVisible();
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.goto("/campaigns");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await context.close();
 });
 
 test("an admin creates an API key, shown once, that the API accepts", async ({ page, playwright, baseURL }) => {
@@ -104,4 +109,19 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
   // The owner sees the viewer's arrival in the audit log.
   await page.goto("/audit-log");
   await expect(page.getByRole("cell", { name: "member.joined" })).toBeVisible();
+});
+
+test("without signing in, pages lead to Sign in and internal routes answer 401; the API reference stays open", async ({ browser, baseURL }) => {
+  const anonymous = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await anonymous.newPage();
+  await page.goto("/users");
+  await expect(page).toHaveURL(/\/sign-in$/);
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect((await anonymous.request.get("/api/deliveries")).status()).toBe(401);
+  expect((await anonymous.request.get("/api/health")).status()).toBe(200);
+  expect((await anonymous.request.get("/api/v1/openapi.json")).status()).toBe(200);
+  expect((await anonymous.request.get("/api/v1/users")).status()).toBe(401);
+  await page.goto("/api-reference");
+  await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
+  await anonymous.close();
 });

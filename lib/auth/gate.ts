@@ -1,5 +1,5 @@
 // Whether the app requires signing in. Imported by proxy.ts, so it imports nothing.
-export const SIGN_IN_REQUIRED = false;
+export const SIGN_IN_REQUIRED = true;
 
 export const SESSION_COOKIE_PREFIX = "hookline";
 
