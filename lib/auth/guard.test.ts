@@ -1,14 +1,8 @@
 // The UI's authorisation matrix: every member role (and no session) x every required role.
 import { describe, expect, it } from "vitest";
-import { auth } from "./better-auth";
-import { acceptInvite, createOwner, inviteMember } from "./members";
+import { memberCookies } from "@/test/sessions";
 import { requireMember, SIGN_IN_REQUIRED } from "./guard";
 import { ROLES, type Role } from "./roles";
-
-async function sessionOf(email: string, password: string): Promise<Headers> {
-  const res = await auth().api.signInEmail({ body: { email, password }, asResponse: true });
-  return new Headers({ cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") });
-}
 
 const expected: Record<string, Record<Role, number>> = {
   owner: { viewer: 200, editor: 200, admin: 200 },
@@ -21,13 +15,9 @@ const expected: Record<string, Record<Role, number>> = {
 describe("UI authorisation matrix", () => {
   it("holds every member to their role, and refuses requests without a session", async () => {
     expect(SIGN_IN_REQUIRED).toBe(true);
-    const owner = await createOwner({ email: "owner@example.com", password: "owner-password" });
-    const sessions: Record<string, Headers> = { owner: await sessionOf("owner@example.com", "owner-password"), none: new Headers() };
-    for (const role of ROLES) {
-      const { token } = await inviteMember({ email: `${role}@example.com`, role }, owner);
-      await acceptInvite(token, { name: role, password: `${role}-password` });
-      sessions[role] = await sessionOf(`${role}@example.com`, `${role}-password`);
-    }
+    const cookies = await memberCookies();
+    const sessions: Record<string, Headers> = { none: new Headers() };
+    for (const who of ["owner", ...ROLES] as const) sessions[who] = new Headers({ cookie: cookies[who] });
     sessions.forged = new Headers({ cookie: "hookline.session_token=forged.value" });
     expected.forged = expected.none!;
     for (const [who, headers] of Object.entries(sessions)) {

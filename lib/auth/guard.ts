@@ -32,3 +32,14 @@ export async function requireMember(headers: Headers, required: Role): Promise<M
 export function accessErrorResponse(err: AccessError): Response {
   return Response.json({ error: { code: err.status === 401 ? "unauthorized" : "forbidden", message: err.message, details: null } }, { status: err.status });
 }
+
+/** For route handlers: null when the request's member may do `required` work, else the 401/403 answer. */
+export async function refusal(headers: Headers, required: Role): Promise<Response | null> {
+  try {
+    await requireMember(headers, required);
+    return null;
+  } catch (err) {
+    if (err instanceof AccessError) return accessErrorResponse(err);
+    throw err;
+  }
+}

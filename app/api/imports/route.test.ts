@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { auth } from "@/lib/auth/better-auth";
+import { sessionCookie } from "@/test/sessions";
 import { acceptInvite, createOwner, inviteMember, type Member } from "@/lib/auth/members";
 import { POST as upload } from "./route";
 import { GET as status, POST as start } from "./[id]/route";
@@ -10,10 +10,7 @@ const base = "http://127.0.0.1/api/imports";
 let owner: Member;
 let session: Record<string, string> = {};
 
-async function signIn(email: string, password: string) {
-  const res = await auth().api.signInEmail({ body: { email, password }, asResponse: true });
-  return { cookie: res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ") };
-}
+const signIn = async (email: string, password: string) => ({ cookie: await sessionCookie(email, password) });
 
 beforeAll(async () => {
   owner = await createOwner({ email: "o@example.com", password: "owner-password" });

@@ -1,10 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { memberCookies } from "@/test/sessions";
 import { POST } from "./route";
 
-const post = (body: string) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json" }, body }));
+let cookie = "";
+const post = (body: string) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json", cookie }, body }));
 
 beforeAll(async () => {
+  cookie = (await memberCookies()).viewer;
   await db().user.create({ data: { id: "u1", email: "mary@example.com", attributes: { city: "Paris" } } });
 });
 

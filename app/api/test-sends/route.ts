@@ -2,18 +2,14 @@
 import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { listTestSends, runTestSend, TestSendRateLimitedError } from "@/lib/campaigns/test-sends";
 import { readJson } from "../read-json";
-import { AccessError, accessErrorResponse, requireMember } from "@/lib/auth/guard";
+import { refusal } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request) {
   // Viewers may not send tests (the button is hidden for them too).
-  try {
-    await requireMember(request.headers, "editor");
-  } catch (err) {
-    if (err instanceof AccessError) return accessErrorResponse(err);
-    throw err;
-  }
+  const refused = await refusal(request.headers, "editor");
+  if (refused) return refused;
   const parsed = sampleRequestSchema.safeParse(await readJson(request));
   if (!parsed.success) return Response.json({ message: "The test send request is not valid." }, { status: 400 });
   try {
@@ -27,6 +23,8 @@ export async function POST(request: Request) {
 }
 
 export async function GET(request: Request) {
+  const refused = await refusal(request.headers, "viewer");
+  if (refused) return refused;
   const actionId = new URL(request.url).searchParams.get("actionId");
   if (!actionId) return Response.json({ message: "actionId is required" }, { status: 400 });
   return Response.json(await listTestSends(actionId.slice(0, 64)));
