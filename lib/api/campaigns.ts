@@ -3,6 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
+import { templateSyntaxErrors } from "../campaigns/template-check";
 import { db } from "../db";
 import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/lifecycle";
 import { ApiError } from "./errors";
@@ -21,6 +22,8 @@ export async function campaignById(id: string) {
 }
 
 export async function saveCampaignByApi(draft: CampaignDraft, actor: string) {
+  const details = Object.entries(templateSyntaxErrors(draft)).map(([path, message]) => ({ path, message }));
+  if (details.length) throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
   try {
     const { id } = await saveCampaign(draft);
     await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });

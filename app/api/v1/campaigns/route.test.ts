@@ -69,6 +69,8 @@ describe("campaigns API", () => {
       [{}, /name/],
       [{ name: "x", actions: [{ url: "ftp://x" }] }, /actions\.0\.url/],
       [{ name: "x", colour: "red" }, /colour/],
+      [{ name: "x", actions: [{ url: "https://a.example.com/{{#if user.plan}}" }] }, /actions\.0\.url: .*line 1/],
+      [{ name: "x", actions: [{ url: "https://a.example.com/", fields: [{ key: "k", value: "{{user.id" }] }] }, /actions\.0\.fields\.0\.value/],
     ];
     for (const [body, message] of cases) {
       const res = await create(send("/campaigns", "POST", body));
