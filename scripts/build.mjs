@@ -1,7 +1,22 @@
-// npm run build: prepare the Prisma clients and build the Next.js app.
+// npm run build: prepare the Prisma clients and build the Next.js app into HOOKLINE_DIST_DIR (default
+// .next), stamped with the sources' digest so that `npm start` serves it without building again.
+// `--if-stale` skips the build when the stamp matches; `--postinstall` (npm install runs it) does not
+// fail the install when the build fails: `npm start` builds again and shows the error.
 import { spawnSync } from "node:child_process";
+import { buildIsCurrent, root, sourceDigest, stampBuild } from "./build-stamp.mjs";
+
 process.env.NEXT_TELEMETRY_DISABLED = "1";
-for (const args of [["scripts/prisma.mjs", "generate"], ["node_modules/next/dist/bin/next", "build"]]) {
-  const r = spawnSync(process.execPath, args, { stdio: "inherit" });
-  if (r.status !== 0) process.exit(r.status ?? 1);
+const postinstall = process.argv.includes("--postinstall");
+const run = (args) => spawnSync(process.execPath, args, { cwd: root, stdio: "inherit", env: process.env }).status === 0;
+
+if (!run(["scripts/prisma.mjs", "generate"])) process.exit(1);
+if ((postinstall || process.argv.includes("--if-stale")) && buildIsCurrent()) process.exit(0);
+if (postinstall) console.log("Building Hookline once, so that `npm start` and `npm run bench` start at once...");
+const digest = sourceDigest();
+if (run(["node_modules/next/dist/bin/next", "build"])) {
+  stampBuild(digest);
+} else if (postinstall) {
+  console.warn("The build failed; `npm start` will build again and show why.");
+} else {
+  process.exit(1);
 }

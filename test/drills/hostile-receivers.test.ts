@@ -10,6 +10,9 @@ import type { BuiltRequest, SendResult } from "@/lib/webhooks/types";
 
 const AT_ONCE = 50;
 const TIMEOUT_MS = 2000;
+// A blocked event loop (buffering a 1 GiB body, a synchronous parse) shows as seconds of lag; the
+// shared 2-core CI machine alone adds a few hundred milliseconds, so the bar sits between the two.
+const LOOP_LAG_LIMIT_MS = 1000;
 
 let server: ChildProcess;
 let ports: Record<string, number>;
@@ -84,7 +87,7 @@ describe("hostile receivers, fifty sends at once", () => {
   it("a receiver that accepts and never answers: every send times out on time", async () => {
     const { result, worstLoopLagMs } = await withLoopWatch(() => burst("hang"));
     expectTimedOut(result.results);
-    expect(worstLoopLagMs).toBeLessThan(250);
+    expect(worstLoopLagMs).toBeLessThan(LOOP_LAG_LIMIT_MS);
   });
 
   it("a receiver that trickles its headers a byte a second: the total timeout holds", async () => {
@@ -112,7 +115,7 @@ describe("hostile receivers, fifty sends at once", () => {
     }
     // fifty 64 KiB excerpts are 3 MiB; allow generous slack for sockets and buffers, not 50 GiB
     expect(peakRss - before).toBeLessThan(150 * 2 ** 20);
-    expect(worstLoopLagMs).toBeLessThan(250);
+    expect(worstLoopLagMs).toBeLessThan(LOOP_LAG_LIMIT_MS);
     server.stdin!.write("stats\n");
     const { written } = await nextLine<{ written: Record<string, number> }>();
     // the sender hung up early: far less than 50 GiB left the server
@@ -122,6 +125,6 @@ describe("hostile receivers, fifty sends at once", () => {
   it("all four kinds at once: the process stays responsive and every send ends", async () => {
     const { result, worstLoopLagMs } = await withLoopWatch(() => Promise.all(["hang", "trickleHeaders", "trickleBody", "huge"].map(burst)));
     for (const b of result) expect(b.wallMs).toBeLessThan(TIMEOUT_MS + 2500);
-    expect(worstLoopLagMs).toBeLessThan(300);
+    expect(worstLoopLagMs).toBeLessThan(LOOP_LAG_LIMIT_MS);
   });
 });

@@ -37,6 +37,9 @@ describe("POST /api/v1/events: bad input", () => {
       [{ events: [] }, /at least one/],
       [{ events: Array.from({ length: 1001 }, () => ({ userId: "u", event: "e" })) }, /1000/],
       [[{ userId: "u1", event: "x" }], /userId|expected/i],
+      // PostgreSQL cannot store U+0000: refused on both databases, in keys and values
+      [{ userId: "u1", event: "x", params: { "a\u0000": null } }, /params\.a.*NUL/],
+      [{ events: [{ userId: "u\u0000", event: "x" }] }, /events\.0\.userId.*NUL/],
     ];
     for (const [body, message] of cases) {
       const res = await json(body);
