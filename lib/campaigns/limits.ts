@@ -10,19 +10,5 @@ export const DEFAULT_TIMEOUT_SECONDS = 15;
 /** How a stored secret (URL password, secret header value) is shown after save. */
 export const SECRET_MASK = "••••";
 
-/** Headers the sender sets itself (and every webhook-* header); a template may not override them. */
-export const RESERVED_HEADERS = [
-  "host",
-  "content-length",
-  "content-type",
-  "transfer-encoding",
-  "connection",
-  "keep-alive",
-  "upgrade",
-  "te",
-  "trailer",
-  "user-agent",
-];
-
 /** The default delivery rule of a new campaign (issue 4 owns the rule's full schema). */
 export const DEFAULT_DELIVERY_RULE = { when: "immediate" } as const;

@@ -10,8 +10,8 @@ import {
   MAX_TIMEOUT_SECONDS,
   MAX_URL_LENGTH,
   MAX_VALUE_BYTES,
-  RESERVED_HEADERS,
 } from "./limits";
+import { HEADER_NAME_TOKEN, headerNameProblem } from "../webhooks/request-headers";
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
@@ -25,15 +25,13 @@ export const dataFieldSchema = z.object({
   type: z.enum(FIELD_TYPES).default("text"),
 });
 
-const headerToken = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-
 export const headerFieldSchema = z.object({
   name: z
     .string()
     .trim()
     .min(1, "Enter a header name")
     .max(MAX_KEY_LENGTH, `A header name can be at most ${MAX_KEY_LENGTH} characters`)
-    .regex(headerToken, "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"),
+    .regex(HEADER_NAME_TOKEN, "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"),
   value: templateValue.refine((v) => !/[\r\n]/.test(v), "A header value cannot contain line breaks"),
   secret: z.boolean().default(false),
 });
@@ -78,14 +76,9 @@ export const actionDraftSchema = z
     const credentials = urlHasCredentials(draft.url);
     draft.headers.forEach((h, i) => {
       const lower = h.name.toLowerCase();
-      if (RESERVED_HEADERS.includes(lower) || lower.startsWith("webhook-")) {
-        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `${h.name} is set by Hookline and cannot be changed` });
-      } else if (lower === "authorization" && credentials) {
-        ctx.addIssue({
-          code: "custom",
-          path: ["headers", i, "name"],
-          message: "Authorization comes from the credentials in the URL; remove one of them",
-        });
+      const problem = headerNameProblem(h.name, i, credentials);
+      if (problem) {
+        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: problem.message });
       } else if (seenHeaders.has(lower)) {
         ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `Duplicate header "${h.name}"` });
       }

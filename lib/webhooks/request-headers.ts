@@ -17,7 +17,7 @@ export const RESERVED_HEADERS = new Set([
   "expect",
   "proxy-connection",
 ]);
-const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** What is wrong with a header name (a problem on `headers[i].name`), or null. */
 export function headerNameProblem(name: string, index: number, urlHasCredentials: boolean): TemplateProblem | null {
@@ -25,7 +25,7 @@ export function headerNameProblem(name: string, index: number, urlHasCredentials
   const trimmed = name.trim();
   const lower = trimmed.toLowerCase();
   if (!trimmed) return { field, message: "A header name is required" };
-  if (!TOKEN.test(trimmed)) return { field, message: `"${trimmed}" is not a valid header name` };
+  if (!HEADER_NAME_TOKEN.test(trimmed)) return { field, message: `"${trimmed}" is not a valid header name` };
   if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-")) return { field, message: `${trimmed} is set by Hookline and cannot be changed` };
   if (lower === "authorization" && urlHasCredentials) return { field, message: "Authorization comes from the credentials in the URL; remove one of them" };
   return null;
