@@ -5,6 +5,7 @@ import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { inputClass } from "@/components/ui/Field";
+import { RoleSelect } from "@/components/auth/RoleSelect";
 
 type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string };
 
@@ -61,11 +62,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
           </label>
           <label className="text-sm">
             Role
-            <select className={`${inputClass} mt-1`} value={role} onChange={(e) => setRole(e.target.value)}>
-              <option value="admin">admin</option>
-              <option value="editor">editor</option>
-              <option value="viewer">viewer</option>
-            </select>
+            <RoleSelect className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
           </label>
           <Button type="submit" variant="primary" disabled={pending}>
             Create key

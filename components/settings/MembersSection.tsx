@@ -4,6 +4,7 @@ import { changeRoleAction, inviteMemberAction, removeMemberAction } from "@/app/
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { inputClass } from "@/components/ui/Field";
+import { RoleSelect } from "@/components/auth/RoleSelect";
 
 type Member = { id: string; email: string; name: string; role: string };
 type Invite = { id: string; email: string; role: string; expiresAt: string };
@@ -63,11 +64,7 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
           </label>
           <label className="text-sm">
             Role
-            <select className={`${inputClass} mt-1`} value={role} onChange={(e) => setRole(e.target.value)}>
-              <option value="admin">admin</option>
-              <option value="editor">editor</option>
-              <option value="viewer">viewer</option>
-            </select>
+            <RoleSelect className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
           </label>
           <Button type="submit" variant="primary" disabled={pending}>
             Create invitation
@@ -92,11 +89,7 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
               <span className="text-slate-600">{m.role}</span>
             ) : (
               <span className="flex items-center gap-2">
-                <select aria-label={`Role of ${m.email}`} className={inputClass} value={m.role} disabled={pending} onChange={(e) => run(() => changeRoleAction(m.id, e.target.value))}>
-                  <option value="admin">admin</option>
-                  <option value="editor">editor</option>
-                  <option value="viewer">viewer</option>
-                </select>
+                <RoleSelect aria-label={`Role of ${m.email}`} value={m.role} disabled={pending} onChange={(e) => run(() => changeRoleAction(m.id, e.target.value))} />
                 <Button size="sm" variant="danger" aria-label={`Remove ${m.email}`} disabled={pending} onClick={() => run(() => removeMemberAction(m.id))}>
                   Remove
                 </Button>
