@@ -17,9 +17,28 @@ function write(level: Level, message: string, fields?: Record<string, unknown>) 
   process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message}${extra}\n`);
 }
 
+const lastWritten = new Map<string, { at: number; held: number }>();
+
+/**
+ * Writes `message` at most once per `everyMs` (keyed by the message): a flapping connection
+ * reports every few hundred ms, which would bury the log. The next line says how many it held back.
+ */
+function throttled(level: Level, everyMs: number, message: string, fields?: Record<string, unknown>) {
+  const now = Date.now();
+  const last = lastWritten.get(message);
+  if (last && now - last.at < everyMs) {
+    last.held++;
+    return;
+  }
+  lastWritten.set(message, { at: now, held: 0 });
+  write(level, message, last?.held ? { ...fields, heldBack: last.held } : fields);
+}
+
 export const log = {
   debug: (m: string, f?: Record<string, unknown>) => write("debug", m, f),
   info: (m: string, f?: Record<string, unknown>) => write("info", m, f),
   warn: (m: string, f?: Record<string, unknown>) => write("warn", m, f),
   error: (m: string, f?: Record<string, unknown>) => write("error", m, f),
+  /** like warn, at most once per `everyMs` for the same message */
+  warnEvery: (everyMs: number, m: string, f?: Record<string, unknown>) => throttled("warn", everyMs, m, f),
 };

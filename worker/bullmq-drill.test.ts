@@ -79,6 +79,10 @@ describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
     const slowHits = receiver.received.filter((r) => r.path.startsWith("/slow/"));
     expect(slowHits[1].at - slowHits[0].at).toBeGreaterThanOrEqual(900);
     expect(receiver.received.filter((r) => r.path.startsWith("/bad/"))).toHaveLength(1);
+    // every delivery is final: the workers' tick finishes the three campaigns
+    const statusOf = async (id: string) => (await db().campaign.findUniqueOrThrow({ where: { id } })).status;
+    await waitFor(async () => (await Promise.all([flaky, slow, bad].map((c) => statusOf(c.id)))).every((s) => s === "finished"), 20_000, 100);
+    expect(await db().auditLog.count({ where: { action: "campaign.finished", target: { in: [flaky.id, slow.id, bad.id] } } })).toBe(3);
   }, 90_000);
 
   it("finishes a campaign when one of two workers is SIGKILLed mid-way", async () => {

@@ -4,12 +4,22 @@ import path from "node:path";
 
 const root = path.resolve(import.meta.dirname, "..");
 
-export function spawnWorker(extraEnv: Record<string, string> = {}): ChildProcess {
+/** `output`, when given, collects the worker's stderr lines (they are still shown). */
+export function spawnWorker(extraEnv: Record<string, string> = {}, output?: string[]): ChildProcess {
   const child = spawn(process.execPath, ["--import", "tsx", "worker/index.ts"], {
     cwd: root,
     env: { ...process.env, HOOKLINE_LOG_LEVEL: "warn", ...extraEnv },
-    stdio: ["ignore", "inherit", "inherit"],
+    stdio: ["ignore", "inherit", output ? "pipe" : "inherit"],
   });
+  if (output) {
+    let partial = "";
+    child.stderr!.on("data", (chunk: Buffer) => {
+      process.stderr.write(chunk);
+      const lines = (partial + chunk.toString("utf8")).split("\n");
+      partial = lines.pop() ?? "";
+      output.push(...lines.filter(Boolean));
+    });
+  }
   return child;
 }
 

@@ -1,10 +1,11 @@
 // The audit log: who changed what (campaign edits, activations, keys, members), shown to admins.
-import { db } from "../db";
+import { db, type Db } from "../db";
 
 export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
 
-export async function recordAudit(entry: AuditEntry): Promise<void> {
-  await db().auditLog.create({ data: { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never } });
+/** `client`: the engine's own database handle (it records what it does by itself as "system"). */
+export async function recordAudit(entry: AuditEntry, client: Db = db()): Promise<void> {
+  await client.auditLog.create({ data: { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never } });
 }
 
 export async function listAudit(options: { take?: number; cursor?: string } = {}) {

@@ -14,7 +14,8 @@ export function newRowId(): string {
   return `c${Date.now().toString(36)}${randomBytes(9).toString("base64url")}`;
 }
 
-function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unknown {
+/** A value as raw SQL takes it, written exactly as Prisma would. */
+export function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unknown {
   if (value === null || value === undefined) return null;
   if (kind === "json") return JSON.stringify(value);
   if (kind === "date") {
@@ -24,18 +25,26 @@ function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unknown {
   return value;
 }
 
+/** "table" for raw SQL; raw SQL does not get the adapter's schema, so it is named on PostgreSQL. */
+export function tableName(table: string): string {
+  const database = env().database;
+  return database.provider === "postgresql" ? `"${database.schema.replace(/"/g, '""')}"."${table}"` : `"${table}"`;
+}
+
 /** INSERT INTO "table" (...) VALUES (...), (...): rows of values in the columns' order. */
 export async function bulkInsert(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][]) {
   if (rows.length === 0) return 0;
   return bulkInsertStatement(prisma, table, columns, rows);
 }
 
-/** The same as a statement for a batch transaction ($transaction([...])). */
-export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][]) {
+/**
+ * The same as a statement for a batch transaction ($transaction([...])); `skipExisting` leaves rows
+ * whose primary key is already there alone (a write retried after its commit was not acknowledged).
+ */
+export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
   const database = env().database;
   const sqlite = database.provider === "sqlite";
-  // Raw SQL does not get the adapter's schema: name it on PostgreSQL.
-  const target = database.provider === "postgresql" ? `"${database.schema.replace(/"/g, '""')}"."${table}"` : `"${table}"`;
+  const target = tableName(table);
   const params: unknown[] = [];
   const tuples = rows.map((row) => {
     const cells = columns.map(([, kind], i) => {
@@ -44,6 +53,6 @@ export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [nam
     });
     return `(${cells.join(",")})`;
   });
-  const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}`;
+  const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}${options.skipExisting ? " ON CONFLICT DO NOTHING" : ""}`;
   return prisma.$executeRawUnsafe(sql, ...params);
 }

@@ -7,9 +7,10 @@ import type { BuiltRequest, SendResult, TemplateContext } from "../webhooks/type
 import { maskedRequest, responseExcerpt, hostOf } from "./attempt-record";
 import { BatchContextLoader, type BatchContext } from "./batch-context";
 import { HostBreakers, type BreakerOptions } from "./breaker";
-import type { ClaimedDelivery } from "./claim";
+import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "./claim";
 import type { DeliveryDeps } from "./deps";
 import { applyFrequencyCap } from "./frequency-cap";
+import { LeaseKeeper } from "./lease";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "./limits";
 import { Recorder, type AttemptRow, type Change } from "./recorder";
 import { nextAttemptAt, parseRetryPolicy } from "./retry-policy";
@@ -19,6 +20,8 @@ export type DispatcherOptions = {
   workerId: string;
   concurrency: number;
   hostConcurrency: number;
+  /** how long a claim holds (HOOKLINE_DELIVERY_LEASE_MS) */
+  leaseMs: number;
   breaker?: BreakerOptions;
   flushMs?: number;
   onRecorded?: (count: number) => void;
@@ -26,7 +29,7 @@ export type DispatcherOptions = {
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
-type Ready = { delivery: ClaimedDelivery; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
+type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
 
 export class Dispatcher {
   readonly recorder: Recorder;
@@ -35,11 +38,20 @@ export class Dispatcher {
   private hosts: KeyedSemaphores;
   private rates: RateLimiter;
   readonly breakers: HostBreakers;
+  readonly leases: LeaseKeeper;
   /** claimed and not yet recorded */
   pending = 0;
+  /** the ids of those, whose leases this worker renews */
+  private held = new Set<string>();
 
   constructor(private prisma: Db, private deps: DeliveryDeps, private options: DispatcherOptions) {
-    this.recorder = new Recorder(prisma, options.workerId, { flushMs: options.flushMs ?? 25, maxBatch: 500, onRecorded: options.onRecorded });
+    this.leases = new LeaseKeeper(options.leaseMs);
+    this.recorder = new Recorder(prisma, options.workerId, {
+      flushMs: options.flushMs ?? 25,
+      maxBatch: 500,
+      onRecorded: options.onRecorded,
+      onWriteFailed: () => this.leases.unreachable(),
+    });
     this.loader = new BatchContextLoader(prisma, deps);
     this.global = new Semaphore(options.concurrency);
     this.hosts = new KeyedSemaphores(options.hostConcurrency);
@@ -51,13 +63,31 @@ export class Dispatcher {
     return this.global.active;
   }
 
-  /** Processes a claimed batch; resolves when every outcome of it is recorded. */
-  async process(batch: ClaimedDelivery[]): Promise<void> {
+  /** Extends the lease of everything this worker holds (see renewalWaitsForWrites). */
+  async renewLeases(): Promise<void> {
+    const startedAt = this.deps.now();
+    try {
+      const renew = () => renewLeases(this.prisma, this.options.workerId, [...this.held], startedAt, this.leases.leaseMs);
+      await (renewalWaitsForWrites() ? this.recorder.exclusive(renew) : renew());
+    } catch (err) {
+      this.leases.unreachable();
+      throw err;
+    }
+    this.leases.renewed(startedAt);
+    this.leases.reachable(startedAt);
+  }
+
+  /** Processes a batch claimed at `claimedAt`; resolves when every outcome of it is recorded. */
+  async process(batch: ClaimedDelivery[], claimedAt: Date = this.deps.now()): Promise<void> {
     if (batch.length === 0) return;
     this.pending += batch.length;
+    for (const d of batch) this.held.add(d.id);
     const done: Promise<void>[] = [];
     const record = (change: Change) => {
-      const written = this.recorder.add(change).finally(() => { this.pending--; });
+      const written = this.recorder.add(change).finally(() => {
+        this.pending--;
+        this.held.delete(change.id);
+      });
       const dueAt = "dueAt" in change ? change.dueAt : undefined;
       if (dueAt && this.options.onRescheduled) {
         const hook = this.options.onRescheduled;
@@ -68,7 +98,7 @@ export class Dispatcher {
     try {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
-      for (const item of this.prepare(batch, context, now, record)) done.push(this.send(item, record));
+      for (const item of this.prepare(batch, claimedAt, context, now, record)) done.push(this.send(item, record));
     } catch (err) {
       // Could not even load the batch (database away): give the rows back for a later claim.
       for (const d of batch) record({ id: d.id, state: "release" });
@@ -77,7 +107,7 @@ export class Dispatcher {
     await Promise.all(done);
   }
 
-  private prepare(batch: ClaimedDelivery[], ctx: BatchContext, now: Date, record: (c: Change) => void): Ready[] {
+  private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, now: Date, record: (c: Change) => void): Ready[] {
     const ready: Ready[] = [];
     const capped = applyFrequencyCap(
       ctx.cap,
@@ -121,6 +151,7 @@ export class Dispatcher {
       if (blocked) return record({ id: d.id, state: "retrying", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` });
       ready.push({
         delivery: d,
+        claimedAt,
         request: rendered.request,
         host,
         actionId: d.actionId,
@@ -148,6 +179,12 @@ export class Dispatcher {
     await host.acquire();
     await this.global.acquire();
     const startedAt = this.deps.now();
+    if (!this.leases.holds(item.claimedAt, startedAt)) {
+      // Cut off from the database for longer than a lease: another worker may have taken it over.
+      this.global.release();
+      host.release();
+      return record({ id: item.delivery.id, state: "release" });
+    }
     let result: SendResult;
     try {
       result = await this.deps.send(item.request, { timeoutMs: item.timeoutMs });

@@ -4,9 +4,10 @@
 // every due delivery (an in-flight one is sent again with the same webhook-id).
 import type { Db } from "../db";
 import { log } from "../log";
-import { claimDue, earliestDue, releaseLeases, renewLeases } from "./claim";
+import { claimDue, earliestDue, releaseLeases } from "./claim";
 import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
+import { finishCampaigns } from "./finish";
 import { newWorkerId } from "./ids";
 import type { DeliveryQueue } from "./queue";
 import { runDueOccurrences } from "./recurring";
@@ -48,6 +49,7 @@ export class EmbeddedEngine implements DeliveryQueue {
       workerId: this.workerId,
       concurrency: options.concurrency,
       hostConcurrency: options.hostConcurrency,
+      leaseMs: this.leaseMs,
       onRecorded: () => this.poke(),
     });
   }
@@ -56,9 +58,7 @@ export class EmbeddedEngine implements DeliveryQueue {
     if (this.running) return;
     this.running = true;
     this.renewTimer = setInterval(() => {
-      this.dispatcher.recorder.exclusive(() => renewLeases(this.prisma, this.workerId, this.deps.now(), this.leaseMs)).catch((err) =>
-        log.warn("Could not renew delivery leases", { error: (err as Error).message }),
-      );
+      this.dispatcher.renewLeases().catch((err) => log.warnEvery(10_000, "Could not renew delivery leases", { error: (err as Error).message }));
     }, Math.max(200, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref?.();
     this.loop = this.run();
@@ -103,16 +103,19 @@ export class EmbeddedEngine implements DeliveryQueue {
         if (now.getTime() - this.lastOccurrenceCheck >= 1000) {
           this.lastOccurrenceCheck = now.getTime();
           await runDueOccurrences(this.prisma, now);
+          await finishCampaigns(this.prisma, now);
         }
         const room = this.maxPending - this.dispatcher.pending;
         if (room < Math.min(this.claimBatch, this.maxPending / 4)) {
           await this.sleep(this.idlePollMs);
           continue;
         }
-        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch) });
+        const leases = this.dispatcher.leases;
+        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.mayTakeOver(now) });
+        leases.reachable(now);
         failures = 0;
         if (claimed.length > 0) {
-          void this.dispatcher.process(claimed).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
+          void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
           continue;
         }
         const next = await earliestDue(this.prisma);
@@ -120,7 +123,8 @@ export class EmbeddedEngine implements DeliveryQueue {
         await this.sleep(Math.min(Math.max(wait, 5), this.idlePollMs));
       } catch (err) {
         failures++;
-        log.warn("Delivery engine could not reach the database; trying again", { error: (err as Error).message, failures });
+        this.dispatcher.leases.unreachable();
+        log.warnEvery(10_000, "Delivery engine could not reach the database; trying again", { error: (err as Error).message, failures });
         await this.sleep(Math.min(250 * failures, 5000));
       }
     }

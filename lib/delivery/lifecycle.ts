@@ -1,5 +1,6 @@
 // Campaign states and the manual actions on deliveries: activate (validate, then fan out in the
-// same transaction), pause, resume, retry one, retry all failed, cancel scheduled.
+// same transaction), pause, resume, retry one, retry all failed, cancel scheduled. Finishing is
+// the engine's own doing (finish.ts).
 import { db } from "../db";
 import { parseSegment } from "../audience/segment";
 import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
@@ -78,23 +79,27 @@ export async function resumeCampaign(campaignId: string): Promise<boolean> {
 
 const retryable = { state: { in: ["failed", "retrying", "suppressed"] } };
 
-/** Sends one delivery again now (a failed one keeps its webhook-id). */
+const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
+
+/** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
 export async function retryDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
-  const r = await db().delivery.updateMany({
-    where: { id: deliveryId, ...retryable },
-    data: { state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null },
+  const count = await db().$transaction(async (tx) => {
+    const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
+    if (r.count) await tx.campaign.updateMany({ where: { status: "finished", deliveries: { some: { id: deliveryId } } }, data: { status: "active" } });
+    return r.count;
   });
-  if (r.count) await deliveryQueue().notify({ deliveryIds: [deliveryId] });
-  return r.count === 1;
+  if (count) await deliveryQueue().notify({ deliveryIds: [deliveryId] });
+  return count === 1;
 }
 
 export async function retryAllFailed(campaignId: string, now = new Date()): Promise<number> {
-  const r = await db().delivery.updateMany({
-    where: { campaignId, state: "failed" },
-    data: { state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null },
-  });
-  if (r.count) await deliveryQueue().notify({ campaignId });
-  return r.count;
+  const count = await db().$transaction(async (tx) => {
+    const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
+    if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
+    return r.count;
+  }, LONG_TRANSACTION);
+  if (count) await deliveryQueue().notify({ campaignId });
+  return count;
 }
 
 export async function cancelScheduled(campaignId: string, deliveryId?: string): Promise<number> {

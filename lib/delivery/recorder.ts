@@ -7,6 +7,8 @@ import { bulkInsertStatement, newRowId, type ColumnKind } from "./bulk-insert";
 import { log } from "../log";
 
 export type AttemptRow = {
+  /** set on the first write, so a retried write after a lost commit acknowledgement inserts nothing twice */
+  id?: string;
   deliveryId: string;
   number: number;
   startedAt: Date;
@@ -44,6 +46,9 @@ const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 
+// Statements run one by one (each a round trip); after an outage a full batch may wait on locks.
+const WRITE_TRANSACTION = { timeout: 60_000, maxWait: 15_000 };
+
 export class Recorder {
   private buffer: Change[] = [];
   private waiters: Waiter[] = [];
@@ -53,7 +58,15 @@ export class Recorder {
   constructor(
     private prisma: Db,
     private workerId: string,
-    private options: { flushMs: number; maxBatch: number; onRecorded?: (count: number) => void } = { flushMs: 25, maxBatch: 500 },
+    private options: {
+      flushMs: number;
+      maxBatch: number;
+      onRecorded?: (count: number) => void;
+      /** a write failed (the database is probably away) */
+      onWriteFailed?: () => void;
+      /** how long a write is retried before its deliveries are left to their leases (default 10 min) */
+      giveUpAfterMs?: number;
+    } = { flushMs: 25, maxBatch: 500 },
   ) {}
 
   /** Queues a change; resolves once it is in the database. */
@@ -70,8 +83,18 @@ export class Recorder {
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => {
       this.timer = null;
-      void this.flush();
+      void this.flushSome();
     }, ms);
+  }
+
+  /** Writes up to maxBatch buffered changes, then lets a waiting lease renewal go before the rest. */
+  private flushSome(): Promise<void> {
+    const run = this.flushing.then(() => this.write());
+    this.flushing = run.then(() => {}, () => {});
+    void run.finally(() => {
+      if (this.buffer.length) this.flushSoon(0);
+    }).catch(() => {});
+    return run;
   }
 
   /**
@@ -86,35 +109,45 @@ export class Recorder {
 
   /** Writes everything buffered (waiting for a flush already running). */
   flush(): Promise<void> {
-    const run = this.flushing.then(() => this.write());
+    const run = this.flushing.then(async () => {
+      while (this.buffer.length) await this.write();
+    });
     this.flushing = run.then(() => {}, () => {});
     return run;
   }
 
+  /** One transaction of at most maxBatch changes (a big one after an outage would hold its locks for long). */
   private async write() {
-    const changes = this.buffer.splice(0);
-    const waiters = this.waiters.splice(0);
+    const changes = this.buffer.splice(0, this.options.maxBatch);
+    const waiters = this.waiters.splice(0, changes.length);
     if (changes.length === 0) return;
+    for (const c of changes) if ("attempt" in c && c.attempt && !c.attempt.id) c.attempt.id = newRowId();
+    const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 10 * 60_000);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.prisma.$transaction(this.statements(changes));
+        await this.prisma.$transaction(async (tx) => {
+          for (const statement of this.statements(tx as unknown as Db, changes)) await statement;
+        }, WRITE_TRANSACTION);
         waiters.forEach((w) => w.resolve());
         this.options.onRecorded?.(changes.length);
         return;
       } catch (err) {
-        // The database may be restarting: keep the results and try again; the leases are renewed meanwhile.
-        log.warn("Could not record delivery results; retrying", { count: changes.length, attempt, error: (err as Error).message });
-        if (attempt >= 30) {
+        // The database may be restarting. These requests were sent: dropping their results would
+        // send them all again once their leases run out, so keep trying, often (other workers
+        // wait a whole lease after an outage before taking over, see lease.ts).
+        this.options.onWriteFailed?.();
+        log.warnEvery(10_000, "Could not record delivery results; retrying until the database answers", { count: changes.length, attempt, error: (err as Error).message });
+        if (Date.now() >= giveUpAt) {
+          log.error("Gave up recording delivery results; they will be sent again when their leases run out", { count: changes.length });
           waiters.forEach((w) => w.reject(err as Error));
           return;
         }
-        await new Promise((r) => setTimeout(r, Math.min(200 * attempt, 2000)));
+        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 500)));
       }
     }
   }
 
-  private statements(changes: Change[]) {
-    const p = this.prisma;
+  private statements(p: Db, changes: Change[]) {
     const lease = { lockedBy: this.workerId, state: "sending" };
     const unlocked = { lockedBy: null, lockedUntil: null };
     const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
@@ -122,18 +155,19 @@ export class Recorder {
     if (attempts.length) {
       ops.push(
         bulkInsertStatement(p, "DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
-          newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
-        ])),
+          a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
+        ]), { skipExisting: true }),
       );
     }
     const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
+    const released: string[] = [];
     // One lock order (by id) for every transaction, so concurrent writers queue instead of deadlocking.
     for (const c of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       if (c.state === "delivered") {
         const key = `${c.status}|${c.host}|${c.attempts}`;
         delivered.set(key, [...(delivered.get(key) ?? []), c]);
       } else if (c.state === "release") {
-        ops.push(p.delivery.updateMany({ where: { id: c.id, ...lease }, data: { state: "scheduled", ...unlocked } }));
+        released.push(c.id);
       } else {
         ops.push(
           p.delivery.updateMany({
@@ -153,6 +187,8 @@ export class Recorder {
         );
       }
     }
+    // a whole batch is handed back at once when its lease lapsed or the database was away: one statement
+    if (released.length) ops.push(p.delivery.updateMany({ where: { id: { in: released }, ...lease }, data: { state: "scheduled", ...unlocked } }));
     for (const group of delivered.values()) {
       const first = group[0];
       ops.push(

@@ -3,17 +3,19 @@
 // claims the rows under a lease like the embedded engine, and a sweeper re-enqueues any due
 // delivery whose job went missing (a lost Redis write delays a send, never loses it).
 import { Queue, Worker, type Job } from "bullmq";
+import type { Redis } from "ioredis";
 import type { Db } from "../../db";
 import { db } from "../../db";
 import { log } from "../../log";
 import { env } from "../../env";
-import { claimDue, releaseLeases, renewLeases } from "../claim";
+import { claimDue, releaseLeases } from "../claim";
 import type { DeliveryDeps } from "../deps";
 import { Dispatcher } from "../dispatcher";
+import { finishCampaigns } from "../finish";
 import { newWorkerId } from "../ids";
 import type { DeliveryQueue, QueueHint } from "../queue";
 import { runDueOccurrences } from "../recurring";
-import { QUEUE_NAME, queuePrefix, redisConnection, type DeliveryJob } from "./connection";
+import { closeRedis, logRedisErrors, QUEUE_NAME, queuePrefix, redisConnection, type DeliveryJob } from "./connection";
 import { enqueue, type JobRef } from "./enqueue";
 
 const WAITING = ["scheduled", "retrying"];
@@ -49,17 +51,21 @@ async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
 export class BullmqProducer implements DeliveryQueue {
   readonly kind = "bullmq" as const;
   private queue: Queue | null = null;
+  private connection: Redis | null = null;
 
   constructor(private prisma: Db = db()) {}
 
   async start() {
-    this.queue = new Queue(QUEUE_NAME, { connection: redisConnection("producer"), prefix: queuePrefix() });
-    this.queue.on("error", (err) => log.warn("Redis queue error (deliveries wait for the sweeper)", { error: err.message }));
+    this.connection = redisConnection("producer");
+    this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix: queuePrefix() });
+    logRedisErrors(this.queue, "queue", "deliveries wait for a worker's sweeper");
   }
 
   async stop() {
-    await this.queue?.close();
+    await this.queue?.close().catch(() => {});
+    await closeRedis(this.connection);
     this.queue = null;
+    this.connection = null;
   }
 
   async notify(hint: QueueHint = {}) {
@@ -71,7 +77,7 @@ export class BullmqProducer implements DeliveryQueue {
       if (refs.length) await withTimeout(enqueue(this.queue, refs, now), 5000);
     } catch (err) {
       // The rows are written; a worker's sweeper will find them once they are due.
-      log.warn("Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
+      log.warnEvery(10_000, "Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
     }
   }
 }
@@ -93,6 +99,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   private dispatcher: Dispatcher;
   private worker: Worker<DeliveryJob> | null = null;
   private queue: Queue | null = null;
+  private connections: Redis[] = [];
   private timers: NodeJS.Timeout[] = [];
   private options: Required<BullmqWorkerOptions>;
 
@@ -109,6 +116,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       workerId: this.workerId,
       concurrency: this.options.concurrency,
       hostConcurrency: this.options.hostConcurrency,
+      leaseMs: this.options.leaseMs,
       onRescheduled: (ref) => void this.enqueue([ref]),
     });
   }
@@ -118,7 +126,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     try {
       await withTimeout(enqueue(this.queue, refs, this.deps.now()), 5000);
     } catch (err) {
-      log.warn("Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
+      log.warnEvery(10_000, "Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
     }
   }
 
@@ -127,7 +135,15 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     const wanted = (ids?.length ?? 0) + (webhookIds?.length ?? 0);
     if (!wanted) return;
     const now = this.deps.now();
-    const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.options.leaseMs, limit: wanted, ids, webhookIds });
+    const leases = this.dispatcher.leases;
+    let claimed;
+    try {
+      claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.options.leaseMs, limit: wanted, ids, webhookIds, takeOver: leases.mayTakeOver(now) });
+    } catch (err) {
+      leases.unreachable();
+      throw err;
+    }
+    leases.reachable(now);
     if (claimed.length < wanted) {
       // Some were early (clocks differ) or paused: re-enqueue those still waiting for later.
       const early = await this.prisma.delivery.findMany({
@@ -136,7 +152,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       });
       void this.enqueue(early);
     }
-    await this.dispatcher.process(claimed);
+    await this.dispatcher.process(claimed, now);
   }
 
   private every(ms: number, task: () => Promise<unknown>) {
@@ -145,7 +161,10 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       if (running) return;
       running = true;
       task()
-        .catch((err) => log.warn("Worker background task failed", { error: (err as Error).message }))
+        .catch((err) => {
+          this.dispatcher.leases.unreachable();
+          log.warnEvery(10_000, "Worker background task failed", { error: (err as Error).message });
+        })
         .finally(() => { running = false; });
     }, ms);
     this.timers.push(timer);
@@ -153,16 +172,23 @@ export class BullmqWorkerEngine implements DeliveryQueue {
 
   async start() {
     const prefix = queuePrefix();
-    this.queue = new Queue(QUEUE_NAME, { connection: redisConnection("producer"), prefix });
-    this.queue.on("error", (err) => log.warn("Redis queue error", { error: err.message }));
+    const producerConnection = redisConnection("producer");
+    const workerConnection = redisConnection("worker");
+    this.connections = [producerConnection, workerConnection];
+    this.queue = new Queue(QUEUE_NAME, { connection: producerConnection, prefix });
+    logRedisErrors(this.queue, "queue", "deliveries wait for the sweeper");
     this.worker = new Worker<DeliveryJob>(QUEUE_NAME, (job) => this.process(job), {
-      connection: redisConnection("worker"),
+      connection: workerConnection,
       prefix,
       concurrency: this.options.jobConcurrency,
     });
-    this.worker.on("error", (err) => log.warn("Redis worker error (reconnecting)", { error: err.message }));
-    this.every(Math.max(200, Math.floor(this.options.leaseMs / 3)), () => this.dispatcher.recorder.exclusive(() => renewLeases(this.prisma, this.workerId, this.deps.now(), this.options.leaseMs)));
-    this.every(1000, async () => this.enqueue(await runDueOccurrences(this.prisma, this.deps.now())));
+    logRedisErrors(this.worker, "worker", "reconnecting by itself; the sweeper re-enqueues what Redis lost");
+    this.every(Math.max(200, Math.floor(this.options.leaseMs / 3)), () => this.dispatcher.renewLeases());
+    this.every(1000, async () => {
+      const now = this.deps.now();
+      await this.enqueue(await runDueOccurrences(this.prisma, now));
+      await finishCampaigns(this.prisma, now);
+    });
     this.every(this.options.sweepMs, () => this.sweep());
     log.info("Delivery worker started (BullMQ)", { workerId: this.workerId, prefix });
   }
@@ -186,9 +212,11 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   async stop() {
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
-    await this.worker?.close();
+    await this.worker?.close().catch(() => {});
     await this.dispatcher.recorder.flush();
     await releaseLeases(this.prisma, this.workerId).catch(() => {});
-    await this.queue?.close();
+    await this.queue?.close().catch(() => {});
+    await Promise.all(this.connections.map(closeRedis));
+    this.connections = [];
   }
 }
