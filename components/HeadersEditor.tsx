@@ -2,6 +2,7 @@
 import { MAX_HEADERS, SECRET_MASK } from "@/lib/campaigns/limits";
 import { uid, type HeaderRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
+import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
 import { Field, monoInputClass } from "./ui/Field";
 
@@ -43,14 +44,13 @@ export function HeadersEditor({
             </div>
             <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
               {(c) => (
-                <input
+                <TemplateInput
                   {...c}
                   className={monoInputClass}
                   type={row.secret && row.value !== SECRET_MASK ? "password" : "text"}
-                  autoComplete="off"
                   placeholder={row.secret ? "stored encrypted" : "{{user.id}}"}
                   value={row.value}
-                  onChange={(e) => update(i, { value: e.target.value })}
+                  onChange={(value) => update(i, { value })}
                 />
               )}
             </Field>

@@ -3,6 +3,7 @@ import { MAX_FIELDS } from "@/lib/campaigns/limits";
 import { FIELD_TYPES, type FieldType } from "@/lib/webhooks/types";
 import { uid, type FieldRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
+import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 
@@ -48,7 +49,7 @@ export function KeyValueEditor({
             </div>
             <Field label="Value" labelHidden error={errorAt(`fields.${i}.value`)} className="col-span-2 sm:col-span-1">
               {(c) => (
-                <input {...c} className={monoInputClass} placeholder="{{userAttribute.firstName}}" value={row.value} onChange={(e) => update(i, { value: e.target.value })} />
+                <TemplateInput {...c} className={monoInputClass} placeholder="{{userAttribute.firstName}}" value={row.value} onChange={(value) => update(i, { value })} />
               )}
             </Field>
             {typed && (

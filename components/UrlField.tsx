@@ -1,6 +1,7 @@
 "use client";
 import { SECRET_MASK } from "@/lib/campaigns/limits";
 import { urlTemplateHost } from "@/lib/campaigns/url-password";
+import { TemplateInput } from "./TemplateInput";
 import { Field, monoInputClass } from "./ui/Field";
 
 /** The webhook URL template; explains templating, Basic auth credentials and the masked saved password. */
@@ -25,7 +26,7 @@ export function UrlField({
   ) : (
     <>
       Personalise with <code className="font-mono text-slate-700">{"{{user.id}}"}</code> or{" "}
-      <code className="font-mono text-slate-700">{"{{userAttribute.city}}"}</code>. For Basic auth, write{" "}
+      <code className="font-mono text-slate-700">{"{{userAttribute.city}}"}</code> (type <code className="font-mono text-slate-700">{"{{"}</code> for suggestions). For Basic auth, write{" "}
       <code className="font-mono text-slate-700">https://name:password@host/…</code>
     </>
   );
@@ -37,16 +38,14 @@ export function UrlField({
       hint={hint}
     >
       {(control) => (
-        <input
+        <TemplateInput
           {...control}
           type="text"
           inputMode="url"
-          autoComplete="off"
-          spellCheck={false}
           placeholder="https://api.example.com/users/{{user.id}}/notify"
           className={monoInputClass}
           value={value}
-          onChange={(e) => onChange(e.target.value)}
+          onChange={onChange}
         />
       )}
     </Field>

@@ -6,6 +6,7 @@ import { GET as testSends, POST as testSend } from "./test-sends/route";
 import { GET as deliveries } from "./deliveries/route";
 import { GET as delivery } from "./deliveries/[id]/route";
 import { POST as audienceCount } from "./audience/count/route";
+import { GET as templateSuggestions } from "./template-suggestions/route";
 
 type Who = "none" | "forged" | "viewer" | "editor";
 let cookies: Record<Who, string>;
@@ -30,6 +31,7 @@ const routes: { name: string; needs: "viewer" | "editor"; call: (who: Who) => Pr
   { name: "GET /api/deliveries", needs: "viewer", call: (who) => deliveries(req("/api/deliveries", who)) },
   { name: "GET /api/deliveries/:id", needs: "viewer", call: (who) => delivery(req("/api/deliveries/none", who), { params: Promise.resolve({ id: "none" }) }) },
   { name: "POST /api/audience/count", needs: "viewer", call: (who) => audienceCount(req("/api/audience/count", who, { match: "all", conditions: [] })) },
+  { name: "GET /api/template-suggestions", needs: "viewer", call: (who) => templateSuggestions(req("/api/template-suggestions", who)) },
 ];
 
 describe("internal routes: role checked on the server", () => {
@@ -42,4 +44,13 @@ describe("internal routes: role checked on the server", () => {
       expect([401, 403]).not.toContain((await route.call("editor")).status);
     });
   }
+});
+
+describe("GET /api/template-suggestions", () => {
+  it("gives a viewer the autocomplete list", async () => {
+    const res = await templateSuggestions(req("/api/template-suggestions", "viewer"));
+    expect(res.status).toBe(200);
+    const { suggestions } = (await res.json()) as { suggestions: { name: string; kind: string }[] };
+    expect(suggestions).toEqual(expect.arrayContaining([{ name: "user.id", kind: "variable", detail: "the user's id" }, { name: "upper", kind: "helper", detail: "helper" }]));
+  });
 });

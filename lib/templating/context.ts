@@ -12,9 +12,11 @@ export function buildTemplateContext(ctx: TemplateContext): Record<string, unkno
   user.email = ctx.user.email ?? undefined;
   user.timezone = ctx.user.timezone ?? undefined;
   const params = ctx.event?.params ?? {};
+  // Each value's preferred spelling comes before its aliases (user.<attribute>, parameter.<p>):
+  // the editor's autocomplete (suggestions.ts) offers the first spelling it meets.
   return {
-    user,
     userAttribute: attributes,
+    user,
     event: ctx.event ? { name: ctx.event.name, params } : undefined,
     parameter: params,
     campaign: ctx.campaign ?? undefined,

@@ -1,0 +1,79 @@
+// What the editor's autocomplete offers after `{{`: the variables a template can read and the
+// helpers it may call. The variables are read off buildTemplateContext itself, probed with the
+// attribute and event parameter names seen so far, and the helpers are the renderer's own, so this
+// list cannot drift from what actually renders.
+import { buildTemplateContext } from "./context";
+import { helperImplementations } from "./helpers";
+
+export type TemplateSuggestion = { name: string; kind: "variable" | "helper"; detail?: string };
+
+export type SuggestionSources = {
+  /** the attribute catalogue (lib/audience/attribute-catalogue.ts) */
+  attributes: { name: string; types: string[] }[];
+  /** event names seen, each with the parameter names seen on it */
+  events: { name: string; params: string[] }[];
+};
+
+/** Bounds on what one suggestion list carries, whatever the audience holds. */
+export const MAX_SUGGESTED_ATTRIBUTES = 500;
+export const MAX_SUGGESTED_PARAMS = 200;
+
+export const HELPER_NAMES: readonly string[] = Object.keys(helperImplementations({ json: (s) => s, urlencoded: (s) => s }));
+
+const LITERALS = new Set(["true", "false", "null", "undefined"]);
+
+/** How a name is written as a path segment: as is when Handlebars reads it as one, else in brackets. */
+export function pathSegment(name: string): string | null {
+  if (/^[A-Za-z_$][\w$-]*$/.test(name) && !LITERALS.has(name)) return name;
+  // `]` cannot be written inside a bracketed segment
+  return name.includes("]") || name === "" ? null : `[${name}]`;
+}
+
+function listOf(names: string[], max = 4) {
+  return names.length > max ? `${names.slice(0, max).join(", ")}, …` : names.join(", ");
+}
+
+/** Every variable (preferred spellings only) and helper, in the order the context defines them. */
+export function templateSuggestions(sources: SuggestionSources): TemplateSuggestion[] {
+  // Each probe value is unique, so a value met twice is an alias of the spelling met first.
+  const details = new Map<string, string | undefined>();
+  let n = 0;
+  const probe = (detail?: string) => {
+    const marker = `\u0000probe-${n++}`;
+    details.set(marker, detail);
+    return marker;
+  };
+  const attributes: Record<string, unknown> = {};
+  for (const a of sources.attributes.slice(0, MAX_SUGGESTED_ATTRIBUTES)) attributes[a.name] = probe(`attribute · ${a.types.join(", ") || "string"}`);
+  const paramEvents = new Map<string, string[]>();
+  for (const e of sources.events) for (const p of e.params) paramEvents.set(p, [...(paramEvents.get(p) ?? []), e.name]);
+  const params: Record<string, unknown> = {};
+  for (const [p, events] of [...paramEvents].slice(0, MAX_SUGGESTED_PARAMS)) params[p] = probe(`parameter of ${listOf(events)}`);
+  const eventNames = sources.events.map((e) => e.name);
+
+  const context = buildTemplateContext({
+    user: { id: probe("the user's id"), email: probe("the user's email"), timezone: probe("IANA time zone"), attributes },
+    event: { name: probe(eventNames.length ? `event: ${listOf(eventNames)}` : "the triggering event's name"), params },
+    campaign: { id: probe(), name: probe() },
+    action: { id: probe() },
+    now: new Date(0),
+  });
+
+  const seen = new Set<unknown>();
+  const variables: TemplateSuggestion[] = [];
+  const walk = (value: unknown, path: string) => {
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      for (const key of Object.keys(value)) {
+        const segment = pathSegment(key);
+        if (segment) walk((value as Record<string, unknown>)[key], path ? `${path}.${segment}` : segment);
+      }
+      return;
+    }
+    if (value === undefined || seen.has(value)) return;
+    seen.add(value);
+    const detail = typeof value === "string" && details.has(value) ? details.get(value) : "ISO-8601, UTC";
+    variables.push(detail ? { name: path, kind: "variable", detail } : { name: path, kind: "variable" });
+  };
+  walk(context, "");
+  return [...variables, ...HELPER_NAMES.map((name): TemplateSuggestion => ({ name, kind: "helper", detail: "helper" }))];
+}
