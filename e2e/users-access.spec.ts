@@ -108,7 +108,7 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
 
   // The owner sees the viewer's arrival in the audit log.
   await page.goto("/audit-log");
-  await expect(page.getByRole("cell", { name: "member.joined" })).toBeVisible();
+  await expect(page.getByRole("row").filter({ hasText: "member.joined" }).filter({ hasText: "viewer@example.com" })).toBeVisible();
 });
 
 test("without signing in, pages lead to Sign in and internal routes answer 401; the API reference stays open", async ({ browser, baseURL }) => {

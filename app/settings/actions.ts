@@ -1,11 +1,13 @@
 "use server";
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import { actingMember } from "@/app/member";
+import { actingMember, auditUi, denial } from "@/app/member";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { AccessError } from "@/lib/auth/guard";
 import { changeMemberRole, inviteMember, MemberError, removeMember } from "@/lib/auth/members";
 import { ROLES } from "@/lib/auth/roles";
+import { frequencyCapForm, parseFrequencyCapForm, type FrequencyCapForm } from "@/lib/delivery/frequency-cap-form";
+import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
 
 export type Result<T = undefined> = { ok: true; data: T } | { ok: false; message: string; fieldErrors?: Record<string, string> };
 
@@ -63,4 +65,17 @@ export async function removeMemberAction(memberId: string): Promise<Result> {
     await removeMember(memberId, member);
     return undefined;
   });
+}
+
+/** Settings › Delivery limits: the install-wide cap on webhook sends per user per day and per week. */
+export async function saveFrequencyCapAction(input: FrequencyCapForm): Promise<Result<FrequencyCapForm>> {
+  const refused = await denial("admin");
+  if (refused) return { ok: false, message: refused };
+  const parsed = parseFrequencyCapForm(input);
+  if (!parsed.ok) return { ok: false, message: "Check the limits: each is a whole number, or blank for no cap.", fieldErrors: parsed.fieldErrors };
+  const before = await getFrequencyCap();
+  await setFrequencyCap(parsed.cap);
+  await auditUi("frequency_cap.updated", null, { from: before, to: parsed.cap });
+  revalidatePath("/settings");
+  return { ok: true, data: frequencyCapForm(parsed.cap) };
 }

@@ -1,9 +1,12 @@
 import { currentMember } from "@/app/member";
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
+import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
 import { MembersSection } from "@/components/settings/MembersSection";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
+import { frequencyCapForm } from "@/lib/delivery/frequency-cap-form";
+import { getFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Settings · Hookline" };
@@ -11,11 +14,15 @@ export const metadata = { title: "Settings · Hookline" };
 export default async function SettingsPage() {
   const member = await currentMember();
   const isAdmin = member ? memberAllows(member, "admin") : !SIGN_IN_REQUIRED;
+  const limits = <DeliveryLimitsSection initial={frequencyCapForm(await getFrequencyCap())} editable={isAdmin} />;
   if (!isAdmin) {
     return (
-      <div className="space-y-2">
-        <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
-        <p className="text-sm text-slate-600">Only admins can manage API keys and members.</p>
+      <div className="space-y-6">
+        <div className="space-y-2">
+          <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
+          <p className="text-sm text-slate-600">Only admins can manage API keys and members.</p>
+        </div>
+        {limits}
       </div>
     );
   }
@@ -23,6 +30,7 @@ export default async function SettingsPage() {
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
+      {limits}
       <ApiKeysSection
         keys={keys.map((k) => ({ ...k, lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() }))}
       />

@@ -1,0 +1,75 @@
+// Settings › Delivery limits: an admin sets the install-wide frequency cap (blank = no cap), bad
+// input is refused at its field, the cap is kept and audited; an editor sees it read-only.
+import { expect, test } from "./fixtures";
+
+test("an admin sets the delivery limits, which are kept and audited; an editor only sees them", async ({ page, browser, baseURL }) => {
+  await page.goto("/settings");
+  const section = page.getByRole("region", { name: "Delivery limits" });
+  const perDay = section.getByLabel("Webhook sends per user per day");
+  const perWeek = section.getByLabel("Webhook sends per user per week");
+  const save = section.getByRole("button", { name: "Save limits" });
+  await expect(perDay).toHaveValue("");
+  await expect(perWeek).toHaveValue("");
+
+  // Bad input: an error next to each field, nothing saved.
+  await perDay.fill("0");
+  await perWeek.fill("ten");
+  await save.click();
+  await expect(section.getByRole("alert")).toContainText("Check the limits");
+  await expect(perDay).toHaveAccessibleDescription(/At least 1, or blank for no cap/);
+  await expect(perWeek).toHaveAccessibleDescription(/A whole number, or blank for no cap/);
+  await page.reload();
+  await expect(perDay).toHaveValue("");
+
+  await perDay.fill("3");
+  await perWeek.fill("10");
+  await save.click();
+  await expect(section.getByRole("status")).toHaveText("Delivery limits saved.");
+  await expect(perDay).not.toHaveAttribute("aria-invalid");
+  await page.reload();
+  await expect(perDay).toHaveValue("3");
+  await expect(perWeek).toHaveValue("10");
+  await page.screenshot({ path: "test-results/screenshots/settings-delivery-limits.png", fullPage: true });
+
+  // Blank removes one cap and keeps the other.
+  await perWeek.fill("");
+  await save.click();
+  await expect(section.getByRole("status")).toHaveText("Delivery limits saved.");
+  await page.reload();
+  await expect(perDay).toHaveValue("3");
+  await expect(perWeek).toHaveValue("");
+
+  await page.goto("/audit-log");
+  await expect(page.getByRole("cell", { name: "frequency_cap.updated" })).toHaveCount(2);
+
+  // An editor sees the limits but cannot change them.
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  await page.getByLabel("Email").fill("limits-editor@example.com");
+  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption("editor");
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  const link = (await page.getByLabel("Invitation link").textContent())!.trim();
+  const editor = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const editorPage = await editor.newPage();
+  await editorPage.goto(link);
+  await editorPage.getByLabel("Name").fill("Eddie");
+  await editorPage.getByLabel("Password").fill("editor-password-1");
+  await editorPage.getByRole("button", { name: "Join" }).click();
+  await expect(editorPage.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  await editorPage.goto("/settings");
+  const readOnly = editorPage.getByRole("region", { name: "Delivery limits" });
+  await expect(readOnly.getByLabel("Webhook sends per user per day")).toHaveValue("3");
+  await expect(readOnly.getByLabel("Webhook sends per user per day")).not.toBeEditable();
+  await expect(readOnly.getByRole("button", { name: "Save limits" })).toHaveCount(0);
+  await expect(readOnly).toContainText("Only admins can change the delivery limits.");
+  await expect(editorPage.getByRole("region", { name: "API keys" })).toHaveCount(0);
+  await editor.close();
+
+  // Back as it was: no cap, so that later specs send freely, and no extra member.
+  await page.goto("/settings");
+  await perDay.fill("");
+  await save.click();
+  await expect(section.getByRole("status")).toHaveText("Delivery limits saved.");
+  await page.getByRole("button", { name: "Remove limits-editor@example.com" }).click();
+  await expect(page.getByText("limits-editor@example.com")).toHaveCount(0);
+});
