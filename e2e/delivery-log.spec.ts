@@ -16,10 +16,14 @@ async function appDb() {
 
 test("activating a campaign fills its delivery log live", async ({ page }) => {
   const received: string[] = [];
+  // The receiver holds its answers until the test has paused and resumed the campaign, so that it is
+  // still sending then (once every delivery is final the campaign finishes by itself).
+  let release = () => {};
+  const released = new Promise<void>((r) => (release = r));
   const server = http.createServer((req, res) => {
     received.push(req.url ?? "");
     req.resume();
-    req.on("end", () => res.writeHead(req.url?.endsWith("-u-0007") ? 400 : 200).end("ok"));
+    req.on("end", () => void released.then(() => res.writeHead(req.url?.endsWith("-u-0007") ? 400 : 200).end("ok")));
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
@@ -51,7 +55,12 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await when.getByRole("radio", { name: "Immediately" }).check();
     await delivery.getByRole("button", { name: "Activate" }).click();
     await expect(delivery.getByText(/Active: 200 deliveries planned/)).toBeVisible();
-    await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
+    // Pause and resume while it sends.
+    await delivery.getByRole("button", { name: "Pause" }).click();
+    await expect(delivery.getByRole("button", { name: "Resume" })).toBeVisible();
+    await delivery.getByRole("button", { name: "Resume" }).click();
+    await expect(delivery.getByText("Resumed.")).toBeVisible();
+    release();
 
     const log = page.getByRole("region", { name: "Delivery log" });
     await expect(log.getByText(`Delivered ${USERS - 1}`, { exact: true })).toBeVisible({ timeout: 30_000 });
@@ -69,14 +78,12 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await expect(log.getByText("Retrying 1 failed deliveries.")).toBeVisible();
     await expect(detail.getByText("Attempt 2: failed (HTTP 400)", { exact: false })).toBeVisible({ timeout: 15_000 });
 
-    await delivery.getByRole("button", { name: "Pause" }).click();
-    await expect(delivery.getByRole("button", { name: "Resume" })).toBeVisible();
-
     await page.goto("/activity");
     await expect(page.getByRole("heading", { name: "Activity" })).toBeVisible();
     await expect(page.getByRole("table", { name: "Deliveries" }).getByRole("row").nth(1)).toBeVisible();
     expect(new Set(received.filter((u) => u.startsWith("/hook/")).map((u) => u)).size).toBe(USERS);
   } finally {
+    release();
     await prisma.$disconnect();
     server.close();
   }
