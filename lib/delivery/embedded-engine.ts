@@ -12,6 +12,11 @@ import { newWorkerId } from "./ids";
 import type { DeliveryQueue } from "./queue";
 import { runDueOccurrences } from "./recurring";
 
+// Due times closer together than this are claimed in one pass: every pass is a few queries (each
+// compiled, each a synchronous SQLite statement on the event loop), and retries due a few ms apart
+// would otherwise each wake the loop. New events still wake it at once (notify).
+const MIN_POLL_GAP_MS = 100;
+
 export type EmbeddedEngineOptions = {
   concurrency: number;
   hostConcurrency: number;
@@ -36,6 +41,13 @@ export class EmbeddedEngine implements DeliveryQueue {
   private claimBatch: number;
   private maxPending: number;
   private lastOccurrenceCheck = 0;
+  /** asleep because enough is claimed already: a recorded result makes room */
+  private waitingForRoom = false;
+  /** when the current sleep ends (Infinity while awake) */
+  private sleepingUntil = Number.POSITIVE_INFINITY;
+  private sleepTimer: NodeJS.Timeout | null = null;
+  /** poked while awake (a notify during the claim queries): the next sleep is skipped */
+  private pokedAwake = false;
 
   constructor(private prisma: Db, private deps: DeliveryDeps, options: EmbeddedEngineOptions) {
     this.workerId = options.workerId ?? newWorkerId("embedded");
@@ -50,7 +62,16 @@ export class EmbeddedEngine implements DeliveryQueue {
       concurrency: options.concurrency,
       hostConcurrency: options.hostConcurrency,
       leaseMs: this.leaseMs,
-      onRecorded: () => this.poke(),
+      // Results are written in batches of up to this long: fewer, larger transactions, each of
+      // which holds the event loop (better-sqlite3 is synchronous) and compiles its statements.
+      flushMs: 100,
+      // Wake only when a result matters to the loop: it made room, or set a due time earlier than
+      // the current sleep's end. Waking on every flush re-ran the claim queries dozens of times a
+      // second for nothing (each one a query compile and a synchronous statement).
+      onRecorded: () => {
+        if (this.waitingForRoom) this.poke();
+      },
+      onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
     });
   }
 
@@ -85,14 +106,39 @@ export class EmbeddedEngine implements DeliveryQueue {
   private poke() {
     const w = this.wake;
     this.wake = null;
-    w?.();
+    if (w) w();
+    else this.pokedAwake = true;
   }
 
   private sleep(ms: number) {
+    if (this.pokedAwake) {
+      this.pokedAwake = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(() => { this.wake = null; resolve(); }, ms);
-      this.wake = () => { clearTimeout(timer); resolve(); };
+      const done = () => {
+        if (this.sleepTimer) clearTimeout(this.sleepTimer);
+        this.sleepTimer = null;
+        this.wake = null;
+        this.sleepingUntil = Number.POSITIVE_INFINITY;
+        resolve();
+      };
+      this.wake = done;
+      this.setAlarm(ms, done);
     });
+  }
+
+  private setAlarm(ms: number, done: () => void) {
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepingUntil = this.deps.now().getTime() + ms;
+    this.sleepTimer = setTimeout(done, ms);
+  }
+
+  /** Ends the current sleep by `at` at the latest (a due time set meanwhile), not at once. */
+  private wakeBy(at: number) {
+    const done = this.wake;
+    if (!done || at >= this.sleepingUntil) return;
+    this.setAlarm(Math.max(at - this.deps.now().getTime(), MIN_POLL_GAP_MS), done);
   }
 
   private async run() {
@@ -107,20 +153,24 @@ export class EmbeddedEngine implements DeliveryQueue {
         }
         const room = this.maxPending - this.dispatcher.pending;
         if (room < Math.min(this.claimBatch, this.maxPending / 4)) {
+          this.waitingForRoom = true;
           await this.sleep(this.idlePollMs);
+          this.waitingForRoom = false;
           continue;
         }
         const leases = this.dispatcher.leases;
+        this.pokedAwake = false;
         const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.mayTakeOver(now) });
         leases.reachable(now);
         failures = 0;
         if (claimed.length > 0) {
           void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
-          continue;
+          // a full batch: more may be due at once; otherwise everything due is claimed
+          if (claimed.length >= Math.min(room, this.claimBatch)) continue;
         }
         const next = await earliestDue(this.prisma);
         const wait = next ? Math.max(0, next.getTime() - this.deps.now().getTime()) : this.idlePollMs;
-        await this.sleep(Math.min(Math.max(wait, 5), this.idlePollMs));
+        await this.sleep(Math.min(Math.max(wait, MIN_POLL_GAP_MS), this.idlePollMs));
       } catch (err) {
         failures++;
         this.dispatcher.leases.unreachable();
