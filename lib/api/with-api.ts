@@ -7,6 +7,7 @@ import { log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
+import { pathOfNul } from "../db/nul-text";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
 
@@ -75,23 +76,11 @@ async function readJson(req: Request): Promise<unknown> {
     throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(err as Error).message}`);
   }
   // PostgreSQL cannot store U+0000 in text or JSON; refuse it on both databases alike.
-  const nul = text.includes("\\u0000") ? pathOfNul(body, "") : null;
+  const nul = text.includes("\\u0000") ? pathOfNul(body) : null;
   if (nul !== null) throw new ApiError(400, "validation_error", `${nul || "(body)"}: text may not contain the NUL character (\\u0000)`, [{ path: nul || "(body)", message: "contains U+0000" }]);
   return body;
 }
 
-/** The path of the first key or string holding U+0000, or null. */
-function pathOfNul(value: unknown, path: string): string | null {
-  if (typeof value === "string") return value.includes("\0") ? path : null;
-  if (!value || typeof value !== "object") return null;
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (key.includes("\0")) return at;
-    const found = pathOfNul(child, at);
-    if (found !== null) return found;
-  }
-  return null;
-}
 
 async function readLimited(req: Request, limit: number): Promise<string> {
   if (!req.body) return "";

@@ -160,6 +160,12 @@ describe("validation", () => {
     expect(errorsOf({ name: "x", actions: [{ url: "https://a.example.com/" + "a".repeat(2000) }] })).toEqual({});
   });
 
+  it("refuses U+0000 at the field that holds it (PostgreSQL cannot store it)", () => {
+    const input = { name: "x", actions: [{ ...action, fields: [{ key: "k", value: "a\u0000b" }] }] };
+    expect(errorsOf(input)).toEqual({ "actions.0.fields.0.value": expect.stringMatching(/NUL/) });
+    expect(errorsOf({ name: "x\u0000", actions: [action] })).toEqual({ name: expect.stringMatching(/NUL/) });
+  });
+
   it("refuses a URL that is not http(s)", () => {
     expect(errorsOf({ name: "x", actions: [{ url: "ftp://a.example.com/" }] })["actions.0.url"]).toMatch(/https:\/\//);
   });

@@ -12,6 +12,7 @@ import {
   MAX_VALUE_BYTES,
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem } from "../webhooks/request-headers";
+import { pathOfNul } from "../db/nul-text";
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
@@ -94,6 +95,9 @@ export const campaignDraftSchema = z.object({
   name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters"),
   description: z.string().trim().max(1000, "A description can be at most 1,000 characters").default(""),
   actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
+}).superRefine((draft, ctx) => {
+  const at = pathOfNul(draft);
+  if (at !== null) ctx.addIssue({ code: "custom", path: at.split("."), message: "Text cannot contain the NUL character (U+0000)" });
 });
 
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
