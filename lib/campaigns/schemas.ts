@@ -14,6 +14,9 @@ import {
 import { HEADER_NAME_TOKEN, headerNameProblem } from "../webhooks/request-headers";
 import { pathOfNul } from "../db/nul-text";
 
+const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
+const noNul = (v: string) => !v.includes("\0");
+
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
 const templateValue = z
@@ -68,6 +71,8 @@ export const actionDraftSchema = z
       .default(DEFAULT_TIMEOUT_SECONDS),
   })
   .superRefine((draft, ctx) => {
+    const nulAt = pathOfNul(draft);
+    if (nulAt !== null) ctx.addIssue({ code: "custom", path: nulAt.split("."), message: NUL_MESSAGE });
     const seenKeys = new Map<string, number>();
     draft.fields.forEach((f, i) => {
       if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
@@ -92,12 +97,9 @@ export type ActionDraft = z.output<typeof actionDraftSchema>;
 
 export const campaignDraftSchema = z.object({
   id: z.string().max(64).optional(),
-  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters"),
-  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").default(""),
+  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(noNul, NUL_MESSAGE),
+  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(noNul, NUL_MESSAGE).default(""),
   actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
-}).superRefine((draft, ctx) => {
-  const at = pathOfNul(draft);
-  if (at !== null) ctx.addIssue({ code: "custom", path: at.split("."), message: "Text cannot contain the NUL character (U+0000)" });
 });
 
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
