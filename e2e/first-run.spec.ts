@@ -6,7 +6,7 @@ import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import path from "node:path";
 import { databaseConfigFrom } from "../lib/env";
-import { testDatabaseEnv } from "../test/database-env";
+import { dropTestDatabase, testDatabaseEnv } from "../test/database-env";
 import { expect, test } from "./fixtures";
 
 const root = path.resolve(import.meta.dirname, "..");
@@ -62,14 +62,7 @@ test.afterAll(async () => {
     await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
     if (server.exitCode === null) server.kill("SIGKILL");
   }
-  const config = databaseConfigFrom(database.DATABASE_URL, database.HOOKLINE_DATA_DIR!);
-  if (config.provider === "postgresql") {
-    const { default: pg } = await import("pg");
-    const client = new pg.Client({ connectionString: config.url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`);
-    await client.end();
-  }
+  await dropTestDatabase(databaseConfigFrom(database.DATABASE_URL, database.HOOKLINE_DATA_DIR!));
 });
 
 test("first run: the first visit creates the owner, who signs out and in again", async ({ browser }) => {

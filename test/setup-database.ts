@@ -5,7 +5,7 @@ import { afterAll, beforeAll } from "vitest";
 import { env, resetEnv } from "@/lib/env";
 import { applyMigrations } from "@/lib/db/migrate";
 import { disconnectDb } from "@/lib/db";
-import { testDatabaseEnv } from "./database-env";
+import { dropTestDatabase, testDatabaseEnv } from "./database-env";
 
 Object.assign(process.env, testDatabaseEnv(), {
   HOOKLINE_LOG_LEVEL: process.env.HOOKLINE_LOG_LEVEL ?? "warn",
@@ -22,12 +22,5 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await disconnectDb();
-  const config = env().database;
-  if (config.provider === "postgresql") {
-    const { default: pg } = await import("pg");
-    const client = new pg.Client({ connectionString: config.url });
-    await client.connect();
-    await client.query(`DROP SCHEMA IF EXISTS "${config.schema}" CASCADE`);
-    await client.end();
-  }
+  await dropTestDatabase(env().database);
 });
