@@ -6,10 +6,10 @@ import type { Db } from "../db";
 import { recordAudit } from "../auth/audit";
 import { log } from "../log";
 import { parseDeliveryRule, type DeliveryRule } from "./rules";
-import type { DeliveryState } from "./states";
+import { DELIVERY_STATES, FINAL_STATES } from "./states";
 
 /** Not final: waiting for their due time or being sent. */
-const OPEN_STATES: DeliveryState[] = ["scheduled", "sending", "retrying"];
+const OPEN_STATES = DELIVERY_STATES.filter((s) => !FINAL_STATES.includes(s));
 const PAGE = 500;
 /** How long after finishing late arrivals are still swept up (see settleLateArrivals). */
 const LATE_ARRIVAL_WINDOW_MS = 10 * 60_000;
