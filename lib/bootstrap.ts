@@ -5,7 +5,25 @@ import { applyMigrations } from "./db/migrate";
 import { log } from "./log";
 import { secretKey } from "./crypto/secret-box";
 
+// SQLite answers "database is locked" at once (without waiting its busy timeout) when a read
+// transaction cannot become a write one because another process wrote meanwhile, e.g. a start during
+// a big fan-out. Every step below is idempotent, so the whole preparation is simply tried again.
+const BUSY = /database is locked|SQLITE_BUSY/i;
+const BUSY_TRIES = 10;
+
 export async function prepareInstall(options: { seed?: boolean } = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await prepareOnce(options);
+    } catch (err) {
+      if (attempt >= BUSY_TRIES || !BUSY.test(String((err as Error)?.message))) throw err;
+      log.warn("The database is busy; preparing again", { attempt });
+      await new Promise((r) => setTimeout(r, 250 * attempt));
+    }
+  }
+}
+
+async function prepareOnce(options: { seed?: boolean }) {
   const config = env().database;
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });

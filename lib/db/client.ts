@@ -5,14 +5,19 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import type { DatabaseConfig } from "../env";
+import { registerDatabase } from "./raw";
 
 export type Db = SqliteClient;
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {
-    return new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 }) });
+    const client = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 }) });
+    registerDatabase(client, config);
+    return client;
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: 10 }, { schema: config.schema });
   // The two generated clients have the same model API; the app is typed against one of them.
-  return new PostgresClient({ adapter }) as unknown as Db;
+  const client = new PostgresClient({ adapter }) as unknown as Db;
+  registerDatabase(client, config);
+  return client;
 }

@@ -1,6 +1,7 @@
 // The app's database handle: one Prisma client per process, for the database lib/env selects.
 import { env } from "../env";
 import { createDb, type Db } from "./client";
+import { closeRawDb } from "./raw";
 
 export type { Db } from "./client";
 
@@ -15,5 +16,6 @@ export function db(): Db {
 export async function disconnectDb() {
   const current = holder.__hooklineDb;
   holder.__hooklineDb = undefined;
+  if (current) closeRawDb(current);
   await current?.$disconnect();
 }

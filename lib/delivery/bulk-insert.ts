@@ -7,7 +7,7 @@ import { env } from "../env";
 import type { DbOrTx } from "./fan-out";
 
 export type ColumnKind = "text" | "int" | "json" | "date";
-const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
+export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
 
 /** A unique primary key like the cuid() default (the column is a plain string). */
 export function newRowId(): string {
@@ -42,17 +42,23 @@ export async function bulkInsert(prisma: DbOrTx, table: string, columns: [name: 
  * whose primary key is already there alone (a write retried after its commit was not acknowledged).
  */
 export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
+  const { sql, values } = bulkInsertSql(table, columns, rows, options);
+  return prisma.$executeRawUnsafe(sql, ...values);
+}
+
+/** The statement's text and values, for a raw handle (lib/db/raw.ts). */
+export function bulkInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
   const database = env().database;
   const sqlite = database.provider === "sqlite";
   const target = tableName(table);
-  const params: unknown[] = [];
+  const values: unknown[] = [];
   const tuples = rows.map((row) => {
     const cells = columns.map(([, kind], i) => {
-      params.push(encode(kind, row[i], sqlite));
-      return sqlite ? "?" : `$${params.length}${PG_CAST[kind]}`;
+      values.push(encode(kind, row[i], sqlite));
+      return sqlite ? "?" : `$${values.length}${PG_CAST[kind]}`;
     });
     return `(${cells.join(",")})`;
   });
   const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}${options.skipExisting ? " ON CONFLICT DO NOTHING" : ""}`;
-  return prisma.$executeRawUnsafe(sql, ...params);
+  return { sql, values };
 }

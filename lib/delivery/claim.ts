@@ -4,6 +4,8 @@
 import type { Db } from "../db";
 import { env } from "../env";
 import { encode, tableName } from "./bulk-insert";
+import { rawDb } from "../db/raw";
+import { dateOf, jsonOf, numberOf, SqlParams } from "./raw-sql";
 
 export type ClaimOptions = {
   workerId: string;
@@ -16,44 +18,68 @@ export type ClaimOptions = {
   takeOver?: boolean;
 };
 
-function claimable(now: Date, takeOver: boolean) {
-  return {
-    dueAt: { lte: now },
-    OR: [{ state: { in: ["scheduled", "retrying"] } }, ...(takeOver ? [{ state: "sending", lockedUntil: { lt: now } }] : [])],
-  };
-}
+export type ClaimedDelivery = {
+  id: string;
+  webhookId: string;
+  campaignId: string;
+  actionId: string;
+  userId: string;
+  eventData: unknown;
+  plannedAt: Date;
+  attempts: number;
+};
 
-export type ClaimedDelivery = Awaited<ReturnType<typeof claimDue>>[number];
-
-export async function claimDue(prisma: Db, options: ClaimOptions) {
+/**
+ * Claims up to `limit` due deliveries of active campaigns, earliest first, in one statement: the
+ * guarded UPDATE re-checks the conditions, so of two workers racing for a row one gets it and the
+ * other nothing (on PostgreSQL the rows are locked and skipped by other claimers meanwhile).
+ */
+export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
-  const candidates = await prisma.delivery.findMany({
-    where: {
-      ...claimable(now, takeOver),
-      campaign: { status: "active" },
-      ...(ids ? { id: { in: ids } } : {}),
-      ...(webhookIds ? { webhookId: { in: webhookIds } } : {}),
-    },
-    orderBy: { dueAt: "asc" },
-    take: limit,
-    select: { id: true },
-  });
-  if (candidates.length === 0) return [];
-  // The same conditions again in the UPDATE: whoever updates first wins, the other gets nothing.
-  return prisma.delivery.updateManyAndReturn({
-    where: { id: { in: candidates.map((c) => c.id) }, ...claimable(now, takeOver) },
-    data: { state: "sending", lockedBy: workerId, lockedUntil: new Date(now.getTime() + leaseMs) },
-    select: {
-      id: true,
-      webhookId: true,
-      campaignId: true,
-      actionId: true,
-      userId: true,
-      eventData: true,
-      plannedAt: true,
-      attempts: true,
-    },
-  });
+  if (ids?.length === 0 || webhookIds?.length === 0 || limit <= 0) return [];
+  const p = new SqlParams();
+  const deliveries = tableName("Delivery");
+  const claimable = () =>
+    `"dueAt" <= ${p.add("date", now)} AND ("state" IN ('scheduled', 'retrying')` +
+    (takeOver ? ` OR ("state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
+  const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
+  const active = `"campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active')`;
+  const n = Math.floor(limit);
+  const lock = p.sqlite ? "" : " FOR UPDATE SKIP LOCKED";
+  let candidates: string;
+  if (ids || webhookIds) {
+    // a few named rows (a BullMQ job's): no order to keep
+    candidates =
+      `SELECT "id" FROM ${deliveries} WHERE ${claimable()} AND ${active}` +
+      (ids ? ` AND "id" IN (${p.list("text", ids)})` : "") +
+      (webhookIds ? ` AND "webhookId" IN (${p.list("text", webhookIds)})` : "") +
+      ` LIMIT ${n}${lock}`;
+  } else {
+    // The earliest due of each claimable state, each read in the (state, dueAt) index's order and
+    // cut at the limit, then merged: one ORDER BY over all of them sorted every due row (100,000
+    // after a big activation) on every claim.
+    const arm = (name: string, where: string) =>
+      `SELECT "id", "dueAt" FROM (SELECT "id", "dueAt" FROM ${deliveries} WHERE ${where} AND "dueAt" <= ${p.add("date", now)} AND ${active}` +
+      ` ORDER BY "dueAt" LIMIT ${n}${lock}) ${name}`;
+    const arms = [arm("s", `"state" = 'scheduled'`), arm("r", `"state" = 'retrying'`)];
+    if (takeOver) arms.push(arm("l", `"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}`));
+    candidates = `SELECT "id" FROM (${arms.join(" UNION ALL ")}) due ORDER BY "dueAt" LIMIT ${n}`;
+  }
+  const rows = await rawDb(prisma).query<Record<string, unknown>>(
+    `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
+      ` RETURNING "id", "webhookId", "campaignId", "actionId", "userId", "eventData", "plannedAt", "attempts"`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    webhookId: r.webhookId as string,
+    campaignId: r.campaignId as string,
+    actionId: r.actionId as string,
+    userId: r.userId as string,
+    eventData: jsonOf(r.eventData),
+    plannedAt: dateOf(r.plannedAt),
+    attempts: numberOf(r.attempts),
+  }));
 }
 
 /**
@@ -100,10 +126,10 @@ export async function releaseLeases(prisma: Db, workerId: string, ids?: string[]
 
 /** The earliest due time of anything waiting, so an idle engine knows how long it may sleep. */
 export async function earliestDue(prisma: Db): Promise<Date | null> {
-  const row = await prisma.delivery.findFirst({
-    where: { state: { in: ["scheduled", "retrying"] }, campaign: { status: "active" } },
-    orderBy: { dueAt: "asc" },
-    select: { dueAt: true },
-  });
-  return row?.dueAt ?? null;
+  // one index-ordered read per state (see claimDue), not a sort of everything waiting
+  const arm = (state: string) =>
+    `SELECT "dueAt" FROM (SELECT "dueAt" FROM ${tableName("Delivery")} WHERE "state" = '${state}'` +
+    ` AND "campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active') ORDER BY "dueAt" LIMIT 1) ${state}`;
+  const rows = await rawDb(prisma).query<{ dueAt: unknown }>(`SELECT "dueAt" FROM (${arm("scheduled")} UNION ALL ${arm("retrying")}) due ORDER BY "dueAt" LIMIT 1`, []);
+  return rows.length ? dateOf(rows[0].dueAt) : null;
 }

@@ -3,7 +3,9 @@
 // Every write is guarded by the worker's lease, so a worker whose lease was taken over cannot
 // overwrite the newer owner's result.
 import type { Db } from "../db";
-import { bulkInsertStatement, newRowId, type ColumnKind } from "./bulk-insert";
+import { rawDb, type RawStatement } from "../db/raw";
+import { bulkInsertSql, newRowId, tableName, type ColumnKind } from "./bulk-insert";
+import { SqlParams } from "./raw-sql";
 import { log } from "../log";
 
 export type AttemptRow = {
@@ -45,9 +47,6 @@ const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
 ];
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
-
-// Statements run one by one (each a round trip); after an outage a full batch may wait on locks.
-const WRITE_TRANSACTION = { timeout: 60_000, maxWait: 15_000 };
 
 export class Recorder {
   private buffer: Change[] = [];
@@ -125,9 +124,7 @@ export class Recorder {
     const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 10 * 60_000);
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.prisma.$transaction(async (tx) => {
-          for (const statement of this.statements(tx as unknown as Db, changes)) await statement;
-        }, WRITE_TRANSACTION);
+        await rawDb(this.prisma).transaction(this.statements(changes));
         waiters.forEach((w) => w.resolve());
         this.options.onRecorded?.(changes.length);
         return;
@@ -147,14 +144,12 @@ export class Recorder {
     }
   }
 
-  private statements(p: Db, changes: Change[]) {
-    const lease = { lockedBy: this.workerId, state: "sending" };
-    const unlocked = { lockedBy: null, lockedUntil: null };
+  private statements(changes: Change[]): RawStatement[] {
     const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
-    const ops = [];
+    const ops: RawStatement[] = [];
     if (attempts.length) {
       ops.push(
-        bulkInsertStatement(p, "DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
+        bulkInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
           a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
         ]), { skipExisting: true }),
       );
@@ -165,49 +160,58 @@ export class Recorder {
     for (const c of [...changes].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
       if (c.state === "delivered") {
         const key = `${c.status}|${c.host}|${c.attempts}`;
-        delivered.set(key, [...(delivered.get(key) ?? []), c]);
+        const group = delivered.get(key);
+        if (group) group.push(c);
+        else delivered.set(key, [c]);
       } else if (c.state === "release") {
         released.push(c.id);
       } else {
         ops.push(
-          p.delivery.updateMany({
-            where: { id: c.id, ...lease },
-            data: {
-              state: c.state,
-              reason: c.reason,
-              ...unlocked,
-              ...(c.dueAt ? { dueAt: c.dueAt } : {}),
-              ...(c.attempts !== undefined ? { attempts: c.attempts } : {}),
-              ...(c.status !== undefined ? { lastStatus: c.status } : {}),
-              ...(c.durationMs !== undefined ? { lastDurationMs: c.durationMs } : {}),
-              ...(c.host !== undefined ? { host: c.host } : {}),
-              ...(c.sentAt !== undefined ? { sentAt: c.sentAt } : {}),
-            },
-          }),
+          this.update([c.id], [
+            ["state", "text", c.state],
+            ["reason", "text", c.reason],
+            ...(c.dueAt ? [["dueAt", "date", c.dueAt] as Assignment] : []),
+            ...(c.attempts !== undefined ? [["attempts", "int", c.attempts] as Assignment] : []),
+            ...(c.status !== undefined ? [["lastStatus", "int", c.status] as Assignment] : []),
+            ...(c.durationMs !== undefined ? [["lastDurationMs", "int", c.durationMs] as Assignment] : []),
+            ...(c.host !== undefined ? [["host", "text", c.host] as Assignment] : []),
+            ...(c.sentAt !== undefined ? [["sentAt", "date", c.sentAt] as Assignment] : []),
+          ]),
         );
       }
     }
     // a whole batch is handed back at once when its lease lapsed or the database was away: one statement
-    if (released.length) ops.push(p.delivery.updateMany({ where: { id: { in: released }, ...lease }, data: { state: "scheduled", ...unlocked } }));
+    if (released.length) ops.push(this.update(released, [["state", "text", "scheduled"]]));
     for (const group of delivered.values()) {
       const first = group[0];
       ops.push(
-        p.delivery.updateMany({
-          where: { id: { in: group.map((g) => g.id) }, ...lease },
-          data: {
-            state: "delivered",
-            reason: null,
-            ...unlocked,
-            attempts: first.attempts,
-            lastStatus: first.status,
-            host: first.host,
-            // one statement per group, so one send time (within a flush interval) stands for the
-            // group; each attempt row keeps its own start time and duration
-            sentAt: first.sentAt,
-          },
-        }),
+        this.update(group.map((g) => g.id), [
+          ["state", "text", "delivered"],
+          ["reason", "text", null],
+          ["attempts", "int", first.attempts],
+          ["lastStatus", "int", first.status],
+          ["host", "text", first.host],
+          // one statement per group, so one send time (within a flush interval) stands for the
+          // group; each attempt row keeps its own start time and duration
+          ["sentAt", "date", first.sentAt],
+        ]),
       );
     }
     return ops;
   }
+
+  /**
+   * Sets `assignments` on the rows `ids` this worker still holds (lease guard), unlocking them: one
+   * raw statement (a Prisma updateMany compiled its query each time, per row for retries).
+   */
+  private update(ids: string[], assignments: Assignment[]): RawStatement {
+    const params = new SqlParams();
+    const set = [...assignments, ["lockedBy", "text", null], ["lockedUntil", "date", null], ["updatedAt", "date", new Date()]] as Assignment[];
+    const sql =
+      `UPDATE ${tableName("Delivery")} SET ${set.map(([column, kind, value]) => `"${column}" = ${params.add(kind, value)}`).join(", ")}` +
+      ` WHERE "id" IN (${params.list("text", ids)}) AND "lockedBy" = ${params.add("text", this.workerId)} AND "state" = 'sending'`;
+    return { sql, values: params.values };
+  }
 }
+
+type Assignment = [column: string, kind: ColumnKind, value: unknown];

@@ -1,7 +1,7 @@
 // Wall-clock times in time zones: "9:00 in Europe/Paris on 1 December", the next occurrence of a
 // recurring rule, quiet hours. Pure functions of their inputs (luxon, cron-parser).
 import { CronExpressionParser } from "cron-parser";
-import { DateTime } from "luxon";
+import { DateTime, IANAZone } from "luxon";
 import type { DeliveryRule, QuietHours } from "./rules";
 
 /** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone. */
@@ -11,9 +11,19 @@ export function localToInstant(local: string, zone: string): Date {
   return dt.toJSDate();
 }
 
+// Zone names checked so far: this runs once per delivery, and luxon's check builds an
+// Intl.DateTimeFormat each time (a fifth of the engine's CPU). Bounded: names come from users.
+const checkedZones = new Map<string, boolean>();
+
 export function zoneOrFallback(zone: string | null | undefined, fallback: string): string {
-  if (zone && DateTime.local().setZone(zone).isValid) return zone;
-  return fallback;
+  if (!zone) return fallback;
+  let valid = checkedZones.get(zone);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(zone);
+    if (checkedZones.size >= 1000) checkedZones.clear();
+    checkedZones.set(zone, valid);
+  }
+  return valid ? zone : fallback;
 }
 
 type RecurringRule = Extract<DeliveryRule, { when: "recurring" }>;

@@ -77,6 +77,9 @@ export async function closeSenders() {
 const NON_ASCII = /[^\x00-\x7f]/;
 const headerBytes = (value: string) => (NON_ASCII.test(value) ? Buffer.from(value, "utf8").toString("latin1") : value);
 
+// invalid UTF-8 becomes U+FFFD; a character cut at 64 KiB too (stateless: decode() without stream)
+const utf8 = new TextDecoder("utf-8", { fatal: false });
+
 /** Reads up to MAX_RESPONSE_BYTES of a body and stops: the rest is never read. */
 async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void; destroyed: boolean }) {
   const chunks: Buffer[] = [];
@@ -92,8 +95,7 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void; destr
     }
   }
   if (truncated && !body.destroyed) body.destroy();
-  // invalid UTF-8 becomes U+FFFD; a character cut at 64 KiB too
-  return { text: new TextDecoder("utf-8", { fatal: false }).decode(Buffer.concat(chunks, size)), truncated };
+  return { text: utf8.decode(Buffer.concat(chunks, size)), truncated };
 }
 
 /** The promise, or the signal's reason once it aborts (a DNS lookup can hang for long). */

@@ -1,0 +1,147 @@
+// Raw SQL beside a Prisma client, for the delivery engine's hot path. Through Prisma every
+// statement (raw ones too) costs ~0.2 ms of CPU on the event loop plus a per-parameter cost in its
+// query compiler; a claim, a batch of users or a flush of results carries thousands of parameters.
+// On SQLite the statements go to a connection of their own (better-sqlite3, prepared statements
+// cached); on PostgreSQL to a small pool of their own (node-postgres, as Prisma's adapter uses).
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { DatabaseConfig } from "../env";
+import type { Db } from "./client";
+
+export type RawStatement = { sql: string; values: unknown[] };
+
+export interface RawDb {
+  /** rows of a SELECT or of an UPDATE ... RETURNING */
+  query<T = Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]>;
+  /** runs the statements in order in one transaction */
+  transaction(statements: RawStatement[]): Promise<void>;
+  close(): void;
+}
+
+// Another connection holds SQLite's write lock (a fan-out, an API write): never wait for it on
+// the event loop (the holder may be this process, waiting for the loop), try again shortly instead.
+const BUSY_GIVE_UP_MS = 30_000;
+
+class SqliteRawDb implements RawDb {
+  private db: Database.Database;
+  private statements = new Map<string, Database.Statement>();
+
+  constructor(file: string) {
+    this.db = new Database(file, { timeout: 0 });
+  }
+
+  private prepared(sql: string): Database.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      // IN lists of many lengths make many texts: keep the recent ones
+      if (this.statements.size >= 200) this.statements.delete(this.statements.keys().next().value!);
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private async whenFree<T>(task: () => T): Promise<T> {
+    const giveUpAt = Date.now() + BUSY_GIVE_UP_MS;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return task();
+      } catch (err) {
+        if ((err as { code?: string }).code !== "SQLITE_BUSY" || Date.now() > giveUpAt) throw err;
+        await new Promise((r) => setTimeout(r, Math.min(2 ** attempt, 50)));
+      }
+    }
+  }
+
+  query<T>(sql: string, values: unknown[]): Promise<T[]> {
+    return this.whenFree(() => this.prepared(sql).all(...values) as T[]);
+  }
+
+  transaction(statements: RawStatement[]): Promise<void> {
+    // BEGIN IMMEDIATE: take the write lock first, so the transaction never fails half-way on it
+    const run = this.db.transaction(() => {
+      for (const s of statements) this.prepared(s.sql).run(...s.values);
+    });
+    return this.whenFree(() => run.immediate());
+  }
+
+  close() {
+    this.statements.clear();
+    this.db.close();
+  }
+}
+
+// timestamp(3) columns hold UTC without a zone (as Prisma writes them): read them as text, so
+// the process's time zone cannot shift them (lib/delivery/raw-sql.ts dateOf reads them as UTC)
+const PG_TIMESTAMP = 1114;
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: string) =>
+    oid === PG_TIMESTAMP ? (text: string) => text : pg.types.getTypeParser(oid, format as "text")) as typeof pg.types.getTypeParser,
+};
+
+class PostgresRawDb implements RawDb {
+  private pool: pg.Pool;
+
+  constructor(url: string) {
+    this.pool = new pg.Pool({ connectionString: url, max: 4, types: pgTypes, idleTimeoutMillis: 30_000 });
+    // an idle connection dropped by a restarting server: the next query opens a new one
+    this.pool.on("error", () => {});
+  }
+
+  async query<T>(sql: string, values: unknown[]): Promise<T[]> {
+    return (await this.pool.query(sql, values)).rows as T[];
+  }
+
+  async transaction(statements: RawStatement[]): Promise<void> {
+    const client = await this.pool.connect();
+    let broken: Error | undefined;
+    // the server may end the connection between two statements (a restart): the next query fails,
+    // which is handled below; the event itself must not crash the process
+    const onError = (err: Error) => (broken = err);
+    client.on("error", onError);
+    try {
+      await client.query("BEGIN");
+      for (const s of statements) await client.query(s.sql, s.values);
+      await client.query("COMMIT");
+    } catch (err) {
+      broken = err as Error;
+      await client.query("ROLLBACK").catch(() => {});
+      throw err;
+    } finally {
+      client.off("error", onError);
+      // a connection that failed is not given back to the pool
+      client.release(broken);
+    }
+  }
+
+  close() {
+    void this.pool.end().catch(() => {});
+  }
+}
+
+const databases = new WeakMap<Db, DatabaseConfig>();
+const opened = new WeakMap<Db, RawDb>();
+
+/** Called by createDb: raw statements for this client go to its database directly. */
+export function registerDatabase(prisma: Db, config: DatabaseConfig) {
+  databases.set(prisma, config);
+}
+
+/** The raw SQL handle that goes with a Prisma client (one per client, opened on first use). */
+export function rawDb(prisma: Db): RawDb {
+  let raw = opened.get(prisma);
+  if (!raw) {
+    const config = databases.get(prisma);
+    if (!config) throw new Error("rawDb: this client was not made by createDb");
+    raw = config.provider === "sqlite" ? new SqliteRawDb(config.file) : new PostgresRawDb(config.url);
+    opened.set(prisma, raw);
+  }
+  return raw;
+}
+
+/** Closes the raw handle of a client being disconnected. */
+export function closeRawDb(prisma: Db) {
+  opened.get(prisma)?.close();
+  opened.delete(prisma);
+}
+
