@@ -23,6 +23,13 @@ describe("API keys", () => {
     const now = new Date("2026-03-01T10:00:00Z");
     expect(await verifyApiKey(key, now)).toEqual({ id: apiKey.id, name: "k", role: "viewer" });
     expect((await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString()).toBe(now.toISOString());
+    // written at most once a minute: the stored time is read back the same way on both databases
+    const lastUsed = async () => (await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString();
+    await verifyApiKey(key, new Date(now.getTime() + 30_000));
+    expect(await lastUsed()).toBe(now.toISOString());
+    const later = new Date(now.getTime() + 90_000);
+    await verifyApiKey(key, later);
+    expect(await lastUsed()).toBe(later.toISOString());
     expect(await verifyApiKey(key + "x")).toBeNull();
     expect(await verifyApiKey("not-a-key")).toBeNull();
     expect(await revokeApiKey(apiKey.id)).toBe(true);

@@ -2,6 +2,9 @@
 // and a last-used time. A revoked key stays listed (greyed out) but never authenticates again.
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { db } from "../db";
+import { rawDb } from "../db/raw";
+import { tableName } from "../delivery/bulk-insert";
+import { nullableDateOf, SqlParams } from "../delivery/raw-sql";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import type { Role } from "./roles";
@@ -49,8 +52,12 @@ export async function revokeApiKey(id: string, actor = "system"): Promise<boolea
 export async function verifyApiKey(value: string, now = new Date()): Promise<AuthenticatedKey | null> {
   if (!value.startsWith(API_KEY_PREFIX) || value.length > 200) return null;
   const hash = hashApiKey(value);
-  const row = await db().apiKey.findUnique({ where: { hash } });
-  if (!row || row.revokedAt) return null;
+  // raw SQL: every API request comes through here, and a Prisma query compiles on the event loop
+  const p = new SqlParams();
+  const sql = `SELECT "id", "name", "role", "hash", "lastUsedAt", "revokedAt" FROM ${tableName("ApiKey")} WHERE "hash" = ${p.add("text", hash)}`;
+  const [found] = await rawDb(db()).query<{ id: string; name: string; role: string; hash: string; lastUsedAt: unknown; revokedAt: unknown }>(sql, p.values);
+  if (!found || found.revokedAt !== null) return null;
+  const row = { ...found, lastUsedAt: nullableDateOf(found.lastUsedAt) };
   // The lookup is by hash already; compare again in constant time as a belt and braces.
   if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
