@@ -2,10 +2,11 @@
 // Loading and parsing them (campaigns, actions, rules, segments) is kept per process and reused
 // while a one-statement fingerprint of the active campaigns (ids, updatedAt, their actions' count
 // and latest updatedAt) is unchanged; any activation, pause, finish or edit, from any process,
-// changes it. The fingerprint is raw SQL: a Prisma query costs its compiler on the event loop.
+// changes it. The fingerprint is raw SQL on the database's own handle (lib/db/raw.ts): a Prisma
+// query costs its compiler on the event loop.
 import type { Db } from "../db";
+import { rawDb } from "../db/raw";
 import { tableName } from "../delivery/bulk-insert";
-import type { DbOrTx } from "../delivery/fan-out";
 import type { PlanAction } from "../delivery/plan";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../delivery/rules";
 import { parseSegment, type Segment } from "./segment";
@@ -36,12 +37,12 @@ function fingerprintSql(): string {
 
 const stamp = (v: unknown) => (v instanceof Date ? v.getTime() : String(v ?? ""));
 
-async function fingerprint(prisma: DbOrTx): Promise<string> {
-  const rows = await prisma.$queryRawUnsafe<{ id: string; at: unknown; actions: unknown; actionsAt: unknown }[]>(fingerprintSql());
+async function fingerprint(prisma: Db): Promise<string> {
+  const rows = await rawDb(prisma).query<{ id: string; at: unknown; actions: unknown; actionsAt: unknown }>(fingerprintSql(), []);
   return rows.map((r) => `${r.id}@${stamp(r.at)}/${String(r.actions)}@${stamp(r.actionsAt)}`).join(",");
 }
 
-async function load(prisma: DbOrTx): Promise<Map<string, TriggeredCampaign[]>> {
+async function load(prisma: Db): Promise<Map<string, TriggeredCampaign[]>> {
   const campaigns = await prisma.campaign.findMany({
     where: { status: "active" },
     include: { actions: { orderBy: { position: "asc" }, select: { id: true, subDelivery: true } } },

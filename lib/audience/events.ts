@@ -1,14 +1,15 @@
 // Tracked events: stored, unknown users created on the fly, and every matching triggered campaign
 // planned for that user, all in one transaction (nothing half-written).
-import { randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
 import { matchesAll } from "./conditions";
 import { matchesSegment } from "./segment";
 import { triggeredCampaignsByEvent } from "./event-triggers";
-import { createMissingUsers, usersById } from "./users";
-import { bulkInsertStatement, type ColumnKind } from "../delivery/bulk-insert";
-import { emptyCounts, insertPlanned, LONG_TRANSACTION } from "../delivery/fan-out";
+import { newUsersStatements, usersById, type UserForPlanning } from "./users";
+import { rawDb, type RawStatement } from "../db/raw";
+import { bulkInsertSql, type ColumnKind } from "../delivery/bulk-insert";
+import { randomSlice } from "../delivery/ids";
+import { emptyCounts, plannedDeliveryStatements } from "../delivery/fan-out";
 import { planDeliveries } from "../delivery/plan";
 import { deliveryQueue } from "../delivery/queue";
 
@@ -49,47 +50,50 @@ function timeOf(e: TrackedEvent, now: Date): Date {
   return typeof e.time === "number" ? new Date(e.time * 1000) : new Date(e.time);
 }
 
-/** Ids for `count` events, "evt_" + 16 url-safe random characters each, from one read of randomness. */
-function newEventIds(count: number): string[] {
-  const random = randomBytes(12 * count);
-  return Array.from({ length: count }, (_, i) => `evt_${random.subarray(i * 12, i * 12 + 12).toString("base64url")}`);
+function newEventId() {
+  return `evt_${randomSlice(12).toString("base64url")}`;
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
 
 export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };
 
-// Every statement here is raw SQL: a batch of 100 events through Prisma's model calls spent most of
-// its time in the query compiler (createMany alone ~0.4 ms a row).
+/**
+ * Stores the events, creates unknown users and plans every matching triggered campaign, written in
+ * one transaction. Raw SQL on the database's own handle throughout: through Prisma a batch of 100
+ * spent most of its time in the query compiler.
+ *
+ * Users are read before the transaction. One created meanwhile by another request was read as
+ * missing, i.e. planned with no attributes, as if this batch had come first and created it: the
+ * insert leaves their row alone and does not count it as created here.
+ */
 export async function trackEvents(events: TrackedEvent[], now = new Date()): Promise<TrackResult> {
   const prisma = db();
   const triggers = await triggeredCampaignsByEvent(prisma);
-  const ids = newEventIds(events.length);
-  const rows = events.map((e, i) => ({ id: ids[i]!, userId: e.userId, name: e.event, params: e.params ?? {}, time: timeOf(e, now) }));
+  const rows = events.map((e) => ({ id: newEventId(), userId: e.userId, name: e.event, params: e.params ?? {}, time: timeOf(e, now) }));
+  const matching = rows.filter((r) => triggers.has(r.name));
+  const users = matching.length ? await usersById(prisma, [...new Set(matching.map((r) => r.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
+  const deliveries: RawStatement[] = [];
+  for (const { campaign, rule, segment, actions } of [...new Set(matching.map((r) => r.name))].flatMap((name) => triggers.get(name)!)) {
+    const planned = matching.flatMap((row) => {
+      if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
+      const user = users.get(row.userId) ?? { id: row.userId, email: null, timezone: null, attributes: {} };
+      if (!matchesSegment(user, segment)) return [];
+      const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
+      return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
+    });
+    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts));
+  }
   // rows are stamped with the real time, as Prisma's defaults did; `now` is the planning clock
   const writtenAt = new Date();
-  const usersCreated = await prisma.$transaction(async (tx) => {
-    // the write first: on SQLite it takes the write lock before this transaction reads anything
-    const created = await createMissingUsers(tx, rows.map((r) => r.userId), writtenAt);
-    for (let i = 0; i < rows.length; i += 1000) {
-      await bulkInsertStatement(tx, "Event", EVENT_COLUMNS, rows.slice(i, i + 1000).map((r) => [r.id, r.userId, r.name, r.params, r.time, writtenAt]));
-    }
-    const matching = rows.filter((r) => triggers.has(r.name));
-    if (matching.length === 0) return created;
-    const users = await usersById(tx, [...new Set(matching.map((r) => r.userId))]);
-    for (const { campaign, rule, segment, actions } of [...new Set(matching.map((r) => r.name))].flatMap((name) => triggers.get(name)!)) {
-      const planned = matching.flatMap((row) => {
-        if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
-        const user = users.get(row.userId)!;
-        if (!matchesSegment(user, segment)) return [];
-        const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
-        return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
-      });
-      if (planned.length) await insertPlanned(tx, campaign.id, planned, counts);
-    }
-    return created;
-  }, LONG_TRANSACTION);
+  const newUsers = newUsersStatements(rows.map((r) => r.userId), writtenAt);
+  const eventInserts: RawStatement[] = [];
+  for (let i = 0; i < rows.length; i += 1000) {
+    eventInserts.push(bulkInsertSql("Event", EVENT_COLUMNS, rows.slice(i, i + 1000).map((r) => [r.id, r.userId, r.name, r.params, r.time, writtenAt])));
+  }
+  const changed = await rawDb(prisma).transaction([...newUsers, ...eventInserts, ...deliveries]);
+  const usersCreated = changed.slice(0, newUsers.length).reduce((a, b) => a + b, 0);
   if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, due: counts.due });
   return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
 }

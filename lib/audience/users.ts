@@ -1,9 +1,9 @@
 // The audience: upsert users one at a time or by the thousand (attributes merge, null removes),
 // read, list with a cursor, and forget (events and deliveries go with the user).
-import { db } from "../db";
-import { env } from "../env";
-import { bulkInsert, bulkInsertStatement, tableName, type ColumnKind } from "../delivery/bulk-insert";
-import type { DbOrTx } from "../delivery/fan-out";
+import { db, type Db } from "../db";
+import { rawDb, type RawStatement } from "../db/raw";
+import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../delivery/bulk-insert";
+import { jsonOf, SqlParams } from "../delivery/raw-sql";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
@@ -117,34 +117,28 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
 }
 
 /**
- * Creates the users among `ids` that do not exist yet (no attributes) and says how many it created.
- * A user created meanwhile by another request is left alone, so both requests go through; ids go in
- * sorted so that two such transactions on PostgreSQL wait for each other instead of deadlocking.
+ * The INSERT that creates the users among `ids` that do not exist yet (no attributes); its count of
+ * rows changed is how many it created. A user created meanwhile by another request is left alone, so
+ * both go through; ids go in sorted so two such transactions on PostgreSQL queue instead of deadlocking.
  */
-export async function createMissingUsers(tx: DbOrTx, ids: string[], now: Date): Promise<number> {
+export function newUsersStatements(ids: string[], now: Date): RawStatement[] {
   const rows = [...new Set(ids)].sort().map((id) => [id, {}, now, now]);
-  let created = 0;
-  for (let i = 0; i < rows.length; i += 1000) {
-    created += await bulkInsertStatement(tx, "User", NEW_USER_COLUMNS, rows.slice(i, i + 1000), { skipExisting: true });
-  }
-  return created;
+  const statements: RawStatement[] = [];
+  for (let i = 0; i < rows.length; i += 1000) statements.push(bulkInsertSql("User", NEW_USER_COLUMNS, rows.slice(i, i + 1000), { skipExisting: true }));
+  return statements;
 }
 const NEW_USER_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["attributes", "json"], ["createdAt", "date"], ["updatedAt", "date"]];
 
 export type UserForPlanning = { id: string; email: string | null; timezone: string | null; attributes: unknown };
 
-/** The users of `ids` that exist, by id, for segments and planning (one raw statement per 1,000). */
-export async function usersById(tx: DbOrTx, ids: string[]): Promise<Map<string, UserForPlanning>> {
-  const sqlite = env().database.provider === "sqlite";
+/** The users of `ids` that exist, by id, for segments and planning (raw SQL, 1,000 ids a statement). */
+export async function usersById(prisma: Db, ids: string[]): Promise<Map<string, UserForPlanning>> {
   const found = new Map<string, UserForPlanning>();
   for (let i = 0; i < ids.length; i += 1000) {
-    const chunk = ids.slice(i, i + 1000);
-    const marks = chunk.map((_, k) => (sqlite ? "?" : `$${k + 1}::text`)).join(",");
-    const rows = await tx.$queryRawUnsafe<UserForPlanning[]>(`SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${marks})`, ...chunk);
-    for (const r of rows) {
-      // a Json column comes back parsed on PostgreSQL and as its text on SQLite
-      const attributes = typeof r.attributes === "string" ? JSON.parse(r.attributes) : r.attributes;
-      found.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: attributes ?? {} });
+    const p = new SqlParams();
+    const sql = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids.slice(i, i + 1000))})`;
+    for (const r of await rawDb(prisma).query<UserForPlanning>(sql, p.values)) {
+      found.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: jsonOf(r.attributes) ?? {} });
     }
   }
   return found;

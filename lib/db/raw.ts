@@ -13,8 +13,8 @@ export type RawStatement = { sql: string; values: unknown[] };
 export interface RawDb {
   /** rows of a SELECT or of an UPDATE ... RETURNING */
   query<T = Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]>;
-  /** runs the statements in order in one transaction */
-  transaction(statements: RawStatement[]): Promise<void>;
+  /** runs the statements in order in one transaction; how many rows each one changed */
+  transaction(statements: RawStatement[]): Promise<number[]>;
   close(): void;
 }
 
@@ -57,11 +57,9 @@ class SqliteRawDb implements RawDb {
     return this.whenFree(() => this.prepared(sql).all(...values) as T[]);
   }
 
-  transaction(statements: RawStatement[]): Promise<void> {
+  transaction(statements: RawStatement[]): Promise<number[]> {
     // BEGIN IMMEDIATE: take the write lock first, so the transaction never fails half-way on it
-    const run = this.db.transaction(() => {
-      for (const s of statements) this.prepared(s.sql).run(...s.values);
-    });
+    const run = this.db.transaction(() => statements.map((s) => this.prepared(s.sql).run(...s.values).changes));
     return this.whenFree(() => run.immediate());
   }
 
@@ -92,7 +90,7 @@ class PostgresRawDb implements RawDb {
     return (await this.pool.query(sql, values)).rows as T[];
   }
 
-  async transaction(statements: RawStatement[]): Promise<void> {
+  async transaction(statements: RawStatement[]): Promise<number[]> {
     const client = await this.pool.connect();
     let broken: Error | undefined;
     // the server may end the connection between two statements (a restart): the next query fails,
@@ -101,8 +99,10 @@ class PostgresRawDb implements RawDb {
     client.on("error", onError);
     try {
       await client.query("BEGIN");
-      for (const s of statements) await client.query(s.sql, s.values);
+      const changed: number[] = [];
+      for (const s of statements) changed.push((await client.query(s.sql, s.values)).rowCount ?? 0);
       await client.query("COMMIT");
+      return changed;
     } catch (err) {
       broken = err as Error;
       await client.query("ROLLBACK").catch(() => {});

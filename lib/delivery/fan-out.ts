@@ -4,7 +4,8 @@ import type { Db } from "../db";
 import type { Prisma } from "../db/generated/sqlite/client";
 import { matchesSegment, parseSegment } from "../audience/segment";
 import { newWebhookId } from "./ids";
-import { bulkInsert, newRowId, type ColumnKind } from "./bulk-insert";
+import type { RawStatement } from "../db/raw";
+import { bulkInsertSql, newRowId, type ColumnKind } from "./bulk-insert";
 import { planDeliveries, type PlanAction, type PlannedDelivery, type Trigger } from "./plan";
 import type { DeliveryRule } from "./rules";
 
@@ -56,15 +57,18 @@ export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.
   }));
 }
 
-export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts) {
+/** The INSERTs of planned deliveries (INSERT_BATCH rows each), counted into `counts`. */
+export function plannedDeliveryStatements(campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts): RawStatement[] {
+  const statements: RawStatement[] = [];
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
     const rows = rowsFor(campaignId, planned.slice(i, i + INSERT_BATCH));
     const now = new Date();
-    await bulkInsert(
-      tx,
-      "Delivery",
-      DELIVERY_COLUMNS,
-      rows.map((r) => [newRowId(), r.webhookId, r.campaignId, r.actionId, r.userId, r.eventId, r.triggerKey, r.eventData ?? null, r.plannedAt, r.dueAt, r.state, r.reason, now, now]),
+    statements.push(
+      bulkInsertSql(
+        "Delivery",
+        DELIVERY_COLUMNS,
+        rows.map((r) => [newRowId(), r.webhookId, r.campaignId, r.actionId, r.userId, r.eventId, r.triggerKey, r.eventData ?? null, r.plannedAt, r.dueAt, r.state, r.reason, now, now]),
+      ),
     );
     for (const row of rows) {
       if (row.state === "suppressed") counts.suppressed++;
@@ -76,6 +80,11 @@ export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: Pla
       }
     }
   }
+  return statements;
+}
+
+export async function insertPlanned(tx: DbOrTx, campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts) {
+  for (const s of plannedDeliveryStatements(campaignId, planned, counts)) await tx.$executeRawUnsafe(s.sql, ...s.values);
 }
 
 /** Plans and writes the deliveries of one trigger for the whole audience, a page of users at a time. */
