@@ -119,8 +119,11 @@ class PostgresRawDb implements RawDb {
   }
 }
 
-const databases = new WeakMap<Db, DatabaseConfig>();
-const opened = new WeakMap<Db, RawDb>();
+// On globalThis, as the client itself is (lib/db/index.ts): Next bundles instrumentation, route
+// handlers and server actions with a copy of this module each, and the client one of them created
+// must be known to all.
+const holder = globalThis as unknown as { __hooklineRawDb?: { databases: WeakMap<Db, DatabaseConfig>; opened: WeakMap<Db, RawDb> } };
+const { databases, opened } = (holder.__hooklineRawDb ??= { databases: new WeakMap(), opened: new WeakMap() });
 
 /** Called by createDb: raw statements for this client go to its database directly. */
 export function registerDatabase(prisma: Db, config: DatabaseConfig) {
