@@ -1,7 +1,8 @@
 // Renders compiled templates with context escaping, bounded in size and time. A whole request
 // (URL, fields, headers) renders in ONE Handlebars call: the fields become __field blocks of a
-// combined program, compiled once per set of sources, because each Handlebars call pays a fixed
-// set-up cost (it wraps every helper) that would otherwise dominate the delivery hot path.
+// combined program, compiled once per set of templated fields (from its second render on),
+// because each Handlebars call pays a fixed set-up cost (it wraps every helper) that would
+// otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
 import { compileTemplate, type CompiledTemplate } from "./compile";
 import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions } from "./environment";
@@ -40,10 +41,19 @@ export type FieldSource = { source: string; mode: EscapeMode };
 export type FieldOutput = { ok: true; text: string } | { ok: false; error: TemplateError };
 
 /** A set of fields compiled for rendering together (prepareFields), reusable across renders. */
-export type PreparedFields = { fields: FieldSource[]; templates: (CompiledTemplate | TemplateError)[]; fn: Handlebars.TemplateDelegate | null };
+export type PreparedFields = {
+  fields: FieldSource[];
+  templates: (CompiledTemplate | TemplateError)[];
+  /** the key of the combined program (its dynamic fields); null when no field needs rendering or one fails to compile */
+  program: string | null;
+  fn: Handlebars.TemplateDelegate | null;
+};
 type Batch = PreparedFields;
 const BATCH_LIMIT = 1000;
 const batches = new Map<string, Batch>();
+// Combined programs by their dynamic fields only: static text around them does not change the
+// program, so typing plain text in the editor reuses it. null: rendered once, not compiled yet.
+const programs = new Map<string, Handlebars.TemplateDelegate | null>();
 
 function batchKey(fields: FieldSource[]): string {
   let key = "";
@@ -51,16 +61,20 @@ function batchKey(fields: FieldSource[]): string {
   return key;
 }
 
-function compileBatch(fields: FieldSource[]): Batch {
-  const templates = fields.map((f) => {
-    try {
-      return compileTemplate(f.source);
-    } catch (err) {
-      return toTemplateError(err);
-    }
-  });
-  const dynamic = templates.flatMap((t, i) => (t instanceof TemplateError || t.isStatic || !t.ast ? [] : [{ t, i }]));
-  if (dynamic.length === 0 || templates.some((t) => t instanceof TemplateError)) return { fields, templates, fn: null };
+function dynamicFields(batch: Batch): { t: CompiledTemplate; i: number }[] {
+  return batch.templates.flatMap((t, i) => (t instanceof TemplateError || t.isStatic || !t.ast ? [] : [{ t, i }]));
+}
+
+function programKey(batch: Batch): string | null {
+  const dynamic = dynamicFields(batch);
+  if (dynamic.length === 0 || batch.templates.some((t) => t instanceof TemplateError)) return null;
+  let key = "";
+  for (const { t, i } of dynamic) key += `${i}${batch.fields[i].mode[0]}${t.source.length}:${t.source}`;
+  return key;
+}
+
+function compileProgram(batch: Batch): Handlebars.TemplateDelegate {
+  const dynamic = dynamicFields(batch);
   const path = { type: "PathExpression", data: false, depth: 0, parts: [FIELD], original: FIELD };
   const program = {
     type: "Program",
@@ -70,7 +84,7 @@ function compileBatch(fields: FieldSource[]): Batch {
       path,
       params: [
         { type: "NumberLiteral", value: i, original: i },
-        { type: "StringLiteral", value: fields[i].mode, original: fields[i].mode },
+        { type: "StringLiteral", value: batch.fields[i].mode, original: batch.fields[i].mode },
       ],
       hash: undefined,
       program: structuredClone(t.ast),
@@ -84,7 +98,28 @@ function compileBatch(fields: FieldSource[]): Batch {
   // The fields' ASTs already had their whitespace control applied when parsed; compiling an AST
   // applies it again, so standalone-line stripping must not run twice (it would eat a field's
   // leading blank line).
-  return { fields, templates, fn: environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true }) };
+  return environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true });
+}
+
+/**
+ * The batch's combined program, or null to render it field by field. Compiling the combined
+ * program costs about as much as a dozen renders, so a set of fields seen for the first time
+ * (the preview as the marketer types) renders field by field from the per-template cache; from
+ * its second render on (delivery's next user, the preview of an unchanged action) it is compiled.
+ */
+function combinedProgram(batch: Batch): Handlebars.TemplateDelegate | null {
+  if (batch.fn || !batch.program) return batch.fn;
+  let fn = programs.get(batch.program);
+  if (fn === undefined) {
+    programs.set(batch.program, null);
+  } else {
+    if (fn === null) fn = compileProgram(batch);
+    programs.delete(batch.program); // most recently used last
+    programs.set(batch.program, fn);
+    batch.fn = fn;
+  }
+  if (programs.size > BATCH_LIMIT) programs.delete(programs.keys().next().value as string);
+  return fn ?? null;
 }
 
 /** Compiles a set of fields for rendering together (cached by their sources and modes). */
@@ -92,7 +127,15 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
-    batch = compileBatch(fields);
+    const templates = fields.map((f) => {
+      try {
+        return compileTemplate(f.source);
+      } catch (err) {
+        return toTemplateError(err);
+      }
+    });
+    batch = { fields, templates, program: null, fn: null };
+    batch.program = programKey(batch);
     batches.set(key, batch);
     if (batches.size > BATCH_LIMIT) batches.delete(batches.keys().next().value as string);
   }
@@ -105,18 +148,20 @@ export function compiledFields(fields: FieldSource[] | PreparedFields): (Compile
 }
 
 /**
- * Renders every field for one context, in one Handlebars call when all compile. Never throws:
+ * Renders every field for one context, in one Handlebars call when all compile and the set has
+ * rendered before (combinedProgram), else field by field. Never throws:
  * each field gives its text or its TemplateError.
  */
 export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
   const batch = Array.isArray(prepared) ? prepareFields(prepared) : prepared;
   const fields = batch.fields;
-  if (batch.fn) {
+  const fn = combinedProgram(batch);
+  if (fn) {
     const state = createRenderState("raw", MAX_RENDER_MS);
     state.outputs = new Array(fields.length);
     let failed = false;
     try {
-      batch.fn(context, runtimeOptions(context, state));
+      fn(context, runtimeOptions(context, state));
     } catch {
       failed = true; // render the fields one by one to tell which one failed
     }

@@ -1,7 +1,7 @@
 // The template engine on its own: escaping per context (URL parts, JSON strings, raw), helpers,
 // safety (prototype access, internal helpers, partials, decorators), budgets and errors.
 import { describe, expect, it } from "vitest";
-import { buildTemplateContext, compileTemplate, renderFields, renderTemplate, templateSyntaxProblem, templateVariables, TemplateError, MAX_ITERATIONS, type EscapeMode } from ".";
+import { buildTemplateContext, compileTemplate, prepareFields, renderFields, renderTemplate, templateSyntaxProblem, templateVariables, TemplateError, MAX_ITERATIONS, type EscapeMode } from ".";
 
 const ctx = buildTemplateContext({
   user: { id: "u 1", email: "mary@example.com", attributes: { city: "São Paulo/Centro", plan: "pro", "First name": "Mary Ann", tags: ["a", "b"], address: { zip: "75001" }, spaces: "  Paris ", n: 42, zero: 0 } },
@@ -242,6 +242,24 @@ describe("errors and caching", () => {
       { ok: true, text: "static" },
     ]);
     expect(out[4].ok).toBe(false);
+  });
+
+  it("compiles a combined program once per set of templated fields, from its second render on", () => {
+    const fields = (typed: string) => [
+      { source: "https://x.example/{{user.city}}", mode: "url" as const },
+      { source: typed, mode: "raw" as const },
+      { source: "{{user.city}}!", mode: "raw" as const },
+    ];
+    const first = prepareFields(fields("typed 1"));
+    expect(renderFields(first, ctx).map((o) => o.ok && o.text)).toEqual(["https://x.example/S%C3%A3o%20Paulo%2FCentro", "typed 1", "São Paulo/Centro!"]);
+    expect(first.fn).toBeNull(); // the first render of a set goes field by field
+    // typing plain text changes no templated field: the same program, compiled on this second render
+    const second = prepareFields(fields("typed 2"));
+    expect(renderFields(second, ctx).map((o) => o.ok && o.text)).toEqual(["https://x.example/S%C3%A3o%20Paulo%2FCentro", "typed 2", "São Paulo/Centro!"]);
+    expect(second.fn).not.toBeNull();
+    const third = prepareFields(fields("typed 3"));
+    renderFields(third, ctx);
+    expect(third.fn).toBe(second.fn);
   });
 
   it("a runtime failure in one field does not hide the others", () => {
