@@ -8,6 +8,7 @@ import { db } from "../db";
 import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
 import { SESSION_COOKIE_PREFIX } from "./gate";
+import { forgetVerifiedSessions } from "./verified-sessions";
 
 /** The origins this request may come from: the address it was sent to (Host header and URL). */
 function requestOrigins(request: Request): string[] {
@@ -31,6 +32,11 @@ function createAuth() {
     session: { modelName: "memberSession", expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     account: { modelName: "memberAccount" },
     verification: { modelName: "memberVerification" },
+    // Sign-out and session revocation take effect at once (members.ts remembers verified sessions briefly).
+    databaseHooks: {
+      session: { delete: { after: async () => forgetVerifiedSessions() } },
+      user: { update: { after: async () => forgetVerifiedSessions() }, delete: { after: async () => forgetVerifiedSessions() } },
+    },
     // Per client address; sign-in attempts are held to 20 a minute.
     rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 20 } } },
     advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },

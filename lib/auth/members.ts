@@ -7,6 +7,7 @@ import { log } from "../log";
 import { recordAudit } from "./audit";
 import { auth } from "./better-auth";
 import { isRole, roleAllows, type Role } from "./roles";
+import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 
 export type MemberRole = Role | "owner";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
@@ -123,6 +124,7 @@ export async function changeMemberRole(memberId: string, role: Role, actor: Memb
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner's role cannot be changed");
   await db().member.update({ where: { id: memberId }, data: { role } });
+  forgetVerifiedSessions();
   await recordAudit({ actor: actor.email, action: "member.role_changed", target: member.email, details: { from: member.role, to: role } });
 }
 
@@ -131,13 +133,20 @@ export async function removeMember(memberId: string, actor: Member): Promise<voi
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner cannot be removed");
   await db().member.delete({ where: { id: memberId } });
+  forgetVerifiedSessions();
   await recordAudit({ actor: actor.email, action: "member.removed", target: member.email });
 }
 
 /** The signed-in member of a request (by its session cookie), or null. */
 export async function memberFromHeaders(headers: Headers): Promise<Member | null> {
+  const cookie = headers.get("cookie");
+  const remembered = cookie ? rememberedMember(cookie) : null;
+  if (remembered) return remembered;
+  const startedAt = verificationStart();
   const session = await auth().api.getSession({ headers }).catch(() => null);
   if (!session) return null;
   const user = session.user as { id: string; email: string; name: string; role?: string };
-  return { id: user.id, email: user.email, name: user.name, role: (user.role ?? "viewer") as MemberRole };
+  const member: Member = { id: user.id, email: user.email, name: user.name, role: (user.role ?? "viewer") as MemberRole };
+  if (cookie) rememberMember(cookie, member, new Date(session.session.expiresAt), startedAt);
+  return member;
 }
