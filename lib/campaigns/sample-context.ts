@@ -1,5 +1,6 @@
 // The TemplateContext for a preview or a test send: a stored user ("Preview as"), or ad-hoc
 // attributes typed by the marketer, plus optional sample event parameters.
+import { usersById } from "../audience/users";
 import { db } from "../db";
 import type { TemplateContext } from "../webhooks/types";
 
@@ -36,8 +37,9 @@ async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> 
       attributes: { ...attributes, ...(typeof email === "string" ? { email } : {}) },
     };
   }
+  // by id through the raw handle: the live preview asks on every keystroke, and a Prisma query compiles on the event loop
   const user = input.userId
-    ? await db().user.findUnique({ where: { id: input.userId } })
+    ? ((await usersById(db(), [input.userId])).get(input.userId) ?? null)
     : await db().user.findFirst({ orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
   if (!user) {
     throw new SampleUserMissingError(

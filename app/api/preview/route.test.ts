@@ -19,6 +19,17 @@ describe("POST /api/preview", () => {
     expect(body.request.url).toBe("https://api.example.com/u1?c=Paris");
   });
 
+  it("renders for the user picked in Preview as, with their stored attributes, and says when they are gone", async () => {
+    await db().user.create({ data: { id: "u2", email: "ana@example.com", timezone: "Europe/Paris", attributes: { plan: { tier: "pro" }, tags: ["a", "b"], vip: true } } });
+    const action = { url: "https://api.example.com/{{user.id}}", fields: [{ key: "who", value: "{{user.email}} {{user.timezone}} {{userAttribute.plan.tier}} {{json userAttribute.tags}} {{userAttribute.vip}}", type: "text" }] };
+    const body = await (await post(JSON.stringify({ action, campaign: { name: "x" }, userId: "u2" }))).json();
+    expect(body.user).toEqual({ id: "u2" });
+    expect(body.request.url).toBe("https://api.example.com/u2");
+    expect(JSON.parse(body.request.body)).toEqual({ who: 'ana@example.com Europe/Paris pro ["a","b"] true' });
+    const gone = await (await post(JSON.stringify({ action, campaign: { name: "x" }, userId: "nobody" }))).json();
+    expect(gone).toMatchObject({ request: null, user: null, errors: [{ field: "user", message: expect.stringMatching(/No user "nobody"/) }] });
+  });
+
   it("answers bad input with a 400, never a 500", async () => {
     for (const body of ["not json", "null", "[]", JSON.stringify({ action: { url: 5 } }), JSON.stringify({ action: { url: "x".repeat(10_000) }, campaign: {} })]) {
       const res = await post(body);
