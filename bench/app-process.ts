@@ -85,7 +85,10 @@ export async function startApp(port: number, env: Record<string, string>, timeou
   const tsconfig = path.join(ROOT, "tsconfig.json");
   const tsconfigBefore = readFileSync(tsconfig, "utf8");
   let child: ChildProcess;
-  if (!builtOnce) {
+  // BENCH_APP_CPU_PROF_DIR=dir: `next start` itself writes a CPU profile there when it stops; it serves
+  // the existing build as it is (run `npm run build` first)
+  const profDir = process.env.BENCH_APP_CPU_PROF_DIR;
+  if (!builtOnce && !profDir) {
     child = spawn(process.execPath, ["scripts/start.mjs"], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   } else {
     const prepare = spawn(process.execPath, ["--import", "tsx", "scripts/prepare.ts"], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"] });
@@ -94,7 +97,8 @@ export async function startApp(port: number, env: Record<string, string>, timeou
     const code = await new Promise<number | null>((r) => prepare.once("exit", r));
     if (code !== 0) throw new Error(`prepare failed: ${out.slice(-1500)}`);
     const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
-    child = spawn(process.execPath, [nextBin, "start", "-p", String(port)], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
+    child = spawn(process.execPath, [...prof, nextBin, "start", "-p", String(port)], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
   }
   const app = track(child, `app:${port}`);
   app.port = port;
