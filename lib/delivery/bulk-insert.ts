@@ -52,13 +52,22 @@ export function bulkInsertSql(table: string, columns: [name: string, kind: Colum
   const sqlite = database.provider === "sqlite";
   const target = tableName(table);
   const values: unknown[] = [];
-  const tuples = rows.map((row) => {
-    const cells = columns.map(([, kind], i) => {
-      values.push(encode(kind, row[i], sqlite));
-      return sqlite ? "?" : `$${values.length}${PG_CAST[kind]}`;
-    });
-    return `(${cells.join(",")})`;
-  });
+  // rows of one batch mostly share their Date objects (createdAt, updatedAt): encode each once
+  let lastDate: unknown;
+  let lastEncoded: unknown;
+  for (const row of rows) {
+    for (let i = 0; i < columns.length; i++) {
+      const kind = columns[i]![1];
+      const value = row[i];
+      if (kind === "date" && value instanceof Date) {
+        if (value !== lastDate) [lastDate, lastEncoded] = [value, encode(kind, value, sqlite)];
+        values.push(lastEncoded);
+      } else values.push(encode(kind, value, sqlite));
+    }
+  }
+  // on SQLite every row's placeholders are the same text
+  const sqliteTuple = `(${columns.map(() => "?").join(",")})`;
+  const tuples = rows.map((_, r) => (sqlite ? sqliteTuple : `(${columns.map(([, kind], i) => `$${r * columns.length + i + 1}${PG_CAST[kind]}`).join(",")})`));
   const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}${options.skipExisting ? " ON CONFLICT DO NOTHING" : ""}`;
   return { sql, values };
 }
