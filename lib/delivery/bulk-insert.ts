@@ -52,17 +52,18 @@ export function bulkInsertSql(table: string, columns: [name: string, kind: Colum
   const sqlite = database.provider === "sqlite";
   const target = tableName(table);
   const values: unknown[] = [];
-  // rows of one batch mostly share their Date objects (createdAt, updatedAt): encode each once
-  let lastDate: unknown;
-  let lastEncoded: unknown;
+  // rows of one batch mostly share their Date objects (createdAt, updatedAt, a planned time): encode each once
+  const dates = new Map<Date, unknown>();
   for (const row of rows) {
     for (let i = 0; i < columns.length; i++) {
       const kind = columns[i]![1];
       const value = row[i];
-      if (kind === "date" && value instanceof Date) {
-        if (value !== lastDate) [lastDate, lastEncoded] = [value, encode(kind, value, sqlite)];
-        values.push(lastEncoded);
-      } else values.push(encode(kind, value, sqlite));
+      if (kind !== "date" || !(value instanceof Date)) values.push(encode(kind, value, sqlite));
+      else {
+        let encoded = dates.get(value);
+        if (encoded === undefined) dates.set(value, (encoded = encode(kind, value, sqlite)));
+        values.push(encoded);
+      }
     }
   }
   // on SQLite every row's placeholders are the same text
