@@ -2,11 +2,12 @@
 // Loading and parsing them (campaigns, actions, rules, segments) is kept per process and reused
 // while a one-statement fingerprint of the active campaigns (ids, updatedAt, their actions' count
 // and latest updatedAt) is unchanged; any activation, pause, finish or edit, from any process,
-// changes it. The fingerprint is raw SQL on the database's own handle (lib/db/raw.ts): a Prisma
-// query costs its compiler on the event loop.
+// changes it. Both are raw SQL on the database's own handle (lib/db/raw.ts): a Prisma query costs
+// its compiler on the event loop.
 import type { Db } from "../db";
 import { rawDb } from "../db/raw";
 import { tableName } from "../delivery/bulk-insert";
+import { jsonOf, nullableDateOf } from "../delivery/raw-sql";
 import type { PlanAction } from "../delivery/plan";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../delivery/rules";
 import { parseSegment, type Segment } from "./segment";
@@ -42,11 +43,30 @@ async function fingerprint(prisma: Db): Promise<string> {
   return rows.map((r) => `${r.id}@${stamp(r.at)}/${String(r.actions)}@${stamp(r.actionsAt)}`).join(",");
 }
 
+type CampaignRow = { id: string; deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; actions: { id: string; subDelivery: unknown }[] };
+
+/** The active campaigns with their actions in order, in one statement (so one consistent view). */
+async function activeCampaigns(prisma: Db): Promise<CampaignRow[]> {
+  const sql =
+    `SELECT c."id" AS "id", c."deliveryRule" AS "deliveryRule", c."audience" AS "audience", c."startAt" AS "startAt", c."endAt" AS "endAt", ` +
+    `a."id" AS "actionId", a."subDelivery" AS "subDelivery" ` +
+    `FROM ${tableName("Campaign")} c LEFT JOIN ${tableName("Action")} a ON a."campaignId" = c."id" ` +
+    `WHERE c."status" = 'active' ORDER BY c."id", a."position", a."id"`;
+  const rows = await rawDb(prisma).query<{ id: string; deliveryRule: unknown; audience: unknown; startAt: unknown; endAt: unknown; actionId: string | null; subDelivery: unknown }>(sql, []);
+  const campaigns = new Map<string, CampaignRow>();
+  for (const r of rows) {
+    let c = campaigns.get(r.id);
+    if (!c) {
+      c = { id: r.id, deliveryRule: jsonOf(r.deliveryRule), audience: jsonOf(r.audience), startAt: nullableDateOf(r.startAt), endAt: nullableDateOf(r.endAt), actions: [] };
+      campaigns.set(r.id, c);
+    }
+    if (r.actionId !== null) c.actions.push({ id: r.actionId, subDelivery: jsonOf(r.subDelivery) });
+  }
+  return [...campaigns.values()];
+}
+
 async function load(prisma: Db): Promise<Map<string, TriggeredCampaign[]>> {
-  const campaigns = await prisma.campaign.findMany({
-    where: { status: "active" },
-    include: { actions: { orderBy: { position: "asc" }, select: { id: true, subDelivery: true } } },
-  });
+  const campaigns = await activeCampaigns(prisma);
   const byEvent = new Map<string, TriggeredCampaign[]>();
   for (const c of campaigns) {
     let entry: TriggeredCampaign;

@@ -46,6 +46,20 @@ describe("trackEvents", () => {
     expect(delivery!.triggerKey).toBe(`event:${event.id}`);
   });
 
+  it("plans every action in order, each with its own sub-delivery, not before the campaign's start", async () => {
+    const campaign = await createCampaign({ url: URL, rule: { when: "triggered", event: "two" } });
+    const startAt = new Date(Date.now() + 3_600_000);
+    await db().campaign.update({ where: { id: campaign.id }, data: { startAt } });
+    await db().action.create({ data: { campaignId: campaign.id, position: 1, name: "Later", urlTemplate: URL, fields: [], headers: [], subDelivery: { kind: "delay", seconds: 7200 } } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    const result = await trackEvents([{ userId: "two-user", event: "two" }]);
+    expect(result).toMatchObject({ usersCreated: 1, scheduled: 2 });
+    const deliveries = await db().delivery.findMany({ where: { campaignId: campaign.id }, include: { action: true }, orderBy: { plannedAt: "asc" } });
+    expect(deliveries.map((d) => d.action.name)).toEqual(["Hook", "Later"]);
+    expect(deliveries[0]!.plannedAt.getTime()).toBe(startAt.getTime());
+    expect(deliveries[1]!.plannedAt.getTime()).toBeGreaterThan(startAt.getTime());
+  });
+
   it("sees a campaign paused, resumed, edited or activated since the last batch", async () => {
     const campaign = await activeTriggered({ url: URL, rule: { when: "triggered", event: "ping" } });
     const track = async (event: string) => (await trackEvents([{ userId: "edit-user", event }])).scheduled;

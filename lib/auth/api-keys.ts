@@ -61,7 +61,9 @@ export async function verifyApiKey(value: string, now = new Date()): Promise<Aut
   // The lookup is by hash already; compare again in constant time as a belt and braces.
   if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return null;
   if (!row.lastUsedAt || now.getTime() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS) {
-    await db().apiKey.update({ where: { id: row.id }, data: { lastUsedAt: now } }).catch(() => undefined);
+    const u = new SqlParams();
+    const update = `UPDATE ${tableName("ApiKey")} SET "lastUsedAt" = ${u.add("date", now)} WHERE "id" = ${u.add("text", row.id)}`;
+    await rawDb(db()).transaction([{ sql: update, values: u.values }]).catch(() => undefined);
   }
   return { id: row.id, name: row.name, role: row.role as Role };
 }
