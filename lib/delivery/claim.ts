@@ -36,7 +36,7 @@ export type ClaimedDelivery = {
  */
 export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
-  if (ids?.length === 0 || webhookIds?.length === 0 || limit <= 0) return [];
+  if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return [];
   const p = new SqlParams();
   const deliveries = tableName("Delivery");
   const claimable = () =>
@@ -48,12 +48,14 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
   const lock = p.sqlite ? "" : " FOR UPDATE SKIP LOCKED";
   let candidates: string;
   if (ids || webhookIds) {
-    // a few named rows (a BullMQ job's): no order to keep
-    candidates =
-      `SELECT "id" FROM ${deliveries} WHERE ${claimable()} AND ${active}` +
-      (ids ? ` AND "id" IN (${p.list("text", ids)})` : "") +
-      (webhookIds ? ` AND "webhookId" IN (${p.list("text", webhookIds)})` : "") +
-      ` LIMIT ${n}${lock}`;
+    // a few named rows (a BullMQ job's, named by id or by webhook id): no order to keep
+    // (placeholders are numbered in the order they are made: text order)
+    const due = claimable();
+    const named = [
+      ...(ids?.length ? [`"id" IN (${p.list("text", ids)})`] : []),
+      ...(webhookIds?.length ? [`"webhookId" IN (${p.list("text", webhookIds)})`] : []),
+    ];
+    candidates = `SELECT "id" FROM ${deliveries} WHERE ${due} AND ${active} AND (${named.join(" OR ")}) LIMIT ${n}${lock}`;
   } else {
     // The earliest due of each claimable state, each read in the (state, dueAt) index's order and
     // cut at the limit, then merged: one ORDER BY over all of them sorted every due row (100,000
