@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeliveries, parseTimeValue } from "./plan";
 import { parseDeliveryRule } from "./rules";
-import { nextOccurrence, quietHoursEnd } from "./schedule-time";
+import { nextOccurrence, quietHoursEnd, zoneOrFallback } from "./schedule-time";
 import { applyFrequencyCap } from "./frequency-cap";
 
 const now = new Date("2026-03-10T12:00:00Z");
@@ -29,7 +29,8 @@ describe("planDeliveries", () => {
 
   it("schedules in each user's own time zone, falling back to the campaign's, and skips passed ones when asked", () => {
     const rule = parseDeliveryRule({ when: "scheduled", sendAt: "2026-03-10T20:00", timeZone: "America/New_York", inUserTimeZone: true, whenPassed: "skip" });
-    const plans = planDeliveries({ rule, actions: [{ id: "a", subDelivery: { kind: "immediate" } }], users, trigger: { kind: "activation" }, now, campaign: {} });
+    const mars = { id: "mars", timezone: "Mars/Base", attributes: {} };
+    const plans = planDeliveries({ rule, actions: [{ id: "a", subDelivery: { kind: "immediate" } }], users: [...users, mars], trigger: { kind: "activation" }, now, campaign: {} });
     const byUser = Object.fromEntries(plans.map((p) => [p.userId, p]));
     expect(byUser.paris.plannedAt.toISOString()).toBe("2026-03-10T19:00:00.000Z");
     expect(byUser.paris.suppressedReason).toBeNull();
@@ -37,6 +38,10 @@ describe("planDeliveries", () => {
     expect(byUser.tokyo.suppressedReason).toMatch(/already passed in Asia\/Tokyo/);
     // no zone: the campaign's, New York (EDT since 8 March): 00:00 UTC next day
     expect(byUser.nozone.plannedAt.toISOString()).toBe("2026-03-11T00:00:00.000Z");
+    // not a time zone (stored before it was checked): the campaign's too, and asked twice (cached) alike
+    expect(byUser.mars.plannedAt.toISOString()).toBe("2026-03-11T00:00:00.000Z");
+    expect(zoneOrFallback("Mars/Base", "UTC")).toBe("UTC");
+    expect(zoneOrFallback("Asia/Tokyo", "UTC")).toBe("Asia/Tokyo");
   });
 
   it("sends passed users at once when the marketer chose so", () => {

@@ -11,19 +11,22 @@ export function localToInstant(local: string, zone: string): Date {
   return dt.toJSDate();
 }
 
-// Zone names checked so far: this runs once per delivery, and luxon's check builds an
-// Intl.DateTimeFormat each time (a fifth of the engine's CPU). Bounded: names come from users.
-const checkedZones = new Map<string, boolean>();
+// Zone names checked so far: checked for every delivery and every imported row, and luxon's check
+// builds an Intl.DateTimeFormat each time (a fifth of the engine's CPU). Bounded: names come from users.
+const zoneValidity = new Map<string, boolean>();
+
+/** Whether `name` is an IANA time zone (the API, the CSV import and the engine ask here). */
+export function isValidTimezone(name: string): boolean {
+  let valid = zoneValidity.get(name);
+  if (valid === undefined) {
+    valid = IANAZone.isValidZone(name);
+    if (zoneValidity.size < 10_000) zoneValidity.set(name, valid);
+  }
+  return valid;
+}
 
 export function zoneOrFallback(zone: string | null | undefined, fallback: string): string {
-  if (!zone) return fallback;
-  let valid = checkedZones.get(zone);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(zone);
-    if (checkedZones.size >= 1000) checkedZones.clear();
-    checkedZones.set(zone, valid);
-  }
-  return valid ? zone : fallback;
+  return zone && isValidTimezone(zone) ? zone : fallback;
 }
 
 type RecurringRule = Extract<DeliveryRule, { when: "recurring" }>;

@@ -1,6 +1,6 @@
 // The users API's request and response shapes: one set of zod schemas validating requests, typing
 // lib/audience/users.ts and generating the OpenAPI document.
-import { IANAZone } from "luxon";
+import { isValidTimezone } from "../../delivery/schedule-time";
 import { z } from "zod";
 
 export const MAX_USERS_PER_REQUEST = 1000;
@@ -14,17 +14,6 @@ export function attributeNameProblem(name: string): string | null {
   if (name.length > MAX_ATTRIBUTE_NAME) return `Attribute names are at most ${MAX_ATTRIBUTE_NAME} characters`;
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved and cannot be an attribute name`;
   return null;
-}
-
-const zoneValidity = new Map<string, boolean>();
-
-export function isValidTimezone(name: string): boolean {
-  let valid = zoneValidity.get(name);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(name);
-    if (zoneValidity.size < 10_000) zoneValidity.set(name, valid);
-  }
-  return valid;
 }
 
 export const userIdSchema = z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");

@@ -1,7 +1,8 @@
 // How CSV columns become users: each column maps to the user id, email, time zone, an attribute
 // of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
 import { z } from "zod";
-import { attributeNameProblem, isValidTimezone, type AttributeValue, type UserInput } from "../../api/schemas/users";
+import { attributeNameProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
+import { isValidTimezone } from "../../delivery/schedule-time";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
