@@ -8,9 +8,7 @@ import { capIsSet, DAY_MS, frequencyCapSchema, WEEK_MS, type FrequencyCap, type 
 import type { ClaimedDelivery } from "./claim";
 import type { DeliveryDeps } from "./deps";
 import type { WebhookTemplate } from "../webhooks/types";
-import { tableName } from "./bulk-insert";
-import { rawDb } from "../db/raw";
-import { jsonOf, SqlParams } from "./raw-sql";
+import { usersById, type UserForPlanning } from "../audience/users";
 
 export type BatchCampaign = {
   id: string;
@@ -21,10 +19,8 @@ export type BatchCampaign = {
   rule: DeliveryRule | null;
 };
 
-type BatchUser = { id: string; email: string | null; timezone: string | null; attributes: unknown };
-
 export type BatchContext = {
-  users: Map<string, BatchUser>;
+  users: Map<string, UserForPlanning>;
   actions: Map<string, { action: Action; template: WebhookTemplate | null; templateError: string | null }>;
   campaigns: Map<string, BatchCampaign>;
   cap: FrequencyCap | null;
@@ -65,23 +61,12 @@ export class BatchContextLoader {
     return entry;
   }
 
-  /** one raw statement: a Prisma findMany of 500 users compiled its query and mapped every row */
-  private async users(ids: string[]): Promise<BatchUser[]> {
-    if (ids.length === 0) return [];
-    const p = new SqlParams();
-    const rows = await rawDb(this.prisma).query<Record<string, unknown>>(
-      `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids)})`,
-      p.values,
-    );
-    return rows.map((r) => ({ id: r.id as string, email: (r.email as string | null) ?? null, timezone: (r.timezone as string | null) ?? null, attributes: jsonOf(r.attributes) }));
-  }
-
   async load(batch: ClaimedDelivery[], now: Date): Promise<BatchContext> {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     const actionIds = [...new Set(batch.map((d) => d.actionId))];
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
     const [users, actions, campaigns, cap] = await Promise.all([
-      this.users(userIds),
+      usersById(this.prisma, userIds),
       this.prisma.action.findMany({ where: { id: { in: actionIds } } }),
       this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, endAt: true, deliveryRule: true } }),
       this.frequencyCap(now.getTime()),
@@ -109,7 +94,7 @@ export class BatchContextLoader {
       for (const d of day) sentCounts.set(d.userId, { day: d._count._all, week: sentCounts.get(d.userId)?.week ?? d._count._all });
     }
     return {
-      users: new Map(users.map((u) => [u.id, u])),
+      users,
       actions: new Map(actions.map((a) => {
         const t = this.template(a, now);
         return [a.id, { action: a, template: t.template, templateError: t.error }];

@@ -34,19 +34,14 @@ export function tableName(table: string): string {
 /** INSERT INTO "table" (...) VALUES (...), (...): rows of values in the columns' order. */
 export async function bulkInsert(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][]) {
   if (rows.length === 0) return 0;
-  return bulkInsertStatement(prisma, table, columns, rows);
-}
-
-/**
- * The same as a statement for a batch transaction ($transaction([...])); `skipExisting` leaves rows
- * whose primary key is already there alone (a write retried after its commit was not acknowledged).
- */
-export function bulkInsertStatement(prisma: DbOrTx, table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
-  const { sql, values } = bulkInsertSql(table, columns, rows, options);
+  const { sql, values } = bulkInsertSql(table, columns, rows);
   return prisma.$executeRawUnsafe(sql, ...values);
 }
 
-/** The statement's text and values, for a raw handle (lib/db/raw.ts). */
+/**
+ * The statement's text and values, for a raw handle (lib/db/raw.ts); `skipExisting` leaves rows whose
+ * primary key is already there alone (a write retried after its commit was not acknowledged).
+ */
 export function bulkInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
   const database = env().database;
   const sqlite = database.provider === "sqlite";

@@ -18,6 +18,11 @@ export type ClaimOptions = {
   takeOver?: boolean;
 };
 
+/** Deliveries of campaigns that are sending (a paused campaign's wait). */
+function ofActiveCampaign() {
+  return `"campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active')`;
+}
+
 export type ClaimedDelivery = {
   id: string;
   webhookId: string;
@@ -43,7 +48,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
     `"dueAt" <= ${p.add("date", now)} AND ("state" IN ('scheduled', 'retrying')` +
     (takeOver ? ` OR ("state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
   const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
-  const active = `"campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active')`;
+  const active = ofActiveCampaign();
   const n = Math.floor(limit);
   const lock = p.sqlite ? "" : " FOR UPDATE SKIP LOCKED";
   let candidates: string;
@@ -131,7 +136,7 @@ export async function earliestDue(prisma: Db): Promise<Date | null> {
   // one index-ordered read per state (see claimDue), not a sort of everything waiting
   const arm = (state: string) =>
     `SELECT "dueAt" FROM (SELECT "dueAt" FROM ${tableName("Delivery")} WHERE "state" = '${state}'` +
-    ` AND "campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active') ORDER BY "dueAt" LIMIT 1) ${state}`;
+    ` AND ${ofActiveCampaign()} ORDER BY "dueAt" LIMIT 1) ${state}`;
   const rows = await rawDb(prisma).query<{ dueAt: unknown }>(`SELECT "dueAt" FROM (${arm("scheduled")} UNION ALL ${arm("retrying")}) due ORDER BY "dueAt" LIMIT 1`, []);
   return rows.length ? dateOf(rows[0].dueAt) : null;
 }
