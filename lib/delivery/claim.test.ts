@@ -21,7 +21,8 @@ describe("claimDue", () => {
     expect((await earliestDue(db()))?.getTime()).toBeLessThanOrEqual(now.getTime() - 6000);
     const first = await claimDue(db(), { workerId: "w1", now, leaseMs: 60_000, limit: 2 });
     expect(first.map((d) => d.userId).sort()).toEqual(rows.slice(-2).map((r) => r.userId).sort());
-    expect(first[0].plannedAt).toBeInstanceOf(Date);
+    // read back as the instants Prisma wrote (PostgreSQL's zone-less timestamps as UTC)
+    expect(first[0].plannedAt.getTime()).toBe(rows.find((r) => r.id === first[0].id)!.plannedAt.getTime());
     expect(typeof first[0].attempts).toBe("number");
     // another worker gets the rest, never the same rows
     const second = await claimDue(db(), { workerId: "w2", now, leaseMs: 60_000, limit: 100 });
