@@ -13,7 +13,7 @@ import {
   type SaveNotices,
 } from "@/lib/campaigns/campaigns";
 import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
-import { templateSyntaxErrors } from "@/lib/campaigns/template-check";
+import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
 import { auditUi, denial } from "@/app/member";
 
@@ -28,6 +28,7 @@ async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Pro
     return await fn();
   } catch (err) {
     if (err instanceof CampaignNotFoundError) return failure(err.message);
+    if (err instanceof TemplateSyntaxError) return { ok: false, fieldErrors: err.fieldErrors, message: err.message };
     log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
     return failure(`${what} failed because of a server problem. Nothing was lost: try again.`);
   }
@@ -40,9 +41,6 @@ export async function saveCampaignAction(
   if (denied) return failure(denied);
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
-  const templateErrors = templateSyntaxErrors(parsed.data);
-  const count = Object.keys(templateErrors).length;
-  if (count) return { ok: false, fieldErrors: templateErrors, message: `${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.` };
   return guarded("Saving", async () => {
     const { id, notices } = await saveCampaign(parsed.data);
     await auditUi(parsed.data.id ? "campaign.updated" : "campaign.created", id, { name: parsed.data.name });

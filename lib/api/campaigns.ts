@@ -3,7 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
-import { templateSyntaxErrors } from "../campaigns/template-check";
+import { TemplateSyntaxError } from "../campaigns/template-check";
 import { db } from "../db";
 import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/lifecycle";
 import { ApiError } from "./errors";
@@ -22,14 +22,16 @@ export async function campaignById(id: string) {
 }
 
 export async function saveCampaignByApi(draft: CampaignDraft, actor: string) {
-  const details = Object.entries(templateSyntaxErrors(draft)).map(([path, message]) => ({ path, message }));
-  if (details.length) throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
   try {
     const { id } = await saveCampaign(draft);
     await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
     return campaignById(id);
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
+    if (err instanceof TemplateSyntaxError) {
+      const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));
+      throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
+    }
     throw err;
   }
 }
@@ -43,9 +45,8 @@ async function statusOf(id: string): Promise<string> {
 export async function activateByApi(id: string, actor: string) {
   const status = await statusOf(id);
   if (status !== "draft") throw new ApiError(409, "conflict", `The campaign is ${status}; only a draft can be activated`);
-  const result = await activateCampaign(id);
+  const result = await activateCampaign(id, { actor });
   if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
-  await recordAudit({ actor, action: "campaign.activated", target: id });
   const { scheduled, suppressed, earliest } = result.counts;
   return { status: result.status, counts: { scheduled, suppressed, earliest: earliest?.toISOString() ?? null } };
 }

@@ -4,6 +4,7 @@ import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
 import { actionToDraft, sealActionDraft } from "./action-template";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
+import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 
@@ -63,8 +64,12 @@ export class CampaignNotFoundError extends Error {
 /** What a save changed that the marketer should know about, keyed like field errors. */
 export type SaveNotices = Record<string, string>;
 
-/** Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay. */
+/**
+ * Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay.
+ * A template that does not compile is refused (TemplateSyntaxError) before anything is written.
+ */
 export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices }> {
+  assertTemplatesCompile(draft);
   const notices: SaveNotices = {};
   const id = await db().$transaction(async (tx) => {
     if (draft.id && !(await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true } }))) throw new CampaignNotFoundError();

@@ -11,7 +11,7 @@ import {
   MAX_URL_LENGTH,
   MAX_VALUE_BYTES,
 } from "./limits";
-import { HEADER_NAME_TOKEN, headerNameProblem } from "../webhooks/request-headers";
+import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { pathOfNul } from "../db/nul-text";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
@@ -36,7 +36,10 @@ export const headerFieldSchema = z.object({
     .min(1, "Enter a header name")
     .max(MAX_KEY_LENGTH, `A header name can be at most ${MAX_KEY_LENGTH} characters`)
     .regex(HEADER_NAME_TOKEN, "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"),
-  value: templateValue.refine((v) => !/[\r\n]/.test(v), "A header value cannot contain line breaks"),
+  value: templateValue.superRefine((v, ctx) => {
+    const problem = headerValueCharacterProblem(v);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
   secret: z.boolean().default(false),
 });
 

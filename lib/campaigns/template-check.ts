@@ -1,5 +1,6 @@
-// A campaign is not saved with a template that cannot compile: the save names the field, the line
-// and the column, as the preview does. (Render-time problems depend on the user; the preview shows them.)
+// A campaign is not saved with a template that cannot compile: saveCampaign refuses it, naming the
+// field, the line and the column, as the preview does, whoever calls it (API or editor).
+// (Render-time problems depend on the user; the preview shows them, activation checks what it can.)
 import { templateSyntaxProblem } from "../templating";
 import type { CampaignDraft, FieldErrors } from "./schemas";
 
@@ -17,4 +18,18 @@ export function templateSyntaxErrors(draft: CampaignDraft): FieldErrors {
     action.headers.forEach((h, j) => check(errors, `actions.${i}.headers.${j}.value`, h.value));
   });
   return errors;
+}
+
+/** Thrown by saveCampaign: `fieldErrors` keyed like the form ("actions.0.fields.1.value"). */
+export class TemplateSyntaxError extends Error {
+  constructor(readonly fieldErrors: FieldErrors) {
+    const count = Object.keys(fieldErrors).length;
+    super(`${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.`);
+  }
+}
+
+/** Throws TemplateSyntaxError when a template of the draft does not compile. */
+export function assertTemplatesCompile(draft: CampaignDraft): void {
+  const errors = templateSyntaxErrors(draft);
+  if (Object.keys(errors).length) throw new TemplateSyntaxError(errors);
 }

@@ -1,15 +1,14 @@
-// Campaign states and the manual actions on deliveries: activate (validate, then fan out in the
-// same transaction), pause, resume, retry one, retry all failed, cancel scheduled. Finishing is
-// the engine's own doing (finish.ts).
+// Campaign states and the manual actions on deliveries: activate (validate, check that every
+// action renders, then fan out in the same transaction and record who did it), pause, resume,
+// retry one, retry all failed, cancel scheduled. Finishing is the engine's own doing (finish.ts).
 import { db } from "../db";
+import { recordAudit } from "../auth/audit";
 import { parseSegment } from "../audience/segment";
 import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "./queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "./rules";
 import { cronProblem, nextOccurrence, recurringCron } from "./schedule-time";
-
-
-export type ActionCheck = (action: { id: string; name: string; position: number }) => string[] | Promise<string[]>;
+import { activationSample, checkActionRenders } from "./check-action";
 
 export type ActivateResult =
   | { ok: true; counts: FanOutCounts; status: "active" }
@@ -28,8 +27,12 @@ function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: stri
   }
 }
 
-/** Validates every action and the rule; on success makes the campaign active and plans its deliveries. */
-export async function activateCampaign(campaignId: string, options: { now?: Date; checkAction?: ActionCheck } = {}): Promise<ActivateResult> {
+/**
+ * Validates the rule and every action (each must render: whoever activates, the API or the editor,
+ * goes through this check); on success makes the campaign active, plans its deliveries and records
+ * `campaign.activated` for `actor` (an email, or "system").
+ */
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
   const now = options.now ?? new Date();
   const campaign = await db().campaign.findUnique({ where: { id: campaignId }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
@@ -42,10 +45,11 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   }
   if (campaign.actions.length === 0) problems.push("Add at least one webhook action.");
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
+  const sample = await activationSample(rule);
   for (const action of campaign.actions) {
     const label = `Action ${action.position + 1} (${action.name})`;
     if (!action.urlTemplate.trim()) problems.push(`${label}: enter a URL.`);
-    for (const p of (await options.checkAction?.(action)) ?? []) problems.push(`${label}: ${p}`);
+    else for (const p of checkActionRenders(action, sample, now)) problems.push(`${label}: ${p}`);
   }
   if (problems.length || !rule) return { ok: false, problems };
 
@@ -61,6 +65,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
   }, LONG_TRANSACTION);
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
+  await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
   await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, due: counts.due });
   return { ok: true, counts, status: "active" };
 }

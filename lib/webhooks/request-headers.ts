@@ -1,5 +1,6 @@
 // Which headers a template may set. The sender owns framing and identity headers; a header value
-// can never carry a line break (no header injection).
+// can never carry a line break (no header injection), another control character or a broken
+// character: the editor refuses them as typed, the renderer as rendered (never sent, never retried).
 import type { TemplateProblem } from "./types";
 
 /** Header names a template may not set: the sender owns them. */
@@ -31,9 +32,22 @@ export function headerNameProblem(name: string, index: number, urlHasCredentials
   return null;
 }
 
-/** A rendered header value that cannot be sent (line breaks, NUL), or null. */
+// HTTP field values allow tab, visible ASCII and bytes from 0x80 (sent as UTF-8); not the rest of C0 or DEL.
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Why the characters of a header value (as typed, or as rendered) cannot be sent, or null. Client-safe. */
+export function headerValueCharacterProblem(value: string): string | null {
+  if (/[\r\n]/.test(value)) return "A header value cannot contain line breaks";
+  if (CONTROL_CHARACTER.test(value)) return "A header value cannot contain control characters (such as U+0001 or U+007F)";
+  if (LONE_SURROGATE.test(value)) return "A header value cannot contain a broken character (half of a UTF-16 pair)";
+  return null;
+}
+
+/** A rendered header value that cannot be sent (line breaks, control characters, broken characters, length), or null. */
 export function headerValueProblem(value: string, index: number): TemplateProblem | null {
-  if (/[\r\n\0]/.test(value)) return { field: `headers[${index}].value`, message: "A header value cannot contain line breaks" };
+  const characters = headerValueCharacterProblem(value);
+  if (characters) return { field: `headers[${index}].value`, message: characters };
   if (value.length > 8192) return { field: `headers[${index}].value`, message: "A header value cannot be over 8,192 characters" };
   return null;
 }

@@ -18,13 +18,19 @@ function messageOf(err: unknown): string {
   return [e?.message, e?.cause?.message].filter(Boolean).join(": ") || String(err);
 }
 
+/** The request itself cannot be sent (a header value undici refuses, ...): sending again cannot help. */
+export function isUnsendableRequest(err: unknown): boolean {
+  const code = codeOf(err);
+  return code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_CHAR" || code === "ERR_INVALID_HTTP_TOKEN";
+}
+
 export function describeSendError(err: unknown, kind: SendErrorKind, limits: { timeoutMs: number; connectTimeoutMs: number }): string {
   if (kind === "refused") return (err instanceof DestinationRefused ? err : ((err as { cause?: Error }).cause ?? (err as Error))).message;
   const cause = (err as { cause?: unknown })?.cause;
   if (err instanceof DnsLookupFailed || cause instanceof DnsLookupFailed) return (err instanceof DnsLookupFailed ? err : (cause as Error)).message;
   if (kind === "timeout") return `timed out after ${seconds(limits.timeoutMs)} without a complete response`;
   if (kind === "cancelled") return "the send was cancelled before it completed";
-  if (kind === "invalid") return messageOf(err);
+  if (kind === "invalid") return isUnsendableRequest(err) ? `the request could not be sent: ${messageOf(err)}` : messageOf(err);
   const code = codeOf(err);
   const message = messageOf(err);
   if (code === "UND_ERR_CONNECT_TIMEOUT") return `could not connect within ${seconds(limits.connectTimeoutMs)}`;

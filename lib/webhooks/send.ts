@@ -4,7 +4,7 @@ import { STATUS_CODES } from "node:http";
 import type { LookupFunction } from "node:net";
 import { Agent } from "undici";
 import { classifyResponse } from "./classify";
-import { describeSendError, type SendErrorKind } from "./send-errors";
+import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
 import { DestinationRefused, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
 
@@ -163,6 +163,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     if (err instanceof DestinationRefused || (err as { cause?: unknown })?.cause instanceof DestinationRefused) kind = "refused";
     else if (deadline.aborted) kind = "timeout";
     else if (opts.signal?.aborted) kind = "cancelled";
+    else if (isUnsendableRequest(err)) kind = "invalid";
     const { outcome } = classifyResponse({ error: kind });
     return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
   }

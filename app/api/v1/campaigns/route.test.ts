@@ -63,6 +63,23 @@ describe("campaigns API", () => {
     expect(body.error.details.problems.join(" ")).toMatch(/at least one webhook/);
   });
 
+  it("runs the render check the editor runs: a field that can never render is refused at the field", async () => {
+    const broken = { name: "Broken", actions: [{ name: "CRM", url: "https://crm.example.com/hook", fields: [{ key: "amount", value: "lots", type: "number" }] }] };
+    const campaign = await (await create(send("/campaigns", "POST", broken))).json();
+    const res = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.details.problems).toEqual(['Action 1 (CRM): Data field "amount": "lots" is not a number']);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
+    expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.activated" } })).toBe(0);
+  });
+
+  it("activates a triggered campaign whose Number field reads an event parameter", async () => {
+    const created = await (await create(send("/campaigns", "POST", { name: "Receipts", actions: [{ name: "CRM", url: "https://crm.example.com/hook", fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] }] }))).json();
+    await db().campaign.update({ where: { id: created.id }, data: { deliveryRule: { when: "triggered", event: "purchase" } } });
+    const res = await activate(send(`/campaigns/${created.id}/activate`, "POST"), params(created.id));
+    expect(res.status).toBe(200);
+  });
+
   it("answers 400 naming the field, 404 for unknown ids, and writes nothing", async () => {
     const before = await db().campaign.count();
     const cases: [unknown, RegExp][] = [

@@ -4,8 +4,7 @@
 import { revalidatePath } from "next/cache";
 import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/settings";
 import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/lifecycle";
-import { checkActionRenders } from "@/lib/delivery/check-action";
-import { auditUi, denial } from "@/app/member";
+import { auditUi, currentMember, denial } from "@/app/member";
 
 export type ActionResult = { ok: true; message: string } | { ok: false; message: string; problems?: string[]; fieldErrors?: Record<string, string> };
 
@@ -28,10 +27,9 @@ export async function activateAction(campaignId: string, input: unknown): Promis
   if (denied) return { ok: false, message: denied };
   const saved = await saveDeliveryAction(campaignId, input);
   if (!saved.ok) return saved;
-  const result = await activateCampaign(campaignId, { checkAction: checkActionRenders });
+  const result = await activateCampaign(campaignId, { actor: (await currentMember())?.email ?? "anonymous" });
   revalidatePath(`/campaigns/${campaignId}`);
   if (!result.ok) return { ok: false, message: "The campaign cannot be activated yet:", problems: result.problems };
-  await auditUi("campaign.activated", campaignId);
   const { scheduled, suppressed } = result.counts;
   return { ok: true, message: `Active: ${scheduled} deliveries planned${suppressed ? `, ${suppressed} suppressed` : ""}.` };
 }
