@@ -94,42 +94,57 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date()):
   let error: string | null = null;
   let userId: string | null = null;
   let secretHeaders: string[] = [];
+  let finished = false;
   try {
-    const context = await sampleContext({ ...input, actionId: draft.id }, now);
-    userId = context.user.id;
-    const { template, passwordClearedForHostChange } = draftWebhookTemplate(draft, source, now);
-    secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
-    const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
-    if (passwordClearedForHostChange) error = "The host changed, so the saved password cannot be used: type the password in the URL again.";
-    else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(rendered.errors)}`;
-    else {
-      request = rendered.request;
-      result = await sendWebhook(request, { timeoutMs: draft.timeoutSeconds * 1000 });
-      error = result.error ?? null;
+    try {
+      const context = await sampleContext({ ...input, actionId: draft.id }, now);
+      userId = context.user.id;
+      const { template, passwordClearedForHostChange } = draftWebhookTemplate(draft, source, now);
+      secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
+      const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
+      if (passwordClearedForHostChange) error = "The host changed, so the saved password cannot be used: type the password in the URL again.";
+      else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(rendered.errors)}`;
+      else {
+        request = rendered.request;
+        result = await sendWebhook(request, { timeoutMs: draft.timeoutSeconds * 1000 });
+        error = result.error ?? null;
+      }
+    } catch (err) {
+      if (!(err instanceof SampleUserMissingError)) throw err;
+      error = err.message;
     }
-  } catch (err) {
-    if (!(err instanceof SampleUserMissingError)) throw err;
-    error = err.message;
-  }
 
-  const masked = request ? maskRequest(request, secretHeaders) : null;
-  const sent = result as SendResult | null;
-  const response = sent?.status
-    ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }
-    : null;
-  const saved = await db().testSend.update({
-    where: { id: row.id },
-    data: {
-      outcome: sent?.outcome ?? "failed",
-      status: sent?.status ?? null,
-      error,
-      request: masked ? { ...masked, userId } : { userId },
-      response: response ?? undefined,
-      timings: sent?.timings ?? undefined,
-    },
-  });
-  await keepLatest(actionId, campaignId);
-  return toView(saved);
+    const masked = request ? maskRequest(request, secretHeaders) : null;
+    const sent = result as SendResult | null;
+    const response = sent?.status
+      ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }
+      : null;
+    const saved = await db().testSend.update({
+      where: { id: row.id },
+      data: {
+        outcome: sent?.outcome ?? "failed",
+        status: sent?.status ?? null,
+        error,
+        request: masked ? { ...masked, userId } : { userId },
+        response: response ?? undefined,
+        timings: sent?.timings ?? undefined,
+      },
+    });
+    finished = true;
+    await keepLatest(actionId, campaignId);
+    return toView(saved);
+  } finally {
+    // The row never stays "sending": whatever failed above, it ends as what the send did, or failed.
+    if (!finished) {
+      const sent = result as SendResult | null;
+      await db()
+        .testSend.update({
+          where: { id: row.id },
+          data: { outcome: sent?.outcome ?? "failed", status: sent?.status ?? null, error: "The test send could not be completed because of a server problem." },
+        })
+        .catch(() => undefined);
+    }
+  }
 }
 
 type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["findFirstOrThrow"]>>;

@@ -95,7 +95,8 @@ async function readCapped(body: AsyncIterable<Buffer> & { destroy(): void; destr
     }
   }
   if (truncated && !body.destroyed) body.destroy();
-  return { text: utf8.decode(Buffer.concat(chunks, size)), truncated };
+  // U+0000 too: PostgreSQL cannot store it in the attempt log or the test-send history
+  return { text: utf8.decode(Buffer.concat(chunks, size)).replaceAll("\0", "\uFFFD"), truncated };
 }
 
 /** The promise, or the signal's reason once it aborts (a DNS lookup can hang for long). */
