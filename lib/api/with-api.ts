@@ -8,8 +8,10 @@ import { ApiError, errorResponse, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
 import { pathOfNul } from "../db/nul-text";
+import { describePath, pathDeeperThan } from "./schemas/json";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
+export const MAX_BODY_DEPTH = 64;
 
 type Ctx<B, Q> = { req: Request; body: B; query: Q; params: Record<string, string>; principal: ApiPrincipal };
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
@@ -75,6 +77,10 @@ async function readJson(req: Request): Promise<unknown> {
   } catch (err) {
     throw new ApiError(400, "invalid_json", `The body is not valid JSON: ${(err as Error).message}`);
   }
+  // JSON.parse reads any depth, but what comes next recurses (the NUL check, JSON.stringify, the driver):
+  // a 100,000-deep body would overflow the stack there and answer 500.
+  const deep = pathDeeperThan(body, MAX_BODY_DEPTH);
+  if (deep) throw new ApiError(400, "validation_error", `${describePath(deep)}: nested more than ${MAX_BODY_DEPTH} levels deep`, [{ path: describePath(deep), message: "nested too deeply" }]);
   // PostgreSQL cannot store U+0000 in text or JSON; refuse it on both databases alike.
   const nul = text.includes("\\u0000") ? pathOfNul(body) : null;
   if (nul !== null) throw new ApiError(400, "validation_error", `${nul || "(body)"}: text may not contain the NUL character (\\u0000)`, [{ path: nul || "(body)", message: "contains U+0000" }]);

@@ -2,6 +2,7 @@
 // planned for that user, all in one transaction (nothing half-written).
 import { z } from "zod";
 import { db } from "../db";
+import { boundedJsonObject } from "../api/schemas/json";
 import { matchesAll } from "./conditions";
 import { matchesSegment } from "./segment";
 import { triggeredCampaignsByEvent } from "./event-triggers";
@@ -15,16 +16,26 @@ import { deliveryQueue } from "../delivery/queue";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
-const eventTime = z.union([
-  z.iso.datetime({ offset: true, message: "Use ISO-8601 with a time zone, or Unix seconds" }),
-  z.number().finite().nonnegative("Use Unix seconds"),
-]);
+export const MAX_PARAMS_DEPTH = 32;
+export const MAX_PARAMS_BYTES = 64 * 1024;
+/** Event times from 2000-01-01 to a year ahead: anything else is a unit mistake (ms for s) or garbage. */
+export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+export const LATEST_EVENT_AHEAD_MS = 366 * 24 * 3600 * 1000;
+
+function inEventRange(ms: number): boolean {
+  return Number.isFinite(ms) && ms >= EARLIEST_EVENT_TIME && ms <= Date.now() + LATEST_EVENT_AHEAD_MS;
+}
+const OUT_OF_RANGE = "Must be between 2000-01-01 and one year from now (Unix seconds, not milliseconds)";
+
+const eventTime = z
+  .union([z.iso.datetime({ offset: true, message: "Use ISO-8601 with a time zone, or Unix seconds" }), z.number().finite().nonnegative("Use Unix seconds")])
+  .refine((t) => inEventRange(typeof t === "number" ? t * 1000 : Date.parse(t)), OUT_OF_RANGE);
 
 export const trackedEventSchema = z
   .object({
     userId: z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200),
     event: z.string({ error: "Required: the event name" }).trim().min(1, "Required: the event name").max(200),
-    params: z.record(z.string().max(200), z.unknown(), { error: "Must be an object of parameters" }).optional(),
+    params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" }).optional(),
     time: eventTime.optional(),
   })
   .strict();

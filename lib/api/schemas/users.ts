@@ -6,7 +6,14 @@ import { z } from "zod";
 export const MAX_USERS_PER_REQUEST = 1000;
 export const MAX_ATTRIBUTE_NAME = 128;
 export const MAX_ATTRIBUTES_PER_USER = 500;
+/** One user's attributes as JSON, as sent (API) or read from one CSV row. */
+export const MAX_ATTRIBUTES_BYTES = 256 * 1024;
 const RESERVED_NAMES = new Set(["__proto__", "constructor", "prototype"]);
+
+/** Why a user's attributes are too large to store, or null. */
+export function attributesSizeProblem(attributes: Record<string, unknown>): string | null {
+  return new TextEncoder().encode(JSON.stringify(attributes)).length > MAX_ATTRIBUTES_BYTES ? `A user's attributes can be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON` : null;
+}
 
 /** Why an attribute name is refused, or null when it is fine. */
 export function attributeNameProblem(name: string): string | null {
@@ -45,7 +52,10 @@ export const attributesSchema = z.preprocess(
     }
     return input;
   },
-  z.record(z.string().min(1).max(MAX_ATTRIBUTE_NAME), attributeValueSchema, { error: "Must be an object of attributes" }),
+  z.record(z.string().min(1).max(MAX_ATTRIBUTE_NAME), attributeValueSchema, { error: "Must be an object of attributes" }).superRefine((attributes, ctx) => {
+    const problem = attributesSizeProblem(attributes);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  }),
 );
 
 export const userInputSchema = z

@@ -1,7 +1,7 @@
 // How CSV columns become users: each column maps to the user id, email, time zone, an attribute
 // of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
 import { z } from "zod";
-import { attributeNameProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
+import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
 import { isValidTimezone } from "../../delivery/schedule-time";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
@@ -102,6 +102,8 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
       }
     }
   }
+  const tooLarge = attributesSizeProblem(attributes);
+  if (tooLarge) return { ok: false, reason: tooLarge };
   if (Object.keys(attributes).length) user.attributes = attributes;
   return { ok: true, user };
 }

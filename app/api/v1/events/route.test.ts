@@ -51,6 +51,28 @@ describe("POST /api/v1/events: bad input", () => {
     await nothingWritten();
   });
 
+  it("answers 400 naming the field for times out of range and params too deep or too large (never 500)", async () => {
+    const deep = (levels: number) => `{"userId":"u1","event":"x","params":${'{"a":'.repeat(levels)}1${"}".repeat(levels)}}`;
+    const cases: [string, RegExp][] = [
+      [JSON.stringify({ userId: "u1", event: "x", time: 1e20 }), /^time: .*2000-01-01/],
+      [JSON.stringify({ userId: "u1", event: "x", time: Date.now() }), /^time: .*not milliseconds/],
+      [JSON.stringify({ userId: "u1", event: "x", time: "1969-12-31T00:00:00Z" }), /^time: /],
+      [JSON.stringify({ userId: "u1", event: "x", time: "9999-01-01T00:00:00Z" }), /^time: /],
+      [JSON.stringify({ events: [{ userId: "u1", event: "x" }, { userId: "u1", event: "x", time: 1e20 }] }), /^events\.1\.time: /],
+      [deep(100_000), /^params\.a\.a.*nested more than 64 levels/],
+      [deep(40), /^params: Parameters can be nested at most 32 levels deep/],
+      [JSON.stringify({ userId: "u1", event: "x", params: { blob: "x".repeat(70 * 1024) } }), /^params: Parameters can be at most 64 KiB/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await post(body);
+      expect(res.status, body.slice(0, 80)).toBe(400);
+      const payload = await res.json();
+      expect(payload.error.code).toBe("validation_error");
+      expect(payload.error.message).toMatch(message);
+    }
+    await nothingWritten();
+  });
+
   it("refuses invalid JSON, other content types and 10 MB bodies", async () => {
     const bad = await post("{ not json");
     expect(bad.status).toBe(400);

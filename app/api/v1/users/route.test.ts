@@ -57,6 +57,7 @@ describe("POST /api/v1/users", () => {
       [{ userId: "x", colour: "red" }, /colour/],
       [{ users: [{ userId: "ok" }, { userId: "y", timezone: "Mars/Base" }] }, /users\.1\.timezone/],
       [{ users: [] }, /at least one/],
+      [{ userId: "x", attributes: Object.fromEntries(Array.from({ length: 30 }, (_, i) => [`a${i}`, "x".repeat(10_000)])) }, /^attributes: .*at most 256 KiB/],
       [{ users: Array.from({ length: 1001 }, (_, i) => ({ userId: `z${i}` })) }, /1000/],
     ];
     for (const [body, message] of cases) {
@@ -66,6 +67,9 @@ describe("POST /api/v1/users", () => {
       expect(payload.error.code).toBe("validation_error");
       expect(payload.error.message).toMatch(message);
     }
+    const deep = await post(`{"userId":"x","attributes":{"a":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`);
+    expect(deep.status).toBe(400);
+    expect((await deep.json()).error.message).toMatch(/^attributes\.a\.0\.0.*nested more than 64 levels/);
     expect(await db().user.count()).toBe(before);
     expect(({} as Record<string, unknown>).admin).toBeUndefined();
   });
