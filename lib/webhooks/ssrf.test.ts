@@ -146,3 +146,40 @@ describe("SSRF guard on URLs as they arrive (WHATWG URL parsing normalises odd s
     await expect(vetDestination("api.example.com", 443, spy, none)).resolves.toMatchObject({ address: "93.184.216.34" });
   });
 });
+
+describe("localhost names (RFC 6761)", () => {
+  const notFound = async () => {
+    throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
+  };
+  it.each(["localhost.", "LOCALHOST.", "app.localhost", "a.b.localhost.", "localhost"])("refuses %s as loopback, before any DNS lookup", async (host) => {
+    await expect(vetDestination(host, 8080, notFound, none)).rejects.toThrow(/^destination 127\.0\.0\.1 is a loopback address; allow it with HOOKLINE_ALLOWED_HOSTS$/);
+    await expect(vetDestination(host, 8080, notFound, none)).rejects.toBeInstanceOf(DestinationRefused);
+  });
+
+  it("an allowed localhost name is looked up as usual; look-alikes are ordinary names", async () => {
+    const loopback = async () => [{ address: "127.0.0.1", family: 4 }];
+    await expect(vetDestination("app.localhost", 8080, loopback, parseAllowList("app.localhost"))).resolves.toEqual({ address: "127.0.0.1", family: 4 });
+    const publicAddress = async () => [{ address: "93.184.216.34", family: 4 }];
+    // allowed by address: a localhost name means 127.0.0.1 without asking DNS
+    await expect(vetDestination("localhost.", 8080, notFound, parseAllowList("127.0.0.1"))).resolves.toEqual({ address: "127.0.0.1", family: 4 });
+    await expect(vetDestination("localhost.example.com", 443, publicAddress, none)).resolves.toMatchObject({ address: "93.184.216.34" });
+    await expect(vetDestination("notlocalhost", 443, publicAddress, none)).resolves.toMatchObject({ address: "93.184.216.34" });
+  });
+
+  it("the sender treats one as 127.0.0.1 (allowed in tests by HOOKLINE_ALLOWED_HOSTS), never as a DNS failure", async () => {
+    const http = await import("node:http");
+    const server = http.createServer((_req, res) => res.end("ok"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as import("node:net").AddressInfo;
+    const { sendWebhook } = await import("./send");
+    try {
+      for (const host of ["hooks.localhost", "localhost."]) {
+        const result = await sendWebhook({ method: "POST", url: `http://${host}:${port}/x`, headers: [], body: "{}" });
+        expect(result, host).toMatchObject({ outcome: "delivered", status: 200 });
+      }
+    } finally {
+      server.closeAllConnections();
+      server.close();
+    }
+  });
+});

@@ -91,6 +91,12 @@ export function normaliseHost(hostname: string): string {
   }
 }
 
+/** localhost, localhost., app.localhost, ...: names that always mean this machine. */
+export function isLocalhostName(host: string): boolean {
+  const name = host.replace(/\.$/, "");
+  return name === "localhost" || name.endsWith(".localhost");
+}
+
 /**
  * Resolves the host and returns an address that may be reached; throws DestinationRefused (a
  * private, reserved or odd address, a forbidden port) or DnsLookupFailed.
@@ -101,7 +107,9 @@ export async function vetDestination(hostname: string, port: number, resolve: Re
   const host = normaliseHost(hostname);
   const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
   let addresses: { address: string; family: number }[];
-  if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];
+  // RFC 6761: "localhost" and every name under it are loopback whatever DNS says (or fails to say)
+  if (!hostAllowed && isLocalhostName(host)) addresses = [{ address: "127.0.0.1", family: 4 }];
+  else if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];
   else {
     try {
       addresses = await resolve(host);
