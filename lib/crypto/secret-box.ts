@@ -1,10 +1,11 @@
 // Secrets at rest (URL passwords, secret header values, signing secrets): AES-256-GCM with the key
 // from HOOKLINE_SECRET_KEY, or one generated into the data directory on first start.
 import { createCipheriv, createDecipheriv, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { env } from "../env";
 import { log } from "../log";
+import { ensurePrivateDir, narrowToPrivate, PRIVATE_FILE_MODE } from "../db/file-modes";
 
 const VERSION = "v1";
 
@@ -26,10 +27,10 @@ export function secretKey(): Buffer {
   if (configured) return (cachedKey = parseKey(configured));
   const file = path.join(env().dataDir, "secret.key");
   if (!existsSync(file)) {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: 0o600, flag: "wx" });
+    ensurePrivateDir(path.dirname(file));
+    writeFileSync(file, randomBytes(32).toString("base64") + "\n", { mode: PRIVATE_FILE_MODE, flag: "wx" });
     log.warn(`Generated a new secret key in ${file}; set HOOKLINE_SECRET_KEY to manage it yourself and back it up`);
-  }
+  } else narrowToPrivate(file);
   return (cachedKey = parseKey(readFileSync(file, "utf8")));
 }
 

@@ -6,11 +6,13 @@ import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import type { DatabaseConfig } from "../env";
 import { registerDatabase } from "./raw";
+import { prepareSqliteFile } from "./file-modes";
 
 export type Db = SqliteClient;
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {
+    prepareSqliteFile(config.file);
     const client = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 }) });
     registerDatabase(client, config);
     return client;

@@ -3,9 +3,10 @@
 // `prisma migrate diff` generated itself: each migration in its own transaction, recorded with a
 // checksum in _hookline_migrations, under a lock so many processes may start at once.
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { DatabaseConfig } from "../env";
+import { prepareSqliteFile } from "./file-modes";
 
 export type Migration = { name: string; sql: string; checksum: string };
 
@@ -43,7 +44,7 @@ export async function applyMigrations(config: DatabaseConfig, root?: string): Pr
 
 async function applySqlite(file: string, migrations: Migration[]): Promise<string[]> {
   const { default: Database } = await import("better-sqlite3");
-  mkdirSync(path.dirname(file), { recursive: true });
+  prepareSqliteFile(file);
   const sqlite = new Database(file, { timeout: 10_000 });
   try {
     sqlite.pragma("journal_mode = WAL");
