@@ -88,6 +88,9 @@ describe("campaigns API", () => {
       [{ name: "x", colour: "red" }, /colour/],
       [{ name: "x", actions: [{ url: "https://a.example.com/{{#if user.plan}}" }] }, /actions\.0\.url: .*line 1/],
       [{ name: "x", actions: [{ url: "https://a.example.com/", fields: [{ key: "k", value: "{{user.id" }] }] }, /actions\.0\.fields\.0\.value/],
+      [{ name: "x", actions: [{ url: "https://a.example.com/", headers: [{ name: "X-Flag", value: "a\u0001b" }] }] }, /actions\.0\.headers\.0\.value: .*control characters/],
+      [{ name: "x", actions: [{ url: "https://a.example.com/", headers: [{ name: "X-Flag", value: "del\u007f" }] }] }, /actions\.0\.headers\.0\.value: .*control characters/],
+      [{ name: "x", actions: [{ url: "https://a.example.com/", headers: [{ name: "X-Flag", value: "half \ud800" }] }] }, /actions\.0\.headers\.0\.value: .*broken character/],
     ];
     for (const [body, message] of cases) {
       const res = await create(send("/campaigns", "POST", body));
