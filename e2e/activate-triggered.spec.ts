@@ -61,9 +61,9 @@ test("a triggered campaign with {{event.params.amount}} in a Number field activa
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await expect(delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" })).toBeChecked();
   await delivery.getByRole("button", { name: "Activate" }).click();
-  await expect(delivery.getByRole("status")).toContainText("Active:");
+  await expect(delivery.getByText(/^Active: \d+ deliveries planned/)).toBeVisible();
   await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
-  await expect(delivery.getByRole("status")).not.toContainText("is not a number");
+  await expect(delivery.getByText(/is not a number/)).toHaveCount(0);
 });
 
 test("a field that can never render is refused in plain words, at the field", async ({ page }) => {
@@ -80,8 +80,8 @@ test("a field that can never render is refused in plain words, at the field", as
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await delivery.getByRole("button", { name: "Activate" }).click();
-  const status = delivery.getByRole("status");
-  await expect(status).toContainText("The campaign cannot be activated yet:");
+  const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
+  await expect(status).toBeVisible();
   await expect(status.getByRole("listitem")).toHaveText(['Action 1 (Receipt): Data field "amount": "12 USD" is not a number']);
   await expect(status).not.toContainText("fields[");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
