@@ -13,19 +13,28 @@ export function ensurePrivateDir(dir: string): void {
   if (!existsSync(dir)) mkdirSync(dir, { recursive: true, mode: PRIVATE_DIR_MODE });
 }
 
-/** Narrows an existing file to 0600 when group or others may read or write it. */
-export function narrowToPrivate(file: string): void {
+// Best effort, like the rest of this file: on storage that cannot be written (a read-only mount,
+// a full disk) the database open that follows reports the problem in its own words.
+function bestEffort(fn: () => void) {
   try {
-    if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, PRIVATE_FILE_MODE);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    fn();
+  } catch {
+    // missing, read-only or not ours: nothing to narrow
   }
 }
 
-/** Before SQLite opens `file`: its directory exists (0700 if new), the file exists 0600, its -wal/-shm are 0600. */
+/** Takes group and other permissions off an existing file (0644 -> 0600, 0444 -> 0400). */
+export function narrowToPrivate(file: string): void {
+  bestEffort(() => {
+    const mode = statSync(file).mode & 0o777;
+    if (mode & 0o077) chmodSync(file, mode & 0o700);
+  });
+}
+
+/** Before SQLite opens `file`: its directory exists (0700 if new), the file exists 0600, its -wal/-shm are private. */
 export function prepareSqliteFile(file: string): void {
   if (file === ":memory:" || file.startsWith("file::memory:")) return;
   ensurePrivateDir(path.dirname(file));
-  if (!existsSync(file)) closeSync(openSync(file, "a", PRIVATE_FILE_MODE));
+  if (!existsSync(file)) bestEffort(() => closeSync(openSync(file, "a", PRIVATE_FILE_MODE)));
   for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) narrowToPrivate(f);
 }
