@@ -1,0 +1,51 @@
+// The editor's Activate and Save go through the same domain rules as the API: activateCampaign
+// checks that every action renders and records who activated; saveCampaign refuses a template that
+// does not compile. The request's headers are the one thing supplied from outside.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { db } from "@/lib/db";
+import { createCampaign } from "@/lib/delivery/testing/fixtures";
+import { memberCookies } from "@/test/sessions";
+
+let requestHeaders = new Headers();
+vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+
+const { activateAction } = await import("./actions");
+const { saveCampaignAction } = await import("../../actions");
+
+beforeAll(async () => {
+  requestHeaders = new Headers({ cookie: (await memberCookies()).editor });
+});
+
+const settingsOf = (campaign: Awaited<ReturnType<typeof createCampaign>>) => ({
+  rule: { when: "triggered", event: "purchase" },
+  actions: campaign.actions.map((a) => ({ id: a.id, subDelivery: { kind: "immediate" } })),
+});
+
+describe("Activate in the editor", () => {
+  it("activates a triggered campaign whose Number field reads an event parameter, recording the member", async () => {
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] });
+    const result = await activateAction(campaign.id, settingsOf(campaign));
+    expect(result).toMatchObject({ ok: true });
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id, action: "campaign.activated" } });
+    expect(audit.map((a) => a.actor)).toEqual(["editor@example.com"]);
+  });
+
+  it("refuses a field that can never render, in the editor's words", async () => {
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", fields: [{ key: "amount", value: "lots", type: "number" }] });
+    const result = await activateAction(campaign.id, settingsOf(campaign));
+    expect(result).toMatchObject({ ok: false, problems: ['Action 1 (Hook): Data field "amount": "lots" is not a number'] });
+    expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.activated" } })).toBe(0);
+  });
+});
+
+describe("Save in the editor", () => {
+  it("answers a template that does not compile with the field's error, writing nothing", async () => {
+    const before = await db().campaign.count();
+    const result = await saveCampaignAction({ name: "x", actions: [{ url: "https://a.example.com/", fields: [{ key: "a", value: "{{#if user.plan}}" }] }] } as never);
+    expect(result.ok).toBe(false);
+    expect(!result.ok && result.fieldErrors["actions.0.fields.0.value"]).toMatch(/line \d+, column \d+/);
+    expect(!result.ok && result.message).toMatch(/syntax error/);
+    expect(await db().campaign.count()).toBe(before);
+  });
+});
