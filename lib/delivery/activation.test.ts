@@ -49,6 +49,11 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(bad.problems).toEqual(['Action 1 (Hook): Data field "amount": "12 USD" is not a number']);
   });
 
+  it("renders with the campaign and action, so a field reading them is judged", async () => {
+    const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
+    expect(problems).toEqual(['Action 1 (Hook): Data field "n": "Test campaign" is not a number']);
+  });
+
   it("the action check no longer reports an empty event value as an internal path", async () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered, fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] });
     expect(checkActionRenders(campaign.actions[0]!)).toEqual([]);

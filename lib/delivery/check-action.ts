@@ -10,15 +10,16 @@ import { renderWebhookRequest } from "../webhooks/render-request";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../webhooks/types";
 import type { DeliveryRule } from "./rules";
 
-export type ActivationSample = { event: TemplateContext["event"] };
+export type ActivationSample = { event: TemplateContext["event"]; campaign?: TemplateContext["campaign"] };
 
-/** The context activation renders with: a user with no attributes and, for a triggered campaign, a stored event of its trigger. */
-export async function activationSample(rule: DeliveryRule | null): Promise<ActivationSample> {
-  if (rule?.when !== "triggered") return { event: null };
+/** The context activation renders with: the campaign, a user with no attributes and, for a triggered campaign, a stored event of its trigger. */
+export async function activationSample(rule: DeliveryRule | null, campaign?: { id: string; name: string }): Promise<ActivationSample> {
+  const named = campaign ? { id: campaign.id, name: campaign.name } : null;
+  if (rule?.when !== "triggered") return { event: null, campaign: named };
   // any one event of that name, found through the name index (no sort over all of them)
   const stored = await db().event.findFirst({ where: { name: rule.event }, select: { params: true } });
   const params = stored?.params && typeof stored.params === "object" && !Array.isArray(stored.params) ? (stored.params as Record<string, unknown>) : {};
-  return { event: { name: rule.event, params } };
+  return { event: { name: rule.event, params }, campaign: named };
 }
 
 /** "Data field "amount"", "Header "X-Api-Key"", "URL": the field as the marketer named it. */
@@ -50,7 +51,7 @@ export function checkActionRenders(action: Action, sample: ActivationSample = { 
   } catch (err) {
     return [(err as Error).message];
   }
-  const ctx: TemplateContext = { user: { id: "activation-check", attributes: {} }, event: sample.event, now };
+  const ctx: TemplateContext = { user: { id: "activation-check", attributes: {} }, event: sample.event, campaign: sample.campaign ?? null, action: { id: action.id }, now };
   const result = renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
   if (result.ok) return [];
   // a field reading a value the sample lacks renders empty here; its real value is only known per delivery

@@ -45,7 +45,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   }
   if (campaign.actions.length === 0) problems.push("Add at least one webhook action.");
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
-  const sample = await activationSample(rule);
+  const sample = await activationSample(rule, campaign);
   for (const action of campaign.actions) {
     const label = `Action ${action.position + 1} (${action.name})`;
     if (!action.urlTemplate.trim()) problems.push(`${label}: enter a URL.`);
