@@ -13,7 +13,10 @@ import { decryptSecret } from "../crypto/secret-box";
 import { db } from "../db";
 import type { HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
+import { originKey, urlOrigin } from "./url-origin";
 import { splitUrlPassword } from "./url-password";
+
+export { originKey, urlOrigin } from "./url-origin";
 
 /** Who is asking (a member or an API key): only an admin's (or the owner's) copies keep secrets. */
 export type SecretActor = { role: Role | "owner" };
@@ -45,41 +48,6 @@ export function storedHeaders(action: { headers: unknown }): StoredHeader[] {
 /** A stored secret header's value in the clear ("" is stored as is: a secret nobody has typed yet). */
 export function openStoredValue(value: string): string {
   return value === "" ? "" : decryptSecret(value);
-}
-
-/** The scheme and authority of a URL template as a browser splits them, tabs and newlines dropped as it does. */
-function authorityOf(url: string): { clean: string; scheme: string; authority: string; hostPort: string } | null {
-  const clean = url.replace(/[\t\n\r]/g, "").trim();
-  // WHATWG URLs end the authority at / ? # and, for http(s), at a backslash too; userinfo ends at the last @.
-  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\\]*)/i.exec(clean);
-  if (!match) return null;
-  const [, scheme, authority] = match;
-  return { clean, scheme: scheme.toLowerCase(), authority, hostPort: authority.slice(authority.lastIndexOf("@") + 1).toLowerCase() };
-}
-
-const isTemplated = (s: string) => s.includes("{") || s.includes("}");
-
-/**
- * The fixed origin of a URL template, "https://api.example.com" (default ports dropped, host
- * normalised as a browser would), or null when it has none: not http(s), unparseable, the authority
- * (userinfo, host, port) holds a template, or two ways of reading it disagree on the host.
- */
-export function urlOrigin(url: string): string | null {
-  const parts = authorityOf(url);
-  if (!parts || isTemplated(parts.authority) || (parts.scheme !== "http" && parts.scheme !== "https")) return null;
-  try {
-    const whole = new URL(parts.clean).origin;
-    const alone = new URL(`${parts.scheme}://${parts.hostPort}/`).origin;
-    return whole === alone && whole !== "null" ? whole : null;
-  } catch {
-    return null;
-  }
-}
-
-/** What a saved action's URL points at, for keeping its signing secret: the origin, else the host template as typed. */
-export function originKey(url: string): string | null {
-  const parts = authorityOf(url);
-  return urlOrigin(url) ?? (parts ? `${parts.scheme}://${parts.hostPort}` : null);
 }
 
 export type SecretRefusal = "foreign" | "copy" | "origin" | "templated";
