@@ -3,7 +3,7 @@ import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
 import { draftWebhookTemplate } from "./action-template";
-import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
+import { grantSecretsFor, keepsSigningSecret, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
@@ -18,7 +18,12 @@ export type PreviewResult = {
   user: { id: string } | null;
 };
 
-export const SIGNING_WITHHELD = "This webhook is signed for its saved host only: a request to this URL is not signed, and saving it removes the signing secret.";
+/** Why a signed action's preview carries no signature: its URL left the saved origin, or the host is templated. */
+export function signingWithheldWarning(savedUrl: string, url: string): string {
+  return keepsSigningSecret({ urlTemplate: savedUrl }, url)
+    ? "Requests to a templated host are signed when delivered, never in a preview or a test send."
+    : "The host changed, so this request is not signed, and saving removes the signing secret: generate a new one after saving.";
+}
 
 /** A secret the draft shows masked but may not reuse, as a preview warning on its field ("headers[0].value"). */
 export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
@@ -38,7 +43,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const grant = await grantSecretsFor(draft, input.campaign.id, actor);
   const { template, secrets } = draftWebhookTemplate(draft, grant, now);
   const extra = lostSecretWarnings(secrets.lost);
-  if (secrets.signingWithheld) extra.push({ field: "url", message: SIGNING_WITHHELD });
+  if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
   const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
   const user = { id: context.user.id };
   if (!result.ok) return { request: null, errors: result.errors, warnings: [...extra, ...result.warnings], problems, user };

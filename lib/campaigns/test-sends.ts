@@ -82,7 +82,7 @@ function problemsMessage(problems: TemplateProblem[]) {
 }
 
 const SIGNING_REFUSED =
-  "This webhook is signed, and its URL no longer points at the saved host (or the host is templated): a test send is never signed for another host. Save the webhook and generate a new signing secret, or restore the saved host.";
+  "This webhook is signed, and its URL does not point at the saved host (or the host is templated): a test send is never signed for another host, so nothing was sent. Restore the saved host, or save and generate a new signing secret.";
 
 const ORIGIN_MOVED = "The request would go to another host than the saved one, so no saved secret can be used: type the secrets again.";
 

@@ -125,5 +125,10 @@ describe("POST /api/preview and the secret resolver", () => {
     expect(warned.warnings.map((w) => w.field)).toEqual(["url", "headers[0].value"]);
     expect(warned.warnings[1]!.message).toMatch(/saved value of the header "X-Api-Key" will be cleared: type it again/);
     expect(Object.fromEntries(warned.request.headers)["webhook-signature"]).toBeUndefined();
+
+    const moved = await call(preview, "/api/preview", cookies.viewer, { action: { id: actionId, ...body, url: `http://127.0.0.1:${attacker.port}/x` }, campaign: { id: campaignId, name: "Victim" }, userId: "u1" });
+    const unsigned = (await moved.json()) as { request: { headers: [string, string][] }; warnings: { field: string; message: string }[] };
+    expect(unsigned.warnings).toEqual([{ field: "url", message: expect.stringMatching(/host changed, so this request is not signed/) }]);
+    expect(Object.fromEntries(unsigned.request.headers)["webhook-signature"]).toBeUndefined();
   });
 });
