@@ -13,6 +13,7 @@ import { startReceiver, waitFor } from "@/lib/delivery/testing/receiver";
 import { testDeliveryDeps } from "@/lib/delivery/testing/deps";
 import { POST as create } from "./route";
 import { POST as activate } from "./[id]/activate/route";
+import { PUT } from "./[id]/route";
 
 let victim: Awaited<ReturnType<typeof startReceiver>>;
 let attacker: Awaited<ReturnType<typeof startReceiver>>;
@@ -94,5 +95,25 @@ describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
     victim.received.length = 0;
     await createAndDeliver(await apiKeyHeaders("admin"), { ...masked(victim.port), copiedFrom: victimActionId });
     expect(leaks(victim.received[0]!)).toEqual(["key-123", Buffer.from("crm:hunter2").toString("base64")]);
+  });
+
+  it("PUT keeping a signed action's own id but pointing it at another server: secrets cleared, signing secret removed, nothing leaks once delivered", async () => {
+    const { id } = await saveCampaign(
+      campaignDraftSchema.parse({ name: "Victim 2", actions: [{ url: `http://crm:hunter2@127.0.0.1:${victim.port}/hook`, headers: [{ name: "X-Api-Key", value: "key-123", secret: true }] }] }),
+    );
+    const own = await db().action.findFirstOrThrow({ where: { campaignId: id } });
+    await rotateSigningSecret(id, own.id);
+    const editor = await apiKeyHeaders("editor");
+    const put = new Request(`http://127.0.0.1/api/v1/campaigns/${id}`, {
+      method: "PUT",
+      headers: { ...editor, "content-type": "application/json" },
+      body: JSON.stringify({ name: "Victim 2", actions: [{ id: own.id, name: "CRM", ...masked(attacker.port) }] }),
+    });
+    expect((await PUT(put, { params: Promise.resolve({ id }) })).status).toBe(200);
+    const activated = await activate(post(`/campaigns/${id}/activate`, editor), { params: Promise.resolve({ id }) });
+    expect(activated.status).toBe(200);
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: id, state: "delivered" } })) === 1);
+    expect(attacker.received).toHaveLength(1);
+    expect(leaks(attacker.received[0]!)).toEqual([]);
   });
 });
