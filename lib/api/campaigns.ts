@@ -27,9 +27,10 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
   const details = Object.entries(templateSyntaxErrors(draft)).map(([path, message]) => ({ path, message }));
   if (details.length) throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
   try {
-    const { id } = await saveCampaign(draft, key);
+    const { id, notices } = await saveCampaign(draft, key);
     await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
-    return campaignById(id);
+    // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
+    return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     throw err;

@@ -55,9 +55,12 @@ const post = (path: string, key: Record<string, string>, body?: unknown) =>
 
 /** Creates and activates a campaign through the API with `key`; resolves once its one delivery was made. */
 async function createAndDeliver(key: Record<string, string>, action: Record<string, unknown>) {
-  const created = await create(post("/campaigns", key, { name: "Mine", actions: [{ name: "Mine", ...action }] }));
+  const { expectNotices: _, ...sent } = action;
+  const created = await create(post("/campaigns", key, { name: "Mine", actions: [{ name: "Mine", ...sent }] }));
   expect(created.status).toBe(201);
-  const { id } = (await created.json()) as { id: string };
+  const { id, notices } = (await created.json()) as { id: string; notices?: Record<string, string> };
+  // the API says which stored secrets it did not keep, by field
+  expect(Object.keys(notices ?? {}).sort()).toEqual(action.expectNotices === false ? [] : ["actions.0.headers.0.value", "actions.0.url"]);
   const activated = await activate(post(`/campaigns/${id}/activate`, key), { params: Promise.resolve({ id }) });
   expect(activated.status).toBe(200);
   await waitFor(async () => (await db().delivery.count({ where: { campaignId: id, state: "delivered" } })) === 1);
@@ -93,7 +96,7 @@ describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
     await createAndDeliver(await apiKeyHeaders("editor"), { ...masked(victim.port), copiedFrom: victimActionId });
     expect(leaks(victim.received[0]!)).toEqual([]);
     victim.received.length = 0;
-    await createAndDeliver(await apiKeyHeaders("admin"), { ...masked(victim.port), copiedFrom: victimActionId });
+    await createAndDeliver(await apiKeyHeaders("admin"), { ...masked(victim.port), copiedFrom: victimActionId, expectNotices: false });
     expect(leaks(victim.received[0]!)).toEqual(["key-123", Buffer.from("crm:hunter2").toString("base64")]);
   });
 
@@ -109,7 +112,11 @@ describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
       headers: { ...editor, "content-type": "application/json" },
       body: JSON.stringify({ name: "Victim 2", actions: [{ id: own.id, name: "CRM", ...masked(attacker.port) }] }),
     });
-    expect((await PUT(put, { params: Promise.resolve({ id }) })).status).toBe(200);
+    const res = await PUT(put, { params: Promise.resolve({ id }) });
+    expect(res.status).toBe(200);
+    const { notices } = (await res.json()) as { notices: Record<string, string> };
+    expect(notices["actions.0.url"]).toMatch(/password was cleared.*signing secret was removed/);
+    expect(notices["actions.0.headers.0.value"]).toMatch(/host changed/);
     const activated = await activate(post(`/campaigns/${id}/activate`, editor), { params: Promise.resolve({ id }) });
     expect(activated.status).toBe(200);
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: id, state: "delivered" } })) === 1);
