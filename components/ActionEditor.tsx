@@ -105,7 +105,7 @@ export function ActionEditor({
         </div>
         {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
         <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
-        <HeadersEditor rows={action.headers} errorAt={errorAt} onChange={(headers) => onChange({ headers })} />
+        <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
         <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
       </div>
     </section>

@@ -12,10 +12,13 @@ const columns = "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_5rem_2rem]";
 export function HeadersEditor({
   rows,
   errorAt,
+  noticeAt,
   onChange,
 }: {
   rows: HeaderRow[];
   errorAt: (path: string) => string | undefined;
+  /** what the last save changed, e.g. a secret value it had to clear */
+  noticeAt?: (path: string) => string | undefined;
   onChange: (rows: HeaderRow[]) => void;
 }) {
   const update = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
@@ -42,7 +45,7 @@ export function HeadersEditor({
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
             </div>
-            <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
+            <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} notice={noticeAt?.(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
               {(c) => (
                 <TemplateInput
                   {...c}

@@ -1,6 +1,6 @@
 "use client";
 import { SECRET_MASK } from "@/lib/campaigns/limits";
-import { urlTemplateHost } from "@/lib/campaigns/url-password";
+import { sameFixedOrigin } from "@/lib/campaigns/url-origin";
 import { TemplateInput } from "./TemplateInput";
 import { Field, monoInputClass } from "./ui/Field";
 
@@ -20,7 +20,8 @@ export function UrlField({
   onChange: (url: string) => void;
 }) {
   const savedPassword = !!savedUrl && savedUrl.includes(`:${SECRET_MASK}@`);
-  const hostChanged = savedPassword && value.includes(SECRET_MASK) && urlTemplateHost(value) !== urlTemplateHost(savedUrl);
+  // the secret resolver's rule (lib/campaigns/secret-resolver.ts): same scheme, host and port, none of them templated
+  const hostChanged = savedPassword && value.includes(SECRET_MASK) && !sameFixedOrigin(value, savedUrl);
   const hint = savedPassword ? (
     <>The saved password shows as {SECRET_MASK}; type a new one in its place to change it.</>
   ) : (

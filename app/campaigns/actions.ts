@@ -15,7 +15,7 @@ import {
 import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
-import { auditUi, denial } from "@/app/member";
+import { actingMember, auditUi, denial } from "@/app/member";
 
 const idSchema = z.string().min(1).max(64);
 
@@ -42,7 +42,7 @@ export async function saveCampaignAction(
   const parsed = campaignDraftSchema.safeParse(input);
   if (!parsed.success) return invalid(parsed.error);
   return guarded("Saving", async () => {
-    const { id, notices } = await saveCampaign(parsed.data);
+    const { id, notices } = await saveCampaign(parsed.data, await actingMember("editor"));
     await auditUi(parsed.data.id ? "campaign.updated" : "campaign.created", id, { name: parsed.data.name });
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
@@ -69,7 +69,7 @@ export async function duplicateCampaignAction(id: string): Promise<ActionResult<
   if (denied) return failure(denied);
   if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
   return guarded("Duplicating", async () => {
-    const copy = await duplicateCampaign(id);
+    const copy = await duplicateCampaign(id, await actingMember("editor"));
     if (!copy) return failure("This campaign no longer exists.");
     revalidatePath("/campaigns");
     return { ok: true, data: { id: copy } };

@@ -3,6 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
+import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
 import { db } from "../db";
 import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/lifecycle";
@@ -21,11 +22,13 @@ export async function campaignById(id: string) {
   return { ...campaign, updatedAt: campaign.updatedAt.toISOString() };
 }
 
-export async function saveCampaignByApi(draft: CampaignDraft, actor: string) {
+/** `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's secrets. */
+export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key: SecretActor = UNTRUSTED_ACTOR) {
   try {
-    const { id } = await saveCampaign(draft);
+    const { id, notices } = await saveCampaign(draft, key);
     await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
-    return campaignById(id);
+    // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
+    return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     if (err instanceof TemplateSyntaxError) {

@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { loadWebhookTemplate } from "./action-template";
-import { deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { deleteAction, deleteCampaign, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { rotateSigningSecret } from "./signing-secrets";
 import { SECRET_MASK } from "./limits";
 import { campaignDraftSchema, fieldErrorsOf, type CampaignDraftInput } from "./schemas";
 
@@ -111,30 +112,66 @@ describe("saving a campaign", () => {
 });
 
 describe("duplicate, delete", () => {
-  it("duplicates a campaign with its actions and their stored secrets", async () => {
+  it("duplicates a campaign with its actions; an admin's copy keeps the stored secrets", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }] }));
-    const copyId = (await duplicateCampaign(id))!;
+    const signed = await rotateSigningSecret(id, (await storedAction(id)).id);
+    const copyId = (await duplicateCampaign(id, { role: "admin" }))!;
     const copy = (await getCampaignDraft(copyId))!;
     expect(copy.name).toBe("Welcome (copy)");
     expect(copy.status).toBe("draft");
     const copied = await storedAction(copyId);
     expect(copied.id).not.toBe((await storedAction(id)).id);
-    expect(loadWebhookTemplate(copied)).toMatchObject({ url: "https://crm:pw@api.example.com/a", headers: [{ name: "X-Key", value: "k", secret: true }] });
+    expect(loadWebhookTemplate(copied)).toMatchObject({
+      url: "https://crm:pw@api.example.com/a",
+      headers: [{ name: "X-Key", value: "k", secret: true }],
+      signingSecrets: [signed!.secret],
+    });
   });
 
-  it("a duplicated action not saved yet reuses the original's password (same host only)", async () => {
+  it("an editor's copy of a campaign or an action carries no secret: the secret header shows empty, to be typed again", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }, { name: "X-Team", value: "growth" }] }));
+    const originalId = (await storedAction(id)).id;
+    await rotateSigningSecret(id, originalId);
+    const copyId = (await duplicateCampaign(id, { role: "editor" }))!;
+    const copied = await storedAction(copyId);
+    expect(loadWebhookTemplate(copied)).toMatchObject({
+      url: "https://crm@api.example.com/a",
+      headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth" }],
+      signingSecrets: undefined,
+    });
+    expect(copied.urlPasswordEnc).toBeNull();
+    expect((await getCampaignDraft(copyId))!.actions[0]).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth", secret: false }] });
+    // Saving that copy as shown keeps the header empty (no mask, nothing to keep).
+    await saveCampaign(draft((await getCampaignDraft(copyId))!));
+    expect(loadWebhookTemplate(await storedAction(copyId)).headers[0]).toEqual({ name: "X-Key", value: "", secret: true });
+
+    // The same for one action copied inside its campaign: no secret unless an admin copies it.
+    const byEditor = await db().action.findUniqueOrThrow({ where: { id: (await duplicateAction(originalId, { role: "editor" }))! } });
+    expect(loadWebhookTemplate(byEditor)).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ value: "" }, {}], signingSecrets: undefined });
+    const byAdmin = await db().action.findUniqueOrThrow({ where: { id: (await duplicateAction(originalId, { role: "admin" }))! } });
+    expect(loadWebhookTemplate(byAdmin)).toMatchObject({ url: "https://crm:pw@api.example.com/a", headers: [{ value: "k" }, {}] });
+    expect(loadWebhookTemplate(byAdmin).signingSecrets).toHaveLength(1);
+  });
+
+  it("a duplicated action not saved yet reuses the original's password only for an admin, at the same origin", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a"));
     const shown = (await getCampaignDraft(id))!;
     const original = shown.actions![0];
     const copy = { ...original, id: undefined, copiedFrom: original.id, name: "Copy" };
     const elsewhere = { ...copy, url: copy.url.replace("api.example.com", "other.example.com") };
-    await saveCampaign(draft({ ...shown, actions: [original, copy, elsewhere] }));
+    const asAdmin = await saveCampaign(draft({ ...shown, actions: [original, copy, elsewhere] }), { role: "admin" });
+    expect(asAdmin.notices).toEqual({ "actions.2.url": expect.stringMatching(/host changed.*password was cleared/) });
     const actions = await db().action.findMany({ where: { campaignId: id }, orderBy: { position: "asc" } });
     expect(actions.map((a) => loadWebhookTemplate(a).url)).toEqual([
       "https://crm:pw@api.example.com/a",
       "https://crm:pw@api.example.com/a",
       "https://crm@other.example.com/a",
     ]);
+
+    const asEditor = await saveCampaign(draft({ ...shown, actions: [original, { ...copy, name: "Editor's copy" }] }), { role: "editor" });
+    expect(asEditor.notices).toEqual({ "actions.1.url": expect.stringMatching(/admin.*password was cleared/) });
+    const editorsCopy = await db().action.findFirstOrThrow({ where: { campaignId: id, name: "Editor's copy" } });
+    expect(loadWebhookTemplate(editorsCopy).url).toBe("https://crm@api.example.com/a");
   });
 
   it("deletes an action, then the campaign", async () => {

@@ -1,9 +1,11 @@
 // Campaigns and their webhook actions in the database: list, load for the editor, save a draft,
-// duplicate, rename, delete. Every write of an action goes through sealActionDraft (secrets encrypted).
+// duplicate, rename, delete. Every write of an action goes through sealActionDraft (secrets encrypted)
+// and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
 import { actionToDraft, sealActionDraft } from "./action-template";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
+import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
@@ -67,10 +69,13 @@ export type SaveNotices = Record<string, string>;
 /**
  * Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay.
  * A template that does not compile is refused (TemplateSyntaxError) before anything is written.
+ * "••••" keeps a stored secret only as the secret resolver allows (`actor` matters for copies); a
+ * secret it refuses is cleared and named in the notices.
  */
-export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices }> {
+export async function saveCampaign(draft: CampaignDraft, actor: SecretActor = UNTRUSTED_ACTOR): Promise<{ id: string; notices: SaveNotices }> {
   assertTemplatesCompile(draft);
   const notices: SaveNotices = {};
+  const note = (key: string, message: string) => (notices[key] = notices[key] ? `${notices[key]} ${message}` : message);
   const id = await db().$transaction(async (tx) => {
     if (draft.id && !(await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true } }))) throw new CampaignNotFoundError();
     const campaign = draft.id
@@ -81,12 +86,13 @@ export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; 
     for (const [position, action] of draft.actions.entries()) {
       const own = action.id ? sources.get(action.id) : undefined;
       const existing = own?.campaignId === campaign.id ? own : undefined;
-      const source = existing ?? (action.copiedFrom ? sources.get(action.copiedFrom) : undefined) ?? null;
-      const sealed = sealActionDraft(action, source);
-      const data = { ...sealed.data, position };
-      if (sealed.passwordClearedForHostChange) {
-        notices[`actions.${position}.url`] = "The host changed, so the saved password was cleared: type it again.";
-      }
+      const grant = grantSecrets({ draft: action, campaignId: campaign.id, actor, find: (x) => sources.get(x) });
+      const sealed = sealActionDraft(action, grant);
+      for (const lost of sealed.lost) note(`actions.${position}.${lost.field}`, lostSecretMessage(lost, "save"));
+      // The signing secret never follows the URL to another origin: a new one must be generated there.
+      const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
+      if (unsign) note(`actions.${position}.url`, "The host changed, so the signing secret was removed: generate a new one.");
+      const data = { ...sealed.data, position, ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}) };
       if (existing) await tx.action.update({ where: { id: existing.id }, data });
       else await tx.action.create({ data: { ...data, campaignId: campaign.id } });
     }
@@ -104,18 +110,19 @@ export async function deleteCampaign(id: string): Promise<boolean> {
   return count > 0;
 }
 
-function copyOfAction(a: Action) {
+/** A stored action's columns for a copy; its secrets only if the copier is an admin (the secret resolver decides). */
+function copyOfAction(a: Action, actor: SecretActor) {
   const { id: _id, campaignId: _c, createdAt: _cr, updatedAt: _u, ...rest } = a;
   return {
     ...rest,
+    ...copyableSecrets(a, actor),
     fields: rest.fields ?? [],
-    headers: rest.headers ?? [],
     subDelivery: rest.subDelivery ?? undefined,
   };
 }
 
-/** A draft copy "<name> (copy)" with copies of its actions (stored secrets included). */
-export async function duplicateCampaign(id: string): Promise<string | null> {
+/** A draft copy "<name> (copy)" with copies of its actions (stored secrets only when an admin copies). */
+export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUSTED_ACTOR): Promise<string | null> {
   const original = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!original) return null;
   const copy = await db().campaign.create({
@@ -125,7 +132,7 @@ export async function duplicateCampaign(id: string): Promise<string | null> {
       deliveryRule: original.deliveryRule ?? DEFAULT_DELIVERY_RULE,
       audience: original.audience ?? undefined,
       capExempt: original.capExempt,
-      actions: { create: original.actions.map(copyOfAction) },
+      actions: { create: original.actions.map((a) => copyOfAction(a, actor)) },
     },
   });
   return copy.id;
@@ -135,12 +142,13 @@ export async function renameAction(actionId: string, name: string) {
   await db().action.update({ where: { id: actionId }, data: { name } });
 }
 
-export async function duplicateAction(actionId: string): Promise<string | null> {
+/** A copy of an action in its campaign, last (stored secrets only when an admin copies). */
+export async function duplicateAction(actionId: string, actor: SecretActor = UNTRUSTED_ACTOR): Promise<string | null> {
   const original = await db().action.findUnique({ where: { id: actionId } });
   if (!original) return null;
   const last = await db().action.aggregate({ where: { campaignId: original.campaignId }, _max: { position: true } });
   const copy = await db().action.create({
-    data: { ...copyOfAction(original), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
+    data: { ...copyOfAction(original, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
   });
   return copy.id;
 }

@@ -1,15 +1,15 @@
 // The live preview: the action as typed, rendered by the one renderer for a sample user, masked.
-import { db } from "../db";
 import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
 import { draftWebhookTemplate } from "./action-template";
+import { grantSecretsFor, keepsSigningSecret, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
 
 export type PreviewResult = {
-  /** the request as it would be sent, credentials and Authorization masked; null when it cannot render */
+  /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
   request: BuiltRequest | null;
   errors: TemplateProblem[];
   warnings: TemplateProblem[];
@@ -18,15 +18,20 @@ export type PreviewResult = {
   user: { id: string } | null;
 };
 
-export const PASSWORD_CLEARED_WARNING = "The host changed, so the saved password will be cleared: type it again.";
-
-/** The saved action whose stored secrets "••••" in the draft stands for. */
-export async function secretSource(draft: { id?: string; copiedFrom?: string }) {
-  const id = draft.id ?? draft.copiedFrom;
-  return id ? db().action.findUnique({ where: { id } }) : null;
+/** Why a signed action's preview carries no signature: its URL left the saved origin, or the host is templated. */
+export function signingWithheldWarning(savedUrl: string, url: string): string {
+  return keepsSigningSecret({ urlTemplate: savedUrl }, url)
+    ? "Requests to a templated host are signed when delivered, never in a preview or a test send."
+    : "The host changed, so this request is not signed, and saving removes the signing secret: generate a new one after saving.";
 }
 
-export async function previewAction(input: ParsedSampleRequest, now = new Date()): Promise<PreviewResult> {
+/** A secret the draft shows masked but may not reuse, as a preview warning on its field ("headers[0].value"). */
+export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
+  return lost.map((l) => ({ field: l.field.replace(/\.(\d+)\./, "[$1]."), message: lostSecretMessage(l, "preview") }));
+}
+
+/** Renders the draft for a sample user; `actor` matters only for an unsaved copy's secrets (see secret-resolver). */
+export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<PreviewResult> {
   const { draft, problems } = renderableDraft(input.action);
   let context;
   try {
@@ -35,11 +40,13 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
     if (!(err instanceof SampleUserMissingError)) throw err;
     return { request: null, errors: [{ field: "user", message: err.message }], warnings: [], problems, user: null };
   }
-  const { template, passwordClearedForHostChange } = draftWebhookTemplate(draft, await secretSource(draft), now);
-  const extra: TemplateProblem[] = passwordClearedForHostChange ? [{ field: "url", message: PASSWORD_CLEARED_WARNING }] : [];
+  const grant = await grantSecretsFor(draft, input.campaign.id, actor);
+  const { template, secrets } = draftWebhookTemplate(draft, grant, now);
+  const extra = lostSecretWarnings(secrets.lost);
+  if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
   const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
   const user = { id: context.user.id };
   if (!result.ok) return { request: null, errors: result.errors, warnings: [...extra, ...result.warnings], problems, user };
   const secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
-  return { request: maskRequest(result.request, secretHeaders), errors: [], warnings: [...extra, ...result.warnings], problems, user };
+  return { request: withSignatureMasked(maskRequest(result.request, secretHeaders)), errors: [], warnings: [...extra, ...result.warnings], problems, user };
 }

@@ -72,7 +72,7 @@ describe("test sends", () => {
     const moved = await runTestSend(sample({ ...action, url: action.url.replace("127.0.0.1", "localhost") }, { campaign: { id, name: "Saved" } }));
     expect(received).toHaveLength(0);
     expect(moved.error).toMatch(/host changed/);
-    const preview = await previewAction(sample({ ...action, url: action.url.replace("127.0.0.1", "localhost") }));
+    const preview = await previewAction(sample({ ...action, url: action.url.replace("127.0.0.1", "localhost") }, { campaign: { id, name: "Saved" } }));
     expect(preview.warnings.map((w) => w.message).join()).toMatch(/host changed/);
   });
 
@@ -101,16 +101,17 @@ describe("test sends", () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Busy", actions: [{ url: `http://${base}/busy` }] }));
     const action = (await getCampaignDraft(id))!.actions![0];
     const t0 = Date.parse("2030-01-01T00:00:00Z");
-    for (let i = 0; i < 10; i++) await runTestSend(sample(action), new Date(t0 + i * 1000));
-    const refused = await runTestSend(sample(action), new Date(t0 + 30_000)).catch((e) => e);
+    const busy = (a: SampleRequest["action"]) => sample(a, { campaign: { id, name: "Busy" } });
+    for (let i = 0; i < 10; i++) await runTestSend(busy(action), new Date(t0 + i * 1000));
+    const refused = await runTestSend(busy(action), new Date(t0 + 30_000)).catch((e) => e);
     expect(refused).toBeInstanceOf(TestSendRateLimitedError);
     expect(refused.message).toMatch(/10 a minute/);
     expect(refused.retryAfterSeconds).toBe(30);
     // Another action has its own budget.
-    const other = await runTestSend(sample({ url: `http://${base}/other` }), new Date(t0 + 30_000));
+    const other = await runTestSend(busy({ url: `http://${base}/other` }), new Date(t0 + 30_000));
     expect(other.status).toBe(200);
 
-    for (let i = 0; i < TEST_SENDS_KEPT; i++) await runTestSend(sample(action), new Date(t0 + 61_000 + i * 7_000));
+    for (let i = 0; i < TEST_SENDS_KEPT; i++) await runTestSend(busy(action), new Date(t0 + 61_000 + i * 7_000));
     const kept = await listTestSends(action.id!);
     expect(kept).toHaveLength(TEST_SENDS_KEPT);
     expect(kept[0].createdAt > kept[1].createdAt).toBe(true);

@@ -9,7 +9,7 @@ import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webh
 import { draftWebhookTemplate } from "./action-template";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
-import { secretSource } from "./preview";
+import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 
 export const TEST_SENDS_KEPT = 50;
@@ -81,12 +81,31 @@ function problemsMessage(problems: TemplateProblem[]) {
   return problems.map(describeProblem).join("\n");
 }
 
-/** Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError. */
-export async function runTestSend(input: ParsedSampleRequest, now = new Date()): Promise<TestSendView> {
+const SIGNING_REFUSED =
+  "This webhook is signed, and its URL does not point at the saved host (or the host is templated): a test send is never signed for another host, so nothing was sent. Restore the saved host, or save and generate a new signing secret.";
+
+const ORIGIN_MOVED = "The request would go to another host than the saved one, so no saved secret can be used: type the secrets again.";
+
+/** The origin a rendered request goes to (scheme, host, port), as the secret resolver writes origins. */
+function renderedOrigin(url: string): string | null {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError.
+ * A stored secret goes into the request only as the secret resolver allows (`actor` matters for an
+ * unsaved copy); a masked secret it refuses makes the test send fail, nothing sent.
+ */
+export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<TestSendView> {
   const { draft } = renderableDraft(input.action);
-  const source = await secretSource(draft);
-  const actionId = draft.id && source?.id === draft.id ? draft.id : null;
-  const campaignId = source?.campaignId ?? input.campaign.id ?? null;
+  const grant = await grantSecretsFor(draft, input.campaign.id, actor);
+  const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
+  const actionId = ownAction && draft.id ? draft.id : null;
+  const campaignId = input.campaign.id ?? null;
   const row = await reserve(actionId, campaignId, now);
 
   let request: BuiltRequest | null = null;
@@ -99,11 +118,15 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date()):
     try {
       const context = await sampleContext({ ...input, actionId: draft.id }, now);
       userId = context.user.id;
-      const { template, passwordClearedForHostChange } = draftWebhookTemplate(draft, source, now);
+      const { template, secrets } = draftWebhookTemplate(draft, grant, now);
       secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
-      if (passwordClearedForHostChange) error = "The host changed, so the saved password cannot be used: type the password in the URL again.";
+      const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
+      if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
+      else if (secrets.signingWithheld) error = SIGNING_REFUSED;
       else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(rendered.errors)}`;
+      // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
+      else if (secrets.reusedStored && renderedOrigin(rendered.request.url) !== grantedOrigin) error = ORIGIN_MOVED;
       else {
         request = rendered.request;
         result = await sendWebhook(request, { timeoutMs: draft.timeoutSeconds * 1000 });
@@ -114,7 +137,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date()):
       error = err.message;
     }
 
-    const masked = request ? maskRequest(request, secretHeaders) : null;
+    const masked = request ? withSignatureMasked(maskRequest(request, secretHeaders)) : null;
     const sent = result as SendResult | null;
     const response = sent?.status
       ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }

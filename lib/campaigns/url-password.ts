@@ -53,18 +53,3 @@ export function withUrlPassword(urlTemplate: string, password: string | null): s
 export function maskedUrlTemplate(urlTemplate: string, hasPassword: boolean): string {
   return hasPassword ? withUrlPassword(urlTemplate, SECRET_MASK) : urlTemplate;
 }
-
-/**
- * Which password a typed URL means: a new one typed in full, the stored one (typed as "••••", and only
- * while the host is unchanged, so nobody can point a saved secret at a server of their own), or none.
- */
-export function resolveUrlPassword(
-  typedUrl: string,
-  stored: { urlTemplate: string; password: string | null } | null,
-): { urlTemplate: string; password: string | null; clearedForHostChange: boolean } {
-  const { urlTemplate, password } = splitUrlPassword(typedUrl);
-  if (password !== SECRET_MASK) return { urlTemplate, password, clearedForHostChange: false };
-  const sameHost = !!stored && urlTemplateHost(stored.urlTemplate) === urlTemplateHost(urlTemplate);
-  if (stored?.password != null && sameHost) return { urlTemplate, password: stored.password, clearedForHostChange: false };
-  return { urlTemplate, password: null, clearedForHostChange: stored?.password != null };
-}

@@ -2,7 +2,7 @@
 import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { listTestSends, runTestSend, TestSendRateLimitedError } from "@/lib/campaigns/test-sends";
 import { readJson } from "../read-json";
-import { refusal } from "@/lib/auth/guard";
+import { refusal, requireMember } from "@/lib/auth/guard";
 
 export const dynamic = "force-dynamic";
 
@@ -10,10 +10,11 @@ export async function POST(request: Request) {
   // Viewers may not send tests (the button is hidden for them too).
   const refused = await refusal(request.headers, "editor");
   if (refused) return refused;
+  const actor = await requireMember(request.headers, "editor"); // who copies a webhook decides whether its secrets come along
   const parsed = sampleRequestSchema.safeParse(await readJson(request));
   if (!parsed.success) return Response.json({ message: "The test send request is not valid." }, { status: 400 });
   try {
-    return Response.json(await runTestSend(parsed.data));
+    return Response.json(await runTestSend(parsed.data, undefined, actor));
   } catch (err) {
     if (err instanceof TestSendRateLimitedError) {
       return Response.json({ message: err.message }, { status: 429, headers: { "Retry-After": String(err.retryAfterSeconds) } });

@@ -18,6 +18,10 @@ export const campaignSchema = z
     status: z.enum(["draft", "active", "paused", "finished"]),
     updatedAt: z.iso.datetime(),
     actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
+    notices: z
+      .record(z.string(), z.string())
+      .optional()
+      .meta({ description: 'After a save: what it changed that the caller must act on, by field, e.g. "actions.0.url": a stored secret sent as •••• that could not be kept (another campaign\'s action, a copy by a non-admin, or another origin): send it again' }),
   })
   .meta({ id: "Campaign" });
 

@@ -9,5 +9,5 @@ export const GET = withApi({ role: "viewer" }, async () => campaignList());
 
 /** Creates a draft campaign with its webhook actions. */
 export const POST = withApi({ body: campaignBodySchema, role: "editor" }, async ({ body, principal }) =>
-  Response.json(await saveCampaignByApi(body, actorOf(principal)), { status: 201 }),
+  Response.json(await saveCampaignByApi(body, actorOf(principal), principal), { status: 201 }),
 );

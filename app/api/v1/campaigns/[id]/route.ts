@@ -9,5 +9,5 @@ export const GET = withApi({ role: "viewer" }, async ({ params }) => campaignByI
 
 /** Replaces the name, description and actions (actions with an id are updated in place). */
 export const PUT = withApi({ body: campaignBodySchema, role: "editor" }, async ({ body, params, principal }) =>
-  saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal)),
+  saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal), principal),
 );

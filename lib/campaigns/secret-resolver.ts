@@ -1,0 +1,215 @@
+// THE secret resolver: whether a stored secret may stand in for what a draft shows masked ("••••" for a
+// URL password or a secret header value) or never shows (the signing secret). Save, preview, test send
+// and duplicate all ask here, so a new entry point cannot forget the rule:
+//  - a masked secret is reused only by the same action of the same campaign, and only while the URL's
+//    origin (scheme, host, port) is unchanged and fixed: a templated host (https://{{user.crm}}/x) is
+//    chosen by data, never trusted with a stored secret;
+//  - a copy not saved yet (`copiedFrom`) borrows the original's secrets only when the copier is an
+//    admin and the copy keeps the original's origin; it never borrows the signing secret;
+//  - an action's signing secret signs a draft only under the same rule as its own masked secrets.
+// Otherwise the secret is dropped and the caller says which field must be typed again.
+import type { Role } from "../auth/roles";
+import { decryptSecret } from "../crypto/secret-box";
+import { db } from "../db";
+import type { HeaderField } from "../webhooks/types";
+import { SECRET_MASK } from "./limits";
+import { originKey, urlOrigin } from "./url-origin";
+import { splitUrlPassword } from "./url-password";
+
+export { originKey, urlOrigin } from "./url-origin";
+
+/** Who is asking (a member or an API key): only an admin's (or the owner's) copies keep secrets. */
+export type SecretActor = { role: Role | "owner" };
+/** The default where a caller does not say: treated as a non-admin, so copies borrow nothing. */
+export const UNTRUSTED_ACTOR: SecretActor = { role: "editor" };
+
+export function mayCopySecrets(actor: SecretActor): boolean {
+  return actor.role === "admin" || actor.role === "owner";
+}
+
+/** A stored action, as far as its secrets go. */
+export type SecretHolder = {
+  id: string;
+  campaignId: string;
+  urlTemplate: string;
+  urlPasswordEnc: string | null;
+  headers: unknown;
+  signingSecretEnc: string | null;
+  previousSigningSecretEnc: string | null;
+  previousSecretExpiresAt: Date | null;
+};
+
+type StoredHeader = { name: string; value: string; secret: boolean };
+
+export function storedHeaders(action: { headers: unknown }): StoredHeader[] {
+  return Array.isArray(action.headers) ? (action.headers as StoredHeader[]) : [];
+}
+
+/** A stored secret header's value in the clear ("" is stored as is: a secret nobody has typed yet). */
+export function openStoredValue(value: string): string {
+  return value === "" ? "" : decryptSecret(value);
+}
+
+export type SecretRefusal = "foreign" | "copy" | "origin" | "templated";
+
+export type SecretGrant =
+  /** no saved action named: "••••" stands for nothing */
+  | { kind: "none" }
+  /** the secrets of `source` may be reused (own: signing secret too) at `origin` */
+  | { kind: "own" | "copy"; source: SecretHolder; origin: string }
+  /** an action was named but its secrets may not be reused here */
+  | { kind: "refused"; reason: SecretRefusal; source: SecretHolder; own: boolean };
+
+export type SecretRequest = {
+  draft: { id?: string; copiedFrom?: string; url: string };
+  /** the campaign being saved, previewed or tested; null for a campaign not saved yet */
+  campaignId: string | null | undefined;
+  actor: SecretActor;
+  /** the saved action with this id, if any */
+  find: (id: string) => SecretHolder | null | undefined;
+};
+
+function atSameOrigin(kind: "own" | "copy", source: SecretHolder, url: string): SecretGrant {
+  const stored = urlOrigin(source.urlTemplate);
+  const typed = urlOrigin(url);
+  if (!stored || !typed) return { kind: "refused", reason: "templated", source, own: kind === "own" };
+  if (stored !== typed) return { kind: "refused", reason: "origin", source, own: kind === "own" };
+  return { kind, source, origin: typed };
+}
+
+/** THE rule: which saved action, if any, a draft's masked secrets may stand for. */
+export function grantSecrets({ draft, campaignId, actor, find }: SecretRequest): SecretGrant {
+  const named = draft.id ? find(draft.id) : null;
+  if (named && campaignId && named.campaignId === campaignId) return atSameOrigin("own", named, draft.url);
+  const original = draft.copiedFrom ? find(draft.copiedFrom) : null;
+  if (original) {
+    if (!mayCopySecrets(actor)) return { kind: "refused", reason: "copy", source: original, own: false };
+    return atSameOrigin("copy", original, draft.url);
+  }
+  if (named) return { kind: "refused", reason: "foreign", source: named, own: false };
+  return { kind: "none" };
+}
+
+/** Current signing secret first; the previous one while its rotation grace period lasts. */
+export function storedSigningSecrets(action: Pick<SecretHolder, "signingSecretEnc" | "previousSigningSecretEnc" | "previousSecretExpiresAt">, now: Date): string[] | undefined {
+  const secrets: string[] = [];
+  if (action.signingSecretEnc) secrets.push(decryptSecret(action.signingSecretEnc));
+  if (action.previousSigningSecretEnc && action.previousSecretExpiresAt && action.previousSecretExpiresAt > now) {
+    secrets.push(decryptSecret(action.previousSigningSecretEnc));
+  }
+  return secrets.length ? secrets : undefined;
+}
+
+/** A masked secret that could not be reused: the draft field to type again, and what it held. */
+export type LostSecret = { field: string; what: string; reason: SecretRefusal };
+
+export type ResolvedSecrets = {
+  /** the URL template without password, and the password to use (typed, reused or none) */
+  urlTemplate: string;
+  password: string | null;
+  headers: HeaderField[];
+  /** only for the action's own draft at its saved origin */
+  signingSecrets: string[] | undefined;
+  /** the action is signed, but this draft may not be signed with its secret (origin changed or templated) */
+  signingWithheld: boolean;
+  lost: LostSecret[];
+  /** whether any stored secret (password, header, signing secret) was put in */
+  reusedStored: boolean;
+};
+
+/** The draft's secrets in the clear, as far as the grant allows. */
+export function resolveSecrets(
+  draft: { url: string; headers: { name: string; value: string; secret?: boolean }[] },
+  grant: SecretGrant,
+  now = new Date(),
+): ResolvedSecrets {
+  const granted = grant.kind === "own" || grant.kind === "copy" ? grant.source : null;
+  const refused = grant.kind === "refused" ? grant : null;
+  const lost: LostSecret[] = [];
+  let reusedStored = false;
+
+  const url = splitUrlPassword(draft.url);
+  let password = url.password;
+  if (password === SECRET_MASK) {
+    password = granted?.urlPasswordEnc ? decryptSecret(granted.urlPasswordEnc) : null;
+    if (password !== null) reusedStored = true;
+    if (refused?.source.urlPasswordEnc) lost.push({ field: "url", what: "password", reason: refused.reason });
+  }
+
+  const storedOf = (source: SecretHolder | null, name: string) =>
+    source ? storedHeaders(source).find((s) => s.secret && s.name.toLowerCase() === name.toLowerCase()) : undefined;
+  const headers = draft.headers.map((h, i): HeaderField => {
+    if (h.value !== SECRET_MASK) return { name: h.name, value: h.value, secret: h.secret };
+    const previous = storedOf(granted, h.name);
+    if (previous?.value) reusedStored = true;
+    if (refused && storedOf(refused.source, h.name)?.value) lost.push({ field: `headers.${i}.value`, what: `value of the header "${h.name}"`, reason: refused.reason });
+    // A masked value stays secret even if the box was unticked: unticking must not reveal it.
+    return { name: h.name, value: previous ? openStoredValue(previous.value) : "", secret: true };
+  });
+
+  const signingSecrets = grant.kind === "own" ? storedSigningSecrets(grant.source, now) : undefined;
+  if (signingSecrets) reusedStored = true;
+  const signingWithheld = !!refused?.own && !!storedSigningSecrets(refused.source, now);
+  return { urlTemplate: url.urlTemplate, password, headers, signingSecrets, signingWithheld, lost, reusedStored };
+}
+
+const REASONS: Record<SecretRefusal, string> = {
+  origin: "The host changed",
+  templated: "The URL's host is templated",
+  foreign: "This webhook belongs to another campaign",
+  copy: "Only an admin's copy keeps saved secrets",
+};
+
+/** "The host changed, so the saved password was cleared: type it again." (tense: at save, in preview, at test send) */
+export function lostSecretMessage(lost: LostSecret, when: "save" | "preview" | "send"): string {
+  const outcome = { save: "was cleared", preview: "will be cleared", send: "cannot be used" }[when];
+  return `${REASONS[lost.reason]}, so the saved ${lost.what} ${outcome}: type it again.`;
+}
+
+/** Whether a saved action keeps its signing secret when saved with this URL (its origin, or host template, unchanged). */
+export function keepsSigningSecret(saved: Pick<SecretHolder, "urlTemplate">, url: string): boolean {
+  const before = originKey(saved.urlTemplate);
+  return before !== null && before === originKey(url);
+}
+
+/** The columns a copy of a stored action may carry: all of them for an admin, none of its secrets otherwise. */
+export function copyableSecrets(action: SecretHolder, actor: SecretActor) {
+  if (mayCopySecrets(actor)) {
+    return {
+      urlPasswordEnc: action.urlPasswordEnc,
+      headers: storedHeaders(action),
+      signingSecretEnc: action.signingSecretEnc,
+      previousSigningSecretEnc: action.previousSigningSecretEnc,
+      previousSecretExpiresAt: action.previousSecretExpiresAt,
+    };
+  }
+  return {
+    urlPasswordEnc: null,
+    // the header stays, empty, so the copier sees what to type again
+    headers: storedHeaders(action).map((h) => (h.secret ? { ...h, value: "" } : h)),
+    signingSecretEnc: null,
+    previousSigningSecretEnc: null,
+    previousSecretExpiresAt: null,
+  };
+}
+
+/** The grant for a draft previewed or test-sent: `grantSecrets` with the named actions read from the database. */
+export async function grantSecretsFor(
+  draft: SecretRequest["draft"],
+  campaignId: string | null | undefined,
+  actor: SecretActor,
+): Promise<SecretGrant> {
+  const ids = [draft.id, draft.copiedFrom].filter((x): x is string => !!x);
+  const rows = ids.length ? await db().action.findMany({ where: { id: { in: ids } } }) : [];
+  return grantSecrets({ draft, campaignId, actor, find: (id) => rows.find((r) => r.id === id) });
+}
+
+/** The webhook-signature header shown, never given out: a signature for a body the caller chose is a forgery kit. */
+export function withSignatureMasked<R extends { headers: [string, string][] }>(request: R): R {
+  return {
+    ...request,
+    headers: request.headers.map(([name, value]): [string, string] =>
+      name.toLowerCase() === "webhook-signature" ? [name, value.split(" ").map(() => `v1,${SECRET_MASK}`).join(" ")] : [name, value],
+    ),
+  };
+}

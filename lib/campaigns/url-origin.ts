@@ -1,0 +1,42 @@
+// The origin (scheme, host, port) a webhook URL template points at, the unit the secret resolver
+// (secret-resolver.ts) trusts a stored secret to. Client-safe: the URL field warns with the same rule.
+/** The scheme and authority of a URL template as a browser splits them, tabs and newlines dropped as it does. */
+function authorityOf(url: string): { clean: string; scheme: string; authority: string; hostPort: string } | null {
+  const clean = url.replace(/[\t\n\r]/g, "").trim();
+  // WHATWG URLs end the authority at / ? # and, for http(s), at a backslash too; userinfo ends at the last @.
+  const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\\]*)/i.exec(clean);
+  if (!match) return null;
+  const [, scheme, authority] = match;
+  return { clean, scheme: scheme.toLowerCase(), authority, hostPort: authority.slice(authority.lastIndexOf("@") + 1).toLowerCase() };
+}
+
+const isTemplated = (s: string) => s.includes("{") || s.includes("}");
+
+/**
+ * The fixed origin of a URL template, "https://api.example.com" (default ports dropped, host
+ * normalised as a browser would), or null when it has none: not http(s), unparseable, the authority
+ * (userinfo, host, port) holds a template, or two ways of reading it disagree on the host.
+ */
+export function urlOrigin(url: string): string | null {
+  const parts = authorityOf(url);
+  if (!parts || isTemplated(parts.authority) || (parts.scheme !== "http" && parts.scheme !== "https")) return null;
+  try {
+    const whole = new URL(parts.clean).origin;
+    const alone = new URL(`${parts.scheme}://${parts.hostPort}/`).origin;
+    return whole === alone && whole !== "null" ? whole : null;
+  } catch {
+    return null;
+  }
+}
+
+/** What a saved action's URL points at, for keeping its signing secret: the origin, else the host template as typed. */
+export function originKey(url: string): string | null {
+  const parts = authorityOf(url);
+  return urlOrigin(url) ?? (parts ? `${parts.scheme}://${parts.hostPort}` : null);
+}
+
+/** Whether a masked secret typed in `url` could still stand for the one saved with `savedUrl` (same fixed origin). */
+export function sameFixedOrigin(url: string, savedUrl: string): boolean {
+  const origin = urlOrigin(url);
+  return origin !== null && origin === urlOrigin(savedUrl);
+}
