@@ -2,7 +2,7 @@
 // parsed by Handlebars, partials, decorators and internal helpers refused, and the variables it
 // reads listed once (for "not set for this user" warnings without walking the AST on every render).
 import Handlebars from "handlebars";
-import { compileOptions, createRenderState, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions } from "./environment";
+import { compileOptions, createRenderState, DATA_VARIABLES, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions, withRenderState } from "./environment";
 import { TemplateError, toTemplateError } from "./template-error";
 
 export type CompiledTemplate = {
@@ -55,7 +55,7 @@ function compileUncached(source: string): CompiledTemplate {
   inspect(ast, found, 0);
   const helpers = [...found.helpers];
   const fn = environmentFor(helpers).compile(source, compileOptions);
-  fn({}, runtimeOptions({}, createRenderState("raw", 1000))); // compiles now: unknown helpers fail here
+  withRenderState(createRenderState("raw", 1000), () => fn({}, runtimeOptions())); // compiles now: unknown helpers fail here
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
 }
 

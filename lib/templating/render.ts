@@ -5,7 +5,7 @@
 // otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
 import { compileTemplate, type CompiledTemplate } from "./compile";
-import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions } from "./environment";
+import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
 import type { EscapeMode, RenderState } from "./escape";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
@@ -29,7 +29,8 @@ export function renderTemplate(template: CompiledTemplate, context: object, mode
   const state = createRenderState(mode, MAX_RENDER_MS);
   let out: string;
   try {
-    out = template.fn(context, runtimeOptions(context, state));
+    const fn = template.fn;
+    out = withRenderState(state, () => fn(context, runtimeOptions()));
   } catch (err) {
     throw toTemplateError(err);
   }
@@ -161,7 +162,7 @@ export function renderFields(prepared: FieldSource[] | PreparedFields, context: 
     state.outputs = new Array(fields.length);
     let failed = false;
     try {
-      fn(context, runtimeOptions(context, state));
+      withRenderState(state, () => fn(context, runtimeOptions()));
     } catch {
       failed = true; // render the fields one by one to tell which one failed
     }
