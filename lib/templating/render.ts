@@ -4,9 +4,11 @@
 // because each Handlebars call pays a fixed set-up cost (it wraps every helper) that would
 // otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
+import { ByteCache } from "./byte-cache";
 import { compileTemplate, type CompiledTemplate } from "./compile";
 import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
 import type { EscapeMode, RenderState } from "./escape";
+import { countOpenings } from "./source-check";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
 
@@ -50,11 +52,13 @@ export type PreparedFields = {
   fn: Handlebars.TemplateDelegate | null;
 };
 type Batch = PreparedFields;
-const BATCH_LIMIT = 1000;
-const batches = new Map<string, Batch>();
+/** `{{…}}` in all the fields of one request together (each template has its own limit too). */
+export const MAX_REQUEST_EXPRESSIONS = 4000;
+// Both caches are bounded by estimated bytes: a key holds every source of the set.
+const batches = new ByteCache<Batch>(16 * 1024 * 1024, (key) => 512 + key.length * 2);
 // Combined programs by their dynamic fields only: static text around them does not change the
 // program, so typing plain text in the editor reuses it. null: rendered once, not compiled yet.
-const programs = new Map<string, Handlebars.TemplateDelegate | null>();
+const programs = new ByteCache<Handlebars.TemplateDelegate | null>(32 * 1024 * 1024, (key, fn) => 512 + key.length * (fn ? 16 : 2));
 
 function batchKey(fields: FieldSource[]): string {
   let key = "";
@@ -114,12 +118,12 @@ function combinedProgram(batch: Batch): Handlebars.TemplateDelegate | null {
   if (fn === undefined) {
     programs.set(batch.program, null);
   } else {
-    if (fn === null) fn = compileProgram(batch);
-    programs.delete(batch.program); // most recently used last
-    programs.set(batch.program, fn);
+    if (fn === null) {
+      fn = compileProgram(batch);
+      programs.set(batch.program, fn);
+    }
     batch.fn = fn;
   }
-  if (programs.size > BATCH_LIMIT) programs.delete(programs.keys().next().value as string);
   return fn ?? null;
 }
 
@@ -128,7 +132,11 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
+    // past the request's budget of {{…}}, fields are refused before they are compiled
+    let expressions = 0;
     const templates = fields.map((f) => {
+      expressions += typeof f.source === "string" ? countOpenings(f.source, MAX_REQUEST_EXPRESSIONS + 1) : 0;
+      if (expressions > MAX_REQUEST_EXPRESSIONS) return new TemplateError(`The webhook's templates hold more than ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} {{…}} in all: simplify them`);
       try {
         return compileTemplate(f.source);
       } catch (err) {
@@ -138,7 +146,6 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
     batch = { fields, templates, program: null, fn: null };
     batch.program = programKey(batch);
     batches.set(key, batch);
-    if (batches.size > BATCH_LIMIT) batches.delete(batches.keys().next().value as string);
   }
   return batch;
 }
