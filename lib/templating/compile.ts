@@ -55,8 +55,16 @@ function compileUncached(source: string): CompiledTemplate {
   inspect(ast, found, 0);
   const helpers = [...found.helpers];
   const fn = environmentFor(helpers).compile(source, compileOptions);
-  withRenderState(createRenderState("raw", 1000), () => fn({}, runtimeOptions())); // compiles now: unknown helpers fail here
+  compileNow(fn);
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
+}
+
+/**
+ * Handlebars compiles lazily, on the first call: calling once on an empty context compiles now
+ * (unknown helpers fail here), so that no render's time budget pays for compiling.
+ */
+export function compileNow(fn: Handlebars.TemplateDelegate): void {
+  withRenderState(createRenderState("raw", 60_000), () => fn({}, runtimeOptions()));
 }
 
 type AnyNode = { type: string; loc?: hbs.AST.SourceLocation };

@@ -5,7 +5,7 @@
 // otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
 import { ByteCache } from "./byte-cache";
-import { compileTemplate, type CompiledTemplate } from "./compile";
+import { compileNow, compileTemplate, type CompiledTemplate } from "./compile";
 import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
 import type { EscapeMode, RenderState } from "./escape";
 import { countOpenings } from "./source-check";
@@ -25,10 +25,11 @@ function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: num
   return text;
 }
 
-/** Renders one template for one context. Throws TemplateError. */
-export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES): string {
+/** Renders one template for one context. Throws TemplateError. `deadline` (performance.now() time) shares a budget across calls. */
+export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES, deadline?: number): string {
   if (template.isStatic || !template.fn) return template.source;
   const state = createRenderState(mode, MAX_RENDER_MS);
+  if (deadline !== undefined) state.deadline = Math.min(state.deadline, deadline);
   let out: string;
   try {
     const fn = template.fn;
@@ -103,7 +104,9 @@ function compileProgram(batch: Batch): Handlebars.TemplateDelegate {
   // The fields' ASTs already had their whitespace control applied when parsed; compiling an AST
   // applies it again, so standalone-line stripping must not run twice (it would eat a field's
   // leading blank line).
-  return environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true });
+  const fn = environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true });
+  compileNow(fn);
+  return fn;
 }
 
 /**
@@ -157,7 +160,8 @@ export function compiledFields(fields: FieldSource[] | PreparedFields): (Compile
 
 /**
  * Renders every field for one context, in one Handlebars call when all compile and the set has
- * rendered before (combinedProgram), else field by field. Never throws:
+ * rendered before (combinedProgram), else field by field (also to tell which field failed, with a
+ * second budget: a request renders for at most 2 × MAX_RENDER_MS). Never throws:
  * each field gives its text or its TemplateError.
  */
 export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
@@ -186,11 +190,13 @@ export function renderFields(prepared: FieldSource[] | PreparedFields, context: 
       });
     }
   }
+  // field by field, the fields share one budget: a request never renders for longer than two budgets
+  const deadline = performance.now() + MAX_RENDER_MS;
   return fields.map((f, i) => {
     const t = batch.templates[i];
     if (t instanceof TemplateError) return { ok: false, error: t };
     try {
-      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes) };
+      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes, deadline) };
     } catch (err) {
       return { ok: false, error: toTemplateError(err) };
     }
