@@ -66,6 +66,8 @@ export function toTemplateError(err: unknown): TemplateError {
     return new TemplateError(friendly.charAt(0).toUpperCase() + friendly.slice(1), line, caret ? caret.length : undefined);
   }
   if (err instanceof RangeError) return new TemplateError("The rendered value is too large");
+  // a helper given what it cannot use, e.g. {{lookup user}} without a key: not JavaScript's words
+  if (err instanceof TypeError) return new TemplateError("A helper got values it cannot use: check its arguments (e.g. {{lookup user.tags 1}})", e?.lineNumber);
   const cleaned = message
     .replace(/ - \d+:\d+$/, "")
     .replace("You specified knownHelpersOnly, but used the unknown helper", "Unknown helper");
