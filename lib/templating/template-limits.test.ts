@@ -67,7 +67,7 @@ describe("hole 2: render state is not reachable from templates", () => {
         return (originals[name] as (...a: unknown[]) => unknown).apply(this, [...args.slice(0, -1), spied]);
       });
     }
-    try { "{{#each user.list}}{{#with ../user.obj}}{{#if k}}{{#each this}}{{@key}}{{/each}}{{/if}}{{/with}}{{/each}}{{#user.obj}}{{k}}{{/user.obj}}";
+    try {
       const out = renderFields(
         [
           { source: "https://x.example/{{user.list.[0]}}", mode: "url" },
