@@ -74,7 +74,7 @@ export function createRenderState(mode: EscapeMode, maxMs: number): RenderState 
   state.raw = (value: unknown) => {
     if (value === undefined || value === null) return "";
     // a block's output was counted value by value while it rendered
-    spend(state, value === state.blockOutput || typeof value !== "string" ? 0 : value.length);
+    spend(state, value === state.blockOutput ? 0 : typeof value === "string" ? value.length : String(value).length);
     return value;
   };
   return state;
