@@ -1,5 +1,6 @@
 // Issue 11, holes 2 and 3 at the preview's door: ad-hoc attributes and sample event parameters are
 // bounded (a clear field error, not a slow render), and render state stays out of the preview.
+import { availableParallelism, loadavg } from "node:os";
 import { describe, expect, it } from "vitest";
 import { invalidSampleRequest, MAX_SAMPLE_BYTES, MAX_SAMPLE_DEPTH, sampleRequestSchema } from "./preview-input";
 import { previewAction } from "./preview";
@@ -19,7 +20,7 @@ describe("ad-hoc sample data is bounded", () => {
   it("9 MiB of test attributes is a 400 naming the field, decided without reading it all", () => {
     const t = performance.now();
     const parsed = sampleRequestSchema.safeParse(input({ attributes: { city: "x".repeat(9 * 1024 * 1024) } }));
-    expect(performance.now() - t).toBeLessThan(1000);
+    expect(performance.now() - t).toBeLessThan(1000 * Math.max(1, loadavg()[0] / availableParallelism())); // slack for a busy machine
     expect(parsed.success).toBe(false);
     const body = invalidSampleRequest(parsed.error!, "The preview request is not valid.");
     expect(body.message).toBe(`Test user attributes are over ${MAX_SAMPLE_BYTES / 1024} KiB: keep the values a template needs`);

@@ -1,6 +1,7 @@
 // Issue 11, holes 2 and 3: the render state is out of a template's reach, and no template holds
 // the event loop (size, nesting and {{…}} counts refused before Handlebars parses; a time budget
 // checked in every helper call and inserted value; inserted values capped; caches bounded by bytes).
+import { availableParallelism, loadavg } from "node:os";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { renderWebhookRequest } from "../webhooks/render-request";
@@ -22,6 +23,8 @@ function webhook(fieldValues: string[]): WebhookTemplate {
   } as WebhookTemplate;
 }
 
+// slack for wall-clock bounds on a busy machine (two cores shared by many processes)
+const LOAD = Math.max(1, loadavg()[0] / availableParallelism());
 const sampleCtx = { user: { id: "u1", email: "a@example.com", attributes: { list: ["a", "b"], obj: { k: "v" } } }, event: null, campaign: { id: "c", name: "C" }, action: { id: "a" }, now: new Date("2026-01-01T00:00:00Z") };
 const render = (source: string, context: object = {}) => renderTemplate(compileTemplate(source), context, "raw");
 const elapsed = (run: () => unknown) => {
@@ -125,7 +128,7 @@ describe("hole 3: limits checked before Handlebars parses", () => {
       }
     });
     expect(error).toMatchObject({ message: expect.stringMatching(`nested more than ${MAX_NESTING} deep`), line: 1, column: 9 + MAX_NESTING * 7 });
-    expect(ms).toBeLessThan(1000); // it took 15 s in /api/preview
+    expect(ms).toBeLessThan(1000 * LOAD); // it took 15 s in /api/preview
   });
 
   it("1,000 nested #if is refused at once (1,900 of them are over the size limit too)", () => {
@@ -141,7 +144,7 @@ describe("hole 3: limits checked before Handlebars parses", () => {
       }
     });
     expect(error).toMatchObject({ message: `Blocks are nested more than ${MAX_NESTING} deep: simplify the template`, line: 1, column: MAX_NESTING * 9 + 1 });
-    expect(ms).toBeLessThan(1000); // 1,900 took 4 s
+    expect(ms).toBeLessThan(1000 * LOAD); // 1,900 took 4 s
   });
 
   it("20 levels of blocks and of sub-expressions still compile", () => {
@@ -175,7 +178,7 @@ describe("hole 3: the render budget is checked outside loops too", () => {
       }
     });
     expect(error).toMatchObject({ message: `Rendering took longer than ${MAX_RENDER_MS} ms` });
-    expect(ms).toBeLessThan(MAX_RENDER_MS + 1500); // one json call over the budget at most (slack for a busy machine)
+    expect(ms).toBeLessThan(MAX_RENDER_MS + 1500 * LOAD); // one json call over the budget at most (slack for a busy machine)
   });
 
   it.each(["{{user.a}}", "{{{user.a}}}", "{{upper user.a}}", "{{{json user.a}}}", "{{#if true}}{{user.a}}{{/if}}"])("50 × %s of a 9 MiB value stops at 1 MiB inserted", (one) => {
@@ -192,7 +195,7 @@ describe("hole 3: the render budget is checked outside loops too", () => {
     });
     // upper() or json() of 9 MiB may itself pass the time budget on a busy machine: either bound stops it
     expect(error).toMatchObject({ message: /upper|json/.test(one) ? expect.stringMatching(/values inserted add up to more than 1 MiB|Rendering took longer/) : "The values inserted add up to more than 1 MiB" });
-    expect(ms).toBeLessThan(1500); // it took 6 s and +480 MB
+    expect(ms).toBeLessThan(1500 * LOAD); // it took 6 s and +480 MB
   });
 
   it("a request rendered field by field shares one budget", () => {
@@ -202,7 +205,7 @@ describe("hole 3: the render budget is checked outside loops too", () => {
     let out: FieldOutput[] = [];
     const ms = elapsed(() => (out = renderFields(fields, { user: { big } })));
     expect(out.map((o) => (o.ok ? "ok" : o.error.message))).toEqual(Array(5).fill(`Rendering took longer than ${MAX_RENDER_MS} ms`));
-    expect(ms).toBeLessThan(2 * MAX_RENDER_MS + 1500);
+    expect(ms).toBeLessThan(2 * MAX_RENDER_MS + 1500 * LOAD);
   });
 });
 
