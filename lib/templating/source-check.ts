@@ -38,6 +38,10 @@ export function countOpenings(source: string, limit = Infinity): number {
   return n;
 }
 
+const DOUBLE_QUOTED = /"(?:\\"|[^"])*"/y;
+const SINGLE_QUOTED = /'(?:\\'|[^'])*'/y;
+const LITERAL_NAME = /\[(?:\\\]|[^\]])*\]/y;
+
 const blockName = (body: string) => /^[>*]?\s*([^\s()}~]*)/.exec(body)?.[1] ?? "";
 
 /** Throws a TemplateError when the source is over a limit or its {{…}} are not well formed. */
@@ -64,11 +68,13 @@ export function checkSource(source: string): void {
     let j = at + (triple ? 3 : 2);
     if (source[j] === "~") j++;
     if (source[j] === "!") {
+      // as Handlebars lexes them: {{!-- … --}} may hold }}, and its closing -- may be the opening one
       const long = source.startsWith("!--", j);
-      const end = source.indexOf(long ? "--" : "}}", j + (long ? 3 : 1));
-      const close = long && end !== -1 ? source.indexOf("}}", end) : end;
-      if (close === -1) throw problem(source, at, long ? "The comment `{{!--` is not closed: add `--}}`" : "The comment `{{!` is not closed: add `}}`");
-      i = close + 2;
+      const closeAt = long ? /--~?\}\}/g : /\}\}/g;
+      closeAt.lastIndex = j + 1;
+      const close = closeAt.exec(source);
+      if (!close) throw problem(source, at, long ? "The comment `{{!--` is not closed: add `--}}`" : "The comment `{{!` is not closed: add `}}`");
+      i = close.index + close[0].length;
       continue;
     }
     const close = closingBraces(source, at, j);
@@ -110,15 +116,13 @@ function closingBraces(source: string, at: number, from: number): number {
   const parens: number[] = [];
   for (let k = from; k < source.length; k++) {
     const c = source[k];
-    if (c === '"' || c === "'") {
-      let end = k + 1;
-      while (end < source.length && source[end] !== c) end += source[end] === "\\" ? 2 : 1;
-      if (end >= source.length) throw problem(source, k, `The text value opened with ${c} is not closed: add ${c}`);
-      k = end;
-    } else if (c === "[") {
-      const end = source.indexOf("]", k);
-      if (end === -1) throw problem(source, k, "`[` is not closed: add `]`");
-      k = end;
+    if (c === '"' || c === "'" || c === "[") {
+      // text values and [literal] names, matched as Handlebars' lexer matches them
+      const pattern = c === '"' ? DOUBLE_QUOTED : c === "'" ? SINGLE_QUOTED : LITERAL_NAME;
+      pattern.lastIndex = k;
+      const m = pattern.exec(source);
+      if (!m) throw problem(source, k, c === "[" ? "`[` is not closed: add `]`" : `The text value opened with ${c} is not closed: add ${c}`);
+      k += m[0].length - 1;
     } else if (c === "(") {
       parens.push(k);
       if (parens.length > MAX_NESTING) throw problem(source, k, `Helpers are nested more than ${MAX_NESTING} deep inside one {{…}}: simplify it`);

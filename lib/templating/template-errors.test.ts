@@ -1,7 +1,10 @@
 // Issue 13, bug 5: template errors say what is wrong in words and point at the line and column,
 // never the parser's tokens ("unexpected INVALID", "Expecting 'ID'", "is a {{/if}} missing?").
+import fc from "fast-check";
+import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { templateSyntaxProblem } from ".";
+import { checkSource } from "./source-check";
 
 describe("template errors in plain words, at their column", () => {
   it.each([
@@ -43,5 +46,24 @@ describe("template errors in plain words, at their column", () => {
     for (const source of ["\\{{not a variable", '{{default user.city "{{"}}', "{{! a }} comment }}", "{{!-- {{ --}}", "{{#if a}}{{else if b}}{{^}}{{/if}}", "{{~#if a~}}x{{~/if~}}", "{{#each user.tags as |t|}}{{t}}{{/each}}"]) {
       expect(templateSyntaxProblem(source), source).toBeNull();
     }
+  });
+});
+
+describe("the pre-parse check refuses only what Handlebars refuses too", () => {
+  const pieces = ["{{", "}}", "{{{", "}}}", "{{#if user.a}}", "{{/if}}", "{{else}}", "{{^}}", "{{else if user.b}}", "{{#each user.l}}", "{{/each}}", "{{#with user.o as |o|}}", "{{/with}}", "{{user.a}}", "{{~user.a~}}", "{{{user.a}}}", "{{upper (lower user.a)}}", "(", ")", "[", "]", "\"", "'", "\\", "{{!", "{{!--", "--}}", "{{userAttribute.[First name]}}", '{{default user.a "}}"}}', "{{default user.a '{{'}}", "\\{{user.a}}", '{{default user.a "a\\\\"}}', '{{default user.a "a\\"b"}}', "{{userAttribute.[a\\]b]}}", "\n", "x", " ", "~", "#", "/", "@index"];
+  it("on random sequences of template pieces", () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...pieces), { maxLength: 12 }), (parts) => {
+        const source = parts.join("");
+        let refused: Error | null = null;
+        try {
+          checkSource(source);
+        } catch (err) {
+          refused = err as Error;
+        }
+        if (refused) expect(() => Handlebars.parse(source), `${JSON.stringify(source)}: ${refused.message}`).toThrow();
+      }),
+      { numRuns: 5000 },
+    );
   });
 });
