@@ -24,16 +24,54 @@ const lenientActionSchema = z.object({
   timeoutSeconds: z.coerce.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS).catch(DEFAULT_TIMEOUT_SECONDS),
 });
 
-const jsonObject = z.record(z.string(), z.unknown());
+/** What ad-hoc test attributes and sample event parameters may weigh (as JSON), and how deep they nest. */
+export const MAX_SAMPLE_BYTES = 64 * 1024;
+export const MAX_SAMPLE_DEPTH = 16;
+
+/**
+ * Why a sample object is too big or too deep, or null. Walks without recursion and stops as soon as
+ * a bound is passed, so a 9 MiB or 100,000-deep value costs no more than the bound.
+ */
+export function sampleObjectProblem(value: unknown, what: string): string | null {
+  let bytes = 0;
+  const stack: { v: unknown; depth: number }[] = [{ v: value, depth: 0 }];
+  while (stack.length) {
+    const { v, depth } = stack.pop()!;
+    if (typeof v === "string") bytes += Buffer.byteLength(v) + 2;
+    else if (v !== null && typeof v === "object") {
+      if (depth >= MAX_SAMPLE_DEPTH) return `${what} nest more than ${MAX_SAMPLE_DEPTH} levels deep`;
+      for (const [k, child] of Object.entries(v)) {
+        bytes += Buffer.byteLength(k) + 4;
+        stack.push({ v: child, depth: depth + 1 });
+      }
+    } else bytes += 8;
+    if (bytes > MAX_SAMPLE_BYTES) return `${what} are over ${MAX_SAMPLE_BYTES / 1024} KiB: keep the values a template needs`;
+  }
+  return null;
+}
+
+const sampleObject = (what: string) =>
+  z.record(z.string(), z.unknown()).superRefine((v, ctx) => {
+    const problem = sampleObjectProblem(v, what);
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
 
 export const sampleRequestSchema = z.object({
   action: lenientActionSchema,
   campaign: z.object({ id: z.string().max(64).nullish(), name: z.string().max(400).default("Untitled campaign").catch("Untitled campaign") }),
   userId: z.string().max(200).nullish(),
-  eventParams: jsonObject.nullish(),
+  eventParams: sampleObject("Sample event parameters").nullish(),
   /** ad-hoc "Test user attributes" (test send only) */
-  attributes: jsonObject.nullish(),
+  attributes: sampleObject("Test user attributes").nullish(),
 });
+
+/** The 400 body of a preview or test send whose input the schema refused: each field's problem in words. */
+export function invalidSampleRequest(error: z.ZodError, fallback: string): { message: string; fieldErrors: Record<string, string> } {
+  const fieldErrors: Record<string, string> = {};
+  for (const issue of error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
+  const sample = error.issues.find((i) => i.path[0] === "attributes" || i.path[0] === "eventParams");
+  return { message: sample ? sample.message : fallback, fieldErrors };
+}
 
 export type SampleRequest = z.input<typeof sampleRequestSchema>;
 export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;

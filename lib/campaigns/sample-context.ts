@@ -3,6 +3,7 @@
 import { usersById } from "../audience/users";
 import { db } from "../db";
 import type { TemplateContext } from "../webhooks/types";
+import { sampleObjectProblem } from "./preview-input";
 
 export type SampleUser = { id: string; email: string | null; label: string };
 
@@ -25,7 +26,9 @@ export type SampleInput = {
   actionId?: string | null;
 };
 
+/** No user to render for (or, below, typed sample data over its bounds): shown at the preview's "user". */
 export class SampleUserMissingError extends Error {}
+export class SampleTooLargeError extends SampleUserMissingError {}
 
 async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> {
   if (input.attributes) {
@@ -50,6 +53,9 @@ async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> 
 }
 
 export async function sampleContext(input: SampleInput, now = new Date()): Promise<TemplateContext> {
+  // the schema of the routes refuses these first; checked here too for any other caller
+  const problem = (input.attributes && sampleObjectProblem(input.attributes, "Test user attributes")) || (input.eventParams && sampleObjectProblem(input.eventParams, "Sample event parameters"));
+  if (problem) throw new SampleTooLargeError(problem);
   return {
     user: await sampleUser(input),
     event: input.eventParams && Object.keys(input.eventParams).length ? { name: "sample_event", params: input.eventParams } : null,

@@ -1,9 +1,14 @@
-// Compiles a template once (cached by its source, least recently used evicted): only strings,
-// parsed by Handlebars, partials, decorators and internal helpers refused, and the variables it
-// reads listed once (for "not set for this user" warnings without walking the AST on every render).
+// Compiles a template once (cached by its source, least recently used evicted, the cache bounded
+// by bytes): only strings, within the limits of source-check.ts (checked before Handlebars
+// parses), partials, decorators, internal helpers and unknown @names refused, and the variables
+// it reads listed once (for "not set for this user" warnings without walking the AST on every render).
 import Handlebars from "handlebars";
-import { compileOptions, createRenderState, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions } from "./environment";
+import { ByteCache } from "./byte-cache";
+import { compileOptions, createRenderState, DATA_VARIABLES, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions, withRenderState } from "./environment";
+import { checkSource, MAX_SOURCE_LENGTH } from "./source-check";
 import { TemplateError, toTemplateError } from "./template-error";
+
+export { MAX_SOURCE_LENGTH };
 
 export type CompiledTemplate = {
   source: string;
@@ -18,19 +23,14 @@ export type CompiledTemplate = {
   helpers: string[];
 };
 
-/** Longest template source accepted (a field value; bodies are built from many fields). */
-export const MAX_SOURCE_LENGTH = 64 * 1024;
-const CACHE_LIMIT = 5000;
-const cache = new Map<string, CompiledTemplate | TemplateError>();
+/** What the compile cache may hold, estimated: a compiled template weighs about 16 bytes per source character (AST, code, function). */
+export const COMPILE_CACHE_BYTES = 64 * 1024 * 1024;
+const cache = new ByteCache<CompiledTemplate | TemplateError>(COMPILE_CACHE_BYTES, (source, t) => 256 + source.length * (t instanceof TemplateError || t.isStatic ? 2 : 16));
 
 /** The compiled template, or throws a TemplateError with line and column. */
 export function compileTemplate(source: string): CompiledTemplate {
-  const hit = cache.get(source);
+  const hit = typeof source === "string" ? cache.get(source) : undefined;
   if (hit !== undefined) {
-    if (cache.size > CACHE_LIMIT / 2) {
-      cache.delete(source); // keep recently used ones at the end (LRU)
-      cache.set(source, hit);
-    }
     if (hit instanceof TemplateError) throw hit;
     return hit;
   }
@@ -40,23 +40,31 @@ export function compileTemplate(source: string): CompiledTemplate {
   } catch (err) {
     result = toTemplateError(err);
   }
-  cache.set(source, result);
-  if (cache.size > CACHE_LIMIT) cache.delete(cache.keys().next().value as string);
+  if (typeof source === "string") cache.set(source, result);
   if (result instanceof TemplateError) throw result;
   return result;
 }
 
 function compileUncached(source: string): CompiledTemplate {
   if (typeof source !== "string") throw new TemplateError("A template must be text");
-  if (source.length > MAX_SOURCE_LENGTH) throw new TemplateError(`The template is over ${MAX_SOURCE_LENGTH / 1024} KiB`);
+  if (source.length > MAX_SOURCE_LENGTH) throw new TemplateError(`The template is over ${MAX_SOURCE_LENGTH / 1024} KiB: shorten it`);
   if (!source.includes("{{")) return { source, isStatic: true, ast: null, fn: null, paths: [], helpers: [] };
+  checkSource(source); // limits and plain-words syntax errors, before the parser (slow when deep)
   const ast = Handlebars.parse(source);
   const found: Found = { paths: new Set(), helpers: new Set() };
   inspect(ast, found, 0);
   const helpers = [...found.helpers];
   const fn = environmentFor(helpers).compile(source, compileOptions);
-  fn({}, runtimeOptions({}, createRenderState("raw", 1000))); // compiles now: unknown helpers fail here
+  compileNow(fn);
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
+}
+
+/**
+ * Handlebars compiles lazily, on the first call: calling once on an empty context compiles now
+ * (unknown helpers fail here), so that no render's time budget pays for compiling.
+ */
+export function compileNow(fn: Handlebars.TemplateDelegate): void {
+  withRenderState(createRenderState("raw", 60_000), () => fn({}, runtimeOptions()));
 }
 
 type AnyNode = { type: string; loc?: hbs.AST.SourceLocation };
@@ -73,11 +81,30 @@ function nameOf(path: hbs.AST.Expression): string | null {
 
 type Found = { paths: Set<string>; helpers: Set<string> };
 
-function checkCallee(node: AnyNode, path: hbs.AST.Expression, found: Found) {
+const HELPER_LIST = Object.keys(knownHelpers)
+  .filter((n) => !INTERNAL_HELPERS.has(n))
+  .join(", ");
+
+/** A name called with arguments (or as a sub-expression) must be one of our helpers. */
+function checkCallee(node: AnyNode, path: hbs.AST.Expression, found: Found, called: boolean) {
   const name = nameOf(path);
   if (name === null) return;
-  if (INTERNAL_HELPERS.has(name)) refuse(node, `Unknown helper ${name}`);
-  if (Object.hasOwn(knownHelpers, name)) found.helpers.add(name);
+  const known = Object.hasOwn(knownHelpers, name) && !INTERNAL_HELPERS.has(name);
+  if (INTERNAL_HELPERS.has(name) || (called && !known && path.type === "PathExpression")) {
+    refuse(path.loc ? path : node, `Unknown helper ${name}: the helpers are ${HELPER_LIST}`);
+  }
+  if (known) found.helpers.add(name);
+}
+
+const called = (node: { params: unknown[]; hash?: { pairs: unknown[] } }) => node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;
+
+/** if, unless and with test one value; each walks one list. */
+function checkArity(b: hbs.AST.BlockStatement) {
+  const name = nameOf(b.path);
+  if ((name === "if" || name === "unless" || name === "with" || name === "each") && b.params.length !== 1) {
+    const what = name === "each" ? "a list, e.g. {{#each user.tags}}" : name === "with" ? "one value, e.g. {{#with user.address}}" : `one value to test, e.g. {{#${name} user.city}}`;
+    refuse(b, `{{#${name}}} needs ${what}`);
+  }
 }
 
 /** Refuses what templates may not do and collects the variable paths. */
@@ -89,7 +116,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       return;
     case "MustacheStatement": {
       const m = node as hbs.AST.MustacheStatement;
-      checkCallee(m, m.path, found);
+      checkCallee(m, m.path, found, called(m));
       collect(m.path, found, scopeDepth);
       for (const p of m.params) collect(p, found, scopeDepth);
       for (const pair of m.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
@@ -97,7 +124,8 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
     }
     case "BlockStatement": {
       const b = node as hbs.AST.BlockStatement;
-      checkCallee(b, b.path, found);
+      checkCallee(b, b.path, found, called(b));
+      checkArity(b);
       collect(b.path, found, scopeDepth);
       for (const p of b.params) collect(p, found, scopeDepth);
       for (const pair of b.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
@@ -122,10 +150,14 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
   if (!expr) return;
   if (expr.type === "PathExpression") {
     const p = expr as hbs.AST.PathExpression;
+    // only the @names Handlebars documents for blocks: nothing else of @data is a template's business
+    if (p.data && !DATA_VARIABLES.has(p.parts[0] ?? "")) {
+      refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
+    }
     if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) found.paths.add(p.parts.join("."));
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
-    checkCallee(s as AnyNode, s.path, found);
+    checkCallee(s as AnyNode, s.path, found, true);
     for (const p of s.params) collect(p, found, scopeDepth);
     for (const pair of s.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
   }

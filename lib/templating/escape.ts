@@ -11,12 +11,18 @@ export type RenderState = {
   mode: EscapeMode;
   /** called by compiled templates for every {{escaped}} value */
   esc: (value: unknown) => string;
+  /** called by compiled templates for every {{{raw}}} value and block output */
+  raw: (value: unknown) => unknown;
   /** values rendered into the URL, in marker order */
   urlValues: UrlValue[];
   /** one output per field when a whole request renders in one call */
   outputs?: string[];
   iterations: number;
   iterationBytes: number;
+  /** what escaped and {{{raw}}} values added up to so far */
+  insertedBytes: number;
+  /** the last block helper's output (already counted value by value) */
+  blockOutput?: unknown;
   deadline: number;
 };
 
@@ -45,7 +51,7 @@ export function wellFormed(text: string): string {
 }
 
 export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
-  return { mode, esc: toText, urlValues: [], iterations: 0, iterationBytes: 0, deadline: performance.now() + maxMs };
+  return { mode, esc: toText, raw: (v) => v ?? "", urlValues: [], iterations: 0, iterationBytes: 0, insertedBytes: 0, deadline: performance.now() + maxMs };
 }
 
 export function escapeValue(value: unknown, kind: ValueKind, state: RenderState | undefined): string {

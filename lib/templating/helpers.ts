@@ -20,6 +20,10 @@ function toDateTime(value: unknown): DateTime | null {
   return null;
 }
 
+// The first date formatted in a zone loads the ICU data (tens of ms, more on a busy machine): done
+// once here, so that it does not eat a render's time budget (lib/templating/environment.ts).
+DateTime.fromSeconds(0).setZone("Europe/Paris").toFormat("yyyy-MM-dd HH:mm");
+
 export type Helper = (...a: unknown[]) => unknown;
 
 /** Our helpers by name; json and urlencode wrap their output with `marked`. */

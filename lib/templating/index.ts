@@ -1,11 +1,12 @@
 // The template engine of Hookline: the preview, test sends and delivery all render through it
 // (via lib/webhooks/render-request.ts). See the README's "Templates" section for the language.
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
-export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
+export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, MAX_REQUEST_EXPRESSIONS, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError } from "./template-error";
 export type { EscapeMode } from "./escape";
 export { buildTemplateContext, missingPaths } from "./context";
-export { MAX_ITERATIONS, MAX_RENDER_MS } from "./environment";
+export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
+export { MAX_EXPRESSIONS, MAX_NESTING } from "./source-check";
 
 import { compileTemplate } from "./compile";
 import { TemplateError } from "./template-error";

@@ -4,9 +4,11 @@
 // because each Handlebars call pays a fixed set-up cost (it wraps every helper) that would
 // otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
-import { compileTemplate, type CompiledTemplate } from "./compile";
-import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions } from "./environment";
+import { ByteCache } from "./byte-cache";
+import { compileNow, compileTemplate, type CompiledTemplate } from "./compile";
+import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
 import type { EscapeMode, RenderState } from "./escape";
+import { countOpenings } from "./source-check";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
 
@@ -23,13 +25,15 @@ function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: num
   return text;
 }
 
-/** Renders one template for one context. Throws TemplateError. */
-export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES): string {
+/** Renders one template for one context. Throws TemplateError. `deadline` (performance.now() time) shares a budget across calls. */
+export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES, deadline?: number): string {
   if (template.isStatic || !template.fn) return template.source;
   const state = createRenderState(mode, MAX_RENDER_MS);
+  if (deadline !== undefined) state.deadline = Math.min(state.deadline, deadline);
   let out: string;
   try {
-    out = template.fn(context, runtimeOptions(context, state));
+    const fn = template.fn;
+    out = withRenderState(state, () => fn(context, runtimeOptions()));
   } catch (err) {
     throw toTemplateError(err);
   }
@@ -49,11 +53,13 @@ export type PreparedFields = {
   fn: Handlebars.TemplateDelegate | null;
 };
 type Batch = PreparedFields;
-const BATCH_LIMIT = 1000;
-const batches = new Map<string, Batch>();
+/** `{{…}}` in all the fields of one request together (each template has its own limit too). */
+export const MAX_REQUEST_EXPRESSIONS = 4000;
+// Both caches are bounded by estimated bytes: a key holds every source of the set.
+const batches = new ByteCache<Batch>(16 * 1024 * 1024, (key) => 512 + key.length * 2);
 // Combined programs by their dynamic fields only: static text around them does not change the
 // program, so typing plain text in the editor reuses it. null: rendered once, not compiled yet.
-const programs = new Map<string, Handlebars.TemplateDelegate | null>();
+const programs = new ByteCache<Handlebars.TemplateDelegate | null>(32 * 1024 * 1024, (key, fn) => 512 + key.length * (fn ? 16 : 2));
 
 function batchKey(fields: FieldSource[]): string {
   let key = "";
@@ -98,7 +104,9 @@ function compileProgram(batch: Batch): Handlebars.TemplateDelegate {
   // The fields' ASTs already had their whitespace control applied when parsed; compiling an AST
   // applies it again, so standalone-line stripping must not run twice (it would eat a field's
   // leading blank line).
-  return environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true });
+  const fn = environmentFor(helpers).compile(program, { ...compileOptions, ignoreStandalone: true });
+  compileNow(fn);
+  return fn;
 }
 
 /**
@@ -113,12 +121,12 @@ function combinedProgram(batch: Batch): Handlebars.TemplateDelegate | null {
   if (fn === undefined) {
     programs.set(batch.program, null);
   } else {
-    if (fn === null) fn = compileProgram(batch);
-    programs.delete(batch.program); // most recently used last
-    programs.set(batch.program, fn);
+    if (fn === null) {
+      fn = compileProgram(batch);
+      programs.set(batch.program, fn);
+    }
     batch.fn = fn;
   }
-  if (programs.size > BATCH_LIMIT) programs.delete(programs.keys().next().value as string);
   return fn ?? null;
 }
 
@@ -127,7 +135,11 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
+    // past the request's budget of {{…}}, fields are refused before they are compiled
+    let expressions = 0;
     const templates = fields.map((f) => {
+      expressions += typeof f.source === "string" ? countOpenings(f.source, MAX_REQUEST_EXPRESSIONS + 1) : 0;
+      if (expressions > MAX_REQUEST_EXPRESSIONS) return new TemplateError(`The webhook's templates hold more than ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} {{…}} in all: simplify them`);
       try {
         return compileTemplate(f.source);
       } catch (err) {
@@ -137,7 +149,6 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
     batch = { fields, templates, program: null, fn: null };
     batch.program = programKey(batch);
     batches.set(key, batch);
-    if (batches.size > BATCH_LIMIT) batches.delete(batches.keys().next().value as string);
   }
   return batch;
 }
@@ -149,7 +160,8 @@ export function compiledFields(fields: FieldSource[] | PreparedFields): (Compile
 
 /**
  * Renders every field for one context, in one Handlebars call when all compile and the set has
- * rendered before (combinedProgram), else field by field. Never throws:
+ * rendered before (combinedProgram), else field by field (also to tell which field failed, with a
+ * second budget: a request renders for at most 2 × MAX_RENDER_MS). Never throws:
  * each field gives its text or its TemplateError.
  */
 export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
@@ -161,7 +173,7 @@ export function renderFields(prepared: FieldSource[] | PreparedFields, context: 
     state.outputs = new Array(fields.length);
     let failed = false;
     try {
-      fn(context, runtimeOptions(context, state));
+      withRenderState(state, () => fn(context, runtimeOptions()));
     } catch {
       failed = true; // render the fields one by one to tell which one failed
     }
@@ -178,11 +190,13 @@ export function renderFields(prepared: FieldSource[] | PreparedFields, context: 
       });
     }
   }
+  // field by field, the fields share one budget: a request never renders for longer than two budgets
+  const deadline = performance.now() + MAX_RENDER_MS;
   return fields.map((f, i) => {
     const t = batch.templates[i];
     if (t instanceof TemplateError) return { ok: false, error: t };
     try {
-      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes) };
+      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes, deadline) };
     } catch (err) {
       return { ok: false, error: toTemplateError(err) };
     }

@@ -10,6 +10,39 @@ export class TemplateError extends Error {
   }
 }
 
+// The parser's token names, in the words of the editor (lib/templating/source-check.ts finds the
+// common mistakes first; these are what is left).
+const TOKENS: Record<string, string> = {
+  CLOSE: "`}}`",
+  CLOSE_UNESCAPED: "`}}}`",
+  CLOSE_RAW_BLOCK: "`}}}}`",
+  OPEN: "`{{`",
+  OPEN_BLOCK: "`{{#`",
+  OPEN_ENDBLOCK: "`{{/`",
+  OPEN_INVERSE: "`{{^`",
+  OPEN_INVERSE_CHAIN: "`{{else`",
+  INVERSE: "`{{else}}`",
+  OPEN_UNESCAPED: "`{{{`",
+  OPEN_SEXPR: "`(`",
+  CLOSE_SEXPR: "`)`",
+  OPEN_BLOCK_PARAMS: "`as |`",
+  CLOSE_BLOCK_PARAMS: "`|`",
+  EQUALS: "`=`",
+  SEP: "a `.` or `/`",
+  DATA: "`@`",
+  ID: "a name",
+  STRING: "a text value",
+  NUMBER: "a number",
+  BOOLEAN: "true or false",
+  UNDEFINED: "undefined",
+  NULL: "null",
+  CONTENT: "text",
+  INVALID: "a character that cannot be used inside {{…}}",
+  EOF: "the end of the template",
+};
+
+const wordFor = (token: string | undefined) => (token ? (TOKENS[token] ?? token.toLowerCase()) : "something");
+
 /** Handlebars' own errors, in words a marketer can act on. */
 export function toTemplateError(err: unknown): TemplateError {
   if (err instanceof TemplateError) return err;
@@ -21,15 +54,20 @@ export function toTemplateError(err: unknown): TemplateError {
     const caret = lines.find((l) => /^-*\^$/.test(l));
     const expecting = lines.find((l) => l.startsWith("Expecting"));
     const got = expecting ? /got '([^']+)'/.exec(expecting)?.[1] : undefined;
+    const wantsName = !!expecting && /'ID'/.test(expecting);
     const friendly =
       got === "EOF"
-        ? "the template ends before a block is closed (is a {{/if}} or {{/each}} missing?)"
+        ? "the template ends in the middle of a {{…}} or a block: finish it"
         : got === "CLOSE_UNESCAPED"
           ? "}}} closes a {{{raw}}} value: to close a JSON object after {{value}}, put a space between }} and }"
-          : `unexpected ${got ?? "text"}`;
-    return new TemplateError(`Syntax error: ${friendly}`, line, caret ? caret.length : undefined);
+          : got === "CLOSE" && wantsName
+            ? "a {{…}} is empty or ends too early: write a variable or a helper before `}}`"
+            : `${wordFor(got)} cannot come here${wantsName ? ": a variable or a helper name is expected" : ""}`;
+    return new TemplateError(friendly.charAt(0).toUpperCase() + friendly.slice(1), line, caret ? caret.length : undefined);
   }
   if (err instanceof RangeError) return new TemplateError("The rendered value is too large");
+  // a helper given what it cannot use, e.g. {{lookup user}} without a key: not JavaScript's words
+  if (err instanceof TypeError) return new TemplateError("A helper got values it cannot use: check its arguments (e.g. {{lookup user.tags 1}})", e?.lineNumber);
   const cleaned = message
     .replace(/ - \d+:\d+$/, "")
     .replace("You specified knownHelpersOnly, but used the unknown helper", "Unknown helper");

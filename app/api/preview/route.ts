@@ -1,5 +1,5 @@
 // The editor's live preview (internal, called by react-query as the marketer types).
-import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
+import { invalidSampleRequest, sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { previewAction } from "@/lib/campaigns/preview";
 import { refusal, requireMember } from "@/lib/auth/guard";
 import { readJson } from "../read-json";
@@ -11,6 +11,6 @@ export async function POST(request: Request) {
   if (refused) return refused;
   const actor = await requireMember(request.headers, "viewer"); // who copies a webhook decides whether its secrets come along
   const parsed = sampleRequestSchema.safeParse(await readJson(request));
-  if (!parsed.success) return Response.json({ message: "The preview request is not valid." }, { status: 400 });
+  if (!parsed.success) return Response.json(invalidSampleRequest(parsed.error, "The preview request is not valid."), { status: 400 });
   return Response.json(await previewAction(parsed.data, undefined, actor));
 }

@@ -1,5 +1,5 @@
 // The editor's "Test send" (internal): POST sends the action as typed; GET lists a saved action's test sends.
-import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
+import { invalidSampleRequest, sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { listTestSends, runTestSend, TestSendRateLimitedError } from "@/lib/campaigns/test-sends";
 import { readJson } from "../read-json";
 import { refusal, requireMember } from "@/lib/auth/guard";
@@ -12,7 +12,7 @@ export async function POST(request: Request) {
   if (refused) return refused;
   const actor = await requireMember(request.headers, "editor"); // who copies a webhook decides whether its secrets come along
   const parsed = sampleRequestSchema.safeParse(await readJson(request));
-  if (!parsed.success) return Response.json({ message: "The test send request is not valid." }, { status: 400 });
+  if (!parsed.success) return Response.json(invalidSampleRequest(parsed.error, "The test send request is not valid."), { status: 400 });
   try {
     return Response.json(await runTestSend(parsed.data, undefined, actor));
   } catch (err) {

@@ -1,0 +1,143 @@
+// Reads a template's {{…}} before Handlebars parses it, for two reasons:
+// - limits: Handlebars' parser and compiler slow down sharply with depth (1,900 nested #if took
+//   seconds), so size, the number of {{…}} and nesting depth are refused here, in linear time;
+// - words: the parser's own errors name its tokens ("unexpected INVALID", "Expecting 'ID'"); the
+//   mistakes people make while typing (a half-typed `{{`, a block left open, a close that does not
+//   match) are found here first and said in plain words, with the line and column they start at.
+import { TemplateError } from "./template-error";
+
+/** Longest template source accepted: a field value (the schemas allow 16 KiB). */
+export const MAX_SOURCE_LENGTH = 16 * 1024;
+/** `{{…}}` per template. */
+export const MAX_EXPRESSIONS = 1000;
+/** Blocks inside blocks, plus `( )` sub-expressions inside one `{{…}}`. */
+export const MAX_NESTING = 20;
+
+type Open = { name: string; at: number };
+
+/** The 1-based line and column of index `at` in `source`. */
+export function positionOf(source: string, at: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = source.indexOf("\n"); i !== -1 && i < at; i = source.indexOf("\n", i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return { line, column: at - lineStart + 1 };
+}
+
+function problem(source: string, at: number, message: string): TemplateError {
+  const { line, column } = positionOf(source, at);
+  return new TemplateError(message, line, column);
+}
+
+/** How many `{{` a source holds (an upper bound of its expressions), counting no further than `limit`. */
+export function countOpenings(source: string, limit = Infinity): number {
+  let n = 0;
+  for (let i = source.indexOf("{{"); i !== -1 && n < limit; i = source.indexOf("{{", i + 2)) n++;
+  return n;
+}
+
+const DOUBLE_QUOTED = /"(?:\\"|[^"])*"/y;
+const SINGLE_QUOTED = /'(?:\\'|[^'])*'/y;
+const LITERAL_NAME = /\[(?:\\\]|[^\]])*\]/y;
+
+const blockName = (body: string) => /^[>*]?\s*([^\s()}~]*)/.exec(body)?.[1] ?? "";
+
+/** Throws a TemplateError when the source is over a limit or its {{…}} are not well formed. */
+export function checkSource(source: string): void {
+  if (source.length > MAX_SOURCE_LENGTH) throw new TemplateError(`The template is over ${MAX_SOURCE_LENGTH / 1024} KiB: shorten it`);
+  const blocks: Open[] = [];
+  let count = 0;
+  let i = 0;
+  for (let at = source.indexOf("{{"); at !== -1; at = source.indexOf("{{", i)) {
+    // \{{ is literal text (but \\{{ is a backslash before a real {{)
+    if (at > 0 && source[at - 1] === "\\" && source[at - 2] !== "\\") {
+      i = at + 2;
+      continue;
+    }
+    if (++count > MAX_EXPRESSIONS) throw problem(source, at, `The template holds more than ${MAX_EXPRESSIONS.toLocaleString("en")} {{…}}: split it across fields`);
+    if (source.startsWith("{{{{", at)) {
+      // a raw block: Handlebars says what is wrong with it (raw helpers are unknown anyway)
+      const end = source.indexOf("}}}}", at);
+      if (end === -1) throw problem(source, at, "`{{{{` is not closed: add `}}}}`");
+      i = end + 4;
+      continue;
+    }
+    const triple = source[at + 2] === "{";
+    let j = at + (triple ? 3 : 2);
+    if (source[j] === "~") j++;
+    if (source[j] === "!") {
+      // as Handlebars lexes them: {{!-- … --}} may hold }}, and its closing -- may be the opening one
+      const long = source.startsWith("!--", j);
+      const closeAt = long ? /--~?\}\}/g : /\}\}/g;
+      closeAt.lastIndex = j + 1;
+      const close = closeAt.exec(source);
+      if (!close) throw problem(source, at, long ? "The comment `{{!--` is not closed: add `--}}`" : "The comment `{{!` is not closed: add `}}`");
+      i = close.index + close[0].length;
+      continue;
+    }
+    const close = closingBraces(source, at, j);
+    if (triple && source[close + 2] !== "}") throw problem(source, at, "`{{{` is not closed: add `}}}`");
+    i = close + (triple ? 3 : 2);
+    if (triple) continue;
+    let body = source.slice(j, close);
+    if (body.endsWith("~")) body = body.slice(0, -1);
+    const head = body[0];
+    if (head === "#" || (head === "^" && body.slice(1).trim())) {
+      const name = blockName(body.slice(1));
+      blocks.push({ name, at });
+      if (blocks.length > MAX_NESTING) throw problem(source, at, `Blocks are nested more than ${MAX_NESTING} deep: simplify the template`);
+    } else if (head === "/") {
+      const name = body.slice(1).trim();
+      const open = blocks.pop();
+      if (!open) throw problem(source, at, `\`{{/${name}}}\` closes no block: remove it, or open the block with \`{{#${name}}}\` before it`);
+      if (open.name !== name) {
+        const where = positionOf(source, open.at);
+        throw problem(source, at, `\`{{/${name}}}\` does not match \`{{#${open.name}}}\` opened on line ${where.line}, column ${where.column}: close that one first with \`{{/${open.name}}}\``);
+      }
+    } else if ((/^\s*else\b/.test(body) || body.trim() === "^") && !blocks.length) {
+      throw problem(source, at, "`{{else}}` is outside any block: it goes between a `{{#if}}` and its `{{/if}}`");
+    }
+  }
+  const open = blocks.pop();
+  if (open) {
+    const where = positionOf(source, open.at);
+    throw new TemplateError(`\`{{#${open.name}}}\` opened on line ${where.line} is not closed: add \`{{/${open.name}}}\``, where.line, where.column);
+  }
+}
+
+/**
+ * Where the `}}` of the {{…}} opened at `at` is (its body starts at `from`), skipping text values
+ * and [literal] names; refuses one that is not closed, unbalanced ( ) and sub-expressions nested
+ * too deep.
+ */
+function closingBraces(source: string, at: number, from: number): number {
+  const parens: number[] = [];
+  for (let k = from; k < source.length; k++) {
+    const c = source[k];
+    if (c === '"' || c === "'" || c === "[") {
+      // text values and [literal] names, matched as Handlebars' lexer matches them
+      const pattern = c === '"' ? DOUBLE_QUOTED : c === "'" ? SINGLE_QUOTED : LITERAL_NAME;
+      pattern.lastIndex = k;
+      const m = pattern.exec(source);
+      if (!m) throw problem(source, k, c === "[" ? "`[` is not closed: add `]`" : `The text value opened with ${c} is not closed: add ${c}`);
+      k += m[0].length - 1;
+    } else if (c === "(") {
+      parens.push(k);
+      if (parens.length > MAX_NESTING) throw problem(source, k, `Helpers are nested more than ${MAX_NESTING} deep inside one {{…}}: simplify it`);
+    } else if (c === ")") {
+      if (parens.pop() === undefined) throw problem(source, k, "`)` has no `(` before it: remove it");
+    } else if (c === "}" && source[k + 1] === "}") {
+      if (parens.length) throw problem(source, parens[parens.length - 1], "`(` is not closed: add `)` before `}}`");
+      return k;
+    } else if (c === "{" && source[k + 1] === "{") {
+      break; // another {{ starts before this one ends
+    }
+  }
+  return notClosed(source, at);
+}
+
+function notClosed(source: string, at: number): never {
+  throw problem(source, at, source[at + 2] === "{" ? "`{{{` is not closed: add `}}}`" : "`{{` is not closed: add `}}`");
+}

@@ -1,0 +1,228 @@
+// Issue 11, holes 2 and 3: the render state is out of a template's reach, and no template holds
+// the event loop (size, nesting and {{…}} counts refused before Handlebars parses; a time budget
+// checked in every helper call and inserted value; inserted values capped; caches bounded by bytes).
+import { availableParallelism, loadavg } from "node:os";
+import Handlebars from "handlebars";
+import { describe, expect, it } from "vitest";
+import { renderWebhookRequest } from "../webhooks/render-request";
+import type { WebhookTemplate } from "../webhooks/types";
+import { compileTemplate, prepareFields, type FieldOutput, DATA_VARIABLES, MAX_EXPRESSIONS, MAX_NESTING, MAX_RENDER_MS, MAX_REQUEST_EXPRESSIONS, renderFields, renderTemplate, TemplateError } from ".";
+import { ByteCache } from "./byte-cache";
+import { createRenderState, environmentFor } from "./environment";
+
+const SECRET = "hunter2-url-password";
+const HEADER_SECRET = "sk_live_header_secret";
+
+function webhook(fieldValues: string[]): WebhookTemplate {
+  return {
+    method: "POST",
+    contentType: "application/json",
+    url: `https://api:${SECRET}@hooks.example.com/{{user.id}}`,
+    fields: fieldValues.map((value, i) => ({ key: `f${i}`, value, type: "text" as const })),
+    headers: [{ name: "X-Api-Key", value: `${HEADER_SECRET}-{{user.id}}`, secret: true }],
+  } as WebhookTemplate;
+}
+
+// slack for wall-clock bounds on a busy machine (two cores shared by many processes)
+const LOAD = Math.max(1, loadavg()[0] / availableParallelism());
+const sampleCtx = { user: { id: "u1", email: "a@example.com", attributes: { list: ["a", "b"], obj: { k: "v" } } }, event: null, campaign: { id: "c", name: "C" }, action: { id: "a" }, now: new Date("2026-01-01T00:00:00Z") };
+const render = (source: string, context: object = {}) => renderTemplate(compileTemplate(source), context, "raw");
+const elapsed = (run: () => unknown) => {
+  const t = performance.now();
+  try {
+    run();
+  } catch {
+    // timing only
+  }
+  return performance.now() - t;
+};
+
+describe("hole 2: render state is not reachable from templates", () => {
+  it("the exploit of the issue, {{@__r.outputs.[0]}}, is refused at its field and leaks nothing", () => {
+    const template = webhook(["{{@__r.outputs.[0]}}", "{{@__r.urlValues.[0].text}}", "{{@root}}"]);
+    for (let i = 0; i < 2; i++) {
+      // twice: the second render goes through the combined program
+      const result = renderWebhookRequest(template, sampleCtx, { webhookId: "msg", timestamp: new Date() });
+      expect(result.ok).toBe(false);
+      const errors = result.ok ? [] : result.errors;
+      expect(errors.map((e) => e.field)).toEqual(["fields[0].value", "fields[1].value"]);
+      expect(errors[0]).toMatchObject({ message: expect.stringMatching(/^@__r\.outputs\.0 is not a template variable/), line: 1, column: 3 });
+      expect(JSON.stringify(result)).not.toContain(SECRET);
+      expect(JSON.stringify(result)).not.toContain(HEADER_SECRET);
+    }
+  });
+
+  it("walks every @ name the runtime sets: only @index, @key, @first, @last and @root are reachable, and none holds render state", () => {
+    const context = { user: { list: ["a", "b"], obj: { k: "v" } } };
+    const keysBefore = JSON.stringify(context);
+    const source = "{{#each user.list}}{{#with ../user.obj}}{{#if k}}{{#each this}}{{@key}}{{/each}}{{/if}}{{/with}}{{/each}}{{#user.obj}}{{k}}{{/user.obj}}";
+    compileTemplate(source); // compiled (and test-run on an empty context) before the spies
+    const env = environmentFor(["each", "if", "with"]);
+    const frames: Record<string, unknown>[] = [];
+    const spies = ["each", "if", "with", "blockHelperMissing"] as const;
+    const originals = Object.fromEntries(spies.map((n) => [n, env.helpers[n]]));
+    for (const name of spies) {
+      env.registerHelper(name, function (this: unknown, ...args: unknown[]) {
+        const options = args[args.length - 1] as Handlebars.HelperOptions;
+        for (let d = options.data as Record<string, unknown> | undefined; d; d = d._parent as Record<string, unknown> | undefined) frames.push(d);
+        const fn = options.fn;
+        const spied = { ...options, fn: (ctx: unknown, o?: { data?: Record<string, unknown> }) => (o?.data && frames.push(o.data), fn(ctx, o)) };
+        return (originals[name] as (...a: unknown[]) => unknown).apply(this, [...args.slice(0, -1), spied]);
+      });
+    }
+    try {
+      const out = renderFields(
+        [
+          { source: "https://x.example/{{user.list.[0]}}", mode: "url" },
+          { source, mode: "raw" },
+        ],
+        context,
+      );
+      expect(out.every((o) => o.ok)).toBe(true);
+      renderFields([{ source: "https://x.example/{{user.list.[0]}}", mode: "url" }, { source, mode: "raw" }], context); // the combined program too
+    } finally {
+      for (const name of spies) env.registerHelper(name, originals[name] as Handlebars.HelperDelegate);
+    }
+    expect(frames.length).toBeGreaterThan(4);
+    const names = new Set<string>();
+    for (const frame of frames) {
+      for (const [key, value] of Object.entries(frame)) {
+        names.add(key);
+        // nothing of the renderer's own: no functions, no state objects, only the root context and loop values
+        if (key === "root") expect(value).toBe(context);
+        else if (key !== "_parent") expect(["string", "number", "boolean"]).toContain(typeof value);
+      }
+    }
+    expect(JSON.stringify(context)).toBe(keysBefore); // the context was not used to carry anything
+    const stateKeys = Object.keys(createRenderState("raw", 1));
+    for (const name of new Set([...names, ...stateKeys, "__r", "_parent", "level", "partial-block", "contextPath", "exphbs"])) {
+      if (DATA_VARIABLES.has(name)) {
+        expect(() => compileTemplate(`{{@${name}}}`), name).not.toThrow();
+      } else {
+        expect(() => compileTemplate(`{{@${name}}}`), name).toThrow(TemplateError);
+        expect(() => compileTemplate(`{{#each user.list}}{{@../${name}.x}}{{/each}}`), name).toThrow(/is not a template variable/);
+        expect(() => compileTemplate(`{{lookup @${name} "x"}}`), name).toThrow(/is not a template variable/);
+        expect(() => compileTemplate(`{{#with @${name}}}{{this}}{{/with}}`), name).toThrow(/is not a template variable/);
+      }
+    }
+  });
+
+  it("the documented @ variables still work", () => {
+    expect(render("{{#each user.list}}{{@index}}{{@key}}{{#if @first}}F{{/if}}{{#if @last}}L{{/if}}{{@root.user.n}};{{/each}}", { user: { list: ["a", "b"], n: 7 } })).toBe("00F7;11L7;");
+    expect(render("{{#each user.obj}}{{@key}}={{this}}{{/each}}", { user: { obj: { k: "v" } } })).toBe("k=v");
+  });
+});
+
+describe("hole 3: limits checked before Handlebars parses", () => {
+  it("15 KiB of nested sub-expressions is refused at once, naming the column", () => {
+    const n = 1900;
+    const source = "{{upper " + "(lower ".repeat(n) + "user.a" + ")".repeat(n) + "}}";
+    expect(source.length).toBeGreaterThan(15_000);
+    let error: unknown;
+    const ms = elapsed(() => {
+      try {
+        compileTemplate(source);
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    });
+    expect(error).toMatchObject({ message: expect.stringMatching(`nested more than ${MAX_NESTING} deep`), line: 1, column: 9 + MAX_NESTING * 7 });
+    expect(ms).toBeLessThan(1000 * LOAD); // it took 15 s in /api/preview
+  });
+
+  it("1,000 nested #if is refused at once (1,900 of them are over the size limit too)", () => {
+    expect(() => compileTemplate("{{#if a}}".repeat(1900) + "x" + "{{/if}}".repeat(1900))).toThrow(/over 16 KiB/);
+    const source = "{{#if a}}".repeat(1000) + "x" + "{{/if}}".repeat(1000);
+    let error: unknown;
+    const ms = elapsed(() => {
+      try {
+        compileTemplate(source);
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    });
+    expect(error).toMatchObject({ message: `Blocks are nested more than ${MAX_NESTING} deep: simplify the template`, line: 1, column: MAX_NESTING * 9 + 1 });
+    expect(ms).toBeLessThan(1000 * LOAD); // 1,900 took 4 s
+  });
+
+  it("20 levels of blocks and of sub-expressions still compile", () => {
+    expect(render("{{#if user.a}}".repeat(MAX_NESTING) + "ok" + "{{/if}}".repeat(MAX_NESTING), { user: { a: 1 } })).toBe("ok");
+    expect(render("{{upper " + "(lower ".repeat(MAX_NESTING) + "user.a" + ")".repeat(MAX_NESTING) + "}}", { user: { a: "x" } })).toBe("X");
+  });
+
+  it("size and the number of {{…}} are bounded per template and per request", () => {
+    expect(() => compileTemplate("{{user.a}}" + "x".repeat(16 * 1024))).toThrow(/over 16 KiB/);
+    expect(() => compileTemplate("{{a}}".repeat(MAX_EXPRESSIONS + 1))).toThrow(/more than 1,000 \{\{…\}\}/);
+    const field = { source: "{{a}}".repeat(MAX_EXPRESSIONS), mode: "raw" as const };
+    const fields = Array.from({ length: MAX_REQUEST_EXPRESSIONS / MAX_EXPRESSIONS + 1 }, (_, i) => ({ ...field, source: field.source + i }));
+    const out = renderFields(fields, {});
+    expect(out.slice(0, -1).every((o) => o.ok)).toBe(true);
+    expect(out[out.length - 1]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more than 4,000 \{\{…\}\} in all/) } });
+  });
+});
+
+describe("hole 3: the render budget is checked outside loops too", () => {
+  it("helper calls without any #each stop at the budget", () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => ({ i, name: `item ${i}` }));
+    const source = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(400);
+    const template = compileTemplate(source);
+    let error: unknown;
+    const ms = elapsed(() => {
+      try {
+        renderTemplate(template, { user: { big } }, "raw");
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    });
+    expect(error).toMatchObject({ message: `Rendering took longer than ${MAX_RENDER_MS} ms` });
+    expect(ms).toBeLessThan(MAX_RENDER_MS + 1500 * LOAD); // one json call over the budget at most (slack for a busy machine)
+  });
+
+  it.each(["{{user.a}}", "{{{user.a}}}", "{{upper user.a}}", "{{{json user.a}}}", "{{#if true}}{{user.a}}{{/if}}"])("50 × %s of a 9 MiB value stops at 1 MiB inserted", (one) => {
+    const context = { user: { a: "x".repeat(9 * 1024 * 1024) } };
+    const template = compileTemplate(one.repeat(50));
+    let error: unknown;
+    const ms = elapsed(() => {
+      try {
+        renderTemplate(template, context, "raw");
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    });
+    // upper() or json() of 9 MiB may itself pass the time budget on a busy machine: either bound stops it
+    expect(error).toMatchObject({ message: /upper|json/.test(one) ? expect.stringMatching(/values inserted add up to more than 1 MiB|Rendering took longer/) : "The values inserted add up to more than 1 MiB" });
+    expect(ms).toBeLessThan(1500 * LOAD); // it took 6 s and +480 MB
+  });
+
+  it("a request rendered field by field shares one budget", () => {
+    const big = Array.from({ length: 20_000 }, (_, i) => ({ i }));
+    const slow = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(300);
+    const fields = prepareFields(Array.from({ length: 5 }, (_, i) => ({ source: `${slow}${i}`, mode: "raw" as const })));
+    let out: FieldOutput[] = [];
+    const ms = elapsed(() => (out = renderFields(fields, { user: { big } })));
+    expect(out.map((o) => (o.ok ? "ok" : o.error.message))).toEqual(Array(5).fill(`Rendering took longer than ${MAX_RENDER_MS} ms`));
+    expect(ms).toBeLessThan(2 * MAX_RENDER_MS + 1500 * LOAD);
+  });
+});
+
+describe("caches bounded by bytes", () => {
+  it("evicts the least recently used entries once the estimated bytes pass the bound", () => {
+    const cache = new ByteCache<string>(100, (key, value) => key.length + value.length);
+    cache.set("a", "x".repeat(39));
+    cache.set("b", "x".repeat(39));
+    expect(cache.get("a")).toBeDefined(); // a is now the most recently used
+    cache.set("c", "x".repeat(39)); // 120 > 100: b goes
+    expect(cache.get("b")).toBeUndefined();
+    expect(cache.get("a")).toBeDefined();
+    expect(cache.bytes).toBe(80);
+    cache.set("huge", "x".repeat(500)); // never kept
+    expect(cache.get("huge")).toBeUndefined();
+    expect(cache.size).toBe(2);
+    cache.set("a", "y"); // replacing an entry re-weighs it
+    expect(cache.bytes).toBe(42);
+  });
+});
