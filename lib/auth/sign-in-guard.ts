@@ -40,7 +40,7 @@ export async function beforeSignIn(ctx: HookContext, now = new Date()): Promise<
   const reservation = await reserveSignInAttempt({ email, address }, now);
   if (!reservation.allowed) {
     if (reservation.justExceeded) {
-      await recordAudit({ actor: await auditActor(email), action: "member.sign_in_throttled", details: { address, limit: reservation.bucket, retryAfterSeconds: reservation.retryAfterSeconds } });
+      await recordAudit({ actor: await auditActor(email), action: "member.sign_in_throttled", target: address, details: { address, limit: reservation.bucket, retryAfterSeconds: reservation.retryAfterSeconds } });
     }
     throw new APIError("TOO_MANY_REQUESTS", { code: TOO_MANY_ATTEMPTS, message: signInRetryMessage(reservation.retryAfterSeconds) }, { "Retry-After": String(reservation.retryAfterSeconds) });
   }
@@ -59,5 +59,7 @@ export async function afterSignIn(ctx: HookContext): Promise<void> {
   }
   const email = triedEmail(ctx.body);
   const status = (returned as { statusCode?: number }).statusCode ?? 500;
-  await recordAudit({ actor: await auditActor(email), action: "member.sign_in_failed", details: { address: clientAddress(ctx.headers ?? new Headers()), status } });
+  const address = clientAddress(ctx.headers ?? new Headers());
+  // Actor: who was tried; target: where from (the audit log's "On" column).
+  await recordAudit({ actor: await auditActor(email), action: "member.sign_in_failed", target: address, details: { address, status } });
 }
