@@ -4,7 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
-import type { AddressRange } from "../env";
+import { env, resetEnv, type AddressRange } from "../env";
 import { authRequestHeaders, CLIENT_IP_HEADER, clientAddress, fromTrustedProxy, PEER_HEADER, recordPeerAddresses, UNKNOWN_CLIENT } from "./client-address";
 
 const proxies: AddressRange[] = [ipaddr.parseCIDR("10.0.0.0/8"), [ipaddr.parse("192.0.2.7"), 32]];
@@ -48,6 +48,25 @@ describe("clientAddress", () => {
       expect(await res.text()).toBe("127.0.0.1");
     } finally {
       server.close();
+    }
+  });
+
+  it("reads HOOKLINE_TRUSTED_PROXIES as IPs and CIDRs, empty by default, and refuses anything else", () => {
+    try {
+      delete process.env.HOOKLINE_TRUSTED_PROXIES;
+      resetEnv();
+      expect(env().HOOKLINE_TRUSTED_PROXIES).toEqual([]);
+      process.env.HOOKLINE_TRUSTED_PROXIES = " 10.0.0.0/8, 192.0.2.7,::1 ";
+      resetEnv();
+      const ranges = env().HOOKLINE_TRUSTED_PROXIES;
+      expect(ranges.map(([ip, bits]) => `${ip.toString()}/${bits}`)).toEqual(["10.0.0.0/8", "192.0.2.7/32", "::1/128"]);
+      expect(clientAddress(new Headers({ [PEER_HEADER]: "::1", "x-forwarded-for": "198.51.100.3" }))).toBe("198.51.100.3");
+      process.env.HOOKLINE_TRUSTED_PROXIES = "10.0.0.0/8,proxy.internal";
+      resetEnv();
+      expect(() => env()).toThrow(/HOOKLINE_TRUSTED_PROXIES.*proxy\.internal/);
+    } finally {
+      delete process.env.HOOKLINE_TRUSTED_PROXIES;
+      resetEnv();
     }
   });
 });
