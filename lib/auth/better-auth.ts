@@ -54,6 +54,8 @@ function createAuth() {
       ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
       // X-Forwarded-Host/-Proto only behind a proxy; the auth route drops them from other peers too.
       trustedProxyHeaders: env().HOOKLINE_TRUSTED_PROXIES.length > 0,
+      // better-auth skips its Origin check under test runners; tests must see what production does.
+      disableOriginCheck: false,
     },
     telemetry: { enabled: false },
     logger: { level: "error" },

@@ -108,4 +108,23 @@ describe("POST /api/auth/sign-in/email", () => {
     expect(sessionBody.user.email).toBe("owner@example.com");
     expect(JSON.stringify(sessionBody)).not.toContain(token);
   });
+
+  it("believes X-Forwarded-Host/-Proto for the origin check only from a trusted proxy", async () => {
+    const signedIn = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.50" }));
+    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    // A page on evil.example posting with the member's cookie, claiming to be forwarded for evil.example.
+    const signOut = (peer: string, host: string) =>
+      POST(
+        new Request(`${ORIGIN}/api/auth/sign-out`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, origin: `https://${host}`, "x-forwarded-host": host, "x-forwarded-proto": "https", [PEER_HEADER]: peer },
+          body: "{}",
+        }),
+      );
+    expect((await signOut("203.0.113.50", "evil.example")).status).toBe(403);
+    process.env.HOOKLINE_TRUSTED_PROXIES = "10.0.0.0/8";
+    resetEnv();
+    expect((await signOut("203.0.113.50", "hookline.example")).status).toBe(403);
+    expect((await signOut("10.0.0.2", "hookline.example")).status).toBe(200);
+  });
 });
