@@ -2,6 +2,9 @@
 // unless REDIS_URL hands delivery to `npm run worker` processes.
 export async function register() {
   if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  // Route handlers get no socket: note each request's peer address for lib/auth/client-address.ts.
+  const { recordPeerAddresses } = await import("./lib/auth/client-address");
+  recordPeerAddresses();
   const { startServerSideServices } = await import("./lib/server-start");
   await startServerSideServices();
 }

@@ -1,11 +1,34 @@
 // The only place that reads process.env: every setting of Hookline, parsed once and typed.
 import os from "node:os";
 import path from "node:path";
+import ipaddr from "ipaddr.js";
 import { z } from "zod";
 
 const bool = z
   .enum(["1", "0", "true", "false", "yes", "no", "on", "off", ""])
   .transform((v) => ["1", "true", "yes", "on"].includes(v));
+
+/** An address range: an IP alone is a /32 (IPv4) or /128 (IPv6) range. */
+export type AddressRange = [ipaddr.IPv4 | ipaddr.IPv6, number];
+
+const addressRanges = z
+  .string()
+  .default("")
+  .transform((value, ctx) => {
+    const ranges: AddressRange[] = [];
+    for (const entry of value.split(",").map((e) => e.trim()).filter(Boolean)) {
+      try {
+        if (entry.includes("/")) ranges.push(ipaddr.parseCIDR(entry));
+        else {
+          const ip = ipaddr.parse(entry);
+          ranges.push([ip, ip.kind() === "ipv4" ? 32 : 128]);
+        }
+      } catch {
+        ctx.addIssue({ code: "custom", message: `"${entry}" is not an IP address or CIDR range` });
+      }
+    }
+    return ranges;
+  });
 
 const schema = z.object({
   NODE_ENV: z.string().default("development"),
@@ -20,6 +43,9 @@ const schema = z.object({
   HOOKLINE_SECRET_KEY: z.string().optional(),
   /** Comma-separated hosts, IPs or CIDRs that webhooks may reach although private. */
   HOOKLINE_ALLOWED_HOSTS: z.string().default(""),
+  /** Comma-separated IPs or CIDRs of the reverse proxies in front of the app: only a request whose peer is one
+   * of them has its X-Forwarded-For / -Host / -Proto believed. Empty: the socket peer is the client. */
+  HOOKLINE_TRUSTED_PROXIES: addressRanges,
   /** Run the delivery worker inside the web process (default: yes unless REDIS_URL is set). */
   HOOKLINE_EMBEDDED_WORKER: bool.optional(),
   HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),

@@ -3,16 +3,12 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { auth } from "@/lib/auth/better-auth";
 import { acceptInvite, createOwner, emailSchema, MemberError, passwordSchema } from "@/lib/auth/members";
+import { signInWithPassword, type SignInResult } from "@/lib/auth/sign-in";
 
 export type FormState = { message: string | null; fieldErrors?: Record<string, string> };
 
-async function signIn(email: string, password: string): Promise<boolean> {
-  try {
-    await auth().api.signInEmail({ body: { email, password }, headers: await headers() });
-    return true;
-  } catch {
-    return false;
-  }
+async function signIn(email: string, password: string): Promise<SignInResult> {
+  return signInWithPassword({ email, password }, await headers());
 }
 
 function text(form: FormData, name: string) {
@@ -21,7 +17,8 @@ function text(form: FormData, name: string) {
 }
 
 export async function signInAction(_: FormState, form: FormData): Promise<FormState> {
-  if (!(await signIn(text(form, "email").trim().toLowerCase(), text(form, "password")))) return { message: "That email and password do not match an account." };
+  const result = await signIn(text(form, "email"), text(form, "password"));
+  if (!result.ok) return { message: result.message };
   redirect("/campaigns");
 }
 

@@ -3,18 +3,23 @@
 import { createHmac } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
 import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
+import { CLIENT_IP_HEADER, fromTrustedProxy } from "./client-address";
 import { SESSION_COOKIE_PREFIX } from "./gate";
+import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { forgetVerifiedSessions } from "./verified-sessions";
 
-/** The origins this request may come from: the address it was sent to (Host header and URL). */
+/** The origins this request may come from: the address it was sent to (Host header and URL; the
+ * X-Forwarded-Host/-Proto a trusted proxy says it was sent to). */
 function requestOrigins(request: Request): string[] {
   const url = new URL(request.url);
-  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
-  const proto = request.headers.get("x-forwarded-proto") ?? url.protocol.replace(":", "");
+  const forwarded = fromTrustedProxy(request.headers);
+  const host = (forwarded && request.headers.get("x-forwarded-host")) || request.headers.get("host");
+  const proto = (forwarded && request.headers.get("x-forwarded-proto")) || url.protocol.replace(":", "");
   return [url.origin, ...(host ? [`${proto}://${host}`] : [])];
 }
 
@@ -37,9 +42,21 @@ function createAuth() {
       session: { delete: { after: async () => forgetVerifiedSessions() } },
       user: { update: { after: async () => forgetVerifiedSessions() }, delete: { after: async () => forgetVerifiedSessions() } },
     },
-    // Per client address; sign-in attempts are held to 20 a minute.
-    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300, customRules: { "/sign-in/email": { window: 60, max: 20 } } },
-    advanced: { cookiePrefix: SESSION_COOKIE_PREFIX, defaultCookieAttributes: { httpOnly: true, sameSite: "lax" } },
+    // Wrong passwords are throttled per account and per client address, in the database, and audited
+    // (sign-in-guard.ts); these hooks run for the HTTP route and for direct auth.api calls alike.
+    hooks: { before: createAuthMiddleware(async (ctx) => beforeSignIn(ctx)), after: createAuthMiddleware(async (ctx) => afterSignIn(ctx)) },
+    // better-auth's own per-address limiter (in memory, per process) on top, keyed on the address
+    // client-address.ts resolved, never on a header the client wrote.
+    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300 },
+    advanced: {
+      cookiePrefix: SESSION_COOKIE_PREFIX,
+      defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },
+      ipAddress: { ipAddressHeaders: [CLIENT_IP_HEADER] },
+      // X-Forwarded-Host/-Proto only behind a proxy; the auth route drops them from other peers too.
+      trustedProxyHeaders: env().HOOKLINE_TRUSTED_PROXIES.length > 0,
+      // better-auth skips its Origin check under test runners; tests must see what production does.
+      disableOriginCheck: false,
+    },
     telemetry: { enabled: false },
     logger: { level: "error" },
     plugins: [nextCookies()],

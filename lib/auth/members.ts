@@ -38,10 +38,24 @@ export async function hasMembers(): Promise<boolean> {
   return (await db().member.count()) > 0;
 }
 
+/** The Setting row only the first owner set-up can insert (its key is unique), whatever runs at once. */
+const OWNER_CLAIM = "owner";
+
+function isUniqueViolation(err: unknown) {
+  return (err as { code?: string })?.code === "P2002";
+}
+
 async function createMember(input: { email: string; password: string; name: string; role: MemberRole }): Promise<Member> {
   const ctx = await auth().$context;
   const hash = await ctx.password.hash(input.password);
   const created = await db().$transaction(async (tx) => {
+    if (input.role === "owner") {
+      // Four set-ups at once all saw "no members yet": the claim row lets exactly one of them on.
+      if (await tx.member.findFirst({ select: { id: true } })) throw new MemberError(OWNER_EXISTS);
+      await tx.setting.create({ data: { key: OWNER_CLAIM, value: input.email } }).catch((err) => {
+        throw isUniqueViolation(err) ? new MemberError(OWNER_EXISTS) : err;
+      });
+    }
     if (await tx.member.findUnique({ where: { email: input.email } })) throw new MemberError("Someone with this email is already a member", "email");
     const id = randomBytes(16).toString("base64url");
     const member = await tx.member.create({ data: { id, email: input.email, name: input.name, role: input.role, emailVerified: true } });
@@ -51,11 +65,13 @@ async function createMember(input: { email: string; password: string; name: stri
   return { id: created.id, email: created.email, name: created.name, role: created.role as MemberRole };
 }
 
+const OWNER_EXISTS = "This install already has an owner; sign in instead";
+
 /** The first account of a fresh install; refused once anyone exists. */
 export async function createOwner(input: { email: string; password: string; name?: string }): Promise<Member> {
   const email = emailSchema.parse(input.email);
   passwordSchema.parse(input.password);
-  if (await hasMembers()) throw new MemberError("This install already has an owner; sign in instead");
+  if (await hasMembers()) throw new MemberError(OWNER_EXISTS);
   const owner = await createMember({ email, password: input.password, name: input.name?.trim() || email.split("@")[0]!, role: "owner" });
   await recordAudit({ actor: email, action: "member.owner_created", target: owner.id });
   return owner;
@@ -71,7 +87,13 @@ export async function bootstrapOwner(value: string | undefined): Promise<boolean
   const password = value.slice(colon + 1);
   if (!emailSchema.safeParse(email).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the part before ':' must be an email address");
   if (!passwordSchema.safeParse(password).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the password must be 10 to 128 characters");
-  await createOwner({ email, password });
+  try {
+    await createOwner({ email, password });
+  } catch (err) {
+    // Another process starting at the same time created it.
+    if (err instanceof MemberError) return false;
+    throw err;
+  }
   log.info("Created the owner account from HOOKLINE_BOOTSTRAP_OWNER");
   return true;
 }

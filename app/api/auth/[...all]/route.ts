@@ -1,9 +1,7 @@
-import { toNextJsHandler } from "better-auth/next-js";
-import { auth } from "@/lib/auth/better-auth";
+import { handleAuthRequest } from "@/lib/auth/auth-route";
 
 export const dynamic = "force-dynamic";
 
-const handler = (req: Request) => toNextJsHandler(auth()).POST(req);
-const get = (req: Request) => toNextJsHandler(auth()).GET(req);
+const handler = (req: Request) => handleAuthRequest(req);
 
-export { get as GET, handler as POST };
+export { handler as GET, handler as POST };

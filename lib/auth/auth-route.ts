@@ -1,0 +1,39 @@
+// What /api/auth/* does around better-auth's handler: it sees forwarded headers only from a trusted
+// proxy (and the client address client-address.ts resolved), and no JSON body it answers carries a
+// session token (the httpOnly cookie is the session; a token in a body is one script away from theft).
+import { authRequestHeaders } from "./client-address";
+import { auth } from "./better-auth";
+
+function withoutTokens(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutTokens);
+  if (!value || typeof value !== "object") return value;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => key !== "token").map(([key, v]) => [key, withoutTokens(v)]));
+}
+
+/** The response with every `token` field removed from its JSON body (status and headers kept). */
+export async function withoutSessionTokens(response: Response): Promise<Response> {
+  if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) return response;
+  const text = await response.text();
+  let body: unknown;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    return new Response(text, { status: response.status, statusText: response.statusText, headers: response.headers });
+  }
+  const headers = new Headers(response.headers);
+  headers.delete("content-length");
+  return new Response(JSON.stringify(withoutTokens(body)), { status: response.status, statusText: response.statusText, headers });
+}
+
+/** Handles one /api/auth/* request. */
+export async function handleAuthRequest(request: Request): Promise<Response> {
+  const headers = authRequestHeaders(request.headers);
+  const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const forwarded = new Request(request.url, {
+    method: request.method,
+    headers,
+    body: hasBody ? await request.arrayBuffer() : undefined,
+    signal: request.signal,
+  });
+  return withoutSessionTokens(await auth().handler(forwarded));
+}

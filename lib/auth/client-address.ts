@@ -1,0 +1,84 @@
+// Who is on the other end of a request: the socket peer, or, when the peer is one of
+// HOOKLINE_TRUSTED_PROXIES, the first untrusted address its X-Forwarded-For names. Next.js hands route
+// handlers and server actions no socket (and fills X-Forwarded-For only when the client sent none), so
+// the web process records the peer itself in PEER_HEADER as each request arrives (recordPeerAddresses).
+import diagnostics from "node:diagnostics_channel";
+import type { IncomingMessage } from "node:http";
+import type { Socket } from "node:net";
+import ipaddr from "ipaddr.js";
+import { env, type AddressRange } from "../env";
+
+/** Set from the socket on every request (whatever the client sent under this name is overwritten). */
+export const PEER_HEADER = "x-hookline-peer";
+/** The resolved client address, set for better-auth (session records, its own limiter). */
+export const CLIENT_IP_HEADER = "x-hookline-client-ip";
+/** The bucket of requests whose peer is not known (no socket recorded, e.g. a call from a script). */
+export const UNKNOWN_CLIENT = "unknown";
+
+const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-proto", "x-forwarded-port", "x-real-ip", "forwarded"];
+
+function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
+  try {
+    const ip = ipaddr.parse(address.trim().replace(/^\[(.*)\]$/, "$1"));
+    // ::ffff:10.0.0.1 is how a dual-stack socket reports an IPv4 peer.
+    return ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress() ? (ip as ipaddr.IPv6).toIPv4Address() : ip;
+  } catch {
+    return null;
+  }
+}
+
+function inRanges(ip: ipaddr.IPv4 | ipaddr.IPv6, ranges: AddressRange[]): boolean {
+  return ranges.some(([net, bits]) => net.kind() === ip.kind() && ip.match(net, bits));
+}
+
+/** Whether the request came straight from one of HOOKLINE_TRUSTED_PROXIES. */
+export function fromTrustedProxy(headers: Headers, ranges: AddressRange[] = env().HOOKLINE_TRUSTED_PROXIES): boolean {
+  const peer = parse(headers.get(PEER_HEADER) ?? "");
+  return !!peer && inRanges(peer, ranges);
+}
+
+/**
+ * The client's address: the peer itself unless it is a trusted proxy; behind trusted proxies, the
+ * right-most X-Forwarded-For entry that is not one of them (entries left of it are the client's to forge).
+ */
+export function clientAddress(headers: Headers, ranges: AddressRange[] = env().HOOKLINE_TRUSTED_PROXIES): string {
+  const peer = parse(headers.get(PEER_HEADER) ?? "");
+  if (!peer) return UNKNOWN_CLIENT;
+  if (!inRanges(peer, ranges)) return peer.toString();
+  const hops = (headers.get("x-forwarded-for") ?? "").split(",").filter((h) => h.trim());
+  for (let i = hops.length - 1; i >= 0; i--) {
+    const hop = parse(hops[i]!);
+    if (!hop) return peer.toString(); // a proxy would not write garbage: do not guess past it
+    if (!inRanges(hop, ranges)) return hop.toString();
+  }
+  return peer.toString();
+}
+
+/**
+ * The headers better-auth may see: forwarded headers only from a trusted proxy, and the resolved
+ * client address under CLIENT_IP_HEADER (never the client's own value).
+ */
+export function authRequestHeaders(headers: Headers, ranges: AddressRange[] = env().HOOKLINE_TRUSTED_PROXIES): Headers {
+  const out = new Headers(headers);
+  if (!fromTrustedProxy(headers, ranges)) for (const name of FORWARDED_HEADERS) out.delete(name);
+  const client = clientAddress(headers, ranges);
+  if (client === UNKNOWN_CLIENT) out.delete(CLIENT_IP_HEADER);
+  else out.set(CLIENT_IP_HEADER, client);
+  return out;
+}
+
+const holder = globalThis as unknown as { __hooklinePeerHook?: boolean };
+
+/**
+ * Records each HTTP request's socket peer under PEER_HEADER before Next.js sees it. Node publishes
+ * `http.server.request.start` before the server's "request" event, so this covers `next start`.
+ */
+export function recordPeerAddresses(): void {
+  if (holder.__hooklinePeerHook) return;
+  holder.__hooklinePeerHook = true;
+  diagnostics.subscribe("http.server.request.start", (message) => {
+    const { request, socket } = message as { request: IncomingMessage; socket: Socket };
+    if (socket?.remoteAddress) request.headers[PEER_HEADER] = socket.remoteAddress;
+    else delete request.headers[PEER_HEADER];
+  });
+}

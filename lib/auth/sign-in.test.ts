@@ -1,0 +1,130 @@
+// Both doors to a password check: the server actions' signInWithPassword and the HTTP route
+// /api/auth/sign-in/email. Each is throttled by account and by address, answers with the wait, and
+// leaves failed sign-ins in the audit log; the route believes X-Forwarded-For only from a trusted proxy.
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { POST, GET } from "@/app/api/auth/[...all]/route";
+import { db } from "../db";
+import { resetEnv } from "../env";
+import { PEER_HEADER } from "./client-address";
+import { createOwner } from "./members";
+import { signInWithPassword, WRONG_CREDENTIALS } from "./sign-in";
+import { reserveSignInAttempt, SIGN_IN_LIMITS } from "./sign-in-throttle";
+
+const ORIGIN = "http://localhost:3000";
+const PASSWORD = "owner-password-1";
+
+function signInRequest(body: { email: string; password: string }, headers: Record<string, string>) {
+  return new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+    method: "POST",
+    headers: { "content-type": "application/json", origin: ORIGIN, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+beforeAll(async () => {
+  await createOwner({ email: "owner@example.com", password: PASSWORD });
+});
+
+afterEach(async () => {
+  await db().signInThrottle.deleteMany();
+  delete process.env.HOOKLINE_TRUSTED_PROXIES;
+  resetEnv();
+});
+
+describe("signInWithPassword (the server actions' sign-in)", () => {
+  it("stops guessing an account after the limit, even the right password, and audits each failure", async () => {
+    const headers = new Headers({ [PEER_HEADER]: "203.0.113.20" });
+    for (let i = 0; i < SIGN_IN_LIMITS.account.max; i++) {
+      expect(await signInWithPassword({ email: "owner@example.com", password: `wrong guess ${i}` }, headers)).toEqual({ ok: false, message: WRONG_CREDENTIALS });
+    }
+    const refused = await signInWithPassword({ email: "Owner@Example.com", password: PASSWORD }, headers);
+    expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^Too many attempts, try again in \d+ s$/) });
+    expect(refused.ok === false && refused.retryAfterSeconds).toBeGreaterThan(0);
+    const failed = await db().auditLog.findMany({ where: { action: "member.sign_in_failed" } });
+    expect(failed).toHaveLength(SIGN_IN_LIMITS.account.max);
+    expect(failed[0]).toMatchObject({ actor: "owner@example.com", details: { address: "203.0.113.20", status: 401 } });
+    expect(JSON.stringify(failed)).not.toContain("wrong guess");
+    expect(await db().auditLog.count({ where: { action: "member.sign_in_throttled" } })).toBe(1);
+  });
+
+  it("signs in with the right password, which does not count against the account", async () => {
+    const headers = new Headers({ [PEER_HEADER]: "203.0.113.21" });
+    for (let i = 1; i < SIGN_IN_LIMITS.account.max; i++) await reserveSignInAttempt({ email: "owner@example.com", address: `192.0.2.${i}` });
+    // One slot left: it is taken and given back each time.
+    for (let i = 0; i < 3; i++) expect(await signInWithPassword({ email: "owner@example.com", password: PASSWORD }, headers)).toEqual({ ok: true });
+    // Unknown emails are masked in the audit log: people type passwords into the email box.
+    await signInWithPassword({ email: "hunter2-secret", password: "x" }, headers);
+    const entry = await db().auditLog.findFirstOrThrow({ where: { action: "member.sign_in_failed" }, orderBy: { createdAt: "desc" } });
+    expect(entry.actor).toBe("h***");
+  });
+});
+
+describe("POST /api/auth/sign-in/email", () => {
+  // Fills an address's window up to one attempt short of its limit (what earlier guesses would do).
+  async function guessedBefore(address: string) {
+    for (let i = 1; i < SIGN_IN_LIMITS.address.max; i++) await reserveSignInAttempt({ email: `earlier${i}@example.com`, address });
+  }
+
+  it("counts a direct peer's guesses against its own address whatever X-Forwarded-For it sends", async () => {
+    await guessedBefore("203.0.113.30");
+    const first = await POST(signInRequest({ email: "nobody1@example.com", password: "wrong password" }, { [PEER_HEADER]: "203.0.113.30", "x-forwarded-for": "198.51.100.1" }));
+    expect(first.status).toBe(401);
+    const res = await POST(signInRequest({ email: "nobody2@example.com", password: "wrong password" }, { [PEER_HEADER]: "203.0.113.30", "x-forwarded-for": "198.51.100.2" }));
+    expect(res.status).toBe(429);
+    expect(Number(res.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await res.json()).message).toMatch(/^Too many attempts, try again in \d+ s$/);
+    expect((await db().auditLog.findFirstOrThrow({ where: { action: "member.sign_in_failed", actor: "n***@example.com" } })).details).toMatchObject({ address: "203.0.113.30" });
+    // Another peer is not held up.
+    expect((await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.31" }))).status).toBe(200);
+  });
+
+  it("behind a trusted proxy, counts each forwarded client apart, and a client cannot forge the proxy's hops", async () => {
+    process.env.HOOKLINE_TRUSTED_PROXIES = "10.0.0.0/8";
+    resetEnv();
+    await guessedBefore("198.51.100.200");
+    // The client writes its own X-Forwarded-For first; the proxy (10.0.0.2) appends the address it saw.
+    const first = await POST(signInRequest({ email: "again1@example.com", password: "wrong password" }, { [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "6.6.6.1, 198.51.100.200" }));
+    expect(first.status).toBe(401);
+    expect((await db().auditLog.findFirstOrThrow({ where: { action: "member.sign_in_failed", actor: "a***@example.com" } })).details).toMatchObject({ address: "198.51.100.200" });
+    const second = await POST(signInRequest({ email: "again2@example.com", password: "wrong password" }, { [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "6.6.6.2, 198.51.100.200" }));
+    expect(second.status).toBe(429);
+    // Another client behind the same proxy is not held up.
+    const other = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "198.51.100.201" }));
+    expect(other.status).toBe(200);
+  });
+
+  it("sets the session cookie and returns no session token in JSON bodies", async () => {
+    const res = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.40" }));
+    expect(res.status).toBe(200);
+    const cookie = res.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const token = decodeURIComponent(cookie.match(/hookline\.session_token=([^;.]+)/)![1]!);
+    const body = await res.json();
+    expect(body.user.email).toBe("owner@example.com");
+    expect(body).not.toHaveProperty("token");
+    expect(JSON.stringify(body)).not.toContain(token);
+    const session = await GET(new Request(`${ORIGIN}/api/auth/get-session`, { headers: { cookie, [PEER_HEADER]: "203.0.113.40" } }));
+    expect(session.status).toBe(200);
+    const sessionBody = await session.json();
+    expect(sessionBody.user.email).toBe("owner@example.com");
+    expect(JSON.stringify(sessionBody)).not.toContain(token);
+  });
+
+  it("believes X-Forwarded-Host/-Proto for the origin check only from a trusted proxy", async () => {
+    const signedIn = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.50" }));
+    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    // A page on evil.example posting with the member's cookie, claiming to be forwarded for evil.example.
+    const signOut = (peer: string, host: string) =>
+      POST(
+        new Request(`${ORIGIN}/api/auth/sign-out`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, origin: `https://${host}`, "x-forwarded-host": host, "x-forwarded-proto": "https", [PEER_HEADER]: peer },
+          body: "{}",
+        }),
+      );
+    expect((await signOut("203.0.113.50", "evil.example")).status).toBe(403);
+    process.env.HOOKLINE_TRUSTED_PROXIES = "10.0.0.0/8";
+    resetEnv();
+    expect((await signOut("203.0.113.50", "hookline.example")).status).toBe(403);
+    expect((await signOut("10.0.0.2", "hookline.example")).status).toBe(200);
+  });
+});
