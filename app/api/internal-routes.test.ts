@@ -153,7 +153,6 @@ describe("internal route answers", () => {
   });
 
   it("an Origin matching the Host header (port included) is accepted", async () => {
-    const route = routes.find((r) => r.name === "POST /api/preview")!;
     const req = new Request("http://127.0.0.1/api/preview", {
       method: "POST",
       headers: { cookie: cookies.viewer, origin: "https://hookline.example:8443", host: "hookline.example:8443", "content-type": "application/json" },
