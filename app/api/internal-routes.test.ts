@@ -1,10 +1,13 @@
 // The UI's internal routes all go through withInternal: the Origin, the member's role, the body's
 // type and size are checked on the server, whatever the proxy let through, and every refusal is the
 // one envelope { error: { code, message, details } }. One matrix over every route.
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
-import { MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describeSafely, internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { TEST_SEND_LIMIT } from "@/lib/campaigns/test-sends";
 import { memberCookies } from "@/test/sessions";
 import { POST as preview } from "./preview/route";
 import { GET as testSends, POST as testSend } from "./test-sends/route";
@@ -166,5 +169,39 @@ describe("internal route answers", () => {
     expect(res.status).toBe(200);
     const { suggestions } = JSON.parse(res.text) as { suggestions: { name: string; kind: string }[] };
     expect(suggestions).toEqual(expect.arrayContaining([{ name: "user.id", kind: "variable", detail: "the user's id" }, { name: "upper", kind: "helper", detail: "helper" }]));
+  });
+});
+
+describe("withInternal's error mapping", () => {
+  let receiver: Server;
+  beforeAll(async () => {
+    receiver = createServer((req, res) => req.resume().on("end", () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  it("a lib rate limit is 429 with Retry-After, in the envelope", async () => {
+    const route = routes.find((r) => r.name === "POST /api/test-sends")!;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const body = JSON.stringify({ action: { url }, campaign: { id: "rate-limit-scope", name: "c" } });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i <= TEST_SEND_LIMIT.count; i++) {
+      last = await call(route, { body });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, TEST_SEND_LIMIT.count)).toEqual(Array(TEST_SEND_LIMIT.count).fill(200));
+    expectEnvelope(last!, 429);
+    expect(last!.json().error.code).toBe("rate_limited");
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("anything unexpected is a 500 envelope without a stack, logged without credentials", async () => {
+    const res = internalErrorResponse(new Request("http://127.0.0.1/api/preview"), new Error("connect to https://crm:hunter2@db.example failed\n    at x (y.ts:1:1)"));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).error.code).toBe("internal_error");
+    expect(text).not.toMatch(/hunter2|at x/);
+    expect(describeSafely(new Error("connect to https://crm:hunter2@db.example failed"))).toBe("Error: connect to https://***@db.example failed");
   });
 });

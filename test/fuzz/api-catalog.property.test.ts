@@ -3,7 +3,7 @@
 // request may answer 5xx; every error is the documented envelope. See internal-routes.property.test.ts
 // for the request budget (2,550 here at FUZZ_SCALE=1).
 import fc from "fast-check";
-import { beforeAll, describe, it } from "vitest";
+import { beforeAll, describe, it, vi } from "vitest";
 import { apiRoutes, type RouteDoc } from "@/lib/api/catalog";
 import { apiKeyHeaders } from "@/lib/api/testing";
 import { resetRateLimits } from "@/lib/api/with-api";
@@ -21,6 +21,8 @@ import { hostile, nastyString } from "./zod-arbitrary";
 import { answerOf, expectWellFormed } from "./well-formed";
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+// Generous: two busy cores can stretch a few seconds of CPU into minutes of wall time.
+vi.setConfig({ testTimeout: 600_000 });
 const BODY_RUNS = 300; // x 6 routes with a body
 const OTHER_RUNS = 100; // x 7 routes without one
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;

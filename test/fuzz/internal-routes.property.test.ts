@@ -9,7 +9,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
-import { afterAll, beforeAll, describe, it } from "vitest";
+import { afterAll, beforeAll, describe, it, vi } from "vitest";
 import { z } from "zod";
 import { sampleRequestSchema } from "@/lib/campaigns/preview-input";
 import { segmentSchema } from "@/lib/audience/segment";
@@ -28,6 +28,8 @@ import { hostile, nastyString } from "./zod-arbitrary";
 import { answerOf, expectWellFormed } from "./well-formed";
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
+// Generous: two busy cores can stretch a few seconds of CPU into minutes of wall time.
+vi.setConfig({ testTimeout: 600_000 });
 const RUNS = { preview: 1500, testSend: 600, audience: 1200, importStart: 300, deliveries: 800, deliveryId: 400, testSendList: 400, imports: 300, upload: 250, suggestions: 50, headers: 250 };
 const runs = (n: number) => ({ numRuns: Math.max(5, Math.round(n * SCALE)) });
 
