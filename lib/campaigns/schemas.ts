@@ -1,7 +1,6 @@
 // The drafts the campaign editor sends and the server actions and routes validate: one schema for
 // the form's inline errors, the save, the preview and the test send. Client-safe (zod only).
 import { z } from "zod";
-import type { FieldErrors } from "../api/action-result";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
 import {
   DEFAULT_TIMEOUT_SECONDS,
