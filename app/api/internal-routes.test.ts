@@ -149,9 +149,12 @@ describe("internal route answers", () => {
     expect(r.json().error.message).toMatch(/^match: /);
   });
 
-  it("an id past 64 characters is a 400, never a query", async () => {
+  it("an id past 64 characters, with U+0000 or a lone surrogate is a 400, never a query", async () => {
     const route = routes.find((r) => r.name === "GET /api/deliveries/:id")!;
     expectEnvelope(await call({ ...route, params: { id: "x".repeat(65) } }), 400);
+    // PostgreSQL cannot compare with U+0000, and no driver encodes a lone surrogate (both were 500s).
+    for (const id of ["a\u0000b", "\ud800"]) expectEnvelope(await call({ ...route, params: { id } }), 400);
+    expectEnvelope(await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?campaignId=%00" }), 400);
     expectEnvelope(await call(route), 404);
   });
 

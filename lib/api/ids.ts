@@ -2,11 +2,12 @@
 // base64url token). Server actions, internal routes and their tests share it.
 import { z } from "zod";
 
-// A lone UTF-16 surrogate (JSON can carry "\ud800") cannot be encoded for the database driver.
+// PostgreSQL cannot store U+0000 and no driver can encode a lone UTF-16 surrogate (JSON can carry "\ud800").
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
-export const idSchema = z
-  .string()
-  .min(1, "Unknown id")
-  .max(64, "Unknown id")
-  .refine((id) => !LONE_SURROGATE.test(id), "Unknown id");
+/** Text a query can carry on both databases: no U+0000, no lone surrogate. */
+export function isStorableText(text: string): boolean {
+  return !text.includes("\u0000") && !LONE_SURROGATE.test(text);
+}
+
+export const idSchema = z.string().min(1, "Unknown id").max(64, "Unknown id").refine(isStorableText, "Unknown id");

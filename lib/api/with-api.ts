@@ -26,6 +26,9 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       if (options.body) body = parseWith(options.body, await readJson(req));
       const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       const params = (await route?.params) ?? {};
+      // A path can carry %00; PostgreSQL cannot compare with it (a 500 found by test/fuzz).
+      const nulParam = Object.keys(params).find((k) => String(params[k]).includes("\u0000"));
+      if (nulParam) throw new ApiError(400, "validation_error", `${nulParam}: the path may not contain the NUL character (%00)`, [{ path: nulParam, message: "contains U+0000" }]);
       const result = await handler({ req, body: body as never, query: query as never, params, principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {

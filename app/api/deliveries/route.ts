@@ -1,10 +1,16 @@
 import { z } from "zod";
+import { isStorableText } from "@/lib/api/ids";
 import { withInternal } from "@/lib/api/with-internal";
 import { deliveryCounts, deliveryStats, listDeliveries } from "@/lib/delivery/log-queries";
 
 export const dynamic = "force-dynamic";
 
-const filterText = z.string().max(200).optional().transform((v) => v || undefined);
+const filterText = z
+  .string()
+  .max(200)
+  .refine(isStorableText, "Text cannot contain U+0000")
+  .optional()
+  .transform((v) => v || undefined);
 const logQuery = z.object({
   campaignId: filterText,
   state: filterText,
