@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { recordAudit } from "@/lib/auth/audit";
-import { AccessError, requireMember, SIGN_IN_REQUIRED } from "@/lib/auth/guard";
+import { requireMember, SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { effectiveRole, memberFromHeaders } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 
@@ -31,17 +31,6 @@ export async function memberOrSignIn() {
 export async function roleForUi(): Promise<Role> {
   const member = await memberOrSignIn();
   return member ? effectiveRole(member.role) : SIGN_IN_REQUIRED ? "viewer" : "admin";
-}
-
-/** For server actions: why the current request may not do what needs `role`, or null when it may. */
-export async function denial(role: Role): Promise<string | null> {
-  try {
-    await actingMember(role);
-    return null;
-  } catch (err) {
-    if (err instanceof AccessError) return err.message;
-    throw err;
-  }
 }
 
 /** Records a change made in the UI in the audit log, by the signed-in member. */

@@ -1,6 +1,7 @@
 "use client";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import type { SampleRequest } from "@/lib/campaigns/preview-input";
+import { errorMessageOf } from "@/lib/api/error-message";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { TestSendResult } from "./TestSendResult";
@@ -9,9 +10,8 @@ import { useRoleAllows } from "./auth/MemberRole";
 
 async function postTestSend(sample: SampleRequest): Promise<TestSendView> {
   const response = await fetch("/api/test-sends", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(sample) });
-  const body = await response.json().catch(() => null);
-  if (!response.ok) throw new Error(body?.message ?? "The test send could not be made. Try again.");
-  return body;
+  if (!response.ok) throw new Error(await errorMessageOf(response, "The test send could not be made. Try again."));
+  return response.json();
 }
 
 /** "Test send": sends the action as typed, once, and shows what went out and what came back. */

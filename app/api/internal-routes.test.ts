@@ -1,5 +1,13 @@
-// The UI's internal routes check the member's role on the server, whatever the proxy let through.
-import { beforeAll, describe, expect, it } from "vitest";
+// The UI's internal routes all go through withInternal: the Origin, the member's role, the body's
+// type and size are checked on the server, whatever the proxy let through, and every refusal is the
+// one envelope { error: { code, message, details } }. One matrix over every route.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describeSafely, internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { TEST_SEND_LIMIT } from "@/lib/campaigns/test-sends";
 import { memberCookies } from "@/test/sessions";
 import { POST as preview } from "./preview/route";
 import { GET as testSends, POST as testSend } from "./test-sends/route";
@@ -7,6 +15,9 @@ import { GET as deliveries } from "./deliveries/route";
 import { GET as delivery } from "./deliveries/[id]/route";
 import { POST as audienceCount } from "./audience/count/route";
 import { GET as templateSuggestions } from "./template-suggestions/route";
+import { POST as importUpload } from "./imports/route";
+import { GET as importStatus, POST as importStart } from "./imports/[id]/route";
+import { GET as importRejected } from "./imports/[id]/rejected/route";
 
 type Who = "none" | "forged" | "viewer" | "editor";
 let cookies: Record<Who, string>;
@@ -16,41 +27,184 @@ beforeAll(async () => {
   cookies = { none: "", forged: "hookline.session_token=forged.value", viewer: members.viewer, editor: members.editor };
 });
 
-const req = (path: string, who: Who, body?: unknown) =>
-  new Request(`http://127.0.0.1${path}`, {
-    method: body === undefined ? "GET" : "POST",
-    headers: { "content-type": "application/json", cookie: cookies[who] },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
+const ORIGIN = "http://127.0.0.1";
+type Call = { who?: Who; origin?: string | null; site?: string; type?: string; body?: BodyInit };
+type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
+type Route = { name: string; method: "GET" | "POST"; path: string; params?: Record<string, string>; needs: "viewer" | "editor"; handler: Handler; body?: () => BodyInit; type?: string };
 
-const sample = { action: { url: "https://hooks.example.com/x" }, campaign: { name: "c" } };
-const routes: { name: string; needs: "viewer" | "editor"; call: (who: Who) => Promise<Response> }[] = [
-  { name: "POST /api/preview", needs: "viewer", call: (who) => preview(req("/api/preview", who, sample)) },
-  { name: "GET /api/test-sends", needs: "viewer", call: (who) => testSends(req("/api/test-sends?actionId=none", who)) },
-  { name: "POST /api/test-sends", needs: "editor", call: (who) => testSend(req("/api/test-sends", who, { nonsense: true })) },
-  { name: "GET /api/deliveries", needs: "viewer", call: (who) => deliveries(req("/api/deliveries", who)) },
-  { name: "GET /api/deliveries/:id", needs: "viewer", call: (who) => delivery(req("/api/deliveries/none", who), { params: Promise.resolve({ id: "none" }) }) },
-  { name: "POST /api/audience/count", needs: "viewer", call: (who) => audienceCount(req("/api/audience/count", who, { match: "all", conditions: [] })) },
-  { name: "GET /api/template-suggestions", needs: "viewer", call: (who) => templateSuggestions(req("/api/template-suggestions", who)) },
+const sample = JSON.stringify({ action: { url: "https://hooks.example.com/x" }, campaign: { name: "c" } });
+const routes: Route[] = [
+  { name: "POST /api/preview", method: "POST", path: "/api/preview", needs: "viewer", handler: preview as Handler, body: () => sample },
+  { name: "GET /api/test-sends", method: "GET", path: "/api/test-sends?actionId=none", needs: "viewer", handler: testSends as Handler },
+  { name: "POST /api/test-sends", method: "POST", path: "/api/test-sends", needs: "editor", handler: testSend as Handler, body: () => JSON.stringify({ nonsense: true }) },
+  { name: "GET /api/deliveries", method: "GET", path: "/api/deliveries", needs: "viewer", handler: deliveries as Handler },
+  { name: "GET /api/deliveries/:id", method: "GET", path: "/api/deliveries/none", params: { id: "none" }, needs: "viewer", handler: delivery as Handler },
+  { name: "POST /api/audience/count", method: "POST", path: "/api/audience/count", needs: "viewer", handler: audienceCount as Handler, body: () => JSON.stringify({ match: "all", conditions: [] }) },
+  { name: "GET /api/template-suggestions", method: "GET", path: "/api/template-suggestions", needs: "viewer", handler: templateSuggestions as Handler },
+  { name: "POST /api/imports", method: "POST", path: "/api/imports", needs: "editor", handler: importUpload as Handler, body: () => "email\na@example.com\n", type: "text/csv" },
+  { name: "GET /api/imports/:id", method: "GET", path: "/api/imports/none", params: { id: "none" }, needs: "viewer", handler: importStatus as Handler },
+  { name: "POST /api/imports/:id", method: "POST", path: "/api/imports/none", params: { id: "none" }, needs: "editor", handler: importStart as Handler, body: () => JSON.stringify({ mapping: [] }) },
+  { name: "GET /api/imports/:id/rejected", method: "GET", path: "/api/imports/none/rejected", params: { id: "none" }, needs: "viewer", handler: importRejected as Handler },
 ];
 
-describe("internal routes: role checked on the server", () => {
-  for (const route of routes) {
-    it(route.name, async () => {
-      for (const who of ["none", "forged"] as const) expect((await route.call(who)).status, who).toBe(401);
-      const viewer = await route.call("viewer");
-      if (route.needs === "editor") expect(viewer.status).toBe(403);
-      else expect([401, 403]).not.toContain(viewer.status);
-      expect([401, 403]).not.toContain((await route.call("editor")).status);
+async function call(route: Route, c: Call = {}) {
+  const headers = new Headers({ cookie: cookies[c.who ?? "editor"] });
+  const origin = c.origin === undefined ? ORIGIN : c.origin;
+  if (origin !== null) headers.set("origin", origin);
+  if (c.site) headers.set("sec-fetch-site", c.site);
+  const body = route.method === "POST" ? (c.body ?? route.body!()) : undefined;
+  if (body !== undefined) headers.set("content-type", c.type ?? route.type ?? "application/json");
+  const req = new Request(`http://127.0.0.1${route.path}`, { method: route.method, headers, body, ...(body instanceof ReadableStream ? { duplex: "half" } : {}) } as RequestInit);
+  const res = await route.handler(req, { params: Promise.resolve(route.params ?? {}) });
+  const text = await res.text();
+  return { status: res.status, text, json: () => JSON.parse(text) as { error: { code: string; message: string; details: unknown } }, headers: res.headers };
+}
+
+/** A body one byte over the bound: JSON for JSON routes, a stream just past 50 MB for the CSV upload. */
+function oversize(route: Route): BodyInit {
+  if (route.type !== "text/csv") return JSON.stringify({ pad: "x".repeat(MAX_INTERNAL_BODY_BYTES) });
+  let sent = 0;
+  const chunk = new Uint8Array(1024 * 1024).fill(97);
+  return new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (sent > 50 * 1024 * 1024) return controller.close();
+      sent += chunk.byteLength;
+      controller.enqueue(chunk);
+    },
+  });
+}
+
+function expectEnvelope(r: Awaited<ReturnType<typeof call>>, status: number) {
+  expect(r.status, r.text).toBe(status);
+  const { error } = r.json();
+  expect(typeof error.code).toBe("string");
+  expect(error.message.length).toBeGreaterThan(0);
+  expect(error).toHaveProperty("details");
+}
+
+describe("every internal route goes through withInternal", () => {
+  it("the matrix below covers every route file under app/api except v1, auth and health", () => {
+    const found: string[] = [];
+    const walk = (dir: string) => {
+      for (const name of readdirSync(dir)) {
+        const full = path.join(dir, name);
+        if (statSync(full).isDirectory()) walk(full);
+        else if (name === "route.ts") found.push(path.relative(import.meta.dirname, dir));
+      }
+    };
+    walk(import.meta.dirname);
+    const internal = found.filter((d) => !/^(v1|auth|health)(\/|$)/.test(d)).map((d) => `/api/${d.replace(/\[id\]/g, ":id")}`).sort();
+    const covered = [...new Set(routes.map((r) => r.name.split(" ")[1]!))].sort();
+    expect(covered).toEqual(internal);
+  });
+});
+
+describe.each(routes)("$name", (route) => {
+  it("refuses a foreign Origin, a cross-site fetch and an opaque origin with 403", async () => {
+    expectEnvelope(await call(route, { origin: "https://evil.example" }), 403);
+    expectEnvelope(await call(route, { origin: "http://127.0.0.1:8080" }), 403);
+    expectEnvelope(await call(route, { origin: "null" }), 403);
+    expectEnvelope(await call(route, { site: "cross-site" }), 403);
+    expectEnvelope(await call(route, { origin: null, site: "same-site" }), 403);
+  });
+
+  it("refuses requests without a session (or with a forged one) with 401", async () => {
+    for (const who of ["none", "forged"] as const) expectEnvelope(await call(route, { who }), 401);
+  });
+
+  it(`holds a viewer to the route's role (${route.needs})`, async () => {
+    const viewer = await call(route, { who: "viewer" });
+    if (route.needs === "editor") expectEnvelope(viewer, 403);
+    else expect([401, 403]).not.toContain(viewer.status);
+    const editor = await call(route, { who: "editor" });
+    expect([401, 403], editor.text).not.toContain(editor.status);
+    expect(editor.status, editor.text).toBeLessThan(500);
+  });
+
+  if (route.method === "POST") {
+    it("refuses a state-changing request without an Origin with 403", async () => {
+      expectEnvelope(await call(route, { origin: null }), 403);
+    });
+
+    it("refuses text/plain and form bodies with 415", async () => {
+      expectEnvelope(await call(route, { type: "text/plain" }), 415);
+      expectEnvelope(await call(route, { type: "application/x-www-form-urlencoded" }), 415);
+    });
+
+    it("refuses an oversize body with 413", async () => {
+      expectEnvelope(await call(route, { body: oversize(route) }), 413);
+    });
+  } else {
+    it("lets a same-origin GET without an Origin header through (browsers send none)", async () => {
+      const r = await call(route, { origin: null, site: "same-origin" });
+      expect([401, 403, 415]).not.toContain(r.status);
     });
   }
 });
 
-describe("GET /api/template-suggestions", () => {
+describe("internal route answers", () => {
+  it("a malformed body is a 400 naming the field", async () => {
+    const r = await call(routes.find((r) => r.name === "POST /api/audience/count")!, { body: JSON.stringify({ match: "some", conditions: [] }) });
+    expectEnvelope(r, 400);
+    expect(r.json().error.message).toMatch(/^match: /);
+  });
+
+  it("an id past 64 characters, with U+0000 or a lone surrogate is a 400, never a query", async () => {
+    const route = routes.find((r) => r.name === "GET /api/deliveries/:id")!;
+    expectEnvelope(await call({ ...route, params: { id: "x".repeat(65) } }), 400);
+    // PostgreSQL cannot compare with U+0000, and no driver encodes a lone surrogate (both were 500s).
+    for (const id of ["a\u0000b", "\ud800"]) expectEnvelope(await call({ ...route, params: { id } }), 400);
+    expectEnvelope(await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?campaignId=%00" }), 400);
+    expectEnvelope(await call(route), 404);
+  });
+
+  it("an Origin matching the Host header (port included) is accepted", async () => {
+    const req = new Request("http://127.0.0.1/api/preview", {
+      method: "POST",
+      headers: { cookie: cookies.viewer, origin: "https://hookline.example:8443", host: "hookline.example:8443", "content-type": "application/json" },
+      body: sample,
+    });
+    expect((await preview(req)).status).toBe(200);
+  });
+
   it("gives a viewer the autocomplete list", async () => {
-    const res = await templateSuggestions(req("/api/template-suggestions", "viewer"));
+    const res = await call(routes.find((r) => r.name === "GET /api/template-suggestions")!, { who: "viewer" });
     expect(res.status).toBe(200);
-    const { suggestions } = (await res.json()) as { suggestions: { name: string; kind: string }[] };
+    const { suggestions } = JSON.parse(res.text) as { suggestions: { name: string; kind: string }[] };
     expect(suggestions).toEqual(expect.arrayContaining([{ name: "user.id", kind: "variable", detail: "the user's id" }, { name: "upper", kind: "helper", detail: "helper" }]));
+  });
+});
+
+describe("withInternal's error mapping", () => {
+  let receiver: Server;
+  beforeAll(async () => {
+    receiver = createServer((req, res) => req.resume().on("end", () => res.writeHead(204).end()));
+    await new Promise<void>((resolve) => receiver.listen(0, "127.0.0.1", resolve));
+  });
+  afterAll(() => new Promise<void>((resolve) => receiver.close(() => resolve())));
+
+  it("a lib rate limit is 429 with Retry-After, in the envelope", async () => {
+    const route = routes.find((r) => r.name === "POST /api/test-sends")!;
+    const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
+    const body = JSON.stringify({ action: { url }, campaign: { id: "rate-limit-scope", name: "c" } });
+    const statuses: number[] = [];
+    let last: Awaited<ReturnType<typeof call>> | undefined;
+    for (let i = 0; i <= TEST_SEND_LIMIT.count; i++) {
+      last = await call(route, { body });
+      statuses.push(last.status);
+    }
+    expect(statuses.slice(0, TEST_SEND_LIMIT.count)).toEqual(Array(TEST_SEND_LIMIT.count).fill(200));
+    expectEnvelope(last!, 429);
+    expect(last!.json().error.code).toBe("rate_limited");
+    expect(Number(last!.headers.get("retry-after"))).toBeGreaterThan(0);
+  });
+
+  it("anything unexpected is a 500 envelope without a stack, logged without credentials", async () => {
+    const res = internalErrorResponse(new Request("http://127.0.0.1/api/preview"), new Error("connect to https://crm:hunter2@db.example failed\n    at x (y.ts:1:1)"));
+    expect(res.status).toBe(500);
+    const text = await res.text();
+    expect(JSON.parse(text).error.code).toBe("internal_error");
+    expect(text).not.toMatch(/hunter2|at x/);
+    expect(describeSafely(new Error("connect to https://crm:hunter2@db.example failed"))).toBe("Error: connect to https://***@db.example failed");
   });
 });

@@ -2,88 +2,40 @@
 // The campaign editor's mutations: parse with the shared zod schema, call one lib function, revalidate.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
-import {
-  CampaignNotFoundError,
-  type CampaignForEditor,
-  deleteAction,
-  deleteCampaign,
-  duplicateCampaign,
-  getCampaignDraft,
-  saveCampaign,
-  type SaveNotices,
-} from "@/lib/campaigns/campaigns";
-import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
-import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
-import { log } from "@/lib/log";
-import { actingMember, auditUi, denial } from "@/app/member";
+import { failed, succeeded } from "@/lib/api/action-result";
+import { idSchema } from "@/lib/api/ids";
+import { CampaignNotFoundError, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft, saveCampaign } from "@/lib/campaigns/campaigns";
+import { campaignDraftSchema } from "@/lib/campaigns/schemas";
+import { auditUi } from "@/app/member";
+import { defineAction } from "@/app/define-action";
 
-const idSchema = z.string().min(1).max(64);
+export const saveCampaignAction = defineAction({ role: "editor", schema: campaignDraftSchema, name: "Saving" }, async (draft, member) => {
+  const { id, notices } = await saveCampaign(draft, member);
+  await auditUi(draft.id ? "campaign.updated" : "campaign.created", id, { name: draft.name });
+  revalidatePath("/campaigns");
+  revalidatePath(`/campaigns/${id}`);
+  const saved = await getCampaignDraft(id);
+  if (!saved) throw new CampaignNotFoundError();
+  return succeeded({ id, draft: saved, notices });
+});
 
-function failure(message: string): { ok: false; fieldErrors: Record<string, string>; message: string } {
-  return { ok: false, fieldErrors: {}, message };
-}
+export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id) => {
+  if (!(await deleteCampaign(id))) return failed("This campaign was already deleted.");
+  await auditUi("campaign.deleted", id);
+  revalidatePath("/campaigns");
+  return succeeded(undefined);
+});
 
-async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Promise<ActionResult<T>> {
-  try {
-    return await fn();
-  } catch (err) {
-    if (err instanceof CampaignNotFoundError) return failure(err.message);
-    if (err instanceof TemplateSyntaxError) return { ok: false, fieldErrors: err.fieldErrors, message: err.message };
-    log.error(`${what} failed`, { error: err instanceof Error ? err.message : String(err) });
-    return failure(`${what} failed because of a server problem. Nothing was lost: try again.`);
-  }
-}
+export const duplicateCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Duplicating" }, async (id, member) => {
+  const copy = await duplicateCampaign(id, member);
+  if (!copy) return failed("This campaign no longer exists.");
+  revalidatePath("/campaigns");
+  return succeeded({ id: copy });
+});
 
-export async function saveCampaignAction(
-  input: CampaignDraftInput,
-): Promise<ActionResult<{ id: string; draft: CampaignForEditor; notices: SaveNotices }>> {
-  const denied = await denial("editor");
-  if (denied) return failure(denied);
-  const parsed = campaignDraftSchema.safeParse(input);
-  if (!parsed.success) return invalid(parsed.error);
-  return guarded("Saving", async () => {
-    const { id, notices } = await saveCampaign(parsed.data, await actingMember("editor"));
-    await auditUi(parsed.data.id ? "campaign.updated" : "campaign.created", id, { name: parsed.data.name });
-    revalidatePath("/campaigns");
-    revalidatePath(`/campaigns/${id}`);
-    const draft = await getCampaignDraft(id);
-    if (!draft) throw new CampaignNotFoundError();
-    return { ok: true, data: { id, draft, notices } };
-  });
-}
-
-export async function deleteCampaignAction(id: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return failure(denied);
-  if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
-  return guarded("Deleting", async () => {
-    if (!(await deleteCampaign(id))) return failure("This campaign was already deleted.");
-    await auditUi("campaign.deleted", id);
-    revalidatePath("/campaigns");
-    return { ok: true, data: undefined };
-  });
-}
-
-export async function duplicateCampaignAction(id: string): Promise<ActionResult<{ id: string }>> {
-  const denied = await denial("editor");
-  if (denied) return failure(denied);
-  if (!idSchema.safeParse(id).success) return failure("Unknown campaign.");
-  return guarded("Duplicating", async () => {
-    const copy = await duplicateCampaign(id, await actingMember("editor"));
-    if (!copy) return failure("This campaign no longer exists.");
-    revalidatePath("/campaigns");
-    return { ok: true, data: { id: copy } };
-  });
-}
-
-export async function deleteActionAction(campaignId: string, actionId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return failure(denied);
-  if (!idSchema.safeParse(campaignId).success || !idSchema.safeParse(actionId).success) return failure("Unknown webhook.");
-  return guarded("Deleting the webhook", async () => {
-    await deleteAction(campaignId, actionId);
-    revalidatePath("/campaigns");
-    revalidatePath(`/campaigns/${campaignId}`);
-    return { ok: true, data: undefined };
-  });
-}
+export const deleteActionAction = defineAction({ role: "editor", schema: z.tuple([idSchema, idSchema]), name: "Deleting the webhook" }, async ([campaignId, actionId]) => {
+  await deleteAction(campaignId, actionId);
+  revalidatePath("/campaigns");
+  revalidatePath(`/campaigns/${campaignId}`);
+  return succeeded(undefined);
+});

@@ -2,6 +2,7 @@
 // The campaign's audience: everyone, or users whose attributes match conditions (all / any),
 // with the live count of matching users.
 import { useQuery } from "@tanstack/react-query";
+import { errorMessageOf } from "@/lib/api/error-message";
 import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
 import { useDebouncedValue } from "../useDebouncedValue";
 import { Button } from "../ui/Button";
@@ -12,7 +13,7 @@ const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not 
 
 async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
   const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? "Could not count");
+  if (!res.ok) throw new Error(await errorMessageOf(res, "Could not count"));
   return res.json();
 }
 

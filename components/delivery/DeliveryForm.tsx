@@ -6,7 +6,8 @@ import { useState, useTransition } from "react";
 import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
 import { Field, inputClass } from "../ui/Field";
-import { activateAction, pauseAction, resumeAction, saveDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
+import { activateAction, pauseAction, resumeAction, saveDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
+import { failed, type ActionResult } from "@/lib/api/action-result";
 import { formFromStored, settingsFromForm, type DeliveryForm as Form, type StoredAction, type When } from "./delivery-form-state";
 import { WhenFields } from "./WhenFields";
 import { ActionTimingFields } from "./ActionTimingFields";
@@ -59,7 +60,7 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
   const [pending, start] = useTransition();
   const locked = status === "active" || status === "finished";
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
-  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
+  const errors = result && !result.ok ? result.fieldErrors : {};
   const run = (fn: () => Promise<ActionResult>) =>
     start(async () => {
       try {
@@ -67,7 +68,7 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
         setResult(r);
         router.refresh();
       } catch {
-        setResult({ ok: false, message: "That did not work; check your connection and try again." });
+        setResult(failed("That did not work; check your connection and try again."));
       }
     });
 

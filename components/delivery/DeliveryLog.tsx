@@ -3,7 +3,8 @@
 // the "Deliveries" table paginated on the server, Retry / Retry all failed, and the detail.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
-import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
+import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
+import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import { DELIVERY_STATES } from "@/lib/delivery/states";
 import { Button } from "../ui/Button";
@@ -25,7 +26,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       setMessage(r);
       void queryClient.invalidateQueries({ queryKey: deliveryKeys.all });
     },
-    onError: () => setMessage({ ok: false, message: "That did not work; try again." }),
+    onError: () => setMessage(failed("That did not work; try again.")),
   });
   const change = (patch: Partial<LogFilter>) => setFilter((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
   const list = data?.list;

@@ -1,6 +1,7 @@
 "use client";
 // Live delivery data: polled every second while the page is open (react-query).
 import { useQuery } from "@tanstack/react-query";
+import { errorMessageOf } from "@/lib/api/error-message";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/log-queries";
 
@@ -8,7 +9,7 @@ export type LogFilter = { campaignId?: string; state?: string; actionId?: string
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store" });
-  if (!res.ok) throw new Error((await res.json().catch(() => null))?.message ?? `The log could not be loaded (HTTP ${res.status}).`);
+  if (!res.ok) throw new Error(await errorMessageOf(res, `The log could not be loaded (HTTP ${res.status}).`));
   return res.json();
 }
 

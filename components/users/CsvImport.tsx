@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
+import { errorMessageOf } from "@/lib/api/error-message";
 import { MappingTable, type Mapping } from "./MappingTable";
 import { ImportReportView, type Report } from "./ImportReportView";
 
@@ -16,10 +17,7 @@ type Status = { status: "uploaded" | "running" | "done" | "failed"; progress: nu
 
 const delimiterNames: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
-async function errorOf(res: Response) {
-  const body = await res.json().catch(() => null);
-  return body?.error?.message ?? `The server answered ${res.status}`;
-}
+const errorOf = (res: Response) => errorMessageOf(res, `The server answered ${res.status}`);
 
 export function CsvImport() {
   const router = useRouter();

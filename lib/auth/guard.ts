@@ -27,19 +27,3 @@ export async function requireMember(headers: Headers, required: Role): Promise<M
   if (!memberAllows(member, required)) throw new AccessError(403, `Your role (${member.role}) cannot do this; it needs ${required} or above`);
   return member;
 }
-
-/** A route handler's answer to an AccessError. */
-export function accessErrorResponse(err: AccessError): Response {
-  return Response.json({ error: { code: err.status === 401 ? "unauthorized" : "forbidden", message: err.message, details: null } }, { status: err.status });
-}
-
-/** For route handlers: null when the request's member may do `required` work, else the 401/403 answer. */
-export async function refusal(headers: Headers, required: Role): Promise<Response | null> {
-  try {
-    await requireMember(headers, required);
-    return null;
-  } catch (err) {
-    if (err instanceof AccessError) return accessErrorResponse(err);
-    throw err;
-  }
-}

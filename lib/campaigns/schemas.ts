@@ -108,23 +108,5 @@ export const campaignDraftSchema = z.object({
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
 export type CampaignDraft = z.output<typeof campaignDraftSchema>;
 
-export type FieldErrors = Record<string, string>;
-
-/** zod issues as { "actions.0.fields.2.key": "Duplicate key ..." }, the first message per field. */
-export function fieldErrorsOf(error: z.ZodError, prefix = ""): FieldErrors {
-  const errors: FieldErrors = {};
-  for (const issue of error.issues) {
-    const path = [prefix, ...issue.path.map(String)].filter(Boolean).join(".") || "form";
-    errors[path] ??= issue.message;
-  }
-  return errors;
-}
-
-/** The result every campaign server action returns to its form. */
-export type ActionResult<T = undefined> = { ok: true; data: T } | { ok: false; fieldErrors: FieldErrors; message: string };
-
-export function invalid(error: z.ZodError, prefix = ""): { ok: false; fieldErrors: FieldErrors; message: string } {
-  const fieldErrors = fieldErrorsOf(error, prefix);
-  const count = Object.keys(fieldErrors).length;
-  return { ok: false, fieldErrors, message: count === 1 ? "Fix the highlighted field, then save again." : `Fix the ${count} highlighted fields, then save again.` };
-}
+// The action result and its field errors live with every other server action's (lib/api/action-result.ts).
+export { fieldErrorsOf, invalid, type ActionResult, type FieldErrors } from "../api/action-result";

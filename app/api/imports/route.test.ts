@@ -10,7 +10,7 @@ const base = "http://127.0.0.1/api/imports";
 let owner: Member;
 let session: Record<string, string> = {};
 
-const signIn = async (email: string, password: string) => ({ cookie: await sessionCookie(email, password) });
+const signIn = async (email: string, password: string) => ({ cookie: await sessionCookie(email, password), origin: "http://127.0.0.1" });
 
 beforeAll(async () => {
   owner = await createOwner({ email: "o@example.com", password: "owner-password" });
@@ -36,11 +36,11 @@ describe("CSV import routes", () => {
     const { id, inspection, mapping } = await res.json();
     expect(inspection).toMatchObject({ delimiter: ",", encoding: "utf-8", headers: ["email", "id", "score"] });
     expect(mapping).toEqual([{ target: "email" }, { target: "userId" }, { target: "attribute", name: "score", type: "string" }]);
-    const bad = await start(new Request(`${base}/${id}`, { method: "POST", headers: session, body: JSON.stringify({ mapping: [{ target: "email" }, { target: "skip" }, { target: "skip" }] }) }), params(id));
+    const bad = await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "email" }, { target: "skip" }, { target: "skip" }] }) }), params(id));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/user id/);
     mapping[2].type = "number";
-    const started = await start(new Request(`${base}/${id}`, { method: "POST", headers: session, body: JSON.stringify({ mapping }) }), params(id));
+    const started = await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping }) }), params(id));
     expect(started.status).toBe(202);
     const done = await waitDone(id);
     expect(done).toMatchObject({ status: "done", progress: 1, report: { rows: 3, imported: 1, created: 1, rejectedCount: 2 } });
@@ -48,7 +48,7 @@ describe("CSV import routes", () => {
       { line: 3, reason: '"bad" is not a valid email address' },
       { line: 4, reason: 'score: "x" is not a number' },
     ]);
-    const again = await start(new Request(`${base}/${id}`, { method: "POST", headers: session, body: JSON.stringify({ mapping }) }), params(id));
+    const again = await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping }) }), params(id));
     expect(again.status).toBe(409);
     const csv = await (await rejected(new Request(`${base}/${id}/rejected`, { headers: session }), params(id))).text();
     expect(csv).toBe('line,reason,row\n3,"""bad"" is not a valid email address","bad,i2,4"\n4,"score: ""x"" is not a number",",i3,x"\n');
@@ -70,7 +70,7 @@ describe("CSV import routes", () => {
   });
 
   it("refuses anyone not signed in (401) and a viewer (403)", async () => {
-    const anonymous = await send("id\nx\n", {});
+    const anonymous = await send("id\nx\n", { origin: "http://127.0.0.1" });
     expect(anonymous.status).toBe(401);
     const { token } = await inviteMember({ email: "v@example.com", role: "viewer" }, owner);
     await acceptInvite(token, { name: "V", password: "viewer-password" });

@@ -1,22 +1,29 @@
-import { AccessError, accessErrorResponse, requireMember } from "@/lib/auth/guard";
+import { ApiError } from "@/lib/api/errors";
+import { withInternal } from "@/lib/api/with-internal";
 import { receiveUpload, UploadTooLargeError } from "@/lib/audience/import/jobs";
 import { guessMapping } from "@/lib/audience/import/mapping";
 import { CsvImportError } from "@/lib/audience/import/run";
 
 export const dynamic = "force-dynamic";
 
-/** The CSV file as the raw body; answers the inspection (header, first rows) and a guessed mapping. */
-export async function POST(req: Request) {
+/** The CSV file as the raw body (bounded by receiveUpload); answers the inspection (header, first rows) and a guessed mapping. */
+export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "application/csv"] }, async ({ req }) => {
+  const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
-    await requireMember(req.headers, "editor");
-    const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
-    const name = decodeURIComponent(req.headers.get("x-file-name") ?? "upload.csv");
-    const job = await receiveUpload(req.body, name, declared);
-    return Response.json({ id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers) });
+    const job = await receiveUpload(req.body, fileNameOf(req), declared);
+    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers) };
   } catch (err) {
-    if (err instanceof AccessError) return accessErrorResponse(err);
-    if (err instanceof UploadTooLargeError) return Response.json({ error: { code: "payload_too_large", message: err.message, details: null } }, { status: 413 });
-    if (err instanceof CsvImportError) return Response.json({ error: { code: "invalid_csv", message: err.message, details: null } }, { status: 400 });
+    if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
+    if (err instanceof CsvImportError) throw new ApiError(400, "invalid_csv", err.message);
     throw err;
+  }
+});
+
+function fileNameOf(req: Request): string {
+  const raw = req.headers.get("x-file-name") ?? "upload.csv";
+  try {
+    return decodeURIComponent(raw).slice(0, 255) || "upload.csv";
+  } catch {
+    return "upload.csv"; // a malformed %-escape is a name, not a reason to refuse the file
   }
 }

@@ -4,7 +4,7 @@ import { memberCookies } from "@/test/sessions";
 import { POST } from "./route";
 
 let cookie = "";
-const post = (body: string) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json", cookie }, body }));
+const post = (body: string) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost", cookie }, body }));
 
 beforeAll(async () => {
   cookie = (await memberCookies()).viewer;
@@ -34,7 +34,7 @@ describe("POST /api/preview", () => {
     for (const body of ["not json", "null", "[]", JSON.stringify({ action: { url: 5 } }), JSON.stringify({ action: { url: "x".repeat(10_000) }, campaign: {} })]) {
       const res = await post(body);
       expect(res.status, body.slice(0, 40)).toBe(400);
-      expect((await res.json()).message).toBeTruthy();
+      expect((await res.json()).error.message).toBeTruthy();
     }
   });
 

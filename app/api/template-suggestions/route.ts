@@ -1,11 +1,7 @@
 // The template editor's autocomplete list (internal, fetched once the marketer focuses a template).
-import { refusal } from "@/lib/auth/guard";
+import { withInternal } from "@/lib/api/with-internal";
 import { loadTemplateSuggestions } from "@/lib/campaigns/template-suggestions";
 
 export const dynamic = "force-dynamic";
 
-export async function GET(request: Request) {
-  const refused = await refusal(request.headers, "viewer");
-  if (refused) return refused;
-  return Response.json({ suggestions: await loadTemplateSuggestions() });
-}
+export const GET = withInternal({ role: "viewer" }, async () => ({ suggestions: await loadTemplateSuggestions() }));

@@ -1,13 +1,14 @@
-import { refusal } from "@/lib/auth/guard";
+import { z } from "zod";
+import { ApiError } from "@/lib/api/errors";
+import { idSchema } from "@/lib/api/ids";
+import { withInternal } from "@/lib/api/with-internal";
 import { deliveryDetail } from "@/lib/delivery/log-queries";
 
 export const dynamic = "force-dynamic";
 
 /** One delivery with every attempt (requests stored masked). */
-export async function GET(req: Request, { params }: { params: Promise<{ id: string }> }) {
-  const refused = await refusal(req.headers, "viewer");
-  if (refused) return refused;
-  const detail = await deliveryDetail((await params).id);
-  if (!detail) return Response.json({ message: "This delivery no longer exists." }, { status: 404 });
-  return Response.json(detail);
-}
+export const GET = withInternal({ role: "viewer", params: z.object({ id: idSchema }) }, async ({ params }) => {
+  const detail = await deliveryDetail(params.id);
+  if (!detail) throw new ApiError(404, "not_found", "This delivery no longer exists.");
+  return detail;
+});

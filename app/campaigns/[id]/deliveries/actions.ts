@@ -1,74 +1,67 @@
 "use server";
 // The Delivery section's and the delivery log's server actions: each parses, calls one lib
-// function, revalidates, and returns a typed result the component can show.
+// function, revalidates, and returns the one ActionResult the component shows.
 import { revalidatePath } from "next/cache";
-import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/settings";
+import { z } from "zod";
+import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
+import { idSchema } from "@/lib/api/ids";
+import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/settings";
 import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/lifecycle";
-import { auditUi, currentMember, denial } from "@/app/member";
+import { auditUi } from "@/app/member";
+import { defineAction } from "@/app/define-action";
 
-export type ActionResult = { ok: true; message: string } | { ok: false; message: string; problems?: string[]; fieldErrors?: Record<string, string> };
+// The settings are parsed leniently here and strictly below, so their errors land on the form's fields.
+const settingsArgs = z.tuple([idSchema, z.unknown()]);
 
-export async function saveDeliveryAction(campaignId: string, input: unknown): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
+async function save(campaignId: string, input: unknown): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
-  if (!parsed.success) {
-    const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [i.path.join("."), i.message]));
-    return { ok: false, message: "Check the highlighted delivery settings.", fieldErrors };
-  }
+  if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const saved = await saveDeliverySettings(campaignId, parsed.data);
-  if (!saved.ok) return { ok: false, message: saved.message };
+  if (!saved.ok) return failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
-  return { ok: true, message: "Delivery settings saved." };
+  return succeeded(parsed.data);
 }
 
-export async function activateAction(campaignId: string, input: unknown): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
-  const saved = await saveDeliveryAction(campaignId, input);
+export const saveDeliveryAction = defineAction({ role: "editor", schema: settingsArgs, name: "Saving the delivery settings" }, async ([campaignId, input]) => {
+  const saved = await save(campaignId, input);
+  return saved.ok ? succeeded(undefined, "Delivery settings saved.") : saved;
+});
+
+export const activateAction = defineAction({ role: "editor", schema: settingsArgs, name: "Activating" }, async ([campaignId, input], member) => {
+  const saved = await save(campaignId, input);
   if (!saved.ok) return saved;
-  const result = await activateCampaign(campaignId, { actor: (await currentMember())?.email ?? "anonymous" });
+  const result = await activateCampaign(campaignId, { actor: member.email });
   revalidatePath(`/campaigns/${campaignId}`);
-  if (!result.ok) return { ok: false, message: "The campaign cannot be activated yet:", problems: result.problems };
+  if (!result.ok) return failed("The campaign cannot be activated yet:", {}, result.problems);
   const { scheduled, suppressed } = result.counts;
-  return { ok: true, message: `Active: ${scheduled} deliveries planned${suppressed ? `, ${suppressed} suppressed` : ""}.` };
-}
+  return succeeded(undefined, `Active: ${scheduled} deliveries planned${suppressed ? `, ${suppressed} suppressed` : ""}.`);
+});
 
-export async function pauseAction(campaignId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
+export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId) => {
   const ok = await pauseCampaign(campaignId);
   if (ok) await auditUi("campaign.paused", campaignId);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? { ok: true, message: "Paused: nothing sends until you resume." } : { ok: false, message: "Only an active campaign can be paused." };
-}
+  return ok ? succeeded(undefined, "Paused: nothing sends until you resume.") : failed("Only an active campaign can be paused.");
+});
 
-export async function resumeAction(campaignId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
+export const resumeAction = defineAction({ role: "editor", schema: idSchema, name: "Resuming" }, async (campaignId) => {
   const ok = await resumeCampaign(campaignId);
   if (ok) await auditUi("campaign.resumed", campaignId);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? { ok: true, message: "Resumed." } : { ok: false, message: "Only a paused campaign can be resumed." };
-}
+  return ok ? succeeded(undefined, "Resumed.") : failed("Only a paused campaign can be resumed.");
+});
 
-export async function retryDeliveryAction(deliveryId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
-  const ok = await retryDelivery(String(deliveryId));
-  return ok ? { ok: true, message: "Retrying now." } : { ok: false, message: "Only a failed, retrying or suppressed delivery can be retried." };
-}
+export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId) => {
+  const ok = await retryDelivery(deliveryId);
+  return ok ? succeeded(undefined, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
+});
 
-export async function retryAllFailedAction(campaignId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
-  const count = await retryAllFailed(String(campaignId));
-  return { ok: true, message: count ? `Retrying ${count} failed deliveries.` : "No failed deliveries to retry." };
-}
+export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId) => {
+  const count = await retryAllFailed(campaignId);
+  return succeeded(undefined, count ? `Retrying ${count} failed deliveries.` : "No failed deliveries to retry.");
+});
 
-export async function cancelScheduledAction(campaignId: string): Promise<ActionResult> {
-  const denied = await denial("editor");
-  if (denied) return { ok: false, message: denied };
-  const count = await cancelScheduled(String(campaignId));
-  return { ok: true, message: count ? `Cancelled ${count} scheduled deliveries.` : "Nothing was waiting to be sent." };
-}
+export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId) => {
+  const count = await cancelScheduled(campaignId);
+  return succeeded(undefined, count ? `Cancelled ${count} scheduled deliveries.` : "Nothing was waiting to be sent.");
+});

@@ -1,0 +1,58 @@
+// The one way a server action is built: its arguments are parsed with zod before anything runs
+// (a server action is a public endpoint: anyone can call it with any JSON), then the member is held
+// to the role, then the body runs; whatever it throws becomes the one ActionResult through one
+// mapper, never a 500 page. The twin of withInternal for route handlers.
+import { z } from "zod";
+import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
+import { describeSafely } from "@/lib/api/with-internal";
+import { AccessError } from "@/lib/auth/guard";
+import { MemberError, type Member } from "@/lib/auth/members";
+import type { Role } from "@/lib/auth/roles";
+import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
+import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
+import { log } from "@/lib/log";
+import { actingMember } from "./member";
+
+type Options<S extends z.ZodType> = {
+  /** The least role that may run the action. */
+  role: Role;
+  /** The arguments: a z.tuple for positional arguments (campaignId, input), else the one argument's schema. */
+  schema: S;
+  /** What the action does, for the failure message ("Saving failed because of a server problem"). */
+  name: string;
+};
+
+type ActionFn<S extends z.ZodType, T> = S extends z.ZodTuple ? (...args: z.input<S>) => Promise<ActionResult<T>> : (input: z.input<S>) => Promise<ActionResult<T>>;
+
+export function defineAction<S extends z.ZodType, T = undefined>(options: Options<S>, body: (input: z.output<S>, member: Member) => Promise<ActionResult<T>>): ActionFn<S, T> {
+  const action = async (...args: unknown[]): Promise<ActionResult<T>> => {
+    const parsed = options.schema.safeParse(options.schema instanceof z.ZodTuple ? args : args[0]);
+    if (!parsed.success) return invalid(parsed.error);
+    try {
+      return await body(parsed.data, await actingMember(options.role));
+    } catch (err) {
+      return actionFailure(options.name, err);
+    }
+  };
+  return action as ActionFn<S, T>;
+}
+
+const PRISMA_MESSAGES: Record<string, string> = {
+  P2025: "This no longer exists; it may have been deleted. Reload the page.",
+  P2003: "This refers to something that no longer exists. Reload the page.",
+  P2002: "This already exists.",
+};
+
+/** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
+export function actionFailure(what: string, err: unknown): ActionFailure {
+  if (err instanceof AccessError || err instanceof CampaignNotFoundError) return failed(err.message);
+  if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
+  if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
+  // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").
+  if (err instanceof z.ZodError) return failed(err.issues[0]?.message ?? "Check the form.", fieldErrorsOf(err));
+  if (typeof (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds === "number") return failed((err as Error).message);
+  const code = (err as { code?: unknown } | null)?.code;
+  if (typeof code === "string" && PRISMA_MESSAGES[code]) return failed(PRISMA_MESSAGES[code]!);
+  log.error(`${what} failed`, { error: describeSafely(err) });
+  return failed(`${what} failed because of a server problem. Nothing was lost: try again.`);
+}

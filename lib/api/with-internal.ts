@@ -1,0 +1,129 @@
+// The one wrapper every internal route (the UI's own /api/*: preview, test sends, delivery log,
+// audience count, suggestions, imports) goes through, the twin of withApi for /api/v1: the Origin
+// (same origin only), the session and its role, application/json bodies of bounded size, zod
+// parsing of body, query and path, and one error envelope { error: { code, message, details } }.
+// Route files stay thin; a new internal route cannot forget a check.
+import { z } from "zod";
+import { AccessError, requireMember } from "../auth/guard";
+import type { Member } from "../auth/members";
+import type { Role } from "../auth/roles";
+import { log } from "../log";
+import { ApiError, errorResponse, validationError } from "./errors";
+import { readJson } from "./with-api";
+
+/** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
+export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
+
+type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
+type InternalCtx<B, Q, P> = { req: Request; body: B; query: Q; params: P; member: Member };
+
+export type InternalOptions<S, Q, P> = {
+  /** The least role that may call the route (viewer < editor < admin). */
+  role: Role;
+  /** The JSON body's schema; without it a body is not read. */
+  body?: S;
+  /** The query string's schema (values are strings). */
+  query?: Q;
+  /** The path parameters' schema ({ id } of /api/deliveries/[id]). */
+  params?: P;
+  /** Bound on the JSON body (default MAX_INTERNAL_BODY_BYTES). */
+  maxBytes?: number;
+  /** Content types the handler reads the raw body stream of itself (the CSV upload), instead of JSON. */
+  streamTypes?: string[];
+};
+
+export function withInternal<
+  S extends z.ZodType | undefined = undefined,
+  Q extends z.ZodType | undefined = undefined,
+  P extends z.ZodType | undefined = undefined,
+>(options: InternalOptions<S, Q, P>, handler: (ctx: InternalCtx<Parsed<S>, Parsed<Q>, Parsed<P>>) => Promise<Response | unknown>) {
+  return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
+    try {
+      assertSameOrigin(req);
+      const member = await requireMember(req.headers, options.role);
+      const params = options.params ? parseWith(options.params, (await route?.params) ?? {}) : undefined;
+      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
+      let body: unknown = undefined;
+      if (options.streamTypes) assertStreamType(req, options.streamTypes);
+      else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
+      const result = await handler({ req, body: body as never, query: query as never, params: params as never, member });
+      return result instanceof Response ? result : Response.json(result);
+    } catch (err) {
+      return internalErrorResponse(req, err);
+    }
+  };
+}
+
+/**
+ * Same origin only: an Origin header (or Sec-Fetch-Site) naming another site is refused on every
+ * method, and a state-changing request must carry an Origin at all (browsers always send one on
+ * POST; a request without one is not from our pages). Compared with the Host the request came to.
+ */
+export function assertSameOrigin(req: Request) {
+  const origin = req.headers.get("origin");
+  const site = req.headers.get("sec-fetch-site");
+  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "cross_origin", "Requests from another site are refused");
+  if (origin === null) {
+    if (SAFE_METHODS.has(req.method.toUpperCase())) return;
+    throw new ApiError(403, "origin_required", "A state-changing request must carry an Origin header");
+  }
+  if (!isSameOrigin(origin, req.headers.get("host") ?? new URL(req.url).host)) {
+    throw new ApiError(403, "cross_origin", "Requests from another origin are refused");
+  }
+}
+
+function isSameOrigin(origin: string, host: string): boolean {
+  let from: URL;
+  try {
+    from = new URL(origin);
+  } catch {
+    return false; // "null" (sandboxed frames, file://) and garbage
+  }
+  if (from.protocol !== "http:" && from.protocol !== "https:") return false;
+  try {
+    // The Host header with the origin's scheme, so "example.com" and "example.com:443" compare equal over https.
+    return new URL(`${from.protocol}//${host}`).host === from.host;
+  } catch {
+    return false;
+  }
+}
+
+function assertStreamType(req: Request, types: string[]) {
+  const type = (req.headers.get("content-type") ?? "").split(";")[0]!.trim().toLowerCase();
+  if (!types.includes(type)) throw new ApiError(415, "unsupported_media_type", `Send the file with Content-Type: ${types.join(" or ")}`);
+}
+
+function parseWith(schema: z.ZodType, input: unknown) {
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) throw validationError(parsed.error);
+  return parsed.data;
+}
+
+/** An error raised by a lib function that says how long to wait (TestSendRateLimitedError and its kin). */
+function retryAfterOf(err: unknown): number | null {
+  const seconds = (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds;
+  return err instanceof Error && typeof seconds === "number" && Number.isFinite(seconds) ? Math.max(1, Math.ceil(seconds)) : null;
+}
+
+/** Any error of an internal route as the envelope: never a stack, never a 500 page. */
+export function internalErrorResponse(req: Request, err: unknown): Response {
+  if (err instanceof ApiError) return errorResponse(err);
+  if (err instanceof AccessError) return errorResponse(new ApiError(err.status, err.status === 401 ? "unauthorized" : "forbidden", err.message));
+  if (err instanceof z.ZodError) return errorResponse(validationError(err));
+  const retryAfter = retryAfterOf(err);
+  if (retryAfter !== null) {
+    return errorResponse(new ApiError(429, "rate_limited", (err as Error).message, null, { "Retry-After": String(retryAfter) }));
+  }
+  log.error("Internal route failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
+  return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
+}
+
+/** The error's kind and first line, with any credentials in URLs masked (webhook URLs may carry them). */
+export function describeSafely(err: unknown): string {
+  const name = err instanceof Error ? err.constructor.name : typeof err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+  return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${first.replace(/\/\/[^/\s@]*@/g, "//***@")}`;
+}
