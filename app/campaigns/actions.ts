@@ -4,6 +4,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import {
   CampaignNotFoundError,
+  campaignSaveAudit,
   type CampaignForEditor,
   deleteAction,
   deleteCampaign,
@@ -44,8 +45,10 @@ export async function saveCampaignAction(
   const count = Object.keys(templateErrors).length;
   if (count) return { ok: false, fieldErrors: templateErrors, message: `${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.` };
   return guarded("Saving", async () => {
-    const { id, notices } = await saveCampaign(parsed.data);
-    await auditUi(parsed.data.id ? "campaign.updated" : "campaign.created", id, { name: parsed.data.name });
+    const saved = await saveCampaign(parsed.data);
+    const { id, notices } = saved;
+    const audit = campaignSaveAudit(parsed.data, saved);
+    await auditUi(audit.action, id, audit.details);
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
     const draft = await getCampaignDraft(id);

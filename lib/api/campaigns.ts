@@ -1,7 +1,7 @@
 // The campaigns API between its routes and lib/campaigns + lib/delivery: not-found and conflict
 // errors, the response shapes, and the audit trail of changes made with a key.
 import { recordAudit } from "../auth/audit";
-import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { templateSyntaxErrors } from "../campaigns/template-check";
 import { db } from "../db";
@@ -25,8 +25,9 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string) {
   const details = Object.entries(templateSyntaxErrors(draft)).map(([path, message]) => ({ path, message }));
   if (details.length) throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
   try {
-    const { id } = await saveCampaign(draft);
-    await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
+    const saved = await saveCampaign(draft);
+    const id = saved.id;
+    await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     return campaignById(id);
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");

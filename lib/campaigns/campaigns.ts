@@ -3,6 +3,7 @@
 import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
 import { actionToDraft, sealActionDraft } from "./action-template";
+import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
@@ -63,11 +64,18 @@ export class CampaignNotFoundError extends Error {
 /** What a save changed that the marketer should know about, keyed like field errors. */
 export type SaveNotices = Record<string, string>;
 
-/** Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay. */
-export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices }> {
+const withActions = { include: { actions: { orderBy: { position: "asc" as const } } } };
+
+/**
+ * Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay.
+ * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
+ */
+export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[] }> {
   const notices: SaveNotices = {};
+  let changes: FieldChange[] = [];
   const id = await db().$transaction(async (tx) => {
-    if (draft.id && !(await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true } }))) throw new CampaignNotFoundError();
+    const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
+    if (draft.id && !before) throw new CampaignNotFoundError();
     const campaign = draft.id
       ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description } })
       : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE } });
@@ -85,9 +93,20 @@ export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; 
       if (existing) await tx.action.update({ where: { id: existing.id }, data });
       else await tx.action.create({ data: { ...data, campaignId: campaign.id } });
     }
+    if (before) {
+      const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
+      changes = diffCampaigns(campaignSnapshot(before), campaignSnapshot(after));
+    }
     return campaign.id;
   });
-  return { id, notices };
+  return { id, notices, changes };
+}
+
+/** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */
+export function campaignSaveAudit(draft: CampaignDraft, saved: { changes: FieldChange[] }) {
+  return draft.id
+    ? { action: "campaign.updated", details: { name: draft.name, diff: saved.changes } }
+    : { action: "campaign.created", details: { name: draft.name } };
 }
 
 export async function renameCampaign(id: string, name: string) {
