@@ -10,9 +10,12 @@ import { PreviewPanel } from "./PreviewPanel";
 import { TestSendHistory } from "./TestSendHistory";
 import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
+import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
+
+const LIVE_NOTE = "This campaign is live: changes apply to the next deliveries";
 
 /** The campaign screen: details and webhooks on the left, the live preview and Test send on the right. */
 export function CampaignEditor({
@@ -31,6 +34,8 @@ export function CampaignEditor({
   const { state, saved, errors, notices } = editor;
   const [activeUid, setActiveUid] = useState(state.actions[0]?.uid);
   const [confirming, setConfirming] = useState<Confirming>(null);
+  const [confirmingLiveSave, setConfirmingLiveSave] = useState(false);
+  const live = status === "active";
   const [shownTestSend, setShownTestSend] = useState<TestSendView | null>(null);
   // The preview's template errors for the active webhook, shown at its fields as well.
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
@@ -50,6 +55,16 @@ export function CampaignEditor({
     else if (confirming?.kind === "action") editor.deleteAction(confirming.uid, () => setConfirming(null));
   }
 
+  // A running campaign sends what is saved from its next delivery on: ask first.
+  function save() {
+    if (live) setConfirmingLiveSave(true);
+    else editor.save();
+  }
+
+  // "A template has a syntax error" goes once no field error is left to fix.
+  const fieldErrorsLeft = Object.keys(errors).length > 0 || Object.keys(liveErrors).length > 0;
+  const message = editor.message?.forFields && !fieldErrorsLeft ? null : editor.message;
+
   const confirmingAction = confirming?.kind === "action" ? state.actions.find((a) => a.uid === confirming.uid) : undefined;
 
   return (
@@ -59,55 +74,62 @@ export function CampaignEditor({
         status={status}
         dirty={editor.dirty}
         saving={editor.pending}
-        message={editor.message}
+        message={message}
         saved={!!state.id}
-        onSave={editor.save}
+        onSave={save}
         onDelete={() => setConfirming({ kind: "campaign" })}
       />
+      {live && (
+        <p role="note" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900">
+          {LIVE_NOTE}
+        </p>
+      )}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
-        <div className="min-w-0 space-y-6 lg:col-start-1">
-          <CampaignDetails
-            name={state.name}
-            description={state.description}
-            errors={errors}
-            onChange={editor.updateCampaign}
-          />
-          <div className="space-y-4">
-            <div className="flex items-center justify-between gap-3">
-              <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
-              <Button
-                size="sm"
-                onClick={() => activate(editor.addAction())}
-              >
-                <span aria-hidden>+</span> Add webhook
-              </Button>
+        <ErrorRevealScope revealed={editor.saveAttempted}>
+          <div className="min-w-0 space-y-6 lg:col-start-1">
+            <CampaignDetails
+              name={state.name}
+              description={state.description}
+              errors={errors}
+              onChange={editor.updateCampaign}
+            />
+            <div className="space-y-4">
+              <div className="flex items-center justify-between gap-3">
+                <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
+                <Button
+                  size="sm"
+                  onClick={() => activate(editor.addAction())}
+                >
+                  <span aria-hidden>+</span> Add webhook
+                </Button>
+              </div>
+              {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
+              {state.actions.length === 0 && (
+                <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
+                  No webhooks yet. Add one to compose the request this campaign sends.
+                </p>
+              )}
+              {state.actions.map((action, i) => (
+                <ActionEditor
+                  key={action.uid}
+                  action={action}
+                  campaignId={state.id}
+                  index={i}
+                  active={state.actions.length > 1 && action.uid === active?.uid}
+                  savedUrl={action.id ? savedUrls.get(action.id) : undefined}
+                  errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
+                  noticeAt={(p) => notices[`actions.${i}.${p}`]}
+                  onChange={(patch) => editor.updateAction(action.uid, patch)}
+                  onActivate={() => activate(action.uid)}
+                  onDuplicate={() => activate(editor.addAction(action))}
+                  onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
+                />
+              ))}
             </div>
-            {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
-            {state.actions.length === 0 && (
-              <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
-                No webhooks yet. Add one to compose the request this campaign sends.
-              </p>
-            )}
-            {state.actions.map((action, i) => (
-              <ActionEditor
-                key={action.uid}
-                action={action}
-                campaignId={state.id}
-                index={i}
-                active={state.actions.length > 1 && action.uid === active?.uid}
-                savedUrl={action.id ? savedUrls.get(action.id) : undefined}
-                errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
-                noticeAt={(p) => notices[`actions.${i}.${p}`]}
-                onChange={(patch) => editor.updateAction(action.uid, patch)}
-                onActivate={() => activate(action.uid)}
-                onDuplicate={() => activate(editor.addAction(action))}
-                onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
-              />
-            ))}
+            {/* Delivery section (issue 4): passed in by app/campaigns/[id]/page.tsx */}
+            {deliverySection}
           </div>
-          {/* Delivery section (issue 4): passed in by app/campaigns/[id]/page.tsx */}
-          {deliverySection}
-        </div>
+        </ErrorRevealScope>
         <aside
           aria-label="Preview and test"
           className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 lg:sticky lg:top-24 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-7rem)] lg:overflow-y-auto"
@@ -132,6 +154,19 @@ export function CampaignEditor({
           </div>
         )}
       </div>
+      <ConfirmDialog
+        open={confirmingLiveSave}
+        title="Save changes to a live campaign?"
+        confirmLabel="Save changes"
+        busy={editor.pending}
+        onCancel={() => setConfirmingLiveSave(false)}
+        onConfirm={() => {
+          setConfirmingLiveSave(false);
+          editor.save();
+        }}
+      >
+        {`${LIVE_NOTE}. The change is recorded in the audit log.`}
+      </ConfirmDialog>
       <ConfirmDialog
         open={!!confirming}
         title={confirming?.kind === "campaign" ? "Delete this campaign?" : "Delete this webhook?"}

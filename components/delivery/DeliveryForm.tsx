@@ -5,7 +5,9 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field, inputClass } from "../ui/Field";
+import { scheduledTimeHasPassed } from "@/lib/delivery/schedule-time";
 import { activateAction, pauseAction, resumeAction, saveDeliveryAction, type ActionResult } from "@/app/campaigns/[id]/deliveries/actions";
 import { formFromStored, settingsFromForm, type DeliveryForm as Form, type StoredAction, type When } from "./delivery-form-state";
 import { WhenFields } from "./WhenFields";
@@ -57,6 +59,7 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
   });
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
+  const [confirmingPast, setConfirmingPast] = useState(false);
   const locked = status === "active" || status === "finished";
   const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
   const errors = result && !result.ok ? (result.fieldErrors ?? {}) : {};
@@ -70,6 +73,10 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
         setResult({ ok: false, message: "That did not work; check your connection and try again." });
       }
     });
+
+  const activate = () => run(() => activateAction(campaignId, settings()));
+  // A one-off send whose time has gone would go out at once: say so before it does.
+  const sendAtPassed = () => form.when === "scheduled" && scheduledTimeHasPassed(form, new Date());
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -124,7 +131,7 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
         {status === "draft" && (
           <>
-            <Button variant="primary" disabled={pending} onClick={() => run(() => activateAction(campaignId, settings()))}>Activate</Button>
+            <Button variant="primary" disabled={pending} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
             <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settings()))}>Save delivery</Button>
           </>
         )}
@@ -137,6 +144,19 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
         )}
         {pending && <span className="text-sm text-slate-500">Working…</span>}
       </div>
+      <ConfirmDialog
+        open={confirmingPast}
+        title="This time is in the past: send now?"
+        confirmLabel="Send now"
+        busy={pending}
+        onCancel={() => setConfirmingPast(false)}
+        onConfirm={() => {
+          setConfirmingPast(false);
+          activate();
+        }}
+      >
+        {`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to the whole audience at once. Cancel to pick a later time.`}
+      </ConfirmDialog>
       <div role="status" aria-live="polite">
         {result && (
           <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>
