@@ -1,10 +1,14 @@
 "use client";
-import { useCallback, useState, type ReactNode } from "react";
+import { useCallback, useState } from "react";
+import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
 import { actionDraftOf, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
+import { DeliveryForm } from "./delivery/DeliveryForm";
+import type { DeliveryInitial } from "./delivery/delivery-form-state";
+import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
 import { TestSendHistory } from "./TestSendHistory";
@@ -12,6 +16,7 @@ import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
+import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
@@ -22,16 +27,25 @@ export function CampaignEditor({
   initial,
   status,
   users,
-  deliverySection,
+  delivery: deliveryInitial,
 }: {
   initial: DraftForEditor;
   status?: string;
   users: SampleUser[];
-  /** issue 4's Delivery section, rendered under the webhooks */
-  deliverySection?: ReactNode;
+  /** the stored delivery settings (a new campaign's defaults): the Delivery section under the webhooks */
+  delivery: DeliveryInitial;
 }) {
   const editor = useCampaignDraft(initial);
-  const { state, saved, errors, notices } = editor;
+  const { state, saved, notices } = editor;
+  const delivery = useDeliveryDraft(deliveryInitial, state.actions);
+  const dirty = editor.dirty || delivery.dirty;
+  useUnsavedChangesGuard(dirty);
+  // The save's errors: the delivery settings' go to the Delivery section ("rule.sendAt").
+  const errors = Object.fromEntries(Object.entries(editor.errors).filter(([p]) => !p.startsWith(DELIVERY_ERROR_PREFIX)));
+  const deliveryErrors = Object.fromEntries(
+    Object.entries(editor.errors).flatMap(([p, m]) => (p.startsWith(DELIVERY_ERROR_PREFIX) ? [[p.slice(DELIVERY_ERROR_PREFIX.length), m]] : [])),
+  );
+  const campaignStatus = status ?? "draft";
   const [activeUid, setActiveUid] = useState(state.actions[0]?.uid);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [confirmingLiveSave, setConfirmingLiveSave] = useState(false);
@@ -56,13 +70,20 @@ export function CampaignEditor({
   }
 
   // A running campaign sends what is saved from its next delivery on: ask first.
+  // One Save for the page: the delivery settings go along unless the campaign is running.
+  const saveAll = () =>
+    editor.save(
+      campaignStatus === "active" || campaignStatus === "finished"
+        ? {}
+        : { delivery: (actions) => delivery.settings(actions), onSaved: (next) => delivery.markSaved(next.actions) },
+    );
   function save() {
     if (live) setConfirmingLiveSave(true);
-    else editor.save();
+    else saveAll();
   }
 
   // "A template has a syntax error" goes once no field error is left to fix.
-  const fieldErrorsLeft = Object.keys(errors).length > 0 || Object.keys(liveErrors).length > 0;
+  const fieldErrorsLeft = Object.keys(editor.errors).length > 0 || Object.keys(liveErrors).length > 0;
   const message = editor.message?.forFields && !fieldErrorsLeft ? null : editor.message;
 
   const confirmingAction = confirming?.kind === "action" ? state.actions.find((a) => a.uid === confirming.uid) : undefined;
@@ -72,7 +93,7 @@ export function CampaignEditor({
       <EditorHeader
         title={state.id ? saved.name || state.name || "Untitled campaign" : "New campaign"}
         status={status}
-        dirty={editor.dirty}
+        dirty={dirty}
         saving={editor.pending}
         message={message}
         saved={!!state.id}
@@ -85,8 +106,9 @@ export function CampaignEditor({
         </p>
       )}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
-        <ErrorRevealScope revealed={editor.saveAttempted}>
-          <div className="min-w-0 space-y-6 lg:col-start-1">
+        <div className="min-w-0 space-y-6 lg:col-start-1">
+          {/* Errors found while typing wait for the field to be left; the Delivery section's come from its buttons. */}
+          <ErrorRevealScope revealed={editor.saveAttempted}>
             <CampaignDetails
               name={state.name}
               description={state.description}
@@ -126,10 +148,9 @@ export function CampaignEditor({
                 />
               ))}
             </div>
-            {/* Delivery section (issue 4): passed in by app/campaigns/[id]/page.tsx */}
-            {deliverySection}
-          </div>
-        </ErrorRevealScope>
+          </ErrorRevealScope>
+          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} />
+        </div>
         <aside
           aria-label="Preview and test"
           className="min-w-0 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5 lg:sticky lg:top-24 lg:col-start-2 lg:row-span-2 lg:row-start-1 lg:max-h-[calc(100vh-7rem)] lg:overflow-y-auto"
@@ -162,7 +183,7 @@ export function CampaignEditor({
         onCancel={() => setConfirmingLiveSave(false)}
         onConfirm={() => {
           setConfirmingLiveSave(false);
-          editor.save();
+          saveAll();
         }}
       >
         {`${LIVE_NOTE}. The change is recorded in the audit log.`}

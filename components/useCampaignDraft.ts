@@ -6,7 +6,6 @@ import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/
 import type { FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { handOverSample } from "./preview-sample-carry";
-import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 
 /** `forFields`: a message about field errors, gone once those errors are fixed. */
 export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean } | null;
@@ -57,7 +56,6 @@ export function useCampaignDraft(initial: DraftForEditor) {
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
   const dirty = JSON.stringify(draftOf(state)) !== savedJson;
-  useUnsavedChangesGuard(dirty);
 
   // "Saved." describes the state before this edit; it gives way to "Unsaved changes".
   const clearSuccess = () => setMessage((m) => (m?.tone === "success" ? null : m));
@@ -85,11 +83,15 @@ export function useCampaignDraft(initial: DraftForEditor) {
     return added.uid;
   }
 
-  function save() {
+  /**
+   * Saves the campaign, with the page's delivery settings when `with.delivery` gives them (webhooks
+   * named by position); `with.onSaved` hears of the saved state (its webhooks have ids then).
+   */
+  function save(with_: { delivery?: (actions: ActionState[]) => unknown; onSaved?: (saved: CampaignState) => void } = {}) {
     setMessage(null);
     setSaveAttempted(true);
     startTransition(async () => {
-      const result = await saveCampaignAction(draftOf(state));
+      const result = await saveCampaignAction(draftOf(state), with_.delivery?.(state.actions));
       if (!result.ok) {
         setErrors(result.fieldErrors);
         setMessage({ tone: "error", text: result.message, forFields: Object.keys(result.fieldErrors).length > 0 });
@@ -101,7 +103,9 @@ export function useCampaignDraft(initial: DraftForEditor) {
       setErrors({});
       setSaveAttempted(false);
       setNotices(result.data.notices);
-      setMessage({ tone: "success", text: "Saved." });
+      with_.onSaved?.(next);
+      const { deliveryProblem } = result.data;
+      setMessage(deliveryProblem ? { tone: "error", text: `Saved, except the delivery settings: ${deliveryProblem}` } : { tone: "success", text: "Saved." });
       if (!state.id) {
         handOverSample(result.data.id);
         // A new campaign moves to its own page (with its Delivery section); the message goes along.

@@ -10,9 +10,9 @@ import {
   deleteCampaign,
   duplicateCampaign,
   getCampaignDraft,
-  saveCampaign,
   type SaveNotices,
 } from "@/lib/campaigns/campaigns";
+import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
 import { campaignDraftSchema, invalid, type ActionResult, type CampaignDraftInput } from "@/lib/campaigns/schemas";
 import { templateSyntaxErrors } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
@@ -34,9 +34,11 @@ async function guarded<T>(what: string, fn: () => Promise<ActionResult<T>>): Pro
   }
 }
 
+/** `delivery`: the page's delivery settings, saved with the campaign (omitted while it is active). */
 export async function saveCampaignAction(
   input: CampaignDraftInput,
-): Promise<ActionResult<{ id: string; draft: CampaignForEditor; notices: SaveNotices }>> {
+  delivery?: unknown,
+): Promise<ActionResult<{ id: string; draft: CampaignForEditor; notices: SaveNotices; deliveryProblem: string | null }>> {
   const denied = await denial("editor");
   if (denied) return failure(denied);
   const parsed = campaignDraftSchema.safeParse(input);
@@ -45,15 +47,17 @@ export async function saveCampaignAction(
   const count = Object.keys(templateErrors).length;
   if (count) return { ok: false, fieldErrors: templateErrors, message: `${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.` };
   return guarded("Saving", async () => {
-    const saved = await saveCampaign(parsed.data);
-    const { id, notices } = saved;
+    const result = await saveCampaignWithDelivery(parsed.data, delivery);
+    if (!result.ok) return result;
+    const saved = result.data;
+    const { id, notices, deliveryProblem } = saved;
     const audit = campaignSaveAudit(parsed.data, saved);
     await auditUi(audit.action, id, audit.details);
     revalidatePath("/campaigns");
     revalidatePath(`/campaigns/${id}`);
     const draft = await getCampaignDraft(id);
     if (!draft) throw new CampaignNotFoundError();
-    return { ok: true, data: { id, draft, notices } };
+    return { ok: true, data: { id, draft, notices, deliveryProblem } };
   });
 }
 

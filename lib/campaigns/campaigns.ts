@@ -70,9 +70,11 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay.
  * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
  */
-export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[] }> {
+export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   const notices: SaveNotices = {};
   let changes: FieldChange[] = [];
+  // the saved id of each action of the draft, in draft order
+  const actionIds: string[] = [];
   const id = await db().$transaction(async (tx) => {
     const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
     if (draft.id && !before) throw new CampaignNotFoundError();
@@ -91,7 +93,8 @@ export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; 
         notices[`actions.${position}.url`] = "The host changed, so the saved password was cleared: type it again.";
       }
       if (existing) await tx.action.update({ where: { id: existing.id }, data });
-      else await tx.action.create({ data: { ...data, campaignId: campaign.id } });
+      else actionIds[position] = (await tx.action.create({ data: { ...data, campaignId: campaign.id }, select: { id: true } })).id;
+      if (existing) actionIds[position] = existing.id;
     }
     if (before) {
       const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
@@ -99,7 +102,7 @@ export async function saveCampaign(draft: CampaignDraft): Promise<{ id: string; 
     }
     return campaign.id;
   });
-  return { id, notices, changes };
+  return { id, notices, changes, actionIds };
 }
 
 /** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */
