@@ -4,7 +4,7 @@ import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
-import { rememberUnsavedSample, takeHandedSample } from "./preview-sample-carry";
+import { forgetHandedSample, handedSample, rememberUnsavedSample } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
@@ -29,7 +29,10 @@ export function PreviewPanel({
   /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
   onTemplateErrors: (errors: Record<string, string>) => void;
 }) {
-  const [handed] = useState(() => takeHandedSample(campaign.id));
+  const [handed] = useState(() => handedSample(campaign.id));
+  useEffect(() => {
+    if (handed) forgetHandedSample();
+  }, [handed]);
   const [userId, setUserId] = useState(handed?.userId ?? users[0]?.id ?? "");
   const [eventText, setEventText] = useState(handed?.eventText ?? "");
   const [attributesText, setAttributesText] = useState(handed?.attributesText ?? "");

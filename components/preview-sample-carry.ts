@@ -16,11 +16,13 @@ export function handOverSample(campaignId: string) {
   handedTo = campaignId;
 }
 
-/** The sample handed to this campaign, once; null for any other. */
-export function takeHandedSample(campaignId: string | undefined): PreviewSample | null {
-  if (!campaignId || campaignId !== handedTo || !unsaved) return null;
-  const sample = unsaved;
+/** The sample handed to this campaign; null for any other. */
+export function handedSample(campaignId: string | undefined): PreviewSample | null {
+  return campaignId && campaignId === handedTo ? unsaved : null;
+}
+
+/** Once the campaign's preview has taken it (an effect: React may run initialisers twice). */
+export function forgetHandedSample() {
   unsaved = null;
   handedTo = null;
-  return sample;
 }
