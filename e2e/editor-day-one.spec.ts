@@ -99,7 +99,7 @@ test("bug 7 and bug 6: sample event parameters survive the first save; the previ
 });
 
 test.describe("bug 3: a past Send at and the time zone list", () => {
-  test.use({ timezoneId: "Asia/Kathmandu" });
+  test.use({ timezoneId: "Asia/Tokyo" });
 
   test("the time zone is a searchable list with the browser's zone first; a past time asks before sending at once", async ({ page }) => {
     const before = received.length;
@@ -113,11 +113,11 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
     await delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Scheduled" }).check();
     const zone = delivery.getByRole("combobox", { name: "Time zone" });
     await expect(zone).toBeVisible();
-    await expect.poll(() => zone.evaluate((el) => (el as HTMLInputElement).list?.options[0]?.value)).toBe("Asia/Kathmandu");
+    await expect.poll(() => zone.evaluate((el) => (el as HTMLInputElement).list?.options[0]?.value)).toBe("Asia/Tokyo");
     const zones = await zone.evaluate((el) => Array.from((el as HTMLInputElement).list?.options ?? [], (o) => o.value));
     expect(zones.length).toBeGreaterThan(300);
     expect(zones).toContain("America/Argentina/Salta");
-    await zone.fill("Asia/Kathmandu");
+    await zone.fill("Asia/Tokyo");
 
     await delivery.getByLabel("Send at").fill("2020-01-01T09:00");
     await delivery.getByRole("button", { name: "Activate" }).click();

@@ -42,7 +42,7 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors }: Props
   const [pending, start] = useTransition();
   const [confirmingPast, setConfirmingPast] = useState(false);
   const locked = status === "active" || status === "finished";
-  const errors = result && !result.ok ? (result.fieldErrors ?? {}) : saveErrors;
+  const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
   const run = (fn: () => Promise<ActionResult>, savesSettings = false) =>
     start(async () => {
       try {
