@@ -27,6 +27,8 @@ test("an active campaign shows it is live, asks before saving, and audits the di
     await page.goto("/campaigns/new");
     await page.getByLabel("Campaign name").fill("Live edit");
     await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/v1/{{user.id}}`);
+    // the preview follows once the page is interactive
+    await expect(page.getByRole("region", { name: "Request preview" })).toContainText(`127.0.0.1:${port}/v1/`);
     await page.getByRole("button", { name: "Add header" }).click();
     await page.getByLabel("Header name").fill("X-Api-Key");
     await page.getByLabel("Header value").fill("first-key-value");
