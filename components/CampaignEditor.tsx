@@ -1,36 +1,55 @@
 "use client";
-import { useCallback, useState, type ReactNode } from "react";
+import { useCallback, useState } from "react";
+import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
 import { actionDraftOf, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
+import { DeliveryForm } from "./delivery/DeliveryForm";
+import type { DeliveryInitial } from "./delivery/delivery-form-state";
+import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
 import { TestSendHistory } from "./TestSendHistory";
 import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
+import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
+import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
+
+const LIVE_NOTE = "This campaign is live: changes apply to the next deliveries";
 
 /** The campaign screen: details and webhooks on the left, the live preview and Test send on the right. */
 export function CampaignEditor({
   initial,
   status,
   users,
-  deliverySection,
+  delivery: deliveryInitial,
 }: {
   initial: DraftForEditor;
   status?: string;
   users: SampleUser[];
-  /** issue 4's Delivery section, rendered under the webhooks */
-  deliverySection?: ReactNode;
+  /** the stored delivery settings (a new campaign's defaults): the Delivery section under the webhooks */
+  delivery: DeliveryInitial;
 }) {
   const editor = useCampaignDraft(initial);
-  const { state, saved, errors, notices } = editor;
+  const { state, saved, notices } = editor;
+  const delivery = useDeliveryDraft(deliveryInitial, state.actions);
+  const dirty = editor.dirty || delivery.dirty;
+  useUnsavedChangesGuard(dirty);
+  // The save's errors: the delivery settings' go to the Delivery section ("rule.sendAt").
+  const errors = Object.fromEntries(Object.entries(editor.errors).filter(([p]) => !p.startsWith(DELIVERY_ERROR_PREFIX)));
+  const deliveryErrors = Object.fromEntries(
+    Object.entries(editor.errors).flatMap(([p, m]) => (p.startsWith(DELIVERY_ERROR_PREFIX) ? [[p.slice(DELIVERY_ERROR_PREFIX.length), m]] : [])),
+  );
+  const campaignStatus = status ?? "draft";
   const [activeUid, setActiveUid] = useState(state.actions[0]?.uid);
   const [confirming, setConfirming] = useState<Confirming>(null);
+  const [confirmingLiveSave, setConfirmingLiveSave] = useState(false);
+  const live = status === "active";
   const [shownTestSend, setShownTestSend] = useState<TestSendView | null>(null);
   // The preview's template errors for the active webhook, shown at its fields as well.
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
@@ -50,6 +69,23 @@ export function CampaignEditor({
     else if (confirming?.kind === "action") editor.deleteAction(confirming.uid, () => setConfirming(null));
   }
 
+  // A running campaign sends what is saved from its next delivery on: ask first.
+  // One Save for the page: the delivery settings go along unless the campaign is running.
+  const saveAll = () =>
+    editor.save(
+      campaignStatus === "active" || campaignStatus === "finished"
+        ? {}
+        : { delivery: (actions) => delivery.settings(actions), onSaved: (next) => delivery.markSaved(next.actions) },
+    );
+  function save() {
+    if (live) setConfirmingLiveSave(true);
+    else saveAll();
+  }
+
+  // "A template has a syntax error" goes once no field error is left to fix.
+  const fieldErrorsLeft = Object.keys(editor.errors).length > 0 || Object.keys(liveErrors).length > 0;
+  const message = editor.message?.forFields && !fieldErrorsLeft ? null : editor.message;
+
   const confirmingAction = confirming?.kind === "action" ? state.actions.find((a) => a.uid === confirming.uid) : undefined;
 
   return (
@@ -57,56 +93,63 @@ export function CampaignEditor({
       <EditorHeader
         title={state.id ? saved.name || state.name || "Untitled campaign" : "New campaign"}
         status={status}
-        dirty={editor.dirty}
+        dirty={dirty}
         saving={editor.pending}
-        message={editor.message}
+        message={message}
         saved={!!state.id}
-        onSave={editor.save}
+        onSave={save}
         onDelete={() => setConfirming({ kind: "campaign" })}
       />
+      {live && (
+        <p role="note" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900">
+          {LIVE_NOTE}
+        </p>
+      )}
       <div className="grid grid-cols-1 items-start gap-6 lg:grid-cols-[minmax(0,1fr)_minmax(0,1fr)]">
         <div className="min-w-0 space-y-6 lg:col-start-1">
-          <CampaignDetails
-            name={state.name}
-            description={state.description}
-            errors={errors}
-            onChange={editor.updateCampaign}
-          />
-          <div className="space-y-4">
-            <div className="flex items-center justify-between gap-3">
-              <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
-              <Button
-                size="sm"
-                onClick={() => activate(editor.addAction())}
-              >
-                <span aria-hidden>+</span> Add webhook
-              </Button>
+          {/* Errors found while typing wait for the field to be left; the Delivery section's come from its buttons. */}
+          <ErrorRevealScope revealed={editor.saveAttempted}>
+            <CampaignDetails
+              name={state.name}
+              description={state.description}
+              errors={errors}
+              onChange={editor.updateCampaign}
+            />
+            <div className="space-y-4">
+              <div className="flex items-center justify-between gap-3">
+                <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
+                <Button
+                  size="sm"
+                  onClick={() => activate(editor.addAction())}
+                >
+                  <span aria-hidden>+</span> Add webhook
+                </Button>
+              </div>
+              {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
+              {state.actions.length === 0 && (
+                <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
+                  No webhooks yet. Add one to compose the request this campaign sends.
+                </p>
+              )}
+              {state.actions.map((action, i) => (
+                <ActionEditor
+                  key={action.uid}
+                  action={action}
+                  campaignId={state.id}
+                  index={i}
+                  active={state.actions.length > 1 && action.uid === active?.uid}
+                  savedUrl={action.id ? savedUrls.get(action.id) : undefined}
+                  errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
+                  noticeAt={(p) => notices[`actions.${i}.${p}`]}
+                  onChange={(patch) => editor.updateAction(action.uid, patch)}
+                  onActivate={() => activate(action.uid)}
+                  onDuplicate={() => activate(editor.addAction(action))}
+                  onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
+                />
+              ))}
             </div>
-            {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
-            {state.actions.length === 0 && (
-              <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
-                No webhooks yet. Add one to compose the request this campaign sends.
-              </p>
-            )}
-            {state.actions.map((action, i) => (
-              <ActionEditor
-                key={action.uid}
-                action={action}
-                campaignId={state.id}
-                index={i}
-                active={state.actions.length > 1 && action.uid === active?.uid}
-                savedUrl={action.id ? savedUrls.get(action.id) : undefined}
-                errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
-                noticeAt={(p) => notices[`actions.${i}.${p}`]}
-                onChange={(patch) => editor.updateAction(action.uid, patch)}
-                onActivate={() => activate(action.uid)}
-                onDuplicate={() => activate(editor.addAction(action))}
-                onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
-              />
-            ))}
-          </div>
-          {/* Delivery section (issue 4): passed in by app/campaigns/[id]/page.tsx */}
-          {deliverySection}
+          </ErrorRevealScope>
+          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} />
         </div>
         <aside
           aria-label="Preview and test"
@@ -132,6 +175,19 @@ export function CampaignEditor({
           </div>
         )}
       </div>
+      <ConfirmDialog
+        open={confirmingLiveSave}
+        title="Save changes to a live campaign?"
+        confirmLabel="Save changes"
+        busy={editor.pending}
+        onCancel={() => setConfirmingLiveSave(false)}
+        onConfirm={() => {
+          setConfirmingLiveSave(false);
+          saveAll();
+        }}
+      >
+        {`${LIVE_NOTE}. The change is recorded in the audit log.`}
+      </ConfirmDialog>
       <ConfirmDialog
         open={!!confirming}
         title={confirming?.kind === "campaign" ? "Delete this campaign?" : "Delete this webhook?"}

@@ -4,6 +4,7 @@ import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
+import { forgetHandedSample, handedSample, rememberUnsavedSample } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
@@ -28,9 +29,17 @@ export function PreviewPanel({
   /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
   onTemplateErrors: (errors: Record<string, string>) => void;
 }) {
-  const [userId, setUserId] = useState(users[0]?.id ?? "");
-  const [eventText, setEventText] = useState("");
-  const [attributesText, setAttributesText] = useState("");
+  const [handed] = useState(() => handedSample(campaign.id));
+  useEffect(() => {
+    if (handed) forgetHandedSample();
+  }, [handed]);
+  const [userId, setUserId] = useState(handed?.userId ?? users[0]?.id ?? "");
+  const [eventText, setEventText] = useState(handed?.eventText ?? "");
+  const [attributesText, setAttributesText] = useState(handed?.attributesText ?? "");
+  const unsavedCampaign = !campaign.id;
+  useEffect(() => {
+    if (unsavedCampaign) rememberUnsavedSample({ userId, eventText, attributesText });
+  }, [unsavedCampaign, userId, eventText, attributesText]);
   const event = parseJsonObject(eventText);
   const attributes = parseJsonObject(attributesText);
 

@@ -1,6 +1,8 @@
 "use client";
+import { useQueryClient } from "@tanstack/react-query";
 import { useState, useTransition } from "react";
 import { removeSigningSecretAction, rotateSigningSecretAction } from "@/app/campaigns/signing-actions";
+import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { SigningState } from "@/lib/campaigns/signing-secrets";
 import { Button } from "./ui/Button";
 
@@ -20,6 +22,9 @@ export function SigningSecretField({
   const [message, setMessage] = useState<string | null>(null);
   const [pending, startTransition] = useTransition();
   const saved = !!campaignId && !!actionId;
+  const queryClient = useQueryClient();
+  // The preview's request body does not carry the secret: ask it again, so webhook-signature shows.
+  const refreshPreview = () => queryClient.invalidateQueries({ queryKey: campaignKeys.previews });
 
   function rotate() {
     startTransition(async () => {
@@ -28,6 +33,7 @@ export function SigningSecretField({
       setSecret(result.data.secret);
       setMessage(null);
       onChange(result.data.state);
+      await refreshPreview();
     });
   }
   function remove() {
@@ -37,6 +43,7 @@ export function SigningSecretField({
       setSecret(null);
       setMessage("Requests are no longer signed.");
       onChange({ enabled: false, previousValidUntil: null });
+      await refreshPreview();
     });
   }
 

@@ -5,9 +5,10 @@ import { useMemo, useState, useTransition } from "react";
 import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
 import type { FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
-import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
+import { handOverSample } from "./preview-sample-carry";
 
-export type EditorMessage = { tone: "success" | "error"; text: string } | null;
+/** `forFields`: a message about field errors, gone once those errors are fixed. */
+export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean } | null;
 
 /** A message for the next editor to mount (after a new campaign's first save moves it to its page). */
 let flash: EditorMessage = null;
@@ -35,11 +36,15 @@ const withoutErrorsAt = (paths: string[]) => (errors: FieldErrors) =>
 
 export function useCampaignDraft(initial: DraftForEditor) {
   const router = useRouter();
-  const [state, setState] = useState<CampaignState>(() => {
+  // A new campaign starts with one empty webhook; that is the starting point, not a change.
+  const [start] = useState<CampaignState>(() => {
     const s = stateFromDraft(initial);
     return s.actions.length ? s : { ...s, actions: [newAction()] };
   });
-  const [saved, setSaved] = useState<CampaignState>(() => stateFromDraft(initial));
+  const [state, setState] = useState<CampaignState>(start);
+  const [saved, setSaved] = useState<CampaignState>(start);
+  // Errors found while typing show at a field once it was left, or everywhere after a save attempt.
+  const [saveAttempted, setSaveAttempted] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [notices, setNotices] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<EditorMessage>(() => {
@@ -51,15 +56,19 @@ export function useCampaignDraft(initial: DraftForEditor) {
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
   const dirty = JSON.stringify(draftOf(state)) !== savedJson;
-  useUnsavedChangesGuard(dirty);
+
+  // "Saved." describes the state before this edit; it gives way to "Unsaved changes".
+  const clearSuccess = () => setMessage((m) => (m?.tone === "success" ? null : m));
 
   function updateCampaign(patch: { name?: string; description?: string }) {
+    clearSuccess();
     setState((s) => ({ ...s, ...patch }));
     setErrors(withoutErrorsAt(Object.keys(patch)));
   }
 
   function updateAction(uid: string, patch: Partial<ActionState>) {
     const index = state.actions.findIndex((a) => a.uid === uid);
+    clearSuccess();
     setState((s) => ({ ...s, actions: s.actions.map((a) => (a.uid === uid ? { ...a, ...patch } : a)) }));
     setErrors(withoutErrorsAt(Object.keys(patch).map((key) => `actions.${index}.${key}`)));
   }
@@ -74,22 +83,31 @@ export function useCampaignDraft(initial: DraftForEditor) {
     return added.uid;
   }
 
-  function save() {
+  /**
+   * Saves the campaign, with the page's delivery settings when `with.delivery` gives them (webhooks
+   * named by position); `with.onSaved` hears of the saved state (its webhooks have ids then).
+   */
+  function save(with_: { delivery?: (actions: ActionState[]) => unknown; onSaved?: (saved: CampaignState) => void } = {}) {
     setMessage(null);
+    setSaveAttempted(true);
     startTransition(async () => {
-      const result = await saveCampaignAction(draftOf(state));
+      const result = await saveCampaignAction(draftOf(state), with_.delivery?.(state.actions));
       if (!result.ok) {
         setErrors(result.fieldErrors);
-        setMessage({ tone: "error", text: result.message });
+        setMessage({ tone: "error", text: result.message, forFields: Object.keys(result.fieldErrors).length > 0 });
         return;
       }
       const next = keepKeys(state, stateFromDraft(result.data.draft));
       setState(next);
       setSaved(next);
       setErrors({});
+      setSaveAttempted(false);
       setNotices(result.data.notices);
-      setMessage({ tone: "success", text: "Saved." });
+      with_.onSaved?.(next);
+      const { deliveryProblem } = result.data;
+      setMessage(deliveryProblem ? { tone: "error", text: `Saved, except the delivery settings: ${deliveryProblem}` } : { tone: "success", text: "Saved." });
       if (!state.id) {
+        handOverSample(result.data.id);
         // A new campaign moves to its own page (with its Delivery section); the message goes along.
         flash = { tone: "success", text: "Saved." };
         router.replace(`/campaigns/${result.data.id}`);
@@ -127,5 +145,5 @@ export function useCampaignDraft(initial: DraftForEditor) {
     });
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, updateCampaign, updateAction, addAction, save, deleteCampaign, deleteAction };
+  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, save, deleteCampaign, deleteAction };
 }

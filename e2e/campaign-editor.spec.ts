@@ -88,6 +88,9 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
   // A broken template: an inline error in the preview, and the page keeps working.
   await page.getByLabel("Value", { exact: true }).nth(0).fill("{{#if user.plan}}");
   await expect(preview).toContainText(/Field 1 value \(line \d+, column \d+\)/);
+  // At the field too, once it is left (issue 13, bug 4: not while still typing).
+  await expect(page.getByLabel("Value", { exact: true }).nth(0)).not.toHaveAttribute("aria-invalid", "true");
+  await page.getByLabel("Value", { exact: true }).nth(0).blur();
   await expect(page.getByLabel("Value", { exact: true }).nth(0)).toHaveAccessibleDescription(/line \d+, column \d+/);
   // Saving it is refused at the field; nothing typed is lost.
   await page.getByRole("button", { name: "Save", exact: true }).click();

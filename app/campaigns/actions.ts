@@ -4,19 +4,27 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { failed, succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
-import { CampaignNotFoundError, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft, saveCampaign } from "@/lib/campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft } from "@/lib/campaigns/campaigns";
+import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
 import { campaignDraftSchema } from "@/lib/campaigns/schemas";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
-export const saveCampaignAction = defineAction({ role: "editor", schema: campaignDraftSchema, name: "Saving" }, async (draft, member) => {
-  const { id, notices } = await saveCampaign(draft, member);
-  await auditUi(draft.id ? "campaign.updated" : "campaign.created", id, { name: draft.name });
+/** The second argument: the page's delivery settings, saved with the campaign (omitted while it is active). */
+const saveArgs = z.tuple([campaignDraftSchema, z.unknown().optional()]);
+
+export const saveCampaignAction = defineAction({ role: "editor", schema: saveArgs, name: "Saving" }, async ([draft, delivery], member) => {
+  const result = await saveCampaignWithDelivery(draft, delivery, member);
+  if (!result.ok) return result;
+  const saved = result.data;
+  const { id, notices, deliveryProblem } = saved;
+  const audit = campaignSaveAudit(draft, saved);
+  await auditUi(audit.action, id, audit.details);
   revalidatePath("/campaigns");
   revalidatePath(`/campaigns/${id}`);
-  const saved = await getCampaignDraft(id);
-  if (!saved) throw new CampaignNotFoundError();
-  return succeeded({ id, draft: saved, notices });
+  const stored = await getCampaignDraft(id);
+  if (!stored) throw new CampaignNotFoundError();
+  return succeeded({ id, draft: stored, notices, deliveryProblem });
 });
 
 export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id) => {

@@ -1,19 +1,23 @@
 "use client";
 // The campaign's "Delivery" section: when it sends (radio group "When"), each action's timing,
-// quiet hours, and the Activate / Pause / Resume buttons.
+// quiet hours, and the Activate / Pause / Resume buttons. Its state lives in the page
+// (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field, inputClass } from "../ui/Field";
-import { activateAction, pauseAction, resumeAction, saveDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
+import { scheduledTimeHasPassed } from "@/lib/delivery/schedule-time";
+import { activateAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
-import { formFromStored, settingsFromForm, type DeliveryForm as Form, type StoredAction, type When } from "./delivery-form-state";
+import type { When } from "./delivery-form-state";
+import type { DeliveryDraft } from "./useDeliveryDraft";
 import { WhenFields } from "./WhenFields";
 import { ActionTimingFields } from "./ActionTimingFields";
 import { TimeZoneList } from "./TimeZoneList";
-import { AudienceFields, type AudienceForm } from "./AudienceFields";
-import { LimitsFields, type LimitsForm } from "./LimitsFields";
+import { AudienceFields } from "./AudienceFields";
+import { LimitsFields } from "./LimitsFields";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
   { value: "immediate", label: "Immediately" },
@@ -24,53 +28,37 @@ const WHEN_OPTIONS: { value: When; label: string }[] = [
 const STATUS_TONES = { draft: "slate", active: "green", paused: "amber", finished: "indigo" } as const;
 
 type Props = {
-  campaignId: string;
+  /** undefined on a new campaign: its delivery settings are saved with it by the page's Save */
+  campaignId?: string;
   status: string;
-  rule: unknown;
-  actions: StoredAction[];
-  audience: unknown;
-  startAt: string | null;
-  endAt: string | null;
-  capExempt: boolean;
+  delivery: DeliveryDraft;
+  /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
+  saveErrors: Record<string, string>;
 };
 
-function audienceOf(raw: unknown): AudienceForm {
-  const a = raw as Partial<AudienceForm> | null;
-  return { match: a?.match === "any" ? "any" : "all", conditions: Array.isArray(a?.conditions) ? a.conditions : [] };
-}
-
-export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, saveErrors }: Props) {
   const router = useRouter();
-  const [form, setForm] = useState<Form>(() => formFromStored(rule, actions));
-  const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(stored.audience));
-  const [limits, setLimits] = useState<LimitsForm>(() => ({
-    startAt: stored.startAt ? stored.startAt.slice(0, 16) : "",
-    endAt: stored.endAt ? stored.endAt.slice(0, 16) : "",
-    capExempt: stored.capExempt,
-  }));
-  const settings = () => ({
-    ...settingsFromForm(form),
-    audience: { ...audience, conditions: audience.conditions.filter((c) => c.key.trim()) },
-    // the inputs are UTC wall-clock times
-    startAt: limits.startAt ? `${limits.startAt}:00Z` : "",
-    endAt: limits.endAt ? `${limits.endAt}:00Z` : "",
-    capExempt: limits.capExempt,
-  });
+  const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
+  const [confirmingPast, setConfirmingPast] = useState(false);
   const locked = status === "active" || status === "finished";
-  const set = (patch: Partial<Form>) => setForm((f) => ({ ...f, ...patch }));
-  const errors = result && !result.ok ? result.fieldErrors : {};
-  const run = (fn: () => Promise<ActionResult>) =>
+  const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
+  const run = (fn: () => Promise<ActionResult>, savesSettings = false) =>
     start(async () => {
       try {
         const r = await fn();
         setResult(r);
+        if (r.ok && savesSettings) delivery.markSaved();
         router.refresh();
       } catch {
         setResult(failed("That did not work; check your connection and try again."));
       }
     });
+
+  const activate = () => run(() => activateAction(campaignId!, delivery.savedSettings()), true);
+  // A one-off send whose time has gone would go out at once: say so before it does.
+  const sendAtPassed = () => form.when === "scheduled" && scheduledTimeHasPassed(form, new Date());
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -87,14 +75,14 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
         <div className="flex flex-wrap gap-4">
           {WHEN_OPTIONS.map((o) => (
             <label key={o.value} className="flex items-center gap-2 text-sm text-slate-800">
-              <input type="radio" name={`when-${campaignId}`} value={o.value} checked={form.when === o.value} disabled={locked} onChange={() => set({ when: o.value })} />
+              <input type="radio" name={`when-${campaignId ?? "new"}`} value={o.value} checked={form.when === o.value} disabled={locked} onChange={() => set({ when: o.value })} />
               {o.label}
             </label>
           ))}
         </div>
       </div>
       <WhenFields form={form} set={set} errors={errors} disabled={locked} />
-      <AudienceFields audience={audience} set={setAudience} disabled={locked} />
+      <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} />
       <TimeZoneList />
       <div className="space-y-3">
         <h3 className="text-sm font-medium text-slate-700">Timing per action</h3>
@@ -121,23 +109,31 @@ export function DeliveryForm({ campaignId, status, rule, actions, ...stored }: P
           </div>
         )}
       </div>
-      <LimitsFields limits={limits} set={(patch) => setLimits((l) => ({ ...l, ...patch }))} disabled={locked} errors={errors} />
+      <LimitsFields limits={limits} set={delivery.setLimits} disabled={locked} errors={errors} />
       <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
-        {status === "draft" && (
-          <>
-            <Button variant="primary" disabled={pending} onClick={() => run(() => activateAction(campaignId, settings()))}>Activate</Button>
-            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settings()))}>Save delivery</Button>
-          </>
+        {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
+        {campaignId && status === "draft" && (
+          <Button variant="primary" disabled={pending} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
         )}
-        {status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
-        {status === "paused" && (
-          <>
-            <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
-            <Button disabled={pending} onClick={() => run(() => saveDeliveryAction(campaignId, settings()))}>Save delivery</Button>
-          </>
+        {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
+        {campaignId && status === "paused" && (
+          <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
         )}
         {pending && <span className="text-sm text-slate-500">Working…</span>}
       </div>
+      <ConfirmDialog
+        open={confirmingPast}
+        title="This time is in the past: send now?"
+        confirmLabel="Send now"
+        busy={pending}
+        onCancel={() => setConfirmingPast(false)}
+        onConfirm={() => {
+          setConfirmingPast(false);
+          activate();
+        }}
+      >
+        {`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to the whole audience at once. Cancel to pick a later time.`}
+      </ConfirmDialog>
       <div role="status" aria-live="polite">
         {result && (
           <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>

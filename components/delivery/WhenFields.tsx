@@ -3,6 +3,7 @@
 import { Field, inputClass } from "../ui/Field";
 import { Button } from "../ui/Button";
 import type { DeliveryForm } from "./delivery-form-state";
+import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
 import { CONDITION_OPERATORS } from "@/lib/audience/conditions";
 
 type Props = { form: DeliveryForm; set: (patch: Partial<DeliveryForm>) => void; errors: Record<string, string>; disabled: boolean };
@@ -10,10 +11,21 @@ const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const OPERATOR_LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of" };
 
 function TimeZoneField({ form, set, errors, disabled }: Props) {
+  const own = useTimeZoneChoices()[0];
   return (
-    <Field label="Time zone" error={errors["rule.timeZone"]} hint="An IANA name, such as Europe/Paris or America/New_York">
+    <Field label="Time zone" error={errors["rule.timeZone"]} hint={`Type to search the IANA zones${own ? `; yours (${own}) comes first` : ""}`}>
       {(p) => (
-        <input {...p} className={inputClass} list="hookline-time-zones" value={form.timeZone} disabled={disabled} onChange={(e) => set({ timeZone: e.target.value })} />
+        <input
+          {...p}
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          className={inputClass}
+          list={TIME_ZONE_LIST_ID}
+          value={form.timeZone}
+          disabled={disabled}
+          onChange={(e) => set({ timeZone: e.target.value })}
+        />
       )}
     </Field>
   );

@@ -42,6 +42,20 @@ export type DeliveryForm = {
 
 export type StoredAction = { id: string; name: string; subDelivery: unknown; retryPolicy: string; rateLimitPerSecond: number | null };
 
+/** The delivery settings as stored (lib/delivery/settings.ts loadDeliverySettings), for the page's form. */
+export type DeliveryInitial = {
+  status: string;
+  rule: unknown;
+  actions: StoredAction[];
+  audience: unknown;
+  startAt: string | null;
+  endAt: string | null;
+  capExempt: boolean;
+};
+
+/** A new campaign's: sends at once when activated, to everyone. */
+export const NEW_CAMPAIGN_DELIVERY: DeliveryInitial = { status: "draft", rule: null, actions: [], audience: null, startAt: null, endAt: null, capExempt: false };
+
 function splitSeconds(total: number): { delay: string; unit: DelayUnit } {
   const abs = Math.abs(total);
   for (const unit of ["days", "hours", "minutes"] as const) {
@@ -50,7 +64,8 @@ function splitSeconds(total: number): { delay: string; unit: DelayUnit } {
   return { delay: abs ? String(abs) : "", unit: abs ? "seconds" : "minutes" };
 }
 
-function timingOf(a: StoredAction): ActionTiming {
+/** An action's timing as stored (or the defaults: at once, default retries, no rate limit). */
+export function timingOf(a: StoredAction): ActionTiming {
   const sub = (a.subDelivery ?? { kind: "immediate" }) as SubDelivery;
   const base = { id: a.id, name: a.name, retryPolicy: (a.retryPolicy as RetryPolicy) ?? "default", rateLimit: a.rateLimitPerSecond ? String(a.rateLimitPerSecond) : "" };
   if (sub.kind === "delay") return { ...base, ...splitSeconds(sub.seconds), relative: false, source: "event", key: "", direction: "after" };

@@ -1,17 +1,27 @@
 "use client";
-import { useId, type ReactNode } from "react";
+import { createContext, useContext, useId, useState, type ReactNode } from "react";
 
 export const inputClass =
   "block w-full min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30 aria-invalid:border-red-400 aria-invalid:focus:outline-red-500/30";
 export const monoInputClass = `${inputClass} font-mono text-[13px]`;
 
-type ControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean };
+type ControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean; onBlur?: () => void };
+
+/**
+ * Inside a form that validates as you type: `revealed` false holds a field's error back until the
+ * user has left that field (blur); true (after a save attempt) shows every error. Outside it, errors
+ * show at once.
+ */
+const ErrorReveal = createContext<{ revealed: boolean } | null>(null);
+export function ErrorRevealScope({ revealed, children }: { revealed: boolean; children: ReactNode }) {
+  return <ErrorReveal.Provider value={{ revealed }}>{children}</ErrorReveal.Provider>;
+}
 
 /** A labelled control with its hint and its error, announced through aria-describedby. */
 export function Field({
   label,
   hint,
-  error,
+  error: givenError,
   notice,
   className = "",
   labelHidden = false,
@@ -26,6 +36,9 @@ export function Field({
   children: (control: ControlProps) => ReactNode;
 }) {
   const id = useId();
+  const gate = useContext(ErrorReveal);
+  const [left, setLeft] = useState(false);
+  const error = gate && !gate.revealed && !left ? undefined : givenError;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [error ? errorId : null, notice && !error ? `${id}-notice` : null, hint ? hintId : null].filter(Boolean).join(" ");
@@ -34,7 +47,7 @@ export function Field({
       <label htmlFor={id} className={labelHidden ? "sr-only" : "mb-1.5 block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": error ? true : undefined })}
+      {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": error ? true : undefined, onBlur: gate ? () => setLeft(true) : undefined })}
       {error && <FieldMessage id={errorId} tone="error">{error}</FieldMessage>}
       {notice && !error && <FieldMessage id={`${id}-notice`} tone="notice">{notice}</FieldMessage>}
       {hint && (

@@ -1,7 +1,7 @@
 // The campaigns API between its routes and lib/campaigns + lib/delivery: not-found and conflict
 // errors, the response shapes, and the audit trail of changes made with a key.
 import { recordAudit } from "../auth/audit";
-import { CampaignNotFoundError, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
@@ -25,8 +25,9 @@ export async function campaignById(id: string) {
 /** `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's secrets. */
 export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key: SecretActor = UNTRUSTED_ACTOR) {
   try {
-    const { id, notices } = await saveCampaign(draft, key);
-    await recordAudit({ actor, action: draft.id ? "campaign.updated" : "campaign.created", target: id, details: { name: draft.name } });
+    const saved = await saveCampaign(draft, key);
+    const { id, notices } = saved;
+    await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
     return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {

@@ -4,6 +4,7 @@
 import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
 import { actionToDraft, sealActionDraft } from "./action-template";
+import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
 import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
@@ -66,18 +67,28 @@ export class CampaignNotFoundError extends Error {
 /** What a save changed that the marketer should know about, keyed like field errors. */
 export type SaveNotices = Record<string, string>;
 
+const withActions = { include: { actions: { orderBy: { position: "asc" as const } } } };
+
 /**
  * Creates or updates a campaign and its actions (in draft order). Actions missing from the draft stay.
  * A template that does not compile is refused (TemplateSyntaxError) before anything is written.
  * "••••" keeps a stored secret only as the secret resolver allows (`actor` matters for copies); a
  * secret it refuses is cleared and named in the notices.
+ * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
  */
-export async function saveCampaign(draft: CampaignDraft, actor: SecretActor = UNTRUSTED_ACTOR): Promise<{ id: string; notices: SaveNotices }> {
+export async function saveCampaign(
+  draft: CampaignDraft,
+  actor: SecretActor = UNTRUSTED_ACTOR,
+): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   const notices: SaveNotices = {};
   const note = (key: string, message: string) => (notices[key] = notices[key] ? `${notices[key]} ${message}` : message);
+  let changes: FieldChange[] = [];
+  // the saved id of each action of the draft, in draft order
+  const actionIds: string[] = [];
   const id = await db().$transaction(async (tx) => {
-    if (draft.id && !(await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true } }))) throw new CampaignNotFoundError();
+    const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
+    if (draft.id && !before) throw new CampaignNotFoundError();
     const campaign = draft.id
       ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description } })
       : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE } });
@@ -94,11 +105,23 @@ export async function saveCampaign(draft: CampaignDraft, actor: SecretActor = UN
       if (unsign) note(`actions.${position}.url`, "The host changed, so the signing secret was removed: generate a new one.");
       const data = { ...sealed.data, position, ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}) };
       if (existing) await tx.action.update({ where: { id: existing.id }, data });
-      else await tx.action.create({ data: { ...data, campaignId: campaign.id } });
+      else actionIds[position] = (await tx.action.create({ data: { ...data, campaignId: campaign.id }, select: { id: true } })).id;
+      if (existing) actionIds[position] = existing.id;
+    }
+    if (before) {
+      const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
+      changes = diffCampaigns(campaignSnapshot(before), campaignSnapshot(after));
     }
     return campaign.id;
   });
-  return { id, notices };
+  return { id, notices, changes, actionIds };
+}
+
+/** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */
+export function campaignSaveAudit(draft: CampaignDraft, saved: { changes: FieldChange[] }) {
+  return draft.id
+    ? { action: "campaign.updated", details: { name: draft.name, diff: saved.changes } }
+    : { action: "campaign.created", details: { name: draft.name } };
 }
 
 export async function renameCampaign(id: string, name: string) {

@@ -11,6 +11,16 @@ export function localToInstant(local: string, zone: string): Date {
   return dt.toJSDate();
 }
 
+/**
+ * Whether a one-off send's local time is already behind `now`, so activating would send at once.
+ * In each user's own zone it counts as passed once it passed everywhere (the last zone is UTC-12).
+ */
+export function scheduledTimeHasPassed(rule: { sendAt: string; timeZone: string; inUserTimeZone?: boolean }, now: Date): boolean {
+  const zone = rule.inUserTimeZone ? "Etc/GMT+12" : rule.timeZone;
+  const dt = DateTime.fromISO(rule.sendAt, { zone });
+  return dt.isValid && dt.toMillis() <= now.getTime();
+}
+
 // Zone names checked so far: checked for every delivery and every imported row, and luxon's check
 // builds an Intl.DateTimeFormat each time (a fifth of the engine's CPU). Bounded: names come from users.
 const zoneValidity = new Map<string, boolean>();

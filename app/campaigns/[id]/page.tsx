@@ -2,7 +2,7 @@ import { notFound } from "next/navigation";
 import { CampaignEditor } from "@/components/CampaignEditor";
 import { getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { listSampleUsers } from "@/lib/campaigns/sample-context";
-import { DeliverySection } from "@/components/delivery/DeliverySection";
+import { loadDeliverySettings } from "@/lib/delivery/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 
 export const dynamic = "force-dynamic";
@@ -14,8 +14,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [campaign, users] = await Promise.all([getCampaignDraft(id), listSampleUsers()]);
-  if (!campaign) notFound();
+  const [campaign, users, delivery] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id)]);
+  if (!campaign || !delivery) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
   return (
     <div className="space-y-8">
@@ -24,7 +24,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         initial={draft}
         status={status}
         users={users}
-        deliverySection={<DeliverySection campaignId={id} />}
+        delivery={delivery}
       />
       <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
     </div>

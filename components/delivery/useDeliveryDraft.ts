@@ -1,0 +1,80 @@
+"use client";
+// The Delivery section's state, held by the campaign page so that its one Save button saves the
+// campaign and how it delivers together, on a new campaign too. Each webhook's timing follows the
+// webhooks as edited (by their row key), and names them by position when saved ("@0").
+import { useState } from "react";
+import { actionRef } from "@/lib/campaigns/delivery-refs";
+import type { AudienceForm } from "./AudienceFields";
+import { formFromStored, settingsFromForm, timingOf, type ActionTiming, type DeliveryForm, type DeliveryInitial, type StoredAction } from "./delivery-form-state";
+import type { LimitsForm } from "./LimitsFields";
+
+/** A webhook of the page as the Delivery section sees it. */
+export type LiveAction = { uid: string; id?: string; name: string };
+
+function audienceOf(raw: unknown): AudienceForm {
+  const a = raw as Partial<AudienceForm> | null;
+  return { match: a?.match === "any" ? "any" : "all", conditions: Array.isArray(a?.conditions) ? a.conditions : [] };
+}
+
+const blank = (a: LiveAction): StoredAction => ({ id: a.id ?? a.uid, name: a.name, subDelivery: null, retryPolicy: "default", rateLimitPerSecond: null });
+
+export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
+  const [form, setForm] = useState<Omit<DeliveryForm, "actions">>(() => formFromStored(initial.rule, []));
+  const [stored] = useState(() => new Map(initial.actions.map((a) => [a.id, a])));
+  const [edited, setEdited] = useState<Record<string, ActionTiming>>({});
+  const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(initial.audience));
+  const [limits, setLimits] = useState<LimitsForm>(() => ({
+    startAt: initial.startAt ? initial.startAt.slice(0, 16) : "",
+    endAt: initial.endAt ? initial.endAt.slice(0, 16) : "",
+    capExempt: initial.capExempt,
+  }));
+
+  // Keyed by the row's uid (stable across saves); the stored timing until edited.
+  const timings: ActionTiming[] = live.map((a) => ({ ...(edited[a.uid] ?? timingOf((a.id && stored.get(a.id)) || blank(a))), id: a.uid, name: a.name }));
+  const full: DeliveryForm = { ...form, actions: timings };
+
+  /** The settings the server action parses, webhooks named by their position in the draft. */
+  function settings(actions: LiveAction[] = live) {
+    const refs = new Map(actions.map((a, i) => [a.uid, actionRef(i)]));
+    const base = settingsFromForm(full);
+    return {
+      ...base,
+      actions: base.actions.flatMap((a) => (refs.has(a.id) ? [{ ...a, id: refs.get(a.id)! }] : [])),
+      audience: { ...audience, conditions: audience.conditions.filter((c) => c.key.trim()) },
+      // the inputs are UTC wall-clock times
+      startAt: limits.startAt ? `${limits.startAt}:00Z` : "",
+      endAt: limits.endAt ? `${limits.endAt}:00Z` : "",
+      capExempt: limits.capExempt,
+    };
+  }
+
+  /** The same with webhooks named by their saved ids (Activate, on a saved campaign; unsaved webhooks left out). */
+  function savedSettings() {
+    const s = settings();
+    const ids = new Map(live.map((a, i) => [actionRef(i), a.id]));
+    return { ...s, actions: s.actions.flatMap((a) => (ids.get(a.id) ? [{ ...a, id: ids.get(a.id)! }] : [])) };
+  }
+
+  const current = JSON.stringify(settings());
+  const [baseline, setBaseline] = useState(current);
+
+  return {
+    form: full,
+    audience,
+    limits,
+    settings,
+    savedSettings,
+    dirty: current !== baseline,
+    set: (patch: Partial<DeliveryForm>) => {
+      const { actions, ...rest } = patch;
+      if (actions) setEdited((e) => ({ ...e, ...Object.fromEntries(actions.map((t) => [t.id, t])) }));
+      setForm((f) => ({ ...f, ...rest }));
+    },
+    setAudience,
+    setLimits: (patch: Partial<LimitsForm>) => setLimits((l) => ({ ...l, ...patch })),
+    /** after a save or an activation: what is shown is what is stored */
+    markSaved: (actions: LiveAction[] = live) => setBaseline(JSON.stringify(settings(actions))),
+  };
+}
+
+export type DeliveryDraft = ReturnType<typeof useDeliveryDraft>;

@@ -1,0 +1,112 @@
+// What a save changed in a campaign, field by field, for the audit log ("campaign.updated" with
+// details.diff). Secrets (secret header values, the URL password) are compared by a fingerprint of
+// their plaintext and reported as "changed", never with a value.
+import { createHash } from "node:crypto";
+import type { Action } from "../db/generated/sqlite/client";
+import { decryptSecret } from "../crypto/secret-box";
+import type { DataField } from "../webhooks/types";
+
+type StoredHeader = { name: string; value: string; secret: boolean };
+
+/** A secret's stand-in: equal plaintexts give equal fingerprints, and nothing else is kept. */
+type Fingerprint = { secret: string };
+
+export type ActionSnapshot = {
+  id: string;
+  name: string;
+  method: string;
+  url: string;
+  urlPassword: Fingerprint | null;
+  contentType: string;
+  timeoutSeconds: number;
+  fields: DataField[];
+  headers: { name: string; value: string | Fingerprint; secret: boolean }[];
+};
+export type CampaignSnapshot = { name: string; description: string; actions: ActionSnapshot[] };
+
+/** One changed field: `before`/`after` as plain values, or `secret: "changed"` for a secret. */
+type Plain = string | number | boolean | null;
+export type FieldChange =
+  | { field: string; before: Plain; after: Plain }
+  | { field: string; secret: "changed" | "added" | "removed" };
+
+type StoredAction = Pick<Action, "id" | "name" | "method" | "urlTemplate" | "urlPasswordEnc" | "contentType" | "fields" | "headers" | "timeoutMs">;
+
+function fingerprint(plain: string): Fingerprint {
+  return { secret: createHash("sha256").update(plain, "utf8").digest("base64url").slice(0, 16) };
+}
+
+/** The campaign as stored, in the shape the diff compares (secrets fingerprinted). */
+export function campaignSnapshot(campaign: { name: string; description: string; actions: StoredAction[] }): CampaignSnapshot {
+  return {
+    name: campaign.name,
+    description: campaign.description,
+    actions: campaign.actions.map((a) => ({
+      id: a.id,
+      name: a.name,
+      method: a.method,
+      url: a.urlTemplate,
+      urlPassword: a.urlPasswordEnc ? fingerprint(decryptSecret(a.urlPasswordEnc)) : null,
+      contentType: a.contentType,
+      timeoutSeconds: Math.round(a.timeoutMs / 1000),
+      fields: Array.isArray(a.fields) ? (a.fields as DataField[]) : [],
+      headers: (Array.isArray(a.headers) ? (a.headers as StoredHeader[]) : []).map((h) => ({
+        name: h.name,
+        value: h.secret ? fingerprint(decryptSecret(h.value)) : h.value,
+        secret: h.secret,
+      })),
+    })),
+  };
+}
+
+const isFingerprint = (v: unknown): v is Fingerprint => typeof v === "object" && v !== null && "secret" in v;
+
+function compare(changes: FieldChange[], field: string, before: unknown, after: unknown) {
+  if (isFingerprint(before) || isFingerprint(after)) {
+    if (before === undefined || before === null) changes.push({ field, secret: "added" });
+    else if (after === undefined || after === null) changes.push({ field, secret: "removed" });
+    // a value that became (or stopped being) secret counts as changed: neither side is shown
+    else if (!isFingerprint(before) || !isFingerprint(after) || before.secret !== after.secret) changes.push({ field, secret: "changed" });
+    return;
+  }
+  const b = (before ?? null) as Plain;
+  const a = (after ?? null) as Plain;
+  if (b !== a) changes.push({ field, before: b, after: a });
+}
+
+/** Rows (fields or headers) compared by position; a row's own columns compared one by one. */
+function compareRows<T extends Record<string, unknown>>(changes: FieldChange[], prefix: string, before: T[], after: T[], columns: (keyof T & string)[]) {
+  for (let i = 0; i < Math.max(before.length, after.length); i++) {
+    for (const column of columns) compare(changes, `${prefix}[${i}].${column}`, before[i]?.[column], after[i]?.[column]);
+  }
+}
+
+const ACTION_COLUMNS = ["name", "method", "url", "urlPassword", "contentType", "timeoutSeconds"] as const;
+
+/**
+ * The field-level difference between two snapshots of one campaign. Webhooks are matched by id and
+ * named by their position and name after the save ("actions[0] (Order paid).url").
+ */
+export function diffCampaigns(before: CampaignSnapshot, after: CampaignSnapshot): FieldChange[] {
+  const changes: FieldChange[] = [];
+  compare(changes, "name", before.name, after.name);
+  compare(changes, "description", before.description, after.description);
+  const previous = new Map(before.actions.map((a) => [a.id, a]));
+  const kept = new Set<string>();
+  for (const [i, action] of after.actions.entries()) {
+    const label = `actions[${i}] (${action.name})`;
+    const old = previous.get(action.id);
+    if (!old) {
+      changes.push({ field: label, before: null, after: "added" });
+      continue;
+    }
+    kept.add(action.id);
+    for (const column of ACTION_COLUMNS) compare(changes, `${label}.${column}`, old[column], action[column]);
+    compareRows(changes, `${label}.fields`, old.fields, action.fields, ["key", "value", "type"]);
+    compareRows(changes, `${label}.headers`, old.headers, action.headers, ["name", "value", "secret"]);
+  }
+  for (const action of before.actions) {
+    if (!kept.has(action.id)) changes.push({ field: `webhook (${action.name})`, before: "present", after: "removed" });
+  }
+  return changes;
+}

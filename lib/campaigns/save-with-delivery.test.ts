@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { campaignDraftSchema } from "./schemas";
+import { actionRef } from "./delivery-refs";
+import { saveCampaignWithDelivery } from "./save-with-delivery";
+
+const draft = (name: string, urls: string[], id?: string) =>
+  campaignDraftSchema.parse({ id, name, actions: urls.map((url, i) => ({ name: `Hook ${i + 1}`, url })) });
+
+const delivery = (over: Record<string, unknown> = {}) => ({
+  rule: { when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "Europe/Paris" },
+  actions: [
+    { id: actionRef(0), subDelivery: { kind: "immediate" }, retryPolicy: "none", rateLimitPerSecond: null },
+    { id: actionRef(1), subDelivery: { kind: "delay", seconds: 3600 }, retryPolicy: "aggressive", rateLimitPerSecond: 5 },
+  ],
+  audience: { match: "all", conditions: [] },
+  startAt: "",
+  endAt: "",
+  capExempt: false,
+  ...over,
+});
+
+describe("saveCampaignWithDelivery (the campaign page's one Save)", () => {
+  it("saves a new campaign and its delivery settings together, webhooks named by position", async () => {
+    const result = await saveCampaignWithDelivery(draft("Together", ["https://a.example.com", "https://b.example.com"]), delivery());
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.data.deliveryProblem).toBeNull();
+    const stored = await db().campaign.findUniqueOrThrow({ where: { id: result.data.id }, include: { actions: { orderBy: { position: "asc" } } } });
+    expect(stored.deliveryRule).toMatchObject({ when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "Europe/Paris" });
+    expect(stored.actions.map((a) => [a.id, a.retryPolicy, a.subDelivery, a.rateLimitPerSecond])).toEqual([
+      [result.data.actionIds[0], "none", { kind: "immediate" }, null],
+      [result.data.actionIds[1], "aggressive", { kind: "delay", seconds: 3600 }, 5],
+    ]);
+  });
+
+  it("refuses settings that do not parse before writing anything, with errors under delivery.", async () => {
+    const before = await db().campaign.count();
+    const result = await saveCampaignWithDelivery(draft("Refused", ["https://a.example.com"]), delivery({ rule: { when: "scheduled", sendAt: "", timeZone: "Mars/Olympus" } }));
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(Object.keys(result.fieldErrors)).toEqual(expect.arrayContaining(["delivery.rule.sendAt", "delivery.rule.timeZone"]));
+    expect(await db().campaign.count()).toBe(before);
+  });
+
+  it("saves the campaign but says why the settings were not, while it is active", async () => {
+    const first = await saveCampaignWithDelivery(draft("Running", ["https://a.example.com"]), undefined);
+    if (!first.ok) throw new Error("not saved");
+    await db().campaign.update({ where: { id: first.data.id }, data: { status: "active" } });
+    const second = await saveCampaignWithDelivery(draft("Running v2", ["https://a.example.com"], first.data.id), delivery({ actions: [] }));
+    expect(second.ok && second.data.deliveryProblem).toMatch(/Pause the campaign/);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: first.data.id } })).name).toBe("Running v2");
+  });
+});

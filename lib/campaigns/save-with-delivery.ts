@@ -1,0 +1,42 @@
+// The campaign page's one Save: the campaign and its webhooks, then its delivery settings. The
+// delivery settings are checked before anything is written, and name webhooks by their position in
+// the draft ("@0", "@1"), so a campaign and webhooks saved for the first time get theirs too.
+import { deliverySettingsSchema, saveDeliverySettings } from "../delivery/settings";
+import { saveCampaign } from "./campaigns";
+import { type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
+import { DELIVERY_ERROR_PREFIX } from "./delivery-refs";
+import type { CampaignDraft, FieldErrors } from "./schemas";
+
+export type SavedWithDelivery = Awaited<ReturnType<typeof saveCampaign>> & {
+  /** why the delivery settings were not saved although the campaign was (e.g. it is active) */
+  deliveryProblem: string | null;
+};
+
+/**
+ * Saves the campaign, then (when `delivery` is given) its delivery settings. Refused settings save
+ * nothing and come back as field errors under "delivery." ("delivery.rule.sendAt").
+ */
+export async function saveCampaignWithDelivery(
+  draft: CampaignDraft,
+  delivery: unknown,
+  actor: SecretActor = UNTRUSTED_ACTOR,
+): Promise<{ ok: true; data: SavedWithDelivery } | { ok: false; fieldErrors: FieldErrors; message: string }> {
+  let settings = null;
+  if (delivery !== undefined && delivery !== null) {
+    const parsed = deliverySettingsSchema.safeParse(delivery);
+    if (!parsed.success) {
+      const fieldErrors = Object.fromEntries(parsed.error.issues.map((i) => [`${DELIVERY_ERROR_PREFIX}${i.path.join(".")}`, i.message]));
+      return { ok: false, fieldErrors, message: "Check the highlighted delivery settings; nothing was saved." };
+    }
+    settings = parsed.data;
+  }
+  const saved = await saveCampaign(draft, actor);
+  if (!settings) return { ok: true, data: { ...saved, deliveryProblem: null } };
+  const idOf = (ref: string) => (/^@\d+$/.test(ref) ? saved.actionIds[Number(ref.slice(1))] : ref);
+  const actions = settings.actions.flatMap((a) => {
+    const id = idOf(a.id);
+    return id ? [{ ...a, id }] : [];
+  });
+  const result = await saveDeliverySettings(saved.id, { ...settings, actions });
+  return { ok: true, data: { ...saved, deliveryProblem: result.ok ? null : result.message } };
+}
