@@ -1,4 +1,5 @@
 "use client";
+import { DateTime } from "./ui/DateTime";
 import { useState, useTransition } from "react";
 import { removeSigningSecretAction, rotateSigningSecretAction } from "@/app/campaigns/signing-actions";
 import type { SigningState } from "@/lib/campaigns/signing-secrets";
@@ -66,7 +67,7 @@ export function SigningSecretField({
         )}
       </div>
       {state?.previousValidUntil && (
-        <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until {new Date(state.previousValidUntil).toLocaleString()}.</p>
+        <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until <DateTime value={state.previousValidUntil} />.</p>
       )}
       {secret && (
         <div className="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3">

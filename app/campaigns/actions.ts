@@ -73,6 +73,7 @@ export async function duplicateCampaignAction(id: string): Promise<ActionResult<
   return guarded("Duplicating", async () => {
     const copy = await duplicateCampaign(id);
     if (!copy) return failure("This campaign no longer exists.");
+    await auditUi("campaign.created", copy, { duplicatedFrom: id });
     revalidatePath("/campaigns");
     return { ok: true, data: { id: copy } };
   });

@@ -16,7 +16,8 @@ export async function rotateSigningSecretAction(campaignId: string, actionId: st
   if (!ids.safeParse({ campaignId, actionId }).success) return gone;
   try {
     const result = await rotateSigningSecret(campaignId, actionId);
-    if (result) await auditUi("signing_secret.rotated", actionId, { campaignId });
+    // The first secret is generated; only replacing one (the old one then stays valid a while) is a rotation.
+    if (result) await auditUi(result.state.previousValidUntil ? "signing_secret.rotated" : "signing_secret.created", actionId, { campaignId });
     return result ? { ok: true, data: result } : gone;
   } catch (err) {
     log.error("Rotating a signing secret failed", { error: err instanceof Error ? err.message : String(err) });
