@@ -49,6 +49,8 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
       case "member":
         // some entries name the member by email, others by id
         return { label: id.includes("@") ? id : (member.get(id) ?? "A removed member"), href: "/settings" };
+      case "allowed_destination":
+        return { label: id, href: "/settings#allowed-destinations" };
       default:
         return { label: id, href: null };
     }
