@@ -1,4 +1,5 @@
 "use client";
+import { AllowDestinationLink } from "./AllowDestinationLink";
 import { DateTime } from "./ui/DateTime";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { CopyCurlButton } from "./CopyCurlButton";
@@ -39,6 +40,7 @@ export function TestSendResult({ send }: { send: TestSendView }) {
         </span>
       </div>
       {send.error && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>}
+      <AllowDestinationLink error={send.error} />
       {send.response && (
         <div className="space-y-3">
           <SubHeading>Response</SubHeading>

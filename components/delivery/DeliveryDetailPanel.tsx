@@ -1,6 +1,7 @@
 "use client";
 // One delivery with every attempt: the request as sent (secrets masked), the response, timings,
 // the error, and when the next attempt is due.
+import { AllowDestinationLink } from "../AllowDestinationLink";
 import { DateTime } from "../ui/DateTime";
 import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
@@ -53,6 +54,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
                     <DateTime value={a.startedAt} />
                   </p>
                   {a.error && <p className="text-sm text-red-700">{a.error}</p>}
+                  <AllowDestinationLink error={a.error} />
                   {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due <DateTime value={a.nextAttemptAt} /></p>}
                   {req?.url && (
                     <details>
