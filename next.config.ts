@@ -14,6 +14,9 @@ const nextConfig: NextConfig = {
   serverExternalPackages: ["better-sqlite3", "@prisma/adapter-better-sqlite3", "pg", "bullmq", "ioredis", "undici"],
   poweredByHeader: false,
   typedRoutes: false,
+  // `npm test` and CI typecheck (tsc --noEmit); doing it again inside `next build` added most of a
+  // minute to `npm install` (which builds once) on two cores.
+  typescript: { ignoreBuildErrors: true },
   distDir: process.env.HOOKLINE_DIST_DIR || ".next",
   async headers() {
     return [{ source: "/:path*", headers: SECURITY_HEADERS }];

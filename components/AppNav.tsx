@@ -1,6 +1,8 @@
 import Link from "next/link";
 import { memberOrSignIn } from "@/app/member";
 import { MemberMenu } from "@/components/auth/MemberMenu";
+import { AppNavLinks } from "@/components/AppNavLinks";
+import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 
 // Sections of the app; later issues add theirs here.
 const links = [
@@ -21,15 +23,8 @@ export async function AppNav() {
           <span aria-hidden className="inline-block h-6 w-6 rounded-md bg-indigo-600" />
           Hookline
         </Link>
-        <ul className="order-last flex w-full gap-4 overflow-x-auto text-sm whitespace-nowrap text-slate-600 md:order-none md:w-auto md:flex-wrap">
-          {links.map((l) => (
-            <li key={l.href}>
-              <Link href={l.href} className="hover:text-slate-900">
-                {l.label}
-              </Link>
-            </li>
-          ))}
-        </ul>
+        {/* Signed-out visitors (sign-in, invitation pages) get no links they could not open. */}
+        {(member || !SIGN_IN_REQUIRED) && <AppNavLinks links={links} />}
         <div className="ml-auto">
           <MemberMenu member={member} />
         </div>

@@ -5,6 +5,7 @@ import { useState, useTransition } from "react";
 import { deleteCampaignAction, duplicateCampaignAction } from "@/app/campaigns/actions";
 import { Badge, type BadgeTone } from "./ui/Badge";
 import { Button } from "./ui/Button";
+import { utcText } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 
 export type CampaignRow = {
@@ -79,7 +80,7 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                 <span>
                   {c.actionCount} <span className="md:sr-only">{c.actionCount === 1 ? "webhook" : "webhooks"}</span>
                 </span>
-                <time dateTime={c.editedIso} className="text-slate-500">
+                <time dateTime={c.editedIso} title={utcText(new Date(c.editedIso))} className="text-slate-500">
                   <span className="md:hidden">Edited </span>
                   {c.edited}
                 </time>

@@ -1,5 +1,6 @@
 "use client";
 import { useQueryClient } from "@tanstack/react-query";
+import { DateTime } from "./ui/DateTime";
 import { useState, useTransition } from "react";
 import { removeSigningSecretAction, rotateSigningSecretAction } from "@/app/campaigns/signing-actions";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
@@ -73,7 +74,7 @@ export function SigningSecretField({
         )}
       </div>
       {state?.previousValidUntil && (
-        <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until {new Date(state.previousValidUntil).toLocaleString()}.</p>
+        <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until <DateTime value={state.previousValidUntil} />.</p>
       )}
       {secret && (
         <div className="mt-3 rounded-lg border border-amber-200 bg-amber-50 p-3">

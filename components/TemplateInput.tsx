@@ -15,6 +15,9 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
   const [wanted, setWanted] = useState(false);
   const [completion, setCompletion] = useState<Completion | null>(null);
   const [active, setActive] = useState(0);
+  // a value wider than the input is shown whole below it while the input has the focus
+  const [whole, setWhole] = useState(false);
+  const measure = () => setWhole(!!input.current && input.current === document.activeElement && input.current.scrollWidth > input.current.clientWidth);
   const { data: suggestions = [] } = useTemplateSuggestions(wanted);
   const matches = completion ? matchingSuggestions(suggestions, completion) : [];
   const open = matches.length > 0;
@@ -23,6 +26,7 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
 
   // After a pick, the caret goes where applySuggestion says once React has written the new value.
   useLayoutEffect(() => {
+    measure();
     const caret = caretAfterChange.current;
     if (caret === null || !input.current) return;
     caretAfterChange.current = null;
@@ -79,10 +83,12 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
         value={value}
         onFocus={(e) => {
           setWanted(true);
+          measure();
           onFocus?.(e);
         }}
         onBlur={(e) => {
           setCompletion(null);
+          setWhole(false);
           onBlur?.(e);
         }}
         onChange={(e) => {
@@ -93,6 +99,11 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
         onSelect={(e) => completion && follow(e.currentTarget.value, e.currentTarget.selectionStart)}
         onKeyDown={keyDown}
       />
+      {whole && !open && (
+        <p role="note" aria-label="Whole value" className="pointer-events-none absolute inset-x-0 top-full z-20 mt-1 rounded-lg border border-slate-200 bg-white px-3 py-2 font-mono text-[13px] break-all whitespace-pre-wrap text-slate-800 shadow-lg">
+          {value}
+        </p>
+      )}
       {open && (
         <ul
           id={listId}

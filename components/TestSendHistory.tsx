@@ -1,4 +1,5 @@
 "use client";
+import { DateTime } from "./ui/DateTime";
 import { useQuery } from "@tanstack/react-query";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
@@ -33,9 +34,7 @@ export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: 
                   {s.status ? statusText(s) : s.outcome === "sending" ? "Sending" : "Failed"}
                 </span>
                 <span className="min-w-0 flex-1 truncate text-slate-600">{s.error ?? s.request?.url ?? ""}</span>
-                <time dateTime={s.createdAt} className="text-xs text-slate-500">
-                  {new Date(s.createdAt).toLocaleString()}
-                </time>
+                <DateTime value={s.createdAt} className="text-xs text-slate-500" />
               </button>
             </li>
           ))}

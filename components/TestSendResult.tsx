@@ -1,4 +1,6 @@
 "use client";
+import { AllowDestinationLink } from "./AllowDestinationLink";
+import { DateTime } from "./ui/DateTime";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { CopyCurlButton } from "./CopyCurlButton";
 import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
@@ -34,10 +36,11 @@ export function TestSendResult({ send }: { send: TestSendView }) {
         {total !== undefined && <span className="text-sm">in {Math.round(total)} ms</span>}
         <span className="ml-auto text-xs opacity-80">
           {send.userId ? `as ${send.userId} · ` : ""}
-          {new Date(send.createdAt).toLocaleTimeString()}
+          <DateTime value={send.createdAt} style="time" />
         </span>
       </div>
       {send.error && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>}
+      <AllowDestinationLink error={send.error} />
       {send.response && (
         <div className="space-y-3">
           <SubHeading>Response</SubHeading>

@@ -1,6 +1,9 @@
 import { currentMember } from "@/app/member";
 import { Card } from "@/components/ui/Card";
+import Link from "next/link";
+import { DateTime } from "@/components/ui/DateTime";
 import { listAudit } from "@/lib/auth/audit";
+import { auditTargets } from "@/lib/auth/audit-targets";
 import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { memberAllows } from "@/lib/auth/members";
 
@@ -19,6 +22,7 @@ export default async function AuditLogPage() {
     );
   }
   const { entries } = await listAudit({ take: 200 });
+  const targets = await auditTargets(entries);
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold text-slate-900">Audit log</h1>
@@ -29,19 +33,29 @@ export default async function AuditLogPage() {
           <table className="w-full text-left text-sm">
             <thead className="text-xs uppercase text-slate-500">
               <tr>
-                <th className="py-2 pr-3">When (UTC)</th>
+                <th className="py-2 pr-3">When</th>
                 <th className="py-2 pr-3">Who</th>
                 <th className="py-2 pr-3">What</th>
                 <th className="py-2">On</th>
               </tr>
             </thead>
             <tbody>
-              {entries.map((e) => (
+              {entries.map((e, i) => (
                 <tr key={e.id} className="border-t border-slate-100">
-                  <td className="py-2 pr-3 whitespace-nowrap">{e.createdAt.toISOString().replace("T", " ").slice(0, 19)}</td>
+                  <td className="py-2 pr-3 whitespace-nowrap">
+                    <DateTime value={e.createdAt} />
+                  </td>
                   <td className="py-2 pr-3">{e.actor}</td>
                   <td className="py-2 pr-3 font-mono">{e.action}</td>
-                  <td className="py-2 break-all text-slate-600">{e.target ?? ""}</td>
+                  <td className="py-2 break-words text-slate-600">
+                    {targets[i]!.href ? (
+                      <Link className="text-indigo-700 hover:underline" href={targets[i]!.href!}>
+                        {targets[i]!.label}
+                      </Link>
+                    ) : (
+                      targets[i]!.label
+                    )}
+                  </td>
                 </tr>
               ))}
             </tbody>

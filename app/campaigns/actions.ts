@@ -37,6 +37,7 @@ export const deleteCampaignAction = defineAction({ role: "editor", schema: idSch
 export const duplicateCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Duplicating" }, async (id, member) => {
   const copy = await duplicateCampaign(id, member);
   if (!copy) return failed("This campaign no longer exists.");
+  await auditUi("campaign.created", copy, { duplicatedFrom: id });
   revalidatePath("/campaigns");
   return succeeded({ id: copy });
 });

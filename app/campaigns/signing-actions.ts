@@ -13,7 +13,8 @@ const GONE = "Save the webhook first: it has no signing secret yet.";
 export const rotateSigningSecretAction = defineAction({ role: "editor", schema: ids, name: "Changing the signing secret" }, async ([campaignId, actionId]) => {
   const result = await rotateSigningSecret(campaignId, actionId);
   if (!result) return failed(GONE);
-  await auditUi("signing_secret.rotated", actionId, { campaignId });
+  // The first secret is generated; only replacing one (the old one then stays valid a while) is a rotation.
+  await auditUi(result.state.previousValidUntil ? "signing_secret.rotated" : "signing_secret.created", actionId, { campaignId });
   return succeeded(result);
 });
 

@@ -1,4 +1,5 @@
 import { currentMember } from "@/app/member";
+import { AllowedDestinationsSection } from "@/components/settings/AllowedDestinationsSection";
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
 import { MembersSection } from "@/components/settings/MembersSection";
@@ -7,6 +8,7 @@ import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
 import { frequencyCapForm } from "@/lib/delivery/frequency-cap-form";
 import { getFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
+import { allowedHostsFromEnv, listAllowedDestinations } from "@/lib/webhooks/allowed-destinations";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Settings · Hookline" };
@@ -15,6 +17,13 @@ export default async function SettingsPage() {
   const member = await currentMember();
   const isAdmin = member ? memberAllows(member, "admin") : !SIGN_IN_REQUIRED;
   const limits = <DeliveryLimitsSection initial={frequencyCapForm(await getFrequencyCap())} editable={isAdmin} />;
+  const destinations = (
+    <AllowedDestinationsSection
+      entries={(await listAllowedDestinations()).map((d) => ({ ...d, createdAt: d.createdAt.toISOString() }))}
+      fromEnv={allowedHostsFromEnv()}
+      editable={isAdmin}
+    />
+  );
   if (!isAdmin) {
     return (
       <div className="space-y-6">
@@ -23,6 +32,7 @@ export default async function SettingsPage() {
           <p className="text-sm text-slate-600">Only admins can manage API keys and members.</p>
         </div>
         {limits}
+        {destinations}
       </div>
     );
   }
@@ -31,6 +41,7 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       {limits}
+      {destinations}
       <ApiKeysSection
         keys={keys.map((k) => ({ ...k, lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() }))}
       />

@@ -53,7 +53,8 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
           </Field>
         </div>
       )}
-      <div className="grid gap-2 sm:grid-cols-2">
+      {/* one field a row: the retry policies' labels need the whole width to be read */}
+      <div className="grid gap-2">
         <Field label="Retries" hint={describeRetryPolicy(timing.retryPolicy)}>
           {(p) => (
             <select {...p} className={inputClass} value={timing.retryPolicy} disabled={disabled} onChange={(e) => set({ retryPolicy: e.target.value as RetryPolicy })}>

@@ -10,6 +10,10 @@ const LABELS: [keyof DeliveryCounts, string][] = [
   ["cancelled", "Cancelled"],
 ];
 
+function perMinute(n: number) {
+  return `${n} ${n === 1 ? "delivery" : "deliveries"} per minute`;
+}
+
 /** Counts by state ("Delivered 1000") and the throughput figures. */
 export function DeliveryCountsBar({ counts, stats }: { counts: DeliveryCounts; stats: DeliveryStats }) {
   const rate = stats.successRate === null ? "–" : `${Math.round(stats.successRate * 1000) / 10}%`;
@@ -23,7 +27,7 @@ export function DeliveryCountsBar({ counts, stats }: { counts: DeliveryCounts; s
         ))}
       </ul>
       <p className="text-xs text-slate-500">
-        {`${stats.sendsPerMinute} sends per minute (last 5 min) · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate}`}
+        {`${perMinute(stats.deliveriesPerMinute)} (last 5 min) · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of finished deliveries`}
       </p>
     </div>
   );

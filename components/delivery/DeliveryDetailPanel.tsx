@@ -1,11 +1,23 @@
 "use client";
 // One delivery with every attempt: the request as sent (secrets masked), the response, timings,
 // the error, and when the next attempt is due.
+import { AllowDestinationLink } from "../AllowDestinationLink";
+import { DateTime } from "../ui/DateTime";
 import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
 type Res = { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean } | null;
+
+/**
+ * What came of one attempt, in words that agree with the delivery's reason: a retryable answer is
+ * "will be retried" only when another attempt follows; otherwise it was the last ("no retries left").
+ */
+function attemptOutcome(a: { outcome: string; nextAttemptAt: string | null }, last: boolean) {
+  if (a.outcome !== "retryable") return a.outcome;
+  if (a.nextAttemptAt) return "failed, will be retried";
+  return last ? "failed, no retries left" : "failed, retried";
+}
 
 function Headers({ headers }: { headers?: [string, string][] }) {
   if (!headers?.length) return null;
@@ -27,21 +39,23 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
             <dt className="text-slate-500">State</dt><dd>{data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
             <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
-            <dt className="text-slate-500">Planned</dt><dd>{new Date(data.plannedAt).toLocaleString()}</dd>
-            {data.nextAttemptAt && (<><dt className="text-slate-500">Next attempt</dt><dd>{new Date(data.nextAttemptAt).toLocaleString()}</dd></>)}
+            <dt className="text-slate-500">Planned</dt><dd><DateTime value={data.plannedAt} /></dd>
+            {data.nextAttemptAt && (<><dt className="text-slate-500">Next attempt</dt><dd><DateTime value={data.nextAttemptAt} /></dd></>)}
           </dl>
           {data.attempts.length === 0 && <p className="text-sm text-slate-500">No attempt yet.</p>}
           <ol className="space-y-3">
-            {data.attempts.map((a) => {
+            {data.attempts.map((a, i) => {
               const req = a.request as Req;
               const res = a.response as Res;
               return (
                 <li key={a.number} className="space-y-2 rounded-lg border border-slate-200 p-3">
                   <p className="text-sm font-medium">
-                    {`Attempt ${a.number}: ${a.outcome}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · ${new Date(a.startedAt).toLocaleString()}`}
+                    {`Attempt ${a.number}: ${attemptOutcome(a, i === data.attempts.length - 1)}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · `}
+                    <DateTime value={a.startedAt} />
                   </p>
                   {a.error && <p className="text-sm text-red-700">{a.error}</p>}
-                  {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due {new Date(a.nextAttemptAt).toLocaleString()}</p>}
+                  <AllowDestinationLink error={a.error} />
+                  {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due <DateTime value={a.nextAttemptAt} /></p>}
                   {req?.url && (
                     <details>
                       <summary className="cursor-pointer text-xs font-medium text-slate-600">Request</summary>

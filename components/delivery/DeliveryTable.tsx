@@ -1,5 +1,6 @@
 "use client";
 // The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried.
+import { DateTime } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/log-queries";
 import { Button } from "../ui/Button";
 
@@ -47,7 +48,7 @@ export function DeliveryTable({
                 </button>
               </td>
               <td className="px-2 py-1.5">{r.actionName}</td>
-              <td className="px-2 py-1.5 whitespace-nowrap">{new Date(r.plannedAt).toLocaleString()}</td>
+              <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} /></td>
               <td className="px-2 py-1.5" title={r.reason ?? undefined}>{r.state}</td>
               <td className="px-2 py-1.5">{r.attempts}</td>
               <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>

@@ -1,4 +1,5 @@
 "use client";
+import { DateTime } from "../ui/DateTime";
 import { useState, useTransition } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/settings/actions";
 import { Badge } from "@/components/ui/Badge";
@@ -8,8 +9,6 @@ import { inputClass } from "@/components/ui/Field";
 import { RoleSelect } from "@/components/auth/RoleSelect";
 
 type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string };
-
-const when = (iso: string | null) => (iso ? iso.replace("T", " ").slice(0, 16) + " UTC" : "never");
 
 export function ApiKeysSection({ keys }: { keys: Key[] }) {
   const [creating, setCreating] = useState(false);
@@ -96,7 +95,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
                 <td className="py-2 pr-3">{k.name}</td>
                 <td className="py-2 pr-3 font-mono">{k.prefix}…</td>
                 <td className="py-2 pr-3">{k.role}</td>
-                <td className="py-2 pr-3">{when(k.lastUsedAt)}</td>
+                <td className="py-2 pr-3">{k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : "never"}</td>
                 <td className="py-2 text-right">
                   {k.revokedAt ? (
                     <Badge>revoked</Badge>

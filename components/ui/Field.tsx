@@ -1,9 +1,7 @@
 "use client";
 import { createContext, useContext, useId, useState, type ReactNode } from "react";
 
-export const inputClass =
-  "block w-full min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30 aria-invalid:border-red-400 aria-invalid:focus:outline-red-500/30";
-export const monoInputClass = `${inputClass} font-mono text-[13px]`;
+export { inputClass, monoInputClass } from "./input-classes";
 
 type ControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean; onBlur?: () => void };
 

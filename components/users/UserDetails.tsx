@@ -1,3 +1,4 @@
+import { DateTime } from "@/components/ui/DateTime";
 import Link from "next/link";
 import type { UserActivity } from "@/lib/audience/user-activity";
 import type { UserRecord } from "@/lib/audience/users";
@@ -13,7 +14,7 @@ export function UserDetails({ user, activity }: { user: UserRecord; activity: Us
         </Link>
         <h1 className="mt-1 font-mono text-2xl font-semibold text-slate-900">{user.userId}</h1>
         <p className="text-sm text-slate-600">
-          {user.email ?? "No email"} · {user.timezone ?? "No time zone"} · updated {new Date(user.updatedAt).toLocaleString("en-GB", { timeZone: "UTC" })} UTC
+          {user.email ?? "No email"} · {user.timezone ?? "No time zone"} · updated <DateTime value={user.updatedAt} />
         </p>
       </div>
       <Card title="Attributes">
@@ -39,9 +40,7 @@ export function UserDetails({ user, activity }: { user: UserRecord; activity: Us
               {activity.events.map((e) => (
                 <li key={e.id} className="flex justify-between gap-3">
                   <span className="font-mono">{e.name}</span>
-                  <time className="text-slate-500" dateTime={e.time}>
-                    {e.time.replace("T", " ").slice(0, 19)} UTC
-                  </time>
+                  <DateTime className="text-slate-500" value={e.time} />
                 </li>
               ))}
             </ul>
@@ -59,9 +58,7 @@ export function UserDetails({ user, activity }: { user: UserRecord; activity: Us
                   </Link>
                   <span className="flex shrink-0 items-center gap-2">
                     <Badge tone={d.state === "delivered" ? "green" : d.state === "failed" ? "red" : "slate"}>{d.state}</Badge>
-                    <time className="text-slate-500" dateTime={d.plannedAt}>
-                      {d.plannedAt.slice(0, 10)}
-                    </time>
+                    <DateTime className="text-slate-500" value={d.plannedAt} style="date" />
                   </span>
                 </li>
               ))}

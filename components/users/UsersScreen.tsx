@@ -3,7 +3,7 @@ import Link from "next/link";
 import type { CatalogueEntry } from "@/lib/audience/attribute-catalogue";
 import type { UserRecord } from "@/lib/audience/users";
 import { Card } from "@/components/ui/Card";
-import { inputClass } from "@/components/ui/Field";
+import { inputClass } from "@/components/ui/input-classes";
 import { buttonClass } from "@/components/ui/Button";
 import { CsvImport } from "./CsvImport";
 

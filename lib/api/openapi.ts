@@ -2,6 +2,7 @@
 // routes validate with, so the document cannot drift from what the API accepts.
 import { z } from "zod";
 import { apiRoutes, errorMeanings, type RouteDoc } from "./catalog";
+import { exampleOf } from "./examples";
 
 type Json = Record<string, unknown>;
 
@@ -38,9 +39,10 @@ function operation(route: RouteDoc, components: Json): Json {
   }
   const responses: Json = {};
   const ok = route.response;
+  const example = exampleOf(route);
   if (ok) {
     responses[String(ok.status)] = ok.schema
-      ? { description: ok.description, content: { "application/json": { schema: toSchema(ok.schema, "output", components) } } }
+      ? { description: ok.description, content: { "application/json": { schema: toSchema(ok.schema, "output", components), ...(example.response !== undefined ? { example: example.response } : {}) } } }
       : { description: ok.description };
   }
   for (const status of route.errors) {
@@ -56,7 +58,7 @@ function operation(route: RouteDoc, components: Json): Json {
     description: [route.description, `Needs a key with the ${route.role} role or above.`].filter(Boolean).join("\n\n"),
     operationId: `${route.method.toLowerCase()}${route.path.replace(/\{(\w+)\}/g, "By-$1").replace(/[^A-Za-z0-9]+(.)/g, (_, c: string) => c.toUpperCase())}`,
     ...(parameters.length ? { parameters } : {}),
-    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input", components) } } } } : {}),
+    ...(route.body ? { requestBody: { required: true, content: { "application/json": { schema: toSchema(route.body, "input", components), ...(example.request !== undefined ? { example: example.request } : {}) } } } } : {}),
     responses,
   };
 }

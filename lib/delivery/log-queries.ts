@@ -33,21 +33,26 @@ function percentile(sorted: number[], p: number): number | null {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
-/** Sends per minute over the last 5 minutes, p50/p95 of the last 1,000 attempts, success rate. */
+/**
+ * Deliveries attempted per minute over the last 5 minutes, p50/p95 of the last 1,000 attempts, and the
+ * success rate of deliveries (not attempts: a delivery that succeeded on its third try is one success).
+ */
 export async function deliveryStats(campaignId: string | undefined, now = new Date()) {
-  const scope = campaignId ? { delivery: { campaignId } } : {};
+  const campaign = campaignId ? { campaignId } : {};
   const since = new Date(now.getTime() - 5 * 60_000);
-  const [recentCount, recent] = await Promise.all([
-    db().deliveryAttempt.count({ where: { ...scope, startedAt: { gte: since } } }),
-    db().deliveryAttempt.findMany({ where: scope, orderBy: { startedAt: "desc" }, take: 1000, select: { durationMs: true, outcome: true } }),
+  const [recentDeliveries, recent, outcomes] = await Promise.all([
+    db().delivery.count({ where: { ...campaign, attemptLog: { some: { startedAt: { gte: since } } } } }),
+    db().deliveryAttempt.findMany({ where: campaignId ? { delivery: { campaignId } } : {}, orderBy: { startedAt: "desc" }, take: 1000, select: { durationMs: true } }),
+    db().delivery.groupBy({ by: ["state"], where: { ...campaign, state: { in: ["delivered", "failed"] } }, _count: { _all: true } }),
   ]);
   const durations = recent.map((a) => a.durationMs).sort((a, b) => a - b);
-  const delivered = recent.filter((a) => a.outcome === "delivered").length;
+  const delivered = outcomes.find((g) => g.state === "delivered")?._count._all ?? 0;
+  const final = outcomes.reduce((n, g) => n + g._count._all, 0);
   return {
-    sendsPerMinute: Math.round(recentCount / 5),
+    deliveriesPerMinute: Math.round((recentDeliveries / 5) * 10) / 10,
     p50Ms: percentile(durations, 50),
     p95Ms: percentile(durations, 95),
-    successRate: recent.length ? delivered / recent.length : null,
+    successRate: final ? delivered / final : null,
   };
 }
 

@@ -153,7 +153,7 @@ describe("sendWebhook", () => {
 
   it("refuses a private destination that is not allowed, without sending", async () => {
     const result = await sendWebhook({ method: "POST", url: "http://10.0.0.5:8080/x", headers: [], body: "{}" });
-    expect(result).toMatchObject({ outcome: "failed", errorKind: "refused", error: "destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS" });
+    expect(result).toMatchObject({ outcome: "failed", errorKind: "refused", error: "destination 10.0.0.5 is in a private network; an admin can allow it in Settings › Allowed destinations" });
     const port = await sendWebhook({ method: "POST", url: "http://127.0.0.1:22/x", headers: [], body: "{}" });
     expect(port.error).toMatch(/port 22 is not allowed/);
   });

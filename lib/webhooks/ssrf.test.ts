@@ -38,7 +38,7 @@ const refused: [string, RegExp][] = [
 describe("SSRF guard", () => {
   it.each(refused)("refuses %s", (address, reason) => {
     expect(refusalReason(address, none)).toMatch(reason);
-    expect(refusalReason(address, none)).toMatch(/allow it with HOOKLINE_ALLOWED_HOSTS$/);
+    expect(refusalReason(address, none)).toMatch(/an admin can allow it in Settings › Allowed destinations$/);
   });
 
   it.each(["8.8.8.8", "1.1.1.1", "93.184.216.34", "2001:4860:4860::8888", "2606:4700::1111"])("allows public %s", (address) => {
@@ -63,7 +63,7 @@ describe("SSRF guard", () => {
       { address: "93.184.216.34", family: 4 },
       { address: "10.0.0.5", family: 4 },
     ];
-    await expect(vetDestination("rebind.example", 443, resolver, none)).rejects.toThrow("destination 10.0.0.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS");
+    await expect(vetDestination("rebind.example", 443, resolver, none)).rejects.toThrow("destination 10.0.0.5 is in a private network; an admin can allow it in Settings › Allowed destinations");
     await expect(vetDestination("ok.example", 443, async () => [{ address: "93.184.216.34", family: 4 }])).resolves.toEqual({ address: "93.184.216.34", family: 4 });
   });
 
@@ -127,7 +127,7 @@ describe("SSRF guard on URLs as they arrive (WHATWG URL parsing normalises odd s
   });
 
   it("the refusal message names the address and the setting", async () => {
-    await expect(vetDestination("10.0.0.5", 443, publicOnly, none)).rejects.toThrow(/^destination 10\.0\.0\.5 is in a private network; allow it with HOOKLINE_ALLOWED_HOSTS$/);
+    await expect(vetDestination("10.0.0.5", 443, publicOnly, none)).rejects.toThrow(/^destination 10\.0\.0\.5 is in a private network; an admin can allow it in Settings › Allowed destinations$/);
   });
 
   it("a host name that resolves to a private address is refused; an allowed host name is not", async () => {

@@ -1,9 +1,11 @@
 // THE SSRF guard: a webhook may only reach public unicast addresses on ports 80, 443 or
-// 1024-65535, unless HOOKLINE_ALLOWED_HOSTS allows more. The sender connects to the very address
-// this guard checked (lib/webhooks/send.ts), so a DNS answer cannot change between check and use.
+// 1024-65535, unless HOOKLINE_ALLOWED_HOSTS or Settings › Allowed destinations allow more.
+// The sender connects to the very address this guard checked (lib/webhooks/send.ts), so a DNS
+// answer cannot change between check and use.
 import { lookup as dnsLookup } from "node:dns/promises";
 import ipaddr from "ipaddr.js";
 import { env } from "../env";
+import { allowedDestinationEntries } from "./allowed-destinations";
 
 /** The guard refuses the destination: not retryable. */
 export class DestinationRefused extends Error {
@@ -54,9 +56,19 @@ function allowList(): AllowList {
   return allowCache.list;
 }
 
+/** HOOKLINE_ALLOWED_HOSTS and the entries of Settings › Allowed destinations (read at most once a second). */
+async function currentAllowList(): Promise<AllowList> {
+  const source = [env().HOOKLINE_ALLOWED_HOSTS, ...(await allowedDestinationEntries())].join(",");
+  if (allowCache?.source !== source) allowCache = { source, list: parseAllowList(source) };
+  return allowCache.list;
+}
+
 function isAllowedAddress(addr: ipaddr.IPv4 | ipaddr.IPv6, list: AllowList) {
   return list.ranges.some(([range, bits]) => range.kind() === addr.kind() && addr.match(range, bits));
 }
+
+/** The end of every refusal of a private address; the UI links it to the settings for admins. */
+export const HOW_TO_ALLOW = "an admin can allow it in Settings › Allowed destinations";
 
 /** Why an address may not be reached, or null when it may. */
 export function refusalReason(address: string, list: AllowList = allowList()): string | null {
@@ -70,9 +82,9 @@ export function refusalReason(address: string, list: AllowList = allowList()): s
   const range = addr.range();
   // IPv6 unicast outside 2000::/3 (e.g. IPv4-compatible ::7f00:1) is not a global address
   if (range === "unicast" && (addr.kind() === "ipv4" || addr.match(GLOBAL_UNICAST_V6))) return null;
-  if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; allow it with HOOKLINE_ALLOWED_HOSTS`;
+  if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; ${HOW_TO_ALLOW}`;
   const words = RANGE_WORDS[range] ?? (range === "unicast" ? "is not a global address" : "is in a reserved range");
-  return `destination ${addr.toString()} ${words}; allow it with HOOKLINE_ALLOWED_HOSTS`;
+  return `destination ${addr.toString()} ${words}; ${HOW_TO_ALLOW}`;
 }
 
 export function checkPort(port: number): string | null {
@@ -101,9 +113,10 @@ export function isLocalhostName(host: string): boolean {
  * Resolves the host and returns an address that may be reached; throws DestinationRefused (a
  * private, reserved or odd address, a forbidden port) or DnsLookupFailed.
  */
-export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver, list: AllowList = allowList()): Promise<VettedAddress> {
+export async function vetDestination(hostname: string, port: number, resolve: Resolver = defaultResolver, allowed?: AllowList): Promise<VettedAddress> {
   const portProblem = checkPort(port);
   if (portProblem) throw new DestinationRefused(portProblem);
+  const list = allowed ?? (await currentAllowList());
   const host = normaliseHost(hostname);
   const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
   let addresses: { address: string; family: number }[];

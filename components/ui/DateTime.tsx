@@ -1,0 +1,38 @@
+"use client";
+// Every date the app shows goes through here: one format, in the member's own locale and time zone
+// (the browser's), with the exact UTC time on hover. The server knows neither, so the first paint
+// (and the hydration that follows it) shows UTC and the browser then shows local time.
+import { useSyncExternalStore } from "react";
+
+type Style = "datetime" | "date" | "time";
+
+const OPTIONS: Record<Style, Intl.DateTimeFormatOptions> = {
+  datetime: { dateStyle: "medium", timeStyle: "short" },
+  date: { dateStyle: "medium" },
+  time: { timeStyle: "medium" },
+};
+
+/** "2026-12-02 09:15:30 UTC": what the title shows, and the server's rendering. */
+export function utcText(date: Date): string {
+  return `${date.toISOString().replace("T", " ").slice(0, 19)} UTC`;
+}
+
+/** The member's rendering: locale and time zone of the browser (undefined: the runtime's own). */
+export function localText(date: Date, style: Style = "datetime", locale?: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { ...OPTIONS[style], timeZone }).format(date);
+}
+
+const noSubscription = () => () => {};
+
+export function DateTime({ value, style = "datetime", className }: { value: string | Date; style?: Style; className?: string }) {
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  const date = typeof value === "string" ? new Date(value) : value;
+  if (Number.isNaN(date.getTime())) return <span className={className}>{String(value)}</span>;
+  const utc = utcText(date);
+  const text = inBrowser ? localText(date, style) : style === "date" ? utc.slice(0, 10) : utc;
+  return (
+    <time dateTime={date.toISOString()} title={utc} className={className}>
+      {text}
+    </time>
+  );
+}

@@ -1,0 +1,5 @@
+// Class names of text inputs and selects. A plain module (not "use client"), so server components
+// get the strings themselves: imported from a client module they arrive as client references.
+export const inputClass =
+  "block w-full min-w-0 rounded-lg border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-xs placeholder:text-slate-400 focus:border-indigo-500 focus:outline-2 focus:outline-indigo-500/30 aria-invalid:border-red-400 aria-invalid:focus:outline-red-500/30";
+export const monoInputClass = `${inputClass} font-mono text-[13px]`;

@@ -1,0 +1,84 @@
+// A request and a response example per /api/v1 route, for the API reference page and the OpenAPI
+// document. examples.test.ts parses each request example with the route's own schema, so an example
+// that the API would refuse fails the tests.
+import type { RouteDoc } from "./catalog";
+
+export type RouteExample = { path?: string; request?: unknown; response?: unknown };
+
+const user = { userId: "user-1001", email: "mary@example.com", timezone: "Europe/Paris", attributes: { firstName: "Mary", plan: "pro", city: "Paris" } };
+const storedUser = { ...user, createdAt: "2026-12-01T08:00:00.000Z", updatedAt: "2026-12-02T09:15:00.000Z" };
+const campaignInput = {
+  name: "Welcome series",
+  description: "Tell the CRM about new sign-ups",
+  actions: [
+    {
+      name: "CRM",
+      method: "POST",
+      url: "https://crm.example.com/contacts/{{user.id}}",
+      contentType: "application/json",
+      fields: [
+        { key: "email", value: "{{user.email}}", type: "text" },
+        { key: "firstName", value: "{{default user.firstName \"there\"}}", type: "text" },
+      ],
+      headers: [{ name: "X-Api-Key", value: "crm-secret", secret: true }],
+      timeoutSeconds: 15,
+    },
+  ],
+};
+const campaign = {
+  id: "cm8x2k1q0000abcd",
+  name: campaignInput.name,
+  description: campaignInput.description,
+  status: "draft",
+  updatedAt: "2026-12-02T09:15:00.000Z",
+  actions: [{ ...campaignInput.actions[0], id: "cm8x2k1q0001abcd", headers: [{ name: "X-Api-Key", value: "••••", secret: true }] }],
+};
+const delivery = {
+  id: "cm8x3d5r0000wxyz",
+  campaignId: campaign.id,
+  campaignName: campaign.name,
+  actionName: "CRM",
+  userId: "user-1001",
+  state: "delivered",
+  reason: null,
+  plannedAt: "2026-12-02T09:20:00.000Z",
+  dueAt: "2026-12-02T09:20:00.000Z",
+  attempts: 1,
+  lastStatus: 200,
+  durationMs: 84,
+  sentAt: "2026-12-02T09:20:00.084Z",
+};
+
+const EXAMPLES: Record<string, RouteExample> = {
+  "POST /api/v1/users": { request: user, response: { created: 1, updated: 0 } },
+  "GET /api/v1/users": { path: "/api/v1/users?limit=2", response: { users: [storedUser], nextCursor: null } },
+  "GET /api/v1/users/{userId}": { path: "/api/v1/users/user-1001", response: storedUser },
+  "DELETE /api/v1/users/{userId}": { path: "/api/v1/users/user-1001" },
+  "POST /api/v1/events": { request: { userId: "user-1001", event: "purchase", params: { amount: 42.5, sku: "A-17" } }, response: { accepted: 1, usersCreated: 0, scheduled: 1, suppressed: 0 } },
+  "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt }] } },
+  "POST /api/v1/campaigns": { request: campaignInput, response: campaign },
+  "GET /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, response: campaign },
+  "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
+  "POST /api/v1/campaigns/{id}/activate": { path: `/api/v1/campaigns/${campaign.id}/activate`, response: { status: "active", counts: { scheduled: 1200, suppressed: 3, earliest: "2026-12-02T09:20:00.000Z" } } },
+  "POST /api/v1/campaigns/{id}/pause": { path: `/api/v1/campaigns/${campaign.id}/pause`, response: { status: "paused" } },
+  "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, pages: 1, items: [delivery] } },
+  "POST /api/v1/deliveries/{id}/retry": { path: `/api/v1/deliveries/${delivery.id}/retry`, response: { id: delivery.id, state: "scheduled" } },
+};
+
+export const routeKey = (route: Pick<RouteDoc, "method" | "path">) => `${route.method} ${route.path}`;
+
+export function exampleOf(route: Pick<RouteDoc, "method" | "path">): RouteExample {
+  return EXAMPLES[routeKey(route)] ?? {};
+}
+
+/** A curl line that runs the example against `origin` with the key in $HOOKLINE_API_KEY. */
+export function curlExample(route: Pick<RouteDoc, "method" | "path">, origin: string): string {
+  const example = exampleOf(route);
+  const parts = [`curl`];
+  if (route.method !== "GET") parts.push(`-X ${route.method}`);
+  parts.push(`'${origin}${example.path ?? route.path}'`, `-H "Authorization: Bearer $HOOKLINE_API_KEY"`);
+  if (example.request !== undefined) {
+    parts.push(`-H 'Content-Type: application/json'`, `-d '${JSON.stringify(example.request).replaceAll("'", "'\\''")}'`);
+  }
+  return parts.join(" ");
+}

@@ -1,0 +1,64 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../db";
+import { addAllowedDestination, allowedDestinationEntries, AllowedDestinationError, ALLOWED_DESTINATIONS_TTL_MS, listAllowedDestinations, normaliseEntry, removeAllowedDestination } from "./allowed-destinations";
+import { sendWebhook } from "./send";
+import { DestinationRefused, vetDestination } from "./ssrf";
+
+const loopback = async () => [{ address: "127.0.0.2", family: 4 }];
+
+describe("normaliseEntry", () => {
+  it("keeps hosts, IPs and CIDRs in one spelling and refuses the rest", () => {
+    expect(normaliseEntry(" LocalHost. ")).toBe("localhost");
+    expect(normaliseEntry("[::1]")).toBe("::1");
+    expect(normaliseEntry("10.1.0.0/16")).toBe("10.1.0.0/16");
+    expect(normaliseEntry("127.0.0.2")).toBe("127.0.0.2");
+    expect(() => normaliseEntry("")).toThrow(AllowedDestinationError);
+    expect(() => normaliseEntry("http://x/")).toThrow(/not a URL/);
+    expect(() => normaliseEntry("a b")).toThrow(/not a host name/);
+    expect(() => normaliseEntry("0.0.0.0/0")).toThrow(/too wide/);
+  });
+});
+
+describe("Allowed destinations in the database", () => {
+  it("a new entry lets the guard through at once in this process, and within a second in others; removal takes it back", async () => {
+    await expect(vetDestination("receiver.internal", 8080, loopback)).rejects.toThrow(
+      /127\.0\.0\.2 is a loopback address; an admin can allow it in Settings › Allowed destinations$/,
+    );
+    const row = await addAllowedDestination({ entry: "127.0.0.2", note: "local receiver" }, "admin@example.com");
+    await expect(vetDestination("receiver.internal", 8080, loopback)).resolves.toEqual({ address: "127.0.0.2", family: 4 });
+    expect((await listAllowedDestinations()).map((d) => d.entry)).toEqual(["127.0.0.2"]);
+    const audit = await db().auditLog.findMany({ where: { action: { startsWith: "allowed_destination." } } });
+    expect(audit).toMatchObject([{ actor: "admin@example.com", action: "allowed_destination.added", target: "127.0.0.2" }]);
+
+    // another process wrote it: this one sees it once its second-long cache runs out
+    await db().allowedDestination.create({ data: { entry: "10.9.0.0/16", createdBy: "elsewhere" } });
+    const now = Date.now();
+    expect(await allowedDestinationEntries(now)).not.toContain("10.9.0.0/16");
+    expect(await allowedDestinationEntries(now + ALLOWED_DESTINATIONS_TTL_MS)).toContain("10.9.0.0/16");
+
+    await expect(addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com")).rejects.toThrow(/already allowed/);
+    expect(await removeAllowedDestination(row.id, "admin@example.com")).toBe(true);
+    await expect(vetDestination("receiver.internal", 8080, loopback)).rejects.toThrow(DestinationRefused);
+  });
+
+  describe("a real send to 127.0.0.2", () => {
+    let server: ReturnType<typeof createServer>;
+    let port = 0;
+    beforeAll(async () => {
+      server = createServer((_req, res) => res.end("ok"));
+      await new Promise<void>((r) => server.listen(0, "127.0.0.2", r));
+      port = (server.address() as AddressInfo).port;
+    });
+    afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+    it("is refused, then delivered once the address is allowed", async () => {
+      const request = { method: "POST" as const, url: `http://127.0.0.2:${port}/hook`, headers: [["content-type", "application/json"]] as [string, string][], body: "{}" };
+      const refused = await sendWebhook(request);
+      expect(refused).toMatchObject({ outcome: "failed", errorKind: "refused" });
+      await addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com");
+      expect(await sendWebhook(request)).toMatchObject({ outcome: "delivered", status: 200 });
+    });
+  });
+});

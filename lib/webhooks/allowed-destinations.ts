@@ -1,0 +1,87 @@
+// Settings › Allowed destinations: the hosts, IP addresses and CIDR ranges an admin lets webhooks
+// reach although they are private (a receiver on localhost, a CRM on the office network). Stored in
+// the database and audited; the SSRF guard (ssrf.ts) reads them together with HOOKLINE_ALLOWED_HOSTS.
+import ipaddr from "ipaddr.js";
+import { recordAudit } from "../auth/audit";
+import { db } from "../db";
+import { env } from "../env";
+import { log } from "../log";
+
+/** Every process sees a change within this long (the guard reads the table at most once per period). */
+export const ALLOWED_DESTINATIONS_TTL_MS = 1000;
+
+export class AllowedDestinationError extends Error {
+  name = "AllowedDestinationError";
+}
+
+export type AllowedDestination = { id: string; entry: string; note: string; createdBy: string; createdAt: Date };
+
+const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+
+/** The entry as stored ("LocalHost." -> "localhost", "[::1]" -> "::1"), or an error in words. */
+export function normaliseEntry(input: string): string {
+  const entry = input.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
+  if (!entry) throw new AllowedDestinationError("Enter a host name, an IP address or a CIDR range");
+  if (entry.includes("://")) throw new AllowedDestinationError("Enter the host alone (such as localhost or 10.1.2.3), not a URL");
+  if (entry.includes("/")) {
+    if (!ipaddr.isValidCIDR(entry)) throw new AllowedDestinationError(`"${input.trim()}" is not a CIDR range such as 10.1.0.0/16`);
+    const [range, bits] = ipaddr.parseCIDR(entry);
+    // A range this wide would switch the guard off rather than make an exception to it.
+    if (bits < (range.kind() === "ipv4" ? 8 : 16)) throw new AllowedDestinationError(`${entry} is too wide: allow at most a /${range.kind() === "ipv4" ? 8 : 16}`);
+    return `${range.toString()}/${bits}`;
+  }
+  if (ipaddr.isValid(entry)) return ipaddr.process(entry).toString();
+  if (!HOST_NAME.test(entry)) throw new AllowedDestinationError(`"${input.trim()}" is not a host name, an IP address or a CIDR range`);
+  return entry;
+}
+
+export async function listAllowedDestinations(): Promise<AllowedDestination[]> {
+  return db().allowedDestination.findMany({ orderBy: { entry: "asc" } });
+}
+
+/** HOOKLINE_ALLOWED_HOSTS, shown read-only beside the database's entries. */
+export function allowedHostsFromEnv(): string[] {
+  return env().HOOKLINE_ALLOWED_HOSTS.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+export async function addAllowedDestination(input: { entry: string; note?: string }, actor: string): Promise<AllowedDestination> {
+  const entry = normaliseEntry(input.entry);
+  const note = (input.note ?? "").trim().slice(0, 200);
+  if (await db().allowedDestination.findUnique({ where: { entry } })) throw new AllowedDestinationError(`${entry} is already allowed`);
+  const row = await db().allowedDestination.create({ data: { entry, note, createdBy: actor } });
+  await recordAudit({ actor, action: "allowed_destination.added", target: entry, details: note ? { note } : undefined });
+  forgetCachedEntries();
+  return row;
+}
+
+export async function removeAllowedDestination(id: string, actor: string): Promise<boolean> {
+  const row = await db().allowedDestination.findUnique({ where: { id } });
+  if (!row) return false;
+  await db().allowedDestination.deleteMany({ where: { id } });
+  await recordAudit({ actor, action: "allowed_destination.removed", target: row.entry });
+  forgetCachedEntries();
+  return true;
+}
+
+let cached: { at: number; entries: string[] } | undefined;
+
+function forgetCachedEntries() {
+  cached = undefined;
+}
+
+/**
+ * The entries the guard allows besides the environment variable, read at most once a second per
+ * process: a change made in one process holds in every other one a second later, without a restart.
+ */
+export async function allowedDestinationEntries(now = Date.now()): Promise<string[]> {
+  if (cached && now - cached.at < ALLOWED_DESTINATIONS_TTL_MS) return cached.entries;
+  try {
+    const rows = await db().allowedDestination.findMany({ select: { entry: true } });
+    cached = { at: now, entries: rows.map((r) => r.entry) };
+  } catch (err) {
+    // The database is away: keep what we knew (the send itself will wait for the database anyway).
+    log.warn("Could not read the allowed destinations", { error: err instanceof Error ? err.message : String(err) });
+    if (!cached) return [];
+  }
+  return cached.entries;
+}
