@@ -121,3 +121,14 @@ export async function failingHosts(options: { since?: Date; limit?: number } = {
   });
   return groups.map((g) => ({ host: g.host!, failed: g._count._all }));
 }
+
+/** How far back the Activity page looks. */
+export const ACTIVITY_WINDOW_DAYS = 7;
+
+/** Every campaign's outcomes over the activity window, and the hosts that failed most in it. */
+export async function activityOutcomes(now = new Date()) {
+  const since = new Date(now.getTime() - ACTIVITY_WINDOW_DAYS * 86_400_000);
+  const [series, hosts] = await Promise.all([outcomeSeries({ since }), failingHosts({ since, limit: 10 })]);
+  return { series, failingHosts: hosts, windowDays: ACTIVITY_WINDOW_DAYS };
+}
+export type ActivityOutcomes = Awaited<ReturnType<typeof activityOutcomes>>;
