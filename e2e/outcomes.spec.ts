@@ -17,6 +17,10 @@ async function appDb() {
 }
 
 test("outcomes: live progress and chart, chips filter the log, CSV export, campaign list, failing hosts", async ({ page }) => {
+  // the chart is rendered on the server too: hydrating it must not disagree with the first paint
+  const pageErrors: string[] = [];
+  page.on("console", (m) => m.type() === "error" && !/favicon/i.test(m.text()) && !/Failed to load resource/.test(m.text()) && pageErrors.push(`${page.url()} ${m.text()}`));
+  page.on("pageerror", (e) => pageErrors.push(`${page.url()} ${e.message}`));
   const received: string[] = [];
   const server = http.createServer((req, res) => {
     received.push(req.url ?? "");
@@ -64,6 +68,11 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await expect(outcomes.getByRole("figure", { name: "Deliveries over time by outcome" })).toBeVisible();
     await expect(outcomes.getByText(`${USERS} delivered, 0 retrying, 0 failed, 0 suppressed`, { exact: false })).toBeVisible();
     expect(new Set(received.filter((u) => u.startsWith(`/hook/${tag}`))).size).toBe(USERS);
+    await page.screenshot({ path: test.info().outputPath("campaign-outcomes.png"), fullPage: true });
+    // a fresh load renders the chart on the server and hydrates it without a mismatch
+    await page.reload();
+    await expect(outcomes.getByRole("figure", { name: "Deliveries over time by outcome" })).toBeVisible();
+    await expect(progress).toHaveAttribute("aria-valuenow", "100");
 
     // The count chips filter the log; the export takes the same filter.
     await page.goto(`/campaigns/${history.id}`);
@@ -113,6 +122,8 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     const hosts = page.getByRole("table", { name: "Hosts that fail most" });
     await expect(hosts.getByRole("row", { name: "failing.example 3" })).toBeVisible();
     await expect(hosts.getByRole("row", { name: /ok\.example/ })).toHaveCount(0);
+    await page.screenshot({ path: test.info().outputPath("activity.png"), fullPage: true });
+    expect(pageErrors).toEqual([]);
   } finally {
     await prisma.$disconnect();
     server.close();
