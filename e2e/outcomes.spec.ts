@@ -107,6 +107,7 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await expect(zeta).toContainText(`${USERS} users`);
     await expect(zeta).toContainText(`${USERS} delivered`);
     await expect(list.getByRole("listitem", { name: `Alpha ${tag}` })).toContainText("3 failed");
+    await page.screenshot({ path: test.info().outputPath("campaigns.png"), fullPage: true });
     await page.getByLabel("Sort by").selectOption({ label: "Name" });
     await expect(list.getByRole("link")).toHaveText([`Alpha ${tag}`, `Zeta ${tag}`]);
     await page.getByLabel("Sort by").selectOption({ label: "Last send" });

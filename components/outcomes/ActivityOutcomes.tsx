@@ -31,7 +31,7 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
             <tbody className="divide-y divide-slate-100">
               {failingHosts.map((h) => (
                 <tr key={h.host}>
-                  <td className="max-w-0 truncate py-1.5 pr-2 font-mono text-xs text-slate-800" title={h.host}>{h.host}</td>
+                  <td className="py-1.5 pr-2 font-mono text-xs break-all text-slate-800">{h.host}</td>
                   <td className="py-1.5 text-right text-slate-700 tabular-nums">{h.failed}</td>
                 </tr>
               ))}
