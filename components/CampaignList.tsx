@@ -3,28 +3,47 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { deleteCampaignAction, duplicateCampaignAction } from "@/app/campaigns/actions";
+import { CAMPAIGN_SORTS, visibleCampaigns, type CampaignSort } from "@/lib/campaigns/list-view";
+import { STATUS_LABELS } from "@/lib/campaigns/list-labels";
 import { Badge, type BadgeTone } from "./ui/Badge";
 import { Button } from "./ui/Button";
 import { utcText } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
+import { inputClass } from "./ui/Field";
 
 export type CampaignRow = {
   id: string;
   name: string;
   description: string;
   status: { label: string; tone: BadgeTone };
+  statusKey: string;
   actionCount: number;
   destinations: string[];
   edited: string;
   editedIso: string;
+  /** users matching its audience now */
+  audience: number;
+  delivered: number;
+  failed: number;
+  lastSend: string | null;
+  lastSendIso: string | null;
 };
 
-/** The campaigns, newest edit first: name, status, webhook count, last edit; duplicate and delete. */
+const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_8rem_10rem]";
+
+/**
+ * The campaigns: name, status, audience, delivered / failed, last send; searched by name, filtered
+ * by state and sorted here (the page has them all); duplicate and delete.
+ */
 export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [confirming, setConfirming] = useState<CampaignRow | null>(null);
   const [message, setMessage] = useState<string | null>(null);
+  const [query, setQuery] = useState("");
+  const [status, setStatus] = useState("");
+  const [sort, setSort] = useState<CampaignSort>("updated");
+  const shown = visibleCampaigns(campaigns, { query, status, sort });
 
   function duplicate(row: CampaignRow) {
     startTransition(async () => {
@@ -48,17 +67,43 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
       <p role="status" className={message ? "mb-3 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700" : "sr-only"}>
         {message}
       </p>
+      <div role="search" aria-label="Find campaigns" className="mb-3 grid gap-2 sm:grid-cols-[minmax(0,1fr)_10rem_10rem]">
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Search campaigns</span>
+          <input type="search" className={inputClass} value={query} placeholder="Name" onChange={(e) => setQuery(e.target.value)} />
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">State</span>
+          <select className={inputClass} value={status} onChange={(e) => setStatus(e.target.value)}>
+            <option value="">All states</option>
+            {Object.entries(STATUS_LABELS).map(([key, { label }]) => (
+              <option key={key} value={key}>{label}</option>
+            ))}
+          </select>
+        </label>
+        <label className="text-sm">
+          <span className="mb-1 block font-medium text-slate-700">Sort by</span>
+          <select className={inputClass} value={sort} onChange={(e) => setSort(e.target.value as CampaignSort)}>
+            {Object.entries(CAMPAIGN_SORTS).map(([key, label]) => (
+              <option key={key} value={key}>{label}</option>
+            ))}
+          </select>
+        </label>
+      </div>
       <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
-        <div className="hidden grid-cols-[minmax(0,1fr)_7rem_6rem_9rem_11rem] gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2.5 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid">
+        <div className={`hidden ${COLUMNS} gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2.5 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid`}>
           <span>Campaign</span>
           <span>Status</span>
-          <span>Webhooks</span>
-          <span>Last edited</span>
+          <span>Audience</span>
+          <span>Delivered</span>
+          <span>Failed</span>
+          <span>Last send</span>
           <span className="sr-only">Actions</span>
         </div>
+        {shown.length === 0 && <p className="px-5 py-6 text-sm text-slate-500">No campaign matches the search.</p>}
         <ul className="divide-y divide-slate-100" aria-label="Campaigns">
-          {campaigns.map((c) => (
-            <li key={c.id} className="grid grid-cols-1 gap-3 px-4 py-4 md:grid-cols-[minmax(0,1fr)_7rem_6rem_9rem_11rem] md:items-center md:gap-4 md:px-5">
+          {shown.map((c) => (
+            <li key={c.id} aria-label={c.name} className={`grid grid-cols-1 gap-3 px-4 py-4 ${COLUMNS} md:items-center md:gap-4 md:px-5`}>
               <div className="min-w-0">
                 <Link href={`/campaigns/${c.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
                   {c.name}
@@ -72,18 +117,32 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                     {c.destinations.length > 3 ? ` +${c.destinations.length - 3}` : ""}
                   </p>
                 )}
+                <p className="mt-1 text-xs text-slate-500">
+                  {`${c.actionCount} ${c.actionCount === 1 ? "webhook" : "webhooks"} · edited `}
+                  <time dateTime={c.editedIso}>{c.edited}</time>
+                </p>
               </div>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 md:contents">
                 <span>
                   <Badge tone={c.status.tone}>{c.status.label}</Badge>
                 </span>
-                <span>
-                  {c.actionCount} <span className="md:sr-only">{c.actionCount === 1 ? "webhook" : "webhooks"}</span>
+                <span className="tabular-nums">
+                  {c.audience.toLocaleString("en")} <span className="md:sr-only">{c.audience === 1 ? "user" : "users"}</span>
                 </span>
-                <time dateTime={c.editedIso} title={utcText(new Date(c.editedIso))} className="text-slate-500">
-                  <span className="md:hidden">Edited </span>
-                  {c.edited}
-                </time>
+                <span className="tabular-nums text-emerald-700">
+                  {c.delivered.toLocaleString("en")} <span className="md:sr-only">delivered</span>
+                </span>
+                <span className={`tabular-nums ${c.failed ? "text-red-700" : ""}`}>
+                  {c.failed.toLocaleString("en")} <span className="md:sr-only">failed</span>
+                </span>
+                {c.lastSendIso ? (
+                  <time dateTime={c.lastSendIso} title={utcText(new Date(c.lastSendIso))} className="text-slate-500">
+                    <span className="md:hidden">Last sent </span>
+                    {c.lastSend}
+                  </time>
+                ) : (
+                  <span className="text-slate-400">Never sent</span>
+                )}
               </div>
               <div className="-ml-2.5 flex gap-2 md:ml-0 md:justify-end">
                 <Button size="sm" variant="ghost" onClick={() => duplicate(c)} disabled={pending} aria-label={`Duplicate ${c.name}`}>

@@ -1,6 +1,7 @@
 import { CampaignList } from "@/components/CampaignList";
 import { EmptyCampaigns } from "@/components/EmptyCampaigns";
 import { ButtonLink } from "@/components/ui/Button";
+import { campaignOverviews } from "@/lib/campaigns/campaign-overview";
 import { listCampaigns } from "@/lib/campaigns/campaigns";
 import { statusLabel, timeAgo } from "@/lib/campaigns/list-labels";
 
@@ -8,16 +9,26 @@ export const dynamic = "force-dynamic";
 
 export default async function CampaignsPage() {
   const now = new Date();
-  const campaigns = (await listCampaigns()).map((c) => ({
-    id: c.id,
-    name: c.name,
-    description: c.description,
-    status: statusLabel(c.status),
-    actionCount: c.actionCount,
-    destinations: c.destinations,
-    edited: timeAgo(c.updatedAt, now),
-    editedIso: c.updatedAt.toISOString(),
-  }));
+  const [list, overviews] = await Promise.all([listCampaigns(), campaignOverviews()]);
+  const campaigns = list.map((c) => {
+    const o = overviews.get(c.id) ?? { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
+    return {
+      id: c.id,
+      name: c.name,
+      description: c.description,
+      status: statusLabel(c.status),
+      statusKey: c.status,
+      actionCount: c.actionCount,
+      destinations: c.destinations,
+      edited: timeAgo(c.updatedAt, now),
+      editedIso: c.updatedAt.toISOString(),
+      audience: o.audience,
+      delivered: o.delivered,
+      failed: o.failed,
+      lastSend: o.lastSentAt ? timeAgo(o.lastSentAt, now) : null,
+      lastSendIso: o.lastSentAt?.toISOString() ?? null,
+    };
+  });
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">

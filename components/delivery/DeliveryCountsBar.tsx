@@ -14,15 +14,32 @@ function perMinute(n: number) {
   return `${n} ${n === 1 ? "delivery" : "deliveries"} per minute`;
 }
 
-/** Counts by state ("Delivered 1000") and the throughput figures. */
-export function DeliveryCountsBar({ counts, stats }: { counts: DeliveryCounts; stats: DeliveryStats }) {
+/**
+ * Counts by state ("Delivered 1000") and the throughput figures. With `onSelect`, each count is a
+ * toggle button that filters the log to its state (pressed while it does).
+ */
+export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { counts: DeliveryCounts; stats: DeliveryStats; selected?: string; onSelect?: (state: string | undefined) => void }) {
   const rate = stats.successRate === null ? "–" : `${Math.round(stats.successRate * 1000) / 10}%`;
   return (
     <div className="space-y-2">
       <ul aria-label="Delivery counts" className="flex flex-wrap gap-2 text-sm">
         {LABELS.map(([key, label]) => (
-          <li key={key} className="rounded-lg bg-slate-50 px-3 py-1.5 text-slate-700 ring-1 ring-slate-200">
-            {`${label} ${counts[key]}`}
+          <li key={key} className={onSelect ? "" : "rounded-lg bg-slate-50 px-3 py-1.5 text-slate-700 ring-1 ring-slate-200"}>
+            {onSelect ? (
+              <button
+                type="button"
+                aria-pressed={selected === key}
+                title={selected === key ? "Show every state" : `Show only ${label.toLowerCase()} deliveries`}
+                onClick={() => onSelect(selected === key ? undefined : key)}
+                className={`rounded-lg px-3 py-1.5 ring-1 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600 ${
+                  selected === key ? "bg-indigo-600 text-white ring-indigo-600" : "bg-slate-50 text-slate-700 ring-slate-200 hover:bg-slate-100"
+                }`}
+              >
+                {`${label} ${counts[key]}`}
+              </button>
+            ) : (
+              `${label} ${counts[key]}`
+            )}
           </li>
         ))}
       </ul>

@@ -7,12 +7,12 @@ import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import { DELIVERY_STATES } from "@/lib/delivery/states";
-import { Button } from "../ui/Button";
+import { Button, buttonClass } from "../ui/Button";
 import { inputClass } from "../ui/Field";
 import { DeliveryCountsBar } from "./DeliveryCountsBar";
 import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
 import { DeliveryTable } from "./DeliveryTable";
-import { useDeliveryLog, type LogFilter } from "./use-deliveries";
+import { exportUrl, useDeliveryLog, type LogFilter } from "./use-deliveries";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, setFilter] = useState<LogFilter>({ campaignId, page: 1 });
@@ -35,20 +35,26 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
     <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <h2 id="delivery-log-heading" className="text-base font-semibold text-slate-900">{title}</h2>
-        {campaignId && (
-          <span className="flex flex-wrap gap-2">
-            <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
-              Retry all failed
-            </Button>
-            <Button variant="danger" disabled={mutation.isPending || !(data?.counts.scheduled || data?.counts.retrying)} onClick={() => mutation.mutate(() => cancelScheduledAction(campaignId))}>
-              Cancel scheduled
-            </Button>
-          </span>
-        )}
+        <span className="flex flex-wrap gap-2">
+          {/* a plain link: the browser downloads the streamed CSV itself */}
+          <a href={exportUrl(filter)} download className={buttonClass("secondary", "md")}>
+            Export CSV
+          </a>
+          {campaignId && (
+            <>
+              <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
+                Retry all failed
+              </Button>
+              <Button variant="danger" disabled={mutation.isPending || !(data?.counts.scheduled || data?.counts.retrying)} onClick={() => mutation.mutate(() => cancelScheduledAction(campaignId))}>
+                Cancel scheduled
+              </Button>
+            </>
+          )}
+        </span>
       </div>
       {isLoading && <p className="text-sm text-slate-500">Loading deliveries…</p>}
       {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
-      {data && <DeliveryCountsBar counts={data.counts} stats={data.stats} />}
+      {data && <DeliveryCountsBar counts={data.counts} stats={data.stats} selected={filter.state} onSelect={(state) => change({ state })} />}
       <div role="status" aria-live="polite" className="text-sm">
         {message && <p className={message.ok ? "text-emerald-700" : "text-red-700"}>{message.message}</p>}
       </div>

@@ -13,9 +13,19 @@ async function getJson<T>(url: string): Promise<T> {
   return res.json();
 }
 
-export function useDeliveryLog(filter: LogFilter) {
+function filterParams(filter: Partial<LogFilter>): URLSearchParams {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(filter)) if (v !== undefined && v !== "") params.set(k, String(v));
+  return params;
+}
+
+/** The CSV export of what the log shows (every page of it). */
+export function exportUrl({ page: _page, ...filter }: LogFilter): string {
+  return `/api/deliveries/export?${filterParams(filter)}`;
+}
+
+export function useDeliveryLog(filter: LogFilter) {
+  const params = filterParams(filter);
   return useQuery({
     queryKey: deliveryKeys.list(filter),
     queryFn: () => getJson<{ counts: DeliveryCounts; stats: DeliveryStats; list: DeliveryPage }>(`/api/deliveries?${params}`),

@@ -27,3 +27,22 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
   }
   return { matching, total };
 }
+
+/** How many users match each of several segments, in one pass over the users (the campaign list). */
+export async function countMatchingUsersForEach(segments: (Segment | null)[]): Promise<number[]> {
+  const counts = segments.map(() => 0);
+  if (segments.every((s) => !s)) return counts.fill(await db().user.count());
+  let cursor: string | undefined;
+  for (;;) {
+    const users = await db().user.findMany({
+      select: { id: true, email: true, timezone: true, attributes: true },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const u of users) for (let i = 0; i < segments.length; i++) if (matchesSegment(u, segments[i])) counts[i]++;
+    if (users.length < PAGE) break;
+    cursor = users[users.length - 1].id;
+  }
+  return counts;
+}

@@ -8,7 +8,8 @@ export const PAGE_SIZE = 50;
 
 export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
 
-function whereOf(f: DeliveryFilter): Prisma.DeliveryWhereInput {
+/** The log's filter as a Prisma where (the list and the CSV export filter alike). */
+export function whereOf(f: DeliveryFilter): Prisma.DeliveryWhereInput {
   return {
     ...(f.campaignId ? { campaignId: f.campaignId } : {}),
     ...(f.state && (DELIVERY_STATES as readonly string[]).includes(f.state) ? { state: f.state } : {}),

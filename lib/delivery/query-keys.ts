@@ -4,4 +4,6 @@ export const deliveryKeys = {
   list: (filter: Record<string, string | number | undefined>) => ["deliveries", "list", filter] as const,
   detail: (id: string) => ["deliveries", "detail", id] as const,
   status: (campaignId: string) => ["deliveries", "campaign-status", campaignId] as const,
+  /** the outcome chart: one campaign's, or every campaign's without an id */
+  outcomes: (campaignId?: string) => ["deliveries", "outcomes", campaignId ?? "all"] as const,
 };

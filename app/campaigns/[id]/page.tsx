@@ -4,6 +4,8 @@ import { getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { listSampleUsers } from "@/lib/campaigns/sample-context";
 import { loadDeliverySettings } from "@/lib/delivery/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
+import { CampaignOutcomes } from "@/components/outcomes/CampaignOutcomes";
+import { campaignOutcomes } from "@/lib/delivery/campaign-outcomes";
 
 export const dynamic = "force-dynamic";
 
@@ -14,8 +16,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
-  const [campaign, users, delivery] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id)]);
-  if (!campaign || !delivery) notFound();
+  const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
+  if (!campaign || !delivery || !outcomes) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
   return (
     <div className="space-y-8">
@@ -26,6 +28,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         users={users}
         delivery={delivery}
       />
+      <CampaignOutcomes campaignId={id} initial={outcomes} status={status} />
       <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
     </div>
   );

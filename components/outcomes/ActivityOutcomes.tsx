@@ -1,0 +1,46 @@
+"use client";
+// The Activity page's outcomes: every campaign's chart over the window, and the hosts that fail most.
+import type { ActivityOutcomes as Data } from "@/lib/delivery/outcome-series";
+import { OutcomeChart } from "./OutcomeChart";
+import { useActivityOutcomes } from "./use-outcomes";
+
+export function ActivityOutcomes({ initial }: { initial: Data }) {
+  const { data, error } = useActivityOutcomes(initial);
+  const { series, failingHosts, windowDays } = data;
+  return (
+    <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+      <section aria-labelledby="activity-outcomes-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+        <h2 id="activity-outcomes-heading" className="text-base font-semibold text-slate-900">{`Outcomes, last ${windowDays} days`}</h2>
+        {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
+        {series.points.length ? (
+          <OutcomeChart id="outcomes-activity" series={series} label="Deliveries over time by outcome, every campaign" />
+        ) : (
+          <p className="text-sm text-slate-500">Nothing sent in the last {windowDays} days.</p>
+        )}
+      </section>
+      <section aria-labelledby="failing-hosts-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+        <h2 id="failing-hosts-heading" className="text-base font-semibold text-slate-900">Hosts that fail most</h2>
+        {failingHosts.length ? (
+          <table aria-labelledby="failing-hosts-heading" className="w-full text-sm">
+            <thead>
+              <tr className="text-left text-xs tracking-wide text-slate-500 uppercase">
+                <th scope="col" className="py-1.5 font-medium">Host</th>
+                <th scope="col" className="py-1.5 text-right font-medium">Failed deliveries</th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {failingHosts.map((h) => (
+                <tr key={h.host}>
+                  <td className="py-1.5 pr-2 font-mono text-xs break-all text-slate-800">{h.host}</td>
+                  <td className="py-1.5 text-right text-slate-700 tabular-nums">{h.failed}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        ) : (
+          <p className="text-sm text-slate-500">No failed deliveries in the last {windowDays} days.</p>
+        )}
+      </section>
+    </div>
+  );
+}

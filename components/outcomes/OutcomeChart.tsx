@@ -1,0 +1,58 @@
+"use client";
+// Deliveries over time by outcome (stacked bars) and response times p50/p95 (lines), drawn by
+// recharts. It renders on the server too (fixed first size, stable ids): the first paint has the chart.
+import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
+import type { OutcomePoint, OutcomeSeries } from "@/lib/delivery/outcome-series";
+
+export const OUTCOME_COLOURS = { delivered: "#059669", retrying: "#d97706", failed: "#dc2626", suppressed: "#64748b" } as const;
+const OUTCOME_LABELS = { delivered: "Delivered", retrying: "Retrying", failed: "Failed", suppressed: "Suppressed" } as const;
+
+// UTC on the server and in the browser alike, so the server's first paint and the page agree
+function timeLabel(t: number, bucketSeconds: number): string {
+  const iso = new Date(t).toISOString();
+  if (bucketSeconds < 60) return iso.slice(11, 19);
+  if (bucketSeconds < 86_400) return iso.slice(11, 16);
+  return iso.slice(0, 10);
+}
+
+// Every tick is chosen here and none is dropped by measuring text: the server cannot measure, so
+// recharts would keep all ticks there and drop some in the browser, and hydration would disagree.
+const MAX_X_TICKS = 8;
+function timeTicks(points: OutcomePoint[]): number[] {
+  const step = Math.max(1, Math.ceil(points.length / MAX_X_TICKS));
+  return points.filter((_, i) => i % step === 0).map((p) => p.t);
+}
+
+function totals(points: OutcomePoint[]) {
+  return points.reduce((s, p) => ({ delivered: s.delivered + p.delivered, retrying: s.retrying + p.retrying, failed: s.failed + p.failed, suppressed: s.suppressed + p.suppressed }), {
+    delivered: 0, retrying: 0, failed: 0, suppressed: 0,
+  });
+}
+
+export function OutcomeChart({ id, series, label }: { id: string; series: OutcomeSeries; label: string }) {
+  const sum = totals(series.points);
+  const summary = `${sum.delivered} delivered, ${sum.retrying} retrying, ${sum.failed} failed, ${sum.suppressed} suppressed, in ${series.bucketSeconds < 60 ? `${series.bucketSeconds}-second` : series.bucketSeconds < 3600 ? `${series.bucketSeconds / 60}-minute` : `${series.bucketSeconds / 3600}-hour`} buckets (times in UTC)`;
+  return (
+    <figure aria-label={label} className="m-0">
+      <div className="h-64 w-full">
+        <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 720, height: 256 }}>
+          <ComposedChart id={id} data={series.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+            <XAxis dataKey="t" ticks={timeTicks(series.points)} interval={0} tickFormatter={(t: number) => timeLabel(t, series.bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} />
+            <YAxis yAxisId="count" allowDecimals={false} interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={40} />
+            {/* one word per tick ("250", not "250 ms"): a tick of two words may wrap where text can be measured */}
+            <YAxis yAxisId="ms" orientation="right" interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={48} />
+            <Tooltip labelFormatter={(t) => `${timeLabel(Number(t), series.bucketSeconds)} UTC`} />
+            <Legend wrapperStyle={{ fontSize: 12 }} />
+            {(Object.keys(OUTCOME_LABELS) as (keyof typeof OUTCOME_LABELS)[]).map((key) => (
+              <Bar key={key} yAxisId="count" dataKey={key} name={OUTCOME_LABELS[key]} stackId="outcome" fill={OUTCOME_COLOURS[key]} maxBarSize={48} isAnimationActive={false} />
+            ))}
+            <Line yAxisId="ms" dataKey="p50Ms" name="Response p50 (ms)" stroke="#4f46e5" dot={false} connectNulls isAnimationActive={false} />
+            <Line yAxisId="ms" dataKey="p95Ms" name="Response p95 (ms)" stroke="#a855f7" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
+          </ComposedChart>
+        </ResponsiveContainer>
+      </div>
+      <figcaption className="mt-1 text-xs text-slate-500">{summary}</figcaption>
+    </figure>
+  );
+}
