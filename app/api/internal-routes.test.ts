@@ -18,6 +18,9 @@ import { GET as templateSuggestions } from "./template-suggestions/route";
 import { POST as importUpload } from "./imports/route";
 import { GET as importStatus, POST as importStart } from "./imports/[id]/route";
 import { GET as importRejected } from "./imports/[id]/rejected/route";
+import { GET as campaignOutcomes } from "./campaigns/[id]/outcomes/route";
+import { GET as deliveryExport } from "./deliveries/export/route";
+import { GET as activityOutcomes } from "./outcomes/route";
 
 type Who = "none" | "forged" | "viewer" | "editor";
 let cookies: Record<Who, string>;
@@ -44,6 +47,9 @@ const routes: Route[] = [
   { name: "POST /api/imports", method: "POST", path: "/api/imports", needs: "editor", handler: importUpload as Handler, body: () => "email\na@example.com\n", type: "text/csv" },
   { name: "GET /api/imports/:id", method: "GET", path: "/api/imports/none", params: { id: "none" }, needs: "viewer", handler: importStatus as Handler },
   { name: "POST /api/imports/:id", method: "POST", path: "/api/imports/none", params: { id: "none" }, needs: "editor", handler: importStart as Handler, body: () => JSON.stringify({ mapping: [] }) },
+  { name: "GET /api/campaigns/:id/outcomes", method: "GET", path: "/api/campaigns/none/outcomes", params: { id: "none" }, needs: "viewer", handler: campaignOutcomes as Handler },
+  { name: "GET /api/deliveries/export", method: "GET", path: "/api/deliveries/export?state=failed", needs: "viewer", handler: deliveryExport as Handler },
+  { name: "GET /api/outcomes", method: "GET", path: "/api/outcomes", needs: "viewer", handler: activityOutcomes as Handler },
   { name: "GET /api/imports/:id/rejected", method: "GET", path: "/api/imports/none/rejected", params: { id: "none" }, needs: "viewer", handler: importRejected as Handler },
 ];
 
