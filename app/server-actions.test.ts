@@ -17,6 +17,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "app/campaigns/signing-actions.ts": await import("./campaigns/signing-actions"),
   "app/campaigns/[id]/deliveries/actions.ts": await import("./campaigns/[id]/deliveries/actions"),
   "app/settings/actions.ts": await import("./settings/actions"),
+  "app/settings/allowed-destinations-actions.ts": await import("./settings/allowed-destinations-actions"),
 };
 const deliveries = modules["app/campaigns/[id]/deliveries/actions.ts"] as typeof import("./campaigns/[id]/deliveries/actions");
 

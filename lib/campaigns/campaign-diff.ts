@@ -4,6 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Action } from "../db/generated/sqlite/client";
 import { decryptSecret } from "../crypto/secret-box";
+import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
@@ -52,7 +53,7 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
       fields: Array.isArray(a.fields) ? (a.fields as DataField[]) : [],
       headers: (Array.isArray(a.headers) ? (a.headers as StoredHeader[]) : []).map((h) => ({
         name: h.name,
-        value: h.secret ? fingerprint(decryptSecret(h.value)) : h.value,
+        value: h.secret ? fingerprint(openStoredValue(h.value)) : h.value,
         secret: h.secret,
       })),
     })),

@@ -56,7 +56,8 @@ describe("test sends end in a final state", () => {
     // a stored secret that no longer decrypts (say, the key file was replaced)
     const headers = (action.headers as { name: string; value: string; secret?: boolean }[]).map((h) => ({ ...h, value: "v1:broken" }));
     await db().action.update({ where: { id: action.id }, data: { headers } });
-    await expect(runTestSend(sample({ id: action.id, url: `${base}/s`, headers: [{ name: "X-Key", value: "••••", secret: true }] }))).rejects.toThrow();
+    const own = sampleRequestSchema.parse({ action: { id: action.id, url: `${base}/s`, headers: [{ name: "X-Key", value: "••••", secret: true }] }, campaign: { id, name: "Secret" }, userId: "fs-user" });
+    await expect(runTestSend(own)).rejects.toThrow();
     const rows = await db().testSend.findMany({ where: { actionId: action.id } });
     expect(rows.map((r) => r.outcome)).toEqual(["failed"]);
     expect(rows[0]!.error).toMatch(/server problem/);

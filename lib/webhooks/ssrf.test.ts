@@ -152,7 +152,7 @@ describe("localhost names (RFC 6761)", () => {
     throw Object.assign(new Error("getaddrinfo ENOTFOUND"), { code: "ENOTFOUND" });
   };
   it.each(["localhost.", "LOCALHOST.", "app.localhost", "a.b.localhost.", "localhost"])("refuses %s as loopback, before any DNS lookup", async (host) => {
-    await expect(vetDestination(host, 8080, notFound, none)).rejects.toThrow(/^destination 127\.0\.0\.1 is a loopback address; allow it with HOOKLINE_ALLOWED_HOSTS$/);
+    await expect(vetDestination(host, 8080, notFound, none)).rejects.toThrow(/^destination 127\.0\.0\.1 is a loopback address; an admin can allow it in Settings › Allowed destinations$/);
     await expect(vetDestination(host, 8080, notFound, none)).rejects.toBeInstanceOf(DestinationRefused);
   });
 
