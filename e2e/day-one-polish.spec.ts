@@ -3,15 +3,8 @@
 // real receiver on 127.0.0.1.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
-
-async function appDb() {
-  Object.assign(process.env, JSON.parse(process.env.HOOKLINE_E2E_ENV ?? "{}"));
-  const { databaseConfigFrom } = await import("../lib/env");
-  const { createDb } = await import("../lib/db/client");
-  const path = await import("node:path");
-  return createDb(databaseConfigFrom(process.env.DATABASE_URL, path.resolve(process.env.HOOKLINE_DATA_DIR ?? "./data")));
-}
 
 // Dates in the member's own locale and zone: New York, in US English.
 test.use({ timezoneId: "America/New_York", locale: "en-US" });

@@ -4,17 +4,10 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
 
 const USERS = 30;
-
-async function appDb() {
-  Object.assign(process.env, JSON.parse(process.env.HOOKLINE_E2E_ENV ?? "{}"));
-  const { databaseConfigFrom } = await import("../lib/env");
-  const { createDb } = await import("../lib/db/client");
-  const path = await import("node:path");
-  return createDb(databaseConfigFrom(process.env.DATABASE_URL, path.resolve(process.env.HOOKLINE_DATA_DIR ?? "./data")));
-}
 
 test("outcomes: live progress and chart, chips filter the log, CSV export, campaign list, failing hosts", async ({ page }) => {
   // the chart is rendered on the server too: hydrating it must not disagree with the first paint
