@@ -47,6 +47,8 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
         return d ? { label: `Delivery to ${d.userId} in ${d.campaign.name}`, href: `/campaigns/${d.campaignId}` } : { label: "A deleted delivery", href: null };
       }
       case "member":
+        // a failed or throttled sign-in is about the client address it came from
+        if (e.action.startsWith("member.sign_in_")) return { label: id, href: null };
         // some entries name the member by email, others by id
         return { label: id.includes("@") ? id : (member.get(id) ?? "A removed member"), href: "/settings" };
       case "allowed_destination":

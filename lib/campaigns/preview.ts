@@ -3,7 +3,7 @@ import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
 import { draftWebhookTemplate } from "./action-template";
-import { grantSecretsFor, keepsSigningSecret, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
+import { grantSecretsFor, keepsSigningSecret, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
@@ -48,5 +48,5 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const user = { id: context.user.id };
   if (!result.ok) return { request: null, errors: result.errors, warnings: [...extra, ...result.warnings], problems, user };
   const secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
-  return { request: withSignatureMasked(maskRequest(result.request, secretHeaders)), errors: [], warnings: [...extra, ...result.warnings], problems, user };
+  return { request: maskRequest(result.request, secretHeaders), errors: [], warnings: [...extra, ...result.warnings], problems, user };
 }

@@ -5,7 +5,10 @@ import { loadWebhookTemplate } from "./action-template";
 import { getCampaignDraft, saveCampaign } from "./campaigns";
 import { SECRET_MASK } from "./limits";
 import { campaignDraftSchema, type CampaignDraftInput } from "./schemas";
-import { grantSecrets, keepsSigningSecret, resolveSecrets, urlOrigin, withSignatureMasked, type SecretHolder } from "./secret-resolver";
+import { maskRequest } from "../webhooks/mask";
+import { grantSecrets, keepsSigningSecret, resolveSecrets, urlOrigin, type SecretHolder } from "./secret-resolver";
+import { previewAction } from "./preview";
+import { sampleRequestSchema } from "./preview-input";
 import { rotateSigningSecret } from "./signing-secrets";
 
 describe("urlOrigin", () => {
@@ -107,9 +110,19 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     expect(secrets).toMatchObject({ password: "typed", headers: [{ value: "typed-key" }], lost: [] });
   });
 
-  it("masks every signature it is shown", () => {
-    const request = { headers: [["webhook-signature", "v1,abc v1,def"], ["x", "y"]] as [string, string][] };
-    expect(withSignatureMasked(request).headers).toEqual([["webhook-signature", `v1,${SECRET_MASK} v1,${SECRET_MASK}`], ["x", "y"]]);
+  it("masks every signature it is shown (preview, test sends and the delivery log all show requests through maskRequest)", () => {
+    const request = { method: "POST" as const, url: "https://a.example.com/", body: null, headers: [["webhook-signature", "v1,abc v1,def"], ["x", "y"]] as [string, string][] };
+    expect(maskRequest(request).headers).toEqual([["webhook-signature", `v1,${SECRET_MASK} v1,${SECRET_MASK}`], ["x", "y"]]);
+  });
+
+  it("drops the signing secret when a template enters the userinfo (it could end the host early: {{{x}}} = 'evil.example/')", () => {
+    const saved = { urlTemplate: "https://good.example.com/hook" };
+    expect(keepsSigningSecret(saved, "https://{{{user.x}}}@good.example.com/hook")).toBe(false);
+    expect(keepsSigningSecret(saved, "https://1690906{{{date \"2020-01-01\" \"D\"}}}@good.example.com/hook")).toBe(false);
+    expect(keepsSigningSecret(saved, "https://good.example.com/other")).toBe(true);
+    const templated = { urlTemplate: "https://{{user.crm}}.example.com/hook" };
+    expect(keepsSigningSecret(templated, "https://{{user.crm}}.example.com/other")).toBe(true);
+    expect(keepsSigningSecret(templated, "https://{{{user.x}}}@{{user.crm}}.example.com/other")).toBe(false);
   });
 });
 
@@ -169,5 +182,17 @@ describe("saveCampaign goes through the resolver", () => {
     const { notices } = await saveCampaign(draft(shown));
     expect(notices["actions.0.headers.0.value"]).toMatch(/host is templated/);
     expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).headers[0]!.value).toBe("");
+  });
+
+  it("a backslash cannot move the saved password out of the userinfo: the URL is split where a browser splits it", async () => {
+    const { id, shown } = await victim();
+    await db().user.upsert({ where: { id: "bs-user" }, create: { id: "bs-user", attributes: {} }, update: {} });
+    // the origin check reads "api.example.com"; a splitter that ignored the backslash would put the password in the path
+    const sneaky = { ...shown, url: "https://api.example.com\\:••••@x/hook" };
+    const preview = await previewAction(sampleRequestSchema.parse({ action: sneaky, campaign: { id, name: "Victim" }, userId: "bs-user" }), undefined, { role: "viewer" });
+    expect(JSON.stringify(preview)).not.toContain("pw@");
+    expect(JSON.stringify(preview)).not.toMatch(/:pw\b/);
+    await saveCampaign(draft({ id, name: "Victim", actions: [sneaky] }));
+    expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).url).not.toContain(":pw");
   });
 });

@@ -204,12 +204,3 @@ export async function grantSecretsFor(
   return grantSecrets({ draft, campaignId, actor, find: (id) => rows.find((r) => r.id === id) });
 }
 
-/** The webhook-signature header shown, never given out: a signature for a body the caller chose is a forgery kit. */
-export function withSignatureMasked<R extends { headers: [string, string][] }>(request: R): R {
-  return {
-    ...request,
-    headers: request.headers.map(([name, value]): [string, string] =>
-      name.toLowerCase() === "webhook-signature" ? [name, value.split(" ").map(() => `v1,${SECRET_MASK}`).join(" ")] : [name, value],
-    ),
-  };
-}

@@ -9,7 +9,7 @@ import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webh
 import { draftWebhookTemplate } from "./action-template";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
-import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR, withSignatureMasked } from "./secret-resolver";
+import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 
 export const TEST_SENDS_KEPT = 50;
@@ -137,7 +137,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       error = err.message;
     }
 
-    const masked = request ? withSignatureMasked(maskRequest(request, secretHeaders)) : null;
+    const masked = request ? maskRequest(request, secretHeaders) : null;
     const sent = result as SendResult | null;
     const response = sent?.status
       ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }

@@ -6,7 +6,9 @@ type UrlParts = { scheme: string; username: string; password: string | null; has
 
 /** Splits "https://name:secret@host/..." (a template, not necessarily a valid URL yet). */
 export function parseUrlTemplate(url: string): UrlParts | null {
-  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#]*)(.*)$/is.exec(url.trim());
+  // Split where a browser (and url-origin.ts) splits: tabs and newlines dropped, and the authority
+  // ending at / ? # or a backslash, so that the password and the origin checked are the same part.
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\\]*)(.*)$/is.exec(url.replace(/[\t\n\r]/g, "").trim());
   if (!match) return null;
   const [, scheme, authority, rest] = match;
   const at = authority.lastIndexOf("@");

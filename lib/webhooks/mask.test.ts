@@ -28,7 +28,7 @@ describe("masking for display", () => {
       "X-Private": "••••",
       "X-Custom": "shown",
       "webhook-id": "msg_1",
-      "webhook-signature": "v1,abc",
+      "webhook-signature": "v1,••••",
     });
     expect(JSON.stringify(maskRequest(request, ["X-Private"]))).not.toMatch(/bWFyeTpzM2NyZXQ|k-123|t-123|p-123/);
   });

@@ -22,13 +22,27 @@ function maskValue(value: string): string {
   return scheme ? `${scheme} ${MASK}` : MASK;
 }
 
-/** The request for display: Authorization and secret headers masked, no credentials in the URL. */
+/** "v1,abc= v1,def=" -> "v1,•••• v1,••••": a shown signature would let its reader replay or forge-test a body. */
+function maskSignature(value: string): string {
+  return value
+    .split(" ")
+    .map(() => `v1,${MASK}`)
+    .join(" ");
+}
+
+/**
+ * The request for display (preview, test sends, the delivery log): Authorization and secret headers
+ * masked, `webhook-signature` masked (its presence shows, its value never does), no credentials in the URL.
+ */
 export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] = []): BuiltRequest {
   const { url, password } = splitUrlCredentials(request.url);
   return {
     ...request,
     url: password ? url : request.url,
-    headers: request.headers.map(([name, value]) => [name, isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value]),
+    headers: request.headers.map(([name, value]) => [
+      name,
+      name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value,
+    ]),
   };
 }
 
