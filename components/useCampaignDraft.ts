@@ -1,7 +1,7 @@
 "use client";
 // The campaign editor's state and what changes it: typing, adding/duplicating webhooks, save, delete.
 import { useRouter } from "next/navigation";
-import { useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useState, useTransition } from "react";
 import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
 import type { FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
@@ -47,11 +47,11 @@ export function useCampaignDraft(initial: DraftForEditor) {
   const [saveAttempted, setSaveAttempted] = useState(false);
   const [errors, setErrors] = useState<FieldErrors>({});
   const [notices, setNotices] = useState<Record<string, string>>({});
-  const [message, setMessage] = useState<EditorMessage>(() => {
-    const m = flash;
+  // Read on every render until mounted, cleared once mounted: a render React discards must not use it up.
+  const [message, setMessage] = useState<EditorMessage>(() => flash);
+  useEffect(() => {
     flash = null;
-    return m;
-  });
+  }, []);
   const [pending, startTransition] = useTransition();
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);

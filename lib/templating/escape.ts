@@ -24,6 +24,10 @@ export type RenderState = {
   /** the last block helper's output (already counted value by value) */
   blockOutput?: unknown;
   deadline: number;
+  /** the process's CPU time when the render started, to tell a slow template from a paused process */
+  cpuStart: NodeJS.CpuUsage | null;
+  /** never past this, however little CPU the render used */
+  hardDeadline: number;
 };
 
 /** A value in the URL: text to encode, or text already percent-encoded by {{urlencode}}. */
@@ -50,8 +54,39 @@ export function wellFormed(text: string): string {
   return /[\uD800-\uDFFF]/.test(text) ? text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD") : text;
 }
 
+const cpuUsage = typeof process !== "undefined" && typeof process.cpuUsage === "function" ? (start?: NodeJS.CpuUsage) => process.cpuUsage(start) : null;
+
 export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
-  return { mode, esc: toText, raw: (v) => v ?? "", urlValues: [], iterations: 0, iterationBytes: 0, insertedBytes: 0, deadline: performance.now() + maxMs };
+  const now = performance.now();
+  return {
+    mode,
+    esc: toText,
+    raw: (v) => v ?? "",
+    urlValues: [],
+    iterations: 0,
+    iterationBytes: 0,
+    insertedBytes: 0,
+    deadline: now + maxMs,
+    cpuStart: cpuUsage ? cpuUsage() : null,
+    hardDeadline: now + 4 * maxMs,
+  };
+}
+
+/**
+ * Whether the render has spent its budget. The wall clock is checked first (cheap); once it is past,
+ * the render is out of time only if the process really spent that much CPU since it started (a
+ * machine so loaded that it paused us is not the template's fault, and a delivery must not fail for
+ * it), and in any case at four budgets of wall time.
+ */
+export function overBudget(state: RenderState, budgetMs: number): boolean {
+  const now = performance.now();
+  if (now <= state.deadline) return false;
+  if (now > state.hardDeadline || !state.cpuStart || !cpuUsage) return true;
+  const used = cpuUsage(state.cpuStart);
+  if ((used.user + used.system) / 1000 >= budgetMs) return true;
+  // paused, not busy: look again a little later
+  state.deadline = now + 25;
+  return false;
 }
 
 export function escapeValue(value: unknown, kind: ValueKind, state: RenderState | undefined): string {

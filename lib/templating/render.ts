@@ -29,7 +29,10 @@ function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: num
 export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES, deadline?: number): string {
   if (template.isStatic || !template.fn) return template.source;
   const state = createRenderState(mode, MAX_RENDER_MS);
-  if (deadline !== undefined) state.deadline = Math.min(state.deadline, deadline);
+  if (deadline !== undefined) {
+    state.deadline = Math.min(state.deadline, deadline);
+    state.hardDeadline = Math.min(state.hardDeadline, deadline + 3 * MAX_RENDER_MS);
+  }
   let out: string;
   try {
     const fn = template.fn;
