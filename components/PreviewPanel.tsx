@@ -46,8 +46,10 @@ export function PreviewPanel({
   const sample: SampleRequest | null = action
     ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value }
     : null;
-  const preview = useRequestPreview(sample);
-  const templateErrors = preview.data?.errors;
+  const { query: preview, current } = useRequestPreview(sample);
+  // Errors of an earlier value are not shown at the fields: one shown as a field is left would move
+  // the page under the pointer (a click on "Add field" lost) and then vanish.
+  const templateErrors = current ? preview.data?.errors : undefined;
   useEffect(() => {
     const byPath: Record<string, string> = {};
     for (const e of templateErrors ?? []) {

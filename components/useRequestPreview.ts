@@ -8,10 +8,14 @@ import { useDebouncedValue } from "./useDebouncedValue";
 // Short enough that the preview settles well within 150 ms of the last keystroke.
 const DEBOUNCE_MS = 60;
 
-/** The live preview of the action as typed, re-rendered by the server's one renderer. */
+/**
+ * The live preview of the action as typed, re-rendered by the server's one renderer. `current` says
+ * whether the data shown is for what is typed now (not for an earlier value while a new one renders).
+ */
 export function useRequestPreview(sample: SampleRequest | null) {
-  const body = useDebouncedValue(sample ? JSON.stringify(sample) : "", DEBOUNCE_MS);
-  return useQuery({
+  const typed = sample ? JSON.stringify(sample) : "";
+  const body = useDebouncedValue(typed, DEBOUNCE_MS);
+  const query = useQuery({
     queryKey: campaignKeys.preview(body),
     enabled: !!body,
     placeholderData: keepPreviousData,
@@ -23,4 +27,5 @@ export function useRequestPreview(sample: SampleRequest | null) {
       return response.json();
     },
   });
+  return { query, current: body === typed && !query.isPlaceholderData && !query.isFetching };
 }

@@ -66,6 +66,8 @@ test("bug 4: no error or 'Unsaved changes' before typing; errors show on leaving
 
 test("bug 7 and bug 6: sample event parameters survive the first save; the preview shows webhook-signature once a secret exists", async ({ page }) => {
   await page.goto("/campaigns/new");
+  // the preview answering means the page is hydrated: a click before that would be lost
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText(/absolute http/);
   await page.getByLabel("Campaign name").fill("Signed and sampled");
   await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/signed/{{user.id}}`);
   await page.getByRole("button", { name: "Add field" }).click();
@@ -104,6 +106,7 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
   test("the time zone is a searchable list with the browser's zone first; a past time asks before sending at once", async ({ page }) => {
     const before = received.length;
     await page.goto("/campaigns/new");
+    await expect(page.getByRole("region", { name: "Request preview" })).toContainText(/absolute http/);
     await page.getByLabel("Campaign name").fill("Past send");
     await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/past/{{user.id}}`);
     await page.getByRole("button", { name: "Save", exact: true }).click();

@@ -116,6 +116,10 @@ export function internalErrorResponse(req: Request, err: unknown): Response {
   if (retryAfter !== null) {
     return errorResponse(new ApiError(429, "rate_limited", (err as Error).message, null, { "Retry-After": String(retryAfter) }));
   }
+  // The browser gave up on the request (the preview cancels a stale one as the marketer types): nobody reads the answer.
+  if (req.signal.aborted || (err as { code?: unknown } | null)?.code === "ECONNRESET") {
+    return errorResponse(new ApiError(400, "aborted", "The request was cancelled before its body arrived"));
+  }
   log.error("Internal route failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
 }
