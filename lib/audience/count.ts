@@ -5,6 +5,24 @@ import { matchesSegment, type Segment } from "./segment";
 
 const PAGE = 5000;
 
+type SegmentUser = Parameters<typeof matchesSegment>[0];
+
+/** Every user, a page at a time, in id order. */
+async function eachUserPage(visit: (users: SegmentUser[]) => void) {
+  let cursor: string | undefined;
+  for (;;) {
+    const users = await db().user.findMany({
+      select: { id: true, email: true, timezone: true, attributes: true },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    visit(users);
+    if (users.length < PAGE) return;
+    cursor = users[users.length - 1].id;
+  }
+}
+
 export async function countMatchingUsers(segment: Segment | null): Promise<{ matching: number; total: number }> {
   if (!segment) {
     const total = await db().user.count();
@@ -12,19 +30,10 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
   }
   let matching = 0;
   let total = 0;
-  let cursor: string | undefined;
-  for (;;) {
-    const users = await db().user.findMany({
-      select: { id: true, email: true, timezone: true, attributes: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
+  await eachUserPage((users) => {
     total += users.length;
     for (const u of users) if (matchesSegment(u, segment)) matching++;
-    if (users.length < PAGE) break;
-    cursor = users[users.length - 1].id;
-  }
+  });
   return { matching, total };
 }
 
@@ -32,17 +41,8 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
 export async function countMatchingUsersForEach(segments: (Segment | null)[]): Promise<number[]> {
   const counts = segments.map(() => 0);
   if (segments.every((s) => !s)) return counts.fill(await db().user.count());
-  let cursor: string | undefined;
-  for (;;) {
-    const users = await db().user.findMany({
-      select: { id: true, email: true, timezone: true, attributes: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
+  await eachUserPage((users) => {
     for (const u of users) for (let i = 0; i < segments.length; i++) if (matchesSegment(u, segments[i])) counts[i]++;
-    if (users.length < PAGE) break;
-    cursor = users[users.length - 1].id;
-  }
+  });
   return counts;
 }
