@@ -18,7 +18,8 @@ export async function figurePreview(ctx: FigureContext): Promise<FigureResult> {
       campaign: { name: "Bench campaign" },
       userId: userId(i % 100),
     });
-  let headers: Record<string, string> = { ...apiHeaders };
+  // internal routes take same-origin requests only (withInternal): say where we come from, as a browser does
+  let headers: Record<string, string> = { ...apiHeaders, origin: base };
   const call = async (i: number) => {
     const t0 = performance.now();
     const res = await fetch(base + path, { method: "POST", headers, body: body(i), redirect: "manual" });
