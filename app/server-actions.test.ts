@@ -111,7 +111,6 @@ describe("server actions parse their input before anything runs", () => {
       ["pauseAction", () => deliveries.pauseAction("nope")],
       ["resumeAction", () => deliveries.resumeAction("nope")],
       ["retryDeliveryAction", () => deliveries.retryDeliveryAction("nope")],
-      ["saveDeliveryAction", () => deliveries.saveDeliveryAction("nope", { rule: { when: "immediate" } })],
       ["activateAction", () => deliveries.activateAction("nope", { rule: { when: "immediate" } })],
       ["changeRoleAction", () => (modules["app/settings/actions.ts"].changeRoleAction as AnyAction)("nope", "viewer")],
       ["removeMemberAction", () => (modules["app/settings/actions.ts"].removeMemberAction as AnyAction)("nope")],

@@ -22,11 +22,6 @@ async function save(campaignId: string, input: unknown): Promise<ActionResult<De
   return succeeded(parsed.data);
 }
 
-export const saveDeliveryAction = defineAction({ role: "editor", schema: settingsArgs, name: "Saving the delivery settings" }, async ([campaignId, input]) => {
-  const saved = await save(campaignId, input);
-  return saved.ok ? succeeded(undefined, "Delivery settings saved.") : saved;
-});
-
 export const activateAction = defineAction({ role: "editor", schema: settingsArgs, name: "Activating" }, async ([campaignId, input], member) => {
   const saved = await save(campaignId, input);
   if (!saved.ok) return saved;
