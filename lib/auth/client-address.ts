@@ -19,9 +19,8 @@ const FORWARDED_HEADERS = ["x-forwarded-for", "x-forwarded-host", "x-forwarded-p
 
 function parse(address: string): ipaddr.IPv4 | ipaddr.IPv6 | null {
   try {
-    const ip = ipaddr.parse(address.trim().replace(/^\[(.*)\]$/, "$1"));
-    // ::ffff:10.0.0.1 is how a dual-stack socket reports an IPv4 peer.
-    return ip.kind() === "ipv6" && (ip as ipaddr.IPv6).isIPv4MappedAddress() ? (ip as ipaddr.IPv6).toIPv4Address() : ip;
+    // process() reads ::ffff:10.0.0.1 (how a dual-stack socket reports an IPv4 peer) as 10.0.0.1
+    return ipaddr.process(address.trim().replace(/^\[(.*)\]$/, "$1"));
   } catch {
     return null;
   }
