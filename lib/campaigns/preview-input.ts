@@ -65,14 +65,6 @@ export const sampleRequestSchema = z.object({
   attributes: sampleObject("Test user attributes").nullish(),
 });
 
-/** The 400 body of a preview or test send whose input the schema refused: each field's problem in words. */
-export function invalidSampleRequest(error: z.ZodError, fallback: string): { message: string; fieldErrors: Record<string, string> } {
-  const fieldErrors: Record<string, string> = {};
-  for (const issue of error.issues) fieldErrors[issue.path.map(String).join(".") || "form"] ??= issue.message;
-  const sample = error.issues.find((i) => i.path[0] === "attributes" || i.path[0] === "eventParams");
-  return { message: sample ? sample.message : fallback, fieldErrors };
-}
-
 export type SampleRequest = z.input<typeof sampleRequestSchema>;
 export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;
 

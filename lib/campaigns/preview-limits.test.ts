@@ -2,7 +2,8 @@
 // bounded (a clear field error, not a slow render), and render state stays out of the preview.
 import { availableParallelism, loadavg } from "node:os";
 import { describe, expect, it } from "vitest";
-import { invalidSampleRequest, MAX_SAMPLE_BYTES, MAX_SAMPLE_DEPTH, sampleRequestSchema } from "./preview-input";
+import { validationError } from "../api/errors";
+import { MAX_SAMPLE_BYTES, MAX_SAMPLE_DEPTH, sampleRequestSchema } from "./preview-input";
 import { previewAction } from "./preview";
 import { sampleContext } from "./sample-context";
 
@@ -22,15 +23,17 @@ describe("ad-hoc sample data is bounded", () => {
     const parsed = sampleRequestSchema.safeParse(input({ attributes: { city: "x".repeat(9 * 1024 * 1024) } }));
     expect(performance.now() - t).toBeLessThan(1000 * Math.max(1, loadavg()[0] / availableParallelism())); // slack for a busy machine
     expect(parsed.success).toBe(false);
-    const body = invalidSampleRequest(parsed.error!, "The preview request is not valid.");
-    expect(body.message).toBe(`Test user attributes are over ${MAX_SAMPLE_BYTES / 1024} KiB: keep the values a template needs`);
-    expect(body.fieldErrors).toEqual({ attributes: body.message });
+    // the 400 withInternal answers the preview and test-send routes with
+    const message = `Test user attributes are over ${MAX_SAMPLE_BYTES / 1024} KiB: keep the values a template needs`;
+    const body = validationError(parsed.error!);
+    expect(body.message).toBe(`attributes: ${message}`);
+    expect(body.details).toEqual([{ path: "attributes", message }]);
   });
 
   it("sample event parameters 100,000 levels deep are refused, not a stack overflow", () => {
     const parsed = sampleRequestSchema.safeParse(input({ eventParams: deep(100_000) }));
     expect(parsed.success).toBe(false);
-    expect(invalidSampleRequest(parsed.error!, "x").fieldErrors.eventParams).toBe(`Sample event parameters nest more than ${MAX_SAMPLE_DEPTH} levels deep`);
+    expect(validationError(parsed.error!).details).toEqual([{ path: "eventParams", message: `Sample event parameters nest more than ${MAX_SAMPLE_DEPTH} levels deep` }]);
   });
 
   it("values under the bounds pass", () => {
