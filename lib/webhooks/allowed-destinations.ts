@@ -63,25 +63,35 @@ export async function removeAllowedDestination(id: string, actor: string): Promi
   return true;
 }
 
-let cached: { at: number; entries: string[] } | undefined;
+// One cache per process, on globalThis: Next bundles server actions and route handlers separately, so a
+// module-level variable would be one copy per bundle, and the Settings action would forget a copy the
+// test-send route never reads. The generation makes a read that was in flight during a change unable to
+// put the old entries back.
+const holder = globalThis as unknown as { __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number } };
+const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0 });
 
 function forgetCachedEntries() {
-  cached = undefined;
+  cache.cached = undefined;
+  cache.generation++;
 }
 
 /**
  * The entries the guard allows besides the environment variable, read at most once a second per
- * process: a change made in one process holds in every other one a second later, without a restart.
+ * process: a change made in one process holds in every other one a second later, without a restart,
+ * and at once in the process that made it.
  */
 export async function allowedDestinationEntries(now = Date.now()): Promise<string[]> {
-  if (cached && now - cached.at < ALLOWED_DESTINATIONS_TTL_MS) return cached.entries;
+  const known = cache.cached;
+  if (known && now - known.at < ALLOWED_DESTINATIONS_TTL_MS) return known.entries;
+  const generation = cache.generation;
   try {
     const rows = await db().allowedDestination.findMany({ select: { entry: true } });
-    cached = { at: now, entries: rows.map((r) => r.entry) };
+    const entries = rows.map((r) => r.entry);
+    if (cache.generation === generation) cache.cached = { at: now, entries };
+    return entries;
   } catch (err) {
     // The database is away: keep what we knew (the send itself will wait for the database anyway).
     log.warn("Could not read the allowed destinations", { error: err instanceof Error ? err.message : String(err) });
-    if (!cached) return [];
+    return cache.cached?.entries ?? known?.entries ?? [];
   }
-  return cached.entries;
 }
