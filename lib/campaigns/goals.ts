@@ -1,0 +1,42 @@
+// A campaign's conversion goal: the event that counts as a conversion and the window after a user's
+// first delivered webhook (control users: after their assignment) it must come within. One schema
+// for the goal form, its server action, the campaign draft and the public API. Client-safe (zod only).
+import { z } from "zod";
+
+export const MIN_GOAL_WINDOW_HOURS = 1;
+/** 30 days */
+export const MAX_GOAL_WINDOW_HOURS = 720;
+export const DEFAULT_GOAL_WINDOW_HOURS = 168;
+export const MAX_GOAL_EVENT_LENGTH = 200;
+
+/** The goal event's name (as events are tracked: 1..200 characters), or null for no goal. */
+export const goalEventSchema = z
+  .string()
+  .trim()
+  .max(MAX_GOAL_EVENT_LENGTH, `An event name can be at most ${MAX_GOAL_EVENT_LENGTH} characters`)
+  .refine((v) => !v.includes("\0"), "Text cannot contain the NUL character (U+0000)")
+  // an empty name is "no goal": the form's cleared input and the API's "" mean the same as null
+  .transform((v) => (v === "" ? null : v))
+  .nullable()
+  .meta({ description: "The event that counts as a conversion (as tracked with POST /api/v1/events); null for no goal" });
+
+export const goalWindowHoursSchema = z.coerce
+  .number("Enter a number of hours")
+  .int("Enter whole hours")
+  .min(MIN_GOAL_WINDOW_HOURS, "The window is at least 1 hour")
+  .max(MAX_GOAL_WINDOW_HOURS, "The window is at most 720 hours (30 days)")
+  .meta({ description: "Hours after a user's first delivered webhook (control users: after their assignment) the goal event counts, 1..720" });
+
+export const goalSettingsSchema = z.object({
+  goalEvent: goalEventSchema,
+  goalWindowHours: goalWindowHoursSchema.default(DEFAULT_GOAL_WINDOW_HOURS),
+});
+
+export type GoalSettingsInput = z.input<typeof goalSettingsSchema>;
+export type GoalSettings = z.output<typeof goalSettingsSchema>;
+
+/** "7 days", "36 hours", "1 hour": a window as the page says it. */
+export function describeWindow(hours: number): string {
+  if (hours % 24 === 0) return hours === 24 ? "1 day" : `${hours / 24} days`;
+  return hours === 1 ? "1 hour" : `${hours} hours`;
+}
