@@ -21,3 +21,15 @@ export function timeBucketSql(expression: string, seconds: number): string {
   const width = Math.max(1, Math.floor(seconds));
   return `((${epochSecondsSql(expression)} / ${width}) * ${width})`;
 }
+
+/**
+ * A DateTime column or expression plus a whole number of hours, as a value comparable with the
+ * table's DateTime columns (so an index on one still serves a range): on SQLite the ISO text Prisma
+ * writes (milliseconds, "+00:00"), on PostgreSQL a timestamp(3).
+ */
+export function plusHoursSql(expression: string, hours: number): string {
+  const whole = Math.trunc(hours);
+  return sqlite()
+    ? `strftime('%Y-%m-%dT%H:%M:%f+00:00', ${expression}, '${whole >= 0 ? "+" : ""}${whole} hours')`
+    : `(${expression} + ${whole} * INTERVAL '1 hour')`;
+}

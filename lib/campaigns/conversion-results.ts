@@ -1,0 +1,161 @@
+// The results table of a campaign with a conversion goal: per step, per variant and for the control
+// group, users reached, delivered, converted, the conversion rate with its interval and the lift
+// over the baseline (the statistics: ./conversion-stats.ts). The counts are ONE aggregate query:
+// a row per (step, group) back, never a read of deliveries or events into JS.
+import { db } from "../db";
+import { plusHoursSql } from "../db/dialect";
+import { rawDb } from "../db/raw";
+import { tableName } from "../delivery/bulk-insert";
+import { SqlParams } from "../delivery/raw-sql";
+import { compareGroups, type Interval, METHOD_STATEMENT, MIN_CONVERSIONS_PER_GROUP, MIN_USERS_PER_GROUP, type Verdict } from "./conversion-stats";
+
+export const CONTROL = "control";
+
+/** "A" for the step itself, then "B", "C", ... for its variants in position order. */
+export const variantLetter = (index: number) => String.fromCharCode(65 + index);
+
+export type GroupCounts = {
+  /** distinct users with a delivery of the step in this group (control: held out) */
+  reached: number;
+  /** users with a delivered delivery (control: held out and past the time they would have been sent) */
+  delivered: number;
+  /** of those, users who tracked the goal event within the window after their first delivery (control: after assignment) */
+  converted: number;
+};
+
+/** Counts per step id, then per group ("A".."P" or "control"). */
+export type ConversionCounts = Map<string, Map<string, GroupCounts>>;
+
+/**
+ * The one aggregate query. Each user is counted once per step and group: their first delivered
+ * delivery (state delivered, at sentAt) starts the window; a control user's assignment does, once
+ * it has passed (`now`). A conversion is an Event(name = goal, userId) with time in
+ * [start, start + window], found through the (name, userId, time) index.
+ */
+export async function conversionCounts(campaignId: string, goal: { event: string | null; windowHours: number }, now = new Date()): Promise<ConversionCounts> {
+  const p = new SqlParams();
+  const deliveries = tableName("Delivery");
+  const control = tableName("ControlGroupMember");
+  const events = tableName("Event");
+  const delivered = p.add("text", "delivered");
+  const first = p.add("text", campaignId);
+  const due = p.add("date", now);
+  const second = p.add("text", campaignId);
+  // no goal: nothing converts, the rest of the table still shows
+  const converted = goal.event
+    ? `SUM(CASE WHEN x.since IS NOT NULL AND EXISTS (SELECT 1 FROM ${events} e WHERE e."name" = ${p.add("text", goal.event)} AND e."userId" = x.uid
+         AND e."time" >= x.since AND e."time" <= ${plusHoursSql("x.since", goal.windowHours)}) THEN 1 ELSE 0 END)`
+    : "0";
+  const rows = await rawDb(db()).query<{ step: string; grp: string; reached: unknown; delivered: unknown; converted: unknown }>(
+    `WITH exposure AS (
+       SELECT d."actionId" AS step, COALESCE(d."variant", 'A') AS grp, d."userId" AS uid,
+              MIN(CASE WHEN d."state" = ${delivered} THEN COALESCE(d."sentAt", d."updatedAt") END) AS since
+       FROM ${deliveries} d WHERE d."campaignId" = ${first}
+       GROUP BY d."actionId", COALESCE(d."variant", 'A'), d."userId"
+       UNION ALL
+       SELECT c."actionId", '${CONTROL}', c."userId", MIN(CASE WHEN c."assignedAt" <= ${due} THEN c."assignedAt" END)
+       FROM ${control} c WHERE c."campaignId" = ${second}
+       GROUP BY c."actionId", c."userId"
+     )
+     SELECT x.step AS step, x.grp AS grp, COUNT(*) AS reached, COUNT(x.since) AS delivered, ${converted} AS converted
+     FROM exposure x GROUP BY x.step, x.grp`,
+    p.values,
+  );
+  const counts: ConversionCounts = new Map();
+  for (const r of rows) {
+    let step = counts.get(r.step);
+    if (!step) counts.set(r.step, (step = new Map()));
+    step.set(r.grp, { reached: Number(r.reached), delivered: Number(r.delivered), converted: Number(r.converted) });
+  }
+  return counts;
+}
+
+/** A row of the table; the rate counts converted of delivered (control: of held out past their send time). */
+export type ResultGroup = GroupCounts & {
+  key: string;
+  /** "Control", "A", "B · Shorter copy" */
+  label: string;
+  /** null without a goal or without exposed users */
+  rate: number | null;
+  interval: Interval | null;
+  baseline: boolean;
+  /** relative to the baseline's rate; null for the baseline, without a goal, or when the baseline converts nobody */
+  lift: number | null;
+  pValue: number | null;
+  significant: boolean;
+};
+
+export type StepResults = { actionId: string; name: string; baseline: string | null; groups: ResultGroup[]; verdict: Verdict };
+
+export type CampaignResults = {
+  campaignId: string;
+  goal: { event: string | null; windowHours: number };
+  method: string;
+  minUsersPerGroup: number;
+  minConversionsPerGroup: number;
+  steps: StepResults[];
+  computedAt: string;
+};
+
+/** The results table of a campaign, or null when it does not exist. */
+export async function campaignResults(campaignId: string, now = new Date()): Promise<CampaignResults | null> {
+  const campaign = await db().campaign.findUnique({
+    where: { id: campaignId },
+    select: {
+      goalEvent: true,
+      goalWindowHours: true,
+      actions: {
+        where: { variantOfId: null },
+        orderBy: { position: "asc" },
+        select: { id: true, name: true, controlPercent: true, variants: { orderBy: { position: "asc" }, select: { name: true } } },
+      },
+    },
+  });
+  if (!campaign) return null;
+  const goal = { event: campaign.goalEvent, windowHours: campaign.goalWindowHours };
+  const counts = await conversionCounts(campaignId, goal, now);
+  const steps = campaign.actions.map((step) => stepResults(step, counts.get(step.id) ?? new Map(), goal.event !== null));
+  return {
+    campaignId,
+    goal,
+    method: METHOD_STATEMENT,
+    minUsersPerGroup: MIN_USERS_PER_GROUP,
+    minConversionsPerGroup: MIN_CONVERSIONS_PER_GROUP,
+    steps,
+    computedAt: now.toISOString(),
+  };
+}
+
+type StepConfig = { id: string; name: string; controlPercent: number; variants: { name: string }[] };
+
+// The groups the step is set up with (zeros until someone is reached), plus any its deliveries name
+// that it no longer has (a variant removed after sending): A, B, ..., then control.
+function stepResults(step: StepConfig, counts: Map<string, GroupCounts>, hasGoal: boolean): StepResults {
+  const names = new Map<string, string>([["A", step.variants.length ? `A · ${step.name}` : step.name]]);
+  step.variants.forEach((v, i) => names.set(variantLetter(i + 1), `${variantLetter(i + 1)} · ${v.name}`));
+  const keys = new Set<string>(names.keys());
+  if (step.controlPercent > 0) keys.add(CONTROL);
+  for (const key of counts.keys()) keys.add(key);
+  const ordered = [...keys].sort((a, b) => (a === CONTROL ? 1 : b === CONTROL ? -1 : a.localeCompare(b)));
+  const zero: GroupCounts = { reached: 0, delivered: 0, converted: 0 };
+  const rows = ordered.map((key) => ({ key, ...(counts.get(key) ?? zero) }));
+  const baseline = keys.has(CONTROL) ? CONTROL : rows.length > 1 ? "A" : null;
+  const { stats, verdict } = compareGroups(
+    rows.map((r) => ({ key: r.key, users: r.delivered, converted: r.converted })),
+    hasGoal ? baseline : null,
+  );
+  const groups = rows.map((r): ResultGroup => {
+    const s = stats.get(r.key)!;
+    return {
+      ...r,
+      label: r.key === CONTROL ? "Control" : (names.get(r.key) ?? `${r.key} (removed)`),
+      rate: hasGoal ? s.rate : null,
+      interval: hasGoal ? s.interval : null,
+      baseline: r.key === baseline,
+      lift: s.comparison?.lift ?? null,
+      pValue: s.comparison?.pValue ?? null,
+      significant: s.comparison?.significant ?? false,
+    };
+  });
+  return { actionId: step.id, name: step.name, baseline, groups, verdict: hasGoal ? verdict : { kind: "single" } };
+}
