@@ -1,6 +1,8 @@
 // The campaigns API between its routes and lib/campaigns + lib/delivery: not-found and conflict
 // errors, the response shapes, and the audit trail of changes made with a key.
 import { recordAudit } from "../auth/audit";
+import { loadCampaignGoal } from "../campaigns/campaign-goal";
+import { campaignResults } from "../campaigns/conversion-results";
 import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
@@ -17,9 +19,15 @@ export async function campaignList() {
 }
 
 export async function campaignById(id: string) {
-  const campaign = await getCampaignDraft(id);
-  if (!campaign) throw notFound(id);
-  return { ...campaign, updatedAt: campaign.updatedAt.toISOString() };
+  const [campaign, goal] = await Promise.all([getCampaignDraft(id), loadCampaignGoal(id)]);
+  if (!campaign || !goal) throw notFound(id);
+  return { ...campaign, ...goal, updatedAt: campaign.updatedAt.toISOString() };
+}
+
+export async function resultsByApi(id: string) {
+  const results = await campaignResults(id);
+  if (!results) throw notFound(id);
+  return results;
 }
 
 /** `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's secrets. */

@@ -10,6 +10,8 @@ const storedUser = { ...user, createdAt: "2026-12-01T08:00:00.000Z", updatedAt: 
 const campaignInput = {
   name: "Welcome series",
   description: "Tell the CRM about new sign-ups",
+  goalEvent: "purchase",
+  goalWindowHours: 168,
   actions: [
     {
       name: "CRM",
@@ -31,6 +33,8 @@ const campaign = {
   description: campaignInput.description,
   status: "draft",
   updatedAt: "2026-12-02T09:15:00.000Z",
+  goalEvent: campaignInput.goalEvent,
+  goalWindowHours: campaignInput.goalWindowHours,
   actions: [{ ...campaignInput.actions[0], id: "cm8x2k1q0001abcd", headers: [{ name: "X-Api-Key", value: "••••", secret: true }] }],
 };
 const delivery = {
@@ -49,6 +53,28 @@ const delivery = {
   sentAt: "2026-12-02T09:20:00.084Z",
 };
 
+const resultGroup = (key: string, label: string, reached: number, delivered: number, converted: number, rest: object) => ({ key, label, reached, delivered, converted, ...rest });
+const results = {
+  campaignId: campaign.id,
+  goal: { event: "purchase", windowHours: 168 },
+  method: "Conversion rate = converted ÷ delivered users (control: ÷ held-out users past their send time), with a 95% Wilson score interval; …",
+  minUsersPerGroup: 100,
+  minConversionsPerGroup: 10,
+  steps: [
+    {
+      actionId: "cm8x2k1q0001abcd",
+      name: "CRM",
+      baseline: "control",
+      groups: [
+        resultGroup("A", "A · CRM", 1000, 990, 150, { rate: 0.1515, interval: { low: 0.1306, high: 0.1751 }, baseline: false, lift: 0.5152, pValue: 0.0006, significant: true }),
+        resultGroup("control", "Control", 1000, 1000, 100, { rate: 0.1, interval: { low: 0.0828, high: 0.1203 }, baseline: true, lift: null, pValue: null, significant: false }),
+      ],
+      verdict: { kind: "winner", key: "A", lift: 0.5152, pValue: 0.0006 },
+    },
+  ],
+  computedAt: "2026-12-09T09:20:00.000Z",
+};
+
 const EXAMPLES: Record<string, RouteExample> = {
   "POST /api/v1/users": { request: user, response: { created: 1, updated: 0 } },
   "GET /api/v1/users": { path: "/api/v1/users?limit=2", response: { users: [storedUser], nextCursor: null } },
@@ -61,6 +87,7 @@ const EXAMPLES: Record<string, RouteExample> = {
   "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
   "POST /api/v1/campaigns/{id}/activate": { path: `/api/v1/campaigns/${campaign.id}/activate`, response: { status: "active", counts: { scheduled: 1200, suppressed: 3, earliest: "2026-12-02T09:20:00.000Z" } } },
   "POST /api/v1/campaigns/{id}/pause": { path: `/api/v1/campaigns/${campaign.id}/pause`, response: { status: "paused" } },
+  "GET /api/v1/campaigns/{id}/results": { path: `/api/v1/campaigns/${campaign.id}/results`, response: results },
   "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, pages: 1, items: [delivery] } },
   "POST /api/v1/deliveries/{id}/retry": { path: `/api/v1/deliveries/${delivery.id}/retry`, response: { id: delivery.id, state: "scheduled" } },
 };

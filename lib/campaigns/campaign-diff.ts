@@ -23,7 +23,7 @@ export type ActionSnapshot = {
   fields: DataField[];
   headers: { name: string; value: string | Fingerprint; secret: boolean }[];
 };
-export type CampaignSnapshot = { name: string; description: string; actions: ActionSnapshot[] };
+export type CampaignSnapshot = { name: string; description: string; goalEvent?: string | null; goalWindowHours?: number; actions: ActionSnapshot[] };
 
 /** One changed field: `before`/`after` as plain values, or `secret: "changed"` for a secret. */
 type Plain = string | number | boolean | null;
@@ -38,10 +38,12 @@ function fingerprint(plain: string): Fingerprint {
 }
 
 /** The campaign as stored, in the shape the diff compares (secrets fingerprinted). */
-export function campaignSnapshot(campaign: { name: string; description: string; actions: StoredAction[] }): CampaignSnapshot {
+export function campaignSnapshot(campaign: { name: string; description: string; goalEvent?: string | null; goalWindowHours?: number; actions: StoredAction[] }): CampaignSnapshot {
   return {
     name: campaign.name,
     description: campaign.description,
+    goalEvent: campaign.goalEvent,
+    goalWindowHours: campaign.goalWindowHours,
     actions: campaign.actions.map((a) => ({
       id: a.id,
       name: a.name,
@@ -92,6 +94,8 @@ export function diffCampaigns(before: CampaignSnapshot, after: CampaignSnapshot)
   const changes: FieldChange[] = [];
   compare(changes, "name", before.name, after.name);
   compare(changes, "description", before.description, after.description);
+  compare(changes, "goalEvent", before.goalEvent, after.goalEvent);
+  compare(changes, "goalWindowHours", before.goalWindowHours, after.goalWindowHours);
   const previous = new Map(before.actions.map((a) => [a.id, a]));
   const kept = new Set<string>();
   for (const [i, action] of after.actions.entries()) {

@@ -90,8 +90,8 @@ export async function saveCampaign(
     const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
     if (draft.id && !before) throw new CampaignNotFoundError();
     const campaign = draft.id
-      ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description } })
-      : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE } });
+      ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description, ...goalOfDraft(draft) } })
+      : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
     const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom]).filter((x): x is string => !!x);
     const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
     for (const [position, action] of draft.actions.entries()) {
@@ -115,6 +115,14 @@ export async function saveCampaign(
     return campaign.id;
   });
   return { id, notices, changes, actionIds };
+}
+
+/** The goal fields a draft sets: one it leaves out keeps the stored value. */
+function goalOfDraft(draft: CampaignDraft) {
+  return {
+    ...(draft.goalEvent !== undefined ? { goalEvent: draft.goalEvent } : {}),
+    ...(draft.goalWindowHours !== undefined ? { goalWindowHours: draft.goalWindowHours } : {}),
+  };
 }
 
 /** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */
@@ -155,6 +163,8 @@ export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUST
       deliveryRule: original.deliveryRule ?? DEFAULT_DELIVERY_RULE,
       audience: original.audience ?? undefined,
       capExempt: original.capExempt,
+      goalEvent: original.goalEvent,
+      goalWindowHours: original.goalWindowHours,
       actions: { create: original.actions.map((a) => copyOfAction(a, actor)) },
     },
   });

@@ -2,6 +2,7 @@
 // first delivered webhook (control users: after their assignment) it must come within. One schema
 // for the goal form, its server action, the campaign draft and the public API. Client-safe (zod only).
 import { z } from "zod";
+import { isStorableText } from "../api/ids";
 
 export const MIN_GOAL_WINDOW_HOURS = 1;
 /** 30 days */
@@ -14,7 +15,7 @@ export const goalEventSchema = z
   .string()
   .trim()
   .max(MAX_GOAL_EVENT_LENGTH, `An event name can be at most ${MAX_GOAL_EVENT_LENGTH} characters`)
-  .refine((v) => !v.includes("\0"), "Text cannot contain the NUL character (U+0000)")
+  .refine(isStorableText, "An event name cannot contain the NUL character (U+0000) or a lone surrogate")
   // an empty name is "no goal": the form's cleared input and the API's "" mean the same as null
   .transform((v) => (v === "" ? null : v))
   .nullable()

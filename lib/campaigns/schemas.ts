@@ -13,6 +13,7 @@ import {
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { pathOfNul } from "../db/nul-text";
+import { goalEventSchema, goalWindowHoursSchema } from "./goals";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 const noNul = (v: string) => !v.includes("\0");
@@ -103,6 +104,9 @@ export const campaignDraftSchema = z.object({
   name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(noNul, NUL_MESSAGE),
   description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(noNul, NUL_MESSAGE).default(""),
   actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
+  // the conversion goal (./goals.ts); left out, a save keeps the stored one
+  goalEvent: goalEventSchema.optional(),
+  goalWindowHours: goalWindowHoursSchema.optional(),
 });
 
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;

@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { DELIVERY_STATES } from "../../delivery/states";
+import { goalEventSchema, goalWindowHoursSchema } from "../../campaigns/goals";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
@@ -17,6 +18,8 @@ export const campaignSchema = z
     description: z.string(),
     status: z.enum(["draft", "active", "paused", "finished"]),
     updatedAt: z.iso.datetime(),
+    goalEvent: goalEventSchema,
+    goalWindowHours: goalWindowHoursSchema,
     actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
     notices: z
       .record(z.string(), z.string())

@@ -1,0 +1,7 @@
+import { resultsByApi } from "@/lib/api/campaigns";
+import { withApi } from "@/lib/api/with-api";
+
+export const dynamic = "force-dynamic";
+
+/** The results table: per step, variant and control group, reached, delivered, converted and the statistics. */
+export const GET = withApi({ role: "viewer" }, async ({ params }) => resultsByApi(params.id ?? ""));

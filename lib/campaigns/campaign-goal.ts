@@ -1,0 +1,26 @@
+// A campaign's conversion goal in the database: read it, and save it on its own (the Goal form on the
+// campaign page), reporting what changed for the audit log. The campaign save and the API set it too,
+// through saveCampaign (a draft that leaves the goal out keeps it).
+import { db } from "../db";
+import { CampaignNotFoundError } from "./campaigns";
+import type { FieldChange } from "./campaign-diff";
+import { goalSettingsSchema, type GoalSettings, type GoalSettingsInput } from "./goals";
+
+export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
+  const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
+  return row && { goalEvent: row.goalEvent, goalWindowHours: row.goalWindowHours };
+}
+
+/** Sets the goal (validated here, whoever calls); the fields that changed. */
+export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput): Promise<{ goal: GoalSettings; changes: FieldChange[] }> {
+  const goal = goalSettingsSchema.parse(input);
+  return db().$transaction(async (tx) => {
+    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
+    if (!before) throw new CampaignNotFoundError();
+    await tx.campaign.update({ where: { id: campaignId }, data: goal });
+    const changes: FieldChange[] = [];
+    if (before.goalEvent !== goal.goalEvent) changes.push({ field: "goalEvent", before: before.goalEvent, after: goal.goalEvent });
+    if (before.goalWindowHours !== goal.goalWindowHours) changes.push({ field: "goalWindowHours", before: before.goalWindowHours, after: goal.goalWindowHours });
+    return { goal, changes };
+  });
+}
