@@ -15,6 +15,7 @@ vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
 const modules: Record<string, Record<string, unknown>> = {
   "app/campaigns/actions.ts": await import("./campaigns/actions"),
   "app/campaigns/signing-actions.ts": await import("./campaigns/signing-actions"),
+  "app/campaigns/goal-actions.ts": await import("./campaigns/goal-actions"),
   "app/campaigns/[id]/deliveries/actions.ts": await import("./campaigns/[id]/deliveries/actions"),
   "app/settings/actions.ts": await import("./settings/actions"),
   "app/settings/allowed-destinations-actions.ts": await import("./settings/allowed-destinations-actions"),
@@ -108,6 +109,7 @@ describe("server actions parse their input before anything runs", () => {
       ["deleteActionAction", () => (modules["app/campaigns/actions.ts"].deleteActionAction as AnyAction)("nope", "nope")],
       ["rotateSigningSecretAction", () => (modules["app/campaigns/signing-actions.ts"].rotateSigningSecretAction as AnyAction)("nope", "nope")],
       ["removeSigningSecretAction", () => (modules["app/campaigns/signing-actions.ts"].removeSigningSecretAction as AnyAction)("nope", "nope")],
+      ["saveCampaignGoalAction", () => (modules["app/campaigns/goal-actions.ts"].saveCampaignGoalAction as AnyAction)("nope", { goalEvent: "purchase", goalWindowHours: 24 })],
       ["pauseAction", () => deliveries.pauseAction("nope")],
       ["resumeAction", () => deliveries.resumeAction("nope")],
       ["retryDeliveryAction", () => deliveries.retryDeliveryAction("nope")],

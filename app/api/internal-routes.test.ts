@@ -19,6 +19,7 @@ import { POST as importUpload } from "./imports/route";
 import { GET as importStatus, POST as importStart } from "./imports/[id]/route";
 import { GET as importRejected } from "./imports/[id]/rejected/route";
 import { GET as campaignOutcomes } from "./campaigns/[id]/outcomes/route";
+import { GET as campaignResults } from "./campaigns/[id]/results/route";
 import { GET as deliveryExport } from "./deliveries/export/route";
 import { GET as activityOutcomes } from "./outcomes/route";
 
@@ -48,6 +49,7 @@ const routes: Route[] = [
   { name: "GET /api/imports/:id", method: "GET", path: "/api/imports/none", params: { id: "none" }, needs: "viewer", handler: importStatus as Handler },
   { name: "POST /api/imports/:id", method: "POST", path: "/api/imports/none", params: { id: "none" }, needs: "editor", handler: importStart as Handler, body: () => JSON.stringify({ mapping: [] }) },
   { name: "GET /api/campaigns/:id/outcomes", method: "GET", path: "/api/campaigns/none/outcomes", params: { id: "none" }, needs: "viewer", handler: campaignOutcomes as Handler },
+  { name: "GET /api/campaigns/:id/results", method: "GET", path: "/api/campaigns/none/results", params: { id: "none" }, needs: "viewer", handler: campaignResults as Handler },
   { name: "GET /api/deliveries/export", method: "GET", path: "/api/deliveries/export?state=failed", needs: "viewer", handler: deliveryExport as Handler },
   { name: "GET /api/outcomes", method: "GET", path: "/api/outcomes", needs: "viewer", handler: activityOutcomes as Handler },
   { name: "GET /api/imports/:id/rejected", method: "GET", path: "/api/imports/none/rejected", params: { id: "none" }, needs: "viewer", handler: importRejected as Handler },
