@@ -21,3 +21,9 @@ export async function eventCatalogue(options: { names?: number; samplesPerName?:
     }),
   );
 }
+
+/** Just the names, most tracked first (the goal picker): the grouped count alone. */
+export async function eventNames(limit = 100): Promise<string[]> {
+  const names = await db().event.groupBy({ by: ["name"], _count: { name: true }, orderBy: [{ _count: { name: "desc" } }, { name: "asc" }], take: limit });
+  return names.map((n) => n.name);
+}

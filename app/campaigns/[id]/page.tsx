@@ -6,6 +6,10 @@ import { loadDeliverySettings } from "@/lib/delivery/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { CampaignOutcomes } from "@/components/outcomes/CampaignOutcomes";
 import { campaignOutcomes } from "@/lib/delivery/campaign-outcomes";
+import { CampaignResults } from "@/components/outcomes/CampaignResults";
+import { eventNames } from "@/lib/audience/event-catalogue";
+import { loadCampaignGoal } from "@/lib/campaigns/campaign-goal";
+import { campaignResults } from "@/lib/campaigns/conversion-results";
 
 export const dynamic = "force-dynamic";
 
@@ -17,7 +21,8 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
 export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
-  if (!campaign || !delivery || !outcomes) notFound();
+  const [goal, results, events] = await Promise.all([loadCampaignGoal(id), campaignResults(id), eventNames()]);
+  if (!campaign || !delivery || !outcomes || !goal || !results) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
   return (
     <div className="space-y-8">
@@ -29,6 +34,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
         delivery={delivery}
       />
       <CampaignOutcomes campaignId={id} initial={outcomes} status={status} />
+      <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />
       <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
     </div>
   );
