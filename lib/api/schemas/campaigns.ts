@@ -3,7 +3,6 @@
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { DELIVERY_STATES } from "../../delivery/states";
-import { goalEventSchema, goalWindowHoursSchema } from "../../campaigns/goals";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
@@ -18,8 +17,8 @@ export const campaignSchema = z
     description: z.string(),
     status: z.enum(["draft", "active", "paused", "finished"]),
     updatedAt: z.iso.datetime(),
-    goalEvent: goalEventSchema,
-    goalWindowHours: goalWindowHoursSchema,
+    goalEvent: z.string().nullable().meta({ description: "The event that counts as a conversion; null for no goal" }),
+    goalWindowHours: z.number().int().meta({ description: "Hours after a user's first delivered webhook the goal event counts (1..720)" }),
     actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
     notices: z
       .record(z.string(), z.string())
