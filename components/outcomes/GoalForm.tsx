@@ -38,7 +38,7 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
   };
 
   return (
-    <form onSubmit={save} aria-label="Goal" className="grid gap-4 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-start">
+    <form onSubmit={save} noValidate aria-label="Goal" className="grid gap-4 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-start">
       <Field label="Goal event" error={errors.goalEvent} hint="A user converts when they track this event. Pick a tracked event or type a name; leave empty for no goal.">
         {(c) => <input {...c} list={listId} className={inputClass} placeholder="purchase" value={event} onChange={(e) => setEvent(e.target.value)} autoComplete="off" />}
       </Field>
