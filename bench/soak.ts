@@ -4,7 +4,7 @@
 // 5% and hanging for 1%. Every minute: throughput, RSS, open handles, UI page times. At the end a
 // ledger that must balance. Exits 1 when the run is void or fails.
 import { readdirSync } from "node:fs";
-import { activateCampaign } from "../lib/delivery/lifecycle";
+import { activateCampaign } from "../lib/delivery/store/lifecycle";
 import { db } from "../lib/db";
 import { freshInstallEnv, startApp, cleanupAll } from "./app-process";
 import { apiHeaders, ownerCookie } from "./app-session";

@@ -6,8 +6,8 @@ import { MembersSection } from "@/components/settings/MembersSection";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
-import { frequencyCapForm } from "@/lib/delivery/frequency-cap-form";
-import { getFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
+import { frequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
+import { getFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
 import { allowedHostsFromEnv, listAllowedDestinations } from "@/lib/webhooks/allowed-destinations";
 
 export const dynamic = "force-dynamic";

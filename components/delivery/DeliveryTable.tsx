@@ -1,7 +1,7 @@
 "use client";
 // The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried.
 import { DateTime } from "../ui/DateTime";
-import type { DeliveryRow } from "@/lib/delivery/log-queries";
+import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
 
 const RETRYABLE = new Set(["failed", "retrying", "suppressed"]);

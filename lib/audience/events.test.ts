@@ -3,8 +3,8 @@ import { db } from "../db";
 import { createDb } from "../db/client";
 import { env } from "../env";
 import { createCampaign, createUsers } from "../delivery/testing/fixtures";
-import { activateCampaign, pauseCampaign, resumeCampaign } from "../delivery/lifecycle";
-import { saveDeliverySettings } from "../delivery/settings";
+import { activateCampaign, pauseCampaign, resumeCampaign } from "../delivery/store/lifecycle";
+import { saveDeliverySettings } from "../delivery/forms/settings";
 import { trackEvents } from "./events";
 
 const URL = "http://127.0.0.1:9/hook/{{user.id}}";

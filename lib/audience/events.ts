@@ -5,14 +5,14 @@ import { db } from "../db";
 import { boundedJsonObject } from "../api/schemas/json";
 import { matchesAll } from "./conditions";
 import { matchesSegment } from "./segment";
-import { triggeredCampaignsByEvent } from "./event-triggers";
+import { triggeredCampaignsByEvent } from "../delivery/triggers";
 import { newUsersStatements, usersById, type UserForPlanning } from "./users";
 import { rawDb, type RawStatement } from "../db/raw";
-import { bulkInsertSql, type ColumnKind } from "../delivery/bulk-insert";
-import { randomSlice } from "../delivery/ids";
-import { emptyCounts, plannedDeliveryStatements } from "../delivery/fan-out";
-import { planDeliveries } from "../delivery/plan";
-import { deliveryQueue } from "../delivery/queue";
+import { bulkInsertSql, type ColumnKind } from "../db/bulk-insert";
+import { randomSlice } from "../delivery/core/ids";
+import { emptyCounts, plannedDeliveryStatements } from "../delivery/store/fan-out";
+import { planDeliveries } from "../delivery/core/plan";
+import { deliveryQueue } from "../delivery/engine/queue";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 

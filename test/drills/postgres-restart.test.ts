@@ -5,7 +5,7 @@
 // answers again (not dropped), and no worker takes over the others' leases until it has reached the
 // database for a whole lease (lib/delivery/lease.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activateCampaign } from "@/lib/delivery/lifecycle";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { createCampaign, createUsers } from "@/lib/delivery/testing/fixtures";
 import { waitFor } from "@/lib/delivery/testing/receiver";
 import { deliveredCount, failedAttempts, startScaleOut, statesByWorker } from "./scale-out-drill";

@@ -2,10 +2,10 @@ import { notFound } from "next/navigation";
 import { CampaignEditor } from "@/components/CampaignEditor";
 import { getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { listSampleUsers } from "@/lib/campaigns/sample-context";
-import { loadDeliverySettings } from "@/lib/delivery/settings";
+import { loadDeliverySettings } from "@/lib/delivery/forms/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { CampaignOutcomes } from "@/components/outcomes/CampaignOutcomes";
-import { campaignOutcomes } from "@/lib/delivery/campaign-outcomes";
+import { campaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 
 export const dynamic = "force-dynamic";
 

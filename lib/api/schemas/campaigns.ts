@@ -2,7 +2,7 @@
 // so the API and the editor accept exactly the same campaigns.
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
-import { DELIVERY_STATES } from "../../delivery/states";
+import { DELIVERY_STATES } from "../../delivery/core/states";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
