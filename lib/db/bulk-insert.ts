@@ -3,8 +3,8 @@
 // fan-out at minutes; one raw statement per batch is ~20x cheaper. Values are written exactly as
 // Prisma writes them (ISO dates with +00:00 on SQLite, jsonb/timestamp(3) on PostgreSQL).
 import { env } from "../env";
-import type { DbOrTx } from "../delivery/store/fan-out";
-import { randomSlice } from "../delivery/core/ids";
+import type { DbOrTx } from "./client";
+import { randomSlice } from "../crypto/random-pool";
 
 export type ColumnKind = "text" | "int" | "json" | "date";
 export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };

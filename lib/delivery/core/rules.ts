@@ -3,18 +3,10 @@
 // functions here; nothing else interprets the stored JSON.
 import { z } from "zod";
 import { conditionSchema } from "../../audience/conditions";
+import { isValidTimezone } from "../../time-zone";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
-const ianaZone = z.string().refine(isTimeZone, "Not a known time zone (use an IANA name such as Europe/Paris)");
-
-export function isTimeZone(zone: string): boolean {
-  try {
-    new Intl.DateTimeFormat("en-US", { timeZone: zone });
-    return zone.length > 0;
-  } catch {
-    return false;
-  }
-}
+const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
 
 export const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
 export type QuietHours = z.infer<typeof quietHoursSchema>;

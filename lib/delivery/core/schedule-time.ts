@@ -1,8 +1,9 @@
 // Wall-clock times in time zones: "9:00 in Europe/Paris on 1 December", the next occurrence of a
 // recurring rule, quiet hours. Pure functions of their inputs (luxon, cron-parser).
 import { CronExpressionParser } from "cron-parser";
-import { DateTime, IANAZone } from "luxon";
+import { DateTime } from "luxon";
 import type { DeliveryRule, QuietHours } from "./rules";
+import { isValidTimezone } from "../../time-zone";
 
 /** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone. */
 export function localToInstant(local: string, zone: string): Date {
@@ -19,20 +20,6 @@ export function scheduledTimeHasPassed(rule: { sendAt: string; timeZone: string;
   const zone = rule.inUserTimeZone ? "Etc/GMT+12" : rule.timeZone;
   const dt = DateTime.fromISO(rule.sendAt, { zone });
   return dt.isValid && dt.toMillis() <= now.getTime();
-}
-
-// Zone names checked so far: checked for every delivery and every imported row, and luxon's check
-// builds an Intl.DateTimeFormat each time (a fifth of the engine's CPU). Bounded: names come from users.
-const zoneValidity = new Map<string, boolean>();
-
-/** Whether `name` is an IANA time zone (the API, the CSV import and the engine ask here). */
-export function isValidTimezone(name: string): boolean {
-  let valid = zoneValidity.get(name);
-  if (valid === undefined) {
-    valid = IANAZone.isValidZone(name);
-    if (zoneValidity.size < 10_000) zoneValidity.set(name, valid);
-  }
-  return valid;
 }
 
 export function zoneOrFallback(zone: string | null | undefined, fallback: string): string {

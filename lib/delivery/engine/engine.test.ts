@@ -3,7 +3,7 @@ import { db } from "../../db";
 import { activateCampaign } from "../store/lifecycle";
 import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";
-import { trackEvents } from "../../audience/events";
+import { trackEvents } from "../triggers";
 import { startReceiver, waitFor, type Reply } from "../testing/receiver";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";

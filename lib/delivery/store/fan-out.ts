@@ -1,6 +1,6 @@
 // Writing planned deliveries: the outbox rows, inserted thousands per statement inside the
 // transaction that made the decision (activation, an event, a recurring occurrence).
-import type { Db } from "../../db";
+import type { DbOrTx } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { matchesSegment, parseSegment } from "../../audience/segment";
 import { newWebhookId } from "../core/ids";
@@ -9,8 +9,6 @@ import { bulkInsertSql, newRowId, type ColumnKind } from "../../db/bulk-insert";
 import { planDeliveries, type PlanAction, type PlannedDelivery, type Trigger } from "../core/plan";
 import type { DeliveryRule } from "../core/rules";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-export type DbOrTx = Db | Tx;
 
 // 2,000 rows x 14 columns stays under SQLite's (32,766) and PostgreSQL's bound-parameter limits.
 export const INSERT_BATCH = 2000;

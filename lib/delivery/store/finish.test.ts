@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { trackEvents } from "../../audience/events";
+import { trackEvents } from "../triggers";
 import { EmbeddedEngine } from "../engine/embedded-engine";
 import { finishCampaigns, isDone } from "./finish";
 import { newWebhookId } from "../core/ids";

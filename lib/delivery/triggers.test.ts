@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { createDb } from "../db/client";
 import { env } from "../env";
-import { createCampaign, createUsers } from "../delivery/testing/fixtures";
-import { activateCampaign, pauseCampaign, resumeCampaign } from "../delivery/store/lifecycle";
-import { saveDeliverySettings } from "../delivery/forms/settings";
-import { trackEvents } from "./events";
+import { createCampaign, createUsers } from "./testing/fixtures";
+import { activateCampaign, pauseCampaign, resumeCampaign } from "./store/lifecycle";
+import { saveDeliverySettings } from "./forms/settings";
+import { trackEvents } from "./triggers";
 
 const URL = "http://127.0.0.1:9/hook/{{user.id}}";
 
