@@ -3,8 +3,9 @@
 import { DateTime } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
+import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
 
-const RETRYABLE = new Set(["failed", "retrying", "suppressed"]);
+const RETRYABLE = new Set<string>(RETRYABLE_STATES);
 
 export function DeliveryTable({
   rows,

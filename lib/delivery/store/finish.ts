@@ -6,7 +6,7 @@ import type { Db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { log } from "../../log";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
-import { DELIVERY_STATES, FINAL_STATES } from "../core/states";
+import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
 
 /** Not final: waiting for their due time or being sent. */
 const OPEN_STATES = DELIVERY_STATES.filter((s) => !FINAL_STATES.includes(s));
@@ -80,7 +80,7 @@ async function settleLateArrivals(prisma: Db, now: Date) {
   if (recent.length === 0) return;
   await prisma.delivery.updateMany({
     // the status again in this statement: a retry by hand may have reopened the campaign meanwhile
-    where: { campaignId: { in: recent.map((c) => c.id) }, state: { in: ["scheduled", "retrying"] }, campaign: { status: "finished" } },
+    where: { campaignId: { in: recent.map((c) => c.id) }, state: { in: WAITING_STATES }, campaign: { status: "finished" } },
     data: { state: "suppressed", reason: "The campaign had finished", lockedBy: null, lockedUntil: null },
   });
 }

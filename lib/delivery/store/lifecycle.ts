@@ -9,6 +9,7 @@ import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
 import { activationSample, checkActionRenders } from "./check-action";
+import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 
 export type ActivateResult =
   | { ok: true; counts: FanOutCounts; status: "active" }
@@ -82,7 +83,7 @@ export async function resumeCampaign(campaignId: string): Promise<boolean> {
   return r.count === 1;
 }
 
-const retryable = { state: { in: ["failed", "retrying", "suppressed"] } };
+const retryable = { state: { in: RETRYABLE_STATES } };
 
 const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
 
@@ -109,7 +110,7 @@ export async function retryAllFailed(campaignId: string, now = new Date()): Prom
 
 export async function cancelScheduled(campaignId: string, deliveryId?: string): Promise<number> {
   const r = await db().delivery.updateMany({
-    where: { campaignId, ...(deliveryId ? { id: deliveryId } : {}), state: { in: ["scheduled", "retrying"] } },
+    where: { campaignId, ...(deliveryId ? { id: deliveryId } : {}), state: { in: WAITING_STATES } },
     data: { state: "cancelled", reason: "Cancelled by hand" },
   });
   return r.count;

@@ -2,7 +2,7 @@
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
-import { DELIVERY_STATES, type DeliveryState } from "../core/states";
+import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
 export const PAGE_SIZE = 50;
 
@@ -44,7 +44,7 @@ export async function deliveryStats(campaignId: string | undefined, now = new Da
   const [recentDeliveries, recent, outcomes] = await Promise.all([
     db().delivery.count({ where: { ...campaign, attemptLog: { some: { startedAt: { gte: since } } } } }),
     db().deliveryAttempt.findMany({ where: campaignId ? { delivery: { campaignId } } : {}, orderBy: { startedAt: "desc" }, take: 1000, select: { durationMs: true } }),
-    db().delivery.groupBy({ by: ["state"], where: { ...campaign, state: { in: ["delivered", "failed"] } }, _count: { _all: true } }),
+    db().delivery.groupBy({ by: ["state"], where: { ...campaign, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
   ]);
   const durations = recent.map((a) => a.durationMs).sort((a, b) => a - b);
   const delivered = outcomes.find((g) => g.state === "delivered")?._count._all ?? 0;

@@ -6,9 +6,9 @@ import { epochSecondsSql, timeBucketSql } from "../../db/dialect";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
+import { OUTCOME_STATES } from "../core/states";
 
-export const OUTCOMES = ["delivered", "retrying", "failed", "suppressed"] as const;
-export type Outcome = (typeof OUTCOMES)[number];
+export type Outcome = (typeof OUTCOME_STATES)[number];
 
 export type OutcomePoint = Record<Outcome, number> & {
   /** start of the bucket, epoch milliseconds */
@@ -51,7 +51,7 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   const raw = rawDb(db());
   const deliveries = tableName("Delivery");
   const attemptsTable = tableName("DeliveryAttempt");
-  const states = (p: SqlParams) => `d."state" IN (${p.list("text", OUTCOMES)})`;
+  const states = (p: SqlParams) => `d."state" IN (${p.list("text", OUTCOME_STATES)})`;
 
   const span = new SqlParams();
   const [range] = await raw.query<{ lo: unknown; hi: unknown }>(

@@ -17,8 +17,7 @@ import type { DeliveryQueue, QueueHint } from "../queue";
 import { runDueOccurrences } from "../../store/recurring";
 import { closeRedis, logRedisErrors, QUEUE_NAME, queuePrefix, redisConnection, type DeliveryJob } from "./connection";
 import { enqueue, type JobRef } from "./enqueue";
-
-const WAITING = ["scheduled", "retrying"];
+import { WAITING_STATES } from "../../core/states";
 
 /** Waiting deliveries as job references: of one campaign, or every due one (the sweeper). */
 async function waitingRefs(prisma: Db, scope: { campaignId?: string; dueBefore?: Date }, limit: number): Promise<JobRef[]> {
@@ -26,9 +25,9 @@ async function waitingRefs(prisma: Db, scope: { campaignId?: string; dueBefore?:
   const rows = await prisma.delivery.findMany({
     where: {
       campaign: { status: "active" },
-      ...(scope.campaignId ? { campaignId: scope.campaignId, state: { in: WAITING } } : {}),
+      ...(scope.campaignId ? { campaignId: scope.campaignId, state: { in: WAITING_STATES } } : {}),
       ...(scope.dueBefore
-        ? { dueAt: { lte: scope.dueBefore }, OR: [{ state: { in: WAITING } }, { state: "sending", lockedUntil: { lt: now } }] }
+        ? { dueAt: { lte: scope.dueBefore }, OR: [{ state: { in: WAITING_STATES } }, { state: "sending", lockedUntil: { lt: now } }] }
         : {}),
     },
     orderBy: { dueAt: "asc" },
@@ -147,7 +146,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     if (claimed.length < wanted) {
       // Some were early (clocks differ) or paused: re-enqueue those still waiting for later.
       const early = await this.prisma.delivery.findMany({
-        where: { state: { in: WAITING }, dueAt: { gt: now }, campaign: { status: "active" }, OR: [...(ids ? [{ id: { in: ids } }] : []), ...(webhookIds ? [{ webhookId: { in: webhookIds } }] : [])] },
+        where: { state: { in: WAITING_STATES }, dueAt: { gt: now }, campaign: { status: "active" }, OR: [...(ids ? [{ id: { in: ids } }] : []), ...(webhookIds ? [{ webhookId: { in: webhookIds } }] : [])] },
         select: { id: true, dueAt: true },
       });
       void this.enqueue(early);
