@@ -1,5 +1,7 @@
 // How often and when a delivery is retried. The one place that decides it: the engine asks
-// nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy.
+// nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy. A receiver's
+// Retry-After is read (and capped) where responses are judged, lib/webhooks/classify.ts.
+import { MAX_RETRY_AFTER_MS } from "../../webhooks/classify";
 
 export const RETRY_POLICIES = ["none", "default", "aggressive"] as const;
 export type RetryPolicy = (typeof RETRY_POLICIES)[number];
@@ -16,7 +18,6 @@ const AGGRESSIVE_ATTEMPTS = 50;
 export const AGGRESSIVE_SCHEDULE_MS = Array.from({ length: AGGRESSIVE_ATTEMPTS - 1 }, (_, i) => Math.min(10 * SECOND * 2 ** i, 105 * MINUTE));
 
 export const JITTER = 0.2;
-export const MAX_RETRY_AFTER_MS = 24 * HOUR;
 
 export function parseRetryPolicy(value: string | null | undefined): RetryPolicy {
   return (RETRY_POLICIES as readonly string[]).includes(value ?? "") ? (value as RetryPolicy) : "default";
