@@ -8,7 +8,7 @@ import { encode, PG_CAST, type ColumnKind } from "./bulk-insert";
 /** Collects the parameters of one statement and writes their placeholders. */
 export class SqlParams {
   readonly values: unknown[] = [];
-  readonly sqlite = env().database.provider === "sqlite";
+  private readonly sqlite = env().database.provider === "sqlite";
 
   /** a placeholder for `value` ("?" on SQLite, "$n::type" on PostgreSQL) */
   add(kind: ColumnKind, value: unknown): string {

@@ -4,6 +4,7 @@
 import { env, runsEmbeddedWorker } from "../../env";
 import { db } from "../../db";
 import { log } from "../../log";
+import { servesManyWorkers } from "../../db/dialect";
 import { defaultDeliveryDeps } from "./default-deps";
 import { EmbeddedEngine } from "./embedded-engine";
 import { deliveryQueue, setDeliveryQueue, type DeliveryQueue } from "./queue";
@@ -12,7 +13,7 @@ export type EngineRole = "web" | "worker";
 
 export function usesBullmq(): boolean {
   const e = env();
-  return !!e.REDIS_URL && e.database.provider === "postgresql";
+  return !!e.REDIS_URL && servesManyWorkers();
 }
 
 export async function startDeliveryEngine(role: EngineRole): Promise<DeliveryQueue> {

@@ -2,10 +2,10 @@
 // in one guarded UPDATE, so two workers never hold the same row, and a crashed worker's rows come
 // back once the lease runs out. Leases are renewed while work is in flight.
 import type { Db } from "../../db";
-import { env } from "../../env";
 import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { skipLockedSql, skipsLockedRows } from "../../db/dialect";
 
 export type ClaimOptions = {
   workerId: string;
@@ -50,7 +50,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
   const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
   const active = ofActiveCampaign();
   const n = Math.floor(limit);
-  const lock = p.sqlite ? "" : " FOR UPDATE SKIP LOCKED";
+  const lock = skipLockedSql();
   let candidates: string;
   if (ids || webhookIds) {
     // a few named rows (a BullMQ job's, named by id or by webhook id): no order to keep
@@ -95,7 +95,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
  * neither waits for nor deadlocks with one, and goes out on time however busy the writes are.
  */
 export function renewalWaitsForWrites(): boolean {
-  return env().database.provider !== "postgresql";
+  return !skipsLockedRows();
 }
 
 /**
