@@ -20,7 +20,7 @@ import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "./core/r
 import { emptyCounts, plannedDeliveryStatements } from "./store/fan-out";
 import { deliveryQueue } from "./engine/queue";
 
-export type TriggeredCampaign = {
+type TriggeredCampaign = {
   campaign: { id: string; startAt: Date | null; endAt: Date | null };
   rule: Extract<DeliveryRule, { when: "triggered" }>;
   segment: Segment | null;
@@ -95,7 +95,7 @@ async function load(prisma: Db): Promise<Map<string, TriggeredCampaign[]>> {
 }
 
 /** The active triggered campaigns by the event name that starts them. */
-export async function triggeredCampaignsByEvent(prisma: Db, now = Date.now()): Promise<Map<string, TriggeredCampaign[]>> {
+async function triggeredCampaignsByEvent(prisma: Db, now = Date.now()): Promise<Map<string, TriggeredCampaign[]>> {
   const current = await fingerprint(prisma);
   const cached = loaded.get(prisma);
   if (cached && cached.fingerprint === current && now - cached.loadedAt < MAX_AGE_MS) return cached.byEvent;

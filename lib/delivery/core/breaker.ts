@@ -2,7 +2,7 @@
 // is given a rest (`openMs`) and its deliveries wait (state retrying, with the reason) instead
 // of hammering it; then one trial request decides whether it is healthy again.
 export type BreakerOptions = { threshold: number; openMs: number };
-export const DEFAULT_BREAKER: BreakerOptions = { threshold: 20, openMs: 60_000 };
+const DEFAULT_BREAKER: BreakerOptions = { threshold: 20, openMs: 60_000 };
 
 type HostState = { failures: number; openUntil: number; trialInFlight: boolean };
 

@@ -17,13 +17,13 @@ export const DEFAULT_SCHEDULE_MS = [30 * SECOND, 2 * MINUTE, 10 * MINUTE, 30 * M
 const AGGRESSIVE_ATTEMPTS = 50;
 export const AGGRESSIVE_SCHEDULE_MS = Array.from({ length: AGGRESSIVE_ATTEMPTS - 1 }, (_, i) => Math.min(10 * SECOND * 2 ** i, 105 * MINUTE));
 
-export const JITTER = 0.2;
+const JITTER = 0.2;
 
 export function parseRetryPolicy(value: string | null | undefined): RetryPolicy {
   return (RETRY_POLICIES as readonly string[]).includes(value ?? "") ? (value as RetryPolicy) : "default";
 }
 
-export function scheduleFor(policy: RetryPolicy): number[] {
+function scheduleFor(policy: RetryPolicy): number[] {
   if (policy === "none") return [];
   return policy === "aggressive" ? AGGRESSIVE_SCHEDULE_MS : DEFAULT_SCHEDULE_MS;
 }
@@ -55,7 +55,7 @@ export function nextAttemptAt(input: NextAttemptInput): Date | null {
   return new Date(input.now.getTime() + Math.round(schedule[index] * factor));
 }
 
-export function describeDuration(ms: number): string {
+function describeDuration(ms: number): string {
   const units: [number, string][] = [[24 * HOUR, "day"], [HOUR, "hour"], [MINUTE, "minute"], [SECOND, "second"]];
   for (const [size, name] of units) {
     if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? "" : "s"}`;

@@ -8,7 +8,7 @@ import { isValidTimezone } from "../../time-zone";
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
 const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
 
-export const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
+const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
 const common = {
@@ -60,7 +60,6 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
     }),
 ]);
 export type DeliveryRule = z.infer<typeof deliveryRuleSchema>;
-export type DeliveryWhen = DeliveryRule["when"];
 
 export const subDeliverySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("immediate") }).strict(),

@@ -14,4 +14,3 @@ export const SUCCESS_RATE_STATES: DeliveryState[] = ["delivered", "failed"];
 export const OUTCOME_STATES = ["delivered", "retrying", "failed", "suppressed"] as const satisfies readonly DeliveryState[];
 
 export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "finished"] as const;
-export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];

@@ -6,7 +6,7 @@ import { renderWebhookRequest } from "../../webhooks/render-request";
 import { sendWebhook } from "../../webhooks/send";
 import type { DeliveryDeps } from "./deps";
 
-export function retryScheduleFromEnv(): number[] | null {
+function retryScheduleFromEnv(): number[] | null {
   const raw = env().HOOKLINE_RETRY_SCHEDULE_MS;
   if (raw === undefined) return null;
   return raw.split(",").map((s) => s.trim()).filter(Boolean).map(Number);

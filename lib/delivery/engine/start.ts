@@ -11,7 +11,7 @@ import { deliveryQueue, setDeliveryQueue, type DeliveryQueue } from "./queue";
 
 export type EngineRole = "web" | "worker";
 
-export function usesBullmq(): boolean {
+function usesBullmq(): boolean {
   const e = env();
   return !!e.REDIS_URL && servesManyWorkers();
 }

@@ -23,7 +23,7 @@ export async function activationSample(rule: DeliveryRule | null, campaign?: { i
 }
 
 /** "Data field "amount"", "Header "X-Api-Key"", "URL": the field as the marketer named it. */
-export function activationFieldLabel(field: string, template: Pick<WebhookTemplate, "fields" | "headers">): string {
+function activationFieldLabel(field: string, template: Pick<WebhookTemplate, "fields" | "headers">): string {
   if (field === "url") return "URL";
   if (field === "fields") return "Body";
   const match = /^(fields|headers)\[(\d+)\]\.(key|name|value)$/.exec(field);

@@ -3,9 +3,9 @@
 import { db } from "../../db";
 import { whereOf, type DeliveryFilter } from "./log-queries";
 
-export const EXPORT_PAGE_SIZE = 1000;
+const EXPORT_PAGE_SIZE = 1000;
 
-export const CSV_COLUMNS = [
+const CSV_COLUMNS = [
   "id", "webhookId", "campaign", "action", "userId", "state", "reason", "attempts", "lastStatus", "lastDurationMs", "host", "plannedAt", "sentAt", "updatedAt",
 ] as const;
 

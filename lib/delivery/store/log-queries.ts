@@ -4,7 +4,7 @@ import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
-export const PAGE_SIZE = 50;
+const PAGE_SIZE = 50;
 
 export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
 

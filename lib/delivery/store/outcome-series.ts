@@ -123,7 +123,7 @@ export async function failingHosts(options: { since?: Date; limit?: number } = {
 }
 
 /** How far back the Activity page looks. */
-export const ACTIVITY_WINDOW_DAYS = 7;
+const ACTIVITY_WINDOW_DAYS = 7;
 
 /** Every campaign's outcomes over the activity window, and the hosts that failed most in it. */
 export async function activityOutcomes(now = new Date()) {
