@@ -42,7 +42,7 @@ export type DeliveryForm = {
 
 export type StoredAction = { id: string; name: string; subDelivery: unknown; retryPolicy: string; rateLimitPerSecond: number | null };
 
-/** The delivery settings as stored (lib/delivery/settings.ts loadDeliverySettings), for the page's form. */
+/** The delivery settings as stored (lib/delivery/forms/settings.ts loadDeliverySettings), for the page's form. */
 export type DeliveryInitial = {
   status: string;
   rule: unknown;

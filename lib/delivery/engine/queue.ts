@@ -1,5 +1,5 @@
 // The queue port: what the rest of the app tells the delivery engine. Two adapters implement it,
-// chosen once at start-up (lib/delivery/start.ts): the embedded engine (polls the outbox in this
+// chosen once at start-up (lib/delivery/engine/start.ts): the embedded engine (polls the outbox in this
 // process) and the BullMQ producer (hands due deliveries to `npm run worker` processes).
 import type { DueRef } from "../store/fan-out";
 
