@@ -3,7 +3,7 @@
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
-import { isPublicPath, SESSION_COOKIE_PREFIX, SIGN_IN_REQUIRED } from "./lib/auth/gate";
+import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
@@ -11,7 +11,7 @@ export function proxy(req: NextRequest) {
   const headers = new Headers(req.headers);
   // Set here, never trusted from the client: the layout checks the session itself on other paths.
   headers.set("x-hookline-public", isPublic ? "1" : "0");
-  if (SIGN_IN_REQUIRED && !isPublic && !getSessionCookie(req, { cookiePrefix: SESSION_COOKIE_PREFIX })) {
+  if (!isPublic && !getSessionCookie(req, { cookiePrefix: SESSION_COOKIE_PREFIX })) {
     if (pathname.startsWith("/api/")) {
       return Response.json({ error: { code: "unauthorized", message: "Sign in to continue", details: null } }, { status: 401 });
     }

@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { recordAudit } from "@/lib/auth/audit";
-import { requireMember, SIGN_IN_REQUIRED } from "@/lib/auth/guard";
+import { requireMember } from "@/lib/auth/guard";
 import { effectiveRole, memberFromHeaders } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 
@@ -19,18 +19,18 @@ export async function actingMember(role: Role) {
   return requireMember(await headers(), role);
 }
 
-/** For the layout: the member, or a redirect to /sign-in when the gate is on and the path is not public. */
+/** For the layout: the member, or a redirect to /sign-in when the path is not public. */
 export async function memberOrSignIn() {
   const h = await headers();
   const member = await memberOfRequest();
-  if (!member && SIGN_IN_REQUIRED && h.get("x-hookline-public") !== "1") redirect("/sign-in");
+  if (!member && h.get("x-hookline-public") !== "1") redirect("/sign-in");
   return member;
 }
 
 /** The role client components should hide controls for. */
 export async function roleForUi(): Promise<Role> {
   const member = await memberOrSignIn();
-  return member ? effectiveRole(member.role) : SIGN_IN_REQUIRED ? "viewer" : "admin";
+  return member ? effectiveRole(member.role) : "viewer";
 }
 
 /** Records a change made in the UI in the audit log, by the signed-in member. */

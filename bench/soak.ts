@@ -4,7 +4,8 @@
 // 5% and hanging for 1%. Every minute: throughput, RSS, open handles, UI page times. At the end a
 // ledger that must balance. Exits 1 when the run is void or fails.
 import { readdirSync } from "node:fs";
-import { activateCampaign } from "../lib/delivery/lifecycle";
+import { activateCampaign } from "../lib/delivery/store/lifecycle";
+import { WAITING_STATES } from "../lib/delivery/core/states";
 import { db } from "../lib/db";
 import { freshInstallEnv, startApp, cleanupAll } from "./app-process";
 import { apiHeaders, ownerCookie } from "./app-session";
@@ -183,8 +184,8 @@ const now = new Date();
 const groups = await db().delivery.groupBy({ by: ["state"], where: { campaignId: campaign.id }, _count: { _all: true } });
 const states = Object.fromEntries(groups.map((g) => [g.state, g._count._all])) as Record<string, number>;
 const planned = Object.values(states).reduce((s, n) => s + n, 0);
-const pendingWithDue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["scheduled", "retrying"] }, dueAt: { not: undefined } } });
-const overdue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["scheduled", "retrying"] }, dueAt: { lt: new Date(now.getTime() - 60_000) } } });
+const pendingWithDue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: WAITING_STATES }, dueAt: { not: undefined } } });
+const overdue = await db().delivery.count({ where: { campaignId: campaign.id, state: { in: WAITING_STATES }, dueAt: { lt: new Date(now.getTime() - 60_000) } } });
 const stuckSending = await db().delivery.count({ where: { campaignId: campaign.id, state: "sending", OR: [{ lockedUntil: null }, { lockedUntil: { lt: now } }] } });
 const failedReasons = await db().delivery.groupBy({ by: ["reason"], where: { campaignId: campaign.id, state: "failed" }, _count: { _all: true } });
 const ledger = {

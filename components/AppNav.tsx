@@ -2,7 +2,6 @@ import Link from "next/link";
 import { memberOrSignIn } from "@/app/member";
 import { MemberMenu } from "@/components/auth/MemberMenu";
 import { AppNavLinks } from "@/components/AppNavLinks";
-import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 
 // Sections of the app; later issues add theirs here.
 const links = [
@@ -24,7 +23,7 @@ export async function AppNav() {
           Hookline
         </Link>
         {/* Signed-out visitors (sign-in, invitation pages) get no links they could not open. */}
-        {(member || !SIGN_IN_REQUIRED) && <AppNavLinks links={links} />}
+        {member && <AppNavLinks links={links} />}
         <div className="ml-auto">
           <MemberMenu member={member} />
         </div>

@@ -8,6 +8,6 @@ export async function startServerSideServices() {
   }
   // The delivery engine (issue 4): embedded here, or the BullMQ producer that feeds the workers.
   // No signal handler here: a killed process loses nothing (leases run out, rows are re-found).
-  const { startDeliveryEngine } = await import("./delivery/start");
+  const { startDeliveryEngine } = await import("./delivery/engine/start");
   await startDeliveryEngine("web");
 }

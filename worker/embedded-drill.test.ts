@@ -3,7 +3,7 @@
 // webhook-id.
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { activateCampaign } from "@/lib/delivery/lifecycle";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { startReceiver, waitFor } from "@/lib/delivery/testing/receiver";
 import { createCampaign, createUsers } from "@/lib/delivery/testing/fixtures";
 import { killed, spawnWorker } from "./drill-support";

@@ -2,7 +2,7 @@
 // otherwise it runs the embedded engine against the configured database (SQLite drills).
 import { prepareInstall } from "../lib/bootstrap";
 import { log } from "../lib/log";
-import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/start";
+import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/engine/start";
 import { disconnectDb } from "../lib/db";
 
 async function main() {

@@ -1,6 +1,6 @@
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { ActivityOutcomes } from "@/components/outcomes/ActivityOutcomes";
-import { activityOutcomes } from "@/lib/delivery/outcome-series";
+import { activityOutcomes } from "@/lib/delivery/store/outcome-series";
 
 export const metadata = { title: "Activity · Hookline" };
 export const dynamic = "force-dynamic";

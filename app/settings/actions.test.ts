@@ -3,7 +3,7 @@
 // thing supplied from outside (a server action reads them from Next's request scope).
 import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
 import { db } from "@/lib/db";
-import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
+import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
 import { memberCookies } from "@/test/sessions";
 
 let requestHeaders = new Headers();

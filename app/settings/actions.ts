@@ -6,8 +6,8 @@ import { idSchema } from "@/lib/api/ids";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { changeMemberRole, inviteMember, removeMember } from "@/lib/auth/members";
 import { ROLES } from "@/lib/auth/roles";
-import { frequencyCapForm, parseFrequencyCapForm } from "@/lib/delivery/frequency-cap-form";
-import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
+import { frequencyCapForm, parseFrequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
+import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 

@@ -4,10 +4,9 @@ import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
 import { MembersSection } from "@/components/settings/MembersSection";
 import { listApiKeys } from "@/lib/auth/api-keys";
-import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
-import { frequencyCapForm } from "@/lib/delivery/frequency-cap-form";
-import { getFrequencyCap } from "@/lib/delivery/frequency-cap-setting";
+import { frequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
+import { getFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
 import { allowedHostsFromEnv, listAllowedDestinations } from "@/lib/webhooks/allowed-destinations";
 
 export const dynamic = "force-dynamic";
@@ -15,7 +14,7 @@ export const metadata = { title: "Settings · Hookline" };
 
 export default async function SettingsPage() {
   const member = await currentMember();
-  const isAdmin = member ? memberAllows(member, "admin") : !SIGN_IN_REQUIRED;
+  const isAdmin = !!member && memberAllows(member, "admin");
   const limits = <DeliveryLimitsSection initial={frequencyCapForm(await getFrequencyCap())} editable={isAdmin} />;
   const destinations = (
     <AllowedDestinationsSection

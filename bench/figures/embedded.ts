@@ -1,6 +1,6 @@
 // Figure 2: an immediate campaign to N users on SQLite, delivered by the engine embedded in the
 // `npm start` process: fan-out time, deliveries per second end to end, lag, peak RSS.
-import { activateCampaign, cancelScheduled } from "../../lib/delivery/lifecycle";
+import { activateCampaign, cancelScheduled } from "../../lib/delivery/store/lifecycle";
 import { freshInstallEnv, startWorker, type AppProcess } from "../app-process";
 import { EMBEDDED_SETTINGS, embeddedApp } from "../embedded-app";
 import { createBenchCampaign, lagsMs, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";

@@ -3,8 +3,8 @@
 import { randomBytes } from "node:crypto";
 import { disconnectDb } from "../../lib/db";
 import { databaseConfigFrom } from "../../lib/env";
-import { activateCampaign } from "../../lib/delivery/lifecycle";
-import { setDeliveryQueue } from "../../lib/delivery/queue";
+import { activateCampaign } from "../../lib/delivery/store/lifecycle";
+import { setDeliveryQueue } from "../../lib/delivery/engine/queue";
 import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
 import { cpuMs } from "../process-stats";
@@ -61,7 +61,7 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     HOOKLINE_HOST_CONCURRENCY: "50",
   });
   await switchDatabase(env);
-  const { BullmqProducer } = await import("../../lib/delivery/bullmq/engine");
+  const { BullmqProducer } = await import("../../lib/delivery/engine/bullmq/engine");
   const producer = new BullmqProducer();
   const procs: AppProcess[] = [];
   try {

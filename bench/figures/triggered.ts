@@ -2,7 +2,7 @@
 // matching one triggered campaign; we measure events accepted per second and the time from an
 // event's acceptance (its batch's 202) to its webhook arriving at the receiver.
 import { Pool } from "undici";
-import { activateCampaign } from "../../lib/delivery/lifecycle";
+import { activateCampaign } from "../../lib/delivery/store/lifecycle";
 import { apiHeaders } from "../app-session";
 import { createBenchCampaign } from "../delivery-run";
 import { embeddedApp } from "../embedded-app";

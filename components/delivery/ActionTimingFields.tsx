@@ -2,7 +2,7 @@
 // Sub-delivery per action: at once, after a delay, or before/after a time from the event or the
 // user; plus the retry policy (in plain words) and the send rate.
 import { Field, inputClass } from "../ui/Field";
-import { describeRetryPolicy, RETRY_POLICIES, type RetryPolicy } from "@/lib/delivery/retry-policy";
+import { describeRetryPolicy, RETRY_POLICIES, type RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import type { ActionTiming, DelayUnit } from "./delivery-form-state";
 
 const POLICY_LABELS: Record<RetryPolicy, string> = { none: "No retries", default: "Default (9 retries over about 2 days)", aggressive: "Aggressive (up to 50 attempts over 3 days)" };

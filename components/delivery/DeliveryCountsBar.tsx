@@ -1,4 +1,4 @@
-import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/log-queries";
+import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
 
 const LABELS: [keyof DeliveryCounts, string][] = [
   ["delivered", "Delivered"],

@@ -8,7 +8,7 @@ import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field, inputClass } from "../ui/Field";
-import { scheduledTimeHasPassed } from "@/lib/delivery/schedule-time";
+import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import type { When } from "./delivery-form-state";

@@ -6,7 +6,7 @@ import { useState } from "react";
 import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
-import { DELIVERY_STATES } from "@/lib/delivery/states";
+import { DELIVERY_STATES } from "@/lib/delivery/core/states";
 import { Button, buttonClass } from "../ui/Button";
 import { inputClass } from "../ui/Field";
 import { DeliveryCountsBar } from "./DeliveryCountsBar";

@@ -1,10 +1,11 @@
 "use client";
 // The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried.
 import { DateTime } from "../ui/DateTime";
-import type { DeliveryRow } from "@/lib/delivery/log-queries";
+import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
+import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
 
-const RETRYABLE = new Set(["failed", "retrying", "suppressed"]);
+const RETRYABLE = new Set<string>(RETRYABLE_STATES);
 
 export function DeliveryTable({
   rows,

@@ -1,7 +1,7 @@
 // The Delivery section's form state <-> the stored rule and sub-deliveries. Pure and client-safe.
-import type { DeliveryRule, SubDelivery } from "@/lib/delivery/rules";
+import type { DeliveryRule, SubDelivery } from "@/lib/delivery/core/rules";
 import type { Condition } from "@/lib/audience/conditions";
-import type { RetryPolicy } from "@/lib/delivery/retry-policy";
+import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 
 export type When = DeliveryRule["when"];
 export type DelayUnit = "seconds" | "minutes" | "hours" | "days";
@@ -42,7 +42,7 @@ export type DeliveryForm = {
 
 export type StoredAction = { id: string; name: string; subDelivery: unknown; retryPolicy: string; rateLimitPerSecond: number | null };
 
-/** The delivery settings as stored (lib/delivery/settings.ts loadDeliverySettings), for the page's form. */
+/** The delivery settings as stored (lib/delivery/forms/settings.ts loadDeliverySettings), for the page's form. */
 export type DeliveryInitial = {
   status: string;
   rule: unknown;

@@ -3,7 +3,7 @@
 import { useQuery } from "@tanstack/react-query";
 import { errorMessageOf } from "@/lib/api/error-message";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
-import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/log-queries";
+import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/store/log-queries";
 
 export type LogFilter = { campaignId?: string; state?: string; actionId?: string; user?: string; page: number };
 

@@ -1,6 +1,6 @@
 "use client";
 // The Activity page's outcomes: every campaign's chart over the window, and the hosts that fail most.
-import type { ActivityOutcomes as Data } from "@/lib/delivery/outcome-series";
+import type { ActivityOutcomes as Data } from "@/lib/delivery/store/outcome-series";
 import { OutcomeChart } from "./OutcomeChart";
 import { useActivityOutcomes } from "./use-outcomes";
 

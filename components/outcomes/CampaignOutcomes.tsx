@@ -1,6 +1,6 @@
 "use client";
 // The campaign page's "Outcomes": progress of a one-off send and the outcome chart, live while it sends.
-import type { CampaignOutcomes as Data } from "@/lib/delivery/campaign-outcomes";
+import type { CampaignOutcomes as Data } from "@/lib/delivery/store/campaign-outcomes";
 import { OutcomeChart } from "./OutcomeChart";
 import { SendProgress } from "./SendProgress";
 import { useCampaignOutcomes } from "./use-outcomes";

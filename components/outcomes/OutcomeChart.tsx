@@ -2,7 +2,7 @@
 // Deliveries over time by outcome (stacked bars) and response times p50/p95 (lines), drawn by
 // recharts. It renders on the server too (fixed first size, stable ids): the first paint has the chart.
 import { Bar, CartesianGrid, ComposedChart, Legend, Line, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import type { OutcomePoint, OutcomeSeries } from "@/lib/delivery/outcome-series";
+import type { OutcomePoint, OutcomeSeries } from "@/lib/delivery/store/outcome-series";
 
 export const OUTCOME_COLOURS = { delivered: "#059669", retrying: "#d97706", failed: "#dc2626", suppressed: "#64748b" } as const;
 const OUTCOME_LABELS = { delivered: "Delivered", retrying: "Retrying", failed: "Failed", suppressed: "Suppressed" } as const;

@@ -1,4 +1,4 @@
-import type { CampaignProgress } from "@/lib/delivery/campaign-outcomes";
+import type { CampaignProgress } from "@/lib/delivery/store/campaign-outcomes";
 
 /** Delivered of planned for a one-off send, as a progress bar ("150 of 200 delivered · 75%"). */
 export function SendProgress({ progress }: { progress: CampaignProgress }) {

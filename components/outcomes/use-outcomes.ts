@@ -1,8 +1,8 @@
 "use client";
 // Outcome charts' data, refetched while something is sending (react-query; keys in lib/delivery/query-keys.ts).
 import { useQuery } from "@tanstack/react-query";
-import type { CampaignOutcomes } from "@/lib/delivery/campaign-outcomes";
-import type { ActivityOutcomes } from "@/lib/delivery/outcome-series";
+import type { CampaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
+import type { ActivityOutcomes } from "@/lib/delivery/store/outcome-series";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 
 /** How often a chart refreshes while deliveries are on their way. */

@@ -2,7 +2,7 @@
 // Settings › Delivery limits: the install-wide frequency cap. Admins change it; others see it.
 import { useState, useTransition } from "react";
 import { saveFrequencyCapAction } from "@/app/settings/actions";
-import type { FrequencyCapForm, FrequencyCapFormErrors } from "@/lib/delivery/frequency-cap-form";
+import type { FrequencyCapForm, FrequencyCapFormErrors } from "@/lib/delivery/forms/frequency-cap-form";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { Field, inputClass } from "@/components/ui/Field";

@@ -8,7 +8,7 @@ import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
 import { db } from "../db";
-import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/lifecycle";
+import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/store/lifecycle";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);

@@ -1,18 +1,7 @@
-// Tracked events: stored, unknown users created on the fly, and every matching triggered campaign
-// planned for that user, all in one transaction (nothing half-written).
+// A tracked event as the API accepts it (one or a batch). Storing events and planning the triggered
+// campaigns they start is lib/delivery/triggers.ts (trackEvents).
 import { z } from "zod";
-import { db } from "../db";
 import { boundedJsonObject } from "../api/schemas/json";
-import { matchesAll } from "./conditions";
-import { matchesSegment } from "./segment";
-import { triggeredCampaignsByEvent } from "./event-triggers";
-import { newUsersStatements, usersById, type UserForPlanning } from "./users";
-import { rawDb, type RawStatement } from "../db/raw";
-import { bulkInsertSql, type ColumnKind } from "../delivery/bulk-insert";
-import { randomSlice } from "../delivery/ids";
-import { emptyCounts, plannedDeliveryStatements } from "../delivery/fan-out";
-import { planDeliveries } from "../delivery/plan";
-import { deliveryQueue } from "../delivery/queue";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -55,56 +44,3 @@ export const eventsBodySchema = z.unknown().transform((input, ctx): TrackedEvent
   }
   return "events" in parsed.data ? parsed.data.events : [parsed.data as TrackedEvent];
 });
-
-function timeOf(e: TrackedEvent, now: Date): Date {
-  if (e.time === undefined) return now;
-  return typeof e.time === "number" ? new Date(e.time * 1000) : new Date(e.time);
-}
-
-function newEventId() {
-  return `evt_${randomSlice(12).toString("base64url")}`;
-}
-
-const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
-
-export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };
-
-/**
- * Stores the events, creates unknown users and plans every matching triggered campaign, written in
- * one transaction. Raw SQL on the database's own handle throughout: through Prisma a batch of 100
- * spent most of its time in the query compiler.
- *
- * Users are read before the transaction. One created meanwhile by another request was read as
- * missing, i.e. planned with no attributes, as if this batch had come first and created it: the
- * insert leaves their row alone and does not count it as created here.
- */
-export async function trackEvents(events: TrackedEvent[], now = new Date()): Promise<TrackResult> {
-  const prisma = db();
-  const triggers = await triggeredCampaignsByEvent(prisma);
-  const rows = events.map((e) => ({ id: newEventId(), userId: e.userId, name: e.event, params: e.params ?? {}, time: timeOf(e, now) }));
-  const matching = rows.filter((r) => triggers.has(r.name));
-  const users = matching.length ? await usersById(prisma, [...new Set(matching.map((r) => r.userId))]) : new Map<string, UserForPlanning>();
-  const counts = emptyCounts();
-  const deliveries: RawStatement[] = [];
-  for (const { campaign, rule, segment, actions } of [...new Set(matching.map((r) => r.name))].flatMap((name) => triggers.get(name)!)) {
-    const planned = matching.flatMap((row) => {
-      if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
-      const user = users.get(row.userId) ?? { id: row.userId, email: null, timezone: null, attributes: {} };
-      if (!matchesSegment(user, segment)) return [];
-      const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
-      return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
-    });
-    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts));
-  }
-  // rows are stamped with the real time, as Prisma's defaults did; `now` is the planning clock
-  const writtenAt = new Date();
-  const newUsers = newUsersStatements(rows.map((r) => r.userId), writtenAt);
-  const eventInserts: RawStatement[] = [];
-  for (let i = 0; i < rows.length; i += 1000) {
-    eventInserts.push(bulkInsertSql("Event", EVENT_COLUMNS, rows.slice(i, i + 1000).map((r) => [r.id, r.userId, r.name, r.params, r.time, writtenAt])));
-  }
-  const changed = await rawDb(prisma).transaction([...newUsers, ...eventInserts, ...deliveries]);
-  const usersCreated = changed.slice(0, newUsers.length).reduce((a, b) => a + b, 0);
-  if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, due: counts.due });
-  return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
-}

@@ -2,8 +2,8 @@
 // read, list with a cursor, and forget (events and deliveries go with the user).
 import { db, type Db } from "../db";
 import { rawDb, type RawStatement } from "../db/raw";
-import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../delivery/bulk-insert";
-import { jsonOf, SqlParams } from "../delivery/raw-sql";
+import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
+import { jsonOf, SqlParams } from "../db/raw-sql";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;

@@ -3,8 +3,8 @@
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { db } from "../db";
 import { rawDb } from "../db/raw";
-import { tableName } from "../delivery/bulk-insert";
-import { nullableDateOf, SqlParams } from "../delivery/raw-sql";
+import { tableName } from "../db/bulk-insert";
+import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import type { Role } from "./roles";

@@ -6,6 +6,7 @@ import { prismaAdapter } from "better-auth/adapters/prisma";
 import { createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
+import { prismaProvider } from "../db/dialect";
 import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
 import { CLIENT_IP_HEADER, fromTrustedProxy } from "./client-address";
@@ -27,7 +28,7 @@ function createAuth() {
   return betterAuth({
     appName: "Hookline",
     secret: createHmac("sha256", secretKey()).update("hookline/better-auth").digest("base64url"),
-    database: prismaAdapter(db(), { provider: env().database.provider === "postgresql" ? "postgresql" : "sqlite" }),
+    database: prismaAdapter(db(), { provider: prismaProvider() }),
     basePath: "/api/auth",
     // The app is reached at whatever host and port it is served on; a request's own origin is trusted.
     trustedOrigins: (request?: Request) => (request ? requestOrigins(request) : []),

@@ -1,6 +1,5 @@
-// Whether the app requires signing in. Imported by proxy.ts, so it imports nothing.
-export const SIGN_IN_REQUIRED = true;
-
+// What the sign-in gate (proxy.ts) needs: the session cookie's prefix and the public paths. Imported
+// by proxy.ts, so it imports nothing.
 export const SESSION_COOKIE_PREFIX = "hookline";
 
 /** Paths anyone may open: signing in, invitations, the API (keys), its reference, health. */

@@ -4,13 +4,14 @@
 import { countMatchingUsersForEach } from "../audience/count";
 import { parseSegment } from "../audience/segment";
 import { db } from "../db";
+import { SUCCESS_RATE_STATES } from "../delivery/core/states";
 
 export type CampaignOverview = { audience: number; delivered: number; failed: number; lastSentAt: Date | null };
 
 export async function campaignOverviews(): Promise<Map<string, CampaignOverview>> {
   const [campaigns, byState, lastSends] = await Promise.all([
     db().campaign.findMany({ select: { id: true, audience: true } }),
-    db().delivery.groupBy({ by: ["campaignId", "state"], where: { state: { in: ["delivered", "failed"] } }, _count: { _all: true } }),
+    db().delivery.groupBy({ by: ["campaignId", "state"], where: { state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
     db().delivery.groupBy({ by: ["campaignId"], where: { sentAt: { not: null } }, _max: { sentAt: true } }),
   ]);
   // a stored segment that no longer parses counts as nobody rather than breaking the list

@@ -5,8 +5,8 @@
 import { db } from "../db";
 import { plusHoursSql } from "../db/dialect";
 import { rawDb } from "../db/raw";
-import { tableName } from "../delivery/bulk-insert";
-import { SqlParams } from "../delivery/raw-sql";
+import { tableName } from "../db/bulk-insert";
+import { SqlParams } from "../db/raw-sql";
 import { compareGroups, type Interval, METHOD_STATEMENT, MIN_CONVERSIONS_PER_GROUP, MIN_USERS_PER_GROUP, type Verdict } from "./conversion-stats";
 
 export const CONTROL = "control";

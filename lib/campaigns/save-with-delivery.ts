@@ -1,7 +1,7 @@
 // The campaign page's one Save: the campaign and its webhooks, then its delivery settings. The
 // delivery settings are checked before anything is written, and name webhooks by their position in
 // the draft ("@0", "@1"), so a campaign and webhooks saved for the first time get theirs too.
-import { deliverySettingsSchema, saveDeliverySettings } from "../delivery/settings";
+import { deliverySettingsSchema, saveDeliverySettings } from "../delivery/forms/settings";
 import { saveCampaign } from "./campaigns";
 import { type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { DELIVERY_ERROR_PREFIX } from "./delivery-refs";

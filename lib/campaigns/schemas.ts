@@ -14,6 +14,7 @@ import {
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { pathOfNul } from "../db/nul-text";
 import { goalEventSchema, goalWindowHoursSchema } from "./goals";
+import { urlHasCredentials } from "../webhooks/url-credentials";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 const noNul = (v: string) => !v.includes("\0");
@@ -43,12 +44,6 @@ export const headerFieldSchema = z.object({
   }),
   secret: z.boolean().default(false),
 });
-
-/** "https://name:secret@host/..." : whether a URL template carries credentials (Basic auth). */
-export function urlHasCredentials(url: string): boolean {
-  const match = /^[a-z][a-z0-9+.-]*:\/\/([^/?#]*)/i.exec(url.trim());
-  return !!match && match[1].includes("@");
-}
 
 export const actionDraftSchema = z
   .object({

@@ -2,7 +2,7 @@
 // parameter names from the events stored, read from the real database.
 import { describe, expect, it } from "vitest";
 import { eventCatalogue } from "../audience/event-catalogue";
-import { trackEvents } from "../audience/events";
+import { trackEvents } from "../delivery/triggers";
 import { upsertUsers } from "../audience/users";
 import { loadTemplateSuggestions } from "./template-suggestions";
 

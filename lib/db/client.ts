@@ -9,6 +9,8 @@ import { registerDatabase } from "./raw";
 import { prepareSqliteFile } from "./file-modes";
 
 export type Db = SqliteClient;
+/** The client or an interactive transaction's handle: what a write that may run in either takes. */
+export type DbOrTx = Db | Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {

@@ -1,9 +1,38 @@
-// The SQL that differs between SQLite and PostgreSQL, for read models that aggregate in the
-// database (charts, reports). Callers write one statement and ask here for the dialect's pieces.
-import { env } from "../env";
+// What differs between SQLite and PostgreSQL, asked here and nowhere outside lib/db: the SQL pieces
+// of statements written once for both (charts, the claim), and what the database allows (several
+// processes writing at once, skipping locked rows). Callers say what they need, not which database.
+import { env, type DatabaseConfig } from "../env";
 
 function sqlite(): boolean {
   return env().database.provider === "sqlite";
+}
+
+/** The provider name Prisma adapters (Better Auth's) ask for. */
+export function prismaProvider(): "sqlite" | "postgresql" {
+  return env().database.provider;
+}
+
+/** "the file /x/hookline.db" or "PostgreSQL schema "s"", for messages. */
+export function databaseLabel(config: DatabaseConfig = env().database): string {
+  return config.provider === "sqlite" ? config.file : `PostgreSQL schema "${config.schema}"`;
+}
+
+/**
+ * Whether processes on several machines may claim and write deliveries at once (PostgreSQL's row
+ * locks); SQLite is one file with one writer, so its deliveries stay with the embedded engine.
+ */
+export function servesManyWorkers(): boolean {
+  return !sqlite();
+}
+
+/** Whether a statement can pass over rows another transaction holds locked (FOR UPDATE SKIP LOCKED). */
+export function skipsLockedRows(): boolean {
+  return !sqlite();
+}
+
+/** The clause that locks a SELECT's rows for this transaction and skips those others hold, where there is one. */
+export function skipLockedSql(): string {
+  return skipsLockedRows() ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
 /**

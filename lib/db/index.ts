@@ -3,7 +3,7 @@ import { env } from "../env";
 import { createDb, type Db } from "./client";
 import { closeRawDb } from "./raw";
 
-export type { Db } from "./client";
+export type { Db, DbOrTx } from "./client";
 
 const holder = globalThis as unknown as { __hooklineDb?: Db };
 

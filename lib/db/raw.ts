@@ -70,7 +70,7 @@ class SqliteRawDb implements RawDb {
 }
 
 // timestamp(3) columns hold UTC without a zone (as Prisma writes them): read them as text, so
-// the process's time zone cannot shift them (lib/delivery/raw-sql.ts dateOf reads them as UTC)
+// the process's time zone cannot shift them (raw-sql.ts dateOf reads them as UTC)
 const PG_TIMESTAMP = 1114;
 const pgTypes = {
   getTypeParser: ((oid: number, format?: string) =>

@@ -4,6 +4,7 @@
 // the SSRF guard, an invalid URL or a template that does not render failed.
 import type { SendOutcome } from "./types";
 
+/** The longest a Retry-After makes a delivery wait; the retry policy (lib/delivery/core/retry-policy.ts) holds to it too. */
 export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
 
 export type SendErrorClass = "network" | "timeout" | "cancelled" | "refused" | "invalid" | "template";

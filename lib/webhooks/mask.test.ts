@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hostForLog, isSecretHeader, maskRequest, maskUrlPassword, splitUrlCredentials, toCurl } from "./mask";
+import { hostForLog, isSecretHeader, maskRequest, toCurl } from "./mask";
+import { splitUrlCredentials, urlHasCredentials } from "./url-credentials";
 import type { BuiltRequest } from "./types";
 
 const request: BuiltRequest = {
@@ -54,8 +55,12 @@ describe("masking for display", () => {
   });
 
   it("masks and splits URL passwords", () => {
-    expect(maskUrlPassword("https://mary:s3cret@api.example.com/x")).toBe("https://mary:••••@api.example.com/x");
-    expect(maskUrlPassword("https://api.example.com/x?u=a@b")).toBe("https://api.example.com/x?u=a@b");
+    expect(splitUrlCredentials("https://api.example.com/x?u=a@b")).toEqual({ url: "https://api.example.com/x?u=a@b", username: "", password: "" });
+    // userinfo ends at the last @ of the authority, as a browser reads it: no part of the password stays behind
+    expect(splitUrlCredentials("https://mary:s3@cret@api.example.com/x")).toEqual({ url: "https://mary@api.example.com/x", username: "mary", password: "s3@cret" });
+    expect(urlHasCredentials("https://mary:s3cret@api.example.com/x")).toBe(true);
+    expect(urlHasCredentials("https://api.example.com\\@evil.example/x")).toBe(false);
+    expect(urlHasCredentials("https://api.example.com/x?u=a@b")).toBe(false);
     expect(splitUrlCredentials("https://crm%20user:p%40ss@api.example.com/x")).toEqual({ url: "https://crm%20user@api.example.com/x", username: "crm user", password: "p@ss" });
     expect(splitUrlCredentials("https://api.example.com/x")).toEqual({ url: "https://api.example.com/x", username: "", password: "" });
   });

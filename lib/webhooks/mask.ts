@@ -2,7 +2,6 @@
 // queries of webhook URLs often carry tokens).
 import type { BuiltRequest } from "./types";
 import { splitUrlCredentials } from "./url-credentials";
-export { maskUrlPassword, splitUrlCredentials, joinUrlCredentials, urlHost } from "./url-credentials";
 
 export const MASK = "••••";
 const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);

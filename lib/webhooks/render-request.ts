@@ -10,7 +10,8 @@ import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, Webh
 export const USER_AGENT = `Hookline/${version}`;
 export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
 export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
-export const MAX_URL_LENGTH = 8192;
+/** A rendered URL (values substituted) may be longer than the template the editor limits (MAX_URL_LENGTH in lib/campaigns/limits.ts). */
+export const MAX_RENDERED_URL_LENGTH = 8192;
 
 export type RenderOptions = {
   webhookId: string;
@@ -213,7 +214,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     }
   }
   const href = url.toString();
-  if (href.length > MAX_URL_LENGTH) return { ok: false, errors: [{ field: "url", message: "The rendered URL is over 8,192 characters" }], warnings };
+  if (href.length > MAX_RENDERED_URL_LENGTH) return { ok: false, errors: [{ field: "url", message: `The rendered URL is over ${MAX_RENDERED_URL_LENGTH.toLocaleString("en-US")} characters` }], warnings };
 
   const timestamp = Math.floor(opts.timestamp.getTime() / 1000);
   const headers: [string, string][] = [];

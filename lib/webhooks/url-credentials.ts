@@ -1,46 +1,44 @@
-// Basic auth is written into the URL as https://name:secret@host/...; these helpers take it apart.
+// Basic auth is written into the URL as https://name:secret@host/...; this is the one place that
+// takes it apart (the editor's stored password, the schema's Authorization check, masking).
 
-export type UrlCredentials = { url: string; username: string; password: string };
+export type UrlParts = { scheme: string; username: string; password: string | null; hasUserinfo: boolean; hostAndRest: string };
 
-const CREDENTIALS = /^([a-z][a-z0-9+.-]*:\/\/)([^@/?#]*)@/i;
-
-/** Splits `scheme://user:pass@rest` into the URL without the password (user kept), and both parts (decoded). */
-export function splitUrlCredentials(url: string): UrlCredentials {
-  const m = CREDENTIALS.exec(url);
-  if (!m) return { url, username: "", password: "" };
-  const userinfo = m[2];
+/** Splits "https://name:secret@host/..." (a template, not necessarily a valid URL yet). */
+export function parseUrlTemplate(url: string): UrlParts | null {
+  // Split where a browser (and url-origin.ts) splits: tabs and newlines dropped, and the authority
+  // ending at / ? # or a backslash, so that the password and the origin checked are the same part.
+  const match = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#\\]*)(.*)$/is.exec(url.replace(/[\t\n\r]/g, "").trim());
+  if (!match) return null;
+  const [, scheme, authority, rest] = match;
+  const at = authority.lastIndexOf("@");
+  if (at < 0) return { scheme, username: "", password: null, hasUserinfo: false, hostAndRest: authority + rest };
+  const userinfo = authority.slice(0, at);
   const colon = userinfo.indexOf(":");
-  const rawUser = colon === -1 ? userinfo : userinfo.slice(0, colon);
-  const rawPass = colon === -1 ? "" : userinfo.slice(colon + 1);
-  const rest = url.slice(m[0].length);
   return {
-    url: rawUser ? `${m[1]}${rawUser}@${rest}` : `${m[1]}${rest}`,
-    username: safeDecode(rawUser),
-    password: safeDecode(rawPass),
+    scheme,
+    username: colon < 0 ? userinfo : userinfo.slice(0, colon),
+    password: colon < 0 ? null : userinfo.slice(colon + 1),
+    hasUserinfo: true,
+    hostAndRest: authority.slice(at + 1) + rest,
   };
 }
 
-/** Puts a password back into a URL that has (or lacks) a username. */
-export function joinUrlCredentials(url: string, password: string): string {
-  if (!password) return url;
-  const m = CREDENTIALS.exec(url);
-  const enc = encodeURIComponent(password);
-  if (!m) return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)/i, `$1:${enc}@`);
-  const user = m[2].split(":")[0];
-  return `${m[1]}${user}:${enc}@${url.slice(m[0].length)}`;
+/** Whether a URL (template) carries credentials (Basic auth). */
+export function urlHasCredentials(url: string): boolean {
+  return parseUrlTemplate(url)?.hasUserinfo ?? false;
 }
 
-/** https://name:••••@host/... for display. */
-export function maskUrlPassword(url: string): string {
-  const m = CREDENTIALS.exec(url);
-  if (!m || !m[2].includes(":")) return url;
-  return `${m[1]}${m[2].split(":")[0]}:••••@${url.slice(m[0].length)}`;
-}
+export type UrlCredentials = { url: string; username: string; password: string };
 
-/** The host (with port) of a URL template, for "did the destination change?" checks and logs. */
-export function urlHost(url: string): string | null {
-  const m = /^[a-z][a-z0-9+.-]*:\/\/(?:[^@/?#]*@)?([^/?#]*)/i.exec(url);
-  return m ? m[1].toLowerCase() : null;
+/** Splits `scheme://user:pass@rest` into the URL without the password (user kept), and both parts (decoded). */
+export function splitUrlCredentials(url: string): UrlCredentials {
+  const parts = parseUrlTemplate(url);
+  if (!parts?.hasUserinfo) return { url, username: "", password: "" };
+  return {
+    url: parts.username ? `${parts.scheme}${parts.username}@${parts.hostAndRest}` : parts.scheme + parts.hostAndRest,
+    username: safeDecode(parts.username),
+    password: safeDecode(parts.password ?? ""),
+  };
 }
 
 function safeDecode(s: string) {

@@ -3,9 +3,9 @@
 // reconnect by themselves and finish; every user gets the webhook; duplicates share a webhook-id and
 // are bounded by what was in flight: results sent during the outage are recorded once the database
 // answers again (not dropped), and no worker takes over the others' leases until it has reached the
-// database for a whole lease (lib/delivery/lease.ts).
+// database for a whole lease (lib/delivery/core/lease.ts).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activateCampaign } from "@/lib/delivery/lifecycle";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { createCampaign, createUsers } from "@/lib/delivery/testing/fixtures";
 import { waitFor } from "@/lib/delivery/testing/receiver";
 import { deliveredCount, failedAttempts, startScaleOut, statesByWorker } from "./scale-out-drill";

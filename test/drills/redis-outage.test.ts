@@ -4,7 +4,7 @@
 // Nothing reports an "Unhandled error event": every Redis client, queue and worker has a listener
 // that logs the outage, rate-limited, and connections are closed with the engines.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { activateCampaign } from "@/lib/delivery/lifecycle";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { createCampaign, createUsers } from "@/lib/delivery/testing/fixtures";
 import { waitFor } from "@/lib/delivery/testing/receiver";
 import { deliveredCount, failedAttempts, startScaleOut } from "./scale-out-drill";

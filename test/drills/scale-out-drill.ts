@@ -7,7 +7,7 @@ import { db, disconnectDb } from "@/lib/db";
 import { resetEnv } from "@/lib/env";
 import { applyMigrations } from "@/lib/db/migrate";
 import { env } from "@/lib/env";
-import { setDeliveryQueue } from "@/lib/delivery/queue";
+import { setDeliveryQueue } from "@/lib/delivery/engine/queue";
 import { startReceiver } from "@/lib/delivery/testing/receiver";
 import { killed, spawnWorker } from "@/worker/drill-support";
 
@@ -45,7 +45,7 @@ export async function startScaleOut(options: { databaseUrl?: string; redisUrl: s
     if (options.receiveDelayMs) await new Promise((r) => setTimeout(r, options.receiveDelayMs));
     return { status: 200 };
   });
-  const { BullmqProducer } = await import("@/lib/delivery/bullmq/engine");
+  const { BullmqProducer } = await import("@/lib/delivery/engine/bullmq/engine");
   const producer = new BullmqProducer(db());
   await producer.start();
   setDeliveryQueue(producer);

@@ -1,6 +1,6 @@
 import { withInternal } from "@/lib/api/with-internal";
 import { deliveryLogQuery } from "@/lib/api/schemas/delivery-log";
-import { deliveryCounts, deliveryStats, listDeliveries } from "@/lib/delivery/log-queries";
+import { deliveryCounts, deliveryStats, listDeliveries } from "@/lib/delivery/store/log-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,5 +1,5 @@
 import { withInternal } from "@/lib/api/with-internal";
-import { activityOutcomes } from "@/lib/delivery/outcome-series";
+import { activityOutcomes } from "@/lib/delivery/store/outcome-series";
 
 export const dynamic = "force-dynamic";
 

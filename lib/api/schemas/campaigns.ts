@@ -2,7 +2,7 @@
 // so the API and the editor accept exactly the same campaigns.
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
-import { DELIVERY_STATES } from "../../delivery/states";
+import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
@@ -15,7 +15,7 @@ export const campaignSchema = z
     id: z.string(),
     name: z.string(),
     description: z.string(),
-    status: z.enum(["draft", "active", "paused", "finished"]),
+    status: z.enum(CAMPAIGN_STATUSES),
     updatedAt: z.iso.datetime(),
     goalEvent: z.string().nullable().meta({ description: "The event that counts as a conversion; null for no goal" }),
     goalWindowHours: z.number().int().meta({ description: "Hours after a user's first delivered webhook the goal event counts (1..720)" }),

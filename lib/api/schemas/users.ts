@@ -1,6 +1,6 @@
 // The users API's request and response shapes: one set of zod schemas validating requests, typing
 // lib/audience/users.ts and generating the OpenAPI document.
-import { isValidTimezone } from "../../delivery/schedule-time";
+import { isValidTimezone } from "../../time-zone";
 import { z } from "zod";
 
 export const MAX_USERS_PER_REQUEST = 1000;

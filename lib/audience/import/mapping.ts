@@ -2,7 +2,7 @@
 // of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
 import { z } from "zod";
 import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
-import { isValidTimezone } from "../../delivery/schedule-time";
+import { isValidTimezone } from "../../time-zone";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];

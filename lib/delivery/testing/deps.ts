@@ -1,6 +1,6 @@
 // The engine's dependencies for tests: the real renderer, sender and loader, with overrides.
-import type { DeliveryDeps } from "../deps";
-import { defaultDeliveryDeps } from "../default-deps";
+import type { DeliveryDeps } from "../engine/deps";
+import { defaultDeliveryDeps } from "../engine/default-deps";
 
 export async function testDeliveryDeps(overrides: Partial<DeliveryDeps> = {}) {
   const deps = await defaultDeliveryDeps(overrides);

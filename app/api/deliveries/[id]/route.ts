@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { idSchema } from "@/lib/api/ids";
 import { withInternal } from "@/lib/api/with-internal";
-import { deliveryDetail } from "@/lib/delivery/log-queries";
+import { deliveryDetail } from "@/lib/delivery/store/log-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 // GET /api/deliveries/export: the log's filter as CSV, escaped, streamed a page of 1,000 at a time.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { csvField, deliveryCsvChunks } from "@/lib/delivery/log-export";
+import { csvField, deliveryCsvChunks } from "@/lib/delivery/store/log-export";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
 import { memberCookies } from "@/test/sessions";
 import { GET } from "./route";

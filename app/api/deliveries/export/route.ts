@@ -1,6 +1,6 @@
 import { withInternal } from "@/lib/api/with-internal";
 import { deliveryLogFilter } from "@/lib/api/schemas/delivery-log";
-import { deliveryCsvStream } from "@/lib/delivery/log-export";
+import { deliveryCsvStream } from "@/lib/delivery/store/log-export";
 
 export const dynamic = "force-dynamic";
 

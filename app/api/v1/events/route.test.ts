@@ -3,7 +3,7 @@ import { createApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db";
 import { POST } from "./route";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
-import { activateCampaign } from "@/lib/delivery/lifecycle";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 
 let authorization = "";
 beforeAll(async () => {

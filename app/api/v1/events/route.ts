@@ -1,5 +1,6 @@
 import { withApi } from "@/lib/api/with-api";
-import { eventsBodySchema, trackEvents } from "@/lib/audience/events";
+import { eventsBodySchema } from "@/lib/audience/events";
+import { trackEvents } from "@/lib/delivery/triggers";
 
 export const dynamic = "force-dynamic";
 

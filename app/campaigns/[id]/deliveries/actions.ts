@@ -5,8 +5,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
-import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/settings";
-import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/lifecycle";
+import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
+import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 

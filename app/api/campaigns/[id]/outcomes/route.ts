@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { idSchema } from "@/lib/api/ids";
 import { withInternal } from "@/lib/api/with-internal";
-import { campaignOutcomes } from "@/lib/delivery/campaign-outcomes";
+import { campaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 
 export const dynamic = "force-dynamic";
 

@@ -1,7 +1,7 @@
 import { campaignById } from "@/lib/api/campaigns";
 import { deliveriesQuerySchema } from "@/lib/api/schemas/campaigns";
 import { withApi } from "@/lib/api/with-api";
-import { listDeliveries } from "@/lib/delivery/log-queries";
+import { listDeliveries } from "@/lib/delivery/store/log-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -1,0 +1,13 @@
+// Standard Webhooks message ids: "msg_" + 22 url-safe random characters, one per delivery,
+// the same on every attempt so receivers can deduplicate.
+import { randomBytes } from "node:crypto";
+import { randomSlice } from "../../crypto/random-pool";
+
+export function newWebhookId(): string {
+  return `msg_${randomSlice(16).toString("base64url")}`;
+}
+
+/** Names this process in Delivery.lockedBy: host, pid and a random tag (pids are reused). */
+export function newWorkerId(kind: string): string {
+  return `${kind}:${process.pid}:${randomBytes(4).toString("hex")}`;
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from "vitest";
+import { HostBreakers } from "./breaker";
+import { RateLimiter, Semaphore } from "./limits";
+import { jobsFor } from "../engine/bullmq/enqueue";
+
+describe("host breaker", () => {
+  it("opens after a run of retryable failures, lets one trial through, closes on success", () => {
+    const b = new HostBreakers({ threshold: 3, openMs: 1000 });
+    for (let i = 0; i < 2; i++) b.record("h", "retryable", 0);
+    expect(b.blockedUntil("h", 10)).toBeNull();
+    b.record("h", "retryable", 10);
+    expect(b.blockedUntil("h", 20)).toEqual(new Date(1010));
+    expect(b.blockedUntil("other", 20)).toBeNull();
+    expect(b.blockedUntil("h", 1011)).toBeNull(); // the trial
+    expect(b.blockedUntil("h", 1012)).not.toBeNull(); // only one trial at a time
+    b.record("h", "delivered", 1020);
+    expect(b.blockedUntil("h", 1030)).toBeNull();
+  });
+
+  it("does not count a 4xx answer against the host", () => {
+    const b = new HostBreakers({ threshold: 2, openMs: 1000 });
+    b.record("h", "retryable", 0);
+    b.record("h", "failed", 0);
+    b.record("h", "retryable", 0);
+    expect(b.blockedUntil("h", 1)).toBeNull();
+  });
+});
+
+describe("limits", () => {
+  it("spaces requests by the action's rate", () => {
+    let now = 0;
+    const r = new RateLimiter(() => now);
+    expect([r.reserve("a", 4), r.reserve("a", 4), r.reserve("a", 4)]).toEqual([0, 250, 500]);
+    expect(r.reserve("b", 4)).toBe(0);
+    expect(r.reserve("c", null)).toBe(0);
+    now = 2000;
+    expect(r.reserve("a", 4)).toBe(0);
+  });
+
+  it("bounds what is in flight", async () => {
+    const s = new Semaphore(2);
+    await s.acquire();
+    await s.acquire();
+    let third = false;
+    const waiting = s.acquire().then(() => { third = true; });
+    await Promise.resolve();
+    expect(third).toBe(false);
+    s.release();
+    await waiting;
+    expect(third).toBe(true);
+    expect(s.active).toBe(2);
+  });
+});
+
+describe("BullMQ jobs", () => {
+  it("groups deliveries by due time, 100 per job, delayed until the latest is due", () => {
+    const now = new Date(0);
+    const refs = [
+      ...Array.from({ length: 150 }, (_, i) => ({ webhookId: `w${i}`, dueAt: new Date(0) })),
+      { id: "late", dueAt: new Date(60_000) },
+    ];
+    const jobs = jobsFor(refs, now);
+    expect(jobs.map((j) => [j.data.webhookIds?.length ?? 0, j.data.ids?.length ?? 0, j.delay])).toEqual([[100, 0, 0], [50, 0, 0], [0, 1, 60_000]]);
+  });
+});

@@ -1,0 +1,93 @@
+// When a campaign sends (DeliveryRule, stored in Campaign.deliveryRule) and when each action
+// sends relative to that (SubDelivery, stored in Action.subDelivery). Read with the parse
+// functions here; nothing else interprets the stored JSON.
+import { z } from "zod";
+import { conditionSchema } from "../../audience/conditions";
+import { isValidTimezone } from "../../time-zone";
+
+const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
+const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
+
+const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
+export type QuietHours = z.infer<typeof quietHoursSchema>;
+
+const common = {
+  /** held sends go out when quiet hours end, in each user's time zone */
+  quietHours: quietHoursSchema.nullish(),
+};
+
+export const deliveryRuleSchema = z.discriminatedUnion("when", [
+  z.object({ when: z.literal("immediate"), ...common }).strict(),
+  z
+    .object({
+      when: z.literal("scheduled"),
+      /** local date and time, "2026-12-01T09:00" */
+      sendAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "Choose a date and time"),
+      timeZone: ianaZone,
+      /** send at sendAt in each user's own zone (falling back to timeZone) */
+      inUserTimeZone: z.boolean().default(false),
+      /** for users whose local time has passed when the campaign starts */
+      whenPassed: z.enum(["sendNow", "skip"]).default("sendNow"),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      when: z.literal("triggered"),
+      event: z.string().trim().min(1, "Enter the event name").max(200),
+      conditions: z.array(conditionSchema).max(20).default([]),
+      ...common,
+    })
+    .strict(),
+  z
+    .object({
+      when: z.literal("recurring"),
+      frequency: z.enum(["daily", "weekly", "cron"]),
+      time: timeOfDay.default("09:00"),
+      /** 0 = Sunday ... 6 = Saturday, for weekly */
+      weekdays: z.array(z.number().int().min(0).max(6)).default([]),
+      cron: z.string().trim().max(200).optional(),
+      timeZone: ianaZone,
+      endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "Choose a date").nullish(),
+      maxOccurrences: z.number().int().min(1).max(100000).nullish(),
+      ...common,
+    })
+    .strict()
+    .superRefine((rule, ctx) => {
+      if (rule.frequency === "weekly" && rule.weekdays.length === 0)
+        ctx.addIssue({ code: "custom", path: ["weekdays"], message: "Choose at least one weekday" });
+      if (rule.frequency === "cron" && !rule.cron) ctx.addIssue({ code: "custom", path: ["cron"], message: "Enter a cron expression" });
+    }),
+]);
+export type DeliveryRule = z.infer<typeof deliveryRuleSchema>;
+
+export const subDeliverySchema = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("immediate") }).strict(),
+  z.object({ kind: z.literal("delay"), seconds: z.number().int().min(0).max(366 * 86400) }).strict(),
+  z
+    .object({
+      kind: z.literal("relative"),
+      /** where the time comes from: an event parameter or a user attribute (Unix seconds or ISO-8601) */
+      source: z.enum(["event", "user"]),
+      key: z.string().trim().min(1, "Name the parameter or attribute"),
+      /** negative = before that time */
+      offsetSeconds: z.number().int().min(-366 * 86400).max(366 * 86400),
+    })
+    .strict(),
+]);
+export type SubDelivery = z.infer<typeof subDeliverySchema>;
+
+export function parseDeliveryRule(raw: unknown): DeliveryRule {
+  const parsed = deliveryRuleSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new Error(`Delivery rule: ${issue ? `${issue.path.join(".") || "when"}: ${issue.message}` : "invalid"}`);
+  }
+  return parsed.data;
+}
+
+export function parseSubDelivery(raw: unknown): SubDelivery {
+  if (raw === null || raw === undefined) return { kind: "immediate" };
+  const parsed = subDeliverySchema.safeParse(raw);
+  return parsed.success ? parsed.data : { kind: "immediate" };
+}

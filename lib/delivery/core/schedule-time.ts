@@ -1,0 +1,86 @@
+// Wall-clock times in time zones: "9:00 in Europe/Paris on 1 December", the next occurrence of a
+// recurring rule, quiet hours. Pure functions of their inputs (luxon, cron-parser).
+import { CronExpressionParser } from "cron-parser";
+import { DateTime } from "luxon";
+import type { DeliveryRule, QuietHours } from "./rules";
+import { isValidTimezone } from "../../time-zone";
+
+/** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone. */
+export function localToInstant(local: string, zone: string): Date {
+  const dt = DateTime.fromISO(local, { zone });
+  if (!dt.isValid) throw new Error(`"${local}" is not a date and time in ${zone}`);
+  return dt.toJSDate();
+}
+
+/**
+ * Whether a one-off send's local time is already behind `now`, so activating would send at once.
+ * In each user's own zone it counts as passed once it passed everywhere (the last zone is UTC-12).
+ */
+export function scheduledTimeHasPassed(rule: { sendAt: string; timeZone: string; inUserTimeZone?: boolean }, now: Date): boolean {
+  const zone = rule.inUserTimeZone ? "Etc/GMT+12" : rule.timeZone;
+  const dt = DateTime.fromISO(rule.sendAt, { zone });
+  return dt.isValid && dt.toMillis() <= now.getTime();
+}
+
+export function zoneOrFallback(zone: string | null | undefined, fallback: string): string {
+  return zone && isValidTimezone(zone) ? zone : fallback;
+}
+
+type RecurringRule = Extract<DeliveryRule, { when: "recurring" }>;
+
+/** The cron expression (minute hour dom month dow) a recurring rule stands for. */
+export function recurringCron(rule: RecurringRule): string {
+  if (rule.frequency === "cron") return rule.cron ?? "";
+  const [hour, minute] = rule.time.split(":").map(Number);
+  const dow = rule.frequency === "weekly" ? [...new Set(rule.weekdays)].sort().join(",") : "*";
+  return `${minute} ${hour} * * ${dow}`;
+}
+
+/** Checks a cron expression; returns a plain-words problem or null. */
+export function cronProblem(expression: string): string | null {
+  try {
+    CronExpressionParser.parse(expression, { tz: "UTC" }).next();
+    return null;
+  } catch (err) {
+    return `Not a valid cron expression: ${(err as Error).message}`;
+  }
+}
+
+/**
+ * The first occurrence strictly after `after`, or null when the rule has ended (end date passed
+ * or `occurrencesSoFar` reached the maximum).
+ */
+export function nextOccurrence(rule: RecurringRule, after: Date, occurrencesSoFar = 0): Date | null {
+  if (rule.maxOccurrences && occurrencesSoFar >= rule.maxOccurrences) return null;
+  const expression = CronExpressionParser.parse(recurringCron(rule), { tz: rule.timeZone, currentDate: after });
+  const next = expression.next().toDate();
+  if (rule.endsOn) {
+    const end = DateTime.fromISO(rule.endsOn.slice(0, 10), { zone: rule.timeZone }).endOf("day");
+    if (next.getTime() > end.toMillis()) return null;
+  }
+  return next;
+}
+
+function minutesOf(hhmm: string) {
+  const [h, m] = hhmm.split(":").map(Number);
+  return h * 60 + m;
+}
+
+/**
+ * When a send at `at` falls inside quiet hours in `zone`, the instant they end; otherwise null.
+ * Quiet hours may wrap midnight (22:00-08:00).
+ */
+export function quietHoursEnd(at: Date, quiet: QuietHours | null | undefined, zone: string): Date | null {
+  if (!quiet) return null;
+  const start = minutesOf(quiet.start);
+  const end = minutesOf(quiet.end);
+  if (start === end) return null;
+  const local = DateTime.fromJSDate(at, { zone });
+  const now = local.hour * 60 + local.minute;
+  const wraps = start > end;
+  const inside = wraps ? now >= start || now < end : now >= start && now < end;
+  if (!inside) return null;
+  let endDay = local.startOf("day");
+  if (wraps && now >= start) endDay = endDay.plus({ days: 1 });
+  return endDay.set({ hour: Math.floor(end / 60), minute: end % 60 }).toJSDate();
+}

@@ -1,0 +1,16 @@
+// The states of a delivery (Delivery.state) and which of them the engine may pick up.
+export const DELIVERY_STATES = ["scheduled", "sending", "delivered", "retrying", "failed", "suppressed", "cancelled"] as const;
+export type DeliveryState = (typeof DELIVERY_STATES)[number];
+
+/** Waiting for their due time; a worker claims them when it comes. */
+export const WAITING_STATES: DeliveryState[] = ["scheduled", "retrying"];
+/** Nothing more will happen to these. */
+export const FINAL_STATES: DeliveryState[] = ["delivered", "failed", "suppressed", "cancelled"];
+/** A person may send these again (Retry in the log, "Retry all failed"). */
+export const RETRYABLE_STATES: DeliveryState[] = ["failed", "retrying", "suppressed"];
+/** What a success rate divides: the deliveries that reached a final answer from a receiver or gave up. */
+export const SUCCESS_RATE_STATES: DeliveryState[] = ["delivered", "failed"];
+/** The series of the outcome charts. */
+export const OUTCOME_STATES = ["delivered", "retrying", "failed", "suppressed"] as const satisfies readonly DeliveryState[];
+
+export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "finished"] as const;

@@ -1,0 +1,14 @@
+// What the engine needs from the rest of Hookline, passed in so tests and drills can swap the
+// clock or a schedule. default-deps.ts wires the real renderer, sender and template loader.
+import type { Action } from "../../db/generated/sqlite/client";
+import type { BuiltRequest, RenderResult, SendResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
+
+export type DeliveryDeps = {
+  render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
+  send: (request: BuiltRequest, opts?: { timeoutMs?: number }) => Promise<SendResult>;
+  loadTemplate: (action: Action, now: Date) => WebhookTemplate;
+  now: () => Date;
+  random?: () => number;
+  /** replaces every action's retry waits (drills and tests); null = each action's policy */
+  retryScheduleMs?: number[] | null;
+};

@@ -1,0 +1,232 @@
+// Sends claimed deliveries: decides per delivery (campaign ended, quiet hours, frequency cap,
+// template error, host breaker), then sends within the worker's limits (in flight overall and per
+// host, requests per second per action) and hands each outcome to the recorder. Both engines
+// (embedded and BullMQ) feed it.
+import type { Db } from "../../db";
+import type { BuiltRequest, SendResult, TemplateContext } from "../../webhooks/types";
+import { maskedRequest, responseExcerpt, hostOf } from "../store/attempt-record";
+import { BatchContextLoader, type BatchContext } from "../store/batch-context";
+import { HostBreakers, type BreakerOptions } from "../core/breaker";
+import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
+import type { DeliveryDeps } from "./deps";
+import { applyFrequencyCap } from "../core/frequency-cap";
+import { LeaseKeeper } from "../core/lease";
+import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
+import { Recorder, type AttemptRow, type Change } from "../store/recorder";
+import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
+import { quietHoursEnd, zoneOrFallback } from "../core/schedule-time";
+
+export type DispatcherOptions = {
+  workerId: string;
+  concurrency: number;
+  hostConcurrency: number;
+  /** how long a claim holds (HOOKLINE_DELIVERY_LEASE_MS) */
+  leaseMs: number;
+  breaker?: BreakerOptions;
+  flushMs?: number;
+  onRecorded?: (count: number) => void;
+  /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
+  onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
+};
+
+type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
+
+export class Dispatcher {
+  readonly recorder: Recorder;
+  private loader: BatchContextLoader;
+  private global: Semaphore;
+  private hosts: KeyedSemaphores;
+  private rates: RateLimiter;
+  readonly breakers: HostBreakers;
+  readonly leases: LeaseKeeper;
+  /** claimed and not yet recorded */
+  pending = 0;
+  /** the ids of those, whose leases this worker renews */
+  private held = new Set<string>();
+
+  constructor(private prisma: Db, private deps: DeliveryDeps, private options: DispatcherOptions) {
+    this.leases = new LeaseKeeper(options.leaseMs);
+    this.recorder = new Recorder(prisma, options.workerId, {
+      flushMs: options.flushMs ?? 25,
+      maxBatch: 500,
+      onRecorded: options.onRecorded,
+      onWriteFailed: () => this.leases.unreachable(),
+    });
+    this.loader = new BatchContextLoader(prisma, deps);
+    this.global = new Semaphore(options.concurrency);
+    this.hosts = new KeyedSemaphores(options.hostConcurrency);
+    this.rates = new RateLimiter(() => deps.now().getTime());
+    this.breakers = new HostBreakers(options.breaker);
+  }
+
+  get inFlight() {
+    return this.global.active;
+  }
+
+  /** Extends the lease of everything this worker holds (see renewalWaitsForWrites). */
+  async renewLeases(): Promise<void> {
+    const startedAt = this.deps.now();
+    try {
+      const renew = () => renewLeases(this.prisma, this.options.workerId, [...this.held], startedAt, this.leases.leaseMs);
+      await (renewalWaitsForWrites() ? this.recorder.exclusive(renew) : renew());
+    } catch (err) {
+      this.leases.unreachable();
+      throw err;
+    }
+    this.leases.renewed(startedAt);
+    this.leases.reachable(startedAt);
+  }
+
+  /** Processes a batch claimed at `claimedAt`; resolves when every outcome of it is recorded. */
+  async process(batch: ClaimedDelivery[], claimedAt: Date = this.deps.now()): Promise<void> {
+    if (batch.length === 0) return;
+    this.pending += batch.length;
+    for (const d of batch) this.held.add(d.id);
+    const done: Promise<void>[] = [];
+    const record = (change: Change) => {
+      const written = this.recorder.add(change).finally(() => {
+        this.pending--;
+        this.held.delete(change.id);
+      });
+      const dueAt = "dueAt" in change ? change.dueAt : undefined;
+      if (dueAt && this.options.onRescheduled) {
+        const hook = this.options.onRescheduled;
+        written.then(() => hook({ id: change.id, dueAt }), () => {});
+      }
+      done.push(written);
+    };
+    try {
+      const now = this.deps.now();
+      const context = await this.loader.load(batch, now);
+      for (const item of this.prepare(batch, claimedAt, context, now, record)) done.push(this.send(item, record));
+    } catch (err) {
+      // Could not even load the batch (database away): give the rows back for a later claim.
+      for (const d of batch) record({ id: d.id, state: "release" });
+      void err;
+    }
+    await Promise.all(done);
+  }
+
+  private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, now: Date, record: (c: Change) => void): Ready[] {
+    const ready: Ready[] = [];
+    const capped = applyFrequencyCap(
+      ctx.cap,
+      batch.map((d) => ({ userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true })),
+      ctx.sentCounts,
+    );
+    batch.forEach((d, index) => {
+      const campaign = ctx.campaigns.get(d.campaignId);
+      const entry = ctx.actions.get(d.actionId);
+      const user = ctx.users.get(d.userId);
+      if (!campaign || !entry || !user) return record({ id: d.id, state: "suppressed", reason: "The campaign, action or user was deleted" });
+      if (campaign.status !== "active") return record({ id: d.id, state: "release" });
+      if (campaign.endAt && campaign.endAt < now) return record({ id: d.id, state: "suppressed", reason: "The campaign had ended" });
+      const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
+      const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
+      if (quietEnd) return record({ id: d.id, state: "scheduled", dueAt: quietEnd, reason: `Held for quiet hours in ${zone} until ${quietEnd.toISOString()}` });
+      const capReason = capped.get(index);
+      if (capReason) return record({ id: d.id, state: "suppressed", reason: capReason });
+      const attemptNo = d.attempts + 1;
+      if (!entry.template) return record(this.failedBeforeSend(d, attemptNo, now, entry.templateError ?? "Could not load the action"));
+      const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
+      const ctxForTemplate: TemplateContext = {
+        user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },
+        event: eventData ?? null,
+        campaign: { id: campaign.id, name: campaign.name },
+        action: { id: d.actionId },
+        now,
+      };
+      let rendered;
+      try {
+        rendered = this.deps.render(entry.template, ctxForTemplate, { webhookId: d.webhookId, timestamp: now });
+      } catch (err) {
+        rendered = { ok: false as const, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
+      }
+      if (!rendered.ok) {
+        const message = rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
+        return record(this.failedBeforeSend(d, attemptNo, now, `Template error: ${message}`));
+      }
+      const host = hostOf(rendered.request.url);
+      const blocked = this.breakers.blockedUntil(host, now.getTime());
+      if (blocked) return record({ id: d.id, state: "retrying", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` });
+      ready.push({
+        delivery: d,
+        claimedAt,
+        request: rendered.request,
+        host,
+        actionId: d.actionId,
+        rps: entry.action.rateLimitPerSecond,
+        timeoutMs: entry.action.timeoutMs,
+        maskedRequest: maskedRequest(rendered.request, entry.template),
+        policy: entry.action.retryPolicy,
+      });
+    });
+    return ready;
+  }
+
+  private failedBeforeSend(d: ClaimedDelivery, attemptNo: number, now: Date, error: string): Change {
+    const attempt: AttemptRow = {
+      deliveryId: d.id, number: attemptNo, startedAt: now, durationMs: 0, outcome: "failed", status: null, error,
+      request: {}, response: null, timings: null, nextAttemptAt: null,
+    };
+    return { id: d.id, state: "failed", attempts: attemptNo, reason: error, attempt };
+  }
+
+  private async send(item: Ready, record: (c: Change) => void): Promise<void> {
+    const wait = this.rates.reserve(item.actionId, item.rps);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const host = this.hosts.for(item.host);
+    await host.acquire();
+    await this.global.acquire();
+    const startedAt = this.deps.now();
+    if (!this.leases.holds(item.claimedAt, startedAt)) {
+      // Cut off from the database for longer than a lease: another worker may have taken it over.
+      this.global.release();
+      host.release();
+      return record({ id: item.delivery.id, state: "release" });
+    }
+    let result: SendResult;
+    try {
+      result = await this.deps.send(item.request, { timeoutMs: item.timeoutMs });
+    } catch (err) {
+      result = { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: this.deps.now().getTime() - startedAt.getTime() } };
+    } finally {
+      this.global.release();
+      host.release();
+    }
+    const finishedAt = this.deps.now();
+    this.breakers.record(item.host, result.outcome, finishedAt.getTime());
+    record(this.outcomeChange(item, result, startedAt, finishedAt));
+  }
+
+  private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date): Change {
+    const d = item.delivery;
+    const number = d.attempts + 1;
+    const durationMs = Math.round(result.timings?.totalMs ?? finishedAt.getTime() - startedAt.getTime());
+    const status = result.status ?? null;
+    let next: Date | null = null;
+    if (result.outcome === "retryable") {
+      next = nextAttemptAt({
+        policy: parseRetryPolicy(item.policy),
+        attemptsMade: number,
+        now: finishedAt,
+        retryAfterMs: result.retryAfterMs,
+        random: this.deps.random,
+        scheduleMs: this.deps.retryScheduleMs,
+      });
+    }
+    const attempt: AttemptRow = {
+      deliveryId: d.id, number, startedAt, durationMs, outcome: result.outcome, status, error: result.error ?? null,
+      request: item.maskedRequest, response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
+    };
+    if (result.outcome === "delivered") {
+      return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
+    }
+    const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
+    if (next) {
+      return { id: d.id, state: "retrying", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, dueAt: next, reason: `Attempt ${number}: ${what}`, attempt };
+    }
+    const reason = result.outcome === "retryable" ? `Gave up after ${number} attempt${number === 1 ? "" : "s"}: ${what}` : what;
+    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
+  }
+}

@@ -1,0 +1,182 @@
+// The embedded engine: runs inside `npm start` (or a worker process on SQLite). It polls the
+// outbox for due deliveries, claims them in batches under a lease, and feeds the dispatcher.
+// Nothing lives only in memory: after a crash the leases run out and another start re-finds
+// every due delivery (an in-flight one is sent again with the same webhook-id).
+import type { Db } from "../../db";
+import { log } from "../../log";
+import { claimDue, earliestDue, releaseLeases } from "../store/claim";
+import type { DeliveryDeps } from "./deps";
+import { Dispatcher } from "./dispatcher";
+import { finishCampaigns } from "../store/finish";
+import { newWorkerId } from "../core/ids";
+import type { DeliveryQueue } from "./queue";
+import { runDueOccurrences } from "../store/recurring";
+
+// Due times closer together than this are claimed in one pass: every pass is a few queries (each
+// compiled, each a synchronous SQLite statement on the event loop), and retries due a few ms apart
+// would otherwise each wake the loop. New events still wake it at once (notify).
+const MIN_POLL_GAP_MS = 100;
+
+export type EmbeddedEngineOptions = {
+  concurrency: number;
+  hostConcurrency: number;
+  /** how long a claim holds a delivery before another worker may take it over */
+  leaseMs?: number;
+  /** the longest an idle engine sleeps before looking again */
+  idlePollMs?: number;
+  claimBatch?: number;
+  workerId?: string;
+};
+
+export class EmbeddedEngine implements DeliveryQueue {
+  readonly kind = "embedded" as const;
+  readonly workerId: string;
+  readonly dispatcher: Dispatcher;
+  private running = false;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private renewTimer: NodeJS.Timeout | null = null;
+  private leaseMs: number;
+  private idlePollMs: number;
+  private claimBatch: number;
+  private maxPending: number;
+  private lastOccurrenceCheck = 0;
+  /** asleep because enough is claimed already: a recorded result makes room */
+  private waitingForRoom = false;
+  /** when the current sleep ends (Infinity while awake) */
+  private sleepingUntil = Number.POSITIVE_INFINITY;
+  private sleepTimer: NodeJS.Timeout | null = null;
+  /** poked while awake (a notify during the claim queries): the next sleep is skipped */
+  private pokedAwake = false;
+
+  constructor(private prisma: Db, private deps: DeliveryDeps, options: EmbeddedEngineOptions) {
+    this.workerId = options.workerId ?? newWorkerId("embedded");
+    this.leaseMs = options.leaseMs ?? 60_000;
+    this.idlePollMs = options.idlePollMs ?? 1000;
+    this.claimBatch = options.claimBatch ?? 500;
+    // Enough claimed to keep every slot busy while the next batch is loaded, not so many that
+    // leases are held long for nothing.
+    this.maxPending = Math.max(options.concurrency * 6, this.claimBatch);
+    this.dispatcher = new Dispatcher(prisma, deps, {
+      workerId: this.workerId,
+      concurrency: options.concurrency,
+      hostConcurrency: options.hostConcurrency,
+      leaseMs: this.leaseMs,
+      // Results are written in batches of up to this long: fewer, larger transactions, each of
+      // which holds the event loop (better-sqlite3 is synchronous) and compiles its statements.
+      flushMs: 100,
+      // Wake only when a result matters to the loop: it made room, or set a due time earlier than
+      // the current sleep's end. Waking on every flush re-ran the claim queries dozens of times a
+      // second for nothing (each one a query compile and a synchronous statement).
+      onRecorded: () => {
+        if (this.waitingForRoom) this.poke();
+      },
+      onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
+    });
+  }
+
+  async start() {
+    if (this.running) return;
+    this.running = true;
+    this.renewTimer = setInterval(() => {
+      this.dispatcher.renewLeases().catch((err) => log.warnEvery(10_000, "Could not renew delivery leases", { error: (err as Error).message }));
+    }, Math.max(200, Math.floor(this.leaseMs / 3)));
+    this.renewTimer.unref?.();
+    this.loop = this.run();
+    log.info("Delivery engine started (embedded)", { workerId: this.workerId });
+  }
+
+  async stop() {
+    if (!this.running) return;
+    this.running = false;
+    this.poke();
+    await this.loop;
+    // Let what is in flight finish and be recorded, within reason.
+    const deadline = Date.now() + 10_000;
+    while (this.dispatcher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    await this.dispatcher.recorder.flush();
+    if (this.renewTimer) clearInterval(this.renewTimer);
+    await releaseLeases(this.prisma, this.workerId).catch(() => {});
+  }
+
+  async notify() {
+    this.poke();
+  }
+
+  private poke() {
+    const w = this.wake;
+    this.wake = null;
+    if (w) w();
+    else this.pokedAwake = true;
+  }
+
+  private sleep(ms: number) {
+    if (this.pokedAwake) {
+      this.pokedAwake = false;
+      return Promise.resolve();
+    }
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        if (this.sleepTimer) clearTimeout(this.sleepTimer);
+        this.sleepTimer = null;
+        this.wake = null;
+        this.sleepingUntil = Number.POSITIVE_INFINITY;
+        resolve();
+      };
+      this.wake = done;
+      this.setAlarm(ms, done);
+    });
+  }
+
+  private setAlarm(ms: number, done: () => void) {
+    if (this.sleepTimer) clearTimeout(this.sleepTimer);
+    this.sleepingUntil = this.deps.now().getTime() + ms;
+    this.sleepTimer = setTimeout(done, ms);
+  }
+
+  /** Ends the current sleep by `at` at the latest (a due time set meanwhile), not at once. */
+  private wakeBy(at: number) {
+    const done = this.wake;
+    if (!done || at >= this.sleepingUntil) return;
+    this.setAlarm(Math.max(at - this.deps.now().getTime(), MIN_POLL_GAP_MS), done);
+  }
+
+  private async run() {
+    let failures = 0;
+    while (this.running) {
+      try {
+        const now = this.deps.now();
+        if (now.getTime() - this.lastOccurrenceCheck >= 1000) {
+          this.lastOccurrenceCheck = now.getTime();
+          await runDueOccurrences(this.prisma, now);
+          await finishCampaigns(this.prisma, now);
+        }
+        const room = this.maxPending - this.dispatcher.pending;
+        if (room < Math.min(this.claimBatch, this.maxPending / 4)) {
+          this.waitingForRoom = true;
+          await this.sleep(this.idlePollMs);
+          this.waitingForRoom = false;
+          continue;
+        }
+        const leases = this.dispatcher.leases;
+        this.pokedAwake = false;
+        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.mayTakeOver(now) });
+        leases.reachable(now);
+        failures = 0;
+        if (claimed.length > 0) {
+          void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
+          // a full batch: more may be due at once; otherwise everything due is claimed
+          if (claimed.length >= Math.min(room, this.claimBatch)) continue;
+        }
+        const next = await earliestDue(this.prisma);
+        const wait = next ? Math.max(0, next.getTime() - this.deps.now().getTime()) : this.idlePollMs;
+        await this.sleep(Math.min(Math.max(wait, MIN_POLL_GAP_MS), this.idlePollMs));
+      } catch (err) {
+        failures++;
+        this.dispatcher.leases.unreachable();
+        log.warnEvery(10_000, "Delivery engine could not reach the database; trying again", { error: (err as Error).message, failures });
+        await this.sleep(Math.min(250 * failures, 5000));
+      }
+    }
+  }
+}

@@ -1,0 +1,40 @@
+// The queue port: what the rest of the app tells the delivery engine. Two adapters implement it,
+// chosen once at start-up (lib/delivery/engine/start.ts): the embedded engine (polls the outbox in this
+// process) and the BullMQ producer (hands due deliveries to `npm run worker` processes).
+import type { DueRef } from "../store/fan-out";
+
+export type QueueHint = {
+  /** the earliest due time among the changes (now when omitted) */
+  dueAt?: Date | null;
+  /** a campaign whose waiting deliveries changed (resumed, retried) */
+  campaignId?: string;
+  deliveryIds?: string[];
+  /** freshly planned deliveries */
+  due?: DueRef[];
+};
+
+export interface DeliveryQueue {
+  readonly kind: "embedded" | "bullmq" | "none";
+  /** New or changed deliveries exist; the engine picks them up (the rows are already written). */
+  notify(hint?: QueueHint): Promise<void>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** When no engine runs in this process (tests, scripts): the rows wait for a worker's sweeper. */
+const noQueue: DeliveryQueue = {
+  kind: "none",
+  notify: async () => {},
+  start: async () => {},
+  stop: async () => {},
+};
+
+const holder = globalThis as unknown as { __hooklineQueue?: DeliveryQueue };
+
+export function deliveryQueue(): DeliveryQueue {
+  return holder.__hooklineQueue ?? noQueue;
+}
+
+export function setDeliveryQueue(queue: DeliveryQueue | null) {
+  holder.__hooklineQueue = queue ?? undefined;
+}

@@ -1,0 +1,89 @@
+// The Delivery section's settings as one value: the campaign's rule, each action's sub-delivery,
+// start and end dates, cap exemption. Saved only while the campaign is not active.
+import { z } from "zod";
+import { db } from "../../db";
+import type { Prisma } from "../../db/generated/sqlite/client";
+import { deliveryRuleSchema, subDeliverySchema } from "../core/rules";
+import { RETRY_POLICIES } from "../core/retry-policy";
+import { segmentSchema } from "../../audience/segment";
+
+const optionalDate = z
+  .string()
+  .trim()
+  .transform((v, ctx) => {
+    if (!v) return null;
+    const t = Date.parse(v);
+    if (Number.isNaN(t)) {
+      ctx.addIssue({ code: "custom", message: "Not a date" });
+      return z.NEVER;
+    }
+    return new Date(t);
+  })
+  .nullish();
+
+export const deliverySettingsSchema = z
+  .object({
+    rule: deliveryRuleSchema,
+    actions: z
+      .array(
+        z
+          .object({
+            id: z.string().min(1),
+            subDelivery: subDeliverySchema,
+            retryPolicy: z.enum(RETRY_POLICIES).optional(),
+            rateLimitPerSecond: z.number().int().min(1).max(100000).nullish(),
+          })
+          .strict(),
+      )
+      .max(50),
+    startAt: optionalDate,
+    endAt: optionalDate,
+    capExempt: z.boolean().optional(),
+    /** null = everyone */
+    audience: segmentSchema.nullish(),
+  })
+  .strict()
+  .refine((s) => !s.startAt || !s.endAt || s.startAt < s.endAt, { path: ["endAt"], message: "The end must be after the start" });
+export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
+
+export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
+  return db().$transaction(async (tx) => {
+    const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+    if (!campaign) return { ok: false as const, message: "This campaign no longer exists." };
+    if (campaign.status === "active") return { ok: false as const, message: "Pause the campaign before changing how it delivers." };
+    await tx.campaign.update({
+      where: { id: campaignId },
+      data: {
+        deliveryRule: settings.rule as Prisma.InputJsonValue,
+        ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
+        ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
+        ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
+        ...(settings.audience !== undefined
+          ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
+            { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
+          : {}),
+      },
+    });
+    for (const a of settings.actions) {
+      await tx.action.updateMany({
+        where: { id: a.id, campaignId },
+        data: {
+          subDelivery: a.subDelivery as Prisma.InputJsonValue,
+          ...(a.retryPolicy ? { retryPolicy: a.retryPolicy } : {}),
+          ...(a.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: a.rateLimitPerSecond } : {}),
+        },
+      });
+    }
+    return { ok: true as const };
+  });
+}
+
+/** What the Delivery section shows. */
+export async function loadDeliverySettings(campaignId: string) {
+  const c = await db().campaign.findUnique({
+    where: { id: campaignId },
+    include: { actions: { orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
+  });
+  if (!c) return null;
+  return { status: c.status, updatedAt: c.updatedAt.getTime(), rule: c.deliveryRule, audience: c.audience, actions: c.actions, startAt: c.startAt?.toISOString() ?? null, endAt: c.endAt?.toISOString() ?? null, capExempt: c.capExempt };
+}

@@ -1,0 +1,89 @@
+// Activation checks that every action renders, whoever activates (the API and the editor both go
+// through activateCampaign), judging what no data can fix and leaving data-dependent values to each
+// delivery; it records who activated. Saving refuses a template that does not compile.
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { saveCampaign } from "../../campaigns/campaigns";
+import { campaignDraftSchema } from "../../campaigns/schemas";
+import { TemplateSyntaxError } from "../../campaigns/template-check";
+import { activateCampaign } from "./lifecycle";
+import { checkActionRenders } from "./check-action";
+import { createCampaign } from "../testing/fixtures";
+
+type Field = { key: string; value: string; type: "text" | "number" | "boolean" | "json" };
+const triggered = { when: "triggered", event: "purchase" };
+
+async function problemsOf(fields: Field[], rule: object = { when: "immediate" }) {
+  const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule, fields });
+  const result = await activateCampaign(campaign.id);
+  return { campaign, result, problems: result.ok ? [] : result.problems };
+}
+
+describe("activation renders every action (activateCampaign, for every caller)", () => {
+  it("refuses a Number field that is never a number, worded at the field", async () => {
+    const { campaign, result, problems } = await problemsOf([{ key: "amount", value: "lots", type: "number" }]);
+    expect(result.ok).toBe(false);
+    expect(problems).toEqual(['Action 1 (Hook): Data field "amount": "lots" is not a number']);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
+    expect(await db().auditLog.count({ where: { target: campaign.id } })).toBe(0);
+  });
+
+  it("activates a triggered campaign whose Number and Boolean fields read event data (no event stored yet)", async () => {
+    const { result } = await problemsOf(
+      [
+        { key: "amount", value: "{{event.params.amount}}", type: "number" },
+        { key: "paid", value: "{{event.params.paid}}", type: "boolean" },
+        { key: "age", value: "{{userAttribute.age}}", type: "number" },
+      ],
+      triggered,
+    );
+    expect(result.ok).toBe(true);
+  });
+
+  it("judges event fields against a stored event of the trigger: a value that can never be a number is refused", async () => {
+    await db().user.create({ data: { id: "buyer", attributes: {} } });
+    await db().event.create({ data: { userId: "buyer", name: "purchase", params: { amount: 12, paid: true }, time: new Date() } });
+    const ok = await problemsOf([{ key: "amount", value: "{{event.params.amount}}", type: "number" }], triggered);
+    expect(ok.result.ok).toBe(true);
+    const bad = await problemsOf([{ key: "amount", value: "{{event.params.amount}} USD", type: "number" }], triggered);
+    expect(bad.problems).toEqual(['Action 1 (Hook): Data field "amount": "12 USD" is not a number']);
+  });
+
+  it("renders with the campaign and action, so a field reading them is judged", async () => {
+    const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
+    expect(problems).toEqual(['Action 1 (Hook): Data field "n": "Test campaign" is not a number']);
+  });
+
+  it("the action check no longer reports an empty event value as an internal path", async () => {
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered, fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] });
+    expect(checkActionRenders(campaign.actions[0]!)).toEqual([]);
+  });
+
+  it("names the URL and headers as the editor does", async () => {
+    const campaign = await createCampaign({ url: "not a url", fields: [{ key: "a", value: "x", type: "text" }] });
+    await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { headers: [{ name: "X-Flag", value: "a\u0001b" }] } });
+    const result = await activateCampaign(campaign.id);
+    expect(result.ok).toBe(false);
+    const problems = result.ok ? [] : result.problems;
+    expect(problems[0]).toMatch(/^Action 1 \(Hook\): URL: The URL must be an absolute/);
+    expect(problems[1]).toMatch(/^Action 1 \(Hook\): Header "X-Flag": /);
+  });
+
+  it("records campaign.activated with the actor passed in", async () => {
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered });
+    expect((await activateCampaign(campaign.id, { actor: "ed@example.com" })).ok).toBe(true);
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id } });
+    expect(audit.map((a) => [a.actor, a.action])).toEqual([["ed@example.com", "campaign.activated"]]);
+  });
+});
+
+describe("saving refuses templates that do not compile (saveCampaign, for every caller)", () => {
+  it("throws TemplateSyntaxError naming field, line and column, and writes nothing", async () => {
+    const before = await db().campaign.count();
+    const draft = campaignDraftSchema.parse({ name: "x", actions: [{ url: "https://a.example.com/", fields: [{ key: "a", value: "{{#if user.plan}}" }] }] });
+    const err = await saveCampaign(draft).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateSyntaxError);
+    expect((err as TemplateSyntaxError).fieldErrors["actions.0.fields.0.value"]).toMatch(/line \d+, column \d+/);
+    expect(await db().campaign.count()).toBe(before);
+  });
+});

@@ -1,0 +1,38 @@
+// What an attempt keeps for the delivery log: the request as sent with secrets masked, and an
+// excerpt of the response. Stored in DeliveryAttempt.request / .response.
+import type { BuiltRequest, SendResult, WebhookTemplate } from "../../webhooks/types";
+import { maskRequest } from "../../webhooks/mask";
+
+const BODY_EXCERPT = 8 * 1024;
+
+export function maskedRequest(request: BuiltRequest, template: WebhookTemplate) {
+  const { headers } = maskRequest(request, template.headers.filter((h) => h.secret).map((h) => h.name));
+  const body = request.body ?? null;
+  return {
+    method: request.method,
+    url: request.url,
+    headers,
+    body: body && body.length > BODY_EXCERPT ? body.slice(0, BODY_EXCERPT) : body,
+    bodyTruncated: !!body && body.length > BODY_EXCERPT,
+  };
+}
+
+export function responseExcerpt(result: SendResult) {
+  if (result.status === undefined) return null;
+  const body = result.body ?? "";
+  return {
+    status: result.status,
+    statusText: result.statusText ?? "",
+    headers: result.headers ?? [],
+    body: body.length > BODY_EXCERPT ? body.slice(0, BODY_EXCERPT) : body,
+    bodyTruncated: !!result.bodyTruncated || body.length > BODY_EXCERPT,
+  };
+}
+
+export function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
+}

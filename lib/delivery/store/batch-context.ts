@@ -1,0 +1,107 @@
+// Everything a batch of claimed deliveries needs to render, loaded with one query per table
+// (users, actions, campaigns), not one per delivery; decrypted templates are cached per action
+// version.
+import type { Db } from "../../db";
+import type { Action } from "../../db/generated/sqlite/client";
+import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
+import { capIsSet, DAY_MS, frequencyCapSchema, WEEK_MS, type FrequencyCap, type SentCounts } from "../core/frequency-cap";
+import type { ClaimedDelivery } from "./claim";
+import type { DeliveryDeps } from "../engine/deps";
+import type { WebhookTemplate } from "../../webhooks/types";
+import { usersById, type UserForPlanning } from "../../audience/users";
+
+export type BatchCampaign = {
+  id: string;
+  name: string;
+  status: string;
+  capExempt: boolean;
+  endAt: Date | null;
+  rule: DeliveryRule | null;
+};
+
+export type BatchContext = {
+  users: Map<string, UserForPlanning>;
+  actions: Map<string, { action: Action; template: WebhookTemplate | null; templateError: string | null }>;
+  campaigns: Map<string, BatchCampaign>;
+  cap: FrequencyCap | null;
+  sentCounts: Map<string, SentCounts>;
+};
+
+export const FREQUENCY_CAP_SETTING = "frequencyCap";
+
+export class BatchContextLoader {
+  private templates = new Map<string, { version: number; template: WebhookTemplate | null; error: string | null }>();
+  private capCache: { at: number; cap: FrequencyCap | null } | null = null;
+
+  constructor(private prisma: Db, private deps: DeliveryDeps) {}
+
+  private async frequencyCap(now: number): Promise<FrequencyCap | null> {
+    if (this.capCache && now - this.capCache.at < 10_000) return this.capCache.cap;
+    const row = await this.prisma.setting.findUnique({ where: { key: FREQUENCY_CAP_SETTING } });
+    let cap: FrequencyCap | null = null;
+    if (row) {
+      const parsed = frequencyCapSchema.safeParse(JSON.parse(row.value));
+      cap = parsed.success && capIsSet(parsed.data) ? parsed.data : null;
+    }
+    this.capCache = { at: now, cap };
+    return cap;
+  }
+
+  private template(action: Action, now: Date) {
+    const version = action.updatedAt.getTime();
+    const cached = this.templates.get(action.id);
+    if (cached && cached.version === version) return cached;
+    let entry: { version: number; template: WebhookTemplate | null; error: string | null };
+    try {
+      entry = { version, template: this.deps.loadTemplate(action, now), error: null };
+    } catch (err) {
+      entry = { version, template: null, error: `Could not load the action: ${(err as Error).message}` };
+    }
+    this.templates.set(action.id, entry);
+    return entry;
+  }
+
+  async load(batch: ClaimedDelivery[], now: Date): Promise<BatchContext> {
+    const userIds = [...new Set(batch.map((d) => d.userId))];
+    const actionIds = [...new Set(batch.map((d) => d.actionId))];
+    const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
+    const [users, actions, campaigns, cap] = await Promise.all([
+      usersById(this.prisma, userIds),
+      this.prisma.action.findMany({ where: { id: { in: actionIds } } }),
+      this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, endAt: true, deliveryRule: true } }),
+      this.frequencyCap(now.getTime()),
+    ]);
+    const campaignMap = new Map<string, BatchCampaign>();
+    for (const c of campaigns) {
+      let rule: DeliveryRule | null = null;
+      try {
+        rule = parseDeliveryRule(c.deliveryRule);
+      } catch {
+        rule = null;
+      }
+      campaignMap.set(c.id, { ...c, rule });
+    }
+    const sentCounts = new Map<string, SentCounts>();
+    if (cap && campaigns.some((c) => !c.capExempt)) {
+      const counted = (since: number) =>
+        this.prisma.delivery.groupBy({
+          by: ["userId"],
+          where: { userId: { in: userIds }, state: "delivered", sentAt: { gte: new Date(since) }, campaign: { capExempt: false } },
+          _count: { _all: true },
+        });
+      const [day, week] = await Promise.all([counted(now.getTime() - DAY_MS), counted(now.getTime() - WEEK_MS)]);
+      for (const w of week) sentCounts.set(w.userId, { day: 0, week: w._count._all });
+      for (const d of day) sentCounts.set(d.userId, { day: d._count._all, week: sentCounts.get(d.userId)?.week ?? d._count._all });
+    }
+    return {
+      users,
+      actions: new Map(actions.map((a) => {
+        const t = this.template(a, now);
+        return [a.id, { action: a, template: t.template, templateError: t.error }];
+      })),
+      campaigns: campaignMap,
+      cap,
+      sentCounts,
+    };
+  }
+}

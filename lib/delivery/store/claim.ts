@@ -1,0 +1,142 @@
+// Claiming due deliveries: a worker marks a batch "sending" with its id and a lease (lockedUntil)
+// in one guarded UPDATE, so two workers never hold the same row, and a crashed worker's rows come
+// back once the lease runs out. Leases are renewed while work is in flight.
+import type { Db } from "../../db";
+import { encode, tableName } from "../../db/bulk-insert";
+import { rawDb } from "../../db/raw";
+import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { skipLockedSql, skipsLockedRows } from "../../db/dialect";
+
+export type ClaimOptions = {
+  workerId: string;
+  now: Date;
+  leaseMs: number;
+  limit: number;
+  ids?: string[];
+  webhookIds?: string[];
+  /** also take over deliveries whose lease ran out (LeaseKeeper.mayTakeOver); default true */
+  takeOver?: boolean;
+};
+
+/** Deliveries of campaigns that are sending (a paused campaign's wait). */
+function ofActiveCampaign() {
+  return `"campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active')`;
+}
+
+export type ClaimedDelivery = {
+  id: string;
+  webhookId: string;
+  campaignId: string;
+  actionId: string;
+  userId: string;
+  eventData: unknown;
+  plannedAt: Date;
+  attempts: number;
+};
+
+/**
+ * Claims up to `limit` due deliveries of active campaigns, earliest first, in one statement: the
+ * guarded UPDATE re-checks the conditions, so of two workers racing for a row one gets it and the
+ * other nothing (on PostgreSQL the rows are locked and skipped by other claimers meanwhile).
+ */
+export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
+  if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return [];
+  const p = new SqlParams();
+  const deliveries = tableName("Delivery");
+  const claimable = () =>
+    `"dueAt" <= ${p.add("date", now)} AND ("state" IN ('scheduled', 'retrying')` +
+    (takeOver ? ` OR ("state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
+  const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
+  const active = ofActiveCampaign();
+  const n = Math.floor(limit);
+  const lock = skipLockedSql();
+  let candidates: string;
+  if (ids || webhookIds) {
+    // a few named rows (a BullMQ job's, named by id or by webhook id): no order to keep
+    // (placeholders are numbered in the order they are made: text order)
+    const due = claimable();
+    const named = [
+      ...(ids?.length ? [`"id" IN (${p.list("text", ids)})`] : []),
+      ...(webhookIds?.length ? [`"webhookId" IN (${p.list("text", webhookIds)})`] : []),
+    ];
+    candidates = `SELECT "id" FROM ${deliveries} WHERE ${due} AND ${active} AND (${named.join(" OR ")}) LIMIT ${n}${lock}`;
+  } else {
+    // The earliest due of each claimable state, each read in the (state, dueAt) index's order and
+    // cut at the limit, then merged: one ORDER BY over all of them sorted every due row (100,000
+    // after a big activation) on every claim.
+    const arm = (name: string, where: string) =>
+      `SELECT "id", "dueAt" FROM (SELECT "id", "dueAt" FROM ${deliveries} WHERE ${where} AND "dueAt" <= ${p.add("date", now)} AND ${active}` +
+      ` ORDER BY "dueAt" LIMIT ${n}${lock}) ${name}`;
+    const arms = [arm("s", `"state" = 'scheduled'`), arm("r", `"state" = 'retrying'`)];
+    if (takeOver) arms.push(arm("l", `"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}`));
+    candidates = `SELECT "id" FROM (${arms.join(" UNION ALL ")}) due ORDER BY "dueAt" LIMIT ${n}`;
+  }
+  const rows = await rawDb(prisma).query<Record<string, unknown>>(
+    `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
+      ` RETURNING "id", "webhookId", "campaignId", "actionId", "userId", "eventData", "plannedAt", "attempts"`,
+    p.values,
+  );
+  return rows.map((r) => ({
+    id: r.id as string,
+    webhookId: r.webhookId as string,
+    campaignId: r.campaignId as string,
+    actionId: r.actionId as string,
+    userId: r.userId as string,
+    eventData: jsonOf(r.eventData),
+    plannedAt: dateOf(r.plannedAt),
+    attempts: numberOf(r.attempts),
+  }));
+}
+
+/**
+ * Whether a lease renewal must wait for the worker's result writes (Recorder.exclusive). On
+ * PostgreSQL it skips the rows a write holds locked (they are leaving "sending" anyway), so it
+ * neither waits for nor deadlocks with one, and goes out on time however busy the writes are.
+ */
+export function renewalWaitsForWrites(): boolean {
+  return !skipsLockedRows();
+}
+
+/**
+ * Extends the leases of `ids`, the deliveries this worker knows it holds. Not "everything locked
+ * by me": a claim whose commit succeeded while its answer was lost (the database went away) left
+ * rows this worker never sends, and renewing them would keep them from everyone forever.
+ */
+export async function renewLeases(prisma: Db, workerId: string, ids: string[], now: Date, leaseMs: number) {
+  const until = new Date(now.getTime() + leaseMs);
+  for (let i = 0; i < ids.length; i += 1000) {
+    const chunk = ids.slice(i, i + 1000);
+    if (!renewalWaitsForWrites()) {
+      const table = tableName("Delivery");
+      const list = chunk.map((_, j) => `$${j + 3}`).join(",");
+      await prisma.$executeRawUnsafe(
+        `UPDATE ${table} SET "lockedUntil" = $1::timestamp(3) WHERE "id" IN ` +
+          `(SELECT "id" FROM ${table} WHERE "id" IN (${list}) AND "lockedBy" = $2 AND "state" = 'sending' FOR UPDATE SKIP LOCKED)`,
+        encode("date", until, false),
+        workerId,
+        ...chunk,
+      );
+    } else {
+      await prisma.delivery.updateMany({ where: { id: { in: chunk }, lockedBy: workerId, state: "sending" }, data: { lockedUntil: until } });
+    }
+  }
+}
+
+/** Gives back rows this worker claimed but will not send (shutting down): due again at once. */
+export async function releaseLeases(prisma: Db, workerId: string, ids?: string[]) {
+  await prisma.delivery.updateMany({
+    where: { lockedBy: workerId, state: "sending", ...(ids ? { id: { in: ids } } : {}) },
+    data: { state: "scheduled", lockedBy: null, lockedUntil: null },
+  });
+}
+
+/** The earliest due time of anything waiting, so an idle engine knows how long it may sleep. */
+export async function earliestDue(prisma: Db): Promise<Date | null> {
+  // one index-ordered read per state (see claimDue), not a sort of everything waiting
+  const arm = (state: string) =>
+    `SELECT "dueAt" FROM (SELECT "dueAt" FROM ${tableName("Delivery")} WHERE "state" = '${state}'` +
+    ` AND ${ofActiveCampaign()} ORDER BY "dueAt" LIMIT 1) ${state}`;
+  const rows = await rawDb(prisma).query<{ dueAt: unknown }>(`SELECT "dueAt" FROM (${arm("scheduled")} UNION ALL ${arm("retrying")}) due ORDER BY "dueAt" LIMIT 1`, []);
+  return rows.length ? dateOf(rows[0].dueAt) : null;
+}

@@ -1,0 +1,127 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { trackEvents } from "../triggers";
+import { EmbeddedEngine } from "../engine/embedded-engine";
+import { finishCampaigns, isDone } from "./finish";
+import { newWebhookId } from "../core/ids";
+import { activateCampaign, retryDelivery } from "./lifecycle";
+import { setDeliveryQueue } from "../engine/queue";
+import { testDeliveryDeps } from "../testing/deps";
+import { createCampaign, createUsers } from "../testing/fixtures";
+import { startReceiver, waitFor } from "../testing/receiver";
+
+const NOW = new Date("2026-06-01T12:00:00Z");
+const HOUR = 3_600_000;
+const recurring = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", maxOccurrences: 2 };
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let engine: EmbeddedEngine | null = null;
+beforeAll(async () => {
+  receiver = await startReceiver((req) => ({ status: req.path.startsWith("/bad/") ? 400 : 200 }));
+  await createUsers(3, "fin");
+});
+afterAll(async () => receiver.close());
+afterEach(async () => {
+  await engine?.stop();
+  engine = null;
+  setDeliveryQueue(null);
+});
+
+/** an active campaign with one delivery per given state, written straight to the database */
+async function activeWith(states: string[], options: { rule?: object; endAt?: Date | null; nextRunAt?: Date | null } = {}) {
+  const campaign = await createCampaign({ url: `${receiver.url}/x/{{user.id}}`, rule: options.rule, status: "active" });
+  await db().campaign.update({ where: { id: campaign.id }, data: { endAt: options.endAt ?? null, nextRunAt: options.nextRunAt ?? null } });
+  for (const [i, state] of states.entries()) {
+    await db().delivery.create({
+      data: {
+        webhookId: newWebhookId(), campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: "fin000000",
+        triggerKey: `test:${i}`, plannedAt: NOW, dueAt: NOW, state,
+      },
+    });
+  }
+  return campaign;
+}
+
+const statusOf = async (id: string) => (await db().campaign.findUniqueOrThrow({ where: { id } })).status;
+
+describe("isDone: nothing more can come of a campaign whose deliveries are all final", () => {
+  it("immediate and one-off scheduled: yes; triggered: only past its end date", () => {
+    expect(isDone({ deliveryRule: { when: "immediate" }, endAt: null, nextRunAt: null }, NOW)).toBe(true);
+    expect(isDone({ deliveryRule: { when: "scheduled", sendAt: "2026-06-01T09:00", timeZone: "UTC" }, endAt: null, nextRunAt: null }, NOW)).toBe(true);
+    expect(isDone({ deliveryRule: { when: "triggered", event: "buy" }, endAt: null, nextRunAt: null }, NOW)).toBe(false);
+    expect(isDone({ deliveryRule: { when: "triggered", event: "buy" }, endAt: new Date(NOW.getTime() + HOUR), nextRunAt: null }, NOW)).toBe(false);
+    expect(isDone({ deliveryRule: { when: "triggered", event: "buy" }, endAt: new Date(NOW.getTime() - HOUR), nextRunAt: null }, NOW)).toBe(true);
+  });
+
+  it("recurring: once no occurrence is left, or past its end date", () => {
+    expect(isDone({ deliveryRule: recurring, endAt: null, nextRunAt: new Date(NOW.getTime() + HOUR) }, NOW)).toBe(false);
+    expect(isDone({ deliveryRule: recurring, endAt: null, nextRunAt: null }, NOW)).toBe(true);
+    expect(isDone({ deliveryRule: recurring, endAt: new Date(NOW.getTime() - 1), nextRunAt: new Date(NOW.getTime() + HOUR) }, NOW)).toBe(true);
+  });
+});
+
+describe("finishCampaigns", () => {
+  it("finishes a campaign whose deliveries are all final, with an audit entry, and leaves the others alone", async () => {
+    const done = await activeWith(["delivered", "failed", "suppressed", "cancelled"]);
+    const retrying = await activeWith(["delivered", "retrying"]);
+    const sending = await activeWith(["sending"]);
+    const triggered = await activeWith(["delivered"], { rule: { when: "triggered", event: "buy" } });
+    const nextOccurrence = await activeWith(["delivered"], { rule: recurring, nextRunAt: new Date(NOW.getTime() + HOUR) });
+    const lastOccurrence = await activeWith(["delivered"], { rule: recurring, nextRunAt: null });
+
+    const finished = await finishCampaigns(db(), NOW);
+    expect(finished.sort()).toEqual([done.id, lastOccurrence.id].sort());
+    for (const c of [retrying, sending, triggered, nextOccurrence]) expect(await statusOf(c.id)).toBe("active");
+    const audit = await db().auditLog.findMany({ where: { action: "campaign.finished" } });
+    expect(audit.map((a) => [a.actor, a.target]).sort()).toEqual([["system", done.id], ["system", lastOccurrence.id]].sort());
+    // a second tick changes nothing and audits nothing twice
+    expect(await finishCampaigns(db(), NOW)).toEqual([]);
+    expect(await db().auditLog.count({ where: { action: "campaign.finished" } })).toBe(2);
+  });
+
+  it("a triggered campaign finishes at its end date; events for it then schedule nothing", async () => {
+    const rule = { when: "triggered", event: "late" };
+    const before = new Date(Date.now() + HOUR);
+    const campaign = await activeWith([], { rule, endAt: before });
+    expect(await finishCampaigns(db(), new Date())).not.toContain(campaign.id);
+    await db().campaign.update({ where: { id: campaign.id }, data: { endAt: new Date(Date.now() - 1000) } });
+    expect(await finishCampaigns(db(), new Date())).toContain(campaign.id);
+    const tracked = await trackEvents([{ userId: "fin000000", event: "late" }]);
+    expect(tracked.scheduled).toBe(0);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
+  });
+
+  it("deliveries written for a campaign just after it finished are suppressed, not left waiting", async () => {
+    const campaign = await activeWith(["delivered"]);
+    expect(await finishCampaigns(db(), new Date())).toContain(campaign.id);
+    const late = await db().delivery.create({
+      data: { webhookId: newWebhookId(), campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: "fin000001", triggerKey: "event:late", plannedAt: NOW, dueAt: NOW },
+    });
+    await finishCampaigns(db(), new Date());
+    expect(await db().delivery.findUniqueOrThrow({ where: { id: late.id } })).toMatchObject({ state: "suppressed", reason: "The campaign had finished" });
+  });
+
+  it("retrying a failed delivery by hand makes a finished campaign active again until it is final", async () => {
+    const campaign = await activeWith(["delivered", "failed"]);
+    await finishCampaigns(db(), new Date());
+    expect(await statusOf(campaign.id)).toBe("finished");
+    const failed = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, state: "failed" } });
+    expect(await retryDelivery(failed.id)).toBe(true);
+    expect(await statusOf(campaign.id)).toBe("active");
+    expect(await finishCampaigns(db(), new Date())).not.toContain(campaign.id);
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: failed.id } })).state).toBe("scheduled");
+  });
+});
+
+it("the embedded engine finishes an immediate campaign by itself once every delivery is final", async () => {
+  const audience = { match: "all", conditions: [{ key: "id", operator: "contains", value: "fin" }] };
+  const good = await createCampaign({ url: `${receiver.url}/good/{{user.id}}`, audience });
+  const bad = await createCampaign({ url: `${receiver.url}/bad/{{user.id}}`, audience });
+  for (const c of [good, bad]) expect((await activateCampaign(c.id)).ok).toBe(true);
+  engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 10, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
+  setDeliveryQueue(engine);
+  await engine.start();
+  await waitFor(async () => (await statusOf(good.id)) === "finished" && (await statusOf(bad.id)) === "finished", 20_000, 100);
+  expect(await db().delivery.count({ where: { campaignId: good.id, state: "delivered" } })).toBe(3);
+  expect(await db().delivery.count({ where: { campaignId: bad.id, state: "failed" } })).toBe(3);
+}, 30_000);

@@ -1,0 +1,86 @@
+// Campaigns finish by themselves once nothing more can come of them: every delivery is final
+// (delivered, failed, suppressed, cancelled) and no trigger is left. An immediate or one-off
+// scheduled campaign then; a recurring one after its last occurrence; any campaign past its end
+// date (a triggered campaign only then). Both engines call finishCampaigns on their periodic tick.
+import type { Db } from "../../db";
+import { recordAudit } from "../../auth/audit";
+import { log } from "../../log";
+import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
+import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
+
+/** Not final: waiting for their due time or being sent. */
+const OPEN_STATES = DELIVERY_STATES.filter((s) => !FINAL_STATES.includes(s));
+const PAGE = 500;
+/** How long after finishing late arrivals are still swept up (see settleLateArrivals). */
+const LATE_ARRIVAL_WINDOW_MS = 10 * 60_000;
+
+export type QuietCampaign = { deliveryRule: unknown; endAt: Date | null; nextRunAt: Date | null };
+
+/**
+ * Whether a campaign whose deliveries are all final is done: no trigger can add any more.
+ * Pure, so the rule is tested without a database.
+ */
+export function isDone(campaign: QuietCampaign, now: Date): boolean {
+  if (campaign.endAt && campaign.endAt <= now) return true;
+  let rule: DeliveryRule;
+  try {
+    rule = parseDeliveryRule(campaign.deliveryRule);
+  } catch {
+    return false;
+  }
+  if (rule.when === "immediate" || rule.when === "scheduled") return true;
+  // nextRunAt is null once the last occurrence (end date or N occurrences) has fanned out
+  if (rule.when === "recurring") return campaign.nextRunAt === null;
+  return false;
+}
+
+const quiet = { deliveries: { none: { state: { in: OPEN_STATES } } } };
+
+/** Marks every done active campaign finished (one query per page of quiet campaigns); returns their ids. */
+export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> {
+  const finished: string[] = [];
+  let cursor: string | undefined;
+  for (;;) {
+    const page = await prisma.campaign.findMany({
+      where: { status: "active", ...quiet },
+      select: { id: true, name: true, deliveryRule: true, endAt: true, nextRunAt: true },
+      orderBy: { id: "asc" },
+      take: PAGE,
+      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    });
+    for (const campaign of page.filter((c) => isDone(c, now))) {
+      // The same conditions again in the UPDATE: a fan-out or a retry that came meanwhile wins.
+      const done = await prisma.campaign.updateMany({
+        where: { id: campaign.id, status: "active", nextRunAt: campaign.nextRunAt, ...quiet },
+        data: { status: "finished" },
+      });
+      if (done.count === 0) continue;
+      finished.push(campaign.id);
+      log.info("Campaign finished", { campaignId: campaign.id });
+      await recordAudit({ actor: "system", action: "campaign.finished", target: campaign.id, details: { name: campaign.name } }, prisma).catch((err) =>
+        log.warn("Could not record a finished campaign in the audit log", { campaignId: campaign.id, error: (err as Error).message }),
+      );
+    }
+    if (page.length < PAGE) break;
+    cursor = page[page.length - 1]!.id;
+  }
+  await settleLateArrivals(prisma, now);
+  return finished;
+}
+
+/**
+ * An event read the campaign as active just before it finished and wrote its deliveries just
+ * after: nothing sends for a finished campaign, so they are suppressed rather than left waiting.
+ */
+async function settleLateArrivals(prisma: Db, now: Date) {
+  const recent = await prisma.campaign.findMany({
+    where: { status: "finished", updatedAt: { gte: new Date(Math.min(now.getTime(), Date.now()) - LATE_ARRIVAL_WINDOW_MS) } },
+    select: { id: true },
+  });
+  if (recent.length === 0) return;
+  await prisma.delivery.updateMany({
+    // the status again in this statement: a retry by hand may have reopened the campaign meanwhile
+    where: { campaignId: { in: recent.map((c) => c.id) }, state: { in: WAITING_STATES }, campaign: { status: "finished" } },
+    data: { state: "suppressed", reason: "The campaign had finished", lockedBy: null, lockedUntil: null },
+  });
+}

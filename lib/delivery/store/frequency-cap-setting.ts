@@ -1,0 +1,21 @@
+// Where the install-wide frequency cap is kept: the Setting row read by the engine (batch-context.ts).
+import { db } from "../../db";
+import { FREQUENCY_CAP_SETTING } from "./batch-context";
+import { capIsSet, frequencyCapSchema, type FrequencyCap } from "../core/frequency-cap";
+
+export async function getFrequencyCap(): Promise<FrequencyCap | null> {
+  const row = await db().setting.findUnique({ where: { key: FREQUENCY_CAP_SETTING } });
+  if (!row) return null;
+  const parsed = frequencyCapSchema.safeParse(JSON.parse(row.value));
+  return parsed.success && capIsSet(parsed.data) ? parsed.data : null;
+}
+
+/** Sets (or, with null, removes) the cap; workers pick it up within 10 seconds. */
+export async function setFrequencyCap(cap: FrequencyCap | null) {
+  if (!cap || !capIsSet(cap)) {
+    await db().setting.deleteMany({ where: { key: FREQUENCY_CAP_SETTING } });
+    return;
+  }
+  const value = JSON.stringify(frequencyCapSchema.parse(cap));
+  await db().setting.upsert({ where: { key: FREQUENCY_CAP_SETTING }, create: { key: FREQUENCY_CAP_SETTING, value }, update: { value } });
+}

@@ -1,0 +1,117 @@
+// Campaign states and the manual actions on deliveries: activate (validate, check that every
+// action renders, then fan out in the same transaction and record who did it), pause, resume,
+// retry one, retry all failed, cancel scheduled. Finishing is the engine's own doing (finish.ts).
+import { db } from "../../db";
+import { recordAudit } from "../../auth/audit";
+import { parseSegment } from "../../audience/segment";
+import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
+import { deliveryQueue } from "../engine/queue";
+import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
+import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
+import { activationSample, checkActionRenders } from "./check-action";
+import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
+
+export type ActivateResult =
+  | { ok: true; counts: FanOutCounts; status: "active" }
+  | { ok: false; problems: string[] };
+
+function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: string[] } {
+  try {
+    const rule = parseDeliveryRule(raw);
+    if (rule.when === "recurring") {
+      const problem = cronProblem(recurringCron(rule));
+      if (problem) return { rule: null, problems: [problem] };
+    }
+    return { rule, problems: [] };
+  } catch (err) {
+    return { rule: null, problems: [(err as Error).message] };
+  }
+}
+
+/**
+ * Validates the rule and every action (each must render: whoever activates, the API or the editor,
+ * goes through this check); on success makes the campaign active, plans its deliveries and records
+ * `campaign.activated` for `actor` (an email, or "system").
+ */
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
+  const now = options.now ?? new Date();
+  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, include: { actions: { orderBy: { position: "asc" } } } });
+  if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
+  if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
+  const { rule, problems } = ruleProblems(campaign.deliveryRule);
+  try {
+    parseSegment(campaign.audience);
+  } catch (err) {
+    problems.push((err as Error).message);
+  }
+  if (campaign.actions.length === 0) problems.push("Add at least one webhook action.");
+  if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
+  const sample = await activationSample(rule, campaign);
+  for (const action of campaign.actions) {
+    const label = `Action ${action.position + 1} (${action.name})`;
+    if (!action.urlTemplate.trim()) problems.push(`${label}: enter a URL.`);
+    else for (const p of checkActionRenders(action, sample, now)) problems.push(`${label}: ${p}`);
+  }
+  if (problems.length || !rule) return { ok: false, problems };
+
+  const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+  const counts = await db().$transaction(async (tx) => {
+    const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
+    const claimed = await tx.campaign.updateMany({
+      where: { id: campaignId, status: "draft" },
+      data: { status: "active", activatedAt: now, nextRunAt, occurrences: 0 },
+    });
+    if (claimed.count === 0) return null;
+    if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
+    return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
+  }, LONG_TRANSACTION);
+  if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
+  await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
+  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, due: counts.due });
+  return { ok: true, counts, status: "active" };
+}
+
+/** Nothing of a paused campaign sends; its pending deliveries wait where they are. */
+export async function pauseCampaign(campaignId: string): Promise<boolean> {
+  const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused" } });
+  return r.count === 1;
+}
+
+export async function resumeCampaign(campaignId: string): Promise<boolean> {
+  const r = await db().campaign.updateMany({ where: { id: campaignId, status: "paused" }, data: { status: "active" } });
+  if (r.count === 1) await deliveryQueue().notify({ campaignId });
+  return r.count === 1;
+}
+
+const retryable = { state: { in: RETRYABLE_STATES } };
+
+const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
+
+/** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
+export async function retryDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
+  const count = await db().$transaction(async (tx) => {
+    const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
+    if (r.count) await tx.campaign.updateMany({ where: { status: "finished", deliveries: { some: { id: deliveryId } } }, data: { status: "active" } });
+    return r.count;
+  });
+  if (count) await deliveryQueue().notify({ deliveryIds: [deliveryId] });
+  return count === 1;
+}
+
+export async function retryAllFailed(campaignId: string, now = new Date()): Promise<number> {
+  const count = await db().$transaction(async (tx) => {
+    const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
+    if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
+    return r.count;
+  }, LONG_TRANSACTION);
+  if (count) await deliveryQueue().notify({ campaignId });
+  return count;
+}
+
+export async function cancelScheduled(campaignId: string, deliveryId?: string): Promise<number> {
+  const r = await db().delivery.updateMany({
+    where: { campaignId, ...(deliveryId ? { id: deliveryId } : {}), state: { in: WAITING_STATES } },
+    data: { state: "cancelled", reason: "Cancelled by hand" },
+  });
+  return r.count;
+}

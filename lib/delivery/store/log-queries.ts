@@ -1,0 +1,147 @@
+// What the delivery log shows: counts by state, throughput and response times, a filtered page
+// of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
+import { db } from "../../db";
+import type { Prisma } from "../../db/generated/sqlite/client";
+import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
+
+const PAGE_SIZE = 50;
+
+export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
+
+/** The log's filter as a Prisma where (the list and the CSV export filter alike). */
+export function whereOf(f: DeliveryFilter): Prisma.DeliveryWhereInput {
+  return {
+    ...(f.campaignId ? { campaignId: f.campaignId } : {}),
+    ...(f.state && (DELIVERY_STATES as readonly string[]).includes(f.state) ? { state: f.state } : {}),
+    ...(f.actionId ? { actionId: f.actionId } : {}),
+    ...(f.userId ? { userId: { contains: f.userId } } : {}),
+  };
+}
+
+export async function deliveryCounts(campaignId?: string): Promise<Record<DeliveryState, number> & { total: number }> {
+  const groups = await db().delivery.groupBy({ by: ["state"], where: campaignId ? { campaignId } : {}, _count: { _all: true } });
+  const counts = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
+  let total = 0;
+  for (const g of groups) {
+    counts[g.state as DeliveryState] = g._count._all;
+    total += g._count._all;
+  }
+  return { ...counts, total };
+}
+
+function percentile(sorted: number[], p: number): number | null {
+  if (!sorted.length) return null;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/**
+ * Deliveries attempted per minute over the last 5 minutes, p50/p95 of the last 1,000 attempts, and the
+ * success rate of deliveries (not attempts: a delivery that succeeded on its third try is one success).
+ */
+export async function deliveryStats(campaignId: string | undefined, now = new Date()) {
+  const campaign = campaignId ? { campaignId } : {};
+  const since = new Date(now.getTime() - 5 * 60_000);
+  const [recentDeliveries, recent, outcomes] = await Promise.all([
+    db().delivery.count({ where: { ...campaign, attemptLog: { some: { startedAt: { gte: since } } } } }),
+    db().deliveryAttempt.findMany({ where: campaignId ? { delivery: { campaignId } } : {}, orderBy: { startedAt: "desc" }, take: 1000, select: { durationMs: true } }),
+    db().delivery.groupBy({ by: ["state"], where: { ...campaign, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
+  ]);
+  const durations = recent.map((a) => a.durationMs).sort((a, b) => a - b);
+  const delivered = outcomes.find((g) => g.state === "delivered")?._count._all ?? 0;
+  const final = outcomes.reduce((n, g) => n + g._count._all, 0);
+  return {
+    deliveriesPerMinute: Math.round((recentDeliveries / 5) * 10) / 10,
+    p50Ms: percentile(durations, 50),
+    p95Ms: percentile(durations, 95),
+    successRate: final ? delivered / final : null,
+  };
+}
+
+export type DeliveryRow = {
+  id: string;
+  campaignId: string;
+  campaignName: string;
+  actionName: string;
+  userId: string;
+  state: string;
+  reason: string | null;
+  plannedAt: string;
+  dueAt: string;
+  attempts: number;
+  lastStatus: number | null;
+  durationMs: number | null;
+  sentAt: string | null;
+};
+
+export async function listDeliveries(f: DeliveryFilter) {
+  const page = Math.max(1, Math.floor(f.page ?? 1));
+  const where = whereOf(f);
+  const [total, rows] = await Promise.all([
+    db().delivery.count({ where }),
+    db().delivery.findMany({
+      where,
+      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
+      skip: (page - 1) * PAGE_SIZE,
+      take: PAGE_SIZE,
+      include: {
+        campaign: { select: { name: true } },
+        action: { select: { name: true } },
+        attemptLog: { orderBy: { number: "desc" }, take: 1, select: { durationMs: true } },
+      },
+    }),
+  ]);
+  const items: DeliveryRow[] = rows.map((d) => ({
+    id: d.id,
+    campaignId: d.campaignId,
+    campaignName: d.campaign.name,
+    actionName: d.action.name,
+    userId: d.userId,
+    state: d.state,
+    reason: d.reason,
+    plannedAt: d.plannedAt.toISOString(),
+    dueAt: d.dueAt.toISOString(),
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    durationMs: d.attemptLog[0]?.durationMs ?? d.lastDurationMs,
+    sentAt: d.sentAt?.toISOString() ?? null,
+  }));
+  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items };
+}
+
+export async function deliveryDetail(id: string) {
+  const d = await db().delivery.findUnique({
+    where: { id },
+    include: { campaign: { select: { name: true } }, action: { select: { name: true } }, attemptLog: { orderBy: { number: "asc" } } },
+  });
+  if (!d) return null;
+  const waiting = d.state === "scheduled" || d.state === "retrying";
+  return {
+    id: d.id,
+    webhookId: d.webhookId,
+    campaignId: d.campaignId,
+    campaignName: d.campaign.name,
+    actionName: d.action.name,
+    userId: d.userId,
+    state: d.state,
+    reason: d.reason,
+    triggerKey: d.triggerKey,
+    plannedAt: d.plannedAt.toISOString(),
+    nextAttemptAt: waiting ? d.dueAt.toISOString() : null,
+    attempts: d.attemptLog.map((a) => ({
+      number: a.number,
+      startedAt: a.startedAt.toISOString(),
+      durationMs: a.durationMs,
+      outcome: a.outcome,
+      status: a.status,
+      error: a.error,
+      request: a.request,
+      response: a.response,
+      timings: a.timings,
+      nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
+    })),
+  };
+}
+export type DeliveryDetail = NonNullable<Awaited<ReturnType<typeof deliveryDetail>>>;
+export type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
+export type DeliveryStats = Awaited<ReturnType<typeof deliveryStats>>;
+export type DeliveryCounts = Awaited<ReturnType<typeof deliveryCounts>>;

@@ -1,0 +1,134 @@
+// What the outcome charts show: deliveries over time by outcome and response-time percentiles per
+// time bucket, one campaign's or every campaign's. Both are aggregates in SQL (GROUP BY bucket),
+// one row per bucket back, never a read of every delivery into JS.
+import { db } from "../../db";
+import { epochSecondsSql, timeBucketSql } from "../../db/dialect";
+import { rawDb } from "../../db/raw";
+import { tableName } from "../../db/bulk-insert";
+import { SqlParams } from "../../db/raw-sql";
+import { OUTCOME_STATES } from "../core/states";
+
+export type Outcome = (typeof OUTCOME_STATES)[number];
+
+export type OutcomePoint = Record<Outcome, number> & {
+  /** start of the bucket, epoch milliseconds */
+  t: number;
+  /** attempts started in the bucket, and their response times (nearest rank) */
+  attempts: number;
+  p50Ms: number | null;
+  p95Ms: number | null;
+};
+export type OutcomeSeries = { bucketSeconds: number; points: OutcomePoint[] };
+
+// bucket widths a reader recognises; the first giving at most MAX_BUCKETS over the span wins
+const BUCKET_LADDER = [10, 30, 60, 300, 900, 3600, 3 * 3600, 6 * 3600, 86_400, 7 * 86_400];
+const MAX_BUCKETS = 60;
+
+/** The bucket width (seconds) for a span of time: at most 60 bars, 10 seconds at the finest. */
+export function chooseBucketSeconds(spanMs: number): number {
+  const span = Math.max(0, spanMs) / 1000;
+  return BUCKET_LADDER.find((s) => span / s < MAX_BUCKETS) ?? BUCKET_LADDER[BUCKET_LADDER.length - 1];
+}
+
+// when a delivery reached its state: its last attempt's start, or (never attempted: suppressed)
+// when it was last written
+const OUTCOME_TIME = `COALESCE(d."sentAt", d."updatedAt")`;
+
+export type SeriesScope = { campaignId?: string; since?: Date };
+
+function scopeSql(p: SqlParams, scope: SeriesScope, time: string): string {
+  const where: string[] = [];
+  if (scope.campaignId) where.push(`d."campaignId" = ${p.add("text", scope.campaignId)}`);
+  // an integer of ours, written inline: epoch seconds outgrow PostgreSQL's integer parameters in 2038
+  if (scope.since) where.push(`${epochSecondsSql(time)} >= ${Math.floor(scope.since.getTime() / 1000)}`);
+  return where.length ? ` AND ${where.join(" AND ")}` : "";
+}
+
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+
+/** Deliveries by outcome and attempt response times (p50/p95), per time bucket. */
+export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSeries> {
+  const raw = rawDb(db());
+  const deliveries = tableName("Delivery");
+  const attemptsTable = tableName("DeliveryAttempt");
+  const states = (p: SqlParams) => `d."state" IN (${p.list("text", OUTCOME_STATES)})`;
+
+  const span = new SqlParams();
+  const [range] = await raw.query<{ lo: unknown; hi: unknown }>(
+    `SELECT MIN(${epochSecondsSql(OUTCOME_TIME)}) AS lo, MAX(${epochSecondsSql(OUTCOME_TIME)}) AS hi FROM ${deliveries} d WHERE ${states(span)}${scopeSql(span, scope, OUTCOME_TIME)}`,
+    span.values,
+  );
+  const lo = num(range?.lo);
+  const hi = num(range?.hi);
+  if (lo === null || hi === null) return { bucketSeconds: chooseBucketSeconds(0), points: [] };
+  const bucketSeconds = chooseBucketSeconds((hi - lo) * 1000);
+
+  const counts = new SqlParams();
+  const countRows = await raw.query<{ b: unknown; state: string; n: unknown }>(
+    `SELECT ${timeBucketSql(OUTCOME_TIME, bucketSeconds)} AS b, d."state" AS state, COUNT(*) AS n FROM ${deliveries} d
+     WHERE ${states(counts)}${scopeSql(counts, scope, OUTCOME_TIME)} GROUP BY 1, 2`,
+    counts.values,
+  );
+
+  // nearest-rank percentiles in SQL: rank the attempts of each bucket by duration, keep rank ceil(p% of n)
+  const timing = new SqlParams();
+  const bucket = timeBucketSql(`a."startedAt"`, bucketSeconds);
+  const join = scope.campaignId ? ` JOIN ${deliveries} d ON d."id" = a."deliveryId"` : "";
+  const timingScope = scopeSql(timing, scope, `a."startedAt"`).replace(/^ AND /, " WHERE ");
+  const timingRows = await raw.query<{ b: unknown; attempts: unknown; p50: unknown; p95: unknown }>(
+    `SELECT b, COUNT(*) AS attempts,
+       MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN ms END) AS p50,
+       MAX(CASE WHEN rn = (n * 95 + 99) / 100 THEN ms END) AS p95
+     FROM (SELECT ${bucket} AS b, a."durationMs" AS ms,
+             ROW_NUMBER() OVER (PARTITION BY ${bucket} ORDER BY a."durationMs") AS rn,
+             COUNT(*) OVER (PARTITION BY ${bucket}) AS n
+           FROM ${attemptsTable} a${join}${timingScope}) ranked
+     GROUP BY b`,
+    timing.values,
+  );
+
+  const byBucket = new Map<number, OutcomePoint>();
+  const point = (b: number) => {
+    let p = byBucket.get(b);
+    if (!p) byBucket.set(b, (p = { t: b * 1000, delivered: 0, retrying: 0, failed: 0, suppressed: 0, attempts: 0, p50Ms: null, p95Ms: null }));
+    return p;
+  };
+  for (const r of countRows) point(Number(r.b))[r.state as Outcome] = Number(r.n);
+  for (const r of timingRows) Object.assign(point(Number(r.b)), { attempts: Number(r.attempts), p50Ms: num(r.p50), p95Ms: num(r.p95) });
+  return { bucketSeconds, points: withEmptyBuckets(byBucket, bucketSeconds, point) };
+}
+
+// a continuous time axis: the buckets between the first and the last, empty ones included
+function withEmptyBuckets(byBucket: Map<number, OutcomePoint>, width: number, point: (b: number) => OutcomePoint): OutcomePoint[] {
+  const keys = [...byBucket.keys()];
+  if (!keys.length) return [];
+  const first = Math.min(...keys);
+  const last = Math.max(...keys);
+  if ((last - first) / width <= 4 * MAX_BUCKETS) for (let b = first; b <= last; b += width) point(b);
+  return [...byBucket.values()].sort((x, y) => x.t - y.t);
+}
+
+export type FailingHost = { host: string; failed: number };
+
+/** The destination hosts with the most failed deliveries (since a time), most first. */
+export async function failingHosts(options: { since?: Date; limit?: number } = {}): Promise<FailingHost[]> {
+  const groups = await db().delivery.groupBy({
+    by: ["host"],
+    where: { state: "failed", host: { not: null }, ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
+    _count: { _all: true },
+    orderBy: [{ _count: { host: "desc" } }, { host: "asc" }],
+    take: options.limit ?? 10,
+  });
+  return groups.map((g) => ({ host: g.host!, failed: g._count._all }));
+}
+
+/** How far back the Activity page looks. */
+const ACTIVITY_WINDOW_DAYS = 7;
+
+/** Every campaign's outcomes over the activity window, and the hosts that failed most in it. */
+export async function activityOutcomes(now = new Date()) {
+  const since = new Date(now.getTime() - ACTIVITY_WINDOW_DAYS * 86_400_000);
+  const [series, hosts] = await Promise.all([outcomeSeries({ since }), failingHosts({ since, limit: 10 })]);
+  return { series, failingHosts: hosts, windowDays: ACTIVITY_WINDOW_DAYS };
+}
+export type ActivityOutcomes = Awaited<ReturnType<typeof activityOutcomes>>;

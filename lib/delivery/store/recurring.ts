@@ -1,0 +1,41 @@
+// Recurring campaigns: when an occurrence comes due, its deliveries fan out to the audience of
+// that moment. The campaign row is advanced (nextRunAt, occurrences) in the same transaction,
+// guarded by its old nextRunAt, so two workers never fan out the same occurrence.
+import type { Db } from "../../db";
+import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
+import { parseDeliveryRule, parseSubDelivery } from "../core/rules";
+import { nextOccurrence } from "../core/schedule-time";
+import { log } from "../../log";
+
+/** Fans out every due occurrence; returns the deliveries it planned. */
+export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]> {
+  const due = await prisma.campaign.findMany({
+    where: { status: "active", nextRunAt: { lte: now } },
+    include: { actions: { orderBy: { position: "asc" } } },
+    take: 20,
+  });
+  const planned: DueRef[] = [];
+  for (const campaign of due) {
+    try {
+      const rule = parseDeliveryRule(campaign.deliveryRule);
+      if (rule.when !== "recurring" || !campaign.nextRunAt) continue;
+      const at = campaign.nextRunAt;
+      const occurrences = campaign.occurrences + 1;
+      const following = nextOccurrence(rule, at, occurrences);
+      await prisma.$transaction(async (tx) => {
+        const advanced = await tx.campaign.updateMany({
+          where: { id: campaign.id, nextRunAt: at, status: "active" },
+          // after the last occurrence nextRunAt is null; the campaign stays active until its deliveries are out
+          data: { nextRunAt: following, occurrences },
+        });
+        if (advanced.count === 0) return;
+        const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+        const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
+        planned.push(...counts.due);
+      }, LONG_TRANSACTION);
+    } catch (err) {
+      log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: (err as Error).message });
+    }
+  }
+  return planned;
+}
