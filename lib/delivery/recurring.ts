@@ -3,7 +3,8 @@
 // guarded by its old nextRunAt, so two workers never fan out the same occurrence.
 import type { Db } from "../db";
 import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
-import { parseDeliveryRule, parseSubDelivery } from "./rules";
+import { parseDeliveryRule } from "./rules";
+import { planSteps } from "./plan";
 import { nextOccurrence } from "./schedule-time";
 import { log } from "../log";
 
@@ -29,7 +30,7 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]
           data: { nextRunAt: following, occurrences },
         });
         if (advanced.count === 0) return;
-        const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+        const actions = planSteps(campaign.actions);
         const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
         planned.push(...counts.due);
       }, LONG_TRANSACTION);
