@@ -114,10 +114,16 @@ export const actionDraftSchema = z
       .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
       .default(DEFAULT_TIMEOUT_SECONDS),
     /** variant A's share when the webhook has variants (ignored otherwise) */
-    splitPercent: percent("the split", 1, 100).default(100),
+    splitPercent: percent("the split", 1, 100).default(100).meta({ description: "With variants: variant A's share, in percent of the users not held out (A's and the variants' add up to 100)" }),
     /** the percent of users held out and sent nothing */
-    controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT).default(0),
-    variants: z.array(variantDraftSchema).max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`).default([]),
+    controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT)
+      .default(0)
+      .meta({ description: "The percent of users held out as a control group: assigned, sent nothing (0 to 90)" }),
+    variants: z
+      .array(variantDraftSchema)
+      .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)
+      .default([])
+      .meta({ description: "Variants B, C, ... of this webhook (up to 15; the webhook itself is A): each its own URL, content type, fields and headers, and a split. Users are assigned by a stable hash of campaign, webhook and user" }),
   })
   .superRefine((draft, ctx) => {
     checkWebhookContent(draft, ctx);
