@@ -3,7 +3,7 @@
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
-import { actionToDraft, sealActionDraft } from "./action-template";
+import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
 import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
