@@ -10,6 +10,7 @@ import { startReceiver, waitFor } from "./testing/receiver";
 import { createCampaign, createUsers } from "./testing/fixtures";
 import { testDeliveryDeps } from "./testing/deps";
 import { assignVariant } from "../campaigns/variants";
+import { runDueOccurrences } from "./recurring";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine | null = null;
@@ -121,6 +122,23 @@ describe("variants and a control group", () => {
     const control = await db().controlGroupMember.findMany({ where: { campaignId: campaign.id } });
     const held = users.filter((u) => expected.get(u.id) === "control").length;
     expect(control).toHaveLength(held * 2);
+    expect(deliveries).toHaveLength((users.length - held) * 2);
+    for (const d of deliveries) expect(d.variant).toBe(expected.get(d.userId));
+  }, 60_000);
+
+  it("a recurring campaign gives each user the same variant (or control) at every occurrence", async () => {
+    const users = await createUsers(50, "vrc");
+    const { campaign, step } = await campaignWithVariants("vrc", { rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", maxOccurrences: 2 } });
+    expect((await activateCampaign(campaign.id, { now: new Date("2026-07-01T08:00:00Z") })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-07-01T09:00:01Z"));
+    await runDueOccurrences(db(), new Date("2026-07-02T09:00:01Z"));
+    const expected = new Map(users.map((u) => [u.id, assignVariant({ campaignId: campaign.id, actionId: step.id, userId: u.id }, config)]));
+    const held = users.filter((u) => expected.get(u.id) === "control").length;
+    const control = await db().controlGroupMember.findMany({ where: { campaignId: campaign.id } });
+    expect(control).toHaveLength(held * 2);
+    expect(new Set(control.map((c) => c.triggerKey))).toEqual(new Set(["occurrence:2026-07-01T09:00:00.000Z", "occurrence:2026-07-02T09:00:00.000Z"]));
+    expect(control.every((c) => c.assignedAt.toISOString().startsWith(c.triggerKey.slice("occurrence:".length, "occurrence:".length + 10)))).toBe(true);
+    const deliveries = await db().delivery.findMany({ where: { campaignId: campaign.id } });
     expect(deliveries).toHaveLength((users.length - held) * 2);
     for (const d of deliveries) expect(d.variant).toBe(expected.get(d.userId));
   }, 60_000);
