@@ -7,6 +7,8 @@ import { previewAction } from "./preview";
 import { sampleRequestSchema } from "./preview-input";
 import { campaignDraftSchema, fieldErrorsOf, type CampaignDraftInput } from "./schemas";
 import { VariantInUseError } from "./variant-rows";
+import { startReceiver } from "../delivery/testing/receiver";
+import { runTestSend } from "./test-sends";
 
 const draft = (input: CampaignDraftInput) => campaignDraftSchema.parse(input);
 
@@ -121,5 +123,28 @@ describe("saving variants", () => {
     expect(b.request?.body).toBe("v=B");
     expect(b.warnings).toEqual([]);
     expect(sampleRequestSchema.safeParse({ action: shown.actions[0], campaign: { id, name: "AB" }, variant: "D" }).success).toBe(false);
+  });
+
+  it("test-sends variant B: B's URL, content and secret header reach the receiver; the send is B's", async () => {
+    const receiver = await startReceiver();
+    try {
+      const base = draft({
+        name: "AB send",
+        actions: [{ url: `${receiver.url}/a`, splitPercent: 50, variants: [{ name: "Bee", url: `${receiver.url}/b`, fields: [{ key: "v", value: "B" }], headers: [{ name: "X-Key", value: "b-secret", secret: true }], splitPercent: 50 }] }],
+      });
+      const { id } = await saveCampaign(base);
+      await db().user.create({ data: { id: "vr-send", attributes: {} } });
+      const shown = (await getCampaignDraft(id))!;
+      const send = await runTestSend(sampleRequestSchema.parse({ action: shown.actions[0], campaign: { id, name: "AB send" }, userId: "vr-send", variant: "B" }));
+      expect(send.outcome).toBe("delivered");
+      const got = receiver.received.at(-1)!;
+      expect(got.path).toBe("/b");
+      expect(got.headers["x-key"]).toBe("b-secret");
+      expect(JSON.parse(got.body)).toEqual({ v: "B" });
+      const row = await db().testSend.findFirstOrThrow({ where: { id: send.id } });
+      expect(row.actionId).toBe(shown.actions[0]!.variants[0]!.id);
+    } finally {
+      await receiver.close();
+    }
   });
 });
