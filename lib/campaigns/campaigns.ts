@@ -120,7 +120,9 @@ export async function saveCampaign(
     }
     if (before) {
       const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
-      changes = diffCampaigns(campaignSnapshot(before), campaignSnapshot(after));
+      // steps first, then the variants: the diff names webhooks by their place in this list
+      const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
+      changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
     }
     return campaign.id;
   });

@@ -11,6 +11,8 @@ import { createCampaign, createUsers } from "./testing/fixtures";
 import { testDeliveryDeps } from "./testing/deps";
 import { assignVariant } from "../campaigns/variants";
 import { runDueOccurrences } from "./recurring";
+import { listDeliveries } from "./log-queries";
+import { deliveryCsvChunks } from "./log-export";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine | null = null;
@@ -88,6 +90,15 @@ describe("variants and a control group", () => {
       expect(d.variant).toBe(expected.get(d.userId));
       expect(d.variantActionId).toBe(d.variant === "B" ? b.id : null);
     }
+
+    // the log and its export name each delivery's variant
+    const page = await listDeliveries({ campaignId: campaign.id });
+    expect(page.items.every((d) => d.variant === expected.get(d.userId))).toBe(true);
+    let csv = "";
+    for await (const chunk of deliveryCsvChunks({ campaignId: campaign.id })) csv += chunk;
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]!.split(",").at(-1)).toBe("variant");
+    expect(lines.slice(1).every((l) => expected.get(l.split(",")[4]!) === l.split(",").at(-1))).toBe(true);
 
     await startEngine();
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === deliveries.length, 90_000, 200);
