@@ -23,9 +23,11 @@ export function variantKey(index: number): VariantKey {
   return key;
 }
 
-/** FNV-1a (32 bit) of the text, as an unsigned integer. Fast, stable across processes and versions. */
-export function fnv1a(text: string): number {
-  let hash = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a (32 bit) of the text, as an unsigned integer; `from` continues the hash of a prefix. */
+export function fnv1a(text: string, from = FNV_OFFSET): number {
+  let hash = from;
   for (let i = 0; i < text.length; i++) {
     hash ^= text.charCodeAt(i);
     hash = Math.imul(hash, 0x01000193);
@@ -37,8 +39,17 @@ export function fnv1a(text: string): number {
  * The user's point in [0, 1). FNV-1a alone clusters for ids that differ in their last characters
  * ("u000001", "u000002"), so its result goes through a murmur3 finaliser to spread the bits.
  */
+// A fan-out hashes one step's prefix for every user: it is hashed once and continued per user.
+let lastPrefix = "";
+let lastPrefixHash = FNV_OFFSET;
+
 export function assignmentPoint(ids: { campaignId: string; actionId: string; userId: string }): number {
-  let h = fnv1a(`${ids.campaignId}:${ids.actionId}:${ids.userId}`);
+  const prefix = `${ids.campaignId}:${ids.actionId}:`;
+  if (prefix !== lastPrefix) {
+    lastPrefix = prefix;
+    lastPrefixHash = fnv1a(prefix);
+  }
+  let h = fnv1a(ids.userId, lastPrefixHash);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
