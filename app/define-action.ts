@@ -9,6 +9,7 @@ import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
+import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
@@ -46,7 +47,7 @@ const PRISMA_MESSAGES: Record<string, string> = {
 
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
-  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError) return failed(err.message);
+  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").

@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { MAX_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "@/lib/webhooks/types";
 import type { ActionState } from "./campaign-draft-state";
@@ -27,6 +28,7 @@ export function ActionEditor({
   onActivate,
   onDuplicate,
   onDelete,
+  variantControls,
 }: {
   action: ActionState;
   campaignId?: string;
@@ -39,6 +41,8 @@ export function ActionEditor({
   onActivate: () => void;
   onDuplicate: () => void;
   onDelete: () => void;
+  /** the A/B tabs, splits and control group (VariantControls); the fields below edit the chosen tab */
+  variantControls?: ReactNode;
 }) {
   const headingId = `action-${action.uid}-title`;
   return (
@@ -63,6 +67,7 @@ export function ActionEditor({
         </div>
       </div>
       <div className="space-y-5 px-4 py-4 sm:px-5">
+        {variantControls}
         <Field label="Webhook name" error={errorAt("name")}>
           {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
         </Field>

@@ -17,6 +17,8 @@ import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
 import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
+import { VariantControls } from "./VariantControls";
+import { contentOf, patchAt } from "./variant-state";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
@@ -55,9 +57,16 @@ export function CampaignEditor({
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
   const onTemplateErrors = useCallback((e: Record<string, string>) => setLiveErrors(e), []);
 
+  // the variant tab shown per webhook (0 = A, the webhook itself)
+  const [tabs, setTabs] = useState<Record<string, number>>({});
+  const tabOf = (a: { uid: string; variants: unknown[] }) => Math.min(tabs[a.uid] ?? 0, a.variants.length);
+  const setTab = (uid: string, tab: number) => setTabs((t) => ({ ...t, [uid]: tab }));
+
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
-  const savedUrls = new Map(saved.actions.filter((a) => a.id).map((a) => [a.id!, a.url]));
+  const activeTab = active ? tabOf(active) : 0;
+  const activeView = active ? contentOf(active, activeTab) : null;
+  const savedUrls = new Map(saved.actions.flatMap((a) => [a, ...a.variants]).filter((a) => a.id).map((a) => [a.id!, a.url]));
 
   function activate(uid: string) {
     if (uid !== activeUid) setShownTestSend(null);
@@ -131,22 +140,37 @@ export function CampaignEditor({
                   No webhooks yet. Add one to compose the request this campaign sends.
                 </p>
               )}
-              {state.actions.map((action, i) => (
-                <ActionEditor
-                  key={action.uid}
-                  action={action}
-                  campaignId={state.id}
-                  index={i}
-                  active={state.actions.length > 1 && action.uid === active?.uid}
-                  savedUrl={action.id ? savedUrls.get(action.id) : undefined}
-                  errorAt={(p) => errors[`actions.${i}.${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
-                  noticeAt={(p) => notices[`actions.${i}.${p}`]}
-                  onChange={(patch) => editor.updateAction(action.uid, patch)}
-                  onActivate={() => activate(action.uid)}
-                  onDuplicate={() => activate(editor.addAction(action))}
-                  onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
-                />
-              ))}
+              {state.actions.map((action, i) => {
+                const tab = tabOf(action);
+                const view = contentOf(action, tab);
+                // the fields edit the chosen variant: their errors and notices are under its path
+                const at = tab ? `actions.${i}.variants.${tab - 1}.` : `actions.${i}.`;
+                return (
+                  <ActionEditor
+                    key={action.uid}
+                    action={view}
+                    campaignId={state.id}
+                    index={i}
+                    active={state.actions.length > 1 && action.uid === active?.uid}
+                    savedUrl={view.id ? savedUrls.get(view.id) : undefined}
+                    errorAt={(p) => errors[`${at}${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
+                    noticeAt={(p) => notices[`${at}${p}`]}
+                    onChange={(patch) => editor.updateAction(action.uid, patchAt(action, tab, patch))}
+                    onActivate={() => activate(action.uid)}
+                    onDuplicate={() => activate(editor.addAction(action))}
+                    onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
+                    variantControls={
+                      <VariantControls
+                        action={action}
+                        tab={tab}
+                        onTab={(t) => setTab(action.uid, t)}
+                        onChange={(patch) => editor.updateAction(action.uid, patch)}
+                        errorAt={(p) => errors[`actions.${i}.${p}`]}
+                      />
+                    }
+                  />
+                );
+              })}
             </div>
           </ErrorRevealScope>
           <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} />
@@ -162,6 +186,7 @@ export function CampaignEditor({
           )}
           <PreviewPanel
             action={active ? actionDraftOf(active) : null}
+            variant={active?.variants.length ? { tab: activeTab, count: active.variants.length + 1, onChange: (t) => setTab(active.uid, t) } : null}
             campaign={{ id: state.id, name: state.name || "Untitled campaign" }}
             users={users}
             shownTestSend={shownTestSend}
@@ -169,9 +194,9 @@ export function CampaignEditor({
             onTemplateErrors={onTemplateErrors}
           />
         </aside>
-        {active?.id && (
+        {activeView?.id && (
           <div className="min-w-0 lg:col-start-1">
-            <TestSendHistory actionId={active.id} actionName={active.name} onSelect={setShownTestSend} />
+            <TestSendHistory actionId={activeView.id} actionName={activeView.name} onSelect={setShownTestSend} />
           </div>
         )}
       </div>

@@ -9,6 +9,7 @@ import { RequestPreview } from "./RequestPreview";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
+import { variantKey } from "@/lib/campaigns/variants";
 
 type ActionSample = SampleRequest["action"];
 
@@ -16,6 +17,7 @@ type ActionSample = SampleRequest["action"];
 export function PreviewPanel({
   action,
   campaign,
+  variant,
   users,
   shownTestSend,
   onShowTestSend,
@@ -23,6 +25,8 @@ export function PreviewPanel({
 }: {
   action: ActionSample | null;
   campaign: { id?: string; name: string };
+  /** a webhook with variants: which one is previewed and test-sent (0 = A), shared with the editor's tabs */
+  variant?: { tab: number; count: number; onChange: (tab: number) => void } | null;
   users: SampleUser[];
   shownTestSend: TestSendView | null;
   onShowTestSend: (send: TestSendView | null) => void;
@@ -44,7 +48,7 @@ export function PreviewPanel({
   const attributes = parseJsonObject(attributesText);
 
   const sample: SampleRequest | null = action
-    ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value }
+    ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value, ...(variant ? { variant: variantKey(variant.tab) } : {}) }
     : null;
   const { query: preview, current } = useRequestPreview(sample);
   // Errors of an earlier value are not shown at the fields: one shown as a field is left would move
@@ -64,6 +68,19 @@ export function PreviewPanel({
   return (
     <div className="space-y-5">
       <div className="grid grid-cols-1 gap-4">
+        {variant && (
+          <Field label="Variant">
+            {(c) => (
+              <select {...c} className={inputClass} value={variant.tab} onChange={(e) => variant.onChange(Number(e.target.value))}>
+                {Array.from({ length: variant.count }, (_, i) => (
+                  <option key={i} value={i}>
+                    Variant {variantKey(i)}
+                  </option>
+                ))}
+              </select>
+            )}
+          </Field>
+        )}
         <Field label="Preview as" hint={users.length ? undefined : "No users yet: type test user attributes below."}>
           {(c) => (
             <select {...c} className={inputClass} value={userId} onChange={(e) => setUserId(e.target.value)} disabled={!users.length}>

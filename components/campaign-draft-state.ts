@@ -19,6 +19,14 @@ export type ActionState = {
   timeoutSeconds: string;
   /** the saved action's signing secret state (not part of the draft: it changes by its own buttons) */
   signing?: SigningState;
+  /** A/B variants (components/variant-state.ts): A's split, the control group, variants B, C, ... (as typed) */
+  splitPercent: string;
+  controlPercent: string;
+  variants: VariantState[];
+};
+/** A variant's own content (the step's other settings apply to it) and its split. */
+export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "name" | "method" | "url" | "contentType" | "fields" | "headers" | "signing"> & {
+  splitPercent: string;
 };
 export type CampaignState = { id?: string; name: string; description: string; actions: ActionState[] };
 
@@ -35,33 +43,33 @@ export function newAction(n = 1): ActionState {
     fields: [],
     headers: [],
     timeoutSeconds: String(DEFAULT_TIMEOUT_SECONDS),
+    splitPercent: "100",
+    controlPercent: "0",
+    variants: [],
   };
 }
 
-export type DraftForEditor = Omit<CampaignDraftInput, "actions"> & { actions?: (ActionDraftInput & { signing?: SigningState })[] };
+type ContentDraft = Pick<ActionDraftInput, "id" | "copiedFrom" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & { signing?: SigningState };
+export type DraftForEditor = Omit<CampaignDraftInput, "actions"> & {
+  actions?: (ActionDraftInput & { signing?: SigningState; variants?: (ContentDraft & { splitPercent?: unknown })[] })[];
+};
 
-export function stateFromDraft(draft: DraftForEditor): CampaignState {
+function contentState(a: ContentDraft) {
   return {
-    id: draft.id,
-    name: draft.name,
-    description: draft.description ?? "",
-    actions: (draft.actions ?? []).map((a) => ({
-      uid: uid(),
-      id: a.id,
-      copiedFrom: a.copiedFrom,
-      name: a.name ?? "Webhook",
-      method: a.method ?? "POST",
-      url: a.url,
-      contentType: a.contentType ?? "application/json",
-      fields: (a.fields ?? []).map((f) => ({ uid: uid(), key: f.key, value: f.value, type: f.type ?? "text" })),
-      headers: (a.headers ?? []).map((h) => ({ uid: uid(), name: h.name, value: h.value, secret: !!h.secret })),
-      timeoutSeconds: String(a.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
-      signing: a.signing,
-    })),
+    uid: uid(),
+    id: a.id,
+    copiedFrom: a.copiedFrom,
+    name: a.name ?? "Webhook",
+    method: a.method ?? "POST",
+    url: a.url,
+    contentType: a.contentType ?? "application/json",
+    fields: (a.fields ?? []).map((f) => ({ uid: uid(), key: f.key, value: f.value, type: f.type ?? "text" })),
+    headers: (a.headers ?? []).map((h) => ({ uid: uid(), name: h.name, value: h.value, secret: !!h.secret })),
+    signing: a.signing,
   };
 }
 
-export function actionDraftOf(a: ActionState) {
+function contentDraftOf(a: Omit<VariantState, "splitPercent">) {
   return {
     id: a.id,
     copiedFrom: a.copiedFrom,
@@ -71,7 +79,31 @@ export function actionDraftOf(a: ActionState) {
     contentType: a.contentType,
     fields: a.fields.map(({ key, value, type }) => ({ key, value, type })),
     headers: a.headers.map(({ name, value, secret }) => ({ name, value, secret })),
+  };
+}
+
+export function stateFromDraft(draft: DraftForEditor): CampaignState {
+  return {
+    id: draft.id,
+    name: draft.name,
+    description: draft.description ?? "",
+    actions: (draft.actions ?? []).map((a) => ({
+      ...contentState(a),
+      timeoutSeconds: String(a.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      splitPercent: String(a.splitPercent ?? 100),
+      controlPercent: String(a.controlPercent ?? 0),
+      variants: (a.variants ?? []).map((v) => ({ ...contentState(v), splitPercent: String(v.splitPercent ?? 50) })),
+    })),
+  };
+}
+
+export function actionDraftOf(a: ActionState) {
+  return {
+    ...contentDraftOf(a),
     timeoutSeconds: a.timeoutSeconds,
+    splitPercent: a.splitPercent,
+    controlPercent: a.controlPercent,
+    variants: a.variants.map((v) => ({ ...contentDraftOf(v), splitPercent: v.splitPercent })),
   };
 }
 
@@ -90,5 +122,14 @@ export function copyOfAction(a: ActionState): ActionState {
     signing: undefined,
     fields: a.fields.map((f) => ({ ...f, uid: uid() })),
     headers: a.headers.map((h) => ({ ...h, uid: uid() })),
+    variants: a.variants.map((v) => ({
+      ...v,
+      uid: uid(),
+      id: undefined,
+      copiedFrom: v.id ?? v.copiedFrom,
+      signing: undefined,
+      fields: v.fields.map((f) => ({ ...f, uid: uid() })),
+      headers: v.headers.map((h) => ({ ...h, uid: uid() })),
+    })),
   };
 }

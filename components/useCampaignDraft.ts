@@ -25,6 +25,16 @@ function keepKeys(previous: CampaignState, next: CampaignState): CampaignState {
         uid: p.uid,
         fields: a.fields.map((f, j) => ({ ...f, uid: p.fields[j]?.uid ?? f.uid })),
         headers: a.headers.map((h, j) => ({ ...h, uid: p.headers[j]?.uid ?? h.uid })),
+        variants: a.variants.map((v, k) => {
+          const pv = p.variants[k];
+          if (!pv) return v;
+          return {
+            ...v,
+            uid: pv.uid,
+            fields: v.fields.map((f, j) => ({ ...f, uid: pv.fields[j]?.uid ?? f.uid })),
+            headers: v.headers.map((h, j) => ({ ...h, uid: pv.headers[j]?.uid ?? h.uid })),
+          };
+        }),
       };
     }),
   };

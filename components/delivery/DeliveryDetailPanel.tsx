@@ -39,6 +39,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
             <dt className="text-slate-500">State</dt><dd>{data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
             <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
+            {data.variant && (<><dt className="text-slate-500">Variant</dt><dd>{data.variant}</dd></>)}
             <dt className="text-slate-500">Planned</dt><dd><DateTime value={data.plannedAt} /></dd>
             {data.nextAttemptAt && (<><dt className="text-slate-500">Next attempt</dt><dd><DateTime value={data.nextAttemptAt} /></dd></>)}
           </dl>

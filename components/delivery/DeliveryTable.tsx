@@ -48,7 +48,10 @@ export function DeliveryTable({
                   {r.userId}
                 </button>
               </td>
-              <td className="px-2 py-1.5">{r.actionName}</td>
+              <td className="px-2 py-1.5">
+                {r.actionName}
+                {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
+              </td>
               <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} /></td>
               <td className="px-2 py-1.5" title={r.reason ?? undefined}>{r.state}</td>
               <td className="px-2 py-1.5">{r.attempts}</td>

@@ -7,6 +7,7 @@ import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaig
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
+import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
 import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/store/lifecycle";
 import { ApiError } from "./errors";
@@ -40,6 +41,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
+    if (err instanceof VariantInUseError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof TemplateSyntaxError) {
       const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));
       throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
@@ -59,8 +61,8 @@ export async function activateByApi(id: string, actor: string) {
   if (status !== "draft") throw new ApiError(409, "conflict", `The campaign is ${status}; only a draft can be activated`);
   const result = await activateCampaign(id, { actor });
   if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
-  const { scheduled, suppressed, earliest } = result.counts;
-  return { status: result.status, counts: { scheduled, suppressed, earliest: earliest?.toISOString() ?? null } };
+  const { scheduled, suppressed, control, earliest } = result.counts;
+  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null } };
 }
 
 export async function pauseByApi(id: string, actor: string) {

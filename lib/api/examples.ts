@@ -42,6 +42,7 @@ const delivery = {
   campaignId: campaign.id,
   campaignName: campaign.name,
   actionName: "CRM",
+  variant: null,
   userId: "user-1001",
   state: "delivered",
   reason: null,

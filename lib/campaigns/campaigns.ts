@@ -3,13 +3,14 @@
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import type { Action } from "../db/generated/sqlite/client";
-import { actionToDraft, sealActionDraft } from "./action-template";
+import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE } from "./limits";
 import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
+import { saveVariants, stepToDraft } from "./variant-rows";
 
 export type CampaignSummary = {
   id: string;
@@ -31,7 +32,7 @@ export async function listCampaigns(): Promise<CampaignSummary[]> {
       description: true,
       status: true,
       updatedAt: true,
-      actions: { select: { urlTemplate: true }, orderBy: { position: "asc" } },
+      actions: { where: { variantOfId: null }, select: { urlTemplate: true }, orderBy: { position: "asc" } },
     },
   });
   return rows.map(({ actions, ...c }) => ({
@@ -42,7 +43,7 @@ export async function listCampaigns(): Promise<CampaignSummary[]> {
 }
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
-export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof actionToDraft>[] };
+export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };
 
 /** A saved campaign as the editor shows it (secrets masked), or null. */
 export async function getCampaignDraft(id: string): Promise<CampaignForEditor | null> {
@@ -54,7 +55,7 @@ export async function getCampaignDraft(id: string): Promise<CampaignForEditor | 
     description: campaign.description,
     status: campaign.status,
     updatedAt: campaign.updatedAt,
-    actions: campaign.actions.map(actionToDraft),
+    actions: campaign.actions.filter((a) => !a.variantOfId).map((step) => stepToDraft(step, campaign.actions)),
   };
 }
 
@@ -66,6 +67,8 @@ export class CampaignNotFoundError extends Error {
 
 /** What a save changed that the marketer should know about, keyed like field errors. */
 export type SaveNotices = Record<string, string>;
+
+type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
 const withActions = { include: { actions: { orderBy: { position: "asc" as const } } } };
 
@@ -92,25 +95,34 @@ export async function saveCampaign(
     const campaign = draft.id
       ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description, ...goalOfDraft(draft) } })
       : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
-    const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom]).filter((x): x is string => !!x);
+    const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom, ...a.variants.flatMap((v) => [v.id, v.copiedFrom])]).filter((x): x is string => !!x);
     const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
+    // a variant row of this campaign is not a step: a step draft naming one stands for nothing
+    const stepRow = (x: string) => {
+      const row = sources.get(x);
+      return row && row.campaignId === campaign.id && row.variantOfId ? undefined : row;
+    };
     for (const [position, action] of draft.actions.entries()) {
-      const own = action.id ? sources.get(action.id) : undefined;
+      const own = action.id ? stepRow(action.id) : undefined;
       const existing = own?.campaignId === campaign.id ? own : undefined;
-      const grant = grantSecrets({ draft: action, campaignId: campaign.id, actor, find: (x) => sources.get(x) });
+      const grant = grantSecrets({ draft: action, campaignId: campaign.id, actor, find: stepRow });
       const sealed = sealActionDraft(action, grant);
       for (const lost of sealed.lost) note(`actions.${position}.${lost.field}`, lostSecretMessage(lost, "save"));
       // The signing secret never follows the URL to another origin: a new one must be generated there.
       const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
       if (unsign) note(`actions.${position}.url`, "The host changed, so the signing secret was removed: generate a new one.");
-      const data = { ...sealed.data, position, ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}) };
+      const split = { splitPercent: action.variants.length ? action.splitPercent : 100, controlPercent: action.controlPercent };
+      const data = { ...sealed.data, ...split, position, ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}) };
       if (existing) await tx.action.update({ where: { id: existing.id }, data });
       else actionIds[position] = (await tx.action.create({ data: { ...data, campaignId: campaign.id }, select: { id: true } })).id;
       if (existing) actionIds[position] = existing.id;
+      await saveVariants(tx, { campaignId: campaign.id, stepId: actionIds[position]!, step: action, sources, actor, note, prefix: `actions.${position}` });
     }
     if (before) {
       const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
-      changes = diffCampaigns(campaignSnapshot(before), campaignSnapshot(after));
+      // steps first, then the variants: the diff names webhooks by their place in this list
+      const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
+      changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
     }
     return campaign.id;
   });
@@ -149,14 +161,25 @@ function copyOfAction(a: Action, actor: SecretActor) {
     ...copyableSecrets(a, actor),
     fields: rest.fields ?? [],
     subDelivery: rest.subDelivery ?? undefined,
+    responseMapping: rest.responseMapping ?? undefined,
   };
+}
+
+/** Copies of stored steps with their variants into a campaign (the variants point at the copied steps). */
+async function copyActions(tx: Tx, rows: Action[], campaignId: string, actor: SecretActor) {
+  for (const step of rows.filter((a) => !a.variantOfId)) {
+    const created = await tx.action.create({ data: { ...copyOfAction(step, actor), campaignId, variantOfId: null }, select: { id: true } });
+    const variants = rows.filter((a) => a.variantOfId === step.id);
+    if (variants.length) await tx.action.createMany({ data: variants.map((v) => ({ ...copyOfAction(v, actor), campaignId, variantOfId: created.id })) });
+  }
 }
 
 /** A draft copy "<name> (copy)" with copies of its actions (stored secrets only when an admin copies). */
 export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUSTED_ACTOR): Promise<string | null> {
   const original = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!original) return null;
-  const copy = await db().campaign.create({
+  return db().$transaction(async (tx) => {
+    const copy = await tx.campaign.create({
     data: {
       name: `${original.name} (copy)`.slice(0, 120),
       description: original.description,
@@ -165,10 +188,11 @@ export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUST
       capExempt: original.capExempt,
       goalEvent: original.goalEvent,
       goalWindowHours: original.goalWindowHours,
-      actions: { create: original.actions.map((a) => copyOfAction(a, actor)) },
     },
+    });
+    await copyActions(tx, original.actions, copy.id, actor);
+    return copy.id;
   });
-  return copy.id;
 }
 
 export async function renameAction(actionId: string, name: string) {
@@ -177,12 +201,14 @@ export async function renameAction(actionId: string, name: string) {
 
 /** A copy of an action in its campaign, last (stored secrets only when an admin copies). */
 export async function duplicateAction(actionId: string, actor: SecretActor = UNTRUSTED_ACTOR): Promise<string | null> {
-  const original = await db().action.findUnique({ where: { id: actionId } });
-  if (!original) return null;
-  const last = await db().action.aggregate({ where: { campaignId: original.campaignId }, _max: { position: true } });
+  const original = await db().action.findUnique({ where: { id: actionId }, include: { variants: true } });
+  if (!original || original.variantOfId) return null;
+  const { variants, ...step } = original;
+  const last = await db().action.aggregate({ where: { campaignId: original.campaignId, variantOfId: null }, _max: { position: true } });
   const copy = await db().action.create({
-    data: { ...copyOfAction(original, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
+    data: { ...copyOfAction(step, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
   });
+  if (variants.length) await db().action.createMany({ data: variants.map((v) => ({ ...copyOfAction(v, actor), campaignId: original.campaignId, variantOfId: copy.id })) });
   return copy.id;
 }
 

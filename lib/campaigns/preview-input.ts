@@ -3,10 +3,11 @@
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
 import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
+import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
 
 // Generous caps: the strict schema reports the real limits; these only bound the work per request.
-const lenientActionSchema = z.object({
+const lenientContentShape = {
   id: z.string().max(64).optional(),
   copiedFrom: z.string().max(64).optional(),
   name: z.string().max(400).default("Webhook").catch("Webhook"),
@@ -20,6 +21,18 @@ const lenientActionSchema = z.object({
   headers: z
     .array(z.object({ name: z.string().max(1000), value: z.string().max(MAX_VALUE_BYTES * 2), secret: z.boolean().default(false).catch(false) }))
     .max(MAX_HEADERS * 2)
+    .default([]),
+};
+
+const lenientPercent = z.coerce.number().int().min(0).max(100).optional().catch(undefined);
+
+const lenientActionSchema = z.object({
+  ...lenientContentShape,
+  splitPercent: lenientPercent,
+  controlPercent: lenientPercent,
+  variants: z
+    .array(z.object({ ...lenientContentShape, splitPercent: lenientPercent }))
+    .max(MAX_EXTRA_VARIANTS)
     .default([]),
   timeoutSeconds: z.coerce.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS).catch(DEFAULT_TIMEOUT_SECONDS),
 });
@@ -61,21 +74,39 @@ export const sampleRequestSchema = z.object({
   campaign: z.object({ id: z.string().max(64).nullish(), name: z.string().max(400).default("Untitled campaign").catch("Untitled campaign") }),
   userId: z.string().max(200).nullish(),
   eventParams: sampleObject("Sample event parameters").nullish(),
+  /** which variant to render ("A" = the webhook itself, the default) */
+  variant: z.enum(VARIANT_KEYS, "Choose a variant from A to P").optional(),
   /** ad-hoc "Test user attributes" (test send only) */
   attributes: sampleObject("Test user attributes").nullish(),
+}).superRefine((input, ctx) => {
+  if (input.variant && VARIANT_KEYS.indexOf(input.variant) > input.action.variants.length) {
+    ctx.addIssue({ code: "custom", path: ["variant"], message: `This webhook has no variant ${input.variant}` });
+  }
 });
 
 export type SampleRequest = z.input<typeof sampleRequestSchema>;
 export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;
 
-/** The half-typed action made renderable (rows without a key are skipped) + what would block a save. */
-export function renderableDraft(action: ParsedSampleRequest["action"]): { draft: ActionDraft; problems: FieldErrors } {
+/**
+ * The half-typed action made renderable (rows without a key are skipped) + what would block a save.
+ * With `variant` B, C, ...: that variant's content (its id, so its own secrets), the step's other
+ * settings. `stepId` is the webhook's own id ({{action.id}} is the step's for every variant).
+ */
+export function renderableDraft(action: ParsedSampleRequest["action"], variant?: string): { draft: ActionDraft; problems: FieldErrors; stepId: string | undefined } {
   const strict = actionDraftSchema.safeParse(action);
+  const index = variant ? VARIANT_KEYS.indexOf(variant as (typeof VARIANT_KEYS)[number]) : 0;
+  // a variant the action does not have is refused by sampleRequestSchema; A is the fallback
+  const content = (index > 0 ? action.variants[index - 1] : undefined) ?? action;
   const draft: ActionDraft = {
     ...action,
-    url: action.url.trim(),
-    fields: action.fields.filter((f) => f.key.trim()).map((f) => ({ ...f, key: f.key.trim() })),
-    headers: action.headers.filter((h) => h.name.trim()).map((h) => ({ ...h, name: h.name.trim() })),
+    ...(content !== action ? { id: content.id, copiedFrom: content.copiedFrom, name: content.name, method: content.method } : {}),
+    contentType: content.contentType,
+    url: content.url.trim(),
+    fields: content.fields.filter((f) => f.key.trim()).map((f) => ({ ...f, key: f.key.trim() })),
+    headers: content.headers.filter((h) => h.name.trim()).map((h) => ({ ...h, name: h.name.trim() })),
+    splitPercent: 100,
+    controlPercent: 0,
+    variants: [],
   };
-  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error) };
+  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id };
 }

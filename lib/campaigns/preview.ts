@@ -32,10 +32,10 @@ export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
 
 /** Renders the draft for a sample user; `actor` matters only for an unsaved copy's secrets (see secret-resolver). */
 export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<PreviewResult> {
-  const { draft, problems } = renderableDraft(input.action);
+  const { draft, problems, stepId } = renderableDraft(input.action, input.variant);
   let context;
   try {
-    context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: draft.id }, now);
+    context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId }, now);
   } catch (err) {
     if (!(err instanceof SampleUserMissingError)) throw err;
     return { request: null, errors: [{ field: "user", message: err.message }], warnings: [], problems, user: null };

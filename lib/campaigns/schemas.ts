@@ -15,6 +15,7 @@ import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } fro
 import { pathOfNul } from "../db/nul-text";
 import { goalEventSchema, goalWindowHoursSchema } from "./goals";
 import { urlHasCredentials } from "../webhooks/url-credentials";
+import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 const noNul = (v: string) => !v.includes("\0");
@@ -45,50 +46,87 @@ export const headerFieldSchema = z.object({
   secret: z.boolean().default(false),
 });
 
+/** What a webhook sends (the step's own and each variant's): URL, method, content type, fields, headers. */
+const webhookContentShape = {
+  /** the saved action (or variant row) this draft edits */
+  id: z.string().max(64).optional(),
+  /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
+  copiedFrom: z.string().max(64).optional(),
+  name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
+  method: z.enum(HTTP_METHODS, "Choose POST, PUT, PATCH or GET").default("POST"),
+  url: z
+    .string()
+    .trim()
+    .min(1, "Enter the URL the webhook is sent to")
+    .max(MAX_URL_LENGTH, `The URL can be at most ${MAX_URL_LENGTH.toLocaleString("en-US")} characters`)
+    .refine((u) => /^(https?:\/\/|\{\{)/i.test(u), "The URL must start with https:// or http://"),
+  contentType: z.enum(CONTENT_TYPES, "Choose JSON or form-encoded").default("application/json"),
+  fields: z.array(dataFieldSchema).max(MAX_FIELDS, `An action can have at most ${MAX_FIELDS} fields`).default([]),
+  headers: z.array(headerFieldSchema).max(MAX_HEADERS, `An action can have at most ${MAX_HEADERS} headers`).default([]),
+};
+
+type WebhookContent = { url: string; fields: { key: string }[]; headers: { name: string }[] };
+
+function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
+  const nulAt = pathOfNul(draft);
+  if (nulAt !== null) ctx.addIssue({ code: "custom", path: nulAt.split("."), message: NUL_MESSAGE });
+  const seenKeys = new Map<string, number>();
+  draft.fields.forEach((f, i) => {
+    if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
+    else seenKeys.set(f.key, i);
+  });
+  const seenHeaders = new Set<string>();
+  const credentials = urlHasCredentials(draft.url);
+  draft.headers.forEach((h, i) => {
+    const lower = h.name.toLowerCase();
+    const problem = headerNameProblem(h.name, i, credentials);
+    if (problem) {
+      ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: problem.message });
+    } else if (seenHeaders.has(lower)) {
+      ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `Duplicate header "${h.name}"` });
+    }
+    seenHeaders.add(lower);
+  });
+}
+
+const percent = (what: string, min: number, max: number) =>
+  z.coerce.number(`Enter ${what} in percent`).int(`Enter ${what} in whole percent`).min(min, `${what[0]!.toUpperCase()}${what.slice(1)} is at least ${min}%`).max(max, `${what[0]!.toUpperCase()}${what.slice(1)} is at most ${max}%`);
+
+/** A variant (B, C, ...) of a webhook: its own content, sent to `splitPercent` of the users not held out. */
+export const variantDraftSchema = z
+  .object({ ...webhookContentShape, splitPercent: percent("the split", 1, 99).default(50) })
+  .superRefine(checkWebhookContent);
+
+export type VariantDraftInput = z.input<typeof variantDraftSchema>;
+export type VariantDraft = z.output<typeof variantDraftSchema>;
+
 export const actionDraftSchema = z
   .object({
-    /** the saved action this draft edits */
-    id: z.string().max(64).optional(),
-    /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
-    copiedFrom: z.string().max(64).optional(),
-    name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
-    method: z.enum(HTTP_METHODS, "Choose POST, PUT, PATCH or GET").default("POST"),
-    url: z
-      .string()
-      .trim()
-      .min(1, "Enter the URL the webhook is sent to")
-      .max(MAX_URL_LENGTH, `The URL can be at most ${MAX_URL_LENGTH.toLocaleString("en-US")} characters`)
-      .refine((u) => /^(https?:\/\/|\{\{)/i.test(u), "The URL must start with https:// or http://"),
-    contentType: z.enum(CONTENT_TYPES, "Choose JSON or form-encoded").default("application/json"),
-    fields: z.array(dataFieldSchema).max(MAX_FIELDS, `An action can have at most ${MAX_FIELDS} fields`).default([]),
-    headers: z.array(headerFieldSchema).max(MAX_HEADERS, `An action can have at most ${MAX_HEADERS} headers`).default([]),
+    ...webhookContentShape,
     timeoutSeconds: z.coerce
       .number("Enter a number of seconds")
       .int("Enter whole seconds")
       .min(1, "The timeout is at least 1 second")
       .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
       .default(DEFAULT_TIMEOUT_SECONDS),
+    /** variant A's share when the webhook has variants (ignored otherwise) */
+    splitPercent: percent("the split", 1, 100).default(100).meta({ description: "With variants: variant A's share, in percent of the users not held out (A's and the variants' add up to 100)" }),
+    /** the percent of users held out and sent nothing */
+    controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT)
+      .default(0)
+      .meta({ description: "The percent of users held out as a control group: assigned, sent nothing (0 to 90)" }),
+    variants: z
+      .array(variantDraftSchema)
+      .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)
+      .default([])
+      .meta({ description: "Variants B, C, ... of this webhook (up to 15; the webhook itself is A): each its own URL, content type, fields and headers, and a split. Users are assigned by a stable hash of campaign, webhook and user" }),
   })
   .superRefine((draft, ctx) => {
-    const nulAt = pathOfNul(draft);
-    if (nulAt !== null) ctx.addIssue({ code: "custom", path: nulAt.split("."), message: NUL_MESSAGE });
-    const seenKeys = new Map<string, number>();
-    draft.fields.forEach((f, i) => {
-      if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
-      else seenKeys.set(f.key, i);
-    });
-    const seenHeaders = new Set<string>();
-    const credentials = urlHasCredentials(draft.url);
-    draft.headers.forEach((h, i) => {
-      const lower = h.name.toLowerCase();
-      const problem = headerNameProblem(h.name, i, credentials);
-      if (problem) {
-        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: problem.message });
-      } else if (seenHeaders.has(lower)) {
-        ctx.addIssue({ code: "custom", path: ["headers", i, "name"], message: `Duplicate header "${h.name}"` });
-      }
-      seenHeaders.add(lower);
-    });
+    checkWebhookContent(draft, ctx);
+    if (draft.variants.length === 0) return;
+    const split = { controlPercent: draft.controlPercent, variants: [draft, ...draft.variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
+    // range problems are the fields' own; what is left is the sum
+    for (const p of splitProblems(split)) if (p.message.includes("add up")) ctx.addIssue({ code: "custom", path: p.path.split("."), message: p.message });
   });
 
 export type ActionDraftInput = z.input<typeof actionDraftSchema>;

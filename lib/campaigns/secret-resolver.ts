@@ -3,7 +3,8 @@
 // and duplicate all ask here, so a new entry point cannot forget the rule:
 //  - a masked secret is reused only by the same action of the same campaign, and only while the URL's
 //    origin (scheme, host, port) is unchanged and fixed: a templated host (https://{{user.crm}}/x) is
-//    chosen by data, never trusted with a stored secret;
+//    chosen by data, never trusted with a stored secret. An A/B variant row is an action of its own
+//    here: only that variant's draft reuses its secrets (saveVariants in variant-rows.ts narrows `find`);
 //  - a copy not saved yet (`copiedFrom`) borrows the original's secrets only when the copier is an
 //    admin and the copy keeps the original's origin; it never borrows the signing secret;
 //  - an action's signing secret signs a draft only under the same rule as its own masked secrets.

@@ -101,7 +101,7 @@ function renderedOrigin(url: string): string | null {
  * unsaved copy); a masked secret it refuses makes the test send fail, nothing sent.
  */
 export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<TestSendView> {
-  const { draft } = renderableDraft(input.action);
+  const { draft, stepId } = renderableDraft(input.action, input.variant);
   const grant = await grantSecretsFor(draft, input.campaign.id, actor);
   const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
   const actionId = ownAction && draft.id ? draft.id : null;
@@ -116,7 +116,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let finished = false;
   try {
     try {
-      const context = await sampleContext({ ...input, actionId: draft.id }, now);
+      const context = await sampleContext({ ...input, actionId: stepId }, now);
       userId = context.user.id;
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
       secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);

@@ -44,6 +44,7 @@ export const deliveryRowSchema = z
     campaignId: z.string(),
     campaignName: z.string(),
     actionName: z.string(),
+    variant: z.string().nullable().meta({ description: 'The A/B variant sent ("A" = the webhook itself, "B".."P" its variants); null when the webhook has no variants' }),
     userId: z.string(),
     state: z.string(),
     reason: z.string().nullable(),

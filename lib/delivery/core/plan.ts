@@ -1,11 +1,42 @@
 // Planning: which deliveries a trigger creates and when each is due. A pure function of the rule,
 // the actions' sub-delivery, the users, the trigger and the clock; the fan-out writes its result.
-import type { DeliveryRule, SubDelivery } from "./rules";
+import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
 import { localToInstant, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
+import { assignVariant, splitsUsers, variantKey } from "../../campaigns/variants";
 
 export type PlanUser = { id: string; timezone?: string | null; attributes?: unknown };
-export type PlanAction = { id: string; subDelivery: SubDelivery };
+/** A step's A/B split: its variants (A = the step itself) and control group (lib/campaigns/variants.ts). */
+export type StepSplit = { controlPercent: number; variants: { key: string; actionId: string; splitPercent: number }[] };
+export type PlanAction = { id: string; subDelivery: SubDelivery; split?: StepSplit | null };
+
+/** A stored action row as far as planning goes (steps and their variant rows mixed, any order). */
+export type StepRow = { id: string; subDelivery: unknown; variantOfId?: string | null; splitPercent?: number; controlPercent?: number; position?: number };
+
+/**
+ * THE reading of a campaign's actions for planning, used by every planner (activation, recurring
+ * occurrences, event triggers): the steps (variantOfId null) in the given order, each with its split
+ * when it has variants or a control group. Variant rows are ordered by position: B, C, ...
+ */
+export function planSteps(rows: StepRow[]): PlanAction[] {
+  const variantsOf = new Map<string, StepRow[]>();
+  for (const r of rows) {
+    if (!r.variantOfId) continue;
+    const list = variantsOf.get(r.variantOfId) ?? [];
+    list.push(r);
+    variantsOf.set(r.variantOfId, list);
+  }
+  return rows
+    .filter((r) => !r.variantOfId)
+    .map((r) => {
+      const extra = (variantsOf.get(r.id) ?? []).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+      const variants = extra.length
+        ? [r, ...extra].map((v, i) => ({ key: variantKey(i), actionId: v.id, splitPercent: v.splitPercent ?? 100 }))
+        : [];
+      const split = { controlPercent: r.controlPercent ?? 0, variants };
+      return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) ? split : null };
+    });
+}
 
 export type Trigger =
   | { kind: "activation" }
@@ -18,7 +49,8 @@ export type PlanInput = {
   users: PlanUser[];
   trigger: Trigger;
   now: Date;
-  campaign: { startAt?: Date | null; endAt?: Date | null };
+  /** `id` is needed for a step with a split: the assignment hashes it */
+  campaign: { id?: string; startAt?: Date | null; endAt?: Date | null };
 };
 
 export type PlannedDelivery = {
@@ -30,7 +62,28 @@ export type PlannedDelivery = {
   eventData: { name: string; params: Record<string, unknown> } | null;
   /** set when a rule stops this send: it is recorded as suppressed with this reason */
   suppressedReason: string | null;
+  /** the variant sent ("A".."P"), null when the step has no variants */
+  variant: string | null;
+  /** the variant row whose content is sent; null = the step itself */
+  variantActionId: string | null;
+  /** held out: recorded as a control group member, sent nothing */
+  control: boolean;
 };
+
+type Placement = Pick<PlannedDelivery, "variant" | "variantActionId" | "control">;
+const UNSPLIT: Placement = { variant: null, variantActionId: null, control: false };
+
+/** Where a user lands in a step: control, one of its variants, or (no split) the step as it is. */
+function placement(campaignId: string | undefined, action: PlanAction, userId: string): Placement {
+  const split = action.split;
+  if (!split) return UNSPLIT;
+  if (!campaignId) throw new Error("Planning a step with variants needs the campaign's id");
+  const key = assignVariant({ campaignId, actionId: action.id, userId }, split);
+  if (key === "control") return { variant: null, variantActionId: null, control: true };
+  if (split.variants.length === 0) return UNSPLIT;
+  const chosen = split.variants.find((v) => v.key === key)!;
+  return { variant: key, variantActionId: chosen.actionId === action.id ? null : chosen.actionId, control: false };
+}
 
 export function triggerKeyOf(trigger: Trigger): string {
   if (trigger.kind === "activation") return "activation";
@@ -92,7 +145,10 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
       let suppressedReason = "skip" in timed ? timed.skip : null;
       if (!suppressedReason && campaign.startAt && plannedAt < campaign.startAt) plannedAt = campaign.startAt;
       if (!suppressedReason && campaign.endAt && plannedAt > campaign.endAt) suppressedReason = "Planned after the campaign's end date";
-      out.push({ actionId: action.id, userId: user.id, triggerKey, plannedAt, eventId, eventData, suppressedReason });
+      const placed = placement(campaign.id, action, user.id);
+      // a held-out user whose send would not have happened anyway is not part of the experiment
+      if (placed.control && suppressedReason) continue;
+      out.push({ actionId: action.id, userId: user.id, triggerKey, plannedAt, eventId, eventData, suppressedReason, ...placed });
     }
   }
   return out;

@@ -116,9 +116,11 @@ export class Dispatcher {
     );
     batch.forEach((d, index) => {
       const campaign = ctx.campaigns.get(d.campaignId);
+      // the step's settings (retry policy, rate limit, timeout); the variant's content (template)
       const entry = ctx.actions.get(d.actionId);
+      const content = d.variantActionId ? ctx.actions.get(d.variantActionId) : entry;
       const user = ctx.users.get(d.userId);
-      if (!campaign || !entry || !user) return record({ id: d.id, state: "suppressed", reason: "The campaign, action or user was deleted" });
+      if (!campaign || !entry || !content || !user) return record({ id: d.id, state: "suppressed", reason: "The campaign, action or user was deleted" });
       if (campaign.status !== "active") return record({ id: d.id, state: "release" });
       if (campaign.endAt && campaign.endAt < now) return record({ id: d.id, state: "suppressed", reason: "The campaign had ended" });
       const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
@@ -127,7 +129,7 @@ export class Dispatcher {
       const capReason = capped.get(index);
       if (capReason) return record({ id: d.id, state: "suppressed", reason: capReason });
       const attemptNo = d.attempts + 1;
-      if (!entry.template) return record(this.failedBeforeSend(d, attemptNo, now, entry.templateError ?? "Could not load the action"));
+      if (!content.template) return record(this.failedBeforeSend(d, attemptNo, now, content.templateError ?? "Could not load the action"));
       const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
       const ctxForTemplate: TemplateContext = {
         user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },
@@ -138,7 +140,7 @@ export class Dispatcher {
       };
       let rendered;
       try {
-        rendered = this.deps.render(entry.template, ctxForTemplate, { webhookId: d.webhookId, timestamp: now });
+        rendered = this.deps.render(content.template, ctxForTemplate, { webhookId: d.webhookId, timestamp: now });
       } catch (err) {
         rendered = { ok: false as const, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
       }
@@ -157,7 +159,7 @@ export class Dispatcher {
         actionId: d.actionId,
         rps: entry.action.rateLimitPerSecond,
         timeoutMs: entry.action.timeoutMs,
-        maskedRequest: maskedRequest(rendered.request, entry.template),
+        maskedRequest: maskedRequest(rendered.request, content.template),
         policy: entry.action.retryPolicy,
       });
     });

@@ -82,7 +82,7 @@ export async function saveDeliverySettings(campaignId: string, settings: Deliver
 export async function loadDeliverySettings(campaignId: string) {
   const c = await db().campaign.findUnique({
     where: { id: campaignId },
-    include: { actions: { orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
+    include: { actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
   });
   if (!c) return null;
   return { status: c.status, updatedAt: c.updatedAt.getTime(), rule: c.deliveryRule, audience: c.audience, actions: c.actions, startAt: c.startAt?.toISOString() ?? null, endAt: c.endAt?.toISOString() ?? null, capExempt: c.capExempt };

@@ -63,7 +63,8 @@ export class BatchContextLoader {
 
   async load(batch: ClaimedDelivery[], now: Date): Promise<BatchContext> {
     const userIds = [...new Set(batch.map((d) => d.userId))];
-    const actionIds = [...new Set(batch.map((d) => d.actionId))];
+    // the steps (retry policy, rate limit, timeout) and the variants whose content is sent
+    const actionIds = [...new Set(batch.flatMap((d) => (d.variantActionId ? [d.actionId, d.variantActionId] : [d.actionId])))];
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
     const [users, actions, campaigns, cap] = await Promise.all([
       usersById(this.prisma, userIds),

@@ -28,6 +28,8 @@ export type ClaimedDelivery = {
   webhookId: string;
   campaignId: string;
   actionId: string;
+  /** the variant row whose content is sent (null: the step itself) */
+  variantActionId: string | null;
   userId: string;
   eventData: unknown;
   plannedAt: Date;
@@ -74,7 +76,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
   }
   const rows = await rawDb(prisma).query<Record<string, unknown>>(
     `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
-      ` RETURNING "id", "webhookId", "campaignId", "actionId", "userId", "eventData", "plannedAt", "attempts"`,
+      ` RETURNING "id", "webhookId", "campaignId", "actionId", "variantActionId", "userId", "eventData", "plannedAt", "attempts"`,
     p.values,
   );
   return rows.map((r) => ({
@@ -82,6 +84,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
     webhookId: r.webhookId as string,
     campaignId: r.campaignId as string,
     actionId: r.actionId as string,
+    variantActionId: (r.variantActionId as string | null) ?? null,
     userId: r.userId as string,
     eventData: jsonOf(r.eventData),
     plannedAt: dateOf(r.plannedAt),

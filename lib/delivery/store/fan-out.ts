@@ -10,13 +10,14 @@ import { planDeliveries, type PlanAction, type PlannedDelivery, type Trigger } f
 import type { DeliveryRule } from "../core/rules";
 
 
-// 2,000 rows x 14 columns stays under SQLite's (32,766) and PostgreSQL's bound-parameter limits.
+// 2,000 rows x 16 columns stays under SQLite's (32,766) and PostgreSQL's bound-parameter limits.
 export const INSERT_BATCH = 2000;
 const DELIVERY_COLUMNS: [string, ColumnKind][] = [
   ["id", "text"], ["webhookId", "text"], ["campaignId", "text"], ["actionId", "text"], ["userId", "text"], ["eventId", "text"],
   ["triggerKey", "text"], ["eventData", "json"], ["plannedAt", "date"], ["dueAt", "date"], ["state", "text"], ["reason", "text"],
-  ["createdAt", "date"], ["updatedAt", "date"],
+  ["createdAt", "date"], ["updatedAt", "date"], ["variant", "text"], ["variantActionId", "text"],
 ];
+const CONTROL_COLUMNS: [string, ColumnKind][] = [["campaignId", "text"], ["actionId", "text"], ["userId", "text"], ["triggerKey", "text"], ["assignedAt", "date"]];
 const USER_PAGE = 5000;
 
 // A fan-out of 100,000 users takes a while; the default 5 s interactive transaction would abort it.
@@ -33,10 +34,11 @@ export type FanOutCampaign = {
 
 /** A planned delivery as the queue needs it (BullMQ jobs carry webhook ids and due times). */
 export type DueRef = { webhookId: string; dueAt: Date };
-export type FanOutCounts = { scheduled: number; suppressed: number; earliest: Date | null; due: DueRef[] };
+/** `control`: users held out (a ControlGroupMember row each, no delivery) */
+export type FanOutCounts = { scheduled: number; suppressed: number; control: number; earliest: Date | null; due: DueRef[] };
 
 export function emptyCounts(): FanOutCounts {
-  return { scheduled: 0, suppressed: 0, earliest: null, due: [] };
+  return { scheduled: 0, suppressed: 0, control: 0, earliest: null, due: [] };
 }
 
 export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.DeliveryCreateManyInput[] {
@@ -52,12 +54,21 @@ export function rowsFor(campaignId: string, planned: PlannedDelivery[]): Prisma.
     dueAt: p.plannedAt,
     state: p.suppressedReason ? "suppressed" : "scheduled",
     reason: p.suppressedReason,
+    variant: p.variant,
+    variantActionId: p.variantActionId,
   }));
 }
 
-/** The INSERTs of planned deliveries (INSERT_BATCH rows each), counted into `counts`. */
-export function plannedDeliveryStatements(campaignId: string, planned: PlannedDelivery[], counts: FanOutCounts): RawStatement[] {
+/** The INSERTs of planned deliveries (INSERT_BATCH rows each) and of held-out users, counted into `counts`. */
+export function plannedDeliveryStatements(campaignId: string, allPlanned: PlannedDelivery[], counts: FanOutCounts): RawStatement[] {
   const statements: RawStatement[] = [];
+  const held = allPlanned.filter((p) => p.control);
+  const planned = held.length ? allPlanned.filter((p) => !p.control) : allPlanned;
+  for (let i = 0; i < held.length; i += INSERT_BATCH) {
+    const rows = held.slice(i, i + INSERT_BATCH).map((p) => [campaignId, p.actionId, p.userId, p.triggerKey, p.plannedAt]);
+    statements.push(bulkInsertSql("ControlGroupMember", CONTROL_COLUMNS, rows));
+    counts.control += rows.length;
+  }
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
     const rows = rowsFor(campaignId, planned.slice(i, i + INSERT_BATCH));
     const now = new Date();
@@ -65,7 +76,7 @@ export function plannedDeliveryStatements(campaignId: string, planned: PlannedDe
       bulkInsertSql(
         "Delivery",
         DELIVERY_COLUMNS,
-        rows.map((r) => [newRowId(), r.webhookId, r.campaignId, r.actionId, r.userId, r.eventId, r.triggerKey, r.eventData ?? null, r.plannedAt, r.dueAt, r.state, r.reason, now, now]),
+        rows.map((r) => [newRowId(), r.webhookId, r.campaignId, r.actionId, r.userId, r.eventId, r.triggerKey, r.eventData ?? null, r.plannedAt, r.dueAt, r.state, r.reason, now, now, r.variant ?? null, r.variantActionId ?? null]),
       ),
     );
     for (const row of rows) {

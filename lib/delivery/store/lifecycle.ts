@@ -8,6 +8,8 @@ import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } fr
 import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
+import { planSteps } from "../core/plan";
+import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkActionRenders } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 
@@ -44,17 +46,25 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   } catch (err) {
     problems.push((err as Error).message);
   }
-  if (campaign.actions.length === 0) problems.push("Add at least one webhook action.");
+  const steps = campaign.actions.filter((a) => !a.variantOfId);
+  if (steps.length === 0) problems.push("Add at least one webhook action.");
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
   const sample = await activationSample(rule, campaign);
-  for (const action of campaign.actions) {
-    const label = `Action ${action.position + 1} (${action.name})`;
-    if (!action.urlTemplate.trim()) problems.push(`${label}: enter a URL.`);
-    else for (const p of checkActionRenders(action, sample, now)) problems.push(`${label}: ${p}`);
+  for (const step of steps) {
+    const variants = campaign.actions.filter((a) => a.variantOfId === step.id);
+    const label = `Action ${step.position + 1} (${step.name})`;
+    const split = { controlPercent: step.controlPercent, variants: [step, ...variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
+    for (const p of splitProblems(variants.length ? split : { ...split, variants: [] })) problems.push(`${label}: ${p.message}.`);
+    // every variant is sent to someone, so each must render
+    for (const [i, action] of [step, ...variants].entries()) {
+      const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
+      if (!action.urlTemplate.trim()) problems.push(`${which}: enter a URL.`);
+      else for (const p of checkActionRenders(action, sample, now)) problems.push(`${which}: ${p}`);
+    }
   }
   if (problems.length || !rule) return { ok: false, problems };
 
-  const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+  const actions = planSteps(campaign.actions);
   const counts = await db().$transaction(async (tx) => {
     const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
     const claimed = await tx.campaign.updateMany({

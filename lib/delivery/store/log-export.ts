@@ -7,6 +7,8 @@ const EXPORT_PAGE_SIZE = 1000;
 
 const CSV_COLUMNS = [
   "id", "webhookId", "campaign", "action", "userId", "state", "reason", "attempts", "lastStatus", "lastDurationMs", "host", "plannedAt", "sentAt", "updatedAt",
+  // added last so existing readers of the columns by position keep working
+  "variant",
 ] as const;
 
 /**
@@ -41,6 +43,7 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
           csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(d.reason),
           csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(d.lastDurationMs, false), csvField(d.host),
           csvField(d.plannedAt.toISOString(), false), csvField(d.sentAt?.toISOString(), false), csvField(d.updatedAt.toISOString(), false),
+          csvField(d.variant),
         ].join(",") + "\r\n",
       )
       .join("");

@@ -62,6 +62,8 @@ export type DeliveryRow = {
   campaignId: string;
   campaignName: string;
   actionName: string;
+  /** the A/B variant sent ("A".."P"), null when the step has no variants */
+  variant: string | null;
   userId: string;
   state: string;
   reason: string | null;
@@ -95,6 +97,7 @@ export async function listDeliveries(f: DeliveryFilter) {
     campaignId: d.campaignId,
     campaignName: d.campaign.name,
     actionName: d.action.name,
+    variant: d.variant,
     userId: d.userId,
     state: d.state,
     reason: d.reason,
@@ -121,6 +124,7 @@ export async function deliveryDetail(id: string) {
     campaignId: d.campaignId,
     campaignName: d.campaign.name,
     actionName: d.action.name,
+    variant: d.variant,
     userId: d.userId,
     state: d.state,
     reason: d.reason,

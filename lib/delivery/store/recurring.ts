@@ -6,6 +6,7 @@ import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
 import { parseDeliveryRule, parseSubDelivery } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
 import { log } from "../../log";
+import { planSteps } from "../core/plan";
 
 /** Fans out every due occurrence; returns the deliveries it planned. */
 export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]> {
@@ -29,7 +30,7 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]
           data: { nextRunAt: following, occurrences },
         });
         if (advanced.count === 0) return;
-        const actions = campaign.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+        const actions = planSteps(campaign.actions);
         const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
         planned.push(...counts.due);
       }, LONG_TRANSACTION);

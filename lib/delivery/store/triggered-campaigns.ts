@@ -8,7 +8,7 @@ import type { Db } from "../../db";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { jsonOf, nullableDateOf } from "../../db/raw-sql";
-import type { PlanAction } from "../core/plan";
+import { planSteps, type PlanAction, type StepRow } from "../core/plan";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { parseSegment, type Segment } from "../../audience/segment";
 
@@ -43,16 +43,20 @@ async function fingerprint(prisma: Db): Promise<string> {
   return rows.map((r) => `${r.id}@${stamp(r.at)}/${String(r.actions)}@${stamp(r.actionsAt)}`).join(",");
 }
 
-type CampaignRow = { id: string; deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; actions: { id: string; subDelivery: unknown }[] };
+type CampaignRow = { id: string; deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; actions: StepRow[] };
 
 /** The active campaigns with their actions in order, in one statement (so one consistent view). */
 async function activeCampaigns(prisma: Db): Promise<CampaignRow[]> {
   const sql =
     `SELECT c."id" AS "id", c."deliveryRule" AS "deliveryRule", c."audience" AS "audience", c."startAt" AS "startAt", c."endAt" AS "endAt", ` +
-    `a."id" AS "actionId", a."subDelivery" AS "subDelivery" ` +
+    `a."id" AS "actionId", a."subDelivery" AS "subDelivery", a."variantOfId" AS "variantOfId", a."splitPercent" AS "splitPercent", ` +
+    `a."controlPercent" AS "controlPercent", a."position" AS "position" ` +
     `FROM ${tableName("Campaign")} c LEFT JOIN ${tableName("Action")} a ON a."campaignId" = c."id" ` +
     `WHERE c."status" = 'active' ORDER BY c."id", a."position", a."id"`;
-  const rows = await rawDb(prisma).query<{ id: string; deliveryRule: unknown; audience: unknown; startAt: unknown; endAt: unknown; actionId: string | null; subDelivery: unknown }>(sql, []);
+  const rows = await rawDb(prisma).query<{
+    id: string; deliveryRule: unknown; audience: unknown; startAt: unknown; endAt: unknown; actionId: string | null; subDelivery: unknown;
+    variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown;
+  }>(sql, []);
   const campaigns = new Map<string, CampaignRow>();
   for (const r of rows) {
     let c = campaigns.get(r.id);
@@ -60,7 +64,12 @@ async function activeCampaigns(prisma: Db): Promise<CampaignRow[]> {
       c = { id: r.id, deliveryRule: jsonOf(r.deliveryRule), audience: jsonOf(r.audience), startAt: nullableDateOf(r.startAt), endAt: nullableDateOf(r.endAt), actions: [] };
       campaigns.set(r.id, c);
     }
-    if (r.actionId !== null) c.actions.push({ id: r.actionId, subDelivery: jsonOf(r.subDelivery) });
+    if (r.actionId !== null) {
+      c.actions.push({
+        id: r.actionId, subDelivery: jsonOf(r.subDelivery), variantOfId: r.variantOfId,
+        splitPercent: Number(r.splitPercent), controlPercent: Number(r.controlPercent), position: Number(r.position),
+      });
+    }
   }
   return [...campaigns.values()];
 }
@@ -73,7 +82,7 @@ async function load(prisma: Db): Promise<Map<string, TriggeredCampaign[]>> {
     try {
       const rule = parseDeliveryRule(c.deliveryRule);
       if (rule.when !== "triggered") continue;
-      const actions = c.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery) }));
+      const actions = planSteps(c.actions);
       entry = { campaign: { id: c.id, startAt: c.startAt, endAt: c.endAt }, rule, segment: parseSegment(c.audience), actions };
     } catch {
       // a campaign whose stored rule or audience cannot be read starts nothing

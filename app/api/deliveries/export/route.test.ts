@@ -86,11 +86,11 @@ describe("GET /api/deliveries/export", () => {
     // the header, then one chunk per page: 1,000 + 201
     expect(chunks).toHaveLength(3);
     const records = parseCsv(chunks.join(""));
-    expect(records[0]).toEqual(["id", "webhookId", "campaign", "action", "userId", "state", "reason", "attempts", "lastStatus", "lastDurationMs", "host", "plannedAt", "sentAt", "updatedAt"]);
+    expect(records[0]).toEqual(["id", "webhookId", "campaign", "action", "userId", "state", "reason", "attempts", "lastStatus", "lastDurationMs", "host", "plannedAt", "sentAt", "updatedAt", "variant"]);
     const rows = records.slice(1);
     expect(rows).toHaveLength(ROWS);
     expect(new Set(rows.map((r) => r[0])).size).toBe(ROWS);
-    expect(rows.every((r) => r.length === 14 && r[2] === 'Export, "quoted"')).toBe(true);
+    expect(rows.every((r) => r.length === 15 && r[2] === 'Export, "quoted"')).toBe(true);
     expect(new Set(rows.map((r) => r[4]))).toEqual(new Set(["plain", "has,comma", 'says "hi"', "two\nlines", "'=HYPERLINK(1)"]));
     expect(rows.find((r) => r[5] === "failed")?.[6]).toBe("HTTP 500, twice\nthen gave up");
     expect(rows[0][11]).toBe("2026-02-01T12:00:00.000Z");

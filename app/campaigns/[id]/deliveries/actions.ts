@@ -28,8 +28,9 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
   const result = await activateCampaign(campaignId, { actor: member.email });
   revalidatePath(`/campaigns/${campaignId}`);
   if (!result.ok) return failed("The campaign cannot be activated yet:", {}, result.problems);
-  const { scheduled, suppressed } = result.counts;
-  return succeeded(undefined, `Active: ${scheduled} deliveries planned${suppressed ? `, ${suppressed} suppressed` : ""}.`);
+  const { scheduled, suppressed, control } = result.counts;
+  const held = control ? `, ${control} held out as the control group` : "";
+  return succeeded(undefined, `Active: ${scheduled} deliveries planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`);
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId) => {

@@ -1,0 +1,101 @@
+// A webhook's variants as Action rows (variantOfId = the step): written by saveCampaign from the
+// draft's `variants`, read back into the editor's draft, copied by duplicate. A variant row is its
+// own action for secrets: a masked secret is reused only by the same variant row (of the same step,
+// in the same campaign) at the same origin (the secret resolver decides).
+import type { Action } from "../db/generated/sqlite/client";
+import type { Db } from "../db";
+import { actionToDraft, sealActionDraft } from "./action-template";
+import { grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor } from "./secret-resolver";
+import type { ActionDraft, VariantDraftInput } from "./schemas";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+/** Removing a variant that has deliveries would delete them with it (their log and results). */
+export class VariantInUseError extends Error {
+  constructor(name: string) {
+    super(`The variant "${name}" has deliveries, so it cannot be removed; set its split lower instead.`);
+  }
+}
+
+/** The rows a draft with this id may edit: a variant row must belong to this very step. */
+export function isVariantOf(row: Pick<Action, "variantOfId" | "campaignId"> | undefined, stepId: string, campaignId: string) {
+  return !!row && row.campaignId === campaignId && row.variantOfId === stepId;
+}
+
+/**
+ * Writes the step's variants in draft order (position 0, 1, ...), updating the rows the draft names
+ * and creating the others; variant rows of the step the draft no longer has are deleted (refused
+ * when they have deliveries). The step's own split and control group are written by the caller.
+ */
+export async function saveVariants(
+  tx: Tx,
+  args: {
+    campaignId: string;
+    stepId: string;
+    step: ActionDraft;
+    sources: Map<string, Action>;
+    actor: SecretActor;
+    note: (key: string, message: string) => void;
+    /** "actions.0" : where notices for this step go */
+    prefix: string;
+  },
+): Promise<string[]> {
+  const { campaignId, stepId, step, sources, actor, note, prefix } = args;
+  const existingRows = await tx.action.findMany({ where: { variantOfId: stepId }, select: { id: true, name: true } });
+  const kept = new Set<string>();
+  const ids: string[] = [];
+  for (const [position, variant] of step.variants.entries()) {
+    const own = variant.id ? sources.get(variant.id) : undefined;
+    // a row of this campaign that is not a variant of this step (the step itself, another step's variant) stands for nothing
+    const find = (x: string) => {
+      const row = sources.get(x);
+      if (x === variant.id && row && row.campaignId === campaignId && !isVariantOf(row, stepId, campaignId)) return undefined;
+      return row;
+    };
+    const existing = isVariantOf(own, stepId, campaignId) ? own : undefined;
+    const draft: ActionDraft = { ...step, ...variant, id: existing?.id, variants: [], splitPercent: variant.splitPercent, controlPercent: 0 };
+    const grant = grantSecrets({ draft: { id: variant.id, copiedFrom: variant.copiedFrom, url: variant.url }, campaignId, actor, find });
+    const sealed = sealActionDraft(draft, grant);
+    const at = `${prefix}.variants.${position}`;
+    for (const lost of sealed.lost) note(`${at}.${lost.field}`, lostSecretMessage(lost, "save"));
+    const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
+    if (unsign) note(`${at}.url`, "The host changed, so the signing secret was removed: generate a new one.");
+    const data = {
+      ...sealed.data,
+      position,
+      splitPercent: variant.splitPercent,
+      controlPercent: 0,
+      // the step's delivery settings are the ones used; the variant keeps a copy for reading only
+      timeoutMs: step.timeoutSeconds * 1000,
+      ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}),
+    };
+    if (existing) {
+      await tx.action.update({ where: { id: existing.id }, data });
+      ids.push(existing.id);
+      kept.add(existing.id);
+    } else {
+      ids.push((await tx.action.create({ data: { ...data, campaignId, variantOfId: stepId }, select: { id: true } })).id);
+    }
+  }
+  const removed = existingRows.filter((r) => !kept.has(r.id));
+  for (const r of removed) {
+    const used = await tx.delivery.findFirst({ where: { variantActionId: r.id }, select: { id: true } });
+    if (used) throw new VariantInUseError(r.name);
+  }
+  if (removed.length) await tx.action.deleteMany({ where: { id: { in: removed.map((r) => r.id) } } });
+  return ids;
+}
+
+/** The editor's draft of a step: the step's own content, its split and control group, its variants (masked). */
+export function stepToDraft(step: Action, rows: Action[]) {
+  const variants = rows.filter((r) => r.variantOfId === step.id).sort((a, b) => a.position - b.position);
+  return {
+    ...actionToDraft(step),
+    splitPercent: variants.length ? step.splitPercent : 100,
+    controlPercent: step.controlPercent,
+    variants: variants.map((v): VariantDraftInput & { signing: ReturnType<typeof actionToDraft>["signing"] } => {
+      const { timeoutSeconds: _t, ...content } = actionToDraft(v);
+      return { ...content, splitPercent: v.splitPercent };
+    }),
+  };
+}

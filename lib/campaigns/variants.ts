@@ -1,0 +1,105 @@
+// A/B variants and the control group of a webhook step: which variant (or the control group) each
+// user gets. Pure and deterministic: a hash of campaign, step and user picks a point in [0, 1); the
+// control group is the start of the interval, the rest is cut by the variants' cumulative splits,
+// so a retry, a recurring occurrence or a second trigger lands the same user in the same place, and
+// changing one split moves only the users between the old and the new cut.
+// Client-safe (no imports), so the editor checks splits with the same rule.
+
+/** Variant keys: the step itself is "A", its variants B, C, ... (16 in all, as Leanplum allows). */
+export const VARIANT_KEYS = ["A", "B", "C", "D", "E", "F", "G", "H", "I", "J", "K", "L", "M", "N", "O", "P"] as const;
+export type VariantKey = (typeof VARIANT_KEYS)[number];
+export const MAX_VARIANTS = VARIANT_KEYS.length;
+/** variant rows besides the step itself */
+export const MAX_EXTRA_VARIANTS = MAX_VARIANTS - 1;
+export const MAX_CONTROL_PERCENT = 90;
+
+export type VariantSplit = { key: string; splitPercent: number };
+export type SplitConfig = { controlPercent: number; variants: VariantSplit[] };
+export type Assignment = "control" | string;
+
+export function variantKey(index: number): VariantKey {
+  const key = VARIANT_KEYS[index];
+  if (!key) throw new RangeError(`A webhook can have at most ${MAX_VARIANTS} variants`);
+  return key;
+}
+
+const FNV_OFFSET = 0x811c9dc5;
+
+/** FNV-1a (32 bit) of the text, as an unsigned integer; `from` continues the hash of a prefix. */
+export function fnv1a(text: string, from = FNV_OFFSET): number {
+  let hash = from;
+  for (let i = 0; i < text.length; i++) {
+    hash ^= text.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
+}
+
+/**
+ * The user's point in [0, 1). FNV-1a alone clusters for ids that differ in their last characters
+ * ("u000001", "u000002"), so its result goes through a murmur3 finaliser to spread the bits.
+ */
+// A fan-out hashes one step's prefix for every user: it is hashed once and continued per user.
+let lastPrefix = "";
+let lastPrefixHash = FNV_OFFSET;
+
+export function assignmentPoint(ids: { campaignId: string; actionId: string; userId: string }): number {
+  const prefix = `${ids.campaignId}:${ids.actionId}:`;
+  if (prefix !== lastPrefix) {
+    lastPrefix = prefix;
+    lastPrefixHash = fnv1a(prefix);
+  }
+  let h = fnv1a(ids.userId, lastPrefixHash);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) / 0x1_0000_0000;
+}
+
+/** "control" or the key of the user's variant. Splits are taken as given (checked by splitProblems at save). */
+export function assignVariant(ids: { campaignId: string; actionId: string; userId: string }, config: SplitConfig): Assignment {
+  const point = assignmentPoint(ids);
+  const control = config.controlPercent / 100;
+  if (point < control) return "control";
+  if (config.variants.length === 0) return "A";
+  const total = config.variants.reduce((sum, v) => sum + v.splitPercent, 0) || 1;
+  // where the point falls in the non-control part, in percent of the total
+  const at = ((point - control) / (1 - control)) * total;
+  let cumulative = 0;
+  for (const v of config.variants) {
+    cumulative += v.splitPercent;
+    if (at < cumulative) return v.key;
+  }
+  return config.variants[config.variants.length - 1]!.key;
+}
+
+/** Whether a step splits its users at all: some variant besides A, or a control group. */
+export function splitsUsers(config: SplitConfig): boolean {
+  return config.controlPercent > 0 || config.variants.length > 1;
+}
+
+/**
+ * Problems with a step's split (empty when fine): 2..16 variants including A when there are any,
+ * whole percents adding up to 100, control 0..90. `variants` includes A (the step itself).
+ */
+export function splitProblems(config: SplitConfig): { path: string; message: string }[] {
+  const problems: { path: string; message: string }[] = [];
+  const { controlPercent, variants } = config;
+  if (!Number.isInteger(controlPercent) || controlPercent < 0 || controlPercent > MAX_CONTROL_PERCENT) {
+    problems.push({ path: "controlPercent", message: `The control group is a whole percent from 0 to ${MAX_CONTROL_PERCENT}` });
+  }
+  if (variants.length > MAX_VARIANTS) problems.push({ path: "variants", message: `A webhook can have at most ${MAX_VARIANTS} variants (A to P)` });
+  if (variants.length <= 1) return problems;
+  variants.forEach((v, i) => {
+    if (!Number.isInteger(v.splitPercent) || v.splitPercent < 1 || v.splitPercent > 99) {
+      problems.push({ path: i === 0 ? "splitPercent" : `variants.${i - 1}.splitPercent`, message: `Variant ${v.key}'s split is a whole percent from 1 to 99` });
+    }
+  });
+  const sum = variants.reduce((s, v) => s + v.splitPercent, 0);
+  if (sum !== 100) {
+    problems.push({ path: "splitPercent", message: `The variants' splits add up to ${sum}%; they must add up to 100%` });
+  }
+  return problems;
+}
