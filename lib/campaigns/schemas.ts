@@ -55,6 +55,8 @@ export const actionDraftSchema = z
     id: z.string().max(64).optional(),
     /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
     copiedFrom: z.string().max(64).optional(),
+    /** the destination template this webhook was started from (lib/campaigns/destination-templates.ts) */
+    templateId: z.string().max(64).optional(),
     name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
     method: z.enum(HTTP_METHODS, "Choose POST, PUT, PATCH or GET").default("POST"),
     url: z
