@@ -140,10 +140,3 @@ const BUILT_INS: BuiltIn[] = [
 export const BUILT_IN_TEMPLATES: readonly DestinationTemplateView[] = BUILT_INS.map((t) => ({ ...t, builtIn: true, createdBy: null, updatedAt: null }));
 
 export const isBuiltInTemplateId = (id: string) => id.startsWith("builtin-");
-
-/** {{ }} names in a template that read no data: the parts to fill in ("slack_webhook_path"). */
-export function fillInPlaceholders(text: string): string[] {
-  const DATA_ROOTS = /^(user|userAttribute|event|parameter|campaign|action|now)\b/;
-  const names = [...text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!).filter((n) => !DATA_ROOTS.test(n));
-  return [...new Set(names)];
-}

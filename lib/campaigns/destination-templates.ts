@@ -9,10 +9,11 @@ import type { DestinationTemplate } from "../db/generated/sqlite/client";
 import type { DataField } from "../webhooks/types";
 import { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
 import type { DestinationTemplateView, TemplateInputParsed, TemplatePatch } from "./destination-template-schemas";
-import type { ActionDraft, ActionDraftInput } from "./schemas";
+import type { ActionDraft } from "./schemas";
 import { templateSafeWebhook } from "./template-secrets";
 
-export { BUILT_IN_TEMPLATES, fillInPlaceholders, isBuiltInTemplateId } from "./builtin-destination-templates";
+export { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
+export { actionDraftFromTemplate, fillInPlaceholders } from "./template-apply";
 export type { DestinationTemplateView } from "./destination-template-schemas";
 
 export type TemplateErrorKind = "not_found" | "built_in" | "name_taken";
@@ -137,18 +138,4 @@ export async function deleteDestinationTemplate(id: string, actor: string): Prom
   const { count } = await db().destinationTemplate.deleteMany({ where: { id } });
   if (count) await recordAudit({ actor, action: "destination_template.deleted", target: id, details: { name: row.name } });
   return count > 0;
-}
-
-/** A new webhook draft copied from a template (not saved): Action.templateId records where it started. */
-export function actionDraftFromTemplate(template: DestinationTemplateView): ActionDraftInput & { templateId: string } {
-  const { webhook } = template;
-  return {
-    templateId: template.id,
-    name: template.name.slice(0, 80),
-    method: webhook.method,
-    url: webhook.url,
-    contentType: webhook.contentType,
-    fields: webhook.fields.map((f) => ({ ...f })),
-    headers: webhook.headers.map((h) => ({ name: h.name, value: h.secret ? "" : h.value, secret: h.secret })),
-  };
 }
