@@ -6,4 +6,6 @@ export const campaignKeys = {
   preview: (body: string) => ["campaigns", "preview", body] as const,
   templateSuggestions: ["campaigns", "template-suggestions"] as const,
   testSends: (actionId: string) => ["campaigns", "test-sends", actionId] as const,
+  /** the destination template library (built-in and saved) */
+  destinationTemplates: ["campaigns", "destination-templates"] as const,
 };
