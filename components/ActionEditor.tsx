@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { MAX_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "@/lib/webhooks/types";
 import type { ActionState } from "./campaign-draft-state";
@@ -27,6 +28,7 @@ export function ActionEditor({
   onActivate,
   onDuplicate,
   onDelete,
+  headerActions,
 }: {
   action: ActionState;
   campaignId?: string;
@@ -39,6 +41,8 @@ export function ActionEditor({
   onActivate: () => void;
   onDuplicate: () => void;
   onDelete: () => void;
+  /** more buttons beside Duplicate and Delete (Save as template) */
+  headerActions?: ReactNode;
 }) {
   const headingId = `action-${action.uid}-title`;
   return (
@@ -54,6 +58,7 @@ export function ActionEditor({
           {!action.id && <span className="text-xs font-normal text-slate-500">(not saved)</span>}
         </h2>
         <div className="flex gap-1">
+          {headerActions}
           <Button size="sm" variant="ghost" onClick={onDuplicate}>
             Duplicate webhook
           </Button>

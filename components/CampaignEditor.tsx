@@ -11,6 +11,10 @@ import type { DeliveryInitial } from "./delivery/delivery-form-state";
 import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
+import { SaveAsTemplateButton } from "./templates/SaveAsTemplateButton";
+import { useTemplateStart } from "./templates/useTemplateStart";
+import { TemplatePicker } from "./templates/TemplatePicker";
+import { TemplateStartNote } from "./templates/TemplateStartNote";
 import { TestSendHistory } from "./TestSendHistory";
 import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
@@ -55,6 +59,7 @@ export function CampaignEditor({
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
   const onTemplateErrors = useCallback((e: Record<string, string>) => setLiveErrors(e), []);
 
+  const templateStart = useTemplateStart(editor, activate);
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
   const savedUrls = new Map(saved.actions.filter((a) => a.id).map((a) => [a.id!, a.url]));
@@ -118,18 +123,24 @@ export function CampaignEditor({
             <div className="space-y-4">
               <div className="flex items-center justify-between gap-3">
                 <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
-                <Button
-                  size="sm"
-                  onClick={() => activate(editor.addAction())}
-                >
-                  <span aria-hidden>+</span> Add webhook
-                </Button>
+                <div className="flex gap-2">
+                  <TemplatePicker onPick={templateStart.start} />
+                  <Button
+                    size="sm"
+                    onClick={() => activate(editor.addAction())}
+                  >
+                    <span aria-hidden>+</span> Add webhook
+                  </Button>
+                </div>
               </div>
               {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
               {state.actions.length === 0 && (
                 <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
                   No webhooks yet. Add one to compose the request this campaign sends.
                 </p>
+              )}
+              {templateStart.note && state.actions.some((a) => a.uid === templateStart.note?.uid) && (
+                <TemplateStartNote {...templateStart.note} onDismiss={templateStart.dismiss} />
               )}
               {state.actions.map((action, i) => (
                 <ActionEditor
@@ -145,6 +156,7 @@ export function CampaignEditor({
                   onActivate={() => activate(action.uid)}
                   onDuplicate={() => activate(editor.addAction(action))}
                   onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
+                  headerActions={<SaveAsTemplateButton action={action} />}
                 />
               ))}
             </div>

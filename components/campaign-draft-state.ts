@@ -10,6 +10,8 @@ export type ActionState = {
   uid: string;
   id?: string;
   copiedFrom?: string;
+  /** the destination template it was started from (a copy; kept on save) */
+  templateId?: string;
   name: string;
   method: HttpMethod;
   url: string;
@@ -49,6 +51,7 @@ export function stateFromDraft(draft: DraftForEditor): CampaignState {
       uid: uid(),
       id: a.id,
       copiedFrom: a.copiedFrom,
+      templateId: a.templateId,
       name: a.name ?? "Webhook",
       method: a.method ?? "POST",
       url: a.url,
@@ -65,6 +68,7 @@ export function actionDraftOf(a: ActionState) {
   return {
     id: a.id,
     copiedFrom: a.copiedFrom,
+    templateId: a.templateId,
     name: a.name,
     method: a.method,
     url: a.url,
