@@ -3,6 +3,8 @@ import { AllowedDestinationsSection } from "@/components/settings/AllowedDestina
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
 import { MembersSection } from "@/components/settings/MembersSection";
+import { WebhookTemplatesSection } from "@/components/settings/WebhookTemplatesSection";
+import { listDestinationTemplates } from "@/lib/campaigns/destination-templates";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { SIGN_IN_REQUIRED } from "@/lib/auth/guard";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
@@ -24,6 +26,7 @@ export default async function SettingsPage() {
       editable={isAdmin}
     />
   );
+  const templates = <WebhookTemplatesSection templates={await listDestinationTemplates()} editable={member ? memberAllows(member, "editor") : !SIGN_IN_REQUIRED} />;
   if (!isAdmin) {
     return (
       <div className="space-y-6">
@@ -33,6 +36,7 @@ export default async function SettingsPage() {
         </div>
         {limits}
         {destinations}
+        {templates}
       </div>
     );
   }
@@ -42,6 +46,7 @@ export default async function SettingsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       {limits}
       {destinations}
+      {templates}
       <ApiKeysSection
         keys={keys.map((k) => ({ ...k, lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() }))}
       />
