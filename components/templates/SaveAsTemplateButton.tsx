@@ -43,8 +43,11 @@ export function SaveAsTemplateButton({ action }: { action: ActionState }) {
       const result = await saveTemplateAction({ name, description, secretNote, webhook: actionDraftOf(action) });
       if (!result.ok) {
         setErrors(result.fieldErrors);
-        const webhookProblem = Object.keys(result.fieldErrors).some((k) => k.startsWith("webhook."));
-        setMessage(webhookProblem ? "Fix the webhook's highlighted fields first, then save it as a template." : result.message);
+        const keys = Object.keys(result.fieldErrors);
+        // an error at one of the dialog's fields shows there; the webhook's own are on the page behind
+        const atDialogField = keys.some((k) => k === "name" || k === "description" || k === "secretNote");
+        const atWebhook = keys.some((k) => k.startsWith("webhook."));
+        setMessage(atWebhook ? "Fix the webhook first (its URL, data or headers), then save it as a template." : atDialogField ? null : result.message);
         return;
       }
       setOutcome({ name: result.data.template.name, cleared: result.data.cleared });
