@@ -65,7 +65,7 @@ describe("built-in destination templates", () => {
 
 describe("saving a webhook as a template", () => {
   it("never saves a secret, however it is slipped in", async () => {
-    const secrets = ["hunter2", "sk_live_51Hx", "md-APIKEY123", "xoxb-T1/B2/abcdef", "T024BE7LD/B0123/XyZsecret", "Zm9vOmJhcg", "sig-abc123", "s3cr3t-default", "cookie-val"];
+    const secrets = ["nested-key-42", "hunter2", "sk_live_51Hx", "md-APIKEY123", "xoxb-T1/B2/abcdef", "T024BE7LD/B0123/XyZsecret", "Zm9vOmJhcg", "sig-abc123", "s3cr3t-default", "cookie-val"];
     const { template, cleared } = await save({
       name: "Attacker's template",
       webhook: {
@@ -84,6 +84,7 @@ describe("saving a webhook as a template", () => {
           { key: "slack.token", value: "xoxb-T1/B2/abcdef" },
           { key: "note", value: SECRET_MASK },
           { key: "email", value: "{{user.email}}" },
+          { key: "message", value: JSON.stringify({ to: "{{user.email}}", auth: { apiKey: "nested-key-42", user: "{{user.id}}" } }), type: "json" },
         ],
       },
     });
@@ -105,9 +106,11 @@ describe("saving a webhook as a template", () => {
       { key: "slack.token", value: "", type: "text" },
       { key: "note", value: "", type: "text" },
       { key: "email", value: "{{user.email}}", type: "text" },
+      { key: "message", value: JSON.stringify({ to: "{{user.email}}", auth: { apiKey: "", user: "{{user.id}}" } }, null, 2), type: "json" },
     ]);
     expect(cleared).toContain('the URL parameter "api_key"');
     expect(cleared).toContain('the value of the header "Authorization"');
+    expect(cleared).toContain('secrets inside the data field "message"');
 
     const basic = await save({ name: "Basic auth", webhook: { url: "https://crm:hunter2@crm.example.com/hook" } });
     expect(basic.template.webhook.url).toBe("https://crm@crm.example.com/hook");

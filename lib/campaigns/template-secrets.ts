@@ -110,9 +110,37 @@ export function templateSafeWebhook(webhook: { url: string; fields: DataField[];
     return { name: h.name, value, secret: secret && value === "" ? true : !!h.secret };
   });
   const fields = webhook.fields.map((f) => {
-    if (keepable(f.key, f.value)) return { key: f.key, value: f.value, type: f.type };
+    if (keepable(f.key, f.value)) return { key: f.key, value: f.type === "json" ? withoutNestedSecrets(f.key, f.value, cleared) : f.value, type: f.type };
     if (f.value !== "") cleared.push(`the value of the data field "${f.key}"`);
     return { key: f.key, value: "", type: f.type };
   });
   return { url, fields, headers, cleared };
+}
+
+/** A JSON field's value with the secrets under its keys emptied ({"auth": {"token": "..."}}); as is when it does not parse. */
+function withoutNestedSecrets(fieldKey: string, value: string, cleared: string[]): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return value;
+  }
+  let changed = false;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== "object") return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => {
+        if (typeof v === "string" && !keepable(k, v)) {
+          changed = true;
+          return [k, ""];
+        }
+        return [k, walk(v)];
+      }),
+    );
+  };
+  const safe = walk(parsed);
+  if (!changed) return value;
+  cleared.push(`secrets inside the data field "${fieldKey}"`);
+  return JSON.stringify(safe, null, 2);
 }
