@@ -19,6 +19,7 @@ const SECRET_QUERY_WORDS = new Set([...SECRET_WORDS, "code"]);
 export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS): boolean {
   const parts = name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Za-z])([0-9])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
