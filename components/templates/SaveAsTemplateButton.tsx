@@ -10,7 +10,7 @@ import { useRoleAllows } from "../auth/MemberRole";
 import { actionDraftOf, type ActionState } from "../campaign-draft-state";
 import { Button } from "../ui/Button";
 import { Dialog } from "../ui/Dialog";
-import { Field, inputClass } from "../ui/Field";
+import { ErrorRevealScope, Field, inputClass } from "../ui/Field";
 
 type Outcome = { name: string; cleared: string[] };
 
@@ -84,30 +84,33 @@ export function SaveAsTemplateButton({ action }: { action: ActionState }) {
             {outcome.cleared.length > 0 && <p>Not saved, as they are or may be secrets: {outcome.cleared.join(", ")}.</p>}
           </div>
         ) : (
-          <form
-            className="space-y-4"
-            onSubmit={(e) => {
-              e.preventDefault();
-              save();
-            }}
-          >
-            <p className="text-slate-600">The URL, data and headers are saved; secrets (secret headers, the URL password, keys and tokens) are not.</p>
-            <Field label="Template name" error={errors.name}>
-              {(c) => <input {...c} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} />}
-            </Field>
-            <Field label="Description (optional)" error={errors.description}>
-              {(c) => <input {...c} className={inputClass} value={description} onChange={(e) => setDescription(e.target.value)} />}
-            </Field>
-            <Field label="Where to find the secret (optional)" error={errors.secretNote} hint="Shown to whoever starts a webhook from this template.">
-              {(c) => <textarea {...c} rows={3} className={inputClass} value={secretNote} onChange={(e) => setSecretNote(e.target.value)} />}
-            </Field>
-            {message && (
-              <p role="alert" className="text-red-700">
-                {message}
-              </p>
-            )}
-            <button type="submit" hidden />
-          </form>
+          // the editor around holds errors back until a field is left; the dialog's show at once
+          <ErrorRevealScope revealed>
+            <form
+              className="space-y-4"
+              onSubmit={(e) => {
+                e.preventDefault();
+                save();
+              }}
+            >
+              <p className="text-slate-600">The URL, data and headers are saved; secrets (secret headers, the URL password, keys and tokens) are not.</p>
+              <Field label="Template name" error={errors.name}>
+                {(c) => <input {...c} className={inputClass} value={name} onChange={(e) => setName(e.target.value)} />}
+              </Field>
+              <Field label="Description (optional)" error={errors.description}>
+                {(c) => <input {...c} className={inputClass} value={description} onChange={(e) => setDescription(e.target.value)} />}
+              </Field>
+              <Field label="Where to find the secret (optional)" error={errors.secretNote} hint="Shown to whoever starts a webhook from this template.">
+                {(c) => <textarea {...c} rows={3} className={inputClass} value={secretNote} onChange={(e) => setSecretNote(e.target.value)} />}
+              </Field>
+              {message && (
+                <p role="alert" className="text-red-700">
+                  {message}
+                </p>
+              )}
+              <button type="submit" hidden />
+            </form>
+          </ErrorRevealScope>
         )}
       </Dialog>
     </>
