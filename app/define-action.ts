@@ -10,6 +10,7 @@ import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
+import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
@@ -50,6 +51,7 @@ export function actionFailure(what: string, err: unknown): ActionFailure {
   if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
+  if (err instanceof DestinationTemplateError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").
   if (err instanceof z.ZodError) return failed(err.issues[0]?.message ?? "Check the form.", fieldErrorsOf(err));
   if (typeof (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds === "number") return failed((err as Error).message);

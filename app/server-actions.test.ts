@@ -19,6 +19,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "app/campaigns/[id]/deliveries/actions.ts": await import("./campaigns/[id]/deliveries/actions"),
   "app/settings/actions.ts": await import("./settings/actions"),
   "app/settings/allowed-destinations-actions.ts": await import("./settings/allowed-destinations-actions"),
+  "app/settings/webhook-template-actions.ts": await import("./settings/webhook-template-actions"),
 };
 const deliveries = modules["app/campaigns/[id]/deliveries/actions.ts"] as typeof import("./campaigns/[id]/deliveries/actions");
 
@@ -116,6 +117,8 @@ describe("server actions parse their input before anything runs", () => {
       ["activateAction", () => deliveries.activateAction("nope", { rule: { when: "immediate" } })],
       ["changeRoleAction", () => (modules["app/settings/actions.ts"].changeRoleAction as AnyAction)("nope", "viewer")],
       ["removeMemberAction", () => (modules["app/settings/actions.ts"].removeMemberAction as AnyAction)("nope")],
+      ["updateTemplateAction", () => (modules["app/settings/webhook-template-actions.ts"].updateTemplateAction as AnyAction)("nope", { name: "Renamed" })],
+      ["deleteTemplateAction", () => (modules["app/settings/webhook-template-actions.ts"].deleteTemplateAction as AnyAction)("nope")],
     ];
     const before = await snapshot();
     for (const [name, call] of calls) {

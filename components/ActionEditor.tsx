@@ -29,6 +29,7 @@ export function ActionEditor({
   onDuplicate,
   onDelete,
   variantControls,
+  headerActions,
 }: {
   action: ActionState;
   campaignId?: string;
@@ -43,6 +44,8 @@ export function ActionEditor({
   onDelete: () => void;
   /** the A/B tabs, splits and control group (VariantControls); the fields below edit the chosen tab */
   variantControls?: ReactNode;
+  /** more buttons beside Duplicate and Delete (Save as template) */
+  headerActions?: ReactNode;
 }) {
   const headingId = `action-${action.uid}-title`;
   return (
@@ -58,6 +61,7 @@ export function ActionEditor({
           {!action.id && <span className="text-xs font-normal text-slate-500">(not saved)</span>}
         </h2>
         <div className="flex gap-1">
+          {headerActions}
           <Button size="sm" variant="ghost" onClick={onDuplicate}>
             Duplicate webhook
           </Button>

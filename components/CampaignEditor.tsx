@@ -11,6 +11,10 @@ import type { DeliveryInitial } from "./delivery/delivery-form-state";
 import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
+import { SaveAsTemplateButton } from "./templates/SaveAsTemplateButton";
+import { useTemplateStart } from "./templates/useTemplateStart";
+import { TemplatePicker } from "./templates/TemplatePicker";
+import { TemplateStartNote } from "./templates/TemplateStartNote";
 import { TestSendHistory } from "./TestSendHistory";
 import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
@@ -62,6 +66,7 @@ export function CampaignEditor({
   const tabOf = (a: { uid: string; variants: unknown[] }) => Math.min(tabs[a.uid] ?? 0, a.variants.length);
   const setTab = (uid: string, tab: number) => setTabs((t) => ({ ...t, [uid]: tab }));
 
+  const templateStart = useTemplateStart(editor, activate);
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
@@ -127,18 +132,24 @@ export function CampaignEditor({
             <div className="space-y-4">
               <div className="flex items-center justify-between gap-3">
                 <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
-                <Button
-                  size="sm"
-                  onClick={() => activate(editor.addAction())}
-                >
-                  <span aria-hidden>+</span> Add webhook
-                </Button>
+                <div className="flex gap-2">
+                  <TemplatePicker onPick={templateStart.start} />
+                  <Button
+                    size="sm"
+                    onClick={() => activate(editor.addAction())}
+                  >
+                    <span aria-hidden>+</span> Add webhook
+                  </Button>
+                </div>
               </div>
               {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
               {state.actions.length === 0 && (
                 <p className="rounded-xl border border-dashed border-slate-300 bg-white px-4 py-8 text-center text-sm text-slate-600">
                   No webhooks yet. Add one to compose the request this campaign sends.
                 </p>
+              )}
+              {templateStart.note && state.actions.some((a) => a.uid === templateStart.note?.uid) && (
+                <TemplateStartNote {...templateStart.note} onDismiss={templateStart.dismiss} />
               )}
               {state.actions.map((action, i) => {
                 const tab = tabOf(action);
@@ -159,6 +170,7 @@ export function CampaignEditor({
                     onActivate={() => activate(action.uid)}
                     onDuplicate={() => activate(editor.addAction(action))}
                     onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
+                    headerActions={<SaveAsTemplateButton action={action} />}
                     variantControls={
                       <VariantControls
                         action={action}

@@ -10,6 +10,8 @@ export type ActionState = {
   uid: string;
   id?: string;
   copiedFrom?: string;
+  /** the destination template it was started from (a copy; kept on save) */
+  templateId?: string;
   name: string;
   method: HttpMethod;
   url: string;
@@ -25,7 +27,7 @@ export type ActionState = {
   variants: VariantState[];
 };
 /** A variant's own content (the step's other settings apply to it) and its split. */
-export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "name" | "method" | "url" | "contentType" | "fields" | "headers" | "signing"> & {
+export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers" | "signing"> & {
   splitPercent: string;
 };
 export type CampaignState = { id?: string; name: string; description: string; actions: ActionState[] };
@@ -49,7 +51,7 @@ export function newAction(n = 1): ActionState {
   };
 }
 
-type ContentDraft = Pick<ActionDraftInput, "id" | "copiedFrom" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & { signing?: SigningState };
+type ContentDraft = Pick<ActionDraftInput, "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & { signing?: SigningState };
 export type DraftForEditor = Omit<CampaignDraftInput, "actions"> & {
   actions?: (ActionDraftInput & { signing?: SigningState; variants?: (ContentDraft & { splitPercent?: unknown })[] })[];
 };
@@ -59,6 +61,7 @@ function contentState(a: ContentDraft) {
     uid: uid(),
     id: a.id,
     copiedFrom: a.copiedFrom,
+    templateId: a.templateId,
     name: a.name ?? "Webhook",
     method: a.method ?? "POST",
     url: a.url,
@@ -73,6 +76,7 @@ function contentDraftOf(a: Omit<VariantState, "splitPercent">) {
   return {
     id: a.id,
     copiedFrom: a.copiedFrom,
+    templateId: a.templateId,
     name: a.name,
     method: a.method,
     url: a.url,

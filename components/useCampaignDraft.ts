@@ -3,7 +3,7 @@
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useTransition } from "react";
 import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
-import type { FieldErrors } from "@/lib/campaigns/schemas";
+import type { ActionDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { handOverSample } from "./preview-sample-carry";
 
@@ -93,6 +93,16 @@ export function useCampaignDraft(initial: DraftForEditor) {
     return added.uid;
   }
 
+  /** Adds a webhook started from `draft` (a template's copy), in place of `replaceUid` when given; returns its uid. */
+  function addActionFromDraft(draft: ActionDraftInput, replaceUid?: string): string {
+    const added = stateFromDraft({ name: "", actions: [draft] }).actions[0]!;
+    setState((s) => {
+      const at = replaceUid ? s.actions.findIndex((a) => a.uid === replaceUid) : -1;
+      return { ...s, actions: at < 0 ? [...s.actions, added] : s.actions.map((a, i) => (i === at ? added : a)) };
+    });
+    return added.uid;
+  }
+
   /**
    * Saves the campaign, with the page's delivery settings when `with.delivery` gives them (webhooks
    * named by position); `with.onSaved` hears of the saved state (its webhooks have ids then).
@@ -155,5 +165,5 @@ export function useCampaignDraft(initial: DraftForEditor) {
     });
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, save, deleteCampaign, deleteAction };
+  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, deleteCampaign, deleteAction };
 }

@@ -15,6 +15,7 @@ import { GET as deliveries } from "./deliveries/route";
 import { GET as delivery } from "./deliveries/[id]/route";
 import { POST as audienceCount } from "./audience/count/route";
 import { GET as templateSuggestions } from "./template-suggestions/route";
+import { GET as destinationTemplates } from "./destination-templates/route";
 import { POST as importUpload } from "./imports/route";
 import { GET as importStatus, POST as importStart } from "./imports/[id]/route";
 import { GET as importRejected } from "./imports/[id]/rejected/route";
@@ -45,6 +46,7 @@ const routes: Route[] = [
   { name: "GET /api/deliveries/:id", method: "GET", path: "/api/deliveries/none", params: { id: "none" }, needs: "viewer", handler: delivery as Handler },
   { name: "POST /api/audience/count", method: "POST", path: "/api/audience/count", needs: "viewer", handler: audienceCount as Handler, body: () => JSON.stringify({ match: "all", conditions: [] }) },
   { name: "GET /api/template-suggestions", method: "GET", path: "/api/template-suggestions", needs: "viewer", handler: templateSuggestions as Handler },
+  { name: "GET /api/destination-templates", method: "GET", path: "/api/destination-templates", needs: "viewer", handler: destinationTemplates as Handler },
   { name: "POST /api/imports", method: "POST", path: "/api/imports", needs: "editor", handler: importUpload as Handler, body: () => "email\na@example.com\n", type: "text/csv" },
   { name: "GET /api/imports/:id", method: "GET", path: "/api/imports/none", params: { id: "none" }, needs: "viewer", handler: importStatus as Handler },
   { name: "POST /api/imports/:id", method: "POST", path: "/api/imports/none", params: { id: "none" }, needs: "editor", handler: importStart as Handler, body: () => JSON.stringify({ mapping: [] }) },

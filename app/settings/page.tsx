@@ -3,6 +3,8 @@ import { AllowedDestinationsSection } from "@/components/settings/AllowedDestina
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
 import { MembersSection } from "@/components/settings/MembersSection";
+import { WebhookTemplatesSection } from "@/components/settings/WebhookTemplatesSection";
+import { listDestinationTemplates } from "@/lib/campaigns/destination-templates";
 import { listApiKeys } from "@/lib/auth/api-keys";
 import { listMembers, listPendingInvites, memberAllows } from "@/lib/auth/members";
 import { frequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
@@ -23,6 +25,7 @@ export default async function SettingsPage() {
       editable={isAdmin}
     />
   );
+  const templates = <WebhookTemplatesSection templates={await listDestinationTemplates()} editable={!!member && memberAllows(member, "editor")} />;
   if (!isAdmin) {
     return (
       <div className="space-y-6">
@@ -32,6 +35,7 @@ export default async function SettingsPage() {
         </div>
         {limits}
         {destinations}
+        {templates}
       </div>
     );
   }
@@ -41,6 +45,7 @@ export default async function SettingsPage() {
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>
       {limits}
       {destinations}
+      {templates}
       <ApiKeysSection
         keys={keys.map((k) => ({ ...k, lastUsedAt: k.lastUsedAt?.toISOString() ?? null, revokedAt: k.revokedAt?.toISOString() ?? null, createdAt: k.createdAt.toISOString() }))}
       />

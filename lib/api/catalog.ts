@@ -4,16 +4,17 @@ import type { z } from "zod";
 import type { Role } from "../auth/roles";
 import { activationSchema, campaignBodySchema, campaignSchema, campaignSummarySchema, deliveriesPageSchema, deliveriesQuerySchema } from "./schemas/campaigns";
 import { campaignResultsSchema } from "./schemas/results";
+import { savedTemplateSchema, templateBodySchema, templateListSchema, templatePatchBodySchema, templateSchema } from "./schemas/templates";
 import { listUsersQuerySchema, upsertResultSchema, usersBodyDocSchema, usersPageSchema, userSchema } from "./schemas/users";
 import { z as zod } from "zod";
 
 export type RouteDoc = {
-  method: "GET" | "POST" | "PUT" | "DELETE";
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
   path: string;
   summary: string;
   description?: string;
   role: Role;
-  tag: "Users" | "Events" | "Campaigns" | "Deliveries";
+  tag: "Users" | "Events" | "Campaigns" | "Deliveries" | "Templates";
   body?: z.ZodType;
   query?: z.ZodObject;
   response?: { status: number; schema?: z.ZodType; description: string };
@@ -47,6 +48,11 @@ export const apiRoutes: RouteDoc[] = [
   { method: "GET", path: "/api/v1/campaigns/{id}/results", tag: "Campaigns", role: "viewer", summary: "Get a campaign's results", description: "Per step, per variant and for the control group: users reached, delivered and converted (the goal event within the window after their first delivered webhook; control users: after the time they would have been sent), the conversion rate with a 95% Wilson score interval, and the lift over the baseline with a pooled two-proportion z-test. No winner below 100 users and 10 conversions per group.", response: { status: 200, schema: campaignResultsSchema, description: "The results table" }, errors: [404, ...common] },
   { method: "GET", path: "/api/v1/campaigns/{id}/deliveries", tag: "Deliveries", role: "viewer", summary: "List a campaign's deliveries", query: deliveriesQuerySchema, response: { status: 200, schema: deliveriesPageSchema, description: "50 deliveries a page" }, errors: [400, 404, ...common] },
   { method: "POST", path: "/api/v1/deliveries/{id}/retry", tag: "Deliveries", role: "editor", summary: "Retry a delivery", description: "Failed, retrying or suppressed deliveries are sent again now, with the same webhook-id.", response: { status: 200, schema: zod.object({ id: zod.string(), state: zod.literal("scheduled") }), description: "Scheduled again" }, errors: [404, 409, ...common] },
+  { method: "GET", path: "/api/v1/templates", tag: "Templates", role: "viewer", summary: "List webhook templates", description: "The built-in destination templates (ids starting `builtin-`), then the saved ones by name. Secret header values are always empty; each template says where to find its secret.", response: { status: 200, schema: templateListSchema, description: "Every template" }, errors: common },
+  { method: "POST", path: "/api/v1/templates", tag: "Templates", role: "editor", summary: "Save a webhook as a template", description: "Secrets are never saved: secret header values, values whose name says they are secret (Authorization, X-Api-Key, token, key, sig, ...) unless they are all `{{ }}` references, masked values (••••), the URL password and the secret path of Slack, Teams, Discord and Zapier hook URLs are stored empty; `cleared` lists them. The name must be unused (409).", body: templateBodySchema, response: { status: 201, schema: savedTemplateSchema, description: "The saved template" }, errors: [409, ...withBody] },
+  { method: "GET", path: "/api/v1/templates/{id}", tag: "Templates", role: "viewer", summary: "Get a webhook template", response: { status: 200, schema: templateSchema, description: "The template" }, errors: [404, ...common] },
+  { method: "PATCH", path: "/api/v1/templates/{id}", tag: "Templates", role: "editor", summary: "Rename or edit a saved template", description: "Only saved templates (built-in ones answer 409). Webhooks started from the template do not change. A new `webhook` loses its secrets as on save.", body: templatePatchBodySchema, response: { status: 200, schema: savedTemplateSchema, description: "The edited template" }, errors: [404, 409, ...withBody] },
+  { method: "DELETE", path: "/api/v1/templates/{id}", tag: "Templates", role: "editor", summary: "Delete a saved template", description: "Webhooks started from it keep what they copied. Built-in templates answer 409.", response: { status: 204, description: "Deleted" }, errors: [404, 409, ...common] },
 ];
 
 export const errorMeanings: Record<number, string> = {
@@ -54,7 +60,7 @@ export const errorMeanings: Record<number, string> = {
   401: "No API key, a malformed Authorization header, or an unknown or revoked key",
   403: "The key's role is too low for this route",
   404: "No such user, campaign, delivery or route",
-  409: "The resource is not in a state that allows this (for example activating an active campaign)",
+  409: "The resource is not in a state that allows this (for example activating an active campaign, changing a built-in template or reusing a template's name)",
   413: "The body is over 5 MB",
   415: "The body is not Content-Type: application/json",
   429: "Over the key's rate limit; wait the seconds in Retry-After",

@@ -75,6 +75,22 @@ const results = {
   ],
   computedAt: "2026-12-09T09:20:00.000Z",
 };
+const templateInput = {
+  name: "CRM contact",
+  description: "Upsert the user in our CRM",
+  secretNote: "CRM › Settings › API keys: create a key with the contacts scope",
+  webhook: { name: "CRM", method: "POST", url: "https://crm.example.com/contacts/{{user.id}}", contentType: "application/json", fields: [{ key: "email", value: "{{user.email}}", type: "text" }], headers: [{ name: "X-Api-Key", value: "crm-secret", secret: true }] },
+};
+const template = {
+  id: "cm8x4t7a0000tmpl",
+  builtIn: false,
+  name: templateInput.name,
+  description: templateInput.description,
+  secretNote: templateInput.secretNote,
+  webhook: { method: "POST", url: templateInput.webhook.url, contentType: "application/json", fields: templateInput.webhook.fields, headers: [{ name: "X-Api-Key", value: "", secret: true }] },
+  createdBy: 'API key "ci"',
+  updatedAt: "2026-12-03T10:00:00.000Z",
+};
 
 const EXAMPLES: Record<string, RouteExample> = {
   "POST /api/v1/users": { request: user, response: { created: 1, updated: 0 } },
@@ -91,6 +107,11 @@ const EXAMPLES: Record<string, RouteExample> = {
   "GET /api/v1/campaigns/{id}/results": { path: `/api/v1/campaigns/${campaign.id}/results`, response: results },
   "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, pages: 1, items: [delivery] } },
   "POST /api/v1/deliveries/{id}/retry": { path: `/api/v1/deliveries/${delivery.id}/retry`, response: { id: delivery.id, state: "scheduled" } },
+  "GET /api/v1/templates": { response: { templates: [template] } },
+  "POST /api/v1/templates": { request: templateInput, response: { ...template, cleared: ['the value of the header "X-Api-Key"'] } },
+  "GET /api/v1/templates/{id}": { path: `/api/v1/templates/${template.id}`, response: template },
+  "PATCH /api/v1/templates/{id}": { path: `/api/v1/templates/${template.id}`, request: { name: "CRM contact (v2)" }, response: { ...template, name: "CRM contact (v2)", cleared: [] } },
+  "DELETE /api/v1/templates/{id}": { path: `/api/v1/templates/${template.id}` },
 };
 
 export const routeKey = (route: Pick<RouteDoc, "method" | "path">) => `${route.method} ${route.path}`;

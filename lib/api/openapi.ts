@@ -79,7 +79,7 @@ export function openApiDocument(serverUrl?: string): Json {
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
-    tags: [{ name: "Users" }, { name: "Events" }, { name: "Campaigns" }, { name: "Deliveries" }],
+    tags: [{ name: "Users" }, { name: "Events" }, { name: "Campaigns" }, { name: "Deliveries" }, { name: "Templates" }],
     paths,
     components: { schemas: components, securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "An API key, hk_live_..." } } },
   };

@@ -16,6 +16,7 @@ describe("auditTargets: an audit entry's target by name, with a link while it ex
       { action: "member.owner_created", target: member.id, details: null },
       { action: "allowed_destination.added", target: "127.0.0.2", details: null },
       { action: "campaign.paused", target: null, details: null },
+      { action: "destination_template.deleted", target: "tpl-1", details: { name: "CRM contact" } },
     ]);
     expect(targets).toEqual([
       { label: "Welcome", href: `/campaigns/${campaign.id}` },
@@ -24,6 +25,7 @@ describe("auditTargets: an audit entry's target by name, with a link while it ex
       { label: "ann@example.com", href: "/settings" },
       { label: "127.0.0.2", href: "/settings#allowed-destinations" },
       { label: "", href: null },
+      { label: 'Webhook template "CRM contact"', href: "/settings#webhook-templates" },
     ]);
   });
 });

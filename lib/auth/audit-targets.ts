@@ -53,6 +53,9 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
         return { label: id.includes("@") ? id : (member.get(id) ?? "A removed member"), href: "/settings" };
       case "allowed_destination":
         return { label: id, href: "/settings#allowed-destinations" };
+      case "destination_template":
+        // the name it had then (a template is renamed or deleted without touching the log)
+        return { label: `Webhook template "${detail(e, "name") ?? id}"`, href: "/settings#webhook-templates" };
       default:
         return { label: id, href: null };
     }

@@ -26,7 +26,8 @@ type StoredAction = Pick<
   | "signingSecretEnc"
   | "previousSigningSecretEnc"
   | "previousSecretExpiresAt"
->;
+> &
+  Partial<Pick<Action, "templateId">>;
 
 export function storedFields(action: Pick<Action, "fields">): DataField[] {
   return Array.isArray(action.fields) ? (action.fields as DataField[]) : [];
@@ -61,6 +62,7 @@ export function actionToDraft(action: StoredAction): ActionDraftInput & { signin
     // A secret header nobody has typed yet (a copy's) shows empty, not masked: there is nothing to keep.
     headers: storedHeaders(action).map((h) => ({ name: h.name, value: h.secret && h.value ? SECRET_MASK : h.value, secret: h.secret })),
     timeoutSeconds: Math.round(action.timeoutMs / 1000),
+    ...(action.templateId ? { templateId: action.templateId } : {}),
     signing: signingStateOf(action),
   };
 }
@@ -95,6 +97,8 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
     // an empty secret is stored empty, so the editor shows a box to fill rather than a mask
     headers: secrets.headers.map((h) => ({ name: h.name, value: h.secret && h.value ? encryptSecret(h.value) : h.value, secret: !!h.secret })),
     timeoutMs: draft.timeoutSeconds * 1000,
+    // set once, when a webhook starts from a template; a draft without it leaves it as it is
+    templateId: draft.templateId,
   };
   return { data, lost: secrets.lost };
 }

@@ -8,4 +8,6 @@ export const campaignKeys = {
   testSends: (actionId: string) => ["campaigns", "test-sends", actionId] as const,
   /** the results table (conversion goal), polled while the campaign sends */
   results: (campaignId: string) => ["campaigns", "results", campaignId] as const,
+  /** the destination template library (built-in and saved) */
+  destinationTemplates: ["campaigns", "destination-templates"] as const,
 };

@@ -103,6 +103,8 @@ export type VariantDraft = z.output<typeof variantDraftSchema>;
 export const actionDraftSchema = z
   .object({
     ...webhookContentShape,
+    /** the destination template this webhook was started from (lib/campaigns/destination-templates.ts) */
+    templateId: z.string().max(64).optional(),
     timeoutSeconds: z.coerce
       .number("Enter a number of seconds")
       .int("Enter whole seconds")

@@ -15,6 +15,8 @@ import * as pause from "./campaigns/[id]/pause/route";
 import * as campaignDeliveries from "./campaigns/[id]/deliveries/route";
 import * as campaignResults from "./campaigns/[id]/results/route";
 import * as retry from "./deliveries/[id]/retry/route";
+import * as templates from "./templates/route";
+import * as template from "./templates/[id]/route";
 
 type Handler = (req: Request, ctx?: { params?: Promise<Record<string, string>> }) => Promise<Response>;
 const handlers: Record<string, Record<string, unknown>> = {
@@ -28,6 +30,8 @@ const handlers: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/deliveries": campaignDeliveries,
   "/api/v1/campaigns/{id}/results": campaignResults,
   "/api/v1/deliveries/{id}/retry": retry,
+  "/api/v1/templates": templates,
+  "/api/v1/templates/{id}": template,
 };
 
 const bodies: Record<string, unknown> = {
@@ -35,6 +39,8 @@ const bodies: Record<string, unknown> = {
   "POST /api/v1/events": { userId: "matrix-user", event: "matrix" },
   "POST /api/v1/campaigns": { name: "Matrix" },
   "PUT /api/v1/campaigns/{id}": { name: "Matrix renamed" },
+  "POST /api/v1/templates": { name: "Matrix template", webhook: { url: "https://x.example/h" } },
+  "PATCH /api/v1/templates/{id}": { name: "Matrix template renamed" },
 };
 
 let campaignId = "";
@@ -57,7 +63,8 @@ async function snapshot() {
     db().delivery.findMany({ select: { id: true, state: true } }),
     db().auditLog.count(),
   ]);
-  return JSON.stringify({ u, e, c, d, a });
+  const t = await db().destinationTemplate.findMany({ orderBy: { id: "asc" }, select: { id: true, name: true, updatedAt: true } });
+  return JSON.stringify({ u, e, c, d, a, t });
 }
 
 function request(route: (typeof apiRoutes)[number], auth: Record<string, string> | undefined) {

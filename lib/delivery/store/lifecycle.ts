@@ -6,7 +6,7 @@ import { recordAudit } from "../../auth/audit";
 import { parseSegment } from "../../audience/segment";
 import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "../engine/queue";
-import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
+import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";

@@ -3,7 +3,7 @@
 // guarded by its old nextRunAt, so two workers never fan out the same occurrence.
 import type { Db } from "../../db";
 import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
-import { parseDeliveryRule, parseSubDelivery } from "../core/rules";
+import { parseDeliveryRule } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
 import { log } from "../../log";
 import { planSteps } from "../core/plan";

@@ -9,7 +9,7 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { jsonOf, nullableDateOf } from "../../db/raw-sql";
 import { planSteps, type PlanAction, type StepRow } from "../core/plan";
-import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
+import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { parseSegment, type Segment } from "../../audience/segment";
 
 export type TriggeredCampaign = {

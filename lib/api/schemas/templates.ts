@@ -1,0 +1,11 @@
+// The templates API's shapes: the editor's own template schemas (lib/campaigns), named for OpenAPI.
+import { z } from "zod";
+import { destinationTemplateSchema, templateInputSchema, templatePatchSchema } from "../../campaigns/destination-template-schemas";
+
+export const templateBodySchema = templateInputSchema.meta({ id: "TemplateInput" });
+export const templatePatchBodySchema = templatePatchSchema.meta({ id: "TemplatePatch" });
+export const templateSchema = destinationTemplateSchema.meta({ id: "Template" });
+export const templateListSchema = z.object({ templates: z.array(templateSchema) });
+export const savedTemplateSchema = destinationTemplateSchema
+  .extend({ cleared: z.array(z.string()).meta({ description: 'What was not saved because it is or may be a secret, in words ("the value of the header \\"X-Api-Key\\"")' }) })
+  .meta({ id: "SavedTemplate" });

@@ -1,0 +1,58 @@
+// What a destination template is made of, as the editor's "Save as template", Settings › Webhook
+// templates and /api/v1/templates send it: one schema for the forms, the server actions, the routes
+// and the OpenAPI document. The webhook part is the editor's own action draft schema, so a template
+// holds exactly what a webhook may hold. Client-safe (zod only).
+import { z } from "zod";
+import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
+import { actionDraftSchema } from "./schemas";
+
+const noNul = (v: string) => !v.includes("\0");
+const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
+
+export const templateNameSchema = z
+  .string()
+  .trim()
+  .min(1, "Give the template a name")
+  .max(80, "A template name can be at most 80 characters")
+  .refine(noNul, NUL_MESSAGE);
+export const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters").refine(noNul, NUL_MESSAGE);
+export const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters").refine(noNul, NUL_MESSAGE);
+
+export const templateInputSchema = z
+  .object({
+    name: templateNameSchema,
+    description: templateDescriptionSchema.default(""),
+    secretNote: secretNoteSchema.default("").meta({ description: "Where to find the secret the webhook needs (shown when a webhook starts from the template)" }),
+    webhook: actionDraftSchema.meta({
+      description: "The webhook to start from, as the editor holds it. Secrets are never saved: secret header values, secret-looking values, the URL password and secret query parameters are stored empty",
+    }),
+  })
+  .strict();
+export type TemplateInput = z.input<typeof templateInputSchema>;
+export type TemplateInputParsed = z.output<typeof templateInputSchema>;
+
+export const templatePatchSchema = z
+  .object({ name: templateNameSchema, description: templateDescriptionSchema, secretNote: secretNoteSchema, webhook: actionDraftSchema })
+  .partial()
+  .strict()
+  .refine((p) => Object.values(p).some((v) => v !== undefined), "Send at least one of name, description, secretNote, webhook");
+export type TemplatePatch = z.output<typeof templatePatchSchema>;
+
+/** A template as listed (built-in or saved) and as the API answers it. */
+export const destinationTemplateSchema = z.object({
+  id: z.string().meta({ description: 'Built-in templates have ids starting "builtin-"' }),
+  builtIn: z.boolean(),
+  name: z.string(),
+  description: z.string(),
+  secretNote: z.string(),
+  webhook: z.object({
+    method: z.enum(HTTP_METHODS),
+    url: z.string().meta({ description: "The URL pattern; {{ }} names the parts to fill in" }),
+    contentType: z.enum(CONTENT_TYPES),
+    fields: z.array(z.object({ key: z.string(), value: z.string(), type: z.enum(FIELD_TYPES) })),
+    headers: z.array(z.object({ name: z.string(), value: z.string().meta({ description: "Always empty when secret" }), secret: z.boolean() })),
+  }),
+  createdBy: z.string().nullable(),
+  updatedAt: z.iso.datetime().nullable(),
+});
+export type DestinationTemplateView = z.output<typeof destinationTemplateSchema>;

@@ -1,0 +1,147 @@
+// What a webhook keeps when it is saved as a destination template: everything but its secrets. A
+// template is read by every member (viewers too) and through the API, so a secret saved in one would
+// leak to all of them. Pure: the store (destination-templates.ts) calls it on every save and edit.
+//  - secret headers are kept by name, empty; a value shown masked ("••••") is emptied wherever it is;
+//  - a header, data field or query parameter whose name says it holds a secret (Authorization, X-Api-Key,
+//    token, key, sig, ...) keeps its value only when the value is all {{ }} data references, so a literal
+//    key typed into an unticked box, or hidden in a {{default}} text, is not saved;
+//  - the URL password is dropped; URLs whose path is itself the secret (Slack, Teams, Discord, Zapier
+//    hooks) keep a {{ }} placeholder in its place.
+import type { DataField, HeaderField } from "../webhooks/types";
+import { SECRET_MASK } from "./limits";
+import { splitUrlPassword } from "./url-password";
+
+const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
+// Azure Functions put their key in ?code=
+const SECRET_QUERY_WORDS = new Set([...SECRET_WORDS, "code"]);
+
+/** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
+export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS): boolean {
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Za-z])([0-9])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return parts.some((p) => words.has(p)) || words.has(parts.join(""));
+}
+
+/** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
+function onlyReferences(value: string): boolean {
+  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}})
+  const rest = value.replace(/\{\{[^{}"']*\}\}/g, "").replace(/\b(bearer|basic|token|apikey)\b/gi, "");
+  return !/[A-Za-z0-9]/.test(rest);
+}
+
+const keepable = (name: string, value: string, words?: Set<string>) => !value.includes(SECRET_MASK) && (!looksSecretName(name, words) || onlyReferences(value));
+
+/** URLs whose path is the credential: whoever has it can post. */
+const SECRET_PATH_URLS: { match: RegExp; placeholder: string }[] = [
+  { match: /^(https:\/\/hooks\.slack\.com\/services\/)[^?#]*/i, placeholder: "{{slack_webhook_path}}" },
+  { match: /^(https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/)[^?#]*/i, placeholder: "{{teams_webhook_path}}" },
+  { match: /^(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/)[^?#]*/i, placeholder: "{{discord_webhook_path}}" },
+  { match: /^(https:\/\/hooks\.zapier\.com\/hooks\/catch\/)[^?#]*/i, placeholder: "{{zapier_hook_path}}" },
+];
+
+function withoutSecretQuery(url: string, cleared: string[]): string {
+  const hashAt = url.indexOf("#");
+  const beforeHash = hashAt < 0 ? url : url.slice(0, hashAt);
+  const hash = hashAt < 0 ? "" : url.slice(hashAt);
+  const q = beforeHash.indexOf("?");
+  if (q < 0) return url;
+  const pairs = beforeHash
+    .slice(q + 1)
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      if (eq < 0) return pair;
+      const name = decodeURIComponentSafe(pair.slice(0, eq));
+      const value = pair.slice(eq + 1);
+      if (keepable(name, decodeURIComponentSafe(value), SECRET_QUERY_WORDS)) return pair;
+      cleared.push(`the URL parameter "${name}"`);
+      return `${pair.slice(0, eq)}=`;
+    });
+  return `${beforeHash.slice(0, q)}?${pairs.join("&")}${hash}`;
+}
+
+function decodeURIComponentSafe(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
+
+/** The URL a template may keep: no password, no secret path, no secret query value. */
+export function templateSafeUrl(url: string, cleared: string[] = []): string {
+  const { urlTemplate, password } = splitUrlPassword(url);
+  if (password !== null) cleared.push("the URL password");
+  let safe = urlTemplate;
+  for (const { match, placeholder } of SECRET_PATH_URLS) {
+    const m = match.exec(safe);
+    if (m && m[0] !== m[1] + placeholder) {
+      safe = m[1] + placeholder + safe.slice(m[0].length);
+      cleared.push("the secret part of the URL");
+    }
+  }
+  if (safe.includes(SECRET_MASK)) {
+    safe = safe.replaceAll(SECRET_MASK, "");
+    cleared.push("a masked part of the URL");
+  }
+  return withoutSecretQuery(safe, cleared);
+}
+
+export type TemplateSafeWebhook = {
+  url: string;
+  fields: DataField[];
+  headers: Required<HeaderField>[];
+  /** what was not saved, in words ("the value of the header \"X-Api-Key\"") */
+  cleared: string[];
+};
+
+/** A webhook's URL, fields and headers as a template may hold them. */
+export function templateSafeWebhook(webhook: { url: string; fields: DataField[]; headers: HeaderField[] }): TemplateSafeWebhook {
+  const cleared: string[] = [];
+  const url = templateSafeUrl(webhook.url, cleared);
+  const headers = webhook.headers.map((h) => {
+    const secret = !!h.secret || h.value.includes(SECRET_MASK) || looksSecretName(h.name);
+    const value = h.secret || !keepable(h.name, h.value) ? "" : h.value;
+    if (h.value !== "" && value === "") cleared.push(`the value of the header "${h.name}"`);
+    // a secret-looking header stays a secret box, so whoever starts from the template types it there
+    return { name: h.name, value, secret: secret && value === "" ? true : !!h.secret };
+  });
+  const fields = webhook.fields.map((f) => {
+    if (keepable(f.key, f.value)) return { key: f.key, value: f.type === "json" ? withoutNestedSecrets(f.key, f.value, cleared) : f.value, type: f.type };
+    if (f.value !== "") cleared.push(`the value of the data field "${f.key}"`);
+    return { key: f.key, value: "", type: f.type };
+  });
+  return { url, fields, headers, cleared };
+}
+
+/** A JSON field's value with the secrets under its keys emptied ({"auth": {"token": "..."}}); as is when it does not parse. */
+function withoutNestedSecrets(fieldKey: string, value: string, cleared: string[]): string {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    return value;
+  }
+  let changed = false;
+  const walk = (node: unknown): unknown => {
+    if (Array.isArray(node)) return node.map(walk);
+    if (!node || typeof node !== "object") return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([k, v]) => {
+        if (typeof v === "string" && !keepable(k, v)) {
+          changed = true;
+          return [k, ""];
+        }
+        return [k, walk(v)];
+      }),
+    );
+  };
+  const safe = walk(parsed);
+  if (!changed) return value;
+  cleared.push(`secrets inside the data field "${fieldKey}"`);
+  return JSON.stringify(safe, null, 2);
+}
