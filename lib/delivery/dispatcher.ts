@@ -15,6 +15,8 @@ import { KeyedSemaphores, RateLimiter, Semaphore } from "./limits";
 import { Recorder, type AttemptRow, type Change } from "./recorder";
 import { nextAttemptAt, parseRetryPolicy } from "./retry-policy";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
+import { mappingOf } from "./attribute-writes";
+import { applyResponseMapping, mappingNote, type ResponseMapping } from "../webhooks/response-mapping";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -29,7 +31,7 @@ export type DispatcherOptions = {
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
-type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
+type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string; mapping: ResponseMapping | null };
 
 export class Dispatcher {
   readonly recorder: Recorder;
@@ -159,6 +161,7 @@ export class Dispatcher {
         timeoutMs: entry.action.timeoutMs,
         maskedRequest: maskedRequest(rendered.request, entry.template),
         policy: entry.action.retryPolicy,
+        mapping: mappingOf(entry.action),
       });
     });
     return ready;
@@ -220,7 +223,12 @@ export class Dispatcher {
       request: item.maskedRequest, response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
     };
     if (result.outcome === "delivered") {
-      return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
+      if (!item.mapping) return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
+      const contentType = result.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+      const mapped = applyResponseMapping(result.body, contentType, item.mapping);
+      attempt.error = mappingNote(mapped);
+      const attributes = Object.keys(mapped.set).length ? { deliveryId: d.id, userId: d.userId, campaignId: d.campaignId, actionId: d.actionId, set: mapped.set, setAt: finishedAt } : undefined;
+      return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
     if (next) {
