@@ -9,6 +9,7 @@ import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, withUrlPassword } from "./url-password";
+import { parseStoredMapping } from "../webhooks/response-mapping";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -26,7 +27,7 @@ type StoredAction = Pick<
   | "signingSecretEnc"
   | "previousSigningSecretEnc"
   | "previousSecretExpiresAt"
->;
+> & { responseMapping?: Action["responseMapping"] };
 
 export function storedFields(action: Pick<Action, "fields">): DataField[] {
   return Array.isArray(action.fields) ? (action.fields as DataField[]) : [];
@@ -61,6 +62,7 @@ export function actionToDraft(action: StoredAction): ActionDraftInput & { signin
     // A secret header nobody has typed yet (a copy's) shows empty, not masked: there is nothing to keep.
     headers: storedHeaders(action).map((h) => ({ name: h.name, value: h.secret && h.value ? SECRET_MASK : h.value, secret: h.secret })),
     timeoutSeconds: Math.round(action.timeoutMs / 1000),
+    responseMapping: parseStoredMapping(action.responseMapping) ?? [],
     signing: signingStateOf(action),
   };
 }
@@ -95,6 +97,8 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
     // an empty secret is stored empty, so the editor shows a box to fill rather than a mask
     headers: secrets.headers.map((h) => ({ name: h.name, value: h.secret && h.value ? encryptSecret(h.value) : h.value, secret: !!h.secret })),
     timeoutMs: draft.timeoutSeconds * 1000,
+    // [] when there is none: the engine skips an empty mapping as cheaply as a missing one
+    responseMapping: draft.responseMapping ?? [],
   };
   return { data, lost: secrets.lost };
 }

@@ -141,6 +141,7 @@ function copyOfAction(a: Action, actor: SecretActor) {
     ...copyableSecrets(a, actor),
     fields: rest.fields ?? [],
     subDelivery: rest.subDelivery ?? undefined,
+    responseMapping: rest.responseMapping ?? undefined,
   };
 }
 

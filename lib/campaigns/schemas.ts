@@ -13,6 +13,7 @@ import {
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { pathOfNul } from "../db/nul-text";
+import { responseMappingSchema } from "../webhooks/response-mapping";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 const noNul = (v: string) => !v.includes("\0");
@@ -72,6 +73,8 @@ export const actionDraftSchema = z
       .min(1, "The timeout is at least 1 second")
       .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
       .default(DEFAULT_TIMEOUT_SECONDS),
+    /** "Save response to user": JSON paths of a 2xx JSON answer saved into user attributes */
+    responseMapping: responseMappingSchema.default([]),
   })
   .superRefine((draft, ctx) => {
     const nulAt = pathOfNul(draft);

@@ -17,7 +17,8 @@ const parsed = new WeakMap<object, ResponseMapping | null>();
 
 /** The action's response mapping, or null (most actions: then nothing else is done). */
 export function mappingOf(action: { responseMapping?: unknown }): ResponseMapping | null {
-  if (action.responseMapping === null || action.responseMapping === undefined) return null;
+  const raw = action.responseMapping;
+  if (raw === null || raw === undefined || (Array.isArray(raw) && raw.length === 0)) return null;
   let mapping = parsed.get(action);
   if (mapping === undefined) parsed.set(action, (mapping = parseStoredMapping(action.responseMapping)));
   return mapping;
