@@ -3,9 +3,12 @@ import type { ActionDraftInput, CampaignDraftInput } from "@/lib/campaigns/schem
 import type { SigningState } from "@/lib/campaigns/signing-secrets";
 import { DEFAULT_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import type { ContentType, FieldType, HttpMethod } from "@/lib/webhooks/types";
+import type { MappedKind } from "@/lib/webhooks/response-mapping";
 
 export type FieldRow = { uid: string; key: string; value: string; type: FieldType };
 export type HeaderRow = { uid: string; name: string; value: string; secret: boolean };
+/** "Save response to user": a JSON path and the attribute it goes to ("" type = keep the JSON type) */
+export type MappingRow = { uid: string; path: string; attribute: string; type: MappedKind | "" };
 export type ActionState = {
   uid: string;
   id?: string;
@@ -17,6 +20,7 @@ export type ActionState = {
   fields: FieldRow[];
   headers: HeaderRow[];
   timeoutSeconds: string;
+  responseMapping: MappingRow[];
   /** the saved action's signing secret state (not part of the draft: it changes by its own buttons) */
   signing?: SigningState;
 };
@@ -35,6 +39,7 @@ export function newAction(n = 1): ActionState {
     fields: [],
     headers: [],
     timeoutSeconds: String(DEFAULT_TIMEOUT_SECONDS),
+    responseMapping: [],
   };
 }
 
@@ -56,6 +61,7 @@ export function stateFromDraft(draft: DraftForEditor): CampaignState {
       fields: (a.fields ?? []).map((f) => ({ uid: uid(), key: f.key, value: f.value, type: f.type ?? "text" })),
       headers: (a.headers ?? []).map((h) => ({ uid: uid(), name: h.name, value: h.value, secret: !!h.secret })),
       timeoutSeconds: String(a.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
+      responseMapping: (a.responseMapping ?? []).map((m) => ({ uid: uid(), path: m.path, attribute: m.attribute, type: m.type ?? "" })),
       signing: a.signing,
     })),
   };
@@ -72,6 +78,7 @@ export function actionDraftOf(a: ActionState) {
     fields: a.fields.map(({ key, value, type }) => ({ key, value, type })),
     headers: a.headers.map(({ name, value, secret }) => ({ name, value, secret })),
     timeoutSeconds: a.timeoutSeconds,
+    responseMapping: (a.responseMapping ?? []).map(({ path, attribute, type }) => ({ path, attribute, ...(type ? { type } : {}) })),
   };
 }
 
@@ -90,5 +97,6 @@ export function copyOfAction(a: ActionState): ActionState {
     signing: undefined,
     fields: a.fields.map((f) => ({ ...f, uid: uid() })),
     headers: a.headers.map((h) => ({ ...h, uid: uid() })),
+    responseMapping: (a.responseMapping ?? []).map((m) => ({ ...m, uid: uid() })),
   };
 }
