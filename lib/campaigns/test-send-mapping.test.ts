@@ -50,6 +50,19 @@ describe("test send with a response mapping", () => {
     expect(latest!.response).not.toHaveProperty("mapping");
   });
 
+  it("a change of the mapping is in the save's audit diff", async () => {
+    const first = await saveCampaign(campaignDraftSchema.parse({ name: "Diff", actions: [{ url: `${receiver.url}/hook`, responseMapping: mapping.slice(0, 1) }] }));
+    const again = await saveCampaign(
+      campaignDraftSchema.parse({ id: first.id, name: "Diff", actions: [{ id: first.actionIds[0], url: `${receiver.url}/hook`, responseMapping: [{ path: "$.contact.id", attribute: "crmId" }, mapping[1]] }] }),
+    );
+    expect(again.changes).toEqual([
+      { field: "actions[0] (Webhook).responseMapping[0].path", before: "$.customer.id", after: "$.contact.id" },
+      { field: "actions[0] (Webhook).responseMapping[1].path", before: null, after: "$.customer.score" },
+      { field: "actions[0] (Webhook).responseMapping[1].attribute", before: null, after: "score" },
+      { field: "actions[0] (Webhook).responseMapping[1].type", before: null, after: "number" },
+    ]);
+  });
+
   it("refuses a bad mapping at save with errors at the field", () => {
     const parsed = campaignDraftSchema.safeParse({ name: "Bad", actions: [{ url: "https://example.com", responseMapping: [{ path: "customer.id", attribute: "crmId" }] }] });
     expect(parsed.success).toBe(false);

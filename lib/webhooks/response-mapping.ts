@@ -136,7 +136,7 @@ export function applyResponseMapping(
   const set: Record<string, MappedValue> = {};
   const problems: string[] = [];
   for (const entry of mapping) {
-    const parsed = parseMappingPath(entry.path);
+    const parsed = pathOf(entry);
     if (!parsed.ok) {
       problems.push(`${entry.path}: ${parsed.message}`);
       continue;
@@ -152,6 +152,14 @@ export function applyResponseMapping(
     else set[entry.attribute] = converted.value;
   }
   return { set, problems };
+}
+
+// a mapping's entries are the same objects delivery after delivery (lib/delivery/attribute-writes.ts)
+const parsedPaths = new WeakMap<ResponseMappingEntry, ReturnType<typeof parseMappingPath>>();
+function pathOf(entry: ResponseMappingEntry) {
+  let parsed = parsedPaths.get(entry);
+  if (!parsed) parsedPaths.set(entry, (parsed = parseMappingPath(entry.path)));
+  return parsed;
 }
 
 function valueAt(document: unknown, segments: PathSegment[]): { ok: true; value: unknown } | { ok: false } {
