@@ -227,7 +227,9 @@ export class Dispatcher {
       const contentType = result.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
       const mapped = applyResponseMapping(result.body, contentType, item.mapping);
       attempt.error = mappingNote(mapped);
-      const attributes = Object.keys(mapped.set).length ? { deliveryId: d.id, userId: d.userId, campaignId: d.campaignId, actionId: d.actionId, set: mapped.set, setAt: finishedAt } : undefined;
+      const saved = Object.keys(mapped.set);
+      if (saved.length && attempt.response) attempt.response = { ...attempt.response, savedToUser: saved };
+      const attributes = saved.length ? { deliveryId: d.id, userId: d.userId, campaignId: d.campaignId, actionId: d.actionId, set: mapped.set, setAt: finishedAt } : undefined;
       return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");

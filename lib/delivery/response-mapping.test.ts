@@ -95,6 +95,7 @@ describe("response mapping", () => {
     ]);
     const ok = await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: delivery.id } });
     expect(ok.error).toBeNull();
+    expect(ok.response).toMatchObject({ status: 200, savedToUser: ["crmId", "score"] });
 
     // not JSON: delivered, nothing saved, the reason on the attempt
     const html = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { actionId: first!.id, userId: "map000003" } } });
