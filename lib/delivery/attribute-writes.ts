@@ -1,8 +1,9 @@
 // Writing what a response mapping read (lib/webhooks/response-mapping.ts): the user's attributes
 // merged and who set them (UserAttributeSource), as raw statements the recorder runs in the same
-// transaction as the delivery's result. Each statement is guarded like the result itself: it only
-// applies while this worker still holds the delivery, so a result written twice or by a worker whose
-// lease was taken over sets nothing.
+// transaction as the deliveries' results. Each row is guarded like the result itself: it only applies
+// while this worker still holds the delivery, so a result written twice or by a worker whose lease
+// was taken over sets nothing. One statement per table for a whole flush (a statement per delivery
+// cost a quarter of the engine's throughput).
 import type { RawStatement } from "../db/raw";
 import type { MappedValue, ResponseMapping } from "../webhooks/response-mapping";
 import { parseStoredMapping } from "../webhooks/response-mapping";
@@ -24,41 +25,72 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
   return mapping;
 }
 
-function stillHeld(p: SqlParams, deliveryId: string, workerId: string): string {
-  return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} WHERE "id" = ${p.add("text", deliveryId)} AND "lockedBy" = ${p.add("text", workerId)} AND "state" = 'sending')`;
+// rows per statement: well under SQLite's 32,766 bound parameters
+const USERS_PER_STATEMENT = 1000;
+const SOURCES_PER_STATEMENT = 2000;
+
+/** `(VALUES ...) AS p` with named columns on both databases (SQLite names them column1, column2, ...). */
+function valuesTable(p: SqlParams, columns: [name: string, kind: "text" | "json" | "date"][], rows: unknown[][]) {
+  const tuples = rows.map((row) => `(${row.map((v, i) => p.add(columns[i]![1], v)).join(", ")})`).join(", ");
+  if (p.sqlite) return `(SELECT ${columns.map(([name], i) => `column${i + 1} AS "${name}"`).join(", ")} FROM (VALUES ${tuples})) AS p`;
+  return `(VALUES ${tuples}) AS p(${columns.map(([name]) => `"${name}"`).join(", ")})`;
+}
+
+function held(p: SqlParams, deliveryColumn: string, workerId: string) {
+  return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND d."state" = 'sending')`;
+}
+
+function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Date): RawStatement {
+  const p = new SqlParams();
+  const target = tableName("User");
+  // placeholders in the order of the text: SQLite's "?" are positional
+  const updatedAt = p.add("date", setAt);
+  const from = valuesTable(p, [["u", "text"], ["d", "text"], ["patch", "json"]], writes.map((w) => [w.userId, w.deliveryId, w.set]));
+  const guard = held(p, `p."d"`, workerId);
+  // a top-level merge: mapped names replace theirs, every other attribute stays
+  const sql = p.sqlite
+    ? `UPDATE ${target} SET "attributes" = json_patch(${target}."attributes", p."patch"), "updatedAt" = ${updatedAt} FROM ${from} WHERE ${target}."id" = p."u" AND ${guard}`
+    : `UPDATE ${target} AS t SET "attributes" = t."attributes" || p."patch", "updatedAt" = ${updatedAt} FROM ${from} WHERE t."id" = p."u" AND ${guard}`;
+  return { sql, values: p.values };
+}
+
+function sourcesStatement(rows: unknown[][], workerId: string): RawStatement {
+  const p = new SqlParams();
+  const from = valuesTable(p, [["u", "text"], ["a", "text"], ["c", "text"], ["ac", "text"], ["d", "text"], ["at", "date"]], rows);
+  const users = tableName("User");
+  return {
+    sql:
+      `INSERT INTO ${tableName("UserAttributeSource")} ("userId", "attribute", "campaignId", "actionId", "deliveryId", "setAt") ` +
+      `SELECT p."u", p."a", p."c", p."ac", p."d", p."at" FROM ${from} ` +
+      `WHERE EXISTS (SELECT 1 FROM ${users} x WHERE x."id" = p."u") AND ${held(p, `p."d"`, workerId)} ` +
+      `ON CONFLICT ("userId", "attribute") DO UPDATE SET "campaignId" = excluded."campaignId", "actionId" = excluded."actionId", "deliveryId" = excluded."deliveryId", "setAt" = excluded."setAt"`,
+    values: p.values,
+  };
 }
 
 /**
- * The statements for some delivered results: run BEFORE the deliveries' own updates (which release
- * the lease the guard checks). Users in id order, so two writers on PostgreSQL queue instead of deadlocking.
+ * The statements for a flush's delivered results: run BEFORE the deliveries' own updates (which
+ * release the lease the guard checks). A user written twice in one flush is written in two rounds,
+ * in order, so the later value wins and no statement touches one row twice.
  */
 export function attributeWriteStatements(writes: MappedAttributes[], workerId: string): RawStatement[] {
+  const rounds: MappedAttributes[][] = [];
+  const seen = new Map<string, number>();
+  for (const w of writes) {
+    if (Object.keys(w.set).length === 0) continue;
+    const round = seen.get(w.userId) ?? 0;
+    seen.set(w.userId, round + 1);
+    (rounds[round] ??= []).push(w);
+  }
   const statements: RawStatement[] = [];
-  for (const w of [...writes].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0))) {
-    const names = Object.keys(w.set);
-    if (names.length === 0) continue;
-    const p = new SqlParams();
-    // a top-level merge: mapped names replace theirs, every other attribute stays
-    const merged = p.sqlite ? `json_patch("attributes", ${p.add("json", w.set)})` : `"attributes" || ${p.add("json", w.set)}`;
-    const updatedAt = p.add("date", w.setAt);
-    statements.push({
-      sql: `UPDATE ${tableName("User")} SET "attributes" = ${merged}, "updatedAt" = ${updatedAt} WHERE "id" = ${p.add("text", w.userId)} AND ${stillHeld(p, w.deliveryId, workerId)}`,
-      values: p.values,
-    });
-    for (const attribute of names) {
-      const s = new SqlParams();
-      const columns = [
-        s.add("text", w.userId), s.add("text", attribute), s.add("text", w.campaignId), s.add("text", w.actionId), s.add("text", w.deliveryId), s.add("date", w.setAt),
-      ];
-      const userExists = `EXISTS (SELECT 1 FROM ${tableName("User")} WHERE "id" = ${s.add("text", w.userId)})`;
-      statements.push({
-        sql:
-          `INSERT INTO ${tableName("UserAttributeSource")} ("userId", "attribute", "campaignId", "actionId", "deliveryId", "setAt") ` +
-          `SELECT ${columns.join(", ")} WHERE ${userExists} AND ${stillHeld(s, w.deliveryId, workerId)} ` +
-          `ON CONFLICT ("userId", "attribute") DO UPDATE SET "campaignId" = excluded."campaignId", "actionId" = excluded."actionId", "deliveryId" = excluded."deliveryId", "setAt" = excluded."setAt"`,
-        values: s.values,
-      });
+  for (const round of rounds) {
+    const sorted = [...round].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    for (let i = 0; i < sorted.length; i += USERS_PER_STATEMENT) {
+      const chunk = sorted.slice(i, i + USERS_PER_STATEMENT);
+      statements.push(usersStatement(chunk, workerId, chunk[0]!.setAt));
     }
+    const sources = sorted.flatMap((w) => Object.keys(w.set).map((attribute) => [w.userId, attribute, w.campaignId, w.actionId, w.deliveryId, w.setAt]));
+    for (let i = 0; i < sources.length; i += SOURCES_PER_STATEMENT) statements.push(sourcesStatement(sources.slice(i, i + SOURCES_PER_STATEMENT), workerId));
   }
   return statements;
 }

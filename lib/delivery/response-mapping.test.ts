@@ -145,4 +145,43 @@ describe("response mapping", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0, crmId: "mine", list: ["a", "b"] });
     expect(await db().userAttributeSource.count({ where: { userId: "lease000000" } })).toBe(2);
   });
+
+  it("writes a whole flush in a few statements; a user written twice in one flush gets the later value", async () => {
+    await createUsers(3, "flush");
+    const campaign = await db().campaign.create({
+      data: { name: "Flush", deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    const actionId = campaign.actions[0]!.id;
+    const now = new Date();
+    const rows = [["flush000000", "t1"], ["flush000001", "t1"], ["flush000000", "t2"], ["flush000002", "t1"]] as const;
+    const deliveries = [];
+    for (const [userId, triggerKey] of rows) {
+      deliveries.push(
+        await db().delivery.create({
+          data: { webhookId: `msg_${userId}_${triggerKey}`, campaignId: campaign.id, actionId, userId, triggerKey, plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil: new Date(now.getTime() + 60_000) },
+        }),
+      );
+    }
+    const recorder = new Recorder(db(), "w", { flushMs: 20, maxBatch: 100 });
+    await Promise.all(
+      deliveries.map((d, i) =>
+        recorder.add({
+          id: d.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now,
+          attempt: { deliveryId: d.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null },
+          attributes: { deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
+        }),
+      ),
+    );
+    const attrs = Object.fromEntries((await db().user.findMany({ where: { id: { startsWith: "flush" } }, orderBy: { id: "asc" } })).map((u) => [u.id, u.attributes]));
+    expect(attrs).toEqual({
+      flush000000: { firstName: "Name0", n: 0, crmId: "v2" },
+      flush000001: { firstName: "Name1", n: 1, crmId: "v1" },
+      flush000002: { firstName: "Name2", n: 2, crmId: "v3", vip: true },
+    });
+    const source = await db().userAttributeSource.findUniqueOrThrow({ where: { userId_attribute: { userId: "flush000000", attribute: "crmId" } } });
+    expect(source.deliveryId).toBe(deliveries[2]!.id);
+    expect(await db().userAttributeSource.count({ where: { userId: { startsWith: "flush" } } })).toBe(4);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })).toBe(4);
+  });
 });
