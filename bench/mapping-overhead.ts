@@ -38,6 +38,10 @@ const MAPPING = [
   { path: "$.customer.score", attribute: "crmScore", type: "number" },
 ];
 
+// CPU time of this process (engine + database driver) per delivery: steadier than the rate on a shared
+// machine, though other processes still inflate it (caches, frequency); compare rounds side by side
+const cpu: Record<"plain" | "mapped", number[]> = { plain: [], mapped: [] };
+
 async function run(mapped: boolean, n: number): Promise<number> {
   const campaign = await createBenchCampaign({ port, rule: { when: "immediate" }, name: `${mapped ? "mapped" : "plain"} ${n}` });
   if (mapped) await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { responseMapping: MAPPING as Prisma.InputJsonValue } });
@@ -46,11 +50,15 @@ async function run(mapped: boolean, n: number): Promise<number> {
   await engine.start();
   const started = Date.now();
   await activateCampaign(campaign.id);
+  const cpuStart = process.cpuUsage();
   const done = await waitRecorded(campaign.id, users, 300_000);
+  const used = process.cpuUsage(cpuStart);
+  const cpuPerDelivery = (used.user + used.system) / users;
+  if (n >= 0) cpu[mapped ? "mapped" : "plain"].push(cpuPerDelivery);
   await engine.stop();
   setDeliveryQueue(null);
   const rate = users / ((done.at - started) / 1000);
-  process.stderr.write(`${mapped ? "with mapping   " : "without mapping"} ${Math.round(rate)} deliveries/s (${JSON.stringify(done.counts)})\n`);
+  process.stderr.write(`${mapped ? "with mapping   " : "without mapping"} ${Math.round(rate)} deliveries/s, ${Math.round(cpuPerDelivery)} µs CPU each (${JSON.stringify(done.counts)})\n`);
   return rate;
 }
 
@@ -64,7 +72,7 @@ for (let r = 0; r < rounds; r++) {
 }
 const sources = await db().userAttributeSource.count();
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
-const result = { users, rounds, withoutMapping: Math.round(mean(plain)), withMapping: Math.round(mean(mapped)), ratio: Number((mean(mapped) / mean(plain)).toFixed(3)), attributeSources: sources };
+const result = { users, rounds, withoutMapping: Math.round(mean(plain)), withMapping: Math.round(mean(mapped)), ratio: Number((mean(mapped) / mean(plain)).toFixed(3)), cpuMicrosPerDelivery: { without: Math.round(mean(cpu.plain)), with: Math.round(mean(cpu.mapped)) }, cpuRatio: Number((mean(cpu.plain) / mean(cpu.mapped)).toFixed(3)), attributeSources: sources };
 console.log(`BENCH_MAPPING ${JSON.stringify(result)}`);
 server.close();
 process.exit(0);
