@@ -159,7 +159,8 @@ export class Recorder {
         ]), { skipExisting: true }),
       );
     }
-    const mapped = changes.flatMap((c) => (c.state === "delivered" && c.attributes ? [c.attributes] : []));
+    const mapped: MappedAttributes[] = [];
+    for (const c of changes) if (c.state === "delivered" && c.attributes) mapped.push(c.attributes);
     // before the deliveries' updates: they release the lease these statements are guarded by
     if (mapped.length) ops.push(...attributeWriteStatements(mapped, this.workerId));
     const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
