@@ -10,6 +10,8 @@ import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, t
 import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
+import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
+import { loadAttributeChoices } from "./template-suggestions";
 
 export type CampaignSummary = {
   id: string;
@@ -81,6 +83,7 @@ export async function saveCampaign(
   actor: SecretActor = UNTRUSTED_ACTOR,
 ): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
+  draft = await withCatalogueTypes(draft);
   const notices: SaveNotices = {};
   const note = (key: string, message: string) => (notices[key] = notices[key] ? `${notices[key]} ${message}` : message);
   let changes: FieldChange[] = [];
@@ -115,6 +118,13 @@ export async function saveCampaign(
     return campaign.id;
   });
   return { id, notices, changes, actionIds };
+}
+
+/** Response mapping entries saved without a type take their attribute's type in the catalogue (read only when one lacks it). */
+async function withCatalogueTypes(draft: CampaignDraft): Promise<CampaignDraft> {
+  if (!draft.actions.some((a) => a.responseMapping?.some((m) => !m.type))) return draft;
+  const kinds = kindsFromCatalogue(await loadAttributeChoices());
+  return { ...draft, actions: draft.actions.map((a) => (a.responseMapping?.length ? { ...a, responseMapping: typedMapping(a.responseMapping, kinds) } : a)) };
 }
 
 /** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */

@@ -12,7 +12,7 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
 beforeAll(async () => {
   receiver = await startReceiver(() => ({ status: 201, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { id: "cus_9", score: "x" } }) }));
-  await db().user.create({ data: { id: "t1", attributes: { firstName: "Tess" } } });
+  await db().user.create({ data: { id: "t1", attributes: { firstName: "Tess", rank: 3 } } });
 });
 afterAll(async () => receiver.close());
 
@@ -35,7 +35,7 @@ describe("test send with a response mapping", () => {
       set: { crmId: "cus_9" },
       problems: ['$.customer.score -> score: "x" is not a number; not saved', "$.customer.missing is not in the response"],
     });
-    expect((await db().user.findUniqueOrThrow({ where: { id: "t1" } })).attributes).toEqual({ firstName: "Tess" });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "t1" } })).attributes).toEqual({ firstName: "Tess", rank: 3 });
     expect(await db().userAttributeSource.count()).toBe(0);
   });
 
@@ -48,6 +48,12 @@ describe("test send with a response mapping", () => {
     const [latest] = await listTestSends(saved.actionIds[0]!);
     expect(latest!.mapping?.set).toEqual({ crmId: "cus_9" });
     expect(latest!.response).not.toHaveProperty("mapping");
+  });
+
+  it("an entry saved without a type takes its attribute's type in the catalogue", async () => {
+    const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Typed", actions: [{ url: `${receiver.url}/hook`, responseMapping: [{ path: "$.customer.rank", attribute: "rank" }, { path: "$.customer.id", attribute: "crmId" }] }] }));
+    const stored = await db().action.findUniqueOrThrow({ where: { id: saved.actionIds[0] } });
+    expect(stored.responseMapping).toEqual([{ path: "$.customer.rank", attribute: "rank", type: "number" }, { path: "$.customer.id", attribute: "crmId" }]);
   });
 
   it("a change of the mapping is in the save's audit diff", async () => {

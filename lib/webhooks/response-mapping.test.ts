@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { applyResponseMapping, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, type ResponseMapping } from "./response-mapping";
+import { applyResponseMapping, kindsFromCatalogue, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, typedMapping, type ResponseMapping } from "./response-mapping";
 
 const JSON_TYPE = "application/json; charset=utf-8";
 const body = JSON.stringify({
@@ -136,5 +136,22 @@ describe("applyResponseMapping", () => {
     expect(mappingNote({ set: {}, problems: [] })).toBeNull();
     expect(mappingNote({ set: {}, problems: ["$.a is not in the response", "$.b is not in the response"] })).toBe("mapping: $.a is not in the response; $.b is not in the response");
     expect(mappingNote({ set: {}, problems: Array.from({ length: 40 }, () => "$.abcdefghij is not in the response") })!.length).toBe(500);
+  });
+});
+
+describe("typedMapping", () => {
+  it("gives an untyped entry its attribute's only type in the catalogue, and leaves the rest", () => {
+    const kinds = kindsFromCatalogue([
+      { name: "score", types: ["number"] },
+      { name: "mixed", types: ["number", "string"] },
+      { name: "since", types: ["date"] },
+    ]);
+    expect(kinds).toEqual({ score: "number", since: "date" });
+    expect(typedMapping(map(["$.a", "score"], ["$.b", "mixed"], ["$.c", "since", "string"], ["$.d", "fresh"]), kinds)).toEqual([
+      { path: "$.a", attribute: "score", type: "number" },
+      { path: "$.b", attribute: "mixed" },
+      { path: "$.c", attribute: "since", type: "string" },
+      { path: "$.d", attribute: "fresh" },
+    ]);
   });
 });

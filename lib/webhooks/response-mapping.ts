@@ -104,6 +104,21 @@ export function parseStoredMapping(raw: unknown): ResponseMapping | null {
 /** Attribute name -> the type the catalogue gives it; used for entries saved without a type. */
 export type AttributeKinds = Readonly<Record<string, MappedKind | undefined>>;
 
+/** The catalogue's entries as kinds: an attribute seen with one type only has that kind. */
+export function kindsFromCatalogue(catalogue: { name: string; types: string[] }[]): AttributeKinds {
+  const kinds: Record<string, MappedKind> = {};
+  for (const entry of catalogue) {
+    const [only] = entry.types;
+    if (entry.types.length === 1 && (MAPPED_KINDS as readonly string[]).includes(only!)) kinds[entry.name] = only as MappedKind;
+  }
+  return kinds;
+}
+
+/** The mapping as saved: an entry without a type takes its attribute's type in the catalogue, so later values stay comparable. */
+export function typedMapping(mapping: ResponseMapping, kinds: AttributeKinds): ResponseMapping {
+  return mapping.map((entry) => (entry.type || !kinds[entry.attribute] ? entry : { ...entry, type: kinds[entry.attribute] }));
+}
+
 export type MappingResult = { set: Record<string, MappedValue>; problems: string[] };
 
 const NO_CHANGE: MappingResult = Object.freeze({ set: Object.freeze({}), problems: Object.freeze([]) as unknown as string[] }) as MappingResult;
