@@ -57,12 +57,12 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
 function sourcesStatement(rows: unknown[][], workerId: string): RawStatement {
   const p = new SqlParams();
   const from = valuesTable(p, [["u", "text"], ["a", "text"], ["c", "text"], ["ac", "text"], ["d", "text"], ["at", "date"]], rows);
-  const users = tableName("User");
   return {
     sql:
       `INSERT INTO ${tableName("UserAttributeSource")} ("userId", "attribute", "campaignId", "actionId", "deliveryId", "setAt") ` +
       `SELECT p."u", p."a", p."c", p."ac", p."d", p."at" FROM ${from} ` +
-      `WHERE EXISTS (SELECT 1 FROM ${users} x WHERE x."id" = p."u") AND ${held(p, `p."d"`, workerId)} ` +
+      // a held delivery implies its user exists (deleting a user deletes their deliveries)
+      `WHERE ${held(p, `p."d"`, workerId)} ` +
       `ON CONFLICT ("userId", "attribute") DO UPDATE SET "campaignId" = excluded."campaignId", "actionId" = excluded."actionId", "deliveryId" = excluded."deliveryId", "setAt" = excluded."setAt"`,
     values: p.values,
   };
