@@ -6,7 +6,9 @@
 // cost a quarter of the engine's throughput).
 import type { RawStatement } from "../db/raw";
 import type { MappedValue, ResponseMapping } from "../webhooks/response-mapping";
-import { parseStoredMapping } from "../webhooks/response-mapping";
+import { applyResponseMapping, mappingNote, parseStoredMapping } from "../webhooks/response-mapping";
+import type { SendResult } from "../webhooks/types";
+import type { AttemptRow } from "./recorder";
 import { tableName } from "./bulk-insert";
 import { SqlParams } from "./raw-sql";
 
@@ -23,6 +25,26 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
   let mapping = parsed.get(action);
   if (mapping === undefined) parsed.set(action, (mapping = parseStoredMapping(action.responseMapping)));
   return mapping;
+}
+
+/**
+ * A delivered result read through the action's mapping: the attempt notes why a path saved nothing
+ * ("mapping: ...") and lists what was saved (response.savedToUser); returns what to write, if anything.
+ */
+export function mapDeliveredResponse(
+  mapping: ResponseMapping,
+  result: SendResult,
+  delivery: { id: string; userId: string; campaignId: string; actionId: string },
+  attempt: AttemptRow,
+  at: Date,
+): MappedAttributes | undefined {
+  const contentType = result.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  const mapped = applyResponseMapping(result.body, contentType, mapping);
+  attempt.error = mappingNote(mapped);
+  const saved = Object.keys(mapped.set);
+  if (saved.length === 0) return undefined;
+  if (attempt.response) attempt.response = { ...attempt.response, savedToUser: saved };
+  return { deliveryId: delivery.id, userId: delivery.userId, campaignId: delivery.campaignId, actionId: delivery.actionId, set: mapped.set, setAt: at };
 }
 
 // rows per statement: well under SQLite's 32,766 bound parameters

@@ -15,8 +15,8 @@ import { KeyedSemaphores, RateLimiter, Semaphore } from "./limits";
 import { Recorder, type AttemptRow, type Change } from "./recorder";
 import { nextAttemptAt, parseRetryPolicy } from "./retry-policy";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
-import { mappingOf } from "./attribute-writes";
-import { applyResponseMapping, mappingNote, type ResponseMapping } from "../webhooks/response-mapping";
+import { mapDeliveredResponse, mappingOf } from "./attribute-writes";
+import type { ResponseMapping } from "../webhooks/response-mapping";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -223,13 +223,8 @@ export class Dispatcher {
       request: item.maskedRequest, response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
     };
     if (result.outcome === "delivered") {
-      if (!item.mapping) return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
-      const contentType = result.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-      const mapped = applyResponseMapping(result.body, contentType, item.mapping);
-      attempt.error = mappingNote(mapped);
-      const saved = Object.keys(mapped.set);
-      if (saved.length && attempt.response) attempt.response = { ...attempt.response, savedToUser: saved };
-      const attributes = saved.length ? { deliveryId: d.id, userId: d.userId, campaignId: d.campaignId, actionId: d.actionId, set: mapped.set, setAt: finishedAt } : undefined;
+      // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)
+      const attributes = item.mapping ? mapDeliveredResponse(item.mapping, result, d, attempt, finishedAt) : undefined;
       return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
