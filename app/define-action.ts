@@ -30,7 +30,8 @@ type ActionFn<S extends z.ZodType, T> = S extends z.ZodTuple ? (...args: z.input
 export function defineAction<S extends z.ZodType, T = undefined>(options: Options<S>, body: (input: z.output<S>, member: Member) => Promise<ActionResult<T>>): ActionFn<S, T> {
   const action = async (...args: unknown[]): Promise<ActionResult<T>> => {
     const parsed = options.schema.safeParse(options.schema instanceof z.ZodTuple ? args : args[0]);
-    if (!parsed.success) return invalid(parsed.error);
+    // a tuple's issues start with the argument's index: the form's paths ("actions.0.url") are the argument's own
+    if (!parsed.success) return invalid(options.schema instanceof z.ZodTuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) }))) : parsed.error);
     try {
       return await body(parsed.data, await actingMember(options.role));
     } catch (err) {

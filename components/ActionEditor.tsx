@@ -5,6 +5,7 @@ import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "
 import type { ActionState } from "./campaign-draft-state";
 import { HeadersEditor } from "./HeadersEditor";
 import { KeyValueEditor } from "./KeyValueEditor";
+import { ResponseMappingEditor } from "./ResponseMappingEditor";
 import { SigningSecretField } from "./SigningSecretField";
 import { UrlField } from "./UrlField";
 import { Button } from "./ui/Button";
@@ -115,6 +116,7 @@ export function ActionEditor({
         {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
         <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
         <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
+        <ResponseMappingEditor rows={action.responseMapping ?? []} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
         <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
       </div>
     </section>

@@ -54,6 +54,7 @@ export function TestSendResult({ send }: { send: TestSendView }) {
           </details>
         </div>
       )}
+      {send.mapping && <WouldSave mapping={send.mapping} />}
       {send.request && (
         <div className="space-y-3">
           <div className="flex items-center justify-between gap-2">
@@ -71,5 +72,35 @@ export function TestSendResult({ send }: { send: TestSendView }) {
         </div>
       )}
     </div>
+  );
+}
+
+/** What "Save response to user" would have saved: a test send never writes the user. */
+function WouldSave({ mapping }: { mapping: NonNullable<TestSendView["mapping"]> }) {
+  const saved = Object.entries(mapping.set);
+  return (
+    <section aria-label="Would save to user" className="space-y-2">
+      <SubHeading>Would save to user</SubHeading>
+      <p className="text-xs text-slate-500">A test send changes no user; a delivery would save these.</p>
+      {saved.length > 0 ? (
+        <dl className="grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-1 text-sm">
+          {saved.map(([name, value]) => (
+            <div key={name} className="contents">
+              <dt className="font-mono text-slate-600">{name}</dt>
+              <dd className="font-mono break-all text-slate-900">{JSON.stringify(value)}</dd>
+            </div>
+          ))}
+        </dl>
+      ) : (
+        <p className="text-sm text-slate-600">Nothing.</p>
+      )}
+      {mapping.problems.length > 0 && (
+        <ul className="list-disc space-y-0.5 pl-5 text-sm text-amber-800">
+          {mapping.problems.map((p) => (
+            <li key={p}>{p}</li>
+          ))}
+        </ul>
+      )}
+    </section>
   );
 }

@@ -3,9 +3,12 @@ import type { ActionDraftInput, CampaignDraftInput } from "@/lib/campaigns/schem
 import type { SigningState } from "@/lib/campaigns/signing-secrets";
 import { DEFAULT_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import type { ContentType, FieldType, HttpMethod } from "@/lib/webhooks/types";
+import type { MappedKind } from "@/lib/webhooks/response-mapping";
 
 export type FieldRow = { uid: string; key: string; value: string; type: FieldType };
 export type HeaderRow = { uid: string; name: string; value: string; secret: boolean };
+/** "Save response to user": a JSON path and the attribute it goes to ("" type = keep the JSON type) */
+export type MappingRow = { uid: string; path: string; attribute: string; type: MappedKind | "" };
 export type ActionState = {
   uid: string;
   id?: string;
@@ -19,6 +22,7 @@ export type ActionState = {
   fields: FieldRow[];
   headers: HeaderRow[];
   timeoutSeconds: string;
+  responseMapping: MappingRow[];
   /** the saved action's signing secret state (not part of the draft: it changes by its own buttons) */
   signing?: SigningState;
   /** A/B variants (components/variant-state.ts): A's split, the control group, variants B, C, ... (as typed) */
@@ -48,6 +52,7 @@ export function newAction(n = 1): ActionState {
     splitPercent: "100",
     controlPercent: "0",
     variants: [],
+    responseMapping: [],
   };
 }
 
@@ -97,6 +102,7 @@ export function stateFromDraft(draft: DraftForEditor): CampaignState {
       splitPercent: String(a.splitPercent ?? 100),
       controlPercent: String(a.controlPercent ?? 0),
       variants: (a.variants ?? []).map((v) => ({ ...contentState(v), splitPercent: String(v.splitPercent ?? 50) })),
+      responseMapping: (a.responseMapping ?? []).map((m) => ({ uid: uid(), path: m.path, attribute: m.attribute, type: m.type ?? "" })),
     })),
   };
 }
@@ -108,6 +114,7 @@ export function actionDraftOf(a: ActionState) {
     splitPercent: a.splitPercent,
     controlPercent: a.controlPercent,
     variants: a.variants.map((v) => ({ ...contentDraftOf(v), splitPercent: v.splitPercent })),
+    responseMapping: (a.responseMapping ?? []).map(({ path, attribute, type }) => ({ path, attribute, ...(type ? { type } : {}) })),
   };
 }
 
@@ -135,5 +142,6 @@ export function copyOfAction(a: ActionState): ActionState {
       fields: v.fields.map((f) => ({ ...f, uid: uid() })),
       headers: v.headers.map((h) => ({ ...h, uid: uid() })),
     })),
+    responseMapping: (a.responseMapping ?? []).map((m) => ({ ...m, uid: uid() })),
   };
 }

@@ -7,7 +7,8 @@ import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
-type Res = { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean } | null;
+/** savedToUser: the attributes its response mapping saved (lib/delivery/dispatcher.ts) */
+type Res = { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean; savedToUser?: string[] } | null;
 
 /**
  * What came of one attempt, in words that agree with the delivery's reason: a retryable answer is
@@ -54,7 +55,8 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
                     {`Attempt ${a.number}: ${attemptOutcome(a, i === data.attempts.length - 1)}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · `}
                     <DateTime value={a.startedAt} />
                   </p>
-                  {a.error && <p className="text-sm text-red-700">{a.error}</p>}
+                  {a.error && <p className={`text-sm ${a.outcome === "delivered" ? "text-amber-800" : "text-red-700"}`}>{a.error}</p>}
+                  {res?.savedToUser?.length ? <p className="text-sm text-emerald-800">Saved to user: {res.savedToUser.join(", ")}</p> : null}
                   <AllowDestinationLink error={a.error} />
                   {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due <DateTime value={a.nextAttemptAt} /></p>}
                   {req?.url && (

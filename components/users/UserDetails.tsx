@@ -2,10 +2,11 @@ import { DateTime } from "@/components/ui/DateTime";
 import Link from "next/link";
 import type { UserActivity } from "@/lib/audience/user-activity";
 import type { UserRecord } from "@/lib/audience/users";
+import type { AttributeSource } from "@/lib/audience/attribute-sources";
 import { Card } from "@/components/ui/Card";
 import { Badge } from "@/components/ui/Badge";
 
-export function UserDetails({ user, activity }: { user: UserRecord; activity: UserActivity }) {
+export function UserDetails({ user, activity, sources = {} }: { user: UserRecord; activity: UserActivity; sources?: Record<string, AttributeSource> }) {
   return (
     <div className="space-y-6">
       <div>
@@ -25,7 +26,10 @@ export function UserDetails({ user, activity }: { user: UserRecord; activity: Us
             {Object.entries(user.attributes).map(([name, value]) => (
               <div key={name} className="contents">
                 <dt className="truncate font-mono text-slate-600">{name}</dt>
-                <dd className="break-all">{Array.isArray(value) ? value.join(", ") : String(value)}</dd>
+                <dd className="break-all">
+                  {Array.isArray(value) ? value.join(", ") : String(value)}
+                  {sources[name] && <SetBy source={sources[name]} />}
+                </dd>
               </div>
             ))}
           </dl>
@@ -67,5 +71,22 @@ export function UserDetails({ user, activity }: { user: UserRecord; activity: Us
         </Card>
       </div>
     </div>
+  );
+}
+
+/** "set by campaign X": the attribute came from that campaign's webhook response (its response mapping). */
+function SetBy({ source }: { source: AttributeSource }) {
+  return (
+    <span className="ml-2 text-xs text-slate-500">
+      set by{" "}
+      {source.campaignName === null ? (
+        "a deleted campaign"
+      ) : (
+        <Link href={`/campaigns/${source.campaignId}`} className="text-indigo-700 hover:underline">
+          campaign {source.campaignName}
+        </Link>
+      )}{" "}
+      · <DateTime value={source.setAt} />
+    </span>
   );
 }

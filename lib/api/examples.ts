@@ -24,6 +24,7 @@ const campaignInput = {
       ],
       headers: [{ name: "X-Api-Key", value: "crm-secret", secret: true }],
       timeoutSeconds: 15,
+      responseMapping: [{ path: "$.contact.id", attribute: "crmId" }],
     },
   ],
 };
@@ -95,7 +96,14 @@ const template = {
 const EXAMPLES: Record<string, RouteExample> = {
   "POST /api/v1/users": { request: user, response: { created: 1, updated: 0 } },
   "GET /api/v1/users": { path: "/api/v1/users?limit=2", response: { users: [storedUser], nextCursor: null } },
-  "GET /api/v1/users/{userId}": { path: "/api/v1/users/user-1001", response: storedUser },
+  "GET /api/v1/users/{userId}": {
+    path: "/api/v1/users/user-1001",
+    response: {
+      ...storedUser,
+      attributes: { ...storedUser.attributes, crmId: "c-5521" },
+      attributeSources: { crmId: { attribute: "crmId", campaignId: "cm8x2k1q0000abcd", campaignName: "Welcome series", actionId: "cm8x2k1q0001abcd", deliveryId: "cm8x3d5r0000wxyz", setAt: "2026-12-02T09:20:00.084Z" } },
+    },
+  },
   "DELETE /api/v1/users/{userId}": { path: "/api/v1/users/user-1001" },
   "POST /api/v1/events": { request: { userId: "user-1001", event: "purchase", params: { amount: 42.5, sku: "A-17" } }, response: { accepted: 1, usersCreated: 0, scheduled: 1, suppressed: 0 } },
   "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt }] } },

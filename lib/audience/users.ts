@@ -5,6 +5,7 @@ import { rawDb, type RawStatement } from "../db/raw";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
+import { forgetAttributeSources } from "./attribute-sources";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -104,6 +105,8 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
         });
         updated++;
       }
+      // an attribute set here is no longer "set by campaign X"
+      await forgetAttributeSources(tx, [...byId.values()].filter((input) => existing.has(input.userId)));
       // One multi-row INSERT per thousand: Prisma's createMany costs ~0.4 ms a row in its query compiler.
       const now = new Date();
       for (let i = 0; i < toCreate.length; i += 1000) {

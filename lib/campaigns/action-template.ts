@@ -9,6 +9,7 @@ import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, withUrlPassword } from "./url-password";
+import { parseStoredMapping } from "../webhooks/response-mapping";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -27,7 +28,7 @@ type StoredAction = Pick<
   | "previousSigningSecretEnc"
   | "previousSecretExpiresAt"
 > &
-  Partial<Pick<Action, "templateId">>;
+  Partial<Pick<Action, "templateId">> & { responseMapping?: Action["responseMapping"] };
 
 export function storedFields(action: Pick<Action, "fields">): DataField[] {
   return Array.isArray(action.fields) ? (action.fields as DataField[]) : [];
@@ -63,6 +64,7 @@ export function actionToDraft(action: StoredAction): ActionDraftInput & { signin
     headers: storedHeaders(action).map((h) => ({ name: h.name, value: h.secret && h.value ? SECRET_MASK : h.value, secret: h.secret })),
     timeoutSeconds: Math.round(action.timeoutMs / 1000),
     ...(action.templateId ? { templateId: action.templateId } : {}),
+    responseMapping: parseStoredMapping(action.responseMapping) ?? [],
     signing: signingStateOf(action),
   };
 }
@@ -99,6 +101,8 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
     timeoutMs: draft.timeoutSeconds * 1000,
     // set once, when a webhook starts from a template; a draft without it leaves it as it is
     templateId: draft.templateId,
+    // [] when there is none: the engine skips an empty mapping as cheaply as a missing one
+    responseMapping: draft.responseMapping ?? [],
   };
   return { data, lost: secrets.lost };
 }

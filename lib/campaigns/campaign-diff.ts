@@ -6,6 +6,7 @@ import type { Action } from "../db/generated/sqlite/client";
 import { decryptSecret } from "../crypto/secret-box";
 import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";
+import { parseStoredMapping } from "../webhooks/response-mapping";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
@@ -22,6 +23,8 @@ export type ActionSnapshot = {
   timeoutSeconds: number;
   fields: DataField[];
   headers: { name: string; value: string | Fingerprint; secret: boolean }[];
+  /** "Save response to user" rows (absent in snapshots made before it existed) */
+  responseMapping?: { path: string; attribute: string; type: string | null }[];
 };
 export type CampaignSnapshot = { name: string; description: string; goalEvent?: string | null; goalWindowHours?: number; actions: ActionSnapshot[] };
 
@@ -31,7 +34,7 @@ export type FieldChange =
   | { field: string; before: Plain; after: Plain }
   | { field: string; secret: "changed" | "added" | "removed" };
 
-type StoredAction = Pick<Action, "id" | "name" | "method" | "urlTemplate" | "urlPasswordEnc" | "contentType" | "fields" | "headers" | "timeoutMs">;
+type StoredAction = Pick<Action, "id" | "name" | "method" | "urlTemplate" | "urlPasswordEnc" | "contentType" | "fields" | "headers" | "timeoutMs"> & { responseMapping?: Action["responseMapping"] };
 
 function fingerprint(plain: string): Fingerprint {
   return { secret: createHash("sha256").update(plain, "utf8").digest("base64url").slice(0, 16) };
@@ -58,6 +61,7 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
         value: h.secret ? fingerprint(openStoredValue(h.value)) : h.value,
         secret: h.secret,
       })),
+      responseMapping: (parseStoredMapping(a.responseMapping) ?? []).map((m) => ({ path: m.path, attribute: m.attribute, type: m.type ?? null })),
     })),
   };
 }
@@ -109,6 +113,7 @@ export function diffCampaigns(before: CampaignSnapshot, after: CampaignSnapshot)
     for (const column of ACTION_COLUMNS) compare(changes, `${label}.${column}`, old[column], action[column]);
     compareRows(changes, `${label}.fields`, old.fields, action.fields, ["key", "value", "type"]);
     compareRows(changes, `${label}.headers`, old.headers, action.headers, ["name", "value", "secret"]);
+    compareRows(changes, `${label}.responseMapping`, old.responseMapping ?? [], action.responseMapping ?? [], ["path", "attribute", "type"]);
   }
   for (const action of before.actions) {
     if (!kept.has(action.id)) changes.push({ field: `webhook (${action.name})`, before: "present", after: "removed" });

@@ -11,6 +11,8 @@ import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 import { saveVariants, stepToDraft } from "./variant-rows";
+import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
+import { loadAttributeChoices } from "./template-suggestions";
 
 export type CampaignSummary = {
   id: string;
@@ -84,6 +86,7 @@ export async function saveCampaign(
   actor: SecretActor = UNTRUSTED_ACTOR,
 ): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
+  draft = await withCatalogueTypes(draft);
   const notices: SaveNotices = {};
   const note = (key: string, message: string) => (notices[key] = notices[key] ? `${notices[key]} ${message}` : message);
   let changes: FieldChange[] = [];
@@ -135,6 +138,13 @@ function goalOfDraft(draft: CampaignDraft) {
     ...(draft.goalEvent !== undefined ? { goalEvent: draft.goalEvent } : {}),
     ...(draft.goalWindowHours !== undefined ? { goalWindowHours: draft.goalWindowHours } : {}),
   };
+}
+
+/** Response mapping entries saved without a type take their attribute's type in the catalogue (read only when one lacks it). */
+async function withCatalogueTypes(draft: CampaignDraft): Promise<CampaignDraft> {
+  if (!draft.actions.some((a) => a.responseMapping?.some((m) => !m.type))) return draft;
+  const kinds = kindsFromCatalogue(await loadAttributeChoices());
+  return { ...draft, actions: draft.actions.map((a) => (a.responseMapping?.length ? { ...a, responseMapping: typedMapping(a.responseMapping, kinds) } : a)) };
 }
 
 /** The audit entry for a save, whichever door it came through (editor or API): an update carries its diff. */

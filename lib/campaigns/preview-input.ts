@@ -5,6 +5,7 @@ import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
 import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
 import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
+import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, responseMappingEntrySchema } from "../webhooks/response-mapping";
 
 // Generous caps: the strict schema reports the real limits; these only bound the work per request.
 const lenientContentShape = {
@@ -35,6 +36,11 @@ const lenientActionSchema = z.object({
     .max(MAX_EXTRA_VARIANTS)
     .default([]),
   timeoutSeconds: z.coerce.number().int().min(1).max(MAX_TIMEOUT_SECONDS).default(DEFAULT_TIMEOUT_SECONDS).catch(DEFAULT_TIMEOUT_SECONDS),
+  responseMapping: z
+    .array(z.object({ path: z.string().max(1000), attribute: z.string().max(1000), type: z.enum(MAPPED_KINDS).optional().catch(undefined) }))
+    .max(MAX_RESPONSE_MAPPINGS * 2)
+    .default([])
+    .catch([]),
 });
 
 /** What ad-hoc test attributes and sample event parameters may weigh (as JSON), and how deep they nest. */
@@ -107,6 +113,11 @@ export function renderableDraft(action: ParsedSampleRequest["action"], variant?:
     splitPercent: 100,
     controlPercent: 0,
     variants: [],
+    // a test send shows what the rows typed so far would save; a half-typed row is left out
+    responseMapping: action.responseMapping.flatMap((m) => {
+      const row = responseMappingEntrySchema.safeParse(m);
+      return row.success ? [row.data] : [];
+    }).slice(0, MAX_RESPONSE_MAPPINGS),
   };
   return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id };
 }

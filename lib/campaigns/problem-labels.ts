@@ -1,16 +1,18 @@
 // Template problems and field errors in the marketer's words: "Field 3 value (line 1, column 7): ...".
 import type { TemplateProblem } from "../webhooks/types";
 
+const LIST_LABELS: Record<string, string> = { fields: "Field", headers: "Header", responseMapping: "Save response to user, row" };
+
 /** "url" | "fields[2].value" | "fields.2.value" | "headers[0].name" -> "URL" | "Field 3 value" | "Header 1 name". */
 export function fieldLabel(field: string): string {
   if (field === "url") return "URL";
   if (field === "user") return "Preview as";
   if (field === "body") return "Body";
-  const match = /^(fields|headers)(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(field);
+  const match = /^(fields|headers|responseMapping)(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(field);
   if (!match) return field;
   const [, list, a, b, part] = match;
   const n = Number(a ?? b) + 1;
-  return `${list === "fields" ? "Field" : "Header"} ${n}${part ? ` ${part}` : ""}`;
+  return `${LIST_LABELS[list!]} ${n}${part ? ` ${part}` : ""}`;
 }
 
 export function describeProblem(p: TemplateProblem): string {

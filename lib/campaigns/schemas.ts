@@ -16,6 +16,7 @@ import { pathOfNul } from "../db/nul-text";
 import { goalEventSchema, goalWindowHoursSchema } from "./goals";
 import { urlHasCredentials } from "../webhooks/url-credentials";
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
+import { responseMappingSchema } from "../webhooks/response-mapping";
 
 const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 const noNul = (v: string) => !v.includes("\0");
@@ -122,6 +123,8 @@ export const actionDraftSchema = z
       .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)
       .default([])
       .meta({ description: "Variants B, C, ... of this webhook (up to 15; the webhook itself is A): each its own URL, content type, fields and headers, and a split. Users are assigned by a stable hash of campaign, webhook and user" }),
+    /** "Save response to user": JSON paths of a 2xx JSON answer saved into user attributes */
+    responseMapping: responseMappingSchema.default([]),
   })
   .superRefine((draft, ctx) => {
     checkWebhookContent(draft, ctx);

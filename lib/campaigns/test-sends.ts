@@ -6,6 +6,7 @@ import { maskRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
+import { applyResponseMapping, type MappingResult } from "../webhooks/response-mapping";
 import { draftWebhookTemplate } from "./action-template";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
@@ -27,6 +28,8 @@ export type TestSendView = {
   timings: Timings | null;
   curl: string | null;
   userId: string | null;
+  /** what the webhook's response mapping would save on the user (a test send never writes users) */
+  mapping: MappingResult | null;
 };
 
 export class TestSendRateLimitedError extends Error {
@@ -139,8 +142,9 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
 
     const masked = request ? maskRequest(request, secretHeaders) : null;
     const sent = result as SendResult | null;
+    const mapping = sent?.outcome === "delivered" && draft.responseMapping.length ? wouldSave(sent, draft.responseMapping) : null;
     const response = sent?.status
-      ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated }
+      ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated, ...(mapping ? { mapping } : {}) }
       : null;
     const saved = await db().testSend.update({
       where: { id: row.id },
@@ -170,10 +174,16 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   }
 }
 
+function wouldSave(sent: SendResult, mapping: Parameters<typeof applyResponseMapping>[2]): MappingResult {
+  const contentType = sent.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
+  return applyResponseMapping(sent.body, contentType, mapping);
+}
+
 type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["findFirstOrThrow"]>>;
 
 function toView(row: StoredTestSend): TestSendView {
   const stored = (row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null };
+  const response = (row.response as (TestSendView["response"] & { mapping?: MappingResult }) | null) ?? null;
   const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
   return {
     id: row.id,
@@ -182,10 +192,11 @@ function toView(row: StoredTestSend): TestSendView {
     status: row.status,
     error: row.error,
     request,
-    response: (row.response as TestSendView["response"]) ?? null,
+    response: response ? { status: response.status, statusText: response.statusText, headers: response.headers, body: response.body, bodyTruncated: response.bodyTruncated } : null,
     timings: (row.timings as Timings | null) ?? null,
     curl: request ? toCurl(request) : null,
     userId: stored.userId ?? null,
+    mapping: response?.mapping ?? null,
   };
 }
 

@@ -1,7 +1,8 @@
 // The template editor's autocomplete list (internal, fetched once the marketer focuses a template).
 import { withInternal } from "@/lib/api/with-internal";
-import { loadTemplateSuggestions } from "@/lib/campaigns/template-suggestions";
+import { loadAttributeChoices, loadTemplateSuggestions } from "@/lib/campaigns/template-suggestions";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withInternal({ role: "viewer" }, async () => ({ suggestions: await loadTemplateSuggestions() }));
+// `attributes`: the attribute catalogue the same reading made, for "Save response to user"
+export const GET = withInternal({ role: "viewer" }, async () => ({ suggestions: await loadTemplateSuggestions(), attributes: await loadAttributeChoices() }));

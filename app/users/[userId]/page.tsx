@@ -2,6 +2,7 @@ import { notFound } from "next/navigation";
 import { UserDetails } from "@/components/users/UserDetails";
 import { userActivity } from "@/lib/audience/user-activity";
 import { getUser } from "@/lib/audience/users";
+import { attributeSourcesOf } from "@/lib/audience/attribute-sources";
 
 export const dynamic = "force-dynamic";
 
@@ -9,5 +10,6 @@ export default async function UserPage({ params }: { params: Promise<{ userId: s
   const userId = decodeURIComponent((await params).userId);
   const user = await getUser(userId);
   if (!user) notFound();
-  return <UserDetails user={user} activity={await userActivity(userId)} />;
+  const [activity, sources] = await Promise.all([userActivity(userId), attributeSourcesOf(userId)]);
+  return <UserDetails user={user} activity={activity} sources={sources} />;
 }

@@ -107,6 +107,24 @@ export const userSchema = z
   })
   .meta({ id: "User" });
 
+export const attributeSourceSchema = z
+  .object({
+    attribute: z.string(),
+    campaignId: z.string(),
+    campaignName: z.string().nullable().meta({ description: "null when the campaign was deleted since" }),
+    actionId: z.string(),
+    deliveryId: z.string(),
+    setAt: z.iso.datetime(),
+  })
+  .meta({ id: "AttributeSource", description: "The campaign whose webhook response set the attribute (its response mapping)" });
+
+/** GET one user: the user, and which attributes a campaign's response mapping set. */
+export const userWithSourcesSchema = userSchema
+  .extend({
+    attributeSources: z.record(z.string(), attributeSourceSchema).meta({ description: "By attribute name: the attributes last set from a webhook's response; one set through the API or an import is not listed" }),
+  })
+  .meta({ id: "UserWithSources" });
+
 export const upsertResultSchema = z.object({ created: z.number().int(), updated: z.number().int() }).meta({ id: "UpsertResult" });
 
 export const listUsersQuerySchema = z

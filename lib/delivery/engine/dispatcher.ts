@@ -15,6 +15,8 @@ import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { quietHoursEnd, zoneOrFallback } from "../core/schedule-time";
+import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
+import type { ResponseMapping } from "../../webhooks/response-mapping";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -29,7 +31,7 @@ export type DispatcherOptions = {
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
-type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string };
+type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string; mapping: ResponseMapping | null };
 
 export class Dispatcher {
   readonly recorder: Recorder;
@@ -161,6 +163,7 @@ export class Dispatcher {
         timeoutMs: entry.action.timeoutMs,
         maskedRequest: maskedRequest(rendered.request, content.template),
         policy: entry.action.retryPolicy,
+        mapping: mappingOf(entry.action),
       });
     });
     return ready;
@@ -222,7 +225,9 @@ export class Dispatcher {
       request: item.maskedRequest, response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
     };
     if (result.outcome === "delivered") {
-      return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
+      // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)
+      const attributes = item.mapping ? mapDeliveredResponse(item.mapping, result, d, attempt, finishedAt) : undefined;
+      return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
     if (next) {

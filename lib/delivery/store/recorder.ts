@@ -6,6 +6,7 @@ import type { Db } from "../../db";
 import { rawDb, type RawStatement } from "../../db/raw";
 import { bulkInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
+import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
 import { log } from "../../log";
 
 export type AttemptRow = {
@@ -25,7 +26,11 @@ export type AttemptRow = {
 };
 
 export type Change =
-  | { id: string; state: "delivered"; attempts: number; status: number | null; durationMs: number; host: string; sentAt: Date; attempt: AttemptRow }
+  | {
+      id: string; state: "delivered"; attempts: number; status: number | null; durationMs: number; host: string; sentAt: Date; attempt: AttemptRow;
+      /** what the action's response mapping sets on the user (written in the same transaction) */
+      attributes?: MappedAttributes;
+    }
   | {
       id: string;
       state: "retrying" | "failed" | "scheduled" | "suppressed";
@@ -154,6 +159,10 @@ export class Recorder {
         ]), { skipExisting: true }),
       );
     }
+    const mapped: MappedAttributes[] = [];
+    for (const c of changes) if (c.state === "delivered" && c.attributes) mapped.push(c.attributes);
+    // before the deliveries' updates: they release the lease these statements are guarded by
+    if (mapped.length) ops.push(...attributeWriteStatements(mapped, this.workerId));
     const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
     const released: string[] = [];
     // One lock order (by id) for every transaction, so concurrent writers queue instead of deadlocking.

@@ -1,6 +1,7 @@
 import { ApiError } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/with-api";
 import { deleteUser, getUser } from "@/lib/audience/users";
+import { attributeSourcesOf } from "@/lib/audience/attribute-sources";
 
 export const dynamic = "force-dynamic";
 
@@ -9,7 +10,7 @@ const notFound = (userId: string) => new ApiError(404, "not_found", `No user wit
 export const GET = withApi({ role: "viewer" }, async ({ params }) => {
   const user = await getUser(params.userId ?? "");
   if (!user) throw notFound(params.userId ?? "");
-  return user;
+  return { ...user, attributeSources: await attributeSourcesOf(user.userId) };
 });
 
 /** Forgets the user, their events and their deliveries. */

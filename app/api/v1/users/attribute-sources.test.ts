@@ -1,0 +1,56 @@
+// GET /api/v1/users/{userId} names the campaign that set an attribute from a webhook's response; an
+// attribute set again through the API is no longer listed. The OpenAPI document covers both this and
+// the actions' response mappings.
+import { beforeAll, describe, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { apiKeyHeaders } from "@/lib/api/testing";
+import { createCampaign } from "@/lib/delivery/testing/fixtures";
+import { GET as openapi } from "@/app/api/v1/openapi.json/route";
+import { POST } from "./route";
+import { GET as getOne } from "./[userId]/route";
+
+let admin: Record<string, string>;
+beforeAll(async () => {
+  admin = await apiKeyHeaders("admin");
+});
+
+const url = "http://127.0.0.1/api/v1/users";
+const upsert = (body: unknown) => POST(new Request(url, { method: "POST", body: JSON.stringify(body), headers: { "content-type": "application/json", ...admin } }));
+const getUser = async (userId: string) => (await getOne(new Request(`${url}/${userId}`, { headers: admin }), { params: Promise.resolve({ userId }) })).json();
+
+describe("attribute sources", () => {
+  it("lists the campaign that set an attribute, and forgets it when the API sets that attribute", async () => {
+    await upsert({ userId: "src1", attributes: { plan: "pro", crmId: "old", score: 1 } });
+    const campaign = await createCampaign({ url: "https://crm.example.com/x", name: "CRM sync" });
+    const setAt = new Date("2026-12-02T09:20:00.000Z");
+    for (const attribute of ["crmId", "score"]) {
+      await db().userAttributeSource.create({ data: { userId: "src1", attribute, campaignId: campaign.id, actionId: campaign.actions[0]!.id, deliveryId: "d1", setAt } });
+    }
+    let user = await getUser("src1");
+    expect(user.attributeSources.crmId).toEqual({ attribute: "crmId", campaignId: campaign.id, campaignName: "CRM sync", actionId: campaign.actions[0]!.id, deliveryId: "d1", setAt: setAt.toISOString() });
+
+    // another attribute changing keeps the sources; crmId set (or removed) through the API forgets its own
+    await upsert({ userId: "src1", attributes: { plan: "team" } });
+    expect(Object.keys((await getUser("src1")).attributeSources)).toEqual(["crmId", "score"]);
+    await upsert({ users: [{ userId: "src1", attributes: { crmId: "typed-by-hand" } }, { userId: "src2" }] });
+    user = await getUser("src1");
+    expect(Object.keys(user.attributeSources)).toEqual(["score"]);
+    await upsert({ userId: "src1", attributes: { score: null } });
+    expect((await getUser("src1")).attributeSources).toEqual({});
+
+    // a deleted campaign: the source stays, without a name
+    await db().userAttributeSource.create({ data: { userId: "src1", attribute: "crmId", campaignId: campaign.id, actionId: campaign.actions[0]!.id, deliveryId: "d2", setAt } });
+    await db().campaign.delete({ where: { id: campaign.id } });
+    expect((await getUser("src1")).attributeSources.crmId.campaignName).toBeNull();
+  });
+
+  it("is in the OpenAPI document, with the actions' response mapping", async () => {
+    const doc = await openapi(new Request("http://127.0.0.1:3000/api/v1/openapi.json")).json();
+    const getUserDoc = doc.paths["/api/v1/users/{userId}"].get.responses["200"].content["application/json"].schema;
+    expect(JSON.stringify(getUserDoc)).toContain("UserWithSources");
+    expect(doc.components.schemas.UserWithSources.properties.attributeSources).toBeDefined();
+    expect(doc.components.schemas.ResponseMapping.maxItems).toBe(20);
+    expect(doc.components.schemas.ResponseMappingEntry.required).toEqual(["path", "attribute"]);
+    expect(JSON.stringify(doc.components.schemas.CampaignInput)).toContain("ResponseMapping");
+  });
+});

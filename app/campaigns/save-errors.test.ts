@@ -1,0 +1,18 @@
+// The editor's Save answers field errors keyed as the form names its fields ("actions.0.url"), not by
+// the server action's argument position, so they show at the field (a tuple schema's issues start
+// with the argument index).
+import { describe, expect, it } from "vitest";
+import { saveCampaignAction } from "./actions";
+
+describe("saveCampaignAction field errors", () => {
+  it("are keyed by the draft's own paths, response mapping rows included", async () => {
+    const result = await saveCampaignAction(
+      { name: "x", actions: [{ url: "https://a.example.com", fields: [{ key: "", value: "" }], responseMapping: [{ path: "customer.id", attribute: "crmId" }] }] },
+      undefined,
+    );
+    expect(result).toMatchObject({
+      ok: false,
+      fieldErrors: { "actions.0.fields.0.key": "Enter a key", "actions.0.responseMapping.0.path": 'Start the path with "$", for example $.customer.id' },
+    });
+  });
+});

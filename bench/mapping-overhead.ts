@@ -1,0 +1,78 @@
+// npx tsx bench/mapping-overhead.ts [--users N] [--rounds R]
+// Issue 14's bench figure for response mapping: the embedded engine in this process delivers the
+// same campaign to N users twice per round, once without and once with a response mapping (two
+// attributes, number-typed), to a loopback receiver that answers the same JSON either way. Prints
+// deliveries/s for both, alternating the order each round, and the ratio (target: >= 0.95).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { db } from "../lib/db";
+import { activateCampaign } from "../lib/delivery/store/lifecycle";
+import { EmbeddedEngine } from "../lib/delivery/engine/embedded-engine";
+import { setDeliveryQueue } from "../lib/delivery/engine/queue";
+import { defaultDeliveryDeps } from "../lib/delivery/engine/default-deps";
+import type { Prisma } from "../lib/db/generated/sqlite/client";
+import { freshInstallEnv } from "./app-process";
+import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "./delivery-run";
+
+const arg = (name: string, fallback: number) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? Number(process.argv[i + 1]) : fallback;
+};
+const users = arg("--users", 5000);
+const rounds = arg("--rounds", 2);
+
+const answer = JSON.stringify({ ok: true, customer: { id: "cus_1234567890", score: "42.5", tier: "gold" } });
+const server = http.createServer((req, res) => {
+  req.resume();
+  req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end(answer));
+});
+server.keepAliveTimeout = 30_000;
+await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+const port = (server.address() as AddressInfo).port;
+
+await switchDatabase(freshInstallEnv());
+await seedUsers(users);
+
+const MAPPING = [
+  { path: "$.customer.id", attribute: "crmId" },
+  { path: "$.customer.score", attribute: "crmScore", type: "number" },
+];
+
+// CPU time of this process (engine + database driver) per delivery: steadier than the rate on a shared
+// machine, though other processes still inflate it (caches, frequency); compare rounds side by side
+const cpu: Record<"plain" | "mapped", number[]> = { plain: [], mapped: [] };
+
+async function run(mapped: boolean, n: number): Promise<number> {
+  const campaign = await createBenchCampaign({ port, rule: { when: "immediate" }, name: `${mapped ? "mapped" : "plain"} ${n}` });
+  if (mapped) await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { responseMapping: MAPPING as Prisma.InputJsonValue } });
+  const engine = new EmbeddedEngine(db(), await defaultDeliveryDeps(), { concurrency: 50, hostConcurrency: 50, leaseMs: 60_000, idlePollMs: 50 });
+  setDeliveryQueue(engine);
+  await engine.start();
+  const started = Date.now();
+  await activateCampaign(campaign.id);
+  const cpuStart = process.cpuUsage();
+  const done = await waitRecorded(campaign.id, users, 300_000);
+  const used = process.cpuUsage(cpuStart);
+  const cpuPerDelivery = (used.user + used.system) / users;
+  if (n >= 0) cpu[mapped ? "mapped" : "plain"].push(cpuPerDelivery);
+  await engine.stop();
+  setDeliveryQueue(null);
+  const rate = users / ((done.at - started) / 1000);
+  process.stderr.write(`${mapped ? "with mapping   " : "without mapping"} ${Math.round(rate)} deliveries/s, ${Math.round(cpuPerDelivery)} µs CPU each (${JSON.stringify(done.counts)})\n`);
+  return rate;
+}
+
+// a first run warms the JIT, the prepared statements and the connection pool: not counted
+await run(false, -1);
+const plain: number[] = [];
+const mapped: number[] = [];
+for (let r = 0; r < rounds; r++) {
+  const order = r % 2 === 0 ? [false, true] : [true, false];
+  for (const m of order) (m ? mapped : plain).push(await run(m, r));
+}
+const sources = await db().userAttributeSource.count();
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const result = { users, rounds, withoutMapping: Math.round(mean(plain)), withMapping: Math.round(mean(mapped)), ratio: Number((mean(mapped) / mean(plain)).toFixed(3)), cpuMicrosPerDelivery: { without: Math.round(mean(cpu.plain)), with: Math.round(mean(cpu.mapped)) }, cpuRatio: Number((mean(cpu.plain) / mean(cpu.mapped)).toFixed(3)), attributeSources: sources };
+console.log(`BENCH_MAPPING ${JSON.stringify(result)}`);
+server.close();
+process.exit(0);

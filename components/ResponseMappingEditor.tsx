@@ -1,0 +1,101 @@
+"use client";
+import { useId, useState } from "react";
+import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
+import { uid, type MappingRow } from "./campaign-draft-state";
+import { RemoveRowButton } from "./RemoveRowButton";
+import { useAttributeChoices } from "./useTemplateSuggestions";
+import { Button } from "./ui/Button";
+import { Field, inputClass, monoInputClass } from "./ui/Field";
+
+const KIND_LABELS: Record<MappedKind, string> = { string: "Text", number: "Number", boolean: "True/false", date: "Date", list: "List" };
+
+/**
+ * "Save response to user": rows of JSON path -> user attribute. The attribute is picked from the
+ * catalogue (its type comes with it) or typed as a new name.
+ */
+export function ResponseMappingEditor({
+  rows,
+  errorAt,
+  onChange,
+}: {
+  rows: MappingRow[];
+  errorAt: (path: string) => string | undefined;
+  onChange: (rows: MappingRow[]) => void;
+}) {
+  const listId = useId();
+  const [wanted, setWanted] = useState(rows.length > 0);
+  const { data: attributes = [] } = useAttributeChoices(wanted);
+  const update = (i: number, patch: Partial<MappingRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  const pickAttribute = (i: number, attribute: string) => {
+    const known = attributes.find((a) => a.name === attribute);
+    // a catalogue attribute seen with one type: keep that type, so the values stay comparable
+    const type = known && known.types.length === 1 && (MAPPED_KINDS as readonly string[]).includes(known.types[0]!) ? (known.types[0] as MappedKind) : undefined;
+    update(i, { attribute, ...(type ? { type } : {}) });
+  };
+  const columns = "sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_8rem_2rem]";
+  return (
+    <fieldset onFocusCapture={() => setWanted(true)}>
+      <legend className="text-sm font-medium text-slate-700">Save response to user</legend>
+      <p className="mt-0.5 text-xs text-slate-500">
+        When the receiver answers 2xx with JSON, each path&apos;s value is saved on the user, so a later webhook can use {"{{user.<name>}}"}. A response that is not JSON or misses a path saves nothing for it; the delivery log says why.
+      </p>
+      {errorAt("responseMapping") && <p className="mt-1.5 text-sm text-red-700">{errorAt("responseMapping")}</p>}
+      {rows.length > 0 && (
+        <div aria-hidden className={`mt-3 hidden gap-2 text-xs font-medium text-slate-500 sm:grid ${columns}`}>
+          <span>JSON path</span>
+          <span>User attribute</span>
+          <span>Saved as</span>
+        </div>
+      )}
+      <datalist id={listId}>
+        {attributes.map((a) => (
+          <option key={a.name} value={a.name}>
+            {a.types.join(", ")}
+          </option>
+        ))}
+      </datalist>
+      <ul className="mt-1.5 space-y-2">
+        {rows.map((row, i) => (
+          <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+            <Field label={`JSON path ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.path`)} className="col-span-1">
+              {(c) => <input {...c} className={monoInputClass} placeholder="$.customer.id" value={row.path} onChange={(e) => update(i, { path: e.target.value })} />}
+            </Field>
+            <div className="col-start-2 row-start-1 sm:hidden">
+              <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+            </div>
+            <Field label={`User attribute ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.attribute`)} className="col-span-2 sm:col-span-1">
+              {(c) => <input {...c} list={listId} className={monoInputClass} placeholder="crmId" value={row.attribute} onChange={(e) => pickAttribute(i, e.target.value)} />}
+            </Field>
+            <Field label={`Saved as ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.type`)} className="col-span-2 sm:col-span-1">
+              {(c) => (
+                <select {...c} className={inputClass} value={row.type} onChange={(e) => update(i, { type: e.target.value as MappingRow["type"] })}>
+                  <option value="">As in the JSON</option>
+                  {MAPPED_KINDS.map((k) => (
+                    <option key={k} value={k}>
+                      {KIND_LABELS[k]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <div className="hidden sm:block">
+              <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+            </div>
+          </li>
+        ))}
+      </ul>
+      <Button
+        size="sm"
+        className="mt-3"
+        disabled={rows.length >= MAX_RESPONSE_MAPPINGS}
+        onClick={() => {
+          setWanted(true);
+          onChange([...rows, { uid: uid(), path: "", attribute: "", type: "" }]);
+        }}
+      >
+        <span aria-hidden>+</span> Add mapping
+      </Button>
+      {rows.length >= MAX_RESPONSE_MAPPINGS && <p className="mt-1.5 text-xs text-slate-500">At most {MAX_RESPONSE_MAPPINGS} mappings per webhook.</p>}
+    </fieldset>
+  );
+}

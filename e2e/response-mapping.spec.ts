@@ -1,0 +1,69 @@
+// Issue 14, "Responses saved to the user": the webhook editor's "Save response to user" rows (errors
+// at the field), a test send that shows what would be saved, and after activation the user's page
+// naming the campaign that set the attribute. The receiver runs on 127.0.0.1 and answers JSON.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
+import { expect, test } from "./fixtures";
+
+let server: http.Server;
+let port = 0;
+test.beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      const userId = decodeURIComponent(req.url!.split("/").pop()!);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ customer: { id: `crm-${userId}` } }));
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+test.afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((r) => server.close(r));
+});
+
+test("a response mapping is edited, shown by a test send, and names its campaign on the user's page", async ({ page }) => {
+  const name = `CRM sync ${Date.now()}`;
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/crm/{{user.id}}`);
+
+  const section = page.getByRole("group", { name: "Save response to user" });
+  await section.getByRole("button", { name: "Add mapping" }).click();
+  await section.getByLabel("JSON path 1").fill("customer.id");
+  await section.getByLabel("User attribute 1").fill("crmId");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(section.getByText('Start the path with "$", for example $.customer.id')).toBeVisible();
+  await section.getByLabel("JSON path 1").fill("$.customer.id");
+
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  const wouldSave = result.getByRole("region", { name: "Would save to user" });
+  await expect(wouldSave).toContainText("crmId");
+  await expect(wouldSave).toContainText('"crm-user-1001"');
+
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  // a test send wrote nothing
+  const prisma = await appDb();
+  try {
+    expect(await prisma.userAttributeSource.count({ where: { attribute: "crmId" } })).toBe(0);
+    await page.reload();
+    await expect(section.getByLabel("JSON path 1")).toHaveValue("$.customer.id");
+
+    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await expect.poll(async () => prisma.userAttributeSource.count({ where: { userId: "user-1001", attribute: "crmId" } }), { timeout: 30_000 }).toBe(1);
+  } finally {
+    await prisma.$disconnect();
+  }
+
+  await page.goto("/users/user-1001");
+  await expect(page.getByText("crm-user-1001")).toBeVisible();
+  const link = page.getByRole("link", { name: `campaign ${name}` });
+  await expect(link).toBeVisible();
+  await link.click();
+  await expect(page.getByLabel("Campaign name")).toHaveValue(name);
+});

@@ -1,0 +1,187 @@
+// Response mapping end to end: a real receiver on 127.0.0.1 answers JSON, the embedded engine saves the
+// mapped value on the user in the same transaction as the result, and the campaign's next step (a
+// sub-delivery two seconds later) sends it through {{user.crmId}}.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { db } from "../../db";
+import type { Prisma } from "../../db/generated/sqlite/client";
+import { activateCampaign } from "../store/lifecycle";
+import { EmbeddedEngine } from "./embedded-engine";
+import { setDeliveryQueue } from "./queue";
+import { startReceiver, waitFor } from "../testing/receiver";
+import { createUsers } from "../testing/fixtures";
+import { testDeliveryDeps } from "../testing/deps";
+import { Recorder } from "../store/recorder";
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let engine: EmbeddedEngine | null = null;
+
+beforeAll(async () => {
+  receiver = await startReceiver((req) => {
+    const userId = req.path.split("/").pop()!;
+    if (req.path.startsWith("/crm/")) {
+      if (userId === "map000003") return { status: 200, headers: { "content-type": "text/html" }, body: "<html>welcome</html>" };
+      if (userId === "map000004") return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: {} }) };
+      return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { id: `crm-${userId}`, score: "12" } }) };
+    }
+    return { status: 200 };
+  });
+});
+afterAll(async () => receiver.close());
+afterEach(async () => {
+  await engine?.stop();
+  engine = null;
+  setDeliveryQueue(null);
+});
+
+async function startEngine() {
+  engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
+  setDeliveryQueue(engine);
+  await engine.start();
+}
+
+describe("response mapping", () => {
+  it("saves $.customer.id as crmId, and the campaign's delayed second step sends {{user.crmId}}", async () => {
+    await createUsers(5, "map");
+    const campaign = await db().campaign.create({
+      data: {
+        name: "CRM sync",
+        deliveryRule: { when: "immediate" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "map" }] },
+        actions: {
+          create: [
+            {
+              position: 0,
+              name: "Create contact",
+              urlTemplate: `${receiver.url}/crm/{{user.id}}`,
+              fields: [{ key: "email", value: "{{user.email}}", type: "text" }],
+              headers: [],
+              timeoutMs: 5000,
+              responseMapping: [
+                { path: "$.customer.id", attribute: "crmId" },
+                { path: "$.customer.score", attribute: "score", type: "number" },
+              ] as Prisma.InputJsonValue,
+            },
+            {
+              position: 1,
+              name: "Follow up",
+              urlTemplate: `${receiver.url}/follow/{{user.id}}`,
+              fields: [{ key: "crm", value: "{{user.crmId}}", type: "text" }],
+              headers: [],
+              timeoutMs: 5000,
+              subDelivery: { kind: "delay", seconds: 2 },
+            },
+          ],
+        },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    const [first, second] = campaign.actions;
+    await startEngine();
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 10, 30_000, 100);
+
+    const follow = new Map(receiver.received.filter((r) => r.path.startsWith("/follow/")).map((r) => [r.path.split("/").pop()!, JSON.parse(r.body)]));
+    expect(follow.get("map000000")).toEqual({ crm: "crm-map000000" });
+    expect(follow.get("map000002")).toEqual({ crm: "crm-map000002" });
+
+    const user = await db().user.findUniqueOrThrow({ where: { id: "map000001" } });
+    // merged: the mapped attributes typed as saved, the others untouched
+    expect(user.attributes).toEqual({ firstName: "Name1", n: 1, crmId: "crm-map000001", score: 12 });
+    const sources = await db().userAttributeSource.findMany({ where: { userId: "map000001" }, orderBy: { attribute: "asc" } });
+    const delivery = await db().delivery.findFirstOrThrow({ where: { actionId: first!.id, userId: "map000001" } });
+    expect(sources.map((s) => [s.attribute, s.campaignId, s.actionId, s.deliveryId])).toEqual([
+      ["crmId", campaign.id, first!.id, delivery.id],
+      ["score", campaign.id, first!.id, delivery.id],
+    ]);
+    const ok = await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: delivery.id } });
+    expect(ok.error).toBeNull();
+    expect(ok.response).toMatchObject({ status: 200, savedToUser: ["crmId", "score"] });
+
+    // not JSON: delivered, nothing saved, the reason on the attempt
+    const html = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { actionId: first!.id, userId: "map000003" } } });
+    expect(html.outcome).toBe("delivered");
+    expect(html.error).toBe("mapping: the response is not JSON (text/html); nothing saved");
+    expect((await db().user.findUniqueOrThrow({ where: { id: "map000003" } })).attributes).toEqual({ firstName: "Name3", n: 3 });
+    expect(await db().userAttributeSource.count({ where: { userId: "map000003" } })).toBe(0);
+
+    // a missing path: that attribute is not saved, the reason is on the attempt
+    const missing = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { actionId: first!.id, userId: "map000004" } } });
+    expect(missing.error).toBe("mapping: $.customer.id is not in the response; $.customer.score is not in the response");
+    expect((await db().user.findUniqueOrThrow({ where: { id: "map000004" } })).attributes).toEqual({ firstName: "Name4", n: 4 });
+
+    // the second step has no mapping: nothing set by it
+    expect(await db().userAttributeSource.count({ where: { actionId: second!.id } })).toBe(0);
+  }, 60_000);
+
+  it("sets nothing when the worker no longer holds the delivery (another took it over)", async () => {
+    await createUsers(1, "lease");
+    const campaign = await db().campaign.create({
+      data: { name: "Lease", deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    const now = new Date();
+    const delivery = await db().delivery.create({
+      data: {
+        webhookId: "msg_lease", campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: "lease000000", triggerKey: "activation",
+        plannedAt: now, dueAt: now, state: "sending", lockedBy: "worker-b", lockedUntil: new Date(now.getTime() + 60_000),
+      },
+    });
+    const recorder = new Recorder(db(), "worker-a", { flushMs: 1, maxBatch: 10 });
+    const attempt = { deliveryId: delivery.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered" as const, status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null };
+    await recorder.add({
+      id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt,
+      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "stolen" }, setAt: now },
+    });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0 });
+    expect(await db().userAttributeSource.count({ where: { userId: "lease000000" } })).toBe(0);
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: delivery.id } })).state).toBe("sending");
+
+    // the holder's own write goes through
+    const holder = new Recorder(db(), "worker-b", { flushMs: 1, maxBatch: 10 });
+    await holder.add({
+      id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt: { ...attempt, id: undefined },
+      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
+    });
+    expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0, crmId: "mine", list: ["a", "b"] });
+    expect(await db().userAttributeSource.count({ where: { userId: "lease000000" } })).toBe(2);
+  });
+
+  it("writes a whole flush in a few statements; a user written twice in one flush gets the later value", async () => {
+    await createUsers(3, "flush");
+    const campaign = await db().campaign.create({
+      data: { name: "Flush", deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    const actionId = campaign.actions[0]!.id;
+    const now = new Date();
+    const rows = [["flush000000", "t1"], ["flush000001", "t1"], ["flush000000", "t2"], ["flush000002", "t1"]] as const;
+    const deliveries = [];
+    for (const [userId, triggerKey] of rows) {
+      deliveries.push(
+        await db().delivery.create({
+          data: { webhookId: `msg_${userId}_${triggerKey}`, campaignId: campaign.id, actionId, userId, triggerKey, plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil: new Date(now.getTime() + 60_000) },
+        }),
+      );
+    }
+    const recorder = new Recorder(db(), "w", { flushMs: 20, maxBatch: 100 });
+    await Promise.all(
+      deliveries.map((d, i) =>
+        recorder.add({
+          id: d.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now,
+          attempt: { deliveryId: d.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null },
+          attributes: { deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
+        }),
+      ),
+    );
+    const attrs = Object.fromEntries((await db().user.findMany({ where: { id: { startsWith: "flush" } }, orderBy: { id: "asc" } })).map((u) => [u.id, u.attributes]));
+    expect(attrs).toEqual({
+      flush000000: { firstName: "Name0", n: 0, crmId: "v2" },
+      flush000001: { firstName: "Name1", n: 1, crmId: "v1" },
+      flush000002: { firstName: "Name2", n: 2, crmId: "v3", vip: true },
+    });
+    const source = await db().userAttributeSource.findUniqueOrThrow({ where: { userId_attribute: { userId: "flush000000", attribute: "crmId" } } });
+    expect(source.deliveryId).toBe(deliveries[2]!.id);
+    expect(await db().userAttributeSource.count({ where: { userId: { startsWith: "flush" } } })).toBe(4);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })).toBe(4);
+  });
+});

@@ -1,0 +1,157 @@
+import { describe, expect, it } from "vitest";
+import { applyResponseMapping, kindsFromCatalogue, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, typedMapping, type ResponseMapping } from "./response-mapping";
+
+const JSON_TYPE = "application/json; charset=utf-8";
+const body = JSON.stringify({
+  customer: { id: "cus_42", score: "17.5", vip: "true", since: "2026-01-02T03:04:05Z", tags: ["a", "b"], nested: { deep: [{ id: 7 }] } },
+  items: [{ id: "first" }, { id: "second" }],
+  "odd key": { "with.dot": 1 },
+  nothing: null,
+  epoch: 1767225600,
+});
+const map = (...entries: [string, string, ResponseMapping[number]["type"]?][]): ResponseMapping => entries.map(([path, attribute, type]) => ({ path, attribute, ...(type ? { type } : {}) }));
+
+describe("parseMappingPath", () => {
+  it("reads names, indexes and quoted keys", () => {
+    expect(parseMappingPath("$.customer.id")).toEqual({ ok: true, segments: ["customer", "id"] });
+    expect(parseMappingPath("$.items[0].id")).toEqual({ ok: true, segments: ["items", 0, "id"] });
+    expect(parseMappingPath('$["odd key"]["with.dot"]')).toEqual({ ok: true, segments: ["odd key", "with.dot"] });
+    expect(parseMappingPath("$['it\\'s']")).toEqual({ ok: true, segments: ["it's"] });
+    expect(parseMappingPath("$[2][0]")).toEqual({ ok: true, segments: [2, 0] });
+  });
+  it("says where a path is wrong", () => {
+    expect(parseMappingPath("customer.id")).toMatchObject({ ok: false, message: expect.stringContaining('Start the path with "$"') });
+    expect(parseMappingPath("$")).toMatchObject({ ok: false, message: expect.stringContaining("Name a value") });
+    expect(parseMappingPath("$.")).toMatchObject({ ok: false, message: expect.stringContaining("character 2") });
+    expect(parseMappingPath("$.a[x]")).toMatchObject({ ok: false, message: expect.stringContaining("[number]") });
+    expect(parseMappingPath("$.a b")).toMatchObject({ ok: false, message: expect.stringContaining('Unexpected " "') });
+    expect(parseMappingPath("$.a[*]")).toMatchObject({ ok: false });
+    expect(parseMappingPath("$" + ".a".repeat(150))).toMatchObject({ ok: false, message: expect.stringContaining("at most 200") });
+  });
+});
+
+describe("responseMappingSchema", () => {
+  it("accepts up to 20 mappings and refuses the 21st", () => {
+    const twenty = Array.from({ length: 20 }, (_, i) => ({ path: `$.v${i}`, attribute: `a${i}` }));
+    expect(responseMappingSchema.safeParse(twenty).success).toBe(true);
+    const parsed = responseMappingSchema.safeParse([...twenty, { path: "$.x", attribute: "x" }]);
+    expect(parsed.success).toBe(false);
+    expect(parsed.error!.issues[0]!.message).toBe("At most 20 mappings per webhook");
+  });
+  it("puts errors at the field: path, attribute name rules, duplicates", () => {
+    const parsed = responseMappingSchema.safeParse([
+      { path: "customer", attribute: "ok" },
+      { path: "$.a", attribute: "__proto__" },
+      { path: "$.b", attribute: "x".repeat(129) },
+      { path: "$.c", attribute: "ok" },
+    ]);
+    expect(parsed.success).toBe(false);
+    const byPath = Object.fromEntries(parsed.error!.issues.map((i) => [i.path.join("."), i.message]));
+    expect(byPath["0.path"]).toContain('Start the path with "$"');
+    expect(byPath["1.attribute"]).toContain("reserved");
+    expect(byPath["2.attribute"]).toContain("at most 128");
+    expect(byPath["3.attribute"]).toBe('"ok" is already mapped above');
+  });
+  it("refuses unknown types and keys", () => {
+    expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "a", type: "object" }]).success).toBe(false);
+    expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "a", secret: true }]).success).toBe(false);
+  });
+  it("reads a stored mapping, null when empty or unreadable", () => {
+    expect(parseStoredMapping(null)).toBeNull();
+    expect(parseStoredMapping([])).toBeNull();
+    expect(parseStoredMapping("nope")).toBeNull();
+    expect(parseStoredMapping([{ path: "$.a", attribute: "a" }])).toEqual([{ path: "$.a", attribute: "a" }]);
+  });
+});
+
+describe("applyResponseMapping", () => {
+  it("reads nested paths, array indexes and odd keys", () => {
+    const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.id", "crmId"], ["$.items[1].id", "second"], ['$["odd key"]["with.dot"]', "odd"], ["$.customer.nested.deep[0].id", "deep"]));
+    expect(result).toEqual({ set: { crmId: "cus_42", second: "second", odd: 1, deep: 7 }, problems: [] });
+  });
+
+  it("types values as the catalogue says", () => {
+    const catalogue = { score: "number", vip: "boolean", since: "date", tags: "list", label: "string" } as const;
+    const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.score", "score"], ["$.customer.vip", "vip"], ["$.customer.since", "since"], ["$.customer.tags", "tags"], ["$.customer.nested.deep[0].id", "label"], ["$.epoch", "when", "date"]), catalogue);
+    expect(result.problems).toEqual([]);
+    expect(result.set).toEqual({ score: 17.5, vip: true, since: "2026-01-02T03:04:05Z", tags: ["a", "b"], label: "7", when: "2026-01-01T00:00:00.000Z" });
+  });
+
+  it("a type saved with the entry wins over the catalogue", () => {
+    const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.score", "score", "string"]), { score: "number" });
+    expect(result.set).toEqual({ score: "17.5" });
+  });
+
+  it("a value that cannot be converted is a problem, not a write; the others still apply", () => {
+    const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.id", "score"], ["$.customer.id", "vip"], ["$.customer.id", "since"], ["$.customer", "obj"], ["$.nothing", "gone"], ["$.items[0].id", "ok"]), {
+      score: "number",
+      vip: "boolean",
+      since: "date",
+    });
+    expect(result.set).toEqual({ ok: "first" });
+    expect(result.problems).toEqual([
+      '$.customer.id -> score: "cus_42" is not a number; not saved',
+      '$.customer.id -> vip: "cus_42" is not true or false; not saved',
+      '$.customer.id -> since: "cus_42" is not an ISO date or Unix seconds; not saved',
+      "$.customer -> obj: an object is not text, a number, true/false or a list of strings; not saved",
+      "$.nothing -> gone: the value is null; not saved",
+    ]);
+  });
+
+  it("a missing path records why and changes nothing for it", () => {
+    const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.missing", "a"], ["$.items[5].id", "b"], ["$.customer.id[0]", "c"], ["$.items.id", "d"], ["$.customer.id", "crmId"]));
+    expect(result.set).toEqual({ crmId: "cus_42" });
+    expect(result.problems).toEqual(["$.customer.missing is not in the response", "$.items[5].id is not in the response", "$.customer.id[0] is not in the response", "$.items.id is not in the response"]);
+  });
+
+  it("does not read inherited keys", () => {
+    const result = applyResponseMapping("{}", JSON_TYPE, map(["$.constructor", "a"], ['$["__proto__"]', "b"]));
+    expect(result.set).toEqual({});
+    expect(result.problems).toHaveLength(2);
+  });
+
+  it("a body that is not JSON changes nothing", () => {
+    const mapping = map(["$.customer.id", "crmId"]);
+    expect(applyResponseMapping("<html>", "text/html", mapping)).toEqual({ set: {}, problems: ["the response is not JSON (text/html); nothing saved"] });
+    expect(applyResponseMapping('{"customer": {"id": "x"', JSON_TYPE, mapping)).toEqual({ set: {}, problems: ["the response is not valid JSON (or was cut at 64 KiB); nothing saved"] });
+    expect(applyResponseMapping("", JSON_TYPE, mapping)).toEqual({ set: {}, problems: ["the response was empty; nothing saved"] });
+    // vendor JSON types and an unnamed type are read as JSON
+    expect(applyResponseMapping('{"customer":{"id":"x"}}', "application/vnd.api+json", mapping).set).toEqual({ crmId: "x" });
+    expect(applyResponseMapping('{"customer":{"id":"x"}}', undefined, mapping).set).toEqual({ crmId: "x" });
+  });
+
+  it("bounds values as the users API does", () => {
+    const long = JSON.stringify({ t: "x".repeat(10_001), l: Array.from({ length: 1001 }, () => "a"), n: [1, 2] });
+    const result = applyResponseMapping(long, JSON_TYPE, map(["$.t", "t"], ["$.l", "l"], ["$.n", "n"]));
+    expect(result.set).toEqual({});
+    expect(result.problems.map((p) => p.split(":")[0])).toEqual(["$.t -> t", "$.l -> l", "$.n -> n"]);
+  });
+
+  it("costs nothing without a mapping", () => {
+    expect(applyResponseMapping("not even json", "text/plain", null)).toEqual({ set: {}, problems: [] });
+    expect(applyResponseMapping(body, JSON_TYPE, [])).toEqual({ set: {}, problems: [] });
+  });
+
+  it("writes a short note for the attempt", () => {
+    expect(mappingNote({ set: {}, problems: [] })).toBeNull();
+    expect(mappingNote({ set: {}, problems: ["$.a is not in the response", "$.b is not in the response"] })).toBe("mapping: $.a is not in the response; $.b is not in the response");
+    expect(mappingNote({ set: {}, problems: Array.from({ length: 40 }, () => "$.abcdefghij is not in the response") })!.length).toBe(500);
+  });
+});
+
+describe("typedMapping", () => {
+  it("gives an untyped entry its attribute's only type in the catalogue, and leaves the rest", () => {
+    const kinds = kindsFromCatalogue([
+      { name: "score", types: ["number"] },
+      { name: "mixed", types: ["number", "string"] },
+      { name: "since", types: ["date"] },
+    ]);
+    expect(kinds).toEqual({ score: "number", since: "date" });
+    expect(typedMapping(map(["$.a", "score"], ["$.b", "mixed"], ["$.c", "since", "string"], ["$.d", "fresh"]), kinds)).toEqual([
+      { path: "$.a", attribute: "score", type: "number" },
+      { path: "$.b", attribute: "mixed" },
+      { path: "$.c", attribute: "since", type: "string" },
+      { path: "$.d", attribute: "fresh" },
+    ]);
+  });
+});

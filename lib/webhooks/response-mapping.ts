@@ -1,0 +1,244 @@
+// Response mapping: values read from a webhook's 2xx JSON answer and saved on the user, so a later
+// action can use them ({{user.crmId}}). Pure: the delivery recorder writes what `applyResponseMapping`
+// returns (lib/delivery/response-mapping-writes.ts); test sends only show it.
+import { z } from "zod";
+import { attributeNameProblem } from "../api/schemas/users";
+
+export const MAX_RESPONSE_MAPPINGS = 20;
+export const MAX_MAPPING_PATH = 200;
+/** the same bounds as the users API (lib/api/schemas/users.ts attributeValueSchema) */
+const MAX_TEXT = 10_000;
+const MAX_LIST = 1000;
+const MAX_LIST_ITEM = 1000;
+
+/** How a mapped value is stored: as the attribute catalogue types it (lib/audience/attribute-catalogue.ts). */
+export const MAPPED_KINDS = ["string", "number", "boolean", "date", "list"] as const;
+export type MappedKind = (typeof MAPPED_KINDS)[number];
+export type MappedValue = string | number | boolean | string[];
+
+export type PathSegment = string | number;
+
+/**
+ * A JSONPath subset: `$`, then `.name`, `[0]` or `["odd key"]` / `['odd key']` steps. Returns the steps,
+ * or a message saying where the path is wrong.
+ */
+export function parseMappingPath(path: string): { ok: true; segments: PathSegment[] } | { ok: false; message: string } {
+  if (path.length > MAX_MAPPING_PATH) return { ok: false, message: `Paths are at most ${MAX_MAPPING_PATH} characters` };
+  if (!path.startsWith("$")) return { ok: false, message: 'Start the path with "$", for example $.customer.id' };
+  const segments: PathSegment[] = [];
+  let i = 1;
+  while (i < path.length) {
+    const c = path[i];
+    if (c === ".") {
+      const m = /^[A-Za-z_$][\w$-]*/.exec(path.slice(i + 1));
+      if (!m) return { ok: false, message: `Expected a name after "." at character ${i + 1} (use ["..."] for other keys)` };
+      segments.push(m[0]);
+      i += 1 + m[0].length;
+    } else if (c === "[") {
+      const rest = path.slice(i);
+      const index = /^\[(\d{1,6})\]/.exec(rest);
+      const quoted = /^\[(?:"((?:[^"\\]|\\.)*)"|'((?:[^'\\]|\\.)*)')\]/.exec(rest);
+      if (index) {
+        segments.push(Number(index[1]));
+        i += index[0].length;
+      } else if (quoted) {
+        const raw = quoted[1] ?? quoted[2] ?? "";
+        segments.push(raw.replace(/\\(.)/g, "$1"));
+        i += quoted[0].length;
+      } else {
+        return { ok: false, message: `Expected [number] or ["key"] at character ${i + 1}` };
+      }
+    } else {
+      return { ok: false, message: `Unexpected "${c}" at character ${i + 1}: steps start with "." or "["` };
+    }
+  }
+  if (segments.length === 0) return { ok: false, message: "Name a value inside the response, for example $.customer.id" };
+  return { ok: true, segments };
+}
+
+export const responseMappingEntrySchema = z
+  .object({
+    path: z
+      .string({ error: "Required: a JSON path such as $.customer.id" })
+      .trim()
+      .min(1, "Required: a JSON path such as $.customer.id")
+      .superRefine((path, ctx) => {
+        const parsed = parseMappingPath(path);
+        if (!parsed.ok) ctx.addIssue({ code: "custom", message: parsed.message });
+      }),
+    attribute: z
+      .string({ error: "Required: the attribute to save into" })
+      .trim()
+      .min(1, "Required: the attribute to save into")
+      .superRefine((name, ctx) => {
+        const problem = attributeNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+    /** the attribute's type, as the catalogue had it when the mapping was saved; absent = keep the JSON type */
+    type: z.enum(MAPPED_KINDS).optional(),
+  })
+  .strict()
+  .meta({ id: "ResponseMappingEntry", description: "Saves the value at `path` of a 2xx JSON response into the user attribute `attribute`" });
+export type ResponseMappingEntry = z.infer<typeof responseMappingEntrySchema>;
+
+export const responseMappingSchema = z
+  .array(responseMappingEntrySchema)
+  .max(MAX_RESPONSE_MAPPINGS, `At most ${MAX_RESPONSE_MAPPINGS} mappings per webhook`)
+  .superRefine((entries, ctx) => {
+    const seen = new Set<string>();
+    entries.forEach((e, i) => {
+      if (seen.has(e.attribute)) ctx.addIssue({ code: "custom", path: [i, "attribute"], message: `"${e.attribute}" is already mapped above` });
+      seen.add(e.attribute);
+    });
+  })
+  .meta({ id: "ResponseMapping", description: `Up to ${MAX_RESPONSE_MAPPINGS} JSON paths into a 2xx JSON response, each saved into a user attribute` });
+export type ResponseMapping = z.infer<typeof responseMappingSchema>;
+
+/** A mapping as stored (Action.responseMapping), or null when there is none or it is unreadable. */
+export function parseStoredMapping(raw: unknown): ResponseMapping | null {
+  if (raw === null || raw === undefined) return null;
+  const parsed = responseMappingSchema.safeParse(raw);
+  return parsed.success && parsed.data.length > 0 ? parsed.data : null;
+}
+
+/** Attribute name -> the type the catalogue gives it; used for entries saved without a type. */
+export type AttributeKinds = Readonly<Record<string, MappedKind | undefined>>;
+
+/** The catalogue's entries as kinds: an attribute seen with one type only has that kind. */
+export function kindsFromCatalogue(catalogue: { name: string; types: string[] }[]): AttributeKinds {
+  const kinds: Record<string, MappedKind> = {};
+  for (const entry of catalogue) {
+    const [only] = entry.types;
+    if (entry.types.length === 1 && (MAPPED_KINDS as readonly string[]).includes(only!)) kinds[entry.name] = only as MappedKind;
+  }
+  return kinds;
+}
+
+/** The mapping as saved: an entry without a type takes its attribute's type in the catalogue, so later values stay comparable. */
+export function typedMapping(mapping: ResponseMapping, kinds: AttributeKinds): ResponseMapping {
+  return mapping.map((entry) => (entry.type || !kinds[entry.attribute] ? entry : { ...entry, type: kinds[entry.attribute] }));
+}
+
+export type MappingResult = { set: Record<string, MappedValue>; problems: string[] };
+
+const NO_CHANGE: MappingResult = Object.freeze({ set: Object.freeze({}), problems: Object.freeze([]) as unknown as string[] }) as MappingResult;
+
+function isJsonContentType(contentType: string | null | undefined): boolean {
+  if (!contentType) return true; // no type named: try to read it as JSON
+  const type = contentType.split(";")[0]!.trim().toLowerCase();
+  return type === "application/json" || type.endsWith("+json") || type === "text/json";
+}
+
+/**
+ * What a mapping sets from a response: only for a 2xx JSON body; each value converted to its
+ * attribute's type. A path that is missing or a value that cannot be converted is a problem and
+ * changes nothing for that attribute; the others still apply.
+ */
+export function applyResponseMapping(
+  body: string | null | undefined,
+  contentType: string | null | undefined,
+  mapping: ResponseMapping | null | undefined,
+  catalogue: AttributeKinds = {},
+): MappingResult {
+  if (!mapping || mapping.length === 0) return NO_CHANGE;
+  if (!isJsonContentType(contentType)) return { set: {}, problems: [`the response is not JSON (${contentType!.split(";")[0]!.trim()}); nothing saved`] };
+  let document: unknown;
+  try {
+    document = JSON.parse(body ?? "");
+  } catch {
+    return { set: {}, problems: [body ? "the response is not valid JSON (or was cut at 64 KiB); nothing saved" : "the response was empty; nothing saved"] };
+  }
+  const set: Record<string, MappedValue> = {};
+  const problems: string[] = [];
+  for (const entry of mapping) {
+    const parsed = pathOf(entry);
+    if (!parsed.ok) {
+      problems.push(`${entry.path}: ${parsed.message}`);
+      continue;
+    }
+    const found = valueAt(document, parsed.segments);
+    if (!found.ok) {
+      problems.push(`${entry.path} is not in the response`);
+      continue;
+    }
+    const kind = entry.type ?? catalogue[entry.attribute];
+    const converted = convert(found.value, kind);
+    if (!converted.ok) problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
+    else set[entry.attribute] = converted.value;
+  }
+  return { set, problems };
+}
+
+// a mapping's entries are the same objects delivery after delivery (lib/delivery/attribute-writes.ts)
+const parsedPaths = new WeakMap<ResponseMappingEntry, ReturnType<typeof parseMappingPath>>();
+function pathOf(entry: ResponseMappingEntry) {
+  let parsed = parsedPaths.get(entry);
+  if (!parsed) parsedPaths.set(entry, (parsed = parseMappingPath(entry.path)));
+  return parsed;
+}
+
+function valueAt(document: unknown, segments: PathSegment[]): { ok: true; value: unknown } | { ok: false } {
+  let current = document;
+  for (const segment of segments) {
+    if (typeof segment === "number") {
+      if (!Array.isArray(current) || segment >= current.length) return { ok: false };
+      current = current[segment];
+    } else {
+      if (!current || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, segment)) return { ok: false };
+      current = (current as Record<string, unknown>)[segment];
+    }
+  }
+  return { ok: true, value: current };
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
+type Converted = { ok: true; value: MappedValue } | { ok: false; message: string };
+
+function describe(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "an object";
+  const text = JSON.stringify(value);
+  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+}
+
+function convert(value: unknown, kind: MappedKind | undefined): Converted {
+  const fail = (what: string): Converted => ({ ok: false, message: `${describe(value)} is not ${what}; not saved` });
+  if (value === null) return { ok: false, message: "the value is null; not saved" };
+  switch (kind) {
+    case "number": {
+      const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
+      return Number.isFinite(n) ? { ok: true, value: n } : fail("a number");
+    }
+    case "boolean":
+      if (typeof value === "boolean") return { ok: true, value };
+      if (value === "true" || value === "false") return { ok: true, value: value === "true" };
+      return fail("true or false");
+    case "date": {
+      if (typeof value === "string" && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return { ok: true, value };
+      // Unix seconds, as sub-delivery times read them (lib/delivery/rules.ts)
+      if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < 1e11) return { ok: true, value: new Date(value * 1000).toISOString() };
+      return fail("an ISO date or Unix seconds");
+    }
+    case "list":
+      if (Array.isArray(value) && value.length <= MAX_LIST && value.every((v) => typeof v === "string" && v.length <= MAX_LIST_ITEM)) return { ok: true, value: value as string[] };
+      return fail(`a list of at most ${MAX_LIST} strings`);
+    case "string":
+      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : fail(`text of at most ${MAX_TEXT} characters`);
+      if (typeof value === "number" || typeof value === "boolean") return { ok: true, value: String(value) };
+      return fail("text");
+    default:
+      // a new attribute: keep the JSON type when it is one attributes can hold
+      if (typeof value === "number" || typeof value === "boolean") return { ok: true, value };
+      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : fail(`text of at most ${MAX_TEXT} characters`);
+      if (Array.isArray(value)) return convert(value, "list");
+      return fail("text, a number, true/false or a list of strings");
+  }
+}
+
+/** One line for the attempt log: "mapping: ..." (null when nothing went wrong). */
+export function mappingNote(result: MappingResult): string | null {
+  if (result.problems.length === 0) return null;
+  const text = `mapping: ${result.problems.join("; ")}`;
+  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+}
