@@ -5,7 +5,7 @@ import type { Role } from "../auth/roles";
 import { activationSchema, campaignBodySchema, campaignSchema, campaignSummarySchema, deliveriesPageSchema, deliveriesQuerySchema } from "./schemas/campaigns";
 import { campaignResultsSchema } from "./schemas/results";
 import { savedTemplateSchema, templateBodySchema, templateListSchema, templatePatchBodySchema, templateSchema } from "./schemas/templates";
-import { listUsersQuerySchema, upsertResultSchema, usersBodyDocSchema, usersPageSchema, userSchema, userWithSourcesSchema } from "./schemas/users";
+import { listUsersQuerySchema, upsertResultSchema, usersBodyDocSchema, usersPageSchema, userWithSourcesSchema } from "./schemas/users";
 import { z as zod } from "zod";
 
 export type RouteDoc = {
