@@ -17,6 +17,9 @@ import * as activate from "@/app/api/v1/campaigns/[id]/activate/route";
 import * as pause from "@/app/api/v1/campaigns/[id]/pause/route";
 import * as campaignDeliveries from "@/app/api/v1/campaigns/[id]/deliveries/route";
 import * as retry from "@/app/api/v1/deliveries/[id]/retry/route";
+import * as results from "@/app/api/v1/campaigns/[id]/results/route";
+import * as templates from "@/app/api/v1/templates/route";
+import * as template from "@/app/api/v1/templates/[id]/route";
 import { hostile, nastyString } from "./zod-arbitrary";
 import { answerOf, expectWellFormed } from "./well-formed";
 
@@ -37,6 +40,9 @@ const modules: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/deliveries": campaignDeliveries,
   "/api/v1/deliveries/{id}/retry": retry,
+  "/api/v1/campaigns/{id}/results": results,
+  "/api/v1/templates": templates,
+  "/api/v1/templates/{id}": template,
 };
 
 let auth: Record<string, string>;
