@@ -7,7 +7,8 @@ import { activateCampaign } from "../../lib/delivery/lifecycle";
 import { setDeliveryQueue } from "../../lib/delivery/queue";
 import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
-import { cpuMs } from "../process-stats";
+import { cpuMs, processTree } from "../process-stats";
+import { backendsOf, describeCpu, perDelivery, pidsNamed, postgresSharedPids, snapshot, used } from "../cpu-ledger";
 import { NotAvailable, fmt, verdict } from "../report";
 import { round } from "../stats";
 import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
@@ -74,17 +75,40 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     await producer.start();
     setDeliveryQueue(producer);
     await ctx.receiver.reset(false);
+    // every process a delivery costs CPU in, read before activation, after it, and at the end
+    const pgPort = Number(url.port || 5432);
+    const workerPids = () => procs.flatMap((p) => processTree(p.pid));
+    const redisPids = pidsNamed("redis-server", `:${new URL(REDIS_URL).port || 6379}`);
+    const benchBackends0 = await backendsOf(PG_ADMIN, [process.pid], pgPort);
+    const workerBackends0 = await backendsOf(PG_ADMIN, workerPids(), pgPort);
+    const shared = postgresSharedPids([...workerBackends0, ...benchBackends0]);
+    const snap0 = { workers: snapshot(workerPids()), pg: snapshot(workerBackends0), shared: snapshot(shared), redis: snapshot(redisPids), receiver: snapshot([ctx.receiver.pid]), bench: snapshot(benchBackends0) };
     const cpu0 = procs.map((p) => cpuMs(p.pid) ?? 0);
+    const node0 = process.cpuUsage();
     const started = Date.now();
     const result = await activateCampaign(campaign.id);
     if (!result.ok) throw new Error(`activation refused: ${result.problems.join("; ")}`);
     const fanOutMs = Date.now() - started;
+    const producerNode = process.cpuUsage(node0);
+    const benchBackends1 = await backendsOf(PG_ADMIN, [process.pid], pgPort);
+    const producerPgMs = used(snap0.bench, snapshot(benchBackends1));
     const done = await waitRecorded(campaign.id, users, ctx.options.budgetMs.scaleOutRun, (c) => ctx.progress(`  ${workers} worker(s): ${JSON.stringify(c)}`));
+    const workerBackends = [...new Set([...workerBackends0, ...(await backendsOf(PG_ADMIN, workerPids(), pgPort))])];
+    const cpuMsByGroup = {
+      workers: used(snap0.workers, snapshot(workerPids())),
+      "PostgreSQL (workers' backends)": used(snap0.pg, snapshot(workerBackends)),
+      "PostgreSQL (shared: WAL, checkpoints, vacuum)": used(snap0.shared, snapshot(shared)),
+      Redis: used(snap0.redis, snapshot(redisPids)),
+      "producer (fan-out, notify; its backend included)": (producerNode.user + producerNode.system) / 1000 + producerPgMs,
+      receiver: used(snap0.receiver, snapshot([ctx.receiver.pid])),
+    };
     const seconds = (done.at - started) / 1000;
     const cpuPct = procs.map((p, i) => round((((cpuMs(p.pid) ?? 0) - cpu0[i]) / (seconds * 1000)) * 100));
-    const perSecond = (done.counts.delivered ?? 0) / seconds;
+    const delivered = done.counts.delivered ?? 0;
+    const perSecond = delivered / seconds;
     const stats = await ctx.receiver.stats();
-    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, arrivals: stats.count, states: done.counts };
+    const cpuUs = perDelivery(cpuMsByGroup, delivered);
+    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, cpuUsPerDelivery: cpuUs, cpuSummary: describeCpu(cpuUs), arrivals: stats.count, states: done.counts };
   } finally {
     setDeliveryQueue(null);
     await producer.stop().catch(() => {});
@@ -116,6 +140,7 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
         ...(r.workers === 2 ? { target: `>= ${TARGET_TWO_WORKERS}`, verdict: verdict(met) } : {}),
       })),
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per worker`, value: r.workerCpuPct.map((c) => `${c}%`).join(", ") })),
+      ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per delivery`, value: r.cpuSummary })),
       { measure: "note", value: "2 cores shared by workers, PostgreSQL, Redis, receiver: growth flattens past 1-2 workers" },
     ],
     json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met },
