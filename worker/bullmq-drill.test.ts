@@ -46,11 +46,6 @@ describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
     await Promise.all(workers.map(killed));
     await producer?.stop();
     setDeliveryQueue(null);
-    const { Queue } = await import("bullmq");
-    const { Redis } = await import("ioredis");
-    const q = new Queue("deliveries", { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix });
-    await q.obliterate({ force: true }).catch(() => {});
-    await q.close();
     await receiver.close();
     delete process.env.REDIS_URL;
     resetEnv();

@@ -1,5 +1,6 @@
 // Figure 3: the same campaign on PostgreSQL + Redis, delivered by 1, 2 and 4 `npm run worker`
-// processes fed through BullMQ: deliveries per second, ratio to the raw limit, CPU per worker.
+// processes woken through Redis: deliveries per second, ratio to the raw limit, CPU per worker,
+// and CPU per delivery of every process involved (bench/cpu-ledger.ts).
 import { randomBytes } from "node:crypto";
 import { disconnectDb } from "../../lib/db";
 import { databaseConfigFrom } from "../../lib/env";
@@ -114,12 +115,8 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     await producer.stop().catch(() => {});
     await Promise.all(procs.map((p) => p.stop()));
     await disconnectDb();
+    // Redis holds nothing of a run (wake-ups are published, not stored)
     await dropSchema(url.toString()).catch(() => {});
-    const { Queue } = await import("bullmq");
-    const { Redis } = await import("ioredis");
-    const q = new Queue("deliveries", { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: tag });
-    await q.obliterate({ force: true }).catch(() => {});
-    await q.close();
   }
 }
 
