@@ -77,7 +77,8 @@ describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
     // every delivery is final: the workers' tick finishes the three campaigns
     const statusOf = async (id: string) => (await db().campaign.findUniqueOrThrow({ where: { id } })).status;
     await waitFor(async () => (await Promise.all([flaky, slow, bad].map((c) => statusOf(c.id)))).every((s) => s === "finished"), 20_000, 100);
-    expect(await db().auditLog.count({ where: { action: "campaign.finished", target: { in: [flaky.id, slow.id, bad.id] } } })).toBe(3);
+    // the audit row follows the status change (two statements): wait for it rather than race it
+    await waitFor(async () => (await db().auditLog.count({ where: { action: "campaign.finished", target: { in: [flaky.id, slow.id, bad.id] } } })) === 3, 5_000, 50);
   }, 90_000);
 
   it("finishes a campaign when one of two workers is SIGKILLed mid-way", async () => {

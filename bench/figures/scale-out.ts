@@ -9,12 +9,20 @@ import { setDeliveryQueue } from "../../lib/delivery/queue";
 import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
 import { cpuMs, processTree } from "../process-stats";
+import { capacityGrid, type DeliveryCosts } from "../capacity";
 import { backendsOf, describeCpu, perDelivery, pidsNamed, postgresSharedPids, snapshot, used } from "../cpu-ledger";
 import { NotAvailable, fmt, verdict } from "../report";
 import { round } from "../stats";
 import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
 
 const TARGET_TWO_WORKERS = 0.4;
+const GROUP = {
+  workers: "workers",
+  pg: "PostgreSQL (workers' backends)",
+  pgShared: "PostgreSQL (shared: WAL, checkpoints, vacuum)",
+  redis: "Redis",
+  producer: "producer (fan-out, notify; its backend included)",
+} as const;
 const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
 // node-postgres needs a role; libpq's default (the OS user) is what lib/env applies too
 const PG_ADMIN = (databaseConfigFrom(PG_BASE, "/tmp") as { url: string }).url;
@@ -96,11 +104,11 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     const done = await waitRecorded(campaign.id, users, ctx.options.budgetMs.scaleOutRun, (c) => ctx.progress(`  ${workers} worker(s): ${JSON.stringify(c)}`));
     const workerBackends = [...new Set([...workerBackends0, ...(await backendsOf(PG_ADMIN, workerPids(), pgPort))])];
     const cpuMsByGroup = {
-      workers: used(snap0.workers, snapshot(workerPids())),
-      "PostgreSQL (workers' backends)": used(snap0.pg, snapshot(workerBackends)),
-      "PostgreSQL (shared: WAL, checkpoints, vacuum)": used(snap0.shared, snapshot(shared)),
-      Redis: used(snap0.redis, snapshot(redisPids)),
-      "producer (fan-out, notify; its backend included)": (producerNode.user + producerNode.system) / 1000 + producerPgMs,
+      [GROUP.workers]: used(snap0.workers, snapshot(workerPids())),
+      [GROUP.pg]: used(snap0.pg, snapshot(workerBackends)),
+      [GROUP.pgShared]: used(snap0.shared, snapshot(shared)),
+      [GROUP.redis]: used(snap0.redis, snapshot(redisPids)),
+      [GROUP.producer]: (producerNode.user + producerNode.system) / 1000 + producerPgMs,
       receiver: used(snap0.receiver, snapshot([ctx.receiver.pid])),
     };
     const seconds = (done.at - started) / 1000;
@@ -128,6 +136,11 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
   for (const w of ctx.options.workers) runs.push(await oneRun(ctx, w, users));
   const two = runs.find((r) => r.workers === 2);
   const met = !!two && two.ratio !== null && two.ratio >= TARGET_TWO_WORKERS;
+  // the model takes its costs from the run with the most workers (contention included)
+  const last = runs[runs.length - 1];
+  const u = last.cpuUsPerDelivery;
+  const costs: DeliveryCosts = { worker: u[GROUP.workers], postgres: u[GROUP.pg] + u[GROUP.pgShared], redis: u[GROUP.redis], producer: u[GROUP.producer] };
+  const grid = capacityGrid(costs);
   return {
     rows: [
       { measure: "users per run", value: fmt(users) },
@@ -139,7 +152,15 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per worker`, value: r.workerCpuPct.map((c) => `${c}%`).join(", ") })),
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per delivery`, value: r.cpuSummary })),
       { measure: "note", value: "2 cores shared by workers, PostgreSQL, Redis, receiver: growth flattens past 1-2 workers" },
+      {
+        measure: `capacity model (costs of the ${last.workers}-worker run, µs/delivery)`,
+        value: `worker ${costs.worker}, PostgreSQL ${costs.postgres}, Redis ${costs.redis}, producer ${costs.producer}; receiver elsewhere`,
+      },
+      ...grid.map((row) => ({
+        measure: `capacity on ${row.cores} cores: deliveries/s for ${row.cells.map((c) => c.workers).join("/")} workers`,
+        value: row.cells.map((c) => `${fmt(c.deliveriesPerSecond)} (${c.limit})`).join(" / "),
+      })),
     ],
-    json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met },
+    json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met, capacity: { costs, grid } },
   };
 }

@@ -17,7 +17,7 @@ import type { DeliveryDeps } from "../deps";
 import { EmbeddedEngine } from "../embedded-engine";
 import { newWorkerId } from "../ids";
 import type { DeliveryQueue, QueueHint } from "../queue";
-import { closeRedis, dueChannel, logRedisErrors, redisConnection } from "./connection";
+import { closeRedis, dueChannel, redisConnection } from "./connection";
 
 /** The earliest due time a hint speaks of, as the wake-up message (ms since the epoch). */
 function wakeMessage(hint: QueueHint, now: Date): string {
