@@ -1,7 +1,7 @@
 // Figure 2: an immediate campaign to N users on SQLite, delivered by the engine embedded in the
 // `npm start` process: fan-out time, deliveries per second end to end, lag, peak RSS.
 import { activateCampaign, cancelScheduled } from "../../lib/delivery/lifecycle";
-import { freshInstallEnv, startWorker, type AppProcess } from "../app-process";
+import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
 import { EMBEDDED_SETTINGS, embeddedApp } from "../embedded-app";
 import { createBenchCampaign, lagsMs, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
 import { cpuMs, processTree, sampleRss } from "../process-stats";
@@ -25,7 +25,9 @@ export async function figureEmbedded(ctx: FigureContext): Promise<FigureResult> 
     await seedUsers(n);
     campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
     ctx.progress("starting npm run worker (embedded engine)");
-    app = startWorker(env, "embedded-worker");
+    app = startWorker({ ...env, HOOKLINE_LOG_LEVEL: "info" }, "embedded-worker");
+    // its start (module loading, migrations) is not a delivery's cost: read the CPU once it is ready
+    await waitForOutput(app, /Worker ready/, 60_000);
   } else {
     const shared = await embeddedApp(ctx);
     app = shared.app;
