@@ -15,9 +15,10 @@ import { env } from "../../env";
 import { log } from "../../log";
 import type { DeliveryDeps } from "../deps";
 import { EmbeddedEngine } from "../embedded-engine";
+import { engineTick, TICK_MS, type TickResult } from "../engine-tick";
 import { newWorkerId } from "../ids";
 import type { DeliveryQueue, QueueHint } from "../queue";
-import { closeRedis, dueChannel, redisConnection } from "./connection";
+import { closeRedis, dueChannel, queuePrefix, redisConnection } from "./connection";
 
 /** The earliest due time a hint speaks of, as the wake-up message (ms since the epoch). */
 function wakeMessage(hint: QueueHint, now: Date): string {
@@ -37,6 +38,19 @@ class WakePublisher {
   async stop() {
     await closeRedis(this.connection);
     this.connection = null;
+  }
+
+  /**
+   * Whether this worker runs this second's tick: the first to set the key does. Without Redis every
+   * worker runs it (each step is guarded in SQL; running it twice is waste, not harm).
+   */
+  async mayTick(workerId: string): Promise<boolean> {
+    if (!this.connection) return true;
+    try {
+      return (await this.connection.set(`${queuePrefix()}:tick`, workerId, "PX", TICK_MS - 100, "NX")) === "OK";
+    } catch {
+      return true;
+    }
   }
 
   async publish(hint: QueueHint, now: Date) {
@@ -88,12 +102,20 @@ export class BullmqWorkerEngine implements DeliveryQueue {
 
   constructor(prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
+    const workerId = newWorkerId("worker");
     this.engine = new EmbeddedEngine(prisma, deps, {
+      tick: async (now): Promise<TickResult | null> => {
+        if (!(await this.publisher.mayTick(workerId))) return null;
+        const result = await engineTick(prisma, now);
+        // an occurrence fanned out here: the other workers take their share at once
+        if (result.planned.length) await this.publisher.publish({ due: result.planned }, now);
+        return result;
+      },
       concurrency: options?.concurrency ?? e.HOOKLINE_WORKER_CONCURRENCY,
       hostConcurrency: options?.hostConcurrency ?? e.HOOKLINE_HOST_CONCURRENCY,
       leaseMs: options?.leaseMs ?? e.HOOKLINE_DELIVERY_LEASE_MS,
       idlePollMs: options?.idlePollMs ?? 1000,
-      workerId: newWorkerId("worker"),
+      workerId,
     });
   }
 
