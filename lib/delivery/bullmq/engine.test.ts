@@ -78,8 +78,11 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
       lags.push(Date.now() - before);
       await new Promise((r) => setTimeout(r, 150));
     }
-    // the worker's own look would come a minute later; each of these came from a wake-up
-    expect(Math.max(...lags)).toBeLessThan(1000);
+    // The worker's own look would come a minute later: each of these came from a wake-up. Bounds
+    // loose enough for a loaded CI machine (the bench measures the p99 under load).
+    console.log(`event -> webhook through a woken worker: ${lags.join(", ")} ms`);
+    expect(Math.max(...lags)).toBeLessThan(5_000);
+    expect([...lags].sort((a, b) => a - b)[2]).toBeLessThan(1000);
   }, 30_000);
 
   it("two workers deliver one campaign exactly once each", async () => {
