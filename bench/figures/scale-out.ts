@@ -14,10 +14,18 @@ import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
 import { triggeredThroughWorkers } from "./scale-out-triggered";
 
 const TARGET_TWO_WORKERS = 0.4;
+/** the first 1,000 bench users (ids u0000000-u0000999) */
+const WARM_UP_AUDIENCE = { match: "all", conditions: [{ key: "id", operator: "contains", value: "u0000" }] };
 
 async function oneRun(ctx: FigureContext, workers: number, users: number) {
   const install = await startScaleOutInstall(ctx, workers, users);
   try {
+    // Warm-up: every worker sends a batch first (modules loaded on first use, query plans, HTTP
+    // pools), so the measure holds the steady cost per delivery; otherwise each worker's start-up
+    // cost is spread over fewer deliveries the more workers there are.
+    const warm = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" }, name: "Bench warm-up", audience: WARM_UP_AUDIENCE });
+    if (!(await activateCampaign(warm.id)).ok) throw new Error("warm-up activation refused");
+    await waitRecorded(warm.id, Math.min(users, 1000), ctx.options.budgetMs.scaleOutRun);
     const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
     await ctx.receiver.reset(false);
     const ledger = await install.ledger();
