@@ -21,7 +21,7 @@ export interface DeliveryQueue {
   stop(): Promise<void>;
 }
 
-/** When no engine runs in this process (tests, scripts): the rows wait for a worker's sweeper. */
+/** When no engine runs in this process (tests, scripts): the rows wait for a worker's next look. */
 export const noQueue: DeliveryQueue = {
   kind: "none",
   notify: async () => {},
