@@ -1,101 +1,51 @@
 // Figure 3: the same campaign on PostgreSQL + Redis, delivered by 1, 2 and 4 `npm run worker`
-// processes fed through BullMQ: deliveries per second, ratio to the raw limit, CPU per worker.
-import { randomBytes } from "node:crypto";
-import { disconnectDb } from "../../lib/db";
-import { databaseConfigFrom } from "../../lib/env";
+// processes woken through Redis: deliveries per second, ratio to the raw limit, CPU per worker,
+// CPU per delivery of every process involved (bench/cpu-ledger.ts), a capacity model from those
+// costs, and the triggered path through the workers (scale-out-triggered.ts).
 import { activateCampaign } from "../../lib/delivery/store/lifecycle";
-import { setDeliveryQueue } from "../../lib/delivery/engine/queue";
-import { freshInstallEnv, startWorker, waitForOutput, type AppProcess } from "../app-process";
-import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "../delivery-run";
+import { createBenchCampaign, waitRecorded } from "../delivery-run";
 import { cpuMs } from "../process-stats";
-import { NotAvailable, fmt, verdict } from "../report";
+import { capacityGrid, type DeliveryCosts } from "../capacity";
+import { describeCpu, perDelivery } from "../cpu-ledger";
+import { fmt, verdict } from "../report";
+import { GROUP, reachable, startScaleOutInstall } from "../scale-out-install";
 import { round } from "../stats";
 import { ratioToRaw, type FigureContext, type FigureResult } from "./context";
+import { triggeredThroughWorkers } from "./scale-out-triggered";
 
 const TARGET_TWO_WORKERS = 0.4;
-const PG_BASE = process.env.BENCH_DATABASE_URL ?? "postgresql://127.0.0.1:5432/test";
-// node-postgres needs a role; libpq's default (the OS user) is what lib/env applies too
-const PG_ADMIN = (databaseConfigFrom(PG_BASE, "/tmp") as { url: string }).url;
-const REDIS_URL = process.env.BENCH_REDIS_URL ?? "redis://127.0.0.1:6379";
-
-async function reachable() {
-  const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 2000 });
-  try {
-    await client.connect();
-    await client.end();
-  } catch (err) {
-    throw new NotAvailable(`PostgreSQL at ${PG_BASE} is not reachable (${(err as Error).message}); set BENCH_DATABASE_URL`);
-  }
-  const { Redis } = await import("ioredis");
-  const redis = new Redis(REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, connectTimeout: 2000 });
-  try {
-    await redis.connect();
-    await redis.ping();
-  } catch (err) {
-    throw new NotAvailable(`Redis at ${REDIS_URL} is not reachable (${(err as Error).message}); set BENCH_REDIS_URL`);
-  } finally {
-    redis.disconnect();
-  }
-}
-
-async function dropSchema(url: string) {
-  const { default: pg } = await import("pg");
-  const schema = new URL(url).searchParams.get("schema")!;
-  const client = new pg.Client({ connectionString: PG_ADMIN });
-  await client.connect();
-  await client.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
-  await client.end();
-}
+/** the first 1,000 bench users (ids u0000000-u0000999) */
+const WARM_UP_AUDIENCE = { match: "all", conditions: [{ key: "id", operator: "contains", value: "u0000" }] };
 
 async function oneRun(ctx: FigureContext, workers: number, users: number) {
-  const tag = `bench_${randomBytes(3).toString("hex")}`;
-  const url = new URL(PG_BASE);
-  url.searchParams.set("schema", tag);
-  const env = freshInstallEnv({
-    DATABASE_URL: url.toString(),
-    REDIS_URL,
-    HOOKLINE_QUEUE_PREFIX: tag,
-    HOOKLINE_EMBEDDED_WORKER: "0",
-    HOOKLINE_WORKER_CONCURRENCY: "50",
-    HOOKLINE_HOST_CONCURRENCY: "50",
-  });
-  await switchDatabase(env);
-  const { BullmqProducer } = await import("../../lib/delivery/engine/bullmq/engine");
-  const producer = new BullmqProducer();
-  const procs: AppProcess[] = [];
+  const install = await startScaleOutInstall(ctx, workers, users);
   try {
-    ctx.progress(`seeding ${users} users (PostgreSQL, schema ${tag})`);
-    await seedUsers(users);
+    // Warm-up: every worker sends a batch first (modules loaded on first use, query plans, HTTP
+    // pools), so the measure holds the steady cost per delivery; otherwise each worker's start-up
+    // cost is spread over fewer deliveries the more workers there are.
+    const warm = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" }, name: "Bench warm-up", audience: WARM_UP_AUDIENCE });
+    if (!(await activateCampaign(warm.id)).ok) throw new Error("warm-up activation refused");
+    await waitRecorded(warm.id, Math.min(users, 1000), ctx.options.budgetMs.scaleOutRun);
     const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
-    for (let i = 0; i < workers; i++) procs.push(startWorker({ ...env, HOOKLINE_LOG_LEVEL: "info" }, `worker${i + 1}`));
-    // the clock starts when every worker is ready (started, migrated, connected)
-    await Promise.all(procs.map((p) => waitForOutput(p, /Worker ready/, 60_000)));
-    await producer.start();
-    setDeliveryQueue(producer);
     await ctx.receiver.reset(false);
-    const cpu0 = procs.map((p) => cpuMs(p.pid) ?? 0);
+    const ledger = await install.ledger();
+    const cpu0 = install.procs.map((p) => cpuMs(p.pid) ?? 0);
     const started = Date.now();
     const result = await activateCampaign(campaign.id);
     if (!result.ok) throw new Error(`activation refused: ${result.problems.join("; ")}`);
     const fanOutMs = Date.now() - started;
+    await ledger.producing();
     const done = await waitRecorded(campaign.id, users, ctx.options.budgetMs.scaleOutRun, (c) => ctx.progress(`  ${workers} worker(s): ${JSON.stringify(c)}`));
+    const cpuMsByGroup = await ledger.finish();
     const seconds = (done.at - started) / 1000;
-    const cpuPct = procs.map((p, i) => round((((cpuMs(p.pid) ?? 0) - cpu0[i]) / (seconds * 1000)) * 100));
-    const perSecond = (done.counts.delivered ?? 0) / seconds;
+    const cpuPct = install.procs.map((p, i) => round((((cpuMs(p.pid) ?? 0) - cpu0[i]) / (seconds * 1000)) * 100));
+    const delivered = done.counts.delivered ?? 0;
+    const perSecond = delivered / seconds;
     const stats = await ctx.receiver.stats();
-    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, arrivals: stats.count, states: done.counts };
+    const cpuUs = perDelivery(cpuMsByGroup, delivered);
+    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, cpuUsPerDelivery: cpuUs, cpuSummary: describeCpu(cpuUs), arrivals: stats.count, states: done.counts };
   } finally {
-    setDeliveryQueue(null);
-    await producer.stop().catch(() => {});
-    await Promise.all(procs.map((p) => p.stop()));
-    await disconnectDb();
-    await dropSchema(url.toString()).catch(() => {});
-    const { Queue } = await import("bullmq");
-    const { Redis } = await import("ioredis");
-    const q = new Queue("deliveries", { connection: new Redis(REDIS_URL, { maxRetriesPerRequest: null }), prefix: tag });
-    await q.obliterate({ force: true }).catch(() => {});
-    await q.close();
+    await install.stop();
   }
 }
 
@@ -107,6 +57,12 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
   for (const w of ctx.options.workers) runs.push(await oneRun(ctx, w, users));
   const two = runs.find((r) => r.workers === 2);
   const met = !!two && two.ratio !== null && two.ratio >= TARGET_TWO_WORKERS;
+  // the model takes its costs from the run with the most workers (contention included)
+  const last = runs[runs.length - 1];
+  const u = last.cpuUsPerDelivery;
+  const costs: DeliveryCosts = { worker: u[GROUP.workers], postgres: u[GROUP.pg] + u[GROUP.pgShared], redis: u[GROUP.redis], producer: u[GROUP.producer] };
+  const grid = capacityGrid(costs);
+  const triggered = await triggeredThroughWorkers(ctx, 2);
   return {
     rows: [
       { measure: "users per run", value: fmt(users) },
@@ -116,8 +72,18 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
         ...(r.workers === 2 ? { target: `>= ${TARGET_TWO_WORKERS}`, verdict: verdict(met) } : {}),
       })),
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per worker`, value: r.workerCpuPct.map((c) => `${c}%`).join(", ") })),
+      ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per delivery`, value: r.cpuSummary })),
       { measure: "note", value: "2 cores shared by workers, PostgreSQL, Redis, receiver: growth flattens past 1-2 workers" },
+      {
+        measure: `capacity model (costs of the ${last.workers}-worker run, µs/delivery)`,
+        value: `worker ${costs.worker}, PostgreSQL ${costs.postgres}, Redis ${costs.redis}, producer ${costs.producer}; receiver elsewhere`,
+      },
+      ...grid.map((row) => ({
+        measure: `capacity on ${row.cores} cores: deliveries/s for ${row.cells.map((c) => c.workers).join("/")} workers`,
+        value: row.cells.map((c) => `${fmt(c.deliveriesPerSecond)} (${c.limit})`).join(" / "),
+      })),
+      ...triggered.rows,
     ],
-    json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met },
+    json: { available: true, users, runs, target: TARGET_TWO_WORKERS, met, capacity: { costs, grid }, triggered: triggered.json },
   };
 }

@@ -1,7 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { HostBreakers } from "./breaker";
 import { RateLimiter, Semaphore } from "./limits";
-import { jobsFor } from "../engine/bullmq/enqueue";
 
 describe("host breaker", () => {
   it("opens after a run of retryable failures, lets one trial through, closes on success", () => {
@@ -49,17 +48,5 @@ describe("limits", () => {
     await waiting;
     expect(third).toBe(true);
     expect(s.active).toBe(2);
-  });
-});
-
-describe("BullMQ jobs", () => {
-  it("groups deliveries by due time, 100 per job, delayed until the latest is due", () => {
-    const now = new Date(0);
-    const refs = [
-      ...Array.from({ length: 150 }, (_, i) => ({ webhookId: `w${i}`, dueAt: new Date(0) })),
-      { id: "late", dueAt: new Date(60_000) },
-    ];
-    const jobs = jobsFor(refs, now);
-    expect(jobs.map((j) => [j.data.webhookIds?.length ?? 0, j.data.ids?.length ?? 0, j.delay])).toEqual([[100, 0, 0], [50, 0, 0], [0, 1, 60_000]]);
   });
 });

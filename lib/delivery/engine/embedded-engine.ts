@@ -7,10 +7,9 @@ import { log } from "../../log";
 import { claimDue, earliestDue, releaseLeases } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
-import { finishCampaigns } from "../store/finish";
+import { engineTick, TICK_MS, type EngineTick } from "./engine-tick";
 import { newWorkerId } from "../core/ids";
 import type { DeliveryQueue } from "./queue";
-import { runDueOccurrences } from "../store/recurring";
 
 // Due times closer together than this are claimed in one pass: every pass is a few queries (each
 // compiled, each a synchronous SQLite statement on the event loop), and retries due a few ms apart
@@ -26,6 +25,8 @@ export type EmbeddedEngineOptions = {
   idlePollMs?: number;
   claimBatch?: number;
   workerId?: string;
+  /** the once-a-second duties (engine-tick.ts); scale-out workers share one between them */
+  tick?: EngineTick;
 };
 
 export class EmbeddedEngine implements DeliveryQueue {
@@ -41,6 +42,7 @@ export class EmbeddedEngine implements DeliveryQueue {
   private claimBatch: number;
   private maxPending: number;
   private lastOccurrenceCheck = 0;
+  private tick: EngineTick;
   /** asleep because enough is claimed already: a recorded result makes room */
   private waitingForRoom = false;
   /** when the current sleep ends (Infinity while awake) */
@@ -54,6 +56,7 @@ export class EmbeddedEngine implements DeliveryQueue {
     this.leaseMs = options.leaseMs ?? 60_000;
     this.idlePollMs = options.idlePollMs ?? 1000;
     this.claimBatch = options.claimBatch ?? 500;
+    this.tick = options.tick ?? ((now) => engineTick(prisma, now));
     // Enough claimed to keep every slot busy while the next batch is loaded, not so many that
     // leases are held long for nothing.
     this.maxPending = Math.max(options.concurrency * 6, this.claimBatch);
@@ -146,10 +149,9 @@ export class EmbeddedEngine implements DeliveryQueue {
     while (this.running) {
       try {
         const now = this.deps.now();
-        if (now.getTime() - this.lastOccurrenceCheck >= 1000) {
+        if (now.getTime() - this.lastOccurrenceCheck >= TICK_MS) {
           this.lastOccurrenceCheck = now.getTime();
-          await runDueOccurrences(this.prisma, now);
-          await finishCampaigns(this.prisma, now);
+          await this.tick(now);
         }
         const room = this.maxPending - this.dispatcher.pending;
         if (room < Math.min(this.claimBatch, this.maxPending / 4)) {

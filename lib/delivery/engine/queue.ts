@@ -21,8 +21,8 @@ export interface DeliveryQueue {
   stop(): Promise<void>;
 }
 
-/** When no engine runs in this process (tests, scripts): the rows wait for a worker's sweeper. */
-const noQueue: DeliveryQueue = {
+/** When no engine runs in this process (tests, scripts): the rows wait for a worker's next look. */
+export const noQueue: DeliveryQueue = {
   kind: "none",
   notify: async () => {},
   start: async () => {},

@@ -1,20 +1,20 @@
-// The BullMQ queue of deliveries on Redis: its name, key prefix and connections. Every client,
-// queue and worker made here has an error listener: without one, ioredis prints "Unhandled error
-// event" on every reconnect attempt while Redis is away (and BullMQ drops its own listener from a
-// connection it was given when it closes, so we close our connections ourselves).
+// Redis for the scale-out engine: the wake-up channel (under the install's key prefix) and the
+// connections. Every client made here has an error listener: without one, ioredis prints
+// "Unhandled error event" on every reconnect attempt while Redis is away.
 import { Redis } from "ioredis";
 import { env } from "../../../env";
 import { log } from "../../../log";
 
-export const QUEUE_NAME = "deliveries";
 /** a Redis that stays away is reported once per this interval, not once per reconnect */
 const ERROR_LOG_EVERY_MS = 30_000;
 
-/** Job data: which deliveries to send (the rows in the database say what and whether). */
-export type DeliveryJob = { ids?: string[]; webhookIds?: string[] };
-
 export function queuePrefix() {
   return env().HOOKLINE_QUEUE_PREFIX;
+}
+
+/** The channel on which "deliveries were written, due at <ms>" is published to every worker. */
+export function dueChannel() {
+  return `${queuePrefix()}:deliveries:due`;
 }
 
 /** host:port of REDIS_URL, for the log (never the URL: it may hold a password) */
@@ -35,7 +35,7 @@ export function logRedisErrors(source: ErrorSource, what: string, consequence: s
   });
 }
 
-/** Workers block on Redis and must retry forever; producers fail fast (the sweeper catches up). */
+/** A worker's subscription retries forever; publishers fail fast (workers also look once a second). */
 export function redisConnection(role: "worker" | "producer"): Redis {
   const url = env().REDIS_URL;
   if (!url) throw new Error("REDIS_URL is not set");
@@ -44,7 +44,7 @@ export function redisConnection(role: "worker" | "producer"): Redis {
   return client;
 }
 
-/** Closes a connection handed to BullMQ (it does not close connections it was given). */
+/** Closes a connection, politely when Redis answers. */
 export async function closeRedis(client: Redis | null | undefined) {
   if (!client || client.status === "end") return;
   try {

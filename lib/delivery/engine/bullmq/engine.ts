@@ -1,83 +1,87 @@
-// The scale-out engine: web processes produce BullMQ jobs (delayed until due) and `npm run worker`
-// processes consume them. PostgreSQL stays the record: a job only names deliveries, the worker
-// claims the rows under a lease like the embedded engine, and a sweeper re-enqueues any due
-// delivery whose job went missing (a lost Redis write delays a send, never loses it).
-import { Queue, Worker, type Job } from "bullmq";
+// The scale-out engine: web processes write deliveries to PostgreSQL and publish a wake-up on
+// Redis; `npm run worker` processes run the same claim loop as the embedded engine against
+// PostgreSQL (index-ordered claims, FOR UPDATE SKIP LOCKED, so workers take disjoint batches) and
+// wake at once on that message. PostgreSQL is the queue and the record; Redis only says "look now".
+//
+// Why not a BullMQ job per 100 rows any more: every job cost its worker several Redis round trips,
+// a claim by id list, a batch-context load and a wait for its slowest send, and each worker's
+// sweeper re-enqueued rows merely waiting their turn, so a second or fourth worker added jobs and
+// queries faster than deliveries (the 1/2/4-worker figures fell). A lost wake-up (Redis away)
+// delays a send by at most the idle poll (1 s), never loses it.
 import type { Redis } from "ioredis";
 import type { Db } from "../../../db";
 import { db } from "../../../db";
-import { log } from "../../../log";
 import { env } from "../../../env";
-import { claimDue, releaseLeases } from "../../store/claim";
+import { log } from "../../../log";
 import type { DeliveryDeps } from "../deps";
-import { Dispatcher } from "../dispatcher";
-import { finishCampaigns } from "../../store/finish";
+import { EmbeddedEngine } from "../embedded-engine";
+import { engineTick, TICK_MS, type TickResult } from "../engine-tick";
 import { newWorkerId } from "../../core/ids";
 import type { DeliveryQueue, QueueHint } from "../queue";
-import { runDueOccurrences } from "../../store/recurring";
-import { closeRedis, logRedisErrors, QUEUE_NAME, queuePrefix, redisConnection, type DeliveryJob } from "./connection";
-import { enqueue, type JobRef } from "./enqueue";
-import { WAITING_STATES } from "../../core/states";
+import { closeRedis, dueChannel, queuePrefix, redisConnection } from "./connection";
 
-/** Waiting deliveries as job references: of one campaign, or every due one (the sweeper). */
-async function waitingRefs(prisma: Db, scope: { campaignId?: string; dueBefore?: Date }, limit: number): Promise<JobRef[]> {
-  const now = new Date();
-  const rows = await prisma.delivery.findMany({
-    where: {
-      campaign: { status: "active" },
-      ...(scope.campaignId ? { campaignId: scope.campaignId, state: { in: WAITING_STATES } } : {}),
-      ...(scope.dueBefore
-        ? { dueAt: { lte: scope.dueBefore }, OR: [{ state: { in: WAITING_STATES } }, { state: "sending", lockedUntil: { lt: now } }] }
-        : {}),
-    },
-    orderBy: { dueAt: "asc" },
-    take: limit,
-    select: { id: true, dueAt: true },
-  });
-  return rows.map((r) => ({ id: r.id, dueAt: r.dueAt }));
+/** The earliest due time a hint speaks of, as the wake-up message (ms since the epoch). */
+function wakeMessage(hint: QueueHint, now: Date): string {
+  const times = [hint.dueAt?.getTime(), ...(hint.due ?? []).map((r) => r.dueAt.getTime())].filter((t): t is number => t !== undefined && Number.isFinite(t));
+  const earliest = times.length && !hint.campaignId && !hint.deliveryIds?.length ? Math.min(...times) : now.getTime();
+  return String(earliest);
 }
 
-async function withTimeout<T>(p: Promise<T>, ms: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  try {
-    return await Promise.race([p, new Promise<never>((_, reject) => { timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ms} ms`)), ms); })]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** The web process's side: turns notifications into jobs. */
-export class BullmqProducer implements DeliveryQueue {
-  readonly kind = "bullmq" as const;
-  private queue: Queue | null = null;
+/** Publishes wake-ups; shared by the producer and the workers (retries and occurrences they plan). */
+class WakePublisher {
   private connection: Redis | null = null;
 
-  constructor(private prisma: Db = db()) {}
-
-  async start() {
+  start() {
     this.connection = redisConnection("producer");
-    this.queue = new Queue(QUEUE_NAME, { connection: this.connection, prefix: queuePrefix() });
-    logRedisErrors(this.queue, "queue", "deliveries wait for a worker's sweeper");
   }
 
   async stop() {
-    await this.queue?.close().catch(() => {});
     await closeRedis(this.connection);
-    this.queue = null;
     this.connection = null;
   }
 
-  async notify(hint: QueueHint = {}) {
-    if (!this.queue) return;
-    const now = new Date();
-    const refs: JobRef[] = [...(hint.due ?? []), ...(hint.deliveryIds ?? []).map((id) => ({ id, dueAt: now }))];
+  /**
+   * Whether this worker runs this second's tick: the first to set the key does. Without Redis every
+   * worker runs it (each step is guarded in SQL; running it twice is waste, not harm).
+   */
+  async mayTick(workerId: string): Promise<boolean> {
+    if (!this.connection) return true;
     try {
-      if (hint.campaignId && !hint.due) refs.push(...(await waitingRefs(this.prisma, { campaignId: hint.campaignId }, 200_000)));
-      if (refs.length) await withTimeout(enqueue(this.queue, refs, now), 5000);
-    } catch (err) {
-      // The rows are written; a worker's sweeper will find them once they are due.
-      log.warnEvery(10_000, "Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
+      return (await this.connection.set(`${queuePrefix()}:tick`, workerId, "PX", TICK_MS - 100, "NX")) === "OK";
+    } catch {
+      return true;
     }
+  }
+
+  async publish(hint: QueueHint, now: Date) {
+    if (!this.connection) return;
+    try {
+      await this.connection.publish(dueChannel(), wakeMessage(hint, now));
+    } catch (err) {
+      // The rows are written; every worker looks for due rows at least once a second anyway.
+      log.warnEvery(10_000, "Could not publish a delivery wake-up; workers find the deliveries on their next look", { error: (err as Error).message });
+    }
+  }
+}
+
+/** The web process's side: tells the workers that deliveries were written. */
+export class BullmqProducer implements DeliveryQueue {
+  readonly kind = "bullmq" as const;
+  private publisher = new WakePublisher();
+
+  // the database argument is kept for callers that pass one; the producer no longer reads rows
+  constructor(_prisma?: Db) {}
+
+  async start() {
+    this.publisher.start();
+  }
+
+  async stop() {
+    await this.publisher.stop();
+  }
+
+  async notify(hint: QueueHint = {}) {
+    await this.publisher.publish(hint, new Date());
   }
 }
 
@@ -85,137 +89,61 @@ export type BullmqWorkerOptions = {
   concurrency: number;
   hostConcurrency: number;
   leaseMs: number;
-  /** how often the sweeper looks for due deliveries without a job */
-  sweepMs?: number;
-  /** jobs processed at once (each names up to 100 deliveries) */
-  jobConcurrency?: number;
+  /** the longest an idle worker sleeps before looking for due rows itself (a lost wake-up) */
+  idlePollMs?: number;
 };
 
-/** A worker process's side: consumes jobs, claims and sends, sweeps, plans recurring occurrences. */
+/** A worker process's side: the embedded engine's claim loop on PostgreSQL, woken through Redis. */
 export class BullmqWorkerEngine implements DeliveryQueue {
   readonly kind = "bullmq" as const;
-  readonly workerId = newWorkerId("worker");
-  private dispatcher: Dispatcher;
-  private worker: Worker<DeliveryJob> | null = null;
-  private queue: Queue | null = null;
-  private connections: Redis[] = [];
-  private timers: NodeJS.Timeout[] = [];
-  private options: Required<BullmqWorkerOptions>;
+  readonly engine: EmbeddedEngine;
+  private subscriber: Redis | null = null;
+  private publisher = new WakePublisher();
 
-  constructor(private prisma: Db, private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
+  constructor(prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
-    this.options = {
+    const workerId = newWorkerId("worker");
+    this.engine = new EmbeddedEngine(prisma, deps, {
+      tick: async (now): Promise<TickResult | null> => {
+        if (!(await this.publisher.mayTick(workerId))) return null;
+        const result = await engineTick(prisma, now);
+        // an occurrence fanned out here: the other workers take their share at once
+        if (result.planned.length) await this.publisher.publish({ due: result.planned }, now);
+        return result;
+      },
       concurrency: options?.concurrency ?? e.HOOKLINE_WORKER_CONCURRENCY,
       hostConcurrency: options?.hostConcurrency ?? e.HOOKLINE_HOST_CONCURRENCY,
       leaseMs: options?.leaseMs ?? e.HOOKLINE_DELIVERY_LEASE_MS,
-      sweepMs: options?.sweepMs ?? Math.min(15_000, Math.max(1000, e.HOOKLINE_DELIVERY_LEASE_MS)),
-      jobConcurrency: options?.jobConcurrency ?? 8,
-    };
-    this.dispatcher = new Dispatcher(prisma, deps, {
-      workerId: this.workerId,
-      concurrency: this.options.concurrency,
-      hostConcurrency: this.options.hostConcurrency,
-      leaseMs: this.options.leaseMs,
-      onRescheduled: (ref) => void this.enqueue([ref]),
+      idlePollMs: options?.idlePollMs ?? 1000,
+      workerId,
     });
   }
 
-  private async enqueue(refs: JobRef[]) {
-    if (!this.queue || refs.length === 0) return;
-    try {
-      await withTimeout(enqueue(this.queue, refs, this.deps.now()), 5000);
-    } catch (err) {
-      log.warnEvery(10_000, "Could not enqueue deliveries; the sweeper will pick them up", { count: refs.length, error: (err as Error).message });
-    }
-  }
-
-  private async process(job: Job<DeliveryJob>) {
-    const { ids, webhookIds } = job.data;
-    const wanted = (ids?.length ?? 0) + (webhookIds?.length ?? 0);
-    if (!wanted) return;
-    const now = this.deps.now();
-    const leases = this.dispatcher.leases;
-    let claimed;
-    try {
-      claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.options.leaseMs, limit: wanted, ids, webhookIds, takeOver: leases.mayTakeOver(now) });
-    } catch (err) {
-      leases.unreachable();
-      throw err;
-    }
-    leases.reachable(now);
-    if (claimed.length < wanted) {
-      // Some were early (clocks differ) or paused: re-enqueue those still waiting for later.
-      const early = await this.prisma.delivery.findMany({
-        where: { state: { in: WAITING_STATES }, dueAt: { gt: now }, campaign: { status: "active" }, OR: [...(ids ? [{ id: { in: ids } }] : []), ...(webhookIds ? [{ webhookId: { in: webhookIds } }] : [])] },
-        select: { id: true, dueAt: true },
-      });
-      void this.enqueue(early);
-    }
-    await this.dispatcher.process(claimed, now);
-  }
-
-  private every(ms: number, task: () => Promise<unknown>) {
-    let running = false;
-    const timer = setInterval(() => {
-      if (running) return;
-      running = true;
-      task()
-        .catch((err) => {
-          this.dispatcher.leases.unreachable();
-          log.warnEvery(10_000, "Worker background task failed", { error: (err as Error).message });
-        })
-        .finally(() => { running = false; });
-    }, ms);
-    this.timers.push(timer);
+  get workerId() {
+    return this.engine.workerId;
   }
 
   async start() {
-    const prefix = queuePrefix();
-    const producerConnection = redisConnection("producer");
-    const workerConnection = redisConnection("worker");
-    this.connections = [producerConnection, workerConnection];
-    this.queue = new Queue(QUEUE_NAME, { connection: producerConnection, prefix });
-    logRedisErrors(this.queue, "queue", "deliveries wait for the sweeper");
-    this.worker = new Worker<DeliveryJob>(QUEUE_NAME, (job) => this.process(job), {
-      connection: workerConnection,
-      prefix,
-      concurrency: this.options.jobConcurrency,
-    });
-    logRedisErrors(this.worker, "worker", "reconnecting by itself; the sweeper re-enqueues what Redis lost");
-    this.every(Math.max(200, Math.floor(this.options.leaseMs / 3)), () => this.dispatcher.renewLeases());
-    this.every(1000, async () => {
-      const now = this.deps.now();
-      await this.enqueue(await runDueOccurrences(this.prisma, now));
-      await finishCampaigns(this.prisma, now);
-    });
-    this.every(this.options.sweepMs, () => this.sweep());
-    log.info("Delivery worker started (BullMQ)", { workerId: this.workerId, prefix });
+    this.publisher.start();
+    const subscriber = redisConnection("worker");
+    this.subscriber = subscriber;
+    // ioredis subscribes again by itself after a reconnect
+    subscriber.on("message", () => void this.engine.notify());
+    subscriber.subscribe(dueChannel()).catch((err) => log.warn("Could not subscribe to delivery wake-ups; polling once a second", { error: (err as Error).message }));
+    await this.engine.start();
+    log.info("Delivery worker started (PostgreSQL claims, Redis wake-ups)", { workerId: this.workerId, channel: dueChannel() });
   }
 
-  /** Re-enqueues due deliveries that no job has claimed for a while (their job went missing). */
-  async sweep() {
-    const graceMs = Math.min(this.options.sweepMs, 5000);
-    const refs = await waitingRefs(this.prisma, { dueBefore: new Date(this.deps.now().getTime() - graceMs) }, 5000);
-    if (refs.length) {
-      log.info("Sweeper re-enqueued due deliveries", { count: refs.length });
-      await this.enqueue(refs);
-    }
-    return refs.length;
-  }
-
+  /** Wakes this worker and the others (deliveries this worker planned: occurrences, manual retries). */
   async notify(hint: QueueHint = {}) {
-    const now = this.deps.now();
-    await this.enqueue([...(hint.due ?? []), ...(hint.deliveryIds ?? []).map((id) => ({ id, dueAt: now }))]);
+    await this.engine.notify();
+    await this.publisher.publish(hint, this.deps.now());
   }
 
   async stop() {
-    for (const t of this.timers) clearInterval(t);
-    this.timers = [];
-    await this.worker?.close().catch(() => {});
-    await this.dispatcher.recorder.flush();
-    await releaseLeases(this.prisma, this.workerId).catch(() => {});
-    await this.queue?.close().catch(() => {});
-    await Promise.all(this.connections.map(closeRedis));
-    this.connections = [];
+    await this.engine.stop();
+    await closeRedis(this.subscriber);
+    this.subscriber = null;
+    await this.publisher.stop();
   }
 }
