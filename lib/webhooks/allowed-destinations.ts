@@ -67,7 +67,9 @@ export async function removeAllowedDestination(id: string, actor: string): Promi
 // module-level variable would be one copy per bundle, and the Settings action would forget a copy the
 // test-send route never reads. The generation makes a read that was in flight during a change unable to
 // put the old entries back.
-const holder = globalThis as unknown as { __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number } };
+const holder = globalThis as unknown as {
+  __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number; pushed?: string[] };
+};
 const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0 });
 
 function forgetCachedEntries() {
@@ -81,6 +83,7 @@ function forgetCachedEntries() {
  * and at once in the process that made it.
  */
 export async function allowedDestinationEntries(now = Date.now()): Promise<string[]> {
+  if (cache.pushed) return cache.pushed;
   const known = cache.cached;
   if (known && now - known.at < ALLOWED_DESTINATIONS_TTL_MS) return known.entries;
   const generation = cache.generation;
@@ -94,4 +97,12 @@ export async function allowedDestinationEntries(now = Date.now()): Promise<strin
     log.warn("Could not read the allowed destinations", { error: err instanceof Error ? err.message : String(err) });
     return cache.cached?.entries ?? known?.entries ?? [];
   }
+}
+
+/**
+ * A sender thread has no database connection: the engine hands it the entries its own process read
+ * (lib/delivery/sender-threads.ts) with every batch, and from then on the thread's guard uses those.
+ */
+export function pushAllowedDestinationEntries(entries: string[]) {
+  cache.pushed = entries;
 }
