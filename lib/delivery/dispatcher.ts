@@ -1,20 +1,20 @@
-// Sends claimed deliveries: decides per delivery (campaign ended, quiet hours, frequency cap,
-// template error, host breaker), then sends within the worker's limits (in flight overall and per
+// Sends claimed deliveries: decides per delivery (decide.ts: campaign ended, quiet hours, frequency
+// cap, template error, host breaker), then sends within the worker's limits (in flight overall and per
 // host, requests per second per action) and hands each outcome to the recorder. Both engines
 // (embedded and BullMQ) feed it.
 import type { Db } from "../db";
-import type { BuiltRequest, SendResult, TemplateContext } from "../webhooks/types";
-import { maskedRequest, responseExcerpt, hostOf } from "./attempt-record";
+import type { BuiltRequest, SendResult } from "../webhooks/types";
+import { maskedRequest, responseExcerpt } from "./attempt-record";
 import { BatchContextLoader, type BatchContext } from "./batch-context";
 import { HostBreakers, type BreakerOptions } from "./breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "./claim";
 import type { DeliveryDeps } from "./deps";
+import { decide } from "./decide";
 import { applyFrequencyCap } from "./frequency-cap";
 import { LeaseKeeper } from "./lease";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "./limits";
 import { Recorder, type AttemptRow, type Change } from "./recorder";
 import { nextAttemptAt, parseRetryPolicy } from "./retry-policy";
-import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -115,50 +115,39 @@ export class Dispatcher {
       ctx.sentCounts,
     );
     batch.forEach((d, index) => {
-      const campaign = ctx.campaigns.get(d.campaignId);
-      const entry = ctx.actions.get(d.actionId);
-      const user = ctx.users.get(d.userId);
-      if (!campaign || !entry || !user) return record({ id: d.id, state: "suppressed", reason: "The campaign, action or user was deleted" });
-      if (campaign.status !== "active") return record({ id: d.id, state: "release" });
-      if (campaign.endAt && campaign.endAt < now) return record({ id: d.id, state: "suppressed", reason: "The campaign had ended" });
-      const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
-      const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
-      if (quietEnd) return record({ id: d.id, state: "scheduled", dueAt: quietEnd, reason: `Held for quiet hours in ${zone} until ${quietEnd.toISOString()}` });
-      const capReason = capped.get(index);
-      if (capReason) return record({ id: d.id, state: "suppressed", reason: capReason });
-      const attemptNo = d.attempts + 1;
-      if (!entry.template) return record(this.failedBeforeSend(d, attemptNo, now, entry.templateError ?? "Could not load the action"));
-      const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
-      const ctxForTemplate: TemplateContext = {
-        user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },
-        event: eventData ?? null,
-        campaign: { id: campaign.id, name: campaign.name },
-        action: { id: d.actionId },
+      const decision = decide({
+        delivery: d,
+        campaign: ctx.campaigns.get(d.campaignId),
+        action: ctx.actions.get(d.actionId),
+        user: ctx.users.get(d.userId),
+        capReason: capped.get(index),
         now,
-      };
-      let rendered;
-      try {
-        rendered = this.deps.render(entry.template, ctxForTemplate, { webhookId: d.webhookId, timestamp: now });
-      } catch (err) {
-        rendered = { ok: false as const, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
+        render: this.deps.render,
+        blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+      });
+      switch (decision.kind) {
+        case "suppress":
+          return record({ id: d.id, state: "suppressed", reason: decision.reason });
+        case "release":
+          return record({ id: d.id, state: "release" });
+        case "hold":
+          return record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, reason: decision.reason });
+        case "fail":
+          return record(this.failedBeforeSend(d, d.attempts + 1, now, decision.error));
+        case "pause":
+          return record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
       }
-      if (!rendered.ok) {
-        const message = rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-        return record(this.failedBeforeSend(d, attemptNo, now, `Template error: ${message}`));
-      }
-      const host = hostOf(rendered.request.url);
-      const blocked = this.breakers.blockedUntil(host, now.getTime());
-      if (blocked) return record({ id: d.id, state: "retrying", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` });
+      const { request, host, action, template } = decision;
       ready.push({
         delivery: d,
         claimedAt,
-        request: rendered.request,
+        request,
         host,
         actionId: d.actionId,
-        rps: entry.action.rateLimitPerSecond,
-        timeoutMs: entry.action.timeoutMs,
-        maskedRequest: maskedRequest(rendered.request, entry.template),
-        policy: entry.action.retryPolicy,
+        rps: action.action.rateLimitPerSecond,
+        timeoutMs: action.action.timeoutMs,
+        maskedRequest: maskedRequest(request, template),
+        policy: action.action.retryPolicy,
       });
     });
     return ready;
