@@ -22,6 +22,7 @@ export async function defaultDeliveryDeps(overrides: Partial<DeliveryDeps> = {})
     loadTemplate: (action, now) => loadWebhookTemplate(action, now),
     now: () => new Date(),
     retryScheduleMs: retryScheduleFromEnv(),
+    ready: async () => threads?.ready(),
     ...overrides,
   };
 }

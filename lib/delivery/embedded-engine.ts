@@ -9,7 +9,7 @@ import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
 import { finishCampaigns } from "./finish";
 import { newWorkerId } from "./ids";
-import type { DeliveryQueue } from "./queue";
+import type { DeliveryQueue, QueueHint } from "./queue";
 import { runDueOccurrences } from "./recurring";
 
 // Due times closer together than this are claimed in one pass: every pass is a few queries (each
@@ -99,8 +99,15 @@ export class EmbeddedEngine implements DeliveryQueue {
     await releaseLeases(this.prisma, this.workerId).catch(() => {});
   }
 
-  async notify() {
-    this.poke();
+  /**
+   * New due rows were written in this process (fan-out, event intake, lifecycle: every writer calls
+   * the queue port, one per process on globalThis). Rows due now end the idle wait at once, rows due
+   * later set its end; the poll stays only for rows other processes write.
+   */
+  async notify(hint: QueueHint = {}) {
+    const at = hint.dueAt?.getTime();
+    if (at !== undefined && this.wake && at - this.deps.now().getTime() > MIN_POLL_GAP_MS) this.wakeBy(at);
+    else this.poke();
   }
 
   private poke() {
@@ -142,6 +149,8 @@ export class EmbeddedEngine implements DeliveryQueue {
   }
 
   private async run() {
+    // claim nothing before the sender can send (its threads boot): a claimed row would wait under its lease
+    await this.deps.ready?.();
     let failures = 0;
     while (this.running) {
       try {

@@ -10,7 +10,7 @@ import type { SendResult } from "../webhooks/types";
 import type { SenderBatch, SenderResults } from "./sender-threads";
 
 const port = parentPort!;
-let results: SenderResults["results"] = [];
+let results: Extract<SenderResults, { results: unknown }>["results"] = [];
 let flushing = false;
 
 function flush() {
@@ -42,3 +42,5 @@ port.on("message", (batch: SenderBatch) => {
     );
   }
 });
+
+port.postMessage({ ready: true } satisfies SenderResults);

@@ -18,7 +18,7 @@ export type SenderBatch = {
   guard?: { allowedHosts: string; entries: string[] };
   items: [seq: number, request: BuiltRequest, timeoutMs: number | undefined][];
 };
-export type SenderResults = { results: [seq: number, result: SendResult][] };
+export type SenderResults = { results: [seq: number, result: SendResult][] } | { ready: true };
 
 type Waiting = (result: SendResult) => void;
 
@@ -35,6 +35,9 @@ class SenderThread {
   private queued: SenderBatch["items"] = [];
   private scheduled = false;
   private guard = "";
+  private booted!: () => void;
+  /** resolves once the thread has loaded the sender (or died) */
+  readonly ready = new Promise<void>((resolve) => (this.booted = resolve));
   dead = false;
 
   constructor() {
@@ -46,6 +49,7 @@ class SenderThread {
     });
     this.worker.unref();
     this.worker.on("message", (msg: SenderResults) => {
+      if ("ready" in msg) return this.booted();
       for (const [seq, result] of msg.results) {
         const w = this.waiting.get(seq);
         this.waiting.delete(seq);
@@ -94,6 +98,7 @@ class SenderThread {
   private fail(why: string) {
     if (this.dead) return;
     this.dead = true;
+    this.booted();
     if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: why, inFlight: this.waiting.size });
     const result: SendResult = { outcome: "retryable", error: `Could not send: the sender thread stopped (${why})`, timings: { totalMs: 0 } };
     for (const w of this.waiting.values()) w(result);
@@ -111,7 +116,15 @@ export class SenderThreads {
   private threads: SenderThread[] = [];
   private seq = 0;
 
-  constructor(private size: number) {}
+  // started at once (with the engine's deps), so that the first webhook does not wait for a thread to boot
+  constructor(private size: number) {
+    for (let i = 0; i < size; i++) this.threads.push(new SenderThread());
+  }
+
+  /** Resolves once every thread can send (they load the sender's modules first: about a second). */
+  async ready(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.ready));
+  }
 
   /** Sends through the least busy thread (a dead one is replaced). */
   send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
