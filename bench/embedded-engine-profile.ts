@@ -4,7 +4,7 @@
 // threads together), the figure to compare with the raw client's CPU per POST. Used to profile
 // the engine stage by stage without a Next build (bench/RESULTS.md, "Embedded engine, per stage").
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -50,6 +50,22 @@ if (profileFile) {
 }
 const raw = rawDb(db());
 const engine = new EmbeddedEngine(db(), await defaultDeliveryDeps(), { concurrency: 50, hostConcurrency: 50 });
+// CPU per thread from /proc (Linux): the engine's thread (tid = pid) and all the others
+const threadCpuUs = () => {
+  const out = { main: 0, others: 0 };
+  try {
+    for (const tid of readdirSync("/proc/self/task")) {
+      const fields = readFileSync(`/proc/self/task/${tid}/stat`, "utf8").split(") ")[1].split(" ");
+      const us = ((Number(fields[11]) + Number(fields[12])) * 1e6) / 100; // utime + stime, in clock ticks of 10 ms
+      if (Number(tid) === process.pid) out.main += us;
+      else out.others += us;
+    }
+  } catch {
+    // not Linux
+  }
+  return out;
+};
+const threads0 = threadCpuUs();
 const cpu0 = process.cpuUsage();
 const t0 = performance.now();
 setDeliveryQueue(engine);
@@ -69,6 +85,7 @@ for (;;) {
 const ms = performance.now() - t0;
 clearInterval(sampler);
 const cpu = process.cpuUsage(cpu0);
+const threads1 = threadCpuUs();
 if (profileFile) {
   const { profile } = await session.post("Profiler.stop");
   writeFileSync(profileFile, JSON.stringify(profile));
@@ -85,6 +102,8 @@ console.log(
     deliveriesPerSecond: Math.round((users / ms) * 1000),
     cpuUsPerDelivery: Math.round(cpuUs / users),
     cpuPercent: Math.round((cpuUs / 1000 / ms) * 100),
+    mainThreadCpuUsPerDelivery: Math.round((threads1.main - threads0.main) / users),
+    otherThreadsCpuUsPerDelivery: Math.round((threads1.others - threads0.others) / users),
     arrived: stats.count,
     duplicates: stats.duplicates,
     meanInFlight: Math.round(occupancy.inFlight / occupancy.samples),
