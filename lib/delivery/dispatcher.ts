@@ -25,6 +25,8 @@ export type DispatcherOptions = {
   breaker?: BreakerOptions;
   flushMs?: number;
   onRecorded?: (count: number) => void;
+  /** a claimed delivery's outcome is known (sent, or decided without a send): one fewer waits to be sent */
+  onSettled?: () => void;
   /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
@@ -41,6 +43,8 @@ export class Dispatcher {
   readonly leases: LeaseKeeper;
   /** claimed and not yet recorded */
   pending = 0;
+  /** claimed and not yet settled (sent or decided): what keeps the send slots busy */
+  unsettled = 0;
   /** the ids of those, whose leases this worker renews */
   private held = new Set<string>();
 
@@ -81,9 +85,12 @@ export class Dispatcher {
   async process(batch: ClaimedDelivery[], claimedAt: Date = this.deps.now()): Promise<void> {
     if (batch.length === 0) return;
     this.pending += batch.length;
+    this.unsettled += batch.length;
     for (const d of batch) this.held.add(d.id);
     const done: Promise<void>[] = [];
     const record = (change: Change) => {
+      this.unsettled--;
+      this.options.onSettled?.();
       const written = this.recorder.add(change).finally(() => {
         this.pending--;
         this.held.delete(change.id);

@@ -71,6 +71,10 @@ export class EmbeddedEngine implements DeliveryQueue {
       onRecorded: () => {
         if (this.waitingForRoom) this.poke();
       },
+      // a settled delivery makes room once enough have (see room())
+      onSettled: () => {
+        if (this.waitingForRoom && this.room() >= this.claimThreshold()) this.poke();
+      },
       onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
     });
   }
@@ -104,6 +108,20 @@ export class EmbeddedEngine implements DeliveryQueue {
    * the queue port, one per process on globalThis). Rows due now end the idle wait at once, rows due
    * later set its end; the poll stays only for rows other processes write.
    */
+  /**
+   * How many more rows may be claimed. Rows already sent and waiting for their result write (up to a
+   * flush interval) do not count against maxPending: counting them capped throughput at about
+   * maxPending per flush interval, with the send slots idle meanwhile. All claimed rows together stay
+   * under four times maxPending (result writes slower than sends: the database is struggling).
+   */
+  private room(): number {
+    return Math.min(this.maxPending - this.dispatcher.unsettled, 4 * this.maxPending - this.dispatcher.pending);
+  }
+
+  private claimThreshold(): number {
+    return Math.min(this.claimBatch, this.maxPending / 4);
+  }
+
   async notify(hint: QueueHint = {}) {
     const at = hint.dueAt?.getTime();
     if (at !== undefined && this.wake && at - this.deps.now().getTime() > MIN_POLL_GAP_MS) this.wakeBy(at);
@@ -160,8 +178,8 @@ export class EmbeddedEngine implements DeliveryQueue {
           await runDueOccurrences(this.prisma, now);
           await finishCampaigns(this.prisma, now);
         }
-        const room = this.maxPending - this.dispatcher.pending;
-        if (room < Math.min(this.claimBatch, this.maxPending / 4)) {
+        const room = this.room();
+        if (room < this.claimThreshold()) {
           this.waitingForRoom = true;
           await this.sleep(this.idlePollMs);
           this.waitingForRoom = false;
