@@ -49,7 +49,10 @@ if (profileFile) {
   await session.post("Profiler.start");
 }
 const raw = rawDb(db());
-const engine = new EmbeddedEngine(db(), await defaultDeliveryDeps(), { concurrency: 50, hostConcurrency: 50 });
+const deps = await defaultDeliveryDeps();
+// sender threads boot first (a fixed cost, not a delivery's)
+await deps.ready?.();
+const engine = new EmbeddedEngine(db(), deps, { concurrency: 50, hostConcurrency: 50 });
 // CPU per thread from /proc (Linux): the engine's thread (tid = pid) and all the others
 const threadCpuUs = () => {
   const out = { main: 0, others: 0 };
