@@ -52,7 +52,9 @@ const raw = rawDb(db());
 const deps = await defaultDeliveryDeps();
 // sender threads boot first (a fixed cost, not a delivery's)
 await deps.ready?.();
-const engine = new EmbeddedEngine(db(), deps, { concurrency: 50, hostConcurrency: 50 });
+// the bench's settings (bench/embedded-app.ts); BENCH_CONCURRENCY tries others
+const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 50);
+const engine = new EmbeddedEngine(db(), deps, { concurrency, hostConcurrency: concurrency });
 // CPU per thread from /proc (Linux): the engine's thread (tid = pid) and all the others
 const threadCpuUs = () => {
   const out = { main: 0, others: 0 };
