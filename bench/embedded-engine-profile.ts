@@ -23,7 +23,7 @@ const { applyMigrations } = await import("../lib/db/migrate");
 const { db, disconnectDb } = await import("../lib/db");
 const { activateCampaign } = await import("../lib/delivery/lifecycle");
 const { EmbeddedEngine } = await import("../lib/delivery/embedded-engine");
-const { defaultDeliveryDeps } = await import("../lib/delivery/default-deps");
+const { embeddedDeliveryDeps } = await import("../lib/delivery/default-deps");
 const { setDeliveryQueue } = await import("../lib/delivery/queue");
 const { rawDb } = await import("../lib/db/raw");
 const { startReceiver } = await import("./receiver/control");
@@ -49,7 +49,7 @@ if (profileFile) {
   await session.post("Profiler.start");
 }
 const raw = rawDb(db());
-const deps = await defaultDeliveryDeps();
+const deps = await embeddedDeliveryDeps();
 // sender threads boot first (a fixed cost, not a delivery's)
 await deps.ready?.();
 // the bench's settings (bench/embedded-app.ts); BENCH_CONCURRENCY tries others

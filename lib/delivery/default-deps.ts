@@ -1,5 +1,5 @@
 // The engine's real dependencies: the renderer and sender of lib/webhooks, the template loader
-// of lib/campaigns (the sender on threads of its own when there is a core for them), the wall clock, and the retry-schedule override from the configuration.
+// of lib/campaigns, the wall clock, and the retry-schedule override from the configuration.
 import { env } from "../env";
 import { loadWebhookTemplate } from "../campaigns/action-template";
 import { renderWebhookRequest } from "../webhooks/render-request";
@@ -14,15 +14,22 @@ export function retryScheduleFromEnv(): number[] | null {
 }
 
 export async function defaultDeliveryDeps(overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryDeps> {
-  const threads = senderThreads();
   return {
     render: (template, ctx, opts) => renderWebhookRequest(template, ctx, opts),
-    // on sender threads given a second core (sender-threads.ts), else on this event loop
-    send: threads ? (request, opts) => threads.send(request, opts) : (request, opts) => sendWebhook(request, opts),
+    send: (request, opts) => sendWebhook(request, opts),
     loadTemplate: (action, now) => loadWebhookTemplate(action, now),
     now: () => new Date(),
     retryScheduleMs: retryScheduleFromEnv(),
-    ready: async () => threads?.ready(),
     ...overrides,
   };
+}
+
+/**
+ * The embedded engine's dependencies: the same, sending from sender threads when the machine has a
+ * core for them (sender-threads.ts). Not for BullMQ workers: they scale by processes instead.
+ */
+export async function embeddedDeliveryDeps(overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryDeps> {
+  const threads = senderThreads();
+  const threaded: Partial<DeliveryDeps> = threads ? { send: (request, opts) => threads.send(request, opts), ready: () => threads.ready() } : {};
+  return defaultDeliveryDeps({ ...threaded, ...overrides });
 }

@@ -9,14 +9,15 @@ import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";
 import { startReceiver, waitFor } from "./testing/receiver";
 import { createCampaign } from "./testing/fixtures";
-import { testDeliveryDeps } from "./testing/deps";
+import { embeddedDeliveryDeps } from "./default-deps";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine;
 
 beforeAll(async () => {
   receiver = await startReceiver();
-  const deps = await testDeliveryDeps();
+  // as `npm start` builds it: sending from a sender thread given two cores
+  const deps = await embeddedDeliveryDeps();
   await deps.ready?.();
   engine = new EmbeddedEngine(db(), deps, { concurrency: 20, hostConcurrency: 20, leaseMs: 30_000, idlePollMs: 60_000 });
   setDeliveryQueue(engine);
