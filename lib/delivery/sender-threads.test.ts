@@ -66,4 +66,12 @@ describe("sender threads", () => {
     await own.close();
     expect(await pending).toMatchObject({ outcome: "retryable", error: expect.stringMatching(/sender thread stopped/) });
   });
+
+  it("send on this thread when no sender thread can start (rather than start one per send)", async () => {
+    const broken = new SenderThreads(1, "/nonexistent/sender-thread.ts");
+    await broken.ready();
+    const results = await Promise.all([broken.send(post("/fallback")), broken.send(post("/fallback"))]);
+    expect(results.map((r) => r.outcome)).toEqual(["delivered", "delivered"]);
+    await broken.close();
+  });
 });

@@ -11,6 +11,7 @@ import { SHARE_ENV, Worker } from "node:worker_threads";
 import { env } from "../env";
 import { log } from "../log";
 import { allowedDestinationEntries } from "../webhooks/allowed-destinations";
+import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult } from "../webhooks/types";
 
 export type SenderBatch = {
@@ -36,20 +37,25 @@ class SenderThread {
   private scheduled = false;
   private guard = "";
   private booted!: () => void;
+  /** the thread loaded the sender at least once (a thread that dies before cannot send at all) */
+  everReady = false;
   /** resolves once the thread has loaded the sender (or died) */
   readonly ready = new Promise<void>((resolve) => (this.booted = resolve));
   dead = false;
 
-  constructor() {
+  constructor(file: string) {
     const root = process.cwd();
     this.worker = new Worker(BOOT, {
       eval: true,
       env: SHARE_ENV,
-      workerData: { file: path.join(root, "lib/delivery/sender-thread.ts"), parent: pathToFileURL(root + "/").href },
+      workerData: { file, parent: pathToFileURL(root + "/").href },
     });
     this.worker.unref();
     this.worker.on("message", (msg: SenderResults) => {
-      if ("ready" in msg) return this.booted();
+      if ("ready" in msg) {
+        this.everReady = true;
+        return this.booted();
+      }
       for (const [seq, result] of msg.results) {
         const w = this.waiting.get(seq);
         this.waiting.delete(seq);
@@ -115,10 +121,15 @@ class SenderThread {
 export class SenderThreads {
   private threads: SenderThread[] = [];
   private seq = 0;
+  /** a thread died before it could send: this process sends on its own loop from then on */
+  private fallback = false;
 
   // started at once (with the engine's deps), so that the first webhook does not wait for a thread to boot
-  constructor(private size: number) {
-    for (let i = 0; i < size; i++) this.threads.push(new SenderThread());
+  constructor(
+    private size: number,
+    private file = path.join(process.cwd(), "lib/delivery/sender-thread.ts"),
+  ) {
+    for (let i = 0; i < size; i++) this.threads.push(new SenderThread(file));
   }
 
   /** Resolves once every thread can send (they load the sender's modules first: about a second). */
@@ -128,8 +139,13 @@ export class SenderThreads {
 
   /** Sends through the least busy thread (a dead one is replaced). */
   send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
-    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread();
-    while (this.threads.length < this.size) this.threads.push(new SenderThread());
+    if (!this.fallback && this.threads.some((t) => t.dead && !t.everReady)) {
+      // starting a thread again would fail again, once per send: send here instead
+      this.fallback = true;
+      log.error("Sender threads cannot start; sending on the engine's own event loop");
+    }
+    if (this.fallback) return sendWebhook(request, opts);
+    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file);
     let best = this.threads[0];
     for (const t of this.threads) if (t.load < best.load) best = t;
     return best.send(++this.seq, request, opts.timeoutMs);
