@@ -50,6 +50,9 @@ const schema = z.object({
   HOOKLINE_EMBEDDED_WORKER: bool.optional(),
   HOOKLINE_WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   HOOKLINE_HOST_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Threads the embedded engine sends webhooks from (0: its own event loop). Unset: one on a machine with
+   * two cores or more, so claims and result writes keep one core while HTTP uses another. */
+  HOOKLINE_SENDER_THREADS: z.coerce.number().int().min(0).max(16).optional(),
   /** Seed three demo users and a draft campaign into an empty database. */
   HOOKLINE_DEMO_SEED: bool.default(true),
   /** npm run rotate-secret-key: the key secrets are encrypted with now, and the one to re-encrypt them with. */

@@ -2,10 +2,13 @@
 // reach although they are private (a receiver on localhost, a CRM on the office network). Stored in
 // the database and audited; the SSRF guard (ssrf.ts) reads them together with HOOKLINE_ALLOWED_HOSTS.
 import ipaddr from "ipaddr.js";
-import { recordAudit } from "../auth/audit";
-import { db } from "../db";
 import { env } from "../env";
 import { log } from "../log";
+
+// Loaded on first use: a sender thread (lib/delivery/sender-thread.ts) imports this module through
+// the SSRF guard and never opens the database, so it need not load the database client at all.
+const db = async () => (await import("../db")).db();
+const recordAudit: typeof import("../auth/audit").recordAudit = async (...args) => (await import("../auth/audit")).recordAudit(...args);
 
 /** Every process sees a change within this long (the guard reads the table at most once per period). */
 export const ALLOWED_DESTINATIONS_TTL_MS = 1000;
@@ -36,7 +39,7 @@ export function normaliseEntry(input: string): string {
 }
 
 export async function listAllowedDestinations(): Promise<AllowedDestination[]> {
-  return db().allowedDestination.findMany({ orderBy: { entry: "asc" } });
+  return (await db()).allowedDestination.findMany({ orderBy: { entry: "asc" } });
 }
 
 /** HOOKLINE_ALLOWED_HOSTS, shown read-only beside the database's entries. */
@@ -47,17 +50,17 @@ export function allowedHostsFromEnv(): string[] {
 export async function addAllowedDestination(input: { entry: string; note?: string }, actor: string): Promise<AllowedDestination> {
   const entry = normaliseEntry(input.entry);
   const note = (input.note ?? "").trim().slice(0, 200);
-  if (await db().allowedDestination.findUnique({ where: { entry } })) throw new AllowedDestinationError(`${entry} is already allowed`);
-  const row = await db().allowedDestination.create({ data: { entry, note, createdBy: actor } });
+  if (await (await db()).allowedDestination.findUnique({ where: { entry } })) throw new AllowedDestinationError(`${entry} is already allowed`);
+  const row = await (await db()).allowedDestination.create({ data: { entry, note, createdBy: actor } });
   await recordAudit({ actor, action: "allowed_destination.added", target: entry, details: note ? { note } : undefined });
   forgetCachedEntries();
   return row;
 }
 
 export async function removeAllowedDestination(id: string, actor: string): Promise<boolean> {
-  const row = await db().allowedDestination.findUnique({ where: { id } });
+  const row = await (await db()).allowedDestination.findUnique({ where: { id } });
   if (!row) return false;
-  await db().allowedDestination.deleteMany({ where: { id } });
+  await (await db()).allowedDestination.deleteMany({ where: { id } });
   await recordAudit({ actor, action: "allowed_destination.removed", target: row.entry });
   forgetCachedEntries();
   return true;
@@ -67,7 +70,9 @@ export async function removeAllowedDestination(id: string, actor: string): Promi
 // module-level variable would be one copy per bundle, and the Settings action would forget a copy the
 // test-send route never reads. The generation makes a read that was in flight during a change unable to
 // put the old entries back.
-const holder = globalThis as unknown as { __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number } };
+const holder = globalThis as unknown as {
+  __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number; pushed?: string[] };
+};
 const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0 });
 
 function forgetCachedEntries() {
@@ -81,11 +86,12 @@ function forgetCachedEntries() {
  * and at once in the process that made it.
  */
 export async function allowedDestinationEntries(now = Date.now()): Promise<string[]> {
+  if (cache.pushed) return cache.pushed;
   const known = cache.cached;
   if (known && now - known.at < ALLOWED_DESTINATIONS_TTL_MS) return known.entries;
   const generation = cache.generation;
   try {
-    const rows = await db().allowedDestination.findMany({ select: { entry: true } });
+    const rows = await (await db()).allowedDestination.findMany({ select: { entry: true } });
     const entries = rows.map((r) => r.entry);
     if (cache.generation === generation) cache.cached = { at: now, entries };
     return entries;
@@ -94,4 +100,12 @@ export async function allowedDestinationEntries(now = Date.now()): Promise<strin
     log.warn("Could not read the allowed destinations", { error: err instanceof Error ? err.message : String(err) });
     return cache.cached?.entries ?? known?.entries ?? [];
   }
+}
+
+/**
+ * A sender thread has no database connection: the engine hands it the entries its own process read
+ * (lib/delivery/sender-threads.ts) with every batch, and from then on the thread's guard uses those.
+ */
+export function pushAllowedDestinationEntries(entries: string[]) {
+  cache.pushed = entries;
 }

@@ -5,6 +5,7 @@ import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { renderWebhookRequest } from "../../webhooks/render-request";
 import { sendWebhook } from "../../webhooks/send";
 import type { DeliveryDeps } from "./deps";
+import { senderThreads } from "./sender-threads";
 
 function retryScheduleFromEnv(): number[] | null {
   const raw = env().HOOKLINE_RETRY_SCHEDULE_MS;
@@ -21,4 +22,14 @@ export async function defaultDeliveryDeps(overrides: Partial<DeliveryDeps> = {})
     retryScheduleMs: retryScheduleFromEnv(),
     ...overrides,
   };
+}
+
+/**
+ * The embedded engine's dependencies: the same, sending from sender threads when the machine has a
+ * core for them (sender-threads.ts). Not for BullMQ workers: they scale by processes instead.
+ */
+export async function embeddedDeliveryDeps(overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryDeps> {
+  const threads = senderThreads();
+  const threaded: Partial<DeliveryDeps> = threads ? { send: (request, opts) => threads.send(request, opts), ready: () => threads.ready() } : {};
+  return defaultDeliveryDeps({ ...threaded, ...overrides });
 }

@@ -11,4 +11,6 @@ export type DeliveryDeps = {
   random?: () => number;
   /** replaces every action's retry waits (drills and tests); null = each action's policy */
   retryScheduleMs?: number[] | null;
+  /** resolves once `send` can go at once (sender threads booting); the engine waits for it before its first claim */
+  ready?: () => Promise<void>;
 };

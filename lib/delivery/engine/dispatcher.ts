@@ -1,20 +1,20 @@
-// Sends claimed deliveries: decides per delivery (campaign ended, quiet hours, frequency cap,
-// template error, host breaker), then sends within the worker's limits (in flight overall and per
+// Sends claimed deliveries: decides per delivery (decide.ts: campaign ended, quiet hours, frequency
+// cap, template error, host breaker), then sends within the worker's limits (in flight overall and per
 // host, requests per second per action) and hands each outcome to the recorder. Both engines
 // (embedded and BullMQ) feed it.
 import type { Db } from "../../db";
-import type { BuiltRequest, SendResult, TemplateContext } from "../../webhooks/types";
-import { maskedRequest, responseExcerpt, hostOf } from "../store/attempt-record";
+import type { BuiltRequest, SendResult } from "../../webhooks/types";
+import { maskedRequest, responseExcerpt } from "../store/attempt-record";
 import { BatchContextLoader, type BatchContext } from "../store/batch-context";
 import { HostBreakers, type BreakerOptions } from "../core/breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
+import { decide } from "../core/decide";
 import { applyFrequencyCap } from "../core/frequency-cap";
 import { LeaseKeeper } from "../core/lease";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
-import { quietHoursEnd, zoneOrFallback } from "../core/schedule-time";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
 import type { ResponseMapping } from "../../webhooks/response-mapping";
 
@@ -27,6 +27,8 @@ export type DispatcherOptions = {
   breaker?: BreakerOptions;
   flushMs?: number;
   onRecorded?: (count: number) => void;
+  /** a claimed delivery's outcome is known (sent, or decided without a send): one fewer waits to be sent */
+  onSettled?: () => void;
   /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
@@ -43,6 +45,8 @@ export class Dispatcher {
   readonly leases: LeaseKeeper;
   /** claimed and not yet recorded */
   pending = 0;
+  /** claimed and not yet settled (sent or decided): what keeps the send slots busy */
+  unsettled = 0;
   /** the ids of those, whose leases this worker renews */
   private held = new Set<string>();
 
@@ -83,9 +87,12 @@ export class Dispatcher {
   async process(batch: ClaimedDelivery[], claimedAt: Date = this.deps.now()): Promise<void> {
     if (batch.length === 0) return;
     this.pending += batch.length;
+    this.unsettled += batch.length;
     for (const d of batch) this.held.add(d.id);
     const done: Promise<void>[] = [];
     const record = (change: Change) => {
+      this.unsettled--;
+      this.options.onSettled?.();
       const written = this.recorder.add(change).finally(() => {
         this.pending--;
         this.held.delete(change.id);
@@ -117,53 +124,42 @@ export class Dispatcher {
       ctx.sentCounts,
     );
     batch.forEach((d, index) => {
-      const campaign = ctx.campaigns.get(d.campaignId);
-      // the step's settings (retry policy, rate limit, timeout); the variant's content (template)
-      const entry = ctx.actions.get(d.actionId);
-      const content = d.variantActionId ? ctx.actions.get(d.variantActionId) : entry;
-      const user = ctx.users.get(d.userId);
-      if (!campaign || !entry || !content || !user) return record({ id: d.id, state: "suppressed", reason: "The campaign, action or user was deleted" });
-      if (campaign.status !== "active") return record({ id: d.id, state: "release" });
-      if (campaign.endAt && campaign.endAt < now) return record({ id: d.id, state: "suppressed", reason: "The campaign had ended" });
-      const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
-      const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
-      if (quietEnd) return record({ id: d.id, state: "scheduled", dueAt: quietEnd, reason: `Held for quiet hours in ${zone} until ${quietEnd.toISOString()}` });
-      const capReason = capped.get(index);
-      if (capReason) return record({ id: d.id, state: "suppressed", reason: capReason });
-      const attemptNo = d.attempts + 1;
-      if (!content.template) return record(this.failedBeforeSend(d, attemptNo, now, content.templateError ?? "Could not load the action"));
-      const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
-      const ctxForTemplate: TemplateContext = {
-        user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },
-        event: eventData ?? null,
-        campaign: { id: campaign.id, name: campaign.name },
-        action: { id: d.actionId },
+      const decision = decide({
+        delivery: d,
+        campaign: ctx.campaigns.get(d.campaignId),
+        // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
+        action: ctx.actions.get(d.actionId),
+        content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
+        user: ctx.users.get(d.userId),
+        capReason: capped.get(index),
         now,
-      };
-      let rendered;
-      try {
-        rendered = this.deps.render(content.template, ctxForTemplate, { webhookId: d.webhookId, timestamp: now });
-      } catch (err) {
-        rendered = { ok: false as const, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
+        render: this.deps.render,
+        blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+      });
+      switch (decision.kind) {
+        case "suppress":
+          return record({ id: d.id, state: "suppressed", reason: decision.reason });
+        case "release":
+          return record({ id: d.id, state: "release" });
+        case "hold":
+          return record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, reason: decision.reason });
+        case "fail":
+          return record(this.failedBeforeSend(d, d.attempts + 1, now, decision.error));
+        case "pause":
+          return record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
       }
-      if (!rendered.ok) {
-        const message = rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ");
-        return record(this.failedBeforeSend(d, attemptNo, now, `Template error: ${message}`));
-      }
-      const host = hostOf(rendered.request.url);
-      const blocked = this.breakers.blockedUntil(host, now.getTime());
-      if (blocked) return record({ id: d.id, state: "retrying", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` });
+      const { request, host, action, template } = decision;
       ready.push({
         delivery: d,
         claimedAt,
-        request: rendered.request,
+        request,
         host,
         actionId: d.actionId,
-        rps: entry.action.rateLimitPerSecond,
-        timeoutMs: entry.action.timeoutMs,
-        maskedRequest: maskedRequest(rendered.request, content.template),
-        policy: entry.action.retryPolicy,
-        mapping: mappingOf(entry.action),
+        rps: action.action.rateLimitPerSecond,
+        timeoutMs: action.action.timeoutMs,
+        maskedRequest: maskedRequest(request, template),
+        policy: action.action.retryPolicy,
+        mapping: mappingOf(action.action),
       });
     });
     return ready;

@@ -9,7 +9,7 @@ import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
 import { engineTick, TICK_MS, type EngineTick } from "./engine-tick";
 import { newWorkerId } from "../core/ids";
-import type { DeliveryQueue } from "./queue";
+import type { DeliveryQueue, QueueHint } from "./queue";
 
 // Due times closer together than this are claimed in one pass: every pass is a few queries (each
 // compiled, each a synchronous SQLite statement on the event loop), and retries due a few ms apart
@@ -74,6 +74,10 @@ export class EmbeddedEngine implements DeliveryQueue {
       onRecorded: () => {
         if (this.waitingForRoom) this.poke();
       },
+      // a settled delivery makes room once enough have (see room())
+      onSettled: () => {
+        if (this.waitingForRoom && this.room() >= this.claimThreshold()) this.poke();
+      },
       onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
     });
   }
@@ -102,8 +106,29 @@ export class EmbeddedEngine implements DeliveryQueue {
     await releaseLeases(this.prisma, this.workerId).catch(() => {});
   }
 
-  async notify() {
-    this.poke();
+  /**
+   * New due rows were written in this process (fan-out, event intake, lifecycle: every writer calls
+   * the queue port, one per process on globalThis). Rows due now end the idle wait at once, rows due
+   * later set its end; the poll stays only for rows other processes write.
+   */
+  /**
+   * How many more rows may be claimed. Rows already sent and waiting for their result write (up to a
+   * flush interval) do not count against maxPending: counting them capped throughput at about
+   * maxPending per flush interval, with the send slots idle meanwhile. All claimed rows together stay
+   * under four times maxPending (result writes slower than sends: the database is struggling).
+   */
+  private room(): number {
+    return Math.min(this.maxPending - this.dispatcher.unsettled, 4 * this.maxPending - this.dispatcher.pending);
+  }
+
+  private claimThreshold(): number {
+    return Math.min(this.claimBatch, this.maxPending / 4);
+  }
+
+  async notify(hint: QueueHint = {}) {
+    const at = hint.dueAt?.getTime();
+    if (at !== undefined && this.wake && at - this.deps.now().getTime() > MIN_POLL_GAP_MS) this.wakeBy(at);
+    else this.poke();
   }
 
   private poke() {
@@ -145,6 +170,8 @@ export class EmbeddedEngine implements DeliveryQueue {
   }
 
   private async run() {
+    // claim nothing before the sender can send (its threads boot): a claimed row would wait under its lease
+    await this.deps.ready?.();
     let failures = 0;
     while (this.running) {
       try {
@@ -153,8 +180,8 @@ export class EmbeddedEngine implements DeliveryQueue {
           this.lastOccurrenceCheck = now.getTime();
           await this.tick(now);
         }
-        const room = this.maxPending - this.dispatcher.pending;
-        if (room < Math.min(this.claimBatch, this.maxPending / 4)) {
+        const room = this.room();
+        if (room < this.claimThreshold()) {
           this.waitingForRoom = true;
           await this.sleep(this.idlePollMs);
           this.waitingForRoom = false;

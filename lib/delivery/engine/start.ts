@@ -5,7 +5,7 @@ import { env, runsEmbeddedWorker } from "../../env";
 import { db } from "../../db";
 import { log } from "../../log";
 import { servesManyWorkers } from "../../db/dialect";
-import { defaultDeliveryDeps } from "./default-deps";
+import { defaultDeliveryDeps, embeddedDeliveryDeps } from "./default-deps";
 import { EmbeddedEngine } from "./embedded-engine";
 import { deliveryQueue, setDeliveryQueue, type DeliveryQueue } from "./queue";
 
@@ -26,7 +26,7 @@ export async function startDeliveryEngine(role: EngineRole): Promise<DeliveryQue
     queue = role === "worker" ? new BullmqWorkerEngine(db(), await defaultDeliveryDeps()) : new BullmqProducer();
   } else if (role === "worker" || runsEmbeddedWorker()) {
     if (e.REDIS_URL) log.warn("REDIS_URL is set but the database is SQLite: delivering with the embedded engine");
-    queue = new EmbeddedEngine(db(), await defaultDeliveryDeps(), {
+    queue = new EmbeddedEngine(db(), await embeddedDeliveryDeps(), {
       concurrency: e.HOOKLINE_WORKER_CONCURRENCY,
       hostConcurrency: e.HOOKLINE_HOST_CONCURRENCY,
       leaseMs: e.HOOKLINE_DELIVERY_LEASE_MS,

@@ -1,0 +1,87 @@
+// decide() without a database: every rule that can stop a send, in its order.
+import { describe, expect, it } from "vitest";
+import { renderWebhookRequest } from "../../webhooks/render-request";
+import type { WebhookTemplate } from "../../webhooks/types";
+import type { BatchCampaign } from "../store/batch-context";
+import type { ClaimedDelivery } from "../store/claim";
+import { decide, type DecideInput } from "./decide";
+
+const now = new Date("2026-06-01T12:00:00Z"); // 14:00 in Paris
+const template: WebhookTemplate = {
+  method: "POST",
+  url: "https://hooks.example.com/u/{{user.id}}",
+  contentType: "application/json",
+  fields: [{ key: "name", value: "{{userAttribute.firstName}}", type: "text" }],
+  headers: [],
+};
+const delivery: ClaimedDelivery = { id: "d1", webhookId: "msg_1", campaignId: "c1", actionId: "a1", userId: "u1", eventData: null, plannedAt: now, attempts: 0, variantActionId: null };
+const campaign: BatchCampaign = { id: "c1", name: "Spring", status: "active", capExempt: false, endAt: null, rule: { when: "immediate" } as BatchCampaign["rule"] };
+
+function input(over: Partial<DecideInput> = {}): DecideInput {
+  return {
+    delivery,
+    campaign,
+    action: { template, templateError: null },
+    user: { id: "u1", email: "a@example.com", timezone: "Europe/Paris", attributes: { firstName: "Ana" } },
+    capReason: undefined,
+    now,
+    render: renderWebhookRequest,
+    blockedUntil: () => null,
+    ...over,
+  };
+}
+
+describe("decide", () => {
+  it("sends the rendered request to its host", () => {
+    const d = decide(input());
+    expect(d).toMatchObject({ kind: "send", host: "hooks.example.com", request: { url: "https://hooks.example.com/u/u1", body: '{"name":"Ana"}' } });
+    expect(d.kind === "send" && d.request.headers.find(([k]) => k === "webhook-id")?.[1]).toBe("msg_1");
+  });
+
+  it("suppresses when the campaign, action or user is gone, and when the campaign ended", () => {
+    expect(decide(input({ user: undefined }))).toEqual({ kind: "suppress", reason: "The campaign, action or user was deleted" });
+    expect(decide(input({ campaign: undefined }))).toMatchObject({ kind: "suppress" });
+    expect(decide(input({ action: undefined }))).toMatchObject({ kind: "suppress" });
+    expect(decide(input({ campaign: { ...campaign, endAt: new Date(now.getTime() - 1) } }))).toEqual({ kind: "suppress", reason: "The campaign had ended" });
+  });
+
+  it("renders a variant's content (Delivery.variantActionId) and keeps the step as the entry for its settings", () => {
+    const step = { template, templateError: null };
+    const variantB = { template: { ...template, url: "https://b.example.com/u/{{user.id}}" }, templateError: null };
+    const d = decide(input({ delivery: { ...delivery, variantActionId: "a1-b" }, action: step, content: variantB }));
+    expect(d).toMatchObject({ kind: "send", host: "b.example.com", request: { url: "https://b.example.com/u/u1" } });
+    expect(d.kind === "send" && d.action).toBe(step);
+    // the variant row was deleted meanwhile: nothing is sent in its place
+    expect(decide(input({ delivery: { ...delivery, variantActionId: "a1-b" }, action: step, content: undefined }))).toMatchObject({ kind: "suppress" });
+  });
+
+  it("hands the row back when the campaign is no longer active (paused meanwhile)", () => {
+    expect(decide(input({ campaign: { ...campaign, status: "paused" } }))).toEqual({ kind: "release" });
+  });
+
+  it("holds for quiet hours in the user's zone, before the cap and the template are looked at", () => {
+    const rule = { when: "immediate", quietHours: { start: "13:00", end: "15:30" } } as BatchCampaign["rule"];
+    const d = decide(input({ campaign: { ...campaign, rule }, capReason: "Frequency cap: 1 per day reached", action: { template: null, templateError: "broken" } }));
+    expect(d).toEqual({ kind: "hold", dueAt: new Date("2026-06-01T13:30:00Z"), reason: "Held for quiet hours in Europe/Paris until 2026-06-01T13:30:00.000Z" });
+    // the same hours in UTC (12:00) are outside them
+    expect(decide(input({ campaign: { ...campaign, rule }, user: { id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana" } } })).kind).toBe("send");
+  });
+
+  it("suppresses what the frequency cap stops", () => {
+    expect(decide(input({ capReason: "Frequency cap: 1 per day reached" }))).toEqual({ kind: "suppress", reason: "Frequency cap: 1 per day reached" });
+  });
+
+  it("fails without a request when the action cannot load or the template cannot render", () => {
+    expect(decide(input({ action: { template: null, templateError: "Could not load the action: bad key" } }))).toEqual({ kind: "fail", error: "Could not load the action: bad key" });
+    const broken = decide(input({ render: () => ({ ok: false, errors: [{ field: "fields[0].value", message: '"x" is not defined' }], warnings: [] }) }));
+    expect(broken).toEqual({ kind: "fail", error: 'Template error: fields[0].value: "x" is not defined' });
+    const thrown = decide(input({ render: () => { throw new Error("boom"); } }));
+    expect(thrown).toEqual({ kind: "fail", error: "Template error: template: boom" });
+  });
+
+  it("pauses a send whose host's breaker is open, until it closes", () => {
+    const until = new Date(now.getTime() + 30_000);
+    const d = decide(input({ blockedUntil: (host) => (host === "hooks.example.com" ? until : null) }));
+    expect(d).toEqual({ kind: "pause", dueAt: until, host: "hooks.example.com", reason: `Paused: hooks.example.com failed many requests in a row; next try after ${until.toISOString()}` });
+  });
+});

@@ -1,0 +1,74 @@
+// What happens to one claimed delivery before anything is sent: a pure function of the delivery,
+// what its batch loaded (campaign, action, user), the frequency cap's verdict, the clock, the
+// renderer and the host breaker. The dispatcher turns the decision into a recorded change or a send;
+// every rule that can stop a send is decided here, in this order.
+import type { UserForPlanning } from "../../audience/users";
+import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
+import { hostOf } from "../store/attempt-record";
+import type { BatchCampaign } from "../store/batch-context";
+import type { ClaimedDelivery } from "../store/claim";
+import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
+
+type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
+
+export type Decision<A extends ActionEntry = ActionEntry> =
+  /** render and send this request (through the limits); `action` is the entry it was rendered from */
+  | { kind: "send"; request: BuiltRequest; host: string; action: A; template: WebhookTemplate }
+  /** never sent: recorded with the reason */
+  | { kind: "suppress"; reason: string }
+  /** handed back untouched (the campaign is no longer sending) */
+  | { kind: "release" }
+  /** waits until dueAt without an attempt (quiet hours) */
+  | { kind: "hold"; dueAt: Date; reason: string }
+  /** an attempt that failed before a request existed (the template); not retried */
+  | { kind: "fail"; error: string }
+  /** the destination's breaker is open: retried after dueAt without an attempt */
+  | { kind: "pause"; dueAt: Date; host: string; reason: string };
+
+export type DecideInput<A extends ActionEntry = ActionEntry> = {
+  delivery: ClaimedDelivery;
+  campaign: BatchCampaign | undefined;
+  /** the step: its settings; and, unless `content` is given, what is rendered */
+  action: A | undefined;
+  /** a variant's row (Delivery.variantActionId): rendered instead of the step's content */
+  content?: A | undefined;
+  user: UserForPlanning | undefined;
+  /** why the frequency cap stops this send, if it does (applyFrequencyCap over the batch) */
+  capReason: string | undefined;
+  now: Date;
+  render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
+  /** until when the host's breaker refuses sends, or null */
+  blockedUntil: (host: string) => Date | null;
+};
+
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, capReason, now, render, blockedUntil }: DecideInput<A>): Decision<A> {
+  const source = d.variantActionId ? content : action;
+  if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, action or user was deleted" };
+  if (campaign.status !== "active") return { kind: "release" };
+  if (campaign.endAt && campaign.endAt < now) return { kind: "suppress", reason: "The campaign had ended" };
+  const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
+  const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
+  if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: `Held for quiet hours in ${zone} until ${quietEnd.toISOString()}` };
+  if (capReason) return { kind: "suppress", reason: capReason };
+  const template = source.template;
+  if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the action" };
+  const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
+  const context: TemplateContext = {
+    user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },
+    event: eventData ?? null,
+    campaign: { id: campaign.id, name: campaign.name },
+    action: { id: d.actionId },
+    now,
+  };
+  let rendered: RenderResult;
+  try {
+    rendered = render(template, context, { webhookId: d.webhookId, timestamp: now });
+  } catch (err) {
+    rendered = { ok: false, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
+  }
+  if (!rendered.ok) return { kind: "fail", error: `Template error: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}` };
+  const host = hostOf(rendered.request.url);
+  const blocked = blockedUntil(host);
+  if (blocked) return { kind: "pause", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` };
+  return { kind: "send", request: rendered.request, host, action, template };
+}

@@ -1,0 +1,77 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { resetEnv } from "../../env";
+import { addAllowedDestination, listAllowedDestinations, removeAllowedDestination } from "../../webhooks/allowed-destinations";
+import { SenderThreads } from "./sender-threads";
+import { startReceiver } from "../testing/receiver";
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+let hang: (() => void)[] = [];
+const threads = new SenderThreads(1);
+
+beforeAll(async () => {
+  receiver = await startReceiver(async (req) => {
+    if (req.path.startsWith("/hang")) await new Promise<void>((r) => hang.push(r));
+    return { status: req.path.startsWith("/busy") ? 503 : 200, body: `got ${req.body}` };
+  });
+});
+afterAll(async () => {
+  await threads.close();
+  hang.forEach((r) => r());
+  hang = [];
+  await receiver.close();
+});
+
+const post = (path: string, body = "{}") => ({ method: "POST" as const, url: `${receiver.url}${path}`, headers: [["content-type", "application/json"]] as [string, string][], body });
+
+describe("sender threads", () => {
+  it("send from another thread and classify the answers as the sender does", async () => {
+    const results = await Promise.all(Array.from({ length: 200 }, (_, i) => threads.send(post(i % 2 ? "/busy" : "/ok", `{"n":${i}}`))));
+    expect(results.filter((r) => r.outcome === "delivered")).toHaveLength(100);
+    expect(results.filter((r) => r.outcome === "retryable").every((r) => r.status === 503)).toBe(true);
+    expect(results[0]).toMatchObject({ status: 200, body: `got {"n":0}` });
+    expect(receiver.received.filter((r) => r.path === "/ok")).toHaveLength(100);
+  });
+
+  it("use the same SSRF guard, with the allowed destinations of the engine's process", async () => {
+    const refused = await threads.send({ ...post("/x"), url: "http://10.1.2.3:8080/x" });
+    expect(refused).toMatchObject({ outcome: "failed", errorKind: "refused" });
+    expect(refused.error).toMatch(/private network/);
+
+    // loopback is allowed by HOOKLINE_ALLOWED_HOSTS in tests: take that away, as an operator would
+    const before = process.env.HOOKLINE_ALLOWED_HOSTS;
+    process.env.HOOKLINE_ALLOWED_HOSTS = "";
+    resetEnv();
+    try {
+      const loopback = await threads.send(post("/guarded"));
+      expect(loopback).toMatchObject({ outcome: "failed", errorKind: "refused" });
+      expect(receiver.received.some((r) => r.path === "/guarded")).toBe(false);
+      // Settings › Allowed destinations in this process holds in the thread at once
+      await addAllowedDestination({ entry: "127.0.0.1" }, "test");
+      expect(await threads.send(post("/allowed"))).toMatchObject({ outcome: "delivered" });
+    } finally {
+      process.env.HOOKLINE_ALLOWED_HOSTS = before;
+      resetEnv();
+      for (const d of await listAllowedDestinations()) await removeAllowedDestination(d.id, "test");
+    }
+  });
+
+  it("answer a send whose thread went away as retryable (sent again later with the same webhook-id)", async () => {
+    const own = new SenderThreads(1);
+    const pending = own.send(post("/hang"));
+    await new Promise<void>((resolve, reject) => {
+      const deadline = Date.now() + 20_000;
+      const check = () => (receiver.received.some((r) => r.path === "/hang") ? resolve() : Date.now() > deadline ? reject(new Error("never arrived")) : setTimeout(check, 20));
+      check();
+    });
+    await own.close();
+    expect(await pending).toMatchObject({ outcome: "retryable", error: expect.stringMatching(/sender thread stopped/) });
+  });
+
+  it("send on this thread when no sender thread can start (rather than start one per send)", async () => {
+    const broken = new SenderThreads(1, "/nonexistent/sender-thread.ts");
+    await broken.ready();
+    const results = await Promise.all([broken.send(post("/fallback")), broken.send(post("/fallback"))]);
+    expect(results.map((r) => r.outcome)).toEqual(["delivered", "delivered"]);
+    await broken.close();
+  });
+});

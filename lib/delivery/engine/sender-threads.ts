@@ -1,0 +1,176 @@
+// Sender threads for the embedded engine: the HTTP side of a delivery (connection pool, request
+// writing, response parsing, the SSRF guard's checks) costs more CPU than everything else in it, so
+// it runs on worker threads while claims, batch loading, rendering and the result writes stay on
+// the engine's thread with its one SQLite connection. A DeliveryDeps.send like any other: the
+// dispatcher still holds every limit, lease and breaker. Requests posted in one turn of the event
+// loop go in one message, and results come back the same way.
+import os from "node:os";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { SHARE_ENV, Worker } from "node:worker_threads";
+import { env } from "../../env";
+import { log } from "../../log";
+import { allowedDestinationEntries } from "../../webhooks/allowed-destinations";
+import { sendWebhook } from "../../webhooks/send";
+import type { BuiltRequest, SendResult } from "../../webhooks/types";
+
+export type SenderBatch = {
+  /** the guard's settings, when they changed since the last batch (and in the first) */
+  guard?: { allowedHosts: string; entries: string[] };
+  items: [seq: number, request: BuiltRequest, timeoutMs: number | undefined][];
+};
+export type SenderResults = { results: [seq: number, result: SendResult][] } | { ready: true };
+
+type Waiting = (result: SendResult) => void;
+
+// The thread runs the TypeScript sources through tsx (as `npm run worker` does): Next bundles this
+// module into its server chunks, where no file of its own could be named.
+const BOOT = `
+const { workerData } = require("node:worker_threads");
+import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.file, workerData.parent));
+`;
+
+class SenderThread {
+  private worker: Worker;
+  private waiting = new Map<number, Waiting>();
+  private queued: SenderBatch["items"] = [];
+  private scheduled = false;
+  private guard = "";
+  private booted!: () => void;
+  /** the thread loaded the sender at least once (a thread that dies before cannot send at all) */
+  everReady = false;
+  /** resolves once the thread has loaded the sender (or died) */
+  readonly ready = new Promise<void>((resolve) => (this.booted = resolve));
+  dead = false;
+
+  constructor(file: string) {
+    const root = process.cwd();
+    this.worker = new Worker(BOOT, {
+      eval: true,
+      env: SHARE_ENV,
+      workerData: { file, parent: pathToFileURL(root + "/").href },
+    });
+    this.worker.unref();
+    this.worker.on("message", (msg: SenderResults) => {
+      if ("ready" in msg) {
+        this.everReady = true;
+        return this.booted();
+      }
+      for (const [seq, result] of msg.results) {
+        const w = this.waiting.get(seq);
+        this.waiting.delete(seq);
+        w?.(result);
+      }
+    });
+    this.worker.on("error", (err) => this.fail(err.message));
+    this.worker.on("exit", (code) => this.fail(`exit code ${code}`));
+  }
+
+  get load() {
+    return this.waiting.size;
+  }
+
+  send(seq: number, request: BuiltRequest, timeoutMs: number | undefined): Promise<SendResult> {
+    return new Promise<SendResult>((resolve) => {
+      this.waiting.set(seq, resolve);
+      this.queued.push([seq, request, timeoutMs]);
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => void this.post());
+      }
+    });
+  }
+
+  private async post() {
+    const entries = await allowedDestinationEntries();
+    this.scheduled = false;
+    const items = this.queued;
+    this.queued = [];
+    if (this.dead || items.length === 0) return;
+    const allowedHosts = env().HOOKLINE_ALLOWED_HOSTS;
+    const key = `${allowedHosts}\n${entries.join(",")}`;
+    const batch: SenderBatch = { items };
+    if (key !== this.guard) {
+      this.guard = key;
+      batch.guard = { allowedHosts, entries };
+    }
+    this.worker.postMessage(batch);
+  }
+
+  /**
+   * The thread died: what it held may or may not have been sent, so each is a retryable failure,
+   * sent again later with the same webhook-id (as after a crash of the process).
+   */
+  private fail(why: string) {
+    if (this.dead) return;
+    this.dead = true;
+    this.booted();
+    if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: why, inFlight: this.waiting.size });
+    const result: SendResult = { outcome: "retryable", error: `Could not send: the sender thread stopped (${why})`, timings: { totalMs: 0 } };
+    for (const w of this.waiting.values()) w(result);
+    this.waiting.clear();
+    this.queued = [];
+  }
+
+  terminate() {
+    this.fail("closed");
+    return this.worker.terminate();
+  }
+}
+
+export class SenderThreads {
+  private threads: SenderThread[] = [];
+  private seq = 0;
+  /** a thread died before it could send: this process sends on its own loop from then on */
+  private fallback = false;
+
+  // started at once (with the engine's deps), so that the first webhook does not wait for a thread to boot
+  constructor(
+    private size: number,
+    private file = path.join(process.cwd(), "lib/delivery/engine/sender-thread.ts"),
+  ) {
+    for (let i = 0; i < size; i++) this.threads.push(new SenderThread(file));
+  }
+
+  /** Resolves once every thread can send (they load the sender's modules first: about a second). */
+  async ready(): Promise<void> {
+    await Promise.all(this.threads.map((t) => t.ready));
+  }
+
+  /** Sends through the least busy thread (a dead one is replaced). */
+  send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
+    if (!this.fallback && this.threads.some((t) => t.dead && !t.everReady)) {
+      // starting a thread again would fail again, once per send: send here instead
+      this.fallback = true;
+      log.error("Sender threads cannot start; sending on the engine's own event loop");
+    }
+    if (this.fallback) return sendWebhook(request, opts);
+    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file);
+    let best = this.threads[0];
+    for (const t of this.threads) if (t.load < best.load) best = t;
+    return best.send(++this.seq, request, opts.timeoutMs);
+  }
+
+  async close() {
+    const all = this.threads;
+    this.threads = [];
+    await Promise.all(all.map((t) => t.terminate()));
+  }
+}
+
+/** How many sender threads this process uses: HOOKLINE_SENDER_THREADS, or one given a second core. */
+export function senderThreadCount(): number {
+  const configured = env().HOOKLINE_SENDER_THREADS;
+  if (configured !== undefined) return configured;
+  return (typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) >= 2 ? 1 : 0;
+}
+
+// One set per process, on globalThis: Next bundles the engine's modules more than once.
+const holder = globalThis as unknown as { __hooklineSenderThreads?: SenderThreads };
+
+/** The process's sender threads (started on first use), or null when sends stay on this thread. */
+export function senderThreads(): SenderThreads | null {
+  const count = senderThreadCount();
+  if (count === 0) return null;
+  return (holder.__hooklineSenderThreads ??= new SenderThreads(count));
+}
