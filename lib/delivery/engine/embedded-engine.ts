@@ -27,6 +27,8 @@ export type EmbeddedEngineOptions = {
   workerId?: string;
   /** the once-a-second duties (engine-tick.ts); scale-out workers share one between them */
   tick?: EngineTick;
+  /** a delivery was given a later due time (a retry): scale-out workers tell the others */
+  onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
 export class EmbeddedEngine implements DeliveryQueue {
@@ -74,7 +76,10 @@ export class EmbeddedEngine implements DeliveryQueue {
       onRecorded: () => {
         if (this.waitingForRoom) this.poke();
       },
-      onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
+      onRescheduled: (ref) => {
+        this.wakeBy(ref.dueAt.getTime());
+        options.onRescheduled?.(ref);
+      },
     });
   }
 
