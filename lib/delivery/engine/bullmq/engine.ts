@@ -67,6 +67,8 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   private workerConnection: Redis | null = null;
   private signalWorker: Worker | null = null;
   private sender = new WakeSender();
+  /** ticks this worker ran (a scheduler's job, or its own while Redis was away) */
+  ticksRun = 0;
 
   constructor(private prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
@@ -87,6 +89,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   }
 
   private async tick(now: Date): Promise<TickResult> {
+    this.ticksRun++;
     const result = await engineTick(this.prisma, now);
     // an occurrence fanned out here: every worker takes its share at once
     if (result.planned.length) await this.sender.send({ due: result.planned }, now.getTime());
