@@ -69,6 +69,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   private sender = new WakeSender();
   /** ticks this worker ran (a scheduler's job, or its own while Redis was away) */
   ticksRun = 0;
+  private ticking = false;
 
   constructor(private prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
@@ -98,8 +99,15 @@ export class BullmqWorkerEngine implements DeliveryQueue {
 
   /** One signal job: this second's tick, or a delayed wake-up that came due (told to every worker). */
   private async process(job: Job) {
-    if (job.name === TICK_JOB) await this.tick(this.deps.now());
-    else await this.sender.publishNow();
+    if (job.name !== TICK_JOB) return this.sender.publishNow();
+    // a fan-out that outlasts a second: the scheduler's next job finds this one still running here
+    if (this.ticking) return;
+    this.ticking = true;
+    try {
+      await this.tick(this.deps.now());
+    } finally {
+      this.ticking = false;
+    }
   }
 
   async start() {
