@@ -134,7 +134,8 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   }
 
   async stop() {
-    await this.signalWorker?.close().catch(() => {});
+    // a close waits for the running tick and for Redis: neither may hold up a SIGTERM for long
+    await Promise.race([this.signalWorker?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
     this.signalWorker = null;
     await this.engine.stop();
     await closeRedis(this.subscriber);
