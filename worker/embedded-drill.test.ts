@@ -1,6 +1,7 @@
 // Fault drill: SIGKILL the worker process in the middle of a 5,000-user campaign, start another:
 // every user gets the webhook; duplicates only for deliveries that were in flight, with the same
 // webhook-id.
+import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { activateCampaign } from "@/lib/delivery/store/lifecycle";
@@ -24,7 +25,8 @@ it("loses nothing when the worker is SIGKILLed mid-campaign and restarted", asyn
   await createUsers(USERS, "k");
   const campaign = await createCampaign({ url: `${receiver.url}/k/{{user.id}}` });
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
-  const env = { HOOKLINE_DELIVERY_LEASE_MS: "1500", HOOKLINE_EMBEDDED_WORKER: "1" };
+  // with REDIS_URL and PostgreSQL this is a scale-out worker: its own prefix keeps it off any other install's queue
+  const env = { HOOKLINE_DELIVERY_LEASE_MS: "1500", HOOKLINE_EMBEDDED_WORKER: "1", HOOKLINE_QUEUE_PREFIX: `hookline-test-${randomBytes(4).toString("hex")}` };
 
   const first = spawnWorker(env);
   await waitFor(() => receiver.received.length >= 800, 60_000, 10);

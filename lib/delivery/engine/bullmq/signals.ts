@@ -52,7 +52,8 @@ export class WakeSender {
 
   start() {
     this.connection = redisConnection("producer");
-    this.queue = new Queue(SIGNALS_QUEUE, { connection: this.connection, prefix: queuePrefix() });
+    // nobody reads the queue's event stream (wake-ups go by PUBLISH): keep it short
+    this.queue = new Queue(SIGNALS_QUEUE, { connection: this.connection, prefix: queuePrefix(), streams: { events: { maxLen: 100 } } });
     logRedisErrors(this.queue, "signal queue", "workers find due deliveries on their next look");
   }
 
