@@ -76,7 +76,8 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     this.engine = new EmbeddedEngine(prisma, deps, {
       // the BullMQ scheduler hands each tick to one worker; without Redis, each runs its own
       tick: async (now) => (this.sender.reachable ? null : this.tick(now)),
-      onRescheduled: ({ dueAt }) => void this.sender.send({ dueAt }, this.deps.now().getTime()),
+      // a retry: Redis keeps a wake-up for its due time, which any idle worker may then take
+      onRescheduled: ({ dueAt }) => void this.sender.sendLater({ dueAt }, this.deps.now().getTime()),
       concurrency: options?.concurrency ?? e.HOOKLINE_WORKER_CONCURRENCY,
       hostConcurrency: options?.hostConcurrency ?? e.HOOKLINE_HOST_CONCURRENCY,
       leaseMs: options?.leaseMs ?? e.HOOKLINE_DELIVERY_LEASE_MS,
@@ -123,6 +124,9 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     // lockDuration/stalledInterval: a tick whose worker died is run by another within ~10 s
     this.signalWorker = new Worker(SIGNALS_QUEUE, (job) => this.process(job), { connection: this.workerConnection, prefix: queuePrefix(), concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 });
     logRedisErrors(this.signalWorker, "signal worker", "reconnecting by itself; the tick runs in every worker meanwhile");
+    this.signalWorker.on("failed", (job, err) => {
+      if (job?.name === TICK_JOB) log.warnEvery(10_000, "The engine tick failed; the next one runs in a second", { error: err.message });
+    });
     await this.engine.start();
     log.info("Delivery worker started (PostgreSQL claims, BullMQ signals)", { workerId: this.workerId, prefix: queuePrefix() });
   }

@@ -81,6 +81,12 @@ export class WakeSender {
     await Promise.all([plan.now ? this.publishNow() : null, plan.later.length ? this.scheduleLater(plan.later, nowMs) : null]);
   }
 
+  /** Only the delayed wake-ups of a hint: for a worker's own retries (it is awake and claims those due now itself). */
+  async sendLater(hint: QueueHint, nowMs: number) {
+    const { later } = planWakes(hint, nowMs);
+    if (later.length) await this.scheduleLater(later, nowMs);
+  }
+
   /** Tells every worker to look now. */
   async publishNow() {
     if (!this.connection) return;
