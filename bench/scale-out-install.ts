@@ -80,7 +80,12 @@ export async function startScaleOutInstall(ctx: FigureContext, workers: number, 
     await producer.stop().catch(() => {});
     await Promise.all(procs.map((p) => p.stop()));
     await disconnectDb();
-    // Redis holds nothing of a run (wake-ups are published, not stored)
+    // Redis holds the run's tick scheduler and any delayed wake-up (BullMQ queue under the tag)
+    const { Queue } = await import("bullmq");
+    const { SIGNALS_QUEUE } = await import("../lib/delivery/engine/bullmq/connection");
+    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: tag });
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close().catch(() => {});
     await dropSchema(url.toString()).catch(() => {});
   };
   try {

@@ -45,6 +45,12 @@ describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
     for (const w of workers) w.kill("SIGTERM");
     await Promise.all(workers.map(killed));
     await producer?.stop();
+    // the drill's prefix is its own: leave no scheduler or job behind in a shared Redis
+    const { Queue } = await import("bullmq");
+    const { SIGNALS_QUEUE } = await import("@/lib/delivery/engine/bullmq/connection");
+    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix });
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
     setDeliveryQueue(null);
     await receiver.close();
     delete process.env.REDIS_URL;
@@ -97,5 +103,7 @@ describe.skipIf(!onPostgres)("BullMQ workers over PostgreSQL and Redis", () => {
     expect(byPath.size).toBe(USERS);
     for (const ids of byPath.values()) expect(ids.size).toBe(1);
     console.log(`BullMQ drill: ${hits().length - USERS} duplicate(s) from in-flight deliveries`);
+    // the survivor takes over the ticks (a tick job the killed worker held is recovered as stalled)
+    await waitFor(async () => (await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === "finished", 30_000, 100);
   }, 180_000);
 });

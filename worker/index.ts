@@ -1,5 +1,5 @@
-// npm run worker: a delivery worker process. With REDIS_URL and PostgreSQL it takes BullMQ jobs;
-// otherwise it runs the embedded engine against the configured database (SQLite drills).
+// npm run worker: a delivery worker process. With REDIS_URL and PostgreSQL it claims due rows from
+// PostgreSQL and takes the engine's signals (tick, wake-ups) from BullMQ; otherwise it runs the embedded engine against the configured database (SQLite drills).
 import { prepareInstall } from "../lib/bootstrap";
 import { log } from "../lib/log";
 import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/engine/start";

@@ -27,6 +27,8 @@ export type EmbeddedEngineOptions = {
   workerId?: string;
   /** the once-a-second duties (engine-tick.ts); scale-out workers share one between them */
   tick?: EngineTick;
+  /** a delivery was given a later due time (a retry): scale-out workers tell the others */
+  onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
 export class EmbeddedEngine implements DeliveryQueue {
@@ -78,7 +80,10 @@ export class EmbeddedEngine implements DeliveryQueue {
       onSettled: () => {
         if (this.waitingForRoom && this.room() >= this.claimThreshold()) this.poke();
       },
-      onRescheduled: ({ dueAt }) => this.wakeBy(dueAt.getTime()),
+      onRescheduled: (ref) => {
+        this.wakeBy(ref.dueAt.getTime());
+        options.onRescheduled?.(ref);
+      },
     });
   }
 

@@ -1,7 +1,7 @@
 // What every delivery engine does once a second besides sending, written once: fan out recurring
 // occurrences that came due, and finish campaigns with nothing left to send. The embedded engine
-// runs it in its loop; scale-out workers run the same loop, one of them per second doing the tick
-// (bullmq/engine.ts), since each step is guarded in SQL and doing it N times over is waste.
+// runs it in its loop; scale-out workers get it as a BullMQ Job Scheduler's job, one worker per
+// second (bullmq/engine.ts), since each step is guarded in SQL and doing it N times over is waste.
 import type { Db } from "../../db";
 import type { DueRef } from "../store/fan-out";
 import { finishCampaigns } from "../store/finish";

@@ -1,5 +1,5 @@
-// Redis for the scale-out engine: the wake-up channel (under the install's key prefix) and the
-// connections. Every client made here has an error listener: without one, ioredis prints
+// Redis for the scale-out engine: the BullMQ queue of work signals and the wake-up channel (both
+// under the install's key prefix, HOOKLINE_QUEUE_PREFIX) and the connections. Every client made here has an error listener: without one, ioredis prints
 // "Unhandled error event" on every reconnect attempt while Redis is away.
 import { Redis } from "ioredis";
 import { env } from "../../../env";
@@ -7,6 +7,11 @@ import { log } from "../../../log";
 
 /** a Redis that stays away is reported once per this interval, not once per reconnect */
 const ERROR_LOG_EVERY_MS = 30_000;
+
+/** The BullMQ queue of the engine's signals: the tick's scheduled jobs and delayed wake-ups. */
+export const SIGNALS_QUEUE = "engine";
+export const TICK_JOB = "engine-tick";
+export const WAKE_JOB = "wake";
 
 export function queuePrefix() {
   return env().HOOKLINE_QUEUE_PREFIX;
@@ -35,7 +40,7 @@ export function logRedisErrors(source: ErrorSource, what: string, consequence: s
   });
 }
 
-/** A worker's subscription retries forever; publishers fail fast (workers also look once a second). */
+/** A worker's connections (subscription, BullMQ worker) retry forever; publishers fail fast (workers also look once a second). */
 export function redisConnection(role: "worker" | "producer"): Redis {
   const url = env().REDIS_URL;
   if (!url) throw new Error("REDIS_URL is not set");

@@ -1,8 +1,10 @@
 // The scale-out engine in this process, on PostgreSQL and Redis: a worker that would not look for
 // due rows for a minute on its own is woken by the producer's message (a triggered event's webhook
-// arrives at once), and two workers claim disjoint batches of one campaign. Runs in the PostgreSQL
-// pass (skipped on SQLite).
+// arrives at once) and by a delayed BullMQ wake job (a delayed event's webhook arrives when due); one
+// worker runs each second's tick (BullMQ Job Scheduler); two workers claim disjoint batches of one
+// campaign. Runs in the PostgreSQL pass (skipped on SQLite).
 import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../../db";
@@ -13,7 +15,7 @@ import { setDeliveryQueue } from "../queue";
 import { createCampaign, createUsers } from "../../testing/fixtures";
 import { testDeliveryDeps } from "../../testing/deps";
 import { startReceiver, waitFor } from "../../testing/receiver";
-import { dueChannel } from "./connection";
+import { dueChannel, queuePrefix, SIGNALS_QUEUE, TICK_JOB } from "./connection";
 import { BullmqProducer, BullmqWorkerEngine } from "./engine";
 
 const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? "");
@@ -42,6 +44,10 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
   });
 
   afterAll(async () => {
+    // the test's prefix is its own: leave no scheduler or job behind in a shared Redis
+    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: queuePrefix() });
+    await queue.obliterate({ force: true }).catch(() => {});
+    await queue.close();
     setDeliveryQueue(null);
     await producer?.stop();
     probe?.disconnect();
@@ -83,6 +89,52 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
     console.log(`event -> webhook through a woken worker: ${lags.join(", ")} ms`);
     expect(Math.max(...lags)).toBeLessThan(5_000);
     expect([...lags].sort((a, b) => a - b)[2]).toBeLessThan(1000);
+  }, 30_000);
+
+  it("sends a delayed event's webhook when due, woken by a delayed BullMQ job", async () => {
+    await startWorkers(1);
+    const DELAY_S = 2;
+    const campaign = await createCampaign({ url: `${receiver.url}/later/{{user.id}}`, rule: { when: "triggered", event: "trial_ended" }, subDelivery: { kind: "delay", seconds: DELAY_S } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    const lates: number[] = [];
+    for (let round = 0; round < 3; round++) {
+      const userId = `later-${round}`;
+      const before = Date.now();
+      expect((await trackEvents([{ userId, event: "trial_ended", params: {} }])).scheduled).toBe(1);
+      await waitFor(() => receiver.received.some((r) => r.path === `/later/${userId}`), 10_000, 5);
+      lates.push(Date.now() - before - DELAY_S * 1000);
+    }
+    // No PUBLISH was sent (nothing was due at the write) and the worker's own look is a minute away:
+    // Redis kept the wake-up and fired it when the delivery came due.
+    console.log(`delayed event: webhook this late after its due time: ${lates.join(", ")} ms`);
+    expect(Math.min(...lates)).toBeGreaterThanOrEqual(-50);
+    expect(Math.max(...lates)).toBeLessThan(3_000);
+    expect([...lates].sort((a, b) => a - b)[1]).toBeLessThan(1000);
+  }, 60_000);
+
+  it("runs each second's tick in one worker of two, through a BullMQ Job Scheduler", async () => {
+    await startWorkers(2);
+    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: queuePrefix() });
+    try {
+      const schedulers = await queue.getJobSchedulers();
+      expect(schedulers.map((s) => [s.key, s.every])).toEqual([[TICK_JOB, 1000]]);
+    } finally {
+      await queue.close();
+    }
+    const before = workers.map((w) => w.ticksRun);
+    const started = Date.now();
+    await new Promise((r) => setTimeout(r, 4_000));
+    const seconds = (Date.now() - started) / 1000;
+    const ran = workers.map((w, i) => w.ticksRun - before[i]);
+    console.log(`ticks in ${seconds.toFixed(1)} s: ${ran.join(" + ")}`);
+    // once a second between them, not once a second each
+    const total = ran[0] + ran[1];
+    expect(total).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
+    expect(total).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
+    // a finished campaign needs the tick: nothing else finishes it
+    const campaign = await createCampaign({ url: `${receiver.url}/tick/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "no-such-user" }] } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    await waitFor(async () => (await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === "finished", 10_000, 50);
   }, 30_000);
 
   it("two workers deliver one campaign exactly once each", async () => {
