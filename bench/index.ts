@@ -1,5 +1,5 @@
 // npm run bench [-- --quick] [--only 1,5] [--users N] [--markdown file]
-// Starts everything it needs on loopback, measures the six figures of issue 6, prints a table and
+// Starts everything it needs on loopback, measures the figures of issues 6, 12 and 14, prints a table and
 // a last line `BENCH {json}`. Every delivery figure is a ratio to the raw limit of the same run.
 import { writeFileSync } from "node:fs";
 import { parseBenchArgs } from "./args";
@@ -9,6 +9,7 @@ import { figurePreview } from "./figures/preview";
 import { figureEmbedded } from "./figures/embedded";
 import { figureScaleOut } from "./figures/scale-out";
 import { figureTriggered } from "./figures/triggered";
+import { figureVariantsMapping } from "./figures/variants-mapping";
 import type { FigureContext, FigureResult } from "./figures/context";
 import { machine } from "./process-stats";
 import { startReceiver } from "./receiver/control";
@@ -58,6 +59,7 @@ try {
     [2, "embedded", "2 Embedded delivery", figureEmbedded],
     [4, "triggered", "4 Triggered path", figureTriggered],
     [3, "scaleOut", "3 Scale-out delivery", figureScaleOut],
+    [7, "variantsMapping", "7 Variants and response mapping", figureVariantsMapping],
   ];
   for (const [n, key, title, run] of figures) {
     if (options.only && !options.only.has(n)) continue;
