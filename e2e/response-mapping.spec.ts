@@ -47,15 +47,16 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
-  // a test send wrote nothing
+  // a test send wrote nothing (other specs' campaigns may have set crmId: count this campaign's)
+  const campaignId = page.url().split("/").at(-1)!;
   const prisma = await appDb();
   try {
-    expect(await prisma.userAttributeSource.count({ where: { attribute: "crmId" } })).toBe(0);
+    expect(await prisma.userAttributeSource.count({ where: { campaignId } })).toBe(0);
     await page.reload();
     await expect(section.getByLabel("JSON path 1")).toHaveValue("$.customer.id");
 
     await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
-    await expect.poll(async () => prisma.userAttributeSource.count({ where: { userId: "user-1001", attribute: "crmId" } }), { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => prisma.userAttributeSource.count({ where: { userId: "user-1001", attribute: "crmId", campaignId } }), { timeout: 30_000 }).toBe(1);
   } finally {
     await prisma.$disconnect();
   }
