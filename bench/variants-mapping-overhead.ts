@@ -21,6 +21,11 @@ const arg = (name: string, fallback: number) => {
 };
 const users = arg("--users", 5000);
 const rounds = arg("--rounds", 2);
+// --parts variants|mapping measures one of the two alone (default: both)
+const partsArg = process.argv.includes("--parts") ? process.argv[process.argv.indexOf("--parts") + 1] : "variants,mapping";
+// --mode plain|mapped: every run the same (for a CPU profile of one side)
+const mode = process.argv.includes("--mode") ? process.argv[process.argv.indexOf("--mode") + 1] : "";
+const parts = { variants: partsArg.includes("variants"), mapping: partsArg.includes("mapping") };
 
 const answer = JSON.stringify({ ok: true, customer: { id: "cus_1234567890", score: "42.5", tier: "gold" } });
 const server = http.createServer((req, res) => {
@@ -43,11 +48,12 @@ const MAPPING = [
 // machine, though other processes still inflate it (caches, frequency); compare rounds side by side
 const cpu: Record<"plain" | "mapped", number[]> = { plain: [], mapped: [] };
 
-async function run(mapped: boolean, n: number): Promise<number> {
+async function run(alternate: boolean, n: number): Promise<number> {
+  const mapped = mode ? mode === "mapped" : alternate;
   const campaign = await createBenchCampaign({ port, rule: { when: "immediate" }, name: `${mapped ? "mapped" : "plain"} ${n}` });
   if (mapped) {
-    const step = await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { responseMapping: MAPPING as Prisma.InputJsonValue, splitPercent: 50 } });
-    await db().action.create({
+    const step = await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { responseMapping: parts.mapping ? (MAPPING as Prisma.InputJsonValue) : undefined, splitPercent: parts.variants ? 50 : 100 } });
+    if (parts.variants) await db().action.create({
       data: {
         campaignId: campaign.id, variantOfId: step.id, position: 1, name: "Variant B", urlTemplate: step.urlTemplate, contentType: step.contentType,
         fields: step.fields as Prisma.InputJsonValue, headers: step.headers as Prisma.InputJsonValue, splitPercent: 50,

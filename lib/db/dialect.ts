@@ -63,15 +63,6 @@ export function plusHoursSql(expression: string, hours: number): string {
     : `(${expression} + ${whole} * INTERVAL '1 hour')`;
 }
 
-/**
- * `(VALUES ...) AS <alias>` with named columns on both databases (SQLite names a VALUES list's columns
- * column1, column2, ...): `tuples` is the text of the rows, already with their placeholders.
- */
-export function namedValuesSql(tuples: string, columns: string[], alias = "p"): string {
-  if (prismaProvider() === "sqlite") return `(SELECT ${columns.map((name, i) => `column${i + 1} AS "${name}"`).join(", ")} FROM (VALUES ${tuples})) AS ${alias}`;
-  return `(VALUES ${tuples}) AS ${alias}(${columns.map((name) => `"${name}"`).join(", ")})`;
-}
-
 /** A top-level JSON object merge (the patch's keys replace the target's, every other key stays). */
 export function jsonMergeSql(target: string, patch: string): string {
   return prismaProvider() === "sqlite" ? `json_patch(${target}, ${patch})` : `${target} || ${patch}`;

@@ -20,13 +20,20 @@ describe("attributeWriteStatements", () => {
     expect(statements[1]!.sql).toMatch(/^INSERT INTO .*UserAttributeSource/);
   });
 
-  it("splits sources beyond 2,000 rows (bound parameters) and writes a repeated user in a later round", () => {
+  it("writes any number of rows with the same statement text (one JSON parameter), so it is prepared once", () => {
+    const one = attributeWriteStatements([write("u1", "d1", { a: 1 })], "w");
+    const many = attributeWriteStatements(Array.from({ length: 300 }, (_, i) => write(`u${i}`, `d${i}`, { a: i })), "w");
+    expect(many.map((s) => s.sql)).toEqual(one.map((s) => s.sql));
+    expect(many.map((s) => s.values.length)).toEqual(one.map((s) => s.values.length));
+  });
+
+  it("splits sources beyond 2,000 rows and writes a repeated user in a later round", () => {
     const writes = Array.from({ length: 500 }, (_, i) => write(`u${i}`, `d${i}`, Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`a${k}`, k]))));
     writes.push(write("u0", "d-again", { a0: 9 }));
     const statements = attributeWriteStatements(writes, "w");
     // round 1: users + 2 sources statements (2,500 rows); round 2: users + sources for u0
     expect(statements.map((s) => s.sql.split(" ")[0])).toEqual(["UPDATE", "INSERT", "INSERT", "UPDATE", "INSERT"]);
-    expect(statements[3]!.values).toContain("d-again");
+    expect(JSON.stringify(statements[3]!.values)).toContain("d-again");
   });
 });
 

@@ -11,7 +11,7 @@ import type { SendResult } from "../../webhooks/types";
 import type { AttemptRow } from "./recorder";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { jsonMergeSql, namedValuesSql } from "../../db/dialect";
+import { jsonMergeSql } from "../../db/dialect";
 
 /** What a delivered result sets on its user. */
 export type MappedAttributes = { deliveryId: string; userId: string; campaignId: string; actionId: string; set: Record<string, MappedValue>; setAt: Date };
@@ -48,15 +48,9 @@ export function mapDeliveredResponse(
   return { deliveryId: delivery.id, userId: delivery.userId, campaignId: delivery.campaignId, actionId: delivery.actionId, set: mapped.set, setAt: at };
 }
 
-// rows per statement: well under SQLite's 32,766 bound parameters
+// rows per statement (one JSON parameter each): bounds the size of one statement
 const USERS_PER_STATEMENT = 1000;
 const SOURCES_PER_STATEMENT = 2000;
-
-/** `(VALUES ...) AS p` with named columns (the dialect's spelling: lib/db/dialect.ts). */
-function valuesTable(p: SqlParams, columns: [name: string, kind: "text" | "json" | "date"][], rows: unknown[][]) {
-  const tuples = rows.map((row) => `(${row.map((v, i) => p.add(columns[i]![1], v)).join(", ")})`).join(", ");
-  return namedValuesSql(tuples, columns.map(([name]) => name));
-}
 
 function held(p: SqlParams, deliveryColumn: string, workerId: string) {
   return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND d."state" = 'sending')`;
@@ -67,7 +61,7 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
   const target = tableName("User");
   // placeholders in the order of the text: SQLite's "?" are positional
   const updatedAt = p.add("date", setAt);
-  const from = valuesTable(p, [["u", "text"], ["d", "text"], ["patch", "json"]], writes.map((w) => [w.userId, w.deliveryId, w.set]));
+  const from = p.records([["u", "text"], ["d", "text"], ["patch", "json"]], writes.map((w) => [w.userId, w.deliveryId, w.set]));
   const guard = held(p, `p."d"`, workerId);
   // a top-level merge: mapped names replace theirs, every other attribute stays
   const sql = `UPDATE ${target} AS t SET "attributes" = ${jsonMergeSql(`t."attributes"`, `p."patch"`)}, "updatedAt" = ${updatedAt} FROM ${from} WHERE t."id" = p."u" AND ${guard}`;
@@ -76,7 +70,7 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
 
 function sourcesStatement(rows: unknown[][], workerId: string): RawStatement {
   const p = new SqlParams();
-  const from = valuesTable(p, [["u", "text"], ["a", "text"], ["c", "text"], ["ac", "text"], ["d", "text"], ["at", "date"]], rows);
+  const from = p.records([["u", "text"], ["a", "text"], ["c", "text"], ["ac", "text"], ["d", "text"], ["at", "date"]], rows);
   return {
     sql:
       `INSERT INTO ${tableName("UserAttributeSource")} ("userId", "attribute", "campaignId", "actionId", "deliveryId", "setAt") ` +
