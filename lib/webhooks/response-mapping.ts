@@ -2,6 +2,7 @@
 // action can use them ({{user.crmId}}). Pure: the delivery recorder writes what `applyResponseMapping`
 // returns (lib/delivery/response-mapping-writes.ts); test sends only show it.
 import { z } from "zod";
+import { isStorableText } from "../api/ids";
 import { attributeNameProblem } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
@@ -199,12 +200,18 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+  // cut by code points: half an emoji is a lone surrogate, which a jsonb column (a test send's result) refuses
+  return text.length > 40 ? `${Array.from(text).slice(0, 40).join("")}...` : text;
 }
+
+// PostgreSQL's jsonb refuses U+0000 and a lone surrogate ("\u0000", "\ud800" in a response): one such
+// value would fail the whole flush's transaction, every delivery result in it with it.
+const unstorable = (value: unknown) => (typeof value === "string" ? !isStorableText(value) : Array.isArray(value) && value.some((v) => typeof v === "string" && !isStorableText(v)));
 
 function convert(value: unknown, kind: MappedKind | undefined): Converted {
   const fail = (what: string): Converted => ({ ok: false, message: `${describe(value)} is not ${what}; not saved` });
   if (value === null) return { ok: false, message: "the value is null; not saved" };
+  if (unstorable(value)) return { ok: false, message: "the value holds U+0000 or a broken character; not saved" };
   switch (kind) {
     case "number": {
       const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
@@ -240,5 +247,5 @@ function convert(value: unknown, kind: MappedKind | undefined): Converted {
 export function mappingNote(result: MappingResult): string | null {
   if (result.problems.length === 0) return null;
   const text = `mapping: ${result.problems.join("; ")}`;
-  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+  return text.length > 500 ? `${Array.from(text.slice(0, 497)).filter((c) => isStorableText(c)).join("")}...` : text;
 }
