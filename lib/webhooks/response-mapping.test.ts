@@ -140,6 +140,16 @@ describe("applyResponseMapping", () => {
     expect(isStorableText(mappingNote({ set: {}, problems: [`${"b".repeat(487)}\u{1F600}${"c".repeat(20)}`] })!)).toBe(true);
   });
 
+  it("one response saves at most 256 KiB on the user, as one users API request may (20 entries naming one big value)", () => {
+    const big = JSON.stringify({ t: "\u00e9".repeat(10_000) });
+    const mapping = map(...Array.from({ length: 20 }, (_, i): [string, string] => ["$.t", `t${i}`]));
+    const result = applyResponseMapping(big, JSON_TYPE, mapping);
+    expect(new TextEncoder().encode(JSON.stringify(result.set)).length).toBeLessThanOrEqual(256 * 1024);
+    expect(Object.keys(result.set).length).toBeGreaterThan(5);
+    expect(result.problems.length).toBe(20 - Object.keys(result.set).length);
+    expect(result.problems[0]).toContain("over 256 KiB");
+  });
+
   it("costs nothing without a mapping", () => {
     expect(applyResponseMapping("not even json", "text/plain", null)).toEqual({ set: {}, problems: [] });
     expect(applyResponseMapping(body, JSON_TYPE, [])).toEqual({ set: {}, problems: [] });

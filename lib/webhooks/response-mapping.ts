@@ -3,7 +3,7 @@
 // returns (lib/delivery/response-mapping-writes.ts); test sends only show it.
 import { z } from "zod";
 import { isStorableText } from "../api/ids";
-import { attributeNameProblem } from "../api/schemas/users";
+import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
 export const MAX_MAPPING_PATH = 200;
@@ -151,6 +151,8 @@ export function applyResponseMapping(
   }
   const set: Record<string, MappedValue> = {};
   const problems: string[] = [];
+  // what one write adds to the user, as JSON: at most what the users API takes in one request
+  let bytes = 2;
   for (const entry of mapping) {
     const parsed = pathOf(entry);
     if (!parsed.ok) {
@@ -164,11 +166,22 @@ export function applyResponseMapping(
     }
     const kind = entry.type ?? catalogue[entry.attribute];
     const converted = convert(found.value, kind);
-    if (!converted.ok) problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
-    else set[entry.attribute] = converted.value;
+    if (!converted.ok) {
+      problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
+      continue;
+    }
+    const size = utf8.encode(JSON.stringify({ [entry.attribute]: converted.value })).length - 1;
+    if (bytes + size > MAX_ATTRIBUTES_BYTES) {
+      problems.push(`${entry.path} -> ${entry.attribute}: the values saved from one response are over ${MAX_ATTRIBUTES_BYTES / 1024} KiB; not saved`);
+      continue;
+    }
+    bytes += size;
+    set[entry.attribute] = converted.value;
   }
   return { set, problems };
 }
+
+const utf8 = new TextEncoder();
 
 // a mapping's entries are the same objects delivery after delivery (lib/delivery/attribute-writes.ts)
 const parsedPaths = new WeakMap<ResponseMappingEntry, ReturnType<typeof parseMappingPath>>();
