@@ -10,6 +10,7 @@
 import type { DataField, HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { splitUrlPassword } from "./url-password";
+import { parseUrlTemplate } from "../webhooks/url-credentials";
 
 const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
 // Azure Functions put their key in ?code=
@@ -72,11 +73,23 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/**
+ * A user name without a password is the credential itself (https://sk_live_...:@api.stripe.com): it is
+ * dropped unless it is only {{ }} references. A user name beside a password stays (the password goes).
+ */
+function withoutCredentialUser(urlTemplate: string, password: string | null): string {
+  if (password) return urlTemplate;
+  const parts = parseUrlTemplate(urlTemplate);
+  if (!parts?.hasUserinfo || parts.username === "" || onlyReferences(parts.username)) return urlTemplate;
+  return parts.scheme + parts.hostAndRest;
+}
+
 /** The URL a template may keep: no password, no secret path, no secret query value. */
 export function templateSafeUrl(url: string, cleared: string[] = []): string {
   const { urlTemplate, password } = splitUrlPassword(url);
   if (password !== null) cleared.push("the URL password");
-  let safe = urlTemplate;
+  let safe = withoutCredentialUser(urlTemplate, password);
+  if (safe !== urlTemplate) cleared.push("the URL user name");
   for (const { match, placeholder } of SECRET_PATH_URLS) {
     const m = match.exec(safe);
     if (m && m[0] !== m[1] + placeholder) {
