@@ -46,4 +46,10 @@ describe("what a template may keep", () => {
     expect(templateSafeUrl("https://{{user.stripeKey}}@api.stripe.com/v1/customers")).toBe("https://{{user.stripeKey}}@api.stripe.com/v1/customers");
   });
 
+  it("names glued into one word still name a secret", () => {
+    for (const name of ["accesstoken", "authtoken", "clientsecret", "apisecret", "x-apitoken", "dbpassword"]) expect(looksSecretName(name), name).toBe(true);
+    const cleared: string[] = [];
+    expect(templateSafeUrl("https://a.example.com/x?accesstoken=t1&authtoken=t2&city=Paris", cleared)).toBe("https://a.example.com/x?accesstoken=&authtoken=&city=Paris");
+  });
+
 });

@@ -24,8 +24,13 @@ export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS)
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
-  return parts.some((p) => words.has(p)) || words.has(parts.join(""));
+  const joined = parts.join("");
+  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_ENDINGS.test(joined);
 }
+
+// "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
+// ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
+const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
 
 /** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
 function onlyReferences(value: string): boolean {
