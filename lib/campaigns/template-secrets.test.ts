@@ -52,4 +52,17 @@ describe("what a template may keep", () => {
     expect(templateSafeUrl("https://a.example.com/x?accesstoken=t1&authtoken=t2&city=Paris", cleared)).toBe("https://a.example.com/x?accesstoken=&authtoken=&city=Paris");
   });
 
+  it("JSON fields: a literal under a secret name goes at any depth (lists, numbers), and in a JSON body that only parses once rendered", () => {
+    const { fields, cleared } = templateSafeWebhook({
+      url: "https://a.example.com/",
+      headers: [],
+      fields: [
+        { key: "payload", value: '{"auth": {"tokens": ["sk_live_1"], "pin": 4321}, "apiKey": ["k-2"], "city": "Paris", "n": 3}', type: "json" },
+        { key: "body", value: '{"age": {{user.age}}, "token": "sk_live_3", "secret": sk_4, "keys": {"apiKey": ["k-5"]}, "id": "{{user.id}}", "password": "{{user.pw}}"}', type: "json" },
+      ],
+    });
+    expect(JSON.parse(fields[0]!.value)).toEqual({ auth: { tokens: [""], pin: "" }, apiKey: [""], city: "Paris", n: 3 });
+    expect(fields[1]!.value).toBe('{"age": {{user.age}}, "token": "", "secret": "", "keys": {"apiKey": ""}, "id": "{{user.id}}", "password": "{{user.pw}}"}');
+    expect(cleared).toEqual(['secrets inside the data field "payload"', 'secrets inside the data field "body"']);
+  });
 });

@@ -142,24 +142,37 @@ function withoutNestedSecrets(fieldKey: string, value: string, cleared: string[]
   try {
     parsed = JSON.parse(value);
   } catch {
-    return value;
+    // a JSON body with {{ }} outside quotes ({"age": {{user.age}}, "token": "sk_live_..."}) does not parse
+    // before rendering: its "name": value pairs are read as text
+    return withoutSecretPairs(fieldKey, value, cleared);
   }
   let changed = false;
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
+  // under a secret name, every literal is the secret, however deep ({"token": ["sk_live_..."]}, {"pin": 1234})
+  const walk = (node: unknown, secret: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((v) => walk(v, secret));
+    if ((typeof node === "string" && (node.includes(SECRET_MASK) || (secret && !onlyReferences(node)))) || (secret && typeof node === "number")) {
+      changed = true;
+      return "";
+    }
     if (!node || typeof node !== "object") return node;
-    return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => {
-        if (typeof v === "string" && !keepable(k, v)) {
-          changed = true;
-          return [k, ""];
-        }
-        return [k, walk(v)];
-      }),
-    );
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, secret || looksSecretName(k))]));
   };
-  const safe = walk(parsed);
+  const safe = walk(parsed, false);
   if (!changed) return value;
   cleared.push(`secrets inside the data field "${fieldKey}"`);
   return JSON.stringify(safe, null, 2);
+}
+
+/** `"name": value` pairs of a JSON text that does not parse, their value emptied under a secret name. */
+function withoutSecretPairs(fieldKey: string, value: string, cleared: string[]): string {
+  let changed = false;
+  const safe = value.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\s,{}\[\]"]+)/g, (pair, name: string, colon: string, v: string) => {
+    const text = v.startsWith('"') ? v.slice(1, -1) : v;
+    // a list: its quoted items, all of them references or it goes
+    if (!looksSecretName(name) || (!text.includes(SECRET_MASK) && onlyReferences(text))) return pair;
+    changed = true;
+    return `"${name}"${colon}""`;
+  });
+  if (changed) cleared.push(`secrets inside the data field "${fieldKey}"`);
+  return safe;
 }
