@@ -65,4 +65,18 @@ describe("what a template may keep", () => {
     expect(fields[1]!.value).toBe('{"age": {{user.age}}, "token": "", "secret": "", "keys": {"apiKey": ""}, "id": "{{user.id}}", "password": "{{user.pw}}"}');
     expect(cleared).toEqual(['secrets inside the data field "payload"', 'secrets inside the data field "body"']);
   });
+
+  it("a literal hidden as a number argument or a [segment] of a {{ }} expression is a literal", () => {
+    const { headers } = templateSafeWebhook({
+      url: "https://a.example.com/",
+      headers: [
+        { name: "X-Api-Key", value: "{{default user.pin 48213377}}" },
+        { name: "X-Api-Key2", value: "{{user.[sk_live_51Habc]}}" },
+        { name: "X-Api-Key3", value: "{{user.keys.[0]}}" },
+        { name: "Authorization", value: "Bearer {{ user.token }}" },
+      ],
+      fields: [],
+    });
+    expect(headers.map((h) => h.value)).toEqual(["", "", "", "Bearer {{ user.token }}"]);
+  });
 });

@@ -34,8 +34,11 @@ const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentia
 
 /** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
 function onlyReferences(value: string): boolean {
-  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}})
-  const rest = value.replace(/\{\{[^{}"']*\}\}/g, "").replace(/\b(bearer|basic|token|apikey)\b/gi, "");
+  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}}), and so can
+  // a number argument or a [segment] ({{default user.pin 4321}}, {{user.[sk_live_...]}})
+  const rest = value
+    .replace(/\{\{[^{}"'[\]]*\}\}/g, (expression) => (/\s-?\d/.test(expression) ? expression : ""))
+    .replace(/\b(bearer|basic|token|apikey)\b/gi, "");
   return !/[A-Za-z0-9]/.test(rest);
 }
 
