@@ -30,6 +30,9 @@ export async function forgetAttributeSources(tx: DbOrTx, changes: { userId: stri
   for (let i = 0; i < ids.length; i += 500) {
     const found = await tx.userAttributeSource.findMany({ where: { userId: { in: ids.slice(i, i + 500) } }, select: { userId: true, attribute: true } });
     const stale = found.filter((s) => byUser.get(s.userId)!.includes(s.attribute));
-    if (stale.length) await tx.userAttributeSource.deleteMany({ where: { OR: stale.map((s) => ({ userId: s.userId, attribute: s.attribute })) } });
+    // a statement per 400 pairs (800 values): 500 users' sources in one passed the bound Prisma keeps to (999 on SQLite)
+    for (let j = 0; j < stale.length; j += 400) {
+      await tx.userAttributeSource.deleteMany({ where: { OR: stale.slice(j, j + 400).map((s) => ({ userId: s.userId, attribute: s.attribute })) } });
+    }
   }
 }

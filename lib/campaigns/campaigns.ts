@@ -222,8 +222,12 @@ export async function duplicateAction(actionId: string, actor: SecretActor = UNT
   return copy.id;
 }
 
+/**
+ * Deletes a step (with its variants). A variant row is not a step: it is removed by saving the step
+ * without it (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
+ */
 export async function deleteAction(campaignId: string, actionId: string): Promise<boolean> {
-  const { count } = await db().action.deleteMany({ where: { id: actionId, campaignId } });
+  const { count } = await db().action.deleteMany({ where: { id: actionId, campaignId, variantOfId: null } });
   if (count) await db().campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
   return count > 0;
 }

@@ -151,4 +151,15 @@ describe("campaignResults", () => {
     expect(results.steps[0]!.groups[0]).toMatchObject({ reached: 4, delivered: 3, converted: 0, rate: null, interval: null, lift: null });
     expect(results.steps[0]!.verdict).toEqual({ kind: "single" });
   });
+
+  it("requests arriving while a campaign's table is computed share that one computation (a viewer cannot pile up aggregates)", async () => {
+    const burst = Array.from({ length: 50 }, () => campaignResults(campaignId));
+    expect(new Set(burst).size).toBe(1);
+    const [first] = await Promise.all(burst);
+    expect(first!.steps.map((s) => s.name)).toEqual(["Offer", "Reminder"]);
+    // once done, the next request computes afresh (never an older table)
+    const next = campaignResults(campaignId);
+    expect(next).not.toBe(burst[0]);
+    expect((await next)!.computedAt >= first!.computedAt).toBe(true);
+  });
 });

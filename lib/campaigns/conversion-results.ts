@@ -97,8 +97,23 @@ export type CampaignResults = {
   computedAt: string;
 };
 
-/** The results table of a campaign, or null when it does not exist. */
-export async function campaignResults(campaignId: string, now = new Date()): Promise<CampaignResults | null> {
+// The table is one aggregate over all of a campaign's deliveries; the page polls it and a viewer's API
+// key may ask 100 times a second. Requests for a campaign whose table is being computed share that
+// computation (never an older one), so at most one runs per campaign in this process.
+const computing = new Map<string, Promise<CampaignResults | null>>();
+
+/** The results table of a campaign, or null when it does not exist (`now`: the clock, for tests). */
+export function campaignResults(campaignId: string, now?: Date): Promise<CampaignResults | null> {
+  if (now) return computeResults(campaignId, now);
+  let running = computing.get(campaignId);
+  if (!running) {
+    running = computeResults(campaignId, new Date()).finally(() => computing.delete(campaignId));
+    computing.set(campaignId, running);
+  }
+  return running;
+}
+
+async function computeResults(campaignId: string, now: Date): Promise<CampaignResults | null> {
   const campaign = await db().campaign.findUnique({
     where: { id: campaignId },
     select: {

@@ -10,6 +10,7 @@
 import type { DataField, HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { splitUrlPassword } from "./url-password";
+import { parseUrlTemplate } from "../webhooks/url-credentials";
 
 const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
 // Azure Functions put their key in ?code=
@@ -23,13 +24,21 @@ export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS)
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
-  return parts.some((p) => words.has(p)) || words.has(parts.join(""));
+  const joined = parts.join("");
+  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_ENDINGS.test(joined);
 }
+
+// "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
+// ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
+const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
 
 /** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
 function onlyReferences(value: string): boolean {
-  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}})
-  const rest = value.replace(/\{\{[^{}"']*\}\}/g, "").replace(/\b(bearer|basic|token|apikey)\b/gi, "");
+  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}}), and so can
+  // a number argument or a [segment] ({{default user.pin 4321}}, {{user.[sk_live_...]}})
+  const rest = value
+    .replace(/\{\{[^{}"'[\]]*\}\}/g, (expression) => (/\s-?\d/.test(expression) ? expression : ""))
+    .replace(/\b(bearer|basic|token|apikey)\b/gi, "");
   return !/[A-Za-z0-9]/.test(rest);
 }
 
@@ -72,11 +81,23 @@ function decodeURIComponentSafe(s: string): string {
   }
 }
 
+/**
+ * A user name without a password is the credential itself (https://sk_live_...:@api.stripe.com): it is
+ * dropped unless it is only {{ }} references. A user name beside a password stays (the password goes).
+ */
+function withoutCredentialUser(urlTemplate: string, password: string | null): string {
+  if (password) return urlTemplate;
+  const parts = parseUrlTemplate(urlTemplate);
+  if (!parts?.hasUserinfo || parts.username === "" || onlyReferences(parts.username)) return urlTemplate;
+  return parts.scheme + parts.hostAndRest;
+}
+
 /** The URL a template may keep: no password, no secret path, no secret query value. */
 export function templateSafeUrl(url: string, cleared: string[] = []): string {
   const { urlTemplate, password } = splitUrlPassword(url);
   if (password !== null) cleared.push("the URL password");
-  let safe = urlTemplate;
+  let safe = withoutCredentialUser(urlTemplate, password);
+  if (safe !== urlTemplate) cleared.push("the URL user name");
   for (const { match, placeholder } of SECRET_PATH_URLS) {
     const m = match.exec(safe);
     if (m && m[0] !== m[1] + placeholder) {
@@ -124,24 +145,37 @@ function withoutNestedSecrets(fieldKey: string, value: string, cleared: string[]
   try {
     parsed = JSON.parse(value);
   } catch {
-    return value;
+    // a JSON body with {{ }} outside quotes ({"age": {{user.age}}, "token": "sk_live_..."}) does not parse
+    // before rendering: its "name": value pairs are read as text
+    return withoutSecretPairs(fieldKey, value, cleared);
   }
   let changed = false;
-  const walk = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(walk);
+  // under a secret name, every literal is the secret, however deep ({"token": ["sk_live_..."]}, {"pin": 1234})
+  const walk = (node: unknown, secret: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((v) => walk(v, secret));
+    if ((typeof node === "string" && (node.includes(SECRET_MASK) || (secret && !onlyReferences(node)))) || (secret && typeof node === "number")) {
+      changed = true;
+      return "";
+    }
     if (!node || typeof node !== "object") return node;
-    return Object.fromEntries(
-      Object.entries(node).map(([k, v]) => {
-        if (typeof v === "string" && !keepable(k, v)) {
-          changed = true;
-          return [k, ""];
-        }
-        return [k, walk(v)];
-      }),
-    );
+    return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, secret || looksSecretName(k))]));
   };
-  const safe = walk(parsed);
+  const safe = walk(parsed, false);
   if (!changed) return value;
   cleared.push(`secrets inside the data field "${fieldKey}"`);
   return JSON.stringify(safe, null, 2);
+}
+
+/** `"name": value` pairs of a JSON text that does not parse, their value emptied under a secret name. */
+function withoutSecretPairs(fieldKey: string, value: string, cleared: string[]): string {
+  let changed = false;
+  const safe = value.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\s,{}\[\]"]+)/g, (pair, name: string, colon: string, v: string) => {
+    const text = v.startsWith('"') ? v.slice(1, -1) : v;
+    // a list: its quoted items, all of them references or it goes
+    if (!looksSecretName(name) || (!text.includes(SECRET_MASK) && onlyReferences(text))) return pair;
+    changed = true;
+    return `"${name}"${colon}""`;
+  });
+  if (changed) cleared.push(`secrets inside the data field "${fieldKey}"`);
+  return safe;
 }

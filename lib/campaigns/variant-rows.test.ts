@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
-import { duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { deleteAction, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
 import { SECRET_MASK } from "./limits";
 import { previewAction } from "./preview";
 import { sampleRequestSchema } from "./preview-input";
@@ -93,6 +93,10 @@ describe("saving variants", () => {
     const step = shown.actions[0]!;
     await expect(saveCampaign(draft({ ...shown, actions: [{ ...step, splitPercent: 75, variants: [step.variants[1]!] }] }))).rejects.toBeInstanceOf(VariantInUseError);
     expect(await db().action.count({ where: { variantOfId: actionIds[0]! } })).toBe(2);
+    // nor through "Delete webhook" naming the variant row (it would take B's deliveries and leave A + C at 65%)
+    expect(await deleteAction(id, b.id)).toBe(false);
+    expect(await db().action.count({ where: { variantOfId: actionIds[0]! } })).toBe(2);
+    expect(await db().delivery.count({ where: { variantActionId: b.id } })).toBe(1);
   });
 
   it("duplicating a campaign or a webhook copies its variants (an editor's copy without secrets)", async () => {

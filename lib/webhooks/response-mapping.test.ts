@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { isStorableText } from "../api/ids";
 import { applyResponseMapping, kindsFromCatalogue, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, typedMapping, type ResponseMapping } from "./response-mapping";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -125,6 +126,28 @@ describe("applyResponseMapping", () => {
     const result = applyResponseMapping(long, JSON_TYPE, map(["$.t", "t"], ["$.l", "l"], ["$.n", "n"]));
     expect(result.set).toEqual({});
     expect(result.problems.map((p) => p.split(":")[0])).toEqual(["$.t -> t", "$.l -> l", "$.n -> n"]);
+  });
+
+  it("a hostile receiver's U+0000 or lone surrogate is a problem, not a write (PostgreSQL's jsonb would fail the whole flush)", () => {
+    const hostile = '{"nul": "a\\u0000b", "half": "x\\ud800", "list": ["ok", "\\u0000"], "fine": "\\ud83d\\ude00"}';
+    const result = applyResponseMapping(hostile, JSON_TYPE, map(["$.nul", "nul"], ["$.half", "half"], ["$.list", "list"], ["$.fine", "fine"]));
+    expect(result.set).toEqual({ fine: "\u{1F600}" });
+    expect(result.problems.map((p) => p.split(":")[0])).toEqual(["$.nul -> nul", "$.half -> half", "$.list -> list"]);
+    // a problem quoting the value never ends in half an emoji (a test send stores problems in a jsonb column)
+    const cut = applyResponseMapping(JSON.stringify({ v: `${"a".repeat(38)}\u{1F600}tail` }), JSON_TYPE, map(["$.v", "v", "number"]));
+    expect(cut.problems).toHaveLength(1);
+    expect(isStorableText(cut.problems[0]!)).toBe(true);
+    expect(isStorableText(mappingNote({ set: {}, problems: [`${"b".repeat(487)}\u{1F600}${"c".repeat(20)}`] })!)).toBe(true);
+  });
+
+  it("one response saves at most 256 KiB on the user, as one users API request may (20 entries naming one big value)", () => {
+    const big = JSON.stringify({ t: "\u00e9".repeat(10_000) });
+    const mapping = map(...Array.from({ length: 20 }, (_, i): [string, string] => ["$.t", `t${i}`]));
+    const result = applyResponseMapping(big, JSON_TYPE, mapping);
+    expect(new TextEncoder().encode(JSON.stringify(result.set)).length).toBeLessThanOrEqual(256 * 1024);
+    expect(Object.keys(result.set).length).toBeGreaterThan(5);
+    expect(result.problems.length).toBe(20 - Object.keys(result.set).length);
+    expect(result.problems[0]).toContain("over 256 KiB");
   });
 
   it("costs nothing without a mapping", () => {

@@ -2,7 +2,8 @@
 // action can use them ({{user.crmId}}). Pure: the delivery recorder writes what `applyResponseMapping`
 // returns (lib/delivery/response-mapping-writes.ts); test sends only show it.
 import { z } from "zod";
-import { attributeNameProblem } from "../api/schemas/users";
+import { isStorableText } from "../api/ids";
+import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
 export const MAX_MAPPING_PATH = 200;
@@ -150,6 +151,8 @@ export function applyResponseMapping(
   }
   const set: Record<string, MappedValue> = {};
   const problems: string[] = [];
+  // what one write adds to the user, as JSON: at most what the users API takes in one request
+  let bytes = 2;
   for (const entry of mapping) {
     const parsed = pathOf(entry);
     if (!parsed.ok) {
@@ -163,11 +166,22 @@ export function applyResponseMapping(
     }
     const kind = entry.type ?? catalogue[entry.attribute];
     const converted = convert(found.value, kind);
-    if (!converted.ok) problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
-    else set[entry.attribute] = converted.value;
+    if (!converted.ok) {
+      problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
+      continue;
+    }
+    const size = utf8.encode(JSON.stringify({ [entry.attribute]: converted.value })).length - 1;
+    if (bytes + size > MAX_ATTRIBUTES_BYTES) {
+      problems.push(`${entry.path} -> ${entry.attribute}: the values saved from one response are over ${MAX_ATTRIBUTES_BYTES / 1024} KiB; not saved`);
+      continue;
+    }
+    bytes += size;
+    set[entry.attribute] = converted.value;
   }
   return { set, problems };
 }
+
+const utf8 = new TextEncoder();
 
 // a mapping's entries are the same objects delivery after delivery (lib/delivery/attribute-writes.ts)
 const parsedPaths = new WeakMap<ResponseMappingEntry, ReturnType<typeof parseMappingPath>>();
@@ -199,12 +213,18 @@ function describe(value: unknown): string {
   if (Array.isArray(value)) return "a list";
   if (typeof value === "object") return "an object";
   const text = JSON.stringify(value);
-  return text.length > 40 ? `${text.slice(0, 40)}...` : text;
+  // cut by code points: half an emoji is a lone surrogate, which a jsonb column (a test send's result) refuses
+  return text.length > 40 ? `${Array.from(text).slice(0, 40).join("")}...` : text;
 }
+
+// PostgreSQL's jsonb refuses U+0000 and a lone surrogate ("\u0000", "\ud800" in a response): one such
+// value would fail the whole flush's transaction, every delivery result in it with it.
+const unstorable = (value: unknown) => (typeof value === "string" ? !isStorableText(value) : Array.isArray(value) && value.some((v) => typeof v === "string" && !isStorableText(v)));
 
 function convert(value: unknown, kind: MappedKind | undefined): Converted {
   const fail = (what: string): Converted => ({ ok: false, message: `${describe(value)} is not ${what}; not saved` });
   if (value === null) return { ok: false, message: "the value is null; not saved" };
+  if (unstorable(value)) return { ok: false, message: "the value holds U+0000 or a broken character; not saved" };
   switch (kind) {
     case "number": {
       const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
@@ -240,5 +260,5 @@ function convert(value: unknown, kind: MappedKind | undefined): Converted {
 export function mappingNote(result: MappingResult): string | null {
   if (result.problems.length === 0) return null;
   const text = `mapping: ${result.problems.join("; ")}`;
-  return text.length > 500 ? `${text.slice(0, 497)}...` : text;
+  return text.length > 500 ? `${Array.from(text.slice(0, 497)).filter((c) => isStorableText(c)).join("")}...` : text;
 }
