@@ -8,11 +8,10 @@ import { rawDb } from "../db/raw";
 import { tableName } from "../db/bulk-insert";
 import { SqlParams } from "../db/raw-sql";
 import { compareGroups, type Interval, METHOD_STATEMENT, MIN_CONVERSIONS_PER_GROUP, MIN_USERS_PER_GROUP, type Verdict } from "./conversion-stats";
+import { CONTROL, variantKey } from "./variants";
 
-export const CONTROL = "control";
 
 /** "A" for the step itself, then "B", "C", ... for its variants in position order. */
-export const variantLetter = (index: number) => String.fromCharCode(65 + index);
 
 export type GroupCounts = {
   /** distinct users with a delivery of the step in this group (control: held out) */
@@ -147,7 +146,7 @@ type StepConfig = { id: string; name: string; controlPercent: number; variants: 
 // that it no longer has (a variant removed after sending): A, B, ..., then control.
 function stepResults(step: StepConfig, counts: Map<string, GroupCounts>, hasGoal: boolean): StepResults {
   const names = new Map<string, string>([["A", step.variants.length ? `A · ${step.name}` : step.name]]);
-  step.variants.forEach((v, i) => names.set(variantLetter(i + 1), `${variantLetter(i + 1)} · ${v.name}`));
+  step.variants.forEach((v, i) => names.set(variantKey(i + 1), `${variantKey(i + 1)} · ${v.name}`));
   const keys = new Set<string>(names.keys());
   if (step.controlPercent > 0) keys.add(CONTROL);
   for (const key of counts.keys()) keys.add(key);

@@ -15,7 +15,9 @@ export const MAX_CONTROL_PERCENT = 90;
 
 export type VariantSplit = { key: string; splitPercent: number };
 export type SplitConfig = { controlPercent: number; variants: VariantSplit[] };
-export type Assignment = "control" | string;
+/** The group of held-out users (ControlGroupMember rows), beside the variant keys A..P. */
+export const CONTROL = "control";
+export type Assignment = typeof CONTROL | string;
 
 export function variantKey(index: number): VariantKey {
   const key = VARIANT_KEYS[index];
@@ -62,7 +64,7 @@ export function assignmentPoint(ids: { campaignId: string; actionId: string; use
 export function assignVariant(ids: { campaignId: string; actionId: string; userId: string }, config: SplitConfig): Assignment {
   const point = assignmentPoint(ids);
   const control = config.controlPercent / 100;
-  if (point < control) return "control";
+  if (point < control) return CONTROL;
   if (config.variants.length === 0) return "A";
   const total = config.variants.reduce((sum, v) => sum + v.splitPercent, 0) || 1;
   // where the point falls in the non-control part, in percent of the total

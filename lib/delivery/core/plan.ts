@@ -3,7 +3,7 @@
 import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
 import { localToInstant, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
-import { assignVariant, splitsUsers, variantKey } from "../../campaigns/variants";
+import { assignVariant, CONTROL, splitsUsers, variantKey } from "../../campaigns/variants";
 
 export type PlanUser = { id: string; timezone?: string | null; attributes?: unknown };
 /** A step's A/B split: its variants (A = the step itself) and control group (lib/campaigns/variants.ts). */
@@ -79,7 +79,7 @@ function placement(campaignId: string | undefined, action: PlanAction, userId: s
   if (!split) return UNSPLIT;
   if (!campaignId) throw new Error("Planning a step with variants needs the campaign's id");
   const key = assignVariant({ campaignId, actionId: action.id, userId }, split);
-  if (key === "control") return { variant: null, variantActionId: null, control: true };
+  if (key === CONTROL) return { variant: null, variantActionId: null, control: true };
   if (split.variants.length === 0) return UNSPLIT;
   const chosen = split.variants.find((v) => v.key === key)!;
   return { variant: key, variantActionId: chosen.actionId === action.id ? null : chosen.actionId, control: false };
