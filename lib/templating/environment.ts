@@ -125,7 +125,7 @@ function outOfTime(): TemplateError {
 
 /** The budget check of every helper call and inserted value. */
 function spend(state: RenderState, bytes: number) {
-  if (overBudget(state, MAX_RENDER_MS)) throw outOfTime();
+  if (overBudget(state)) throw outOfTime();
   state.insertedBytes += bytes;
   if (state.insertedBytes > MAX_INSERTED_BYTES) throw new TemplateError("The values inserted add up to more than 1 MiB");
 }
@@ -134,7 +134,7 @@ function spend(state: RenderState, bytes: number) {
 function budgeted(helper: Helper): Helper {
   return function (this: unknown, ...a: unknown[]) {
     const state = activeState();
-    if (state && overBudget(state, MAX_RENDER_MS)) throw outOfTime();
+    if (state && overBudget(state)) throw outOfTime();
     const out = helper.apply(this, a);
     if (state && (a[a.length - 1] as Options | undefined)?.fn) state.blockOutput = out;
     return out;
@@ -149,7 +149,7 @@ function budgetedEach(builtinEach: Helper) {
     const counted = Object.assign((ctx: unknown, opts?: Handlebars.RuntimeOptions) => {
       state.iterations++;
       if (state.iterations > MAX_ITERATIONS) throw new TemplateError(`#each runs more than ${MAX_ITERATIONS.toLocaleString("en")} times`);
-      if ((state.iterations & 63) === 0 && overBudget(state, MAX_RENDER_MS)) throw outOfTime();
+      if ((state.iterations & 63) === 0 && overBudget(state)) throw outOfTime();
       const out = String(fn(ctx, opts)); // a block of one mustache returns its SafeString
       state.iterationBytes += out.length;
       if (state.iterationBytes > MAX_ITERATION_BYTES) throw new TemplateError("#each produces more than 1 MiB");

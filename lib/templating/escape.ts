@@ -24,8 +24,12 @@ export type RenderState = {
   /** the last block helper's output (already counted value by value) */
   blockOutput?: unknown;
   deadline: number;
-  /** the process's CPU time when the render started, to tell a slow template from a paused process */
+  /**
+   * the process's CPU time (and the wall clock) when the render first ran past its deadline, to tell
+   * a slow template from a paused process; read only then (a syscall: too dear for every render)
+   */
   cpuStart: NodeJS.CpuUsage | null;
+  cpuStartWall: number;
   /** never past this, however little CPU the render used */
   hardDeadline: number;
 };
@@ -67,24 +71,29 @@ export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
     iterationBytes: 0,
     insertedBytes: 0,
     deadline: now + maxMs,
-    cpuStart: cpuUsage ? cpuUsage() : null,
+    cpuStart: null,
+    cpuStartWall: 0,
     hardDeadline: now + 4 * maxMs,
   };
 }
 
 /**
  * Whether the render has spent its budget. The wall clock is checked first (cheap); once it is past,
- * the render is out of time only if the process really spent that much CPU since it started (a
- * machine so loaded that it paused us is not the template's fault, and a delivery must not fail for
- * it), and in any case at four budgets of wall time.
+ * the render is out of time only if the process is really busy (it spent at least half of the wall
+ * time since as CPU: a machine so loaded that it paused us is not the template's fault, and a
+ * delivery must not fail for it), and in any case at four budgets of wall time.
  */
-export function overBudget(state: RenderState, budgetMs: number): boolean {
+export function overBudget(state: RenderState): boolean {
   const now = performance.now();
   if (now <= state.deadline) return false;
-  if (now > state.hardDeadline || !state.cpuStart || !cpuUsage) return true;
-  const used = cpuUsage(state.cpuStart);
-  if ((used.user + used.system) / 1000 >= budgetMs) return true;
-  // paused, not busy: look again a little later
+  if (now > state.hardDeadline || !cpuUsage) return true;
+  if (state.cpuStart) {
+    const used = cpuUsage(state.cpuStart);
+    if ((used.user + used.system) / 1000 >= (now - state.cpuStartWall) / 2) return true;
+  }
+  // past the deadline for the first time, or paused rather than busy: look again a little later
+  state.cpuStart = cpuUsage();
+  state.cpuStartWall = now;
   state.deadline = now + 25;
   return false;
 }

@@ -30,6 +30,6 @@ export async function defaultDeliveryDeps(overrides: Partial<DeliveryDeps> = {})
  */
 export async function embeddedDeliveryDeps(overrides: Partial<DeliveryDeps> = {}): Promise<DeliveryDeps> {
   const threads = senderThreads();
-  const threaded: Partial<DeliveryDeps> = threads ? { send: (request, opts) => threads.send(request, opts), ready: () => threads.ready() } : {};
+  const threaded: Partial<DeliveryDeps> = threads && !overrides.send ? { send: (request, opts) => threads.send(request, opts), gatedSender: (limits) => threads.gated(limits), ready: () => threads.ready() } : {};
   return defaultDeliveryDeps({ ...threaded, ...overrides });
 }

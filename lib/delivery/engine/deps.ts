@@ -2,6 +2,7 @@
 // clock or a schedule. default-deps.ts wires the real renderer, sender and template loader.
 import type { Action } from "../../db/generated/sqlite/client";
 import type { BuiltRequest, RenderResult, SendResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
+import type { GatedSender, GateLimits } from "./send-gate";
 
 export type DeliveryDeps = {
   render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
@@ -11,6 +12,11 @@ export type DeliveryDeps = {
   random?: () => number;
   /** replaces every action's retry waits (drills and tests); null = each action's policy */
   retryScheduleMs?: number[] | null;
+  /**
+   * Sends with the worker's limits applied elsewhere (sender threads: the gate runs in the thread,
+   * send-gate.ts). Absent: the dispatcher gates `send` on its own loop.
+   */
+  gatedSender?: (limits: GateLimits) => GatedSender;
   /** resolves once `send` can go at once (sender threads booting); the engine waits for it before its first claim */
   ready?: () => Promise<void>;
 };

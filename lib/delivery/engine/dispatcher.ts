@@ -12,7 +12,7 @@ import type { DeliveryDeps } from "./deps";
 import { decide } from "../core/decide";
 import { applyFrequencyCap } from "../core/frequency-cap";
 import { LeaseKeeper } from "../core/lease";
-import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
+import { SendGate, type GatedSender } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
@@ -38,9 +38,8 @@ type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest
 export class Dispatcher {
   readonly recorder: Recorder;
   private loader: BatchContextLoader;
-  private global: Semaphore;
-  private hosts: KeyedSemaphores;
-  private rates: RateLimiter;
+  /** where each ready delivery waits for its turn: the limits and the lease check (send-gate.ts) */
+  private sender: GatedSender;
   readonly breakers: HostBreakers;
   readonly leases: LeaseKeeper;
   /** claimed and not yet recorded */
@@ -59,14 +58,14 @@ export class Dispatcher {
       onWriteFailed: () => this.leases.unreachable(),
     });
     this.loader = new BatchContextLoader(prisma, deps);
-    this.global = new Semaphore(options.concurrency);
-    this.hosts = new KeyedSemaphores(options.hostConcurrency);
-    this.rates = new RateLimiter(() => deps.now().getTime());
+    const limits = { concurrency: options.concurrency, hostConcurrency: options.hostConcurrency, leaseMs: options.leaseMs };
+    // sender threads apply the limits where they send; otherwise this loop does, through deps.send
+    this.sender = deps.gatedSender?.(limits) ?? new SendGate(limits, deps.send, () => deps.now().getTime());
     this.breakers = new HostBreakers(options.breaker);
   }
 
   get inFlight() {
-    return this.global.active;
+    return this.sender.inFlight;
   }
 
   /** Extends the lease of everything this worker holds (see renewalWaitsForWrites). */
@@ -80,6 +79,7 @@ export class Dispatcher {
       throw err;
     }
     this.leases.renewed(startedAt);
+    this.sender.leaseRenewed(startedAt.getTime());
     this.leases.reachable(startedAt);
   }
 
@@ -174,30 +174,17 @@ export class Dispatcher {
   }
 
   private async send(item: Ready, record: (c: Change) => void): Promise<void> {
-    const wait = this.rates.reserve(item.actionId, item.rps);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    const host = this.hosts.for(item.host);
-    await host.acquire();
-    await this.global.acquire();
-    const startedAt = this.deps.now();
-    if (!this.leases.holds(item.claimedAt, startedAt)) {
-      // Cut off from the database for longer than a lease: another worker may have taken it over.
-      this.global.release();
-      host.release();
-      return record({ id: item.delivery.id, state: "release" });
-    }
-    let result: SendResult;
-    try {
-      result = await this.deps.send(item.request, { timeoutMs: item.timeoutMs });
-    } catch (err) {
-      result = { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: this.deps.now().getTime() - startedAt.getTime() } };
-    } finally {
-      this.global.release();
-      host.release();
-    }
-    const finishedAt = this.deps.now();
-    this.breakers.record(item.host, result.outcome, finishedAt.getTime());
-    record(this.outcomeChange(item, result, startedAt, finishedAt));
+    const outcome = await this.sender.send({
+      request: item.request,
+      timeoutMs: item.timeoutMs,
+      host: item.host,
+      rateKey: item.actionId,
+      rps: item.rps,
+      claimedAt: item.claimedAt.getTime(),
+    });
+    if ("expired" in outcome) return record({ id: item.delivery.id, state: "release" });
+    this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
+    record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt)));
   }
 
   private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date): Change {

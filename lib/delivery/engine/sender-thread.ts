@@ -1,17 +1,21 @@
-// The body of a sender thread (started by sender-threads.ts): sends the requests the engine's
-// thread posts, through THE sender (lib/webhooks/send.ts, same SSRF guard, same limits), and posts
-// the results back in batches. It holds no database connection and decides nothing: leases,
-// retries, limits and the breaker stay with the engine.
+// The body of a sender thread (started by sender-threads.ts): sends the deliveries the engine's
+// thread posts through THE sender (lib/webhooks/send.ts, same SSRF guard, same limits), each after
+// its turn at the send gate (send-gate.ts: rate, per-host and overall limits, the lease check), and
+// posts the results back in batches. It holds no database connection and decides nothing: retries,
+// the breaker and the result writes stay with the engine.
 import { parentPort } from "node:worker_threads";
 import { resetEnv } from "../../env";
 import { pushAllowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
-import type { SendResult } from "../../webhooks/types";
+import { SendGate, type GateOutcome } from "./send-gate";
 import type { SenderBatch, SenderResults } from "./sender-threads";
 
 const port = parentPort!;
 let results: Extract<SenderResults, { results: unknown }>["results"] = [];
 let flushing = false;
+const gates = new Map<number, SendGate>();
+// gate 0: plain sends, no limits
+gates.set(0, new SendGate({ concurrency: Number.MAX_SAFE_INTEGER, hostConcurrency: Number.MAX_SAFE_INTEGER, leaseMs: Number.MAX_SAFE_INTEGER }, sendWebhook));
 
 function flush() {
   flushing = false;
@@ -20,8 +24,8 @@ function flush() {
   port.postMessage({ results: out } satisfies SenderResults);
 }
 
-function done(seq: number, result: SendResult) {
-  results.push([seq, result]);
+function done(seq: number, outcome: GateOutcome) {
+  results.push([seq, outcome]);
   // every result that lands in this turn of the loop goes back in one message
   if (!flushing) {
     flushing = true;
@@ -35,11 +39,16 @@ port.on("message", (batch: SenderBatch) => {
     resetEnv();
     pushAllowedDestinationEntries(batch.guard.entries);
   }
-  for (const [seq, request, timeoutMs] of batch.items) {
-    sendWebhook(request, { timeoutMs }).then(
-      (result) => done(seq, result),
-      (err) => done(seq, { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: 0 } }),
-    );
+  for (const [id, limits] of batch.gates ?? []) gates.set(id, new SendGate(limits, sendWebhook));
+  for (const [id, at] of batch.renewed ?? []) gates.get(id)?.leaseRenewed(at);
+  for (const [seq, gate, job] of batch.items) {
+    gates
+      .get(gate)!
+      .send(job)
+      .then(
+        (outcome) => done(seq, outcome),
+        (err) => done(seq, { result: { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() }),
+      );
   }
 });
 

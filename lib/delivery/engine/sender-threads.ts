@@ -1,9 +1,11 @@
 // Sender threads for the embedded engine: the HTTP side of a delivery (connection pool, request
 // writing, response parsing, the SSRF guard's checks) costs more CPU than everything else in it, so
 // it runs on worker threads while claims, batch loading, rendering and the result writes stay on
-// the engine's thread with its one SQLite connection. A DeliveryDeps.send like any other: the
-// dispatcher still holds every limit, lease and breaker. Requests posted in one turn of the event
-// loop go in one message, and results come back the same way.
+// the engine's thread with its one SQLite connection. Each thread runs the send gate
+// (send-gate.ts: rate, per-host and overall limits, the lease check) next to its sockets, with the
+// ready deliveries queued there: its send slots stay full while the engine's thread is busy with a
+// claim or a result write (better-sqlite3 holds the event loop). Requests posted in one turn of the
+// event loop go in one message, and results come back the same way.
 import os from "node:os";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
@@ -13,15 +15,21 @@ import { log } from "../../log";
 import { allowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
+import { SendGate, type GatedSender, type GateLimits, type GateOutcome, type SendJob } from "./send-gate";
 
+/** Gate 0 has no limits: plain sends (`SenderThreads.send`). */
 export type SenderBatch = {
   /** the guard's settings, when they changed since the last batch (and in the first) */
   guard?: { allowedHosts: string; entries: string[] };
-  items: [seq: number, request: BuiltRequest, timeoutMs: number | undefined][];
+  /** gates this thread has not heard of yet, with their limits (this thread's share) */
+  gates?: [gate: number, limits: GateLimits][];
+  /** renewals of every lease of a gate's worker */
+  renewed?: [gate: number, at: number][];
+  items: [seq: number, gate: number, job: SendJob][];
 };
-export type SenderResults = { results: [seq: number, result: SendResult][] } | { ready: true };
+export type SenderResults = { results: [seq: number, outcome: GateOutcome][] } | { ready: true };
 
-type Waiting = (result: SendResult) => void;
+type Waiting = (outcome: GateOutcome) => void;
 
 // The thread runs the TypeScript sources through tsx (as `npm run worker` does): Next bundles this
 // module into its server chunks, where no file of its own could be named.
@@ -36,6 +44,9 @@ class SenderThread {
   private queued: SenderBatch["items"] = [];
   private scheduled = false;
   private guard = "";
+  private gates: NonNullable<SenderBatch["gates"]> = [];
+  private renewed: NonNullable<SenderBatch["renewed"]> = [];
+  private knownGates = new Set<number>();
   private booted!: () => void;
   /** the thread loaded the sender at least once (a thread that dies before cannot send at all) */
   everReady = false;
@@ -56,10 +67,10 @@ class SenderThread {
         this.everReady = true;
         return this.booted();
       }
-      for (const [seq, result] of msg.results) {
+      for (const [seq, outcome] of msg.results) {
         const w = this.waiting.get(seq);
         this.waiting.delete(seq);
-        w?.(result);
+        w?.(outcome);
       }
     });
     this.worker.on("error", (err) => this.fail(err.message));
@@ -70,26 +81,46 @@ class SenderThread {
     return this.waiting.size;
   }
 
-  send(seq: number, request: BuiltRequest, timeoutMs: number | undefined): Promise<SendResult> {
-    return new Promise<SendResult>((resolve) => {
+  send(seq: number, gate: { id: number; limits: GateLimits }, job: SendJob): Promise<GateOutcome> {
+    return new Promise<GateOutcome>((resolve) => {
       this.waiting.set(seq, resolve);
-      this.queued.push([seq, request, timeoutMs]);
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => void this.post());
+      if (!this.knownGates.has(gate.id)) {
+        this.knownGates.add(gate.id);
+        this.gates.push([gate.id, gate.limits]);
       }
+      this.queued.push([seq, gate.id, job]);
+      this.schedule();
     });
+  }
+
+  leaseRenewed(gate: number, at: number) {
+    if (!this.knownGates.has(gate)) return;
+    this.renewed.push([gate, at]);
+    this.schedule();
+  }
+
+  private schedule() {
+    if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => void this.post());
+    }
   }
 
   private async post() {
     const entries = await allowedDestinationEntries();
     this.scheduled = false;
     const items = this.queued;
+    const gates = this.gates;
+    const renewed = this.renewed;
     this.queued = [];
-    if (this.dead || items.length === 0) return;
+    this.gates = [];
+    this.renewed = [];
+    if (this.dead || (items.length === 0 && renewed.length === 0)) return;
     const allowedHosts = env().HOOKLINE_ALLOWED_HOSTS;
     const key = `${allowedHosts}\n${entries.join(",")}`;
     const batch: SenderBatch = { items };
+    if (gates.length) batch.gates = gates;
+    if (renewed.length) batch.renewed = renewed;
     if (key !== this.guard) {
       this.guard = key;
       batch.guard = { allowedHosts, entries };
@@ -107,7 +138,8 @@ class SenderThread {
     this.booted();
     if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: why, inFlight: this.waiting.size });
     const result: SendResult = { outcome: "retryable", error: `Could not send: the sender thread stopped (${why})`, timings: { totalMs: 0 } };
-    for (const w of this.waiting.values()) w(result);
+    const now = Date.now();
+    for (const w of this.waiting.values()) w({ result, startedAt: now, finishedAt: now });
     this.waiting.clear();
     this.queued = [];
   }
@@ -118,9 +150,18 @@ class SenderThread {
   }
 }
 
+const UNLIMITED = { id: 0, limits: { concurrency: Number.MAX_SAFE_INTEGER, hostConcurrency: Number.MAX_SAFE_INTEGER, leaseMs: Number.MAX_SAFE_INTEGER } };
+
+function hash(s: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
 export class SenderThreads {
   private threads: SenderThread[] = [];
   private seq = 0;
+  private gateSeq = 0;
   /** a thread died before it could send: this process sends on its own loop from then on */
   private fallback = false;
 
@@ -137,18 +178,60 @@ export class SenderThreads {
     await Promise.all(this.threads.map((t) => t.ready));
   }
 
-  /** Sends through the least busy thread (a dead one is replaced). */
-  send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
+  /** Sends without limits (gate 0) through the least busy thread. */
+  async send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
+    const outcome = await this.sendJob(UNLIMITED, { request, timeoutMs: opts.timeoutMs, host: "", rateKey: "", rps: null, claimedAt: Date.now() }, null);
+    if ("expired" in outcome) throw new Error("a send without a lease cannot expire");
+    return outcome.result;
+  }
+
+  /**
+   * A dispatcher's gate (send-gate.ts) spread over the threads: a host's deliveries always go to the
+   * same thread, which holds the whole per-host limit; the overall limit and an action's requests per
+   * second are split between the threads (so never exceeded).
+   */
+  gated(limits: GateLimits): GatedSender {
+    const n = Math.max(1, this.size);
+    const gate = { id: ++this.gateSeq, limits: { ...limits, concurrency: Math.max(1, Math.ceil(limits.concurrency / n)) } };
+    let inFlight = 0;
+    const fallback = new SendGate(limits, sendWebhook);
+    return {
+      send: async (job) => {
+        if (this.useFallback()) return fallback.send(job);
+        inFlight++;
+        try {
+          return await this.sendJob(gate, n > 1 && job.rps ? { ...job, rps: job.rps / n } : job, job.host);
+        } finally {
+          inFlight--;
+        }
+      },
+      leaseRenewed: (at) => {
+        fallback.leaseRenewed(at);
+        for (const t of this.threads) t.leaseRenewed(gate.id, at);
+      },
+      // queued in a thread or sending: what this dispatcher has handed over
+      get inFlight() {
+        return inFlight + fallback.inFlight;
+      },
+    };
+  }
+
+  private useFallback(): boolean {
     if (!this.fallback && this.threads.some((t) => t.dead && !t.everReady)) {
       // starting a thread again would fail again, once per send: send here instead
       this.fallback = true;
       log.error("Sender threads cannot start; sending on the engine's own event loop");
     }
-    if (this.fallback) return sendWebhook(request, opts);
+    return this.fallback;
+  }
+
+  private sendJob(gate: { id: number; limits: GateLimits }, job: SendJob, key: string | null): Promise<GateOutcome> {
+    if (this.useFallback()) return new SendGate(gate.limits, sendWebhook).send(job);
     for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file);
-    let best = this.threads[0];
-    for (const t of this.threads) if (t.load < best.load) best = t;
-    return best.send(++this.seq, request, opts.timeoutMs);
+    let pick = this.threads[0];
+    if (key !== null && this.threads.length > 1) pick = this.threads[hash(key) % this.threads.length];
+    else for (const t of this.threads) if (t.load < pick.load) pick = t;
+    return pick.send(++this.seq, gate, job);
   }
 
   async close() {

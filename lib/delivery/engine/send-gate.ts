@@ -1,0 +1,88 @@
+// The send gate: the one place a claimed, rendered delivery waits for its turn to be sent, where the
+// worker's limits are applied at the moment of sending: requests per second per action, in flight per
+// host and overall, and the lease (a delivery whose lease may have lapsed is not started: another
+// worker may have taken it over). It runs where the sending happens: on the engine's own event loop,
+// or inside a sender thread (sender-thread.ts), which then keeps its send slots full while the
+// engine's thread is busy claiming, rendering and writing results.
+import type { BuiltRequest, SendResult } from "../../webhooks/types";
+import { LeaseKeeper } from "../core/lease";
+import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
+
+export type GateLimits = { concurrency: number; hostConcurrency: number; leaseMs: number };
+
+export type SendJob = {
+  request: BuiltRequest;
+  /** undefined: the sender's default */
+  timeoutMs: number | undefined;
+  /** the per-host limit's key */
+  host: string;
+  /** the rate limit's key (the action) and its requests per second (null: none) */
+  rateKey: string;
+  rps: number | null;
+  /** when the delivery was claimed (ms since the epoch): its lease holds from then */
+  claimedAt: number;
+};
+
+/** sent (with when it started and ended), or not started because the lease may have lapsed */
+export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: number } | { expired: true };
+
+/** What the dispatcher sends through: a local gate, or the sender threads' (sender-threads.ts). */
+export interface GatedSender {
+  send(job: SendJob): Promise<GateOutcome>;
+  /** every lease this worker holds was renewed by a renewal that started at `at` */
+  leaseRenewed(at: number): void;
+  /** deliveries sending now (for the bench's occupancy figures) */
+  readonly inFlight: number;
+}
+
+export type SendFn = (request: BuiltRequest, opts: { timeoutMs?: number }) => Promise<SendResult>;
+
+export class SendGate implements GatedSender {
+  private global: Semaphore;
+  private hosts: KeyedSemaphores;
+  private rates: RateLimiter;
+  private leases: LeaseKeeper;
+  private sent = 0;
+
+  constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now) {
+    this.global = new Semaphore(limits.concurrency);
+    this.hosts = new KeyedSemaphores(limits.hostConcurrency);
+    this.rates = new RateLimiter(clock);
+    this.leases = new LeaseKeeper(limits.leaseMs);
+  }
+
+  get inFlight() {
+    return this.global.active;
+  }
+
+  leaseRenewed(at: number) {
+    this.leases.renewed(new Date(at));
+  }
+
+  async send(job: SendJob): Promise<GateOutcome> {
+    const wait = this.rates.reserve(job.rateKey, job.rps);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    const host = this.hosts.for(job.host);
+    await host.acquire();
+    await this.global.acquire();
+    const startedAt = this.clock();
+    if (!this.leases.holds(new Date(job.claimedAt), new Date(startedAt))) {
+      // cut off from the database for longer than a lease: another worker may have taken it over
+      this.global.release();
+      host.release();
+      return { expired: true };
+    }
+    let result: SendResult;
+    try {
+      result = await this.sendFn(job.request, { timeoutMs: job.timeoutMs });
+    } catch (err) {
+      result = { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: this.clock() - startedAt } };
+    } finally {
+      this.global.release();
+      host.release();
+      // hosts no longer sent to are forgotten now and then (a campaign to many hosts)
+      if (++this.sent % 10_000 === 0) this.hosts.prune();
+    }
+    return { result, startedAt, finishedAt: this.clock() };
+  }
+}
