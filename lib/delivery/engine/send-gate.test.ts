@@ -1,0 +1,105 @@
+import { Worker } from "node:worker_threads";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startReceiver } from "../testing/receiver";
+import { SendGate, type SendJob } from "./send-gate";
+import { SenderThreads } from "./sender-threads";
+import type { BuiltRequest, SendResult } from "../../webhooks/types";
+
+let receiver: Awaited<ReturnType<typeof startReceiver>>;
+const threads = new SenderThreads(1);
+
+beforeAll(async () => {
+  receiver = await startReceiver(async (req) => {
+    if (req.path.startsWith("/slow")) await new Promise((r) => setTimeout(r, 50));
+    return { status: 200, body: "ok" };
+  });
+  await threads.ready();
+});
+afterAll(async () => {
+  await threads.close();
+  await receiver.close();
+});
+
+const request = (path: string): BuiltRequest => ({ method: "POST", url: `${receiver.url}${path}`, headers: [["content-type", "application/json"]], body: "{}" });
+const job = (path: string, over: Partial<SendJob> = {}): SendJob => ({ request: request(path), timeoutMs: 5000, host: "a", rateKey: "action", rps: null, claimedAt: Date.now(), ...over });
+
+/** a send that takes `ms` and counts how many run at once */
+function countingSend(ms: number) {
+  const seen = { now: 0, max: 0, calls: 0 };
+  const send = async (): Promise<SendResult> => {
+    seen.calls++;
+    seen.now++;
+    seen.max = Math.max(seen.max, seen.now);
+    await new Promise((r) => setTimeout(r, ms));
+    seen.now--;
+    return { outcome: "delivered", status: 200, timings: { totalMs: ms } };
+  };
+  return { seen, send };
+}
+
+describe("the send gate", () => {
+  it("holds in flight overall and per host at their limits", async () => {
+    const { seen, send } = countingSend(20);
+    const gate = new SendGate({ concurrency: 4, hostConcurrency: 2, leaseMs: 60_000 }, send);
+    await Promise.all(Array.from({ length: 12 }, (_, i) => gate.send(job("/x", { host: `h${i % 3}` }))));
+    expect(seen.calls).toBe(12);
+    expect(seen.max).toBe(4);
+
+    const one = countingSend(20);
+    const single = new SendGate({ concurrency: 10, hostConcurrency: 2, leaseMs: 60_000 }, one.send);
+    await Promise.all(Array.from({ length: 8 }, () => single.send(job("/x", { host: "same" }))));
+    expect(one.seen.max).toBe(2);
+  });
+
+  it("spaces an action's requests by its rate limit", async () => {
+    const { send } = countingSend(0);
+    const gate = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send);
+    const started = Date.now();
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => gate.send(job("/x", { rps: 20 }))));
+    const starts = outcomes.map((o) => ("startedAt" in o ? o.startedAt : 0)).sort((a, b) => a - b);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(190);
+    // 20 per second: the fifth starts four intervals (200 ms) after the first (timers may fire a little late, never early)
+    expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(195);
+  });
+
+  it("does not start a delivery whose lease may have lapsed, unless the leases were renewed", async () => {
+    let now = 1_000_000;
+    const { seen, send } = countingSend(0);
+    const gate = new SendGate({ concurrency: 5, hostConcurrency: 5, leaseMs: 1000 }, send, () => now);
+    const claimedAt = now;
+    now += 1500;
+    expect(await gate.send(job("/x", { claimedAt }))).toEqual({ expired: true });
+    expect(seen.calls).toBe(0);
+    gate.leaseRenewed(now - 100);
+    expect(await gate.send(job("/x", { claimedAt }))).toMatchObject({ result: { outcome: "delivered" } });
+  });
+
+  it("in a sender thread, keeps sending while the engine's thread is busy (a long synchronous write)", async () => {
+    // a receiver on a thread of its own: this one is about to block
+    const other = new Worker(
+      `const http = require("node:http"); const { parentPort } = require("node:worker_threads");
+       const server = http.createServer((req, res) => { req.resume(); req.on("end", () => setTimeout(() => res.end("ok"), 50)); });
+       server.listen(0, "127.0.0.1", () => parentPort.postMessage(server.address().port));`,
+      { eval: true },
+    );
+    const port = await new Promise<number>((resolve) => other.once("message", resolve));
+    try {
+      const gate = threads.gated({ concurrency: 5, hostConcurrency: 5, leaseMs: 60_000 });
+      const to = (i: number): SendJob => ({ ...job("/"), request: { ...request("/"), url: `http://127.0.0.1:${port}/slow/${i}` } });
+      // warm: the allowed destinations read, the connection pool
+      await Promise.all(Array.from({ length: 5 }, (_, i) => gate.send(to(i))));
+      const all = Promise.all(Array.from({ length: 30 }, (_, i) => gate.send(to(i))));
+      // the jobs leave for the thread on the next turn of the loop; then this thread blocks for 1.5 s
+      await new Promise((r) => setImmediate(r));
+      const blockedUntil = Date.now() + 1500;
+      while (Date.now() < blockedUntil);
+      const outcomes = await all;
+      expect(outcomes.every((o) => "result" in o && o.result.outcome === "delivered")).toBe(true);
+      // 30 sends of 50 ms, 5 at a time, take ~300 ms: all of them ended while this thread was blocked
+      const ends = outcomes.map((o) => ("finishedAt" in o ? o.finishedAt : Infinity));
+      expect(Math.max(...ends)).toBeLessThan(blockedUntil);
+    } finally {
+      await other.terminate();
+    }
+  });
+});
