@@ -208,7 +208,8 @@ const rssGrowth = baseline && perMinute.length > 1 ? round((peakAfter - baseline
 const sortedPages = [...pageTimes].sort((a, b) => a - b);
 const checks = {
   ledgerBalances: balances,
-  rssGrowthWithin20Pct: perMinute.length < 2 || rssGrowth <= 0.2,
+  // issue 12: "RSS growth under 10%"
+  rssGrowthUnder10Pct: perMinute.length < 2 || rssGrowth < 0.1,
   noStuckDeliveries: overdue === 0 && stuckSending === 0,
   pagesUnder1s: pageFailures === 0 && (sortedPages[sortedPages.length - 1] ?? 0) < 1000,
 };
