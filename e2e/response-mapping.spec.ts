@@ -53,7 +53,8 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   // "user.attribute" for each attribute this campaign set (User.attributeSources)
   const setByCampaign = async (userId?: string) =>
     (await prisma.user.findMany({ where: userId ? { id: userId } : {}, select: { id: true, attributeSources: true } })).flatMap((u) =>
-      Object.entries((u.attributeSources ?? {}) as Record<string, { campaignId: string }>).filter(([, s]) => s.campaignId === campaignId).map(([attribute]) => `${u.id}.${attribute}`),
+      // each source is [campaignId, actionId, deliveryId, setAt]
+      Object.entries((u.attributeSources ?? {}) as Record<string, string[]>).filter(([, s]) => s[0] === campaignId).map(([attribute]) => `${u.id}.${attribute}`),
     );
   try {
     expect(await setByCampaign()).toEqual([]);

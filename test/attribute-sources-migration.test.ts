@@ -77,10 +77,10 @@ describe("migration " + MIGRATION, () => {
     expect(await applyMigrations(database)).toContain(MIGRATION);
     const rows = await run([[`SELECT "id", "attributeSources" FROM "User" ORDER BY "id"`, []]]);
     const sources = Object.fromEntries(rows.map((r) => [r.id, typeof r.attributeSources === "string" ? JSON.parse(r.attributeSources) : r.attributeSources]));
-    const first = { campaignId: "camp1", actionId: "act1", deliveryId: "d1", setAt: "2026-12-02T09:20:00.123Z" };
+    const first = ["camp1", "act1", "d1", "2026-12-02T09:20:00.123Z"];
     expect(sources).toEqual({
       u1: { crmId: first, score: first },
-      u2: { crmId: { campaignId: "camp2", actionId: "act2", deliveryId: "d2", setAt: "2026-12-01T08:00:00.000Z" } },
+      u2: { crmId: ["camp2", "act2", "d2", "2026-12-01T08:00:00.000Z"] },
       u3: null,
     });
     const tables = sqlite

@@ -5,7 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { createCampaign } from "../delivery/testing/fixtures";
-import { attributeSourcesOf, sourcesWithout } from "./attribute-sources";
+import { attributeSourcesOf, sourcesWithout, type StoredAttributeSource } from "./attribute-sources";
 import { upsertUsers } from "./users";
 
 describe("forgetting attribute sources", () => {
@@ -16,7 +16,7 @@ describe("forgetting attribute sources", () => {
     await upsertUsers(users);
     const campaign = await createCampaign({ url: "https://crm.example.com/x", name: "CRM sync" });
     const setAt = new Date().toISOString();
-    const source = { campaignId: campaign.id, actionId: campaign.actions[0]!.id, deliveryId: "d-sync", setAt };
+    const source = [campaign.id, campaign.actions[0]!.id, "d-sync", setAt];
     await db().user.updateMany({ where: { id: { startsWith: "fs" } }, data: { attributeSources: Object.fromEntries([...names, "kept"].map((n) => [n, source])) } });
     expect(Object.keys(await attributeSourcesOf("fs0000"))).toHaveLength(41);
     await upsertUsers(users.map((u) => ({ userId: u.userId, attributes: Object.fromEntries(names.map((n) => [n, "y"])) })));
@@ -28,7 +28,7 @@ describe("forgetting attribute sources", () => {
 });
 
 describe("sourcesWithout", () => {
-  const source = { campaignId: "c", actionId: "a", deliveryId: "d", setAt: "2026-12-03T10:00:00.000Z" };
+  const source: StoredAttributeSource = ["c", "a", "d", "2026-12-03T10:00:00.000Z"];
   it("is undefined (nothing to write) unless a named attribute has a source", () => {
     expect(sourcesWithout(null, { a: 1 })).toBeUndefined();
     expect(sourcesWithout({ a: source }, undefined)).toBeUndefined();

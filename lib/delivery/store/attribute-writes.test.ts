@@ -17,7 +17,7 @@ describe("attributeWriteStatements", () => {
     const statements = attributeWriteStatements(writes, "w");
     expect(statements).toHaveLength(1);
     expect(statements[0]!.sql).toMatch(/^UPDATE .*"attributes" = .*"attributeSources" = /);
-    const source = { campaignId: "c", actionId: "a", deliveryId: "d7", setAt: at.toISOString() };
+    const source = ["c", "a", "d7", at.toISOString()];
     // the rows are one JSON parameter: [user, delivery, attributes, their sources]
     const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as unknown[][];
     expect(rows.find((r) => r[0] === "u7")).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);

@@ -68,7 +68,7 @@ function held(p: SqlParams, deliveryColumn: string, workerId: string) {
 
 /** { attribute: source } for each attribute a write sets: the same source object under each name. */
 function sourcesPatch(w: MappedAttributes): Record<string, StoredAttributeSource> {
-  const source: StoredAttributeSource = { campaignId: w.campaignId, actionId: w.actionId, deliveryId: w.deliveryId, setAt: w.setAt.toISOString() };
+  const source: StoredAttributeSource = [w.campaignId, w.actionId, w.deliveryId, w.setAt.toISOString()];
   const patch: Record<string, StoredAttributeSource> = {};
   for (const name in w.set) patch[name] = source;
   return patch;
@@ -84,7 +84,7 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
     writes.map((w) => [w.userId, w.deliveryId, w.set, sourcesPatch(w)]),
   );
   const guard = held(p, `p."d"`, workerId);
-  // top-level merges: mapped names replace theirs (value and source), every other attribute stays
+  // top-level merges: mapped names replace theirs (value and source tuple), every other attribute stays
   const sql =
     `UPDATE ${target} AS t SET "attributes" = ${jsonMergeSql(`t."attributes"`, `p."patch"`)}, ` +
     `"attributeSources" = ${jsonMergeSql(`COALESCE(t."attributeSources", '{}')`, `p."sources"`)}, "updatedAt" = ${updatedAt} ` +

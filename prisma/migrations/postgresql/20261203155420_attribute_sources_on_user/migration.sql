@@ -4,15 +4,15 @@ ALTER TABLE "UserAttributeSource" DROP CONSTRAINT "UserAttributeSource_userId_fk
 -- AlterTable
 ALTER TABLE "User" ADD COLUMN     "attributeSources" JSONB;
 
--- Who set each attribute moves onto the user row: { attribute: { campaignId, actionId, deliveryId, setAt } }
+-- Who set each attribute moves onto the user row: { attribute: [campaignId, actionId, deliveryId, setAt] }
 -- (lib/audience/attribute-sources.ts); setAt as ISO text in UTC (timestamp(3) holds UTC without a zone)
 UPDATE "User" AS u SET "attributeSources" = s."sources"
 FROM (
-    SELECT "userId", jsonb_object_agg("attribute", jsonb_build_object(
-        'campaignId', "campaignId",
-        'actionId', "actionId",
-        'deliveryId', "deliveryId",
-        'setAt', to_char("setAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS "sources"
+    SELECT "userId", jsonb_object_agg("attribute", jsonb_build_array(
+        "campaignId",
+        "actionId",
+        "deliveryId",
+        to_char("setAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'))) AS "sources"
     FROM "UserAttributeSource" GROUP BY "userId"
 ) AS s
 WHERE u."id" = s."userId";
