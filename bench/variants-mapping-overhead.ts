@@ -85,7 +85,9 @@ for (let r = 0; r < rounds; r++) {
   const order = r % 2 === 0 ? [false, true] : [true, false];
   for (const m of order) (m ? mapped : plain).push(await run(m, r));
 }
-const sources = await db().userAttributeSource.count();
+// attributes saved with their source (User.attributeSources), over all users
+let sources = 0;
+for (const u of await db().user.findMany({ select: { attributeSources: true } })) sources += Object.keys((u.attributeSources ?? {}) as object).length;
 const variantB = await db().delivery.count({ where: { variant: "B" } });
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const result = { users, rounds, withoutMapping: Math.round(mean(plain)), withMapping: Math.round(mean(mapped)), ratio: Number((mean(mapped) / mean(plain)).toFixed(3)), cpuMicrosPerDelivery: { without: Math.round(mean(cpu.plain)), with: Math.round(mean(cpu.mapped)) }, cpuRatio: Number((mean(cpu.plain) / mean(cpu.mapped)).toFixed(3)), attributeSources: sources, variantBDeliveries: variantB };

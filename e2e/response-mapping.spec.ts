@@ -50,13 +50,19 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   // a test send wrote nothing (other specs' campaigns may have set crmId: count this campaign's)
   const campaignId = page.url().split("/").at(-1)!;
   const prisma = await appDb();
+  // "user.attribute" for each attribute this campaign set (User.attributeSources)
+  const setByCampaign = async (userId?: string) =>
+    (await prisma.user.findMany({ where: userId ? { id: userId } : {}, select: { id: true, attributeSources: true } })).flatMap((u) =>
+      // each source is [campaignId, actionId, deliveryId, setAt]
+      Object.entries((u.attributeSources ?? {}) as Record<string, string[]>).filter(([, s]) => s[0] === campaignId).map(([attribute]) => `${u.id}.${attribute}`),
+    );
   try {
-    expect(await prisma.userAttributeSource.count({ where: { campaignId } })).toBe(0);
+    expect(await setByCampaign()).toEqual([]);
     await page.reload();
     await expect(section.getByLabel("JSON path 1")).toHaveValue("$.customer.id");
 
     await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
-    await expect.poll(async () => prisma.userAttributeSource.count({ where: { userId: "user-1001", attribute: "crmId", campaignId } }), { timeout: 30_000 }).toBe(1);
+    await expect.poll(async () => setByCampaign("user-1001"), { timeout: 30_000 }).toEqual(["user-1001.crmId"]);
   } finally {
     await prisma.$disconnect();
   }

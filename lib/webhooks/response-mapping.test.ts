@@ -150,6 +150,27 @@ describe("applyResponseMapping", () => {
     expect(result.problems[0]).toContain("over 256 KiB");
   });
 
+  it("counts the 256 KiB in UTF-8 bytes to the byte (2-, 3- and 4-byte characters, escapes)", () => {
+    const bytes = (name: string, value: unknown) => new TextEncoder().encode(JSON.stringify({ [name]: value })).length - 1;
+    // 9,600 UTF-16 units (under the 10,000 a text may have), about 28 KB as JSON
+    const big = "\u20ac".repeat(9000) + "\u00e9\u{1F600}a\"".repeat(100);
+    const names: string[] = [];
+    let used = 2;
+    while (used + bytes(`t${names.length}`, big) <= 256 * 1024) {
+      used += bytes(`t${names.length}`, big);
+      names.push(`t${names.length}`);
+    }
+    const saved = (extra: number) => {
+      const room = 256 * 1024 - used - bytes("fill", "") + extra;
+      const fill = "\u20ac".repeat(Math.floor(room / 3)) + "a".repeat(room % 3);
+      const entries: [string, string][] = [...names.map((n): [string, string] => ["$.big", n]), ["$.fill", "fill"], ["$.one", "one"]];
+      return Object.keys(applyResponseMapping(JSON.stringify({ big, fill, one: "x" }), JSON_TYPE, map(...entries)).set);
+    };
+    // exactly full: the filler is saved and nothing after it; one byte more and the filler is not
+    expect(saved(0)).toEqual([...names, "fill"]);
+    expect(saved(1)).toEqual([...names, "one"]);
+  });
+
   it("costs nothing without a mapping", () => {
     expect(applyResponseMapping("not even json", "text/plain", null)).toEqual({ set: {}, problems: [] });
     expect(applyResponseMapping(body, JSON_TYPE, [])).toEqual({ set: {}, problems: [] });

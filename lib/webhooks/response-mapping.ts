@@ -1,6 +1,6 @@
 // Response mapping: values read from a webhook's 2xx JSON answer and saved on the user, so a later
 // action can use them ({{user.crmId}}). Pure: the delivery recorder writes what `applyResponseMapping`
-// returns (lib/delivery/response-mapping-writes.ts); test sends only show it.
+// returns (lib/delivery/store/attribute-writes.ts); test sends only show it.
 import { z } from "zod";
 import { isStorableText } from "../api/ids";
 import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
@@ -124,11 +124,20 @@ export type MappingResult = { set: Record<string, MappedValue>; problems: string
 
 const NO_CHANGE: MappingResult = Object.freeze({ set: Object.freeze({}), problems: Object.freeze([]) as unknown as string[] }) as MappingResult;
 
+// the last type seen: a receiver answers with the same Content-Type text delivery after delivery
+let lastType: string | undefined;
+let lastTypeIsJson = false;
+
 function isJsonContentType(contentType: string | null | undefined): boolean {
   if (!contentType) return true; // no type named: try to read it as JSON
+  if (contentType === lastType) return lastTypeIsJson;
   const type = contentType.split(";")[0]!.trim().toLowerCase();
-  return type === "application/json" || type.endsWith("+json") || type === "text/json";
+  lastType = contentType;
+  lastTypeIsJson = type === "application/json" || type.endsWith("+json") || type === "text/json";
+  return lastTypeIsJson;
 }
+
+const NO_KINDS: AttributeKinds = Object.freeze({});
 
 /**
  * What a mapping sets from a response: only for a 2xx JSON body; each value converted to its
@@ -139,7 +148,7 @@ export function applyResponseMapping(
   body: string | null | undefined,
   contentType: string | null | undefined,
   mapping: ResponseMapping | null | undefined,
-  catalogue: AttributeKinds = {},
+  catalogue: AttributeKinds = NO_KINDS,
 ): MappingResult {
   if (!mapping || mapping.length === 0) return NO_CHANGE;
   if (!isJsonContentType(contentType)) return { set: {}, problems: [`the response is not JSON (${contentType!.split(";")[0]!.trim()}); nothing saved`] };
@@ -153,24 +162,24 @@ export function applyResponseMapping(
   const problems: string[] = [];
   // what one write adds to the user, as JSON: at most what the users API takes in one request
   let bytes = 2;
-  for (const entry of mapping) {
-    const parsed = pathOf(entry);
-    if (!parsed.ok) {
-      problems.push(`${entry.path}: ${parsed.message}`);
+  for (const { entry, path, nameBytes } of compiledEntries(mapping)) {
+    if (!path.ok) {
+      problems.push(`${entry.path}: ${path.message}`);
       continue;
     }
-    const found = valueAt(document, parsed.segments);
-    if (!found.ok) {
+    const found = valueAt(document, path.segments);
+    if (found === MISSING) {
       problems.push(`${entry.path} is not in the response`);
       continue;
     }
     const kind = entry.type ?? catalogue[entry.attribute];
-    const converted = convert(found.value, kind);
+    const converted = convert(found, kind);
     if (!converted.ok) {
       problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
       continue;
     }
-    const size = utf8.encode(JSON.stringify({ [entry.attribute]: converted.value })).length - 1;
+    // the UTF-8 size of `"name":value,` in the user's attributes
+    const size = nameBytes + utf8Length(JSON.stringify(converted.value)) + 2;
     if (bytes + size > MAX_ATTRIBUTES_BYTES) {
       problems.push(`${entry.path} -> ${entry.attribute}: the values saved from one response are over ${MAX_ATTRIBUTES_BYTES / 1024} KiB; not saved`);
       continue;
@@ -181,28 +190,48 @@ export function applyResponseMapping(
   return { set, problems };
 }
 
-const utf8 = new TextEncoder();
-
-// a mapping's entries are the same objects delivery after delivery (lib/delivery/attribute-writes.ts)
-const parsedPaths = new WeakMap<ResponseMappingEntry, ReturnType<typeof parseMappingPath>>();
-function pathOf(entry: ResponseMappingEntry) {
-  let parsed = parsedPaths.get(entry);
-  if (!parsed) parsedPaths.set(entry, (parsed = parseMappingPath(entry.path)));
-  return parsed;
+/** Bytes of `text` in UTF-8 (a lone surrogate as U+FFFD), without encoding it. */
+function utf8Length(text: string): number {
+  let n = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) n += 1;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 2; // a pair: two units, four bytes
+      i++;
+    } else n += 2;
+  }
+  return n;
 }
 
-function valueAt(document: unknown, segments: PathSegment[]): { ok: true; value: unknown } | { ok: false } {
+// A mapping's entries read once (paths parsed, names sized): a delivery's mapping is the same array
+// delivery after delivery (lib/delivery/store/attribute-writes.ts mappingOf)
+type CompiledEntry = { entry: ResponseMappingEntry; path: ReturnType<typeof parseMappingPath>; nameBytes: number };
+const compiled = new WeakMap<ResponseMapping, CompiledEntry[]>();
+function compiledEntries(mapping: ResponseMapping): CompiledEntry[] {
+  let entries = compiled.get(mapping);
+  if (!entries) {
+    entries = mapping.map((entry) => ({ entry, path: parseMappingPath(entry.path), nameBytes: utf8Length(JSON.stringify(entry.attribute)) }));
+    compiled.set(mapping, entries);
+  }
+  return entries;
+}
+
+const MISSING = Symbol("missing");
+
+function valueAt(document: unknown, segments: PathSegment[]): unknown {
   let current = document;
   for (const segment of segments) {
     if (typeof segment === "number") {
-      if (!Array.isArray(current) || segment >= current.length) return { ok: false };
+      if (!Array.isArray(current) || segment >= current.length) return MISSING;
       current = current[segment];
     } else {
-      if (!current || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, segment)) return { ok: false };
+      if (!current || typeof current !== "object" || Array.isArray(current) || !Object.hasOwn(current, segment)) return MISSING;
       current = (current as Record<string, unknown>)[segment];
     }
   }
-  return { ok: true, value: current };
+  return current;
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -221,38 +250,41 @@ function describe(value: unknown): string {
 // value would fail the whole flush's transaction, every delivery result in it with it.
 const unstorable = (value: unknown) => (typeof value === "string" ? !isStorableText(value) : Array.isArray(value) && value.some((v) => typeof v === "string" && !isStorableText(v)));
 
+function failed(value: unknown, what: string): Converted {
+  return { ok: false, message: `${describe(value)} is not ${what}; not saved` };
+}
+
 function convert(value: unknown, kind: MappedKind | undefined): Converted {
-  const fail = (what: string): Converted => ({ ok: false, message: `${describe(value)} is not ${what}; not saved` });
   if (value === null) return { ok: false, message: "the value is null; not saved" };
   if (unstorable(value)) return { ok: false, message: "the value holds U+0000 or a broken character; not saved" };
   switch (kind) {
     case "number": {
       const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
-      return Number.isFinite(n) ? { ok: true, value: n } : fail("a number");
+      return Number.isFinite(n) ? { ok: true, value: n } : failed(value, "a number");
     }
     case "boolean":
       if (typeof value === "boolean") return { ok: true, value };
       if (value === "true" || value === "false") return { ok: true, value: value === "true" };
-      return fail("true or false");
+      return failed(value, "true or false");
     case "date": {
       if (typeof value === "string" && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return { ok: true, value };
       // Unix seconds, as sub-delivery times read them (lib/delivery/rules.ts)
       if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < 1e11) return { ok: true, value: new Date(value * 1000).toISOString() };
-      return fail("an ISO date or Unix seconds");
+      return failed(value, "an ISO date or Unix seconds");
     }
     case "list":
       if (Array.isArray(value) && value.length <= MAX_LIST && value.every((v) => typeof v === "string" && v.length <= MAX_LIST_ITEM)) return { ok: true, value: value as string[] };
-      return fail(`a list of at most ${MAX_LIST} strings`);
+      return failed(value, `a list of at most ${MAX_LIST} strings`);
     case "string":
-      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : fail(`text of at most ${MAX_TEXT} characters`);
+      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : failed(value, `text of at most ${MAX_TEXT} characters`);
       if (typeof value === "number" || typeof value === "boolean") return { ok: true, value: String(value) };
-      return fail("text");
+      return failed(value, "text");
     default:
       // a new attribute: keep the JSON type when it is one attributes can hold
       if (typeof value === "number" || typeof value === "boolean") return { ok: true, value };
-      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : fail(`text of at most ${MAX_TEXT} characters`);
+      if (typeof value === "string") return value.length <= MAX_TEXT ? { ok: true, value } : failed(value, `text of at most ${MAX_TEXT} characters`);
       if (Array.isArray(value)) return convert(value, "list");
-      return fail("text, a number, true/false or a list of strings");
+      return failed(value, "text, a number, true/false or a list of strings");
   }
 }
 

@@ -11,6 +11,7 @@ import { startReceiver, waitFor } from "../testing/receiver";
 import { createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";
 import { Recorder } from "../store/recorder";
+import { attributeSourcesOf } from "../../audience/attribute-sources";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine | null = null;
@@ -32,6 +33,8 @@ afterEach(async () => {
   engine = null;
   setDeliveryQueue(null);
 });
+
+const sourcesOf = async (userId: string) => (await db().user.findUniqueOrThrow({ where: { id: userId } })).attributeSources;
 
 async function startEngine() {
   engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
@@ -87,12 +90,11 @@ describe("response mapping", () => {
     const user = await db().user.findUniqueOrThrow({ where: { id: "map000001" } });
     // merged: the mapped attributes typed as saved, the others untouched
     expect(user.attributes).toEqual({ firstName: "Name1", n: 1, crmId: "crm-map000001", score: 12 });
-    const sources = await db().userAttributeSource.findMany({ where: { userId: "map000001" }, orderBy: { attribute: "asc" } });
+    // who set them, in the same row: the delivery, its step and campaign, when its result was written
     const delivery = await db().delivery.findFirstOrThrow({ where: { actionId: first!.id, userId: "map000001" } });
-    expect(sources.map((s) => [s.attribute, s.campaignId, s.actionId, s.deliveryId])).toEqual([
-      ["crmId", campaign.id, first!.id, delivery.id],
-      ["score", campaign.id, first!.id, delivery.id],
-    ]);
+    const source = [campaign.id, first!.id, delivery.id, expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/)];
+    expect(user.attributeSources).toEqual({ crmId: source, score: source });
+    expect(Object.keys(await attributeSourcesOf("map000001"))).toEqual(["crmId", "score"]);
     const ok = await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: delivery.id } });
     expect(ok.error).toBeNull();
     expect(ok.response).toMatchObject({ status: 200, savedToUser: ["crmId", "score"] });
@@ -102,7 +104,7 @@ describe("response mapping", () => {
     expect(html.outcome).toBe("delivered");
     expect(html.error).toBe("mapping: the response is not JSON (text/html); nothing saved");
     expect((await db().user.findUniqueOrThrow({ where: { id: "map000003" } })).attributes).toEqual({ firstName: "Name3", n: 3 });
-    expect(await db().userAttributeSource.count({ where: { userId: "map000003" } })).toBe(0);
+    expect(await sourcesOf("map000003")).toBeNull();
 
     // a missing path: that attribute is not saved, the reason is on the attempt
     const missing = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { actionId: first!.id, userId: "map000004" } } });
@@ -110,7 +112,9 @@ describe("response mapping", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "map000004" } })).attributes).toEqual({ firstName: "Name4", n: 4 });
 
     // the second step has no mapping: nothing set by it
-    expect(await db().userAttributeSource.count({ where: { actionId: second!.id } })).toBe(0);
+    const setBy = (await db().user.findMany({ where: { id: { startsWith: "map" } } })).flatMap((u) => Object.values((u.attributeSources ?? {}) as Record<string, string[]>).map((s) => s[1]));
+    expect(setBy.length).toBeGreaterThan(0);
+    expect(setBy).not.toContain(second!.id);
   }, 60_000);
 
   it("sets nothing when the worker no longer holds the delivery (another took it over)", async () => {
@@ -133,7 +137,7 @@ describe("response mapping", () => {
       attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "stolen" }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0 });
-    expect(await db().userAttributeSource.count({ where: { userId: "lease000000" } })).toBe(0);
+    expect(await sourcesOf("lease000000")).toBeNull();
     expect((await db().delivery.findUniqueOrThrow({ where: { id: delivery.id } })).state).toBe("sending");
 
     // the holder's own write goes through
@@ -143,7 +147,7 @@ describe("response mapping", () => {
       attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0, crmId: "mine", list: ["a", "b"] });
-    expect(await db().userAttributeSource.count({ where: { userId: "lease000000" } })).toBe(2);
+    expect(Object.keys((await sourcesOf("lease000000"))!).sort()).toEqual(["crmId", "list"]);
   });
 
   it("writes a whole flush in a few statements; a user written twice in one flush gets the later value", async () => {
@@ -155,7 +159,7 @@ describe("response mapping", () => {
     const actionId = campaign.actions[0]!.id;
     const now = new Date();
     const rows = [["flush000000", "t1"], ["flush000001", "t1"], ["flush000000", "t2"], ["flush000002", "t1"]] as const;
-    const deliveries = [];
+    const deliveries: { id: string; userId: string }[] = [];
     for (const [userId, triggerKey] of rows) {
       deliveries.push(
         await db().delivery.create({
@@ -179,9 +183,9 @@ describe("response mapping", () => {
       flush000001: { firstName: "Name1", n: 1, crmId: "v1" },
       flush000002: { firstName: "Name2", n: 2, crmId: "v3", vip: true },
     });
-    const source = await db().userAttributeSource.findUniqueOrThrow({ where: { userId_attribute: { userId: "flush000000", attribute: "crmId" } } });
-    expect(source.deliveryId).toBe(deliveries[2]!.id);
-    expect(await db().userAttributeSource.count({ where: { userId: { startsWith: "flush" } } })).toBe(4);
+    const sources = Object.fromEntries((await db().user.findMany({ where: { id: { startsWith: "flush" } }, orderBy: { id: "asc" } })).map((u) => [u.id, u.attributeSources]));
+    const by = (i: number) => [campaign.id, actionId, deliveries[i]!.id, now.toISOString()];
+    expect(sources).toEqual({ flush000000: { crmId: by(2) }, flush000001: { crmId: by(1) }, flush000002: { crmId: by(3), vip: by(3) } });
     expect(await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })).toBe(4);
   });
 });

@@ -12,12 +12,15 @@ describe("attributeWriteStatements", () => {
     expect(attributeWriteStatements([write("u1", "d1", {})], "w")).toEqual([]);
   });
 
-  it("one users statement and one sources statement for a flush of 500", () => {
+  it("one statement for a flush of 500: the attributes and their sources in the same UPDATE", () => {
     const writes = Array.from({ length: 500 }, (_, i) => write(`u${i}`, `d${i}`, { crmId: `c${i}`, score: i }));
     const statements = attributeWriteStatements(writes, "w");
-    expect(statements).toHaveLength(2);
-    expect(statements[0]!.sql).toMatch(/^UPDATE /);
-    expect(statements[1]!.sql).toMatch(/^INSERT INTO .*UserAttributeSource/);
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.sql).toMatch(/^UPDATE .*"attributes" = .*"attributeSources" = /);
+    const source = ["c", "a", "d7", at.toISOString()];
+    // the rows are one JSON parameter: [user, delivery, attributes, their sources]
+    const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as unknown[][];
+    expect(rows.find((r) => r[0] === "u7")).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);
   });
 
   it("writes any number of rows with the same statement text (one JSON parameter), so it is prepared once", () => {
@@ -27,13 +30,14 @@ describe("attributeWriteStatements", () => {
     expect(many.map((s) => s.values.length)).toEqual(one.map((s) => s.values.length));
   });
 
-  it("splits sources beyond 2,000 rows and writes a repeated user in a later round", () => {
-    const writes = Array.from({ length: 500 }, (_, i) => write(`u${i}`, `d${i}`, Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`a${k}`, k]))));
+  it("splits beyond 1,000 users and writes a repeated user in a later round", () => {
+    const writes = Array.from({ length: 1500 }, (_, i) => write(`u${i}`, `d${i}`, Object.fromEntries(Array.from({ length: 5 }, (_, k) => [`a${k}`, k]))));
     writes.push(write("u0", "d-again", { a0: 9 }));
     const statements = attributeWriteStatements(writes, "w");
-    // round 1: users + 2 sources statements (2,500 rows); round 2: users + sources for u0
-    expect(statements.map((s) => s.sql.split(" ")[0])).toEqual(["UPDATE", "INSERT", "INSERT", "UPDATE", "INSERT"]);
-    expect(JSON.stringify(statements[3]!.values)).toContain("d-again");
+    // round 1: 1,500 users in two statements; round 2: u0 again
+    expect(statements.map((s) => s.sql.split(" ")[0])).toEqual(["UPDATE", "UPDATE", "UPDATE"]);
+    expect(JSON.stringify(statements[2]!.values)).toContain("d-again");
+    expect(JSON.stringify(statements[0]!.values)).not.toContain("d-again");
   });
 });
 

@@ -23,9 +23,9 @@ describe("attribute sources", () => {
     await upsert({ userId: "src1", attributes: { plan: "pro", crmId: "old", score: 1 } });
     const campaign = await createCampaign({ url: "https://crm.example.com/x", name: "CRM sync" });
     const setAt = new Date("2026-12-02T09:20:00.000Z");
-    for (const attribute of ["crmId", "score"]) {
-      await db().userAttributeSource.create({ data: { userId: "src1", attribute, campaignId: campaign.id, actionId: campaign.actions[0]!.id, deliveryId: "d1", setAt } });
-    }
+    const source = [campaign.id, campaign.actions[0]!.id, "d1", setAt.toISOString()];
+    // as the delivery recorder writes them (lib/delivery/store/attribute-writes.ts), in another order
+    await db().user.update({ where: { id: "src1" }, data: { attributeSources: { score: source, crmId: source } } });
     let user = await getUser("src1");
     expect(user.attributeSources.crmId).toEqual({ attribute: "crmId", campaignId: campaign.id, campaignName: "CRM sync", actionId: campaign.actions[0]!.id, deliveryId: "d1", setAt: setAt.toISOString() });
 
@@ -39,7 +39,7 @@ describe("attribute sources", () => {
     expect((await getUser("src1")).attributeSources).toEqual({});
 
     // a deleted campaign: the source stays, without a name
-    await db().userAttributeSource.create({ data: { userId: "src1", attribute: "crmId", campaignId: campaign.id, actionId: campaign.actions[0]!.id, deliveryId: "d2", setAt } });
+    await db().user.update({ where: { id: "src1" }, data: { attributeSources: { crmId: [campaign.id, campaign.actions[0]!.id, "d2", setAt.toISOString()] } } });
     await db().campaign.delete({ where: { id: campaign.id } });
     expect((await getUser("src1")).attributeSources.crmId.campaignName).toBeNull();
   });

@@ -1,0 +1,71 @@
+// npx tsx bench/mapping-cost.ts [sql|js]  (FLUSH=50 REPS=6): what the response mapping costs the engine's
+// thread per delivery, in CPU (steadier than figure 7's rates on a shared machine):
+//   sql  the attribute writes of a flush (attributeWriteStatements) run in their own transaction over
+//        5,000 held deliveries, FLUSH at a time (the recorder flushes every 25 ms: tens of rows per flush)
+//   js   mapDeliveredResponse on the figure's answer and mapping (two attributes, one typed number)
+import { db } from "../lib/db";
+import { rawDb } from "../lib/db/raw";
+import { attributeWriteStatements, mapDeliveredResponse, mappingOf, type MappedAttributes } from "../lib/delivery/store/attribute-writes";
+import { responseExcerpt } from "../lib/delivery/store/attempt-record";
+import type { AttemptRow } from "../lib/delivery/store/recorder";
+import { freshInstallEnv } from "./app-process";
+import { createBenchCampaign, seedUsers, switchDatabase } from "./delivery-run";
+
+const USERS = 5000;
+const FLUSH = Number(process.env.FLUSH ?? 50);
+const REPS = Number(process.env.REPS ?? 6);
+const which = process.argv[2] ?? "both";
+const cpuMicros = () => {
+  const used = process.cpuUsage();
+  return used.user + used.system;
+};
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+const show = (xs: number[]) => `median ${median(xs).toFixed(1)} µs (runs ${xs.map((x) => x.toFixed(1)).join(" ")})`;
+
+if (which !== "js") {
+  await switchDatabase(freshInstallEnv());
+  await seedUsers(USERS);
+  const campaign = await createBenchCampaign({ port: 1, rule: { when: "immediate" } });
+  const actionId = campaign.actions[0]!.id;
+  const users = await db().user.findMany({ select: { id: true }, orderBy: { id: "asc" } });
+  const now = new Date();
+  const lockedUntil = new Date(now.getTime() + 3_600_000);
+  const deliveries = users.map((u, i) => ({ id: `dlv${String(i).padStart(7, "0")}`, userId: u.id }));
+  for (let i = 0; i < deliveries.length; i += 1000) {
+    await db().delivery.createMany({
+      data: deliveries.slice(i, i + 1000).map((d) => ({
+        id: d.id, webhookId: `msg_${d.id}`, campaignId: campaign.id, actionId, userId: d.userId, triggerKey: "activation",
+        plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil,
+      })),
+    });
+  }
+  const runs: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const writes: MappedAttributes[] = deliveries.map((d) => ({ deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `cus_${r}_1234567890`, crmScore: 42.5 + r }, setAt: new Date() }));
+    const start = cpuMicros();
+    for (let i = 0; i < writes.length; i += FLUSH) await rawDb(db()).transaction(attributeWriteStatements(writes.slice(i, i + FLUSH), "w"));
+    runs.push((cpuMicros() - start) / writes.length);
+  }
+  console.log(`sql: attribute writes per delivery (flushes of ${FLUSH}): ${show(runs)}`);
+}
+
+if (which !== "sql") {
+  const mapping = mappingOf({ responseMapping: [{ path: "$.customer.id", attribute: "crmId" }, { path: "$.customer.score", attribute: "crmScore", type: "number" }] })!;
+  const body = JSON.stringify({ ok: true, customer: { id: "cus_1234567890", score: "42.5", tier: "gold" } });
+  const headers: [string, string][] = [["content-type", "application/json"], ["date", new Date().toUTCString()], ["connection", "keep-alive"], ["keep-alive", "timeout=30"], ["content-length", String(body.length)]];
+  const delivery = { id: "d1", userId: "u1", campaignId: "c1", actionId: "a1" };
+  const at = new Date();
+  const calls = 200_000;
+  const runs: number[] = [];
+  for (let r = 0; r < REPS; r++) {
+    const start = cpuMicros();
+    for (let i = 0; i < calls; i++) {
+      const result = { outcome: "delivered" as const, status: 200, statusText: "OK", headers, body, timings: { totalMs: 1 } };
+      const attempt: AttemptRow = { deliveryId: "d1", number: 1, startedAt: at, durationMs: 1, outcome: "delivered", status: 200, error: null, request: {}, response: responseExcerpt(result), timings: null, nextAttemptAt: null };
+      if (!mapDeliveredResponse(mapping, result, delivery, attempt, at)) throw new Error("nothing mapped");
+    }
+    runs.push((cpuMicros() - start) / calls);
+  }
+  console.log(`js: mapDeliveredResponse per delivery (with the attempt's excerpt): ${show(runs)}`);
+}
+process.exit(0);
