@@ -73,11 +73,11 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     });
     if (claimed.count === 0) return null;
     if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
-    return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
+    return fanOutToAudience(db(), tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
   }, LONG_TRANSACTION);
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
-  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, due: counts.due });
+  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, dueTimes: counts.dueTimes });
   return { ok: true, counts, status: "active" };
 }
 

@@ -2,20 +2,20 @@
 // that moment. The campaign row is advanced (nextRunAt, occurrences) in the same transaction,
 // guarded by its old nextRunAt, so two workers never fan out the same occurrence.
 import type { Db } from "../../db";
-import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
+import { fanOutToAudience, LONG_TRANSACTION } from "./fan-out";
 import { parseDeliveryRule } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
 import { log } from "../../log";
 import { planSteps } from "../core/plan";
 
-/** Fans out every due occurrence; returns the deliveries it planned. */
-export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]> {
+/** Fans out every due occurrence; returns when the deliveries it planned come due (ms, each time once). */
+export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<number>> {
   const due = await prisma.campaign.findMany({
     where: { status: "active", nextRunAt: { lte: now } },
     include: { actions: { orderBy: { position: "asc" } } },
     take: 20,
   });
-  const planned: DueRef[] = [];
+  const dueTimes = new Set<number>();
   for (const campaign of due) {
     try {
       const rule = parseDeliveryRule(campaign.deliveryRule);
@@ -31,12 +31,12 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]
         });
         if (advanced.count === 0) return;
         const actions = planSteps(campaign.actions);
-        const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
-        planned.push(...counts.due);
+        const counts = await fanOutToAudience(prisma, tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
+        for (const t of counts.dueTimes) dueTimes.add(t);
       }, LONG_TRANSACTION);
     } catch (err) {
       log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: (err as Error).message });
     }
   }
-  return planned;
+  return dueTimes;
 }
