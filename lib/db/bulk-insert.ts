@@ -99,9 +99,9 @@ export function jsonInsertSql(table: string, columns: [name: string, kind: Colum
   const encoded = { date: new Map<unknown, unknown>(), json: new Map<unknown, unknown>() };
   const cell = (kind: ColumnKind, value: unknown) => {
     if (value === null || value === undefined) return null;
-    // a lone surrogate (an id sent as "\ud800") is written as U+FFFD, as the drivers write a bound
-    // string, and not as a JSON escape PostgreSQL's JSON reader refuses
-    if (kind === "text" && typeof value === "string") return (value as unknown as { toWellFormed(): string }).toWellFormed();
+    // a lone surrogate (an id sent as "\ud800") is written as node-postgres writes a bound string
+    // (U+FFFD), not as a JSON escape PostgreSQL refuses; SQLite reads the escape as better-sqlite3 binds it
+    if (!sqlite && kind === "text" && typeof value === "string") return (value as unknown as { toWellFormed(): string }).toWellFormed();
     if (kind !== "date" && kind !== "json") return value;
     const cache = encoded[kind];
     const key = kind === "date" ? (value as Date).getTime() : value;
