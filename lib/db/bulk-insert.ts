@@ -4,6 +4,7 @@
 // Prisma writes them (ISO dates with +00:00 on SQLite, jsonb/timestamp(3) on PostgreSQL).
 import { env } from "../env";
 import type { DbOrTx } from "./client";
+import { randomBytes } from "node:crypto";
 import { randomSlice } from "../crypto/random-pool";
 import type { RawStatement } from "./raw";
 
@@ -13,6 +14,16 @@ export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::int
 /** A unique primary key like the cuid() default (the column is a plain string). */
 export function newRowId(): string {
   return `c${Date.now().toString(36)}${randomSlice(9).toString("base64url")}`;
+}
+
+/** `count` keys as newRowId makes them, for a batch of thousands: one read of randomness, one encoding. */
+export function newRowIds(count: number): string[] {
+  const time = `c${Date.now().toString(36)}`;
+  // 9 bytes are three whole base64 groups: each id's 12 characters are its own bytes' encoding
+  const random = randomBytes(9 * count).toString("base64url");
+  const ids = new Array<string>(count);
+  for (let i = 0; i < count; i++) ids[i] = time + random.slice(12 * i, 12 * i + 12);
+  return ids;
 }
 
 /** A value as raw SQL takes it, written exactly as Prisma would. */

@@ -2,9 +2,9 @@
 // transaction that made the decision (activation, an event, a recurring occurrence).
 import { matchesSegment, parseSegment } from "../../audience/segment";
 import { audiencePage } from "../../audience/users";
-import { newWebhookId } from "../core/ids";
+import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
-import { jsonInsertSql, newRowId, type ColumnKind } from "../../db/bulk-insert";
+import { jsonInsertSql, newRowIds, type ColumnKind } from "../../db/bulk-insert";
 import { planDeliveries, userFieldsPlanned, type PlanAction, type PlannedDelivery, type Trigger } from "../core/plan";
 import type { DeliveryRule } from "../core/rules";
 
@@ -52,7 +52,9 @@ export function plannedDeliveryStatements(campaignId: string, allPlanned: Planne
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
     const batch = planned.slice(i, i + INSERT_BATCH);
     const now = new Date();
-    const rows = batch.map((p) => {
+    const ids = newRowIds(batch.length);
+    const webhookIds = newWebhookIds(batch.length);
+    const rows = batch.map((p, k) => {
       const state = p.suppressedReason ? "suppressed" : "scheduled";
       if (p.suppressedReason) counts.suppressed++;
       else {
@@ -61,7 +63,7 @@ export function plannedDeliveryStatements(campaignId: string, allPlanned: Planne
         if (!counts.earliest || p.plannedAt < counts.earliest) counts.earliest = p.plannedAt;
       }
       // dueAt = plannedAt until the first attempt
-      return [newRowId(), newWebhookId(), campaignId, p.actionId, p.userId, p.eventId, p.triggerKey, p.eventData, p.plannedAt, p.plannedAt, state, p.suppressedReason, now, now, p.variant, p.variantActionId];
+      return [ids[k], webhookIds[k], campaignId, p.actionId, p.userId, p.eventId, p.triggerKey, p.eventData, p.plannedAt, p.plannedAt, state, p.suppressedReason, now, now, p.variant, p.variantActionId];
     });
     statements.push(jsonInsertSql("Delivery", DELIVERY_COLUMNS, rows));
   }
