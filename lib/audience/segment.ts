@@ -11,7 +11,7 @@ export const segmentSchema = z
   .strict();
 export type Segment = z.infer<typeof segmentSchema>;
 
-export type SegmentUser = { id: string; email?: string | null; timezone?: string | null; attributes: unknown };
+export type SegmentUser = { id: string; email?: string | null; timezone?: string | null; attributes?: unknown };
 
 /** Reads a stored audience; anything unreadable means "everyone" is NOT assumed: it throws. */
 export function parseSegment(raw: unknown): Segment | null {

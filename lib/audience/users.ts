@@ -1,7 +1,7 @@
 // The audience: upsert users one at a time or by the thousand (attributes merge, null removes),
 // read, list with a cursor, and forget (events and deliveries go with the user).
 import { db, type Db } from "../db";
-import { rawDb, type RawStatement } from "../db/raw";
+import { rawDb, type RawStatement, type RawTx } from "../db/raw";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
@@ -146,6 +146,24 @@ export async function usersById(prisma: Db, ids: string[]): Promise<Map<string, 
     }
   }
   return found;
+}
+
+/** The fields of a user a fan-out loads besides the id: what its segment or its plan reads. */
+export type AudienceFields = { email: boolean; timezone: boolean; attributes: boolean };
+export type AudienceUser = { id: string; email?: string | null; timezone?: string | null; attributes?: unknown };
+
+/**
+ * Up to `limit` users after `afterId` (null: from the first) in id order, with only `fields` besides
+ * the id (a field not asked for is absent): a fan-out pages through 100,000 users this way, in its
+ * raw transaction (lib/db/raw.ts).
+ */
+export async function audiencePage(tx: Pick<RawTx, "query">, afterId: string | null, limit: number, fields: AudienceFields): Promise<AudienceUser[]> {
+  const p = new SqlParams();
+  const columns = ["id", ...(["email", "timezone", "attributes"] as const).filter((f) => fields[f])].map((c) => `"${c}"`).join(", ");
+  const after = afterId === null ? "" : ` WHERE "id" > ${p.add("text", afterId)}`;
+  const rows = await tx.query<AudienceUser>(`SELECT ${columns} FROM ${tableName("User")}${after} ORDER BY "id" LIMIT ${Math.floor(limit)}`, p.values);
+  if (fields.attributes) for (const r of rows) r.attributes = jsonOf(r.attributes) ?? {};
+  return rows;
 }
 
 export async function getUser(userId: string): Promise<UserRecord | null> {

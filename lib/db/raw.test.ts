@@ -3,6 +3,8 @@ import { describe, expect, it } from "vitest";
 import { env } from "../env";
 import { db } from "./index";
 import { rawDb } from "./raw";
+import { tableName } from "./bulk-insert";
+import { SqlParams } from "./raw-sql";
 
 const sqlite = env().database.provider === "sqlite";
 
@@ -23,5 +25,52 @@ describe.skipIf(!sqlite)("rawDb on SQLite", () => {
     clearInterval(ticker);
     const rows = await rawDb(db()).query<{ value: string }>(`SELECT "value" FROM "Setting" WHERE "key" = ?`, ["raw-test"]);
     expect(rows).toEqual([{ value: "1" }]);
+  });
+});
+
+describe("rawDb interactive transactions", () => {
+  const insert = (key: string) => {
+    const p = new SqlParams();
+    return { sql: `INSERT INTO ${tableName("Setting")} ("key", "value") VALUES (${p.add("text", key)}, ${p.add("text", "1")})`, values: p.values };
+  };
+  const keys = async (prefix: string) => {
+    const p = new SqlParams();
+    const rows = await rawDb(db()).query<{ key: string }>(`SELECT "key" FROM ${tableName("Setting")} WHERE "key" LIKE ${p.add("text", `${prefix}%`)} ORDER BY "key"`, p.values);
+    return rows.map((r) => r.key);
+  };
+
+  it("commits the work's writes; the handle's other statements meanwhile are not part of it", async () => {
+    const raw = rawDb(db());
+    let outside: Promise<number[]> | undefined;
+    const result = await raw.interactive(async (tx) => {
+      const first = insert("commit-a");
+      expect(await tx.run(first.sql, first.values)).toBe(1);
+      // another caller of the handle (the engine, in the same process) while the transaction is open
+      const other = insert("commit-outside");
+      outside = raw.transaction([other]);
+      const second = insert("commit-b");
+      await tx.run(second.sql, second.values);
+      return (await tx.query<{ key: string }>(`SELECT "key" FROM ${tableName("Setting")} WHERE "key" LIKE 'commit-%'`, [])).length;
+    });
+    expect(result).toBeGreaterThanOrEqual(2);
+    expect(await outside).toEqual([1]);
+    expect(await keys("commit-")).toEqual(["commit-a", "commit-b", "commit-outside"]);
+  });
+
+  it("rolls back everything the work wrote when it throws, and nothing written outside it", async () => {
+    const raw = rawDb(db());
+    let outside: Promise<number[]> | undefined;
+    await expect(
+      raw.interactive(async (tx) => {
+        const first = insert("rollback-a");
+        await tx.run(first.sql, first.values);
+        outside = raw.transaction([insert("rollback-outside")]);
+        throw new Error("changed my mind");
+      }),
+    ).rejects.toThrow("changed my mind");
+    expect(await outside).toEqual([1]);
+    expect(await keys("rollback-")).toEqual(["rollback-outside"]);
+    // the handle is usable afterwards, for another interactive transaction too
+    expect(await raw.interactive(async (tx) => tx.run(insert("rollback-after").sql, insert("rollback-after").values))).toBe(1);
   });
 });

@@ -63,6 +63,6 @@ export async function trackEvents(events: TrackedEvent[], now = new Date()): Pro
   }
   const changed = await rawDb(prisma).transaction([...newUsers, ...eventInserts, ...deliveries]);
   const usersCreated = changed.slice(0, newUsers.length).reduce((a, b) => a + b, 0);
-  if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, due: counts.due });
+  if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, dueTimes: counts.dueTimes });
   return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
 }

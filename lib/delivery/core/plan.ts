@@ -102,6 +102,17 @@ export function parseTimeValue(value: unknown): Date | null {
   return null;
 }
 
+/**
+ * Which of a user's fields planning reads for this rule, actions and trigger (baseTime and
+ * applySubDelivery below): a fan-out to 100,000 users loads no more than this.
+ */
+export function userFieldsPlanned(rule: DeliveryRule, actions: PlanAction[], trigger: Trigger): { timezone: boolean; attributes: boolean } {
+  return {
+    timezone: trigger.kind === "activation" && rule.when === "scheduled" && rule.inUserTimeZone,
+    attributes: actions.some((a) => a.subDelivery.kind === "relative" && a.subDelivery.source === "user"),
+  };
+}
+
 type Base = { at: Date } | { skip: string };
 
 /** When the campaign's rule starts this user, before sub-delivery. */

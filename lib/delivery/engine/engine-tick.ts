@@ -3,19 +3,19 @@
 // runs it in its loop; scale-out workers get it as a BullMQ Job Scheduler's job, one worker per
 // second (bullmq/engine.ts), since each step is guarded in SQL and doing it N times over is waste.
 import type { Db } from "../../db";
-import type { DueRef } from "../store/fan-out";
 import { finishCampaigns } from "../store/finish";
 import { runDueOccurrences } from "../store/recurring";
 
 export const TICK_MS = 1000;
 
-export type TickResult = { planned: DueRef[]; finished: string[] };
+/** `dueTimes`: when the deliveries of occurrences fanned out come due (ms, each distinct time once) */
+export type TickResult = { dueTimes: Set<number>; finished: string[] };
 
 /** An engine's tick; a scale-out worker may skip one that another worker ran (null). */
 export type EngineTick = (now: Date) => Promise<TickResult | null>;
 
 export async function engineTick(prisma: Db, now: Date): Promise<TickResult> {
-  const planned = await runDueOccurrences(prisma, now);
+  const dueTimes = await runDueOccurrences(prisma, now);
   const finished = await finishCampaigns(prisma, now);
-  return { planned, finished };
+  return { dueTimes, finished };
 }

@@ -1,16 +1,14 @@
 // The queue port: what the rest of the app tells the delivery engine. Two adapters implement it,
 // chosen once at start-up (lib/delivery/engine/start.ts): the embedded engine (polls the outbox in this
 // process) and the BullMQ producer (hands due deliveries to `npm run worker` processes).
-import type { DueRef } from "../store/fan-out";
-
 export type QueueHint = {
   /** the earliest due time among the changes (now when omitted) */
   dueAt?: Date | null;
   /** a campaign whose waiting deliveries changed (resumed, retried) */
   campaignId?: string;
   deliveryIds?: string[];
-  /** freshly planned deliveries */
-  due?: DueRef[];
+  /** when freshly planned deliveries come due (ms since the epoch; each distinct time once is enough) */
+  dueTimes?: Iterable<number>;
 };
 
 export interface DeliveryQueue {

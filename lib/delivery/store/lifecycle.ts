@@ -4,7 +4,10 @@
 import { db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { parseSegment } from "../../audience/segment";
-import { emptyCounts, fanOutToAudience, LONG_TRANSACTION, type FanOutCounts } from "./fan-out";
+import { rawDb } from "../../db/raw";
+import { tableName } from "../../db/bulk-insert";
+import { SqlParams } from "../../db/raw-sql";
+import { emptyCounts, fanOutToAudience, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
@@ -12,6 +15,9 @@ import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkActionRenders } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
+
+// Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
+const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
   | { ok: true; counts: FanOutCounts; status: "active" }
@@ -65,19 +71,19 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (problems.length || !rule) return { ok: false, problems };
 
   const actions = planSteps(campaign.actions);
-  const counts = await db().$transaction(async (tx) => {
+  // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
+  const counts = await rawDb(db()).interactive(async (tx) => {
     const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
-    const claimed = await tx.campaign.updateMany({
-      where: { id: campaignId, status: "draft" },
-      data: { status: "active", activatedAt: now, nextRunAt, occurrences: 0 },
-    });
-    if (claimed.count === 0) return null;
+    const p = new SqlParams();
+    const set = `"status" = 'active', "activatedAt" = ${p.add("date", now)}, "nextRunAt" = ${p.add("date", nextRunAt)}, "occurrences" = 0, "updatedAt" = ${p.add("date", new Date())}`;
+    const claimed = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'draft'`, p.values);
+    if (claimed === 0) return null;
     if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
     return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
-  }, LONG_TRANSACTION);
+  });
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
-  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, due: counts.due });
+  await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, dueTimes: counts.dueTimes });
   return { ok: true, counts, status: "active" };
 }
 

@@ -2,20 +2,23 @@
 // that moment. The campaign row is advanced (nextRunAt, occurrences) in the same transaction,
 // guarded by its old nextRunAt, so two workers never fan out the same occurrence.
 import type { Db } from "../../db";
-import { fanOutToAudience, LONG_TRANSACTION, type DueRef } from "./fan-out";
+import { rawDb } from "../../db/raw";
+import { tableName } from "../../db/bulk-insert";
+import { SqlParams } from "../../db/raw-sql";
+import { fanOutToAudience } from "./fan-out";
 import { parseDeliveryRule } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
 import { log } from "../../log";
 import { planSteps } from "../core/plan";
 
-/** Fans out every due occurrence; returns the deliveries it planned. */
-export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]> {
+/** Fans out every due occurrence; returns when the deliveries it planned come due (ms, each time once). */
+export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<number>> {
   const due = await prisma.campaign.findMany({
     where: { status: "active", nextRunAt: { lte: now } },
     include: { actions: { orderBy: { position: "asc" } } },
     take: 20,
   });
-  const planned: DueRef[] = [];
+  const dueTimes = new Set<number>();
   for (const campaign of due) {
     try {
       const rule = parseDeliveryRule(campaign.deliveryRule);
@@ -23,20 +26,21 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<DueRef[]
       const at = campaign.nextRunAt;
       const occurrences = campaign.occurrences + 1;
       const following = nextOccurrence(rule, at, occurrences);
-      await prisma.$transaction(async (tx) => {
-        const advanced = await tx.campaign.updateMany({
-          where: { id: campaign.id, nextRunAt: at, status: "active" },
-          // after the last occurrence nextRunAt is null; the campaign stays active until its deliveries are out
-          data: { nextRunAt: following, occurrences },
-        });
-        if (advanced.count === 0) return;
+      // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
+      await rawDb(prisma).interactive(async (tx) => {
+        const p = new SqlParams();
+        // after the last occurrence nextRunAt is null; the campaign stays active until its deliveries are out
+        const set = `"nextRunAt" = ${p.add("date", following)}, "occurrences" = ${p.add("int", occurrences)}, "updatedAt" = ${p.add("date", new Date())}`;
+        const guard = `"id" = ${p.add("text", campaign.id)} AND "nextRunAt" = ${p.add("date", at)} AND "status" = 'active'`;
+        const advanced = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
+        if (advanced === 0) return;
         const actions = planSteps(campaign.actions);
         const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
-        planned.push(...counts.due);
-      }, LONG_TRANSACTION);
+        for (const t of counts.dueTimes) dueTimes.add(t);
+      });
     } catch (err) {
       log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: (err as Error).message });
     }
   }
-  return planned;
+  return dueTimes;
 }

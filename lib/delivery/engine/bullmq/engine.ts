@@ -94,7 +94,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     this.ticksRun++;
     const result = await engineTick(this.prisma, now);
     // an occurrence fanned out here: every worker takes its share at once
-    if (result.planned.length) await this.sender.send({ due: result.planned }, now.getTime());
+    if (result.dueTimes.size) await this.sender.send({ dueTimes: result.dueTimes }, now.getTime());
     return result;
   }
 

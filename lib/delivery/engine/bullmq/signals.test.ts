@@ -4,18 +4,18 @@ import { describe, expect, it } from "vitest";
 import { planWakes, wakeJobId, WAKE_BUCKET_MS } from "./signals";
 
 const NOW = 1_800_000_000_000;
-const at = (ms: number) => ({ webhookId: `w${ms}`, dueAt: new Date(NOW + ms) });
+const at = (ms: number) => NOW + ms;
 
 describe("planWakes", () => {
   it("announces rows due now, and a hint without times, at once", () => {
-    expect(planWakes({ due: [at(0), at(-5000)] }, NOW)).toEqual({ now: true, later: [] });
+    expect(planWakes({ dueTimes: [at(0), at(-5000)] }, NOW)).toEqual({ now: true, later: [] });
     expect(planWakes({}, NOW)).toEqual({ now: true, later: [] });
     expect(planWakes({ campaignId: "c1", dueAt: new Date(NOW + 60_000) }, NOW)).toEqual({ now: true, later: [] });
     expect(planWakes({ deliveryIds: ["d1"] }, NOW)).toEqual({ now: true, later: [] });
   });
 
   it("delays one wake per bucket to its earliest due time", () => {
-    const plan = planWakes({ dueAt: new Date(NOW + 2_010), due: [at(2_050), at(2_010), at(2_099), at(5_000), at(0)] }, NOW);
+    const plan = planWakes({ dueAt: new Date(NOW + 2_010), dueTimes: [at(2_050), at(2_010), at(2_099), at(5_000), at(0)] }, NOW);
     expect(plan.now).toBe(true);
     expect(plan.later).toEqual([NOW + 2_010, NOW + 5_000]);
   });
@@ -28,7 +28,7 @@ describe("planWakes", () => {
 
   it("caps the wakes of one write at the earliest 500", () => {
     const due = Array.from({ length: 2000 }, (_, i) => at(1000 + i * WAKE_BUCKET_MS));
-    const plan = planWakes({ due }, NOW);
+    const plan = planWakes({ dueTimes: due }, NOW);
     expect(plan.later).toHaveLength(500);
     expect(plan.later[0]).toBe(NOW + 1000);
   });

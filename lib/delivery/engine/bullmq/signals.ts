@@ -22,7 +22,7 @@ export type WakePlan = { now: boolean; later: number[] };
 export function planWakes(hint: QueueHint, nowMs: number): WakePlan {
   // a campaign resumed or deliveries retried by hand: their rows are due now
   if (hint.campaignId || hint.deliveryIds?.length) return { now: true, later: [] };
-  const times = [hint.dueAt?.getTime(), ...(hint.due ?? []).map((r) => r.dueAt.getTime())].filter((t): t is number => t !== undefined && Number.isFinite(t));
+  const times = [hint.dueAt?.getTime(), ...(hint.dueTimes ?? [])].filter((t): t is number => t !== undefined && Number.isFinite(t));
   if (!times.length) return { now: true, later: [] };
   let now = false;
   const buckets = new Map<number, number>();
