@@ -28,6 +28,38 @@ describe.skipIf(!sqlite)("rawDb on SQLite", () => {
   });
 });
 
+describe.skipIf(!sqlite)("Prisma and the raw handle on one SQLite file", () => {
+  it("use one SQLite library, so the raw handle waits for a Prisma transaction's write lock (two copies in one process corrupt the file)", async () => {
+    // Prisma's adapter must load the very better-sqlite3 the raw handle loads (package.json overrides)
+    const { createRequire } = await import("node:module");
+    const fromAdapter = createRequire(createRequire(import.meta.url).resolve("@prisma/adapter-better-sqlite3"))("better-sqlite3");
+    expect(fromAdapter).toBe(Database);
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let written!: () => void;
+    const prismaWrote = new Promise<void>((r) => (written = r));
+    const tx = db().$transaction(async (t) => {
+      await t.setting.upsert({ where: { key: "lock-a" }, create: { key: "lock-a", value: "prisma" }, update: { value: "prisma" } });
+      written();
+      await held;
+    }, { timeout: 20_000 });
+    await prismaWrote;
+    const raw = rawDb(db()).transaction([{ sql: `INSERT INTO "Setting" ("key", "value") VALUES (?, ?)`, values: ["lock-b", "raw"] }]);
+    let rawDone = false;
+    void raw.then(() => (rawDone = true), () => (rawDone = true));
+    await new Promise((r) => setTimeout(r, 300));
+    // the Prisma transaction holds the write lock: the raw write waits
+    expect(rawDone).toBe(false);
+    release();
+    await tx;
+    expect(await raw).toEqual([1]);
+    const rows = await rawDb(db()).query<{ key: string; value: string }>(`SELECT "key", "value" FROM "Setting" WHERE "key" IN ('lock-a', 'lock-b') ORDER BY "key"`, []);
+    expect(rows).toEqual([{ key: "lock-a", value: "prisma" }, { key: "lock-b", value: "raw" }]);
+    expect(await rawDb(db()).query(`PRAGMA integrity_check`, [])).toEqual([{ integrity_check: "ok" }]);
+  });
+});
+
 describe("rawDb interactive transactions", () => {
   const insert = (key: string) => {
     const p = new SqlParams();
