@@ -7,6 +7,7 @@ import { createBenchCampaign, waitRecorded } from "../delivery-run";
 import { cpuMs } from "../process-stats";
 import { capacityGrid, type DeliveryCosts } from "../capacity";
 import { describeCpu, perDelivery } from "../cpu-ledger";
+import { contextSwitches, difference, engineCounters } from "../engine-counters";
 import { fmt, verdict } from "../report";
 import { GROUP, reachable, startScaleOutInstall } from "../scale-out-install";
 import { round } from "../stats";
@@ -29,6 +30,8 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     const campaign = await createBenchCampaign({ port: ctx.receiver.port, rule: { when: "immediate" } });
     await ctx.receiver.reset(false);
     const ledger = await install.ledger();
+    const counters0 = await Promise.all(install.procs.map(engineCounters));
+    const switches0 = install.procs.map((p) => contextSwitches(p.pid));
     const cpu0 = install.procs.map((p) => cpuMs(p.pid) ?? 0);
     const started = Date.now();
     const result = await activateCampaign(campaign.id);
@@ -37,16 +40,40 @@ async function oneRun(ctx: FigureContext, workers: number, users: number) {
     await ledger.producing();
     const done = await waitRecorded(campaign.id, users, ctx.options.budgetMs.scaleOutRun, (c) => ctx.progress(`  ${workers} worker(s): ${JSON.stringify(c)}`));
     const cpuMsByGroup = await ledger.finish();
+    const perWorker = (await Promise.all(install.procs.map(engineCounters))).map((c, i) => difference(counters0[i], c));
+    const switches = install.procs.map((p, i) => contextSwitches(p.pid) - switches0[i]);
     const seconds = (done.at - started) / 1000;
     const cpuPct = install.procs.map((p, i) => round((((cpuMs(p.pid) ?? 0) - cpu0[i]) / (seconds * 1000)) * 100));
     const delivered = done.counts.delivered ?? 0;
     const perSecond = delivered / seconds;
     const stats = await ctx.receiver.stats();
     const cpuUs = perDelivery(cpuMsByGroup, delivered);
-    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, cpuUsPerDelivery: cpuUs, cpuSummary: describeCpu(cpuUs), arrivals: stats.count, states: done.counts };
+    const engine = engineSummary(perWorker, switches, seconds, delivered);
+    ctx.progress(`  ${workers} worker(s): ${round(perSecond)}/s, ${describeCpu(cpuUs)}; engine ${JSON.stringify(engine)}`);
+    return { workers, users, complete: done.complete, recorded: (done.counts.delivered ?? 0) + (done.counts.failed ?? 0), fanOutMs, seconds: round(seconds, 2), deliveriesPerSecond: round(perSecond), ratio: ratioToRaw(ctx, perSecond), workerCpuPct: cpuPct, cpuUsPerDelivery: cpuUs, cpuSummary: describeCpu(cpuUs), engine, arrivals: stats.count, states: done.counts };
   } finally {
     await install.stop();
   }
+}
+
+/** claims, idle looks, wake-ups and result writes of the workers, per second and per delivery */
+function engineSummary(perWorker: Record<string, number>[], switches: number[], seconds: number, delivered: number) {
+  const sum = (k: string) => perWorker.reduce((s, c) => s + (c[k] ?? 0), 0);
+  const per = (n: number, d: number) => (d > 0 ? round(n / d, 2) : 0);
+  const statements = sum("claims") + sum("dueLooks") + sum("flushStatements") + 2 * sum("flushes");
+  return {
+    claimsPerSecond: per(sum("claims"), seconds),
+    rowsPerClaim: per(sum("claimedRows"), sum("claims")),
+    emptyClaims: sum("emptyClaims"),
+    dueLooksPerSecond: per(sum("dueLooks"), seconds),
+    roomWaitsPerSecond: per(sum("roomWaits"), seconds),
+    wakeMessagesPerWorker: per(sum("wakeMessages"), perWorker.length),
+    notifiesPerSecond: per(sum("notifies"), seconds),
+    flushesPerSecond: per(sum("flushes"), seconds),
+    rowsPerFlush: per(sum("flushedRows"), sum("flushes")),
+    engineStatementsPerDelivery: per(statements, delivered),
+    contextSwitchesPerDelivery: per(switches.reduce((a, b) => a + b, 0), delivered),
+  };
 }
 
 export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> {
@@ -62,7 +89,7 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
   const u = last.cpuUsPerDelivery;
   const costs: DeliveryCosts = { worker: u[GROUP.workers], postgres: u[GROUP.pg] + u[GROUP.pgShared], redis: u[GROUP.redis], producer: u[GROUP.producer] };
   const grid = capacityGrid(costs);
-  const triggered = await triggeredThroughWorkers(ctx, 2);
+  const triggered = ctx.options.scaleOutTriggered ? await triggeredThroughWorkers(ctx, 2) : { rows: [], json: null };
   return {
     rows: [
       { measure: "users per run", value: fmt(users) },
@@ -73,6 +100,10 @@ export async function figureScaleOut(ctx: FigureContext): Promise<FigureResult> 
       })),
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per worker`, value: r.workerCpuPct.map((c) => `${c}%`).join(", ") })),
       ...runs.map((r) => ({ measure: `${r.workers} worker(s): CPU per delivery`, value: r.cpuSummary })),
+      ...runs.map((r) => ({
+        measure: `${r.workers} worker(s): claims`,
+        value: `${fmt(r.engine.claimsPerSecond)}/s of ${fmt(r.engine.rowsPerClaim)} rows; idle looks ${fmt(r.engine.dueLooksPerSecond)}/s; flushes ${fmt(r.engine.flushesPerSecond)}/s of ${fmt(r.engine.rowsPerFlush)} rows; ${fmt(r.engine.engineStatementsPerDelivery, "", 3)} statements and ${fmt(r.engine.contextSwitchesPerDelivery)} context switches per delivery`,
+      })),
       { measure: "note", value: "2 cores shared by workers, PostgreSQL, Redis, receiver: growth flattens past 1-2 workers" },
       {
         measure: `capacity model (costs of the ${last.workers}-worker run, µs/delivery)`,
