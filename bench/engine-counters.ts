@@ -59,3 +59,14 @@ export function difference(before: Record<string, number> | null, after: Record<
   for (const [k, v] of Object.entries(after)) if (k !== "pid" && typeof v === "number") out[k] = v - (before?.[k] ?? 0);
   return out;
 }
+
+/** minor page faults and user / system CPU ms of pid so far (/proc/<pid>/stat, all threads) */
+export function faultsAndTimes(pid: number): { minorFaults: number; userMs: number; systemMs: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return { minorFaults: Number(f[7]), userMs: Number(f[11]) * 10, systemMs: Number(f[12]) * 10 };
+  } catch {
+    return { minorFaults: 0, userMs: 0, systemMs: 0 };
+  }
+}
