@@ -203,7 +203,7 @@ export class EmbeddedEngine implements DeliveryQueue {
         }
         const leases = this.dispatcher.leases;
         this.pokedAwake = false;
-        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.mayTakeOver(now) });
+        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.looksForExpired(now) });
         leases.reachable(now);
         failures = 0;
         this.counters.claims++;
