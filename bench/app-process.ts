@@ -115,7 +115,11 @@ export async function startApp(port: number, env: Record<string, string>, timeou
 export function startWorker(env: Record<string, string>, label = "worker"): AppProcess {
   // BENCH_CPU_PROF_DIR=dir: each worker writes a CPU profile there when it stops
   const prof = process.env.BENCH_CPU_PROF_DIR ? ["--cpu-prof", "--cpu-prof-dir", process.env.BENCH_CPU_PROF_DIR] : [];
-  const child = spawn(process.execPath, [...prof, "--import", "tsx", "worker/index.ts"], {
+  // BENCH_WINDOW_PROF_DIR=dir: a profile of the measured window only (bench/window-profiler.mjs)
+  const windowProf = process.env.BENCH_WINDOW_PROF_DIR ? ["--import", "./bench/window-profiler.mjs"] : [];
+  // BENCH_WORKER_NODE_ARGS="--single-threaded-gc ...": node/V8 flags for the workers only (experiments)
+  const extra = (process.env.BENCH_WORKER_NODE_ARGS ?? "").split(" ").filter(Boolean);
+  const child = spawn(process.execPath, [...extra, ...prof, "--import", "tsx", ...windowProf, "worker/index.ts"], {
     cwd: ROOT,
     env: env as NodeJS.ProcessEnv,
     stdio: ["ignore", "pipe", "pipe"],

@@ -16,6 +16,8 @@ export type BenchOptions = {
   budgetMs: { embedded: number; scaleOutRun: number; triggered: number };
   /** where figure 2's embedded engine runs: "app" (npm start, the default) or "worker" */
   embeddedIn: "app" | "worker";
+  /** figure 3 also measures the triggered path through two workers (off with --no-triggered) */
+  scaleOutTriggered: boolean;
 };
 
 function value(argv: string[], name: string): string | undefined {
@@ -39,6 +41,7 @@ export function parseBenchArgs(argv: string[]): BenchOptions {
     markdown: value(argv, "--markdown") ?? null,
     budgetMs: quick ? { embedded: 60_000, scaleOutRun: 30_000, triggered: 45_000 } : { embedded: 120_000, scaleOutRun: 45_000, triggered: 90_000 },
     embeddedIn: value(argv, "--embedded-in") === "worker" ? "worker" : "app",
+    scaleOutTriggered: !argv.includes("--no-triggered"),
     basePort: Number(value(argv, "--port") ?? process.env.BENCH_PORT ?? 3250),
   };
 }

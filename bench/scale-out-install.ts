@@ -91,7 +91,7 @@ export async function startScaleOutInstall(ctx: FigureContext, workers: number, 
   try {
     ctx.progress(`seeding ${users} users (PostgreSQL, schema ${tag})`);
     await seedUsers(users);
-    for (let i = 0; i < workers; i++) procs.push(startWorker({ ...env, HOOKLINE_LOG_LEVEL: "info" }, `worker${i + 1}`));
+    for (let i = 0; i < workers; i++) procs.push(startWorker({ ...env, HOOKLINE_LOG_LEVEL: "info", BENCH_WINDOW_PROF_LABEL: `${workers}w-${i + 1}` }, `worker${i + 1}`));
     // the clock starts when every worker is ready (started, migrated, connected)
     await Promise.all(procs.map((p) => waitForOutput(p, /Worker ready/, 60_000)));
     await producer.start();
@@ -106,6 +106,28 @@ export async function startScaleOutInstall(ctx: FigureContext, workers: number, 
   return {
     procs,
     stop,
+    /** scans and row changes per table of this install's schema so far (pg_stat_user_tables) */
+    async tableStats(): Promise<Record<string, number>> {
+      const { default: pg } = await import("pg");
+      const client = new pg.Client({ connectionString: PG_ADMIN });
+      await client.connect();
+      try {
+        const { rows } = await client.query<{ relname: string; scans: string; upd: string; hot: string; ins: string }>(
+          `SELECT relname, coalesce(seq_scan, 0) + coalesce(idx_scan, 0) AS scans, n_tup_upd AS upd, n_tup_hot_upd AS hot, n_tup_ins AS ins FROM pg_stat_user_tables WHERE schemaname = $1`,
+          [tag],
+        );
+        const out: Record<string, number> = {};
+        for (const r of rows) {
+          out[`${r.relname} scans`] = Number(r.scans);
+          if (Number(r.upd)) out[`${r.relname} updates`] = Number(r.upd);
+          if (Number(r.hot)) out[`${r.relname} hot updates`] = Number(r.hot);
+          if (Number(r.ins)) out[`${r.relname} inserts`] = Number(r.ins);
+        }
+        return out;
+      } finally {
+        await client.end();
+      }
+    },
     /**
      * Reads every process's CPU now; `producing()` marks the end of the producer's part (its node
      * CPU and its backend are counted up to there: what comes after is the bench's polling), and

@@ -71,7 +71,13 @@ export async function removeAllowedDestination(id: string, actor: string): Promi
 // test-send route never reads. The generation makes a read that was in flight during a change unable to
 // put the old entries back.
 const holder = globalThis as unknown as {
-  __hooklineAllowedDestinations?: { cached?: { at: number; entries: string[] }; generation: number; pushed?: string[] };
+  __hooklineAllowedDestinations?: {
+    cached?: { at: number; entries: string[] };
+    generation: number;
+    pushed?: string[];
+    /** the read under way: every send that finds the cache expired meanwhile waits for this one */
+    reading?: { generation: number; entries: Promise<string[]> };
+  };
 };
 const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0 });
 
@@ -89,7 +95,20 @@ export async function allowedDestinationEntries(now = Date.now()): Promise<strin
   if (cache.pushed) return cache.pushed;
   const known = cache.cached;
   if (known && now - known.at < ALLOWED_DESTINATIONS_TTL_MS) return known.entries;
+  // One read at a time: every send in flight when the second ran out used to read the table itself
+  // (dozens of Prisma queries a second per worker process, more the slower the database answered).
   const generation = cache.generation;
+  if (cache.reading?.generation !== generation) {
+    const reading = { generation, entries: readEntries(generation, now, known) };
+    cache.reading = reading;
+    void reading.entries.finally(() => {
+      if (cache.reading === reading) cache.reading = undefined;
+    });
+  }
+  return cache.reading!.entries;
+}
+
+async function readEntries(generation: number, now: number, known: { entries: string[] } | undefined): Promise<string[]> {
   try {
     const rows = await (await db()).allowedDestination.findMany({ select: { entry: true } });
     const entries = rows.map((r) => r.entry);

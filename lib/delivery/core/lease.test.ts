@@ -29,4 +29,25 @@ describe("LeaseKeeper", () => {
     expect(leases.mayTakeOver(at(5999))).toBe(false);
     expect(leases.mayTakeOver(at(6000))).toBe(true);
   });
+
+  it("looks for expired leases once a quarter lease, not in every claim", () => {
+    const leases = new LeaseKeeper(1000);
+    leases.reachable(at(0));
+    expect(leases.looksForExpired(at(500))).toBe(false);
+    expect(leases.looksForExpired(at(1000))).toBe(true);
+    expect(leases.looksForExpired(at(1100))).toBe(false);
+    expect(leases.looksForExpired(at(1249))).toBe(false);
+    expect(leases.looksForExpired(at(1250))).toBe(true);
+    // a long lease: every 5 s at most
+    const long = new LeaseKeeper(60_000);
+    long.reachable(at(0));
+    expect(long.looksForExpired(at(60_000))).toBe(true);
+    expect(long.looksForExpired(at(64_999))).toBe(false);
+    expect(long.looksForExpired(at(65_000))).toBe(true);
+    // after an outage it waits a whole lease again
+    long.unreachable();
+    long.reachable(at(70_000));
+    expect(long.looksForExpired(at(100_000))).toBe(false);
+    expect(long.looksForExpired(at(130_000))).toBe(true);
+  });
 });

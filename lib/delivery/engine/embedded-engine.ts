@@ -52,6 +52,8 @@ export class EmbeddedEngine implements DeliveryQueue {
   private sleepTimer: NodeJS.Timeout | null = null;
   /** poked while awake (a notify during the claim queries): the next sleep is skipped */
   private pokedAwake = false;
+  /** what the loop has done so far (`npm run worker` prints them on SIGUSR2; the bench reads them) */
+  readonly counters = { claims: 0, claimedRows: 0, emptyClaims: 0, dueLooks: 0, notifies: 0, roomWaits: 0 };
 
   constructor(private prisma: Db, private deps: DeliveryDeps, options: EmbeddedEngineOptions) {
     this.workerId = options.workerId ?? newWorkerId("embedded");
@@ -98,6 +100,11 @@ export class EmbeddedEngine implements DeliveryQueue {
     log.info("Delivery engine started (embedded)", { workerId: this.workerId });
   }
 
+  /** The loop's and the result writes' counters so far. */
+  stats(): Record<string, number> {
+    return { ...this.counters, ...this.dispatcher.recorder.counters };
+  }
+
   async stop() {
     if (!this.running) return;
     this.running = false;
@@ -131,6 +138,7 @@ export class EmbeddedEngine implements DeliveryQueue {
   }
 
   async notify(hint: QueueHint = {}) {
+    this.counters.notifies++;
     const at = hint.dueAt?.getTime();
     if (at !== undefined && this.wake && at - this.deps.now().getTime() > MIN_POLL_GAP_MS) this.wakeBy(at);
     else this.poke();
@@ -187,6 +195,7 @@ export class EmbeddedEngine implements DeliveryQueue {
         }
         const room = this.room();
         if (room < this.claimThreshold()) {
+          this.counters.roomWaits++;
           this.waitingForRoom = true;
           await this.sleep(this.idlePollMs);
           this.waitingForRoom = false;
@@ -194,14 +203,18 @@ export class EmbeddedEngine implements DeliveryQueue {
         }
         const leases = this.dispatcher.leases;
         this.pokedAwake = false;
-        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.mayTakeOver(now) });
+        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.looksForExpired(now) });
         leases.reachable(now);
         failures = 0;
+        this.counters.claims++;
+        this.counters.claimedRows += claimed.length;
+        if (claimed.length === 0) this.counters.emptyClaims++;
         if (claimed.length > 0) {
           void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
           // a full batch: more may be due at once; otherwise everything due is claimed
           if (claimed.length >= Math.min(room, this.claimBatch)) continue;
         }
+        this.counters.dueLooks++;
         const next = await earliestDue(this.prisma);
         const wait = next ? Math.max(0, next.getTime() - this.deps.now().getTime()) : this.idlePollMs;
         await this.sleep(Math.min(Math.max(wait, MIN_POLL_GAP_MS), this.idlePollMs));

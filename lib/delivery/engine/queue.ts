@@ -17,6 +17,8 @@ export interface DeliveryQueue {
   notify(hint?: QueueHint): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** what the engine has done so far, for operators and the bench (engines that run a loop) */
+  stats?(): Record<string, number>;
 }
 
 /** When no engine runs in this process (tests, scripts): the rows wait for a worker's next look. */

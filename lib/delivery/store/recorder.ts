@@ -58,6 +58,8 @@ export class Recorder {
   private waiters: Waiter[] = [];
   private timer: NodeJS.Timeout | null = null;
   private flushing: Promise<void> = Promise.resolve();
+  /** result writes so far: transactions, their statements and the changes they held */
+  readonly counters = { flushes: 0, flushStatements: 0, flushedRows: 0 };
 
   constructor(
     private prisma: Db,
@@ -129,7 +131,11 @@ export class Recorder {
     const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 10 * 60_000);
     for (let attempt = 1; ; attempt++) {
       try {
-        await rawDb(this.prisma).transaction(this.statements(changes));
+        const statements = this.statements(changes);
+        await rawDb(this.prisma).transaction(statements);
+        this.counters.flushes++;
+        this.counters.flushStatements += statements.length;
+        this.counters.flushedRows += changes.length;
         waiters.forEach((w) => w.resolve());
         this.options.onRecorded?.(changes.length);
         return;

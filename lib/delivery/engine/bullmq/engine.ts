@@ -70,6 +70,8 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   /** ticks this worker ran (a scheduler's job, or its own while Redis was away) */
   ticksRun = 0;
   private ticking = false;
+  /** wake-up messages heard on the channel, and signal jobs run (ticks and delayed wakes) */
+  private signals = { wakeMessages: 0, signalJobs: 0 };
 
   constructor(private prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
@@ -100,6 +102,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
 
   /** One signal job: this second's tick, or a delayed wake-up that came due (told to every worker). */
   private async process(job: Job) {
+    this.signals.signalJobs++;
     if (job.name !== TICK_JOB) return this.sender.publishNow();
     // a fan-out that outlasts a second: the scheduler's next job finds this one still running here
     if (this.ticking) return;
@@ -118,7 +121,10 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     const subscriber = redisConnection("worker");
     this.subscriber = subscriber;
     // ioredis subscribes again by itself after a reconnect
-    subscriber.on("message", () => void this.engine.notify());
+    subscriber.on("message", () => {
+      this.signals.wakeMessages++;
+      void this.engine.notify();
+    });
     subscriber.subscribe(dueChannel()).catch((err) => log.warn("Could not subscribe to delivery wake-ups; polling once a second", { error: (err as Error).message }));
     this.workerConnection = redisConnection("worker");
     // lockDuration/stalledInterval: a tick whose worker died is run by another within ~10 s
@@ -129,6 +135,10 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     });
     await this.engine.start();
     log.info("Delivery worker started (PostgreSQL claims, BullMQ signals)", { workerId: this.workerId, prefix: queuePrefix() });
+  }
+
+  stats(): Record<string, number> {
+    return { ...this.engine.stats(), ...this.signals, ticksRun: this.ticksRun };
   }
 
   /** Wakes this worker and the others (deliveries this worker planned: occurrences, manual retries). */
