@@ -14,6 +14,9 @@ function run(cmd, args) {
 }
 
 run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"]);
+// the sender thread's bundle, when its sources changed (lib/delivery/engine/sender-thread-bundle.ts);
+// without it the thread compiles its sources through tsx
+spawnSync(process.execPath, ["--import", "tsx", "scripts/build-sender-thread.ts", "--if-stale"], { cwd: root, stdio: "inherit", env: process.env });
 
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 if (!dev) {

@@ -12,6 +12,7 @@ import { env } from "../../env";
 import { log } from "../../log";
 import { allowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
+import { currentSenderThreadBundle, SENDER_THREAD_SOURCE } from "./sender-thread-bundle";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 
 export type SenderBatch = {
@@ -23,8 +24,9 @@ export type SenderResults = { results: [seq: number, result: SendResult][] } | {
 
 type Waiting = (result: SendResult) => void;
 
-// The thread runs the TypeScript sources through tsx (as `npm run worker` does): Next bundles this
-// module into its server chunks, where no file of its own could be named.
+// Without a current bundle (sender-thread-bundle.ts), the thread runs the TypeScript sources through
+// tsx (as `npm run worker` does): Next bundles this module into its server chunks, where no file of
+// its own could be named.
 const BOOT = `
 const { workerData } = require("node:worker_threads");
 import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.file, workerData.parent));
@@ -43,13 +45,12 @@ class SenderThread {
   readonly ready = new Promise<void>((resolve) => (this.booted = resolve));
   dead = false;
 
+  /** file: the bundle (.mjs), loaded as it is, or a TypeScript source, loaded through tsx */
   constructor(file: string) {
     const root = process.cwd();
-    this.worker = new Worker(BOOT, {
-      eval: true,
-      env: SHARE_ENV,
-      workerData: { file, parent: pathToFileURL(root + "/").href },
-    });
+    this.worker = file.endsWith(".mjs")
+      ? new Worker(file, { env: SHARE_ENV })
+      : new Worker(BOOT, { eval: true, env: SHARE_ENV, workerData: { file, parent: pathToFileURL(root + "/").href } });
     this.worker.unref();
     this.worker.on("message", (msg: SenderResults) => {
       if ("ready" in msg) {
@@ -127,7 +128,7 @@ export class SenderThreads {
   // started at once (with the engine's deps), so that the first webhook does not wait for a thread to boot
   constructor(
     private size: number,
-    private file = path.join(process.cwd(), "lib/delivery/engine/sender-thread.ts"),
+    private file = currentSenderThreadBundle(process.cwd()) ?? path.join(process.cwd(), SENDER_THREAD_SOURCE),
   ) {
     for (let i = 0; i < size; i++) this.threads.push(new SenderThread(file));
   }
