@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsCurrent, root, sourceDigest, stampBuild } from "./build-stamp.mjs";
+import { serverNodeFlags } from "./server-flags.mjs";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT || "3000";
@@ -28,7 +29,7 @@ if (!dev) {
   }
 }
 
-const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
+const child = spawn(process.execPath, [...serverNodeFlags(), nextBin, dev ? "dev" : "start", "-p", port], {
   cwd: root,
   stdio: "inherit",
   env: process.env,
