@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsCurrent, root, sourceDigest, stampBuild } from "./build-stamp.mjs";
+import { serverNodeFlags } from "./server-flags.mjs";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT || "3000";
@@ -14,6 +15,9 @@ function run(cmd, args) {
 }
 
 run(process.execPath, ["--import", "tsx", "scripts/prepare.ts"]);
+// the sender thread's bundle, when its sources changed (lib/delivery/engine/sender-thread-bundle.ts);
+// without it the thread compiles its sources through tsx
+spawnSync(process.execPath, ["--import", "tsx", "scripts/build-sender-thread.ts", "--if-stale"], { cwd: root, stdio: "inherit", env: process.env });
 
 const nextBin = path.join(root, "node_modules", "next", "dist", "bin", "next");
 if (!dev) {
@@ -25,7 +29,7 @@ if (!dev) {
   }
 }
 
-const child = spawn(process.execPath, [nextBin, dev ? "dev" : "start", "-p", port], {
+const child = spawn(process.execPath, [...serverNodeFlags(), nextBin, dev ? "dev" : "start", "-p", port], {
   cwd: root,
   stdio: "inherit",
   env: process.env,

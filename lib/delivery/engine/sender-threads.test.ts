@@ -1,14 +1,22 @@
+import { spawnSync } from "node:child_process";
+import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { resetEnv } from "../../env";
 import { addAllowedDestination, listAllowedDestinations, removeAllowedDestination } from "../../webhooks/allowed-destinations";
+import { currentSenderThreadBundle, SENDER_THREAD_SOURCE } from "./sender-thread-bundle";
 import { SenderThreads } from "./sender-threads";
 import { startReceiver } from "../testing/receiver";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let hang: (() => void)[] = [];
-const threads = new SenderThreads(1);
+let threads: SenderThreads;
 
 beforeAll(async () => {
+  // the threads load the bundle as npm start does (npm run build writes it; here it is written when stale)
+  const built = spawnSync(process.execPath, ["--import", "tsx", "scripts/build-sender-thread.ts", "--if-stale"], { cwd: process.cwd(), encoding: "utf8" });
+  expect(built.status, built.stderr).toBe(0);
+  expect(currentSenderThreadBundle(process.cwd())).toMatch(/sender-thread\.mjs$/);
+  threads = new SenderThreads(1);
   receiver = await startReceiver(async (req) => {
     if (req.path.startsWith("/hang")) await new Promise<void>((r) => hang.push(r));
     return { status: req.path.startsWith("/busy") ? 503 : 200, body: `got ${req.body}` };
@@ -65,6 +73,16 @@ describe("sender threads", () => {
     });
     await own.close();
     expect(await pending).toMatchObject({ outcome: "retryable", error: expect.stringMatching(/sender thread stopped/) });
+  });
+
+  it("load the TypeScript sources through tsx when there is no current bundle", async () => {
+    const fromSources = new SenderThreads(1, path.join(process.cwd(), SENDER_THREAD_SOURCE));
+    try {
+      expect(await fromSources.send(post("/tsx"))).toMatchObject({ outcome: "delivered", status: 200 });
+      expect(await fromSources.send({ ...post("/x"), url: "http://10.1.2.3:8080/x" })).toMatchObject({ outcome: "failed", errorKind: "refused" });
+    } finally {
+      await fromSources.close();
+    }
   });
 
   it("send on this thread when no sender thread can start (rather than start one per send)", async () => {
