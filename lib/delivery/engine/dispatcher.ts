@@ -78,7 +78,7 @@ export class Dispatcher {
       this.leases.unreachable();
       throw err;
     }
-    this.leases.renewed(startedAt);
+    // the send gate checks each lease before a send starts; this keeper tracks reachability only
     this.sender.leaseRenewed(startedAt.getTime());
     this.leases.reachable(startedAt);
   }

@@ -74,6 +74,15 @@ describe("the send gate", () => {
     expect(await gate.send(job("/x", { claimedAt }))).toMatchObject({ result: { outcome: "delivered" } });
   });
 
+  it("in a sender thread, honours a lease renewal made before the thread heard of the gate (a replaced thread)", async () => {
+    const gate = threads.gated({ concurrency: 5, hostConcurrency: 5, leaseMs: 1000 });
+    const claimedAt = Date.now() - 5000;
+    // without the renewal this lease ran out 4 s ago
+    expect(await threads.gated({ concurrency: 5, hostConcurrency: 5, leaseMs: 1000 }).send(job("/renewed", { claimedAt }))).toEqual({ expired: true });
+    gate.leaseRenewed(Date.now());
+    expect(await gate.send(job("/renewed", { claimedAt }))).toMatchObject({ result: { outcome: "delivered" } });
+  });
+
   it("in a sender thread, keeps sending while the engine's thread is busy (a long synchronous write)", async () => {
     // a receiver on a thread of its own: this one is about to block
     const other = new Worker(

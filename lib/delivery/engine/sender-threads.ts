@@ -14,6 +14,7 @@ import { env } from "../../env";
 import { log } from "../../log";
 import { allowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
+import { fnv1a } from "../../campaigns/variants";
 import { currentSenderThreadBundle, SENDER_THREAD_SOURCE } from "./sender-thread-bundle";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { SendGate, type GatedSender, type GateLimits, type GateOutcome, type SendJob } from "./send-gate";
@@ -29,6 +30,9 @@ export type SenderBatch = {
   items: [seq: number, gate: number, job: SendJob][];
 };
 export type SenderResults = { results: [seq: number, outcome: GateOutcome][] } | { ready: true };
+
+/** a gate as the threads know it: the last lease renewal goes to a thread that hears of it late (a replaced one) */
+type ThreadGate = { id: number; limits: GateLimits; renewedAt: number };
 
 type Waiting = (outcome: GateOutcome) => void;
 
@@ -89,12 +93,14 @@ class SenderThread {
     return this.waiting.size;
   }
 
-  send(seq: number, gate: { id: number; limits: GateLimits }, job: SendJob): Promise<GateOutcome> {
+  send(seq: number, gate: ThreadGate, job: SendJob): Promise<GateOutcome> {
     return new Promise<GateOutcome>((resolve) => {
       this.waiting.set(seq, resolve);
       if (!this.knownGates.has(gate.id)) {
         this.knownGates.add(gate.id);
         this.gates.push([gate.id, gate.limits]);
+        // leases renewed before this thread started still hold (the thread applies gates first)
+        if (Number.isFinite(gate.renewedAt)) this.renewed.push([gate.id, gate.renewedAt]);
       }
       this.queued.push([seq, gate.id, job]);
       this.schedule();
@@ -158,13 +164,7 @@ class SenderThread {
   }
 }
 
-const UNLIMITED = { id: 0, limits: { concurrency: Number.MAX_SAFE_INTEGER, hostConcurrency: Number.MAX_SAFE_INTEGER, leaseMs: Number.MAX_SAFE_INTEGER } };
-
-function hash(s: string): number {
-  let h = 2166136261;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 16777619);
-  return h >>> 0;
-}
+const UNLIMITED: ThreadGate = { id: 0, renewedAt: Number.NEGATIVE_INFINITY, limits: { concurrency: Number.MAX_SAFE_INTEGER, hostConcurrency: Number.MAX_SAFE_INTEGER, leaseMs: Number.MAX_SAFE_INTEGER } };
 
 export class SenderThreads {
   private threads: SenderThread[] = [];
@@ -188,6 +188,7 @@ export class SenderThreads {
 
   /** Sends without limits (gate 0) through the least busy thread. */
   async send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
+    if (this.useFallback()) return sendWebhook(request, opts);
     const outcome = await this.sendJob(UNLIMITED, { request, timeoutMs: opts.timeoutMs, host: "", rateKey: "", rps: null, claimedAt: Date.now() }, null);
     if ("expired" in outcome) throw new Error("a send without a lease cannot expire");
     return outcome.result;
@@ -200,7 +201,7 @@ export class SenderThreads {
    */
   gated(limits: GateLimits): GatedSender {
     const n = Math.max(1, this.size);
-    const gate = { id: ++this.gateSeq, limits: { ...limits, concurrency: Math.max(1, Math.ceil(limits.concurrency / n)) } };
+    const gate: ThreadGate = { id: ++this.gateSeq, renewedAt: Number.NEGATIVE_INFINITY, limits: { ...limits, concurrency: Math.max(1, Math.ceil(limits.concurrency / n)) } };
     let inFlight = 0;
     const fallback = new SendGate(limits, sendWebhook);
     return {
@@ -214,6 +215,7 @@ export class SenderThreads {
         }
       },
       leaseRenewed: (at) => {
+        gate.renewedAt = at;
         fallback.leaseRenewed(at);
         for (const t of this.threads) t.leaseRenewed(gate.id, at);
       },
@@ -233,11 +235,11 @@ export class SenderThreads {
     return this.fallback;
   }
 
-  private sendJob(gate: { id: number; limits: GateLimits }, job: SendJob, key: string | null): Promise<GateOutcome> {
-    if (this.useFallback()) return new SendGate(gate.limits, sendWebhook).send(job);
+  /** callers have checked useFallback() */
+  private sendJob(gate: ThreadGate, job: SendJob, key: string | null): Promise<GateOutcome> {
     for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file);
     let pick = this.threads[0];
-    if (key !== null && this.threads.length > 1) pick = this.threads[hash(key) % this.threads.length];
+    if (key !== null && this.threads.length > 1) pick = this.threads[fnv1a(key) % this.threads.length];
     else for (const t of this.threads) if (t.load < pick.load) pick = t;
     return pick.send(++this.seq, gate, job);
   }
