@@ -6,7 +6,7 @@ import { maskRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
-import { applyResponseMapping, type MappingResult } from "../webhooks/response-mapping";
+import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
 import { draftWebhookTemplate } from "./action-template";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
@@ -142,7 +142,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
 
     const masked = request ? maskRequest(request, secretHeaders) : null;
     const sent = result as SendResult | null;
-    const mapping = sent?.outcome === "delivered" && draft.responseMapping.length ? wouldSave(sent, draft.responseMapping) : null;
+    const mapping = sent?.outcome === "delivered" && draft.responseMapping.length ? mapSendResult(sent, draft.responseMapping) : null;
     const response = sent?.status
       ? { status: sent.status, statusText: sent.statusText, headers: sent.headers, body: sent.body, bodyTruncated: sent.bodyTruncated, ...(mapping ? { mapping } : {}) }
       : null;
@@ -172,11 +172,6 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
         .catch(() => undefined);
     }
   }
-}
-
-function wouldSave(sent: SendResult, mapping: Parameters<typeof applyResponseMapping>[2]): MappingResult {
-  const contentType = sent.headers?.find(([name]) => name.toLowerCase() === "content-type")?.[1];
-  return applyResponseMapping(sent.body, contentType, mapping);
 }
 
 type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["findFirstOrThrow"]>>;

@@ -190,6 +190,23 @@ export function applyResponseMapping(
   return { set, problems };
 }
 
+/**
+ * A sent request's response read through a mapping (its content type from the response headers): what
+ * the delivery engine's send gate and a test send both use.
+ */
+export function mapSendResult(result: { body?: string | null; headers?: [string, string][] }, mapping: ResponseMapping | null | undefined): MappingResult {
+  return applyResponseMapping(result.body, contentTypeOf(result.headers), mapping);
+}
+
+function contentTypeOf(headers: [string, string][] | undefined): string | undefined {
+  if (!headers) return undefined;
+  for (const [name, value] of headers) {
+    // Node gives header names in lower case; a sender that does not is still read
+    if (name.length === 12 && (name === "content-type" || name.toLowerCase() === "content-type")) return value;
+  }
+  return undefined;
+}
+
 /** Bytes of `text` in UTF-8 (a lone surrogate as U+FFFD), without encoding it. */
 function utf8Length(text: string): number {
   let n = text.length;

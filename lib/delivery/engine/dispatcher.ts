@@ -16,7 +16,7 @@ import { SendGate, type GatedSender } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
-import type { ResponseMapping } from "../../webhooks/response-mapping";
+import { mapSendResult, type MappingResult, type ResponseMapping } from "../../webhooks/response-mapping";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -181,13 +181,14 @@ export class Dispatcher {
       rateKey: item.actionId,
       rps: item.rps,
       claimedAt: item.claimedAt.getTime(),
+      mapping: item.mapping,
     });
     if ("expired" in outcome) return record({ id: item.delivery.id, state: "release" });
     this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
-    record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt)));
+    record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt), outcome.mapped));
   }
 
-  private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date): Change {
+  private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: MappingResult | undefined): Change {
     const d = item.delivery;
     const number = d.attempts + 1;
     const durationMs = Math.round(result.timings?.totalMs ?? finishedAt.getTime() - startedAt.getTime());
@@ -209,7 +210,7 @@ export class Dispatcher {
     };
     if (result.outcome === "delivered") {
       // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)
-      const attributes = item.mapping ? mapDeliveredResponse(item.mapping, result, d, attempt, finishedAt) : undefined;
+      const attributes = item.mapping ? mapDeliveredResponse(mapped ?? mapSendResult(result, item.mapping), d, attempt, finishedAt) : undefined;
       return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");

@@ -4,6 +4,7 @@ import { startReceiver } from "../testing/receiver";
 import { SendGate, type SendJob } from "./send-gate";
 import { SenderThreads } from "./sender-threads";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
+import { sendWebhook } from "../../webhooks/send";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const threads = new SenderThreads(1);
@@ -11,6 +12,8 @@ const threads = new SenderThreads(1);
 beforeAll(async () => {
   receiver = await startReceiver(async (req) => {
     if (req.path.startsWith("/slow")) await new Promise((r) => setTimeout(r, 50));
+    if (req.path.startsWith("/crm")) return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { id: "cus_9", score: "7.5" } }) };
+    if (req.path.startsWith("/down")) return { status: 503, headers: { "content-type": "application/json" }, body: JSON.stringify({ customer: { id: "cus_9" } }) };
     return { status: 200, body: "ok" };
   });
   await threads.ready();
@@ -109,6 +112,27 @@ describe("the send gate", () => {
       expect(Math.max(...ends)).toBeLessThan(blockedUntil);
     } finally {
       await other.terminate();
+    }
+  });
+
+  it("reads a delivered response through the action's mapping where it was received (here and in a sender thread)", async () => {
+    const mapping = [
+      { path: "$.customer.id", attribute: "crmId" },
+      { path: "$.customer.score", attribute: "crmScore", type: "number" as const },
+      { path: "$.customer.tier", attribute: "tier" },
+    ];
+    const local = new SendGate({ concurrency: 4, hostConcurrency: 4, leaseMs: 60_000 }, sendWebhook);
+    const threaded = threads.gated({ concurrency: 4, hostConcurrency: 4, leaseMs: 60_000 });
+    for (const gate of [local, threaded]) {
+      const outcome = await gate.send(job("/crm", { mapping }));
+      if ("expired" in outcome) throw new Error("expired");
+      expect(outcome.result.outcome).toBe("delivered");
+      expect(outcome.mapped).toEqual({ set: { crmId: "cus_9", crmScore: 7.5 }, problems: ["$.customer.tier is not in the response"] });
+      // not delivered: nothing is read from the answer; no mapping: nothing either
+      const failed = await gate.send(job("/down", { mapping }));
+      expect("mapped" in failed && failed.mapped).toBeFalsy();
+      const plain = await gate.send(job("/crm"));
+      expect("mapped" in plain && plain.mapped).toBeFalsy();
     }
   });
 });

@@ -5,6 +5,7 @@
 // or inside a sender thread (sender-thread.ts), which then keeps its send slots full while the
 // engine's thread is busy claiming, rendering and writing results.
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
+import { mapSendResult, type MappingResult, type ResponseMapping } from "../../webhooks/response-mapping";
 import { LeaseKeeper } from "../core/lease";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
 
@@ -21,10 +22,12 @@ export type SendJob = {
   rps: number | null;
   /** when the delivery was claimed (ms since the epoch): its lease holds from then */
   claimedAt: number;
+  /** the action's response mapping: a delivered response is read through it here, next to the socket */
+  mapping?: ResponseMapping | null;
 };
 
 /** sent (with when it started and ended), or not started because the lease may have lapsed */
-export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: number } | { expired: true };
+export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: number; mapped?: MappingResult } | { expired: true };
 
 /** What the dispatcher sends through: a local gate, or the sender threads' (sender-threads.ts). */
 export interface GatedSender {
@@ -83,6 +86,8 @@ export class SendGate implements GatedSender {
       // hosts no longer sent to are forgotten now and then (a campaign to many hosts)
       if (++this.sent % 10_000 === 0) this.hosts.prune();
     }
-    return { result, startedAt, finishedAt: this.clock() };
+    const finishedAt = this.clock();
+    if (job.mapping && result.outcome === "delivered") return { result, startedAt, finishedAt, mapped: mapSendResult(result, job.mapping) };
+    return { result, startedAt, finishedAt };
   }
 }

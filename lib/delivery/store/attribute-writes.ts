@@ -6,9 +6,8 @@
 // statement per 1,000 users for a whole flush (a statement per delivery cost a quarter of the
 // engine's throughput; a second table with a row per attribute cost another 9 us a delivery).
 import type { RawStatement } from "../../db/raw";
-import type { MappedValue, ResponseMapping } from "../../webhooks/response-mapping";
-import { applyResponseMapping, mappingNote, parseStoredMapping } from "../../webhooks/response-mapping";
-import type { SendResult } from "../../webhooks/types";
+import type { MappedValue, MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
+import { mappingNote, parseStoredMapping } from "../../webhooks/response-mapping";
 import type { AttemptRow } from "./recorder";
 import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
@@ -31,32 +30,22 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
 }
 
 /**
- * A delivered result read through the action's mapping: the attempt notes why a path saved nothing
+ * A delivered result read through the action's mapping (by the send gate, next to the socket:
+ * lib/webhooks/response-mapping.ts mapSendResult): the attempt notes why a path saved nothing
  * ("mapping: ...") and lists what was saved (response.savedToUser); returns what to write, if anything.
  */
 export function mapDeliveredResponse(
-  mapping: ResponseMapping,
-  result: SendResult,
+  mapped: MappingResult,
   delivery: { id: string; userId: string; campaignId: string; actionId: string },
   attempt: AttemptRow,
   at: Date,
 ): MappedAttributes | undefined {
-  const mapped = applyResponseMapping(result.body, contentTypeOf(result.headers), mapping);
   attempt.error = mappingNote(mapped);
   const saved = Object.keys(mapped.set);
   if (saved.length === 0) return undefined;
   // the excerpt was made for this attempt alone (responseExcerpt): add to it rather than copy it
   if (attempt.response) (attempt.response as { savedToUser?: string[] }).savedToUser = saved;
   return { deliveryId: delivery.id, userId: delivery.userId, campaignId: delivery.campaignId, actionId: delivery.actionId, set: mapped.set, setAt: at };
-}
-
-function contentTypeOf(headers: SendResult["headers"]): string | undefined {
-  if (!headers) return undefined;
-  for (const [name, value] of headers) {
-    // Node gives header names in lower case; a sender that does not is still read
-    if (name.length === 12 && (name === "content-type" || name.toLowerCase() === "content-type")) return value;
-  }
-  return undefined;
 }
 
 // rows per statement (one JSON parameter each): bounds the size of one statement
