@@ -3,7 +3,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "./index";
 import { rawDb } from "./raw";
-import { bulkInsertSql, jsonInsertSql, type ColumnKind } from "./bulk-insert";
+import { bulkInsertSql, jsonInsertSql, tableName, type ColumnKind } from "./bulk-insert";
+import { jsonMergeSql } from "./dialect";
+import { SqlParams } from "./raw-sql";
 
 const COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
 
@@ -37,5 +39,30 @@ describe("jsonInsertSql", () => {
     expect(statement.values.at(-1)).toBe("[[]]");
     await rawDb(db()).transaction([statement]);
     expect(await db().event.findUnique({ where: { id: "same-1" } })).toMatchObject({ name: "x", params: {}, time: t });
+  });
+});
+
+describe("SqlParams.records (the same JSON rows, read as a table in an UPDATE)", () => {
+  it("gives each column what Prisma would store: texts, times and nulls, JSON merged into a JSON column", async () => {
+    await db().user.createMany({ data: [{ id: "records-mapped-user", attributes: { keep: 1, plan: "free" } }, { id: "records-plain-user", attributes: {} }] });
+    const at = new Date("2026-04-01T08:00:00.250Z");
+    const p = new SqlParams();
+    const from = p.records(
+      [["u", "text"], ["patch", "json"], ["seen", "date"]],
+      [
+        ["records-mapped-user", { plan: "pro", score: 4.5, tags: ["a", 'q"uote'] }, at],
+        ["records-plain-user", { plan: "trial" }, null],
+      ],
+    );
+    const sql =
+      `UPDATE ${tableName("User")} AS t SET "attributes" = ${jsonMergeSql(`t."attributes"`, `p."patch"`)}, "updatedAt" = COALESCE(p."seen", t."updatedAt") ` +
+      `FROM ${from} WHERE t."id" = p."u"`;
+    const [changed] = await rawDb(db()).transaction([{ sql, values: p.values }]);
+    expect(changed).toBe(2);
+    const users = await db().user.findMany({ where: { id: { startsWith: "records-" } }, orderBy: { id: "asc" } });
+    const odd = users.find((u) => u.id !== "records-plain-user")!;
+    expect(odd.attributes).toEqual({ keep: 1, plan: "pro", score: 4.5, tags: ["a", 'q"uote'] });
+    expect(odd.updatedAt).toEqual(at);
+    expect(users.find((u) => u.id === "records-plain-user")!.attributes).toEqual({ plan: "trial" });
   });
 });

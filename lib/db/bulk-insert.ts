@@ -37,6 +37,35 @@ export function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unkno
   return value;
 }
 
+/**
+ * Rows passed as ONE JSON parameter (an array per row) and read back as a table: the statement's text
+ * depends only on the columns, so it is prepared once whatever the number of rows (a VALUES list of N
+ * rows is a new text, parsed and planned again, for every N) and binds one value instead of rows x
+ * columns. Each cell holds the column's value as encode() writes it (a JSON value as its text, a time
+ * as Prisma writes it), so what is read back is exactly what Prisma would have stored. The caller
+ * binds `json` where its placeholder goes and passes the placeholder to `from`.
+ */
+export function jsonRows(kinds: readonly ColumnKind[], rows: readonly (readonly unknown[])[], sqlite: boolean): { read: string[]; json: string; from: (placeholder: string) => string } {
+  // a time or a JSON value shared by many rows (a send time, an event's data) is encoded once
+  const encoded = { date: new Map<unknown, unknown>(), json: new Map<unknown, unknown>() };
+  const cell = (kind: ColumnKind, value: unknown) => {
+    if (value === null || value === undefined) return null;
+    // a lone surrogate (an id sent as "\ud800") is written as node-postgres writes a bound string
+    // (U+FFFD), not as a JSON escape PostgreSQL refuses; SQLite reads the escape as better-sqlite3 binds it
+    if (!sqlite && kind === "text" && typeof value === "string") return (value as unknown as { toWellFormed(): string }).toWellFormed();
+    if (kind !== "date" && kind !== "json") return value;
+    const cache = encoded[kind];
+    const key = kind === "date" ? (value as Date).getTime() : value;
+    let text = cache.get(key);
+    if (text === undefined) cache.set(key, (text = encode(kind, value, sqlite)));
+    return text;
+  };
+  const json = JSON.stringify(rows.map((row) => row.map((v, i) => cell(kinds[i]!, v))));
+  // SQLite: json_extract gives a JSON text cell back as that text, which json_patch and JSON columns take as is
+  const read = kinds.map((kind, i) => (sqlite ? `json_extract(j.value, '$[${i}]')` : `(j.v ->> ${i})${PG_CAST[kind]}`));
+  return { read, json, from: (placeholder) => (sqlite ? `json_each(${placeholder}) AS j` : `jsonb_array_elements(${placeholder}) AS j(v)`) };
+}
+
 /** "table" for raw SQL; raw SQL does not get the adapter's schema, so it is named on PostgreSQL. */
 export function tableName(table: string): string {
   const database = env().database;
@@ -99,30 +128,17 @@ export function jsonInsertSql(table: string, columns: [name: string, kind: Colum
     values.push(value);
     return sqlite ? "?" : `$${values.length}${PG_CAST[kind]}`;
   };
-  // JSON values travel as their text (a JSON string inside the array), so the column gets exactly
-  // the text encode() writes, whatever the value's type
+  const varying = jsonRows(
+    varyingAt.map((i) => columns[i]![1]),
+    rows.map((row) => varyingAt.map((i) => row[i])),
+    sqlite,
+  );
+  // placeholders in the order of the text (SQLite's "?" are positional): the constant columns, then the rows
   const selected = columns.map(([, kind], i) => {
     const at = varyingAt.indexOf(i);
-    if (at < 0) return placeholder(kind, encode(kind, first[i], sqlite));
-    return sqlite ? `json_extract(j.value, '$[${at}]')` : `(j.v ->> ${at})${PG_CAST[kind]}`;
+    return at < 0 ? placeholder(kind, encode(kind, first[i], sqlite)) : varying.read[at]!;
   });
-  // a time or a JSON value shared by many rows (a send time, an event's data) is encoded once
-  const encoded = { date: new Map<unknown, unknown>(), json: new Map<unknown, unknown>() };
-  const cell = (kind: ColumnKind, value: unknown) => {
-    if (value === null || value === undefined) return null;
-    // a lone surrogate (an id sent as "\ud800") is written as node-postgres writes a bound string
-    // (U+FFFD), not as a JSON escape PostgreSQL refuses; SQLite reads the escape as better-sqlite3 binds it
-    if (!sqlite && kind === "text" && typeof value === "string") return (value as unknown as { toWellFormed(): string }).toWellFormed();
-    if (kind !== "date" && kind !== "json") return value;
-    const cache = encoded[kind];
-    const key = kind === "date" ? (value as Date).getTime() : value;
-    let text = cache.get(key);
-    if (text === undefined) cache.set(key, (text = encode(kind, value, sqlite)));
-    return text;
-  };
-  const kinds = varyingAt.map((i) => columns[i]![1]);
-  const json = JSON.stringify(rows.map((row) => varyingAt.map((i, k) => cell(kinds[k]!, row[i]))));
-  const from = sqlite ? `json_each(${placeholder("text", json)}) AS j` : `jsonb_array_elements(${placeholder("json", json)}) AS j(v)`;
+  const from = varying.from(placeholder("json", varying.json));
   const sql = `INSERT INTO ${tableName(table)} (${columns.map(([n]) => `"${n}"`).join(",")}) SELECT ${selected.join(", ")} FROM ${from}`;
   return { sql, values };
 }

@@ -3,7 +3,7 @@
 // a second that was a third of the engine's CPU. These statements are one round trip per batch,
 // written for both databases, with values encoded exactly as Prisma writes them (bulk-insert.ts).
 import { env } from "../env";
-import { encode, PG_CAST, type ColumnKind } from "./bulk-insert";
+import { encode, jsonRows, PG_CAST, type ColumnKind } from "./bulk-insert";
 
 /** Collects the parameters of one statement and writes their placeholders. */
 export class SqlParams {
@@ -16,20 +16,12 @@ export class SqlParams {
     return this.sqlite ? "?" : `$${this.values.length}${PG_CAST[kind]}`;
   }
 
-  /**
-   * Rows passed as ONE JSON parameter and read back as a table `alias(columns)`: the statement's text is
-   * the same whatever the number of rows, so it is prepared once (a VALUES list of N rows is a new text,
-   * parsed and planned again, for every N) and binds one value instead of rows x columns.
-   */
+  /** Rows read back as a table `alias(columns)`, from one JSON parameter (jsonRows). */
   records(columns: readonly (readonly [name: string, kind: ColumnKind])[], rows: readonly unknown[][], alias = "p"): string {
-    const encoded = rows.map((row) => row.map((v, i) => (columns[i]![1] === "json" ? (v ?? null) : encode(columns[i]![1], v, this.sqlite))));
-    const param = this.add("json", encoded);
-    if (this.sqlite) {
-      // json_extract gives a JSON object back as its text, which json_patch and TEXT columns take as is
-      return `(SELECT ${columns.map(([name], i) => `json_extract(j.value, '$[${i}]') AS "${name}"`).join(", ")} FROM json_each(${param}) AS j) AS ${alias}`;
-    }
-    const read = (i: number, kind: ColumnKind) => (kind === "json" ? `(j.v -> ${i})` : `(j.v ->> ${i})${PG_CAST[kind]}`);
-    return `(SELECT ${columns.map(([name, kind], i) => `${read(i, kind)} AS "${name}"`).join(", ")} FROM jsonb_array_elements(${param}) AS j(v)) AS ${alias}`;
+    const { read, json, from } = jsonRows(columns.map(([, kind]) => kind), rows, this.sqlite);
+    this.values.push(json);
+    const source = from(this.sqlite ? "?" : `$${this.values.length}${PG_CAST.json}`);
+    return `(SELECT ${columns.map(([name], i) => `${read[i]} AS "${name}"`).join(", ")} FROM ${source}) AS ${alias}`;
   }
 
   /** "a, b, c" placeholders for an IN (...) list */

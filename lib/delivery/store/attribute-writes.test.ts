@@ -18,9 +18,10 @@ describe("attributeWriteStatements", () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]!.sql).toMatch(/^UPDATE .*"attributes" = .*"attributeSources" = /);
     const source = ["c", "a", "d7", at.toISOString()];
-    // the rows are one JSON parameter: [user, delivery, attributes, their sources]
-    const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as unknown[][];
-    expect(rows.find((r) => r[0] === "u7")).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);
+    // the rows are one JSON parameter: [user, delivery, attributes, their sources], JSON values as their text
+    const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as string[][];
+    const row = rows.find((r) => r[0] === "u7")!;
+    expect([row[0], row[1], JSON.parse(row[2]!), JSON.parse(row[3]!)]).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);
   });
 
   it("writes any number of rows with the same statement text (one JSON parameter), so it is prepared once", () => {
