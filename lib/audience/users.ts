@@ -2,6 +2,7 @@
 // read, list with a cursor, and forget (events and deliveries go with the user).
 import { db, type Db } from "../db";
 import { rawDb, type RawStatement, type RawTx } from "../db/raw";
+import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import type { AttributeValue, UserInput } from "../api/schemas/users";
@@ -77,6 +78,8 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
   const ids = [...byId.keys()];
   return db().$transaction(
     async (tx) => {
+      // a response mapping may be writing these users now (lib/delivery/store/attribute-writes.ts)
+      await lockRowsForWrite(tx, "User", ids);
       const existing = new Map<string, Row>();
       for (let i = 0; i < ids.length; i += 500) {
         const rows = await tx.user.findMany({ where: { id: { in: ids.slice(i, i + 500) } } });
