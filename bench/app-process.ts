@@ -5,7 +5,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { serverNodeFlags } from "../scripts/server-flags.mjs";
+import { serverEnv, serverNodeFlags } from "../scripts/server-flags.mjs";
 
 export const ROOT = path.resolve(import.meta.dirname, "..");
 export const BENCH_API_KEY = "hk_live_bench_" + randomBytes(12).toString("hex");
@@ -99,7 +99,7 @@ export async function startApp(port: number, env: Record<string, string>, timeou
     if (code !== 0) throw new Error(`prepare failed: ${out.slice(-1500)}`);
     const nextBin = path.join(ROOT, "node_modules", "next", "dist", "bin", "next");
     const prof = profDir ? ["--cpu-prof", "--cpu-prof-dir", profDir] : [];
-    child = spawn(process.execPath, [...prof, ...serverNodeFlags(fullEnv), nextBin, "start", "-p", String(port)], { cwd: ROOT, env: fullEnv, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    child = spawn(process.execPath, [...prof, ...serverNodeFlags(fullEnv), nextBin, "start", "-p", String(port)], { cwd: ROOT, env: serverEnv(fullEnv), stdio: ["ignore", "pipe", "pipe"], detached: true });
   }
   const app = track(child, `app:${port}`);
   app.port = port;

@@ -3,7 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import path from "node:path";
 import { buildIsCurrent, root, sourceDigest, stampBuild } from "./build-stamp.mjs";
-import { serverNodeFlags } from "./server-flags.mjs";
+import { serverEnv, serverNodeFlags } from "./server-flags.mjs";
 
 const dev = process.argv.includes("--dev");
 const port = process.env.PORT || "3000";
@@ -32,7 +32,7 @@ if (!dev) {
 const child = spawn(process.execPath, [...serverNodeFlags(), nextBin, dev ? "dev" : "start", "-p", port], {
   cwd: root,
   stdio: "inherit",
-  env: process.env,
+  env: serverEnv(),
 });
 for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, () => child.kill(sig));
 child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
