@@ -8,6 +8,7 @@ import { recordAudit } from "./audit";
 import { auth } from "./better-auth";
 import { isRole, roleAllows, type Role } from "./roles";
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
+import { transaction } from "../db/transaction";
 
 export type MemberRole = Role | "owner";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
@@ -48,7 +49,7 @@ function isUniqueViolation(err: unknown) {
 async function createMember(input: { email: string; password: string; name: string; role: MemberRole }): Promise<Member> {
   const ctx = await auth().$context;
   const hash = await ctx.password.hash(input.password);
-  const created = await db().$transaction(async (tx) => {
+  const created = await transaction(async (tx) => {
     if (input.role === "owner") {
       // Four set-ups at once all saw "no members yet": the claim row lets exactly one of them on.
       if (await tx.member.findFirst({ select: { id: true } })) throw new MemberError(OWNER_EXISTS);

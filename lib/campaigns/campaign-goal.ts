@@ -5,6 +5,7 @@ import { db } from "../db";
 import { CampaignNotFoundError } from "./campaigns";
 import type { FieldChange } from "./campaign-diff";
 import { goalSettingsSchema, type GoalSettings, type GoalSettingsInput } from "./goals";
+import { transaction } from "../db/transaction";
 
 export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
   const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
@@ -14,7 +15,7 @@ export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings
 /** Sets the goal (validated here, whoever calls); the fields that changed. */
 export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput): Promise<{ goal: GoalSettings; changes: FieldChange[] }> {
   const goal = goalSettingsSchema.parse(input);
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
     if (!before) throw new CampaignNotFoundError();
     await tx.campaign.update({ where: { id: campaignId }, data: goal });

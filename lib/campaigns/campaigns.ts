@@ -13,6 +13,7 @@ import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 import { saveVariants, stepToDraft } from "./variant-rows";
 import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
+import { transaction } from "../db/transaction";
 
 export type CampaignSummary = {
   id: string;
@@ -92,7 +93,7 @@ export async function saveCampaign(
   let changes: FieldChange[] = [];
   // the saved id of each action of the draft, in draft order
   const actionIds: string[] = [];
-  const id = await db().$transaction(async (tx) => {
+  const id = await transaction(async (tx) => {
     const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
     if (draft.id && !before) throw new CampaignNotFoundError();
     const campaign = draft.id
@@ -188,7 +189,7 @@ async function copyActions(tx: Tx, rows: Action[], campaignId: string, actor: Se
 export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUSTED_ACTOR): Promise<string | null> {
   const original = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!original) return null;
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const copy = await tx.campaign.create({
     data: {
       name: `${original.name} (copy)`.slice(0, 120),

@@ -1,7 +1,7 @@
 // Re-encrypts every secret at rest (URL passwords, secret header values, signing secrets) from one
 // HOOKLINE_SECRET_KEY to another, in one transaction: all of them move or none does.
-import { db } from "../db";
 import { decryptSecret, encryptSecret, SecretKeyError } from "./secret-box";
+import { transaction } from "../db/transaction";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
@@ -22,7 +22,7 @@ function reseal(sealed: string, from: Buffer, to: Buffer): string {
 }
 
 export async function rotateSecretKey(from: Buffer, to: Buffer): Promise<RotationResult> {
-  return db().$transaction(
+  return transaction(
     async (tx) => {
       const actions = await tx.action.findMany({ select: { id: true, urlPasswordEnc: true, signingSecretEnc: true, previousSigningSecretEnc: true, headers: true } });
       let secrets = 0;

@@ -6,6 +6,7 @@ import type { Prisma } from "../../db/generated/sqlite/client";
 import { deliveryRuleSchema, subDeliverySchema } from "../core/rules";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { segmentSchema } from "../../audience/segment";
+import { transaction } from "../../db/transaction";
 
 const optionalDate = z
   .string()
@@ -47,7 +48,7 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
-  return db().$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
     if (!campaign) return { ok: false as const, message: "This campaign no longer exists." };
     if (campaign.status === "active") return { ok: false as const, message: "Pause the campaign before changing how it delivers." };

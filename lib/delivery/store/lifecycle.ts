@@ -15,6 +15,7 @@ import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkActionRenders } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
+import { transaction } from "../../db/transaction";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -105,7 +106,7 @@ const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: 
 
 /** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
 export async function retryDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
-  const count = await db().$transaction(async (tx) => {
+  const count = await transaction(async (tx) => {
     const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { status: "finished", deliveries: { some: { id: deliveryId } } }, data: { status: "active" } });
     return r.count;
@@ -115,7 +116,7 @@ export async function retryDelivery(deliveryId: string, now = new Date()): Promi
 }
 
 export async function retryAllFailed(campaignId: string, now = new Date()): Promise<number> {
-  const count = await db().$transaction(async (tx) => {
+  const count = await transaction(async (tx) => {
     const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;

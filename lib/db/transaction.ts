@@ -1,0 +1,40 @@
+// Prisma interactive transactions, retried whole when the database says to retry them. Every
+// read-then-write transaction goes through here (campaign and settings saves, members, user upserts).
+// - SQLite: Prisma's adapter begins transactions DEFERRED. One that has read cannot start writing once
+//   another connection committed after its read began (SQLITE_BUSY_SNAPSHOT), or while another holds
+//   the write lock (SQLITE_BUSY, without waiting: waiting could deadlock). The delivery engine's raw
+//   handle (lib/db/raw.ts) commits every few ms while a campaign sends, so saving a campaign failed
+//   under a send. (Beginning IMMEDIATE instead would wait for the lock synchronously, freezing the
+//   event loop the raw handle needs to let go of it.)
+// - PostgreSQL: a deadlock or serialization failure (40P01, 40001: Prisma's P2034).
+// SQLite and PostgreSQL roll the transaction back first; `work` must only touch the database.
+import { db } from "./index";
+import type { DbOrTx } from "./client";
+
+type Tx = Exclude<DbOrTx, ReturnType<typeof db>>;
+type Options = { timeout?: number; maxWait?: number };
+
+const ATTEMPTS = 6;
+// a busy error after this long waited out the busy timeout: another process holds the lock for long
+const QUICK_FAILURE_MS = 1_000;
+
+function retryable(err: unknown, elapsedMs: number): boolean {
+  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } }; cause?: { originalCode?: string } };
+  if (e?.code === "P2034") return true;
+  const code = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.cause?.originalCode ?? e?.code ?? "";
+  if (code === "40P01" || code === "40001") return true;
+  return code.startsWith("SQLITE_BUSY") && elapsedMs < QUICK_FAILURE_MS;
+}
+
+/** db().$transaction(work, options), retried (a few times, with a short growing pause) when retrying is the cure. */
+export async function transaction<T>(work: (tx: Tx) => Promise<T>, options?: Options): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    const started = Date.now();
+    try {
+      return await db().$transaction(work, options);
+    } catch (err) {
+      if (attempt >= ATTEMPTS || !retryable(err, Date.now() - started)) throw err;
+      await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));
+    }
+  }
+}
