@@ -3,19 +3,10 @@
 // own process). Prints deliveries/s and this process's CPU per delivery (main thread and sender
 // threads together), the figure to compare with the raw client's CPU per POST. Used to profile
 // the engine stage by stage without a Next build (bench/RESULTS.md, "Embedded engine, per stage").
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { readdirSync, readFileSync } from "node:fs";
+import { isolateBenchEnv, phaseProfiler } from "./profile-harness";
 
-Object.assign(process.env, {
-  HOOKLINE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "hookline-engine-profile-")),
-  HOOKLINE_ALLOWED_HOSTS: "127.0.0.1",
-  HOOKLINE_SECRET_KEY: randomBytes(32).toString("base64"),
-  HOOKLINE_LOG_LEVEL: "warn",
-  HOOKLINE_DEMO_SEED: "0",
-  HOOKLINE_EMBEDDED_WORKER: "0",
-});
+isolateBenchEnv("engine-profile");
 delete process.env.DATABASE_URL;
 
 const { env } = await import("../lib/env");
@@ -38,16 +29,8 @@ const activated = await activateCampaign(campaign.id);
 if (!activated.ok) throw new Error(activated.problems.join("; "));
 
 // --profile <file>: a CPU profile of the delivery phase only (not the seeding)
-const profileAt = process.argv.indexOf("--profile");
-const profileFile = profileAt > 0 ? process.argv[profileAt + 1] : null;
-const { Session } = await import("node:inspector/promises");
-const session = new Session();
-if (profileFile) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 200 });
-  await session.post("Profiler.start");
-}
+const profiler = phaseProfiler();
+await profiler.start();
 const raw = rawDb(db());
 const deps = await embeddedDeliveryDeps();
 // sender threads boot first (a fixed cost, not a delivery's)
@@ -94,10 +77,7 @@ const ms = performance.now() - t0;
 clearInterval(sampler);
 const cpu = process.cpuUsage(cpu0);
 const threads1 = threadCpuUs();
-if (profileFile) {
-  const { profile } = await session.post("Profiler.stop");
-  writeFileSync(profileFile, JSON.stringify(profile));
-}
+await profiler.stop();
 const stats = await receiver.stats();
 await engine.stop();
 setDeliveryQueue(null);

@@ -6,19 +6,9 @@
 // `npx tsx bench/profile-summary.ts file 30`. Options make the plan do more per user: --scheduled
 // (send at 09:00 in each user's time zone), --segment (an audience on an attribute), --split (A/B with
 // a 10% control group).
-import { randomBytes } from "node:crypto";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
+import { isolateBenchEnv, phaseProfiler } from "./profile-harness";
 
-Object.assign(process.env, {
-  HOOKLINE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "hookline-fan-out-profile-")),
-  HOOKLINE_ALLOWED_HOSTS: "127.0.0.1",
-  HOOKLINE_SECRET_KEY: randomBytes(32).toString("base64"),
-  HOOKLINE_LOG_LEVEL: "warn",
-  HOOKLINE_DEMO_SEED: "0",
-  HOOKLINE_EMBEDDED_WORKER: "0",
-});
+isolateBenchEnv("fan-out-profile");
 
 const { env } = await import("../lib/env");
 const { applyMigrations } = await import("../lib/db/migrate");
@@ -31,8 +21,7 @@ const { benchUser } = await import("./workload");
 
 const args = process.argv.slice(2);
 const users = Number(args.find((a) => /^\d+$/.test(a)) ?? 100_000);
-const profileAt = args.indexOf("--profile");
-const profileFile = profileAt >= 0 ? args[profileAt + 1] : null;
+const profiler = phaseProfiler();
 const ZONES = ["Europe/Paris", "America/New_York", "Asia/Tokyo", "Australia/Sydney", null];
 
 const database = env().database;
@@ -71,23 +60,13 @@ if (args.includes("--split")) {
   });
 }
 
-const { Session } = await import("node:inspector/promises");
-const session = new Session();
-if (profileFile) {
-  session.connect();
-  await session.post("Profiler.enable");
-  await session.post("Profiler.setSamplingInterval", { interval: 200 });
-  await session.post("Profiler.start");
-}
+await profiler.start();
 const cpu0 = process.cpuUsage();
 const started = performance.now();
 const result = await activateCampaign(campaign.id);
 const fanOutMs = performance.now() - started;
 const cpu = process.cpuUsage(cpu0);
-if (profileFile) {
-  const { profile } = await session.post("Profiler.stop");
-  writeFileSync(profileFile, JSON.stringify(profile));
-}
+await profiler.stop();
 if (!result.ok) throw new Error(`activation refused: ${result.problems.join("; ")}`);
 const written = await db().delivery.count({ where: { campaignId: campaign.id } });
 const held = await db().controlGroupMember.count({ where: { campaignId: campaign.id } });
