@@ -2,13 +2,13 @@
 // credentials). Run by scripts/prepare.ts from npm start, by workers, and by the test harness.
 import { env } from "./env";
 import { applyMigrations } from "./db/migrate";
+import { isSqliteBusy } from "./db/busy";
 import { log } from "./log";
 import { secretKey } from "./crypto/secret-box";
 
-// SQLite answers "database is locked" at once (without waiting its busy timeout) when a read
-// transaction cannot become a write one because another process wrote meanwhile, e.g. a start during
-// a big fan-out. Every step below is idempotent, so the whole preparation is simply tried again.
-const BUSY = /database is locked|SQLITE_BUSY/i;
+// SQLite answers "database is locked" at once (lib/db/busy.ts) when a read transaction cannot become a
+// write one because another process wrote meanwhile, e.g. a start during a big fan-out. Every step
+// below is idempotent, so the whole preparation is simply tried again.
 const BUSY_TRIES = 10;
 
 export async function prepareInstall(options: { seed?: boolean } = {}) {
@@ -16,7 +16,7 @@ export async function prepareInstall(options: { seed?: boolean } = {}) {
     try {
       return await prepareOnce(options);
     } catch (err) {
-      if (attempt >= BUSY_TRIES || !BUSY.test(String((err as Error)?.message))) throw err;
+      if (attempt >= BUSY_TRIES || !isSqliteBusy(err)) throw err;
       log.warn("The database is busy; preparing again", { attempt });
       await new Promise((r) => setTimeout(r, 250 * attempt));
     }

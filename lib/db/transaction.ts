@@ -10,6 +10,7 @@
 // SQLite and PostgreSQL roll the transaction back first; `work` must only touch the database.
 import { db } from "./index";
 import type { DbOrTx } from "./client";
+import { databaseErrorCode, isSqliteBusy } from "./busy";
 
 type Tx = Exclude<DbOrTx, ReturnType<typeof db>>;
 type Options = { timeout?: number; maxWait?: number };
@@ -19,11 +20,10 @@ const ATTEMPTS = 6;
 const QUICK_FAILURE_MS = 1_000;
 
 function retryable(err: unknown, elapsedMs: number): boolean {
-  const e = err as { code?: string; meta?: { driverAdapterError?: { cause?: { originalCode?: string } } }; cause?: { originalCode?: string } };
-  if (e?.code === "P2034") return true;
-  const code = e?.meta?.driverAdapterError?.cause?.originalCode ?? e?.cause?.originalCode ?? e?.code ?? "";
+  if ((err as { code?: string } | null)?.code === "P2034") return true;
+  const code = databaseErrorCode(err);
   if (code === "40P01" || code === "40001") return true;
-  return code.startsWith("SQLITE_BUSY") && elapsedMs < QUICK_FAILURE_MS;
+  return isSqliteBusy(err) && elapsedMs < QUICK_FAILURE_MS;
 }
 
 /** db().$transaction(work, options), retried (a few times, with a short growing pause) when retrying is the cure. */
