@@ -16,7 +16,7 @@ import { SendGate, type GatedSender } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
-import { mapSendResult, type MappingResult, type ResponseMapping } from "../../webhooks/response-mapping";
+import type { MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -210,7 +210,8 @@ export class Dispatcher {
     };
     if (result.outcome === "delivered") {
       // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)
-      const attributes = item.mapping ? mapDeliveredResponse(mapped ?? mapSendResult(result, item.mapping), d, attempt, finishedAt) : undefined;
+      // read through the action's mapping by the send gate, beside the socket (send-gate.ts)
+      const attributes = mapped ? mapDeliveredResponse(mapped, d, attempt, finishedAt) : undefined;
       return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt, attributes };
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
