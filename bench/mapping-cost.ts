@@ -11,6 +11,7 @@ import { mapSendResult } from "../lib/webhooks/response-mapping";
 import type { AttemptRow } from "../lib/delivery/store/recorder";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase } from "./delivery-run";
+import { median } from "./stats";
 
 const USERS = 5000;
 const FLUSH = Number(process.env.FLUSH ?? 50);
@@ -20,7 +21,6 @@ const cpuMicros = () => {
   const used = process.cpuUsage();
   return used.user + used.system;
 };
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const show = (xs: number[]) => `median ${median(xs).toFixed(1)} µs (runs ${xs.map((x) => x.toFixed(1)).join(" ")})`;
 
 if (which !== "js") {

@@ -15,6 +15,7 @@ import { embeddedDeliveryDeps } from "../lib/delivery/engine/default-deps";
 import type { Prisma } from "../lib/db/generated/sqlite/client";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "./delivery-run";
+import { mean, median } from "./stats";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -106,16 +107,11 @@ for (let r = 0; r < rounds; r++) {
 // The figure: the median over rounds of (with / plain) within a round. The two runs of a round are
 // seconds apart, so a slow spell of the shared machine (whole rounds at -20% were seen) moves both;
 // the median then drops the round a spell fell across. The ratio of the means is printed beside it.
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
-};
 const roundRatios = plain.map((p, i) => mapped[i]! / p);
 // attributes saved with their source (User.attributeSources), over all users
 let sources = 0;
 for (const u of await db().user.findMany({ select: { attributeSources: true } })) sources += Object.keys((u.attributeSources ?? {}) as object).length;
 const variantB = await db().delivery.count({ where: { variant: "B" } });
-const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const result = { users, rounds, withoutMapping: Math.round(mean(plain)), withMapping: Math.round(mean(mapped)), ratio: Number(median(roundRatios).toFixed(3)), roundRatios: roundRatios.map((x) => Number(x.toFixed(3))), ratioOfMeans: Number((mean(mapped) / mean(plain)).toFixed(3)), cpuMicrosPerDelivery: { without: Math.round(mean(cpu.plain)), with: Math.round(mean(cpu.mapped)) }, cpuRatio: Number((mean(cpu.plain) / mean(cpu.mapped)).toFixed(3)), engineBusyMicrosPerDelivery: { without: Math.round(mean(busy.plain)), with: Math.round(mean(busy.mapped)) }, attributeSources: sources, variantBDeliveries: variantB };
 console.log(`BENCH_MAPPING ${JSON.stringify(result)}`);
 await receiver.terminate();
