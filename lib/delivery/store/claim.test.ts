@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { claimDue, earliestDue } from "./claim";
+import { claimDue, claimStatement, earliestDue, renewLeases } from "./claim";
+import { rawDb } from "../../db/raw";
+import { prismaProvider } from "../../db/dialect";
 import { activateCampaign } from "./lifecycle";
 import { createCampaign, createUsers } from "../testing/fixtures";
 
@@ -37,5 +39,35 @@ describe("claimDue", () => {
     const claimed = await claimDue(db(), { workerId: "w3", now, leaseMs: 60_000, limit: 10, ids: [rows[0].id], webhookIds: [rows[1].webhookId] });
     expect(claimed.map((d) => d.id).sort()).toEqual([rows[0].id, rows[1].id].sort());
     expect(await claimDue(db(), { workerId: "w3", now, leaseMs: 60_000, limit: 10, ids: [], webhookIds: [] })).toEqual([]);
+  });
+
+  it("renews the leases of more rows than one SQLite statement may name", async () => {
+    // 999 bound parameters at most: a worker holding 1,200 rows renewed none of them
+    const rows = await dueCampaign("clr", 1200);
+    const now = new Date(Date.now() + 60_000);
+    const claimed = await claimDue(db(), { workerId: "w4", now, leaseMs: 60_000, limit: 5000 });
+    expect(claimed.length).toBeGreaterThanOrEqual(rows.length);
+    const later = new Date(now.getTime() + 30_000);
+    await renewLeases(db(), "w4", claimed.map((d) => d.id), later, 60_000);
+    const renewed = await db().delivery.count({ where: { lockedBy: "w4", lockedUntil: new Date(later.getTime() + 60_000) } });
+    expect(renewed).toBe(claimed.length);
+  });
+
+  it.runIf(prismaProvider() === "sqlite")("finds the rows it claims by id, not by walking every due row", async () => {
+    // with the guard's columns indexable, SQLite's UPDATE walked the (state, dueAt) index over every
+    // due row testing each against the candidates: 10 ms a claim with 100,000 due (77 µs a delivery)
+    const now = new Date();
+    for (const options of [
+      { workerId: "w5", now, leaseMs: 60_000, limit: 100 },
+      { workerId: "w5", now, leaseMs: 60_000, limit: 100, takeOver: false },
+      { workerId: "w5", now, leaseMs: 60_000, limit: 100, ids: ["a"], webhookIds: ["b"] },
+    ]) {
+      const statement = claimStatement(options)!;
+      const plan = await rawDb(db()).query<{ id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${statement.sql}`, statement.values);
+      // the UPDATE's own step (its parent is the root); the candidates' subqueries come after it
+      const outer = plan.filter((row) => row.parent === 0).map((row) => row.detail);
+      expect(outer[0]).toMatch(/^SEARCH Delivery USING INDEX sqlite_autoindex_Delivery_1 \(id=\?\)/);
+      if (options.ids) expect(plan.map((row) => row.detail).join("\n")).not.toMatch(/Delivery_state_dueAt_idx/);
+    }
   });
 });

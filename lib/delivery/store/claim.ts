@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
-import { skipLockedSql, skipsLockedRows } from "../../db/dialect";
+import { skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
 
 export type ClaimOptions = {
   workerId: string;
@@ -42,13 +42,32 @@ export type ClaimedDelivery = {
  * other nothing (on PostgreSQL the rows are locked and skipped by other claimers meanwhile).
  */
 export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
+  const statement = claimStatement(options);
+  if (!statement) return [];
+  const rows = await rawDb(prisma).query<Record<string, unknown>>(statement.sql, statement.values);
+  return rows.map((r) => ({
+    id: r.id as string,
+    webhookId: r.webhookId as string,
+    campaignId: r.campaignId as string,
+    actionId: r.actionId as string,
+    variantActionId: (r.variantActionId as string | null) ?? null,
+    userId: r.userId as string,
+    eventData: jsonOf(r.eventData),
+    plannedAt: dateOf(r.plannedAt),
+    attempts: numberOf(r.attempts),
+  }));
+}
+
+/** The claim's UPDATE ... RETURNING (null: nothing to claim). Exported for its query plan's test. */
+export function claimStatement(options: ClaimOptions): { sql: string; values: unknown[] } | null {
   const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
-  if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return [];
+  if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return null;
   const p = new SqlParams();
   const deliveries = tableName("Delivery");
-  const claimable = () =>
-    `"dueAt" <= ${p.add("date", now)} AND ("state" IN ('scheduled', 'retrying')` +
-    (takeOver ? ` OR ("state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
+  // the guard the UPDATE re-checks on the candidates it looks up by id (unindexed: see unindexedSql)
+  const claimable = (dueAt = `"dueAt"`, state = `"state"`) =>
+    `${dueAt} <= ${p.add("date", now)} AND (${state} IN ('scheduled', 'retrying')` +
+    (takeOver ? ` OR (${state} = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
   const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
   const active = ofActiveCampaign();
   const n = Math.floor(limit);
@@ -57,7 +76,7 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
   if (ids || webhookIds) {
     // a few named rows (a BullMQ job's, named by id or by webhook id): no order to keep
     // (placeholders are numbered in the order they are made: text order)
-    const due = claimable();
+    const due = claimable(unindexedSql(`"dueAt"`), unindexedSql(`"state"`));
     const named = [
       ...(ids?.length ? [`"id" IN (${p.list("text", ids)})`] : []),
       ...(webhookIds?.length ? [`"webhookId" IN (${p.list("text", webhookIds)})`] : []),
@@ -74,22 +93,12 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
     if (takeOver) arms.push(arm("l", `"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}`));
     candidates = `SELECT "id" FROM (${arms.join(" UNION ALL ")}) due ORDER BY "dueAt" LIMIT ${n}`;
   }
-  const rows = await rawDb(prisma).query<Record<string, unknown>>(
-    `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
+  return {
+    sql:
+      `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable(unindexedSql(`"dueAt"`), unindexedSql(`"state"`))}` +
       ` RETURNING "id", "webhookId", "campaignId", "actionId", "variantActionId", "userId", "eventData", "plannedAt", "attempts"`,
-    p.values,
-  );
-  return rows.map((r) => ({
-    id: r.id as string,
-    webhookId: r.webhookId as string,
-    campaignId: r.campaignId as string,
-    actionId: r.actionId as string,
-    variantActionId: (r.variantActionId as string | null) ?? null,
-    userId: r.userId as string,
-    eventData: jsonOf(r.eventData),
-    plannedAt: dateOf(r.plannedAt),
-    attempts: numberOf(r.attempts),
-  }));
+    values: p.values,
+  };
 }
 
 /**
@@ -101,6 +110,10 @@ export function renewalWaitsForWrites(): boolean {
   return !skipsLockedRows();
 }
 
+// ids per renewal statement: with its two other parameters, under SQLite's 999 bound parameters
+// (at 1,000 every renewal of a worker holding more than 997 rows failed, and its leases ran out)
+const RENEWALS_PER_STATEMENT = 500;
+
 /**
  * Extends the leases of `ids`, the deliveries this worker knows it holds. Not "everything locked
  * by me": a claim whose commit succeeded while its answer was lost (the database went away) left
@@ -108,8 +121,8 @@ export function renewalWaitsForWrites(): boolean {
  */
 export async function renewLeases(prisma: Db, workerId: string, ids: string[], now: Date, leaseMs: number) {
   const until = new Date(now.getTime() + leaseMs);
-  for (let i = 0; i < ids.length; i += 1000) {
-    const chunk = ids.slice(i, i + 1000);
+  for (let i = 0; i < ids.length; i += RENEWALS_PER_STATEMENT) {
+    const chunk = ids.slice(i, i + RENEWALS_PER_STATEMENT);
     if (!renewalWaitsForWrites()) {
       const table = tableName("Delivery");
       const list = chunk.map((_, j) => `$${j + 3}`).join(",");

@@ -6,6 +6,7 @@ import type { Db } from "../../db";
 import { rawDb, type RawStatement } from "../../db/raw";
 import { bulkInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
+import { unindexedSql } from "../../db/dialect";
 import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
 import { log } from "../../log";
 
@@ -155,7 +156,8 @@ export class Recorder {
     }
   }
 
-  private statements(changes: Change[]): RawStatement[] {
+  /** The statements of the transaction that writes `changes` (public for their query plans' test). */
+  statements(changes: Change[]): RawStatement[] {
     const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
     const ops: RawStatement[] = [];
     if (attempts.length) {
@@ -224,7 +226,8 @@ export class Recorder {
     const set = [...assignments, ["lockedBy", "text", null], ["lockedUntil", "date", null], ["updatedAt", "date", new Date()]] as Assignment[];
     const sql =
       `UPDATE ${tableName("Delivery")} SET ${set.map(([column, kind, value]) => `"${column}" = ${params.add(kind, value)}`).join(", ")}` +
-      ` WHERE "id" IN (${params.list("text", ids)}) AND "lockedBy" = ${params.add("text", this.workerId)} AND "state" = 'sending'`;
+      // looked up by id: an indexable state made SQLite walk every row in "sending" on each flush
+      ` WHERE "id" IN (${params.list("text", ids)}) AND "lockedBy" = ${params.add("text", this.workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
     return { sql, values: params.values };
   }
 }
