@@ -135,4 +135,17 @@ describe("the send gate", () => {
       expect("mapped" in plain && plain.mapped).toBeFalsy();
     }
   });
+
+  it("in a sender thread, reads each job through its own mapping when more mappings pass than the thread keeps", async () => {
+    // a thread is sent each mapping once and keeps the last 256: jobs name theirs by number
+    const threaded = threads.gated({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 });
+    const mappings = Array.from({ length: 300 }, (_, i) => [{ path: i % 2 ? "$.customer.id" : "$.customer.score", attribute: `a${i}` }]);
+    // each mapping twice, the second time after 300 others have passed (the first ones forgotten by then)
+    const outcomes = await Promise.all([...mappings, ...mappings].map((mapping) => threaded.send(job("/crm", { mapping }))));
+    outcomes.forEach((outcome, n) => {
+      const i = n % mappings.length;
+      if ("expired" in outcome) throw new Error("expired");
+      expect(outcome.mapped?.set).toEqual({ [`a${i}`]: i % 2 ? "cus_9" : "7.5" });
+    });
+  });
 });

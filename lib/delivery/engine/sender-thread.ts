@@ -9,11 +9,14 @@ import { pushAllowedDestinationEntries } from "../../webhooks/allowed-destinatio
 import { sendWebhook } from "../../webhooks/send";
 import { SendGate, type GateOutcome } from "./send-gate";
 import type { SenderBatch, SenderResults } from "./sender-threads";
+import type { ResponseMapping } from "../../webhooks/response-mapping";
 
 const port = parentPort!;
 let results: Extract<SenderResults, { results: unknown }>["results"] = [];
 let flushing = false;
 const gates = new Map<number, SendGate>();
+// the response mappings the engine named by number (sender-threads.ts SenderBatch.mappings)
+const mappings = new Map<number, ResponseMapping>();
 // gate 0: plain sends, no limits
 gates.set(0, new SendGate({ concurrency: Number.MAX_SAFE_INTEGER, hostConcurrency: Number.MAX_SAFE_INTEGER, leaseMs: Number.MAX_SAFE_INTEGER }, sendWebhook));
 
@@ -41,15 +44,17 @@ port.on("message", (batch: SenderBatch) => {
   }
   for (const [id, limits] of batch.gates ?? []) gates.set(id, new SendGate(limits, sendWebhook));
   for (const [id, at] of batch.renewed ?? []) gates.get(id)?.leaseRenewed(at);
-  for (const [seq, gate, job] of batch.items) {
+  for (const [id, mapping] of batch.mappings ?? []) mappings.set(id, mapping);
+  for (const [seq, gate, job, mappingId] of batch.items) {
     gates
       .get(gate)!
-      .send(job)
+      .send(mappingId === undefined ? job : { ...job, mapping: mappings.get(mappingId) })
       .then(
         (outcome) => done(seq, outcome),
         (err) => done(seq, { result: { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() }),
       );
   }
+  for (const id of batch.forget ?? []) mappings.delete(id);
 });
 
 port.postMessage({ ready: true } satisfies SenderResults);

@@ -18,6 +18,7 @@ import { fnv1a } from "../../campaigns/variants";
 import { currentSenderThreadBundle, SENDER_THREAD_SOURCE } from "./sender-thread-bundle";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { SendGate, type GatedSender, type GateLimits, type GateOutcome, type SendJob } from "./send-gate";
+import type { ResponseMapping } from "../../webhooks/response-mapping";
 
 /** Gate 0 has no limits: plain sends (`SenderThreads.send`). */
 export type SenderBatch = {
@@ -27,7 +28,15 @@ export type SenderBatch = {
   gates?: [gate: number, limits: GateLimits][];
   /** renewals of every lease of a gate's worker */
   renewed?: [gate: number, at: number][];
-  items: [seq: number, gate: number, job: SendJob][];
+  /**
+   * response mappings the thread has not been sent yet, by number: a job names its mapping by that
+   * number (each job carrying its own copy made the thread parse the mapping's paths again for every
+   * delivery, its cache being by object); `forget`: numbers no job names any more (applied after
+   * the items)
+   */
+  mappings?: [id: number, mapping: ResponseMapping][];
+  forget?: number[];
+  items: [seq: number, gate: number, job: SendJob, mappingId?: number][];
 };
 export type SenderResults = { results: [seq: number, outcome: GateOutcome][] } | { ready: true };
 
@@ -51,6 +60,10 @@ import("tsx/esm/api").then((tsx) => tsx.tsImport(workerData.file, workerData.par
 // 46 MiB. 1 GiB is far more than a thread can hold (1,000 in flight x 256 KiB bodies).
 const THREAD_HEAP = { maxYoungGenerationSizeMb: 24, maxOldGenerationSizeMb: 1024 };
 
+// mappings a thread keeps (the oldest is forgotten past this): an engine sends the mapping objects of
+// the actions it has loaded, the same object delivery after delivery until the action changes
+const MAPPINGS_KEPT = 256;
+
 class SenderThread {
   private worker: Worker;
   private waiting = new Map<number, Waiting>();
@@ -60,6 +73,10 @@ class SenderThread {
   private gates: NonNullable<SenderBatch["gates"]> = [];
   private renewed: NonNullable<SenderBatch["renewed"]> = [];
   private knownGates = new Set<number>();
+  private mappingIds = new Map<ResponseMapping, number>();
+  private mappingSeq = 0;
+  private mappings: NonNullable<SenderBatch["mappings"]> = [];
+  private forget: number[] = [];
   private booted!: () => void;
   /** the thread loaded the sender at least once (a thread that dies before cannot send at all) */
   everReady = false;
@@ -102,9 +119,26 @@ class SenderThread {
         // leases renewed before this thread started still hold (the thread applies gates first)
         if (Number.isFinite(gate.renewedAt)) this.renewed.push([gate.id, gate.renewedAt]);
       }
-      this.queued.push([seq, gate.id, job]);
+      if (job.mapping) {
+        const { mapping, ...rest } = job;
+        this.queued.push([seq, gate.id, rest, this.mappingId(mapping)]);
+      } else this.queued.push([seq, gate.id, job]);
       this.schedule();
     });
+  }
+
+  private mappingId(mapping: ResponseMapping): number {
+    let id = this.mappingIds.get(mapping);
+    if (id === undefined) {
+      if (this.mappingIds.size >= MAPPINGS_KEPT) {
+        const [oldest, oldestId] = this.mappingIds.entries().next().value!;
+        this.mappingIds.delete(oldest);
+        this.forget.push(oldestId);
+      }
+      this.mappingIds.set(mapping, (id = ++this.mappingSeq));
+      this.mappings.push([id, mapping]);
+    }
+    return id;
   }
 
   leaseRenewed(gate: number, at: number) {
@@ -126,15 +160,26 @@ class SenderThread {
     const items = this.queued;
     const gates = this.gates;
     const renewed = this.renewed;
+    const mappings = this.mappings;
+    const forget = this.forget;
     this.queued = [];
     this.gates = [];
     this.renewed = [];
-    if (this.dead || (items.length === 0 && renewed.length === 0)) return;
+    this.mappings = [];
+    this.forget = [];
+    if (this.dead || (items.length === 0 && renewed.length === 0)) {
+      // a batch not posted: the thread must still hear of these before a later job names them
+      this.mappings = mappings;
+      this.forget = forget;
+      return;
+    }
     const allowedHosts = env().HOOKLINE_ALLOWED_HOSTS;
     const key = `${allowedHosts}\n${entries.join(",")}`;
     const batch: SenderBatch = { items };
     if (gates.length) batch.gates = gates;
     if (renewed.length) batch.renewed = renewed;
+    if (mappings.length) batch.mappings = mappings;
+    if (forget.length) batch.forget = forget;
     if (key !== this.guard) {
       this.guard = key;
       batch.guard = { allowedHosts, entries };
