@@ -7,6 +7,8 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "../env";
 import type { Db } from "./client";
+import { log } from "../log";
+import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 
 export type RawStatement = { sql: string; values: unknown[] };
 
@@ -29,6 +31,8 @@ export interface RawDb {
    * handle's one connection: this handle's other statements wait until it ends.
    */
   interactive<T>(work: (tx: RawTx) => Promise<T>): Promise<T>;
+  /** SQLite: who copies the write-ahead log into the database (lib/db/wal-checkpointer.ts) */
+  readonly walCheckpoints?: "thread" | "commits";
   close(): void;
 }
 
@@ -42,8 +46,25 @@ class SqliteRawDb implements RawDb {
   /** settles when the open interactive transaction ends (null: none is open) */
   private held: Promise<void> | null = null;
 
+  private checkpointer: WalCheckpointer;
+  /** where the write-ahead log is copied into the database: by a thread of its own (wal-checkpointer.ts), or by this connection's commits */
+  walCheckpoints: "thread" | "commits" = "commits";
+
   constructor(file: string) {
     this.db = new Database(file, { timeout: 0 });
+    this.checkpointer = startWalCheckpointer(file, {
+      started: () => {
+        if (!this.db.open) return;
+        this.db.pragma("wal_autocheckpoint = 0");
+        this.walCheckpoints = "thread";
+      },
+      stopped: (why) => {
+        if (!this.db.open) return;
+        this.db.pragma("wal_autocheckpoint = 1000");
+        this.walCheckpoints = "commits";
+        log.warn("The SQLite checkpoint thread stopped; commits checkpoint the log again", { error: why });
+      },
+    });
   }
 
   private prepared(sql: string): Database.Statement {
@@ -109,6 +130,7 @@ class SqliteRawDb implements RawDb {
   }
 
   close() {
+    this.checkpointer.stop();
     this.statements.clear();
     this.db.close();
   }
