@@ -55,7 +55,8 @@ class SqliteRawDb implements RawDb {
     this.checkpointer = startWalCheckpointer(file, {
       started: () => {
         if (!this.db.open) return;
-        this.db.pragma("wal_autocheckpoint = 0");
+        // the thread checkpoints; this connection only past 10,000 pages, should the thread fall behind
+        this.db.pragma("wal_autocheckpoint = 10000");
         this.walCheckpoints = "thread";
       },
       stopped: (why) => {

@@ -7,8 +7,11 @@
 // The thread opens a connection of its own and runs a PASSIVE checkpoint (it never waits for, nor
 // blocks, a reader or a writer) every CHECKPOINT_EVERY_MS, and a RESTART one when the log has grown
 // past RESTART_FRAMES (below); the raw handle stops checkpointing in its
-// commits once the thread has started, and starts again if the thread stops. Durability is the same
-// either way: a commit is in the log (synced) before it returns; the checkpoint only moves it.
+// commits once the thread has started (past 10,000 pages it still does: a cap should the thread fall
+// behind), and at 1,000 again if the thread stops. Durability is the same either way: a commit is in
+// the log when it returns (synced there per the connection's synchronous setting: better-sqlite3's
+// build default in WAL mode is NORMAL, safe against a crash of the process, not of the machine);
+// the checkpoint only moves it into the database file.
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Worker } from "node:worker_threads";
@@ -21,15 +24,18 @@ const RESTART_FRAMES = 1000;
 const BODY = `
 const { parentPort, workerData } = require("node:worker_threads");
 const Database = require(workerData.driver);
-// waits for the write lock on this thread only, and only for a RESTART
-const db = new Database(workerData.file, { timeout: 100 });
+// waits for the write lock (only a RESTART takes it) briefly: a Prisma write on the event loop waits
+// for a RESTART in its busy handler
+const db = new Database(workerData.file, { timeout: 20 });
 let timer = null;
 const tick = () => {
   try {
     const [{ log }] = db.pragma("wal_checkpoint(PASSIVE)");
     // the log starts again from its beginning only once a checkpoint caught up with every commit,
-    // which a PASSIVE one beside a steady writer never does: past RESTART_FRAMES, one RESTART takes
-    // the write lock for the few frames left (writers on the raw handle back off meanwhile)
+    // which PASSIVE ones beside a steady writer do not bring about (tried: with a RESTART only when
+    // the PASSIVE one left frames, 32 MiB of writes left a 36 MB log): past RESTART_FRAMES, one
+    // RESTART takes the write lock for the few frames left (writers on the raw handle back off
+    // meanwhile, Prisma's writes wait for it in their busy handler: a few ms)
     if (log >= workerData.restartFrames) db.pragma("wal_checkpoint(RESTART)");
   } catch (err) {
     // another connection holds what a checkpoint needs for a moment: the next tick does it

@@ -46,9 +46,15 @@ port.on("message", (batch: SenderBatch) => {
   for (const [id, at] of batch.renewed ?? []) gates.get(id)?.leaseRenewed(at);
   for (const [id, mapping] of batch.mappings ?? []) mappings.set(id, mapping);
   for (const [seq, gate, job, mappingId] of batch.items) {
+    const mapping = mappingId === undefined ? undefined : mappings.get(mappingId);
+    if (mappingId !== undefined && !mapping) {
+      // cannot happen while both sides keep the protocol; sent without it, the attributes would be lost quietly
+      done(seq, { result: { outcome: "retryable", error: "Could not send: the sender thread lost the response mapping", timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() });
+      continue;
+    }
     gates
       .get(gate)!
-      .send(mappingId === undefined ? job : { ...job, mapping: mappings.get(mappingId) })
+      .send(mapping ? { ...job, mapping } : job)
       .then(
         (outcome) => done(seq, outcome),
         (err) => done(seq, { result: { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() }),

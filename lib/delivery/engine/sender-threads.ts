@@ -129,7 +129,11 @@ class SenderThread {
 
   private mappingId(mapping: ResponseMapping): number {
     let id = this.mappingIds.get(mapping);
-    if (id === undefined) {
+    if (id !== undefined) {
+      // most recently used last: the one forgotten is the one unused longest
+      this.mappingIds.delete(mapping);
+      this.mappingIds.set(mapping, id);
+    } else {
       if (this.mappingIds.size >= MAPPINGS_KEPT) {
         const [oldest, oldestId] = this.mappingIds.entries().next().value!;
         this.mappingIds.delete(oldest);

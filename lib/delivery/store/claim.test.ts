@@ -51,6 +51,11 @@ describe("claimDue", () => {
     await renewLeases(db(), "w4", claimed.map((d) => d.id), later, 60_000);
     const renewed = await db().delivery.count({ where: { lockedBy: "w4", lockedUntil: new Date(later.getTime() + 60_000) } });
     expect(renewed).toBe(claimed.length);
+    // only this worker's rows, and only while they are sending
+    await db().delivery.update({ where: { id: claimed[0]!.id }, data: { state: "delivered" } });
+    await renewLeases(db(), "w5", claimed.map((d) => d.id), new Date(later.getTime() + 1000), 60_000);
+    await renewLeases(db(), "w4", [claimed[0]!.id], new Date(later.getTime() + 2000), 60_000);
+    expect(await db().delivery.count({ where: { lockedBy: "w4", lockedUntil: new Date(later.getTime() + 60_000) } })).toBe(claimed.length);
   });
 
   it.runIf(prismaProvider() === "sqlite")("finds the rows it claims by id, not by walking every due row", async () => {

@@ -110,8 +110,8 @@ export function renewalWaitsForWrites(): boolean {
   return !skipsLockedRows();
 }
 
-// ids per renewal statement: with its two other parameters, under SQLite's 999 bound parameters
-// (at 1,000 every renewal of a worker holding more than 997 rows failed, and its leases ran out)
+// ids per renewal statement (at 1,000 through Prisma, whose SQLite limit is 999 parameters, every
+// renewal of a worker holding more than 997 rows failed, and its leases ran out)
 const RENEWALS_PER_STATEMENT = 500;
 
 /**
@@ -134,7 +134,12 @@ export async function renewLeases(prisma: Db, workerId: string, ids: string[], n
         ...chunk,
       );
     } else {
-      await prisma.delivery.updateMany({ where: { id: { in: chunk }, lockedBy: workerId, state: "sending" }, data: { lockedUntil: until } });
+      // raw, the rows found by id (see unindexedSql): through Prisma, SQLite walked every row in "sending"
+      const p = new SqlParams();
+      const sql =
+        `UPDATE ${tableName("Delivery")} SET "lockedUntil" = ${p.add("date", until)} WHERE "id" IN (${p.list("text", chunk)})` +
+        ` AND "lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
+      await rawDb(prisma).transaction([{ sql, values: p.values }]);
     }
   }
 }
