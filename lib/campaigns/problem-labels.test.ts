@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { describeProblem, fieldLabel } from "./problem-labels";
+import { splitProblems } from "./variants";
+
+describe("problem labels", () => {
+  it("names fields in the editor's words, variants' problems included", () => {
+    expect(fieldLabel("url")).toBe("URL");
+    expect(fieldLabel("fields[2].value")).toBe("Field 3 value");
+    expect(fieldLabel("headers.0.name")).toBe("Header 1 name");
+    expect(fieldLabel("splitPercent")).toBe("Variant splits");
+    expect(fieldLabel("controlPercent")).toBe("Control group");
+    expect(describeProblem({ field: "splitPercent", message: "The variants' splits add up to 110%; they must add up to 100%" })).toBe(
+      "Variant splits: The variants' splits add up to 110%; they must add up to 100%",
+    );
+  });
+
+  it("gives every problem of a variants' split a label, not its path", () => {
+    const problems = [
+      ...splitProblems({ controlPercent: 120, variants: [{ key: "A", splitPercent: 0 }, { key: "B", splitPercent: 150 }, { key: "C", splitPercent: 5 }] }),
+      ...splitProblems({ controlPercent: 0, variants: Array.from({ length: 17 }, (_, i) => ({ key: String(i), splitPercent: 6 })) }),
+    ];
+    expect(new Set(problems.map((p) => p.path))).toEqual(new Set(["controlPercent", "variants", "splitPercent", "variants.0.splitPercent"]));
+    for (const p of problems) expect(fieldLabel(p.path)).not.toBe(p.path);
+    expect(fieldLabel("variants.0.splitPercent")).toBe("Split B");
+  });
+});
