@@ -4,14 +4,16 @@ import { splitProblems } from "./variants";
 
 describe("problem labels", () => {
   it("names fields in the editor's words, variants' problems included", () => {
-    expect(fieldLabel("url")).toBe("URL");
-    expect(fieldLabel("fields[2].value")).toBe("Field 3 value");
-    expect(fieldLabel("headers.0.name")).toBe("Header 1 name");
-    expect(fieldLabel("splitPercent")).toBe("Variant splits");
-    expect(fieldLabel("controlPercent")).toBe("Control group");
-    expect(describeProblem({ field: "splitPercent", message: "The variants' splits add up to 110%; they must add up to 100%" })).toBe(
-      "Variant splits: The variants' splits add up to 110%; they must add up to 100%",
-    );
+    const labels: [field: string, label: string][] = [
+      ["url", "URL"],
+      ["fields[2].value", "Field 3 value"],
+      ["headers.0.name", "Header 1 name"],
+      ["splitPercent", "Variant splits"],
+      ["controlPercent", "Control group"],
+    ];
+    for (const [field, label] of labels) expect(fieldLabel(field)).toBe(label);
+    const message = "The variants' splits add up to 110%; they must add up to 100%";
+    expect(describeProblem({ field: "splitPercent", message })).toBe(`Variant splits: ${message}`);
   });
 
   it("gives every problem of a variants' split a label, not its path", () => {
