@@ -27,6 +27,12 @@ function flush() {
   port.postMessage({ results: out } satisfies SenderResults);
 }
 
+/** a job that was not sent: retryable, sent again later with the same webhook-id */
+function unsent(error: string): GateOutcome {
+  const now = Date.now();
+  return { result: { outcome: "retryable", error: `Could not send: ${error}`, timings: { totalMs: 0 } }, startedAt: now, finishedAt: now };
+}
+
 function done(seq: number, outcome: GateOutcome) {
   results.push([seq, outcome]);
   // every result that lands in this turn of the loop goes back in one message
@@ -49,7 +55,7 @@ port.on("message", (batch: SenderBatch) => {
     const mapping = mappingId === undefined ? undefined : mappings.get(mappingId);
     if (mappingId !== undefined && !mapping) {
       // cannot happen while both sides keep the protocol; sent without it, the attributes would be lost quietly
-      done(seq, { result: { outcome: "retryable", error: "Could not send: the sender thread lost the response mapping", timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() });
+      done(seq, unsent("the sender thread lost the response mapping"));
       continue;
     }
     gates
@@ -57,7 +63,7 @@ port.on("message", (batch: SenderBatch) => {
       .send(mapping ? { ...job, mapping } : job)
       .then(
         (outcome) => done(seq, outcome),
-        (err) => done(seq, { result: { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: 0 } }, startedAt: Date.now(), finishedAt: Date.now() }),
+        (err) => done(seq, unsent((err as Error).message)),
       );
   }
   for (const id of batch.forget ?? []) mappings.delete(id);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { claimDue, claimStatement, earliestDue, renewLeases } from "./claim";
-import { rawDb } from "../../db/raw";
 import { prismaProvider } from "../../db/dialect";
+import { BY_DELIVERY_ID, queryPlan } from "../testing/query-plan";
 import { activateCampaign } from "./lifecycle";
 import { createCampaign, createUsers } from "../testing/fixtures";
 
@@ -67,12 +67,10 @@ describe("claimDue", () => {
       { workerId: "w5", now, leaseMs: 60_000, limit: 100, takeOver: false },
       { workerId: "w5", now, leaseMs: 60_000, limit: 100, ids: ["a"], webhookIds: ["b"] },
     ]) {
-      const statement = claimStatement(options)!;
-      const plan = await rawDb(db()).query<{ id: number; parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${statement.sql}`, statement.values);
-      // the UPDATE's own step (its parent is the root); the candidates' subqueries come after it
-      const outer = plan.filter((row) => row.parent === 0).map((row) => row.detail);
-      expect(outer[0]).toMatch(/^SEARCH Delivery USING INDEX sqlite_autoindex_Delivery_1 \(id=\?\)/);
-      if (options.ids) expect(plan.map((row) => row.detail).join("\n")).not.toMatch(/Delivery_state_dueAt_idx/);
+      // the UPDATE's own step; the candidates' subqueries come after it
+      const plan = await queryPlan(claimStatement(options)!);
+      expect(plan.outer).toMatch(BY_DELIVERY_ID);
+      if (options.ids) expect(plan.steps.join("\n")).not.toMatch(/Delivery_state_dueAt_idx/);
     }
   });
 });

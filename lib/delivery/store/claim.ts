@@ -64,8 +64,10 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
   if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return null;
   const p = new SqlParams();
   const deliveries = tableName("Delivery");
-  // the guard the UPDATE re-checks on the candidates it looks up by id (unindexed: see unindexedSql)
-  const claimable = (dueAt = `"dueAt"`, state = `"state"`) =>
+  // the guard re-checked on rows found by id or webhook id, its columns unindexed (see unindexedSql)
+  const dueAt = unindexedSql(`"dueAt"`);
+  const state = unindexedSql(`"state"`);
+  const claimable = () =>
     `${dueAt} <= ${p.add("date", now)} AND (${state} IN ('scheduled', 'retrying')` +
     (takeOver ? ` OR (${state} = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
   const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
@@ -76,7 +78,7 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
   if (ids || webhookIds) {
     // a few named rows (a BullMQ job's, named by id or by webhook id): no order to keep
     // (placeholders are numbered in the order they are made: text order)
-    const due = claimable(unindexedSql(`"dueAt"`), unindexedSql(`"state"`));
+    const due = claimable();
     const named = [
       ...(ids?.length ? [`"id" IN (${p.list("text", ids)})`] : []),
       ...(webhookIds?.length ? [`"webhookId" IN (${p.list("text", webhookIds)})`] : []),
@@ -95,7 +97,7 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
   }
   return {
     sql:
-      `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable(unindexedSql(`"dueAt"`), unindexedSql(`"state"`))}` +
+      `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
       ` RETURNING "id", "webhookId", "campaignId", "actionId", "variantActionId", "userId", "eventData", "plannedAt", "attempts"`,
     values: p.values,
   };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { rawDb } from "../../db/raw";
+import { BY_DELIVERY_ID, queryPlan } from "../testing/query-plan";
 import { prismaProvider } from "../../db/dialect";
 import { Recorder, type AttemptRow, type Change } from "./recorder";
 
@@ -22,9 +22,6 @@ describe("Recorder", () => {
     }
     const updates = recorder.statements(changes).filter((s) => s.sql.startsWith(`UPDATE "Delivery"`));
     expect(updates.length).toBeGreaterThanOrEqual(2);
-    for (const statement of updates) {
-      const plan = await rawDb(db()).query<{ parent: number; detail: string }>(`EXPLAIN QUERY PLAN ${statement.sql}`, statement.values);
-      expect(plan.filter((row) => row.parent === 0)[0]?.detail).toMatch(/^SEARCH Delivery USING INDEX sqlite_autoindex_Delivery_1 \(id=\?\)/);
-    }
+    for (const statement of updates) expect((await queryPlan(statement)).outer).toMatch(BY_DELIVERY_ID);
   });
 });
