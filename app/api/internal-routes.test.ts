@@ -168,6 +168,22 @@ describe("internal route answers", () => {
     expectEnvelope(await call(route), 404);
   });
 
+
+  it("a body with U+0000 or a lone surrogate anywhere is a 400 naming where, never a query (a test send's action id \\ud800 was a 500 on PostgreSQL)", async () => {
+    const testSend = routes.find((r) => r.name === "POST /api/test-sends")!;
+    const cases: [string, RegExp][] = [
+      ['{"action":{"id":"\\ud800","copiedFrom":"","url":"http://127.0.0.1:1/"},"campaign":{}}', /^action\.id: .*surrogate/],
+      ['{"action":{"url":"http://127.0.0.1:1/","fields":[{"key":"k","value":"a\\uDC00"}]},"campaign":{}}', /^action\.fields\.0\.value: .*surrogate/],
+      ['{"action":{"url":"http://127.0.0.1:1/"},"campaign":{"name":"a\\u0000"}}', /^campaign\.name: .*NUL/],
+    ];
+    for (const [body, message] of cases) {
+      const r = await call(testSend, { body });
+      expectEnvelope(r, 400);
+      expect(r.json().error.message).toMatch(message);
+    }
+    // a whole pair, escaped, is a character like any other
+    expect((await call(routes.find((r) => r.name === "POST /api/preview")!, { body: '{"action":{"url":"https://hooks.example.com/\\ud83d\\ude00"},"campaign":{"name":"c"}}' })).status).toBe(200);
+  });
   it("an Origin matching the Host header (port included) is accepted", async () => {
     const req = new Request("http://127.0.0.1/api/preview", {
       method: "POST",

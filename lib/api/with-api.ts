@@ -7,7 +7,7 @@ import { log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
-import { pathOfNul } from "../db/nul-text";
+import { unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -68,7 +68,10 @@ function parseWith(schema: z.ZodType, input: unknown) {
   return parsed.data;
 }
 
-/** The body as JSON: application/json only, at most `limit` bytes, no U+0000 (shared with withInternal). */
+// U+0000 or half of a surrogate pair, as a JSON escape (the only way either reaches a parsed string)
+const ESCAPE_UNSTORABLE = /\\u(0000|d[89a-f])/i;
+
+/** The body as JSON: application/json only, at most `limit` bytes, no U+0000 or lone surrogate (shared with withInternal). */
 export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
   const type = req.headers.get("content-type") ?? "";
   if (!/^application\/json\b/i.test(type)) throw new ApiError(415, "unsupported_media_type", "Send JSON with Content-Type: application/json");
@@ -85,12 +88,12 @@ export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<un
   // a 100,000-deep body would overflow the stack there and answer 500.
   const deep = pathDeeperThan(body, MAX_BODY_DEPTH);
   if (deep) throw new ApiError(400, "validation_error", `${describePath(deep)}: nested more than ${MAX_BODY_DEPTH} levels deep`, [{ path: describePath(deep), message: "nested too deeply" }]);
-  // PostgreSQL cannot store U+0000 in text or JSON; refuse it on both databases alike.
-  const nul = text.includes("\\u0000") ? pathOfNul(body) : null;
-  if (nul !== null) throw new ApiError(400, "validation_error", `${nul || "(body)"}: text may not contain the NUL character (\\u0000)`, [{ path: nul || "(body)", message: "contains U+0000" }]);
+  // U+0000 and lone surrogates reach a string only through a \u escape (the UTF-8 decoder replaces
+  // broken bytes); neither database can take them alike: refuse them here, on both.
+  const bad = ESCAPE_UNSTORABLE.test(text) ? unstorableText(body) : null;
+  if (bad) throw new ApiError(400, "validation_error", `${bad.path || "(body)"}: text may not contain ${bad.problem}`, [{ path: bad.path || "(body)", message: `contains ${bad.problem}` }]);
   return body;
 }
-
 
 async function readLimited(req: Request, limit: number): Promise<string> {
   if (!req.body) return "";

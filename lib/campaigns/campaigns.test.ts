@@ -203,6 +203,14 @@ describe("validation", () => {
     expect(errorsOf({ name: "x\u0000", actions: [action] })).toEqual({ name: expect.stringMatching(/NUL/) });
   });
 
+  it("refuses half of a surrogate pair at the field that holds it (PostgreSQL's jsonb refuses \\ud800), not a whole pair", () => {
+    const withValue = (value: string) => ({ name: "x", actions: [{ ...action, fields: [{ key: "k", value }] }] });
+    expect(errorsOf(withValue("a\ud800"))).toEqual({ "actions.0.fields.0.value": expect.stringMatching(/surrogate/) });
+    expect(errorsOf(withValue("\udc00b"))).toEqual({ "actions.0.fields.0.value": expect.stringMatching(/surrogate/) });
+    expect(errorsOf({ name: "x\udbff", actions: [action] })).toEqual({ name: expect.stringMatching(/surrogate/) });
+    expect(errorsOf(withValue("a\u{1F600}b"))).toEqual({});
+  });
+
   it("refuses a URL that is not http(s)", () => {
     expect(errorsOf({ name: "x", actions: [{ url: "ftp://a.example.com/" }] })["actions.0.url"]).toMatch(/https:\/\//);
   });

@@ -2,7 +2,7 @@
 // first delivered webhook (control users: after their assignment) it must come within. One schema
 // for the goal form, its server action, the campaign draft and the public API. Client-safe (zod only).
 import { z } from "zod";
-import { isStorableText } from "../api/ids";
+import { isStorableText } from "../db/storable-text";
 
 export const MIN_GOAL_WINDOW_HOURS = 1;
 /** 30 days */

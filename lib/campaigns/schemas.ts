@@ -12,14 +12,13 @@ import {
   MAX_VALUE_BYTES,
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
-import { pathOfNul } from "../db/nul-text";
+import { isStorableText, unstorableText } from "../db/storable-text";
 import { goalEventSchema, goalWindowHoursSchema } from "./goals";
 import { urlHasCredentials } from "../webhooks/url-credentials";
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
 import { responseMappingSchema } from "../webhooks/response-mapping";
 
-const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
-const noNul = (v: string) => !v.includes("\0");
+const UNSTORABLE_MESSAGE = "Text cannot contain the NUL character (U+0000) or a broken character (half of a UTF-16 surrogate pair)";
 
 const utf8Length = (s: string) => new TextEncoder().encode(s).length;
 
@@ -69,8 +68,8 @@ const webhookContentShape = {
 type WebhookContent = { url: string; fields: { key: string }[]; headers: { name: string }[] };
 
 function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
-  const nulAt = pathOfNul(draft);
-  if (nulAt !== null) ctx.addIssue({ code: "custom", path: nulAt.split("."), message: NUL_MESSAGE });
+  const bad = unstorableText(draft);
+  if (bad) ctx.addIssue({ code: "custom", path: bad.path.split("."), message: `Text cannot contain ${bad.problem}` });
   const seenKeys = new Map<string, number>();
   draft.fields.forEach((f, i) => {
     if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
@@ -139,8 +138,8 @@ export type ActionDraft = z.output<typeof actionDraftSchema>;
 
 export const campaignDraftSchema = z.object({
   id: z.string().max(64).optional(),
-  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(noNul, NUL_MESSAGE),
-  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(noNul, NUL_MESSAGE).default(""),
+  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
+  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
   actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
   // the conversion goal (./goals.ts); left out, a save keeps the stored one
   goalEvent: goalEventSchema.optional(),

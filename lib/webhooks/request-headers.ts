@@ -2,6 +2,7 @@
 // can never carry a line break (no header injection), another control character or a broken
 // character: the editor refuses them as typed, the renderer as rendered (never sent, never retried).
 import type { TemplateProblem } from "./types";
+import { LONE_SURROGATE } from "../db/storable-text";
 
 /** Header names a template may not set: the sender owns them. */
 export const RESERVED_HEADERS = new Set([
@@ -34,7 +35,6 @@ export function headerNameProblem(name: string, index: number, urlHasCredentials
 
 // HTTP field values allow tab, visible ASCII and bytes from 0x80 (sent as UTF-8); not the rest of C0 or DEL.
 const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
-const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** Why the characters of a header value (as typed, or as rendered) cannot be sent, or null. Client-safe. */
 export function headerValueCharacterProblem(value: string): string | null {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { isStorableText } from "../api/ids";
+import { isStorableText } from "../db/storable-text";
 import { applyResponseMapping, kindsFromCatalogue, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, typedMapping, type ResponseMapping } from "./response-mapping";
 
 const JSON_TYPE = "application/json; charset=utf-8";

@@ -2,7 +2,7 @@
 // action can use them ({{user.crmId}}). Pure: the delivery recorder writes what `applyResponseMapping`
 // returns (lib/delivery/store/attribute-writes.ts); test sends only show it.
 import { z } from "zod";
-import { isStorableText } from "../api/ids";
+import { isStorableText } from "../db/storable-text";
 import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;

@@ -1,6 +1,6 @@
 // The delivery log's filter as the UI's internal routes take it (the log itself and its CSV export).
 import { z } from "zod";
-import { isStorableText } from "../ids";
+import { isStorableText } from "../../db/storable-text";
 
 const filterText = z
   .string()
