@@ -1,12 +1,20 @@
 // The sign-in gate in front of every page and internal route: without a session cookie, pages go
 // to /sign-in and internal API routes answer 401. The API (/api/v1) uses keys instead. The session
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
+// Before the gate, on every path: an address holding %00 is a 400.
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
+  const nul = nulInUrl(req.nextUrl);
+  if (nul) {
+    // PostgreSQL cannot compare with U+0000: no page (/users?q=, /campaigns/[id]) or route gets to query with it.
+    const message = `${nul}: the address may not contain the NUL character (%00)`;
+    if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details: [{ path: nul, message: "contains U+0000" }] } }, { status: 400 });
+    return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   const isPublic = isPublicPath(pathname);
   const headers = new Headers(req.headers);
   // Set here, never trusted from the client: the layout checks the session itself on other paths.
@@ -21,6 +29,14 @@ export function proxy(req: NextRequest) {
     return NextResponse.redirect(url);
   }
   return NextResponse.next({ request: { headers } });
+}
+
+/** Where the address holds U+0000 once decoded: "path", the query parameter's name ("query" if the name holds it), or null. */
+function nulInUrl(url: URL): string | null {
+  // pathname is still encoded, and a URL never carries U+0000 raw: only %00 decodes to it.
+  if (/%00/i.test(url.pathname)) return "path";
+  for (const [name, value] of url.searchParams) if (`${name}${value}`.includes("\u0000")) return name.includes("\u0000") ? "query" : name;
+  return null;
 }
 
 export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"] };

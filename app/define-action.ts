@@ -1,10 +1,12 @@
 // The one way a server action is built: its arguments are parsed with zod before anything runs
-// (a server action is a public endpoint: anyone can call it with any JSON), then the member is held
-// to the role, then the body runs; whatever it throws becomes the one ActionResult through one
-// mapper, never a 500 page. The twin of withInternal for route handlers.
+// (a server action is a public endpoint: anyone can call it with any JSON), text neither database can
+// store refused first wherever it is, then the member is held to the role, then the body runs;
+// whatever it throws becomes the one ActionResult through one mapper, never a 500 page. The twin of
+// withInternal for route handlers.
 import { z } from "zod";
 import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
 import { describeSafely } from "@/lib/api/with-internal";
+import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
@@ -29,9 +31,11 @@ type ActionFn<S extends z.ZodType, T> = S extends z.ZodTuple ? (...args: z.input
 
 export function defineAction<S extends z.ZodType, T = undefined>(options: Options<S>, body: (input: z.output<S>, member: Member) => Promise<ActionResult<T>>): ActionFn<S, T> {
   const action = async (...args: unknown[]): Promise<ActionResult<T>> => {
-    const parsed = options.schema.safeParse(options.schema instanceof z.ZodTuple ? args : args[0]);
+    const tuple = options.schema instanceof z.ZodTuple;
+    const input = tuple ? args : args[0];
+    const parsed = unstorableIssue(input) ?? options.schema.safeParse(input);
     // a tuple's issues start with the argument's index: the form's paths ("actions.0.url") are the argument's own
-    if (!parsed.success) return invalid(options.schema instanceof z.ZodTuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) }))) : parsed.error);
+    if (!parsed.success) return invalid(tuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) }))) : parsed.error);
     try {
       return await body(parsed.data, await actingMember(options.role));
     } catch (err) {
@@ -39,6 +43,13 @@ export function defineAction<S extends z.ZodType, T = undefined>(options: Option
     }
   };
   return action as ActionFn<S, T>;
+}
+
+/** Text neither database can store, anywhere in the arguments (keys too), as a failed parse at its path; checked before any schema, so no action can forget it. */
+function unstorableIssue(input: unknown): { success: false; error: z.ZodError } | null {
+  const bad = unstorableText(input);
+  if (!bad) return null;
+  return { success: false, error: new z.ZodError([{ code: "custom", path: bad.path ? bad.path.split(".") : [], message: `Text cannot contain ${bad.problem}`, input: undefined }]) };
 }
 
 const PRISMA_MESSAGES: Record<string, string> = {

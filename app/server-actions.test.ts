@@ -130,3 +130,48 @@ describe("server actions parse their input before anything runs", () => {
     expect((await snapshot()).campaigns).toEqual(before.campaigns);
   });
 });
+
+describe("text neither database can store, in any argument of any action", () => {
+  type Case = [string, () => Promise<{ ok: boolean; message?: string; fieldErrors?: Record<string, string> }>, string, RegExp];
+  const NUL = /^Text cannot contain the NUL character \(U\+0000\)$/;
+  const HALF = /^Text cannot contain a broken character \(half of a UTF-16 surrogate pair/;
+  const call = (file: string, name: string, ...args: unknown[]) => (modules[file]![name] as AnyAction)(...args);
+  const draft = { name: "Triggered", actions: [{ url: "https://a.example.com" }] };
+  const delivery = (rule: unknown, over: Record<string, unknown> = {}) => ({ rule, actions: [], audience: null, ...over });
+  let templateId = "";
+  beforeAll(async () => {
+    const saved = await call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "Kept", webhook: { url: "https://a.example.com" } });
+    templateId = (saved as unknown as { data: { template: { id: string } } }).data.template.id;
+  });
+
+  // Each was a 500 on PostgreSQL (a lone surrogate on both): the campaign save wrote a new draft first, so a retry made another.
+  const cases: Case[] = [
+    ["API key name", () => call("app/settings/actions.ts", "createApiKeyAction", { name: "key\u0000", role: "viewer" }), "name", NUL],
+    ["API key name, half a pair", () => call("app/settings/actions.ts", "createApiKeyAction", { name: "key\ud800", role: "viewer" }), "name", HALF],
+    ["allowed destination note", () => call("app/settings/allowed-destinations-actions.ts", "addAllowedDestinationAction", { entry: "hooks.example.com", note: "n\u0000" }), "note", NUL],
+    ["template name", () => call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "T\ud800", webhook: { url: "https://a.example.com" } }), "name", HALF],
+    ["template description", () => call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "T", description: "d\u0000", webhook: { url: "https://a.example.com" } }), "description", NUL],
+    ["template secret note (the second argument)", () => call("app/settings/webhook-template-actions.ts", "updateTemplateAction", templateId, { secretNote: "s\udc00" }), "secretNote", HALF],
+    ["trigger event", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "signed_up\u0000" })), "rule.event", NUL],
+    ["trigger condition", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "e", conditions: [{ key: "plan", operator: "equals", value: "p\ud800" }] })), "rule.conditions.0.value", HALF],
+    ["cron", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "recurring", frequency: "cron", cron: "0 9 * * *\u0000", timeZone: "UTC" })), "rule.cron", NUL],
+    ["audience", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { audience: { match: "all", conditions: [{ key: "plan\u0000", operator: "exists" }] } })), "audience.conditions.0.key", NUL],
+    ["sub-delivery key", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { actions: [{ id: "@0", subDelivery: { kind: "relative", source: "user", key: "trial\u0000" } }] })), "actions.0.subDelivery.key", NUL],
+  ];
+
+  it.each(cases)("%s: a field error at its path, and nothing is written", async (_what, run, path, message) => {
+    const before = await snapshot();
+    const [destinations, templates] = [await db().allowedDestination.count(), await db().destinationTemplate.findMany({ orderBy: { id: "asc" } })];
+    const res = await run();
+    expect(res).toEqual({ ok: false, message: "Fix the highlighted field, then save again.", fieldErrors: { [path]: expect.stringMatching(message) } });
+    expect(await snapshot()).toEqual(before);
+    expect(await db().allowedDestination.count()).toBe(destinations);
+    expect(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } })).toEqual(templates);
+  });
+
+  it("a whole pair is a character like any other", async () => {
+    const res = await call("app/settings/actions.ts", "createApiKeyAction", { name: "key \ud83d\ude00", role: "viewer" });
+    expect(res.ok).toBe(true);
+  });
+});
+

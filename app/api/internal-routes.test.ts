@@ -164,7 +164,10 @@ describe("internal route answers", () => {
     expectEnvelope(await call({ ...route, params: { id: "x".repeat(65) } }), 400);
     // PostgreSQL cannot compare with U+0000, and no driver encodes a lone surrogate (both were 500s).
     for (const id of ["a\u0000b", "\ud800"]) expectEnvelope(await call({ ...route, params: { id } }), 400);
-    expectEnvelope(await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?campaignId=%00" }), 400);
+    // a query value with %00 is refused by name before its schema reads it
+    const listed = await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?campaignId=%00" });
+    expectEnvelope(listed, 400);
+    expect(listed.json().error.message).toBe("campaignId: text may not contain the NUL character (U+0000)");
     expectEnvelope(await call(route), 404);
   });
 

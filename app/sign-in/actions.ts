@@ -11,6 +11,11 @@ async function signIn(email: string, password: string): Promise<SignInResult> {
   return signInWithPassword({ email, password }, await headers());
 }
 
+/** A refusal from lib/auth/members.ts, shown at its field when it names one (the name). */
+function memberErrorState(err: MemberError): FormState {
+  return err.field ? { message: err.message, fieldErrors: { [err.field]: err.message } } : { message: err.message };
+}
+
 function text(form: FormData, name: string) {
   const v = form.get(name);
   return typeof v === "string" ? v : "";
@@ -32,7 +37,7 @@ export async function createOwnerAction(_: FormState, form: FormData): Promise<F
   try {
     await createOwner({ email: email.data!, password: password.data!, name: text(form, "name") });
   } catch (err) {
-    if (err instanceof MemberError) return { message: err.message };
+    if (err instanceof MemberError) return memberErrorState(err);
     throw err;
   }
   await signIn(email.data!, password.data!);
@@ -46,7 +51,7 @@ export async function acceptInviteAction(_: FormState, form: FormData): Promise<
   try {
     email = (await acceptInvite(text(form, "token"), { name: text(form, "name"), password: password.data })).email;
   } catch (err) {
-    if (err instanceof MemberError) return { message: err.message };
+    if (err instanceof MemberError) return memberErrorState(err);
     throw err;
   }
   await signIn(email, password.data);

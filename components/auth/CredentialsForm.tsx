@@ -26,7 +26,21 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
       {askName && (
         <label className="block text-sm">
           Name
-          <input name="name" className={`${inputClass} mt-1`} autoComplete="name" maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
+          <input
+            name="name"
+            className={`${inputClass} mt-1`}
+            autoComplete="name"
+            maxLength={100}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            aria-invalid={!!err.name}
+            aria-describedby={err.name ? "name-error" : undefined}
+          />
+          {err.name && (
+            <span id="name-error" className="mt-1 block text-xs text-red-700">
+              {err.name}
+            </span>
+          )}
         </label>
       )}
       {fixedEmail ? (

@@ -1,5 +1,6 @@
 // The API's error envelope: { "error": { "code", "message", "details" } } with the right status.
 import type { ZodError } from "zod";
+import type { UnstorableText } from "../db/storable-text";
 
 export class ApiError extends Error {
   constructor(
@@ -25,4 +26,10 @@ export function validationError(error: ZodError): ApiError {
   const details = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
   const first = details[0];
   return new ApiError(400, "validation_error", first ? `${first.path}: ${first.message}` : "Invalid request", details);
+}
+
+/** A 400 naming where the text neither database can store is ("cursor: text may not contain the NUL character (U+0000)"). */
+export function unstorableTextError(bad: UnstorableText): ApiError {
+  const path = bad.path || "(body)";
+  return new ApiError(400, "validation_error", `${path}: text may not contain ${bad.problem}`, [{ path, message: `contains ${bad.problem}` }]);
 }

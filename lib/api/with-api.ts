@@ -4,10 +4,10 @@
 import type { z } from "zod";
 import { env } from "../env";
 import { log } from "../log";
-import { ApiError, errorResponse, validationError } from "./errors";
+import { ApiError, errorResponse, unstorableTextError, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
-import { unstorableText } from "../db/storable-text";
+import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 
 export const MAX_BODY_BYTES = 5 * 1024 * 1024;
@@ -24,13 +24,11 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
     try {
       const principal = await authenticateRequest(req, options.role ?? "viewer");
       enforceRateLimit(principal.keyId);
+      const params = (await route?.params) ?? {};
+      assertStorableUrl(req, params);
       let body: unknown = undefined;
       if (options.body) body = parseWith(options.body, await readJson(req));
       const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
-      const params = (await route?.params) ?? {};
-      // A path can carry %00; PostgreSQL cannot compare with it (a 500 found by test/fuzz).
-      const nulParam = Object.keys(params).find((k) => String(params[k]).includes("\u0000"));
-      if (nulParam) throw new ApiError(400, "validation_error", `${nulParam}: the path may not contain the NUL character (%00)`, [{ path: nulParam, message: "contains U+0000" }]);
       const result = await handler({ req, body: body as never, query: query as never, params, principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
@@ -68,8 +66,17 @@ function parseWith(schema: z.ZodType, input: unknown) {
   return parsed.data;
 }
 
-// U+0000 or half of a surrogate pair, as a JSON escape (the only way either reaches a parsed string)
-const ESCAPE_UNSTORABLE = /\\u(0000|d[89a-f])/i;
+/**
+ * Path parameters and every query parameter, names and values, as a handler would read them: a 400
+ * naming the first that holds U+0000 (a URL carries it as %00, and PostgreSQL cannot compare with it;
+ * a lone surrogate cannot arrive this way, decoding gives U+FFFD). Shared with withInternal.
+ */
+export function assertStorableUrl(req: Request, params: Record<string, string | string[]> = {}) {
+  for (const [name, value] of [...Object.entries(params), ...new URL(req.url).searchParams]) {
+    const bad = unstorableText({ [name]: value });
+    if (bad) throw unstorableTextError(bad);
+  }
+}
 
 /** The body as JSON: application/json only, at most `limit` bytes, no U+0000 or lone surrogate (shared with withInternal). */
 export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<unknown> {
@@ -88,10 +95,9 @@ export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<un
   // a 100,000-deep body would overflow the stack there and answer 500.
   const deep = pathDeeperThan(body, MAX_BODY_DEPTH);
   if (deep) throw new ApiError(400, "validation_error", `${describePath(deep)}: nested more than ${MAX_BODY_DEPTH} levels deep`, [{ path: describePath(deep), message: "nested too deeply" }]);
-  // U+0000 and lone surrogates reach a string only through a \u escape (the UTF-8 decoder replaces
-  // broken bytes); neither database can take them alike: refuse them here, on both.
-  const bad = ESCAPE_UNSTORABLE.test(text) ? unstorableText(body) : null;
-  if (bad) throw new ApiError(400, "validation_error", `${bad.path || "(body)"}: text may not contain ${bad.problem}`, [{ path: bad.path || "(body)", message: `contains ${bad.problem}` }]);
+  // Neither database takes U+0000 or a lone surrogate alike: refuse them here, on both.
+  const bad = unstorableJson(text, body);
+  if (bad) throw unstorableTextError(bad);
   return body;
 }
 

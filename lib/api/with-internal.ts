@@ -9,7 +9,7 @@ import type { Member } from "../auth/members";
 import type { Role } from "../auth/roles";
 import { log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
-import { readJson } from "./with-api";
+import { assertStorableUrl, readJson } from "./with-api";
 
 /** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
 export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
@@ -43,7 +43,9 @@ export function withInternal<
     try {
       assertSameOrigin(req);
       const member = await requireMember(req.headers, options.role);
-      const params = options.params ? parseWith(options.params, (await route?.params) ?? {}) : undefined;
+      const rawParams = (await route?.params) ?? {};
+      assertStorableUrl(req, rawParams);
+      const params = options.params ? parseWith(options.params, rawParams) : undefined;
       const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
       let body: unknown = undefined;
       if (options.streamTypes) assertStreamType(req, options.streamTypes);

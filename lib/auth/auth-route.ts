@@ -1,6 +1,9 @@
 // What /api/auth/* does around better-auth's handler: it sees forwarded headers only from a trusted
-// proxy (and the client address client-address.ts resolved), and no JSON body it answers carries a
-// session token (the httpOnly cookie is the session; a token in a body is one script away from theft).
+// proxy (and the client address client-address.ts resolved), no body holding text neither database
+// can store, and no JSON body it answers carries a session token (the httpOnly cookie is the session;
+// a token in a body is one script away from theft).
+import { errorResponse, unstorableTextError } from "../api/errors";
+import { unstorableJson, unstorableText, type UnstorableText } from "../db/storable-text";
 import { authRequestHeaders } from "./client-address";
 import { auth } from "./better-auth";
 
@@ -25,14 +28,35 @@ export async function withoutSessionTokens(response: Response): Promise<Response
   return new Response(JSON.stringify(withoutTokens(body)), { status: response.status, statusText: response.statusText, headers });
 }
 
+/**
+ * The first text in the body that neither database can store, in the two kinds better-auth's endpoints
+ * read (JSON, and form-encoded for sign-in): better-auth would look the email up or write the name
+ * with it, and answer 500. Anything else better-auth refuses itself (415, or 400 for broken JSON).
+ */
+function unstorableBody(contentType: string, body: ArrayBuffer): UnstorableText | null {
+  const text = new TextDecoder().decode(body);
+  if (/^application\/([a-z0-9.+-]*\+)?json/i.test(contentType)) {
+    try {
+      return unstorableJson(text, JSON.parse(text));
+    } catch {
+      return null;
+    }
+  }
+  if (/^application\/x-www-form-urlencoded/i.test(contentType)) return unstorableText(Object.fromEntries(new URLSearchParams(text)));
+  return null;
+}
+
 /** Handles one /api/auth/* request. */
 export async function handleAuthRequest(request: Request): Promise<Response> {
   const headers = authRequestHeaders(request.headers);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
+  const body = hasBody ? await request.arrayBuffer() : undefined;
+  const bad = body ? unstorableBody(request.headers.get("content-type") ?? "", body) : null;
+  if (bad) return errorResponse(unstorableTextError(bad));
   const forwarded = new Request(request.url, {
     method: request.method,
     headers,
-    body: hasBody ? await request.arrayBuffer() : undefined,
+    body,
     signal: request.signal,
   });
   return withoutSessionTokens(await auth().handler(forwarded));

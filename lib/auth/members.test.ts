@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { auth } from "./better-auth";
-import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, memberFromHeaders, removeMember } from "./members";
+import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, memberFromHeaders, MemberError, removeMember } from "./members";
 import { requireMember } from "./guard";
 
 async function signIn(email: string, password: string): Promise<Headers> {
@@ -50,5 +50,28 @@ describe("members", () => {
     await expect(acceptInvite(expired.token, { name: "L", password: "late password" })).rejects.toThrow(/expired/);
     const actions = (await db().auditLog.findMany({ orderBy: { createdAt: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["member.owner_created", "member.invited", "member.joined", "member.role_changed", "member.removed"]));
+  });
+
+  it("refuses a name neither database can store at the name, and the invitation still works after (it was used up first)", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const { token } = await inviteMember({ email: "named@example.com", role: "editor" }, owner);
+    for (const name of ["Ned\u0000", "Ned\ud800"]) {
+      const refused = await acceptInvite(token, { name, password: "named password" }).catch((err: unknown) => err);
+      expect(refused, JSON.stringify(name)).toBeInstanceOf(MemberError);
+      expect(refused).toMatchObject({ field: "name", message: expect.stringMatching(/^A name cannot contain (the NUL character|a broken character)/) });
+      expect(await findInvite(token), JSON.stringify(name)).not.toBeNull();
+    }
+    expect(await db().member.count({ where: { email: "named@example.com" } })).toBe(0);
+    expect(await acceptInvite(token, { name: "Ned", password: "named password" })).toMatchObject({ email: "named@example.com", name: "Ned", role: "editor" });
+    expect(await findInvite(token)).toBeNull();
+  });
+
+  it("leaves the invitation unused when creating the member fails for another reason (the claim and the member are one transaction)", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const { token } = await inviteMember({ email: "twice@example.com", role: "viewer" }, owner);
+    // the same person joined by another way between the invitation and its acceptance
+    await db().member.create({ data: { id: "twice-member", email: "twice@example.com", name: "Twice", role: "viewer", emailVerified: true } });
+    await expect(acceptInvite(token, { name: "Twice", password: "twice password" })).rejects.toMatchObject({ field: "email" });
+    expect(await findInvite(token)).not.toBeNull();
   });
 });

@@ -9,6 +9,7 @@ import { auth } from "./better-auth";
 import { isRole, roleAllows, type Role } from "./roles";
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 import { transaction } from "../db/transaction";
+import { unstorableText } from "../db/storable-text";
 
 export type MemberRole = Role | "owner";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
@@ -46,10 +47,16 @@ function isUniqueViolation(err: unknown) {
   return (err as { code?: string })?.code === "P2002";
 }
 
-async function createMember(input: { email: string; password: string; name: string; role: MemberRole }): Promise<Member> {
+type Tx = Parameters<Parameters<typeof transaction>[0]>[0];
+
+/** Creates the member and its password account; `claim` runs first in the same transaction (an invite's), so a refusal leaves it unclaimed. */
+async function createMember(input: { email: string; password: string; name: string; role: MemberRole }, claim?: (tx: Tx) => Promise<void>): Promise<Member> {
+  const bad = unstorableText(input.name);
+  if (bad) throw new MemberError(`A name cannot contain ${bad.problem}`, "name");
   const ctx = await auth().$context;
   const hash = await ctx.password.hash(input.password);
   const created = await transaction(async (tx) => {
+    await claim?.(tx);
     if (input.role === "owner") {
       // Four set-ups at once all saw "no members yet": the claim row lets exactly one of them on.
       if (await tx.member.findFirst({ select: { id: true } })) throw new MemberError(OWNER_EXISTS);
@@ -135,9 +142,10 @@ export async function acceptInvite(token: string, input: { name: string; passwor
   passwordSchema.parse(input.password);
   const invite = await findInvite(token, now);
   if (!invite) throw new MemberError("This invitation link is invalid, used or expired; ask for a new one");
-  const claimed = await db().memberInvite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: now } });
-  if (claimed.count === 0) throw new MemberError("This invitation link has already been used");
-  const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || invite.email.split("@")[0]!, role: invite.role as Role });
+  const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || invite.email.split("@")[0]!, role: invite.role as Role }, async (tx) => {
+    const claimed = await tx.memberInvite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: now } });
+    if (claimed.count === 0) throw new MemberError("This invitation link has already been used");
+  });
   await recordAudit({ actor: member.email, action: "member.joined", target: member.id, details: { role: member.role, invitedBy: invite.invitedBy } });
   return member;
 }

@@ -128,3 +128,51 @@ describe("POST /api/auth/sign-in/email", () => {
     expect((await signOut("10.0.0.2", "hookline.example")).status).toBe(200);
   });
 });
+
+describe("text neither database can store, in an /api/auth body", () => {
+  it("is a 400 naming the field, before better-auth looks anything up (an email or a name with U+0000 or \\ud800 alone was a 500)", async () => {
+    const cases: [Record<string, string>, RegExp][] = [
+      [{ email: "\u0000@x.com", password: "wrong password" }, /^email: text may not contain the NUL character \(U\+0000\)$/],
+      [{ email: "\ud800@x.com", password: "wrong password" }, /^email: text may not contain a broken character \(half of a UTF-16 surrogate pair/],
+    ];
+    for (const [body, message] of cases) {
+      const res = await POST(signInRequest(body as { email: string; password: string }, { [PEER_HEADER]: "203.0.113.60" }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: "validation_error", message: expect.stringMatching(message) });
+    }
+    // sign-in also takes a form-encoded body
+    const form = await POST(
+      new Request(`${ORIGIN}/api/auth/sign-in/email`, {
+        method: "POST",
+        headers: { "content-type": "application/x-www-form-urlencoded", origin: ORIGIN, [PEER_HEADER]: "203.0.113.60" },
+        body: "email=a%00%40x.com&password=wrong+password",
+      }),
+    );
+    expect(form.status).toBe(400);
+    expect((await form.json()).error.message).toMatch(/^email: .*NUL/);
+    expect(await db().signInThrottle.count()).toBe(0);
+  });
+
+  it("leaves a member's name unchanged when update-user sends one holding U+0000 or \\ud800 alone", async () => {
+    const signedIn = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.61" }));
+    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const update = (name: string) =>
+      POST(
+        new Request(`${ORIGIN}/api/auth/update-user`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, origin: ORIGIN, [PEER_HEADER]: "203.0.113.61" },
+          body: JSON.stringify({ name }),
+        }),
+      );
+    const before = (await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name;
+    for (const name of ["n\u0000", "n\ud800"]) {
+      const res = await update(name);
+      expect(res.status, JSON.stringify(name)).toBe(400);
+      expect((await res.json()).error.message).toMatch(/^name: text may not contain /);
+    }
+    expect((await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name).toBe(before);
+    // a whole pair is a character like any other
+    expect((await update("Ann \ud83d\ude00")).status).toBe(200);
+    expect((await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name).toBe("Ann \ud83d\ude00");
+  });
+});

@@ -1,22 +1,19 @@
 // What a destination template is made of, as the editor's "Save as template", Settings › Webhook
 // templates and /api/v1/templates send it: one schema for the forms, the server actions, the routes
 // and the OpenAPI document. The webhook part is the editor's own action draft schema, so a template
-// holds exactly what a webhook may hold. Client-safe (zod only).
+// holds exactly what a webhook may hold. Text neither database can store is refused where every
+// caller enters (the API's body reader, defineAction: lib/db/storable-text.ts). Client-safe (zod only).
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
 import { actionDraftSchema } from "./schemas";
-
-const noNul = (v: string) => !v.includes("\0");
-const NUL_MESSAGE = "Text cannot contain the NUL character (U+0000)";
 
 export const templateNameSchema = z
   .string()
   .trim()
   .min(1, "Give the template a name")
-  .max(80, "A template name can be at most 80 characters")
-  .refine(noNul, NUL_MESSAGE);
-export const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters").refine(noNul, NUL_MESSAGE);
-export const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters").refine(noNul, NUL_MESSAGE);
+  .max(80, "A template name can be at most 80 characters");
+export const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters");
+export const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters");
 
 export const templateInputSchema = z
   .object({

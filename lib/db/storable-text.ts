@@ -1,8 +1,10 @@
-// Text neither database can take: PostgreSQL cannot store U+0000 in text or JSON, and its jsonb
-// refuses a lone UTF-16 surrogate (JSON can carry "\ud800"; a driver binding it as text writes
-// U+FFFD instead, so the same id would compare differently on the two databases). Input holding
-// either is refused before it gets there, on both databases alike: the API's body reader, the
-// campaign schema, ids and header values ask here. No imports: the campaign schema runs in the browser too.
+// Text neither database takes alike: PostgreSQL cannot store U+0000 in text or JSON, and a string
+// holding a lone UTF-16 surrogate ("\ud800" alone) Prisma refuses on both databases (its query
+// protocol cannot carry it: "unexpected end of hex escape") while the raw node-postgres handle
+// (lib/db/raw.ts) would store U+FFFD in its place. Input holding either is refused before it gets
+// there, on both databases alike: the API's body and URL checks, the auth route, every server action,
+// the campaign schema, ids and header values ask here.
+// No imports: the campaign schema runs in the browser too.
 
 /** Half of a UTF-16 pair without its other half. */
 export const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
@@ -12,13 +14,10 @@ export function isStorableText(text: string): boolean {
   return !text.includes("\u0000") && !LONE_SURROGATE.test(text);
 }
 
-/** The path of the first key or string holding U+0000, or null. */
-export function pathOfNul(value: unknown, path = ""): string | null {
-  return pathOf(value, path, (text) => text.includes("\0"));
-}
+export type UnstorableText = { path: string; problem: string };
 
 /** The first key or string neither database can store (U+0000 or a lone surrogate): its path and what it holds, or null. */
-export function unstorableText(value: unknown): { path: string; problem: string } | null {
+export function unstorableText(value: unknown): UnstorableText | null {
   let problem = "";
   const path = pathOf(value, "", (text) => {
     if (text.includes("\0")) problem = "the NUL character (U+0000)";
@@ -28,14 +27,35 @@ export function unstorableText(value: unknown): { path: string; problem: string 
   return path === null ? null : { path, problem };
 }
 
+// U+0000 or half of a surrogate pair, as a JSON escape: the only way either reaches a string JSON.parse
+// returns (raw control characters are invalid JSON; broken UTF-8 bytes decode to U+FFFD).
+const ESCAPE_UNSTORABLE = /\\u(0000|d[89a-f])/i;
+
+/** unstorableText of a parsed JSON document, given its text too: the walk runs only when an escape could have made one. */
+export function unstorableJson(text: string, parsed: unknown): UnstorableText | null {
+  return ESCAPE_UNSTORABLE.test(text) ? unstorableText(parsed) : null;
+}
+
+// A loop over a stack, each object once: a server action's arguments may nest deeper than the call
+// stack or refer to themselves. Keys and values are visited in order, a key before its value.
 function pathOf(value: unknown, path: string, bad: (text: string) => boolean): string | null {
-  if (typeof value === "string") return bad(value) ? path : null;
-  if (!value || typeof value !== "object") return null;
-  for (const [key, child] of Object.entries(value)) {
-    const at = path ? `${path}.${key}` : key;
-    if (bad(key)) return at;
-    const found = pathOf(child, at, bad);
-    if (found !== null) return found;
+  const seen = new WeakSet<object>();
+  const stack: { value: unknown; path: string; key?: string }[] = [{ value, path }];
+  while (stack.length) {
+    const next = stack.pop()!;
+    if (next.key !== undefined && bad(next.key)) return next.path;
+    const v = next.value;
+    if (typeof v === "string") {
+      if (bad(v)) return next.path;
+      continue;
+    }
+    if (!v || typeof v !== "object" || seen.has(v)) continue;
+    seen.add(v);
+    const entries = Object.entries(v);
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const [key, child] = entries[i]!;
+      stack.push({ value: child, path: next.path ? `${next.path}.${key}` : key, key });
+    }
   }
   return null;
 }

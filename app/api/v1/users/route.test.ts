@@ -102,6 +102,16 @@ describe("GET /api/v1/users", () => {
     expect(new Set(seen).size).toBe(total);
   });
 
+  it("answers 400 naming the query parameter that holds %00, never a query (cursor=%00 was a 500 on PostgreSQL)", async () => {
+    for (const q of ["cursor=%00", "cursor=a%00b&limit=5", "limit=5%00"]) {
+      const res = await list(new Request(`${url}?${q}`, { headers: admin }));
+      expect(res.status, q).toBe(400);
+      const { error } = await res.json();
+      expect(error.code, q).toBe("validation_error");
+      expect(error.message, q).toMatch(/^(cursor|limit): text may not contain the NUL character \(U\+0000\)$/);
+    }
+  });
+
   it("answers 400 for a bad limit or an unknown parameter", async () => {
     for (const q of ["limit=0", "limit=5000", "limit=abc", "colour=red"]) {
       const res = await list(new Request(`${url}?${q}`, { headers: admin }));
