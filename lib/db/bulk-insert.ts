@@ -4,26 +4,20 @@
 // Prisma writes them (ISO dates with +00:00 on SQLite, jsonb/timestamp(3) on PostgreSQL).
 import { env } from "../env";
 import type { DbOrTx } from "./client";
-import { randomBytes } from "node:crypto";
-import { randomSlice } from "../crypto/random-pool";
+import { orderedId, orderedIds } from "../crypto/random-pool";
 import type { RawStatement } from "./raw";
 
 export type ColumnKind = "text" | "int" | "json" | "date";
 export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
 
-/** A unique primary key like the cuid() default (the column is a plain string). */
+/** A unique primary key like the cuid() default (the column is a plain string), ordered by time. */
 export function newRowId(): string {
-  return `c${Date.now().toString(36)}${randomSlice(9).toString("base64url")}`;
+  return orderedId("c", 9);
 }
 
 /** `count` keys as newRowId makes them, for a batch of thousands: one read of randomness, one encoding. */
 export function newRowIds(count: number): string[] {
-  const time = `c${Date.now().toString(36)}`;
-  // 9 bytes are three whole base64 groups: each id's 12 characters are its own bytes' encoding
-  const random = randomBytes(9 * count).toString("base64url");
-  const ids = new Array<string>(count);
-  for (let i = 0; i < count; i++) ids[i] = time + random.slice(12 * i, 12 * i + 12);
-  return ids;
+  return orderedIds("c", count, 9);
 }
 
 /** A value as raw SQL takes it, written exactly as Prisma would. */

@@ -8,7 +8,7 @@ import { matchesAll } from "../audience/conditions";
 import type { TrackedEvent } from "../audience/events";
 import { matchesSegment } from "../audience/segment";
 import { newUsersStatements, usersById, type UserForPlanning } from "../audience/users";
-import { randomSlice } from "../crypto/random-pool";
+import { orderedIds } from "../crypto/random-pool";
 import { planDeliveries } from "./core/plan";
 import { emptyCounts, plannedDeliveryStatements } from "./store/fan-out";
 import { triggeredCampaignsByEvent } from "./store/triggered-campaigns";
@@ -17,10 +17,6 @@ import { deliveryQueue } from "./engine/queue";
 function timeOf(e: TrackedEvent, now: Date): Date {
   if (e.time === undefined) return now;
   return typeof e.time === "number" ? new Date(e.time * 1000) : new Date(e.time);
-}
-
-function newEventId() {
-  return `evt_${randomSlice(12).toString("base64url")}`;
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
@@ -39,7 +35,9 @@ export type TrackResult = { accepted: number; usersCreated: number; scheduled: n
 export async function trackEvents(events: TrackedEvent[], now = new Date()): Promise<TrackResult> {
   const prisma = db();
   const triggers = await triggeredCampaignsByEvent(prisma);
-  const rows = events.map((e) => ({ id: newEventId(), userId: e.userId, name: e.event, params: e.params ?? {}, time: timeOf(e, now) }));
+  // time-ordered: the Event table's primary key index grows at its edge (lib/crypto/random-pool.ts)
+  const ids = orderedIds("evt_", events.length, 12);
+  const rows = events.map((e, i) => ({ id: ids[i]!, userId: e.userId, name: e.event, params: e.params ?? {}, time: timeOf(e, now) }));
   const matching = rows.filter((r) => triggers.has(r.name));
   const users = matching.length ? await usersById(prisma, [...new Set(matching.map((r) => r.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();

@@ -1,18 +1,16 @@
-// Standard Webhooks message ids: "msg_" + 22 url-safe random characters, one per delivery,
-// the same on every attempt so receivers can deduplicate.
+// Standard Webhooks message ids: "msg_", the time, then 16 url-safe random characters (96 bits), one
+// per delivery, the same on every attempt so receivers can deduplicate. Time-ordered (as Svix's are)
+// so that Delivery's unique index on them grows at its edge (lib/crypto/random-pool.ts).
 import { randomBytes } from "node:crypto";
-import { randomSlice } from "../../crypto/random-pool";
+import { orderedId, orderedIds } from "../../crypto/random-pool";
 
 export function newWebhookId(): string {
-  return `msg_${randomSlice(16).toString("base64url")}`;
+  return orderedId("msg_", 12);
 }
 
 /** `count` webhook ids as newWebhookId makes them, for a fan-out's batch: one read of randomness. */
 export function newWebhookIds(count: number): string[] {
-  const bytes = randomBytes(16 * count);
-  const ids = new Array<string>(count);
-  for (let i = 0; i < count; i++) ids[i] = `msg_${bytes.toString("base64url", 16 * i, 16 * i + 16)}`;
-  return ids;
+  return orderedIds("msg_", count, 12);
 }
 
 /** Names this process in Delivery.lockedBy: host, pid and a random tag (pids are reused). */

@@ -67,6 +67,6 @@ describe("fanOutToAudience (no segment: only the fields the plan reads)", () => 
     expect(new Set(rows.map((r) => r.webhookId)).size).toBe(rows.length);
     expect(new Set(rows.map((r) => r.id)).size).toBe(rows.length);
     expect(new Set(rows.map((r) => r.userId)).size).toBe(rows.length);
-    expect(rows.every((r) => /^msg_[A-Za-z0-9_-]{22}$/.test(r.webhookId) && r.triggerKey === "activation" && r.state === "scheduled")).toBe(true);
+    expect(rows.every((r) => /^msg_[0-9a-z]{8}[A-Za-z0-9_-]{16}$/.test(r.webhookId) && r.triggerKey === "activation" && r.state === "scheduled")).toBe(true);
   });
 });
