@@ -25,6 +25,12 @@ type Options<S extends z.ZodType> = {
   schema: S;
   /** What the action does, for the failure message ("Saving failed because of a server problem"). */
   name: string;
+  /**
+   * A tuple's field-error paths start with each argument's own prefix ("" for the first): the campaign
+   * save's delivery settings answer at "delivery.rule.event", where the editor shows them, not at a
+   * path the draft's own fields use ("actions.0...").
+   */
+  argumentPrefixes?: string[];
 };
 
 type ActionFn<S extends z.ZodType, T> = S extends z.ZodTuple ? (...args: z.input<S>) => Promise<ActionResult<T>> : (input: z.input<S>) => Promise<ActionResult<T>>;
@@ -35,7 +41,7 @@ export function defineAction<S extends z.ZodType, T = undefined>(options: Option
     const input = tuple ? args : args[0];
     const parsed = unstorableIssue(input) ?? options.schema.safeParse(input);
     // a tuple's issues start with the argument's index: the form's paths ("actions.0.url") are the argument's own
-    if (!parsed.success) return invalid(tuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: i.path.slice(1) }))) : parsed.error);
+    if (!parsed.success) return invalid(tuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: argumentPath(i.path, options.argumentPrefixes) }))) : parsed.error);
     try {
       return await body(parsed.data, await actingMember(options.role));
     } catch (err) {
@@ -43,6 +49,12 @@ export function defineAction<S extends z.ZodType, T = undefined>(options: Option
     }
   };
   return action as ActionFn<S, T>;
+}
+
+/** An issue's path in a tuple of arguments ([1, "rule", "event"]) as the form names it ("delivery.rule.event"). */
+function argumentPath(path: PropertyKey[], prefixes: string[] = []): PropertyKey[] {
+  const prefix = prefixes[Number(path[0])] ?? "";
+  return [...prefix.split(".").filter(Boolean), ...path.slice(1)];
 }
 
 /** Text neither database can store, anywhere in the arguments (keys too), as a failed parse at its path; checked before any schema, so no action can forget it. */

@@ -145,6 +145,7 @@ describe("text neither database can store, in any argument of any action", () =>
   });
 
   // Each was a 500 on PostgreSQL (a lone surrogate on both): the campaign save wrote a new draft first, so a retry made another.
+  // The delivery settings' errors answer under "delivery.", where the editor shows them (not at the draft's own "actions.0").
   const cases: Case[] = [
     ["API key name", () => call("app/settings/actions.ts", "createApiKeyAction", { name: "key\u0000", role: "viewer" }), "name", NUL],
     ["API key name, half a pair", () => call("app/settings/actions.ts", "createApiKeyAction", { name: "key\ud800", role: "viewer" }), "name", HALF],
@@ -152,11 +153,11 @@ describe("text neither database can store, in any argument of any action", () =>
     ["template name", () => call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "T\ud800", webhook: { url: "https://a.example.com" } }), "name", HALF],
     ["template description", () => call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "T", description: "d\u0000", webhook: { url: "https://a.example.com" } }), "description", NUL],
     ["template secret note (the second argument)", () => call("app/settings/webhook-template-actions.ts", "updateTemplateAction", templateId, { secretNote: "s\udc00" }), "secretNote", HALF],
-    ["trigger event", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "signed_up\u0000" })), "rule.event", NUL],
-    ["trigger condition", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "e", conditions: [{ key: "plan", operator: "equals", value: "p\ud800" }] })), "rule.conditions.0.value", HALF],
-    ["cron", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "recurring", frequency: "cron", cron: "0 9 * * *\u0000", timeZone: "UTC" })), "rule.cron", NUL],
-    ["audience", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { audience: { match: "all", conditions: [{ key: "plan\u0000", operator: "exists" }] } })), "audience.conditions.0.key", NUL],
-    ["sub-delivery key", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { actions: [{ id: "@0", subDelivery: { kind: "relative", source: "user", key: "trial\u0000" } }] })), "actions.0.subDelivery.key", NUL],
+    ["trigger event", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "signed_up\u0000" })), "delivery.rule.event", NUL],
+    ["trigger condition", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "triggered", event: "e", conditions: [{ key: "plan", operator: "equals", value: "p\ud800" }] })), "delivery.rule.conditions.0.value", HALF],
+    ["cron", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "recurring", frequency: "cron", cron: "0 9 * * *\u0000", timeZone: "UTC" })), "delivery.rule.cron", NUL],
+    ["audience", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { audience: { match: "all", conditions: [{ key: "plan\u0000", operator: "exists" }] } })), "delivery.audience.conditions.0.key", NUL],
+    ["sub-delivery key", () => call("app/campaigns/actions.ts", "saveCampaignAction", draft, delivery({ when: "immediate" }, { actions: [{ id: "@0", subDelivery: { kind: "relative", source: "user", key: "trial\u0000" } }] })), "delivery.actions.0.subDelivery.key", NUL],
   ];
 
   it.each(cases)("%s: a field error at its path, and nothing is written", async (_what, run, path, message) => {

@@ -6,6 +6,7 @@ import { failed, succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
+import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import { campaignDraftSchema } from "@/lib/campaigns/schemas";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
@@ -13,7 +14,7 @@ import { defineAction } from "@/app/define-action";
 /** The second argument: the page's delivery settings, saved with the campaign (omitted while it is active). */
 const saveArgs = z.tuple([campaignDraftSchema, z.unknown().optional()]);
 
-export const saveCampaignAction = defineAction({ role: "editor", schema: saveArgs, name: "Saving" }, async ([draft, delivery], member) => {
+export const saveCampaignAction = defineAction({ role: "editor", schema: saveArgs, name: "Saving", argumentPrefixes: ["", DELIVERY_ERROR_PREFIX] }, async ([draft, delivery], member) => {
   const result = await saveCampaignWithDelivery(draft, delivery, member);
   if (!result.ok) return result;
   const saved = result.data;

@@ -81,10 +81,13 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * "••••" keeps a stored secret only as the secret resolver allows (`actor` matters for copies); a
  * secret it refuses is cleared and named in the notices.
  * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
+ * `alsoWrite` runs in the same transaction once the campaign and its webhooks are written (the
+ * campaign page's delivery settings): if it throws, nothing of the save is kept.
  */
 export async function saveCampaign(
   draft: CampaignDraft,
   actor: SecretActor = UNTRUSTED_ACTOR,
+  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<void>,
 ): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
@@ -128,6 +131,7 @@ export async function saveCampaign(
       const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
       changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
     }
+    await alsoWrite?.(tx, { id: campaign.id, actionIds });
     return campaign.id;
   });
   return { id, notices, changes, actionIds };

@@ -51,4 +51,13 @@ describe("saveCampaignWithDelivery (the campaign page's one Save)", () => {
     expect(second.ok && second.data.deliveryProblem).toMatch(/Pause the campaign/);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: first.data.id } })).name).toBe("Running v2");
   });
+
+  it("keeps nothing when the settings' write fails after the campaign's: a new draft saved again is not saved twice", async () => {
+    // the server action refuses such text first (app/define-action.ts); here the write itself fails, as any failure would
+    const before = await db().campaign.count();
+    const failing = delivery({ rule: { when: "triggered", event: "signed_up\ud800", conditions: [] } });
+    await expect(saveCampaignWithDelivery(draft("Half-written", ["https://a.example.com"]), failing)).rejects.toThrow();
+    expect(await db().campaign.count()).toBe(before);
+    expect(await db().campaign.count({ where: { name: "Half-written" } })).toBe(0);
+  });
 });

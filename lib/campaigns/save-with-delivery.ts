@@ -1,7 +1,8 @@
-// The campaign page's one Save: the campaign and its webhooks, then its delivery settings. The
+// The campaign page's one Save: the campaign and its webhooks, then its delivery settings, in one
+// transaction (a failed settings write keeps nothing, so retrying a new draft cannot make two). The
 // delivery settings are checked before anything is written, and name webhooks by their position in
 // the draft ("@0", "@1"), so a campaign and webhooks saved for the first time get theirs too.
-import { deliverySettingsSchema, saveDeliverySettings } from "../delivery/forms/settings";
+import { deliverySettingsSchema, writeDeliverySettings } from "../delivery/forms/settings";
 import { saveCampaign } from "./campaigns";
 import { type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { DELIVERY_ERROR_PREFIX } from "./delivery-refs";
@@ -13,8 +14,8 @@ export type SavedWithDelivery = Awaited<ReturnType<typeof saveCampaign>> & {
 };
 
 /**
- * Saves the campaign, then (when `delivery` is given) its delivery settings. Refused settings save
- * nothing and come back as field errors under "delivery." ("delivery.rule.sendAt").
+ * Saves the campaign and (when `delivery` is given) its delivery settings in one transaction. Invalid
+ * settings save nothing and come back as field errors under "delivery." ("delivery.rule.sendAt").
  */
 export async function saveCampaignWithDelivery(
   draft: CampaignDraft,
@@ -30,13 +31,18 @@ export async function saveCampaignWithDelivery(
     }
     settings = parsed.data;
   }
-  const saved = await saveCampaign(draft, actor);
-  if (!settings) return { ok: true, data: { ...saved, deliveryProblem: null } };
-  const idOf = (ref: string) => (/^@\d+$/.test(ref) ? saved.actionIds[Number(ref.slice(1))] : ref);
-  const actions = settings.actions.flatMap((a) => {
-    const id = idOf(a.id);
-    return id ? [{ ...a, id }] : [];
+  if (!settings) return { ok: true, data: { ...(await saveCampaign(draft, actor)), deliveryProblem: null } };
+  const chosen = settings;
+  let deliveryProblem: string | null = null;
+  const saved = await saveCampaign(draft, actor, async (tx, { id: campaignId, actionIds }) => {
+    const idOf = (ref: string) => (/^@\d+$/.test(ref) ? actionIds[Number(ref.slice(1))] : ref);
+    const actions = chosen.actions.flatMap((a) => {
+      const id = idOf(a.id);
+      return id ? [{ ...a, id }] : [];
+    });
+    // refused (an active campaign): the campaign is saved all the same and the problem is said
+    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions });
+    deliveryProblem = result.ok ? null : result.message;
   });
-  const result = await saveDeliverySettings(saved.id, { ...settings, actions });
-  return { ok: true, data: { ...saved, deliveryProblem: result.ok ? null : result.message } };
+  return { ok: true, data: { ...saved, deliveryProblem } };
 }

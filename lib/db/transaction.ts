@@ -12,7 +12,8 @@ import { db } from "./index";
 import type { DbOrTx } from "./client";
 import { databaseErrorCode, isSqliteBusy } from "./busy";
 
-type Tx = Exclude<DbOrTx, ReturnType<typeof db>>;
+/** The client inside a transaction. */
+export type Tx = Exclude<DbOrTx, ReturnType<typeof db>>;
 type Options = { timeout?: number; maxWait?: number };
 
 const ATTEMPTS = 6;

@@ -6,7 +6,7 @@ import type { Prisma } from "../../db/generated/sqlite/client";
 import { deliveryRuleSchema, subDeliverySchema } from "../core/rules";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { segmentSchema } from "../../audience/segment";
-import { transaction } from "../../db/transaction";
+import { transaction, type Tx } from "../../db/transaction";
 
 const optionalDate = z
   .string()
@@ -48,35 +48,38 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
-  return transaction(async (tx) => {
-    const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
-    if (!campaign) return { ok: false as const, message: "This campaign no longer exists." };
-    if (campaign.status === "active") return { ok: false as const, message: "Pause the campaign before changing how it delivers." };
-    await tx.campaign.update({
-      where: { id: campaignId },
+  return transaction((tx) => writeDeliverySettings(tx, campaignId, settings));
+}
+
+/** saveDeliverySettings inside a transaction of the caller's (the campaign page's one Save writes both in one). */
+export async function writeDeliverySettings(tx: Tx, campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
+  const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+  if (!campaign) return { ok: false as const, message: "This campaign no longer exists." };
+  if (campaign.status === "active") return { ok: false as const, message: "Pause the campaign before changing how it delivers." };
+  await tx.campaign.update({
+    where: { id: campaignId },
+    data: {
+      deliveryRule: settings.rule as Prisma.InputJsonValue,
+      ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
+      ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
+      ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
+      ...(settings.audience !== undefined
+        ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
+          { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
+        : {}),
+    },
+  });
+  for (const a of settings.actions) {
+    await tx.action.updateMany({
+      where: { id: a.id, campaignId },
       data: {
-        deliveryRule: settings.rule as Prisma.InputJsonValue,
-        ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
-        ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
-        ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
-        ...(settings.audience !== undefined
-          ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
-            { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
-          : {}),
+        subDelivery: a.subDelivery as Prisma.InputJsonValue,
+        ...(a.retryPolicy ? { retryPolicy: a.retryPolicy } : {}),
+        ...(a.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: a.rateLimitPerSecond } : {}),
       },
     });
-    for (const a of settings.actions) {
-      await tx.action.updateMany({
-        where: { id: a.id, campaignId },
-        data: {
-          subDelivery: a.subDelivery as Prisma.InputJsonValue,
-          ...(a.retryPolicy ? { retryPolicy: a.retryPolicy } : {}),
-          ...(a.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: a.rateLimitPerSecond } : {}),
-        },
-      });
-    }
-    return { ok: true as const };
-  });
+  }
+  return { ok: true as const };
 }
 
 /** What the Delivery section shows. */
