@@ -36,11 +36,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
             aria-invalid={!!err.name}
             aria-describedby={err.name ? "name-error" : undefined}
           />
-          {err.name && (
-            <span id="name-error" className="mt-1 block text-xs text-red-700">
-              {err.name}
-            </span>
-          )}
+          <FieldError id="name-error" message={err.name} />
         </label>
       )}
       {fixedEmail ? (
@@ -55,12 +51,11 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
             className={`${inputClass} mt-1`}
             autoComplete="email"
             value={email}
-            onChange={(e) => setEmail(e.target.value)} aria-invalid={!!err.email} aria-describedby={err.email ? "email-error" : undefined} />
-          {err.email && (
-            <span id="email-error" className="mt-1 block text-xs text-red-700">
-              {err.email}
-            </span>
-          )}
+            onChange={(e) => setEmail(e.target.value)}
+            aria-invalid={!!err.email}
+            aria-describedby={err.email ? "email-error" : undefined}
+          />
+          <FieldError id="email-error" message={err.email} />
         </label>
       )}
       <label className="block text-sm">
@@ -74,11 +69,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
           aria-invalid={!!err.password}
           aria-describedby={err.password ? "password-error" : undefined}
         />
-        {err.password && (
-          <span id="password-error" className="mt-1 block text-xs text-red-700">
-            {err.password}
-          </span>
-        )}
+        <FieldError id="password-error" message={err.password} />
         {newPassword && <span className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>}
       </label>
       {state.message && (
@@ -90,5 +81,15 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
         {submitLabel}
       </Button>
     </form>
+  );
+}
+
+/** A field's error under its input, named by the input's aria-describedby. */
+function FieldError({ id, message }: { id: string; message: string | undefined }) {
+  if (!message) return null;
+  return (
+    <span id={id} className="mt-1 block text-xs text-red-700">
+      {message}
+    </span>
   );
 }
