@@ -170,6 +170,14 @@ describe("text neither database can store, in any argument of any action", () =>
     expect(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } })).toEqual(templates);
   });
 
+  it("arguments of more than 50,000 values are refused before any schema or lookup (the walk stays bounded)", async () => {
+    const before = await snapshot();
+    const huge = { name: "Huge", actions: [{ url: "https://a.example.com", fields: Array.from({ length: 60_000 }, (_, i) => ({ key: `k${i}`, value: "v" })) }] };
+    const res = await call("app/campaigns/actions.ts", "saveCampaignAction", huge);
+    expect(res).toEqual({ ok: false, message: "Fix the highlighted field, then save again.", fieldErrors: { form: expect.stringMatching(/more than 50,000 values/) } });
+    expect(await snapshot()).toEqual(before);
+  });
+
   it("a whole pair is a character like any other", async () => {
     const res = await call("app/settings/actions.ts", "createApiKeyAction", { name: "key \ud83d\ude00", role: "viewer" });
     expect(res.ok).toBe(true);

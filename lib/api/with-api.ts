@@ -101,7 +101,8 @@ export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<un
   return body;
 }
 
-async function readLimited(req: Request, limit: number): Promise<string> {
+/** The body as text, refused with 413 once more than `limit` bytes have been read. */
+export async function readLimited(req: Request, limit: number): Promise<string> {
   if (!req.body) return "";
   const reader = req.body.getReader();
   const chunks: Uint8Array[] = [];

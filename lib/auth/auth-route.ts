@@ -2,7 +2,8 @@
 // proxy (and the client address client-address.ts resolved), no body holding text neither database
 // can store, and no JSON body it answers carries a session token (the httpOnly cookie is the session;
 // a token in a body is one script away from theft).
-import { errorResponse, unstorableTextError } from "../api/errors";
+import { ApiError, errorResponse, unstorableTextError } from "../api/errors";
+import { readLimited } from "../api/with-api";
 import { unstorableJson, unstorableText, type UnstorableText } from "../db/storable-text";
 import { authRequestHeaders } from "./client-address";
 import { auth } from "./better-auth";
@@ -33,8 +34,7 @@ export async function withoutSessionTokens(response: Response): Promise<Response
  * read (JSON, and form-encoded for sign-in): better-auth would look the email up or write the name
  * with it, and answer 500. Anything else better-auth refuses itself (415, or 400 for broken JSON).
  */
-function unstorableBody(contentType: string, body: ArrayBuffer): UnstorableText | null {
-  const text = new TextDecoder().decode(body);
+function unstorableBody(contentType: string, text: string): UnstorableText | null {
   if (/^application\/([a-z0-9.+-]*\+)?json/i.test(contentType)) {
     try {
       return unstorableJson(text, JSON.parse(text));
@@ -46,11 +46,21 @@ function unstorableBody(contentType: string, body: ArrayBuffer): UnstorableText 
   return null;
 }
 
+const MAX_AUTH_BODY_BYTES = 64 * 1024;
+
 /** Handles one /api/auth/* request. */
 export async function handleAuthRequest(request: Request): Promise<Response> {
   const headers = authRequestHeaders(request.headers);
   const hasBody = request.method !== "GET" && request.method !== "HEAD";
-  const body = hasBody ? await request.arrayBuffer() : undefined;
+  let body: string | undefined;
+  try {
+    // a sign-in or profile body is a few hundred bytes: none is read, decoded and parsed past 64 KB
+    if (hasBody && Number(request.headers.get("content-length") ?? 0) > MAX_AUTH_BODY_BYTES) throw new ApiError(413, "payload_too_large", "The body is over 64 KB");
+    body = hasBody ? await readLimited(request, MAX_AUTH_BODY_BYTES) : undefined;
+  } catch (err) {
+    if (err instanceof ApiError) return errorResponse(err);
+    throw err;
+  }
   const bad = body ? unstorableBody(request.headers.get("content-type") ?? "", body) : null;
   if (bad) return errorResponse(unstorableTextError(bad));
   const forwarded = new Request(request.url, {

@@ -18,7 +18,8 @@ const reservations = new WeakMap<object, string[]>();
 
 function triedEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
-  return typeof email === "string" ? email.trim().toLowerCase().slice(0, 320) : "";
+  // cut at 320 without halving a character (half of an emoji is text no query can carry)
+  return typeof email === "string" ? email.trim().toLowerCase().slice(0, 320).replace(/[\ud800-\udbff]$/, "") : "";
 }
 
 /** A member's own email as it is; anything else masked (people type passwords into the email box). */

@@ -153,6 +153,19 @@ describe("text neither database can store, in an /api/auth body", () => {
     expect(await db().signInThrottle.count()).toBe(0);
   });
 
+  it("an email of 319 characters and an emoji is a wrong password, not a 500 (cut at 320, it left half of the emoji to look up)", async () => {
+    const res = await POST(signInRequest({ email: `${"a".repeat(319)}\u{1F600}`, password: "wrong password" }, { [PEER_HEADER]: "203.0.113.62" }));
+    expect(res.status).toBeLessThan(500);
+    expect(await db().auditLog.count({ where: { action: "member.sign_in_failed", target: "203.0.113.62" } })).toBe(1);
+  });
+
+  it("refuses a body over 64 KB with 413 before reading it through", async () => {
+    const res = await POST(signInRequest({ email: "owner@example.com", password: "x".repeat(70 * 1024) }, { [PEER_HEADER]: "203.0.113.63" }));
+    expect(res.status).toBe(413);
+    expect((await res.json()).error.code).toBe("payload_too_large");
+    expect(await db().signInThrottle.count()).toBe(0);
+  });
+
   it("leaves a member's name unchanged when update-user sends one holding U+0000 or \\ud800 alone", async () => {
     const signedIn = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.61" }));
     const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
