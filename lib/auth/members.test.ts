@@ -74,4 +74,19 @@ describe("members", () => {
     await expect(acceptInvite(token, { name: "Twice", password: "twice password" })).rejects.toMatchObject({ field: "email" });
     expect(await findInvite(token)).not.toBeNull();
   });
+
+  it("two invitations for one email accepted at once make one member; the other is told so at the email, never a server error", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const first = await inviteMember({ email: "race@example.com", role: "viewer" }, owner);
+    const second = await inviteMember({ email: "race@example.com", role: "editor" }, owner);
+    const results = await Promise.allSettled([
+      acceptInvite(first.token, { name: "One", password: "race password 1" }),
+      acceptInvite(second.token, { name: "Two", password: "race password 2" }),
+    ]);
+    expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
+    const refused = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(MemberError);
+    expect(refused.reason).toMatchObject({ field: "email" });
+    expect(await db().member.count({ where: { email: "race@example.com" } })).toBe(1);
+  });
 });

@@ -66,7 +66,10 @@ async function createMember(input: { email: string; password: string; name: stri
     }
     if (await tx.member.findUnique({ where: { email: input.email } })) throw new MemberError("Someone with this email is already a member", "email");
     const id = randomBytes(16).toString("base64url");
-    const member = await tx.member.create({ data: { id, email: input.email, name: input.name, role: input.role, emailVerified: true } });
+    // two invites for one email accepted at once: both saw no member, the second insert is the one refused
+    const member = await tx.member.create({ data: { id, email: input.email, name: input.name, role: input.role, emailVerified: true } }).catch((err) => {
+      throw isUniqueViolation(err) ? new MemberError("Someone with this email is already a member", "email") : err;
+    });
     await tx.memberAccount.create({ data: { id: randomBytes(16).toString("base64url"), accountId: id, providerId: "credential", userId: id, password: hash } });
     return member;
   });
