@@ -3,6 +3,7 @@
 import { z } from "zod";
 import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
 import { isValidTimezone } from "../../time-zone";
+import { isStorableText } from "../../db/storable-text";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -73,6 +74,9 @@ function clip(s: string) {
 /** One CSV row as a user; empty cells leave an attribute out (an import never removes one). */
 export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult {
   if (cells.length !== mapping.length) return { ok: false, reason: `Expected ${mapping.length} columns, found ${cells.length}` };
+  // the upload's first 2 MB are checked for binary data; a NUL byte past them reaches a cell
+  const unstorable = cells.findIndex((cell, i) => mapping[i]!.target !== "skip" && !isStorableText(cell));
+  if (unstorable >= 0) return { ok: false, reason: `Column ${unstorable + 1} holds the NUL character (U+0000), which cannot be stored` };
   const user: UserInput = { userId: "" };
   const attributes: Record<string, AttributeValue> = {};
   for (const [i, column] of mapping.entries()) {
