@@ -33,19 +33,6 @@ const malformed: [(i: number) => string, string][] = [
 ];
 
 describe("CSV import", () => {
-  it("rejects a row whose cell holds a NUL byte past the first 2 MB (inspected for binary data) and imports the rest", async () => {
-    const lines = ["userId,email,timezone,plan,seats,beta"];
-    for (let i = 0, size = 0; size < 2.2 * 1024 * 1024; i++) size += lines[lines.push(`nul${i},nul${i}@example.com,UTC,pro,1,true`) - 1]!.length + 1;
-    const at = lines.length + 1;
-    lines.push("nulbad,bad@example.com,UTC,p\u0000ro,1,true", "nullast,last@example.com,UTC,pro,1,true");
-    const csv = file("late-nul.csv", lines.join("\n") + "\n");
-    const inspection = await inspectCsv(csv);
-    const report = await importCsv(csv, { ...inspection, mapping });
-    expect(report.rejected).toEqual([{ line: at, reason: "Column 4 holds the NUL character (U+0000), which cannot be stored" }]);
-    expect(report.imported).toBe(lines.length - 2);
-    expect(await db().user.count({ where: { id: { in: ["nulbad", "nullast"] } } })).toBe(1);
-  });
-
   it("imports 100,000 rows with 1% malformed lines and reports exactly which lines and why", async () => {
     const lines = ["userId,email,timezone,plan,seats,beta"];
     const expected: { line: number; reason: string }[] = [];
@@ -107,5 +94,20 @@ describe("CSV import", () => {
     const wide = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(",");
     await expect(inspectCsv(file("wide.csv", `${wide}\n${wide}\n`))).rejects.toThrow("The file has 10,000 columns; at most 1,000 can be imported.");
     expect(await db().user.count()).toBe(before);
+  });
+
+  it("rejects a row whose cell holds a NUL byte past the first 2 MB (inspected for binary data) and imports the rest", async () => {
+    const lines = ["userId,email,timezone,plan,seats,beta"];
+    for (let i = 0, size = 0; size < 2.2 * 1024 * 1024; i++) size += lines[lines.push(`nul${i},nul${i}@example.com,UTC,pro,1,true`) - 1]!.length + 1;
+    const at = lines.length + 1;
+    lines.push("nulbad,bad@example.com,UTC,p\u0000ro,1,true", "nullast,last@example.com,UTC,pro,1,true");
+    const csv = file("late-nul.csv", lines.join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    const report = await importCsv(csv, { ...inspection, mapping });
+    expect(report.rejected).toEqual([{ line: at, reason: "Column 4 holds the NUL character (U+0000), which cannot be stored" }]);
+    expect(report.imported).toBe(lines.length - 2);
+    expect(await db().user.count({ where: { id: { in: ["nulbad", "nullast"] } } })).toBe(1);
+    // the other tests count every user
+    await db().user.deleteMany({ where: { id: { startsWith: "nul" } } });
   });
 });
