@@ -7,6 +7,7 @@ import { CAMPAIGN_SORTS, visibleCampaigns, type CampaignSort } from "@/lib/campa
 import { STATUS_LABELS } from "@/lib/campaigns/list-labels";
 import { Badge, type BadgeTone } from "./ui/Badge";
 import { Button } from "./ui/Button";
+import { countOf } from "@/lib/text/count";
 import { utcText } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { inputClass } from "./ui/Field";
@@ -118,8 +119,10 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   </p>
                 )}
                 <p className="mt-1 text-xs text-slate-500">
-                  {`${c.actionCount} ${c.actionCount === 1 ? "webhook" : "webhooks"} · edited `}
-                  <time dateTime={c.editedIso}>{c.edited}</time>
+                  {`${countOf(c.actionCount, "webhook")} · edited `}
+                  <time dateTime={c.editedIso} title={utcText(new Date(c.editedIso))}>
+                    {c.edited}
+                  </time>
                 </p>
               </div>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 md:contents">

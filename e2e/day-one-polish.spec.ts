@@ -85,6 +85,10 @@ test("bugs 9 and 10: the audit log names what changed, with links, in the member
     await expect(page.getByText("Requests are signed.")).toBeVisible();
     // A duplicate is a created campaign.
     await page.goto("/campaigns");
+    // every date on the list (edited, last send) shows its UTC time on hover
+    const listed = page.locator("main time");
+    await expect(listed.first()).toBeVisible();
+    for (const time of await listed.all()) expect(await time.getAttribute("title")).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
     await page.getByRole("button", { name: `Duplicate ${name}`, exact: true }).click();
     await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
 
@@ -154,6 +158,7 @@ test("bugs 8, 9 and 11: the success rate counts deliveries; attempt wording agre
     await page.goto(`/campaigns/${once.id}`);
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     await delivery.getByRole("button", { name: "Activate" }).click();
+    await expect(delivery.getByText("Active: 1 delivery planned.", { exact: true })).toBeVisible();
     const onceLog = page.getByRole("region", { name: "Delivery log" });
     await expect(onceLog.getByText("Failed 1", { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(onceLog.getByText(/success rate 0% of finished deliveries/)).toBeVisible();

@@ -1,3 +1,4 @@
+import { countOf } from "@/lib/text/count";
 import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
 
 const LABELS: [keyof DeliveryCounts, string][] = [
@@ -11,7 +12,7 @@ const LABELS: [keyof DeliveryCounts, string][] = [
 ];
 
 function perMinute(n: number) {
-  return `${n} ${n === 1 ? "delivery" : "deliveries"} per minute`;
+  return `${countOf(n, "delivery", "deliveries")} per minute`;
 }
 
 /**
