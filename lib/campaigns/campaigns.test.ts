@@ -112,6 +112,18 @@ describe("saving a campaign", () => {
 });
 
 describe("duplicate, delete", () => {
+  it("refuses a signing secret for a webhook whose host is a template, and drops one when the host becomes a template", async () => {
+    const { id } = await saveCampaign(basic("https://{{user.crm}}/hook"));
+    await expect(rotateSigningSecret(id, (await storedAction(id)).id)).rejects.toThrow(/host is a template cannot be signed/);
+    expect((await storedAction(id)).signingSecretEnc).toBeNull();
+
+    const fixed = await saveCampaign(basic("https://api.example.com/hook"));
+    const action = await storedAction(fixed.id);
+    await rotateSigningSecret(fixed.id, action.id);
+    await saveCampaign({ ...basic("https://{{user.crm}}/hook"), id: fixed.id, actions: [{ ...basic("https://{{user.crm}}/hook").actions[0]!, id: action.id }] });
+    expect((await storedAction(fixed.id)).signingSecretEnc).toBeNull();
+  });
+
   it("duplicates a campaign with its actions; an admin's copy keeps the stored secrets", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }] }));
     const signed = await rotateSigningSecret(id, (await storedAction(id)).id);

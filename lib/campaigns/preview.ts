@@ -3,7 +3,7 @@ import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
 import { draftWebhookTemplate } from "./action-template";
-import { grantSecretsFor, keepsSigningSecret, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
+import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, urlOrigin } from "./secret-resolver";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
@@ -20,8 +20,8 @@ export type PreviewResult = {
 
 /** Why a signed action's preview carries no signature: its URL left the saved origin, or the host is templated. */
 export function signingWithheldWarning(savedUrl: string, url: string): string {
-  return keepsSigningSecret({ urlTemplate: savedUrl }, url)
-    ? "Requests to a templated host are signed when delivered, never in a preview or a test send."
+  return urlOrigin(url) === null
+    ? "A templated host is chosen by data, so requests to it are never signed, and saving removes the signing secret."
     : "The host changed, so this request is not signed, and saving removes the signing secret: generate a new one after saving.";
 }
 

@@ -99,7 +99,8 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     expect(secrets).toMatchObject({ signingSecrets: undefined, signingWithheld: true });
     expect(keepsSigningSecret(saved, moved)).toBe(false);
     expect(keepsSigningSecret(saved, same)).toBe(true);
-    expect(keepsSigningSecret({ urlTemplate: "https://{{user.crm}}/a" }, "https://{{user.crm}}/b")).toBe(true);
+    // a templated host is chosen by data: no signing secret is kept for it, even unchanged
+    expect(keepsSigningSecret({ urlTemplate: "https://{{user.crm}}/a" }, "https://{{user.crm}}/b")).toBe(false);
     expect(keepsSigningSecret({ urlTemplate: "https://{{user.crm}}/a" }, "https://{{user.other}}/a")).toBe(false);
   });
 
@@ -121,7 +122,7 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     expect(keepsSigningSecret(saved, "https://1690906{{{date \"2020-01-01\" \"D\"}}}@good.example.com/hook")).toBe(false);
     expect(keepsSigningSecret(saved, "https://good.example.com/other")).toBe(true);
     const templated = { urlTemplate: "https://{{user.crm}}.example.com/hook" };
-    expect(keepsSigningSecret(templated, "https://{{user.crm}}.example.com/other")).toBe(true);
+    expect(keepsSigningSecret(templated, "https://{{user.crm}}.example.com/other")).toBe(false);
     expect(keepsSigningSecret(templated, "https://{{{user.x}}}@{{user.crm}}.example.com/other")).toBe(false);
   });
 });

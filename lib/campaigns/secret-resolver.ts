@@ -14,10 +14,10 @@ import { decryptSecret } from "../crypto/secret-box";
 import { db } from "../db";
 import type { HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
-import { originKey, urlOrigin } from "./url-origin";
+import { sameFixedOrigin, urlOrigin } from "./url-origin";
 import { splitUrlPassword } from "./url-password";
 
-export { originKey, urlOrigin } from "./url-origin";
+export { urlOrigin } from "./url-origin";
 
 /** Who is asking (a member or an API key): only an admin's (or the owner's) copies keep secrets. */
 export type SecretActor = { role: Role | "owner" };
@@ -169,8 +169,7 @@ export function lostSecretMessage(lost: LostSecret, when: "save" | "preview" | "
 
 /** Whether a saved action keeps its signing secret when saved with this URL (its origin, or host template, unchanged). */
 export function keepsSigningSecret(saved: Pick<SecretHolder, "urlTemplate">, url: string): boolean {
-  const before = originKey(saved.urlTemplate);
-  return before !== null && before === originKey(url);
+  return sameFixedOrigin(url, saved.urlTemplate);
 }
 
 /** The columns a copy of a stored action may carry: all of them for an admin, none of its secrets otherwise. */

@@ -3,8 +3,15 @@
 import { db } from "../db";
 import { encryptSecret } from "../crypto/secret-box";
 import { generateSigningSecret } from "../webhooks/sign";
+import { urlOrigin } from "./url-origin";
 
 export const ROTATION_GRACE_MS = 24 * 3_600_000;
+
+/** A secret the action cannot have (render-request.ts signs only requests to the URL's fixed origin). */
+export class SigningSecretError extends Error {
+  name = "SigningSecretError";
+}
+const TEMPLATED_HOST = "A webhook whose host is a template cannot be signed: its host is chosen by data. Give it a fixed host (https://api.example.com/…) to sign its requests.";
 
 export type SigningState = { enabled: boolean; previousValidUntil: string | null };
 
@@ -20,6 +27,7 @@ export function signingStateOf(
 export async function rotateSigningSecret(campaignId: string, actionId: string, now = new Date()): Promise<{ secret: string; state: SigningState } | null> {
   const action = await db().action.findFirst({ where: { id: actionId, campaignId } });
   if (!action) return null;
+  if (urlOrigin(action.urlTemplate) === null) throw new SigningSecretError(TEMPLATED_HOST);
   const secret = generateSigningSecret();
   const updated = await db().action.update({
     where: { id: actionId },

@@ -29,15 +29,6 @@ export function urlOrigin(url: string): string | null {
   }
 }
 
-/**
- * What a saved action's URL points at, for keeping its signing secret: the origin, else the whole
- * authority template as typed (userinfo included: a template there can end the host early).
- */
-export function originKey(url: string): string | null {
-  const parts = authorityOf(url);
-  return urlOrigin(url) ?? (parts ? `templated:${parts.scheme}://${parts.authority}` : null);
-}
-
 /** Whether a masked secret typed in `url` could still stand for the one saved with `savedUrl` (same fixed origin). */
 export function sameFixedOrigin(url: string, savedUrl: string): boolean {
   const origin = urlOrigin(url);

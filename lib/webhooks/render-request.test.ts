@@ -218,3 +218,20 @@ describe("checkTemplateSyntax (static checks for the editor)", () => {
     expect(Buffer.from(Object.fromEntries(req.headers).Authorization.slice(6), "base64").toString()).toBe("token123:");
   });
 });
+
+describe("signing", () => {
+  const signature = (t: WebhookTemplate) => ok(t, ctxWith("x")).headers.find(([name]) => name === "webhook-signature")?.[1];
+  const secrets = ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"];
+
+  it("signs a request to the fixed origin the URL was saved with, default port or not", () => {
+    expect(signature({ ...base, signingSecrets: secrets })).toMatch(/^v1,/);
+    expect(signature({ ...base, url: "https://crm:pw@api.example.com:443/users/{{user.id}}?q={{user.city}}", signingSecrets: secrets })).toMatch(/^v1,/);
+  });
+
+  it("never signs a request whose host a template chooses (a user's attribute could name any server)", () => {
+    const attacker = { ...ctxWith("x"), user: { ...ctxWith("x").user, attributes: { crm: "evil.example.net" } } };
+    for (const url of ["https://{{user.crm}}/hook", "https://{{user.crm}}.example.com/hook", "https://{{{user.crm}}}@api.example.com/hook"]) {
+      expect(ok({ ...base, url, signingSecrets: secrets }, attacker).headers.map(([name]) => name), url).not.toContain("webhook-signature");
+    }
+  });
+});

@@ -1,6 +1,7 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
 import { buildTemplateContext, compiledFields, missingPaths, prepareFields, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { urlOrigin } from "../campaigns/url-origin";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
@@ -220,7 +221,9 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   const headers: [string, string][] = [];
   if (body !== null) headers.push(["Content-Type", bodyInJson ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE]);
   headers.push(["User-Agent", USER_AGENT], ["webhook-id", opts.webhookId], ["webhook-timestamp", String(timestamp)]);
-  const secrets = template.signingSecrets?.filter(Boolean) ?? [];
+  // The signing secret signs only requests to the fixed origin the URL was saved with: a templated host
+  // is chosen by data (a user's attribute), and a signature for a body sent there is a signature anyone could replay.
+  const secrets = urlOrigin(template.url) === url.origin ? (template.signingSecrets?.filter(Boolean) ?? []) : [];
   if (secrets.length) headers.push(["webhook-signature", signatureHeader(secrets, opts.webhookId, timestamp, body ?? "")]);
   if (authorization) headers.push(["Authorization", authorization]);
   headers.push(...extraHeaders);
