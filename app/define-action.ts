@@ -3,6 +3,7 @@
 // store refused first wherever it is, then the member is held to the role, then the body runs;
 // whatever it throws becomes the one ActionResult through one mapper, never a 500 page. The twin of
 // withInternal for route handlers.
+import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
 import { describeSafely } from "@/lib/api/with-internal";
@@ -14,6 +15,7 @@ import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
+import { SigningSecretError } from "@/lib/campaigns/signing-secrets";
 import { log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
 import { actingMember } from "./member";
@@ -51,6 +53,44 @@ export function defineAction<S extends z.ZodType, T = undefined>(options: Option
   return action as ActionFn<S, T>;
 }
 
+/** What a form built by defineFormAction shows: nothing before the first submit, then its failure (success redirects). */
+export type FormActionState = ActionFailure | null;
+
+/** useActionState calls it with the previous state; a plain `<form action>` with the form alone. */
+type FormAction = {
+  (previous: FormActionState, form: FormData): Promise<FormActionState>;
+  (form: FormData): Promise<void>;
+};
+
+/**
+ * The one way a form for visitors not signed in is built (sign-in, owner set-up, invitation,
+ * sign-out): React calls it with (previous state, FormData), or with the FormData alone for a plain
+ * `<form action>`. No member is checked (there is none yet); everything else is defineAction's: the
+ * form's text fields are parsed with zod before anything runs (an argument that is not a form is
+ * refused), unstorable text first, and whatever the body throws goes through the one mapper. Next's
+ * redirect() passes through: it is how these forms succeed.
+ */
+export function defineFormAction<S extends z.ZodType>(options: { schema: S; name: string }, body: (input: z.output<S>) => Promise<ActionFailure | void>): FormAction {
+  const action = async (...args: unknown[]): Promise<FormActionState> => {
+    const form = args.at(-1);
+    if (!(form instanceof FormData)) return failed("Send the form's fields.");
+    const fields: Record<string, string> = {};
+    for (const [key, value] of form.entries()) if (typeof value === "string") fields[key] ??= value;
+    const parsed = unstorableIssue(fields) ?? options.schema.safeParse(fields);
+    if (!parsed.success) {
+      const fieldErrors = fieldErrorsOf(parsed.error);
+      return failed(Object.keys(fieldErrors).length === 1 ? "Fix the highlighted field." : "Fix the highlighted fields.", fieldErrors);
+    }
+    try {
+      return (await body(parsed.data)) ?? null;
+    } catch (err) {
+      unstable_rethrow(err);
+      return actionFailure(options.name, err);
+    }
+  };
+  return action as FormAction;
+}
+
 /** An issue's path in a tuple of arguments ([1, "rule", "event"]) as the form names it ("delivery.rule.event"). */
 function argumentPath(path: PropertyKey[], prefixes: string[] = []): PropertyKey[] {
   const prefix = prefixes[Number(path[0])] ?? "";
@@ -77,7 +117,7 @@ const PRISMA_MESSAGES: Record<string, string> = {
 
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
-  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError) return failed(err.message);
+  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof SigningSecretError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   if (err instanceof DestinationTemplateError) return failed(err.message, err.field ? { [err.field]: err.message } : {});

@@ -15,19 +15,19 @@ function form(fields: Record<string, string>) {
   return data;
 }
 
-const NUL_AT_NAME = { fieldErrors: { name: expect.stringMatching(/^A name cannot contain the NUL character \(U\+0000\)$/) } };
+const NUL_AT_NAME = { fieldErrors: { name: expect.stringMatching(/cannot contain the NUL character \(U\+0000\)/) } };
 
 describe("a name holding U+0000", () => {
   it("is a field error of the owner set-up, which creates nobody", async () => {
-    const state = await createOwnerAction({ message: null }, form({ name: "Ann\u0000", email: "owner@example.com", password: "owner-password" }));
-    expect(state).toMatchObject({ message: expect.stringMatching(/NUL/), ...NUL_AT_NAME });
+    const state = await createOwnerAction(null, form({ name: "Ann\u0000", email: "owner@example.com", password: "owner-password" }));
+    expect(state).toMatchObject({ ok: false, message: "Fix the highlighted field.", ...NUL_AT_NAME });
     expect(await db().member.count()).toBe(0);
   });
 
   it("is a field error of the invitation, whose link still works", async () => {
     const owner = await createOwner({ email: "owner@example.com", password: "owner-password" });
     const { token } = await inviteMember({ email: "ed@example.com", role: "editor" }, owner);
-    const state = await acceptInviteAction({ message: null }, form({ token, name: "Ed\u0000", password: "editor-password" }));
+    const state = await acceptInviteAction(null, form({ token, name: "Ed\u0000", password: "editor-password" }));
     expect(state).toMatchObject(NUL_AT_NAME);
     expect(await findInvite(token)).not.toBeNull();
     expect(await db().member.count({ where: { email: "ed@example.com" } })).toBe(0);

@@ -1,12 +1,12 @@
 "use client";
 // The sign-in, owner set-up and invitation forms: email (unless fixed), password, and the error.
 import { useActionState, useState } from "react";
-import type { FormState } from "@/app/sign-in/actions";
+import type { FormActionState } from "@/app/define-action";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
 
 type Props = {
-  action: (state: FormState, form: FormData) => Promise<FormState>;
+  action: (state: FormActionState, form: FormData) => Promise<FormActionState>;
   submitLabel: string;
   askName?: boolean;
   fixedEmail?: string;
@@ -15,11 +15,11 @@ type Props = {
 };
 
 export function CredentialsForm({ action, submitLabel, askName, fixedEmail, token, newPassword }: Props) {
-  const [state, formAction, pending] = useActionState(action, { message: null });
+  const [state, formAction, pending] = useActionState(action, null);
   // Controlled, so a failed attempt keeps what was typed (React resets a form after its action).
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
-  const err = state.fieldErrors ?? {};
+  const err = state?.fieldErrors ?? {};
   return (
     <form action={formAction} className="space-y-4">
       {token && <input type="hidden" name="token" value={token} />}
@@ -72,7 +72,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
         <FieldError id="password-error" message={err.password} />
         {newPassword && <span className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>}
       </label>
-      {state.message && (
+      {state?.message && (
         <p role="alert" className="text-sm text-red-700">
           {state.message}
         </p>
