@@ -3,9 +3,9 @@
 // headers (Origin, Sec-Fetch-Site, sessions) and content types. No request may answer 5xx; every
 // refusal is the { error: { code, message, details } } envelope.
 //
-// numRuns: 6,700 requests here (see RUNS), 2,950 in api-catalog.property.test.ts (4 body routes
-// x 400, 9 others x 150) and 500 in api.property.test.ts: 10,150 generated requests in all.
-// About 50 s of CPU on SQLite; FUZZ_SCALE=0.1 runs a tenth (quick local runs).
+// numRuns at FUZZ_SCALE=1: 7,700 requests here (the sum of RUNS), 4,350 in api-catalog.property.test.ts
+// (6 body routes x 400, 13 others x 150) and 500 in api.property.test.ts: 12,550 generated requests
+// in all. About 35 s on SQLite, 40 s on PostgreSQL; FUZZ_SCALE=0.1 runs a tenth (quick local runs).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
@@ -24,13 +24,35 @@ import { GET as templateSuggestions } from "@/app/api/template-suggestions/route
 import { POST as importUpload } from "@/app/api/imports/route";
 import { GET as importStatus, POST as importStart } from "@/app/api/imports/[id]/route";
 import { GET as importRejected } from "@/app/api/imports/[id]/rejected/route";
+import { GET as deliveriesExport } from "@/app/api/deliveries/export/route";
+import { GET as destinationTemplates } from "@/app/api/destination-templates/route";
+import { GET as outcomes } from "@/app/api/outcomes/route";
+import { GET as campaignOutcomes } from "@/app/api/campaigns/[id]/outcomes/route";
+import { GET as campaignResults } from "@/app/api/campaigns/[id]/results/route";
+import { deliveryLogFilter } from "@/lib/api/schemas/delivery-log";
 import { hostile, nastyString } from "./zod-arbitrary";
 import { answerOf, expectWellFormed } from "./well-formed";
 
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 // Generous: two busy cores can stretch a few seconds of CPU into minutes of wall time.
 vi.setConfig({ testTimeout: 600_000 });
-const RUNS = { preview: 1500, testSend: 600, audience: 1200, importStart: 300, deliveries: 800, deliveryId: 400, testSendList: 400, imports: 300, upload: 250, suggestions: 50, headers: 900 };
+const RUNS = {
+  preview: 1500,
+  testSend: 600,
+  audience: 1200,
+  importStart: 300,
+  deliveries: 800,
+  deliveryId: 400,
+  testSendList: 400,
+  imports: 300,
+  upload: 250,
+  suggestions: 50,
+  export: 400,
+  campaignIds: 400,
+  outcomes: 50,
+  destinationTemplates: 50,
+  headers: 1000,
+};
 const runs = (n: number) => ({ numRuns: Math.max(5, Math.round(n * SCALE)) });
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -139,6 +161,30 @@ describe("internal routes under fuzzing: no 5xx", () => {
     await fc.assert(fc.asyncProperty(fc.constant(null), async () => call(templateSuggestions as Handler, { path: "/api/template-suggestions" })), runs(RUNS.suggestions));
   });
 
+  it("GET /api/deliveries/export: queries from deliveryLogFilter, valid-ish and hostile (the CSV is read to its end)", async () => {
+    await fc.assert(
+      fc.asyncProperty(hostile(deliveryLogFilter), async (q) => {
+        const search = q && typeof q === "object" && !Array.isArray(q) ? new URLSearchParams(Object.entries(q).map(([k, v]) => [k, typeof v === "string" ? v : (JSON.stringify(v) ?? "")])) : "";
+        await call(deliveriesExport as Handler, { path: `/api/deliveries/export?${search}` });
+      }),
+      runs(RUNS.export),
+    );
+  });
+
+  it("GET /api/campaigns/:id/outcomes and /api/campaigns/:id/results: any id", async () => {
+    await fc.assert(
+      fc.asyncProperty(idLike, fc.boolean(), async (id, results) =>
+        call((results ? campaignResults : campaignOutcomes) as Handler, { path: `/api/campaigns/x/${results ? "results" : "outcomes"}`, params: { id } }),
+      ),
+      runs(RUNS.campaignIds),
+    );
+  });
+
+  it("GET /api/outcomes and /api/destination-templates", async () => {
+    await fc.assert(fc.asyncProperty(fc.constant(null), async () => call(outcomes as Handler, { path: "/api/outcomes" })), runs(RUNS.outcomes));
+    await fc.assert(fc.asyncProperty(fc.constant(null), async () => call(destinationTemplates as Handler, { path: "/api/destination-templates" })), runs(RUNS.destinationTemplates));
+  });
+
   it("every route: random Origin, Sec-Fetch-Site, session and content type", async () => {
     const routes: [Handler, string, string][] = [
       [preview as Handler, "POST", "/api/preview"],
@@ -152,6 +198,11 @@ describe("internal routes under fuzzing: no 5xx", () => {
       [templateSuggestions as Handler, "GET", "/api/template-suggestions"],
       [importStatus as Handler, "GET", "/api/imports/none"],
       [importRejected as Handler, "GET", "/api/imports/none/rejected"],
+      [deliveriesExport as Handler, "GET", "/api/deliveries/export"],
+      [destinationTemplates as Handler, "GET", "/api/destination-templates"],
+      [outcomes as Handler, "GET", "/api/outcomes"],
+      [campaignOutcomes as Handler, "GET", "/api/campaigns/none/outcomes"],
+      [campaignResults as Handler, "GET", "/api/campaigns/none/results"],
     ];
     await fc.assert(
       fc.asyncProperty(
