@@ -5,7 +5,8 @@
 //
 // numRuns at FUZZ_SCALE=1: 7,700 requests here (the sum of RUNS), 4,350 in api-catalog.property.test.ts
 // (6 body routes x 400, 13 others x 150) and 500 in api.property.test.ts: 12,550 generated requests
-// in all. About 35 s on SQLite, 40 s on PostgreSQL; FUZZ_SCALE=0.1 runs a tenth (quick local runs).
+// in all. About 20 s of wall time on an idle 2-core machine (35-40 s when it is busy), SQLite or
+// PostgreSQL alike; FUZZ_SCALE=0.1 runs a tenth (quick local runs).
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import fc from "fast-check";
