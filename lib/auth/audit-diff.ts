@@ -14,7 +14,9 @@ export function auditChanges(details: unknown): FieldChange[] {
     if (!c || typeof c !== "object" || typeof (c as { field?: unknown }).field !== "string") return [];
     const { field, secret, before, after } = c as { field: string; secret?: unknown; before?: unknown; after?: unknown };
     if (secret === "changed" || secret === "added" || secret === "removed") return [{ field, secret }];
-    return isPlain(before ?? null) && isPlain(after ?? null) ? [{ field, before: before ?? null, after: after ?? null }] : [];
+    const b = before ?? null;
+    const a = after ?? null;
+    return isPlain(b) && isPlain(a) ? [{ field, before: b, after: a }] : [];
   });
 }
 
