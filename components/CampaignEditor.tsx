@@ -185,7 +185,7 @@ export function CampaignEditor({
               })}
             </div>
           </ErrorRevealScope>
-          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} />
+          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} onWebhookErrors={editor.showErrors} />
         </div>
         <aside
           aria-label="Preview and test"

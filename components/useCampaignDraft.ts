@@ -103,6 +103,13 @@ export function useCampaignDraft(initial: DraftForEditor) {
     return added.uid;
   }
 
+  /** Shows errors found elsewhere (Activate's, at the webhooks' fields) as a save's are shown, until their fields change. */
+  function showErrors(found: FieldErrors) {
+    if (Object.keys(found).length === 0) return;
+    setErrors((e) => ({ ...e, ...found }));
+    setSaveAttempted(true);
+  }
+
   /**
    * Saves the campaign, with the page's delivery settings when `with.delivery` gives them (webhooks
    * named by position); `with.onSaved` hears of the saved state (its webhooks have ids then).
@@ -165,5 +172,5 @@ export function useCampaignDraft(initial: DraftForEditor) {
     });
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, deleteCampaign, deleteAction };
+  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, deleteCampaign, deleteAction };
 }

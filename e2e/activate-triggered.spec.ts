@@ -1,8 +1,9 @@
 // Issue 13 bug 1 and issue 11 holes 8 and 10: a triggered campaign whose Number field reads an event
-// parameter activates (the check no longer renders it with no event and calls "" not a number); a
-// field that can never render is refused in plain words at the field; every page and route carries
-// the security headers. Campaigns are written straight to the app's database; the event goes to a
-// receiver on 127.0.0.1.
+// parameter activates (the check no longer renders it with no event and calls "" not a number), and an
+// event posted through the API reaches a receiver on 127.0.0.1 with the number rendered; a field that
+// can never render ("{{event.params.amount}} USD" in a Number field, no event stored yet) is refused in
+// plain words, in the list and at the field itself; every page and route carries the security headers.
+// Campaigns are written straight to the app's database.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
@@ -10,10 +11,15 @@ import { expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
+const received: { url: string; body: string }[] = [];
 test.beforeAll(async () => {
   server = http.createServer((req, res) => {
-    req.resume();
-    req.on("end", () => res.end("ok"));
+    let body = "";
+    req.on("data", (c) => (body += c));
+    req.on("end", () => {
+      received.push({ url: req.url ?? "", body });
+      res.end("ok");
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
@@ -48,8 +54,9 @@ async function triggeredCampaign(name: string, amount: string) {
   }
 }
 
-test("a triggered campaign with {{event.params.amount}} in a Number field activates", async ({ page }) => {
+test("a triggered campaign with {{event.params.amount}} in a Number field activates, and an event's amount is sent as a number", async ({ page, playwright, baseURL }) => {
   const campaign = await triggeredCampaign(`Receipts ${Date.now()}`, "{{event.params.amount}}");
+  const event = (campaign.deliveryRule as { event: string }).event;
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await expect(delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" })).toBeChecked();
@@ -57,27 +64,57 @@ test("a triggered campaign with {{event.params.amount}} in a Number field activa
   await expect(delivery.getByText(/^Active: \d+ deliveries planned/)).toBeVisible();
   await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
   await expect(delivery.getByText(/is not a number/)).toHaveCount(0);
+
+  // An event through the public API: the receiver gets its amount as a JSON number
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.getByLabel("Key name").fill(`events ${campaign.id}`);
+  await page.getByLabel("Role").first().selectOption("editor");
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByLabel("New API key").textContent())!.trim();
+  const api = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${key}` } });
+  try {
+    const buyer = `buyer-${campaign.id}`;
+    const prisma = await appDb();
+    try {
+      await prisma.user.upsert({ where: { id: buyer }, create: { id: buyer, attributes: {} }, update: {} });
+    } finally {
+      await prisma.$disconnect();
+    }
+    const res = await api.post("/api/v1/events", { data: { events: [{ userId: buyer, event, params: { amount: 42.5, paid: true } }] } });
+    expect(res.status()).toBe(202);
+    await expect.poll(() => received.find((r) => r.url === `/receipt/${buyer}`)?.body, { timeout: 20_000 }).toBeDefined();
+    expect(JSON.parse(received.find((r) => r.url === `/receipt/${buyer}`)!.body)).toEqual({ amount: 42.5, paid: true });
+  } finally {
+    await api.dispose();
+  }
 });
 
-test("a field that can never render is refused in plain words, at the field", async ({ page }) => {
+test("a Number field that can never render is refused in plain words, in the list and at the field", async ({ page }) => {
+  // no event of this trigger is stored: the field is judged with a stand-in for the amount, "1 USD"
   const campaign = await triggeredCampaign(`Broken receipts ${Date.now()}`, "{{event.params.amount}} USD");
-  // with a stored event of the trigger, "12 USD" is what every delivery would send: never a number
-  const prisma = await appDb();
-  try {
-    const rule = campaign.deliveryRule as { event: string };
-    await prisma.user.upsert({ where: { id: "e2e-buyer" }, create: { id: "e2e-buyer", attributes: {} }, update: {} });
-    await prisma.event.create({ data: { userId: "e2e-buyer", name: rule.event, params: { amount: 12, paid: true }, time: new Date() } });
-  } finally {
-    await prisma.$disconnect();
-  }
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await delivery.getByRole("button", { name: "Activate" }).click();
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status).toBeVisible();
-  await expect(status.getByRole("listitem")).toHaveText(['Action 1 (Receipt): Data field "amount": "12 USD" is not a number']);
+  const message = '"1 USD" is not a number, with 1 for event.params.amount: no value makes it one';
+  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Receipt): Data field "amount": ${message}`]);
   await expect(status).not.toContainText("fields[");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
+
+  // at the field, as the editor shows its own field errors; the Boolean field reading event data is fine
+  const values = page.getByRole("combobox", { name: "Value", exact: true });
+  await expect(values.nth(0)).toHaveValue("{{event.params.amount}} USD");
+  await expect(values.nth(0)).toHaveAttribute("aria-invalid", "true");
+  await expect(values.nth(0)).toHaveAccessibleDescription(message);
+  await expect(values.nth(1)).not.toHaveAttribute("aria-invalid", "true");
+  const prisma = await appDb();
+  try {
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
+  } finally {
+    await prisma.$disconnect();
+  }
 });
 
 test("every page and route carries the security headers", async ({ page, request }) => {

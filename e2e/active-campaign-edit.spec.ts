@@ -1,6 +1,6 @@
 // Issue 13, "Editing an active campaign": a live campaign says so, Save asks first, and the audit
 // log records what changed (a field-level diff, secrets as "changed"). A test send then reaches the
-// new URL on a receiver on 127.0.0.1.
+// new URL on a receiver on 127.0.0.1. The audit log page shows that diff under the entry.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
@@ -67,6 +67,18 @@ test("an active campaign shows it is live, asks before saving, and audits the di
     await page.getByRole("button", { name: "Test send" }).click();
     await expect(page.getByRole("region", { name: "Test send result" })).toContainText("200 OK");
     expect(received.at(-1)).toMatch(/^\/v2\//);
+
+    // The audit log shows the diff under its entry: field, before -> after, the secret as changed only.
+    await page.goto("/audit-log");
+    const row = page.getByRole("row").filter({ hasText: "campaign.updated" }).filter({ hasText: "Live edit" }).first();
+    await row.getByText("2 changes").click();
+    const changes = row.getByRole("list", { name: "Changes" });
+    await expect(changes).toBeVisible();
+    await expect(changes.getByRole("listitem").nth(0)).toHaveText(
+      `actions[0] (Webhook).url: "http://127.0.0.1:${port}/v1/{{user.id}}" → "http://127.0.0.1:${port}/v2/{{user.id}}"`,
+    );
+    await expect(changes.getByRole("listitem").nth(1)).toHaveText("actions[0] (Webhook).headers[0].value: secret changed");
+    await expect(page.getByRole("table")).not.toContainText(/first-key-value|second-key-value/);
   } finally {
     await prisma.$disconnect();
     server.closeAllConnections();

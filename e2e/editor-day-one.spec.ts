@@ -2,6 +2,7 @@
 // field is left or a save is tried and go once fixed; the preview shows webhook-signature as soon as
 // a secret exists; sample event parameters survive the first save; a past "Send at" asks first; the
 // time zone is a searchable list with the browser's own zone first. Sends go to a receiver on 127.0.0.1.
+// The Delivery section shows on a new campaign, and its first Save keeps the delivery settings too.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
@@ -136,4 +137,32 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
     await expect(delivery.getByText(/Active: \d+ deliveries planned/)).toBeVisible();
     await expect.poll(() => received.slice(before).filter((r) => r.url.startsWith("/past/")).length, { timeout: 20_000 }).toBeGreaterThan(0);
   });
+});
+
+test("the Delivery section is on a new campaign before its first save, and one Save keeps both", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await expect(delivery).toBeVisible();
+  await expect(delivery.getByRole("button", { name: "Activate" })).toHaveCount(0);
+
+  await page.getByLabel("Campaign name").fill("Delivery before save");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/first-save`);
+  await delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" }).check();
+  await delivery.getByLabel("Event name").fill("delivery_before_save");
+  await delivery.getByRole("checkbox", { name: /Quiet hours/ }).check();
+  await delivery.getByLabel("Quiet from").fill("21:30");
+  await delivery.getByLabel("Quiet until").fill("07:15");
+
+  // one Save for the whole page: the campaign and its delivery settings
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  await page.reload();
+  const saved = page.getByRole("region", { name: "Delivery", exact: true });
+  await expect(page.getByLabel("Campaign name")).toHaveValue("Delivery before save");
+  await expect(saved.getByRole("radio", { name: "Triggered by event" })).toBeChecked();
+  await expect(saved.getByLabel("Event name")).toHaveValue("delivery_before_save");
+  await expect(saved.getByRole("checkbox", { name: /Quiet hours/ })).toBeChecked();
+  await expect(saved.getByLabel("Quiet from")).toHaveValue("21:30");
+  await expect(saved.getByLabel("Quiet until")).toHaveValue("07:15");
+  await expect(saved.getByRole("button", { name: "Activate" })).toBeVisible();
 });

@@ -2,7 +2,9 @@ import { currentMember } from "@/app/member";
 import { Card } from "@/components/ui/Card";
 import Link from "next/link";
 import { DateTime } from "@/components/ui/DateTime";
+import { AuditChanges } from "@/components/AuditChanges";
 import { listAudit } from "@/lib/auth/audit";
+import { auditChanges } from "@/lib/auth/audit-diff";
 import { auditTargets } from "@/lib/auth/audit-targets";
 import { memberAllows } from "@/lib/auth/members";
 
@@ -45,7 +47,10 @@ export default async function AuditLogPage() {
                     <DateTime value={e.createdAt} />
                   </td>
                   <td className="py-2 pr-3">{e.actor}</td>
-                  <td className="py-2 pr-3 font-mono">{e.action}</td>
+                  <td className="py-2 pr-3">
+                    <span className="font-mono">{e.action}</span>
+                    <AuditChanges changes={auditChanges(e.details)} />
+                  </td>
                   <td className="py-2 break-words text-slate-600">
                     {targets[i]!.href ? (
                       <Link className="text-indigo-700 hover:underline" href={targets[i]!.href!}>

@@ -34,9 +34,13 @@ type Props = {
   delivery: DeliveryDraft;
   /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
   saveErrors: Record<string, string>;
+  /** Activate's problems at the webhooks' fields ("actions.0.fields.1.value"), for the editor to show there */
+  onWebhookErrors?: (errors: Record<string, string>) => void;
 };
 
-export function DeliveryForm({ campaignId, status, delivery, saveErrors }: Props) {
+const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
+
+export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebhookErrors }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
@@ -56,7 +60,12 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors }: Props
       }
     });
 
-  const activate = () => run(() => activateAction(campaignId!, delivery.savedSettings()), true);
+  const activate = () =>
+    run(async () => {
+      const r = await activateAction(campaignId!, delivery.savedSettings());
+      if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
+      return r;
+    }, true);
   // A one-off send whose time has gone would go out at once: say so before it does.
   const sendAtPassed = () => form.when === "scheduled" && scheduledTimeHasPassed(form, new Date());
 

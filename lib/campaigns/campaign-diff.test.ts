@@ -60,6 +60,16 @@ describe("diffCampaigns", () => {
       { field: "webhook (Order paid)", before: "present", after: "removed" },
     ]);
   });
+
+  it("lists a changed variant split and control group", () => {
+    const before = campaign({ actions: [action({ splitPercent: 50, controlPercent: 0 }), action({ id: "b1", name: "Order paid B", splitPercent: 50, controlPercent: 0 })] });
+    const after = campaign({ actions: [action({ splitPercent: 70, controlPercent: 10 }), action({ id: "b1", name: "Order paid B", splitPercent: 30, controlPercent: 0 })] });
+    expect(diffCampaigns(before, after)).toEqual([
+      { field: "actions[0] (Order paid).splitPercent", before: 50, after: 70 },
+      { field: "actions[0] (Order paid).controlPercent", before: 0, after: 10 },
+      { field: "actions[1] (Order paid B).splitPercent", before: 50, after: 30 },
+    ]);
+  });
 });
 
 describe("saveCampaign's changes (real database)", () => {
@@ -87,6 +97,20 @@ describe("saveCampaign's changes (real database)", () => {
     const audit = campaignSaveAudit(edited, saved);
     expect(audit).toEqual({ action: "campaign.updated", details: { name: "Diffed", diff: saved.changes } });
     expect(JSON.stringify(audit)).not.toMatch(/key-two|key-one|pw-one/);
+  });
+
+  it("reports a saved change of the variant splits and the control group", async () => {
+    const input = { name: "Split", actions: [{ url: "https://x.example.com/a", splitPercent: 50, controlPercent: 0, variants: [{ url: "https://x.example.com/b", splitPercent: 50 }] }] };
+    const created = await saveCampaign(campaignDraftSchema.parse(input));
+    const shown = (await getCampaignDraft(created.id))!;
+    const edited = campaignDraftSchema.parse({
+      ...shown,
+      actions: shown.actions!.map((a) => ({ ...a, splitPercent: 80, controlPercent: 5, variants: a.variants!.map((v) => ({ ...v, splitPercent: 20 })) })),
+    });
+    const { changes } = await saveCampaign(edited);
+    expect(changes).toContainEqual({ field: "actions[0] (Webhook).splitPercent", before: 50, after: 80 });
+    expect(changes).toContainEqual({ field: "actions[0] (Webhook).controlPercent", before: 0, after: 5 });
+    expect(changes.some((c) => "before" in c && c.field.endsWith(".splitPercent") && c.before === 50 && c.after === 20)).toBe(true);
   });
 
   it("snapshots the stored row with secrets fingerprinted", async () => {

@@ -25,6 +25,9 @@ export type ActionSnapshot = {
   headers: { name: string; value: string | Fingerprint; secret: boolean }[];
   /** "Save response to user" rows (absent in snapshots made before it existed) */
   responseMapping?: { path: string; attribute: string; type: string | null }[];
+  /** A variant's share of its step's deliveries, and the step's control group (absent in older snapshots) */
+  splitPercent?: number;
+  controlPercent?: number;
 };
 export type CampaignSnapshot = { name: string; description: string; goalEvent?: string | null; goalWindowHours?: number; actions: ActionSnapshot[] };
 
@@ -34,7 +37,7 @@ export type FieldChange =
   | { field: string; before: Plain; after: Plain }
   | { field: string; secret: "changed" | "added" | "removed" };
 
-type StoredAction = Pick<Action, "id" | "name" | "method" | "urlTemplate" | "urlPasswordEnc" | "contentType" | "fields" | "headers" | "timeoutMs"> & { responseMapping?: Action["responseMapping"] };
+type StoredAction = Pick<Action, "id" | "name" | "method" | "urlTemplate" | "urlPasswordEnc" | "contentType" | "fields" | "headers" | "timeoutMs"> & Partial<Pick<Action, "responseMapping" | "splitPercent" | "controlPercent">>;
 
 function fingerprint(plain: string): Fingerprint {
   return { secret: createHash("sha256").update(plain, "utf8").digest("base64url").slice(0, 16) };
@@ -62,6 +65,8 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
         secret: h.secret,
       })),
       responseMapping: (parseStoredMapping(a.responseMapping) ?? []).map((m) => ({ path: m.path, attribute: m.attribute, type: m.type ?? null })),
+      splitPercent: a.splitPercent,
+      controlPercent: a.controlPercent,
     })),
   };
 }
@@ -88,7 +93,7 @@ function compareRows<T extends Record<string, unknown>>(changes: FieldChange[], 
   }
 }
 
-const ACTION_COLUMNS = ["name", "method", "url", "urlPassword", "contentType", "timeoutSeconds"] as const;
+const ACTION_COLUMNS = ["name", "method", "url", "urlPassword", "contentType", "timeoutSeconds", "splitPercent", "controlPercent"] as const;
 
 /**
  * The field-level difference between two snapshots of one campaign. Webhooks are matched by id and

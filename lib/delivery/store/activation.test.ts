@@ -49,6 +49,40 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(bad.problems).toEqual(['Action 1 (Hook): Data field "amount": "12 USD" is not a number']);
   });
 
+  it("with no stored event, judges a Number or Boolean field reading event data with stand-ins: its static parts are checked", async () => {
+    const ok = await problemsOf(
+      [
+        { key: "amount", value: "{{event.params.amount}}", type: "number" },
+        { key: "flag", value: "{{event.params.flag}}", type: "boolean" },
+        { key: "total", value: "{{event.params.order.total}}", type: "number" },
+      ],
+      { when: "triggered", event: "checkout" },
+    );
+    expect(ok.result.ok).toBe(true);
+    const bad = await problemsOf(
+      [
+        { key: "note", value: "{{event.params.note}}", type: "text" },
+        { key: "amount", value: "{{event.params.amount}} USD", type: "number" },
+        { key: "flag", value: "maybe {{event.params.flag}}", type: "boolean" },
+      ],
+      { when: "triggered", event: "checkout" },
+    );
+    expect(bad.problems).toEqual([
+      'Action 1 (Hook): Data field "amount": "1 USD" is not a number, with 1 for event.params.amount: no value makes it one',
+      'Action 1 (Hook): Data field "flag": "maybe 1" is not true or false, with 1 for event.params.flag: no value makes it one',
+    ]);
+    // at the fields, by the editor's paths
+    expect(bad.result.ok ? null : bad.result.fieldErrors).toEqual({
+      "actions.0.fields.1.value": '"1 USD" is not a number, with 1 for event.params.amount: no value makes it one',
+      "actions.0.fields.2.value": '"maybe 1" is not true or false, with 1 for event.params.flag: no value makes it one',
+    });
+  });
+
+  it("judges a user attribute a Number field reads with a stand-in too", async () => {
+    const { problems } = await problemsOf([{ key: "age", value: "{{userAttribute.age}} years", type: "number" }]);
+    expect(problems).toEqual(['Action 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one']);
+  });
+
   it("renders with the campaign and action, so a field reading them is judged", async () => {
     const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
     expect(problems).toEqual(['Action 1 (Hook): Data field "n": "Test campaign" is not a number']);

@@ -1,8 +1,11 @@
 // Activation's check of one action: it must load (secrets decrypt) and render. What does not depend
 // on data is judged for everyone (syntax, keys, header names, static values); a field that reads
-// user or event data is judged only when the sample context holds every value it reads (a triggered
-// campaign renders with a stored event of its trigger), otherwise its problems show up per delivery.
-// Problems are worded as the editor words them: at the field, not as an internal path.
+// user or event data is judged with the sample context (a triggered campaign renders with a stored
+// event of its trigger). A Number or Boolean data field that reads a value the sample lacks is judged
+// with stand-ins for those values (a number, then true): "{{event.params.amount}}" passes, while
+// "{{event.params.amount}} USD" is never a number and is refused. Other fields that read missing
+// values show their problems per delivery. Problems are worded as the editor words them: at the field
+// (fieldErrors, by the editor's paths), and in the list, not as an internal path.
 import type { Action } from "../../db/generated/sqlite/client";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
@@ -38,23 +41,110 @@ function activationFieldLabel(field: string, template: Pick<WebhookTemplate, "fi
   return part === "value" && name ? `Header "${name}"` : `Header ${i + 1} ${part}`;
 }
 
-function describe(p: TemplateProblem, template: WebhookTemplate): string {
-  const where = p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "";
-  return `${activationFieldLabel(p.field, template)}${where}: ${p.message}`;
+/** Stand-ins tried, in turn, for the values a typed field reads that the sample lacks. */
+const STAND_INS: unknown[] = [1, true];
+
+/** Puts `value` at a template path ("event.params.amount", "user.plan") in the context it is read from; false if it has no place there. */
+function placeStandIn(ctx: TemplateContext, path: string, value: unknown): boolean {
+  const [root, ...rest] = path.split(".");
+  let target: Record<string, unknown> | undefined;
+  let keys = rest;
+  if (root === "event" && rest[0] === "params" && ctx.event) [target, keys] = [ctx.event.params, rest.slice(1)];
+  else if (root === "parameter" && ctx.event) target = ctx.event.params;
+  else if (root === "userAttribute") target = ctx.user.attributes;
+  else if (root === "user" && rest[0] === "email" && rest.length === 1) return ((ctx.user.email = String(value)), true);
+  else if (root === "user" && rest[0] === "timezone" && rest.length === 1) return ((ctx.user.timezone = String(value)), true);
+  else if (root === "user" && rest[0] !== "id") target = ctx.user.attributes;
+  if (!target || keys.length === 0) return false;
+  for (const key of keys.slice(0, -1)) {
+    const next = target[key];
+    target = (target[key] = next && typeof next === "object" ? next : {}) as Record<string, unknown>;
+  }
+  target[keys.at(-1)!] = value;
+  return true;
 }
 
-/** The action's problems that no data can fix, in the editor's words; [] when it can be activated. */
-export function checkActionRenders(action: Action, sample: ActivationSample = { event: null }, now = new Date()): string[] {
+/** The paths a warning names ("event.params.amount is not set for this user and renders empty"). */
+const missingPathOf = (message: string) => /^(\S+) is not set/.exec(message)?.[1];
+
+type Judged = { problem: TemplateProblem; standIn?: { paths: string[]; value: unknown } };
+
+function judge(action: Action, sample: ActivationSample, now: Date): { template: WebhookTemplate; judged: Judged[] } | { loadError: string } {
   let template: WebhookTemplate;
   try {
     template = loadWebhookTemplate(action, now);
   } catch (err) {
-    return [(err as Error).message];
+    return { loadError: (err as Error).message };
   }
-  const ctx: TemplateContext = { user: { id: "activation-check", attributes: {} }, event: sample.event, campaign: sample.campaign ?? null, action: { id: action.id }, now };
-  const result = renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
-  if (result.ok) return [];
+  const context = (): TemplateContext => ({
+    user: { id: "activation-check", attributes: {} },
+    event: sample.event ? { name: sample.event.name, params: structuredClone(sample.event.params) } : null,
+    campaign: sample.campaign ?? null,
+    action: { id: action.id },
+    now,
+  });
+  const render = (ctx: TemplateContext) => renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
+  const result = render(context());
+  if (result.ok) return { template, judged: [] };
   // a field reading a value the sample lacks renders empty here; its real value is only known per delivery
-  const dependsOnMissingData = new Set(result.warnings.map((w) => w.field));
-  return result.errors.filter((e) => !dependsOnMissingData.has(e.field)).map((e) => describe(e, template));
+  const missing = new Map<string, string[]>();
+  for (const w of result.warnings) {
+    const path = missingPathOf(w.message);
+    if (path) missing.set(w.field, [...(missing.get(w.field) ?? []), path]);
+  }
+  const judged: Judged[] = [];
+  for (const e of result.errors) {
+    const paths = missing.get(e.field);
+    if (!paths) {
+      judged.push({ problem: e });
+      continue;
+    }
+    // a Number or Boolean data field is judged with stand-ins: refused only if none of them renders a value of its type
+    const typed = /^fields\[(\d+)\]\.value$/.exec(e.field);
+    const type = typed ? template.fields[Number(typed[1])]?.type : undefined;
+    if (type !== "number" && type !== "boolean") continue;
+    let first: Judged | null = null;
+    for (const value of STAND_INS) {
+      const ctx = context();
+      if (!paths.every((p) => placeStandIn(ctx, p, value))) break;
+      const rendered = render(ctx);
+      const problem = rendered.ok ? undefined : rendered.errors.find((x) => x.field === e.field);
+      if (!problem) {
+        first = null;
+        break;
+      }
+      first ??= { problem, standIn: { paths, value } };
+    }
+    if (first) judged.push(first);
+  }
+  return { template, judged };
+}
+
+/** A problem found with stand-ins says which: "... (with 1 for event.params.amount, as no such value is known yet)". */
+function fieldMessage(j: Judged): string {
+  if (!j.standIn) return j.problem.message;
+  return `${j.problem.message}, with ${String(j.standIn.value)} for ${j.standIn.paths.join(", ")}: no value makes it one`;
+}
+const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "");
+
+export type ActionCheck = {
+  /** in the editor's words, "Data field "amount": ..." */
+  problems: string[];
+  /** by the editor's paths within the webhook ("fields.0.value", "url") */
+  fieldErrors: Record<string, string>;
+};
+
+/** The action's problems that no data can fix; none when it can be activated. */
+export function checkAction(action: Action, sample: ActivationSample = { event: null }, now = new Date()): ActionCheck {
+  const result = judge(action, sample, now);
+  if ("loadError" in result) return { problems: [result.loadError], fieldErrors: {} };
+  const fieldErrors: Record<string, string> = {};
+  // at the field as the preview's errors are (PreviewPanel): the message, then where in the template
+  for (const j of result.judged) fieldErrors[j.problem.field.replace(/\[(\d+)\]/g, ".$1")] ??= `${fieldMessage(j)}${lineOf(j.problem)}`;
+  return { problems: result.judged.map((j) => `${activationFieldLabel(j.problem.field, result.template)}${lineOf(j.problem)}: ${fieldMessage(j)}`), fieldErrors };
+}
+
+/** The action's problems that no data can fix, in the editor's words; [] when it can be activated. */
+export function checkActionRenders(action: Action, sample: ActivationSample = { event: null }, now = new Date()): string[] {
+  return checkAction(action, sample, now).problems;
 }

@@ -13,7 +13,7 @@ import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
-import { activationSample, checkActionRenders } from "./check-action";
+import { activationSample, checkAction } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 
@@ -22,7 +22,8 @@ const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
   | { ok: true; counts: FanOutCounts; status: "active" }
-  | { ok: false; problems: string[] };
+  /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
+  | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
 
 function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: string[] } {
   try {
@@ -57,7 +58,8 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (steps.length === 0) problems.push("Add at least one webhook action.");
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
   const sample = await activationSample(rule, campaign);
-  for (const step of steps) {
+  const fieldErrors: Record<string, string> = {};
+  for (const [stepIndex, step] of steps.entries()) {
     const variants = campaign.actions.filter((a) => a.variantOfId === step.id);
     const label = `Action ${step.position + 1} (${step.name})`;
     const split = { controlPercent: step.controlPercent, variants: [step, ...variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
@@ -66,10 +68,15 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     for (const [i, action] of [step, ...variants].entries()) {
       const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
       if (!action.urlTemplate.trim()) problems.push(`${which}: enter a URL.`);
-      else for (const p of checkActionRenders(action, sample, now)) problems.push(`${which}: ${p}`);
+      else {
+        const checked = checkAction(action, sample, now);
+        for (const p of checked.problems) problems.push(`${which}: ${p}`);
+        const at = i ? `actions.${stepIndex}.variants.${i - 1}.` : `actions.${stepIndex}.`;
+        for (const [path, message] of Object.entries(checked.fieldErrors)) fieldErrors[`${at}${path}`] = message;
+      }
     }
   }
-  if (problems.length || !rule) return { ok: false, problems };
+  if (problems.length || !rule) return { ok: false, problems, fieldErrors };
 
   const actions = planSteps(campaign.actions);
   // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is

@@ -28,7 +28,8 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email });
   revalidatePath(`/campaigns/${campaignId}`);
-  if (!result.ok) return failed("The campaign cannot be activated yet:", {}, result.problems);
+  // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
+  if (!result.ok) return failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
   const { scheduled, suppressed, control } = result.counts;
   const held = control ? `, ${countOf(control, "user")} held out as the control group` : "";
   return succeeded(undefined, `Active: ${countOf(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed.toLocaleString("en")} suppressed` : ""}${held}.`);

@@ -1,0 +1,27 @@
+// The field-level changes an audit entry carries (details.diff of "campaign.updated", written by
+// saveCampaign through diffCampaigns), read back for the audit log page. Secrets were never stored:
+// a secret change is only "changed", "added" or "removed".
+import type { FieldChange } from "../campaigns/campaign-diff";
+
+type Plain = string | number | boolean | null;
+const isPlain = (v: unknown): v is Plain => v === null || ["string", "number", "boolean"].includes(typeof v);
+
+/** The entry's changes, [] when it records none (or details of another shape). */
+export function auditChanges(details: unknown): FieldChange[] {
+  const diff = details && typeof details === "object" ? (details as { diff?: unknown }).diff : undefined;
+  if (!Array.isArray(diff)) return [];
+  return diff.flatMap((c): FieldChange[] => {
+    if (!c || typeof c !== "object" || typeof (c as { field?: unknown }).field !== "string") return [];
+    const { field, secret, before, after } = c as { field: string; secret?: unknown; before?: unknown; after?: unknown };
+    if (secret === "changed" || secret === "added" || secret === "removed") return [{ field, secret }];
+    const b = before ?? null;
+    const a = after ?? null;
+    return isPlain(b) && isPlain(a) ? [{ field, before: b, after: a }] : [];
+  });
+}
+
+/** A value as the log shows it: text quoted, nothing as "(none)". */
+export function auditValue(value: Plain): string {
+  if (value === null || value === "") return "(none)";
+  return typeof value === "string" ? `"${value}"` : String(value);
+}
