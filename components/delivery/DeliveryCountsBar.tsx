@@ -1,4 +1,5 @@
 import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
+import { plural } from "@/lib/text/plural";
 
 const LABELS: [keyof DeliveryCounts, string][] = [
   ["delivered", "Delivered"],
@@ -11,7 +12,7 @@ const LABELS: [keyof DeliveryCounts, string][] = [
 ];
 
 function perMinute(n: number) {
-  return `${n} ${n === 1 ? "delivery" : "deliveries"} per minute`;
+  return `${plural(n, "delivery", "deliveries")} per minute`;
 }
 
 /**
