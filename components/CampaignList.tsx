@@ -7,10 +7,10 @@ import { CAMPAIGN_SORTS, visibleCampaigns, type CampaignSort } from "@/lib/campa
 import { STATUS_LABELS } from "@/lib/campaigns/list-labels";
 import { Badge, type BadgeTone } from "./ui/Badge";
 import { Button } from "./ui/Button";
-import { countOf } from "@/lib/text/count";
-import { utcText } from "./ui/DateTime";
+import { DateTime } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { inputClass } from "./ui/Field";
+import { plural, pluralWord } from "@/lib/text/plural";
 
 export type CampaignRow = {
   id: string;
@@ -20,13 +20,11 @@ export type CampaignRow = {
   statusKey: string;
   actionCount: number;
   destinations: string[];
-  edited: string;
   editedIso: string;
   /** users matching its audience now */
   audience: number;
   delivered: number;
   failed: number;
-  lastSend: string | null;
   lastSendIso: string | null;
 };
 
@@ -119,10 +117,8 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   </p>
                 )}
                 <p className="mt-1 text-xs text-slate-500">
-                  {`${countOf(c.actionCount, "webhook")} · edited `}
-                  <time dateTime={c.editedIso} title={utcText(new Date(c.editedIso))}>
-                    {c.edited}
-                  </time>
+                  {`${plural(c.actionCount, "webhook", "webhooks")} · edited `}
+                  <DateTime value={c.editedIso} style="relative" />
                 </p>
               </div>
               <div className="flex flex-wrap items-center gap-x-3 gap-y-1 text-sm text-slate-600 md:contents">
@@ -130,7 +126,7 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   <Badge tone={c.status.tone}>{c.status.label}</Badge>
                 </span>
                 <span className="tabular-nums">
-                  {c.audience.toLocaleString("en")} <span className="md:sr-only">{c.audience === 1 ? "user" : "users"}</span>
+                  {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")}</span>
                 </span>
                 <span className="tabular-nums text-emerald-700">
                   {c.delivered.toLocaleString("en")} <span className="md:sr-only">delivered</span>
@@ -139,10 +135,9 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   {c.failed.toLocaleString("en")} <span className="md:sr-only">failed</span>
                 </span>
                 {c.lastSendIso ? (
-                  <time dateTime={c.lastSendIso} title={utcText(new Date(c.lastSendIso))} className="text-slate-500">
+                  <DateTime value={c.lastSendIso} style="relative" className="text-slate-500">
                     <span className="md:hidden">Last sent </span>
-                    {c.lastSend}
-                  </time>
+                  </DateTime>
                 ) : (
                   <span className="text-slate-400">Never sent</span>
                 )}

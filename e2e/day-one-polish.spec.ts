@@ -85,10 +85,6 @@ test("bugs 9 and 10: the audit log names what changed, with links, in the member
     await expect(page.getByText("Requests are signed.")).toBeVisible();
     // A duplicate is a created campaign.
     await page.goto("/campaigns");
-    // every date on the list (edited, last send) shows its UTC time on hover
-    const listed = page.locator("main time");
-    await expect(listed.first()).toBeVisible();
-    for (const time of await listed.all()) expect(await time.getAttribute("title")).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
     await page.getByRole("button", { name: `Duplicate ${name}`, exact: true }).click();
     await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
 
@@ -147,6 +143,18 @@ test("bugs 8, 9 and 11: the success rate counts deliveries; attempt wording agre
     await expect(log.getByText(/3\.2 deliveries per minute \(last 5 min\).*success rate 100% of finished deliveries/)).toBeVisible();
     await expect(log.getByRole("table", { name: "Deliveries" }).getByRole("row").nth(1).locator("time")).toHaveText(US_DATE_TIME);
 
+    // bug 9: the campaign list's times go through the one formatter: relative in the member's
+    // locale, the exact UTC time on hover.
+    await page.goto("/campaigns");
+    const row = page.getByRole("listitem", { name: `Rate ${tag}` });
+    const times = row.locator("time");
+    await expect(times).toHaveCount(2);
+    await expect(times.first()).toHaveAttribute("title", /^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+    await expect(times.first()).toHaveText(/^(now|\d+ minutes? ago)$/);
+    const sentUtc = `${new Date(now - 30_000).toISOString().replace("T", " ").slice(0, 19)} UTC`;
+    await expect(times.last()).toHaveAttribute("title", sentUtc);
+    await expect(times.last()).toHaveText(/(now|\d+ minutes? ago)$/);
+
     // No retries and a 503: one attempt, worded as the last one.
     const once = await prisma.campaign.create({
       data: {
@@ -158,7 +166,8 @@ test("bugs 8, 9 and 11: the success rate counts deliveries; attempt wording agre
     await page.goto(`/campaigns/${once.id}`);
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     await delivery.getByRole("button", { name: "Activate" }).click();
-    await expect(delivery.getByText("Active: 1 delivery planned.", { exact: true })).toBeVisible();
+    // bug 8: one delivery is "1 delivery", not "1 deliveries"
+    await expect(delivery.getByText(/^Active: 1 delivery planned\./)).toBeVisible();
     const onceLog = page.getByRole("region", { name: "Delivery log" });
     await expect(onceLog.getByText("Failed 1", { exact: true })).toBeVisible({ timeout: 30_000 });
     await expect(onceLog.getByText(/success rate 0% of finished deliveries/)).toBeVisible();

@@ -15,10 +15,25 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
   page.on("console", (m) => m.type() === "error" && !/favicon/i.test(m.text()) && !/Failed to load resource/.test(m.text()) && pageErrors.push(`${page.url()} ${m.text()}`));
   page.on("pageerror", (e) => pageErrors.push(`${page.url()} ${e.message}`));
   const received: string[] = [];
+  // the second half of the users' sends is held until the test has seen the bar part-way (or 10 s
+  // pass, well inside the 15 s send timeout), so the live update is observed in between
+  const held: (() => void)[] = [];
+  let holding = true;
+  const release = () => {
+    holding = false;
+    held.splice(0).forEach((answer) => answer());
+  };
   const server = http.createServer((req, res) => {
     received.push(req.url ?? "");
     req.resume();
-    req.on("end", () => res.writeHead(200).end("ok"));
+    req.on("end", () => {
+      const answer = () => res.writeHead(200).end("ok");
+      const n = Number(/-u-(\d+)/.exec(req.url ?? "")?.[1] ?? 0);
+      if (holding && n >= USERS / 2) {
+        held.push(answer);
+        setTimeout(release, 10_000);
+      } else answer();
+    });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   const port = (server.address() as AddressInfo).port;
@@ -56,10 +71,20 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await expect(outcomes.getByText("No outcomes yet", { exact: false })).toBeVisible();
     await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
     const progress = outcomes.getByRole("progressbar", { name: "Delivery progress" });
+    // part-way while the receiver holds half the responses, then complete once it answers them
+    await expect.poll(async () => Number(await progress.getAttribute("aria-valuenow")), { timeout: 10_000 }).toBeGreaterThan(0);
+    const partWay = Number(await progress.getAttribute("aria-valuenow"));
+    expect(partWay).toBeGreaterThan(0);
+    expect(partWay).toBeLessThan(100);
+    release();
     await expect(progress).toHaveAttribute("aria-valuenow", "100", { timeout: 30_000 });
     await expect(progress).toHaveAttribute("aria-valuetext", `${USERS} of ${USERS} delivered · 100%`);
     await expect(outcomes.getByRole("figure", { name: "Deliveries over time by outcome" })).toBeVisible();
     await expect(outcomes.getByText(`${USERS} delivered, 0 retrying, 0 failed, 0 suppressed`, { exact: false })).toBeVisible();
+    // the response-time percentiles are drawn as two lines, named in the legend
+    const chart = outcomes.getByRole("figure", { name: "Deliveries over time by outcome" });
+    await expect(chart.getByText("Response p50 (ms)", { exact: true })).toBeVisible();
+    await expect(chart.getByText("Response p95 (ms)", { exact: true })).toBeVisible();
     expect(new Set(received.filter((u) => u.startsWith(`/hook/${tag}`))).size).toBe(USERS);
     await page.screenshot({ path: test.info().outputPath("campaign-outcomes.png"), fullPage: true });
     // a fresh load renders the chart on the server and hydrates it without a mismatch
@@ -120,6 +145,7 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     expect(pageErrors).toEqual([]);
   } finally {
     await prisma.$disconnect();
+    release();
     server.close();
   }
 });

@@ -3,12 +3,11 @@ import { EmptyCampaigns } from "@/components/EmptyCampaigns";
 import { ButtonLink } from "@/components/ui/Button";
 import { campaignOverviews } from "@/lib/campaigns/campaign-overview";
 import { listCampaigns } from "@/lib/campaigns/campaigns";
-import { statusLabel, timeAgo } from "@/lib/campaigns/list-labels";
+import { statusLabel } from "@/lib/campaigns/list-labels";
 
 export const dynamic = "force-dynamic";
 
 export default async function CampaignsPage() {
-  const now = new Date();
   const [list, overviews] = await Promise.all([listCampaigns(), campaignOverviews()]);
   const campaigns = list.map((c) => {
     const o = overviews.get(c.id) ?? { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
@@ -20,12 +19,10 @@ export default async function CampaignsPage() {
       statusKey: c.status,
       actionCount: c.actionCount,
       destinations: c.destinations,
-      edited: timeAgo(c.updatedAt, now),
       editedIso: c.updatedAt.toISOString(),
       audience: o.audience,
       delivered: o.delivered,
       failed: o.failed,
-      lastSend: o.lastSentAt ? timeAgo(o.lastSentAt, now) : null,
       lastSendIso: o.lastSentAt?.toISOString() ?? null,
     };
   });

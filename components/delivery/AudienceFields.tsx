@@ -7,6 +7,7 @@ import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
 import { useDebouncedValue } from "../useDebouncedValue";
 import { Button } from "../ui/Button";
 import { Field, inputClass } from "../ui/Field";
+import { pluralWord } from "@/lib/text/plural";
 
 export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
 const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
@@ -25,7 +26,7 @@ export function AudienceFields({ audience, set, disabled }: { audience: Audience
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Audience</legend>
       <p role="status" aria-live="polite" className="text-sm text-slate-600">
-        {counted.data ? `${counted.data.matching} of ${counted.data.total} users match` : counted.isError ? (counted.error as Error).message : "Counting users…"}
+        {counted.data ? `${counted.data.matching} of ${counted.data.total} ${pluralWord(counted.data.total, "user", "users")} match` : counted.isError ? (counted.error as Error).message : "Counting users…"}
       </p>
       {audience.conditions.length > 1 && (
         <Field label="Match">

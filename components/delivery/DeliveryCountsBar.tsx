@@ -1,5 +1,5 @@
-import { countOf } from "@/lib/text/count";
 import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
+import { plural } from "@/lib/text/plural";
 
 const LABELS: [keyof DeliveryCounts, string][] = [
   ["delivered", "Delivered"],
@@ -12,7 +12,7 @@ const LABELS: [keyof DeliveryCounts, string][] = [
 ];
 
 function perMinute(n: number) {
-  return `${countOf(n, "delivery", "deliveries")} per minute`;
+  return `${plural(n, "delivery", "deliveries")} per minute`;
 }
 
 /**

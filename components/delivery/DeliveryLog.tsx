@@ -13,6 +13,7 @@ import { DeliveryCountsBar } from "./DeliveryCountsBar";
 import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
 import { DeliveryTable } from "./DeliveryTable";
 import { exportUrl, useDeliveryLog, type LogFilter } from "./use-deliveries";
+import { plural } from "@/lib/text/plural";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, setFilter] = useState<LogFilter>({ campaignId, page: 1 });
@@ -84,7 +85,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
         <>
           <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={(id) => mutation.mutate(() => retryDeliveryAction(id))} />
           <nav aria-label="Pages of deliveries" className="flex items-center justify-between gap-2 text-sm text-slate-600">
-            <span>{`Page ${list.page} of ${list.pages} · ${list.total} deliveries`}</span>
+            <span>{`Page ${list.page} of ${list.pages} · ${plural(list.total, "delivery", "deliveries")}`}</span>
             <span className="flex gap-2">
               <Button size="sm" disabled={list.page <= 1} onClick={() => change({ page: list.page - 1 })}>Previous</Button>
               <Button size="sm" disabled={list.page >= list.pages} onClick={() => change({ page: list.page + 1 })}>Next</Button>

@@ -2,11 +2,13 @@
 // Every date the app shows goes through here: one format, in the member's own locale and time zone
 // (the browser's), with the exact UTC time on hover. The server knows neither, so the first paint
 // (and the hydration that follows it) shows UTC and the browser then shows local time.
-import { useSyncExternalStore } from "react";
+// "relative" ("5 minutes ago") is worded by Intl.RelativeTimeFormat in the browser's locale.
+import { useSyncExternalStore, type ReactNode } from "react";
+import { timeAgo } from "@/lib/text/relative-time";
 
-type Style = "datetime" | "date" | "time";
+type Style = "datetime" | "date" | "time" | "relative";
 
-const OPTIONS: Record<Style, Intl.DateTimeFormatOptions> = {
+const OPTIONS: Record<Exclude<Style, "relative">, Intl.DateTimeFormatOptions> = {
   datetime: { dateStyle: "medium", timeStyle: "short" },
   date: { dateStyle: "medium" },
   time: { timeStyle: "medium" },
@@ -19,12 +21,13 @@ export function utcText(date: Date): string {
 
 /** The member's rendering: locale and time zone of the browser (undefined: the runtime's own). */
 export function localText(date: Date, style: Style = "datetime", locale?: string, timeZone?: string): string {
+  if (style === "relative") return timeAgo(date, new Date(), locale);
   return new Intl.DateTimeFormat(locale, { ...OPTIONS[style], timeZone }).format(date);
 }
 
 const noSubscription = () => () => {};
 
-export function DateTime({ value, style = "datetime", className }: { value: string | Date; style?: Style; className?: string }) {
+export function DateTime({ value, style = "datetime", className, children }: { value: string | Date; style?: Style; className?: string; children?: ReactNode }) {
   const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   const date = typeof value === "string" ? new Date(value) : value;
   if (Number.isNaN(date.getTime())) return <span className={className}>{String(value)}</span>;
@@ -32,6 +35,7 @@ export function DateTime({ value, style = "datetime", className }: { value: stri
   const text = inBrowser ? localText(date, style) : style === "date" ? utc.slice(0, 10) : utc;
   return (
     <time dateTime={date.toISOString()} title={utc} className={className}>
+      {children}
       {text}
     </time>
   );

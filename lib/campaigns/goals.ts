@@ -3,6 +3,7 @@
 // for the goal form, its server action, the campaign draft and the public API. Client-safe (zod only).
 import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
+import { plural } from "../text/plural";
 
 export const MIN_GOAL_WINDOW_HOURS = 1;
 /** 30 days */
@@ -38,6 +39,5 @@ export type GoalSettings = z.output<typeof goalSettingsSchema>;
 
 /** "7 days", "36 hours", "1 hour": a window as the page says it. */
 export function describeWindow(hours: number): string {
-  if (hours % 24 === 0) return hours === 24 ? "1 day" : `${hours / 24} days`;
-  return hours === 1 ? "1 hour" : `${hours} hours`;
+  return hours % 24 === 0 ? plural(hours / 24, "day", "days") : plural(hours, "hour", "hours");
 }

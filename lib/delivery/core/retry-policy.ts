@@ -2,6 +2,7 @@
 // nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy. A receiver's
 // Retry-After is read (and capped) where responses are judged, lib/webhooks/classify.ts.
 import { MAX_RETRY_AFTER_MS } from "../../webhooks/classify";
+import { plural } from "../../text/plural";
 
 export const RETRY_POLICIES = ["none", "default", "aggressive"] as const;
 export type RetryPolicy = (typeof RETRY_POLICIES)[number];
@@ -58,7 +59,7 @@ export function nextAttemptAt(input: NextAttemptInput): Date | null {
 function describeDuration(ms: number): string {
   const units: [number, string][] = [[24 * HOUR, "day"], [HOUR, "hour"], [MINUTE, "minute"], [SECOND, "second"]];
   for (const [size, name] of units) {
-    if (ms >= size && ms % size === 0) return `${ms / size} ${name}${ms / size === 1 ? "" : "s"}`;
+    if (ms >= size && ms % size === 0) return plural(ms / size, name, `${name}s`);
   }
   if (ms >= MINUTE) return `${Math.round(ms / MINUTE)} minutes`;
   return `${Math.round(ms / SECOND)} seconds`;

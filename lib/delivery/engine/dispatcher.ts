@@ -17,6 +17,7 @@ import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
 import type { MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
+import { plural } from "../../text/plural";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -218,7 +219,7 @@ export class Dispatcher {
     if (next) {
       return { id: d.id, state: "retrying", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, dueAt: next, reason: `Attempt ${number}: ${what}`, attempt };
     }
-    const reason = result.outcome === "retryable" ? `Gave up after ${number} attempt${number === 1 ? "" : "s"}: ${what}` : what;
+    const reason = result.outcome === "retryable" ? `Gave up after ${plural(number, "attempt", "attempts")}: ${what}` : what;
     return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
   }
 }

@@ -5,6 +5,11 @@ import { db } from "../../db";
 import { campaignOutcomes } from "./campaign-outcomes";
 import { chooseBucketSeconds, failingHosts, outcomeSeries } from "./outcome-series";
 import { createCampaign, createUsers } from "../testing/fixtures";
+import { epochSecondsSql } from "../../db/dialect";
+import { rawDb } from "../../db/raw";
+import { tableName } from "../../db/bulk-insert";
+import { SqlParams } from "../../db/raw-sql";
+import { OUTCOME_STATES } from "../core/states";
 
 const T0 = Date.parse("2026-01-01T10:00:00.000Z");
 const at = (seconds: number) => new Date(T0 + seconds * 1000);
@@ -96,6 +101,40 @@ describe("outcomeSeries", () => {
     const later = await outcomeSeries({ campaignId: a.id, since: at(60) });
     expect(later.points[0]).toMatchObject({ t: T0 + 60_000, failed: 2 });
     expect(later.points.reduce((s, p) => s + p.delivered, 0)).toBe(0);
+  });
+
+  it("gives over a window exactly what the epoch-second filter gave (sub-second starts, suppressed via updatedAt)", async () => {
+    // the filter before the indexes: the whole epoch second of the outcome time against since's
+    const raw = rawDb(db());
+    const oldCount = async (since: Date, campaignId?: string) => {
+      const p = new SqlParams();
+      const s = Math.floor(since.getTime() / 1000);
+      const states = p.list("text", OUTCOME_STATES);
+      const scope = campaignId ? ` AND d."campaignId" = ${p.add("text", campaignId)}` : "";
+      const [d] = await raw.query<{ n: unknown }>(
+        `SELECT COUNT(*) AS n FROM ${tableName("Delivery")} d WHERE d."state" IN (${states})${scope} AND ${epochSecondsSql(`COALESCE(d."sentAt", d."updatedAt")`)} >= ${s}`,
+        p.values,
+      );
+      const q = new SqlParams();
+      const join = campaignId ? ` JOIN ${tableName("Delivery")} d ON d."id" = a."deliveryId" AND d."campaignId" = ${q.add("text", campaignId)}` : "";
+      const [t] = await raw.query<{ n: unknown }>(`SELECT COUNT(*) AS n FROM ${tableName("DeliveryAttempt")} a${join} WHERE ${epochSecondsSql(`a."startedAt"`)} >= ${s}`, q.values);
+      return { deliveries: Number(d!.n), attempts: Number(t!.n) };
+    };
+    const total = (points: Awaited<ReturnType<typeof outcomeSeries>>["points"]) => ({
+      deliveries: points.reduce((sum, p) => sum + p.delivered + p.failed + p.retrying + p.suppressed, 0),
+      attempts: points.reduce((sum, p) => sum + p.attempts, 0),
+    });
+    for (const seconds of [0, 4.5, 5, 5.999, 7, 9.2, 15, 61.5, 71, 124.9, 125, 126]) {
+      const since = new Date(T0 + seconds * 1000);
+      for (const campaignId of [a.id, undefined]) {
+        const series = await outcomeSeries({ campaignId, since });
+        const expected = await oldCount(since, campaignId);
+        if (campaignId) expect(total(series.points), `campaign A since +${seconds}s`).toEqual(expected);
+        else expect(total(series.points), `every campaign since +${seconds}s`).toEqual(expected);
+      }
+    }
+    // the buckets themselves are unchanged by a sub-second start within the same second
+    expect(await outcomeSeries({ campaignId: a.id, since: new Date(T0 + 5_999) })).toEqual(await outcomeSeries({ campaignId: a.id, since: at(5) }));
   });
 
   it("is empty for a campaign without outcomes", async () => {

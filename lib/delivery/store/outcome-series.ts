@@ -36,11 +36,19 @@ const OUTCOME_TIME = `COALESCE(d."sentAt", d."updatedAt")`;
 
 export type SeriesScope = { campaignId?: string; since?: Date };
 
-function scopeSql(p: SqlParams, scope: SeriesScope, time: string): string {
+// The window's start, to the whole second the buckets count in: t >= it exactly when t's epoch
+// second >= since's. Compared with the raw columns (never an expression of them) so their indexes
+// serve the range; COALESCE(sentAt, updatedAt) becomes two ranges, one per column.
+function sinceSql(p: SqlParams, since: Date, time: "outcome" | "attempt"): string {
+  const from = new Date(Math.floor(since.getTime() / 1000) * 1000);
+  if (time === "attempt") return `a."startedAt" >= ${p.add("date", from)}`;
+  return `(d."sentAt" >= ${p.add("date", from)} OR (d."sentAt" IS NULL AND d."updatedAt" >= ${p.add("date", from)}))`;
+}
+
+function scopeSql(p: SqlParams, scope: SeriesScope, time: "outcome" | "attempt"): string {
   const where: string[] = [];
   if (scope.campaignId) where.push(`d."campaignId" = ${p.add("text", scope.campaignId)}`);
-  // an integer of ours, written inline: epoch seconds outgrow PostgreSQL's integer parameters in 2038
-  if (scope.since) where.push(`${epochSecondsSql(time)} >= ${Math.floor(scope.since.getTime() / 1000)}`);
+  if (scope.since) where.push(sinceSql(p, scope.since, time));
   return where.length ? ` AND ${where.join(" AND ")}` : "";
 }
 
@@ -55,7 +63,7 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
 
   const span = new SqlParams();
   const [range] = await raw.query<{ lo: unknown; hi: unknown }>(
-    `SELECT MIN(${epochSecondsSql(OUTCOME_TIME)}) AS lo, MAX(${epochSecondsSql(OUTCOME_TIME)}) AS hi FROM ${deliveries} d WHERE ${states(span)}${scopeSql(span, scope, OUTCOME_TIME)}`,
+    `SELECT MIN(${epochSecondsSql(OUTCOME_TIME)}) AS lo, MAX(${epochSecondsSql(OUTCOME_TIME)}) AS hi FROM ${deliveries} d WHERE ${states(span)}${scopeSql(span, scope, "outcome")}`,
     span.values,
   );
   const lo = num(range?.lo);
@@ -66,7 +74,7 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   const counts = new SqlParams();
   const countRows = await raw.query<{ b: unknown; state: string; n: unknown }>(
     `SELECT ${timeBucketSql(OUTCOME_TIME, bucketSeconds)} AS b, d."state" AS state, COUNT(*) AS n FROM ${deliveries} d
-     WHERE ${states(counts)}${scopeSql(counts, scope, OUTCOME_TIME)} GROUP BY 1, 2`,
+     WHERE ${states(counts)}${scopeSql(counts, scope, "outcome")} GROUP BY 1, 2`,
     counts.values,
   );
 
@@ -74,7 +82,7 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   const timing = new SqlParams();
   const bucket = timeBucketSql(`a."startedAt"`, bucketSeconds);
   const join = scope.campaignId ? ` JOIN ${deliveries} d ON d."id" = a."deliveryId"` : "";
-  const timingScope = scopeSql(timing, scope, `a."startedAt"`).replace(/^ AND /, " WHERE ");
+  const timingScope = scopeSql(timing, scope, "attempt").replace(/^ AND /, " WHERE ");
   const timingRows = await raw.query<{ b: unknown; attempts: unknown; p50: unknown; p95: unknown }>(
     `SELECT b, COUNT(*) AS attempts,
        MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN ms END) AS p50,

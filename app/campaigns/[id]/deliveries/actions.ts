@@ -9,7 +9,7 @@ import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } f
 import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
-import { countOf } from "@/lib/text/count";
+import { plural } from "@/lib/text/plural";
 
 // The settings are parsed leniently here and strictly below, so their errors land on the form's fields.
 const settingsArgs = z.tuple([idSchema, z.unknown()]);
@@ -31,8 +31,8 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
   const { scheduled, suppressed, control } = result.counts;
-  const held = control ? `, ${countOf(control, "user")} held out as the control group` : "";
-  return succeeded(undefined, `Active: ${countOf(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed.toLocaleString("en")} suppressed` : ""}${held}.`);
+  const held = control ? `, ${control} held out as the control group` : "";
+  return succeeded(undefined, `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`);
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId) => {
