@@ -37,8 +37,10 @@ const OUTCOME_TIME = `COALESCE(d."sentAt", d."updatedAt")`;
 export type SeriesScope = { campaignId?: string; since?: Date };
 
 // The window's start, to the whole second the buckets count in: t >= it exactly when t's epoch
-// second >= since's. Compared with the raw columns (never an expression of them) so their indexes
-// serve the range; COALESCE(sentAt, updatedAt) becomes two ranges, one per column.
+// second >= since's. Compared with the raw columns (never an expression of them): attempts' startedAt
+// has an index for the range; Delivery's sentAt and updatedAt have none (they change on every claim and
+// result, and the delivery path would pay for each index moved), so a campaign's window is read through
+// (campaignId, state) and Activity's in full.
 function sinceSql(p: SqlParams, since: Date, time: "outcome" | "attempt"): string {
   const from = new Date(Math.floor(since.getTime() / 1000) * 1000);
   if (time === "attempt") return `a."startedAt" >= ${p.add("date", from)}`;

@@ -1,0 +1,2 @@
+-- CreateIndex
+CREATE INDEX "DeliveryAttempt_startedAt_idx" ON "DeliveryAttempt"("startedAt");
