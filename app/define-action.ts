@@ -74,8 +74,9 @@ export function defineFormAction<S extends z.ZodType>(options: { schema: S; name
   const action = async (...args: unknown[]): Promise<FormActionState> => {
     const form = args.at(-1);
     if (!(form instanceof FormData)) return failed("Send the form's fields.");
-    const fields: Record<string, string> = {};
-    for (const [key, value] of form.entries()) if (typeof value === "string") fields[key] ??= value;
+    // no prototype: a field named "__proto__" or "constructor" is a field like any other
+    const fields: Record<string, string> = Object.create(null);
+    for (const [key, value] of form.entries()) if (typeof value === "string" && !Object.hasOwn(fields, key)) fields[key] = value;
     const parsed = unstorableIssue(fields) ?? options.schema.safeParse(fields);
     if (!parsed.success) {
       const fieldErrors = fieldErrorsOf(parsed.error);

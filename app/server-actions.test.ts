@@ -105,6 +105,7 @@ describe("server actions parse their input before anything runs", () => {
       ["createOwner, a 200-character password", forms.createOwnerAction(null, form({ email: "x@example.com", password: "p".repeat(200) }))],
       ["acceptInvite, no such token", forms.acceptInviteAction(null, form({ token: "nope", password: "invitee-password" }))],
       ["acceptInvite, no token at all", forms.acceptInviteAction(null, form({ password: "invitee-password" }))],
+      ["signIn, fields named __proto__ and constructor", forms.signInAction(null, form({ ["__proto__"]: "x", constructor: "y", email: "owner@example.com", password: "wrong-password" }))],
     ];
     for (const [what, call] of calls) expect(await call, what).toMatchObject({ ok: false, message: expect.any(String), fieldErrors: expect.any(Object) });
     expect(await forms.createOwnerAction(null, form({}))).toMatchObject({ fieldErrors: { email: "Enter a valid email address", password: "Use at least 10 characters" } });

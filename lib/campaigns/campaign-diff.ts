@@ -7,6 +7,7 @@ import { decryptSecret } from "../crypto/secret-box";
 import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";
 import { parseStoredMapping } from "../webhooks/response-mapping";
+import { maskUrlPasswords } from "../webhooks/mask";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
@@ -54,7 +55,7 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
       id: a.id,
       name: a.name,
       method: a.method,
-      url: a.urlTemplate,
+      url: maskUrlPasswords(a.urlTemplate),
       urlPassword: a.urlPasswordEnc ? fingerprint(decryptSecret(a.urlPasswordEnc)) : null,
       contentType: a.contentType,
       timeoutSeconds: Math.round(a.timeoutMs / 1000),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostForLog, isSecretHeader, maskRequest, toCurl } from "./mask";
+import { hostForLog, isSecretHeader, maskRequest, maskUrlPasswords, toCurl } from "./mask";
 import { splitUrlCredentials, urlHasCredentials } from "./url-credentials";
 import type { BuiltRequest } from "./types";
 
@@ -63,5 +63,14 @@ describe("masking for display", () => {
     expect(urlHasCredentials("https://api.example.com/x?u=a@b")).toBe(false);
     expect(splitUrlCredentials("https://crm%20user:p%40ss@api.example.com/x")).toEqual({ url: "https://crm%20user@api.example.com/x", username: "crm user", password: "p@ss" });
     expect(splitUrlCredentials("https://api.example.com/x")).toEqual({ url: "https://api.example.com/x", username: "", password: "" });
+  });
+});
+
+describe("maskUrlPasswords", () => {
+  it("masks every password in a URL template, wherever the template puts it", () => {
+    expect(maskUrlPasswords("{{#if true}}https://u:s3cret@api.example.com/x{{/if}}")).toBe("{{#if true}}https://u:••••@api.example.com/x{{/if}}");
+    expect(maskUrlPasswords("https://crm:pw@a.example.com/a?next=https://x:y@b.example.com")).toBe("https://crm:••••@a.example.com/a?next=https://x:••••@b.example.com");
+    expect(maskUrlPasswords("https://crm@a.example.com/{{user.id}}")).toBe("https://crm@a.example.com/{{user.id}}");
+    expect(maskUrlPasswords("https://a.example.com:8443/x")).toBe("https://a.example.com:8443/x");
   });
 });

@@ -45,6 +45,14 @@ export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] =
   };
 }
 
+/**
+ * A URL template for display (the audit diff): every "name:password@" in it, wherever the template
+ * puts it (`{{#if x}}https://u:p@host{{/if}}` is not split into a stored password), shows "name:••••@".
+ */
+export function maskUrlPasswords(text: string): string {
+  return text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s@]*@/g, `$1:${MASK}@`);
+}
+
 /** The host of a URL, the only part of a webhook URL that reaches logs. */
 export function hostForLog(url: string): string {
   try {

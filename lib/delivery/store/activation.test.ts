@@ -78,6 +78,24 @@ describe("activation renders every action (activateCampaign, for every caller)",
     });
   });
 
+  it("a stand-in never goes through __proto__ or constructor (no field changes every object in the process)", async () => {
+    const paths = ["user.__proto__.email", "userAttribute.__proto__.polluted", "event.params.__proto__.polluted", "parameter.constructor.prototype.polluted", "user.__proto__.a.b"];
+    const { result } = await problemsOf(
+      paths.map((p, i) => ({ key: `f${i}`, value: `{{${p}}} USD`, type: "number" as const })),
+      { when: "triggered", event: "checkout" },
+    );
+    expect(result.ok).toBe(true); // values that have no place to go are left to each delivery
+    const probe = {} as Record<string, unknown>;
+    expect([probe.email, probe.polluted, probe.a]).toEqual([undefined, undefined, undefined]);
+  });
+
+  it("judges a hundred stand-in fields with a handful of renders, each at its field", async () => {
+    const fields = Array.from({ length: 100 }, (_, i) => ({ key: `n${i}`, value: `{{event.params.v${i}}} USD`, type: "number" as const }));
+    const { problems, result } = await problemsOf(fields, { when: "triggered", event: "checkout" });
+    expect(problems).toHaveLength(100);
+    expect(Object.keys((result.ok ? null : result.fieldErrors) ?? {})).toHaveLength(100);
+  });
+
   it("judges a user attribute a Number field reads with a stand-in too", async () => {
     const { problems } = await problemsOf([{ key: "age", value: "{{userAttribute.age}} years", type: "number" }]);
     expect(problems).toEqual(['Action 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one']);

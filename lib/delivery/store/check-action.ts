@@ -55,14 +55,19 @@ function placeStandIn(ctx: TemplateContext, path: string, value: unknown): boole
   else if (root === "user" && rest[0] === "email" && rest.length === 1) return ((ctx.user.email = String(value)), true);
   else if (root === "user" && rest[0] === "timezone" && rest.length === 1) return ((ctx.user.timezone = String(value)), true);
   else if (root === "user" && rest[0] !== "id") target = ctx.user.attributes;
-  if (!target || keys.length === 0) return false;
+  // a template may name "__proto__" or "constructor": writing there would change every object in the process
+  if (!target || keys.length === 0 || keys.some((k) => UNSAFE_KEYS.has(k))) return false;
   for (const key of keys.slice(0, -1)) {
-    const next = target[key];
+    const next = Object.hasOwn(target, key) ? target[key] : undefined;
     target = (target[key] = next && typeof next === "object" ? next : {}) as Record<string, unknown>;
   }
   target[keys.at(-1)!] = value;
   return true;
 }
+
+const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
+/** The type errors stand-ins can settle; any other error (a limit, the time budget) is judged as it is. */
+const TYPE_ERROR = /is not a number$|is not true or false$/;
 
 /** The paths a warning names ("event.params.amount is not set for this user and renders empty"). */
 const missingPathOf = (message: string) => /^(\S+) is not set/.exec(message)?.[1];
@@ -93,29 +98,39 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
     if (path) missing.set(w.field, [...(missing.get(w.field) ?? []), path]);
   }
   const judged: Judged[] = [];
+  // A Number or Boolean data field whose value the sample lacks is judged with stand-ins: refused only
+  // if no stand-in renders a value of its type. Each stand-in is one render of the whole request with
+  // every such field's missing values put in, so the check costs at most three renders however many
+  // fields there are.
+  const typedMissing: { error: TemplateProblem; paths: string[] }[] = [];
   for (const e of result.errors) {
     const paths = missing.get(e.field);
     if (!paths) {
       judged.push({ problem: e });
       continue;
     }
-    // a Number or Boolean data field is judged with stand-ins: refused only if none of them renders a value of its type
     const typed = /^fields\[(\d+)\]\.value$/.exec(e.field);
     const type = typed ? template.fields[Number(typed[1])]?.type : undefined;
-    if (type !== "number" && type !== "boolean") continue;
-    let first: Judged | null = null;
-    for (const value of STAND_INS) {
-      const ctx = context();
-      if (!paths.every((p) => placeStandIn(ctx, p, value))) break;
-      const rendered = render(ctx);
-      const problem = rendered.ok ? undefined : rendered.errors.find((x) => x.field === e.field);
-      if (!problem) {
-        first = null;
-        break;
-      }
-      first ??= { problem, standIn: { paths, value } };
+    if ((type === "number" || type === "boolean") && TYPE_ERROR.test(e.message)) typedMissing.push({ error: e, paths });
+  }
+  if (!typedMissing.length) return { template, judged };
+  const firstProblem = new Map<string, Judged>();
+  const settled = new Set<string>();
+  for (const value of STAND_INS) {
+    const ctx = context();
+    const placed = typedMissing.filter((f) => !settled.has(f.error.field) && f.paths.every((p) => placeStandIn(ctx, p, value)));
+    if (!placed.length) break;
+    const rendered = render(ctx);
+    for (const f of placed) {
+      const problem = rendered.ok ? undefined : rendered.errors.find((x) => x.field === f.error.field);
+      if (!problem) settled.add(f.error.field);
+      else if (!firstProblem.has(f.error.field)) firstProblem.set(f.error.field, { problem, standIn: { paths: f.paths, value } });
     }
-    if (first) judged.push(first);
+  }
+  // a field settled by some stand-in, or whose values had no place to go, is left to each delivery
+  for (const f of typedMissing) {
+    const problem = firstProblem.get(f.error.field);
+    if (problem && !settled.has(f.error.field)) judged.push(problem);
   }
   return { template, judged };
 }
