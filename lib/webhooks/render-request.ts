@@ -162,7 +162,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   if (opts.collectWarnings) {
     compiledFields(prepared).forEach((t, i) => {
       if (t instanceof Error) return;
-      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: `${p} is not set for this user and renders empty` });
+      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: `${p} is not set for this user and renders empty`, path: p });
     });
   }
 

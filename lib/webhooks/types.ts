@@ -36,7 +36,14 @@ export type TemplateContext = {
 };
 
 /** Where a template problem is: "url", "fields[2].value", "headers[0].value", ... */
-export type TemplateProblem = { field: string; message: string; line?: number; column?: number };
+export type TemplateProblem = {
+  field: string;
+  message: string;
+  line?: number;
+  column?: number;
+  /** a warning's missing value: the path the field reads that the context lacks ("event.params.amount") */
+  path?: string;
+};
 
 /** The exact request: the body is the very bytes that are sent (and signed). */
 export type BuiltRequest = {

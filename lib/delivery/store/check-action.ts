@@ -69,9 +69,6 @@ const UNSAFE_KEYS = new Set(["__proto__", "constructor", "prototype"]);
 /** The type errors stand-ins can settle; any other error (a limit, the time budget) is judged as it is. */
 const TYPE_ERROR = /is not a number$|is not true or false$/;
 
-/** The paths a warning names ("event.params.amount is not set for this user and renders empty"). */
-const missingPathOf = (message: string) => /^(\S+) is not set/.exec(message)?.[1];
-
 type Judged = { problem: TemplateProblem; standIn?: { paths: string[]; value: unknown } };
 
 function judge(action: Action, sample: ActivationSample, now: Date): { template: WebhookTemplate; judged: Judged[] } | { loadError: string } {
@@ -93,10 +90,7 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   if (result.ok) return { template, judged: [] };
   // a field reading a value the sample lacks renders empty here; its real value is only known per delivery
   const missing = new Map<string, string[]>();
-  for (const w of result.warnings) {
-    const path = missingPathOf(w.message);
-    if (path) missing.set(w.field, [...(missing.get(w.field) ?? []), path]);
-  }
+  for (const w of result.warnings) if (w.path) missing.set(w.field, [...(missing.get(w.field) ?? []), w.path]);
   const judged: Judged[] = [];
   // A Number or Boolean data field whose value the sample lacks is judged with stand-ins: refused only
   // if no stand-in renders a value of its type. Each stand-in is one render of the whole request with
@@ -135,7 +129,7 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   return { template, judged };
 }
 
-/** A problem found with stand-ins says which: "... (with 1 for event.params.amount, as no such value is known yet)". */
+/** A problem found with stand-ins says which: "\"1 USD\" is not a number, with 1 for event.params.amount: no value makes it one". */
 function fieldMessage(j: Judged): string {
   if (!j.standIn) return j.problem.message;
   return `${j.problem.message}, with ${String(j.standIn.value)} for ${j.standIn.paths.join(", ")}: no value makes it one`;
