@@ -2,6 +2,7 @@
 // of statements written once for both (charts, the claim), and what the database allows (several
 // processes writing at once, skipping locked rows). Callers say what they need, not which database.
 import { env, type DatabaseConfig } from "../env";
+import { tableName } from "./bulk-insert";
 
 function sqlite(): boolean {
   return env().database.provider === "sqlite";
@@ -36,14 +37,50 @@ export function skipLockedSql(): string {
 }
 
 /**
- * A column the planner must not pick an index for (SQLite's unary "+"): for a guard re-checked on
- * rows already found another way, e.g. a claim's UPDATE ... WHERE "id" IN (candidates) AND "state" =
- * ...: with the guard indexable, SQLite walked every due row of the (state, dueAt) index testing each
- * against the candidate list (10 ms a claim with 100,000 due) instead of looking up the candidates.
- * PostgreSQL's planner costs the two ways itself.
+ * A column the planner must not pick an index for: for a guard re-checked on rows already found
+ * another way, e.g. a claim's UPDATE ... WHERE "id" IN (candidates) AND "state" = ..., or a
+ * condition that must not drive a join. SQLite's unary "+"; on PostgreSQL an expression of the
+ * same value (text || '', a time plus nothing), since both planners pick an index by its column.
+ * Without it SQLite walked every due row of the (state, dueAt) index testing each against the
+ * candidate list (10 ms a claim with 100,000 due); PostgreSQL, on a table its statistics had not
+ * caught up with (a fresh activation), read every "sending" row ever written and not yet vacuumed
+ * for each result write, and every due row of the campaign, sorted, for each claim.
  */
-export function unindexedSql(column: string): string {
-  return sqlite() ? `+${column}` : column;
+export function unindexedSql(column: string, kind: "text" | "date" = "text"): string {
+  if (sqlite()) return `+${column}`;
+  return kind === "text" ? `(${column} || '')` : `(${column} + INTERVAL '0 seconds')`;
+}
+
+/**
+ * `column IN (subquery)` as a test of each row the statement already found another way, never as
+ * what finds them: the subquery is read once (SQLite: its own index; PostgreSQL: one array), and the
+ * column is unindexed. For a claim's arms, which must walk the (state, dueAt) index in order and
+ * stop at their LIMIT: PostgreSQL, without statistics for a just-activated campaign, otherwise
+ * joined the campaign's (campaignId, state) index and sorted every due row for every claim.
+ */
+export function memberOfSql(column: string, subquery: string): string {
+  return sqlite() ? `${unindexedSql(column)} IN (${subquery})` : `${unindexedSql(column)} = ANY (ARRAY(${subquery}))`;
+}
+
+/**
+ * `column IN (subquery)` found through the column's own index (a primary key): the subquery's
+ * result is read first and looked up, never joined. PostgreSQL otherwise weighed a semi-join
+ * against a scan of the whole table once the other conditions were unindexed, and scanned.
+ */
+export function amongSql(column: string, subquery: string): string {
+  return sqlite() ? `${column} IN (${subquery})` : `${column} = ANY (ARRAY(${subquery}))`;
+}
+
+/**
+ * The statement that refreshes the planner's statistics of `table` after a bulk write, or null
+ * where none is wanted. PostgreSQL plans the claim (ORDER BY "dueAt" LIMIT n) from its statistics;
+ * until autovacuum caught up with a fresh activation it took the 100,000 new rows for a dozen,
+ * read them all and sorted them for every claim. Run inside the writing transaction, it samples that
+ * transaction's own rows and its figures commit with them. SQLite plans without statistics (none are
+ * ever gathered here), and one ANALYZE would change every plan the tests pin.
+ */
+export function plannerStatisticsSql(table: string): string | null {
+  return sqlite() ? null : `ANALYZE ${tableName(table)}`;
 }
 
 /**

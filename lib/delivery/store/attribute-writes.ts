@@ -12,7 +12,7 @@ import type { AttemptRow } from "./recorder";
 import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { jsonMergeSql } from "../../db/dialect";
+import { jsonMergeSql, unindexedSql } from "../../db/dialect";
 
 /** What a delivered result sets on its user. */
 export type MappedAttributes = { deliveryId: string; userId: string; campaignId: string; actionId: string; set: Record<string, MappedValue>; setAt: Date };
@@ -52,7 +52,7 @@ export function mapDeliveredResponse(
 const USERS_PER_STATEMENT = 1000;
 
 function held(p: SqlParams, deliveryColumn: string, workerId: string) {
-  return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND d."state" = 'sending')`;
+  return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`d."state"`)} = 'sending')`;
 }
 
 /** { attribute: source } for each attribute a write sets: the same source object under each name. */

@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
-import { skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
+import { amongSql, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
 
 export type ClaimOptions = {
   workerId: string;
@@ -18,9 +18,12 @@ export type ClaimOptions = {
   takeOver?: boolean;
 };
 
-/** Deliveries of campaigns that are sending (a paused campaign's wait). */
+/**
+ * Deliveries of campaigns that are sending (a paused campaign's wait): a test of each row found in
+ * the (state, dueAt) index's order, so a claim reads about as many rows as it takes (see memberOfSql).
+ */
 function ofActiveCampaign() {
-  return `"campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active')`;
+  return memberOfSql(`"campaignId"`, `SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active'`);
 }
 
 export type ClaimedDelivery = {
@@ -65,7 +68,7 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
   const p = new SqlParams();
   const deliveries = tableName("Delivery");
   // the guard re-checked on rows found by id or webhook id, its columns unindexed (see unindexedSql)
-  const dueAt = unindexedSql(`"dueAt"`);
+  const dueAt = unindexedSql(`"dueAt"`, "date");
   const state = unindexedSql(`"state"`);
   const claimable = () =>
     `${dueAt} <= ${p.add("date", now)} AND (${state} IN ('scheduled', 'retrying')` +
@@ -97,7 +100,7 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
   }
   return {
     sql:
-      `UPDATE ${deliveries} SET ${set} WHERE "id" IN (${candidates}) AND ${claimable()}` +
+      `UPDATE ${deliveries} SET ${set} WHERE ${amongSql(`"id"`, candidates)} AND ${claimable()}` +
       ` RETURNING "id", "webhookId", "campaignId", "actionId", "variantActionId", "userId", "eventData", "plannedAt", "attempts"`,
     values: p.values,
   };
@@ -130,7 +133,7 @@ export async function renewLeases(prisma: Db, workerId: string, ids: string[], n
       const list = chunk.map((_, j) => `$${j + 3}`).join(",");
       await prisma.$executeRawUnsafe(
         `UPDATE ${table} SET "lockedUntil" = $1::timestamp(3) WHERE "id" IN ` +
-          `(SELECT "id" FROM ${table} WHERE "id" IN (${list}) AND "lockedBy" = $2 AND "state" = 'sending' FOR UPDATE SKIP LOCKED)`,
+          `(SELECT "id" FROM ${table} WHERE "id" IN (${list}) AND "lockedBy" = $2 AND ${unindexedSql(`"state"`)} = 'sending' FOR UPDATE SKIP LOCKED)`,
         encode("date", until, false),
         workerId,
         ...chunk,

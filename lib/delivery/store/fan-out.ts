@@ -5,6 +5,7 @@ import { audiencePage } from "../../audience/users";
 import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
 import { jsonInsertSql, newRowIds, type ColumnKind } from "../../db/bulk-insert";
+import { plannerStatisticsSql } from "../../db/dialect";
 import { planDeliveries, userFieldsPlanned, type PlanAction, type PlannedDelivery, type Trigger } from "../core/plan";
 import type { DeliveryRule } from "../core/rules";
 
@@ -90,5 +91,11 @@ export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trig
     for (const s of plannedDeliveryStatements(campaign.id, plans, counts)) await tx.run(s.sql, s.values);
     if (users.length < USER_PAGE) break;
   }
+  // a big activation changes what the claim's query plan should be (see plannerStatisticsSql)
+  const statistics = counts.scheduled >= STATISTICS_AFTER ? plannerStatisticsSql("Delivery") : null;
+  if (statistics) await tx.run(statistics, []);
   return counts;
 }
+
+// planned rows from which a fan-out refreshes the planner's statistics
+const STATISTICS_AFTER = 1000;

@@ -4,7 +4,7 @@
 // overwrite the newer owner's result.
 import type { Db } from "../../db";
 import { rawDb, type RawStatement } from "../../db/raw";
-import { bulkInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
+import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { unindexedSql } from "../../db/dialect";
 import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
@@ -162,7 +162,7 @@ export class Recorder {
     const ops: RawStatement[] = [];
     if (attempts.length) {
       ops.push(
-        bulkInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
+        batchInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
           a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
         ]), { skipExisting: true }),
       );
