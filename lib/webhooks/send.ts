@@ -116,8 +116,19 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
   const elapsed = () => Math.round(performance.now() - started);
   let dnsMs: number | undefined;
   let firstByteMs: number | undefined;
-  const deadline = AbortSignal.timeout(timeoutMs);
-  const signal = opts.signal ? AbortSignal.any([deadline, opts.signal]) : deadline;
+  // One controller and one timer per send, cleared when it ends: AbortSignal.timeout/any keep their
+  // signals for the garbage collector to settle (4-5% of a sender thread's time at thousands a second)
+  const controller = new AbortController();
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+  }, timeoutMs);
+  timer.unref();
+  const callerAborted = () => controller.abort(opts.signal!.reason);
+  if (opts.signal?.aborted) callerAborted();
+  else opts.signal?.addEventListener("abort", callerAborted, { once: true });
+  const signal = controller.signal;
   let kind: SendErrorKind = "network";
   try {
     let url: URL;
@@ -162,10 +173,13 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     };
   } catch (err) {
     if (err instanceof DestinationRefused || (err as { cause?: unknown })?.cause instanceof DestinationRefused) kind = "refused";
-    else if (deadline.aborted) kind = "timeout";
+    else if (timedOut) kind = "timeout";
     else if (opts.signal?.aborted) kind = "cancelled";
     else if (isUnsendableRequest(err)) kind = "invalid";
     const { outcome } = classifyResponse({ error: kind });
     return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
+  } finally {
+    clearTimeout(timer);
+    opts.signal?.removeEventListener("abort", callerAborted);
   }
 }
