@@ -2,6 +2,10 @@
 // { [attribute]: [campaignId, actionId, deliveryId, setAt] } that the delivery recorder merges in the
 // same UPDATE as the attributes (lib/delivery/store/attribute-writes.ts). Read for the user's page and
 // the users API; an attribute set another way (the API, an import) loses its entry, so "set by" stays true.
+// A response whose mapped values all equal the user's current ones does not write the row, so the entry
+// keeps naming the delivery that set the current value (compared in the UPDATE itself, with the row as
+// it is then); when any of them differs, the whole mapping is written and each of its entries names the
+// new delivery.
 // A tuple, not an object: SQLite extracts and merges a user's sources in half the time without the
 // four key names repeated under every attribute (the write is on the delivery engine's thread).
 import { db } from "../db";

@@ -12,7 +12,7 @@ import type { AttemptRow } from "./recorder";
 import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { jsonMergeSql } from "../../db/dialect";
+import { jsonChangedSql, jsonMergeSql } from "../../db/dialect";
 
 /** What a delivered result sets on its user. */
 export type MappedAttributes = { deliveryId: string; userId: string; campaignId: string; actionId: string; set: Record<string, MappedValue>; setAt: Date };
@@ -73,11 +73,16 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
     writes.map((w) => [w.userId, w.deliveryId, w.set, sourcesPatch(w)]),
   );
   const guard = held(p, `p."d"`, workerId);
-  // top-level merges: mapped names replace theirs (value and source tuple), every other attribute stays
+  const merged = jsonMergeSql(`t."attributes"`, `p."patch"`);
+  // top-level merges: mapped names replace theirs (value and source tuple), every other attribute stays.
+  // A user whose mapped values all equal what the row holds is not written at all (no page dirtied, a
+  // smaller commit; "set by" keeps naming whoever set the value). The comparison is in the UPDATE, with
+  // the row as it is then, not a read from before the send: the values come out as an unconditional
+  // write would leave them, whatever the API wrote in between
   const sql =
-    `UPDATE ${target} AS t SET "attributes" = ${jsonMergeSql(`t."attributes"`, `p."patch"`)}, ` +
+    `UPDATE ${target} AS t SET "attributes" = ${merged}, ` +
     `"attributeSources" = ${jsonMergeSql(`COALESCE(t."attributeSources", '{}')`, `p."sources"`)}, "updatedAt" = ${updatedAt} ` +
-    `FROM ${from} WHERE t."id" = p."u" AND ${guard}`;
+    `FROM ${from} WHERE t."id" = p."u" AND ${jsonChangedSql(merged, `t."attributes"`)} AND ${guard}`;
   return { sql, values: p.values };
 }
 
