@@ -55,11 +55,10 @@ function held(p: SqlParams, deliveryColumn: string, workerId: string) {
   return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND d."state" = 'sending')`;
 }
 
-/** { attribute: source } for each attribute a write sets: the same source object under each name. */
+/** { attribute: deliveryId } for each attribute a write sets (the reader finds the rest on the Delivery row). */
 function sourcesPatch(w: MappedAttributes): Record<string, StoredAttributeSource> {
-  const source: StoredAttributeSource = [w.campaignId, w.actionId, w.deliveryId, w.setAt.toISOString()];
   const patch: Record<string, StoredAttributeSource> = {};
-  for (const name in w.set) patch[name] = source;
+  for (const name in w.set) patch[name] = w.deliveryId;
   return patch;
 }
 
@@ -74,7 +73,7 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
   );
   const guard = held(p, `p."d"`, workerId);
   const merged = jsonMergeSql(`t."attributes"`, `p."patch"`);
-  // top-level merges: mapped names replace theirs (value and source tuple), every other attribute stays.
+  // top-level merges: mapped names replace theirs (value and source), every other attribute stays.
   // A user whose mapped values all equal what the row holds is not written at all (no page dirtied, a
   // smaller commit; "set by" keeps naming whoever set the value). The comparison is in the UPDATE, with
   // the row as it is then, not a read from before the send: the values come out as an unconditional
