@@ -140,7 +140,7 @@ describe("response mapping", () => {
     const attempt = { deliveryId: delivery.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered" as const, status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null };
     await recorder.add({
       id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt,
-      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "stolen" }, setAt: now },
+      attributes: { deliveryId: delivery.id, userId: "lease000000", set: { crmId: "stolen" }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0 });
     expect(await sourcesOf("lease000000")).toBeNull();
@@ -150,7 +150,7 @@ describe("response mapping", () => {
     const holder = new Recorder(db(), "worker-b", { flushMs: 1, maxBatch: 10 });
     await holder.add({
       id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt: { ...attempt, id: undefined },
-      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
+      attributes: { deliveryId: delivery.id, userId: "lease000000", set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0, crmId: "mine", list: ["a", "b"] });
     expect(Object.keys((await sourcesOf("lease000000"))!).sort()).toEqual(["crmId", "list"]);
@@ -179,7 +179,7 @@ describe("response mapping", () => {
         recorder.add({
           id: d.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now,
           attempt: { deliveryId: d.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null },
-          attributes: { deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
+          attributes: { deliveryId: d.id, userId: d.userId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
         }),
       ),
     );
@@ -217,7 +217,7 @@ describe("a mapped value the user holds already", () => {
       recorder.add({
         id: ids[i]!, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: setAt,
         attempt: { deliveryId: ids[i]!, number: 1, startedAt: setAt, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: { status: 200, savedToUser: Object.keys(set) }, timings: null, nextAttemptAt: null },
-        attributes: { deliveryId: ids[i]!, userId, campaignId: campaign.id, actionId, set, setAt },
+        attributes: { deliveryId: ids[i]!, userId, set, setAt },
       });
     const by = (i: number) => ids[i]!;
     return { ids, result, by };

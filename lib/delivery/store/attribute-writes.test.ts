@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { attributeWriteStatements, mappingOf, type MappedAttributes } from "./attribute-writes";
 
 const at = new Date("2026-12-03T10:00:00Z");
-const write = (userId: string, deliveryId: string, set: MappedAttributes["set"]): MappedAttributes => ({ deliveryId, userId, campaignId: "c", actionId: "a", set, setAt: at });
+const write = (userId: string, deliveryId: string, set: MappedAttributes["set"]): MappedAttributes => ({ deliveryId, userId, set, setAt: at });
 
 describe("attributeWriteStatements", () => {
   it("writes nothing for nothing", () => {

@@ -14,8 +14,8 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { jsonChangedSql, jsonMergeSql } from "../../db/dialect";
 
-/** What a delivered result sets on its user. */
-export type MappedAttributes = { deliveryId: string; userId: string; campaignId: string; actionId: string; set: Record<string, MappedValue>; setAt: Date };
+/** What a delivered result sets on its user ("set by": the delivery; its campaign and step are on its row). */
+export type MappedAttributes = { deliveryId: string; userId: string; set: Record<string, MappedValue>; setAt: Date };
 
 // one parse per loaded action row (the batch context loads rows once per batch)
 const parsed = new WeakMap<object, ResponseMapping | null>();
@@ -36,7 +36,7 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
  */
 export function mapDeliveredResponse(
   mapped: MappingResult,
-  delivery: { id: string; userId: string; campaignId: string; actionId: string },
+  delivery: { id: string; userId: string },
   attempt: AttemptRow,
   at: Date,
 ): MappedAttributes | undefined {
@@ -45,7 +45,7 @@ export function mapDeliveredResponse(
   if (saved.length === 0) return undefined;
   // the excerpt was made for this attempt alone (responseExcerpt): add to it rather than copy it
   if (attempt.response) (attempt.response as { savedToUser?: string[] }).savedToUser = saved;
-  return { deliveryId: delivery.id, userId: delivery.userId, campaignId: delivery.campaignId, actionId: delivery.actionId, set: mapped.set, setAt: at };
+  return { deliveryId: delivery.id, userId: delivery.userId, set: mapped.set, setAt: at };
 }
 
 // rows per statement (one JSON parameter each): bounds the size of one statement
