@@ -26,14 +26,14 @@ function storedSources(value: unknown): StoredAttributeSources {
   return value && typeof value === "object" && !Array.isArray(value) ? (value as StoredAttributeSources) : {};
 }
 
-type Origin = { campaignId: string; actionId: string; deliveryId: string; setAt: Date };
+type Origin = { campaignId: string; actionId: string; setAt: Date };
 
 /** An entry as written now or before, or null for anything else in the column (not shown rather than a broken page). */
 function parsedSource(entry: unknown): { deliveryId: string; origin?: Origin } | null {
   if (typeof entry === "string") return { deliveryId: entry };
   if (!Array.isArray(entry) || entry.length !== 4 || !entry.every((x) => typeof x === "string")) return null;
   const [campaignId, actionId, deliveryId, setAt] = entry as string[];
-  return { deliveryId: deliveryId!, origin: { campaignId: campaignId!, actionId: actionId!, deliveryId: deliveryId!, setAt: new Date(setAt!) } };
+  return { deliveryId: deliveryId!, origin: { campaignId: campaignId!, actionId: actionId!, setAt: new Date(setAt!) } };
 }
 
 /** A user's attribute sources, by attribute name. */
@@ -51,7 +51,7 @@ export async function attributeSourcesOf(userId: string): Promise<Record<string,
   const deliveries = wanted.length
     ? await db().delivery.findMany({ where: { id: { in: wanted } }, select: { id: true, campaignId: true, actionId: true, updatedAt: true } })
     : [];
-  const origins = new Map<string, Origin>(deliveries.map((d) => [d.id, { campaignId: d.campaignId, actionId: d.actionId, deliveryId: d.id, setAt: d.updatedAt }]));
+  const origins = new Map<string, Origin>(deliveries.map((d) => [d.id, { campaignId: d.campaignId, actionId: d.actionId, setAt: d.updatedAt }]));
   const originOf = (s: { deliveryId: string; origin?: Origin }) => s.origin ?? origins.get(s.deliveryId);
   const campaignIds = [...new Set([...parsed.values()].flatMap((s) => originOf(s)?.campaignId ?? []))];
   const campaigns = campaignIds.length ? await db().campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true } }) : [];
