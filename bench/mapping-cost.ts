@@ -1,7 +1,8 @@
-// npx tsx bench/mapping-cost.ts [sql|js]  (FLUSH=50 REPS=6): what the response mapping costs the engine's
+// npx tsx bench/mapping-cost.ts [sql|js]  (FLUSH=50 REPS=6 SAME=0): what the response mapping costs the engine's
 // thread per delivery, in CPU (steadier than figure 7's rates on a shared machine):
 //   sql  the attribute writes of a flush (attributeWriteStatements) run in their own transaction over
-//        5,000 held deliveries, FLUSH at a time (the recorder flushes every 25 ms: tens of rows per flush)
+//        5,000 held deliveries, FLUSH at a time (the recorder flushes every 25 ms: tens of rows per flush);
+//        new values every repetition, or with SAME=1 the same ones (the users hold them from the first)
 //   js   mapDeliveredResponse on the figure's answer and mapping (two attributes, one typed number)
 import { db } from "../lib/db";
 import { rawDb } from "../lib/db/raw";
@@ -17,6 +18,7 @@ const USERS = 5000;
 const FLUSH = Number(process.env.FLUSH ?? 50);
 const REPS = Number(process.env.REPS ?? 6);
 const which = process.argv[2] ?? "both";
+const same = process.env.SAME === "1";
 const cpuMicros = () => {
   const used = process.cpuUsage();
   return used.user + used.system;
@@ -42,7 +44,7 @@ if (which !== "js") {
   }
   const runs: number[] = [];
   for (let r = 0; r < REPS; r++) {
-    const writes: MappedAttributes[] = deliveries.map((d) => ({ deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `cus_${r}_1234567890`, crmScore: 42.5 + r }, setAt: new Date() }));
+    const writes: MappedAttributes[] = deliveries.map((d) => ({ deliveryId: d.id, userId: d.userId, set: { crmId: `cus_${same ? 0 : r}_1234567890`, crmScore: 42.5 + (same ? 0 : r) }, setAt: new Date() }));
     const start = cpuMicros();
     for (let i = 0; i < writes.length; i += FLUSH) await rawDb(db()).transaction(attributeWriteStatements(writes.slice(i, i + FLUSH), "w"));
     runs.push((cpuMicros() - start) / writes.length);
@@ -54,7 +56,7 @@ if (which !== "sql") {
   const mapping = mappingOf({ responseMapping: [{ path: "$.customer.id", attribute: "crmId" }, { path: "$.customer.score", attribute: "crmScore", type: "number" }] })!;
   const body = JSON.stringify({ ok: true, customer: { id: "cus_1234567890", score: "42.5", tier: "gold" } });
   const headers: [string, string][] = [["content-type", "application/json"], ["date", new Date().toUTCString()], ["connection", "keep-alive"], ["keep-alive", "timeout=30"], ["content-length", String(body.length)]];
-  const delivery = { id: "d1", userId: "u1", campaignId: "c1", actionId: "a1" };
+  const delivery = { id: "d1", userId: "u1" };
   const at = new Date();
   const calls = 200_000;
   const runs: number[] = [];

@@ -51,11 +51,13 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   const campaignId = page.url().split("/").at(-1)!;
   const prisma = await appDb();
   // "user.attribute" for each attribute this campaign set (User.attributeSources)
-  const setByCampaign = async (userId?: string) =>
-    (await prisma.user.findMany({ where: userId ? { id: userId } : {}, select: { id: true, attributeSources: true } })).flatMap((u) =>
-      // each source is [campaignId, actionId, deliveryId, setAt]
-      Object.entries((u.attributeSources ?? {}) as Record<string, string[]>).filter(([, s]) => s[0] === campaignId).map(([attribute]) => `${u.id}.${attribute}`),
+  const setByCampaign = async (userId?: string) => {
+    const ours = new Set((await prisma.delivery.findMany({ where: { campaignId }, select: { id: true } })).map((d) => d.id));
+    return (await prisma.user.findMany({ where: userId ? { id: userId } : {}, select: { id: true, attributeSources: true } })).flatMap((u) =>
+      // each source is the id of the delivery whose response set the attribute
+      Object.entries((u.attributeSources ?? {}) as Record<string, unknown>).filter(([, s]) => typeof s === "string" && ours.has(s)).map(([attribute]) => `${u.id}.${attribute}`),
     );
+  };
   try {
     expect(await setByCampaign()).toEqual([]);
     await page.reload();

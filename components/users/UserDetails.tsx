@@ -79,14 +79,21 @@ function SetBy({ source }: { source: AttributeSource }) {
   return (
     <span className="ml-2 text-xs text-slate-500">
       set by{" "}
-      {source.campaignName === null ? (
+      {source.campaignId === null ? (
+        "a webhook deleted since"
+      ) : source.campaignName === null ? (
         "a deleted campaign"
       ) : (
         <Link href={`/campaigns/${source.campaignId}`} className="text-indigo-700 hover:underline">
           campaign {source.campaignName}
         </Link>
-      )}{" "}
-      · <DateTime value={source.setAt} />
+      )}
+      {source.setAt && (
+        <>
+          {" "}
+          · <DateTime value={source.setAt} />
+        </>
+      )}
     </span>
   );
 }

@@ -115,3 +115,13 @@ export function plusHoursSql(expression: string, hours: number): string {
 export function jsonMergeSql(target: string, patch: string): string {
   return prismaProvider() === "sqlite" ? `json_patch(${target}, ${patch})` : `${target} || ${patch}`;
 }
+
+/**
+ * True when `next` (a JSON value computed from `current`, e.g. a jsonMergeSql) differs from the column
+ * `current`. SQLite compares the texts: json_patch writes a minified object with the keys in their old
+ * order, so an equal merge of a row Prisma wrote (minified too) is the same text, and a row written any
+ * other way only ever compares as changed (written again, as before). PostgreSQL compares jsonb values.
+ */
+export function jsonChangedSql(next: string, current: string): string {
+  return prismaProvider() === "sqlite" ? `${next} IS NOT ${current}` : `${next} IS DISTINCT FROM ${current}`;
+}

@@ -110,11 +110,11 @@ export const userSchema = z
 export const attributeSourceSchema = z
   .object({
     attribute: z.string(),
-    campaignId: z.string(),
+    campaignId: z.string().nullable().meta({ description: "null when the delivery was deleted since (with its webhook, variant or campaign)" }),
     campaignName: z.string().nullable().meta({ description: "null when the campaign was deleted since" }),
-    actionId: z.string(),
+    actionId: z.string().nullable().meta({ description: "null when the delivery was deleted since" }),
     deliveryId: z.string(),
-    setAt: z.iso.datetime(),
+    setAt: z.iso.datetime().nullable().meta({ description: "when the delivery's result was written; null when the delivery was deleted since" }),
   })
   .meta({ id: "AttributeSource", description: "The campaign whose webhook response set the attribute (its response mapping)" });
 

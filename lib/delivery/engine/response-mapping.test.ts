@@ -12,6 +12,8 @@ import { createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";
 import { Recorder } from "../store/recorder";
 import { attributeSourcesOf } from "../../audience/attribute-sources";
+import { upsertUsers } from "../../audience/users";
+import type { MappedAttributes } from "../store/attribute-writes";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine | null = null;
@@ -90,11 +92,13 @@ describe("response mapping", () => {
     const user = await db().user.findUniqueOrThrow({ where: { id: "map000001" } });
     // merged: the mapped attributes typed as saved, the others untouched
     expect(user.attributes).toEqual({ firstName: "Name1", n: 1, crmId: "crm-map000001", score: 12 });
-    // who set them, in the same row: the delivery, its step and campaign, when its result was written
+    // who set them, in the same row: the delivery (its step, campaign and result's time are its own row's)
     const delivery = await db().delivery.findFirstOrThrow({ where: { actionId: first!.id, userId: "map000001" } });
-    const source = [campaign.id, first!.id, delivery.id, expect.stringMatching(/^\d{4}-\d\d-\d\dT.*Z$/)];
-    expect(user.attributeSources).toEqual({ crmId: source, score: source });
-    expect(Object.keys(await attributeSourcesOf("map000001"))).toEqual(["crmId", "score"]);
+    expect(user.attributeSources).toEqual({ crmId: delivery.id, score: delivery.id });
+    expect(await attributeSourcesOf("map000001")).toEqual({
+      crmId: { attribute: "crmId", campaignId: campaign.id, campaignName: "CRM sync", actionId: first!.id, deliveryId: delivery.id, setAt: delivery.updatedAt.toISOString() },
+      score: { attribute: "score", campaignId: campaign.id, campaignName: "CRM sync", actionId: first!.id, deliveryId: delivery.id, setAt: delivery.updatedAt.toISOString() },
+    });
     const ok = await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: delivery.id } });
     expect(ok.error).toBeNull();
     expect(ok.response).toMatchObject({ status: 200, savedToUser: ["crmId", "score"] });
@@ -112,9 +116,11 @@ describe("response mapping", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "map000004" } })).attributes).toEqual({ firstName: "Name4", n: 4 });
 
     // the second step has no mapping: nothing set by it
-    const setBy = (await db().user.findMany({ where: { id: { startsWith: "map" } } })).flatMap((u) => Object.values((u.attributeSources ?? {}) as Record<string, string[]>).map((s) => s[1]));
+    const setBy = (await db().user.findMany({ where: { id: { startsWith: "map" } } })).flatMap((u) => Object.values((u.attributeSources ?? {}) as Record<string, string>));
     expect(setBy.length).toBeGreaterThan(0);
-    expect(setBy).not.toContain(second!.id);
+    const steps = (await db().delivery.findMany({ where: { id: { in: setBy } }, select: { actionId: true } })).map((d) => d.actionId);
+    expect(steps).toHaveLength(new Set(setBy).size);
+    expect(steps).not.toContain(second!.id);
   }, 60_000);
 
   it("sets nothing when the worker no longer holds the delivery (another took it over)", async () => {
@@ -134,7 +140,7 @@ describe("response mapping", () => {
     const attempt = { deliveryId: delivery.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered" as const, status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null };
     await recorder.add({
       id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt,
-      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "stolen" }, setAt: now },
+      attributes: { deliveryId: delivery.id, userId: "lease000000", set: { crmId: "stolen" }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0 });
     expect(await sourcesOf("lease000000")).toBeNull();
@@ -144,7 +150,7 @@ describe("response mapping", () => {
     const holder = new Recorder(db(), "worker-b", { flushMs: 1, maxBatch: 10 });
     await holder.add({
       id: delivery.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now, attempt: { ...attempt, id: undefined },
-      attributes: { deliveryId: delivery.id, userId: "lease000000", campaignId: campaign.id, actionId: campaign.actions[0]!.id, set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
+      attributes: { deliveryId: delivery.id, userId: "lease000000", set: { crmId: "mine", list: ["a", "b"] }, setAt: now },
     });
     expect((await db().user.findUniqueOrThrow({ where: { id: "lease000000" } })).attributes).toEqual({ firstName: "Name0", n: 0, crmId: "mine", list: ["a", "b"] });
     expect(Object.keys((await sourcesOf("lease000000"))!).sort()).toEqual(["crmId", "list"]);
@@ -173,7 +179,7 @@ describe("response mapping", () => {
         recorder.add({
           id: d.id, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: now,
           attempt: { deliveryId: d.id, number: 1, startedAt: now, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: null, timings: null, nextAttemptAt: null },
-          attributes: { deliveryId: d.id, userId: d.userId, campaignId: campaign.id, actionId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
+          attributes: { deliveryId: d.id, userId: d.userId, set: { crmId: `v${i}`, ...(i === 3 ? { vip: true } : {}) }, setAt: now },
         }),
       ),
     );
@@ -184,8 +190,90 @@ describe("response mapping", () => {
       flush000002: { firstName: "Name2", n: 2, crmId: "v3", vip: true },
     });
     const sources = Object.fromEntries((await db().user.findMany({ where: { id: { startsWith: "flush" } }, orderBy: { id: "asc" } })).map((u) => [u.id, u.attributeSources]));
-    const by = (i: number) => [campaign.id, actionId, deliveries[i]!.id, now.toISOString()];
+    const by = (i: number) => deliveries[i]!.id;
     expect(sources).toEqual({ flush000000: { crmId: by(2) }, flush000001: { crmId: by(1) }, flush000002: { crmId: by(3), vip: by(3) } });
     expect(await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })).toBe(4);
+  });
+});
+
+describe("a mapped value the user holds already", () => {
+  // deliveries of one campaign to `userId`, each held by worker "w", and a recorder writing their results
+  async function held(userId: string, count: number) {
+    const campaign = await db().campaign.create({
+      data: { name: `Unchanged ${userId}`, deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    const actionId = campaign.actions[0]!.id;
+    const now = new Date();
+    const ids: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const d = await db().delivery.create({
+        data: { webhookId: `msg_${userId}_${i}`, campaignId: campaign.id, actionId, userId, triggerKey: `t${i}`, plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil: new Date(now.getTime() + 60_000) },
+      });
+      ids.push(d.id);
+    }
+    const recorder = new Recorder(db(), "w", { flushMs: 1, maxBatch: 10 });
+    const result = (i: number, set: MappedAttributes["set"], setAt: Date) =>
+      recorder.add({
+        id: ids[i]!, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: setAt,
+        attempt: { deliveryId: ids[i]!, number: 1, startedAt: setAt, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: { status: 200, savedToUser: Object.keys(set) }, timings: null, nextAttemptAt: null },
+        attributes: { deliveryId: ids[i]!, userId, set, setAt },
+      });
+    const by = (i: number) => ids[i]!;
+    return { ids, result, by };
+  }
+  const user = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
+  const at = (minute: number) => new Date(Date.UTC(2026, 11, 4, 10, minute));
+
+  it("does not write the user (updatedAt and set by stay) while every mapped value is unchanged; a changed one writes them all", async () => {
+    await createUsers(1, "same");
+    const { ids, result, by } = await held("same000000", 3);
+    // text with quotes, a backslash and characters outside ASCII, a number, a list: all compare equal
+    const set = { crmId: 'c-1 "é" \\ 😀', score: 12.5, tags: ["a", "b"] };
+    await result(0, set, at(1));
+    const first = await user("same000000");
+    expect(first.attributes).toEqual({ firstName: "Name0", n: 0, ...set });
+    expect(first.updatedAt).toEqual(at(1));
+    expect(first.attributeSources).toEqual({ crmId: by(0), score: by(0), tags: by(0) });
+
+    await result(1, { ...set }, at(2));
+    const second = await user("same000000");
+    expect(second.updatedAt).toEqual(at(1));
+    expect(second.attributeSources).toEqual(first.attributeSources);
+    expect(second.attributes).toEqual(first.attributes);
+    // the delivery itself is recorded as usual, its attempt listing what the mapping read
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: ids[1]! } })).state).toBe("delivered");
+    expect((await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: ids[1]! } })).response).toMatchObject({ savedToUser: ["crmId", "score", "tags"] });
+
+    // one value differs: the mapping is written, and its delivery is named for all it set
+    await result(2, { ...set, score: 13 }, at(3));
+    const third = await user("same000000");
+    expect(third.updatedAt).toEqual(at(3));
+    expect(third.attributes).toEqual({ firstName: "Name0", n: 0, ...set, score: 13 });
+    expect(third.attributeSources).toEqual({ crmId: by(2), score: by(2), tags: by(2) });
+  });
+
+  it("compares with the user as it is when the result is written, not as it was when the delivery was claimed", async () => {
+    await createUsers(1, "api");
+    const { result, by } = await held("api000000", 3);
+    await result(0, { crmId: "c-1" }, at(1));
+
+    // claimed while the user held c-1; the API sets another value before the result: the answer's c-1 is
+    // a change again, written and named
+    await upsertUsers([{ userId: "api000000", attributes: { crmId: "api-9", plan: "pro" } }]);
+    await result(1, { crmId: "c-1" }, at(2));
+    let row = await user("api000000");
+    expect(row.attributes).toEqual({ firstName: "Name0", n: 0, crmId: "c-1", plan: "pro" });
+    expect(row.attributeSources).toEqual({ crmId: by(1) });
+
+    // the API sets the very value the answer brings: nothing is written, and "set by" still says the
+    // API's write (no campaign) rather than naming the delivery
+    await upsertUsers([{ userId: "api000000", attributes: { crmId: "c-2" } }]);
+    const before = await user("api000000");
+    await result(2, { crmId: "c-2" }, at(3));
+    row = await user("api000000");
+    expect(row.attributes).toEqual({ firstName: "Name0", n: 0, crmId: "c-2", plan: "pro" });
+    expect(row.updatedAt).toEqual(before.updatedAt);
+    expect(await attributeSourcesOf("api000000")).toEqual({});
   });
 });

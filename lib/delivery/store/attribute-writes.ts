@@ -12,10 +12,10 @@ import type { AttemptRow } from "./recorder";
 import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { jsonMergeSql, unindexedSql } from "../../db/dialect";
+import { jsonChangedSql, jsonMergeSql, unindexedSql } from "../../db/dialect";
 
-/** What a delivered result sets on its user. */
-export type MappedAttributes = { deliveryId: string; userId: string; campaignId: string; actionId: string; set: Record<string, MappedValue>; setAt: Date };
+/** What a delivered result sets on its user ("set by": the delivery; its campaign and step are on its row). */
+export type MappedAttributes = { deliveryId: string; userId: string; set: Record<string, MappedValue>; setAt: Date };
 
 // one parse per loaded action row (the batch context loads rows once per batch)
 const parsed = new WeakMap<object, ResponseMapping | null>();
@@ -36,7 +36,7 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
  */
 export function mapDeliveredResponse(
   mapped: MappingResult,
-  delivery: { id: string; userId: string; campaignId: string; actionId: string },
+  delivery: { id: string; userId: string },
   attempt: AttemptRow,
   at: Date,
 ): MappedAttributes | undefined {
@@ -45,7 +45,7 @@ export function mapDeliveredResponse(
   if (saved.length === 0) return undefined;
   // the excerpt was made for this attempt alone (responseExcerpt): add to it rather than copy it
   if (attempt.response) (attempt.response as { savedToUser?: string[] }).savedToUser = saved;
-  return { deliveryId: delivery.id, userId: delivery.userId, campaignId: delivery.campaignId, actionId: delivery.actionId, set: mapped.set, setAt: at };
+  return { deliveryId: delivery.id, userId: delivery.userId, set: mapped.set, setAt: at };
 }
 
 // rows per statement (one JSON parameter each): bounds the size of one statement
@@ -55,11 +55,10 @@ function held(p: SqlParams, deliveryColumn: string, workerId: string) {
   return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`d."state"`)} = 'sending')`;
 }
 
-/** { attribute: source } for each attribute a write sets: the same source object under each name. */
+/** { attribute: deliveryId } for each attribute a write sets (the reader finds the rest on the Delivery row). */
 function sourcesPatch(w: MappedAttributes): Record<string, StoredAttributeSource> {
-  const source: StoredAttributeSource = [w.campaignId, w.actionId, w.deliveryId, w.setAt.toISOString()];
   const patch: Record<string, StoredAttributeSource> = {};
-  for (const name in w.set) patch[name] = source;
+  for (const name in w.set) patch[name] = w.deliveryId;
   return patch;
 }
 
@@ -73,11 +72,16 @@ function usersStatement(writes: MappedAttributes[], workerId: string, setAt: Dat
     writes.map((w) => [w.userId, w.deliveryId, w.set, sourcesPatch(w)]),
   );
   const guard = held(p, `p."d"`, workerId);
-  // top-level merges: mapped names replace theirs (value and source tuple), every other attribute stays
+  const merged = jsonMergeSql(`t."attributes"`, `p."patch"`);
+  // top-level merges: mapped names replace theirs (value and source), every other attribute stays.
+  // A user whose mapped values all equal what the row holds is not written at all (no page dirtied, a
+  // smaller commit; "set by" keeps naming whoever set the value). The comparison is in the UPDATE, with
+  // the row as it is then, not a read from before the send: the values come out as an unconditional
+  // write would leave them, whatever the API wrote in between
   const sql =
-    `UPDATE ${target} AS t SET "attributes" = ${jsonMergeSql(`t."attributes"`, `p."patch"`)}, ` +
+    `UPDATE ${target} AS t SET "attributes" = ${merged}, ` +
     `"attributeSources" = ${jsonMergeSql(`COALESCE(t."attributeSources", '{}')`, `p."sources"`)}, "updatedAt" = ${updatedAt} ` +
-    `FROM ${from} WHERE t."id" = p."u" AND ${guard}`;
+    `FROM ${from} WHERE t."id" = p."u" AND ${jsonChangedSql(merged, `t."attributes"`)} AND ${guard}`;
   return { sql, values: p.values };
 }
 

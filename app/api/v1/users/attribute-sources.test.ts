@@ -44,6 +44,30 @@ describe("attribute sources", () => {
     expect((await getUser("src1")).attributeSources.crmId.campaignName).toBeNull();
   });
 
+  it("reads a source stored as its delivery's id from that delivery, and one whose delivery was deleted as the id alone", async () => {
+    await upsert({ userId: "src3", attributes: { crmId: "c-3", tier: "gold" } });
+    const campaign = await createCampaign({ url: "https://crm.example.com/x", name: "CRM sync" });
+    const actionId = campaign.actions[0]!.id;
+    const now = new Date();
+    const delivery = await db().delivery.create({
+      data: { webhookId: "msg_src3", campaignId: campaign.id, actionId, userId: "src3", triggerKey: "activation", plannedAt: now, dueAt: now, state: "delivered" },
+    });
+    // as the delivery recorder writes them now, beside a tuple written before
+    const old = [campaign.id, actionId, "d-old", "2026-12-02T09:20:00.000Z"];
+    await db().user.update({ where: { id: "src3" }, data: { attributeSources: { crmId: delivery.id, tier: old } } });
+    let user = await getUser("src3");
+    expect(user.attributeSources).toEqual({
+      crmId: { attribute: "crmId", campaignId: campaign.id, campaignName: "CRM sync", actionId, deliveryId: delivery.id, setAt: delivery.updatedAt.toISOString() },
+      tier: { attribute: "tier", campaignId: campaign.id, campaignName: "CRM sync", actionId, deliveryId: "d-old", setAt: "2026-12-02T09:20:00.000Z" },
+    });
+
+    // the step deleted (its deliveries with it): the id is all that is known; the tuple keeps its campaign
+    await db().campaign.delete({ where: { id: campaign.id } });
+    user = await getUser("src3");
+    expect(user.attributeSources.crmId).toEqual({ attribute: "crmId", campaignId: null, campaignName: null, actionId: null, deliveryId: delivery.id, setAt: null });
+    expect(user.attributeSources.tier).toMatchObject({ campaignId: campaign.id, campaignName: null, deliveryId: "d-old" });
+  });
+
   it("is in the OpenAPI document, with the actions' response mapping", async () => {
     const doc = await openapi(new Request("http://127.0.0.1:3000/api/v1/openapi.json")).json();
     const getUserDoc = doc.paths["/api/v1/users/{userId}"].get.responses["200"].content["application/json"].schema;
