@@ -1,6 +1,6 @@
 // Response mapping end to end: a real receiver on 127.0.0.1 answers JSON, the embedded engine saves the
 // mapped value on the user in the same transaction as the result, and the campaign's next step (a
-// sub-delivery two seconds later) sends it through {{user.crmId}}.
+// sub-delivery five seconds later) sends it through {{user.crmId}}.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
@@ -73,7 +73,9 @@ describe("response mapping", () => {
               fields: [{ key: "crm", value: "{{user.crmId}}", type: "text" }],
               headers: [],
               timeoutMs: 5000,
-              subDelivery: { kind: "delay", seconds: 2 },
+              // the delay counts from activation, not from the first step's result: leave a loaded
+              // machine (CI, a PostgreSQL run) time to record the first results before the second is due
+              subDelivery: { kind: "delay", seconds: 5 },
             },
           ],
         },
