@@ -5,17 +5,26 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import type { DatabaseConfig } from "../env";
-import { registerDatabase } from "./raw";
+import { registerDatabase, SQLITE_PAGE_CACHE } from "./raw";
 import { prepareSqliteFile } from "./file-modes";
 
 export type Db = SqliteClient;
 /** The client or an interactive transaction's handle: what a write that may run in either takes. */
 export type DbOrTx = Db | Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
+/** Prisma's SQLite adapter, its connection's page cache the raw handle's size (raw.ts SQLITE_PAGE_CACHE) */
+class SqliteAdapter extends PrismaBetterSQLite3 {
+  async connect() {
+    const adapter = await super.connect();
+    await adapter.executeScript(`PRAGMA ${SQLITE_PAGE_CACHE}`);
+    return adapter;
+  }
+}
+
 export function createDb(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {
     prepareSqliteFile(config.file);
-    const client = new SqliteClient({ adapter: new PrismaBetterSQLite3({ url: `file:${config.file}`, timeout: 10_000 }) });
+    const client = new SqliteClient({ adapter: new SqliteAdapter({ url: `file:${config.file}`, timeout: 10_000 }) });
     registerDatabase(client, config);
     return client;
   }
