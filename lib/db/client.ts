@@ -5,18 +5,24 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import type { DatabaseConfig } from "../env";
-import { registerDatabase, SQLITE_PAGE_CACHE } from "./raw";
+import { registerDatabase } from "./raw";
 import { prepareSqliteFile } from "./file-modes";
 
 export type Db = SqliteClient;
 /** The client or an interactive transaction's handle: what a write that may run in either takes. */
 export type DbOrTx = Db | Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
-/** Prisma's SQLite adapter, its connection's page cache the raw handle's size (raw.ts SQLITE_PAGE_CACHE) */
+// better-sqlite3 builds SQLite with a 16 MB page cache per connection (SQLITE_DEFAULT_CACHE_SIZE=-16000,
+// eight times SQLite's own default): private memory that a connection fills as the database grows, and
+// keeps. Prisma's connection serves the pages and the API, not the delivery engine (the raw handle, which
+// keeps its 16 MB: raw.ts): SQLite's own 2 MB; a page not in it is in the OS's page cache, one read() away.
+const PRISMA_PAGE_CACHE = "PRAGMA cache_size = -2000";
+
+/** Prisma's SQLite adapter, its connection's page cache at PRISMA_PAGE_CACHE */
 class SqliteAdapter extends PrismaBetterSQLite3 {
   async connect() {
     const adapter = await super.connect();
-    await adapter.executeScript(`PRAGMA ${SQLITE_PAGE_CACHE}`);
+    await adapter.executeScript(PRISMA_PAGE_CACHE);
     return adapter;
   }
 }

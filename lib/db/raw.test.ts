@@ -61,14 +61,10 @@ describe.skipIf(!sqlite)("Prisma and the raw handle on one SQLite file", () => {
 });
 
 describe.skipIf(!sqlite)("SQLite connections' page cache", () => {
-  it("is SQLite's own 2 MB on the raw handle and on Prisma's connection, not better-sqlite3's 16 MB, which each filled as the database grew", async () => {
-    expect(await rawDb(db()).query(`PRAGMA cache_size`, [])).toEqual([{ cache_size: -2000 }]);
+  it("is SQLite's own 2 MB on Prisma's connection, not better-sqlite3's 16 MB, which it filled as the database grew; the raw handle (the engine's) keeps 16 MB", async () => {
     const [prisma] = await db().$queryRawUnsafe<{ cache_size: number | bigint }[]>(`PRAGMA cache_size`);
     expect(Number(prisma.cache_size)).toBe(-2000);
-    // the driver's build default, which both would have without the pragma
-    const other = new Database((env().database as { file: string }).file);
-    expect(other.pragma("cache_size", { simple: true })).toBe(-16000);
-    other.close();
+    expect(await rawDb(db()).query(`PRAGMA cache_size`, [])).toEqual([{ cache_size: -16000 }]);
   });
 });
 
