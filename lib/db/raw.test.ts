@@ -60,6 +60,14 @@ describe.skipIf(!sqlite)("Prisma and the raw handle on one SQLite file", () => {
   });
 });
 
+describe.skipIf(!sqlite)("SQLite connections' page cache", () => {
+  it("is SQLite's own 2 MB on Prisma's connection, not better-sqlite3's 16 MB, which it filled as the database grew; the raw handle (the engine's) keeps 16 MB", async () => {
+    const [prisma] = await db().$queryRawUnsafe<{ cache_size: number | bigint }[]>(`PRAGMA cache_size`);
+    expect(Number(prisma.cache_size)).toBe(-2000);
+    expect(await rawDb(db()).query(`PRAGMA cache_size`, [])).toEqual([{ cache_size: -16000 }]);
+  });
+});
+
 describe("rawDb interactive transactions", () => {
   const insert = (key: string) => {
     const p = new SqlParams();
