@@ -8,12 +8,15 @@ import { expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
+// values of this run only: an attribute already holding the answered value is not written again, and
+// "set by" keeps naming the campaign that set it (ab-test-journey's receiver answers crm-<user> too)
+const run = Date.now().toString(36);
 test.beforeAll(async () => {
   server = http.createServer((req, res) => {
     req.resume();
     req.on("end", () => {
       const userId = decodeURIComponent(req.url!.split("/").pop()!);
-      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ customer: { id: `crm-${userId}` } }));
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify({ customer: { id: `crm-${userId}-${run}` } }));
     });
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
@@ -42,7 +45,7 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   await page.getByRole("button", { name: "Test send" }).click();
   const wouldSave = result.getByRole("region", { name: "Would save to user" });
   await expect(wouldSave).toContainText("crmId");
-  await expect(wouldSave).toContainText('"crm-user-1001"');
+  await expect(wouldSave).toContainText(`"crm-user-1001-${run}"`);
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
@@ -70,7 +73,7 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   }
 
   await page.goto("/users/user-1001");
-  await expect(page.getByText("crm-user-1001")).toBeVisible();
+  await expect(page.getByText(`crm-user-1001-${run}`)).toBeVisible();
   const link = page.getByRole("link", { name: `campaign ${name}` });
   await expect(link).toBeVisible();
   await link.click();
