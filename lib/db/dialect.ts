@@ -59,7 +59,7 @@ export function unindexedSql(column: string, kind: "text" | "date" = "text"): st
  * joined the campaign's (campaignId, state) index and sorted every due row for every claim.
  */
 export function memberOfSql(column: string, subquery: string): string {
-  return sqlite() ? `${unindexedSql(column)} IN (${subquery})` : `${unindexedSql(column)} = ANY (ARRAY(${subquery}))`;
+  return amongSql(unindexedSql(column), subquery);
 }
 
 /**
