@@ -15,6 +15,7 @@ import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
+import { UrlPasswordError } from "@/lib/campaigns/url-password";
 import { SigningSecretError } from "@/lib/campaigns/signing-secrets";
 import { log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
@@ -120,6 +121,7 @@ const PRISMA_MESSAGES: Record<string, string> = {
 export function actionFailure(what: string, err: unknown): ActionFailure {
   if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof SigningSecretError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
+  if (err instanceof UrlPasswordError) return failed(err.message);
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   if (err instanceof DestinationTemplateError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").

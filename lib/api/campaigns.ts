@@ -7,6 +7,7 @@ import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaig
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
+import { UrlPasswordError } from "../campaigns/url-password";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
 import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/store/lifecycle";
@@ -42,6 +43,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     if (err instanceof VariantInUseError) throw new ApiError(409, "conflict", err.message);
+    if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
     if (err instanceof TemplateSyntaxError) {
       const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));
       throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);

@@ -8,7 +8,7 @@ import { SECRET_MASK } from "./limits";
 import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
-import { maskedUrlTemplate, withUrlPassword } from "./url-password";
+import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
@@ -86,8 +86,12 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
   return { template, secrets };
 }
 
-/** The columns to store for a draft: the URL password split out and encrypted, secret headers encrypted. */
+/**
+ * The columns to store for a draft: the URL password split out and encrypted, secret headers encrypted.
+ * Every write of an action's URL comes here: a password that cannot be split out is refused, never stored in clear.
+ */
 export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
+  if (urlPasswordProblem(draft.url)) throw new UrlPasswordError();
   const secrets = resolveSecrets(draft, grant);
   const data = {
     name: draft.name,

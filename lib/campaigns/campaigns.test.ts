@@ -5,6 +5,8 @@ import { loadWebhookTemplate } from "./action-template";
 import { deleteAction, deleteCampaign, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
 import { rotateSigningSecret } from "./signing-secrets";
 import { SECRET_MASK } from "./limits";
+import { renderWebhookRequest } from "../webhooks/render-request";
+import type { TemplateContext } from "../webhooks/types";
 import { campaignDraftSchema, fieldErrorsOf, type CampaignDraftInput } from "./schemas";
 
 function draft(input: CampaignDraftInput) {
@@ -13,6 +15,14 @@ function draft(input: CampaignDraftInput) {
 
 const basic = (url: string, extra: Partial<CampaignDraftInput["actions"] extends (infer A)[] | undefined ? A : never> = {}) =>
   draft({ name: "Welcome", actions: [{ url, fields: [{ key: "email", value: "{{user.email}}" }], ...extra }] });
+
+const sampleContext: TemplateContext = {
+  user: { id: "u-1", email: "m@example.com", attributes: {} },
+  event: null,
+  campaign: { id: "c1", name: "http" },
+  action: { id: "a1" },
+  now: new Date("2026-11-26T12:00:00Z"),
+};
 
 async function storedAction(campaignId: string) {
   return db().action.findFirstOrThrow({ where: { campaignId } });
@@ -32,6 +42,28 @@ describe("saving a campaign", () => {
     expect(JSON.stringify(shown)).not.toContain("s3cr");
 
     expect(loadWebhookTemplate(action).url).toBe("https://crm:s3cr%40t@api.example.com/users/{{user.id}}");
+  });
+
+  it.each([
+    ["a templated scheme", "{{campaign.name}}://bob:s3cret@crm.example.com/x", "{{campaign.name}}://bob@crm.example.com/x", "http:"],
+    ["a templated scheme with literal text", "{{campaign.name}}s://bob:s3cret@crm.example.com/x", "{{campaign.name}}s://bob@crm.example.com/x", "https:"],
+    ["a URL inside {{#if}}", "{{#if user.email}}https://bob:s3cret@crm.example.com/x{{/if}}", "{{#if user.email}}https://bob@crm.example.com/x{{/if}}", "https:"],
+  ])("stores the password of %s encrypted, never in the URL template, and sends it as Basic auth", async (_, url, stored, scheme) => {
+    const { id } = await saveCampaign(draft({ name: "http", actions: [{ url }] }));
+    const action = await storedAction(id);
+    expect(action.urlTemplate).toBe(stored);
+    expect(decryptSecret(action.urlPasswordEnc!)).toBe("s3cret");
+    const shown = await getCampaignDraft(id);
+    expect(JSON.stringify(shown)).not.toContain("s3cret");
+    expect(shown?.actions?.[0].url).toContain(`bob:${SECRET_MASK}@crm.example.com`);
+
+    // the request sent is the one the URL as typed renders: the password back as Basic auth
+    const opts = { webhookId: "msg_1", timestamp: new Date("2026-11-26T12:00:00Z") };
+    const sent = renderWebhookRequest(loadWebhookTemplate(action), sampleContext, opts);
+    const asTyped = renderWebhookRequest({ ...loadWebhookTemplate(action), url }, sampleContext, opts);
+    expect(sent).toEqual(asTyped);
+    expect(sent.ok && sent.request.url).toBe(`${scheme}//crm.example.com/x`);
+    expect(sent.ok && sent.request.headers).toContainEqual(["Authorization", `Basic ${Buffer.from("bob:s3cret").toString("base64")}`]);
   });
 
   it("keeps the stored password when the masked URL is saved again on the same host", async () => {
@@ -221,6 +253,17 @@ describe("validation", () => {
     expect(errorsOf(withValue("\udc00b"))).toEqual({ "actions.0.fields.0.value": expect.stringMatching(/surrogate/) });
     expect(errorsOf({ name: "x\udbff", actions: [action] })).toEqual({ name: expect.stringMatching(/surrogate/) });
     expect(errorsOf(withValue("a\u{1F600}b"))).toEqual({});
+  });
+
+  it("refuses a literal URL password that cannot be split out, at the webhook's or the variant's URL, and saveCampaign refuses it too", async () => {
+    const stray = "{{{user.base}}}bob:s3cret@crm.example.com/x";
+    expect(errorsOf({ name: "x", actions: [{ url: stray }] })["actions.0.url"]).toMatch(/Write the password right after the scheme/);
+    const withVariant = { name: "x", actions: [{ url: "https://a.example.com/x", variants: [{ url: `{{#if user.id}}https://a.example.com{{else}}https://bob:s3cret@b.example.com{{/if}}` }] }] };
+    expect(errorsOf(withVariant)["actions.0.variants.0.url"]).toMatch(/Write the password right after the scheme/);
+    // a caller that skips the schema does not get it stored either
+    const parsed = draft({ name: "x", actions: [{ url: "https://a.example.com/x" }] });
+    await expect(saveCampaign({ ...parsed, actions: [{ ...parsed.actions[0], url: stray }] })).rejects.toThrow(/Write the password/);
+    expect(await db().action.count({ where: { urlTemplate: { contains: "s3cret" } } })).toBe(0);
   });
 
   it("refuses a URL that is not http(s)", () => {

@@ -126,6 +126,19 @@ describe("saving a webhook as a template", () => {
     expect(JSON.stringify(await db().destinationTemplate.findMany())).not.toMatch(/XyZsecret|IncomingWebhook\/123/);
   });
 
+  it("never saves a URL password after a templated scheme, and refuses (or, past the schema, empties) one it cannot split", async () => {
+    const { template, cleared } = await save(crm("Templated scheme", { url: "{{user.scheme}}://bob:s3cret@crm.example.com/x" }));
+    expect(template.webhook.url).toBe("{{user.scheme}}://bob@crm.example.com/x");
+    expect(cleared).toContain("the URL password");
+    const stray = "{{#if user.id}}https://a.example.com{{else}}https://bob:s3cret@b.example.com{{/if}}";
+    expect(templateInputSchema.safeParse(crm("Stray", { url: stray })).success).toBe(false);
+    const parsed = templateInputSchema.parse(crm("Stray"));
+    const past = await saveDestinationTemplate({ ...parsed, webhook: { ...parsed.webhook, url: stray } }, "ed@example.com");
+    expect(past.template.webhook.url).not.toContain("s3cret");
+    expect(past.cleared).toContain("the URL password");
+    expect(await db().destinationTemplate.count({ where: { urlTemplate: { contains: "s3cret" } } })).toBe(0);
+  });
+
   it("does not take the signing secret, or a stored secret, from the webhook it is saved from", async () => {
     const campaign = campaignDraftSchema.parse({ name: "Signed", actions: [{ url: "https://crm:pw-stored@crm.example.com/a", headers: [{ name: "X-Api-Key", value: "stored-key", secret: true }] }] });
     const { id, actionIds } = await saveCampaign(campaign);

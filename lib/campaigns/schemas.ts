@@ -15,6 +15,7 @@ import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } fro
 import { isStorableText, unstorableText } from "../db/storable-text";
 import { goalEventSchema, goalWindowHoursSchema } from "./goals";
 import { urlHasCredentials } from "../webhooks/url-credentials";
+import { urlPasswordProblem } from "./url-password";
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
 import { responseMappingSchema } from "../webhooks/response-mapping";
 
@@ -75,6 +76,8 @@ function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
     if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
     else seenKeys.set(f.key, i);
   });
+  const passwordProblem = urlPasswordProblem(draft.url);
+  if (passwordProblem) ctx.addIssue({ code: "custom", path: ["url"], message: passwordProblem });
   const seenHeaders = new Set<string>();
   const credentials = urlHasCredentials(draft.url);
   draft.headers.forEach((h, i) => {

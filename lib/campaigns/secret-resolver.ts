@@ -156,7 +156,7 @@ export function resolveSecrets(
 
 const REASONS: Record<SecretRefusal, string> = {
   origin: "The host changed",
-  templated: "The URL's host is templated",
+  templated: "The URL's scheme or host is templated",
   foreign: "This webhook belongs to another campaign",
   copy: "Only an admin's copy keeps saved secrets",
 };

@@ -10,7 +10,7 @@
 import type { DataField, HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { splitUrlPassword } from "./url-password";
-import { parseUrlTemplate } from "../webhooks/url-credentials";
+import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
 
 const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
 // Azure Functions put their key in ?code=
@@ -94,7 +94,10 @@ function withoutCredentialUser(urlTemplate: string, password: string | null): st
 
 /** The URL a template may keep: no password, no secret path, no secret query value. */
 export function templateSafeUrl(url: string, cleared: string[] = []): string {
-  const { urlTemplate, password } = splitUrlPassword(url);
+  const split = splitUrlPassword(url);
+  // a password the split cannot take out ({{#if}}...{{else}}https://name:password@...) is emptied where it stands
+  const urlTemplate = replaceStrayUrlPasswords(split.urlTemplate, "");
+  const password = split.password ?? (urlTemplate !== split.urlTemplate ? "" : null);
   if (password !== null) cleared.push("the URL password");
   let safe = withoutCredentialUser(urlTemplate, password);
   if (safe !== urlTemplate) cleared.push("the URL user name");

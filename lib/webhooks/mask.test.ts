@@ -72,5 +72,8 @@ describe("maskUrlPasswords", () => {
     expect(maskUrlPasswords("https://crm:pw@a.example.com/a?next=https://x:y@b.example.com")).toBe("https://crm:••••@a.example.com/a?next=https://x:••••@b.example.com");
     expect(maskUrlPasswords("https://crm@a.example.com/{{user.id}}")).toBe("https://crm@a.example.com/{{user.id}}");
     expect(maskUrlPasswords("https://a.example.com:8443/x")).toBe("https://a.example.com:8443/x");
+    expect(maskUrlPasswords("{{user.scheme}}://bob:s3cret@crm.example.com/x")).toBe("{{user.scheme}}://bob:••••@crm.example.com/x");
+    expect(maskUrlPasswords("{{{user.base}}}bob:s3cret@crm.example.com/x")).toBe("{{{user.base}}}bob:••••@crm.example.com/x");
+    expect(maskUrlPasswords("{{{user.base}}}/x?to=mailto:bob@example.com")).toBe("{{{user.base}}}/x?to=mailto:bob@example.com");
   });
 });

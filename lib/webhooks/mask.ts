@@ -1,7 +1,7 @@
 // What may be shown or logged of a request: secrets masked, and only hosts in logs (paths and
 // queries of webhook URLs often carry tokens).
 import type { BuiltRequest } from "./types";
-import { splitUrlCredentials } from "./url-credentials";
+import { replaceStrayUrlPasswords, splitUrlCredentials } from "./url-credentials";
 
 export const MASK = "••••";
 const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
@@ -47,10 +47,11 @@ export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] =
 
 /**
  * A URL template for display (the audit diff): every "name:password@" in it, wherever the template
- * puts it (`{{#if x}}https://u:p@host{{/if}}` is not split into a stored password), shows "name:••••@".
+ * puts it (after any "//", or where url-credentials.ts finds one that could reach the request's
+ * userinfo, as in `{{{user.base}}}name:password@host`), shows "name:••••@".
  */
 export function maskUrlPasswords(text: string): string {
-  return text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s@]*@/g, `$1:${MASK}@`);
+  return replaceStrayUrlPasswords(text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s@]*@/g, `$1:${MASK}@`), MASK);
 }
 
 /** The host of a URL, the only part of a webhook URL that reaches logs. */

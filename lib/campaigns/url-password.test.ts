@@ -1,0 +1,74 @@
+import { describe, expect, it } from "vitest";
+import { SECRET_MASK } from "./limits";
+import { maskedUrlTemplate, splitUrlPassword, urlPasswordProblem, withUrlPassword } from "./url-password";
+
+describe("splitUrlPassword", () => {
+  it("splits the password out of a URL whose scheme is a literal", () => {
+    expect(splitUrlPassword("https://bob:s3cret@crm.example.com/x")).toEqual({ urlTemplate: "https://bob@crm.example.com/x", password: "s3cret" });
+  });
+
+  it.each([
+    ["{{user.scheme}}://bob:s3cret@crm.example.com/x", "{{user.scheme}}://bob@crm.example.com/x"],
+    ["{{campaign.proto}}s://bob:s3cret@host.example.com", "{{campaign.proto}}s://bob@host.example.com"],
+    ["http{{#if user.tls}}s{{/if}}://bob:s3cret@crm.example.com/x", "http{{#if user.tls}}s{{/if}}://bob@crm.example.com/x"],
+    ["{{{user.scheme}}}://{{user.login}}:s3cret@crm.example.com/x", "{{{user.scheme}}}://{{user.login}}@crm.example.com/x"],
+    ["{{#if user.vip}}https://bob:s3cret@vip.example.com/x{{/if}}", "{{#if user.vip}}https://bob@vip.example.com/x{{/if}}"],
+  ])("splits the password out of %s (a templated scheme)", (typed, stored) => {
+    const split = splitUrlPassword(typed);
+    expect(split).toEqual({ urlTemplate: stored, password: "s3cret" });
+    expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+    expect(maskedUrlTemplate(split.urlTemplate, true)).not.toContain("s3cret");
+    expect(maskedUrlTemplate(split.urlTemplate, true)).toContain(`:${SECRET_MASK}@`);
+  });
+
+  it("splits a password after a {{ }} value holding a slash in the user name (the authority ends at a literal /)", () => {
+    const typed = `https://{{default user.login "a/b"}}:s3cret@crm.example.com/x`;
+    const split = splitUrlPassword(typed);
+    expect(split.password).toBe("s3cret");
+    expect(split.urlTemplate).not.toContain("s3cret");
+    expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+  });
+});
+
+describe("urlPasswordProblem: a literal password that cannot be split out is refused", () => {
+  it.each([
+    ["after leading template text", "{{{user.base}}}bob:s3cret@crm.example.com/x"],
+    ["after a templated scheme without its ://", "{{user.scheme}}//bob:s3cret@crm.example.com/x"],
+    ["in another branch of a block", "{{#if user.vip}}https://a.example.com/x{{else}}https://bob:s3cret@b.example.com/x{{/if}}"],
+    ["in a branch after leading text", "{{#if user.vip}}https://a.example.com/{{else}}{{{user.base}}}bob:s3cret@b.example.com{{/if}}"],
+    ["with a value inside it", "{{{user.base}}}bob:s3{{user.id}}cret@crm.example.com/x"],
+  ])("%s", (_, url) => {
+    expect(urlPasswordProblem(url)).toMatch(/Write the password right after the scheme/);
+    expect(() => splitUrlPassword(url)).not.toThrow();
+  });
+
+  it.each([
+    "https://bob:s3cret@crm.example.com/x",
+    "{{user.scheme}}://bob:s3cret@crm.example.com/x",
+    "{{#if user.vip}}https://bob:s3cret@vip.example.com/x{{/if}}",
+    "{{{user.endpoint}}}",
+    "{{{user.base}}}/notify?to=mailto:bob@example.com",
+    "https://a.example.com/a?next=https://x:y@b.example.com",
+    "https://{{user.credentials}}@crm.example.com/x",
+    "{{{user.base}}}{{user.login}}:{{user.password}}@crm.example.com/x",
+    "https://crm.example.com:8443/x",
+    "{{{user.base}}}:8443/x",
+  ])("accepts %s (nothing literal to hide, or split out)", (url) => {
+    expect(urlPasswordProblem(url)).toBeNull();
+  });
+});
+
+describe("maskedUrlTemplate", () => {
+  it("masks a password stored in clear before templated schemes were split, wherever it sits", () => {
+    expect(maskedUrlTemplate("{{user.scheme}}://bob:s3cret@crm.example.com/x", false)).toBe(`{{user.scheme}}://bob:${SECRET_MASK}@crm.example.com/x`);
+    expect(maskedUrlTemplate("{{{user.base}}}bob:s3cret@crm.example.com/x", false)).toBe(`{{{user.base}}}bob:${SECRET_MASK}@crm.example.com/x`);
+    expect(maskedUrlTemplate("{{#if x}}https://a.example.com{{else}}https://bob:s3cret@b.example.com{{/if}}", false)).toBe(
+      `{{#if x}}https://a.example.com{{else}}https://bob:${SECRET_MASK}@b.example.com{{/if}}`,
+    );
+  });
+
+  it("leaves a URL without a literal password as it is", () => {
+    expect(maskedUrlTemplate("{{{user.base}}}/notify?to=mailto:bob@example.com", false)).toBe("{{{user.base}}}/notify?to=mailto:bob@example.com");
+    expect(maskedUrlTemplate("https://crm@api.example.com/x", true)).toBe(`https://crm:${SECRET_MASK}@api.example.com/x`);
+  });
+});
