@@ -15,4 +15,9 @@ describe("saveCampaignAction field errors", () => {
       fieldErrors: { "actions.0.fields.0.key": "Enter a key", "actions.0.responseMapping.0.path": 'Start the path with "$", for example $.customer.id' },
     });
   });
+
+  it("refuse a literal URL password the save cannot keep apart, at the URL field", async () => {
+    const result = await saveCampaignAction({ name: "x", actions: [{ url: "{{{userAttribute.base}}}bob:s3cret@crm.example.com/x" }] }, undefined);
+    expect(result).toMatchObject({ ok: false, fieldErrors: { "actions.0.url": expect.stringMatching(/Write the password right after the scheme/) } });
+  });
 });
