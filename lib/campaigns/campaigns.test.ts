@@ -66,6 +66,19 @@ describe("saving a campaign", () => {
     expect(sent.ok && sent.request.headers).toContainEqual(["Authorization", `Basic ${Buffer.from("bob:s3cret").toString("base64")}`]);
   });
 
+  it("a password saved in a templated-scheme URL before it was split shows masked, and a save that cannot keep it says so", async () => {
+    const { id } = await saveCampaign(basic("https://crm.example.com/x"));
+    const row = await storedAction(id);
+    await db().action.update({ where: { id: row.id }, data: { urlTemplate: "{{campaign.name}}s://bob:s3cret@crm.example.com/x" } });
+    const shown = (await getCampaignDraft(id))!;
+    expect(shown.actions?.[0].url).toBe(`{{campaign.name}}s://bob:${SECRET_MASK}@crm.example.com/x`);
+    const { notices } = await saveCampaign(draft(shown));
+    const after = await storedAction(id);
+    expect(after.urlTemplate).toBe("{{campaign.name}}s://bob@crm.example.com/x");
+    expect(after.urlPasswordEnc).toBeNull();
+    expect(notices["actions.0.url"]).toMatch(/scheme or host is templated, so the saved password was cleared/);
+  });
+
   it("keeps the stored password when the masked URL is saved again on the same host", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a"));
     const shown = (await getCampaignDraft(id))!;

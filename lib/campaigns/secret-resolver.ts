@@ -134,7 +134,9 @@ export function resolveSecrets(
   if (password === SECRET_MASK) {
     password = granted?.urlPasswordEnc ? decryptSecret(granted.urlPasswordEnc) : null;
     if (password !== null) reusedStored = true;
-    if (refused?.source.urlPasswordEnc) lost.push({ field: "url", what: "password", reason: refused.reason });
+    // a password saved in the template itself (before templated schemes were split) is lost the same way
+    const storedPassword = !!refused && (!!refused.source.urlPasswordEnc || splitUrlPassword(refused.source.urlTemplate).password !== null);
+    if (refused && storedPassword) lost.push({ field: "url", what: "password", reason: refused.reason });
   }
 
   const storedOf = (source: SecretHolder | null, name: string) =>
