@@ -1,0 +1,30 @@
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { decryptSecret } from "../crypto/secret-box";
+import { loadWebhookTemplate } from "./action-template";
+import { backfillUrlPasswords } from "./url-password-backfill";
+
+describe("backfillUrlPasswords", () => {
+  it("moves a templated-scheme password saved in clear into urlPasswordEnc, the template rendered the same; names a stray one; a re-run changes nothing", async () => {
+    const urls = {
+      templated: "{{campaign.name}}s://bob:s3cret@crm.example.com/x",
+      stray: "{{{userAttribute.base}}}bob:s3cret@crm.example.com/x",
+      plain: "https://crm.example.com/x",
+    };
+    const campaign = await db().campaign.create({
+      data: { name: "c", deliveryRule: { when: "immediate" }, actions: { create: Object.entries(urls).map(([name, urlTemplate]) => ({ name, urlTemplate, fields: [], headers: [] })) } },
+      include: { actions: true },
+    });
+    const id = (name: string) => campaign.actions.find((a) => a.name === name)!.id;
+    const before = campaign.actions.map((a) => [a.id, loadWebhookTemplate(a).url]);
+
+    expect(await backfillUrlPasswords()).toEqual({ moved: [id("templated")], stray: [id("stray")] });
+    const after = await db().action.findMany({ where: { campaignId: campaign.id } });
+    const templated = after.find((a) => a.name === "templated")!;
+    expect(templated.urlTemplate).toBe("{{campaign.name}}s://bob@crm.example.com/x");
+    expect(decryptSecret(templated.urlPasswordEnc!)).toBe("s3cret");
+    expect(after.map((a) => [a.id, loadWebhookTemplate(a).url])).toEqual(expect.arrayContaining(before));
+
+    expect(await backfillUrlPasswords()).toEqual({ moved: [], stray: [id("stray")] });
+  });
+});

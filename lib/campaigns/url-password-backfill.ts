@@ -1,0 +1,31 @@
+// Actions saved before a templated scheme's URL password was split ({{user.scheme}}://name:secret@host)
+// hold that password in clear in urlTemplate. This moves it where every other one is: out of the
+// template, encrypted in urlPasswordEnc. The request each action sends stays byte for byte the same
+// (a row is rewritten only when putting the password back gives its template again). A password
+// that cannot be split (stray: after leading template text, in another {{#if}} branch) is left, and
+// named: the editor shows it masked, and saving that URL again is refused until it is rewritten.
+import { encryptSecret } from "../crypto/secret-box";
+import { transaction } from "../db/transaction";
+import { strayUrlPasswords } from "../webhooks/url-credentials";
+import { splitUrlPassword, withUrlPassword } from "./url-password";
+
+export type BackfillResult = { moved: string[]; stray: string[] };
+
+export async function backfillUrlPasswords(): Promise<BackfillResult> {
+  return transaction(
+    async (tx) => {
+      const rows = await tx.action.findMany({ where: { urlPasswordEnc: null }, select: { id: true, urlTemplate: true } });
+      const result: BackfillResult = { moved: [], stray: [] };
+      for (const row of rows) {
+        const split = splitUrlPassword(row.urlTemplate);
+        if (split.password !== null && withUrlPassword(split.urlTemplate, split.password) === row.urlTemplate) {
+          await tx.action.update({ where: { id: row.id }, data: { urlTemplate: split.urlTemplate, urlPasswordEnc: encryptSecret(split.password) } });
+          result.moved.push(row.id);
+        }
+        if (strayUrlPasswords(split.urlTemplate).length) result.stray.push(row.id);
+      }
+      return result;
+    },
+    { timeout: 300_000, maxWait: 30_000 },
+  );
+}
