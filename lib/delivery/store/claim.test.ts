@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { claimDue, claimStatement, earliestDue, renewLeases } from "./claim";
+import { CLAIM_CAMPAIGNS, claimDue, claimStatement, earliestDue, renewLeases, waitingCampaigns, waitingCampaignsStatement, type ClaimOptions } from "./claim";
 import { prismaProvider } from "../../db/dialect";
-import { BY_DELIVERY_ID, mostRowsRead, postgresPlan, queryPlan } from "../testing/query-plan";
-import { activateCampaign } from "./lifecycle";
+import { BY_DELIVERY_ID, mostRowsExamined, mostRowsRead, postgresPlan, queryPlan } from "../testing/query-plan";
+import { activateCampaign, pauseCampaign } from "./lifecycle";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { Recorder, type Change } from "./recorder";
 import { tableName } from "../../db/bulk-insert";
@@ -67,7 +67,8 @@ describe("claimDue", () => {
     // big enough that reading it all costs more than reading it in order (on 3,000 rows a scan and a sort is right)
     const rows = await dueCampaign("clpg", 20_000);
     const now = new Date(Date.now() + 60_000);
-    const claim = await postgresPlan(claimStatement({ workerId: "w9", now, leaseMs: 60_000, limit: 100 })!);
+    const options = { workerId: "w9", now, leaseMs: 60_000, limit: 100 };
+    const claim = await postgresPlan(claimStatement(options, await waitingCampaigns(db(), { dueBy: now, limit: CLAIM_CAMPAIGNS }))!);
     expect(mostRowsRead(claim, "Delivery")).toBeLessThanOrEqual(200);
     expect(claim).toMatch(/Scan on "Delivery_pkey"|Index Scan using "Delivery_pkey"/);
     // half of them sending, then a flush's worth of results
@@ -93,9 +94,80 @@ describe("claimDue", () => {
       { workerId: "w5", now, leaseMs: 60_000, limit: 100, ids: ["a"], webhookIds: ["b"] },
     ]) {
       // the UPDATE's own step; the candidates' subqueries come after it
-      const plan = await queryPlan(claimStatement(options)!);
+      const plan = await queryPlan(claimStatement(options, [{ id: "c", scheduled: now, retrying: now }])!);
       expect(plan.outer).toMatch(BY_DELIVERY_ID);
       if (options.ids) expect(plan.steps.join("\n")).not.toMatch(/Delivery_state_dueAt_idx/);
     }
   });
+
+  describe("with a paused campaign's backlog due earlier than everything else", () => {
+    // A paused campaign keeps its waiting rows (scheduled, retrying). Walking the (state, dueAt)
+    // index and testing each row's campaign, every claim and every idle look read the whole paused
+    // backlog before reaching an active campaign's rows: 20,000 read for one claim of 3 (and 20,000
+    // for earliestDue), on both databases.
+    async function pausedBacklog() {
+      // nothing else of this file's campaigns in the way (nor its rows in flight, which a takeover reads)
+      await db().campaign.updateMany({ data: { status: "finished" } });
+      await db().delivery.updateMany({ where: { state: "sending" }, data: { state: "delivered" } });
+      await createUsers(3, "clact");
+      const active = await createCampaign({ url: "http://127.0.0.1:9/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clact" }] } });
+      expect((await activateCampaign(active.id)).ok).toBe(true);
+      await createUsers(20_000, "clpau");
+      const paused = await createCampaign({ url: "http://127.0.0.1:9/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clpau" }] } });
+      expect((await activateCampaign(paused.id)).ok).toBe(true);
+      expect(await pauseCampaign(paused.id)).toBe(true);
+      const now = new Date(Date.now() + 60_000);
+      // the backlog an hour overdue, half of it waiting for a retry; the active campaign's rows a minute
+      await db().delivery.updateMany({ where: { campaignId: paused.id }, data: { dueAt: new Date(now.getTime() - 3_600_000) } });
+      const retrying = await db().delivery.findMany({ where: { campaignId: paused.id }, select: { id: true }, take: 10_000 });
+      for (let i = 0; i < retrying.length; i += 500) {
+        await db().delivery.updateMany({ where: { id: { in: retrying.slice(i, i + 500).map((r) => r.id) } }, data: { state: "retrying" } });
+      }
+      await db().delivery.updateMany({ where: { campaignId: active.id }, data: { dueAt: new Date(now.getTime() - 60_000) } });
+      expect(await db().delivery.count({ where: { campaignId: paused.id } })).toBe(20_000);
+      return { active, paused, now };
+    }
+
+    it("claims the active campaign's rows and finds when they are due reading a handful of rows, not the backlog", async () => {
+      const { active, now } = await pausedBacklog();
+      const options: ClaimOptions = { workerId: "wp", now, leaseMs: 60_000, limit: 100 };
+      const waiting = await waitingCampaigns(db(), { dueBy: now, limit: CLAIM_CAMPAIGNS });
+      expect(waiting.map((c) => c.id)).toEqual([active.id]);
+      const lookups = [waitingCampaignsStatement({ dueBy: now, limit: CLAIM_CAMPAIGNS }), waitingCampaignsStatement({ limit: 1 })];
+      if (prismaProvider() === "postgresql") {
+        for (const takeOver of [true, false]) {
+          const claim = await postgresPlan(claimStatement({ ...options, takeOver }, waiting)!);
+          expect(mostRowsExamined(claim, "Delivery"), claim).toBeLessThanOrEqual(20);
+        }
+        // the claim's look-up and earliestDue's: the first row of each waiting state of each active campaign
+        for (const lookup of lookups) {
+          const plan = await postgresPlan(lookup);
+          expect(mostRowsExamined(plan, "Delivery"), plan).toBeLessThanOrEqual(5);
+        }
+      } else {
+        // SQLite: no waiting state is walked through the (state, dueAt) index (only the takeover of
+        // "sending" rows whose lease ran out is): each read of a waiting state names its campaign
+        for (const takeOver of [true, false]) {
+          const plan = await queryPlan(claimStatement({ ...options, takeOver }, waiting)!);
+          const steps = plan.steps.join("\n");
+          expect(plan.steps.filter((step) => /Delivery_state_dueAt_idx/.test(step)), steps).toHaveLength(takeOver ? 1 : 0);
+          expect(steps).toMatch(/SEARCH Delivery USING INDEX Delivery_campaignId_state_dueAt_idx \(campaignId=\? AND state=\? AND dueAt<\?\)/);
+          expect(steps).not.toMatch(/TEMP B-TREE/);
+        }
+        for (const lookup of lookups) {
+          const steps = (await queryPlan(lookup)).steps.join("\n");
+          expect(steps).not.toMatch(/Delivery_state_dueAt_idx/);
+          expect(steps).toMatch(/SEARCH d USING COVERING INDEX Delivery_campaignId_state_dueAt_idx \(campaignId=\? AND state=\?\)/);
+        }
+      }
+      const started = performance.now();
+      const due = await earliestDue(db());
+      const claimed = await claimDue(db(), options);
+      const ms = performance.now() - started;
+      expect(due?.getTime()).toBe(now.getTime() - 60_000);
+      expect(claimed.map((d) => d.campaignId)).toEqual([active.id, active.id, active.id]);
+      console.log(`paused backlog of 20,000: earliestDue + claim of 3 in ${ms.toFixed(1)} ms`);
+    });
+  });
 });
+

@@ -5,7 +5,7 @@ import type { Db } from "../../db";
 import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
-import { amongSql, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
+import { amongSql, firstInOrderSql, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
 
 export type ClaimOptions = {
   workerId: string;
@@ -19,12 +19,27 @@ export type ClaimOptions = {
 };
 
 /**
- * Deliveries of campaigns that are sending (a paused campaign's wait): a test of each row found in
- * the (state, dueAt) index's order, so a claim reads about as many rows as it takes (see memberOfSql).
+ * Deliveries of campaigns that are sending (a paused campaign's wait), tested on each row found:
+ * for the rows a job names, and for the takeover of rows whose lease ran out (see memberOfSql).
  */
 function ofActiveCampaign() {
   return memberOfSql(`"campaignId"`, `SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active'`);
 }
+
+/** The waiting states, each read per campaign in due order. */
+const WAITING = ["scheduled", "retrying"] as const;
+
+/**
+ * Campaigns a claim reads at most, those whose earliest waiting row is due first: one index-ordered
+ * arm per campaign and waiting state. Bounded because arms cost: PostgreSQL took 17 ms to plan 50
+ * (one per campaign) and, the arms locking rows, sorts what each returns (up to the limit) instead of
+ * merging; SQLite allows 500 arms. With more campaigns due at once a claim keeps earliest-first
+ * order among these, and the next claim looks again (no campaign waits for more than one batch).
+ */
+export const CLAIM_CAMPAIGNS = 8;
+
+/** An active campaign with something waiting: the earliest due of each waiting state (null: none). */
+export type WaitingCampaign = { id: string; scheduled: Date | null; retrying: Date | null };
 
 export type ClaimedDelivery = {
   id: string;
@@ -45,7 +60,9 @@ export type ClaimedDelivery = {
  * other nothing (on PostgreSQL the rows are locked and skipped by other claimers meanwhile).
  */
 export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
-  const statement = claimStatement(options);
+  const named = options.ids || options.webhookIds;
+  const waiting = named || options.limit <= 0 ? [] : await waitingCampaigns(prisma, { dueBy: options.now, limit: CLAIM_CAMPAIGNS });
+  const statement = claimStatement(options, waiting);
   if (!statement) return [];
   const rows = await rawDb(prisma).query<Record<string, unknown>>(statement.sql, statement.values);
   return rows.map((r) => ({
@@ -61,10 +78,14 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
   }));
 }
 
-/** The claim's UPDATE ... RETURNING (null: nothing to claim). Exported for its query plan's test. */
-export function claimStatement(options: ClaimOptions): { sql: string; values: unknown[] } | null {
+/**
+ * The claim's UPDATE ... RETURNING (null: nothing to claim), reading the waiting rows of `waiting`
+ * (waitingCampaigns, due by `now`). Exported for its query plan's test.
+ */
+export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]): { sql: string; values: unknown[] } | null {
   const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
   if (limit <= 0 || ((ids || webhookIds) && !ids?.length && !webhookIds?.length)) return null;
+  if (!ids && !webhookIds && !waiting.length && !takeOver) return null;
   const p = new SqlParams();
   const deliveries = tableName("Delivery");
   // the guard re-checked on rows found by id or webhook id, its columns unindexed (see unindexedSql)
@@ -88,15 +109,25 @@ export function claimStatement(options: ClaimOptions): { sql: string; values: un
     ];
     candidates = `SELECT "id" FROM ${deliveries} WHERE ${due} AND ${active} AND (${named.join(" OR ")}) LIMIT ${n}${lock}`;
   } else {
-    // The earliest due of each claimable state, each read in the (state, dueAt) index's order and
-    // cut at the limit, then merged: one ORDER BY over all of them sorted every due row (100,000
-    // after a big activation) on every claim.
-    const arm = (name: string, where: string) =>
-      `SELECT "id", "dueAt" FROM (SELECT "id", "dueAt" FROM ${deliveries} WHERE ${where} AND "dueAt" <= ${p.add("date", now)} AND ${active}` +
-      ` ORDER BY "dueAt" LIMIT ${n}${lock}) ${name}`;
-    const arms = [arm("s", `"state" = 'scheduled'`), arm("r", `"state" = 'retrying'`)];
-    if (takeOver) arms.push(arm("l", `"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)}`));
-    candidates = `SELECT "id" FROM (${arms.join(" UNION ALL ")}) due ORDER BY "dueAt" LIMIT ${n}`;
+    // The earliest due of each active campaign's waiting states, each read in its (campaignId,
+    // state, dueAt) index's order, then merged (firstInOrderSql), so a claim reads about as many
+    // rows as it takes (PostgreSQL: up to the limit from each arm). One walk of the (state, dueAt) index testing each row's campaign read a
+    // paused campaign's whole backlog (20,000 rows) on every claim when it was due before the rest.
+    const arm = (where: string) => `SELECT "id", "dueAt" FROM ${deliveries} WHERE ${where} AND "dueAt" <= ${p.add("date", now)}`;
+    const arms: string[] = [];
+    for (const campaign of waiting) {
+      for (const state of WAITING) {
+        if (!campaign[state] || campaign[state] > now) continue;
+        // still active (paused since it was looked up: nothing of it is claimed); the state a
+        // parameter, so the text depends on the number of arms only (SQLite keeps it prepared)
+        const ofCampaign = `"campaignId" = ${p.add("text", campaign.id)} AND "state" = ${p.add("text", state)}`;
+        arms.push(arm(`${ofCampaign} AND EXISTS (SELECT 1 FROM ${tableName("Campaign")} WHERE "id" = ${p.add("text", campaign.id)} AND "status" = 'active')`));
+      }
+    }
+    // a lease that ran out: few rows, read in the (state, dueAt) index's order, each row's campaign tested
+    if (takeOver) arms.push(arm(`"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)} AND ${active}`));
+    if (!arms.length) return null;
+    candidates = `SELECT "id" FROM (${firstInOrderSql(arms, `"dueAt"`, n, true)}) due`;
   }
   return {
     sql:
@@ -159,10 +190,39 @@ export async function releaseLeases(prisma: Db, workerId: string, ids?: string[]
 
 /** The earliest due time of anything waiting, so an idle engine knows how long it may sleep. */
 export async function earliestDue(prisma: Db): Promise<Date | null> {
-  // one index-ordered read per state (see claimDue), not a sort of everything waiting
-  const arm = (state: string) =>
-    `SELECT "dueAt" FROM (SELECT "dueAt" FROM ${tableName("Delivery")} WHERE "state" = '${state}'` +
-    ` AND ${ofActiveCampaign()} ORDER BY "dueAt" LIMIT 1) ${state}`;
-  const rows = await rawDb(prisma).query<{ dueAt: unknown }>(`SELECT "dueAt" FROM (${arm("scheduled")} UNION ALL ${arm("retrying")}) due ORDER BY "dueAt" LIMIT 1`, []);
-  return rows.length ? dateOf(rows[0].dueAt) : null;
+  const [first] = await waitingCampaigns(prisma, { limit: 1 });
+  if (!first) return null;
+  return first.scheduled && (!first.retrying || first.scheduled <= first.retrying) ? first.scheduled : first.retrying;
+}
+
+/**
+ * Active campaigns with something waiting (due by `dueBy` when given), the earliest due first: for
+ * each active campaign the first row of each waiting state in its (campaignId, state, dueAt) index,
+ * a handful of rows per campaign whatever a paused campaign keeps waiting.
+ */
+export async function waitingCampaigns(prisma: Db, options: { dueBy?: Date; limit: number }): Promise<WaitingCampaign[]> {
+  const statement = waitingCampaignsStatement(options);
+  const rows = await rawDb(prisma).query<Record<string, unknown>>(statement.sql, statement.values);
+  return rows.map((r) => ({
+    id: r.id as string,
+    scheduled: r.scheduled === null ? null : dateOf(r.scheduled),
+    retrying: r.retrying === null ? null : dateOf(r.retrying),
+  }));
+}
+
+/** waitingCampaigns' SELECT. Exported for its query plan's test. */
+export function waitingCampaignsStatement(options: { dueBy?: Date; limit: number }): { sql: string; values: unknown[] } {
+  const p = new SqlParams();
+  const first = (state: string) =>
+    `(SELECT "dueAt" FROM ${tableName("Delivery")} d WHERE d."campaignId" = c."id" AND d."state" = '${state}' ORDER BY d."dueAt" LIMIT 1) AS "${state}"`;
+  const campaigns = `SELECT c."id", ${WAITING.map(first).join(", ")} FROM ${tableName("Campaign")} c WHERE c."status" = 'active'`;
+  // the earlier of the two (either may be null; SQLite has no LEAST)
+  const earliest = `CASE WHEN "retrying" IS NULL OR "scheduled" <= "retrying" THEN "scheduled" ELSE "retrying" END`;
+  const due = options.dueBy ? ` <= ${p.add("date", options.dueBy)}` : " IS NOT NULL";
+  return {
+    sql:
+      `SELECT "id", "scheduled", "retrying" FROM (SELECT "id", "scheduled", "retrying", ${earliest} AS "first" FROM (${campaigns}) active) waiting` +
+      ` WHERE "first"${due} ORDER BY "first" LIMIT ${Math.max(1, Math.floor(options.limit))}`,
+    values: p.values,
+  };
 }
