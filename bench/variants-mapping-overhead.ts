@@ -13,7 +13,7 @@
 // (target: >= 0.95), the CPU per delivery of this process and the engine thread's busy time.
 import { performance } from "node:perf_hooks";
 import { Worker } from "node:worker_threads";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { db } from "../lib/db";
 import { activateCampaign } from "../lib/delivery/store/lifecycle";
 import { EmbeddedEngine } from "../lib/delivery/engine/embedded-engine";
@@ -92,6 +92,19 @@ function engineThreadCpu(): number {
   }
 }
 let runs = 0;
+// THREADS=1: each run prints the CPU time per delivery of every thread of this process (tid, name)
+function threadCpu(): Map<string, number> {
+  const out = new Map<string, number>();
+  try {
+    for (const tid of readdirSync(`/proc/self/task`)) {
+      const stat = readFileSync(`/proc/self/task/${tid}/stat`, "utf8");
+      const name = stat.slice(stat.indexOf("(") + 1, stat.lastIndexOf(")"));
+      const f = stat.split(") ")[1]!.split(" ");
+      out.set(`${tid} ${name}`, (Number(f[11]) + Number(f[12])) * clockTick);
+    }
+  } catch {}
+  return out;
+}
 
 async function run(alternate: boolean, answers: "same" | "changing"): Promise<Sample> {
   const mapped = mode ? mode === "mapped" : alternate;
@@ -116,17 +129,22 @@ async function run(alternate: boolean, answers: "same" | "changing"): Promise<Sa
   const cpuStart = process.cpuUsage();
   const eluStart = performance.eventLoopUtilization();
   const threadStart = engineThreadCpu();
+  const threadsStart = process.env.THREADS ? threadCpu() : null;
   const done = await waitRecorded(campaign.id, users, 300_000);
   const used = process.cpuUsage(cpuStart);
-  const threadCpu = (engineThreadCpu() - threadStart) / users;
+  const threadCpuUs = (engineThreadCpu() - threadStart) / users;
+  if (threadsStart) {
+    const rows = [...threadCpu()].map(([k, v]) => [k, (v - (threadsStart.get(k) ?? 0)) / users] as const).filter(([, v]) => v >= 1).sort((a, b) => b[1] - a[1]);
+    process.stderr.write(`  threads (µs/delivery): ${rows.map(([k, v]) => `${k}=${Math.round(v)}`).join(", ")}\n`);
+  }
   const busyPerDelivery = (performance.eventLoopUtilization(eluStart).active * 1000) / users;
   const cpuPerDelivery = (used.user + used.system) / users;
   await engine.stop();
   setDeliveryQueue(null);
   const rate = users / ((done.at - started) / 1000);
   const label = mapped ? `variants + mapping (${answers === "same" ? "same answer" : "new values"})` : "plain";
-  process.stderr.write(`${label.padEnd(32)} ${Math.round(rate)} deliveries/s, ${Math.round(cpuPerDelivery)} µs CPU each, engine thread busy ${Math.round(busyPerDelivery)} µs, its CPU ${Math.round(threadCpu)} µs (${JSON.stringify(done.counts)})\n`);
-  return { rate, cpu: cpuPerDelivery, busy: busyPerDelivery, threadCpu };
+  process.stderr.write(`${label.padEnd(32)} ${Math.round(rate)} deliveries/s, ${Math.round(cpuPerDelivery)} µs CPU each, engine thread busy ${Math.round(busyPerDelivery)} µs, its CPU ${Math.round(threadCpuUs)} µs (${JSON.stringify(done.counts)})\n`);
+  return { rate, cpu: cpuPerDelivery, busy: busyPerDelivery, threadCpu: threadCpuUs };
 }
 
 // a first run warms the JIT, the prepared statements and the connection pool: not counted

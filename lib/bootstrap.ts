@@ -28,6 +28,11 @@ async function prepareOnce(options: { seed?: boolean }) {
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });
   secretKey();
+  // actions saved before a templated scheme's URL password was split still hold it in clear: encrypt it (once; later boots find none)
+  const { backfillUrlPasswords } = await import("./campaigns/url-password-backfill");
+  const backfill = await backfillUrlPasswords();
+  if (backfill.moved.length) log.info(`Encrypted the URL password of ${backfill.moved.length} webhook action(s) that held it in clear`);
+  if (backfill.stray.length) log.warn("Webhook actions hold a URL password written where it cannot be split out: shown masked; saving them asks for the URL to be rewritten", { actions: backfill.stray });
   const { bootstrapApiKey } = await import("./auth/api-keys");
   await bootstrapApiKey(env().HOOKLINE_BOOTSTRAP_API_KEY);
   const { bootstrapOwner } = await import("./auth/members");

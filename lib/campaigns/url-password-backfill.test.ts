@@ -3,6 +3,7 @@ import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { loadWebhookTemplate } from "./action-template";
 import { backfillUrlPasswords } from "./url-password-backfill";
+import { prepareInstall } from "../bootstrap";
 
 describe("backfillUrlPasswords", () => {
   it("moves a templated-scheme password saved in clear into urlPasswordEnc, the template rendered the same; names a stray one; a re-run changes nothing", async () => {
@@ -26,5 +27,15 @@ describe("backfillUrlPasswords", () => {
     expect(after.map((a) => [a.id, loadWebhookTemplate(a).url])).toEqual(expect.arrayContaining(before));
 
     expect(await backfillUrlPasswords()).toEqual({ moved: [], stray: [id("stray")] });
+  });
+
+  it("runs at every start: npm start's preparation encrypts such a password", async () => {
+    const action = await db().action.create({
+      data: { name: "boot", urlTemplate: "{{campaign.name}}s://ann:hunter2@crm.example.com/y", fields: [], headers: [], campaign: { create: { name: "c2", deliveryRule: { when: "immediate" } } } },
+    });
+    await prepareInstall({ seed: false });
+    const after = await db().action.findUniqueOrThrow({ where: { id: action.id } });
+    expect(after.urlTemplate).toBe("{{campaign.name}}s://ann@crm.example.com/y");
+    expect(decryptSecret(after.urlPasswordEnc!)).toBe("hunter2");
   });
 });

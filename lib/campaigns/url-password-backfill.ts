@@ -1,4 +1,4 @@
-// Actions saved before a templated scheme's URL password was split ({{user.scheme}}://name:secret@host)
+// Run at every start (lib/bootstrap.ts; a no-op once done). Actions saved before a templated scheme's URL password was split ({{user.scheme}}://name:secret@host)
 // hold that password in clear in urlTemplate. This moves it where every other one is: out of the
 // template, encrypted in urlPasswordEnc. The request each action sends stays byte for byte the same
 // (a row is rewritten only when putting the password back gives its template again). A password
@@ -14,7 +14,7 @@ export type BackfillResult = { moved: string[]; stray: string[] };
 export async function backfillUrlPasswords(): Promise<BackfillResult> {
   return transaction(
     async (tx) => {
-      const rows = await tx.action.findMany({ where: { urlPasswordEnc: null }, select: { id: true, urlTemplate: true } });
+      const rows = await tx.action.findMany({ where: { urlPasswordEnc: null, urlTemplate: { contains: "@" } }, select: { id: true, urlTemplate: true } });
       const result: BackfillResult = { moved: [], stray: [] };
       for (const row of rows) {
         const split = splitUrlPassword(row.urlTemplate);
