@@ -1,6 +1,6 @@
 "use client";
 import { SECRET_MASK } from "@/lib/campaigns/limits";
-import { sameFixedOrigin } from "@/lib/campaigns/url-origin";
+import { savedPasswordNotice } from "@/lib/campaigns/url-origin";
 import { TemplateInput } from "./TemplateInput";
 import { Field, monoInputClass } from "./ui/Field";
 
@@ -21,7 +21,7 @@ export function UrlField({
 }) {
   const savedPassword = !!savedUrl && savedUrl.includes(`:${SECRET_MASK}@`);
   // the secret resolver's rule (lib/campaigns/secret-resolver.ts): same scheme, host and port, none of them templated
-  const hostChanged = savedPassword && value.includes(SECRET_MASK) && !sameFixedOrigin(value, savedUrl);
+  const passwordNotice = savedUrl ? savedPasswordNotice(value, savedUrl, SECRET_MASK) : undefined;
   const hint = savedPassword ? (
     <>The saved password shows as {SECRET_MASK}; type a new one in its place to change it.</>
   ) : (
@@ -35,7 +35,7 @@ export function UrlField({
     <Field
       label="URL"
       error={error}
-      notice={notice ?? (hostChanged ? "The host changed, so the saved password will be cleared when you save: type it again." : undefined)}
+      notice={notice ?? passwordNotice}
       hint={hint}
     >
       {(control) => (

@@ -34,3 +34,16 @@ export function sameFixedOrigin(url: string, savedUrl: string): boolean {
   const origin = urlOrigin(url);
   return origin !== null && origin === urlOrigin(savedUrl);
 }
+
+/**
+ * What the URL field says while `url` is edited over `savedUrl` whose password was saved (shown "••••"):
+ * nothing while "••••" will keep it (same fixed origin), otherwise why it will not. A scheme or host
+ * that is a template never keeps a saved password (it could go wherever a user's data says).
+ */
+export function savedPasswordNotice(url: string, savedUrl: string, mask: string): string | undefined {
+  if (!savedUrl.includes(`:${mask}@`) || !url.includes(mask) || sameFixedOrigin(url, savedUrl)) return undefined;
+  const clean = url.replace(/[\t\n\r]/g, "").trim();
+  const schemeAndAuthority = /^[^/?#\\]*(?:\/\/[^/?#\\]*)?/.exec(clean)![0];
+  if (isTemplated(schemeAndAuthority)) return "The URL's scheme or host is a template, so the saved password is not kept when you save: type it again.";
+  return "The host changed, so the saved password will be cleared when you save: type it again.";
+}
