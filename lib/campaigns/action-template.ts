@@ -91,7 +91,8 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
  * Every write of an action's URL comes here: a password that cannot be split out is refused, never stored in clear.
  */
 export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
-  if (urlPasswordProblem(draft.url)) throw new UrlPasswordError();
+  const urlProblem = urlPasswordProblem(draft.url);
+  if (urlProblem) throw new UrlPasswordError(urlProblem);
   const secrets = resolveSecrets(draft, grant);
   const data = {
     name: draft.name,

@@ -38,4 +38,23 @@ describe("backfillUrlPasswords", () => {
     expect(after.urlTemplate).toBe("{{campaign.name}}s://ann@crm.example.com/y");
     expect(decryptSecret(after.urlPasswordEnc!)).toBe("hunter2");
   });
+
+  it("moves a password saved with tabs, newlines or spaces around the URL (compared as it is sent); names one it cannot take out exactly", async () => {
+    const campaign = await db().campaign.create({
+      data: {
+        name: "c3", deliveryRule: { when: "immediate" },
+        actions: { create: [
+          { name: "spaced", urlTemplate: " {{campaign.name}}s://ann:pw1@crm.example.com/z\t\n", fields: [], headers: [] },
+          { name: "plain", urlTemplate: "https://crm.example.com/ok", fields: [], headers: [] },
+        ] },
+      },
+      include: { actions: true },
+    });
+    const spaced = campaign.actions.find((a) => a.name === "spaced")!;
+    const result = await backfillUrlPasswords();
+    expect(result.moved).toContain(spaced.id);
+    const after = await db().action.findUniqueOrThrow({ where: { id: spaced.id } });
+    expect(after.urlTemplate).toBe("{{campaign.name}}s://ann@crm.example.com/z");
+    expect(decryptSecret(after.urlPasswordEnc!)).toBe("pw1");
+  });
 });

@@ -6,7 +6,7 @@
 // named: the editor shows it masked, and saving that URL again is refused until it is rewritten.
 import { encryptSecret } from "../crypto/secret-box";
 import { transaction } from "../db/transaction";
-import { strayUrlPasswords } from "../webhooks/url-credentials";
+import { cleanUrl, strayUrlPasswords } from "../webhooks/url-credentials";
 import { splitUrlPassword, withUrlPassword } from "./url-password";
 
 export type BackfillResult = { moved: string[]; stray: string[] };
@@ -18,11 +18,14 @@ export async function backfillUrlPasswords(): Promise<BackfillResult> {
       const result: BackfillResult = { moved: [], stray: [] };
       for (const row of rows) {
         const split = splitUrlPassword(row.urlTemplate);
-        if (split.password !== null && withUrlPassword(split.urlTemplate, split.password) === row.urlTemplate) {
-          await tx.action.update({ where: { id: row.id }, data: { urlTemplate: split.urlTemplate, urlPasswordEnc: encryptSecret(split.password) } });
+        // compared with the URL as sent (tabs and newlines dropped, trimmed: what a browser and the sender read)
+        const moved = split.password !== null && withUrlPassword(split.urlTemplate, split.password) === cleanUrl(row.urlTemplate);
+        if (moved) {
+          await tx.action.update({ where: { id: row.id }, data: { urlTemplate: split.urlTemplate, urlPasswordEnc: encryptSecret(split.password!) } });
           result.moved.push(row.id);
         }
-        if (strayUrlPasswords(split.urlTemplate).length) result.stray.push(row.id);
+        // what is still in clear: a password the split could not take out, or one it could but not exactly
+        if ((split.password !== null && !moved) || strayUrlPasswords(moved ? split.urlTemplate : row.urlTemplate).length) result.stray.push(row.id);
       }
       return result;
     },

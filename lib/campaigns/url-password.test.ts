@@ -72,3 +72,45 @@ describe("maskedUrlTemplate", () => {
     expect(maskedUrlTemplate("https://crm@api.example.com/x", true)).toBe(`https://crm:${SECRET_MASK}@api.example.com/x`);
   });
 });
+
+describe("URL forms an attacker's review found (2026-12-04)", () => {
+  it.each([
+    ["https:///bob:S3CRETPW@127.0.0.1:9/hook", "https:///bob@127.0.0.1:9/hook"],
+    ["https:////bob:S3CRETPW@h.example.com/", "https:////bob@h.example.com/"],
+    ["https://\\bob:S3CRETPW@h.example.com/", "https://\\bob@h.example.com/"],
+    ["{{user.scheme}}:///bob:S3CRETPW@h.example.com/", "{{user.scheme}}:///bob@h.example.com/"],
+  ])("a browser skips extra slashes after the scheme: %s is split like https://bob:...@", (typed, stored) => {
+    const split = splitUrlPassword(typed);
+    expect(split).toEqual({ urlTemplate: stored, password: "S3CRETPW" });
+    expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+    expect(maskedUrlTemplate(typed, false)).not.toContain("S3CRETPW");
+  });
+
+  it.each([
+    "https://{{~!-- }}/ --}}bob:pw@h.example.com/",
+    'https://{{~! "}}bob:pw@h.example.com/"}}',
+    "https://{{!-- a --~}}bob:pw@h.example.com/{{!-- b --}}",
+    "https://{{!--}}bob:pw@h.example.com/{{!-- b --}}",
+    "https://\\{{x}}bob:pw@h.example.com/",
+    'https://{{{{raw}}}}{{"{{{{/raw}}}}bob:pw@h.example.com/"}}',
+  ])("a comment, raw block or escaped {{ (read otherwise than Handlebars reads it) is refused: %s", (url) => {
+    expect(urlPasswordProblem(url)).toMatch(/^A URL cannot hold/);
+  });
+
+  it('a "{{" made by dropping a newline is text, as Handlebars reads it: the password behind it is found', () => {
+    const url = 'https://{\n{"}}bob:pw@h.example.com/"}}';
+    const split = splitUrlPassword(url);
+    // the userinfo a browser reads is '{{"}}bob:pw': its password is split out, never kept in the template
+    expect(split.password).toBe("pw");
+    expect(split.urlTemplate).not.toContain(":pw@");
+  });
+
+  it("a run of colons is checked in linear time (a regular expression took seconds for 2,000)", () => {
+    for (const url of ["{{x}}" + ":".repeat(20_000), "{{x}}@" + ":".repeat(20_000) + "@", "{{x}}" + ":a".repeat(20_000) + "@"]) {
+      const started = performance.now();
+      urlPasswordProblem(url);
+      maskedUrlTemplate(url, false);
+      expect(performance.now() - started).toBeLessThan(500);
+    }
+  });
+});

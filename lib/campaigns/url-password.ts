@@ -1,7 +1,7 @@
 // The URL password of an action is stored apart from its URL template, encrypted; the editor sees it
 // as "••••". This module moves the password between the three forms: as typed, as stored, as shown.
 import { SECRET_MASK } from "./limits";
-import { parseUrlTemplate, replaceStrayUrlPasswords, strayUrlPasswords, type UrlParts } from "../webhooks/url-credentials";
+import { parseUrlTemplate, replaceStrayUrlPasswords, strayUrlPasswords, unreadableUrlTemplate, type UrlParts } from "../webhooks/url-credentials";
 
 /** "host:port" of a URL template, lower-cased, to tell whether an edit points it elsewhere. */
 export function urlTemplateHost(url: string): string | null {
@@ -19,16 +19,20 @@ function join(parts: UrlParts, password: string | null): string {
 export const STRAY_URL_PASSWORD =
   "Write the password right after the scheme at the start of the URL (https://name:password@host or {{scheme}}://name:password@host): written anywhere else it would be stored and shown in clear. Or send it in an Authorization header marked secret.";
 
-/** Why this URL cannot be saved: a literal password that could reach the request's userinfo but cannot be split out (see strayUrlPasswords). */
+/**
+ * Why this URL cannot be saved: a template construct whose reading no check could trust (a comment, a
+ * raw block, an escaped {{), or a literal password that could reach the request's userinfo but cannot
+ * be split out (see strayUrlPasswords).
+ */
 export function urlPasswordProblem(url: string): string | null {
-  return strayUrlPasswords(url).length ? STRAY_URL_PASSWORD : null;
+  return unreadableUrlTemplate(url) ?? (strayUrlPasswords(url).length ? STRAY_URL_PASSWORD : null);
 }
 
-/** Thrown where an action's URL is stored (sealActionDraft) for a URL the schema would refuse with STRAY_URL_PASSWORD. */
+/** Thrown where an action's URL is stored (sealActionDraft) for a URL the schema would refuse (urlPasswordProblem). */
 export class UrlPasswordError extends Error {
   readonly field = "url";
-  constructor() {
-    super(STRAY_URL_PASSWORD);
+  constructor(message = STRAY_URL_PASSWORD) {
+    super(message);
   }
 }
 

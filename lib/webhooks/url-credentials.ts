@@ -50,11 +50,33 @@ export function templateShape(s: string): string {
   return out + s.slice(i);
 }
 
-const cleanUrl = (url: string) => url.replace(/[\t\n\r]/g, "").trim();
+/** A URL template as a browser reads it: tabs and newlines dropped, trimmed. */
+export const cleanUrl = (url: string) => url.replace(/[\t\n\r]/g, "").trim();
+
+/**
+ * The URL as a browser reads what the template renders (tabs and newlines dropped, trimmed) and its
+ * shape, read from the template as typed: Handlebars sees "{\n{" as text, not as a {{ a cleaned copy would show.
+ */
+function cleanAndShape(url: string): { clean: string; shape: string } {
+  const raw = templateShape(url);
+  let clean = "";
+  let shape = "";
+  for (let i = 0; i < url.length; i++) {
+    const c = url[i]!;
+    if (c === "\t" || c === "\n" || c === "\r") continue;
+    clean += c;
+    shape += raw[i];
+  }
+  const start = clean.length - clean.trimStart().length;
+  const end = clean.trimEnd().length;
+  return { clean: clean.slice(start, end), shape: shape.slice(start, end) };
+}
 
 // A scheme written out (https://) or made of {{ }} values and scheme letters ({{user.scheme}}://,
 // {{campaign.proto}}s://, {{#if x}}https://): the literal "://" that follows starts the authority.
-const SCHEME_THEN_AUTHORITY = new RegExp(`^([a-z${HOLE}][a-z0-9+.${HOLE}-]*:\\/\\/)([^/?#\\\\]*)`, "i");
+// A browser skips any further "/" or "\\" before the authority (https:///name:pw@host is name:pw@host):
+// they belong to the scheme's part here, so the userinfo found is the one sent.
+const SCHEME_THEN_AUTHORITY = new RegExp(`^([a-z${HOLE}][a-z0-9+.${HOLE}-]*:\\/\\/[/\\\\]*)([^/?#\\\\]*)`, "i");
 
 /**
  * Splits "https://name:secret@host/..." (a template, not necessarily a valid URL yet). The scheme may
@@ -64,8 +86,7 @@ const SCHEME_THEN_AUTHORITY = new RegExp(`^([a-z${HOLE}][a-z0-9+.${HOLE}-]*:\\/\
 export function parseUrlTemplate(url: string): UrlParts | null {
   // Split where a browser (and url-origin.ts) splits: tabs and newlines dropped, and the authority
   // ending at / ? # or a backslash, so that the password and the origin checked are the same part.
-  const clean = cleanUrl(url);
-  const shape = templateShape(clean);
+  const { clean, shape } = cleanAndShape(url);
   const match = SCHEME_THEN_AUTHORITY.exec(shape);
   if (!match) return null;
   const authorityAt = match[1].length;
@@ -87,38 +108,55 @@ export function parseUrlTemplate(url: string): UrlParts | null {
 /** Whether the template holds {{#block}}s ({{#if}}, {{else}}, {{/if}}...): text after the host may then start another URL. */
 const hasBlocks = (url: string) => /\{\{~?\s*(?:[#^/]|else\b)/.test(url);
 
-// A literal ":password@", at least one character of it written out (a {{ }} value is data, not a secret)
-const LITERAL_PASSWORD = new RegExp(`:([^/?#\\\\@\\s]*[^/?#\\\\@\\s${HOLE}][^/?#\\\\@\\s]*)@`, "g");
+const isStop = (c: string) => c === "/" || c === "?" || c === "#" || c === "\\" || c === "@" || c.trim() === "";
+
+/**
+ * Each literal ":password@" in a shape: from the first ":" after the last "/ ? # \\ @" or space to the
+ * next "@", at least one character of it written out (a {{ }} value is data, not a secret). One pass
+ * (a regular expression for it backtracked cubically on a run of colons: seconds for 2,000).
+ */
+function literalPasswords(shape: string): [number, number][] {
+  const found: [number, number][] = [];
+  let colon = -1;
+  for (let i = 0; i < shape.length; i++) {
+    const c = shape[i]!;
+    if (c === "@" && colon >= 0) {
+      for (let k = colon + 1; k < i; k++) {
+        if (shape[k] !== HOLE) {
+          found.push([colon + 1, i]);
+          break;
+        }
+      }
+    }
+    if (isStop(c)) colon = -1;
+    else if (c === ":" && colon < 0) colon = i;
+  }
+  return found;
+}
 
 /**
  * Where a literal "name:password@" sits that the rendered URL may carry in its userinfo although it is
  * not the one parseUrlTemplate splits out: after a scheme that is not at the start ({{{user.base}}}bob:pw@host),
  * or in a block's other branch ({{#if x}}https://a.example.com{{else}}https://bob:pw@b.example.com{{/if}}).
- * [start, end) of each password. A URL whose scheme and host are its own (no blocks) has none: text after
- * its host is path, query or fragment.
+ * [start, end) of each password in the cleaned URL (tabs and newlines dropped, trimmed). A URL whose
+ * scheme and host are its own (no blocks) has none: text after its host is path, query or fragment.
  */
 export function strayUrlPasswords(url: string): [number, number][] {
-  const clean = cleanUrl(url);
-  const parts = parseUrlTemplate(clean);
+  const { clean, shape: full } = cleanAndShape(url);
+  const parts = parseUrlTemplate(url);
   const blocks = hasBlocks(clean);
   if (parts && !blocks) return [];
-  let shape = templateShape(clean);
   // without blocks, text after a literal ? or # is query or fragment whatever comes before it
-  if (!blocks) shape = shape.slice(0, shape.search(/[?#]|$/));
-  const found: [number, number][] = [];
+  const shape = blocks ? full : full.slice(0, full.search(/[?#]|$/));
   const split = parts?.password != null ? parts.scheme.length + parts.username.length + 1 : -1;
-  for (const m of shape.matchAll(LITERAL_PASSWORD)) {
-    const start = m.index + 1;
-    if (start !== split) found.push([start, start + m[1].length]);
-  }
-  return found;
+  return literalPasswords(shape).filter(([start]) => start !== split);
 }
 
 /** The template (tabs and newlines dropped, trimmed) with each stray password replaced by `by`. */
 export function replaceStrayUrlPasswords(url: string, by: string): string {
-  const clean = cleanUrl(url);
-  const spans = strayUrlPasswords(clean);
+  const spans = strayUrlPasswords(url);
   if (!spans.length) return url;
+  const clean = cleanUrl(url);
   let out = "";
   let from = 0;
   for (const [start, end] of spans) {
@@ -126,6 +164,17 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
     from = end;
   }
   return out + clean.slice(from);
+}
+
+/**
+ * Template constructs a URL may not hold: what they render is not what they look like (a comment or a
+ * raw block may hold "}}", an escaped "\\{{" is text), so no check of the URL's parts could trust its reading.
+ */
+export function unreadableUrlTemplate(url: string): string | null {
+  if (url.includes("{{!") || url.includes("{{~!")) return "A URL cannot hold a template comment ({{! }}): remove it";
+  if (url.includes("{{{{")) return "A URL cannot hold a raw block ({{{{ }}}}): remove it";
+  if (/\\\{\{/.test(url)) return "A URL cannot hold an escaped \\{{: remove the backslash or the braces";
+  return null;
 }
 
 /** Whether a URL (template) carries credentials (Basic auth). */
