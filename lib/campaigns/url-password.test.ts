@@ -114,3 +114,18 @@ describe("URL forms an attacker's review found (2026-12-04)", () => {
     }
   });
 });
+
+describe("an '@' a {{ }} value may render", () => {
+  it("a literal name:password before a value in the authority is refused and masked (https://bob:pw{{{x}}}host)", () => {
+    for (const url of ['https://bob:pw{{{default user.x "@"}}}h.example.com/', "https://bob:pw{{sep}}h.example.com/x", "{{s}}://bob:pw{{sep}}h.example.com"]) {
+      expect(urlPasswordProblem(url)).toMatch(/^Write the password right after the scheme/);
+      expect(maskedUrlTemplate(url, false)).not.toContain(":pw");
+    }
+  });
+
+  it("a port, an IPv6 address or values alone are not a password", () => {
+    for (const url of ["https://api.example.com:8080{{path}}", "https://[::1]{{path}}", "https://{{user}}:{{pass}}@h.example.com/", "https://{{sub}}.example.com:8443/x", "https://h.example.com:{{port}}/", "https://h.example.com/{{a}}:b{{c}}"]) {
+      expect(urlPasswordProblem(url)).toBeNull();
+    }
+  });
+});

@@ -145,11 +145,32 @@ export function strayUrlPasswords(url: string): [number, number][] {
   const { clean, shape: full } = cleanAndShape(url);
   const parts = parseUrlTemplate(url);
   const blocks = hasBlocks(clean);
+  const rendered = parts && !parts.hasUserinfo ? renderedAt(full, parts.scheme.length) : null;
+  if (rendered) return [rendered];
   if (parts && !blocks) return [];
   // without blocks, text after a literal ? or # is query or fragment whatever comes before it
   const shape = blocks ? full : full.slice(0, full.search(/[?#]|$/));
   const split = parts?.password != null ? parts.scheme.length + parts.username.length + 1 : -1;
   return literalPasswords(shape).filter(([start]) => start !== split);
+}
+
+/**
+ * A literal "name:password" in an authority whose "@" a {{ }} value may render (https://bob:pw{{x}}host:
+ * with x = "@" the request carries bob:pw): the written-out part after the ":", up to that value. A
+ * port (digits) or an IPv6 address ("]") before the value is not one.
+ */
+function renderedAt(shape: string, authorityAt: number): [number, number] | null {
+  let colon = -1;
+  for (let i = authorityAt; i < shape.length; i++) {
+    const c = shape[i]!;
+    if (c === "/" || c === "?" || c === "#" || c === "\\" || c.trim() === "") return null;
+    if (c === ":" && colon < 0) colon = i;
+    else if (c === HOLE && colon >= 0) {
+      const written = shape.slice(colon + 1, i);
+      return /[^\d]/.test(written) && !written.includes("]") ? [colon + 1, i] : null;
+    }
+  }
+  return null;
 }
 
 /** The template (tabs and newlines dropped, trimmed) with each stray password replaced by `by`. */
