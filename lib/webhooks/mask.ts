@@ -35,14 +35,15 @@ function maskSignature(value: string): string {
  */
 export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] = []): BuiltRequest {
   const { url, password } = splitUrlCredentials(request.url);
-  return {
-    ...request,
-    url: password ? url : request.url,
-    headers: request.headers.map(([name, value]) => [
-      name,
-      name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value,
-    ]),
-  };
+  return { ...request, url: password ? url : request.url, headers: maskHeaders(request.headers, secretHeaderNames) };
+}
+
+/** A request's headers for display: Authorization and secret headers masked, `webhook-signature` too. */
+export function maskHeaders(headers: BuiltRequest["headers"], secretHeaderNames: string[] = []): BuiltRequest["headers"] {
+  return headers.map(([name, value]) => [
+    name,
+    name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value,
+  ]);
 }
 
 /**
