@@ -1,8 +1,10 @@
 // The origin (scheme, host, port) a webhook URL template points at, the unit the secret resolver
 // (secret-resolver.ts) trusts a stored secret to. Client-safe: the URL field warns with the same rule.
+import { cleanUrl } from "../webhooks/url-credentials";
+
 /** The scheme and authority of a URL template as a browser splits them, tabs and newlines dropped as it does. */
 function authorityOf(url: string): { clean: string; scheme: string; authority: string; hostPort: string } | null {
-  const clean = url.replace(/[\t\n\r]/g, "").trim();
+  const clean = cleanUrl(url);
   // WHATWG URLs end the authority at / ? # and, for http(s), at a backslash too; userinfo ends at the last @.
   const match = /^([a-z][a-z0-9+.-]*):\/\/([^/?#\\]*)/i.exec(clean);
   if (!match) return null;
@@ -42,8 +44,7 @@ export function sameFixedOrigin(url: string, savedUrl: string): boolean {
  */
 export function savedPasswordNotice(url: string, savedUrl: string, mask: string): string | undefined {
   if (!savedUrl.includes(`:${mask}@`) || !url.includes(mask) || sameFixedOrigin(url, savedUrl)) return undefined;
-  const clean = url.replace(/[\t\n\r]/g, "").trim();
-  const schemeAndAuthority = /^[^/?#\\]*(?:\/\/[^/?#\\]*)?/.exec(clean)![0];
+  const schemeAndAuthority = /^[^/?#\\]*(?:\/\/[^/?#\\]*)?/.exec(cleanUrl(url))![0];
   if (isTemplated(schemeAndAuthority)) return "The URL's scheme or host is a template, so the saved password is not kept when you save: type it again.";
   return "The host changed, so the saved password will be cleared when you save: type it again.";
 }

@@ -57,15 +57,21 @@ export const cleanUrl = (url: string) => url.replace(/[\t\n\r]/g, "").trim();
  * The URL as a browser reads what the template renders (tabs and newlines dropped, trimmed) and its
  * shape, read from the template as typed: Handlebars sees "{\n{" as text, not as a {{ a cleaned copy would show.
  */
-function cleanAndShape(url: string): { clean: string; shape: string } {
+type Shaped = { clean: string; shape: string };
+
+function cleanAndShape(url: string): Shaped {
   const raw = templateShape(url);
-  let clean = "";
-  let shape = "";
-  for (let i = 0; i < url.length; i++) {
-    const c = url[i]!;
-    if (c === "\t" || c === "\n" || c === "\r") continue;
-    clean += c;
-    shape += raw[i];
+  let clean = url;
+  let shape = raw;
+  if (/[\t\n\r]/.test(url)) {
+    clean = "";
+    shape = "";
+    for (let i = 0; i < url.length; i++) {
+      const c = url[i]!;
+      if (c === "\t" || c === "\n" || c === "\r") continue;
+      clean += c;
+      shape += raw[i];
+    }
   }
   const start = clean.length - clean.trimStart().length;
   const end = clean.trimEnd().length;
@@ -84,9 +90,12 @@ const SCHEME_THEN_AUTHORITY = new RegExp(`^([a-z${HOLE}][a-z0-9+.${HOLE}-]*:\\/\
  * literal text ends the authority or the userinfo.
  */
 export function parseUrlTemplate(url: string): UrlParts | null {
+  return parseShaped(cleanAndShape(url));
+}
+
+function parseShaped({ clean, shape }: Shaped): UrlParts | null {
   // Split where a browser (and url-origin.ts) splits: tabs and newlines dropped, and the authority
   // ending at / ? # or a backslash, so that the password and the origin checked are the same part.
-  const { clean, shape } = cleanAndShape(url);
   const match = SCHEME_THEN_AUTHORITY.exec(shape);
   if (!match) return null;
   const authorityAt = match[1].length;
@@ -142,8 +151,12 @@ function literalPasswords(shape: string): [number, number][] {
  * scheme and host are its own (no blocks) has none: text after its host is path, query or fragment.
  */
 export function strayUrlPasswords(url: string): [number, number][] {
-  const { clean, shape: full } = cleanAndShape(url);
-  const parts = parseUrlTemplate(url);
+  return straySpans(cleanAndShape(url));
+}
+
+function straySpans(shaped: Shaped): [number, number][] {
+  const { clean, shape: full } = shaped;
+  const parts = parseShaped(shaped);
   const blocks = hasBlocks(clean);
   const rendered = parts && !parts.hasUserinfo ? renderedAt(full, parts.scheme.length) : null;
   if (rendered) return [rendered];
@@ -163,7 +176,8 @@ function renderedAt(shape: string, authorityAt: number): [number, number] | null
   let colon = -1;
   for (let i = authorityAt; i < shape.length; i++) {
     const c = shape[i]!;
-    if (c === "/" || c === "?" || c === "#" || c === "\\" || c.trim() === "") return null;
+    // (no literal "@" in this authority: parseUrlTemplate found no userinfo)
+    if (isStop(c)) return null;
     if (c === ":" && colon < 0) colon = i;
     else if (c === HOLE && colon >= 0) {
       const written = shape.slice(colon + 1, i);
@@ -175,9 +189,10 @@ function renderedAt(shape: string, authorityAt: number): [number, number] | null
 
 /** The template (tabs and newlines dropped, trimmed) with each stray password replaced by `by`. */
 export function replaceStrayUrlPasswords(url: string, by: string): string {
-  const spans = strayUrlPasswords(url);
+  const shaped = cleanAndShape(url);
+  const spans = straySpans(shaped);
   if (!spans.length) return url;
-  const clean = cleanUrl(url);
+  const { clean } = shaped;
   let out = "";
   let from = 0;
   for (const [start, end] of spans) {
