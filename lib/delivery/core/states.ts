@@ -3,7 +3,10 @@ export const DELIVERY_STATES = ["scheduled", "sending", "delivered", "retrying",
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
 /** Waiting for their due time; a worker claims them when it comes. */
-export const WAITING_STATES: DeliveryState[] = ["scheduled", "retrying"];
+export const WAITING = ["scheduled", "retrying"] as const satisfies readonly DeliveryState[];
+export type WaitingState = (typeof WAITING)[number];
+/** WAITING as Prisma's `in` takes it */
+export const WAITING_STATES: DeliveryState[] = [...WAITING];
 /** Nothing more will happen to these. */
 export const FINAL_STATES: DeliveryState[] = ["delivered", "failed", "suppressed", "cancelled"];
 /** A person may send these again (Retry in the log, "Retry all failed"). */

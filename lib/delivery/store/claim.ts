@@ -5,6 +5,7 @@ import type { Db } from "../../db";
 import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { WAITING, type WaitingState } from "../core/states";
 import { amongSql, firstInOrderSql, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
 
 export type ClaimOptions = {
@@ -26,8 +27,6 @@ function ofActiveCampaign() {
   return memberOfSql(`"campaignId"`, `SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'active'`);
 }
 
-/** The waiting states, each read per campaign in due order. */
-const WAITING = ["scheduled", "retrying"] as const;
 
 /**
  * Campaigns a claim reads at most, those whose earliest waiting row is due first: one index-ordered
@@ -39,7 +38,7 @@ const WAITING = ["scheduled", "retrying"] as const;
 export const CLAIM_CAMPAIGNS = 8;
 
 /** An active campaign with something waiting: the earliest due of each waiting state (null: none). */
-export type WaitingCampaign = { id: string; scheduled: Date | null; retrying: Date | null };
+export type WaitingCampaign = { id: string } & Record<WaitingState, Date | null>;
 
 export type ClaimedDelivery = {
   id: string;
