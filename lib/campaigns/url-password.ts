@@ -31,7 +31,7 @@ export function urlPasswordProblem(url: string): string | null {
 /** Thrown where an action's URL is stored (sealActionDraft) for a URL the schema would refuse (urlPasswordProblem). */
 export class UrlPasswordError extends Error {
   readonly field = "url";
-  constructor(message = STRAY_URL_PASSWORD) {
+  constructor(message: string) {
     super(message);
   }
 }
