@@ -70,9 +70,9 @@ export function unindexedSql(column: string, kind: "text" | "date" = "text"): st
 /**
  * `column IN (subquery)` as a test of each row the statement already found another way, never as
  * what finds them: the subquery is read once (SQLite: its own index; PostgreSQL: one array), and the
- * column is unindexed. For a claim's arms, which must walk the (state, dueAt) index in order and
- * stop at their LIMIT: PostgreSQL, without statistics for a just-activated campaign, otherwise
- * joined the campaign's (campaignId, state) index and sorted every due row for every claim.
+ * column is unindexed. For a claim's takeover arm and its named rows, which must walk the (state,
+ * dueAt) index in order and stop at their LIMIT, or find rows by id: PostgreSQL, without statistics
+ * for a just-activated campaign, otherwise joined the campaign's own index and sorted every due row.
  */
 export function memberOfSql(column: string, subquery: string): string {
   return amongSql(unindexedSql(column), subquery);
