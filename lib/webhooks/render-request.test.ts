@@ -212,6 +212,15 @@ describe("checkTemplateSyntax (static checks for the editor)", () => {
     expect(problems.find((p) => p.field === "url")).toMatchObject({ line: 1 });
   });
 
+  it("an Authorization header beside credentials after a templated scheme is named in the editor, as at send time", async () => {
+    const { checkTemplateSyntax } = await import("./render-request");
+    for (const url of ["{{user.scheme}}://bob:pw@api.example.com/x", "https:///bob@api.example.com/x", "http{{#if user.plan}}s{{/if}}://bob@api.example.com/"]) {
+      const problems = checkTemplateSyntax({ ...base, url, headers: [{ name: "Authorization", value: "Bearer x" }] });
+      expect(problems.map((p) => p.message), url).toContain("Authorization comes from the credentials in the URL; remove one of them");
+    }
+    expect(checkTemplateSyntax({ ...base, url: "{{user.scheme}}://api.example.com/x?at=a@b", headers: [{ name: "Authorization", value: "Bearer x" }] })).toEqual([]);
+  });
+
   it("a URL with a user name only still becomes Basic auth", () => {
     const req = ok({ ...base, url: "https://token123@api.example.com/x" }, ctxWith("x"));
     expect(req.url).toBe("https://api.example.com/x");

@@ -5,6 +5,7 @@ import { urlOrigin } from "../campaigns/url-origin";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
+import { urlHasCredentials } from "./url-credentials";
 import { signatureHeader } from "./sign";
 import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
@@ -20,8 +21,6 @@ export type RenderOptions = {
   /** list variables that render empty (the preview wants them; delivery does not pay for them) */
   collectWarnings?: boolean;
 };
-
-const CREDENTIALS_IN_URL = /^\s*[a-z][a-z0-9+.-]*:[/\\]{2}[^/\\?#]*@/i;
 
 /** What each template of the action is and how its values are escaped: URL, data values, header values. */
 function fieldSources(template: WebhookTemplate): { sources: FieldSource[]; names: string[] } {
@@ -54,7 +53,7 @@ export function checkTemplateSyntax(template: WebhookTemplate): TemplateProblem[
     const shape: Record<string, unknown> = {};
     template.fields.forEach((f, i) => setPath(shape, f.key, true, `fields[${i}].key`, problems));
   }
-  const hasCredentials = CREDENTIALS_IN_URL.test(template.url);
+  const hasCredentials = urlHasCredentials(template.url);
   template.headers.forEach((h, i) => {
     const p = headerNameProblem(h.name, i, hasCredentials);
     if (p) problems.push(p);
