@@ -74,3 +74,68 @@ export function toCurl(request: BuiltRequest, secretHeaderNames: string[] = []):
   if (masked.body !== null) parts.push(`  --data-raw ${shellQuote(masked.body)}`);
   return parts.join(" \\\n");
 }
+
+// shorter secrets are not looked for in responses: masking every "abc" would garble the body, and a
+// secret that short is guessed sooner than echoed
+const MIN_ECHOED_SECRET = 4;
+
+/** The secrets a request carries (secret headers' values, Basic auth's "user:password" and password), as a receiver may echo them. */
+function sentSecrets(request: BuiltRequest): string[] {
+  let found: Set<string> | undefined;
+  const add = (s: string) => {
+    if (s.length < MIN_ECHOED_SECRET) return;
+    found ??= new Set();
+    found.add(s);
+    // as a JSON string holds it, and as a URL or form encodes it
+    found.add(JSON.stringify(s).slice(1, -1));
+    found.add(encodeURIComponent(s));
+  };
+  for (const [name, value] of request.headers) {
+    if (!isSecretHeader(name, request.secretHeaders)) continue;
+    const scheme = /^(Basic|Bearer|Token|Digest|ApiKey)\s+(.+)$/i.exec(value);
+    // "Basic ••••" as the request shows it, when the echo keeps the scheme
+    if (!scheme) {
+      add(value);
+      continue;
+    }
+    add(scheme[2]!);
+    if (scheme[1]!.toLowerCase() !== "basic") continue;
+    const userPassword = Buffer.from(scheme[2]!, "base64").toString("utf8");
+    add(userPassword);
+    const colon = userPassword.indexOf(":");
+    if (colon >= 0) add(userPassword.slice(colon + 1));
+  }
+  // longest first: a secret that contains another is masked whole
+  return found ? [...found].sort((a, b) => b.length - a.length) : [];
+}
+
+function maskIn(text: string, secrets: string[], cutShort: boolean): string {
+  let out = text;
+  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+  if (cutShort) {
+    // a body cut at its size limit may end in the first part of a secret
+    for (const s of secrets) {
+      for (let k = Math.min(s.length - 1, out.length); k >= MIN_ECHOED_SECRET; k--) {
+        if (out.endsWith(s.slice(0, k))) {
+          out = out.slice(0, out.length - k) + MASK;
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * A response with every secret its request carried masked, in the body and the headers. A receiver that
+ * echoes its request (httpbin, a debug endpoint) or names a key in an error message would otherwise put
+ * the secret where everyone who may read the response reads it: the delivery log, the test send's
+ * history, an attribute a response mapping saves. The one sender (send.ts) applies it to every response.
+ */
+export function maskEchoedSecrets<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(request: BuiltRequest, response: R): R {
+  const secrets = sentSecrets(request);
+  if (!secrets.length) return response;
+  const body = response.body === undefined ? undefined : maskIn(response.body, secrets, !!response.bodyTruncated);
+  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskIn(value, secrets, false)]);
+  return { ...response, body, headers };
+}

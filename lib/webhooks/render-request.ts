@@ -110,22 +110,24 @@ type Plan = {
   keyNames: string[];
   keyProblems: TemplateProblem[];
   headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean }[];
+  /** the names of the headers ticked secret (undefined: none), for the sender to mask their echoes */
+  secretHeaders: string[] | undefined;
 };
 const plans = new WeakMap<WebhookTemplate, Plan>();
 
 function snapshotOf(t: WebhookTemplate): string[] {
   const out = [t.method, t.contentType, t.url];
   for (const f of t.fields) out.push(f.key, f.value, f.type);
-  for (const h of t.headers) out.push(h.name, h.value);
+  for (const h of t.headers) out.push(h.name, h.value, h.secret ? "secret" : "");
   return out;
 }
 
 function sameSnapshot(t: WebhookTemplate, snap: string[]): boolean {
-  if (snap.length !== 3 + t.fields.length * 3 + t.headers.length * 2) return false;
+  if (snap.length !== 3 + t.fields.length * 3 + t.headers.length * 3) return false;
   if (snap[0] !== t.method || snap[1] !== t.contentType || snap[2] !== t.url) return false;
   let i = 3;
   for (const f of t.fields) if (snap[i++] !== f.key || snap[i++] !== f.value || snap[i++] !== f.type) return false;
-  for (const h of t.headers) if (snap[i++] !== h.name || snap[i++] !== h.value) return false;
+  for (const h of t.headers) if (snap[i++] !== h.name || snap[i++] !== h.value || snap[i++] !== (h.secret ? "secret" : "")) return false;
   return true;
 }
 
@@ -140,6 +142,7 @@ function planFor(template: WebhookTemplate): Plan {
     keyNames: template.fields.map((_, i) => `fields[${i}].key`),
     keyProblems: keyProblems(template),
     headers: template.headers.map((h, i) => ({ name: h.name.trim(), problem: headerNameProblem(h.name, i, false), isAuthorization: h.name.trim().toLowerCase() === "authorization" })),
+    secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
   };
   plans.set(template, plan);
   return plan;
@@ -228,5 +231,6 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   headers.push(...extraHeaders);
 
   const request: BuiltRequest = { method: template.method, url: href, headers, body };
+  if (plan.secretHeaders) request.secretHeaders = plan.secretHeaders;
   return { ok: true, request, warnings };
 }

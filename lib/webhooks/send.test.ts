@@ -166,6 +166,36 @@ describe("sendWebhook", () => {
     expect(Buffer.from(value, "latin1").toString("utf8")).toBe("São Paulo/Centro 🎉");
   });
 
+  it("masks what a response echoes of the request's secrets (password, Basic value, secret headers), in body and headers", async () => {
+    const url = base.replace("http://", "http://crm:s3cret%22pw@") + "/echo-headers";
+    const headers = [
+      { name: "X-Customer", value: "cust-token-42", secret: true },
+      { name: "X-Api-Key", value: "key/with+chars" },
+      { name: "X-Plain", value: "not-secret-value" },
+    ];
+    const result = await sendWebhook(build({ url, headers }));
+    expect(result.outcome).toBe("delivered");
+    const basic = Buffer.from('crm:s3cret"pw').toString("base64");
+    for (const secret of [basic, 's3cret\\"pw', "cust-token-42", "key/with+chars"]) expect(result.body, secret).not.toContain(secret);
+    const raw: string[] = JSON.parse(result.body!).raw;
+    const value = (name: string) => raw[raw.findIndex((h) => h.toLowerCase() === name) + 1];
+    expect(value("authorization")).toBe("Basic ••••");
+    expect(value("x-customer")).toBe("••••");
+    expect(value("x-api-key")).toBe("••••");
+    expect(value("x-plain")).toBe("not-secret-value");
+  });
+
+  it("masks an echoed secret in a response header, and the start of one where the body was cut at 64 KiB", async () => {
+    const { maskEchoedSecrets } = await import("./mask");
+    const request = build({ headers: [{ name: "X-Customer", value: "cust-token-42", secret: true }] });
+    const cut = maskEchoedSecrets(request, { body: "x".repeat(10) + "cust-tok", bodyTruncated: true, headers: [["x-echo", "got cust-token-42"]] as [string, string][] });
+    expect(cut).toMatchObject({ body: "x".repeat(10) + "••••", headers: [["x-echo", "got ••••"]] });
+    // a body that was not cut keeps its ending; a request without secrets gives the response back as it is
+    expect(maskEchoedSecrets(request, { body: "cust-tok" }).body).toBe("cust-tok");
+    const plain = { body: "cust-token-42" };
+    expect(maskEchoedSecrets(build({}), plain)).toBe(plain);
+  });
+
   it("a GET carries its data in the query, no body and no Content-Type", async () => {
     await sendWebhook(build({ method: "GET", url: `${base}/get?fixed=1`, fields: [{ key: "city", value: "{{user.city}}", type: "text" }, { key: "q&x", value: "a=b", type: "text" }] }));
     const got = last();

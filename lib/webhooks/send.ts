@@ -4,6 +4,7 @@ import { STATUS_CODES } from "node:http";
 import type { LookupFunction } from "node:net";
 import { Agent } from "undici";
 import { classifyResponse } from "./classify";
+import { maskEchoedSecrets } from "./mask";
 import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
 import { DestinationRefused, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
@@ -161,7 +162,8 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     const headers = Object.entries(res.headers).flatMap(([k, v]) => (Array.isArray(v) ? v.map((x) => [k, x] as [string, string]) : v === undefined ? [] : [[k, String(v)] as [string, string]]));
     const retryAfter = res.headers["retry-after"];
     const { outcome, retryAfterMs } = classifyResponse({ status: res.statusCode, retryAfter: Array.isArray(retryAfter) ? retryAfter[0] : retryAfter });
-    return {
+    // what the response echoes of the request's secrets is masked before anyone stores, maps or shows it
+    return maskEchoedSecrets(request, {
       outcome,
       status: res.statusCode,
       statusText: STATUS_CODES[res.statusCode] ?? "",
@@ -170,7 +172,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
       bodyTruncated: truncated,
       retryAfterMs,
       timings: { dnsMs, firstByteMs, totalMs: elapsed() },
-    };
+    });
   } catch (err) {
     if (err instanceof DestinationRefused || (err as { cause?: unknown })?.cause instanceof DestinationRefused) kind = "refused";
     else if (timedOut) kind = "timeout";

@@ -52,6 +52,8 @@ export type BuiltRequest = {
   url: string;
   headers: [name: string, value: string][];
   body: string | null;
+  /** the headers ticked secret by name (absent: none); the sender masks what a response echoes of them (mask.ts maskEchoedSecrets) */
+  secretHeaders?: string[];
 };
 
 export type RenderResult =
