@@ -198,4 +198,16 @@ describe("typedMapping", () => {
       { path: "$.d", attribute: "fresh" },
     ]);
   });
+
+  it("an attribute named like an object's own property (toString, valueOf, constructor) has no type but its catalogue's", () => {
+    // these names once found Object.prototype's functions and saved them as the entry's type (a 500 at save)
+    const kinds = kindsFromCatalogue([{ name: "valueOf", types: ["number"] }]);
+    expect(typedMapping(map(["$.a", "toString"], ["$.b", "constructor"], ["$.c", "valueOf"], ["$.d", "hasOwnProperty"]), kinds)).toEqual([
+      { path: "$.a", attribute: "toString" },
+      { path: "$.b", attribute: "constructor" },
+      { path: "$.c", attribute: "valueOf", type: "number" },
+      { path: "$.d", attribute: "hasOwnProperty" },
+    ]);
+    expect(applyResponseMapping('{"a":"x","b":7}', "application/json", map(["$.a", "toString"], ["$.b", "isPrototypeOf"]))).toEqual({ set: { toString: "x", isPrototypeOf: 7 }, problems: [] });
+  });
 });

@@ -102,12 +102,17 @@ export function parseStoredMapping(raw: unknown): ResponseMapping | null {
   return parsed.success && parsed.data.length > 0 ? parsed.data : null;
 }
 
-/** Attribute name -> the type the catalogue gives it; used for entries saved without a type. */
+/** Attribute name -> the type the catalogue gives it; used for entries saved without a type. Read through kindOf. */
 export type AttributeKinds = Readonly<Record<string, MappedKind | undefined>>;
+
+/** The kind `kinds` gives an attribute: its own entries only (an attribute named "toString" has none). */
+function kindOf(kinds: AttributeKinds, attribute: string): MappedKind | undefined {
+  return Object.hasOwn(kinds, attribute) ? kinds[attribute] : undefined;
+}
 
 /** The catalogue's entries as kinds: an attribute seen with one type only has that kind. */
 export function kindsFromCatalogue(catalogue: { name: string; types: string[] }[]): AttributeKinds {
-  const kinds: Record<string, MappedKind> = {};
+  const kinds: Record<string, MappedKind> = Object.create(null);
   for (const entry of catalogue) {
     const [only] = entry.types;
     if (entry.types.length === 1 && (MAPPED_KINDS as readonly string[]).includes(only!)) kinds[entry.name] = only as MappedKind;
@@ -117,7 +122,10 @@ export function kindsFromCatalogue(catalogue: { name: string; types: string[] }[
 
 /** The mapping as saved: an entry without a type takes its attribute's type in the catalogue, so later values stay comparable. */
 export function typedMapping(mapping: ResponseMapping, kinds: AttributeKinds): ResponseMapping {
-  return mapping.map((entry) => (entry.type || !kinds[entry.attribute] ? entry : { ...entry, type: kinds[entry.attribute] }));
+  return mapping.map((entry) => {
+    const kind = kindOf(kinds, entry.attribute);
+    return entry.type || !kind ? entry : { ...entry, type: kind };
+  });
 }
 
 export type MappingResult = { set: Record<string, MappedValue>; problems: string[] };
@@ -172,7 +180,7 @@ export function applyResponseMapping(
       problems.push(`${entry.path} is not in the response`);
       continue;
     }
-    const kind = entry.type ?? catalogue[entry.attribute];
+    const kind = entry.type ?? kindOf(catalogue, entry.attribute);
     const converted = convert(found, kind);
     if (!converted.ok) {
       problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);

@@ -24,6 +24,13 @@ const draft = {
 };
 
 describe("campaigns API", () => {
+  it("saves a response mapping into attributes named like an object's own properties (toString, valueOf): 201, not a 500", async () => {
+    const action = { ...draft.actions[0], responseMapping: [{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }] };
+    const created = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));
+    expect(created.status).toBe(201);
+    expect((await created.json()).actions[0].responseMapping).toEqual([{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }]);
+  });
+
   it("creates, lists, reads, updates, activates and pauses a campaign, recording each change in the audit log", async () => {
     const created = await create(send("/campaigns", "POST", draft));
     expect(created.status).toBe(201);
