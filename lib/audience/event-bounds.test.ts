@@ -25,6 +25,15 @@ describe("tracked events: bounds", () => {
     expect(pathDeeperThan([[[1]]], 2)).toEqual([0, 0]);
   });
 
+  it("names the one too-deep value among 200,000 shallow ones beside it, by its keys and indexes", () => {
+    const wide = Array.from({ length: 200_000 }, (): unknown => []);
+    wide[123_456] = { x: [[{}]] };
+    const value = { a: { b: wide }, c: [] };
+    expect(pathDeeperThan(value, 5)).toEqual(["a", "b", 123_456, "x", 0]);
+    expect(pathDeeperThan(value, 6)).toEqual(["a", "b", 123_456, "x", 0, 0]);
+    expect(pathDeeperThan(value, 7)).toBeNull();
+  });
+
   it("accepts parameters 32 levels deep, refuses 33 at params", () => {
     expect(issuesOf({ userId: "u", event: "e", params: nested(MAX_PARAMS_DEPTH) })).toEqual([]);
     expect(issuesOf({ userId: "u", event: "e", params: nested(MAX_PARAMS_DEPTH + 1) })).toEqual(["params: Parameters can be nested at most 32 levels deep"]);
