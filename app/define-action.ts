@@ -6,7 +6,6 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
-import { describeSafely } from "@/lib/api/with-internal";
 import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
@@ -17,7 +16,7 @@ import { DestinationTemplateError } from "@/lib/campaigns/destination-templates"
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { UrlPasswordError } from "@/lib/campaigns/url-password";
 import { SigningSecretError } from "@/lib/campaigns/signing-secrets";
-import { log } from "@/lib/log";
+import { describeSafely, log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
 import { actingMember } from "./member";
 

@@ -17,6 +17,21 @@ function write(level: Level, message: string, fields?: Record<string, unknown>) 
   process.stderr.write(`${new Date().toISOString()} ${level.toUpperCase()} ${message}${extra}\n`);
 }
 
+/**
+ * An error as a log line may hold it: its kind, code and first line (the rest of a database error
+ * is the data it was given), every URL in it cut to its scheme and host (a webhook URL's path and
+ * query often carry tokens), credentials masked. For every "... failed" line of the app's wrappers.
+ */
+export function describeSafely(err: unknown): string {
+  const name = err instanceof Error ? err.constructor.name : typeof err;
+  const code = (err as { code?: unknown } | null)?.code;
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+  const hostsOnly = first.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@]*@)?([^/\s?#\\]*)([/?#\\][^\s]*)?/gi, (_, scheme: string, userinfo?: string, host?: string, rest?: string) =>
+    `${scheme}${userinfo ? "***@" : ""}${host ?? ""}${rest ? "/…" : ""}`,
+  );
+  return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${hostsOnly}`;
+}
+
 const lastWritten = new Map<string, { at: number; held: number }>();
 
 /**

@@ -6,7 +6,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { describeSafely, internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { describeSafely } from "@/lib/log";
 import { TEST_SEND_LIMIT } from "@/lib/campaigns/test-sends";
 import { memberCookies } from "@/test/sessions";
 import { POST as preview } from "./preview/route";
@@ -235,5 +236,9 @@ describe("withInternal's error mapping", () => {
     expect(JSON.parse(text).error.code).toBe("internal_error");
     expect(text).not.toMatch(/hunter2|at x/);
     expect(describeSafely(new Error("connect to https://crm:hunter2@db.example failed"))).toBe("Error: connect to https://***@db.example failed");
+    // hosts only: a webhook URL's path and query often carry tokens, and the rest of a database error is its data
+    expect(describeSafely(new Error("Invalid value for https://hooks.example.com/T0/B0/sk_live_x?token=sk_live_y: too long\ndata: { value: 'sk_live_FIELD' }"))).toBe(
+      "Error: Invalid value for https://hooks.example.com/… too long",
+    );
   });
 });

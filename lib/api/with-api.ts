@@ -3,7 +3,7 @@
 // files stay thin.
 import type { z } from "zod";
 import { env } from "../env";
-import { log } from "../log";
+import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, unstorableTextError, validationError } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
@@ -33,7 +33,7 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
-      log.error("API request failed", { path: new URL(req.url).pathname, error: (err as Error).message });
+      log.error("API request failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
       return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
     }
   };

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { AccessError, requireMember } from "../auth/guard";
 import type { Member } from "../auth/members";
 import type { Role } from "../auth/roles";
-import { log } from "../log";
+import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { assertStorableUrl, readJson } from "./with-api";
 
@@ -124,12 +124,4 @@ export function internalErrorResponse(req: Request, err: unknown): Response {
   }
   log.error("Internal route failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
   return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
-}
-
-/** The error's kind and first line, with any credentials in URLs masked (webhook URLs may carry them). */
-export function describeSafely(err: unknown): string {
-  const name = err instanceof Error ? err.constructor.name : typeof err;
-  const code = (err as { code?: unknown } | null)?.code;
-  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
-  return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${first.replace(/\/\/[^/\s@]*@/g, "//***@")}`;
 }

@@ -3,7 +3,7 @@
 // Nothing lives only in memory: after a crash the leases run out and another start re-finds
 // every due delivery (an in-flight one is sent again with the same webhook-id).
 import type { Db } from "../../db";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 import { claimDue, earliestDue, releaseLeases } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
@@ -93,7 +93,7 @@ export class EmbeddedEngine implements DeliveryQueue {
     if (this.running) return;
     this.running = true;
     this.renewTimer = setInterval(() => {
-      this.dispatcher.renewLeases().catch((err) => log.warnEvery(10_000, "Could not renew delivery leases", { error: (err as Error).message }));
+      this.dispatcher.renewLeases().catch((err) => log.warnEvery(10_000, "Could not renew delivery leases", { error: describeSafely(err) }));
     }, Math.max(200, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref?.();
     this.loop = this.run();
@@ -210,7 +210,7 @@ export class EmbeddedEngine implements DeliveryQueue {
         this.counters.claimedRows += claimed.length;
         if (claimed.length === 0) this.counters.emptyClaims++;
         if (claimed.length > 0) {
-          void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: (err as Error).message }));
+          void this.dispatcher.process(claimed, now).catch((err) => log.error("Delivery batch failed", { error: describeSafely(err) }));
           // a full batch: more may be due at once; otherwise everything due is claimed
           if (claimed.length >= Math.min(room, this.claimBatch)) continue;
         }
@@ -221,7 +221,7 @@ export class EmbeddedEngine implements DeliveryQueue {
       } catch (err) {
         failures++;
         this.dispatcher.leases.unreachable();
-        log.warnEvery(10_000, "Delivery engine could not reach the database; trying again", { error: (err as Error).message, failures });
+        log.warnEvery(10_000, "Delivery engine could not reach the database; trying again", { error: describeSafely(err), failures });
         await this.sleep(Math.min(250 * failures, 5000));
       }
     }

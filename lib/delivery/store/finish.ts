@@ -4,7 +4,7 @@
 // date (a triggered campaign only then). Both engines call finishCampaigns on their periodic tick.
 import type { Db } from "../../db";
 import { recordAudit } from "../../auth/audit";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
 
@@ -58,7 +58,7 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
       finished.push(campaign.id);
       log.info("Campaign finished", { campaignId: campaign.id });
       await recordAudit({ actor: "system", action: "campaign.finished", target: campaign.id, details: { name: campaign.name } }, prisma).catch((err) =>
-        log.warn("Could not record a finished campaign in the audit log", { campaignId: campaign.id, error: (err as Error).message }),
+        log.warn("Could not record a finished campaign in the audit log", { campaignId: campaign.id, error: describeSafely(err) }),
       );
     }
     if (page.length < PAGE) break;

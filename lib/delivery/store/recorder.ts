@@ -8,7 +8,7 @@ import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/b
 import { SqlParams } from "../../db/raw-sql";
 import { unindexedSql } from "../../db/dialect";
 import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 
 export type AttemptRow = {
   /** set on the first write, so a retried write after a lost commit acknowledgement inserts nothing twice */
@@ -145,7 +145,7 @@ export class Recorder {
         // send them all again once their leases run out, so keep trying, often (other workers
         // wait a whole lease after an outage before taking over, see lease.ts).
         this.options.onWriteFailed?.();
-        log.warnEvery(10_000, "Could not record delivery results; retrying until the database answers", { count: changes.length, attempt, error: (err as Error).message });
+        log.warnEvery(10_000, "Could not record delivery results; retrying until the database answers", { count: changes.length, attempt, error: describeSafely(err) });
         if (Date.now() >= giveUpAt) {
           log.error("Gave up recording delivery results; they will be sent again when their leases run out", { count: changes.length });
           waiters.forEach((w) => w.reject(err as Error));

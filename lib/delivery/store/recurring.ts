@@ -8,7 +8,7 @@ import { SqlParams } from "../../db/raw-sql";
 import { fanOutToAudience } from "./fan-out";
 import { parseDeliveryRule } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 import { planSteps } from "../core/plan";
 
 /** Fans out every due occurrence; returns when the deliveries it planned come due (ms, each time once). */
@@ -39,7 +39,7 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<numb
         for (const t of counts.dueTimes) dueTimes.add(t);
       });
     } catch (err) {
-      log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: (err as Error).message });
+      log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: describeSafely(err) });
     }
   }
   return dueTimes;

@@ -21,7 +21,7 @@ import type { Redis } from "ioredis";
 import type { Db } from "../../../db";
 import { db } from "../../../db";
 import { env } from "../../../env";
-import { log } from "../../../log";
+import { describeSafely, log } from "../../../log";
 import type { DeliveryDeps } from "../deps";
 import { EmbeddedEngine } from "../embedded-engine";
 import { engineTick, TICK_MS, type TickResult } from "../engine-tick";
@@ -125,7 +125,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       this.signals.wakeMessages++;
       void this.engine.notify();
     });
-    subscriber.subscribe(dueChannel()).catch((err) => log.warn("Could not subscribe to delivery wake-ups; polling once a second", { error: (err as Error).message }));
+    subscriber.subscribe(dueChannel()).catch((err) => log.warn("Could not subscribe to delivery wake-ups; polling once a second", { error: describeSafely(err) }));
     this.workerConnection = redisConnection("worker");
     // lockDuration/stalledInterval: a tick whose worker died is run by another within ~10 s
     this.signalWorker = new Worker(SIGNALS_QUEUE, (job) => this.process(job), { connection: this.workerConnection, prefix: queuePrefix(), concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 });

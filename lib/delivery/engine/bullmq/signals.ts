@@ -5,7 +5,7 @@
 // PostgreSQL holds the rows, and a worker that hears nothing still looks once a second.
 import { Queue } from "bullmq";
 import type { Redis } from "ioredis";
-import { log } from "../../../log";
+import { describeSafely, log } from "../../../log";
 import type { QueueHint } from "../queue";
 import { closeRedis, dueChannel, logRedisErrors, queuePrefix, redisConnection, SIGNALS_QUEUE, WAKE_JOB } from "./connection";
 
@@ -65,7 +65,7 @@ export class WakeSender {
   /** Runs `task` with the queue each time the connection is (again) ready: Redis may come back empty. */
   onReady(task: (queue: Queue) => Promise<unknown>) {
     this.connection?.on("ready", () => {
-      if (this.queue) task(this.queue).catch((err) => log.warnEvery(10_000, "Redis did not take the engine's scheduler; trying again when it reconnects", { error: (err as Error).message }));
+      if (this.queue) task(this.queue).catch((err) => log.warnEvery(10_000, "Redis did not take the engine's scheduler; trying again when it reconnects", { error: describeSafely(err) }));
     });
   }
 
@@ -93,7 +93,7 @@ export class WakeSender {
     try {
       await this.connection.publish(dueChannel(), "");
     } catch (err) {
-      log.warnEvery(10_000, "Could not publish a delivery wake-up; workers find the deliveries on their next look", { error: (err as Error).message });
+      log.warnEvery(10_000, "Could not publish a delivery wake-up; workers find the deliveries on their next look", { error: describeSafely(err) });
     }
   }
 
@@ -108,7 +108,7 @@ export class WakeSender {
       await this.queue.addBulk(fresh.map((at) => ({ name: WAKE_JOB, data: {}, opts: { jobId: wakeJobId(at), delay: Math.max(0, at - nowMs), removeOnComplete: true, removeOnFail: true } })));
     } catch (err) {
       for (const at of fresh) this.scheduled.delete(wakeJobId(at));
-      log.warnEvery(10_000, "Could not schedule a delivery wake-up; workers find the deliveries on their next look", { error: (err as Error).message });
+      log.warnEvery(10_000, "Could not schedule a delivery wake-up; workers find the deliveries on their next look", { error: describeSafely(err) });
     }
   }
 }
