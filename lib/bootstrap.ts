@@ -34,6 +34,10 @@ async function prepareOnce(options: { seed?: boolean }) {
   const backfill = await backfillUrlPasswords();
   if (backfill.moved.length) log.info(`Encrypted the URL password of ${backfill.moved.length} webhook action(s) that held it in clear`);
   if (backfill.stray.length) log.warn("Webhook actions hold a URL password written where it cannot be split out: shown masked; saving them asks for the URL to be rewritten", { actions: backfill.stray });
+  // headers named like a credential (Authorization, X-Api-Key) saved unticked were stored in clear: encrypt them
+  const { backfillSecretHeaders } = await import("./campaigns/secret-header-backfill");
+  const headers = await backfillSecretHeaders();
+  if (headers.sealed.length) log.info(`Encrypted the credential headers of ${headers.sealed.length} webhook action(s) that held them in clear`);
   const { bootstrapApiKey } = await import("./auth/api-keys");
   await bootstrapApiKey(env().HOOKLINE_BOOTSTRAP_API_KEY);
   const { bootstrapOwner } = await import("./auth/members");

@@ -10,6 +10,7 @@ import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
+import { isSecretHeader } from "../webhooks/mask";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -101,8 +102,12 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
     urlPasswordEnc: secrets.password === null ? null : encryptSecret(secrets.password),
     contentType: draft.contentType,
     fields: draft.fields,
-    // an empty secret is stored empty, so the editor shows a box to fill rather than a mask
-    headers: secrets.headers.map((h) => ({ name: h.name, value: h.secret && h.value ? encryptSecret(h.value) : h.value, secret: !!h.secret })),
+    // a header named like a credential (Authorization, X-Api-Key: what the preview masks) is a secret
+    // whether its box was ticked or not; an empty secret is stored empty, so the editor shows a box to fill
+    headers: secrets.headers.map((h) => {
+      const secret = !!h.secret || isSecretHeader(h.name);
+      return { name: h.name, value: secret && h.value ? encryptSecret(h.value) : h.value, secret };
+    }),
     timeoutMs: draft.timeoutSeconds * 1000,
     // set once, when a webhook starts from a template; a draft without it leaves it as it is
     templateId: draft.templateId,

@@ -1,0 +1,27 @@
+// Run at every start (lib/bootstrap.ts; a no-op once done). A header whose name says it holds a
+// credential (Authorization, X-Api-Key, ...: lib/webhooks/mask.ts isSecretHeader) was stored in clear
+// when its "secret" box was not ticked, and read back in clear by every role (the API, the editor),
+// while the preview and the delivery log masked it. Since then sealActionDraft stores such a header as
+// a secret; this encrypts the ones saved before. The value sent stays the same (decrypted at send).
+import { encryptSecret } from "../crypto/secret-box";
+import { transaction } from "../db/transaction";
+import { isSecretHeader } from "../webhooks/mask";
+import { storedHeaders } from "./secret-resolver";
+
+export async function backfillSecretHeaders(): Promise<{ sealed: string[] }> {
+  return transaction(
+    async (tx) => {
+      const sealed: string[] = [];
+      for (const row of await tx.action.findMany({ select: { id: true, headers: true } })) {
+        const headers = storedHeaders(row);
+        if (!headers.some((h) => !h.secret && isSecretHeader(h.name))) continue;
+        // an empty value stays empty: the editor then shows a box to fill, as for any secret nobody typed
+        const next = headers.map((h) => (h.secret || !isSecretHeader(h.name) ? h : { ...h, value: h.value ? encryptSecret(h.value) : "", secret: true }));
+        await tx.action.update({ where: { id: row.id }, data: { headers: next } });
+        sealed.push(row.id);
+      }
+      return { sealed };
+    },
+    { timeout: 300_000, maxWait: 30_000 },
+  );
+}
