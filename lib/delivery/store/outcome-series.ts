@@ -3,7 +3,7 @@
 // one row per bucket back, never a read of every delivery into JS.
 import { db } from "../../db";
 import { epochSecondsSql, timeBucketSql } from "../../db/dialect";
-import { rawDb } from "../../db/raw";
+import { rawDb, type RawStatement } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { OUTCOME_STATES } from "../core/states";
@@ -31,20 +31,24 @@ export function chooseBucketSeconds(spanMs: number): number {
 }
 
 // when a delivery reached its state: its last attempt's start, or (never attempted: suppressed)
-// when it was last written
+// when it was last written. The same text as the partial index Delivery_outcome_time_idx (its
+// migrations), which holds the rows in an outcome state by it.
 const OUTCOME_TIME = `COALESCE(d."sentAt", d."updatedAt")`;
+
+// The outcome states as literals, in OUTCOME_STATES' order: the index holds only these rows, and
+// SQLite uses a partial index only for a query naming its condition as written (never a bound list).
+const IN_OUTCOME_STATE = `d."state" IN (${OUTCOME_STATES.map((s) => `'${s}'`).join(", ")})`;
 
 export type SeriesScope = { campaignId?: string; since?: Date };
 
 // The window's start, to the whole second the buckets count in: t >= it exactly when t's epoch
-// second >= since's. Compared with the raw columns (never an expression of them): attempts' startedAt
-// has an index for the range; Delivery's sentAt and updatedAt have none (they change on every claim and
-// result, and the delivery path would pay for each index moved), so a campaign's window is read through
-// (campaignId, state) and Activity's in full.
+// second >= since's. Compared with the indexed value (never an expression of it): attempts' startedAt
+// has an index for the range, the outcome time Delivery_outcome_time_idx (a result adds one entry,
+// a retry's claim takes it out; a fan-out and a first claim write none), so Activity's window reads the rows in it and no others; a
+// campaign's chart reads through (campaignId, state).
 function sinceSql(p: SqlParams, since: Date, time: "outcome" | "attempt"): string {
-  const from = new Date(Math.floor(since.getTime() / 1000) * 1000);
-  if (time === "attempt") return `a."startedAt" >= ${p.add("date", from)}`;
-  return `(d."sentAt" >= ${p.add("date", from)} OR (d."sentAt" IS NULL AND d."updatedAt" >= ${p.add("date", from)}))`;
+  const from = p.add("date", new Date(Math.floor(since.getTime() / 1000) * 1000));
+  return time === "attempt" ? `a."startedAt" >= ${from}` : `${OUTCOME_TIME} >= ${from}`;
 }
 
 function scopeSql(p: SqlParams, scope: SeriesScope, time: "outcome" | "attempt"): string {
@@ -56,29 +60,44 @@ function scopeSql(p: SqlParams, scope: SeriesScope, time: "outcome" | "attempt")
 
 const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
 
+/**
+ * The first and last outcome time (epoch seconds) in `scope`, and the deliveries by outcome per
+ * bucket: Activity's window reads them from Delivery_outcome_time_idx (its rows and no others).
+ * Exported for their query plans' test.
+ */
+export function outcomeRangeStatement(scope: SeriesScope): RawStatement {
+  const p = new SqlParams();
+  // the ends of the index's range (PostgreSQL: two look-ups), as epoch seconds
+  const sql = `SELECT ${epochSecondsSql(`MIN(${OUTCOME_TIME})`)} AS lo, ${epochSecondsSql(`MAX(${OUTCOME_TIME})`)} AS hi FROM ${tableName("Delivery")} d WHERE ${IN_OUTCOME_STATE}${scopeSql(p, scope, "outcome")}`;
+  return { sql, values: p.values };
+}
+
+/** See outcomeRangeStatement. */
+export function outcomeCountsStatement(scope: SeriesScope, bucketSeconds: number): RawStatement {
+  const p = new SqlParams();
+  // the rows taken first, then grouped: SQLite grouping straight from the index read each row of the
+  // table as well (twice the time); this way it reads both values from the index alone
+  const sql =
+    `WITH o AS MATERIALIZED (SELECT d."state" AS state, ${OUTCOME_TIME} AS t FROM ${tableName("Delivery")} d WHERE ${IN_OUTCOME_STATE}${scopeSql(p, scope, "outcome")}) ` +
+    `SELECT ${timeBucketSql("o.t", bucketSeconds)} AS b, o.state AS state, COUNT(*) AS n FROM o GROUP BY 1, 2`;
+  return { sql, values: p.values };
+}
+
 /** Deliveries by outcome and attempt response times (p50/p95), per time bucket. */
 export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSeries> {
   const raw = rawDb(db());
   const deliveries = tableName("Delivery");
   const attemptsTable = tableName("DeliveryAttempt");
-  const states = (p: SqlParams) => `d."state" IN (${p.list("text", OUTCOME_STATES)})`;
 
-  const span = new SqlParams();
-  const [range] = await raw.query<{ lo: unknown; hi: unknown }>(
-    `SELECT MIN(${epochSecondsSql(OUTCOME_TIME)}) AS lo, MAX(${epochSecondsSql(OUTCOME_TIME)}) AS hi FROM ${deliveries} d WHERE ${states(span)}${scopeSql(span, scope, "outcome")}`,
-    span.values,
-  );
-  const lo = num(range?.lo);
-  const hi = num(range?.hi);
+  const range = outcomeRangeStatement(scope);
+  const [ends] = await raw.query<{ lo: unknown; hi: unknown }>(range.sql, range.values);
+  const lo = num(ends?.lo);
+  const hi = num(ends?.hi);
   if (lo === null || hi === null) return { bucketSeconds: chooseBucketSeconds(0), points: [] };
   const bucketSeconds = chooseBucketSeconds((hi - lo) * 1000);
 
-  const counts = new SqlParams();
-  const countRows = await raw.query<{ b: unknown; state: string; n: unknown }>(
-    `SELECT ${timeBucketSql(OUTCOME_TIME, bucketSeconds)} AS b, d."state" AS state, COUNT(*) AS n FROM ${deliveries} d
-     WHERE ${states(counts)}${scopeSql(counts, scope, "outcome")} GROUP BY 1, 2`,
-    counts.values,
-  );
+  const counts = outcomeCountsStatement(scope, bucketSeconds);
+  const countRows = await raw.query<{ b: unknown; state: string; n: unknown }>(counts.sql, counts.values);
 
   // nearest-rank percentiles in SQL: rank the attempts of each bucket by duration, keep rank ceil(p% of n)
   const timing = new SqlParams();
