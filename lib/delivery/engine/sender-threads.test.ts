@@ -19,6 +19,7 @@ beforeAll(async () => {
   threads = new SenderThreads(1);
   receiver = await startReceiver(async (req) => {
     if (req.path.startsWith("/hang")) await new Promise<void>((r) => hang.push(r));
+    if (req.path.startsWith("/echo")) return { status: 200, body: JSON.stringify(req.headers) };
     return { status: req.path.startsWith("/busy") ? 503 : 200, body: `got ${req.body}` };
   });
 });
@@ -38,6 +39,13 @@ describe("sender threads", () => {
     expect(results.filter((r) => r.outcome === "retryable").every((r) => r.status === 503)).toBe(true);
     expect(results[0]).toMatchObject({ status: 200, body: `got {"n":0}` });
     expect(receiver.received.filter((r) => r.path === "/ok")).toHaveLength(100);
+  });
+
+  it("mask what a response echoes of the request's secrets, the ticked-secret header names carried across to the thread", async () => {
+    const request = { ...post("/echo"), headers: [["X-Customer", "cust-token-42"], ["Authorization", "Bearer tok-9876"]] as [string, string][], secretHeaders: ["X-Customer"] };
+    const result = await threads.send(request);
+    expect(result.outcome).toBe("delivered");
+    expect(JSON.parse(result.body!)).toMatchObject({ "x-customer": "••••", authorization: "Bearer ••••" });
   });
 
   it("use the same SSRF guard, with the allowed destinations of the engine's process", async () => {
