@@ -79,6 +79,8 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
   if (unstorable >= 0) return { ok: false, reason: `Column ${unstorable + 1} holds the NUL character (U+0000), which cannot be stored` };
   const user: UserInput = { userId: "" };
   const attributes: Record<string, AttributeValue> = {};
+  // every cell's problem, so a row is fixed in one go
+  const problems: string[] = [];
   for (const [i, column] of mapping.entries()) {
     const raw = cells[i] ?? "";
     const value = raw.trim();
@@ -86,26 +88,27 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
       case "skip":
         break;
       case "userId":
-        if (!value) return { ok: false, reason: "The user id is empty" };
-        if (value.length > 200) return { ok: false, reason: "The user id is over 200 characters" };
-        user.userId = value;
+        if (!value) problems.push("The user id is empty");
+        else if (value.length > 200) problems.push("The user id is over 200 characters");
+        else user.userId = value;
         break;
       case "email":
-        if (value && !emailSchema.safeParse(value).success) return { ok: false, reason: `"${clip(value)}" is not a valid email address` };
-        if (value) user.email = value;
+        if (value && !emailSchema.safeParse(value).success) problems.push(`"${clip(value)}" is not a valid email address`);
+        else if (value) user.email = value;
         break;
       case "timezone":
-        if (value && !isValidTimezone(value)) return { ok: false, reason: `"${clip(value)}" is not an IANA time zone` };
-        if (value) user.timezone = value;
+        if (value && !isValidTimezone(value)) problems.push(`"${clip(value)}" is not an IANA time zone`);
+        else if (value) user.timezone = value;
         break;
       case "attribute": {
         if (value === "") break;
         const converted = convert(column.type === "string" ? raw : value, column.type);
-        if (converted && typeof converted === "object" && "error" in converted) return { ok: false, reason: `${column.name}: ${converted.error}` };
-        attributes[column.name] = converted as AttributeValue;
+        if (converted && typeof converted === "object" && "error" in converted) problems.push(`${column.name}: ${converted.error}`);
+        else attributes[column.name] = converted as AttributeValue;
       }
     }
   }
+  if (problems.length) return { ok: false, reason: problems.join("; ") };
   const tooLarge = attributesSizeProblem(attributes);
   if (tooLarge) return { ok: false, reason: tooLarge };
   if (Object.keys(attributes).length) user.attributes = attributes;

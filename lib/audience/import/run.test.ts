@@ -22,7 +22,7 @@ const mapping: ColumnMapping[] = [
   { target: "attribute", name: "beta", type: "boolean" },
 ];
 
-// Every 100th data row is broken, in one of six ways, each with the reason the report must give.
+// Every 100th data row is broken, in one of seven ways, each with the reason the report must give.
 const malformed: [(i: number) => string, string][] = [
   [(i) => `u${i},not-an-email,UTC,pro,1,true`, '"not-an-email" is not a valid email address'],
   [() => `,x@example.com,UTC,pro,1,true`, "The user id is empty"],
@@ -30,6 +30,8 @@ const malformed: [(i: number) => string, string][] = [
   [(i) => `u${i},x@example.com,UTC,pro,many,true`, 'seats: "many" is not a number'],
   [(i) => `u${i},x@example.com,Mars/Base,pro,1,true`, '"Mars/Base" is not an IANA time zone'],
   [(i) => `u${i},x@exa"mple.com,UTC,pro,1,true`, "Malformed CSV: Invalid Opening Quote: a quote is found on field 1"],
+  // every problem of a row at once, so it is fixed in one go
+  [(i) => `u${i},nope,Mars/Olympus,pro,lots,true`, '"nope" is not a valid email address; "Mars/Olympus" is not an IANA time zone; seats: "lots" is not a number'],
 ];
 
 describe("CSV import", () => {
