@@ -4,7 +4,7 @@ import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
-import { actionDraftOf, type DraftForEditor } from "./campaign-draft-state";
+import { actionDraftOf, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
 import { DeliveryForm } from "./delivery/DeliveryForm";
 import type { DeliveryInitial } from "./delivery/delivery-form-state";
@@ -85,16 +85,25 @@ export function CampaignEditor({
 
   // A running campaign sends what is saved from its next delivery on: ask first.
   // One Save for the page: the delivery settings go along unless the campaign is running.
-  const saveAll = () =>
+  // `then` hears of a successful save (Activate goes on from there).
+  const saveAll = (then?: (saved: CampaignState) => void) =>
     editor.save(
       campaignStatus === "active" || campaignStatus === "finished"
-        ? {}
-        : { delivery: (actions) => delivery.settings(actions), onSaved: (next) => delivery.markSaved(next.actions) },
+        ? { onSaved: then }
+        : {
+            delivery: (actions) => delivery.settings(actions),
+            onSaved: (next) => {
+              delivery.markSaved(next.actions);
+              then?.(next);
+            },
+          },
     );
   function save() {
     if (live) setConfirmingLiveSave(true);
     else saveAll();
   }
+  // Activate is offered on a draft only, so no live-campaign question comes between it and this save.
+  const saveBeforeActivate = dirty ? (then: (saved: CampaignState["actions"]) => void) => saveAll((next) => then(next.actions)) : undefined;
 
   // "A template has a syntax error" goes once no field error is left to fix.
   const fieldErrorsLeft = Object.keys(editor.errors).length > 0 || Object.keys(liveErrors).length > 0;
@@ -185,7 +194,15 @@ export function CampaignEditor({
               })}
             </div>
           </ErrorRevealScope>
-          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} onWebhookErrors={editor.showErrors} />
+          <DeliveryForm
+            campaignId={state.id}
+            status={campaignStatus}
+            delivery={delivery}
+            saveErrors={deliveryErrors}
+            onWebhookErrors={editor.showErrors}
+            saveFirst={saveBeforeActivate}
+            saving={editor.pending}
+          />
         </div>
         <aside
           aria-label="Preview and test"
