@@ -4,6 +4,7 @@
 // (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
@@ -53,7 +54,9 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
   const [confirmingPast, setConfirmingPast] = useState(false);
-  const locked = status === "active" || status === "finished";
+  // a viewer sees the settings and changes nothing (the server refuses it too)
+  const canEdit = useRoleAllows("editor");
+  const locked = !canEdit || status === "active" || status === "finished";
   const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
   const run = (fn: () => Promise<ActionResult>, savesSettings = false) =>
     start(async () => {
@@ -128,17 +131,19 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
         )}
       </div>
       <LimitsFields limits={limits} set={delivery.setLimits} disabled={locked} errors={errors} />
-      <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
-        {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
-        {campaignId && status === "draft" && (
-          <Button variant="primary" disabled={pending || saving} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
-        )}
-        {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
-        {campaignId && status === "paused" && (
-          <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
-        )}
-        {(pending || saving) && <span className="text-sm text-slate-500">Working…</span>}
-      </div>
+      {canEdit && (
+        <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+          {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
+          {campaignId && status === "draft" && (
+            <Button variant="primary" disabled={pending || saving} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
+          )}
+          {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
+          {campaignId && status === "paused" && (
+            <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+          )}
+          {(pending || saving) && <span className="text-sm text-slate-500">Working…</span>}
+        </div>
+      )}
       <ConfirmDialog
         open={confirmingPast}
         title="This time is in the past: send now?"
