@@ -130,7 +130,7 @@ test("the new API key and the invitation link each have a Copy button", async ({
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 
   const link = await invite(page, `walk-copy-${Date.now()}@example.com`, "viewer");
-  await page.getByRole("button", { name: "Copy invitation link" }).click();
+  await page.getByRole("button", { name: "Copy invite link" }).click();
   await expect(page.getByRole("region", { name: "Members" }).getByText("Copied", { exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 });

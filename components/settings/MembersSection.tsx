@@ -45,7 +45,8 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
             <code aria-label="Invitation link" className="block min-w-0 flex-1 break-all rounded bg-white p-2 font-mono text-xs">
               {fullLink}
             </code>
-            <CopyButton text={fullLink} label="Copy invitation link" />
+            {/* not "…Invitation link": that names the link itself */}
+            <CopyButton text={fullLink} label="Copy invite link" />
           </div>
         </div>
       )}
