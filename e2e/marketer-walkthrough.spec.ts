@@ -88,7 +88,8 @@ test("Activate whose save fails shows the save's errors and activates nothing", 
 
 test("a viewer's campaign screen is read-only, with a note, and its preview still works", async ({ page, browser, baseURL }) => {
   const campaign = await draftCampaign(`Viewer looks ${Date.now()}`, "http://127.0.0.1:9/look/{{user.id}}");
-  const link = await invite(page, `walk-viewer-${Date.now()}@example.com`, "viewer");
+  const email = `walk-viewer-${Date.now()}@example.com`;
+  const link = await invite(page, email, "viewer");
   const viewer = await joinAs(browser, baseURL!, link, "Violet");
   const p = viewer.page;
   await p.goto(`/campaigns/${campaign.id}`);
@@ -106,6 +107,11 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   await p.getByLabel("Test user attributes").fill('{"id": "vera"}');
   await expect(preview.getByText("http://127.0.0.1:9/look/", { exact: false })).toBeVisible();
   await viewer.context.close();
+
+  // No extra member for later specs (their "Role" selects would be one more).
+  await page.goto("/settings");
+  await page.getByRole("button", { name: `Remove ${email}` }).click();
+  await expect(page.getByText(email)).toHaveCount(0);
 });
 
 test("an empty new campaign's preview is a hint; a typed bad URL is an error", async ({ page }) => {
