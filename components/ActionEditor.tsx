@@ -31,6 +31,7 @@ export function ActionEditor({
   onDelete,
   variantControls,
   headerActions,
+  readOnly = false,
 }: {
   action: ActionState;
   campaignId?: string;
@@ -47,12 +48,16 @@ export function ActionEditor({
   variantControls?: ReactNode;
   /** more buttons beside Duplicate and Delete (Save as template) */
   headerActions?: ReactNode;
+  /** a viewer's: every field disabled, no Duplicate or Delete */
+  readOnly?: boolean;
 }) {
   const headingId = `action-${action.uid}-title`;
   return (
     <section
       aria-labelledby={headingId}
       onFocusCapture={onActivate}
+      // disabled fields take no focus: a click picks the webhook to preview instead
+      onClickCapture={readOnly ? onActivate : undefined}
       className={`rounded-xl border bg-white shadow-sm transition-shadow ${active ? "border-indigo-300 ring-2 ring-indigo-100" : "border-slate-200"}`}
     >
       <div className="flex flex-wrap items-center justify-between gap-3 border-b border-slate-100 px-4 py-3 sm:px-5">
@@ -61,63 +66,68 @@ export function ActionEditor({
           <span className="truncate">{action.name || "Webhook"}</span>
           {!action.id && <span className="text-xs font-normal text-slate-500">(not saved)</span>}
         </h2>
-        <div className="flex gap-1">
-          {headerActions}
-          <Button size="sm" variant="ghost" onClick={onDuplicate}>
-            Duplicate webhook
-          </Button>
-          <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={onDelete}>
-            Delete webhook
-          </Button>
-        </div>
+        {!readOnly && (
+          <div className="flex gap-1">
+            {headerActions}
+            <Button size="sm" variant="ghost" onClick={onDuplicate}>
+              Duplicate webhook
+            </Button>
+            <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={onDelete}>
+              Delete webhook
+            </Button>
+          </div>
+        )}
       </div>
       <div className="space-y-5 px-4 py-4 sm:px-5">
         {variantControls}
-        <Field label="Webhook name" error={errorAt("name")}>
-          {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
-        </Field>
-        <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} onChange={(url) => onChange({ url })} />
-        <div className="grid grid-cols-1 gap-4 sm:grid-cols-[8rem_minmax(0,1fr)_9rem]">
-          <Field label="HTTP method" error={errorAt("method")}>
-            {(c) => (
-              <select {...c} className={inputClass} value={action.method} onChange={(e) => onChange({ method: e.target.value as HttpMethod })}>
-                {HTTP_METHODS.map((m) => (
-                  <option key={m}>{m}</option>
-                ))}
-              </select>
-            )}
+        {/* a disabled fieldset disables every control inside it, the rows' add and remove buttons too */}
+        <fieldset disabled={readOnly} className="min-w-0 space-y-5">
+          <Field label="Webhook name" error={errorAt("name")}>
+            {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
           </Field>
-          <Field label="Content type" error={errorAt("contentType")}>
-            {(c) => (
-              <select {...c} className={inputClass} value={action.contentType} onChange={(e) => onChange({ contentType: e.target.value as ContentType })}>
-                {CONTENT_TYPES.map((t) => (
-                  <option key={t} value={t}>
-                    {CONTENT_TYPE_LABELS[t]}
-                  </option>
-                ))}
-              </select>
-            )}
-          </Field>
-          <Field label="Timeout (seconds)" error={errorAt("timeoutSeconds")}>
-            {(c) => (
-              <input
-                {...c}
-                type="number"
-                min={1}
-                max={MAX_TIMEOUT_SECONDS}
-                inputMode="numeric"
-                className={inputClass}
-                value={action.timeoutSeconds}
-                onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
-              />
-            )}
-          </Field>
-        </div>
-        {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
-        <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
-        <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
-        <ResponseMappingEditor rows={action.responseMapping ?? []} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
-        <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
+          <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} onChange={(url) => onChange({ url })} />
+          <div className="grid grid-cols-1 gap-4 sm:grid-cols-[8rem_minmax(0,1fr)_9rem]">
+            <Field label="HTTP method" error={errorAt("method")}>
+              {(c) => (
+                <select {...c} className={inputClass} value={action.method} onChange={(e) => onChange({ method: e.target.value as HttpMethod })}>
+                  {HTTP_METHODS.map((m) => (
+                    <option key={m}>{m}</option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Content type" error={errorAt("contentType")}>
+              {(c) => (
+                <select {...c} className={inputClass} value={action.contentType} onChange={(e) => onChange({ contentType: e.target.value as ContentType })}>
+                  {CONTENT_TYPES.map((t) => (
+                    <option key={t} value={t}>
+                      {CONTENT_TYPE_LABELS[t]}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Timeout (seconds)" error={errorAt("timeoutSeconds")}>
+              {(c) => (
+                <input
+                  {...c}
+                  type="number"
+                  min={1}
+                  max={MAX_TIMEOUT_SECONDS}
+                  inputMode="numeric"
+                  className={inputClass}
+                  value={action.timeoutSeconds}
+                  onChange={(e) => onChange({ timeoutSeconds: e.target.value })}
+                />
+              )}
+            </Field>
+          </div>
+          {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
+          <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
+          <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
+          <ResponseMappingEditor rows={action.responseMapping ?? []} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
+          <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
+        </fieldset>
       </div>
     </section>
   );

@@ -4,7 +4,8 @@ import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
-import { actionDraftOf, type DraftForEditor } from "./campaign-draft-state";
+import { useRoleAllows } from "./auth/MemberRole";
+import { actionDraftOf, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
 import { DeliveryForm } from "./delivery/DeliveryForm";
 import type { DeliveryInitial } from "./delivery/delivery-form-state";
@@ -27,6 +28,7 @@ import { contentOf, patchAt } from "./variant-state";
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
 const LIVE_NOTE = "This campaign is live: changes apply to the next deliveries";
+const VIEWER_NOTE = "You can view this campaign; editing needs the editor role";
 
 /** The campaign screen: details and webhooks on the left, the live preview and Test send on the right. */
 export function CampaignEditor({
@@ -41,6 +43,8 @@ export function CampaignEditor({
   /** the stored delivery settings (a new campaign's defaults): the Delivery section under the webhooks */
   delivery: DeliveryInitial;
 }) {
+  // A viewer gets the same screen read-only (the server refuses their changes in any case); the preview stays theirs.
+  const canEdit = useRoleAllows("editor");
   const editor = useCampaignDraft(initial);
   const { state, saved, notices } = editor;
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);
@@ -85,16 +89,25 @@ export function CampaignEditor({
 
   // A running campaign sends what is saved from its next delivery on: ask first.
   // One Save for the page: the delivery settings go along unless the campaign is running.
-  const saveAll = () =>
+  // `then` hears of a successful save (Activate goes on from there).
+  const saveAll = (then?: (saved: CampaignState) => void) =>
     editor.save(
       campaignStatus === "active" || campaignStatus === "finished"
-        ? {}
-        : { delivery: (actions) => delivery.settings(actions), onSaved: (next) => delivery.markSaved(next.actions) },
+        ? { onSaved: then }
+        : {
+            delivery: (actions) => delivery.settings(actions),
+            onSaved: (next) => {
+              delivery.markSaved(next.actions);
+              then?.(next);
+            },
+          },
     );
   function save() {
     if (live) setConfirmingLiveSave(true);
     else saveAll();
   }
+  // Activate is offered on a draft only, so no live-campaign question comes between it and this save.
+  const saveBeforeActivate = dirty ? (then: (saved: CampaignState["actions"]) => void) => saveAll((next) => then(next.actions)) : undefined;
 
   // "A template has a syntax error" goes once no field error is left to fix.
   const fieldErrorsLeft = Object.keys(editor.errors).length > 0 || Object.keys(liveErrors).length > 0;
@@ -111,9 +124,15 @@ export function CampaignEditor({
         saving={editor.pending}
         message={message}
         saved={!!state.id}
+        editable={canEdit}
         onSave={save}
         onDelete={() => setConfirming({ kind: "campaign" })}
       />
+      {!canEdit && (
+        <p role="note" className="rounded-lg border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
+          {VIEWER_NOTE}
+        </p>
+      )}
       {live && (
         <p role="note" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900">
           {LIVE_NOTE}
@@ -123,24 +142,20 @@ export function CampaignEditor({
         <div className="min-w-0 space-y-6 lg:col-start-1">
           {/* Errors found while typing wait for the field to be left; the Delivery section's come from its buttons. */}
           <ErrorRevealScope revealed={editor.saveAttempted}>
-            <CampaignDetails
-              name={state.name}
-              description={state.description}
-              errors={errors}
-              onChange={editor.updateCampaign}
-            />
+            <fieldset disabled={!canEdit} className="min-w-0">
+              <CampaignDetails name={state.name} description={state.description} errors={errors} onChange={editor.updateCampaign} />
+            </fieldset>
             <div className="space-y-4">
               <div className="flex items-center justify-between gap-3">
                 <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
-                <div className="flex gap-2">
-                  <TemplatePicker onPick={templateStart.start} />
-                  <Button
-                    size="sm"
-                    onClick={() => activate(editor.addAction())}
-                  >
-                    <span aria-hidden>+</span> Add webhook
-                  </Button>
-                </div>
+                {canEdit && (
+                  <div className="flex gap-2">
+                    <TemplatePicker onPick={templateStart.start} />
+                    <Button size="sm" onClick={() => activate(editor.addAction())}>
+                      <span aria-hidden>+</span> Add webhook
+                    </Button>
+                  </div>
+                )}
               </div>
               {errors.actions && <p className="text-sm text-red-700">{errors.actions}</p>}
               {state.actions.length === 0 && (
@@ -171,6 +186,7 @@ export function CampaignEditor({
                     onDuplicate={() => activate(editor.addAction(action))}
                     onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
                     headerActions={<SaveAsTemplateButton action={action} />}
+                    readOnly={!canEdit}
                     variantControls={
                       <VariantControls
                         action={action}
@@ -178,6 +194,7 @@ export function CampaignEditor({
                         onTab={(t) => setTab(action.uid, t)}
                         onChange={(patch) => editor.updateAction(action.uid, patch)}
                         errorAt={(p) => errors[`actions.${i}.${p}`]}
+                        readOnly={!canEdit}
                       />
                     }
                   />
@@ -185,7 +202,15 @@ export function CampaignEditor({
               })}
             </div>
           </ErrorRevealScope>
-          <DeliveryForm campaignId={state.id} status={campaignStatus} delivery={delivery} saveErrors={deliveryErrors} onWebhookErrors={editor.showErrors} />
+          <DeliveryForm
+            campaignId={state.id}
+            status={campaignStatus}
+            delivery={delivery}
+            saveErrors={deliveryErrors}
+            onWebhookErrors={editor.showErrors}
+            saveFirst={saveBeforeActivate}
+            saving={editor.pending}
+          />
         </div>
         <aside
           aria-label="Preview and test"

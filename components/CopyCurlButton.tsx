@@ -1,28 +1,16 @@
 "use client";
 import { useState } from "react";
-import { Button } from "./ui/Button";
+import { CopyButton } from "./ui/CopyButton";
 
 /** Copies the equivalent curl command (secrets masked); shows it when the clipboard is unavailable. */
 export function CopyCurlButton({ curl }: { curl: string }) {
-  const [state, setState] = useState<"idle" | "copied" | "shown">("idle");
-  async function copy() {
-    try {
-      await navigator.clipboard.writeText(curl);
-      setState("copied");
-      setTimeout(() => setState("idle"), 2000);
-    } catch {
-      setState("shown");
-    }
-  }
+  const [shown, setShown] = useState(false);
   return (
     <div className="flex flex-col items-end gap-2">
-      <Button size="sm" onClick={copy}>
+      <CopyButton text={curl} label="Copy as curl" copiedText="Copied to the clipboard" onUnavailable={() => setShown(true)} className="flex-row-reverse">
         Copy as curl
-      </Button>
-      <span role="status" className={state === "copied" ? "text-xs text-emerald-700" : "sr-only"}>
-        {state === "copied" ? "Copied to the clipboard" : ""}
-      </span>
-      {state === "shown" && (
+      </CopyButton>
+      {shown && (
         <textarea
           readOnly
           aria-label="curl command"

@@ -4,13 +4,14 @@ import { statusLabel } from "@/lib/campaigns/list-labels";
 import { Badge } from "./ui/Badge";
 import { Button } from "./ui/Button";
 
-/** The campaign screen's top bar: where you are, whether it is saved, Save and Delete. Stays in view. */
+/** The campaign screen's top bar: where you are, whether it is saved, Save and Delete (for those who may edit). Stays in view. */
 export function EditorHeader({
   title,
   status,
   dirty,
   saving,
   saved,
+  editable = true,
   message,
   onSave,
   onDelete,
@@ -20,6 +21,8 @@ export function EditorHeader({
   dirty: boolean;
   saving: boolean;
   saved: boolean;
+  /** false for a viewer: no Save or Delete */
+  editable?: boolean;
   message: { tone: "success" | "error"; text: string } | null;
   onSave: () => void;
   onDelete: () => void;
@@ -48,16 +51,18 @@ export function EditorHeader({
             <span className="text-slate-500">Unsaved changes</span>
           ) : null}
         </p>
-        <div className="flex shrink-0 items-center gap-2">
-          {saved && (
-            <Button variant="danger" onClick={onDelete} disabled={saving}>
-              Delete
+        {editable && (
+          <div className="flex shrink-0 items-center gap-2">
+            {saved && (
+              <Button variant="danger" onClick={onDelete} disabled={saving}>
+                Delete
+              </Button>
+            )}
+            <Button variant="primary" onClick={onSave} disabled={saving} className="min-w-20">
+              {saving ? "Saving…" : "Save"}
             </Button>
-          )}
-          <Button variant="primary" onClick={onSave} disabled={saving} className="min-w-20">
-            {saving ? "Saving…" : "Save"}
-          </Button>
-        </div>
+          </div>
+        )}
       </div>
     </div>
   );

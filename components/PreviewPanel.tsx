@@ -119,6 +119,7 @@ export function PreviewPanel({
           updating={preview.isFetching}
           failure={preview.isError ? preview.error.message : null}
           forWhom={forWhom}
+          urlEmpty={!action?.url.trim()}
         />
       </div>
       <div className="border-t border-slate-100 pt-5">

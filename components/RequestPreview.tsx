@@ -9,13 +9,18 @@ export function RequestPreview({
   updating,
   failure,
   forWhom,
+  urlEmpty,
 }: {
   result: PreviewResult | undefined;
   updating: boolean;
   failure: string | null;
   forWhom: string;
+  /** nothing typed in the URL yet */
+  urlEmpty: boolean;
 }) {
   const problems = result ? Object.entries(result.problems) : [];
+  // A URL not typed yet is a step still to take, not a mistake: a hint, until something is typed.
+  const errors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url"));
   return (
     <section aria-labelledby="request-preview-title" aria-busy={updating} className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
@@ -27,12 +32,12 @@ export function RequestPreview({
         </span>
       </div>
       {failure && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{failure}</p>}
-      {!result && !failure && <p className="text-sm text-slate-500">Type a URL to see the request.</p>}
-      {result && result.errors.length > 0 && (
+      {(!result || urlEmpty) && !failure && <p className="text-sm text-slate-500">Type the webhook&apos;s URL to see the request.</p>}
+      {errors.length > 0 && (
         <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
           <p className="font-medium">The request cannot be built yet</p>
           <ul className="mt-1 list-disc space-y-0.5 pl-5">
-            {result.errors.map((p, i) => (
+            {errors.map((p, i) => (
               <li key={i}>{describeProblem(p)}</li>
             ))}
           </ul>

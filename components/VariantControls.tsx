@@ -15,6 +15,7 @@ export function VariantControls({
   onTab,
   onChange,
   errorAt,
+  readOnly = false,
 }: {
   action: ActionState;
   tab: number;
@@ -22,6 +23,8 @@ export function VariantControls({
   onChange: (patch: Partial<ActionState>) => void;
   /** the save's errors at the webhook's paths ("splitPercent", "variants.0.splitPercent", "controlPercent") */
   errorAt: (path: string) => string | undefined;
+  /** a viewer's: the tabs still switch, the splits cannot change */
+  readOnly?: boolean;
 }) {
   const keys = [0, ...action.variants.map((_, i) => i + 1)].map(variantKey);
   const splits = [action.splitPercent, ...action.variants.map((v) => v.splitPercent)];
@@ -58,7 +61,7 @@ export function VariantControls({
           ))}
         </div>
       )}
-      <div className="flex flex-wrap items-end gap-3">
+      <fieldset disabled={readOnly} className="flex min-w-0 flex-wrap items-end gap-3">
         {action.variants.length > 0 &&
           keys.map((key, i) => (
             <Field key={key} label={`Split ${key} (%)`} className="w-24" error={i === 0 ? undefined : errorAt(`variants.${i - 1}.splitPercent`)}>
@@ -79,15 +82,17 @@ export function VariantControls({
             />
           )}
         </Field>
-        <Button size="sm" onClick={add} disabled={action.variants.length >= MAX_EXTRA_VARIANTS}>
-          <span aria-hidden>+</span> Add variant
-        </Button>
-        {tab > 0 && (
+        {!readOnly && (
+          <Button size="sm" onClick={add} disabled={action.variants.length >= MAX_EXTRA_VARIANTS}>
+            <span aria-hidden>+</span> Add variant
+          </Button>
+        )}
+        {!readOnly && tab > 0 && (
           <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50" onClick={() => { onChange(withoutVariant(action, tab)); onTab(tab - 1); }}>
             Remove variant {keys[tab]}
           </Button>
         )}
-      </div>
+      </fieldset>
       {sumProblem && <FieldMessage tone="error">{sumProblem}</FieldMessage>}
       <p className="text-xs text-slate-500">
         Each user gets the same variant every time (a hash of campaign, webhook and user). The control group is sent nothing; the splits share the rest and add up to 100%.

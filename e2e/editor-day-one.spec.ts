@@ -34,8 +34,10 @@ test("bug 4: no error or 'Unsaved changes' before typing; errors show on leaving
   await page.goto("/campaigns/new");
   const url = page.getByLabel("URL", { exact: true });
   const preview = page.getByRole("region", { name: "Request preview" });
-  // The preview has rendered the empty URL (and found it wrong), yet nothing is red and nothing is unsaved.
-  await expect(preview).toContainText(/absolute http/);
+  // The preview has rendered the empty URL ("To fix before saving"): a hint, not a red error; nothing is unsaved.
+  await expect(preview).toContainText("To fix before saving");
+  await expect(preview).toContainText("Type the webhook's URL to see the request");
+  await expect(preview).not.toContainText(/absolute http|cannot be built/);
   await expect(url).not.toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("Unsaved changes")).toHaveCount(0);
 
@@ -68,7 +70,7 @@ test("bug 4: no error or 'Unsaved changes' before typing; errors show on leaving
 test("bug 7 and bug 6: sample event parameters survive the first save; the preview shows webhook-signature once a secret exists", async ({ page }) => {
   await page.goto("/campaigns/new");
   // the preview answering means the page is hydrated: a click before that would be lost
-  await expect(page.getByRole("region", { name: "Request preview" })).toContainText(/absolute http/);
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
   await page.getByLabel("Campaign name").fill("Signed and sampled");
   await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/signed/{{user.id}}`);
   await page.getByRole("button", { name: "Add field" }).click();
@@ -107,7 +109,7 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
   test("the time zone is a searchable list with the browser's zone first; a past time asks before sending at once", async ({ page }) => {
     const before = received.length;
     await page.goto("/campaigns/new");
-    await expect(page.getByRole("region", { name: "Request preview" })).toContainText(/absolute http/);
+    await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
     await page.getByLabel("Campaign name").fill("Past send");
     await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/past/{{user.id}}`);
     await page.getByRole("button", { name: "Save", exact: true }).click();

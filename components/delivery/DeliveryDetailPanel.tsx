@@ -1,6 +1,7 @@
 "use client";
 // One delivery with every attempt: the request as sent (secrets masked), the response, timings,
 // the error, and when the next attempt is due.
+import { useEffect, useRef } from "react";
 import { AllowDestinationLink } from "../AllowDestinationLink";
 import { DateTime } from "../ui/DateTime";
 import { useDeliveryDetail } from "./use-deliveries";
@@ -27,10 +28,29 @@ function Headers({ headers }: { headers?: [string, string][] }) {
 
 export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () => void }) {
   const { data, error } = useDeliveryDetail(id);
+  const panel = useRef<HTMLElement>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+  // Closed: focus goes back to the row's button that opened it, when that is still on the page.
+  // (Before the effect below: it reads the opener before focus moves.)
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+  // It opens under a table that can be longer than the window: bring it into view and put focus on its
+  // heading, so the reader (a screen reader too) lands on what they asked for.
+  useEffect(() => {
+    heading.current?.focus({ preventScroll: true });
+    const still = window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    panel.current?.scrollIntoView({ block: "start", behavior: still ? "auto" : "smooth" });
+  }, [id]);
   return (
-    <section aria-label="Delivery detail" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
+    <section ref={panel} aria-label="Delivery detail" className="scroll-mt-4 space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm">
       <div className="flex items-center justify-between gap-2">
-        <h3 className="text-sm font-semibold text-slate-900">Delivery {data ? `to ${data.userId}` : ""}</h3>
+        <h3 ref={heading} tabIndex={-1} className="text-sm font-semibold text-slate-900 focus:outline-none">
+          Delivery {data ? `to ${data.userId}` : ""}
+        </h3>
         <Button size="sm" variant="ghost" onClick={onClose}>Close</Button>
       </div>
       {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}

@@ -4,6 +4,7 @@
 // (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
 import { Badge } from "../ui/Badge";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
@@ -12,7 +13,7 @@ import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import type { When } from "./delivery-form-state";
-import type { DeliveryDraft } from "./useDeliveryDraft";
+import type { DeliveryDraft, LiveAction } from "./useDeliveryDraft";
 import { WhenFields } from "./WhenFields";
 import { ActionTimingFields } from "./ActionTimingFields";
 import { TimeZoneList } from "./TimeZoneList";
@@ -36,17 +37,26 @@ type Props = {
   saveErrors: Record<string, string>;
   /** Activate's problems at the webhooks' fields ("actions.0.fields.1.value"), for the editor to show there */
   onWebhookErrors?: (errors: Record<string, string>) => void;
+  /**
+   * Given while the page has unsaved changes: the page's Save (its errors shown where it shows them),
+   * calling `then` with the stored webhooks only when it succeeded.
+   */
+  saveFirst?: (then: (saved: LiveAction[]) => void) => void;
+  /** the page's Save is running */
+  saving?: boolean;
 };
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebhookErrors }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebhookErrors, saveFirst, saving = false }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
   const [confirmingPast, setConfirmingPast] = useState(false);
-  const locked = status === "active" || status === "finished";
+  // a viewer sees the settings and changes nothing (the server refuses it too)
+  const canEdit = useRoleAllows("editor");
+  const locked = !canEdit || status === "active" || status === "finished";
   const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
   const run = (fn: () => Promise<ActionResult>, savesSettings = false) =>
     start(async () => {
@@ -60,12 +70,14 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
       }
     });
 
-  const activate = () =>
+  const activateSaved = (saved?: LiveAction[]) =>
     run(async () => {
-      const r = await activateAction(campaignId!, delivery.savedSettings());
+      const r = await activateAction(campaignId!, delivery.savedSettings(saved));
       if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
       return r;
     }, true);
+  // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
+  const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
   // A one-off send whose time has gone would go out at once: say so before it does.
   const sendAtPassed = () => form.when === "scheduled" && scheduledTimeHasPassed(form, new Date());
 
@@ -119,17 +131,19 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
         )}
       </div>
       <LimitsFields limits={limits} set={delivery.setLimits} disabled={locked} errors={errors} />
-      <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
-        {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
-        {campaignId && status === "draft" && (
-          <Button variant="primary" disabled={pending} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
-        )}
-        {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
-        {campaignId && status === "paused" && (
-          <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
-        )}
-        {pending && <span className="text-sm text-slate-500">Working…</span>}
-      </div>
+      {canEdit && (
+        <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
+          {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
+          {campaignId && status === "draft" && (
+            <Button variant="primary" disabled={pending || saving} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
+          )}
+          {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
+          {campaignId && status === "paused" && (
+            <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+          )}
+          {(pending || saving) && <span className="text-sm text-slate-500">Working…</span>}
+        </div>
+      )}
       <ConfirmDialog
         open={confirmingPast}
         title="This time is in the past: send now?"

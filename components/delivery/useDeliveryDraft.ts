@@ -48,10 +48,13 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     };
   }
 
-  /** The same with webhooks named by their saved ids (Activate, on a saved campaign; unsaved webhooks left out). */
-  function savedSettings() {
-    const s = settings();
-    const ids = new Map(live.map((a, i) => [actionRef(i), a.id]));
+  /**
+   * The same with webhooks named by their saved ids (Activate, on a saved campaign; unsaved webhooks
+   * left out). `actions`: the webhooks as a save just stored them, when it ran in this same event.
+   */
+  function savedSettings(actions: LiveAction[] = live) {
+    const s = settings(actions);
+    const ids = new Map(actions.map((a, i) => [actionRef(i), a.id]));
     return { ...s, actions: s.actions.flatMap((a) => (ids.get(a.id) ? [{ ...a, id: ids.get(a.id)! }] : [])) };
   }
 

@@ -5,6 +5,7 @@ import { createApiKeyAction, revokeApiKeyAction } from "@/app/settings/actions";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
+import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
 import { RoleSelect } from "@/components/auth/RoleSelect";
 
@@ -42,9 +43,12 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
       {created && (
         <div role="status" className="mb-4 space-y-1 rounded-lg bg-emerald-50 p-3 text-sm">
           <p className="font-medium text-emerald-900">Copy this key now: it will not be shown again.</p>
-          <code aria-label="New API key" className="block break-all rounded bg-white p-2 font-mono text-xs">
-            {created}
-          </code>
+          <div className="flex flex-wrap items-center gap-2">
+            <code aria-label="New API key" className="block min-w-0 flex-1 break-all rounded bg-white p-2 font-mono text-xs">
+              {created}
+            </code>
+            <CopyButton text={created} label="Copy API key" />
+          </div>
         </div>
       )}
       {creating && (

@@ -3,6 +3,7 @@ import { useState, useTransition } from "react";
 import { changeRoleAction, inviteMemberAction, removeMemberAction } from "@/app/settings/actions";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
+import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
 import { RoleSelect } from "@/components/auth/RoleSelect";
 
@@ -16,6 +17,8 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
   const [error, setError] = useState<string | null>(null);
   const [link, setLink] = useState<string | null>(null);
   const [pending, start] = useTransition();
+  // the link is made in the browser after an invitation, so window is there whenever it is shown
+  const fullLink = link && (typeof window === "undefined" ? link : `${window.location.origin}${link}`);
 
   const run = (action: () => Promise<{ ok: boolean; message?: string }>) =>
     start(async () => {
@@ -35,12 +38,16 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
         </Button>
       }
     >
-      {link && (
+      {fullLink && (
         <div role="status" className="mb-4 space-y-1 rounded-lg bg-emerald-50 p-3 text-sm">
           <p className="font-medium text-emerald-900">Send this invitation link (valid for 7 days, works once):</p>
-          <code aria-label="Invitation link" className="block break-all rounded bg-white p-2 font-mono text-xs">
-            {typeof window === "undefined" ? link : `${window.location.origin}${link}`}
-          </code>
+          <div className="flex flex-wrap items-center gap-2">
+            <code aria-label="Invitation link" className="block min-w-0 flex-1 break-all rounded bg-white p-2 font-mono text-xs">
+              {fullLink}
+            </code>
+            {/* not "…Invitation link": that names the link itself */}
+            <CopyButton text={fullLink} label="Copy invite link" />
+          </div>
         </div>
       )}
       {inviting && (

@@ -1,0 +1,176 @@
+// A QA walkthrough as a new marketer: Activate saves the edits on screen first, a viewer's campaign
+// screen is read-only, an empty new campaign's preview is a hint rather than an error, the new API key
+// and the invitation link have Copy buttons, and a delivery's details come into view with focus.
+// Campaigns and users are written straight to the app's database; sends go to 127.0.0.1.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Browser, Page } from "@playwright/test";
+import { appDb } from "./app-db";
+import { expect, test } from "./fixtures";
+
+async function draftCampaign(name: string, url: string) {
+  const prisma = await appDb();
+  try {
+    return await prisma.campaign.create({
+      data: {
+        name,
+        deliveryRule: { when: "triggered", event: `walkthrough-${Date.now()}` },
+        actions: { create: { name: "Notify", urlTemplate: url, fields: [{ key: "id", value: "{{user.id}}", type: "text" }], headers: [] } },
+      },
+      include: { actions: true },
+    });
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+async function storedCampaign(id: string) {
+  const prisma = await appDb();
+  try {
+    return await prisma.campaign.findUniqueOrThrow({ where: { id }, include: { actions: true } });
+  } finally {
+    await prisma.$disconnect();
+  }
+}
+
+/** The owner invites `role` on the Settings page; returns the invitation link shown. */
+async function invite(page: Page, email: string, role: string) {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  return (await page.getByLabel("Invitation link").textContent())!.trim();
+}
+
+async function joinAs(browser: Browser, baseURL: string, link: string, name: string) {
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password").fill(`${name.toLowerCase()}-password-1`);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  return { context, page };
+}
+
+test("Activate with an unsaved webhook edit saves it first, then activates what is on screen", async ({ page }) => {
+  const campaign = await draftCampaign(`Unsaved activate ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  await page.goto(`/campaigns/${campaign.id}`);
+  const url = page.getByLabel("URL", { exact: true });
+  await url.fill("http://127.0.0.1:9/new/{{user.id}}");
+  await expect(page.getByText("Unsaved changes")).toBeVisible();
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("button", { name: "Activate" }).click();
+  await expect(delivery.getByText(/^Active: /)).toBeVisible();
+  await expect(page.getByText("Unsaved changes")).toHaveCount(0);
+
+  const stored = await storedCampaign(campaign.id);
+  expect(stored.status).toBe("active");
+  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9/new/{{user.id}}");
+  await page.reload();
+  await expect(page.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9/new/{{user.id}}");
+});
+
+test("Activate whose save fails shows the save's errors and activates nothing", async ({ page }) => {
+  const campaign = await draftCampaign(`Failed save ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  await page.goto(`/campaigns/${campaign.id}`);
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/{{user.id");
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("button", { name: "Activate" }).click();
+  await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(delivery.getByText(/^Active: /)).toHaveCount(0);
+  await expect(delivery.getByRole("button", { name: "Activate" })).toBeEnabled();
+  const stored = await storedCampaign(campaign.id);
+  expect(stored.status).toBe("draft");
+  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9/old/{{user.id}}");
+});
+
+test("a viewer's campaign screen is read-only, with a note, and its preview still works", async ({ page, browser, baseURL }) => {
+  const campaign = await draftCampaign(`Viewer looks ${Date.now()}`, "http://127.0.0.1:9/look/{{user.id}}");
+  const email = `walk-viewer-${Date.now()}@example.com`;
+  const link = await invite(page, email, "viewer");
+  const viewer = await joinAs(browser, baseURL!, link, "Violet");
+  const p = viewer.page;
+  await p.goto(`/campaigns/${campaign.id}`);
+  await expect(p.getByText("You can view this campaign; editing needs the editor role")).toBeVisible();
+  await expect(p.getByLabel("Campaign name")).toHaveValue(campaign.name);
+  await expect(p.getByLabel("Campaign name")).not.toBeEditable();
+  await expect(p.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9/look/{{user.id}}");
+  await expect(p.getByLabel("URL", { exact: true })).not.toBeEditable();
+  for (const name of ["Save", "Delete", "Add webhook", "Delete webhook", "Duplicate webhook", "Activate"]) {
+    await expect(p.getByRole("button", { name, exact: true })).toHaveCount(0);
+  }
+  await expect(p.getByRole("region", { name: "Delivery", exact: true }).getByRole("radio", { name: "Triggered by event" })).toBeDisabled();
+  // The preview renders for the viewer, with its own sample inputs.
+  const preview = p.getByRole("region", { name: "Request preview" });
+  await p.getByLabel("Test user attributes").fill('{"id": "vera"}');
+  await expect(preview.getByText("http://127.0.0.1:9/look/", { exact: false })).toBeVisible();
+  await viewer.context.close();
+
+  // No extra member for later specs (their "Role" selects would be one more).
+  await page.goto("/settings");
+  await page.getByRole("button", { name: `Remove ${email}` }).click();
+  await expect(page.getByText(email)).toHaveCount(0);
+});
+
+test("an empty new campaign's preview is a hint; a typed bad URL is an error", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(preview.getByText("Type the webhook's URL to see the request")).toBeVisible();
+  await expect(preview.getByText("The request cannot be built yet")).toHaveCount(0);
+  await page.getByLabel("URL", { exact: true }).fill("not a url");
+  await expect(preview.getByText("The request cannot be built yet")).toBeVisible();
+  await expect(preview.getByText("Type the webhook's URL to see the request")).toHaveCount(0);
+});
+
+test("the new API key and the invitation link each have a Copy button", async ({ page, context }) => {
+  await context.grantPermissions(["clipboard-read", "clipboard-write"]);
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Create API key" }).click();
+  await page.getByLabel("Key name").fill(`Copy test ${Date.now()}`);
+  await page.getByRole("button", { name: "Create key" }).click();
+  const key = (await page.getByLabel("New API key").textContent())!.trim();
+  await page.getByRole("button", { name: "Copy API key" }).click();
+  await expect(page.getByRole("region", { name: "API keys" }).getByText("Copied", { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
+
+  const link = await invite(page, `walk-copy-${Date.now()}@example.com`, "viewer");
+  await page.getByRole("button", { name: "Copy invite link" }).click();
+  await expect(page.getByRole("region", { name: "Members" }).getByText("Copied", { exact: true })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+});
+
+test("a delivery's details scroll into view with focus on their heading", async ({ page }) => {
+  const server = http.createServer((req, res) => void req.resume().on("end", () => res.end("ok")));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const prisma = await appDb();
+  const tag = `walk-${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: 30 }, (_, i) => ({ id: `${tag}-${String(i).padStart(2, "0")}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Details ${tag}`,
+        deliveryRule: { when: "immediate" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        actions: { create: { name: "Ping", urlTemplate: `http://127.0.0.1:${port}/ping/{{user.id}}`, fields: [], headers: [] } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await expect(page.getByRole("region", { name: "Delivery log" }).getByText("Delivered 30", { exact: true })).toBeVisible({ timeout: 30_000 });
+
+    await page.setViewportSize({ width: 1280, height: 600 });
+    await page.goto("/activity");
+    const first = page.getByRole("table", { name: "Deliveries" }).getByRole("button", { name: /^Details of the delivery to / }).first();
+    const userId = (await first.textContent())!.trim();
+    await first.click();
+    const heading = page.getByRole("region", { name: "Delivery detail" }).getByRole("heading", { name: `Delivery to ${userId}` });
+    await expect(heading).toBeFocused();
+    await expect(heading).toBeInViewport();
+  } finally {
+    await prisma.$disconnect();
+    server.close();
+  }
+});
