@@ -87,7 +87,7 @@ test("create a campaign, compose a webhook with a live preview, save, reload", a
 
   // A broken template: an inline error in the preview, and the page keeps working.
   await page.getByLabel("Value", { exact: true }).nth(0).fill("{{#if user.plan}}");
-  await expect(preview).toContainText(/Field 1 value \(line \d+, column \d+\)/);
+  await expect(preview).toContainText(/Field "first_name" value \(line \d+, column \d+\)/);
   // At the field too, once it is left (issue 13, bug 4: not while still typing).
   await expect(page.getByLabel("Value", { exact: true }).nth(0)).not.toHaveAttribute("aria-invalid", "true");
   await page.getByLabel("Value", { exact: true }).nth(0).blur();

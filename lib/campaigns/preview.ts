@@ -7,6 +7,7 @@ import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, 
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
+import { labelledProblems } from "./problem-labels";
 
 export type PreviewResult = {
   /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
@@ -46,7 +47,9 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
   const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
   const user = { id: context.user.id };
-  if (!result.ok) return { request: null, errors: result.errors, warnings: [...extra, ...result.warnings], problems, user };
+  // named by the rows this draft rendered (a variant's, rows without a key left out), not the form's numbers
+  const warnings = labelledProblems([...extra, ...result.warnings], draft);
+  if (!result.ok) return { request: null, errors: labelledProblems(result.errors, draft), warnings, problems, user };
   const secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
-  return { request: maskRequest(result.request, secretHeaders), errors: [], warnings: [...extra, ...result.warnings], problems, user };
+  return { request: maskRequest(result.request, secretHeaders), errors: [], warnings, problems, user };
 }

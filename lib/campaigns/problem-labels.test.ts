@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeProblem, fieldLabel } from "./problem-labels";
+import { describeProblem, fieldLabel, labelledProblems } from "./problem-labels";
 import { splitProblems } from "./variants";
 
 describe("problem labels", () => {
@@ -14,6 +14,16 @@ describe("problem labels", () => {
     for (const [field, label] of labels) expect(fieldLabel(field)).toBe(label);
     const message = "The variants' splits add up to 110%; they must add up to 100%";
     expect(describeProblem({ field: "splitPercent", message })).toBe(`Variant splits: ${message}`);
+  });
+
+  it("names a data field or a header by its key or name where the draft is known, by its number otherwise", () => {
+    const draft = { fields: [{ key: "city" }, { key: "  " }], headers: [{ name: "X-Trace" }] };
+    expect(fieldLabel("fields[0].value", draft)).toBe('Field "city" value');
+    expect(fieldLabel("fields[1].value", draft)).toBe("Field 2 value");
+    expect(fieldLabel("fields[0].key", draft)).toBe("Field 1 key");
+    expect(fieldLabel("headers[0].value", draft)).toBe('Header "X-Trace" value');
+    const [problem] = labelledProblems([{ field: "fields[0].value", message: "`{{` is not closed", line: 1, column: 4 }], draft);
+    expect(describeProblem(problem!)).toBe('Field "city" value (line 1, column 4): `{{` is not closed');
   });
 
   it("gives every problem of a variants' split a label, not its path", () => {

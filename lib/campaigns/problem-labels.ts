@@ -4,8 +4,14 @@ import { variantKey } from "./variants";
 
 const LIST_LABELS: Record<string, string> = { fields: "Field", headers: "Header", responseMapping: "Save response to user, row" };
 
-/** "url" | "fields[2].value" | "fields.2.value" | "headers[0].name" -> "URL" | "Field 3 value" | "Header 1 name". */
-export function fieldLabel(field: string): string {
+/** The draft's data keys and header names, to name a field by what the marketer typed rather than its number. */
+export type ProblemNames = { fields?: readonly { key: string }[]; headers?: readonly { name: string }[] };
+
+/**
+ * "url" | "fields[2].value" | "fields.2.value" | "headers[0].name" -> "URL" | "Field 3 value" | "Header 1 name";
+ * with the draft's `names`, a field or header that has a key or name is named by it: 'Field "city" value'.
+ */
+export function fieldLabel(field: string, names: ProblemNames = {}): string {
   if (field === "url") return "URL";
   if (field === "user") return "Preview as";
   if (field === "body") return "Body";
@@ -19,11 +25,19 @@ export function fieldLabel(field: string): string {
   const match = /^(fields|headers|responseMapping)(?:\[(\d+)\]|\.(\d+))(?:\.(\w+))?$/.exec(field);
   if (!match) return field;
   const [, list, a, b, part] = match;
-  const n = Number(a ?? b) + 1;
-  return `${LIST_LABELS[list!]} ${n}${part ? ` ${part}` : ""}`;
+  const index = Number(a ?? b);
+  // a key or name is shown only where it says which row: not for the key or name itself
+  const given = part === "value" ? (list === "fields" ? names.fields?.[index]?.key : list === "headers" ? names.headers?.[index]?.name : undefined)?.trim() : undefined;
+  const which = given ? `"${given.length > 40 ? `${given.slice(0, 40)}…` : given}"` : String(index + 1);
+  return `${LIST_LABELS[list!]} ${which}${part ? ` ${part}` : ""}`;
 }
 
 export function describeProblem(p: TemplateProblem): string {
   const where = p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "";
-  return `${fieldLabel(p.field)}${where}: ${p.message}`;
+  return `${p.label ?? fieldLabel(p.field)}${where}: ${p.message}`;
+}
+
+/** The problems of rendering `draft` (the rows it rendered, in its order), each labelled by its key or header name. */
+export function labelledProblems(problems: TemplateProblem[], draft: ProblemNames): TemplateProblem[] {
+  return problems.map((p) => ({ ...p, label: fieldLabel(p.field, draft) }));
 }

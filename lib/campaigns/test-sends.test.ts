@@ -94,7 +94,7 @@ describe("test sends", () => {
     received = [];
     const send = await runTestSend(sample({ url: `http://${base}/x`, fields: [{ key: "a", value: "{{#if user.plan}}", type: "text" }] }));
     expect(received).toHaveLength(0);
-    expect(send.error).toMatch(/Field 1 value/);
+    expect(send.error).toMatch(/Field "a" value \(line 1, column \d+\)/);
   });
 
   it("allows 10 test sends a minute per action, and keeps the last 50", async () => {

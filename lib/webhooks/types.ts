@@ -39,6 +39,8 @@ export type TemplateContext = {
 export type TemplateProblem = {
   field: string;
   message: string;
+  /** the field in the marketer's words, set where the draft is known ('Field "city" value': lib/campaigns/problem-labels.ts) */
+  label?: string;
   line?: number;
   column?: number;
   /** a warning's missing value: the path the field reads that the context lacks ("event.params.amount") */

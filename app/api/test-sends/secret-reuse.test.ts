@@ -128,7 +128,7 @@ describe("POST /api/preview and the secret resolver", () => {
 
     const moved = await call(preview, "/api/preview", cookies.viewer, { action: { id: actionId, ...body, url: `http://127.0.0.1:${attacker.port}/x` }, campaign: { id: campaignId, name: "Victim" }, userId: "u1" });
     const unsigned = (await moved.json()) as { request: { headers: [string, string][] }; warnings: { field: string; message: string }[] };
-    expect(unsigned.warnings).toEqual([{ field: "url", message: expect.stringMatching(/host changed, so this request is not signed/) }]);
+    expect(unsigned.warnings).toEqual([{ field: "url", label: "URL", message: expect.stringMatching(/host changed, so this request is not signed/) }]);
     expect(Object.fromEntries(unsigned.request.headers)["webhook-signature"]).toBeUndefined();
   });
 });
