@@ -67,7 +67,7 @@ export function ActionEditor({
           {!action.id && <span className="text-xs font-normal text-slate-500">(not saved)</span>}
         </h2>
         {!readOnly && (
-          <div className="flex gap-1">
+          <div className="flex flex-wrap gap-1">
             {headerActions}
             <Button size="sm" variant="ghost" onClick={onDuplicate}>
               Duplicate webhook

@@ -146,10 +146,10 @@ export function CampaignEditor({
               <CampaignDetails name={state.name} description={state.description} errors={errors} onChange={editor.updateCampaign} />
             </fieldset>
             <div className="space-y-4">
-              <div className="flex items-center justify-between gap-3">
+              <div className="flex flex-wrap items-center justify-between gap-3">
                 <h2 className="text-lg font-semibold text-slate-900">Webhooks</h2>
                 {canEdit && (
-                  <div className="flex gap-2">
+                  <div className="flex flex-wrap gap-2">
                     <TemplatePicker onPick={templateStart.start} />
                     <Button size="sm" onClick={() => activate(editor.addAction())}>
                       <span aria-hidden>+</span> Add webhook

@@ -174,3 +174,14 @@ test("a delivery's details scroll into view with focus on their heading", async 
     server.close();
   }
 });
+
+test("on a 390 px phone the campaign editor fits the screen: its Webhooks buttons wrap instead of running off it", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const campaign = await draftCampaign("Narrow", "https://crm.example.com/hook");
+  await page.goto(`/campaigns/${campaign.id}`);
+  await expect(page.getByRole("button", { name: "Add webhook" })).toBeVisible();
+  for (const name of ["Add webhook", "Delete webhook", "Duplicate webhook"]) {
+    const box = (await page.getByRole("button", { name }).first().boundingBox())!;
+    expect(box.x + box.width, name).toBeLessThanOrEqual(390);
+  }
+});
