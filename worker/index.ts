@@ -1,7 +1,7 @@
 // npm run worker: a delivery worker process. With REDIS_URL and PostgreSQL it claims due rows from
 // PostgreSQL and takes the engine's signals (tick, wake-ups) from BullMQ; otherwise it runs the embedded engine against the configured database (SQLite drills).
 import { prepareInstall } from "../lib/bootstrap";
-import { log } from "../lib/log";
+import { describeSafely, log } from "../lib/log";
 import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/engine/start";
 import { disconnectDb } from "../lib/db";
 
@@ -25,6 +25,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  log.error("The worker could not start", { error: (err as Error).message });
+  log.error("The worker could not start", { error: describeSafely(err) });
   process.exit(1);
 });

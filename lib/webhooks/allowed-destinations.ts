@@ -3,7 +3,7 @@
 // the database and audited; the SSRF guard (ssrf.ts) reads them together with HOOKLINE_ALLOWED_HOSTS.
 import ipaddr from "ipaddr.js";
 import { env } from "../env";
-import { log } from "../log";
+import { describeSafely, log } from "../log";
 
 // Loaded on first use: a sender thread (lib/delivery/sender-thread.ts) imports this module through
 // the SSRF guard and never opens the database, so it need not load the database client at all.
@@ -116,7 +116,7 @@ async function readEntries(generation: number, now: number, known: { entries: st
     return entries;
   } catch (err) {
     // The database is away: keep what we knew (the send itself will wait for the database anyway).
-    log.warn("Could not read the allowed destinations", { error: err instanceof Error ? err.message : String(err) });
+    log.warn("Could not read the allowed destinations", { error: describeSafely(err) });
     return cache.cached?.entries ?? known?.entries ?? [];
   }
 }

@@ -7,7 +7,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
 import { env } from "../../env";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 import type { Delimiter, CsvEncoding } from "./detect";
 import type { ColumnMapping } from "./mapping";
 import { CsvImportError, importCsv, inspectCsv, MAX_UPLOAD_BYTES, type CsvInspection, type ImportReport } from "./run";
@@ -93,7 +93,7 @@ export function startImport(id: string, options: { mapping: ColumnMapping[]; del
   run.then(
     (report) => Object.assign(job, { status: "done", progress: 1, report }),
     (err: Error) => {
-      log.warn("CSV import failed", { id, error: err.message });
+      log.warn("CSV import failed", { id, error: describeSafely(err) });
       Object.assign(job, { status: "failed", error: err.message });
     },
   );

@@ -3,7 +3,7 @@
 // "Unhandled error event" on every reconnect attempt while Redis is away.
 import { Redis } from "ioredis";
 import { env } from "../../../env";
-import { log } from "../../../log";
+import { describeSafely, log } from "../../../log";
 
 /** a Redis that stays away is reported once per this interval, not once per reconnect */
 const ERROR_LOG_EVERY_MS = 30_000;
@@ -36,7 +36,7 @@ type ErrorSource = { on(event: "error", listener: (err: Error) => void): unknown
 /** Logs `source`'s errors (rate-limited, host only) so that none goes unhandled. */
 export function logRedisErrors(source: ErrorSource, what: string, consequence: string) {
   source.on("error", (err: Error) => {
-    log.warnEvery(ERROR_LOG_EVERY_MS, `Redis unreachable (${what}): ${consequence}`, { host: redisHost(), error: err.message });
+    log.warnEvery(ERROR_LOG_EVERY_MS, `Redis unreachable (${what}): ${consequence}`, { host: redisHost(), error: describeSafely(err) });
   });
 }
 

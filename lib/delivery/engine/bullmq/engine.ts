@@ -131,7 +131,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
     this.signalWorker = new Worker(SIGNALS_QUEUE, (job) => this.process(job), { connection: this.workerConnection, prefix: queuePrefix(), concurrency: 4, lockDuration: 10_000, stalledInterval: 5_000 });
     logRedisErrors(this.signalWorker, "signal worker", "reconnecting by itself; the tick runs in every worker meanwhile");
     this.signalWorker.on("failed", (job, err) => {
-      if (job?.name === TICK_JOB) log.warnEvery(10_000, "The engine tick failed; the next one runs in a second", { error: err.message });
+      if (job?.name === TICK_JOB) log.warnEvery(10_000, "The engine tick failed; the next one runs in a second", { error: describeSafely(err) });
     });
     await this.engine.start();
     log.info("Delivery worker started (PostgreSQL claims, BullMQ signals)", { workerId: this.workerId, prefix: queuePrefix() });
