@@ -14,6 +14,7 @@ import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
 import { DeliveryTable } from "./DeliveryTable";
 import { exportUrl, useDeliveryLog, type LogFilter } from "./use-deliveries";
 import { plural } from "@/lib/text/plural";
+import { useRoleAllows } from "../auth/MemberRole";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, setFilter] = useState<LogFilter>({ campaignId, page: 1 });
@@ -31,6 +32,8 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   });
   const change = (patch: Partial<LogFilter>) => setFilter((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
   const list = data?.list;
+  // a viewer only looks: Retry and Cancel are an editor's (the server refuses them to a viewer anyway)
+  const canAct = useRoleAllows("editor");
 
   return (
     <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -41,7 +44,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
           <a href={exportUrl(filter)} download className={buttonClass("secondary", "md")}>
             Export CSV
           </a>
-          {campaignId && (
+          {campaignId && canAct && (
             <>
               <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
                 Retry all failed
@@ -83,7 +86,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       </div>
       {list && (
         <>
-          <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={(id) => mutation.mutate(() => retryDeliveryAction(id))} />
+          <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={canAct ? (id) => mutation.mutate(() => retryDeliveryAction(id)) : undefined} />
           <nav aria-label="Pages of deliveries" className="flex items-center justify-between gap-2 text-sm text-slate-600">
             <span>{`Page ${list.page} of ${list.pages} · ${plural(list.total, "delivery", "deliveries")}`}</span>
             <span className="flex gap-2">

@@ -1,7 +1,8 @@
 // What the live preview and the test send receive: the action as typed (possibly half-typed, so
 // parsed leniently; the strict draft schema's complaints come back as problems), plus the sample.
 import { z } from "zod";
-import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
+import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS, type TemplateProblem } from "../webhooks/types";
+import { labelledProblems } from "./problem-labels";
 import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
 import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
@@ -98,7 +99,10 @@ export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;
  * With `variant` B, C, ...: that variant's content (its id, so its own secrets), the step's other
  * settings. `stepId` is the webhook's own id ({{action.id}} is the step's for every variant).
  */
-export function renderableDraft(action: ParsedSampleRequest["action"], variant?: string): { draft: ActionDraft; problems: FieldErrors; stepId: string | undefined } {
+export function renderableDraft(
+  action: ParsedSampleRequest["action"],
+  variant?: string,
+): { draft: ActionDraft; problems: FieldErrors; stepId: string | undefined; inForm: (problems: TemplateProblem[]) => TemplateProblem[] } {
   const strict = actionDraftSchema.safeParse(action);
   const index = variant ? VARIANT_KEYS.indexOf(variant as (typeof VARIANT_KEYS)[number]) : 0;
   // a variant the action does not have is refused by sampleRequestSchema; A is the fallback
@@ -119,5 +123,20 @@ export function renderableDraft(action: ParsedSampleRequest["action"], variant?:
       return row.success ? [row.data] : [];
     }).slice(0, MAX_RESPONSE_MAPPINGS),
   };
-  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id };
+  // The rendering's problems as the form shows them: a row without a key is left out of the draft, so
+  // the draft's "fields[1]" may be the form's third row; each is named by its key or header name
+  const rows: Record<string, number[]> = {
+    fields: content.fields.flatMap((f, i) => (f.key.trim() ? [i] : [])),
+    headers: content.headers.flatMap((h, i) => (h.name.trim() ? [i] : [])),
+  };
+  const inForm = (problems: TemplateProblem[]) =>
+    labelledProblems(
+      problems.map((p) => {
+        const row = /^(fields|headers)\[(\d+)\]/.exec(p.field);
+        const formRow = row ? rows[row[1]!]?.[Number(row[2])] : undefined;
+        return formRow === undefined ? p : { ...p, field: p.field.replace(/^(fields|headers)\[\d+\]/, `$1[${formRow}]`) };
+      }),
+      content,
+    );
+  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id, inForm };
 }

@@ -7,7 +7,6 @@ import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, 
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
-import { labelledProblems } from "./problem-labels";
 
 export type PreviewResult = {
   /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
@@ -33,7 +32,7 @@ export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
 
 /** Renders the draft for a sample user; `actor` matters only for an unsaved copy's secrets (see secret-resolver). */
 export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<PreviewResult> {
-  const { draft, problems, stepId } = renderableDraft(input.action, input.variant);
+  const { draft, problems, stepId, inForm } = renderableDraft(input.action, input.variant);
   let context;
   try {
     context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId }, now);
@@ -47,9 +46,8 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
   const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
   const user = { id: context.user.id };
-  // named by the rows this draft rendered (a variant's, rows without a key left out), not the form's numbers
-  const warnings = labelledProblems([...extra, ...result.warnings], draft);
-  if (!result.ok) return { request: null, errors: labelledProblems(result.errors, draft), warnings, problems, user };
+  const warnings = inForm([...extra, ...result.warnings]);
+  if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };
   const secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
   return { request: maskRequest(result.request, secretHeaders), errors: [], warnings, problems, user };
 }

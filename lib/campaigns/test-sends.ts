@@ -8,7 +8,7 @@ import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
 import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
 import { draftWebhookTemplate } from "./action-template";
-import { describeProblem, labelledProblems, type ProblemNames } from "./problem-labels";
+import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
@@ -80,8 +80,8 @@ async function keepLatest(actionId: string | null, campaignId: string | null) {
   if (old.length) await db().testSend.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
 }
 
-function problemsMessage(problems: TemplateProblem[], draft: ProblemNames) {
-  return labelledProblems(problems, draft).map(describeProblem).join("\n");
+function problemsMessage(problems: TemplateProblem[]) {
+  return problems.map(describeProblem).join("\n");
 }
 
 const SIGNING_REFUSED =
@@ -104,7 +104,7 @@ function renderedOrigin(url: string): string | null {
  * unsaved copy); a masked secret it refuses makes the test send fail, nothing sent.
  */
 export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<TestSendView> {
-  const { draft, stepId } = renderableDraft(input.action, input.variant);
+  const { draft, stepId, inForm } = renderableDraft(input.action, input.variant);
   const grant = await grantSecretsFor(draft, input.campaign.id, actor);
   const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
   const actionId = ownAction && draft.id ? draft.id : null;
@@ -127,7 +127,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
       else if (secrets.signingWithheld) error = SIGNING_REFUSED;
-      else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(rendered.errors, draft)}`;
+      else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`;
       // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
       else if (secrets.reusedStored && renderedOrigin(rendered.request.url) !== grantedOrigin) error = ORIGIN_MOVED;
       else {

@@ -30,6 +30,19 @@ describe("POST /api/preview", () => {
     expect(gone).toMatchObject({ request: null, user: null, errors: [{ field: "user", message: expect.stringMatching(/No user "nobody"/) }] });
   });
 
+  it("names a broken row by the form's row and its key, rows without a key above it not counted out", async () => {
+    const action = {
+      url: "https://api.example.com/x",
+      fields: [{ key: "", value: "half-typed", type: "text" }, { key: "city", value: "{{#if user.id}}", type: "text" }],
+      headers: [{ name: " ", value: "x" }, { name: "X-Trace", value: "{{nope user.id}}" }],
+    };
+    const body = await (await post(JSON.stringify({ action, campaign: { name: "x" } }))).json();
+    expect(body.errors.map((e: { field: string; label: string }) => [e.field, e.label])).toEqual([
+      ["fields[1].value", 'Field "city" value'],
+      ["headers[1].value", 'Header "X-Trace" value'],
+    ]);
+  });
+
   it("answers bad input with a 400, never a 500", async () => {
     for (const body of ["not json", "null", "[]", JSON.stringify({ action: { url: 5 } }), JSON.stringify({ action: { url: "x".repeat(10_000) }, campaign: {} })]) {
       const res = await post(body);
