@@ -11,6 +11,7 @@ import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, t
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { isSecretHeader } from "../webhooks/mask";
+import { onlyReferences } from "./template-secrets";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -88,6 +89,15 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
 }
 
 /**
+ * Whether a header is stored as a secret: ticked, or named like a credential (Authorization, X-Api-Key:
+ * what the preview masks) with something literal in its value. "Bearer {{user.token}}" holds no secret
+ * of its own and stays readable in the editor.
+ */
+export function sealedAsSecret(h: { name: string; value: string; secret?: boolean }): boolean {
+  return !!h.secret || (isSecretHeader(h.name) && !onlyReferences(h.value));
+}
+
+/**
  * The columns to store for a draft: the URL password split out and encrypted, secret headers encrypted.
  * Every write of an action's URL comes here: a password that cannot be split out is refused, never stored in clear.
  */
@@ -102,10 +112,9 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
     urlPasswordEnc: secrets.password === null ? null : encryptSecret(secrets.password),
     contentType: draft.contentType,
     fields: draft.fields,
-    // a header named like a credential (Authorization, X-Api-Key: what the preview masks) is a secret
-    // whether its box was ticked or not; an empty secret is stored empty, so the editor shows a box to fill
+    // an empty secret is stored empty, so the editor shows a box to fill rather than a mask
     headers: secrets.headers.map((h) => {
-      const secret = !!h.secret || isSecretHeader(h.name);
+      const secret = sealedAsSecret(h);
       return { name: h.name, value: secret && h.value ? encryptSecret(h.value) : h.value, secret };
     }),
     timeoutMs: draft.timeoutSeconds * 1000,

@@ -15,6 +15,8 @@ const headers = [
   { name: "X-Api-Key", value: "key-123", secret: false },
   { name: "X-Empty-Token", value: "", secret: false },
   { name: "X-City", value: "{{user.city}}", secret: false },
+  // nothing literal in it: no secret of its own, readable in the editor
+  { name: "X-Auth-Token", value: "Bearer {{userAttribute.token}}", secret: false },
 ];
 
 describe("credential headers saved unticked", () => {
@@ -25,10 +27,12 @@ describe("credential headers saved unticked", () => {
     expect(actionToDraft(action).headers).toEqual([
       { name: "Authorization", value: "••••", secret: true },
       { name: "X-Api-Key", value: "••••", secret: true },
-      { name: "X-Empty-Token", value: "", secret: true },
+      // nothing in it yet: sealed once something is typed
+      { name: "X-Empty-Token", value: "", secret: false },
       { name: "X-City", value: "{{user.city}}", secret: false },
+      { name: "X-Auth-Token", value: "Bearer {{userAttribute.token}}", secret: false },
     ]);
-    expect(loadWebhookTemplate(action).headers.map((h) => h.value)).toEqual(["Bearer sk_live_UNTICKED", "key-123", "", "{{user.city}}"]);
+    expect(loadWebhookTemplate(action).headers.map((h) => h.value)).toEqual(["Bearer sk_live_UNTICKED", "key-123", "", "{{user.city}}", "Bearer {{userAttribute.token}}"]);
   });
 
   it("the boot backfill seals those saved before, once; npm start's preparation runs it", async () => {
@@ -40,7 +44,7 @@ describe("credential headers saved unticked", () => {
     const after = await db().action.findUniqueOrThrow({ where: { id: old.id } });
     expect(JSON.stringify(after.headers)).not.toMatch(/sk_live_UNTICKED|key-123/);
     expect(decryptSecret((after.headers as { value: string }[])[0]!.value)).toBe("Bearer sk_live_UNTICKED");
-    expect(loadWebhookTemplate(after).headers).toEqual(loadWebhookTemplate(old).headers.map((h) => ({ ...h, secret: h.name !== "X-City" })));
+    expect(loadWebhookTemplate(after).headers).toEqual(loadWebhookTemplate(old).headers.map((h) => ({ ...h, secret: !["X-City", "X-Auth-Token", "X-Empty-Token"].includes(h.name) })));
     expect((await backfillSecretHeaders()).sealed).not.toContain(old.id);
 
     const boot = await create("boot");

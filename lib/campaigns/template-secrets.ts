@@ -33,7 +33,7 @@ export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS)
 const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
 
 /** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
-function onlyReferences(value: string): boolean {
+export function onlyReferences(value: string): boolean {
   // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}}), and so can
   // a number argument or a [segment] ({{default user.pin 4321}}, {{user.[sk_live_...]}})
   const rest = value
