@@ -106,6 +106,12 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   const preview = p.getByRole("region", { name: "Request preview" });
   await p.getByLabel("Test user attributes").fill('{"id": "vera"}');
   await expect(preview.getByText("http://127.0.0.1:9/look/", { exact: false })).toBeVisible();
+  // no way into a new campaign's form it could not save
+  await p.goto("/campaigns");
+  await expect(p.getByRole("heading", { name: "Campaigns", exact: true })).toBeVisible();
+  await expect(p.getByRole("link", { name: "New campaign" })).toHaveCount(0);
+  await p.goto("/campaigns/new");
+  await expect(p).toHaveURL(/\/campaigns$/);
   await viewer.context.close();
 
   // No extra member for later specs (their "Role" selects would be one more).
