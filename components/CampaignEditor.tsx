@@ -90,16 +90,17 @@ export function CampaignEditor({
   // A running campaign sends what is saved from its next delivery on: ask first.
   // One Save for the page: the delivery settings go along unless the campaign is running.
   // `then` hears of a successful save (Activate goes on from there).
-  const saveAll = (then?: (saved: CampaignState) => void) =>
+  const saveAll = (then?: (saved: CampaignState) => void, notWhenCleared?: string) =>
     editor.save(
       campaignStatus === "active" || campaignStatus === "finished"
-        ? { onSaved: then }
+        ? { onSaved: (next, stopped) => !stopped && then?.(next), notWhenCleared }
         : {
             delivery: (actions) => delivery.settings(actions),
-            onSaved: (next) => {
+            onSaved: (next, stopped) => {
               delivery.markSaved(next.actions);
-              then?.(next);
+              if (!stopped) then?.(next);
             },
+            notWhenCleared,
           },
     );
   function save() {
@@ -107,7 +108,10 @@ export function CampaignEditor({
     else saveAll();
   }
   // Activate is offered on a draft only, so no live-campaign question comes between it and this save.
-  const saveBeforeActivate = dirty ? (then: (saved: CampaignState["actions"]) => void) => saveAll((next) => then(next.actions)) : undefined;
+  const saveBeforeActivate = dirty
+    ? (then: (saved: CampaignState["actions"]) => void) =>
+        saveAll((next) => then(next.actions), "Saved, but not activated: the save cleared a saved secret (see the field). Type it again, then activate.")
+    : undefined;
 
   // "A template has a syntax error" goes once no field error is left to fix.
   const fieldErrorsLeft = Object.keys(editor.errors).length > 0 || Object.keys(liveErrors).length > 0;

@@ -114,7 +114,15 @@ export function useCampaignDraft(initial: DraftForEditor) {
    * Saves the campaign, with the page's delivery settings when `with.delivery` gives them (webhooks
    * named by position); `with.onSaved` hears of the saved state (its webhooks have ids then).
    */
-  function save(with_: { delivery?: (actions: ActionState[]) => unknown; onSaved?: (saved: CampaignState) => void } = {}) {
+  function save(
+    with_: {
+      delivery?: (actions: ActionState[]) => unknown;
+      /** `stopped`: the save cleared a saved secret and `notWhenCleared` was given: no follow-up (Activate) */
+      onSaved?: (saved: CampaignState, stopped: boolean) => void;
+      /** for a follow-up that must not go on when the save cleared a secret: what to say instead */
+      notWhenCleared?: string;
+    } = {},
+  ) {
     setMessage(null);
     setSaveAttempted(true);
     startTransition(async () => {
@@ -130,9 +138,17 @@ export function useCampaignDraft(initial: DraftForEditor) {
       setErrors({});
       setSaveAttempted(false);
       setNotices(result.data.notices);
-      with_.onSaved?.(next);
+      // a secret the save cleared (its host changed) is typed again before anything goes live without it
+      const stopped = !!with_.notWhenCleared && Object.keys(result.data.notices).length > 0;
+      with_.onSaved?.(next, stopped);
       const { deliveryProblem } = result.data;
-      setMessage(deliveryProblem ? { tone: "error", text: `Saved, except the delivery settings: ${deliveryProblem}` } : { tone: "success", text: "Saved." });
+      setMessage(
+        stopped
+          ? { tone: "error", text: with_.notWhenCleared! }
+          : deliveryProblem
+            ? { tone: "error", text: `Saved, except the delivery settings: ${deliveryProblem}` }
+            : { tone: "success", text: "Saved." },
+      );
       if (!state.id) {
         handOverSample(result.data.id);
         // A new campaign moves to its own page (with its Delivery section); the message goes along.

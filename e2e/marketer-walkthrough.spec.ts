@@ -86,6 +86,25 @@ test("Activate whose save fails shows the save's errors and activates nothing", 
   expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9/old/{{user.id}}");
 });
 
+test("Activate whose save clears a saved password (the host changed) stops there and says why", async ({ page }) => {
+  const campaign = await draftCampaign(`Cleared secret ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  await page.goto(`/campaigns/${campaign.id}`);
+  await page.getByLabel("URL", { exact: true }).fill("http://crm:hunter2@127.0.0.1:9/old/{{user.id}}");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  // another port is another server: the save clears the password, so nothing goes live without it
+  await page.getByLabel("URL", { exact: true }).fill("http://crm:••••@127.0.0.1:8/new/{{user.id}}");
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("button", { name: "Activate" }).click();
+  await expect(page.getByText("Saved, but not activated: the save cleared a saved secret (see the field). Type it again, then activate.")).toBeVisible();
+  await expect(page.getByText("The host changed, so the saved password was cleared: type it again.")).toBeVisible();
+  const stored = await storedCampaign(campaign.id);
+  expect(stored.status).toBe("draft");
+  expect(stored.actions[0]!.urlTemplate).toBe("http://crm@127.0.0.1:8/new/{{user.id}}");
+  expect(stored.actions[0]!.urlPasswordEnc).toBeNull();
+});
+
 test("a viewer's campaign screen is read-only, with a note, and its preview still works", async ({ page, browser, baseURL }) => {
   const campaign = await draftCampaign(`Viewer looks ${Date.now()}`, "http://127.0.0.1:9/look/{{user.id}}");
   const email = `walk-viewer-${Date.now()}@example.com`;

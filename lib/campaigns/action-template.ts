@@ -10,7 +10,7 @@ import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
-import { isSecretHeader } from "../webhooks/mask";
+import { isCredentialHeader } from "../webhooks/mask";
 import { onlyReferences } from "./template-secrets";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
@@ -89,12 +89,12 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
 }
 
 /**
- * Whether a header is stored as a secret: ticked, or named like a credential (Authorization, X-Api-Key:
- * what the preview masks) with something literal in its value. "Bearer {{user.token}}" holds no secret
- * of its own and stays readable in the editor.
+ * Whether a header is stored as a secret: ticked, or named as a credential beyond doubt (Authorization,
+ * X-Api-Key, X-Auth-Token: isCredentialHeader) with something literal in its value. "Bearer {{user.token}}"
+ * holds no secret of its own and stays readable; "Idempotency-Key: {{user.id}}-welcome" is not a credential.
  */
 export function sealedAsSecret(h: { name: string; value: string; secret?: boolean }): boolean {
-  return !!h.secret || (isSecretHeader(h.name) && !onlyReferences(h.value));
+  return !!h.secret || (isCredentialHeader(h.name) && !onlyReferences(h.value));
 }
 
 /**

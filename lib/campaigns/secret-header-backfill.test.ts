@@ -17,6 +17,9 @@ const headers = [
   { name: "X-City", value: "{{user.city}}", secret: false },
   // nothing literal in it: no secret of its own, readable in the editor
   { name: "X-Auth-Token", value: "Bearer {{userAttribute.token}}", secret: false },
+  // ids as often as secrets: kept as typed (a sealed value is lost when the host changes)
+  { name: "Idempotency-Key", value: "{{user.id}}-welcome", secret: false },
+  { name: "X-Session-Id", value: "s-123456", secret: false },
 ];
 
 describe("credential headers saved unticked", () => {
@@ -31,8 +34,10 @@ describe("credential headers saved unticked", () => {
       { name: "X-Empty-Token", value: "", secret: false },
       { name: "X-City", value: "{{user.city}}", secret: false },
       { name: "X-Auth-Token", value: "Bearer {{userAttribute.token}}", secret: false },
+      { name: "Idempotency-Key", value: "{{user.id}}-welcome", secret: false },
+      { name: "X-Session-Id", value: "s-123456", secret: false },
     ]);
-    expect(loadWebhookTemplate(action).headers.map((h) => h.value)).toEqual(["Bearer sk_live_UNTICKED", "key-123", "", "{{user.city}}", "Bearer {{userAttribute.token}}"]);
+    expect(loadWebhookTemplate(action).headers.map((h) => h.value)).toEqual(["Bearer sk_live_UNTICKED", "key-123", "", "{{user.city}}", "Bearer {{userAttribute.token}}", "{{user.id}}-welcome", "s-123456"]);
   });
 
   it("the boot backfill seals those saved before, once; npm start's preparation runs it", async () => {
@@ -44,7 +49,7 @@ describe("credential headers saved unticked", () => {
     const after = await db().action.findUniqueOrThrow({ where: { id: old.id } });
     expect(JSON.stringify(after.headers)).not.toMatch(/sk_live_UNTICKED|key-123/);
     expect(decryptSecret((after.headers as { value: string }[])[0]!.value)).toBe("Bearer sk_live_UNTICKED");
-    expect(loadWebhookTemplate(after).headers).toEqual(loadWebhookTemplate(old).headers.map((h) => ({ ...h, secret: !["X-City", "X-Auth-Token", "X-Empty-Token"].includes(h.name) })));
+    expect(loadWebhookTemplate(after).headers).toEqual(loadWebhookTemplate(old).headers.map((h) => ({ ...h, secret: ["Authorization", "X-Api-Key"].includes(h.name) })));
     expect((await backfillSecretHeaders()).sealed).not.toContain(old.id);
 
     const boot = await create("boot");

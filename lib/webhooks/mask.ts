@@ -16,6 +16,19 @@ export function isSecretHeader(name: string, secretHeaderNames: Iterable<string>
   return false;
 }
 
+// Names a save stores as a secret even with the box unticked (lib/campaigns/action-template.ts
+// sealedAsSecret): credentials beyond doubt. Narrower than SECRET_NAME, which only decides what is shown
+// masked: "Idempotency-Key", "X-Session-Id" or "X-Key" hold ids as often as secrets, and a value stored as
+// a secret is lost when the URL's host changes or a non-admin copies the webhook.
+const CREDENTIAL_NAME = /(^|[-_])(api[-_]?key|access[-_]?key|subscription[-_]?key|private[-_]?key|secret[-_]?key|token|secret|password|passwd|pwd|auth|credentials?)s?($|[-_])/i;
+
+/** Whether a header's name says it carries a credential beyond doubt (Authorization, X-Api-Key, X-Auth-Token, ...). */
+export function isCredentialHeader(name: string): boolean {
+  const lower = name.trim().toLowerCase();
+  if (lower.startsWith("webhook-")) return false;
+  return ALWAYS_SECRET.has(lower) || CREDENTIAL_NAME.test(lower);
+}
+
 function maskValue(value: string): string {
   const scheme = /^(Basic|Bearer|Token|Digest|ApiKey)\s/i.exec(value)?.[1];
   return scheme ? `${scheme} ${MASK}` : MASK;
@@ -75,25 +88,30 @@ export function toCurl(request: BuiltRequest, secretHeaderNames: string[] = []):
   return parts.join(" \\\n");
 }
 
-// shorter secrets are not looked for in responses: masking every "abc" would garble the body, and a
-// secret that short is guessed sooner than echoed
-const MIN_ECHOED_SECRET = 4;
+// shorter secrets are not looked for in responses: masking every "test" or "admin" would garble the
+// body, and a secret that short is guessed sooner than echoed
+const MIN_ECHOED_SECRET = 6;
+// the longest secret matched in its encoded forms (a longer one is matched as it was sent)
+const MAX_ENCODED_SECRET = 1024;
+// how far back from a cut body's end the start of a secret is looked for
+const MAX_CUT_TAIL = 256;
 
-/** The secrets a request carries (secret headers' values, Basic auth's "user:password" and password), as a receiver may echo them. */
+/** The secrets a request carries (secret headers' values and their tokens, Basic auth's "user:password" and password, signatures). */
 function sentSecrets(request: BuiltRequest): string[] {
   let found: Set<string> | undefined;
   const add = (s: string) => {
     if (s.length < MIN_ECHOED_SECRET) return;
-    found ??= new Set();
-    found.add(s);
-    // as a JSON string holds it, and as a URL or form encodes it
-    found.add(JSON.stringify(s).slice(1, -1));
-    found.add(encodeURIComponent(s));
+    (found ??= new Set()).add(s);
   };
   for (const [name, value] of request.headers) {
+    // an echoed signature would let its reader replay the request while its timestamp holds
+    if (name.toLowerCase() === "webhook-signature") {
+      for (const part of value.split(" ")) add(part.slice(part.indexOf(",") + 1));
+      continue;
+    }
     if (!isSecretHeader(name, request.secretHeaders)) continue;
-    const scheme = /^(Basic|Bearer|Token|Digest|ApiKey)\s+(.+)$/i.exec(value);
-    // "Basic ••••" as the request shows it, when the echo keeps the scheme
+    // "Bearer xyz", "SSWS xyz", "Basic …": the token alone too, so "Basic ••••" shows where the echo keeps the scheme
+    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
     if (!scheme) {
       add(value);
       continue;
@@ -109,14 +127,57 @@ function sentSecrets(request: BuiltRequest): string[] {
   return found ? [...found].sort((a, b) => b.length - a.length) : [];
 }
 
+const ENTITY_NAMES: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
+const bothCases = (hex: string) => (hex.toLowerCase() === hex.toUpperCase() ? hex : `(?:${hex.toLowerCase()}|${hex.toUpperCase()})`);
+const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
+
+/**
+ * How a receiver may write one character of an echoed secret: as it is, JSON-escaped (\/, \uXXXX: PHP,
+ * .NET and Go escape /, +, &, <, >), percent-encoded (either case; + for a space) or as an HTML entity.
+ * Letters and digits are written as they are.
+ */
+function charForms(c: string): string {
+  if (/[A-Za-z0-9]/.test(c)) return c;
+  const forms = [escapeRegex(c)];
+  for (let i = 0; i < c.length; i++) forms.push(`\\\\u${bothCases(c.charCodeAt(i).toString(16).padStart(4, "0"))}`);
+  if (c === "/") forms.push("\\\\/");
+  if (c === '"' || c === "\\") forms.push(`\\\\${escapeRegex(c)}`);
+  forms.push(
+    [...Buffer.from(c, "utf8")].map((b) => `%${bothCases(b.toString(16).padStart(2, "0"))}`).join(""),
+  );
+  if (c === " ") forms.push("\\+");
+  const code = c.codePointAt(0)!;
+  forms.push(`&#0*${code};`, `&#[xX]0*${bothCases(code.toString(16))};`);
+  if (ENTITY_NAMES[c]) forms.push(`&${ENTITY_NAMES[c]};`);
+  return `(?:${forms.join("|")})`;
+}
+
+// a secret's pattern, built once per secret (an action's secrets repeat delivery after delivery)
+const patterns = new Map<string, RegExp | null>();
+function patternOf(secret: string): RegExp | null {
+  let pattern = patterns.get(secret);
+  if (pattern === undefined) {
+    // only letters and digits, or too long to build: matched as it was sent
+    pattern = /^[A-Za-z0-9]*$/.test(secret) || secret.length > MAX_ENCODED_SECRET ? null : new RegExp([...secret].map(charForms).join(""), "g");
+    if (patterns.size >= 256) patterns.delete(patterns.keys().next().value!);
+    patterns.set(secret, pattern);
+  }
+  return pattern;
+}
+
 function maskIn(text: string, secrets: string[], cutShort: boolean): string {
   let out = text;
-  for (const s of secrets) if (out.includes(s)) out = out.split(s).join(MASK);
+  for (const s of secrets) {
+    if (out.includes(s)) out = out.split(s).join(MASK);
+    const pattern = patternOf(s);
+    if (pattern) out = out.replace(pattern, MASK);
+  }
   if (cutShort) {
-    // a body cut at its size limit may end in the first part of a secret
+    // a body cut at its size limit may end in the first part of a secret (as it was sent)
     for (const s of secrets) {
-      for (let k = Math.min(s.length - 1, out.length); k >= MIN_ECHOED_SECRET; k--) {
-        if (out.endsWith(s.slice(0, k))) {
+      const tail = out.slice(-MAX_CUT_TAIL);
+      for (let k = Math.min(s.length - 1, tail.length); k >= MIN_ECHOED_SECRET; k--) {
+        if (tail.endsWith(s.slice(0, k))) {
           out = out.slice(0, out.length - k) + MASK;
           break;
         }

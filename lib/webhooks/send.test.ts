@@ -196,6 +196,24 @@ describe("sendWebhook", () => {
     expect(maskEchoedSecrets(build({}), plain)).toBe(plain);
   });
 
+  it("masks an echoed secret however the receiver's language escapes it (PHP, .NET, Go, forms, HTML), and an echoed signature", async () => {
+    const { maskEchoedSecrets } = await import("./mask");
+    const request = build({ headers: [{ name: "X-Customer", value: "sk/live+Key&42", secret: true }], signingSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] });
+    const signature = request.headers.find(([name]) => name === "webhook-signature")![1].slice(3);
+    const echoes = [
+      '{"k":"sk\\/live+Key&42"}', // PHP json_encode
+      '{"k":"sk/live\\u002BKey\\u002642"}', // .NET System.Text.Json
+      '{"k":"sk/live+Key\\u002642"}', // Go encoding/json
+      "k=sk%2Flive%2bKey%2642", // a form, either case
+      "<p>sk/live+Key&amp;42</p>", // HTML
+      `{"signature":"v1,${signature}"}`,
+    ];
+    for (const body of echoes) expect(maskEchoedSecrets(request, { body }).body, body).toContain("••••");
+    // a response that holds none of them is left as it is, short common words included
+    const unrelated = '{"mode":"test","id":"contest-2024","key":"sk/live"}';
+    expect(maskEchoedSecrets(request, { body: unrelated }).body).toBe(unrelated);
+  });
+
   it("a GET carries its data in the query, no body and no Content-Type", async () => {
     await sendWebhook(build({ method: "GET", url: `${base}/get?fixed=1`, fields: [{ key: "city", value: "{{user.city}}", type: "text" }, { key: "q&x", value: "a=b", type: "text" }] }));
     const got = last();
