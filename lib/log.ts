@@ -23,12 +23,17 @@ function write(level: Level, message: string, fields?: Record<string, unknown>) 
  * query often carry tokens), credentials masked. For every "... failed" line of the app's wrappers.
  */
 export function describeSafely(err: unknown): string {
-  const name = err instanceof Error ? err.constructor.name : typeof err;
   const code = (err as { code?: unknown } | null)?.code;
   const first = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
-  const hostsOnly = first.replace(/\b([a-z][a-z0-9+.-]*:\/\/)([^/\s@]*@)?([^/\s?#\\]*)([/?#\\][^\s]*)?/gi, (_, scheme: string, userinfo?: string, host?: string, rest?: string) =>
-    `${scheme}${userinfo ? "***@" : ""}${host ?? ""}${rest ? "/…" : ""}`,
-  );
+  // a URL's userinfo ends at its last "@" (a password may hold "/" or "@"); what follows its host is cut
+  const hostsOnly = first.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi, (_, scheme: string, rest: string) => {
+    const at = rest.lastIndexOf("@");
+    const afterUserinfo = at < 0 ? rest : rest.slice(at + 1);
+    const host = /^[^/?#\\]*/.exec(afterUserinfo)![0];
+    return `${scheme}${at < 0 ? "" : "***@"}${host}${host.length < afterUserinfo.length ? "/…" : ""}`;
+  });
+  if (typeof err === "string") return hostsOnly;
+  const name = err instanceof Error ? err.constructor.name : typeof err;
   return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${hostsOnly}`;
 }
 

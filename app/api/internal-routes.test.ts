@@ -240,5 +240,8 @@ describe("withInternal's error mapping", () => {
     expect(describeSafely(new Error("Invalid value for https://hooks.example.com/T0/B0/sk_live_x?token=sk_live_y: too long\ndata: { value: 'sk_live_FIELD' }"))).toBe(
       "Error: Invalid value for https://hooks.example.com/… too long",
     );
+    // a password holding "/" or "@": the userinfo ends at the last "@"
+    expect(describeSafely(new Error("GET https://bob:hun/ter@2@crm.example.com/x failed"))).toBe("Error: GET https://***@crm.example.com/… failed");
+    expect(describeSafely("the thread exited")).toBe("the thread exited");
   });
 });

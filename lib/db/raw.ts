@@ -7,7 +7,7 @@ import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "../env";
 import type { Db } from "./client";
-import { log } from "../log";
+import { describeSafely, log } from "../log";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 
 export type RawStatement = { sql: string; values: unknown[] };
@@ -65,7 +65,7 @@ class SqliteRawDb implements RawDb {
         if (!this.db.open) return;
         this.db.pragma("wal_autocheckpoint = 1000");
         this.walCheckpoints = "commits";
-        log.warn("The SQLite checkpoint thread stopped; commits checkpoint the log again", { error: why });
+        log.warn("The SQLite checkpoint thread stopped; commits checkpoint the log again", { error: describeSafely(why) });
       },
     });
   }

@@ -11,7 +11,7 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { SHARE_ENV, Worker } from "node:worker_threads";
 import { env } from "../../env";
-import { log } from "../../log";
+import { describeSafely, log } from "../../log";
 import { allowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
 import { fnv1a } from "../../campaigns/variants";
@@ -199,7 +199,7 @@ class SenderThread {
     if (this.dead) return;
     this.dead = true;
     this.booted();
-    if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: why, inFlight: this.waiting.size });
+    if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: describeSafely(why), inFlight: this.waiting.size });
     const result: SendResult = { outcome: "retryable", error: `Could not send: the sender thread stopped (${why})`, timings: { totalMs: 0 } };
     const now = Date.now();
     for (const w of this.waiting.values()) w({ result, startedAt: now, finishedAt: now });
