@@ -96,20 +96,40 @@ const MAX_ENCODED_SECRET = 1024;
 // how far back from a cut body's end the start of a secret is looked for
 const MAX_CUT_TAIL = 256;
 
-/** The secrets a request carries (secret headers' values and their tokens, Basic auth's "user:password" and password, signatures). */
-function sentSecrets(request: BuiltRequest): string[] {
-  let found: Set<string> | undefined;
-  const add = (s: string) => {
+// header names seen on requests and whether their name says they hold a secret: a request's names
+// repeat delivery after delivery, and this runs on every response
+const secretNames = new Map<string, boolean>();
+function secretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = isSecretHeader(name);
+    if (secretNames.size < 1000) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+/**
+ * The secrets a request carries (secret headers' values and their tokens, Basic auth's "user:password"
+ * and password, signatures), each with whether its escaped forms are looked for too (patternOf).
+ */
+function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] {
+  let found: Map<string, boolean> | undefined;
+  const add = (s: string, escaped = true) => {
     if (s.length < MIN_ECHOED_SECRET) return;
-    (found ??= new Set()).add(s);
+    (found ??= new Map()).set(s, escaped || !!found.get(s));
   };
   for (const [name, value] of request.headers) {
-    // an echoed signature would let its reader replay the request while its timestamp holds
+    // an echoed signature would let its reader replay the request while its timestamp holds. A new one
+    // every delivery: matched as sent and with PHP's "\/", never through a pattern built for it
     if (name.toLowerCase() === "webhook-signature") {
-      for (const part of value.split(" ")) add(part.slice(part.indexOf(",") + 1));
+      for (const part of value.split(" ")) {
+        const signature = part.slice(part.indexOf(",") + 1);
+        add(signature, false);
+        add(signature.replaceAll("/", "\\/"), false);
+      }
       continue;
     }
-    if (!isSecretHeader(name, request.secretHeaders)) continue;
+    if (!secretName(name) && !(request.secretHeaders && isSecretHeader(name, request.secretHeaders))) continue;
     // "Bearer xyz", "SSWS xyz", "Basic …": the token alone too, so "Basic ••••" shows where the echo keeps the scheme
     const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
     if (!scheme) {
@@ -124,7 +144,7 @@ function sentSecrets(request: BuiltRequest): string[] {
     if (colon >= 0) add(userPassword.slice(colon + 1));
   }
   // longest first: a secret that contains another is masked whole
-  return found ? [...found].sort((a, b) => b.length - a.length) : [];
+  return found ? [...found].sort((a, b) => b[0].length - a[0].length) : [];
 }
 
 const ENTITY_NAMES: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
@@ -165,16 +185,16 @@ function patternOf(secret: string): RegExp | null {
   return pattern;
 }
 
-function maskIn(text: string, secrets: string[], cutShort: boolean): string {
+function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): string {
   let out = text;
-  for (const s of secrets) {
+  for (const [s, escaped] of secrets) {
     if (out.includes(s)) out = out.split(s).join(MASK);
-    const pattern = patternOf(s);
+    const pattern = escaped ? patternOf(s) : null;
     if (pattern) out = out.replace(pattern, MASK);
   }
   if (cutShort) {
     // a body cut at its size limit may end in the first part of a secret (as it was sent)
-    for (const s of secrets) {
+    for (const [s] of secrets) {
       const tail = out.slice(-MAX_CUT_TAIL);
       for (let k = Math.min(s.length - 1, tail.length); k >= MIN_ECHOED_SECRET; k--) {
         if (tail.endsWith(s.slice(0, k))) {
