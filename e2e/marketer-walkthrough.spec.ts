@@ -149,7 +149,7 @@ test("an empty new campaign's preview is a hint; a typed bad URL is an error", a
   await expect(preview.getByText("Type the webhook's URL to see the request")).toHaveCount(0);
 });
 
-test("the new API key and the invitation link each have a Copy button", async ({ page, context }) => {
+test("the new API key and the invitation link each have a Copy button; an invitation can be withdrawn", async ({ page, context, browser, baseURL }) => {
   await context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await page.goto("/settings");
   await page.getByRole("button", { name: "Create API key" }).click();
@@ -160,10 +160,20 @@ test("the new API key and the invitation link each have a Copy button", async ({
   await expect(page.getByRole("region", { name: "API keys" }).getByText("Copied", { exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(key);
 
-  const link = await invite(page, `walk-copy-${Date.now()}@example.com`, "viewer");
+  const email = `walk-copy-${Date.now()}@example.com`;
+  const link = await invite(page, email, "viewer");
   await page.getByRole("button", { name: "Copy invite link" }).click();
   await expect(page.getByRole("region", { name: "Members" }).getByText("Copied", { exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
+
+  // a pending invitation can be withdrawn (a mistyped address): its link stops working
+  await page.getByRole("button", { name: `Withdraw the invitation for ${email}` }).click();
+  await expect(page.getByText(`${email} (invited)`)).toHaveCount(0);
+  const withdrawn = await browser.newContext({ baseURL });
+  const visitor = await withdrawn.newPage();
+  await visitor.goto(link);
+  await expect(visitor.getByText(/invalid, used or expired/)).toBeVisible();
+  await withdrawn.close();
 });
 
 test("a delivery's details scroll into view with focus on their heading", async ({ page }) => {

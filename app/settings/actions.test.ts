@@ -27,6 +27,7 @@ const settingsActions: Record<string, () => Promise<{ ok: boolean; message?: str
   inviteMemberAction: () => actions.inviteMemberAction({ email: "x@example.com", role: "viewer" }),
   changeRoleAction: () => actions.changeRoleAction("none", "viewer"),
   removeMemberAction: () => actions.removeMemberAction("none"),
+  revokeInviteAction: () => actions.revokeInviteAction("none"),
   saveFrequencyCapAction: () => actions.saveFrequencyCapAction({ perDay: "2", perWeek: "" }),
 };
 
@@ -50,6 +51,22 @@ describe("settings actions: admin only, checked on the server", () => {
       expect(await getFrequencyCap()).toBeNull();
     });
   }
+});
+
+describe("revokeInviteAction", () => {
+  it("withdraws a pending invitation for an admin: its link stops working, once, audited", async () => {
+    const { findInvite } = await import("@/lib/auth/members");
+    as("admin");
+    const invited = await actions.inviteMemberAction({ email: "typo@exampel.com", role: "editor" });
+    expect(invited.ok).toBe(true);
+    const token = (invited as { data: { link: string } }).data.link.split("/").pop()!;
+    const invite = await findInvite(token);
+    expect(invite?.email).toBe("typo@exampel.com");
+    expect(await actions.revokeInviteAction(invite!.id)).toEqual({ ok: true, data: undefined });
+    expect(await findInvite(token)).toBeNull();
+    expect(await actions.revokeInviteAction(invite!.id)).toMatchObject({ ok: false, message: "This invitation was already used or withdrawn" });
+    expect(await db().auditLog.findFirst({ where: { action: "member.invite_revoked" } })).toMatchObject({ actor: "admin@example.com", target: "typo@exampel.com" });
+  });
 });
 
 describe("saveFrequencyCapAction", () => {

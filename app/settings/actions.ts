@@ -4,7 +4,7 @@ import { z } from "zod";
 import { failed, succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { changeMemberRole, inviteMember, removeMember } from "@/lib/auth/members";
+import { changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/auth/members";
 import { ROLES } from "@/lib/auth/roles";
 import { frequencyCapForm, parseFrequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
 import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
@@ -44,6 +44,12 @@ export const changeRoleAction = defineAction({ role: "admin", schema: z.tuple([i
 
 export const removeMemberAction = defineAction({ role: "admin", schema: idSchema, name: "Removing the member" }, async (memberId, member) => {
   await removeMember(memberId, member);
+  revalidatePath("/settings");
+  return succeeded(undefined);
+});
+
+export const revokeInviteAction = defineAction({ role: "admin", schema: idSchema, name: "Withdrawing the invitation" }, async (inviteId, member) => {
+  await revokeInvite(inviteId, member);
   revalidatePath("/settings");
   return succeeded(undefined);
 });

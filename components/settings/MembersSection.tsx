@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { changeRoleAction, inviteMemberAction, removeMemberAction } from "@/app/settings/actions";
+import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "@/app/settings/actions";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { CopyButton } from "@/components/ui/CopyButton";
@@ -105,9 +105,14 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
           </li>
         ))}
         {invites.map((i) => (
-          <li key={i.id} className="flex justify-between gap-2 py-2 text-slate-500">
+          <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-slate-500">
             <span>{i.email} (invited)</span>
-            <span>{i.role}</span>
+            <span className="flex items-center gap-2">
+              <span>{i.role}</span>
+              <Button size="sm" variant="danger" aria-label={`Withdraw the invitation for ${i.email}`} disabled={pending} onClick={() => run(() => revokeInviteAction(i.id))}>
+                Withdraw
+              </Button>
+            </span>
           </li>
         ))}
         {members.length === 0 && invites.length === 0 && <li className="py-2 text-slate-500">No members yet.</li>}

@@ -136,6 +136,14 @@ export async function findInvite(token: string, now = new Date()) {
   return invite;
 }
 
+/** Withdraws a pending invitation (a mistyped address, a change of mind): its link stops working. */
+export async function revokeInvite(inviteId: string, actor: Member, now = new Date()): Promise<void> {
+  const invite = await db().memberInvite.findUnique({ where: { id: inviteId } });
+  const withdrawn = await db().memberInvite.updateMany({ where: { id: inviteId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+  if (!invite || withdrawn.count === 0) throw new MemberError("This invitation was already used or withdrawn");
+  await recordAudit({ actor: actor.email, action: "member.invite_revoked", target: invite.email, details: { role: invite.role } });
+}
+
 export async function listPendingInvites(now = new Date()) {
   return db().memberInvite.findMany({ where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
 }
