@@ -48,6 +48,5 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const user = { id: context.user.id };
   const warnings = inForm([...extra, ...result.warnings]);
   if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };
-  const secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
-  return { request: maskRequest(result.request, secretHeaders), errors: [], warnings, problems, user };
+  return { request: maskRequest(result.request), errors: [], warnings, problems, user };
 }

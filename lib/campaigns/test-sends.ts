@@ -115,14 +115,12 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let result: SendResult | null = null;
   let error: string | null = null;
   let userId: string | null = null;
-  let secretHeaders: string[] = [];
   let finished = false;
   try {
     try {
       const context = await sampleContext({ ...input, actionId: stepId }, now);
       userId = context.user.id;
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
-      secretHeaders = template.headers.filter((h) => h.secret).map((h) => h.name);
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
@@ -140,7 +138,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       error = err.message;
     }
 
-    const masked = request ? maskRequest(request, secretHeaders) : null;
+    const masked = request ? maskRequest(request) : null;
     const sent = result as SendResult | null;
     const mapping = sent?.outcome === "delivered" && draft.responseMapping.length ? mapSendResult(sent, draft.responseMapping) : null;
     const response = sent?.status

@@ -21,7 +21,7 @@ const request: BuiltRequest = {
 
 describe("masking for display", () => {
   it("masks Authorization (keeping the scheme), secret-ish headers and headers marked secret", () => {
-    const masked = Object.fromEntries(maskRequest(request, ["X-Private"]).headers);
+    const masked = Object.fromEntries(maskRequest({ ...request, secretHeaders: ["X-Private"] }).headers);
     expect(masked).toMatchObject({
       Authorization: "Basic ••••",
       "X-Api-Key": "••••",
@@ -31,7 +31,7 @@ describe("masking for display", () => {
       "webhook-id": "msg_1",
       "webhook-signature": "v1,••••",
     });
-    expect(JSON.stringify(maskRequest(request, ["X-Private"]))).not.toMatch(/bWFyeTpzM2NyZXQ|k-123|t-123|p-123/);
+    expect(JSON.stringify(maskRequest({ ...request, secretHeaders: ["X-Private"] }))).not.toMatch(/bWFyeTpzM2NyZXQ|k-123|t-123|p-123/);
   });
 
   it.each(["X-Api-Key", "api-key", "X-Auth-Token", "Private-Token", "X-Client-Secret", "Cookie", "Proxy-Authorization", "X-Password"])("%s is secret", (name) => {

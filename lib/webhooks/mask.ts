@@ -46,9 +46,9 @@ function maskSignature(value: string): string {
  * The request for display (preview, test sends, the delivery log): Authorization and secret headers
  * masked, `webhook-signature` masked (its presence shows, its value never does), no credentials in the URL.
  */
-export function maskRequest(request: BuiltRequest, secretHeaderNames: string[] = []): BuiltRequest {
+export function maskRequest(request: BuiltRequest): BuiltRequest {
   const { url, password } = splitUrlCredentials(request.url);
-  return { ...request, url: password ? url : request.url, headers: maskHeaders(request.headers, secretHeaderNames) };
+  return { ...request, url: password ? url : request.url, headers: maskHeaders(request.headers, request.secretHeaders) };
 }
 
 /** A request's headers for display: Authorization and secret headers masked, `webhook-signature` too. */
@@ -80,8 +80,8 @@ export function hostForLog(url: string): string {
 const shellQuote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
 
 /** An equivalent curl command, secrets masked. */
-export function toCurl(request: BuiltRequest, secretHeaderNames: string[] = []): string {
-  const masked = maskRequest(request, secretHeaderNames);
+export function toCurl(request: BuiltRequest): string {
+  const masked = maskRequest(request);
   const parts = [`curl -X ${masked.method} ${shellQuote(masked.url)}`];
   for (const [name, value] of masked.headers) parts.push(`  -H ${shellQuote(`${name}: ${value}`)}`);
   if (masked.body !== null) parts.push(`  --data-raw ${shellQuote(masked.body)}`);

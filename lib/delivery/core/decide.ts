@@ -13,7 +13,7 @@ type ActionEntry = { template: WebhookTemplate | null; templateError: string | n
 
 export type Decision<A extends ActionEntry = ActionEntry> =
   /** render and send this request (through the limits); `action` is the entry it was rendered from */
-  | { kind: "send"; request: BuiltRequest; host: string; action: A; template: WebhookTemplate }
+  | { kind: "send"; request: BuiltRequest; host: string; action: A }
   /** never sent: recorded with the reason */
   | { kind: "suppress"; reason: string }
   /** handed back untouched (the campaign is no longer sending) */
@@ -70,5 +70,5 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` };
-  return { kind: "send", request: rendered.request, host, action, template };
+  return { kind: "send", request: rendered.request, host, action };
 }

@@ -149,7 +149,7 @@ export class Dispatcher {
         case "pause":
           return record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
       }
-      const { request, host, action, template } = decision;
+      const { request, host, action } = decision;
       ready.push({
         delivery: d,
         claimedAt,
@@ -158,7 +158,7 @@ export class Dispatcher {
         actionId: d.actionId,
         rps: action.action.rateLimitPerSecond,
         timeoutMs: action.action.timeoutMs,
-        maskedRequest: maskedRequest(request, template),
+        maskedRequest: maskedRequest(request),
         policy: action.action.retryPolicy,
         mapping: mappingOf(action.action),
       });

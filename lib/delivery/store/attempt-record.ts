@@ -1,13 +1,13 @@
 // What an attempt keeps for the delivery log: the request as sent with secrets masked, and an
 // excerpt of the response. Stored in DeliveryAttempt.request / .response.
-import type { BuiltRequest, SendResult, WebhookTemplate } from "../../webhooks/types";
+import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { maskHeaders } from "../../webhooks/mask";
 
 const BODY_EXCERPT = 8 * 1024;
 
 // the URL is kept as it is: the renderer has already moved any URL credentials into Authorization
-export function maskedRequest(request: BuiltRequest, template: WebhookTemplate) {
-  const headers = maskHeaders(request.headers, template.headers.filter((h) => h.secret).map((h) => h.name));
+export function maskedRequest(request: BuiltRequest) {
+  const headers = maskHeaders(request.headers, request.secretHeaders);
   const body = request.body ?? null;
   return {
     method: request.method,
