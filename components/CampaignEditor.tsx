@@ -90,19 +90,17 @@ export function CampaignEditor({
   // A running campaign sends what is saved from its next delivery on: ask first.
   // One Save for the page: the delivery settings go along unless the campaign is running.
   // `then` hears of a successful save (Activate goes on from there).
-  const saveAll = (then?: (saved: CampaignState) => void, notWhenCleared?: string) =>
-    editor.save(
-      campaignStatus === "active" || campaignStatus === "finished"
-        ? { onSaved: (next, stopped) => !stopped && then?.(next), notWhenCleared }
-        : {
-            delivery: (actions) => delivery.settings(actions),
-            onSaved: (next, stopped) => {
-              delivery.markSaved(next.actions);
-              if (!stopped) then?.(next);
-            },
-            notWhenCleared,
-          },
-    );
+  const saveAll = (then?: (saved: CampaignState) => void, notWhenCleared?: string) => {
+    const running = campaignStatus === "active" || campaignStatus === "finished";
+    editor.save({
+      delivery: running ? undefined : (actions) => delivery.settings(actions),
+      onSaved: (next, stopped) => {
+        if (!running) delivery.markSaved(next.actions);
+        if (!stopped) then?.(next);
+      },
+      notWhenCleared,
+    });
+  };
   function save() {
     if (live) setConfirmingLiveSave(true);
     else saveAll();
