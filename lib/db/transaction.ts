@@ -9,12 +9,13 @@
 // - PostgreSQL: a deadlock or serialization failure (40P01, 40001: Prisma's P2034).
 // SQLite and PostgreSQL roll the transaction back first; `work` must only touch the database.
 import { db } from "./index";
-import type { DbOrTx } from "./client";
+import type { Db, DbOrTx } from "./client";
 import { databaseErrorCode, isSqliteBusy } from "./busy";
 
 /** The client inside a transaction. */
 export type Tx = Exclude<DbOrTx, ReturnType<typeof db>>;
-type Options = { timeout?: number; maxWait?: number };
+/** `client`: the engine's own client, where it was given one (db() otherwise) */
+type Options = { timeout?: number; maxWait?: number; client?: Db };
 
 const ATTEMPTS = 6;
 // a busy error after this long waited out the busy timeout: another process holds the lock for long
@@ -32,7 +33,8 @@ export async function transaction<T>(work: (tx: Tx) => Promise<T>, options?: Opt
   for (let attempt = 1; ; attempt++) {
     const started = Date.now();
     try {
-      return await db().$transaction(work, options);
+      const { client, ...limits } = options ?? {};
+      return await (client ?? db()).$transaction(work, limits);
     } catch (err) {
       if (attempt >= ATTEMPTS || !retryable(err, Date.now() - started)) throw err;
       await new Promise((r) => setTimeout(r, 5 * 2 ** attempt + Math.random() * 10));

@@ -4,7 +4,7 @@ import { trackEvents } from "../triggers";
 import { EmbeddedEngine } from "../engine/embedded-engine";
 import { finishCampaigns, isDone } from "./finish";
 import { newWebhookId } from "../core/ids";
-import { activateCampaign, retryDelivery } from "./lifecycle";
+import { activateCampaign, retryAllFailed, retryDelivery } from "./lifecycle";
 import { setDeliveryQueue } from "../engine/queue";
 import { testDeliveryDeps } from "../testing/deps";
 import { createCampaign, createUsers } from "../testing/fixtures";
@@ -125,3 +125,21 @@ it("the embedded engine finishes an immediate campaign by itself once every deli
   expect(await db().delivery.count({ where: { campaignId: good.id, state: "delivered" } })).toBe(3);
   expect(await db().delivery.count({ where: { campaignId: bad.id, state: "failed" } })).toBe(3);
 }, 30_000);
+
+it("a retry by hand racing the finisher never leaves a finished campaign with a delivery to send", async () => {
+  // Each round, "Retry all failed" (or "Retry" of the one delivery) and several ticks of the engine's finisher, started a moment
+  // apart, run on a campaign whose deliveries are all final. Whichever wins, the retried delivery
+  // must still be sent: its campaign active, and the next tick neither finishes the campaign nor
+  // suppresses the delivery.
+  const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+  for (let round = 0; round < 15; round++) {
+    const campaign = await activeWith(["delivered", "failed"]);
+    const ticks = Array.from({ length: 6 }, (_, k) => pause(k).then(() => finishCampaigns(db(), new Date())));
+    const failed = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, state: "failed" } });
+    const retry = async () => void (round % 2 ? await retryAllFailed(campaign.id) : await retryDelivery(failed.id));
+    await Promise.all([pause(round % 3).then(retry), ...ticks]);
+    await finishCampaigns(db(), new Date());
+    const states = (await db().delivery.findMany({ where: { campaignId: campaign.id }, select: { state: true } })).map((d) => d.state).sort();
+    expect({ round, states, status: await statusOf(campaign.id) }).toEqual({ round, states: ["delivered", "scheduled"], status: "active" });
+  }
+}, 60_000);

@@ -5,6 +5,8 @@
 import type { Db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { describeSafely, log } from "../../log";
+import { lockRowsForWrite } from "../../db/row-locks";
+import { transaction } from "../../db/transaction";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
 
@@ -49,12 +51,7 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     for (const campaign of page.filter((c) => isDone(c, now))) {
-      // The same conditions again in the UPDATE: a fan-out or a retry that came meanwhile wins.
-      const done = await prisma.campaign.updateMany({
-        where: { id: campaign.id, status: "active", nextRunAt: campaign.nextRunAt, ...quiet },
-        data: { status: "finished" },
-      });
-      if (done.count === 0) continue;
+      if (!(await finishIfStillQuiet(prisma, campaign))) continue;
       finished.push(campaign.id);
       log.info("Campaign finished", { campaignId: campaign.id });
       await recordAudit({ actor: "system", action: "campaign.finished", target: campaign.id, details: { name: campaign.name } }, prisma).catch((err) =>
@@ -66,6 +63,28 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
   }
   await settleLateArrivals(prisma, now);
   return finished;
+}
+
+/**
+ * Finishes one campaign if it is still active, quiet and at the same occurrence; a fan-out or a
+ * retry that came meanwhile wins. The campaign's row is locked first and its deliveries counted in
+ * a statement of their own after that: a retry by hand locks the same row before it reopens failed
+ * deliveries (lifecycle.ts), so on PostgreSQL (READ COMMITTED) either the retry commits first and
+ * the count sees its deliveries, or the campaign finishes first and the retry makes it active again.
+ * (One UPDATE with the condition in it checked the deliveries as of its start: a retry committed
+ * while it waited for the row left a finished campaign with a delivery to send, later suppressed.)
+ */
+async function finishIfStillQuiet(prisma: Db, campaign: { id: string; nextRunAt: Date | null }): Promise<boolean> {
+  return transaction(
+    async (tx) => {
+      await lockRowsForWrite(tx, "Campaign", [campaign.id]);
+      const open = await tx.delivery.findFirst({ where: { campaignId: campaign.id, state: { in: OPEN_STATES } }, select: { id: true } });
+      if (open) return false;
+      const done = await tx.campaign.updateMany({ where: { id: campaign.id, status: "active", nextRunAt: campaign.nextRunAt }, data: { status: "finished" } });
+      return done.count === 1;
+    },
+    { client: prisma },
+  );
 }
 
 /**

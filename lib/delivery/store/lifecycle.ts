@@ -16,6 +16,7 @@ import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
+import { lockRowsForWrite } from "../../db/row-locks";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -113,9 +114,13 @@ const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: 
 
 /** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
 export async function retryDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
+  const delivery = await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true } });
+  if (!delivery) return false;
   const count = await transaction(async (tx) => {
+    // the campaign's row first, as the finisher takes it (finish.ts): a retry never lands in a campaign finishing meanwhile
+    await lockRowsForWrite(tx, "Campaign", [delivery.campaignId]);
     const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
-    if (r.count) await tx.campaign.updateMany({ where: { status: "finished", deliveries: { some: { id: deliveryId } } }, data: { status: "active" } });
+    if (r.count) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
   });
   if (count) await deliveryQueue().notify({ deliveryIds: [deliveryId] });
@@ -124,6 +129,7 @@ export async function retryDelivery(deliveryId: string, now = new Date()): Promi
 
 export async function retryAllFailed(campaignId: string, now = new Date()): Promise<number> {
   const count = await transaction(async (tx) => {
+    await lockRowsForWrite(tx, "Campaign", [campaignId]); // as in retryDelivery
     const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
