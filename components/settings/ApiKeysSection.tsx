@@ -9,7 +9,7 @@ import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
 import { RoleSelect } from "@/components/auth/RoleSelect";
 
-type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string };
+type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string; createdBy: string | null };
 
 export function ApiKeysSection({ keys }: { keys: Key[] }) {
   const [creating, setCreating] = useState(false);
@@ -89,6 +89,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
               <th className="py-2 pr-3">Name</th>
               <th className="py-2 pr-3">Key</th>
               <th className="py-2 pr-3">Role</th>
+              <th className="py-2 pr-3">Created by</th>
               <th className="py-2 pr-3">Last used</th>
               <th className="py-2" />
             </tr>
@@ -99,6 +100,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
                 <td className="py-2 pr-3">{k.name}</td>
                 <td className="py-2 pr-3 font-mono">{k.prefix}…</td>
                 <td className="py-2 pr-3">{k.role}</td>
+                <td className="py-2 pr-3 break-all">{k.createdBy ?? "—"}</td>
                 <td className="py-2 pr-3">{k.lastUsedAt ? <DateTime value={k.lastUsedAt} /> : "never"}</td>
                 <td className="py-2 text-right">
                   {k.revokedAt ? (

@@ -13,7 +13,8 @@ export const API_KEY_PREFIX = "hk_live_";
 // lastUsedAt is written at most this often per key, so a busy key does not write on every request.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-export type ApiKeySummary = { id: string; name: string; role: Role; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date };
+/** createdBy: the member's email; null for the bootstrap key and keys made before it was recorded */
+export type ApiKeySummary = { id: string; name: string; role: Role; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date; createdBy: string | null };
 export type AuthenticatedKey = { id: string; name: string; role: Role };
 
 export function hashApiKey(key: string): string {
@@ -32,7 +33,9 @@ function displayPrefix(key: string): string {
 /** Creates a key; the returned `key` is the only time its value exists outside the caller. */
 export async function createApiKey(input: { name: string; role: Role; actor?: string; value?: string }): Promise<{ key: string; apiKey: ApiKeySummary }> {
   const key = input.value ?? newKeyValue();
-  const row = await db().apiKey.create({ data: { name: input.name.trim() || "API key", role: input.role, hash: hashApiKey(key), prefix: displayPrefix(key) } });
+  // createdBy: removing that member, or lowering their role, revokes the key (lib/auth/members.ts)
+  const createdBy = input.actor && input.actor !== "system" ? input.actor : null;
+  const row = await db().apiKey.create({ data: { name: input.name.trim() || "API key", role: input.role, hash: hashApiKey(key), prefix: displayPrefix(key), createdBy } });
   await recordAudit({ actor: input.actor ?? "system", action: "api_key.created", target: row.id, details: { name: row.name, role: row.role } });
   return { key, apiKey: summary(row) };
 }
@@ -80,6 +83,6 @@ export async function bootstrapApiKey(value: string | undefined): Promise<boolea
   return true;
 }
 
-function summary(row: { id: string; name: string; role: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date }): ApiKeySummary {
-  return { id: row.id, name: row.name, role: row.role as Role, prefix: row.prefix, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt, createdAt: row.createdAt };
+function summary(row: { id: string; name: string; role: string; prefix: string; lastUsedAt: Date | null; revokedAt: Date | null; createdAt: Date; createdBy: string | null }): ApiKeySummary {
+  return { id: row.id, name: row.name, role: row.role as Role, prefix: row.prefix, lastUsedAt: row.lastUsedAt, revokedAt: row.revokedAt, createdAt: row.createdAt, createdBy: row.createdBy };
 }

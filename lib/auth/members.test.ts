@@ -3,6 +3,7 @@ import { db } from "../db";
 import { auth } from "./better-auth";
 import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, memberFromHeaders, MemberError, removeMember } from "./members";
 import { requireMember } from "./guard";
+import { createApiKey, listApiKeys, verifyApiKey } from "./api-keys";
 
 async function signIn(email: string, password: string): Promise<Headers> {
   const res = await auth().api.signInEmail({ body: { email, password }, asResponse: true });
@@ -88,5 +89,44 @@ describe("members", () => {
     expect(refused.reason).toBeInstanceOf(MemberError);
     expect(refused.reason).toMatchObject({ field: "email" });
     expect(await db().member.count({ where: { email: "race@example.com" } })).toBe(1);
+  });
+
+  it("a removed or demoted admin keeps no way back in: their invitations are withdrawn, their keys that outrank them revoked", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const join = async (email: string, role: "admin" | "editor") =>
+      acceptInvite((await inviteMember({ email, role }, owner)).token, { name: email.split("@")[0]!, password: "rogue password 1" });
+    // while an admin, the rogue invites a second mailbox of theirs and makes keys of each role
+    const rogue = await join("rogue@example.com", "admin");
+    const spare = await inviteMember({ email: "rogue+spare@example.net", role: "admin" }, rogue);
+    const keys = {} as Record<"admin" | "editor" | "viewer", string>;
+    for (const role of ["admin", "editor", "viewer"] as const) keys[role] = (await createApiKey({ name: `rogue ${role}`, role, actor: rogue.email })).key;
+    const ownersKey = (await createApiKey({ name: "owner's", role: "admin", actor: owner.email })).key;
+    expect((await listApiKeys()).find((k) => k.name === "rogue admin")?.createdBy).toBe("rogue@example.com");
+
+    // demoted to editor: the invitation is void, the admin key revoked, the others stay
+    await changeMemberRole(rogue.id, "editor", owner);
+    await expect(acceptInvite(spare.token, { name: "back", password: "back password 1" })).rejects.toThrow(/invalid, used or expired|no longer an admin/);
+    expect(await verifyApiKey(keys.admin)).toBeNull();
+    expect((await verifyApiKey(keys.editor))?.role).toBe("editor");
+    expect((await verifyApiKey(keys.viewer))?.role).toBe("viewer");
+
+    // removed: every key they made is revoked; the owner's stays
+    await removeMember(rogue.id, owner);
+    expect(await verifyApiKey(keys.editor)).toBeNull();
+    expect(await verifyApiKey(keys.viewer)).toBeNull();
+    expect((await verifyApiKey(ownersKey))?.role).toBe("admin");
+    expect(await db().member.count({ where: { email: "rogue+spare@example.net" } })).toBe(0);
+    const audit = await db().auditLog.findMany({ where: { target: "rogue@example.com", action: { in: ["member.role_changed", "member.removed"] } }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ["member.role_changed", { from: "admin", to: "editor", invitationsWithdrawn: 1, apiKeysRevoked: 1 }],
+      ["member.removed", { apiKeysRevoked: 2 }],
+    ]);
+
+    // an invitation from before this rule (not withdrawn) is refused once its sender lost the role
+    const editor = await join("ed@example.com", "admin");
+    const old = await inviteMember({ email: "old@example.com", role: "admin" }, editor);
+    await db().member.update({ where: { id: editor.id }, data: { role: "editor" } });
+    await expect(acceptInvite(old.token, { name: "old", password: "old password 1" })).rejects.toThrow(/no longer an admin/);
+    expect(await findInvite(old.token)).not.toBeNull(); // refused, not used up
   });
 });

@@ -6,7 +6,7 @@ import { db } from "../db";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import { auth } from "./better-auth";
-import { isRole, roleAllows, type Role } from "./roles";
+import { isRole, ROLES, roleAllows, type Role } from "./roles";
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 import { transaction } from "../db/transaction";
 import { unstorableText } from "../db/storable-text";
@@ -154,29 +154,58 @@ export async function acceptInvite(token: string, input: { name: string; passwor
   const invite = await findInvite(token, now);
   if (!invite) throw new MemberError("This invitation link is invalid, used or expired; ask for a new one");
   const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || invite.email.split("@")[0]!, role: invite.role as Role }, async (tx) => {
-    const claimed = await tx.memberInvite.updateMany({ where: { id: invite.id, acceptedAt: null }, data: { acceptedAt: now } });
-    if (claimed.count === 0) throw new MemberError("This invitation link has already been used");
+    // An invitation speaks for whoever sent it: once they are removed or no longer an admin it is
+    // void (removeMember and changeMemberRole withdraw theirs too; this also voids older ones).
+    const inviter = await tx.member.findUnique({ where: { email: invite.invitedBy }, select: { role: true } });
+    if (!inviter || !memberAllows({ role: inviter.role as MemberRole }, "admin")) throw new MemberError(INVITER_GONE);
+    const claimed = await tx.memberInvite.updateMany({ where: { id: invite.id, acceptedAt: null, revokedAt: null }, data: { acceptedAt: now } });
+    if (claimed.count === 0) throw new MemberError("This invitation link has already been used or was withdrawn");
   });
   await recordAudit({ actor: member.email, action: "member.joined", target: member.id, details: { role: member.role, invitedBy: invite.invitedBy } });
   return member;
 }
 
-export async function changeMemberRole(memberId: string, role: Role, actor: Member): Promise<void> {
+const INVITER_GONE = "Whoever sent this invitation is no longer an admin here; ask an admin for a new one";
+
+/**
+ * What a member leaves behind that still speaks with their authority, withdrawn when they are removed
+ * or lose a role: their pending invitations (only an admin invites), and the API keys they created
+ * that outrank what they may still do (all of them on removal). Returns what was withdrawn.
+ */
+async function withdrawAuthority(tx: Tx, email: string, keepUpTo: Role | null, now: Date) {
+  const invites = keepUpTo === "admin" ? { count: 0 } : await tx.memberInvite.updateMany({ where: { invitedBy: email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+  const outranking = ROLES.filter((r) => keepUpTo === null || !roleAllows(keepUpTo, r));
+  const keys = await tx.apiKey.updateMany({ where: { createdBy: email, revokedAt: null, role: { in: outranking } }, data: { revokedAt: now } });
+  return { invitationsWithdrawn: invites.count, apiKeysRevoked: keys.count };
+}
+
+export async function changeMemberRole(memberId: string, role: Role, actor: Member, now = new Date()): Promise<void> {
   const member = await db().member.findUnique({ where: { id: memberId } });
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner's role cannot be changed");
-  await db().member.update({ where: { id: memberId }, data: { role } });
+  const withdrawn = await transaction(async (tx) => {
+    await tx.member.update({ where: { id: memberId }, data: { role } });
+    return withdrawAuthority(tx, member.email, role, now);
+  });
   forgetVerifiedSessions();
-  await recordAudit({ actor: actor.email, action: "member.role_changed", target: member.email, details: { from: member.role, to: role } });
+  await recordAudit({ actor: actor.email, action: "member.role_changed", target: member.email, details: { from: member.role, to: role, ...nonZero(withdrawn) } });
 }
 
-export async function removeMember(memberId: string, actor: Member): Promise<void> {
+export async function removeMember(memberId: string, actor: Member, now = new Date()): Promise<void> {
   const member = await db().member.findUnique({ where: { id: memberId } });
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner cannot be removed");
-  await db().member.delete({ where: { id: memberId } });
+  const withdrawn = await transaction(async (tx) => {
+    await tx.member.delete({ where: { id: memberId } });
+    return withdrawAuthority(tx, member.email, null, now);
+  });
   forgetVerifiedSessions();
-  await recordAudit({ actor: actor.email, action: "member.removed", target: member.email });
+  await recordAudit({ actor: actor.email, action: "member.removed", target: member.email, details: nonZero(withdrawn) });
+}
+
+function nonZero(counts: Record<string, number>): Record<string, number> | undefined {
+  const some = Object.entries(counts).filter(([, n]) => n > 0);
+  return some.length ? Object.fromEntries(some) : undefined;
 }
 
 /** The signed-in member of a request (by its session cookie), or null. */
