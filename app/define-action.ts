@@ -10,7 +10,7 @@ import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
-import { CampaignNotFoundError } from "@/lib/campaigns/campaigns";
+import { CampaignNotFoundError, StepInUseError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
@@ -118,7 +118,7 @@ const PRISMA_MESSAGES: Record<string, string> = {
 
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
-  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof SigningSecretError) return failed(err.message);
+  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof UrlPasswordError) return failed(err.message);
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});

@@ -43,8 +43,8 @@ export const duplicateCampaignAction = defineAction({ role: "editor", schema: id
   return succeeded({ id: copy });
 });
 
-export const deleteActionAction = defineAction({ role: "editor", schema: z.tuple([idSchema, idSchema]), name: "Deleting the webhook" }, async ([campaignId, actionId]) => {
-  await deleteAction(campaignId, actionId);
+export const deleteActionAction = defineAction({ role: "editor", schema: z.tuple([idSchema, idSchema]), name: "Deleting the webhook" }, async ([campaignId, actionId], member) => {
+  await deleteAction(campaignId, actionId, member.email);
   revalidatePath("/campaigns");
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(undefined);

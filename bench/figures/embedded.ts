@@ -50,7 +50,7 @@ export async function figureEmbedded(ctx: FigureContext): Promise<FigureResult> 
   ctx.progress(`fanned out ${n} deliveries in ${fanOutMs} ms; delivering`);
   const done = await waitRecorded(campaign.id, n, ctx.options.budgetMs.embedded, (c) => ctx.progress(`  ${JSON.stringify(c)}`));
   // a partial run stops here: what is left must not load the figures that share this app
-  if (!done.complete) await cancelScheduled(campaign.id);
+  if (!done.complete) await cancelScheduled(campaign.id, "bench");
   const peakRss = rss.stop();
   const cpu = pids.reduce((s, p) => s + (cpuMs(p) ?? 0), 0) - cpu0;
   const cpuUs = perDelivery(

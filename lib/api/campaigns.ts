@@ -69,15 +69,13 @@ export async function activateByApi(id: string, actor: string) {
 
 export async function pauseByApi(id: string, actor: string) {
   const status = await statusOf(id);
-  if (!(await pauseCampaign(id))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
-  await recordAudit({ actor, action: "campaign.paused", target: id });
+  if (!(await pauseCampaign(id, actor))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
   return { status: "paused" };
 }
 
 export async function retryByApi(deliveryId: string, actor: string) {
   const row = await db().delivery.findUnique({ where: { id: deliveryId }, select: { state: true, campaignId: true } });
   if (!row) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(deliveryId)}`);
-  if (!(await retryDelivery(deliveryId))) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
-  await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId: row.campaignId } });
+  if (!(await retryDelivery(deliveryId, actor))) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
   return { id: deliveryId, state: "scheduled" };
 }

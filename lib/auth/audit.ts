@@ -1,11 +1,17 @@
 // The audit log: who changed what (campaign edits, activations, keys, members), shown to admins.
 import { db, type Db } from "../db";
+import { transaction } from "../db/transaction";
 
 export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
 
-/** `client`: the engine's own database handle (it records what it does by itself as "system"). */
+/**
+ * `client`: the engine's own database handle (it records what it does by itself as "system").
+ * Through transaction(): on SQLite a write can meet the engine's commits ("database is locked" at
+ * once, under load) and is then run again, rather than failing an activation that already happened.
+ */
 export async function recordAudit(entry: AuditEntry, client: Db = db()): Promise<void> {
-  await client.auditLog.create({ data: { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never } });
+  const data = { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never };
+  await transaction((tx) => tx.auditLog.create({ data, select: { id: true } }), { client });
 }
 
 export async function listAudit(options: { take?: number; cursor?: string } = {}) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { loadWebhookTemplate } from "./action-template";
-import { deleteAction, deleteCampaign, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { deleteAction, deleteCampaign, StepInUseError, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
 import { rotateSigningSecret } from "./signing-secrets";
 import { SECRET_MASK } from "./limits";
 import { renderWebhookRequest } from "../webhooks/render-request";
@@ -231,10 +231,18 @@ describe("duplicate, delete", () => {
     expect(loadWebhookTemplate(editorsCopy).url).toBe("https://crm@api.example.com/a");
   });
 
-  it("deletes an action, then the campaign", async () => {
+  it("deletes an action (audited, and refused once it has deliveries), then the campaign", async () => {
     const { id } = await saveCampaign(basic("https://api.example.com/a"));
     const action = await storedAction(id);
-    expect(await deleteAction(id, action.id)).toBe(true);
+    await db().user.upsert({ where: { id: "del-step-user" }, create: { id: "del-step-user", attributes: {} }, update: {} });
+    const delivery = await db().delivery.create({
+      data: { webhookId: "msg_del_step", campaignId: id, actionId: action.id, userId: "del-step-user", triggerKey: "activation", plannedAt: new Date(), dueAt: new Date(), state: "delivered" },
+    });
+    await expect(deleteAction(id, action.id, "editor@example.com")).rejects.toThrow(StepInUseError);
+    expect(await db().delivery.count({ where: { id: delivery.id } })).toBe(1);
+    await db().delivery.delete({ where: { id: delivery.id } });
+    expect(await deleteAction(id, action.id, "editor@example.com")).toBe(true);
+    expect(await db().auditLog.findFirst({ where: { action: "campaign.action_deleted", target: id } })).toMatchObject({ actor: "editor@example.com" });
     expect((await getCampaignDraft(id))!.actions).toEqual([]);
     expect(await deleteCampaign(id)).toBe(true);
     expect(await getCampaignDraft(id)).toBeNull();

@@ -2,6 +2,7 @@
 // duplicate, rename, delete. Every write of an action goes through sealActionDraft (secrets encrypted)
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
+import { recordAudit } from "../auth/audit";
 import type { Action } from "../db/generated/sqlite/client";
 import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
@@ -227,12 +228,28 @@ export async function duplicateAction(actionId: string, actor: SecretActor = UNT
   return copy.id;
 }
 
+/** Deleting a step that has deliveries would delete them with it (their log, results and conversions). */
+export class StepInUseError extends Error {
+  constructor(name: string) {
+    super(`The webhook "${name}" has deliveries, so deleting it would erase them and their log; duplicate the campaign to change its webhooks.`);
+  }
+}
+
 /**
- * Deletes a step (with its variants). A variant row is not a step: it is removed by saving the step
- * without it (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
+ * Deletes a step (with its variants), recorded as `actor`'s; refused once it has deliveries
+ * (StepInUseError). A variant row is not a step: it is removed by saving the step without it
+ * (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
  */
-export async function deleteAction(campaignId: string, actionId: string): Promise<boolean> {
-  const { count } = await db().action.deleteMany({ where: { id: actionId, campaignId, variantOfId: null } });
-  if (count) await db().campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
-  return count > 0;
+export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<boolean> {
+  const deleted = await transaction(async (tx) => {
+    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true } });
+    if (!step) return null;
+    if (await tx.delivery.findFirst({ where: { actionId }, select: { id: true } })) throw new StepInUseError(step.name);
+    await tx.action.deleteMany({ where: { id: actionId } });
+    await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
+    return step.name;
+  });
+  if (deleted === null) return false;
+  await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted } });
+  return true;
 }

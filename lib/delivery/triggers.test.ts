@@ -64,11 +64,11 @@ describe("trackEvents", () => {
     const campaign = await activeTriggered({ url: URL, rule: { when: "triggered", event: "ping" } });
     const track = async (event: string) => (await trackEvents([{ userId: "edit-user", event }])).scheduled;
     expect(await track("ping")).toBe(1);
-    expect(await pauseCampaign(campaign.id)).toBe(true);
+    expect(await pauseCampaign(campaign.id, "editor@example.com")).toBe(true);
     expect(await track("ping")).toBe(0);
     const saved = await saveDeliverySettings(campaign.id, { rule: { when: "triggered", event: "pong", conditions: [] }, actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" } }] });
     expect(saved.ok).toBe(true);
-    expect(await resumeCampaign(campaign.id)).toBe(true);
+    expect(await resumeCampaign(campaign.id, "editor@example.com")).toBe(true);
     expect(await track("ping")).toBe(0);
     expect(await track("pong")).toBe(1);
     const other = await activeTriggered({ url: URL, rule: { when: "triggered", event: "ping" } });

@@ -165,11 +165,11 @@ describe("embedded engine", () => {
     await createUsers(5, "pz");
     const campaign = await createCampaign({ url: `${receiver.url}/pz/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "pz" }] } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
-    expect(await pauseCampaign(campaign.id)).toBe(true);
+    expect(await pauseCampaign(campaign.id, "editor@example.com")).toBe(true);
     await startEngine();
     await new Promise((r) => setTimeout(r, 400));
     expect(receiver.received.filter((r) => r.path.startsWith("/pz/"))).toHaveLength(0);
-    expect(await resumeCampaign(campaign.id)).toBe(true);
+    expect(await resumeCampaign(campaign.id, "editor@example.com")).toBe(true);
     await waitFor(async () => (await states(campaign.id)).delivered === 5);
   });
 

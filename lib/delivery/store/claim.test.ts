@@ -115,7 +115,7 @@ describe("claimDue", () => {
       await createUsers(20_000, "clpau");
       const paused = await createCampaign({ url: "http://127.0.0.1:9/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clpau" }] } });
       expect((await activateCampaign(paused.id)).ok).toBe(true);
-      expect(await pauseCampaign(paused.id)).toBe(true);
+      expect(await pauseCampaign(paused.id, "editor@example.com")).toBe(true);
       const now = new Date(Date.now() + 60_000);
       // the backlog an hour overdue, half of it waiting for a retry; the active campaign's rows a minute
       await db().delivery.updateMany({ where: { campaignId: paused.id }, data: { dueAt: new Date(now.getTime() - 3_600_000) } });

@@ -4,7 +4,7 @@ import { trackEvents } from "../triggers";
 import { EmbeddedEngine } from "../engine/embedded-engine";
 import { finishCampaigns, isDone } from "./finish";
 import { newWebhookId } from "../core/ids";
-import { activateCampaign, retryAllFailed, retryDelivery } from "./lifecycle";
+import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery } from "./lifecycle";
 import { setDeliveryQueue } from "../engine/queue";
 import { testDeliveryDeps } from "../testing/deps";
 import { createCampaign, createUsers } from "../testing/fixtures";
@@ -106,7 +106,7 @@ describe("finishCampaigns", () => {
     await finishCampaigns(db(), new Date());
     expect(await statusOf(campaign.id)).toBe("finished");
     const failed = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, state: "failed" } });
-    expect(await retryDelivery(failed.id)).toBe(true);
+    expect(await retryDelivery(failed.id, "editor@example.com")).toBe(true);
     expect(await statusOf(campaign.id)).toBe("active");
     expect(await finishCampaigns(db(), new Date())).not.toContain(campaign.id);
     expect((await db().delivery.findUniqueOrThrow({ where: { id: failed.id } })).state).toBe("scheduled");
@@ -136,10 +136,32 @@ it("a retry by hand racing the finisher never leaves a finished campaign with a 
     const campaign = await activeWith(["delivered", "failed"]);
     const ticks = Array.from({ length: 6 }, (_, k) => pause(k).then(() => finishCampaigns(db(), new Date())));
     const failed = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, state: "failed" } });
-    const retry = async () => void (round % 2 ? await retryAllFailed(campaign.id) : await retryDelivery(failed.id));
+    const retry = async () => void (round % 2 ? await retryAllFailed(campaign.id, "editor@example.com") : await retryDelivery(failed.id, "editor@example.com"));
     await Promise.all([pause(round % 3).then(retry), ...ticks]);
     await finishCampaigns(db(), new Date());
     const states = (await db().delivery.findMany({ where: { campaignId: campaign.id }, select: { state: true } })).map((d) => d.state).sort();
     expect({ round, states, status: await statusOf(campaign.id) }).toEqual({ round, states: ["delivered", "scheduled"], status: "active" });
   }
 }, 60_000);
+
+it("every manual action on a campaign's deliveries is audited as whoever did it, whichever door it came through", async () => {
+  const actor = "marketer@example.com";
+  const campaign = await activeWith(["failed", "failed", "scheduled"]);
+  const [one] = await db().delivery.findMany({ where: { campaignId: campaign.id, state: "failed" } });
+  expect(await pauseCampaign(campaign.id, actor)).toBe(true);
+  expect(await resumeCampaign(campaign.id, actor)).toBe(true);
+  expect(await retryDelivery(one!.id, actor)).toBe(true);
+  expect(await retryAllFailed(campaign.id, actor)).toBe(1);
+  expect(await cancelScheduled(campaign.id, actor)).toBe(3);
+  expect(await pauseCampaign(campaign.id, actor)).toBe(true);
+  expect(await pauseCampaign(campaign.id, actor)).toBe(false); // nothing done, nothing recorded
+  const entries = await db().auditLog.findMany({ where: { actor } });
+  expect(entries.map((e) => [e.action, e.target]).sort()).toEqual([
+    ["campaign.paused", campaign.id],
+    ["campaign.resumed", campaign.id],
+    ["delivery.retried", one!.id],
+    ["delivery.retried_all_failed", campaign.id],
+    ["delivery.cancelled", campaign.id],
+    ["campaign.paused", campaign.id],
+  ].sort());
+});

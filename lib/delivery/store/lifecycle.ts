@@ -96,16 +96,22 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   return { ok: true, counts, status: "active" };
 }
 
+// The manual actions below record who did them (`actor`: an email, or "system") themselves, so the
+// editor, the API and whatever comes next audit them alike.
+
 /** Nothing of a paused campaign sends; its pending deliveries wait where they are. */
-export async function pauseCampaign(campaignId: string): Promise<boolean> {
+export async function pauseCampaign(campaignId: string, actor: string): Promise<boolean> {
   const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused" } });
+  if (r.count === 1) await recordAudit({ actor, action: "campaign.paused", target: campaignId });
   return r.count === 1;
 }
 
-export async function resumeCampaign(campaignId: string): Promise<boolean> {
+export async function resumeCampaign(campaignId: string, actor: string): Promise<boolean> {
   const r = await db().campaign.updateMany({ where: { id: campaignId, status: "paused" }, data: { status: "active" } });
-  if (r.count === 1) await deliveryQueue().notify({ campaignId });
-  return r.count === 1;
+  if (r.count !== 1) return false;
+  await recordAudit({ actor, action: "campaign.resumed", target: campaignId });
+  await deliveryQueue().notify({ campaignId });
+  return true;
 }
 
 const retryable = { state: { in: RETRYABLE_STATES } };
@@ -113,7 +119,7 @@ const retryable = { state: { in: RETRYABLE_STATES } };
 const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
 
 /** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
-export async function retryDelivery(deliveryId: string, now = new Date()): Promise<boolean> {
+export async function retryDelivery(deliveryId: string, actor: string, now = new Date()): Promise<boolean> {
   const delivery = await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true } });
   if (!delivery) return false;
   const count = await transaction(async (tx) => {
@@ -123,25 +129,31 @@ export async function retryDelivery(deliveryId: string, now = new Date()): Promi
     if (r.count) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
   });
-  if (count) await deliveryQueue().notify({ deliveryIds: [deliveryId] });
-  return count === 1;
+  if (!count) return false;
+  await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId: delivery.campaignId } });
+  await deliveryQueue().notify({ deliveryIds: [deliveryId] });
+  return true;
 }
 
-export async function retryAllFailed(campaignId: string, now = new Date()): Promise<number> {
+export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<number> {
   const count = await transaction(async (tx) => {
     await lockRowsForWrite(tx, "Campaign", [campaignId]); // as in retryDelivery
     const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
   }, LONG_TRANSACTION);
-  if (count) await deliveryQueue().notify({ campaignId });
+  if (count) {
+    await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { count } });
+    await deliveryQueue().notify({ campaignId });
+  }
   return count;
 }
 
-export async function cancelScheduled(campaignId: string, deliveryId?: string): Promise<number> {
+export async function cancelScheduled(campaignId: string, actor: string, deliveryId?: string): Promise<number> {
   const r = await db().delivery.updateMany({
     where: { campaignId, ...(deliveryId ? { id: deliveryId } : {}), state: { in: WAITING_STATES } },
     data: { state: "cancelled", reason: "Cancelled by hand" },
   });
+  if (r.count) await recordAudit({ actor, action: "delivery.cancelled", target: deliveryId ?? campaignId, details: { campaignId, count: r.count } });
   return r.count;
 }

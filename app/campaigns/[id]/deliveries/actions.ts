@@ -7,7 +7,6 @@ import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/a
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
 import { activateCampaign, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
-import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 import { plural } from "@/lib/text/plural";
 
@@ -35,31 +34,29 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
   return succeeded(undefined, `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`);
 });
 
-export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId) => {
-  const ok = await pauseCampaign(campaignId);
-  if (ok) await auditUi("campaign.paused", campaignId);
+export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
+  const ok = await pauseCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
   return ok ? succeeded(undefined, "Paused: nothing sends until you resume.") : failed("Only an active campaign can be paused.");
 });
 
-export const resumeAction = defineAction({ role: "editor", schema: idSchema, name: "Resuming" }, async (campaignId) => {
-  const ok = await resumeCampaign(campaignId);
-  if (ok) await auditUi("campaign.resumed", campaignId);
+export const resumeAction = defineAction({ role: "editor", schema: idSchema, name: "Resuming" }, async (campaignId, member) => {
+  const ok = await resumeCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
   return ok ? succeeded(undefined, "Resumed.") : failed("Only a paused campaign can be resumed.");
 });
 
-export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId) => {
-  const ok = await retryDelivery(deliveryId);
+export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {
+  const ok = await retryDelivery(deliveryId, member.email);
   return ok ? succeeded(undefined, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
 });
 
-export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId) => {
-  const count = await retryAllFailed(campaignId);
+export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId, member) => {
+  const count = await retryAllFailed(campaignId, member.email);
   return succeeded(undefined, count ? `Retrying ${count} failed deliveries.` : "No failed deliveries to retry.");
 });
 
-export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId) => {
-  const count = await cancelScheduled(campaignId);
+export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId, member) => {
+  const count = await cancelScheduled(campaignId, member.email);
   return succeeded(undefined, count ? `Cancelled ${count} scheduled deliveries.` : "Nothing was waiting to be sent.");
 });
