@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { activateCampaign } from "../store/lifecycle";
+import { deliveryCsvChunks } from "../store/log-export";
 import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";
 import { trackEvents } from "../triggers";
@@ -74,9 +75,13 @@ describe("embedded engine", () => {
     const flaky = await createCampaign({ url: `${receiver.url}/flaky/{{user.id}}`, audience });
     const slow = await createCampaign({ url: `${receiver.url}/slow/{{user.id}}`, audience });
     const bad = await createCampaign({ url: `${receiver.url}/bad/{{user.id}}`, audience });
+    const fine = await createCampaign({ url: `${receiver.url}/fine/{{user.id}}`, audience });
     await startEngine();
-    for (const c of [flaky, slow, bad]) expect((await activateCampaign(c.id)).ok).toBe(true);
-    await waitFor(async () => (await states(flaky.id)).delivered === 1 && (await states(slow.id)).delivered === 1 && (await states(bad.id)).failed === 1, 20_000);
+    for (const c of [flaky, slow, bad, fine]) expect((await activateCampaign(c.id)).ok).toBe(true);
+    await waitFor(
+      async () => (await states(flaky.id)).delivered === 1 && (await states(slow.id)).delivered === 1 && (await states(bad.id)).failed === 1 && (await states(fine.id)).delivered === 1,
+      20_000,
+    );
 
     const flakyHits = receiver.received.filter((r) => r.path === "/flaky/rt000000");
     expect(flakyHits).toHaveLength(3);
@@ -92,6 +97,16 @@ describe("embedded engine", () => {
     expect(receiver.received.filter((r) => r.path === "/bad/rt000000")).toHaveLength(1);
     const badDelivery = await db().delivery.findFirstOrThrow({ where: { campaignId: bad.id } });
     expect(badDelivery).toMatchObject({ state: "failed", attempts: 1, lastStatus: 400 });
+
+    // the export's duration is the last attempt's, as the log shows it: for a first try too, and never a failed try's
+    for (const c of [flaky, fine, bad]) {
+      let csv = "";
+      for await (const chunk of deliveryCsvChunks({ campaignId: c.id })) csv += chunk;
+      const [header, row] = csv.trim().split("\r\n").map((l) => l.split(","));
+      const last = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: c.id } }, orderBy: { number: "desc" } });
+      expect(row![header!.indexOf("lastDurationMs")]).toBe(String(last.durationMs));
+    }
+    expect((await db().delivery.findFirstOrThrow({ where: { campaignId: flaky.id } })).lastDurationMs).toBeNull(); // not the 503's
   }, 30_000);
 
   it("records a user whose template cannot render as failed and goes on with the others", async () => {

@@ -1,7 +1,7 @@
 // The delivery log as CSV, for the same filter the log shows: rows read in pages of 1,000 by a
 // cursor on id, so an export of any size holds one page in memory and streams as it goes.
 import { db } from "../../db";
-import { whereOf, type DeliveryFilter } from "./log-queries";
+import { lastAttempt, lastDurationOf, whereOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
 
@@ -34,14 +34,14 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
       orderBy: { id: "asc" },
       take: pageSize,
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-      include: { campaign: { select: { name: true } }, action: { select: { name: true } } },
+      include: { campaign: { select: { name: true } }, action: { select: { name: true } }, ...lastAttempt },
     });
     if (!rows.length) return;
     yield rows
       .map((d) =>
         [
           csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(d.reason),
-          csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(d.lastDurationMs, false), csvField(d.host),
+          csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(lastDurationOf(d), false), csvField(d.host),
           csvField(d.plannedAt.toISOString(), false), csvField(d.sentAt?.toISOString(), false), csvField(d.updatedAt.toISOString(), false),
           csvField(d.variant),
         ].join(",") + "\r\n",

@@ -6,6 +6,13 @@ import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../cor
 
 const PAGE_SIZE = 50;
 
+/**
+ * A delivery's last duration, as the log, the API and the export show it: its last attempt's. The
+ * row's lastDurationMs is not written when the engine records delivered rows in groups (recorder.ts).
+ */
+export const lastAttempt = { attemptLog: { orderBy: { number: "desc" as const }, take: 1, select: { durationMs: true } } };
+export const lastDurationOf = (d: { attemptLog: { durationMs: number }[]; lastDurationMs: number | null }) => d.attemptLog[0]?.durationMs ?? d.lastDurationMs;
+
 export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
 
 /** The log's filter as a Prisma where (the list and the CSV export filter alike). */
@@ -88,7 +95,7 @@ export async function listDeliveries(f: DeliveryFilter) {
       include: {
         campaign: { select: { name: true } },
         action: { select: { name: true } },
-        attemptLog: { orderBy: { number: "desc" }, take: 1, select: { durationMs: true } },
+        ...lastAttempt,
       },
     }),
   ]);
@@ -105,7 +112,7 @@ export async function listDeliveries(f: DeliveryFilter) {
     dueAt: d.dueAt.toISOString(),
     attempts: d.attempts,
     lastStatus: d.lastStatus,
-    durationMs: d.attemptLog[0]?.durationMs ?? d.lastDurationMs,
+    durationMs: lastDurationOf(d),
     sentAt: d.sentAt?.toISOString() ?? null,
   }));
   return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items };

@@ -208,6 +208,8 @@ export class Recorder {
           ["attempts", "int", first.attempts],
           ["lastStatus", "int", first.status],
           ["host", "text", first.host],
+          // each row's duration is its attempt's (readers take it there: lastDurationOf in log-queries.ts); not a failed try's
+          ["lastDurationMs", "int", null],
           // one statement per group, so one send time (within a flush interval) stands for the
           // group; each attempt row keeps its own start time and duration
           ["sentAt", "date", first.sentAt],
