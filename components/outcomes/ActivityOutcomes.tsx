@@ -13,7 +13,10 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
         <h2 id="activity-outcomes-heading" className="text-base font-semibold text-slate-900">{`Outcomes, last ${windowDays} days`}</h2>
         {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
         {series.points.length ? (
-          <OutcomeChart id="outcomes-activity" series={series} label="Deliveries over time by outcome, every campaign" />
+          <>
+            <p className="text-xs text-slate-500">From the first outcome in that window to now.</p>
+            <OutcomeChart id="outcomes-activity" series={series} label="Deliveries over time by outcome, every campaign" />
+          </>
         ) : (
           <p className="text-sm text-slate-500">Nothing sent in the last {windowDays} days.</p>
         )}
@@ -25,7 +28,8 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
             <thead>
               <tr className="text-left text-xs tracking-wide text-slate-500 uppercase">
                 <th scope="col" className="py-1.5 font-medium">Host</th>
-                <th scope="col" className="py-1.5 text-right font-medium">Failed deliveries</th>
+                <th scope="col" className="py-1.5 text-right font-medium">Failed</th>
+                <th scope="col" className="py-1.5 text-right font-medium">Retrying</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -33,12 +37,13 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
                 <tr key={h.host}>
                   <td className="py-1.5 pr-2 font-mono text-xs break-all text-slate-800">{h.host}</td>
                   <td className="py-1.5 text-right text-slate-700 tabular-nums">{h.failed}</td>
+                  <td className="py-1.5 text-right text-slate-700 tabular-nums">{h.retrying}</td>
                 </tr>
               ))}
             </tbody>
           </table>
         ) : (
-          <p className="text-sm text-slate-500">No failed deliveries in the last {windowDays} days.</p>
+          <p className="text-sm text-slate-500">No failed or retrying deliveries in the last {windowDays} days.</p>
         )}
       </section>
     </div>

@@ -137,6 +137,17 @@ describe("outcomeSeries", () => {
     expect(await outcomeSeries({ campaignId: a.id, since: new Date(T0 + 5_999) })).toEqual(await outcomeSeries({ campaignId: a.id, since: at(5) }));
   });
 
+  it("runs the axis to `until` (Activity: now), so a quiet spell after the last outcome shows as empty buckets", async () => {
+    const series = await outcomeSeries({ campaignId: a.id, until: at(15 * 60 + 3) });
+    // fifteen minutes: 30-second buckets, from the first outcome to the bucket holding `until`
+    expect(series.bucketSeconds).toBe(30);
+    expect((series.points.at(-1)!.t - T0) / 1000).toBe(900);
+    expect(series.points.slice(5).every((p) => p.delivered + p.failed + p.retrying + p.suppressed === 0)).toBe(true);
+    expect(series.points.reduce((s, p) => s + p.delivered + p.failed + p.retrying + p.suppressed, 0)).toBe(7);
+    // an `until` before the last outcome changes nothing
+    expect(await outcomeSeries({ campaignId: a.id, until: at(0) })).toEqual(await outcomeSeries({ campaignId: a.id }));
+  });
+
   it("is empty for a campaign without outcomes", async () => {
     const c = await createCampaign({ url: "http://127.0.0.1:9/c" });
     expect((await outcomeSeries({ campaignId: c.id })).points).toEqual([]);
@@ -144,12 +155,13 @@ describe("outcomeSeries", () => {
 });
 
 describe("failingHosts", () => {
-  it("lists hosts by failed deliveries, most first", async () => {
+  it("lists hosts by failed and retrying deliveries, most first", async () => {
+    // retrying deliveries count too: a host failing for an hour shows before its retries run out
     expect(await failingHosts()).toEqual([
-      { host: "a.example", failed: 2 },
-      { host: "b.example", failed: 1 },
+      { host: "a.example", failed: 2, retrying: 1 },
+      { host: "b.example", failed: 1, retrying: 0 },
     ]);
-    expect(await failingHosts({ limit: 1 })).toEqual([{ host: "a.example", failed: 2 }]);
+    expect(await failingHosts({ limit: 1 })).toEqual([{ host: "a.example", failed: 2, retrying: 1 }]);
   });
 });
 

@@ -39,7 +39,8 @@ const OUTCOME_TIME = `COALESCE(d."sentAt", d."updatedAt")`;
 // SQLite uses a partial index only for a query naming its condition as written (never a bound list).
 const IN_OUTCOME_STATE = `d."state" IN (${OUTCOME_STATES.map((s) => `'${s}'`).join(", ")})`;
 
-export type SeriesScope = { campaignId?: string; since?: Date };
+/** until: the axis runs to this time even when nothing happened since the last outcome (Activity: now) */
+export type SeriesScope = { campaignId?: string; since?: Date; until?: Date };
 
 // The window's start, to the whole second the buckets count in: t >= it exactly when t's epoch
 // second >= since's. Compared with the indexed value (never an expression of it): attempts' startedAt
@@ -94,7 +95,8 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   const lo = num(ends?.lo);
   const hi = num(ends?.hi);
   if (lo === null || hi === null) return { bucketSeconds: chooseBucketSeconds(0), points: [] };
-  const bucketSeconds = chooseBucketSeconds((hi - lo) * 1000);
+  const end = scope.until ? Math.max(hi, Math.floor(scope.until.getTime() / 1000)) : hi;
+  const bucketSeconds = chooseBucketSeconds((end - lo) * 1000);
 
   const counts = outcomeCountsStatement(scope, bucketSeconds);
   const countRows = await raw.query<{ b: unknown; state: string; n: unknown }>(counts.sql, counts.values);
@@ -124,6 +126,7 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   };
   for (const r of countRows) point(Number(r.b))[r.state as Outcome] = Number(r.n);
   for (const r of timingRows) Object.assign(point(Number(r.b)), { attempts: Number(r.attempts), p50Ms: num(r.p50), p95Ms: num(r.p95) });
+  point(Math.floor(end / bucketSeconds) * bucketSeconds); // the empty buckets up to `until`
   return { bucketSeconds, points: withEmptyBuckets(byBucket, bucketSeconds, point) };
 }
 
@@ -137,18 +140,27 @@ function withEmptyBuckets(byBucket: Map<number, OutcomePoint>, width: number, po
   return [...byBucket.values()].sort((x, y) => x.t - y.t);
 }
 
-export type FailingHost = { host: string; failed: number };
+/** failed: deliveries that gave up; retrying: ones whose last try failed and that will try again */
+export type FailingHost = { host: string; failed: number; retrying: number };
 
-/** The destination hosts with the most failed deliveries (since a time), most first. */
+/**
+ * The destination hosts with the most failing deliveries (since a time), most first: failed and
+ * retrying both, so a host that has answered 500 for an hour shows before its retries run out.
+ */
 export async function failingHosts(options: { since?: Date; limit?: number } = {}): Promise<FailingHost[]> {
   const groups = await db().delivery.groupBy({
-    by: ["host"],
-    where: { state: "failed", host: { not: null }, ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
+    by: ["host", "state"],
+    where: { state: { in: ["failed", "retrying"] }, host: { not: null }, ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
     _count: { _all: true },
-    orderBy: [{ _count: { host: "desc" } }, { host: "asc" }],
-    take: options.limit ?? 10,
   });
-  return groups.map((g) => ({ host: g.host!, failed: g._count._all }));
+  const byHost = new Map<string, FailingHost>();
+  for (const g of groups) {
+    const host = byHost.get(g.host!) ?? { host: g.host!, failed: 0, retrying: 0 };
+    host[g.state as "failed" | "retrying"] += g._count._all;
+    byHost.set(host.host, host);
+  }
+  const total = (h: FailingHost) => h.failed + h.retrying;
+  return [...byHost.values()].sort((x, y) => total(y) - total(x) || y.failed - x.failed || x.host.localeCompare(y.host)).slice(0, options.limit ?? 10);
 }
 
 /** How far back the Activity page looks. */
@@ -157,7 +169,7 @@ const ACTIVITY_WINDOW_DAYS = 7;
 /** Every campaign's outcomes over the activity window, and the hosts that failed most in it. */
 export async function activityOutcomes(now = new Date()) {
   const since = new Date(now.getTime() - ACTIVITY_WINDOW_DAYS * 86_400_000);
-  const [series, hosts] = await Promise.all([outcomeSeries({ since }), failingHosts({ since, limit: 10 })]);
+  const [series, hosts] = await Promise.all([outcomeSeries({ since, until: now }), failingHosts({ since, limit: 10 })]);
   return { series, failingHosts: hosts, windowDays: ACTIVITY_WINDOW_DAYS };
 }
 export type ActivityOutcomes = Awaited<ReturnType<typeof activityOutcomes>>;

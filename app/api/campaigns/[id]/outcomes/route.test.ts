@@ -43,7 +43,7 @@ describe("outcome routes", () => {
     const res = await activity(req("/api/outcomes", viewer));
     expect(res.status).toBe(200);
     const body = await res.json();
-    expect(body.failingHosts).toEqual([{ host: "down.example", failed: 1 }]);
+    expect(body.failingHosts).toEqual([{ host: "down.example", failed: 1, retrying: 0 }]);
     expect(body.windowDays).toBe(7);
   });
 });
