@@ -1,6 +1,6 @@
 "use client";
-import { useId, useState } from "react";
-import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
+import { useId, useMemo, useState } from "react";
+import { kindOf, kindsFromCatalogue, MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
 import { uid, type MappingRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { useAttributeChoices } from "./useTemplateSuggestions";
@@ -26,11 +26,18 @@ export function ResponseMappingEditor({
   const [wanted, setWanted] = useState(rows.length > 0);
   const { data: attributes = [] } = useAttributeChoices(wanted);
   const update = (i: number, patch: Partial<MappingRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
+  // a catalogue attribute seen with one type: picking it keeps that type, so the values stay comparable
+  const kinds = useMemo(() => kindsFromCatalogue(attributes), [attributes]);
   const pickAttribute = (i: number, attribute: string) => {
-    const known = attributes.find((a) => a.name === attribute);
-    // a catalogue attribute seen with one type: keep that type, so the values stay comparable
-    const type = known && known.types.length === 1 && (MAPPED_KINDS as readonly string[]).includes(known.types[0]!) ? (known.types[0] as MappedKind) : undefined;
+    const type = kindOf(kinds, attribute);
     update(i, { attribute, ...(type ? { type } : {}) });
+  };
+  /** Saving another type into an attribute users hold changes it under every segment and template that reads it. */
+  const typeChange = (row: MappingRow) => {
+    const held = kindOf(kinds, row.attribute.trim());
+    return held && row.type && row.type !== held
+      ? `Your users' "${row.attribute.trim()}" holds ${KIND_LABELS[held].toLowerCase()}; saving ${KIND_LABELS[row.type].toLowerCase()} replaces it for each user this webhook answers for, and segments and templates that read it will see the new type.`
+      : undefined;
   };
   const columns = "sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_8rem_2rem]";
   return (
@@ -81,6 +88,11 @@ export function ResponseMappingEditor({
             <div className="hidden sm:block">
               <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
             </div>
+            {typeChange(row) && (
+              <p role="note" className="col-span-2 text-xs text-amber-800 sm:col-span-4">
+                {typeChange(row)}
+              </p>
+            )}
           </li>
         ))}
       </ul>

@@ -106,7 +106,7 @@ export function parseStoredMapping(raw: unknown): ResponseMapping | null {
 export type AttributeKinds = Readonly<Record<string, MappedKind | undefined>>;
 
 /** The kind `kinds` gives an attribute: its own entries only (an attribute named "toString" has none). */
-function kindOf(kinds: AttributeKinds, attribute: string): MappedKind | undefined {
+export function kindOf(kinds: AttributeKinds, attribute: string): MappedKind | undefined {
   return Object.hasOwn(kinds, attribute) ? kinds[attribute] : undefined;
 }
 
