@@ -15,13 +15,16 @@ export const conditionSchema = z
   .strict();
 export type Condition = z.infer<typeof conditionSchema>;
 
-/** Reads `a.b.c` from a record; a key with a literal dot is tried first. */
+/**
+ * Reads `a.b.c` from a record; a key with a literal dot is tried first. Own keys only, at every step:
+ * `constructor` or `toString` would otherwise find what every object inherits, and match every user.
+ */
 export function readPath(source: Record<string, unknown> | null | undefined, key: string): unknown {
   if (!source) return undefined;
-  if (key in source) return source[key];
+  if (Object.hasOwn(source, key)) return source[key];
   let current: unknown = source;
   for (const part of key.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
+    if (current === null || typeof current !== "object" || !Object.hasOwn(current, part)) return undefined;
     current = (current as Record<string, unknown>)[part];
   }
   return current;

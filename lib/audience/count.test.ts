@@ -12,5 +12,8 @@ describe("audience counts", () => {
     expect(await countMatchingUsers(pro)).toEqual({ matching: 4, total: 12 });
     expect(await countMatchingUsers(null)).toEqual({ matching: 12, total: 12 });
     expect(await countMatchingUsersForEach([pro, null])).toEqual([4, 12]);
+    // a key every object inherits counts nobody who lacks it, like the fan-out
+    const inherited: Segment = { match: "any", conditions: ["constructor", "toString", "valueOf"].map((key) => ({ key, operator: "exists" as const })) };
+    expect(await countMatchingUsers(inherited)).toEqual({ matching: 0, total: 12 });
   });
 });

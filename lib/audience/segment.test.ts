@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { matchesAll } from "./conditions";
 import { matchesSegment, parseSegment } from "./segment";
 
 const mary = { id: "u1", email: "mary@example.com", timezone: "Europe/Paris", attributes: { city: "Paris", plan: "pro", age: 34, tags: ["vip"], address: { zip: "75001" } } };
@@ -30,6 +31,23 @@ describe("matchesSegment", () => {
     const conditions = [{ key: "city", operator: "equals", value: "Tokyo" }, { key: "plan", operator: "equals", value: "pro" }];
     expect(matchesSegment(mary, parseSegment({ match: "all", conditions }))).toBe(false);
     expect(matchesSegment(mary, parseSegment({ match: "any", conditions }))).toBe(true);
+  });
+
+  it("reads only a user's own attributes: keys that name what every object inherits match nobody who lacks them", () => {
+    const is = (operator: string, key: string, value?: unknown) =>
+      matchesSegment(mary, parseSegment({ match: "all", conditions: [{ key, operator, value }] }));
+    for (const key of ["toString", "valueOf", "hasOwnProperty", "constructor", "__proto__", "city.length", "address.constructor", "address.zip.toString"]) {
+      expect(is("exists", key), key).toBe(false);
+    }
+    expect(is("contains", "constructor", "function")).toBe(false);
+    expect(is("exists", "tags.0")).toBe(true);
+    // a user who does have such an attribute still matches on it
+    const odd = { id: "u2", attributes: { constructor: "yes", meta: { valueOf: 3 } } };
+    expect(matchesSegment(odd, parseSegment({ match: "all", conditions: [{ key: "constructor", operator: "equals", value: "yes" }] }))).toBe(true);
+    expect(matchesSegment(odd, parseSegment({ match: "all", conditions: [{ key: "meta.valueOf", operator: "greater", value: 2 }] }))).toBe(true);
+    // trigger conditions read event parameters the same way
+    expect(matchesAll({}, [{ key: "constructor", operator: "contains", value: "function" }])).toBe(false);
+    expect(matchesAll({ amount: 5 }, [{ key: "toString", operator: "exists" }])).toBe(false);
   });
 
   it("refuses an unreadable audience instead of sending to everyone", () => {
