@@ -89,6 +89,21 @@ describe("CSV import", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "l2" } })).attributes).toEqual({ city: "Zürich" });
   });
 
+  it("writes rejected rows that a spreadsheet opens as text, never as formulas", async () => {
+    const csv = file("formulas.csv", "userId,email\n=1+1*cmd|' /C calc'!A0,not-an-email\n@SUM(1+9),bad\n-2+3,=x\n");
+    const inspection = await inspectCsv(csv);
+    const rejectedFile = path.join(dir, "formulas.rejected.csv");
+    const report = await importCsv(csv, { ...inspection, mapping: [{ target: "userId" }, { target: "email" }], rejectedFile });
+    expect(report.rejectedCount).toBe(3);
+    expect(readFileSync(rejectedFile, "utf8").split("\n")).toEqual([
+      "line,reason,row",
+      `2,"""not-an-email"" is not a valid email address","'=1+1*cmd|' /C calc'!A0,not-an-email"`,
+      `3,"""bad"" is not a valid email address","'@SUM(1+9),bad"`,
+      `4,"""=x"" is not a valid email address","'-2+3,=x"`,
+      "",
+    ]);
+  });
+
   it("refuses empty, binary and 10,000-column files with a clear message, importing nothing", async () => {
     const before = await db().user.count();
     await expect(inspectCsv(file("empty.csv", ""))).rejects.toThrow("The file is empty.");

@@ -10,6 +10,7 @@ import { upsertUsers } from "../users";
 import { detectDelimiter, detectEncoding, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
 import { rowToUser, type ColumnMapping } from "./mapping";
 import type { UserInput } from "../../api/schemas/users";
+import { csvField } from "../../text/csv-field";
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 export const MAX_COLUMNS = 1000;
@@ -63,18 +64,13 @@ export async function inspectCsv(file: string): Promise<CsvInspection> {
   return { encoding, delimiter, headers, sample: records.slice(1), bytes: size };
 }
 
-function csvCell(value: string | number): string {
-  const s = String(value);
-  return /[",\r\n]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 async function writeRejected(file: string, rows: (RejectedRow & { raw: string })[]) {
   const out = createWriteStream(file);
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, "drain");
   };
   await write("line,reason,row\n");
-  for (const r of rows) await write(`${r.line},${csvCell(r.reason)},${csvCell(r.raw.replace(/\r?\n$/, ""))}\n`);
+  for (const r of rows) await write(`${r.line},${csvField(r.reason)},${csvField(r.raw.replace(/\r?\n$/, ""))}\n`);
   out.end();
   await once(out, "close");
 }

@@ -1,6 +1,7 @@
 // The delivery log as CSV, for the same filter the log shows: rows read in pages of 1,000 by a
 // cursor on id, so an export of any size holds one page in memory and streams as it goes.
 import { db } from "../../db";
+import { csvField } from "../../text/csv-field";
 import { lastAttempt, lastDurationOf, whereOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
@@ -10,18 +11,6 @@ const CSV_COLUMNS = [
   // added last so existing readers of the columns by position keep working
   "variant",
 ] as const;
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a comma, quote or line break, quotes doubled.
- * Text that a spreadsheet would run as a formula (=, +, -, @, tab, CR first) gets a leading
- * apostrophe: a user id or reason comes from outside and must not become a formula on opening.
- */
-export function csvField(value: string | number | null | undefined, text = true): string {
-  if (value === null || value === undefined) return "";
-  let s = String(value);
-  if (text && /^[=+\-@\t\r]/.test(s)) s = `'${s}`;
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /** The CSV text, a header line then one line per page of deliveries (CRLF line ends). */
 export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
