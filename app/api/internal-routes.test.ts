@@ -216,7 +216,11 @@ describe("withInternal's error mapping", () => {
   it("a lib rate limit is 429 with Retry-After, in the envelope", async () => {
     const route = routes.find((r) => r.name === "POST /api/test-sends")!;
     const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const body = JSON.stringify({ action: { url }, campaign: { id: "rate-limit-scope", name: "c" } });
+    // a campaign id that names no campaign is refused before it could open a budget of its own
+    const madeUp = await call(route, { body: JSON.stringify({ action: { url }, campaign: { id: "made-up", name: "c" } }) });
+    expectEnvelope(madeUp, 404);
+    expect(madeUp.json().error).toMatchObject({ code: "not_found", message: expect.stringMatching(/no longer exists/) });
+    const body = JSON.stringify({ action: { url }, campaign: { name: "c" } });
     const statuses: number[] = [];
     let last: Awaited<ReturnType<typeof call>> | undefined;
     for (let i = 0; i <= TEST_SEND_LIMIT.count; i++) {

@@ -6,7 +6,8 @@ import { getCampaignDraft, saveCampaign } from "./campaigns";
 import { sampleRequestSchema, type SampleRequest } from "./preview-input";
 import { previewAction } from "./preview";
 import { campaignDraftSchema } from "./schemas";
-import { listTestSends, runTestSend, TEST_SENDS_KEPT, TestSendRateLimitedError } from "./test-sends";
+import { CampaignNotFoundError } from "./campaigns";
+import { listTestSends, runTestSend, TEST_SEND_LIMIT, TEST_SEND_MEMBER_LIMIT, TEST_SENDS_KEPT, TestSendRateLimitedError } from "./test-sends";
 
 type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: string };
 let received: Received[] = [];
@@ -116,6 +117,42 @@ describe("test sends", () => {
     expect(kept).toHaveLength(TEST_SENDS_KEPT);
     expect(kept[0].createdAt > kept[1].createdAt).toBe(true);
     expect(await db().testSend.count({ where: { actionId: action.id } })).toBe(TEST_SENDS_KEPT);
+  });
+
+  it("refuses a campaign id that names no campaign: each made-up id would be a fresh budget", async () => {
+    received = [];
+    const before = await db().testSend.count();
+    for (const id of ["made-up-1", "made-up-2"]) {
+      await expect(runTestSend(sample({ url: `http://${base}/made-up` }, { campaign: { id, name: "Made up" } }))).rejects.toBeInstanceOf(CampaignNotFoundError);
+    }
+    expect(received).toHaveLength(0);
+    expect(await db().testSend.count()).toBe(before);
+  });
+
+  it("limits each member to 30 test sends a minute across every webhook, and each member's unsaved drafts on their own", async () => {
+    const ann = { role: "editor" as const, id: "member-ann" };
+    const bob = { role: "editor" as const, id: "member-bob" };
+    const t0 = Date.parse("2031-01-01T00:00:00Z");
+    const at = (i: number) => new Date(t0 + i * 100);
+    const drafts = await Promise.all(
+      [1, 2, 3, 4].map(async (n) => (await saveCampaign(campaignDraftSchema.parse({ name: `Flood ${n}`, actions: [{ url: `http://${base}/flood` }] }))).id),
+    );
+    const draft = (id: string) => sample({ url: `http://${base}/flood` }, { campaign: { id, name: "Flood" } });
+    let i = 0;
+    // three campaigns' worth of the per-webhook limit reach the member's limit
+    for (const id of drafts.slice(0, 3)) for (let n = 0; n < TEST_SEND_LIMIT.count; n++) await runTestSend(draft(id), at(i++), ann);
+    expect(i).toBe(TEST_SEND_MEMBER_LIMIT.count);
+    const refused = await runTestSend(draft(drafts[3]), at(i), ann).catch((e) => e);
+    expect(refused).toBeInstanceOf(TestSendRateLimitedError);
+    expect(refused.message).toBe(`Test sends are limited to ${TEST_SEND_MEMBER_LIMIT.count} a minute per person, across all webhooks. Try again in 57 s.`);
+    expect(await runTestSend(sample({ url: `http://${base}/flood` }), at(i), ann).catch((e) => e)).toBeInstanceOf(TestSendRateLimitedError);
+    // another member is not held up by Ann, neither on a campaign nor on a draft not saved yet
+    expect((await runTestSend(draft(drafts[3]), at(i), bob)).status).toBe(200);
+    for (let n = 0; n < TEST_SEND_LIMIT.count; n++) await runTestSend(sample({ url: `http://${base}/unsaved` }), at(i + n), bob);
+    expect(await runTestSend(sample({ url: `http://${base}/unsaved` }), at(i + 10), bob).catch((e) => e)).toBeInstanceOf(TestSendRateLimitedError);
+    // a minute after her first, Ann may send again
+    expect((await runTestSend(draft(drafts[3]), new Date(t0 + 60_000), ann)).status).toBe(200);
+    expect(await db().testSend.count({ where: { memberId: ann.id } })).toBe(TEST_SEND_MEMBER_LIMIT.count + 1);
   });
 });
 

@@ -1,5 +1,6 @@
 // "Test send": the action as typed, rendered for a sample user and sent once (never retried) by the
-// one sender. Every test send is stored (the last 50 per action) and rate limited per action.
+// one sender. Every test send is stored (the last 50 per action) and rate limited per action and per
+// member, so that no id a client makes up opens a fresh budget.
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { maskRequest, toCurl } from "../webhooks/mask";
@@ -8,6 +9,7 @@ import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
 import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
 import { draftWebhookTemplate } from "./action-template";
+import { CampaignNotFoundError } from "./campaigns";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
@@ -15,6 +17,11 @@ import { sampleContext, SampleUserMissingError } from "./sample-context";
 
 export const TEST_SENDS_KEPT = 50;
 export const TEST_SEND_LIMIT = { count: 10, windowMs: 60_000 };
+/** What one member may send across every webhook: Test send must not become a way to flood a host. */
+export const TEST_SEND_MEMBER_LIMIT = { count: 30, windowMs: 60_000 };
+
+/** Who sends (a signed-in Member fits): the role for the secret resolver, the id for the member's limit. */
+export type TestSender = SecretActor & { id?: string };
 
 export type TestSendView = {
   id: string;
@@ -33,14 +40,25 @@ export type TestSendView = {
 };
 
 export class TestSendRateLimitedError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Test sends are limited to ${TEST_SEND_LIMIT.count} a minute per webhook. Try again in ${retryAfterSeconds} s.`);
+  constructor(
+    readonly retryAfterSeconds: number,
+    per: "webhook" | "member" = "webhook",
+  ) {
+    super(
+      per === "webhook"
+        ? `Test sends are limited to ${TEST_SEND_LIMIT.count} a minute per webhook. Try again in ${retryAfterSeconds} s.`
+        : `Test sends are limited to ${TEST_SEND_MEMBER_LIMIT.count} a minute per person, across all webhooks. Try again in ${retryAfterSeconds} s.`,
+    );
   }
 }
 
-/** Which stored test sends one webhook's limit and history cover: the saved action, else its draft scope. */
-function scopeOf(actionId: string | null, campaignId: string | null) {
-  return actionId ? { actionId } : { actionId: null, campaignId };
+/**
+ * Which stored test sends one webhook's limit and history cover: the saved action, else the draft's
+ * (existing) campaign, else the member's drafts of campaigns not saved yet.
+ */
+function scopeOf(actionId: string | null, campaignId: string | null, memberId: string | null) {
+  if (actionId) return { actionId };
+  return campaignId ? { actionId: null, campaignId } : { actionId: null, campaignId: null, memberId };
 }
 
 // Check-and-reserve runs one at a time per scope in this process, so a burst cannot slip past the count.
@@ -57,25 +75,34 @@ async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
   }
 }
 
-async function reserve(actionId: string | null, campaignId: string | null, now: Date) {
-  const scope = scopeOf(actionId, campaignId);
-  return serialised(JSON.stringify(scope), async () => {
-    const since = new Date(now.getTime() - TEST_SEND_LIMIT.windowMs);
-    const recent = await db().testSend.findMany({
-      where: { ...scope, createdAt: { gt: since } },
-      orderBy: { createdAt: "asc" },
-      select: { createdAt: true },
-    });
-    if (recent.length >= TEST_SEND_LIMIT.count) {
-      const freeAt = recent[recent.length - TEST_SEND_LIMIT.count].createdAt.getTime() + TEST_SEND_LIMIT.windowMs;
-      throw new TestSendRateLimitedError(Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)));
-    }
-    return db().testSend.create({ data: { actionId, campaignId, createdAt: now, outcome: "sending", request: {} } });
+/** Throws TestSendRateLimitedError when the stored test sends `where` picks reached `limit` in its window. */
+async function assertUnderLimit(where: object, limit: typeof TEST_SEND_LIMIT, per: "webhook" | "member", now: Date) {
+  const since = new Date(now.getTime() - limit.windowMs);
+  const recent = await db().testSend.findMany({
+    where: { ...where, createdAt: { gt: since } },
+    orderBy: { createdAt: "asc" },
+    select: { createdAt: true },
   });
+  if (recent.length >= limit.count) {
+    const freeAt = recent[recent.length - limit.count].createdAt.getTime() + limit.windowMs;
+    throw new TestSendRateLimitedError(Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)), per);
+  }
 }
 
-async function keepLatest(actionId: string | null, campaignId: string | null) {
-  const scope = scopeOf(actionId, campaignId);
+async function reserve(actionId: string | null, campaignId: string | null, memberId: string | null, now: Date) {
+  const scope = scopeOf(actionId, campaignId, memberId);
+  // The member's lock, then the webhook's (never the other way round): neither count can be passed by a burst.
+  return serialised(`member:${memberId}`, () =>
+    serialised(JSON.stringify(scope), async () => {
+      await assertUnderLimit(scope, TEST_SEND_LIMIT, "webhook", now);
+      await assertUnderLimit({ memberId }, TEST_SEND_MEMBER_LIMIT, "member", now);
+      return db().testSend.create({ data: { actionId, campaignId, memberId, createdAt: now, outcome: "sending", request: {} } });
+    }),
+  );
+}
+
+async function keepLatest(actionId: string | null, campaignId: string | null, memberId: string | null) {
+  const scope = scopeOf(actionId, campaignId, memberId);
   const old = await db().testSend.findMany({ where: scope, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: TEST_SENDS_KEPT, select: { id: true } });
   if (old.length) await db().testSend.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
 }
@@ -99,17 +126,21 @@ function renderedOrigin(url: string): string | null {
 }
 
 /**
- * Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError.
- * A stored secret goes into the request only as the secret resolver allows (`actor` matters for an
- * unsaved copy); a masked secret it refuses makes the test send fail, nothing sent.
+ * Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError,
+ * and CampaignNotFoundError for a campaign id that names no campaign (each made-up id would be a budget
+ * of its own). A stored secret goes into the request only as the secret resolver allows (`actor`
+ * matters for an unsaved copy); a masked secret it refuses makes the test send fail, nothing sent.
+ * `actor.id` is the member whose limit it counts against; callers without one share one budget.
  */
-export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<TestSendView> {
+export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: TestSender = UNTRUSTED_ACTOR): Promise<TestSendView> {
+  const campaignId = input.campaign.id || null;
+  if (campaignId && !(await db().campaign.findUnique({ where: { id: campaignId }, select: { id: true } }))) throw new CampaignNotFoundError();
   const { draft, stepId, inForm } = renderableDraft(input.action, input.variant);
-  const grant = await grantSecretsFor(draft, input.campaign.id, actor);
+  const grant = await grantSecretsFor(draft, campaignId, actor);
   const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
   const actionId = ownAction && draft.id ? draft.id : null;
-  const campaignId = input.campaign.id ?? null;
-  const row = await reserve(actionId, campaignId, now);
+  const memberId = actor.id ?? null;
+  const row = await reserve(actionId, campaignId, memberId, now);
 
   let request: BuiltRequest | null = null;
   let result: SendResult | null = null;
@@ -156,7 +187,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       },
     });
     finished = true;
-    await keepLatest(actionId, campaignId);
+    await keepLatest(actionId, campaignId, memberId);
     return toView(saved);
   } finally {
     // The row never stays "sending": whatever failed above, it ends as what the send did, or failed.

@@ -65,7 +65,8 @@ const sendAs = async (who: "editor" | "admin", action: Record<string, unknown>, 
 describe("POST /api/test-sends and the secret resolver", () => {
   it("naming another campaign's signed action, pointed at the caller's server: nothing stored is sent, nothing is signed", async () => {
     // With its secrets masked: a clear error naming them, nothing sent.
-    const refused = await sendAs("editor", { id: actionId, ...masked(attacker.port) }, { id: "someone-else", name: "Mine" });
+    const { id: mine } = await saveCampaign(campaignDraftSchema.parse({ name: "Mine", actions: [] }));
+    const refused = await sendAs("editor", { id: actionId, ...masked(attacker.port) }, { id: mine, name: "Mine" });
     expect(refused.error).toMatch(/another campaign, so the saved password cannot be used: type it again/);
     expect(refused.error).toMatch(/"X-Api-Key" cannot be used/);
     expect(attacker.received).toHaveLength(0);
