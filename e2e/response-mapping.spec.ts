@@ -37,6 +37,14 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   await section.getByRole("button", { name: "Add mapping" }).click();
   await section.getByLabel("JSON path 1").fill("customer.id");
   await section.getByLabel("User attribute 1").fill("crmId");
+  // a row into "plan", which the demo users hold as text: saving numbers into it is called out
+  await section.getByRole("button", { name: "Add mapping" }).click();
+  await section.getByLabel("User attribute 2").fill("plan");
+  await section.getByLabel("Saved as 2").selectOption("number");
+  await expect(section.getByRole("note")).toContainText(`Your users' "plan" holds text; saving number replaces it`);
+  await section.getByLabel("Saved as 2").selectOption("string");
+  await expect(section.getByRole("note")).toHaveCount(0);
+  await section.getByRole("button", { name: "Remove mapping 2" }).click();
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(section.getByText('Start the path with "$", for example $.customer.id')).toBeVisible();
   await section.getByLabel("JSON path 1").fill("$.customer.id");
