@@ -46,7 +46,8 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
   const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
   const user = { id: context.user.id };
-  const warnings = inForm([...extra, ...result.warnings]);
+  // a secret cleared here is also one with no value: its "type it again" says it once
+  const warnings = inForm([...extra, ...result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined))]);
   if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };
   return { request: maskRequest(result.request), errors: [], warnings, problems, user };
 }

@@ -124,6 +124,17 @@ describe("headers", () => {
     expect(crlf.ok).toBe(false);
   });
 
+  it("a header ticked secret with no value yet (a template's, a cleared copy's) is not sent, and the preview says why", () => {
+    const t = { ...base, headers: [{ name: "Authorization", value: "", secret: true }, { name: "X-Empty", value: "" }] };
+    const r = renderWebhookRequest(t, ctxWith("x"), { ...opts, collectWarnings: true });
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    const names = r.request.headers.map(([n]) => n.toLowerCase());
+    expect(names).not.toContain("authorization");
+    expect(names).toContain("x-empty"); // not a secret: sent as typed
+    expect(r.warnings).toEqual([{ field: "headers[0].value", message: expect.stringMatching(/secret header "Authorization" has no value yet, so it is not sent/) }]);
+  });
+
   it("every request carries User-Agent, webhook-id and webhook-timestamp", () => {
     const req = ok(base, ctxWith("x"));
     const h = Object.fromEntries(req.headers);

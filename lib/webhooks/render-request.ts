@@ -109,7 +109,8 @@ type Plan = {
   names: string[];
   keyNames: string[];
   keyProblems: TemplateProblem[];
-  headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean }[];
+  /** unset: a header ticked secret whose value nobody has typed yet (a template's or a copy's): not sent */
+  headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean; unset: boolean }[];
   /** the names of the headers ticked secret (undefined: none), for the sender to mask their echoes */
   secretHeaders: string[] | undefined;
 };
@@ -141,7 +142,12 @@ function planFor(template: WebhookTemplate): Plan {
     names,
     keyNames: template.fields.map((_, i) => `fields[${i}].key`),
     keyProblems: keyProblems(template),
-    headers: template.headers.map((h, i) => ({ name: h.name.trim(), problem: headerNameProblem(h.name, i, false), isAuthorization: h.name.trim().toLowerCase() === "authorization" })),
+    headers: template.headers.map((h, i) => ({
+      name: h.name.trim(),
+      problem: headerNameProblem(h.name, i, false),
+      isAuthorization: h.name.trim().toLowerCase() === "authorization",
+      unset: !!h.secret && !h.value.trim(),
+    })),
     secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
   };
   plans.set(template, plan);
@@ -194,6 +200,10 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     const h = plan.headers[i];
     if (h.problem) errors.push(h.problem);
     else if (h.isAuthorization && target?.authorization) errors.push(headerNameProblem(h.name, i, true)!);
+    // not sent while empty: an empty credential header is never what was meant (the preview says so)
+    else if (h.unset) {
+      if (opts.collectWarnings) warnings.push({ field: `headers[${i}].value`, message: `The secret header "${h.name}" has no value yet, so it is not sent: type it, or remove the header` });
+    }
     else {
       const value = text[1 + template.fields.length + i];
       if (value === undefined) continue;
