@@ -26,6 +26,13 @@ test("start from the Slack template, save a webhook as a template without its se
   await expect(note).toContainText("Where to find the secret:");
   await expect(note).toContainText("{{slack_webhook_path}}");
 
+  // Save as template does not offer the built-in template's own name, which would be refused.
+  await page.getByRole("button", { name: "Save as template" }).click();
+  const copyDialog = page.getByRole("dialog", { name: "Save as template" });
+  await expect(copyDialog.getByLabel("Template name")).toHaveValue("Slack incoming webhook (copy)");
+  await copyDialog.getByRole("button", { name: "Cancel" }).click();
+  await expect(copyDialog).toBeHidden();
+
   // Make it a CRM webhook with a secret header, and save it as a template.
   await page.getByLabel("Webhook name").fill("CRM contact");
   await page.getByLabel("URL", { exact: true }).fill("https://crm.example.com/contacts/{{user.id}}");

@@ -6,10 +6,12 @@ import { useState, useTransition } from "react";
 import { saveTemplateAction } from "@/app/settings/webhook-template-actions";
 import { BUILT_IN_TEMPLATES } from "@/lib/campaigns/builtin-destination-templates";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
+import { freeTemplateName } from "@/lib/campaigns/template-name";
 import { useRoleAllows } from "../auth/MemberRole";
 import { actionDraftOf, type ActionState } from "../campaign-draft-state";
 import { Button } from "../ui/Button";
 import { Dialog } from "../ui/Dialog";
+import { destinationTemplatesQuery } from "./useDestinationTemplates";
 import { ErrorRevealScope, Field, inputClass } from "../ui/Field";
 
 type Outcome = { name: string; cleared: string[] };
@@ -28,7 +30,15 @@ export function SaveAsTemplateButton({ action }: { action: ActionState }) {
   if (!canSave) return null;
 
   const openDialog = () => {
-    setName(action.name);
+    // a webhook started from a template bears its name, which the library would refuse: suggest a free one,
+    // first among the templates known now, then among all of them once loaded (unless it was retyped meanwhile)
+    const known = queryClient.getQueryData(destinationTemplatesQuery.queryKey) ?? BUILT_IN_TEMPLATES;
+    const suggested = freeTemplateName(action.name, known.map((t) => t.name));
+    setName(suggested);
+    void queryClient.fetchQuery(destinationTemplatesQuery).then(
+      (all) => setName((typed) => (typed === suggested ? freeTemplateName(action.name, all.map((t) => t.name)) : typed)),
+      () => {},
+    );
     setDescription("");
     // a webhook started from a built-in template keeps its note on where the secret is
     setSecretNote(BUILT_IN_TEMPLATES.find((t) => t.id === action.templateId)?.secretNote ?? "");

@@ -10,6 +10,7 @@ import type { DataField } from "../webhooks/types";
 import { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
 import type { DestinationTemplateView, TemplateInputParsed, TemplatePatch } from "./destination-template-schemas";
 import type { ActionDraft } from "./schemas";
+import { templateNameTaken } from "./template-name";
 import { templateSafeWebhook } from "./template-secrets";
 
 export { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
@@ -71,10 +72,9 @@ export async function getDestinationTemplate(id: string): Promise<DestinationTem
 
 /** Refuses a name already used by a built-in or another saved template (whatever its case). */
 async function assertNameFree(name: string, exceptId?: string) {
-  const lower = name.toLowerCase();
   const saved = await db().destinationTemplate.findMany({ select: { id: true, name: true } });
-  const taken = [...BUILT_IN_TEMPLATES, ...saved].some((t) => t.id !== exceptId && t.name.toLowerCase() === lower);
-  if (taken) throw new DestinationTemplateError(`A template named "${name}" already exists; choose another name.`, "name_taken", "name");
+  const others = [...BUILT_IN_TEMPLATES, ...saved].filter((t) => t.id !== exceptId).map((t) => t.name);
+  if (templateNameTaken(name, others)) throw new DestinationTemplateError(`A template named "${name}" already exists; choose another name.`, "name_taken", "name");
 }
 
 /** The columns a webhook draft gives a template: its secrets left out (template-secrets.ts). */
