@@ -5,6 +5,7 @@
 // The Delivery section shows on a new campaign, and its first Save keeps the delivery settings too.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
 
 type Received = { url: string; headers: IncomingMessage["headers"]; body: string };
@@ -120,6 +121,8 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
     const zone = delivery.getByRole("combobox", { name: "Time zone" });
     await expect(zone).toBeVisible();
     await expect.poll(() => zone.evaluate((el) => (el as HTMLInputElement).list?.options[0]?.value)).toBe("Asia/Tokyo");
+    // a new rule starts in the browser's zone, not UTC
+    await expect(zone).toHaveValue("Asia/Tokyo");
     const zones = await zone.evaluate((el) => Array.from((el as HTMLInputElement).list?.options ?? [], (o) => o.value));
     expect(zones.length).toBeGreaterThan(300);
     expect(zones).toContain("America/Argentina/Salta");
@@ -138,6 +141,26 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
     await dialog.getByRole("button", { name: "Send now" }).click();
     await expect(delivery.getByText(/Active: [\d,]+ deliver(y|ies) planned/)).toBeVisible();
     await expect.poll(() => received.slice(before).filter((r) => r.url.startsWith("/past/")).length, { timeout: 20_000 }).toBeGreaterThan(0);
+  });
+
+  test("a saved rule keeps its own zone whatever the browser's", async ({ page }) => {
+    const prisma = await appDb();
+    try {
+      const campaign = await prisma.campaign.create({
+        data: {
+          name: `Saved zone ${Date.now()}`,
+          deliveryRule: { when: "recurring", frequency: "daily", time: "09:00", weekdays: [1], timeZone: "UTC", endsOn: null, maxOccurrences: null, quietHours: null },
+          actions: { create: { name: "Daily", urlTemplate: `http://127.0.0.1:${port}/daily`, fields: [], headers: [] } },
+        },
+      });
+      await page.goto(`/campaigns/${campaign.id}`);
+      const zone = page.getByRole("region", { name: "Delivery", exact: true }).getByRole("combobox", { name: "Time zone" });
+      // after hydration (the list has the browser's zone first), the saved zone is still the one shown
+      await expect.poll(() => zone.evaluate((el) => (el as HTMLInputElement).list?.options[0]?.value)).toBe("Asia/Tokyo");
+      await expect(zone).toHaveValue("UTC");
+    } finally {
+      await prisma.$disconnect();
+    }
   });
 });
 

@@ -7,6 +7,7 @@ import { actionRef } from "@/lib/campaigns/delivery-refs";
 import type { AudienceForm } from "./AudienceFields";
 import { formFromStored, settingsFromForm, timingOf, type ActionTiming, type DeliveryForm, type DeliveryInitial, type StoredAction } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
+import { useTimeZoneChoices } from "./TimeZoneList";
 
 /** A webhook of the page as the Delivery section sees it. */
 export type LiveAction = { uid: string; id?: string; name: string };
@@ -20,6 +21,14 @@ const blank = (a: LiveAction): StoredAction => ({ id: a.id ?? a.uid, name: a.nam
 
 export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
   const [form, setForm] = useState<Omit<DeliveryForm, "actions">>(() => formFromStored(initial.rule, []));
+  // A rule without a zone of its own (a new campaign's, an immediate or triggered one) starts in the
+  // browser's zone, known only after hydration (so the server's render stays UTC); a saved zone stays.
+  const browserZone = useTimeZoneChoices()[0];
+  const [zoneSettled, setZoneSettled] = useState(() => typeof (initial.rule as { timeZone?: unknown } | null)?.timeZone === "string");
+  if (!zoneSettled && browserZone) {
+    setZoneSettled(true);
+    setForm((f) => ({ ...f, timeZone: browserZone }));
+  }
   const [stored] = useState(() => new Map(initial.actions.map((a) => [a.id, a])));
   const [edited, setEdited] = useState<Record<string, ActionTiming>>({});
   const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(initial.audience));
