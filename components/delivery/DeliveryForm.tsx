@@ -102,6 +102,11 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
           ))}
         </div>
       </div>
+      {status === "paused" && (
+        <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          Paused: deliveries already planned wait and go out when you resume; events tracked while it is paused do not trigger it, not even after you resume.
+        </p>
+      )}
       <WhenFields form={form} set={set} errors={errors} disabled={locked} />
       <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} />
       <TimeZoneList />

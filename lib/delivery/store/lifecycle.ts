@@ -99,7 +99,10 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
 // The manual actions below record who did them (`actor`: an email, or "system") themselves, so the
 // editor, the API and whatever comes next audit them alike.
 
-/** Nothing of a paused campaign sends; its pending deliveries wait where they are. */
+/**
+ * Nothing of a paused campaign sends; its pending deliveries wait where they are. Events tracked
+ * meanwhile do not trigger it (triggered-campaigns.ts reads active campaigns only), then or after.
+ */
 export async function pauseCampaign(campaignId: string, actor: string): Promise<boolean> {
   const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused" } });
   if (r.count === 1) await recordAudit({ actor, action: "campaign.paused", target: campaignId });

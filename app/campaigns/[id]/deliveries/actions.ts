@@ -37,7 +37,7 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
   const ok = await pauseCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? succeeded(undefined, "Paused: nothing sends until you resume.") : failed("Only an active campaign can be paused.");
+  return ok ? succeeded(undefined, "Paused: nothing sends until you resume, and events tracked meanwhile do not trigger it.") : failed("Only an active campaign can be paused.");
 });
 
 export const resumeAction = defineAction({ role: "editor", schema: idSchema, name: "Resuming" }, async (campaignId, member) => {
