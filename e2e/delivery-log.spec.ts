@@ -71,7 +71,7 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await expect(detail.getByText("Attempt 1: failed (HTTP 400)", { exact: false })).toBeVisible();
 
     await log.getByRole("button", { name: "Retry all failed" }).click();
-    await expect(log.getByText("Retrying 1 failed deliveries.")).toBeVisible();
+    await expect(log.getByText("Retrying 1 failed delivery.", { exact: true })).toBeVisible();
     await expect(detail.getByText("Attempt 2: failed (HTTP 400)", { exact: false })).toBeVisible({ timeout: 15_000 });
 
     await page.goto("/activity");
@@ -82,5 +82,47 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     release();
     await prisma.$disconnect();
     server.close();
+  }
+});
+
+test("cancelling waiting deliveries asks first, counting scheduled and retrying ones, then says how many", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `e2e-cancel-${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: 3 }, (_, i) => ({ id: `${tag}-u-${i}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Cancel waiting ${tag}`,
+        deliveryRule: { when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "UTC" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        actions: { create: { name: "Later", urlTemplate: "http://127.0.0.1:9/later/{{user.id}}", fields: [], headers: [] } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    await delivery.getByRole("button", { name: "Activate" }).click();
+    await expect(delivery.getByText("Active: 3 deliveries planned.")).toBeVisible();
+    // one of them is waiting to be retried: it is cancelled too, and the dialog counts it
+    const first = await prisma.delivery.findFirstOrThrow({ where: { campaignId: campaign.id } });
+    await prisma.delivery.update({ where: { id: first.id }, data: { state: "retrying" } });
+
+    const log = page.getByRole("region", { name: "Delivery log" });
+    await page.reload();
+    await expect(log.getByText("Retrying 1", { exact: true })).toBeVisible();
+    await expect(log.getByRole("button", { name: "Cancel scheduled" })).toHaveCount(0);
+    await log.getByRole("button", { name: "Cancel waiting deliveries" }).click();
+    const dialog = page.getByRole("dialog", { name: "Cancel 3 waiting deliveries?" });
+    await expect(dialog).toContainText("3 waiting deliveries (2 scheduled, 1 retrying) will not be sent.");
+    await expect(dialog).toContainText("Once nothing is left to send, the campaign finishes");
+    await dialog.getByRole("button", { name: "Keep them" }).click();
+    await expect(dialog).toBeHidden();
+    expect(await prisma.delivery.count({ where: { campaignId: campaign.id, state: "cancelled" } })).toBe(0);
+
+    await log.getByRole("button", { name: "Cancel waiting deliveries" }).click();
+    await dialog.getByRole("button", { name: "Cancel deliveries" }).click();
+    await expect(log.getByText("Cancelled 3 waiting deliveries.", { exact: true })).toBeVisible();
+    expect(await prisma.delivery.count({ where: { campaignId: campaign.id, state: "cancelled" } })).toBe(3);
+  } finally {
+    await prisma.$disconnect();
   }
 });

@@ -117,7 +117,7 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   await expect(p.getByLabel("Campaign name")).not.toBeEditable();
   await expect(p.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9/look/{{user.id}}");
   await expect(p.getByLabel("URL", { exact: true })).not.toBeEditable();
-  for (const name of ["Save", "Delete", "Add webhook", "Delete webhook", "Duplicate webhook", "Activate", "Retry all failed", "Cancel scheduled"]) {
+  for (const name of ["Save", "Delete", "Add webhook", "Delete webhook", "Duplicate webhook", "Activate", "Retry all failed", "Cancel waiting deliveries"]) {
     await expect(p.getByRole("button", { name, exact: true })).toHaveCount(0);
   }
   await expect(p.getByRole("region", { name: "Delivery", exact: true }).getByRole("radio", { name: "Triggered by event" })).toBeDisabled();

@@ -1,6 +1,7 @@
 "use client";
 // The campaign's delivery log (or, without campaignId, every campaign's): live counts, filters,
-// the "Deliveries" table paginated on the server, Retry / Retry all failed, and the detail.
+// the "Deliveries" table paginated on the server, Retry / Retry all failed / Cancel waiting deliveries
+// (after a confirmation), and the detail.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
@@ -8,6 +9,7 @@ import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import { DELIVERY_STATES } from "@/lib/delivery/core/states";
 import { Button, buttonClass } from "../ui/Button";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { inputClass } from "../ui/Field";
 import { DeliveryCountsBar } from "./DeliveryCountsBar";
 import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
@@ -34,6 +36,9 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   const list = data?.list;
   // a viewer only looks: Retry and Cancel are an editor's (the server refuses them to a viewer anyway)
   const canAct = useRoleAllows("editor");
+  const [confirmingCancel, setConfirmingCancel] = useState(false);
+  // what "Cancel waiting deliveries" cancels (lib/delivery/core/states.ts WAITING): scheduled and retrying
+  const waiting = (data?.counts.scheduled ?? 0) + (data?.counts.retrying ?? 0);
 
   return (
     <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -49,8 +54,8 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
               <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
                 Retry all failed
               </Button>
-              <Button variant="danger" disabled={mutation.isPending || !(data?.counts.scheduled || data?.counts.retrying)} onClick={() => mutation.mutate(() => cancelScheduledAction(campaignId))}>
-                Cancel scheduled
+              <Button variant="danger" disabled={mutation.isPending || !waiting} onClick={() => setConfirmingCancel(true)}>
+                Cancel waiting deliveries
               </Button>
             </>
           )}
@@ -97,6 +102,23 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
         </>
       )}
       {selected && <DeliveryDetailPanel id={selected} onClose={() => setSelected(null)} />}
+      {campaignId && (
+        <ConfirmDialog
+          open={confirmingCancel}
+          title={`Cancel ${plural(waiting, "waiting delivery", "waiting deliveries")}?`}
+          confirmLabel="Cancel deliveries"
+          cancelLabel="Keep them"
+          busy={mutation.isPending}
+          onCancel={() => setConfirmingCancel(false)}
+          onConfirm={() => {
+            setConfirmingCancel(false);
+            mutation.mutate(() => cancelScheduledAction(campaignId));
+          }}
+        >
+          {`${plural(waiting, "waiting delivery", "waiting deliveries")} (${data?.counts.scheduled ?? 0} scheduled, ${data?.counts.retrying ?? 0} retrying) will not be sent. ` +
+            "Once nothing is left to send, the campaign finishes (a triggered or recurring campaign only after its end). This cannot be undone."}
+        </ConfirmDialog>
+      )}
     </section>
   );
 }

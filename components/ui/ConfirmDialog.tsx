@@ -3,12 +3,13 @@ import type { ReactNode } from "react";
 import { Button } from "./Button";
 import { Dialog } from "./Dialog";
 
-/** A modal confirmation (the one Dialog): Escape or "Cancel" closes it; the confirm button is red. */
+/** A modal confirmation (the one Dialog): Escape or "Cancel" (`cancelLabel`) closes it; the confirm button is red. */
 export function ConfirmDialog({
   open,
   title,
   children,
   confirmLabel,
+  cancelLabel = "Cancel",
   busy = false,
   onConfirm,
   onCancel,
@@ -17,6 +18,8 @@ export function ConfirmDialog({
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** when the action itself is a cancelling, so that "Cancel" would be ambiguous */
+  cancelLabel?: string;
   busy?: boolean;
   onConfirm: () => void;
   onCancel: () => void;
@@ -29,7 +32,7 @@ export function ConfirmDialog({
       footer={
         <>
           <Button onClick={onCancel} autoFocus>
-            Cancel
+            {cancelLabel}
           </Button>
           <Button variant="primary" className="bg-red-600 hover:bg-red-500" onClick={onConfirm} disabled={busy}>
             {confirmLabel}

@@ -1,6 +1,6 @@
 // Campaign states and the manual actions on deliveries: activate (validate, check that every
 // action renders, then fan out in the same transaction and record who did it), pause, resume,
-// retry one, retry all failed, cancel scheduled. Finishing is the engine's own doing (finish.ts).
+// retry one, retry all failed, cancel the waiting ones. Finishing is the engine's own doing (finish.ts).
 import { db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { parseSegment } from "../../audience/segment";

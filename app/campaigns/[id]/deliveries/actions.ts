@@ -53,10 +53,10 @@ export const retryDeliveryAction = defineAction({ role: "editor", schema: idSche
 
 export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId, member) => {
   const count = await retryAllFailed(campaignId, member.email);
-  return succeeded(undefined, count ? `Retrying ${count} failed deliveries.` : "No failed deliveries to retry.");
+  return succeeded(undefined, count ? `Retrying ${plural(count, "failed delivery", "failed deliveries")}.` : "No failed deliveries to retry.");
 });
 
 export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId, member) => {
   const count = await cancelScheduled(campaignId, member.email);
-  return succeeded(undefined, count ? `Cancelled ${count} scheduled deliveries.` : "Nothing was waiting to be sent.");
+  return succeeded(undefined, count ? `Cancelled ${plural(count, "waiting delivery", "waiting deliveries")}.` : "Nothing was waiting to be sent.");
 });
