@@ -37,7 +37,7 @@ test("an active campaign shows it is live, asks before saving, and audits the di
     await delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" }).check();
     await delivery.getByLabel("Event name").fill(`live_edit_${id}`);
     await delivery.getByRole("button", { name: "Activate" }).click();
-    await expect(delivery.getByText(/Active: [\d,]+ deliver(y|ies) planned/)).toBeVisible();
+    await expect(delivery.getByText(`Active: each "live_edit_${id}" event tracked from now on sends this campaign to its user.`)).toBeVisible();
     await expect(banner).toBeVisible();
 
     // Save asks first; Cancel keeps the edit unsaved.

@@ -122,6 +122,10 @@ test("cancelling waiting deliveries asks first, counting scheduled and retrying 
     await dialog.getByRole("button", { name: "Cancel deliveries" }).click();
     await expect(log.getByText("Cancelled 3 waiting deliveries.", { exact: true })).toBeVisible();
     expect(await prisma.delivery.count({ where: { campaignId: campaign.id, state: "cancelled" } })).toBe(3);
+    // nothing is left, so it finishes; the page says what that means
+    await expect.poll(async () => (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status, { timeout: 15_000 }).toBe("finished");
+    await page.reload();
+    await expect(delivery.getByRole("note").filter({ hasText: "Finished: every delivery is final" })).toBeVisible();
   } finally {
     await prisma.$disconnect();
   }

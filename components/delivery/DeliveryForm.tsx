@@ -107,6 +107,11 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
           Paused: deliveries already planned wait and go out when you resume; events tracked while it is paused do not trigger it, not even after you resume.
         </p>
       )}
+      {status === "finished" && (
+        <p role="note" className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
+          Finished: every delivery is final and nothing more will be sent. Edits to its webhooks are only used if you retry a delivery by hand; duplicate the campaign to send it again.
+        </p>
+      )}
       <WhenFields form={form} set={set} errors={errors} disabled={locked} />
       <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} />
       <TimeZoneList />

@@ -6,7 +6,7 @@ import { db } from "../../db";
 import { saveCampaign } from "../../campaigns/campaigns";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { TemplateSyntaxError } from "../../campaigns/template-check";
-import { activateCampaign } from "./lifecycle";
+import { activateCampaign, activationMessage } from "./lifecycle";
 import { checkActionRenders } from "./check-action";
 import { createCampaign } from "../testing/fixtures";
 
@@ -38,6 +38,15 @@ describe("activation renders every action (activateCampaign, for every caller)",
       triggered,
     );
     expect(result.ok).toBe(true);
+    // it plans nothing now: the editor says what it waits for, not "0 deliveries planned"
+    if (result.ok) expect(activationMessage(result)).toBe('Active: each "purchase" event tracked from now on sends this campaign to its user.');
+  });
+
+  it("says when a recurring campaign first runs, and what a one-off send planned", async () => {
+    const recurring = await problemsOf([], { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" });
+    expect(recurring.result.ok && activationMessage(recurring.result)).toMatch(/^Active: the first run is at \d{4}-\d\d-\d\d 09:00 UTC\.$/);
+    const once = await problemsOf([]);
+    expect(once.result.ok && activationMessage(once.result)).toMatch(/^Active: \d+ deliver(y|ies) planned/);
   });
 
   it("judges event fields against a stored event of the trigger: a value that can never be a number is refused", async () => {

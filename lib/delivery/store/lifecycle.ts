@@ -16,13 +16,15 @@ import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
+import { plural } from "../../text/plural";
 import { lockRowsForWrite } from "../../db/row-locks";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
-  | { ok: true; counts: FanOutCounts; status: "active" }
+  /** waiting: what a triggered or recurring campaign sends on (it plans nothing at activation) */
+  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | { nextRunAt: Date | null } | null }
   /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
   | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
 
@@ -81,8 +83,8 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
 
   const actions = planSteps(campaign.actions);
   // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
+  const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
   const counts = await rawDb(db()).interactive(async (tx) => {
-    const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
     const p = new SqlParams();
     const set = `"status" = 'active', "activatedAt" = ${p.add("date", now)}, "nextRunAt" = ${p.add("date", nextRunAt)}, "occurrences" = 0, "updatedAt" = ${p.add("date", new Date())}`;
     const claimed = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'draft'`, p.values);
@@ -93,7 +95,18 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
   await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, dueTimes: counts.dueTimes });
-  return { ok: true, counts, status: "active" };
+  const waiting = rule.when === "triggered" ? { event: rule.event } : rule.when === "recurring" ? { nextRunAt } : null;
+  return { ok: true, counts, status: "active", waiting };
+}
+
+/** What the editor says after an activation: what was planned, or what the campaign now waits for. */
+export function activationMessage(result: Extract<ActivateResult, { ok: true }>): string {
+  const { scheduled, suppressed, control } = result.counts;
+  const held = control ? `, ${control} held out as the control group` : "";
+  const w = result.waiting;
+  if (w && "event" in w) return `Active: each "${w.event}" event tracked from now on sends this campaign to its user.`;
+  if (w) return w.nextRunAt ? `Active: the first run is at ${w.nextRunAt.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "Active.";
+  return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
 }
 
 // The manual actions below record who did them (`actor`: an email, or "system") themselves, so the
