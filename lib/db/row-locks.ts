@@ -21,3 +21,16 @@ export async function lockRowsForWrite(tx: DbOrTx, table: string, ids: readonly 
     await tx.$executeRawUnsafe(`SELECT 1 FROM ${target} WHERE "id" IN (${chunk.map((_, k) => `$${k + 1}`).join(",")}) ORDER BY "id" COLLATE "C" FOR UPDATE`, ...chunk);
   }
 }
+
+/**
+ * In a Prisma transaction, before reading what decides a write to one row (a campaign finishing, a
+ * retry reopening it): PostgreSQL locks the row against other such writers with FOR NO KEY UPDATE,
+ * which a row inserted elsewhere that references it (FOR KEY SHARE, a fan-out's delivery) does not
+ * wait for. With `skipIfLocked` it gives up at once when another transaction holds the row (false):
+ * the caller leaves it for later. SQLite serialises writers: true.
+ */
+export async function lockRowForUpdate(tx: DbOrTx, table: string, id: string, options: { skipIfLocked?: boolean } = {}): Promise<boolean> {
+  if (prismaProvider() === "sqlite") return true;
+  const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM ${tableName(table)} WHERE "id" = $1 FOR NO KEY UPDATE${options.skipIfLocked ? " SKIP LOCKED" : ""}`, id);
+  return rows.length > 0;
+}

@@ -1,5 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
+import { prismaProvider } from "../../db/dialect";
 import { trackEvents } from "../triggers";
 import { EmbeddedEngine } from "../engine/embedded-engine";
 import { finishCampaigns, isDone } from "./finish";
@@ -165,3 +166,25 @@ it("every manual action on a campaign's deliveries is audited as whoever did it,
     ["campaign.paused", campaign.id],
   ].sort());
 });
+
+it.runIf(prismaProvider() === "postgresql")("a fan-out still writing deliveries for a done campaign holds up no tick: the finisher neither waits for it nor stops", async () => {
+  // another connection inserts a delivery for A and keeps its transaction open (its foreign key takes
+  // FOR KEY SHARE on A's row); the tick must not wait for it, and B must finish meanwhile
+  const a = await activeWith(["failed"]);
+  const b = await activeWith(["failed"]);
+  let released = false;
+  const holder = db().$transaction(
+    async (tx) => {
+      await tx.delivery.create({
+        data: { webhookId: newWebhookId(), campaignId: a.id, actionId: a.actions[0]!.id, userId: "fin000001", triggerKey: "event:late", plannedAt: NOW, dueAt: NOW, state: "delivered" },
+      });
+      await new Promise((r) => setTimeout(r, 6_000));
+    },
+    { timeout: 20_000 },
+  ).then(() => (released = true));
+  await new Promise((r) => setTimeout(r, 300));
+  const finished = await finishCampaigns(db(), new Date());
+  expect(released).toBe(false); // done while the insert was still open
+  expect(finished).toContain(b.id);
+  await holder;
+}, 30_000);

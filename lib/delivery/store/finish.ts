@@ -5,7 +5,7 @@
 import type { Db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { describeSafely, log } from "../../log";
-import { lockRowsForWrite } from "../../db/row-locks";
+import { lockRowForUpdate } from "../../db/row-locks";
 import { transaction } from "../../db/transaction";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
@@ -51,7 +51,12 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
       ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
     });
     for (const campaign of page.filter((c) => isDone(c, now))) {
-      if (!(await finishIfStillQuiet(prisma, campaign))) continue;
+      // one campaign that cannot be finished now (busy, or the database failed on it) holds up no other
+      const done = await finishIfStillQuiet(prisma, campaign).catch((err) => {
+        log.warn("Could not finish a campaign; trying again on the next tick", { campaignId: campaign.id, error: describeSafely(err) });
+        return false;
+      });
+      if (!done) continue;
       finished.push(campaign.id);
       log.info("Campaign finished", { campaignId: campaign.id });
       await recordAudit({ actor: "system", action: "campaign.finished", target: campaign.id, details: { name: campaign.name } }, prisma).catch((err) =>
@@ -67,7 +72,8 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
 
 /**
  * Finishes one campaign if it is still active, quiet and at the same occurrence; a fan-out or a
- * retry that came meanwhile wins. The campaign's row is locked first and its deliveries counted in
+ * retry that came meanwhile wins. The campaign's row is locked first (FOR NO KEY UPDATE: a fan-out
+ * inserting deliveries for it does not block it; a retry holding it makes this tick skip it) and its deliveries counted in
  * a statement of their own after that: a retry by hand locks the same row before it reopens failed
  * deliveries (lifecycle.ts), so on PostgreSQL (READ COMMITTED) either the retry commits first and
  * the count sees its deliveries, or the campaign finishes first and the retry makes it active again.
@@ -77,7 +83,8 @@ export async function finishCampaigns(prisma: Db, now: Date): Promise<string[]> 
 async function finishIfStillQuiet(prisma: Db, campaign: { id: string; nextRunAt: Date | null }): Promise<boolean> {
   return transaction(
     async (tx) => {
-      await lockRowsForWrite(tx, "Campaign", [campaign.id]);
+      // held by a retry (or another finisher): left for the next tick rather than waited for
+      if (!(await lockRowForUpdate(tx, "Campaign", campaign.id, { skipIfLocked: true }))) return false;
       const open = await tx.delivery.findFirst({ where: { campaignId: campaign.id, state: { in: OPEN_STATES } }, select: { id: true } });
       if (open) return false;
       const done = await tx.campaign.updateMany({ where: { id: campaign.id, status: "active", nextRunAt: campaign.nextRunAt }, data: { status: "finished" } });

@@ -17,7 +17,7 @@ import { activationSample, checkAction } from "./check-action";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
-import { lockRowsForWrite } from "../../db/row-locks";
+import { lockRowForUpdate } from "../../db/row-locks";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -140,7 +140,7 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
   if (!delivery) return false;
   const count = await transaction(async (tx) => {
     // the campaign's row first, as the finisher takes it (finish.ts): a retry never lands in a campaign finishing meanwhile
-    await lockRowsForWrite(tx, "Campaign", [delivery.campaignId]);
+    await lockRowForUpdate(tx, "Campaign", delivery.campaignId);
     const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
@@ -153,7 +153,7 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
 
 export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<number> {
   const count = await transaction(async (tx) => {
-    await lockRowsForWrite(tx, "Campaign", [campaignId]); // as in retryDelivery
+    await lockRowForUpdate(tx, "Campaign", campaignId); // as in retryDelivery
     const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
     if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
     return r.count;
