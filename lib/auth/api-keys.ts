@@ -7,7 +7,7 @@ import { tableName } from "../db/bulk-insert";
 import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { log } from "../log";
 import { recordAudit } from "./audit";
-import type { Role } from "./roles";
+import { isRole, roleAllows, type Role } from "./roles";
 
 export const API_KEY_PREFIX = "hk_live_";
 // lastUsedAt is written at most this often per key, so a busy key does not write on every request.
@@ -51,15 +51,31 @@ export async function revokeApiKey(id: string, actor = "system"): Promise<boolea
   return res.count > 0;
 }
 
-/** The key a bearer value belongs to, or null when unknown or revoked. */
+/**
+ * Whether the member who created a key still holds its role: they are a member, at the key's role or
+ * above. Removing or demoting them revokes such keys (members.ts); this also refuses a key created
+ * in the moment of their removal or demotion. Keys with no recorded creator (the bootstrap key, keys
+ * made before 2026-12-05) stand on their own.
+ */
+function creatorStillAllows(key: { role: string; createdBy: string | null; creatorRole: string | null }): boolean {
+  if (key.createdBy === null) return true;
+  if (key.creatorRole === "owner") return true;
+  return isRole(key.creatorRole) && isRole(key.role) && roleAllows(key.creatorRole, key.role);
+}
+
+/** The key a bearer value belongs to, or null when unknown, revoked, or its creator may no longer make it. */
 export async function verifyApiKey(value: string, now = new Date()): Promise<AuthenticatedKey | null> {
   if (!value.startsWith(API_KEY_PREFIX) || value.length > 200) return null;
   const hash = hashApiKey(value);
   // raw SQL: every API request comes through here, and a Prisma query compiles on the event loop
   const p = new SqlParams();
-  const sql = `SELECT "id", "name", "role", "hash", "lastUsedAt", "revokedAt" FROM ${tableName("ApiKey")} WHERE "hash" = ${p.add("text", hash)}`;
-  const [found] = await rawDb(db()).query<{ id: string; name: string; role: string; hash: string; lastUsedAt: unknown; revokedAt: unknown }>(sql, p.values);
+  // with its creator's role now: a key speaks for a member only while they may still make it
+  const sql =
+    `SELECT k."id", k."name", k."role", k."hash", k."lastUsedAt", k."revokedAt", k."createdBy", m."role" AS "creatorRole" FROM ${tableName("ApiKey")} k ` +
+    `LEFT JOIN ${tableName("Member")} m ON m."email" = k."createdBy" WHERE k."hash" = ${p.add("text", hash)}`;
+  const [found] = await rawDb(db()).query<{ id: string; name: string; role: string; hash: string; lastUsedAt: unknown; revokedAt: unknown; createdBy: string | null; creatorRole: string | null }>(sql, p.values);
   if (!found || found.revokedAt !== null) return null;
+  if (!creatorStillAllows(found)) return null;
   const row = { ...found, lastUsedAt: nullableDateOf(found.lastUsedAt) };
   // The lookup is by hash already; compare again in constant time as a belt and braces.
   if (!timingSafeEqual(Buffer.from(row.hash), Buffer.from(hash))) return null;

@@ -122,6 +122,10 @@ describe("members", () => {
       ["member.removed", { apiKeysRevoked: 2 }],
     ]);
 
+    // a key made in the moment of a removal (after the revocation ran) speaks for no one
+    const late = (await createApiKey({ name: "late", role: "viewer", actor: rogue.email })).key;
+    expect(await verifyApiKey(late)).toBeNull();
+
     // an invitation from before this rule (not withdrawn) is refused once its sender lost the role
     const editor = await join("ed@example.com", "admin");
     const old = await inviteMember({ email: "old@example.com", role: "admin" }, editor);
