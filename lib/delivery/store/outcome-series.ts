@@ -148,19 +148,16 @@ export type FailingHost = { host: string; failed: number; retrying: number };
  * retrying both, so a host that has answered 500 for an hour shows before its retries run out.
  */
 export async function failingHosts(options: { since?: Date; limit?: number } = {}): Promise<FailingHost[]> {
-  const groups = await db().delivery.groupBy({
-    by: ["host", "state"],
-    where: { state: { in: ["failed", "retrying"] }, host: { not: null }, ...(options.since ? { updatedAt: { gte: options.since } } : {}) },
-    _count: { _all: true },
-  });
-  const byHost = new Map<string, FailingHost>();
-  for (const g of groups) {
-    const host = byHost.get(g.host!) ?? { host: g.host!, failed: 0, retrying: 0 };
-    host[g.state as "failed" | "retrying"] += g._count._all;
-    byHost.set(host.host, host);
-  }
-  const total = (h: FailingHost) => h.failed + h.retrying;
-  return [...byHost.values()].sort((x, y) => total(y) - total(x) || y.failed - x.failed || x.host.localeCompare(y.host)).slice(0, options.limit ?? 10);
+  // counted and ranked in SQL: a host templated per user (https://{{user.crm}}/...) may be one group per user
+  const p = new SqlParams();
+  const since = options.since ? ` AND "updatedAt" >= ${p.add("date", options.since)}` : "";
+  const rows = await rawDb(db()).query<{ host: string; failed: unknown; retrying: unknown }>(
+    `SELECT "host", SUM(CASE WHEN "state" = 'failed' THEN 1 ELSE 0 END) AS failed, SUM(CASE WHEN "state" = 'retrying' THEN 1 ELSE 0 END) AS retrying
+     FROM ${tableName("Delivery")} WHERE "state" IN ('failed', 'retrying') AND "host" IS NOT NULL${since}
+     GROUP BY "host" ORDER BY COUNT(*) DESC, failed DESC, "host" LIMIT ${Math.max(1, Math.floor(options.limit ?? 10))}`,
+    p.values,
+  );
+  return rows.map((r) => ({ host: r.host, failed: Number(r.failed), retrying: Number(r.retrying) }));
 }
 
 /** How far back the Activity page looks. */
