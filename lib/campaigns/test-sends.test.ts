@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
-import { getCampaignDraft, saveCampaign } from "./campaigns";
+import { deleteAction, getCampaignDraft, saveCampaign } from "./campaigns";
 import { sampleRequestSchema, type SampleRequest } from "./preview-input";
 import { previewAction } from "./preview";
 import { campaignDraftSchema } from "./schemas";
@@ -153,6 +153,22 @@ describe("test sends", () => {
     // a minute after her first, Ann may send again
     expect((await runTestSend(draft(drafts[3]), new Date(t0 + 60_000), ann)).status).toBe(200);
     expect(await db().testSend.count({ where: { memberId: ann.id } })).toBe(TEST_SEND_MEMBER_LIMIT.count + 1);
+  });
+
+  it("deleting the webhooks a member tested does not give them a fresh budget (their rows stay, counted, until pruned)", async () => {
+    const cat = { role: "editor" as const, id: "member-cat" };
+    const t0 = Date.parse("2032-01-01T00:00:00Z");
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Delete and retry", actions: [1, 2, 3].map((n) => ({ url: `http://${base}/del${n}` })) }));
+    const actions = (await getCampaignDraft(id))!.actions;
+    let i = 0;
+    for (const action of actions) for (let n = 0; n < TEST_SEND_LIMIT.count; n++) await runTestSend(sample(action, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + i++ * 100), cat);
+    for (const action of actions) await deleteAction(id, action.id!, "editor@example.com");
+    const again = await saveCampaign(campaignDraftSchema.parse({ id, name: "Delete and retry", actions: [{ url: `http://${base}/del4` }] }));
+    const fresh = (await getCampaignDraft(again.id))!.actions[0]!;
+    expect(await runTestSend(sample(fresh, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + i * 100), cat).catch((e) => e)).toBeInstanceOf(TestSendRateLimitedError);
+    // a day later, what a deleted webhook left behind is pruned by the member's next send
+    await runTestSend(sample(fresh, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + 86_400_000 + 60_000), cat);
+    expect(await db().testSend.count({ where: { memberId: cat.id, actionId: null } })).toBe(0);
   });
 });
 

@@ -101,10 +101,15 @@ async function reserve(actionId: string | null, campaignId: string | null, membe
   );
 }
 
-async function keepLatest(actionId: string | null, campaignId: string | null, memberId: string | null) {
+/** How long the test sends of a deleted webhook (actionId set to null) and of drafts never saved are kept. */
+const UNATTACHED_KEPT_MS = 86_400_000;
+
+async function keepLatest(actionId: string | null, campaignId: string | null, memberId: string | null, now: Date) {
   const scope = scopeOf(actionId, campaignId, memberId);
   const old = await db().testSend.findMany({ where: scope, orderBy: [{ createdAt: "desc" }, { id: "desc" }], skip: TEST_SENDS_KEPT, select: { id: true } });
   if (old.length) await db().testSend.deleteMany({ where: { id: { in: old.map((o) => o.id) } } });
+  // deleting a webhook keeps its rows (they count in the member's limit until their minute is over); a day on, they go
+  await db().testSend.deleteMany({ where: { memberId, actionId: null, createdAt: { lt: new Date(now.getTime() - UNATTACHED_KEPT_MS) } } });
 }
 
 function problemsMessage(problems: TemplateProblem[]) {
@@ -187,7 +192,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       },
     });
     finished = true;
-    await keepLatest(actionId, campaignId, memberId);
+    await keepLatest(actionId, campaignId, memberId, now);
     return toView(saved);
   } finally {
     // The row never stays "sending": whatever failed above, it ends as what the send did, or failed.
