@@ -86,7 +86,9 @@ async function completeMalformedRaw(file: string, encoding: CsvEncoding, malform
       for (const m of byLine.get(++n) ?? []) {
         const seen = m.lastRaw.replace(/\r\n?/g, "\n").replace(/\n$/, "");
         const earlier = seen.slice(0, seen.lastIndexOf("\n") + 1);
-        if (line.startsWith(seen.slice(earlier.length))) m.rejection.raw = earlier + line;
+        const tail = seen.slice(earlier.length);
+        // an empty tail matches any line: the count may have slipped, so nothing is attached on it
+        if (tail && line.startsWith(tail)) m.rejection.raw = earlier + line;
       }
       if (n >= last) break;
     }
