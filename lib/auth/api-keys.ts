@@ -7,7 +7,7 @@ import { tableName } from "../db/bulk-insert";
 import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { log } from "../log";
 import { recordAudit } from "./audit";
-import { isRole, roleAllows, type Role } from "./roles";
+import { effectiveRole, isMemberRole, isRole, roleAllows, type Role } from "./roles";
 
 export const API_KEY_PREFIX = "hk_live_";
 // lastUsedAt is written at most this often per key, so a busy key does not write on every request.
@@ -59,8 +59,7 @@ export async function revokeApiKey(id: string, actor = "system"): Promise<boolea
  */
 function creatorStillAllows(key: { role: string; createdBy: string | null; creatorRole: string | null }): boolean {
   if (key.createdBy === null) return true;
-  if (key.creatorRole === "owner") return true;
-  return isRole(key.creatorRole) && isRole(key.role) && roleAllows(key.creatorRole, key.role);
+  return isMemberRole(key.creatorRole) && isRole(key.role) && roleAllows(effectiveRole(key.creatorRole), key.role);
 }
 
 /** The key a bearer value belongs to, or null when unknown, revoked, or its creator may no longer make it. */

@@ -6,12 +6,12 @@ import { db } from "../db";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import { auth } from "./better-auth";
-import { isRole, ROLES, roleAllows, type Role } from "./roles";
+import { effectiveRole, isRole, ROLES, roleAllows, type MemberRole, type Role } from "./roles";
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 import { transaction } from "../db/transaction";
 import { unstorableText } from "../db/storable-text";
 
-export type MemberRole = Role | "owner";
+export { effectiveRole, type MemberRole } from "./roles";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
 
 export class MemberError extends Error {
@@ -26,11 +26,6 @@ export class MemberError extends Error {
 export const INVITE_DAYS = 7;
 export const passwordSchema = z.string().min(10, "Use at least 10 characters").max(128, "Use at most 128 characters");
 export const emailSchema = z.email("Enter a valid email address").max(320).transform((e) => e.toLowerCase());
-
-/** The role a member acts with: the owner is an admin. */
-export function effectiveRole(role: MemberRole): Role {
-  return role === "owner" ? "admin" : role;
-}
 
 export function memberAllows(member: Pick<Member, "role">, required: Role): boolean {
   return roleAllows(effectiveRole(member.role), required);

@@ -13,3 +13,15 @@ export function isRole(value: unknown): value is Role {
 export function roleAllows(role: Role, required: Role): boolean {
   return rank[role] >= rank[required];
 }
+
+/** A member's role: the owner, created on first run, acts as an admin. */
+export type MemberRole = Role | "owner";
+
+export function isMemberRole(value: unknown): value is MemberRole {
+  return value === "owner" || isRole(value);
+}
+
+/** The role a member acts with: the owner is an admin. */
+export function effectiveRole(role: MemberRole): Role {
+  return role === "owner" ? "admin" : role;
+}
