@@ -19,16 +19,21 @@ export function UrlField({
   notice?: string;
   onChange: (url: string) => void;
 }) {
-  const savedPassword = !!savedUrl && savedUrl.includes(`:${SECRET_MASK}@`);
+  const savedPassword = !!savedUrl && savedUrl.includes(`${SECRET_MASK}@`);
+  // a user name without a password (https://sk_live_...:@api.stripe.com) is stored as the secret itself
+  const savedUserName = savedPassword && !savedUrl.includes(`:${SECRET_MASK}@`);
   // the secret resolver's rule (lib/campaigns/secret-resolver.ts): same scheme, host and port, none of them templated
   const passwordNotice = savedUrl ? savedPasswordNotice(value, savedUrl, SECRET_MASK) : undefined;
   const hint = savedPassword ? (
-    <>The saved password shows as {SECRET_MASK}; type a new one in its place to change it.</>
+    <>
+      The saved {savedUserName ? "credential (a user name without a password)" : "password"} shows as {SECRET_MASK}; type a new one in its place to change it.
+    </>
   ) : (
     <>
       Personalise with <code className="font-mono text-slate-700">{"{{user.id}}"}</code> or{" "}
       <code className="font-mono text-slate-700">{"{{userAttribute.city}}"}</code> (type <code className="font-mono text-slate-700">{"{{"}</code> for suggestions). For Basic auth, write{" "}
-      <code className="font-mono text-slate-700">https://name:password@host/…</code>
+      <code className="font-mono text-slate-700">https://name:password@host/…</code> (or <code className="font-mono text-slate-700">https://key:@host/…</code>{" "}
+      for an API key as the user name); it is stored encrypted and shown as {SECRET_MASK}.
     </>
   );
   return (

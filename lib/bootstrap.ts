@@ -28,8 +28,8 @@ async function prepareOnce(options: { seed?: boolean }) {
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });
   secretKey();
-  // actions saved before a templated scheme's URL password was split still hold it in clear: encrypt it
-  // (a row once moved is not read again; one that cannot be split is named at every start until rewritten)
+  // actions saved before a templated scheme's URL password (or a user name that is the credential) was
+  // split still hold it in clear: encrypt it (one that cannot be split is named at every start until rewritten)
   const { backfillUrlPasswords } = await import("./campaigns/url-password-backfill");
   const backfill = await backfillUrlPasswords();
   if (backfill.moved.length) log.info(`Encrypted the URL password of ${backfill.moved.length} webhook action(s) that held it in clear`);

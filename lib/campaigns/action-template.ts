@@ -11,7 +11,7 @@ import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, t
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { isCredentialHeader } from "../webhooks/mask";
-import { onlyReferences } from "./template-secrets";
+import { onlyReferences } from "../templating/references";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -59,7 +59,7 @@ export function actionToDraft(action: StoredAction): ActionDraftInput & { signin
     id: action.id,
     name: action.name,
     method: action.method as ActionDraft["method"],
-    url: maskedUrlTemplate(action.urlTemplate, !!action.urlPasswordEnc),
+    url: maskedUrlTemplate(action.urlTemplate, action.urlPasswordEnc ? decryptSecret(action.urlPasswordEnc) : null),
     contentType: action.contentType as ActionDraft["contentType"],
     fields: storedFields(action),
     // A secret header nobody has typed yet (a copy's) shows empty, not masked: there is nothing to keep.

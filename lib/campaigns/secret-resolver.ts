@@ -15,7 +15,7 @@ import { db } from "../db";
 import type { HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { sameFixedOrigin, urlOrigin } from "./url-origin";
-import { splitUrlPassword } from "./url-password";
+import { splitUrlPassword, withUrlPassword } from "./url-password";
 
 export { urlOrigin } from "./url-origin";
 
@@ -44,6 +44,16 @@ type StoredHeader = { name: string; value: string; secret: boolean };
 
 export function storedHeaders(action: { headers: unknown }): StoredHeader[] {
   return Array.isArray(action.headers) ? (action.headers as StoredHeader[]) : [];
+}
+
+/**
+ * The URL secret a stored action holds, as splitUrlPassword reads its URL today: its password, or the
+ * whole userinfo when the user name is the credential, also for rows stored before that was split out
+ * ("https://sk_live_...@host" with an empty password), so "••••@" never stands for less than was saved.
+ */
+export function storedUrlSecret(source: Pick<SecretHolder, "urlTemplate" | "urlPasswordEnc">): string | null {
+  const password = source.urlPasswordEnc ? decryptSecret(source.urlPasswordEnc) : null;
+  return splitUrlPassword(withUrlPassword(source.urlTemplate, password)).password;
 }
 
 /** A stored secret header's value in the clear ("" is stored as is: a secret nobody has typed yet). */
@@ -132,7 +142,7 @@ export function resolveSecrets(
   const url = splitUrlPassword(draft.url);
   let password = url.password;
   if (password === SECRET_MASK) {
-    password = granted?.urlPasswordEnc ? decryptSecret(granted.urlPasswordEnc) : null;
+    password = granted ? storedUrlSecret(granted) : null;
     if (password !== null) reusedStored = true;
     // a password saved in the template itself (before templated schemes were split) is lost the same way
     const storedPassword = !!refused && (!!refused.source.urlPasswordEnc || splitUrlPassword(refused.source.urlTemplate).password !== null);

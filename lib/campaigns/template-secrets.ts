@@ -9,8 +9,9 @@
 //    hooks) keep a {{ }} placeholder in its place.
 import type { DataField, HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
-import { splitUrlPassword } from "./url-password";
+import { isUserinfoSecret, splitUrlPassword, withoutUserinfo } from "./url-password";
 import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
+import { onlyReferences } from "../templating/references";
 
 const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
 // Azure Functions put their key in ?code=
@@ -31,16 +32,6 @@ export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS)
 // "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
 // ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
 const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
-
-/** Whether a value holds nothing literal but {{ }} data references (and an auth scheme word). */
-export function onlyReferences(value: string): boolean {
-  // an expression with a quoted text can carry a literal ({{default user.key "sk_live_..."}}), and so can
-  // a number argument or a [segment] ({{default user.pin 4321}}, {{user.[sk_live_...]}})
-  const rest = value
-    .replace(/\{\{[^{}"'[\]]*\}\}/g, (expression) => (/\s-?\d/.test(expression) ? expression : ""))
-    .replace(/\b(bearer|basic|token|apikey)\b/gi, "");
-  return !/[A-Za-z0-9]/.test(rest);
-}
 
 const keepable = (name: string, value: string, words?: Set<string>) => !value.includes(SECRET_MASK) && (!looksSecretName(name, words) || onlyReferences(value));
 
@@ -82,8 +73,9 @@ function decodeURIComponentSafe(s: string): string {
 }
 
 /**
- * A user name without a password is the credential itself (https://sk_live_...:@api.stripe.com): it is
+ * A user name without a password is the credential itself (https://sk_live_...@api.stripe.com): it is
  * dropped unless it is only {{ }} references. A user name beside a password stays (the password goes).
+ * (With an empty password, "key:@", splitUrlPassword takes it out whole already.)
  */
 function withoutCredentialUser(urlTemplate: string, password: string | null): string {
   if (password) return urlTemplate;
@@ -98,9 +90,11 @@ export function templateSafeUrl(url: string, cleared: string[] = []): string {
   // a password the split cannot take out ({{#if}}...{{else}}https://name:password@...) is emptied where it stands
   const urlTemplate = replaceStrayUrlPasswords(split.urlTemplate, "");
   const password = split.password ?? (urlTemplate !== split.urlTemplate ? "" : null);
-  if (password !== null) cleared.push("the URL password");
-  let safe = withoutCredentialUser(urlTemplate, password);
-  if (safe !== urlTemplate) cleared.push("the URL user name");
+  // a user name without a password is the credential itself (split out like one): no userinfo is kept
+  const credentialUser = isUserinfoSecret(password) || (password === SECRET_MASK && parseUrlTemplate(urlTemplate)?.username === "");
+  if (password !== null) cleared.push(credentialUser ? "the URL user name" : "the URL password");
+  let safe = credentialUser ? withoutUserinfo(urlTemplate) : withoutCredentialUser(urlTemplate, password);
+  if (!credentialUser && safe !== urlTemplate) cleared.push("the URL user name");
   for (const { match, placeholder } of SECRET_PATH_URLS) {
     const m = match.exec(safe);
     if (m && m[0] !== m[1] + placeholder) {

@@ -43,7 +43,7 @@ export function sameFixedOrigin(url: string, savedUrl: string): boolean {
  * that is a template never keeps a saved password (it could go wherever a user's data says).
  */
 export function savedPasswordNotice(url: string, savedUrl: string, mask: string): string | undefined {
-  if (!savedUrl.includes(`:${mask}@`) || !url.includes(mask) || sameFixedOrigin(url, savedUrl)) return undefined;
+  if (!savedUrl.includes(`${mask}@`) || !url.includes(mask) || sameFixedOrigin(url, savedUrl)) return undefined;
   const schemeAndAuthority = /^[^/?#\\]*(?:\/\/[^/?#\\]*)?/.exec(cleanUrl(url))![0];
   if (isTemplated(schemeAndAuthority)) return "The URL's scheme or host is a template, so the saved password is not kept when you save: type it again.";
   return "The host changed, so the saved password will be cleared when you save: type it again.";

@@ -4,7 +4,9 @@
 // (a row is rewritten only when putting the password back gives its template again). A password
 // that cannot be split (stray: after leading template text, in another {{#if}} branch) is left, and
 // named: the editor shows it masked, and saving that URL again is refused until it is rewritten.
-import { encryptSecret } from "../crypto/secret-box";
+// The same pass moves a user name that is the credential (https://sk_live_...:@host, saved before a
+// user name without a password was split out like one) out of the template.
+import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import { transaction } from "../db/transaction";
 import { cleanUrl, strayUrlPasswords } from "../webhooks/url-credentials";
 import { splitUrlPassword, withUrlPassword } from "./url-password";
@@ -14,12 +16,16 @@ export type BackfillResult = { moved: string[]; stray: string[] };
 export async function backfillUrlPasswords(): Promise<BackfillResult> {
   return transaction(
     async (tx) => {
-      const rows = await tx.action.findMany({ where: { urlPasswordEnc: null, urlTemplate: { contains: "@" } }, select: { id: true, urlTemplate: true } });
+      const rows = await tx.action.findMany({ where: { urlTemplate: { contains: "@" } }, select: { id: true, urlTemplate: true, urlPasswordEnc: true } });
       const result: BackfillResult = { moved: [], stray: [] };
       for (const row of rows) {
-        const split = splitUrlPassword(row.urlTemplate);
+        const stored = row.urlPasswordEnc ? decryptSecret(row.urlPasswordEnc) : null;
         // compared with the URL as sent (tabs and newlines dropped, trimmed: what a browser and the sender read)
-        const moved = split.password !== null && withUrlPassword(split.urlTemplate, split.password) === cleanUrl(row.urlTemplate);
+        const sent = cleanUrl(withUrlPassword(row.urlTemplate, stored));
+        const split = splitUrlPassword(sent);
+        // a row already stored as split would be today has nothing to move
+        if (stored !== null && split.password === stored) continue;
+        const moved = split.password !== null && withUrlPassword(split.urlTemplate, split.password) === sent;
         if (moved) {
           await tx.action.update({ where: { id: row.id }, data: { urlTemplate: split.urlTemplate, urlPasswordEnc: encryptSecret(split.password!) } });
           result.moved.push(row.id);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SECRET_MASK } from "./limits";
-import { maskedUrlTemplate, splitUrlPassword, urlPasswordProblem, withUrlPassword } from "./url-password";
+import { isUserinfoSecret, maskedUrlTemplate, splitUrlPassword, urlPasswordProblem, withUrlPassword } from "./url-password";
 
 describe("splitUrlPassword", () => {
   it("splits the password out of a URL whose scheme is a literal", () => {
@@ -17,8 +17,8 @@ describe("splitUrlPassword", () => {
     const split = splitUrlPassword(typed);
     expect(split).toEqual({ urlTemplate: stored, password: "s3cret" });
     expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
-    expect(maskedUrlTemplate(split.urlTemplate, true)).not.toContain("s3cret");
-    expect(maskedUrlTemplate(split.urlTemplate, true)).toContain(`:${SECRET_MASK}@`);
+    expect(maskedUrlTemplate(split.urlTemplate, split.password)).not.toContain("s3cret");
+    expect(maskedUrlTemplate(split.urlTemplate, split.password)).toContain(`:${SECRET_MASK}@`);
   });
 
   it("splits a password after a {{ }} value holding a slash in the user name (the authority ends at a literal /)", () => {
@@ -60,16 +60,16 @@ describe("urlPasswordProblem: a literal password that cannot be split out is ref
 
 describe("maskedUrlTemplate", () => {
   it("masks a password stored in clear before templated schemes were split, wherever it sits", () => {
-    expect(maskedUrlTemplate("{{user.scheme}}://bob:s3cret@crm.example.com/x", false)).toBe(`{{user.scheme}}://bob:${SECRET_MASK}@crm.example.com/x`);
-    expect(maskedUrlTemplate("{{{user.base}}}bob:s3cret@crm.example.com/x", false)).toBe(`{{{user.base}}}bob:${SECRET_MASK}@crm.example.com/x`);
-    expect(maskedUrlTemplate("{{#if x}}https://a.example.com{{else}}https://bob:s3cret@b.example.com{{/if}}", false)).toBe(
+    expect(maskedUrlTemplate("{{user.scheme}}://bob:s3cret@crm.example.com/x", null)).toBe(`{{user.scheme}}://bob:${SECRET_MASK}@crm.example.com/x`);
+    expect(maskedUrlTemplate("{{{user.base}}}bob:s3cret@crm.example.com/x", null)).toBe(`{{{user.base}}}bob:${SECRET_MASK}@crm.example.com/x`);
+    expect(maskedUrlTemplate("{{#if x}}https://a.example.com{{else}}https://bob:s3cret@b.example.com{{/if}}", null)).toBe(
       `{{#if x}}https://a.example.com{{else}}https://bob:${SECRET_MASK}@b.example.com{{/if}}`,
     );
   });
 
   it("leaves a URL without a literal password as it is", () => {
-    expect(maskedUrlTemplate("{{{user.base}}}/notify?to=mailto:bob@example.com", false)).toBe("{{{user.base}}}/notify?to=mailto:bob@example.com");
-    expect(maskedUrlTemplate("https://crm@api.example.com/x", true)).toBe(`https://crm:${SECRET_MASK}@api.example.com/x`);
+    expect(maskedUrlTemplate("{{{user.base}}}/notify?to=mailto:bob@example.com", null)).toBe("{{{user.base}}}/notify?to=mailto:bob@example.com");
+    expect(maskedUrlTemplate("https://crm@api.example.com/x", "pw")).toBe(`https://crm:${SECRET_MASK}@api.example.com/x`);
   });
 });
 
@@ -83,7 +83,7 @@ describe("URL forms an attacker's review found (2026-12-04)", () => {
     const split = splitUrlPassword(typed);
     expect(split).toEqual({ urlTemplate: stored, password: "S3CRETPW" });
     expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
-    expect(maskedUrlTemplate(typed, false)).not.toContain("S3CRETPW");
+    expect(maskedUrlTemplate(typed, null)).not.toContain("S3CRETPW");
   });
 
   it.each([
@@ -109,7 +109,7 @@ describe("URL forms an attacker's review found (2026-12-04)", () => {
     for (const url of ["{{x}}" + ":".repeat(20_000), "{{x}}@" + ":".repeat(20_000) + "@", "{{x}}" + ":a".repeat(20_000) + "@"]) {
       const started = performance.now();
       urlPasswordProblem(url);
-      maskedUrlTemplate(url, false);
+      maskedUrlTemplate(url, null);
       expect(performance.now() - started).toBeLessThan(500);
     }
   });
@@ -119,7 +119,7 @@ describe("an '@' a {{ }} value may render", () => {
   it("a literal name:password before a value in the authority is refused and masked (https://bob:pw{{{x}}}host)", () => {
     for (const url of ['https://bob:pw{{{default user.x "@"}}}h.example.com/', "https://bob:pw{{sep}}h.example.com/x", "{{s}}://bob:pw{{sep}}h.example.com"]) {
       expect(urlPasswordProblem(url)).toMatch(/^Write the password right after the scheme/);
-      expect(maskedUrlTemplate(url, false)).not.toContain(":pw");
+      expect(maskedUrlTemplate(url, null)).not.toContain(":pw");
     }
   });
 
@@ -128,4 +128,36 @@ describe("an '@' a {{ }} value may render", () => {
       expect(urlPasswordProblem(url)).toBeNull();
     }
   });
+});
+
+describe("a user name without a password is the credential (https://sk_live_...:@api.stripe.com)", () => {
+  it.each([
+    ["https://sk_live_51Hx9aBcD:@api.stripe.com/v1/charges", "https://@api.stripe.com/v1/charges"],
+    ["{{user.scheme}}://sk_live_51Hx9aBcD:@api.stripe.com/v1", "{{user.scheme}}://@api.stripe.com/v1"],
+    ["https://{{user.tenant}}-sk_live_51Hx9aBcD:@api.stripe.com/v1", "https://@api.stripe.com/v1"],
+  ])("%s is split out whole, put back as typed, and shown as ••••@", (typed, stored) => {
+    const split = splitUrlPassword(typed);
+    expect(split.urlTemplate).toBe(stored);
+    expect(isUserinfoSecret(split.password)).toBe(true);
+    expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+    const shown = maskedUrlTemplate(split.urlTemplate, split.password);
+    expect(shown).not.toContain("sk_live");
+    expect(shown).toBe(stored.replace("://@", `://${SECRET_MASK}@`));
+    // the URL as shown, saved again, stands for the stored secret
+    expect(splitUrlPassword(shown)).toEqual({ urlTemplate: stored, password: SECRET_MASK });
+  });
+
+  it("shows a key still in a stored template (saved before this split, beside an empty password) masked too", () => {
+    expect(maskedUrlTemplate("https://sk_live_51Hx9aBcD@api.stripe.com/v1", "")).toBe(`https://${SECRET_MASK}@api.stripe.com/v1`);
+    expect(maskedUrlTemplate("https://sk_live_51Hx9aBcD:@api.stripe.com/v1", null)).toBe(`https://${SECRET_MASK}@api.stripe.com/v1`);
+  });
+
+  it.each(["https://{{user.apiKey}}:@api.example.com/x", "https://{{user.apiKey}}@api.example.com/x", "https://bob:pw@api.example.com/x", "https://crm@api.example.com/x"])(
+    "%s keeps its user name in the template (data, beside a password, or a name without a colon)",
+    (typed) => {
+      const split = splitUrlPassword(typed);
+      expect(isUserinfoSecret(split.password)).toBe(false);
+      expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+    },
+  );
 });

@@ -2,6 +2,24 @@
 // as "••••". This module moves the password between the three forms: as typed, as stored, as shown.
 import { SECRET_MASK } from "./limits";
 import { parseUrlTemplate, replaceStrayUrlPasswords, strayUrlPasswords, unreadableUrlTemplate, type UrlParts } from "../webhooks/url-credentials";
+import { onlyReferences } from "../templating/references";
+
+// A user name with an empty password is the credential itself (Stripe's https://sk_live_...:@api.stripe.com,
+// as curl -u key: sends it): the whole userinfo is then stored as the secret, marked by this first
+// character (the schemas refuse U+0000 in a URL, so no typed password starts with it), and shown as
+// "••••@". A name without a colon ("https://crm@host") stays a name: a copy or a host change leaves one
+// behind when it drops the password beside it.
+const USERINFO_SECRET = "\u0000";
+
+/** Whether a stored URL secret is a whole userinfo (a user name that is the credential) rather than a password. */
+export const isUserinfoSecret = (secret: string | null): boolean => !!secret?.startsWith(USERINFO_SECRET);
+
+/** A literal user name with an empty password ("key:@"), or the mask shown in place of the userinfo ("••••@"). */
+function credentialUser(parts: UrlParts): boolean {
+  if (!parts.hasUserinfo || parts.username === "") return false;
+  if (parts.username === SECRET_MASK && parts.password === null) return true;
+  return parts.password === "" && !onlyReferences(parts.username);
+}
 
 /** "host:port" of a URL template, lower-cased, to tell whether an edit points it elsewhere. */
 export function urlTemplateHost(url: string): string | null {
@@ -39,6 +57,10 @@ export class UrlPasswordError extends Error {
 /** The URL as typed -> the template to store (without password) and the password (if any). */
 export function splitUrlPassword(url: string): { urlTemplate: string; password: string | null } {
   const parts = parseUrlTemplate(url);
+  if (parts && credentialUser(parts)) {
+    // "••••@" as the editor shows it stands for the stored secret, as "name:••••@" does for a password
+    return { urlTemplate: `${parts.scheme}@${parts.hostAndRest}`, password: parts.username === SECRET_MASK ? SECRET_MASK : `${USERINFO_SECRET}${parts.username}:` };
+  }
   if (!parts || parts.password === null) return { urlTemplate: url.trim(), password: null };
   return { urlTemplate: join(parts, null), password: parts.password };
 }
@@ -47,15 +69,35 @@ export function splitUrlPassword(url: string): { urlTemplate: string; password: 
 export function withUrlPassword(urlTemplate: string, password: string | null): string {
   const parts = parseUrlTemplate(urlTemplate);
   if (!parts || password === null) return urlTemplate;
+  if (isUserinfoSecret(password)) return `${parts.scheme}${password.slice(USERINFO_SECRET.length)}@${parts.hostAndRest}`;
   return join({ ...parts, hasUserinfo: true }, password);
 }
 
+/** "https://@host" (a copy that could not keep its credential user name) as "https://host": the same request. */
+function withoutEmptyUserinfo(urlTemplate: string): string {
+  const parts = parseUrlTemplate(urlTemplate);
+  return parts?.hasUserinfo && parts.username === "" && parts.password === null ? parts.scheme + parts.hostAndRest : urlTemplate;
+}
+
+/** The URL template without any userinfo (a destination template keeps no credential user name). */
+export function withoutUserinfo(urlTemplate: string): string {
+  const parts = parseUrlTemplate(urlTemplate);
+  return parts?.hasUserinfo ? parts.scheme + parts.hostAndRest : urlTemplate;
+}
+
 /**
- * The stored template as the editor shows it: the password, if stored, masked. A password still written
- * in the template (saved before templated schemes were split, or where it could not be split) is masked too.
+ * A stored action's URL as the editor shows it: its template with its stored secret (a password, or a
+ * whole userinfo; null when none) put back, then read as a URL typed today would be split, the secret
+ * masked ("name:••••@", or "••••@" for a user name that is the credential). So a row stored before a
+ * rule for splitting existed (a key left in the template beside an empty password) shows masked too,
+ * and a password still written in the template where it cannot be split is masked where it stands.
  */
-export function maskedUrlTemplate(urlTemplate: string, hasPassword: boolean): string {
-  const inClear = splitUrlPassword(urlTemplate);
-  const shown = hasPassword || inClear.password !== null ? withUrlPassword(inClear.urlTemplate, SECRET_MASK) : urlTemplate;
+export function maskedUrlTemplate(urlTemplate: string, storedSecret: string | null): string {
+  const sent = withUrlPassword(urlTemplate, storedSecret);
+  const split = splitUrlPassword(sent);
+  const shown =
+    split.password === null
+      ? withoutEmptyUserinfo(sent)
+      : withUrlPassword(split.urlTemplate, isUserinfoSecret(split.password) ? USERINFO_SECRET + SECRET_MASK : SECRET_MASK);
   return replaceStrayUrlPasswords(shown, SECRET_MASK);
 }

@@ -141,7 +141,8 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
     const userPassword = Buffer.from(scheme[2]!, "base64").toString("utf8");
     add(userPassword);
     const colon = userPassword.indexOf(":");
-    if (colon >= 0) add(userPassword.slice(colon + 1));
+    // without a password the user name is the credential (Stripe's "sk_live_...:")
+    if (colon >= 0) add(colon === userPassword.length - 1 ? userPassword.slice(0, colon) : userPassword.slice(colon + 1));
   }
   // longest first: a secret that contains another is masked whole
   return found ? [...found].sort((a, b) => b[0].length - a[0].length) : [];

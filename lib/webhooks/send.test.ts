@@ -185,6 +185,14 @@ describe("sendWebhook", () => {
     expect(value("x-plain")).toBe("not-secret-value");
   });
 
+  it("masks an echoed user name that is the credential (Basic auth without a password, as Stripe's keys are sent)", async () => {
+    const { maskEchoedSecrets } = await import("./mask");
+    const request = build({ url: "https://sk_live_51Hx9aBcD:@api.example.com/v1/charges" });
+    expect(request.headers).toContainEqual(["Authorization", `Basic ${Buffer.from("sk_live_51Hx9aBcD:").toString("base64")}`]);
+    const echoed = maskEchoedSecrets(request, { body: '{"error":"key sk_live_51Hx9aBcD is restricted"}' });
+    expect(echoed.body).toBe('{"error":"key •••• is restricted"}');
+  });
+
   it("masks an echoed secret in a response header, and the start of one where the body was cut at 64 KiB", async () => {
     const { maskEchoedSecrets } = await import("./mask");
     const request = build({ headers: [{ name: "X-Customer", value: "cust-token-42", secret: true }] });
