@@ -208,6 +208,7 @@ export function CampaignEditor({
             campaignId={state.id}
             status={campaignStatus}
             delivery={delivery}
+            missed={deliveryInitial.missedWhilePaused ?? null}
             saveErrors={deliveryErrors}
             onWebhookErrors={editor.showErrors}
             saveFirst={saveBeforeActivate}

@@ -3,7 +3,7 @@
 // event posted through the API reaches a receiver on 127.0.0.1 with the number rendered; a field that
 // can never render ("{{event.params.amount}} USD" in a Number field, no event stored yet) is refused in
 // plain words, in the list and at the field itself; every page and route carries the security headers.
-// Campaigns are written straight to the app's database.
+// Paused, it misses events, and "Resume and catch up" sends them. Campaigns are written straight to the app's database.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
@@ -86,6 +86,24 @@ test("a triggered campaign with {{event.params.amount}} in a Number field activa
     expect(res.status()).toBe(202);
     await expect.poll(() => received.find((r) => r.url === `/receipt/${buyer}`)?.body, { timeout: 20_000 }).toBeDefined();
     expect(JSON.parse(received.find((r) => r.url === `/receipt/${buyer}`)!.body)).toEqual({ amount: 42.5, paid: true });
+
+    // Paused, the campaign misses events; "Resume and catch up" sends them as if it had not been paused
+    await page.goto(`/campaigns/${campaign.id}`);
+    await delivery.getByRole("button", { name: "Pause" }).click();
+    await expect(delivery.getByRole("button", { name: "Resume", exact: true })).toBeVisible();
+    const late = [`late-1-${campaign.id}`, `late-2-${campaign.id}`];
+    const missed = await api.post("/api/v1/events", { data: { events: late.map((userId) => ({ userId, event, params: { amount: 7, paid: false } })) } });
+    expect(await missed.json()).toMatchObject({ accepted: 2, scheduled: 0 });
+    await page.reload();
+    const note = delivery.getByRole("note").filter({ hasText: "Paused: deliveries already planned wait" });
+    await expect(note).toContainText(`“${event}” events tracked meanwhile do not trigger it`);
+    await expect(note).toContainText(": 2 have arrived.");
+    await delivery.getByRole("button", { name: "Resume and catch up 2 events" }).click();
+    await expect(delivery.getByText("Resumed, and caught up 2 events that arrived while it was paused: 2 deliveries planned.")).toBeVisible();
+    for (const userId of late) {
+      await expect.poll(() => received.find((r) => r.url === `/receipt/${userId}`)?.body, { timeout: 20_000 }).toBeDefined();
+    }
+    await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
   } finally {
     await api.dispose();
   }

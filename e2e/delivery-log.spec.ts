@@ -52,8 +52,8 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await delivery.getByRole("button", { name: "Pause" }).click();
     await expect(delivery.getByRole("button", { name: "Resume" })).toBeVisible();
     // Pausing does not queue events: say so where it happens, and while it lasts.
-    await expect(delivery.getByText("Paused: nothing sends until you resume, and events tracked meanwhile do not trigger it.")).toBeVisible();
-    await expect(delivery.getByRole("note").filter({ hasText: "events tracked while it is paused do not trigger it, not even after you resume" })).toBeVisible();
+    await expect(delivery.getByText("Paused: nothing sends until you resume. Events tracked meanwhile do not trigger it; a triggered campaign can catch them up when you resume.")).toBeVisible();
+    await expect(delivery.getByRole("note").filter({ hasText: "Paused: deliveries already planned wait and go out when you resume." })).toBeVisible();
     await delivery.getByRole("button", { name: "Resume" }).click();
     await expect(delivery.getByText("Resumed.")).toBeVisible();
     release();

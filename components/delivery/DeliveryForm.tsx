@@ -19,6 +19,8 @@ import { ActionTimingFields } from "./ActionTimingFields";
 import { TimeZoneList } from "./TimeZoneList";
 import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
+import { PausedNote } from "./PausedNote";
+import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
   { value: "immediate", label: "Immediately" },
@@ -33,6 +35,8 @@ type Props = {
   campaignId?: string;
   status: string;
   delivery: DeliveryDraft;
+  /** a paused triggered campaign: the events that arrived since it was paused */
+  missed?: MissedWhilePaused | null;
   /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
   saveErrors: Record<string, string>;
   /** Activate's problems at the webhooks' fields ("actions.0.fields.1.value"), for the editor to show there */
@@ -48,7 +52,7 @@ type Props = {
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebhookErrors, saveFirst, saving = false }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, saveErrors, onWebhookErrors, saveFirst, saving = false }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
@@ -102,11 +106,7 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
           ))}
         </div>
       </div>
-      {status === "paused" && (
-        <p role="note" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-          Paused: deliveries already planned wait and go out when you resume; events tracked while it is paused do not trigger it, not even after you resume.
-        </p>
-      )}
+      {status === "paused" && <PausedNote missed={missed} />}
       {status === "finished" && (
         <p role="note" className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
           Finished: every delivery is final and nothing more will be sent. Edits to its webhooks are only used if you retry a delivery by hand; duplicate the campaign to send it again.
@@ -149,7 +149,14 @@ export function DeliveryForm({ campaignId, status, delivery, saveErrors, onWebho
           )}
           {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
           {campaignId && status === "paused" && (
-            <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+            <>
+              <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+              {missed && missed.count > 0 && (
+                <Button disabled={pending} onClick={() => run(() => resumeAction(campaignId, { catchUp: true }))}>
+                  Resume and catch up {missed.count.toLocaleString("en-US")} {missed.count === 1 ? "event" : "events"}
+                </Button>
+              )}
+            </>
           )}
           {(pending || saving) && <span className="text-sm text-slate-500">Working…</span>}
         </div>

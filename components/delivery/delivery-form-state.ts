@@ -2,6 +2,7 @@
 import type { DeliveryRule, SubDelivery } from "@/lib/delivery/core/rules";
 import type { Condition } from "@/lib/audience/conditions";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
+import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 export type When = DeliveryRule["when"];
 export type DelayUnit = "seconds" | "minutes" | "hours" | "days";
@@ -51,6 +52,8 @@ export type DeliveryInitial = {
   startAt: string | null;
   endAt: string | null;
   capExempt: boolean;
+  /** a paused triggered campaign: the events that arrived since it was paused (Resume can catch them up) */
+  missedWhilePaused?: MissedWhilePaused | null;
 };
 
 /** A new campaign's: sends at once when activated, to everyone. */

@@ -10,7 +10,7 @@ import { TemplateSyntaxError } from "../campaigns/template-check";
 import { UrlPasswordError } from "../campaigns/url-password";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
-import { activateCampaign, pauseCampaign, retryDelivery } from "../delivery/store/lifecycle";
+import { activateCampaign, pauseCampaign, resumeCampaign, resumeMessage, retryDelivery } from "../delivery/store/lifecycle";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
@@ -71,6 +71,13 @@ export async function pauseByApi(id: string, actor: string) {
   const status = await statusOf(id);
   if (!(await pauseCampaign(id, actor))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
   return { status: "paused" };
+}
+
+export async function resumeByApi(id: string, actor: string, catchUp: boolean) {
+  const status = await statusOf(id);
+  const result = await resumeCampaign(id, actor, { catchUp });
+  if (!result.ok) throw new ApiError(409, "conflict", status === "paused" ? result.message : `The campaign is ${status}; only a paused campaign can be resumed`);
+  return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp };
 }
 
 export async function retryByApi(deliveryId: string, actor: string) {

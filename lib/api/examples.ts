@@ -112,6 +112,10 @@ const EXAMPLES: Record<string, RouteExample> = {
   "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
   "POST /api/v1/campaigns/{id}/activate": { path: `/api/v1/campaigns/${campaign.id}/activate`, response: { status: "active", counts: { scheduled: 1200, suppressed: 3, earliest: "2026-12-02T09:20:00.000Z" } } },
   "POST /api/v1/campaigns/{id}/pause": { path: `/api/v1/campaigns/${campaign.id}/pause`, response: { status: "paused" } },
+  "POST /api/v1/campaigns/{id}/resume": {
+    path: `/api/v1/campaigns/${campaign.id}/resume?catchUp=true`,
+    response: { status: "active", message: "Resumed, and caught up 340 events that arrived while it was paused: 338 deliveries planned, 2 suppressed.", caughtUp: { events: 340, scheduled: 338, suppressed: 2 } },
+  },
   "GET /api/v1/campaigns/{id}/results": { path: `/api/v1/campaigns/${campaign.id}/results`, response: results },
   "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, pages: 1, items: [delivery] } },
   "POST /api/v1/deliveries/{id}/retry": { path: `/api/v1/deliveries/${delivery.id}/retry`, response: { id: delivery.id, state: "scheduled" } },

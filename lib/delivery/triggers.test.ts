@@ -68,7 +68,7 @@ describe("trackEvents", () => {
     expect(await track("ping")).toBe(0);
     const saved = await saveDeliverySettings(campaign.id, { rule: { when: "triggered", event: "pong", conditions: [] }, actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" } }] });
     expect(saved.ok).toBe(true);
-    expect(await resumeCampaign(campaign.id, "editor@example.com")).toBe(true);
+    expect(await resumeCampaign(campaign.id, "editor@example.com")).toMatchObject({ ok: true });
     expect(await track("ping")).toBe(0);
     expect(await track("pong")).toBe(1);
     const other = await activeTriggered({ url: URL, rule: { when: "triggered", event: "ping" } });

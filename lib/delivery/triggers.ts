@@ -1,6 +1,7 @@
 // Tracked events -> deliveries. trackEvents stores a batch of events, creates unknown users and
 // plans every triggered campaign the events start (store/triggered-campaigns.ts), in one
-// transaction (nothing half-written).
+// transaction (nothing half-written). planCatchUp plans the same for the events a paused campaign
+// missed, when it resumes with "catch up".
 import { db } from "../db";
 import { bulkInsertSql, type ColumnKind } from "../db/bulk-insert";
 import { rawDb, type RawStatement } from "../db/raw";
@@ -10,8 +11,9 @@ import { matchesSegment } from "../audience/segment";
 import { newUsersStatements, usersById, type UserForPlanning } from "../audience/users";
 import { orderedIds } from "../crypto/random-pool";
 import { planDeliveries } from "./core/plan";
-import { emptyCounts, plannedDeliveryStatements } from "./store/fan-out";
-import { triggeredCampaignsByEvent } from "./store/triggered-campaigns";
+import { parseDeliveryRule, type DeliveryRule } from "./core/rules";
+import { emptyCounts, plannedDeliveryStatements, type FanOutCounts } from "./store/fan-out";
+import { triggeredCampaign, triggeredCampaignsByEvent, type TriggeredCampaign } from "./store/triggered-campaigns";
 import { deliveryQueue } from "./engine/queue";
 
 function timeOf(e: TrackedEvent, now: Date): Date {
@@ -20,6 +22,79 @@ function timeOf(e: TrackedEvent, now: Date): Date {
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
+
+type EventRow = { id: string; userId: string; name: string; params: Record<string, unknown>; time: Date };
+
+/** The deliveries the events start in these campaigns (their conditions and segments applied), as INSERTs counted into `counts`. */
+function triggeredDeliveryStatements(
+  campaigns: TriggeredCampaign[],
+  events: EventRow[],
+  users: Map<string, UserForPlanning>,
+  now: Date,
+  counts: FanOutCounts,
+): RawStatement[] {
+  const deliveries: RawStatement[] = [];
+  for (const { campaign, rule, segment, actions } of campaigns) {
+    const planned = events.flatMap((row) => {
+      if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
+      const user = users.get(row.userId) ?? { id: row.userId, email: null, timezone: null, attributes: {} };
+      if (!matchesSegment(user, segment)) return [];
+      const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
+      return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
+    });
+    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts));
+  }
+  return deliveries;
+}
+
+/** The most events one resume catches up: beyond, it refuses (nothing changes) and says so. */
+export const MAX_CATCH_UP_EVENTS = 100_000;
+
+/** How many events named `name` arrived (were tracked) since `from`. */
+export async function eventsArrivedSince(name: string, from: Date): Promise<number> {
+  return db().event.count({ where: { name, createdAt: { gte: from } } });
+}
+
+/** What a paused triggered campaign has missed so far: its event, since when, how many arrived (shown beside Resume). */
+export type MissedWhilePaused = { event: string; since: string; count: number };
+
+export async function missedWhilePaused(campaign: { status: string; pausedAt: Date | null; deliveryRule: unknown }): Promise<MissedWhilePaused | null> {
+  if (campaign.status !== "paused" || !campaign.pausedAt) return null;
+  let rule: DeliveryRule;
+  try {
+    rule = parseDeliveryRule(campaign.deliveryRule);
+  } catch {
+    return null;
+  }
+  if (rule.when !== "triggered") return null;
+  return { event: rule.event, since: campaign.pausedAt.toISOString(), count: await eventsArrivedSince(rule.event, campaign.pausedAt) };
+}
+
+export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: FanOutCounts };
+
+/**
+ * What a paused triggered campaign would have sent for the events that arrived in [from, until),
+ * planned now (their conditions, the segment as users are now, delays counted from each event's
+ * time), as INSERTs to run when it resumes; null when it is not a triggered campaign; "too many"
+ * beyond MAX_CATCH_UP_EVENTS.
+ */
+export async function planCatchUp(
+  campaignId: string,
+  from: Date,
+  until: Date,
+  { now = new Date(), maxEvents = MAX_CATCH_UP_EVENTS }: { now?: Date; maxEvents?: number } = {},
+): Promise<CatchUpPlan | null | { tooMany: number }> {
+  const prisma = db();
+  const entry = await triggeredCampaign(prisma, campaignId);
+  if (!entry) return null;
+  const where = { name: entry.rule.event, createdAt: { gte: from, lt: until } };
+  const rows = await prisma.event.findMany({ where, select: { id: true, userId: true, name: true, params: true, time: true }, orderBy: { id: "asc" }, take: maxEvents + 1 });
+  if (rows.length > maxEvents) return { tooMany: await prisma.event.count({ where }) };
+  const events = rows.map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
+  const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
+  const counts = emptyCounts();
+  return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts };
+}
 
 export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };
 
@@ -41,17 +116,8 @@ export async function trackEvents(events: TrackedEvent[], now = new Date()): Pro
   const matching = rows.filter((r) => triggers.has(r.name));
   const users = matching.length ? await usersById(prisma, [...new Set(matching.map((r) => r.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
-  const deliveries: RawStatement[] = [];
-  for (const { campaign, rule, segment, actions } of [...new Set(matching.map((r) => r.name))].flatMap((name) => triggers.get(name)!)) {
-    const planned = matching.flatMap((row) => {
-      if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
-      const user = users.get(row.userId) ?? { id: row.userId, email: null, timezone: null, attributes: {} };
-      if (!matchesSegment(user, segment)) return [];
-      const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
-      return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
-    });
-    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts));
-  }
+  const started = [...new Set(matching.map((r) => r.name))].flatMap((name) => triggers.get(name)!);
+  const deliveries = triggeredDeliveryStatements(started, matching, users, now, counts);
   // rows are stamped with the real time, as Prisma's defaults did; `now` is the planning clock
   const writtenAt = new Date();
   const newUsers = newUsersStatements(rows.map((r) => r.userId), writtenAt);

@@ -31,6 +31,21 @@ export const activationSchema = z
   .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()) })
   .meta({ id: "Activation" });
 
+export const resumeQuerySchema = z
+  .object({
+    catchUp: z
+      .enum(["true", "false"], { message: "catchUp is true or false" })
+      .optional()
+      .describe("true: also plan the events that arrived while the campaign was paused (triggered campaigns)"),
+  })
+  .strict();
+
+export const resumedSchema = z.object({
+  status: z.literal("active"),
+  message: z.string(),
+  caughtUp: z.object({ events: z.number().int(), scheduled: z.number().int(), suppressed: z.number().int() }).nullable(),
+});
+
 export const deliveriesQuerySchema = z
   .object({
     state: z.enum(DELIVERY_STATES).optional(),

@@ -184,7 +184,7 @@ describe("embedded engine", () => {
     await startEngine();
     await new Promise((r) => setTimeout(r, 400));
     expect(receiver.received.filter((r) => r.path.startsWith("/pz/"))).toHaveLength(0);
-    expect(await resumeCampaign(campaign.id, "editor@example.com")).toBe(true);
+    expect(await resumeCampaign(campaign.id, "editor@example.com")).toMatchObject({ ok: true });
     await waitFor(async () => (await states(campaign.id)).delivered === 5);
   });
 

@@ -7,6 +7,7 @@ import { deliveryRuleSchema, subDeliverySchema } from "../core/rules";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { segmentSchema } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
+import { missedWhilePaused } from "../triggers";
 
 const optionalDate = z
   .string()
@@ -89,5 +90,15 @@ export async function loadDeliverySettings(campaignId: string) {
     include: { actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
   });
   if (!c) return null;
-  return { status: c.status, updatedAt: c.updatedAt.getTime(), rule: c.deliveryRule, audience: c.audience, actions: c.actions, startAt: c.startAt?.toISOString() ?? null, endAt: c.endAt?.toISOString() ?? null, capExempt: c.capExempt };
+  return {
+    status: c.status,
+    updatedAt: c.updatedAt.getTime(),
+    rule: c.deliveryRule,
+    audience: c.audience,
+    actions: c.actions,
+    startAt: c.startAt?.toISOString() ?? null,
+    endAt: c.endAt?.toISOString() ?? null,
+    capExempt: c.capExempt,
+    missedWhilePaused: await missedWhilePaused(c),
+  };
 }

@@ -150,7 +150,7 @@ it("every manual action on a campaign's deliveries is audited as whoever did it,
   const campaign = await activeWith(["failed", "failed", "scheduled"]);
   const [one] = await db().delivery.findMany({ where: { campaignId: campaign.id, state: "failed" } });
   expect(await pauseCampaign(campaign.id, actor)).toBe(true);
-  expect(await resumeCampaign(campaign.id, actor)).toBe(true);
+  expect(await resumeCampaign(campaign.id, actor)).toMatchObject({ ok: true });
   expect(await retryDelivery(one!.id, actor)).toBe(true);
   expect(await retryAllFailed(campaign.id, actor)).toBe(1);
   expect(await cancelScheduled(campaign.id, actor)).toBe(3);

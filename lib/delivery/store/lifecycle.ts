@@ -18,6 +18,7 @@ import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
+import { MAX_CATCH_UP_EVENTS, planCatchUp } from "../triggers";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -114,20 +115,62 @@ export function activationMessage(result: Extract<ActivateResult, { ok: true }>)
 
 /**
  * Nothing of a paused campaign sends; its pending deliveries wait where they are. Events tracked
- * meanwhile do not trigger it (triggered-campaigns.ts reads active campaigns only), then or after.
+ * meanwhile do not trigger it (triggered-campaigns.ts reads active campaigns only); they are stored,
+ * and resuming with `catchUp` plans them then (resumeCampaign).
  */
-export async function pauseCampaign(campaignId: string, actor: string): Promise<boolean> {
-  const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused" } });
+export async function pauseCampaign(campaignId: string, actor: string, now = new Date()): Promise<boolean> {
+  const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused", pausedAt: now } });
   if (r.count === 1) await recordAudit({ actor, action: "campaign.paused", target: campaignId });
   return r.count === 1;
 }
 
-export async function resumeCampaign(campaignId: string, actor: string): Promise<boolean> {
-  const r = await db().campaign.updateMany({ where: { id: campaignId, status: "paused" }, data: { status: "active" } });
-  if (r.count !== 1) return false;
-  await recordAudit({ actor, action: "campaign.resumed", target: campaignId });
+export type ResumeResult =
+  | { ok: false; message: string }
+  /** caughtUp: the events that arrived while paused and what they planned (null: not asked, or not a triggered campaign) */
+  | { ok: true; caughtUp: { events: number; scheduled: number; suppressed: number } | null };
+
+/**
+ * Makes a paused campaign active again. With `catchUp`, a triggered campaign also plans the events
+ * that arrived while it was paused, as if it had been active (in the same transaction as the
+ * resume: both or neither). Events tracked after the resume are planned as they arrive; those
+ * tracked at the very moment of it may be missed, as they are by a plain resume.
+ */
+export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number } = {}): Promise<ResumeResult> {
+  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, pausedAt: true } });
+  if (campaign?.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
+  const { pausedAt } = campaign;
+  if (options.catchUp && !pausedAt) return { ok: false, message: "When this campaign was paused is not known (it was paused before this version): resume it without catching up." };
+  const until = options.now ?? new Date();
+  const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
+  const plan = options.catchUp && pausedAt ? await planCatchUp(campaignId, pausedAt, until, { now: until, maxEvents }) : null;
+  if (plan && "tooMany" in plan) {
+    return { ok: false, message: `${plan.tooMany.toLocaleString("en-US")} events arrived while paused: more than the ${maxEvents.toLocaleString("en-US")} a resume can catch up. Resume without catching up.` };
+  }
+  // the resume and the caught-up deliveries in one transaction; guarded by the pause it read, so a
+  // resume and pause in between (another window) resumes nothing here
+  const p = new SqlParams();
+  const sql =
+    `UPDATE ${tableName("Campaign")} SET "status" = 'active', "pausedAt" = NULL, "updatedAt" = ${p.add("date", new Date())} ` +
+    `WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'paused' AND ` +
+    (pausedAt ? `"pausedAt" = ${p.add("date", pausedAt)}` : `"pausedAt" IS NULL`);
+  const resumed = await rawDb(db()).interactive(async (tx) => {
+    if ((await tx.run(sql, p.values)) !== 1) return false;
+    for (const s of plan?.statements ?? []) await tx.run(s.sql, s.values);
+    return true;
+  });
+  if (!resumed) return { ok: false, message: "Only a paused campaign can be resumed." };
+  const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
+  await recordAudit({ actor, action: "campaign.resumed", target: campaignId, details: caughtUp ? { caughtUp } : undefined });
   await deliveryQueue().notify({ campaignId });
-  return true;
+  return { ok: true, caughtUp };
+}
+
+/** What the editor and the API say after a resume. */
+export function resumeMessage(result: Extract<ResumeResult, { ok: true }>): string {
+  const c = result.caughtUp;
+  if (!c) return "Resumed.";
+  if (!c.events) return "Resumed: no events arrived while it was paused.";
+  return `Resumed, and caught up ${plural(c.events, "event", "events")} that arrived while it was paused: ${plural(c.scheduled, "delivery", "deliveries")} planned${c.suppressed ? `, ${c.suppressed} suppressed` : ""}.`;
 }
 
 const retryable = { state: { in: RETRYABLE_STATES } };

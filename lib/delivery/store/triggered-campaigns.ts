@@ -7,7 +7,7 @@
 import type { Db } from "../../db";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
-import { jsonOf, nullableDateOf } from "../../db/raw-sql";
+import { jsonOf, nullableDateOf, SqlParams } from "../../db/raw-sql";
 import { planSteps, type PlanAction, type StepRow } from "../core/plan";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { parseSegment, type Segment } from "../../audience/segment";
@@ -45,18 +45,19 @@ async function fingerprint(prisma: Db): Promise<string> {
 
 type CampaignRow = { id: string; deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; actions: StepRow[] };
 
-/** The active campaigns with their actions in order, in one statement (so one consistent view). */
-async function activeCampaigns(prisma: Db): Promise<CampaignRow[]> {
+/** The active campaigns (or the one named, whatever its status) with their actions in order, in one statement (so one consistent view). */
+async function campaignRows(prisma: Db, onlyId?: string): Promise<CampaignRow[]> {
+  const p = new SqlParams();
   const sql =
     `SELECT c."id" AS "id", c."deliveryRule" AS "deliveryRule", c."audience" AS "audience", c."startAt" AS "startAt", c."endAt" AS "endAt", ` +
     `a."id" AS "actionId", a."subDelivery" AS "subDelivery", a."variantOfId" AS "variantOfId", a."splitPercent" AS "splitPercent", ` +
     `a."controlPercent" AS "controlPercent", a."position" AS "position" ` +
     `FROM ${tableName("Campaign")} c LEFT JOIN ${tableName("Action")} a ON a."campaignId" = c."id" ` +
-    `WHERE c."status" = 'active' ORDER BY c."id", a."position", a."id"`;
+    `WHERE ${onlyId === undefined ? `c."status" = 'active'` : `c."id" = ${p.add("text", onlyId)}`} ORDER BY c."id", a."position", a."id"`;
   const rows = await rawDb(prisma).query<{
     id: string; deliveryRule: unknown; audience: unknown; startAt: unknown; endAt: unknown; actionId: string | null; subDelivery: unknown;
     variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown;
-  }>(sql, []);
+  }>(sql, p.values);
   const campaigns = new Map<string, CampaignRow>();
   for (const r of rows) {
     let c = campaigns.get(r.id);
@@ -74,25 +75,33 @@ async function activeCampaigns(prisma: Db): Promise<CampaignRow[]> {
   return [...campaigns.values()];
 }
 
+/** A campaign row as the trigger planner reads it, or null when it is not triggered (or cannot be read: it starts nothing). */
+function triggeredOf(c: CampaignRow): TriggeredCampaign | null {
+  try {
+    const rule = parseDeliveryRule(c.deliveryRule);
+    if (rule.when !== "triggered") return null;
+    return { campaign: { id: c.id, startAt: c.startAt, endAt: c.endAt }, rule, segment: parseSegment(c.audience), actions: planSteps(c.actions) };
+  } catch {
+    return null;
+  }
+}
+
 async function load(prisma: Db): Promise<Map<string, TriggeredCampaign[]>> {
-  const campaigns = await activeCampaigns(prisma);
   const byEvent = new Map<string, TriggeredCampaign[]>();
-  for (const c of campaigns) {
-    let entry: TriggeredCampaign;
-    try {
-      const rule = parseDeliveryRule(c.deliveryRule);
-      if (rule.when !== "triggered") continue;
-      const actions = planSteps(c.actions);
-      entry = { campaign: { id: c.id, startAt: c.startAt, endAt: c.endAt }, rule, segment: parseSegment(c.audience), actions };
-    } catch {
-      // a campaign whose stored rule or audience cannot be read starts nothing
-      continue;
-    }
+  for (const c of await campaignRows(prisma)) {
+    const entry = triggeredOf(c);
+    if (!entry) continue;
     const list = byEvent.get(entry.rule.event) ?? [];
     list.push(entry);
     byEvent.set(entry.rule.event, list);
   }
   return byEvent;
+}
+
+/** One campaign as the trigger planner reads it, whatever its status (a paused one catching up), or null when it is not triggered. */
+export async function triggeredCampaign(prisma: Db, campaignId: string): Promise<TriggeredCampaign | null> {
+  const [row] = await campaignRows(prisma, campaignId);
+  return row ? triggeredOf(row) : null;
 }
 
 /** The active triggered campaigns by the event name that starts them. */

@@ -5,6 +5,7 @@ import { GET as list, POST as create } from "./route";
 import { GET as getOne, PUT } from "./[id]/route";
 import { POST as activate } from "./[id]/activate/route";
 import { POST as pause } from "./[id]/pause/route";
+import { POST as resume } from "./[id]/resume/route";
 import { GET as deliveries } from "./[id]/deliveries/route";
 import { POST as retry } from "../deliveries/[id]/retry/route";
 
@@ -58,6 +59,16 @@ describe("campaigns API", () => {
 
     const audit = await db().auditLog.findMany({ where: { target: campaign.id }, orderBy: { createdAt: "asc" } });
     expect(audit.map((a) => a.action)).toEqual(["campaign.created", "campaign.updated", "campaign.activated", "campaign.paused"]);
+
+    // resumed through the API too (there was no way back from a pause but the editor)
+    expect((await resume(send(`/campaigns/${campaign.id}/resume?catchUp=maybe`, "POST"), params(campaign.id))).status).toBe(400);
+    const resumed = await resume(send(`/campaigns/${campaign.id}/resume?catchUp=true`, "POST"), params(campaign.id));
+    expect(resumed.status).toBe(200);
+    // not a triggered campaign: nothing to catch up
+    expect(await resumed.json()).toEqual({ status: "active", message: "Resumed.", caughtUp: null });
+    const twice = await resume(send(`/campaigns/${campaign.id}/resume`, "POST"), params(campaign.id));
+    expect(twice.status).toBe(409);
+    expect((await twice.json()).error.message).toBe("The campaign is active; only a paused campaign can be resumed");
     expect(audit[0]!.actor).toBe('API key "test admin"');
   });
 
@@ -110,6 +121,7 @@ describe("campaigns API", () => {
       await PUT(send("/campaigns/nope", "PUT", draft), params("nope")),
       await activate(send("/campaigns/nope/activate", "POST"), params("nope")),
       await pause(send("/campaigns/nope/pause", "POST"), params("nope")),
+      await resume(send("/campaigns/nope/resume", "POST"), params("nope")),
       await deliveries(send("/campaigns/nope/deliveries", "GET"), params("nope")),
       await retry(send("/deliveries/nope/retry", "POST"), params("nope")),
     ]) {

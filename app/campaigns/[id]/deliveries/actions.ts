@@ -6,7 +6,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, pauseCampaign, resumeCampaign, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import { plural } from "@/lib/text/plural";
 
@@ -35,13 +35,15 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
   const ok = await pauseCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? succeeded(undefined, "Paused: nothing sends until you resume, and events tracked meanwhile do not trigger it.") : failed("Only an active campaign can be paused.");
+  return ok ? succeeded(undefined, "Paused: nothing sends until you resume. Events tracked meanwhile do not trigger it; a triggered campaign can catch them up when you resume.") : failed("Only an active campaign can be paused.");
 });
 
-export const resumeAction = defineAction({ role: "editor", schema: idSchema, name: "Resuming" }, async (campaignId, member) => {
-  const ok = await resumeCampaign(campaignId, member.email);
+const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict().optional()]);
+
+export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, name: "Resuming" }, async ([campaignId, options], member) => {
+  const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp });
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? succeeded(undefined, "Resumed.") : failed("Only a paused campaign can be resumed.");
+  return result.ok ? succeeded(undefined, resumeMessage(result)) : failed(result.message);
 });
 
 export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {

@@ -1,0 +1,21 @@
+import type { MissedWhilePaused } from "@/lib/delivery/triggers";
+
+/** What a paused campaign does and does not do, and, for a triggered one, the events it has missed so far. */
+export function PausedNote({ missed }: { missed: MissedWhilePaused | null }) {
+  return (
+    <div role="note" className="space-y-1 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      <p>Paused: deliveries already planned wait and go out when you resume.</p>
+      {missed && (
+        <p>
+          “{missed.event}” events tracked meanwhile do not trigger it; they are stored, and <strong>Resume and catch up</strong> sends them when
+          you resume, as if it had not been paused. Since{" "}
+          {/* the browser's zone, not the server's */}
+          <time dateTime={missed.since} suppressHydrationWarning>
+            {new Date(missed.since).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
+          </time>
+          : {missed.count === 0 ? "none has" : `${missed.count.toLocaleString("en-US")} ${missed.count === 1 ? "has" : "have"}`} arrived.
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,78 @@
+// Resuming a paused triggered campaign with "catch up": the events that arrived while it was paused
+// are planned as if it had not been paused (their conditions, the segment, delays from each event's
+// time), in the same transaction as the resume; a plain resume leaves them. Real database.
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { createCampaign } from "./testing/fixtures";
+import { activateCampaign, pauseCampaign, resumeCampaign, resumeMessage } from "./store/lifecycle";
+import { loadDeliverySettings } from "./forms/settings";
+import { trackEvents } from "./triggers";
+
+const URL = "http://127.0.0.1:9/hook/{{user.id}}";
+const ACTOR = "editor@example.com";
+
+async function pausedTriggered(event: string) {
+  const campaign = await createCampaign({ url: URL, rule: { when: "triggered", event, conditions: [{ key: "amount", operator: "greater", value: 10 }] }, subDelivery: { kind: "delay", seconds: 60 } });
+  expect((await activateCampaign(campaign.id)).ok).toBe(true);
+  expect((await trackEvents([{ userId: `${event}-before`, event, params: { amount: 20 } }])).scheduled).toBe(1);
+  expect(await pauseCampaign(campaign.id, ACTOR)).toBe(true);
+  return campaign;
+}
+
+const deliveryUsers = async (campaignId: string) => (await db().delivery.findMany({ where: { campaignId }, orderBy: { userId: "asc" } })).map((d) => d.userId);
+
+describe("resume with catch up", () => {
+  it("plans the matching events that arrived while paused, once, with the resume; the page counts them first", async () => {
+    const campaign = await pausedTriggered("bought");
+    const tracked = await trackEvents([
+      { userId: "bought-missed", event: "bought", params: { amount: 50 }, time: new Date(Date.now() - 30_000).toISOString() },
+      { userId: "bought-small", event: "bought", params: { amount: 5 } },
+      { userId: "bought-other", event: "viewed", params: { amount: 50 } },
+    ]);
+    expect(tracked.scheduled).toBe(0);
+    expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "bought", count: 2 });
+
+    const result = await resumeCampaign(campaign.id, ACTOR, { catchUp: true });
+    expect(result).toEqual({ ok: true, caughtUp: { events: 2, scheduled: 1, suppressed: 0 } });
+    expect(resumeMessage(result as Extract<typeof result, { ok: true }>)).toBe("Resumed, and caught up 2 events that arrived while it was paused: 1 delivery planned.");
+    expect(await deliveryUsers(campaign.id)).toEqual(["bought-before", "bought-missed"]);
+    const missed = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, userId: "bought-missed" } });
+    // the delay counts from the event's own time, as it would have
+    const event = await db().event.findUniqueOrThrow({ where: { id: missed.eventId! } });
+    expect(missed.plannedAt.getTime()).toBe(event.time.getTime() + 60_000);
+    const stored = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect(stored).toMatchObject({ status: "active", pausedAt: null });
+    const audit = await db().auditLog.findFirstOrThrow({ where: { action: "campaign.resumed", target: campaign.id } });
+    expect(audit.details).toEqual({ caughtUp: { events: 2, scheduled: 1, suppressed: 0 } });
+
+    // events after the resume are planned as they arrive, and nothing is planned twice
+    expect((await trackEvents([{ userId: "bought-after", event: "bought", params: { amount: 11 } }])).scheduled).toBe(1);
+    expect(await deliveryUsers(campaign.id)).toEqual(["bought-after", "bought-before", "bought-missed"]);
+    expect(await resumeCampaign(campaign.id, ACTOR, { catchUp: true })).toEqual({ ok: false, message: "Only a paused campaign can be resumed." });
+  });
+
+  it("a plain resume leaves them; a second pause counts only its own window", async () => {
+    const campaign = await pausedTriggered("plain");
+    await trackEvents([{ userId: "plain-missed", event: "plain", params: { amount: 50 } }]);
+    expect(await resumeCampaign(campaign.id, ACTOR)).toEqual({ ok: true, caughtUp: null });
+    expect(await deliveryUsers(campaign.id)).toEqual(["plain-before"]);
+    expect(await pauseCampaign(campaign.id, ACTOR)).toBe(true);
+    expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "plain", count: 0 });
+    expect(await resumeCampaign(campaign.id, ACTOR, { catchUp: true })).toEqual({ ok: true, caughtUp: { events: 0, scheduled: 0, suppressed: 0 } });
+    expect(await deliveryUsers(campaign.id)).toEqual(["plain-before"]);
+  });
+
+  it("refuses more events than it may catch up, and one paused before its pause time was kept, changing nothing", async () => {
+    const campaign = await pausedTriggered("many");
+    await trackEvents([1, 2, 3].map((n) => ({ userId: `many-${n}`, event: "many", params: { amount: 50 } })));
+    const refused = await resumeCampaign(campaign.id, ACTOR, { catchUp: true, maxEvents: 2 });
+    expect(refused).toEqual({ ok: false, message: "3 events arrived while paused: more than the 2 a resume can catch up. Resume without catching up." });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
+    expect(await deliveryUsers(campaign.id)).toEqual(["many-before"]);
+
+    await db().campaign.update({ where: { id: campaign.id }, data: { pausedAt: null } });
+    expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toBeNull();
+    expect(await resumeCampaign(campaign.id, ACTOR, { catchUp: true })).toMatchObject({ ok: false, message: expect.stringMatching(/paused before this version/) });
+    expect(await resumeCampaign(campaign.id, ACTOR)).toEqual({ ok: true, caughtUp: null });
+  });
+});
