@@ -79,3 +79,78 @@ describe("CSV import routes", () => {
     expect((await res.json()).error.code).toBe("forbidden");
   });
 });
+
+describe("what a member's uploads keep on disk", () => {
+  const filesOf = async (ids: string[]) => {
+    const { readdir } = await import("node:fs/promises");
+    const { env } = await import("@/lib/env");
+    const path = await import("node:path");
+    const names = new Set(await readdir(path.join(env().dataDir, "imports")));
+    return ids.filter((id) => names.has(`${id}.csv`) || names.has(`${id}.rejected.csv`));
+  };
+
+  it("uploads never imported (and finished imports' rejected rows) do not pile up: a member keeps the last 5, the older ones are deleted", async () => {
+    const ids: string[] = [];
+    // one finished import with a rejected row, then uploads that are never started
+    const first = await (await send("email,id\nbad,i1\n")).json();
+    const started = await start(new Request(`${base}/${first.id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: first.mapping }) }), params(first.id));
+    expect(started.status).toBe(202);
+    expect((await waitDone(first.id)).report.rejectedCount).toBe(1);
+    ids.push(first.id);
+    for (let i = 0; i < 12; i++) {
+      const res = await send(`id,n\nu${i},${"x".repeat(1000)}\n`);
+      expect(res.status).toBe(200);
+      ids.push((await res.json()).id);
+    }
+    // without a bound every one of them stays on disk until the data directory is full
+    expect(await filesOf(ids)).toEqual(ids.slice(-5));
+    expect((await status(new Request(`${base}/${ids[0]}`, { headers: session }), params(ids[0]!))).status).toBe(404);
+    expect((await rejected(new Request(`${base}/${ids[0]}/rejected`, { headers: session }), params(ids[0]!))).status).toBe(404);
+    const old = await start(new Request(`${base}/${ids[3]}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "userId" }, { target: "skip" }] }) }), params(ids[3]!));
+    expect(old.status).toBe(409);
+    expect((await old.json()).error.message).toMatch(/upload the file again/);
+    // the newest still import
+    const last = ids.at(-1)!;
+    const ok = await start(new Request(`${base}/${last}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "userId" }, { target: "skip" }] }) }), params(last));
+    expect(ok.status).toBe(202);
+    expect((await waitDone(last)).status).toBe("done");
+  });
+
+  it("uploads sent at once are bounded too: with 5 still arriving, the next is refused with 429 before it is written", async () => {
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    // a body that sends its header row, then waits: the upload is in flight until released
+    const slow = (i: number) =>
+      new ReadableStream<Uint8Array>({
+        async start(controller) {
+          controller.enqueue(new TextEncoder().encode("id\n"));
+          await released;
+          controller.enqueue(new TextEncoder().encode(`slow${i}\n`));
+          controller.close();
+        },
+      });
+    const inFlight = Array.from({ length: 5 }, (_, i) => upload(new Request(base, { method: "POST", body: slow(i), headers: { "content-type": "text/csv", ...session }, duplex: "half" } as RequestInit)));
+    // let the five reach their reads
+    for (let i = 0; i < 50; i++) await new Promise((r) => setTimeout(r, 5));
+    const sixth = await send("id\nsixth\n");
+    expect(sixth.status).toBe(429);
+    expect((await sixth.json()).error.message).toMatch(/wait for one to finish/);
+    release();
+    const answers = await Promise.all(inFlight);
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const ids = await Promise.all(answers.map(async (r) => (await r.json()).id as string));
+    expect(await filesOf(ids)).toEqual(ids);
+    // once they are received, the next upload makes room again (the oldest goes)
+    expect((await send("id\nlater\n")).status).toBe(200);
+    expect(await filesOf(ids)).toEqual(ids.slice(1));
+  });
+
+  it("another member's uploads are not counted against them", async () => {
+    const { token } = await inviteMember({ email: "e@example.com", role: "editor" }, owner);
+    await acceptInvite(token, { name: "E", password: "editor-password" });
+    const editor = await signIn("e@example.com", "editor-password");
+    const theirs = (await (await send("id\nmine\n", editor)).json()).id as string;
+    for (let i = 0; i < 6; i++) expect((await send(`id\nx${i}\n`)).status).toBe(200);
+    expect(await filesOf([theirs])).toEqual([theirs]);
+  });
+});

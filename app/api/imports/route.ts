@@ -1,19 +1,20 @@
 import { ApiError } from "@/lib/api/errors";
 import { withInternal } from "@/lib/api/with-internal";
-import { receiveUpload, UploadTooLargeError } from "@/lib/audience/import/jobs";
+import { receiveUpload, TooManyImportsError, UploadTooLargeError } from "@/lib/audience/import/jobs";
 import { guessMapping } from "@/lib/audience/import/mapping";
 import { CsvImportError } from "@/lib/audience/import/run";
 
 export const dynamic = "force-dynamic";
 
 /** The CSV file as the raw body (bounded by receiveUpload); answers the inspection (header, first rows) and a guessed mapping. */
-export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "application/csv"] }, async ({ req }) => {
+export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "application/csv"] }, async ({ req, member }) => {
   const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
-    const job = await receiveUpload(req.body, fileNameOf(req), declared);
+    const job = await receiveUpload(req.body, fileNameOf(req), member.id, declared);
     return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers) };
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
+    if (err instanceof TooManyImportsError) throw new ApiError(429, "too_many_imports", err.message);
     if (err instanceof CsvImportError) throw new ApiError(400, "invalid_csv", err.message);
     throw err;
   }
