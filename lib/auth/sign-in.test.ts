@@ -189,3 +189,56 @@ describe("text neither database can store, in an /api/auth body", () => {
     expect((await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name).toBe("Ann \ud83d\ude00");
   });
 });
+
+describe("the endpoints that check a signed-in member's password (/change-password, /verify-password)", () => {
+  async function memberSession(email: string, password: string) {
+    const { acceptInvite, inviteMember } = await import("./members");
+    const owner = await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } });
+    const { token } = await inviteMember({ email, role: "editor" }, { id: owner.id, email: owner.email, name: owner.name, role: "owner" });
+    await acceptInvite(token, { name: "M", password });
+    const signedIn = await POST(signInRequest({ email, password }, { [PEER_HEADER]: "203.0.113.70" }));
+    return signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+  }
+  const check = (path: string, body: Record<string, unknown>, cookie: string, peer: string) =>
+    POST(new Request(`${ORIGIN}/api/auth${path}`, { method: "POST", headers: { "content-type": "application/json", cookie, origin: ORIGIN, [PEER_HEADER]: peer }, body: JSON.stringify(body) }));
+
+  it("a stolen session cannot guess the password behind it without limit: wrong guesses count against the account as sign-in's do, and are audited", async () => {
+    const cookie = await memberSession("m1@example.com", "member-password-1");
+    // guesses from many addresses, through both doors: only the account's window can stop them
+    for (let i = 0; i < SIGN_IN_LIMITS.account.max; i++) {
+      const res = i % 2 ? await check("/verify-password", { password: `guess ${i} xxxxx` }, cookie, `198.51.100.${i + 1}`) : await check("/change-password", { currentPassword: `guess ${i} xxxxx`, newPassword: "attacker-password-1" }, cookie, `198.51.100.${i + 1}`);
+      expect(res.status).toBe(400);
+    }
+    // the right password is refused too, until the window ends: the password is not changed
+    const right = await check("/change-password", { currentPassword: "member-password-1", newPassword: "attacker-password-1" }, cookie, "198.51.100.99");
+    expect(right.status).toBe(429);
+    expect(Number(right.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect((await check("/verify-password", { password: "member-password-1" }, cookie, "198.51.100.98")).status).toBe(429);
+    // and sign-in with the password is held up the same (one account, one window)
+    expect((await POST(signInRequest({ email: "m1@example.com", password: "member-password-1" }, { [PEER_HEADER]: "198.51.100.97" }))).status).toBe(429);
+    const failed = await db().auditLog.findMany({ where: { action: "member.password_check_failed", actor: "m1@example.com" } });
+    expect(failed).toHaveLength(SIGN_IN_LIMITS.account.max);
+    expect(failed.map((f) => (f.details as { endpoint: string }).endpoint).sort()).toEqual([...Array(5).fill("/change-password"), ...Array(5).fill("/verify-password")]);
+    expect(JSON.stringify(failed)).not.toContain("guess");
+    expect(await db().auditLog.count({ where: { action: "member.sign_in_throttled", actor: "m1@example.com" } })).toBe(1);
+  });
+
+  it("the member's own change with the right password still works and is audited; a too-short new password is not counted as a guess", async () => {
+    const cookie = await memberSession("m2@example.com", "member-password-2");
+    for (let i = 0; i < SIGN_IN_LIMITS.account.max + 2; i++) {
+      const short = await check("/change-password", { currentPassword: "member-password-2", newPassword: "short" }, cookie, "203.0.113.71");
+      expect(short.status).toBe(400);
+    }
+    expect((await check("/verify-password", { password: "member-password-2" }, cookie, "203.0.113.71")).status).toBe(200);
+    const changed = await check("/change-password", { currentPassword: "member-password-2", newPassword: "member-password-3" }, cookie, "203.0.113.71");
+    expect(changed.status).toBe(200);
+    expect(await db().auditLog.count({ where: { action: "member.password_changed", actor: "m2@example.com" } })).toBe(1);
+    expect(await db().auditLog.count({ where: { action: "member.password_check_failed", actor: "m2@example.com" } })).toBe(0);
+    expect((await POST(signInRequest({ email: "m2@example.com", password: "member-password-3" }, { [PEER_HEADER]: "203.0.113.72" }))).status).toBe(200);
+  });
+
+  it("without a session they answer 401 and count nothing", async () => {
+    expect((await check("/change-password", { currentPassword: "x".repeat(12), newPassword: "y".repeat(12) }, "", "203.0.113.73")).status).toBe(401);
+    expect(await db().signInThrottle.count()).toBe(0);
+  });
+});
