@@ -5,13 +5,45 @@ import { rawDb, type RawStatement, type RawTx } from "../db/raw";
 import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
-import type { AttributeValue, UserInput } from "../api/schemas/users";
+import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
 export type UpsertResult = { created: number; updated: number };
+
+/** A user the upsert left alone: their attributes, merged with what they hold, would be over a user's limits. */
+export type TooLargeUser = { userId: string; problem: string };
+
+/** Refused: these users' merged attributes would be over a user's limits (nothing was written). */
+export class UserAttributesTooLargeError extends Error {
+  name = "UserAttributesTooLargeError";
+  constructor(readonly users: TooLargeUser[]) {
+    super(`User ${JSON.stringify(users[0]!.userId)}: ${users[0]!.problem}`);
+  }
+}
+
+const utf8Bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
+
+/**
+ * Why a user cannot hold `merged` (what they held was `before`), or null. The limits are a user's, not
+ * one request's: each request (or CSV row) within them still added up, so one user grew by 5 MB a
+ * request (the same userId 20 times in a batch) without end, and every audience count, catalogue and
+ * fan-out reads every user's attributes. A change that does not grow a user already over (one written
+ * before this check) still applies, so such a user can be trimmed.
+ */
+function mergedAttributesProblem(merged: Attributes, before: Attributes | null): string | null {
+  const count = Object.keys(merged).length;
+  if (count > MAX_ATTRIBUTES_PER_USER && count > (before ? Object.keys(before).length : 0)) {
+    return `A user can hold at most ${MAX_ATTRIBUTES_PER_USER} attributes; these would make ${count} (send null to remove some)`;
+  }
+  const bytes = utf8Bytes(merged);
+  if (bytes > MAX_ATTRIBUTES_BYTES && bytes > (before ? utf8Bytes(before) : 0)) {
+    return `A user's attributes can be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON; with what the user holds these would make ${Math.ceil(bytes / 1024)} KiB (send null to remove some)`;
+  }
+  return null;
+}
 
 type Row = { id: string; email: string | null; timezone: string | null; attributes: unknown; attributeSources?: unknown; createdAt: Date; updatedAt: Date };
 
@@ -61,11 +93,15 @@ function combine(inputs: UserInput[]): Map<string, UserInput> {
 
 const USER_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["email", "text"], ["timezone", "text"], ["attributes", "json"], ["createdAt", "date"], ["updatedAt", "date"]];
 
-/** Creates or updates users in one transaction (all of them or none). */
-export async function upsertUsers(inputs: UserInput[]): Promise<UpsertResult> {
+/**
+ * Creates or updates users in one transaction (all of them or none). A user whose merged attributes
+ * would be over a user's limits refuses the whole upsert (UserAttributesTooLargeError), or, with
+ * `skipTooLarge` (the CSV import, which rejects their rows), is left alone and listed in `skipped`.
+ */
+export async function upsertUsers(inputs: UserInput[], options: { skipTooLarge?: boolean } = {}): Promise<UpsertResult & { skipped: TooLargeUser[] }> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await upsertOnce(inputs);
+      return await upsertOnce(inputs, !!options.skipTooLarge);
     } catch (err) {
       // Two requests creating the same new user at once: the second retries and updates it.
       if ((err as { code?: string }).code === "P2002" && attempt < 3) continue;
@@ -74,7 +110,7 @@ export async function upsertUsers(inputs: UserInput[]): Promise<UpsertResult> {
   }
 }
 
-async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
+async function upsertOnce(inputs: UserInput[], skipTooLarge: boolean): Promise<UpsertResult & { skipped: TooLargeUser[] }> {
   const byId = combine(inputs);
   const ids = [...byId.keys()];
   return transaction(
@@ -86,16 +122,30 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
         const rows = await tx.user.findMany({ where: { id: { in: ids.slice(i, i + 500) } } });
         for (const row of rows) existing.set(row.id, row);
       }
+      // every user's merged attributes judged before anything is written
+      const merged = new Map<string, Attributes>();
+      const skipped: TooLargeUser[] = [];
+      for (const input of byId.values()) {
+        if (!input.attributes) continue;
+        const row = existing.get(input.userId);
+        const before = row ? asAttributes(row.attributes) : null;
+        const after = mergeAttributes(before ?? {}, input.attributes);
+        const problem = mergedAttributesProblem(after, before);
+        if (problem) skipped.push({ userId: input.userId, problem });
+        else merged.set(input.userId, after);
+      }
+      if (skipped.length && !skipTooLarge) throw new UserAttributesTooLargeError(skipped);
       const toCreate = [];
       let updated = 0;
       for (const input of byId.values()) {
+        if (input.attributes && !merged.has(input.userId)) continue;
         const row = existing.get(input.userId);
         if (!row) {
           toCreate.push({
             id: input.userId,
             email: input.email ?? null,
             timezone: input.timezone ?? null,
-            attributes: mergeAttributes({}, input.attributes),
+            attributes: merged.get(input.userId) ?? {},
           });
           continue;
         }
@@ -106,7 +156,7 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
           data: {
             ...(input.email !== undefined ? { email: input.email } : {}),
             ...(input.timezone !== undefined ? { timezone: input.timezone } : {}),
-            ...(input.attributes ? { attributes: mergeAttributes(asAttributes(row.attributes), input.attributes) } : {}),
+            ...(input.attributes ? { attributes: merged.get(input.userId)! } : {}),
             ...(sources ? { attributeSources: sources } : {}),
           },
         });
@@ -120,7 +170,7 @@ async function upsertOnce(inputs: UserInput[]): Promise<UpsertResult> {
         const rows = toCreate.slice(i, i + 1000).map((u) => [u.id, u.email, u.timezone, u.attributes, now, now]);
         await bulkInsert(tx, "User", USER_COLUMNS, rows);
       }
-      return { created: toCreate.length, updated };
+      return { created: toCreate.length, updated, skipped };
     },
     { timeout: 120_000, maxWait: 30_000 },
   );

@@ -79,6 +79,23 @@ describe("CSV import", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "new-1" } })).attributes).toEqual({ plan: "free", score: 3.5 });
   });
 
+  it("rejects the rows of a user whose attributes, with what the user holds, would be over 256 KiB, and imports the others", async () => {
+    // each row is ~200 KB of attributes (within a row's limit); the user already holds the a columns
+    const header = ["id", ...Array.from({ length: 20 }, (_, i) => `a${i}`), ...Array.from({ length: 20 }, (_, i) => `b${i}`)];
+    const row = (id: string, part: "a" | "b" | "none") => [id, ...Array.from({ length: 40 }, (_, i) => ((i < 20 ? "a" : "b") === part ? "x".repeat(10_000) : ""))].join(",");
+    const csv = file("grow.csv", [header.join(","), row("grow-1", "a"), row("small-1", "none"), row("grow-1", "b"), row("grow-2", "b")].join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    const map = guessMapping(inspection.headers);
+    await db().user.create({ data: { id: "grow-2", attributes: Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`a${i}`, "y".repeat(10_000)])) } });
+    const report = await importCsv(csv, { ...inspection, mapping: map });
+    expect(report).toMatchObject({ rows: 4, imported: 1, rejectedCount: 3 });
+    expect(report.rejected.map((r) => r.line)).toEqual([2, 4, 5]);
+    for (const r of report.rejected) expect(r.reason).toMatch(/^A user's attributes can be at most 256 KiB as JSON; with what the user holds these would make \d+ KiB/);
+    expect(await db().user.findUnique({ where: { id: "grow-1" } })).toBeNull();
+    expect(Buffer.byteLength(JSON.stringify((await db().user.findUniqueOrThrow({ where: { id: "grow-2" } })).attributes))).toBeLessThan(256 * 1024);
+    expect(await db().user.findUnique({ where: { id: "small-1" } })).not.toBeNull();
+  });
+
   it("reads a BOM, semicolons and Latin-1", async () => {
     const bom = await inspectCsv(file("bom.csv", "\ufeffuserId;city\nb1;Paris\n"));
     expect(bom).toMatchObject({ encoding: "utf-8", delimiter: ";", headers: ["userId", "city"], sample: [["b1", "Paris"]] });

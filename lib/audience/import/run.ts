@@ -161,21 +161,31 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
     }),
   );
   let batch: UserInput[] = [];
+  // each batch entry's line and text, to reject the rows of a user the upsert left alone
+  let batchRows: { line: number; raw: string }[] = [];
   const flush = async () => {
     if (!batch.length) return;
-    const result = await upsertUsers(batch);
+    const result = await upsertUsers(batch, { skipTooLarge: true });
     report.created += result.created;
     report.updated += result.updated;
-    report.imported += batch.length;
+    const skipped = new Map(result.skipped.map((s) => [s.userId, s.problem]));
+    batch.forEach((user, i) => {
+      const problem = skipped.get(user.userId);
+      if (problem) reject(batchRows[i]!.line, problem, batchRows[i]!.raw);
+      else report.imported++;
+    });
     batch = [];
+    batchRows = [];
     options.onProgress?.(Math.min(1, bytesRead / size), report);
   };
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
       report.rows++;
       const result = rowToUser(record, options.mapping);
-      if (result.ok) batch.push(result.user);
-      else reject(info.lines, result.reason, raw);
+      if (result.ok) {
+        batch.push(result.user);
+        batchRows.push({ line: info.lines, raw });
+      } else reject(info.lines, result.reason, raw);
       if (batch.length >= BATCH) await flush();
     }
     await flush();

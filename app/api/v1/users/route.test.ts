@@ -86,6 +86,44 @@ describe("POST /api/v1/users", () => {
   });
 });
 
+describe("a user's attribute limits hold for the user, not one request", () => {
+  // 20 attributes of 10,000 characters: ~200 KB, under the 256 KiB one request may send for a user
+  const chunk = (prefix: string) => Object.fromEntries(Array.from({ length: 20 }, (_, i) => [`${prefix}${i}`, "x".repeat(10_000)]));
+  const bytes = async (userId: string) => Buffer.byteLength(JSON.stringify((await db().user.findUniqueOrThrow({ where: { id: userId } })).attributes));
+
+  it("the same user twice in a batch, each within 256 KiB, is refused when together they are over (it grew 5 MB a request)", async () => {
+    const res = await json({ users: [{ userId: "big1", attributes: chunk("a") }, { userId: "big1", attributes: chunk("b") }, { userId: "fine1", attributes: { plan: "pro" } }] });
+    expect(res.status).toBe(400);
+    const body = await res.json();
+    expect(body.error.code).toBe("validation_error");
+    expect(body.error.details).toEqual([{ path: "users.1.attributes", message: expect.stringMatching(/^User "big1": A user's attributes can be at most 256 KiB as JSON; with what the user holds these would make \d+ KiB/) }]);
+    // all or nothing: the other user is not written either
+    expect(await db().user.count({ where: { id: { in: ["big1", "fine1"] } } })).toBe(0);
+  });
+
+  it("a second request adding to a user already near the limit is refused, and a change that does not grow it still applies", async () => {
+    expect((await json({ userId: "big2", attributes: chunk("a") })).status).toBe(200);
+    const before = await bytes("big2");
+    const res = await json({ userId: "big2", attributes: chunk("b") });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.details[0].path).toBe("attributes");
+    expect(await bytes("big2")).toBe(before);
+    // replacing values at the same size, removing some, or setting the email are fine
+    expect((await json({ userId: "big2", email: "b@example.com", attributes: { a0: "short", a1: null } })).status).toBe(200);
+    expect(await bytes("big2")).toBeLessThan(before);
+    expect((await db().user.findUniqueOrThrow({ where: { id: "big2" } })).email).toBe("b@example.com");
+  });
+
+  it("more than 500 attributes over several requests are refused as in one", async () => {
+    const some = (from: number) => Object.fromEntries(Array.from({ length: 300 }, (_, i) => [`k${from + i}`, 1]));
+    expect((await json({ userId: "many", attributes: some(0) })).status).toBe(200);
+    const res = await json({ userId: "many", attributes: some(300) });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toMatch(/at most 500 attributes; these would make 600/);
+    expect(Object.keys((await db().user.findUniqueOrThrow({ where: { id: "many" } })).attributes as object)).toHaveLength(300);
+  });
+});
+
 describe("GET /api/v1/users", () => {
   it("pages through every user with the cursor, each exactly once", async () => {
     const total = await db().user.count();

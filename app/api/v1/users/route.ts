@@ -1,11 +1,23 @@
+import { ApiError } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/with-api";
 import { listUsersQuerySchema, usersBodySchema } from "@/lib/api/schemas/users";
-import { listUsers, upsertUsers } from "@/lib/audience/users";
+import { listUsers, upsertUsers, UserAttributesTooLargeError } from "@/lib/audience/users";
 
 export const dynamic = "force-dynamic";
 
-/** Upsert one user or up to 1,000: attributes merge, null removes. */
-export const POST = withApi({ body: usersBodySchema, role: "editor" }, async ({ body }) => upsertUsers(body));
+/** Upsert one user or up to 1,000: attributes merge, null removes. A user whose merged attributes would be over a user's limits is a 400 naming them; nothing is written. */
+export const POST = withApi({ body: usersBodySchema, role: "editor" }, async ({ body }) => {
+  try {
+    const { created, updated } = await upsertUsers(body);
+    return { created, updated };
+  } catch (err) {
+    if (!(err instanceof UserAttributesTooLargeError)) throw err;
+    // the last entry of each such user in the body: where its attributes tipped it over
+    const at = (userId: string) => (body.length === 1 ? "attributes" : `users.${body.findLastIndex((u) => u.userId === userId)}.attributes`);
+    const details = err.users.map(({ userId, problem }) => ({ path: at(userId), message: `User ${JSON.stringify(userId)}: ${problem}` }));
+    throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
+  }
+});
 
 /** A page of users ordered by id; pass nextCursor back as ?cursor= for the next one. */
 export const GET = withApi({ query: listUsersQuerySchema, role: "viewer" }, async ({ query }) => listUsers(query));
