@@ -128,6 +128,16 @@ describe("applyResponseMapping", () => {
     expect(result.problems.map((p) => p.split(":")[0])).toEqual(["$.t -> t", "$.l -> l", "$.n -> n"]);
   });
 
+  it("a number too large for JSON (1e999 reads as Infinity, written as null) is a problem under every type, not a write", () => {
+    const result = applyResponseMapping('{"big": 1e999, "neg": -1e999, "max": 1e308}', JSON_TYPE, map(["$.big", "big"], ["$.neg", "neg", "string"], ["$.big", "asNumber", "number"], ["$.max", "max"]));
+    expect(result.set).toEqual({ max: 1e308 });
+    expect(result.problems).toEqual([
+      "$.big -> big: the number is too large to store (JSON reads it as infinite); not saved",
+      "$.neg -> neg: the number is too large to store (JSON reads it as infinite); not saved",
+      "$.big -> asNumber: the number is too large to store (JSON reads it as infinite); not saved",
+    ]);
+  });
+
   it("a hostile receiver's U+0000 or lone surrogate is a problem, not a write (PostgreSQL's jsonb would fail the whole flush)", () => {
     const hostile = '{"nul": "a\\u0000b", "half": "x\\ud800", "list": ["ok", "\\u0000"], "fine": "\\ud83d\\ude00"}';
     const result = applyResponseMapping(hostile, JSON_TYPE, map(["$.nul", "nul"], ["$.half", "half"], ["$.list", "list"], ["$.fine", "fine"]));

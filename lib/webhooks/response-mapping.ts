@@ -281,6 +281,9 @@ function failed(value: unknown, what: string): Converted {
 
 function convert(value: unknown, kind: MappedKind | undefined): Converted {
   if (value === null) return { ok: false, message: "the value is null; not saved" };
+  // 1e999 parses as Infinity, which JSON writes as null: SQLite's merge then deleted the attribute and
+  // PostgreSQL stored null (the users API refuses numbers that are not finite, too)
+  if (typeof value === "number" && !Number.isFinite(value)) return { ok: false, message: "the number is too large to store (JSON reads it as infinite); not saved" };
   if (unstorable(value)) return { ok: false, message: "the value holds U+0000 or a broken character; not saved" };
   switch (kind) {
     case "number": {

@@ -21,6 +21,9 @@ beforeAll(async () => {
     // written by hand: JSON.stringify would not put the escapes in the text
     if (userId === "hostile000000") return { status: 200, headers: json, body: '{"customer": {"id": "a\\u0000b"}}' };
     if (userId === "hostile000001") return { status: 200, headers: json, body: '{"customer": {"id": "half \\ud800"}}' };
+    // a number JSON.parse reads as Infinity, which JSON.stringify writes as null: SQLite's json_patch
+    // then deleted the user's attribute and PostgreSQL stored null, both past the refusal of null
+    if (userId === "hostile000003") return { status: 200, headers: json, body: '{"customer": {"id": 1e999}}' };
     return { status: 200, headers: json, body: JSON.stringify({ customer: { id: `crm-${userId}` } }) };
   });
 });
@@ -52,6 +55,7 @@ describe("response mapping against a hostile receiver", () => {
         },
       },
     });
+    await db().user.update({ where: { id: "hostile000003" }, data: { attributes: { crmId: "crm-kept" } } });
     engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
     setDeliveryQueue(engine);
     await engine.start();
@@ -62,8 +66,13 @@ describe("response mapping against a hostile receiver", () => {
     expect(users.hostile000000!.crmId).toBeUndefined();
     expect(users.hostile000001!.crmId).toBeUndefined();
     expect(users.hostile000002!.crmId).toBe("crm-hostile000002");
+    expect(users.hostile000003!.crmId).toBe("crm-kept");
     const attempt = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: campaign.id, userId: "hostile000000" } } });
     expect(attempt.outcome).toBe("delivered");
     expect(attempt.error).toContain("U+0000");
+    const infinite = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: campaign.id, userId: "hostile000003" } } });
+    expect(infinite.outcome).toBe("delivered");
+    expect(infinite.error).toBe("mapping: $.customer.id -> crmId: the number is too large to store (JSON reads it as infinite); not saved");
+    expect((infinite.response as { savedToUser?: string[] }).savedToUser).toBeUndefined();
   }, 40_000);
 });
