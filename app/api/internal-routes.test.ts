@@ -6,7 +6,8 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { heavyQueues, internalErrorResponse, MAX_INTERNAL_BODY_BYTES } from "@/lib/api/with-internal";
+import { db } from "@/lib/db";
 import { describeSafely } from "@/lib/log";
 import { TEST_SEND_LIMIT } from "@/lib/campaigns/test-sends";
 import { memberCookies } from "@/test/sessions";
@@ -202,6 +203,27 @@ describe("internal route answers", () => {
     expect(res.status).toBe(200);
     const { suggestions } = JSON.parse(res.text) as { suggestions: { name: string; kind: string }[] };
     expect(suggestions).toEqual(expect.arrayContaining([{ name: "user.id", kind: "variable", detail: "the user's id" }, { name: "upper", kind: "helper", detail: "helper" }]));
+  });
+});
+
+describe("the heavy routes (whole-table reads) run a few at once per member", () => {
+  const heavy = ["POST /api/audience/count", "GET /api/deliveries/export", "GET /api/outcomes", "GET /api/campaigns/:id/outcomes", "GET /api/campaigns/:id/results"];
+
+  it("a viewer with 2 running and 8 waiting is refused (429, Retry-After) on each of them, and gets in again once they end; another member is not held", async () => {
+    const viewer = await db().member.findFirstOrThrow({ where: { email: "viewer@example.com" } });
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    const places = Array.from({ length: 10 }, () => heavyQueues().run(viewer.id, () => held));
+    for (const route of routes.filter((r) => heavy.includes(r.name))) {
+      const refused = await call(route, { who: "viewer" });
+      expect(refused.status, route.name).toBe(429);
+      expect(refused.headers.get("retry-after"), route.name).toBe("1");
+      expect(refused.json().error.message, route.name).toMatch(/Too many requests of this kind at once/);
+      expect((await call(route, { who: "editor" })).status, route.name).not.toBe(429);
+    }
+    release();
+    await Promise.all(places);
+    for (const route of routes.filter((r) => heavy.includes(r.name))) expect((await call(route, { who: "viewer" })).status, route.name).not.toBe(429);
   });
 });
 

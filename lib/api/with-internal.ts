@@ -10,6 +10,7 @@ import type { Role } from "../auth/roles";
 import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, validationError } from "./errors";
 import { assertStorableUrl, readJson } from "./with-api";
+import { MemberQueues } from "./member-queue";
 
 /** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
 export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
@@ -32,7 +33,16 @@ export type InternalOptions<S, Q, P> = {
   maxBytes?: number;
   /** Content types the handler reads the raw body stream of itself (the CSV upload), instead of JSON. */
   streamTypes?: string[];
+  /** The handler scans a whole table (an audience count, an export): a member runs a few at once (MemberQueues). */
+  heavy?: boolean;
 };
+
+// two heavy requests of a member run at once and eight wait (the editor's count as you type overlaps a few)
+const HEAVY_RUNNING = 2;
+const HEAVY_WAITING = 8;
+const holder = globalThis as unknown as { __hooklineHeavyQueues?: MemberQueues };
+/** The heavy routes' queues of this process (exported for tests). */
+export const heavyQueues = () => (holder.__hooklineHeavyQueues ??= new MemberQueues(HEAVY_RUNNING, HEAVY_WAITING));
 
 export function withInternal<
   S extends z.ZodType | undefined = undefined,
@@ -50,7 +60,8 @@ export function withInternal<
       let body: unknown = undefined;
       if (options.streamTypes) assertStreamType(req, options.streamTypes);
       else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
-      const result = await handler({ req, body: body as never, query: query as never, params: params as never, member });
+      const ctx = { req, body: body as never, query: query as never, params: params as never, member };
+      const result = options.heavy ? await heavyQueues().run(member.id, () => handler(ctx)) : await handler(ctx);
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       return internalErrorResponse(req, err);

@@ -5,7 +5,7 @@ import { deliveryCsvStream } from "@/lib/delivery/store/log-export";
 export const dynamic = "force-dynamic";
 
 /** The delivery log as CSV for the log's filter (?campaignId=&state=&actionId=&user=), streamed. */
-export const GET = withInternal({ role: "viewer", query: deliveryLogFilter }, async ({ query }) => {
+export const GET = withInternal({ role: "viewer", query: deliveryLogFilter, heavy: true }, async ({ query }) => {
   const stamp = new Date().toISOString().slice(0, 19).replace(/[T:]/g, "-");
   return new Response(deliveryCsvStream({ campaignId: query.campaignId, state: query.state, actionId: query.actionId, userId: query.user }), {
     headers: {

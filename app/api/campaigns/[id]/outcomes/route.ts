@@ -7,7 +7,7 @@ import { campaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 export const dynamic = "force-dynamic";
 
 /** One campaign's outcome chart and send progress (polled while it sends). */
-export const GET = withInternal({ role: "viewer", params: z.object({ id: idSchema }) }, async ({ params }) => {
+export const GET = withInternal({ role: "viewer", params: z.object({ id: idSchema }), heavy: true }, async ({ params }) => {
   const outcomes = await campaignOutcomes(params.id);
   if (!outcomes) throw new ApiError(404, "not_found", "This campaign no longer exists.");
   return outcomes;
