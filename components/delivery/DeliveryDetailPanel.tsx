@@ -57,7 +57,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
       {data && (
         <>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">State</dt><dd>{data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">State</dt><dd>{data.hold === "quiet_hours" ? "held: quiet hours" : data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
             <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
             {data.variant && (<><dt className="text-slate-500">Variant</dt><dd>{data.variant}</dd></>)}

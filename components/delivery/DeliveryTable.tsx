@@ -3,6 +3,7 @@
 import { DateTime } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
+import { DeliveryStateLabel } from "./DeliveryStateLabel";
 import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
 
 const RETRYABLE = new Set<string>(RETRYABLE_STATES);
@@ -53,7 +54,7 @@ export function DeliveryTable({
                 {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
               </td>
               <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} /></td>
-              <td className="px-2 py-1.5" title={r.reason ?? undefined}>{r.state}</td>
+              <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} /></td>
               <td className="px-2 py-1.5">{r.attempts}</td>
               <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>
               <td className="px-2 py-1.5">{r.durationMs === null ? "–" : `${r.durationMs} ms`}</td>

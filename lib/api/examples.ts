@@ -47,6 +47,7 @@ const delivery = {
   userId: "user-1001",
   state: "delivered",
   reason: null,
+  hold: null,
   plannedAt: "2026-12-02T09:20:00.000Z",
   dueAt: "2026-12-02T09:20:00.000Z",
   attempts: 1,

@@ -63,6 +63,10 @@ export const deliveryRowSchema = z
     userId: z.string(),
     state: z.string(),
     reason: z.string().nullable(),
+    hold: z
+      .enum(["quiet_hours"])
+      .nullable()
+      .meta({ description: 'Why a "scheduled" delivery is held rather than waiting for its planned time: "quiet_hours" (it goes out when they end, as its reason says); null otherwise' }),
     plannedAt: z.iso.datetime(),
     dueAt: z.iso.datetime(),
     attempts: z.number().int(),

@@ -62,7 +62,7 @@ describe("decide", () => {
   it("holds for quiet hours in the user's zone, before the cap and the template are looked at", () => {
     const rule = { when: "immediate", quietHours: { start: "13:00", end: "15:30" } } as BatchCampaign["rule"];
     const d = decide(input({ campaign: { ...campaign, rule }, capReason: "Frequency cap: 1 per day reached", action: { template: null, templateError: "broken" } }));
-    expect(d).toEqual({ kind: "hold", dueAt: new Date("2026-06-01T13:30:00Z"), reason: "Held for quiet hours in Europe/Paris until 2026-06-01T13:30:00.000Z" });
+    expect(d).toEqual({ kind: "hold", dueAt: new Date("2026-06-01T13:30:00Z"), reason: "Held for quiet hours until 15:30 Mon 1 Jun (Europe/Paris)" });
     // the same hours in UTC (12:00) are outside them
     expect(decide(input({ campaign: { ...campaign, rule }, user: { id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana" } } })).kind).toBe("send");
   });

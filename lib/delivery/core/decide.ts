@@ -7,6 +7,7 @@ import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } fro
 import { hostOf } from "../store/attempt-record";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
+import { quietHoursHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
@@ -48,7 +49,7 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   if (campaign.endAt && campaign.endAt < now) return { kind: "suppress", reason: "The campaign had ended" };
   const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
   const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
-  if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: `Held for quiet hours in ${zone} until ${quietEnd.toISOString()}` };
+  if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: quietHoursHoldReason(quietEnd, zone) };
   if (capReason) return { kind: "suppress", reason: capReason };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the action" };

@@ -2,6 +2,7 @@
 // cursor on id, so an export of any size holds one page in memory and streams as it goes.
 import { db } from "../../db";
 import { csvField } from "../../text/csv-field";
+import { readableReason } from "../core/hold-reason";
 import { lastAttempt, lastDurationOf, whereOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
@@ -29,7 +30,7 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
     yield rows
       .map((d) =>
         [
-          csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(d.reason),
+          csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(readableReason(d.reason)),
           csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(lastDurationOf(d), false), csvField(d.host),
           csvField(d.plannedAt.toISOString(), false), csvField(d.sentAt?.toISOString(), false), csvField(d.updatedAt.toISOString(), false),
           csvField(d.variant),

@@ -2,6 +2,7 @@
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
+import { holdOf, readableReason, type Hold } from "../core/hold-reason";
 import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
 const PAGE_SIZE = 50;
@@ -74,6 +75,8 @@ export type DeliveryRow = {
   userId: string;
   state: string;
   reason: string | null;
+  /** a scheduled row held back rather than simply waiting for its time ("quiet_hours"), else null */
+  hold: Hold | null;
   plannedAt: string;
   dueAt: string;
   attempts: number;
@@ -107,7 +110,8 @@ export async function listDeliveries(f: DeliveryFilter) {
     variant: d.variant,
     userId: d.userId,
     state: d.state,
-    reason: d.reason,
+    reason: readableReason(d.reason),
+    hold: holdOf(d.state, d.reason),
     plannedAt: d.plannedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
     attempts: d.attempts,
@@ -134,7 +138,8 @@ export async function deliveryDetail(id: string) {
     variant: d.variant,
     userId: d.userId,
     state: d.state,
-    reason: d.reason,
+    reason: readableReason(d.reason),
+    hold: holdOf(d.state, d.reason),
     triggerKey: d.triggerKey,
     plannedAt: d.plannedAt.toISOString(),
     nextAttemptAt: waiting ? d.dueAt.toISOString() : null,

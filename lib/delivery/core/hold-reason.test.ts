@@ -1,0 +1,34 @@
+import { describe, expect, it } from "vitest";
+import { heldUntilText, holdOf, quietHoursHoldReason, readableReason } from "./hold-reason";
+
+describe("the quiet-hours hold's wording", () => {
+  it("says until when in the user's own zone, in words and a 24-hour clock", () => {
+    // 07:00 UTC is 08:00 in Berlin on Saturday 5 December 2026
+    expect(quietHoursHoldReason(new Date("2026-12-05T07:00:00Z"), "Europe/Berlin")).toBe("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)");
+    // the same instant on the other side of the date line is already Saturday evening
+    expect(quietHoursHoldReason(new Date("2026-12-05T07:00:00Z"), "Pacific/Auckland")).toBe("Held for quiet hours until 20:00 Sat 5 Dec (Pacific/Auckland)");
+    expect(quietHoursHoldReason(new Date("2026-06-01T13:30:00Z"), "UTC")).toBe("Held for quiet hours until 13:30 Mon 1 Jun (UTC)");
+  });
+
+  it("rewords rows held before (a raw ISO timestamp) and leaves every other reason as stored", () => {
+    expect(readableReason("Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z")).toBe("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)");
+    expect(readableReason("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)")).toBe("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)");
+    expect(readableReason("Frequency cap: 1 per day reached")).toBe("Frequency cap: 1 per day reached");
+    expect(readableReason(null)).toBeNull();
+  });
+
+  it("tells a held row from a scheduled one, and only while it waits", () => {
+    const reason = quietHoursHoldReason(new Date("2026-12-05T07:00:00Z"), "Europe/Berlin");
+    expect(holdOf("scheduled", reason)).toBe("quiet_hours");
+    expect(holdOf("scheduled", "Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z")).toBe("quiet_hours");
+    expect(holdOf("scheduled", null)).toBeNull();
+    // once sent, the old reason no longer makes it held
+    expect(holdOf("delivered", reason)).toBeNull();
+  });
+
+  it("gives the log the 'until …' part of either wording", () => {
+    expect(heldUntilText("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");
+    expect(heldUntilText("Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");
+    expect(heldUntilText("Frequency cap: 1 per day reached")).toBeNull();
+  });
+});

@@ -1,0 +1,35 @@
+// The one wording of a delivery held for quiet hours: written by decide() when it holds a row, and
+// read back by the log, its detail, the API and the CSV export so that all of them say the same.
+// A held row stays "scheduled" (no state of its own: the engine claims it when the hours end);
+// what tells it apart is this reason.
+import { DateTime } from "luxon";
+
+const QUIET_PREFIX = "Held for quiet hours";
+/** How rows held before this wording existed read: "Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z". */
+const LEGACY = /^Held for quiet hours in (\S+) until (\d{4}-\d{2}-\d{2}T[\d:.]+Z)$/;
+
+/** "Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)": the end of quiet hours in the user's own zone. */
+export function quietHoursHoldReason(until: Date, zone: string): string {
+  const local = DateTime.fromJSDate(until, { zone }).setLocale("en-GB");
+  const when = local.isValid ? local.toFormat("HH:mm ccc d LLL") : until.toISOString();
+  return `${QUIET_PREFIX} until ${when} (${zone})`;
+}
+
+/** A stored reason as people read it: an older quiet-hours hold is reworded; anything else is as stored. */
+export function readableReason(reason: string | null): string | null {
+  const legacy = reason ? LEGACY.exec(reason) : null;
+  return legacy ? quietHoursHoldReason(new Date(legacy[2]), legacy[1]) : reason;
+}
+
+/** Why a waiting row is not going out yet, when it is held rather than simply scheduled (the log's "Held: quiet hours"). */
+export type Hold = "quiet_hours";
+
+export function holdOf(state: string, reason: string | null): Hold | null {
+  return state === "scheduled" && reason?.startsWith(QUIET_PREFIX) ? "quiet_hours" : null;
+}
+
+/** What the log shows under "Held: quiet hours": "until 08:00 Sat 5 Dec (Europe/Berlin)" (the reason read by readableReason). */
+export function heldUntilText(reason: string | null): string | null {
+  const readable = readableReason(reason);
+  return readable?.startsWith(`${QUIET_PREFIX} until `) ? readable.slice(QUIET_PREFIX.length + 1) : null;
+}
