@@ -7,6 +7,7 @@ import { ActionEditor } from "./ActionEditor";
 import { useRoleAllows } from "./auth/MemberRole";
 import { actionDraftOf, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
+import { useLiveCampaignStatus } from "./outcomes/CampaignLiveStatus";
 import { DeliveryForm } from "./delivery/DeliveryForm";
 import type { DeliveryInitial } from "./delivery/delivery-form-state";
 import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
@@ -33,7 +34,7 @@ const VIEWER_NOTE = "You can view this campaign; editing needs the editor role";
 /** The campaign screen: details and webhooks on the left, the live preview and Test send on the right. */
 export function CampaignEditor({
   initial,
-  status,
+  status: renderedStatus,
   users,
   delivery: deliveryInitial,
 }: {
@@ -45,6 +46,8 @@ export function CampaignEditor({
 }) {
   // A viewer gets the same screen read-only (the server refuses their changes in any case); the preview stays theirs.
   const canEdit = useRoleAllows("editor");
+  // as it is now (a campaign finishes by itself once every delivery is final), not as first rendered
+  const status = useLiveCampaignStatus(renderedStatus);
   const editor = useCampaignDraft(initial);
   const { state, saved, notices } = editor;
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);

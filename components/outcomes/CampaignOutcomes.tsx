@@ -5,8 +5,8 @@ import { OutcomeChart } from "./OutcomeChart";
 import { SendProgress } from "./SendProgress";
 import { useCampaignOutcomes } from "./use-outcomes";
 
-export function CampaignOutcomes({ campaignId, initial, status }: { campaignId: string; initial: Data; status: string }) {
-  const { data, error } = useCampaignOutcomes(campaignId, initial, status === "active");
+export function CampaignOutcomes({ campaignId, initial }: { campaignId: string; initial: Data }) {
+  const { data, error } = useCampaignOutcomes(campaignId, initial);
   const { progress, series } = data;
   return (
     <section aria-labelledby="outcomes-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">

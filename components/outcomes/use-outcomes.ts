@@ -14,13 +14,13 @@ async function getJson<T>(url: string): Promise<T> {
   return res.json();
 }
 
-/** `active`: the page knows the campaign is sending (its status after an activation) even before the data says so. */
-export function useCampaignOutcomes(campaignId: string, initialData: CampaignOutcomes, active: boolean) {
+/** Polled while the campaign is active or has deliveries waiting (`live`); a draft or finished campaign is not. */
+export function useCampaignOutcomes(campaignId: string, initialData: CampaignOutcomes) {
   return useQuery({
     queryKey: deliveryKeys.outcomes(campaignId),
     queryFn: () => getJson<CampaignOutcomes>(`/api/campaigns/${encodeURIComponent(campaignId)}/outcomes`),
     initialData,
-    refetchInterval: (query) => (active || query.state.data?.live ? LIVE_REFETCH_MS : false),
+    refetchInterval: (query) => (query.state.data?.live ? LIVE_REFETCH_MS : false),
   });
 }
 

@@ -5,6 +5,7 @@ import { listSampleUsers } from "@/lib/campaigns/sample-context";
 import { loadDeliverySettings } from "@/lib/delivery/forms/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { CampaignOutcomes } from "@/components/outcomes/CampaignOutcomes";
+import { CampaignLiveStatus } from "@/components/outcomes/CampaignLiveStatus";
 import { campaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 import { CampaignResults } from "@/components/outcomes/CampaignResults";
 import { eventNames } from "@/lib/audience/event-catalogue";
@@ -25,17 +26,19 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   if (!campaign || !delivery || !outcomes || !goal || !results) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
   return (
-    <div className="space-y-8">
-      <CampaignEditor
-        key={campaign.id}
-        initial={draft}
-        status={status}
-        users={users}
-        delivery={delivery}
-      />
-      <CampaignOutcomes campaignId={id} initial={outcomes} status={status} />
-      <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />
-      <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
-    </div>
+    <CampaignLiveStatus campaignId={id} initial={outcomes}>
+      <div className="space-y-8">
+        <CampaignEditor
+          key={campaign.id}
+          initial={draft}
+          status={status}
+          users={users}
+          delivery={delivery}
+        />
+        <CampaignOutcomes campaignId={id} initial={outcomes} />
+        <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />
+        <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
+      </div>
+    </CampaignLiveStatus>
   );
 }

@@ -1,0 +1,29 @@
+"use client";
+// The campaign page's status as it is now, not as it was when the page was rendered: one
+// react-query of the campaign's outcomes (GET /api/campaigns/:id/outcomes, which carries the status
+// and the send's progress) polled while the campaign sends, shared by the header, the Delivery
+// section, the outcomes and the results. It stops polling once nothing can change by itself (a
+// draft, or a finished campaign with nothing waiting).
+import { useQueryClient } from "@tanstack/react-query";
+import { createContext, useContext, useEffect, type ReactNode } from "react";
+import { deliveryKeys } from "@/lib/delivery/query-keys";
+import type { CampaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
+import { useCampaignOutcomes } from "./use-outcomes";
+
+const LiveStatus = createContext<string | null>(null);
+
+export function CampaignLiveStatus({ campaignId, initial, children }: { campaignId: string; initial: CampaignOutcomes; children: ReactNode }) {
+  const queryClient = useQueryClient();
+  const { data } = useCampaignOutcomes(campaignId, initial);
+  // A newer server render (Activate, Pause and Resume refresh the page) replaces what the cache holds,
+  // so polling starts at once after an activation rather than waiting for the data to say so.
+  useEffect(() => {
+    queryClient.setQueryData(deliveryKeys.outcomes(campaignId), initial);
+  }, [queryClient, campaignId, initial]);
+  return <LiveStatus.Provider value={data.progress.status}>{children}</LiveStatus.Provider>;
+}
+
+/** The campaign's live status inside CampaignLiveStatus; elsewhere (a new campaign) `rendered`, the status the page was rendered with. */
+export function useLiveCampaignStatus<T extends string | undefined>(rendered: T): T | string {
+  return useContext(LiveStatus) ?? rendered;
+}
