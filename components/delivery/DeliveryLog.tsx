@@ -1,5 +1,5 @@
 "use client";
-// The campaign's delivery log (or, without campaignId, every campaign's): live counts, filters,
+// The campaign's delivery log (or, without campaignId, every campaign's): live counts, filters (kept in the address),
 // the "Deliveries" table paginated on the server, Retry / Retry all failed / Cancel waiting deliveries
 // (after a confirmation), and the detail.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
@@ -14,12 +14,13 @@ import { inputClass } from "../ui/Field";
 import { DeliveryCountsBar } from "./DeliveryCountsBar";
 import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
 import { DeliveryTable } from "./DeliveryTable";
-import { exportUrl, useDeliveryLog, type LogFilter } from "./use-deliveries";
+import { exportUrl, useDeliveryLog } from "./use-deliveries";
+import { useLogFilter } from "./use-log-filter";
 import { plural } from "@/lib/text/plural";
 import { useRoleAllows } from "../auth/MemberRole";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
-  const [filter, setFilter] = useState<LogFilter>({ campaignId, page: 1 });
+  const [filter, change] = useLogFilter(campaignId);
   const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState<ActionResult | null>(null);
   const queryClient = useQueryClient();
@@ -32,7 +33,6 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
     },
     onError: () => setMessage(failed("That did not work; try again.")),
   });
-  const change = (patch: Partial<LogFilter>) => setFilter((f) => ({ ...f, ...patch, page: patch.page ?? 1 }));
   const list = data?.list;
   // a viewer only looks: Retry and Cancel are an editor's (the server refuses them to a viewer anyway)
   const canAct = useRoleAllows("editor");

@@ -5,7 +5,9 @@ import { errorMessageOf } from "@/lib/api/error-message";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/store/log-queries";
 
-export type LogFilter = { campaignId?: string; state?: string; actionId?: string; user?: string; page: number };
+import type { LogFilter } from "@/lib/delivery/log-filter-url";
+
+export type { LogFilter };
 
 async function getJson<T>(url: string): Promise<T> {
   const res = await fetch(url, { cache: "no-store" });

@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { filterFromSearch, searchWithFilter } from "./log-filter-url";
+
+describe("the delivery log's filter in the address", () => {
+  it("reads state, action, user and page, leaving out what is not a state or a page", () => {
+    expect(filterFromSearch(new URLSearchParams("state=failed&action=a1&user=u-7&page=3"), "c1")).toEqual({ campaignId: "c1", state: "failed", actionId: "a1", user: "u-7", page: 3 });
+    expect(filterFromSearch(new URLSearchParams("state=nonsense&page=-2"))).toEqual({ campaignId: undefined, state: undefined, actionId: undefined, user: undefined, page: 1 });
+    expect(filterFromSearch(new URLSearchParams("page=2.5")).page).toBe(1);
+  });
+
+  it("writes the filter back, keeping the address's other parameters and dropping empty ones", () => {
+    const search = new URLSearchParams("allow=x&state=failed&page=4");
+    expect(searchWithFilter(search, { campaignId: "c1", state: "delivered", user: "ana maria", page: 1 })).toBe("?allow=x&state=delivered&user=ana+maria");
+    expect(searchWithFilter(new URLSearchParams("state=failed"), { page: 1 })).toBe("");
+    expect(searchWithFilter(new URLSearchParams(), { actionId: "a2", page: 2 })).toBe("?action=a2&page=2");
+  });
+
+  it("reads back what it wrote", () => {
+    const filter = { campaignId: "c1", state: "retrying", actionId: "a&b", user: "=x?", page: 7 };
+    expect(filterFromSearch(new URLSearchParams(searchWithFilter(new URLSearchParams(), filter)), "c1")).toEqual(filter);
+  });
+});

@@ -1,0 +1,42 @@
+// The delivery log's filter in the page's address (?state=failed&action=…&user=…&page=2), so a
+// filtered log survives a reload and can be shared. Pure: the log's hook reads and
+// writes the address with these (components/delivery/use-log-filter.ts).
+import { DELIVERY_STATES } from "./core/states";
+
+/** What the log shows: one campaign's deliveries (or every campaign's), narrowed by state, action and user id. */
+export type LogFilter = { campaignId?: string; state?: string; actionId?: string; user?: string; page: number };
+
+const STATES = new Set<string>(DELIVERY_STATES);
+/** the query names, beside whatever else the page's address holds */
+const NAMES = { state: "state", actionId: "action", user: "user", page: "page" } as const;
+
+/** The filter an address asks for; what is not a state or a page number is left out rather than refused. */
+export function filterFromSearch(search: URLSearchParams, campaignId?: string): LogFilter {
+  const state = search.get(NAMES.state) ?? "";
+  const page = Number(search.get(NAMES.page));
+  return {
+    campaignId,
+    state: STATES.has(state) ? state : undefined,
+    actionId: search.get(NAMES.actionId) || undefined,
+    user: search.get(NAMES.user) || undefined,
+    page: Number.isInteger(page) && page > 1 ? page : 1,
+  };
+}
+
+/** The address's query with the filter in it (other names kept; empty values and page 1 left out). */
+export function searchWithFilter(search: URLSearchParams, filter: LogFilter): string {
+  const next = new URLSearchParams(search);
+  const values: Record<keyof typeof NAMES, string | undefined> = {
+    state: filter.state,
+    actionId: filter.actionId,
+    user: filter.user,
+    page: filter.page > 1 ? String(filter.page) : undefined,
+  };
+  for (const [key, name] of Object.entries(NAMES) as [keyof typeof NAMES, string][]) {
+    const value = values[key];
+    if (value) next.set(name, value);
+    else next.delete(name);
+  }
+  const text = next.toString();
+  return text ? `?${text}` : "";
+}
