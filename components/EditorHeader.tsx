@@ -1,7 +1,6 @@
 "use client";
 import Link from "next/link";
-import { statusLabel } from "@/lib/campaigns/list-labels";
-import { Badge } from "./ui/Badge";
+import { CampaignStatusBadge } from "./CampaignStatusBadge";
 import { Button } from "./ui/Button";
 
 /** The campaign screen's top bar: where you are, whether it is saved, Save and Delete (for those who may edit). Stays in view. */
@@ -27,7 +26,6 @@ export function EditorHeader({
   onSave: () => void;
   onDelete: () => void;
 }) {
-  const badge = status ? statusLabel(status) : null;
   return (
     <div className="sticky top-0 z-10 -mx-4 -mt-6 border-b border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:-mx-6 sm:px-6">
       <nav aria-label="Breadcrumb" className="hidden text-sm text-slate-500 sm:block">
@@ -42,7 +40,7 @@ export function EditorHeader({
       <div className="flex flex-wrap items-center gap-x-3 gap-y-1">
         <div className="flex min-w-0 basis-full items-center gap-2 sm:flex-1 sm:basis-0 sm:gap-3">
           <h1 className="truncate text-lg font-semibold tracking-tight text-slate-900 sm:text-2xl">{title}</h1>
-          {badge && <Badge tone={badge.tone}>{badge.label}</Badge>}
+          {status && <CampaignStatusBadge status={status} />}
         </div>
         <p role="status" className="min-h-5 min-w-0 flex-1 text-sm sm:order-last sm:basis-full">
           {message ? (

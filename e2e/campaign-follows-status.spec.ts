@@ -35,6 +35,7 @@ test("after Activate the campaign page follows it to Finished without a reload",
     const header = page.getByRole("heading", { level: 1, name: `Follows status ${tag}` }).locator("..");
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     await expect(header.getByText("Draft", { exact: true })).toBeVisible();
+    await expect(delivery.getByText("Draft", { exact: true })).toBeVisible();
 
     await delivery.getByRole("button", { name: "Activate" }).click();
     await expect(delivery.getByText("Active: 3 deliveries planned", { exact: false })).toBeVisible();
@@ -46,7 +47,8 @@ test("after Activate the campaign page follows it to Finished without a reload",
     const outcomes = page.getByRole("region", { name: "Outcomes" });
     await expect(outcomes.getByText("3 of 3 delivered · 100%")).toBeVisible({ timeout: 20_000 });
     await expect(header.getByText("Finished", { exact: true })).toBeVisible({ timeout: 20_000 });
-    await expect(delivery.getByText("finished", { exact: true })).toBeVisible();
+    // the Delivery section words it as the header does
+    await expect(delivery.getByText("Finished", { exact: true })).toBeVisible();
     await expect(delivery.getByRole("note").filter({ hasText: "Finished: every delivery is final" })).toBeVisible();
     await expect(delivery.getByRole("button", { name: "Pause" })).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { followMark?: number }).followMark)).toBe(1);

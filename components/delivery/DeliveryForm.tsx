@@ -6,7 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
-import { Badge } from "../ui/Badge";
+import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field, inputClass } from "../ui/Field";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
@@ -28,7 +28,6 @@ const WHEN_OPTIONS: { value: When; label: string }[] = [
   { value: "triggered", label: "Triggered by event" },
   { value: "recurring", label: "Recurring" },
 ];
-const STATUS_TONES = { draft: "slate", active: "green", paused: "amber", finished: "indigo" } as const;
 
 type Props = {
   /** undefined on a new campaign: its delivery settings are saved with it by the page's Save */
@@ -91,7 +90,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         <h2 id="delivery-heading" className="text-base font-semibold text-slate-900">
           Delivery
         </h2>
-        <Badge tone={STATUS_TONES[status as keyof typeof STATUS_TONES] ?? "slate"}>{status}</Badge>
+        <CampaignStatusBadge status={status} />
       </div>
       <div role="radiogroup" aria-labelledby="delivery-when" className="space-y-2">
         <p id="delivery-when" className="text-sm font-medium text-slate-700">
