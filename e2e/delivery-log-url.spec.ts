@@ -46,6 +46,12 @@ test("the delivery log's filter is in the address: it survives a reload and can 
     await expect(other.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" }).getByRole("row")).toHaveCount(2);
     await other.close();
 
+    // an address past the last page (rows gone since it was shared) shows the last page, not "Page 9 of 1"
+    await page.goto(`/campaigns/${campaign.id}?state=delivered&page=9`);
+    await expect(log.getByText("Page 1 of 1 · 3 deliveries")).toBeVisible();
+    await expect(rows).toHaveCount(4);
+    await expect(page).toHaveURL(new RegExp(`/campaigns/${campaign.id}\\?state=delivered$`));
+
     // clearing the filter clears the address
     await log.getByLabel("State").selectOption("");
     await log.getByLabel("User").fill("");

@@ -3,7 +3,7 @@
 // the "Deliveries" table paginated on the server, Retry / Retry all failed / Cancel waiting deliveries
 // (after a confirmation), and the detail.
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
@@ -34,6 +34,11 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
     onError: () => setMessage(failed("That did not work; try again.")),
   });
   const list = data?.list;
+  // A page past the end (an old link's ?page=9, or rows gone since) shows the last page instead of "Page 9 of 1".
+  const pastEnd = !!list && list.page > list.pages && filter.page === list.page;
+  useEffect(() => {
+    if (pastEnd) change({ page: list?.pages ?? 1 });
+  }, [pastEnd]); // eslint-disable-line react-hooks/exhaustive-deps -- `change` is new each render; pastEnd is what matters
   // a viewer only looks: Retry and Cancel are an editor's (the server refuses them to a viewer anyway)
   const canAct = useRoleAllows("editor");
   const [confirmingCancel, setConfirmingCancel] = useState(false);
