@@ -7,7 +7,7 @@ import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } fro
 import { hostOf } from "../store/attempt-record";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { quietHoursHoldReason } from "./hold-reason";
+import { breakerPauseReason, quietHoursHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
@@ -70,6 +70,6 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   if (!rendered.ok) return { kind: "fail", error: `Template error: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}` };
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
-  if (blocked) return { kind: "pause", dueAt: blocked, host, reason: `Paused: ${host} failed many requests in a row; next try after ${blocked.toISOString()}` };
+  if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
   return { kind: "send", request: rendered.request, host, action };
 }

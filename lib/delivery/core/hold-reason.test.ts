@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { heldUntilText, holdOf, quietHoursHoldReason, readableReason } from "./hold-reason";
+import { breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason } from "./hold-reason";
 
 describe("the quiet-hours hold's wording", () => {
   it("says until when in the user's own zone, in words and a 24-hour clock", () => {
@@ -30,5 +30,9 @@ describe("the quiet-hours hold's wording", () => {
     expect(heldUntilText("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");
     expect(heldUntilText("Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");
     expect(heldUntilText("Frequency cap: 1 per day reached")).toBeNull();
+  });
+
+  it("words a host breaker's pause with the time of day of the next try, not a raw timestamp", () => {
+    expect(breakerPauseReason("hooks.example.com", new Date("2026-12-05T02:43:10.123Z"))).toBe("Paused: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC");
   });
 });

@@ -1,5 +1,6 @@
-// The one wording of a delivery held for quiet hours: written by decide() when it holds a row, and
-// read back by the log, its detail, the API and the CSV export so that all of them say the same.
+// The one wording of a delivery held for quiet hours (and of one paused by its host's breaker):
+// written by decide() when it holds a row, and read back by the log, its detail, the API and the CSV
+// export so that all of them say the same.
 // A held row stays "scheduled" (no state of its own: the engine claims it when the hours end);
 // what tells it apart is this reason.
 import { DateTime } from "luxon";
@@ -13,6 +14,14 @@ export function quietHoursHoldReason(until: Date, zone: string): string {
   const local = DateTime.fromJSDate(until, { zone }).setLocale("en-GB");
   const when = local.isValid ? local.toFormat("HH:mm ccc d LLL") : until.toISOString();
   return `${QUIET_PREFIX} until ${when} (${zone})`;
+}
+
+/**
+ * "Paused: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC": the host's
+ * breaker opens for about a minute, so the time of day to the second, in UTC (the log's reader may be anywhere).
+ */
+export function breakerPauseReason(host: string, until: Date): string {
+  return `Paused: ${host} failed many requests in a row; next try after ${until.toISOString().slice(11, 19)} UTC`;
 }
 
 /** A stored reason as people read it: an older quiet-hours hold is reworded; anything else is as stored. */
