@@ -1,13 +1,9 @@
-import { db } from "@/lib/db";
+import { checkHealth } from "@/lib/health/health";
 
 export const dynamic = "force-dynamic";
 
-/** Liveness and database reachability, for load balancers and the test harness. */
+/** Whether this process can do its job (lib/health/health.ts), for load balancers, monitoring and the test harness. */
 export async function GET() {
-  try {
-    await db().setting.findFirst();
-    return Response.json({ ok: true });
-  } catch {
-    return Response.json({ ok: false, error: "database unreachable" }, { status: 503 });
-  }
+  const report = await checkHealth();
+  return Response.json(report, { status: report.ok ? 200 : 503, headers: { "Cache-Control": "no-store" } });
 }

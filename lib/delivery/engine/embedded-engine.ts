@@ -9,7 +9,7 @@ import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
 import { engineTick, TICK_MS, type EngineTick } from "./engine-tick";
 import { newWorkerId } from "../core/ids";
-import type { DeliveryQueue, QueueHint } from "./queue";
+import type { DeliveryQueue, EngineLiveness, QueueHint } from "./queue";
 
 // Due times closer together than this are claimed in one pass: every pass is a few queries (each
 // compiled, each a synchronous SQLite statement on the event loop), and retries due a few ms apart
@@ -44,6 +44,10 @@ export class EmbeddedEngine implements DeliveryQueue {
   private claimBatch: number;
   private maxPending: number;
   private lastOccurrenceCheck = 0;
+  /** when the loop last finished a tick (engine clock, ms); start() sets it, so a boot has its grace */
+  private lastTickAt = 0;
+  private lastError: string | null = null;
+  private crashed: string | null = null;
   private tick: EngineTick;
   /** asleep because enough is claimed already: a recorded result makes room */
   private waitingForRoom = false;
@@ -96,8 +100,20 @@ export class EmbeddedEngine implements DeliveryQueue {
       this.dispatcher.renewLeases().catch((err) => log.warnEvery(10_000, "Could not renew delivery leases", { error: describeSafely(err) }));
     }, Math.max(200, Math.floor(this.leaseMs / 3)));
     this.renewTimer.unref?.();
-    this.loop = this.run();
+    this.lastTickAt = this.deps.now().getTime();
+    this.crashed = null;
+    // the loop catches what a pass throws; what escapes it (the sender failing to boot) ends it,
+    // and the health check must say so rather than a rejection nobody awaits
+    this.loop = this.run().catch((err) => {
+      this.crashed = describeSafely(err);
+      log.error("The delivery engine stopped", { error: this.crashed });
+    });
     log.info("Delivery engine started (embedded)", { workerId: this.workerId });
+  }
+
+  /** Whether the loop still ticks: two plain fields read, no statement (the health check's). */
+  liveness(): EngineLiveness {
+    return { running: this.running, crashed: this.crashed, sinceTickMs: this.deps.now().getTime() - this.lastTickAt, lastError: this.lastError };
   }
 
   /** The loop's and the result writes' counters so far. */
@@ -192,6 +208,8 @@ export class EmbeddedEngine implements DeliveryQueue {
         if (now.getTime() - this.lastOccurrenceCheck >= TICK_MS) {
           this.lastOccurrenceCheck = now.getTime();
           await this.tick(now);
+          this.lastTickAt = now.getTime();
+          this.lastError = null;
         }
         const room = this.room();
         if (room < this.claimThreshold()) {
@@ -220,6 +238,7 @@ export class EmbeddedEngine implements DeliveryQueue {
         await this.sleep(Math.min(Math.max(wait, MIN_POLL_GAP_MS), this.idlePollMs));
       } catch (err) {
         failures++;
+        this.lastError = describeSafely(err);
         this.dispatcher.leases.unreachable();
         log.warnEvery(10_000, "Delivery engine could not reach the database; trying again", { error: describeSafely(err), failures });
         await this.sleep(Math.min(250 * failures, 5000));

@@ -11,6 +11,17 @@ export type QueueHint = {
   dueTimes?: Iterable<number>;
 };
 
+/** How an engine's loop is doing, for the health check (lib/health.ts): judged there, measured here. */
+export type EngineLiveness = {
+  running: boolean;
+  /** why the loop ended by itself (null while it runs or after stop()) */
+  crashed: string | null;
+  /** ms since the loop last finished its once-a-second tick (since start() before the first one) */
+  sinceTickMs: number;
+  /** the last error the loop met and is retrying after (null once a tick succeeds again) */
+  lastError: string | null;
+};
+
 export interface DeliveryQueue {
   readonly kind: "embedded" | "bullmq" | "none";
   /** New or changed deliveries exist; the engine picks them up (the rows are already written). */
@@ -19,6 +30,8 @@ export interface DeliveryQueue {
   stop(): Promise<void>;
   /** what the engine has done so far, for operators and the bench (engines that run a loop) */
   stats?(): Record<string, number>;
+  /** engines that run a loop in this process: whether it still ticks */
+  liveness?(): EngineLiveness;
 }
 
 /** When no engine runs in this process (tests, scripts): the rows wait for a worker's next look. */
