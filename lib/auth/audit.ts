@@ -1,17 +1,16 @@
 // The audit log: who changed what (campaign edits, activations, keys, members), shown to admins.
 import { db, type Db } from "../db";
-import { transaction } from "../db/transaction";
 
 export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
 
 /**
  * `client`: the engine's own database handle (it records what it does by itself as "system").
- * Through transaction(): on SQLite a write can meet the engine's commits ("database is locked" at
- * once, under load) and is then run again, rather than failing an activation that already happened.
+ * A plain write: on SQLite, lib/db/sqlite-write-gate.ts keeps it from the engine's open fan-out and
+ * from another caller's open transaction (where it met "database is locked").
  */
 export async function recordAudit(entry: AuditEntry, client: Db = db()): Promise<void> {
   const data = { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never };
-  await transaction((tx) => tx.auditLog.create({ data, select: { id: true } }), { client });
+  await client.auditLog.create({ data, select: { id: true } });
 }
 
 export async function listAudit(options: { take?: number; cursor?: string } = {}) {

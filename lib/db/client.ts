@@ -5,7 +5,8 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client";
 import type { DatabaseConfig } from "../env";
-import { registerDatabase } from "./raw";
+import { rawWriteHeld, registerDatabase } from "./raw";
+import { gateSqliteWrites, type HeldWrite } from "./sqlite-write-gate";
 import { prepareSqliteFile } from "./file-modes";
 
 export type Db = SqliteClient;
@@ -18,20 +19,28 @@ export type DbOrTx = Db | Parameters<Parameters<Db["$transaction"]>[0]>[0];
 // keeps its 16 MB: raw.ts): SQLite's own 2 MB; a page not in it is in the OS's page cache, one read() away.
 const PRISMA_PAGE_CACHE = "PRAGMA cache_size = -2000";
 
-/** Prisma's SQLite adapter, its connection's page cache at PRISMA_PAGE_CACHE */
+/**
+ * Prisma's SQLite adapter, its connection's page cache at PRISMA_PAGE_CACHE, its writes waiting for
+ * the raw handle's fan-outs without holding the event loop (sqlite-write-gate.ts)
+ */
 class SqliteAdapter extends PrismaBetterSQLite3 {
+  heldWrite: HeldWrite = () => null;
+
   async connect() {
     const adapter = await super.connect();
     await adapter.executeScript(PRISMA_PAGE_CACHE);
-    return adapter;
+    return gateSqliteWrites(adapter, () => this.heldWrite());
   }
 }
 
 export function createDb(config: DatabaseConfig): Db {
   if (config.provider === "sqlite") {
     prepareSqliteFile(config.file);
-    const client = new SqliteClient({ adapter: new SqliteAdapter({ url: `file:${config.file}`, timeout: 10_000 }) });
+    // timeout: SQLite's busy timeout on Prisma's connection (a lock another process or thread holds)
+    const adapter = new SqliteAdapter({ url: `file:${config.file}`, timeout: 10_000 });
+    const client = new SqliteClient({ adapter });
     registerDatabase(client, config);
+    adapter.heldWrite = () => rawWriteHeld(client);
     return client;
   }
   const adapter = new PrismaPg({ connectionString: config.url, max: 10 }, { schema: config.schema });

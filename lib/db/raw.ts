@@ -28,9 +28,16 @@ export interface RawDb {
   /**
    * Runs `work` in one transaction (committed when it resolves, rolled back when it throws), for a
    * write that reads between its statements: a fan-out of 100,000 users. On SQLite it holds the
-   * handle's one connection: this handle's other statements wait until it ends.
+   * handle's one connection: this handle's other statements wait until it ends, and so do Prisma's
+   * writes (client.ts), so `work` must not await a Prisma write.
    */
   interactive<T>(work: (tx: RawTx) => Promise<T>): Promise<T>;
+  /**
+   * SQLite: settles when the interactive transaction holding the write lock ends (null: none is open).
+   * Prisma's connection waits for it before writing (client.ts), as SQLite would make it wait
+   * synchronously, on the event loop this transaction needs to end.
+   */
+  readonly writeHeld?: Promise<void> | null;
   /** SQLite: who copies the write-ahead log into the database (lib/db/wal-checkpointer.ts) */
   readonly walCheckpoints?: "thread" | "commits";
   close(): void;
@@ -45,6 +52,10 @@ class SqliteRawDb implements RawDb {
   private statements = new Map<string, Database.Statement>();
   /** settles when the open interactive transaction ends (null: none is open) */
   private held: Promise<void> | null = null;
+
+  get writeHeld() {
+    return this.held;
+  }
 
   private checkpointer: WalCheckpointer;
   /** where the write-ahead log is copied into the database: by a thread of its own (wal-checkpointer.ts), or by this connection's commits */
@@ -233,6 +244,11 @@ export function rawDb(prisma: Db): RawDb {
     opened.set(prisma, raw);
   }
   return raw;
+}
+
+/** The write lock this client's raw handle holds across awaits (SQLite's interactive transaction), if it is open. */
+export function rawWriteHeld(prisma: Db): Promise<void> | null {
+  return opened.get(prisma)?.writeHeld ?? null;
 }
 
 /** Closes the raw handle of a client being disconnected. */

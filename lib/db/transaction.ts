@@ -7,7 +7,10 @@
 //   under a send. (Beginning IMMEDIATE instead would wait for the lock synchronously, freezing the
 //   event loop the raw handle needs to let go of it.)
 // - PostgreSQL: a deadlock or serialization failure (40P01, 40001: Prisma's P2034).
-// SQLite and PostgreSQL roll the transaction back first; `work` must only touch the database.
+// SQLite and PostgreSQL roll the transaction back first; `work` must only touch the database, and
+// only through `tx`: on SQLite a statement on db() waits for the open transaction to end
+// (sqlite-write-gate.ts, which also keeps single statements, needing no retry, out of the raw
+// handle's fan-outs).
 import { db } from "./index";
 import type { Db, DbOrTx } from "./client";
 import { databaseErrorCode, isSqliteBusy } from "./busy";
