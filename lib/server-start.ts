@@ -10,4 +10,7 @@ export async function startServerSideServices() {
   // No signal handler here: a killed process loses nothing (leases run out, rows are re-found).
   const { startDeliveryEngine } = await import("./delivery/engine/start");
   await startDeliveryEngine("web");
+  // CSV uploads and rejected-rows files are dropped after a day (lib/audience/import/jobs.ts)
+  const { startImportSweeper } = await import("./audience/import/jobs");
+  startImportSweeper();
 }

@@ -11,7 +11,8 @@ export function ImportReportView({ report, rejectedHref }: { report: Report; rej
         <>
           <a className="text-indigo-700 underline" href={rejectedHref} download>
             Download rejected rows
-          </a>
+          </a>{" "}
+          <span className="text-slate-500">(kept for 24 hours)</span>
           <table className="w-full text-left">
             <caption className="sr-only">Rejected rows</caption>
             <thead className="text-xs uppercase text-slate-500">

@@ -1,5 +1,9 @@
+import { rm } from "node:fs/promises";
+import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { IMPORT_RETENTION_MS, importJob, sweepImports } from "@/lib/audience/import/jobs";
 import { sessionCookie } from "@/test/sessions";
 import { acceptInvite, createOwner, inviteMember, type Member } from "@/lib/auth/members";
 import { POST as upload } from "./route";
@@ -77,6 +81,33 @@ describe("CSV import routes", () => {
     const res = await send("id\nx\n", await signIn("v@example.com", "viewer-password"));
     expect(res.status).toBe(403);
     expect((await res.json()).error.code).toBe("forbidden");
+  });
+
+  it("says a rejected-rows download has expired (410) once the sweep dropped it or its file is gone, never a 500", async () => {
+    const importWithRejections = async () => {
+      const { id } = await (await send("id,email\nr1,r1@example.com\nr2,bad\n")).json();
+      const body = JSON.stringify({ mapping: [{ target: "userId" }, { target: "email" }] });
+      expect((await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body }), params(id))).status).toBe(202);
+      expect(await waitDone(id)).toMatchObject({ status: "done", report: { rejectedCount: 1 } });
+      return id as string;
+    };
+    const download = (id: string) => rejected(new Request(`${base}/${id}/rejected`, { headers: session }), params(id));
+
+    // the file removed by something else (a cleaner of the data directory)
+    const removed = await importWithRejections();
+    await rm(path.join(env().dataDir, "imports", `${removed}.rejected.csv`));
+    const gone = await download(removed);
+    expect(gone.status).toBe(410);
+    expect((await gone.json()).error).toMatchObject({ code: "expired", message: expect.stringMatching(/no longer kept \(imports are kept for 24 hours.*Import the file again/) });
+
+    // the sweep a day later: the download and the progress both say so
+    const swept = await importWithRejections();
+    expect((await download(swept)).status).toBe(200);
+    await sweepImports(importJob(swept)!.finishedAt! + IMPORT_RETENTION_MS);
+    expect((await download(swept)).status).toBe(410);
+    const progress = await status(new Request(`${base}/${swept}`, { headers: session }), params(swept));
+    expect(progress.status).toBe(410);
+    expect((await progress.json()).error.message).toMatch(/no longer kept/);
   });
 });
 

@@ -5,9 +5,12 @@
 // bounded per member: each keeps their last MAX_IMPORTS_PER_MEMBER imports, and a new upload deletes
 // the files of their older ones. Without it an editor's uploads never imported, 50 MB each, stayed
 // until the data directory (the SQLite database's too) was full.
+// Nothing is kept for ever: a finished import (its report and rejected rows) or an upload never
+// imported is dropped, files and all, after IMPORT_RETENTION_MS or beyond MAX_KEPT_IMPORTS, by the
+// sweep every new upload runs first and the web process runs hourly (files a restart left behind too).
 import { randomBytes } from "node:crypto";
-import { createWriteStream } from "node:fs";
-import { mkdir, rm } from "node:fs/promises";
+import { createWriteStream, type ReadStream } from "node:fs";
+import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
 import { env } from "../../env";
@@ -26,7 +29,18 @@ export type ImportJob = {
   progress: number;
   report: ImportReport | null;
   error: string | null;
+  /** ms since the epoch: when the upload was received, and when its import ended (done or failed) */
+  createdAt: number;
+  finishedAt: number | null;
 };
+
+/** How long a finished import (report, rejected rows) or an upload never imported is kept. */
+export const IMPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
+/** At most this many imports not running are kept (each may hold a 50 MB upload); the oldest go first. */
+export const MAX_KEPT_IMPORTS = 50;
+/** How many dropped ids are remembered, so that their links say "expired" rather than "no such import". */
+const MAX_EXPIRED_IDS = 1000;
+export const IMPORT_SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 export class UploadTooLargeError extends CsvImportError {}
 /** The member's other imports are all still running: a new upload waits for one to finish. */
@@ -35,14 +49,74 @@ export class TooManyImportsError extends CsvImportError {}
 /** Imports (uploaded, running or done) whose files a member keeps; an upload past it deletes the oldest finished or unstarted. */
 export const MAX_IMPORTS_PER_MEMBER = 5;
 
-const holder = globalThis as unknown as { __hooklineImports?: Map<string, ImportJob> };
+const holder = globalThis as unknown as { __hooklineImports?: Map<string, ImportJob>; __hooklineExpiredImports?: Set<string>; __hooklineImportSweeper?: NodeJS.Timeout };
 const jobs = () => (holder.__hooklineImports ??= new Map());
+const expiredIds = () => (holder.__hooklineExpiredImports ??= new Set());
 
 function dir() {
   return path.join(env().dataDir, "imports");
 }
 const fileOf = (id: string) => path.join(dir(), `${id}.csv`);
 const rejectedOf = (id: string) => path.join(dir(), `${id}.rejected.csv`);
+/** the id a file in the imports directory belongs to */
+const FILE_NAME = /^(imp_[A-Za-z0-9_-]+)(?:\.rejected)?\.csv$/;
+
+/**
+ * Which imports to drop at `now`: those not running whose upload or end is older than the retention,
+ * then, of the rest, the oldest beyond the count. A running import is never dropped.
+ */
+export function importsToDrop(list: ImportJob[], now: number, limits = { retentionMs: IMPORT_RETENTION_MS, maxKept: MAX_KEPT_IMPORTS }): string[] {
+  const idle = list.filter((j) => j.status !== "running").map((j) => ({ id: j.id, since: j.finishedAt ?? j.createdAt }));
+  const drop = new Set(idle.filter((j) => now - j.since >= limits.retentionMs).map((j) => j.id));
+  const kept = idle.filter((j) => !drop.has(j.id)).sort((a, b) => b.since - a.since);
+  for (const j of kept.slice(limits.maxKept)) drop.add(j.id);
+  return [...drop];
+}
+
+function rememberExpired(id: string) {
+  const ids = expiredIds();
+  ids.add(id);
+  if (ids.size > MAX_EXPIRED_IDS) ids.delete(ids.values().next().value!);
+}
+
+async function dropImport(id: string) {
+  jobs().delete(id);
+  rememberExpired(id);
+  await rm(fileOf(id), { force: true });
+  await rm(rejectedOf(id), { force: true });
+}
+
+/**
+ * Drops what importsToDrop says, and files no import in this process names (a restart forgets its
+ * imports) once they are older than the retention: younger ones may be an upload being written, or
+ * another process's. Returns how many imports and stray files went.
+ */
+export async function sweepImports(now = Date.now()): Promise<{ imports: number; files: number }> {
+  const dropped = importsToDrop([...jobs().values()], now);
+  for (const id of dropped) await dropImport(id);
+  let files = 0;
+  const names = await readdir(dir()).catch(() => [] as string[]);
+  for (const name of names) {
+    const id = FILE_NAME.exec(name)?.[1];
+    if (!id || jobs().has(id)) continue;
+    const file = path.join(dir(), name);
+    const modified = (await stat(file).catch(() => null))?.mtimeMs;
+    if (modified === undefined || now - modified < IMPORT_RETENTION_MS) continue;
+    await rm(file, { force: true });
+    rememberExpired(id);
+    files++;
+  }
+  return { imports: dropped.length, files };
+}
+
+/** The web process sweeps once at start (what a restart left) and then hourly. */
+export function startImportSweeper() {
+  if (holder.__hooklineImportSweeper) return;
+  const sweep = () => void sweepImports().catch((err) => log.warn("Could not clean up old CSV imports", { error: describeSafely(err) }));
+  sweep();
+  holder.__hooklineImportSweeper = setInterval(sweep, IMPORT_SWEEP_EVERY_MS);
+  holder.__hooklineImportSweeper.unref?.();
+}
 
 // uploads being received, per member: counted before their file exists, so uploads sent at once cannot pass the bound together
 const receiving = new Map<string, number>();
@@ -103,8 +177,10 @@ async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: 
     out.end();
     await once(out, "close");
     const inspection = await inspectCsv(file);
-    const job: ImportJob = { id, owner, fileName: fileName.slice(0, 200), inspection, status: "uploaded", progress: 0, report: null, error: null };
+    const job: ImportJob = { id, owner, fileName: fileName.slice(0, 200), inspection, status: "uploaded", progress: 0, report: null, error: null, createdAt: Date.now(), finishedAt: null };
     jobs().set(id, job);
+    // what earlier imports left past their retention, or beyond the count now that this one is the newest
+    await sweepImports();
     return job;
   } catch (err) {
     out.destroy();
@@ -135,17 +211,41 @@ export function startImport(id: string, options: { mapping: ColumnMapping[]; del
     },
   });
   run.then(
-    (report) => Object.assign(job, { status: "done", progress: 1, report }),
+    (report) => Object.assign(job, { status: "done", progress: 1, report, finishedAt: Date.now() }),
     (err: Error) => {
       log.warn("CSV import failed", { id, error: describeSafely(err) });
-      Object.assign(job, { status: "failed", error: err.message });
+      Object.assign(job, { status: "failed", error: err.message, finishedAt: Date.now() });
     },
   );
   void run.finally(() => rm(fileOf(id), { force: true }));
   return job;
 }
 
-/** The rejected rows as CSV (line, reason, row), once the import is done. */
-export function rejectedRowsFile(id: string): string | null {
-  return jobs().get(id)?.status === "done" ? rejectedOf(id) : null;
+/** Whether `id` named an import that was dropped (retention, count) or that a restart forgot. */
+export function importExpired(id: string): boolean {
+  return expiredIds().has(id);
+}
+
+export type RejectedRowsDownload =
+  | { kind: "file"; stream: ReadStream }
+  | { kind: "expired" }
+  | { kind: "not_found" }
+  | { kind: "not_done" };
+
+/** The rejected rows as CSV (line, reason, row), once the import is done, or why not. */
+export async function rejectedRowsDownload(id: string): Promise<RejectedRowsDownload> {
+  const job = jobs().get(id);
+  if (!job) {
+    if (importExpired(id)) return { kind: "expired" };
+    // a restart forgot the import; its file is still here until the sweep takes it
+    return (await stat(rejectedOf(id)).catch(() => null)) ? { kind: "expired" } : { kind: "not_found" };
+  }
+  if (job.status !== "done") return { kind: "not_done" };
+  // opened before answering: a sweep that deletes it meanwhile cannot cut the download short, and a
+  // file gone by other means (a cleaner of the data directory) is "expired", not a failed response
+  const handle = await open(rejectedOf(id), "r").catch((err: NodeJS.ErrnoException) => {
+    if (err.code === "ENOENT") return null;
+    throw err;
+  });
+  return handle ? { kind: "file", stream: handle.createReadStream() } : { kind: "expired" };
 }

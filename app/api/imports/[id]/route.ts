@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { idSchema } from "@/lib/api/ids";
 import { withInternal } from "@/lib/api/with-internal";
-import { importJob, startImport } from "@/lib/audience/import/jobs";
+import { IMPORT_RETENTION_MS, importExpired, importJob, startImport } from "@/lib/audience/import/jobs";
 import { DELIMITERS } from "@/lib/audience/import/detect";
 import { mappingSchema } from "@/lib/audience/import/mapping";
 import { CsvImportError } from "@/lib/audience/import/run";
@@ -15,6 +15,7 @@ const startSchema = z.object({ mapping: mappingSchema, delimiter: z.enum(DELIMIT
 /** Progress and, once done, the report. */
 export const GET = withInternal({ role: "viewer", params }, async ({ params }) => {
   const job = importJob(params.id);
+  if (!job && importExpired(params.id)) throw new ApiError(410, "expired", `This import is no longer kept (imports are kept for ${IMPORT_RETENTION_MS / 3_600_000} hours). Upload the file again.`);
   if (!job) throw new ApiError(404, "not_found", "No such import");
   return { status: job.status, progress: job.progress, report: job.report, error: job.error };
 });

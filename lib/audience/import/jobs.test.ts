@@ -1,0 +1,122 @@
+// Imports keep nothing for ever: a finished import's files and entry, or an upload never imported,
+// go after the retention or beyond the count, on real files in the data directory; the rejected
+// rows of a dropped import say "expired".
+import { existsSync } from "node:fs";
+import { readdir, utimes, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { env } from "../../env";
+import { waitFor } from "../../delivery/testing/receiver";
+import {
+  IMPORT_RETENTION_MS,
+  importExpired,
+  importJob,
+  importsToDrop,
+  MAX_KEPT_IMPORTS,
+  receiveUpload,
+  rejectedRowsDownload,
+  startImport,
+  sweepImports,
+  type ImportJob,
+} from "./jobs";
+
+const dir = () => path.join(env().dataDir, "imports");
+const stream = (text: string) => new Blob([text]).stream();
+const HOUR = 3_600_000;
+
+// each upload by a member of its own: the per-member bound (MAX_IMPORTS_PER_MEMBER) is tested in app/api/imports
+let uploader = 0;
+async function upload(text = "id,email\nu1,a@example.com\nu2,bad\n") {
+  return receiveUpload(stream(text), "people.csv", `member-${uploader++}`);
+}
+
+async function importDone(text?: string) {
+  const job = await upload(text);
+  startImport(job.id, { mapping: [{ target: "userId" }, { target: "email" }] });
+  await waitFor(() => importJob(job.id)?.status === "done", 10_000, 10);
+  return importJob(job.id)!;
+}
+
+const job = (id: string, status: ImportJob["status"], createdAt: number, finishedAt: number | null = null) =>
+  ({ id, status, createdAt, finishedAt }) as ImportJob;
+
+describe("importsToDrop", () => {
+  it("drops what is not running past the retention, then the oldest beyond the count", () => {
+    const now = 100 * HOUR;
+    const list = [
+      job("old-done", "done", now - 30 * HOUR, now - 25 * HOUR),
+      job("old-upload", "uploaded", now - 25 * HOUR),
+      job("old-running", "running", now - 48 * HOUR),
+      job("recent-failed", "failed", now - 30 * HOUR, now - 2 * HOUR),
+      job("a", "done", now - 3 * HOUR, now - 3 * HOUR),
+      job("b", "done", now - 1 * HOUR, now - 1 * HOUR),
+    ];
+    expect(importsToDrop(list, now).sort()).toEqual(["old-done", "old-upload"]);
+    // kept at most two: the newest ends (b, recent-failed) stay, a goes; running never counts
+    expect(importsToDrop(list, now, { retentionMs: IMPORT_RETENTION_MS, maxKept: 2 }).sort()).toEqual(["a", "old-done", "old-upload"]);
+  });
+});
+
+describe("sweepImports on real files", () => {
+  it("drops a finished import's rejected rows and entry after the retention, and says it expired", async () => {
+    const done = await importDone();
+    expect(done.report).toMatchObject({ imported: 1, rejectedCount: 1 });
+    // the upload itself goes when its import ends; the rejected rows stay for the download
+    await waitFor(() => !existsSync(path.join(dir(), `${done.id}.csv`)), 5_000, 10);
+    expect(existsSync(path.join(dir(), `${done.id}.rejected.csv`))).toBe(true);
+    const kept = await rejectedRowsDownload(done.id);
+    expect(kept.kind).toBe("file");
+    if (kept.kind === "file") kept.stream.destroy();
+
+    expect(await sweepImports(done.finishedAt! + IMPORT_RETENTION_MS - 1)).toMatchObject({ imports: 0 });
+    expect(importJob(done.id)).not.toBeNull();
+
+    expect(await sweepImports(done.finishedAt! + IMPORT_RETENTION_MS)).toMatchObject({ imports: 1 });
+    expect(existsSync(path.join(dir(), `${done.id}.rejected.csv`))).toBe(false);
+    expect(importJob(done.id)).toBeNull();
+    expect(importExpired(done.id)).toBe(true);
+    expect(await rejectedRowsDownload(done.id)).toEqual({ kind: "expired" });
+  });
+
+  it("drops an upload never imported after the retention, its file too", async () => {
+    const waiting = await upload();
+    const file = path.join(dir(), `${waiting.id}.csv`);
+    expect(existsSync(file)).toBe(true);
+    await sweepImports(waiting.createdAt + IMPORT_RETENTION_MS);
+    expect(existsSync(file)).toBe(false);
+    expect(importJob(waiting.id)).toBeNull();
+    expect(() => startImport(waiting.id, { mapping: [{ target: "userId" }, { target: "email" }] })).toThrow(/no longer available/);
+  });
+
+  it("keeps at most MAX_KEPT_IMPORTS imports: a new upload drops the oldest, files and entries", async () => {
+    await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
+    const ids: string[] = [];
+    for (let i = 0; i < MAX_KEPT_IMPORTS + 3; i++) ids.push((await upload(`id\nu${i}\n`)).id);
+    const files = (await readdir(dir())).filter((n) => n.endsWith(".csv"));
+    expect(files).toHaveLength(MAX_KEPT_IMPORTS);
+    for (const id of ids.slice(0, 3)) {
+      expect(importJob(id)).toBeNull();
+      expect(files).not.toContain(`${id}.csv`);
+    }
+    for (const id of ids.slice(3)) expect(importJob(id)).not.toBeNull();
+  });
+
+  it("removes files no import names (left by a restart) once older than the retention, not younger ones", async () => {
+    await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
+    const stale = ["imp_leftover1.csv", "imp_leftover1.rejected.csv"].map((n) => path.join(dir(), n));
+    const fresh = path.join(dir(), "imp_beingwritten.csv");
+    const unrelated = path.join(dir(), "notes.txt");
+    for (const f of [...stale, fresh, unrelated]) await writeFile(f, "id\n");
+    const twoDaysAgo = new Date(Date.now() - 2 * IMPORT_RETENTION_MS);
+    for (const f of [...stale, unrelated]) await utimes(f, twoDaysAgo, twoDaysAgo);
+    // a restart forgot the import: its leftover rejected rows are "expired", not a failed download
+    expect(await rejectedRowsDownload("imp_leftover1")).toEqual({ kind: "expired" });
+
+    expect(await sweepImports()).toMatchObject({ files: 2 });
+    for (const f of stale) expect(existsSync(f)).toBe(false);
+    expect(existsSync(fresh)).toBe(true);
+    expect(existsSync(unrelated)).toBe(true);
+    expect(await rejectedRowsDownload("imp_leftover1")).toEqual({ kind: "expired" });
+    expect(await rejectedRowsDownload("imp_neverexisted")).toEqual({ kind: "not_found" });
+  });
+});
