@@ -32,7 +32,6 @@ function triggeredDeliveryStatements(
   users: Map<string, UserForPlanning>,
   now: Date,
   counts: FanOutCounts,
-  options: { skipExisting?: boolean } = {},
 ): RawStatement[] {
   const deliveries: RawStatement[] = [];
   for (const { campaign, rule, segment, actions } of campaigns) {
@@ -43,7 +42,7 @@ function triggeredDeliveryStatements(
       const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
       return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
     });
-    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts, options));
+    deliveries.push(...plannedDeliveryStatements(campaign.id, planned, counts));
   }
   return deliveries;
 }
@@ -91,28 +90,10 @@ export async function planCatchUp(
   const where = { name: entry.rule.event, createdAt: { gte: from, lt: until } };
   const rows = await prisma.event.findMany({ where, select: { id: true, userId: true, name: true, params: true, time: true }, orderBy: { id: "asc" }, take: maxEvents + 1 });
   if (rows.length > maxEvents) return { tooMany: await prisma.event.count({ where }) };
-  // an event planned while the campaign was still active (its batch read the campaign before the
-  // pause and was written after it) is not planned again; the INSERTs skip one planned meanwhile too
-  const planned = await eventsPlannedFor(campaignId, rows.map((r) => r.id));
-  const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
+  const events = rows.map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
-  return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts, { skipExisting: true }), counts };
-}
-
-/** Which of these events already started the campaign (a delivery, or a control group place). */
-async function eventsPlannedFor(campaignId: string, eventIds: string[]): Promise<Set<string>> {
-  const planned = new Set<string>();
-  for (let i = 0; i < eventIds.length; i += 1000) {
-    const ids = eventIds.slice(i, i + 1000);
-    const [deliveries, held] = await Promise.all([
-      db().delivery.findMany({ where: { campaignId, eventId: { in: ids } }, select: { eventId: true } }),
-      db().controlGroupMember.findMany({ where: { campaignId, triggerKey: { in: ids.map((id) => `event:${id}`) } }, select: { triggerKey: true } }),
-    ]);
-    for (const d of deliveries) if (d.eventId) planned.add(d.eventId);
-    for (const h of held) planned.add(h.triggerKey.slice("event:".length));
-  }
-  return planned;
+  return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts };
 }
 
 export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };

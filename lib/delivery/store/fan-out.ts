@@ -41,13 +41,13 @@ export function emptyCounts(): FanOutCounts {
 }
 
 /** The INSERTs of planned deliveries (INSERT_BATCH rows each) and of held-out users, counted into `counts`. */
-export function plannedDeliveryStatements(campaignId: string, allPlanned: PlannedDelivery[], counts: FanOutCounts, options: { skipExisting?: boolean } = {}): RawStatement[] {
+export function plannedDeliveryStatements(campaignId: string, allPlanned: PlannedDelivery[], counts: FanOutCounts): RawStatement[] {
   const statements: RawStatement[] = [];
   const held = allPlanned.filter((p) => p.control);
   const planned = held.length ? allPlanned.filter((p) => !p.control) : allPlanned;
   for (let i = 0; i < held.length; i += INSERT_BATCH) {
     const rows = held.slice(i, i + INSERT_BATCH).map((p) => [campaignId, p.actionId, p.userId, p.triggerKey, p.plannedAt]);
-    statements.push(jsonInsertSql("ControlGroupMember", CONTROL_COLUMNS, rows, options));
+    statements.push(jsonInsertSql("ControlGroupMember", CONTROL_COLUMNS, rows));
     counts.control += rows.length;
   }
   for (let i = 0; i < planned.length; i += INSERT_BATCH) {
@@ -66,7 +66,7 @@ export function plannedDeliveryStatements(campaignId: string, allPlanned: Planne
       // dueAt = plannedAt until the first attempt
       return [ids[k], webhookIds[k], campaignId, p.actionId, p.userId, p.eventId, p.triggerKey, p.eventData, p.plannedAt, p.plannedAt, state, p.suppressedReason, now, now, p.variant, p.variantActionId];
     });
-    statements.push(jsonInsertSql("Delivery", DELIVERY_COLUMNS, rows, options));
+    statements.push(jsonInsertSql("Delivery", DELIVERY_COLUMNS, rows));
   }
   return statements;
 }
