@@ -76,3 +76,23 @@ describe("resume with catch up", () => {
     expect(await resumeCampaign(campaign.id, ACTOR)).toEqual({ ok: true, caughtUp: null });
   });
 });
+
+describe("resume with catch up, an event already planned live", () => {
+  // trackEvents reads the active campaigns, then stamps its events' createdAt when it writes them: an
+  // event tracked as the pause lands (or on a process whose clock is a moment ahead of the one that
+  // paused) is planned live and still counts as arrived since pausedAt. Catching it up again must not
+  // plan it twice, nor fail the resume on Delivery's (actionId, userId, triggerKey).
+  it("is not planned again, and the resume succeeds", async () => {
+    const campaign = await createCampaign({ url: URL, rule: { when: "triggered", event: "raced", conditions: [] } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    expect((await trackEvents([{ userId: "raced-live", event: "raced" }])).scheduled).toBe(1);
+    // the pause, recorded a second before that event's createdAt
+    expect(await pauseCampaign(campaign.id, ACTOR, new Date(Date.now() - 1000))).toBe(true);
+    await trackEvents([{ userId: "raced-missed", event: "raced" }]);
+
+    const result = await resumeCampaign(campaign.id, ACTOR, { catchUp: true });
+    expect(result).toEqual({ ok: true, caughtUp: { events: 1, scheduled: 1, suppressed: 0 } });
+    expect(await deliveryUsers(campaign.id)).toEqual(["raced-live", "raced-missed"]);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("active");
+  });
+});

@@ -70,6 +70,29 @@ export async function missedWhilePaused(campaign: { status: string; pausedAt: Da
   return { event: rule.event, since: campaign.pausedAt.toISOString(), count: await eventsArrivedSince(rule.event, campaign.pausedAt) };
 }
 
+// event ids per look-up of what was planned live (well under SQLite's limit of bound parameters)
+const PLANNED_LOOKUP = 5000;
+
+/**
+ * The events (of these) the campaign already planned live: trackEvents reads the active campaigns
+ * before it stamps its events' createdAt, so an event tracked as the pause lands (or by a process whose
+ * clock is ahead) is planned live yet arrived "since pausedAt". Its rows (a delivery, or a held-out
+ * user) are committed with the event, so they are visible to a read made after the event's.
+ */
+async function plannedLive(campaignId: string, eventIds: string[]): Promise<Set<string>> {
+  const planned = new Set<string>();
+  for (let i = 0; i < eventIds.length; i += PLANNED_LOOKUP) {
+    const ids = eventIds.slice(i, i + PLANNED_LOOKUP);
+    const [deliveries, held] = await Promise.all([
+      db().delivery.findMany({ where: { campaignId, eventId: { in: ids } }, select: { eventId: true }, distinct: ["eventId"] }),
+      db().controlGroupMember.findMany({ where: { campaignId, triggerKey: { in: ids.map((id) => `event:${id}`) } }, select: { triggerKey: true }, distinct: ["triggerKey"] }),
+    ]);
+    for (const d of deliveries) planned.add(d.eventId!);
+    for (const h of held) planned.add(h.triggerKey.slice("event:".length));
+  }
+  return planned;
+}
+
 export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: FanOutCounts };
 
 /**
@@ -90,7 +113,8 @@ export async function planCatchUp(
   const where = { name: entry.rule.event, createdAt: { gte: from, lt: until } };
   const rows = await prisma.event.findMany({ where, select: { id: true, userId: true, name: true, params: true, time: true }, orderBy: { id: "asc" }, take: maxEvents + 1 });
   if (rows.length > maxEvents) return { tooMany: await prisma.event.count({ where }) };
-  const events = rows.map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
+  const planned = await plannedLive(campaignId, rows.map((r) => r.id));
+  const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
   return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts };
