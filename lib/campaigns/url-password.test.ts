@@ -161,3 +161,31 @@ describe("a user name without a password is the credential (https://sk_live_...:
     },
   );
 });
+
+describe("a user name that is the credential where it cannot be split out (review)", () => {
+  const key = "sk_live_51Hx9aBcD";
+  it.each([
+    // another branch of a block, after leading template text, behind a scheme written with backslashes (a browser reads https:\\ as https://)
+    [`{{#if user.vip}}https://api.example.com/x{{else}}https://${key}:@api.stripe.com/v1{{/if}}`, `{{#if user.vip}}https://api.example.com/x{{else}}https://${SECRET_MASK}:@api.stripe.com/v1{{/if}}`],
+    [`{{{user.base}}}${key}:@api.stripe.com/v1`, `{{{user.base}}}${SECRET_MASK}:@api.stripe.com/v1`],
+    [`https:\\\\${key}:@api.stripe.com/v1`, `https:\\\\${SECRET_MASK}:@api.stripe.com/v1`],
+  ])("%s is refused, and shown and kept in destination templates masked", async (typed, shown) => {
+    const { templateSafeUrl } = await import("./template-secrets");
+    expect(urlPasswordProblem(typed)).toMatch(/^Write the password right after the scheme/);
+    expect(splitUrlPassword(typed).password).toBeNull();
+    expect(maskedUrlTemplate(typed, null)).toBe(shown);
+    expect(urlPasswordProblem(shown)).not.toBeNull();
+    expect(templateSafeUrl(typed)).not.toContain(key);
+  });
+
+  it.each([
+    `{{#if user.vip}}https://${key}:@api.stripe.com/v1{{else}}https://api.example.com/x{{/if}}`,
+    `{{#if user.vip}}https://{{user.tenant}}-${key}:@api.stripe.com/v1{{else}}https://api.example.com/x{{/if}}`,
+    "{{#if user.vip}}https://{{user.key}}:@api.stripe.com/v1{{else}}https://{{user.key}}:@api.example.com{{/if}}",
+    "{{{user.base}}}{{user.key}}:@api.example.com/x",
+    `https://${key}:@api.stripe.com/v1`,
+    "{{{user.base}}}/notify?to=mailto:bob@example.com",
+  ])("%s is not refused (split out, or only {{ }} values)", (typed) => {
+    expect(urlPasswordProblem(typed)).toBeNull();
+  });
+});

@@ -123,22 +123,32 @@ const isStop = (c: string) => c === "/" || c === "?" || c === "#" || c === "\\" 
  * Each literal ":password@" in a shape: from the first ":" after the last "/ ? # \\ @" or space to the
  * next "@", at least one character of it written out (a {{ }} value is data, not a secret). One pass
  * (a regular expression for it backtracked cubically on a run of colons: seconds for 2,000).
+ * A literal user name before an empty password ("sk_live_...:@") is the credential itself, as
+ * url-password.ts splits it out where it can: the span is then the user name's.
  */
 function literalPasswords(shape: string): [number, number][] {
   const found: [number, number][] = [];
+  const written = (from: number, to: number) => {
+    for (let k = from; k < to; k++) if (shape[k] !== HOLE) return true;
+    return false;
+  };
   let colon = -1;
+  let nameAt = 0;
   for (let i = 0; i < shape.length; i++) {
     const c = shape[i]!;
     if (c === "@" && colon >= 0) {
-      for (let k = colon + 1; k < i; k++) {
-        if (shape[k] !== HOLE) {
-          found.push([colon + 1, i]);
-          break;
-        }
+      if (written(colon + 1, i)) found.push([colon + 1, i]);
+      else if (colon + 1 === i && written(nameAt, colon)) {
+        // from its first written character: a {{ }} value before it ({{{user.base}}}) is data, and stays
+        let start = nameAt;
+        while (shape[start] === HOLE) start++;
+        found.push([start, colon]);
       }
     }
-    if (isStop(c)) colon = -1;
-    else if (c === ":" && colon < 0) colon = i;
+    if (isStop(c)) {
+      colon = -1;
+      nameAt = i + 1;
+    } else if (c === ":" && colon < 0) colon = i;
   }
   return found;
 }
@@ -164,7 +174,9 @@ function straySpans(shaped: Shaped): [number, number][] {
   // without blocks, text after a literal ? or # is query or fragment whatever comes before it
   const shape = blocks ? full : full.slice(0, full.search(/[?#]|$/));
   const split = parts?.password != null ? parts.scheme.length + parts.username.length + 1 : -1;
-  return literalPasswords(shape).filter(([start]) => start !== split);
+  // a user name before an empty password right after the scheme is split out whole (url-password.ts)
+  const splitName = parts?.password === "" ? parts.scheme.length + parts.username.length : -1;
+  return literalPasswords(shape).filter(([start, end]) => start !== split && end !== splitName);
 }
 
 /**

@@ -116,3 +116,16 @@ describe("a key saved in the URL template before it was split out", () => {
     expect((await backfillUrlPasswords()).moved).toEqual([]);
   });
 });
+
+describe("a URL user name that is the credential where it cannot be split out (review)", () => {
+  it.each([`{{#if user.vip}}https://127.0.0.1:9/x{{else}}https://${KEY}:@127.0.0.1:9/v1{{/if}}`, `{{{user.base}}}${KEY}:@127.0.0.1:9/v1`])(
+    "%s is refused with a 400 and nothing is stored, so no viewer reads it back",
+    async (url) => {
+      const before = await db().action.count();
+      const res = await create(json("POST", "/campaigns", await apiKeyHeaders("editor"), { name: "Stray", actions: [{ name: "Charge", url }] }));
+      expect(res.status).toBe(400);
+      expect(await res.text()).toMatch(/right after the scheme/);
+      expect(await db().action.count()).toBe(before);
+    },
+  );
+});
