@@ -79,8 +79,9 @@ describe("resume with catch up", () => {
 
 describe("resume with catch up, an event already planned live", () => {
   // trackEvents reads the active campaigns, then stamps its events' createdAt when it writes them: an
-  // event tracked as the pause lands (or on a process whose clock is a moment ahead of the one that
-  // paused) is planned live and still counts as arrived since pausedAt. Catching it up again must not
+  // event tracked as the pause lands (in the same millisecond, as "refuses more events..." above does
+  // on a fast machine, or on a process whose clock is a moment ahead of the one that paused) is
+  // planned live and still counts as arrived since pausedAt. Catching it up again must not
   // plan it twice, nor fail the resume on Delivery's (actionId, userId, triggerKey).
   it("is not planned again, and the resume succeeds", async () => {
     const campaign = await createCampaign({ url: URL, rule: { when: "triggered", event: "raced", conditions: [] } });
@@ -89,6 +90,8 @@ describe("resume with catch up, an event already planned live", () => {
     // the pause, recorded a second before that event's createdAt
     expect(await pauseCampaign(campaign.id, ACTOR, new Date(Date.now() - 1000))).toBe(true);
     await trackEvents([{ userId: "raced-missed", event: "raced" }]);
+    // counted beside Resume as what it is: one missed event
+    expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "raced", count: 1 });
 
     const result = await resumeCampaign(campaign.id, ACTOR, { catchUp: true });
     expect(result).toEqual({ ok: true, caughtUp: { events: 1, scheduled: 1, suppressed: 0 } });
@@ -96,3 +99,4 @@ describe("resume with catch up, an event already planned live", () => {
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("active");
   });
 });
+

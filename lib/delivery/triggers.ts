@@ -3,7 +3,8 @@
 // transaction (nothing half-written). planCatchUp plans the same for the events a paused campaign
 // missed, when it resumes with "catch up".
 import { db } from "../db";
-import { bulkInsertSql, type ColumnKind } from "../db/bulk-insert";
+import { bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
+import { SqlParams } from "../db/raw-sql";
 import { rawDb, type RawStatement } from "../db/raw";
 import { matchesAll } from "../audience/conditions";
 import type { TrackedEvent } from "../audience/events";
@@ -58,7 +59,7 @@ export async function eventsArrivedSince(name: string, from: Date): Promise<numb
 /** What a paused triggered campaign has missed so far: its event, since when, how many arrived (shown beside Resume). */
 export type MissedWhilePaused = { event: string; since: string; count: number };
 
-export async function missedWhilePaused(campaign: { status: string; pausedAt: Date | null; deliveryRule: unknown }): Promise<MissedWhilePaused | null> {
+export async function missedWhilePaused(campaign: { id: string; status: string; pausedAt: Date | null; deliveryRule: unknown }): Promise<MissedWhilePaused | null> {
   if (campaign.status !== "paused" || !campaign.pausedAt) return null;
   let rule: DeliveryRule;
   try {
@@ -67,30 +68,31 @@ export async function missedWhilePaused(campaign: { status: string; pausedAt: Da
     return null;
   }
   if (rule.when !== "triggered") return null;
-  return { event: rule.event, since: campaign.pausedAt.toISOString(), count: await eventsArrivedSince(rule.event, campaign.pausedAt) };
+  const arrived = await eventsArrivedSince(rule.event, campaign.pausedAt);
+  // an event tracked as the pause landed was planned live: it is not missed (eventsPlannedLive)
+  const count = arrived ? Math.max(0, arrived - (await eventsPlannedLive(campaign.id, rule.event, campaign.pausedAt)).size) : 0;
+  return { event: rule.event, since: campaign.pausedAt.toISOString(), count };
 }
 
-// event ids per look-up of what was planned live (well under SQLite's limit of bound parameters)
-const PLANNED_LOOKUP = 5000;
-
 /**
- * The events (of these) the campaign already planned live: trackEvents reads the active campaigns
- * before it stamps its events' createdAt, so an event tracked as the pause lands (or by a process whose
- * clock is ahead) is planned live yet arrived "since pausedAt". Its rows (a delivery, or a held-out
- * user) are committed with the event, so they are visible to a read made after the event's.
+ * The events named `name` that arrived in [from, until) which the campaign already planned live:
+ * trackEvents reads the active campaigns before it stamps its events' createdAt, so an event tracked
+ * as the pause lands (in the same millisecond, or by a process whose clock is ahead) is planned live
+ * yet arrived "since pausedAt". Its rows (a delivery, or a held-out user) are committed with the
+ * event, so a read made after the event's sees them. Each event is looked up by Delivery's and
+ * ControlGroupMember's unique key (action, user, "event:<id>").
  */
-async function plannedLive(campaignId: string, eventIds: string[]): Promise<Set<string>> {
-  const planned = new Set<string>();
-  for (let i = 0; i < eventIds.length; i += PLANNED_LOOKUP) {
-    const ids = eventIds.slice(i, i + PLANNED_LOOKUP);
-    const [deliveries, held] = await Promise.all([
-      db().delivery.findMany({ where: { campaignId, eventId: { in: ids } }, select: { eventId: true }, distinct: ["eventId"] }),
-      db().controlGroupMember.findMany({ where: { campaignId, triggerKey: { in: ids.map((id) => `event:${id}`) } }, select: { triggerKey: true }, distinct: ["triggerKey"] }),
-    ]);
-    for (const d of deliveries) planned.add(d.eventId!);
-    for (const h of held) planned.add(h.triggerKey.slice("event:".length));
-  }
-  return planned;
+export async function eventsPlannedLive(campaignId: string, name: string, from: Date, until?: Date): Promise<Set<string>> {
+  // placeholders are added in the order they appear (SQLite's "?" are positional)
+  const p = new SqlParams();
+  let sql = `SELECT e."id" AS "id" FROM ${tableName("Event")} e WHERE e."name" = ${p.add("text", name)} AND e."createdAt" >= ${p.add("date", from)}`;
+  if (until) sql += ` AND e."createdAt" < ${p.add("date", until)}`;
+  const planned = (table: string) =>
+    `EXISTS (SELECT 1 FROM ${tableName(table)} d WHERE d."actionId" IN (SELECT a."id" FROM ${tableName("Action")} a WHERE a."campaignId" = ${p.add("text", campaignId)}) ` +
+    `AND d."userId" = e."userId" AND d."triggerKey" = 'event:' || e."id")`;
+  sql += ` AND (${planned("Delivery")}`;
+  sql += ` OR ${planned("ControlGroupMember")})`;
+  return new Set((await rawDb(db()).query<{ id: string }>(sql, p.values)).map((r) => r.id));
 }
 
 export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: FanOutCounts };
@@ -112,8 +114,8 @@ export async function planCatchUp(
   if (!entry) return null;
   const where = { name: entry.rule.event, createdAt: { gte: from, lt: until } };
   const rows = await prisma.event.findMany({ where, select: { id: true, userId: true, name: true, params: true, time: true }, orderBy: { id: "asc" }, take: maxEvents + 1 });
-  if (rows.length > maxEvents) return { tooMany: await prisma.event.count({ where }) };
-  const planned = await plannedLive(campaignId, rows.map((r) => r.id));
+  if (rows.length > maxEvents) return { tooMany: (await prisma.event.count({ where })) - (await eventsPlannedLive(campaignId, entry.rule.event, from, until)).size };
+  const planned = rows.length ? await eventsPlannedLive(campaignId, entry.rule.event, from, until) : new Set<string>();
   const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
