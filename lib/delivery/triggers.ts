@@ -50,6 +50,13 @@ function triggeredDeliveryStatements(
 
 /** The most events one resume catches up: beyond, it refuses (nothing changes) and says so. */
 export const MAX_CATCH_UP_EVENTS = 100_000;
+/**
+ * The most parameters (as JSON) those events may hold: they are all planned in memory before the
+ * transaction, each copied into its deliveries. 100,000 events of 5 KB (what 100 API requests can
+ * track) ran a server with its 1 GB heap out of memory; 100 MB took ~700 MB.
+ */
+export const MAX_CATCH_UP_BYTES = 64 * 1024 * 1024;
+const CATCH_UP_PAGE = 5000;
 
 /** How many events named `name` arrived (were tracked) since `from`. */
 export async function eventsArrivedSince(name: string, from: Date): Promise<number> {
@@ -101,20 +108,35 @@ export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: 
  * What a paused triggered campaign would have sent for the events that arrived in [from, until),
  * planned now (their conditions, the segment as users are now, delays counted from each event's
  * time), as INSERTs to run when it resumes; null when it is not a triggered campaign; "too many"
- * beyond MAX_CATCH_UP_EVENTS.
+ * beyond MAX_CATCH_UP_EVENTS, "too large" beyond MAX_CATCH_UP_BYTES of their parameters.
  */
 export async function planCatchUp(
   campaignId: string,
   from: Date,
   until: Date,
-  { now = new Date(), maxEvents = MAX_CATCH_UP_EVENTS }: { now?: Date; maxEvents?: number } = {},
-): Promise<CatchUpPlan | null | { tooMany: number }> {
+  { now = new Date(), maxEvents = MAX_CATCH_UP_EVENTS, maxBytes = MAX_CATCH_UP_BYTES }: { now?: Date; maxEvents?: number; maxBytes?: number } = {},
+): Promise<CatchUpPlan | null | { tooMany: number } | { tooLarge: number }> {
   const prisma = db();
   const entry = await triggeredCampaign(prisma, campaignId);
   if (!entry) return null;
   const where = { name: entry.rule.event, createdAt: { gte: from, lt: until } };
-  const rows = await prisma.event.findMany({ where, select: { id: true, userId: true, name: true, params: true, time: true }, orderBy: { id: "asc" }, take: maxEvents + 1 });
-  if (rows.length > maxEvents) return { tooMany: (await prisma.event.count({ where })) - (await eventsPlannedLive(campaignId, entry.rule.event, from, until)).size };
+  // read a page at a time, so that a backlog too large to plan is refused before it is all in memory
+  const rows: { id: string; userId: string; name: string; params: unknown; time: Date }[] = [];
+  let bytes = 0;
+  for (let after: string | undefined; ; ) {
+    const page = await prisma.event.findMany({
+      where: after === undefined ? where : { ...where, id: { gt: after } },
+      select: { id: true, userId: true, name: true, params: true, time: true },
+      orderBy: { id: "asc" },
+      take: Math.min(CATCH_UP_PAGE, maxEvents + 1 - rows.length),
+    });
+    for (const r of page) bytes += JSON.stringify(r.params ?? {}).length;
+    rows.push(...page);
+    if (rows.length > maxEvents) return { tooMany: (await prisma.event.count({ where })) - (await eventsPlannedLive(campaignId, entry.rule.event, from, until)).size };
+    if (bytes > maxBytes) return { tooLarge: bytes };
+    if (page.length < CATCH_UP_PAGE) break;
+    after = page[page.length - 1]!.id;
+  }
   const planned = rows.length ? await eventsPlannedLive(campaignId, entry.rule.event, from, until) : new Set<string>();
   const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();

@@ -18,7 +18,7 @@ import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
-import { MAX_CATCH_UP_EVENTS, planCatchUp } from "../triggers";
+import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planCatchUp } from "../triggers";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -135,14 +135,19 @@ export type ResumeResult =
  * resume: both or neither). Events tracked after the resume are planned as they arrive; those
  * tracked at the very moment of it may be missed, as they are by a plain resume.
  */
-export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number } = {}): Promise<ResumeResult> {
+export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number } = {}): Promise<ResumeResult> {
   const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, pausedAt: true } });
   if (campaign?.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
   const { pausedAt } = campaign;
   if (options.catchUp && !pausedAt) return { ok: false, message: "When this campaign was paused is not known (it was paused before this version): resume it without catching up." };
   const until = options.now ?? new Date();
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
-  const plan = options.catchUp && pausedAt ? await planCatchUp(campaignId, pausedAt, until, { now: until, maxEvents }) : null;
+  const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;
+  const plan = options.catchUp && pausedAt ? await planCatchUp(campaignId, pausedAt, until, { now: until, maxEvents, maxBytes }) : null;
+  if (plan && "tooLarge" in plan) {
+    const mb = (n: number) => `${Math.ceil(n / 1024 / 1024).toLocaleString("en-US")} MB`;
+    return { ok: false, message: `The events that arrived while paused hold more than ${mb(maxBytes)} of parameters (${mb(plan.tooLarge)} so far): more than a resume can catch up at once. Resume without catching up.` };
+  }
   if (plan && "tooMany" in plan) {
     return { ok: false, message: `${plan.tooMany.toLocaleString("en-US")} events arrived while paused: more than the ${maxEvents.toLocaleString("en-US")} a resume can catch up. Resume without catching up.` };
   }
