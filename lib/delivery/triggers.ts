@@ -4,8 +4,8 @@
 // missed, when it resumes with "catch up".
 import { db } from "../db";
 import { bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
-import { SqlParams } from "../db/raw-sql";
-import { rawDb, type RawStatement } from "../db/raw";
+import { dateOf, jsonOf, SqlParams } from "../db/raw-sql";
+import { rawDb, type RawStatement, type RawTx } from "../db/raw";
 import { matchesAll } from "../audience/conditions";
 import type { TrackedEvent } from "../audience/events";
 import { matchesSegment } from "../audience/segment";
@@ -94,15 +94,20 @@ export async function eventsPlannedLive(campaignId: string, name: string, from: 
   const p = new SqlParams();
   let sql = `SELECT e."id" AS "id" FROM ${tableName("Event")} e WHERE e."name" = ${p.add("text", name)} AND e."createdAt" >= ${p.add("date", from)}`;
   if (until) sql += ` AND e."createdAt" < ${p.add("date", until)}`;
-  const planned = (table: string) =>
-    `EXISTS (SELECT 1 FROM ${tableName(table)} d WHERE d."actionId" IN (SELECT a."id" FROM ${tableName("Action")} a WHERE a."campaignId" = ${p.add("text", campaignId)}) ` +
-    `AND d."userId" = e."userId" AND d."triggerKey" = 'event:' || e."id")`;
-  sql += ` AND (${planned("Delivery")}`;
-  sql += ` OR ${planned("ControlGroupMember")})`;
+  sql += ` AND ${plannedLiveSql(p, campaignId)}`;
   return new Set((await rawDb(db()).query<{ id: string }>(sql, p.values)).map((r) => r.id));
 }
 
-export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: FanOutCounts };
+/** Whether the event `e` has a delivery or a held-out row in the campaign, by their unique key (action, user, "event:<id>"). */
+function plannedLiveSql(p: SqlParams, campaignId: string): string {
+  const planned = (table: string) =>
+    `EXISTS (SELECT 1 FROM ${tableName(table)} d WHERE d."actionId" IN (SELECT a."id" FROM ${tableName("Action")} a WHERE a."campaignId" = ${p.add("text", campaignId)}) ` +
+    `AND d."userId" = e."userId" AND d."triggerKey" = 'event:' || e."id")`;
+  const deliveries = planned("Delivery");
+  return `(${deliveries} OR ${planned("ControlGroupMember")})`;
+}
+
+export type CatchUpPlan = { events: number; statements: RawStatement[]; counts: FanOutCounts; campaign: TriggeredCampaign };
 
 /**
  * What a paused triggered campaign would have sent for the events that arrived in [from, until),
@@ -141,7 +146,7 @@ export async function planCatchUp(
   const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
-  return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts };
+  return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts, campaign: entry };
 }
 
 export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };
@@ -177,4 +182,35 @@ export async function trackEvents(events: TrackedEvent[], now = new Date()): Pro
   const usersCreated = changed.slice(0, newUsers.length).reduce((a, b) => a + b, 0);
   if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, dueTimes: counts.dueTimes });
   return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
+}
+
+/**
+ * Inside the resume's transaction, after its UPDATE and the caught-up INSERTs: plans the events that
+ * arrived since the catch-up was read (`from`, its `until`), which nothing else would plan: tracked
+ * while the campaign still read as paused, and after the window read. Planning a large backlog takes
+ * seconds (and its INSERTs more), so without this the events of those seconds were lost for good.
+ * Read through the transaction's own handle (on SQLite a second handle would wait for it). Adds to
+ * `plan`'s counts; false when more than `limit` arrived (the caller rolls back).
+ */
+export async function planArrivedMeanwhile(tx: RawTx, plan: CatchUpPlan, from: Date, limit: number, now = new Date()): Promise<boolean> {
+  const { campaign, rule } = plan.campaign;
+  const p = new SqlParams();
+  const sql =
+    `SELECT e."id" AS "id", e."userId" AS "userId", e."name" AS "name", e."params" AS "params", e."time" AS "time" FROM ${tableName("Event")} e ` +
+    `WHERE e."name" = ${p.add("text", rule.event)} AND e."createdAt" >= ${p.add("date", from)} AND NOT ${plannedLiveSql(p, campaign.id)} ` +
+    `ORDER BY e."id" LIMIT ${Math.max(0, Math.floor(limit)) + 1}`;
+  const rows = await tx.query<{ id: string; userId: string; name: string; params: unknown; time: unknown }>(sql, p.values);
+  if (rows.length > limit) return false;
+  if (!rows.length) return true;
+  const events = rows.map((r) => ({ id: r.id, userId: r.userId, name: r.name, params: (jsonOf(r.params) ?? {}) as Record<string, unknown>, time: dateOf(r.time) }));
+  const ids = [...new Set(events.map((e) => e.userId))];
+  const users = new Map<string, UserForPlanning>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const u = new SqlParams();
+    const read = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${u.list("text", ids.slice(i, i + 1000))})`;
+    for (const r of await tx.query<UserForPlanning>(read, u.values)) users.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: jsonOf(r.attributes) ?? {} });
+  }
+  for (const s of triggeredDeliveryStatements([plan.campaign], events, users, now, plan.counts)) await tx.run(s.sql, s.values);
+  plan.events += events.length;
+  return true;
 }

@@ -18,7 +18,7 @@ import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
-import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planCatchUp } from "../triggers";
+import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planArrivedMeanwhile, planCatchUp } from "../triggers";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -132,8 +132,9 @@ export type ResumeResult =
 /**
  * Makes a paused campaign active again. With `catchUp`, a triggered campaign also plans the events
  * that arrived while it was paused, as if it had been active (in the same transaction as the
- * resume: both or neither). Events tracked after the resume are planned as they arrive; those
- * tracked at the very moment of it may be missed, as they are by a plain resume.
+ * resume: both or neither), and those that arrived while it was planned (planArrivedMeanwhile).
+ * Events tracked after the resume are planned as they arrive; those tracked at the very moment of
+ * its commit may be missed, as they are by a plain resume.
  */
 export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number } = {}): Promise<ResumeResult> {
   const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, pausedAt: true } });
@@ -158,11 +159,20 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
     `UPDATE ${tableName("Campaign")} SET "status" = 'active', "pausedAt" = NULL, "updatedAt" = ${p.add("date", new Date())} ` +
     `WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'paused' AND ` +
     (pausedAt ? `"pausedAt" = ${p.add("date", pausedAt)}` : `"pausedAt" IS NULL`);
-  const resumed = await rawDb(db()).interactive(async (tx) => {
-    if ((await tx.run(sql, p.values)) !== 1) return false;
-    for (const s of plan?.statements ?? []) await tx.run(s.sql, s.values);
-    return true;
-  });
+  const tooManyMeanwhile = new Error("too many events arrived during the catch-up");
+  let resumed: boolean;
+  try {
+    resumed = await rawDb(db()).interactive(async (tx) => {
+      if ((await tx.run(sql, p.values)) !== 1) return false;
+      for (const s of plan?.statements ?? []) await tx.run(s.sql, s.values);
+      // and those that arrived while it was planned and written (the campaign still read as paused)
+      if (plan && !(await planArrivedMeanwhile(tx, plan, until, maxEvents - plan.events))) throw tooManyMeanwhile;
+      return true;
+    });
+  } catch (e) {
+    if (e !== tooManyMeanwhile) throw e;
+    return { ok: false, message: `More than ${maxEvents.toLocaleString("en-US")} events arrived while paused: more than a resume can catch up. Resume without catching up.` };
+  }
   if (!resumed) return { ok: false, message: "Only a paused campaign can be resumed." };
   const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
   await recordAudit({ actor, action: "campaign.resumed", target: campaignId, details: caughtUp ? { caughtUp } : undefined });
