@@ -19,6 +19,14 @@ async function pausedTriggered(event: string) {
   return campaign;
 }
 
+// a resume's window ends at its own clock's millisecond, exclusive: an event tracked in that very
+// millisecond is planned by its transaction's second look (planArrivedMeanwhile), not the window.
+// Tests that count what the window holds let the clock move on first.
+function nextMillisecond() {
+  const now = Date.now();
+  while (Date.now() <= now);
+}
+
 const deliveryUsers = async (campaignId: string) => (await db().delivery.findMany({ where: { campaignId }, orderBy: { userId: "asc" } })).map((d) => d.userId);
 
 describe("resume with catch up", () => {
@@ -32,6 +40,7 @@ describe("resume with catch up", () => {
     expect(tracked.scheduled).toBe(0);
     expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "bought", count: 2 });
 
+    nextMillisecond();
     const result = await resumeCampaign(campaign.id, ACTOR, { catchUp: true });
     expect(result).toEqual({ ok: true, caughtUp: { events: 2, scheduled: 1, suppressed: 0 } });
     expect(resumeMessage(result as Extract<typeof result, { ok: true }>)).toBe("Resumed, and caught up 2 events that arrived while it was paused: 1 delivery planned.");
@@ -58,6 +67,7 @@ describe("resume with catch up", () => {
     expect(await deliveryUsers(campaign.id)).toEqual(["plain-before"]);
     expect(await pauseCampaign(campaign.id, ACTOR)).toBe(true);
     expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "plain", count: 0 });
+    nextMillisecond();
     expect(await resumeCampaign(campaign.id, ACTOR, { catchUp: true })).toEqual({ ok: true, caughtUp: { events: 0, scheduled: 0, suppressed: 0 } });
     expect(await deliveryUsers(campaign.id)).toEqual(["plain-before"]);
   });
@@ -65,6 +75,7 @@ describe("resume with catch up", () => {
   it("refuses more events than it may catch up, and one paused before its pause time was kept, changing nothing", async () => {
     const campaign = await pausedTriggered("many");
     await trackEvents([1, 2, 3].map((n) => ({ userId: `many-${n}`, event: "many", params: { amount: 50 } })));
+    nextMillisecond();
     const refused = await resumeCampaign(campaign.id, ACTOR, { catchUp: true, maxEvents: 2 });
     expect(refused).toEqual({ ok: false, message: "3 events arrived while paused: more than the 2 a resume can catch up. Resume without catching up." });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
@@ -93,6 +104,7 @@ describe("resume with catch up, an event already planned live", () => {
     // counted beside Resume as what it is: one missed event
     expect((await loadDeliverySettings(campaign.id))!.missedWhilePaused).toMatchObject({ event: "raced", count: 1 });
 
+    nextMillisecond();
     const result = await resumeCampaign(campaign.id, ACTOR, { catchUp: true });
     expect(result).toEqual({ ok: true, caughtUp: { events: 1, scheduled: 1, suppressed: 0 } });
     expect(await deliveryUsers(campaign.id)).toEqual(["raced-live", "raced-missed"]);
@@ -106,10 +118,12 @@ describe("resume with catch up, a backlog too large to plan at once", () => {
   it("is refused by the bytes of its events' parameters, changing nothing", async () => {
     const campaign = await pausedTriggered("heavy");
     await trackEvents([1, 2, 3].map((n) => ({ userId: `heavy-${n}`, event: "heavy", params: { amount: 50, note: "x".repeat(1000) } })));
+    nextMillisecond();
     const refused = await resumeCampaign(campaign.id, ACTOR, { catchUp: true, maxBytes: 2000 });
     expect(refused).toMatchObject({ ok: false, message: expect.stringMatching(/^The events that arrived while paused hold more than 1 MB of parameters .*Resume without catching up\.$/) });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
     expect(await deliveryUsers(campaign.id)).toEqual(["heavy-before"]);
+    nextMillisecond();
     expect(await resumeCampaign(campaign.id, ACTOR, { catchUp: true })).toEqual({ ok: true, caughtUp: { events: 3, scheduled: 3, suppressed: 0 } });
   });
 });
@@ -146,5 +160,18 @@ describe("resume with catch up, events that arrive while it plans", () => {
     expect(refused).toEqual({ ok: false, message: "More than 2 events arrived while paused: more than a resume can catch up. Resume without catching up." });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
     expect(await deliveryUsers(campaign.id)).toEqual(["flood-before"]);
+  });
+});
+
+describe("resume with catch up, raced (review: held)", () => {
+  it("two at once plan the missed events once: one resumes, the other is told it is not paused", async () => {
+    const campaign = await pausedTriggered("twice");
+    await trackEvents([1, 2, 3].map((n) => ({ userId: `twice-${n}`, event: "twice", params: { amount: 50 } })));
+    nextMillisecond();
+    const results = await Promise.all([resumeCampaign(campaign.id, ACTOR, { catchUp: true }), resumeCampaign(campaign.id, ACTOR, { catchUp: true })]);
+    expect(results.filter((r) => r.ok)).toEqual([{ ok: true, caughtUp: { events: 3, scheduled: 3, suppressed: 0 } }]);
+    expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, message: "Only a paused campaign can be resumed." }]);
+    expect(await deliveryUsers(campaign.id)).toEqual(["twice-1", "twice-2", "twice-3", "twice-before"]);
+    expect(await db().auditLog.count({ where: { action: "campaign.resumed", target: campaign.id } })).toBe(1);
   });
 });
