@@ -13,3 +13,15 @@ export async function apiKeyHeaders(role: Role = "admin"): Promise<Record<string
   }
   return { authorization: `Bearer ${key}` };
 }
+
+/** A request to /api/v1`path` with an API key's headers, and a JSON body when one is given. */
+export function apiRequest(method: string, path: string, key: Record<string, string>, body?: unknown): Request {
+  return new Request(`http://127.0.0.1/api/v1${path}`, {
+    method,
+    headers: { ...key, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+}
+
+/** A route handler's second argument for the path parameter `id`. */
+export const routeParams = (id: string) => ({ params: Promise.resolve({ id }) });

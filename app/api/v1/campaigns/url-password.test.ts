@@ -3,7 +3,7 @@
 // template library or the audit log. One that cannot be split out is refused, never stored in clear.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { apiKeyHeaders } from "@/lib/api/testing";
+import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
 import type { Role } from "@/lib/auth/roles";
 import { memberCookies } from "@/test/sessions";
 import { POST as preview } from "@/app/api/preview/route";
@@ -16,13 +16,8 @@ const SECRET = "s3cret-pw";
 const ROLES: Role[] = ["viewer", "editor", "admin"];
 const typed = `{{campaign.name}}s://bob:${SECRET}@127.0.0.1:9/hook`;
 
-const json = (method: string, path: string, key: Record<string, string>, body?: unknown) =>
-  new Request(`http://127.0.0.1/api/v1${path}`, {
-    method,
-    headers: { ...key, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const json = apiRequest;
+const params = routeParams;
 
 let campaignId = "";
 let legacyId = "";

@@ -4,7 +4,7 @@
 // row saved before this (the key in the template) is moved out at start, the request it sends unchanged.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { apiKeyHeaders } from "@/lib/api/testing";
+import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
 import type { Role } from "@/lib/auth/roles";
 import { memberCookies } from "@/test/sessions";
 import { encryptSecret, decryptSecret } from "@/lib/crypto/secret-box";
@@ -20,13 +20,8 @@ const ROLES: Role[] = ["viewer", "editor", "admin"];
 const typed = `https://${KEY}:@127.0.0.1:9/v1/charges`;
 const basic = `Basic ${Buffer.from(`${KEY}:`).toString("base64")}`;
 
-const json = (method: string, path: string, key: Record<string, string>, body?: unknown) =>
-  new Request(`http://127.0.0.1/api/v1${path}`, {
-    method,
-    headers: { ...key, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-const params = (id: string) => ({ params: Promise.resolve({ id }) });
+const json = apiRequest;
+const params = routeParams;
 
 let campaignId = "";
 let cookies: Record<Role, string>;
