@@ -193,11 +193,16 @@ export type UserForPlanning = { id: string; email: string | null; timezone: stri
 
 /** The users of `ids` that exist, by id, for segments and planning (raw SQL, 1,000 ids a statement). */
 export async function usersById(prisma: Db, ids: string[]): Promise<Map<string, UserForPlanning>> {
+  return usersByIdThrough(rawDb(prisma), ids);
+}
+
+/** usersById read through a given handle: an open raw transaction's (on SQLite another handle would wait for it). */
+export async function usersByIdThrough(reader: Pick<RawTx, "query">, ids: string[]): Promise<Map<string, UserForPlanning>> {
   const found = new Map<string, UserForPlanning>();
   for (let i = 0; i < ids.length; i += 1000) {
     const p = new SqlParams();
     const sql = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids.slice(i, i + 1000))})`;
-    for (const r of await rawDb(prisma).query<UserForPlanning>(sql, p.values)) {
+    for (const r of await reader.query<UserForPlanning>(sql, p.values)) {
       found.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: jsonOf(r.attributes) ?? {} });
     }
   }

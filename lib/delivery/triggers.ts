@@ -9,7 +9,7 @@ import { rawDb, type RawStatement, type RawTx } from "../db/raw";
 import { matchesAll } from "../audience/conditions";
 import type { TrackedEvent } from "../audience/events";
 import { matchesSegment } from "../audience/segment";
-import { newUsersStatements, usersById, type UserForPlanning } from "../audience/users";
+import { newUsersStatements, usersById, usersByIdThrough, type UserForPlanning } from "../audience/users";
 import { orderedIds } from "../crypto/random-pool";
 import { planDeliveries } from "./core/plan";
 import { parseDeliveryRule, type DeliveryRule } from "./core/rules";
@@ -203,13 +203,7 @@ export async function planArrivedMeanwhile(tx: RawTx, plan: CatchUpPlan, from: D
   if (rows.length > limit) return false;
   if (!rows.length) return true;
   const events = rows.map((r) => ({ id: r.id, userId: r.userId, name: r.name, params: (jsonOf(r.params) ?? {}) as Record<string, unknown>, time: dateOf(r.time) }));
-  const ids = [...new Set(events.map((e) => e.userId))];
-  const users = new Map<string, UserForPlanning>();
-  for (let i = 0; i < ids.length; i += 1000) {
-    const u = new SqlParams();
-    const read = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${u.list("text", ids.slice(i, i + 1000))})`;
-    for (const r of await tx.query<UserForPlanning>(read, u.values)) users.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: jsonOf(r.attributes) ?? {} });
-  }
+  const users = await usersByIdThrough(tx, [...new Set(events.map((e) => e.userId))]);
   for (const s of triggeredDeliveryStatements([plan.campaign], events, users, now, plan.counts)) await tx.run(s.sql, s.values);
   plan.events += events.length;
   return true;

@@ -79,9 +79,10 @@ function rememberExpired(id: string) {
   if (ids.size > MAX_EXPIRED_IDS) ids.delete(ids.values().next().value!);
 }
 
-async function dropImport(id: string) {
+/** Forgets an import and deletes its files; `expired`: its links then say so (410) rather than "no such import" (404). */
+async function dropImport(id: string, { expired = true } = {}) {
   jobs().delete(id);
-  rememberExpired(id);
+  if (expired) rememberExpired(id);
   await rm(fileOf(id), { force: true });
   await rm(rejectedOf(id), { force: true });
 }
@@ -132,8 +133,7 @@ async function makeRoom(owner: string): Promise<void> {
   for (const job of theirs) {
     if (over <= 0) break;
     if (job.status === "running") continue;
-    jobs().delete(job.id);
-    await Promise.all([rm(fileOf(job.id), { force: true }), rm(rejectedOf(job.id), { force: true })]);
+    await dropImport(job.id, { expired: false });
     over--;
   }
   if (over > 0) throw new TooManyImportsError(`You have ${MAX_IMPORTS_PER_MEMBER} imports running or being uploaded; wait for one to finish.`);
