@@ -3,13 +3,15 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns, saveCampaign } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns } from "../campaigns/campaigns";
+import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
 import { UrlPasswordError } from "../campaigns/url-password";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
+import type { DeliverySettings } from "../delivery/forms/settings";
 import { activateCampaign, pauseCampaign, resumeCampaign, resumeMessage, retryDelivery } from "../delivery/store/lifecycle";
 import { ApiError } from "./errors";
 
@@ -32,10 +34,23 @@ export async function resultsByApi(id: string) {
   return results;
 }
 
-/** `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's secrets. */
-export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key: SecretActor = UNTRUSTED_ACTOR) {
+/**
+ * `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's
+ * secrets. `delivery` (a new campaign only) is saved in the same transaction, its webhooks named "@0"…
+ */
+export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key: SecretActor = UNTRUSTED_ACTOR, delivery: DeliverySettings | null = null) {
+  if (delivery) {
+    const i = delivery.actions.findIndex((a) => !/^@\d+$/.test(a.id) || Number(a.id.slice(1)) >= draft.actions.length);
+    if (i >= 0) {
+      const path = `delivery.actions.${i}.id`;
+      const message = `Name a webhook of this campaign by its position: "@0" to "@${draft.actions.length - 1}"`;
+      throw new ApiError(400, "validation_error", `${path}: ${message}`, [{ path, message }]);
+    }
+  }
   try {
-    const saved = await saveCampaign(draft, key);
+    const saved = await saveCampaignWithSettings(draft, delivery, key);
+    // a new draft's settings are never refused (that is for an active campaign)
+    if (saved.deliveryProblem) throw new Error(`Delivery settings refused: ${saved.deliveryProblem}`);
     const { id, notices } = saved;
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again

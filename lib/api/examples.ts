@@ -38,6 +38,14 @@ const campaign = {
   goalWindowHours: campaignInput.goalWindowHours,
   actions: [{ ...campaignInput.actions[0], id: "cm8x2k1q0001abcd", headers: [{ name: "X-Api-Key", value: "••••", secret: true }] }],
 };
+const deliverySettings = {
+  rule: { when: "triggered", event: "signed_up", conditions: [], quietHours: { start: "21:00", end: "08:00" } },
+  audience: { match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
+  actions: [{ id: "cm8x2k1q0001abcd", subDelivery: { kind: "delay", seconds: 3600 }, retryPolicy: "default", rateLimitPerSecond: 50 }],
+  startAt: "2026-12-10T08:00:00.000Z",
+  endAt: null,
+  capExempt: false,
+};
 const delivery = {
   id: "cm8x3d5r0000wxyz",
   campaignId: campaign.id,
@@ -108,9 +116,15 @@ const EXAMPLES: Record<string, RouteExample> = {
   "DELETE /api/v1/users/{userId}": { path: "/api/v1/users/user-1001" },
   "POST /api/v1/events": { request: { userId: "user-1001", event: "purchase", params: { amount: 42.5, sku: "A-17" } }, response: { accepted: 1, usersCreated: 0, scheduled: 1, suppressed: 0 } },
   "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt }] } },
-  "POST /api/v1/campaigns": { request: campaignInput, response: campaign },
+  "POST /api/v1/campaigns": { request: { ...campaignInput, delivery: { ...deliverySettings, actions: [{ ...deliverySettings.actions[0], id: "@0" }] } }, response: campaign },
   "GET /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, response: campaign },
   "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
+  "GET /api/v1/campaigns/{id}/delivery": { path: `/api/v1/campaigns/${campaign.id}/delivery`, response: deliverySettings },
+  "PUT /api/v1/campaigns/{id}/delivery": {
+    path: `/api/v1/campaigns/${campaign.id}/delivery`,
+    request: { rule: { when: "scheduled", sendAt: "2026-12-24T09:00", timeZone: "Europe/Paris", inUserTimeZone: true } },
+    response: { ...deliverySettings, rule: { when: "scheduled", sendAt: "2026-12-24T09:00", timeZone: "Europe/Paris", inUserTimeZone: true, whenPassed: "sendNow" } },
+  },
   "POST /api/v1/campaigns/{id}/activate": { path: `/api/v1/campaigns/${campaign.id}/activate`, response: { status: "active", counts: { scheduled: 1200, suppressed: 3, earliest: "2026-12-02T09:20:00.000Z" } } },
   "POST /api/v1/campaigns/{id}/pause": { path: `/api/v1/campaigns/${campaign.id}/pause`, response: { status: "paused" } },
   "POST /api/v1/campaigns/{id}/resume": {

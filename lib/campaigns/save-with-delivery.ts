@@ -2,7 +2,7 @@
 // transaction (a failed settings write keeps nothing, so retrying a new draft cannot make two). The
 // delivery settings are checked before anything is written, and name webhooks by their position in
 // the draft ("@0", "@1"), so a campaign and webhooks saved for the first time get theirs too.
-import { deliverySettingsSchema, writeDeliverySettings } from "../delivery/forms/settings";
+import { deliverySettingsSchema, type DeliverySettings, writeDeliverySettings } from "../delivery/forms/settings";
 import { saveCampaign } from "./campaigns";
 import { type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { DELIVERY_ERROR_PREFIX } from "./delivery-refs";
@@ -22,7 +22,7 @@ export async function saveCampaignWithDelivery(
   delivery: unknown,
   actor: SecretActor = UNTRUSTED_ACTOR,
 ): Promise<{ ok: true; data: SavedWithDelivery } | { ok: false; fieldErrors: FieldErrors; message: string }> {
-  let settings = null;
+  let settings: DeliverySettings | null = null;
   if (delivery !== undefined && delivery !== null) {
     const parsed = deliverySettingsSchema.safeParse(delivery);
     if (!parsed.success) {
@@ -31,7 +31,12 @@ export async function saveCampaignWithDelivery(
     }
     settings = parsed.data;
   }
-  if (!settings) return { ok: true, data: { ...(await saveCampaign(draft, actor)), deliveryProblem: null } };
+  return { ok: true, data: await saveCampaignWithSettings(draft, settings, actor) };
+}
+
+/** saveCampaignWithDelivery's save, given settings already parsed (null: the campaign alone). */
+export async function saveCampaignWithSettings(draft: CampaignDraft, settings: DeliverySettings | null, actor: SecretActor = UNTRUSTED_ACTOR): Promise<SavedWithDelivery> {
+  if (!settings) return { ...(await saveCampaign(draft, actor)), deliveryProblem: null };
   const chosen = settings;
   let deliveryProblem: string | null = null;
   const saved = await saveCampaign(draft, actor, async (tx, { id: campaignId, actionIds }) => {
@@ -44,5 +49,5 @@ export async function saveCampaignWithDelivery(
     const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions });
     deliveryProblem = result.ok ? null : result.message;
   });
-  return { ok: true, data: { ...saved, deliveryProblem } };
+  return { ...saved, deliveryProblem };
 }

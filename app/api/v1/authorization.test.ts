@@ -13,6 +13,7 @@ import * as campaign from "./campaigns/[id]/route";
 import * as activate from "./campaigns/[id]/activate/route";
 import * as pause from "./campaigns/[id]/pause/route";
 import * as resume from "./campaigns/[id]/resume/route";
+import * as deliverySettings from "./campaigns/[id]/delivery/route";
 import * as campaignDeliveries from "./campaigns/[id]/deliveries/route";
 import * as campaignResults from "./campaigns/[id]/results/route";
 import * as retry from "./deliveries/[id]/retry/route";
@@ -29,6 +30,7 @@ const handlers: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/activate": activate,
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/resume": resume,
+  "/api/v1/campaigns/{id}/delivery": deliverySettings,
   "/api/v1/campaigns/{id}/deliveries": campaignDeliveries,
   "/api/v1/campaigns/{id}/results": campaignResults,
   "/api/v1/deliveries/{id}/retry": retry,

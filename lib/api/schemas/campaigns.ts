@@ -3,8 +3,14 @@
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
+import { deliverySettingsBodySchema } from "./delivery-settings";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
+
+/** A new campaign may say how it delivers in the same call (its webhooks named "@0", "@1"… by position). */
+export const campaignCreateBodySchema = campaignBodySchema
+  .extend({ delivery: deliverySettingsBodySchema.optional() })
+  .meta({ id: "CampaignCreateInput" });
 
 export const campaignSummarySchema = z
   .object({ id: z.string(), name: z.string(), description: z.string(), status: z.string(), actionCount: z.number().int(), updatedAt: z.iso.datetime() })

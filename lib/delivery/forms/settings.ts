@@ -37,7 +37,9 @@ export const deliverySettingsSchema = z
           })
           .strict(),
       )
-      .max(50),
+      .max(50)
+      // left out: each webhook keeps its own (the API may set only the campaign's rule)
+      .default([]),
     startAt: optionalDate,
     endAt: optionalDate,
     capExempt: z.boolean().optional(),
@@ -48,15 +50,36 @@ export const deliverySettingsSchema = z
   .refine((s) => !s.startAt || !s.endAt || s.startAt < s.endAt, { path: ["endAt"], message: "The end must be after the start" });
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
-export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
-  return transaction((tx) => writeDeliverySettings(tx, campaignId, settings));
+export type DeliverySettingsSaved =
+  | { ok: true }
+  | { ok: false; problem: "not_found"; message: string }
+  | { ok: false; problem: "active"; message: string }
+  /** `path` names the settings field ("actions.1.id") */
+  | { ok: false; problem: "unknown_action"; message: string; path: string };
+
+type WriteOptions = {
+  /** "refuse": a webhook id that is not one of the campaign's (variants excluded) saves nothing. The
+   *  editor's form may still hold a webhook deleted meanwhile, so it ignores them (the default). */
+  unknownActions?: "ignore" | "refuse";
+};
+
+export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings, options: WriteOptions = {}): Promise<DeliverySettingsSaved> {
+  return transaction((tx) => writeDeliverySettings(tx, campaignId, settings, options));
 }
 
 /** saveDeliverySettings inside a transaction of the caller's (the campaign page's one Save writes both in one). */
-export async function writeDeliverySettings(tx: Tx, campaignId: string, settings: DeliverySettings): Promise<{ ok: true } | { ok: false; message: string }> {
-  const campaign = await tx.campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
-  if (!campaign) return { ok: false as const, message: "This campaign no longer exists." };
-  if (campaign.status === "active") return { ok: false as const, message: "Pause the campaign before changing how it delivers." };
+export async function writeDeliverySettings(tx: Tx, campaignId: string, settings: DeliverySettings, options: WriteOptions = {}): Promise<DeliverySettingsSaved> {
+  const campaign = await tx.campaign.findUnique({
+    where: { id: campaignId },
+    select: { status: true, actions: { where: { variantOfId: null }, select: { id: true } } },
+  });
+  if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
+  if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
+  if (options.unknownActions === "refuse") {
+    const known = new Set(campaign.actions.map((a) => a.id));
+    const i = settings.actions.findIndex((a) => !known.has(a.id));
+    if (i >= 0) return { ok: false, problem: "unknown_action", path: `actions.${i}.id`, message: `This campaign has no webhook with id ${JSON.stringify(settings.actions[i]!.id)}` };
+  }
   await tx.campaign.update({
     where: { id: campaignId },
     data: {
@@ -80,7 +103,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
       },
     });
   }
-  return { ok: true as const };
+  return { ok: true };
 }
 
 /** What the Delivery section shows. */

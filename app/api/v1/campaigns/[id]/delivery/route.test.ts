@@ -1,0 +1,192 @@
+// A campaign's delivery settings through the API: what the campaign page's Delivery section sets
+// (rule, audience, dates, each webhook's sub-delivery), validated and saved the same way, by role.
+import { beforeAll, describe, expect, it } from "vitest";
+import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
+import { db } from "@/lib/db";
+import { POST as create } from "../../route";
+import { PUT as putCampaign } from "../route";
+import { POST as activate } from "../activate/route";
+import { POST as pause } from "../pause/route";
+import { POST as track } from "../../../events/route";
+import { POST as upsertUsers } from "../../../users/route";
+import { GET, PUT } from "./route";
+
+let editor: Record<string, string>;
+let viewer: Record<string, string>;
+beforeAll(async () => {
+  editor = await apiKeyHeaders("editor");
+  viewer = await apiKeyHeaders("viewer");
+});
+
+const webhook = (name: string) => ({ name, url: "https://crm.example.com/hook/{{user.id}}", fields: [{ key: "email", value: "{{user.email}}" }] });
+const draft = { name: "Delivery API", actions: [webhook("First"), webhook("Second")] };
+
+async function newCampaign(body: object = draft) {
+  const res = await create(apiRequest("POST", "/campaigns", editor, body));
+  expect(res.status).toBe(201);
+  return (await res.json()) as { id: string; actions: { id: string }[] };
+}
+const getSettings = async (id: string, key = viewer) => GET(apiRequest("GET", `/campaigns/${id}/delivery`, key), routeParams(id));
+const putSettings = async (id: string, body: unknown, key = editor) => PUT(apiRequest("PUT", `/campaigns/${id}/delivery`, key, body), routeParams(id));
+
+describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
+  it("a new draft sends at once to everyone; a viewer reads the settings in the shape PUT takes back unchanged", async () => {
+    const campaign = await newCampaign();
+    const res = await getSettings(campaign.id);
+    expect(res.status).toBe(200);
+    const settings = await res.json();
+    expect(settings).toEqual({
+      rule: { when: "immediate" },
+      audience: null,
+      actions: campaign.actions.map((a) => ({ id: a.id, subDelivery: { kind: "immediate" }, retryPolicy: "default", rateLimitPerSecond: null })),
+      startAt: null,
+      endAt: null,
+      capExempt: false,
+    });
+    const back = await putSettings(campaign.id, settings);
+    expect(back.status).toBe(200);
+    expect(await back.json()).toEqual(settings);
+  });
+
+  it("sets a scheduled rule, an audience, dates and one webhook's delay, keeping what is left out; audited", async () => {
+    const campaign = await newCampaign();
+    const [first, second] = campaign.actions;
+    const res = await putSettings(campaign.id, {
+      rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Europe/Paris", inUserTimeZone: true },
+      audience: { match: "any", conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
+      actions: [{ id: second!.id, subDelivery: { kind: "delay", seconds: 600 }, retryPolicy: "none", rateLimitPerSecond: 20 }],
+      startAt: "2027-01-01T00:00:00Z",
+      capExempt: true,
+    });
+    expect(res.status).toBe(200);
+    const saved = await res.json();
+    expect(saved).toMatchObject({
+      rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Europe/Paris", inUserTimeZone: true, whenPassed: "sendNow" },
+      audience: { match: "any", conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
+      startAt: "2027-01-01T00:00:00.000Z",
+      endAt: null,
+      capExempt: true,
+    });
+    expect(saved.actions).toEqual([
+      { id: first!.id, subDelivery: { kind: "immediate" }, retryPolicy: "default", rateLimitPerSecond: null },
+      { id: second!.id, subDelivery: { kind: "delay", seconds: 600 }, retryPolicy: "none", rateLimitPerSecond: 20 },
+    ]);
+
+    // only the rule: the audience, the dates, the exemption and the webhooks keep theirs
+    const kept = await (await putSettings(campaign.id, { rule: { when: "immediate" } })).json();
+    expect(kept).toEqual({ ...saved, rule: { when: "immediate" } });
+    // null audience: everyone
+    expect((await (await putSettings(campaign.id, { rule: { when: "immediate" }, audience: null })).json()).audience).toBeNull();
+
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id, action: "campaign.delivery_changed" }, orderBy: { createdAt: "asc" } });
+    expect(audit.map((a) => [a.actor, (a.details as { when: string }).when])).toEqual([
+      ['API key "test editor"', "scheduled"],
+      ['API key "test editor"', "immediate"],
+      ['API key "test editor"', "immediate"],
+    ]);
+  });
+
+  it.each([
+    [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Mars/Olympus" } }, "rule.timeZone"],
+    [{ rule: { when: "triggered", event: "" } }, "rule.event"],
+    [{ rule: { when: "sometimes" } }, "rule.when"],
+    [{ rule: { when: "immediate" }, startAt: "2027-02-01", endAt: "2027-01-01" }, "endAt"],
+    [{ rule: { when: "immediate" }, startAt: "next tuesday" }, "startAt"],
+    [{ rule: { when: "immediate" }, audience: { conditions: [{ key: "plan", operator: "like" }] } }, "audience.conditions.0.operator"],
+    [{ rule: { when: "immediate" }, extra: 1 }, "extra"],
+    [{}, "rule"],
+  ])("refuses %j with a 400 naming %s, and changes nothing", async (body, field) => {
+    const campaign = await newCampaign();
+    const before = await (await getSettings(campaign.id)).json();
+    const res = await putSettings(campaign.id, body);
+    expect(res.status).toBe(400);
+    const error = (await res.json()).error;
+    expect(error.code).toBe("validation_error");
+    expect(JSON.stringify(error)).toContain(field);
+    expect(await (await getSettings(campaign.id)).json()).toEqual(before);
+  });
+
+  it("refuses a webhook id that is not one of this campaign's (another campaign's, a variant's, made up) with a 400, changing nothing", async () => {
+    const mine = await newCampaign();
+    const theirs = await newCampaign({ name: "Someone else's", actions: [webhook("Theirs")] });
+    const withVariant = await newCampaign({ name: "A/B", actions: [{ ...webhook("AB"), splitPercent: 50, variants: [{ ...webhook("AB B"), splitPercent: 50 }] }] });
+    const variant = await db().action.findFirstOrThrow({ where: { campaignId: withVariant.id, variantOfId: { not: null } } });
+    for (const [campaignId, actionId] of [[mine.id, theirs.actions[0]!.id], [withVariant.id, variant.id], [mine.id, "nope"]] as const) {
+      const before = await (await getSettings(campaignId)).json();
+      const res = await putSettings(campaignId, { rule: { when: "triggered", event: "x" }, actions: [{ id: actionId, subDelivery: { kind: "delay", seconds: 5 } }] });
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toBe(`actions.0.id: This campaign has no webhook with id ${JSON.stringify(actionId)}`);
+      expect(await (await getSettings(campaignId)).json()).toEqual(before);
+    }
+    expect((await db().action.findUniqueOrThrow({ where: { id: theirs.actions[0]!.id } })).subDelivery).not.toEqual({ kind: "delay", seconds: 5 });
+  });
+
+  it("by role and state: a viewer cannot change them (403), an unknown campaign is a 404, an active one a 409 until paused", async () => {
+    const campaign = await newCampaign();
+    const rule = { rule: { when: "triggered", event: "signed_up" } };
+    expect((await putSettings(campaign.id, rule, viewer)).status).toBe(403);
+    expect((await putSettings("no-such-campaign", rule)).status).toBe(404);
+    expect((await getSettings("no-such-campaign")).status).toBe(404);
+    expect((await GET(apiRequest("GET", `/campaigns/${campaign.id}/delivery`, {}), routeParams(campaign.id))).status).toBe(401);
+
+    expect((await putSettings(campaign.id, rule)).status).toBe(200);
+    expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
+    const refused = await putSettings(campaign.id, { rule: { when: "immediate" } });
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message).toBe("The campaign is active: pause it before changing how it delivers");
+    expect((await (await getSettings(campaign.id)).json()).rule).toMatchObject({ when: "triggered", event: "signed_up" });
+
+    expect((await pause(apiRequest("POST", `/campaigns/${campaign.id}/pause`, editor), routeParams(campaign.id))).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "upgraded" } })).status).toBe(200);
+  });
+});
+
+describe("POST /api/v1/campaigns with delivery", () => {
+  it("creates a triggered campaign for an audience in one call, which then sends to matching users only when the event is tracked", async () => {
+    const campaign = await newCampaign({
+      ...draft,
+      name: "Triggered from the API",
+      delivery: {
+        rule: { when: "triggered", event: "api_signed_up" },
+        audience: { conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
+        actions: [{ id: "@1", subDelivery: { kind: "delay", seconds: 3600 } }],
+      },
+    });
+    const settings = await (await getSettings(campaign.id)).json();
+    expect(settings.rule).toEqual({ when: "triggered", event: "api_signed_up", conditions: [] });
+    expect(settings.audience).toEqual({ match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] });
+    expect(settings.actions.map((a: { subDelivery: unknown }) => a.subDelivery)).toEqual([{ kind: "immediate" }, { kind: "delay", seconds: 3600 }]);
+
+    expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
+    // nobody is planned on activation: it waits for the event
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
+    const users = { users: [{ userId: "api-pro", attributes: { plan: "pro" } }, { userId: "api-free", attributes: { plan: "free" } }] };
+    expect((await upsertUsers(apiRequest("POST", "/users", editor, users))).status).toBe(200);
+    const tracked = await track(apiRequest("POST", "/events", editor, { events: [{ userId: "api-pro", event: "api_signed_up" }, { userId: "api-free", event: "api_signed_up" }] }));
+    expect(tracked.status).toBe(202);
+    const planned = await db().delivery.findMany({ where: { campaignId: campaign.id }, select: { userId: true, actionId: true, dueAt: true, createdAt: true } });
+    expect(planned.map((d) => d.userId).sort()).toEqual(["api-pro", "api-pro"]);
+    const delayed = planned.find((d) => d.actionId === campaign.actions[1]!.id)!;
+    expect(delayed.dueAt.getTime() - Date.now()).toBeGreaterThan(3500_000);
+  });
+
+  it("refuses a webhook named other than by its position, or past the last, with a 400, creating nothing", async () => {
+    const before = await db().campaign.count();
+    for (const id of ["@2", "@-1", "first", "@"]) {
+      const res = await create(apiRequest("POST", "/campaigns", editor, { ...draft, delivery: { rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "immediate" } }] } }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toBe('delivery.actions.0.id: Name a webhook of this campaign by its position: "@0" to "@1"');
+    }
+    const invalid = await create(apiRequest("POST", "/campaigns", editor, { ...draft, delivery: { rule: { when: "recurring", frequency: "weekly", timeZone: "UTC" } } }));
+    expect(invalid.status).toBe(400);
+    expect((await invalid.json()).error.message).toContain("delivery.rule.weekdays");
+    expect(await db().campaign.count()).toBe(before);
+  });
+
+  it("PUT /api/v1/campaigns/{id} does not take delivery (it has its own route)", async () => {
+    const campaign = await newCampaign();
+    const res = await putCampaign(apiRequest("PUT", `/campaigns/${campaign.id}`, editor, { ...draft, delivery: { rule: { when: "immediate" } } }), routeParams(campaign.id));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain("delivery");
+  });
+});

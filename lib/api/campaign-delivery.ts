@@ -1,0 +1,47 @@
+// The campaigns API's delivery settings: when a campaign sends (its rule), to whom (its audience),
+// between which dates, each webhook's sub-delivery, retry policy and rate limit. The same settings,
+// schema and save as the campaign page's Delivery section (lib/delivery/forms/settings.ts).
+import { recordAudit } from "../auth/audit";
+import { parseSegment } from "../audience/segment";
+import { db } from "../db";
+import { parseDeliveryRule, parseSubDelivery } from "../delivery/core/rules";
+import { parseRetryPolicy } from "../delivery/core/retry-policy";
+import { saveDeliverySettings, type DeliverySettings } from "../delivery/forms/settings";
+import { ApiError } from "./errors";
+
+const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
+
+/** The settings in the shape PUT takes, so a GET can be changed and sent back. */
+export async function deliverySettingsByApi(id: string) {
+  const c = await db().campaign.findUnique({
+    where: { id },
+    select: {
+      deliveryRule: true,
+      audience: true,
+      startAt: true,
+      endAt: true,
+      capExempt: true,
+      actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
+    },
+  });
+  if (!c) throw notFound(id);
+  return {
+    rule: parseDeliveryRule(c.deliveryRule),
+    audience: parseSegment(c.audience),
+    actions: c.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery), retryPolicy: parseRetryPolicy(a.retryPolicy), rateLimitPerSecond: a.rateLimitPerSecond })),
+    startAt: c.startAt?.toISOString() ?? null,
+    endAt: c.endAt?.toISOString() ?? null,
+    capExempt: c.capExempt,
+  };
+}
+
+export async function saveDeliverySettingsByApi(id: string, settings: DeliverySettings, actor: string) {
+  const saved = await saveDeliverySettings(id, settings, { unknownActions: "refuse" });
+  if (!saved.ok) {
+    if (saved.problem === "not_found") throw notFound(id);
+    if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");
+    throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
+  }
+  await recordAudit({ actor, action: "campaign.delivery_changed", target: id, details: { when: settings.rule.when, webhooks: settings.actions.length } });
+  return deliverySettingsByApi(id);
+}
