@@ -28,9 +28,8 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   return succeeded({ id, draft: stored, notices, deliveryProblem });
 });
 
-export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id) => {
-  if (!(await deleteCampaign(id))) return failed("This campaign was already deleted.");
-  await auditUi("campaign.deleted", id);
+export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id, member) => {
+  if (!(await deleteCampaign(id, member.email))) return failed("This campaign was already deleted.");
   revalidatePath("/campaigns");
   return succeeded(undefined);
 });

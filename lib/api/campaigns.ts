@@ -3,7 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, getCampaignDraft, listCampaigns } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteCampaign, getCampaignDraft, listCampaigns } from "../campaigns/campaigns";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
@@ -12,7 +12,8 @@ import { UrlPasswordError } from "../campaigns/url-password";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
-import { activateCampaign, pauseCampaign, resumeCampaign, resumeMessage, retryDelivery } from "../delivery/store/lifecycle";
+import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery } from "../delivery/store/lifecycle";
+import { deliveryDetail } from "../delivery/store/log-queries";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
@@ -100,4 +101,25 @@ export async function retryByApi(deliveryId: string, actor: string) {
   if (!row) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(deliveryId)}`);
   if (!(await retryDelivery(deliveryId, actor))) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
   return { id: deliveryId, state: "scheduled" };
+}
+
+export async function deleteByApi(id: string, actor: string) {
+  if (!(await deleteCampaign(id, actor))) throw notFound(id);
+  return new Response(null, { status: 204 });
+}
+
+export async function retryFailedByApi(id: string, actor: string) {
+  await statusOf(id);
+  return { retried: await retryAllFailed(id, actor) };
+}
+
+export async function cancelScheduledByApi(id: string, actor: string) {
+  await statusOf(id);
+  return { cancelled: await cancelScheduled(id, actor) };
+}
+
+export async function deliveryByApi(id: string) {
+  const detail = await deliveryDetail(id);
+  if (!detail) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(id)}`);
+  return detail;
 }

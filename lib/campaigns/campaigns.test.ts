@@ -244,9 +244,9 @@ describe("duplicate, delete", () => {
     expect(await deleteAction(id, action.id, "editor@example.com")).toBe(true);
     expect(await db().auditLog.findFirst({ where: { action: "campaign.action_deleted", target: id } })).toMatchObject({ actor: "editor@example.com" });
     expect((await getCampaignDraft(id))!.actions).toEqual([]);
-    expect(await deleteCampaign(id)).toBe(true);
+    expect(await deleteCampaign(id, "ann@example.com")).toBe(true);
     expect(await getCampaignDraft(id)).toBeNull();
-    expect(await deleteCampaign(id)).toBe(false);
+    expect(await deleteCampaign(id, "ann@example.com")).toBe(false);
   });
 });
 

@@ -164,8 +164,12 @@ export async function renameCampaign(id: string, name: string) {
   await db().campaign.update({ where: { id }, data: { name } });
 }
 
-export async function deleteCampaign(id: string): Promise<boolean> {
+/** Deletes the campaign with its webhooks and deliveries (sent or not); audited, by `actor`. */
+export async function deleteCampaign(id: string, actor: string): Promise<boolean> {
+  const row = await db().campaign.findUnique({ where: { id }, select: { name: true, status: true } });
+  if (!row) return false;
   const { count } = await db().campaign.deleteMany({ where: { id } });
+  if (count) await recordAudit({ actor, action: "campaign.deleted", target: id, details: { name: row.name, status: row.status } });
   return count > 0;
 }
 

@@ -14,6 +14,9 @@ import * as activate from "./campaigns/[id]/activate/route";
 import * as pause from "./campaigns/[id]/pause/route";
 import * as resume from "./campaigns/[id]/resume/route";
 import * as deliverySettings from "./campaigns/[id]/delivery/route";
+import * as retryFailed from "./campaigns/[id]/retry-failed/route";
+import * as cancelScheduled from "./campaigns/[id]/cancel-scheduled/route";
+import * as deliveryOne from "./deliveries/[id]/route";
 import * as campaignDeliveries from "./campaigns/[id]/deliveries/route";
 import * as campaignResults from "./campaigns/[id]/results/route";
 import * as retry from "./deliveries/[id]/retry/route";
@@ -31,6 +34,9 @@ const handlers: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/resume": resume,
   "/api/v1/campaigns/{id}/delivery": deliverySettings,
+  "/api/v1/campaigns/{id}/retry-failed": retryFailed,
+  "/api/v1/campaigns/{id}/cancel-scheduled": cancelScheduled,
+  "/api/v1/deliveries/{id}": deliveryOne,
   "/api/v1/campaigns/{id}/deliveries": campaignDeliveries,
   "/api/v1/campaigns/{id}/results": campaignResults,
   "/api/v1/deliveries/{id}/retry": retry,

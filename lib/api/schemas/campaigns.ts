@@ -85,3 +85,35 @@ export const deliveryRowSchema = z
 export const deliveriesPageSchema = z
   .object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), pages: z.number().int(), items: z.array(deliveryRowSchema) })
   .meta({ id: "DeliveriesPage" });
+
+export const deliveryDetailSchema = z
+  .object({
+    id: z.string(),
+    webhookId: z.string().meta({ description: "The Standard Webhooks `webhook-id`, the same on every attempt" }),
+    campaignId: z.string(),
+    campaignName: z.string(),
+    actionName: z.string(),
+    variant: z.string().nullable(),
+    userId: z.string(),
+    state: z.enum(DELIVERY_STATES),
+    reason: z.string().nullable(),
+    hold: z.enum(["quiet_hours"]).nullable(),
+    triggerKey: z.string().meta({ description: 'What planned it: "activation", "event:<id>", "occurrence:<time>", …' }),
+    plannedAt: z.iso.datetime(),
+    nextAttemptAt: z.iso.datetime().nullable().meta({ description: "When it goes out next, while it waits (scheduled or retrying)" }),
+    attempts: z.array(
+      z.object({
+        number: z.number().int(),
+        startedAt: z.iso.datetime(),
+        durationMs: z.number(),
+        outcome: z.string().meta({ description: "delivered, retryable or failed" }),
+        status: z.number().int().nullable(),
+        error: z.string().nullable(),
+        request: z.unknown().meta({ description: "The request as sent: method, url, headers ([name, value] pairs, secrets and the signature masked as ••••), body (its first 8 KiB) and bodyTruncated" }),
+        response: z.unknown().meta({ description: "The response: status, statusText, headers, body (its first 8 KiB), bodyTruncated, and savedToUser (the attributes its response mapping set); null when none came" }),
+        timings: z.unknown().meta({ description: "dnsMs, firstByteMs, totalMs; null when nothing was sent" }),
+        nextAttemptAt: z.iso.datetime().nullable(),
+      }),
+    ),
+  })
+  .meta({ id: "DeliveryDetail" });

@@ -1,5 +1,5 @@
 import { actorOf } from "@/lib/api/authenticate";
-import { campaignById, saveCampaignByApi } from "@/lib/api/campaigns";
+import { campaignById, deleteByApi, saveCampaignByApi } from "@/lib/api/campaigns";
 import { campaignBodySchema } from "@/lib/api/schemas/campaigns";
 import { withApi } from "@/lib/api/with-api";
 
@@ -11,3 +11,6 @@ export const GET = withApi({ role: "viewer" }, async ({ params }) => campaignByI
 export const PUT = withApi({ body: campaignBodySchema, role: "editor" }, async ({ body, params, principal }) =>
   saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal), principal),
 );
+
+/** Deletes the campaign with its webhooks and its deliveries, sent or waiting. */
+export const DELETE = withApi({ role: "editor" }, async ({ params, principal }) => deleteByApi(params.id ?? "", actorOf(principal)));
