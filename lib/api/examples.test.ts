@@ -14,7 +14,7 @@ describe("API examples", () => {
   it("a curl line per route, with the key and the JSON body", () => {
     const post = apiRoutes.find((r) => r.method === "POST" && r.path === "/api/v1/events")!;
     expect(curlExample(post, "http://localhost:3000")).toBe(
-      `curl -X POST 'http://localhost:3000/api/v1/events' -H "Authorization: Bearer $HOOKLINE_API_KEY" -H 'Content-Type: application/json' -d '{"userId":"user-1001","event":"purchase","params":{"amount":42.5,"sku":"A-17"}}'`,
+      `curl -X POST 'http://localhost:3000/api/v1/events' -H "Authorization: Bearer $HOOKLINE_API_KEY" -H 'Content-Type: application/json' -d '{"userId":"user-1001","event":"purchase","params":{"amount":42.5,"sku":"A-17"},"id":"order-8812"}'`,
     );
   });
 });

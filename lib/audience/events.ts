@@ -26,6 +26,8 @@ export const trackedEventSchema = z
     event: z.string({ error: "Required: the event name" }).trim().min(1, "Required: the event name").max(200),
     params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" }).optional(),
     time: eventTime.optional(),
+    /** the client's own id: an event with an id tracked before is ignored (a retried request plans nothing twice) */
+    id: z.string().trim().min(1, "An event id cannot be empty").max(200).optional(),
   })
   .strict();
 export type TrackedEvent = z.infer<typeof trackedEventSchema>;

@@ -1,5 +1,6 @@
 // The people who sign in: the owner (created on first run or from HOOKLINE_BOOTSTRAP_OWNER),
 // members invited by link with a role, role changes and removal. Passwords are hashed by better-auth.
+import { isUniqueViolation } from "../db/unique-violation";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
@@ -37,10 +38,6 @@ export async function hasMembers(): Promise<boolean> {
 
 /** The Setting row only the first owner set-up can insert (its key is unique), whatever runs at once. */
 const OWNER_CLAIM = "owner";
-
-function isUniqueViolation(err: unknown) {
-  return (err as { code?: string })?.code === "P2002";
-}
 
 type Tx = Parameters<Parameters<typeof transaction>[0]>[0];
 

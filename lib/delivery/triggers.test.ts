@@ -36,7 +36,7 @@ describe("trackEvents", () => {
       ],
       now,
     );
-    expect(result).toEqual({ accepted: 4, usersCreated: 0, scheduled: 1, suppressed: 0 });
+    expect(result).toEqual({ accepted: 4, duplicates: 0, usersCreated: 0, scheduled: 1, suppressed: 0 });
     const [delivery] = await deliveriesOf(campaign.id);
     expect(delivery).toMatchObject({ userId: "seg000000", state: "scheduled", eventData: { name: "bought", params: { amount: 20 } } });
     expect(delivery!.plannedAt.toISOString()).toBe("2026-03-01T11:01:00.000Z");

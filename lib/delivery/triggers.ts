@@ -2,7 +2,7 @@
 // plans every triggered campaign the events start (store/triggered-campaigns.ts), in one
 // transaction (nothing half-written). planCatchUp plans the same for the events a paused campaign
 // missed, when it resumes with "catch up".
-import { db } from "../db";
+import { db, type Db } from "../db";
 import { bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { dateOf, jsonOf, SqlParams } from "../db/raw-sql";
 import { rawDb, type RawStatement, type RawTx } from "../db/raw";
@@ -11,6 +11,7 @@ import type { TrackedEvent } from "../audience/events";
 import { matchesSegment } from "../audience/segment";
 import { newUsersStatements, usersById, usersByIdThrough, type UserForPlanning } from "../audience/users";
 import { orderedIds } from "../crypto/random-pool";
+import { isUniqueViolation } from "../db/unique-violation";
 import { planDeliveries } from "./core/plan";
 import { parseDeliveryRule, type DeliveryRule } from "./core/rules";
 import { emptyCounts, plannedDeliveryStatements, type FanOutCounts } from "./store/fan-out";
@@ -23,6 +24,7 @@ function timeOf(e: TrackedEvent, now: Date): Date {
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
+const EVENT_KEY_COLUMNS: [string, ColumnKind][] = [["key", "text"], ["eventId", "text"], ["createdAt", "date"]];
 
 type EventRow = { id: string; userId: string; name: string; params: Record<string, unknown>; time: Date };
 
@@ -149,7 +151,14 @@ export async function planCatchUp(
   return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts, campaign: entry };
 }
 
-export type TrackResult = { accepted: number; usersCreated: number; scheduled: number; suppressed: number };
+export type TrackResult = {
+  accepted: number;
+  /** events ignored because their `id` was tracked before (or earlier in the batch) */
+  duplicates: number;
+  usersCreated: number;
+  scheduled: number;
+  suppressed: number;
+};
 
 /**
  * Stores the events, creates unknown users and plans every matching triggered campaign, written in
@@ -161,7 +170,38 @@ export type TrackResult = { accepted: number; usersCreated: number; scheduled: n
  * insert leaves their row alone and does not count it as created here.
  */
 export async function trackEvents(events: TrackedEvent[], now = new Date()): Promise<TrackResult> {
+  try {
+    return await trackOnce(events, now);
+  } catch (err) {
+    // the same event id committed by a concurrent request after this one read the keys: read again
+    if (isUniqueViolation(err) && events.some((e) => e.id !== undefined)) return trackOnce(events, now);
+    throw err;
+  }
+}
+
+/**
+ * The events whose `id` (the client's own) was not tracked before, nor earlier in the batch, and how
+ * many were left out. Events without ids cost nothing here.
+ */
+async function withoutRepeats(prisma: Db, events: TrackedEvent[]): Promise<{ fresh: TrackedEvent[]; duplicates: number }> {
+  if (!events.some((e) => e.id !== undefined)) return { fresh: events, duplicates: 0 };
+  const keys = [...new Set(events.flatMap((e) => (e.id === undefined ? [] : [e.id])))];
+  const seen = new Set<string>();
+  for (let i = 0; i < keys.length; i += 500) {
+    for (const row of await prisma.eventKey.findMany({ where: { key: { in: keys.slice(i, i + 500) } }, select: { key: true } })) seen.add(row.key);
+  }
+  const fresh = events.filter((e) => {
+    if (e.id === undefined) return true;
+    if (seen.has(e.id)) return false;
+    seen.add(e.id);
+    return true;
+  });
+  return { fresh, duplicates: events.length - fresh.length };
+}
+
+async function trackOnce(received: TrackedEvent[], now: Date): Promise<TrackResult> {
   const prisma = db();
+  const { fresh: events, duplicates } = await withoutRepeats(prisma, received);
   const triggers = await triggeredCampaignsByEvent(prisma);
   // time-ordered: the Event table's primary key index grows at its edge (lib/crypto/random-pool.ts)
   const ids = orderedIds("evt_", events.length, 12);
@@ -178,10 +218,14 @@ export async function trackEvents(events: TrackedEvent[], now = new Date()): Pro
   for (let i = 0; i < rows.length; i += 1000) {
     eventInserts.push(bulkInsertSql("Event", EVENT_COLUMNS, rows.slice(i, i + 1000).map((r) => [r.id, r.userId, r.name, r.params, r.time, writtenAt])));
   }
-  const changed = await rawDb(prisma).transaction([...newUsers, ...eventInserts, ...deliveries]);
+  // a plain INSERT: a key committed meanwhile fails the whole transaction (trackEvents reads again)
+  const keyed = events.flatMap((e, i) => (e.id === undefined ? [] : [[e.id, rows[i]!.id, writtenAt]]));
+  const keyInserts: RawStatement[] = [];
+  for (let i = 0; i < keyed.length; i += 1000) keyInserts.push(bulkInsertSql("EventKey", EVENT_KEY_COLUMNS, keyed.slice(i, i + 1000)));
+  const changed = await rawDb(prisma).transaction([...newUsers, ...eventInserts, ...keyInserts, ...deliveries]);
   const usersCreated = changed.slice(0, newUsers.length).reduce((a, b) => a + b, 0);
   if (counts.scheduled) await deliveryQueue().notify({ dueAt: counts.earliest, dueTimes: counts.dueTimes });
-  return { accepted: events.length, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
+  return { accepted: received.length, duplicates, usersCreated, scheduled: counts.scheduled, suppressed: counts.suppressed };
 }
 
 /**
