@@ -63,6 +63,8 @@ const delivery = {
   durationMs: 84,
   sentAt: "2026-12-02T09:20:00.084Z",
 };
+// what GET /api/v1/deliveries/{id} repeats of a row of the deliveries list (its attempts say the rest)
+const { dueAt: _dueAt, attempts: _attempts, lastStatus: _lastStatus, durationMs: _durationMs, sentAt: _sentAt, ...deliveryHead } = delivery;
 
 const resultGroup = (key: string, label: string, reached: number, delivered: number, converted: number, rest: object) => ({ key, label, reached, delivered, converted, ...rest });
 const results = {
@@ -139,18 +141,9 @@ const EXAMPLES: Record<string, RouteExample> = {
   "GET /api/v1/deliveries/{id}": {
     path: `/api/v1/deliveries/${delivery.id}`,
     response: {
-      id: delivery.id,
+      ...deliveryHead,
       webhookId: "msg_2k1q0000abcd3d5r",
-      campaignId: campaign.id,
-      campaignName: campaign.name,
-      actionName: "CRM",
-      variant: null,
-      userId: "user-1001",
-      state: "delivered",
-      reason: null,
-      hold: null,
       triggerKey: "activation",
-      plannedAt: delivery.plannedAt,
       nextAttemptAt: null,
       attempts: [
         {
