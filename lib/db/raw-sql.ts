@@ -52,6 +52,7 @@ export function jsonOf(value: unknown): unknown {
   }
 }
 
+/** A number column: better-sqlite3 may give a bigint, and node-postgres gives a bigint (COUNT(*)) as its text. */
 export function numberOf(value: unknown): number {
-  return typeof value === "bigint" ? Number(value) : (value as number);
+  return typeof value === "bigint" || typeof value === "string" ? Number(value) : (value as number);
 }
