@@ -1,7 +1,7 @@
 // Planning: which deliveries a trigger creates and when each is due. A pure function of the rule,
 // the actions' sub-delivery, the users, the trigger and the clock; the fan-out writes its result.
 import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
-import { localToInstant, zoneOrFallback } from "./schedule-time";
+import { localToInstant, occurrenceDueAt, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
 import { assignVariant, CONTROL, splitsUsers, variantKey } from "../../campaigns/variants";
 
@@ -108,7 +108,9 @@ export function parseTimeValue(value: unknown): Date | null {
  */
 export function userFieldsPlanned(rule: DeliveryRule, actions: PlanAction[], trigger: Trigger): { timezone: boolean; attributes: boolean } {
   return {
-    timezone: trigger.kind === "activation" && rule.when === "scheduled" && rule.inUserTimeZone,
+    timezone:
+      (trigger.kind === "activation" && rule.when === "scheduled" && rule.inUserTimeZone) ||
+      (trigger.kind === "occurrence" && rule.when === "recurring" && rule.inUserTimeZone),
     attributes: actions.some((a) => a.subDelivery.kind === "relative" && a.subDelivery.source === "user"),
   };
 }
@@ -119,7 +121,9 @@ type Base = { at: Date } | { skip: string };
 function baseTime(input: PlanInput, user: PlanUser): Base {
   const { rule, trigger, now } = input;
   if (trigger.kind === "event") return { at: trigger.time.getTime() <= now.getTime() ? trigger.time : now };
-  if (trigger.kind === "occurrence") return { at: trigger.at };
+  // a user whose local time has passed when the occurrence fans out (only a late fan-out) is sent at
+  // once, as a late occurrence in the campaign's zone is: plannedAt keeps the time it was meant for
+  if (trigger.kind === "occurrence") return { at: rule.when === "recurring" ? occurrenceDueAt(rule, trigger.at, user.timezone) : trigger.at };
   if (rule.when !== "scheduled") return { at: now };
   const zone = rule.inUserTimeZone ? zoneOrFallback(user.timezone, rule.timeZone) : rule.timeZone;
   const at = localToInstant(rule.sendAt, zone);

@@ -48,6 +48,8 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       weekdays: z.array(z.number().int().min(0).max(6)).default([]),
       cron: z.string().trim().max(200).optional(),
       timeZone: ianaZone,
+      /** each occurrence at `time` on its date in each user's own zone (falling back to timeZone) */
+      inUserTimeZone: z.boolean().default(false),
       endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "Choose a date").nullish(),
       maxOccurrences: z.number().int().min(1).max(100000).nullish(),
       ...common,
@@ -57,6 +59,9 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       if (rule.frequency === "weekly" && rule.weekdays.length === 0)
         ctx.addIssue({ code: "custom", path: ["weekdays"], message: "Choose at least one weekday" });
       if (rule.frequency === "cron" && !rule.cron) ctx.addIssue({ code: "custom", path: ["cron"], message: "Enter a cron expression" });
+      // a cron expression may fire several times a day, so "its time on that date in each zone" has no single meaning
+      if (rule.frequency === "cron" && rule.inUserTimeZone)
+        ctx.addIssue({ code: "custom", path: ["inUserTimeZone"], message: "Each user's time zone works with daily or weekly repeats, not with a cron expression" });
     }),
 ]);
 export type DeliveryRule = z.infer<typeof deliveryRuleSchema>;

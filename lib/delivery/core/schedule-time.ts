@@ -28,6 +28,17 @@ export function zoneOrFallback(zone: string | null | undefined, fallback: string
 
 type RecurringRule = Extract<DeliveryRule, { when: "recurring" }>;
 
+// The zone whose clocks reach a time of day first (UTC+14, Pacific/Kiritimati; the Etc sign is inverted).
+const EARLIEST_ZONE = "Etc/GMT-14";
+
+/**
+ * The zone a recurring rule's occurrences are counted in. In each user's zone, occurrence N is
+ * "date D at `time`": it fans out when the first zone reaches it, ahead of every user's send.
+ */
+function occurrenceZone(rule: RecurringRule): string {
+  return rule.inUserTimeZone ? EARLIEST_ZONE : rule.timeZone;
+}
+
 /** The cron expression (minute hour dom month dow) a recurring rule stands for. */
 export function recurringCron(rule: RecurringRule): string {
   if (rule.frequency === "cron") return rule.cron ?? "";
@@ -52,13 +63,26 @@ export function cronProblem(expression: string): string | null {
  */
 export function nextOccurrence(rule: RecurringRule, after: Date, occurrencesSoFar = 0): Date | null {
   if (rule.maxOccurrences && occurrencesSoFar >= rule.maxOccurrences) return null;
-  const expression = CronExpressionParser.parse(recurringCron(rule), { tz: rule.timeZone, currentDate: after });
+  const zone = occurrenceZone(rule);
+  const expression = CronExpressionParser.parse(recurringCron(rule), { tz: zone, currentDate: after });
   const next = expression.next().toDate();
   if (rule.endsOn) {
-    const end = DateTime.fromISO(rule.endsOn.slice(0, 10), { zone: rule.timeZone }).endOf("day");
+    // in each user's zone too the end is a local date: occurrence dates are those of the earliest zone
+    const end = DateTime.fromISO(rule.endsOn.slice(0, 10), { zone }).endOf("day");
     if (next.getTime() > end.toMillis()) return null;
   }
   return next;
+}
+
+/**
+ * When the occurrence that fanned out at `at` (nextOccurrence) is due for a user whose zone is
+ * `userZone`: at its date and time in that zone (the rule's zone without one), or `at` itself when
+ * the rule does not send in each user's zone. Wall-clock through luxon, so DST days come out right.
+ */
+export function occurrenceDueAt(rule: RecurringRule, at: Date, userZone: string | null | undefined): Date {
+  if (!rule.inUserTimeZone) return at;
+  const local = DateTime.fromJSDate(at, { zone: EARLIEST_ZONE }).toFormat("yyyy-LL-dd'T'HH:mm");
+  return localToInstant(local, zoneOrFallback(userZone, rule.timeZone));
 }
 
 function minutesOf(hhmm: string) {

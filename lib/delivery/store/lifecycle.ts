@@ -25,9 +25,12 @@ const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
   /** waiting: what a triggered or recurring campaign sends on (it plans nothing at activation) */
-  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | { nextRunAt: Date | null } | null }
+  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null }
   /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
   | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
+
+/** `localTime`: each occurrence goes out at this time in each user's zone; nextRunAt is then when the first zone reaches it */
+type RecurringWait = { nextRunAt: Date | null; localTime?: string };
 
 function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: string[] } {
   try {
@@ -96,7 +99,12 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
   await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, dueTimes: counts.dueTimes });
-  const waiting = rule.when === "triggered" ? { event: rule.event } : rule.when === "recurring" ? { nextRunAt } : null;
+  const waiting =
+    rule.when === "triggered"
+      ? { event: rule.event }
+      : rule.when === "recurring"
+        ? { nextRunAt, ...(rule.inUserTimeZone ? { localTime: rule.time } : {}) }
+        : null;
   return { ok: true, counts, status: "active", waiting };
 }
 
@@ -106,8 +114,11 @@ export function activationMessage(result: Extract<ActivateResult, { ok: true }>)
   const held = control ? `, ${control} held out as the control group` : "";
   const w = result.waiting;
   if (w && "event" in w) return `Active: each "${w.event}" event tracked from now on sends this campaign to its user.`;
-  if (w) return w.nextRunAt ? `Active: the first run is at ${w.nextRunAt.toISOString().slice(0, 16).replace("T", " ")} UTC.` : "Active.";
-  return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
+  if (!w) return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
+  if (!w.nextRunAt) return "Active.";
+  const first = `${w.nextRunAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+  if (w.localTime) return `Active: each run sends at ${w.localTime} in each user's time zone; the first starts at ${first}, when the earliest zone reaches it.`;
+  return `Active: the first run is at ${first}.`;
 }
 
 // The manual actions below record who did them (`actor`: an email, or "system") themselves, so the

@@ -1,0 +1,114 @@
+// A recurring rule sent in each user's own time zone: occurrence N is "date D at `time`"; it fans
+// out when the first zone (UTC+14) reaches it and each user's delivery is due at D `time` in their zone.
+import { describe, expect, it } from "vitest";
+import { planDeliveries, userFieldsPlanned } from "./plan";
+import { parseDeliveryRule, type DeliveryRule } from "./rules";
+import { nextOccurrence, occurrenceDueAt } from "./schedule-time";
+
+type Recurring = Extract<DeliveryRule, { when: "recurring" }>;
+function recurring(raw: object): Recurring {
+  const rule = parseDeliveryRule({ when: "recurring", frequency: "daily", time: "09:00", timeZone: "Asia/Tokyo", inUserTimeZone: true, ...raw });
+  if (rule.when !== "recurring") throw new Error("not recurring");
+  return rule;
+}
+
+// Saturday 7 March 2026, noon UTC; the US changes to summer time on Sunday 8 March, Paris on Sunday 29 March
+const now = new Date("2026-03-07T12:00:00Z");
+const iso = (d: Date | null) => d?.toISOString() ?? null;
+
+describe("recurring in each user's time zone: occurrences", () => {
+  it("fans out when UTC+14 reaches the date's time, each date once", () => {
+    const rule = recurring({});
+    // 09:00 on 8 March at UTC+14 is 19:00 UTC on 7 March
+    const first = nextOccurrence(rule, now, 0);
+    expect(iso(first)).toBe("2026-03-07T19:00:00.000Z");
+    expect(iso(nextOccurrence(rule, first!, 1))).toBe("2026-03-08T19:00:00.000Z");
+  });
+
+  it("is due at 09:00 in each user's zone, across a DST change, falling back to the rule's zone", () => {
+    const rule = recurring({});
+    const first = nextOccurrence(rule, now, 0)!; // the date 8 March
+    expect(iso(occurrenceDueAt(rule, first, "Pacific/Kiritimati"))).toBe("2026-03-07T19:00:00.000Z");
+    expect(iso(occurrenceDueAt(rule, first, "Europe/Paris"))).toBe("2026-03-08T08:00:00.000Z");
+    // 8 March is the day Los Angeles moves to PDT (UTC-7): 09:00 is 16:00 UTC, not 17:00 as the day before
+    expect(iso(occurrenceDueAt(rule, first, "America/Los_Angeles"))).toBe("2026-03-08T16:00:00.000Z");
+    expect(iso(occurrenceDueAt(rule, new Date("2026-03-06T19:00:00Z"), "America/Los_Angeles"))).toBe("2026-03-07T17:00:00.000Z");
+    // Paris moves to CEST (UTC+2) on 29 March: 09:00 is 07:00 UTC that day, 08:00 UTC the day before
+    const parisChange = nextOccurrence(rule, new Date("2026-03-28T00:00:00Z"), 0)!;
+    expect(iso(occurrenceDueAt(rule, parisChange, "Europe/Paris"))).toBe("2026-03-29T07:00:00.000Z");
+    expect(iso(occurrenceDueAt(rule, nextOccurrence(rule, new Date("2026-03-27T00:00:00Z"), 0)!, "Europe/Paris"))).toBe("2026-03-28T08:00:00.000Z");
+    // no zone, or not a zone: the rule's (Asia/Tokyo, UTC+9)
+    expect(iso(occurrenceDueAt(rule, first, null))).toBe("2026-03-08T00:00:00.000Z");
+    expect(iso(occurrenceDueAt(rule, first, "Mars/Base"))).toBe("2026-03-08T00:00:00.000Z");
+  });
+
+  it("reads weekdays and the end date as local dates, and counts occurrences as before", () => {
+    const monday = recurring({ frequency: "weekly", weekdays: [1], endsOn: "2026-03-16" });
+    // Monday 9 March at 09:00 UTC+14 is still Sunday in UTC
+    const first = nextOccurrence(monday, now, 0)!;
+    expect(iso(first)).toBe("2026-03-08T19:00:00.000Z");
+    expect(iso(occurrenceDueAt(monday, first, "America/Los_Angeles"))).toBe("2026-03-09T16:00:00.000Z");
+    const second = nextOccurrence(monday, first, 1)!;
+    expect(iso(occurrenceDueAt(monday, second, "Europe/Paris"))).toBe("2026-03-16T08:00:00.000Z");
+    // 16 March was the last date
+    expect(nextOccurrence(monday, second, 2)).toBeNull();
+    const twice = recurring({ maxOccurrences: 2 });
+    expect(nextOccurrence(twice, now, 1)).not.toBeNull();
+    expect(nextOccurrence(twice, now, 2)).toBeNull();
+  });
+
+  it("leaves a rule in the campaign's zone as it was", () => {
+    const rule = recurring({ inUserTimeZone: false, timeZone: "Europe/Paris" });
+    const first = nextOccurrence(rule, now, 0)!;
+    expect(iso(first)).toBe("2026-03-08T08:00:00.000Z");
+    expect(occurrenceDueAt(rule, first, "America/Los_Angeles")).toBe(first);
+    expect(parseDeliveryRule({ when: "recurring", frequency: "daily", timeZone: "UTC" })).toMatchObject({ inUserTimeZone: false });
+  });
+
+  it("refuses a cron expression in each user's zone, on the checkbox's field", () => {
+    expect(() => recurring({ frequency: "cron", cron: "0 9 * * *" })).toThrow(/^Delivery rule: inUserTimeZone: .*daily or weekly/);
+  });
+});
+
+describe("recurring in each user's time zone: planning an occurrence", () => {
+  const rule = recurring({});
+  const at = new Date("2026-03-07T19:00:00Z");
+  const users = [
+    { id: "kiritimati", timezone: "Pacific/Kiritimati" },
+    { id: "paris", timezone: "Europe/Paris" },
+    { id: "la", timezone: "America/Los_Angeles" },
+    { id: "nozone", timezone: null },
+  ];
+
+  it("needs the users' zones, and plans each user's delivery at their local 09:00 (sub-delivery on top)", () => {
+    const trigger = { kind: "occurrence" as const, at };
+    expect(userFieldsPlanned(rule, [], trigger).timezone).toBe(true);
+    expect(userFieldsPlanned({ ...rule, inUserTimeZone: false }, [], trigger).timezone).toBe(false);
+    const plans = planDeliveries({
+      rule,
+      actions: [{ id: "a1", subDelivery: { kind: "immediate" } }, { id: "a2", subDelivery: { kind: "delay", seconds: 600 } }],
+      users,
+      trigger,
+      now: at,
+      campaign: {},
+    });
+    const a1 = Object.fromEntries(plans.filter((p) => p.actionId === "a1").map((p) => [p.userId, p.plannedAt.toISOString()]));
+    expect(a1).toEqual({
+      kiritimati: "2026-03-07T19:00:00.000Z",
+      paris: "2026-03-08T08:00:00.000Z",
+      la: "2026-03-08T16:00:00.000Z",
+      nozone: "2026-03-08T00:00:00.000Z",
+    });
+    expect(plans.find((p) => p.actionId === "a2" && p.userId === "la")?.plannedAt.toISOString()).toBe("2026-03-08T16:10:00.000Z");
+    // one occurrence, one trigger key for everyone
+    expect(new Set(plans.map((p) => p.triggerKey))).toEqual(new Set([`occurrence:${at.toISOString()}`]));
+  });
+
+  it("sends at once to a user whose local time passed before a late fan-out, keeping the time it was meant for", () => {
+    const late = new Date("2026-03-08T12:00:00Z");
+    const plans = planDeliveries({ rule, actions: [{ id: "a1", subDelivery: { kind: "immediate" } }], users, trigger: { kind: "occurrence", at }, now: late, campaign: {} });
+    const paris = plans.find((p) => p.userId === "paris")!;
+    expect(paris.suppressedReason).toBeNull();
+    expect(paris.plannedAt.toISOString()).toBe("2026-03-08T08:00:00.000Z");
+  });
+});
