@@ -1,6 +1,7 @@
 "use client";
 // The fields of the chosen "When": a date and zone, an event with conditions, or a recurrence.
-import { Field, inputClass } from "../ui/Field";
+import { useId } from "react";
+import { Field, FieldMessage, inputClass } from "../ui/Field";
 import { Button } from "../ui/Button";
 import type { DeliveryForm } from "./delivery-form-state";
 import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
@@ -28,6 +29,31 @@ function TimeZoneField({ form, set, errors, disabled }: Props) {
         />
       )}
     </Field>
+  );
+}
+
+/** A recurring rule's "at `time` in each user's own zone"; its error (with cron) announced with it. */
+function UserZoneCheckbox({ form, set, errors, disabled }: Props) {
+  const id = useId();
+  const error = errors["rule.inUserTimeZone"];
+  return (
+    <div className="sm:col-span-2">
+      <label className="flex items-center gap-2 text-sm text-slate-700">
+        <input
+          type="checkbox"
+          checked={form.inUserTimeZone}
+          disabled={disabled}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={`${error ? `${id}-error ` : ""}${id}-hint`}
+          onChange={(e) => set({ inUserTimeZone: e.target.checked })}
+        />
+        In each user&apos;s time zone
+      </label>
+      {error && <FieldMessage id={`${id}-error`} tone="error">{error}</FieldMessage>}
+      <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
+        Each run goes out at its time in the user&apos;s own zone (users without one use the zone above). Daily and weekly only.
+      </p>
+    </div>
   );
 }
 
@@ -118,6 +144,7 @@ export function WhenFields(props: Props) {
           </fieldset>
         )}
         <TimeZoneField {...props} />
+        <UserZoneCheckbox {...props} />
         <Field label="Ends on" hint="Optional">
           {(p) => <input {...p} type="date" className={inputClass} value={form.endsOn} disabled={disabled} onChange={(e) => set({ endsOn: e.target.value })} />}
         </Field>

@@ -123,6 +123,7 @@ export function settingsFromForm(f: DeliveryForm) {
               weekdays: f.weekdays,
               ...(f.frequency === "cron" ? { cron: f.cron } : {}),
               timeZone: f.timeZone,
+              inUserTimeZone: f.inUserTimeZone,
               endsOn: f.endsOn || null,
               maxOccurrences: f.maxOccurrences ? Number(f.maxOccurrences) : null,
               quietHours,

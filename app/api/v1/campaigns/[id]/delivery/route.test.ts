@@ -89,6 +89,7 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
   it.each([
     [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Mars/Olympus" } }, "rule.timeZone"],
     [{ rule: { when: "triggered", event: "" } }, "rule.event"],
+    [{ rule: { when: "recurring", frequency: "cron", cron: "0 9 * * *", timeZone: "UTC", inUserTimeZone: true } }, "rule.inUserTimeZone"],
     [{ rule: { when: "sometimes" } }, "rule.when"],
     [{ rule: { when: "immediate" }, startAt: "2027-02-01", endAt: "2027-01-01" }, "endAt"],
     [{ rule: { when: "immediate" }, startAt: "next tuesday" }, "startAt"],
@@ -104,6 +105,14 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     expect(error.code).toBe("validation_error");
     expect(JSON.stringify(error)).toContain(field);
     expect(await (await getSettings(campaign.id)).json()).toEqual(before);
+  });
+
+  it("sets a recurring rule in each user's time zone and reads it back", async () => {
+    const campaign = await newCampaign();
+    const rule = { when: "recurring", frequency: "weekly", time: "09:00", weekdays: [1, 3], timeZone: "Europe/Paris", inUserTimeZone: true, endsOn: "2027-03-01", maxOccurrences: null };
+    const res = await putSettings(campaign.id, { rule });
+    expect(res.status).toBe(200);
+    expect((await (await getSettings(campaign.id)).json()).rule).toMatchObject(rule);
   });
 
   it("refuses a webhook id that is not one of this campaign's (another campaign's, a variant's, made up) with a 400, changing nothing", async () => {
