@@ -162,6 +162,38 @@ test.describe("bug 3: a past Send at and the time zone list", () => {
       await prisma.$disconnect();
     }
   });
+
+  test("a recurring rule sends in each user's time zone when ticked, and not with a cron expression", async ({ page }) => {
+    const prisma = await appDb();
+    try {
+      const campaign = await prisma.campaign.create({
+        data: {
+          name: `User zones ${Date.now()}`,
+          deliveryRule: { when: "recurring", frequency: "daily", time: "09:00", weekdays: [1], timeZone: "UTC", endsOn: null, maxOccurrences: null, quietHours: null },
+          actions: { create: { name: "Daily", urlTemplate: `http://127.0.0.1:${port}/daily`, fields: [], headers: [] } },
+        },
+      });
+      await page.goto(`/campaigns/${campaign.id}`);
+      const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+      const userZone = delivery.getByRole("checkbox", { name: "In each user's time zone" });
+      await expect(userZone).not.toBeChecked();
+      await userZone.check();
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+      await page.reload();
+      await expect(delivery.getByRole("checkbox", { name: "In each user's time zone" })).toBeChecked();
+      expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).deliveryRule).toMatchObject({ inUserTimeZone: true });
+
+      // a cron expression has no one "time of day" to keep in each zone: refused at the checkbox
+      await delivery.getByLabel("Repeat").selectOption("cron");
+      await delivery.getByLabel("Cron expression").fill("0 9 * * *");
+      await page.getByRole("button", { name: "Save", exact: true }).click();
+      await expect(delivery.getByRole("checkbox", { name: "In each user's time zone" })).toHaveAccessibleDescription(/not with a cron expression/);
+      expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).deliveryRule).toMatchObject({ frequency: "daily" });
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
 });
 
 test("the Delivery section is on a new campaign before its first save, and one Save keeps both", async ({ page }) => {
