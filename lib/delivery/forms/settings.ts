@@ -3,7 +3,8 @@
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
-import { deliveryRuleSchema, subDeliverySchema } from "../core/rules";
+import { deliveryRuleSchema, subDeliverySchema, type DeliveryRule } from "../core/rules";
+import { nextOccurrence } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { segmentSchema } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
@@ -71,7 +72,7 @@ export async function saveDeliverySettings(campaignId: string, settings: Deliver
 export async function writeDeliverySettings(tx: Tx, campaignId: string, settings: DeliverySettings, options: WriteOptions = {}): Promise<DeliverySettingsSaved> {
   const campaign = await tx.campaign.findUnique({
     where: { id: campaignId },
-    select: { status: true, actions: { where: { variantOfId: null }, select: { id: true } } },
+    select: { status: true, nextRunAt: true, occurrences: true, actions: { where: { variantOfId: null }, select: { id: true } } },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
   if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
@@ -84,6 +85,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     where: { id: campaignId },
     data: {
       deliveryRule: settings.rule as Prisma.InputJsonValue,
+      ...(campaign.nextRunAt ? { nextRunAt: nextRunUnder(settings.rule, campaign.nextRunAt, campaign.occurrences) } : {}),
       ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
       ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
       ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
@@ -104,6 +106,16 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     });
   }
   return { ok: true };
+}
+
+/**
+ * A paused recurring campaign's next run once its rule is replaced: its pending one was counted by
+ * the old rule (in each user's zone an occurrence runs at UTC+14, otherwise in the rule's zone). The
+ * new rule's first occurrence at or after it: an unchanged rule keeps it, a changed one neither runs
+ * an occurrence again nor skips ahead; no longer recurring, none.
+ */
+function nextRunUnder(rule: DeliveryRule, pending: Date, occurrences: number): Date | null {
+  return rule.when === "recurring" ? nextOccurrence(rule, new Date(pending.getTime() - 1), occurrences) : null;
 }
 
 /** What the Delivery section shows. */

@@ -2,7 +2,8 @@
 // fans out an occurrence once UTC+14 reaches it and plans each user's delivery at their local time.
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
-import { activateCampaign, activationMessage } from "./lifecycle";
+import { activateCampaign, activationMessage, pauseCampaign, resumeCampaign } from "./lifecycle";
+import { deliverySettingsSchema, saveDeliverySettings } from "../forms/settings";
 import { runDueOccurrences } from "./recurring";
 import { createCampaign } from "../testing/fixtures";
 
@@ -64,5 +65,34 @@ describe("runDueOccurrences in each user's time zone", () => {
     const la = await db().delivery.findMany({ where: { campaignId: campaign.id, userId: "ruz-la" }, orderBy: { plannedAt: "asc" }, select: { plannedAt: true } });
     expect(la.map((d) => d.plannedAt.toISOString())).toEqual(["2026-03-08T16:00:00.000Z", "2026-03-09T16:00:00.000Z"]);
     expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+  });
+
+  it("a paused campaign switched to each user's zone runs its next occurrence by the new rule, not the old one's time", async () => {
+    await db().user.create({ data: { id: "ruz-switch-la", timezone: "America/Los_Angeles", attributes: {} } });
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ruz-switch-la" }] } });
+    const activated = await activateCampaign(campaign.id, { now });
+    if (!activated.ok) throw new Error(activated.problems.join("; "));
+    // 09:00 in Paris on 8 March
+    const inParis = new Date("2026-03-08T08:00:00Z");
+    expect(activated.waiting).toEqual({ nextRunAt: inParis });
+    expect(await pauseCampaign(campaign.id, "test", now)).toBe(true);
+    const nextRunAt = async () => (await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).nextRunAt?.toISOString();
+
+    // saved unchanged: the pending occurrence stays
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...daily, inUserTimeZone: false } }))).toEqual({ ok: true });
+    expect(await nextRunAt()).toBe(inParis.toISOString());
+    // in each user's zone: the first date at or after it whose 09:00 no zone has reached (9 March: 09:00 at UTC+14)
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...daily, inUserTimeZone: true } }))).toEqual({ ok: true });
+    expect(await nextRunAt()).toBe("2026-03-08T19:00:00.000Z");
+
+    expect((await resumeCampaign(campaign.id, "test")).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-03-08T19:00:01Z"));
+    expect(await plannedAt(campaign.id)).toEqual({ "ruz-switch-la": "scheduled 2026-03-09T16:00:00.000Z occurrence:2026-03-08T19:00:00.000Z" });
+
+    // no longer recurring: no occurrence left
+    expect(await pauseCampaign(campaign.id, "test")).toBe(true);
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" } }))).toEqual({ ok: true });
+    expect(await nextRunAt()).toBeUndefined();
   });
 });
