@@ -1,7 +1,7 @@
 // Planning: which deliveries a trigger creates and when each is due. A pure function of the rule,
 // the actions' sub-delivery, the users, the trigger and the clock; the fan-out writes its result.
 import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
-import { localToInstant, occurrenceDueAt, zoneOrFallback } from "./schedule-time";
+import { localToInstant, occurrenceDueTimes, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
 import { assignVariant, CONTROL, splitsUsers, variantKey } from "../../campaigns/variants";
 
@@ -118,12 +118,12 @@ export function userFieldsPlanned(rule: DeliveryRule, actions: PlanAction[], tri
 type Base = { at: Date } | { skip: string };
 
 /** When the campaign's rule starts this user, before sub-delivery. */
-function baseTime(input: PlanInput, user: PlanUser): Base {
+function baseTime(input: PlanInput, user: PlanUser, occurrenceDue: ((zone: string | null | undefined) => Date) | null): Base {
   const { rule, trigger, now } = input;
   if (trigger.kind === "event") return { at: trigger.time.getTime() <= now.getTime() ? trigger.time : now };
   // a user whose local time has passed when the occurrence fans out (only a late fan-out) is sent at
   // once, as a late occurrence in the campaign's zone is: plannedAt keeps the time it was meant for
-  if (trigger.kind === "occurrence") return { at: rule.when === "recurring" ? occurrenceDueAt(rule, trigger.at, user.timezone) : trigger.at };
+  if (trigger.kind === "occurrence") return { at: occurrenceDue ? occurrenceDue(user.timezone) : trigger.at };
   if (rule.when !== "scheduled") return { at: now };
   const zone = rule.inUserTimeZone ? zoneOrFallback(user.timezone, rule.timeZone) : rule.timeZone;
   const at = localToInstant(rule.sendAt, zone);
@@ -151,9 +151,10 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const triggerKey = triggerKeyOf(trigger);
   const eventId = trigger.kind === "event" ? trigger.eventId : null;
   const eventData = trigger.kind === "event" ? { name: trigger.name, params: trigger.params } : null;
+  const occurrenceDue = trigger.kind === "occurrence" && input.rule.when === "recurring" ? occurrenceDueTimes(input.rule, trigger.at) : null;
   const out: PlannedDelivery[] = [];
   for (const user of input.users) {
-    const base = baseTime(input, user);
+    const base = baseTime(input, user, occurrenceDue);
     for (const action of input.actions) {
       const timed = "skip" in base ? base : applySubDelivery(action.subDelivery, base.at, user, trigger);
       let plannedAt = "at" in timed ? timed.at : input.now;
