@@ -40,6 +40,7 @@ export async function saveDeliverySettingsByApi(id: string, settings: DeliverySe
   if (!saved.ok) {
     if (saved.problem === "not_found") throw notFound(id);
     if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");
+    if (saved.problem === "finished") throw new ApiError(409, "conflict", saved.message);
     throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
   }
   await recordAudit({ actor, action: "campaign.delivery_changed", target: id, details: { when: settings.rule.when, webhooks: settings.actions.length } });

@@ -3,7 +3,9 @@
 // functions here; nothing else interprets the stored JSON.
 import { z } from "zod";
 import { conditionSchema } from "../../audience/conditions";
+import { DateTime } from "luxon";
 import { isValidTimezone } from "../../time-zone";
+import { cronProblem, recurringCron } from "./schedule-time";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
 const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
@@ -22,7 +24,11 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
     .object({
       when: z.literal("scheduled"),
       /** local date and time, "2026-12-01T09:00" */
-      sendAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "Choose a date and time"),
+      sendAt: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "Choose a date and time")
+        // "2027-02-30T09:00" has the shape but no instant: planning it would throw at activation
+        .refine((v) => DateTime.fromISO(v).isValid, "Not a date and time on the calendar"),
       timeZone: ianaZone,
       /** send at sendAt in each user's own zone (falling back to timeZone) */
       inUserTimeZone: z.boolean().default(false),
@@ -59,6 +65,11 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       if (rule.frequency === "weekly" && rule.weekdays.length === 0)
         ctx.addIssue({ code: "custom", path: ["weekdays"], message: "Choose at least one weekday" });
       if (rule.frequency === "cron" && !rule.cron) ctx.addIssue({ code: "custom", path: ["cron"], message: "Enter a cron expression" });
+      // checked when saved, not only at activation: a paused campaign is resumed without that check
+      else if (rule.frequency === "cron") {
+        const problem = cronProblem(recurringCron(rule));
+        if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
+      }
       // a cron expression may fire several times a day, so "its time on that date in each zone" has no single meaning
       if (rule.frequency === "cron" && rule.inUserTimeZone)
         ctx.addIssue({ code: "custom", path: ["inUserTimeZone"], message: "Each user's time zone works with daily or weekly repeats, not with a cron expression" });

@@ -9,6 +9,10 @@ import { RETRY_POLICIES } from "../core/retry-policy";
 import { segmentSchema } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
+import { lockRowForUpdate } from "../../db/row-locks";
+
+const EARLIEST_DATE = Date.UTC(1970, 0, 1);
+const LATEST_DATE = Date.UTC(10000, 0, 1);
 
 const optionalDate = z
   .string()
@@ -18,6 +22,11 @@ const optionalDate = z
     const t = Date.parse(v);
     if (Number.isNaN(t)) {
       ctx.addIssue({ code: "custom", message: "Not a date" });
+      return z.NEVER;
+    }
+    // JavaScript dates reach 275,760 years either way; the databases do not (a write would fail)
+    if (t < EARLIEST_DATE || t >= LATEST_DATE) {
+      ctx.addIssue({ code: "custom", message: "Choose a date between the years 1970 and 9999" });
       return z.NEVER;
     }
     return new Date(t);
@@ -55,6 +64,7 @@ export type DeliverySettingsSaved =
   | { ok: true }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
+  | { ok: false; problem: "finished"; message: string }
   /** `path` names the settings field ("actions.1.id") */
   | { ok: false; problem: "unknown_action"; message: string; path: string };
 
@@ -70,12 +80,18 @@ export async function saveDeliverySettings(campaignId: string, settings: Deliver
 
 /** saveDeliverySettings inside a transaction of the caller's (the campaign page's one Save writes both in one). */
 export async function writeDeliverySettings(tx: Tx, campaignId: string, settings: DeliverySettings, options: WriteOptions = {}): Promise<DeliverySettingsSaved> {
+  // an activation committing between this read and the write below would otherwise get its settings
+  // changed while active (PostgreSQL); its own claim waits for this write and sees it
+  await lockRowForUpdate(tx, "Campaign", campaignId);
   const campaign = await tx.campaign.findUnique({
     where: { id: campaignId },
     select: { status: true, nextRunAt: true, occurrences: true, actions: { where: { variantOfId: null }, select: { id: true } } },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
   if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
+  // as the Delivery section locks it: a retry by hand reopens a finished campaign, and would then
+  // send by whatever rule it was given (a triggered one, say) without an activation's checks
+  if (campaign.status === "finished") return { ok: false, problem: "finished", message: "The campaign has finished: duplicate it to send it again." };
   if (options.unknownActions === "refuse") {
     const known = new Set(campaign.actions.map((a) => a.id));
     const i = settings.actions.findIndex((a) => !known.has(a.id));

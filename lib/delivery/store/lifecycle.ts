@@ -91,12 +91,15 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   const counts = await rawDb(db()).interactive(async (tx) => {
     const p = new SqlParams();
     const set = `"status" = 'active', "activatedAt" = ${p.add("date", now)}, "nextRunAt" = ${p.add("date", nextRunAt)}, "occurrences" = 0, "updatedAt" = ${p.add("date", new Date())}`;
-    const claimed = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'draft'`, p.values);
+    // guarded by the row as read and checked above: settings or webhooks saved since then were not
+    // checked, and the fan-out below would plan by the rule read before them
+    const guard = `"id" = ${p.add("text", campaignId)} AND "status" = 'draft' AND "updatedAt" = ${p.add("date", campaign.updatedAt)}`;
+    const claimed = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
     if (claimed === 0) return null;
     if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
     return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
   });
-  if (!counts) return { ok: false, problems: ["The campaign was activated by someone else meanwhile."] };
+  if (!counts) return { ok: false, problems: ["The campaign was changed or activated by someone else meanwhile: check it and activate again."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
   await deliveryQueue().notify({ dueAt: counts.earliest, campaignId, dueTimes: counts.dueTimes });
   const waiting =

@@ -3,6 +3,9 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
 import { db } from "@/lib/db";
+import { env } from "@/lib/env";
+import { deliverySettingsSchema, writeDeliverySettings } from "@/lib/delivery/forms/settings";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { POST as create } from "../../route";
 import { PUT as putCampaign } from "../route";
 import { POST as activate } from "../activate/route";
@@ -95,6 +98,11 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     [{ rule: { when: "immediate" }, startAt: "next tuesday" }, "startAt"],
     [{ rule: { when: "immediate" }, audience: { conditions: [{ key: "plan", operator: "like" }] } }, "audience.conditions.0.operator"],
     [{ rule: { when: "immediate" }, extra: 1 }, "extra"],
+    // each passed the schema, then was a 500: at activation (no such day, on a day with users), or at the write
+    [{ rule: { when: "scheduled", sendAt: "2027-02-30T09:00", timeZone: "UTC" } }, "rule.sendAt"],
+    [{ rule: { when: "recurring", frequency: "cron", cron: "every day", timeZone: "UTC" } }, "rule.cron"],
+    [{ rule: { when: "immediate" }, startAt: "-200000-01-01T00:00:00Z" }, "startAt"],
+    [{ rule: { when: "immediate" }, endAt: "+200000-01-01T00:00:00Z" }, "endAt"],
     [{}, "rule"],
   ])("refuses %j with a 400 naming %s, and changes nothing", async (body, field) => {
     const campaign = await newCampaign();
@@ -147,6 +155,58 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
 
     expect((await pause(apiRequest("POST", `/campaigns/${campaign.id}/pause`, editor), routeParams(campaign.id))).status).toBe(200);
     expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "upgraded" } })).status).toBe(200);
+  });
+
+  it("a finished campaign's are locked as the Delivery section locks them (409): a retry by hand reopens it, under whatever rule it was given", async () => {
+    const campaign = await newCampaign();
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "finished" } });
+    const res = await putSettings(campaign.id, { rule: { when: "triggered", event: "signed_up" } });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toBe("The campaign has finished: duplicate it to send it again.");
+    expect((await (await getSettings(campaign.id)).json()).rule).toEqual({ when: "immediate" });
+  });
+
+  const onPostgres = env().database.provider === "postgresql";
+  const later = () => {
+    let release!: () => void;
+    return { promise: new Promise<void>((r) => (release = r)), release: () => release() };
+  };
+
+  // PostgreSQL reads what is committed without waiting, so each side could act on a state the other was changing
+  it.skipIf(!onPostgres)("a PUT racing an activation that commits first is a 409, not a change to the now active campaign (PostgreSQL)", async () => {
+    const campaign = await newCampaign();
+    const [claimed, released] = [later(), later()];
+    const activation = db().$transaction(async (tx) => {
+      await tx.campaign.update({ where: { id: campaign.id }, data: { status: "active" } });
+      claimed.release();
+      await released.promise;
+    });
+    await claimed.promise;
+    const put = putSettings(campaign.id, { rule: { when: "triggered", event: "meanwhile" } });
+    await new Promise((r) => setTimeout(r, 500));
+    released.release();
+    await activation;
+    expect((await put).status).toBe(409);
+    expect((await (await getSettings(campaign.id)).json()).rule).toEqual({ when: "immediate" });
+  });
+
+  it.skipIf(!onPostgres)("an activation that read the campaign before a settings save committed activates nothing (PostgreSQL)", async () => {
+    const campaign = await newCampaign();
+    const [written, released] = [later(), later()];
+    const settings = deliverySettingsSchema.parse({ rule: { when: "triggered", event: "meanwhile" } });
+    const save = db().$transaction(async (tx) => {
+      expect(await writeDeliverySettings(tx, campaign.id, settings)).toEqual({ ok: true });
+      written.release();
+      await released.promise;
+    });
+    await written.promise;
+    // it reads the committed "immediate" rule, checks it, then waits for the row to claim it
+    const activation = activateCampaign(campaign.id);
+    await new Promise((r) => setTimeout(r, 500));
+    released.release();
+    await save;
+    expect(await activation).toMatchObject({ ok: false, problems: ["The campaign was changed or activated by someone else meanwhile: check it and activate again."] });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { status: true } })).toEqual({ status: "draft" });
   });
 });
 
