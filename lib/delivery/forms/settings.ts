@@ -1,5 +1,6 @@
 // The Delivery section's settings as one value: the campaign's rule, each action's sub-delivery,
 // start and end dates, cap exemption. Saved only while the campaign is not active.
+import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
@@ -19,11 +20,14 @@ const optionalDate = z
   .trim()
   .transform((v, ctx) => {
     if (!v) return null;
-    const t = Date.parse(v);
-    if (Number.isNaN(t)) {
-      ctx.addIssue({ code: "custom", message: "Not a date" });
+    // ISO-8601 only, in UTC unless it says otherwise (the Delivery section's "Start (UTC)"): Date.parse
+    // took "2027-02-30" for 2 March, "1" for 2001, and a time without a zone in the server's own zone
+    const parsed = DateTime.fromISO(v, { zone: "utc" });
+    if (!parsed.isValid) {
+      ctx.addIssue({ code: "custom", message: "Not an ISO-8601 date (2027-01-31, or 2027-01-31T09:00:00Z)" });
       return z.NEVER;
     }
+    const t = parsed.toMillis();
     // JavaScript dates reach 275,760 years either way; the databases do not (a write would fail)
     if (t < EARLIEST_DATE || t >= LATEST_DATE) {
       ctx.addIssue({ code: "custom", message: "Choose a date between the years 1970 and 9999" });

@@ -103,6 +103,9 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     [{ rule: { when: "recurring", frequency: "cron", cron: "every day", timeZone: "UTC" } }, "rule.cron"],
     [{ rule: { when: "immediate" }, startAt: "-200000-01-01T00:00:00Z" }, "startAt"],
     [{ rule: { when: "immediate" }, endAt: "+200000-01-01T00:00:00Z" }, "endAt"],
+    // Date.parse took these for 2 March and for 2001
+    [{ rule: { when: "immediate" }, endAt: "2027-02-30" }, "endAt"],
+    [{ rule: { when: "immediate" }, startAt: "1" }, "startAt"],
     [{}, "rule"],
   ])("refuses %j with a 400 naming %s, and changes nothing", async (body, field) => {
     const campaign = await newCampaign();
@@ -121,6 +124,19 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     const res = await putSettings(campaign.id, { rule });
     expect(res.status).toBe(200);
     expect((await (await getSettings(campaign.id)).json()).rule).toMatchObject(rule);
+  });
+
+  it("reads a date and time without a zone as UTC, as the Delivery section's \"Start (UTC)\" does, whatever the server's zone", async () => {
+    const campaign = await newCampaign();
+    const zone = process.env.TZ;
+    process.env.TZ = "America/New_York";
+    try {
+      const res = await putSettings(campaign.id, { rule: { when: "immediate" }, startAt: "2027-01-05T09:00", endAt: "2027-01-06" });
+      expect(await res.json()).toMatchObject({ startAt: "2027-01-05T09:00:00.000Z", endAt: "2027-01-06T00:00:00.000Z" });
+    } finally {
+      if (zone === undefined) delete process.env.TZ;
+      else process.env.TZ = zone;
+    }
   });
 
   it("refuses a webhook id that is not one of this campaign's (another campaign's, a variant's, made up) with a 400, changing nothing", async () => {
