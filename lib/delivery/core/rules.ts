@@ -56,7 +56,12 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       timeZone: ianaZone,
       /** each occurrence at `time` on its date in each user's own zone (falling back to timeZone) */
       inUserTimeZone: z.boolean().default(false),
-      endsOn: z.string().regex(/^\d{4}-\d{2}-\d{2}/, "Choose a date").nullish(),
+      endsOn: z
+        .string()
+        .regex(/^\d{4}-\d{2}-\d{2}/, "Choose a date")
+        // no such day ("2027-02-30") made an end that never came: the rule ran on forever
+        .refine((v) => DateTime.fromISO(v.slice(0, 10)).isValid, "Not a date on the calendar")
+        .nullish(),
       maxOccurrences: z.number().int().min(1).max(100000).nullish(),
       ...common,
     })

@@ -101,6 +101,8 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     // each passed the schema, then was a 500: at activation (no such day, on a day with users), or at the write
     [{ rule: { when: "scheduled", sendAt: "2027-02-30T09:00", timeZone: "UTC" } }, "rule.sendAt"],
     [{ rule: { when: "recurring", frequency: "cron", cron: "every day", timeZone: "UTC" } }, "rule.cron"],
+    // and this one ran on forever: an end date that is no day never comes
+    [{ rule: { when: "recurring", frequency: "daily", timeZone: "UTC", endsOn: "2027-02-30" } }, "rule.endsOn"],
     [{ rule: { when: "immediate" }, startAt: "-200000-01-01T00:00:00Z" }, "startAt"],
     [{ rule: { when: "immediate" }, endAt: "+200000-01-01T00:00:00Z" }, "endAt"],
     // Date.parse took these for 2 March and for 2001
