@@ -44,7 +44,8 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     const i = delivery.actions.findIndex((a) => !/^@\d+$/.test(a.id) || Number(a.id.slice(1)) >= draft.actions.length);
     if (i >= 0) {
       const path = `delivery.actions.${i}.id`;
-      const message = `Name a webhook of this campaign by its position: "@0" to "@${draft.actions.length - 1}"`;
+      const n = draft.actions.length;
+      const message = n ? `Name a webhook of this campaign by its position: ${n === 1 ? '"@0"' : `"@0" to "@${n - 1}"`}` : "This campaign has no webhooks: leave out delivery.actions";
       throw new ApiError(400, "validation_error", `${path}: ${message}`, [{ path, message }]);
     }
   }

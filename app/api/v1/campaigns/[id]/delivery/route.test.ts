@@ -264,6 +264,11 @@ describe("POST /api/v1/campaigns with delivery", () => {
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toBe('delivery.actions.0.id: Name a webhook of this campaign by its position: "@0" to "@1"');
     }
+    // not "@0" to "@-1"
+    for (const [actions, said] of [[[], "This campaign has no webhooks: leave out delivery.actions"], [[webhook("Only")], 'Name a webhook of this campaign by its position: "@0"']] as const) {
+      const res = await create(apiRequest("POST", "/campaigns", editor, { ...draft, actions, delivery: { rule: { when: "immediate" }, actions: [{ id: "@1", subDelivery: { kind: "immediate" } }] } }));
+      expect((await res.json()).error.message).toBe(`delivery.actions.0.id: ${said}`);
+    }
     const invalid = await create(apiRequest("POST", "/campaigns", editor, { ...draft, delivery: { rule: { when: "recurring", frequency: "weekly", timeZone: "UTC" } } }));
     expect(invalid.status).toBe(400);
     expect((await invalid.json()).error.message).toContain("delivery.rule.weekdays");
