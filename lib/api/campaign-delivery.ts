@@ -43,6 +43,11 @@ export async function saveDeliverySettingsByApi(id: string, settings: DeliverySe
     if (saved.problem === "finished") throw new ApiError(409, "conflict", saved.message);
     throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
   }
-  await recordAudit({ actor, action: "campaign.delivery_changed", target: id, details: { when: settings.rule.when, webhooks: settings.actions.length } });
+  await recordAudit(deliveryAudit(id, settings, actor));
   return deliverySettingsByApi(id);
+}
+
+/** The audit entry for settings a key saved, by PUT or with a new campaign. */
+export function deliveryAudit(id: string, settings: DeliverySettings, actor: string) {
+  return { actor, action: "campaign.delivery_changed", target: id, details: { when: settings.rule.when, webhooks: settings.actions.length } };
 }

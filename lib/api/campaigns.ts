@@ -14,6 +14,7 @@ import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
 import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
+import { deliveryAudit } from "./campaign-delivery";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
@@ -55,6 +56,8 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     if (saved.deliveryProblem) throw new Error(`Delivery settings refused: ${saved.deliveryProblem}`);
     const { id, notices } = saved;
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
+    // the settings it was created with are audited as a PUT of them would be
+    if (delivery) await recordAudit(deliveryAudit(id, delivery, actor));
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
     return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {

@@ -243,6 +243,12 @@ describe("POST /api/v1/campaigns with delivery", () => {
     expect(settings.rule).toEqual({ when: "triggered", event: "api_signed_up", conditions: [] });
     expect(settings.audience).toEqual({ match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] });
     expect(settings.actions.map((a: { subDelivery: unknown }) => a.subDelivery)).toEqual([{ kind: "immediate" }, { kind: "delay", seconds: 3600 }]);
+    // audited as a PUT of the settings would be, after the creation
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
+    expect(audit.map((a) => [a.action, a.details])).toEqual([
+      ["campaign.created", { name: "Triggered from the API" }],
+      ["campaign.delivery_changed", { when: "triggered", webhooks: 1 }],
+    ]);
 
     expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
     // nobody is planned on activation: it waits for the event
