@@ -130,6 +130,17 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(problems[1]).toMatch(/^Action 1 \(Hook\): Header "X-Flag": /);
   });
 
+  it("refuses a webhook timed from an event parameter unless the campaign is triggered (it would suppress every delivery)", async () => {
+    const subDelivery = { kind: "relative", source: "event", key: "shipAt", offsetSeconds: 3600 } as const;
+    const once = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: { when: "immediate" }, subDelivery });
+    const refused = await activateCampaign(once.id);
+    const message = 'its timing reads the event parameter "shipAt", but only a triggered campaign has an event: measure from a user attribute instead';
+    expect(refused).toEqual({ ok: false, problems: [`Action 1 (Hook): ${message}.`], fieldErrors: { "actions.0.subDelivery.key": message } });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: once.id } })).status).toBe("draft");
+    const onEvent = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered, subDelivery });
+    expect((await activateCampaign(onEvent.id)).ok).toBe(true);
+  });
+
   it("records campaign.activated with the actor passed in", async () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered });
     expect((await activateCampaign(campaign.id, { actor: "ed@example.com" })).ok).toBe(true);

@@ -9,7 +9,7 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { emptyCounts, fanOutToAudience, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "../engine/queue";
-import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
+import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
@@ -71,6 +71,13 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     const label = `Action ${step.position + 1} (${step.name})`;
     const split = { controlPercent: step.controlPercent, variants: [step, ...variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
     for (const p of splitProblems(variants.length ? split : { ...split, variants: [] })) problems.push(`${label}: ${p.message}.`);
+    // only a triggered campaign has an event: a time read from one is never there, and every delivery would be suppressed
+    const sub = parseSubDelivery(step.subDelivery);
+    if (rule && rule.when !== "triggered" && sub.kind === "relative" && sub.source === "event") {
+      const message = `its timing reads the event parameter "${sub.key}", but only a triggered campaign has an event: measure from a user attribute instead`;
+      problems.push(`${label}: ${message}.`);
+      fieldErrors[`actions.${stepIndex}.subDelivery.key`] = message;
+    }
     // every variant is sent to someone, so each must render
     for (const [i, action] of [step, ...variants].entries()) {
       const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
