@@ -40,7 +40,7 @@ export async function saveDeliverySettingsByApi(id: string, settings: DeliverySe
   if (!saved.ok) {
     if (saved.problem === "not_found") throw notFound(id);
     if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");
-    if (saved.problem === "finished") throw new ApiError(409, "conflict", saved.message);
+    if (saved.problem === "finished" || saved.problem === "paused") throw new ApiError(409, "conflict", saved.message);
     throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
   }
   await recordAudit(deliveryAudit(id, settings, actor));

@@ -4,10 +4,10 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
-import { deliveryRuleSchema, subDeliverySchema, type DeliveryRule } from "../core/rules";
+import { deliveryRuleSchema, parseDeliveryRule, subDeliverySchema, type DeliveryRule } from "../core/rules";
 import { nextOccurrence } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
-import { segmentSchema } from "../../audience/segment";
+import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
 import { lockRowForUpdate } from "../../db/row-locks";
@@ -69,6 +69,8 @@ export type DeliverySettingsSaved =
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
+  /** a change a paused campaign cannot take (pausedChangeProblem) */
+  | { ok: false; problem: "paused"; message: string }
   /** `path` names the settings field ("actions.1.id") */
   | { ok: false; problem: "unknown_action"; message: string; path: string };
 
@@ -89,13 +91,17 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   await lockRowForUpdate(tx, "Campaign", campaignId);
   const campaign = await tx.campaign.findUnique({
     where: { id: campaignId },
-    select: { status: true, nextRunAt: true, occurrences: true, actions: { where: { variantOfId: null }, select: { id: true } } },
+    select: { status: true, deliveryRule: true, audience: true, nextRunAt: true, occurrences: true, actions: { where: { variantOfId: null }, select: { id: true } } },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
   if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
   // as the Delivery section locks it: a retry by hand reopens a finished campaign, and would then
   // send by whatever rule it was given (a triggered one, say) without an activation's checks
   if (campaign.status === "finished") return { ok: false, problem: "finished", message: "The campaign has finished: duplicate it to send it again." };
+  if (campaign.status === "paused") {
+    const problem = pausedChangeProblem(campaign, settings);
+    if (problem) return { ok: false, problem: "paused", message: problem };
+  }
   if (options.unknownActions === "refuse") {
     const known = new Set(campaign.actions.map((a) => a.id));
     const i = settings.actions.findIndex((a) => !known.has(a.id));
@@ -126,6 +132,38 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     });
   }
   return { ok: true };
+}
+
+const RULE_KINDS = { immediate: "at once", scheduled: "at a date and time", triggered: "on an event", recurring: "recurring" } as const;
+
+/**
+ * Why a paused campaign cannot take these settings, if it cannot. It was activated by its rule's
+ * kind (a one-off fan-out, an event, occurrences), so another kind would leave it half one and half
+ * the other (triggered to "at once" resumed and planned nothing). An "at once" or "at a date" one
+ * planned all its deliveries when activated: a new time or audience would change none of them, and
+ * saying it was saved would be a lie. Its webhooks' timing and limits, its dates and quiet hours
+ * still apply to what waits.
+ */
+function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown }, settings: DeliverySettings): string | null {
+  let was: DeliveryRule;
+  try {
+    was = parseDeliveryRule(stored.deliveryRule);
+  } catch {
+    return null;
+  }
+  if (was.when !== settings.rule.when)
+    return `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.`;
+  if (was.when !== "immediate" && was.when !== "scheduled") return null;
+  const { quietHours: _was, ...wasRule } = was;
+  const { quietHours: _now, ...nowRule } = settings.rule;
+  const audienceChanged = settings.audience !== undefined && JSON.stringify(conditionsOf(settings.audience)) !== JSON.stringify(conditionsOf(parseSegment(stored.audience)));
+  if (JSON.stringify(wasRule) === JSON.stringify(nowRule) && !audienceChanged) return null;
+  return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
+}
+
+/** A segment as compared: null and "no conditions" are both everyone. */
+function conditionsOf(segment: Segment | null): Segment | null {
+  return segment && segment.conditions.length ? segment : null;
 }
 
 /**

@@ -90,9 +90,10 @@ describe("runDueOccurrences in each user's time zone", () => {
     await runDueOccurrences(db(), new Date("2026-03-08T19:00:01Z"));
     expect(await plannedAt(campaign.id)).toEqual({ "ruz-switch-la": "scheduled 2026-03-09T16:00:00.000Z occurrence:2026-03-08T19:00:00.000Z" });
 
-    // no longer recurring: no occurrence left
+    // another kind of rule is refused while paused (it was activated as a recurring one): the run stays
     expect(await pauseCampaign(campaign.id, "test")).toBe(true);
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" } }))).toEqual({ ok: true });
-    expect(await nextRunAt()).toBeUndefined();
+    const before = await nextRunAt();
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" } }))).toMatchObject({ ok: false, problem: "paused" });
+    expect(await nextRunAt()).toBe(before);
   });
 });

@@ -228,6 +228,37 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
   });
 });
 
+describe("a paused campaign's delivery settings", () => {
+  async function pausedWith(delivery: object) {
+    const campaign = await newCampaign({ ...draft, delivery: { audience: { conditions: [{ key: "id", operator: "equals", value: "nobody" }] }, ...delivery } });
+    expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
+    expect((await pause(apiRequest("POST", `/campaigns/${campaign.id}/pause`, editor), routeParams(campaign.id))).status).toBe(200);
+    return campaign;
+  }
+
+  it("keeps its kind of rule: triggered to at once would resume planning nothing (409, nothing changed)", async () => {
+    const campaign = await pausedWith({ rule: { when: "triggered", event: "signed_up" } });
+    const res = await putSettings(campaign.id, { rule: { when: "immediate" } });
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toBe("A paused campaign keeps its kind of delivery (on an event): duplicate it to send at once.");
+    expect((await (await getSettings(campaign.id)).json()).rule).toMatchObject({ when: "triggered", event: "signed_up" });
+    // within its kind: another event, conditions, quiet hours
+    expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "upgraded", quietHours: { start: "22:00", end: "07:00" } } })).status).toBe(200);
+  });
+
+  it("planned once at activation: a new send time or audience is refused, quiet hours and the webhooks' settings are not", async () => {
+    const rule = { when: "scheduled", sendAt: "2099-01-01T09:00", timeZone: "UTC" };
+    const campaign = await pausedWith({ rule });
+    for (const change of [{ rule: { ...rule, sendAt: "2099-02-01T09:00" } }, { rule, audience: null }, { rule, audience: { conditions: [{ key: "plan", operator: "equals", value: "pro" }] } }]) {
+      const res = await putSettings(campaign.id, change);
+      expect(res.status).toBe(409);
+      expect((await res.json()).error.message).toMatch(/^Its deliveries were planned when it was activated/);
+    }
+    const same = await putSettings(campaign.id, { rule: { ...rule, quietHours: { start: "22:00", end: "07:00" } }, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "nobody" }] }, actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" }, retryPolicy: "none" }] });
+    expect(same.status).toBe(200);
+  });
+});
+
 describe("POST /api/v1/campaigns with delivery", () => {
   it("creates a triggered campaign for an audience in one call, which then sends to matching users only when the event is tracked", async () => {
     const campaign = await newCampaign({
