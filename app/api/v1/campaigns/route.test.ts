@@ -72,6 +72,43 @@ describe("campaigns API", () => {
     expect(audit[0]!.actor).toBe('API key "test admin"');
   });
 
+  it("names unknown keys in a webhook, its variants, fields and headers (a typo is not dropped), and takes a GET's action back as it is", async () => {
+    const webhook = { ...draft.actions[0], headers: [{ name: "X-Api-Key", value: "k-123", secret: true }] };
+    const typos = {
+      ...draft,
+      actions: [
+        {
+          ...webhook,
+          timeout: 30,
+          fields: [{ key: "email", value: "{{user.email}}", typ: "number" }],
+          headers: [{ name: "X-Api-Key", value: "k-123", secrett: true }],
+          splitPercent: 50,
+          variants: [{ ...webhook, name: "B", splitPercent: 50, signing: { enabled: false }, body: "{}" }],
+        },
+      ],
+    };
+    const before = await db().campaign.count();
+    const refused = await create(send("/campaigns", "POST", typos));
+    expect(refused.status).toBe(400);
+    const { error } = await refused.json();
+    expect(error.details).toEqual([
+      { path: "actions.0", message: 'Unrecognized key: "timeout"' },
+      { path: "actions.0.fields.0", message: 'Unrecognized key: "typ"' },
+      { path: "actions.0.headers.0", message: 'Unrecognized key: "secrett"' },
+      { path: "actions.0.variants.0", message: 'Unrecognized key: "body"' },
+    ]);
+    expect(await db().campaign.count()).toBe(before);
+
+    const created = await (await create(send("/campaigns", "POST", { ...draft, actions: [webhook] }))).json();
+    expect(created.actions[0].signing).toBeDefined();
+    const { id, status: _status, updatedAt: _updatedAt, ...asRead } = await (await getOne(send(`/campaigns/${created.id}`, "GET"), params(created.id))).json();
+    const back = await PUT(send(`/campaigns/${id}`, "PUT", { ...asRead, name: "Read and sent back" }), params(id));
+    expect(back.status).toBe(200);
+    const typo = await PUT(send(`/campaigns/${id}`, "PUT", { ...asRead, actions: [{ ...asRead.actions[0], headers: [{ name: "X-Api-Key", value: "••••", secrett: true }] }] }), params(id));
+    expect(typo.status).toBe(400);
+    expect((await typo.json()).error.message).toBe('actions.0.headers.0: Unrecognized key: "secrett"');
+  });
+
   it("answers 409 with the problems when a draft cannot be activated", async () => {
     const campaign = await (await create(send("/campaigns", "POST", { name: "Empty" }))).json();
     const res = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));

@@ -1,6 +1,6 @@
 import { actorOf } from "@/lib/api/authenticate";
 import { campaignById, deleteByApi, saveCampaignByApi } from "@/lib/api/campaigns";
-import { campaignBodySchema } from "@/lib/api/schemas/campaigns";
+import { campaignBodySchema, refusingUnknownWebhookKeys } from "@/lib/api/schemas/campaigns";
 import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 export const GET = withApi({ role: "viewer" }, async ({ params }) => campaignById(params.id ?? ""));
 
 /** Replaces the name, description and actions (actions with an id are updated in place). */
-export const PUT = withApi({ body: campaignBodySchema, role: "editor" }, async ({ body, params, principal }) =>
+export const PUT = withApi({ body: refusingUnknownWebhookKeys(campaignBodySchema), role: "editor" }, async ({ body, params, principal }) =>
   saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal), principal),
 );
 
