@@ -1,6 +1,7 @@
 import { actorOf } from "@/lib/api/authenticate";
 import { campaignList, saveCampaignByApi } from "@/lib/api/campaigns";
-import { campaignCreateBodySchema, refusingUnknownWebhookKeys } from "@/lib/api/schemas/campaigns";
+import { campaignCreateBodySchema } from "@/lib/api/schemas/campaigns";
+import { refusingUnknownWebhookKeys } from "@/lib/api/schemas/webhook-keys";
 import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";

@@ -83,12 +83,17 @@ describe("templates API", () => {
       [{ name: "x", webhook: { url: "ftp://a" } }, /webhook\.url/],
       [{ name: "x", webhook: { url: "https://a.example.com/" }, signingSecret: "whsec_x" }, /signingSecret/],
       [{ name: "x", webhook: { url: "https://a.example.com/", headers: [{ name: "Bad Name", value: "" }] } }, /webhook\.headers\.0\.name/],
+      // a misspelt key is named, not dropped: "secrett" would have saved a plain header
+      [{ name: "x", webhook: { url: "https://a.example.com/", headers: [{ name: "X-Key", value: "k", secrett: true }] } }, /^webhook\.headers\.0: Unrecognized key: "secrett"$/],
+      [{ name: "x", webhook: { url: "https://a.example.com/", timeout: 30 } }, /^webhook: Unrecognized key: "timeout"$/],
     ] as const) {
       const res = await create(send("/templates", "POST", body));
       expect(res.status).toBe(400);
       expect((await res.json()).error.message).toMatch(message);
     }
     expect((await PATCH(send("/templates/x", "PATCH", {}), params("x"))).status).toBe(400);
+    const typo = await PATCH(send("/templates/x", "PATCH", { webhook: { url: "https://a.example.com/", fields: [{ key: "a", value: "1", typ: "number" }] } }), params("x"));
+    expect((await typo.json()).error.message).toBe('webhook.fields.0: Unrecognized key: "typ"');
     expect((await create(send("/templates", "POST", { name: "By a viewer", webhook: { url: "https://a.example.com/" } }, viewer))).status).toBe(403);
     expect(JSON.stringify(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } }))).toBe(before);
   });

@@ -1,4 +1,5 @@
 import { actorOf } from "@/lib/api/authenticate";
+import { refusingUnknownWebhookKeys } from "@/lib/api/schemas/webhook-keys";
 import { templateBodySchema } from "@/lib/api/schemas/templates";
 import { saveTemplateByApi, templateList } from "@/lib/api/templates";
 import { withApi } from "@/lib/api/with-api";
@@ -9,6 +10,6 @@ export const dynamic = "force-dynamic";
 export const GET = withApi({ role: "viewer" }, async () => templateList());
 
 /** Saves a webhook as a template, without its secrets. */
-export const POST = withApi({ body: templateBodySchema, role: "editor" }, async ({ body, principal }) =>
+export const POST = withApi({ body: refusingUnknownWebhookKeys(templateBodySchema), role: "editor" }, async ({ body, principal }) =>
   Response.json(await saveTemplateByApi(body, actorOf(principal)), { status: 201 }),
 );

@@ -1,6 +1,7 @@
 import { actorOf } from "@/lib/api/authenticate";
 import { campaignById, deleteByApi, saveCampaignByApi } from "@/lib/api/campaigns";
-import { campaignBodySchema, refusingUnknownWebhookKeys } from "@/lib/api/schemas/campaigns";
+import { campaignBodySchema } from "@/lib/api/schemas/campaigns";
+import { refusingUnknownWebhookKeys } from "@/lib/api/schemas/webhook-keys";
 import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
