@@ -26,7 +26,9 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       /** local date and time, "2026-12-01T09:00" */
       sendAt: z
         .string()
-        .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "Choose a date and time")
+        .min(1, { message: "Choose a date and time", abort: true })
+        // the API's callers send instants elsewhere ("2026-12-10T09:00:00Z"): here the zone is timeZone's
+        .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/, "Use a local date and time without a zone, such as 2026-12-10T09:00 (timeZone says where)")
         // "2027-02-30T09:00" has the shape but no instant: planning it would throw at activation
         .refine((v) => DateTime.fromISO(v).isValid, "Not a date and time on the calendar"),
       timeZone: ianaZone,

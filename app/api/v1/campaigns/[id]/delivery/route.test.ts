@@ -93,9 +93,13 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Mars/Olympus" } }, "rule.timeZone"],
     [{ rule: { when: "triggered", event: "" } }, "rule.event"],
     [{ rule: { when: "recurring", frequency: "cron", cron: "0 9 * * *", timeZone: "UTC", inUserTimeZone: true } }, "rule.inUserTimeZone"],
+    // sendAt is a wall-clock time in timeZone: an instant is refused saying so (not "Choose a date and time")
+    [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00:00Z", timeZone: "UTC" } }, '"rule.sendAt: Use a local date and time without a zone'],
+    [{ rule: { when: "scheduled", sendAt: "", timeZone: "UTC" } }, '"rule.sendAt: Choose a date and time"'],
     [{ rule: { when: "sometimes" } }, "rule.when"],
     [{ rule: { when: "immediate" }, startAt: "2027-02-01", endAt: "2027-01-01" }, "endAt"],
     [{ rule: { when: "immediate" }, startAt: "next tuesday" }, "startAt"],
+    [{ rule: { when: "immediate" }, endAt: "Jan 5 2027 09:00" }, "endAt: Not an ISO-8601 date"],
     [{ rule: { when: "immediate" }, audience: { conditions: [{ key: "plan", operator: "like" }] } }, "audience.conditions.0.operator"],
     [{ rule: { when: "immediate" }, extra: 1 }, "extra"],
     // each passed the schema, then was a 500: at activation (no such day, on a day with users), or at the write
