@@ -5,7 +5,6 @@ import { z } from "zod";
 import { conditionSchema } from "../../audience/conditions";
 import { DateTime } from "luxon";
 import { isValidTimezone } from "../../time-zone";
-import { cronProblem, recurringCron } from "./schedule-time";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
 const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
@@ -72,11 +71,6 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       if (rule.frequency === "weekly" && rule.weekdays.length === 0)
         ctx.addIssue({ code: "custom", path: ["weekdays"], message: "Choose at least one weekday" });
       if (rule.frequency === "cron" && !rule.cron) ctx.addIssue({ code: "custom", path: ["cron"], message: "Enter a cron expression" });
-      // checked when saved, not only at activation: a paused campaign is resumed without that check
-      else if (rule.frequency === "cron") {
-        const problem = cronProblem(recurringCron(rule));
-        if (problem) ctx.addIssue({ code: "custom", path: ["cron"], message: problem });
-      }
       // a cron expression may fire several times a day, so "its time on that date in each zone" has no single meaning
       if (rule.frequency === "cron" && rule.inUserTimeZone)
         ctx.addIssue({ code: "custom", path: ["inUserTimeZone"], message: "Each user's time zone works with daily or weekly repeats, not with a cron expression" });

@@ -5,7 +5,7 @@ import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { deliveryRuleSchema, parseDeliveryRule, subDeliverySchema, type DeliveryRule } from "../core/rules";
-import { nextOccurrence } from "../core/schedule-time";
+import { cronProblem, nextOccurrence } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
@@ -61,7 +61,14 @@ export const deliverySettingsSchema = z
     audience: segmentSchema.nullish(),
   })
   .strict()
-  .refine((s) => !s.startAt || !s.endAt || s.startAt < s.endAt, { path: ["endAt"], message: "The end must be after the start" });
+  .refine((s) => !s.startAt || !s.endAt || s.startAt < s.endAt, { path: ["endAt"], message: "The end must be after the start" })
+  // checked when saved, not in the rule's own schema, which also reads stored rules: one saved before
+  // this check must stay readable (activation refuses it, lib/delivery/store/lifecycle.ts)
+  .superRefine((s, ctx) => {
+    if (s.rule.when !== "recurring" || s.rule.frequency !== "cron" || !s.rule.cron) return;
+    const problem = cronProblem(s.rule.cron);
+    if (problem) ctx.addIssue({ code: "custom", path: ["rule", "cron"], message: problem });
+  });
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export type DeliverySettingsSaved =

@@ -97,6 +97,8 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00:00Z", timeZone: "UTC" } }, '"rule.sendAt: Use a local date and time without a zone'],
     [{ rule: { when: "scheduled", sendAt: "", timeZone: "UTC" } }, '"rule.sendAt: Choose a date and time"'],
     [{ rule: { when: "sometimes" } }, "rule.when"],
+    // refused when saved (it was only at activation, a 409 far from the field)
+    [{ rule: { when: "recurring", frequency: "cron", cron: "not a cron", timeZone: "UTC" } }, '"rule.cron: Not a valid cron expression'],
     [{ rule: { when: "immediate" }, startAt: "2027-02-01", endAt: "2027-01-01" }, "endAt"],
     [{ rule: { when: "immediate" }, startAt: "next tuesday" }, "startAt"],
     [{ rule: { when: "immediate" }, endAt: "Jan 5 2027 09:00" }, "endAt: Not an ISO-8601 date"],
