@@ -17,8 +17,13 @@ function inEventRange(ms: number): boolean {
 const OUT_OF_RANGE = "Must be between 2000-01-01 and one year from now (Unix seconds, not milliseconds)";
 
 const eventTime = z
-  .union([z.iso.datetime({ offset: true, message: "Use ISO-8601 with a time zone, or Unix seconds" }), z.number().finite().nonnegative("Use Unix seconds")])
-  .refine((t) => inEventRange(typeof t === "number" ? t * 1000 : Date.parse(t)), OUT_OF_RANGE);
+  .union([
+    z.iso.datetime({ offset: true, message: "Use ISO-8601 with a time zone (2026-12-05T09:30:00Z), or Unix seconds as a number" }),
+    z.number().finite().nonnegative("Use Unix seconds"),
+  ])
+  // only for a time that parsed: "yesterday" or "1796448000" (a string) would otherwise also be told
+  // it is out of range, in seconds not milliseconds, which it is not
+  .refine((t) => inEventRange(typeof t === "number" ? t * 1000 : Date.parse(t)), { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
 
 export const trackedEventSchema = z
   .object({

@@ -73,6 +73,17 @@ describe("POST /api/v1/events: bad input", () => {
     await nothingWritten();
   });
 
+  it("a time that is no time at all (a zoneless ISO string, seconds as a string, words) gets one problem, not also an out-of-range one", async () => {
+    for (const time of ["2026-12-05T05:00:00", "1796448000", "yesterday"]) {
+      const res = await json({ userId: "u1", event: "x", time });
+      expect(res.status, time).toBe(400);
+      const { error } = await res.json();
+      expect(error.message).toBe("time: Use ISO-8601 with a time zone (2026-12-05T09:30:00Z), or Unix seconds as a number");
+      expect(error.details, time).toEqual([{ path: "time", message: "Use ISO-8601 with a time zone (2026-12-05T09:30:00Z), or Unix seconds as a number" }]);
+    }
+    await nothingWritten();
+  });
+
   it("refuses invalid JSON, other content types and 10 MB bodies", async () => {
     const bad = await post("{ not json");
     expect(bad.status).toBe(400);
