@@ -24,6 +24,9 @@ describe("GET /api/v1/openapi.json", () => {
     const input = doc.components.schemas.UserInput;
     expect(input.required).toEqual(["userId"]);
     expect(input.properties.attributes.propertyNames.maxLength).toBe(128);
+    // the events route refuses unknown keys: the document says so (a client generator would not)
+    expect(doc.components.schemas.EventInput.additionalProperties).toBe(false);
+    expect(doc.paths["/api/v1/events"].post.requestBody.content["application/json"].schema.anyOf[1].additionalProperties).toBe(false);
     expect(doc.paths["/api/v1/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["cursor", "limit"]);
     // every $ref points at a component that exists
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();
