@@ -13,7 +13,15 @@ export const campaignCreateBodySchema = campaignBodySchema
   .meta({ id: "CampaignCreateInput" });
 
 export const campaignSummarySchema = z
-  .object({ id: z.string(), name: z.string(), description: z.string(), status: z.string(), actionCount: z.number().int(), updatedAt: z.iso.datetime() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    description: z.string(),
+    status: z.string(),
+    actionCount: z.number().int(),
+    updatedAt: z.iso.datetime(),
+    destinations: z.array(z.string()).meta({ description: 'The hosts its webhooks send to ("crm.example.com", with a port when not the default)' }),
+  })
   .meta({ id: "CampaignSummary" });
 
 export const campaignSchema = z

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
+import { campaignSummarySchema } from "@/lib/api/schemas/campaigns";
 import { GET as list, POST as create } from "./route";
 import { GET as getOne, PUT } from "./[id]/route";
 import { POST as activate } from "./[id]/activate/route";
@@ -41,6 +42,8 @@ describe("campaigns API", () => {
 
     const listed = await (await list(send("/campaigns", "GET"))).json();
     expect(listed.campaigns.map((c: { id: string }) => c.id)).toContain(campaign.id);
+    // every key the list answers with is in the OpenAPI document
+    expect(Object.keys(campaignSummarySchema.shape)).toEqual(expect.arrayContaining(Object.keys(listed.campaigns[0])));
 
     const updated = await PUT(send(`/campaigns/${campaign.id}`, "PUT", { ...draft, name: "Welcome v2", actions: [{ ...draft.actions[0], id: campaign.actions[0].id }] }), params(campaign.id));
     expect(updated.status).toBe(200);
