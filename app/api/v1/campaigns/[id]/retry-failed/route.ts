@@ -4,5 +4,5 @@ import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
 
-/** Sends every failed delivery of the campaign again now, each with its own webhook-id. */
+/** Sends every failed delivery of the campaign again now, each keeping its webhook-id. */
 export const POST = withApi({ role: "editor" }, async ({ params, principal }) => retryFailedByApi(params.id ?? "", actorOf(principal)));
