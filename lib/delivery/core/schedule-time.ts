@@ -75,6 +75,23 @@ export function nextOccurrence(rule: RecurringRule, after: Date, occurrencesSoFa
 }
 
 /**
+ * The occurrence a fan-out late by more than one sends (the latest at or before `now`, after `at`,
+ * the one it was due to send); those between are skipped. A campaign paused across a week of daily
+ * runs, or an install that was down, then sends once, not a stale run at each tick.
+ */
+export function latestOccurrenceBy(rule: RecurringRule, at: Date, now: Date, occurrencesSoFar = 0): Date {
+  const expression = CronExpressionParser.parse(recurringCron(rule), { tz: occurrenceZone(rule), currentDate: new Date(now.getTime() + 1) });
+  // back from now to one the rule still makes (not past its end date); a bounded walk (a cron of
+  // every minute, ended long ago), after which the one that was due goes out
+  for (let i = 0; i < 1000; i++) {
+    const candidate = expression.prev().toDate();
+    if (candidate <= at) break;
+    if (nextOccurrence(rule, new Date(candidate.getTime() - 1), occurrencesSoFar)?.getTime() === candidate.getTime()) return candidate;
+  }
+  return at;
+}
+
+/**
  * When the occurrence that fanned out at `at` (nextOccurrence) is due for a user whose zone is
  * `userZone`: at its date and time in that zone (the rule's zone without one), or `at` itself when
  * the rule does not send in each user's zone. Wall-clock through luxon, so DST days come out right.

@@ -97,3 +97,48 @@ describe("runDueOccurrences in each user's time zone", () => {
     expect(await nextRunAt()).toBe(before);
   });
 });
+
+describe("runDueOccurrences when late", () => {
+  it("sends the latest of the occurrences it missed (paused or down for days), once, and goes on from there", async () => {
+    await db().user.create({ data: { id: "late-1", attributes: {} } });
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-1" }] } });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    // due 8 March 09:00; first looked at on 11 March 10:00 (the 8th, 9th, 10th and 11th have passed)
+    const late = new Date("2026-03-11T10:00:00Z");
+    await runDueOccurrences(db(), late);
+    expect(await plannedAt(campaign.id)).toEqual({ "late-1": "scheduled 2026-03-11T09:00:00.000Z occurrence:2026-03-11T09:00:00.000Z" });
+    const row = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
+    expect([row.nextRunAt?.toISOString(), row.occurrences]).toEqual(["2026-03-12T09:00:00.000Z", 1]);
+    // the next tick sends nothing more
+    await runDueOccurrences(db(), new Date(late.getTime() + 1000));
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(1);
+  });
+
+  it("a late run past the rule's end date sends the one that was due, not one after the end", async () => {
+    await db().user.create({ data: { id: "late-2", attributes: {} } });
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", endsOn: "2026-03-09" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-2" }] } });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-03-20T10:00:00Z"));
+    expect(await plannedAt(campaign.id)).toEqual({ "late-2": "scheduled 2026-03-09T09:00:00.000Z occurrence:2026-03-09T09:00:00.000Z" });
+  });
+
+  it("a campaign whose rule is not recurring gives up its run instead of holding one of the 20 due places at every tick", async () => {
+    await db().user.create({ data: { id: "late-3", attributes: {} } });
+    const stuck = [];
+    for (let i = 0; i < 25; i++) {
+      const c = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: { when: "immediate" }, status: "active" });
+      await db().campaign.update({ where: { id: c.id }, data: { nextRunAt: new Date("2026-03-01T00:00:00Z") } });
+      stuck.push(c.id);
+    }
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-3" }] } });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    const at = new Date("2026-03-08T09:00:01Z");
+    await runDueOccurrences(db(), at);
+    await runDueOccurrences(db(), at);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(1);
+    expect(await db().campaign.count({ where: { id: { in: stuck }, nextRunAt: { not: null } } })).toBe(0);
+  });
+});

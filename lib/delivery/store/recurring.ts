@@ -6,8 +6,8 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { fanOutToAudience } from "./fan-out";
-import { parseDeliveryRule } from "../core/rules";
-import { nextOccurrence } from "../core/schedule-time";
+import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
+import { latestOccurrenceBy, nextOccurrence } from "../core/schedule-time";
 import { describeSafely, log } from "../../log";
 import { planSteps } from "../core/plan";
 
@@ -21,17 +21,24 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<numb
   const dueTimes = new Set<number>();
   for (const campaign of due) {
     try {
-      const rule = parseDeliveryRule(campaign.deliveryRule);
-      if (rule.when !== "recurring" || !campaign.nextRunAt) continue;
-      const at = campaign.nextRunAt;
+      const rule = readRule(campaign);
+      const pending = campaign.nextRunAt;
+      if (!pending) continue;
+      if (rule?.when !== "recurring") {
+        // not (or no longer) a recurring rule: its run would hold one of the 20 places above at every tick
+        await prisma.campaign.updateMany({ where: { id: campaign.id, nextRunAt: pending }, data: { nextRunAt: null } });
+        continue;
+      }
       const occurrences = campaign.occurrences + 1;
+      const at = latestOccurrenceBy(rule, pending, now, campaign.occurrences);
+      if (at > pending) log.info("A recurring campaign's missed occurrences were skipped: only the latest is sent", { campaignId: campaign.id, due: pending.toISOString(), sent: at.toISOString() });
       const following = nextOccurrence(rule, at, occurrences);
       // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
       await rawDb(prisma).interactive(async (tx) => {
         const p = new SqlParams();
         // after the last occurrence nextRunAt is null; the campaign stays active until its deliveries are out
         const set = `"nextRunAt" = ${p.add("date", following)}, "occurrences" = ${p.add("int", occurrences)}, "updatedAt" = ${p.add("date", new Date())}`;
-        const guard = `"id" = ${p.add("text", campaign.id)} AND "nextRunAt" = ${p.add("date", at)} AND "status" = 'active'`;
+        const guard = `"id" = ${p.add("text", campaign.id)} AND "nextRunAt" = ${p.add("date", pending)} AND "status" = 'active'`;
         const advanced = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
         if (advanced === 0) return;
         const actions = planSteps(campaign.actions);
@@ -43,4 +50,14 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<numb
     }
   }
   return dueTimes;
+}
+
+/** The campaign's rule, or null (logged) when it cannot be read. */
+function readRule(campaign: { id: string; deliveryRule: unknown }): DeliveryRule | null {
+  try {
+    return parseDeliveryRule(campaign.deliveryRule);
+  } catch (err) {
+    log.error("A recurring campaign's rule cannot be read: its runs stop", { campaignId: campaign.id, error: describeSafely(err) });
+    return null;
+  }
 }
