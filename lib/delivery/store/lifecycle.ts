@@ -45,16 +45,15 @@ function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: stri
   }
 }
 
+type CampaignWithActions = NonNullable<Awaited<ReturnType<typeof campaignWithActions>>>;
+const campaignWithActions = (campaignId: string) => db().campaign.findUnique({ where: { id: campaignId }, include: { actions: { orderBy: { position: "asc" } } } });
+
 /**
- * Validates the rule and every action (each must render: whoever activates, the API or the editor,
- * goes through this check); on success makes the campaign active, plans its deliveries and records
- * `campaign.activated` for `actor` (an email, or "system").
+ * Whether the campaign can send as it is: its rule, audience and dates, and every webhook and variant
+ * rendering for a sample. Activation and resume both ask (a paused campaign's settings and webhooks
+ * may have changed since it was activated).
  */
-export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
-  const now = options.now ?? new Date();
-  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, include: { actions: { orderBy: { position: "asc" } } } });
-  if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
-  if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
+async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string> }> {
   const { rule, problems } = ruleProblems(campaign.deliveryRule);
   try {
     parseSegment(campaign.audience);
@@ -90,6 +89,20 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
       }
     }
   }
+  return { rule, problems, fieldErrors };
+}
+
+/**
+ * Validates the rule and every action (each must render: whoever activates, the API or the editor,
+ * goes through this check); on success makes the campaign active, plans its deliveries and records
+ * `campaign.activated` for `actor` (an email, or "system").
+ */
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
+  const now = options.now ?? new Date();
+  const campaign = await campaignWithActions(campaignId);
+  if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
+  if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
+  const { rule, problems, fieldErrors } = await readiness(campaign, now);
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
 
   const actions = planSteps(campaign.actions);
@@ -158,11 +171,15 @@ export type ResumeResult =
  * its commit may be missed, as they are by a plain resume.
  */
 export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number } = {}): Promise<ResumeResult> {
-  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, pausedAt: true } });
+  const campaign = await campaignWithActions(campaignId);
   if (campaign?.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
   const { pausedAt } = campaign;
   if (options.catchUp && !pausedAt) return { ok: false, message: "When this campaign was paused is not known (it was paused before this version): resume it without catching up." };
   const until = options.now ?? new Date();
+  // as activation checks: its settings and webhooks may have changed while it was paused (a new
+  // trigger event whose parameters a field needs sent every delivery to fail)
+  const { problems } = await readiness(campaign, until);
+  if (problems.length) return { ok: false, message: `It cannot resume yet: ${problems.join(" ")}` };
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
   const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;
   const plan = options.catchUp && pausedAt ? await planCatchUp(campaignId, pausedAt, until, { now: until, maxEvents, maxBytes }) : null;
@@ -178,7 +195,7 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
   const p = new SqlParams();
   const sql =
     `UPDATE ${tableName("Campaign")} SET "status" = 'active', "pausedAt" = NULL, "updatedAt" = ${p.add("date", new Date())} ` +
-    `WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'paused' AND ` +
+    `WHERE "id" = ${p.add("text", campaignId)} AND "status" = 'paused' AND "updatedAt" = ${p.add("date", campaign.updatedAt)} AND ` +
     (pausedAt ? `"pausedAt" = ${p.add("date", pausedAt)}` : `"pausedAt" IS NULL`);
   const tooManyMeanwhile = new Error("too many events arrived during the catch-up");
   let resumed: boolean;
@@ -194,7 +211,11 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
     if (e !== tooManyMeanwhile) throw e;
     return { ok: false, message: `More than ${maxEvents.toLocaleString("en-US")} events arrived while paused: more than a resume can catch up. Resume without catching up.` };
   }
-  if (!resumed) return { ok: false, message: "Only a paused campaign can be resumed." };
+  if (!resumed) {
+    // guarded by the row as checked above: settings or webhooks saved since were not checked
+    const now = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+    return { ok: false, message: now?.status === "paused" ? "The campaign changed while it was resuming: resume it again." : "Only a paused campaign can be resumed." };
+  }
   const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
   await recordAudit({ actor, action: "campaign.resumed", target: campaignId, details: caughtUp ? { caughtUp } : undefined });
   await deliveryQueue().notify({ campaignId });

@@ -10,6 +10,7 @@ import { POST as create } from "../../route";
 import { PUT as putCampaign } from "../route";
 import { POST as activate } from "../activate/route";
 import { POST as pause } from "../pause/route";
+import { POST as resume } from "../resume/route";
 import { POST as track } from "../../../events/route";
 import { POST as upsertUsers } from "../../../users/route";
 import { GET, PUT } from "./route";
@@ -323,5 +324,20 @@ describe("POST /api/v1/campaigns with delivery", () => {
     const res = await putCampaign(apiRequest("PUT", `/campaigns/${campaign.id}`, editor, { ...draft, delivery: { rule: { when: "immediate" } } }), routeParams(campaign.id));
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain("delivery");
+  });
+});
+
+describe("resuming after the settings changed while paused", () => {
+  it("is checked as an activation is: an end date that passed meanwhile is a 409 saying so, and it stays paused until fixed", async () => {
+    const campaign = await newCampaign({ ...draft, delivery: { rule: { when: "triggered", event: "resume_check" } } });
+    expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
+    expect((await pause(apiRequest("POST", `/campaigns/${campaign.id}/pause`, editor), routeParams(campaign.id))).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "resume_check" }, endAt: "2020-01-01T00:00:00Z" })).status).toBe(200);
+    const refused = await resume(apiRequest("POST", `/campaigns/${campaign.id}/resume`, editor), routeParams(campaign.id));
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message).toBe("It cannot resume yet: The end date has already passed.");
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
+    expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "resume_check" }, endAt: null })).status).toBe(200);
+    expect((await resume(apiRequest("POST", `/campaigns/${campaign.id}/resume`, editor), routeParams(campaign.id))).status).toBe(200);
   });
 });
