@@ -15,3 +15,19 @@ export function isValidTimezone(name: string): boolean {
   }
   return valid;
 }
+
+const canonical = new Map<string, string>();
+
+/**
+ * The zone as the IANA database spells it ("europe/paris" is Europe/Paris): stored so, a segment on
+ * the time zone or a user's page reads one name for one zone. An invalid name is left as it is.
+ */
+export function canonicalTimezone(name: string): string {
+  let spelled = canonical.get(name);
+  if (spelled === undefined) {
+    if (!isValidTimezone(name)) return name;
+    spelled = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    if (canonical.size < 10_000) canonical.set(name, spelled);
+  }
+  return spelled;
+}

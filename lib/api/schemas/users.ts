@@ -1,6 +1,6 @@
 // The users API's request and response shapes: one set of zod schemas validating requests, typing
 // lib/audience/users.ts and generating the OpenAPI document.
-import { isValidTimezone } from "../../time-zone";
+import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { z } from "zod";
 
 export const MAX_USERS_PER_REQUEST = 1000;
@@ -65,6 +65,7 @@ export const userInputSchema = z
     timezone: z
       .string()
       .refine(isValidTimezone, { message: "Not an IANA time zone (for example Europe/Paris)" })
+      .overwrite(canonicalTimezone)
       .nullable()
       .optional()
       .meta({ description: "IANA time zone such as Europe/Paris; null clears it" }),

@@ -2,7 +2,7 @@
 // of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
 import { z } from "zod";
 import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
-import { isValidTimezone } from "../../time-zone";
+import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
@@ -98,7 +98,7 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
         break;
       case "timezone":
         if (value && !isValidTimezone(value)) problems.push(`"${clip(value)}" is not an IANA time zone`);
-        else if (value) user.timezone = value;
+        else if (value) user.timezone = canonicalTimezone(value);
         break;
       case "attribute": {
         if (value === "") break;

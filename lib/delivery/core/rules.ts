@@ -4,10 +4,10 @@
 import { z } from "zod";
 import { conditionSchema } from "../../audience/conditions";
 import { DateTime } from "luxon";
-import { isValidTimezone } from "../../time-zone";
+import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
-const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)");
+const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)").overwrite(canonicalTimezone);
 
 const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
 export type QuietHours = z.infer<typeof quietHoursSchema>;

@@ -33,6 +33,16 @@ describe("POST /api/v1/users", () => {
     expect(user.attributes).toEqual({ plan: "team", seats: 3, tags: ["a", "b"], since: "2024-05-01T00:00:00Z" });
   });
 
+  it("stores a time zone as the IANA database spells it, so one zone has one name (a segment on Europe/Paris finds them all)", async () => {
+    expect((await json({ users: [{ userId: "tz-lower", timezone: "europe/paris" }, { userId: "tz-upper", timezone: "EUROPE/PARIS" }, { userId: "tz-utc", timezone: "utc" }] })).status).toBe(200);
+    expect((await (await one("tz-lower")).json()).timezone).toBe("Europe/Paris");
+    expect((await (await one("tz-upper")).json()).timezone).toBe("Europe/Paris");
+    expect((await (await one("tz-utc")).json()).timezone).toBe("UTC");
+    const res = await json({ userId: "tz-bad", timezone: "europe/atlantis" });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toBe("timezone: Not an IANA time zone (for example Europe/Paris)");
+  });
+
   it("takes a batch of 1,000 and answers created and updated counts", async () => {
     await json({ userId: "b-0000" });
     const users = Array.from({ length: 1000 }, (_, i) => ({ userId: `b-${String(i).padStart(4, "0")}`, attributes: { n: i } }));

@@ -90,6 +90,12 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     ]);
   });
 
+  it("stores a rule's time zone as the IANA database spells it", async () => {
+    const campaign = await newCampaign();
+    const res = await putSettings(campaign.id, { rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "america/new_york" } });
+    expect((await res.json()).rule.timeZone).toBe("America/New_York");
+  });
+
   it.each([
     [{ rule: { when: "scheduled", sendAt: "2027-01-05T09:00", timeZone: "Mars/Olympus" } }, "rule.timeZone"],
     [{ rule: { when: "triggered", event: "" } }, "rule.event"],
