@@ -1,7 +1,6 @@
 // The campaigns API's delivery settings: when a campaign sends (its rule), to whom (its audience),
 // between which dates, each webhook's sub-delivery, retry policy and rate limit. The same settings,
 // schema and save as the campaign page's Delivery section (lib/delivery/forms/settings.ts).
-import { recordAudit } from "../auth/audit";
 import { parseSegment } from "../audience/segment";
 import { db } from "../db";
 import { parseDeliveryRule, parseSubDelivery } from "../delivery/core/rules";
@@ -36,18 +35,13 @@ export async function deliverySettingsByApi(id: string) {
 }
 
 export async function saveDeliverySettingsByApi(id: string, settings: DeliverySettings, actor: string) {
-  const saved = await saveDeliverySettings(id, settings, { unknownActions: "refuse" });
+  const saved = await saveDeliverySettings(id, settings, { unknownActions: "refuse", actor });
   if (!saved.ok) {
     if (saved.problem === "not_found") throw notFound(id);
     if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");
     if (saved.problem === "finished" || saved.problem === "paused") throw new ApiError(409, "conflict", saved.message);
     throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
   }
-  await recordAudit(deliveryAudit(id, settings, actor));
   return deliverySettingsByApi(id);
 }
 
-/** The audit entry for settings a key saved, by PUT or with a new campaign. */
-export function deliveryAudit(id: string, settings: DeliverySettings, actor: string) {
-  return { actor, action: "campaign.delivery_changed", target: id, details: { when: settings.rule.when, webhooks: settings.actions.length } };
-}

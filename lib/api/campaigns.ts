@@ -14,7 +14,6 @@ import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
 import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
-import { deliveryAudit } from "./campaign-delivery";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
@@ -51,13 +50,11 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     }
   }
   try {
-    const saved = await saveCampaignWithSettings(draft, delivery, key);
+    const saved = await saveCampaignWithSettings(draft, delivery, key, actor);
     // a new draft's settings are never refused (that is for an active campaign)
     if (saved.deliveryProblem) throw new Error(`Delivery settings refused: ${saved.deliveryProblem}`);
     const { id, notices } = saved;
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
-    // the settings it was created with are audited as a PUT of them would be
-    if (delivery) await recordAudit(deliveryAudit(id, delivery, actor));
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
     return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
   } catch (err) {

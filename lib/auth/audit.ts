@@ -4,11 +4,12 @@ import { db, type Db } from "../db";
 export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
 
 /**
- * `client`: the engine's own database handle (it records what it does by itself as "system").
+ * `client`: the engine's own database handle (it records what it does by itself as "system"), or a
+ * transaction's, so the entry commits with the change.
  * A plain write: on SQLite, lib/db/sqlite-write-gate.ts keeps it from the engine's open fan-out and
  * from another caller's open transaction (where it met "database is locked").
  */
-export async function recordAudit(entry: AuditEntry, client: Db = db()): Promise<void> {
+export async function recordAudit(entry: AuditEntry, client: Pick<Db, "auditLog"> = db()): Promise<void> {
   const data = { actor: entry.actor, action: entry.action, target: entry.target ?? null, details: (entry.details ?? undefined) as never };
   await client.auditLog.create({ data, select: { id: true } });
 }

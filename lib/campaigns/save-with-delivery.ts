@@ -20,7 +20,7 @@ export type SavedWithDelivery = Awaited<ReturnType<typeof saveCampaign>> & {
 export async function saveCampaignWithDelivery(
   draft: CampaignDraft,
   delivery: unknown,
-  actor: SecretActor = UNTRUSTED_ACTOR,
+  actor: SecretActor & { email?: string } = UNTRUSTED_ACTOR,
 ): Promise<{ ok: true; data: SavedWithDelivery } | { ok: false; fieldErrors: FieldErrors; message: string }> {
   let settings: DeliverySettings | null = null;
   if (delivery !== undefined && delivery !== null) {
@@ -31,11 +31,11 @@ export async function saveCampaignWithDelivery(
     }
     settings = parsed.data;
   }
-  return { ok: true, data: await saveCampaignWithSettings(draft, settings, actor) };
+  return { ok: true, data: await saveCampaignWithSettings(draft, settings, actor, actor.email) };
 }
 
-/** saveCampaignWithDelivery's save, given settings already parsed (null: the campaign alone). */
-export async function saveCampaignWithSettings(draft: CampaignDraft, settings: DeliverySettings | null, actor: SecretActor = UNTRUSTED_ACTOR): Promise<SavedWithDelivery> {
+/** saveCampaignWithDelivery's save, given settings already parsed (null: the campaign alone); `by` is who, for the audit. */
+export async function saveCampaignWithSettings(draft: CampaignDraft, settings: DeliverySettings | null, actor: SecretActor = UNTRUSTED_ACTOR, by?: string): Promise<SavedWithDelivery> {
   if (!settings) return { ...(await saveCampaign(draft, actor)), deliveryProblem: null };
   const chosen = settings;
   let deliveryProblem: string | null = null;
@@ -46,7 +46,7 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
       return id ? [{ ...a, id }] : [];
     });
     // refused (an active campaign): the campaign is saved all the same and the problem is said
-    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions });
+    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by });
     deliveryProblem = result.ok ? null : result.message;
   });
   return { ...saved, deliveryProblem };

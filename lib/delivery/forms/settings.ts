@@ -4,7 +4,8 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
-import { deliveryRuleSchema, parseDeliveryRule, subDeliverySchema, type DeliveryRule } from "../core/rules";
+import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
+import { recordAudit } from "../../auth/audit";
 import { cronProblem, nextOccurrence } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
@@ -82,6 +83,8 @@ export type DeliverySettingsSaved =
   | { ok: false; problem: "unknown_action"; message: string; path: string };
 
 type WriteOptions = {
+  /** who saves (an email, or an API key's name): a change is audited as campaign.delivery_changed */
+  actor?: string;
   /** "refuse": a webhook id that is not one of the campaign's (variants excluded) saves nothing. The
    *  editor's form may still hold a webhook deleted meanwhile, so it ignores them (the default). */
   unknownActions?: "ignore" | "refuse";
@@ -98,7 +101,17 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   await lockRowForUpdate(tx, "Campaign", campaignId);
   const campaign = await tx.campaign.findUnique({
     where: { id: campaignId },
-    select: { status: true, deliveryRule: true, audience: true, nextRunAt: true, occurrences: true, actions: { where: { variantOfId: null }, select: { id: true } } },
+    select: {
+      status: true,
+      deliveryRule: true,
+      audience: true,
+      startAt: true,
+      endAt: true,
+      capExempt: true,
+      nextRunAt: true,
+      occurrences: true,
+      actions: { where: { variantOfId: null }, select: { id: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
+    },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
   if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
@@ -128,6 +141,9 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
         : {}),
     },
   });
+  const changed = changedSettings(campaign, settings);
+  // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
+  if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
   for (const a of settings.actions) {
     await tx.action.updateMany({
       where: { id: a.id, campaignId },
@@ -139,6 +155,44 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     });
   }
   return { ok: true };
+}
+
+/** The settings that differ from what is stored ("rule", "audience", "startAt", "actions.<id>"…), for the audit. */
+function changedSettings(
+  stored: { deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; capExempt: boolean; actions: { id: string; subDelivery: unknown; retryPolicy: string; rateLimitPerSecond: number | null }[] },
+  settings: DeliverySettings,
+): string[] {
+  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  const changed: string[] = [];
+  let rule: unknown = stored.deliveryRule;
+  try {
+    rule = parseDeliveryRule(stored.deliveryRule);
+  } catch {
+    // unreadable before: any rule is a change
+  }
+  if (!same(rule, settings.rule)) changed.push("rule");
+  if (settings.audience !== undefined) {
+    let audience: Segment | null = null;
+    try {
+      audience = parseSegment(stored.audience);
+    } catch {
+      changed.push("audience");
+    }
+    if (!changed.includes("audience") && !same(conditionsOf(audience), conditionsOf(settings.audience))) changed.push("audience");
+  }
+  if (settings.startAt !== undefined && stored.startAt?.getTime() !== settings.startAt?.getTime()) changed.push("startAt");
+  if (settings.endAt !== undefined && stored.endAt?.getTime() !== settings.endAt?.getTime()) changed.push("endAt");
+  if (settings.capExempt !== undefined && settings.capExempt !== stored.capExempt) changed.push("capExempt");
+  for (const a of settings.actions) {
+    const was = stored.actions.find((s) => s.id === a.id);
+    if (!was) continue;
+    const differs =
+      !same(parseSubDelivery(was.subDelivery), a.subDelivery) ||
+      (a.retryPolicy !== undefined && a.retryPolicy !== was.retryPolicy) ||
+      (a.rateLimitPerSecond !== undefined && (a.rateLimitPerSecond ?? null) !== was.rateLimitPerSecond);
+    if (differs) changed.push(`actions.${a.id}`);
+  }
+  return changed;
 }
 
 const RULE_KINDS = { immediate: "at once", scheduled: "at a date and time", triggered: "on an event", recurring: "recurring" } as const;

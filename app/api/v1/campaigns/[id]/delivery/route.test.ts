@@ -4,7 +4,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { deliverySettingsSchema, writeDeliverySettings } from "@/lib/delivery/forms/settings";
+import { deliverySettingsSchema, saveDeliverySettings, writeDeliverySettings } from "@/lib/delivery/forms/settings";
 import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { POST as create } from "../../route";
 import { PUT as putCampaign } from "../route";
@@ -88,6 +88,13 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
       ['API key "test editor"', "immediate"],
       ['API key "test editor"', "immediate"],
     ]);
+    expect(audit.map((a) => (a.details as { changed: string[] }).changed)).toEqual([["rule", "audience", "startAt", "capExempt", `actions.${second!.id}`], ["rule"], ["audience"]]);
+    // sent back unchanged (as the editor's Save does with every campaign save): nothing to record
+    expect((await putSettings(campaign.id, await (await getSettings(campaign.id)).json())).status).toBe(200);
+    expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.delivery_changed" } })).toBe(3);
+    // the campaign page's Delivery section saves through the same function, as its member
+    await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "triggered", event: "page" } }), { actor: "ann@example.com" });
+    expect(await db().auditLog.findFirst({ where: { target: campaign.id, actor: "ann@example.com" } })).toMatchObject({ action: "campaign.delivery_changed", details: { when: "triggered", changed: ["rule"] } });
   });
 
   it("stores a rule's time zone as the IANA database spells it", async () => {
@@ -287,11 +294,11 @@ describe("POST /api/v1/campaigns with delivery", () => {
     expect(settings.rule).toEqual({ when: "triggered", event: "api_signed_up", conditions: [] });
     expect(settings.audience).toEqual({ match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] });
     expect(settings.actions.map((a: { subDelivery: unknown }) => a.subDelivery)).toEqual([{ kind: "immediate" }, { kind: "delay", seconds: 3600 }]);
-    // audited as a PUT of the settings would be, after the creation
-    const audit = await db().auditLog.findMany({ where: { target: campaign.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] });
-    expect(audit.map((a) => [a.action, a.details])).toEqual([
-      ["campaign.created", { name: "Triggered from the API" }],
-      ["campaign.delivery_changed", { when: "triggered", webhooks: 1 }],
+    // audited as a PUT of the settings would be (in the creation's transaction), with what differs from a new draft's
+    const audit = await db().auditLog.findMany({ where: { target: campaign.id } });
+    expect(audit.map((a) => [a.action, a.actor, a.details]).sort()).toEqual([
+      ["campaign.created", 'API key "test editor"', { name: "Triggered from the API" }],
+      ["campaign.delivery_changed", 'API key "test editor"', { when: "triggered", changed: ["rule", "audience", `actions.${campaign.actions[1]!.id}`] }],
     ]);
 
     expect((await activate(apiRequest("POST", `/campaigns/${campaign.id}/activate`, editor), routeParams(campaign.id))).status).toBe(200);
