@@ -5,6 +5,7 @@ import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
 import { CampaignNotFoundError, campaignSaveAudit, deleteCampaign, getCampaignDraft, listCampaigns } from "../campaigns/campaigns";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
+import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
@@ -124,3 +125,22 @@ export async function deliveryByApi(id: string) {
   if (!detail) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(id)}`);
   return detail;
 }
+
+/** A new signing secret for one of the campaign's webhooks (in the clear, this once), or the current one replaced. */
+export async function rotateSigningSecretByApi(campaignId: string, actionId: string, actor: string) {
+  try {
+    const result = await rotateSigningSecret(campaignId, actionId, { actor });
+    if (!result) throw noWebhook(campaignId, actionId);
+    return { secret: result.secret, ...result.state };
+  } catch (err) {
+    if (err instanceof SigningSecretError) throw new ApiError(409, "conflict", err.message);
+    throw err;
+  }
+}
+
+export async function removeSigningSecretByApi(campaignId: string, actionId: string, actor: string) {
+  if (!(await removeSigningSecret(campaignId, actionId, actor))) throw noWebhook(campaignId, actionId);
+  return new Response(null, { status: 204 });
+}
+
+const noWebhook = (campaignId: string, actionId: string) => new ApiError(404, "not_found", `No webhook with id ${JSON.stringify(actionId)} in campaign ${JSON.stringify(campaignId)}`);

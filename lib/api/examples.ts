@@ -121,6 +121,11 @@ const EXAMPLES: Record<string, RouteExample> = {
   "POST /api/v1/campaigns": { request: { ...campaignInput, delivery: { ...deliverySettings, actions: [{ ...deliverySettings.actions[0], id: "@0" }] } }, response: campaign },
   "GET /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, response: campaign },
   "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
+  "POST /api/v1/campaigns/{id}/actions/{actionId}/signing-secret": {
+    path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}/signing-secret`,
+    response: { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", enabled: true, previousValidUntil: null },
+  },
+  "DELETE /api/v1/campaigns/{id}/actions/{actionId}/signing-secret": { path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}/signing-secret` },
   "GET /api/v1/campaigns/{id}/delivery": { path: `/api/v1/campaigns/${campaign.id}/delivery`, response: deliverySettings },
   "PUT /api/v1/campaigns/{id}/delivery": {
     path: `/api/v1/campaigns/${campaign.id}/delivery`,

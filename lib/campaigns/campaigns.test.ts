@@ -352,14 +352,14 @@ describe("signing secrets", () => {
     const { id } = await saveCampaign(basic("https://api.example.com/a"));
     const action = await storedAction(id);
     const t0 = new Date("2030-01-01T00:00:00Z");
-    const first = (await rotateSigningSecret(id, action.id, t0))!;
+    const first = (await rotateSigningSecret(id, action.id, { now: t0 }))!;
     expect(first.secret).toMatch(/^whsec_/);
     expect(first.state).toEqual({ enabled: true, previousValidUntil: null });
     const stored = await storedAction(id);
     expect(stored.signingSecretEnc).not.toContain(first.secret.slice(6));
     expect(loadWebhookTemplate(stored, t0).signingSecrets).toEqual([first.secret]);
 
-    const second = (await rotateSigningSecret(id, action.id, t0))!;
+    const second = (await rotateSigningSecret(id, action.id, { now: t0 }))!;
     expect(second.state.previousValidUntil).toBe("2030-01-02T00:00:00.000Z");
     const rotated = await storedAction(id);
     expect(loadWebhookTemplate(rotated, t0).signingSecrets).toEqual([second.secret, first.secret]);

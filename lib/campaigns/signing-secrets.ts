@@ -1,6 +1,7 @@
 // An action's Standard Webhooks signing secret: generated here, shown once, stored encrypted.
 // Rotating keeps the previous secret valid for 24 hours (requests then carry two signatures).
 import { db } from "../db";
+import { recordAudit } from "../auth/audit";
 import { encryptSecret } from "../crypto/secret-box";
 import { generateSigningSecret } from "../webhooks/sign";
 import { urlOrigin } from "./url-origin";
@@ -23,8 +24,12 @@ export function signingStateOf(
   return { enabled: !!action.signingSecretEnc, previousValidUntil: rotating ? action.previousSecretExpiresAt!.toISOString() : null };
 }
 
-/** A new secret for the action (the current one, if any, stays valid for 24 h). Returns it in the clear, once. */
-export async function rotateSigningSecret(campaignId: string, actionId: string, now = new Date()): Promise<{ secret: string; state: SigningState } | null> {
+/**
+ * A new secret for the action (the current one, if any, stays valid for 24 h). Returns it in the clear,
+ * once. Audited (`signing_secret.created`, or `.rotated` when one is replaced) for `actor`.
+ */
+export async function rotateSigningSecret(campaignId: string, actionId: string, options: { actor?: string; now?: Date } = {}): Promise<{ secret: string; state: SigningState } | null> {
+  const now = options.now ?? new Date();
   const action = await db().action.findFirst({ where: { id: actionId, campaignId } });
   if (!action) return null;
   if (urlOrigin(action.urlTemplate) === null) throw new SigningSecretError(TEMPLATED_HOST);
@@ -37,14 +42,18 @@ export async function rotateSigningSecret(campaignId: string, actionId: string, 
       previousSecretExpiresAt: action.signingSecretEnc ? new Date(now.getTime() + ROTATION_GRACE_MS) : null,
     },
   });
-  return { secret, state: signingStateOf(updated, now) };
+  const state = signingStateOf(updated, now);
+  // the first secret is generated; only replacing one (the old one then stays valid a while) is a rotation
+  await recordAudit({ actor: options.actor ?? "system", action: state.previousValidUntil ? "signing_secret.rotated" : "signing_secret.created", target: actionId, details: { campaignId } });
+  return { secret, state };
 }
 
-/** Requests of the action are no longer signed. */
-export async function removeSigningSecret(campaignId: string, actionId: string): Promise<boolean> {
+/** Requests of the action are no longer signed; audited (`signing_secret.removed`) for `actor`. */
+export async function removeSigningSecret(campaignId: string, actionId: string, actor = "system"): Promise<boolean> {
   const { count } = await db().action.updateMany({
     where: { id: actionId, campaignId },
     data: { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null },
   });
+  if (count) await recordAudit({ actor, action: "signing_secret.removed", target: actionId, details: { campaignId } });
   return count > 0;
 }

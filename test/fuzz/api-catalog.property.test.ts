@@ -17,6 +17,7 @@ import * as activate from "@/app/api/v1/campaigns/[id]/activate/route";
 import * as pause from "@/app/api/v1/campaigns/[id]/pause/route";
 import * as resume from "@/app/api/v1/campaigns/[id]/resume/route";
 import * as deliverySettings from "@/app/api/v1/campaigns/[id]/delivery/route";
+import * as signingSecret from "@/app/api/v1/campaigns/[id]/actions/[actionId]/signing-secret/route";
 import * as retryFailed from "@/app/api/v1/campaigns/[id]/retry-failed/route";
 import * as cancelScheduled from "@/app/api/v1/campaigns/[id]/cancel-scheduled/route";
 import * as deliveryOne from "@/app/api/v1/deliveries/[id]/route";
@@ -45,6 +46,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/resume": resume,
   "/api/v1/campaigns/{id}/delivery": deliverySettings,
+  "/api/v1/campaigns/{id}/actions/{actionId}/signing-secret": signingSecret,
   "/api/v1/campaigns/{id}/retry-failed": retryFailed,
   "/api/v1/campaigns/{id}/cancel-scheduled": cancelScheduled,
   "/api/v1/deliveries/{id}": deliveryOne,
