@@ -215,11 +215,20 @@ function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown 
   if (was.when !== settings.rule.when)
     return `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.`;
   if (was.when !== "immediate" && was.when !== "scheduled") return null;
-  const { quietHours: _was, ...wasRule } = was;
-  const { quietHours: _now, ...nowRule } = settings.rule;
   const audienceChanged = settings.audience !== undefined && JSON.stringify(conditionsOf(settings.audience)) !== JSON.stringify(conditionsOf(parseSegment(stored.audience)));
-  if (JSON.stringify(wasRule) === JSON.stringify(nowRule) && !audienceChanged) return null;
+  if (JSON.stringify(plannedBy(was)) === JSON.stringify(plannedBy(settings.rule)) && !audienceChanged) return null;
   return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
+}
+
+/**
+ * What of a rule its planned deliveries were made by: not quiet hours (they apply to what waits), and
+ * the send time as a time, "09:00" and "09:00:00" alike (a GET answers what was sent; a date input
+ * drops zero seconds), so that an unchanged save is not refused as a new send time.
+ */
+function plannedBy(rule: DeliveryRule) {
+  const { quietHours: _, ...rest } = rule;
+  if (rest.when !== "scheduled") return rest;
+  return { ...rest, sendAt: DateTime.fromISO(rest.sendAt, { zone: "utc" }).toISO({ includeOffset: false, suppressMilliseconds: true }) };
 }
 
 /** A segment as compared: null and "no conditions" are both everyone. */

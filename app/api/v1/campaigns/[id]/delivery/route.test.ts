@@ -277,6 +277,13 @@ describe("a paused campaign's delivery settings", () => {
     const same = await putSettings(campaign.id, { rule: { ...rule, quietHours: { start: "22:00", end: "07:00" } }, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "nobody" }] }, actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" }, retryPolicy: "none" }] });
     expect(same.status).toBe(200);
   });
+
+  it("takes back the same send time however it is spelt: with seconds (as the Delivery section's date input may give it) or without", async () => {
+    const campaign = await pausedWith({ rule: { when: "scheduled", sendAt: "2099-01-01T09:00:00", timeZone: "UTC" } });
+    expect((await putSettings(campaign.id, { rule: { when: "scheduled", sendAt: "2099-01-01T09:00", timeZone: "UTC" } })).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "scheduled", sendAt: "2099-01-01T09:00:00", timeZone: "UTC" } })).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "scheduled", sendAt: "2099-01-01T09:00:01", timeZone: "UTC" } })).status).toBe(409);
+  });
 });
 
 describe("POST /api/v1/campaigns with delivery", () => {
