@@ -50,6 +50,7 @@ const delivery = {
   id: "cm8x3d5r0000wxyz",
   campaignId: campaign.id,
   campaignName: campaign.name,
+  actionId: campaign.actions[0]!.id,
   actionName: "CRM",
   variant: null,
   userId: "user-1001",

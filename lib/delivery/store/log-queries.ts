@@ -69,6 +69,8 @@ export type DeliveryRow = {
   id: string;
   campaignId: string;
   campaignName: string;
+  /** the webhook (step) it belongs to; `variant` says which of its variants was sent */
+  actionId: string;
   actionName: string;
   /** the A/B variant sent ("A".."P"), null when the step has no variants */
   variant: string | null;
@@ -106,6 +108,7 @@ export async function listDeliveries(f: DeliveryFilter) {
     id: d.id,
     campaignId: d.campaignId,
     campaignName: d.campaign.name,
+    actionId: d.actionId,
     actionName: d.action.name,
     variant: d.variant,
     userId: d.userId,
@@ -134,6 +137,7 @@ export async function deliveryDetail(id: string) {
     webhookId: d.webhookId,
     campaignId: d.campaignId,
     campaignName: d.campaign.name,
+    actionId: d.actionId,
     actionName: d.action.name,
     variant: d.variant,
     userId: d.userId,

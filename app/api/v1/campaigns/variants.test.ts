@@ -57,5 +57,7 @@ describe("campaigns API with variants", () => {
     const page = await (await deliveries(send(`/campaigns/${campaign.id}/deliveries`, "GET"), params(campaign.id))).json();
     expect(page.items.length).toBeGreaterThan(0);
     expect(new Set(page.items.map((d: { variant: string }) => d.variant))).toEqual(new Set(["A", "B"]));
+    // each row names its webhook (the step), whichever of its variants was sent
+    for (const d of page.items as { actionId: string }[]) expect(d.actionId).toBe(step.id);
   });
 });
