@@ -15,6 +15,7 @@ import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
 import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
+import { deliverySettingsByApi } from "./campaign-delivery";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
@@ -57,7 +58,12 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     const { id, notices } = saved;
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
-    return { ...(await campaignById(id)), ...(Object.keys(notices).length ? { notices } : {}) };
+    return {
+      ...(await campaignById(id)),
+      ...(Object.keys(notices).length ? { notices } : {}),
+      // created with its delivery settings: they come back as GET …/delivery answers them (ids, not "@0")
+      ...(delivery ? { delivery: await deliverySettingsByApi(id) } : {}),
+    };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     if (err instanceof VariantInUseError) throw new ApiError(409, "conflict", err.message);

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
-import { deliverySettingsBodySchema } from "./delivery-settings";
+import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
 
 export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
@@ -34,6 +34,7 @@ export const campaignSchema = z
     goalEvent: z.string().nullable().meta({ description: "The event that counts as a conversion; null for no goal" }),
     goalWindowHours: z.number().int().meta({ description: "Hours after a user's first delivered webhook the goal event counts (1..720)" }),
     actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
+    delivery: deliverySettingsResponseSchema.optional().meta({ description: "After a create with `delivery`: the settings as saved, its webhooks by id" }),
     notices: z
       .record(z.string(), z.string())
       .optional()

@@ -298,6 +298,8 @@ describe("POST /api/v1/campaigns with delivery", () => {
       },
     });
     const settings = await (await getSettings(campaign.id)).json();
+    // the create's answer carries them as saved (webhooks by id)
+    expect((campaign as unknown as { delivery: unknown }).delivery).toEqual(settings);
     expect(settings.rule).toEqual({ when: "triggered", event: "api_signed_up", conditions: [] });
     expect(settings.audience).toEqual({ match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] });
     expect(settings.actions.map((a: { subDelivery: unknown }) => a.subDelivery)).toEqual([{ kind: "immediate" }, { kind: "delay", seconds: 3600 }]);
