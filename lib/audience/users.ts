@@ -8,6 +8,7 @@ import { jsonOf, SqlParams } from "../db/raw-sql";
 import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
+import { isUniqueViolation } from "../db/unique-violation";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -104,7 +105,7 @@ export async function upsertUsers(inputs: UserInput[], options: { skipTooLarge?:
       return await upsertOnce(inputs, !!options.skipTooLarge);
     } catch (err) {
       // Two requests creating the same new user at once: the second retries and updates it.
-      if ((err as { code?: string }).code === "P2002" && attempt < 3) continue;
+      if (isUniqueViolation(err) && attempt < 3) continue;
       throw err;
     }
   }

@@ -1,9 +1,9 @@
 // The people who sign in: the owner (created on first run or from HOOKLINE_BOOTSTRAP_OWNER),
 // members invited by link with a role, role changes and removal. Passwords are hashed by better-auth.
-import { isUniqueViolation } from "../db/unique-violation";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
+import { isUniqueViolation } from "../db/unique-violation";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import { auth } from "./better-auth";

@@ -4,6 +4,7 @@
 // failures add up.
 import { createHash } from "node:crypto";
 import { db } from "../db";
+import { isUniqueViolation } from "../db/unique-violation";
 
 export const SIGN_IN_LIMITS = {
   /** Wrong passwords for one email, from anywhere. */
@@ -37,7 +38,7 @@ async function increment(key: string, expiresAt: Date, by: number): Promise<numb
       return row.attempts;
     } catch (err) {
       // Two first attempts in the same window may both try to create the row; the loser updates it.
-      if (attempt < 2 && (err as { code?: string }).code === "P2002") continue;
+      if (attempt < 2 && isUniqueViolation(err)) continue;
       throw err;
     }
   }

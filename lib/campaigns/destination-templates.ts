@@ -5,6 +5,7 @@
 // nothing in the webhooks made from it.
 import { recordAudit } from "../auth/audit";
 import { db } from "../db";
+import { isUniqueViolation } from "../db/unique-violation";
 import type { DestinationTemplate } from "../db/generated/sqlite/client";
 import type { DataField } from "../webhooks/types";
 import { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
@@ -88,7 +89,7 @@ function webhookColumns(webhook: ActionDraft) {
 
 /** A unique-name race lost at the database is the same refusal as the check's. */
 function nameRace(err: unknown, name: string): never {
-  if ((err as { code?: unknown } | null)?.code === "P2002") throw new DestinationTemplateError(`A template named "${name}" already exists; choose another name.`, "name_taken", "name");
+  if (isUniqueViolation(err)) throw new DestinationTemplateError(`A template named "${name}" already exists; choose another name.`, "name_taken", "name");
   throw err;
 }
 

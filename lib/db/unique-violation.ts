@@ -4,6 +4,8 @@
 import { databaseErrorCode } from "./busy";
 
 export function isUniqueViolation(err: unknown): boolean {
+  // Prisma's own code first: databaseErrorCode prefers the driver's, which a P2002 also carries
+  if ((err as { code?: unknown } | null)?.code === "P2002") return true;
   const code = databaseErrorCode(err);
-  return code === "P2002" || code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
+  return code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
