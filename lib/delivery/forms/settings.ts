@@ -171,15 +171,7 @@ function changedSettings(
     // unreadable before: any rule is a change
   }
   if (!same(rule, settings.rule)) changed.push("rule");
-  if (settings.audience !== undefined) {
-    let audience: Segment | null = null;
-    try {
-      audience = parseSegment(stored.audience);
-    } catch {
-      changed.push("audience");
-    }
-    if (!changed.includes("audience") && !same(conditionsOf(audience), conditionsOf(settings.audience))) changed.push("audience");
-  }
+  if (audienceChanged(stored.audience, settings)) changed.push("audience");
   if (settings.startAt !== undefined && stored.startAt?.getTime() !== settings.startAt?.getTime()) changed.push("startAt");
   if (settings.endAt !== undefined && stored.endAt?.getTime() !== settings.endAt?.getTime()) changed.push("endAt");
   if (settings.capExempt !== undefined && settings.capExempt !== stored.capExempt) changed.push("capExempt");
@@ -215,8 +207,7 @@ function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown 
   if (was.when !== settings.rule.when)
     return `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.`;
   if (was.when !== "immediate" && was.when !== "scheduled") return null;
-  const audienceChanged = settings.audience !== undefined && JSON.stringify(conditionsOf(settings.audience)) !== JSON.stringify(conditionsOf(parseSegment(stored.audience)));
-  if (JSON.stringify(plannedBy(was)) === JSON.stringify(plannedBy(settings.rule)) && !audienceChanged) return null;
+  if (JSON.stringify(plannedBy(was)) === JSON.stringify(plannedBy(settings.rule)) && !audienceChanged(stored.audience, settings)) return null;
   return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
 }
 
@@ -231,9 +222,20 @@ function plannedBy(rule: DeliveryRule) {
   return { ...rest, sendAt: DateTime.fromISO(rest.sendAt, { zone: "utc" }).toISO({ includeOffset: false, suppressMilliseconds: true }) };
 }
 
-/** A segment as compared: null and "no conditions" are both everyone. */
-function conditionsOf(segment: Segment | null): Segment | null {
-  return segment && segment.conditions.length ? segment : null;
+/**
+ * Whether the settings give another audience than the stored one (left out: kept). Null and "no
+ * conditions" are both everyone; a stored audience that cannot be read is a change.
+ */
+function audienceChanged(stored: unknown, settings: DeliverySettings): boolean {
+  if (settings.audience === undefined) return false;
+  const everyoneIfEmpty = (segment: Segment | null) => (segment && segment.conditions.length ? segment : null);
+  let was: Segment | null;
+  try {
+    was = parseSegment(stored);
+  } catch {
+    return true;
+  }
+  return JSON.stringify(everyoneIfEmpty(was)) !== JSON.stringify(everyoneIfEmpty(settings.audience));
 }
 
 /**
