@@ -80,6 +80,11 @@ function arrivedSql(p: SqlParams, name: string, from: Date, until?: Date): strin
   return sql;
 }
 
+/** The columns of the events a catch-up plans, as `e` (where and order follow); eventRowOf reads a row. */
+const EVENT_ROWS = `SELECT e."id" AS "id", e."userId" AS "userId", e."name" AS "name", e."params" AS "params", e."time" AS "time" FROM ${tableName("Event")} e`;
+type StoredEventRow = { id: string; userId: string; name: string; params: unknown; time: unknown };
+const eventRowOf = (r: StoredEventRow): EventRow => ({ id: r.id, userId: r.userId, name: r.name, params: (jsonOf(r.params) ?? {}) as Record<string, unknown>, time: dateOf(r.time) });
+
 /** The count of eventsArrivedSince (its plan is pinned by arrived-since.test.ts). */
 export function eventsArrivedStatement(name: string, from: Date, until?: Date): RawStatement {
   const p = new SqlParams();
@@ -153,20 +158,14 @@ export async function planCatchUp(
   const entry = await triggeredCampaign(prisma, campaignId);
   if (!entry) return null;
   // read a page at a time, so that a backlog too large to plan is refused before it is all in memory
-  const rows: { id: string; userId: string; name: string; params: unknown; time: Date }[] = [];
+  const rows: EventRow[] = [];
   let bytes = 0;
   for (let after: string | undefined; ; ) {
     const p = new SqlParams();
     const take = Math.min(CATCH_UP_PAGE, maxEvents + 1 - rows.length);
-    const sql =
-      `SELECT e."id" AS "id", e."userId" AS "userId", e."name" AS "name", e."params" AS "params", e."time" AS "time" FROM ${tableName("Event")} e ` +
-      `WHERE ${arrivedSql(p, entry.rule.event, from, until)}${after === undefined ? "" : ` AND e."id" > ${p.add("text", after)}`} ORDER BY e."id" LIMIT ${take}`;
-    const page = (await rawDb(prisma).query<{ id: string; userId: string; name: string; params: unknown; time: unknown }>(sql, p.values)).map((r) => ({
-      ...r,
-      params: jsonOf(r.params),
-      time: dateOf(r.time),
-    }));
-    for (const r of page) bytes += JSON.stringify(r.params ?? {}).length;
+    const sql = `${EVENT_ROWS} WHERE ${arrivedSql(p, entry.rule.event, from, until)}${after === undefined ? "" : ` AND e."id" > ${p.add("text", after)}`} ORDER BY e."id" LIMIT ${take}`;
+    const page = (await rawDb(prisma).query<StoredEventRow>(sql, p.values)).map(eventRowOf);
+    for (const r of page) bytes += JSON.stringify(r.params).length;
     rows.push(...page);
     if (rows.length > maxEvents) {
       const arrived = await eventsArrivedSince(entry.rule.event, from, until);
@@ -177,7 +176,7 @@ export async function planCatchUp(
     after = page[page.length - 1]!.id;
   }
   const planned = rows.length ? await eventsPlannedLive(campaignId, entry.rule.event, from, until) : new Set<string>();
-  const events = rows.filter((r) => !planned.has(r.id)).map((r) => ({ ...r, params: (r.params ?? {}) as Record<string, unknown> }));
+  const events = rows.filter((r) => !planned.has(r.id));
   const users = events.length ? await usersById(prisma, [...new Set(events.map((e) => e.userId))]) : new Map<string, UserForPlanning>();
   const counts = emptyCounts();
   return { events: events.length, statements: triggeredDeliveryStatements([entry], events, users, now, counts), counts, campaign: entry };
@@ -271,14 +270,11 @@ async function trackOnce(received: TrackedEvent[], now: Date): Promise<TrackResu
 export async function planArrivedMeanwhile(tx: RawTx, plan: CatchUpPlan, from: Date, limit: number, now = new Date()): Promise<boolean> {
   const { campaign, rule } = plan.campaign;
   const p = new SqlParams();
-  const sql =
-    `SELECT e."id" AS "id", e."userId" AS "userId", e."name" AS "name", e."params" AS "params", e."time" AS "time" FROM ${tableName("Event")} e ` +
-    `WHERE ${arrivedSql(p, rule.event, from)} AND NOT ${plannedLiveSql(p, campaign.id)} ` +
-    `ORDER BY e."id" LIMIT ${Math.max(0, Math.floor(limit)) + 1}`;
-  const rows = await tx.query<{ id: string; userId: string; name: string; params: unknown; time: unknown }>(sql, p.values);
+  const sql = `${EVENT_ROWS} WHERE ${arrivedSql(p, rule.event, from)} AND NOT ${plannedLiveSql(p, campaign.id)} ORDER BY e."id" LIMIT ${Math.max(0, Math.floor(limit)) + 1}`;
+  const rows = await tx.query<StoredEventRow>(sql, p.values);
   if (rows.length > limit) return false;
   if (!rows.length) return true;
-  const events = rows.map((r) => ({ id: r.id, userId: r.userId, name: r.name, params: (jsonOf(r.params) ?? {}) as Record<string, unknown>, time: dateOf(r.time) }));
+  const events = rows.map(eventRowOf);
   const users = await usersByIdThrough(tx, [...new Set(events.map((e) => e.userId))]);
   for (const s of triggeredDeliveryStatements([plan.campaign], events, users, now, plan.counts)) await tx.run(s.sql, s.values);
   plan.events += events.length;
