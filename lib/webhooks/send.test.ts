@@ -5,6 +5,7 @@ import type { AddressInfo } from "node:net";
 import { Webhook } from "standardwebhooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { renderWebhookRequest } from "./render-request";
+import { resetEnv } from "../env";
 import { sendWebhook } from "./send";
 import { generateSigningSecret } from "./sign";
 import type { BuiltRequest, TemplateContext, WebhookTemplate } from "./types";
@@ -255,6 +256,32 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ outcome: "retryable", status: 503, statusText: "Service Unavailable" });
     expect(result.retryAfterMs).toBeGreaterThan(100_000);
     expect(result.retryAfterMs).toBeLessThanOrEqual(120_000);
+  });
+
+  it("follows a change of the allowed destinations at the next send, although an address's verdict is remembered", async () => {
+    const allowed = process.env.HOOKLINE_ALLOWED_HOSTS;
+    try {
+      expect((await sendWebhook(build({ url: `${base}/hook` }))).outcome).toBe("delivered");
+      process.env.HOOKLINE_ALLOWED_HOSTS = "::1";
+      resetEnv();
+      for (let i = 0; i < 2; i++) {
+        const refused = await sendWebhook(build({ url: `${base}/hook` }));
+        expect(refused).toMatchObject({ outcome: "failed", errorKind: "refused", error: expect.stringMatching(/^destination 127\.0\.0\.1 is a loopback address/) });
+      }
+    } finally {
+      process.env.HOOKLINE_ALLOWED_HOSTS = allowed;
+      resetEnv();
+    }
+    expect((await sendWebhook(build({ url: `${base}/hook` }))).outcome).toBe("delivered");
+  });
+
+  it("a deadline that passes before the receiver has a connection to spare still ends the send on time", async () => {
+    // one connection per origin would queue the second send behind a hanging one; each must end at its own deadline
+    const hung = sendWebhook(build({ url: `${base}/hang` }), { timeoutMs: 400 });
+    const started = Date.now();
+    const results = await Promise.all([hung, ...Array.from({ length: 70 }, () => sendWebhook(build({ url: `${base}/hang` }), { timeoutMs: 400 }))]);
+    expect(Date.now() - started).toBeLessThan(2000);
+    for (const r of results) expect(r).toMatchObject({ outcome: "retryable", errorKind: "timeout" });
   });
 
   it("reports a TLS failure in plain words", async () => {

@@ -117,6 +117,32 @@ export async function vetDestination(hostname: string, port: number, resolve: Re
   const portProblem = checkPort(port);
   if (portProblem) throw new DestinationRefused(portProblem);
   const list = allowed ?? (await currentAllowList());
+  // an IP address needs no lookup, so its verdict holds as long as the allow list it was given under
+  // (a new list is a new object): remembered, since a campaign sends to the same few thousands of times
+  const verdicts = literalVerdicts.get(list);
+  const known = verdicts?.get(hostname);
+  if (known) {
+    if (known instanceof DestinationRefused) throw new DestinationRefused(known.message);
+    return known;
+  }
+  const verdict = await vetUncached(hostname, resolve, list).catch((err: unknown) => {
+    if (err instanceof DestinationRefused && ipaddr.isValid(normaliseHost(hostname))) rememberVerdict(list, hostname, err);
+    throw err;
+  });
+  if (ipaddr.isValid(normaliseHost(hostname))) rememberVerdict(list, hostname, verdict);
+  return verdict;
+}
+
+const literalVerdicts = new WeakMap<AllowList, Map<string, VettedAddress | DestinationRefused>>();
+
+function rememberVerdict(list: AllowList, hostname: string, verdict: VettedAddress | DestinationRefused) {
+  let verdicts = literalVerdicts.get(list);
+  if (!verdicts) literalVerdicts.set(list, (verdicts = new Map()));
+  if (verdicts.size >= 10_000) verdicts.clear();
+  verdicts.set(hostname, verdict);
+}
+
+async function vetUncached(hostname: string, resolve: Resolver, list: AllowList): Promise<VettedAddress> {
   const host = normaliseHost(hostname);
   const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
   let addresses: { address: string; family: number }[];
