@@ -6,6 +6,7 @@ import { Button } from "../ui/Button";
 import type { DeliveryForm } from "./delivery-form-state";
 import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
 import { CONDITION_OPERATORS } from "@/lib/audience/conditions";
+import { utcInputStep } from "@/lib/delivery/forms/utc-input";
 
 type Props = { form: DeliveryForm; set: (patch: Partial<DeliveryForm>) => void; errors: Record<string, string>; disabled: boolean };
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
@@ -63,7 +64,7 @@ export function WhenFields(props: Props) {
     return (
       <div className="grid gap-4 sm:grid-cols-2">
         <Field label="Send at" error={errors["rule.sendAt"]}>
-          {(p) => <input {...p} type="datetime-local" className={inputClass} value={form.sendAt} disabled={disabled} onChange={(e) => set({ sendAt: e.target.value })} />}
+          {(p) => <input {...p} type="datetime-local" step={utcInputStep(form.sendAt)} className={inputClass} value={form.sendAt} disabled={disabled} onChange={(e) => set({ sendAt: e.target.value })} />}
         </Field>
         <TimeZoneField {...props} />
         <label className="flex items-center gap-2 text-sm text-slate-700 sm:col-span-2">

@@ -8,6 +8,7 @@ import type { AudienceForm } from "./AudienceFields";
 import { formFromStored, settingsFromForm, timingOf, type ActionTiming, type DeliveryForm, type DeliveryInitial, type StoredAction } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
 import { useTimeZoneChoices } from "./TimeZoneList";
+import { utcFromInput, utcInputValue } from "@/lib/delivery/forms/utc-input";
 
 /** A webhook of the page as the Delivery section sees it. */
 export type LiveAction = { uid: string; id?: string; name: string };
@@ -33,8 +34,8 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
   const [edited, setEdited] = useState<Record<string, ActionTiming>>({});
   const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(initial.audience));
   const [limits, setLimits] = useState<LimitsForm>(() => ({
-    startAt: initial.startAt ? initial.startAt.slice(0, 16) : "",
-    endAt: initial.endAt ? initial.endAt.slice(0, 16) : "",
+    startAt: utcInputValue(initial.startAt),
+    endAt: utcInputValue(initial.endAt),
     capExempt: initial.capExempt,
   }));
 
@@ -51,8 +52,8 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
       actions: base.actions.flatMap((a) => (refs.has(a.id) ? [{ ...a, id: refs.get(a.id)! }] : [])),
       audience: { ...audience, conditions: audience.conditions.filter((c) => c.key.trim()) },
       // the inputs are UTC wall-clock times
-      startAt: limits.startAt ? `${limits.startAt}:00Z` : "",
-      endAt: limits.endAt ? `${limits.endAt}:00Z` : "",
+      startAt: utcFromInput(limits.startAt),
+      endAt: utcFromInput(limits.endAt),
       capExempt: limits.capExempt,
     };
   }
