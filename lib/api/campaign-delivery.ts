@@ -2,35 +2,23 @@
 // between which dates, each webhook's sub-delivery, retry policy and rate limit. The same settings,
 // schema and save as the campaign page's Delivery section (lib/delivery/forms/settings.ts).
 import { parseSegment } from "../audience/segment";
-import { db } from "../db";
 import { parseDeliveryRule, parseSubDelivery } from "../delivery/core/rules";
 import { parseRetryPolicy } from "../delivery/core/retry-policy";
-import { saveDeliverySettings, type DeliverySettings } from "../delivery/forms/settings";
+import { saveDeliverySettings, storedDeliverySettings, type DeliverySettings } from "../delivery/forms/settings";
 import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
 
 /** The settings in the shape PUT takes, so a GET can be changed and sent back. */
 export async function deliverySettingsByApi(id: string) {
-  const c = await db().campaign.findUnique({
-    where: { id },
-    select: {
-      deliveryRule: true,
-      audience: true,
-      startAt: true,
-      endAt: true,
-      capExempt: true,
-      actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
-    },
-  });
-  if (!c) throw notFound(id);
+  const stored = await storedDeliverySettings(id);
+  if (!stored) throw notFound(id);
+  const { rule, audience, actions, ...dates } = stored.settings;
   return {
-    rule: parseDeliveryRule(c.deliveryRule),
-    audience: parseSegment(c.audience),
-    actions: c.actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery), retryPolicy: parseRetryPolicy(a.retryPolicy), rateLimitPerSecond: a.rateLimitPerSecond })),
-    startAt: c.startAt?.toISOString() ?? null,
-    endAt: c.endAt?.toISOString() ?? null,
-    capExempt: c.capExempt,
+    rule: parseDeliveryRule(rule),
+    audience: parseSegment(audience),
+    actions: actions.map((a) => ({ id: a.id, subDelivery: parseSubDelivery(a.subDelivery), retryPolicy: parseRetryPolicy(a.retryPolicy), rateLimitPerSecond: a.rateLimitPerSecond })),
+    ...dates,
   };
 }
 

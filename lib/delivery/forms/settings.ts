@@ -249,21 +249,36 @@ function nextRunUnder(rule: DeliveryRule, pending: Date, occurrences: number): D
 }
 
 /** What the Delivery section shows. */
-export async function loadDeliverySettings(campaignId: string) {
+/**
+ * A campaign's delivery settings as stored: the Delivery section (loadDeliverySettings) and the
+ * public API (lib/api/campaign-delivery.ts) both read them here, the webhooks in their order,
+ * variants left out (they share their webhook's timing).
+ */
+export async function storedDeliverySettings(campaignId: string) {
   const c = await db().campaign.findUnique({
     where: { id: campaignId },
-    include: { actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } } },
+    select: {
+      id: true, status: true, updatedAt: true, pausedAt: true, deliveryRule: true, audience: true, startAt: true, endAt: true, capExempt: true,
+      actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
+    },
   });
   if (!c) return null;
   return {
-    status: c.status,
-    updatedAt: c.updatedAt.getTime(),
-    rule: c.deliveryRule,
-    audience: c.audience,
-    actions: c.actions,
-    startAt: c.startAt?.toISOString() ?? null,
-    endAt: c.endAt?.toISOString() ?? null,
-    capExempt: c.capExempt,
-    missedWhilePaused: await missedWhilePaused(c),
+    campaign: c,
+    settings: {
+      rule: c.deliveryRule,
+      audience: c.audience,
+      actions: c.actions,
+      startAt: c.startAt?.toISOString() ?? null,
+      endAt: c.endAt?.toISOString() ?? null,
+      capExempt: c.capExempt,
+    },
   };
+}
+
+export async function loadDeliverySettings(campaignId: string) {
+  const stored = await storedDeliverySettings(campaignId);
+  if (!stored) return null;
+  const { campaign: c, settings } = stored;
+  return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: await missedWhilePaused(c) };
 }
