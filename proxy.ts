@@ -1,9 +1,12 @@
 // The sign-in gate in front of every page and internal route: without a session cookie, pages go
 // to /sign-in and internal API routes answer 401. The API (/api/v1) uses keys instead. The session
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
-// Before the gate, on every path: an address holding %00 is a 400.
+// Before the gate, on every path: an address holding %00 is a 400; and on /api/v1, a method the route
+// does not have is a 405 in the API's envelope, with Allow.
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
+import { errorResponse } from "./lib/api/errors";
+import { methodNotAllowed } from "./lib/api/route-methods";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 
 export function proxy(req: NextRequest) {
@@ -14,6 +17,15 @@ export function proxy(req: NextRequest) {
     const message = `${nul}: the address may not contain the NUL character (%00)`;
     if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details: [{ path: nul, message: "contains U+0000" }] } }, { status: 400 });
     return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
+  // Next would answer an empty 405 from the route itself. Before the API key is checked, as the
+  // catch-all's 404 for an unknown path is: which routes and methods exist is public (the OpenAPI
+  // document needs no key), so this tells a caller without a key nothing a 401 would hide, as
+  // Stripe's and GitHub's APIs answer 404/405 before authenticating. No key lookup or rate-limit token
+  // is spent on a request that cannot succeed.
+  if (pathname.startsWith("/api/v1/")) {
+    const wrongMethod = methodNotAllowed(req.method, pathname);
+    if (wrongMethod) return errorResponse(wrongMethod);
   }
   const isPublic = isPublicPath(pathname);
   const headers = new Headers(req.headers);

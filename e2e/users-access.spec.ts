@@ -37,6 +37,14 @@ test("an admin creates an API key, shown once, that the API accepts", async ({ p
   expect(res.status()).toBe(200);
   expect(await res.json()).toEqual({ created: 1, updated: 0 });
   expect((await api.get("/api/v1/users/api-made")).status()).toBe(200);
+  // a method the route does not have: the API's envelope and Allow, as OPTIONS lists the methods (not Next's empty 405)
+  const wrong = await api.fetch("/api/v1/users/api-made", { method: "PATCH" });
+  expect(wrong.status()).toBe(405);
+  expect(wrong.headers()["allow"]).toBe("DELETE, GET, HEAD, OPTIONS");
+  expect(await wrong.json()).toEqual({ error: { code: "method_not_allowed", message: "PATCH is not allowed on /api/v1/users/api-made; it allows DELETE, GET, HEAD, OPTIONS", details: null } });
+  const options = await api.fetch("/api/v1/users/api-made", { method: "OPTIONS" });
+  expect([options.status(), options.headers()["allow"]]).toEqual([204, "DELETE, GET, HEAD, OPTIONS"]);
+  expect((await api.head("/api/v1/users/api-made")).status()).toBe(200);
   await page.reload();
   await expect(page.getByLabel("New API key")).toHaveCount(0);
   await expect(page.getByText(key)).toHaveCount(0);
@@ -122,6 +130,9 @@ test("without signing in, pages lead to Sign in and internal routes answer 401; 
   expect((await anonymous.request.get("/api/health")).status()).toBe(200);
   expect((await anonymous.request.get("/api/v1/openapi.json")).status()).toBe(200);
   expect((await anonymous.request.get("/api/v1/users")).status()).toBe(401);
+  // which methods a route has is public (the OpenAPI document is): a wrong one is 405 before the key is asked for
+  const wrongMethod = await anonymous.request.put("/api/v1/events", { data: {} });
+  expect([wrongMethod.status(), wrongMethod.headers()["allow"], (await wrongMethod.json()).error.code]).toEqual([405, "OPTIONS, POST", "method_not_allowed"]);
   await page.goto("/api-reference");
   await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
   await anonymous.close();

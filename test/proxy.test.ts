@@ -1,6 +1,7 @@
 // proxy.ts, in front of every page and route: an address holding %00 is a 400 before any page or
 // route reads it (/users?q=%00, /users?cursor=%00 and /campaigns/%00 were 500 pages on PostgreSQL,
 // which cannot compare with U+0000), JSON for /api, a short text otherwise; other addresses pass.
+// And a method an /api/v1 route does not have is a 405 in the API's envelope, key or no key.
 import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { proxy } from "@/proxy";
@@ -34,5 +35,42 @@ describe("proxy: %00 in the address", () => {
       expect(open(path).status, path).not.toBe(400);
     }
     expect(open("/users?q=x", {}).status).toBe(307);
+  });
+});
+
+// Next answers a method a route does not export with an empty 405; the API answers its envelope.
+describe("proxy: a method an /api/v1 route does not have", () => {
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+
+  it("is a 405 in the API's envelope with Allow, with a key, without one or with a bad one", async () => {
+    const cases = [
+      ["PATCH", "/api/v1/campaigns/c_1", "DELETE, GET, HEAD, OPTIONS, PUT"],
+      ["PUT", "/api/v1/events", "OPTIONS, POST"],
+      ["GET", "/api/v1/campaigns/c_1/activate", "OPTIONS, POST"],
+      ["HEAD", "/api/v1/deliveries/d_1/retry", "OPTIONS, POST"],
+      ["DELETE", "/api/v1/campaigns", "GET, HEAD, OPTIONS, POST"],
+      ["POST", "/api/v1/openapi.json", "GET, HEAD, OPTIONS"],
+      ["PURGE", "/api/v1/users/u%2F1", "DELETE, GET, HEAD, OPTIONS"],
+    ] as const;
+    for (const [method, path, allow] of cases) {
+      for (const headers of [{}, { authorization: "Bearer hk_live_not_a_key" }, signedIn] as Record<string, string>[]) {
+        const res = send(method, path, headers);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
+        expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+        expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: `${method} is not allowed on ${path}; it allows ${allow}`, details: null } });
+      }
+    }
+  });
+
+  it("lets the route's own methods, HEAD beside a GET, OPTIONS and unknown API paths through to the route", () => {
+    for (const [method, path] of [["GET", "/api/v1/campaigns/c_1"], ["PUT", "/api/v1/campaigns/c_1"], ["POST", "/api/v1/events"], ["PATCH", "/api/v1/templates/t_1"], ["HEAD", "/api/v1/users"], ["OPTIONS", "/api/v1/events"], ["PATCH", "/api/v1/nope"], ["PATCH", "/api/v1/campaigns/c_1/nope"]]) {
+      const res = send(method!, path!);
+      expect(res.status, `${method} ${path}`).toBe(200);
+      expect(res.headers.get("x-middleware-next"), `${method} ${path}`).toBe("1");
+    }
+    // internal routes keep Next's own answers (and the sign-in gate first)
+    expect(send("PATCH", "/api/deliveries").status).toBe(401);
+    expect(send("PATCH", "/api/deliveries", signedIn).headers.get("x-middleware-next")).toBe("1");
   });
 });

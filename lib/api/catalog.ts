@@ -73,6 +73,7 @@ export const errorMeanings: Record<number, string> = {
   401: "No API key, a malformed Authorization header, or an unknown or revoked key",
   403: "The key's role is too low for this route",
   404: "No such user, campaign, delivery or route",
+  405: "The route does not have this method (checked before the API key); Allow lists the ones it has",
   409: "The resource is not in a state that allows this (for example activating an active campaign, changing a built-in template or reusing a template's name)",
   413: "The body is over 5 MB",
   415: "The body is not Content-Type: application/json",

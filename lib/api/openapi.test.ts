@@ -18,6 +18,7 @@ describe("GET /api/v1/openapi.json", () => {
     const doc = await res.json();
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers[0].url).toBe("http://127.0.0.1:3000");
+    expect(doc.info.description).toContain("405 (`method_not_allowed`)");
     const post = doc.paths["/api/v1/users"].post;
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "413", "415", "429"]));
     expect(post.responses["429"].headers["Retry-After"]).toBeDefined();

@@ -75,7 +75,7 @@ export function openApiDocument(serverUrl?: string): Json {
     info: {
       title: "Hookline API",
       version: "1",
-      description: "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. Each key may make 100 requests per second with bursts of 200; over that, 429 with Retry-After.",
+      description: "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. A method a path below does not list is 405 (`method_not_allowed`), with the path's methods in `Allow`. Each key may make 100 requests per second with bursts of 200; over that, 429 with Retry-After.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],

@@ -1,0 +1,67 @@
+// The proxy's method table (route-methods.ts) against its sources: the catalogue that drives the
+// OpenAPI document, and the methods the /api/v1 route files really export. A route or method added
+// to either without the table fails here, before the proxy would answer it 405.
+import { readdirSync, statSync } from "node:fs";
+import path from "node:path";
+import { describe, expect, it } from "vitest";
+import { apiRoutes } from "./catalog";
+import { allowedMethods, allowHeader, API_ROUTE_METHODS, methodNotAllowed } from "./route-methods";
+
+const root = path.resolve("app/api/v1");
+const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"];
+
+function routeFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = path.join(dir, name);
+    return statSync(p).isDirectory() ? routeFiles(p) : name === "route.ts" ? [p] : [];
+  });
+}
+
+const sorted = (table: Record<string, readonly string[]>) => Object.fromEntries(Object.entries(table).map(([p, m]) => [p, [...m].sort()] as const).sort(([a], [b]) => a.localeCompare(b)));
+
+describe("the /api/v1 method table", () => {
+  it("is the catalogue's routes and methods, with the OpenAPI document's GET", () => {
+    const fromCatalogue: Record<string, string[]> = { "/api/v1/openapi.json": ["GET"] };
+    for (const route of apiRoutes) (fromCatalogue[route.path] ??= []).push(route.method);
+    expect(sorted(API_ROUTE_METHODS)).toEqual(sorted(fromCatalogue));
+  });
+
+  it("is what every route file exports (the catch-all's 404 aside)", async () => {
+    const exported: Record<string, string[]> = {};
+    for (const file of routeFiles(root)) {
+      const route = "/api/v1/" + path.relative(root, path.dirname(file)).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
+      if (route.includes("[...")) continue;
+      const handlers = (await import(file)) as Record<string, unknown>;
+      exported[route] = METHODS.filter((m) => typeof handlers[m] === "function");
+    }
+    expect(sorted(API_ROUTE_METHODS)).toEqual(sorted(exported));
+  });
+});
+
+describe("methodNotAllowed", () => {
+  it("is a 405 naming the method and what the route allows, with Allow as Next's OPTIONS answers it", () => {
+    const err = methodNotAllowed("PATCH", "/api/v1/campaigns/c_1");
+    expect(err).toMatchObject({ status: 405, code: "method_not_allowed", message: "PATCH is not allowed on /api/v1/campaigns/c_1; it allows DELETE, GET, HEAD, OPTIONS, PUT", headers: { Allow: "DELETE, GET, HEAD, OPTIONS, PUT" } });
+    expect(methodNotAllowed("GET", "/api/v1/events")?.headers).toEqual({ Allow: "OPTIONS, POST" });
+    // HEAD is only there with a GET
+    expect(methodNotAllowed("HEAD", "/api/v1/campaigns/c_1/pause")?.headers).toEqual({ Allow: "OPTIONS, POST" });
+    expect(methodNotAllowed("POST", "/api/v1/campaigns/c_1/actions/a_1/signing-secret")).toBeNull();
+    expect(methodNotAllowed("PUT", "/api/v1/campaigns/c_1/actions/a_1/signing-secret")?.headers).toEqual({ Allow: "DELETE, OPTIONS, POST" });
+  });
+
+  it("lets a method the route has, HEAD beside a GET, OPTIONS and unknown paths through", () => {
+    for (const [method, pathname] of [["GET", "/api/v1/campaigns/c_1"], ["HEAD", "/api/v1/users"], ["OPTIONS", "/api/v1/events"], ["GET", "/api/v1/openapi.json"], ["PATCH", "/api/v1/templates/t_1"]]) {
+      expect(methodNotAllowed(method!, pathname!), `${method} ${pathname}`).toBeNull();
+    }
+    // no such route: the catch-all answers 404 for every method
+    for (const pathname of ["/api/v1/nope", "/api/v1/campaigns/c_1/nope", "/api/v1/campaigns//pause", "/api/v1/users/u_1/extra", "/api/v1/Users"]) {
+      expect(allowedMethods(pathname), pathname).toBeNull();
+      expect(methodNotAllowed("PATCH", pathname), pathname).toBeNull();
+    }
+  });
+
+  it("orders Allow as Next does", () => {
+    expect(allowHeader(["POST", "GET"])).toBe("GET, HEAD, OPTIONS, POST");
+    expect(allowHeader(["DELETE"])).toBe("DELETE, OPTIONS");
+  });
+});

@@ -1,0 +1,69 @@
+// The methods each /api/v1 route has, for proxy.ts to answer a method a route does not have with a
+// 405 in the API's envelope (Next's own 405 has an empty body). A plain table rather than the
+// catalogue itself: lib/api/catalog.ts pulls in the zod schemas and, through them, Prisma (~6 MB
+// bundled) into the proxy that runs before every request. route-methods.test.ts proves this table
+// equals the catalogue and the methods the route files export, so a new route cannot miss it.
+import { ApiError } from "./errors";
+
+export type ApiMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export const API_ROUTE_METHODS: Record<string, readonly ApiMethod[]> = {
+  "/api/v1/users": ["GET", "POST"],
+  "/api/v1/users/{userId}": ["GET", "DELETE"],
+  "/api/v1/events": ["POST"],
+  "/api/v1/campaigns": ["GET", "POST"],
+  "/api/v1/campaigns/{id}": ["GET", "PUT", "DELETE"],
+  "/api/v1/campaigns/{id}/actions/{actionId}/signing-secret": ["POST", "DELETE"],
+  "/api/v1/campaigns/{id}/delivery": ["GET", "PUT"],
+  "/api/v1/campaigns/{id}/activate": ["POST"],
+  "/api/v1/campaigns/{id}/pause": ["POST"],
+  "/api/v1/campaigns/{id}/resume": ["POST"],
+  "/api/v1/campaigns/{id}/results": ["GET"],
+  "/api/v1/campaigns/{id}/deliveries": ["GET"],
+  "/api/v1/campaigns/{id}/retry-failed": ["POST"],
+  "/api/v1/campaigns/{id}/cancel-scheduled": ["POST"],
+  "/api/v1/deliveries/{id}": ["GET"],
+  "/api/v1/deliveries/{id}/retry": ["POST"],
+  "/api/v1/templates": ["GET", "POST"],
+  "/api/v1/templates/{id}": ["GET", "PATCH", "DELETE"],
+  // The document itself, the one route the catalogue does not describe.
+  "/api/v1/openapi.json": ["GET"],
+};
+
+type Compiled = { segments: (string | null)[]; allow: string };
+
+// Literal segments before parameters, leftmost first, as Next matches (/x/new before /x/{id}).
+const compiled: Compiled[] = Object.entries(API_ROUTE_METHODS)
+  .map(([path, methods]) => ({ segments: path.split("/").map((s) => (s.startsWith("{") ? null : s)), allow: allowHeader(methods) }))
+  .sort((a, b) => shape(a).localeCompare(shape(b)));
+
+function shape(route: Compiled) {
+  return route.segments.map((s) => (s === null ? "1" : "0")).join("");
+}
+
+/**
+ * What Next itself answers OPTIONS with for a route exporting `methods` (sorted, with OPTIONS, and
+ * HEAD when there is a GET): the same list a 405 carries in Allow.
+ */
+export function allowHeader(methods: readonly string[]): string {
+  const allow = new Set([...methods, "OPTIONS"]);
+  if (allow.has("GET")) allow.add("HEAD");
+  return [...allow].sort().join(", ");
+}
+
+/** The Allow list of the /api/v1 route at `pathname`, or null when no route has that path. */
+export function allowedMethods(pathname: string): string | null {
+  const parts = pathname.split("/");
+  const route = compiled.find((r) => r.segments.length === parts.length && r.segments.every((s, i) => (s === null ? parts[i] !== "" : s === parts[i])));
+  return route?.allow ?? null;
+}
+
+/**
+ * A 405 for `method` on an existing /api/v1 route that does not have it; null when the route has it
+ * (HEAD with a GET and OPTIONS as Next implements them) or no route has that path (the catch-all's 404).
+ */
+export function methodNotAllowed(method: string, pathname: string): ApiError | null {
+  const allow = allowedMethods(pathname);
+  if (allow === null || allow.split(", ").includes(method)) return null;
+  return new ApiError(405, "method_not_allowed", `${method} is not allowed on ${pathname}; it allows ${allow}`, null, { Allow: allow });
+}
