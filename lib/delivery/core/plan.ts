@@ -41,7 +41,11 @@ export function planSteps(rows: StepRow[]): PlanAction[] {
 export type Trigger =
   | { kind: "activation" }
   | { kind: "event"; eventId: string; name: string; params: Record<string, unknown>; time: Date }
-  | { kind: "occurrence"; at: Date };
+  /**
+   * `activatedAt`: the activation fans out a date already under way in some zones (firstOccurrences);
+   * a user whose time on it had passed by then is left out of it and starts with the next date.
+   */
+  | { kind: "occurrence"; at: Date; activatedAt?: Date };
 
 export type PlanInput = {
   rule: DeliveryRule;
@@ -116,14 +120,21 @@ export function userFieldsPlanned(rule: DeliveryRule, actions: PlanAction[], tri
 }
 
 type Base = { at: Date } | { skip: string };
+/** not part of this trigger at all: no delivery, not even a suppressed one */
+type Left = { leftOut: true };
 
 /** When the campaign's rule starts this user, before sub-delivery. */
-function baseTime(input: PlanInput, user: PlanUser, occurrenceDue: ((zone: string | null | undefined) => Date) | null): Base {
+function baseTime(input: PlanInput, user: PlanUser, occurrenceDue: ((zone: string | null | undefined) => Date) | null): Base | Left {
   const { rule, trigger, now } = input;
   if (trigger.kind === "event") return { at: trigger.time.getTime() <= now.getTime() ? trigger.time : now };
   // a user whose local time has passed when the occurrence fans out (only a late fan-out) is sent at
   // once, as a late occurrence in the campaign's zone is: plannedAt keeps the time it was meant for
-  if (trigger.kind === "occurrence") return { at: occurrenceDue ? occurrenceDue(user.timezone) : trigger.at };
+  if (trigger.kind === "occurrence") {
+    const at = occurrenceDue ? occurrenceDue(user.timezone) : trigger.at;
+    // activated after this user's time on that date: not late, just before their first run
+    if (trigger.activatedAt && at < trigger.activatedAt) return { leftOut: true };
+    return { at };
+  }
   if (rule.when !== "scheduled") return { at: now };
   const zone = rule.inUserTimeZone ? zoneOrFallback(user.timezone, rule.timeZone) : rule.timeZone;
   const at = localToInstant(rule.sendAt, zone);
@@ -155,6 +166,7 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const out: PlannedDelivery[] = [];
   for (const user of input.users) {
     const base = baseTime(input, user, occurrenceDue);
+    if ("leftOut" in base) continue;
     for (const action of input.actions) {
       const timed = "skip" in base ? base : applySubDelivery(action.subDelivery, base.at, user, trigger);
       let plannedAt = "at" in timed ? timed.at : input.now;

@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeliveries, userFieldsPlanned } from "./plan";
 import { parseDeliveryRule, type DeliveryRule } from "./rules";
-import { nextOccurrence, occurrenceDueAt } from "./schedule-time";
+import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt } from "./schedule-time";
 
 type Recurring = Extract<DeliveryRule, { when: "recurring" }>;
 function recurring(raw: object): Recurring {
@@ -57,6 +57,30 @@ describe("recurring in each user's time zone: occurrences", () => {
     expect(nextOccurrence(twice, now, 2)).toBeNull();
   });
 
+  it("starts, when activated, with the dates under way somewhere (UTC+14 has reached their time, UTC-12 not)", () => {
+    const iso = (dates: Date[]) => dates.map((d) => d.toISOString());
+    // Monday 7 December 2026, 05:00 UTC: Monday fanned out at Sunday 19:00 UTC, Tuesday's run is at Monday 19:00
+    const monday = new Date("2026-12-07T05:00:00Z");
+    const daily = recurring({});
+    const started = firstOccurrences(daily, monday);
+    expect(iso(started.underway)).toEqual(["2026-12-06T19:00:00.000Z"]);
+    expect(occurrenceDate(daily, started.underway[0]!)).toBe("2026-12-07");
+    expect(started.next?.toISOString()).toBe("2026-12-07T19:00:00.000Z");
+    // 19:30 UTC: Monday still ahead at UTC-11 and -12, Tuesday begun: both, each counted
+    const both = firstOccurrences(daily, new Date("2026-12-07T19:30:00Z"));
+    expect(iso(both.underway)).toEqual(["2026-12-06T19:00:00.000Z", "2026-12-07T19:00:00.000Z"]);
+    expect(both.next?.toISOString()).toBe("2026-12-08T19:00:00.000Z");
+    // Monday's 09:00 reaches UTC-12 at 21:00 UTC: from then only Tuesday
+    expect(iso(firstOccurrences(daily, new Date("2026-12-07T21:00:01Z")).underway)).toEqual(["2026-12-07T19:00:00.000Z"]);
+    // the end date and the number of occurrences count the dates under way
+    expect(firstOccurrences(recurring({ endsOn: "2026-12-07" }), monday)).toEqual({ underway: started.underway, next: null });
+    expect(firstOccurrences(recurring({ maxOccurrences: 1 }), monday)).toEqual({ underway: started.underway, next: null });
+    // a weekly rule reads the weekday on the date: on Tuesdays, nothing is under way on Monday
+    expect(firstOccurrences(recurring({ frequency: "weekly", weekdays: [2] }), monday)).toEqual({ underway: [], next: new Date("2026-12-07T19:00:00Z") });
+    // in the rule's zone nothing is ever under way
+    expect(firstOccurrences(recurring({ inUserTimeZone: false }), monday)).toEqual({ underway: [], next: new Date("2026-12-08T00:00:00Z") });
+  });
+
   it("leaves a rule in the campaign's zone as it was", () => {
     const rule = recurring({ inUserTimeZone: false, timeZone: "Europe/Paris" });
     const first = nextOccurrence(rule, now, 0)!;
@@ -102,6 +126,13 @@ describe("recurring in each user's time zone: planning an occurrence", () => {
     expect(plans.find((p) => p.actionId === "a2" && p.userId === "la")?.plannedAt.toISOString()).toBe("2026-03-08T16:10:00.000Z");
     // one occurrence, one trigger key for everyone
     expect(new Set(plans.map((p) => p.triggerKey))).toEqual(new Set([`occurrence:${at.toISOString()}`]));
+  });
+
+  it("leaves out of a date under way at activation the users whose time on it had passed (not late: they start with the next)", () => {
+    const activatedAt = new Date("2026-03-08T12:00:00Z");
+    const plans = planDeliveries({ rule, actions: [{ id: "a1", subDelivery: { kind: "delay", seconds: 600 } }], users, trigger: { kind: "occurrence", at, activatedAt }, now: activatedAt, campaign: {} });
+    // Kiritimati (19:00 UTC on the 7th), Tokyo (the rule's zone, midnight UTC) and Paris (08:00 UTC) have passed: no row at all
+    expect(plans.map((p) => [p.userId, p.plannedAt.toISOString(), p.suppressedReason])).toEqual([["la", "2026-03-08T16:10:00.000Z", null]]);
   });
 
   it("sends at once to a user whose local time passed before a late fan-out, keeping the time it was meant for", () => {

@@ -74,6 +74,33 @@ export function nextOccurrence(rule: RecurringRule, after: Date, occurrencesSoFa
   return next;
 }
 
+// A date's time of day reaches the first zone (UTC+14) 26 hours before the last (UTC-12).
+const ZONE_SPAN_MS = 26 * 3600_000;
+
+/**
+ * Where a recurring rule starts when activated at `now`. In each user's zone, the dates already
+ * under way (the first zone has reached their time, the last has not): they fan out at once, each to
+ * the users whose time on it is still ahead (the others start with a later date), counting once each
+ * as a run does. Then `next`, the first run after `now` (null: the rule ended with those). In the
+ * rule's zone nothing is under way.
+ */
+export function firstOccurrences(rule: RecurringRule, now: Date): { underway: Date[]; next: Date | null } {
+  const underway: Date[] = [];
+  if (!rule.inUserTimeZone) return { underway, next: nextOccurrence(rule, now, 0) };
+  let at = nextOccurrence(rule, new Date(now.getTime() - ZONE_SPAN_MS - 1), 0);
+  // a daily rule has up to two dates under way (between 19:00 and 21:00 UTC for 09:00)
+  while (at && at <= now) {
+    underway.push(at);
+    at = nextOccurrence(rule, at, underway.length);
+  }
+  return { underway, next: at };
+}
+
+/** The date ("2026-12-07") of the occurrence that fans out at `at` (in each user's zone: the date D they are sent on). */
+export function occurrenceDate(rule: RecurringRule, at: Date): string {
+  return DateTime.fromJSDate(at, { zone: occurrenceZone(rule) }).toISODate() ?? "";
+}
+
 /**
  * The occurrence a fan-out late by more than one sends (the latest at or before `now`, after `at`,
  * the one it was due to send); those between are skipped. A campaign paused across a week of daily

@@ -40,6 +40,16 @@ export function emptyCounts(): FanOutCounts {
   return { scheduled: 0, suppressed: 0, control: 0, earliest: null, dueTimes: new Set() };
 }
 
+/** Adds `more` (another trigger's fan-out) into `counts`. */
+export function addCounts(counts: FanOutCounts, more: FanOutCounts): FanOutCounts {
+  counts.scheduled += more.scheduled;
+  counts.suppressed += more.suppressed;
+  counts.control += more.control;
+  if (more.earliest && (!counts.earliest || more.earliest < counts.earliest)) counts.earliest = more.earliest;
+  for (const t of more.dueTimes) counts.dueTimes.add(t);
+  return counts;
+}
+
 /** The INSERTs of planned deliveries (INSERT_BATCH rows each) and of held-out users, counted into `counts`. */
 export function plannedDeliveryStatements(campaignId: string, allPlanned: PlannedDelivery[], counts: FanOutCounts): RawStatement[] {
   const statements: RawStatement[] = [];

@@ -7,10 +7,11 @@ import { parseSegment } from "../../audience/segment";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { emptyCounts, fanOutToAudience, type FanOutCounts } from "./fan-out";
+import { addCounts, emptyCounts, fanOutToAudience, type FanOutCounts } from "./fan-out";
 import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
-import { cronProblem, nextOccurrence, recurringCron } from "../core/schedule-time";
+import { DateTime } from "luxon";
+import { cronProblem, firstOccurrences, occurrenceDate, recurringCron } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
@@ -24,13 +25,17 @@ import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planArrivedMeanwhile, planCatc
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
-  /** waiting: what a triggered or recurring campaign sends on (it plans nothing at activation) */
+  /** waiting: what a triggered or recurring campaign sends on (it plans nothing at activation, but a recurring one's date under way in some zones) */
   | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null }
   /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
   | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
 
-/** `localTime`: each occurrence goes out at this time in each user's zone; nextRunAt is then when the first zone reaches it */
-type RecurringWait = { nextRunAt: Date | null; localTime?: string };
+/**
+ * `localTime`: each occurrence goes out at this time in each user's zone; nextRunAt is then when the
+ * first zone reaches it. `firstDates`: the dates under way at activation (sent to the users whose time
+ * on them was still ahead) and then the next run's ("2026-12-07"), when any was under way.
+ */
+type RecurringWait = { nextRunAt: Date | null; localTime?: string; firstDates?: string[] };
 
 function ruleProblems(raw: unknown): { rule: DeliveryRule | null; problems: string[] } {
   try {
@@ -106,18 +111,23 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
 
   const actions = planSteps(campaign.actions);
+  // in each user's zone a date may be under way: its users whose time on it is still ahead are sent it
+  const start = rule.when === "recurring" ? firstOccurrences(rule, now) : null;
+  const nextRunAt = start?.next ?? null;
+  const underway = start?.underway ?? [];
   // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
-  const nextRunAt = rule.when === "recurring" ? nextOccurrence(rule, now, 0) : null;
   const counts = await rawDb(db()).interactive(async (tx) => {
     const p = new SqlParams();
-    const set = `"status" = 'active', "activatedAt" = ${p.add("date", now)}, "nextRunAt" = ${p.add("date", nextRunAt)}, "occurrences" = 0, "updatedAt" = ${p.add("date", new Date())}`;
+    const set = `"status" = 'active', "activatedAt" = ${p.add("date", now)}, "nextRunAt" = ${p.add("date", nextRunAt)}, "occurrences" = ${p.add("int", underway.length)}, "updatedAt" = ${p.add("date", new Date())}`;
     // guarded by the row as read and checked above: settings or webhooks saved since then were not
     // checked, and the fan-out below would plan by the rule read before them
     const guard = `"id" = ${p.add("text", campaignId)} AND "status" = 'draft' AND "updatedAt" = ${p.add("date", campaign.updatedAt)}`;
     const claimed = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
     if (claimed === 0) return null;
-    if (rule.when !== "immediate" && rule.when !== "scheduled") return emptyCounts();
-    return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
+    if (rule.when === "immediate" || rule.when === "scheduled") return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
+    const all = emptyCounts();
+    for (const at of underway) addCounts(all, await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at, activatedAt: now }, now));
+    return all;
   });
   if (!counts) return { ok: false, problems: ["The campaign was changed or activated by someone else meanwhile: check it and activate again."] };
   await recordAudit({ actor: options.actor ?? "system", action: "campaign.activated", target: campaignId });
@@ -126,7 +136,11 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     rule.when === "triggered"
       ? { event: rule.event }
       : rule.when === "recurring"
-        ? { nextRunAt, ...(rule.inUserTimeZone ? { localTime: rule.time } : {}) }
+        ? {
+            nextRunAt,
+            ...(rule.inUserTimeZone ? { localTime: rule.time } : {}),
+            ...(underway.length ? { firstDates: [...underway, ...(nextRunAt ? [nextRunAt] : [])].map((at) => occurrenceDate(rule, at)) } : {}),
+          }
         : null;
   return { ok: true, counts, status: "active", waiting };
 }
@@ -138,10 +152,23 @@ export function activationMessage(result: Extract<ActivateResult, { ok: true }>)
   const w = result.waiting;
   if (w && "event" in w) return `Active: each "${w.event}" event tracked from now on sends this campaign to its user.`;
   if (!w) return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
+  if (w.localTime && w.firstDates?.length) return `Active: ${userZoneStart(w.localTime, w.firstDates, w.nextRunAt !== null)}.`;
   if (!w.nextRunAt) return "Active.";
   const first = `${w.nextRunAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
   if (w.localTime) return `Active: each run sends at ${w.localTime} in each user's time zone; the first starts at ${first}, when the earliest zone reaches it.`;
   return `Active: the first run is at ${first}.`;
+}
+
+/**
+ * Which date each user's first run is on, when the activation found dates under way: the first of
+ * them for those whose time on it was still ahead, the next for the others (a daily rule has two
+ * under way two hours a day, 19:00-21:00 UTC for 09:00, and the zones past both start on the third).
+ */
+function userZoneStart(time: string, dates: string[], runsOn: boolean): string {
+  const [first, second, third] = dates.map((d) => DateTime.fromISO(d).setLocale("en-GB").toFormat("ccc d LLL"));
+  if (!second) return `its only run sends at ${time} in each user's time zone on ${first}, to the users whose ${time} is still ahead`;
+  const others = third ? `${second} for the others (${third} where it has passed too)` : runsOn ? `${second} for the others` : `${second} for the others whose ${time} on it is still ahead (the last run)`;
+  return `each run sends at ${time} in each user's time zone; the first: ${first} for users whose ${time} is still ahead, ${others}`;
 }
 
 // The manual actions below record who did them (`actor`: an email, or "system") themselves, so the

@@ -10,8 +10,8 @@ import { createCampaign } from "../testing/fixtures";
 // Saturday 7 March 2026; Los Angeles moves to summer time (UTC-7) on Sunday 8 March
 const now = new Date("2026-03-07T12:00:00Z");
 
-async function plannedAt(campaignId: string) {
-  const rows = await db().delivery.findMany({ where: { campaignId }, select: { userId: true, plannedAt: true, dueAt: true, state: true, triggerKey: true } });
+async function plannedAt(campaignId: string, triggerKey?: string) {
+  const rows = await db().delivery.findMany({ where: { campaignId, triggerKey }, select: { userId: true, plannedAt: true, dueAt: true, state: true, triggerKey: true } });
   for (const r of rows) expect(r.dueAt.getTime()).toBe(r.plannedAt.getTime());
   return Object.fromEntries(rows.map((r) => [r.userId, `${r.state} ${r.plannedAt.toISOString()} ${r.triggerKey}`]));
 }
@@ -29,21 +29,26 @@ describe("runDueOccurrences in each user's time zone", () => {
     });
     const campaign = await createCampaign({
       url: "http://127.0.0.1:9/{{user.id}}",
-      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true, maxOccurrences: 2 },
+      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true, maxOccurrences: 3 },
     });
     const activated = await activateCampaign(campaign.id, { now });
     if (!activated.ok) throw new Error(activated.problems.join("; "));
     // 09:00 on 8 March at UTC+14, the first zone to reach it
     const first = new Date("2026-03-07T19:00:00Z");
-    expect(activated.waiting).toEqual({ nextRunAt: first, localTime: "09:00" });
-    expect(activationMessage(activated)).toBe("Active: each run sends at 09:00 in each user's time zone; the first starts at 2026-03-07 19:00 UTC, when the earliest zone reaches it.");
+    expect(activated.waiting).toEqual({ nextRunAt: first, localTime: "09:00", firstDates: ["2026-03-07", "2026-03-08"] });
+    expect(activationMessage(activated)).toBe("Active: each run sends at 09:00 in each user's time zone; the first: Sat 7 Mar for users whose 09:00 is still ahead, Sun 8 Mar for the others.");
+    // 7 March is under way: sent now to the users whose 09:00 is still ahead (the others start on the 8th)
+    expect(await plannedAt(campaign.id)).toEqual({
+      "ruz-la": "scheduled 2026-03-07T17:00:00.000Z occurrence:2026-03-06T19:00:00.000Z",
+      "ruz-nozone": "scheduled 2026-03-07T14:00:00.000Z occurrence:2026-03-06T19:00:00.000Z",
+    });
 
     expect(await runDueOccurrences(db(), new Date(first.getTime() - 1000))).toEqual(new Set());
-    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(2);
 
     const dueTimes = await runDueOccurrences(db(), new Date(first.getTime() + 1000));
     const key = `occurrence:${first.toISOString()}`;
-    expect(await plannedAt(campaign.id)).toEqual({
+    expect(await plannedAt(campaign.id, key)).toEqual({
       "ruz-kiritimati": `scheduled 2026-03-07T19:00:00.000Z ${key}`,
       "ruz-paris": `scheduled 2026-03-08T08:00:00.000Z ${key}`,
       // PDT from 02:00 that day: 09:00 is 16:00 UTC
@@ -58,13 +63,13 @@ describe("runDueOccurrences in each user's time zone", () => {
       "2026-03-08T16:00:00.000Z",
     ]);
     const advanced = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } });
-    expect(advanced).toMatchObject({ occurrences: 1, nextRunAt: new Date("2026-03-08T19:00:00Z") });
+    expect(advanced).toMatchObject({ occurrences: 2, nextRunAt: new Date("2026-03-08T19:00:00Z") });
 
-    // the second and last occurrence: 9 March, at 09:00 PDT in Los Angeles
+    // the third and last occurrence: 9 March, at 09:00 PDT in Los Angeles
     await runDueOccurrences(db(), new Date("2026-03-08T19:00:01Z"));
     const la = await db().delivery.findMany({ where: { campaignId: campaign.id, userId: "ruz-la" }, orderBy: { plannedAt: "asc" }, select: { plannedAt: true } });
-    expect(la.map((d) => d.plannedAt.toISOString())).toEqual(["2026-03-08T16:00:00.000Z", "2026-03-09T16:00:00.000Z"]);
-    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+    expect(la.map((d) => d.plannedAt.toISOString())).toEqual(["2026-03-07T17:00:00.000Z", "2026-03-08T16:00:00.000Z", "2026-03-09T16:00:00.000Z"]);
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 3, nextRunAt: null });
   });
 
   it("a paused campaign switched to each user's zone runs its next occurrence by the new rule, not the old one's time", async () => {
@@ -140,5 +145,119 @@ describe("runDueOccurrences when late", () => {
     await runDueOccurrences(db(), at);
     expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(1);
     expect(await db().campaign.count({ where: { id: { in: stuck }, nextRunAt: { not: null } } })).toBe(0);
+  });
+});
+
+describe("activating a rule in each user's time zone while a date is under way", () => {
+  // Monday 7 December 2026, 05:00 UTC: 09:00 has passed at UTC+14 (Sunday 19:00 UTC) and in Tokyo
+  // (00:00 UTC), and is still ahead in London (09:00 UTC), Paris (08:00), New York (14:00), Pago Pago (20:00)
+  const monday = new Date("2026-12-07T05:00:00Z");
+  const mondayKey = "occurrence:2026-12-06T19:00:00.000Z";
+  const tuesdayRun = new Date("2026-12-07T19:00:00Z");
+  const tuesdayKey = `occurrence:${tuesdayRun.toISOString()}`;
+  const zones = { kiritimati: "Pacific/Kiritimati", tokyo: "Asia/Tokyo", paris: "Europe/Paris", ny: "America/New_York", pagopago: "Pacific/Pago_Pago", nozone: null };
+
+  /** Users `<prefix>-<zone>` and a draft sending to them daily (or by `rule`) at 09:00 in each user's zone, Europe/London without one. */
+  async function campaignFor(prefix: string, rule: object = {}) {
+    await db().user.createMany({ data: Object.entries(zones).map(([name, timezone]) => ({ id: `${prefix}-${name}`, timezone, attributes: {} })) });
+    return createCampaign({
+      url: "http://127.0.0.1:9/{{user.id}}",
+      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/London", inUserTimeZone: true, ...rule },
+      audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: `${prefix}-` }] },
+    });
+  }
+  async function activated(campaignId: string, now = monday) {
+    const result = await activateCampaign(campaignId, { now });
+    if (!result.ok) throw new Error(result.problems.join("; "));
+    return result;
+  }
+  /** each user's deliveries, "<state> <plannedAt> <triggerKey>", in order */
+  async function byUser(campaignId: string, prefix: string) {
+    const rows = await db().delivery.findMany({ where: { campaignId }, orderBy: { plannedAt: "asc" }, select: { userId: true, plannedAt: true, state: true, triggerKey: true } });
+    const out: Record<string, string[]> = {};
+    for (const r of rows) (out[r.userId.slice(prefix.length + 1)] ??= []).push(`${r.state} ${r.plannedAt.toISOString()} ${r.triggerKey}`);
+    return out;
+  }
+  const row = async (id: string) => {
+    const c = await db().campaign.findUniqueOrThrow({ where: { id } });
+    return { occurrences: c.occurrences, nextRunAt: c.nextRunAt?.toISOString() ?? null };
+  };
+  const mondays = {
+    paris: [`scheduled 2026-12-07T08:00:00.000Z ${mondayKey}`],
+    nozone: [`scheduled 2026-12-07T09:00:00.000Z ${mondayKey}`],
+    ny: [`scheduled 2026-12-07T14:00:00.000Z ${mondayKey}`],
+    pagopago: [`scheduled 2026-12-07T20:00:00.000Z ${mondayKey}`],
+  };
+
+  it("sends today's 09:00 to the users for whom it is still ahead, tomorrow's to everyone, each date once", async () => {
+    const campaign = await campaignFor("zf-daily");
+    const result = await activated(campaign.id);
+    expect(result.counts.scheduled).toBe(4);
+    expect(result.waiting).toEqual({ nextRunAt: tuesdayRun, localTime: "09:00", firstDates: ["2026-12-07", "2026-12-08"] });
+    expect(activationMessage(result)).toBe("Active: each run sends at 09:00 in each user's time zone; the first: Mon 7 Dec for users whose 09:00 is still ahead, Tue 8 Dec for the others.");
+    // Kiritimati and Tokyo start on Tuesday: their Monday 09:00 passed before the activation
+    expect(await byUser(campaign.id, "zf-daily")).toEqual(mondays);
+    expect(await row(campaign.id)).toEqual({ occurrences: 1, nextRunAt: tuesdayRun.toISOString() });
+
+    // the ticks through Monday fan out nothing more; Tuesday's run sends Tuesday to everyone, once
+    for (const at of ["2026-12-07T05:00:01Z", "2026-12-07T14:00:00Z", "2026-12-07T18:59:59Z"]) await runDueOccurrences(db(), new Date(at));
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(4);
+    await runDueOccurrences(db(), new Date("2026-12-07T19:00:01Z"));
+    await runDueOccurrences(db(), new Date("2026-12-07T19:00:02Z"));
+    const tuesday = (utc: string) => `scheduled ${utc} ${tuesdayKey}`;
+    expect(await byUser(campaign.id, "zf-daily")).toEqual({
+      kiritimati: [tuesday("2026-12-07T19:00:00.000Z")],
+      tokyo: [tuesday("2026-12-08T00:00:00.000Z")],
+      paris: [...mondays.paris, tuesday("2026-12-08T08:00:00.000Z")],
+      nozone: [...mondays.nozone, tuesday("2026-12-08T09:00:00.000Z")],
+      ny: [...mondays.ny, tuesday("2026-12-08T14:00:00.000Z")],
+      pagopago: [...mondays.pagopago, tuesday("2026-12-08T20:00:00.000Z")],
+    });
+    expect(await row(campaign.id)).toEqual({ occurrences: 2, nextRunAt: "2026-12-08T19:00:00.000Z" });
+  });
+
+  it("a weekly rule on Mondays sends Monday's to the users for whom it is still ahead, the others next Monday", async () => {
+    const campaign = await campaignFor("zf-weekly", { frequency: "weekly", weekdays: [1] });
+    const result = await activated(campaign.id);
+    expect(result.waiting).toMatchObject({ nextRunAt: new Date("2026-12-13T19:00:00Z"), firstDates: ["2026-12-07", "2026-12-14"] });
+    expect(activationMessage(result)).toBe("Active: each run sends at 09:00 in each user's time zone; the first: Mon 7 Dec for users whose 09:00 is still ahead, Mon 14 Dec for the others.");
+    expect(await byUser(campaign.id, "zf-weekly")).toEqual(mondays);
+    // Tuesday is no run of it
+    await runDueOccurrences(db(), new Date("2026-12-07T19:00:01Z"));
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(4);
+    expect(await row(campaign.id)).toEqual({ occurrences: 1, nextRunAt: "2026-12-13T19:00:00.000Z" });
+  });
+
+  it("an end date of that Monday, or one occurrence, sends Monday's to the users for whom it is still ahead and nothing after", async () => {
+    for (const [prefix, limit] of [["zf-ends", { endsOn: "2026-12-07" }], ["zf-once", { maxOccurrences: 1 }]] as const) {
+      const campaign = await campaignFor(prefix, limit);
+      const result = await activated(campaign.id);
+      expect(result.waiting).toMatchObject({ nextRunAt: null, firstDates: ["2026-12-07"] });
+      expect(activationMessage(result)).toBe("Active: its only run sends at 09:00 in each user's time zone on Mon 7 Dec, to the users whose 09:00 is still ahead.");
+      expect(await byUser(campaign.id, prefix)).toEqual(mondays);
+      expect(await row(campaign.id)).toEqual({ occurrences: 1, nextRunAt: null });
+      await runDueOccurrences(db(), new Date("2026-12-07T19:00:01Z"));
+      expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(4);
+    }
+  });
+
+  it("between 19:00 and 21:00 UTC two dates are under way: each user gets the first whose 09:00 is still ahead, then every date once", async () => {
+    const campaign = await campaignFor("zf-overlap");
+    // Monday 19:30 UTC: Tuesday's run has begun (UTC+14), and Pago Pago's Monday 09:00 is at 20:00 UTC
+    const result = await activated(campaign.id, new Date("2026-12-07T19:30:00Z"));
+    expect(result.waiting).toMatchObject({ nextRunAt: new Date("2026-12-08T19:00:00Z"), firstDates: ["2026-12-07", "2026-12-08", "2026-12-09"] });
+    expect(activationMessage(result)).toBe("Active: each run sends at 09:00 in each user's time zone; the first: Mon 7 Dec for users whose 09:00 is still ahead, Tue 8 Dec for the others (Wed 9 Dec where it has passed too).");
+    const tuesday = (utc: string) => `scheduled ${utc} ${tuesdayKey}`;
+    expect(await byUser(campaign.id, "zf-overlap")).toEqual({
+      tokyo: [tuesday("2026-12-08T00:00:00.000Z")],
+      paris: [tuesday("2026-12-08T08:00:00.000Z")],
+      nozone: [tuesday("2026-12-08T09:00:00.000Z")],
+      ny: [tuesday("2026-12-08T14:00:00.000Z")],
+      pagopago: [...mondays.pagopago, tuesday("2026-12-08T20:00:00.000Z")],
+    });
+    expect(await row(campaign.id)).toEqual({ occurrences: 2, nextRunAt: "2026-12-08T19:00:00.000Z" });
+    await runDueOccurrences(db(), new Date("2026-12-08T19:00:01Z"));
+    const wednesdays = await db().delivery.groupBy({ by: ["userId"], where: { campaignId: campaign.id, triggerKey: "occurrence:2026-12-08T19:00:00.000Z" }, _count: true });
+    expect(wednesdays.map((w) => [w.userId, w._count]).sort()).toEqual(Object.keys(zones).map((z) => [`zf-overlap-${z}`, 1]).sort());
   });
 });
