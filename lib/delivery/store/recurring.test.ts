@@ -241,6 +241,25 @@ describe("activating a rule in each user's time zone while a date is under way",
     }
   });
 
+  it("a resume does not skip the date either: the run missed while paused fans out late, those past their time sent at once", async () => {
+    const campaign = await campaignFor("zf-resume");
+    await activated(campaign.id, new Date("2026-12-06T05:00:00Z"));
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-12-06T06:00:00Z"))).toBe(true);
+    // paused across Monday's run (Sunday 19:00 UTC), resumed on Monday at 05:00 UTC
+    expect((await resumeCampaign(campaign.id, "test", { now: monday })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-12-07T05:00:01Z"));
+    const rows = await db().delivery.findMany({ where: { campaignId: campaign.id, triggerKey: mondayKey }, select: { userId: true, plannedAt: true } });
+    expect(Object.fromEntries(rows.map((r) => [r.userId.slice("zf-resume-".length), r.plannedAt.toISOString()]))).toEqual({
+      kiritimati: "2026-12-06T19:00:00.000Z",
+      tokyo: "2026-12-07T00:00:00.000Z",
+      paris: "2026-12-07T08:00:00.000Z",
+      nozone: "2026-12-07T09:00:00.000Z",
+      ny: "2026-12-07T14:00:00.000Z",
+      pagopago: "2026-12-07T20:00:00.000Z",
+    });
+    expect(await row(campaign.id)).toEqual({ occurrences: 2, nextRunAt: tuesdayRun.toISOString() });
+  });
+
   it("between 19:00 and 21:00 UTC two dates are under way: each user gets the first whose 09:00 is still ahead, then every date once", async () => {
     const campaign = await campaignFor("zf-overlap");
     // Monday 19:30 UTC: Tuesday's run has begun (UTC+14), and Pago Pago's Monday 09:00 is at 20:00 UTC
