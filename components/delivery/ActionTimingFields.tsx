@@ -28,7 +28,7 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
       </div>
       <label className="flex items-center gap-2 text-sm text-slate-700">
         <input type="checkbox" checked={timing.relative} disabled={disabled} onChange={(e) => set({ relative: e.target.checked })} />
-        Measure from a time in the event or the user (Unix seconds or ISO-8601)
+        Measure from a time in the event or the user (Unix seconds or ISO-8601, UTC unless it has an offset)
       </label>
       {timing.relative && (
         <div className="grid gap-2 sm:grid-cols-3">

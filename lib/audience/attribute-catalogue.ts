@@ -2,17 +2,16 @@
 // have it. Read from the users' JSON a chunk at a time, the same way on both databases.
 import { db } from "../db";
 import { asAttributes } from "./users";
+import { isIsoDateText } from "../date-input";
 
 export type AttributeKind = "string" | "number" | "boolean" | "date" | "list";
 export type CatalogueEntry = { name: string; types: AttributeKind[]; users: number };
-
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 export function kindOf(value: unknown): AttributeKind {
   if (Array.isArray(value)) return "list";
   if (typeof value === "number") return "number";
   if (typeof value === "boolean") return "boolean";
-  if (typeof value === "string" && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return "date";
+  if (typeof value === "string" && isIsoDateText(value)) return "date";
   return "string";
 }
 

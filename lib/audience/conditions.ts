@@ -1,6 +1,7 @@
 // One comparison rule for segment conditions (user attributes) and trigger conditions (event
 // parameters), so "contains" or "greater" means the same thing everywhere.
 import { z } from "zod";
+import { parseDateInput } from "../date-input";
 
 export const CONDITION_OPERATORS = ["equals", "notEquals", "contains", "exists", "greater", "less", "inList"] as const;
 export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
@@ -35,8 +36,8 @@ function asNumber(v: unknown): number | null {
   if (typeof v === "string" && v.trim() !== "") {
     const n = Number(v);
     if (Number.isFinite(n)) return n;
-    const t = Date.parse(v);
-    return Number.isNaN(t) ? null : t;
+    // a date compares as its instant, UTC unless it carries an offset (not in the server's zone)
+    return parseDateInput(v)?.getTime() ?? null;
   }
   if (typeof v === "boolean") return v ? 1 : 0;
   return null;

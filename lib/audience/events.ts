@@ -2,6 +2,7 @@
 // campaigns they start is lib/delivery/triggers.ts (trackEvents).
 import { z } from "zod";
 import { boundedJsonObject } from "../api/schemas/json";
+import { parseDateInput } from "../date-input";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
 
@@ -23,7 +24,7 @@ const eventTime = z
   ])
   // only for a time that parsed: "yesterday" or "1796448000" (a string) would otherwise also be told
   // it is out of range, in seconds not milliseconds, which it is not
-  .refine((t) => inEventRange(typeof t === "number" ? t * 1000 : Date.parse(t)), { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
+  .refine((t) => inEventRange(parseDateInput(t, { unixSeconds: true })?.getTime() ?? NaN), { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
 
 export const trackedEventSchema = z
   .object({

@@ -18,10 +18,11 @@ import { parseDeliveryRule, type DeliveryRule } from "./core/rules";
 import { emptyCounts, plannedDeliveryStatements, type FanOutCounts } from "./store/fan-out";
 import { triggeredCampaign, triggeredCampaignsByEvent, type TriggeredCampaign } from "./store/triggered-campaigns";
 import { deliveryQueue } from "./engine/queue";
+import { parseDateInput } from "../date-input";
 
 function timeOf(e: TrackedEvent, now: Date): Date {
-  if (e.time === undefined) return now;
-  return typeof e.time === "number" ? new Date(e.time * 1000) : new Date(e.time);
+  // the schema took it (an offset required, or Unix seconds): it reads
+  return e.time === undefined ? now : parseDateInput(e.time, { unixSeconds: true })!;
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];

@@ -2,6 +2,7 @@
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
 import { DateTime } from "luxon";
 import { toText, wellFormed } from "./escape";
+import { parseDateInput } from "../date-input";
 
 type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown };
 
@@ -9,15 +10,10 @@ type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown
 const args = (raw: unknown[]) => raw.slice(0, -1);
 const str = toText;
 
+// Unix seconds or a date read as everywhere else (lib/date-input.ts): UTC unless it carries an offset
 function toDateTime(value: unknown): DateTime | null {
-  if (value instanceof Date) return DateTime.fromJSDate(value);
-  if (typeof value === "number") return DateTime.fromSeconds(value);
-  if (typeof value === "string" && value.trim() !== "") {
-    if (/^\d+(\.\d+)?$/.test(value.trim())) return DateTime.fromSeconds(Number(value));
-    const dt = DateTime.fromISO(value, { setZone: true });
-    return dt.isValid ? dt : null;
-  }
-  return null;
+  const date = parseDateInput(value, { unixSeconds: true });
+  return date ? DateTime.fromJSDate(date) : null;
 }
 
 // The first date formatted in a zone loads the ICU data (tens of ms, more on a busy machine): done

@@ -3,6 +3,7 @@
 // (a 3xx is not followed: a redirect could point at a private address); a destination refused by
 // the SSRF guard, an invalid URL or a template that does not render failed.
 import type { SendOutcome } from "./types";
+import { parseDateInput } from "../date-input";
 
 /** The longest a Retry-After makes a delivery wait; the retry policy (lib/delivery/core/retry-policy.ts) holds to it too. */
 export const MAX_RETRY_AFTER_MS = 24 * 60 * 60 * 1000;
@@ -35,9 +36,10 @@ export function parseRetryAfter(value: string | undefined | null, now = Date.now
   if (/^\d+$/.test(v)) ms = Number(v) * 1000;
   else {
     if (!/[a-z]/i.test(v)) return undefined; // an HTTP date has a day or month name
-    const at = Date.parse(v);
-    if (Number.isNaN(at)) return undefined;
-    ms = at - now;
+    // an HTTP date is in GMT, the asctime form too though it does not say so
+    const at = parseDateInput(v);
+    if (!at) return undefined;
+    ms = at.getTime() - now;
   }
   return Math.min(Math.max(ms, 0), MAX_RETRY_AFTER_MS);
 }

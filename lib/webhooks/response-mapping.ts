@@ -3,6 +3,7 @@
 // returns (lib/delivery/store/attribute-writes.ts); test sends only show it.
 import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
+import { isIsoDateText } from "../date-input";
 import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
@@ -259,7 +260,6 @@ function valueAt(document: unknown, segments: PathSegment[]): unknown {
   return current;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:?\d{2})?)?$/;
 type Converted = { ok: true; value: MappedValue } | { ok: false; message: string };
 
 function describe(value: unknown): string {
@@ -295,7 +295,7 @@ function convert(value: unknown, kind: MappedKind | undefined): Converted {
       if (value === "true" || value === "false") return { ok: true, value: value === "true" };
       return failed(value, "true or false");
     case "date": {
-      if (typeof value === "string" && ISO_DATE.test(value) && !Number.isNaN(Date.parse(value))) return { ok: true, value };
+      if (typeof value === "string" && isIsoDateText(value)) return { ok: true, value };
       // Unix seconds, as sub-delivery times read them (lib/delivery/rules.ts)
       if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < 1e11) return { ok: true, value: new Date(value * 1000).toISOString() };
       return failed(value, "an ISO date or Unix seconds");

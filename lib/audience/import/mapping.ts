@@ -4,6 +4,7 @@ import { z } from "zod";
 import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
 import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
+import { parseDateInput } from "../../date-input";
 
 export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -59,8 +60,8 @@ function convert(value: string, type: AttributeType): AttributeValue | { error: 
       return TRUE.has(v) ? true : FALSE.has(v) ? false : { error: `"${clip(value)}" is not true or false` };
     }
     case "date": {
-      const t = Date.parse(value.trim());
-      return Number.isNaN(t) ? { error: `"${clip(value)}" is not a date` } : new Date(t).toISOString();
+      const date = parseDateInput(value);
+      return date ? date.toISOString() : { error: `"${clip(value)}" is not a date` };
     }
     case "list":
       return value.split("|").map((s) => s.trim()).filter(Boolean);

@@ -3,6 +3,7 @@
 import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
 import { localToInstant, occurrenceDueTimes, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
+import { parseDateInput } from "../../date-input";
 import { assignVariant, CONTROL, splitsUsers, variantKey } from "../../campaigns/variants";
 
 export type PlanUser = { id: string; timezone?: string | null; attributes?: unknown };
@@ -95,15 +96,9 @@ export function triggerKeyOf(trigger: Trigger): string {
   return `occurrence:${trigger.at.toISOString()}`;
 }
 
-/** Unix seconds (number or digits) or ISO-8601; null when it is neither. */
+/** Unix seconds (number or digits) or a date (lib/date-input.ts: UTC unless it carries an offset); null when it is neither. */
 export function parseTimeValue(value: unknown): Date | null {
-  if (typeof value === "number" && Number.isFinite(value)) return new Date(value * 1000);
-  if (typeof value === "string" && value.trim() !== "") {
-    if (/^\d+(\.\d+)?$/.test(value.trim())) return new Date(Number(value) * 1000);
-    const t = Date.parse(value);
-    return Number.isNaN(t) ? null : new Date(t);
-  }
-  return null;
+  return parseDateInput(value, { unixSeconds: true });
 }
 
 /**

@@ -84,7 +84,7 @@ export const subDeliverySchema = z.discriminatedUnion("kind", [
   z
     .object({
       kind: z.literal("relative"),
-      /** where the time comes from: an event parameter or a user attribute (Unix seconds or ISO-8601) */
+      /** where the time comes from: an event parameter or a user attribute (Unix seconds or a date, UTC unless it carries an offset: lib/date-input.ts) */
       source: z.enum(["event", "user"]),
       key: z.string().trim().min(1, "Name the parameter or attribute"),
       /** negative = before that time */

@@ -12,6 +12,7 @@ import { parseSegment, segmentSchema, type Segment } from "../../audience/segmen
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
 import { lockRowForUpdate } from "../../db/row-locks";
+import { parseIsoDateInput } from "../../date-input";
 
 const EARLIEST_DATE = Date.UTC(1970, 0, 1);
 const LATEST_DATE = Date.UTC(10000, 0, 1);
@@ -23,12 +24,12 @@ const optionalDate = z
     if (!v) return null;
     // ISO-8601 only, in UTC unless it says otherwise (the Delivery section's "Start (UTC)"): Date.parse
     // took "2027-02-30" for 2 March, "1" for 2001, and a time without a zone in the server's own zone
-    const parsed = DateTime.fromISO(v, { zone: "utc" });
-    if (!parsed.isValid) {
+    const parsed = parseIsoDateInput(v);
+    if (!parsed) {
       ctx.addIssue({ code: "custom", message: "Not an ISO-8601 date (2027-01-31, or 2027-01-31T09:00:00Z)" });
       return z.NEVER;
     }
-    const t = parsed.toMillis();
+    const t = parsed.getTime();
     // JavaScript dates reach 275,760 years either way; the databases do not (a write would fail)
     if (t < EARLIEST_DATE || t >= LATEST_DATE) {
       ctx.addIssue({ code: "custom", message: "Choose a date between the years 1970 and 9999" });
