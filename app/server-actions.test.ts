@@ -203,6 +203,17 @@ describe("text neither database can store, in any argument of any action", () =>
     expect(await snapshot()).toEqual(before);
   });
 
+  it("the editor's forms send numbers as typed: the save, the goal and the template coerce them (the API does not)", async () => {
+    const typed = { name: "Typed", goalEvent: "bought", goalWindowHours: "36", actions: [{ url: "https://a.example.com", timeoutSeconds: "20", splitPercent: "70", controlPercent: "5", variants: [{ url: "https://b.example.com", splitPercent: "30" }] }] };
+    const saved = (await call("app/campaigns/actions.ts", "saveCampaignAction", typed)) as unknown as { ok: true; data: { id: string; draft: { actions: Record<string, unknown>[] } } };
+    expect(saved.ok).toBe(true);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: saved.data.id } })).goalWindowHours).toBe(36);
+    expect(saved.data.draft.actions[0]).toMatchObject({ timeoutSeconds: 20, splitPercent: 70, controlPercent: 5, variants: [{ splitPercent: 30 }] });
+    expect((await call("app/campaigns/goal-actions.ts", "saveCampaignGoalAction", saved.data.id, { goalEvent: "bought", goalWindowHours: "48" })).ok).toBe(true);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: saved.data.id } })).goalWindowHours).toBe(48);
+    expect((await call("app/settings/webhook-template-actions.ts", "saveTemplateAction", { name: "Typed template", webhook: { url: "https://a.example.com", timeoutSeconds: "25" } })).ok).toBe(true);
+  });
+
   it("a whole pair is a character like any other", async () => {
     const res = await call("app/settings/actions.ts", "createApiKeyAction", { name: "key \ud83d\ude00", role: "viewer" });
     expect(res.ok).toBe(true);

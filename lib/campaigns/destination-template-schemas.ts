@@ -5,7 +5,7 @@
 // caller enters (the API's body reader, defineAction: lib/db/storable-text.ts). Client-safe (zod only).
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
-import { actionDraftSchema } from "./schemas";
+import { actionDraftSchema, actionJsonSchema } from "./schemas";
 
 export const templateNameSchema = z
   .string()
@@ -15,24 +15,34 @@ export const templateNameSchema = z
 export const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters");
 export const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters");
 
-export const templateInputSchema = z
-  .object({
-    name: templateNameSchema,
-    description: templateDescriptionSchema.default(""),
-    secretNote: secretNoteSchema.default("").meta({ description: "Where to find the secret the webhook needs (shown when a webhook starts from the template)" }),
-    webhook: actionDraftSchema.meta({
-      description: "The webhook to start from, as the editor holds it. Secrets are never saved: secret header values, secret-looking values, the URL password and secret query parameters are stored empty",
-    }),
-  })
-  .strict();
+function templateSchemas(webhook: typeof actionDraftSchema | typeof actionJsonSchema) {
+  const input = z
+    .object({
+      name: templateNameSchema,
+      description: templateDescriptionSchema.default(""),
+      secretNote: secretNoteSchema.default("").meta({ description: "Where to find the secret the webhook needs (shown when a webhook starts from the template)" }),
+      webhook: webhook.meta({
+        description: "The webhook to start from, as the editor holds it. Secrets are never saved: secret header values, secret-looking values, the URL password and secret query parameters are stored empty",
+      }),
+    })
+    .strict();
+  const patch = z
+    .object({ name: templateNameSchema, description: templateDescriptionSchema, secretNote: secretNoteSchema, webhook })
+    .partial()
+    .strict()
+    .refine((p) => Object.values(p).some((v) => v !== undefined), "Send at least one of name, description, secretNote, webhook");
+  return { input, patch };
+}
+
+// The forms' (numbers as typed) and the API's (JSON numbers), as for campaigns (./schemas.ts)
+const typed = templateSchemas(actionDraftSchema);
+const json = templateSchemas(actionJsonSchema);
+export const templateInputSchema = typed.input;
+export const templatePatchSchema = typed.patch;
+export const templateInputJsonSchema = json.input;
+export const templatePatchJsonSchema = json.patch;
 export type TemplateInput = z.input<typeof templateInputSchema>;
 export type TemplateInputParsed = z.output<typeof templateInputSchema>;
-
-export const templatePatchSchema = z
-  .object({ name: templateNameSchema, description: templateDescriptionSchema, secretNote: secretNoteSchema, webhook: actionDraftSchema })
-  .partial()
-  .strict()
-  .refine((p) => Object.values(p).some((v) => v !== undefined), "Send at least one of name, description, secretNote, webhook");
 export type TemplatePatch = z.output<typeof templatePatchSchema>;
 
 /** A template as listed (built-in or saved) and as the API answers it. */

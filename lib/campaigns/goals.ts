@@ -2,6 +2,7 @@
 // first delivered webhook (control users: after their assignment) it must come within. One schema
 // for the goal form, its server action, the campaign draft and the public API. Client-safe (zod only).
 import { z } from "zod";
+import { numberInput, type NumberSource } from "./number-input";
 import { isStorableText } from "../db/storable-text";
 import { plural } from "../text/plural";
 
@@ -22,12 +23,14 @@ export const goalEventSchema = z
   .nullable()
   .meta({ description: "The event that counts as a conversion (as tracked with POST /api/v1/events); null for no goal" });
 
-export const goalWindowHoursSchema = z.coerce
-  .number("Enter a number of hours")
-  .int("Enter whole hours")
-  .min(MIN_GOAL_WINDOW_HOURS, "The window is at least 1 hour")
-  .max(MAX_GOAL_WINDOW_HOURS, "The window is at most 720 hours (30 days)")
-  .meta({ description: "Hours after a user's first delivered webhook (control users: after their assignment) the goal event counts, 1..720" });
+export const goalWindowHoursSchemaFor = (source: NumberSource) =>
+  numberInput(source, "Enter a number of hours")
+    .int("Enter whole hours")
+    .min(MIN_GOAL_WINDOW_HOURS, "The window is at least 1 hour")
+    .max(MAX_GOAL_WINDOW_HOURS, "The window is at most 720 hours (30 days)")
+    .meta({ description: "Hours after a user's first delivered webhook (control users: after their assignment) the goal event counts, 1..720" });
+/** The goal form's (hours as typed) */
+export const goalWindowHoursSchema = goalWindowHoursSchemaFor("typed");
 
 export const goalSettingsSchema = z.object({
   goalEvent: goalEventSchema,

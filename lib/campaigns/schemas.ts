@@ -1,5 +1,6 @@
 // The drafts the campaign editor sends and the server actions and routes validate: one schema for
-// the form's inline errors, the save, the preview and the test send. Client-safe (zod only).
+// the form's inline errors, the save, the preview, the test send and the API (which differs only in
+// taking numbers as JSON numbers, not as typed). Client-safe (zod only).
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS } from "../webhooks/types";
 import {
@@ -13,7 +14,8 @@ import {
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { isStorableText, unstorableText } from "../db/storable-text";
-import { goalEventSchema, goalWindowHoursSchema } from "./goals";
+import { goalEventSchema, goalWindowHoursSchemaFor } from "./goals";
+import { numberInput, type NumberSource } from "./number-input";
 import { urlHasCredentials } from "../webhooks/url-credentials";
 import { urlPasswordProblem } from "./url-password";
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
@@ -92,63 +94,74 @@ function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
   });
 }
 
-const percent = (what: string, min: number, max: number) =>
-  z.coerce.number(`Enter ${what} in percent`).int(`Enter ${what} in whole percent`).min(min, `${what[0]!.toUpperCase()}${what.slice(1)} is at least ${min}%`).max(max, `${what[0]!.toUpperCase()}${what.slice(1)} is at most ${max}%`);
+function draftSchemas(source: NumberSource) {
+  const percent = (what: string, min: number, max: number) =>
+    numberInput(source, `Enter ${what} in percent`).int(`Enter ${what} in whole percent`).min(min, `${what[0]!.toUpperCase()}${what.slice(1)} is at least ${min}%`).max(max, `${what[0]!.toUpperCase()}${what.slice(1)} is at most ${max}%`);
 
-/** A variant (B, C, ...) of a webhook: its own content, sent to `splitPercent` of the users not held out. */
-export const variantDraftSchema = z
-  .object({ ...webhookContentShape, splitPercent: percent("the split", 1, 99).default(50) })
-  .superRefine(checkWebhookContent);
+  /** A variant (B, C, ...) of a webhook: its own content, sent to `splitPercent` of the users not held out. */
+  const variant = z
+    .object({ ...webhookContentShape, splitPercent: percent("the split", 1, 99).default(50) })
+    .superRefine(checkWebhookContent);
+
+  const action = z
+    .object({
+      ...webhookContentShape,
+      /** the destination template this webhook was started from (lib/campaigns/destination-templates.ts) */
+      templateId: z.string().max(64).optional(),
+      timeoutSeconds: numberInput(source, "Enter a number of seconds")
+        .int("Enter whole seconds")
+        .min(1, "The timeout is at least 1 second")
+        .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
+        .default(DEFAULT_TIMEOUT_SECONDS),
+      /** variant A's share when the webhook has variants (ignored otherwise) */
+      splitPercent: percent("the split", 1, 100).default(100).meta({ description: "With variants: variant A's share, in percent of the users not held out (A's and the variants' add up to 100)" }),
+      /** the percent of users held out and sent nothing */
+      controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT)
+        .default(0)
+        .meta({ description: "The percent of users held out as a control group: assigned, sent nothing (0 to 90)" }),
+      variants: z
+        .array(variant)
+        .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)
+        .default([])
+        .meta({ description: "Variants B, C, ... of this webhook (up to 15; the webhook itself is A): each its own URL, content type, fields and headers, and a split. Users are assigned by a stable hash of campaign, webhook and user" }),
+      /** "Save response to user": JSON paths of a 2xx JSON answer saved into user attributes */
+      responseMapping: responseMappingSchema.default([]),
+    })
+    .superRefine((draft, ctx) => {
+      checkWebhookContent(draft, ctx);
+      if (draft.variants.length === 0) return;
+      const split = { controlPercent: draft.controlPercent, variants: [draft, ...draft.variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
+      // range problems are the fields' own; what is left is the sum
+      for (const p of splitProblems(split)) if (p.message.includes("add up")) ctx.addIssue({ code: "custom", path: p.path.split("."), message: p.message });
+    });
+
+  const campaign = z.object({
+    id: z.string().max(64).optional(),
+    name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
+    description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
+    actions: z.array(action).max(20, "A campaign can have at most 20 webhooks").default([]),
+    // the conversion goal (./goals.ts); left out, a save keeps the stored one
+    goalEvent: goalEventSchema.optional(),
+    goalWindowHours: goalWindowHoursSchemaFor(source).optional(),
+  });
+  return { variant, action, campaign };
+}
+
+// The editor's: its forms hold numbers as typed ("15"), which its server actions, preview and test send coerce.
+const typed = draftSchemas("typed");
+export const variantDraftSchema = typed.variant;
+export const actionDraftSchema = typed.action;
+export const campaignDraftSchema = typed.campaign;
+
+// The public API's: the same drafts, numbers as JSON numbers (lib/campaigns/number-input.ts).
+const json = draftSchemas("json");
+export const actionJsonSchema = json.action;
+export const campaignJsonSchema = json.campaign;
 
 export type VariantDraftInput = z.input<typeof variantDraftSchema>;
 export type VariantDraft = z.output<typeof variantDraftSchema>;
-
-export const actionDraftSchema = z
-  .object({
-    ...webhookContentShape,
-    /** the destination template this webhook was started from (lib/campaigns/destination-templates.ts) */
-    templateId: z.string().max(64).optional(),
-    timeoutSeconds: z.coerce
-      .number("Enter a number of seconds")
-      .int("Enter whole seconds")
-      .min(1, "The timeout is at least 1 second")
-      .max(MAX_TIMEOUT_SECONDS, `The timeout is at most ${MAX_TIMEOUT_SECONDS} seconds`)
-      .default(DEFAULT_TIMEOUT_SECONDS),
-    /** variant A's share when the webhook has variants (ignored otherwise) */
-    splitPercent: percent("the split", 1, 100).default(100).meta({ description: "With variants: variant A's share, in percent of the users not held out (A's and the variants' add up to 100)" }),
-    /** the percent of users held out and sent nothing */
-    controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT)
-      .default(0)
-      .meta({ description: "The percent of users held out as a control group: assigned, sent nothing (0 to 90)" }),
-    variants: z
-      .array(variantDraftSchema)
-      .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)
-      .default([])
-      .meta({ description: "Variants B, C, ... of this webhook (up to 15; the webhook itself is A): each its own URL, content type, fields and headers, and a split. Users are assigned by a stable hash of campaign, webhook and user" }),
-    /** "Save response to user": JSON paths of a 2xx JSON answer saved into user attributes */
-    responseMapping: responseMappingSchema.default([]),
-  })
-  .superRefine((draft, ctx) => {
-    checkWebhookContent(draft, ctx);
-    if (draft.variants.length === 0) return;
-    const split = { controlPercent: draft.controlPercent, variants: [draft, ...draft.variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
-    // range problems are the fields' own; what is left is the sum
-    for (const p of splitProblems(split)) if (p.message.includes("add up")) ctx.addIssue({ code: "custom", path: p.path.split("."), message: p.message });
-  });
-
 export type ActionDraftInput = z.input<typeof actionDraftSchema>;
 export type ActionDraft = z.output<typeof actionDraftSchema>;
-
-export const campaignDraftSchema = z.object({
-  id: z.string().max(64).optional(),
-  name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
-  description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
-  actions: z.array(actionDraftSchema).max(20, "A campaign can have at most 20 webhooks").default([]),
-  // the conversion goal (./goals.ts); left out, a save keeps the stored one
-  goalEvent: goalEventSchema.optional(),
-  goalWindowHours: goalWindowHoursSchema.optional(),
-});
-
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;
 export type CampaignDraft = z.output<typeof campaignDraftSchema>;
 

@@ -1,11 +1,12 @@
 // The campaigns API's shapes. Request bodies reuse the editor's own draft schema (lib/campaigns),
-// so the API and the editor accept exactly the same campaigns.
+// so the API and the editor accept exactly the same campaigns; only numbers differ, JSON numbers
+// here where the editor's forms send them as typed (lib/campaigns/number-input.ts).
 import { z } from "zod";
-import { campaignDraftSchema } from "../../campaigns/schemas";
+import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
 
-export const campaignBodySchema = campaignDraftSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
+export const campaignBodySchema = campaignJsonSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
 
 /** A new campaign may say how it delivers in the same call (its webhooks named "@0", "@1"… by position). */
 export const campaignCreateBodySchema = campaignBodySchema

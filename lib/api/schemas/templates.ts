@@ -1,9 +1,10 @@
-// The templates API's shapes: the editor's own template schemas (lib/campaigns), named for OpenAPI.
+// The templates API's shapes: the editor's own template schemas (lib/campaigns), named for OpenAPI,
+// taking numbers as JSON numbers (lib/campaigns/number-input.ts).
 import { z } from "zod";
-import { destinationTemplateSchema, templateInputSchema, templatePatchSchema } from "../../campaigns/destination-template-schemas";
+import { destinationTemplateSchema, templateInputJsonSchema, templatePatchJsonSchema } from "../../campaigns/destination-template-schemas";
 
-export const templateBodySchema = templateInputSchema.meta({ id: "TemplateInput" });
-export const templatePatchBodySchema = templatePatchSchema.meta({ id: "TemplatePatch" });
+export const templateBodySchema = templateInputJsonSchema.meta({ id: "TemplateInput" });
+export const templatePatchBodySchema = templatePatchJsonSchema.meta({ id: "TemplatePatch" });
 export const templateSchema = destinationTemplateSchema.meta({ id: "Template" });
 export const templateListSchema = z.object({ templates: z.array(templateSchema) });
 export const savedTemplateSchema = destinationTemplateSchema

@@ -26,6 +26,35 @@ const draft = {
 };
 
 describe("campaigns API", () => {
+  it("takes numbers as JSON numbers only: a numeric string is a 400 naming its field, as a delay's seconds always was", async () => {
+    const action = { ...draft.actions[0], timeoutSeconds: 15, splitPercent: 60, controlPercent: 10, variants: [{ url: "https://crm.example.com/b", splitPercent: 40 }] };
+    const delivery = { rule: { when: "immediate" }, actions: [{ id: "@0", subDelivery: { kind: "delay", seconds: 5 } }] };
+    const cases: [string, Record<string, unknown>, string][] = [
+      ["timeoutSeconds", { ...draft, actions: [{ ...action, timeoutSeconds: "15" }], delivery }, "actions.0.timeoutSeconds"],
+      ["splitPercent", { ...draft, actions: [{ ...action, splitPercent: "60" }] }, "actions.0.splitPercent"],
+      ["controlPercent", { ...draft, actions: [{ ...action, controlPercent: "10" }] }, "actions.0.controlPercent"],
+      ["a variant's splitPercent", { ...draft, actions: [{ ...action, variants: [{ ...action.variants[0], splitPercent: "40" }] }] }, "actions.0.variants.0.splitPercent"],
+      ["goalWindowHours", { ...draft, goalEvent: "bought", goalWindowHours: "24" }, "goalWindowHours"],
+      ["a delay's seconds", { ...draft, actions: [action], delivery: { ...delivery, actions: [{ id: "@0", subDelivery: { kind: "delay", seconds: "5" } }] } }, "delivery.actions.0.subDelivery.seconds"],
+    ];
+    const before = await db().campaign.count();
+    for (const [what, body, path] of cases) {
+      const res = await create(send("/campaigns", "POST", body));
+      expect(res.status, what).toBe(400);
+      const answer = await res.json();
+      expect(answer.error.message, what).toMatch(new RegExp(`^${path.replace(/\./g, "\\.")}: `));
+      expect(answer.error.details, what).toContainEqual({ path, message: expect.stringMatching(/number/) });
+    }
+    expect(await db().campaign.count()).toBe(before);
+    const created = await create(send("/campaigns", "POST", { ...draft, actions: [action], goalEvent: "bought", goalWindowHours: 24, delivery }));
+    expect(created.status).toBe(201);
+    const campaign = await created.json();
+    expect(campaign).toMatchObject({ goalWindowHours: 24, actions: [{ timeoutSeconds: 15, splitPercent: 60, controlPercent: 10, variants: [{ splitPercent: 40 }] }] });
+    const put = await PUT(send(`/campaigns/${campaign.id}`, "PUT", { ...draft, actions: [{ ...action, id: campaign.actions[0].id, timeoutSeconds: "20" }] }), params(campaign.id));
+    expect(put.status).toBe(400);
+    expect((await put.json()).error.message).toMatch(/^actions\.0\.timeoutSeconds: Send a JSON number, not a string \("20"\)$/);
+  });
+
   it("saves a response mapping into attributes named like an object's own properties (toString, valueOf): 201, not a 500", async () => {
     const action = { ...draft.actions[0], responseMapping: [{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }] };
     const created = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));

@@ -98,6 +98,20 @@ describe("templates API", () => {
     expect(JSON.stringify(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } }))).toBe(before);
   });
 
+  it("takes the webhook's numbers as JSON numbers: a numeric string is a 400 naming its field, on save and on edit", async () => {
+    const before = await db().destinationTemplate.count();
+    const refused = await create(send("/templates", "POST", { name: "Strings", webhook: { url: "https://a.example.com", timeoutSeconds: "15" } }));
+    expect(refused.status).toBe(400);
+    expect((await refused.json()).error.message).toBe('webhook.timeoutSeconds: Send a JSON number, not a string ("15")');
+    expect(await db().destinationTemplate.count()).toBe(before);
+    const saved = await create(send("/templates", "POST", { name: "Numbers", webhook: { url: "https://a.example.com", timeoutSeconds: 15 } }));
+    expect(saved.status).toBe(201);
+    const { id } = await saved.json();
+    const patched = await PATCH(send(`/templates/${id}`, "PATCH", { webhook: { url: "https://a.example.com", controlPercent: "5" } }), params(id));
+    expect(patched.status).toBe(400);
+    expect((await patched.json()).error.message).toBe('webhook.controlPercent: Send a JSON number, not a string ("5")');
+  });
+
   it("a campaign created through the API from a template records it, and keeps its copy when the template changes", async () => {
     const template = await (await create(send("/templates", "POST", { name: "Hook for campaigns", webhook: { url: "https://hooks.example.com/a" } }))).json();
     const campaign = await (await createCampaign(send("/campaigns", "POST", { name: "From template", actions: [{ ...template.webhook, name: template.name, templateId: template.id }] }))).json();
