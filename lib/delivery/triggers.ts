@@ -21,7 +21,7 @@ import { deliveryQueue } from "./engine/queue";
 import { parseDateInput } from "../date-input";
 
 function timeOf(e: TrackedEvent, now: Date): Date {
-  // the schema took it (an offset required, or Unix seconds): it reads
+  // the schema took it only when this same reading gave a time in range (lib/audience/events.ts)
   return e.time === undefined ? now : parseDateInput(e.time, { unixSeconds: true })!;
 }
 
