@@ -128,6 +128,9 @@ function baseTime(input: PlanInput, user: PlanUser, occurrenceDue: ((zone: strin
     const at = occurrenceDue ? occurrenceDue(user.timezone) : trigger.at;
     // activated after this user's time on that date: not late, just before their first run
     if (trigger.activatedAt && at < trigger.activatedAt) return { leftOut: true };
+    // before the campaign's start date: not a run of this campaign for this user (held to the start,
+    // every occurrence before it would pile up on the user at that moment)
+    if (input.campaign.startAt && at < input.campaign.startAt) return { leftOut: true };
     return { at };
   }
   if (rule.when !== "scheduled") return { at: now };

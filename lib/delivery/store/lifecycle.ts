@@ -112,7 +112,9 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
 
   const actions = planSteps(campaign.actions);
   // in each user's zone a date may be under way: its users whose time on it is still ahead are sent it
-  const start = rule.when === "recurring" ? firstOccurrences(rule, now) : null;
+  // a start date ahead: the runs begin there (a run before it would send nothing, yet count)
+  const from = campaign.startAt && campaign.startAt > now ? new Date(campaign.startAt.getTime() - 1) : now;
+  const start = rule.when === "recurring" ? firstOccurrences(rule, from) : null;
   const nextRunAt = start?.next ?? null;
   const underway = start?.underway ?? [];
   // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is

@@ -280,3 +280,53 @@ describe("activating a rule in each user's time zone while a date is under way",
     expect(wednesdays.map((w) => [w.userId, w._count]).sort()).toEqual(Object.keys(zones).map((z) => [`zf-overlap-${z}`, 1]).sort());
   });
 });
+
+describe("a recurring campaign with a start date ahead", () => {
+  // each user's deliveries: when they are due, in order
+  async function dueTimes(campaignId: string) {
+    const rows = await db().delivery.findMany({ where: { campaignId }, orderBy: { plannedAt: "asc" }, select: { userId: true, plannedAt: true, state: true } });
+    const out: Record<string, string[]> = {};
+    for (const r of rows) (out[r.userId] ??= []).push(`${r.state} ${r.plannedAt.toISOString()}`);
+    return out;
+  }
+
+  it("in the campaign's zone, runs from the start date: the runs before it neither pile up at the start nor count", async () => {
+    await db().user.create({ data: { id: "rsa-paris", timezone: "Europe/Paris", attributes: {} } });
+    const campaign = await createCampaign({
+      url: "http://127.0.0.1:9/{{user.id}}",
+      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", maxOccurrences: 2 },
+      audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rsa-paris" }] },
+    });
+    // three days ahead, at 09:00 Paris exactly: that run is the first
+    await db().campaign.update({ where: { id: campaign.id }, data: { startAt: new Date("2026-03-10T08:00:00Z") } });
+    const activated = await activateCampaign(campaign.id, { now });
+    if (!activated.ok) throw new Error(activated.problems.join("; "));
+    expect(activated.waiting).toEqual({ nextRunAt: new Date("2026-03-10T08:00:00Z") });
+    for (const tick of ["2026-03-08T08:00:01Z", "2026-03-09T08:00:01Z", "2026-03-10T08:00:01Z", "2026-03-11T08:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
+    expect(await dueTimes(campaign.id)).toEqual({ "rsa-paris": ["scheduled 2026-03-10T08:00:00.000Z", "scheduled 2026-03-11T08:00:00.000Z"] });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+  });
+
+  it("in each user's zone, a user's first run is their first time at or after the start", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "rsa-z-paris", timezone: "Europe/Paris", attributes: {} },
+        { id: "rsa-z-ny", timezone: "America/New_York", attributes: {} },
+      ],
+    });
+    const campaign = await createCampaign({
+      url: "http://127.0.0.1:9/{{user.id}}",
+      rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true },
+      audience: { match: "any", conditions: [{ key: "id", operator: "equals", value: "rsa-z-paris" }, { key: "id", operator: "equals", value: "rsa-z-ny" }] },
+    });
+    // 10 March 10:00 UTC: after Paris's 09:00 that day (08:00 UTC), before New York's (13:00 UTC, EDT)
+    await db().campaign.update({ where: { id: campaign.id }, data: { startAt: new Date("2026-03-10T10:00:00Z") } });
+    const activated = await activateCampaign(campaign.id, { now });
+    if (!activated.ok) throw new Error(activated.problems.join("; "));
+    for (const tick of ["2026-03-07T19:00:01Z", "2026-03-08T19:00:01Z", "2026-03-09T19:00:01Z", "2026-03-10T19:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
+    expect(await dueTimes(campaign.id)).toEqual({
+      "rsa-z-ny": ["scheduled 2026-03-10T13:00:00.000Z", "scheduled 2026-03-11T13:00:00.000Z"],
+      "rsa-z-paris": ["scheduled 2026-03-11T08:00:00.000Z"],
+    });
+  });
+});
