@@ -39,6 +39,8 @@ export function describeSendError(err: unknown, kind: SendErrorKind, limits: { t
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "the receiver closed the connection before answering";
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the receiver's network is unreachable";
   if (code === "UND_ERR_HEADERS_OVERFLOW") return "the receiver's response headers are too large";
+  // undici's parser asserts what HTTP guarantees (a status of 100 or more): only a broken answer trips it
+  if (code === "ERR_ASSERTION") return "the receiver's response is not valid HTTP";
   if (/CERT|TLS|SSL|ERR_OSSL/i.test(code) || /certificate|TLS|SSL/i.test(message)) return `TLS error: ${message}`;
   if (code === "UND_ERR_INVALID_ARG" || code === "ERR_INVALID_CHAR") return `the request could not be sent: ${message}`;
   return `request failed: ${message}`;

@@ -99,8 +99,9 @@ class ExchangeHandler {
   private retryAfter: string | undefined;
   private chunks: Buffer[] = [];
   private size = 0;
-  private firstByteAt = 0;
   private settled = false;
+  /** when the answer's status line and headers arrived (0: not yet), kept for a failure after it */
+  firstByteAt = 0;
 
   constructor(
     private resolve: (exchange: Exchange) => void,
@@ -116,8 +117,10 @@ class ExchangeHandler {
   }
 
   onConnect(abort: (reason: Error) => void) {
+    // given up while queued: throwing drops just this request, whereas abort() would also close the
+    // connection it was handed (undici then connects again for the next request in the queue)
+    if (this.abortedWith) throw this.abortedWith;
     this.abortConnection = abort;
-    if (this.abortedWith) abort(this.abortedWith);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]) {
@@ -200,6 +203,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
   if (opts.signal?.aborted) callerAborted();
   else opts.signal?.addEventListener("abort", callerAborted, { once: true });
   let kind: SendErrorKind = "network";
+  let exchange: ExchangeHandler | undefined;
   try {
     let url: URL;
     try {
@@ -221,7 +225,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
 
     const res = await new Promise<Exchange>((resolve, reject) => {
       if (stopped) return reject(stopped);
-      const handler = new ExchangeHandler(resolve, reject);
+      const handler = (exchange = new ExchangeHandler(resolve, reject));
       stopCurrent = (reason) => handler.abort(reason);
       agentFor(connectTimeoutMs).dispatch(
         {
@@ -230,8 +234,10 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
           method: request.method as Dispatcher.HttpMethod,
           headers: request.headers.flatMap(([k, val]) => [k, headerBytes(val)]),
           body: request.body ?? undefined,
-          headersTimeout: timeoutMs,
-          bodyTimeout: timeoutMs,
+          // our one timer bounds the exchange: undici's header and body timers run on a clock that
+          // fires up to half a second early, and would end a send before timeoutMs as a network error
+          headersTimeout: 0,
+          bodyTimeout: 0,
         },
         handler as unknown as Dispatcher.DispatchHandler,
       );
@@ -255,6 +261,8 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     else if (opts.signal?.aborted) kind = "cancelled";
     else if (isUnsendableRequest(err)) kind = "invalid";
     const { outcome } = classifyResponse({ error: kind });
+    // the answer began before it failed (a timeout mid-body, a connection closed mid-body): say when
+    if (exchange?.firstByteAt) firstByteMs = Math.round(exchange.firstByteAt - started);
     return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
   } finally {
     clearTimeout(timer);
