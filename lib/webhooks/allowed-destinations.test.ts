@@ -67,5 +67,16 @@ describe("Allowed destinations in the database", () => {
       await addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com");
       expect(await sendWebhook(request)).toMatchObject({ outcome: "delivered", status: 200 });
     });
+
+    it("is refused at the next send once the entry is removed, however the address is spelled (its verdict is remembered per allow list)", async () => {
+      const spellings = ["127.0.0.2", "0x7f.2", "2130706434", "0177.0.0.2", "127.0.2", "[::ffff:127.0.0.2]"];
+      const send = (host: string) => sendWebhook({ method: "POST", url: `http://${host}:${port}/hook`, headers: [], body: "{}" });
+      const row = (await listAllowedDestinations()).find((d) => d.entry === "127.0.0.2") ?? (await addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com"));
+      for (const host of spellings) expect(await send(host), host).toMatchObject({ outcome: "delivered" });
+      await removeAllowedDestination(row.id, "admin@example.com");
+      for (let round = 0; round < 2; round++) {
+        for (const host of spellings) expect(await send(host), host).toMatchObject({ outcome: "failed", errorKind: "refused", error: expect.stringMatching(/^destination 127\.0\.0\.2 is a loopback address/) });
+      }
+    });
   });
 });
