@@ -29,6 +29,8 @@ const ANSWERS: Record<string, (s: net.Socket) => void> = {
   "/bad-chunk": (s) => s.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
   "/bad-status": (s) => s.write("HTTP/1.1 099 Odd\r\ncontent-length: 2\r\n\r\nok"),
   "/ok": (s) => s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"),
+  // a header value beyond ASCII in UTF-8 (as the sender sends them) and one in Latin-1
+  "/non-ascii-headers": (s) => s.write(Buffer.concat([Buffer.from("HTTP/1.1 200 OK\r\nx-utf8: "), Buffer.from("Näme ungültig 🎉"), Buffer.from("\r\nx-latin1: "), Buffer.from("café", "latin1"), Buffer.from("\r\ncontent-length: 2\r\n\r\nok")])),
 };
 
 beforeAll(async () => {
@@ -42,8 +44,12 @@ beforeAll(async () => {
       sockets.delete(s);
     });
     s.on("data", (d) => {
-      const path = d.toString("latin1").split(" ")[1] ?? "";
+      const head = d.toString("latin1");
+      const path = head.split(" ")[1] ?? "";
       conn.paths.push(path);
+      // echoes the request's X-Customer header, byte for byte, in a response header
+      const customer = /\r\nx-customer: ([^\r]*)/i.exec(head)?.[1];
+      if (path === "/echo-header") return void s.write(Buffer.from(`HTTP/1.1 200 OK\r\nx-echo: got ${customer}\r\ncontent-length: 2\r\n\r\nok`, "latin1"));
       ANSWERS[path.replace(/\?.*/, "")]?.(s);
     });
   });
@@ -114,6 +120,16 @@ describe("sendWebhook against hostile receivers", () => {
     const dup = await sendWebhook(request("/duplicates"));
     expect(dup).toMatchObject({ outcome: "retryable", status: 429, retryAfterMs: 5000 });
     expect(dup.headers).toEqual([["set-cookie", "a=1"], ["set-cookie", "b=2"], ["x-a", "1"], ["retry-after", "5"], ["retry-after", "9"], ["content-length", "2"]]);
+  });
+
+  it("response header values in UTF-8 read as UTF-8, so an echoed secret beyond ASCII is masked there too", async () => {
+    const secret = { name: "X-Customer", value: "clé-secrète-42" };
+    const echoed = await sendWebhook({ ...request("/echo-header"), headers: [[secret.name, secret.value]], secretHeaders: [secret.name] } as BuiltRequest);
+    expect(echoed.headers).toContainEqual(["x-echo", "got ••••"]);
+    const result = await sendWebhook(request("/non-ascii-headers"));
+    expect(result.headers).toContainEqual(["x-utf8", "Näme ungültig 🎉"]);
+    // not UTF-8: each byte is its Latin-1 character, as before
+    expect(result.headers).toContainEqual(["x-latin1", "café"]);
   });
 
   it("broken HTTP is a retryable network error in plain words, not an exception", async () => {

@@ -83,6 +83,21 @@ const headerBytes = (value: string) => (NON_ASCII.test(value) ? Buffer.from(valu
 
 // invalid UTF-8 becomes U+FFFD; a character cut at 64 KiB too (stateless: decode() without stream)
 const utf8 = new TextDecoder("utf-8", { fatal: false });
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+
+/**
+ * A response header's value: bytes beyond ASCII read as UTF-8 (what the sender sends, so an echoed
+ * secret is masked), or one Latin-1 character per byte when they are not UTF-8.
+ */
+function headerValue(raw: Buffer): string {
+  const latin1 = raw.toString("latin1");
+  if (!NON_ASCII.test(latin1)) return latin1;
+  try {
+    return strictUtf8.decode(raw);
+  } catch {
+    return latin1;
+  }
+}
 
 type Exchange = { status: number; headers: [string, string][]; retryAfter?: string; text: string; truncated: boolean; firstByteAt: number };
 
@@ -131,7 +146,7 @@ class ExchangeHandler {
     const byName = new Map<string, string[]>();
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i].toString("latin1").toLowerCase();
-      const value = rawHeaders[i + 1].toString("latin1");
+      const value = headerValue(rawHeaders[i + 1]);
       const values = byName.get(name);
       if (values) values.push(value);
       else byName.set(name, [value]);
