@@ -36,6 +36,10 @@ export function describeSendError(err: unknown, kind: SendErrorKind, limits: { t
   if (code === "UND_ERR_CONNECT_TIMEOUT") return `could not connect within ${seconds(limits.connectTimeoutMs)}`;
   if (code === "ECONNREFUSED") return "the receiver refused the connection (nothing listens on that port)";
   if (code === "ENOTFOUND" || code === "EAI_AGAIN" || code === "EAI_NODATA") return "DNS lookup failed: the host name does not resolve";
+  // undici closes the connection itself on an informational answer it does not accept (RFC 9110 lets a
+  // receiver send them unasked): not the receiver closing it
+  if (code === "UND_ERR_SOCKET" && (err as Error)?.message === "bad response") return "the receiver answered 100 Continue unasked, which the sender does not accept";
+  if (code === "UND_ERR_SOCKET" && (err as Error)?.message === "bad upgrade") return "the receiver switched protocols (101) unasked";
   if (code === "ECONNRESET" || code === "UND_ERR_SOCKET" || code === "EPIPE" || code === "UND_ERR_CLOSED") return "the receiver closed the connection before answering";
   if (code === "EHOSTUNREACH" || code === "ENETUNREACH") return "the receiver's network is unreachable";
   if (code === "UND_ERR_HEADERS_OVERFLOW") return "the receiver's response headers are too large";

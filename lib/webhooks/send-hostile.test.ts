@@ -27,6 +27,8 @@ const ANSWERS: Record<string, (s: net.Socket) => void> = {
   "/early-hints": (s) => s.write("HTTP/1.1 103 Early Hints\r\nlink: </a.css>; rel=preload\r\n\r\nHTTP/1.1 102 Processing\r\n\r\nHTTP/1.1 201 Created\r\ncontent-length: 2\r\n\r\nok"),
   "/duplicates": (s) => s.write("HTTP/1.1 429 Too Many Requests\r\nSet-Cookie: a=1\r\nX-A: 1\r\nset-cookie: b=2\r\nRetry-After: 5\r\nretry-after: 9\r\ncontent-length: 2\r\n\r\nok"),
   "/bad-chunk": (s) => s.write("HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\nzz\r\nabc\r\n0\r\n\r\n"),
+  "/continue": (s) => s.write("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"),
+  "/switch": (s) => s.write("HTTP/1.1 101 Switching Protocols\r\nupgrade: websocket\r\nconnection: upgrade\r\n\r\n"),
   "/bad-status": (s) => s.write("HTTP/1.1 099 Odd\r\ncontent-length: 2\r\n\r\nok"),
   "/ok": (s) => s.write("HTTP/1.1 200 OK\r\ncontent-length: 2\r\n\r\nok"),
   // a header value beyond ASCII in UTF-8 (as the sender sends them) and one in Latin-1
@@ -134,6 +136,9 @@ describe("sendWebhook against hostile receivers", () => {
 
   it("broken HTTP is a retryable network error in plain words, not an exception", async () => {
     expect(await sendWebhook(request("/bad-chunk"))).toMatchObject({ outcome: "retryable", errorKind: "network", error: "request failed: Response does not match the HTTP/1.1 protocol (Invalid character in chunk size)" });
+    // undici refuses these and closes the connection itself: the receiver did not close it
+    expect(await sendWebhook(request("/continue"))).toMatchObject({ outcome: "retryable", errorKind: "network", error: "the receiver answered 100 Continue unasked, which the sender does not accept" });
+    expect(await sendWebhook(request("/switch"))).toMatchObject({ outcome: "retryable", errorKind: "network", error: "the receiver switched protocols (101) unasked" });
     // a status below 100 trips an assertion inside undici: its text is no words for a marketer
     expect(await sendWebhook(request("/bad-status"))).toMatchObject({ outcome: "retryable", errorKind: "network", error: "the receiver's response is not valid HTTP" });
   });
