@@ -1,6 +1,7 @@
 // The sender against receivers that misbehave at the byte level (raw TCP servers on 127.0.0.1):
 // answers that never end, informational answers, broken HTTP, and sends given up at every phase.
 import diagnostics from "node:diagnostics_channel";
+import { getEventListeners } from "node:events";
 import net from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sendWebhook } from "./send";
@@ -164,6 +165,16 @@ describe("sendWebhook against hostile receivers", () => {
     await sleep(50);
     expect(conns.some((c) => c.paths.includes("/ok?before") || c.paths.includes("/ok?vetting"))).toBe(false);
     for (const path of ["/hang?c", "/stall-after-headers?c"]) expect(conns.find((c) => c.paths.includes(path))?.closed, path).toBe(true);
+  });
+
+  it("leaves no abort listener on the caller's signal, nor a rejection, whatever the outcome", async () => {
+    const controller = new AbortController();
+    const paths = ["/ok", "/ok", "/ok", "/hang", "/stall-after-headers", "/bad-chunk", "/close-mid-body", "/early-hints"];
+    for (let round = 0; round < 5; round++) {
+      const results = await Promise.all(Array.from({ length: 64 }, (_, i) => sendWebhook(request(`${paths[i % paths.length]}?leak`), { signal: controller.signal, timeoutMs: 400 })));
+      expect(new Set(results.map((r) => r.errorKind ?? r.outcome))).toEqual(new Set(["delivered", "timeout", "network"]));
+    }
+    expect(getEventListeners(controller.signal, "abort")).toHaveLength(0);
   });
 
   it("sends that give up while queued for a connection do not cost the receiver a connection each", async () => {
