@@ -125,12 +125,16 @@ export async function vetDestination(hostname: string, port: number, resolve: Re
     if (known instanceof DestinationRefused) throw new DestinationRefused(known.message);
     return known;
   }
-  const verdict = await vetUncached(hostname, resolve, list).catch((err: unknown) => {
-    if (err instanceof DestinationRefused && ipaddr.isValid(normaliseHost(hostname))) rememberVerdict(list, hostname, err);
+  const literal = ipaddr.isValid(normaliseHost(hostname));
+  try {
+    const verdict = await vetUncached(hostname, resolve, list);
+    if (literal) rememberVerdict(list, hostname, verdict);
+    return verdict;
+  } catch (err) {
+    // a refusal is remembered too; a DNS failure cannot happen to an address
+    if (literal && err instanceof DestinationRefused) rememberVerdict(list, hostname, err);
     throw err;
-  });
-  if (ipaddr.isValid(normaliseHost(hostname))) rememberVerdict(list, hostname, verdict);
-  return verdict;
+  }
 }
 
 const literalVerdicts = new WeakMap<AllowList, Map<string, VettedAddress | DestinationRefused>>();

@@ -111,8 +111,8 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
 
   const actions = planSteps(campaign.actions);
-  // in each user's zone a date may be under way: its users whose time on it is still ahead are sent it
-  // a start date ahead: the runs begin there (a run before it would send nothing, yet count)
+  // a start date ahead: the runs begin there (a run before it would send nothing, yet count); in each
+  // user's zone a date may be under way then: its users whose time on it is still ahead are sent it
   const from = campaign.startAt && campaign.startAt > now ? new Date(campaign.startAt.getTime() - 1) : now;
   const start = rule.when === "recurring" ? firstOccurrences(rule, from) : null;
   const nextRunAt = start?.next ?? null;
