@@ -43,10 +43,10 @@ export type Trigger =
   | { kind: "activation" }
   | { kind: "event"; eventId: string; name: string; params: Record<string, unknown>; time: Date }
   /**
-   * `activatedAt`: the activation fans out a date already under way in some zones (firstOccurrences);
-   * a user whose time on it had passed by then is left out of it and starts with the next date.
+   * `leaveOutBefore`: a date already under way in some zones when the campaign started or a late run
+   * found it (recurringRuns); a user whose time on it was before then is left out and starts with a later date.
    */
-  | { kind: "occurrence"; at: Date; activatedAt?: Date };
+  | { kind: "occurrence"; at: Date; leaveOutBefore?: Date };
 
 export type PlanInput = {
   rule: DeliveryRule;
@@ -126,8 +126,8 @@ function baseTime(input: PlanInput, user: PlanUser, occurrenceDue: ((zone: strin
   // once, as a late occurrence in the campaign's zone is: plannedAt keeps the time it was meant for
   if (trigger.kind === "occurrence") {
     const at = occurrenceDue ? occurrenceDue(user.timezone) : trigger.at;
-    // activated after this user's time on that date: not late, just before their first run
-    if (trigger.activatedAt && at < trigger.activatedAt) return { leftOut: true };
+    // started (or found late) after this user's time on that date: not late, just before their first run
+    if (trigger.leaveOutBefore && at < trigger.leaveOutBefore) return { leftOut: true };
     // before the campaign's start date: not a run of this campaign for this user (held to the start,
     // every occurrence before it would pile up on the user at that moment)
     if (input.campaign.startAt && at < input.campaign.startAt) return { leftOut: true };

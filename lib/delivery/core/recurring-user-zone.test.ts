@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeliveries, userFieldsPlanned } from "./plan";
 import { parseDeliveryRule, type DeliveryRule } from "./rules";
-import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt } from "./schedule-time";
+import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt, recurringRuns } from "./schedule-time";
 
 type Recurring = Extract<DeliveryRule, { when: "recurring" }>;
 function recurring(raw: object): Recurring {
@@ -94,6 +94,37 @@ describe("recurring in each user's time zone: occurrences", () => {
   });
 });
 
+describe("a recurring campaign's runs from now (recurringRuns): activation, a run due, a late one", () => {
+  const daily = recurring({});
+  const runs = (r: ReturnType<typeof recurringRuns>) => ({ runs: r.runs.map((x) => `${x.at.toISOString()}${x.leaveOutBefore ? ` ahead of ${x.leaveOutBefore.toISOString()}` : ""}`), next: iso(r.next) });
+  // Monday 7 December 2026: Monday's run fans out on Sunday at 19:00 UTC, Tuesday's on Monday at 19:00
+  const sunday = "2026-12-06T19:00:00.000Z";
+  const monday = "2026-12-07T19:00:00.000Z";
+
+  it("starting, sends the dates under way to the users whose time on them is ahead, as firstOccurrences finds them", () => {
+    const at = new Date("2026-12-07T19:30:00Z");
+    expect(runs(recurringRuns(daily, at, null))).toEqual({ runs: [`${sunday} ahead of ${at.toISOString()}`, `${monday} ahead of ${at.toISOString()}`], next: "2026-12-08T19:00:00.000Z" });
+  });
+
+  it("a run due on time sends it to everyone and nothing else (the date before it fanned out already)", () => {
+    expect(runs(recurringRuns(daily, new Date("2026-12-07T19:00:01Z"), new Date(monday), 5))).toEqual({ runs: [monday], next: "2026-12-08T19:00:00.000Z" });
+  });
+
+  it("resumed (or the engine back) at 19:30 UTC with Monday's run pending: Monday to those whose 09:00 is ahead, Tuesday to everyone", () => {
+    const at = new Date("2026-12-07T19:30:00Z");
+    expect(runs(recurringRuns(daily, at, new Date(sunday), 1))).toEqual({ runs: [`${sunday} ahead of ${at.toISOString()}`, monday], next: "2026-12-08T19:00:00.000Z" });
+    // from a week back too: the dates no zone still has ahead are skipped
+    expect(runs(recurringRuns(daily, at, new Date("2026-11-30T19:00:00Z"), 1))).toEqual({ runs: [`${sunday} ahead of ${at.toISOString()}`, monday], next: "2026-12-08T19:00:00.000Z" });
+    // after 21:00 UTC Monday's 09:00 has passed everywhere: only Tuesday, as before
+    expect(runs(recurringRuns(daily, new Date("2026-12-07T21:00:01Z"), new Date(sunday), 1))).toEqual({ runs: [monday], next: "2026-12-08T19:00:00.000Z" });
+    // one occurrence left: the latest
+    expect(runs(recurringRuns(recurring({ maxOccurrences: 2 }), at, new Date(sunday), 1))).toEqual({ runs: [monday], next: null });
+    // in the rule's zone nothing is under way: the latest missed, once
+    const inTokyo = recurring({ inUserTimeZone: false });
+    expect(runs(recurringRuns(inTokyo, at, new Date("2026-12-05T00:00:00Z"), 1))).toEqual({ runs: ["2026-12-07T00:00:00.000Z"], next: "2026-12-08T00:00:00.000Z" });
+  });
+});
+
 describe("recurring in each user's time zone: planning an occurrence", () => {
   const rule = recurring({});
   const at = new Date("2026-03-07T19:00:00Z");
@@ -130,7 +161,7 @@ describe("recurring in each user's time zone: planning an occurrence", () => {
 
   it("leaves out of a date under way at activation the users whose time on it had passed (not late: they start with the next)", () => {
     const activatedAt = new Date("2026-03-08T12:00:00Z");
-    const plans = planDeliveries({ rule, actions: [{ id: "a1", subDelivery: { kind: "delay", seconds: 600 } }], users, trigger: { kind: "occurrence", at, activatedAt }, now: activatedAt, campaign: {} });
+    const plans = planDeliveries({ rule, actions: [{ id: "a1", subDelivery: { kind: "delay", seconds: 600 } }], users, trigger: { kind: "occurrence", at, leaveOutBefore: activatedAt }, now: activatedAt, campaign: {} });
     // Kiritimati (19:00 UTC on the 7th), Tokyo (the rule's zone, midnight UTC) and Paris (08:00 UTC) have passed: no row at all
     expect(plans.map((p) => [p.userId, p.plannedAt.toISOString(), p.suppressedReason])).toEqual([["la", "2026-03-08T16:10:00.000Z", null]]);
   });

@@ -96,6 +96,38 @@ export function firstOccurrences(rule: RecurringRule, now: Date): { underway: Da
   return { underway, next: at };
 }
 
+/**
+ * One occurrence a campaign fans out. `leaveOutBefore`: it was under way when the campaign started,
+ * or when a late run found it: the users whose time on it was before this are left out of it (not
+ * late: their first run is a later date).
+ */
+export type OccurrenceRun = { at: Date; leaveOutBefore?: Date };
+
+/**
+ * THE decision of a recurring campaign's runs at `now`: the occurrences it fans out and the run after
+ * them (its nextRunAt; null: the rule ended with those). `pending` is its nextRunAt, due by `now`, or
+ * null when it starts (activation; `now` is then the start date when that is ahead, less 1 ms).
+ * - Starting: firstOccurrences, each date under way to the users whose time on it is still ahead.
+ * - A run due (on time, or late: paused, the engine down): the latest occurrence by `now`, to every
+ *   user (at once where its time passed, latestOccurrenceBy), and, in each user's zone, the dates
+ *   between the pending one and it still under way at `now`, to the users whose time on them is ahead
+ *   (a resume at 19:30 UTC sends Monday's 09:00 to UTC-11 and UTC-12 and Tuesday's to everyone).
+ *   Those that fanned out already (before `pending`) never again.
+ */
+export function recurringRuns(rule: RecurringRule, now: Date, pending: Date | null, occurrencesSoFar = 0): { runs: OccurrenceRun[]; next: Date | null } {
+  if (!pending) {
+    const { underway, next } = firstOccurrences(rule, now);
+    return { runs: underway.map((at) => ({ at, leaveOutBefore: now })), next };
+  }
+  const latest = latestOccurrenceBy(rule, pending, now, occurrencesSoFar);
+  // the latest goes out whatever the number of occurrences left; the earlier ones in what remains
+  const room = rule.maxOccurrences ? Math.max(0, rule.maxOccurrences - occurrencesSoFar - 1) : Infinity;
+  const stillUnderway = rule.inUserTimeZone ? firstOccurrences({ ...rule, maxOccurrences: undefined }, now).underway : [];
+  const earlier = stillUnderway.filter((at) => at >= pending && at < latest).slice(0, room);
+  const runs: OccurrenceRun[] = [...earlier.map((at) => ({ at, leaveOutBefore: now })), { at: latest }];
+  return { runs, next: nextOccurrence(rule, latest, occurrencesSoFar + runs.length) };
+}
+
 /** The date ("2026-12-07") of the occurrence that fans out at `at` (in each user's zone: the date D they are sent on). */
 export function occurrenceDate(rule: RecurringRule, at: Date): string {
   return DateTime.fromJSDate(at, { zone: occurrenceZone(rule) }).toISODate() ?? "";

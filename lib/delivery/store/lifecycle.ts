@@ -11,7 +11,7 @@ import { addCounts, emptyCounts, fanOutToAudience, type FanOutCounts } from "./f
 import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { DateTime } from "luxon";
-import { cronProblem, firstOccurrences, occurrenceDate, recurringCron } from "../core/schedule-time";
+import { cronProblem, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
@@ -114,9 +114,9 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
   // a start date ahead: the runs begin there (a run before it would send nothing, yet count); in each
   // user's zone a date may be under way then: its users whose time on it is still ahead are sent it
   const from = campaign.startAt && campaign.startAt > now ? new Date(campaign.startAt.getTime() - 1) : now;
-  const start = rule.when === "recurring" ? firstOccurrences(rule, from) : null;
+  const start = rule.when === "recurring" ? recurringRuns(rule, from, null) : null;
   const nextRunAt = start?.next ?? null;
-  const underway = start?.underway ?? [];
+  const underway = start?.runs ?? [];
   // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
   const counts = await rawDb(db()).interactive(async (tx) => {
     const p = new SqlParams();
@@ -128,7 +128,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
     if (claimed === 0) return null;
     if (rule.when === "immediate" || rule.when === "scheduled") return fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "activation" }, now);
     const all = emptyCounts();
-    for (const at of underway) addCounts(all, await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at, activatedAt: now }, now));
+    for (const run of underway) addCounts(all, await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", ...run }, now));
     return all;
   });
   if (!counts) return { ok: false, problems: ["The campaign was changed or activated by someone else meanwhile: check it and activate again."] };
@@ -141,7 +141,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
         ? {
             nextRunAt,
             ...(rule.inUserTimeZone ? { localTime: rule.time } : {}),
-            ...(underway.length ? { firstDates: [...underway, ...(nextRunAt ? [nextRunAt] : [])].map((at) => occurrenceDate(rule, at)) } : {}),
+            ...(underway.length ? { firstDates: [...underway.map((r) => r.at), ...(nextRunAt ? [nextRunAt] : [])].map((at) => occurrenceDate(rule, at)) } : {}),
           }
         : null;
   return { ok: true, counts, status: "active", waiting };

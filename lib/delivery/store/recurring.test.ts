@@ -260,6 +260,46 @@ describe("activating a rule in each user's time zone while a date is under way",
     expect(await row(campaign.id)).toEqual({ occurrences: 2, nextRunAt: tuesdayRun.toISOString() });
   });
 
+  it("a resume between 19:00 and 21:00 UTC sends the earlier date still under way to the users whose 09:00 on it is ahead, the latest to everyone", async () => {
+    const campaign = await campaignFor("zf-resume-overlap");
+    await activated(campaign.id, new Date("2026-12-06T05:00:00Z"));
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-12-06T06:00:00Z"))).toBe(true);
+    // paused across Monday's run (Sunday 19:00 UTC) and Tuesday's (Monday 19:00 UTC); Pago Pago's
+    // Monday 09:00 (20:00 UTC) is still ahead at the resume
+    const resumedAt = new Date("2026-12-07T19:30:00Z");
+    expect((await resumeCampaign(campaign.id, "test", { now: resumedAt })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date(resumedAt.getTime() + 1000));
+    await runDueOccurrences(db(), new Date(resumedAt.getTime() + 2000));
+    const tuesday = (utc: string) => `scheduled ${utc} ${tuesdayKey}`;
+    const runs = await byUser(campaign.id, "zf-resume-overlap");
+    const fromResume = Object.fromEntries(Object.entries(runs).map(([user, rows]) => [user, rows.filter((r) => !r.endsWith("occurrence:2026-12-05T19:00:00.000Z"))]));
+    expect(fromResume).toEqual({
+      // the latest run missed is sent to everyone, at once where its time has passed (as in the campaign's zone)
+      kiritimati: [tuesday("2026-12-07T19:00:00.000Z")],
+      tokyo: [tuesday("2026-12-08T00:00:00.000Z")],
+      paris: [tuesday("2026-12-08T08:00:00.000Z")],
+      nozone: [tuesday("2026-12-08T09:00:00.000Z")],
+      ny: [tuesday("2026-12-08T14:00:00.000Z")],
+      pagopago: [...mondays.pagopago, tuesday("2026-12-08T20:00:00.000Z")],
+    });
+    // Sunday (activation), Monday and Tuesday: three occurrences
+    expect(await row(campaign.id)).toEqual({ occurrences: 3, nextRunAt: "2026-12-08T19:00:00.000Z" });
+  });
+
+  it("a resume never sends a date again: one fanned out before the pause keeps its deliveries, and is not planned twice", async () => {
+    const campaign = await campaignFor("zf-resume-once");
+    await activated(campaign.id, new Date("2026-12-06T05:00:00Z"));
+    await runDueOccurrences(db(), new Date("2026-12-06T19:00:01Z")); // Monday, to everyone
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-12-07T18:00:00Z"))).toBe(true);
+    const resumedAt = new Date("2026-12-07T19:30:00Z");
+    expect((await resumeCampaign(campaign.id, "test", { now: resumedAt })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date(resumedAt.getTime() + 1000));
+    const perDate = await db().delivery.groupBy({ by: ["userId", "triggerKey"], where: { campaignId: campaign.id, triggerKey: { in: [mondayKey, tuesdayKey] } }, _count: true });
+    expect(perDate.every((d) => d._count === 1)).toBe(true);
+    expect(perDate.length).toBe(2 * Object.keys(zones).length);
+    expect(await row(campaign.id)).toEqual({ occurrences: 3, nextRunAt: "2026-12-08T19:00:00.000Z" });
+  });
+
   it("between 19:00 and 21:00 UTC two dates are under way: each user gets the first whose 09:00 is still ahead, then every date once", async () => {
     const campaign = await campaignFor("zf-overlap");
     // Monday 19:30 UTC: Tuesday's run has begun (UTC+14), and Pago Pago's Monday 09:00 is at 20:00 UTC

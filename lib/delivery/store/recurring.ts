@@ -7,7 +7,7 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { fanOutToAudience } from "./fan-out";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
-import { latestOccurrenceBy, nextOccurrence } from "../core/schedule-time";
+import { recurringRuns } from "../core/schedule-time";
 import { describeSafely, log } from "../../log";
 import { planSteps } from "../core/plan";
 
@@ -29,21 +29,21 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<numb
         await prisma.campaign.updateMany({ where: { id: campaign.id, nextRunAt: pending }, data: { nextRunAt: null } });
         continue;
       }
-      const occurrences = campaign.occurrences + 1;
-      const at = latestOccurrenceBy(rule, pending, now, campaign.occurrences);
-      if (at > pending) log.info("A recurring campaign's missed occurrences were skipped: only the latest is sent", { campaignId: campaign.id, due: pending.toISOString(), sent: at.toISOString() });
-      const following = nextOccurrence(rule, at, occurrences);
+      const { runs, next } = recurringRuns(rule, now, pending, campaign.occurrences);
+      if (runs[0]!.at > pending) log.info("A recurring campaign's missed occurrences were skipped: only the latest is sent (and those still under way in some zone)", { campaignId: campaign.id, due: pending.toISOString(), sent: runs.map((r) => r.at.toISOString()) });
       // raw SQL (lib/db/raw.ts), as the fan-out in the same transaction is
       await rawDb(prisma).interactive(async (tx) => {
         const p = new SqlParams();
         // after the last occurrence nextRunAt is null; the campaign stays active until its deliveries are out
-        const set = `"nextRunAt" = ${p.add("date", following)}, "occurrences" = ${p.add("int", occurrences)}, "updatedAt" = ${p.add("date", new Date())}`;
+        const set = `"nextRunAt" = ${p.add("date", next)}, "occurrences" = ${p.add("int", campaign.occurrences + runs.length)}, "updatedAt" = ${p.add("date", new Date())}`;
         const guard = `"id" = ${p.add("text", campaign.id)} AND "nextRunAt" = ${p.add("date", pending)} AND "status" = 'active'`;
         const advanced = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
         if (advanced === 0) return;
         const actions = planSteps(campaign.actions);
-        const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", at }, now);
-        for (const t of counts.dueTimes) dueTimes.add(t);
+        for (const run of runs) {
+          const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", ...run }, now);
+          for (const t of counts.dueTimes) dueTimes.add(t);
+        }
       });
     } catch (err) {
       log.error("A recurring occurrence could not be planned", { campaignId: campaign.id, error: describeSafely(err) });
