@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeliveries, userFieldsPlanned } from "./plan";
 import { parseDeliveryRule, type DeliveryRule } from "./rules";
-import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt, recurringRuns } from "./schedule-time";
+import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt, pendingRunAfterChange, recurringRuns } from "./schedule-time";
 
 type Recurring = Extract<DeliveryRule, { when: "recurring" }>;
 function recurring(raw: object): Recurring {
@@ -122,6 +122,43 @@ describe("a recurring campaign's runs from now (recurringRuns): activation, a ru
     // in the rule's zone nothing is under way: the latest missed, once
     const inTokyo = recurring({ inUserTimeZone: false });
     expect(runs(recurringRuns(inTokyo, at, new Date("2026-12-05T00:00:00Z"), 1))).toEqual({ runs: ["2026-12-07T00:00:00.000Z"], next: "2026-12-08T00:00:00.000Z" });
+  });
+});
+
+describe("a paused recurring campaign's pending run when its settings change (pendingRunAfterChange)", () => {
+  const inParis = recurring({ inUserTimeZone: false, timeZone: "Europe/Paris" });
+  const inUserZones = recurring({ timeZone: "Europe/Paris" });
+  // Monday 7 December 2026's 09:00 in Paris, pending
+  const mondayParis = new Date("2026-12-07T08:00:00Z");
+
+  it("keeps it when the rule is unchanged", () => {
+    expect(iso(pendingRunAfterChange(inParis, inParis, mondayParis, 3, null))).toBe(mondayParis.toISOString());
+    const mondayEverywhere = new Date("2026-12-06T19:00:00Z");
+    expect(iso(pendingRunAfterChange(inUserZones, inUserZones, mondayEverywhere, 3, null))).toBe(mondayEverywhere.toISOString());
+  });
+
+  it("switched to each user's zone, keeps the date it was due to send (UTC+14 reached it first), not the first date no zone has reached", () => {
+    expect(iso(pendingRunAfterChange(inParis, inUserZones, mondayParis, 3, null))).toBe("2026-12-06T19:00:00.000Z");
+    // and back: Monday in Paris
+    expect(iso(pendingRunAfterChange(inUserZones, inParis, new Date("2026-12-06T19:00:00Z"), 3, null))).toBe(mondayParis.toISOString());
+    // an earlier time of day on the same date is that date's, not the next one's
+    expect(iso(pendingRunAfterChange(inUserZones, recurring({ time: "07:00" }), new Date("2026-12-06T19:00:00Z"), 3, null))).toBe("2026-12-06T17:00:00.000Z");
+    // a cron expression that ran on Monday already (06:00 Paris) starts the new rule on Tuesday
+    const sixHourly = recurring({ inUserTimeZone: false, timeZone: "Europe/Paris", frequency: "cron", cron: "0 */6 * * *" });
+    expect(iso(pendingRunAfterChange(sixHourly, inUserZones, new Date("2026-12-07T11:00:00Z"), 3, null))).toBe("2026-12-07T19:00:00.000Z");
+  });
+
+  it("with a start date later than it, the first run an activation would make for that start; the end and count as ever", () => {
+    // 10 December 08:30 UTC: Paris's 09:00 that day has passed, the 11th is the first
+    const start = new Date("2026-12-10T08:30:00Z");
+    expect(iso(pendingRunAfterChange(inParis, inParis, mondayParis, 0, start))).toBe("2026-12-11T08:00:00.000Z");
+    // in each user's zone the 10th is still ahead west of Paris: its run (UTC+14, 9 December 19:00 UTC)
+    expect(iso(pendingRunAfterChange(inUserZones, inUserZones, new Date("2026-12-06T19:00:00Z"), 0, start))).toBe("2026-12-09T19:00:00.000Z");
+    // a start date before it changes nothing
+    expect(iso(pendingRunAfterChange(inParis, inParis, mondayParis, 0, new Date("2026-12-01T00:00:00Z")))).toBe(mondayParis.toISOString());
+    // the rule ends before the start, or has sent all its occurrences: none
+    expect(pendingRunAfterChange(inParis, recurring({ inUserTimeZone: false, timeZone: "Europe/Paris", endsOn: "2026-12-09" }), mondayParis, 0, start)).toBeNull();
+    expect(pendingRunAfterChange(inParis, recurring({ inUserTimeZone: false, timeZone: "Europe/Paris", maxOccurrences: 3 }), mondayParis, 3, null)).toBeNull();
   });
 });
 

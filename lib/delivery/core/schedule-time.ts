@@ -128,6 +128,48 @@ export function recurringRuns(rule: RecurringRule, now: Date, pending: Date | nu
   return { runs, next: nextOccurrence(rule, latest, occurrencesSoFar + runs.length) };
 }
 
+/**
+ * A paused recurring campaign's pending run once its settings change (`before`: the rule it was
+ * counted by, null when that cannot be read). From the first occurrence that may not have been sent:
+ * in the rule's zone the first at or after the pending one (an unchanged rule keeps it); with each
+ * user's zone on either side, the first on a date no run was sent on (a run at 09:00 Paris pending
+ * on Monday becomes Monday's in each user's zone, which UTC+14 reached on Sunday: Monday is still
+ * ahead in New York). Then, with a start date, not before the first run an activation would make
+ * for it. Null: no occurrence left (end date, number of occurrences).
+ */
+export function pendingRunAfterChange(
+  before: RecurringRule | null,
+  rule: RecurringRule,
+  pending: Date,
+  occurrencesSoFar: number,
+  startAt: Date | null,
+): Date | null {
+  const byDate = before && (before.inUserTimeZone || rule.inUserTimeZone);
+  let first = byDate ? firstOnOrAfterDate(rule, firstUnsentDate(before, pending)) : nextOccurrence(rule, new Date(pending.getTime() - 1), 0);
+  if (first && startAt) {
+    const { underway, next } = firstOccurrences(rule, new Date(startAt.getTime() - 1));
+    const fromStart = underway[0] ?? next;
+    if (!fromStart || fromStart > first) first = fromStart;
+  }
+  return first && nextOccurrence(rule, new Date(first.getTime() - 1), occurrencesSoFar);
+}
+
+/** The first date (in the sense of occurrenceDate) no occurrence of `rule` before `pending` was on. */
+function firstUnsentDate(rule: RecurringRule, pending: Date): string {
+  const zone = occurrenceZone(rule);
+  const previous = CronExpressionParser.parse(recurringCron(rule), { tz: zone, currentDate: pending }).prev().toDate();
+  // a cron expression may run more than once a day: a date with a run before the pending one was sent
+  const afterPrevious = DateTime.fromJSDate(previous, { zone }).plus({ days: 1 }).toISODate() ?? "";
+  const ofPending = occurrenceDate(rule, pending);
+  return afterPrevious > ofPending ? afterPrevious : ofPending;
+}
+
+/** The first occurrence of `rule` on `date` ("2026-12-07") or after it, ignoring its count and end. */
+function firstOnOrAfterDate(rule: RecurringRule, date: string): Date | null {
+  const dayStart = DateTime.fromISO(date, { zone: occurrenceZone(rule) }).startOf("day");
+  return nextOccurrence({ ...rule, maxOccurrences: undefined, endsOn: undefined }, new Date(dayStart.toMillis() - 1), 0);
+}
+
 /** The date ("2026-12-07") of the occurrence that fans out at `at` (in each user's zone: the date D they are sent on). */
 export function occurrenceDate(rule: RecurringRule, at: Date): string {
   return DateTime.fromJSDate(at, { zone: occurrenceZone(rule) }).toISODate() ?? "";

@@ -6,7 +6,7 @@ import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
-import { cronProblem, nextOccurrence } from "../core/schedule-time";
+import { cronProblem, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
@@ -132,7 +132,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     where: { id: campaignId },
     data: {
       deliveryRule: settings.rule as Prisma.InputJsonValue,
-      ...(campaign.nextRunAt ? { nextRunAt: nextRunUnder(settings.rule, campaign.nextRunAt, campaign.occurrences) } : {}),
+      ...(campaign.nextRunAt ? { nextRunAt: nextRunUnder({ ...campaign, nextRunAt: campaign.nextRunAt }, settings) } : {}),
       ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
       ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
       ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
@@ -240,13 +240,21 @@ function audienceChanged(stored: unknown, settings: DeliverySettings): boolean {
 }
 
 /**
- * A paused recurring campaign's next run once its rule is replaced: its pending one was counted by
- * the old rule (in each user's zone an occurrence runs at UTC+14, otherwise in the rule's zone). The
- * new rule's first occurrence at or after it: an unchanged rule keeps it, a changed one neither runs
- * an occurrence again nor skips ahead; no longer recurring, none.
+ * A paused recurring campaign's next run once its settings are saved (pendingRunAfterChange): its
+ * pending one was counted by the stored rule; the new rule's first occurrence that may not have been
+ * sent, and not before the first run for the start date (kept when left out); no longer recurring, none.
  */
-function nextRunUnder(rule: DeliveryRule, pending: Date, occurrences: number): Date | null {
-  return rule.when === "recurring" ? nextOccurrence(rule, new Date(pending.getTime() - 1), occurrences) : null;
+function nextRunUnder(stored: { deliveryRule: unknown; nextRunAt: Date; occurrences: number; startAt: Date | null }, settings: DeliverySettings): Date | null {
+  const rule = settings.rule;
+  if (rule.when !== "recurring") return null;
+  let before: DeliveryRule | null = null;
+  try {
+    before = parseDeliveryRule(stored.deliveryRule);
+  } catch {
+    // unreadable: counted from the pending run's time
+  }
+  const startAt = settings.startAt !== undefined ? settings.startAt : stored.startAt;
+  return pendingRunAfterChange(before?.when === "recurring" ? before : null, rule, stored.nextRunAt, stored.occurrences, startAt);
 }
 
 /** What the Delivery section shows. */

@@ -87,13 +87,14 @@ describe("runDueOccurrences in each user's time zone", () => {
     // saved unchanged: the pending occurrence stays
     expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...daily, inUserTimeZone: false } }))).toEqual({ ok: true });
     expect(await nextRunAt()).toBe(inParis.toISOString());
-    // in each user's zone: the first date at or after it whose 09:00 no zone has reached (9 March: 09:00 at UTC+14)
+    // in each user's zone: the date it was due to send, 8 March, which UTC+14 reaches on the 7th at 19:00 UTC
+    // (not the first date no zone has reached, the 9th: Los Angeles's 09:00 on the 8th is still ahead)
     expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...daily, inUserTimeZone: true } }))).toEqual({ ok: true });
-    expect(await nextRunAt()).toBe("2026-03-08T19:00:00.000Z");
+    expect(await nextRunAt()).toBe("2026-03-07T19:00:00.000Z");
 
-    expect((await resumeCampaign(campaign.id, "test")).ok).toBe(true);
-    await runDueOccurrences(db(), new Date("2026-03-08T19:00:01Z"));
-    expect(await plannedAt(campaign.id)).toEqual({ "ruz-switch-la": "scheduled 2026-03-09T16:00:00.000Z occurrence:2026-03-08T19:00:00.000Z" });
+    expect((await resumeCampaign(campaign.id, "test", { now })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
+    expect(await plannedAt(campaign.id)).toEqual({ "ruz-switch-la": "scheduled 2026-03-08T16:00:00.000Z occurrence:2026-03-07T19:00:00.000Z" });
 
     // another kind of rule is refused while paused (it was activated as a recurring one): the run stays
     expect(await pauseCampaign(campaign.id, "test")).toBe(true);
@@ -300,6 +301,32 @@ describe("activating a rule in each user's time zone while a date is under way",
     expect(await row(campaign.id)).toEqual({ occurrences: 3, nextRunAt: "2026-12-08T19:00:00.000Z" });
   });
 
+  it("a paused campaign switched to each user's zone keeps the date it was due to send: those whose 09:00 on it is ahead get it then", async () => {
+    // in London's zone (UTC in December): Sunday's 09:00 sent, Monday's pending at 09:00 UTC
+    const campaign = await campaignFor("zf-switch", { inUserTimeZone: false });
+    await activated(campaign.id, new Date("2026-12-06T05:00:00Z"));
+    await runDueOccurrences(db(), new Date("2026-12-06T09:00:01Z"));
+    const pausedAt = new Date("2026-12-07T05:00:00Z");
+    expect(await pauseCampaign(campaign.id, "test", pausedAt)).toBe(true);
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/London", inUserTimeZone: true };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule }))).toEqual({ ok: true });
+    // Monday in each user's zone: it fanned out at UTC+14 on Sunday 19:00 UTC
+    expect(await row(campaign.id)).toEqual({ occurrences: 1, nextRunAt: "2026-12-06T19:00:00.000Z" });
+    expect((await resumeCampaign(campaign.id, "test", { now: pausedAt })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date(pausedAt.getTime() + 1000));
+    const rows = await db().delivery.findMany({ where: { campaignId: campaign.id, triggerKey: mondayKey }, select: { userId: true, plannedAt: true } });
+    // Monday for everyone, once: at 09:00 where it is ahead, at once where it passed (Sunday's went at 09:00 UTC)
+    expect(Object.fromEntries(rows.map((r) => [r.userId.slice("zf-switch-".length), r.plannedAt.toISOString()]))).toEqual({
+      kiritimati: "2026-12-06T19:00:00.000Z",
+      tokyo: "2026-12-07T00:00:00.000Z",
+      paris: "2026-12-07T08:00:00.000Z",
+      nozone: "2026-12-07T09:00:00.000Z",
+      ny: "2026-12-07T14:00:00.000Z",
+      pagopago: "2026-12-07T20:00:00.000Z",
+    });
+    expect(await row(campaign.id)).toEqual({ occurrences: 2, nextRunAt: tuesdayRun.toISOString() });
+  });
+
   it("between 19:00 and 21:00 UTC two dates are under way: each user gets the first whose 09:00 is still ahead, then every date once", async () => {
     const campaign = await campaignFor("zf-overlap");
     // Monday 19:30 UTC: Tuesday's run has begun (UTC+14), and Pago Pago's Monday 09:00 is at 20:00 UTC
@@ -345,6 +372,54 @@ describe("a recurring campaign with a start date ahead", () => {
     for (const tick of ["2026-03-08T08:00:01Z", "2026-03-09T08:00:01Z", "2026-03-10T08:00:01Z", "2026-03-11T08:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
     expect(await dueTimes(campaign.id)).toEqual({ "rsa-paris": ["scheduled 2026-03-10T08:00:00.000Z", "scheduled 2026-03-11T08:00:00.000Z"] });
     expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+  });
+
+  it("a start date moved later while paused moves the pending run to the first occurrence at or after it: none before it counts", async () => {
+    await db().user.create({ data: { id: "rsa-moved", timezone: "Europe/Paris", attributes: {} } });
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", maxOccurrences: 2 };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rsa-moved" }] } });
+    const activated = await activateCampaign(campaign.id, { now });
+    if (!activated.ok) throw new Error(activated.problems.join("; "));
+    expect(activated.waiting).toEqual({ nextRunAt: new Date("2026-03-08T08:00:00Z") });
+    expect(await pauseCampaign(campaign.id, "test", now)).toBe(true);
+    // 10 March 08:30 UTC: after that day's 09:00 in Paris; the first run is the 11th
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, startAt: "2026-03-10T08:30:00Z" }))).toEqual({ ok: true });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 0, nextRunAt: new Date("2026-03-11T08:00:00Z") });
+    expect((await resumeCampaign(campaign.id, "test", { now })).ok).toBe(true);
+    for (const tick of ["2026-03-08T08:00:01Z", "2026-03-09T08:00:01Z", "2026-03-10T08:00:01Z", "2026-03-11T08:00:01Z", "2026-03-12T08:00:01Z", "2026-03-13T08:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
+    expect(await dueTimes(campaign.id)).toEqual({ "rsa-moved": ["scheduled 2026-03-11T08:00:00.000Z", "scheduled 2026-03-12T08:00:00.000Z"] });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+  });
+
+  it("in each user's zone, a start date moved later while paused starts each user at their first time at or after it, as an activation does", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "rsa-mz-paris", timezone: "Europe/Paris", attributes: {} },
+        { id: "rsa-mz-ny", timezone: "America/New_York", attributes: {} },
+      ],
+    });
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true, maxOccurrences: 3 };
+    const campaign = await createCampaign({
+      url: "http://127.0.0.1:9/{{user.id}}",
+      rule,
+      audience: { match: "any", conditions: [{ key: "id", operator: "equals", value: "rsa-mz-paris" }, { key: "id", operator: "equals", value: "rsa-mz-ny" }] },
+    });
+    const activated = await activateCampaign(campaign.id, { now });
+    if (!activated.ok) throw new Error(activated.problems.join("; "));
+    expect(await pauseCampaign(campaign.id, "test", now)).toBe(true);
+    // 10 March 10:00 UTC: after Paris's 09:00 that day (08:00 UTC), before New York's (13:00 UTC, EDT)
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, startAt: "2026-03-10T10:00:00Z" }))).toEqual({ ok: true });
+    // the 10th, which UTC+14 reaches on the 9th at 19:00 UTC
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).nextRunAt?.toISOString()).toBe("2026-03-09T19:00:00.000Z");
+    expect((await resumeCampaign(campaign.id, "test", { now })).ok).toBe(true);
+    for (const tick of ["2026-03-07T19:00:01Z", "2026-03-08T19:00:01Z", "2026-03-09T19:00:01Z", "2026-03-10T19:00:01Z", "2026-03-11T19:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
+    // 7 March was under way at the activation (New York's 09:00 ahead) and planned then, before the
+    // pause: the first of three occurrences; the 8th and 9th neither run nor count
+    expect(await dueTimes(campaign.id)).toEqual({
+      "rsa-mz-ny": ["scheduled 2026-03-07T14:00:00.000Z", "scheduled 2026-03-10T13:00:00.000Z", "scheduled 2026-03-11T13:00:00.000Z"],
+      "rsa-mz-paris": ["scheduled 2026-03-11T08:00:00.000Z"],
+    });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 3, nextRunAt: null });
   });
 
   it("in each user's zone, a user's first run is their first time at or after the start", async () => {
