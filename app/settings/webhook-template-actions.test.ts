@@ -46,6 +46,33 @@ describe("webhook template actions", () => {
     ]);
   });
 
+  it("saves the editor's whole webhook draft as a template: its request without secrets, the rest dropped (not checked, not refused)", async () => {
+    as("editor");
+    const draft = {
+      ...webhook,
+      id: "act_1",
+      templateId: "builtin-slack",
+      // a step's own settings a template does not keep: even one the editor would refuse does not stop the save
+      timeoutSeconds: "not yet typed",
+      splitPercent: "50",
+      controlPercent: "10",
+      variants: [{ name: "B", url: "https://b.example.com/hook", splitPercent: "50", headers: [{ name: "X-Api-Key", value: "variant-secret", secret: true }] }],
+      responseMapping: [{ path: "$.id", attribute: "crmId" }],
+    };
+    const saved = await actions.saveTemplateAction({ name: "Whole draft", webhook: draft });
+    expect(saved).toMatchObject({ ok: true, data: { cleared: ['the value of the header "X-Api-Key"'] } });
+    if (!saved.ok) return;
+    expect(saved.data.template.webhook).toEqual({
+      method: "POST",
+      url: "https://crm.example.com/hook",
+      contentType: "application/json",
+      fields: [{ key: "email", value: "{{user.email}}", type: "text" }],
+      headers: [{ name: "X-Api-Key", value: "", secret: true }],
+    });
+    const stored = JSON.stringify(await db().destinationTemplate.findMany());
+    for (const dropped of ["variant-secret", "key-typed-in-editor", "b.example.com", "crmId"]) expect(stored).not.toContain(dropped);
+  });
+
   it("viewers and requests without a session are refused and change nothing", async () => {
     as("editor");
     const existing = await actions.saveTemplateAction({ name: "Kept", webhook });

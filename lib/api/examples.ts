@@ -92,7 +92,7 @@ const templateInput = {
   name: "CRM contact",
   description: "Upsert the user in our CRM",
   secretNote: "CRM › Settings › API keys: create a key with the contacts scope",
-  webhook: { name: "CRM", method: "POST", url: "https://crm.example.com/contacts/{{user.id}}", contentType: "application/json", fields: [{ key: "email", value: "{{user.email}}", type: "text" }], headers: [{ name: "X-Api-Key", value: "crm-secret", secret: true }] },
+  webhook: { method: "POST", url: "https://crm.example.com/contacts/{{user.id}}", contentType: "application/json", fields: [{ key: "email", value: "{{user.email}}", type: "text" }], headers: [{ name: "X-Api-Key", value: "crm-secret", secret: true }] },
 };
 const template = {
   id: "cm8x4t7a0000tmpl",

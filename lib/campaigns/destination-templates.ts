@@ -9,8 +9,7 @@ import { isUniqueViolation } from "../db/unique-violation";
 import type { DestinationTemplate } from "../db/generated/sqlite/client";
 import type { DataField } from "../webhooks/types";
 import { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
-import type { DestinationTemplateView, TemplateInputParsed, TemplatePatch } from "./destination-template-schemas";
-import type { ActionDraft } from "./schemas";
+import type { DestinationTemplateView, TemplateInputParsed, TemplatePatch, TemplateWebhook } from "./destination-template-schemas";
 import { templateNameTaken } from "./template-name";
 import { templateSafeWebhook } from "./template-secrets";
 
@@ -79,7 +78,7 @@ async function assertNameFree(name: string, exceptId?: string) {
 }
 
 /** The columns a webhook draft gives a template: its secrets left out (template-secrets.ts). */
-function webhookColumns(webhook: ActionDraft) {
+function webhookColumns(webhook: TemplateWebhook) {
   const safe = templateSafeWebhook(webhook);
   return {
     data: { method: webhook.method, urlTemplate: safe.url, contentType: webhook.contentType, fields: safe.fields, headers: safe.headers },

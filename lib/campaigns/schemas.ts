@@ -49,13 +49,8 @@ export const headerFieldSchema = z.object({
   secret: z.boolean().default(false),
 });
 
-/** What a webhook sends (the step's own and each variant's): URL, method, content type, fields, headers. */
-const webhookContentShape = {
-  /** the saved action (or variant row) this draft edits */
-  id: z.string().max(64).optional(),
-  /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
-  copiedFrom: z.string().max(64).optional(),
-  name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
+/** The request a webhook sends: method, URL, content type, fields, headers (all a destination template keeps of one). */
+const webhookRequestShape = {
   method: z.enum(HTTP_METHODS, "Choose POST, PUT, PATCH or GET").default("POST"),
   url: z
     .string()
@@ -66,6 +61,16 @@ const webhookContentShape = {
   contentType: z.enum(CONTENT_TYPES, "Choose JSON or form-encoded").default("application/json"),
   fields: z.array(dataFieldSchema).max(MAX_FIELDS, `An action can have at most ${MAX_FIELDS} fields`).default([]),
   headers: z.array(headerFieldSchema).max(MAX_HEADERS, `An action can have at most ${MAX_HEADERS} headers`).default([]),
+};
+
+/** What a webhook is (the step's own and each variant's): its request, named, and which saved row it edits. */
+const webhookContentShape = {
+  /** the saved action (or variant row) this draft edits */
+  id: z.string().max(64).optional(),
+  /** a duplicate not saved yet: the saved action whose stored secrets "••••" stands for */
+  copiedFrom: z.string().max(64).optional(),
+  name: z.string().trim().min(1, "Give the webhook a name").max(80, "A webhook name can be at most 80 characters").default("Webhook"),
+  ...webhookRequestShape,
 };
 
 type WebhookContent = { url: string; fields: { key: string }[]; headers: { name: string }[] };
@@ -92,6 +97,15 @@ function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
     }
     seenHeaders.add(lower);
   });
+}
+
+/**
+ * A webhook's request alone, checked as the editor checks a webhook's: what a destination template
+ * keeps (destination-template-schemas.ts). Other keys are dropped ("strip": the editor saves its whole
+ * draft as a template) or refused ("strict": the API, where a dropped key would be lost without a word).
+ */
+export function webhookRequestSchema(otherKeys: "strip" | "strict") {
+  return (otherKeys === "strict" ? z.strictObject(webhookRequestShape) : z.object(webhookRequestShape)).superRefine(checkWebhookContent);
 }
 
 function draftSchemas(source: NumberSource) {

@@ -1,5 +1,5 @@
 // The templates API's shapes: the editor's own template schemas (lib/campaigns), named for OpenAPI,
-// taking numbers as JSON numbers (lib/campaigns/number-input.ts).
+// refusing a webhook key a template does not keep (the editor's save drops them).
 import { z } from "zod";
 import { destinationTemplateSchema, templateInputJsonSchema, templatePatchJsonSchema } from "../../campaigns/destination-template-schemas";
 

@@ -1,5 +1,7 @@
 // Unknown keys in the webhooks of an API body (a campaign's actions, a template's webhook), named.
+// A template's webhook knows only what a template keeps (TEMPLATE_WEBHOOK_KEYS), not all an action's.
 import { z } from "zod";
+import { TEMPLATE_WEBHOOK_KEYS } from "../../campaigns/destination-template-schemas";
 import { actionDraftSchema, dataFieldSchema, headerFieldSchema, variantDraftSchema } from "../../campaigns/schemas";
 
 // The editor's schemas let keys they do not know go by (its form state carries more than it saves);
@@ -12,19 +14,21 @@ const knownKeys = {
   variant: new Set([...Object.keys(variantDraftSchema.shape), "signing", "responseMapping", "templateId"]),
   field: new Set(Object.keys(dataFieldSchema.shape)),
   header: new Set(Object.keys(headerFieldSchema.shape)),
+  template: new Set<string>(TEMPLATE_WEBHOOK_KEYS),
 };
+const TEMPLATE_KEEPS = ` (a template keeps only ${TEMPLATE_WEBHOOK_KEYS.slice(0, -1).join(", ")} and ${TEMPLATE_WEBHOOK_KEYS.at(-1)})`;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const listAt = (v: unknown, key: string): unknown[] => (isRecord(v) && Array.isArray(v[key]) ? v[key] : []);
 
-function refuseUnknownKeys(value: unknown, known: Set<string>, path: (string | number)[], ctx: z.RefinementCtx) {
+function refuseUnknownKeys(value: unknown, known: Set<string>, path: (string | number)[], ctx: z.RefinementCtx, why = "") {
   if (!isRecord(value)) return;
   const unknown = Object.keys(value).filter((k) => !known.has(k));
-  if (unknown.length > 0) ctx.addIssue({ code: "custom", path, message: `Unrecognized key${unknown.length > 1 ? "s" : ""}: ${unknown.map((k) => JSON.stringify(k)).join(", ")}` });
+  if (unknown.length > 0) ctx.addIssue({ code: "custom", path, message: `Unrecognized key${unknown.length > 1 ? "s" : ""}: ${unknown.map((k) => JSON.stringify(k)).join(", ")}${why}` });
 }
 
-function refuseUnknownWebhookKeys(webhook: unknown, known: Set<string>, path: (string | number)[], ctx: z.RefinementCtx) {
-  refuseUnknownKeys(webhook, known, path, ctx);
+function refuseUnknownWebhookKeys(webhook: unknown, known: Set<string>, path: (string | number)[], ctx: z.RefinementCtx, why?: string) {
+  refuseUnknownKeys(webhook, known, path, ctx, why);
   listAt(webhook, "fields").forEach((f, i) => refuseUnknownKeys(f, knownKeys.field, [...path, "fields", i], ctx));
   listAt(webhook, "headers").forEach((h, i) => refuseUnknownKeys(h, knownKeys.header, [...path, "headers", i], ctx));
 }
@@ -35,15 +39,16 @@ function refuseUnknownActionKeys(action: unknown, path: (string | number)[], ctx
 }
 
 /**
- * A body schema that also refuses unknown keys in its webhooks (a campaign's `actions`, a template's
- * `webhook`), their variants, fields and headers.
+ * A body schema that also refuses unknown keys in its webhooks (a campaign's `actions` and their
+ * variants; a template's `webhook`, whose schema is strict too), their fields and headers.
  */
 export function refusingUnknownWebhookKeys<S extends z.ZodType>(schema: S) {
   return z
     .unknown()
     .superRefine((body, ctx) => {
       listAt(body, "actions").forEach((action, i) => refuseUnknownActionKeys(action, ["actions", i], ctx));
-      if (isRecord(body) && "webhook" in body) refuseUnknownActionKeys(body.webhook, ["webhook"], ctx);
+      // a template keeps less than an action: the rest of an action's keys would be dropped without a word
+      if (isRecord(body) && "webhook" in body) refuseUnknownWebhookKeys(body.webhook, knownKeys.template, ["webhook"], ctx, TEMPLATE_KEEPS);
     })
     .pipe(schema);
 }

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
 import { openApiDocument } from "@/lib/api/openapi";
+import { templateSchema } from "@/lib/api/schemas/templates";
+import { actionJsonSchema } from "@/lib/campaigns/schemas";
 import { POST as createCampaign } from "../campaigns/route";
 import { GET as list, POST as create } from "./route";
 import { DELETE as remove, GET as getOne, PATCH } from "./[id]/route";
@@ -85,7 +87,7 @@ describe("templates API", () => {
       [{ name: "x", webhook: { url: "https://a.example.com/", headers: [{ name: "Bad Name", value: "" }] } }, /webhook\.headers\.0\.name/],
       // a misspelt key is named, not dropped: "secrett" would have saved a plain header
       [{ name: "x", webhook: { url: "https://a.example.com/", headers: [{ name: "X-Key", value: "k", secrett: true }] } }, /^webhook\.headers\.0: Unrecognized key: "secrett"$/],
-      [{ name: "x", webhook: { url: "https://a.example.com/", timeout: 30 } }, /^webhook: Unrecognized key: "timeout"$/],
+      [{ name: "x", webhook: { url: "https://a.example.com/", timeout: 30 } }, /^webhook: Unrecognized key: "timeout" \(a template keeps only method, url, contentType, fields and headers\)$/],
     ] as const) {
       const res = await create(send("/templates", "POST", body));
       expect(res.status).toBe(400);
@@ -98,18 +100,65 @@ describe("templates API", () => {
     expect(JSON.stringify(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } }))).toBe(before);
   });
 
-  it("takes the webhook's numbers as JSON numbers: a numeric string is a 400 naming its field, on save and on edit", async () => {
-    const before = await db().destinationTemplate.count();
-    const refused = await create(send("/templates", "POST", { name: "Strings", webhook: { url: "https://a.example.com", timeoutSeconds: "15" } }));
-    expect(refused.status).toBe(400);
-    expect((await refused.json()).error.message).toBe('webhook.timeoutSeconds: Send a JSON number, not a string ("15")');
-    expect(await db().destinationTemplate.count()).toBe(before);
-    const saved = await create(send("/templates", "POST", { name: "Numbers", webhook: { url: "https://a.example.com", timeoutSeconds: 15 } }));
-    expect(saved.status).toBe(201);
-    const { id } = await saved.json();
-    const patched = await PATCH(send(`/templates/${id}`, "PATCH", { webhook: { url: "https://a.example.com", controlPercent: "5" } }), params(id));
-    expect(patched.status).toBe(400);
-    expect((await patched.json()).error.message).toBe('webhook.controlPercent: Send a JSON number, not a string ("5")');
+  // A template keeps a webhook's method, URL, content type, fields and headers; the rest of the
+  // editor's draft was accepted and silently dropped (a caller's timeout or variants gone without a word).
+  const notKept: [string, Record<string, unknown>][] = [
+    ["timeoutSeconds", { timeoutSeconds: 15 }],
+    ["responseMapping", { responseMapping: [{ path: "$.id", attribute: "crmId" }] }],
+    ["variants", { splitPercent: 50, variants: [{ url: "https://b.example.com/", splitPercent: 50 }] }],
+    ["splitPercent", { splitPercent: 100 }],
+    ["controlPercent", { controlPercent: 10 }],
+    ["templateId", { templateId: "builtin-slack" }],
+    ["name", { name: "CRM webhook" }],
+    ["id", { id: "act_1" }],
+    ["copiedFrom", { copiedFrom: "act_0" }],
+  ];
+
+  it("refuses every webhook key a template does not keep with a 400 naming it, on save and on edit, and writes nothing", async () => {
+    const existing = await (await create(send("/templates", "POST", { name: "Strict", webhook: { url: "https://a.example.com/" } }))).json();
+    // every key of the editor's draft that a template does not keep is in the list above
+    const draftKeys = Object.keys(actionJsonSchema.shape);
+    const kept = Object.keys(templateSchema.shape.webhook.shape);
+    expect(notKept.map(([key]) => key).sort()).toEqual(draftKeys.filter((k) => !kept.includes(k)).sort());
+    const before = JSON.stringify(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } }));
+    for (const [key, extra] of notKept) {
+      const webhook = { url: "https://a.example.com/", ...extra };
+      for (const res of [
+        await create(send("/templates", "POST", { name: `With ${key}`, webhook })),
+        await PATCH(send(`/templates/${existing.id}`, "PATCH", { webhook }), params(existing.id)),
+      ]) {
+        expect(res.status, key).toBe(400);
+        const { error } = await res.json();
+        expect(error.code, key).toBe("validation_error");
+        expect(error.message, key).toMatch(new RegExp(`^webhook: Unrecognized keys?: .*"${key}".*a template keeps only method, url, contentType, fields and headers`));
+        expect(error.details, key).toEqual([{ path: "webhook", message: error.message.slice("webhook: ".length) }]);
+      }
+    }
+    const both = await create(send("/templates", "POST", { name: "Two", webhook: { url: "https://a.example.com/", timeoutSeconds: 15, responseMapping: [] } }));
+    expect((await both.json()).error.message).toMatch(/^webhook: Unrecognized keys: "timeoutSeconds", "responseMapping" \(/);
+    expect(JSON.stringify(await db().destinationTemplate.findMany({ orderBy: { id: "asc" } }))).toBe(before);
+  });
+
+  it("a template round-trips: what GET answers is what was sent, and it can be sent back as it is", async () => {
+    const webhook = {
+      method: "PUT",
+      url: "https://crm.example.com/contacts/{{user.id}}",
+      contentType: "application/x-www-form-urlencoded",
+      fields: [
+        { key: "email", value: "{{user.email}}", type: "text" },
+        { key: "age", value: "{{userAttribute.age}}", type: "number" },
+      ],
+      headers: [{ name: "X-Source", value: "hookline", secret: false }],
+    };
+    const created = await create(send("/templates", "POST", { name: "Round trip", description: "d", secretNote: "n", webhook }));
+    expect(created.status).toBe(201);
+    const template = await created.json();
+    expect(template).toMatchObject({ name: "Round trip", description: "d", secretNote: "n", webhook, cleared: [] });
+    const got = await (await getOne(send(`/templates/${template.id}`, "GET", undefined, viewer), params(template.id))).json();
+    expect(got.webhook).toEqual(webhook);
+    const sentBack = await PATCH(send(`/templates/${template.id}`, "PATCH", { name: got.name, description: got.description, secretNote: got.secretNote, webhook: got.webhook }), params(template.id));
+    expect(sentBack.status).toBe(200);
+    expect((await sentBack.json()).webhook).toEqual(webhook);
   });
 
   it("a campaign created through the API from a template records it, and keeps its copy when the template changes", async () => {
@@ -126,5 +175,11 @@ describe("templates API", () => {
     expect(Object.keys(doc.paths["/api/v1/templates/{id}"]!)).toEqual(["get", "patch", "delete"]);
     expect(Object.keys(doc.paths["/api/v1/templates/{id}"]!.patch!.responses)).toEqual(expect.arrayContaining(["200", "400", "404", "409"]));
     expect(doc.components.schemas.TemplateInput!.required).toEqual(["name", "webhook"]);
+    // the webhook is what a template keeps, nothing more: the document says so, as the API does
+    for (const name of ["TemplateInput", "TemplatePatch"]) {
+      const webhook = (doc.components.schemas[name] as unknown as { properties: { webhook: { properties: object; additionalProperties: unknown } } }).properties.webhook;
+      expect(Object.keys(webhook.properties), name).toEqual(["method", "url", "contentType", "fields", "headers"]);
+      expect(webhook.additionalProperties, name).toBe(false);
+    }
   });
 });
