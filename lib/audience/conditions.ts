@@ -31,16 +31,31 @@ export function readPath(source: Record<string, unknown> | null | undefined, key
   return current;
 }
 
-function asNumber(v: unknown): number | null {
-  if (typeof v === "number") return Number.isFinite(v) ? v : null;
-  if (typeof v === "string" && v.trim() !== "") {
-    const n = Number(v);
-    if (Number.isFinite(n)) return n;
-    // a date compares as its instant, UTC unless it carries an offset (not in the server's zone)
-    return parseDateInput(v)?.getTime() ?? null;
-  }
-  if (typeof v === "boolean") return v ? 1 : 0;
-  return null;
+/**
+ * What `greater` and `less` compare: a number (a JSON number, a string of digits, a boolean as 0 or 1),
+ * or a date (any other string that reads as one: lib/date-input.ts), in milliseconds.
+ */
+type Ordered = { kind: "number" | "date"; value: number };
+
+function ordered(v: unknown): Ordered | null {
+  if (typeof v === "number") return Number.isFinite(v) ? { kind: "number", value: v } : null;
+  if (typeof v === "boolean") return { kind: "number", value: v ? 1 : 0 };
+  if (typeof v !== "string" || v.trim() === "") return null;
+  const n = Number(v);
+  if (Number.isFinite(n)) return { kind: "number", value: n };
+  // a date compares as its instant, UTC unless it carries an offset (not in the server's zone)
+  const ms = parseDateInput(v)?.getTime();
+  return ms === undefined ? null : { kind: "date", value: ms };
+}
+
+/**
+ * a - b, in one unit. A number compared with a date is Unix seconds, as everywhere a number stands for
+ * a time (lib/date-input.ts): "signupDate after 1793491200" is after 2026-11-01T00:00:00Z, not after
+ * 1970 (the milliseconds of the date against the seconds of the number put every date after it).
+ */
+function difference(a: Ordered, b: Ordered): number {
+  if (a.kind === b.kind) return a.value - b.value;
+  return (a.kind === "number" ? a.value * 1000 : a.value) - (b.kind === "number" ? b.value * 1000 : b.value);
 }
 
 // Values compare as text, case-insensitively: "Paris" equals "paris", 42 equals "42".
@@ -56,33 +71,59 @@ function listOf(value: Condition["value"]): string[] {
   return value === undefined ? [] : [asText(value)];
 }
 
-export function matchesCondition(actual: unknown, condition: Condition): boolean {
-  const present = actual !== undefined && actual !== null && actual !== "";
+/** One value's test against a condition, its own value read once (a count tests it against every user). */
+type ConditionTest = (actual: unknown) => boolean;
+
+const isPresent = (actual: unknown) => actual !== undefined && actual !== null && actual !== "";
+
+function compileCondition(condition: Condition): ConditionTest {
   switch (condition.operator) {
     case "exists":
-      return present;
-    case "equals":
-      return present && asText(actual) === asText(condition.value);
-    case "notEquals":
-      return asText(actual) !== asText(condition.value);
-    case "contains":
-      if (!present) return false;
-      if (Array.isArray(actual)) return actual.some((a) => asText(a) === asText(condition.value));
-      return asText(actual).includes(asText(condition.value));
+      return isPresent;
+    case "equals": {
+      const expected = asText(condition.value);
+      return (actual) => isPresent(actual) && asText(actual) === expected;
+    }
+    case "notEquals": {
+      const expected = asText(condition.value);
+      return (actual) => asText(actual) !== expected;
+    }
+    case "contains": {
+      const expected = asText(condition.value);
+      return (actual) => {
+        if (!isPresent(actual)) return false;
+        if (Array.isArray(actual)) return actual.some((a) => asText(a) === expected);
+        return asText(actual).includes(expected);
+      };
+    }
     case "greater":
     case "less": {
-      const a = asNumber(actual);
-      const b = asNumber(condition.value);
-      if (a === null || b === null) return false;
-      return condition.operator === "greater" ? a > b : a < b;
+      const bound = ordered(condition.value);
+      if (!bound) return () => false;
+      const greater = condition.operator === "greater";
+      return (actual) => {
+        const a = ordered(actual);
+        if (!a) return false;
+        const d = difference(a, bound);
+        return greater ? d > 0 : d < 0;
+      };
     }
-    case "inList":
-      return present && listOf(condition.value).includes(asText(actual));
+    case "inList": {
+      const list = new Set(listOf(condition.value));
+      return (actual) => isPresent(actual) && list.has(asText(actual));
+    }
   }
 }
 
+/** A test of a record (a user's attributes, an event's parameters) against conditions, each read once. */
+export function compileConditions(conditions: Condition[], combinator: "all" | "any" = "all"): (source: Record<string, unknown>) => boolean {
+  if (conditions.length === 0) return () => true;
+  const tests = conditions.map((c) => ({ key: c.key, test: compileCondition(c) }));
+  if (combinator === "all") return (source) => tests.every(({ key, test }) => test(readPath(source, key)));
+  return (source) => tests.some(({ key, test }) => test(readPath(source, key)));
+}
+
+/** One record against conditions (compileConditions to test many). */
 export function matchesAll(source: Record<string, unknown>, conditions: Condition[], combinator: "all" | "any" = "all") {
-  if (conditions.length === 0) return true;
-  const test = (c: Condition) => matchesCondition(readPath(source, c.key), c);
-  return combinator === "all" ? conditions.every(test) : conditions.some(test);
+  return compileConditions(conditions, combinator)(source);
 }

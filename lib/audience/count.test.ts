@@ -1,7 +1,15 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "../db";
+import { parseDateInput } from "../date-input";
 import { countMatchingUsers, countMatchingUsersForEach } from "./count";
 import type { Segment } from "./segment";
+
+// every reading of a date, counted (and done as before): a filter's value is read once per count, not once per user
+vi.mock("../date-input", async (original) => {
+  const actual = await original<typeof import("../date-input")>();
+  return { ...actual, parseDateInput: vi.fn(actual.parseDateInput) };
+});
+const readsOf = (value: string) => vi.mocked(parseDateInput).mock.calls.filter(([v]) => v === value).length;
 
 describe("audience counts", () => {
   it("counts the users a segment matches, and every user, the same way for one segment and for several", async () => {
@@ -15,5 +23,22 @@ describe("audience counts", () => {
     // a key every object inherits counts nobody who lacks it, like the fan-out
     const inherited: Segment = { match: "any", conditions: ["constructor", "toString", "valueOf"].map((key) => ({ key, operator: "exists" as const })) };
     expect(await countMatchingUsers(inherited)).toEqual({ matching: 0, total: 12 });
+  });
+
+  it("counts users by a date attribute against a number of Unix seconds or a date, reading the filter's value once", async () => {
+    const days = ["2026-10-30", "2026-10-31", "2026-11-01", "2026-11-02", "2026-11-03"];
+    await db().user.createMany({ data: days.map((day, i) => ({ id: `signup-${i}`, attributes: { signupDate: `${day}T00:00:00Z` } })) });
+    const after = (value: string | number): Segment => ({ match: "all", conditions: [{ key: "signupDate", operator: "greater", value }] });
+    // after 2026-11-01T00:00:00Z: the 2nd and the 3rd of November
+    expect(await countMatchingUsers(after(1793491200))).toMatchObject({ matching: 2 });
+    expect(await countMatchingUsers(after("1793491200"))).toMatchObject({ matching: 2 });
+    expect(await countMatchingUsers(after("2026-11-01"))).toMatchObject({ matching: 2 });
+    expect(await countMatchingUsersForEach([after(1793491200), after("2026-10-31")])).toEqual([2, 3]);
+    vi.mocked(parseDateInput).mockClear();
+    await countMatchingUsers(after("2026-11-01T00:00:00Z"));
+    expect(readsOf("2026-11-01T00:00:00Z")).toBe(2); // the filter once, and the one user whose signupDate it is
+    vi.mocked(parseDateInput).mockClear();
+    await countMatchingUsersForEach([after("2026-10-29"), after("2026-10-29")]);
+    expect(readsOf("2026-10-29")).toBe(2); // once per segment
   });
 });

@@ -1,11 +1,9 @@
 // The live audience count the editor shows: users matching a segment, counted with the same
-// matchesSegment the fan-out uses, a page of users at a time.
+// segmentMatcher the fan-out uses, a page of users at a time.
 import { db } from "../db";
-import { matchesSegment, type Segment } from "./segment";
+import { segmentMatcher, type Segment, type SegmentUser } from "./segment";
 
 const PAGE = 5000;
-
-type SegmentUser = Parameters<typeof matchesSegment>[0];
 
 /** Every user, a page at a time, in id order. */
 async function eachUserPage(visit: (users: SegmentUser[]) => void) {
@@ -28,11 +26,12 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
     const total = await db().user.count();
     return { matching: total, total };
   }
+  const matches = segmentMatcher(segment);
   let matching = 0;
   let total = 0;
   await eachUserPage((users) => {
     total += users.length;
-    for (const u of users) if (matchesSegment(u, segment)) matching++;
+    for (const u of users) if (matches(u)) matching++;
   });
   return { matching, total };
 }
@@ -41,8 +40,9 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
 export async function countMatchingUsersForEach(segments: (Segment | null)[]): Promise<number[]> {
   const counts = segments.map(() => 0);
   if (segments.every((s) => !s)) return counts.fill(await db().user.count());
+  const matchers = segments.map(segmentMatcher);
   await eachUserPage((users) => {
-    for (const u of users) for (let i = 0; i < segments.length; i++) if (matchesSegment(u, segments[i])) counts[i]++;
+    for (const u of users) for (let i = 0; i < matchers.length; i++) if (matchers[i]!(u)) counts[i]++;
   });
   return counts;
 }

@@ -50,6 +50,33 @@ describe("matchesSegment", () => {
     expect(matchesAll({ amount: 5 }, [{ key: "toString", operator: "exists" }])).toBe(false);
   });
 
+  it("compares a date with a number as Unix seconds, as every number that is a time is read (lib/date-input.ts)", () => {
+    const ann = { id: "u3", attributes: { signupDate: "2026-11-01T00:00:00Z", lastSeen: 1793491200, age: 34 } };
+    const is = (key: string, operator: string, value: unknown) => matchesSegment(ann, parseSegment({ match: "all", conditions: [{ key, operator, value }] }));
+    const oct31 = 1793404800; // 2026-10-31T00:00:00Z
+    const nov2 = 1793577600; // 2026-11-02T00:00:00Z
+    // a date compared with a number of seconds as milliseconds with seconds: after every such number, before none
+    expect(is("signupDate", "greater", nov2)).toBe(false);
+    expect(is("signupDate", "less", nov2)).toBe(true);
+    expect(is("signupDate", "greater", oct31)).toBe(true);
+    expect(is("signupDate", "less", oct31)).toBe(false);
+    // typed in the Audience section, the value is a string of digits
+    expect(is("signupDate", "greater", String(nov2))).toBe(false);
+    expect(is("signupDate", "less", String(nov2))).toBe(true);
+    // a number attribute holding a Unix time, against a date
+    expect(is("lastSeen", "greater", "2026-10-31")).toBe(true);
+    expect(is("lastSeen", "less", "2026-10-31")).toBe(false);
+    // dates with dates, numbers with numbers, as before
+    expect(is("signupDate", "greater", "2026-10-31T23:59:59Z")).toBe(true);
+    expect(is("signupDate", "less", "2026-11-01T01:00:00+02:00")).toBe(false);
+    expect(is("age", "greater", 30)).toBe(true);
+    expect(is("age", "less", "40")).toBe(true);
+    expect(is("lastSeen", "greater", 1793491199)).toBe(true);
+    // trigger conditions read an event's parameters the same way
+    expect(matchesAll({ startsAt: "2026-11-01T00:00:00Z" }, [{ key: "startsAt", operator: "less", value: nov2 }])).toBe(true);
+    expect(matchesAll({ startsAt: "2026-11-01T00:00:00Z" }, [{ key: "startsAt", operator: "greater", value: nov2 }])).toBe(false);
+  });
+
   it("refuses an unreadable audience instead of sending to everyone", () => {
     expect(() => parseSegment({ conditions: [{ key: "x", operator: "like" }] })).toThrow(/audience/);
   });

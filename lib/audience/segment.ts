@@ -1,7 +1,7 @@
 // The audience of a campaign: everyone (null) or users whose attributes match conditions
 // combined with all/any. Matching is a pure function, so counts and fan-out agree.
 import { z } from "zod";
-import { conditionSchema, matchesAll } from "./conditions";
+import { compileConditions, conditionSchema } from "./conditions";
 
 export const segmentSchema = z
   .object({
@@ -27,7 +27,14 @@ function view(user: SegmentUser): Record<string, unknown> {
   return { ...attributes, id: user.id, email: user.email ?? undefined, timezone: user.timezone ?? undefined };
 }
 
+/** The segment's test of a user, its conditions' values read once: build it once per count, fan-out or batch. */
+export function segmentMatcher(segment: Segment | null): (user: SegmentUser) => boolean {
+  if (!segment) return () => true;
+  const matches = compileConditions(segment.conditions, segment.match);
+  return (user) => matches(view(user));
+}
+
+/** One user against a segment (segmentMatcher to test many). */
 export function matchesSegment(user: SegmentUser, segment: Segment | null): boolean {
-  if (!segment) return true;
-  return matchesAll(view(user), segment.conditions, segment.match);
+  return segmentMatcher(segment)(user);
 }

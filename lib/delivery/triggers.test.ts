@@ -46,6 +46,23 @@ describe("trackEvents", () => {
     expect(delivery!.triggerKey).toBe(`event:${event.id}`);
   });
 
+  it("compares dates with numbers as Unix seconds in the event's conditions and the audience alike", async () => {
+    await db().user.createMany({ data: ["2026-10-31", "2026-11-02"].map((day, i) => ({ id: `signup-${i}`, attributes: { signupDate: `${day}T00:00:00Z` } })) });
+    const campaign = await activeTriggered({
+      url: URL,
+      // events starting before 2026-11-03, from users who signed up after 2026-11-01 (both in Unix seconds)
+      rule: { when: "triggered", event: "booked", conditions: [{ key: "startsAt", operator: "less", value: 1793664000 }] },
+      audience: { match: "all", conditions: [{ key: "signupDate", operator: "greater", value: "1793491200" }] },
+    });
+    const result = await trackEvents([
+      { userId: "signup-0", event: "booked", params: { startsAt: "2026-11-02T10:00:00Z" } },
+      { userId: "signup-1", event: "booked", params: { startsAt: "2026-11-02T10:00:00Z" } },
+      { userId: "signup-1", event: "booked", params: { startsAt: "2026-11-04T10:00:00Z" } },
+    ]);
+    expect(result).toMatchObject({ scheduled: 1 });
+    expect((await deliveriesOf(campaign.id)).map((d) => [d.userId, (d.eventData as { params: { startsAt: string } }).params.startsAt])).toEqual([["signup-1", "2026-11-02T10:00:00Z"]]);
+  });
+
   it("plans every action in order, each with its own sub-delivery, not before the campaign's start", async () => {
     const campaign = await createCampaign({ url: URL, rule: { when: "triggered", event: "two" } });
     const startAt = new Date(Date.now() + 3_600_000);

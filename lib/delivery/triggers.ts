@@ -7,9 +7,9 @@ import { bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../db/raw-sql";
 import { unindexedSql } from "../db/dialect";
 import { rawDb, type RawStatement, type RawTx } from "../db/raw";
-import { matchesAll } from "../audience/conditions";
+import { compileConditions } from "../audience/conditions";
 import type { TrackedEvent } from "../audience/events";
-import { matchesSegment } from "../audience/segment";
+import { segmentMatcher } from "../audience/segment";
 import { newUsersStatements, usersById, usersByIdThrough, type UserForPlanning } from "../audience/users";
 import { orderedIds } from "../crypto/random-pool";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -40,10 +40,12 @@ function triggeredDeliveryStatements(
 ): RawStatement[] {
   const deliveries: RawStatement[] = [];
   for (const { campaign, rule, segment, actions } of campaigns) {
+    const eventMatches = compileConditions(rule.conditions);
+    const inAudience = segmentMatcher(segment);
     const planned = events.flatMap((row) => {
-      if (row.name !== rule.event || !matchesAll(row.params, rule.conditions)) return [];
+      if (row.name !== rule.event || !eventMatches(row.params)) return [];
       const user = users.get(row.userId) ?? { id: row.userId, email: null, timezone: null, attributes: {} };
-      if (!matchesSegment(user, segment)) return [];
+      if (!inAudience(user)) return [];
       const trigger = { kind: "event" as const, eventId: row.id, name: row.name, params: row.params, time: row.time };
       return planDeliveries({ rule, actions, users: [user], trigger, now, campaign });
     });

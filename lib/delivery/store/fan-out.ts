@@ -1,6 +1,6 @@
 // Writing planned deliveries: the outbox rows, inserted thousands per statement inside the
 // transaction that made the decision (activation, an event, a recurring occurrence).
-import { matchesSegment, parseSegment } from "../../audience/segment";
+import { parseSegment, segmentMatcher } from "../../audience/segment";
 import { audiencePage } from "../../audience/users";
 import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
@@ -88,6 +88,7 @@ export function plannedDeliveryStatements(campaignId: string, allPlanned: Planne
  */
 export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trigger: Trigger, now: Date): Promise<FanOutCounts> {
   const segment = parseSegment(campaign.audience);
+  const inAudience = segmentMatcher(segment);
   const planned = userFieldsPlanned(campaign.rule, campaign.actions, trigger);
   const fields = segment ? { email: true, timezone: true, attributes: true } : { email: false, ...planned };
   const counts = emptyCounts();
@@ -96,7 +97,7 @@ export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trig
     const users = await audiencePage(tx, after, USER_PAGE, fields);
     if (users.length === 0) break;
     after = users[users.length - 1]!.id;
-    const audience = segment ? users.filter((u) => matchesSegment(u, segment)) : users;
+    const audience = segment ? users.filter(inAudience) : users;
     const plans = planDeliveries({ rule: campaign.rule, actions: campaign.actions, users: audience, trigger, now, campaign });
     for (const s of plannedDeliveryStatements(campaign.id, plans, counts)) await tx.run(s.sql, s.values);
     if (users.length < USER_PAGE) break;
