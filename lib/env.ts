@@ -76,8 +76,9 @@ const schema = z.object({
 });
 
 export type Env = z.infer<typeof schema>;
+export type Settings = Env & { dataDir: string; database: DatabaseConfig };
 
-let cached: (Env & { dataDir: string; database: DatabaseConfig }) | undefined;
+let cached: Settings | undefined;
 
 export type DatabaseConfig =
   | { provider: "sqlite"; file: string }
@@ -101,17 +102,23 @@ export function databaseConfigFrom(databaseUrl: string | undefined, dataDir: str
   return { provider: "sqlite", file: path.join(dataDir, "hookline.db") };
 }
 
+/** The names of the variables the settings are read from (the README's Configuration table lists them). */
+export const SETTING_NAMES = Object.keys(schema.shape) as (keyof Env)[];
+
+/** The settings a set of environment variables gives (env() reads process.env through it). */
+export function settingsFrom(source: Record<string, string | undefined>): Settings {
+  const parsed = schema.safeParse(source);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new Error(`Invalid configuration: ${problems}`);
+  }
+  const dataDir = path.resolve(parsed.data.HOOKLINE_DATA_DIR);
+  return { ...parsed.data, dataDir, database: databaseConfigFrom(parsed.data.DATABASE_URL, dataDir) };
+}
+
 /** The parsed settings. Tests may call resetEnv() after changing process.env. */
 export function env() {
-  if (!cached) {
-    const parsed = schema.safeParse(process.env);
-    if (!parsed.success) {
-      const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
-      throw new Error(`Invalid configuration: ${problems}`);
-    }
-    const dataDir = path.resolve(parsed.data.HOOKLINE_DATA_DIR);
-    cached = { ...parsed.data, dataDir, database: databaseConfigFrom(parsed.data.DATABASE_URL, dataDir) };
-  }
+  cached ??= settingsFrom(process.env);
   return cached;
 }
 
@@ -119,8 +126,11 @@ export function resetEnv() {
   cached = undefined;
 }
 
-/** Whether this process runs the delivery worker itself. */
-export function runsEmbeddedWorker() {
-  const e = env();
-  return e.HOOKLINE_EMBEDDED_WORKER ?? !e.REDIS_URL;
+/**
+ * Whether this process runs the delivery worker itself: unless told, yes except when deliveries go
+ * through Redis, which they do only with PostgreSQL. On SQLite REDIS_URL is not used (engine/start.ts):
+ * reading it here too left a web process on SQLite with REDIS_URL delivering nothing, its health ok.
+ */
+export function runsEmbeddedWorker(e: Settings = env()) {
+  return e.HOOKLINE_EMBEDDED_WORKER ?? !(e.REDIS_URL && e.database.provider === "postgresql");
 }

@@ -4,7 +4,7 @@ import { log } from "./log";
 
 export async function startServerSideServices() {
   if (!runsEmbeddedWorker()) {
-    log.info("Delivery runs in separate workers (REDIS_URL is set); this process only serves");
+    log.info("Delivery runs in separate workers (npm run worker); this process only serves");
   }
   // The delivery engine (issue 4): embedded here, or the BullMQ producer that feeds the workers.
   // No signal handler here: a killed process loses nothing (leases run out, rows are re-found).
