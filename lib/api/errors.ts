@@ -21,9 +21,12 @@ export function errorResponse(err: ApiError): Response {
   );
 }
 
-/** A 400 that names each offending field ("events[3].userId: Required"). */
-export function validationError(error: ZodError): ApiError {
-  const details = error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+/** Where a request's input came from, named when a problem is about the whole of it (an unknown key). */
+export type InputPart = "(body)" | "(query)" | "(path)";
+
+/** A 400 that names each offending field ("events[3].userId: Required"); a problem of the whole input names its part. */
+export function validationError(error: ZodError, part: InputPart = "(body)"): ApiError {
+  const details = error.issues.map((i) => ({ path: i.path.map(String).join(".") || part, message: i.message }));
   const first = details[0];
   return new ApiError(400, "validation_error", first ? `${first.path}: ${first.message}` : "Invalid request", details);
 }

@@ -1,6 +1,7 @@
 // withApi's catch-all: an unexpected error is a 500 envelope, and its log line holds no webhook path,
 // query or saved data (lib/log.ts describeSafely).
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
 import { resetEnv } from "../env";
 import { apiKeyHeaders } from "./testing";
 import { resetRateLimits, withApi } from "./with-api";
@@ -25,5 +26,18 @@ describe("withApi unexpected errors", () => {
     const line = written.find((l) => l.includes("API request failed"))!;
     expect(line).toContain("https://hooks.example.com/…");
     expect(line).not.toMatch(/sk_live_/);
+  });
+});
+
+describe("withApi validation errors", () => {
+  it("name the query, not the body, for an unknown query parameter", async () => {
+    resetEnv();
+    resetRateLimits();
+    const route = withApi({ role: "viewer", query: z.object({ limit: z.coerce.number().optional() }).strict() }, async () => ({ ok: true }));
+    const res = await route(new Request("http://127.0.0.1/api/v1/x?page=2", { headers: await apiKeyHeaders("viewer") }));
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({
+      error: { code: "validation_error", message: '(query): Unrecognized key: "page"', details: [{ path: "(query)", message: 'Unrecognized key: "page"' }] },
+    });
   });
 });

@@ -4,7 +4,7 @@
 import type { z } from "zod";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
-import { ApiError, errorResponse, unstorableTextError, validationError } from "./errors";
+import { ApiError, errorResponse, unstorableTextError, validationError, type InputPart } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { TokenBuckets } from "./rate-limit";
 import { unstorableJson, unstorableText } from "../db/storable-text";
@@ -28,7 +28,7 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       assertStorableUrl(req, params);
       let body: unknown = undefined;
       if (options.body) body = parseWith(options.body, await readJson(req));
-      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
+      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams), "(query)") : undefined;
       const result = await handler({ req, body: body as never, query: query as never, params, principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
@@ -60,9 +60,9 @@ function enforceRateLimit(keyId: string) {
   }
 }
 
-function parseWith(schema: z.ZodType, input: unknown) {
+function parseWith(schema: z.ZodType, input: unknown, part: InputPart = "(body)") {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error, part);
   return parsed.data;
 }
 

@@ -8,7 +8,7 @@ import { AccessError, requireMember } from "../auth/guard";
 import type { Member } from "../auth/members";
 import type { Role } from "../auth/roles";
 import { describeSafely, log } from "../log";
-import { ApiError, errorResponse, validationError } from "./errors";
+import { ApiError, errorResponse, validationError, type InputPart } from "./errors";
 import { assertStorableUrl, readJson } from "./with-api";
 import { MemberQueues } from "./member-queue";
 
@@ -55,8 +55,8 @@ export function withInternal<
       const member = await requireMember(req.headers, options.role);
       const rawParams = (await route?.params) ?? {};
       assertStorableUrl(req, rawParams);
-      const params = options.params ? parseWith(options.params, rawParams) : undefined;
-      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams)) : undefined;
+      const params = options.params ? parseWith(options.params, rawParams, "(path)") : undefined;
+      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams), "(query)") : undefined;
       let body: unknown = undefined;
       if (options.streamTypes) assertStreamType(req, options.streamTypes);
       else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
@@ -108,9 +108,9 @@ function assertStreamType(req: Request, types: string[]) {
   if (!types.includes(type)) throw new ApiError(415, "unsupported_media_type", `Send the file with Content-Type: ${types.join(" or ")}`);
 }
 
-function parseWith(schema: z.ZodType, input: unknown) {
+function parseWith(schema: z.ZodType, input: unknown, part: InputPart = "(body)") {
   const parsed = schema.safeParse(input);
-  if (!parsed.success) throw validationError(parsed.error);
+  if (!parsed.success) throw validationError(parsed.error, part);
   return parsed.data;
 }
 
