@@ -121,7 +121,12 @@ const EXAMPLES: Record<string, RouteExample> = {
   "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt, destinations: ["crm.example.com"] }] } },
   "POST /api/v1/campaigns": { request: { ...campaignInput, delivery: { ...deliverySettings, actions: [{ ...deliverySettings.actions[0], id: "@0" }] } }, response: { ...campaign, delivery: deliverySettings } },
   "GET /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, response: campaign },
-  "PUT /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, request: { ...campaignInput, name: "Welcome series (v2)" }, response: { ...campaign, name: "Welcome series (v2)" } },
+  // the action's id: without it the PUT would add a second webhook beside the stored one
+  "PUT /api/v1/campaigns/{id}": {
+    path: `/api/v1/campaigns/${campaign.id}`,
+    request: { ...campaignInput, name: "Welcome series (v2)", actions: [{ ...campaignInput.actions[0], id: campaign.actions[0]!.id, headers: campaign.actions[0]!.headers }] },
+    response: { ...campaign, name: "Welcome series (v2)" },
+  },
   "POST /api/v1/campaigns/{id}/actions/{actionId}/signing-secret": {
     path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}/signing-secret`,
     response: { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", enabled: true, previousValidUntil: null },

@@ -2,6 +2,8 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
 import { campaignSummarySchema } from "@/lib/api/schemas/campaigns";
+import { apiRoutes } from "@/lib/api/catalog";
+import { exampleOf } from "@/lib/api/examples";
 import { GET as list, POST as create } from "./route";
 import { GET as getOne, PUT } from "./[id]/route";
 import { POST as activate } from "./[id]/activate/route";
@@ -213,5 +215,23 @@ describe("campaigns API", () => {
     expect(res.status).toBe(200);
     expect((await db().delivery.findUniqueOrThrow({ where: { id: failed.id } })).state).toBe("scheduled");
     expect((await retry(send(`/deliveries/${failed.id}/retry`, "POST"), params(failed.id))).status).toBe(409);
+  });
+
+  it("runs the documented PUT example as the document says: the action named by its id is updated in place, none is added", async () => {
+    const example = (method: string, path: string) => exampleOf(apiRoutes.find((r) => r.method === method && r.path === path)!);
+    const created = await (await create(send("/campaigns", "POST", example("POST", "/api/v1/campaigns").request))).json();
+    // the example's ids, as a client would put in its own
+    const exampleIds = JSON.stringify(example("PUT", "/api/v1/campaigns/{id}").request).replaceAll("cm8x2k1q0001abcd", created.actions[0].id);
+    const res = await PUT(send(`/campaigns/${created.id}`, "PUT", JSON.parse(exampleIds)), params(created.id));
+    expect(res.status).toBe(200);
+    const saved = await res.json();
+    expect(saved.name).toBe("Welcome series (v2)");
+    expect(saved.actions.map((a: { id: string }) => a.id)).toEqual([created.actions[0].id]);
+    // "••••" kept the stored header value
+    const stored = await db().action.findUniqueOrThrow({ where: { id: created.actions[0].id } });
+    expect(JSON.stringify(stored.headers)).not.toContain("••••");
+    // and an action sent without an id is added beside the stored ones, which stay
+    const added = await (await PUT(send(`/campaigns/${created.id}`, "PUT", { name: "x", actions: [{ url: "https://crm.example.com/other" }] }), params(created.id))).json();
+    expect(added.actions).toHaveLength(2);
   });
 });

@@ -8,7 +8,7 @@ export const dynamic = "force-dynamic";
 
 export const GET = withApi({ role: "viewer" }, async ({ params }) => campaignById(params.id ?? ""));
 
-/** Replaces the name, description and actions (actions with an id are updated in place). */
+/** Updates the name, description and actions: those with an id in place, those without one added; actions left out stay. */
 export const PUT = withApi({ body: refusingUnknownWebhookKeys(campaignBodySchema), role: "editor" }, async ({ body, params, principal }) =>
   saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal), principal),
 );
