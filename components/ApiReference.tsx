@@ -2,7 +2,7 @@
 // the descriptions rendered from Markdown, and per route an example request, its answer and a curl line.
 import { marked } from "marked";
 import { z } from "zod";
-import { apiRoutes, errorMeanings, type RouteDoc } from "@/lib/api/catalog";
+import { apiRoutes, errorMeanings, rateLimitText, type RouteDoc } from "@/lib/api/catalog";
 import { curlExample, exampleOf } from "@/lib/api/examples";
 import { Badge } from "@/components/ui/Badge";
 import { Card } from "@/components/ui/Card";
@@ -28,7 +28,7 @@ export function ApiReference({ origin }: { origin: string }) {
         <h1 className="text-2xl font-semibold text-slate-900">API reference</h1>
         <p className="max-w-3xl text-sm text-slate-600">
           JSON in and out under <code>/api/v1</code>. Authenticate every request with <code>Authorization: Bearer hk_live_...</code>{" "}
-          (create keys in Settings › API keys). Each key may make 100 requests per second with bursts of 200; beyond that the API
+          (create keys in Settings › API keys). {rateLimitText()}; beyond that the API
           answers 429 with a <code>Retry-After</code> header. Errors look like{" "}
           <code>{'{ "error": { "code", "message", "details" } }'}</code>. The machine-readable document is{" "}
           <a className="text-indigo-700 underline" href="/api/v1/openapi.json">

@@ -2,6 +2,7 @@
 // built from this list and from the zod schemas the routes validate with.
 import type { z } from "zod";
 import type { Role } from "../auth/roles";
+import { env } from "../env";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./schemas/delivery-settings";
 import { activationSchema, campaignBodySchema, campaignCreateBodySchema, deliveryDetailSchema, campaignSchema, campaignSummarySchema, deliveriesPageSchema, deliveriesQuerySchema, resumedSchema, resumeQuerySchema } from "./schemas/campaigns";
 import { campaignResultsSchema } from "./schemas/results";
@@ -68,11 +69,17 @@ export const apiRoutes: RouteDoc[] = [
   { method: "DELETE", path: "/api/v1/templates/{id}", tag: "Templates", role: "editor", summary: "Delete a saved template", description: "Webhooks started from it keep what they copied. Built-in templates answer 409.", response: { status: 204, description: "Deleted" }, errors: [404, 409, ...common] },
 ];
 
+/** The per-key rate limit as this install applies it (HOOKLINE_API_RATE_LIMIT, HOOKLINE_API_RATE_BURST), in words. */
+export function rateLimitText(): string {
+  const { HOOKLINE_API_RATE_LIMIT: rate, HOOKLINE_API_RATE_BURST: burst } = env();
+  return `Each key may make ${rate.toLocaleString("en-US")} requests per second with bursts of ${burst.toLocaleString("en-US")}`;
+}
+
 export const errorMeanings: Record<number, string> = {
   400: "Invalid JSON, or a field failed validation (the message names the field; details lists every problem)",
   401: "No API key, a malformed Authorization header, or an unknown or revoked key",
   403: "The key's role is too low for this route",
-  404: "No such user, campaign, delivery or route",
+  404: "No such user, campaign, webhook, delivery, template or route",
   405: "The route does not have this method (checked before the API key); Allow lists the ones it has",
   409: "The resource is not in a state that allows this (for example activating an active campaign, changing a built-in template or reusing a template's name)",
   413: "The body is over 5 MB",

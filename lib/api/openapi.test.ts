@@ -2,6 +2,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { GET } from "@/app/api/v1/openapi.json/route";
+import { resetEnv } from "../env";
 import { apiRoutes } from "./catalog";
 
 function routeFiles(dir: string): string[] {
@@ -40,6 +41,22 @@ describe("GET /api/v1/openapi.json", () => {
       const route = "/api/v1/" + path.relative(root, path.dirname(file)).split(path.sep).join("/");
       if (route.includes("[...") || route.endsWith("openapi.json")) continue;
       expect(documented.has(route), route).toBe(true);
+    }
+  });
+
+  it("states the rate limit this install applies (HOOKLINE_API_RATE_LIMIT, HOOKLINE_API_RATE_BURST), not the defaults", async () => {
+    const before = { rate: process.env.HOOKLINE_API_RATE_LIMIT, burst: process.env.HOOKLINE_API_RATE_BURST };
+    Object.assign(process.env, { HOOKLINE_API_RATE_LIMIT: "5", HOOKLINE_API_RATE_BURST: "1500" });
+    resetEnv();
+    try {
+      const doc = await GET(new Request("http://127.0.0.1:3000/api/v1/openapi.json")).json();
+      expect(doc.info.description).toContain("Each key may make 5 requests per second with bursts of 1,500; over that, 429");
+    } finally {
+      for (const [name, value] of [["HOOKLINE_API_RATE_LIMIT", before.rate], ["HOOKLINE_API_RATE_BURST", before.burst]] as const) {
+        if (value === undefined) delete process.env[name];
+        else process.env[name] = value;
+      }
+      resetEnv();
     }
   });
 });

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the route catalogue and the zod schemas the
 // routes validate with, so the document cannot drift from what the API accepts.
 import { z } from "zod";
-import { apiRoutes, errorMeanings, type RouteDoc } from "./catalog";
+import { apiRoutes, errorMeanings, rateLimitText, type RouteDoc } from "./catalog";
 import { exampleOf } from "./examples";
 
 type Json = Record<string, unknown>;
@@ -75,7 +75,9 @@ export function openApiDocument(serverUrl?: string): Json {
     info: {
       title: "Hookline API",
       version: "1",
-      description: "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. A method a path below does not list is 405 (`method_not_allowed`), with the path's methods in `Allow`. Each key may make 100 requests per second with bursts of 200; over that, 429 with Retry-After.",
+      description:
+        "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. A method a path below does not list is 405 (`method_not_allowed`), with the path's methods in `Allow`. " +
+        `${rateLimitText()}; over that, 429 with Retry-After.`,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
     security: [{ bearer: [] }],
