@@ -2,6 +2,7 @@
 // campaigns they start is lib/delivery/triggers.ts (trackEvents).
 import { z } from "zod";
 import { boundedJsonObject } from "../api/schemas/json";
+import { requiredText } from "../api/schemas/users";
 import { parseDateInput } from "../date-input";
 
 export const MAX_EVENTS_PER_REQUEST = 1000;
@@ -28,8 +29,8 @@ const eventTime = z
 
 export const trackedEventSchema = z
   .object({
-    userId: z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200),
-    event: z.string({ error: "Required: the event name" }).trim().min(1, "Required: the event name").max(200),
+    userId: z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200),
+    event: z.string(requiredText("the event name")).trim().min(1, "Required: the event name").max(200),
     params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" }).optional(),
     time: eventTime.optional(),
     /** the client's own id: an event with an id tracked before is ignored (a retried request plans nothing twice) */

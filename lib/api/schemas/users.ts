@@ -23,7 +23,21 @@ export function attributeNameProblem(name: string): string | null {
   return null;
 }
 
-export const userIdSchema = z.string({ error: "Required: the user's id" }).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");
+/**
+ * The message of a required text field that is missing ("Required: the user's id") or of another JSON type
+ * ("Must be a string, not a number"): `{ "userId": 5 }` was told the id was missing.
+ */
+export function requiredText(what: string) {
+  return { error: (issue: { input?: unknown }) => (issue.input === undefined ? `Required: ${what}` : `Must be a string, not ${jsonTypeOf(issue.input)}`) };
+}
+
+function jsonTypeOf(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  return typeof value === "object" ? "an object" : `a ${typeof value}`;
+}
+
+export const userIdSchema = z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");
 
 export const attributeValueSchema = z
   .union([

@@ -29,8 +29,9 @@ describe("POST /api/v1/events: bad input", () => {
   it("names unknown fields, wrong types and a missing userId, writing nothing", async () => {
     const cases: [unknown, RegExp][] = [
       [{ userId: "u1", event: "x", colour: "red" }, /colour/],
-      [{ userId: 42, event: "x" }, /userId/],
-      [{ event: "x" }, /userId/],
+      [{ userId: 42, event: "x" }, /^userId: Must be a string, not a number$/],
+      [{ userId: "u1", event: { name: "x" } }, /^event: Must be a string, not an object$/],
+      [{ event: "x" }, /^userId: Required: the user's id$/],
       [{ userId: "u1", event: "x", params: [1, 2] }, /params/],
       [{ userId: "u1", event: "x", time: "yesterday" }, /time/],
       [{ events: [{ userId: "u1", event: "ok" }, { userId: "u2" }] }, /events\.1\.event/],

@@ -63,7 +63,10 @@ describe("POST /api/v1/users", () => {
       [{ userId: "x", attributes: { nested: { a: 1 } } }, /attributes\.nested/],
       [{ userId: "x", attributes: { list: [1, 2] } }, /attributes\.list/],
       [{ userId: "", email: "a@b.co" }, /userId/],
-      [{ email: "a@b.co" }, /userId/],
+      [{ email: "a@b.co" }, /^userId: Required: the user's id$/],
+      // present but not text: not "Required"
+      [{ userId: 5 }, /^userId: Must be a string, not a number$/],
+      [{ users: [{ userId: ["a"] }] }, /^users\.0\.userId: Must be a string, not a list$/],
       [{ userId: "x", colour: "red" }, /colour/],
       [{ users: [{ userId: "ok" }, { userId: "y", timezone: "Mars/Base" }] }, /users\.1\.timezone/],
       [{ users: [] }, /at least one/],
