@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
+import { openApiDocument } from "@/lib/api/openapi";
 import { POST as create } from "./route";
 import { GET as getOne, PUT } from "./[id]/route";
 import { POST as activate } from "./[id]/activate/route";
@@ -59,5 +60,11 @@ describe("campaigns API with variants", () => {
     expect(new Set(page.items.map((d: { variant: string }) => d.variant))).toEqual(new Set(["A", "B"]));
     // each row names its webhook (the step), whichever of its variants was sent
     for (const d of page.items as { actionId: string }[]) expect(d.actionId).toBe(step.id);
+
+    // a variant that has deliveries cannot be removed: 409, which the OpenAPI document lists for this route
+    const removed = await PUT(send(`/campaigns/${campaign.id}`, "PUT", { ...draft, actions: [{ ...step, splitPercent: 100, variants: [] }] }), params(campaign.id));
+    expect(removed.status).toBe(409);
+    expect((await removed.json()).error.message).toMatch(/has deliveries, so it cannot be removed/);
+    expect(Object.keys((openApiDocument().paths as Record<string, Record<string, { responses: object }>>)["/api/v1/campaigns/{id}"]!.put!.responses)).toContain("409");
   });
 });
