@@ -7,6 +7,7 @@ import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./sc
 import { activationSchema, campaignBodySchema, campaignCreateBodySchema, deliveryDetailSchema, campaignSchema, campaignSummarySchema, deliveriesPageSchema, deliveriesQuerySchema, resumedSchema, resumeQuerySchema } from "./schemas/campaigns";
 import { campaignResultsSchema } from "./schemas/results";
 import { savedTemplateSchema, templateBodySchema, templateListSchema, templatePatchBodySchema, templateSchema } from "./schemas/templates";
+import { eventsBodyDocSchema } from "../audience/events";
 import { listUsersQuerySchema, upsertResultSchema, usersBodyDocSchema, usersPageSchema, userWithSourcesSchema } from "./schemas/users";
 import { z as zod } from "zod";
 
@@ -26,24 +27,12 @@ export type RouteDoc = {
 const common = [401, 403, 429];
 const withBody = [400, 413, 415, ...common];
 
-const eventInput = zod
-  .object({
-    userId: zod.string().min(1).max(200),
-    event: zod.string().min(1).max(200),
-    params: zod.record(zod.string(), zod.unknown()).optional(),
-    time: zod.union([zod.iso.datetime({ offset: true }), zod.number().nonnegative()]).optional().meta({ description: "ISO-8601 with a zone, or Unix seconds; default now" }),
-    id: zod.string().min(1).max(200).optional().meta({ description: "Your own id for the event (1-200 characters, unique across all events). An event whose id was tracked before, or appears earlier in the same request, is ignored and counted in `duplicates`: a request retried after a timeout triggers nothing twice" }),
-  })
-  // as lib/audience/events.ts refuses them: an unknown key ("name" for "event") is a 400
-  .strict()
-  .meta({ id: "EventInput" });
-
 export const apiRoutes: RouteDoc[] = [
   { method: "POST", path: "/api/v1/users", tag: "Users", role: "editor", summary: "Create or update users", description: "One user, or `{ \"users\": [...] }` with up to 1,000. Attributes merge into the stored ones; an attribute sent as null is removed. A user holds at most 500 attributes and 256 KiB of them as JSON, with what they already hold: a request that would take one past is a 400 naming them, and nothing is written.", body: usersBodyDocSchema, response: { status: 200, schema: upsertResultSchema, description: "How many users were created and updated" }, errors: withBody },
   { method: "GET", path: "/api/v1/users", tag: "Users", role: "viewer", summary: "List users", description: "Ordered by id. Pass `nextCursor` back as `cursor` for the next page; it is null on the last page.", query: listUsersQuerySchema, response: { status: 200, schema: usersPageSchema, description: "A page of users" }, errors: [400, ...common] },
   { method: "GET", path: "/api/v1/users/{userId}", tag: "Users", role: "viewer", summary: "Get a user", description: "With `attributeSources`: the attributes a campaign's response mapping set, and which campaign.", response: { status: 200, schema: userWithSourcesSchema, description: "The user" }, errors: [404, ...common] },
   { method: "DELETE", path: "/api/v1/users/{userId}", tag: "Users", role: "editor", summary: "Delete a user", description: "Also deletes the user's events and deliveries (the right to be forgotten).", response: { status: 204, description: "Deleted" }, errors: [404, ...common] },
-  { method: "POST", path: "/api/v1/events", tag: "Events", role: "editor", summary: "Track events", description: "One event, or `{ \"events\": [...] }` with up to 1,000. Unknown users are created; triggered campaigns plan their deliveries.", body: zod.union([eventInput, zod.object({ events: zod.array(eventInput).min(1).max(1000) }).strict()]), response: { status: 202, schema: zod.object({ accepted: zod.number().meta({ description: "Every event of the request, duplicates included" }), duplicates: zod.number().meta({ description: "Events ignored because their `id` was tracked before" }), usersCreated: zod.number(), scheduled: zod.number(), suppressed: zod.number() }), description: "Accepted" }, errors: withBody },
+  { method: "POST", path: "/api/v1/events", tag: "Events", role: "editor", summary: "Track events", description: "One event, or `{ \"events\": [...] }` with up to 1,000. Unknown users are created; triggered campaigns plan their deliveries.", body: eventsBodyDocSchema, response: { status: 202, schema: zod.object({ accepted: zod.number().meta({ description: "Every event of the request, duplicates included" }), duplicates: zod.number().meta({ description: "Events ignored because their `id` was tracked before" }), usersCreated: zod.number(), scheduled: zod.number(), suppressed: zod.number() }), description: "Accepted" }, errors: withBody },
   { method: "GET", path: "/api/v1/campaigns", tag: "Campaigns", role: "viewer", summary: "List campaigns", response: { status: 200, schema: zod.object({ campaigns: zod.array(campaignSummarySchema) }), description: "Every campaign, most recently changed first" }, errors: common },
   { method: "POST", path: "/api/v1/campaigns", tag: "Campaigns", role: "editor", summary: "Create a campaign", description: "A draft with its webhook actions, validated exactly as the editor validates it; an unknown key in an action, a variant, a field or a header is a 400 naming it (a misspelt `secret` would otherwise store a plain header). `goalEvent` (null for none) and `goalWindowHours` (1..720, default 168) set the conversion goal. An action's `responseMapping` (up to 20 `{ path, attribute, type? }`) saves values of its 2xx JSON response into user attributes. `delivery` (optional, as `PUT /api/v1/campaigns/{id}/delivery` takes it, its webhooks named `\"@0\"`, `\"@1\"`… by position) says when and to whom it sends, in the same transaction; without it the draft sends once to everyone on activation.", body: campaignCreateBodySchema, response: { status: 201, schema: campaignSchema, description: "The new draft" }, errors: withBody },
   { method: "GET", path: "/api/v1/campaigns/{id}", tag: "Campaigns", role: "viewer", summary: "Get a campaign", description: "Secrets (URL passwords, a URL user name with an empty password such as `sk_live_…:`, secret headers) come back masked: `https://name:••••@host`, `https://••••@host`.", response: { status: 200, schema: campaignSchema, description: "The campaign" }, errors: [404, ...common] },

@@ -29,6 +29,10 @@ describe("GET /api/v1/openapi.json", () => {
     // the events route refuses unknown keys: the document says so (a client generator would not)
     expect(doc.components.schemas.EventInput.additionalProperties).toBe(false);
     expect(doc.paths["/api/v1/events"].post.requestBody.content["application/json"].schema.anyOf[1].additionalProperties).toBe(false);
+    // generated from the route's own schema (lib/audience/events.ts), its limits included: a copy in the
+    // catalogue left out that parameter names are at most 200 characters
+    expect(doc.components.schemas.EventInput.properties.params.propertyNames.maxLength).toBe(200);
+    expect(doc.components.schemas.EventInput.properties.params.description).toContain("32 levels deep and 64 KiB");
     expect(doc.paths["/api/v1/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["cursor", "limit"]);
     // every $ref points at a component that exists
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();

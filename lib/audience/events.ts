@@ -31,17 +31,30 @@ export const trackedEventSchema = z
   .object({
     userId: z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200),
     event: z.string(requiredText("the event name")).trim().min(1, "Required: the event name").max(200),
-    params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" }).optional(),
-    time: eventTime.optional(),
+    params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" })
+      .optional()
+      .meta({ description: `The event's parameters: at most ${MAX_PARAMS_DEPTH} levels deep and ${MAX_PARAMS_BYTES / 1024} KiB as JSON` }),
+    time: eventTime.optional().meta({ description: "ISO-8601 with a zone, or Unix seconds; between 2000-01-01 and one year from now; default now" }),
     /** the client's own id: an event with an id tracked before is ignored (a retried request plans nothing twice) */
-    id: z.string().trim().min(1, "An event id cannot be empty").max(200).optional(),
+    id: z
+      .string()
+      .trim()
+      .min(1, "An event id cannot be empty")
+      .max(200)
+      .optional()
+      .meta({ description: "Your own id for the event (1-200 characters, unique across all events). An event whose id was tracked before, or appears earlier in the same request, is ignored and counted in `duplicates`: a request retried after a timeout triggers nothing twice" }),
   })
-  .strict();
+  // an unknown key ("name" for "event") is a 400
+  .strict()
+  .meta({ id: "EventInput" });
 export type TrackedEvent = z.infer<typeof trackedEventSchema>;
 
 const batchSchema = z
   .object({ events: z.array(trackedEventSchema).min(1, "Send at least one event").max(MAX_EVENTS_PER_REQUEST, `At most ${MAX_EVENTS_PER_REQUEST} events per request`) })
   .strict();
+
+/** For the OpenAPI document: what eventsBodySchema accepts. */
+export const eventsBodyDocSchema = z.union([trackedEventSchema, batchSchema]);
 
 /** `{ userId, event, ... }` or `{ events: [...] }`, read as a list; errors keep their own paths. */
 export const eventsBodySchema = z.unknown().transform((input, ctx): TrackedEvent[] => {
