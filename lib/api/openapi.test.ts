@@ -33,6 +33,15 @@ describe("GET /api/v1/openapi.json", () => {
     // catalogue left out that parameter names are at most 200 characters
     expect(doc.components.schemas.EventInput.properties.params.propertyNames.maxLength).toBe(200);
     expect(doc.components.schemas.EventInput.properties.params.description).toContain("32 levels deep and 64 KiB");
+    // a webhook's unknown keys are a 400 (refusingUnknownWebhookKeys): its object schemas say so, with the
+    // read-only keys a GET's actions carry and a save ignores
+    const action = doc.components.schemas.CampaignInput.properties.actions.items;
+    expect(action.additionalProperties).toBe(false);
+    expect(action.properties.signing.readOnly).toBe(true);
+    expect(action.properties.variants.items.additionalProperties).toBe(false);
+    expect(action.properties.fields.items.additionalProperties).toBe(false);
+    expect(action.properties.headers.items.additionalProperties).toBe(false);
+    expect(doc.components.schemas.TemplateInput.properties.webhook.additionalProperties).toBe(false);
     expect(doc.paths["/api/v1/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["cursor", "limit"]);
     // every $ref points at a component that exists
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();

@@ -3,12 +3,15 @@
 import { z } from "zod";
 import { apiRoutes, errorMeanings, rateLimitText, type RouteDoc } from "./catalog";
 import { exampleOf } from "./examples";
+import { documentUnknownWebhookKeys } from "./schemas/webhook-keys";
 
 type Json = Record<string, unknown>;
 
 // Named schemas (.meta({ id })) land in components.schemas; everything else stays inline.
 function toSchema(schema: z.ZodType, io: "input" | "output", components: Json): Json {
   const json = z.toJSONSchema(schema, { io, unrepresentable: "any", target: "draft-2020-12" }) as Json;
+  // the API refuses unknown keys in a body's webhooks (refusingUnknownWebhookKeys): say so
+  if (io === "input") documentUnknownWebhookKeys(json);
   const defs = (json.$defs ?? {}) as Json;
   delete json.$defs;
   delete json.$schema;

@@ -8,15 +8,39 @@ import { actionDraftSchema, dataFieldSchema, headerFieldSchema, variantDraftSche
 // the API names them instead: a typo ("secrett", "timeout") would otherwise save a plain, unmasked
 // header or the default timeout without a word. What GET answers with and a save ignores (`signing`;
 // a variant's copy of its action's `responseMapping` and `templateId`, lib/campaigns/variant-rows.ts
-// stepToDraft) is let by, so a GET's campaign can be sent back as it is.
+// stepToDraft) is let by, so a GET's actions can be sent back as they are.
+const webhookObjects = {
+  action: { keys: Object.keys(actionDraftSchema.shape), ignored: ["signing"] },
+  variant: { keys: Object.keys(variantDraftSchema.shape), ignored: ["signing", "responseMapping", "templateId"] },
+  field: { keys: Object.keys(dataFieldSchema.shape), ignored: [] },
+  header: { keys: Object.keys(headerFieldSchema.shape), ignored: [] },
+};
 const knownKeys = {
-  action: new Set([...Object.keys(actionDraftSchema.shape), "signing"]),
-  variant: new Set([...Object.keys(variantDraftSchema.shape), "signing", "responseMapping", "templateId"]),
-  field: new Set(Object.keys(dataFieldSchema.shape)),
-  header: new Set(Object.keys(headerFieldSchema.shape)),
+  action: new Set([...webhookObjects.action.keys, ...webhookObjects.action.ignored]),
+  variant: new Set([...webhookObjects.variant.keys, ...webhookObjects.variant.ignored]),
+  field: new Set(webhookObjects.field.keys),
+  header: new Set(webhookObjects.header.keys),
   template: new Set<string>(TEMPLATE_WEBHOOK_KEYS),
 };
 const TEMPLATE_KEEPS = ` (a template keeps only ${TEMPLATE_WEBHOOK_KEYS.slice(0, -1).join(", ")} and ${TEMPLATE_WEBHOOK_KEYS.at(-1)})`;
+
+/**
+ * For the OpenAPI document: an object schema of a webhook's (action, variant, field, header) gets
+ * `additionalProperties: false` and its ignored read-only keys, as the API refuses every other key.
+ * Recognised by its property names, which are its zod shape's.
+ */
+export function documentUnknownWebhookKeys(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(documentUnknownWebhookKeys);
+  if (!isRecord(node)) return;
+  Object.values(node).forEach(documentUnknownWebhookKeys);
+  const properties = node.properties;
+  if (node.type !== "object" || !isRecord(properties)) return;
+  const names = Object.keys(properties).sort().join();
+  const kind = Object.values(webhookObjects).find((o) => [...o.keys].sort().join() === names);
+  if (!kind) return;
+  node.additionalProperties = false;
+  for (const key of kind.ignored) properties[key] = { readOnly: true, description: "As a GET answers it; ignored on save" };
+}
 
 const isRecord = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
 const listAt = (v: unknown, key: string): unknown[] => (isRecord(v) && Array.isArray(v[key]) ? v[key] : []);
