@@ -2,7 +2,7 @@
 // the descriptions rendered from Markdown, and per route an example request, its answer and a curl line.
 import { marked } from "marked";
 import { z } from "zod";
-import { apiRoutes, errorMeanings, rateLimitText, type RouteDoc } from "@/lib/api/catalog";
+import { apiRoutes, errorCodes, errorMeanings, rateLimitText, type RouteDoc } from "@/lib/api/catalog";
 import { curlExample, exampleOf } from "@/lib/api/examples";
 import { Badge } from "@/components/ui/Badge";
 import { Card } from "@/components/ui/Card";
@@ -42,7 +42,9 @@ export function ApiReference({ origin }: { origin: string }) {
           {Object.entries(errorMeanings).map(([status, meaning]) => (
             <div key={status} className="contents">
               <dt className="font-mono font-semibold">{status}</dt>
-              <dd className="text-slate-600">{meaning}</dd>
+              <dd className="text-slate-600">
+                {meaning} (code {errorCodes[Number(status)]?.map((c) => <code key={c} className="mx-0.5">{c}</code>)})
+              </dd>
             </div>
           ))}
         </dl>

@@ -64,6 +64,20 @@ export function rateLimitText(): string {
   return `Each key may make ${rate.toLocaleString("en-US")} requests per second with bursts of ${burst.toLocaleString("en-US")}`;
 }
 
+/** The `error.code` each status of /api/v1 carries (catalog.test.ts holds it to the codes the API's code throws). */
+export const errorCodes: Record<number, string[]> = {
+  400: ["validation_error", "invalid_json"],
+  401: ["unauthorized"],
+  403: ["forbidden"],
+  404: ["not_found"],
+  405: ["method_not_allowed"],
+  409: ["conflict", "cannot_activate"],
+  413: ["payload_too_large"],
+  415: ["unsupported_media_type"],
+  429: ["rate_limited"],
+  500: ["internal_error"],
+};
+
 export const errorMeanings: Record<number, string> = {
   400: "Invalid JSON, or a field failed validation (the message names the field; details lists every problem)",
   401: "No API key, a malformed Authorization header, or an unknown or revoked key",

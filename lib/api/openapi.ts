@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document of /api/v1, generated from the route catalogue and the zod schemas the
 // routes validate with, so the document cannot drift from what the API accepts.
 import { z } from "zod";
-import { apiRoutes, errorMeanings, rateLimitText, type RouteDoc } from "./catalog";
+import { apiRoutes, errorCodes, errorMeanings, rateLimitText, type RouteDoc } from "./catalog";
 import { exampleOf } from "./examples";
 import { documentUnknownWebhookKeys } from "./schemas/webhook-keys";
 
@@ -27,7 +27,11 @@ const errorSchema = {
     error: {
       type: "object",
       required: ["code", "message", "details"],
-      properties: { code: { type: "string" }, message: { type: "string" }, details: {} },
+      properties: {
+        code: { type: "string", enum: Object.values(errorCodes).flat(), description: "What went wrong, for programs: each response below names its codes" },
+        message: { type: "string", description: "What went wrong, in words; a validation error's starts with the field" },
+        details: { description: "A validation error's problems, each { path, message }; an activation's { problems }; else null" },
+      },
     },
   },
 };
@@ -50,7 +54,7 @@ function operation(route: RouteDoc, components: Json): Json {
   }
   for (const status of route.errors) {
     responses[String(status)] = {
-      description: errorMeanings[status],
+      description: `${errorMeanings[status]} (code ${errorCodes[status]!.map((c) => `\`${c}\``).join(" or ")})`,
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } } : {}),
     };
