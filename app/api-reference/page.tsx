@@ -1,11 +1,11 @@
 import { headers } from "next/headers";
 import { ApiReference } from "@/components/ApiReference";
+import { publicOrigin } from "@/lib/api/public-origin";
 
 export const metadata = { title: "API reference · Hookline" };
 
 export default async function ApiReferencePage() {
   // the curl lines name this very server
-  const h = await headers();
-  const origin = `${h.get("x-forwarded-proto") ?? "http"}://${h.get("host") ?? "localhost:3000"}`;
+  const origin = publicOrigin(await headers(), "localhost:3000");
   return <ApiReference origin={origin} />;
 }
