@@ -233,5 +233,9 @@ describe("campaigns API", () => {
     // and an action sent without an id is added beside the stored ones, which stay
     const added = await (await PUT(send(`/campaigns/${created.id}`, "PUT", { name: "x", actions: [{ url: "https://crm.example.com/other" }] }), params(created.id))).json();
     expect(added.actions).toHaveLength(2);
+    // as does one whose id is not of this campaign (the example's own id, sent unchanged)
+    const foreign = await (await PUT(send(`/campaigns/${created.id}`, "PUT", example("PUT", "/api/v1/campaigns/{id}").request), params(created.id))).json();
+    expect(foreign.actions).toHaveLength(3);
+    expect(foreign.actions.map((a: { id: string }) => a.id)).not.toContain("cm8x2k1q0001abcd");
   });
 });
