@@ -4,6 +4,7 @@
 // server's own zone: `new Date(s)` and `Date.parse(s)` read "2027-03-01T09:00:00" in the process's
 // TZ, so the same API call scheduled an hour apart on a server in Paris and one in UTC.
 import { DateTime } from "luxon";
+import { luxonZoneName } from "./time-zone";
 
 // A calendar date first (2027, 2027-03, 2027-03-01, 20270301, 2027-W09-1, 2027-060), then the
 // end, a time (T or a space) or nothing else: luxon alone also takes "12" or "09:00" for today.
@@ -45,15 +46,34 @@ function instant(dt: DateTime): Date | null {
   return dt.isValid ? dt.toJSDate() : null;
 }
 
+// A zone name ending a date, where luxon's parsers read one: "[Europe/Paris]" (ISO) or after the
+// time (SQL: "2027-03-01 09:00 Europe/Paris"). Luxon's own pattern for a name, at the end.
+const TRAILING_ZONE = /(\[?)([A-Za-z_+-]{1,256}(?::?\/[A-Za-z0-9_+-]{1,256}(?:\/[A-Za-z0-9_+-]{1,256})?)?)\]?$/;
+
+/**
+ * The date with its zone name (if it ends in one) as luxon may be given it (lib/time-zone.ts
+ * luxonZoneName: luxon keeps every name it sees, and dates come from users, CSV files and receivers'
+ * Retry-After), or null when the name is no zone (luxon would find no date either).
+ */
+function withOneZoneName(s: string): string | null {
+  const m = TRAILING_ZONE.exec(s);
+  // "Z" is UTC's offset, not a name
+  if (!m || /^[Zz]$/.test(m[2]!)) return s;
+  const name = luxonZoneName(m[2]!);
+  return name === null ? null : s.slice(0, m.index + m[1]!.length) + name + s.slice(m.index + m[1]!.length + m[2]!.length);
+}
+
 /**
  * ISO-8601 only (a space may stand for the T, and an SQL-style " +01:00" or " UTC" zone is read
  * too): the date the string names, UTC unless it says otherwise; null when it names none.
  */
 export function parseIsoDateInput(text: string): Date | null {
-  const s = text.trim();
-  const common = commonIso(s);
+  const trimmed = text.trim();
+  const common = commonIso(trimmed);
   if (common) return common;
-  if (!ISO_START.test(s)) return null;
+  if (!ISO_START.test(trimmed)) return null;
+  const s = withOneZoneName(trimmed);
+  if (s === null) return null;
   const iso = instant(DateTime.fromISO(s.replace(" ", "T"), UTC));
   if (iso || !s.includes(" ")) return iso;
   return instant(DateTime.fromSQL(s, UTC));

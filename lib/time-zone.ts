@@ -47,3 +47,46 @@ function spellingOf(name: string): string {
   // where the other name at least is spelt right
   return name === lower || name === name.toUpperCase() ? resolved : name;
 }
+
+const luxonNames = new Map<string, string | null>();
+// An alias as IANA writes it ("Asia/Kolkata", "Port-au-Prince"): a capital after each "/" and a
+// lowercase run after it. Few spellings of one name fit (a "_" or "-" may start a capital or not).
+const TITLE_CASE = /^[A-Z][a-z]*(?:[_-][A-Za-z][a-z]*)*(?:\/[A-Z][a-z]*(?:[_-][A-Za-z][a-z]*)*)*$/;
+
+/**
+ * The name to hand luxon for a zone named by data (a template's `date` zone, a date's "Europe/Paris" or
+ * "[Europe/Paris]", a receiver's Retry-After), or null when it names no zone. Luxon keeps every zone
+ * name it is given for ever, each valid spelling with an Intl.DateTimeFormat of its own (about 25 KB):
+ * "europe/paris", "EUROPE/paris", ... are thousands of names for one zone, and a preview iterating over
+ * them grew the server by tens of MB each time. So luxon only ever sees a few hundred names: the zone's
+ * spelling in the runtime's list, the runtime's own name for an alias (Asia/Calcutta), or an alias
+ * written as IANA writes it (Asia/Kolkata). Not luxon's words for the server's zone ("local", "system").
+ */
+export function luxonZoneName(name: string): string | null {
+  let resolved = luxonNames.get(name);
+  if (resolved === undefined) {
+    resolved = oneNameFor(name);
+    if (luxonNames.size < 10_000 && name.length <= MAX_ZONE_NAME) luxonNames.set(name, resolved);
+  }
+  return resolved;
+}
+
+// The longest IANA name is 32 characters (America/Argentina/ComodRivadavia): a longer text is none,
+// and is not kept in the map above either
+const MAX_ZONE_NAME = 64;
+
+function oneNameFor(name: string): string | null {
+  if (!name || name.length > MAX_ZONE_NAME) return null;
+  let runtimeName: string;
+  try {
+    runtimeName = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+  } catch {
+    return null;
+  }
+  const lower = name.toLowerCase();
+  supportedByLowerCase ??= new Map(Intl.supportedValuesOf("timeZone").map((z) => [z.toLowerCase(), z]));
+  const listed = supportedByLowerCase.get(lower);
+  if (listed) return listed;
+  if (runtimeName.toLowerCase() === lower) return runtimeName;
+  return TITLE_CASE.test(name) ? name : runtimeName;
+}

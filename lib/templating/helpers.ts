@@ -1,8 +1,9 @@
 // The template helpers (documented in the README, one example each). json and urlencode return
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
-import { DateTime } from "luxon";
+import { DateTime, FixedOffsetZone, type Zone } from "luxon";
 import { toText, wellFormed } from "./escape";
 import { parseDateInput } from "../date-input";
+import { luxonZoneName } from "../time-zone";
 
 type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown };
 
@@ -14,6 +15,13 @@ const str = toText;
 function toDateTime(value: unknown): DateTime | null {
   const date = parseDateInput(value, { unixSeconds: true });
   return date ? DateTime.fromJSDate(date) : null;
+}
+
+// The zone a template names, from data as often as not: an offset ("UTC+5"), else one name per zone
+// (lib/time-zone.ts luxonZoneName: luxon keeps every name it is given); none (UTC) when left out
+function zoneOf(zone: unknown): Zone | string | null {
+  if (typeof zone !== "string" || !zone) return "UTC";
+  return FixedOffsetZone.parseSpecifier(zone) ?? luxonZoneName(zone);
 }
 
 // The first date formatted in a zone loads the ICU data (tens of ms, more on a busy machine): done
@@ -43,7 +51,9 @@ export function helperImplementations(marked: Marked): Record<string, Helper> {
       const [value, format, zone] = args(raw);
       const dt = toDateTime(value);
       if (!dt) return "";
-      const zoned = dt.setZone(typeof zone === "string" && zone ? zone : "UTC");
+      const named = zoneOf(zone);
+      if (!named) return "";
+      const zoned = dt.setZone(named);
       if (!zoned.isValid) return "";
       return typeof format === "string" && format ? zoned.toFormat(format) : zoned.toISO();
     },
