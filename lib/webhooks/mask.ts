@@ -173,25 +173,87 @@ function charForms(c: string): string {
   return `(?:${forms.join("|")})`;
 }
 
-// a secret's pattern, built once per secret (an action's secrets repeat delivery after delivery)
-const patterns = new Map<string, RegExp | null>();
-function patternOf(secret: string): RegExp | null {
-  let pattern = patterns.get(secret);
-  if (pattern === undefined) {
-    // only letters and digits, or too long to build: matched as it was sent
-    pattern = /^[A-Za-z0-9]*$/.test(secret) || secret.length > MAX_ENCODED_SECRET ? null : new RegExp([...secret].map(charForms).join(""), "g");
-    if (patterns.size >= 256) patterns.delete(patterns.keys().next().value!);
-    patterns.set(secret, pattern);
+// V8 compiles a pattern to about ten times its source, and to machine code once it has run a few
+// times: a 1,000-character secret of accents or punctuation makes a 200,000-character pattern, 2 MB
+// of heap and 20-80 ms a response, and 250 of them (a templated secret header, each user's own value)
+// ended the process for lack of code space. So a pattern's source and the patterns kept are bounded;
+// a secret whose pattern would be longer is looked for in its whole-string encodings instead.
+const MAX_PATTERN_SOURCE = 8 * 1024;
+const MAX_KEPT_SOURCE = 256 * 1024;
+
+type EncodedForms = {
+  /** each character in any of its forms (charForms), for a secret whose pattern is short enough */
+  pattern: RegExp | null;
+  /** otherwise the secret encoded whole, each way a receiver may write it */
+  whole: string[];
+  size: number;
+};
+
+// every encoded form of a secret holds its letters and digits as they are (charForms)
+const LETTERS_AND_DIGITS = /[A-Za-z0-9]+/g;
+const longestRun = (s: string) => (s.match(LETTERS_AND_DIGITS) ?? []).reduce((a, b) => (b.length > a.length ? b : a), "");
+
+/** The secret as JSON (with \/ and \uXXXX or not, as PHP and .NET write it), percent-encoded (either case, + for spaces) and HTML escapes it. */
+function wholeForms(secret: string): string[] {
+  const json = JSON.stringify(secret).slice(1, -1);
+  const escapeBeyondAscii = (upper: boolean) =>
+    json.replace(/[^\x00-\x7f]/g, (c) => {
+      const hex = c.charCodeAt(0).toString(16).padStart(4, "0");
+      return `\\u${upper ? hex.toUpperCase() : hex}`;
+    });
+  const ascii = escapeBeyondAscii(false);
+  let percent = "";
+  try {
+    percent = encodeURIComponent(secret);
+  } catch {
+    // a broken character: not sent as such either
   }
-  return pattern;
+  const html = secret.replace(/[&<>"']/g, (c) => `&${ENTITY_NAMES[c]};`);
+  // .NET's encoder: + & < > ' and all beyond ASCII as \uXXXX (capitals)
+  const dotNet = escapeBeyondAscii(true).replace(/[+&<>']/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const forms = [json, json.replaceAll("/", "\\/"), ascii, escapeBeyondAscii(true), ascii.replaceAll("/", "\\/"), dotNet, percent, percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), percent.replaceAll("%20", "+"), html];
+  return [...new Set(forms)].filter((f) => f && f !== secret && f.length >= MIN_ECHOED_SECRET);
+}
+
+// each secret's encodings, built once (an action's secrets repeat delivery after delivery), oldest dropped first
+const encodings = new Map<string, EncodedForms | null>();
+let keptSource = 0;
+function encodedFormsOf(secret: string): EncodedForms | null {
+  let forms = encodings.get(secret);
+  if (forms !== undefined) return forms;
+  forms = null;
+  // only letters and digits, or too long to look for in its encodings: matched as it was sent
+  if (!/^[A-Za-z0-9]*$/.test(secret) && secret.length <= MAX_ENCODED_SECRET) {
+    let source = "";
+    for (const c of secret) if ((source += charForms(c)).length > MAX_PATTERN_SOURCE) break;
+    forms =
+      source.length <= MAX_PATTERN_SOURCE
+        ? { pattern: new RegExp(source, "g"), whole: [], size: source.length }
+        : { pattern: null, whole: wholeForms(secret), size: secret.length * 8 };
+  }
+  const size = forms?.size ?? 0;
+  for (const [old, kept] of encodings) {
+    if (encodings.size < 256 && keptSource + size <= MAX_KEPT_SOURCE) break;
+    encodings.delete(old);
+    keptSource -= kept?.size ?? 0;
+  }
+  encodings.set(secret, forms);
+  keptSource += size;
+  return forms;
 }
 
 function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): string {
   let out = text;
   for (const [s, escaped] of secrets) {
     if (out.includes(s)) out = out.split(s).join(MASK);
-    const pattern = escaped ? patternOf(s) : null;
-    if (pattern) out = out.replace(pattern, MASK);
+    if (!escaped || s.length > MAX_ENCODED_SECRET) continue;
+    // no echo of it without its letters and digits as they are: nothing is built (most responses)
+    const run = longestRun(s);
+    if (run.length >= 3 && !out.includes(run)) continue;
+    const forms = encodedFormsOf(s);
+    if (!forms) continue;
+    if (forms.pattern) out = out.replace(forms.pattern, MASK);
+    for (const f of forms.whole) if (out.includes(f)) out = out.split(f).join(MASK);
   }
   if (cutShort) {
     // a body cut at its size limit may end in the first part of a secret (as it was sent)
