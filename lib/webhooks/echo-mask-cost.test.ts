@@ -37,4 +37,11 @@ describe("masking echoed secrets stays cheap whatever the secrets", () => {
     const echoes = ["sk_live\\/ab\\u002bc\\u0026\\u00e9=x", "sk_live%2Fab%2bc%26%C3%A9%3Dx", "sk_live/ab+c&amp;&#233;=x"];
     for (const echo of echoes) expect(maskEchoedSecrets(request(secret), { body: `got ${echo}!` }).body, echo).toBe("got ••••!");
   });
+
+  it("a character beyond U+FFFF escaped as its two UTF-16 halves (JSON's \\ud83d\\ude00)", () => {
+    const secret = "tok-😀-key";
+    for (const echo of ["tok-\\ud83d\\ude00-key", "tok-\\uD83D\\uDE00-key", "tok-%F0%9F%98%80-key", "tok-&#128512;-key"]) {
+      expect(maskEchoedSecrets(request(secret), { body: `got ${echo}!` }).body, echo).toBe("got ••••!");
+    }
+  });
 });

@@ -160,7 +160,8 @@ const escapeRegex = (s: string) => s.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&");
 function charForms(c: string): string {
   if (/[A-Za-z0-9]/.test(c)) return c;
   const forms = [escapeRegex(c)];
-  for (let i = 0; i < c.length; i++) forms.push(`\\\\u${bothCases(c.charCodeAt(i).toString(16).padStart(4, "0"))}`);
+  // a character beyond U+FFFF is escaped as its two UTF-16 halves, one after the other
+  forms.push([...Array(c.length).keys()].map((i) => `\\\\u${bothCases(c.charCodeAt(i).toString(16).padStart(4, "0"))}`).join(""));
   if (c === "/") forms.push("\\\\/");
   if (c === '"' || c === "\\") forms.push(`\\\\${escapeRegex(c)}`);
   forms.push(
