@@ -48,6 +48,7 @@ function instant(dt: DateTime): Date | null {
 
 // A zone name ending a date, where luxon's parsers read one: "[Europe/Paris]" (ISO) or after the
 // time (SQL: "2027-03-01 09:00 Europe/Paris"). Luxon's own pattern for a name, at the end.
+const MAX_DATE_WITH_ZONE = 1024;
 const TRAILING_ZONE = /(\[?)([A-Za-z_+-]{1,256}(?::?\/[A-Za-z0-9_+-]{1,256}(?:\/[A-Za-z0-9_+-]{1,256})?)?)\]?$/;
 
 /**
@@ -56,6 +57,9 @@ const TRAILING_ZONE = /(\[?)([A-Za-z_+-]{1,256}(?::?\/[A-Za-z0-9_+-]{1,256}(?:\/
  * Retry-After), or null when the name is no zone (luxon would find no date either).
  */
 function withOneZoneName(s: string): string | null {
+  // luxon's patterns hold a date, a time and a name of at most 3 x 256 characters: a longer text names
+  // no zone to luxon (and the pattern below, not anchored at the start, would try every position)
+  if (s.length > MAX_DATE_WITH_ZONE) return s;
   const m = TRAILING_ZONE.exec(s);
   // "Z" is UTC's offset, not a name
   if (!m || /^[Zz]$/.test(m[2]!)) return s;
