@@ -107,3 +107,22 @@ describe("a long text read as a date", () => {
     expect(performance.now() - started).toBeLessThan(500);
   });
 });
+
+describe("a user's stored zone in the engine", () => {
+  it("zoneOrFallback gives luxon one name for every spelling of an alias the user API keeps as written", async () => {
+    const { canonicalTimezone } = await import("../time-zone");
+    const { quietHoursEnd, zoneOrFallback } = await import("../delivery/core/schedule-time");
+    given.clear();
+    const stored = new Set(spellings("Asia/Kolkata", 300).map(canonicalTimezone));
+    expect(stored.size).toBeGreaterThan(100); // what users may hold today
+    const ends = new Set<number>();
+    for (const z of stored) {
+      const zone = zoneOrFallback(z, "UTC");
+      ends.add(quietHoursEnd(new Date("2026-11-26T17:00:00Z"), { start: "21:00", end: "08:00" }, zone)!.getTime());
+    }
+    expect([...ends]).toEqual([Date.parse("2026-11-27T02:30:00Z")]);
+    expect(given.size).toBeLessThanOrEqual(2);
+    expect(zoneOrFallback("Asia/Kolkata", "UTC")).toBe("Asia/Kolkata");
+    expect(zoneOrFallback("Mars/Base", "UTC")).toBe("UTC");
+  });
+});

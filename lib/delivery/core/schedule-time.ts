@@ -3,7 +3,7 @@
 import { CronExpressionParser } from "cron-parser";
 import { DateTime } from "luxon";
 import type { DeliveryRule, QuietHours } from "./rules";
-import { isValidTimezone } from "../../time-zone";
+import { luxonZoneName } from "../../time-zone";
 
 /** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone. */
 export function localToInstant(local: string, zone: string): Date {
@@ -22,8 +22,12 @@ export function scheduledTimeHasPassed(rule: { sendAt: string; timeZone: string;
   return dt.isValid && dt.toMillis() <= now.getTime();
 }
 
+/**
+ * A user's zone as luxon is given it (one name per zone: a user may be stored as "aSIA/kOLKATA", and
+ * luxon keeps every spelling it sees with an Intl.DateTimeFormat of its own), else `fallback`.
+ */
 export function zoneOrFallback(zone: string | null | undefined, fallback: string): string {
-  return zone && isValidTimezone(zone) ? zone : fallback;
+  return (zone && luxonZoneName(zone)) || fallback;
 }
 
 type RecurringRule = Extract<DeliveryRule, { when: "recurring" }>;
