@@ -1,12 +1,17 @@
-export type Report = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: { line: number; reason: string }[] };
+export type Report = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: { line: number; reason: string }[]; stopped?: string };
 
 export function ImportReportView({ report, rejectedHref }: { report: Report; rejectedHref: string }) {
   return (
     <div className="space-y-2 text-sm" aria-label="Import report" role="region">
       <p className="font-medium text-slate-900">
-        Import finished: {report.imported.toLocaleString("en-US")} rows imported ({report.created.toLocaleString("en-US")} new users,{" "}
+        Import {report.stopped ? "stopped" : "finished"}: {report.imported.toLocaleString("en-US")} rows imported ({report.created.toLocaleString("en-US")} new users,{" "}
         {report.updated.toLocaleString("en-US")} updated), {report.rejectedCount.toLocaleString("en-US")} rejected.
       </p>
+      {report.stopped && (
+        <p role="alert" className="rounded-lg bg-amber-50 p-3 text-amber-900">
+          {report.stopped}
+        </p>
+      )}
       {report.rejectedCount > 0 && (
         <>
           <a className="text-indigo-700 underline" href={rejectedHref} download>

@@ -5,7 +5,7 @@ import { parse as parseSync } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { guessMapping, type ColumnMapping } from "./mapping";
-import { importCsv, inspectCsv } from "./run";
+import { importCsv, inspectCsv, MAX_REJECTED_ROWS } from "./run";
 
 const dir = mkdtempSync(path.join(tmpdir(), "hookline-import-"));
 function file(name: string, content: string | Buffer) {
@@ -150,6 +150,43 @@ describe("CSV import", () => {
     const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
     expect(written.map(([, , row]) => row)).toEqual([lines[2], lines[3], lines[4], lines[5], lines.slice(6).join("\n")]);
   });
+
+  // A 50 MB file of two-byte rows that all fail held 26 million rejected rows in memory (over 3 GB):
+  // the server died. Past MAX_REJECTED_ROWS the import stops, keeps what it read and says where.
+  it("stops once more than MAX_REJECTED_ROWS rows are rejected (wrong column count), keeping the rows before and saying where", async () => {
+    const lines = ["userId,plan", "capfirst,pro", ...Array.from({ length: MAX_REJECTED_ROWS + 50 }, () => "x"), "caplast,pro"];
+    const csv = file("rejected-flood.csv", lines.join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    const rejectedFile = path.join(dir, "rejected-flood.rejected.csv");
+    const report = await importCsv(csv, { ...inspection, mapping: [{ target: "userId" }, { target: "attribute", name: "plan", type: "string" }], rejectedFile });
+    const lastKept = 2 + MAX_REJECTED_ROWS;
+    expect(report).toMatchObject({ rows: 1 + MAX_REJECTED_ROWS, imported: 1, rejectedCount: MAX_REJECTED_ROWS });
+    expect(report.stopped).toBe(
+      `More than ${MAX_REJECTED_ROWS.toLocaleString("en-US")} rows were rejected, so the import stopped after line ${lastKept.toLocaleString("en-US")}: the lines after it were not read. Check the column mapping and the file, then import it again (users already imported are updated, not duplicated).`,
+    );
+    expect(report.rejected[0]).toEqual({ line: 3, reason: "Expected 2 columns, found 1" });
+    expect(report.rejected.at(-1)).toEqual({ line: 10_002, reason: "Expected 2 columns, found 1" });
+    const written = readFileSync(rejectedFile, "utf8").trim().split("\n");
+    expect(written).toHaveLength(1 + MAX_REJECTED_ROWS);
+    expect(written.at(-1)).toBe(`${lastKept},"Expected 2 columns, found 1",x`);
+    expect(await db().user.findUnique({ where: { id: "capfirst" } })).not.toBeNull();
+    expect(await db().user.findUnique({ where: { id: "caplast" } })).toBeNull();
+    await db().user.deleteMany({ where: { id: "capfirst" } });
+  }, 120_000);
+
+  it("stops the same way when the rows rejected are lines csv-parse cannot read (bad quotes)", async () => {
+    const lines = ["userId,email", ...Array.from({ length: MAX_REJECTED_ROWS + 50 }, (_, i) => `q${i},a"b`), "quotelast,quotelast@example.com"];
+    const csv = file("malformed-flood.csv", lines.join("\n") + "\n");
+    const inspection = await inspectCsv(csv);
+    const rejectedFile = path.join(dir, "malformed-flood.rejected.csv");
+    const report = await importCsv(csv, { ...inspection, mapping: [{ target: "userId" }, { target: "email" }], rejectedFile });
+    expect(report).toMatchObject({ rows: MAX_REJECTED_ROWS, imported: 0, rejectedCount: MAX_REJECTED_ROWS });
+    expect(report.stopped).toMatch(`so the import stopped after line ${(1 + MAX_REJECTED_ROWS).toLocaleString("en-US")}:`);
+    const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
+    expect(written).toHaveLength(MAX_REJECTED_ROWS);
+    expect(written.at(-1)).toEqual([String(1 + MAX_REJECTED_ROWS), "Malformed CSV: Invalid Opening Quote: a quote is found on field 1", `q${MAX_REJECTED_ROWS - 1},a"b`]);
+    expect(await db().user.findUnique({ where: { id: "quotelast" } })).toBeNull();
+  }, 120_000);
 
   it("refuses empty, binary and 10,000-column files with a clear message, importing nothing", async () => {
     const before = await db().user.count();

@@ -19,12 +19,27 @@ const BATCH = 1000;
 const MAX_LINE_CHARS = 1_000_000;
 /** How many rejected rows the report lists; the rejected-rows CSV has every one. */
 export const REPORT_REJECTED_LIMIT = 10_000;
+/**
+ * How many rejected rows an import keeps (each with its source line, in memory until it ends, to
+ * write them in line order): past it the import stops. A 50 MB file of two-byte rows that all fail
+ * (a wrong column count, a wrong mapping) held 26 million of them, over 3 GB, and the server died.
+ */
+export const MAX_REJECTED_ROWS = 100_000;
 
 export class CsvImportError extends Error {}
 
 export type CsvInspection = { encoding: CsvEncoding; delimiter: Delimiter; headers: string[]; sample: string[][]; bytes: number };
 export type RejectedRow = { line: number; reason: string };
-export type ImportReport = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: RejectedRow[] };
+export type ImportReport = {
+  rows: number;
+  imported: number;
+  created: number;
+  updated: number;
+  rejectedCount: number;
+  rejected: RejectedRow[];
+  /** set when the import stopped early (too many rejected rows): why, and that the rest was not read */
+  stopped?: string;
+};
 
 async function readHead(file: string, bytes: number): Promise<Buffer> {
   const handle = await open(file, "r");
@@ -122,7 +137,19 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
   // Kept in memory (at most the 50 MB file) so the rejected rows come out in line order.
   const rejectedRows: Rejection[] = [];
-  const reject = (line: number, reason: string, raw: string) => {
+  // the last line of the file taken in (a row imported or rejected): where a stop leaves off
+  let lastLine = 1;
+  let stopped = false;
+  /** The rejection, or null once the import has stopped: a row past MAX_REJECTED_ROWS stops it, unread rows and all. */
+  const reject = (line: number, reason: string, raw: string): Rejection | null => {
+    if (stopped) return null;
+    if (rejectedRows.length >= MAX_REJECTED_ROWS) {
+      stopped = true;
+      report.stopped = `More than ${MAX_REJECTED_ROWS.toLocaleString("en-US")} rows were rejected, so the import stopped after line ${lastLine.toLocaleString("en-US")}: the lines after it were not read. Check the column mapping and the file, then import it again (users already imported are updated, not duplicated).`;
+      input.destroy();
+      parser.destroy();
+      return null;
+    }
     report.rejectedCount++;
     rejectedRows.push({ line, reason, raw });
     return rejectedRows[rejectedRows.length - 1]!;
@@ -131,7 +158,7 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   const input = createReadStream(file);
   let bytesRead = 0;
   input.on("data", (chunk) => (bytesRead += chunk.length));
-  const parser = input.pipe(
+  const parser: ReturnType<typeof parse> = input.pipe(
     parse({
       delimiter: options.delimiter,
       encoding: options.encoding === "utf-8" ? "utf8" : "latin1",
@@ -153,8 +180,10 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
           previous.lastLine = line;
           return undefined;
         }
-        report.rows++;
         const rejection = reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, raw);
+        if (!rejection) return undefined;
+        report.rows++;
+        lastLine = Math.max(lastLine, line);
         malformed.push({ rejection, lastRaw: raw, lastLine: line });
         return undefined;
       },
@@ -180,17 +209,21 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   };
   try {
     for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
-      report.rows++;
+      if (stopped) break;
       const result = rowToUser(record, options.mapping);
       if (result.ok) {
         batch.push(result.user);
         batchRows.push({ line: info.lines, raw });
-      } else reject(info.lines, result.reason, raw);
+      } else if (!reject(info.lines, result.reason, raw)) break;
+      report.rows++;
+      lastLine = Math.max(lastLine, info.lines);
       if (batch.length >= BATCH) await flush();
     }
     await flush();
   } catch (err) {
-    throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
+    // the stop destroys the parser under the loop (a premature close): the rows read so far are imported
+    if (!stopped) throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
+    await flush();
   }
   await completeMalformedRaw(file, options.encoding, malformed);
   rejectedRows.sort((a, b) => a.line - b.line);
