@@ -247,27 +247,44 @@ export async function deleteUser(userId: string): Promise<boolean> {
 
 export type UserFilter = { search?: string; attribute?: string; value?: string };
 
-/** A page of users by id, after `cursor` (the last id of the previous page). */
+/**
+ * What one page of users holds of their attributes at most, as JSON: a user may hold 256 KiB, so 1,000
+ * of them were a 256 MB answer and about 750 MB of heap for one GET /api/v1/users?limit=1000 (two at
+ * once and a server capped at 1 GB died). A page stops before the user that would take it past this
+ * (never before its first user); nextCursor then continues from there.
+ */
+export const MAX_USER_PAGE_BYTES = 8 * 1024 * 1024;
+// rows read from the database at a time, matching or not: at most 256 users' worth of attributes in memory
+const USER_READ_ROWS = 256;
+
+/** A page of users by id, after `cursor` (the last id of the previous page): `limit` of them, fewer when their attributes are over MAX_USER_PAGE_BYTES. */
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const search = options.search?.trim();
   const where = search ? { OR: [{ id: { startsWith: search } }, { email: { startsWith: search } }] } : {};
   const found: UserRecord[] = [];
+  let bytes = 0;
+  // a matching user beyond the page: it has a next one
+  let more = false;
   let cursor = options.cursor;
   // Attribute filters are read from the JSON here, the same way on both databases, a chunk at a time.
-  const chunk = options.attribute ? 2000 : limit + 1;
-  for (let scanned = 0; scanned < 200_000; scanned += chunk) {
+  const chunk = options.attribute ? USER_READ_ROWS : Math.min(limit + 1, USER_READ_ROWS);
+  for (let scanned = 0; scanned < 200_000 && !more; scanned += chunk) {
     const rows = await db().user.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: "asc" }, take: chunk, omit: { attributeSources: true } });
     for (const row of rows) {
       if (options.attribute && !hasAttribute(asAttributes(row.attributes), options.attribute, options.value)) continue;
+      const size = utf8Bytes(row.attributes);
+      if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) {
+        more = true;
+        break;
+      }
+      bytes += size;
       found.push(toUserRecord(row));
-      if (found.length > limit) break;
     }
-    if (found.length > limit || rows.length < chunk) break;
+    if (rows.length < chunk) break;
     cursor = rows[rows.length - 1]!.id;
   }
-  const page = found.slice(0, limit);
-  return { users: page, nextCursor: found.length > limit ? page[page.length - 1]!.userId : null };
+  return { users: found, nextCursor: more ? found[found.length - 1]!.userId : null };
 }
 
 function hasAttribute(attributes: Attributes, name: string, value: string | undefined): boolean {

@@ -3,6 +3,7 @@ import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
+import { listUsers, MAX_USER_PAGE_BYTES } from "@/lib/audience/users";
 import { GET as list, POST } from "./route";
 import { DELETE, GET as getOne } from "./[userId]/route";
 
@@ -152,6 +153,40 @@ describe("GET /api/v1/users", () => {
     expect(seen.length).toBe(total);
     expect(new Set(seen).size).toBe(total);
   });
+
+  // A user may hold 256 KiB of attributes: 1,000 of them in one page were a 256 MB answer and ~750 MB of heap.
+  it("a page holds at most MAX_USER_PAGE_BYTES of attributes, whatever the limit; the cursor still reaches every user once", async () => {
+    const blob = (i: number) => Object.fromEntries(Array.from({ length: 25 }, (_, k) => [`blob${k}`, `${i}`.padEnd(10_000, "x")]));
+    const ids = Array.from({ length: 48 }, (_, i) => `zz-blob-${String(i).padStart(2, "0")}`);
+    for (let i = 0; i < ids.length; i += 12) expect((await json({ users: ids.slice(i, i + 12).map((userId, j) => ({ userId, attributes: blob(i + j) })) })).status).toBe(200);
+    const viewer = await apiKeyHeaders("viewer");
+    const total = await db().user.count();
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res: Response = await list(new Request(`${url}?limit=1000${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`, { headers: viewer }));
+      expect(res.status).toBe(200);
+      const text = await res.text();
+      expect(text.length).toBeLessThan(MAX_USER_PAGE_BYTES + 64 * 1024);
+      const page: { users: { userId: string }[]; nextCursor: string | null } = JSON.parse(text);
+      expect(page.users.length).toBeGreaterThan(0);
+      seen.push(...page.users.map((u) => u.userId));
+      cursor = page.nextCursor;
+      pages++;
+    } while (cursor);
+    expect(pages).toBeGreaterThan(1);
+    expect(seen.length).toBe(total);
+    expect(new Set(seen).size).toBe(total);
+    // the Users page's attribute filter reads the same way
+    const filtered = await listUsers({ attribute: "blob0", limit: 1000 });
+    expect(filtered.users.length).toBeLessThan(ids.length);
+    expect(filtered.nextCursor).toBe(filtered.users.at(-1)!.userId);
+    const rest = await listUsers({ attribute: "blob0", limit: 1000, cursor: filtered.nextCursor! });
+    expect(rest.nextCursor).toBeNull();
+    expect([...filtered.users, ...rest.users].map((u) => u.userId)).toEqual(ids);
+    await db().user.deleteMany({ where: { id: { in: ids } } });
+  }, 120_000);
 
   it("answers 400 naming the query parameter that holds %00, never a query (cursor=%00 was a 500 on PostgreSQL)", async () => {
     for (const q of ["cursor=%00", "cursor=a%00b&limit=5", "limit=5%00"]) {
