@@ -3,6 +3,7 @@
 import { db } from "../db";
 import { asAttributes } from "./users";
 import { isIsoDateText } from "../date-input";
+import { nextUserPage } from "./user-pages";
 
 export type AttributeKind = "string" | "number" | "boolean" | "date" | "list";
 export type CatalogueEntry = { name: string; types: AttributeKind[]; users: number };
@@ -16,11 +17,11 @@ export function kindOf(value: unknown): AttributeKind {
 }
 
 export async function attributeCatalogue(options: { chunk?: number } = {}): Promise<CatalogueEntry[]> {
-  const chunk = options.chunk ?? 5000;
+  const limits = { rows: options.chunk };
   const entries = new Map<string, { types: Set<AttributeKind>; users: number }>();
-  let cursor: string | undefined;
-  for (;;) {
-    const rows = await db().user.findMany({ select: { id: true, attributes: true }, orderBy: { id: "asc" }, take: chunk, ...(cursor ? { where: { id: { gt: cursor } } } : {}) });
+  // a page at a time, bounded by users and by bytes of attributes (user-pages.ts)
+  for (let page = await nextUserPage(undefined, limits); page; page = await nextUserPage(page.id.lte, limits)) {
+    const rows = await db().user.findMany({ select: { attributes: true }, where: { id: page.id }, orderBy: { id: "asc" } });
     for (const row of rows) {
       for (const [name, value] of Object.entries(asAttributes(row.attributes))) {
         const entry = entries.get(name) ?? { types: new Set(), users: 0 };
@@ -29,8 +30,6 @@ export async function attributeCatalogue(options: { chunk?: number } = {}): Prom
         entries.set(name, entry);
       }
     }
-    if (rows.length < chunk) break;
-    cursor = rows[rows.length - 1]!.id;
   }
   return [...entries].map(([name, e]) => ({ name, types: [...e.types].sort(), users: e.users })).sort((a, b) => a.name.localeCompare(b.name));
 }

@@ -2,22 +2,12 @@
 // segmentMatcher the fan-out uses, a page of users at a time.
 import { db } from "../db";
 import { segmentMatcher, type Segment, type SegmentUser } from "./segment";
+import { nextUserPage } from "./user-pages";
 
-const PAGE = 5000;
-
-/** Every user, a page at a time, in id order. */
+/** Every user, a page at a time (bounded by users and by bytes of attributes: user-pages.ts), in id order. */
 async function eachUserPage(visit: (users: SegmentUser[]) => void) {
-  let cursor: string | undefined;
-  for (;;) {
-    const users = await db().user.findMany({
-      select: { id: true, email: true, timezone: true, attributes: true },
-      orderBy: { id: "asc" },
-      take: PAGE,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
-    });
-    visit(users);
-    if (users.length < PAGE) return;
-    cursor = users[users.length - 1].id;
+  for (let page = await nextUserPage(undefined); page; page = await nextUserPage(page.id.lte)) {
+    visit(await db().user.findMany({ select: { id: true, email: true, timezone: true, attributes: true }, where: { id: page.id }, orderBy: { id: "asc" } }));
   }
 }
 

@@ -141,3 +141,8 @@ export function jsonMergeSql(target: string, patch: string): string {
 export function jsonChangedSql(next: string, current: string): string {
   return prismaProvider() === "sqlite" ? `${next} IS NOT ${current}` : `${next} IS DISTINCT FROM ${current}`;
 }
+
+/** The bytes of a JSON column as text (what reading it brings into memory), without bringing it into memory. */
+export function jsonTextBytesSql(column: string): string {
+  return prismaProvider() === "sqlite" ? `octet_length(${column})` : `octet_length(${column}::text)`;
+}

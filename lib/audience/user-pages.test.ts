@@ -1,0 +1,45 @@
+import { spawnSync } from "node:child_process";
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { nextUserPage } from "./user-pages";
+
+// ~250 KiB of attributes as JSON: about what a user may hold (256 KiB)
+const big = (i: number) => Object.fromEntries(Array.from({ length: 25 }, (_, k) => [`big${k}`, `${i}`.padEnd(10_000, "x")]));
+
+/** `read` (test/heap-capped.ts) in a process of its own whose heap is capped at `capMb`: its output, or how it died. */
+function inCappedProcess(read: "count" | "catalogue", capMb: number): { status: number | null; output: string } {
+  const run = spawnSync(process.execPath, ["--import", "tsx", "test/heap-capped.ts", read], {
+    env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=${capMb}` },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  return { status: run.status, output: run.status === 0 ? run.stdout : `${run.signal ?? ""} ${run.stderr.slice(-300)}` };
+}
+
+describe("user pages", () => {
+  it("a page holds at most `bytes` of attributes (one user at least) and the pages cover every user once, in id order", async () => {
+    await db().user.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ id: `page-${i}`, attributes: { a: "x".repeat(1000 * (i + 1)) } })) });
+    const pages = [];
+    for (let page = await nextUserPage(undefined, { bytes: 5000 }); page; page = await nextUserPage(page.id.lte, { bytes: 5000 })) pages.push(page);
+    // sizes 1,010, 2,010, ... 10,010 bytes: 0+1 fit in 5,000, then one a page (each over it alone)
+    expect(pages).toEqual([
+      { id: { lte: "page-1" }, users: 2 },
+      ...Array.from({ length: 8 }, (_, i) => ({ id: { gt: `page-${i + 1}`, lte: `page-${i + 2}` }, users: 1 })),
+    ]);
+    expect(await nextUserPage(undefined, { rows: 3 })).toEqual({ id: { lte: "page-2" }, users: 3 });
+    await db().user.deleteMany({ where: { id: { startsWith: "page-" } } });
+    expect(await nextUserPage(undefined)).toBeNull();
+  });
+
+  // The audience count and the attribute catalogue (a viewer's count as they type, every visit of the
+  // Users page) read 5,000 users at once: at 256 KiB each, over 3 GB of heap, and the server died.
+  it("the audience count and the attribute catalogue read a bounded page at a time: they run in a heap capped far below the audience", async () => {
+    const users = 800; // ~200 MB of attributes: read at once, ~600 MB of heap
+    for (let i = 0; i < users; i += 20) {
+      await db().user.createMany({ data: Array.from({ length: 20 }, (_, j) => ({ id: `big-${String(i + j).padStart(4, "0")}`, attributes: { plan: "pro", ...big(i + j) } })) });
+    }
+    expect(inCappedProcess("count", 256)).toEqual({ status: 0, output: JSON.stringify({ matching: users, total: users }) });
+    expect(inCappedProcess("catalogue", 256)).toEqual({ status: 0, output: "26" });
+    await db().user.deleteMany({ where: { id: { startsWith: "big-" } } });
+  }, 300_000);
+});

@@ -1,0 +1,23 @@
+// Runs one whole-audience read in a Node.js process whose heap is capped (HEAP_CAP_MB), on the test
+// file's database (its settings come in the environment): whether a read stays within a server's
+// memory is seen as whether this process survives it. Usage: tsx test/heap-capped.ts count|catalogue
+import { attributeCatalogue } from "@/lib/audience/attribute-catalogue";
+import { countMatchingUsers } from "@/lib/audience/count";
+
+const reads: Record<string, () => Promise<unknown>> = {
+  count: () => countMatchingUsers({ match: "all", conditions: [{ key: "plan", operator: "exists" }] }),
+  catalogue: async () => (await attributeCatalogue()).length,
+};
+
+const read = reads[process.argv[2] ?? ""];
+if (!read) throw new Error(`Name one of ${Object.keys(reads).join(", ")}`);
+read().then(
+  (result) => {
+    process.stdout.write(JSON.stringify(result));
+    process.exit(0);
+  },
+  (err) => {
+    process.stderr.write(String(err));
+    process.exit(1);
+  },
+);
