@@ -1,12 +1,18 @@
 // Runs one whole-audience read in a Node.js process whose heap is capped (HEAP_CAP_MB), on the test
 // file's database (its settings come in the environment): whether a read stays within a server's
-// memory is seen as whether this process survives it. Usage: tsx test/heap-capped.ts count|catalogue
+// memory is seen as whether this process survives it.
+// Usage: tsx test/heap-capped.ts count | catalogue | activate <campaignId>
 import { attributeCatalogue } from "@/lib/audience/attribute-catalogue";
 import { countMatchingUsers } from "@/lib/audience/count";
+import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 
 const reads: Record<string, () => Promise<unknown>> = {
   count: () => countMatchingUsers({ match: "all", conditions: [{ key: "plan", operator: "exists" }] }),
   catalogue: async () => (await attributeCatalogue()).length,
+  activate: async () => {
+    const result = await activateCampaign(process.argv[3] ?? "");
+    return result.ok ? result.counts.scheduled : result.problems;
+  },
 };
 
 const read = reads[process.argv[2] ?? ""];

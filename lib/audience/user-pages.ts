@@ -6,6 +6,7 @@
 import { db } from "../db";
 import { tableName } from "../db/bulk-insert";
 import { jsonTextBytesSql } from "../db/dialect";
+import type { RawTx } from "../db/raw";
 import { SqlParams } from "../db/raw-sql";
 
 /** Users in one page at most. */
@@ -19,17 +20,17 @@ export type UserPage = { id: { gt?: string; lte: string }; users: number };
 /**
  * The page of users after `after` (exclusive; undefined: from the first) in id order, or null when
  * none is left: at most `rows` users and `bytes` of attributes. One query reads the ids and the
- * attributes' sizes, never the attributes; the caller reads the page's users with `where: { id: page.id }`.
+ * attributes' sizes, never the attributes; the caller reads the page's users with `where: { id: page.id }`
+ * (a fan-out: through its own raw transaction, `reader`, between the same bounds).
  */
-export async function nextUserPage(after: string | undefined, limits: { rows?: number; bytes?: number } = {}): Promise<UserPage | null> {
+export async function nextUserPage(after: string | undefined, limits: { rows?: number; bytes?: number } = {}, reader?: Pick<RawTx, "query">): Promise<UserPage | null> {
   const rows = limits.rows ?? USER_PAGE_ROWS;
   const bytes = limits.bytes ?? USER_PAGE_BYTES;
   const params = new SqlParams();
   const where = after === undefined ? "" : `WHERE "id" > ${params.add("text", after)}`;
-  const sizes = await db().$queryRawUnsafe<{ id: string; bytes: number | bigint | null }[]>(
-    `SELECT "id", ${jsonTextBytesSql('"attributes"')} AS "bytes" FROM ${tableName("User")} ${where} ORDER BY "id" LIMIT ${params.add("int", rows)}`,
-    ...params.values,
-  );
+  const sql = `SELECT "id", ${jsonTextBytesSql('"attributes"')} AS "bytes" FROM ${tableName("User")} ${where} ORDER BY "id" LIMIT ${params.add("int", rows)}`;
+  type Size = { id: string; bytes: number | bigint | null };
+  const sizes = reader ? await reader.query<Size>(sql, params.values) : await db().$queryRawUnsafe<Size[]>(sql, ...params.values);
   if (!sizes.length) return null;
   let total = 0;
   let last = 0;

@@ -2,6 +2,7 @@
 // transaction that made the decision (activation, an event, a recurring occurrence).
 import { parseSegment, segmentMatcher } from "../../audience/segment";
 import { audiencePage } from "../../audience/users";
+import { nextUserPage, type UserPage } from "../../audience/user-pages";
 import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
 import { jsonInsertSql, newRowIds, type ColumnKind } from "../../db/bulk-insert";
@@ -94,13 +95,16 @@ export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trig
   const counts = emptyCounts();
   let after: string | null = null;
   for (;;) {
-    const users = await audiencePage(tx, after, USER_PAGE, fields);
-    if (users.length === 0) break;
-    after = users[users.length - 1]!.id;
+    // with their attributes, a page is bounded by their bytes too (a user may hold 256 KiB: 5,000 were 1.25 GB)
+    const page: UserPage | null = fields.attributes ? await nextUserPage(after ?? undefined, { rows: USER_PAGE }, tx) : null;
+    if (fields.attributes && !page) break;
+    const users = await audiencePage(tx, after, USER_PAGE, fields, page?.id.lte);
+    if (users.length === 0 && !page) break;
+    after = page?.id.lte ?? users[users.length - 1]!.id;
     const audience = segment ? users.filter(inAudience) : users;
     const plans = planDeliveries({ rule: campaign.rule, actions: campaign.actions, users: audience, trigger, now, campaign });
     for (const s of plannedDeliveryStatements(campaign.id, plans, counts)) await tx.run(s.sql, s.values);
-    if (users.length < USER_PAGE) break;
+    if (!page && users.length < USER_PAGE) break;
   }
   // a big activation changes what the claim's query plan should be (see plannerStatisticsSql)
   const statistics = counts.scheduled >= STATISTICS_AFTER ? plannerStatisticsSql("Delivery") : null;
