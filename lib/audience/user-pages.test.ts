@@ -1,6 +1,7 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
+import { activateCampaign } from "../delivery/store/lifecycle";
 import { createCampaign } from "../delivery/testing/fixtures";
 import { nextUserPage } from "./user-pages";
 
@@ -8,7 +9,7 @@ import { nextUserPage } from "./user-pages";
 const big = (i: number) => Object.fromEntries(Array.from({ length: 25 }, (_, k) => [`big${k}`, `${i}`.padEnd(10_000, "x")]));
 
 /** `read` (test/heap-capped.ts) in a process of its own whose heap is capped at `capMb`: its output, or how it died. */
-function inCappedProcess(read: "count" | "catalogue" | "activate", capMb: number, ...args: string[]): { status: number | null; output: string } {
+function inCappedProcess(read: "count" | "catalogue" | "activate" | "track", capMb: number, ...args: string[]): { status: number | null; output: string } {
   const run = spawnSync(process.execPath, ["--import", "tsx", "test/heap-capped.ts", read, ...args], {
     env: { ...process.env, NODE_OPTIONS: `--max-old-space-size=${capMb}` },
     encoding: "utf8",
@@ -34,8 +35,8 @@ describe("user pages", () => {
 
   // The audience count and the attribute catalogue (a viewer's count as they type, every visit of the
   // Users page) and a campaign's fan-out to a segment (its activation, each recurring run) read 5,000
-  // users at once: at 256 KiB each, over 3 GB of heap, and the server died.
-  it("the audience count, the attribute catalogue and a fan-out to a segment read a bounded page at a time: they run in a heap capped far below the audience", async () => {
+  // users at once, the planning of tracked events all their users: at 256 KiB each, over 3 GB of heap, and the server died.
+  it("the audience count, the attribute catalogue, a fan-out to a segment and tracked events read a bounded page at a time: they run in a heap capped far below the audience", async () => {
     const users = 800; // ~200 MB of attributes: read at once, ~600 MB of heap
     for (let i = 0; i < users; i += 20) {
       await db().user.createMany({ data: Array.from({ length: 20 }, (_, j) => ({ id: `big-${String(i + j).padStart(4, "0")}`, attributes: { plan: "pro", ...big(i + j) } })) });
@@ -45,6 +46,12 @@ describe("user pages", () => {
     const campaign = await createCampaign({ url: "https://hooks.example.com/{{user.id}}", audience: { match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] } });
     expect(inCappedProcess("activate", 160, campaign.id)).toEqual({ status: 0, output: String(users) });
     await db().delivery.deleteMany({ where: { campaignId: campaign.id } });
+    // tracked events: their users were read all at once to plan a triggered campaign (1,000 a request)
+    const triggered = await createCampaign({ url: "https://hooks.example.com/{{user.id}}", rule: { when: "triggered", event: "renewed" } });
+    expect((await activateCampaign(triggered.id)).ok).toBe(true);
+    const ids = Array.from({ length: users }, (_, i) => `big-${String(i).padStart(4, "0")}`);
+    expect(inCappedProcess("track", 160, "renewed", ...ids)).toEqual({ status: 0, output: String(users) });
+    await db().delivery.deleteMany({ where: { campaignId: triggered.id } });
     await db().user.deleteMany({ where: { id: { startsWith: "big-" } } });
   }, 300_000);
 });

@@ -41,3 +41,34 @@ export async function nextUserPage(after: string | undefined, limits: { rows?: n
   }
   return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[last]!.id }, users: last + 1 };
 }
+
+/**
+ * `ids` (distinct) in groups of at most `rows` users and `bytes` of attributes (one user at least),
+ * for whatever loads a set of users at once to plan for them (tracked events, a catch-up): the
+ * sizes are read first, through `reader`, without the attributes.
+ */
+export async function userIdGroups(reader: Pick<RawTx, "query">, ids: string[], limits: { rows?: number; bytes?: number } = {}): Promise<string[][]> {
+  const rows = limits.rows ?? 1000;
+  const bytes = limits.bytes ?? USER_PAGE_BYTES;
+  const sizes = new Map<string, number>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const p = new SqlParams();
+    const sql = `SELECT "id", ${jsonTextBytesSql('"attributes"')} AS "bytes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids.slice(i, i + 1000))})`;
+    for (const r of await reader.query<{ id: string; bytes: number | bigint | null }>(sql, p.values)) sizes.set(r.id, Number(r.bytes ?? 0));
+  }
+  const groups: string[][] = [];
+  let group: string[] = [];
+  let total = 0;
+  for (const id of ids) {
+    const size = sizes.get(id) ?? 0;
+    if (group.length && (group.length >= rows || total + size > bytes)) {
+      groups.push(group);
+      group = [];
+      total = 0;
+    }
+    group.push(id);
+    total += size;
+  }
+  if (group.length) groups.push(group);
+  return groups;
+}
