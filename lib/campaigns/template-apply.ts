@@ -2,6 +2,7 @@
 // template's webhook as a new, unsaved draft. Client-safe (no database): the picker calls it in the browser.
 import type { DestinationTemplateView } from "./destination-template-schemas";
 import type { ActionDraftInput } from "./schemas";
+import { isPlaceholderPath } from "../templating/context";
 
 /** A new webhook draft copied from a template (not saved): Action.templateId records where it started. */
 export function actionDraftFromTemplate(template: DestinationTemplateView): ActionDraftInput & { templateId: string } {
@@ -19,7 +20,6 @@ export function actionDraftFromTemplate(template: DestinationTemplateView): Acti
 
 /** {{ }} names in a template that read no data: the parts to fill in ("slack_webhook_path"). */
 export function fillInPlaceholders(text: string): string[] {
-  const DATA_ROOTS = /^(user|userAttribute|event|parameter|campaign|action|now)\b/;
-  const names = [...text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!).filter((n) => !DATA_ROOTS.test(n));
+  const names = [...text.matchAll(/\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}/g)].map((m) => m[1]!).filter(isPlaceholderPath);
   return [...new Set(names)];
 }

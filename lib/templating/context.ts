@@ -25,6 +25,17 @@ export function buildTemplateContext(ctx: TemplateContext): Record<string, unkno
   };
 }
 
+/** The first names of the variables above; a path starting with any other name reads nobody's data. */
+const VARIABLE_ROOTS = new Set(["userAttribute", "user", "event", "parameter", "campaign", "action", "now"]);
+
+/**
+ * Whether a variable path names no variable of the contract ({{slack_webhook_path}}, a destination
+ * template's placeholder): it renders empty for every user, so it is a value left to fill in.
+ */
+export function isPlaceholderPath(path: string): boolean {
+  return !VARIABLE_ROOTS.has(path.split(".")[0]!);
+}
+
 /** The paths of `paths` that resolve to nothing in the context (rendered empty). */
 export function missingPaths(paths: string[], context: Record<string, unknown>): string[] {
   return paths.filter((p) => {

@@ -4,7 +4,7 @@ export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./com
 export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, MAX_REQUEST_EXPRESSIONS, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError } from "./template-error";
 export type { EscapeMode } from "./escape";
-export { buildTemplateContext, missingPaths } from "./context";
+export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
 export { MAX_EXPRESSIONS, MAX_NESTING } from "./source-check";
 

@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, missingPaths, prepareFields, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { urlOrigin } from "../campaigns/url-origin";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
@@ -154,6 +154,12 @@ function planFor(template: WebhookTemplate): Plan {
   return plan;
 }
 
+/** Why a value renders empty: this user lacks it, or no user has it ({{slack_webhook_path}} left from a template). */
+function missingMessage(path: string): string {
+  if (isPlaceholderPath(path)) return `{{${path}}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)`;
+  return `${path} is not set for this user and renders empty`;
+}
+
 export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateContext, opts: RenderOptions): RenderResult {
   const context = buildTemplateContext(ctx);
   const plan = planFor(template);
@@ -170,7 +176,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   if (opts.collectWarnings) {
     compiledFields(prepared).forEach((t, i) => {
       if (t instanceof Error) return;
-      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: `${p} is not set for this user and renders empty`, path: p });
+      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: missingMessage(p), path: p });
     });
   }
 

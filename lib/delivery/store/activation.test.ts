@@ -120,6 +120,22 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(checkActionRenders(campaign.actions[0]!)).toEqual([]);
   });
 
+  it("refuses a destination template's placeholder left in (it renders empty for every user), at its field", async () => {
+    const campaign = await createCampaign({ url: "https://hooks.slack.com/services/{{slack_webhook_path}}", fields: [{ key: "text", value: "{{user.email}} for {{team}}", type: "text" }] });
+    const result = await activateCampaign(campaign.id);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([
+      "Action 1 (Hook): URL: {{slack_webhook_path}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)",
+      'Action 1 (Hook): Data field "text": {{team}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)',
+    ]);
+    expect(Object.keys(result.fieldErrors ?? {})).toEqual(["actions.0.url", "actions.0.fields.0.value"]);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
+    // the variables of the contract are no placeholders, whoever lacks them
+    const fine = await createCampaign({ url: "https://hooks.example.com/{{user.id}}/{{userAttribute.[First name]}}", fields: [{ key: "c", value: "{{campaign.name}} {{now}} {{parameter.x}}", type: "text" }] });
+    expect(checkActionRenders(fine.actions[0]!)).toEqual([]);
+  });
+
   it("names the URL and headers as the editor does", async () => {
     const campaign = await createCampaign({ url: "not a url", fields: [{ key: "a", value: "x", type: "text" }] });
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { headers: [{ name: "X-Flag", value: "a\u0001b" }] } });

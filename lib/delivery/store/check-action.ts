@@ -4,12 +4,14 @@
 // event of its trigger). A Number or Boolean data field that reads a value the sample lacks is judged
 // with stand-ins for those values (a number, then true): "{{event.params.amount}}" passes, while
 // "{{event.params.amount}} USD" is never a number and is refused. Other fields that read missing
-// values show their problems per delivery. Problems are worded as the editor words them: at the field
+// values show their problems per delivery. A name that is no variable at all ({{slack_webhook_path}}, a
+// destination template's placeholder) renders empty for everyone and is refused. Problems are worded as the editor words them: at the field
 // (fieldErrors, by the editor's paths), and in the list, not as an internal path.
 import type { Action } from "../../db/generated/sqlite/client";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { renderWebhookRequest } from "../../webhooks/render-request";
+import { isPlaceholderPath } from "../../templating";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
 
@@ -87,11 +89,13 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   });
   const render = (ctx: TemplateContext) => renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
   const result = render(context());
-  if (result.ok) return { template, judged: [] };
+  // a placeholder ({{slack_webhook_path}} of a destination template) renders empty for every user: it
+  // was meant to be replaced, and sending with it would fail (or reach the wrong place) for everyone
+  const judged: Judged[] = result.warnings.filter((w) => w.path && isPlaceholderPath(w.path)).map((w) => ({ problem: { field: w.field, message: w.message } }));
+  if (result.ok) return { template, judged };
   // a field reading a value the sample lacks renders empty here; its real value is only known per delivery
   const missing = new Map<string, string[]>();
   for (const w of result.warnings) if (w.path) missing.set(w.field, [...(missing.get(w.field) ?? []), w.path]);
-  const judged: Judged[] = [];
   // A Number or Boolean data field whose value the sample lacks is judged with stand-ins: refused only
   // if no stand-in renders a value of its type. Each stand-in is one render of the whole request with
   // every such field's missing values put in, so the check costs at most three renders however many
