@@ -74,7 +74,10 @@ describe("decide", () => {
   it("fails without a request when the action cannot load or the template cannot render", () => {
     expect(decide(input({ action: { template: null, templateError: "Could not load the action: bad key" } }))).toEqual({ kind: "fail", error: "Could not load the action: bad key" });
     const broken = decide(input({ render: () => ({ ok: false, errors: [{ field: "fields[0].value", message: '"x" is not defined' }], warnings: [] }) }));
-    expect(broken).toEqual({ kind: "fail", error: 'Template error: fields[0].value: "x" is not defined' });
+    // worded as the editor words the field: by its key, not its index
+    expect(broken).toEqual({ kind: "fail", error: 'Template error: Field "name" value: "x" is not defined' });
+    const atLine = decide(input({ render: () => ({ ok: false, errors: [{ field: "url", message: "`{{` is not closed: add `}}`", line: 1, column: 9 }, { field: "headers[0].value", message: "bad" }], warnings: [] }) }));
+    expect(atLine).toEqual({ kind: "fail", error: "Template error: URL (line 1, column 9): `{{` is not closed: add `}}`; Header 1 value: bad" });
     const thrown = decide(input({ render: () => { throw new Error("boom"); } }));
     expect(thrown).toEqual({ kind: "fail", error: "Template error: template: boom" });
   });

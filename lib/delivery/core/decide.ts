@@ -3,6 +3,7 @@
 // renderer and the host breaker. The dispatcher turns the decision into a recorded change or a send;
 // every rule that can stop a send is decided here, in this order.
 import type { UserForPlanning } from "../../audience/users";
+import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import { hostOf } from "../store/attempt-record";
 import type { BatchCampaign } from "../store/batch-context";
@@ -67,7 +68,8 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   } catch (err) {
     rendered = { ok: false, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
   }
-  if (!rendered.ok) return { kind: "fail", error: `Template error: ${rendered.errors.map((e) => `${e.field}: ${e.message}`).join("; ")}` };
+  // in the editor's words ('Field "amount" value'), as the preview said it, not as an internal path
+  if (!rendered.ok) return { kind: "fail", error: `Template error: ${labelledProblems(rendered.errors, template).map(describeProblem).join("; ")}` };
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
