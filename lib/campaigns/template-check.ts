@@ -24,7 +24,7 @@ export function templateSyntaxErrors(draft: CampaignDraft): FieldErrors {
 export class TemplateSyntaxError extends Error {
   constructor(readonly fieldErrors: FieldErrors) {
     const count = Object.keys(fieldErrors).length;
-    super(`${count === 1 ? "A template has" : `${count} templates have`} a syntax error; fix it, then save again.`);
+    super(`${count === 1 ? "A template has a syntax error; fix it" : `${count} templates have a syntax error; fix them`}, then save again.`);
   }
 }
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { saveCampaign } from "../../campaigns/campaigns";
 import { campaignDraftSchema } from "../../campaigns/schemas";
-import { TemplateSyntaxError } from "../../campaigns/template-check";
+import { assertTemplatesCompile, TemplateSyntaxError } from "../../campaigns/template-check";
 import { activateCampaign, activationMessage } from "./lifecycle";
 import { checkActionRenders } from "./check-action";
 import { createCampaign } from "../testing/fixtures";
@@ -173,5 +173,11 @@ describe("saving refuses templates that do not compile (saveCampaign, for every 
     expect(err).toBeInstanceOf(TemplateSyntaxError);
     expect((err as TemplateSyntaxError).fieldErrors["actions.0.fields.0.value"]).toMatch(/line \d+, column \d+/);
     expect(await db().campaign.count()).toBe(before);
+    expect((err as Error).message).toBe("A template has a syntax error; fix it, then save again.");
+  });
+
+  it("words several broken templates in the plural", () => {
+    const draft = campaignDraftSchema.parse({ name: "x", actions: [{ url: "https://a.example.com/{{user.id}", fields: [{ key: "a", value: "{{#if user.plan}}" }] }] });
+    expect(() => assertTemplatesCompile(draft)).toThrow("2 templates have a syntax error; fix them, then save again.");
   });
 });
