@@ -6,6 +6,8 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
 import { errorMessageOf } from "@/lib/api/error-message";
+import { mappingProblemText } from "@/lib/audience/import/mapping-problems";
+import { plural } from "@/lib/text/plural";
 import { MappingTable, type Mapping } from "./MappingTable";
 import { ImportReportView, type Report } from "./ImportReportView";
 
@@ -67,7 +69,11 @@ export function CsvImport() {
     if (!upload) return;
     setError(null);
     const res = await fetch(`/api/imports/${upload.id}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ mapping }) });
-    if (!res.ok) return setError(await errorOf(res));
+    if (!res.ok) {
+      // a refused mapping is worded by column ("Map one column to the user id"), not by the request's field
+      const body = (await res.clone().json().catch(() => null)) as { error?: { details?: unknown } } | null;
+      return setError(mappingProblemText(body?.error?.details, upload.inspection.headers) ?? (await errorOf(res)));
+    }
     setStatus({ status: "running", progress: 0, report: null, error: null });
   }
 
@@ -101,7 +107,7 @@ export function CsvImport() {
       {upload && !status && (
         <>
           <p className="text-sm text-slate-600">
-            {upload.fileName}: {upload.inspection.headers.length} columns, {upload.inspection.encoding === "latin1" ? "Latin-1" : "UTF-8"},{" "}
+            {upload.fileName}: {plural(upload.inspection.headers.length, "column", "columns")}, {upload.inspection.encoding === "latin1" ? "Latin-1" : "UTF-8"},{" "}
             {delimiterNames[upload.inspection.delimiter]} separated.
           </p>
           <MappingTable headers={upload.inspection.headers} sample={upload.inspection.sample} mapping={mapping} onChange={setMapping} />
