@@ -2,17 +2,29 @@ import { heldUntilText } from "@/lib/delivery/core/hold-reason";
 import type { Hold } from "@/lib/delivery/core/hold-reason";
 import { Badge } from "../ui/Badge";
 
+/** States whose reason says what went wrong: shown in the row, so a failure is read without opening it. */
+const SHOWS_REASON = new Set(["failed", "retrying", "suppressed"]);
+
 /**
  * A delivery's state in the log. A row held for quiet hours is still "scheduled" in the engine, but
- * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck.
+ * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck. A
+ * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
  */
 export function DeliveryStateLabel({ state, hold, reason }: { state: string; hold: Hold | null; reason: string | null }) {
-  const until = hold === "quiet_hours" ? heldUntilText(reason) : null;
-  if (hold !== "quiet_hours") return <span title={reason ?? undefined}>{state}</span>;
+  if (hold === "quiet_hours") {
+    const until = heldUntilText(reason);
+    return (
+      <span className="flex flex-col items-start gap-0.5" title={reason ?? undefined}>
+        <Badge tone="amber">Held: quiet hours</Badge>
+        {until && <span className="whitespace-nowrap text-xs text-slate-500">{until}</span>}
+      </span>
+    );
+  }
+  if (!reason || !SHOWS_REASON.has(state)) return <span title={reason ?? undefined}>{state}</span>;
   return (
-    <span className="flex flex-col items-start gap-0.5" title={reason ?? undefined}>
-      <Badge tone="amber">Held: quiet hours</Badge>
-      {until && <span className="whitespace-nowrap text-xs text-slate-500">{until}</span>}
+    <span className="flex flex-col items-start gap-0.5">
+      <span>{state}</span>
+      <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>
     </span>
   );
 }

@@ -1,0 +1,53 @@
+// A marketer's first day, walked in a browser on a clean install (2026-12-05): the rough edges it
+// found, each pinned here. The receiver listens on 127.0.0.2, which playwright.config.ts's
+// HOOKLINE_ALLOWED_HOSTS does not allow, so a test send there is refused until allowed.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
+import { expect, test } from "./fixtures";
+let server: Server;
+let port = 0;
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}'));
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+test.afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+test("the delivery log says why a delivery failed, is retrying or was suppressed, in its row", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `rough-${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: ["a", "b", "c", "d"].map((s) => ({ id: `${tag}-${s}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: { name: `Reasons ${tag}`, status: "paused", deliveryRule: { when: "immediate" }, actions: { create: { name: "Hook", urlTemplate: "https://crm.example.com/x", fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    const now = new Date();
+    const rows = [
+      ["a", "failed", 'Template error: Field "amount" value: "" is not a number'],
+      ["b", "retrying", "Attempt 1: DNS lookup failed for crm.example.com (ENOTFOUND)"],
+      ["c", "suppressed", "Frequency cap: 1 per day reached"],
+      ["d", "delivered", null],
+    ] as const;
+    for (const [s, state, reason] of rows) {
+      await prisma.delivery.create({
+        data: { webhookId: `msg_${tag}_${s}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `${tag}-${s}`, triggerKey: "activation", plannedAt: now, dueAt: new Date(now.getTime() + 3_600_000), state, reason, attempts: 1 },
+      });
+    }
+    await page.goto(`/campaigns/${campaign.id}`);
+    const table = page.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" });
+    for (const [s, state, reason] of rows) {
+      const row = table.getByRole("row").filter({ hasText: `${tag}-${s}` });
+      await expect(row).toContainText(state);
+      if (reason) await expect(row.getByText(reason, { exact: true })).toBeVisible();
+    }
+  } finally {
+    await prisma.$disconnect();
+  }
+});
