@@ -51,3 +51,16 @@ test("the delivery log says why a delivery failed, is retrying or was suppressed
     await prisma.$disconnect();
   }
 });
+test("a click on a button below a broken field lands, although leaving the field shows its error", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  // the preview answering means the page is hydrated
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  const url = page.getByLabel("URL", { exact: true });
+  await url.fill("https://crm.example.com/contacts/{{user.id}");
+  // The press on "Add field" moves the focus out of the URL, whose error then shows and pushes the
+  // button down: the click used to land on the hint above it and add nothing.
+  await page.getByRole("button", { name: "Add field" }).click();
+  await expect(page.getByLabel("Key", { exact: true })).toHaveCount(1);
+  await expect(url).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByText("`{{` is not closed: add `}}` (line 1, column 34)")).toBeVisible();
+});

@@ -15,6 +15,27 @@ export function ErrorRevealScope({ revealed, children }: { revealed: boolean; ch
   return <ErrorReveal.Provider value={{ revealed }}>{children}</ErrorReveal.Provider>;
 }
 
+/** Whether a mouse button or a finger is down (set before the press moves the focus away from a field). */
+let pressing = false;
+if (typeof window !== "undefined") {
+  window.addEventListener("pointerdown", () => (pressing = true), true);
+  for (const end of ["pointerup", "pointercancel"]) window.addEventListener(end, () => (pressing = false), true);
+}
+
+/**
+ * Runs `show` now, or, when the blur came from pressing another control, once that press has ended
+ * and its click has landed: an error appearing under the field left would move the page under the
+ * pointer, and the click ("Add field" below a broken URL) would land elsewhere and be lost.
+ */
+function afterPress(show: () => void) {
+  if (!pressing) return show();
+  const ended = () => {
+    for (const end of ["pointerup", "pointercancel"]) window.removeEventListener(end, ended, true);
+    setTimeout(show, 0);
+  };
+  for (const end of ["pointerup", "pointercancel"]) window.addEventListener(end, ended, true);
+}
+
 /** A labelled control with its hint and its error, announced through aria-describedby. */
 export function Field({
   label,
@@ -45,7 +66,7 @@ export function Field({
       <label htmlFor={id} className={labelHidden ? "sr-only" : "mb-1.5 block text-sm font-medium text-slate-700"}>
         {label}
       </label>
-      {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": error ? true : undefined, onBlur: gate ? () => setLeft(true) : undefined })}
+      {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": error ? true : undefined, onBlur: gate ? () => afterPress(() => setLeft(true)) : undefined })}
       {error && <FieldMessage id={errorId} tone="error">{error}</FieldMessage>}
       {notice && !error && <FieldMessage id={`${id}-notice`} tone="notice">{notice}</FieldMessage>}
       {hint && (
