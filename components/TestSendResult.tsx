@@ -1,5 +1,5 @@
 "use client";
-import { AllowDestinationLink } from "./AllowDestinationLink";
+import { AllowDestinationLink, refusedDestination } from "./AllowDestinationLink";
 import { DateTime } from "./ui/DateTime";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { CopyCurlButton } from "./CopyCurlButton";
@@ -58,7 +58,8 @@ export function TestSendResult({ send }: { send: TestSendView }) {
       {send.request && (
         <div className="space-y-3">
           <div className="flex items-center justify-between gap-2">
-            <SubHeading>Request as sent</SubHeading>
+            {/* a refused destination was never connected to: what would have been sent */}
+            <SubHeading>{refusedDestination(send.error) ? "Request (not sent)" : "Request as sent"}</SubHeading>
             {send.curl && <CopyCurlButton curl={send.curl} />}
           </div>
           <MethodUrl method={send.request.method} url={send.request.url} />

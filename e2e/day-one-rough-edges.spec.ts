@@ -64,3 +64,30 @@ test("a click on a button below a broken field lands, although leaving the field
   await expect(url).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("`{{` is not closed: add `}}` (line 1, column 34)")).toBeVisible();
 });
+test("a refused destination's Allow link opens Settings in a new tab: the unsaved campaign stays as typed", async ({ page, context }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill("Not saved yet");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.2:${port}/hook/{{user.id}}`);
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("destination 127.0.0.2 is a loopback address");
+  // nothing went out: the request is what would have been sent
+  await expect(result.getByText("Request (not sent)")).toBeVisible();
+  await expect(result.getByText("Request as sent")).toHaveCount(0);
+  const opened = context.waitForEvent("page");
+  await result.getByRole("link", { name: /Allow it in Settings › Allowed destinations/ }).click();
+  const settings = await opened;
+  const section = settings.getByRole("region", { name: "Allowed destinations" });
+  await expect(section.getByLabel("Host, IP address or CIDR range")).toHaveValue("127.0.0.2");
+  await section.getByRole("button", { name: "Allow destination" }).click();
+  await expect(section.getByText("127.0.0.2 is allowed.")).toBeVisible();
+  // the editor is where it was, and the next Test send goes out
+  await expect(page).toHaveURL(/\/campaigns\/new$/);
+  await expect(page.getByLabel("Campaign name")).toHaveValue("Not saved yet");
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  await expect(result.getByText("Request as sent")).toBeVisible();
+  await section.getByRole("row", { name: /127\.0\.0\.2/ }).getByRole("button", { name: "Remove" }).click();
+  await expect(section.getByRole("row", { name: /127\.0\.0\.2/ })).toHaveCount(0);
+});
