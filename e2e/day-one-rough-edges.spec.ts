@@ -91,3 +91,21 @@ test("a refused destination's Allow link opens Settings in a new tab: the unsave
   await section.getByRole("row", { name: /127\.0\.0\.2/ }).getByRole("button", { name: "Remove" }).click();
   await expect(section.getByRole("row", { name: /127\.0\.0\.2/ })).toHaveCount(0);
 });
+test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activated: the URL says to replace it", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill(`Slack ${Date.now()}`);
+  await page.getByRole("button", { name: "Start from a template" }).click();
+  await page.getByRole("dialog").getByText("Slack incoming webhook").first().click();
+  await page.getByRole("button", { name: "Use template" }).click();
+  const placeholder = "{{slack_webhook_path}} is a placeholder, not a variable: replace it with your own value";
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText(placeholder);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("button", { name: "Activate" }).click();
+  const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
+  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
+  await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
+});
