@@ -5,8 +5,10 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
+
 let server: Server;
 let port = 0;
+
 test.beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
@@ -15,10 +17,12 @@ test.beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.2", resolve));
   port = (server.address() as AddressInfo).port;
 });
+
 test.afterAll(async () => {
   server.closeAllConnections();
   await new Promise((resolve) => server.close(resolve));
 });
+
 test("the delivery log says why a delivery failed, is retrying or was suppressed, in its row", async ({ page }) => {
   const prisma = await appDb();
   const tag = `rough-${Date.now()}`;
@@ -51,6 +55,7 @@ test("the delivery log says why a delivery failed, is retrying or was suppressed
     await prisma.$disconnect();
   }
 });
+
 test("a click on a button below a broken field lands, although leaving the field shows its error", async ({ page }) => {
   await page.goto("/campaigns/new");
   // the preview answering means the page is hydrated
@@ -64,6 +69,7 @@ test("a click on a button below a broken field lands, although leaving the field
   await expect(url).toHaveAttribute("aria-invalid", "true");
   await expect(page.getByText("`{{` is not closed: add `}}` (line 1, column 34)")).toBeVisible();
 });
+
 test("a refused destination's Allow link opens Settings in a new tab: the unsaved campaign stays as typed", async ({ page, context }) => {
   await page.goto("/campaigns/new");
   await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
@@ -75,6 +81,7 @@ test("a refused destination's Allow link opens Settings in a new tab: the unsave
   // nothing went out: the request is what would have been sent
   await expect(result.getByText("Request (not sent)")).toBeVisible();
   await expect(result.getByText("Request as sent")).toHaveCount(0);
+
   const opened = context.waitForEvent("page");
   await result.getByRole("link", { name: /Allow it in Settings › Allowed destinations/ }).click();
   const settings = await opened;
@@ -82,15 +89,18 @@ test("a refused destination's Allow link opens Settings in a new tab: the unsave
   await expect(section.getByLabel("Host, IP address or CIDR range")).toHaveValue("127.0.0.2");
   await section.getByRole("button", { name: "Allow destination" }).click();
   await expect(section.getByText("127.0.0.2 is allowed.")).toBeVisible();
+
   // the editor is where it was, and the next Test send goes out
   await expect(page).toHaveURL(/\/campaigns\/new$/);
   await expect(page.getByLabel("Campaign name")).toHaveValue("Not saved yet");
   await page.getByRole("button", { name: "Test send" }).click();
   await expect(result).toContainText("200 OK");
   await expect(result.getByText("Request as sent")).toBeVisible();
+
   await section.getByRole("row", { name: /127\.0\.0\.2/ }).getByRole("button", { name: "Remove" }).click();
   await expect(section.getByRole("row", { name: /127\.0\.0\.2/ })).toHaveCount(0);
 });
+
 test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activated: the URL says to replace it", async ({ page }) => {
   await page.goto("/campaigns/new");
   await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
@@ -102,10 +112,20 @@ test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activ
   await expect(page.getByRole("region", { name: "Request preview" })).toContainText(placeholder);
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await delivery.getByRole("button", { name: "Activate" }).click();
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
+});
+
+test("CSV import: a file without a user id column says what to map, in words; one column is '1 column'", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  await page.getByLabel("CSV file").setInputFiles({ name: "notes.csv", mimeType: "text/csv", buffer: Buffer.from("Notes\nnot a user list\n") });
+  await expect(page.getByText("notes.csv: 1 column, UTF-8, comma separated.")).toBeVisible();
+  await page.getByRole("button", { name: "Start import" }).click();
+  await expect(page.getByRole("region", { name: "Import CSV" }).getByRole("alert")).toHaveText("Map one column to the user id");
 });
