@@ -1,10 +1,10 @@
 "use client";
-import { useEffect, useState } from "react";
+import { useEffect, useMemo, useState, useSyncExternalStore } from "react";
 import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
-import { forgetHandedSample, handedSample, rememberUnsavedSample } from "./preview-sample-carry";
+import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
@@ -12,6 +12,8 @@ import { useRequestPreview } from "./useRequestPreview";
 import { variantKey } from "@/lib/campaigns/variants";
 
 type ActionSample = SampleRequest["action"];
+
+const noChanges = () => () => {};
 
 /** The right-hand column: who to preview as, the live request, and the Test send. */
 export function PreviewPanel({
@@ -33,17 +35,27 @@ export function PreviewPanel({
   /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
   onTemplateErrors: (errors: Record<string, string>) => void;
 }) {
-  const [handed] = useState(() => handedSample(campaign.id));
-  useEffect(() => {
-    if (handed) forgetHandedSample();
-  }, [handed]);
-  const [userId, setUserId] = useState(handed?.userId ?? users[0]?.id ?? "");
-  const [eventText, setEventText] = useState(handed?.eventText ?? "");
-  const [attributesText, setAttributesText] = useState(handed?.attributesText ?? "");
+  // a saved campaign's sample as this tab left it, or as its first save handed it over: a reload or a
+  // visit elsewhere loses nothing typed (read after hydration: the server has no sessionStorage)
+  const storedText = useSyncExternalStore(noChanges, () => storedSampleText(campaign.id), () => null);
+  const stored = useMemo(() => storedSample(storedText), [storedText]);
+  // what was chosen or typed on this page (null: nothing yet, the stored or default value shows)
+  const [chosenUserId, setUserId] = useState<string | null>(null);
+  const [typedEvent, setEventText] = useState<string | null>(null);
+  const [typedAttributes, setAttributesText] = useState<string | null>(null);
+  const storedUserId = stored && users.some((u) => u.id === stored.userId) ? stored.userId : null;
+  const userId = chosenUserId ?? storedUserId ?? users[0]?.id ?? "";
+  const eventText = typedEvent ?? stored?.eventText ?? "";
+  const attributesText = typedAttributes ?? stored?.attributesText ?? "";
   const unsavedCampaign = !campaign.id;
   useEffect(() => {
+    if (unsavedCampaign) startUnsavedSample();
+  }, [unsavedCampaign]);
+  const changedHere = chosenUserId !== null || typedEvent !== null || typedAttributes !== null;
+  useEffect(() => {
     if (unsavedCampaign) rememberUnsavedSample({ userId, eventText, attributesText });
-  }, [unsavedCampaign, userId, eventText, attributesText]);
+    else if (changedHere && campaign.id) storeSample(campaign.id, { userId, eventText, attributesText });
+  }, [unsavedCampaign, changedHere, campaign.id, userId, eventText, attributesText]);
   const event = parseJsonObject(eventText);
   const attributes = parseJsonObject(attributesText);
 

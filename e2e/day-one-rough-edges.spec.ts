@@ -129,3 +129,35 @@ test("CSV import: a file without a user id column says what to map, in words; on
   await page.getByRole("button", { name: "Start import" }).click();
   await expect(page.getByRole("region", { name: "Import CSV" }).getByRole("alert")).toHaveText("Map one column to the user id");
 });
+
+test("a saved campaign's sample event parameters and preview user are kept across a reload and a visit elsewhere", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill(`Sampled ${Date.now()}`);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.2:${port}/orders/{{user.id}}`);
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("amount");
+  await page.getByLabel("Value", { exact: true }).fill("{{event.params.amount}}");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  // typed at once, while the campaign's own page is still opening: it goes along
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await page.getByLabel("Preview as").selectOption({ index: 1 });
+  const chosen = await page.getByLabel("Preview as").inputValue();
+  await page.getByLabel("Sample event parameters").fill('{"amount": 42.5}');
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const campaignUrl = page.url();
+  await expect(page.getByLabel("Sample event parameters")).toHaveValue('{"amount": 42.5}');
+  await expect(preview).toContainText(/"amount":\s*"42.5"/);
+
+  await page.reload();
+  await expect(page.getByLabel("Sample event parameters")).toHaveValue('{"amount": 42.5}');
+  await expect(page.getByLabel("Preview as")).toHaveValue(chosen);
+  await expect(preview).toContainText(/"amount":\s*"42.5"/);
+
+  await page.getByRole("link", { name: "Settings" }).click();
+  await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
+  await page.goto(campaignUrl);
+  await expect(page.getByLabel("Sample event parameters")).toHaveValue('{"amount": 42.5}');
+});
