@@ -69,6 +69,11 @@ export class Dispatcher {
     return this.sender.inFlight;
   }
 
+  /** The worker is stopping: no send starts from now on; the claimed deliveries not sent go back (send-gate.ts). */
+  drain() {
+    this.sender.drain();
+  }
+
   /** Extends the lease of everything this worker holds (see renewalWaitsForWrites). */
   async renewLeases(): Promise<void> {
     const startedAt = this.deps.now();

@@ -126,7 +126,9 @@ export class EmbeddedEngine implements DeliveryQueue {
     this.running = false;
     this.poke();
     await this.loop;
-    // Let what is in flight finish and be recorded, within reason.
+    // Start no more sends: what is claimed and not sent goes back at once, for another worker to take
+    // now rather than after the drain; what is in flight finishes and is recorded, within reason.
+    this.dispatcher.drain();
     const deadline = Date.now() + 10_000;
     while (this.dispatcher.pending > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     await this.dispatcher.recorder.flush();

@@ -36,6 +36,12 @@ export interface GatedSender {
   leaseRenewed(at: number): void;
   /** deliveries sending now (for the bench's occupancy figures) */
   readonly inFlight: number;
+  /**
+   * The worker is stopping: start no more sends. Every job not started yet, waiting or sent later,
+   * comes back `{ expired: true }` at once (the dispatcher gives it back for another worker to take);
+   * the sends under way finish.
+   */
+  drain(): void;
 }
 
 export type SendFn = (request: BuiltRequest, opts: { timeoutMs?: number }) => Promise<SendResult>;
@@ -46,6 +52,9 @@ export class SendGate implements GatedSender {
   private rates: RateLimiter;
   private leases: LeaseKeeper;
   private sent = 0;
+  private draining = false;
+  /** the jobs waiting for a slot, each ended by drain() */
+  private waiting = new Set<() => void>();
 
   constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now) {
     this.global = new Semaphore(limits.concurrency);
@@ -62,12 +71,32 @@ export class SendGate implements GatedSender {
     this.leases.renewed(new Date(at));
   }
 
+  drain() {
+    this.draining = true;
+    for (const stop of this.waiting) stop();
+    this.waiting.clear();
+  }
+
   async send(job: SendJob): Promise<GateOutcome> {
+    if (this.draining) return { expired: true };
     const wait = this.rates.reserve(job.rateKey, job.rps);
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (this.draining) return { expired: true };
     const host = this.hosts.for(job.host);
-    await host.acquire();
-    await this.global.acquire();
+    const slots = host.acquire().then(() => this.global.acquire());
+    let stop!: () => void;
+    const stopped = new Promise<false>((resolve) => (stop = () => resolve(false)));
+    this.waiting.add(stop);
+    const acquired = await Promise.race([slots.then(() => true), stopped]);
+    this.waiting.delete(stop);
+    if (!acquired || this.draining) {
+      // the slots go back when they come (at once, or when a send under way ends), so other waiters drain too
+      void slots.then(() => {
+        this.global.release();
+        host.release();
+      });
+      return { expired: true };
+    }
     const startedAt = this.clock();
     if (!this.leases.holds(new Date(job.claimedAt), new Date(startedAt))) {
       // cut off from the database for longer than a lease: another worker may have taken it over

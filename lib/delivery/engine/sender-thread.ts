@@ -50,6 +50,7 @@ port.on("message", (batch: SenderBatch) => {
   }
   for (const [id, limits] of batch.gates ?? []) gates.set(id, new SendGate(limits, sendWebhook));
   for (const [id, at] of batch.renewed ?? []) gates.get(id)?.leaseRenewed(at);
+  for (const id of batch.drained ?? []) gates.get(id)?.drain();
   for (const [id, mapping] of batch.mappings ?? []) mappings.set(id, mapping);
   for (const [seq, gate, job, mappingId] of batch.items) {
     const mapping = mappingId === undefined ? undefined : mappings.get(mappingId);

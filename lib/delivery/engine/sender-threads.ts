@@ -28,6 +28,8 @@ export type SenderBatch = {
   gates?: [gate: number, limits: GateLimits][];
   /** renewals of every lease of a gate's worker */
   renewed?: [gate: number, at: number][];
+  /** gates whose worker is stopping (GatedSender.drain), applied before the items */
+  drained?: number[];
   /**
    * response mappings the thread has not been sent yet, by number: a job names its mapping by that
    * number (each job carrying its own copy made the thread parse the mapping's paths again for every
@@ -72,6 +74,7 @@ class SenderThread {
   private guard = "";
   private gates: NonNullable<SenderBatch["gates"]> = [];
   private renewed: NonNullable<SenderBatch["renewed"]> = [];
+  private drained: number[] = [];
   private knownGates = new Set<number>();
   private mappingIds = new Map<ResponseMapping, number>();
   private mappingSeq = 0;
@@ -151,6 +154,12 @@ class SenderThread {
     this.schedule();
   }
 
+  drain(gate: number) {
+    if (!this.knownGates.has(gate)) return;
+    this.drained.push(gate);
+    this.schedule();
+  }
+
   private schedule() {
     if (!this.scheduled) {
       this.scheduled = true;
@@ -164,14 +173,16 @@ class SenderThread {
     const items = this.queued;
     const gates = this.gates;
     const renewed = this.renewed;
+    const drained = this.drained;
     const mappings = this.mappings;
     const forget = this.forget;
     this.queued = [];
     this.gates = [];
     this.renewed = [];
+    this.drained = [];
     this.mappings = [];
     this.forget = [];
-    if (this.dead || (items.length === 0 && renewed.length === 0)) {
+    if (this.dead || (items.length === 0 && renewed.length === 0 && drained.length === 0)) {
       // a batch not posted: the thread must still hear of these before a later job names them
       this.mappings = mappings;
       this.forget = forget;
@@ -182,6 +193,7 @@ class SenderThread {
     const batch: SenderBatch = { items };
     if (gates.length) batch.gates = gates;
     if (renewed.length) batch.renewed = renewed;
+    if (drained.length) batch.drained = drained;
     if (mappings.length) batch.mappings = mappings;
     if (forget.length) batch.forget = forget;
     if (key !== this.guard) {
@@ -267,6 +279,10 @@ export class SenderThreads {
         gate.renewedAt = at;
         fallback.leaseRenewed(at);
         for (const t of this.threads) t.leaseRenewed(gate.id, at);
+      },
+      drain: () => {
+        fallback.drain();
+        for (const t of this.threads) t.drain(gate.id);
       },
       // queued in a thread or sending: what this dispatcher has handed over
       get inFlight() {

@@ -148,10 +148,11 @@ export class BullmqWorkerEngine implements DeliveryQueue {
   }
 
   async stop() {
-    // a close waits for the running tick and for Redis: neither may hold up a SIGTERM for long
-    await Promise.race([this.signalWorker?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
+    // a close waits for the running tick and for Redis: neither may hold up a SIGTERM for long, nor
+    // keep the engine sending meanwhile (its stop gives back at once what it has not sent)
+    const closing = Promise.race([this.signalWorker?.close().catch(() => {}), new Promise((r) => setTimeout(r, 3000).unref())]);
+    await Promise.all([closing, this.engine.stop()]);
     this.signalWorker = null;
-    await this.engine.stop();
     await closeRedis(this.subscriber);
     await closeRedis(this.workerConnection);
     this.subscriber = null;
