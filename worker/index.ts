@@ -1,7 +1,8 @@
 // npm run worker: a delivery worker process. With REDIS_URL and PostgreSQL it claims due rows from
 // PostgreSQL and takes the engine's signals (tick, wake-ups) from BullMQ; otherwise it runs the embedded engine against the configured database (SQLite drills).
 import { prepareInstall } from "../lib/bootstrap";
-import { describeSafely, log } from "../lib/log";
+import { log } from "../lib/log";
+import { startupProblem } from "../lib/startup-error";
 import { startDeliveryEngine, stopDeliveryEngine } from "../lib/delivery/engine/start";
 import { disconnectDb } from "../lib/db";
 
@@ -25,6 +26,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  log.error("The worker could not start", { error: describeSafely(err) });
+  log.error(`The worker cannot start: ${startupProblem(err)}`);
   process.exit(1);
 });

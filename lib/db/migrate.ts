@@ -72,7 +72,8 @@ async function applySqlite(file: string, migrations: Migration[]): Promise<strin
 
 async function applyPostgres(config: Extract<DatabaseConfig, { provider: "postgresql" }>, migrations: Migration[]) {
   const { default: pg } = await import("pg");
-  const client = new pg.Client({ connectionString: config.url });
+  // a server behind a firewall that drops packets would hold a start for the OS's TCP timeout (minutes)
+  const client = new pg.Client({ connectionString: config.url, connectionTimeoutMillis: 15_000 });
   await client.connect();
   const schema = `"${config.schema.replaceAll('"', '""')}"`;
   try {

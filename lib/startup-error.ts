@@ -1,0 +1,50 @@
+// Why a start failed, in one line an operator can act on: what is wrong and which setting to look at,
+// never a stack trace, a URL or a password. For npm start (scripts/prepare.ts), npm run migrate and
+// npm run worker, so that each says the same thing about the same problem.
+import { env, type DatabaseConfig } from "./env";
+import { databaseErrorCode } from "./db/busy";
+import { describeSafely } from "./log";
+
+/** the network failing us before PostgreSQL says anything */
+const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
+
+function configuredDatabase(): DatabaseConfig | null {
+  try {
+    return env().database;
+  } catch {
+    return null;
+  }
+}
+
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "(unparseable)";
+  }
+}
+
+/** The sentence after "Hookline cannot start: ", ending with what to check. */
+export function startupProblem(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  const code = databaseErrorCode(err) || (typeof e?.code === "string" ? e.code : "");
+  const first = describeSafely(err instanceof Error ? err.message : String(err));
+  const database = configuredDatabase();
+  if (database?.provider === "postgresql") {
+    const where = `PostgreSQL at ${hostOf(database.url)}`;
+    if (UNREACHABLE.has(code) || /timeout expired|Connection terminated/i.test(first)) {
+      return `${where} cannot be reached (${code || first}). Check DATABASE_URL and that the server is running and accepts connections from here.`;
+    }
+    if (code === "28P01" || code === "28000") return `${where} refused the credentials in DATABASE_URL: ${first}.`;
+    if (code === "3D000") return `${where}: ${first}. Create the database or correct its name in DATABASE_URL.`;
+  }
+  const hint =
+    code === "SQLITE_READONLY" || code === "EACCES" || code === "EROFS" || code === "EPERM"
+      ? " The data directory or database file is read-only: check HOOKLINE_DATA_DIR's permissions."
+      : code === "SQLITE_CANTOPEN" || code === "ENOTDIR"
+        ? " The database cannot be opened for writing: check that HOOKLINE_DATA_DIR is a writable directory (not read-only, not a file)."
+        : code === "SQLITE_FULL" || code === "ENOSPC"
+          ? " The disk is full: free some space and start again."
+          : "";
+  return `${first.replace(/\.$/, "")}.${hint}`;
+}
