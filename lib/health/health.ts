@@ -1,5 +1,8 @@
-// What GET /api/health answers: can this process do its job? The database answers, the delivery
-// engine it runs (embedded) still ticks, and Redis answers when deliveries go through it. Cheap: one
+// What GET /api/health answers: can this process do its job? The database answers and the delivery
+// engine it runs (embedded) still ticks. Redis, when deliveries go through it, is checked and reported
+// but is not a failure: without it workers still find due rows in PostgreSQL within a second and web
+// processes still take requests, so a 503 would only have a load balancer take every web process out
+// of service at once for a Redis restart. Cheap: one
 // small query, two fields of the engine read, one PING; each bounded by a timeout, so a load
 // balancer gets its answer in about a second whatever hangs. The body is public: hosts and error
 // kinds only, never a URL with its password.
@@ -23,6 +26,8 @@ export type HealthReport = {
   ok: boolean;
   /** every reason the process is unhealthy, joined (absent when healthy) */
   error?: string;
+  /** what works in a degraded way meanwhile, joined (absent when nothing does): Redis away */
+  warning?: string;
   database: Check & { provider: "sqlite" | "postgresql" };
   engine: Check & { kind: "embedded" | "workers" | "none"; lastTickSecondsAgo?: number };
   redis: Check & { used: boolean; host?: string; ms?: number };
@@ -86,6 +91,14 @@ async function checkRedis(url: string | null): Promise<HealthReport["redis"]> {
 export async function checkHealth(inputs: HealthInputs = currentHealthInputs()): Promise<HealthReport> {
   const [database, redis] = await Promise.all([checkDatabase(inputs), checkRedis(inputs.redisUrl)]);
   const engine = checkEngine(inputs.queue);
-  const errors = [database, engine, redis].flatMap((c) => (c.ok ? [] : [c.error!]));
-  return { ok: errors.length === 0, ...(errors.length ? { error: errors.join("; ") } : {}), database, engine, redis };
+  const errors = [database, engine].flatMap((c) => (c.ok ? [] : [c.error!]));
+  const warnings = redis.ok ? [] : [`${redis.error!} (deliveries go on: workers look for due ones every second)`];
+  return {
+    ok: errors.length === 0,
+    ...(errors.length ? { error: errors.join("; ") } : {}),
+    ...(warnings.length ? { warning: warnings.join("; ") } : {}),
+    database,
+    engine,
+    redis,
+  };
 }
