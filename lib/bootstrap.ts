@@ -4,7 +4,7 @@ import { env } from "./env";
 import { applyMigrations } from "./db/migrate";
 import { isSqliteBusy } from "./db/busy";
 import { log } from "./log";
-import { secretKey } from "./crypto/secret-box";
+import { checkSecretKey } from "./crypto/key-check";
 
 // SQLite answers "database is locked" at once (lib/db/busy.ts) when a read transaction cannot become a
 // write one because another process wrote meanwhile, e.g. a start during a big fan-out. Every step
@@ -27,7 +27,8 @@ async function prepareOnce(options: { seed?: boolean }) {
   const config = env().database;
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });
-  secretKey();
+  // the same key in every process of the install, or a clear stop (key-check.ts)
+  await checkSecretKey();
   // actions saved before a templated scheme's URL password (or a user name that is the credential) was
   // split still hold it in clear: encrypt it (one that cannot be split is named at every start until rewritten)
   const { backfillUrlPasswords } = await import("./campaigns/url-password-backfill");

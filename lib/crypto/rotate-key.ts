@@ -2,6 +2,7 @@
 // HOOKLINE_SECRET_KEY to another, in one transaction: all of them move or none does.
 import { decryptSecret, encryptSecret, SecretKeyError } from "./secret-box";
 import { transaction } from "../db/transaction";
+import { recordKeyCheck } from "./key-check";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
@@ -41,6 +42,8 @@ export async function rotateSecretKey(from: Buffer, to: Buffer): Promise<Rotatio
           changed++;
         }
       }
+      // the processes started with the new key afterwards are the install's
+      await recordKeyCheck(tx, to);
       return { actions: changed, secrets };
     },
     { timeout: 300_000, maxWait: 30_000 },
