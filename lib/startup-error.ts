@@ -3,6 +3,8 @@
 // npm run worker, so that each says the same thing about the same problem.
 import { env, type DatabaseConfig } from "./env";
 import { databaseErrorCode } from "./db/busy";
+import { MigrationError } from "./db/migrate";
+import { SecretKeyError } from "./crypto/secret-box";
 import { describeSafely } from "./log";
 
 /** the network failing us before PostgreSQL says anything */
@@ -28,7 +30,10 @@ function hostOf(url: string): string {
 export function startupProblem(err: unknown): string {
   const e = err as NodeJS.ErrnoException;
   const code = databaseErrorCode(err) || (typeof e?.code === "string" ? e.code : "");
-  const first = describeSafely(err instanceof Error ? err.message : String(err));
+  const message = err instanceof Error ? err.message : String(err);
+  // Hookline's own sentences (configuration, key, migrations) hold no secret and are kept whole
+  const own = err instanceof SecretKeyError || err instanceof MigrationError || /^(Invalid configuration|DATABASE_URL must)/.test(message);
+  const first = own ? message.split("\n")[0]! : describeSafely(message);
   const database = configuredDatabase();
   if (database?.provider === "postgresql") {
     const where = `PostgreSQL at ${hostOf(database.url)}`;

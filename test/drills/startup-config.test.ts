@@ -51,6 +51,12 @@ describe("a misconfigured start", () => {
     expectOneLine(run("migrate", { DATABASE_URL: `mysql://root:${PASSWORD}@127.0.0.1/hookline` }), /DATABASE_URL must start with postgres:\/\/, postgresql:\/\/ or file:/);
   }, 90_000);
 
+  it("a worker whose secret key is not the install's: says so, whole", () => {
+    expect(run("prepare", {}).status).toBe(0);
+    const r = run("worker", { HOOKLINE_SECRET_KEY: "b".repeat(64) });
+    expectOneLine(r, /The worker cannot start: HOOKLINE_SECRET_KEY is not the key this database's secrets are encrypted with: give every web process and worker the same HOOKLINE_SECRET_KEY \(the one the first start used\)\.$/);
+  }, 90_000);
+
   it("an invalid value: names the variable", () => {
     expectOneLine(run("worker", { HOOKLINE_WORKER_CONCURRENCY: "fifty" }), /The worker cannot start: Invalid configuration: HOOKLINE_WORKER_CONCURRENCY/);
   }, 90_000);
