@@ -2,6 +2,8 @@
 // line saying what to fix (the setting named), never a stack trace or the password it was given, from
 // each entry point: npm run migrate, npm start's preparation and npm run worker.
 import { spawnSync } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { sparePort } from "./services";
@@ -53,8 +55,10 @@ describe("a misconfigured start", () => {
 
   it("a worker whose secret key is not the install's: says so, whole", () => {
     expect(run("prepare", {}).status).toBe(0);
-    const r = run("worker", { HOOKLINE_SECRET_KEY: "b".repeat(64) });
-    expectOneLine(r, /The worker cannot start: HOOKLINE_SECRET_KEY is not the key this database's secrets are encrypted with: give every web process and worker the same HOOKLINE_SECRET_KEY \(the one the first start used\)\.$/);
+    // another machine: no HOOKLINE_SECRET_KEY, so a key generated into its own data directory
+    const database = process.env.DATABASE_URL ?? `file:${path.join(process.env.HOOKLINE_DATA_DIR!, "hookline.db")}`;
+    const r = run("worker", { DATABASE_URL: database, HOOKLINE_SECRET_KEY: "", HOOKLINE_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "hookline-other-machine-")) });
+    expectOneLine(r, /The worker cannot start: the key generated in \S+secret\.key is not the key this database's secrets are encrypted with: give every web process and worker the same HOOKLINE_SECRET_KEY \(the one the first start used\)\.$/);
   }, 90_000);
 
   it("an invalid value: names the variable", () => {
