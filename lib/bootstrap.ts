@@ -24,6 +24,8 @@ export async function prepareInstall(options: { seed?: boolean } = {}) {
 }
 
 async function prepareOnce(options: { seed?: boolean }) {
+  const { checkAllowedHostsFromEnv } = await import("./webhooks/allowed-destinations");
+  checkAllowedHostsFromEnv();
   const config = env().database;
   const applied = await applyMigrations(config);
   if (applied.length) log.info(`Applied ${applied.length} database migration(s)`, { migrations: applied });

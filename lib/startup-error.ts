@@ -32,7 +32,7 @@ export function startupProblem(err: unknown): string {
   const code = databaseErrorCode(err) || (typeof e?.code === "string" ? e.code : "");
   const message = err instanceof Error ? err.message : String(err);
   // Hookline's own sentences (configuration, key, migrations) hold no secret and are kept whole
-  const own = err instanceof SecretKeyError || err instanceof MigrationError || /^(Invalid configuration|DATABASE_URL must)/.test(message);
+  const own = err instanceof SecretKeyError || err instanceof MigrationError || /^(Invalid configuration|DATABASE_URL must|HOOKLINE_)/.test(message);
   const first = own ? message.split("\n")[0]! : describeSafely(message);
   const database = configuredDatabase();
   if (database?.provider === "postgresql") {

@@ -22,7 +22,7 @@ export type AllowedDestination = { id: string; entry: string; note: string; crea
 const HOST_NAME = /^(?=.{1,253}$)[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?(?:\.[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 /** The entry as stored ("LocalHost." -> "localhost", "[::1]" -> "::1"), or an error in words. */
-export function normaliseEntry(input: string): string {
+export function normaliseEntry(input: string, options: { anyWidth?: boolean } = {}): string {
   const entry = input.trim().toLowerCase().replace(/^\[|\]$/g, "").replace(/\.$/, "");
   if (!entry) throw new AllowedDestinationError("Enter a host name, an IP address or a CIDR range");
   if (entry.includes("://")) throw new AllowedDestinationError("Enter the host alone (such as localhost or 10.1.2.3), not a URL");
@@ -30,7 +30,7 @@ export function normaliseEntry(input: string): string {
     if (!ipaddr.isValidCIDR(entry)) throw new AllowedDestinationError(`"${input.trim()}" is not a CIDR range such as 10.1.0.0/16`);
     const [range, bits] = ipaddr.parseCIDR(entry);
     // A range this wide would switch the guard off rather than make an exception to it.
-    if (bits < (range.kind() === "ipv4" ? 8 : 16)) throw new AllowedDestinationError(`${entry} is too wide: allow at most a /${range.kind() === "ipv4" ? 8 : 16}`);
+    if (!options.anyWidth && bits < (range.kind() === "ipv4" ? 8 : 16)) throw new AllowedDestinationError(`${entry} is too wide: allow at most a /${range.kind() === "ipv4" ? 8 : 16}`);
     return `${range.toString()}/${bits}`;
   }
   if (ipaddr.isValid(entry)) return ipaddr.process(entry).toString();
@@ -45,6 +45,21 @@ export async function listAllowedDestinations(): Promise<AllowedDestination[]> {
 /** HOOKLINE_ALLOWED_HOSTS, shown read-only beside the database's entries. */
 export function allowedHostsFromEnv(): string[] {
   return env().HOOKLINE_ALLOWED_HOSTS.split(",").map((s) => s.trim()).filter(Boolean);
+}
+
+/**
+ * Refuses a start whose HOOKLINE_ALLOWED_HOSTS holds an entry that can never match (a URL, a broken
+ * CIDR, a typo): the guard read it as a host name and refused the destination it was meant to allow.
+ * Its width is the operator's choice (the settings page's limit does not apply).
+ */
+export function checkAllowedHostsFromEnv() {
+  for (const entry of allowedHostsFromEnv()) {
+    try {
+      normaliseEntry(entry, { anyWidth: true });
+    } catch (err) {
+      throw new AllowedDestinationError(`Invalid configuration: HOOKLINE_ALLOWED_HOSTS: ${(err as Error).message}`);
+    }
+  }
 }
 
 export async function addAllowedDestination(input: { entry: string; note?: string }, actor: string): Promise<AllowedDestination> {

@@ -61,6 +61,16 @@ describe("a misconfigured start", () => {
     expectOneLine(r, /The worker cannot start: the key generated in \S+secret\.key is not the key this database's secrets are encrypted with: give every web process and worker the same HOOKLINE_SECRET_KEY \(the one the first start used\)\.$/);
   }, 90_000);
 
+  it("an allowed host that can never match (a URL, a broken range): names the variable and the entry", () => {
+    for (const [entry, words] of [["http://crm.internal", /not a URL/], ["10.0.0.0/33", /"10\.0\.0\.0\/33" is not a CIDR range/]] as const) {
+      const r = run("prepare", { HOOKLINE_ALLOWED_HOSTS: `127.0.0.1,${entry}` });
+      expectOneLine(r, /^Hookline cannot start: Invalid configuration: HOOKLINE_ALLOWED_HOSTS: /);
+      expect(r.problems[0]).toMatch(words);
+    }
+    // wider than the settings page allows is the operator's choice
+    expect(run("prepare", { HOOKLINE_ALLOWED_HOSTS: "127.0.0.1,10.0.0.0/7,crm.internal" }).status).toBe(0);
+  }, 120_000);
+
   it("an invalid value: names the variable", () => {
     expectOneLine(run("worker", { HOOKLINE_WORKER_CONCURRENCY: "fifty" }), /The worker cannot start: Invalid configuration: HOOKLINE_WORKER_CONCURRENCY/);
   }, 90_000);
