@@ -76,6 +76,10 @@ describe.skipIf(!!skipReason)(`Redis stops for 10 s while workers deliver${skipR
       expect(outage.length).toBeGreaterThan(0);
       expect(outage.length).toBeLessThanOrEqual(12);
       for (const l of outage) expect(l).toContain(`"host":"${new URL(redis.url).host}"`);
+      // and its end, once per connection, so that no one has to read it from the silence
+      const back = lines.filter((l) => /Redis reachable again \(worker connection\)/.test(l));
+      expect(back.length).toBeGreaterThanOrEqual(1);
+      expect(back.length).toBeLessThanOrEqual(2 * 2);
     }
   }, 120_000);
 });

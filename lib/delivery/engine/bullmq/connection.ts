@@ -45,7 +45,16 @@ export function redisConnection(role: "worker" | "producer"): Redis {
   const url = env().REDIS_URL;
   if (!url) throw new Error("REDIS_URL is not set");
   const client = new Redis(url, role === "worker" ? { maxRetriesPerRequest: null } : { maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-  logRedisErrors(client, `${role} connection`, "reconnecting by itself");
+  const what = `${role} connection`;
+  logRedisErrors(client, what, "reconnecting by itself");
+  // the end of an outage, at the outage's level: whoever was shown it is shown that it is over
+  let lost = false;
+  client.on("error", () => (lost = true));
+  client.on("ready", () => {
+    if (!lost) return;
+    lost = false;
+    log.warnEvery(ERROR_LOG_EVERY_MS, `Redis reachable again (${what})`, { host: redisHost() });
+  });
   return client;
 }
 
