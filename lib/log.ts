@@ -24,17 +24,26 @@ function write(level: Level, message: string, fields?: Record<string, unknown>) 
  */
 export function describeSafely(err: unknown): string {
   const code = (err as { code?: unknown } | null)?.code;
-  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0]!.slice(0, 200);
+  const hostsOnly = safeMessage(err);
+  if (typeof err === "string") return hostsOnly;
+  const name = err instanceof Error ? err.constructor.name : typeof err;
+  return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${hostsOnly}`;
+}
+
+/** describeSafely without the kind and code: the line of the message that says what happened, hosts only. */
+export function safeMessage(err: unknown): string {
+  const lines = (err instanceof Error ? err.message : String(err)).split("\n").map((l) => l.trim()).filter(Boolean);
+  // Prisma's request errors start with a blank line and the invocation, the query's data below it, and
+  // end with the reason ("Unique constraint failed on the fields: (`id`)"): that last line is the one
+  const prismaRequest = err instanceof Error && err.constructor.name === "PrismaClientKnownRequestError";
+  const first = ((prismaRequest ? lines.at(-1) : lines[0]) ?? "").slice(0, 200);
   // a URL's userinfo ends at its last "@" (a password may hold "/" or "@"); what follows its host is cut
-  const hostsOnly = first.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi, (_, scheme: string, rest: string) => {
+  return first.replace(/\b([a-z][a-z0-9+.-]*:\/\/)(\S*)/gi, (_, scheme: string, rest: string) => {
     const at = rest.lastIndexOf("@");
     const afterUserinfo = at < 0 ? rest : rest.slice(at + 1);
     const host = /^[^/?#\\]*/.exec(afterUserinfo)![0];
     return `${scheme}${at < 0 ? "" : "***@"}${host}${host.length < afterUserinfo.length ? "/…" : ""}`;
   });
-  if (typeof err === "string") return hostsOnly;
-  const name = err instanceof Error ? err.constructor.name : typeof err;
-  return `${name}${typeof code === "string" ? ` ${code}` : ""}: ${hostsOnly}`;
 }
 
 const lastWritten = new Map<string, { at: number; held: number }>();

@@ -5,7 +5,7 @@ import { env, type DatabaseConfig } from "./env";
 import { databaseErrorCode } from "./db/busy";
 import { MigrationError } from "./db/migrate";
 import { SecretKeyError } from "./crypto/secret-box";
-import { describeSafely } from "./log";
+import { safeMessage } from "./log";
 
 /** the network failing us before PostgreSQL says anything */
 const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
@@ -33,7 +33,7 @@ export function startupProblem(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
   // Hookline's own sentences (configuration, key, migrations) hold no secret and are kept whole
   const own = err instanceof SecretKeyError || err instanceof MigrationError || /^(Invalid configuration|DATABASE_URL must|HOOKLINE_)/.test(message);
-  const first = own ? message.split("\n")[0]! : describeSafely(message);
+  const first = own ? message.split("\n")[0]! : safeMessage(err);
   const database = configuredDatabase();
   if (database?.provider === "postgresql") {
     const where = `PostgreSQL at ${hostOf(database.url)}`;

@@ -1,6 +1,7 @@
 // A first start on an empty database gets three sample users and one draft campaign, so no
 // screen is blank and the preview has someone to render for.
 import { db } from "../db";
+import { isUniqueViolation } from "../db/unique-violation";
 
 export const demoUsers = [
   { id: "user-1001", email: "mary@example.com", timezone: "Europe/Paris", attributes: { firstName: "Mary", city: "Paris", plan: "pro" } },
@@ -13,7 +14,20 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
   const seeded = await prisma.setting.findUnique({ where: { key: "demoSeeded" } });
   if (seeded) return false;
   const [users, campaigns] = await Promise.all([prisma.user.count(), prisma.campaign.count()]);
-  await prisma.$transaction(async (tx) => {
+  try {
+    await seed(users, campaigns);
+  } catch (err) {
+    // Several web processes starting at once on an empty database: the first one's claim
+    // (the setting row, written first) or its users make the others' inserts conflict. Seeded.
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+  return true;
+}
+
+async function seed(users: number, campaigns: number) {
+  await db().$transaction(async (tx) => {
+    await tx.setting.create({ data: { key: "demoSeeded", value: new Date().toISOString() } });
     if (users === 0) await tx.user.createMany({ data: demoUsers });
     if (campaigns === 0) {
       await tx.campaign.create({
@@ -36,7 +50,5 @@ export async function seedDemoIfEmpty(): Promise<boolean> {
         },
       });
     }
-    await tx.setting.create({ data: { key: "demoSeeded", value: new Date().toISOString() } });
   });
-  return true;
 }
