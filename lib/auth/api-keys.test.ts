@@ -48,6 +48,16 @@ describe("API keys", () => {
     expect((await db().apiKey.findFirstOrThrow()).hash).toBe(hashApiKey(value));
   });
 
+  // several web processes started at once with the same HOOKLINE_BOOTSTRAP_API_KEY: all saw no keys; the
+  // ones that lost the insert failed their start with a unique violation
+  it("bootstraps the key once when several starts race, none of them failing", async () => {
+    await db().apiKey.deleteMany();
+    const value = "hk_live_bootstrap_race_0123456789";
+    const results = await Promise.all(Array.from({ length: 4 }, () => bootstrapApiKey(value)));
+    expect(results.filter(Boolean)).toHaveLength(1);
+    expect(await db().apiKey.count()).toBe(1);
+  });
+
   it("orders roles admin > editor > viewer", () => {
     expect(roleAllows("admin", "editor")).toBe(true);
     expect(roleAllows("editor", "editor")).toBe(true);

@@ -5,6 +5,7 @@ import { db } from "../db";
 import { rawDb } from "../db/raw";
 import { tableName } from "../db/bulk-insert";
 import { nullableDateOf, SqlParams } from "../db/raw-sql";
+import { isUniqueViolation } from "../db/unique-violation";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import { effectiveRole, isMemberRole, isRole, roleAllows, type Role } from "./roles";
@@ -93,7 +94,13 @@ export async function bootstrapApiKey(value: string | undefined): Promise<boolea
     throw new Error(`HOOKLINE_BOOTSTRAP_API_KEY must start with ${API_KEY_PREFIX} followed by at least 16 characters`);
   }
   if ((await db().apiKey.count()) > 0) return false;
-  await createApiKey({ name: "Bootstrap key", role: "admin", value });
+  try {
+    await createApiKey({ name: "Bootstrap key", role: "admin", value });
+  } catch (err) {
+    // web processes started at once with the same key: the first one created it
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
   log.info("Created the admin API key from HOOKLINE_BOOTSTRAP_API_KEY");
   return true;
 }
