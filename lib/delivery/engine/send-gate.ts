@@ -77,26 +77,38 @@ export class SendGate implements GatedSender {
     this.waiting.clear();
   }
 
-  async send(job: SendJob): Promise<GateOutcome> {
-    if (this.draining) return { expired: true };
-    const wait = this.rates.reserve(job.rateKey, job.rps);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (this.draining) return { expired: true };
-    const host = this.hosts.for(job.host);
+  /** The host's slot and one of the overall ones, when both are free: the usual case, with nothing to wait for or race. */
+  private takeSlotsNow(host: Semaphore): boolean {
+    if (!host.tryAcquire()) return false;
+    if (this.global.tryAcquire()) return true;
+    host.release();
+    return false;
+  }
+
+  /** Waits for the slots, or for drain(): false then (the slots go back when they come). */
+  private async waitForSlots(host: Semaphore): Promise<boolean> {
     const slots = host.acquire().then(() => this.global.acquire());
     let stop!: () => void;
     const stopped = new Promise<false>((resolve) => (stop = () => resolve(false)));
     this.waiting.add(stop);
     const acquired = await Promise.race([slots.then(() => true), stopped]);
     this.waiting.delete(stop);
-    if (!acquired || this.draining) {
-      // the slots go back when they come (at once, or when a send under way ends), so other waiters drain too
-      void slots.then(() => {
-        this.global.release();
-        host.release();
-      });
-      return { expired: true };
-    }
+    if (acquired && !this.draining) return true;
+    // the slots go back when they come (at once, or when a send under way ends), so other waiters drain too
+    void slots.then(() => {
+      this.global.release();
+      host.release();
+    });
+    return false;
+  }
+
+  async send(job: SendJob): Promise<GateOutcome> {
+    if (this.draining) return { expired: true };
+    const wait = this.rates.reserve(job.rateKey, job.rps);
+    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+    if (this.draining) return { expired: true };
+    const host = this.hosts.for(job.host);
+    if (!this.takeSlotsNow(host) && !(await this.waitForSlots(host))) return { expired: true };
     const startedAt = this.clock();
     if (!this.leases.holds(new Date(job.claimedAt), new Date(startedAt))) {
       // cut off from the database for longer than a lease: another worker may have taken it over
