@@ -344,6 +344,28 @@ describe("template syntax", () => {
     expect(Object.keys(errors)).toEqual(["actions.0.fields.1.value"]);
     expect(errors["actions.0.fields.1.value"]).toMatch(/line \d+, column \d+/);
   });
+
+  // a template too complex to compile cheaply is not saved, so the delivery engine never compiles it
+  it("refuses a webhook (or a variant) whose templates are too complex, at the field that passes the limit, and writes nothing", async () => {
+    const { TemplateSyntaxError, templateSyntaxErrors } = await import("./template-check");
+    const chained = "{{upper " + "(lower ".repeat(20) + "user.a" + ")".repeat(20) + "}}"; // 22 expressions
+    const fields = Array.from({ length: 10 }, (_, k) => ({ key: `f${k}`, value: chained.repeat(5) + k })); // 110 a field
+    const url = "https://a.example.com/{{user.id}}";
+    const errors = templateSyntaxErrors(draft({ name: "x", actions: [{ url, fields }, { url, fields: fields.slice(0, 2), splitPercent: 50, variants: [{ url, fields, splitPercent: 50 }] }] }));
+    expect(errors).toEqual({
+      "actions.0.fields.9.value": expect.stringMatching(/^Template too complex: the webhook's templates hold more than 1,000 expressions in all, with this field \(at most 1,000 per webhook/),
+      "actions.1.variants.0.fields.9.value": expect.stringMatching(/^Template too complex/),
+    });
+    expect(templateSyntaxErrors(draft({ name: "x", actions: [{ url, fields: [{ key: "a", value: "{{a}}".repeat(501) }] }] }))).toEqual({
+      "actions.0.fields.0.value": expect.stringMatching(/^Template too complex: more than 500 expressions in this field \(at most 500;.*\(line 1, column 2501\)$/),
+    });
+    const before = await db().campaign.count();
+    const err = await saveCampaign(draft({ name: "Too complex", actions: [{ url, fields }] })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(TemplateSyntaxError);
+    expect(Object.keys((err as InstanceType<typeof TemplateSyntaxError>).fieldErrors)).toEqual(["actions.0.fields.9.value"]);
+    expect(await db().campaign.count()).toBe(before);
+    await expect(saveCampaign(draft({ name: "Just within", actions: [{ url, fields: fields.slice(0, 9) }] }))).resolves.toMatchObject({ id: expect.any(String) });
+  });
 });
 
 describe("signing secrets", () => {

@@ -1,18 +1,21 @@
 // The template engine of Hookline: the preview, test sends and delivery all render through it
 // (via lib/webhooks/render-request.ts). See the README's "Templates" section for the language.
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
-export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, MAX_REQUEST_EXPRESSIONS, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
+export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError } from "./template-error";
 export type { EscapeMode } from "./escape";
 export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
-export { MAX_EXPRESSIONS, MAX_NESTING } from "./source-check";
+export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS } from "./source-check";
 
 import { compileTemplate } from "./compile";
+import { requestExpressionProblems } from "./source-check";
 import { TemplateError } from "./template-error";
 
+type SyntaxProblem = { message: string; line?: number; column?: number };
+
 /** A template's syntax problem (line and column when known), or null when it compiles. */
-export function templateSyntaxProblem(source: string): { message: string; line?: number; column?: number } | null {
+export function templateSyntaxProblem(source: string): SyntaxProblem | null {
   try {
     compileTemplate(source);
     return null;
@@ -20,6 +23,15 @@ export function templateSyntaxProblem(source: string): { message: string; line?:
     const e = err instanceof TemplateError ? err : new TemplateError(String(err));
     return { message: e.message, line: e.line, column: e.column };
   }
+}
+
+/**
+ * The syntax problem of each template of one webhook (URL, data values, header values, in the order
+ * they render), the webhook's limit of expressions included: what saving and the editor refuse.
+ */
+export function webhookSyntaxProblems(sources: string[]): (SyntaxProblem | null)[] {
+  const tooComplex = requestExpressionProblems(sources);
+  return sources.map((source, i) => templateSyntaxProblem(source) ?? (tooComplex[i] ? { message: tooComplex[i].message } : null));
 }
 
 /** The variables a template reads outside #each/#with (e.g. ["user.city", "event.params.sku"]). */

@@ -8,7 +8,7 @@ import { ByteCache } from "./byte-cache";
 import { compileNow, compileTemplate, type CompiledTemplate } from "./compile";
 import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
 import type { EscapeMode, RenderState } from "./escape";
-import { countOpenings } from "./source-check";
+import { countExpressions, MAX_REQUEST_EXPRESSIONS, requestExpressionProblems } from "./source-check";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
 
@@ -56,8 +56,7 @@ export type PreparedFields = {
   fn: Handlebars.TemplateDelegate | null;
 };
 type Batch = PreparedFields;
-/** `{{…}}` in all the fields of one request together (each template has its own limit too). */
-export const MAX_REQUEST_EXPRESSIONS = 4000;
+const NOT_COMPILED = `Not rendered: the webhook's templates hold more than ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} expressions in all (the field that passes the limit says so)`;
 // Both caches are bounded by estimated bytes: a key holds every source of the set.
 const batches = new ByteCache<Batch>(16 * 1024 * 1024, (key) => 512 + key.length * 2);
 // Combined programs by their dynamic fields only: static text around them does not change the
@@ -138,11 +137,12 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
-    // past the request's budget of {{…}}, fields are refused before they are compiled
-    let expressions = 0;
-    const templates = fields.map((f) => {
-      expressions += typeof f.source === "string" ? countOpenings(f.source, MAX_REQUEST_EXPRESSIONS + 1) : 0;
-      if (expressions > MAX_REQUEST_EXPRESSIONS) return new TemplateError(`The webhook's templates hold more than ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} {{…}} in all: simplify them`);
+    // past the webhook's budget of expressions, nothing is compiled: the request cannot be sent
+    const tooComplex = requestExpressionProblems(fields.map((f) => f.source));
+    const overLimit = tooComplex.some(Boolean);
+    const templates = fields.map((f, i) => {
+      if (tooComplex[i]) return tooComplex[i];
+      if (overLimit && countExpressions(f.source) > 0) return new TemplateError(NOT_COMPILED);
       try {
         return compileTemplate(f.source);
       } catch (err) {

@@ -8,6 +8,8 @@ import { renderWebhookRequest } from "../webhooks/render-request";
 import type { WebhookTemplate } from "../webhooks/types";
 import { compileTemplate, prepareFields, type FieldOutput, DATA_VARIABLES, MAX_EXPRESSIONS, MAX_NESTING, MAX_RENDER_MS, MAX_REQUEST_EXPRESSIONS, renderFields, renderTemplate, TemplateError } from ".";
 import { ByteCache } from "./byte-cache";
+import { countExpressions } from "./source-check";
+import { BUILT_IN_TEMPLATES } from "../campaigns/builtin-destination-templates";
 import { createRenderState, environmentFor } from "./environment";
 
 const SECRET = "hunter2-url-password";
@@ -152,21 +154,78 @@ describe("hole 3: limits checked before Handlebars parses", () => {
     expect(render("{{upper " + "(lower ".repeat(MAX_NESTING) + "user.a" + ")".repeat(MAX_NESTING) + "}}", { user: { a: "x" } })).toBe("X");
   });
 
-  it("size and the number of {{…}} are bounded per template and per request", () => {
+  it("size and the number of expressions are bounded per template and per request", () => {
     expect(() => compileTemplate("{{user.a}}" + "x".repeat(16 * 1024))).toThrow(/over 16 KiB/);
-    expect(() => compileTemplate("{{a}}".repeat(MAX_EXPRESSIONS + 1))).toThrow(/more than 1,000 \{\{…\}\}/);
+    expect(() => compileTemplate("{{a}}".repeat(MAX_EXPRESSIONS + 1))).toThrow(/^Template too complex: more than 500 expressions in this field \(at most 500;/);
     const field = { source: "{{a}}".repeat(MAX_EXPRESSIONS), mode: "raw" as const };
-    const fields = Array.from({ length: MAX_REQUEST_EXPRESSIONS / MAX_EXPRESSIONS + 1 }, (_, i) => ({ ...field, source: field.source + i }));
-    const out = renderFields(fields, {});
-    expect(out.slice(0, -1).every((o) => o.ok)).toBe(true);
-    expect(out[out.length - 1]).toMatchObject({ ok: false, error: { message: expect.stringMatching(/more than 4,000 \{\{…\}\} in all/) } });
+    const fields = Array.from({ length: MAX_REQUEST_EXPRESSIONS / MAX_EXPRESSIONS }, (_, i) => ({ ...field, source: field.source + i }));
+    expect(renderFields(fields, {}).every((o) => o.ok)).toBe(true);
+    const out = renderFields([...fields, { source: "{{a}}", mode: "raw" }, { source: "static", mode: "raw" }], {});
+    expect(out.map((o) => (o.ok ? o.text : o.error.message.split(":")[0]))).toEqual(["Not rendered", "Not rendered", "Template too complex", "static"]);
+    expect(out[2]).toMatchObject({ error: { message: expect.stringMatching(/more than 1,000 expressions in all, with this field \(at most 1,000 per webhook/) } });
+  });
+});
+
+describe("compile cost: expressions are counted before anything compiles", () => {
+  it("counts each name and value inside {{…}}: variables, helpers, arguments, block ends", () => {
+    expect(countExpressions("Hi {{user.name}}!")).toBe(1);
+    expect(countExpressions('{{default user.name "there and here"}}')).toBe(3);
+    expect(countExpressions("{{userAttribute.[First name]}} {{{raw}}} {{!-- a (comment) --}}")).toBe(2);
+    expect(countExpressions('{{#if (and (eq user.plan "pro") (gt event.params.amount 100))}}vip{{else}}-{{/if}}')).toBe(10);
+    expect(countExpressions("{{~#each user.tags as |t i|~}}{{t}}{{/each~}}")).toBe(7);
+    expect(countExpressions("{{lookup user key=value}}")).toBe(3);
+    expect(countExpressions("no templates")).toBe(0);
+  });
+
+  it("the built-in destination templates hold a small fraction of the limits", () => {
+    for (const t of BUILT_IN_TEMPLATES) {
+      const sources = [t.webhook.url, ...t.webhook.fields.map((f) => f.value), ...t.webhook.headers.map((h) => h.value)];
+      expect(Math.max(...sources.map(countExpressions)), t.name).toBeLessThan(MAX_EXPRESSIONS / 20);
+      expect(sources.reduce((n, s) => n + countExpressions(s), 0), t.name).toBeLessThan(MAX_REQUEST_EXPRESSIONS / 20);
+    }
+  });
+
+  // The attack: 20 fields of 100 chained helpers each cost 0.7-1.2 s of CPU to compile, and as much
+  // again for the combined program on the second render, per preview; now refused before parsing.
+  it("20 fields of 100 chained helpers are refused at once, naming the field that passes the limit", () => {
+    const chained = (k: number) => Array.from({ length: 5 }, (_, j) => "{{upper " + "(lower ".repeat(MAX_NESTING) + `user.a${k}_${j}` + ")".repeat(MAX_NESTING) + "}}").join("");
+    const template = webhook(Array.from({ length: 20 }, (_, k) => chained(k) + Math.random()));
+    let result: ReturnType<typeof renderWebhookRequest> | undefined;
+    const ms = elapsed(() => {
+      for (let i = 0; i < 2; i++) result = renderWebhookRequest(template, sampleCtx, { webhookId: "msg", timestamp: new Date() });
+    });
+    expect(result?.ok).toBe(false);
+    const errors = result && !result.ok ? result.errors : [];
+    // the URL and the first nine fields hold 991 expressions: the tenth passes 1,000
+    expect(errors.find((e) => e.message.startsWith("Template too complex"))).toMatchObject({
+      field: "fields[9].value",
+      message: "Template too complex: the webhook's templates hold more than 1,000 expressions in all, with this field (at most 1,000 per webhook; each variable, helper and value counts): simplify them",
+    });
+    expect(ms).toBeLessThan(100 * LOAD); // it took 0.7-2 s
+  });
+
+  it("one field of 1,400 helper calls (16 KiB) is refused at once, at the line and column where it passes 500", () => {
+    let source = "{{and";
+    for (let j = 0; source.length < 16_000; j++) source += ` (eq user.a ${j})`;
+    source += "}}";
+    let error: unknown;
+    const ms = elapsed(() => {
+      try {
+        compileTemplate(source + Math.random());
+      } catch (err) {
+        error = err;
+        throw err;
+      }
+    });
+    expect(error).toMatchObject({ message: expect.stringMatching(/^Template too complex: more than 500 expressions in this field/), line: 1, column: 1 });
+    expect(ms).toBeLessThan(100 * LOAD); // it took 150-450 ms
   });
 });
 
 describe("hole 3: the render budget is checked outside loops too", () => {
   it("helper calls without any #each stop at the budget", () => {
-    const big = Array.from({ length: 20_000 }, (_, i) => ({ i, name: `item ${i}` }));
-    const source = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(400);
+    const big = Array.from({ length: 100_000 }, (_, i) => ({ i, name: `item ${i}` }));
+    const source = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(80); // 480 expressions
     const template = compileTemplate(source);
     let error: unknown;
     const ms = elapsed(() => {
@@ -199,8 +258,8 @@ describe("hole 3: the render budget is checked outside loops too", () => {
   });
 
   it("a request rendered field by field shares one budget", () => {
-    const big = Array.from({ length: 20_000 }, (_, i) => ({ i }));
-    const slow = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(300);
+    const big = Array.from({ length: 200_000 }, (_, i) => ({ i, name: `item ${i}` }));
+    const slow = '{{#if (eq (json user.big) "x")}}{{/if}}'.repeat(30); // 180 expressions a field
     const fields = prepareFields(Array.from({ length: 5 }, (_, i) => ({ source: `${slow}${i}`, mode: "raw" as const })));
     let out: FieldOutput[] = [];
     const ms = elapsed(() => (out = renderFields(fields, { user: { big } })));

@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, templateSyntaxProblem, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, webhookSyntaxProblems, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { urlOrigin } from "../campaigns/url-origin";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
@@ -43,8 +43,7 @@ function fieldSources(template: WebhookTemplate): { sources: FieldSource[]; name
 export function checkTemplateSyntax(template: WebhookTemplate): TemplateProblem[] {
   const problems: TemplateProblem[] = [];
   const { sources, names } = fieldSources(template);
-  sources.forEach((s, i) => {
-    const p = templateSyntaxProblem(s.source);
+  webhookSyntaxProblems(sources.map((s) => s.source)).forEach((p, i) => {
     if (p) problems.push({ field: names[i], ...p });
   });
   problems.push(...keyProblems(template));
