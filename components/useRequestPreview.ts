@@ -3,10 +3,10 @@ import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
+// Short enough that the preview settles well within 150 ms of the last keystroke (and below the route's rate limit).
+import { PREVIEW_DEBOUNCE_MS } from "@/lib/campaigns/preview-rate";
 import { useDebouncedValue } from "./useDebouncedValue";
 
-// Short enough that the preview settles well within 150 ms of the last keystroke.
-const DEBOUNCE_MS = 60;
 
 /**
  * The live preview of the action as typed, re-rendered by the server's one renderer. `current` says
@@ -14,7 +14,7 @@ const DEBOUNCE_MS = 60;
  */
 export function useRequestPreview(sample: SampleRequest | null) {
   const typed = sample ? JSON.stringify(sample) : "";
-  const body = useDebouncedValue(typed, DEBOUNCE_MS);
+  const body = useDebouncedValue(typed, PREVIEW_DEBOUNCE_MS);
   const query = useQuery({
     queryKey: campaignKeys.preview(body),
     enabled: !!body,

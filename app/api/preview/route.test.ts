@@ -1,13 +1,21 @@
-import { beforeAll, describe, expect, it } from "vitest";
+import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { resetMemberRates } from "@/lib/api/with-internal";
+import { TokenBuckets } from "@/lib/api/rate-limit";
+import { PREVIEW_DEBOUNCE_MS, PREVIEW_RATE } from "@/lib/campaigns/preview-rate";
 import { memberCookies } from "@/test/sessions";
 import { POST } from "./route";
 
 let cookie = "";
-const post = (body: string) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost", cookie }, body }));
+let editorCookie = "";
+const post = (body: string, as = cookie) => POST(new Request("http://localhost/api/preview", { method: "POST", headers: { "content-type": "application/json", origin: "http://localhost", cookie: as }, body }));
+
+beforeEach(() => resetMemberRates());
 
 beforeAll(async () => {
-  cookie = (await memberCookies()).viewer;
+  const members = await memberCookies();
+  cookie = members.viewer;
+  editorCookie = members.editor;
   await db().user.create({ data: { id: "u1", email: "mary@example.com", attributes: { city: "Paris" } } });
 });
 
@@ -57,5 +65,37 @@ describe("POST /api/preview", () => {
     const body = await res.json();
     expect(body.request).toBeNull();
     expect(body.errors[0]).toMatchObject({ field: "url", line: 1 });
+  });
+});
+
+// Previews cost CPU (compiling the templates as typed): a member sending them in a loop is held to
+// PREVIEW_RATE, while the editor, which asks once typing pauses for PREVIEW_DEBOUNCE_MS, never is.
+describe("POST /api/preview: per-member rate limit", () => {
+  const typed = (i: number) => JSON.stringify({ action: { url: `https://api.example.com/{{user.id}}/${i}` }, campaign: { name: "x" } });
+
+  it("the editor's pace (one preview per debounce, typing for ten minutes) is never refused", () => {
+    const buckets = new TokenBuckets(PREVIEW_RATE.perSecond, PREVIEW_RATE.burst);
+    for (let t = 0; t < 10 * 60_000; t += PREVIEW_DEBOUNCE_MS) expect(buckets.take("member", t), `at ${t} ms`).toEqual({ ok: true });
+  });
+
+  it("previews as fast as the editor asks for them all render", async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 30; i++) {
+      const started = Date.now();
+      statuses.push((await post(typed(i))).status);
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, PREVIEW_DEBOUNCE_MS - (Date.now() - started))));
+    }
+    expect(statuses).toEqual(Array(30).fill(200));
+  });
+
+  it("a member sending previews in a loop is refused past the burst with 429 and Retry-After; other members are not", async () => {
+    const answers = await Promise.all(Array.from({ length: PREVIEW_RATE.burst * 2 }, (_, i) => post(typed(i))));
+    const statuses = answers.map((r) => r.status);
+    expect(statuses.filter((s) => s === 200).length).toBeGreaterThanOrEqual(PREVIEW_RATE.burst);
+    expect(statuses.filter((s) => s !== 200 && s !== 429)).toEqual([]);
+    const refused = answers.find((r) => r.status === 429);
+    expect(refused?.headers.get("retry-after")).toBe("1");
+    expect(await refused?.json()).toMatchObject({ error: { code: "rate_limited", message: expect.stringMatching(/^Too many requests; retry in 1 s/) } });
+    expect((await post(typed(0), editorCookie)).status).toBe(200);
   });
 });
