@@ -19,6 +19,10 @@ export class ByteCache<V> {
     return this.total;
   }
 
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
   get(key: string): V | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;

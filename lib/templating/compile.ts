@@ -27,6 +27,11 @@ export type CompiledTemplate = {
 export const COMPILE_CACHE_BYTES = 64 * 1024 * 1024;
 const cache = new ByteCache<CompiledTemplate | TemplateError>(COMPILE_CACHE_BYTES, (source, t) => 256 + source.length * (t instanceof TemplateError || t.isStatic ? 2 : 16));
 
+/** Whether compileTemplate(source) would answer from the cache (without compiling). */
+export function isCompiled(source: string): boolean {
+  return cache.has(source);
+}
+
 /** The compiled template, or throws a TemplateError with line and column. */
 export function compileTemplate(source: string): CompiledTemplate {
   const hit = typeof source === "string" ? cache.get(source) : undefined;

@@ -6,8 +6,30 @@
 
 export type EscapeMode = "url" | "json" | "raw";
 
+/**
+ * A time budget (performance.now() times): a render's, or a whole request's, compiling included
+ * (lib/templating/render.ts). overBudget reads and moves it.
+ */
+export type RenderBudget = {
+  deadline: number;
+  /**
+   * the process's CPU time (and the wall clock) when the render first ran past its deadline, to tell
+   * a slow template from a paused process; read only then (a syscall: too dear for every render)
+   */
+  cpuStart: NodeJS.CpuUsage | null;
+  cpuStartWall: number;
+  /** never past this, however little CPU the render used */
+  hardDeadline: number;
+};
+
+/** A budget of `maxMs` from now (and four times that whatever the load). */
+export function startBudget(maxMs: number): RenderBudget {
+  const now = performance.now();
+  return { deadline: now + maxMs, cpuStart: null, cpuStartWall: 0, hardDeadline: now + 4 * maxMs };
+}
+
 /** What one render carries: the escaping mode of the field being rendered, URL values, budgets. */
-export type RenderState = {
+export type RenderState = RenderBudget & {
   mode: EscapeMode;
   /** called by compiled templates for every {{escaped}} value */
   esc: (value: unknown) => string;
@@ -23,16 +45,8 @@ export type RenderState = {
   insertedBytes: number;
   /** the last block helper's output (already counted value by value) */
   blockOutput?: unknown;
-  deadline: number;
-  /**
-   * the process's CPU time (and the wall clock) when the render first ran past its deadline, to tell
-   * a slow template from a paused process; read only then (a syscall: too dear for every render)
-   */
-  cpuStart: NodeJS.CpuUsage | null;
-  cpuStartWall: number;
-  /** never past this, however little CPU the render used */
-  hardDeadline: number;
 };
+
 
 /** A value in the URL: text to encode, or text already percent-encoded by {{urlencode}}. */
 export type UrlValue = { text: string; encoded: boolean };
@@ -61,7 +75,6 @@ export function wellFormed(text: string): string {
 const cpuUsage = typeof process !== "undefined" && typeof process.cpuUsage === "function" ? (start?: NodeJS.CpuUsage) => process.cpuUsage(start) : null;
 
 export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
-  const now = performance.now();
   return {
     mode,
     esc: toText,
@@ -70,10 +83,7 @@ export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
     iterations: 0,
     iterationBytes: 0,
     insertedBytes: 0,
-    deadline: now + maxMs,
-    cpuStart: null,
-    cpuStartWall: 0,
-    hardDeadline: now + 4 * maxMs,
+    ...startBudget(maxMs),
   };
 }
 
@@ -83,7 +93,7 @@ export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
  * time since as CPU: a machine so loaded that it paused us is not the template's fault, and a
  * delivery must not fail for it), and in any case at four budgets of wall time.
  */
-export function overBudget(state: RenderState): boolean {
+export function overBudget(state: RenderBudget): boolean {
   const now = performance.now();
   if (now <= state.deadline) return false;
   if (now > state.hardDeadline || !cpuUsage) return true;

@@ -3,7 +3,7 @@
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
 export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError } from "./template-error";
-export type { EscapeMode } from "./escape";
+export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
 export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
 export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS } from "./source-check";

@@ -5,9 +5,9 @@
 // otherwise dominate the delivery hot path.
 import type Handlebars from "handlebars";
 import { ByteCache } from "./byte-cache";
-import { compileNow, compileTemplate, type CompiledTemplate } from "./compile";
+import { compileNow, compileTemplate, isCompiled, type CompiledTemplate } from "./compile";
 import { compileOptions, createRenderState, environmentFor, FIELD, MAX_RENDER_MS, runtimeOptions, withRenderState } from "./environment";
-import type { EscapeMode, RenderState } from "./escape";
+import { overBudget, startBudget, type EscapeMode, type RenderBudget, type RenderState } from "./escape";
 import { countExpressions, MAX_REQUEST_EXPRESSIONS, requestExpressionProblems } from "./source-check";
 import { TemplateError, toTemplateError } from "./template-error";
 import { finishUrl } from "./url-context";
@@ -25,14 +25,20 @@ function finish(out: string, mode: EscapeMode, state: RenderState, maxBytes: num
   return text;
 }
 
-/** Renders one template for one context. Throws TemplateError. `deadline` (performance.now() time) shares a budget across calls. */
-export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES, deadline?: number): string {
-  if (template.isStatic || !template.fn) return template.source;
+/** A render's state whose time is also bounded by `budget` (shared across calls). */
+function stateWithin(mode: EscapeMode, budget: RenderBudget | undefined): RenderState {
   const state = createRenderState(mode, MAX_RENDER_MS);
-  if (deadline !== undefined) {
-    state.deadline = Math.min(state.deadline, deadline);
-    state.hardDeadline = Math.min(state.hardDeadline, deadline + 3 * MAX_RENDER_MS);
+  if (budget) {
+    state.deadline = Math.min(state.deadline, budget.deadline);
+    state.hardDeadline = Math.min(state.hardDeadline, budget.hardDeadline);
   }
+  return state;
+}
+
+/** Renders one template for one context. Throws TemplateError. `budget` (startBudget) shares a time budget across calls. */
+export function renderTemplate(template: CompiledTemplate, context: object, mode: EscapeMode, maxBytes = MAX_OUTPUT_BYTES, budget?: RenderBudget): string {
+  if (template.isStatic || !template.fn) return template.source;
+  const state = stateWithin(mode, budget);
   let out: string;
   try {
     const fn = template.fn;
@@ -54,8 +60,11 @@ export type PreparedFields = {
   /** the key of the combined program (its dynamic fields); null when no field needs rendering or one fails to compile */
   program: string | null;
   fn: Handlebars.TemplateDelegate | null;
+  /** compiling stopped at the time budget: not cached, the next call compiles the rest */
+  outOfTime?: boolean;
 };
 type Batch = PreparedFields;
+const COMPILE_OUT_OF_TIME = `Template too complex: compiling the webhook's templates took longer than ${MAX_RENDER_MS} ms, the time a render may take: simplify them`;
 const NOT_COMPILED = `Not rendered: the webhook's templates hold more than ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} expressions in all (the field that passes the limit says so)`;
 // Both caches are bounded by estimated bytes: a key holds every source of the set.
 const batches = new ByteCache<Batch>(16 * 1024 * 1024, (key) => 512 + key.length * 2);
@@ -117,13 +126,15 @@ function compileProgram(batch: Batch): Handlebars.TemplateDelegate {
  * (the preview as the marketer types) renders field by field from the per-template cache; from
  * its second render on (delivery's next user, the preview of an unchanged action) it is compiled.
  */
-function combinedProgram(batch: Batch): Handlebars.TemplateDelegate | null {
+function combinedProgram(batch: Batch, budget: RenderBudget): Handlebars.TemplateDelegate | null {
   if (batch.fn || !batch.program) return batch.fn;
   let fn = programs.get(batch.program);
   if (fn === undefined) {
     programs.set(batch.program, null);
   } else {
     if (fn === null) {
+      // compiling it costs as much as compiling the fields: not when the request's time is spent
+      if (overBudget(budget)) return null;
       fn = compileProgram(batch);
       programs.set(batch.program, fn);
     }
@@ -132,17 +143,26 @@ function combinedProgram(batch: Batch): Handlebars.TemplateDelegate | null {
   return fn ?? null;
 }
 
-/** Compiles a set of fields for rendering together (cached by their sources and modes). */
-export function prepareFields(fields: FieldSource[]): PreparedFields {
+/**
+ * Compiles a set of fields for rendering together (cached by their sources and modes). Compiling
+ * counts against `budget` (the request's, see renderFields): past it, the fields left are refused
+ * for this call and the set is not cached (the next call compiles the rest).
+ */
+export function prepareFields(fields: FieldSource[], budget?: RenderBudget): PreparedFields {
   const key = batchKey(fields);
   let batch = batches.get(key);
   if (!batch) {
+    let outOfTime = false;
     // past the webhook's budget of expressions, nothing is compiled: the request cannot be sent
     const tooComplex = requestExpressionProblems(fields.map((f) => f.source));
     const overLimit = tooComplex.some(Boolean);
     const templates = fields.map((f, i) => {
       if (tooComplex[i]) return tooComplex[i];
       if (overLimit && countExpressions(f.source) > 0) return new TemplateError(NOT_COMPILED);
+      if (budget && !isCompiled(f.source) && overBudget(budget)) {
+        outOfTime = true;
+        return new TemplateError(COMPILE_OUT_OF_TIME);
+      }
       try {
         return compileTemplate(f.source);
       } catch (err) {
@@ -150,6 +170,7 @@ export function prepareFields(fields: FieldSource[]): PreparedFields {
       }
     });
     batch = { fields, templates, program: null, fn: null };
+    if (outOfTime) return { ...batch, outOfTime };
     batch.program = programKey(batch);
     batches.set(key, batch);
   }
@@ -164,15 +185,17 @@ export function compiledFields(fields: FieldSource[] | PreparedFields): (Compile
 /**
  * Renders every field for one context, in one Handlebars call when all compile and the set has
  * rendered before (combinedProgram), else field by field (also to tell which field failed, with a
- * second budget: a request renders for at most 2 × MAX_RENDER_MS). Never throws:
- * each field gives its text or its TemplateError.
+ * second budget). `budget` is the request's time, started before its templates compiled (pass the
+ * one prepareFields had): compiling, the combined program's included, counts against it, so a
+ * request compiles and renders for at most 2 × MAX_RENDER_MS. Never throws: each field gives its
+ * text or its TemplateError.
  */
-export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES): FieldOutput[] {
-  const batch = Array.isArray(prepared) ? prepareFields(prepared) : prepared;
+export function renderFields(prepared: FieldSource[] | PreparedFields, context: object, maxBytes = MAX_OUTPUT_BYTES, budget = startBudget(MAX_RENDER_MS)): FieldOutput[] {
+  const batch = Array.isArray(prepared) ? prepareFields(prepared, budget) : prepared;
   const fields = batch.fields;
-  const fn = combinedProgram(batch);
+  const fn = combinedProgram(batch, budget);
   if (fn) {
-    const state = createRenderState("raw", MAX_RENDER_MS);
+    const state = stateWithin("raw", budget);
     state.outputs = new Array(fields.length);
     let failed = false;
     try {
@@ -193,13 +216,14 @@ export function renderFields(prepared: FieldSource[] | PreparedFields, context: 
       });
     }
   }
-  // field by field, the fields share one budget: a request never renders for longer than two budgets
-  const deadline = performance.now() + MAX_RENDER_MS;
+  // field by field, the fields share one budget: what is left of the request's, or a second one
+  // when the combined program ran out of the first
+  const fieldBudget = fn ? startBudget(MAX_RENDER_MS) : budget;
   return fields.map((f, i) => {
     const t = batch.templates[i];
     if (t instanceof TemplateError) return { ok: false, error: t };
     try {
-      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes, deadline) };
+      return { ok: true, text: renderTemplate(t, context, f.mode, maxBytes, fieldBudget) };
     } catch (err) {
       return { ok: false, error: toTemplateError(err) };
     }

@@ -6,7 +6,7 @@ import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { WebhookTemplate } from "../webhooks/types";
-import { compileTemplate, prepareFields, type FieldOutput, DATA_VARIABLES, MAX_EXPRESSIONS, MAX_NESTING, MAX_RENDER_MS, MAX_REQUEST_EXPRESSIONS, renderFields, renderTemplate, TemplateError } from ".";
+import { compileTemplate, prepareFields, type FieldOutput, DATA_VARIABLES, MAX_EXPRESSIONS, MAX_NESTING, MAX_RENDER_MS, MAX_REQUEST_EXPRESSIONS, renderFields, renderTemplate, startBudget, TemplateError } from ".";
 import { ByteCache } from "./byte-cache";
 import { countExpressions } from "./source-check";
 import { BUILT_IN_TEMPLATES } from "../campaigns/builtin-destination-templates";
@@ -219,6 +219,30 @@ describe("compile cost: expressions are counted before anything compiles", () =>
     });
     expect(error).toMatchObject({ message: expect.stringMatching(/^Template too complex: more than 500 expressions in this field/), line: 1, column: 1 });
     expect(ms).toBeLessThan(100 * LOAD); // it took 150-450 ms
+  });
+});
+
+describe("compiling counts against the render budget", () => {
+  it("past the request's budget the fields left are not compiled (refused for this call), and a later call compiles them", () => {
+    const tag = String(Math.random()).slice(2); // sources never compiled before
+    // nine fields of 110 expressions: within the limits, each costs a few ms to compile
+    const fields = Array.from({ length: 9 }, (_, k) => ({ source: Array.from({ length: 22 }, (_, j) => `{{#if (eq user.a${k}_${j} ${tag})}}x{{/if}}`).join(""), mode: "raw" as const }));
+    let out: FieldOutput[] = [];
+    const ms = elapsed(() => (out = renderFields(fields, { user: {} }, undefined, startBudget(1))));
+    const messages = out.map((o) => (o.ok ? "ok" : o.error.message));
+    const notCompiled = `Template too complex: compiling the webhook's templates took longer than ${MAX_RENDER_MS} ms, the time a render may take: simplify them`;
+    // the budget (1 ms, 4 ms whatever the load) is gone after the first field or two; what did compile has no time left to render
+    expect(messages.filter((m) => m === notCompiled).length).toBeGreaterThanOrEqual(7);
+    expect(messages.filter((m) => m !== notCompiled).every((m) => m === `Rendering took longer than ${MAX_RENDER_MS} ms`)).toBe(true);
+    expect(ms).toBeLessThan(100 * LOAD);
+    // not kept: with time, the same fields compile and render
+    expect(renderFields(fields, { user: {} }).map((o) => (o.ok ? o.text : o.error.message))).toEqual(Array(9).fill(""));
+  });
+
+  it("a request's fields compile and render within one budget (templates within the limits)", () => {
+    const tag = String(Math.random()).slice(2);
+    const fields = Array.from({ length: 9 }, (_, k) => ({ source: Array.from({ length: 22 }, (_, j) => `{{#if (eq user.a${k}_${j} ${tag})}}x{{/if}}`).join(""), mode: "raw" as const }));
+    for (let i = 0; i < 2; i++) expect(renderFields(fields, { user: {} }).every((o) => o.ok)).toBe(true); // the second compiles the combined program
   });
 });
 

@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, webhookSyntaxProblems, MAX_OUTPUT_BYTES, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { urlOrigin } from "../campaigns/url-origin";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
@@ -131,13 +131,14 @@ function sameSnapshot(t: WebhookTemplate, snap: string[]): boolean {
   return true;
 }
 
-function planFor(template: WebhookTemplate): Plan {
+function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
   const hit = plans.get(template);
-  if (hit && sameSnapshot(template, hit.snapshot)) return hit;
+  // a plan whose compiling ran out of time compiles the rest now
+  if (hit && sameSnapshot(template, hit.snapshot) && !hit.prepared.outOfTime) return hit;
   const { sources, names } = fieldSources(template);
   const plan: Plan = {
     snapshot: snapshotOf(template),
-    prepared: prepareFields(sources),
+    prepared: prepareFields(sources, budget),
     names,
     keyNames: template.fields.map((_, i) => `fields[${i}].key`),
     keyProblems: keyProblems(template),
@@ -160,13 +161,15 @@ function missingMessage(path: string): string {
 }
 
 export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateContext, opts: RenderOptions): RenderResult {
+  // compiling a template seen for the first time counts against the render's time
+  const budget = startBudget(MAX_RENDER_MS);
   const context = buildTemplateContext(ctx);
-  const plan = planFor(template);
+  const plan = planFor(template, budget);
   const { prepared, names, keyProblems: keyErrors } = plan;
   const errors: TemplateProblem[] = keyErrors.length ? [...keyErrors] : [];
   const warnings: TemplateProblem[] = [];
 
-  const outputs = renderFields(prepared, context);
+  const outputs = renderFields(prepared, context, MAX_OUTPUT_BYTES, budget);
   const text: (string | undefined)[] = outputs.map((o, i) => {
     if (o.ok) return o.text;
     errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column });
