@@ -99,3 +99,25 @@ describe("POST /api/preview: per-member rate limit", () => {
     expect((await post(typed(0), editorCookie)).status).toBe(200);
   });
 });
+
+// The attack of the review: 20 fields of 100 chained helpers cost 0.7-1.2 s of CPU per preview (and
+// as much again on the second); the preview goes through the templating limits like every caller.
+describe("POST /api/preview: templates too complex", () => {
+  it("are refused at once, naming the field that passes the webhook's limit", async () => {
+    const chained = (k: number) => Array.from({ length: 5 }, (_, j) => "{{upper " + "(lower ".repeat(20) + `user.a${k}_${j}` + ")".repeat(20) + "}}").join("");
+    const tag = String(Math.random());
+    const action = { url: "https://api.example.com/{{user.id}}", fields: Array.from({ length: 20 }, (_, k) => ({ key: `f${k}`, value: chained(k) + tag, type: "text" })) };
+    const started = performance.now();
+    let body: { request: unknown; errors: { field: string; message: string }[] } = { request: null, errors: [] };
+    for (let i = 0; i < 2; i++) {
+      const res = await post(JSON.stringify({ action, campaign: { name: "x" } }));
+      expect(res.status).toBe(200);
+      body = await res.json();
+    }
+    const ms = performance.now() - started;
+    expect(body.request).toBeNull();
+    expect(body.errors.find((e) => e.message.startsWith("Template too complex"))).toMatchObject({ field: "fields[9].value", message: expect.stringMatching(/more than 1,000 expressions in all, with this field \(at most 1,000 per webhook/) });
+    expect(ms).toBeLessThan(1000); // two previews: 1.2-2.5 s before, a few ms of templating now (the rest is the route)
+  });
+});
+

@@ -57,6 +57,22 @@ describe("campaigns API", () => {
     expect((await put.json()).error.message).toMatch(/^actions\.0\.timeoutSeconds: Send a JSON number, not a string \("20"\)$/);
   });
 
+  it("refuses templates too complex to compile cheaply with a 400 naming the field, and writes nothing", async () => {
+    const chained = "{{upper " + "(lower ".repeat(20) + "user.a" + ")".repeat(20) + "}}"; // 22 expressions
+    const fields = Array.from({ length: 10 }, (_, k) => ({ key: `f${k}`, value: chained.repeat(5) + k }));
+    const before = await db().campaign.count();
+    const cases: [Record<string, unknown>, string][] = [
+      [{ ...draft.actions[0], fields }, "actions.0.fields.9.value"],
+      [{ ...draft.actions[0], splitPercent: 50, variants: [{ url: "https://crm.example.com/b", fields, splitPercent: 50 }] }, "actions.0.variants.0.fields.9.value"],
+    ];
+    for (const [action, path] of cases) {
+      const res = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error).toMatchObject({ code: "validation_error", message: expect.stringMatching(new RegExp(`^${path.replace(/\./g, "\\.")}: Template too complex: the webhook's templates hold more than 1,000 expressions`)) });
+    }
+    expect(await db().campaign.count()).toBe(before);
+  });
+
   it("saves a response mapping into attributes named like an object's own properties (toString, valueOf): 201, not a 500", async () => {
     const action = { ...draft.actions[0], responseMapping: [{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }] };
     const created = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));
