@@ -13,7 +13,7 @@ export const MAX_SOURCE_LENGTH = 16 * 1024;
 /**
  * Expressions per template: each name or value inside {{…}} (a variable, a helper, an argument, a
  * `{{/if}}`) counts one, so `{{default user.name "there"}}` is 3. The built-in destination
- * templates hold at most 10 per webhook; the worst template within the limit compiles in ~25 ms.
+ * templates hold at most 10 per webhook; the worst webhook within the limits compiles in tens of ms.
  */
 export const MAX_EXPRESSIONS = 500;
 /** Expressions in all the templates of one webhook (URL, data values, header values). */
@@ -46,7 +46,6 @@ function problem(source: string, at: number, message: string): TemplateError {
   const { line, column } = positionOf(source, at);
   return new TemplateError(message, line, column);
 }
-
 
 const DOUBLE_QUOTED = /"(?:\\"|[^"])*"/y;
 const SINGLE_QUOTED = /'(?:\\'|[^'])*'/y;
