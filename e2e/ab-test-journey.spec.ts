@@ -5,7 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
@@ -85,7 +85,7 @@ test("variants with a control group, a response saved to the user, a delayed fol
 
     const audience = await prisma.user.count();
     expect(audience).toBeGreaterThanOrEqual(1003);
-    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
 
     // Webhook 1: every user is in A, B or the control group; A and B got their own URL
     const step = await prisma.action.findFirstOrThrow({ where: { campaignId, variantOfId: null, name: "CRM upsert" } });

@@ -7,7 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
@@ -60,7 +60,7 @@ test("a triggered campaign with {{event.params.amount}} in a Number field activa
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await expect(delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" })).toBeChecked();
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   // a triggered campaign plans nothing at activation: it says what it waits for, not "0 deliveries planned"
   await expect(delivery.getByText(`Active: each "${event}" event tracked from now on sends this campaign to its user.`)).toBeVisible();
   await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
@@ -114,7 +114,7 @@ test("a Number field that can never render is refused in plain words, in the lis
   const campaign = await triggeredCampaign(`Broken receipts ${Date.now()}`, "{{event.params.amount}} USD");
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status).toBeVisible();
   const message = '"1 USD" is not a number, with 1 for event.params.amount: no value makes it one';

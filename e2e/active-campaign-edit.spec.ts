@@ -4,7 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 test("an active campaign shows it is live, asks before saving, and audits the diff", async ({ page }) => {
   const received: string[] = [];
@@ -36,7 +36,7 @@ test("an active campaign shows it is live, asks before saving, and audits the di
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     await delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: "Triggered by event" }).check();
     await delivery.getByLabel("Event name").fill(`live_edit_${id}`);
-    await delivery.getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect(delivery.getByText(`Active: each "live_edit_${id}" event tracked from now on sends this campaign to its user.`)).toBeVisible();
     await expect(banner).toBeVisible();
 

@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 const hhmm = (d: Date) => d.toISOString().slice(11, 16);
 
@@ -37,7 +37,7 @@ test("after Activate the campaign page follows it to Finished without a reload",
     await expect(header.getByText("Draft", { exact: true })).toBeVisible();
     await expect(delivery.getByText("Draft", { exact: true })).toBeVisible();
 
-    await delivery.getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect(delivery.getByText("Active: 3 deliveries planned", { exact: false })).toBeVisible();
     await expect(header.getByText("Active", { exact: true })).toBeVisible();
     await expect(delivery.getByRole("button", { name: "Pause" })).toBeVisible();
@@ -78,7 +78,7 @@ test("a delivery held for quiet hours reads 'Held: quiet hours, until …' in th
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);
-    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     const table = page.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" });
     await expect(table.getByText("Held: quiet hours")).toHaveCount(2, { timeout: 15_000 });
     const day = end.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).replace(",", "");

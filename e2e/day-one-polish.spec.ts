@@ -4,7 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 // Dates in the member's own locale and zone: New York, in US English.
 test.use({ timezoneId: "America/New_York", locale: "en-US" });
@@ -165,7 +165,7 @@ test("bugs 8, 9 and 11: the success rate counts deliveries; attempt wording agre
     });
     await page.goto(`/campaigns/${once.id}`);
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-    await delivery.getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     // bug 8: one delivery is "1 delivery", not "1 deliveries"
     await expect(delivery.getByText(/^Active: 1 delivery planned\./)).toBeVisible();
     const onceLog = page.getByRole("region", { name: "Delivery log" });

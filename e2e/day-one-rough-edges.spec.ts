@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 let server: Server;
 let port = 0;
@@ -114,7 +114,7 @@ test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activ
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");

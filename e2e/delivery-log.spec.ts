@@ -3,7 +3,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 const USERS = 200;
 
@@ -46,7 +46,7 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     await delivery.getByLabel("Delay", { exact: true }).fill("0");
 
     await when.getByRole("radio", { name: "Immediately" }).check();
-    await delivery.getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect(delivery.getByText(/Active: 200 deliveries planned/)).toBeVisible();
     // Pause and resume while it sends.
     await delivery.getByRole("button", { name: "Pause" }).click();
@@ -100,7 +100,7 @@ test("cancelling waiting deliveries asks first, counting scheduled and retrying 
     });
     await page.goto(`/campaigns/${campaign.id}`);
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-    await delivery.getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect(delivery.getByText("Active: 3 deliveries planned.")).toBeVisible();
     // one of them is waiting to be retried: it is cancelled too, and the dialog counts it
     const first = await prisma.delivery.findFirstOrThrow({ where: { campaignId: campaign.id } });

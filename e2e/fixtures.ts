@@ -2,13 +2,27 @@
 // HOOKLINE_BOOTSTRAP_OWNER creates (playwright.config.ts). `signInAs` signs a context in as someone else.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type BrowserContext } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
 
 export const OWNER = { email: "owner@hookline.test", password: "e2e-owner-password" };
 
 export async function signInAs(request: APIRequestContext, baseURL: string, who: { email: string; password: string }) {
   const res = await request.post("/api/auth/sign-in/email", { data: who, headers: { origin: baseURL } });
   if (!res.ok()) throw new Error(`Sign-in as ${who.email} failed: ${res.status()} ${await res.text()}`);
+}
+
+/**
+ * Presses the campaign page's Activate and confirms in the dialog that says what it will do (its
+ * question is returned). What follows (the result, or the problems) shows in the Delivery section.
+ */
+export async function activateCampaign(page: Page): Promise<string> {
+  await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  const question = (await dialog.getByRole("heading").textContent()) ?? "";
+  await dialog.getByRole("button", { name: "Activate", exact: true }).click();
+  await expect(dialog).toBeHidden();
+  return question;
 }
 
 export const test = base.extend<object, { ownerState: string }>({

@@ -6,7 +6,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "@playwright/test";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 async function draftCampaign(name: string, url: string) {
   const prisma = await appDb();
@@ -61,7 +61,7 @@ test("Activate with an unsaved webhook edit saves it first, then activates what 
   await url.fill("http://127.0.0.1:9/new/{{user.id}}");
   await expect(page.getByText("Unsaved changes")).toBeVisible();
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   await expect(delivery.getByText(/^Active: /)).toBeVisible();
   await expect(page.getByText("Unsaved changes")).toHaveCount(0);
 
@@ -77,7 +77,7 @@ test("Activate whose save fails shows the save's errors and activates nothing", 
   await page.goto(`/campaigns/${campaign.id}`);
   await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/{{user.id");
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByText(/^Active: /)).toHaveCount(0);
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeEnabled();
@@ -95,8 +95,7 @@ test("Activate whose save clears a saved password (the host changed) stops there
   await page.reload();
   // another port is another server: the save clears the password, so nothing goes live without it
   await page.getByLabel("URL", { exact: true }).fill("http://crm:••••@127.0.0.1:8/new/{{user.id}}");
-  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await delivery.getByRole("button", { name: "Activate" }).click();
+  await activateCampaign(page);
   await expect(page.getByText("Saved, but not activated: the save cleared a saved secret (see the field). Type it again, then activate.")).toBeVisible();
   await expect(page.getByText("The host changed, so the saved password was cleared: type it again.")).toBeVisible();
   const stored = await storedCampaign(campaign.id);
@@ -193,7 +192,7 @@ test("a delivery's details scroll into view with focus on their heading", async 
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);
-    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect(page.getByRole("region", { name: "Delivery log" }).getByText("Delivered 30", { exact: true })).toBeVisible({ timeout: 30_000 });
 
     await page.setViewportSize({ width: 1280, height: 600 });

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 const USERS = 30;
 
@@ -69,7 +69,7 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await page.goto(`/campaigns/${sending.id}`);
     const outcomes = page.getByRole("region", { name: "Outcomes" });
     await expect(outcomes.getByText("No outcomes yet", { exact: false })).toBeVisible();
-    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     const progress = outcomes.getByRole("progressbar", { name: "Delivery progress" });
     // part-way while the receiver holds half the responses, then complete once it answers them
     await expect.poll(async () => Number(await progress.getAttribute("aria-valuenow")), { timeout: 10_000 }).toBeGreaterThan(0);

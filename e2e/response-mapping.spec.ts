@@ -4,7 +4,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
@@ -74,7 +74,7 @@ test("a response mapping is edited, shown by a test send, and names its campaign
     await page.reload();
     await expect(section.getByLabel("JSON path 1")).toHaveValue("$.customer.id");
 
-    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    await activateCampaign(page);
     await expect.poll(async () => setByCampaign("user-1001"), { timeout: 30_000 }).toEqual(["user-1001.crmId"]);
   } finally {
     await prisma.$disconnect();

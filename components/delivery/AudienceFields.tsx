@@ -1,10 +1,8 @@
 "use client";
 // The campaign's audience: everyone, or users whose attributes match conditions (all / any),
 // with the live count of matching users.
-import { useQuery } from "@tanstack/react-query";
-import { errorMessageOf } from "@/lib/api/error-message";
 import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
-import { useDebouncedValue } from "../useDebouncedValue";
+import { useAudienceCount } from "./useAudienceCount";
 import { Button } from "../ui/Button";
 import { Field, inputClass } from "../ui/Field";
 import { pluralWord } from "@/lib/text/plural";
@@ -12,21 +10,14 @@ import { pluralWord } from "@/lib/text/plural";
 export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
 const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
 
-async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
-  const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
-  if (!res.ok) throw new Error(await errorMessageOf(res, "Could not count"));
-  return res.json();
-}
-
 export function AudienceFields({ audience, set, disabled }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean }) {
-  const debounced = useDebouncedValue(audience, 400);
-  const counted = useQuery({ queryKey: ["audience", "count", debounced], queryFn: () => count(debounced), placeholderData: (p) => p });
+  const counted = useAudienceCount(audience);
   const setCondition = (i: number, patch: Partial<Condition>) => set({ ...audience, conditions: audience.conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Audience</legend>
       <p role="status" aria-live="polite" className="text-sm text-slate-600">
-        {counted.data ? `${counted.data.matching} of ${counted.data.total} ${pluralWord(counted.data.total, "user", "users")} match` : counted.isError ? (counted.error as Error).message : "Counting users…"}
+        {counted.data ? `${counted.data.matching} of ${counted.data.total} ${pluralWord(counted.data.total, "user", "users")} match` : counted.error ? counted.error.message : "Counting users…"}
       </p>
       {audience.conditions.length > 1 && (
         <Field label="Match">

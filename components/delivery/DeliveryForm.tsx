@@ -7,7 +7,6 @@ import { useState, useTransition } from "react";
 import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
-import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Field, inputClass } from "../ui/Field";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
@@ -20,6 +19,7 @@ import { TimeZoneList } from "./TimeZoneList";
 import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
+import { ActivateConfirm } from "./ActivateConfirm";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
@@ -56,7 +56,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
   const [pending, start] = useTransition();
-  const [confirmingPast, setConfirmingPast] = useState(false);
+  const [confirming, setConfirming] = useState<{ sendAtPassed: boolean } | null>(null);
   // a viewer sees the settings and changes nothing (the server refuses it too)
   const canEdit = useRoleAllows("editor");
   const locked = !canEdit || status === "active" || status === "finished";
@@ -81,8 +81,8 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
     }, true);
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
   const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
-  // A one-off send whose time has gone would go out at once: say so before it does.
-  const sendAtPassed = () => form.when === "scheduled" && scheduledTimeHasPassed(form, new Date());
+  // Activate asks first, saying what will happen; a one-off send whose time has gone would go out at once: it says so.
+  const askToActivate = () => setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()) });
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -144,7 +144,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
           {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
           {campaignId && status === "draft" && (
-            <Button variant="primary" disabled={pending || saving} onClick={() => (sendAtPassed() ? setConfirmingPast(true) : activate())}>Activate</Button>
+            <Button variant="primary" disabled={pending || saving} onClick={askToActivate}>Activate</Button>
           )}
           {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
           {campaignId && status === "paused" && (
@@ -160,19 +160,17 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
           {(pending || saving) && <span className="text-sm text-slate-500">Working…</span>}
         </div>
       )}
-      <ConfirmDialog
-        open={confirmingPast}
-        title="This time is in the past: send now?"
-        confirmLabel="Send now"
+      <ActivateConfirm
+        confirming={confirming}
+        form={form}
+        audience={audience}
         busy={pending}
-        onCancel={() => setConfirmingPast(false)}
+        onCancel={() => setConfirming(null)}
         onConfirm={() => {
-          setConfirmingPast(false);
+          setConfirming(null);
           activate();
         }}
-      >
-        {`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to the whole audience at once. Cancel to pick a later time.`}
-      </ConfirmDialog>
+      />
       <div role="status" aria-live="polite">
         {result && (
           <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>

@@ -1,0 +1,20 @@
+"use client";
+// The live count of users an audience being edited matches (POST /api/audience/count), shared by the
+// Audience fields and Activate's confirmation: one query key, so both read the same answer.
+import { useQuery } from "@tanstack/react-query";
+import { errorMessageOf } from "@/lib/api/error-message";
+import { useDebouncedValue } from "../useDebouncedValue";
+import type { AudienceForm } from "./AudienceFields";
+
+async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
+  const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
+  if (!res.ok) throw new Error(await errorMessageOf(res, "Could not count"));
+  return res.json();
+}
+
+/** `current`: the count is of the audience as it is now (not of an earlier edit, still shown while typing). */
+export function useAudienceCount(audience: AudienceForm) {
+  const debounced = useDebouncedValue(audience, 400);
+  const counted = useQuery({ queryKey: ["audience", "count", debounced], queryFn: () => count(debounced), placeholderData: (p) => p });
+  return { data: counted.data, error: counted.error, current: debounced === audience && !counted.isPlaceholderData && counted.data !== undefined };
+}

@@ -1,0 +1,69 @@
+// Activate asks first, in plain words, what it is about to do: an immediate campaign says how many
+// users it sends to now (the Audience fields' count). Cancel and Escape leave it a draft that has sent
+// nothing; confirming activates it. The receiver on 127.0.0.1 is allowed by playwright.config.ts.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { appDb } from "./app-db";
+import { activateCampaign, expect, test } from "./fixtures";
+
+const USERS = 7;
+
+test("Activate asks 'Send now to 7 users?'; Cancel and Escape send nothing, confirming activates", async ({ page }) => {
+  const received: string[] = [];
+  const server = http.createServer((req, res) => {
+    received.push(req.url ?? "");
+    req.resume();
+    req.on("end", () => res.writeHead(200).end("ok"));
+  });
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const port = (server.address() as AddressInfo).port;
+  const prisma = await appDb();
+  const tag = `confirm${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: USERS }, (_, i) => ({ id: `${tag}-u-${i}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Confirm activation ${tag}`,
+        deliveryRule: { when: "immediate" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        actions: { create: { name: "Notify receiver", urlTemplate: `http://127.0.0.1:${port}/hook/{{user.id}}`, fields: [], headers: [] } },
+      },
+    });
+    const stored = () => prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { status: true, _count: { select: { deliveries: true } } } });
+
+    await page.goto(`/campaigns/${campaign.id}`);
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    await expect(delivery.getByText(new RegExp(`^${USERS} of \\d+ users match$`))).toBeVisible();
+    const activate = delivery.getByRole("button", { name: "Activate" });
+
+    // Cancel: the focus starts on it (the safe choice), and nothing happens
+    await activate.click();
+    const dialog = page.getByRole("dialog", { name: `Send now to ${USERS} users?` });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("Each of them is sent this campaign's webhooks as soon as you activate it.");
+    await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(activate).toBeFocused();
+    expect(await stored()).toEqual({ status: "draft", _count: { deliveries: 0 } });
+
+    // Escape cancels too
+    await activate.click();
+    await expect(dialog).toBeVisible();
+    await page.keyboard.press("Escape");
+    await expect(dialog).toBeHidden();
+    await expect(delivery.getByText(/^Active: /)).toHaveCount(0);
+    await expect(delivery.getByText("Draft", { exact: true })).toBeVisible();
+    expect(await stored()).toEqual({ status: "draft", _count: { deliveries: 0 } });
+    expect(received).toEqual([]);
+
+    // Confirming activates: what the dialog said is what is sent
+    expect(await activateCampaign(page)).toBe(`Send now to ${USERS} users?`);
+    await expect(delivery.getByText(`Active: ${USERS} deliveries planned.`)).toBeVisible();
+    await expect.poll(() => received.length, { timeout: 20_000 }).toBe(USERS);
+    expect(received.every((url) => url.startsWith(`/hook/${tag}-u-`))).toBe(true);
+  } finally {
+    await prisma.$disconnect();
+    server.close();
+  }
+});

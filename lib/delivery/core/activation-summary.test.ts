@@ -1,0 +1,40 @@
+import { describe, expect, it } from "vitest";
+import { activationSummary } from "./activation-summary";
+
+describe("activationSummary", () => {
+  it("an immediate campaign: sends now, to the users counted", () => {
+    expect(activationSummary({ when: "immediate" }, 7).question).toBe("Send now to 7 users?");
+    expect(activationSummary({ when: "immediate" }, 1).question).toBe("Send now to 1 user?");
+    expect(activationSummary({ when: "immediate", quietHours: null }, 1200).question).toBe("Send now to 1,200 users?");
+    expect(activationSummary({ when: "immediate" }, null).question).toBe("Send now to the campaign's audience?");
+  });
+
+  it("a scheduled one: when, and in which zone", () => {
+    const rule = { when: "scheduled", sendAt: "2026-12-07T09:00", timeZone: "Europe/Paris", inUserTimeZone: true, whenPassed: "skip" };
+    const s = activationSummary(rule, 7);
+    expect(s.question).toBe("Schedule for 7 users on Mon 7 Dec 2026 09:00 in each user's time zone?");
+    expect(s.detail).toContain("left out");
+    expect(activationSummary({ ...rule, inUserTimeZone: false }, 7).question).toBe("Schedule for 7 users on Mon 7 Dec 2026 09:00 (Europe/Paris)?");
+  });
+
+  it("a triggered one: which event it listens for", () => {
+    const s = activationSummary({ when: "triggered", event: "signup", quietHours: { start: "22:00", end: "08:00" } }, 7);
+    expect(s.question).toBe('Start listening for "signup" events?');
+    expect(s.detail).toContain("(7 users now)");
+    expect(s.detail).toContain("quiet hours (22:00-08:00)");
+  });
+
+  it("a recurring one: how often, at what time, until when", () => {
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", inUserTimeZone: true };
+    expect(activationSummary(daily, 7).question).toBe("Every day at 09:00 in each user's time zone, to 7 users?");
+    expect(activationSummary(daily, 7).detail).toContain("until you pause it");
+    const weekly = { ...daily, frequency: "weekly", weekdays: [0, 3, 1], inUserTimeZone: false, timeZone: "Europe/Paris", endsOn: "2027-01-31", maxOccurrences: 4 };
+    expect(activationSummary(weekly, 2).question).toBe("Every Monday, Wednesday and Sunday at 09:00 (Europe/Paris), to 2 users?");
+    expect(activationSummary(weekly, 2).detail).toContain("until 31 Jan 2027, at most for 4 runs");
+    expect(activationSummary({ ...daily, inUserTimeZone: false, frequency: "cron", cron: "0 9 * * 1-5" }, 2).question).toBe('On the schedule "0 9 * * 1-5" (UTC), to 2 users?');
+  });
+
+  it("a rule the server would refuse: a plain question (activation names the problem)", () => {
+    expect(activationSummary({ when: "scheduled", sendAt: "", timeZone: "UTC" }, 7).question).toBe("Activate this campaign?");
+  });
+});

@@ -1,0 +1,66 @@
+// What pressing Activate will do, in plain words, for the confirmation the editor asks before it:
+// read from the rule the server will parse (deliveryRuleSchema) and the audience count the editor
+// shows. Pure and client-safe; the server's activateCampaign stays the authority on what may start.
+import { DateTime } from "luxon";
+import { deliveryRuleSchema, type DeliveryRule } from "./rules";
+import { plural } from "../../text/plural";
+
+export type ActivationSummary = { question: string; detail: string };
+
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+
+/** "Mon 7 Dec 2026 09:00" for a local date-time ("2026-12-07T09:00"). */
+function localDateTime(local: string): string {
+  const dt = DateTime.fromISO(local);
+  return dt.isValid ? dt.setLocale("en-GB").toFormat("ccc d LLL yyyy HH:mm") : local;
+}
+
+const inZone = (rule: { inUserTimeZone: boolean; timeZone: string }) => (rule.inUserTimeZone ? "in each user's time zone" : `(${rule.timeZone})`);
+
+function listed(words: string[]): string {
+  return words.length < 2 ? (words[0] ?? "") : `${words.slice(0, -1).join(", ")} and ${words.at(-1)}`;
+}
+
+function recurrence(rule: Extract<DeliveryRule, { when: "recurring" }>): string {
+  if (rule.frequency === "cron") return `On the schedule "${rule.cron}" (${rule.timeZone})`;
+  const days = rule.frequency === "daily" ? "Every day" : `Every ${listed([...new Set(rule.weekdays)].sort((a, b) => ((a + 6) % 7) - ((b + 6) % 7)).map((d) => WEEKDAYS[d]!))}`;
+  return `${days} at ${rule.time} ${inZone(rule)}`;
+}
+
+function ending(rule: Extract<DeliveryRule, { when: "recurring" }>): string {
+  const until = rule.endsOn ? `until ${DateTime.fromISO(rule.endsOn.slice(0, 10)).setLocale("en-GB").toFormat("d LLL yyyy")}` : "";
+  const times = rule.maxOccurrences ? `for ${plural(rule.maxOccurrences, "run", "runs")}` : "";
+  return [until, times].filter(Boolean).join(", at most ") || "until you pause it";
+}
+
+/**
+ * The confirmation's question and a line on what follows. `rawRule`: the rule as the Delivery
+ * section would save it; `users`: the users the audience matches now (null while counting).
+ * A rule the server would refuse gets a plain question: activation names its problems.
+ */
+export function activationSummary(rawRule: unknown, users: number | null): ActivationSummary {
+  const who = users === null ? "the campaign's audience" : plural(users, "user", "users");
+  const parsed = deliveryRuleSchema.safeParse(rawRule);
+  if (!parsed.success) return { question: "Activate this campaign?", detail: "Its delivery settings are checked first; nothing is sent if they are not ready." };
+  const rule = parsed.data;
+  const quiet = rule.quietHours ? ` Sends due in a user's quiet hours (${rule.quietHours.start}-${rule.quietHours.end}) wait until they end.` : "";
+  switch (rule.when) {
+    case "immediate":
+      return { question: `Send now to ${who}?`, detail: `Each of them is sent this campaign's webhooks as soon as you activate it.${quiet}` };
+    case "scheduled":
+      return {
+        question: `Schedule for ${who} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
+        detail: `Nothing is sent before then${rule.inUserTimeZone ? `, and users whose time has already passed when you activate are ${rule.whenPassed === "skip" ? "left out" : "sent at once"}` : ""}.${quiet}`,
+      };
+    case "triggered":
+      return {
+        question: `Start listening for "${rule.event}" events?`,
+        detail: `Each "${rule.event}" event tracked from now on sends this campaign to its user, if they are in the audience (${who} now). Events tracked before are not sent.${quiet}`,
+      };
+    case "recurring":
+      return {
+        question: `${recurrence(rule)}, to ${who}?`,
+        detail: `Each run sends to the users in the audience at that time, ${ending(rule)}.${quiet}`,
+      };
+  }
+}
