@@ -40,7 +40,7 @@ test("Activate asks 'Send now to 7 users?'; Cancel and Escape send nothing, conf
     await activate.click();
     const dialog = page.getByRole("dialog", { name: `Send now to ${USERS} users?` });
     await expect(dialog).toBeVisible();
-    await expect(dialog).toContainText("Each of them is sent this campaign's webhooks as soon as you activate it.");
+    await expect(dialog).toContainText("Each of them is sent this campaign's webhooks now");
     await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();

@@ -7,6 +7,8 @@ import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
+import type { LimitsForm } from "./LimitsFields";
+import { utcFromInput } from "@/lib/delivery/forms/utc-input";
 import { useAudienceCount } from "./useAudienceCount";
 
 type Props = {
@@ -14,16 +16,17 @@ type Props = {
   confirming: { sendAtPassed: boolean } | null;
   form: DeliveryForm;
   audience: AudienceForm;
+  limits: LimitsForm;
   busy: boolean;
   onConfirm: () => void;
   onCancel: () => void;
 };
 
-export function ActivateConfirm({ confirming, form, audience, busy, onConfirm, onCancel }: Props) {
+export function ActivateConfirm({ confirming, form, audience, limits, busy, onConfirm, onCancel }: Props) {
   const counted = useAudienceCount(audience);
   const users = counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = confirming && !confirming.sendAtPassed ? activationSummary(settingsFromForm(form).rule, users) : null;
+  const summary = confirming && !confirming.sendAtPassed ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(utcFromInput(limits.startAt)) : null }) : null;
   if (confirming?.sendAtPassed) {
     const whole = users === null ? "the whole audience" : `the whole audience (${plural(users, "user", "users")})`;
     return (

@@ -164,6 +164,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         confirming={confirming}
         form={form}
         audience={audience}
+        limits={limits}
         busy={pending}
         onCancel={() => setConfirming(null)}
         onConfirm={() => {

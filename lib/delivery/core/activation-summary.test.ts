@@ -9,6 +9,15 @@ describe("activationSummary", () => {
     expect(activationSummary({ when: "immediate" }, null).question).toBe("Send now to the campaign's audience?");
   });
 
+  it("an immediate one with a start date ahead: sends then, not now", () => {
+    const now = new Date("2026-12-05T12:00:00Z");
+    const startAt = new Date("2026-12-07T09:00:00Z");
+    expect(activationSummary({ when: "immediate" }, 7, { startAt, now }).question).toBe("Send to 7 users at the start date, Mon 7 Dec 2026 09:00 UTC?");
+    expect(activationSummary({ when: "immediate" }, 7, { startAt: new Date("2026-12-01T09:00:00Z"), now }).question).toBe("Send now to 7 users?");
+    // the other rules say it beside what they say
+    expect(activationSummary({ when: "triggered", event: "signup" }, 7, { startAt, now }).detail).toContain("Nothing is sent before the start date, Mon 7 Dec 2026 09:00 UTC.");
+  });
+
   it("a scheduled one: when, and in which zone", () => {
     const rule = { when: "scheduled", sendAt: "2026-12-07T09:00", timeZone: "Europe/Paris", inUserTimeZone: true, whenPassed: "skip" };
     const s = activationSummary(rule, 7);

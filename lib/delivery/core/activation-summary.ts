@@ -35,32 +35,38 @@ function ending(rule: Extract<DeliveryRule, { when: "recurring" }>): string {
 
 /**
  * The confirmation's question and a line on what follows. `rawRule`: the rule as the Delivery
- * section would save it; `users`: the users the audience matches now (null while counting).
+ * section would save it; `users`: the users the audience matches now (null while counting);
+ * `startAt`: the campaign's start date, when it has one (nothing is sent before it: plan.ts).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
-export function activationSummary(rawRule: unknown, users: number | null): ActivationSummary {
+export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date() }: { startAt?: Date | null; now?: Date } = {}): ActivationSummary {
   const who = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
   if (!parsed.success) return { question: "Activate this campaign?", detail: "Its delivery settings are checked first; nothing is sent if they are not ready." };
   const rule = parsed.data;
+  const start = startAt && startAt > now ? `${DateTime.fromJSDate(startAt, { zone: "UTC" }).setLocale("en-GB").toFormat("ccc d LLL yyyy HH:mm")} UTC` : null;
   const quiet = rule.quietHours ? ` Sends due in a user's quiet hours (${rule.quietHours.start}-${rule.quietHours.end}) wait until they end.` : "";
+  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}`;
   switch (rule.when) {
     case "immediate":
-      return { question: `Send now to ${who}?`, detail: `Each of them is sent this campaign's webhooks as soon as you activate it.${quiet}` };
+      if (start) {
+        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}` };
+      }
+      return { question: `Send now to ${who}?`, detail: `Each of them is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
     case "scheduled":
       return {
         question: `Schedule for ${who} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
-        detail: `Nothing is sent before then${rule.inUserTimeZone ? `, and users whose time has already passed when you activate are ${rule.whenPassed === "skip" ? "left out" : "sent at once"}` : ""}.${quiet}`,
+        detail: `Nothing is sent before then${rule.inUserTimeZone ? `, and users whose time has already passed when you activate are ${rule.whenPassed === "skip" ? "left out" : "sent at once"}` : ""}.${notes}`,
       };
     case "triggered":
       return {
         question: `Start listening for "${rule.event}" events?`,
-        detail: `Each "${rule.event}" event tracked from now on sends this campaign to its user, if they are in the audience (${who} now). Events tracked before are not sent.${quiet}`,
+        detail: `Each "${rule.event}" event tracked from now on sends this campaign to its user, if they are in the audience (${who} now). Events tracked before are not sent.${notes}`,
       };
     case "recurring":
       return {
         question: `${recurrence(rule)}, to ${who}?`,
-        detail: `Each run sends to the users in the audience at that time, ${ending(rule)}.${quiet}`,
+        detail: `Each run sends to the users in the audience at that time, ${ending(rule)}.${notes}`,
       };
   }
 }
