@@ -63,8 +63,8 @@ describe("proxy: a method an /api/v1 route does not have", () => {
     }
   });
 
-  it("lets the route's own methods, HEAD beside a GET, OPTIONS and unknown API paths through to the route", () => {
-    for (const [method, path] of [["GET", "/api/v1/campaigns/c_1"], ["PUT", "/api/v1/campaigns/c_1"], ["POST", "/api/v1/events"], ["PATCH", "/api/v1/templates/t_1"], ["HEAD", "/api/v1/users"], ["OPTIONS", "/api/v1/events"], ["PATCH", "/api/v1/nope"], ["PATCH", "/api/v1/campaigns/c_1/nope"]]) {
+  it("lets the route's own methods, HEAD beside a GET and OPTIONS through to the route", () => {
+    for (const [method, path] of [["GET", "/api/v1/campaigns/c_1"], ["PUT", "/api/v1/campaigns/c_1"], ["POST", "/api/v1/events"], ["PATCH", "/api/v1/templates/t_1"], ["HEAD", "/api/v1/users"], ["OPTIONS", "/api/v1/events"]]) {
       const res = send(method!, path!);
       expect(res.status, `${method} ${path}`).toBe(200);
       expect(res.headers.get("x-middleware-next"), `${method} ${path}`).toBe("1");
@@ -72,5 +72,29 @@ describe("proxy: a method an /api/v1 route does not have", () => {
     // internal routes keep Next's own answers (and the sign-in gate first)
     expect(send("PATCH", "/api/deliveries").status).toBe(401);
     expect(send("PATCH", "/api/deliveries", signedIn).headers.get("x-middleware-next")).toBe("1");
+  });
+});
+
+// /api/v1 is the public API's own door: its root and any path no route has answer the API's 404,
+// with where the routes are listed, before a key is asked for; never the sign-in gate's 401.
+describe("proxy: /api/v1 itself and paths no route has", () => {
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+
+  it("is the API's 404 naming the OpenAPI document, for every method, with a key, without one or with a bad one", async () => {
+    for (const path of ["/api/v1", "/api/v1/nope", "/api/v1/campaigns/c_1/nope", "/api/v1/campaigns//pause", "/api/v1/Users"]) {
+      for (const method of ["GET", "POST", "PATCH", "OPTIONS", "PURGE"]) {
+        for (const headers of [{}, { authorization: "Bearer hk_live_not_a_key" }, signedIn] as Record<string, string>[]) {
+          const res = send(method, path, headers);
+          expect(res.status, `${method} ${path}`).toBe(404);
+          expect(res.headers.get("content-type")).toMatch(/^application\/json/);
+          expect(await res.json()).toEqual({ error: { code: "not_found", message: `No API route ${method} ${path}; the routes are listed in /api/v1/openapi.json`, details: null } });
+        }
+      }
+    }
+  });
+
+  it("does not take /api/v1x or /api/v10 for the API", () => {
+    expect(send("GET", "/api/v1x").status).toBe(401);
+    expect(send("GET", "/api/v10/users").status).toBe(401);
   });
 });

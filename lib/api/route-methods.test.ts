@@ -5,7 +5,7 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiRoutes } from "./catalog";
-import { allowedMethods, allowHeader, API_ROUTE_METHODS, methodNotAllowed } from "./route-methods";
+import { allowedMethods, allowHeader, API_ROUTE_METHODS, methodNotAllowed, refuseBeforeKey } from "./route-methods";
 
 const root = path.resolve("app/api/v1");
 const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"];
@@ -53,11 +53,16 @@ describe("methodNotAllowed", () => {
     for (const [method, pathname] of [["GET", "/api/v1/campaigns/c_1"], ["HEAD", "/api/v1/users"], ["OPTIONS", "/api/v1/events"], ["GET", "/api/v1/openapi.json"], ["PATCH", "/api/v1/templates/t_1"]]) {
       expect(methodNotAllowed(method!, pathname!), `${method} ${pathname}`).toBeNull();
     }
-    // no such route: the catch-all answers 404 for every method
-    for (const pathname of ["/api/v1/nope", "/api/v1/campaigns/c_1/nope", "/api/v1/campaigns//pause", "/api/v1/users/u_1/extra", "/api/v1/Users"]) {
+    // no such route: a 404 for every method (refuseBeforeKey)
+    for (const pathname of ["/api/v1", "/api/v1/nope", "/api/v1/campaigns/c_1/nope", "/api/v1/campaigns//pause", "/api/v1/users/u_1/extra", "/api/v1/Users"]) {
       expect(allowedMethods(pathname), pathname).toBeNull();
       expect(methodNotAllowed("PATCH", pathname), pathname).toBeNull();
+      expect(refuseBeforeKey("PATCH", pathname), pathname).toMatchObject({ status: 404, code: "not_found", message: `No API route PATCH ${pathname}; the routes are listed in /api/v1/openapi.json` });
     }
+    // a method the route has, and paths outside the API, are not the API's to refuse
+    expect(refuseBeforeKey("GET", "/api/v1/users")).toBeNull();
+    expect(refuseBeforeKey("PATCH", "/api/v1x")).toBeNull();
+    expect(refuseBeforeKey("PATCH", "/api/deliveries")).toBeNull();
   });
 
   it("orders Allow as Next does", () => {

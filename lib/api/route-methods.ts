@@ -60,10 +60,30 @@ export function allowedMethods(pathname: string): string | null {
 
 /**
  * A 405 for `method` on an existing /api/v1 route that does not have it; null when the route has it
- * (HEAD with a GET and OPTIONS as Next implements them) or no route has that path (the catch-all's 404).
+ * (HEAD with a GET and OPTIONS as Next implements them) or no route has that path (see unknownApiRoute).
  */
 export function methodNotAllowed(method: string, pathname: string): ApiError | null {
   const allow = allowedMethods(pathname);
   if (allow === null || allow.split(", ").includes(method)) return null;
   return new ApiError(405, "method_not_allowed", `${method} is not allowed on ${pathname}; it allows ${allow}`, null, { Allow: allow });
+}
+
+/** Whether `pathname` is the public API's: /api/v1 itself or below it (not /api/v1x). */
+export function isApiPath(pathname: string): boolean {
+  return pathname === "/api/v1" || pathname.startsWith("/api/v1/");
+}
+
+/** The API's 404 for a path under /api/v1 that no route has (/api/v1 itself included), whatever the method. */
+export function unknownApiRoute(method: string, pathname: string): ApiError {
+  return new ApiError(404, "not_found", `No API route ${method} ${pathname}; the routes are listed in /api/v1/openapi.json`);
+}
+
+/**
+ * What the API answers a request before its key is looked at: the 404 of a path no route has, the 405
+ * of a method its route does not have; null for /api/v1 requests a route takes, and for other paths.
+ */
+export function refuseBeforeKey(method: string, pathname: string): ApiError | null {
+  if (!isApiPath(pathname)) return null;
+  if (allowedMethods(pathname) === null) return unknownApiRoute(method, pathname);
+  return methodNotAllowed(method, pathname);
 }

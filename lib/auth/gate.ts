@@ -8,6 +8,7 @@ export function isPublicPath(pathname: string): boolean {
     pathname === "/sign-in" ||
     pathname.startsWith("/invite/") ||
     pathname.startsWith("/api/auth/") ||
+    pathname === "/api/v1" ||
     pathname.startsWith("/api/v1/") ||
     pathname === "/api/health" ||
     pathname === "/api-reference" ||
