@@ -5,6 +5,9 @@ export async function register() {
   // Route handlers get no socket: note each request's peer address for lib/auth/client-address.ts.
   const { recordPeerAddresses } = await import("./lib/auth/client-address");
   recordPeerAddresses();
+  // TRACE: Next cannot build its Request for it (a 500 page on every path); answered before Next.
+  const { answerUnsendableMethods } = await import("./lib/api/unsendable-methods");
+  answerUnsendableMethods();
   const { startServerSideServices } = await import("./lib/server-start");
   await startServerSideServices();
 }

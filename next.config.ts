@@ -1,13 +1,5 @@
 import type { NextConfig } from "next";
-
-// Sent with every page, route handler and static file: no framing (clickjacking), no MIME sniffing,
-// no full URLs (campaign ids, tokens in a query) leaked to other sites in Referer.
-export const SECURITY_HEADERS = [
-  { key: "X-Frame-Options", value: "DENY" },
-  { key: "Content-Security-Policy", value: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'" },
-  { key: "X-Content-Type-Options", value: "nosniff" },
-  { key: "Referrer-Policy", value: "strict-origin-when-cross-origin" },
-];
+import { SECURITY_HEADERS } from "./lib/http/security-headers";
 
 const nextConfig: NextConfig = {
   // Native and server-only packages stay out of the bundle.

@@ -1,8 +1,9 @@
 // The sign-in gate in front of every page and internal route: without a session cookie, pages go
 // to /sign-in and internal API routes answer 401. The API (/api/v1) uses keys instead. The session
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
-// Before the gate, on every path: an address holding %00 is a 400; and on /api/v1, a path no route has
-// is a 404 and a method the route does not have a 405 with Allow, in the API's envelope.
+// Before the gate, on every path: an address holding %00 is a 400; on /api/v1, a path no route has is
+// a 404; on an /api/v1 or internal route, a method it does not have is a 405 with Allow; in the API's
+// envelope. TRACE and TRACK never get here (lib/api/unsendable-methods.ts answers them).
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "./lib/api/errors";
@@ -18,12 +19,12 @@ export function proxy(req: NextRequest) {
     if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details: [{ path: nul, message: "contains U+0000" }] } }, { status: 400 });
     return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
-  // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404, a method its route
-  // does not have its 405 (Next would answer an empty 405, or 204 to OPTIONS and 400 to an unknown
-  // method on the catch-all). Before the API key is checked: which routes and methods exist is public
-  // (the OpenAPI document needs no key), so this tells a caller without a key nothing a 401 would hide,
-  // as Stripe's and GitHub's APIs answer 404/405 before authenticating. No key lookup or rate-limit
-  // token is spent on a request that cannot succeed.
+  // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404; a method an /api/v1
+  // or internal route does not have is a 405 with Allow (Next would answer an empty 405, an empty 400
+  // to a method it does not know, 204 to OPTIONS on the catch-all). Before the API key or the session
+  // is checked: which routes and methods exist is public (the OpenAPI document needs no key), so this
+  // tells a caller without one nothing a 401 would hide, as Stripe's and GitHub's APIs answer 404/405
+  // before authenticating. No key lookup or rate-limit token is spent on a request that cannot succeed.
   const refused = refuseBeforeKey(req.method, pathname);
   if (refused) return errorResponse(refused);
   const isPublic = isPublicPath(pathname);

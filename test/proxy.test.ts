@@ -69,9 +69,35 @@ describe("proxy: a method an /api/v1 route does not have", () => {
       expect(res.status, `${method} ${path}`).toBe(200);
       expect(res.headers.get("x-middleware-next"), `${method} ${path}`).toBe("1");
     }
-    // internal routes keep Next's own answers (and the sign-in gate first)
-    expect(send("PATCH", "/api/deliveries").status).toBe(401);
-    expect(send("PATCH", "/api/deliveries", signedIn).headers.get("x-middleware-next")).toBe("1");
+    // an internal route's own methods go on to the sign-in gate
+    expect(send("GET", "/api/deliveries").status).toBe(401);
+    expect(send("GET", "/api/deliveries", signedIn).headers.get("x-middleware-next")).toBe("1");
+  });
+});
+
+// Next answered an internal route's missing method with an empty 405 (no Allow) and a method it does
+// not know with an empty 400: now the envelope withInternal answers with, and Allow.
+describe("proxy: a method an internal /api route does not have", () => {
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+
+  it("is a 405 in the envelope with Allow, signed in or not", async () => {
+    const cases = [
+      ["PATCH", "/api/deliveries", "GET, HEAD, OPTIONS"],
+      ["DELETE", "/api/deliveries/d_1", "GET, HEAD, OPTIONS"],
+      ["GET", "/api/preview", "OPTIONS, POST"],
+      ["PUT", "/api/imports/i_1", "GET, HEAD, OPTIONS, POST"],
+      ["PURGE", "/api/test-sends", "GET, HEAD, OPTIONS, POST"],
+      ["DELETE", "/api/health", "GET, HEAD, OPTIONS"],
+      ["PATCH", "/api/auth/sign-in/email", "GET, HEAD, OPTIONS, POST"],
+    ] as const;
+    for (const [method, path, allow] of cases) {
+      for (const headers of [{}, signedIn] as Record<string, string>[]) {
+        const res = send(method, path, headers);
+        expect(res.status, `${method} ${path}`).toBe(405);
+        expect(res.headers.get("allow"), `${method} ${path}`).toBe(allow);
+        expect(await res.json()).toEqual({ error: { code: "method_not_allowed", message: `${method} is not allowed on ${path}; it allows ${allow}`, details: null } });
+      }
+    }
   });
 });
 

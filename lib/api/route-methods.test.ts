@@ -5,9 +5,10 @@ import { readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiRoutes } from "./catalog";
-import { allowedMethods, allowHeader, API_ROUTE_METHODS, methodNotAllowed, refuseBeforeKey } from "./route-methods";
+import { allowedMethods, allowHeader, API_ROUTE_METHODS, INTERNAL_ROUTE_METHODS, methodNotAllowed, refuseBeforeKey } from "./route-methods";
 
 const root = path.resolve("app/api/v1");
+const internalRoot = path.resolve("app/api");
 const METHODS = ["GET", "HEAD", "OPTIONS", "POST", "PUT", "DELETE", "PATCH"];
 
 function routeFiles(dir: string): string[] {
@@ -38,6 +39,35 @@ describe("the /api/v1 method table", () => {
   });
 });
 
+describe("the internal routes' method table", () => {
+  it("is what every internal route file exports", async () => {
+    const exported: Record<string, string[]> = {};
+    for (const file of routeFiles(internalRoot)) {
+      const dir = path.relative(internalRoot, path.dirname(file)).split(path.sep).join("/");
+      if (dir === "v1" || dir.startsWith("v1/")) continue;
+      const route = "/api/" + dir.replace(/\[\.\.\.(\w+)\]/g, "{...$1}").replace(/\[(\w+)\]/g, "{$1}");
+      const handlers = (await import(file)) as Record<string, unknown>;
+      exported[route] = METHODS.filter((m) => typeof handlers[m] === "function");
+    }
+    expect(sorted(INTERNAL_ROUTE_METHODS)).toEqual(sorted(exported));
+  });
+
+  it("answers a method an internal route does not have with a 405 and its Allow", () => {
+    expect(methodNotAllowed("PATCH", "/api/deliveries")).toMatchObject({ status: 405, code: "method_not_allowed", message: "PATCH is not allowed on /api/deliveries; it allows GET, HEAD, OPTIONS", headers: { Allow: "GET, HEAD, OPTIONS" } });
+    expect(methodNotAllowed("GET", "/api/preview")?.headers).toEqual({ Allow: "OPTIONS, POST" });
+    // literal before parameter, as Next matches
+    expect(methodNotAllowed("POST", "/api/deliveries/export")?.headers).toEqual({ Allow: "GET, HEAD, OPTIONS" });
+    expect(methodNotAllowed("POST", "/api/imports/i_1")).toBeNull();
+    // better-auth's catch-all: one segment or more
+    expect(methodNotAllowed("DELETE", "/api/auth/sign-in/email")?.headers).toEqual({ Allow: "GET, HEAD, OPTIONS, POST" });
+    expect(allowedMethods("/api/auth")).toBeNull();
+    expect(allowedMethods("/api/auth/")).toBeNull();
+    // not a route: left to Next (and the sign-in gate)
+    expect(methodNotAllowed("PATCH", "/api/nope")).toBeNull();
+    expect(methodNotAllowed("PATCH", "/api/deliveries/d_1/extra")).toBeNull();
+  });
+});
+
 describe("methodNotAllowed", () => {
   it("is a 405 naming the method and what the route allows, with Allow as Next's OPTIONS answers it", () => {
     const err = methodNotAllowed("PATCH", "/api/v1/campaigns/c_1");
@@ -59,10 +89,11 @@ describe("methodNotAllowed", () => {
       expect(methodNotAllowed("PATCH", pathname), pathname).toBeNull();
       expect(refuseBeforeKey("PATCH", pathname), pathname).toMatchObject({ status: 404, code: "not_found", message: `No API route PATCH ${pathname}; the routes are listed in /api/v1/openapi.json` });
     }
-    // a method the route has, and paths outside the API, are not the API's to refuse
+    // a method the route has, and paths no table has outside /api/v1, are not refused here
     expect(refuseBeforeKey("GET", "/api/v1/users")).toBeNull();
     expect(refuseBeforeKey("PATCH", "/api/v1x")).toBeNull();
-    expect(refuseBeforeKey("PATCH", "/api/deliveries")).toBeNull();
+    expect(refuseBeforeKey("PATCH", "/api/nope")).toBeNull();
+    expect(refuseBeforeKey("PATCH", "/campaigns")).toBeNull();
   });
 
   it("orders Allow as Next does", () => {

@@ -1,8 +1,10 @@
-// The methods each /api/v1 route has, for proxy.ts to answer a method a route does not have with a
-// 405 in the API's envelope (Next's own 405 has an empty body). A plain table rather than the
-// catalogue itself: lib/api/catalog.ts pulls in the zod schemas and, through them, Prisma (~6 MB
-// bundled) into the proxy that runs before every request. route-methods.test.ts proves this table
-// equals the catalogue and the methods the route files export, so a new route cannot miss it.
+// The methods each /api/v1 route and each internal /api route has, for proxy.ts (and, for the methods
+// Next cannot take, lib/api/unsendable-methods.ts) to answer a method a route does not have with a
+// 405 in the API's envelope (Next's own 405 has an empty body, and a method it does not know an empty
+// 400). A plain table rather than the catalogue itself: lib/api/catalog.ts pulls in the zod schemas
+// and, through them, Prisma (~6 MB bundled) into the proxy that runs before every request.
+// route-methods.test.ts proves the tables equal the catalogue and the methods the route files
+// export, so a new route cannot miss them.
 import { ApiError } from "./errors";
 
 export type ApiMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
@@ -30,15 +32,44 @@ export const API_ROUTE_METHODS: Record<string, readonly ApiMethod[]> = {
   "/api/v1/openapi.json": ["GET"],
 };
 
-type Compiled = { segments: (string | null)[]; allow: string };
+/** The internal routes (withInternal; better-auth's and the health check too): `{...name}` is one or more segments. */
+export const INTERNAL_ROUTE_METHODS: Record<string, readonly ApiMethod[]> = {
+  "/api/audience/count": ["POST"],
+  "/api/auth/{...all}": ["GET", "POST"],
+  "/api/campaigns/{id}/outcomes": ["GET"],
+  "/api/campaigns/{id}/results": ["GET"],
+  "/api/deliveries": ["GET"],
+  "/api/deliveries/{id}": ["GET"],
+  "/api/deliveries/export": ["GET"],
+  "/api/destination-templates": ["GET"],
+  "/api/health": ["GET"],
+  "/api/imports": ["POST"],
+  "/api/imports/{id}": ["GET", "POST"],
+  "/api/imports/{id}/rejected": ["GET"],
+  "/api/outcomes": ["GET"],
+  "/api/preview": ["POST"],
+  "/api/template-suggestions": ["GET"],
+  "/api/test-sends": ["GET", "POST"],
+};
+
+// A segment: its literal text, PARAM for one segment, REST for one or more.
+const PARAM = 1;
+const REST = 2;
+type Compiled = { segments: (string | typeof PARAM | typeof REST)[]; allow: string };
 
 // Literal segments before parameters, leftmost first, as Next matches (/x/new before /x/{id}).
-const compiled: Compiled[] = Object.entries(API_ROUTE_METHODS)
-  .map(([path, methods]) => ({ segments: path.split("/").map((s) => (s.startsWith("{") ? null : s)), allow: allowHeader(methods) }))
+const compiled: Compiled[] = Object.entries({ ...API_ROUTE_METHODS, ...INTERNAL_ROUTE_METHODS })
+  .map(([path, methods]) => ({ segments: path.split("/").map((s) => (s.startsWith("{...") ? REST : s.startsWith("{") ? PARAM : s)), allow: allowHeader(methods) }))
   .sort((a, b) => shape(a).localeCompare(shape(b)));
 
 function shape(route: Compiled) {
-  return route.segments.map((s) => (s === null ? "1" : "0")).join("");
+  return route.segments.map((s) => (typeof s === "string" ? "0" : String(s))).join("");
+}
+
+function matches(route: Compiled, parts: string[]): boolean {
+  const rest = route.segments.at(-1) === REST;
+  if (rest ? parts.length < route.segments.length : parts.length !== route.segments.length) return false;
+  return route.segments.every((s, i) => (typeof s === "string" ? s === parts[i] : parts[i] !== ""));
 }
 
 /**
@@ -51,16 +82,15 @@ export function allowHeader(methods: readonly string[]): string {
   return [...allow].sort().join(", ");
 }
 
-/** The Allow list of the /api/v1 route at `pathname`, or null when no route has that path. */
+/** The Allow list of the /api/v1 or internal route at `pathname`, or null when no route in the tables has that path. */
 export function allowedMethods(pathname: string): string | null {
   const parts = pathname.split("/");
-  const route = compiled.find((r) => r.segments.length === parts.length && r.segments.every((s, i) => (s === null ? parts[i] !== "" : s === parts[i])));
-  return route?.allow ?? null;
+  return compiled.find((r) => matches(r, parts))?.allow ?? null;
 }
 
 /**
- * A 405 for `method` on an existing /api/v1 route that does not have it; null when the route has it
- * (HEAD with a GET and OPTIONS as Next implements them) or no route has that path (see unknownApiRoute).
+ * A 405 for `method` on an existing /api/v1 or internal route that does not have it; null when the
+ * route has it (HEAD with a GET and OPTIONS as Next implements them) or no route has that path.
  */
 export function methodNotAllowed(method: string, pathname: string): ApiError | null {
   const allow = allowedMethods(pathname);
@@ -79,11 +109,10 @@ export function unknownApiRoute(method: string, pathname: string): ApiError {
 }
 
 /**
- * What the API answers a request before its key is looked at: the 404 of a path no route has, the 405
- * of a method its route does not have; null for /api/v1 requests a route takes, and for other paths.
+ * What a request is answered before its API key or session is looked at: under /api/v1 the 404 of a
+ * path no route has; on any route of the tables the 405 of a method it does not have; else null.
  */
 export function refuseBeforeKey(method: string, pathname: string): ApiError | null {
-  if (!isApiPath(pathname)) return null;
-  if (allowedMethods(pathname) === null) return unknownApiRoute(method, pathname);
+  if (isApiPath(pathname) && allowedMethods(pathname) === null) return unknownApiRoute(method, pathname);
   return methodNotAllowed(method, pathname);
 }
