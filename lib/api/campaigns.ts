@@ -3,7 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, deleteCampaign, getCampaignDraft, listCampaigns } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, listCampaigns, StepInUseError } from "../campaigns/campaigns";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
 import type { CampaignDraft } from "../campaigns/schemas";
@@ -113,6 +113,18 @@ export async function retryByApi(deliveryId: string, actor: string) {
 
 export async function deleteByApi(id: string, actor: string) {
   if (!(await deleteCampaign(id, actor))) throw notFound(id);
+  return new Response(null, { status: 204 });
+}
+
+/** Deletes one webhook (a step, with its variants) by the editor's rule: not while it has deliveries, nor the last of a live campaign (409). */
+export async function deleteActionByApi(campaignId: string, actionId: string, actor: string) {
+  await statusOf(campaignId);
+  try {
+    if (!(await deleteAction(campaignId, actionId, actor))) throw noWebhook(campaignId, actionId);
+  } catch (err) {
+    if (err instanceof StepInUseError) throw new ApiError(409, "conflict", err.message);
+    throw err;
+  }
   return new Response(null, { status: 204 });
 }
 

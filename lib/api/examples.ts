@@ -127,6 +127,7 @@ const EXAMPLES: Record<string, RouteExample> = {
     request: { ...campaignInput, name: "Welcome series (v2)", actions: [{ ...campaignInput.actions[0], id: campaign.actions[0]!.id, headers: campaign.actions[0]!.headers }] },
     response: { ...campaign, name: "Welcome series (v2)" },
   },
+  "DELETE /api/v1/campaigns/{id}/actions/{actionId}": { path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}` },
   "POST /api/v1/campaigns/{id}/actions/{actionId}/signing-secret": {
     path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}/signing-secret`,
     response: { secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw", enabled: true, previousValidUntil: null },

@@ -83,7 +83,7 @@ export function openApiDocument(serverUrl?: string): Json {
       title: "Hookline API",
       version: "1",
       description:
-        "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. A method a path below does not list is 405 (`method_not_allowed`), with the path's methods in `Allow`. " +
+        "JSON in and out. Authenticate with `Authorization: Bearer hk_live_...` (keys are created in Settings › API keys). Errors are `{ \"error\": { \"code\", \"message\", \"details\" } }`. A path not listed below (`/api/v1` itself included) is 404 (`not_found`), and a method a path below does not list (`TRACE` included) is 405 (`method_not_allowed`) with the path's methods in `Allow`, both before the key is checked. " +
         `${rateLimitText()}; over that, 429 with Retry-After.`,
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),

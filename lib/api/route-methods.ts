@@ -15,6 +15,7 @@ export const API_ROUTE_METHODS: Record<string, readonly ApiMethod[]> = {
   "/api/v1/events": ["POST"],
   "/api/v1/campaigns": ["GET", "POST"],
   "/api/v1/campaigns/{id}": ["GET", "PUT", "DELETE"],
+  "/api/v1/campaigns/{id}/actions/{actionId}": ["DELETE"],
   "/api/v1/campaigns/{id}/actions/{actionId}/signing-secret": ["POST", "DELETE"],
   "/api/v1/campaigns/{id}/delivery": ["GET", "PUT"],
   "/api/v1/campaigns/{id}/activate": ["POST"],

@@ -232,23 +232,36 @@ export async function duplicateAction(actionId: string, actor: SecretActor = UNT
   return copy.id;
 }
 
-/** Deleting a step that has deliveries would delete them with it (their log, results and conversions). */
+/**
+ * Why a step may not be deleted: it has deliveries, which would go with it (their log, results,
+ * conversions, the ones still waiting); or it is the last step of a live (active or paused)
+ * campaign, which would then have nothing to send while it still looks live.
+ */
 export class StepInUseError extends Error {
-  constructor(name: string) {
-    super(`The webhook "${name}" has deliveries, so deleting it would erase them and their log; duplicate the campaign to change its webhooks.`);
+  constructor(name: string, liveStatus?: string) {
+    super(
+      liveStatus
+        ? `The webhook "${name}" is the last webhook of this ${liveStatus} campaign, which would have nothing to send; add another webhook first, or delete the campaign.`
+        : `The webhook "${name}" has deliveries, so deleting it would erase them and their log; duplicate the campaign to change its webhooks.`,
+    );
   }
 }
 
+const LIVE_STATUSES = ["active", "paused"];
+
 /**
- * Deletes a step (with its variants), recorded as `actor`'s; refused once it has deliveries
- * (StepInUseError). A variant row is not a step: it is removed by saving the step without it
+ * Deletes a step (with its variants), recorded as `actor`'s; refused (StepInUseError) once it has
+ * deliveries, and for the last step of an active or paused campaign. False when the campaign has no
+ * such step. A variant row is not a step: it is removed by saving the step without it
  * (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
  */
 export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<boolean> {
   const deleted = await transaction(async (tx) => {
-    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true } });
+    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true } } } });
     if (!step) return null;
     if (await tx.delivery.findFirst({ where: { actionId }, select: { id: true } })) throw new StepInUseError(step.name);
+    const { status } = step.campaign;
+    if (LIVE_STATUSES.includes(status) && (await tx.action.count({ where: { campaignId, variantOfId: null } })) === 1) throw new StepInUseError(step.name, status);
     await tx.action.deleteMany({ where: { id: actionId } });
     await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
     return step.name;

@@ -18,6 +18,7 @@ import * as pause from "@/app/api/v1/campaigns/[id]/pause/route";
 import * as resume from "@/app/api/v1/campaigns/[id]/resume/route";
 import * as deliverySettings from "@/app/api/v1/campaigns/[id]/delivery/route";
 import * as signingSecret from "@/app/api/v1/campaigns/[id]/actions/[actionId]/signing-secret/route";
+import * as webhook from "@/app/api/v1/campaigns/[id]/actions/[actionId]/route";
 import * as retryFailed from "@/app/api/v1/campaigns/[id]/retry-failed/route";
 import * as cancelScheduled from "@/app/api/v1/campaigns/[id]/cancel-scheduled/route";
 import * as deliveryOne from "@/app/api/v1/deliveries/[id]/route";
@@ -32,8 +33,8 @@ import { answerOf, expectWellFormed } from "./well-formed";
 const SCALE = Number(process.env.FUZZ_SCALE ?? 1);
 // Generous: two busy cores can stretch a few seconds of CPU into minutes of wall time.
 vi.setConfig({ testTimeout: 600_000 });
-const BODY_RUNS = 400; // x 6 routes with a body
-const OTHER_RUNS = 150; // x 13 routes without one
+const BODY_RUNS = 400; // x 7 routes with a body
+const OTHER_RUNS = 150; // x 22 routes without one
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 const modules: Record<string, Record<string, unknown>> = {
@@ -46,6 +47,7 @@ const modules: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/resume": resume,
   "/api/v1/campaigns/{id}/delivery": deliverySettings,
+  "/api/v1/campaigns/{id}/actions/{actionId}": webhook,
   "/api/v1/campaigns/{id}/actions/{actionId}/signing-secret": signingSecret,
   "/api/v1/campaigns/{id}/retry-failed": retryFailed,
   "/api/v1/campaigns/{id}/cancel-scheduled": cancelScheduled,

@@ -15,6 +15,7 @@ import * as pause from "./campaigns/[id]/pause/route";
 import * as resume from "./campaigns/[id]/resume/route";
 import * as deliverySettings from "./campaigns/[id]/delivery/route";
 import * as signingSecret from "./campaigns/[id]/actions/[actionId]/signing-secret/route";
+import * as webhook from "./campaigns/[id]/actions/[actionId]/route";
 import * as retryFailed from "./campaigns/[id]/retry-failed/route";
 import * as cancelScheduled from "./campaigns/[id]/cancel-scheduled/route";
 import * as deliveryOne from "./deliveries/[id]/route";
@@ -35,6 +36,7 @@ const handlers: Record<string, Record<string, unknown>> = {
   "/api/v1/campaigns/{id}/pause": pause,
   "/api/v1/campaigns/{id}/resume": resume,
   "/api/v1/campaigns/{id}/delivery": deliverySettings,
+  "/api/v1/campaigns/{id}/actions/{actionId}": webhook,
   "/api/v1/campaigns/{id}/actions/{actionId}/signing-secret": signingSecret,
   "/api/v1/campaigns/{id}/retry-failed": retryFailed,
   "/api/v1/campaigns/{id}/cancel-scheduled": cancelScheduled,
