@@ -81,6 +81,8 @@ test("one webhook of a campaign is deleted by an editor's key, not a viewer's; t
   expect((await editor.delete(`/api/v1/campaigns/${id}/actions/${crm}`)).status()).toBe(404);
   expect(((await (await viewer.get(`/api/v1/campaigns/${id}`)).json()) as { actions: { name: string }[] }).actions.map((a) => a.name)).toEqual(["Slack"]);
 
+  // triggered by an event nobody sends: active, with no deliveries for the webhook left
+  expect((await editor.put(`/api/v1/campaigns/${id}/delivery`, { data: { rule: { when: "triggered", event: "e2e_never_sent" } } })).status()).toBe(200);
   expect((await editor.post(`/api/v1/campaigns/${id}/activate`)).status()).toBe(200);
   const last = await editor.delete(`/api/v1/campaigns/${id}/actions/${slack}`);
   expect(last.status()).toBe(409);
