@@ -20,6 +20,9 @@ describe("GET /api/v1/openapi.json", () => {
     expect(doc.openapi).toBe("3.1.0");
     expect(doc.servers[0].url).toBe("http://127.0.0.1:3000");
     expect(doc.info.description).toContain("405 (`method_not_allowed`)");
+    expect(doc.info.description).toContain("A path not listed below (`/api/v1` itself included) is 404 (`not_found`)");
+    // one webhook is deleted with its own call (PUT keeps the ones left out)
+    expect(Object.keys(doc.paths["/api/v1/campaigns/{id}/actions/{actionId}"].delete.responses)).toEqual(expect.arrayContaining(["204", "401", "403", "404", "409"]));
     const post = doc.paths["/api/v1/users"].post;
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(["200", "400", "401", "403", "413", "415", "429"]));
     expect(post.responses["429"].headers["Retry-After"]).toBeDefined();
