@@ -1,10 +1,12 @@
 "use client";
 import { MAX_HEADERS, SECRET_MASK } from "@/lib/campaigns/limits";
+import { sealedAsSecret, sealedByName } from "@/lib/campaigns/sealed-secret";
 import { uid, type HeaderRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
 import { Field, monoInputClass } from "./ui/Field";
+import { SecretBox } from "./SecretBox";
 
 const columns = "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_5rem_2rem]";
 
@@ -37,40 +39,36 @@ export function HeadersEditor({
         </div>
       )}
       <ul className="mt-1.5 space-y-2">
-        {rows.map((row, i) => (
-          <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
-            <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`)}>
-              {(c) => <input {...c} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
-            </Field>
-            <div className="col-start-2 row-start-1 sm:hidden">
-              <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
-            </div>
-            <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} notice={noticeAt?.(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
-              {(c) => (
-                <TemplateInput
-                  {...c}
-                  className={monoInputClass}
-                  type={row.secret && row.value !== SECRET_MASK ? "password" : "text"}
-                  placeholder={row.secret ? "stored encrypted" : "{{user.id}}"}
-                  value={row.value}
-                  onChange={(value) => update(i, { value })}
-                />
-              )}
-            </Field>
-            <label className="col-span-2 flex h-9 items-center gap-2 text-sm text-slate-600 sm:col-span-1">
-              <input
-                type="checkbox"
-                className="h-4 w-4 rounded border-slate-300 text-indigo-600"
-                checked={row.secret}
-                onChange={(e) => update(i, { secret: e.target.checked })}
-              />
-              <span className="sm:sr-only">Secret</span>
-            </label>
-            <div className="hidden sm:block">
-              <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
-            </div>
-          </li>
-        ))}
+        {rows.map((row, i) => {
+          // the box shows what the save will store (the server's one rule), as the name and value are typed
+          const secret = sealedAsSecret(row);
+          return (
+            <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+              <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`)}>
+                {(c) => <input {...c} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
+              </Field>
+              <div className="col-start-2 row-start-1 sm:hidden">
+                <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+              </div>
+              <Field label="Header value" labelHidden error={errorAt(`headers.${i}.value`)} notice={noticeAt?.(`headers.${i}.value`)} className="col-span-2 sm:col-span-1">
+                {(c) => (
+                  <TemplateInput
+                    {...c}
+                    className={monoInputClass}
+                    type={secret && row.value !== SECRET_MASK ? "password" : "text"}
+                    placeholder={secret ? "stored encrypted" : "{{user.id}}"}
+                    value={row.value}
+                    onChange={(value) => update(i, { value })}
+                  />
+                )}
+              </Field>
+              <SecretBox checked={secret} byName={sealedByName(row)} onChange={(checked) => update(i, { secret: checked })} />
+              <div className="hidden sm:block">
+                <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
+              </div>
+            </li>
+          );
+        })}
       </ul>
       <Button
         size="sm"

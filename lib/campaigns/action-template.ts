@@ -10,8 +10,7 @@ import { signingStateOf, type SigningState } from "./signing-secrets";
 import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
-import { isCredentialHeader } from "../webhooks/mask";
-import { onlyReferences } from "../templating/references";
+import { sealedAsSecret } from "./sealed-secret";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -86,15 +85,6 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
     signingSecrets: secrets.signingSecrets,
   };
   return { template, secrets };
-}
-
-/**
- * Whether a header is stored as a secret: ticked, or named as a credential beyond doubt (Authorization,
- * X-Api-Key, X-Auth-Token: isCredentialHeader) with something literal in its value. "Bearer {{user.token}}"
- * holds no secret of its own and stays readable; "Idempotency-Key: {{user.id}}-welcome" is not a credential.
- */
-export function sealedAsSecret(h: { name: string; value: string; secret?: boolean }): boolean {
-  return !!h.secret || (isCredentialHeader(h.name) && !onlyReferences(h.value));
 }
 
 /**

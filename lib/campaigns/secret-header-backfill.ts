@@ -1,11 +1,11 @@
 // Run at every start (lib/bootstrap.ts; a no-op once done). A header whose name says it holds a
-// credential (Authorization, X-Api-Key, ...: action-template.ts sealedAsSecret) was stored in clear
+// credential (Authorization, X-Api-Key, ...: sealed-secret.ts sealedAsSecret) was stored in clear
 // when its "secret" box was not ticked, and read back in clear by every role (the API, the editor),
 // while the preview and the delivery log masked it. Since then sealActionDraft stores such a header as
 // a secret; this encrypts the ones saved before. The value sent stays the same (decrypted at send).
 import { encryptSecret } from "../crypto/secret-box";
 import { transaction } from "../db/transaction";
-import { sealedAsSecret } from "./action-template";
+import { sealedAsSecret } from "./sealed-secret";
 import { storedHeaders } from "./secret-resolver";
 
 export async function backfillSecretHeaders(): Promise<{ sealed: string[] }> {

@@ -1,32 +1,19 @@
 // What may be shown or logged of a request: secrets masked, and only hosts in logs (paths and
 // queries of webhook URLs often carry tokens).
 import type { BuiltRequest } from "./types";
+import { ALWAYS_SECRET_HEADERS } from "./credential-headers";
 import { replaceStrayUrlPasswords, splitUrlCredentials } from "./url-credentials";
 
 export const MASK = "••••";
-const ALWAYS_SECRET = new Set(["authorization", "proxy-authorization", "cookie", "set-cookie"]);
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
 const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|pwd|auth|session|credential|signature-key)s?($|[-_])/i;
 
 export function isSecretHeader(name: string, secretHeaderNames: Iterable<string> = []): boolean {
   const lower = name.toLowerCase();
   if (lower.startsWith("webhook-")) return false; // ids, timestamps, signatures: not secrets
-  if (ALWAYS_SECRET.has(lower) || SECRET_NAME.test(lower)) return true;
+  if (ALWAYS_SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower)) return true;
   for (const n of secretHeaderNames) if (n.toLowerCase() === lower) return true;
   return false;
-}
-
-// Names a save stores as a secret even with the box unticked (lib/campaigns/action-template.ts
-// sealedAsSecret): credentials beyond doubt. Narrower than SECRET_NAME, which only decides what is shown
-// masked: "Idempotency-Key", "X-Session-Id" or "X-Key" hold ids as often as secrets, and a value stored as
-// a secret is lost when the URL's host changes or a non-admin copies the webhook.
-const CREDENTIAL_NAME = /(^|[-_])(api[-_]?key|access[-_]?key|subscription[-_]?key|private[-_]?key|secret[-_]?key|token|secret|password|passwd|pwd|auth|credentials?)s?($|[-_])/i;
-
-/** Whether a header's name says it carries a credential beyond doubt (Authorization, X-Api-Key, X-Auth-Token, ...). */
-export function isCredentialHeader(name: string): boolean {
-  const lower = name.trim().toLowerCase();
-  if (lower.startsWith("webhook-")) return false;
-  return ALWAYS_SECRET.has(lower) || CREDENTIAL_NAME.test(lower);
 }
 
 function maskValue(value: string): string {

@@ -1,0 +1,60 @@
+// What a marketer meets on day one in the campaign editor (found by a tester in Chromium on a fresh
+// install): the Secret box follows the header's name as the server's rule does; a `{{` being typed
+// with its suggestions open is not called an error yet; the request comes before the variants;
+// Activate's result replaces "Saved." in the header; a test send answered 500 says a delivery would
+// be retried and how (from the one retry policy). Sends go to a receiver on 127.0.0.1.
+import { createServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { expect, test } from "./fixtures";
+
+let server: Server;
+let port = 0;
+
+test.beforeAll(async () => {
+  server = createServer((req, res) => {
+    req.resume();
+    req.on("end", () => {
+      if (req.url?.startsWith("/broken")) return res.writeHead(500, { "content-type": "text/plain" }).end("boom");
+      res.writeHead(200, { "content-type": "application/json" }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  port = (server.address() as AddressInfo).port;
+});
+
+test.afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+test("the Secret box ticks as a credential header is typed, by the server's rule, and unticks only where the server allows", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByRole("button", { name: "Add header" }).click();
+  const name = page.getByLabel("Header name");
+  const value = page.getByLabel("Header value");
+  const secret = page.getByRole("checkbox", { name: "Secret" });
+  await expect(secret).not.toBeChecked();
+
+  // a literal value under a credential's name: stored as a secret whatever the box says, so ticked and fixed
+  await value.fill("sk_live_1234567890");
+  await name.pressSequentially("X-Api-Key");
+  await expect(secret).toBeChecked();
+  await expect(secret).toBeDisabled();
+  await expect(secret).toHaveAccessibleDescription(/credential/);
+  await expect(value).toHaveAttribute("type", "password");
+
+  // an id's name: not a secret unless ticked
+  await name.fill("X-Request-Id");
+  await expect(secret).not.toBeChecked();
+  await expect(secret).toBeEnabled();
+
+  // only references ("Bearer {{user.token}}" holds no secret of its own): the box is the user's
+  await name.fill("Authorization");
+  await value.fill("Bearer {{user.token}}");
+  await expect(secret).not.toBeChecked();
+  await secret.check();
+  await expect(secret).toBeChecked();
+  await secret.uncheck();
+  await expect(secret).not.toBeChecked();
+});
