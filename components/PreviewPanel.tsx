@@ -6,6 +6,7 @@ import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
 import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
+import { useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
@@ -74,6 +75,8 @@ export function PreviewPanel({
     }
     onTemplateErrors(byPath);
   }, [templateErrors, onTemplateErrors]);
+  // a `{{` being typed with its suggestions open: the request's errors wait until they close
+  const drafting = (useTemplateDrafting()?.ids.size ?? 0) > 0;
   const user = users.find((u) => u.id === userId);
   const forWhom = attributes.value ? "For the test user attributes" : user ? `For ${user.label}` : "";
 
@@ -132,6 +135,7 @@ export function PreviewPanel({
           failure={preview.isError ? preview.error.message : null}
           forWhom={forWhom}
           urlEmpty={!action?.url.trim()}
+          drafting={drafting}
         />
       </div>
       <div className="border-t border-slate-100 pt-5">

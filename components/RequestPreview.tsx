@@ -10,6 +10,7 @@ export function RequestPreview({
   failure,
   forWhom,
   urlEmpty,
+  drafting = false,
 }: {
   result: PreviewResult | undefined;
   updating: boolean;
@@ -17,10 +18,15 @@ export function RequestPreview({
   forWhom: string;
   /** nothing typed in the URL yet */
   urlEmpty: boolean;
+  /** a `{{` is being typed (its suggestions open): the mistakes wait, a hint says why nothing shows */
+  drafting?: boolean;
 }) {
-  const problems = result ? Object.entries(result.problems) : [];
+  const found = result ? Object.entries(result.problems) : [];
   // A URL not typed yet is a step still to take, not a mistake: a hint, until something is typed.
-  const errors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url"));
+  const foundErrors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url"));
+  const waiting = drafting && (foundErrors.length > 0 || found.length > 0);
+  const errors = waiting ? [] : foundErrors;
+  const problems = waiting ? [] : found;
   return (
     <section aria-labelledby="request-preview-title" aria-busy={updating} className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
@@ -33,6 +39,7 @@ export function RequestPreview({
       </div>
       {failure && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{failure}</p>}
       {(!result || urlEmpty) && !failure && <p className="text-sm text-slate-500">Type the webhook&apos;s URL to see the request.</p>}
+      {waiting && <p className="text-sm text-slate-500">Finish the {"{{ }}"} expression to see the request.</p>}
       {errors.length > 0 && (
         <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
           <p className="font-medium">The request cannot be built yet</p>

@@ -4,6 +4,7 @@
 import { useEffect, useId, useLayoutEffect, useRef, useState, type InputHTMLAttributes, type KeyboardEvent } from "react";
 import { applySuggestion, completionAt, matchingSuggestions, type Completion } from "@/lib/templating/autocomplete";
 import type { TemplateSuggestion } from "@/lib/templating/suggestions";
+import { useTemplateDrafting } from "./template-drafting";
 import { useTemplateSuggestions } from "./useTemplateSuggestions";
 
 type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "role"> & { value: string; onChange: (value: string) => void };
@@ -23,6 +24,14 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
   const open = matches.length > 0;
   const activeIndex = Math.min(active, matches.length - 1);
   const optionId = (i: number) => `${listId}-${i}`;
+  // while the suggestions are open the user is mid-expression: its errors wait (template-drafting.tsx)
+  const report = useTemplateDrafting()?.report;
+  const inputId = inputProps.id;
+  useEffect(() => {
+    if (!report || !inputId) return;
+    report(inputId, open);
+    return () => report(inputId, false);
+  }, [report, inputId, open]);
 
   // After a pick, the caret goes where applySuggestion says once React has written the new value.
   useLayoutEffect(() => {

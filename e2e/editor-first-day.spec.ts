@@ -58,3 +58,34 @@ test("the Secret box ticks as a credential header is typed, by the server's rule
   await secret.uncheck();
   await expect(secret).not.toBeChecked();
 });
+
+test("a `{{` being typed with its suggestions open is not an error yet; once they close, it is", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(page.getByLabel("Preview as")).toHaveValue("user-1001");
+  await page.getByLabel("URL", { exact: true }).fill("https://api.example.com/hook");
+  await expect(preview).toContainText("api.example.com/hook");
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("greeting");
+  const value = page.getByLabel("Value", { exact: true });
+  // a save attempt reveals every error at once from then on: the field must still wait for the `{{`
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByLabel("Campaign name")).toHaveAttribute("aria-invalid", "true");
+
+  const rendered = page.waitForResponse((r) => r.url().endsWith("/api/preview") && r.request().postData()!.includes("Hello {{user."));
+  await value.pressSequentially("Hello {{user.");
+  await expect(page.getByRole("listbox", { name: "Template suggestions" })).toBeVisible();
+  await rendered;
+  await expect(preview).toHaveAttribute("aria-busy", "false");
+  await expect(preview).not.toContainText("is not closed");
+  await expect(value).not.toHaveAttribute("aria-invalid", "true");
+
+  // the suggestions closed with the expression still open: now it is a mistake, at the field and in the preview
+  await value.press("Escape");
+  await expect(preview).toContainText("`{{` is not closed: add `}}`");
+  await expect(value).toHaveAttribute("aria-invalid", "true");
+
+  await value.fill("Hello {{user.firstName}}");
+  await expect(preview).toContainText(/"greeting":\s*"Hello Mary"/);
+  await expect(value).not.toHaveAttribute("aria-invalid", "true");
+});

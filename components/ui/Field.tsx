@@ -1,5 +1,6 @@
 "use client";
 import { createContext, useContext, useId, useState, type ReactNode } from "react";
+import { useTemplateDrafting } from "../template-drafting";
 
 export { inputClass, monoInputClass } from "./input-classes";
 
@@ -57,7 +58,9 @@ export function Field({
   const id = useId();
   const gate = useContext(ErrorReveal);
   const [left, setLeft] = useState(false);
-  const error = gate && !gate.revealed && !left ? undefined : givenError;
+  // held back until the field is left (unless a save was tried), and while a `{{` is being typed in it
+  const drafting = useTemplateDrafting()?.ids.has(id) ?? false;
+  const error = (gate && !gate.revealed && !left) || drafting ? undefined : givenError;
   const hintId = `${id}-hint`;
   const errorId = `${id}-error`;
   const describedBy = [error ? errorId : null, notice && !error ? `${id}-notice` : null, hint ? hintId : null].filter(Boolean).join(" ");
