@@ -29,6 +29,7 @@ export function ActionEditor({
   onActivate,
   onDuplicate,
   onDelete,
+  variantTabs,
   variantControls,
   headerActions,
   readOnly = false,
@@ -44,7 +45,9 @@ export function ActionEditor({
   onActivate: () => void;
   onDuplicate: () => void;
   onDelete: () => void;
-  /** the A/B tabs, splits and control group (VariantControls); the fields below edit the chosen tab */
+  /** with variants, the tabs choosing which one the request fields edit (VariantTabs), above them */
+  variantTabs?: ReactNode;
+  /** the A/B splits and control group (VariantControls), after the request */
   variantControls?: ReactNode;
   /** more buttons beside Duplicate and Delete (Save as template) */
   headerActions?: ReactNode;
@@ -79,7 +82,7 @@ export function ActionEditor({
         )}
       </div>
       <div className="space-y-5 px-4 py-4 sm:px-5">
-        {variantControls}
+        {variantTabs}
         {/* a disabled fieldset disables every control inside it, the rows' add and remove buttons too */}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">
           <Field label="Webhook name" error={errorAt("name")}>
@@ -128,6 +131,8 @@ export function ActionEditor({
           <ResponseMappingEditor rows={action.responseMapping ?? []} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
           <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
         </fieldset>
+        {/* the request first, as Braze and Leanplum compose a message before testing variants of it */}
+        {variantControls}
       </div>
     </section>
   );

@@ -24,6 +24,7 @@ import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
 import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 import { VariantControls } from "./VariantControls";
+import { VariantTabs } from "./VariantTabs";
 import { contentOf, patchAt } from "./variant-state";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
@@ -192,6 +193,7 @@ export function CampaignEditor({
                     onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
                     headerActions={<SaveAsTemplateButton action={action} />}
                     readOnly={!canEdit}
+                    variantTabs={action.variants.length > 0 && <VariantTabs count={action.variants.length + 1} tab={tab} onTab={(t) => setTab(action.uid, t)} />}
                     variantControls={
                       <VariantControls
                         action={action}

@@ -1,6 +1,7 @@
 "use client";
-// A webhook's A/B test: tabs A, B, ... (each edited below with the same editor), a split in percent
-// per variant, an optional control group, and what is wrong with the splits as they are typed.
+// A webhook's A/B test, under its request: a split in percent per variant, an optional control group,
+// and what is wrong with the splits as they are typed. The tabs choosing which variant the request
+// fields edit are VariantTabs, above those fields.
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, splitProblems, variantKey } from "@/lib/campaigns/variants";
 import type { ActionState } from "./campaign-draft-state";
 import { Button } from "./ui/Button";
@@ -45,22 +46,6 @@ export function VariantControls({
   return (
     <fieldset className="space-y-3 rounded-lg border border-slate-200 px-3 py-3">
       <legend className="px-1 text-sm font-medium text-slate-700">Variants and control group</legend>
-      {action.variants.length > 0 && (
-        <div role="tablist" aria-label="Variants" className="flex flex-wrap gap-1">
-          {keys.map((key, i) => (
-            <button
-              key={key}
-              type="button"
-              role="tab"
-              aria-selected={tab === i}
-              onClick={() => onTab(i)}
-              className={`rounded-md px-3 py-1 text-sm font-medium ${tab === i ? "bg-indigo-600 text-white" : "bg-slate-100 text-slate-700 hover:bg-slate-200"}`}
-            >
-              Variant {key}
-            </button>
-          ))}
-        </div>
-      )}
       <fieldset disabled={readOnly} className="flex min-w-0 flex-wrap items-end gap-3">
         {action.variants.length > 0 &&
           keys.map((key, i) => (

@@ -89,3 +89,15 @@ test("a `{{` being typed with its suggestions open is not an error yet; once the
   await expect(preview).toContainText(/"greeting":\s*"Hello Mary"/);
   await expect(value).not.toHaveAttribute("aria-invalid", "true");
 });
+
+test("the request (URL, content type, data) comes before the variants", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const webhook = page.getByRole("region", { name: /Webhook/ });
+  const order = await webhook.evaluate((section) => {
+    const labels = ["URL", "Content type", "Data", "Variants and control group"];
+    const found = [...section.querySelectorAll("label, legend")].map((e) => e.textContent?.trim() ?? "");
+    return labels.map((l) => found.findIndex((t) => t === l || t.startsWith(`${l} `)));
+  });
+  expect(order.every((i) => i >= 0), `labels found at ${order}`).toBe(true);
+  expect(order).toEqual([...order].sort((a, b) => a - b));
+});
