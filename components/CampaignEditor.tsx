@@ -218,6 +218,7 @@ export function CampaignEditor({
             onWebhookErrors={editor.showErrors}
             saveFirst={saveBeforeActivate}
             saving={editor.pending}
+            onOutcome={editor.announce}
           />
         </div>
         <aside

@@ -103,6 +103,11 @@ export function useCampaignDraft(initial: DraftForEditor) {
     return added.uid;
   }
 
+  /** Says in the header what happened elsewhere on the page (Activate's result): it replaces "Saved." */
+  function announce(m: EditorMessage) {
+    setMessage(m);
+  }
+
   /** Shows errors found elsewhere (Activate's, at the webhooks' fields) as a save's are shown, until their fields change. */
   function showErrors(found: FieldErrors) {
     if (Object.keys(found).length === 0) return;
@@ -188,5 +193,5 @@ export function useCampaignDraft(initial: DraftForEditor) {
     });
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, deleteCampaign, deleteAction };
+  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, announce, deleteCampaign, deleteAction };
 }

@@ -5,7 +5,7 @@
 // be retried and how (from the one retry policy). Sends go to a receiver on 127.0.0.1.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import { expect, test } from "./fixtures";
+import { activateCampaign, expect, test } from "./fixtures";
 
 let server: Server;
 let port = 0;
@@ -100,4 +100,19 @@ test("the request (URL, content type, data) comes before the variants", async ({
   });
   expect(order.every((i) => i >= 0), `labels found at ${order}`).toBe(true);
   expect(order).toEqual([...order].sort((a, b) => a - b));
+});
+
+test("after Activate the header says what happened, not 'Saved.'", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill("Activated in the header");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/ok/{{user.id}}`);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const header = page.getByRole("status").first();
+  await expect(header).toHaveText("Saved.");
+
+  await activateCampaign(page);
+  await expect(page.getByRole("region", { name: "Delivery", exact: true }).getByText(/^Active: [\d,]+ deliveries planned/)).toBeVisible();
+  await expect(header).toContainText(/^Active: [\d,]+ deliveries planned/);
+  await expect(header).not.toContainText("Saved.");
 });

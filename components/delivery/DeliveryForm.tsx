@@ -47,11 +47,13 @@ type Props = {
   saveFirst?: (then: (saved: LiveAction[]) => void) => void;
   /** the page's Save is running */
   saving?: boolean;
+  /** what Activate, Pause or Resume did, in a line for the page's header (its status replaces "Saved.") */
+  onOutcome?: (outcome: { tone: "success" | "error"; text: string }) => void;
 };
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, saveErrors, onWebhookErrors, saveFirst, saving = false }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, saveErrors, onWebhookErrors, saveFirst, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<ActionResult | null>(null);
@@ -61,16 +63,19 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
   const canEdit = useRoleAllows("editor");
   const locked = !canEdit || status === "active" || status === "finished";
   const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
-  const run = (fn: () => Promise<ActionResult>, savesSettings = false) =>
+  // `refused`: the header's line when it fails (the problems are listed here, under the buttons)
+  const run = (fn: () => Promise<ActionResult>, { savesSettings = false, refused }: { savesSettings?: boolean; refused?: string } = {}) =>
     start(async () => {
+      let r: ActionResult;
       try {
-        const r = await fn();
-        setResult(r);
+        r = await fn();
         if (r.ok && savesSettings) delivery.markSaved();
         router.refresh();
       } catch {
-        setResult(failed("That did not work; check your connection and try again."));
+        r = failed("That did not work; check your connection and try again.");
       }
+      setResult(r);
+      onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done." } : { tone: "error", text: refused ?? r.message });
     });
 
   const activateSaved = (saved?: LiveAction[]) =>
@@ -78,7 +83,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
       const r = await activateAction(campaignId!, delivery.savedSettings(saved));
       if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
       return r;
-    }, true);
+    }, { savesSettings: true, refused: "Not activated: see the Delivery section." });
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
   const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
   // Activate asks first, saying what will happen; a one-off send whose time has gone would go out at once: it says so.
