@@ -238,6 +238,8 @@ export function CampaignEditor({
             shownTestSend={shownTestSend}
             onShowTestSend={setShownTestSend}
             onTemplateErrors={onTemplateErrors}
+            // an unsaved webhook has no timing yet: the default policy, which its save gives it
+            retryPolicy={delivery.form.actions.find((a) => a.id === active?.id)?.retryPolicy ?? "default"}
           />
         </aside>
         {activeView?.id && (

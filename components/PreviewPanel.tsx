@@ -11,6 +11,7 @@ import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
 import { variantKey } from "@/lib/campaigns/variants";
+import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 
 type ActionSample = SampleRequest["action"];
 
@@ -25,6 +26,7 @@ export function PreviewPanel({
   shownTestSend,
   onShowTestSend,
   onTemplateErrors,
+  retryPolicy,
 }: {
   action: ActionSample | null;
   campaign: { id?: string; name: string };
@@ -35,6 +37,8 @@ export function PreviewPanel({
   onShowTestSend: (send: TestSendView | null) => void;
   /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
   onTemplateErrors: (errors: Record<string, string>) => void;
+  /** the previewed webhook's retry policy (the Delivery section's), for the test send's result */
+  retryPolicy: RetryPolicy;
 }) {
   // a saved campaign's sample as this tab left it, or as its first save handed it over: a reload or a
   // visit elsewhere loses nothing typed (read after hydration: the server has no sessionStorage)
@@ -144,6 +148,7 @@ export function PreviewPanel({
           blockedReason={event.error || attributes.error ? "Fix the JSON above to send a test." : !action ? "Add a webhook first." : undefined}
           shown={shownTestSend}
           onShow={onShowTestSend}
+          retryPolicy={retryPolicy}
         />
       </div>
     </div>

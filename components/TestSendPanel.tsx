@@ -4,6 +4,7 @@ import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import { errorMessageOf } from "@/lib/api/error-message";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
+import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import { TestSendResult } from "./TestSendResult";
 import { Button } from "./ui/Button";
 import { useRoleAllows } from "./auth/MemberRole";
@@ -20,12 +21,15 @@ export function TestSendPanel({
   blockedReason,
   shown,
   onShow,
+  retryPolicy,
 }: {
   sample: SampleRequest | null;
   /** why a test send cannot be made right now (e.g. invalid JSON in a sample box) */
   blockedReason?: string;
   shown: TestSendView | null;
   onShow: (send: TestSendView | null) => void;
+  /** the webhook's, as set in the Delivery section: what a real delivery would do with a failed answer */
+  retryPolicy: RetryPolicy;
 }) {
   const canSend = useRoleAllows("editor");
   const queryClient = useQueryClient();
@@ -52,7 +56,7 @@ export function TestSendPanel({
       <section aria-label="Test send result" aria-busy={mutation.isPending} className="min-h-6">
         {mutation.isPending && <p className="text-sm text-slate-600">Sending the test request…</p>}
         {mutation.isError && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{mutation.error.message}</p>}
-        {!mutation.isPending && shown && <TestSendResult send={shown} />}
+        {!mutation.isPending && shown && <TestSendResult send={shown} retryPolicy={retryPolicy} />}
       </section>
     </div>
   );

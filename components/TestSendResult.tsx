@@ -2,8 +2,10 @@
 import { AllowDestinationLink, refusedDestination } from "./AllowDestinationLink";
 import { DateTime } from "./ui/DateTime";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
+import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import { CopyCurlButton } from "./CopyCurlButton";
 import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
+import { RetryNote } from "./RetryNote";
 
 const REASONS: Record<number, string> = {
   200: "OK", 201: "Created", 202: "Accepted", 204: "No Content", 301: "Moved Permanently", 302: "Found", 304: "Not Modified",
@@ -26,8 +28,11 @@ function tone(send: TestSendView) {
   return "bg-red-50 text-red-800 ring-red-200";
 }
 
-/** One test send: what went out (masked) and what came back, or why nothing did. */
-export function TestSendResult({ send }: { send: TestSendView }) {
+/**
+ * One test send: what went out (masked) and what came back, or why nothing did; when a delivery would
+ * retry that answer, what it would do under `retryPolicy` (the webhook's).
+ */
+export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retryPolicy: RetryPolicy }) {
   const total = send.timings?.totalMs;
   return (
     <div className="space-y-4">
@@ -39,6 +44,7 @@ export function TestSendResult({ send }: { send: TestSendView }) {
           <DateTime value={send.createdAt} style="time" />
         </span>
       </div>
+      {send.outcome === "retryable" && <RetryNote policy={retryPolicy} />}
       {send.error && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>}
       <AllowDestinationLink error={send.error} />
       {send.response && (

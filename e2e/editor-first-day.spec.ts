@@ -5,6 +5,7 @@
 // be retried and how (from the one retry policy). Sends go to a receiver on 127.0.0.1.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { DEFAULT_SCHEDULE_MS } from "../lib/delivery/core/retry-policy";
 import { activateCampaign, expect, test } from "./fixtures";
 
 let server: Server;
@@ -115,4 +116,21 @@ test("after Activate the header says what happened, not 'Saved.'", async ({ page
   await expect(page.getByRole("region", { name: "Delivery", exact: true }).getByText(/^Active: [\d,]+ deliveries planned/)).toBeVisible();
   await expect(header).toContainText(/^Active: [\d,]+ deliveries planned/);
   await expect(header).not.toContainText("Saved.");
+});
+
+test("a test send answered 500 says a delivery would be retried, from the retry policy", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill("Retry note");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/broken`);
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("500 Internal Server Error");
+  const retries = DEFAULT_SCHEDULE_MS.length;
+  await expect(result.getByRole("note")).toContainText(`A real delivery would be retried: up to ${retries} retries, the first after 30 seconds`);
+
+  // a 200 says nothing of retries
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/ok`);
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  await expect(result).not.toContainText("retried");
 });

@@ -2,10 +2,8 @@
 // Sub-delivery per action: at once, after a delay, or before/after a time from the event or the
 // user; plus the retry policy (in plain words) and the send rate.
 import { Field, inputClass } from "../ui/Field";
-import { describeRetryPolicy, RETRY_POLICIES, type RetryPolicy } from "@/lib/delivery/core/retry-policy";
+import { describeRetryPolicy, RETRY_POLICIES, retryPolicyLabel, type RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import type { ActionTiming, DelayUnit } from "./delivery-form-state";
-
-const POLICY_LABELS: Record<RetryPolicy, string> = { none: "No retries", default: "Default (9 retries over about 2 days)", aggressive: "Aggressive (up to 50 attempts over 3 days)" };
 
 export function ActionTimingFields({ timing, set, disabled, errors }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: Record<string, string> }) {
   return (
@@ -58,7 +56,7 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
         <Field label="Retries" hint={describeRetryPolicy(timing.retryPolicy)}>
           {(p) => (
             <select {...p} className={inputClass} value={timing.retryPolicy} disabled={disabled} onChange={(e) => set({ retryPolicy: e.target.value as RetryPolicy })}>
-              {RETRY_POLICIES.map((r) => <option key={r} value={r}>{POLICY_LABELS[r]}</option>)}
+              {RETRY_POLICIES.map((r) => <option key={r} value={r}>{retryPolicyLabel(r)}</option>)}
             </select>
           )}
         </Field>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { AGGRESSIVE_SCHEDULE_MS, DEFAULT_SCHEDULE_MS, describeRetryPolicy, nextAttemptAt } from "./retry-policy";
+import { AGGRESSIVE_SCHEDULE_MS, DEFAULT_SCHEDULE_MS, describeRetryAfterFailure, describeRetryPolicy, nextAttemptAt, retryPolicyLabel } from "./retry-policy";
 
 const now = new Date("2026-01-01T00:00:00Z");
 const at = (ms: number) => new Date(now.getTime() + ms);
@@ -46,5 +46,21 @@ describe("describeRetryPolicy", () => {
     expect(describeRetryPolicy("default")).toContain("after 30 seconds, 2 minutes, 10 minutes, 30 minutes, 1 hour, 3 hours, 6 hours, 12 hours and 1 day");
     expect(describeRetryPolicy("none")).toMatch(/No retries/);
     expect(describeRetryPolicy("aggressive")).toMatch(/Up to 50 attempts over about 3 days/);
+  });
+});
+
+describe("retryPolicyLabel and describeRetryAfterFailure", () => {
+  it("name each policy's size from its own schedule", () => {
+    expect(retryPolicyLabel("default")).toBe(`Default (${DEFAULT_SCHEDULE_MS.length} retries over about 2 days)`);
+    expect(retryPolicyLabel("aggressive")).toBe(`Aggressive (up to ${AGGRESSIVE_SCHEDULE_MS.length + 1} attempts over about 3 days)`);
+    expect(retryPolicyLabel("none")).toBe("No retries");
+  });
+
+  it("say what a real delivery would do after an answer that is retried", () => {
+    expect(describeRetryAfterFailure("default")).toBe(
+      "A real delivery would be retried: up to 9 retries, the first after 30 seconds, over about 2 days (this webhook's “Default” retry policy), unless the receiver's Retry-After says when.",
+    );
+    expect(describeRetryAfterFailure("aggressive")).toMatch(/^A real delivery would be retried: up to 49 retries, the first after 10 seconds, over about 3 days/);
+    expect(describeRetryAfterFailure("none")).toBe("A real delivery would not be retried: this webhook's retry policy is “No retries”, so it would be marked failed.");
   });
 });

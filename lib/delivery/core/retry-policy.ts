@@ -1,5 +1,6 @@
 // How often and when a delivery is retried. The one place that decides it: the engine asks
-// nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy. A receiver's
+// nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy and retryPolicyLabel,
+// and a test send that a delivery would retry says so with describeRetryAfterFailure. A receiver's
 // Retry-After is read (and capped) where responses are judged, lib/webhooks/classify.ts.
 import { MAX_RETRY_AFTER_MS } from "../../webhooks/classify";
 import { plural } from "../../text/plural";
@@ -79,4 +80,37 @@ export function describeRetryPolicy(policy: RetryPolicy): string {
     return `Up to ${waits.length + 1} attempts over about ${Math.round(total / (24 * HOUR))} days: retries start after 10 seconds and double up to every 105 minutes, then the delivery is marked failed. ${tail}`;
   }
   return `Up to ${waits.length} retries after the first attempt, after ${joinWords(waits.map(describeDuration))} (about ${Math.round(total / HOUR)} hours in all), then the delivery is marked failed. ${tail}`;
+}
+
+const POLICY_NAMES: Record<RetryPolicy, string> = { none: "No retries", default: "Default", aggressive: "Aggressive" };
+
+/** About how long the waits add up to: "about 2 days", "about 5 hours". */
+function describeTotal(ms: number): string {
+  if (ms >= 36 * HOUR) return `about ${plural(Math.round(ms / (24 * HOUR)), "day", "days")}`;
+  if (ms >= HOUR) return `about ${plural(Math.round(ms / HOUR), "hour", "hours")}`;
+  return `about ${plural(Math.max(1, Math.round(ms / MINUTE)), "minute", "minutes")}`;
+}
+
+/** The policy's name and size, for its choice in the editor: "Default (9 retries over about 2 days)". */
+export function retryPolicyLabel(policy: RetryPolicy): string {
+  const waits = scheduleFor(policy);
+  if (!waits.length) return POLICY_NAMES[policy];
+  const total = describeTotal(waits.reduce((a, b) => a + b, 0));
+  const size = policy === "aggressive" ? `up to ${waits.length + 1} attempts` : plural(waits.length, "retry", "retries");
+  return `${POLICY_NAMES[policy]} (${size} over ${total})`;
+}
+
+/**
+ * What a real delivery would do after an answer that is retried (a network error, a timeout, 408, 409,
+ * 425, 429 or 5xx: classify.ts), under the webhook's policy: for a test send's result, which itself is
+ * never retried.
+ */
+export function describeRetryAfterFailure(policy: RetryPolicy): string {
+  const waits = scheduleFor(policy);
+  if (!waits.length) return `A real delivery would not be retried: this webhook's retry policy is “${POLICY_NAMES[policy]}”, so it would be marked failed.`;
+  const total = describeTotal(waits.reduce((a, b) => a + b, 0));
+  return (
+    `A real delivery would be retried: up to ${plural(waits.length, "retry", "retries")}, the first after ${describeDuration(waits[0]!)}, ` +
+    `over ${total} (this webhook's “${POLICY_NAMES[policy]}” retry policy), unless the receiver's Retry-After says when.`
+  );
 }
