@@ -71,6 +71,9 @@ test("first run: the first visit creates the owner, who signs out and in again",
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole("heading", { name: "Create the owner account" })).toBeVisible();
+  // The password rule is said once, as the field's hint, and is the field's description
+  await expect(page.getByText(/10 characters/)).toHaveCount(1);
+  await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);
 
   // A password that is too short is refused next to its field, and nothing is created.
   await page.getByLabel("Name").fill("Olivia Owner");
@@ -78,6 +81,9 @@ test("first run: the first visit creates the owner, who signs out and in again",
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  // refused, the rule is still said once (the error replaces the hint, it does not repeat it)
+  await expect(page.getByText(/10 characters/)).toHaveCount(1);
+  await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);
   await expect(page.getByRole("heading", { name: "Create the owner account" })).toBeVisible();
 
   await page.getByLabel("Password").fill("first-run-password");

@@ -4,6 +4,7 @@ import { useActionState, useState } from "react";
 import type { FormActionState } from "@/app/define-action";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
+import { PASSWORD_RULE } from "@/lib/auth/password-rule";
 
 type Props = {
   action: (state: FormActionState, form: FormData) => Promise<FormActionState>;
@@ -67,10 +68,15 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
           className={`${inputClass} mt-1`}
           autoComplete={newPassword ? "new-password" : "current-password"}
           aria-invalid={!!err.password}
-          aria-describedby={err.password ? "password-error" : undefined}
+          aria-describedby={err.password ? "password-error" : newPassword ? "password-rule" : undefined}
         />
         <FieldError id="password-error" message={err.password} />
-        {newPassword && <span className="mt-1 block text-xs text-slate-500">At least 10 characters.</span>}
+        {/* the rule once: a refused password's error says it, in place of the hint */}
+        {newPassword && !err.password && (
+          <span id="password-rule" className="mt-1 block text-xs text-slate-500">
+            {PASSWORD_RULE}
+          </span>
+        )}
       </label>
       {state?.message && (
         <p role="alert" className="text-sm text-red-700">

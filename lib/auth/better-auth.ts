@@ -10,6 +10,7 @@ import { prismaProvider } from "../db/dialect";
 import { env } from "../env";
 import { secretKey } from "../crypto/secret-box";
 import { CLIENT_IP_HEADER, fromTrustedProxy } from "./client-address";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rule";
 import { SESSION_COOKIE_PREFIX } from "./gate";
 import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { forgetVerifiedSessions } from "./verified-sessions";
@@ -33,7 +34,7 @@ function createAuth() {
     // The app is reached at whatever host and port it is served on; a request's own origin is trusted.
     trustedOrigins: (request?: Request) => (request ? requestOrigins(request) : []),
     // No public sign-up: the owner is created on first run, everyone else by invitation (lib/auth/members.ts).
-    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: 10, maxPasswordLength: 128 },
+    emailAndPassword: { enabled: true, disableSignUp: true, minPasswordLength: PASSWORD_MIN_LENGTH, maxPasswordLength: PASSWORD_MAX_LENGTH },
     user: { modelName: "member", additionalFields: { role: { type: "string", required: false, defaultValue: "viewer", input: false } } },
     session: { modelName: "memberSession", expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
     account: { modelName: "memberAccount" },

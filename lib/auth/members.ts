@@ -11,6 +11,7 @@ import { effectiveRole, isRole, ROLES, roleAllows, type MemberRole, type Role } 
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 import { transaction } from "../db/transaction";
 import { unstorableText } from "../db/storable-text";
+import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordSchema } from "./password-rule";
 
 export { effectiveRole, type MemberRole } from "./roles";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
@@ -25,7 +26,7 @@ export class MemberError extends Error {
 }
 
 export const INVITE_DAYS = 7;
-export const passwordSchema = z.string().min(10, "Use at least 10 characters").max(128, "Use at most 128 characters");
+export { passwordSchema } from "./password-rule";
 export const emailSchema = z.email("Enter a valid email address").max(320).transform((e) => e.toLowerCase());
 
 export function memberAllows(member: Pick<Member, "role">, required: Role): boolean {
@@ -89,7 +90,7 @@ export async function bootstrapOwner(value: string | undefined): Promise<boolean
   const email = value.slice(0, colon);
   const password = value.slice(colon + 1);
   if (!emailSchema.safeParse(email).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the part before ':' must be an email address");
-  if (!passwordSchema.safeParse(password).success) throw new Error("HOOKLINE_BOOTSTRAP_OWNER: the password must be 10 to 128 characters");
+  if (!passwordSchema.safeParse(password).success) throw new Error(`HOOKLINE_BOOTSTRAP_OWNER: the password must be ${PASSWORD_MIN_LENGTH} to ${PASSWORD_MAX_LENGTH} characters`);
   try {
     await createOwner({ email, password });
   } catch (err) {
