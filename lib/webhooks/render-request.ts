@@ -6,7 +6,7 @@ import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
 import { urlHasCredentials } from "./url-credentials";
-import { signatureHeader } from "./sign";
+import { signatureHeader, timestampSeconds } from "./sign";
 import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
 export const USER_AGENT = `Hookline/${version}`;
@@ -237,7 +237,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   const href = url.toString();
   if (href.length > MAX_RENDERED_URL_LENGTH) return { ok: false, errors: [{ field: "url", message: `The rendered URL is over ${MAX_RENDERED_URL_LENGTH.toLocaleString("en-US")} characters` }], warnings };
 
-  const timestamp = Math.floor(opts.timestamp.getTime() / 1000);
+  const timestamp = timestampSeconds(opts.timestamp.getTime());
   const headers: [string, string][] = [];
   if (body !== null) headers.push(["Content-Type", bodyInJson ? JSON_CONTENT_TYPE : FORM_CONTENT_TYPE]);
   headers.push(["User-Agent", USER_AGENT], ["webhook-id", opts.webhookId], ["webhook-timestamp", String(timestamp)]);
@@ -250,5 +250,5 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
 
   const request: BuiltRequest = { method: template.method, url: href, headers, body };
   if (plan.secretHeaders) request.secretHeaders = plan.secretHeaders;
-  return { ok: true, request, warnings };
+  return { ok: true, request, warnings, signingSecrets: secrets };
 }

@@ -1,6 +1,7 @@
 import { Webhook } from "standardwebhooks";
 import { describe, expect, it } from "vitest";
-import { generateSigningSecret, isSigningSecret, sign, signatureHeader } from "./sign";
+import { generateSigningSecret, isSigningSecret, sign, signatureHeader, signedAt } from "./sign";
+import type { BuiltRequest } from "./types";
 
 describe("Standard Webhooks signatures", () => {
   it("generates whsec_ secrets of 32 random bytes", () => {
@@ -32,5 +33,25 @@ describe("Standard Webhooks signatures", () => {
     expect(new Webhook(previous).verify(body, headers)).toEqual(JSON.parse(body));
     expect(() => new Webhook(generateSigningSecret()).verify(body, headers)).toThrow();
     expect(() => new Webhook(current).verify(body.replace("Ma", "Mo"), headers)).toThrow();
+  });
+
+  it("signedAt stamps a request with the moment it leaves and signs it again, body untouched", () => {
+    const secrets = [generateSigningSecret(), generateSigningSecret()];
+    const body = '{"a":1}';
+    const request: BuiltRequest = {
+      method: "POST",
+      url: "https://example.com/h",
+      body,
+      headers: [["Content-Type", "application/json"], ["webhook-id", "msg_1"], ["webhook-timestamp", "1000"], ["webhook-signature", signatureHeader(secrets, "msg_1", 1000, body)], ["X-Other", "x"]],
+    };
+    const sent = signedAt(request, secrets, 1_400_999);
+    expect(sent.body).toBe(body);
+    expect(sent.headers).toEqual([["Content-Type", "application/json"], ["webhook-id", "msg_1"], ["webhook-timestamp", "1400"], ["webhook-signature", signatureHeader(secrets, "msg_1", 1400, body)], ["X-Other", "x"]]);
+    // within the same second: the request as it is
+    expect(signedAt(request, secrets, 1_000_500)).toBe(request);
+    // unsigned: the timestamp only
+    const unsigned = { ...request, headers: request.headers.filter(([n]) => n !== "webhook-signature") };
+    expect(signedAt(unsigned, [], 1_400_000).headers).toContainEqual(["webhook-timestamp", "1400"]);
+    expect(signedAt(unsigned, [], 1_400_000).headers.some(([n]) => n === "webhook-signature")).toBe(false);
   });
 });

@@ -2,6 +2,7 @@
 // whsec_<base64>. Two secrets during a rotation give two space-separated signatures, so a receiver
 // holding either secret verifies.
 import { createHmac, randomBytes } from "node:crypto";
+import type { BuiltRequest } from "./types";
 
 export const SECRET_PREFIX = "whsec_";
 
@@ -26,4 +27,34 @@ export function sign(secret: string, webhookId: string, timestampSeconds: number
 /** The webhook-signature header: one signature per secret, space-separated. */
 export function signatureHeader(secrets: string[], webhookId: string, timestampSeconds: number, body: string): string {
   return secrets.map((secret) => sign(secret, webhookId, timestampSeconds, body)).join(" ");
+}
+
+/** webhook-timestamp's value for an instant (ms since the epoch): Unix seconds. */
+export function timestampSeconds(at: number): number {
+  return Math.floor(at / 1000);
+}
+
+/**
+ * The request as it leaves at `at` (ms since the epoch): webhook-timestamp is then, and
+ * webhook-signature (with `secrets`, those the renderer signed it with; none: unsigned) is made
+ * again for it. A delivery may wait between rendering and sending (the send gate's limits), and a
+ * receiver refuses a timestamp more than 5 minutes from its clock. The body is not rendered again.
+ */
+export function signedAt(request: BuiltRequest, secrets: readonly string[], at: number): BuiltRequest {
+  const timestamp = String(timestampSeconds(at));
+  const i = request.headers.findIndex(([name]) => name === "webhook-timestamp");
+  if (i === -1 || request.headers[i]![1] === timestamp) return request;
+  const webhookId = request.headers.find(([name]) => name === "webhook-id")?.[1] ?? "";
+  const headers = request.headers.map(([name, value]): [string, string] => {
+    if (name === "webhook-timestamp") return [name, timestamp];
+    if (name === "webhook-signature" && secrets.length) return [name, signatureHeader([...secrets], webhookId, Number(timestamp), request.body ?? "")];
+    return [name, value];
+  });
+  return { ...request, headers };
+}
+
+/** A logged request's headers (masked) with the webhook-timestamp it was sent with (signedAt). */
+export function withSentTimestamp<T extends { headers: [string, string][] }>(logged: T, at: number): T {
+  const timestamp = String(timestampSeconds(at));
+  return { ...logged, headers: logged.headers.map(([name, value]) => [name, name === "webhook-timestamp" ? timestamp : value]) };
 }

@@ -59,7 +59,12 @@ export type BuiltRequest = {
 };
 
 export type RenderResult =
-  | { ok: true; request: BuiltRequest; warnings: TemplateProblem[] }
+  /**
+   * `signingSecrets`: the secrets webhook-signature was made with (the origin rule applied; empty:
+   * unsigned), for signing it again when it is sent later (sign.ts signedAt). Never part of `request`,
+   * which is shown (masked) and logged.
+   */
+  | { ok: true; request: BuiltRequest; warnings: TemplateProblem[]; signingSecrets: string[] }
   | { ok: false; errors: TemplateProblem[]; warnings: TemplateProblem[] };
 
 export type Timings = { dnsMs?: number; connectMs?: number; firstByteMs?: number; totalMs: number };

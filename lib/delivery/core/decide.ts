@@ -14,8 +14,11 @@ import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
 
 export type Decision<A extends ActionEntry = ActionEntry> =
-  /** render and send this request (through the limits); `action` is the entry it was rendered from */
-  | { kind: "send"; request: BuiltRequest; host: string; action: A }
+  /**
+   * render and send this request (through the limits); `action` is the entry it was rendered from;
+   * `signingSecrets` sign it again when it leaves (the send gate)
+   */
+  | { kind: "send"; request: BuiltRequest; host: string; action: A; signingSecrets: string[] }
   /** never sent: recorded with the reason */
   | { kind: "suppress"; reason: string }
   /** handed back untouched (the campaign is no longer sending) */
@@ -73,5 +76,5 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
-  return { kind: "send", request: rendered.request, host, action };
+  return { kind: "send", request: rendered.request, host, action, signingSecrets: rendered.signingSecrets };
 }

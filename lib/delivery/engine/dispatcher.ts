@@ -18,6 +18,7 @@ import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
 import type { MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
 import { plural } from "../../text/plural";
+import { withSentTimestamp } from "../../webhooks/sign";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -34,7 +35,20 @@ export type DispatcherOptions = {
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
 
-type Ready = { delivery: ClaimedDelivery; claimedAt: Date; request: BuiltRequest; host: string; actionId: string; rps: number | null; timeoutMs: number; maskedRequest: object; policy: string; mapping: ResponseMapping | null };
+type Ready = {
+  delivery: ClaimedDelivery;
+  claimedAt: Date;
+  request: BuiltRequest;
+  /** what signed `request` (none: unsigned): the gate signs it again, and stamps it, when it leaves */
+  signingSecrets: string[];
+  host: string;
+  actionId: string;
+  rps: number | null;
+  timeoutMs: number;
+  maskedRequest: ReturnType<typeof maskedRequest>;
+  policy: string;
+  mapping: ResponseMapping | null;
+};
 
 export class Dispatcher {
   readonly recorder: Recorder;
@@ -154,11 +168,12 @@ export class Dispatcher {
         case "pause":
           return record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
       }
-      const { request, host, action } = decision;
+      const { request, host, action, signingSecrets } = decision;
       ready.push({
         delivery: d,
         claimedAt,
         request,
+        signingSecrets,
         host,
         actionId: d.actionId,
         rps: action.action.rateLimitPerSecond,
@@ -182,6 +197,7 @@ export class Dispatcher {
   private async send(item: Ready, record: (c: Change) => void): Promise<void> {
     const outcome = await this.sender.send({
       request: item.request,
+      signWith: item.signingSecrets,
       timeoutMs: item.timeoutMs,
       host: item.host,
       rateKey: item.actionId,
@@ -212,7 +228,8 @@ export class Dispatcher {
     }
     const attempt: AttemptRow = {
       deliveryId: d.id, number, startedAt, durationMs, outcome: result.outcome, status, error: result.error ?? null,
-      request: item.maskedRequest, response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
+      // as it left: the gate stamped it (webhook-timestamp) when the send started
+      request: withSentTimestamp(item.maskedRequest, startedAt.getTime()), response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
     };
     if (result.outcome === "delivered") {
       // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)

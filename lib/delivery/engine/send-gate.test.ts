@@ -5,6 +5,9 @@ import { SendGate, type SendJob } from "./send-gate";
 import { SenderThreads } from "./sender-threads";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { sendWebhook } from "../../webhooks/send";
+import { renderWebhookRequest } from "../../webhooks/render-request";
+import { generateSigningSecret } from "../../webhooks/sign";
+import { Webhook } from "standardwebhooks";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const threads = new SenderThreads(1);
@@ -148,5 +151,26 @@ describe("the send gate", () => {
       if ("expired" in outcome) throw new Error("expired");
       expect(outcome.mapped?.set).toEqual({ [`a${i}`]: i % 2 ? "cus_9" : "7.5" });
     });
+  });
+
+  it("stamps and signs a job as its send starts, here and in a sender thread: one rendered 6 minutes before still verifies", async () => {
+    const secret = generateSigningSecret();
+    const renderedAt = new Date(Date.now() - 6 * 60_000);
+    const template = { method: "POST" as const, url: `${receiver.url}/signed`, contentType: "application/json" as const, fields: [{ key: "n", value: "{{user.id}}", type: "text" as const }], headers: [], signingSecrets: [secret] };
+    const local = new SendGate({ concurrency: 4, hostConcurrency: 4, leaseMs: 60_000 }, sendWebhook);
+    const threaded = threads.gated({ concurrency: 4, hostConcurrency: 4, leaseMs: 60_000 });
+    for (const [n, gate] of [local, threaded].entries()) {
+      const rendered = renderWebhookRequest(template, { user: { id: `u${n}`, attributes: {} }, now: renderedAt }, { webhookId: `msg_gate${n}`, timestamp: renderedAt });
+      if (!rendered.ok) throw new Error(JSON.stringify(rendered.errors));
+      expect(rendered.signingSecrets).toEqual([secret]);
+      const outcome = await gate.send({ ...job("/signed"), request: rendered.request, signWith: rendered.signingSecrets });
+      if ("expired" in outcome) throw new Error("expired");
+      const got = receiver.received.findLast((r) => r.path === "/signed")!;
+      expect(got.headers["webhook-id"]).toBe(`msg_gate${n}`);
+      expect(Number(got.headers["webhook-timestamp"])).toBe(Math.floor(outcome.startedAt / 1000));
+      expect(() => new Webhook(secret).verify(got.body, got.headers as Record<string, string>)).not.toThrow();
+      // the request as rendered is left as it was (the log's copy is stamped by the dispatcher)
+      expect(rendered.request.headers.find(([name]) => name === "webhook-timestamp")?.[1]).toBe(String(Math.floor(renderedAt.getTime() / 1000)));
+    }
   });
 });

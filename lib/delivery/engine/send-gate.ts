@@ -7,12 +7,18 @@
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { mapSendResult, type MappingResult, type ResponseMapping } from "../../webhooks/response-mapping";
 import { LeaseKeeper } from "../core/lease";
+import { signedAt } from "../../webhooks/sign";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
 
 export type GateLimits = { concurrency: number; hostConcurrency: number; leaseMs: number };
 
 export type SendJob = {
   request: BuiltRequest;
+  /**
+   * Given: the request is stamped and signed (with these secrets; none: unsigned) at the moment its
+   * send starts (sign.ts signedAt), however long it waited here. Absent: sent as it is.
+   */
+  signWith?: string[];
   /** undefined: the sender's default */
   timeoutMs: number | undefined;
   /** the per-host limit's key */
@@ -118,7 +124,9 @@ export class SendGate implements GatedSender {
     }
     let result: SendResult;
     try {
-      result = await this.sendFn(job.request, { timeoutMs: job.timeoutMs });
+      // signed as it leaves: a wait here (rate, host and overall limits) may outlast the 5 minutes a receiver allows
+      const request = job.signWith ? signedAt(job.request, job.signWith, startedAt) : job.request;
+      result = await this.sendFn(request, { timeoutMs: job.timeoutMs });
     } catch (err) {
       result = { outcome: "retryable", error: `Could not send: ${(err as Error).message}`, timings: { totalMs: this.clock() - startedAt } };
     } finally {
