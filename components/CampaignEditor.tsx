@@ -38,18 +38,21 @@ export function CampaignEditor({
   status: renderedStatus,
   users,
   delivery: deliveryInitial,
+  stored,
 }: {
   initial: DraftForEditor;
   status?: string;
   users: SampleUser[];
   /** the stored delivery settings (a new campaign's defaults): the Delivery section under the webhooks */
   delivery: DeliveryInitial;
+  /** what a save would refuse in the campaign as stored (saved before a check existed), at its fields, and the words over it */
+  stored?: { errors: Record<string, string>; message: string | null };
 }) {
   // A viewer gets the same screen read-only (the server refuses their changes in any case); the preview stays theirs.
   const canEdit = useRoleAllows("editor");
   // as it is now (a campaign finishes by itself once every delivery is final), not as first rendered
   const status = useLiveCampaignStatus(renderedStatus);
-  const editor = useCampaignDraft(initial);
+  const editor = useCampaignDraft(initial, stored?.errors);
   const { state, saved, notices } = editor;
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);
   const dirty = editor.dirty || delivery.dirty;
@@ -134,6 +137,11 @@ export function CampaignEditor({
         onSave={save}
         onDelete={() => setConfirming({ kind: "campaign" })}
       />
+      {stored?.message && (
+        <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
+          {stored.message}
+        </p>
+      )}
       {!canEdit && (
         <p role="note" className="rounded-lg border border-slate-200 bg-slate-100 px-4 py-3 text-sm text-slate-700">
           {VIEWER_NOTE}

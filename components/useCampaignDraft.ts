@@ -44,7 +44,8 @@ function keepKeys(previous: CampaignState, next: CampaignState): CampaignState {
 const withoutErrorsAt = (paths: string[]) => (errors: FieldErrors) =>
   Object.fromEntries(Object.entries(errors).filter(([path]) => !paths.some((p) => path === p || path.startsWith(`${p}.`))));
 
-export function useCampaignDraft(initial: DraftForEditor) {
+/** `storedErrors`: what a save would refuse in the campaign as stored (saved before a check existed), shown at once */
+export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldErrors) {
   const router = useRouter();
   // A new campaign starts with one empty webhook; that is the starting point, not a change.
   const [start] = useState<CampaignState>(() => {
@@ -54,8 +55,8 @@ export function useCampaignDraft(initial: DraftForEditor) {
   const [state, setState] = useState<CampaignState>(start);
   const [saved, setSaved] = useState<CampaignState>(start);
   // Errors found while typing show at a field once it was left, or everywhere after a save attempt.
-  const [saveAttempted, setSaveAttempted] = useState(false);
-  const [errors, setErrors] = useState<FieldErrors>({});
+  const [saveAttempted, setSaveAttempted] = useState(() => !!storedErrors && Object.keys(storedErrors).length > 0);
+  const [errors, setErrors] = useState<FieldErrors>(storedErrors ?? {});
   const [notices, setNotices] = useState<Record<string, string>>({});
   // Read on every render until mounted, cleared once mounted: a render React discards must not use it up.
   const [message, setMessage] = useState<EditorMessage>(() => flash);

@@ -6,7 +6,7 @@ export { TemplateError } from "./template-error";
 export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
 export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
-export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS } from "./source-check";
+export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS, overLimitReason } from "./source-check";
 
 import { compileTemplate } from "./compile";
 import { requestExpressionProblems } from "./source-check";

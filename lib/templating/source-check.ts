@@ -26,6 +26,22 @@ export function tooComplexMessage(limit: number, perWebhook: boolean): string {
     ? `Template too complex: the webhook's templates hold more than ${at} expressions in all, with this field (at most ${at} per webhook; each variable, helper and value counts): simplify them`
     : `Template too complex: more than ${at} expressions in this field (at most ${at}; each variable, helper and value counts): split it across fields or simplify it`;
 }
+/**
+ * Why a delivery of a webhook over an expression limit was not sent (one saved before the limits
+ * applied: saving refuses it now), the limit named plainly; `where`: the fields that pass it, as the
+ * editor labels them ('Field "a" value').
+ */
+export function overLimitReason(where: { label: string; limit: "field" | "webhook" }[]): string {
+  const perField = where.filter((w) => w.limit === "field").map((w) => w.label);
+  const perWebhook = where.filter((w) => w.limit === "webhook").map((w) => w.label);
+  const parts: string[] = [];
+  if (perField.length) parts.push(`the limit of ${MAX_EXPRESSIONS.toLocaleString("en")} expressions per field (${perField.join(", ")})`);
+  if (perWebhook.length) parts.push(`the limit of ${MAX_REQUEST_EXPRESSIONS.toLocaleString("en")} expressions per webhook, all its fields together (passed at ${perWebhook.join(", ")})`);
+  return (
+    `Template over ${parts.join(" and ")}: each variable, helper and value inside {{…}} counts one. ` +
+    "Nothing was sent. The webhook was saved before these limits applied: simplify it in the editor (saving it shows where), then retry."
+  );
+}
 /** Blocks inside blocks, plus `( )` sub-expressions inside one `{{…}}`. */
 export const MAX_NESTING = 20;
 
@@ -42,9 +58,9 @@ export function positionOf(source: string, at: number): { line: number; column: 
   return { line, column: at - lineStart + 1 };
 }
 
-function problem(source: string, at: number, message: string): TemplateError {
+function problem(source: string, at: number, message: string, limit?: "field"): TemplateError {
   const { line, column } = positionOf(source, at);
-  return new TemplateError(message, line, column);
+  return new TemplateError(message, line, column, limit);
 }
 
 const DOUBLE_QUOTED = /"(?:\\"|[^"])*"/y;
@@ -72,7 +88,7 @@ export function checkSource(source: string): number {
       // a raw block: Handlebars says what is wrong with it (raw helpers are unknown anyway)
       const end = source.indexOf("}}}}", at);
       if (end === -1) throw problem(source, at, "`{{{{` is not closed: add `}}}}`");
-      if (++count.words > MAX_EXPRESSIONS) throw problem(source, at, tooComplexMessage(MAX_EXPRESSIONS, false));
+      if (++count.words > MAX_EXPRESSIONS) throw problem(source, at, tooComplexMessage(MAX_EXPRESSIONS, false), "field");
       i = end + 4;
       continue;
     }
@@ -92,7 +108,7 @@ export function checkSource(source: string): number {
     const words = count.words;
     const close = closingBraces(source, at, j, count);
     if (count.words === words) count.words++; // an empty {{}} (a parse error) is still one
-    if (count.words > MAX_EXPRESSIONS) throw problem(source, at, tooComplexMessage(MAX_EXPRESSIONS, false));
+    if (count.words > MAX_EXPRESSIONS) throw problem(source, at, tooComplexMessage(MAX_EXPRESSIONS, false), "field");
     if (triple && source[close + 2] !== "}") throw problem(source, at, "`{{{` is not closed: add `}}}`");
     i = close + (triple ? 3 : 2);
     if (triple) continue;
@@ -133,7 +149,7 @@ export function requestExpressionProblems(sources: readonly unknown[]): (Templat
   return sources.map((source) => {
     const n = countExpressions(source);
     total += n;
-    return total > MAX_REQUEST_EXPRESSIONS && n > 0 ? new TemplateError(tooComplexMessage(MAX_REQUEST_EXPRESSIONS, true)) : null;
+    return total > MAX_REQUEST_EXPRESSIONS && n > 0 ? new TemplateError(tooComplexMessage(MAX_REQUEST_EXPRESSIONS, true), undefined, undefined, "webhook") : null;
   });
 }
 

@@ -4,6 +4,8 @@ export class TemplateError extends Error {
     message: string,
     readonly line?: number,
     readonly column?: number,
+    /** the expression limit this template passes (source-check.ts): per field, or per webhook */
+    readonly limit?: "field" | "webhook",
   ) {
     super(message);
     this.name = "TemplateError";

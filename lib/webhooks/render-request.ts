@@ -172,7 +172,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   const outputs = renderFields(prepared, context, MAX_OUTPUT_BYTES, budget);
   const text: (string | undefined)[] = outputs.map((o, i) => {
     if (o.ok) return o.text;
-    errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column });
+    errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column, ...(o.error.limit ? { limit: o.error.limit } : {}) });
     return undefined;
   });
   if (opts.collectWarnings) {

@@ -45,6 +45,8 @@ export type TemplateProblem = {
   column?: number;
   /** a warning's missing value: the path the field reads that the context lacks ("event.params.amount") */
   path?: string;
+  /** the field passes an expression limit of lib/templating (per field, or the webhook's in all) */
+  limit?: "field" | "webhook";
 };
 
 /** The exact request: the body is the very bytes that are sent (and signed). */

@@ -11,6 +11,7 @@ import { CampaignResults } from "@/components/outcomes/CampaignResults";
 import { eventNames } from "@/lib/audience/event-catalogue";
 import { loadCampaignGoal } from "@/lib/campaigns/campaign-goal";
 import { campaignResults } from "@/lib/campaigns/conversion-results";
+import { storedTemplateErrorsMessage, templateSyntaxErrors } from "@/lib/campaigns/template-check";
 
 export const dynamic = "force-dynamic";
 
@@ -25,6 +26,8 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
   const [goal, results, events] = await Promise.all([loadCampaignGoal(id), campaignResults(id), eventNames()]);
   if (!campaign || !delivery || !outcomes || !goal || !results) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
+  // what a save would refuse as stored (a campaign saved before the template limits): shown before anything sends
+  const storedErrors = templateSyntaxErrors(campaign);
   return (
     <CampaignLiveStatus campaignId={id} initial={outcomes}>
       <div className="space-y-8">
@@ -34,6 +37,7 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
           status={status}
           users={users}
           delivery={delivery}
+          stored={{ errors: storedErrors, message: storedTemplateErrorsMessage(storedErrors, status) }}
         />
         <CampaignOutcomes campaignId={id} initial={outcomes} />
         <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />

@@ -4,6 +4,7 @@
 // every rule that can stop a send is decided here, in this order.
 import type { UserForPlanning } from "../../audience/users";
 import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
+import { overLimitReason } from "../../templating";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import { hostOf } from "../store/attempt-record";
 import type { BatchCampaign } from "../store/batch-context";
@@ -72,7 +73,12 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     rendered = { ok: false, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
   }
   // in the editor's words ('Field "amount" value'), as the preview said it, not as an internal path
-  if (!rendered.ok) return { kind: "fail", error: `Template error: ${labelledProblems(rendered.errors, template).map(describeProblem).join("; ")}` };
+  if (!rendered.ok) {
+    // over an expression limit (a webhook saved before the limits applied): the limit, plainly, not each field it stopped
+    const overLimit = labelledProblems(rendered.errors, template).flatMap((p) => (p.limit ? [{ label: p.label!, limit: p.limit }] : []));
+    if (overLimit.length) return { kind: "fail", error: overLimitReason(overLimit) };
+    return { kind: "fail", error: `Template error: ${labelledProblems(rendered.errors, template).map(describeProblem).join("; ")}` };
+  }
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
