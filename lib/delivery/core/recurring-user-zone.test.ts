@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { planDeliveries, userFieldsPlanned } from "./plan";
 import { parseDeliveryRule, type DeliveryRule } from "./rules";
-import { firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt, pendingRunAfterChange, recurringRuns } from "./schedule-time";
+import { fannedOutOccurrenceAfterChange, firstOccurrences, nextOccurrence, occurrenceDate, occurrenceDueAt, pendingRunAfterChange, recurringRuns } from "./schedule-time";
 
 type Recurring = Extract<DeliveryRule, { when: "recurring" }>;
 function recurring(raw: object): Recurring {
@@ -211,3 +211,31 @@ describe("recurring in each user's time zone: planning an occurrence", () => {
     expect(paris.plannedAt.toISOString()).toBe("2026-03-08T08:00:00.000Z");
   });
 });
+
+describe("an occurrence fanned out before a pause, once the rule changes (fannedOutOccurrenceAfterChange)", () => {
+  // Monday 7 December 2026 at 09:00 in each user's zone fans out on Sunday at 19:00 UTC
+  const mondayAt9 = new Date("2026-12-06T19:00:00Z");
+  const inUserZones = recurring({ timeZone: "Europe/Paris" });
+
+  it("in each user's zone, becomes the new rule's run on the same date, or none", () => {
+    expect(iso(fannedOutOccurrenceAfterChange(inUserZones, inUserZones, mondayAt9))).toBe(mondayAt9.toISOString());
+    // 11:00: Monday's run at 11:00, which UTC+14 reaches on Sunday at 21:00 UTC
+    expect(iso(fannedOutOccurrenceAfterChange(inUserZones, recurring({ time: "11:00", timeZone: "Europe/Paris" }), mondayAt9))).toBe("2026-12-06T21:00:00.000Z");
+    // weekly on Tuesdays: no run on Monday
+    expect(fannedOutOccurrenceAfterChange(inUserZones, recurring({ frequency: "weekly", weekdays: [2], timeZone: "Europe/Paris" }), mondayAt9)).toBeNull();
+    // ended the day before
+    expect(fannedOutOccurrenceAfterChange(inUserZones, recurring({ endsOn: "2026-12-06", timeZone: "Europe/Paris" }), mondayAt9)).toBeNull();
+    // its number of occurrences was counted already: it stays
+    expect(iso(fannedOutOccurrenceAfterChange(inUserZones, recurring({ maxOccurrences: 1, timeZone: "Europe/Paris" }), mondayAt9))).toBe(mondayAt9.toISOString());
+    // switched to the rule's zone: Monday's 09:00 in Paris
+    expect(iso(fannedOutOccurrenceAfterChange(inUserZones, recurring({ inUserTimeZone: false, timeZone: "Europe/Paris" }), mondayAt9))).toBe("2026-12-07T08:00:00.000Z");
+  });
+
+  it("in the rule's zone on both sides, stays where it ran", () => {
+    const inParis = recurring({ inUserTimeZone: false, timeZone: "Europe/Paris" });
+    const ran = new Date("2026-12-07T08:00:00Z");
+    expect(fannedOutOccurrenceAfterChange(inParis, recurring({ inUserTimeZone: false, time: "11:00", timeZone: "Europe/Paris" }), ran)).toBe(ran);
+    expect(fannedOutOccurrenceAfterChange(null, inUserZones, ran)).toBe(ran);
+  });
+});
+

@@ -158,6 +158,25 @@ export function pendingRunAfterChange(
   return first && nextOccurrence(rule, new Date(first.getTime() - 1), occurrencesSoFar);
 }
 
+/**
+ * A paused recurring campaign's occurrence that fanned out already (at `at`, counted by `before`;
+ * null when that cannot be read) and whose deliveries still wait, once its settings change to
+ * `rule`: the occurrence of `rule` its waiting users are planned by from then (planDeliveries, which
+ * also leaves out a user whose time is before the start date, as for any run). With each user's zone
+ * on either side it is by date, as pendingRunAfterChange is: date D's run under `rule`, each user due
+ * at its time in their own zone (never the old times moved by an amount); null when `rule` has no run
+ * on D (another weekday, past its end date). In the rule's zone on both sides it stays `at`: it ran at
+ * its time, and only its start date can still leave its users out.
+ */
+export function fannedOutOccurrenceAfterChange(before: RecurringRule | null, rule: RecurringRule, at: Date): Date | null {
+  if (!before || (!before.inUserTimeZone && !rule.inUserTimeZone)) return at;
+  const date = occurrenceDate(before, at);
+  const dayStart = DateTime.fromISO(date, { zone: occurrenceZone(rule) }).startOf("day");
+  // its end date holds (a run on D counted already, so not its number of occurrences)
+  const onDate = nextOccurrence({ ...rule, maxOccurrences: undefined }, new Date(dayStart.toMillis() - 1), 0);
+  return onDate && occurrenceDate(rule, onDate) === date ? onDate : null;
+}
+
 /** The first date (in the sense of occurrenceDate) no occurrence of `rule` before `pending` was on. */
 function firstUnsentDate(rule: RecurringRule, pending: Date): string {
   const zone = occurrenceZone(rule);

@@ -13,6 +13,7 @@ import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
+import { replanWaitingOccurrences } from "../store/replan-occurrences";
 
 const EARLIEST_DATE = Date.UTC(1970, 0, 1);
 const LATEST_DATE = Date.UTC(10000, 0, 1);
@@ -155,7 +156,39 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
       },
     });
   }
+  if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt"))) await replanPaused(tx, campaignId, campaign, settings);
   return { ok: true };
+}
+
+/**
+ * A paused recurring campaign's new rule or start date applies to what its occurrences planned before
+ * the pause and still waits, as to its pending run (replanWaitingOccurrences); an occurrence left with
+ * nothing no longer counts, and the pending run is worked out again with the count that remains.
+ */
+async function replanPaused(
+  tx: Tx,
+  campaignId: string,
+  stored: { deliveryRule: unknown; nextRunAt: Date | null; occurrences: number; startAt: Date | null; endAt: Date | null },
+  settings: DeliverySettings,
+) {
+  const rule = settings.rule;
+  if (rule.when !== "recurring") return;
+  let before: DeliveryRule | null = null;
+  try {
+    before = parseDeliveryRule(stored.deliveryRule);
+  } catch {
+    // unreadable: its runs are judged by the new rule alone
+  }
+  const startAt = settings.startAt !== undefined ? settings.startAt : stored.startAt;
+  const endAt = settings.endAt !== undefined ? settings.endAt : stored.endAt;
+  const change = { before: before?.when === "recurring" ? before : null, rule, startAt, endAt };
+  const { occurrencesDropped } = await replanWaitingOccurrences(tx, campaignId, change, new Date());
+  if (!occurrencesDropped) return;
+  const occurrences = Math.max(0, stored.occurrences - occurrencesDropped);
+  await tx.campaign.update({
+    where: { id: campaignId },
+    data: { occurrences, ...(stored.nextRunAt ? { nextRunAt: nextRunUnder({ ...stored, nextRunAt: stored.nextRunAt, occurrences }, settings) } : {}) },
+  });
 }
 
 /** The settings that differ from what is stored ("rule", "audience", "startAt", "actions.<id>"…), for the audit. */

@@ -104,6 +104,75 @@ describe("runDueOccurrences in each user's time zone", () => {
   });
 });
 
+describe("a paused recurring campaign's deliveries planned before the pause", () => {
+  it("follow a new rule in each user's zone: re-planned at the new time in each user's own zone, dropped on a date it no longer runs", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "rpz-kiritimati", timezone: "Pacific/Kiritimati", attributes: {} },
+        { id: "rpz-paris", timezone: "Europe/Paris", attributes: {} },
+        { id: "rpz-la", timezone: "America/Los_Angeles", attributes: {} },
+        { id: "rpz-nozone", timezone: null, attributes: {} },
+      ],
+    });
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rpz-" }] } });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    // Sunday 8 March fans out at 09:00 UTC+14 (Saturday 19:00 UTC); paused before anyone's 09:00 on it but Kiritimati's
+    await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-03-07T19:30:00Z"))).toBe(true);
+    const saturday = "occurrence:2026-03-06T19:00:00.000Z";
+    const sunday = "occurrence:2026-03-07T19:00:00.000Z";
+    expect(await plannedAt(campaign.id)).toEqual({
+      "rpz-kiritimati": `scheduled 2026-03-07T19:00:00.000Z ${sunday}`,
+      "rpz-paris": `scheduled 2026-03-08T08:00:00.000Z ${sunday}`,
+      "rpz-la": expect.any(String),
+      "rpz-nozone": expect.any(String),
+    });
+
+    // 01:00 in each user's zone, London's for users without one: each run is planned again for that
+    // time on its date in the user's own zone. Los Angeles moves to summer time at 02:00 on the 8th:
+    // its 01:00 that day is 09:00 UTC (09:00 PDT less 8 hours would be 08:00); a user without a zone
+    // follows the rule's new zone (01:00 London), not New York's 09:00 moved by 8 hours
+    const early = { ...daily, time: "01:00", timeZone: "Europe/London" };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: early }))).toEqual({ ok: true });
+    const rows = async () => {
+      const all = await db().delivery.findMany({ where: { campaignId: campaign.id }, orderBy: [{ userId: "asc" }, { plannedAt: "asc" }], select: { userId: true, plannedAt: true, dueAt: true, state: true, triggerKey: true } });
+      for (const r of all) expect(r.dueAt.getTime()).toBe(r.plannedAt.getTime());
+      return all.map((r) => `${r.userId.slice(4)} ${r.state} ${r.plannedAt.toISOString()} ${r.triggerKey}`);
+    };
+    const saturdayAt1 = "occurrence:2026-03-06T11:00:00.000Z";
+    const sundayAt1 = "occurrence:2026-03-07T11:00:00.000Z";
+    expect(await rows()).toEqual([
+      // Sunday 01:00 at UTC+14 passed while paused: sent at once on resume, as a late run
+      `kiritimati scheduled 2026-03-07T11:00:00.000Z ${sundayAt1}`,
+      // Saturday's, planned at the activation: 01:00 PST on the 7th; then Sunday's
+      `la scheduled 2026-03-07T09:00:00.000Z ${saturdayAt1}`,
+      `la scheduled 2026-03-08T09:00:00.000Z ${sundayAt1}`,
+      `nozone scheduled 2026-03-07T01:00:00.000Z ${saturdayAt1}`,
+      `nozone scheduled 2026-03-08T01:00:00.000Z ${sundayAt1}`,
+      `paris scheduled 2026-03-08T00:00:00.000Z ${sundayAt1}`,
+    ]);
+    // the pending run: Monday 9 March, the first date not fanned out, at 01:00
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: new Date("2026-03-08T11:00:00Z") });
+
+    // weekly, Monday to Saturday: Sunday's run is no longer one of the rule's: dropped, and it no longer counts
+    const weekdays = { ...early, frequency: "weekly", weekdays: [1, 2, 3, 4, 5, 6] };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: weekdays }))).toEqual({ ok: true });
+    expect(await rows()).toEqual([
+      `kiritimati cancelled 2026-03-07T11:00:00.000Z ${sundayAt1}`,
+      `la scheduled 2026-03-07T09:00:00.000Z ${saturdayAt1}`,
+      `la cancelled 2026-03-08T09:00:00.000Z ${sundayAt1}`,
+      `nozone scheduled 2026-03-07T01:00:00.000Z ${saturdayAt1}`,
+      `nozone cancelled 2026-03-08T01:00:00.000Z ${sundayAt1}`,
+      `paris cancelled 2026-03-08T00:00:00.000Z ${sundayAt1}`,
+    ]);
+    expect(await db().delivery.findFirst({ where: { campaignId: campaign.id, state: "cancelled" }, select: { reason: true } })).toEqual({
+      reason: "Not sent: the campaign's schedule, changed while it was paused, has no run on 2026-03-08",
+    });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 1, nextRunAt: new Date("2026-03-08T11:00:00Z") });
+  });
+});
+
 describe("runDueOccurrences when late", () => {
   it("sends the latest of the occurrences it missed (paused or down for days), once, and goes on from there", async () => {
     await db().user.create({ data: { id: "late-1", attributes: {} } });
@@ -414,11 +483,13 @@ describe("a recurring campaign with a start date ahead", () => {
     expect((await resumeCampaign(campaign.id, "test", { now })).ok).toBe(true);
     for (const tick of ["2026-03-07T19:00:01Z", "2026-03-08T19:00:01Z", "2026-03-09T19:00:01Z", "2026-03-10T19:00:01Z", "2026-03-11T19:00:01Z"]) await runDueOccurrences(db(), new Date(tick));
     // 7 March was under way at the activation (New York's 09:00 ahead) and planned then, before the
-    // pause: the first of three occurrences; the 8th and 9th neither run nor count
+    // pause: before the new start, it is not sent (cancelled, with the reason) and no longer counts; the
+    // 8th and 9th neither run nor count: three occurrences from the start, New York first on the 10th
     expect(await dueTimes(campaign.id)).toEqual({
-      "rsa-mz-ny": ["scheduled 2026-03-07T14:00:00.000Z", "scheduled 2026-03-10T13:00:00.000Z", "scheduled 2026-03-11T13:00:00.000Z"],
-      "rsa-mz-paris": ["scheduled 2026-03-11T08:00:00.000Z"],
+      "rsa-mz-ny": ["cancelled 2026-03-07T14:00:00.000Z", "scheduled 2026-03-10T13:00:00.000Z", "scheduled 2026-03-11T13:00:00.000Z", "scheduled 2026-03-12T13:00:00.000Z"],
+      "rsa-mz-paris": ["scheduled 2026-03-11T08:00:00.000Z", "scheduled 2026-03-12T08:00:00.000Z"],
     });
+    expect(await db().delivery.findFirst({ where: { campaignId: campaign.id, state: "cancelled" }, select: { reason: true } })).toEqual({ reason: "Not sent: before the campaign's start date, moved while it was paused" });
     expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 3, nextRunAt: null });
   });
 
