@@ -120,7 +120,6 @@ describe("a paused recurring campaign's deliveries planned before the pause", ()
     // Sunday 8 March fans out at 09:00 UTC+14 (Saturday 19:00 UTC); paused before anyone's 09:00 on it but Kiritimati's
     await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
     expect(await pauseCampaign(campaign.id, "test", new Date("2026-03-07T19:30:00Z"))).toBe(true);
-    const saturday = "occurrence:2026-03-06T19:00:00.000Z";
     const sunday = "occurrence:2026-03-07T19:00:00.000Z";
     expect(await plannedAt(campaign.id)).toEqual({
       "rpz-kiritimati": `scheduled 2026-03-07T19:00:00.000Z ${sunday}`,
