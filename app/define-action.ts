@@ -10,7 +10,7 @@ import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
-import { CampaignNotFoundError, StepInUseError } from "@/lib/campaigns/campaigns";
+import { CampaignNotFoundError, StepInUseError, WebhookLimitError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
@@ -121,6 +121,7 @@ export function actionFailure(what: string, err: unknown): ActionFailure {
   if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof UrlPasswordError) return failed(err.message);
+  if (err instanceof WebhookLimitError) return failed(err.message, { [err.field]: err.message });
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   if (err instanceof DestinationTemplateError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").

@@ -3,7 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, listCampaigns, StepInUseError } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, listCampaigns, StepInUseError, WebhookLimitError } from "../campaigns/campaigns";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
 import type { CampaignDraft } from "../campaigns/schemas";
@@ -66,7 +66,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
-    if (err instanceof VariantInUseError) throw new ApiError(409, "conflict", err.message);
+    if (err instanceof VariantInUseError || err instanceof WebhookLimitError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
     if (err instanceof TemplateSyntaxError) {
       const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));

@@ -6,7 +6,7 @@ import { recordAudit } from "../auth/audit";
 import type { Action } from "../db/generated/sqlite/client";
 import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
-import { DEFAULT_DELIVERY_RULE } from "./limits";
+import { DEFAULT_DELIVERY_RULE, MAX_WEBHOOKS } from "./limits";
 import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
 import { urlTemplateHost } from "./url-password";
@@ -61,6 +61,24 @@ export async function getCampaignDraft(id: string): Promise<CampaignForEditor | 
     updatedAt: campaign.updatedAt,
     actions: campaign.actions.filter((a) => !a.variantOfId).map((step) => stepToDraft(step, campaign.actions)),
   };
+}
+
+/**
+ * The campaign would hold more webhooks than MAX_WEBHOOKS. The draft schema bounds one save, but the
+ * webhooks a save leaves out stay: what the campaign holds after the save is what is checked, so
+ * saves of one new webhook each cannot grow it (each delivery fans out to every webhook) without bound.
+ */
+export class WebhookLimitError extends Error {
+  readonly field = "actions";
+  constructor(count: number) {
+    super(`A campaign can have at most ${MAX_WEBHOOKS} webhooks: this save would leave it with ${count} (webhooks left out of a save stay). Delete one first.`);
+  }
+}
+
+/** Refuses (inside the writing transaction, so nothing is kept) a campaign left with more webhooks than the limit. */
+async function assertWebhookLimit(tx: Tx, campaignId: string) {
+  const count = await tx.action.count({ where: { campaignId, variantOfId: null } });
+  if (count > MAX_WEBHOOKS) throw new WebhookLimitError(count);
 }
 
 export class CampaignNotFoundError extends Error {
@@ -126,6 +144,7 @@ export async function saveCampaign(
       if (existing) actionIds[position] = existing.id;
       await saveVariants(tx, { campaignId: campaign.id, stepId: actionIds[position]!, step: action, sources, actor, note, prefix: `actions.${position}` });
     }
+    await assertWebhookLimit(tx, campaign.id);
     if (before) {
       const after = await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, ...withActions });
       // steps first, then the variants: the diff names webhooks by their place in this list
@@ -224,12 +243,15 @@ export async function duplicateAction(actionId: string, actor: SecretActor = UNT
   const original = await db().action.findUnique({ where: { id: actionId }, include: { variants: true } });
   if (!original || original.variantOfId) return null;
   const { variants, ...step } = original;
-  const last = await db().action.aggregate({ where: { campaignId: original.campaignId, variantOfId: null }, _max: { position: true } });
-  const copy = await db().action.create({
-    data: { ...copyOfAction(step, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
+  return transaction(async (tx) => {
+    const last = await tx.action.aggregate({ where: { campaignId: original.campaignId, variantOfId: null }, _max: { position: true } });
+    const copy = await tx.action.create({
+      data: { ...copyOfAction(step, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
+    });
+    if (variants.length) await tx.action.createMany({ data: variants.map((v) => ({ ...copyOfAction(v, actor), campaignId: original.campaignId, variantOfId: copy.id })) });
+    await assertWebhookLimit(tx, original.campaignId);
+    return copy.id;
   });
-  if (variants.length) await db().action.createMany({ data: variants.map((v) => ({ ...copyOfAction(v, actor), campaignId: original.campaignId, variantOfId: copy.id })) });
-  return copy.id;
 }
 
 /**

@@ -1,4 +1,6 @@
 // The limits of a campaign's webhook actions: one place, read by the schemas, the forms and the docs.
+/** The webhooks (steps) a campaign holds, whatever saves added them (saveCampaign checks what is stored). */
+export const MAX_WEBHOOKS = 20;
 export const MAX_URL_LENGTH = 2048;
 export const MAX_FIELDS = 100;
 export const MAX_HEADERS = 50;

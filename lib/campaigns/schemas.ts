@@ -10,6 +10,7 @@ import {
   MAX_KEY_LENGTH,
   MAX_TIMEOUT_SECONDS,
   MAX_URL_LENGTH,
+  MAX_WEBHOOKS,
   MAX_VALUE_BYTES,
 } from "./limits";
 import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
@@ -153,7 +154,7 @@ function draftSchemas(source: NumberSource) {
     id: z.string().max(64).optional(),
     name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
     description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
-    actions: z.array(action).max(20, "A campaign can have at most 20 webhooks").default([]),
+    actions: z.array(action).max(MAX_WEBHOOKS, `A campaign can have at most ${MAX_WEBHOOKS} webhooks`).default([]),
     // the conversion goal (./goals.ts); left out, a save keeps the stored one
     goalEvent: goalEventSchema.optional(),
     goalWindowHours: goalWindowHoursSchemaFor(source).optional(),
