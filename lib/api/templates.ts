@@ -17,6 +17,7 @@ const notFound = (id: string) => new ApiError(404, "not_found", `No template wit
 function asApiError(err: unknown, id = ""): never {
   if (err instanceof DestinationTemplateError) {
     if (err.kind === "not_found") throw notFound(id);
+    if (err.kind === "too_large") throw new ApiError(400, "validation_error", `${err.field}: ${err.message}`, [{ path: err.field ?? "webhook", message: err.message }]);
     throw new ApiError(409, "conflict", err.message, err.field ? [{ path: err.field, message: err.message }] : null);
   }
   throw err;

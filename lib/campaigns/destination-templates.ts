@@ -17,7 +17,7 @@ export { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-t
 export { actionDraftFromTemplate, fillInPlaceholders } from "./template-apply";
 export type { DestinationTemplateView } from "./destination-template-schemas";
 
-export type TemplateErrorKind = "not_found" | "built_in" | "name_taken";
+export type TemplateErrorKind = "not_found" | "built_in" | "name_taken" | "too_large" | "library_full";
 
 /** A refusal in words; `field` names the form field it is about. */
 export class DestinationTemplateError extends Error {
@@ -77,9 +77,36 @@ async function assertNameFree(name: string, exceptId?: string) {
   if (templateNameTaken(name, others)) throw new DestinationTemplateError(`A template named "${name}" already exists; choose another name.`, "name_taken", "name");
 }
 
-/** The columns a webhook draft gives a template: its secrets left out (template-secrets.ts). */
+// Every member and API key reads the whole library at once (Settings, the editor's template picker,
+// /api/destination-templates, /api/v1/templates): its size is bounded where it is written, so a read is
+// at most MAX_SAVED_TEMPLATES x MAX_TEMPLATE_BYTES (12.5 MiB) however many saves an editor's key makes.
+// A webhook's own limits (100 fields of 16 KiB) would allow 2.4 MB per template and no limit on their number.
+/** The saved templates the library may hold (the built-in ones aside). */
+export const MAX_SAVED_TEMPLATES = 100;
+/** What a template's URL, field keys and values, header names and values may weigh together (UTF-8). */
+export const MAX_TEMPLATE_BYTES = 128 * 1024;
+
+function templateBytes(webhook: { url: string; fields: { key: string; value: string }[]; headers: { name: string; value: string }[] }): number {
+  let bytes = Buffer.byteLength(webhook.url);
+  for (const f of webhook.fields) bytes += Buffer.byteLength(f.key) + Buffer.byteLength(f.value);
+  for (const h of webhook.headers) bytes += Buffer.byteLength(h.name) + Buffer.byteLength(h.value);
+  return bytes;
+}
+
+async function assertRoomForOneMore() {
+  if ((await db().destinationTemplate.count()) >= MAX_SAVED_TEMPLATES) {
+    throw new DestinationTemplateError(`The library holds ${MAX_SAVED_TEMPLATES} saved templates, the most it can: delete one you no longer use first.`, "library_full");
+  }
+}
+
+/** The columns a webhook draft gives a template: its secrets left out (template-secrets.ts), within MAX_TEMPLATE_BYTES. */
 function webhookColumns(webhook: TemplateWebhook) {
   const safe = templateSafeWebhook(webhook);
+  const bytes = templateBytes(safe);
+  if (bytes > MAX_TEMPLATE_BYTES) {
+    const kib = Math.ceil(bytes / 1024).toLocaleString("en-US");
+    throw new DestinationTemplateError(`A template can hold at most ${MAX_TEMPLATE_BYTES / 1024} KiB of URL, fields and headers; this one holds ${kib} KiB. Keep the parts a webhook starts from.`, "too_large", "webhook");
+  }
   return {
     data: { method: webhook.method, urlTemplate: safe.url, contentType: webhook.contentType, fields: safe.fields, headers: safe.headers },
     cleared: safe.cleared,
@@ -96,8 +123,9 @@ export type SavedTemplate = { template: DestinationTemplateView; cleared: string
 
 /** Saves a webhook as a template, without its secrets; `cleared` says what was left out. */
 export async function saveDestinationTemplate(input: TemplateInputParsed, actor: string): Promise<SavedTemplate> {
-  await assertNameFree(input.name);
   const { data, cleared } = webhookColumns(input.webhook);
+  await assertNameFree(input.name);
+  await assertRoomForOneMore();
   const row = await db()
     .destinationTemplate.create({ data: { ...data, name: input.name, description: input.description, secretNote: input.secretNote, createdBy: actor } })
     .catch((err) => nameRace(err, input.name));
