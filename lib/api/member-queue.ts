@@ -20,6 +20,20 @@ export class MemberQueues {
 
   /** Runs `work` when one of the member's places is free; refuses (MemberQueueFullError) when the queue is full too. */
   async run<T>(member: string, work: () => Promise<T>): Promise<T> {
+    const release = await this.acquire(member);
+    try {
+      return await work();
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * Waits for one of the member's places (refused when the queue is full too) and returns the function
+   * that gives it back, for work that outlives a call: an answer streamed after its handler returned.
+   * Giving back twice gives back once.
+   */
+  async acquire(member: string): Promise<() => void> {
     let queue = this.queues.get(member);
     if (!queue) this.queues.set(member, (queue = { running: 0, waiting: [] }));
     if (queue.running >= this.maxRunning) {
@@ -28,13 +42,14 @@ export class MemberQueues {
     } else {
       queue.running++;
     }
-    try {
-      return await work();
-    } finally {
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
       // the place passes to the next in line (running stays counted), or is given back
       const next = queue.waiting.shift();
       if (next) next();
       else if (--queue.running === 0) this.queues.delete(member);
-    }
+    };
   }
 }

@@ -72,12 +72,56 @@ export function withInternal<
       if (options.streamTypes) assertStreamType(req, options.streamTypes);
       else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
       const ctx = { req, body: body as never, query: query as never, params: params as never, member };
-      const result = options.heavy ? await heavyQueues().run(member.id, () => handler(ctx)) : await handler(ctx);
+      const result = options.heavy ? await runHeavy(member.id, () => handler(ctx)) : await handler(ctx);
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       return internalErrorResponse(req, err);
     }
   };
+}
+
+/**
+ * A heavy handler in one of its member's places. An answer that streams (the export reads a page of
+ * deliveries each time the client pulls) keeps the place until its body is read to the end, fails or
+ * is cancelled: given back when the handler returned, it bounded nothing.
+ */
+async function runHeavy(memberId: string, work: () => Promise<Response | unknown>): Promise<Response | unknown> {
+  const release = await heavyQueues().acquire(memberId);
+  let result: Response | unknown;
+  try {
+    result = await work();
+  } catch (err) {
+    release();
+    throw err;
+  }
+  if (!(result instanceof Response) || !result.body) {
+    release();
+    return result;
+  }
+  return releasedWhenRead(result, release);
+}
+
+function releasedWhenRead(response: Response, release: () => void): Response {
+  const reader = response.body!.getReader();
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          release();
+          controller.close();
+        } else controller.enqueue(value);
+      } catch (err) {
+        release();
+        controller.error(err);
+      }
+    },
+    async cancel(reason) {
+      release();
+      await reader.cancel(reason);
+    },
+  });
+  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 function enforceMemberRate(buckets: TokenBuckets, memberId: string) {
