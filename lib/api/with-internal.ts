@@ -12,6 +12,7 @@ import { ApiError, errorResponse, validationError, type InputPart } from "./erro
 import { assertStorableUrl, readJson } from "./with-api";
 import { MemberQueues } from "./member-queue";
 import { TokenBuckets } from "./rate-limit";
+import { resetPreviewTime } from "../campaigns/preview-rate";
 
 /** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
 export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
@@ -50,6 +51,7 @@ const memberRates = () => (holder.__hooklineMemberRates ??= new Set());
 /** Forgets what members have spent of every route's `rate` (tests that call a limited route in a loop on purpose). */
 export function resetMemberRates() {
   for (const buckets of memberRates()) buckets.clear();
+  resetPreviewTime();
 }
 
 export function withInternal<

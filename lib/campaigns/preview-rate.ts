@@ -2,10 +2,48 @@
 // PREVIEW_DEBOUNCE_MS, so one open editor asks at most 1000 / 60 ≈ 17 times a second however fast
 // its member types: the per-member limit of POST /api/preview is above that, with a burst for a few
 // editors (or variants) open at once. A member sending previews in a loop is held to it, each
-// preview's cost bounded by the template limits and the render budget (lib/templating).
+// preview's cost bounded by the template limits and the render budget (lib/templating). That budget
+// (250 ms, twice when a failing field is looked for) times 20 a second is seconds of the event loop
+// per second: so what a member's previews cost is limited too (PREVIEW_RENDER_TIME), in milliseconds
+// of rendering, which a person typing (a few ms a preview) never comes near.
+import { TokenBuckets } from "../api/rate-limit";
 
 /** The editor's wait after the last keystroke before it asks for a preview. */
 export const PREVIEW_DEBOUNCE_MS = 60;
 
 /** Previews a member may ask for (token bucket: sustained per second, and at once). */
 export const PREVIEW_RATE = { perSecond: 20, burst: 40 } as const;
+
+/** Milliseconds of rendering a member's previews may take: `perSecond` sustained (a fifth of the event loop), `burst` at once. */
+export const PREVIEW_RENDER_TIME = { perSecond: 200, burst: 1000 } as const;
+
+/** A member's previews took their share of rendering time: they wait (429 with Retry-After). */
+export class PreviewTimeExceededError extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super(`Your previews have taken their share of rendering time; the preview continues in ${retryAfterSeconds} s. A template that needs that long would slow every delivery too.`);
+  }
+}
+
+const holder = globalThis as unknown as { __hooklinePreviewTime?: TokenBuckets };
+const renderTime = () => (holder.__hooklinePreviewTime ??= new TokenBuckets(PREVIEW_RENDER_TIME.perSecond, PREVIEW_RENDER_TIME.burst));
+
+/**
+ * Runs one preview's rendering (synchronous: its time is the event loop's) for `memberId`, refused
+ * with PreviewTimeExceededError while the member's previews owe rendering time.
+ */
+export function withinPreviewTime<T>(memberId: string | undefined, render: () => T): T {
+  if (!memberId) return render();
+  const decision = renderTime().check(memberId, Date.now());
+  if (!decision.ok) throw new PreviewTimeExceededError(decision.retryAfterSeconds);
+  const started = performance.now();
+  try {
+    return render();
+  } finally {
+    renderTime().charge(memberId, performance.now() - started, Date.now());
+  }
+}
+
+/** Forgets what members' previews have spent (tests). */
+export function resetPreviewTime() {
+  holder.__hooklinePreviewTime?.clear();
+}

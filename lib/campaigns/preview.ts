@@ -7,6 +7,7 @@ import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, 
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
+import { withinPreviewTime } from "./preview-rate";
 
 export type PreviewResult = {
   /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
@@ -30,8 +31,12 @@ export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
   return lost.map((l) => ({ field: l.field.replace(/\.(\d+)\./, "[$1]."), message: lostSecretMessage(l, "preview") }));
 }
 
-/** Renders the draft for a sample user; `actor` matters only for an unsaved copy's secrets (see secret-resolver). */
-export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor = UNTRUSTED_ACTOR): Promise<PreviewResult> {
+/**
+ * Renders the draft for a sample user; `actor` matters for an unsaved copy's secrets (see
+ * secret-resolver), and a member's (`id`) previews are held to their share of rendering time
+ * (preview-rate.ts: PreviewTimeExceededError).
+ */
+export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor & { id?: string } = UNTRUSTED_ACTOR): Promise<PreviewResult> {
   const { draft, problems, stepId, inForm } = renderableDraft(input.action, input.variant);
   let context;
   try {
@@ -44,7 +49,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const { template, secrets } = draftWebhookTemplate(draft, grant, now);
   const extra = lostSecretWarnings(secrets.lost);
   if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
-  const result = renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true });
+  const result = withinPreviewTime(actor.id, () => renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true }));
   const user = { id: context.user.id };
   // a secret cleared here is also one with no value: its "type it again" says it once
   const warnings = inForm([...extra, ...result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined))]);
