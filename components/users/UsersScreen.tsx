@@ -53,7 +53,7 @@ export function UsersScreen({ page, catalogue, filters }: Props) {
         </button>
       </form>
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
-        <Card title="People" description={page.users.length ? undefined : "No users match."}>
+        <Card title="People" description={page.users.length ? undefined : page.nextCursor ? "None matches among the users searched so far: the next page searches further." : "No users match."}>
           {page.users.length > 0 && (
             <table className="w-full text-left text-sm">
               <thead className="text-xs uppercase text-slate-500">

@@ -25,10 +25,16 @@ describe("user pages", () => {
     for (let page = await nextUserPage(undefined, { bytes: 5000 }); page; page = await nextUserPage(page.id.lte, { bytes: 5000 })) pages.push(page);
     // sizes 1,010, 2,010, ... 10,010 bytes: 0+1 fit in 5,000, then one a page (each over it alone)
     expect(pages).toEqual([
-      { id: { lte: "page-1" }, users: 2 },
-      ...Array.from({ length: 8 }, (_, i) => ({ id: { gt: `page-${i + 1}`, lte: `page-${i + 2}` }, users: 1 })),
+      { id: { lte: "page-1" }, users: 2, bytes: expect.any(Number) },
+      ...Array.from({ length: 8 }, (_, i) => ({ id: { gt: `page-${i + 1}`, lte: `page-${i + 2}` }, users: 1, bytes: expect.any(Number) })),
     ]);
-    expect(await nextUserPage(undefined, { rows: 3 })).toEqual({ id: { lte: "page-2" }, users: 3 });
+    // each page says what its users' attributes weigh as JSON text (the value and a few bytes of JSON around it)
+    pages.forEach((page, i) => {
+      const values = i === 0 ? 3000 : 1000 * (i + 2);
+      expect(page.bytes - values, `page ${i}`).toBeGreaterThanOrEqual(0);
+      expect(page.bytes - values, `page ${i}`).toBeLessThan(25);
+    });
+    expect(await nextUserPage(undefined, { rows: 3 })).toMatchObject({ id: { lte: "page-2" }, users: 3 });
     await db().user.deleteMany({ where: { id: { startsWith: "page-" } } });
     expect(await nextUserPage(undefined)).toBeNull();
   });

@@ -15,7 +15,7 @@ export const USER_PAGE_ROWS = 5000;
 export const USER_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** The ids of one page, as Prisma's `where: { id }`: after the previous page's last id, up to and including this one's. */
-export type UserPage = { id: { gt?: string; lte: string }; users: number };
+export type UserPage = { id: { gt?: string; lte: string }; users: number; /** what its users' attributes weigh as JSON text */ bytes: number };
 
 /**
  * The page of users after `after` (exclusive; undefined: from the first) in id order, or null when
@@ -33,13 +33,15 @@ export async function nextUserPage(after: string | undefined, limits: { rows?: n
   const sizes = reader ? await reader.query<Size>(sql, params.values) : await db().$queryRawUnsafe<Size[]>(sql, ...params.values);
   if (!sizes.length) return null;
   let total = 0;
+  let kept = 0;
   let last = 0;
   for (let i = 0; i < sizes.length; i++) {
     total += Number(sizes[i]!.bytes ?? 0);
     if (i > 0 && total > bytes) break;
+    kept = total;
     last = i;
   }
-  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[last]!.id }, users: last + 1 };
+  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[last]!.id }, users: last + 1, bytes: kept };
 }
 
 /**

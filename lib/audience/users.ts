@@ -6,6 +6,7 @@ import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
+import { nextUserPage } from "./user-pages";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -257,6 +258,12 @@ export type UserFilter = { search?: string; attribute?: string; value?: string }
 export const MAX_USER_PAGE_BYTES = 8 * 1024 * 1024;
 // rows read from the database at a time, matching or not: at most 256 users' worth of attributes in memory
 const USER_READ_ROWS = 256;
+/**
+ * What one request filtered by an attribute reads of users' attributes, matching or not, before it
+ * answers with what it found and a nextCursor to go on from: the filter is read from the JSON, so a
+ * filter nobody matches read every user (200,000 of them, up to 256 KiB each) for one viewer's page.
+ */
+export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
 
 /** A page of users by id, after `cursor` (the last id of the previous page): `limit` of them, fewer when their attributes are over MAX_USER_PAGE_BYTES. */
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
@@ -268,8 +275,8 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
   // a matching user beyond the page: it has a next one
   let more = false;
   let cursor = options.cursor;
-  // Attribute filters are read from the JSON here, the same way on both databases, a chunk at a time.
-  const chunk = options.attribute ? USER_READ_ROWS : Math.min(limit + 1, USER_READ_ROWS);
+  if (options.attribute) return filteredUsers(options.attribute, options.value, where, options.cursor, limit);
+  const chunk = Math.min(limit + 1, USER_READ_ROWS);
   for (let scanned = 0; scanned < 200_000 && !more; scanned += chunk) {
     const rows = await db().user.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: "asc" }, take: chunk, omit: { attributeSources: true } });
     for (const row of rows) {
@@ -286,6 +293,35 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
     cursor = rows[rows.length - 1]!.id;
   }
   return { users: found, nextCursor: more ? found[found.length - 1]!.userId : null };
+}
+
+/**
+ * listUsers filtered by an attribute, read from the JSON the same way on both databases, a page of
+ * users at a time (their attributes' sizes read first: nextUserPage), and at most MAX_USER_SCAN_BYTES
+ * of attributes per request: past it, the answer holds what matched so far and its nextCursor is the
+ * last user read, so the next request goes on from there.
+ */
+async function filteredUsers(attribute: string, value: string | undefined, where: object, after: string | undefined, limit: number) {
+  const found: UserRecord[] = [];
+  let bytes = 0;
+  let scannedBytes = 0;
+  let cursor = after;
+  for (;;) {
+    const page = await nextUserPage(cursor, { rows: USER_READ_ROWS, bytes: MAX_USER_PAGE_BYTES });
+    if (!page) return { users: found, nextCursor: null };
+    const rows = await db().user.findMany({ where: { ...where, id: page.id }, orderBy: { id: "asc" }, omit: { attributeSources: true } });
+    for (const row of rows) {
+      if (!hasAttribute(asAttributes(row.attributes), attribute, value)) continue;
+      const size = utf8Bytes(row.attributes);
+      // a matching user beyond the page: the next page starts after the last one kept
+      if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) return { users: found, nextCursor: found[found.length - 1]!.userId };
+      bytes += size;
+      found.push(toUserRecord(row));
+    }
+    cursor = page.id.lte;
+    scannedBytes += page.bytes;
+    if (scannedBytes >= MAX_USER_SCAN_BYTES) return { users: found, nextCursor: cursor };
+  }
 }
 
 function hasAttribute(attributes: Attributes, name: string, value: string | undefined): boolean {
