@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
+import { rawDb } from "../db/raw";
 import { activateCampaign } from "../delivery/store/lifecycle";
 import { createCampaign } from "../delivery/testing/fixtures";
-import { nextUserPage } from "./user-pages";
+import { nextUserPage, userIdGroups } from "./user-pages";
 
 // ~250 KiB of attributes as JSON: about what a user may hold (256 KiB)
 const big = (i: number) => Object.fromEntries(Array.from({ length: 25 }, (_, k) => [`big${k}`, `${i}`.padEnd(10_000, "x")]));
@@ -37,6 +38,25 @@ describe("user pages", () => {
     expect(await nextUserPage(undefined, { rows: 3 })).toMatchObject({ id: { lte: "page-2" }, users: 3 });
     await db().user.deleteMany({ where: { id: { startsWith: "page-" } } });
     expect(await nextUserPage(undefined)).toBeNull();
+  });
+
+  it("ids in groups: the same rule as a page (at most `rows` users and `bytes` of attributes, one user at least), in the order given; an unknown id weighs nothing", async () => {
+    await db().user.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ id: `group-${i}`, attributes: { a: "x".repeat(1000 * (i + 1)) } })) });
+    const reader = rawDb(db());
+    const ids = Array.from({ length: 10 }, (_, i) => `group-${i}`);
+    // sizes 1,010, 2,010, ... 10,010 bytes: 0+1 fit in 5,000, then one a group (each over it alone)
+    expect(await userIdGroups(reader, ids, { bytes: 5000 })).toEqual([["group-0", "group-1"], ...ids.slice(2).map((id) => [id])]);
+    // given in another order, grouped in that order: 9 alone, then 0+1+2 (6,030 > 5,000: 0+1), then 2
+    expect(await userIdGroups(reader, ["group-9", "group-0", "group-1", "group-2"], { bytes: 5000 })).toEqual([["group-9"], ["group-0", "group-1"], ["group-2"]]);
+    expect(await userIdGroups(reader, ids, { rows: 4 })).toEqual([ids.slice(0, 4), ids.slice(4, 8), ids.slice(8)]);
+    expect(await userIdGroups(reader, ["nobody-1", "group-0", "nobody-2"], { rows: 2, bytes: 2000 })).toEqual([["nobody-1", "group-0"], ["nobody-2"]]);
+    expect(await userIdGroups(reader, [])).toEqual([]);
+    // a page and a group of the same users are the same size
+    const page = await nextUserPage(undefined, { rows: 4, bytes: 9000 });
+    const [group] = await userIdGroups(reader, ids, { rows: 4, bytes: 9000 });
+    expect(page).toEqual({ id: { lte: "group-2" }, users: 3 });
+    expect(group).toEqual(ids.slice(0, 3));
+    await db().user.deleteMany({ where: { id: { startsWith: "group-" } } });
   });
 
   // The audience count and the attribute catalogue (a viewer's count as they type, every visit of the

@@ -32,16 +32,23 @@ export async function nextUserPage(after: string | undefined, limits: { rows?: n
   type Size = { id: string; bytes: number | bigint | null };
   const sizes = reader ? await reader.query<Size>(sql, params.values) : await db().$queryRawUnsafe<Size[]>(sql, ...params.values);
   if (!sizes.length) return null;
-  let total = 0;
+  const lengths = sizes.map((s) => Number(s.bytes ?? 0));
+  const users = pageLength(lengths, 0, rows, bytes);
   let kept = 0;
-  let last = 0;
-  for (let i = 0; i < sizes.length; i++) {
-    total += Number(sizes[i]!.bytes ?? 0);
-    if (i > 0 && total > bytes) break;
-    kept = total;
-    last = i;
-  }
-  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[last]!.id }, users: last + 1, bytes: kept };
+  for (let i = 0; i < users; i++) kept += lengths[i]!;
+  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[users - 1]!.id }, users, bytes: kept };
+}
+
+/**
+ * How many of `sizes`, from `start`, make one page: at most `rows` of them and `bytes` in all, and
+ * one at least (a user over `bytes` alone is a page of its own). The one rule for both ways of
+ * reading users a page at a time (nextUserPage and userIdGroups).
+ */
+function pageLength(sizes: readonly number[], start: number, rows: number, bytes: number): number {
+  let end = start;
+  let total = 0;
+  while (end < sizes.length && (end === start || (end - start < rows && total + sizes[end]! <= bytes))) total += sizes[end++]!;
+  return end - start;
 }
 
 /**
@@ -58,19 +65,12 @@ export async function userIdGroups(reader: Pick<RawTx, "query">, ids: string[], 
     const sql = `SELECT "id", ${jsonTextBytesSql('"attributes"')} AS "bytes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids.slice(i, i + 1000))})`;
     for (const r of await reader.query<{ id: string; bytes: number | bigint | null }>(sql, p.values)) sizes.set(r.id, Number(r.bytes ?? 0));
   }
+  const idSizes = ids.map((id) => sizes.get(id) ?? 0);
   const groups: string[][] = [];
-  let group: string[] = [];
-  let total = 0;
-  for (const id of ids) {
-    const size = sizes.get(id) ?? 0;
-    if (group.length && (group.length >= rows || total + size > bytes)) {
-      groups.push(group);
-      group = [];
-      total = 0;
-    }
-    group.push(id);
-    total += size;
+  for (let start = 0; start < ids.length; ) {
+    const end = start + pageLength(idSizes, start, rows, bytes);
+    groups.push(ids.slice(start, end));
+    start = end;
   }
-  if (group.length) groups.push(group);
   return groups;
 }
