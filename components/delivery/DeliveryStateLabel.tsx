@@ -1,9 +1,10 @@
 import { heldUntilText } from "@/lib/delivery/core/hold-reason";
 import type { Hold } from "@/lib/delivery/core/hold-reason";
+import { REASON_STATES } from "@/lib/delivery/core/states";
 import { Badge } from "../ui/Badge";
 
 /** States whose reason says what went wrong: shown in the row, so a failure is read without opening it. */
-const SHOWS_REASON = new Set(["failed", "retrying", "suppressed"]);
+const SHOWS_REASON = new Set<string>(REASON_STATES);
 
 /**
  * A delivery's state in the log. A row held for quiet hours is still "scheduled" in the engine, but

@@ -7,10 +7,16 @@ export const WAITING = ["scheduled", "retrying"] as const satisfies readonly Del
 export type WaitingState = (typeof WAITING)[number];
 /** WAITING as Prisma's `in` takes it */
 export const WAITING_STATES: DeliveryState[] = [...WAITING];
+/** Whether a delivery in `state` waits for its due time (WAITING). */
+export function isWaiting(state: string): state is WaitingState {
+  return (WAITING as readonly string[]).includes(state);
+}
 /** Nothing more will happen to these. */
 export const FINAL_STATES: DeliveryState[] = ["delivered", "failed", "suppressed", "cancelled"];
 /** A person may send these again (Retry in the log, "Retry all failed"). */
 export const RETRYABLE_STATES: DeliveryState[] = ["failed", "retrying", "suppressed"];
+/** States whose reason says what went wrong: the log shows it under the state. */
+export const REASON_STATES: DeliveryState[] = ["failed", "retrying", "suppressed"];
 /** What a success rate divides: the deliveries that reached a final answer from a receiver or gave up. */
 export const SUCCESS_RATE_STATES: DeliveryState[] = ["delivered", "failed"];
 /** The series of the outcome charts. */

@@ -91,7 +91,7 @@ export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]
   const dueAt = unindexedSql(`"dueAt"`, "date");
   const state = unindexedSql(`"state"`);
   const claimable = () =>
-    `${dueAt} <= ${p.add("date", now)} AND (${state} IN ('scheduled', 'retrying')` +
+    `${dueAt} <= ${p.add("date", now)} AND (${state} IN (${WAITING.map((s) => `'${s}'`).join(", ")})` +
     (takeOver ? ` OR (${state} = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
   const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
   const active = ofActiveCampaign();

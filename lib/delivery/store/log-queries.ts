@@ -3,7 +3,7 @@
 import { db } from "../../db";
 import type { Prisma } from "../../db/generated/sqlite/client";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
-import { DELIVERY_STATES, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
+import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
 const PAGE_SIZE = 50;
 
@@ -131,7 +131,6 @@ export async function deliveryDetail(id: string) {
     include: { campaign: { select: { name: true } }, action: { select: { name: true } }, attemptLog: { orderBy: { number: "asc" } } },
   });
   if (!d) return null;
-  const waiting = d.state === "scheduled" || d.state === "retrying";
   return {
     id: d.id,
     webhookId: d.webhookId,
@@ -146,7 +145,7 @@ export async function deliveryDetail(id: string) {
     hold: holdOf(d.state, d.reason),
     triggerKey: d.triggerKey,
     plannedAt: d.plannedAt.toISOString(),
-    nextAttemptAt: waiting ? d.dueAt.toISOString() : null,
+    nextAttemptAt: isWaiting(d.state) ? d.dueAt.toISOString() : null,
     attempts: d.attemptLog.map((a) => ({
       number: a.number,
       startedAt: a.startedAt.toISOString(),

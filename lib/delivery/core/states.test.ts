@@ -1,0 +1,16 @@
+import { describe, expect, it } from "vitest";
+import { DELIVERY_STATES, FINAL_STATES, isWaiting, REASON_STATES, RETRYABLE_STATES, WAITING } from "./states";
+
+describe("the delivery state lists", () => {
+  it("waiting: scheduled and retrying, the states a claim takes and a delivery's next attempt is shown for", () => {
+    expect(DELIVERY_STATES.filter(isWaiting)).toEqual(["scheduled", "retrying"]);
+    expect([...WAITING].sort()).toEqual(["retrying", "scheduled"]);
+    expect(isWaiting("unknown")).toBe(false);
+  });
+
+  it("every list names known states; a final state never waits", () => {
+    for (const list of [WAITING, FINAL_STATES, RETRYABLE_STATES, REASON_STATES]) for (const s of list) expect(DELIVERY_STATES).toContain(s);
+    expect(FINAL_STATES.filter(isWaiting)).toEqual([]);
+    expect(REASON_STATES).toEqual(["failed", "retrying", "suppressed"]);
+  });
+});
