@@ -3,7 +3,7 @@
 import { disconnectDb, db } from "../lib/db";
 import { resetEnv } from "../lib/env";
 import { prepareInstall } from "../lib/bootstrap";
-import type { Prisma } from "../lib/db/generated/sqlite/client";
+import type { Prisma } from "../lib/db";
 import { FIELDS, HEADERS, actionUrl, benchUser } from "./workload";
 
 /** makes this process use the database of env (as the app it starts will) and migrates it */

@@ -19,7 +19,7 @@ import { activateCampaign } from "../lib/delivery/store/lifecycle";
 import { EmbeddedEngine } from "../lib/delivery/engine/embedded-engine";
 import { setDeliveryQueue } from "../lib/delivery/engine/queue";
 import { embeddedDeliveryDeps } from "../lib/delivery/engine/default-deps";
-import type { Prisma } from "../lib/db/generated/sqlite/client";
+import type { Prisma } from "../lib/db";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "./delivery-run";
 import { mean, median } from "./stats";

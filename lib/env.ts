@@ -125,12 +125,3 @@ export function env() {
 export function resetEnv() {
   cached = undefined;
 }
-
-/**
- * Whether this process runs the delivery worker itself: unless told, yes except when deliveries go
- * through Redis, which they do only with PostgreSQL. On SQLite REDIS_URL is not used (engine/start.ts):
- * reading it here too left a web process on SQLite with REDIS_URL delivering nothing, its health ok.
- */
-export function runsEmbeddedWorker(e: Settings = env()) {
-  return e.HOOKLINE_EMBEDDED_WORKER ?? !(e.REDIS_URL && e.database.provider === "postgresql");
-}

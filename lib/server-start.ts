@@ -1,5 +1,5 @@
 // Services that the web process starts beside Next.js (the embedded delivery worker).
-import { runsEmbeddedWorker } from "./env";
+import { runsEmbeddedWorker } from "./delivery/engine/engine-choice";
 import { log } from "./log";
 
 export async function startServerSideServices() {

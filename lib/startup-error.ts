@@ -4,25 +4,15 @@
 import { env, type DatabaseConfig } from "./env";
 import { databaseErrorCode } from "./db/busy";
 import { MigrationError } from "./db/migrate";
+import { databaseStartProblem } from "./db/start-problem";
 import { SecretKeyError } from "./crypto/secret-box";
 import { safeMessage } from "./log";
-
-/** the network failing us before PostgreSQL says anything */
-const UNREACHABLE = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "ECONNRESET"]);
 
 function configuredDatabase(): DatabaseConfig | null {
   try {
     return env().database;
   } catch {
     return null;
-  }
-}
-
-function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "(unparseable)";
   }
 }
 
@@ -34,15 +24,8 @@ export function startupProblem(err: unknown): string {
   // Hookline's own sentences (configuration, key, migrations) hold no secret and are kept whole
   const own = err instanceof SecretKeyError || err instanceof MigrationError || /^(Invalid configuration|DATABASE_URL must|HOOKLINE_)/.test(message);
   const first = own ? message.split("\n")[0]! : safeMessage(err);
-  const database = configuredDatabase();
-  if (database?.provider === "postgresql") {
-    const where = `PostgreSQL at ${hostOf(database.url)}`;
-    if (UNREACHABLE.has(code) || /timeout expired|Connection terminated/i.test(first)) {
-      return `${where} cannot be reached (${code || first}). Check DATABASE_URL and that the server is running and accepts connections from here.`;
-    }
-    if (code === "28P01" || code === "28000") return `${where} refused the credentials in DATABASE_URL: ${first}.`;
-    if (code === "3D000") return `${where}: ${first}. Create the database or correct its name in DATABASE_URL.`;
-  }
+  const refused = databaseStartProblem(configuredDatabase(), code, first);
+  if (refused) return refused;
   const hint =
     code === "SQLITE_READONLY" || code === "EACCES" || code === "EROFS" || code === "EPERM"
       ? " The data directory or database file is read-only: check HOOKLINE_DATA_DIR's permissions."

@@ -1,7 +1,7 @@
 // An action as stored (secrets encrypted, the URL password apart) <-> as the renderer needs it
 // (every secret in the clear) <-> as the editor shows it (secrets masked). The delivery engine loads
 // templates with loadWebhookTemplate; the editor's drafts go through draftWebhookTemplate.
-import type { Action } from "../db/generated/sqlite/client";
+import type { Action } from "../db";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import type { DataField, WebhookTemplate } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";

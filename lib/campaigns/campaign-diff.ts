@@ -2,7 +2,7 @@
 // details.diff). Secrets (secret header values, the URL password) are compared by a fingerprint of
 // their plaintext and reported as "changed", never with a value.
 import { createHash } from "node:crypto";
-import type { Action } from "../db/generated/sqlite/client";
+import type { Action } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";

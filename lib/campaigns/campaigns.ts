@@ -3,7 +3,7 @@
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import { recordAudit } from "../auth/audit";
-import type { Action } from "../db/generated/sqlite/client";
+import type { Action } from "../db";
 import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE, MAX_WEBHOOKS } from "./limits";

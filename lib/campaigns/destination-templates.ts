@@ -6,7 +6,7 @@
 import { recordAudit } from "../auth/audit";
 import { db } from "../db";
 import { isUniqueViolation } from "../db/unique-violation";
-import type { DestinationTemplate } from "../db/generated/sqlite/client";
+import type { DestinationTemplate } from "../db";
 import type { DataField } from "../webhooks/types";
 import { BUILT_IN_TEMPLATES, isBuiltInTemplateId } from "./builtin-destination-templates";
 import type { DestinationTemplateView, TemplateInputParsed, TemplatePatch, TemplateWebhook } from "./destination-template-schemas";

@@ -2,7 +2,7 @@
 // draft's `variants`, read back into the editor's draft, copied by duplicate. A variant row is its
 // own action for secrets: a masked secret is reused only by the same variant row (of the same step,
 // in the same campaign) at the same origin (the secret resolver decides).
-import type { Action } from "../db/generated/sqlite/client";
+import type { Action } from "../db";
 import type { Db } from "../db";
 import { actionToDraft, sealActionDraft } from "./action-template";
 import { grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor } from "./secret-resolver";

@@ -22,8 +22,8 @@ export function databaseLabel(config: DatabaseConfig = env().database): string {
  * Whether processes on several machines may claim and write deliveries at once (PostgreSQL's row
  * locks); SQLite is one file with one writer, so its deliveries stay with the embedded engine.
  */
-export function servesManyWorkers(): boolean {
-  return !sqlite();
+export function servesManyWorkers(config: DatabaseConfig = env().database): boolean {
+  return config.provider !== "sqlite";
 }
 
 /** Whether a statement can pass over rows another transaction holds locked (FOR UPDATE SKIP LOCKED). */

@@ -9,9 +9,9 @@
 import type { Db } from "../db";
 import { db } from "../db";
 import { databaseErrorCode } from "../db/busy";
-import { servesManyWorkers } from "../db/dialect";
 import { deliveryQueue, type DeliveryQueue } from "../delivery/engine/queue";
 import { redisHost } from "../delivery/engine/bullmq/connection";
+import { deliversThroughRedis } from "../delivery/engine/engine-choice";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
 import { pingRedis } from "./redis-probe";
@@ -44,8 +44,8 @@ export type HealthInputs = {
 /** What this process runs, from the configuration and the engine start.ts chose. */
 export function currentHealthInputs(): HealthInputs {
   const e = env();
-  // on SQLite the embedded engine delivers whatever REDIS_URL says (start.ts): Redis is not used
-  const redisUrl = e.REDIS_URL && servesManyWorkers() ? e.REDIS_URL : null;
+  // on SQLite the embedded engine delivers whatever REDIS_URL says: Redis is not used
+  const redisUrl = (deliversThroughRedis(e) && e.REDIS_URL) || null;
   return { db: db(), provider: e.database.provider, queue: deliveryQueue(), redisUrl };
 }
 

@@ -1,6 +1,6 @@
 // What the engine needs from the rest of Hookline, passed in so tests and drills can swap the
 // clock or a schedule. default-deps.ts wires the real renderer, sender and template loader.
-import type { Action } from "../../db/generated/sqlite/client";
+import type { Action } from "../../db";
 import type { BuiltRequest, RenderResult, SendResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { GatedSender, GateLimits } from "./send-gate";
 

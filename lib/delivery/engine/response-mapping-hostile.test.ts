@@ -3,7 +3,7 @@
 // every other delivery's result too). Run it on PostgreSQL to see the failure it guards against.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
-import type { Prisma } from "../../db/generated/sqlite/client";
+import type { Prisma } from "../../db";
 import { activateCampaign } from "../store/lifecycle";
 import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";

@@ -3,7 +3,7 @@
 // sub-delivery five seconds later) sends it through {{user.crmId}}.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
-import type { Prisma } from "../../db/generated/sqlite/client";
+import type { Prisma } from "../../db";
 import { activateCampaign } from "../store/lifecycle";
 import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";

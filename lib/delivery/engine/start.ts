@@ -1,30 +1,25 @@
 // Chooses the delivery engine once, from the configuration: embedded in this process (SQLite or
 // no Redis), the BullMQ producer (web processes with REDIS_URL), or the BullMQ worker (npm run
 // worker with REDIS_URL). Everything else talks to the DeliveryQueue port.
-import { env, runsEmbeddedWorker } from "../../env";
+import { env } from "../../env";
 import { db } from "../../db";
 import { log } from "../../log";
-import { servesManyWorkers } from "../../db/dialect";
 import { defaultDeliveryDeps, embeddedDeliveryDeps } from "./default-deps";
 import { EmbeddedEngine } from "./embedded-engine";
+import { deliversThroughRedis, runsEmbeddedWorker } from "./engine-choice";
 import { deliveryQueue, setDeliveryQueue, type DeliveryQueue } from "./queue";
 
 export type EngineRole = "web" | "worker";
-
-function usesBullmq(): boolean {
-  const e = env();
-  return !!e.REDIS_URL && servesManyWorkers();
-}
 
 export async function startDeliveryEngine(role: EngineRole): Promise<DeliveryQueue> {
   const current = deliveryQueue();
   if (current.kind !== "none") return current;
   const e = env();
   let queue: DeliveryQueue | null = null;
-  if (usesBullmq()) {
+  if (deliversThroughRedis(e)) {
     const { BullmqProducer, BullmqWorkerEngine } = await import("./bullmq/engine");
     queue = role === "worker" ? new BullmqWorkerEngine(db(), await defaultDeliveryDeps()) : new BullmqProducer();
-  } else if (role === "worker" || runsEmbeddedWorker()) {
+  } else if (role === "worker" || runsEmbeddedWorker(e)) {
     if (e.REDIS_URL) log.warn("REDIS_URL is set but the database is SQLite: delivering with the embedded engine");
     queue = new EmbeddedEngine(db(), await embeddedDeliveryDeps(), {
       concurrency: e.HOOKLINE_WORKER_CONCURRENCY,

@@ -3,7 +3,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
-import type { Prisma } from "../../db/generated/sqlite/client";
+import type { Prisma } from "../../db";
 import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
 import { cronProblem, pendingRunAfterChange } from "../core/schedule-time";

@@ -2,7 +2,7 @@
 // (users, actions, campaigns), not one per delivery; decrypted templates are cached per action
 // version.
 import type { Db } from "../../db";
-import type { Action } from "../../db/generated/sqlite/client";
+import type { Action } from "../../db";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { capIsSet, DAY_MS, frequencyCapSchema, WEEK_MS, type FrequencyCap, type SentCounts } from "../core/frequency-cap";
 import type { ClaimedDelivery } from "./claim";

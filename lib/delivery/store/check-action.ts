@@ -7,7 +7,7 @@
 // values show their problems per delivery. A name that is no variable at all ({{slack_webhook_path}}, a
 // destination template's placeholder) renders empty for everyone and is refused. Problems are worded as the editor words them: at the field
 // (fieldErrors, by the editor's paths), and in the list, not as an internal path.
-import type { Action } from "../../db/generated/sqlite/client";
+import type { Action } from "../../db";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { renderWebhookRequest } from "../../webhooks/render-request";

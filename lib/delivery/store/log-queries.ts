@@ -1,7 +1,7 @@
 // What the delivery log shows: counts by state, throughput and response times, a filtered page
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
-import type { Prisma } from "../../db/generated/sqlite/client";
+import type { Prisma } from "../../db";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
 import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 

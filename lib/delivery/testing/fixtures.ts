@@ -1,6 +1,6 @@
 // Campaigns and users for engine tests, written straight to the (real) test database.
 import { db } from "../../db";
-import type { Prisma } from "../../db/generated/sqlite/client";
+import type { Prisma } from "../../db";
 
 export async function createUsers(count: number, prefix = "u") {
   const data = Array.from({ length: count }, (_, i) => ({
