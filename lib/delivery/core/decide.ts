@@ -6,7 +6,6 @@ import type { UserForPlanning } from "../../audience/users";
 import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
 import { overLimitReason } from "../../templating";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
-import { hostOf } from "../store/attempt-record";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
 import { breakerPauseReason, quietHoursHoldReason } from "./hold-reason";
@@ -83,4 +82,13 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
   return { kind: "send", request: rendered.request, host, action, signingSecrets: rendered.signingSecrets };
+}
+
+/** The destination host a delivery is kept under (the breaker, Delivery.host): never a full URL. */
+function hostOf(url: string): string {
+  try {
+    return new URL(url).host;
+  } catch {
+    return "";
+  }
 }

@@ -29,11 +29,3 @@ export function responseExcerpt(result: SendResult) {
     bodyTruncated: !!result.bodyTruncated || body.length > BODY_EXCERPT,
   };
 }
-
-export function hostOf(url: string): string {
-  try {
-    return new URL(url).host;
-  } catch {
-    return "";
-  }
-}
