@@ -6,6 +6,7 @@ import { useEffect, useState } from "react";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
 import { errorMessageOf } from "@/lib/api/error-message";
+import { delimiterName, type Delimiter } from "@/lib/audience/import/detect";
 import { mappingProblemText } from "@/lib/audience/import/mapping-problems";
 import { plural } from "@/lib/text/plural";
 import { MappingTable, type Mapping } from "./MappingTable";
@@ -13,11 +14,9 @@ import { ImportReportView, type Report } from "./ImportReportView";
 
 const MAX_BYTES = 50 * 1024 * 1024;
 
-type Inspection = { encoding: string; delimiter: string; headers: string[]; sample: string[][]; bytes: number };
+type Inspection = { encoding: string; delimiter: Delimiter; headers: string[]; sample: string[][]; bytes: number };
 type Upload = { id: string; fileName: string; inspection: Inspection; mapping: Mapping[] };
 type Status = { status: "uploaded" | "running" | "done" | "failed"; progress: number; report: Report | null; error: string | null };
-
-const delimiterNames: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" };
 
 const errorOf = (res: Response) => errorMessageOf(res, `The server answered ${res.status}`);
 
@@ -108,7 +107,7 @@ export function CsvImport() {
         <>
           <p className="text-sm text-slate-600">
             {upload.fileName}: {plural(upload.inspection.headers.length, "column", "columns")}, {upload.inspection.encoding === "latin1" ? "Latin-1" : "UTF-8"},{" "}
-            {delimiterNames[upload.inspection.delimiter]} separated.
+            {delimiterName(upload.inspection.delimiter)} separated.
           </p>
           <MappingTable headers={upload.inspection.headers} sample={upload.inspection.sample} mapping={mapping} onChange={setMapping} />
           <Button variant="primary" onClick={start}>

@@ -35,6 +35,7 @@ export function detectDelimiter(firstLine: string): Delimiter {
   return best;
 }
 
+/** The delimiter as the import screen names it ("semicolon separated"). */
 export function delimiterName(d: Delimiter): string {
   return { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" }[d];
 }
