@@ -3,14 +3,16 @@
 import { STATUS_CODES } from "node:http";
 import type { LookupFunction } from "node:net";
 import { Agent, type Dispatcher } from "undici";
+import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "../campaigns/limits";
 import { classifyResponse } from "./classify";
 import { maskEchoedSecrets } from "./mask";
 import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
 import { DestinationRefused, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
 
-export const DEFAULT_TIMEOUT_MS = 15_000;
-export const MAX_TIMEOUT_MS = 60_000;
+// the action's own limits (lib/campaigns/limits.ts), in the milliseconds the sender counts in
+const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
+const MAX_TIMEOUT_MS = MAX_TIMEOUT_SECONDS * 1000;
 export const CONNECT_TIMEOUT_MS = 5_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
