@@ -10,8 +10,8 @@ import { TokenBuckets } from "./rate-limit";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 
-export const MAX_BODY_BYTES = 5 * 1024 * 1024;
-export const MAX_BODY_DEPTH = 64;
+const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_BODY_DEPTH = 64;
 
 type Ctx<B, Q> = { req: Request; body: B; query: Q; params: Record<string, string>; principal: ApiPrincipal };
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;

@@ -138,7 +138,7 @@ function enforceMemberRate(buckets: TokenBuckets, memberId: string) {
  * method, and a state-changing request must carry an Origin at all (browsers always send one on
  * POST; a request without one is not from our pages). Compared with the Host the request came to.
  */
-export function assertSameOrigin(req: Request) {
+function assertSameOrigin(req: Request) {
   const origin = req.headers.get("origin");
   const site = req.headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "cross_origin", "Requests from another site are refused");

@@ -4,7 +4,6 @@ import { z } from "zod";
 import { parseDateInput } from "../date-input";
 
 export const CONDITION_OPERATORS = ["equals", "notEquals", "contains", "exists", "greater", "less", "inList"] as const;
-export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
 
 export const conditionSchema = z
   .object({

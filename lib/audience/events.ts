@@ -5,13 +5,13 @@ import { boundedJsonObject } from "../api/schemas/json";
 import { requiredText } from "../api/schemas/users";
 import { parseDateInput } from "../date-input";
 
-export const MAX_EVENTS_PER_REQUEST = 1000;
+const MAX_EVENTS_PER_REQUEST = 1000;
 
 export const MAX_PARAMS_DEPTH = 32;
-export const MAX_PARAMS_BYTES = 64 * 1024;
+const MAX_PARAMS_BYTES = 64 * 1024;
 /** Event times from 2000-01-01 to a year ahead: anything else is a unit mistake (ms for s) or garbage. */
-export const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
-export const LATEST_EVENT_AHEAD_MS = 366 * 24 * 3600 * 1000;
+const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
+const LATEST_EVENT_AHEAD_MS = 366 * 24 * 3600 * 1000;
 
 function inEventRange(ms: number): boolean {
   return Number.isFinite(ms) && ms >= EARLIEST_EVENT_TIME && ms <= Date.now() + LATEST_EVENT_AHEAD_MS;
@@ -27,7 +27,7 @@ const eventTime = z
   // it is out of range, in seconds not milliseconds, which it is not
   .refine((t) => inEventRange(parseDateInput(t, { unixSeconds: true })?.getTime() ?? NaN), { message: OUT_OF_RANGE, when: (payload) => payload.issues.length === 0 });
 
-export const trackedEventSchema = z
+const trackedEventSchema = z
   .object({
     userId: z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200),
     event: z.string(requiredText("the event name")).trim().min(1, "Required: the event name").max(200),

@@ -10,9 +10,9 @@ import type { RawTx } from "../db/raw";
 import { SqlParams } from "../db/raw-sql";
 
 /** Users in one page at most. */
-export const USER_PAGE_ROWS = 5000;
+const USER_PAGE_ROWS = 5000;
 /** Attributes (as JSON text) in one page at most; a page always holds at least one user. */
-export const USER_PAGE_BYTES = 16 * 1024 * 1024;
+const USER_PAGE_BYTES = 16 * 1024 * 1024;
 
 /** The ids of one page, as Prisma's `where: { id }`: after the previous page's last id, up to and including this one's. */
 export type UserPage = { id: { gt?: string; lte: string }; users: number; /** what its users' attributes weigh as JSON text */ bytes: number };

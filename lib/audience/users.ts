@@ -49,7 +49,7 @@ function mergedAttributesProblem(merged: Attributes, before: Attributes | null):
 
 type Row = { id: string; email: string | null; timezone: string | null; attributes: unknown; attributeSources?: unknown; createdAt: Date; updatedAt: Date };
 
-export function toUserRecord(row: Row): UserRecord {
+function toUserRecord(row: Row): UserRecord {
   return {
     userId: row.id,
     email: row.email,
@@ -65,7 +65,7 @@ export function asAttributes(value: unknown): Attributes {
 }
 
 /** `base` with `changes` applied: a value sets, null removes. */
-export function mergeAttributes(base: Attributes, changes: Record<string, AttributeValue> | undefined): Attributes {
+function mergeAttributes(base: Attributes, changes: Record<string, AttributeValue> | undefined): Attributes {
   const merged: Attributes = { ...base };
   for (const [name, value] of Object.entries(changes ?? {})) {
     if (value === null) delete merged[name];

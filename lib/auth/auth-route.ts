@@ -15,7 +15,7 @@ function withoutTokens(value: unknown): unknown {
 }
 
 /** The response with every `token` field removed from its JSON body (status and headers kept). */
-export async function withoutSessionTokens(response: Response): Promise<Response> {
+async function withoutSessionTokens(response: Response): Promise<Response> {
   if (!/\bjson\b/i.test(response.headers.get("content-type") ?? "")) return response;
   const text = await response.text();
   let body: unknown;

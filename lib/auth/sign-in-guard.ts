@@ -11,9 +11,9 @@ import { clientAddress } from "./client-address";
 import { releaseSignInAttempt, reserveSignInAttempt } from "./sign-in-throttle";
 import { auth } from "./better-auth";
 
-export const SIGN_IN_PATH = "/sign-in/email";
+const SIGN_IN_PATH = "/sign-in/email";
 /** Endpoints that check the signed-in member's current password, throttled as sign-in is. */
-export const PASSWORD_CHECK_PATHS: ReadonlySet<string> = new Set(["/change-password", "/verify-password"]);
+const PASSWORD_CHECK_PATHS: ReadonlySet<string> = new Set(["/change-password", "/verify-password"]);
 export const TOO_MANY_ATTEMPTS = "TOO_MANY_SIGN_IN_ATTEMPTS";
 
 /** What the hooks see of better-auth's endpoint context. */
@@ -35,7 +35,7 @@ async function auditActor(email: string): Promise<string> {
   return `${local.slice(0, 1)}***${domain ? `@${domain}` : ""}`;
 }
 
-export function signInRetryMessage(seconds: number) {
+function signInRetryMessage(seconds: number) {
   return `Too many attempts, try again in ${seconds} s`;
 }
 

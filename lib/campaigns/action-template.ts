@@ -31,7 +31,7 @@ type StoredAction = Pick<
 > &
   Partial<Pick<Action, "templateId">> & { responseMapping?: Action["responseMapping"] };
 
-export function storedFields(action: Pick<Action, "fields">): DataField[] {
+function storedFields(action: Pick<Action, "fields">): DataField[] {
   return Array.isArray(action.fields) ? (action.fields as DataField[]) : [];
 }
 

@@ -179,10 +179,6 @@ export function campaignSaveAudit(draft: CampaignDraft, saved: { changes: FieldC
     : { action: "campaign.created", details: { name: draft.name } };
 }
 
-export async function renameCampaign(id: string, name: string) {
-  await db().campaign.update({ where: { id }, data: { name } });
-}
-
 /** Deletes the campaign with its webhooks and deliveries (sent or not); audited, by `actor`. */
 export async function deleteCampaign(id: string, actor: string): Promise<boolean> {
   const row = await db().campaign.findUnique({ where: { id }, select: { name: true, status: true } });
@@ -232,10 +228,6 @@ export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUST
     await copyActions(tx, original.actions, copy.id, actor);
     return copy.id;
   });
-}
-
-export async function renameAction(actionId: string, name: string) {
-  await db().action.update({ where: { id: actionId }, data: { name } });
 }
 
 /** A copy of an action in its campaign, last (stored secrets only when an admin copies). */

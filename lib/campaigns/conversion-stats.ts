@@ -7,9 +7,9 @@
 // MIN_CONVERSIONS_PER_GROUP conversions: below that the normal approximation and the rates mislead.
 
 /** z for a two-sided 95% interval (the 0.975 quantile of the standard normal). */
-export const Z_95 = 1.959963984540054;
+const Z_95 = 1.959963984540054;
 /** A lift is significant when its two-sided p-value is below this. */
-export const SIGNIFICANCE_LEVEL = 0.05;
+const SIGNIFICANCE_LEVEL = 0.05;
 export const MIN_USERS_PER_GROUP = 100;
 export const MIN_CONVERSIONS_PER_GROUP = 10;
 

@@ -14,8 +14,8 @@ export const templateNameSchema = z
   .trim()
   .min(1, "Give the template a name")
   .max(80, "A template name can be at most 80 characters");
-export const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters");
-export const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters");
+const templateDescriptionSchema = z.string().trim().max(500, "A description can be at most 500 characters");
+const secretNoteSchema = z.string().trim().max(1000, "The note can be at most 1,000 characters");
 
 function templateSchemas(webhook: ReturnType<typeof webhookRequestSchema>) {
   const input = z

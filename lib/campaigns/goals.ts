@@ -9,8 +9,8 @@ import { plural } from "../text/plural";
 export const MIN_GOAL_WINDOW_HOURS = 1;
 /** 30 days */
 export const MAX_GOAL_WINDOW_HOURS = 720;
-export const DEFAULT_GOAL_WINDOW_HOURS = 168;
-export const MAX_GOAL_EVENT_LENGTH = 200;
+const DEFAULT_GOAL_WINDOW_HOURS = 168;
+const MAX_GOAL_EVENT_LENGTH = 200;
 
 /** The goal event's name (as events are tracked: 1..200 characters), or null for no goal. */
 export const goalEventSchema = z
@@ -30,7 +30,7 @@ export const goalWindowHoursSchemaFor = (source: NumberSource) =>
     .max(MAX_GOAL_WINDOW_HOURS, "The window is at most 720 hours (30 days)")
     .meta({ description: "Hours after a user's first delivered webhook (control users: after their assignment) the goal event counts, 1..720" });
 /** The goal form's (hours as typed) */
-export const goalWindowHoursSchema = goalWindowHoursSchemaFor("typed");
+const goalWindowHoursSchema = goalWindowHoursSchemaFor("typed");
 
 export const goalSettingsSchema = z.object({
   goalEvent: goalEventSchema,

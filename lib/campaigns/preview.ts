@@ -20,14 +20,14 @@ export type PreviewResult = {
 };
 
 /** Why a signed action's preview carries no signature: its URL left the saved origin, or the host is templated. */
-export function signingWithheldWarning(savedUrl: string, url: string): string {
+function signingWithheldWarning(savedUrl: string, url: string): string {
   return urlOrigin(url) === null
     ? "A templated host is chosen by data, so requests to it are never signed, and saving removes the signing secret."
     : "The host changed, so this request is not signed, and saving removes the signing secret: generate a new one after saving.";
 }
 
 /** A secret the draft shows masked but may not reuse, as a preview warning on its field ("headers[0].value"). */
-export function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
+function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
   return lost.map((l) => ({ field: l.field.replace(/\.(\d+)\./, "[$1]."), message: lostSecretMessage(l, "preview") }));
 }
 

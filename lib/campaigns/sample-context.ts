@@ -28,7 +28,7 @@ export type SampleInput = {
 
 /** No user to render for (or, below, typed sample data over its bounds): shown at the preview's "user". */
 export class SampleUserMissingError extends Error {}
-export class SampleTooLargeError extends SampleUserMissingError {}
+class SampleTooLargeError extends SampleUserMissingError {}
 
 async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> {
   if (input.attributes) {

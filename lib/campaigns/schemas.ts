@@ -174,7 +174,6 @@ export const actionJsonSchema = json.action;
 export const campaignJsonSchema = json.campaign;
 
 export type VariantDraftInput = z.input<typeof variantDraftSchema>;
-export type VariantDraft = z.output<typeof variantDraftSchema>;
 export type ActionDraftInput = z.input<typeof actionDraftSchema>;
 export type ActionDraft = z.output<typeof actionDraftSchema>;
 export type CampaignDraftInput = z.input<typeof campaignDraftSchema>;

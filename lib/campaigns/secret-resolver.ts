@@ -24,7 +24,7 @@ export type SecretActor = { role: Role | "owner" };
 /** The default where a caller does not say: treated as a non-admin, so copies borrow nothing. */
 export const UNTRUSTED_ACTOR: SecretActor = { role: "editor" };
 
-export function mayCopySecrets(actor: SecretActor): boolean {
+function mayCopySecrets(actor: SecretActor): boolean {
   return actor.role === "admin" || actor.role === "owner";
 }
 
@@ -51,7 +51,7 @@ export function storedHeaders(action: { headers: unknown }): StoredHeader[] {
  * whole userinfo when the user name is the credential, also for rows stored before that was split out
  * ("https://sk_live_...@host" with an empty password), so "••••@" never stands for less than was saved.
  */
-export function storedUrlSecret(source: Pick<SecretHolder, "urlTemplate" | "urlPasswordEnc">): string | null {
+function storedUrlSecret(source: Pick<SecretHolder, "urlTemplate" | "urlPasswordEnc">): string | null {
   const password = source.urlPasswordEnc ? decryptSecret(source.urlPasswordEnc) : null;
   return splitUrlPassword(withUrlPassword(source.urlTemplate, password)).password;
 }

@@ -6,7 +6,7 @@ import { encryptSecret } from "../crypto/secret-box";
 import { generateSigningSecret } from "../webhooks/sign";
 import { urlOrigin } from "./url-origin";
 
-export const ROTATION_GRACE_MS = 24 * 3_600_000;
+const ROTATION_GRACE_MS = 24 * 3_600_000;
 
 /** A secret the action cannot have (render-request.ts signs only requests to the URL's fixed origin). */
 export class SigningSecretError extends Error {

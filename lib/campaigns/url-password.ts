@@ -34,7 +34,7 @@ function join(parts: UrlParts, password: string | null): string {
   return `${parts.scheme}${userinfo}@${parts.hostAndRest}`;
 }
 
-export const STRAY_URL_PASSWORD =
+const STRAY_URL_PASSWORD =
   "Write the password right after the scheme at the start of the URL (https://name:password@host or {{scheme}}://name:password@host): written anywhere else it would be stored and shown in clear. Or send it in an Authorization header marked secret.";
 
 /**

@@ -18,7 +18,7 @@ export class VariantInUseError extends Error {
 }
 
 /** The rows a draft with this id may edit: a variant row must belong to this very step. */
-export function isVariantOf(row: Pick<Action, "variantOfId" | "campaignId"> | undefined, stepId: string, campaignId: string) {
+function isVariantOf(row: Pick<Action, "variantOfId" | "campaignId"> | undefined, stepId: string, campaignId: string) {
   return !!row && row.campaignId === campaignId && row.variantOfId === stepId;
 }
 

@@ -14,7 +14,7 @@ import { decryptSecret, SecretKeyError, secretKey } from "./secret-box";
 
 export const KEY_CHECK_SETTING = "secretKeyCheck";
 
-export function keyCheckValue(key: Buffer): string {
+function keyCheckValue(key: Buffer): string {
   return createHmac("sha256", key).update("hookline/secret-key-check").digest("base64url");
 }
 

@@ -8,7 +8,7 @@ let pool = Buffer.alloc(0);
 let offset = 0;
 
 /** `size` fresh random bytes for an id. */
-export function randomSlice(size: number): Buffer {
+function randomSlice(size: number): Buffer {
   if (offset + size > pool.length) {
     pool = randomBytes(Math.max(POOL_BYTES, size));
     offset = 0;

@@ -149,7 +149,7 @@ export async function missedWhilePaused(campaign: { id: string; status: string; 
  * event, so a read made after the event's sees them. Each event is looked up by Delivery's and
  * ControlGroupMember's unique key (action, user, "event:<id>").
  */
-export async function eventsPlannedLive(campaignId: string, name: string, from: Date, until?: Date): Promise<Set<string>> {
+async function eventsPlannedLive(campaignId: string, name: string, from: Date, until?: Date): Promise<Set<string>> {
   // placeholders are added in the order they appear (SQLite's "?" are positional)
   const p = new SqlParams();
   const sql = `SELECT e."id" AS "id" FROM ${tableName("Event")} e WHERE ${arrivedSql(p, name, from, until)} AND ${plannedLiveSql(p, campaignId)}`;

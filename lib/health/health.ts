@@ -18,7 +18,7 @@ import { pingRedis } from "./redis-probe";
 
 /** An engine whose loop has not finished a tick (once a second) for this long is stalled. */
 export const ENGINE_STALL_MS = 30_000;
-export const DATABASE_TIMEOUT_MS = 2_000;
+const DATABASE_TIMEOUT_MS = 2_000;
 export const REDIS_TIMEOUT_MS = 1_000;
 
 type Check = { ok: boolean; error?: string };

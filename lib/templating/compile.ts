@@ -24,7 +24,7 @@ export type CompiledTemplate = {
 };
 
 /** What the compile cache may hold, estimated: a compiled template weighs about 16 bytes per source character (AST, code, function). */
-export const COMPILE_CACHE_BYTES = 64 * 1024 * 1024;
+const COMPILE_CACHE_BYTES = 64 * 1024 * 1024;
 const cache = new ByteCache<CompiledTemplate | TemplateError>(COMPILE_CACHE_BYTES, (source, t) => 256 + source.length * (t instanceof TemplateError || t.isStatic ? 2 : 16));
 
 /** Whether compileTemplate(source) would answer from the cache (without compiling). */

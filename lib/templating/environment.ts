@@ -17,9 +17,9 @@ import { TemplateError } from "./template-error";
 type Env = typeof Handlebars;
 
 /** Helper output that is a JSON value ({{json x}}): raw in a JSON field, percent-encoded in a URL. */
-export class JsonText extends Handlebars.SafeString {}
+class JsonText extends Handlebars.SafeString {}
 /** Helper output that is already percent-encoded ({{urlencode x}}). */
-export class UrlEncodedText extends Handlebars.SafeString {}
+class UrlEncodedText extends Handlebars.SafeString {}
 
 /** The block helper that renders one field of a request rendered in a single call. */
 export const FIELD = "__field";
@@ -113,7 +113,7 @@ function fieldHelper(this: unknown, index: number, mode: EscapeMode, options: Op
 /** #each iterations per render, all fields together. */
 export const MAX_ITERATIONS = 10_000;
 /** What #each blocks may produce per render (nested blocks count their output at every level). */
-export const MAX_ITERATION_BYTES = 1024 * 1024;
+const MAX_ITERATION_BYTES = 1024 * 1024;
 /** How long one render may take. */
 export const MAX_RENDER_MS = 250;
 /** What the values a render inserts may add up to (a request over it could never be sent). */

@@ -20,7 +20,7 @@ export const MAX_EXPRESSIONS = 500;
 export const MAX_REQUEST_EXPRESSIONS = 1000;
 
 /** The refusal of a template (or a webhook) past MAX_EXPRESSIONS (MAX_REQUEST_EXPRESSIONS). */
-export function tooComplexMessage(limit: number, perWebhook: boolean): string {
+function tooComplexMessage(limit: number, perWebhook: boolean): string {
   const at = limit.toLocaleString("en");
   return perWebhook
     ? `Template too complex: the webhook's templates hold more than ${at} expressions in all, with this field (at most ${at} per webhook; each variable, helper and value counts): simplify them`
@@ -48,7 +48,7 @@ export const MAX_NESTING = 20;
 type Open = { name: string; at: number };
 
 /** The 1-based line and column of index `at` in `source`. */
-export function positionOf(source: string, at: number): { line: number; column: number } {
+function positionOf(source: string, at: number): { line: number; column: number } {
   let line = 1;
   let lineStart = 0;
   for (let i = source.indexOf("\n"); i !== -1 && i < at; i = source.indexOf("\n", i + 1)) {

@@ -16,14 +16,14 @@ export type SuggestionSources = {
 
 /** Bounds on what one suggestion list carries, whatever the audience holds. */
 export const MAX_SUGGESTED_ATTRIBUTES = 500;
-export const MAX_SUGGESTED_PARAMS = 200;
+const MAX_SUGGESTED_PARAMS = 200;
 
 export const HELPER_NAMES: readonly string[] = Object.keys(helperImplementations({ json: (s) => s, urlencoded: (s) => s }));
 
 const LITERALS = new Set(["true", "false", "null", "undefined"]);
 
 /** How a name is written as a path segment: as is when Handlebars reads it as one, else in brackets. */
-export function pathSegment(name: string): string | null {
+function pathSegment(name: string): string | null {
   if (/^[A-Za-z_$][\w$-]*$/.test(name) && !LITERALS.has(name)) return name;
   // `]` cannot be written inside a bracketed segment
   return name.includes("]") || name === "" ? null : `[${name}]`;

@@ -12,7 +12,7 @@ export type SendErrorClass = "network" | "timeout" | "cancelled" | "refused" | "
 
 export type ClassifyInput = { status: number; retryAfter?: string | null } | { error: SendErrorClass };
 
-export function classifyStatus(status: number): SendOutcome {
+function classifyStatus(status: number): SendOutcome {
   if (status >= 200 && status < 300) return "delivered";
   if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) return "retryable";
   return "failed";

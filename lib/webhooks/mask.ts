@@ -4,7 +4,7 @@ import type { BuiltRequest } from "./types";
 import { ALWAYS_SECRET_HEADERS } from "./credential-headers";
 import { replaceStrayUrlPasswords, splitUrlCredentials } from "./url-credentials";
 
-export const MASK = "••••";
+const MASK = "••••";
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
 const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|pwd|auth|session|credential|signature-key)s?($|[-_])/i;
 

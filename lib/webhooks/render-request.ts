@@ -9,11 +9,11 @@ import { urlHasCredentials } from "./url-credentials";
 import { signatureHeader, timestampSeconds } from "./sign";
 import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
-export const USER_AGENT = `Hookline/${version}`;
-export const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
-export const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
+const USER_AGENT = `Hookline/${version}`;
+const JSON_CONTENT_TYPE = "application/json; charset=utf-8";
+const FORM_CONTENT_TYPE = "application/x-www-form-urlencoded;charset=UTF-8";
 /** A rendered URL (values substituted) may be longer than the template the editor limits (MAX_URL_LENGTH in lib/campaigns/limits.ts). */
-export const MAX_RENDERED_URL_LENGTH = 8192;
+const MAX_RENDERED_URL_LENGTH = 8192;
 
 export type RenderOptions = {
   webhookId: string;

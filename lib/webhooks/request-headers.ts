@@ -5,7 +5,7 @@ import type { TemplateProblem } from "./types";
 import { LONE_SURROGATE } from "../db/storable-text";
 
 /** Header names a template may not set: the sender owns them. */
-export const RESERVED_HEADERS = new Set([
+const RESERVED_HEADERS = new Set([
   "host",
   "content-length",
   "content-type",

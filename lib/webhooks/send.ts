@@ -13,7 +13,7 @@ import type { BuiltRequest, SendResult } from "./types";
 // the action's own limits (lib/campaigns/limits.ts), in the milliseconds the sender counts in
 const DEFAULT_TIMEOUT_MS = DEFAULT_TIMEOUT_SECONDS * 1000;
 const MAX_TIMEOUT_MS = MAX_TIMEOUT_SECONDS * 1000;
-export const CONNECT_TIMEOUT_MS = 5_000;
+const CONNECT_TIMEOUT_MS = 5_000;
 export const MAX_RESPONSE_BYTES = 64 * 1024;
 
 export type SendOptions = {
@@ -70,13 +70,6 @@ function agentFor(connectTimeoutMs: number): Agent {
     agents.set(connectTimeoutMs, agent);
   }
   return agent;
-}
-
-/** Closes the connection pools (tests, shutdown). */
-export async function closeSenders() {
-  const all = [...agents.values()];
-  agents.clear();
-  await Promise.all(all.map((a) => a.close().catch(() => undefined)));
 }
 
 // Header values with characters beyond ASCII go out as their UTF-8 bytes (what curl sends).

@@ -4,7 +4,7 @@
 import { createHmac, randomBytes } from "node:crypto";
 import type { BuiltRequest } from "./types";
 
-export const SECRET_PREFIX = "whsec_";
+const SECRET_PREFIX = "whsec_";
 
 /** A new signing secret: whsec_ + base64 of 32 random bytes (shown once). */
 export function generateSigningSecret(): string {

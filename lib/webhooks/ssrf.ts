@@ -68,7 +68,7 @@ function isAllowedAddress(addr: ipaddr.IPv4 | ipaddr.IPv6, list: AllowList) {
 }
 
 /** The end of every refusal of a private address; the UI links it to the settings for admins. */
-export const HOW_TO_ALLOW = "an admin can allow it in Settings › Allowed destinations";
+const HOW_TO_ALLOW = "an admin can allow it in Settings › Allowed destinations";
 
 /** Why an address may not be reached, or null when it may. */
 export function refusalReason(address: string, list: AllowList = allowList()): string | null {
@@ -104,7 +104,7 @@ export function normaliseHost(hostname: string): string {
 }
 
 /** localhost, localhost., app.localhost, ...: names that always mean this machine. */
-export function isLocalhostName(host: string): boolean {
+function isLocalhostName(host: string): boolean {
   const name = host.replace(/\.$/, "");
   return name === "localhost" || name.endsWith(".localhost");
 }

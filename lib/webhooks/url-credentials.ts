@@ -33,7 +33,7 @@ function expressionEnd(s: string, at: number): number {
 }
 
 /** The template with every {{ }} expression blanked out (same length), so that only literal text gives it structure. */
-export function templateShape(s: string): string {
+function templateShape(s: string): string {
   let out = "";
   let i = 0;
   for (let at = s.indexOf("{{"); at !== -1; at = s.indexOf("{{", i)) {

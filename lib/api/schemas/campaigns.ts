@@ -69,7 +69,7 @@ export const deliveriesQuerySchema = z
   })
   .strict();
 
-export const deliveryRowSchema = z
+const deliveryRowSchema = z
   .object({
     id: z.string(),
     campaignId: z.string(),

@@ -3,7 +3,7 @@ import { z } from "zod";
 
 const count = z.number().int().nonnegative();
 
-export const resultGroupSchema = z
+const resultGroupSchema = z
   .object({
     key: z.string().meta({ description: '"A" (the webhook itself), "B".."P" (its variants) or "control"' }),
     label: z.string(),
@@ -19,7 +19,7 @@ export const resultGroupSchema = z
   })
   .meta({ id: "ResultGroup" });
 
-export const verdictSchema = z
+const verdictSchema = z
   .discriminatedUnion("kind", [
     z.object({ kind: z.literal("single") }),
     z.object({ kind: z.literal("too_small"), minUsers: count, minConversions: count }),

@@ -3,8 +3,8 @@
 import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { z } from "zod";
 
-export const MAX_USERS_PER_REQUEST = 1000;
-export const MAX_ATTRIBUTE_NAME = 128;
+const MAX_USERS_PER_REQUEST = 1000;
+const MAX_ATTRIBUTE_NAME = 128;
 export const MAX_ATTRIBUTES_PER_USER = 500;
 /** One user's attributes as JSON, as sent (API) or read from one CSV row. */
 export const MAX_ATTRIBUTES_BYTES = 256 * 1024;
@@ -37,7 +37,7 @@ function jsonTypeOf(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-export const userIdSchema = z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");
+const userIdSchema = z.string(requiredText("the user's id")).trim().min(1, "Required: the user's id").max(200, "At most 200 characters");
 
 export const attributeValueSchema = z
   .union([
@@ -72,7 +72,7 @@ export const attributesSchema = z.preprocess(
   }),
 );
 
-export const userInputSchema = z
+const userInputSchema = z
   .object({
     userId: userIdSchema,
     email: z.email("Not a valid email address").max(320).nullable().optional(),
@@ -111,7 +111,7 @@ export const usersBodySchema = z.unknown().transform((input, ctx): UserInput[] =
 /** For the OpenAPI document: what usersBodySchema accepts. */
 export const usersBodyDocSchema = z.union([userInputSchema, usersBatchSchema]);
 
-export const userSchema = z
+const userSchema = z
   .object({
     userId: z.string(),
     email: z.string().nullable(),
@@ -122,7 +122,7 @@ export const userSchema = z
   })
   .meta({ id: "User" });
 
-export const attributeSourceSchema = z
+const attributeSourceSchema = z
   .object({
     attribute: z.string(),
     campaignId: z.string().nullable().meta({ description: "null when the delivery was deleted since (with its webhook, variant or campaign)" }),

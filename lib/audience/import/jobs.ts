@@ -40,7 +40,7 @@ export const IMPORT_RETENTION_MS = 24 * 60 * 60 * 1000;
 export const MAX_KEPT_IMPORTS = 50;
 /** How many dropped ids are remembered, so that their links say "expired" rather than "no such import". */
 const MAX_EXPIRED_IDS = 1000;
-export const IMPORT_SWEEP_EVERY_MS = 60 * 60 * 1000;
+const IMPORT_SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 export class UploadTooLargeError extends CsvImportError {}
 /** The member's other imports are all still running: a new upload waits for one to finish. */

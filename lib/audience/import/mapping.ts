@@ -6,10 +6,10 @@ import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
 import { parseDateInput } from "../../date-input";
 
-export const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
+const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
 
-export const columnMappingSchema = z.discriminatedUnion("target", [
+const columnMappingSchema = z.discriminatedUnion("target", [
   z.object({ target: z.literal("skip") }),
   z.object({ target: z.literal("userId") }),
   z.object({ target: z.literal("email") }),

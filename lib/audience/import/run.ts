@@ -14,11 +14,11 @@ import type { UserInput } from "../../api/schemas/users";
 import { csvField } from "../../text/csv-field";
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
-export const MAX_COLUMNS = 1000;
+const MAX_COLUMNS = 1000;
 const BATCH = 1000;
 const MAX_LINE_CHARS = 1_000_000;
 /** How many rejected rows the report lists; the rejected-rows CSV has every one. */
-export const REPORT_REJECTED_LIMIT = 10_000;
+const REPORT_REJECTED_LIMIT = 10_000;
 /**
  * How many rejected rows an import keeps (each with its source line, in memory until it ends, to
  * write them in line order): past it the import stops. A 50 MB file of two-byte rows that all fail

@@ -90,7 +90,7 @@ function placement(campaignId: string | undefined, action: PlanAction, userId: s
   return { variant: key, variantActionId: chosen.actionId === action.id ? null : chosen.actionId, control: false };
 }
 
-export function triggerKeyOf(trigger: Trigger): string {
+function triggerKeyOf(trigger: Trigger): string {
   if (trigger.kind === "activation") return "activation";
   if (trigger.kind === "event") return `event:${trigger.eventId}`;
   return `occurrence:${trigger.at.toISOString()}`;

@@ -203,7 +203,7 @@ export function occurrenceDate(rule: RecurringRule, at: Date): string {
  * the one it was due to send); those between are skipped. A campaign paused across a week of daily
  * runs, or an install that was down, then sends once, not a stale run at each tick.
  */
-export function latestOccurrenceBy(rule: RecurringRule, at: Date, now: Date, occurrencesSoFar = 0): Date {
+function latestOccurrenceBy(rule: RecurringRule, at: Date, now: Date, occurrencesSoFar = 0): Date {
   const expression = CronExpressionParser.parse(recurringCron(rule), { tz: occurrenceZone(rule), currentDate: new Date(now.getTime() + 1) });
   // back from now to one the rule still makes (not past its end date); a bounded walk (a cron of
   // every minute, ended long ago), after which the one that was due goes out

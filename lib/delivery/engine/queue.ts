@@ -35,7 +35,7 @@ export interface DeliveryQueue {
 }
 
 /** When no engine runs in this process (tests, scripts): the rows wait for a worker's next look. */
-export const noQueue: DeliveryQueue = {
+const noQueue: DeliveryQueue = {
   kind: "none",
   notify: async () => {},
   start: async () => {},

@@ -317,7 +317,7 @@ export class SenderThreads {
 }
 
 /** How many sender threads this process uses: HOOKLINE_SENDER_THREADS, or one given a second core. */
-export function senderThreadCount(): number {
+function senderThreadCount(): number {
   const configured = env().HOOKLINE_SENDER_THREADS;
   if (configured !== undefined) return configured;
   return (typeof os.availableParallelism === "function" ? os.availableParallelism() : os.cpus().length) >= 2 ? 1 : 0;

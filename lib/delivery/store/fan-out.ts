@@ -11,7 +11,7 @@ import { planDeliveries, userFieldsPlanned, type PlanAction, type PlannedDeliver
 import type { DeliveryRule } from "../core/rules";
 
 // rows per INSERT, passed as one JSON parameter (~100 bytes a row for an immediate campaign)
-export const INSERT_BATCH = 5000;
+const INSERT_BATCH = 5000;
 
 const DELIVERY_COLUMNS: [string, ColumnKind][] = [
   ["id", "text"], ["webhookId", "text"], ["campaignId", "text"], ["actionId", "text"], ["userId", "text"], ["eventId", "text"],
