@@ -106,6 +106,31 @@ export async function listDeliveries(f: DeliveryFilter) {
   ]);
   const items: DeliveryRow[] = rows.map((d) => ({
     id: d.id,
+    ...whoAndWhy(d),
+    plannedAt: d.plannedAt.toISOString(),
+    dueAt: d.dueAt.toISOString(),
+    attempts: d.attempts,
+    lastStatus: d.lastStatus,
+    durationMs: lastDurationOf(d),
+    sentAt: d.sentAt?.toISOString() ?? null,
+  }));
+  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items };
+}
+
+type DeliveryWithNames = {
+  campaignId: string;
+  campaign: { name: string };
+  actionId: string;
+  action: { name: string };
+  variant: string | null;
+  userId: string;
+  state: string;
+  reason: string | null;
+};
+
+/** What the log's rows and a delivery's detail both say of it: its campaign, step, user, state and why, read one way. */
+function whoAndWhy(d: DeliveryWithNames): Pick<DeliveryRow, "campaignId" | "campaignName" | "actionId" | "actionName" | "variant" | "userId" | "state" | "reason" | "hold"> {
+  return {
     campaignId: d.campaignId,
     campaignName: d.campaign.name,
     actionId: d.actionId,
@@ -115,14 +140,7 @@ export async function listDeliveries(f: DeliveryFilter) {
     state: d.state,
     reason: readableReason(d.reason),
     hold: holdOf(d.state, d.reason),
-    plannedAt: d.plannedAt.toISOString(),
-    dueAt: d.dueAt.toISOString(),
-    attempts: d.attempts,
-    lastStatus: d.lastStatus,
-    durationMs: lastDurationOf(d),
-    sentAt: d.sentAt?.toISOString() ?? null,
-  }));
-  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items };
+  };
 }
 
 export async function deliveryDetail(id: string) {
@@ -134,15 +152,7 @@ export async function deliveryDetail(id: string) {
   return {
     id: d.id,
     webhookId: d.webhookId,
-    campaignId: d.campaignId,
-    campaignName: d.campaign.name,
-    actionId: d.actionId,
-    actionName: d.action.name,
-    variant: d.variant,
-    userId: d.userId,
-    state: d.state,
-    reason: readableReason(d.reason),
-    hold: holdOf(d.state, d.reason),
+    ...whoAndWhy(d),
     triggerKey: d.triggerKey,
     plannedAt: d.plannedAt.toISOString(),
     nextAttemptAt: isWaiting(d.state) ? d.dueAt.toISOString() : null,
