@@ -25,7 +25,7 @@ export class MemberError extends Error {
   }
 }
 
-export const INVITE_DAYS = 7;
+const INVITE_DAYS = 7;
 export { passwordSchema } from "./password-rule";
 export const emailSchema = z.email("Enter a valid email address").max(320).transform((e) => e.toLowerCase());
 
