@@ -3,13 +3,10 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { deleteCampaignAction, duplicateCampaignAction } from "@/app/campaigns/actions";
-import { CAMPAIGN_SORTS, visibleCampaigns, type CampaignSort } from "@/lib/campaigns/list-view";
-import { STATUS_LABELS } from "@/lib/campaigns/list-labels";
 import { Badge, type BadgeTone } from "./ui/Badge";
 import { Button } from "./ui/Button";
 import { DateTime } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
-import { inputClass } from "./ui/Field";
 import { plural, pluralWord } from "@/lib/text/plural";
 
 export type CampaignRow = {
@@ -31,18 +28,14 @@ export type CampaignRow = {
 const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_8rem_10rem]";
 
 /**
- * The campaigns: name, status, audience, delivered / failed, last send; searched by name, filtered
- * by state and sorted here (the page has them all); duplicate and delete.
+ * One page of campaigns: name, status, audience, delivered / failed, last send; duplicate and delete
+ * for a member who may edit (the server found, filtered and ordered them: CampaignListFilters).
  */
-export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
+export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[]; canEdit: boolean }) {
   const router = useRouter();
   const [pending, startTransition] = useTransition();
   const [confirming, setConfirming] = useState<CampaignRow | null>(null);
   const [message, setMessage] = useState<string | null>(null);
-  const [query, setQuery] = useState("");
-  const [status, setStatus] = useState("");
-  const [sort, setSort] = useState<CampaignSort>("updated");
-  const shown = visibleCampaigns(campaigns, { query, status, sort });
 
   function duplicate(row: CampaignRow) {
     startTransition(async () => {
@@ -66,29 +59,6 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
       <p role="status" className={message ? "mb-3 rounded-lg bg-slate-100 px-3 py-2 text-sm text-slate-700" : "sr-only"}>
         {message}
       </p>
-      <div role="search" aria-label="Find campaigns" className="mb-3 grid gap-2 sm:grid-cols-[minmax(0,1fr)_10rem_10rem]">
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">Search campaigns</span>
-          <input type="search" className={inputClass} value={query} placeholder="Name" onChange={(e) => setQuery(e.target.value)} />
-        </label>
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">State</span>
-          <select className={inputClass} value={status} onChange={(e) => setStatus(e.target.value)}>
-            <option value="">All states</option>
-            {Object.entries(STATUS_LABELS).map(([key, { label }]) => (
-              <option key={key} value={key}>{label}</option>
-            ))}
-          </select>
-        </label>
-        <label className="text-sm">
-          <span className="mb-1 block font-medium text-slate-700">Sort by</span>
-          <select className={inputClass} value={sort} onChange={(e) => setSort(e.target.value as CampaignSort)}>
-            {Object.entries(CAMPAIGN_SORTS).map(([key, label]) => (
-              <option key={key} value={key}>{label}</option>
-            ))}
-          </select>
-        </label>
-      </div>
       <div className="overflow-hidden rounded-xl border border-slate-200 bg-white shadow-sm">
         <div className={`hidden ${COLUMNS} gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2.5 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid`}>
           <span>Campaign</span>
@@ -99,9 +69,8 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
           <span>Last send</span>
           <span className="sr-only">Actions</span>
         </div>
-        {shown.length === 0 && <p className="px-5 py-6 text-sm text-slate-500">No campaign matches the search.</p>}
         <ul className="divide-y divide-slate-100" aria-label="Campaigns">
-          {shown.map((c) => (
+          {campaigns.map((c) => (
             <li key={c.id} aria-label={c.name} className={`grid grid-cols-1 gap-3 px-4 py-4 ${COLUMNS} md:items-center md:gap-4 md:px-5`}>
               <div className="min-w-0">
                 <Link href={`/campaigns/${c.id}`} className="font-medium text-slate-900 hover:text-indigo-700 hover:underline">
@@ -142,14 +111,19 @@ export function CampaignList({ campaigns }: { campaigns: CampaignRow[] }) {
                   <span className="text-slate-400">Never sent</span>
                 )}
               </div>
-              <div className="-ml-2.5 flex gap-2 md:ml-0 md:justify-end">
-                <Button size="sm" variant="ghost" onClick={() => duplicate(c)} disabled={pending} aria-label={`Duplicate ${c.name}`}>
-                  Duplicate
-                </Button>
-                <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setConfirming(c)} disabled={pending} aria-label={`Delete ${c.name}`}>
-                  Delete
-                </Button>
-              </div>
+              {/* a viewer only looks: no button that could only be refused */}
+              {canEdit ? (
+                <div className="-ml-2.5 flex gap-2 md:ml-0 md:justify-end">
+                  <Button size="sm" variant="ghost" onClick={() => duplicate(c)} disabled={pending} aria-label={`Duplicate ${c.name}`}>
+                    Duplicate
+                  </Button>
+                  <Button size="sm" variant="ghost" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setConfirming(c)} disabled={pending} aria-label={`Delete ${c.name}`}>
+                    Delete
+                  </Button>
+                </div>
+              ) : (
+                <span aria-hidden className="hidden md:block" />
+              )}
             </li>
           ))}
         </ul>

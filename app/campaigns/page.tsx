@@ -1,35 +1,38 @@
+import Link from "next/link";
 import { CampaignList } from "@/components/CampaignList";
+import { CampaignListFilters } from "@/components/CampaignListFilters";
+import { CampaignPager } from "@/components/CampaignPager";
 import { EmptyCampaigns } from "@/components/EmptyCampaigns";
 import { ButtonLink } from "@/components/ui/Button";
-import { campaignOverviews } from "@/lib/campaigns/campaign-overview";
-import { listCampaigns } from "@/lib/campaigns/campaigns";
+import { listCampaignPage, parseCampaignListQuery } from "@/lib/campaigns/campaign-list";
 import { statusLabel } from "@/lib/campaigns/list-labels";
+import { campaignListHref } from "@/lib/campaigns/list-view";
 import { roleAllows } from "@/lib/auth/roles";
 import { roleForUi } from "@/app/member";
 
 export const dynamic = "force-dynamic";
 
-export default async function CampaignsPage() {
-  const [list, overviews, role] = await Promise.all([listCampaigns(), campaignOverviews(), roleForUi()]);
+/** One page of campaigns (?page=, ?status=, ?q=): only its campaigns and their figures are read. */
+export default async function CampaignsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { query, problems } = parseCampaignListQuery(await searchParams);
+  const [list, role] = await Promise.all([listCampaignPage(query), roleForUi()]);
   // a viewer only looks: no way into a form it cannot save
   const canCreate = roleAllows(role, "editor");
-  const campaigns = list.map((c) => {
-    const o = overviews.get(c.id) ?? { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
-    return {
-      id: c.id,
-      name: c.name,
-      description: c.description,
-      status: statusLabel(c.status),
-      statusKey: c.status,
-      actionCount: c.actionCount,
-      destinations: c.destinations,
-      editedIso: c.updatedAt.toISOString(),
-      audience: o.audience,
-      delivered: o.delivered,
-      failed: o.failed,
-      lastSendIso: o.lastSentAt?.toISOString() ?? null,
-    };
-  });
+  const filtered = !!(query.q || query.status);
+  const campaigns = list.campaigns.map((c) => ({
+    id: c.id,
+    name: c.name,
+    description: c.description,
+    status: statusLabel(c.status),
+    statusKey: c.status,
+    actionCount: c.actionCount,
+    destinations: c.destinations,
+    editedIso: c.updatedAt.toISOString(),
+    audience: c.overview.audience,
+    delivered: c.overview.delivered,
+    failed: c.overview.failed,
+    lastSendIso: c.overview.lastSentAt?.toISOString() ?? null,
+  }));
   return (
     <div className="space-y-6">
       <div className="flex flex-wrap items-end justify-between gap-4">
@@ -43,7 +46,31 @@ export default async function CampaignsPage() {
           </ButtonLink>
         )}
       </div>
-      {campaigns.length ? <CampaignList campaigns={campaigns} /> : <EmptyCampaigns canCreate={canCreate} />}
+      {problems.length > 0 && (
+        <p role="alert" className="rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          {problems.join(". ")}: showing the list without it.
+        </p>
+      )}
+      {list.total === 0 && !filtered ? (
+        <EmptyCampaigns canCreate={canCreate} />
+      ) : (
+        <div>
+          <CampaignListFilters q={query.q ?? ""} status={query.status ?? ""} />
+          {campaigns.length > 0 ? (
+            <CampaignList campaigns={campaigns} canEdit={canCreate} />
+          ) : list.total === 0 ? (
+            <p className="rounded-xl border border-slate-200 bg-white px-5 py-6 text-sm text-slate-500">No campaign matches the search.</p>
+          ) : (
+            <p className="rounded-xl border border-slate-200 bg-white px-5 py-6 text-sm text-slate-500">
+              There is no page {query.page.toLocaleString("en")}: the list has {list.pageCount.toLocaleString("en")}.{" "}
+              <Link className="text-indigo-700 hover:underline" href={campaignListHref({ ...query, page: list.pageCount })}>
+                Go to the last page
+              </Link>
+            </p>
+          )}
+          <CampaignPager query={query} page={list.page} pageCount={list.pageCount} total={list.total} shown={campaigns.length} perPage={list.perPage} />
+        </div>
+      )}
     </div>
   );
 }

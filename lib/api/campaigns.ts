@@ -3,7 +3,8 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, listCampaigns, StepInUseError, WebhookLimitError } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError } from "../campaigns/campaigns";
+import { CampaignCursorError, listCampaigns, type CampaignFilter } from "../campaigns/campaign-list";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
 import type { CampaignDraft } from "../campaigns/schemas";
@@ -20,9 +21,15 @@ import { ApiError } from "./errors";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
 
-export async function campaignList() {
-  const campaigns = await listCampaigns();
-  return { campaigns: campaigns.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() })) };
+/** A page of the list (newest edited first) and the cursor of the next one. */
+export async function campaignList(query: CampaignFilter & { cursor?: string; limit?: number } = {}) {
+  try {
+    const { campaigns, nextCursor } = await listCampaigns(query);
+    return { campaigns: campaigns.map((c) => ({ ...c, updatedAt: c.updatedAt.toISOString() })), nextCursor };
+  } catch (err) {
+    if (err instanceof CampaignCursorError) throw new ApiError(400, "validation_error", `cursor: ${err.message}`, [{ path: "cursor", message: err.message }]);
+    throw err;
+  }
 }
 
 export async function campaignById(id: string) {

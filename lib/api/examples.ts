@@ -118,7 +118,7 @@ const EXAMPLES: Record<string, RouteExample> = {
   },
   "DELETE /api/v1/users/{userId}": { path: "/api/v1/users/user-1001" },
   "POST /api/v1/events": { request: { userId: "user-1001", event: "purchase", params: { amount: 42.5, sku: "A-17" }, id: "order-8812" }, response: { accepted: 1, duplicates: 0, usersCreated: 0, scheduled: 1, suppressed: 0 } },
-  "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt, destinations: ["crm.example.com"] }] } },
+  "GET /api/v1/campaigns": { response: { campaigns: [{ id: campaign.id, name: campaign.name, description: campaign.description, status: "draft", actionCount: 1, updatedAt: campaign.updatedAt, destinations: ["crm.example.com"] }], nextCursor: null } },
   "POST /api/v1/campaigns": { request: { ...campaignInput, delivery: { ...deliverySettings, actions: [{ ...deliverySettings.actions[0], id: "@0" }] } }, response: { ...campaign, delivery: deliverySettings } },
   "GET /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}`, response: campaign },
   // the action's id: without it the PUT would add a second webhook beside the stored one

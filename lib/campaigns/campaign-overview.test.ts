@@ -18,8 +18,14 @@ describe("campaignOverviews", () => {
     });
     await db().delivery.createMany({ data: [row("delivered", 0, when(1)), row("delivered", 1, when(5)), row("failed", 2, when(3)), row("retrying", 3, when(9)), row("scheduled", 4, null)] });
 
-    const overviews = await campaignOverviews();
+    const overviews = await campaignOverviews([some.id, everyone.id]);
     expect(overviews.get(some.id)).toEqual({ audience: 2, delivered: 2, failed: 1, lastSentAt: when(9) });
     expect(overviews.get(everyone.id)).toEqual({ audience: 5, delivered: 0, failed: 0, lastSentAt: null });
+
+    // the campaigns asked for only (a page of the list), each with its own figures
+    const one = await campaignOverviews([everyone.id]);
+    expect([...one.keys()]).toEqual([everyone.id]);
+    expect((await campaignOverviews([some.id])).get(some.id)).toEqual({ audience: 2, delivered: 2, failed: 1, lastSentAt: when(9) });
+    expect((await campaignOverviews([])).size).toBe(0);
   });
 });

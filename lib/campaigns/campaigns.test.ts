@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { loadWebhookTemplate } from "./action-template";
-import { deleteAction, deleteCampaign, StepInUseError, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { deleteAction, deleteCampaign, StepInUseError, duplicateAction, duplicateCampaign, getCampaignDraft, saveCampaign } from "./campaigns";
+import { listCampaigns } from "./campaign-list";
 import { rotateSigningSecret } from "./signing-secrets";
 import { SECRET_MASK } from "./limits";
 import { renderWebhookRequest } from "../webhooks/render-request";
@@ -149,7 +150,7 @@ describe("saving a campaign", () => {
     const { id } = await saveCampaign(input);
     const shown = (await getCampaignDraft(id))!;
     expect(campaignDraftSchema.parse(shown)).toEqual({ ...input, id, actions: [{ ...input.actions[0], id: shown.actions![0].id }] });
-    const listed = (await listCampaigns()).find((c) => c.id === id);
+    const listed = (await listCampaigns()).campaigns.find((c) => c.id === id);
     expect(listed).toMatchObject({ name: "Order follow-up", status: "draft", actionCount: 1 });
     const campaign = await db().campaign.findUniqueOrThrow({ where: { id } });
     expect(campaign.deliveryRule).toEqual({ when: "immediate" });

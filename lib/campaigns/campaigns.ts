@@ -9,42 +9,11 @@ import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-di
 import { DEFAULT_DELIVERY_RULE, MAX_WEBHOOKS } from "./limits";
 import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
-import { urlTemplateHost } from "./url-password";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 import { saveVariants, stepToDraft } from "./variant-rows";
 import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
-
-export type CampaignSummary = {
-  id: string;
-  name: string;
-  description: string;
-  status: string;
-  actionCount: number;
-  /** the hosts its webhooks go to, in action order */
-  destinations: string[];
-  updatedAt: Date;
-};
-
-export async function listCampaigns(): Promise<CampaignSummary[]> {
-  const rows = await db().campaign.findMany({
-    orderBy: { updatedAt: "desc" },
-    select: {
-      id: true,
-      name: true,
-      description: true,
-      status: true,
-      updatedAt: true,
-      actions: { where: { variantOfId: null }, select: { urlTemplate: true }, orderBy: { position: "asc" } },
-    },
-  });
-  return rows.map(({ actions, ...c }) => ({
-    ...c,
-    actionCount: actions.length,
-    destinations: [...new Set(actions.map((a) => urlTemplateHost(a.urlTemplate)).filter((h): h is string => !!h))],
-  }));
-}
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };

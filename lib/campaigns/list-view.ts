@@ -1,20 +1,13 @@
-// The campaign list's search, state filter and sort: a pure function of the rows and the controls.
-export const CAMPAIGN_SORTS = { updated: "Last updated", name: "Name", lastSend: "Last send" } as const;
-export type CampaignSort = keyof typeof CAMPAIGN_SORTS;
+// The campaign list's addresses: a page, a state and a search live in the query string, so a
+// reload, the back button and a shared link show the same list.
+import type { CampaignListQuery } from "./campaign-list";
 
-export type ListControls = { query: string; status: string; sort: CampaignSort };
-type Listed = { name: string; statusKey: string; editedIso: string; lastSendIso: string | null };
-
-/** Rows whose name contains the query (any case) and whose state is the chosen one, in the chosen order. */
-export function visibleCampaigns<T extends Listed>(rows: T[], { query, status, sort }: ListControls): T[] {
-  const needle = query.trim().toLocaleLowerCase();
-  const kept = rows.filter((r) => (!needle || r.name.toLocaleLowerCase().includes(needle)) && (!status || r.statusKey === status));
-  const byName = (a: T, b: T) => a.name.localeCompare(b.name, undefined, { sensitivity: "base", numeric: true });
-  const compare: Record<CampaignSort, (a: T, b: T) => number> = {
-    name: byName,
-    updated: (a, b) => b.editedIso.localeCompare(a.editedIso) || byName(a, b),
-    // newest send first; never sent last
-    lastSend: (a, b) => (b.lastSendIso ?? "").localeCompare(a.lastSendIso ?? "") || byName(a, b),
-  };
-  return [...kept].sort(compare[sort]);
+/** `/campaigns?status=active&q=welcome&page=2`, leaving out what is the default (page 1, every state, no search). */
+export function campaignListHref(query: Partial<CampaignListQuery>): string {
+  const params = new URLSearchParams();
+  if (query.status) params.set("status", query.status);
+  if (query.q) params.set("q", query.q);
+  if (query.page && query.page > 1) params.set("page", String(query.page));
+  const search = params.toString();
+  return search ? `/campaigns?${search}` : "/campaigns";
 }

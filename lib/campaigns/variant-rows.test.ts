@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
-import { deleteAction, duplicateAction, duplicateCampaign, getCampaignDraft, listCampaigns, saveCampaign } from "./campaigns";
+import { deleteAction, duplicateAction, duplicateCampaign, getCampaignDraft, saveCampaign } from "./campaigns";
+import { listCampaigns } from "./campaign-list";
 import { SECRET_MASK } from "./limits";
 import { previewAction } from "./preview";
 import { sampleRequestSchema } from "./preview-input";
@@ -48,7 +49,7 @@ describe("saving variants", () => {
     expect(shown.actions[0]!.variants.map((v) => [v.id, v.name, v.splitPercent])).toEqual([[variants[0]!.id, "Bee", 35], [variants[1]!.id, "Sea", 25]]);
     expect(shown.actions[0]!.variants[0]!.headers![0]!.value).toBe(SECRET_MASK);
     expect(JSON.stringify(shown)).not.toContain("b-secret");
-    expect((await listCampaigns()).find((c) => c.id === id)?.actionCount).toBe(1);
+    expect((await listCampaigns()).campaigns.find((c) => c.id === id)?.actionCount).toBe(1);
   });
 
   it("keeps a variant's masked secret for that variant row only; the step's draft naming it gets nothing", async () => {

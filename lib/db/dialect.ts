@@ -146,3 +146,17 @@ export function jsonChangedSql(next: string, current: string): string {
 export function jsonTextBytesSql(column: string): string {
   return prismaProvider() === "sqlite" ? `octet_length(${column})` : `octet_length(${column}::text)`;
 }
+
+/** `needle` as a LIKE pattern matching text that contains it: its own %, _ and \ stand for themselves (containsTextSql's ESCAPE). */
+export function likeContaining(needle: string): string {
+  return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+}
+
+/**
+ * `column` contains the pattern at `placeholder` (likeContaining), ignoring case: PostgreSQL's ILIKE;
+ * SQLite's LIKE, which ignores the case of ASCII letters only. Prisma's `contains` escapes neither %
+ * nor _, so a search for "50%" also found "500 off".
+ */
+export function containsTextSql(column: string, placeholder: string): string {
+  return `${column} ${sqlite() ? "LIKE" : "ILIKE"} ${placeholder} ESCAPE '\\'`;
+}

@@ -2,6 +2,7 @@
 // so the API and the editor accept exactly the same campaigns; only numbers differ, JSON numbers
 // here where the editor's forms send them as typed (lib/campaigns/number-input.ts).
 import { z } from "zod";
+import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/campaign-list";
 import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
@@ -24,6 +25,19 @@ export const campaignSummarySchema = z
     destinations: z.array(z.string()).meta({ description: 'The hosts its webhooks send to ("crm.example.com", with a port when not the default)' }),
   })
   .meta({ id: "CampaignSummary" });
+
+export const listCampaignsQuerySchema = z
+  .object({
+    cursor: z.string().max(400).optional().meta({ description: "nextCursor from the previous page" }),
+    limit: z.coerce.number().int("A whole number").min(1, "At least 1").max(1000, "At most 1000").default(100),
+    status: campaignStatusSchema.optional().meta({ description: "Only campaigns in this state" }),
+    search: campaignSearchSchema.optional().meta({ description: "Only campaigns whose name contains this, in any case" }),
+  })
+  .strict();
+
+export const campaignsPageSchema = z
+  .object({ campaigns: z.array(campaignSummarySchema), nextCursor: z.string().nullable() })
+  .meta({ id: "CampaignsPage" });
 
 export const campaignSchema = z
   .object({

@@ -80,6 +80,32 @@ describe("campaigns API", () => {
     expect((await created.json()).actions[0].responseMapping).toEqual([{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }]);
   });
 
+  it("lists a page at a time, newest edited first: limit and cursor as the users list, status and search filters; a bad query is a 400", async () => {
+    const made: string[] = [];
+    for (let i = 0; i < 5; i++) made.push((await (await create(send("/campaigns", "POST", { ...draft, name: `Paged ${i}` }))).json()).id);
+    const pageOf = async (query: string) => {
+      const res = await list(send(`/campaigns?${query}`, "GET"));
+      expect(res.status).toBe(200);
+      return (await res.json()) as { campaigns: { id: string; name: string }[]; nextCursor: string | null };
+    };
+    const first = await pageOf("search=paged&limit=2");
+    expect(first.campaigns.map((c) => c.name)).toEqual(["Paged 4", "Paged 3"]);
+    const second = await pageOf(`search=paged&limit=2&cursor=${first.nextCursor}`);
+    expect(second.campaigns.map((c) => c.name)).toEqual(["Paged 2", "Paged 1"]);
+    const last = await pageOf(`search=PAGED&limit=2&cursor=${second.nextCursor}`);
+    expect(last).toEqual({ campaigns: [expect.objectContaining({ name: "Paged 0" })], nextCursor: null });
+    expect((await pageOf("search=paged&status=active")).campaigns).toEqual([]);
+    expect((await pageOf("search=paged&status=draft")).campaigns).toHaveLength(5);
+
+    for (const [query, path] of [["limit=0", "limit"], ["limit=1001", "limit"], ["status=gone", "status"], ["cursor=nonsense", "cursor"], ["page=2", "page"]] as const) {
+      const res = await list(send(`/campaigns?${query}`, "GET"));
+      expect(res.status, query).toBe(400);
+      const body = await res.json();
+      expect(JSON.stringify(body), query).toContain(path);
+    }
+    for (const id of made) await db().campaign.delete({ where: { id } });
+  });
+
   it("creates, lists, reads, updates, activates and pauses a campaign, recording each change in the audit log", async () => {
     const created = await create(send("/campaigns", "POST", draft));
     expect(created.status).toBe(201);

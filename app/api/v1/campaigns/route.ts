@@ -1,12 +1,13 @@
 import { actorOf } from "@/lib/api/authenticate";
 import { campaignList, saveCampaignByApi } from "@/lib/api/campaigns";
-import { campaignCreateBodySchema } from "@/lib/api/schemas/campaigns";
+import { campaignCreateBodySchema, listCampaignsQuerySchema } from "@/lib/api/schemas/campaigns";
 import { refusingUnknownWebhookKeys } from "@/lib/api/schemas/webhook-keys";
 import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi({ role: "viewer" }, async () => campaignList());
+/** A page of campaigns, newest edited first; pass nextCursor back as ?cursor= for the next one. */
+export const GET = withApi({ query: listCampaignsQuerySchema, role: "viewer" }, async ({ query }) => campaignList(query));
 
 /** Creates a draft campaign with its webhook actions. */
 export const POST = withApi({ body: refusingUnknownWebhookKeys(campaignCreateBodySchema), role: "editor" }, async ({ body: { delivery, ...draft }, principal }) =>

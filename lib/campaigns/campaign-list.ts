@@ -1,0 +1,165 @@
+// The campaign list, a page at a time: newest edited first, filtered by status and by a piece of
+// the name, in the database. The list page asks for numbered pages of 50, the API for pages after a
+// cursor; both read only their page's campaigns, and the figures beside them (campaign-overview.ts)
+// are computed for those campaigns only. Reading every campaign with its webhooks and every figure
+// on each load took minutes of CPU once an install had thousands of campaigns.
+import { z } from "zod";
+import { db } from "../db";
+import { tableName } from "../db/bulk-insert";
+import { containsTextSql, likeContaining } from "../db/dialect";
+import { numberOf, SqlParams } from "../db/raw-sql";
+import { CAMPAIGN_STATUSES } from "../delivery/core/states";
+import { campaignOverviews, type CampaignOverview } from "./campaign-overview";
+import { urlTemplateHost } from "./url-password";
+
+export const CAMPAIGNS_PER_PAGE = 50;
+export const MAX_CAMPAIGN_SEARCH = 200;
+const LAST_PAGE = 1_000_000;
+
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
+export type CampaignFilter = { status?: CampaignStatus; search?: string };
+
+export type CampaignSummary = {
+  id: string;
+  name: string;
+  description: string;
+  status: string;
+  actionCount: number;
+  /** the hosts its webhooks go to, in action order */
+  destinations: string[];
+  updatedAt: Date;
+};
+
+// A query string's value: the first when a key is repeated; "" as left out (an empty form field).
+const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+const blankAsMissing = (v: unknown) => (single(v) === "" ? undefined : single(v));
+const PAGE_MESSAGE = `The page is a whole number from 1 to ${LAST_PAGE.toLocaleString("en")}`;
+
+export const campaignStatusSchema = z.enum(CAMPAIGN_STATUSES, { error: `The state is one of ${CAMPAIGN_STATUSES.join(", ")}` });
+export const campaignSearchSchema = z.string().trim().max(MAX_CAMPAIGN_SEARCH, `Search at most ${MAX_CAMPAIGN_SEARCH} characters of the name`);
+
+/** The list page's query string: `?page=2&status=active&q=welcome`. */
+export const campaignListQuerySchema = z.object({
+  page: z.preprocess(blankAsMissing, z.coerce.number({ error: PAGE_MESSAGE }).int(PAGE_MESSAGE).min(1, PAGE_MESSAGE).max(LAST_PAGE, PAGE_MESSAGE).default(1)),
+  status: z.preprocess(blankAsMissing, campaignStatusSchema.optional()),
+  q: z.preprocess(blankAsMissing, campaignSearchSchema.optional()),
+});
+export type CampaignListQuery = z.infer<typeof campaignListQuerySchema>;
+
+/**
+ * The list page's query from its query string. A value that does not parse is left out (the rest
+ * still applies) and its message returned, for the page to show above the list.
+ */
+export function parseCampaignListQuery(searchParams: Record<string, unknown>): { query: CampaignListQuery; problems: string[] } {
+  const parsed = campaignListQuerySchema.safeParse(searchParams);
+  if (parsed.success) return { query: parsed.data, problems: [] };
+  const bad = new Set(parsed.error.issues.map((i) => String(i.path[0])));
+  const rest = Object.fromEntries(Object.entries(searchParams).filter(([key]) => !bad.has(key)));
+  return { query: campaignListQuerySchema.parse(rest), problems: parsed.error.issues.map((i) => i.message) };
+}
+
+/** Where a page of the API's list ends: the last campaign's edit time and id, opaque to callers. */
+type Position = { updatedAt: Date; id: string };
+
+export function encodeCampaignCursor(p: Position): string {
+  return Buffer.from(`${p.updatedAt.toISOString()} ${p.id}`).toString("base64url");
+}
+
+/** The position a cursor names, or null when it is not one this list gave out. */
+export function decodeCampaignCursor(cursor: string): Position | null {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z) (\S{1,200})$/.exec(Buffer.from(cursor, "base64url").toString());
+  const updatedAt = m ? new Date(m[1]!) : null;
+  return m && updatedAt && !Number.isNaN(updatedAt.getTime()) ? { updatedAt, id: m[2]! } : null;
+}
+
+export class CampaignCursorError extends Error {
+  constructor() {
+    super("Not a cursor from this list: pass nextCursor back as it came");
+  }
+}
+
+function whereSql(filter: CampaignFilter, params: SqlParams, after?: Position): string {
+  const conditions: string[] = [];
+  if (filter.status) conditions.push(`"status" = ${params.add("text", filter.status)}`);
+  const search = filter.search?.trim();
+  if (search) conditions.push(containsTextSql('"name"', params.add("text", likeContaining(search))));
+  if (after) {
+    const at = params.add("date", after.updatedAt);
+    conditions.push(`("updatedAt" < ${at} OR ("updatedAt" = ${params.add("date", after.updatedAt)} AND "id" < ${params.add("text", after.id)}))`);
+  }
+  return conditions.length ? `WHERE ${conditions.join(" AND ")}` : "";
+}
+
+/** The ids of the campaigns in list order (newest edit first, then id), `limit` of them from `offset` or after `after`. */
+async function campaignIds(filter: CampaignFilter, window: { limit: number; offset?: number; after?: Position }): Promise<string[]> {
+  const params = new SqlParams();
+  const where = whereSql(filter, params, window.after);
+  const sql = `SELECT "id" FROM ${tableName("Campaign")} ${where} ORDER BY "updatedAt" DESC, "id" DESC LIMIT ${params.add("int", window.limit)} OFFSET ${params.add("int", window.offset ?? 0)}`;
+  const rows = await db().$queryRawUnsafe<{ id: string }[]>(sql, ...params.values);
+  return rows.map((r) => r.id);
+}
+
+/** How many campaigns the filter keeps. */
+export async function countCampaigns(filter: CampaignFilter = {}): Promise<number> {
+  const params = new SqlParams();
+  const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS "n" FROM ${tableName("Campaign")} ${whereSql(filter, params)}`, ...params.values);
+  return numberOf(rows[0]?.n ?? 0);
+}
+
+/** These campaigns, in this order, with the hosts of their webhooks. */
+async function summaries(ids: string[]): Promise<CampaignSummary[]> {
+  if (!ids.length) return [];
+  const rows = await db().campaign.findMany({
+    where: { id: { in: ids } },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      status: true,
+      updatedAt: true,
+      actions: { where: { variantOfId: null }, select: { urlTemplate: true }, orderBy: { position: "asc" } },
+    },
+  });
+  const byId = new Map(rows.map(({ actions, ...c }) => [
+    c.id,
+    { ...c, actionCount: actions.length, destinations: [...new Set(actions.map((a) => urlTemplateHost(a.urlTemplate)).filter((h): h is string => !!h))] },
+  ]));
+  // one deleted between the two reads is left out
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The API's list: `limit` campaigns after `cursor` (nextCursor of the page before), and the cursor of the next page, null on the last. */
+export async function listCampaigns(options: CampaignFilter & { cursor?: string; limit?: number } = {}): Promise<{ campaigns: CampaignSummary[]; nextCursor: string | null }> {
+  const limit = Math.min(Math.max(Math.floor(options.limit ?? 100), 1), 1000);
+  const after = options.cursor ? decodeCampaignCursor(options.cursor) : undefined;
+  if (after === null) throw new CampaignCursorError();
+  const ids = await campaignIds(options, { limit: limit + 1, after });
+  const campaigns = await summaries(ids.slice(0, limit));
+  const last = campaigns[campaigns.length - 1];
+  return { campaigns, nextCursor: ids.length > limit && last ? encodeCampaignCursor(last) : null };
+}
+
+export type CampaignListRow = CampaignSummary & { overview: CampaignOverview };
+export type CampaignListPage = { campaigns: CampaignListRow[]; page: number; pageCount: number; total: number; perPage: number };
+
+/**
+ * One numbered page of the list with each campaign's figures. `overviews` computes the figures of
+ * the campaigns it is given (campaignOverviews; a test passes one that records what it was asked).
+ */
+export async function listCampaignPage(
+  query: CampaignListQuery,
+  options: { perPage?: number; overviews?: (ids: string[]) => Promise<Map<string, CampaignOverview>> } = {},
+): Promise<CampaignListPage> {
+  const perPage = options.perPage ?? CAMPAIGNS_PER_PAGE;
+  const filter = { status: query.status, search: query.q };
+  const [total, ids] = await Promise.all([countCampaigns(filter), campaignIds(filter, { limit: perPage, offset: (query.page - 1) * perPage })]);
+  const [campaigns, overviews] = await Promise.all([summaries(ids), ids.length ? (options.overviews ?? campaignOverviews)(ids) : new Map<string, CampaignOverview>()]);
+  const none: CampaignOverview = { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
+  return {
+    campaigns: campaigns.map((c) => ({ ...c, overview: overviews.get(c.id) ?? none })),
+    page: query.page,
+    pageCount: Math.max(1, Math.ceil(total / perPage)),
+    total,
+    perPage,
+  };
+}
