@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import type { FormEvent } from "react";
-import { MAX_CAMPAIGN_SEARCH } from "@/lib/campaigns/campaign-list";
+import { MAX_CAMPAIGN_SEARCH } from "@/lib/campaigns/campaign-list-query";
 import { STATUS_LABELS } from "@/lib/campaigns/list-labels";
 import { campaignListHref } from "@/lib/campaigns/list-view";
 import { buttonClass } from "./ui/Button";

@@ -1,5 +1,5 @@
 import Link from "next/link";
-import type { CampaignListQuery } from "@/lib/campaigns/campaign-list";
+import type { CampaignListQuery } from "@/lib/campaigns/campaign-list-query";
 import { campaignListHref } from "@/lib/campaigns/list-view";
 import { plural } from "@/lib/text/plural";
 import { buttonClass } from "./ui/Button";

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { campaignListQuerySchema, parseCampaignListQuery } from "./campaign-list";
+import { campaignListQuerySchema, parseCampaignListQuery } from "./campaign-list-query";
 import { campaignListHref } from "./list-view";
 
 describe("campaignListHref", () => {

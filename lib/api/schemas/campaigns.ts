@@ -2,7 +2,7 @@
 // so the API and the editor accept exactly the same campaigns; only numbers differ, JSON numbers
 // here where the editor's forms send them as typed (lib/campaigns/number-input.ts).
 import { z } from "zod";
-import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/campaign-list";
+import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/campaign-list-query";
 import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
