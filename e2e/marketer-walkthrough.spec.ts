@@ -128,6 +128,10 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   await p.goto("/campaigns");
   await expect(p.getByRole("heading", { name: "Campaigns", exact: true })).toBeVisible();
   await expect(p.getByRole("link", { name: "New campaign" })).toHaveCount(0);
+  // the list, read-only: no Duplicate or Delete it could only be refused
+  const row = p.getByRole("listitem", { name: campaign.name });
+  await expect(row.getByRole("link", { name: campaign.name })).toBeVisible();
+  await expect(row.getByRole("button")).toHaveCount(0);
   await p.goto("/campaigns/new");
   await expect(p).toHaveURL(/\/campaigns$/);
   await viewer.context.close();

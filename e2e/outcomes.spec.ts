@@ -1,6 +1,6 @@
 // Issue 13, "Outcomes you can see": a one-off campaign sent to a real receiver on 127.0.0.1 fills
 // its progress bar and chart live; the count chips filter the log; the export downloads the
-// filtered rows as CSV; the campaign list searches, filters and sorts; Activity names the failing hosts.
+// filtered rows as CSV; the campaign list searches and filters; Activity names the failing hosts.
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -116,9 +116,10 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await expect(failedChip).toHaveAttribute("aria-pressed", "false");
     await expect(table.getByRole("row")).toHaveCount(9);
 
-    // The campaign list: figures per campaign, search, state filter, sort.
+    // The campaign list: figures per campaign, search, state filter (paging: campaign-list.spec.ts).
     await page.goto("/campaigns");
     await page.getByLabel("Search campaigns").fill(tag);
+    await page.getByLabel("Search campaigns").press("Enter");
     const list = page.getByRole("list", { name: "Campaigns" });
     await expect(list.getByRole("listitem")).toHaveCount(2);
     const zeta = list.getByRole("listitem", { name: `Zeta ${tag}` });
@@ -126,13 +127,10 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
     await expect(zeta).toContainText(`${USERS} delivered`);
     await expect(list.getByRole("listitem", { name: `Alpha ${tag}` })).toContainText("3 failed");
     await page.screenshot({ path: test.info().outputPath("campaigns.png"), fullPage: true });
-    await page.getByLabel("Sort by").selectOption({ label: "Name" });
-    await expect(list.getByRole("link")).toHaveText([`Alpha ${tag}`, `Zeta ${tag}`]);
-    await page.getByLabel("Sort by").selectOption({ label: "Last send" });
-    await expect(list.getByRole("link")).toHaveText([`Zeta ${tag}`, `Alpha ${tag}`]);
     await page.getByLabel("State").selectOption({ label: "Paused" });
     await expect(list.getByRole("link")).toHaveText([`Alpha ${tag}`]);
     await page.getByLabel("Search campaigns").fill("no such campaign");
+    await page.getByLabel("Search campaigns").press("Enter");
     await expect(page.getByText("No campaign matches the search.")).toBeVisible();
 
     // Activity: the chart across campaigns and the hosts that fail most.
