@@ -18,8 +18,8 @@ export type CampaignRow = {
   actionCount: number;
   destinations: string[];
   editedIso: string;
-  /** users matching its audience now */
-  audience: number;
+  /** users matching its audience now; null when the list did not count it (lib/campaigns/campaign-overview.ts) */
+  audience: number | null;
   delivered: number;
   failed: number;
   lastSendIso: string | null;
@@ -94,9 +94,15 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 <span>
                   <Badge tone={c.status.tone}>{c.status.label}</Badge>
                 </span>
-                <span className="tabular-nums">
-                  {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")}</span>
-                </span>
+                {c.audience === null ? (
+                  <span className="tabular-nums" title="Not counted in the list (too many audience conditions in all): the campaign's page counts it">
+                    — <span className="sr-only">audience not counted here; the campaign&apos;s page counts it</span>
+                  </span>
+                ) : (
+                  <span className="tabular-nums">
+                    {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")}</span>
+                  </span>
+                )}
                 <span className="tabular-nums text-emerald-700">
                   {c.delivered.toLocaleString("en")} <span className="md:sr-only">delivered</span>
                 </span>

@@ -1,7 +1,7 @@
 // The live audience count the editor shows: users matching a segment, counted with the same
 // segmentMatcher the fan-out uses, a page of users at a time.
 import { db } from "../db";
-import { segmentMatcher, type Segment, type SegmentUser } from "./segment";
+import { segmentMatcher, segmentView, segmentViewMatcher, type Segment, type SegmentUser } from "./segment";
 import { nextUserPage } from "./user-pages";
 
 /** Every user, a page at a time (bounded by users and by bytes of attributes: user-pages.ts), in id order. */
@@ -26,13 +26,29 @@ export async function countMatchingUsers(segment: Segment | null): Promise<{ mat
   return { matching, total };
 }
 
-/** How many users match each of several segments, in one pass over the users (the campaign list). */
-export async function countMatchingUsersForEach(segments: (Segment | null)[]): Promise<number[]> {
+/**
+ * How many users match each of several segments, in one pass over the users (the campaign list);
+ * `undefined` is not counted (0), null is everyone. Each user's view is built once for all segments.
+ */
+export async function countMatchingUsersForEach(segments: (Segment | null | undefined)[]): Promise<number[]> {
   const counts = segments.map(() => 0);
-  if (segments.every((s) => !s)) return counts.fill(await db().user.count());
-  const matchers = segments.map(segmentMatcher);
+  const everyone = segments.map((s, i) => (s === null ? i : -1)).filter((i) => i >= 0);
+  const tests = segments.flatMap((s, i) => (s ? [{ i, matches: segmentViewMatcher(s) }] : []));
+  if (!tests.length) {
+    if (everyone.length) {
+      const total = await db().user.count();
+      for (const i of everyone) counts[i] = total;
+    }
+    return counts;
+  }
+  let total = 0;
   await eachUserPage((users) => {
-    for (const u of users) for (let i = 0; i < matchers.length; i++) if (matchers[i]!(u)) counts[i]++;
+    total += users.length;
+    for (const u of users) {
+      const v = segmentView(u);
+      for (const t of tests) if (t.matches(v)) counts[t.i]++;
+    }
   });
+  for (const i of everyone) counts[i] = total;
   return counts;
 }

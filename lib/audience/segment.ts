@@ -22,6 +22,15 @@ export function parseSegment(raw: unknown): Segment | null {
 }
 
 /** Attributes plus the built-in fields, so a segment can test `email` or `timezone` too. */
+export function segmentView(user: SegmentUser): Record<string, unknown> {
+  return view(user);
+}
+
+/** A segment's test of a user's view (segmentView), for many segments tested against one view each. */
+export function segmentViewMatcher(segment: Segment): (view: Record<string, unknown>) => boolean {
+  return compileConditions(segment.conditions, segment.match);
+}
+
 function view(user: SegmentUser): Record<string, unknown> {
   const attributes = user.attributes && typeof user.attributes === "object" ? (user.attributes as Record<string, unknown>) : {};
   return { ...attributes, id: user.id, email: user.email ?? undefined, timezone: user.timezone ?? undefined };
