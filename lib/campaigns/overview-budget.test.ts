@@ -1,9 +1,9 @@
 // The campaign list counts each campaign's audience in one pass over the users: users x every
 // campaign's conditions. With up to 1,000 campaigns of 50 conditions each, one viewer's visit of the
-// list was 50,000 condition checks per user (minutes for 100,000 users), on every visit; a page of 50 can
-// still hold 2,500. Now the list
-// counts audiences, most recently edited campaign first, up to MAX_LISTED_CONDITIONS conditions in
-// all; a campaign past them shows no count there (null: its own page counts it).
+// list was 50,000 condition checks per user (minutes for 100,000 users), on every visit, and a page of
+// 50 can still hold 2,500. Now the list counts the page's audiences, most recently edited campaign
+// first, up to MAX_LISTED_CONDITIONS conditions in all; a campaign past them shows no count there
+// (null: its own page counts it).
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { campaignOverviews, MAX_LISTED_CONDITIONS } from "./campaign-overview";
