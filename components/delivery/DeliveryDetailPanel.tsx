@@ -6,6 +6,8 @@ import { AllowDestinationLink } from "../AllowDestinationLink";
 import { DateTime } from "../ui/DateTime";
 import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
+import { CopyButton } from "../ui/CopyButton";
+import { PAUSED_HOLD_TEXT } from "@/lib/delivery/core/hold-reason";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
 /** savedToUser: the attributes its response mapping saved (lib/delivery/dispatcher.ts) */
@@ -19,6 +21,19 @@ function attemptOutcome(a: { outcome: string; nextAttemptAt: string | null }, la
   if (a.outcome !== "retryable") return a.outcome;
   if (a.nextAttemptAt) return "failed, will be retried";
   return last ? "failed, no retries left" : "failed, retried";
+}
+
+const HOLD_WORDS: Record<string, string> = { campaign_paused: "held: campaign paused", quiet_hours: "held: quiet hours" };
+
+/** When it goes out next: its due time, or, while the campaign is paused, that it waits for the resume (no time would be true). */
+function NextAttempt({ at, paused }: { at: string | null; paused: boolean }) {
+  if (!at) return null;
+  return (
+    <>
+      <dt className="text-slate-500">Next attempt</dt>
+      <dd>{paused ? PAUSED_HOLD_TEXT : <DateTime value={at} style="seconds" />}</dd>
+    </>
+  );
 }
 
 function Headers({ headers }: { headers?: [string, string][] }) {
@@ -57,12 +72,14 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
       {data && (
         <>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">State</dt><dd>{data.hold === "quiet_hours" ? "held: quiet hours" : data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">State</dt><dd>{HOLD_WORDS[data.hold ?? ""] ?? data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">User</dt>
+            <dd className="flex flex-wrap items-center gap-2"><span className="font-mono text-xs break-all">{data.userId}</span><CopyButton text={data.userId} label="Copy user id" /></dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
             <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
             {data.variant && (<><dt className="text-slate-500">Variant</dt><dd>{data.variant}</dd></>)}
-            <dt className="text-slate-500">Planned</dt><dd><DateTime value={data.plannedAt} /></dd>
-            {data.nextAttemptAt && (<><dt className="text-slate-500">Next attempt</dt><dd><DateTime value={data.nextAttemptAt} /></dd></>)}
+            <dt className="text-slate-500">Planned</dt><dd><DateTime value={data.plannedAt} style="seconds" /></dd>
+            <NextAttempt at={data.nextAttemptAt} paused={data.hold === "campaign_paused"} />
           </dl>
           {data.attempts.length === 0 && <p className="text-sm text-slate-500">No attempt yet.</p>}
           <ol className="space-y-3">
@@ -73,12 +90,16 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
                 <li key={a.number} className="space-y-2 rounded-lg border border-slate-200 p-3">
                   <p className="text-sm font-medium">
                     {`Attempt ${a.number}: ${attemptOutcome(a, i === data.attempts.length - 1)}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · `}
-                    <DateTime value={a.startedAt} />
+                    <DateTime value={a.startedAt} style="seconds" />
                   </p>
                   {a.error && <p className={`text-sm ${a.outcome === "delivered" ? "text-amber-800" : "text-red-700"}`}>{a.error}</p>}
                   {res?.savedToUser?.length ? <p className="text-sm text-emerald-800">Saved to user: {res.savedToUser.join(", ")}</p> : null}
                   <AllowDestinationLink error={a.error} />
-                  {a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due <DateTime value={a.nextAttemptAt} /></p>}
+                  {a.nextAttemptAt && i === data.attempts.length - 1 && data.hold === "campaign_paused" ? (
+                    <p className="text-xs text-slate-600">{PAUSED_HOLD_TEXT}</p>
+                  ) : (
+                    a.nextAttemptAt && <p className="text-xs text-slate-600">Next attempt due <DateTime value={a.nextAttemptAt} style="seconds" /></p>
+                  )}
                   {req?.url && (
                     <details>
                       <summary className="cursor-pointer text-xs font-medium text-slate-600">Request</summary>

@@ -7,11 +7,21 @@ import { Badge } from "../ui/Badge";
 const SHOWS_REASON = new Set<string>(REASON_STATES);
 
 /**
- * A delivery's state in the log. A row held for quiet hours is still "scheduled" in the engine, but
+ * A delivery's state in the log. A waiting row of a paused campaign reads "Held: campaign paused", since
+ * nothing goes out before it is resumed. A row held for quiet hours is still "scheduled" in the engine, but
  * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck. A
  * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
  */
 export function DeliveryStateLabel({ state, hold, reason }: { state: string; hold: Hold | null; reason: string | null }) {
+  if (hold === "campaign_paused") {
+    return (
+      <span className="flex flex-col items-start gap-0.5">
+        <Badge tone="amber">Held: campaign paused</Badge>
+        <span className="whitespace-nowrap text-xs text-slate-500">{state}, until resumed</span>
+        {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>}
+      </span>
+    );
+  }
   if (hold === "quiet_hours") {
     const until = heldUntilText(reason);
     return (

@@ -8,6 +8,25 @@ import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
 
 const RETRYABLE = new Set<string>(RETRYABLE_STATES);
 
+/**
+ * The user's id on one line, never broken in its middle (ids such as "customer-3f2a9c1e-…" wrapped
+ * at their hyphens): a long one is cut with "…" and read whole on hover; the detail it opens shows it
+ * whole, with Copy.
+ */
+function UserIdButton({ userId, onClick }: { userId: string; onClick: () => void }) {
+  return (
+    <button
+      type="button"
+      title={userId}
+      className="block max-w-56 truncate whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline"
+      onClick={onClick}
+      aria-label={`Details of the delivery to ${userId}`}
+    >
+      {userId}
+    </button>
+  );
+}
+
 export function DeliveryTable({
   rows,
   showCampaign,
@@ -45,15 +64,13 @@ export function DeliveryTable({
             <tr key={r.id} className="hover:bg-slate-50">
               {showCampaign && <td className="px-2 py-1.5">{r.campaignName}</td>}
               <td className="px-2 py-1.5">
-                <button type="button" className="font-mono text-xs text-indigo-700 hover:underline" onClick={() => onSelect(r.id)} aria-label={`Details of the delivery to ${r.userId}`}>
-                  {r.userId}
-                </button>
+                <UserIdButton userId={r.userId} onClick={() => onSelect(r.id)} />
               </td>
               <td className="px-2 py-1.5">
                 {r.actionName}
                 {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
               </td>
-              <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} /></td>
+              <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} style="seconds" /></td>
               <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} /></td>
               <td className="px-2 py-1.5">{r.attempts}</td>
               <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>

@@ -6,10 +6,13 @@
 import { useSyncExternalStore, type ReactNode } from "react";
 import { timeAgo } from "@/lib/text/relative-time";
 
-type Style = "datetime" | "date" | "time" | "relative";
+// "seconds": a date and time to the second, for logs, where two instants a few seconds apart must not
+// read the same (the delivery log's Planned, the attempts, the next attempt).
+type Style = "datetime" | "seconds" | "date" | "time" | "relative";
 
 const OPTIONS: Record<Exclude<Style, "relative">, Intl.DateTimeFormatOptions> = {
   datetime: { dateStyle: "medium", timeStyle: "short" },
+  seconds: { dateStyle: "medium", timeStyle: "medium" },
   date: { dateStyle: "medium" },
   time: { timeStyle: "medium" },
 };

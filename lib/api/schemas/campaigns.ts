@@ -5,6 +5,7 @@ import { z } from "zod";
 import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/campaign-list-query";
 import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
+import { HOLDS } from "../../delivery/core/hold-reason";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
 
 export const campaignBodySchema = campaignJsonSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
@@ -95,9 +96,9 @@ const deliveryRowSchema = z
     state: z.string(),
     reason: z.string().nullable(),
     hold: z
-      .enum(["quiet_hours"])
+      .enum(HOLDS)
       .nullable()
-      .meta({ description: 'Why a "scheduled" delivery is held rather than waiting for its planned time: "quiet_hours" (it goes out when they end, as its reason says); null otherwise' }),
+      .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says); null otherwise' }),
     plannedAt: z.iso.datetime(),
     dueAt: z.iso.datetime(),
     attempts: z.number().int(),
@@ -123,10 +124,10 @@ export const deliveryDetailSchema = z
     userId: z.string(),
     state: z.enum(DELIVERY_STATES),
     reason: z.string().nullable(),
-    hold: z.enum(["quiet_hours"]).nullable(),
+    hold: z.enum(HOLDS).nullable(),
     triggerKey: z.string().meta({ description: 'What planned it: "activation", "event:<id>", "occurrence:<time>", …' }),
     plannedAt: z.iso.datetime(),
-    nextAttemptAt: z.iso.datetime().nullable().meta({ description: "When it goes out next, while it waits (scheduled or retrying)" }),
+    nextAttemptAt: z.iso.datetime().nullable().meta({ description: 'When it is due next, while it waits (scheduled or retrying); with `hold` "campaign_paused" it goes out only once the campaign is resumed' }),
     attempts: z.array(
       z.object({
         number: z.number().int(),

@@ -26,6 +26,16 @@ describe("the quiet-hours hold's wording", () => {
     expect(holdOf("delivered", reason)).toBeNull();
   });
 
+  it("holds every waiting row of a paused campaign, before quiet hours, and no row once it is sent or the campaign runs", () => {
+    const reason = quietHoursHoldReason(new Date("2026-12-05T07:00:00Z"), "Europe/Berlin");
+    expect(holdOf("scheduled", null, "paused")).toBe("campaign_paused");
+    expect(holdOf("retrying", "Attempt 1: HTTP 503", "paused")).toBe("campaign_paused");
+    expect(holdOf("scheduled", reason, "paused")).toBe("campaign_paused");
+    expect(holdOf("scheduled", reason, "active")).toBe("quiet_hours");
+    expect(holdOf("retrying", "Attempt 1: HTTP 503", "active")).toBeNull();
+    for (const state of ["sending", "delivered", "failed", "suppressed", "cancelled"]) expect(holdOf(state, null, "paused")).toBeNull();
+  });
+
   it("gives the log the 'until …' part of either wording", () => {
     expect(heldUntilText("Held for quiet hours until 08:00 Sat 5 Dec (Europe/Berlin)")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");
     expect(heldUntilText("Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z")).toBe("until 08:00 Sat 5 Dec (Europe/Berlin)");

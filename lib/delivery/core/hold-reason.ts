@@ -30,12 +30,23 @@ export function readableReason(reason: string | null): string | null {
   return legacy ? quietHoursHoldReason(new Date(legacy[2]), legacy[1]) : reason;
 }
 
-/** Why a waiting row is not going out yet, when it is held rather than simply scheduled (the log's "Held: quiet hours"). */
-export type Hold = "quiet_hours";
+/**
+ * Why a waiting row is not going out yet, when it is held rather than simply scheduled: its campaign
+ * is paused (nothing goes out until it is resumed, whatever its due time; the log's "Held: campaign
+ * paused"), or quiet hours (the log's "Held: quiet hours").
+ */
+export const HOLDS = ["campaign_paused", "quiet_hours"] as const;
+export type Hold = (typeof HOLDS)[number];
 
-export function holdOf(state: string, reason: string | null): Hold | null {
+/** THE rule: a waiting row (scheduled or retrying) of a paused campaign is held by the pause first; a scheduled row held for quiet hours next. */
+export function holdOf(state: string, reason: string | null, campaignStatus?: string): Hold | null {
+  const waiting = state === "scheduled" || state === "retrying";
+  if (waiting && campaignStatus === "paused") return "campaign_paused";
   return state === "scheduled" && reason?.startsWith(QUIET_PREFIX) ? "quiet_hours" : null;
 }
+
+/** How the log and its detail say a paused campaign's row waits, instead of a "next attempt" time that will not happen. */
+export const PAUSED_HOLD_TEXT = "Held while the campaign is paused: goes out when it is resumed";
 
 /** What the log shows under "Held: quiet hours": "until 08:00 Sat 5 Dec (Europe/Berlin)" (the reason read by readableReason). */
 export function heldUntilText(reason: string | null): string | null {

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { newWebhookId } from "../core/ids";
-import { deliveryStats } from "./log-queries";
+import { deliveryDetail, deliveryStats, listDeliveries } from "./log-queries";
 import { createCampaign, createUsers } from "../testing/fixtures";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -44,5 +44,27 @@ describe("deliveryStats counts deliveries, not attempts", () => {
   it("no finished delivery: no rate", async () => {
     const empty = await createCampaign({ url: "http://127.0.0.1:9/y" });
     expect((await deliveryStats(empty.id, NOW)).successRate).toBeNull();
+  });
+});
+
+describe("a paused campaign's waiting deliveries are held by the pause (lib/delivery/core/hold-reason.ts holdOf)", () => {
+  it("the log and the detail say hold 'campaign_paused' for scheduled and retrying rows, none for sent ones, and none once it is active", async () => {
+    await createUsers(3, "lp");
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/p", status: "paused" });
+    const ids: Record<string, string> = {};
+    for (const [i, state] of ["scheduled", "retrying", "delivered"].entries()) {
+      const d = await db().delivery.create({
+        data: { webhookId: newWebhookId(), campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `lp00000${i}`, triggerKey: `lp:${i}`, plannedAt: NOW, dueAt: NOW, state },
+      });
+      ids[state] = d.id;
+    }
+    const page = await listDeliveries({ campaignId: campaign.id });
+    const holds = Object.fromEntries(page.items.map((r) => [r.state, r.hold]));
+    expect(holds).toEqual({ scheduled: "campaign_paused", retrying: "campaign_paused", delivered: null });
+    expect((await deliveryDetail(ids.retrying!))?.hold).toBe("campaign_paused");
+    expect((await deliveryDetail(ids.delivered!))?.hold).toBeNull();
+
+    await db().campaign.update({ where: { id: campaign.id }, data: { status: "active" } });
+    expect((await deliveryDetail(ids.scheduled!))?.hold).toBeNull();
   });
 });

@@ -77,7 +77,7 @@ export type DeliveryRow = {
   userId: string;
   state: string;
   reason: string | null;
-  /** a scheduled row held back rather than simply waiting for its time ("quiet_hours"), else null */
+  /** a waiting row held back rather than simply waiting for its time ("campaign_paused", "quiet_hours"), else null */
   hold: Hold | null;
   plannedAt: string;
   dueAt: string;
@@ -98,7 +98,7 @@ export async function listDeliveries(f: DeliveryFilter) {
       skip: (page - 1) * PAGE_SIZE,
       take: PAGE_SIZE,
       include: {
-        campaign: { select: { name: true } },
+        campaign: { select: { name: true, status: true } },
         action: { select: { name: true } },
         ...lastAttempt,
       },
@@ -119,7 +119,7 @@ export async function listDeliveries(f: DeliveryFilter) {
 
 type DeliveryWithNames = {
   campaignId: string;
-  campaign: { name: string };
+  campaign: { name: string; status: string };
   actionId: string;
   action: { name: string };
   variant: string | null;
@@ -139,14 +139,14 @@ function whoAndWhy(d: DeliveryWithNames): Pick<DeliveryRow, "campaignId" | "camp
     userId: d.userId,
     state: d.state,
     reason: readableReason(d.reason),
-    hold: holdOf(d.state, d.reason),
+    hold: holdOf(d.state, d.reason, d.campaign.status),
   };
 }
 
 export async function deliveryDetail(id: string) {
   const d = await db().delivery.findUnique({
     where: { id },
-    include: { campaign: { select: { name: true } }, action: { select: { name: true } }, attemptLog: { orderBy: { number: "asc" } } },
+    include: { campaign: { select: { name: true, status: true } }, action: { select: { name: true } }, attemptLog: { orderBy: { number: "asc" } } },
   });
   if (!d) return null;
   return {
