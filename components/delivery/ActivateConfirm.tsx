@@ -8,7 +8,7 @@ import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
-import { utcFromInput } from "@/lib/delivery/forms/utc-input";
+import { instantFromZonedInput } from "@/lib/delivery/forms/utc-input";
 import { useAudienceCount } from "./useAudienceCount";
 
 type Props = {
@@ -26,7 +26,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const counted = useAudienceCount(audience);
   const users = counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = confirming && !confirming.sendAtPassed ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(utcFromInput(limits.startAt)) : null }) : null;
+  const summary = confirming && !confirming.sendAtPassed ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null }) : null;
   if (confirming?.sendAtPassed) {
     const whole = users === null ? "the whole audience" : `the whole audience (${plural(users, "user", "users")})`;
     return (

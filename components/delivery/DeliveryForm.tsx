@@ -144,7 +144,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
           </div>
         )}
       </div>
-      <LimitsFields limits={limits} set={delivery.setLimits} disabled={locked} errors={errors} />
+      <LimitsFields limits={limits} set={delivery.setLimits} setZone={delivery.setLimitsZone} disabled={locked} errors={errors} />
       {canEdit && (
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
           {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}

@@ -8,7 +8,7 @@ import type { AudienceForm } from "./AudienceFields";
 import { formFromStored, settingsFromForm, timingOf, type ActionTiming, type DeliveryForm, type DeliveryInitial, type StoredAction } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
 import { useTimeZoneChoices } from "./TimeZoneList";
-import { utcFromInput, utcInputValue } from "@/lib/delivery/forms/utc-input";
+import { instantFromZonedInput, rezonedInputValue, zonedInputValue } from "@/lib/delivery/forms/utc-input";
 
 /** A webhook of the page as the Delivery section sees it. */
 export type LiveAction = { uid: string; id?: string; name: string };
@@ -33,11 +33,21 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
   const [stored] = useState(() => new Map(initial.actions.map((a) => [a.id, a])));
   const [edited, setEdited] = useState<Record<string, ActionTiming>>({});
   const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(initial.audience));
+  // Start and end are typed in a zone of the form's own (stored as UTC instants): UTC on the server's
+  // render, then the browser's; a change of zone keeps the same instants, shown in the new zone.
   const [limits, setLimits] = useState<LimitsForm>(() => ({
-    startAt: utcInputValue(initial.startAt),
-    endAt: utcInputValue(initial.endAt),
+    startAt: zonedInputValue(initial.startAt),
+    endAt: zonedInputValue(initial.endAt),
+    zone: "UTC",
     capExempt: initial.capExempt,
   }));
+  const setLimitsZone = (zone: string) =>
+    setLimits((l) => ({ ...l, zone, startAt: rezonedInputValue(l.startAt, l.zone, zone), endAt: rezonedInputValue(l.endAt, l.zone, zone) }));
+  const [limitsZoneSettled, setLimitsZoneSettled] = useState(false);
+  if (!limitsZoneSettled && browserZone) {
+    setLimitsZoneSettled(true);
+    setLimitsZone(browserZone);
+  }
 
   // Keyed by the row's uid (stable across saves); the stored timing until edited.
   const timings: ActionTiming[] = live.map((a) => ({ ...(edited[a.uid] ?? timingOf((a.id && stored.get(a.id)) || blank(a))), id: a.uid, name: a.name }));
@@ -51,9 +61,9 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
       ...base,
       actions: base.actions.flatMap((a) => (refs.has(a.id) ? [{ ...a, id: refs.get(a.id)! }] : [])),
       audience: { ...audience, conditions: audience.conditions.filter((c) => c.key.trim()) },
-      // the inputs are UTC wall-clock times
-      startAt: utcFromInput(limits.startAt),
-      endAt: utcFromInput(limits.endAt),
+      // the inputs are wall-clock times in the limits' zone
+      startAt: instantFromZonedInput(limits.startAt, limits.zone),
+      endAt: instantFromZonedInput(limits.endAt, limits.zone),
       capExempt: limits.capExempt,
     };
   }
@@ -85,6 +95,7 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     },
     setAudience,
     setLimits: (patch: Partial<LimitsForm>) => setLimits((l) => ({ ...l, ...patch })),
+    setLimitsZone,
     /** after a save or an activation: what is shown is what is stored */
     markSaved: (actions: LiveAction[] = live) => setBaseline(JSON.stringify(settings(actions))),
   };

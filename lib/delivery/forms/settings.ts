@@ -23,7 +23,7 @@ const optionalDate = z
   .trim()
   .transform((v, ctx) => {
     if (!v) return null;
-    // ISO-8601 only, in UTC unless it says otherwise (the Delivery section's "Start (UTC)"): Date.parse
+    // ISO-8601 only, in UTC unless it says otherwise (the Delivery section sends its start and end so, read in the zone chosen on the form): Date.parse
     // took "2027-02-30" for 2 March, "1" for 2001, and a time without a zone in the server's own zone
     const parsed = parseIsoDateInput(v);
     if (!parsed) {

@@ -1,25 +1,52 @@
 import { describe, expect, it } from "vitest";
-import { utcFromInput, utcInputStep, utcInputValue } from "./utc-input";
+import { instantFromZonedInput, rezonedInputValue, utcInputStep, zonedInputValue } from "./utc-input";
 
-describe("the Delivery section's UTC date inputs", () => {
+describe("the Delivery section's start and end inputs, in UTC", () => {
   it.each([
     ["2027-03-01T09:00:00.000Z", "2027-03-01T09:00", undefined],
     ["2027-03-01T09:00:30.000Z", "2027-03-01T09:00:30", 1],
     ["2027-03-01T09:00:30.250Z", "2027-03-01T09:00:30.25", 0.001],
     ["2027-03-01T09:00:30.001Z", "2027-03-01T09:00:30.001", 0.001],
   ])("%s shows as %s and saves back as the same instant", (stored, shown, step) => {
-    expect(utcInputValue(stored)).toBe(shown);
+    expect(zonedInputValue(stored)).toBe(shown);
     expect(utcInputStep(shown)).toBe(step);
-    expect(new Date(utcFromInput(shown)).toISOString()).toBe(stored);
+    expect(new Date(instantFromZonedInput(shown)).toISOString()).toBe(stored);
   });
 
   it("no date is an empty input, and an empty input no date", () => {
-    expect(utcInputValue(null)).toBe("");
-    expect(utcInputValue("not a date")).toBe("");
-    expect(utcFromInput("")).toBe("");
+    expect(zonedInputValue(null)).toBe("");
+    expect(zonedInputValue("not a date")).toBe("");
+    expect(instantFromZonedInput("")).toBe("");
   });
 
   it("a time typed in the input (minutes only) is that minute in UTC", () => {
-    expect(utcFromInput("2027-03-01T09:05")).toBe("2027-03-01T09:05:00Z");
+    expect(instantFromZonedInput("2027-03-01T09:05")).toBe("2027-03-01T09:05:00Z");
+  });
+});
+
+describe("in a zone chosen on the form (a marketer in Paris types Paris time)", () => {
+  it("a Paris wall-clock time is stored as its UTC instant, winter and summer, and shows back the same", () => {
+    expect(instantFromZonedInput("2027-01-15T09:00", "Europe/Paris")).toBe("2027-01-15T08:00:00Z");
+    expect(instantFromZonedInput("2027-07-15T09:00:30", "Europe/Paris")).toBe("2027-07-15T07:00:30Z");
+    expect(instantFromZonedInput("2027-07-15T09:00:30.25", "Europe/Paris")).toBe("2027-07-15T07:00:30.250Z");
+    expect(zonedInputValue("2027-07-15T07:00:30.250Z", "Europe/Paris")).toBe("2027-07-15T09:00:30.25");
+    expect(zonedInputValue("2027-01-15T08:00:00Z", "America/New_York")).toBe("2027-01-15T03:00");
+  });
+
+  it("a time the clocks skip is the same time after the change; one they repeat, the second (winter time)", () => {
+    // 28 March 2027, Paris: 02:00 -> 03:00; 31 October 2027: 03:00 -> 02:00
+    expect(instantFromZonedInput("2027-03-28T02:30", "Europe/Paris")).toBe("2027-03-28T01:30:00Z");
+    expect(instantFromZonedInput("2027-10-31T02:30", "Europe/Paris")).toBe("2027-10-31T01:30:00Z");
+  });
+
+  it("changing the zone keeps the instant: the input shows it in the new zone", () => {
+    expect(rezonedInputValue("2027-03-01T09:00:30", "UTC", "Europe/Paris")).toBe("2027-03-01T10:00:30");
+    expect(rezonedInputValue("2027-03-01T10:00", "Europe/Paris", "Asia/Tokyo")).toBe("2027-03-01T18:00");
+    expect(rezonedInputValue("", "UTC", "Europe/Paris")).toBe("");
+  });
+
+  it("a zone name in any case is the zone; an unknown one is UTC rather than the server's zone", () => {
+    expect(instantFromZonedInput("2027-01-15T09:00", "europe/paris")).toBe("2027-01-15T08:00:00Z");
+    expect(instantFromZonedInput("2027-01-15T09:00", "Mars/Olympus")).toBe("2027-01-15T09:00:00Z");
   });
 });

@@ -148,7 +148,7 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
     expect((await (await getSettings(campaign.id)).json()).rule).toMatchObject(rule);
   });
 
-  it("reads a date and time without a zone as UTC, as the Delivery section's \"Start (UTC)\" does, whatever the server's zone", async () => {
+  it("reads a date and time without a zone as UTC, as the Delivery section sends them, whatever the server's zone", async () => {
     const campaign = await newCampaign();
     const zone = process.env.TZ;
     process.env.TZ = "America/New_York";
