@@ -8,6 +8,11 @@ export function hasUtf8Bom(head: Uint8Array): boolean {
   return head.length >= 3 && head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf;
 }
 
+/** A UTF-16 byte order mark, little or big endian (Excel's "Unicode Text"). */
+export function hasUtf16Bom(head: Uint8Array): boolean {
+  return head.length >= 2 && ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff));
+}
+
 export function detectEncoding(head: Uint8Array): CsvEncoding {
   if (hasUtf8Bom(head)) return "utf-8";
   // A sample may end inside a multi-byte character: drop up to 3 trailing bytes before checking.

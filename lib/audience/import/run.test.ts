@@ -192,6 +192,12 @@ describe("CSV import", () => {
     const before = await db().user.count();
     await expect(inspectCsv(file("empty.csv", ""))).rejects.toThrow("The file is empty.");
     await expect(inspectCsv(file("bin.csv", Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x00, 0x00])))).rejects.toThrow(/binary/);
+    // a real PNG (its header) and a real zip (a local file header) renamed .csv: refused up front, no row read
+    await expect(inspectCsv(file("photo.csv", Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64")))).rejects.toThrow("This does not look like a CSV text file (it contains binary data).");
+    await expect(inspectCsv(file("archive.csv", Buffer.concat([Buffer.from("504b03041400000008000000000000000000000000000000000005000000", "hex"), Buffer.from("a.txt")])))).rejects.toThrow(/binary/);
+    // Excel's "Unicode Text" (UTF-16 LE with its mark) is text, said so, with what to do
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from("id,email\nu1,a@example.com\n", "utf16le")]);
+    await expect(inspectCsv(file("unicode.csv", utf16))).rejects.toThrow('This file is UTF-16 text; save it as "CSV UTF-8" and upload it again.');
     const wide = Array.from({ length: 10_000 }, (_, i) => `c${i}`).join(",");
     await expect(inspectCsv(file("wide.csv", `${wide}\n${wide}\n`))).rejects.toThrow("The file has 10,000 columns; at most 1,000 can be imported.");
     expect(await db().user.count()).toBe(before);

@@ -8,7 +8,7 @@ import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { upsertUsers } from "../users";
-import { detectDelimiter, detectEncoding, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
+import { detectDelimiter, detectEncoding, hasUtf16Bom, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
 import { rowToUser, type ColumnMapping } from "./mapping";
 import type { UserInput } from "../../api/schemas/users";
 import { csvField } from "../../text/csv-field";
@@ -58,7 +58,11 @@ export async function inspectCsv(file: string): Promise<CsvInspection> {
   if (size === 0) throw new CsvImportError("The file is empty.");
   if (size > MAX_UPLOAD_BYTES) throw new CsvImportError(`The file is ${(size / 1024 / 1024).toFixed(0)} MB; the limit is 50 MB.`);
   const head = await readHead(file, 2 * 1024 * 1024);
-  if (head.includes(0)) throw new CsvImportError("This does not look like a CSV text file (it contains binary data).");
+  if (head.includes(0)) {
+    // Excel's "Unicode Text" is UTF-16 (a NUL in every other byte of Latin text): text, but not one we read
+    if (hasUtf16Bom(head)) throw new CsvImportError("This file is UTF-16 text; save it as \"CSV UTF-8\" and upload it again.");
+    throw new CsvImportError("This does not look like a CSV text file (it contains binary data).");
+  }
   const encoding = detectEncoding(head);
   const text = head.subarray(hasUtf8Bom(head) ? 3 : 0).toString(encoding === "utf-8" ? "utf8" : "latin1");
   const newline = text.indexOf("\n");
