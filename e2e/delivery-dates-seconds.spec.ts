@@ -53,7 +53,7 @@ test.describe("in Paris", () => {
 
       await page.reload();
       const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-      const zone = delivery.getByLabel("Time zone of start and end");
+      const zone = delivery.getByLabel("Zone of start and end");
       await expect(zone).toHaveValue("Europe/Paris");
       // the stored 08:00:30 UTC is 09:00:30 in Paris, and says so
       await expect(delivery.getByLabel("Start", { exact: true })).toHaveValue("2031-03-01T09:00:30");

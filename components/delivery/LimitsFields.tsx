@@ -33,7 +33,7 @@ function ZoneSelect({ limits, setZone, disabled }: Props) {
   const choices = useTimeZoneChoices();
   const zones = choices.includes(limits.zone) ? choices : [limits.zone, ...choices];
   return (
-    <Field label="Time zone of start and end" hint="The dates are read in this zone and stored in UTC; changing it keeps the same moments">
+    <Field label="Zone of start and end" hint="The dates are read in this zone and stored in UTC; changing it keeps the same moments">
       {(p) => (
         <select {...p} className={inputClass} value={limits.zone} disabled={disabled} onChange={(e) => setZone(e.target.value)}>
           {zones.map((z) => <option key={z} value={z}>{z}</option>)}
