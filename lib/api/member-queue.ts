@@ -1,7 +1,8 @@
 // Work a member may have in progress at once on the heavy internal routes (an audience count reads
 // every user; the export and the charts read deliveries): a few run, a few more wait their turn, and
 // beyond that the request is refused, so one member (a viewer too) cannot hold the database and the
-// event loop with parallel scans. Kept per process, like the API's rate limit.
+// event loop with parallel scans. Kept per process: it bounds the work one process takes on (the rate
+// limits, lib/api/rate-limit.ts, are shared through Redis in the scale-out).
 
 export class MemberQueueFullError extends Error {
   readonly retryAfterSeconds = 1;

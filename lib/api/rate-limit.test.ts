@@ -28,12 +28,40 @@ describe("TokenBuckets", () => {
   });
 });
 
+describe("TokenBuckets memory", () => {
+  it("forgets buckets that have refilled (the same as none), so keys seen once do not pile up", () => {
+    const buckets = new TokenBuckets(100, 200);
+    // 50,000 keys one request each, a ms apart: each bucket is full again 10 ms later
+    for (let i = 0; i < 50_000; i++) expect(buckets.take(`key-${i}`, i).ok).toBe(true);
+    expect(buckets.size).toBeLessThanOrEqual(2048);
+  });
+
+  it("keeps every bucket still refilling, however many, so no key gets a fresh burst early", () => {
+    const buckets = new TokenBuckets(1, 5);
+    for (let i = 0; i < 5; i++) buckets.take("hot", 0);
+    for (let i = 0; i < 5000; i++) buckets.take(`other-${i}`, 0);
+    expect(buckets.size).toBe(5001);
+    expect(buckets.take("hot", 500).ok).toBe(false);
+    // two seconds on, the others are full again and the next sweep forgets them; "hot" is not full and stays
+    for (let i = 0; i < 6000; i++) buckets.take(`late-${i}`, 2000);
+    expect(buckets.size).toBe(6001);
+    expect([buckets.take("hot", 2000).ok, buckets.take("hot", 2000).ok, buckets.take("hot", 2000).ok]).toEqual([true, true, false]);
+  });
+
+  it("holds at most maxKeys, forgetting the least recently used", () => {
+    const buckets = new TokenBuckets(0.001, 1, 1000);
+    for (let i = 0; i < 10_000; i++) buckets.take(`key-${i}`, 0);
+    expect(buckets.size).toBeLessThanOrEqual(1000);
+    expect(buckets.take("key-9999", 0).ok).toBe(false);
+  });
+});
+
 describe("withApi rate limit", () => {
   it("answers 429 with Retry-After once a key has used its burst, and other keys still pass", async () => {
     process.env.HOOKLINE_API_RATE_LIMIT = "1";
     process.env.HOOKLINE_API_RATE_BURST = "3";
     resetEnv();
-    resetRateLimits();
+    await resetRateLimits();
     try {
       const route = withApi({ body: z.object({ n: z.number() }), role: "viewer" }, async ({ body }) => ({ got: body.n }));
       const call = async (headers: Record<string, string>) =>
@@ -49,7 +77,7 @@ describe("withApi rate limit", () => {
       delete process.env.HOOKLINE_API_RATE_LIMIT;
       delete process.env.HOOKLINE_API_RATE_BURST;
       resetEnv();
-      resetRateLimits();
+      await resetRateLimits();
     }
   });
 });

@@ -9,7 +9,7 @@ import { resetRateLimits, withApi } from "./with-api";
 describe("withApi unexpected errors", () => {
   it("answers 500 and logs the error's kind and first line with URLs cut to their hosts, never the data it held", async () => {
     resetEnv();
-    resetRateLimits();
+    await resetRateLimits();
     const route = withApi({ role: "viewer" }, async () => {
       throw new Error("Invalid value for https://hooks.example.com/T0/sk_live_PATH?token=sk_live_QUERY\n  data: { value: 'sk_live_FIELD' }");
     });
@@ -32,7 +32,7 @@ describe("withApi unexpected errors", () => {
 describe("withApi validation errors", () => {
   it("name the query, not the body, for an unknown query parameter", async () => {
     resetEnv();
-    resetRateLimits();
+    await resetRateLimits();
     const route = withApi({ role: "viewer", query: z.object({ limit: z.coerce.number().optional() }).strict() }, async () => ({ ok: true }));
     const res = await route(new Request("http://127.0.0.1/api/v1/x?page=2", { headers: await apiKeyHeaders("viewer") }));
     expect(res.status).toBe(400);

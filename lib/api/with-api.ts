@@ -6,7 +6,7 @@ import { env } from "../env";
 import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, unstorableTextError, validationError, type InputPart } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
-import { TokenBuckets } from "./rate-limit";
+import { rateLimiter, type RateLimiter } from "./rate-limit";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 
@@ -23,7 +23,7 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
   return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       const principal = await authenticateRequest(req, options.role ?? "viewer");
-      enforceRateLimit(principal.keyId);
+      await enforceRateLimit(principal.keyId);
       const params = (await route?.params) ?? {};
       assertStorableUrl(req, params);
       let body: unknown = undefined;
@@ -39,20 +39,22 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
   };
 }
 
-const holder = globalThis as unknown as { __hooklineApiBuckets?: TokenBuckets };
+const holder = globalThis as unknown as { __hooklineApiLimiter?: RateLimiter };
 
-/** The process's buckets, built from the settings on first use (resetRateLimits() after changing them). */
-function buckets(): TokenBuckets {
-  if (!holder.__hooklineApiBuckets) holder.__hooklineApiBuckets = new TokenBuckets(env().HOOKLINE_API_RATE_LIMIT, env().HOOKLINE_API_RATE_BURST);
-  return holder.__hooklineApiBuckets;
+/** The per-key limit, built from the settings on first use (resetRateLimits() after changing them). */
+function apiLimiter(): RateLimiter {
+  holder.__hooklineApiLimiter ??= rateLimiter("api", { perSecond: env().HOOKLINE_API_RATE_LIMIT, burst: env().HOOKLINE_API_RATE_BURST });
+  return holder.__hooklineApiLimiter;
 }
 
-export function resetRateLimits() {
-  holder.__hooklineApiBuckets = undefined;
+/** Forgets what every key spent (in Redis too) and the settings the limit was built from (tests). */
+export async function resetRateLimits() {
+  await holder.__hooklineApiLimiter?.clear();
+  holder.__hooklineApiLimiter = undefined;
 }
 
-function enforceRateLimit(keyId: string) {
-  const decision = buckets().take(keyId, Date.now());
+async function enforceRateLimit(keyId: string) {
+  const decision = await apiLimiter().take(keyId);
   if (!decision.ok) {
     throw new ApiError(429, "rate_limited", `Too many requests for this API key; retry in ${decision.retryAfterSeconds} s`, null, {
       "Retry-After": String(decision.retryAfterSeconds),

@@ -11,7 +11,7 @@ import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, validationError, type InputPart } from "./errors";
 import { assertStorableUrl, readJson } from "./with-api";
 import { MemberQueues } from "./member-queue";
-import { TokenBuckets } from "./rate-limit";
+import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
 
 /** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
@@ -37,20 +37,21 @@ export type InternalOptions<S, Q, P> = {
   streamTypes?: string[];
   /** The handler scans a whole table (an audience count, an export): a member runs a few at once (MemberQueues). */
   heavy?: boolean;
-  /** Requests a member may make to this route: `perSecond` sustained, `burst` at once (the API's token bucket, per member). */
-  rate?: { perSecond: number; burst: number };
+  /** Requests a member may make to this route: `perSecond` sustained, `burst` at once (rate-limit.ts, per member;
+   * `scope` names the limit, the same in every process). */
+  rate?: RateRule & { scope: string };
 };
 
 // two heavy requests of a member run at once and eight wait (the editor's count as you type overlaps a few)
 const HEAVY_RUNNING = 2;
 const HEAVY_WAITING = 8;
-const holder = globalThis as unknown as { __hooklineHeavyQueues?: MemberQueues; __hooklineMemberRates?: Set<TokenBuckets> };
+const holder = globalThis as unknown as { __hooklineHeavyQueues?: MemberQueues; __hooklineMemberRates?: Set<RateLimiter> };
 /** The heavy routes' queues of this process (exported for tests). */
 export const heavyQueues = () => (holder.__hooklineHeavyQueues ??= new MemberQueues(HEAVY_RUNNING, HEAVY_WAITING));
 const memberRates = () => (holder.__hooklineMemberRates ??= new Set());
 /** Forgets what members have spent of every route's `rate` (tests that call a limited route in a loop on purpose). */
-export function resetMemberRates() {
-  for (const buckets of memberRates()) buckets.clear();
+export async function resetMemberRates() {
+  for (const limiter of memberRates()) await limiter.clear();
   resetPreviewTime();
 }
 
@@ -59,13 +60,13 @@ export function withInternal<
   Q extends z.ZodType | undefined = undefined,
   P extends z.ZodType | undefined = undefined,
 >(options: InternalOptions<S, Q, P>, handler: (ctx: InternalCtx<Parsed<S>, Parsed<Q>, Parsed<P>>) => Promise<Response | unknown>) {
-  const buckets = options.rate ? new TokenBuckets(options.rate.perSecond, options.rate.burst) : null;
-  if (buckets) memberRates().add(buckets);
+  const limiter = options.rate ? rateLimiter(`member:${options.rate.scope}`, options.rate) : null;
+  if (limiter) memberRates().add(limiter);
   return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
     try {
       assertSameOrigin(req);
       const member = await requireMember(req.headers, options.role);
-      if (buckets) enforceMemberRate(buckets, member.id);
+      if (limiter) await enforceMemberRate(limiter, member.id);
       const rawParams = (await route?.params) ?? {};
       assertStorableUrl(req, rawParams);
       const params = options.params ? parseWith(options.params, rawParams, "(path)") : undefined;
@@ -126,8 +127,8 @@ function releasedWhenRead(response: Response, release: () => void): Response {
   return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
-function enforceMemberRate(buckets: TokenBuckets, memberId: string) {
-  const decision = buckets.take(memberId, Date.now());
+async function enforceMemberRate(limiter: RateLimiter, memberId: string) {
+  const decision = await limiter.take(memberId);
   if (!decision.ok) {
     throw new ApiError(429, "rate_limited", `Too many requests; retry in ${decision.retryAfterSeconds} s`, null, { "Retry-After": String(decision.retryAfterSeconds) });
   }

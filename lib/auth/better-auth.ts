@@ -12,6 +12,7 @@ import { secretKey } from "../crypto/secret-box";
 import { CLIENT_IP_HEADER, fromTrustedProxy } from "./client-address";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rule";
 import { SESSION_COOKIE_PREFIX } from "./gate";
+import { authRateLimitStorage } from "./auth-rate-limit";
 import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { forgetVerifiedSessions } from "./verified-sessions";
 
@@ -47,9 +48,9 @@ function createAuth() {
     // Wrong passwords are throttled per account and per client address, in the database, and audited
     // (sign-in-guard.ts); these hooks run for the HTTP route and for direct auth.api calls alike.
     hooks: { before: createAuthMiddleware(async (ctx) => beforeSignIn(ctx)), after: createAuthMiddleware(async (ctx) => afterSignIn(ctx)) },
-    // better-auth's own per-address limiter (in memory, per process) on top, keyed on the address
-    // client-address.ts resolved, never on a header the client wrote.
-    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300 },
+    // better-auth's own per-address limiter on top, keyed on the address client-address.ts resolved,
+    // never on a header the client wrote; counted where every limit is (in Redis with the scale-out).
+    rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300, customStorage: authRateLimitStorage },
     advanced: {
       cookiePrefix: SESSION_COOKIE_PREFIX,
       defaultCookieAttributes: { httpOnly: true, sameSite: "lax" },

@@ -11,8 +11,8 @@ import { TokenBuckets } from "../api/rate-limit";
 /** The editor's wait after the last keystroke before it asks for a preview. */
 export const PREVIEW_DEBOUNCE_MS = 60;
 
-/** Previews a member may ask for (token bucket: sustained per second, and at once). */
-export const PREVIEW_RATE = { perSecond: 20, burst: 40 } as const;
+/** Previews a member may ask for (token bucket: sustained per second, and at once; shared by every web process with Redis). */
+export const PREVIEW_RATE = { scope: "preview", perSecond: 20, burst: 40 } as const;
 
 /** Milliseconds of rendering a member's previews may take: `perSecond` sustained (a fifth of the event loop), `burst` at once. */
 export const PREVIEW_RENDER_TIME = { perSecond: 200, burst: 1000 } as const;

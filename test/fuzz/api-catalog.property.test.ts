@@ -65,7 +65,7 @@ beforeAll(async () => {
   process.env.HOOKLINE_API_RATE_LIMIT = "1000000";
   process.env.HOOKLINE_API_RATE_BURST = "1000000";
   resetEnv();
-  resetRateLimits();
+  await resetRateLimits();
   auth = await apiKeyHeaders("admin");
 });
 

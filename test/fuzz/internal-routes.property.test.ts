@@ -92,7 +92,7 @@ describe("internal routes under fuzzing: no 5xx", () => {
   it("POST /api/preview: sample requests from sampleRequestSchema, valid-ish and hostile", async () => {
     await fc.assert(
       fc.asyncProperty(hostile(sampleRequestSchema), async (body) => {
-        resetMemberRates(); // the per-member rate limit would answer 429 before the body is read
+        await resetMemberRates(); // the per-member rate limit would answer 429 before the body is read
         await call(preview as Handler, { path: "/api/preview", body: json(body) });
       }),
       runs(RUNS.preview),

@@ -1,5 +1,6 @@
 // Which delivery engine a process runs, from the configuration: the one rule that start.ts (which
-// starts it), server-start.ts (which says so) and the health check (which pings its Redis) read.
+// starts it), server-start.ts (which says so), the health check (which pings its Redis) and the shared
+// rate limits (lib/api/rate-limit.ts: in Redis exactly when the deliveries are) read.
 import { servesManyWorkers } from "../../db/dialect";
 import { env, type Settings } from "../../env";
 
@@ -18,4 +19,9 @@ export function deliversThroughRedis(e: Settings = env()): boolean {
  */
 export function runsEmbeddedWorker(e: Settings = env()): boolean {
   return e.HOOKLINE_EMBEDDED_WORKER ?? !deliversThroughRedis(e);
+}
+
+/** The Redis URL this install uses (deliversThroughRedis), or null: the rate limits are shared through it too. */
+export function redisUrlInUse(e: Settings = env()): string | null {
+  return deliversThroughRedis(e) ? e.REDIS_URL! : null;
 }

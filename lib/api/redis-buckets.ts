@@ -1,0 +1,120 @@
+// Token buckets in Redis, shared by every process of an install (rate-limit.ts decides when): one Lua
+// script reads, refills and spends a bucket atomically, on Redis's clock (the processes' clocks may
+// differ), and lets a bucket expire once it would be full again. A Redis that does not answer is not
+// an error for the request: take() answers null at once (no offline queue, a short command timeout),
+// the caller counts in its own memory, and the log says so once per outage (host only).
+import { Redis } from "ioredis";
+import { redisHost } from "../delivery/engine/bullmq/connection";
+import { describeSafely, log } from "../log";
+import type { RateDecision, RateRule } from "./rate-limit";
+
+// KEYS[1] the bucket; ARGV[1] tokens a second, ARGV[2] the burst. Answers { allowed, wait in ms }.
+const TAKE_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1])
+local at = tonumber(b[2])
+if tokens == nil or at == nil then
+  tokens = burst
+  at = now
+end
+if now > at then
+  tokens = math.min(burst, tokens + (now - at) / 1000 * rate)
+  at = now
+end
+local allowed = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+end
+redis.call('HSET', KEYS[1], 'tokens', tostring(tokens), 'at', tostring(at))
+redis.call('PEXPIRE', KEYS[1], math.ceil((burst - tokens) / rate * 1000) + 1000)
+if allowed == 1 then return {1, 0} end
+return {0, math.ceil((1 - tokens) / rate * 1000)}
+`;
+
+/** How long a request waits for Redis before it counts in memory instead. */
+const COMMAND_TIMEOUT_MS = 500;
+/** The first connection: how long the first requests wait for it (later, a request never waits for a reconnect). */
+const FIRST_CONNECT_MS = 1000;
+
+type TakeCommand = { hooklineTakeToken(key: string, rate: number, burst: number): Promise<[number, number]> };
+
+export class RedisBuckets {
+  private readonly client: Redis & TakeCommand;
+  private readonly firstReady: Promise<void>;
+  private away = false;
+
+  /** `prefix` goes before every bucket's key (`<HOOKLINE_QUEUE_PREFIX>:rate:` for the app; tests pick their own). */
+  constructor(
+    private readonly url: string,
+    readonly prefix: string,
+  ) {
+    this.client = new Redis(url, {
+      enableOfflineQueue: false,
+      maxRetriesPerRequest: 0,
+      commandTimeout: COMMAND_TIMEOUT_MS,
+      connectTimeout: 2000,
+      // reconnects in the background; requests meanwhile count in memory
+      retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
+    }) as Redis & TakeCommand;
+    this.client.defineCommand("hooklineTakeToken", { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    // errors are reported by take() once per outage: without a listener ioredis prints each reconnect
+    this.client.on("error", () => {});
+    const ready = new Promise<void>((resolve) => {
+      this.client.once("ready", () => resolve());
+      this.client.once("end", () => resolve());
+    });
+    this.firstReady = Promise.race([ready, new Promise<void>((resolve) => setTimeout(resolve, FIRST_CONNECT_MS).unref())]);
+  }
+
+  /** Spends one token of `key`'s bucket; null when Redis did not answer (count in memory instead). */
+  async take(key: string, rule: RateRule): Promise<RateDecision | null> {
+    try {
+      if (this.client.status !== "ready") await this.firstReady; // at once after the first connection
+      const [allowed, waitMs] = await this.client.hooklineTakeToken(this.prefix + key, rule.perSecond, rule.burst);
+      if (this.away) this.reportBack();
+      return allowed === 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+    } catch (err) {
+      this.reportAway(err);
+      return null;
+    }
+  }
+
+  /** Deletes every bucket whose key starts with `keyPrefix` (tests); nothing when Redis does not answer. */
+  async clear(keyPrefix: string): Promise<void> {
+    try {
+      if (this.client.status !== "ready") await this.firstReady; // at once after the first connection
+      let cursor = "0";
+      do {
+        const [next, keys] = await this.client.scan(cursor, "MATCH", `${escapeGlob(this.prefix + keyPrefix)}*`, "COUNT", 1000);
+        if (keys.length) await this.client.unlink(...keys);
+        cursor = next;
+      } while (cursor !== "0");
+    } catch (err) {
+      this.reportAway(err);
+    }
+  }
+
+  close(): void {
+    this.client.disconnect();
+  }
+
+  private reportBack() {
+    this.away = false;
+    log.warn("Redis reachable again (rate limits): counting in Redis, shared by every process", { host: redisHost(this.url) });
+  }
+
+  private reportAway(err: unknown) {
+    if (this.away) return;
+    this.away = true;
+    log.warn("Redis unreachable (rate limits): each process counts its own requests until it is back", { host: redisHost(this.url), error: describeSafely(err) });
+  }
+}
+
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
