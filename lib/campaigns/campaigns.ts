@@ -14,6 +14,7 @@ import { saveVariants, stepToDraft } from "./variant-rows";
 import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
+import { lockRowForDelete } from "../db/row-locks";
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };
@@ -240,6 +241,9 @@ const LIVE_STATUSES = ["active", "paused"];
  */
 export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<boolean> {
   const deleted = await transaction(async (tx) => {
+    // a delivery planned for it meanwhile (an event's fan-out) commits before the check below reads,
+    // or fails its FOREIGN KEY check after the delete and is planned again without it: never deleted with it
+    if (!(await lockRowForDelete(tx, "Action", actionId))) return null;
     const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true } } } });
     if (!step) return null;
     if (await tx.delivery.findFirst({ where: { actionId }, select: { id: true } })) throw new StepInUseError(step.name);

@@ -34,3 +34,18 @@ export async function lockRowForUpdate(tx: DbOrTx, table: string, id: string, op
   const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM ${tableName(table)} WHERE "id" = $1 FOR NO KEY UPDATE${options.skipIfLocked ? " SKIP LOCKED" : ""}`, id);
   return rows.length > 0;
 }
+
+/**
+ * In a Prisma transaction, before checking that nothing references a row and then deleting it (a
+ * webhook without deliveries): PostgreSQL locks it FOR UPDATE, which waits for every transaction that
+ * inserted a row referencing it (their FOREIGN KEY check holds FOR KEY SHARE) and makes every later
+ * one wait for this one. Under READ COMMITTED the check then sees what they committed, and a row
+ * inserted after it fails its FOREIGN KEY check once the delete commits (isForeignKeyViolation: its
+ * writer plans again) instead of being deleted with it (cascade). False: the row is gone. SQLite
+ * serialises writers: true.
+ */
+export async function lockRowForDelete(tx: DbOrTx, table: string, id: string): Promise<boolean> {
+  if (prismaProvider() === "sqlite") return true;
+  const rows = await tx.$queryRawUnsafe<unknown[]>(`SELECT 1 FROM ${tableName(table)} WHERE "id" = $1 FOR UPDATE`, id);
+  return rows.length > 0;
+}

@@ -9,3 +9,13 @@ export function isUniqueViolation(err: unknown): boolean {
   const code = databaseErrorCode(err);
   return code === "23505" || code === "SQLITE_CONSTRAINT_PRIMARYKEY" || code === "SQLITE_CONSTRAINT_UNIQUE";
 }
+
+/**
+ * A write refused by a foreign key (the row it references is gone: deleted by another connection
+ * after this one read it): Prisma's P2003, PostgreSQL's 23503, better-sqlite3's SQLITE_CONSTRAINT_FOREIGNKEY.
+ */
+export function isForeignKeyViolation(err: unknown): boolean {
+  if ((err as { code?: unknown } | null)?.code === "P2003") return true;
+  const code = databaseErrorCode(err);
+  return code === "23503" || code === "SQLITE_CONSTRAINT_FOREIGNKEY";
+}

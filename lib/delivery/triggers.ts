@@ -13,7 +13,7 @@ import { segmentMatcher } from "../audience/segment";
 import { newUsersStatements, usersByIdThrough, type UserForPlanning } from "../audience/users";
 import { userIdGroups } from "../audience/user-pages";
 import { orderedIds } from "../crypto/random-pool";
-import { isUniqueViolation } from "../db/unique-violation";
+import { isForeignKeyViolation, isUniqueViolation } from "../db/unique-violation";
 import { planDeliveries } from "./core/plan";
 import { parseDeliveryRule, type DeliveryRule } from "./core/rules";
 import { emptyCounts, plannedDeliveryStatements, type FanOutCounts } from "./store/fan-out";
@@ -230,6 +230,8 @@ export async function trackEvents(events: TrackedEvent[], now = new Date()): Pro
   } catch (err) {
     // the same event id committed by a concurrent request after this one read the keys: read again
     if (isUniqueViolation(err) && events.some((e) => e.id !== undefined)) return trackOnce(events, now);
+    // a webhook (or campaign) deleted after the active campaigns were read: planned again without it
+    if (isForeignKeyViolation(err)) return trackOnce(events, now);
     throw err;
   }
 }
