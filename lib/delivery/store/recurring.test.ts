@@ -515,3 +515,49 @@ describe("a recurring campaign with a start date ahead", () => {
     });
   });
 });
+
+describe("a paused recurring campaign's held-out users and its count, when its settings change", () => {
+  it("its control group follows the sent rows: moved to the new run's key and time, removed with a dropped run", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "rcg-paris", timezone: "Europe/Paris", attributes: {} },
+        { id: "rcg-la", timezone: "America/Los_Angeles", attributes: {} },
+      ],
+    });
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rcg-" }] } });
+    // a second webhook, whose every user is held out from Sunday's run on (activation refuses 100%):
+    // its control rows are planned as the first webhook's deliveries are
+    const held = await db().action.create({
+      data: { campaignId: campaign.id, name: "Held", urlTemplate: "http://127.0.0.1:9/held", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
+    });
+    expect(await activateCampaign(campaign.id, { now })).toMatchObject({ ok: true });
+    await db().action.update({ where: { id: held.id }, data: { controlPercent: 100 } });
+    await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-03-07T19:30:00Z"))).toBe(true);
+    // the first webhook's rows of Sunday's run (Saturday's, planned at the activation, had no control group)
+    const sent = async () =>
+      (await db().delivery.findMany({ where: { campaignId: campaign.id, state: { not: "cancelled" } }, select: { userId: true, plannedAt: true, triggerKey: true } }))
+        .filter((r) => !r.triggerKey.startsWith("occurrence:2026-03-06"))
+        .map((r) => `${r.userId} ${r.plannedAt.toISOString()} ${r.triggerKey}`)
+        .sort();
+    const control = async () =>
+      (await db().controlGroupMember.findMany({ where: { actionId: held.id }, select: { userId: true, assignedAt: true, triggerKey: true } }))
+        .map((r) => `${r.userId} ${r.assignedAt.toISOString()} ${r.triggerKey}`)
+        .sort();
+    expect((await sent()).length).toBe(2);
+    expect(await control()).toEqual(await sent());
+
+    // 01:00 in London: the runs move to 01:00 in each user's zone under new keys, the held-out users with them
+    const early = { ...daily, time: "01:00", timeZone: "Europe/London" };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: early }))).toEqual({ ok: true });
+    expect(await sent()).toContain("rcg-paris 2026-03-08T00:00:00.000Z occurrence:2026-03-07T11:00:00.000Z");
+    expect(await control()).toEqual(await sent());
+
+    // Monday to Saturday: Sunday's run is dropped, for the held-out users too (they are no longer in it)
+    const weekdays = { ...early, frequency: "weekly", weekdays: [1, 2, 3, 4, 5, 6] };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: weekdays }))).toEqual({ ok: true });
+    expect(await sent()).toEqual([]);
+    expect(await control()).toEqual([]);
+  });
+});
