@@ -6,14 +6,14 @@ import { db } from "../../db";
 import type { Prisma } from "../../db";
 import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
-import { cronProblem, pendingRunAfterChange } from "../core/schedule-time";
+import { cronProblem, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
-import { replanWaitingOccurrences } from "../store/replan-occurrences";
+import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
 
 const EARLIEST_DATE = Date.UTC(1970, 0, 1);
 const LATEST_DATE = Date.UTC(10000, 0, 1);
@@ -163,7 +163,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
 /**
  * A paused recurring campaign's new rule or start date applies to what its occurrences planned before
  * the pause and still waits, as to its pending run (replanWaitingOccurrences); an occurrence left with
- * nothing no longer counts, and the pending run is worked out again with the count that remains.
+ * nothing no longer counts, and the pending run is worked out again with the count that remains (one
+ * is scheduled again when its runs had been used up and a place is freed).
  */
 async function replanPaused(
   tx: Tx,
@@ -182,12 +183,17 @@ async function replanPaused(
   const startAt = settings.startAt !== undefined ? settings.startAt : stored.startAt;
   const endAt = settings.endAt !== undefined ? settings.endAt : stored.endAt;
   const change = { before: before?.when === "recurring" ? before : null, rule, startAt, endAt };
+  // no pending run: its occurrences were used up (or it ended); read before its keys are moved
+  const latest = stored.nextRunAt ? null : await latestOccurrenceAt(tx, campaignId);
   const { occurrencesDropped } = await replanWaitingOccurrences(tx, campaignId, change, new Date());
   if (!occurrencesDropped) return;
   const occurrences = Math.max(0, stored.occurrences - occurrencesDropped);
+  // a place freed: the run the stored rule would have had after its latest, had it not been the last,
+  // is the pending one the new rule's run is worked out from (nextRunUnder), as for a pending run
+  const pending = stored.nextRunAt ?? (latest && nextOccurrence({ ...(change.before ?? rule), maxOccurrences: undefined, endsOn: undefined }, latest));
   await tx.campaign.update({
     where: { id: campaignId },
-    data: { occurrences, ...(stored.nextRunAt ? { nextRunAt: nextRunUnder({ ...stored, nextRunAt: stored.nextRunAt, occurrences }, settings) } : {}) },
+    data: { occurrences, ...(pending ? { nextRunAt: nextRunUnder({ ...stored, nextRunAt: pending, occurrences }, settings) } : {}) },
   });
 }
 

@@ -560,4 +560,32 @@ describe("a paused recurring campaign's held-out users and its count, when its s
     expect(await sent()).toEqual([]);
     expect(await control()).toEqual([]);
   });
-});
+
+  it("a run dropped after the last of its occurrences fanned out frees a place: the next run is scheduled again", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "rmx-paris", timezone: "Europe/Paris", attributes: {} },
+        { id: "rmx-ny", timezone: "America/New_York", attributes: {} },
+      ],
+    });
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true, maxOccurrences: 2 };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rmx-" }] } });
+    // the 7th under way at the activation (New York's 09:00 ahead), the 8th fanned out at 09:00 UTC+14: both used
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
+    expect(await pauseCampaign(campaign.id, "test", new Date("2026-03-07T19:30:00Z"))).toBe(true);
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+
+    // Monday to Saturday: Sunday the 8th is dropped and no longer counts; one run is left, Monday the 9th
+    const weekdays = { ...rule, frequency: "weekly", weekdays: [1, 2, 3, 4, 5, 6] };
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: weekdays }))).toEqual({ ok: true });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 1, nextRunAt: new Date("2026-03-08T19:00:00Z") });
+    // resumed, Monday runs to both users at 09:00 in their zone, and is the last
+    expect((await resumeCampaign(campaign.id, "test", { now: new Date("2026-03-07T20:00:00Z") })).ok).toBe(true);
+    await runDueOccurrences(db(), new Date("2026-03-08T19:00:01Z"));
+    expect(await plannedAt(campaign.id, "occurrence:2026-03-08T19:00:00.000Z")).toEqual({
+      "rmx-paris": "scheduled 2026-03-09T08:00:00.000Z occurrence:2026-03-08T19:00:00.000Z",
+      "rmx-ny": "scheduled 2026-03-09T13:00:00.000Z occurrence:2026-03-08T19:00:00.000Z",
+    });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).toMatchObject({ occurrences: 2, nextRunAt: null });
+  });});

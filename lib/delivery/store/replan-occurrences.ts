@@ -199,3 +199,18 @@ function chunks<T>(items: T[], size: number): T[][] {
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
 }
+
+/**
+ * When the campaign's latest occurrence fanned out (its trigger key's time, planned deliveries or
+ * held-out users alike), or null before its first: what its next run would follow once one no longer
+ * counts after its runs were used up (settings.ts). Keys are "occurrence:<ISO time>": latest sorts last.
+ */
+export async function latestOccurrenceAt(tx: Tx, campaignId: string): Promise<Date | null> {
+  const where = { campaignId, triggerKey: { startsWith: OCCURRENCE } };
+  const rows = [
+    await tx.delivery.findFirst({ where, orderBy: { triggerKey: "desc" }, select: { triggerKey: true } }),
+    await tx.controlGroupMember.findFirst({ where, orderBy: { triggerKey: "desc" }, select: { triggerKey: true } }),
+  ];
+  const times = rows.flatMap((r) => (r ? [new Date(r.triggerKey.slice(OCCURRENCE.length)).getTime()] : [])).filter((t) => !Number.isNaN(t));
+  return times.length ? new Date(Math.max(...times)) : null;
+}
