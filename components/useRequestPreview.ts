@@ -4,7 +4,7 @@ import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 // Short enough that the preview settles well within 150 ms of the last keystroke (and below the route's rate limit).
-import { PREVIEW_DEBOUNCE_MS } from "@/lib/campaigns/preview-rate";
+import { PREVIEW_DEBOUNCE_MS } from "@/lib/campaigns/preview-debounce";
 import { useDebouncedValue } from "./useDebouncedValue";
 
 

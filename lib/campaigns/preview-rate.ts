@@ -8,8 +8,7 @@
 // of rendering, which a person typing (a few ms a preview) never comes near.
 import { TokenBuckets } from "../api/rate-limit";
 
-/** The editor's wait after the last keystroke before it asks for a preview. */
-export const PREVIEW_DEBOUNCE_MS = 60;
+export { PREVIEW_DEBOUNCE_MS } from "./preview-debounce";
 
 /** Previews a member may ask for (token bucket: sustained per second, and at once; shared by every web process with Redis). */
 export const PREVIEW_RATE = { scope: "preview", perSecond: 20, burst: 40 } as const;
