@@ -22,6 +22,7 @@ import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
+import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 import { VariantControls } from "./VariantControls";
 import { VariantTabs } from "./VariantTabs";
@@ -63,6 +64,12 @@ export function CampaignEditor({
     Object.entries(editor.errors).flatMap(([p, m]) => (p.startsWith(DELIVERY_ERROR_PREFIX) ? [[p.slice(DELIVERY_ERROR_PREFIX.length), m]] : [])),
   );
   const campaignStatus = status ?? "draft";
+  // The header's line tells of a status ("Active: 3 deliveries planned."): it goes once the campaign moves on from it.
+  const [statusSeen, setStatusSeen] = useState(campaignStatus);
+  if (statusSeen !== campaignStatus) {
+    setStatusSeen(campaignStatus);
+    if (editor.message && !statusLineFollows(editor.message, campaignStatus)) editor.announce(null);
+  }
   const [activeUid, setActiveUid] = useState(state.actions[0]?.uid);
   const [confirming, setConfirming] = useState<Confirming>(null);
   const [confirmingLiveSave, setConfirmingLiveSave] = useState(false);

@@ -7,8 +7,12 @@ import type { ActionDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { handOverSample } from "./preview-sample-carry";
 
-/** `forFields`: a message about field errors, gone once those errors are fixed. */
-export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean } | null;
+/**
+ * `forFields`: a message about field errors, gone once those errors are fixed.
+ * `leadsTo`: the campaign status the outcome it tells of led to (Activate's "active"): it stays when
+ * the page follows the campaign there and goes on any other change (statusLineFollows).
+ */
+export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean; leadsTo?: string } | null;
 
 /** A message for the next editor to mount (after a new campaign's first save moves it to its page). */
 let flash: EditorMessage = null;

@@ -51,6 +51,8 @@ test("after Activate the campaign page follows it to Finished without a reload",
     await expect(delivery.getByText("Finished", { exact: true })).toBeVisible();
     await expect(delivery.getByRole("note").filter({ hasText: "Finished: every delivery is final" })).toBeVisible();
     await expect(delivery.getByRole("button", { name: "Pause" })).toHaveCount(0);
+    // the line Activate left goes with the status it described: no "Active: 3 deliveries planned." beside Finished
+    await expect(page.getByText("Active: 3 deliveries planned", { exact: false })).toHaveCount(0);
     expect(await page.evaluate(() => (window as unknown as { followMark?: number }).followMark)).toBe(1);
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("finished");
   } finally {

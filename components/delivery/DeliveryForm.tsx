@@ -4,6 +4,7 @@
 // (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
+import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
@@ -47,16 +48,25 @@ type Props = {
   saveFirst?: (then: (saved: LiveAction[]) => void) => void;
   /** the page's Save is running */
   saving?: boolean;
-  /** what Activate, Pause or Resume did, in a line for the page's header (its status replaces "Saved.") */
-  onOutcome?: (outcome: { tone: "success" | "error"; text: string }) => void;
+  /** what Activate, Pause or Resume did, in a line for the page's header (its status replaces "Saved."), and the status it led to */
+  onOutcome?: (outcome: { tone: "success" | "error"; text: string; leadsTo?: string }) => void;
 };
+
+/** Activate's, Pause's and Resume's result: the status it led to, when it succeeded */
+type Outcome = ActionResult<{ status: string } | undefined>;
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
 export function DeliveryForm({ campaignId, status, delivery, missed = null, saveErrors, onWebhookErrors, saveFirst, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
-  const [result, setResult] = useState<ActionResult | null>(null);
+  const [result, setResult] = useState<Outcome | null>(null);
+  // the result tells of a status ("Active: 3 deliveries planned."): it goes once the campaign moves on from it (finishes by itself)
+  const [statusSeen, setStatusSeen] = useState(status);
+  if (statusSeen !== status) {
+    setStatusSeen(status);
+    if (result && !statusLineFollows({ leadsTo: result.ok ? result.data?.status : undefined }, status)) setResult(null);
+  }
   const [pending, start] = useTransition();
   const [confirming, setConfirming] = useState<{ sendAtPassed: boolean } | null>(null);
   // a viewer sees the settings and changes nothing (the server refuses it too)
@@ -64,9 +74,9 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
   const locked = !canEdit || status === "active" || status === "finished";
   const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
   // `refused`: the header's line when it fails (the problems are listed here, under the buttons)
-  const run = (fn: () => Promise<ActionResult>, { savesSettings = false, refused }: { savesSettings?: boolean; refused?: string } = {}) =>
+  const run = (fn: () => Promise<Outcome>, { savesSettings = false, refused }: { savesSettings?: boolean; refused?: string } = {}) =>
     start(async () => {
-      let r: ActionResult;
+      let r: Outcome;
       try {
         r = await fn();
         if (r.ok && savesSettings) delivery.markSaved();
@@ -75,7 +85,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         r = failed("That did not work; check your connection and try again.");
       }
       setResult(r);
-      onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done." } : { tone: "error", text: refused ?? r.message });
+      onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done.", leadsTo: r.data?.status } : { tone: "error", text: refused ?? r.message });
     });
 
   const activateSaved = (saved?: LiveAction[]) =>

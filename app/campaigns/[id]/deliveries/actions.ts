@@ -1,6 +1,7 @@
 "use server";
 // The Delivery section's and the delivery log's server actions: each parses, calls one lib
-// function, revalidates, and returns the one ActionResult the component shows.
+// function, revalidates, and returns the one ActionResult the component shows. Activate, Pause and
+// Resume return the status they led to: their line stays while the page follows the campaign there.
 import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
@@ -29,13 +30,13 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
-  return succeeded(undefined, activationMessage(result));
+  return succeeded({ status: result.status }, activationMessage(result));
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
   const ok = await pauseCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? succeeded(undefined, "Paused: nothing sends until you resume. Events tracked meanwhile do not trigger it; a triggered campaign can catch them up when you resume.") : failed("Only an active campaign can be paused.");
+  return ok ? succeeded({ status: "paused" as const }, "Paused: nothing sends until you resume. Events tracked meanwhile do not trigger it; a triggered campaign can catch them up when you resume.") : failed("Only an active campaign can be paused.");
 });
 
 const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict().optional()]);
@@ -43,7 +44,7 @@ const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict(
 export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, name: "Resuming" }, async ([campaignId, options], member) => {
   const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp });
   revalidatePath(`/campaigns/${campaignId}`);
-  return result.ok ? succeeded(undefined, resumeMessage(result)) : failed(result.message);
+  return result.ok ? succeeded({ status: "active" as const }, resumeMessage(result)) : failed(result.message);
 });
 
 export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {
