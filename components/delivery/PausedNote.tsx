@@ -1,4 +1,5 @@
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
+import { DateTime } from "../ui/DateTime";
 
 /** What a paused campaign does and does not do, and, for a triggered one, the events it has missed so far. */
 export function PausedNote({ missed }: { missed: MissedWhilePaused | null }) {
@@ -9,10 +10,7 @@ export function PausedNote({ missed }: { missed: MissedWhilePaused | null }) {
         <p>
           “{missed.event}” events tracked meanwhile do not trigger it; they are stored, and <strong>Resume and catch up</strong> sends them when
           you resume, as if it had not been paused. Since{" "}
-          {/* the browser's zone, not the server's */}
-          <time dateTime={missed.since} suppressHydrationWarning>
-            {new Date(missed.since).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" })}
-          </time>
+          <DateTime value={missed.since} />
           : {missed.count === 0 ? "none has" : `${missed.count.toLocaleString("en-US")} ${missed.count === 1 ? "has" : "have"}`} arrived.
         </p>
       )}

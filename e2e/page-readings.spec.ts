@@ -1,0 +1,30 @@
+// Small things a marketer reads on the campaign, Activity and audit pages: every date through the
+// shared DateTime (the exact UTC time on hover), seconds where instants a few seconds apart must not
+// read the same, and long names cut on one line rather than broken mid-word.
+import { appDb } from "./app-db";
+import { expect, test } from "./fixtures";
+
+test("a paused triggered campaign's 'Since …' is the shared DateTime: the exact UTC time on hover", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `pausednote-${Date.now()}`;
+  const pausedAt = new Date("2026-12-04T08:15:42Z");
+  try {
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Paused ${tag}`,
+        status: "paused",
+        pausedAt,
+        deliveryRule: { when: "triggered", event: `ev-${tag}` },
+        actions: { create: { name: "Hook", urlTemplate: "https://crm.example.com/x", fields: [], headers: [] } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    const note = page.getByRole("region", { name: "Delivery", exact: true }).getByRole("note").filter({ hasText: "Paused: deliveries already planned wait" });
+    await expect(note).toContainText("Since");
+    const since = note.locator("time");
+    await expect(since).toHaveAttribute("title", "2026-12-04 08:15:42 UTC");
+    await expect(since).toHaveAttribute("datetime", pausedAt.toISOString());
+  } finally {
+    await prisma.$disconnect();
+  }
+});
