@@ -28,3 +28,19 @@ test("a paused triggered campaign's 'Since …' is the shared DateTime: the exac
     await prisma.$disconnect();
   }
 });
+
+test("the audit log's When shows the seconds, as the delivery log does", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `auditsecs-${Date.now()}`;
+  // newest first: a minute ahead, at 37 seconds past the minute
+  const at = new Date(Math.floor(Date.now() / 60_000) * 60_000 + 60_000 + 37_000);
+  try {
+    await prisma.auditLog.create({ data: { actor: `${tag}@hookline.test`, action: "campaign.updated", target: null, createdAt: at } });
+    await page.goto("/audit-log");
+    const when = page.getByRole("row").filter({ hasText: `${tag}@hookline.test` }).locator("time");
+    await expect(when).toHaveAttribute("title", `${at.toISOString().replace("T", " ").slice(0, 19)} UTC`);
+    await expect(when).toHaveText(/\d:\d\d:37\b/);
+  } finally {
+    await prisma.$disconnect();
+  }
+});

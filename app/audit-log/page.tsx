@@ -44,7 +44,7 @@ export default async function AuditLogPage() {
               {entries.map((e, i) => (
                 <tr key={e.id} className="border-t border-slate-100">
                   <td className="py-2 pr-3 whitespace-nowrap">
-                    <DateTime value={e.createdAt} />
+                    <DateTime value={e.createdAt} style="seconds" />
                   </td>
                   <td className="py-2 pr-3">{e.actor}</td>
                   <td className="py-2 pr-3">
