@@ -44,3 +44,28 @@ test("the audit log's When shows the seconds, as the delivery log does", async (
     await prisma.$disconnect();
   }
 });
+
+test("a long campaign name stays on one line in Activity's deliveries, cut with an ellipsis, whole on hover", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `names-${Date.now()}`;
+  const name = `Winter reactivation for lapsed premium subscribers in the northern regions ${tag}`;
+  try {
+    await prisma.user.create({ data: { id: `${tag}-u`, attributes: {} } });
+    const campaign = await prisma.campaign.create({
+      data: { name, status: "paused", deliveryRule: { when: "immediate" }, actions: { create: { name: "Hook", urlTemplate: "https://crm.example.com/x", fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    await prisma.delivery.create({
+      data: { webhookId: `msg_${tag}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `${tag}-u`, triggerKey: "activation", plannedAt: new Date(), dueAt: new Date(Date.now() + 3_600_000), state: "delivered" },
+    });
+    await page.goto("/activity");
+    const cell = page.getByRole("table", { name: "Deliveries" }).getByRole("row").filter({ hasText: `${tag}-u` }).getByRole("cell").first();
+    const shown = cell.getByTitle(name, { exact: true });
+    await expect(shown).toBeVisible();
+    const lines = await shown.evaluate((el) => Math.round(el.getBoundingClientRect().height / parseFloat(getComputedStyle(el).lineHeight)));
+    expect(lines).toBe(1);
+    expect(await shown.evaluate((el) => getComputedStyle(el).textOverflow)).toBe("ellipsis");
+  } finally {
+    await prisma.$disconnect();
+  }
+});

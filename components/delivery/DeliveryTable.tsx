@@ -62,7 +62,14 @@ export function DeliveryTable({
           )}
           {rows.map((r) => (
             <tr key={r.id} className="hover:bg-slate-50">
-              {showCampaign && <td className="px-2 py-1.5">{r.campaignName}</td>}
+              {showCampaign && (
+                <td className="px-2 py-1.5">
+                  {/* on one line (a long name wrapped mid-word): cut with "…", read whole on hover */}
+                  <span title={r.campaignName} className="block max-w-56 truncate whitespace-nowrap">
+                    {r.campaignName}
+                  </span>
+                </td>
+              )}
               <td className="px-2 py-1.5">
                 <UserIdButton userId={r.userId} onClick={() => onSelect(r.id)} />
               </td>
