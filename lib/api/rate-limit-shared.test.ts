@@ -25,8 +25,8 @@ afterEach(() => {
 });
 
 /** A process's Redis buckets: its own connection, the prefix every process of the install shares. */
-function bucketsOf(url: string, prefix: string) {
-  const buckets = new RedisBuckets(url, prefix);
+function bucketsOf(url: string, prefix: string, options?: { breakerMs?: number }) {
+  const buckets = new RedisBuckets(url, prefix, options);
   opened.push(buckets);
   return buckets;
 }
@@ -140,8 +140,9 @@ describe("rate limits shared through Redis", () => {
     try {
       const prefix = uniquePrefix();
       const rule = { perSecond: 0.001, burst: 2 };
-      const web1 = new RateLimiter("api", rule, bucketsOf(`redis://127.0.0.1:${port}`, prefix));
-      const web2 = new RateLimiter("api", rule, bucketsOf(`redis://127.0.0.1:${port}`, prefix));
+      // a short breaker: after a failure a process asks Redis again 1 s later (5 s in the app)
+      const web1 = new RateLimiter("api", rule, bucketsOf(`redis://127.0.0.1:${port}`, prefix, { breakerMs: 1000 }));
+      const web2 = new RateLimiter("api", rule, bucketsOf(`redis://127.0.0.1:${port}`, prefix, { breakerMs: 1000 }));
       expect((await web1.take("k")).ok).toBe(true);
       expect((await web2.take("k")).ok).toBe(true);
       expect((await web1.take("k")).ok).toBe(false);
@@ -176,6 +177,79 @@ describe("rate limits shared through Redis", () => {
       await stopRedis(server);
     }
   }, 20_000);
+});
+
+// A Redis that hangs (a connection that stays open while nothing answers: a stalled server, a network
+// that drops packets) cost every limited request the command timeout (0.5 s). After one timeout the
+// process counts in memory without asking Redis for a while (the breaker), then tries it again.
+describe("a Redis that hangs", () => {
+  it("a server that accepts and never answers: only the first request waits, the next ones answer at once", async () => {
+    const silent = await silentServer();
+    try {
+      const limiter = new RateLimiter("api", { perSecond: 0.001, burst: 3 }, bucketsOf(`redis://127.0.0.1:${silent.port}`, uniquePrefix()));
+      const { result, lines } = await capturingLog(async () => {
+        const timed = [];
+        for (let i = 0; i < 6; i++) timed.push(await timedTake(limiter, "k"));
+        return timed;
+      });
+      expect(result.map((t) => t.decision.ok)).toEqual([true, true, true, false, false, false]);
+      // the first waits for the first connection (1 s at most), the rest a few ms
+      expect(result[0]!.ms).toBeLessThan(1300);
+      for (const t of result.slice(1)) expect(t.ms).toBeLessThan(50);
+      expect(lines.filter((l) => l.includes("Redis unreachable (rate limits)"))).toHaveLength(1);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it("Redis stops answering once connected: one request waits the timeout, the next ones skip Redis until the window ends, then it is tried again", async () => {
+    const proxy = await stallingProxy(6379);
+    try {
+      const prefix = uniquePrefix();
+      const rule = { perSecond: 0.001, burst: 3 };
+      const limiter = new RateLimiter("api", rule, bucketsOf(`redis://127.0.0.1:${proxy.port}`, prefix, { breakerMs: 1000 }));
+      expect((await limiter.take("before")).ok).toBe(true);
+      proxy.stall();
+      const sent = proxy.commandsFor(prefix);
+      const away = await capturingLog(async () => {
+        const timed = [];
+        for (let i = 0; i < 5; i++) timed.push(await timedTake(limiter, "k"));
+        return { timed, asked: proxy.commandsFor(prefix) };
+      });
+      const [first, ...rest] = away.result.timed;
+      // the first waits for the command timeout (0.5 s) and counts in memory
+      expect(first!.ms).toBeGreaterThanOrEqual(450);
+      expect(first!.ms).toBeLessThan(900);
+      // the next ones, within the window, never ask Redis: a few ms each, on this process's buckets
+      for (const t of rest) expect(t.ms).toBeLessThan(50);
+      expect(away.result.timed.map((t) => t.decision.ok)).toEqual([true, true, true, false, false]);
+      expect(away.result.asked).toBe(sent + 1);
+      expect(away.lines.filter((l) => l.includes("Redis unreachable (rate limits)"))).toHaveLength(1);
+
+      // after the window Redis is asked again (and, still stalled, costs that one request the timeout)
+      await new Promise((r) => setTimeout(r, 1100));
+      const retried = await capturingLog(() => timedTake(limiter, "k"));
+      expect(proxy.commandsFor(prefix)).toBe(sent + 2);
+      expect(retried.result.ms).toBeGreaterThanOrEqual(450);
+      expect(retried.lines.filter((l) => l.includes("Redis unreachable"))).toHaveLength(0);
+
+      // Redis answers again (the stalled commands too, late): after the next window, counted in Redis
+      proxy.release();
+      await new Promise((r) => setTimeout(r, 1100));
+      const back = await capturingLog(() => timedTake(limiter, "after"));
+      expect(back.result.decision.ok).toBe(true);
+      expect(back.result.ms).toBeLessThan(200);
+      expect(back.lines.filter((l) => l.includes("Redis reachable again (rate limits)"))).toHaveLength(1);
+      const client = new Redis(REDIS_URL);
+      try {
+        expect(await client.exists(`${prefix}api:after`)).toBe(1);
+      } finally {
+        client.disconnect();
+      }
+    } finally {
+      await proxy.close();
+    }
+  }, 15_000);
 });
 
 // The app's own limits go through the shared store when the install uses Redis (the PostgreSQL run
@@ -260,4 +334,73 @@ async function stopRedis(child: ChildProcess) {
   if (child.exitCode !== null || child.signalCode !== null) return;
   child.kill("SIGKILL");
   await once(child, "exit");
+}
+
+async function timedTake(limiter: RateLimiter, key: string) {
+  const started = performance.now();
+  const decision = await limiter.take(key);
+  return { decision, ms: performance.now() - started };
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never answers. */
+async function silentServer() {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on("error", () => {});
+    socket.on("close", () => sockets.delete(socket));
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    async close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, "close");
+    },
+  };
+}
+
+/**
+ * A TCP proxy on 127.0.0.1 to the Redis on `targetPort`. stall() holds what clients send from then on
+ * (the connection stays open, nothing is answered: a Redis that hangs); release() passes it on, so
+ * Redis answers the held commands late and in order, as a Redis that was only slow would.
+ */
+async function stallingProxy(targetPort: number) {
+  let stalled = false;
+  let received = "";
+  const held: { upstream: net.Socket; chunk: Buffer }[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(targetPort, "127.0.0.1");
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on("error", () => {});
+      s.on("close", () => (sockets.delete(s), client.destroy(), upstream.destroy()));
+    }
+    upstream.pipe(client);
+    client.on("data", (chunk: Buffer) => {
+      received += chunk.toString("latin1");
+      if (stalled) held.push({ upstream, chunk });
+      else upstream.write(chunk);
+    });
+  });
+  server.listen(0, "127.0.0.1");
+  await once(server, "listening");
+  return {
+    port: (server.address() as net.AddressInfo).port,
+    stall: () => void (stalled = true),
+    release() {
+      stalled = false;
+      for (const { upstream, chunk } of held.splice(0)) upstream.write(chunk);
+    },
+    /** How many commands clients sent naming a key under `prefix` (each take names its bucket once). */
+    commandsFor: (prefix: string) => received.split(prefix).length - 1,
+    async close() {
+      for (const s of sockets) s.destroy();
+      server.close();
+      await once(server, "close");
+    },
+  };
 }

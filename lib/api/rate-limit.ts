@@ -119,7 +119,8 @@ export class RateLimiter {
       const decision = await shared.take(`${this.scope}:${key}`, this.rule);
       if (decision) return decision;
     }
-    // embedded mode, or Redis away (fail open to this process's count: RedisBuckets logged it)
+    // embedded mode, or Redis away or skipped for a while after it failed (fail open to this
+    // process's count: RedisBuckets logged it)
     return this.local.take(key, Date.now());
   }
 

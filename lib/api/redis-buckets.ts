@@ -2,7 +2,9 @@
 // script reads, refills and spends a bucket atomically, on Redis's clock (the processes' clocks may
 // differ), and lets a bucket expire once it would be full again. A Redis that does not answer is not
 // an error for the request: take() answers null at once (no offline queue, a short command timeout),
-// the caller counts in its own memory, and the log says so once per outage (host only).
+// the caller counts in its own memory, and the log says so once per outage (host only). A Redis that
+// hangs (connected, answering nothing or late) would cost every request the timeout: after a failure
+// take() does not ask Redis for BREAKER_MS (answers null at once), then lets one request try it again.
 import { Redis } from "ioredis";
 import { redisHost } from "../delivery/engine/bullmq/connection";
 import { describeSafely, log } from "../log";
@@ -40,6 +42,8 @@ return {0, math.ceil((1 - tokens) / rate * 1000)}
 const COMMAND_TIMEOUT_MS = 500;
 /** The first connection: how long the first requests wait for it (later, a request never waits for a reconnect). */
 const FIRST_CONNECT_MS = 1000;
+/** After Redis failed (timed out, refused, errored): how long requests count in memory without asking it. */
+export const BREAKER_MS = 5000;
 
 type TakeCommand = { hooklineTakeToken(key: string, rate: number, burst: number): Promise<[number, number]> };
 
@@ -47,12 +51,20 @@ export class RedisBuckets {
   private readonly client: Redis & TakeCommand;
   private readonly firstReady: Promise<void>;
   private away = false;
+  /** Until when (ms since the epoch) take() does not ask Redis; 0 while it answers. */
+  private skipUntil = 0;
+  private readonly breakerMs: number;
 
-  /** `prefix` goes before every bucket's key (`<HOOKLINE_QUEUE_PREFIX>:rate:` for the app; tests pick their own). */
+  /**
+   * `prefix` goes before every bucket's key (`<HOOKLINE_QUEUE_PREFIX>:rate:` for the app; tests pick
+   * their own); `breakerMs` is BREAKER_MS but in tests.
+   */
   constructor(
     private readonly url: string,
     readonly prefix: string,
+    options: { breakerMs?: number } = {},
   ) {
+    this.breakerMs = options.breakerMs ?? BREAKER_MS;
     this.client = new Redis(url, {
       enableOfflineQueue: false,
       maxRetriesPerRequest: 0,
@@ -71,15 +83,23 @@ export class RedisBuckets {
     this.firstReady = Promise.race([ready, new Promise<void>((resolve) => setTimeout(resolve, FIRST_CONNECT_MS).unref())]);
   }
 
-  /** Spends one token of `key`'s bucket; null when Redis did not answer (count in memory instead). */
+  /**
+   * Spends one token of `key`'s bucket; null when Redis did not answer, or failed less than the
+   * breaker's window ago (count in memory instead).
+   */
   async take(key: string, rule: RateRule): Promise<RateDecision | null> {
+    const now = Date.now();
+    if (now < this.skipUntil) return null;
+    // the window is over: this request tries Redis; those arriving while it waits still skip it
+    if (this.skipUntil) this.skipUntil = now + this.breakerMs;
     try {
       if (this.client.status !== "ready") await this.firstReady; // at once after the first connection
       const [allowed, waitMs] = await this.client.hooklineTakeToken(this.prefix + key, rule.perSecond, rule.burst);
+      this.skipUntil = 0;
       if (this.away) this.reportBack();
       return allowed === 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
     } catch (err) {
-      this.reportAway(err);
+      this.failed(err);
       return null;
     }
   }
@@ -95,7 +115,7 @@ export class RedisBuckets {
         cursor = next;
       } while (cursor !== "0");
     } catch (err) {
-      this.reportAway(err);
+      this.failed(err);
     }
   }
 
@@ -108,7 +128,9 @@ export class RedisBuckets {
     log.warn("Redis reachable again (rate limits): counting in Redis, shared by every process", { host: redisHost(this.url) });
   }
 
-  private reportAway(err: unknown) {
+  /** Redis failed: skip it for the breaker's window; the log says so once per outage. */
+  private failed(err: unknown) {
+    this.skipUntil = Date.now() + this.breakerMs;
     if (this.away) return;
     this.away = true;
     log.warn("Redis unreachable (rate limits): each process counts its own requests until it is back", { host: redisHost(this.url), error: describeSafely(err) });
