@@ -1,9 +1,9 @@
 // The sign-in gate in front of every page and internal route: without a session cookie, pages go
 // to /sign-in and internal API routes answer 401. The API (/api/v1) uses keys instead. The session
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
-// Before the gate, on every path: an address holding %00 is a 400; on /api/v1, a path no route has is
-// a 404; on an /api/v1 or internal route, a method it does not have is a 405 with Allow; in the API's
-// envelope. TRACE and TRACK never get here (lib/api/unsendable-methods.ts answers them).
+// Before the gate, on every path: an address holding %00 is a 400; under /api, a path no route has is
+// a 404 (the API's under /api/v1, the internal routes' elsewhere); on an /api/v1 or internal route, a
+// method it does not have is a 405 with Allow; in the API's envelope. TRACE and TRACK never get here (lib/api/unsendable-methods.ts answers them).
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "./lib/api/errors";
@@ -19,8 +19,9 @@ export function proxy(req: NextRequest) {
     if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details: [{ path: nul, message: "contains U+0000" }] } }, { status: 400 });
     return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
-  // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404; a method an /api/v1
-  // or internal route does not have is a 405 with Allow (Next would answer an empty 405, an empty 400
+  // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404, one elsewhere under
+  // /api the internal routes' 404 (Next would answer its HTML 404 page); a method an /api/v1 or
+  // internal route does not have is a 405 with Allow (Next would answer an empty 405, an empty 400
   // to a method it does not know, 204 to OPTIONS on the catch-all). Before the API key or the session
   // is checked: which routes and methods exist is public (the OpenAPI document needs no key), so this
   // tells a caller without one nothing a 401 would hide, as Stripe's and GitHub's APIs answer 404/405

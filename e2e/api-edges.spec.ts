@@ -1,5 +1,5 @@
 // The public API's edges over real HTTP against `npm start`: /api/v1 itself and unknown paths answer
-// the API's 404 (not the sign-in gate's 401), TRACE and a method a route lacks answer 405 with Allow in
+// the API's 404 (not the sign-in gate's 401), unknown internal /api paths the internal routes' 404, TRACE and a method a route lacks answer 405 with Allow in
 // the envelope (TRACE was Next's 500 page on every path), and one webhook of a campaign is deleted by
 // key, by role, as the editor's rule allows.
 import { request as httpRequest } from "node:http";
@@ -34,7 +34,7 @@ function trace(baseURL: string, path: string) {
 
 const notFound = (method: string, path: string) => ({ error: { code: "not_found", message: `No API route ${method} ${path}; the routes are listed in /api/v1/openapi.json`, details: null } });
 
-test("/api/v1 itself and paths no route has answer the API's 404; TRACE and missing methods its 405", async ({ page, playwright, baseURL }) => {
+test("/api/v1 itself and paths no route has answer the API's 404, other /api paths no route has the internal 404; TRACE and missing methods its 405", async ({ page, playwright, baseURL }) => {
   const anonymous = await playwright.request.newContext({ baseURL });
   for (const [method, path] of [["GET", "/api/v1"], ["POST", "/api/v1"], ["GET", "/api/v1/nope"], ["OPTIONS", "/api/v1/campaigns/c_1/nope"]] as const) {
     const res = await anonymous.fetch(path, { method });
@@ -66,6 +66,15 @@ test("/api/v1 itself and paths no route has answer the API's 404; TRACE and miss
   expect(patched.headers()["allow"]).toBe("GET, HEAD, OPTIONS");
   expect((await patched.json()).error.code).toBe("method_not_allowed");
   expect((await page.request.get("/api/health")).status()).toBe(200);
+
+  // an internal path no route has, signed in or not: the envelope's 404, not Next's HTML page (or the 401)
+  for (const [client, path] of [[page.request, "/api/nope"], [page.request, "/api/campaigns/c_1/nope"], [anonymous, "/api/nope"]] as const) {
+    const res = await client.get(path);
+    expect(res.status(), path).toBe(404);
+    expect(res.headers()["content-type"], path).toMatch(/^application\/json/);
+    expect(await res.json()).toEqual({ error: { code: "not_found", message: `No route GET ${path}`, details: null } });
+  }
+  expect(JSON.parse((await trace(baseURL!, "/api/nope")).body).error.code).toBe("not_found");
 });
 
 test("one webhook of a campaign is deleted by an editor's key, not a viewer's; the last of an active campaign stays", async ({ page, playwright, baseURL }) => {

@@ -119,8 +119,40 @@ describe("proxy: /api/v1 itself and paths no route has", () => {
     }
   });
 
-  it("does not take /api/v1x or /api/v10 for the API", () => {
-    expect(send("GET", "/api/v1x").status).toBe(401);
-    expect(send("GET", "/api/v10/users").status).toBe(401);
+  it("does not take /api/v1x or /api/v10 for the API (they are internal paths no route has)", async () => {
+    for (const path of ["/api/v1x", "/api/v10/users"]) {
+      const res = send("GET", path);
+      expect(res.status, path).toBe(404);
+      expect((await res.json()).error.message, path).toBe(`No route GET ${path}`);
+    }
+  });
+});
+
+// An internal /api path no route has was Next's HTML 404 page signed in (the sign-in gate's 401 signed
+// out): now the internal routes' envelope, a 404 for every method, signed in or not, as a method an
+// internal route does not have is its 405 before the session is looked at.
+describe("proxy: an internal /api path no route has", () => {
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+
+  it("is a 404 in the envelope for every method, signed in or not", async () => {
+    for (const path of ["/api", "/api/nope", "/api/campaigns/x/nope", "/api/campaigns/x", "/api/deliveries/d_1/extra", "/api/imports/i_1/rejected/x", "/api/Deliveries", "/api/auth"]) {
+      for (const method of ["GET", "POST", "PATCH", "OPTIONS", "PURGE"]) {
+        for (const headers of [{}, signedIn] as Record<string, string>[]) {
+          const res = send(method, path, headers);
+          expect(res.status, `${method} ${path}`).toBe(404);
+          expect(res.headers.get("content-type"), `${method} ${path}`).toMatch(/^application\/json/);
+          expect(await res.json()).toEqual({ error: { code: "not_found", message: `No route ${method} ${path}`, details: null } });
+        }
+      }
+    }
+  });
+
+  it("leaves the routes that exist to the sign-in gate and the route, better-auth's below /api/auth included", () => {
+    for (const path of ["/api/deliveries", "/api/campaigns/c_1/outcomes", "/api/imports/i_1/rejected"]) {
+      expect(send("GET", path).status, path).toBe(401);
+      expect(send("GET", path, signedIn).headers.get("x-middleware-next"), path).toBe("1");
+    }
+    expect(send("GET", "/api/auth/get-session").headers.get("x-middleware-next")).toBe("1");
+    expect(send("GET", "/api/health").headers.get("x-middleware-next")).toBe("1");
   });
 });

@@ -62,7 +62,7 @@ describe("the internal routes' method table", () => {
     expect(methodNotAllowed("DELETE", "/api/auth/sign-in/email")?.headers).toEqual({ Allow: "GET, HEAD, OPTIONS, POST" });
     expect(allowedMethods("/api/auth")).toBeNull();
     expect(allowedMethods("/api/auth/")).toBeNull();
-    // not a route: left to Next (and the sign-in gate)
+    // not a route: no 405 (refuseBeforeKey's 404)
     expect(methodNotAllowed("PATCH", "/api/nope")).toBeNull();
     expect(methodNotAllowed("PATCH", "/api/deliveries/d_1/extra")).toBeNull();
   });
@@ -89,11 +89,16 @@ describe("methodNotAllowed", () => {
       expect(methodNotAllowed("PATCH", pathname), pathname).toBeNull();
       expect(refuseBeforeKey("PATCH", pathname), pathname).toMatchObject({ status: 404, code: "not_found", message: `No API route PATCH ${pathname}; the routes are listed in /api/v1/openapi.json` });
     }
-    // a method the route has, and paths no table has outside /api/v1, are not refused here
+    // elsewhere under /api (/api/v1x is not the API's), the internal routes' 404
+    for (const pathname of ["/api", "/api/nope", "/api/v1x", "/api/campaigns/c_1/nope", "/api/auth"]) {
+      expect(refuseBeforeKey("PATCH", pathname), pathname).toMatchObject({ status: 404, code: "not_found", message: `No route PATCH ${pathname}` });
+    }
+    // a method the route has, and pages, are not refused here
     expect(refuseBeforeKey("GET", "/api/v1/users")).toBeNull();
-    expect(refuseBeforeKey("PATCH", "/api/v1x")).toBeNull();
-    expect(refuseBeforeKey("PATCH", "/api/nope")).toBeNull();
+    expect(refuseBeforeKey("GET", "/api/deliveries")).toBeNull();
+    expect(refuseBeforeKey("POST", "/api/auth/sign-in/email")).toBeNull();
     expect(refuseBeforeKey("PATCH", "/campaigns")).toBeNull();
+    expect(refuseBeforeKey("GET", "/apix")).toBeNull();
   });
 
   it("orders Allow as Next does", () => {

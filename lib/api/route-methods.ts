@@ -1,7 +1,7 @@
 // The methods each /api/v1 route and each internal /api route has, for proxy.ts (and, for the methods
 // Next cannot take, lib/api/unsendable-methods.ts) to answer a method a route does not have with a
 // 405 in the API's envelope (Next's own 405 has an empty body, and a method it does not know an empty
-// 400). A plain table rather than the catalogue itself: lib/api/catalog.ts pulls in the zod schemas
+// 400), and a path under /api no route has with a 404 in it (Next's is its HTML page). A plain table rather than the catalogue itself: lib/api/catalog.ts pulls in the zod schemas
 // and, through them, Prisma (~6 MB bundled) into the proxy that runs before every request.
 // route-methods.test.ts proves the tables equal the catalogue and the methods the route files
 // export, so a new route cannot miss them.
@@ -109,11 +109,19 @@ export function unknownApiRoute(method: string, pathname: string): ApiError {
   return new ApiError(404, "not_found", `No API route ${method} ${pathname}; the routes are listed in /api/v1/openapi.json`);
 }
 
+/** The internal routes' 404 for a path under /api (outside /api/v1, /api itself included) that no route has, whatever the method. */
+export function unknownInternalRoute(method: string, pathname: string): ApiError {
+  return new ApiError(404, "not_found", `No route ${method} ${pathname}`);
+}
+
 /**
- * What a request is answered before its API key or session is looked at: under /api/v1 the 404 of a
- * path no route has; on any route of the tables the 405 of a method it does not have; else null.
+ * What a request is answered before its API key or session is looked at: under /api the 404 of a
+ * path no route has (the API's under /api/v1, the internal routes' elsewhere); on any route of the
+ * tables the 405 of a method it does not have; else null (pages, and the methods a route has).
  */
 export function refuseBeforeKey(method: string, pathname: string): ApiError | null {
-  if (isApiPath(pathname) && allowedMethods(pathname) === null) return unknownApiRoute(method, pathname);
+  if ((pathname === "/api" || pathname.startsWith("/api/")) && allowedMethods(pathname) === null) {
+    return isApiPath(pathname) ? unknownApiRoute(method, pathname) : unknownInternalRoute(method, pathname);
+  }
   return methodNotAllowed(method, pathname);
 }

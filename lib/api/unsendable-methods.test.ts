@@ -63,11 +63,13 @@ describe("TRACE", () => {
     }
   });
 
-  it("is a 405 elsewhere: the envelope under /api, short text on pages", async () => {
+  it("is the internal routes' 404 on an internal path no route has", async () => {
     const api = await send("TRACE", "/api/nope");
-    expect(api.status).toBe(405);
-    expect(JSON.parse(api.body).error).toEqual({ code: "method_not_allowed", message: "TRACE is not allowed on /api/nope", details: null });
-    expect(api.headers.allow).toBe("GET, HEAD, OPTIONS, POST");
+    expect(api.status).toBe(404);
+    expect(JSON.parse(api.body)).toEqual({ error: { code: "not_found", message: "No route TRACE /api/nope", details: null } });
+  });
+
+  it("is a 405 on a page, in short text", async () => {
     const page = await send("TRACE", "/campaigns");
     expect(page.status).toBe(405);
     expect(page.headers["content-type"]).toMatch(/^text\/plain/);

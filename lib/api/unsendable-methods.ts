@@ -2,7 +2,7 @@
 // refuses to build one with it ("'TRACE' HTTP method is unsupported"): every path,
 // pages and /api alike, answered them with Next's 500 error page before proxy.ts could run. So they
 // are answered here, before Next sees the request, as proxy.ts answers any other method a route does
-// not have: under /api in the API's envelope (a path under /api/v1 no route has is its 404), a 405
+// not have: under /api in the API's envelope (a path under /api no route has is its 404), a 405
 // with Allow; a page's 405 is short text. (undici refuses CONNECT and TRACK too, but neither reaches a
 // "request" listener: Node's parser answers TRACK 400 and closes a CONNECT nobody listens for.)
 import diagnostics from "node:diagnostics_channel";
