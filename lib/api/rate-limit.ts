@@ -32,13 +32,9 @@ export class TokenBuckets {
   ) {}
 
   take(key: string, nowMs: number): RateDecision {
-    const b = this.buckets.get(key) ?? { tokens: this.burst, at: nowMs };
-    this.buckets.delete(key);
-    b.tokens = this.refilled(b, nowMs);
-    b.at = Math.max(b.at, nowMs);
+    const b = this.bucketAt(key, nowMs);
     const ok = b.tokens >= 1;
     if (ok) b.tokens -= 1;
-    this.buckets.set(key, b);
     // after spending: a bucket swept now is one that is full again, never the one just taken from
     if (this.buckets.size > this.sweepAt) this.sweep(nowMs);
     return ok ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((1 - b.tokens) / this.ratePerSecond)) };
