@@ -32,23 +32,20 @@ export async function nextUserPage(after: string | undefined, limits: { rows?: n
   type Size = { id: string; bytes: number | bigint | null };
   const sizes = reader ? await reader.query<Size>(sql, params.values) : await db().$queryRawUnsafe<Size[]>(sql, ...params.values);
   if (!sizes.length) return null;
-  const lengths = sizes.map((s) => Number(s.bytes ?? 0));
-  const users = pageLength(lengths, 0, rows, bytes);
-  let kept = 0;
-  for (let i = 0; i < users; i++) kept += lengths[i]!;
-  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[users - 1]!.id }, users, bytes: kept };
+  const page = pageLength(sizes.map((s) => Number(s.bytes ?? 0)), 0, rows, bytes);
+  return { id: { ...(after === undefined ? {} : { gt: after }), lte: sizes[page.users - 1]!.id }, ...page };
 }
 
 /**
- * How many of `sizes`, from `start`, make one page: at most `rows` of them and `bytes` in all, and
- * one at least (a user over `bytes` alone is a page of its own). The one rule for both ways of
- * reading users a page at a time (nextUserPage and userIdGroups).
+ * How many of `sizes`, from `start`, make one page, and what they weigh: at most `rows` of them and
+ * `bytes` in all, and one at least (a user over `bytes` alone is a page of its own). The one rule for
+ * both ways of reading users a page at a time (nextUserPage and userIdGroups).
  */
-function pageLength(sizes: readonly number[], start: number, rows: number, bytes: number): number {
+function pageLength(sizes: readonly number[], start: number, rows: number, bytes: number): { users: number; bytes: number } {
   let end = start;
   let total = 0;
   while (end < sizes.length && (end === start || (end - start < rows && total + sizes[end]! <= bytes))) total += sizes[end++]!;
-  return end - start;
+  return { users: end - start, bytes: total };
 }
 
 /**
@@ -68,7 +65,7 @@ export async function userIdGroups(reader: Pick<RawTx, "query">, ids: string[], 
   const idSizes = ids.map((id) => sizes.get(id) ?? 0);
   const groups: string[][] = [];
   for (let start = 0; start < ids.length; ) {
-    const end = start + pageLength(idSizes, start, rows, bytes);
+    const end = start + pageLength(idSizes, start, rows, bytes).users;
     groups.push(ids.slice(start, end));
     start = end;
   }
