@@ -1,7 +1,7 @@
 // Both doors to a password check: the server actions' signInWithPassword and the HTTP route
 // /api/auth/sign-in/email. Each is throttled by account and by address, answers with the wait, and
 // leaves failed sign-ins in the audit log; the route believes X-Forwarded-For only from a trusted proxy.
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST, GET } from "@/app/api/auth/[...all]/route";
 import { db } from "../db";
 import { resetEnv } from "../env";
@@ -30,15 +30,6 @@ afterEach(async () => {
   delete process.env.HOOKLINE_TRUSTED_PROXIES;
   resetEnv();
 });
-
-// The limits count in fixed 15-minute windows of the wall clock: a test whose attempts straddled a
-// window's end would see its count start again half-way (seen in a full run at 03:00:00). Start each
-// test well inside a window.
-beforeEach(async () => {
-  const { windowMs } = SIGN_IN_LIMITS.account;
-  const untilNext = windowMs - (Date.now() % windowMs);
-  if (untilNext < 20_000) await new Promise((r) => setTimeout(r, untilNext + 50));
-}, 30_000);
 
 describe("signInWithPassword (the server actions' sign-in)", () => {
   it("stops guessing an account after the limit, even the right password, and audits each failure", async () => {
