@@ -12,9 +12,12 @@ export type SendErrorClass = "network" | "timeout" | "cancelled" | "refused" | "
 
 export type ClassifyInput = { status: number; retryAfter?: string | null } | { error: SendErrorClass };
 
+/** The 4xx statuses retried, besides every 5xx. */
+export const RETRYABLE_4XX: readonly number[] = [408, 409, 425, 429];
+
 function classifyStatus(status: number): SendOutcome {
   if (status >= 200 && status < 300) return "delivered";
-  if (status === 408 || status === 409 || status === 425 || status === 429 || status >= 500) return "retryable";
+  if (RETRYABLE_4XX.includes(status) || status >= 500) return "retryable";
   return "failed";
 }
 

@@ -2,7 +2,7 @@
 // nextAttemptAt after every retryable attempt, the editor shows describeRetryPolicy and retryPolicyLabel,
 // and a test send that a delivery would retry says so with describeRetryAfterFailure. A receiver's
 // Retry-After is read (and capped) where responses are judged, lib/webhooks/classify.ts.
-import { MAX_RETRY_AFTER_MS } from "../../webhooks/classify";
+import { MAX_RETRY_AFTER_MS, RETRYABLE_4XX } from "../../webhooks/classify";
 import { plural } from "../../text/plural";
 
 export const RETRY_POLICIES = ["none", "default", "aggressive"] as const;
@@ -75,7 +75,7 @@ export function describeRetryPolicy(policy: RetryPolicy): string {
   if (policy === "none") return "No retries: if the first attempt fails, the delivery is marked failed.";
   const waits = scheduleFor(policy);
   const total = waits.reduce((a, b) => a + b, 0);
-  const tail = `Each wait varies by ±20%. A Retry-After from the receiver is honoured (up to 24 hours). Only network errors, timeouts, 408, 409, 425, 429 and 5xx are retried.`;
+  const tail = `Each wait varies by ±20%. A Retry-After from the receiver is honoured (up to ${describeDuration(MAX_RETRY_AFTER_MS)}). Only network errors, timeouts, ${RETRYABLE_4XX.join(", ")} and 5xx are retried.`;
   if (policy === "aggressive") {
     return `Up to ${waits.length + 1} attempts over about ${Math.round(total / (24 * HOUR))} days: retries start after 10 seconds and double up to every 105 minutes, then the delivery is marked failed. ${tail}`;
   }
