@@ -163,8 +163,9 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
 /**
  * A paused recurring campaign's new rule or start date applies to what its occurrences planned before
  * the pause and still waits, as to its pending run (replanWaitingOccurrences); an occurrence left with
- * nothing no longer counts, and the pending run is worked out again with the count that remains (one
- * is scheduled again when its runs had been used up and a place is freed).
+ * nothing no longer counts, and the pending run is worked out again with the count that remains. One
+ * whose runs had been used up (no pending run) is given the run the new rule has after its latest,
+ * when it has one: a place freed by a dropped run, or a higher number of runs (or a later end).
  */
 async function replanPaused(
   tx: Tx,
@@ -186,10 +187,12 @@ async function replanPaused(
   // no pending run: its occurrences were used up (or it ended); read before its keys are moved
   const latest = stored.nextRunAt ? null : await latestOccurrenceAt(tx, campaignId);
   const { occurrencesDropped } = await replanWaitingOccurrences(tx, campaignId, change, new Date());
-  if (!occurrencesDropped) return;
+  // a pending run was worked out with the count as it was (writeDeliverySettings): again only when it fell
+  if (stored.nextRunAt && !occurrencesDropped) return;
   const occurrences = Math.max(0, stored.occurrences - occurrencesDropped);
-  // a place freed: the run the stored rule would have had after its latest, had it not been the last,
-  // is the pending one the new rule's run is worked out from (nextRunUnder), as for a pending run
+  // none pending: the run the stored rule would have had after its latest, had it not been the last,
+  // is the pending one the new rule's run is worked out from (nextRunUnder, with its number of runs
+  // and end date), as for a pending run
   const pending = stored.nextRunAt ?? (latest && nextOccurrence({ ...(change.before ?? rule), maxOccurrences: undefined, endsOn: undefined }, latest));
   await tx.campaign.update({
     where: { id: campaignId },
