@@ -27,7 +27,9 @@ export type ReplanCounts = { moved: number; dropped: number; suppressed: number;
  * says so (past the end date). `occurrencesDropped`: the occurrences none of whose deliveries is left,
  * which no longer count against the number of occurrences. The held-out users whose time on a run had
  * not come when the campaign was paused (their row's assignedAt) are re-planned alike: moved to the
- * new key and time, or removed where the planner leaves them out or the run is dropped.
+ * new key and time, or removed where the planner leaves them out or the run is dropped. Whether a user
+ * is held out stays as the run decided it (a split changed since does not move a user in or out of a
+ * run's control group); a row already attempted or sent is never touched.
  */
 export async function replanWaitingOccurrences(
   tx: Tx,
@@ -47,7 +49,9 @@ export async function replanWaitingOccurrences(
     select: { actionId: true, userId: true, triggerKey: true, assignedAt: true },
   });
   if (waiting.length === 0 && held.length === 0) return counts;
-  const actions = planSteps(await tx.action.findMany({ where: { campaignId }, orderBy: { position: "asc" } }));
+  // who of a run is held out, and which variant each is sent, was decided when it fanned out (its rows
+  // and held-out users say so): a split changed since applies to the runs after, so only times are planned
+  const actions = planSteps(await tx.action.findMany({ where: { campaignId }, orderBy: { position: "asc" } })).map((a) => ({ ...a, split: null }));
   const users = new Map<string, { id: string; timezone: string | null; attributes: unknown }>();
   const userIds = [...new Set([...waiting.map((d) => d.userId), ...held.map((h) => h.userId)])];
   for (let i = 0; i < userIds.length; i += USER_PAGE) {
@@ -87,14 +91,14 @@ export async function replanWaitingOccurrences(
     for (const d of rows) {
       const p = planned.get(`${d.actionId}\u0000${d.userId}`);
       // left out by the planner: the user's time on it is before the start date (or the step is gone)
-      if (!p || p.control) cancels.push({ id: d.id, reason: "Not sent: before the campaign's start date, moved while it was paused" });
+      if (!p) cancels.push({ id: d.id, reason: "Not sent: before the campaign's start date, moved while it was paused" });
       else if (p.suppressedReason) suppressions.push({ id: d.id, reason: p.suppressedReason });
       else if (p.triggerKey !== key || p.plannedAt.getTime() !== d.plannedAt.getTime() || d.dueAt.getTime() !== d.plannedAt.getTime())
         moves.push({ id: d.id, triggerKey: p.triggerKey, plannedAt: p.plannedAt, oldKey: key, actionId: d.actionId, userId: d.userId });
     }
     for (const h of heldRows) {
       const p = planned.get(`${h.actionId}\u0000${h.userId}`);
-      // the planner leaves a held-out user out where their send would not happen (start or end date)
+      // held out still; left out where their send would not happen (start or end date)
       if (!p || p.suppressedReason) heldDrops.push(h);
       else if (p.triggerKey !== key || p.plannedAt.getTime() !== h.assignedAt.getTime()) heldMoves.push({ ...h, newKey: p.triggerKey, plannedAt: p.plannedAt });
     }
