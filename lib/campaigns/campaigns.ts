@@ -14,7 +14,7 @@ import { saveVariants, stepToDraft } from "./variant-rows";
 import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
-import { lockRowForDelete } from "../db/row-locks";
+import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };
@@ -241,6 +241,11 @@ const LIVE_STATUSES = ["active", "paused"];
  */
 export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<boolean> {
   const deleted = await transaction(async (tx) => {
+    // the campaign's row first, as every planner of its runs takes it (an activation, a resume, a
+    // recurring run: their guarded UPDATE, then their deliveries): one planning now commits first and its
+    // deliveries are seen below; taken after the webhook's, each waited for the other (a deadlock,
+    // which PostgreSQL could end by failing the planner's run)
+    await lockRowForUpdate(tx, "Campaign", campaignId);
     // a delivery planned for it meanwhile (an event's fan-out) commits before the check below reads,
     // or fails its FOREIGN KEY check after the delete and is planned again without it: never deleted with it
     if (!(await lockRowForDelete(tx, "Action", actionId))) return null;

@@ -90,4 +90,39 @@ describe.runIf(prismaProvider() === "postgresql")("deleting a webhook while a de
     expect(await db().delivery.findMany({ where: { campaignId: id }, select: { actionId: true } })).toEqual([{ actionId: second!.id }]);
     expect(await db().event.count({ where: { userId: "race-del-event-user" } })).toBe(1);
   });
+
+  it("waits for a planner holding the campaign's row before it takes the webhook's: the planner's deliveries are written, the delete refused", async () => {
+    // a recurring run, an activation, a resume: each updates the campaign's row, then writes its deliveries
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Race planner", actions: [{ url: "https://api.example.com/a" }, { url: "https://api.example.com/b" }] }));
+    const [action] = await db().action.findMany({ where: { campaignId: id }, orderBy: { position: "asc" } });
+    await db().user.upsert({ where: { id: "race-plan-user" }, create: { id: "race-plan-user", attributes: {} }, update: {} });
+    const { open, opened } = gate();
+    let updated!: () => void;
+    const holding = new Promise<void>((r) => (updated = r));
+    const planning = db().$transaction(
+      async (tx) => {
+        await tx.$executeRawUnsafe(`UPDATE ${tableName("Campaign")} SET "updatedAt" = now() WHERE "id" = $1`, id);
+        updated();
+        await opened;
+        // it must not wait for the delete: the delete waits for it (a wait here was a deadlock, which
+        // PostgreSQL could end by failing the planner's run)
+        await tx.$executeRawUnsafe(`SET LOCAL lock_timeout = '200ms'`);
+        await tx.delivery.create({
+          data: { webhookId: "msg_race_plan", campaignId: id, actionId: action!.id, userId: "race-plan-user", triggerKey: "occurrence:race", plannedAt: new Date(), dueAt: new Date(), state: "scheduled" },
+        });
+      },
+      { timeout: 20_000 },
+    );
+    await holding;
+    const deleting = deleteAction(id, action!.id, "editor@example.com").then(
+      (ok) => ({ ok }),
+      (err: unknown) => ({ err }),
+    );
+    await someoneWaitsForALock();
+    open();
+    await planning;
+    expect(await deleting).toEqual({ err: expect.any(StepInUseError) });
+    expect(await db().delivery.count({ where: { webhookId: "msg_race_plan" } })).toBe(1);
+    expect(await db().action.count({ where: { id: action!.id } })).toBe(1);
+  });
 });

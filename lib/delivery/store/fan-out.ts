@@ -5,9 +5,10 @@ import { audiencePage } from "../../audience/users";
 import { nextUserPage, type UserPage } from "../../audience/user-pages";
 import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
-import { jsonInsertSql, newRowIds, type ColumnKind } from "../../db/bulk-insert";
+import { jsonInsertSql, newRowIds, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { plannerStatisticsSql } from "../../db/dialect";
-import { planDeliveries, userFieldsPlanned, type PlanAction, type PlannedDelivery, type Trigger } from "../core/plan";
+import { jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { planDeliveries, planSteps, userFieldsPlanned, type PlanAction, type PlannedDelivery, type Trigger } from "../core/plan";
 import type { DeliveryRule } from "../core/rules";
 
 // rows per INSERT, passed as one JSON parameter (~100 bytes a row for an immediate campaign)
@@ -114,3 +115,18 @@ export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trig
 
 // planned rows from which a fan-out refreshes the planner's statistics
 const STATISTICS_AFTER = 1000;
+
+/**
+ * The campaign's webhooks as they are inside `tx` (planSteps), for a fan-out that holds the campaign's
+ * row (its guarded UPDATE came first): a webhook deleted since the campaign was read is not planned for.
+ * deleteAction takes that row before the webhook's, so none is deleted from under the transaction:
+ * on SQLite the transaction holds the write lock, on PostgreSQL the delete waits for it to commit.
+ */
+export async function campaignStepsIn(tx: Pick<RawTx, "query">, campaignId: string): Promise<PlanAction[]> {
+  const p = new SqlParams();
+  const rows = await tx.query<{ id: string; subDelivery: unknown; variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown }>(
+    `SELECT "id", "subDelivery", "variantOfId", "splitPercent", "controlPercent", "position" FROM ${tableName("Action")} WHERE "campaignId" = ${p.add("text", campaignId)} ORDER BY "position", "id"`,
+    p.values,
+  );
+  return planSteps(rows.map((r) => ({ ...r, subDelivery: jsonOf(r.subDelivery), splitPercent: numberOf(r.splitPercent), controlPercent: numberOf(r.controlPercent), position: numberOf(r.position) })));
+}

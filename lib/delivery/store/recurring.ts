@@ -5,17 +5,15 @@ import type { Db } from "../../db";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { fanOutToAudience } from "./fan-out";
+import { campaignStepsIn, fanOutToAudience } from "./fan-out";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { recurringRuns } from "../core/schedule-time";
 import { describeSafely, log } from "../../log";
-import { planSteps } from "../core/plan";
 
 /** Fans out every due occurrence; returns when the deliveries it planned come due (ms, each time once). */
 export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<number>> {
   const due = await prisma.campaign.findMany({
     where: { status: "active", nextRunAt: { lte: now } },
-    include: { actions: { orderBy: { position: "asc" } } },
     take: 20,
   });
   const dueTimes = new Set<number>();
@@ -39,7 +37,9 @@ export async function runDueOccurrences(prisma: Db, now: Date): Promise<Set<numb
         const guard = `"id" = ${p.add("text", campaign.id)} AND "nextRunAt" = ${p.add("date", pending)} AND "status" = 'active'`;
         const advanced = await tx.run(`UPDATE ${tableName("Campaign")} SET ${set} WHERE ${guard}`, p.values);
         if (advanced === 0) return;
-        const actions = planSteps(campaign.actions);
+        // read under the campaign's row: a webhook deleted since the read above is left out (its
+        // deliveries failed the foreign key, and the run with them)
+        const actions = await campaignStepsIn(tx, campaign.id);
         for (const run of runs) {
           const counts = await fanOutToAudience(tx, { ...campaign, rule, actions }, { kind: "occurrence", ...run }, now);
           for (const t of counts.dueTimes) dueTimes.add(t);
