@@ -199,7 +199,19 @@ export type ResumeResult =
  * Events tracked after the resume are planned as they arrive; those tracked at the very moment of
  * its commit may be missed, as they are by a plain resume.
  */
-export async function resumeCampaign(campaignId: string, actor: string, options: { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number } = {}): Promise<ResumeResult> {
+export async function resumeCampaign(campaignId: string, actor: string, options: ResumeOptions = {}): Promise<ResumeResult> {
+  // changed between its read and its write (a webhook deleted, settings saved) and still paused by the
+  // same pause: read, checked and planned again, once, as the person would by resuming again
+  return (await resumeOnce(campaignId, actor, options, false)) ?? (await resumeOnce(campaignId, actor, options, true))!;
+}
+
+type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number };
+
+/**
+ * One resume: its read, checks, catch-up plan and guarded write. Null when the campaign changed before
+ * the write and is still paused by the pause it read, unless this is the `lastTry` (it then says so).
+ */
+async function resumeOnce(campaignId: string, actor: string, options: ResumeOptions, lastTry: boolean): Promise<ResumeResult | null> {
   const campaign = await campaignWithActions(campaignId);
   if (campaign?.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
   const { pausedAt } = campaign;
@@ -242,7 +254,9 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
   }
   if (!resumed) {
     // guarded by the row as checked above: settings or webhooks saved since were not checked
-    const now = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true } });
+    const now = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, pausedAt: true } });
+    const samePause = now?.status === "paused" && now.pausedAt?.getTime() === pausedAt?.getTime();
+    if (samePause && !lastTry) return null;
     return { ok: false, message: now?.status === "paused" ? "The campaign changed while it was resuming: resume it again." : "Only a paused campaign can be resumed." };
   }
   const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
