@@ -54,6 +54,7 @@ export function HeadersEditor({
                 {(c) => (
                   <TemplateInput
                     {...c}
+                    formPath={`headers.${i}.value`}
                     className={monoInputClass}
                     type={secret && row.value !== SECRET_MASK ? "password" : "text"}
                     placeholder={secret ? "stored encrypted" : "{{user.id}}"}

@@ -6,7 +6,7 @@ import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
 import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
-import { useTemplateDrafting } from "./template-drafting";
+import { formPath, useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
@@ -74,13 +74,13 @@ export function PreviewPanel({
   useEffect(() => {
     const byPath: Record<string, string> = {};
     for (const e of templateErrors ?? []) {
-      const path = e.field.replace(/\[(\d+)\]/g, ".$1");
+      const path = formPath(e.field);
       byPath[path] ??= e.line ? `${e.message} (line ${e.line}, column ${e.column ?? 1})` : e.message;
     }
     onTemplateErrors(byPath);
   }, [templateErrors, onTemplateErrors]);
-  // a `{{` being typed with its suggestions open: the request's errors wait until they close
-  const drafting = (useTemplateDrafting()?.ids.size ?? 0) > 0;
+  // a `{{` being typed with its suggestions open: that field's errors wait until they close
+  const drafting = useTemplateDrafting()?.paths;
   const user = users.find((u) => u.id === userId);
   const forWhom = attributes.value ? "For the test user attributes" : user ? `For ${user.label}` : "";
 

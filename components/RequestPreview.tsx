@@ -2,6 +2,9 @@
 import { describeProblem, fieldLabel } from "@/lib/campaigns/problem-labels";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
+import { formPath } from "./template-drafting";
+
+const NONE: ReadonlySet<string> = new Set();
 
 /** The exact request the action would send for the sample user: method, URL, headers, body bytes. */
 export function RequestPreview({
@@ -10,7 +13,7 @@ export function RequestPreview({
   failure,
   forWhom,
   urlEmpty,
-  drafting = false,
+  drafting = NONE,
 }: {
   result: PreviewResult | undefined;
   updating: boolean;
@@ -18,15 +21,15 @@ export function RequestPreview({
   forWhom: string;
   /** nothing typed in the URL yet */
   urlEmpty: boolean;
-  /** a `{{` is being typed (its suggestions open): the mistakes wait, a hint says why nothing shows */
-  drafting?: boolean;
+  /** the form paths of the fields where a `{{` is being typed (suggestions open): their mistakes wait, a hint says why */
+  drafting?: ReadonlySet<string>;
 }) {
   const found = result ? Object.entries(result.problems) : [];
   // A URL not typed yet is a step still to take, not a mistake: a hint, until something is typed.
   const foundErrors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url"));
-  const waiting = drafting && (foundErrors.length > 0 || found.length > 0);
-  const errors = waiting ? [] : foundErrors;
-  const problems = waiting ? [] : found;
+  const errors = foundErrors.filter((p) => !drafting.has(formPath(p.field)));
+  const problems = found.filter(([field]) => !drafting.has(formPath(field)));
+  const waiting = errors.length < foundErrors.length || problems.length < found.length;
   return (
     <section aria-labelledby="request-preview-title" aria-busy={updating} className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">

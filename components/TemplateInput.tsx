@@ -7,9 +7,14 @@ import type { TemplateSuggestion } from "@/lib/templating/suggestions";
 import { useTemplateDrafting } from "./template-drafting";
 import { useTemplateSuggestions } from "./useTemplateSuggestions";
 
-type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "role"> & { value: string; onChange: (value: string) => void };
+type Props = Omit<InputHTMLAttributes<HTMLInputElement>, "value" | "onChange" | "role"> & {
+  value: string;
+  onChange: (value: string) => void;
+  /** the field's form path ("url", "fields.2.value"): while its suggestions are open, the preview holds back its errors only */
+  formPath?: string;
+};
 
-export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...inputProps }: Props) {
+export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, formPath, ...inputProps }: Props) {
   const listId = `${useId()}-suggestions`;
   const input = useRef<HTMLInputElement>(null);
   const caretAfterChange = useRef<number | null>(null);
@@ -29,9 +34,9 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, ...
   const inputId = inputProps.id;
   useEffect(() => {
     if (!report || !inputId) return;
-    report(inputId, open);
+    report(inputId, open, formPath);
     return () => report(inputId, false);
-  }, [report, inputId, open]);
+  }, [report, inputId, open, formPath]);
 
   // After a pick, the caret goes where applySuggestion says once React has written the new value.
   useLayoutEffect(() => {

@@ -46,6 +46,7 @@ export function UrlField({
       {(control) => (
         <TemplateInput
           {...control}
+          formPath="url"
           type="text"
           inputMode="url"
           placeholder="https://api.example.com/users/{{user.id}}/notify"

@@ -91,6 +91,27 @@ test("a `{{` being typed with its suggestions open is not an error yet; once the
   await expect(value).not.toHaveAttribute("aria-invalid", "true");
 });
 
+test("while one field's `{{` suggestions are open, another field's error still shows in the preview", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(page.getByLabel("Preview as")).toHaveValue("user-1001");
+  await page.getByLabel("URL", { exact: true }).fill("https://api.example.com/{{user.id");
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("greeting");
+  await expect(preview).toContainText("URL (line 1, column 25): `{{` is not closed: add `}}`");
+
+  const value = page.getByLabel("Value", { exact: true });
+  const rendered = page.waitForResponse((r) => r.url().endsWith("/api/preview") && r.request().postData()!.includes("Hello {{user."));
+  await value.pressSequentially("Hello {{user.");
+  await expect(page.getByRole("listbox", { name: "Template suggestions" })).toBeVisible();
+  await rendered;
+  await expect(preview).toHaveAttribute("aria-busy", "false");
+  // the URL's mistake is not the one being typed: it stays; the value's own waits
+  await expect(preview).toContainText("URL (line 1, column 25): `{{` is not closed: add `}}`");
+  await expect(preview).not.toContainText('Field "greeting" value');
+  await expect(value).not.toHaveAttribute("aria-invalid", "true");
+});
+
 test("the request (URL, content type, data) comes before the variants", async ({ page }) => {
   await page.goto("/campaigns/new");
   const webhook = page.getByRole("region", { name: /Webhook/ });
