@@ -253,8 +253,8 @@ export function CampaignEditor({
             shownTestSend={shownTestSend}
             onShowTestSend={setShownTestSend}
             onTemplateErrors={onTemplateErrors}
-            // an unsaved webhook has no timing yet: the default policy, which its save gives it
-            retryPolicy={delivery.form.actions.find((a) => a.id === active?.id)?.retryPolicy ?? "default"}
+            // the Retries choice of this webhook in the Delivery section (its timings are keyed by row uid)
+            retryPolicy={delivery.form.actions.find((a) => a.id === active?.uid)?.retryPolicy ?? "default"}
           />
         </aside>
         {activeView?.id && (

@@ -30,7 +30,7 @@ function tone(send: TestSendView) {
 
 /**
  * One test send: what went out (masked) and what came back, or why nothing did; when a delivery would
- * retry that answer, what it would do under `retryPolicy` (the webhook's).
+ * retry that answer, what it would do under `retryPolicy` (the webhook's as set now: a test send keeps no policy).
  */
 export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retryPolicy: RetryPolicy }) {
   const total = send.timings?.totalMs;

@@ -147,7 +147,11 @@ test("a test send answered 500 says a delivery would be retried, from the retry 
   await page.getByRole("button", { name: "Test send" }).click();
   await expect(result).toContainText("500 Internal Server Error");
   const retries = DEFAULT_SCHEDULE_MS.length;
-  await expect(result.getByRole("note")).toContainText(`A real delivery would be retried: up to ${retries} retries, the first after 30 seconds`);
+  const note = result.getByRole("note");
+  await expect(note).toContainText(`A delivery retries this kind of answer. Under the retry policy set now (“Default”): up to ${retries} retries, the first after 30 seconds`);
+  // the note is about the policy as set now, not when the test was sent: true whatever it is changed to
+  await page.getByRole("region", { name: "Delivery", exact: true }).getByLabel("Retries").selectOption("none");
+  await expect(note).toHaveText("A delivery retries this kind of answer, but the retry policy set now is “No retries”: it would be marked failed.");
 
   // a 200 says nothing of retries
   await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/ok`);

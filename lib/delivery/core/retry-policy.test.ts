@@ -56,11 +56,12 @@ describe("retryPolicyLabel and describeRetryAfterFailure", () => {
     expect(retryPolicyLabel("none")).toBe("No retries");
   });
 
-  it("say what a real delivery would do after an answer that is retried", () => {
+  it("say what a real delivery would do after an answer that is retried, under the policy as set now", () => {
+    // an old test send shows this after the policy changed: the note must not claim the policy it was sent under
     expect(describeRetryAfterFailure("default")).toBe(
-      "A real delivery would be retried: up to 9 retries, the first after 30 seconds, over about 2 days (this webhook's “Default” retry policy), unless the receiver's Retry-After says when.",
+      "A delivery retries this kind of answer. Under the retry policy set now (“Default”): up to 9 retries, the first after 30 seconds, over about 2 days, unless the receiver's Retry-After says when.",
     );
-    expect(describeRetryAfterFailure("aggressive")).toMatch(/^A real delivery would be retried: up to 49 retries, the first after 10 seconds, over about 3 days/);
-    expect(describeRetryAfterFailure("none")).toBe("A real delivery would not be retried: this webhook's retry policy is “No retries”, so it would be marked failed.");
+    expect(describeRetryAfterFailure("aggressive")).toMatch(/^A delivery retries this kind of answer. Under the retry policy set now \(“Aggressive”\): up to 49 retries, the first after 10 seconds, over about 3 days/);
+    expect(describeRetryAfterFailure("none")).toBe("A delivery retries this kind of answer, but the retry policy set now is “No retries”: it would be marked failed.");
   });
 });

@@ -102,15 +102,17 @@ export function retryPolicyLabel(policy: RetryPolicy): string {
 
 /**
  * What a real delivery would do after an answer that is retried (a network error, a timeout, 408, 409,
- * 425, 429 or 5xx: classify.ts), under the webhook's policy: for a test send's result, which itself is
- * never retried.
+ * 425, 429 or 5xx: classify.ts), under the webhook's policy as set now: for a test send's result, which
+ * itself is never retried. A test send does not keep the policy it was sent under, so the note names
+ * the one set now and stays true when an old test send is shown after the policy changed.
  */
 export function describeRetryAfterFailure(policy: RetryPolicy): string {
   const waits = scheduleFor(policy);
-  if (!waits.length) return `A real delivery would not be retried: this webhook's retry policy is “${POLICY_NAMES[policy]}”, so it would be marked failed.`;
+  const lead = "A delivery retries this kind of answer";
+  if (!waits.length) return `${lead}, but the retry policy set now is “${POLICY_NAMES[policy]}”: it would be marked failed.`;
   const total = describeTotal(waits.reduce((a, b) => a + b, 0));
   return (
-    `A real delivery would be retried: up to ${plural(waits.length, "retry", "retries")}, the first after ${describeDuration(waits[0]!)}, ` +
-    `over ${total} (this webhook's “${POLICY_NAMES[policy]}” retry policy), unless the receiver's Retry-After says when.`
+    `${lead}. Under the retry policy set now (“${POLICY_NAMES[policy]}”): up to ${plural(waits.length, "retry", "retries")}, ` +
+    `the first after ${describeDuration(waits[0]!)}, over ${total}, unless the receiver's Retry-After says when.`
   );
 }
