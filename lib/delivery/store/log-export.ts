@@ -42,6 +42,23 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
   }
 }
 
+/**
+ * The export's file name: "deliveries-welcome-series-2026-12-05-17-45-57.csv", with the campaign's name
+ * (letters and digits, lower case) when it is one campaign's log, so a folder of exports says whose each is.
+ */
+export async function deliveryExportFileName(filter: Pick<DeliveryFilter, "campaignId">, now = new Date()): Promise<string> {
+  const stamp = now.toISOString().slice(0, 19).replace(/[T:]/g, "-");
+  const campaign = filter.campaignId ? await db().campaign.findUnique({ where: { id: filter.campaignId }, select: { name: true } }) : null;
+  const slug = (campaign?.name ?? "")
+    .normalize("NFKD")
+    .replace(/[\u0300-\u036f]/g, "")
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .slice(0, 60)
+    .replace(/^-+|-+$/g, "");
+  return `deliveries-${slug ? `${slug}-` : ""}${stamp}.csv`;
+}
+
 /** The chunks as a byte stream for a Response, read one page ahead of the client at most. */
 export function deliveryCsvStream(filter: Omit<DeliveryFilter, "page">, pageSize = EXPORT_PAGE_SIZE): ReadableStream<Uint8Array> {
   const chunks = deliveryCsvChunks(filter, pageSize);

@@ -66,7 +66,8 @@ describe("GET /api/deliveries/export", () => {
     const res = await get(`campaignId=${campaignId}`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/csv; charset=utf-8");
-    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="deliveries-.*\.csv"$/);
+    // named for the campaign (`Export, "quoted"`), so a folder of exports says whose each is
+    expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="deliveries-export-quoted-\d{4}-\d{2}-\d{2}-\d{2}-\d{2}-\d{2}\.csv"$/);
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     const chunks: string[] = [];
@@ -92,6 +93,12 @@ describe("GET /api/deliveries/export", () => {
     expect(comma.length).toBe(Math.ceil((ROWS - 1) / TRICKY.length));
     const everyCampaign = parseCsv(await (await get("state=failed")).text()).slice(1);
     expect(everyCampaign).toHaveLength(10);
+    // every campaign's export names none; a made-up campaign id names none either (and finds no rows)
+    for (const query of ["state=failed", "campaignId=nosuchcampaign"]) {
+      const res = await get(query);
+      await res.body?.cancel();
+      expect(res.headers.get("content-disposition")).toMatch(/^attachment; filename="deliveries-\d{4}-[\d-]+\.csv"$/);
+    }
   });
 
   it("pages with a cursor: small pages give the same rows as one large page", async () => {
