@@ -36,7 +36,8 @@ export const activateAction = defineAction({ role: "editor", schema: settingsArg
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
   const ok = await pauseCampaign(campaignId, member.email);
   revalidatePath(`/campaigns/${campaignId}`);
-  return ok ? succeeded({ status: "paused" as const }, "Paused: nothing sends until you resume. Events tracked meanwhile do not trigger it; a triggered campaign can catch them up when you resume.") : failed("Only an active campaign can be paused.");
+  // what a triggered campaign misses meanwhile, and how to catch it up, is the paused note's (PausedNote)
+  return ok ? succeeded({ status: "paused" as const }, "Paused: nothing sends until you resume.") : failed("Only an active campaign can be paused.");
 });
 
 const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict().optional()]);
