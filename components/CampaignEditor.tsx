@@ -22,6 +22,7 @@ import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
+import { useDraftTestSends } from "./useDraftTestSends";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 import { VariantControls } from "./VariantControls";
@@ -89,6 +90,12 @@ export function CampaignEditor({
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
   const activeView = active ? contentOf(active, activeTab) : null;
+  const rememberDraftTestSend = useDraftTestSends(state.actions);
+  // a test send of a webhook not saved yet (its variant A) joins its history once it is saved
+  const showTestSend = (send: TestSendView | null) => {
+    setShownTestSend(send);
+    if (send && active && !active.id && activeTab === 0) rememberDraftTestSend(active.uid, send.id);
+  };
   const savedUrls = new Map(saved.actions.flatMap((a) => [a, ...a.variants]).filter((a) => a.id).map((a) => [a.id!, a.url]));
 
   function activate(uid: string) {
@@ -251,7 +258,7 @@ export function CampaignEditor({
             campaign={{ id: state.id, name: state.name || "Untitled campaign" }}
             users={users}
             shownTestSend={shownTestSend}
-            onShowTestSend={setShownTestSend}
+            onShowTestSend={showTestSend}
             onTemplateErrors={onTemplateErrors}
             // the Retries choice of this webhook in the Delivery section (its timings are keyed by row uid)
             retryPolicy={delivery.form.actions.find((a) => a.id === active?.uid)?.retryPolicy ?? "default"}

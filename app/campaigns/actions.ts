@@ -8,6 +8,7 @@ import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign,
 import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import { campaignDraftSchema } from "@/lib/campaigns/schemas";
+import { attachDraftTestSends, TEST_SENDS_KEPT } from "@/lib/campaigns/test-sends";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
@@ -27,6 +28,12 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   if (!stored) throw new CampaignNotFoundError();
   return succeeded({ id, draft: stored, notices, deliveryProblem });
 });
+
+/** After a webhook's first save: the test sends this member made of its draft join its history. */
+export const attachDraftTestSendsAction = defineAction(
+  { role: "editor", schema: z.tuple([idSchema, z.array(idSchema).max(TEST_SENDS_KEPT)]), name: "Keeping the test sends" },
+  async ([actionId, ids], member) => succeeded(await attachDraftTestSends(member.id, actionId, ids)),
+);
 
 export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id, member) => {
   if (!(await deleteCampaign(id, member.email))) return failed("This campaign was already deleted.");

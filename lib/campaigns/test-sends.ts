@@ -234,3 +234,19 @@ export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): 
   const rows = await db().testSend.findMany({ where: { actionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
   return rows.map(toView);
 }
+
+/**
+ * A webhook saved for the first time takes the test sends made of it while it was a draft (the ids the
+ * editor got back), so its Recent test sends show them: only `memberId`'s own rows that no webhook has
+ * yet, of no campaign or of the webhook's own. Returns how many it took.
+ */
+export async function attachDraftTestSends(memberId: string, actionId: string, ids: string[], now = new Date()): Promise<number> {
+  const action = await db().action.findUnique({ where: { id: actionId }, select: { campaignId: true } });
+  if (!action || !ids.length) return 0;
+  const taken = await db().testSend.updateMany({
+    where: { id: { in: ids.slice(0, TEST_SENDS_KEPT) }, memberId, actionId: null, OR: [{ campaignId: null }, { campaignId: action.campaignId }] },
+    data: { actionId, campaignId: action.campaignId },
+  });
+  if (taken.count) await keepLatest(actionId, action.campaignId, memberId, now);
+  return taken.count;
+}

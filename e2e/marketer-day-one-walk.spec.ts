@@ -1,0 +1,56 @@
+// A new marketer's first day, walked in Chromium: a template, a test send, save, a delivery rule,
+// activate, pause, resume, export. What they hit on the way: a test send made before the first save
+// stays in the webhook's history; Pause says what it does in one short line; the exported log is
+// named for its campaign. Sends go to a receiver on 127.0.0.1.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { activateCampaign, expect, test } from "./fixtures";
+
+let server: http.Server;
+let port = 0;
+test.beforeAll(async () => {
+  server = http.createServer((req, res) => void req.resume().on("end", () => res.end("ok")));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  port = (server.address() as AddressInfo).port;
+});
+test.afterAll(() => new Promise<void>((r) => server.close(() => r())));
+
+test("a test send made before the first save is in the webhook's Recent test sends after it", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(`First test ${Date.now()}`);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/first/{{user.id}}`);
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(page.getByRole("region", { name: "Test send result" })).toContainText("200 OK");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const history = page.getByRole("region", { name: "Recent test sends" });
+  await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1);
+  await page.reload();
+  await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1);
+});
+
+test("Pause of a scheduled campaign says so in one short line; Export CSV names the campaign", async ({ page }) => {
+  const name = `Walk pause ${Date.now()}`;
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/later/{{user.id}}`);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("radio", { name: "Scheduled" }).check();
+  await delivery.getByLabel("Send at").fill("2030-01-01T09:00");
+  await activateCampaign(page);
+  await expect(delivery.getByText(/^Active: /)).toBeVisible();
+
+  await delivery.getByRole("button", { name: "Pause" }).click();
+  await expect(delivery.getByRole("button", { name: "Resume" })).toBeVisible();
+  await expect(delivery.getByText("Paused: nothing sends until you resume.", { exact: true })).toBeVisible();
+  // a scheduled campaign has no events to miss: nothing about them
+  await expect(delivery).not.toContainText("Events tracked");
+
+  const log = page.getByRole("region", { name: "Delivery log" });
+  const downloading = page.waitForEvent("download");
+  await log.getByRole("link", { name: "Export CSV" }).click();
+  const slug = name.toLowerCase().replace(/ /g, "-");
+  expect((await downloading).suggestedFilename()).toMatch(new RegExp(`^deliveries-${slug}-\\d{4}-\\d{2}-\\d{2}-\\d{2}-\\d{2}-\\d{2}\\.csv$`));
+});
