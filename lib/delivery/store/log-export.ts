@@ -3,7 +3,7 @@
 import { db } from "../../db";
 import { csvField } from "../../text/csv-field";
 import { readableReason } from "../core/hold-reason";
-import { lastAttempt, lastDurationOf, whereOf, type DeliveryFilter } from "./log-queries";
+import { filteredDeliveryIds, inOrderOf, lastAttempt, lastDurationOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
 
@@ -16,18 +16,16 @@ const CSV_COLUMNS = [
 /** The CSV text, a header line then one line per page of deliveries (CRLF line ends). */
 export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(",")}\r\n`;
-  const where = whereOf(filter);
   let cursor: string | undefined;
   for (;;) {
-    const rows = await db().delivery.findMany({
-      where,
-      orderBy: { id: "asc" },
-      take: pageSize,
-      ...(cursor ? { cursor: { id: cursor }, skip: 1 } : {}),
+    const after = cursor;
+    const ids = await filteredDeliveryIds(filter, { orderBy: `"id" ASC`, limit: pageSize, extra: after ? (params) => `"id" > ${params.add("text", after)}` : undefined });
+    const rows = inOrderOf(ids, await db().delivery.findMany({
+      where: { id: { in: ids } },
       include: { campaign: { select: { name: true } }, action: { select: { name: true } }, ...lastAttempt },
-    });
-    if (!rows.length) return;
-    yield rows
+    }));
+    if (!ids.length) return;
+    if (rows.length) yield rows
       .map((d) =>
         [
           csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(readableReason(d.reason)),
@@ -37,8 +35,8 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
         ].join(",") + "\r\n",
       )
       .join("");
-    if (rows.length < pageSize) return;
-    cursor = rows[rows.length - 1].id;
+    if (ids.length < pageSize) return;
+    cursor = ids[ids.length - 1];
   }
 }
 

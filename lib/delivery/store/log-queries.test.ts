@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { newWebhookId } from "../core/ids";
+import { deliveryCsvChunks } from "./log-export";
 import { deliveryDetail, deliveryStats, listDeliveries } from "./log-queries";
 import { createCampaign, createUsers } from "../testing/fixtures";
 
@@ -66,5 +67,40 @@ describe("a paused campaign's waiting deliveries are held by the pause (lib/deli
 
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "active" } });
     expect((await deliveryDetail(ids.scheduled!))?.hold).toBeNull();
+  });
+});
+
+describe("the log's user filter takes %, _ and \\ as written (lib/db/dialect.ts containsTextSql, as the campaign list's search)", () => {
+  const ids = ["user_1", "userX1", "half%off", "back\\slash", "USER_1b"];
+  let campaignId = "";
+  beforeAll(async () => {
+    await db().user.createMany({ data: ids.map((id) => ({ id, timezone: "UTC", attributes: {} })) });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/f", name: "Filter by user" });
+    campaignId = campaign.id;
+    for (const [i, userId] of ids.entries()) {
+      await db().delivery.create({
+        data: { webhookId: newWebhookId(), campaignId, actionId: campaign.actions[0]!.id, userId, triggerKey: `lf:${i}`, plannedAt: NOW, dueAt: NOW, state: "delivered" },
+      });
+    }
+  });
+  const users = async (userId: string) => (await listDeliveries({ campaignId, userId })).items.map((r) => r.userId).sort();
+  const exported = async (userId: string) => {
+    let text = "";
+    for await (const chunk of deliveryCsvChunks({ campaignId, userId }, 2)) text += chunk;
+    return text.trim().split("\r\n").slice(1).map((line) => line.split(",")[4]).sort();
+  };
+
+  it("the page: _ is an underscore, % a percent sign, \\ a backslash; letters in any case", async () => {
+    expect(await users("user_1")).toEqual(["USER_1b", "user_1"]);
+    expect(await users("%")).toEqual(["half%off"]);
+    expect(await users("\\")).toEqual(["back\\slash"]);
+    expect(await users("X1")).toEqual(["userX1"]);
+    expect((await listDeliveries({ campaignId, userId: "user_1" })).total).toBe(2);
+  });
+
+  it("the CSV export filters alike, across its pages", async () => {
+    expect(await exported("user_1")).toEqual(["USER_1b", "user_1"]);
+    expect(await exported("%")).toEqual(["half%off"]);
+    expect(await exported("")).toHaveLength(ids.length);
   });
 });

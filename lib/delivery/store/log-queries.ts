@@ -1,7 +1,9 @@
 // What the delivery log shows: counts by state, throughput and response times, a filtered page
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
-import type { Prisma } from "../../db";
+import { tableName } from "../../db/bulk-insert";
+import { containsTextSql, likeContaining } from "../../db/dialect";
+import { numberOf, SqlParams } from "../../db/raw-sql";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
 import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
@@ -16,14 +18,41 @@ export const lastDurationOf = (d: { attemptLog: { durationMs: number }[]; lastDu
 
 export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
 
-/** The log's filter as a Prisma where (the list and the CSV export filter alike). */
-export function whereOf(f: DeliveryFilter): Prisma.DeliveryWhereInput {
-  return {
-    ...(f.campaignId ? { campaignId: f.campaignId } : {}),
-    ...(f.state && (DELIVERY_STATES as readonly string[]).includes(f.state) ? { state: f.state } : {}),
-    ...(f.actionId ? { actionId: f.actionId } : {}),
-    ...(f.userId ? { userId: { contains: f.userId } } : {}),
-  };
+/**
+ * The log's filter as the SQL conditions on Delivery (the list and the CSV export filter alike). The
+ * user filter is the campaign list's search rule (containsTextSql): Prisma's `contains` took % and _
+ * for wildcards, so "user_1" also found "userX1".
+ */
+export function filterConditions(f: Omit<DeliveryFilter, "page">, params: SqlParams): string[] {
+  const conditions: string[] = [];
+  if (f.campaignId) conditions.push(`"campaignId" = ${params.add("text", f.campaignId)}`);
+  if (f.state && (DELIVERY_STATES as readonly string[]).includes(f.state)) conditions.push(`"state" = ${params.add("text", f.state)}`);
+  if (f.actionId) conditions.push(`"actionId" = ${params.add("text", f.actionId)}`);
+  if (f.userId) conditions.push(containsTextSql('"userId"', params.add("text", likeContaining(f.userId))));
+  return conditions;
+}
+
+const whereSql = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
+
+/** The ids of the filtered deliveries in `orderBy`, `limit` of them from `offset` (and past `extra`, more conditions). */
+export async function filteredDeliveryIds(f: Omit<DeliveryFilter, "page">, window: { orderBy: string; limit: number; offset?: number; extra?: (params: SqlParams) => string }): Promise<string[]> {
+  const params = new SqlParams();
+  const where = whereSql([...filterConditions(f, params), ...(window.extra ? [window.extra(params)] : [])]);
+  const sql = `SELECT "id" FROM ${tableName("Delivery")} ${where} ORDER BY ${window.orderBy} LIMIT ${params.add("int", window.limit)} OFFSET ${params.add("int", window.offset ?? 0)}`;
+  const rows = await db().$queryRawUnsafe<{ id: string }[]>(sql, ...params.values);
+  return rows.map((r) => r.id);
+}
+
+async function countFiltered(f: Omit<DeliveryFilter, "page">): Promise<number> {
+  const params = new SqlParams();
+  const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS "n" FROM ${tableName("Delivery")} ${whereSql(filterConditions(f, params))}`, ...params.values);
+  return numberOf(rows[0]?.n ?? 0);
+}
+
+/** These rows, in the order of `ids` (one gone between the two reads is left out). */
+export function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
 export async function deliveryCounts(campaignId?: string): Promise<Record<DeliveryState, number> & { total: number }> {
@@ -89,21 +118,19 @@ export type DeliveryRow = {
 
 export async function listDeliveries(f: DeliveryFilter) {
   const page = Math.max(1, Math.floor(f.page ?? 1));
-  const where = whereOf(f);
-  const [total, rows] = await Promise.all([
-    db().delivery.count({ where }),
-    db().delivery.findMany({
-      where,
-      orderBy: [{ updatedAt: "desc" }, { id: "asc" }],
-      skip: (page - 1) * PAGE_SIZE,
-      take: PAGE_SIZE,
-      include: {
-        campaign: { select: { name: true, status: true } },
-        action: { select: { name: true } },
-        ...lastAttempt,
-      },
-    }),
+  const [total, ids] = await Promise.all([
+    countFiltered(f),
+    filteredDeliveryIds(f, { orderBy: `"updatedAt" DESC, "id" ASC`, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
   ]);
+  const found = await db().delivery.findMany({
+    where: { id: { in: ids } },
+    include: {
+      campaign: { select: { name: true, status: true } },
+      action: { select: { name: true } },
+      ...lastAttempt,
+    },
+  });
+  const rows = inOrderOf(ids, found);
   const items: DeliveryRow[] = rows.map((d) => ({
     id: d.id,
     ...whoAndWhy(d),
