@@ -1,9 +1,12 @@
 // What the campaign list shows beside each campaign's name: its audience size, delivered and
-// failed counts and its last send, for the campaigns of one page of the list only. Two aggregates
-// over those campaigns' deliveries (GROUP BY campaign), one pass over the users for their segments.
+// failed counts and its last send, for the campaigns of one page of the list only. The counts by
+// state over those campaigns' deliveries (GROUP BY campaign), the last send one index look each, one
+// pass over the users for their segments.
 import { countMatchingUsersForEach } from "../audience/count";
 import { parseSegment } from "../audience/segment";
 import { db } from "../db";
+import { tableName } from "../db/bulk-insert";
+import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { SUCCESS_RATE_STATES } from "../delivery/core/states";
 
 /** audience: users matching it now, or null when the list did not count it (past MAX_LISTED_CONDITIONS). */
@@ -22,7 +25,7 @@ export async function campaignOverviews(ids: string[]): Promise<Map<string, Camp
   const [campaigns, byState, lastSends] = await Promise.all([
     db().campaign.findMany({ where: { id: { in: ids } }, select: { id: true, audience: true }, orderBy: { updatedAt: "desc" } }),
     db().delivery.groupBy({ by: ["campaignId", "state"], where: { campaignId: { in: ids }, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
-    db().delivery.groupBy({ by: ["campaignId"], where: { campaignId: { in: ids }, sentAt: { not: null } }, _max: { sentAt: true } }),
+    lastSendsOf(ids),
   ]);
   // a stored segment that no longer parses counts as nobody rather than breaking the list
   const segments = campaigns.map((c) => {
@@ -46,9 +49,23 @@ export async function campaignOverviews(ids: string[]): Promise<Map<string, Camp
     const o = overviews.get(g.campaignId);
     if (o) o[g.state as "delivered" | "failed"] = g._count._all;
   }
-  for (const g of lastSends) {
-    const o = overviews.get(g.campaignId);
-    if (o) o.lastSentAt = g._max.sentAt;
+  for (const [id, sentAt] of lastSends) {
+    const o = overviews.get(id);
+    if (o) o.lastSentAt = sentAt;
   }
   return overviews;
+}
+
+/**
+ * Each campaign's last send: the last entry of its range in Delivery_campaign_sent_idx (rows with a
+ * sentAt), one look per campaign. A MAX grouped over the campaigns read every delivery of the page's
+ * campaigns through their other indexes: 600 ms on SQLite for 50 campaigns of 200,000 deliveries.
+ */
+async function lastSendsOf(ids: string[]): Promise<Map<string, Date | null>> {
+  const params = new SqlParams();
+  const sql =
+    `SELECT c."id" AS "id", (SELECT MAX(d."sentAt") FROM ${tableName("Delivery")} d WHERE d."campaignId" = c."id" AND d."sentAt" IS NOT NULL) AS "sentAt" ` +
+    `FROM ${tableName("Campaign")} c WHERE c."id" IN (${params.list("text", ids)})`;
+  const rows = await db().$queryRawUnsafe<{ id: string; sentAt: unknown }[]>(sql, ...params.values);
+  return new Map(rows.map((r) => [r.id, nullableDateOf(r.sentAt)]));
 }
