@@ -5,11 +5,22 @@ import { DateTime } from "luxon";
 import type { DeliveryRule, QuietHours } from "./rules";
 import { luxonZoneName } from "../../time-zone";
 
-/** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone. */
+/**
+ * A local date-time in its zone as one instant. Where the clocks go back it happens twice: the first,
+ * as cron-parser's runs are (luxon alone picks by the offset in force on the server's date, so a
+ * campaign activated in winter sent an hour later than one activated in summer). One that does not
+ * happen (clocks forward) is as long after the change as it was meant after the hour before it.
+ */
+function firstInstant(dt: DateTime): DateTime {
+  const [first, second] = dt.getPossibleOffsets();
+  return second && second < first ? second : first;
+}
+
+/** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone (the first of two, see firstInstant). */
 export function localToInstant(local: string, zone: string): Date {
   const dt = DateTime.fromISO(local, { zone });
   if (!dt.isValid) throw new Error(`"${local}" is not a date and time in ${zone}`);
-  return dt.toJSDate();
+  return firstInstant(dt).toJSDate();
 }
 
 /**
@@ -19,7 +30,7 @@ export function localToInstant(local: string, zone: string): Date {
 export function scheduledTimeHasPassed(rule: { sendAt: string; timeZone: string; inUserTimeZone?: boolean }, now: Date): boolean {
   const zone = rule.inUserTimeZone ? "Etc/GMT+12" : rule.timeZone;
   const dt = DateTime.fromISO(rule.sendAt, { zone });
-  return dt.isValid && dt.toMillis() <= now.getTime();
+  return dt.isValid && firstInstant(dt).toMillis() <= now.getTime();
 }
 
 /**
@@ -261,5 +272,8 @@ export function quietHoursEnd(at: Date, quiet: QuietHours | null | undefined, zo
   if (!inside) return null;
   let endDay = local.startOf("day");
   if (wraps && now >= start) endDay = endDay.plus({ days: 1 });
-  return endDay.set({ hour: Math.floor(end / 60), minute: end % 60 }).toJSDate();
+  // the first time the clock reads the end after `at`: where it reads it twice (clocks back) and `at`
+  // is past the first, the second (a hold until an end already past was claimed again every tick)
+  const ends = endDay.set({ hour: Math.floor(end / 60), minute: end % 60 }).getPossibleOffsets().sort((a, b) => a.toMillis() - b.toMillis());
+  return (ends.find((e) => e.toMillis() > at.getTime()) ?? ends[ends.length - 1]).toJSDate();
 }
