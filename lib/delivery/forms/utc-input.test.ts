@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { instantFromZonedInput, rezonedInputValue, utcInputStep, zonedInputValue } from "./utc-input";
 
 describe("the Delivery section's start and end inputs, in UTC", () => {
@@ -37,6 +37,19 @@ describe("in a zone chosen on the form (a marketer in Paris types Paris time)", 
     // 28 March 2027, Paris: 02:00 -> 03:00; 31 October 2027: 03:00 -> 02:00
     expect(instantFromZonedInput("2027-03-28T02:30", "Europe/Paris")).toBe("2027-03-28T01:30:00Z");
     expect(instantFromZonedInput("2027-10-31T02:30", "Europe/Paris")).toBe("2027-10-31T01:30:00Z");
+  });
+
+  it("one the clocks repeat is the second whatever the date the page runs on (luxon alone picks by today's offset: the first in summer)", () => {
+    vi.useFakeTimers({ toFake: ["Date"] });
+    try {
+      vi.setSystemTime(new Date("2027-07-01T12:00:00Z"));
+      expect(instantFromZonedInput("2027-10-31T02:30", "Europe/Paris")).toBe("2027-10-31T01:30:00Z");
+      expect(rezonedInputValue("2027-10-31T02:30", "Europe/Paris", "UTC")).toBe("2027-10-31T01:30");
+      vi.setSystemTime(new Date("2027-12-01T12:00:00Z"));
+      expect(instantFromZonedInput("2027-10-31T02:30", "Europe/Paris")).toBe("2027-10-31T01:30:00Z");
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("changing the zone keeps the instant: the input shows it in the new zone", () => {

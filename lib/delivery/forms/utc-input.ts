@@ -29,12 +29,15 @@ export function zonedInputValue(iso: string | null | undefined, zone = "UTC"): s
 /**
  * The input's value, a wall-clock time in `zone`, as an ISO instant in UTC ("" stays "": no date;
  * a value that is no date stays as it is, for the server to refuse). A time the clocks skip (02:30 on
- * the night they go forward) is the same time after the change; one they repeat, the second (winter time, as luxon reads it).
+ * the night they go forward) is the same time after the change; one they repeat, the second (winter
+ * time), whatever the date the page runs on (luxon alone reads it by today's offset: the first in summer).
  */
 export function instantFromZonedInput(value: string, zone = "UTC"): string {
   if (!value) return "";
   const local = DateTime.fromISO(value, { zone: zoneOf(zone) });
-  return local.isValid ? local.toUTC().toISO({ suppressMilliseconds: true })! : value;
+  if (!local.isValid) return value;
+  const second = local.getPossibleOffsets().reduce((a, b) => (b > a ? b : a));
+  return second.toUTC().toISO({ suppressMilliseconds: true })!;
 }
 
 /** The same instant, as the input shows it once its zone changes from `from` to `to`. */
