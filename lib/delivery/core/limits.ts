@@ -44,18 +44,52 @@ export class KeyedSemaphores {
   }
 }
 
-/** Requests per second per key; `take` resolves when a token is free. */
+/** How early by its rate a request that waited for its slots may still start: timers fire a little late, and Date.now rounds. */
+const START_SLACK_MS = 5;
+
+/**
+ * Requests per second per key. `reserve` spaces the waits before a request queues for its slots
+ * (holding none meanwhile). One that then had to wait for a slot (a slow receiver holding its host)
+ * asks `start` too: the requests spaced behind it may have waited as well, and would all go the
+ * moment the slot came free, a burst at the receiver the limit is there to spare.
+ */
 export class RateLimiter {
-  private next = new Map<string, number>();
+  /** per key: the next free reservation, and when its last request started */
+  private keys = new Map<string, { next: number; started: number }>();
   constructor(private readonly clock: () => number = Date.now) {}
 
   /** Milliseconds to wait before this request may go (and reserves its slot). */
   reserve(key: string, perSecond: number | null | undefined): number {
     if (!perSecond || perSecond <= 0) return 0;
     const interval = 1000 / perSecond;
+    const k = this.of(key);
     const now = this.clock();
-    const slot = Math.max(now, this.next.get(key) ?? 0);
-    this.next.set(key, slot + interval);
+    const slot = Math.max(now, k.next, k.started + interval - START_SLACK_MS);
+    k.next = slot + interval;
     return slot - now;
+  }
+
+  /** A request of `key` starts now (it went at its reserved time). */
+  started(key: string, perSecond: number | null | undefined): void {
+    if (perSecond && perSecond > 0) this.of(key).started = this.clock();
+  }
+
+  /**
+   * For a request that waited for its slots: whether it may start now, an interval after the key's last
+   * start (it is then counted as started); if not, it gives its slots back and reserves again.
+   */
+  start(key: string, perSecond: number | null | undefined): boolean {
+    if (!perSecond || perSecond <= 0) return true;
+    const k = this.of(key);
+    const now = this.clock();
+    if (now < k.started + 1000 / perSecond - START_SLACK_MS) return false;
+    k.started = now;
+    return true;
+  }
+
+  private of(key: string) {
+    let k = this.keys.get(key);
+    if (!k) this.keys.set(key, (k = { next: 0, started: -Infinity }));
+    return k;
   }
 }

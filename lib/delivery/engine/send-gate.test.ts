@@ -69,6 +69,28 @@ describe("the send gate", () => {
     expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(192);
   });
 
+  it("keeps an action's rate at the moment its requests start, not only when they queued: a slow answer that held the host is not followed by a burst", async () => {
+    // the host's one slot is held 600 ms by the first request; the next ones, spaced 50 ms apart at 20 a
+    // second, queue behind it, and all went the moment it came back (12 within a few ms)
+    let first = true;
+    const starts: number[] = [];
+    const gate = new SendGate({ concurrency: 50, hostConcurrency: 1, leaseMs: 60_000 }, async () => {
+      starts.push(Date.now());
+      if (first) {
+        first = false;
+        await new Promise((r) => setTimeout(r, 600));
+      }
+      return { outcome: "delivered", status: 200, timings: { totalMs: 0 } };
+    });
+    await Promise.all(Array.from({ length: 16 }, () => gate.send(job("/x", { rps: 20 }))));
+    expect(starts).toHaveLength(16);
+    const busiest = Math.max(...starts.map((s) => starts.filter((t) => t >= s && t < s + 500).length));
+    // 20 a second is 10 in any half second (timers firing late on a busy machine may let one or two more in)
+    expect(busiest).toBeLessThanOrEqual(12);
+    // and none waited much longer than the rate requires once the host was free (14 intervals)
+    expect(starts[15] - starts[1]).toBeLessThan(14 * 50 + 400);
+  });
+
   it("does not start a delivery whose lease may have lapsed, unless the leases were renewed", async () => {
     let now = 1_000_000;
     const { seen, send } = countingSend(0);

@@ -110,11 +110,24 @@ export class SendGate implements GatedSender {
 
   async send(job: SendJob): Promise<GateOutcome> {
     if (this.draining) return { expired: true };
-    const wait = this.rates.reserve(job.rateKey, job.rps);
-    if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-    if (this.draining) return { expired: true };
-    const host = this.hosts.for(job.host);
-    if (!this.takeSlotsNow(host) && !(await this.waitForSlots(host))) return { expired: true };
+    let host: Semaphore;
+    let wait = this.rates.reserve(job.rateKey, job.rps);
+    for (;;) {
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (this.draining) return { expired: true };
+      // looked up after the wait: prune() may have dropped an idle host's semaphore meanwhile
+      host = this.hosts.for(job.host);
+      if (this.takeSlotsNow(host)) {
+        this.rates.started(job.rateKey, job.rps);
+        break;
+      }
+      if (!(await this.waitForSlots(host))) return { expired: true };
+      // it waited for its slots, and so may the requests spaced behind it: the rate again as it starts
+      if (this.rates.start(job.rateKey, job.rps)) break;
+      this.global.release();
+      host.release();
+      wait = this.rates.reserve(job.rateKey, job.rps);
+    }
     const startedAt = this.clock();
     if (!this.leases.holds(new Date(job.claimedAt), new Date(startedAt))) {
       // cut off from the database for longer than a lease: another worker may have taken it over
