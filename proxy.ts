@@ -3,7 +3,7 @@
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
 // Before the gate, on every path: an address holding %00 is a 400; under /api, a path no route has is
 // a 404 (the API's under /api/v1, the internal routes' elsewhere); on an /api/v1 or internal route, a
-// method it does not have is a 405 with Allow; in the API's envelope. TRACE and TRACK never get here (lib/api/unsendable-methods.ts answers them).
+// method it does not have is a 405 with Allow; in the API's envelope. TRACE never gets here (lib/api/unsendable-methods.ts answers it); nor does a method Node does not know (TRACK, FOO), which its parser answers with an empty 400 before any listener.
 import { getSessionCookie } from "better-auth/cookies";
 import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "./lib/api/errors";

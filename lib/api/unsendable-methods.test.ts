@@ -86,5 +86,8 @@ describe("TRACE", () => {
     expect((await send("TRACE", "/")).status).toBe(405);
     expect((await send("GET", "/")).body).toBe("next saw GET /");
     expect((await send("TRACK", "/api/v1/campaigns")).status).toBe(400);
+    // nor any method Node's parser does not know: its empty 400, closing the connection, no listener run
+    const unknown = await send("FOO", "/api/v1/users");
+    expect([unknown.status, unknown.headers.connection, unknown.body]).toEqual([400, "close", ""]);
   });
 });
