@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { auth } from "./better-auth";
-import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, memberFromHeaders, MemberError, removeMember } from "./members";
+import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listMembers, listPendingInvites, memberFromHeaders, MemberError, removeMember } from "./members";
 import { requireMember } from "./guard";
 import { createApiKey, listApiKeys, verifyApiKey } from "./api-keys";
 
@@ -51,6 +51,20 @@ describe("members", () => {
     await expect(acceptInvite(expired.token, { name: "L", password: "late password" })).rejects.toThrow(/expired/);
     const actions = (await db().auditLog.findMany({ orderBy: { createdAt: "asc" } })).map((a) => a.action);
     expect(actions).toEqual(expect.arrayContaining(["member.owner_created", "member.invited", "member.joined", "member.role_changed", "member.removed"]));
+  });
+
+  it("keeps an invitation 7 days to the millisecond: listed and accepted until then, neither from then", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const t0 = new Date("2026-12-05T10:00:00Z");
+    const week = 7 * 86_400_000;
+    const late = await inviteMember({ email: "edge-late@example.com", role: "viewer" }, owner, t0);
+    const onTime = await inviteMember({ email: "edge-ontime@example.com", role: "viewer" }, owner, t0);
+    expect(late.expiresAt.toISOString()).toBe("2026-12-12T10:00:00.000Z");
+    const pending = async (at: number) => (await listPendingInvites(new Date(at))).map((i) => i.email).filter((e) => e.startsWith("edge-")).sort();
+    expect(await pending(t0.getTime() + week - 1)).toEqual(["edge-late@example.com", "edge-ontime@example.com"]);
+    expect(await pending(t0.getTime() + week)).toEqual([]);
+    await expect(acceptInvite(late.token, { name: "L", password: "late password 1" }, new Date(t0.getTime() + week))).rejects.toThrow(/expired/);
+    await expect(acceptInvite(onTime.token, { name: "O", password: "ontime password 1" }, new Date(t0.getTime() + week - 1))).resolves.toMatchObject({ role: "viewer" });
   });
 
   it("refuses a name neither database can store at the name, and the invitation still works after (it was used up first)", async () => {

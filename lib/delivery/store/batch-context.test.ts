@@ -32,3 +32,32 @@ describe("batch context", () => {
     expect((await loader.load(batch, new Date())).campaigns.get(campaign.id)?.status).toBe("active");
   });
 });
+
+describe("the frequency cap's counts", () => {
+  it("are rolling: a send 23:59:59 ago counts for the day, one 24:00:01 ago only for the week, none older than 7 days, whatever midnight lies between", async () => {
+    const { setFrequencyCap } = await import("./frequency-cap-setting");
+    await setFrequencyCap({ perDay: 5, perWeek: 10 });
+    try {
+      await createUsers(1, "roll");
+      const campaign = await createCampaign({ url: "http://127.0.0.1:9/roll/{{user.id}}", status: "active" });
+      const action = campaign.actions[0];
+      // 00:00:30 UTC: the sends of "yesterday" (by the calendar) 23:59:59 and 24:00:01 ago
+      const now = new Date("2026-12-05T00:00:30Z");
+      const ago = (ms: number) => new Date(now.getTime() - ms);
+      const DAY = 86_400_000;
+      const sentAts = [ago(DAY - 1000), ago(DAY + 1000), ago(7 * DAY - 1000), ago(7 * DAY + 1000)];
+      for (const [i, sentAt] of sentAts.entries()) {
+        await db().delivery.create({
+          data: { webhookId: `msg_roll_${i}`, campaignId: campaign.id, actionId: action.id, userId: "roll000000", triggerKey: `t${i}`, plannedAt: sentAt, dueAt: sentAt, sentAt, state: "delivered" },
+        });
+      }
+      const loader = new BatchContextLoader(db(), await testDeliveryDeps());
+      const batch: ClaimedDelivery[] = [
+        { id: "d1", webhookId: "msg_roll", campaignId: campaign.id, actionId: action.id, userId: "roll000000", eventData: null, plannedAt: now, attempts: 0, variantActionId: null },
+      ];
+      expect((await loader.load(batch, now)).sentCounts.get("roll000000")).toEqual({ day: 1, week: 3 });
+    } finally {
+      await setFrequencyCap(null);
+    }
+  });
+});
