@@ -24,9 +24,15 @@ export function errorResponse(err: ApiError): Response {
 /** Where a request's input came from, named when a problem is about the whole of it (an unknown key). */
 export type InputPart = "(body)" | "(query)" | "(path)";
 
-/** A 400 that names each offending field ("events[3].userId: Required"); a problem of the whole input names its part. */
+// A body of 100,000 wrong items has 100,000 issues: listed each, the refusal was 8 MB of JSON built and sent
+// back; a person fixes the first few, a client reads the first
+export const MAX_ERROR_DETAILS = 50;
+
+/** A 400 that names each offending field ("events[3].userId: Required"), the first MAX_ERROR_DETAILS of them; a problem of the whole input names its part. */
 export function validationError(error: ZodError, part: InputPart = "(body)"): ApiError {
-  const details = error.issues.map((i) => ({ path: i.path.map(String).join(".") || part, message: i.message }));
+  const details = error.issues.slice(0, MAX_ERROR_DETAILS).map((i) => ({ path: i.path.map(String).join(".") || part, message: i.message }));
+  const more = error.issues.length - details.length;
+  if (more > 0) details.push({ path: part, message: `and ${more.toLocaleString("en-US")} more problems like these` });
   const first = details[0];
   return new ApiError(400, "validation_error", first ? `${first.path}: ${first.message}` : "Invalid request", details);
 }

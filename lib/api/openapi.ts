@@ -30,7 +30,7 @@ const errorSchema = {
       properties: {
         code: { type: "string", enum: Object.values(errorCodes).flat(), description: "What went wrong, for programs: each response below names its codes" },
         message: { type: "string", description: "What went wrong, in words; a validation error's starts with the field" },
-        details: { description: "A validation error's problems, each { path, message }; an activation's { problems }; else null" },
+        details: { description: "A validation error's problems, each { path, message } (the first 50, then one saying how many more); an activation's { problems }; else null" },
       },
     },
   },
