@@ -269,21 +269,18 @@ export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const search = options.search?.trim();
-  // Prisma's startsWith is a LIKE whose % and _ stay wildcards: it finds a superset, matchesSearch keeps
-  // the users whose id or email starts with the search as typed
   const where = search ? { OR: [{ id: { startsWith: search } }, { email: { startsWith: search } }] } : {};
-  const matches = (row: { id: string; email: string | null }) => !search || matchesSearch(row, search);
   const found: UserRecord[] = [];
   let bytes = 0;
   // a matching user beyond the page: it has a next one
   let more = false;
   let cursor = options.cursor;
-  if (options.attribute) return filteredUsers(options.attribute, options.value, where, matches, options.cursor, limit);
+  if (options.attribute) return filteredUsers(options.attribute, options.value, where, options.cursor, limit);
   const chunk = Math.min(limit + 1, USER_READ_ROWS);
   for (let scanned = 0; scanned < 200_000 && !more; scanned += chunk) {
     const rows = await db().user.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: "asc" }, take: chunk, omit: { attributeSources: true } });
     for (const row of rows) {
-      if (!matches(row)) continue;
+      if (options.attribute && !hasAttribute(asAttributes(row.attributes), options.attribute, options.value)) continue;
       const size = utf8Bytes(row.attributes);
       if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) {
         more = true;
@@ -304,14 +301,7 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
  * of attributes per request: past it, the answer holds what matched so far and its nextCursor is the
  * last user read, so the next request goes on from there.
  */
-async function filteredUsers(
-  attribute: string,
-  value: string | undefined,
-  where: object,
-  matches: (row: { id: string; email: string | null }) => boolean,
-  after: string | undefined,
-  limit: number,
-) {
+async function filteredUsers(attribute: string, value: string | undefined, where: object, after: string | undefined, limit: number) {
   const found: UserRecord[] = [];
   let bytes = 0;
   let scannedBytes = 0;
@@ -321,7 +311,7 @@ async function filteredUsers(
     if (!page) return { users: found, nextCursor: null };
     const rows = await db().user.findMany({ where: { ...where, id: page.id }, orderBy: { id: "asc" }, omit: { attributeSources: true } });
     for (const row of rows) {
-      if (!matches(row) || !hasAttribute(asAttributes(row.attributes), attribute, value)) continue;
+      if (!hasAttribute(asAttributes(row.attributes), attribute, value)) continue;
       const size = utf8Bytes(row.attributes);
       // a matching user beyond the page: the next page starts after the last one kept
       if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) return { users: found, nextCursor: found[found.length - 1]!.userId };
@@ -332,16 +322,6 @@ async function filteredUsers(
     scannedBytes += page.bytes;
     if (scannedBytes >= MAX_USER_SCAN_BYTES) return { users: found, nextCursor: cursor };
   }
-}
-
-/**
- * Whether the user's id or email starts with `search`, every character as typed; ASCII letters in
- * either case where the database's LIKE ignores it (SQLite), as the query that found the row does.
- */
-function matchesSearch(row: { id: string; email: string | null }, search: string): boolean {
-  const fold = (text: string) => text.replace(/[A-Z]/g, (c) => c.toLowerCase());
-  const prefix = fold(search);
-  return [row.id, row.email].some((text) => text !== null && fold(text).startsWith(prefix));
 }
 
 function hasAttribute(attributes: Attributes, name: string, value: string | undefined): boolean {
