@@ -20,11 +20,11 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
   for (;;) {
     const after = cursor;
     const ids = await filteredDeliveryIds(filter, { orderBy: `"id" ASC`, limit: pageSize, extra: after ? (params) => `"id" > ${params.add("text", after)}` : undefined });
+    if (!ids.length) return;
     const rows = inOrderOf(ids, await db().delivery.findMany({
       where: { id: { in: ids } },
       include: { campaign: { select: { name: true } }, action: { select: { name: true } }, ...lastAttempt },
     }));
-    if (!ids.length) return;
     if (rows.length) yield rows
       .map((d) =>
         [
