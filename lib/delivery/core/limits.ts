@@ -44,14 +44,15 @@ export class KeyedSemaphores {
   }
 }
 
-/** How early by its rate a request that waited for its slots may still start: timers fire a little late, and Date.now rounds. */
+/** How early by its rate a request may still start: timers fire a little late, and Date.now rounds. */
 const START_SLACK_MS = 5;
 
 /**
  * Requests per second per key. `reserve` spaces the waits before a request queues for its slots
- * (holding none meanwhile). One that then had to wait for a slot (a slow receiver holding its host)
- * asks `start` too: the requests spaced behind it may have waited as well, and would all go the
- * moment the slot came free, a burst at the receiver the limit is there to spare.
+ * (holding none meanwhile); `start` is the one rule every request passes as it starts, whether its
+ * slots were free at once or it had to wait for one (a slow receiver holding its host): an interval
+ * after the key's last start. Without it on both paths, requests that waited for a slot would go the
+ * moment it came free, alongside the ones that found theirs free: up to twice the rate.
  */
 export class RateLimiter {
   /** per key: the next free reservation, and when its last request started */
@@ -69,14 +70,9 @@ export class RateLimiter {
     return slot - now;
   }
 
-  /** A request of `key` starts now (it went at its reserved time). */
-  started(key: string, perSecond: number | null | undefined): void {
-    if (perSecond && perSecond > 0) this.of(key).started = this.clock();
-  }
-
   /**
-   * For a request that waited for its slots: whether it may start now, an interval after the key's last
-   * start (it is then counted as started); if not, it gives its slots back and reserves again.
+   * Whether a request holding its slots may start now, an interval after the key's last start (it is
+   * then counted as started); if not, it gives its slots back and reserves again.
    */
   start(key: string, perSecond: number | null | undefined): boolean {
     if (!perSecond || perSecond <= 0) return true;

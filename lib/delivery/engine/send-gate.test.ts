@@ -91,6 +91,42 @@ describe("the send gate", () => {
     expect(starts[15] - starts[1]).toBeLessThan(14 * 50 + 400);
   });
 
+  it("keeps an action's rate across its hosts: a request let go by a slow host does not start alongside one that found its host free", async () => {
+    // one action at 20 a second to two hosts, one slot each. The slow host keeps its first request 125 ms, so the
+    // second one to it, due at 100 ms, waits for the slot (its turn at the rate passes unused) and gets it at
+    // ~125 ms, while the fast host's requests keep their turns at 150, 200, ... ms: it started ~25 ms before the
+    // next of them, two requests within one interval
+    const rps = 20;
+    const interval = 1000 / rps;
+    const slowHost = await startReceiver(async () => {
+      await new Promise((r) => setTimeout(r, 125));
+      return { status: 200 };
+    });
+    try {
+      const gate = new SendGate({ concurrency: 50, hostConcurrency: 1, leaseMs: 60_000 }, sendWebhook);
+      const slow = (i: number): SendJob => ({ ...job("/"), request: { ...request("/"), url: `${slowHost.url}/slow/${i}` }, host: "slow", rps });
+      const fast = (i: number) => job(`/fast/${i}`, { host: "fast", rps });
+      // warm both connections first, so the timings below are the gate's
+      await Promise.all([gate.send(job("/fast/warm", { host: "fast", rateKey: "warm" })), gate.send({ ...slow(0), rateKey: "warm" })]);
+      const jobs = [slow(1), fast(1), slow(2), ...Array.from({ length: 8 }, (_, i) => fast(i + 2))];
+      const outcomes = await Promise.all(jobs.map((j) => gate.send(j)));
+      expect(outcomes.every((o) => "result" in o && o.result.outcome === "delivered")).toBe(true);
+      const arrivals = [...receiver.received.filter((r) => r.path.startsWith("/fast/") && r.path !== "/fast/warm"), ...slowHost.received.slice(1)]
+        .map((r) => r.at)
+        .sort((a, b) => a - b);
+      expect(arrivals).toHaveLength(jobs.length);
+      // when each left the gate (the receiver's arrival times add the loopback's jitter on a busy machine)
+      const starts = outcomes.map((o) => ("startedAt" in o ? o.startedAt : 0)).sort((a, b) => a - b);
+      // at most one start in any window of one interval, less the limiter's 5 ms slack and Date.now's rounding
+      const window = interval - 6;
+      const busiest = Math.max(...starts.map((a) => starts.filter((t) => t >= a && t < a + window).length));
+      const shown = (times: number[]) => times.map((t) => t - starts[0]).join(", ");
+      expect(busiest, `started at ${shown(starts)} ms; arrived at ${shown(arrivals)} ms`).toBe(1);
+    } finally {
+      await slowHost.close();
+    }
+  });
+
   it("does not start a delivery whose lease may have lapsed, unless the leases were renewed", async () => {
     let now = 1_000_000;
     const { seen, send } = countingSend(0);

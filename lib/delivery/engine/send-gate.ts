@@ -117,12 +117,9 @@ export class SendGate implements GatedSender {
       if (this.draining) return { expired: true };
       // looked up after the wait: prune() may have dropped an idle host's semaphore meanwhile
       host = this.hosts.for(job.host);
-      if (this.takeSlotsNow(host)) {
-        this.rates.started(job.rateKey, job.rps);
-        break;
-      }
-      if (!(await this.waitForSlots(host))) return { expired: true };
-      // it waited for its slots, and so may the requests spaced behind it: the rate again as it starts
+      if (!this.takeSlotsNow(host) && !(await this.waitForSlots(host))) return { expired: true };
+      // one rule for every start, slots free at once or waited for: an interval after the action's last
+      // start (a request let go by a slow host would otherwise go alongside one that found its host free)
       if (this.rates.start(job.rateKey, job.rps)) break;
       this.global.release();
       host.release();
