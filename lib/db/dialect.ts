@@ -88,6 +88,22 @@ export function amongSql(column: string, subquery: string): string {
 }
 
 /**
+ * The statement that makes transactions naming the same keys take turns, each until it ends, or
+ * null where none is needed: SQLite's interactive transactions hold the one write lock from their
+ * start (BEGIN IMMEDIATE). PostgreSQL's advisory transaction locks, taken in one order (by their
+ * hash) so two transactions never wait for each other; `scope` keeps apart what shares a server.
+ */
+export function keyLocksSql(scope: string, keys: string[]): { sql: string; values: unknown[] } | null {
+  if (sqlite() || keys.length === 0) return null;
+  const database = env().database;
+  const prefix = `hookline:${database.provider === "postgresql" ? database.schema : ""}:${scope}:`;
+  return {
+    sql: `SELECT COUNT(pg_advisory_xact_lock(k)) AS "n" FROM (SELECT DISTINCT hashtextextended($1::text || u, 0) AS k FROM unnest($2::text[]) AS u ORDER BY k) AS keys`,
+    values: [prefix, keys],
+  };
+}
+
+/**
  * The statement that refreshes the planner's statistics of `table` after a bulk write, or null
  * where none is wanted. PostgreSQL plans the claim (ORDER BY "dueAt" LIMIT n) from its statistics;
  * until autovacuum caught up with a fresh activation it took the 100,000 new rows for a dozen,

@@ -10,7 +10,7 @@ import { HostBreakers, type BreakerOptions } from "../core/breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
 import { decide } from "../core/decide";
-import { applyFrequencyCap } from "../core/frequency-cap";
+import { holdFrequencyCap } from "../store/frequency-cap-holds";
 import { LeaseKeeper } from "../core/lease";
 import { SendGate, type GatedSender } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
@@ -127,7 +127,8 @@ export class Dispatcher {
     try {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
-      for (const item of this.prepare(batch, claimedAt, context, now, record)) done.push(this.send(item, record));
+      const capped = await this.frequencyCapped(batch, context, now);
+      for (const item of this.prepare(batch, claimedAt, context, capped, now, record)) done.push(this.send(item, record));
     } catch (err) {
       // Could not even load the batch (database away): give the rows back for a later claim.
       for (const d of batch) record({ id: d.id, state: "release" });
@@ -136,13 +137,19 @@ export class Dispatcher {
     await Promise.all(done);
   }
 
-  private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, now: Date, record: (c: Change) => void): Ready[] {
+  /**
+   * Why the frequency cap stops each send it stops (by batch index): decided together with the other
+   * batches under way, here or on other workers (store/frequency-cap-holds.ts). Without a cap, no statement.
+   */
+  private async frequencyCapped(batch: ClaimedDelivery[], ctx: BatchContext, now: Date): Promise<Map<number, string>> {
+    if (!ctx.cap) return new Map();
+    const sends = batch.map((d) => ({ id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true }));
+    if (sends.every((s) => s.exempt)) return new Map();
+    return holdFrequencyCap(this.prisma, this.options.workerId, ctx.cap, sends, now);
+  }
+
+  private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready[] {
     const ready: Ready[] = [];
-    const capped = applyFrequencyCap(
-      ctx.cap,
-      batch.map((d) => ({ userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true })),
-      ctx.sentCounts,
-    );
     batch.forEach((d, index) => {
       const decision = decide({
         delivery: d,

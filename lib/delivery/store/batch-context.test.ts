@@ -6,6 +6,8 @@ import { BatchContextLoader } from "./batch-context";
 import type { ClaimedDelivery } from "./claim";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";
+import { capCounts } from "./frequency-cap-holds";
+import { rawDb } from "../../db/raw";
 
 describe("batch context", () => {
   it("sees an edited action and a paused campaign in the next batch", async () => {
@@ -51,11 +53,7 @@ describe("the frequency cap's counts", () => {
           data: { webhookId: `msg_roll_${i}`, campaignId: campaign.id, actionId: action.id, userId: "roll000000", triggerKey: `t${i}`, plannedAt: sentAt, dueAt: sentAt, sentAt, state: "delivered" },
         });
       }
-      const loader = new BatchContextLoader(db(), await testDeliveryDeps());
-      const batch: ClaimedDelivery[] = [
-        { id: "d1", webhookId: "msg_roll", campaignId: campaign.id, actionId: action.id, userId: "roll000000", eventData: null, plannedAt: now, attempts: 0, variantActionId: null },
-      ];
-      expect((await loader.load(batch, now)).sentCounts.get("roll000000")).toEqual({ day: 1, week: 3 });
+      expect((await capCounts(rawDb(db()), ["roll000000"], now)).get("roll000000")).toEqual({ day: 1, week: 3 });
     } finally {
       await setFrequencyCap(null);
     }

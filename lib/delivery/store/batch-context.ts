@@ -4,7 +4,7 @@
 import type { Db } from "../../db";
 import type { Action } from "../../db";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
-import { capIsSet, DAY_MS, frequencyCapSchema, WEEK_MS, type FrequencyCap, type SentCounts } from "../core/frequency-cap";
+import { capIsSet, frequencyCapSchema, type FrequencyCap } from "../core/frequency-cap";
 import type { ClaimedDelivery } from "./claim";
 import type { DeliveryDeps } from "../engine/deps";
 import type { WebhookTemplate } from "../../webhooks/types";
@@ -26,8 +26,8 @@ export type BatchContext = {
   users: Map<string, UserForPlanning>;
   actions: Map<string, { action: Action; template: WebhookTemplate | null; templateError: string | null }>;
   campaigns: Map<string, BatchCampaign>;
+  /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
-  sentCounts: Map<string, SentCounts>;
 };
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
@@ -109,18 +109,6 @@ export class BatchContextLoader {
       }
       campaignMap.set(c.id, { ...c, rule });
     }
-    const sentCounts = new Map<string, SentCounts>();
-    if (cap && campaigns.some((c) => !c.capExempt)) {
-      const counted = (since: number) =>
-        this.prisma.delivery.groupBy({
-          by: ["userId"],
-          where: { userId: { in: userIds }, state: "delivered", sentAt: { gte: new Date(since) }, campaign: { capExempt: false } },
-          _count: { _all: true },
-        });
-      const [day, week] = await Promise.all([counted(now.getTime() - DAY_MS), counted(now.getTime() - WEEK_MS)]);
-      for (const w of week) sentCounts.set(w.userId, { day: 0, week: w._count._all });
-      for (const d of day) sentCounts.set(d.userId, { day: d._count._all, week: sentCounts.get(d.userId)?.week ?? d._count._all });
-    }
     return {
       users,
       actions: new Map(actions.map((a) => {
@@ -129,7 +117,6 @@ export class BatchContextLoader {
       })),
       campaigns: campaignMap,
       cap,
-      sentCounts,
     };
   }
 }
