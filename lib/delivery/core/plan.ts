@@ -16,27 +16,33 @@ export type StepRow = { id: string; subDelivery: unknown; variantOfId?: string |
 
 /**
  * THE reading of a campaign's actions for planning, used by every planner (activation, recurring
- * occurrences, event triggers): the steps (variantOfId null) in the given order, each with its split
- * when it has variants or a control group. Variant rows are ordered by position: B, C, ...
+ * occurrences and their replan, event triggers): the steps (variantOfId null) in their order, each
+ * with its split when it has variants or a control group (its variant rows in their order: B, C, ...).
+ * One order whatever order the rows come in: position, then id (two rows may share a position).
  */
 export function planSteps(rows: StepRow[]): PlanAction[] {
+  const ordered = [...rows].sort(byPositionThenId);
   const variantsOf = new Map<string, StepRow[]>();
-  for (const r of rows) {
+  for (const r of ordered) {
     if (!r.variantOfId) continue;
     const list = variantsOf.get(r.variantOfId) ?? [];
     list.push(r);
     variantsOf.set(r.variantOfId, list);
   }
-  return rows
+  return ordered
     .filter((r) => !r.variantOfId)
     .map((r) => {
-      const extra = (variantsOf.get(r.id) ?? []).sort((a, b) => (a.position ?? 0) - (b.position ?? 0));
+      const extra = variantsOf.get(r.id) ?? [];
       const variants = extra.length
         ? [r, ...extra].map((v, i) => ({ key: variantKey(i), actionId: v.id, splitPercent: v.splitPercent ?? 100 }))
         : [];
       const split = { controlPercent: r.controlPercent ?? 0, variants };
       return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) ? split : null };
     });
+}
+
+function byPositionThenId(a: StepRow, b: StepRow): number {
+  return (a.position ?? 0) - (b.position ?? 0) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
 export type Trigger =

@@ -5,6 +5,7 @@ import { audiencePage } from "../../audience/users";
 import { nextUserPage, type UserPage } from "../../audience/user-pages";
 import { newWebhookIds } from "../core/ids";
 import type { RawStatement, RawTx } from "../../db/raw";
+import type { Tx } from "../../db/transaction";
 import { jsonInsertSql, newRowIds, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { plannerStatisticsSql } from "../../db/dialect";
 import { jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
@@ -117,16 +118,17 @@ export async function fanOutToAudience(tx: RawTx, campaign: FanOutCampaign, trig
 const STATISTICS_AFTER = 1000;
 
 /**
- * The campaign's webhooks as they are inside `tx` (planSteps), for a fan-out that holds the campaign's
- * row (its guarded UPDATE came first): a webhook deleted since the campaign was read is not planned for.
- * deleteAction takes that row before the webhook's, so none is deleted from under the transaction:
- * on SQLite the transaction holds the write lock, on PostgreSQL the delete waits for it to commit.
+ * THE reader of a campaign's steps for planning (planSteps orders them: position, then id), as they are
+ * inside `tx`: a raw transaction (a recurring occurrence's fan-out) or a Prisma one (a paused campaign's
+ * replan). A fan-out holds the campaign's row (its guarded UPDATE came first), so a webhook deleted since
+ * the campaign was read is not planned for. deleteAction takes that row before the webhook's, so none is
+ * deleted from under the transaction: on SQLite the transaction holds the write lock, on PostgreSQL the
+ * delete waits for it to commit.
  */
-export async function campaignStepsIn(tx: Pick<RawTx, "query">, campaignId: string): Promise<PlanAction[]> {
+export async function campaignStepsIn(tx: Pick<RawTx, "query"> | Tx, campaignId: string): Promise<PlanAction[]> {
   const p = new SqlParams();
-  const rows = await tx.query<{ id: string; subDelivery: unknown; variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown }>(
-    `SELECT "id", "subDelivery", "variantOfId", "splitPercent", "controlPercent", "position" FROM ${tableName("Action")} WHERE "campaignId" = ${p.add("text", campaignId)} ORDER BY "position", "id"`,
-    p.values,
-  );
+  const sql = `SELECT "id", "subDelivery", "variantOfId", "splitPercent", "controlPercent", "position" FROM ${tableName("Action")} WHERE "campaignId" = ${p.add("text", campaignId)}`;
+  type Row = { id: string; subDelivery: unknown; variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown };
+  const rows = "$queryRawUnsafe" in tx ? await tx.$queryRawUnsafe<Row[]>(sql, ...p.values) : await tx.query<Row>(sql, p.values);
   return planSteps(rows.map((r) => ({ ...r, subDelivery: jsonOf(r.subDelivery), splitPercent: numberOf(r.splitPercent), controlPercent: numberOf(r.controlPercent), position: numberOf(r.position) })));
 }

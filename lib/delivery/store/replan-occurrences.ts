@@ -7,7 +7,8 @@
 // those runs (ControlGroupMember, who are sent nothing) follow the same rule: moved with them, or
 // removed with a run that no longer happens.
 import type { Tx } from "../../db/transaction";
-import { planDeliveries, planSteps, type PlannedDelivery } from "../core/plan";
+import { planDeliveries, type PlannedDelivery } from "../core/plan";
+import { campaignStepsIn } from "./fan-out";
 import type { DeliveryRule } from "../core/rules";
 import { fannedOutOccurrenceAfterChange, occurrenceDate } from "../core/schedule-time";
 
@@ -51,7 +52,7 @@ export async function replanWaitingOccurrences(
   if (waiting.length === 0 && held.length === 0) return counts;
   // who of a run is held out, and which variant each is sent, was decided when it fanned out (its rows
   // and held-out users say so): a split changed since applies to the runs after, so only times are planned
-  const actions = planSteps(await tx.action.findMany({ where: { campaignId }, orderBy: { position: "asc" } })).map((a) => ({ ...a, split: null }));
+  const actions = (await campaignStepsIn(tx, campaignId)).map((a) => ({ ...a, split: null }));
   const users = new Map<string, { id: string; timezone: string | null; attributes: unknown }>();
   const userIds = [...new Set([...waiting.map((d) => d.userId), ...held.map((h) => h.userId)])];
   for (let i = 0; i < userIds.length; i += USER_PAGE) {
