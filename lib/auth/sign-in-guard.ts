@@ -8,7 +8,7 @@ import { APIError } from "better-auth/api";
 import { db } from "../db";
 import { recordAudit } from "./audit";
 import { clientAddress } from "./client-address";
-import { releaseSignInAttempt, reserveSignInAttempt } from "./sign-in-throttle";
+import { releaseSignInAttempt, reserveSignInAttempt, type SignInSlot } from "./sign-in-throttle";
 import { auth } from "./better-auth";
 
 const SIGN_IN_PATH = "/sign-in/email";
@@ -20,7 +20,7 @@ export const TOO_MANY_ATTEMPTS = "TOO_MANY_SIGN_IN_ATTEMPTS";
 type HookContext = { path?: string; body?: unknown; headers?: Headers; context: object & { returned?: unknown } };
 
 // The slots an attempt took, from its before hook to its after hook (the same context object).
-const reservations = new WeakMap<object, { keys: string[]; email: string; failed: string }>();
+const reservations = new WeakMap<object, { slots: SignInSlot[]; email: string; failed: string }>();
 
 function triedEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
@@ -66,7 +66,7 @@ export async function beforeSignIn(ctx: HookContext, now = new Date()): Promise<
     }
     throw new APIError("TOO_MANY_REQUESTS", { code: TOO_MANY_ATTEMPTS, message: signInRetryMessage(reservation.retryAfterSeconds) }, { "Retry-After": String(reservation.retryAfterSeconds) });
   }
-  reservations.set(ctx.context, { keys: reservation.keys, email, failed: account.failed });
+  reservations.set(ctx.context, { slots: reservation.slots, email, failed: account.failed });
 }
 
 /** After: a success gives the slots back; a failure stays counted and goes to the audit log. */
@@ -78,7 +78,7 @@ export async function afterSignIn(ctx: HookContext): Promise<void> {
   const code = (returned as { body?: { code?: unknown } } | undefined)?.body?.code;
   const guessed = returned instanceof Error && (reserved.failed === "member.sign_in_failed" || WRONG_PASSWORD_CODES.has(String(code)));
   if (!guessed) {
-    await releaseSignInAttempt(reserved.keys);
+    await releaseSignInAttempt(reserved.slots);
     if (!(returned instanceof Error) && ctx.path === "/change-password") await recordAudit({ actor: reserved.email, action: "member.password_changed", target: reserved.email });
     return;
   }

@@ -1,64 +1,52 @@
-// The sign-in throttle itself, against the real database: per account and per address, in windows,
-// over a sliding window, shared by concurrent attempts (what several web processes do), and released by a success.
+// The sign-in throttle itself, against the real database: per account and per address, over a sliding
+// 15 minutes, shared by concurrent attempts (what several web processes do), and released by a success.
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_LIMITS, slidingRetryAfterMs, withinSlidingWindow } from "./sign-in-throttle";
+import { releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_LIMITS, slotIsFree, waitForSlotMs } from "./sign-in-throttle";
 
 const t0 = new Date("2026-12-03T10:00:00Z");
 
 describe("reserveSignInAttempt", () => {
-  it("refuses an account's attempt past its limit with the wait, from any address, until the sliding window lets one in", async () => {
+  it("refuses an account's attempt past its limit with the wait, from any address, until its oldest failure is 15 minutes old", async () => {
     const { max, windowMs } = SIGN_IN_LIMITS.account;
-    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "Owner@Example.com", address: `198.51.100.${i}` }, t0)).allowed).toBe(true);
-    const refused = await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.200" }, new Date(t0.getTime() + 60_000));
-    // the rest of this window (840 s), then until the ten weigh 9: a tenth of the next one (90 s)
-    expect(refused).toMatchObject({ allowed: false, bucket: "account", justExceeded: true, retryAfterSeconds: windowMs / 1000 - 60 + windowMs / 10_000 });
-    expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.201" }, t0)).toMatchObject({ allowed: false, justExceeded: false });
-    expect((await reserveSignInAttempt({ email: "other@example.com", address: "198.51.100.200" }, t0)).allowed).toBe(true);
-    // The window's end is not a fresh start: its ten failures still weigh almost ten.
-    const justAfter = await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.202" }, new Date(t0.getTime() + windowMs + 1000));
-    expect(justAfter).toMatchObject({ allowed: false, bucket: "account", justExceeded: true, retryAfterSeconds: windowMs / 10_000 - 1 });
-    expect((await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.200" }, new Date(t0.getTime() + windowMs + windowMs / 10))).allowed).toBe(true);
-    expect((await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.203" }, new Date(t0.getTime() + 2 * windowMs))).allowed).toBe(true);
-    // A window is kept while it still weighs, and cleaned up after.
-    expect(await db().signInThrottle.count({ where: { expiresAt: { lte: new Date(t0.getTime() + 2 * windowMs) } } })).toBe(0);
-    expect(await db().signInThrottle.count({ where: { key: { endsWith: `:${t0.getTime() + windowMs}` } } })).toBeGreaterThan(0);
+    const at = (ms: number) => new Date(t0.getTime() + ms);
+    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "Owner@Example.com", address: `198.51.100.${i}` }, at(i * 1000))).allowed).toBe(true);
+    // the first failure (at t0) leaves the 15 minutes 840 s after t0 + 60 s
+    expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.200" }, at(60_000))).toMatchObject({ allowed: false, bucket: "account", justExceeded: true, retryAfterSeconds: windowMs / 1000 - 60 });
+    expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.201" }, at(9_000))).toMatchObject({ allowed: false, justExceeded: false, retryAfterSeconds: windowMs / 1000 - 9 });
+    expect((await reserveSignInAttempt({ email: "other@example.com", address: "198.51.100.200" }, at(0))).allowed).toBe(true);
+    expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.202" }, at(windowMs - 1))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    // one more as each failure leaves the window, not a millisecond before (a new quarter hour: its first refusal is marked)
+    expect((await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.203" }, at(windowMs))).allowed).toBe(true);
+    expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.204" }, at(windowMs))).toMatchObject({ allowed: false, justExceeded: true, retryAfterSeconds: 1 });
+    expect((await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.204" }, at(windowMs + 1000))).allowed).toBe(true);
+    // A slot's row is kept a window after its failure stops counting, and deleted after.
+    await reserveSignInAttempt({ email: "later@example.com", address: "198.51.100.205" }, at(2 * windowMs + 10_000));
+    expect(await db().signInThrottle.count({ where: { expiresAt: { lte: at(windowMs + 10_000) } } })).toBe(0);
+    expect(await db().signInThrottle.count({ where: { key: { startsWith: "account:" }, expiresAt: at(2 * windowMs) } })).toBe(1);
   });
 
-  it("does not let ten guesses before a window's end and ten after it through", async () => {
+  it("does not let ten guesses before a quarter hour's end and ten after it through", async () => {
     const { max, windowMs } = SIGN_IN_LIMITS.account;
     const boundary = t0.getTime() + 2 * 60 * 60_000;
     for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "edge@example.com", address: `198.51.100.${i}` }, new Date(boundary - 5_000 + i))).allowed).toBe(true);
     for (let i = 0; i < max; i++) {
       expect(await reserveSignInAttempt({ email: "edge@example.com", address: `198.51.100.${50 + i}` }, new Date(boundary + 5_000 + i))).toMatchObject({ allowed: false, justExceeded: i === 0 });
     }
-    // refused attempts are not counted: once the old ten weigh nine, one more is let in, then none
-    const later = boundary + windowMs / 10;
+    // refused attempts are not counted: once the first of the ten is 15 minutes old, one more is let in, then none
+    const later = boundary - 5_000 + windowMs;
     expect((await reserveSignInAttempt({ email: "edge@example.com", address: "198.51.100.99" }, new Date(later))).allowed).toBe(true);
     expect((await reserveSignInAttempt({ email: "edge@example.com", address: "198.51.100.98" }, new Date(later))).allowed).toBe(false);
   });
 
-  it("weighs the previous window by what of it is still within the last 15 minutes", () => {
-    const rule = { max: 10, windowMs: 900_000 };
-    expect(withinSlidingWindow(10, 1, 0, rule)).toBe(false);
-    expect(withinSlidingWindow(10, 1, 90_000, rule)).toBe(true); // 10 × 0.9 + 1
-    expect(withinSlidingWindow(10, 1, 89_999, rule)).toBe(false);
-    expect(withinSlidingWindow(0, 10, 899_999, rule)).toBe(true);
-    expect(withinSlidingWindow(0, 11, 0, rule)).toBe(false);
-    expect(withinSlidingWindow(5, 8, 450_000, rule)).toBe(false); // 2.5 + 8
-    expect(withinSlidingWindow(4, 8, 450_000, rule)).toBe(true); // 2 + 8
-    expect(slidingRetryAfterMs(10, 0, 0, rule)).toBe(90_000);
-    expect(slidingRetryAfterMs(4, 8, 0, rule)).toBe(675_000); // 4 × (1 − f) ≤ 1: f = 0.75
-    expect(slidingRetryAfterMs(0, 10, 300_000, rule)).toBe(600_000 + 90_000);
-    expect(slidingRetryAfterMs(0, 9, 0, rule)).toBe(0);
-    // what the wait says holds: one more fits then, not a millisecond before
-    for (const [previous, current, elapsed] of [[10, 0, 0], [4, 8, 100_000], [7, 3, 450_000], [10, 10, 10_000]]) {
-      const wait = slidingRetryAfterMs(previous, current, elapsed, rule);
-      const at = elapsed + wait;
-      const [p, c, e] = at >= rule.windowMs ? [current, 0, at - rule.windowMs] : [previous, current, at];
-      expect(withinSlidingWindow(p, c + 1, Math.ceil(e), rule)).toBe(true);
-      if (wait > 0 && e >= 1) expect(withinSlidingWindow(p, c + 1, Math.ceil(e) - 1, rule)).toBe(false);
-    }
+  it("a slot is free once the failure it holds is a window old, and a full bucket waits for its oldest", () => {
+    const now = new Date(t0.getTime() + 60_000);
+    expect(slotIsFree(undefined, now)).toBe(true);
+    expect(slotIsFree(now, now)).toBe(true);
+    expect(slotIsFree(new Date(now.getTime() + 1), now)).toBe(false);
+    expect(waitForSlotMs([new Date(now.getTime() + 5_000), new Date(now.getTime() + 1_000), new Date(now.getTime() + 900_000)], now)).toBe(1_000);
+    expect(waitForSlotMs([now], now)).toBe(0);
+    expect(waitForSlotMs([], now)).toBe(0);
   });
 
   it("refuses an address past its limit whatever emails it tries", async () => {
@@ -83,7 +71,71 @@ describe("reserveSignInAttempt", () => {
     for (let i = 0; i < SIGN_IN_LIMITS.account.max * 2; i++) {
       const r = await reserveSignInAttempt({ email: "often@example.com", address: "192.0.2.77" }, now);
       expect(r.allowed).toBe(true);
-      if (r.allowed) await releaseSignInAttempt(r.keys);
+      if (r.allowed) await releaseSignInAttempt(r.slots);
     }
+  });
+});
+
+// An attacker's review: timing guesses around a quarter hour, firing them all at once, and using a
+// refused address against someone else's account.
+describe("what an attacker tried", () => {
+  const { max, windowMs } = SIGN_IN_LIMITS.account;
+  const at = (ms: number) => new Date(ms);
+
+  it("lets no more than 10 failures of an account through in any 15 minutes, however they are timed around a quarter hour", async () => {
+    const boundary = t0.getTime() + 12 * 60 * 60_000;
+    // ten just before 10:15, then a guess every 10 s for the next half hour
+    const allowedAt: number[] = [];
+    for (let i = 0; i < max; i++) if ((await reserveSignInAttempt({ email: "timed@example.com", address: `198.51.100.${i}` }, at(boundary - 1000))).allowed) allowedAt.push(boundary - 1000);
+    for (let ms = boundary; ms < boundary + 30 * 60_000; ms += 10_000) {
+      if ((await reserveSignInAttempt({ email: "timed@example.com", address: `198.51.100.${100 + (ms / 10_000) % 100}` }, at(ms))).allowed) allowedAt.push(ms);
+    }
+    // the weighted window let 9 more in by 10:28:30, 13.5 minutes after the first ten
+    for (const start of allowedAt) expect(allowedAt.filter((ms) => ms >= start && ms < start + windowMs).length).toBeLessThanOrEqual(max);
+    // and the limit is the whole rule: ten again as soon as the first ten are 15 minutes old
+    expect(allowedAt.filter((ms) => ms >= boundary - 1000 + windowMs && ms < boundary + 30 * 60_000 - 1000)).toHaveLength(max);
+  });
+
+  it("lets no more than 10 of 30 concurrent guesses through, half of them read just before a quarter hour and half just after", async () => {
+    const boundary = t0.getTime() + 15 * 60 * 60_000;
+    const results = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => reserveSignInAttempt({ email: "burst@example.com", address: `192.0.2.${i}` }, at(i % 2 ? boundary + i : boundary - 30 + i))),
+    );
+    expect(results.filter((r) => r.allowed)).toHaveLength(max);
+  });
+
+  it("lets no more than 10 of 30 guesses through when those that read the clock before a quarter hour reach the database after the others", async () => {
+    const boundary = t0.getTime() + 16 * 60 * 60_000;
+    // a request reads `now`, then waits (a slow hash, a busy pool): its count lands after later requests' checks
+    const after = Promise.all(Array.from({ length: 15 }, (_, i) => reserveSignInAttempt({ email: "late@example.com", address: `192.0.2.${i}` }, at(boundary + i))));
+    const before = after.then(() => Promise.all(Array.from({ length: 15 }, (_, i) => reserveSignInAttempt({ email: "late@example.com", address: `192.0.2.${50 + i}` }, at(boundary - 100 + i)))));
+    const results = [...(await after), ...(await before)];
+    expect(results.filter((r) => r.allowed)).toHaveLength(max);
+  });
+
+  it("gives every concurrent refusal the same Retry-After, from the counted failures only", async () => {
+    const start = t0.getTime() + 18 * 60 * 60_000;
+    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "wait@example.com", address: `198.51.100.${i}` }, at(start))).allowed).toBe(true);
+    const refused = await Promise.all(Array.from({ length: 20 }, (_, i) => reserveSignInAttempt({ email: "wait@example.com", address: `203.0.113.${i}` }, at(start + 60_000))));
+    // the oldest of the ten counted failures is 15 minutes old 840 s later
+    expect(refused.map((r) => (r.allowed ? "allowed" : r.retryAfterSeconds))).toEqual(refused.map(() => windowMs / 1000 - 60));
+    expect(refused.filter((r) => !r.allowed && r.justExceeded)).toHaveLength(1);
+  });
+
+  it("a request refused for its address counts nowhere: it neither raises nor holds the account it tried", async () => {
+    const now = at(t0.getTime() + 21 * 60 * 60_000);
+    for (let i = 0; i < SIGN_IN_LIMITS.address.max; i++) expect((await reserveSignInAttempt({ email: `spray${i}@example.com`, address: "203.0.113.66" }, now)).allowed).toBe(true);
+    // the victim has one guess left (their own typos, from their own address)
+    for (let i = 0; i < max - 1; i++) expect((await reserveSignInAttempt({ email: "victim@example.com", address: "192.0.2.200" }, now)).allowed).toBe(true);
+    const before = await db().signInThrottle.findMany({ where: { key: { startsWith: "account:" } }, orderBy: { key: "asc" } });
+    for (let round = 0; round < 3; round++) {
+      const attacker = Array.from({ length: 20 }, () => reserveSignInAttempt({ email: "victim@example.com", address: "203.0.113.66" }, now));
+      const victim = reserveSignInAttempt({ email: "victim@example.com", address: "192.0.2.201" }, now);
+      const [own, ...refused] = await Promise.all([victim, ...attacker]);
+      expect(refused.every((r) => !r.allowed && r.bucket === "address")).toBe(true);
+      expect(own.allowed).toBe(true);
+      if (own.allowed) await releaseSignInAttempt(own.slots);
+    }
+    expect(await db().signInThrottle.findMany({ where: { key: { startsWith: "account:" } }, orderBy: { key: "asc" } })).toEqual(before);
   });
 });

@@ -1,13 +1,17 @@
 // How many sign-in attempts an account and a client address may make: counted in the database, so
-// every web process shares the count. An attempt takes its slot before the password is checked
-// (concurrent guesses cannot overshoot) and gives it back when it succeeds or is refused, so only
-// failures add up.
+// every web process shares the count.
 //
-// The count is a sliding window: the failures of the current fixed window plus those of the previous
-// one weighted by how much of it still lies within the last `windowMs`. Fixed windows alone started
-// again at every quarter hour, so ten guesses just before 10:15:00 and ten just after were twenty in a
-// few seconds (and a test's ten guesses straddling the boundary were not refused).
-import { createHash } from "node:crypto";
+// The count is a sliding log, exact and bounded: a bucket has `max` slots (rows `bucket:id:0` to
+// `:max-1`), and an attempt takes a free one, holding it until its time plus `windowMs`. So at most
+// `max` attempts of any `windowMs` are ever checked, and a bucket never has more than `max` rows. The
+// slot is taken before the password is checked, by a conditional write (a slot held by another
+// attempt is not overwritten), so concurrent guesses cannot overshoot; a success gives it back, so
+// only failures add up. (The sliding window before this weighed the previous quarter hour's failures:
+// ten just before 10:15 and nine at 10:28:30 were nineteen in 13.5 minutes.)
+//
+// A refused attempt counts nowhere: both buckets are read before either slot is taken, the address
+// first, so an address past its limit never touches the account it tries (someone else's).
+import { createHash, randomInt } from "node:crypto";
 import { db } from "../db";
 import { isUniqueViolation } from "../db/unique-violation";
 
@@ -20,94 +24,135 @@ export const SIGN_IN_LIMITS = {
 
 type Bucket = keyof typeof SIGN_IN_LIMITS;
 
+/** A slot an allowed attempt holds: given back (if still its own) when the attempt succeeds. */
+export type SignInSlot = { key: string; until: Date };
+
 export type SignInReservation =
-  | { allowed: true; keys: string[] }
+  | { allowed: true; slots: SignInSlot[] }
   | { allowed: false; retryAfterSeconds: number; bucket: Bucket; justExceeded: boolean };
 
-/** The rows of a bucket at `now`: the current window's, the previous window's, and the refusals' marker. */
+// A row is deleted a window after it stops counting: a request that read its clock earlier than
+// another's (a slow one) still sees the slots that were held at its own `now`.
+const KEPT_AFTER_EXPIRY_MS = Math.max(...Object.values(SIGN_IN_LIMITS).map((rule) => rule.windowMs));
+
+/** The rows of a bucket: its slots, and the marker that counts the refusals of the current quarter hour. */
 function bucketKeys(bucket: Bucket, value: string, now: Date) {
-  const { windowMs } = SIGN_IN_LIMITS[bucket];
-  const start = Math.floor(now.getTime() / windowMs) * windowMs;
+  const { max, windowMs } = SIGN_IN_LIMITS[bucket];
   // Emails are hashed: the key stays short whatever was typed, and the table holds no addresses of people.
   const id = bucket === "account" ? createHash("sha256").update(value).digest("hex") : value;
+  const start = Math.floor(now.getTime() / windowMs) * windowMs;
   return {
-    key: `${bucket}:${id}:${start}`,
-    previousKey: `${bucket}:${id}:${start - windowMs}`,
+    bucket,
+    slotKeys: Array.from({ length: max }, (_, slot) => `${bucket}:${id}:${slot}`),
     refusedKey: `refused:${bucket}:${id}:${start}`,
-    elapsedMs: now.getTime() - start,
-    // the row still counts, weighted, through the next window
-    expiresAt: new Date(start + 2 * windowMs),
+    refusedUntil: new Date(start + windowMs),
+    until: new Date(now.getTime() + windowMs),
   };
 }
 
-/**
- * Whether `current` failures in this window (the attempt being made among them) and `previous` in
- * the last are within `max` over the sliding window, `elapsedMs` into the current one.
- */
-export function withinSlidingWindow(previous: number, current: number, elapsedMs: number, rule: { max: number; windowMs: number }): boolean {
-  // previous × (window − elapsed) / window + current ≤ max, in integers
-  return previous * (rule.windowMs - elapsedMs) + current * rule.windowMs <= rule.max * rule.windowMs;
+type BucketKeys = ReturnType<typeof bucketKeys>;
+
+/** Whether a slot held until `until` (undefined: no row) is free at `now`. */
+export function slotIsFree(until: Date | undefined, now: Date): boolean {
+  return until === undefined || until.getTime() <= now.getTime();
 }
 
-/**
- * How long until one more attempt fits, given `previous` and `current` failures (the refused attempt
- * not among them) `elapsedMs` into the current window.
- */
-export function slidingRetryAfterMs(previous: number, current: number, elapsedMs: number, rule: { max: number; windowMs: number }): number {
-  const { max, windowMs } = rule;
-  // within this window: once the previous window's weight has fallen far enough
-  if (current + 1 <= max) return previous === 0 ? 0 : Math.max(0, windowMs - ((max - 1 - current) * windowMs) / previous - elapsedMs);
-  // in the next one, where this window's failures are the previous ones
-  return windowMs - elapsedMs + Math.max(0, windowMs - ((max - 1) * windowMs) / current);
+/** How long until one of a full bucket's slots is free: when its oldest failure leaves the window. */
+export function waitForSlotMs(heldUntil: Date[], now: Date): number {
+  if (heldUntil.length === 0) return 0;
+  return Math.max(0, Math.min(...heldUntil.map((until) => until.getTime())) - now.getTime());
 }
 
-async function increment(key: string, expiresAt: Date, by: number): Promise<number> {
+async function heldSlots(keys: string[]): Promise<Map<string, Date>> {
+  const rows = await db().signInThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, expiresAt: true } });
+  return new Map(rows.map((row) => [row.key, row.expiresAt]));
+}
+
+function heldAt(keys: string[], held: Map<string, Date>, now: Date): Date[] {
+  return keys.map((key) => held.get(key)).filter((until): until is Date => !slotIsFree(until, now));
+}
+
+/** Takes `key` if it is free at `now` (`seen`: its row was there, expired): only one of several concurrent attempts gets it. */
+async function claim(key: string, seen: boolean, now: Date, until: Date): Promise<boolean> {
+  if (seen) {
+    const { count } = await db().signInThrottle.updateMany({ where: { key, expiresAt: { lte: now } }, data: { attempts: 1, expiresAt: until } });
+    if (count === 1) return true;
+    // taken by another attempt, or deleted since it was read: then it is created below
+  }
+  try {
+    await db().signInThrottle.create({ data: { key, attempts: 1, expiresAt: until } });
+    return true;
+  } catch (err) {
+    // the row exists, held by another attempt (or expired and not yet seen: the next round takes it)
+    if (isUniqueViolation(err)) return false;
+    throw err;
+  }
+}
+
+/** One free slot of the bucket, or the times its slots are held until when none is left. */
+async function takeSlot(keys: BucketKeys, held: Map<string, Date>, now: Date): Promise<SignInSlot | Date[]> {
+  // a round that takes nothing saw a concurrent attempt take the slot it tried: bounded by the slots
+  for (let round = 0; round <= keys.slotKeys.length; round++) {
+    const free = keys.slotKeys.filter((key) => slotIsFree(held.get(key), now));
+    if (free.length === 0) break;
+    // a random free slot: concurrent attempts rarely try the same row
+    const key = free[randomInt(free.length)]!;
+    if (await claim(key, held.has(key), now, keys.until)) return { key, until: keys.until };
+    held = await heldSlots(keys.slotKeys);
+  }
+  return heldAt(keys.slotKeys, held, now);
+}
+
+/** Refuses for `keys`' bucket, with the wait its held slots give; the first refusal of a quarter hour is marked. */
+async function refuse(keys: BucketKeys, heldUntil: Date[], now: Date): Promise<SignInReservation> {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitForSlotMs(heldUntil, now) / 1000));
+  const refusals = await increment(keys.refusedKey, keys.refusedUntil);
+  return { allowed: false, retryAfterSeconds, bucket: keys.bucket, justExceeded: refusals === 1 };
+}
+
+async function increment(key: string, expiresAt: Date): Promise<number> {
   for (let attempt = 0; ; attempt++) {
     try {
-      const row = await db().signInThrottle.upsert({
-        where: { key },
-        create: { key, attempts: Math.max(by, 0), expiresAt },
-        update: { attempts: { increment: by } },
-      });
+      const row = await db().signInThrottle.upsert({ where: { key }, create: { key, attempts: 1, expiresAt }, update: { attempts: { increment: 1 } } });
       return row.attempts;
     } catch (err) {
-      // Two first attempts in the same window may both try to create the row; the loser updates it.
+      // Two first refusals in the same window may both try to create the row; the loser updates it.
       if (attempt < 2 && isUniqueViolation(err)) continue;
       throw err;
     }
   }
 }
 
-/** Takes a slot in the account's and the address's window, or says how long to wait. */
+/** Takes a slot in the address's and the account's log, or says how long to wait. */
 export async function reserveSignInAttempt(input: { email: string; address: string }, now = new Date()): Promise<SignInReservation> {
-  await db().signInThrottle.deleteMany({ where: { expiresAt: { lte: now } } });
-  const buckets: [Bucket, string][] = [
-    ["account", input.email.trim().toLowerCase()],
-    ["address", input.address],
-  ];
-  const taken: string[] = [];
-  let refused: { bucket: Bucket; refusedKey: string; expiresAt: Date; retryAfterSeconds: number } | null = null;
-  for (const [bucket, value] of buckets) {
-    const rule = SIGN_IN_LIMITS[bucket];
-    const { key, previousKey, refusedKey, elapsedMs, expiresAt } = bucketKeys(bucket, value, now);
-    // the slot first, then the check: of concurrent attempts only those that fit see a count that fits
-    const current = await increment(key, expiresAt, 1);
-    taken.push(key);
-    const previous = (await db().signInThrottle.findUnique({ where: { key: previousKey }, select: { attempts: true } }))?.attempts ?? 0;
-    if (withinSlidingWindow(previous, current, elapsedMs, rule)) continue;
-    const retryAfterSeconds = Math.max(1, Math.ceil(slidingRetryAfterMs(previous, current - 1, elapsedMs, rule) / 1000));
-    if (!refused || retryAfterSeconds > refused.retryAfterSeconds) refused = { bucket, refusedKey, expiresAt, retryAfterSeconds };
+  await db().signInThrottle.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - KEPT_AFTER_EXPIRY_MS) } } });
+  // the address first: of a refused address's attempts none takes a slot of the account it tries
+  const buckets = [bucketKeys("address", input.address, now), bucketKeys("account", input.email.trim().toLowerCase(), now)];
+  const held = await heldSlots(buckets.flatMap((keys) => keys.slotKeys));
+  // Refused before anything is taken: the bucket that makes it wait longest says so.
+  let refused: { keys: BucketKeys; heldUntil: Date[]; waitMs: number } | null = null;
+  for (const keys of buckets) {
+    const heldUntil = heldAt(keys.slotKeys, held, now);
+    if (heldUntil.length < keys.slotKeys.length) continue;
+    const waitMs = waitForSlotMs(heldUntil, now);
+    if (!refused || waitMs > refused.waitMs) refused = { keys, heldUntil, waitMs };
   }
-  if (!refused) return { allowed: true, keys: taken };
-  // A refused attempt never ran: every bucket gets its slot back (waiting out the limit is enough
-  // to be let in again, however often a refused client retries), and the bucket that refused it
-  // counts its refusals so that the first one of a window is known (it goes to the audit log once).
-  await releaseSignInAttempt(taken);
-  const refusals = await increment(refused.refusedKey, refused.expiresAt, 1);
-  return { allowed: false, retryAfterSeconds: refused.retryAfterSeconds, bucket: refused.bucket, justExceeded: refusals === 1 };
+  if (refused) return refuse(refused.keys, refused.heldUntil, now);
+  const taken: SignInSlot[] = [];
+  for (const keys of buckets) {
+    const slot = await takeSlot(keys, held, now);
+    if (Array.isArray(slot)) {
+      // concurrent attempts filled the bucket since it was read: what this one took goes back
+      await releaseSignInAttempt(taken);
+      return refuse(keys, slot, now);
+    }
+    taken.push(slot);
+  }
+  return { allowed: true, slots: taken };
 }
 
-/** Gives back the slots of an attempt that succeeded (or never ran). */
-export async function releaseSignInAttempt(keys: string[]): Promise<void> {
-  await db().signInThrottle.updateMany({ where: { key: { in: keys }, attempts: { gt: 0 } }, data: { attempts: { decrement: 1 } } });
+/** Gives back the slots of an attempt that succeeded (those still its own). */
+export async function releaseSignInAttempt(slots: SignInSlot[]): Promise<void> {
+  if (slots.length === 0) return;
+  await db().signInThrottle.deleteMany({ where: { OR: slots.map((slot) => ({ key: slot.key, expiresAt: slot.until })) } });
 }

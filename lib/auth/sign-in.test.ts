@@ -93,6 +93,19 @@ describe("POST /api/auth/sign-in/email", () => {
     expect(other.status).toBe(200);
   });
 
+  it("of 30 wrong passwords sent at once from 30 addresses, checks 10 and refuses 20 with a Retry-After within the 15 minutes", async () => {
+    const responses = await Promise.all(
+      Array.from({ length: 30 }, (_, i) => POST(signInRequest({ email: "owner@example.com", password: `wrong guess ${i}` }, { [PEER_HEADER]: `198.51.100.${100 + i}` }))),
+    );
+    const statuses = responses.map((r) => r.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(SIGN_IN_LIMITS.account.max);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(30 - SIGN_IN_LIMITS.account.max);
+    // the wait is until the oldest counted failure is 15 minutes old: never more than 900 s
+    for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(890);
+    for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get("retry-after"))).toBeLessThanOrEqual(SIGN_IN_LIMITS.account.windowMs / 1000);
+    expect(await db().auditLog.count({ where: { action: "member.sign_in_failed", actor: "owner@example.com", target: { startsWith: "198.51.100." } } })).toBe(SIGN_IN_LIMITS.account.max);
+  });
+
   it("sets the session cookie and returns no session token in JSON bodies", async () => {
     const res = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.40" }));
     expect(res.status).toBe(200);
