@@ -113,6 +113,15 @@ describe("what an attacker tried", () => {
     expect(results.filter((r) => r.allowed)).toHaveLength(max);
   });
 
+  it("lets exactly 10 of 25 concurrent guesses take the slots that earlier failures have just left", async () => {
+    const start = t0.getTime() + 17 * 60 * 60_000;
+    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "reuse@example.com", address: `198.51.100.${i}` }, at(start))).allowed).toBe(true);
+    // the ten rows are still there, free: each is taken by a conditional update, by one attempt only
+    const results = await Promise.all(Array.from({ length: 25 }, (_, i) => reserveSignInAttempt({ email: "reuse@example.com", address: `192.0.2.${i}` }, at(start + windowMs))));
+    expect(results.filter((r) => r.allowed)).toHaveLength(max);
+    expect(await db().signInThrottle.count({ where: { key: { startsWith: "account:" }, expiresAt: at(start + 2 * windowMs) } })).toBe(max);
+  });
+
   it("gives every concurrent refusal the same Retry-After, from the counted failures only", async () => {
     const start = t0.getTime() + 18 * 60 * 60_000;
     for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "wait@example.com", address: `198.51.100.${i}` }, at(start))).allowed).toBe(true);
