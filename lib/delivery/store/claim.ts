@@ -93,7 +93,8 @@ export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]
   const claimable = () =>
     `${dueAt} <= ${p.add("date", now)} AND (${state} IN (${WAITING.map((s) => `'${s}'`).join(", ")})` +
     (takeOver ? ` OR (${state} = 'sending' AND "lockedUntil" < ${p.add("date", now)}))` : ")");
-  const set = `"state" = 'sending', "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
+  // a claim has not passed the frequency cap yet: its batch decides that (store/frequency-cap-holds.ts)
+  const set = `"state" = 'sending', "capHeldBy" = NULL, "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
   const active = ofActiveCampaign();
   const n = Math.floor(limit);
   const lock = skipLockedSql();
