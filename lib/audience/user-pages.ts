@@ -39,9 +39,10 @@ export async function nextUserPage(after: string | undefined, limits: { rows?: n
 /**
  * How many of `sizes`, from `start`, make one page, and what they weigh: at most `rows` of them and
  * `bytes` in all, and one at least (a user over `bytes` alone is a page of its own). The one rule for
- * both ways of reading users a page at a time (nextUserPage and userIdGroups).
+ * every way of reading users a page at a time (nextUserPage, userIdGroups, a search's matches:
+ * user-search.ts).
  */
-function pageLength(sizes: readonly number[], start: number, rows: number, bytes: number): { users: number; bytes: number } {
+export function pageLength(sizes: readonly number[], start: number, rows: number, bytes: number): { users: number; bytes: number } {
   let end = start;
   let total = 0;
   while (end < sizes.length && (end === start || (end - start < rows && total + sizes[end]! <= bytes))) total += sizes[end++]!;

@@ -6,7 +6,7 @@ import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
-import { nextUserPage } from "./user-pages";
+import { searchEnd, userGroups } from "./user-search";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -265,22 +265,25 @@ const USER_READ_ROWS = 256;
  */
 export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
 
-/** A page of users by id, after `cursor` (the last id of the previous page): `limit` of them, fewer when their attributes are over MAX_USER_PAGE_BYTES. */
+/**
+ * A page of users by id, after `cursor` (the last id of the previous page): `limit` of them, fewer when
+ * their attributes are over MAX_USER_PAGE_BYTES. `search` keeps those whose id or email starts with it
+ * (user-search.ts), `attribute` (and `value`) those that hold it; either may answer fewer, even none,
+ * with a nextCursor to go on from (filteredUsers).
+ */
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
-  const search = options.search?.trim();
-  const where = search ? { OR: [{ id: { startsWith: search } }, { email: { startsWith: search } }] } : {};
+  const search = options.search?.trim() || undefined;
+  if (search !== undefined || options.attribute) return filteredUsers({ search, attribute: options.attribute || undefined, value: options.value }, options.cursor, limit);
   const found: UserRecord[] = [];
   let bytes = 0;
-  // a matching user beyond the page: it has a next one
+  // a user beyond the page: it has a next one
   let more = false;
   let cursor = options.cursor;
-  if (options.attribute) return filteredUsers(options.attribute, options.value, where, options.cursor, limit);
   const chunk = Math.min(limit + 1, USER_READ_ROWS);
-  for (let scanned = 0; scanned < 200_000 && !more; scanned += chunk) {
-    const rows = await db().user.findMany({ where: { ...where, ...(cursor ? { id: { gt: cursor } } : {}) }, orderBy: { id: "asc" }, take: chunk, omit: { attributeSources: true } });
+  while (!more) {
+    const rows = await db().user.findMany({ where: cursor ? { id: { gt: cursor } } : {}, orderBy: { id: "asc" }, take: chunk, omit: { attributeSources: true } });
     for (const row of rows) {
-      if (options.attribute && !hasAttribute(asAttributes(row.attributes), options.attribute, options.value)) continue;
       const size = utf8Bytes(row.attributes);
       if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) {
         more = true;
@@ -296,32 +299,37 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
 }
 
 /**
- * listUsers filtered by an attribute, read from the JSON the same way on both databases, a page of
- * users at a time (their attributes' sizes read first: nextUserPage), and at most MAX_USER_SCAN_BYTES
- * of attributes per request: past it, the answer holds what matched so far and its nextCursor is the
- * last user read, so the next request goes on from there.
+ * listUsers with a search or an attribute filter. The users come a group at a time, their ids and
+ * attributes' sizes first (userGroups): with a search, only those that match it among at most
+ * USER_SEARCH_SCAN_ROWS users, so a search nobody matches reads no attributes; each group is read by
+ * id and its users kept when they hold the attribute (read from the JSON the same way on both
+ * databases). One request reads at most MAX_USER_SCAN_BYTES of attributes: past it, or past the
+ * search's users, the answer holds what matched so far and its nextCursor is the last user read, so
+ * the next request goes on from there.
  */
-async function filteredUsers(attribute: string, value: string | undefined, where: object, after: string | undefined, limit: number) {
+async function filteredUsers(filter: UserFilter, after: string | undefined, limit: number) {
+  const { search, attribute, value } = filter;
+  const end = search === undefined ? null : await searchEnd(after);
+  // without an attribute every user of a group is kept: one beyond the page is enough to know of a next one
+  const rows = attribute ? USER_READ_ROWS : Math.min(limit + 1, USER_READ_ROWS);
   const found: UserRecord[] = [];
   let bytes = 0;
   let scannedBytes = 0;
-  let cursor = after;
-  for (;;) {
-    const page = await nextUserPage(cursor, { rows: USER_READ_ROWS, bytes: MAX_USER_PAGE_BYTES });
-    if (!page) return { users: found, nextCursor: null };
-    const rows = await db().user.findMany({ where: { ...where, id: page.id }, orderBy: { id: "asc" }, omit: { attributeSources: true } });
-    for (const row of rows) {
-      if (!hasAttribute(asAttributes(row.attributes), attribute, value)) continue;
+  for await (const group of userGroups(search, after, end, { rows, bytes: MAX_USER_PAGE_BYTES })) {
+    const users = await db().user.findMany({ where: { id: group.id }, orderBy: { id: "asc" }, omit: { attributeSources: true } });
+    for (const row of users) {
+      if (attribute && !hasAttribute(asAttributes(row.attributes), attribute, value)) continue;
       const size = utf8Bytes(row.attributes);
       // a matching user beyond the page: the next page starts after the last one kept
       if (found.length === limit || (found.length > 0 && bytes + size > MAX_USER_PAGE_BYTES)) return { users: found, nextCursor: found[found.length - 1]!.userId };
       bytes += size;
       found.push(toUserRecord(row));
     }
-    cursor = page.id.lte;
-    scannedBytes += page.bytes;
-    if (scannedBytes >= MAX_USER_SCAN_BYTES) return { users: found, nextCursor: cursor };
+    scannedBytes += group.bytes;
+    if (scannedBytes >= MAX_USER_SCAN_BYTES) return { users: found, nextCursor: group.last };
   }
+  // the search stopped at its last user to read (null: the last user of all)
+  return { users: found, nextCursor: end };
 }
 
 function hasAttribute(attributes: Attributes, name: string, value: string | undefined): boolean {

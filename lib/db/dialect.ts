@@ -163,9 +163,40 @@ export function jsonTextBytesSql(column: string): string {
   return prismaProvider() === "sqlite" ? `octet_length(${column})` : `octet_length(${column}::text)`;
 }
 
+/** `needle` with its %, _ and \ escaped for a LIKE ... ESCAPE '\' (each stands for itself). */
+function likeEscaped(needle: string): string {
+  return needle.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
 /** `needle` as a LIKE pattern matching text that contains it: its own %, _ and \ stand for themselves (containsTextSql's ESCAPE). */
 export function likeContaining(needle: string): string {
-  return `%${needle.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+  return `%${likeEscaped(needle)}%`;
+}
+
+/**
+ * `needle` as a LIKE pattern matching text that starts with it, for startsWithTextSql: its own %, _
+ * and \ stand for themselves, and its ASCII capitals are written small (the column is compared so).
+ */
+export function likeStartingWith(needle: string): string {
+  return `${asciiLowerCase(likeEscaped(needle))}%`;
+}
+
+const ASCII_CAPITALS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ";
+
+function asciiLowerCase(text: string): string {
+  return text.replace(/[A-Z]/g, (c) => c.toLowerCase());
+}
+
+/**
+ * `column` starts with the pattern at `placeholder` (likeStartingWith), ignoring the case of ASCII
+ * letters only, alike on both databases: SQLite's LIKE folds A-Z and nothing else; PostgreSQL's ILIKE
+ * also folds É and the like (what containsTextSql does), so there the column's A-Z are written small
+ * (translate) and compared with LIKE. "ÉMILE" finds no "émile" on either; "BOB@" finds "bob@…" on both.
+ * No index serves it: callers bound the rows it reads by id (lib/audience/user-search.ts).
+ */
+export function startsWithTextSql(column: string, placeholder: string): string {
+  const folded = sqlite() ? column : `translate(${column}, '${ASCII_CAPITALS}', '${ASCII_CAPITALS.toLowerCase()}')`;
+  return `${folded} LIKE ${placeholder} ESCAPE '\\'`;
 }
 
 /**
