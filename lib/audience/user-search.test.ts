@@ -141,3 +141,14 @@ describe("a search over many users", () => {
     expect(requests).toBeGreaterThan(1);
   }, 60_000);
 });
+
+describe("a search or cursor no database can hold", () => {
+  // /users?q=%00 (or ?cursor=%00) reaches listUsers as typed: PostgreSQL refuses U+0000 in a text, Prisma a lone surrogate (a 500 page)
+  it("finds nobody, on both databases, rather than failing", async () => {
+    for (const search of ["u\u0000", "\ud800"]) {
+      expect(await listUsers({ search }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+      expect(await listUsers({ search, attribute: "plan" }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+      expect(await listUsers({ cursor: search }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+    }
+  });
+});

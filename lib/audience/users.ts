@@ -10,6 +10,7 @@ import { searchEnd, userGroups } from "./user-search";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
+import { isStorableText } from "../db/storable-text";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -274,6 +275,8 @@ export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const search = options.search?.trim() || undefined;
+  // no user's id or email holds what neither database can store (the Users page passes its URL's q and cursor as typed)
+  if ([search, options.cursor].some((text) => text !== undefined && !isStorableText(text))) return { users: [], nextCursor: null };
   if (search !== undefined || options.attribute) return filteredUsers({ search, attribute: options.attribute || undefined, value: options.value }, options.cursor, limit);
   const found: UserRecord[] = [];
   let bytes = 0;
