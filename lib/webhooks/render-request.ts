@@ -115,6 +115,22 @@ type Plan = {
 };
 const plans = new WeakMap<WebhookTemplate, Plan>();
 
+/**
+ * A header ticked secret whose value nobody has typed yet (a template's or a copy's): it is never sent
+ * (an empty credential is never what was meant), the preview warns, and Activate refuses it
+ * (lib/delivery/store/check-action.ts): a campaign would go out without the credential its receiver expects.
+ */
+export function isUnsetSecretHeader(h: Pick<WebhookTemplate["headers"][number], "secret" | "value">): boolean {
+  return !!h.secret && !h.value.trim();
+}
+
+/** What the preview (`sending`) and Activate say of an unset secret header. */
+export function unsetSecretHeaderMessage(name: string, when: "preview" | "activation"): string {
+  return when === "preview"
+    ? `The secret header "${name}" has no value yet, so it is not sent: type it, or remove the header`
+    : `The secret header "${name}" has no value: type it, or remove the header`;
+}
+
 function snapshotOf(t: WebhookTemplate): string[] {
   const out = [t.method, t.contentType, t.url];
   for (const f of t.fields) out.push(f.key, f.value, f.type);
@@ -146,7 +162,7 @@ function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
       name: h.name.trim(),
       problem: headerNameProblem(h.name, i, false),
       isAuthorization: h.name.trim().toLowerCase() === "authorization",
-      unset: !!h.secret && !h.value.trim(),
+      unset: isUnsetSecretHeader(h),
     })),
     secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
   };
@@ -210,7 +226,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     else if (h.isAuthorization && target?.authorization) errors.push(headerNameProblem(h.name, i, true)!);
     // not sent while empty: an empty credential header is never what was meant (the preview says so)
     else if (h.unset) {
-      if (opts.collectWarnings) warnings.push({ field: `headers[${i}].value`, message: `The secret header "${h.name}" has no value yet, so it is not sent: type it, or remove the header` });
+      if (opts.collectWarnings) warnings.push({ field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name, "preview") });
     }
     else {
       const value = text[1 + template.fields.length + i];

@@ -9,6 +9,8 @@ import { assertTemplatesCompile, TemplateSyntaxError } from "../../campaigns/tem
 import { activateCampaign, activationMessage } from "./lifecycle";
 import { checkActionRenders } from "./check-action";
 import { createCampaign } from "../testing/fixtures";
+import { BUILT_IN_TEMPLATES } from "../../campaigns/builtin-destination-templates";
+import { actionDraftFromTemplate } from "../../campaigns/template-apply";
 
 type Field = { key: string; value: string; type: "text" | "number" | "boolean" | "json" };
 const triggered = { when: "triggered", event: "purchase" };
@@ -144,6 +146,21 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const problems = result.ok ? [] : result.problems;
     expect(problems[0]).toMatch(/^Action 1 \(Hook\): URL: The URL must be an absolute/);
     expect(problems[1]).toMatch(/^Action 1 \(Hook\): Header "X-Flag": /);
+  });
+
+  it("refuses a secret header left empty (the Generic JSON POST's Authorization), naming it; the draft still saves", async () => {
+    const generic = BUILT_IN_TEMPLATES.find((t) => t.id === "builtin-generic-json")!;
+    const webhook = { ...actionDraftFromTemplate(generic), url: "http://127.0.0.1:9/webhooks/hookline" };
+    const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Day one", actions: [webhook] }));
+    const refused = await activateCampaign(saved.id);
+    const message = 'The secret header "Authorization" has no value: type it, or remove the header';
+    expect(refused).toEqual({ ok: false, problems: [`Action 1 (Generic JSON POST): Header "Authorization": ${message}`], fieldErrors: { "actions.0.headers.0.value": message } });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: saved.id } })).status).toBe("draft");
+    // a value typed, or the header removed, and it activates
+    const typed = await saveCampaign(campaignDraftSchema.parse({ name: "Typed", actions: [{ ...webhook, headers: [{ name: "Authorization", value: "Bearer t0ken", secret: true }] }] }));
+    expect((await activateCampaign(typed.id)).ok).toBe(true);
+    const removed = await saveCampaign(campaignDraftSchema.parse({ name: "Removed", actions: [{ ...webhook, headers: [] }] }));
+    expect((await activateCampaign(removed.id)).ok).toBe(true);
   });
 
   it("refuses a webhook timed from an event parameter unless the campaign is triggered (it would suppress every delivery)", async () => {

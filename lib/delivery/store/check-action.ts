@@ -5,12 +5,13 @@
 // with stand-ins for those values (a number, then true): "{{event.params.amount}}" passes, while
 // "{{event.params.amount}} USD" is never a number and is refused. Other fields that read missing
 // values show their problems per delivery. A name that is no variable at all ({{slack_webhook_path}}, a
-// destination template's placeholder) renders empty for everyone and is refused. Problems are worded as the editor words them: at the field
+// destination template's placeholder) renders empty for everyone and is refused, as is a secret header
+// left without a value (it would never be sent). Problems are worded as the editor words them: at the field
 // (fieldErrors, by the editor's paths), and in the list, not as an internal path.
 import type { Action } from "../../db";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
-import { renderWebhookRequest } from "../../webhooks/render-request";
+import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } from "../../webhooks/render-request";
 import { isPlaceholderPath } from "../../templating";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
@@ -92,6 +93,10 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   // a placeholder ({{slack_webhook_path}} of a destination template) renders empty for every user: it
   // was meant to be replaced, and sending with it would fail (or reach the wrong place) for everyone
   const judged: Judged[] = result.warnings.filter((w) => w.path && isPlaceholderPath(w.path)).map((w) => ({ problem: { field: w.field, message: w.message } }));
+  // a secret header nobody typed (the Generic JSON POST's Authorization) is never sent: every receiver would refuse the request
+  template.headers.forEach((h, i) => {
+    if (h.name.trim() && isUnsetSecretHeader(h)) judged.push({ problem: { field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name.trim(), "activation") } });
+  });
   if (result.ok) return { template, judged };
   // a field reading a value the sample lacks renders empty here; its real value is only known per delivery
   const missing = new Map<string, string[]>();
