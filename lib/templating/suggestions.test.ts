@@ -23,12 +23,12 @@ const names = (s: TemplateSuggestion[]) => s.map((x) => x.name);
 describe("templateSuggestions", () => {
   it("offers each variable once, in its preferred spelling, then every helper", () => {
     expect(names(list.filter((s) => s.kind === "variable"))).toEqual([
-      "userAttribute.city",
-      "userAttribute.[First name]",
-      "userAttribute.seats",
       "user.id",
       "user.email",
       "user.timezone",
+      "userAttribute.city",
+      "userAttribute.[First name]",
+      "userAttribute.seats",
       "event.name",
       "event.params.amount",
       "event.params.sku",
@@ -121,6 +121,19 @@ describe("completing at the caret", () => {
     expect(names(matchingSuggestions(list, complete("{{e")!)).slice(0, 5)).toEqual(["event.name", "event.params.amount", "event.params.sku", "eq", "user.email"]);
     expect(matchingSuggestions(list, complete("{{")!)).toHaveLength(list.length);
     expect(matchingSuggestions(list, complete("{{")!, 5)).toHaveLength(5);
+  });
+
+  it("typing {{us offers the user's own fields first, then the attributes in the catalogue's order, then other names with a word starting so", () => {
+    // the catalogue's order (by name), numbers-only names included: a JS object would put "9" and "10" first
+    const catalogue = ["10", "9", "age", "city", ...Array.from({ length: 60 }, (_, i) => `z${String(i).padStart(2, "0")}`)];
+    const many = templateSuggestions({ attributes: catalogue.map((name) => ({ name, types: ["string"] })), events: [{ name: "signup", params: ["user_tier"] }] });
+    const offered = names(matchingSuggestions(many, complete("{{us")!));
+    expect(offered.slice(0, 7)).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.[10]", "userAttribute.[9]", "userAttribute.age", "userAttribute.city"]);
+    expect(offered).toHaveLength(50);
+    // a shorter catalogue: the segment match comes after every whole-name match
+    expect(names(matchingSuggestions(list, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.city", "userAttribute.[First name]", "userAttribute.seats"]);
+    const tier = templateSuggestions({ attributes: [{ name: "plan", types: ["string"] }], events: [{ name: "signup", params: ["user_tier"] }] });
+    expect(names(matchingSuggestions(tier, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.plan", "event.params.user_tier"]);
   });
 
   it("inserts the name, closes the mustache and puts the caret after it", () => {

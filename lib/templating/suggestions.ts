@@ -33,34 +33,42 @@ function listOf(names: string[], max = 4) {
   return names.length > max ? `${names.slice(0, max).join(", ")}, …` : names.join(", ");
 }
 
-/** Every variable (preferred spellings only) and helper, in the order the context defines them. */
+/**
+ * Every variable (preferred spellings only) and helper, in a fixed order: the user's own fields, the
+ * attributes in the catalogue's order, the event and its parameters, the campaign, the action, now,
+ * then the helpers. Typing filters this list keeping that order within each match tier (autocomplete.ts),
+ * so `{{us` offers user.id, user.email, user.timezone before the attributes, however many there are.
+ */
 export function templateSuggestions(sources: SuggestionSources): TemplateSuggestion[] {
-  // Each probe value is unique, so a value met twice is an alias of the spelling met first.
-  const details = new Map<string, string | undefined>();
+  // Each probe value is unique, so a value met twice is an alias of the spelling met first; probes are
+  // made in the order above, which sorts the list (an object's keys would put "9" before "age").
+  const details = new Map<string, { detail: string | undefined; order: number }>();
   let n = 0;
   const probe = (detail?: string) => {
-    const marker = `\u0000probe-${n++}`;
-    details.set(marker, detail);
+    const marker = `\u0000probe-${n}`;
+    details.set(marker, { detail, order: n++ });
     return marker;
   };
+  const user = { id: probe("the user's id"), email: probe("the user's email"), timezone: probe("IANA time zone") };
   const attributes: Record<string, unknown> = {};
   for (const a of sources.attributes.slice(0, MAX_SUGGESTED_ATTRIBUTES)) attributes[a.name] = probe(`attribute · ${a.types.join(", ") || "string"}`);
+  const eventNames = sources.events.map((e) => e.name);
+  const eventName = probe(eventNames.length ? `event: ${listOf(eventNames)}` : "the triggering event's name");
   const paramEvents = new Map<string, string[]>();
   for (const e of sources.events) for (const p of e.params) paramEvents.set(p, [...(paramEvents.get(p) ?? []), e.name]);
   const params: Record<string, unknown> = {};
   for (const [p, events] of [...paramEvents].slice(0, MAX_SUGGESTED_PARAMS)) params[p] = probe(`parameter of ${listOf(events)}`);
-  const eventNames = sources.events.map((e) => e.name);
 
   const context = buildTemplateContext({
-    user: { id: probe("the user's id"), email: probe("the user's email"), timezone: probe("IANA time zone"), attributes },
-    event: { name: probe(eventNames.length ? `event: ${listOf(eventNames)}` : "the triggering event's name"), params },
+    user: { ...user, attributes },
+    event: { name: eventName, params },
     campaign: { id: probe(), name: probe() },
     action: { id: probe() },
     now: new Date(0),
   });
 
   const seen = new Set<unknown>();
-  const variables: TemplateSuggestion[] = [];
+  const variables: (TemplateSuggestion & { order: number })[] = [];
   const walk = (value: unknown, path: string) => {
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
       for (const key of Object.keys(value)) {
@@ -71,9 +79,12 @@ export function templateSuggestions(sources: SuggestionSources): TemplateSuggest
     }
     if (value === undefined || seen.has(value)) return;
     seen.add(value);
-    const detail = typeof value === "string" && details.has(value) ? details.get(value) : "ISO-8601, UTC";
-    variables.push(detail ? { name: path, kind: "variable", detail } : { name: path, kind: "variable" });
+    // `now` is no probe: the one value the context makes itself, last of the variables
+    const probed = typeof value === "string" ? details.get(value) : undefined;
+    const detail = probed ? probed.detail : "ISO-8601, UTC";
+    variables.push({ name: path, kind: "variable", ...(detail ? { detail } : {}), order: probed?.order ?? Infinity });
   };
   walk(context, "");
-  return [...variables, ...HELPER_NAMES.map((name): TemplateSuggestion => ({ name, kind: "helper", detail: "helper" }))];
+  variables.sort((a, b) => a.order - b.order);
+  return [...variables.map(({ order: _, ...v }) => v), ...HELPER_NAMES.map((name): TemplateSuggestion => ({ name, kind: "helper", detail: "helper" }))];
 }
