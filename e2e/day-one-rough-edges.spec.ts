@@ -5,6 +5,7 @@ import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
 import { activateCampaign, expect, test } from "./fixtures";
+import { deliveryStateLabel } from "../lib/delivery/core/states";
 
 let server: Server;
 let port = 0;
@@ -48,7 +49,8 @@ test("the delivery log says why a delivery failed, is retrying or was suppressed
     const table = page.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" });
     for (const [s, state, reason] of rows) {
       const row = table.getByRole("row").filter({ hasText: `${tag}-${s}` });
-      await expect(row).toContainText(state);
+      // the row names the state as the State filter and the counts do ("Failed")
+      await expect(row).toContainText(deliveryStateLabel(state));
       if (reason) await expect(row.getByText(reason, { exact: true })).toBeVisible();
     }
   } finally {
@@ -118,6 +120,30 @@ test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activ
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
+  await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
+});
+
+test("a Generic JSON POST webhook whose secret Authorization header is left empty saves, but is not activated: the header says to type it", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill(`Generic ${Date.now()}`);
+  await page.getByRole("button", { name: "Start from a template" }).click();
+  await page.getByRole("dialog").getByText("Generic JSON POST").first().click();
+  await page.getByRole("button", { name: "Use template" }).click();
+  await page.getByLabel("URL", { exact: true }).fill("https://hooks.example.com/webhooks/hookline");
+  await expect(page.getByLabel("Header name")).toHaveValue("Authorization");
+  await expect(page.getByLabel("Header value")).toHaveValue("");
+  // the draft saves: the value may be typed later
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await activateCampaign(page);
+  const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
+  const message = 'The secret header "Authorization" has no value: type it, or remove the header';
+  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Generic JSON POST): Header "Authorization": ${message}`]);
+  await expect(page.getByLabel("Header value")).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
 });
 

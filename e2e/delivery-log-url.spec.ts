@@ -1,5 +1,6 @@
 // The delivery log's filter (state, action, user, page) is kept in the page's address, so a
-// filtered log survives a reload and the link shows the same rows to whoever opens it.
+// filtered log survives a reload and the link shows the same rows to whoever opens it. Its State
+// choices read as the counts and the rows do ("Failed"), not as stored ("failed").
 import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
 
@@ -28,7 +29,11 @@ test("the delivery log's filter is in the address: it survives a reload and can 
     const log = page.getByRole("region", { name: "Delivery log" });
     const rows = log.getByRole("table", { name: "Deliveries" }).getByRole("row");
     await expect(rows).toHaveCount(7);
-    await log.getByLabel("State").selectOption("failed");
+    // the State filter names the states as the counts and the rows do
+    await expect(log.getByLabel("State").getByRole("option")).toHaveText(["All states", "Scheduled", "Sending", "Delivered", "Retrying", "Failed", "Suppressed", "Cancelled"]);
+    await expect(log.getByRole("button", { name: "Failed 3" })).toBeVisible();
+    await expect(rows.filter({ hasText: `${tag}-u-0` })).toContainText("Failed");
+    await log.getByLabel("State").selectOption({ label: "Failed" });
     await log.getByLabel("User").fill(`${tag}-u-1`);
     await expect(rows).toHaveCount(2);
     await expect(page).toHaveURL(new RegExp(`\\?state=failed&user=${tag}-u-1$`));

@@ -1,15 +1,9 @@
 import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
 import { plural } from "@/lib/text/plural";
+import { deliveryStateLabel } from "@/lib/delivery/core/states";
 
-const LABELS: [keyof DeliveryCounts, string][] = [
-  ["delivered", "Delivered"],
-  ["scheduled", "Scheduled"],
-  ["sending", "Sending"],
-  ["retrying", "Retrying"],
-  ["failed", "Failed"],
-  ["suppressed", "Suppressed"],
-  ["cancelled", "Cancelled"],
-];
+// delivered first: the count a person looks for; each named as the filter and the rows name it
+const LABELS: [keyof DeliveryCounts, string][] = (["delivered", "scheduled", "sending", "retrying", "failed", "suppressed", "cancelled"] as const).map((s) => [s, deliveryStateLabel(s)]);
 
 function perMinute(n: number) {
   return `${plural(n, "delivery", "deliveries")} per minute`;

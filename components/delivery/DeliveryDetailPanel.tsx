@@ -8,6 +8,7 @@ import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
 import { PAUSED_HOLD_TEXT } from "@/lib/delivery/core/hold-reason";
+import { deliveryStateLabel } from "@/lib/delivery/core/states";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
 /** savedToUser: the attributes its response mapping saved (lib/delivery/dispatcher.ts) */
@@ -72,7 +73,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
       {data && (
         <>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">State</dt><dd>{HOLD_WORDS[data.hold ?? ""] ?? data.state}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">State</dt><dd>{HOLD_WORDS[data.hold ?? ""] ?? deliveryStateLabel(data.state)}{data.reason ? ` – ${data.reason}` : ""}</dd>
             <dt className="text-slate-500">User</dt>
             <dd className="flex flex-wrap items-center gap-2"><span className="font-mono text-xs break-all">{data.userId}</span><CopyButton text={data.userId} label="Copy user id" /></dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>

@@ -7,7 +7,7 @@ import { useEffect, useState } from "react";
 import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
-import { DELIVERY_STATES } from "@/lib/delivery/core/states";
+import { DELIVERY_STATES, deliveryStateLabel } from "@/lib/delivery/core/states";
 import { Button, buttonClass } from "../ui/Button";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { inputClass } from "../ui/Field";
@@ -77,7 +77,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
           <span className="mb-1 block font-medium text-slate-700">State</span>
           <select className={inputClass} value={filter.state ?? ""} onChange={(e) => change({ state: e.target.value || undefined })}>
             <option value="">All states</option>
-            {DELIVERY_STATES.map((s) => <option key={s} value={s}>{s}</option>)}
+            {DELIVERY_STATES.map((s) => <option key={s} value={s}>{deliveryStateLabel(s)}</option>)}
           </select>
         </label>
         {actions.length > 1 && (

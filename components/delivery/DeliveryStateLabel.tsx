@@ -1,6 +1,6 @@
 import { heldUntilText } from "@/lib/delivery/core/hold-reason";
 import type { Hold } from "@/lib/delivery/core/hold-reason";
-import { REASON_STATES } from "@/lib/delivery/core/states";
+import { deliveryStateLabel, REASON_STATES } from "@/lib/delivery/core/states";
 import { Badge } from "../ui/Badge";
 
 /** States whose reason says what went wrong: shown in the row, so a failure is read without opening it. */
@@ -8,7 +8,7 @@ const SHOWS_REASON = new Set<string>(REASON_STATES);
 
 /**
  * A delivery's state in the log. A waiting row of a paused campaign reads "Held: campaign paused", since
- * nothing goes out before it is resumed. A row held for quiet hours is still "scheduled" in the engine, but
+ * nothing goes out before it is resumed. A row held for quiet hours is still Scheduled in the engine, but
  * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck. A
  * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
  */
@@ -17,7 +17,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
     return (
       <span className="flex flex-col items-start gap-0.5">
         <Badge tone="amber">Held: campaign paused</Badge>
-        <span className="whitespace-nowrap text-xs text-slate-500">{state}, until resumed</span>
+        <span className="whitespace-nowrap text-xs text-slate-500">{deliveryStateLabel(state)}, until resumed</span>
         {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>}
       </span>
     );
@@ -31,10 +31,10 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       </span>
     );
   }
-  if (!reason || !SHOWS_REASON.has(state)) return <span title={reason ?? undefined}>{state}</span>;
+  if (!reason || !SHOWS_REASON.has(state)) return <span title={reason ?? undefined}>{deliveryStateLabel(state)}</span>;
   return (
     <span className="flex flex-col items-start gap-0.5">
-      <span>{state}</span>
+      <span>{deliveryStateLabel(state)}</span>
       <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>
     </span>
   );

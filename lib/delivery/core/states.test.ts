@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DELIVERY_STATES, FINAL_STATES, isWaiting, REASON_STATES, RETRYABLE_STATES, WAITING } from "./states";
+import { DELIVERY_STATES, deliveryStateLabel, FINAL_STATES, isWaiting, REASON_STATES, RETRYABLE_STATES, WAITING } from "./states";
 
 describe("the delivery state lists", () => {
   it("waiting: scheduled and retrying, the states a claim takes and a delivery's next attempt is shown for", () => {
@@ -12,5 +12,15 @@ describe("the delivery state lists", () => {
     for (const list of [WAITING, FINAL_STATES, RETRYABLE_STATES, REASON_STATES]) for (const s of list) expect(DELIVERY_STATES).toContain(s);
     expect(FINAL_STATES.filter(isWaiting)).toEqual([]);
     expect(REASON_STATES).toEqual(["failed", "retrying", "suppressed"]);
+  });
+});
+
+describe("the words a person reads for a state (the log's filter, its counts, its rows, a delivery's detail)", () => {
+  it("names every state with a capital, as the counts have always read", () => {
+    expect(DELIVERY_STATES.map(deliveryStateLabel)).toEqual(["Scheduled", "Sending", "Delivered", "Retrying", "Failed", "Suppressed", "Cancelled"]);
+  });
+
+  it("shows a state it does not know as it is, never blank", () => {
+    expect(deliveryStateLabel("mystery")).toBe("mystery");
   });
 });

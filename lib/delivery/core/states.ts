@@ -2,6 +2,21 @@
 export const DELIVERY_STATES = ["scheduled", "sending", "delivered", "retrying", "failed", "suppressed", "cancelled"] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
+/** The one word a person reads for each state: the log's State filter, its counts, its rows and a delivery's detail. */
+export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
+  scheduled: "Scheduled",
+  sending: "Sending",
+  delivered: "Delivered",
+  retrying: "Retrying",
+  failed: "Failed",
+  suppressed: "Suppressed",
+  cancelled: "Cancelled",
+};
+/** The label of `state` (DELIVERY_STATE_LABELS); a state this build does not know shows as stored. */
+export function deliveryStateLabel(state: string): string {
+  return Object.hasOwn(DELIVERY_STATE_LABELS, state) ? DELIVERY_STATE_LABELS[state as DeliveryState] : state;
+}
+
 /** Waiting for their due time; a worker claims them when it comes. */
 export const WAITING = ["scheduled", "retrying"] as const satisfies readonly DeliveryState[];
 export type WaitingState = (typeof WAITING)[number];
