@@ -89,12 +89,11 @@ export function CampaignEditor({
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
-  const activeView = active ? contentOf(active, activeTab) : null;
   const rememberDraftTestSend = useDraftTestSends(state.actions);
-  // a test send of a webhook not saved yet (its variant A) joins its history once it is saved
+  // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
   const showTestSend = (send: TestSendView | null) => {
     setShownTestSend(send);
-    if (send && active && !active.id && activeTab === 0) rememberDraftTestSend(active.uid, send.id);
+    if (send && active && !active.id) rememberDraftTestSend(active.uid, send.id);
   };
   const savedUrls = new Map(saved.actions.flatMap((a) => [a, ...a.variants]).filter((a) => a.id).map((a) => [a.id!, a.url]));
 
@@ -264,9 +263,10 @@ export function CampaignEditor({
             retryPolicy={delivery.form.actions.find((a) => a.id === active?.uid)?.retryPolicy ?? "default"}
           />
         </aside>
-        {activeView?.id && (
+        {/* the webhook's history, whichever variant's tab is open: each send says its variant */}
+        {active?.id && (
           <div className="min-w-0 lg:col-start-1">
-            <TestSendHistory actionId={activeView.id} actionName={activeView.name} onSelect={setShownTestSend} />
+            <TestSendHistory actionId={active.id} actionName={active.name} onSelect={setShownTestSend} />
           </div>
         )}
       </div>

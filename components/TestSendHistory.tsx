@@ -6,7 +6,7 @@ import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { statusText } from "./TestSendResult";
 import { Card } from "./ui/Card";
 
-/** The saved action's last test sends, newest first; picking one shows it in the result panel. */
+/** The saved webhook's last test sends (its variants' too, each labelled), newest first; picking one shows it in the result panel. */
 export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: string; actionName: string; onSelect: (send: TestSendView) => void }) {
   const query = useQuery({
     queryKey: campaignKeys.testSends(actionId),
@@ -33,6 +33,7 @@ export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: 
                 <span className={`font-medium ${s.outcome === "delivered" ? "text-emerald-700" : s.status ? "text-amber-700" : "text-red-700"}`}>
                   {s.status ? statusText(s) : s.outcome === "sending" ? "Sending" : "Failed"}
                 </span>
+                {s.variant && <span className="rounded bg-slate-100 px-1.5 text-xs font-medium text-slate-700">Variant {s.variant}</span>}
                 <span className="min-w-0 flex-1 truncate text-slate-600">{s.error ?? s.request?.url ?? ""}</span>
                 <DateTime value={s.createdAt} className="text-xs text-slate-500" />
               </button>

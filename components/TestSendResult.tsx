@@ -40,7 +40,8 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
         <span className="text-base font-semibold">{send.status ? statusText(send) : "Not delivered"}</span>
         {total !== undefined && <span className="text-sm">in {Math.round(total)} ms</span>}
         <span className="ml-auto text-xs opacity-80">
-          {send.userId ? `as ${send.userId} · ` : ""}
+          {send.variant ? `Variant ${send.variant} · ` : ""}
+          {send.userLabel ? `as ${send.userLabel} · ` : ""}
           <DateTime value={send.createdAt} style="time" />
         </span>
       </div>

@@ -82,3 +82,43 @@ test("Test send shows the receiver's answer, then a hanging receiver's timeout",
   await expect(result).toContainText(/timed out after 1 s/i, { timeout: 15_000 });
   await expect(page.getByRole("button", { name: "Test send" })).toBeEnabled();
 });
+
+test("a webhook's Recent test sends keep variant B's beside A's, each labelled; the result names the user as Preview as does", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(`Variant history ${Date.now()}`);
+  const url = page.getByLabel("URL", { exact: true });
+  await url.fill(`http://127.0.0.1:${port}/a/{{user.id}}`);
+  await page.getByRole("button", { name: "Add variant" }).click();
+  await expect(page.getByRole("tab", { name: "Variant B" })).toHaveAttribute("aria-selected", "true");
+  await url.fill(`http://127.0.0.1:${port}/b/{{user.id}}`);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+
+  const result = page.getByRole("region", { name: "Test send result" });
+  const history = page.getByRole("region", { name: "Recent test sends" });
+  // a test send of B
+  await page.getByRole("tab", { name: "Variant B" }).click();
+  await expect(url).toHaveValue(`http://127.0.0.1:${port}/b/{{user.id}}`);
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  expect(received.at(-1)!.url).toBe("/b/user-1001");
+  // the sample user is named as the Preview as picker names them, not by id
+  const picked = await page.getByLabel("Preview as").evaluate((select: HTMLSelectElement) => select.selectedOptions[0]!.text);
+  expect(picked).toMatch(/^Mary /);
+  await expect(result).toContainText(`Variant B · as ${picked}`);
+  await expect(result).not.toContainText("as user-1001");
+  await expect(history.getByRole("button")).toHaveCount(1);
+  await expect(history.getByRole("button").first()).toContainText("Variant B");
+
+  // then A's: both in the webhook's history, whichever tab is open
+  await page.getByRole("tab", { name: "Variant A" }).click();
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("Variant A · as");
+  await expect(history.getByRole("button")).toHaveCount(2);
+  await expect(history.getByRole("button").nth(0)).toContainText("Variant A");
+  await expect(history.getByRole("button").nth(1)).toContainText("Variant B");
+  await page.getByRole("tab", { name: "Variant B" }).click();
+  await expect(history.getByRole("button")).toHaveCount(2);
+  await page.reload();
+  await expect(history.getByRole("button")).toHaveCount(2);
+});

@@ -7,14 +7,20 @@ import { sampleObjectProblem } from "./preview-input";
 
 export type SampleUser = { id: string; email: string | null; label: string };
 
+/**
+ * How a sample user is named wherever the editor names one ("Preview as", "For …" over the preview,
+ * a test send's "as …"): "Mary Smith · mary@example.com", the id where there is no name.
+ */
+export function sampleUserLabel(user: { id: string; email?: string | null; attributes?: unknown }): string {
+  const attrs = (user.attributes ?? {}) as Record<string, unknown>;
+  const name = [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
+  return [name || user.id, user.email].filter(Boolean).join(" · ");
+}
+
 /** The users the "Preview as" picker offers: the first stored ones, in a stable order. */
 export async function listSampleUsers(limit = 50): Promise<SampleUser[]> {
   const users = await db().user.findMany({ orderBy: [{ createdAt: "asc" }, { id: "asc" }], take: limit });
-  return users.map((u) => {
-    const attrs = (u.attributes ?? {}) as Record<string, unknown>;
-    const name = [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
-    return { id: u.id, email: u.email, label: [name || u.id, u.email].filter(Boolean).join(" · ") };
-  });
+  return users.map((u) => ({ id: u.id, email: u.email, label: sampleUserLabel(u) }));
 }
 
 export type SampleInput = {

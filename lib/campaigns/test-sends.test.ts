@@ -7,6 +7,7 @@ import { sampleRequestSchema, type SampleRequest } from "./preview-input";
 import { previewAction } from "./preview";
 import { campaignDraftSchema } from "./schemas";
 import { CampaignNotFoundError } from "./campaigns";
+import { listSampleUsers } from "./sample-context";
 import { listTestSends, runTestSend, TEST_SEND_LIMIT, TEST_SEND_MEMBER_LIMIT, TEST_SENDS_KEPT, TestSendRateLimitedError } from "./test-sends";
 
 type Received = { method: string; url: string; headers: IncomingMessage["headers"]; body: string };
@@ -169,6 +170,55 @@ describe("test sends", () => {
     // a day later, what a deleted webhook left behind is pruned by the member's next send
     await runTestSend(sample(fresh, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + 86_400_000 + 60_000), cat);
     expect(await db().testSend.count({ where: { memberId: cat.id, actionId: null } })).toBe(0);
+  });
+});
+
+describe("the webhook's Recent test sends", () => {
+  it("keeps the test sends of variants B and C (and of a variant not saved yet) beside A's, each labelled with its variant", async () => {
+    const ab = campaignDraftSchema.parse({
+      name: "AB history",
+      actions: [{ url: `http://${base}/a`, splitPercent: 40, variants: [{ name: "Bee", url: `http://${base}/b`, splitPercent: 30 }, { name: "Sea", url: `http://${base}/c`, splitPercent: 30 }] }],
+    });
+    const { id } = await saveCampaign(ab);
+    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const campaign = { id, name: "AB history" };
+    const start = Date.now();
+    const at = (s: number) => new Date(start + s * 1000);
+    const member = { role: "editor" as const, id: "history-member" };
+    const a = await runTestSend(sample(step, { campaign, variant: "A" }), at(1), member);
+    const b = await runTestSend(sample(step, { campaign, variant: "B" }), at(2), member);
+    const c = await runTestSend(sample(step, { campaign, variant: "C" }), at(3), member);
+    // a variant added in the editor and not saved yet: its send is the webhook's too
+    const added = { ...step, variants: [...step.variants, { name: "Dee", url: `http://${base}/d`, splitPercent: 0, fields: [], headers: [] }] };
+    const d = await runTestSend(sample(added, { campaign, variant: "D" }), at(4), member);
+    for (const send of [a, b, c, d]) expect(send.outcome).toBe("delivered");
+    const listed = await listTestSends(step.id!);
+    expect(listed.map((s) => s.id)).toEqual([d.id, c.id, b.id, a.id]);
+    expect([a, b, c, d].map((s) => s.variant)).toEqual(["A", "B", "C", "D"]);
+    expect(listed.map((s) => [s.id, s.variant])).toEqual([[d.id, "D"], [c.id, "C"], [b.id, "B"], [a.id, "A"]]);
+    expect(listed.map((s) => s.request?.url)).toEqual([`http://${base}/d`, `http://${base}/c`, `http://${base}/b`, `http://${base}/a`]);
+  });
+
+  it("a webhook without variants labels no send", async () => {
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Plain", actions: [{ url: `http://${base}/plain` }] }));
+    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const send = await runTestSend(sample(step, { campaign: { id, name: "Plain" } }), new Date(), { role: "editor", id: "plain-member" });
+    expect(send.variant).toBeNull();
+    expect((await listTestSends(step.id!)).map((s) => s.variant)).toEqual([null]);
+  });
+
+  it("names the user as the Preview as picker does (its label), not by id", async () => {
+    const label = (await listSampleUsers()).find((u) => u.id === "u1")!.label;
+    expect(label).toBe("Mary · mary@example.com");
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Who", actions: [{ url: `http://${base}/who` }] }));
+    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const member = { role: "editor" as const, id: "label-member" };
+    const send = await runTestSend(sample(step, { campaign: { id, name: "Who" } }), new Date(), member);
+    expect(send.userLabel).toBe(label);
+    expect((await listTestSends(step.id!))[0]!.userLabel).toBe(label);
+    // typed test user attributes are named the same way
+    const typed = await runTestSend(sample(step, { campaign: { id, name: "Who" }, userId: null, attributes: { firstName: "Ada", lastName: "Lovelace", email: "ada@example.com" } }), new Date(), member);
+    expect(typed.userLabel).toBe("Ada Lovelace · ada@example.com");
   });
 });
 

@@ -13,7 +13,8 @@ import { CampaignNotFoundError } from "./campaigns";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
-import { sampleContext, SampleUserMissingError } from "./sample-context";
+import { sampleContext, sampleUserLabel, SampleUserMissingError } from "./sample-context";
+import { VARIANT_KEYS, variantKey, type VariantKey } from "./variants";
 
 export const TEST_SENDS_KEPT = 50;
 export const TEST_SEND_LIMIT = { count: 10, windowMs: 60_000 };
@@ -35,6 +36,10 @@ export type TestSendView = {
   timings: Timings | null;
   curl: string | null;
   userId: string | null;
+  /** the user as "Preview as" names them ("Mary · mary@example.com"); the id for sends stored before it was kept */
+  userLabel: string | null;
+  /** which variant was sent (A, B, ...), for a webhook with variants; null for one without */
+  variant: VariantKey | null;
   /** what the webhook's response mapping would save on the user (a test send never writes users) */
   mapping: MappingResult | null;
 };
@@ -131,6 +136,16 @@ function renderedOrigin(url: string): string | null {
 }
 
 /**
+ * The webhook a send of a variant not saved yet (B, C, ... without an id) is kept by: the step it varies,
+ * when that is a saved webhook of this campaign; else none (the send is the member's draft's).
+ */
+async function savedStepOf(input: ParsedSampleRequest, stepId: string | undefined, campaignId: string | null): Promise<string | null> {
+  if (!stepId || !campaignId || !input.variant || input.variant === "A") return null;
+  const step = await db().action.findFirst({ where: { id: stepId, campaignId, variantOfId: null }, select: { id: true } });
+  return step?.id ?? null;
+}
+
+/**
  * Renders and sends the action as typed; stores and returns the result. Throws TestSendRateLimitedError,
  * and CampaignNotFoundError for a campaign id that names no campaign (each made-up id would be a budget
  * of its own). A stored secret goes into the request only as the secret resolver allows (`actor`
@@ -143,7 +158,9 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   const { draft, stepId, inForm } = renderableDraft(input.action, input.variant);
   const grant = await grantSecretsFor(draft, campaignId, actor);
   const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
-  const actionId = ownAction && draft.id ? draft.id : null;
+  // a variant's send is its own (A's, or a saved variant's); a variant not saved yet is kept by its webhook
+  const actionId = ownAction && draft.id ? draft.id : await savedStepOf(input, stepId, campaignId);
+  const variant = input.variant ?? null;
   const memberId = actor.id ?? null;
   const row = await reserve(actionId, campaignId, memberId, now);
 
@@ -151,11 +168,13 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let result: SendResult | null = null;
   let error: string | null = null;
   let userId: string | null = null;
+  let userLabel: string | null = null;
   let finished = false;
   try {
     try {
       const context = await sampleContext({ ...input, actionId: stepId }, now);
       userId = context.user.id;
+      userLabel = sampleUserLabel(context.user);
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
@@ -186,7 +205,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
         outcome: sent?.outcome ?? "failed",
         status: sent?.status ?? null,
         error,
-        request: masked ? { ...masked, userId } : { userId },
+        request: { ...(masked ?? {}), userId, userLabel, variant },
         response: response ?? undefined,
         timings: sent?.timings ?? undefined,
       },
@@ -210,8 +229,9 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
 
 type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["findFirstOrThrow"]>>;
 
-function toView(row: StoredTestSend): TestSendView {
-  const stored = (row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null };
+/** `variant`: the label the webhook's history gives the row (null: none, the webhook has no variants). */
+function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(row)): TestSendView {
+  const stored = (row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null };
   const response = (row.response as (TestSendView["response"] & { mapping?: MappingResult }) | null) ?? null;
   const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
   return {
@@ -225,14 +245,30 @@ function toView(row: StoredTestSend): TestSendView {
     timings: (row.timings as Timings | null) ?? null,
     curl: request ? toCurl(request) : null,
     userId: stored.userId ?? null,
+    userLabel: stored.userLabel ?? stored.userId ?? null,
+    variant,
     mapping: response?.mapping ?? null,
   };
 }
 
-/** The stored test sends of a saved action, newest first. */
+/** The variant a send was made of, as stored with it (sends stored before it was kept: none). */
+function storedVariant(row: StoredTestSend): VariantKey | null {
+  const key = (row.request as { variant?: unknown } | null)?.variant;
+  return typeof key === "string" && (VARIANT_KEYS as readonly string[]).includes(key) ? (key as VariantKey) : null;
+}
+
+/**
+ * The stored test sends of a saved webhook and of its variants (its Recent test sends), newest first,
+ * each labelled with the variant it was made of when the webhook has variants (its own rows are A).
+ */
 export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): Promise<TestSendView[]> {
-  const rows = await db().testSend.findMany({ where: { actionId }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
-  return rows.map(toView);
+  const variants = await db().action.findMany({ where: { variantOfId: actionId }, orderBy: [{ position: "asc" }, { id: "asc" }], select: { id: true } });
+  const keyOf = new Map<string, VariantKey>([[actionId, "A"], ...variants.map((v, i): [string, VariantKey] => [v.id, variantKey(i + 1)])]);
+  const rows = await db().testSend.findMany({ where: { actionId: { in: [...keyOf.keys()] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
+  return rows.map((row) => {
+    const key = storedVariant(row) ?? keyOf.get(row.actionId!) ?? null;
+    return toView(row, variants.length || (key && key !== "A") ? key : null);
+  });
 }
 
 /**
