@@ -19,6 +19,14 @@ describe("normaliseEntry", () => {
     expect(() => normaliseEntry("a b")).toThrow(/not a host name/);
     expect(() => normaliseEntry("0.0.0.0/0")).toThrow(/too wide/);
   });
+
+  it("a host typed with its port (copied from the webhook's URL) is refused saying to leave the port out", () => {
+    expect(() => normaliseEntry("127.0.0.1:4000")).toThrow('Enter the host without its port: 127.0.0.1');
+    expect(() => normaliseEntry("LocalHost:3000")).toThrow('Enter the host without its port: localhost');
+    expect(() => normaliseEntry("[::1]:8080")).toThrow('Enter the host without its port: ::1');
+    // an IPv6 address is no host and port
+    expect(normaliseEntry("fd00::1")).toBe("fd00::1");
+  });
 });
 
 describe("Allowed destinations in the database", () => {

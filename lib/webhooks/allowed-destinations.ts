@@ -34,6 +34,12 @@ export function normaliseEntry(input: string, options: { anyWidth?: boolean } = 
     return `${range.toString()}/${bits}`;
   }
   if (ipaddr.isValid(entry)) return ipaddr.process(entry).toString();
+  // "127.0.0.1:4000" or "[::1]:8080", copied from a webhook's URL: the list names hosts, a port is the URL's
+  const withPort = /^\[?([^\]]+?)\]?:(\d{1,5})$/.exec(input.trim().toLowerCase().replace(/\.$/, ""));
+  if (withPort && (ipaddr.isValid(withPort[1]!) || HOST_NAME.test(withPort[1]!.replace(/\.$/, "")))) {
+    const host = ipaddr.isValid(withPort[1]!) ? ipaddr.process(withPort[1]!).toString() : withPort[1]!.replace(/\.$/, "");
+    throw new AllowedDestinationError(`Enter the host without its port: ${host}`);
+  }
   if (!HOST_NAME.test(entry)) throw new AllowedDestinationError(`"${input.trim()}" is not a host name, an IP address or a CIDR range`);
   return entry;
 }
