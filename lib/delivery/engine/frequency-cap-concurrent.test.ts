@@ -54,3 +54,33 @@ describe("the frequency cap across concurrent batches", () => {
     }
   });
 });
+
+describe("a cap pass of a send whose worker died", () => {
+  it("stops counting once its lease has run out: a crashed worker's row in a campaign paused since does not suppress the user's sends for ever", async () => {
+    const { holdFrequencyCap } = await import("../store/frequency-cap-holds");
+    const [user] = await createUsers(1, "stale-hold");
+    const paused = await createCampaign({ url: `${receiver.url}/stale/{{user.id}}`, status: "paused" });
+    const other = await createCampaign({ url: `${receiver.url}/live/{{user.id}}`, status: "active" });
+    const now = new Date();
+    const passedAt = new Date(now.getTime() - 10 * 60_000);
+    // worker "dead" passed the cap ten minutes ago, sent, and was killed; its lease ran out 9 minutes ago
+    await db().delivery.create({
+      data: {
+        webhookId: "msg_stale_hold", campaignId: paused.id, actionId: paused.actions[0].id, userId: user.id, triggerKey: "activation",
+        plannedAt: passedAt, dueAt: passedAt, state: "sending", lockedBy: "dead", capHeldBy: "dead", lockedUntil: new Date(passedAt.getTime() + 60_000),
+      },
+    });
+    const live = await claimed(other, user.id, "w-live");
+    expect(await holdFrequencyCap(db(), "w-live", { perDay: 1 }, [{ id: live.id, userId: user.id, exempt: false }], now)).toEqual(new Map());
+    // while its lease held, it counted
+    const alsoLive = await claimed(await createCampaign({ url: `${receiver.url}/live2/{{user.id}}`, status: "active" }), (await createUsers(1, "held-hold"))[0].id, "w-held");
+    await db().delivery.create({
+      data: {
+        webhookId: "msg_held_hold", campaignId: paused.id, actionId: paused.actions[0].id, userId: alsoLive.userId, triggerKey: "activation",
+        plannedAt: now, dueAt: now, state: "sending", lockedBy: "other", capHeldBy: "other", lockedUntil: new Date(now.getTime() + 60_000),
+      },
+    });
+    const stopped = await holdFrequencyCap(db(), "w-held", { perDay: 1 }, [{ id: alsoLive.id, userId: alsoLive.userId, exempt: false }], now);
+    expect([...stopped.values()]).toEqual([expect.stringMatching(/Frequency cap: 1 per day/)]);
+  });
+});

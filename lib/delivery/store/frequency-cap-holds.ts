@@ -26,13 +26,16 @@ export async function capCounts(db: Pick<RawTx, "query">, userIds: string[], now
   const dayAgo = p.add("date", new Date(now.getTime() - DAY_MS));
   const users = p.list("text", userIds);
   const weekAgo = p.add("date", new Date(now.getTime() - WEEK_MS));
+  // a pass counts while its claim's lease holds: a dead worker's rows (in a campaign paused since, which
+  // nobody claims again) would otherwise count for ever, and every capped send to the user be suppressed
+  const leaseHolds = p.add("date", now);
   const except = exceptIds.length ? ` AND "id" NOT IN (${p.list("text", exceptIds)})` : "";
   // a user's rows, through the (userId, sentAt) index
   const sql =
     `SELECT "userId", SUM(CASE WHEN "state" = 'delivered' AND "sentAt" < ${dayAgo} THEN 0 ELSE 1 END) AS "day", COUNT(*) AS "week"` +
     ` FROM ${tableName("Delivery")}` +
     ` WHERE "userId" IN (${users})` +
-    ` AND (("state" = 'delivered' AND "sentAt" >= ${weekAgo}) OR (${unindexedSql(`"state"`)} = 'sending' AND "capHeldBy" = "lockedBy"${except}))` +
+    ` AND (("state" = 'delivered' AND "sentAt" >= ${weekAgo}) OR (${unindexedSql(`"state"`)} = 'sending' AND "capHeldBy" = "lockedBy" AND "lockedUntil" > ${leaseHolds}${except}))` +
     ` AND "campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE NOT "capExempt")` +
     ` GROUP BY "userId"`;
   for (const row of await db.query<{ userId: string; day: unknown; week: unknown }>(sql, p.values)) {
