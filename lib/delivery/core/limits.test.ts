@@ -36,6 +36,24 @@ describe("limits", () => {
     expect(r.reserve("a", 4)).toBe(0);
   });
 
+  it("refuses a start within an interval of the last by its shortfall only: a start a few ms late does not send the next request to the back of the queue", () => {
+    let now = 0;
+    const r = new RateLimiter(() => now);
+    // ten turns booked at 10/s: 0, 100, ..., 900 ms
+    expect(Array.from({ length: 10 }, () => r.reserve("a", 10))).toEqual([0, 100, 200, 300, 400, 500, 600, 700, 800, 900]);
+    now = 6; // the first turn's timer fired 6 ms late
+    expect(r.start("a", 10)).toBe(0);
+    now = 100; // the second on time: 1 ms short of an interval after the first (with the 5 ms slack)
+    expect(r.start("a", 10)).toBe(1);
+    now = 101;
+    expect(r.start("a", 10)).toBe(0);
+    // and the rate holds: nothing starts within the next interval
+    now = 150;
+    expect(r.start("a", 10)).toBe(46);
+    expect(r.start("b", 10)).toBe(0);
+    expect(r.start("c", null)).toBe(0);
+  });
+
   it("bounds what is in flight", async () => {
     const s = new Semaphore(2);
     await s.acquire();

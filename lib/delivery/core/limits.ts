@@ -51,7 +51,7 @@ const START_SLACK_MS = 5;
  * Requests per second per key. `reserve` spaces the waits before a request queues for its slots
  * (holding none meanwhile); `start` is the one rule every request passes as it starts, whether its
  * slots were free at once or it had to wait for one (a slow receiver holding its host): an interval
- * after the key's last start. Without it on both paths, requests that waited for a slot would go the
+ * after the key's last start (a request short of it waits the shortfall, not a new reservation). Without it on both paths, requests that waited for a slot would go the
  * moment it came free, alongside the ones that found theirs free: up to twice the rate.
  */
 export class RateLimiter {
@@ -71,16 +71,20 @@ export class RateLimiter {
   }
 
   /**
-   * Whether a request holding its slots may start now, an interval after the key's last start (it is
-   * then counted as started); if not, it gives its slots back and reserves again.
+   * Whether a request holding its slots may start now, an interval after the key's last start: 0 when
+   * it may (it is then counted as started), else the milliseconds it is short by. A request refused so
+   * gives its slots back and tries again after that shortfall, keeping its place: reserving again put
+   * it behind every request already queued, so one start a few ms late (a timer) moved the next on-time
+   * request to the end of a long queue.
    */
-  start(key: string, perSecond: number | null | undefined): boolean {
-    if (!perSecond || perSecond <= 0) return true;
+  start(key: string, perSecond: number | null | undefined): number {
+    if (!perSecond || perSecond <= 0) return 0;
     const k = this.of(key);
     const now = this.clock();
-    if (now < k.started + 1000 / perSecond - START_SLACK_MS) return false;
+    const shortfall = k.started + 1000 / perSecond - START_SLACK_MS - now;
+    if (shortfall > 0) return Math.ceil(shortfall);
     k.started = now;
-    return true;
+    return 0;
   }
 
   private of(key: string) {

@@ -120,10 +120,12 @@ export class SendGate implements GatedSender {
       if (!this.takeSlotsNow(host) && !(await this.waitForSlots(host))) return { expired: true };
       // one rule for every start, slots free at once or waited for: an interval after the action's last
       // start (a request let go by a slow host would otherwise go alongside one that found its host free)
-      if (this.rates.start(job.rateKey, job.rps)) break;
+      wait = this.rates.start(job.rateKey, job.rps);
+      if (wait === 0) break;
+      // short of the interval by `wait` ms (another request of the action just started): the slots go
+      // back meanwhile, and the request keeps its place rather than queueing behind every reservation
       this.global.release();
       host.release();
-      wait = this.rates.reserve(job.rateKey, job.rps);
     }
     const startedAt = this.clock();
     if (!this.leases.holds(new Date(job.claimedAt), new Date(startedAt))) {
