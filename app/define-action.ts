@@ -10,12 +10,13 @@ import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
-import { CampaignNotFoundError, StepInUseError, WebhookLimitError } from "@/lib/campaigns/campaigns";
+import { CampaignNotFoundError, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { UrlPasswordError } from "@/lib/campaigns/url-password";
 import { SigningSecretError } from "@/lib/campaigns/signing-secrets";
+import { TestSendAttachError } from "@/lib/campaigns/test-sends";
 import { describeSafely, log } from "@/lib/log";
 import { AllowedDestinationError } from "@/lib/webhooks/allowed-destinations";
 import { actingMember } from "./member";
@@ -118,10 +119,11 @@ const PRISMA_MESSAGES: Record<string, string> = {
 
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
-  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError) return failed(err.message);
+  if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError || err instanceof TestSendAttachError) return failed(err.message);
   if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
   if (err instanceof UrlPasswordError) return failed(err.message);
   if (err instanceof WebhookLimitError) return failed(err.message, { [err.field]: err.message });
+  if (err instanceof WebhookNotInCampaignError) return failed(`${err.message} Reload the page.`, err.field ? { [err.field]: err.message } : {});
   if (err instanceof MemberError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   if (err instanceof DestinationTemplateError) return failed(err.message, err.field ? { [err.field]: err.message } : {});
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").

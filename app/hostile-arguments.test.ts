@@ -278,6 +278,26 @@ describe.each(table)("$name", ({ name, role, fn, args }) => {
 });
 
 describe("ids of another campaign's webhook", () => {
+  it("are refused in words that say so (a save naming one, a rotation, draft test sends given to one), and nothing is written", async () => {
+    await as("owner");
+    const before = await snapshot();
+    // the owner's test send of a webhook not saved yet, made after every fixture campaign was saved
+    const send = await db().testSend.create({ data: { memberId: owner.id, outcome: "failed", request: {} } });
+    const notHere = { ok: false, message: expect.stringMatching(/not in this campaign/) };
+    const namedInSave = { ...notHere, fieldErrors: { "actions.0.id": expect.stringMatching(/not in this campaign/) } };
+    expect(await campaigns.saveCampaignAction({ id: f.campaign, name: "Mine", actions: [{ id: f.otherAction, url: "https://b.example.com/hook" }] })).toMatchObject(namedInSave);
+    expect(await campaigns.saveCampaignAction({ name: "New", actions: [{ url: "https://a.example.com/hook" }, { id: f.otherAction, url: "https://b.example.com/hook" }] })).toMatchObject({
+      ...notHere,
+      fieldErrors: { "actions.1.id": expect.stringMatching(/not in this campaign/) },
+    });
+    expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).toMatchObject(notHere);
+    expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).not.toMatchObject({ message: expect.stringMatching(/Save the webhook first/) });
+    expect(await campaigns.attachDraftTestSendsAction(f.campaign, f.otherAction, [send.id])).toMatchObject(notHere);
+    expect(await campaigns.attachDraftTestSendsAction(f.other, f.otherAction, [send.id])).toMatchObject({ ok: false, message: expect.stringMatching(/only your own test sends/i) });
+    expect(await snapshot()).toEqual(before);
+    expect(await db().testSend.findUniqueOrThrow({ where: { id: send.id } })).toMatchObject({ actionId: null, campaignId: null });
+  });
+
   it("name nothing of the other campaign: refused or ignored, and the other campaign is unchanged", async () => {
     await as("owner");
     const otherRows = async () => JSON.stringify([await db().campaign.findUnique({ where: { id: f.other } }), await db().action.findMany({ where: { campaignId: f.other }, orderBy: { id: "asc" } })]);

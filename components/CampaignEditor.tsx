@@ -89,7 +89,7 @@ export function CampaignEditor({
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
-  const rememberDraftTestSend = useDraftTestSends(state.actions);
+  const rememberDraftTestSend = useDraftTestSends(state.id, state.actions);
   // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
   const showTestSend = (send: TestSendView | null) => {
     setShownTestSend(send);

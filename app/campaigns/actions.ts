@@ -29,10 +29,10 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   return succeeded({ id, draft: stored, notices, deliveryProblem });
 });
 
-/** After a webhook's first save: the test sends this member made of its draft join its history. */
+/** After a webhook's first save (campaign id, webhook id): the test sends this member made of its draft join its history. */
 export const attachDraftTestSendsAction = defineAction(
-  { role: "editor", schema: z.tuple([idSchema, z.array(idSchema).max(TEST_SENDS_KEPT)]), name: "Keeping the test sends" },
-  async ([actionId, ids], member) => succeeded(await attachDraftTestSends(member.id, actionId, ids)),
+  { role: "editor", schema: z.tuple([idSchema, idSchema, z.array(idSchema).max(TEST_SENDS_KEPT)]), name: "Keeping the test sends" },
+  async ([campaignId, actionId, ids], member) => succeeded(await attachDraftTestSends(member.id, campaignId, actionId, ids)),
 );
 
 export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id, member) => {

@@ -1,18 +1,15 @@
 "use server";
 // The signing secret buttons of a saved webhook: generate or rotate (shown once), remove.
 import { z } from "zod";
-import { failed, succeeded } from "@/lib/api/action-result";
+import { succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { removeSigningSecret, rotateSigningSecret } from "@/lib/campaigns/signing-secrets";
 import { defineAction } from "@/app/define-action";
 
 const ids = z.tuple([idSchema, idSchema]);
-const GONE = "Save the webhook first: it has no signing secret yet.";
 
 export const rotateSigningSecretAction = defineAction({ role: "editor", schema: ids, name: "Changing the signing secret" }, async ([campaignId, actionId], member) => {
-  const result = await rotateSigningSecret(campaignId, actionId, { actor: member.email });
-  if (!result) return failed(GONE);
-  return succeeded(result);
+  return succeeded(await rotateSigningSecret(campaignId, actionId, { actor: member.email }));
 });
 
 export const removeSigningSecretAction = defineAction({ role: "editor", schema: ids, name: "Removing the signing secret" }, async ([campaignId, actionId], member) => {

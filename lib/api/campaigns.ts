@@ -3,7 +3,7 @@
 import { recordAudit } from "../auth/audit";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError } from "../campaigns/campaigns";
+import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "../campaigns/campaigns";
 import { CampaignCursorError, listCampaigns, type CampaignFilter } from "../campaigns/campaign-list";
 import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
@@ -75,6 +75,11 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     if (err instanceof VariantInUseError || err instanceof WebhookLimitError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
+    if (err instanceof WebhookNotInCampaignError) {
+      const path = err.field ?? "actions";
+      const message = `${err.message} Leave out its id to add it as a new webhook.`;
+      throw new ApiError(400, "validation_error", `${path}: ${message}`, [{ path, message }]);
+    }
     if (err instanceof TemplateSyntaxError) {
       const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));
       throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
@@ -155,9 +160,9 @@ export async function deliveryByApi(id: string) {
 export async function rotateSigningSecretByApi(campaignId: string, actionId: string, actor: string) {
   try {
     const result = await rotateSigningSecret(campaignId, actionId, { actor });
-    if (!result) throw noWebhook(campaignId, actionId);
     return { secret: result.secret, ...result.state };
   } catch (err) {
+    if (err instanceof WebhookNotInCampaignError) throw noWebhook(campaignId, actionId);
     if (err instanceof SigningSecretError) throw new ApiError(409, "conflict", err.message);
     throw err;
   }

@@ -369,6 +369,33 @@ describe("template syntax", () => {
   });
 });
 
+describe("an action id the campaign does not hold", () => {
+  it("is refused naming its field (another campaign's webhook, one deleted, a new campaign naming one), and nothing is saved", async () => {
+    const { id: mine } = await saveCampaign(basic("https://a.example.com/hook"));
+    const { id: other } = await saveCampaign(basic("https://b.example.com/hook"));
+    const [own, theirs] = [await storedAction(mine), await storedAction(other)];
+    const before = JSON.stringify([await db().campaign.findMany({ orderBy: { id: "asc" } }), await db().action.findMany({ orderBy: { id: "asc" } })]);
+    const refusals: [CampaignDraftInput, string][] = [
+      [{ id: mine, name: "Renamed", actions: [{ id: own.id, url: "https://a.example.com/hook" }, { id: theirs.id, url: "https://c.example.com/hook" }] }, "actions.1.id"],
+      [{ id: mine, name: "Renamed", actions: [{ id: "deleted-in-another-tab", url: "https://a.example.com/hook" }] }, "actions.0.id"],
+      [{ name: "New", actions: [{ id: theirs.id, copiedFrom: theirs.id, url: "https://b.example.com/hook" }] }, "actions.0.id"],
+    ];
+    for (const [input, field] of refusals) {
+      const err = await saveCampaign(draft(input)).then(
+        () => null,
+        (e: unknown) => e as Error & { field?: string },
+      );
+      expect(err?.message, field).toMatch(/not in this campaign/);
+      expect(err?.field, field).toBe(field);
+    }
+    expect(JSON.stringify([await db().campaign.findMany({ orderBy: { id: "asc" } }), await db().action.findMany({ orderBy: { id: "asc" } })])).toBe(before);
+    // its own webhook by id, and a new one without: saved
+    const saved = await saveCampaign(draft({ id: mine, name: "Renamed", actions: [{ id: own.id, url: "https://a.example.com/hook" }, { url: "https://c.example.com/hook" }] }));
+    expect(saved.actionIds[0]).toBe(own.id);
+    expect(await db().action.count({ where: { campaignId: mine } })).toBe(2);
+  });
+});
+
 describe("signing secrets", () => {
   it("generates a whsec_ secret shown once, rotates with 24 h overlap, and removes it", async () => {
     const { rotateSigningSecret, removeSigningSecret } = await import("./signing-secrets");
@@ -392,6 +419,6 @@ describe("signing secrets", () => {
 
     expect(await removeSigningSecret(id, action.id)).toBe(true);
     expect(loadWebhookTemplate(await storedAction(id)).signingSecrets).toBeUndefined();
-    expect(await rotateSigningSecret("other-campaign", action.id)).toBeNull();
+    await expect(rotateSigningSecret("other-campaign", action.id)).rejects.toThrow(/not in this campaign/);
   });
 });

@@ -57,6 +57,28 @@ export class CampaignNotFoundError extends Error {
   }
 }
 
+/**
+ * An action id the campaign does not hold: another campaign's webhook, or one deleted since the page
+ * loaded. `field` names it in a save's draft ("actions.1.id"). Refused, not taken as a new webhook: a
+ * save naming another campaign's webhook would otherwise add a copy of it silently.
+ */
+export class WebhookNotInCampaignError extends Error {
+  name = "WebhookNotInCampaignError";
+  constructor(readonly field?: string) {
+    super("This webhook is not in this campaign; it may have been deleted.");
+  }
+}
+
+/** Every id the draft gives a webhook or a variant must be a row of this campaign (it is updated); one without an id is added. */
+function assertOwnActionIds(draft: CampaignDraft, campaignId: string, sources: Map<string, Action>) {
+  const ours = (id: string | undefined) => !id || sources.get(id)?.campaignId === campaignId;
+  for (const [position, action] of draft.actions.entries()) {
+    if (!ours(action.id)) throw new WebhookNotInCampaignError(`actions.${position}.id`);
+    const variant = action.variants.findIndex((v) => !ours(v.id));
+    if (variant >= 0) throw new WebhookNotInCampaignError(`actions.${position}.variants.${variant}.id`);
+  }
+}
+
 /** What a save changed that the marketer should know about, keyed like field errors. */
 export type SaveNotices = Record<string, string>;
 
@@ -93,6 +115,7 @@ export async function saveCampaign(
       : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
     const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom, ...a.variants.flatMap((v) => [v.id, v.copiedFrom])]).filter((x): x is string => !!x);
     const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
+    assertOwnActionIds(draft, campaign.id, sources);
     // a variant row of this campaign is not a step: a step draft naming one stands for nothing
     const stepRow = (x: string) => {
       const row = sources.get(x);

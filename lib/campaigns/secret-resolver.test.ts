@@ -141,7 +141,11 @@ describe("saveCampaign goes through the resolver", () => {
   it("another campaign's action named by id or copiedFrom lends nothing to an editor, and the notices name the fields", async () => {
     const { shown } = await victim();
     const stolen = { ...shown, url: shown.url.replace("api.example.com", "evil.example.net") };
-    for (const action of [{ ...shown }, { ...shown, id: undefined, copiedFrom: shown.id }, { ...stolen }, { ...stolen, id: undefined, copiedFrom: shown.id }]) {
+    // named by its id, it is not taken at all: another campaign's webhook is refused at the field
+    for (const action of [{ ...shown }, { ...stolen }]) {
+      await expect(saveCampaign(draft({ name: "Thief", actions: [action] }), { role: "editor" })).rejects.toMatchObject({ field: "actions.0.id", message: expect.stringMatching(/not in this campaign/) });
+    }
+    for (const action of [{ ...shown, id: undefined, copiedFrom: shown.id }, { ...stolen, id: undefined, copiedFrom: shown.id }]) {
       const { id, notices } = await saveCampaign(draft({ name: "Thief", actions: [action] }), { role: "editor" });
       const saved = await db().action.findFirstOrThrow({ where: { campaignId: id } });
       const template = loadWebhookTemplate(saved);

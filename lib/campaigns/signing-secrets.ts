@@ -5,6 +5,7 @@ import { recordAudit } from "../auth/audit";
 import { encryptSecret } from "../crypto/secret-box";
 import { generateSigningSecret } from "../webhooks/sign";
 import { urlOrigin } from "./url-origin";
+import { WebhookNotInCampaignError } from "./campaigns";
 
 const ROTATION_GRACE_MS = 24 * 3_600_000;
 
@@ -26,12 +27,13 @@ export function signingStateOf(
 
 /**
  * A new secret for the action (the current one, if any, stays valid for 24 h). Returns it in the clear,
- * once. Audited (`signing_secret.created`, or `.rotated` when one is replaced) for `actor`.
+ * once. Audited (`signing_secret.created`, or `.rotated` when one is replaced) for `actor`. An action
+ * that is not the campaign's (another campaign's, or deleted) is a WebhookNotInCampaignError.
  */
-export async function rotateSigningSecret(campaignId: string, actionId: string, options: { actor?: string; now?: Date } = {}): Promise<{ secret: string; state: SigningState } | null> {
+export async function rotateSigningSecret(campaignId: string, actionId: string, options: { actor?: string; now?: Date } = {}): Promise<{ secret: string; state: SigningState }> {
   const now = options.now ?? new Date();
   const action = await db().action.findFirst({ where: { id: actionId, campaignId } });
-  if (!action) return null;
+  if (!action) throw new WebhookNotInCampaignError();
   if (urlOrigin(action.urlTemplate) === null) throw new SigningSecretError(TEMPLATED_HOST);
   const secret = generateSigningSecret();
   const updated = await db().action.update({

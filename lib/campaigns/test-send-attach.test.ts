@@ -1,5 +1,5 @@
 // A test send made before the webhook's first save joins the saved webhook's history, and nobody
-// else's rows can be taken that way.
+// else's rows can be taken that way, nor can a draft's rows be given to another campaign's webhook.
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -23,24 +23,64 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const draftSend = (member: string) => runTestSend(sampleRequestSchema.parse({ action: { url }, campaign: { name: "New" }, userId: "u1" }), new Date(), { role: "editor", id: member });
+const draftSend = (member: string, campaign: { id?: string; name: string } = { name: "New" }) =>
+  runTestSend(sampleRequestSchema.parse({ action: { url }, campaign, userId: "u1" }), new Date(), { role: "editor", id: member });
+const saveNew = async (name: string) => {
+  const { id } = await saveCampaign(campaignDraftSchema.parse({ name, actions: [{ url }] }));
+  return { id, action: (await db().action.findFirstOrThrow({ where: { campaignId: id } })).id };
+};
+const rowsOf = (ids: string[]) => db().testSend.findMany({ where: { id: { in: ids } }, orderBy: { id: "asc" }, select: { id: true, actionId: true, campaignId: true } });
 
 it("gives a webhook saved for the first time its member's draft test sends, and no one else's", async () => {
   const mine = await draftSend("ann");
   const theirs = await draftSend("bob");
-  const { id: campaignId } = await saveCampaign(campaignDraftSchema.parse({ name: "New", actions: [{ url }] }));
-  const actionId = (await db().action.findFirstOrThrow({ where: { campaignId } })).id;
+  const { id: campaignId, action: actionId } = await saveNew("New");
   expect(await listTestSends(actionId)).toEqual([]);
 
-  expect(await attachDraftTestSends("ann", actionId, [mine.id, theirs.id])).toBe(1);
+  // another member's row among them: refused whole, nothing taken
+  await expect(attachDraftTestSends("ann", campaignId, actionId, [mine.id, theirs.id])).rejects.toThrow(/only your own test sends/i);
+  expect(await listTestSends(actionId)).toEqual([]);
+
+  expect(await attachDraftTestSends("ann", campaignId, actionId, [mine.id])).toBe(1);
   expect((await listTestSends(actionId)).map((s) => s.id)).toEqual([mine.id]);
   expect(await db().testSend.findUniqueOrThrow({ where: { id: mine.id } })).toMatchObject({ actionId, campaignId });
   expect(await db().testSend.findUniqueOrThrow({ where: { id: theirs.id } })).toMatchObject({ actionId: null, campaignId: null });
 
   // a row another webhook has stays where it is
-  const other = await saveCampaign(campaignDraftSchema.parse({ name: "Other", actions: [{ url }] }));
-  const otherAction = (await db().action.findFirstOrThrow({ where: { campaignId: other.id } })).id;
-  expect(await attachDraftTestSends("ann", otherAction, [mine.id])).toBe(0);
-  expect(await attachDraftTestSends("ann", "no-such-action", [mine.id])).toBe(0);
+  const other = await saveNew("Other");
+  await expect(attachDraftTestSends("ann", other.id, other.action, [mine.id])).rejects.toThrow(/only your own test sends/i);
+  await expect(attachDraftTestSends("ann", campaignId, "no-such-action", [mine.id])).rejects.toThrow(/not in this campaign/);
   expect((await listTestSends(actionId)).map((s) => s.id)).toEqual([mine.id]);
+});
+
+it("gives a draft's test sends only to a webhook of the campaign saved after them, named with its campaign", async () => {
+  const older = await saveNew("Saved before the test send");
+  const send = await draftSend("ann");
+  const saved = await saveNew("Saved in the same flow");
+  const before = await rowsOf([send.id]);
+
+  // the webhook of another campaign (saved before the test send was made)
+  await expect(attachDraftTestSends("ann", older.id, older.action, [send.id])).rejects.toThrow(/only your own test sends/i);
+  // a webhook named with a campaign it is not in, either way round
+  await expect(attachDraftTestSends("ann", saved.id, older.action, [send.id])).rejects.toThrow(/not in this campaign/);
+  await expect(attachDraftTestSends("ann", older.id, saved.action, [send.id])).rejects.toThrow(/not in this campaign/);
+  expect(await rowsOf([send.id])).toEqual(before);
+
+  expect(await attachDraftTestSends("ann", saved.id, saved.action, [send.id])).toBe(1);
+  expect(await rowsOf([send.id])).toEqual([{ id: send.id, actionId: saved.action, campaignId: saved.id }]);
+});
+
+it("gives the test sends of a new webhook of a saved campaign only to a webhook of that campaign added after them", async () => {
+  const campaign = await saveNew("Saved");
+  const other = await saveNew("Another");
+  const send = await draftSend("ann", { id: campaign.id, name: "Saved" });
+  expect(await rowsOf([send.id])).toEqual([{ id: send.id, actionId: null, campaignId: campaign.id }]);
+  // its campaign's webhook that was there before the test send, and another campaign's
+  await expect(attachDraftTestSends("ann", campaign.id, campaign.action, [send.id])).rejects.toThrow(/only your own test sends/i);
+  await expect(attachDraftTestSends("ann", other.id, other.action, [send.id])).rejects.toThrow(/only your own test sends/i);
+  expect(await rowsOf([send.id])).toEqual([{ id: send.id, actionId: null, campaignId: campaign.id }]);
+
+  const { actionIds } = await saveCampaign(campaignDraftSchema.parse({ id: campaign.id, name: "Saved", actions: [{ id: campaign.action, url }, { url }] }));
+  expect(await attachDraftTestSends("ann", campaign.id, actionIds[1]!, [send.id])).toBe(1);
+  expect(await rowsOf([send.id])).toEqual([{ id: send.id, actionId: actionIds[1], campaignId: campaign.id }]);
 });

@@ -9,7 +9,7 @@ import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
 import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
 import { draftWebhookTemplate } from "./action-template";
-import { CampaignNotFoundError } from "./campaigns";
+import { CampaignNotFoundError, WebhookNotInCampaignError } from "./campaigns";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
@@ -271,18 +271,38 @@ export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): 
   });
 }
 
+/** Test sends that may not join the named webhook's history (another member's, another webhook's, made before it was saved). */
+export class TestSendAttachError extends Error {
+  name = "TestSendAttachError";
+  constructor() {
+    super("Only your own test sends of this webhook, made before its first save, can join its history: nothing was changed.");
+  }
+}
+
 /**
  * A webhook saved for the first time takes the test sends made of it while it was a draft (the ids the
- * editor got back), so its Recent test sends show them: only `memberId`'s own rows that no webhook has
- * yet, of no campaign or of the webhook's own. Returns how many it took.
+ * editor got back), so its Recent test sends show them. The editor names the campaign it just saved and
+ * the webhook's id; the webhook must be that campaign's (else WebhookNotInCampaignError), and each row
+ * `memberId`'s own, with no webhook yet, made before the webhook was saved, and of that campaign or (a
+ * campaign not saved yet) of none, the campaign then saved after it: else TestSendAttachError and
+ * nothing is taken. Ids that name no row (pruned since) are passed over. Returns how many it took.
  */
-export async function attachDraftTestSends(memberId: string, actionId: string, ids: string[], now = new Date()): Promise<number> {
-  const action = await db().action.findUnique({ where: { id: actionId }, select: { campaignId: true } });
-  if (!action || !ids.length) return 0;
+export async function attachDraftTestSends(memberId: string, campaignId: string, actionId: string, ids: string[], now = new Date()): Promise<number> {
+  const action = await db().action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { createdAt: true, campaign: { select: { createdAt: true } } } });
+  if (!action) throw new WebhookNotInCampaignError();
+  const rows = await db().testSend.findMany({ where: { id: { in: ids.slice(0, TEST_SENDS_KEPT) } }, select: { id: true, memberId: true, actionId: true, campaignId: true, createdAt: true } });
+  // a draft made before the webhook's first save (for a new campaign: before the campaign's) in this flow
+  const attachable = (row: (typeof rows)[number]) =>
+    row.memberId === memberId &&
+    row.actionId === null &&
+    row.createdAt <= action.createdAt &&
+    (row.campaignId === campaignId || (row.campaignId === null && row.createdAt <= action.campaign.createdAt));
+  if (!rows.every(attachable)) throw new TestSendAttachError();
+  if (!rows.length) return 0;
   const taken = await db().testSend.updateMany({
-    where: { id: { in: ids.slice(0, TEST_SENDS_KEPT) }, memberId, actionId: null, OR: [{ campaignId: null }, { campaignId: action.campaignId }] },
-    data: { actionId, campaignId: action.campaignId },
+    where: { id: { in: rows.map((r) => r.id) }, memberId, actionId: null, OR: [{ campaignId: null }, { campaignId }] },
+    data: { actionId, campaignId },
   });
-  if (taken.count) await keepLatest(actionId, action.campaignId, memberId, now);
+  if (taken.count) await keepLatest(actionId, campaignId, memberId, now);
   return taken.count;
 }

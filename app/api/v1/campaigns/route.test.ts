@@ -275,9 +275,10 @@ describe("campaigns API", () => {
     // and an action sent without an id is added beside the stored ones, which stay
     const added = await (await PUT(send(`/campaigns/${created.id}`, "PUT", { name: "x", actions: [{ url: "https://crm.example.com/other" }] }), params(created.id))).json();
     expect(added.actions).toHaveLength(2);
-    // as does one whose id is not of this campaign (the example's own id, sent unchanged)
-    const foreign = await (await PUT(send(`/campaigns/${created.id}`, "PUT", example("PUT", "/api/v1/campaigns/{id}").request), params(created.id))).json();
-    expect(foreign.actions).toHaveLength(3);
-    expect(foreign.actions.map((a: { id: string }) => a.id)).not.toContain("cm8x2k1q0001abcd");
+    // one whose id is not of this campaign (the example's own id, sent unchanged) is a 400 naming it, as in the editor: nothing is saved
+    const foreign = await PUT(send(`/campaigns/${created.id}`, "PUT", example("PUT", "/api/v1/campaigns/{id}").request), params(created.id));
+    expect(foreign.status).toBe(400);
+    expect((await foreign.json()).error).toMatchObject({ code: "validation_error", message: expect.stringMatching(/^actions\.0\.id: .*not in this campaign/) });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: created.id }, include: { actions: true } })).actions).toHaveLength(2);
   });
 });

@@ -74,16 +74,23 @@ const leaks = (r: { headers: Record<string, unknown>; body: string }) => {
 describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
   const masked = (port: number) => ({ url: `http://crm:••••@127.0.0.1:${port}/steal`, headers: [{ name: "X-Api-Key", value: "••••", secret: true }] });
 
+  it("an editor's key naming copiedFrom, pointed at its own server: the server gets no stored secret and no signature", async () => {
+    await createAndDeliver(await apiKeyHeaders("editor"), { ...masked(attacker.port), copiedFrom: victimActionId });
+    expect(attacker.received).toHaveLength(1);
+    expect(leaks(attacker.received[0]!)).toEqual([]);
+    expect(attacker.received[0]!.headers["x-api-key"]).toBeUndefined(); // cleared, so not sent at all
+  });
+
   for (const [how, named] of [
-    ["copiedFrom", () => ({ copiedFrom: victimActionId })],
     ["the victim's id", () => ({ id: victimActionId })],
     ["both", () => ({ id: victimActionId, copiedFrom: victimActionId })],
   ] as const) {
-    it(`an editor's key naming ${how}, pointed at its own server: the server gets no stored secret and no signature`, async () => {
-      await createAndDeliver(await apiKeyHeaders("editor"), { ...masked(attacker.port), ...named() });
-      expect(attacker.received).toHaveLength(1);
-      expect(leaks(attacker.received[0]!)).toEqual([]);
-      expect(attacker.received[0]!.headers["x-api-key"]).toBeUndefined(); // cleared, so not sent at all
+    it(`an editor's key naming ${how}: a 400 naming the id (it is not this campaign's webhook), nothing created`, async () => {
+      const campaigns = await db().campaign.count();
+      const res = await create(post("/campaigns", await apiKeyHeaders("editor"), { name: "Mine", actions: [{ name: "Mine", ...masked(attacker.port), ...named() }] }));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toMatch(/^actions\.0\.id: .*not in this campaign/);
+      expect(await db().campaign.count()).toBe(campaigns);
     });
   }
 
