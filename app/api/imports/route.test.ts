@@ -59,6 +59,27 @@ describe("CSV import routes", () => {
     expect((await status(new Request(`${base}/nope`, { headers: session }), params("nope"))).status).toBe(404);
   });
 
+  it("refuses a mapped attribute name longer than the attribute catalogue allows (128 characters), naming the column, and imports nothing", async () => {
+    const { id } = await (await send("id,plan\nnamed-cap,pro\n")).json();
+    const post = (name: string) =>
+      start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "userId" }, { target: "attribute", name, type: "string" }] }) }), params(id));
+    const users = await db().user.count();
+    for (const name of ["p".repeat(129), "p".repeat(1_000_000)]) {
+      const res = await post(name);
+      expect(res.status).toBe(400);
+      const body = await res.json();
+      expect(body.error.message).toBe("mapping.1.name: Attribute names are at most 128 characters");
+      expect(JSON.stringify(body).length).toBeLessThan(2_000);
+    }
+    expect(importJob(id)?.status).toBe("uploaded");
+    expect((await post("p".repeat(128))).status).toBe(202);
+    await waitDone(id);
+    expect(await db().user.count()).toBe(users + 1);
+    expect((await db().user.findUniqueOrThrow({ where: { id: "named-cap" } })).attributes).toEqual({ ["p".repeat(128)]: "pro" });
+    // the tests below count the users
+    await db().user.delete({ where: { id: "named-cap" } });
+  });
+
   it("refuses a 100 MB upload, a 10,000-column file and a binary file, importing nothing", async () => {
     const huge = await send("x", { ...session, "content-length": String(100 * 1024 * 1024) });
     expect(huge.status).toBe(413);
