@@ -1,8 +1,8 @@
-// The one way a server action is built: its arguments are parsed with zod before anything runs
-// (a server action is a public endpoint: anyone can call it with any JSON), text neither database can
-// store refused first wherever it is, then the member is held to the role, then the body runs;
-// whatever it throws becomes the one ActionResult through one mapper, never a 500 page. The twin of
-// withInternal for route handlers.
+// The one way a server action is built: the member is held to the role first (a viewer's or a
+// stranger's 10 MB argument is refused without being walked), then its arguments are parsed with zod
+// before the body runs (a server action is a public endpoint: anyone can call it with any JSON), text
+// neither database can store refused first wherever it is; whatever it throws becomes the one
+// ActionResult through one mapper, never a 500 page. The twin of withInternal for route handlers.
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
@@ -40,13 +40,20 @@ type ActionFn<S extends z.ZodType, T> = S extends z.ZodTuple ? (...args: z.input
 
 export function defineAction<S extends z.ZodType, T = undefined>(options: Options<S>, body: (input: z.output<S>, member: Member) => Promise<ActionResult<T>>): ActionFn<S, T> {
   const action = async (...args: unknown[]): Promise<ActionResult<T>> => {
+    let member: Member;
+    try {
+      // the session and role need none of the arguments: checked first, so only a member who may run the action makes the server walk them
+      member = await actingMember(options.role);
+    } catch (err) {
+      return actionFailure(options.name, err);
+    }
     const tuple = options.schema instanceof z.ZodTuple;
     const input = tuple ? args : args[0];
     const parsed = unstorableIssue(input) ?? options.schema.safeParse(input);
     // a tuple's issues start with the argument's index: the form's paths ("actions.0.url") are the argument's own
     if (!parsed.success) return invalid(tuple ? new z.ZodError(parsed.error.issues.map((i) => ({ ...i, path: argumentPath(i.path, options.argumentPrefixes) }))) : parsed.error);
     try {
-      return await body(parsed.data, await actingMember(options.role));
+      return await body(parsed.data, member);
     } catch (err) {
       return actionFailure(options.name, err);
     }

@@ -233,7 +233,7 @@ describe.each(table)("$name", ({ name, role, fn, args }) => {
       if (RANK[who] >= RANK[role]) continue;
       await as(who);
       const before = await snapshot();
-      // each argument is parsed before the role is checked: a hostile nested value is refused as the well-formed call is
+      // the role is checked before any argument is parsed: a hostile nested value is refused as the well-formed call is
       for (const [what, call] of [["well-formed", args()] as [string, unknown[]], ...mutations(args(), 1)]) {
         const res = await fn(...call);
         expectRefusal(res, `${name} as ${who}: ${what}`);
@@ -275,6 +275,28 @@ describe.each(table)("$name", ({ name, role, fn, args }) => {
       if (accepted) await fixtures();
     });
   }
+});
+
+describe("the role comes before the arguments", () => {
+  it("a viewer's or nobody's 10 MB or 60,000-value arguments are refused for the role, never walked or parsed (no field errors of theirs)", async () => {
+    const huge = { name: "Huge", actions: [{ url: "https://a.example.com", fields: Array.from({ length: 60_000 }, (_, i) => ({ key: `k${i}`, value: "v" })) }] };
+    const before = await snapshot();
+    for (const [who, message] of [
+      ["viewer", /^Your role \(viewer\) cannot do this; it needs editor or above$/],
+      ["nobody", /^Sign in to continue$/],
+    ] as [Who, RegExp][]) {
+      await as(who);
+      for (const [what, args] of [
+        ["10 MB name", [{ name: TEN_MB, actions: [] }]],
+        ["60,000 values", [huge]],
+        ["10 MB NUL text", [{ name: `${TEN_MB}\u0000` }]],
+      ] as [string, unknown[]][]) {
+        const res = await campaigns.saveCampaignAction(...(args as Parameters<typeof campaigns.saveCampaignAction>));
+        expect(res, `${who}: ${what}`).toEqual({ ok: false, message: expect.stringMatching(message), fieldErrors: {} });
+      }
+    }
+    expect(await snapshot()).toEqual(before);
+  });
 });
 
 describe("ids of another campaign's webhook", () => {

@@ -1,8 +1,18 @@
 // The editor's Save answers field errors keyed as the form names its fields ("actions.0.url"), not by
 // the server action's argument position, so they show at the field (a tuple schema's issues start
 // with the argument index).
-import { describe, expect, it } from "vitest";
-import { saveCampaignAction } from "./actions";
+// Signed in as an editor: the action holds the caller to the role before it parses the arguments.
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { memberCookies } from "@/test/sessions";
+
+let requestHeaders = new Headers();
+vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+const { saveCampaignAction } = await import("./actions");
+
+beforeAll(async () => {
+  requestHeaders = new Headers({ cookie: (await memberCookies()).editor });
+});
 
 describe("saveCampaignAction field errors", () => {
   it("are keyed by the draft's own paths, response mapping rows included", async () => {
