@@ -28,6 +28,8 @@ export type DispatcherOptions = {
   leaseMs: number;
   breaker?: BreakerOptions;
   flushMs?: number;
+  /** how long the recorder retries a result write before giving up (recorder.ts; default 10 min) */
+  recordGiveUpMs?: number;
   onRecorded?: (count: number) => void;
   /** a claimed delivery's outcome is known (sent, or decided without a send): one fewer waits to be sent */
   onSettled?: () => void;
@@ -71,6 +73,7 @@ export class Dispatcher {
       maxBatch: 500,
       onRecorded: options.onRecorded,
       onWriteFailed: () => this.leases.unreachable(),
+      giveUpAfterMs: options.recordGiveUpMs,
     });
     this.loader = new BatchContextLoader(prisma, deps);
     const limits = { concurrency: options.concurrency, hostConcurrency: options.hostConcurrency, leaseMs: options.leaseMs };
@@ -103,14 +106,19 @@ export class Dispatcher {
     this.leases.reachable(startedAt);
   }
 
-  /** Processes a batch claimed at `claimedAt`; resolves when every outcome of it is recorded. */
+  /**
+   * Processes a batch claimed at `claimedAt`; resolves when every outcome of it is recorded (written,
+   * leases let go, onRescheduled told), and rejects as soon as the recorder gives up writing one
+   * (recorder.ts). The embedded engine does not wait for it (it counts `pending` and `unsettled`).
+   */
   async process(batch: ClaimedDelivery[], claimedAt: Date = this.deps.now()): Promise<void> {
     if (batch.length === 0) return;
     this.pending += batch.length;
     this.unsettled += batch.length;
     for (const d of batch) this.held.add(d.id);
+    // one promise per delivery: its decided outcome's write, or its send followed by its result's write
     const done: Promise<void>[] = [];
-    const record = (change: Change) => {
+    const record = (change: Change): Promise<void> => {
       this.unsettled--;
       this.options.onSettled?.();
       const written = this.recorder.add(change).finally(() => {
@@ -122,16 +130,17 @@ export class Dispatcher {
         const hook = this.options.onRescheduled;
         written.then(() => hook({ id: change.id, dueAt }), () => {});
       }
-      done.push(written);
+      return written;
     };
+    const decided = (change: Change) => void done.push(record(change));
     try {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
       const capped = await this.frequencyCapped(batch, context, now);
-      for (const item of this.prepare(batch, claimedAt, context, capped, now, record)) done.push(this.send(item, record));
+      for (const item of this.prepare(batch, claimedAt, context, capped, now, decided)) done.push(this.send(item, record));
     } catch (err) {
       // Could not even load the batch (database away): give the rows back for a later claim.
-      for (const d of batch) record({ id: d.id, state: "release" });
+      for (const d of batch) decided({ id: d.id, state: "release" });
       void err;
     }
     await Promise.all(done);
@@ -201,7 +210,8 @@ export class Dispatcher {
     return { id: d.id, state: "failed", attempts: attemptNo, reason: error, attempt };
   }
 
-  private async send(item: Ready, record: (c: Change) => void): Promise<void> {
+  /** Resolves when the send's outcome is written (the promise `record` returns). */
+  private async send(item: Ready, record: (c: Change) => Promise<void>): Promise<void> {
     const outcome = await this.sender.send({
       request: item.request,
       signWith: item.signingSecrets,
@@ -214,7 +224,7 @@ export class Dispatcher {
     });
     if ("expired" in outcome) return record({ id: item.delivery.id, state: "release" });
     this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
-    record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt), outcome.mapped));
+    return record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt), outcome.mapped));
   }
 
   private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: MappingResult | undefined): Change {

@@ -43,9 +43,8 @@ describe("the frequency cap across concurrent batches", () => {
       const second = await createCampaign({ url: `${receiver.url}/fcc/${round}/two/{{user.id}}`, status: "active" });
       const workers = [new Dispatcher(db(), deps, { ...options, workerId: `w1r${round}` }), new Dispatcher(db(), deps, { ...options, workerId: `w2r${round}` })];
       const batches = [await claimed(first, userId, `w1r${round}`), await claimed(second, userId, `w2r${round}`)];
+      // process() resolves once its results are written
       await Promise.all(workers.map((w, i) => w.process([batches[i]])));
-      // process() settles when the sends end; their results are written by the next flush
-      await Promise.all(workers.map((w) => w.recorder.flush()));
       const sent = receiver.received.filter((r) => r.path.startsWith(`/fcc/${round}/`));
       const rows = await db().delivery.findMany({ where: { userId }, select: { state: true, reason: true } });
       expect(sent.map((r) => r.path), `round ${round}`).toHaveLength(1);
