@@ -76,7 +76,7 @@ test("a delivery held for quiet hours reads 'Held: quiet hours, until …' in th
         name: `Quiet ${tag}`,
         deliveryRule: { when: "immediate", quietHours: { start: hhmm(start), end: hhmm(end) } },
         audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
-        actions: { create: { name: "Later", urlTemplate: "http://127.0.0.1:9/later/{{user.id}}", fields: [], headers: [] } },
+        actions: { create: { name: "Later", urlTemplate: "http://127.0.0.1:9999/later/{{user.id}}", fields: [], headers: [] } },
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);

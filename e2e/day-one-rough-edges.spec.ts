@@ -187,3 +187,42 @@ test("a saved campaign's sample event parameters and preview user are kept acros
   await page.goto(campaignUrl);
   await expect(page.getByLabel("Sample event parameters")).toHaveValue('{"amount": 42.5}');
 });
+
+test("a campaign whose URL is a loopback address no one allowed is not activated: the URL says an admin can allow it, and then it activates", async ({ page }) => {
+  // 127.0.0.3: no other test allows it (the Allow link test above allows 127.0.0.2 for a while)
+  const name = `Loopback ${Date.now()}`;
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill(name);
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.3:4000/hook/{{user.id}}");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const campaignUrl = page.url();
+
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await activateCampaign(page);
+  const reason = "every delivery would be refused: destination 127.0.0.3 is a loopback address; an admin can allow it in Settings › Allowed destinations";
+  const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
+  await expect(status.getByRole("listitem")).toHaveText([new RegExp(`^Action 1 \\(.+\\): URL: ${reason.replace(/[.()]/g, "\\$&")}$`)]);
+  const url = page.getByLabel("URL", { exact: true });
+  await expect(url).toHaveAttribute("aria-invalid", "true");
+  await expect(url).toHaveAccessibleDescription(new RegExp(reason.replace(/[.()]/g, "\\$&")));
+  await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
+
+  // an admin allows it: the same campaign activates
+  const prisma = await appDb();
+  try {
+    await page.goto("/settings");
+    const section = page.getByRole("region", { name: "Allowed destinations" });
+    await section.getByLabel("Host, IP address or CIDR range").fill("127.0.0.3");
+    await section.getByRole("button", { name: "Allow destination" }).click();
+    await expect(section.getByText("127.0.0.3 is allowed.")).toBeVisible();
+    await page.goto(campaignUrl);
+    await activateCampaign(page);
+    await expect(page.getByRole("region", { name: "Delivery", exact: true }).getByText(/^Active: /)).toBeVisible();
+  } finally {
+    await prisma.allowedDestination.deleteMany({ where: { entry: "127.0.0.3" } });
+    await prisma.$disconnect();
+  }
+});

@@ -95,7 +95,7 @@ test("cancelling waiting deliveries asks first, counting scheduled and retrying 
         name: `Cancel waiting ${tag}`,
         deliveryRule: { when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "UTC" },
         audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
-        actions: { create: { name: "Later", urlTemplate: "http://127.0.0.1:9/later/{{user.id}}", fields: [], headers: [] } },
+        actions: { create: { name: "Later", urlTemplate: "http://127.0.0.1:9999/later/{{user.id}}", fields: [], headers: [] } },
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);

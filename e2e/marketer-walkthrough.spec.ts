@@ -55,10 +55,10 @@ async function joinAs(browser: Browser, baseURL: string, link: string, name: str
 }
 
 test("Activate with an unsaved webhook edit saves it first, then activates what is on screen", async ({ page }) => {
-  const campaign = await draftCampaign(`Unsaved activate ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  const campaign = await draftCampaign(`Unsaved activate ${Date.now()}`, "http://127.0.0.1:9999/old/{{user.id}}");
   await page.goto(`/campaigns/${campaign.id}`);
   const url = page.getByLabel("URL", { exact: true });
-  await url.fill("http://127.0.0.1:9/new/{{user.id}}");
+  await url.fill("http://127.0.0.1:9999/new/{{user.id}}");
   await expect(page.getByText("Unsaved changes")).toBeVisible();
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await activateCampaign(page);
@@ -67,15 +67,15 @@ test("Activate with an unsaved webhook edit saves it first, then activates what 
 
   const stored = await storedCampaign(campaign.id);
   expect(stored.status).toBe("active");
-  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9/new/{{user.id}}");
+  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9999/new/{{user.id}}");
   await page.reload();
-  await expect(page.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9/new/{{user.id}}");
+  await expect(page.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9999/new/{{user.id}}");
 });
 
 test("Activate whose save fails shows the save's errors and activates nothing", async ({ page }) => {
-  const campaign = await draftCampaign(`Failed save ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  const campaign = await draftCampaign(`Failed save ${Date.now()}`, "http://127.0.0.1:9999/old/{{user.id}}");
   await page.goto(`/campaigns/${campaign.id}`);
-  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/{{user.id");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9999/{{user.id");
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await activateCampaign(page);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
@@ -83,13 +83,13 @@ test("Activate whose save fails shows the save's errors and activates nothing", 
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeEnabled();
   const stored = await storedCampaign(campaign.id);
   expect(stored.status).toBe("draft");
-  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9/old/{{user.id}}");
+  expect(stored.actions[0]!.urlTemplate).toBe("http://127.0.0.1:9999/old/{{user.id}}");
 });
 
 test("Activate whose save clears a saved password (the host changed) stops there and says why", async ({ page }) => {
-  const campaign = await draftCampaign(`Cleared secret ${Date.now()}`, "http://127.0.0.1:9/old/{{user.id}}");
+  const campaign = await draftCampaign(`Cleared secret ${Date.now()}`, "http://127.0.0.1:9999/old/{{user.id}}");
   await page.goto(`/campaigns/${campaign.id}`);
-  await page.getByLabel("URL", { exact: true }).fill("http://crm:hunter2@127.0.0.1:9/old/{{user.id}}");
+  await page.getByLabel("URL", { exact: true }).fill("http://crm:hunter2@127.0.0.1:9999/old/{{user.id}}");
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await page.reload();
@@ -105,7 +105,7 @@ test("Activate whose save clears a saved password (the host changed) stops there
 });
 
 test("a viewer's campaign screen is read-only, with a note, and its preview still works", async ({ page, browser, baseURL }) => {
-  const campaign = await draftCampaign(`Viewer looks ${Date.now()}`, "http://127.0.0.1:9/look/{{user.id}}");
+  const campaign = await draftCampaign(`Viewer looks ${Date.now()}`, "http://127.0.0.1:9999/look/{{user.id}}");
   const email = `walk-viewer-${Date.now()}@example.com`;
   const link = await invite(page, email, "viewer");
   const viewer = await joinAs(browser, baseURL!, link, "Violet");
@@ -114,7 +114,7 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   await expect(p.getByText("You can view this campaign; editing needs the editor role")).toBeVisible();
   await expect(p.getByLabel("Campaign name")).toHaveValue(campaign.name);
   await expect(p.getByLabel("Campaign name")).not.toBeEditable();
-  await expect(p.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9/look/{{user.id}}");
+  await expect(p.getByLabel("URL", { exact: true })).toHaveValue("http://127.0.0.1:9999/look/{{user.id}}");
   await expect(p.getByLabel("URL", { exact: true })).not.toBeEditable();
   for (const name of ["Save", "Delete", "Add webhook", "Delete webhook", "Duplicate webhook", "Activate", "Retry all failed", "Cancel waiting deliveries"]) {
     await expect(p.getByRole("button", { name, exact: true })).toHaveCount(0);
@@ -123,7 +123,7 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   // The preview renders for the viewer, with its own sample inputs.
   const preview = p.getByRole("region", { name: "Request preview" });
   await p.getByLabel("Test user attributes").fill('{"id": "vera"}');
-  await expect(preview.getByText("http://127.0.0.1:9/look/", { exact: false })).toBeVisible();
+  await expect(preview.getByText("http://127.0.0.1:9999/look/", { exact: false })).toBeVisible();
   // no way into a new campaign's form it could not save
   await p.goto("/campaigns");
   await expect(p.getByRole("heading", { name: "Campaigns", exact: true })).toBeVisible();

@@ -16,7 +16,7 @@ test("a paused campaign over the template limits is flagged on its page, and Res
         status: "paused",
         pausedAt: new Date(),
         deliveryRule: { when: "triggered", event: "signup" },
-        actions: { create: { name: "Greet", urlTemplate: "http://127.0.0.1:9/hook", fields: [{ key: "greeting", value: tooMany, type: "text" }], headers: [] } },
+        actions: { create: { name: "Greet", urlTemplate: "http://127.0.0.1:9999/hook", fields: [{ key: "greeting", value: tooMany, type: "text" }], headers: [] } },
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);

@@ -108,7 +108,7 @@ describe("every reading of a user's date goes through it", () => {
 
   it("an event-relative send is planned from the parameter's date in UTC", async () => {
     const campaign = await createCampaign({
-      url: "http://127.0.0.1:9/hook",
+      url: "http://127.0.0.1:9999/hook",
       rule: { when: "triggered", event: "booked" },
       subDelivery: { kind: "relative", source: "event", key: "startsAt", offsetSeconds: -3600 },
     });

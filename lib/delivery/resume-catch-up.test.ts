@@ -8,7 +8,7 @@ import { activateCampaign, pauseCampaign, resumeCampaign, resumeMessage } from "
 import { loadDeliverySettings } from "./forms/settings";
 import { trackEvents } from "./triggers";
 
-const URL = "http://127.0.0.1:9/hook/{{user.id}}";
+const URL = "http://127.0.0.1:9999/hook/{{user.id}}";
 const ACTOR = "editor@example.com";
 
 async function pausedTriggered(event: string) {

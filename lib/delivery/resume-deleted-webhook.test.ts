@@ -27,10 +27,10 @@ vi.mock("./triggers", async (original) => {
 
 describe("resume with catch up while a webhook is deleted", () => {
   it("plans the missed events without the deleted webhook, in the same resume", async () => {
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: { when: "triggered", event: "rdw-bought" } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: { when: "triggered", event: "rdw-bought" } });
     const kept = campaign.actions[0]!;
     const doomed = await db().action.create({
-      data: { campaignId: campaign.id, name: "Second", urlTemplate: "http://127.0.0.1:9/second", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
+      data: { campaignId: campaign.id, name: "Second", urlTemplate: "http://127.0.0.1:9999/second", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
     });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     expect(await pauseCampaign(campaign.id, "editor@example.com")).toBe(true);

@@ -7,7 +7,7 @@ import { activateCampaign, pauseCampaign, resumeCampaign } from "./store/lifecyc
 import { saveDeliverySettings } from "./forms/settings";
 import { trackEvents } from "./triggers";
 
-const URL = "http://127.0.0.1:9/hook/{{user.id}}";
+const URL = "http://127.0.0.1:9999/hook/{{user.id}}";
 
 async function activeTriggered(options: Parameters<typeof createCampaign>[0]) {
   const campaign = await createCampaign(options);

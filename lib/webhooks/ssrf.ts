@@ -34,7 +34,7 @@ const CLOUD_METADATA = new Set([ipaddr.parse("169.254.169.254").toNormalizedStri
 
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3") as [ipaddr.IPv6, number];
 
-type AllowList = { hosts: Set<string>; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] };
+export type AllowList = { hosts: Set<string>; ranges: [ipaddr.IPv4 | ipaddr.IPv6, number][] };
 let allowCache: { source: string; list: AllowList } | undefined;
 
 export function parseAllowList(source: string): AllowList {
@@ -57,7 +57,7 @@ function allowList(): AllowList {
 }
 
 /** HOOKLINE_ALLOWED_HOSTS and the entries of Settings › Allowed destinations (read at most once a second). */
-async function currentAllowList(): Promise<AllowList> {
+export async function currentAllowList(): Promise<AllowList> {
   const source = [env().HOOKLINE_ALLOWED_HOSTS, ...(await allowedDestinationEntries())].join(",");
   if (allowCache?.source !== source) allowCache = { source, list: parseAllowList(source) };
   return allowCache.list;
@@ -146,13 +146,38 @@ function rememberVerdict(list: AllowList, hostname: string, verdict: VettedAddre
   verdicts.set(hostname, verdict);
 }
 
+/** What a host stands for without a DNS lookup: allowed by name, the address of a literal or a localhost name, or nothing (a name to resolve). */
+function knownWithoutLookup(host: string, list: AllowList): { hostAllowed: boolean; addresses?: { address: string; family: number }[] } {
+  const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
+  // RFC 6761: "localhost" and every name under it are loopback whatever DNS says (or fails to say)
+  if (!hostAllowed && isLocalhostName(host)) return { hostAllowed, addresses: [{ address: "127.0.0.1", family: 4 }] };
+  if (ipaddr.isValid(host)) return { hostAllowed, addresses: [{ address: host, family: host.includes(":") ? 6 : 4 }] };
+  return { hostAllowed };
+}
+
+/**
+ * Why every send to this host and port would be refused, known without a DNS lookup (a forbidden
+ * port, or an IP address or localhost name the list does not allow), or null: a host name is only
+ * judged when sent to, since it may resolve differently by then. Worded as a refused send is.
+ */
+export function refusalWithoutLookup(hostname: string, port: number, list: AllowList): string | null {
+  const portProblem = checkPort(port);
+  if (portProblem) return portProblem;
+  const { hostAllowed, addresses } = knownWithoutLookup(normaliseHost(hostname), list);
+  if (hostAllowed || !addresses) return null;
+  for (const a of addresses) {
+    const reason = refusalReason(a.address, list);
+    if (reason) return reason;
+  }
+  return null;
+}
+
 async function vetUncached(hostname: string, resolve: Resolver, list: AllowList): Promise<VettedAddress> {
   const host = normaliseHost(hostname);
-  const hostAllowed = list.hosts.has(host) || list.hosts.has(host.replace(/\.$/, ""));
+  const known = knownWithoutLookup(host, list);
+  const hostAllowed = known.hostAllowed;
   let addresses: { address: string; family: number }[];
-  // RFC 6761: "localhost" and every name under it are loopback whatever DNS says (or fails to say)
-  if (!hostAllowed && isLocalhostName(host)) addresses = [{ address: "127.0.0.1", family: 4 }];
-  else if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(":") ? 6 : 4 }];
+  if (known.addresses) addresses = known.addresses;
   else {
     try {
       addresses = await resolve(host);

@@ -16,7 +16,7 @@ type Field = { key: string; value: string; type: "text" | "number" | "boolean" |
 const triggered = { when: "triggered", event: "purchase" };
 
 async function problemsOf(fields: Field[], rule: object = { when: "immediate" }) {
-  const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule, fields });
+  const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, fields });
   const result = await activateCampaign(campaign.id);
   return { campaign, result, problems: result.ok ? [] : result.problems };
 }
@@ -118,7 +118,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
   });
 
   it("the action check no longer reports an empty event value as an internal path", async () => {
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered, fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: triggered, fields: [{ key: "amount", value: "{{event.params.amount}}", type: "number" }] });
     expect(checkActionRenders(campaign.actions[0]!)).toEqual([]);
   });
 
@@ -150,7 +150,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
 
   it("refuses a secret header left empty (the Generic JSON POST's Authorization), naming it; the draft still saves", async () => {
     const generic = BUILT_IN_TEMPLATES.find((t) => t.id === "builtin-generic-json")!;
-    const webhook = { ...actionDraftFromTemplate(generic), url: "http://127.0.0.1:9/webhooks/hookline" };
+    const webhook = { ...actionDraftFromTemplate(generic), url: "http://127.0.0.1:9999/webhooks/hookline" };
     const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Day one", actions: [webhook] }));
     const refused = await activateCampaign(saved.id);
     const message = 'The secret header "Authorization" has no value: type it, or remove the header';
@@ -165,17 +165,17 @@ describe("activation renders every action (activateCampaign, for every caller)",
 
   it("refuses a webhook timed from an event parameter unless the campaign is triggered (it would suppress every delivery)", async () => {
     const subDelivery = { kind: "relative", source: "event", key: "shipAt", offsetSeconds: 3600 } as const;
-    const once = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: { when: "immediate" }, subDelivery });
+    const once = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "immediate" }, subDelivery });
     const refused = await activateCampaign(once.id);
     const message = 'its timing reads the event parameter "shipAt", but only a triggered campaign has an event: measure from a user attribute instead';
     expect(refused).toEqual({ ok: false, problems: [`Action 1 (Hook): ${message}.`], fieldErrors: { "actions.0.subDelivery.key": message } });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: once.id } })).status).toBe("draft");
-    const onEvent = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered, subDelivery });
+    const onEvent = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: triggered, subDelivery });
     expect((await activateCampaign(onEvent.id)).ok).toBe(true);
   });
 
   it("records campaign.activated with the actor passed in", async () => {
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook", rule: triggered });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: triggered });
     expect((await activateCampaign(campaign.id, { actor: "ed@example.com" })).ok).toBe(true);
     const audit = await db().auditLog.findMany({ where: { target: campaign.id } });
     expect(audit.map((a) => [a.actor, a.action])).toEqual([["ed@example.com", "campaign.activated"]]);

@@ -6,26 +6,52 @@
 // "{{event.params.amount}} USD" is never a number and is refused. Other fields that read missing
 // values show their problems per delivery. A name that is no variable at all ({{slack_webhook_path}}, a
 // destination template's placeholder) renders empty for everyone and is refused, as is a secret header
-// left without a value (it would never be sent). Problems are worded as the editor words them: at the field
+// left without a value (it would never be sent), and so is a fixed destination the SSRF guard refuses
+// whatever the data (an IP address or localhost it does not allow, a forbidden port). Problems are worded as the editor words them: at the field
 // (fieldErrors, by the editor's paths), and in the list, not as an internal path.
 import type { Action } from "../../db";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } from "../../webhooks/render-request";
 import { isPlaceholderPath } from "../../templating";
+import { urlOrigin } from "../../campaigns/url-origin";
+import { currentAllowList, refusalWithoutLookup, type AllowList } from "../../webhooks/ssrf";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
 
-export type ActivationSample = { event: TemplateContext["event"]; campaign?: TemplateContext["campaign"] };
+export type ActivationSample = {
+  event: TemplateContext["event"];
+  campaign?: TemplateContext["campaign"];
+  /** the SSRF guard's allow list as sending reads it now; without it a fixed destination is not judged */
+  destinations?: AllowList;
+};
 
-/** The context activation renders with: the campaign, a user with no attributes and, for a triggered campaign, a stored event of its trigger. */
+/**
+ * The context activation renders with: the campaign, a user with no attributes and, for a triggered
+ * campaign, a stored event of its trigger; and the allow list the sender would use (Settings' entries
+ * read afresh, as a send reads them).
+ */
 export async function activationSample(rule: DeliveryRule | null, campaign?: { id: string; name: string }): Promise<ActivationSample> {
   const named = campaign ? { id: campaign.id, name: campaign.name } : null;
-  if (rule?.when !== "triggered") return { event: null, campaign: named };
+  const destinations = await currentAllowList();
+  if (rule?.when !== "triggered") return { event: null, campaign: named, destinations };
   // any one event of that name, found through the name index (no sort over all of them)
   const stored = await db().event.findFirst({ where: { name: rule.event }, select: { params: true } });
   const params = stored?.params && typeof stored.params === "object" && !Array.isArray(stored.params) ? (stored.params as Record<string, unknown>) : {};
-  return { event: { name: rule.event, params }, campaign: named };
+  return { event: { name: rule.event, params }, campaign: named, destinations };
+}
+
+/**
+ * Why the SSRF guard would refuse every send of this URL template, or null. Only a destination that is
+ * the same for everyone (no template in the scheme, host or port) and needs no DNS lookup is judged:
+ * a host name may resolve differently by the time it is sent to.
+ */
+function refusedDestination(url: string, destinations: AllowList | undefined): string | null {
+  const origin = destinations ? urlOrigin(url) : null;
+  if (!origin) return null;
+  const { hostname, port, protocol } = new URL(origin);
+  const reason = refusalWithoutLookup(hostname, port ? Number(port) : protocol === "https:" ? 443 : 80, destinations!);
+  return reason && `every delivery would be refused: ${reason}`;
 }
 
 /** "Data field "amount"", "Header "X-Api-Key"", "URL": the field as the marketer named it. */
@@ -93,6 +119,8 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   // a placeholder ({{slack_webhook_path}} of a destination template) renders empty for every user: it
   // was meant to be replaced, and sending with it would fail (or reach the wrong place) for everyone
   const judged: Judged[] = result.warnings.filter((w) => w.path && isPlaceholderPath(w.path)).map((w) => ({ problem: { field: w.field, message: w.message } }));
+  const refused = refusedDestination(template.url, sample.destinations);
+  if (refused) judged.unshift({ problem: { field: "url", message: refused } });
   // a secret header nobody typed (the Generic JSON POST's Authorization) is never sent: every receiver would refuse the request
   template.headers.forEach((h, i) => {
     if (h.name.trim() && isUnsetSecretHeader(h)) judged.push({ problem: { field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name.trim(), "activation") } });

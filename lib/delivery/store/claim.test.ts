@@ -11,7 +11,7 @@ import { tableName } from "../../db/bulk-insert";
 async function dueCampaign(prefix: string, users: number) {
   await createUsers(users, prefix);
   // every user so far: the test file has a database of its own
-  const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook" });
+  const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook" });
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
   return db().delivery.findMany({ where: { campaignId: campaign.id }, orderBy: { userId: "asc" } });
 }
@@ -110,10 +110,10 @@ describe("claimDue", () => {
       await db().campaign.updateMany({ data: { status: "finished" } });
       await db().delivery.updateMany({ where: { state: "sending" }, data: { state: "delivered" } });
       await createUsers(3, "clact");
-      const active = await createCampaign({ url: "http://127.0.0.1:9/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clact" }] } });
+      const active = await createCampaign({ url: "http://127.0.0.1:9999/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clact" }] } });
       expect((await activateCampaign(active.id)).ok).toBe(true);
       await createUsers(20_000, "clpau");
-      const paused = await createCampaign({ url: "http://127.0.0.1:9/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clpau" }] } });
+      const paused = await createCampaign({ url: "http://127.0.0.1:9999/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "clpau" }] } });
       expect((await activateCampaign(paused.id)).ok).toBe(true);
       expect(await pauseCampaign(paused.id, "editor@example.com")).toBe(true);
       const now = new Date(Date.now() + 60_000);

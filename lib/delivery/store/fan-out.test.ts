@@ -24,7 +24,7 @@ describe("fanOutToAudience (no segment: only the fields the plan reads)", () => 
         { id: "nozone", timezone: null, attributes: {} },
       ],
     });
-    const zoned = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: { when: "scheduled", sendAt: "2026-03-10T09:00", timeZone: "America/New_York", inUserTimeZone: true } });
+    const zoned = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: { when: "scheduled", sendAt: "2026-03-10T09:00", timeZone: "America/New_York", inUserTimeZone: true } });
     const result = await activateCampaign(zoned.id, { now });
     expect(await plannedAt(zoned.id)).toEqual({
       "paris-1": "2026-03-10T08:00:00.000Z",
@@ -38,7 +38,7 @@ describe("fanOutToAudience (no segment: only the fields the plan reads)", () => 
     expect([...result.counts.dueTimes].sort((a, b) => a - b)).toEqual(["2026-03-10T00:00:00Z", "2026-03-10T08:00:00Z", "2026-03-10T13:00:00Z"].map((t) => Date.parse(t)));
 
     const relative = await createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       subDelivery: { kind: "relative", source: "user", key: "renewsAt", offsetSeconds: -86400 },
     });
     const second = await activateCampaign(relative.id, { now });
@@ -57,7 +57,7 @@ describe("fanOutToAudience (no segment: only the fields the plan reads)", () => 
     const before = await db().user.count();
     const users = Array.from({ length: 12_000 }, (_, i) => ({ id: `big-${String(i).padStart(5, "0")}`, attributes: {} }));
     for (let i = 0; i < users.length; i += 2000) await db().user.createMany({ data: users.slice(i, i + 2000) });
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}" });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}" });
     const result = await activateCampaign(campaign.id, { now });
     if (!result.ok) throw new Error(result.problems.join("; "));
     expect(result.counts.scheduled).toBe(before + users.length);

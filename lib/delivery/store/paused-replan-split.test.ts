@@ -23,7 +23,7 @@ describe("a paused recurring campaign re-planned after its split changed", () =>
       ],
     });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rps-" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rps-" }] } });
     // Saturday under way for New York (its 09:00 ahead), Sunday fanned out to both at 09:00 UTC+14
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));

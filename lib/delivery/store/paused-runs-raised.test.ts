@@ -24,7 +24,7 @@ describe("a paused recurring campaign whose runs were used up", () => {
   it("given a higher maximum number of runs, schedules its next run and sends it once resumed", async () => {
     await db().user.create({ data: { id: "rrx-paris", timezone: "Europe/Paris", attributes: {} } });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", maxOccurrences: 1 };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rrx-paris" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rrx-paris" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Sunday 8 March 09:00 Paris: its one run, the last
     await runDueOccurrences(db(), new Date("2026-03-08T08:00:01Z"));
@@ -47,7 +47,7 @@ describe("a paused recurring campaign whose runs were used up", () => {
   it("given a later end date, schedules the run after its last", async () => {
     await db().user.create({ data: { id: "rre-paris", timezone: "Europe/Paris", attributes: {} } });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", endsOn: "2026-03-08" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rre-paris" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rre-paris" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     await runDueOccurrences(db(), new Date("2026-03-08T08:00:01Z"));
     expect(await row(campaign.id)).toEqual({ occurrences: 1, nextRunAt: null });
@@ -59,7 +59,7 @@ describe("a paused recurring campaign whose runs were used up", () => {
   it("in each user's zone, the next date after the last one fanned out; a maximum still reached schedules nothing", async () => {
     await db().user.create({ data: { id: "rrz-ny", timezone: "America/New_York", attributes: {} } });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true, maxOccurrences: 2 };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rrz-ny" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rrz-ny" }] } });
     // the 7th under way (New York's 09:00 ahead), the 8th fanned out at 09:00 UTC+14: both used
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));

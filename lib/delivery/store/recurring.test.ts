@@ -28,7 +28,7 @@ describe("runDueOccurrences in each user's time zone", () => {
       ],
     });
     const campaign = await createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true, maxOccurrences: 3 },
     });
     const activated = await activateCampaign(campaign.id, { now });
@@ -75,7 +75,7 @@ describe("runDueOccurrences in each user's time zone", () => {
   it("a paused campaign switched to each user's zone runs its next occurrence by the new rule, not the old one's time", async () => {
     await db().user.create({ data: { id: "ruz-switch-la", timezone: "America/Los_Angeles", attributes: {} } });
     const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ruz-switch-la" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ruz-switch-la" }] } });
     const activated = await activateCampaign(campaign.id, { now });
     if (!activated.ok) throw new Error(activated.problems.join("; "));
     // 09:00 in Paris on 8 March
@@ -115,7 +115,7 @@ describe("a paused recurring campaign's deliveries planned before the pause", ()
       ],
     });
     const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rpz-" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rpz-" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Sunday 8 March fans out at 09:00 UTC+14 (Saturday 19:00 UTC); paused before anyone's 09:00 on it but Kiritimati's
     await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));
@@ -176,7 +176,7 @@ describe("runDueOccurrences when late", () => {
   it("sends the latest of the occurrences it missed (paused or down for days), once, and goes on from there", async () => {
     await db().user.create({ data: { id: "late-1", attributes: {} } });
     const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-1" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-1" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // due 8 March 09:00; first looked at on 11 March 10:00 (the 8th, 9th, 10th and 11th have passed)
     const late = new Date("2026-03-11T10:00:00Z");
@@ -192,7 +192,7 @@ describe("runDueOccurrences when late", () => {
   it("a late run past the rule's end date sends the one that was due, not one after the end", async () => {
     await db().user.create({ data: { id: "late-2", attributes: {} } });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", endsOn: "2026-03-09" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-2" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-2" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     await runDueOccurrences(db(), new Date("2026-03-20T10:00:00Z"));
     expect(await plannedAt(campaign.id)).toEqual({ "late-2": "scheduled 2026-03-09T09:00:00.000Z occurrence:2026-03-09T09:00:00.000Z" });
@@ -202,12 +202,12 @@ describe("runDueOccurrences when late", () => {
     await db().user.create({ data: { id: "late-3", attributes: {} } });
     const stuck = [];
     for (let i = 0; i < 25; i++) {
-      const c = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: { when: "immediate" }, status: "active" });
+      const c = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: { when: "immediate" }, status: "active" });
       await db().campaign.update({ where: { id: c.id }, data: { nextRunAt: new Date("2026-03-01T00:00:00Z") } });
       stuck.push(c.id);
     }
     const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-3" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "late-3" }] } });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     const at = new Date("2026-03-08T09:00:01Z");
     await runDueOccurrences(db(), at);
@@ -230,7 +230,7 @@ describe("activating a rule in each user's time zone while a date is under way",
   async function campaignFor(prefix: string, rule: object = {}) {
     await db().user.createMany({ data: Object.entries(zones).map(([name, timezone]) => ({ id: `${prefix}-${name}`, timezone, attributes: {} })) });
     return createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/London", inUserTimeZone: true, ...rule },
       audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: `${prefix}-` }] },
     });
@@ -428,7 +428,7 @@ describe("a recurring campaign with a start date ahead", () => {
   it("in the campaign's zone, runs from the start date: the runs before it neither pile up at the start nor count", async () => {
     await db().user.create({ data: { id: "rsa-paris", timezone: "Europe/Paris", attributes: {} } });
     const campaign = await createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", maxOccurrences: 2 },
       audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rsa-paris" }] },
     });
@@ -445,7 +445,7 @@ describe("a recurring campaign with a start date ahead", () => {
   it("a start date moved later while paused moves the pending run to the first occurrence at or after it: none before it counts", async () => {
     await db().user.create({ data: { id: "rsa-moved", timezone: "Europe/Paris", attributes: {} } });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", maxOccurrences: 2 };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rsa-moved" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "rsa-moved" }] } });
     const activated = await activateCampaign(campaign.id, { now });
     if (!activated.ok) throw new Error(activated.problems.join("; "));
     expect(activated.waiting).toEqual({ nextRunAt: new Date("2026-03-08T08:00:00Z") });
@@ -468,7 +468,7 @@ describe("a recurring campaign with a start date ahead", () => {
     });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true, maxOccurrences: 3 };
     const campaign = await createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       rule,
       audience: { match: "any", conditions: [{ key: "id", operator: "equals", value: "rsa-mz-paris" }, { key: "id", operator: "equals", value: "rsa-mz-ny" }] },
     });
@@ -500,7 +500,7 @@ describe("a recurring campaign with a start date ahead", () => {
       ],
     });
     const campaign = await createCampaign({
-      url: "http://127.0.0.1:9/{{user.id}}",
+      url: "http://127.0.0.1:9999/{{user.id}}",
       rule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true },
       audience: { match: "any", conditions: [{ key: "id", operator: "equals", value: "rsa-z-paris" }, { key: "id", operator: "equals", value: "rsa-z-ny" }] },
     });
@@ -525,11 +525,11 @@ describe("a paused recurring campaign's held-out users and its count, when its s
       ],
     });
     const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "America/New_York", inUserTimeZone: true };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rcg-" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule: daily, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rcg-" }] } });
     // a second webhook, whose every user is held out from Sunday's run on (activation refuses 100%):
     // its control rows are planned as the first webhook's deliveries are
     const held = await db().action.create({
-      data: { campaignId: campaign.id, name: "Held", urlTemplate: "http://127.0.0.1:9/held", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
+      data: { campaignId: campaign.id, name: "Held", urlTemplate: "http://127.0.0.1:9999/held", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
     });
     expect(await activateCampaign(campaign.id, { now })).toMatchObject({ ok: true });
     await db().action.update({ where: { id: held.id }, data: { controlPercent: 100 } });
@@ -569,7 +569,7 @@ describe("a paused recurring campaign's held-out users and its count, when its s
       ],
     });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris", inUserTimeZone: true, maxOccurrences: 2 };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rmx-" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rmx-" }] } });
     // the 7th under way at the activation (New York's 09:00 ahead), the 8th fanned out at 09:00 UTC+14: both used
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     await runDueOccurrences(db(), new Date("2026-03-07T19:00:01Z"));

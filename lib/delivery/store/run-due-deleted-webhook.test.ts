@@ -36,11 +36,11 @@ describe("a recurring run due while one of its webhooks is deleted", () => {
   it("is planned without the deleted webhook, in the same tick, with no error", async () => {
     await db().user.createMany({ data: [{ id: "rdw-1", attributes: {} }, { id: "rdw-2", attributes: {} }] });
     const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rdw-" }] } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rdw-" }] } });
     const kept = campaign.actions[0]!;
     // a second webhook, sent nothing yet (a webhook with deliveries cannot be deleted)
     const doomed = await db().action.create({
-      data: { campaignId: campaign.id, name: "Second", urlTemplate: "http://127.0.0.1:9/second", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
+      data: { campaignId: campaign.id, name: "Second", urlTemplate: "http://127.0.0.1:9999/second", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, position: 1 },
     });
     expect(await activateCampaign(campaign.id, { now })).toMatchObject({ ok: true, waiting: { nextRunAt: new Date("2026-03-08T09:00:00Z") } });
 

@@ -12,7 +12,7 @@ let editor: Record<string, string>;
 let campaignId = "";
 beforeAll(async () => {
   editor = await apiKeyHeaders("editor");
-  const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook/{{user.id}}", rule: { when: "triggered", event: "ordered" } });
+  const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook/{{user.id}}", rule: { when: "triggered", event: "ordered" } });
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
   campaignId = campaign.id;
 });

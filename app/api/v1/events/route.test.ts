@@ -99,7 +99,7 @@ describe("POST /api/v1/events: bad input", () => {
 
 describe("POST /api/v1/events", () => {
   it("stores events, creates unknown users and answers 202 with the deliveries scheduled", async () => {
-    const campaign = await createCampaign({ url: "http://127.0.0.1:9/hook/{{user.id}}", rule: { when: "triggered", event: "signed_up" } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook/{{user.id}}", rule: { when: "triggered", event: "signed_up" } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     const res = await json({ events: [
       { userId: "a", event: "signed_up", params: { plan: "pro" }, time: "2026-01-01T10:00:00Z" },
