@@ -40,13 +40,24 @@ test("typing {{ suggests variables and helpers; keyboard and mouse insert them a
   await expect(url).toHaveAttribute("aria-expanded", "false");
   await expect(preview).toContainText("https://api.example.com/users/Paris");
 
-  // The caret is after the closing braces: typing goes on; Tab picks too.
+  // The caret is after the closing braces: typing goes on; Tab picks too. An attribute is offered as
+  // the README spells it (user.plan), the Leanplum spelling only to someone typing it (above).
   await url.pressSequentially("?plan={{pla");
-  await arrowTo(url, list, "userAttribute.plan");
+  await expect(list.getByRole("option", { name: "userAttribute.plan", exact: true })).toHaveCount(0);
+  await arrowTo(url, list, "user.plan");
   await url.press("Tab");
-  await expect(url).toHaveValue("https://api.example.com/users/{{userAttribute.city}}?plan={{userAttribute.plan}}");
+  await expect(url).toHaveValue("https://api.example.com/users/{{userAttribute.city}}?plan={{user.plan}}");
   await expect(url).toBeFocused();
   await expect(preview).toContainText("https://api.example.com/users/Paris?plan=pro");
+
+  // {{user.f: the README's {{user.firstName}}
+  await url.pressSequentially("&name={{user.f");
+  await expect(list.getByRole("option").first()).toHaveAccessibleName("user.firstName");
+  await expect(list.getByRole("option", { name: "userAttribute.firstName", exact: true })).toHaveCount(0);
+  await expect(list.getByRole("option", { name: "user.firstName", exact: true })).toHaveAccessibleDescription("attribute · string");
+  await url.press("Enter");
+  await expect(url).toHaveValue("https://api.example.com/users/{{userAttribute.city}}?plan={{user.plan}}&name={{user.firstName}}");
+  await expect(preview).toContainText("https://api.example.com/users/Paris?plan=pro&name=Mary");
 
   // Escape closes the list and leaves the text alone.
   await url.pressSequentially("&n={{");
@@ -54,8 +65,8 @@ test("typing {{ suggests variables and helpers; keyboard and mouse insert them a
   await expect(list.getByRole("option", { name: "now", exact: true })).toBeVisible();
   await url.press("Escape");
   await expect(list).toHaveCount(0);
-  await expect(url).toHaveValue("https://api.example.com/users/{{userAttribute.city}}?plan={{userAttribute.plan}}&n={{");
-  await url.fill("https://api.example.com/users/{{userAttribute.city}}?plan={{userAttribute.plan}}");
+  await expect(url).toHaveValue("https://api.example.com/users/{{userAttribute.city}}?plan={{user.plan}}&name={{user.firstName}}&n={{");
+  await url.fill("https://api.example.com/users/{{userAttribute.city}}?plan={{user.plan}}");
 
   // A data value, with the mouse: a helper first, then its argument.
   await page.getByRole("button", { name: "Add field" }).click();

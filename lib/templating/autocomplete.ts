@@ -39,12 +39,17 @@ function rank(name: string, query: string): number {
   return n.includes(query) ? 2 : -1;
 }
 
-/** The suggestions that fit the completion, best first: variables, and helpers where a helper may go. */
+/**
+ * The suggestions that fit the completion, best first: variables, and helpers where a helper may go. A
+ * variable's other spelling (userAttribute.city) is offered only to a name typed that way, where its
+ * preferred one (user.city) does not start with what was typed: never both for one value.
+ */
 export function matchingSuggestions(suggestions: readonly TemplateSuggestion[], completion: Completion, limit = 50): TemplateSuggestion[] {
   const query = completion.query.toLowerCase();
   const helpersAllowed = completion.position !== "argument";
+  const typedAs = (s: TemplateSuggestion) => (s.aliasOf === undefined || (query && rank(s.name, query) === 0 && rank(s.aliasOf, query) !== 0) ? rank(s.name, query) : -1);
   return suggestions
-    .map((s, index) => ({ s, index, rank: s.kind === "helper" && !helpersAllowed ? -1 : rank(s.name, query) }))
+    .map((s, index) => ({ s, index, rank: s.kind === "helper" && !helpersAllowed ? -1 : typedAs(s) }))
     .filter((m) => m.rank >= 0)
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .slice(0, limit)

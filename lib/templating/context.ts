@@ -12,11 +12,12 @@ export function buildTemplateContext(ctx: TemplateContext): Record<string, unkno
   user.email = ctx.user.email ?? undefined;
   user.timezone = ctx.user.timezone ?? undefined;
   const params = ctx.event?.params ?? {};
-  // Each value's preferred spelling comes before its aliases (user.<attribute>, parameter.<p>):
-  // the editor's autocomplete (suggestions.ts) offers the first spelling it meets.
+  // Each value's preferred spelling comes before its aliases (userAttribute.<attribute>, parameter.<p>):
+  // the editor's autocomplete (suggestions.ts) offers the first spelling it meets, and the other only
+  // to someone typing it. user.<attribute> first: the spelling the README and the destination templates teach.
   return {
-    userAttribute: attributes,
     user,
+    userAttribute: attributes,
     event: ctx.event ? { name: ctx.event.name, params } : undefined,
     parameter: params,
     campaign: ctx.campaign ?? undefined,

@@ -21,14 +21,14 @@ const list = templateSuggestions(sources);
 const names = (s: TemplateSuggestion[]) => s.map((x) => x.name);
 
 describe("templateSuggestions", () => {
-  it("offers each variable once, in its preferred spelling, then every helper", () => {
-    expect(names(list.filter((s) => s.kind === "variable"))).toEqual([
+  it("offers each variable once, in its preferred spelling (the README's), then every helper", () => {
+    expect(names(list.filter((s) => s.kind === "variable" && !s.aliasOf))).toEqual([
       "user.id",
       "user.email",
       "user.timezone",
-      "userAttribute.city",
-      "userAttribute.[First name]",
-      "userAttribute.seats",
+      "user.city",
+      "user.[First name]",
+      "user.seats",
       "event.name",
       "event.params.amount",
       "event.params.sku",
@@ -48,6 +48,7 @@ describe("templateSuggestions", () => {
 
   it("says where names come from: attribute types, the events a parameter was seen on", () => {
     const detail = (name: string) => list.find((s) => s.name === name)?.detail;
+    expect(detail("user.seats")).toBe("attribute · number, string");
     expect(detail("userAttribute.seats")).toBe("attribute · number, string");
     expect(detail("event.params.amount")).toBe("parameter of purchase, refund");
     expect(detail("event.name")).toBe("event: purchase, refund");
@@ -63,9 +64,14 @@ describe("templateSuggestions", () => {
     });
     const rendered = Object.fromEntries(list.filter((s) => s.kind === "variable").map((s) => [s.name, renderTemplate(compileTemplate(`{{${s.name}}}`), context, "raw")]));
     expect(rendered).toEqual({
+      "user.city": "Paris",
+      "user.[First name]": "Mary Ann",
+      "user.seats": "3",
       "userAttribute.city": "Paris",
       "userAttribute.[First name]": "Mary Ann",
       "userAttribute.seats": "3",
+      "parameter.amount": "150",
+      "parameter.sku": "A1",
       "user.id": "u1",
       "user.email": "u1@example.com",
       "user.timezone": "Europe/Paris",
@@ -113,13 +119,13 @@ describe("completing at the caret", () => {
   it("filters as you type: whole-name prefix, then a segment's prefix, then anywhere; helpers only where one may go", () => {
     const c = complete("{{userAttr")!;
     expect(names(matchingSuggestions(list, c))).toEqual(["userAttribute.city", "userAttribute.[First name]", "userAttribute.seats"]);
-    expect(names(matchingSuggestions(list, complete("{{am")!))).toEqual(["event.params.amount", "userAttribute.[First name]", "event.name", "event.params.sku", "campaign.id", "campaign.name"]);
-    expect(names(matchingSuggestions(list, complete("{{CITY")!))).toEqual(["userAttribute.city"]);
+    expect(names(matchingSuggestions(list, complete("{{am")!))).toEqual(["event.params.amount", "user.[First name]", "event.name", "event.params.sku", "campaign.id", "campaign.name"]);
+    expect(names(matchingSuggestions(list, complete("{{CITY")!))).toEqual(["user.city"]);
     expect(names(matchingSuggestions(list, complete("{{zzz")!))).toEqual([]);
     expect(names(matchingSuggestions(list, complete("{{up")!))).toEqual(["upper"]);
     expect(names(matchingSuggestions(list, complete("{{default up")!))).toEqual([]);
     expect(names(matchingSuggestions(list, complete("{{e")!)).slice(0, 5)).toEqual(["event.name", "event.params.amount", "event.params.sku", "eq", "user.email"]);
-    expect(matchingSuggestions(list, complete("{{")!)).toHaveLength(list.length);
+    expect(matchingSuggestions(list, complete("{{")!)).toHaveLength(list.filter((s) => !s.aliasOf).length);
     expect(matchingSuggestions(list, complete("{{")!, 5)).toHaveLength(5);
   });
 
@@ -128,12 +134,26 @@ describe("completing at the caret", () => {
     const catalogue = ["10", "9", "age", "city", ...Array.from({ length: 60 }, (_, i) => `z${String(i).padStart(2, "0")}`)];
     const many = templateSuggestions({ attributes: catalogue.map((name) => ({ name, types: ["string"] })), events: [{ name: "signup", params: ["user_tier"] }] });
     const offered = names(matchingSuggestions(many, complete("{{us")!));
-    expect(offered.slice(0, 7)).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.[10]", "userAttribute.[9]", "userAttribute.age", "userAttribute.city"]);
+    expect(offered.slice(0, 7)).toEqual(["user.id", "user.email", "user.timezone", "user.[10]", "user.[9]", "user.age", "user.city"]);
     expect(offered).toHaveLength(50);
     // a shorter catalogue: the segment match comes after every whole-name match
-    expect(names(matchingSuggestions(list, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.city", "userAttribute.[First name]", "userAttribute.seats"]);
+    expect(names(matchingSuggestions(list, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "user.city", "user.[First name]", "user.seats"]);
     const tier = templateSuggestions({ attributes: [{ name: "plan", types: ["string"] }], events: [{ name: "signup", params: ["user_tier"] }] });
-    expect(names(matchingSuggestions(tier, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "userAttribute.plan", "event.params.user_tier"]);
+    expect(names(matchingSuggestions(tier, complete("{{us")!))).toEqual(["user.id", "user.email", "user.timezone", "user.plan", "event.params.user_tier"]);
+  });
+
+  it("typing {{user.f offers the attribute as the README spells it; typing the Leanplum spelling offers that one", () => {
+    const readme = templateSuggestions({ attributes: ["firstName", "email", "plan"].map((name) => ({ name, types: ["string"] })), events: [{ name: "purchase", params: ["amount"] }] });
+    const offered = (text: string) => names(matchingSuggestions(readme, complete(text)!));
+    expect(offered("{{user.f")).toEqual(["user.firstName"]);
+    // user.email is the user's own email: an attribute named so is only userAttribute.email
+    expect(offered("{{user.")).toEqual(["user.id", "user.email", "user.timezone", "user.firstName", "user.plan"]);
+    expect(offered("{{userAttribute.f")).toEqual(["userAttribute.firstName"]);
+    expect(offered("{{userAttr")).toEqual(["userAttribute.firstName", "userAttribute.email", "userAttribute.plan"]);
+    expect(offered("{{fir")).toEqual(["user.firstName"]);
+    expect(offered("{{param")).toEqual(["parameter.amount", "event.params.amount"]);
+    expect(offered("{{amo")).toEqual(["event.params.amount"]);
+    expect(readme.find((s) => s.name === "userAttribute.firstName")).toMatchObject({ aliasOf: "user.firstName", detail: "attribute · string" });
   });
 
   it("inserts the name, closes the mustache and puts the caret after it", () => {

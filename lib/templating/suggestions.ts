@@ -5,7 +5,13 @@
 import { buildTemplateContext } from "./context";
 import { helperImplementations } from "./helpers";
 
-export type TemplateSuggestion = { name: string; kind: "variable" | "helper"; detail?: string };
+export type TemplateSuggestion = {
+  name: string;
+  kind: "variable" | "helper";
+  detail?: string;
+  /** another spelling of this variable (userAttribute.city of user.city): offered only to a name typed this way (autocomplete.ts) */
+  aliasOf?: string;
+};
 
 export type SuggestionSources = {
   /** the attribute catalogue (lib/audience/attribute-catalogue.ts) */
@@ -34,9 +40,10 @@ function listOf(names: string[], max = 4) {
 }
 
 /**
- * Every variable (preferred spellings only) and helper, in a fixed order: the user's own fields, the
+ * Every variable and helper, in a fixed order: the user's own fields, the
  * attributes in the catalogue's order, the event and its parameters, the campaign, the action, now,
- * then the helpers. Typing filters this list keeping that order within each match tier (autocomplete.ts),
+ * then the helpers. A variable's other spellings (userAttribute.<attribute>, parameter.<p>) follow it,
+ * marked `aliasOf`. Typing filters this list keeping that order within each match tier (autocomplete.ts),
  * so `{{us` offers user.id, user.email, user.timezone before the attributes, however many there are.
  */
 export function templateSuggestions(sources: SuggestionSources): TemplateSuggestion[] {
@@ -67,7 +74,7 @@ export function templateSuggestions(sources: SuggestionSources): TemplateSuggest
     now: new Date(0),
   });
 
-  const seen = new Set<unknown>();
+  const seen = new Map<unknown, string>();
   const variables: (TemplateSuggestion & { order: number })[] = [];
   const walk = (value: unknown, path: string) => {
     if (value !== null && typeof value === "object" && !Array.isArray(value)) {
@@ -77,12 +84,13 @@ export function templateSuggestions(sources: SuggestionSources): TemplateSuggest
       }
       return;
     }
-    if (value === undefined || seen.has(value)) return;
-    seen.add(value);
+    if (value === undefined) return;
+    const preferred = seen.get(value);
+    if (preferred === undefined) seen.set(value, path);
     // `now` is no probe: the one value the context makes itself, last of the variables
     const probed = typeof value === "string" ? details.get(value) : undefined;
     const detail = probed ? probed.detail : "ISO-8601, UTC";
-    variables.push({ name: path, kind: "variable", ...(detail ? { detail } : {}), order: probed?.order ?? Infinity });
+    variables.push({ name: path, kind: "variable", ...(detail ? { detail } : {}), ...(preferred === undefined ? {} : { aliasOf: preferred }), order: probed?.order ?? Infinity });
   };
   walk(context, "");
   variables.sort((a, b) => a.order - b.order);
