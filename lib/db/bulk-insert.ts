@@ -73,11 +73,40 @@ export async function bulkInsert(prisma: DbOrTx, table: string, columns: [name: 
   return prisma.$executeRawUnsafe(sql, ...values);
 }
 
+export type InsertOptions = {
+  /** leave rows whose primary key is already there alone (a write retried after its commit was not acknowledged) */
+  skipExisting?: boolean;
+  /**
+   * leave out rows whose `column` names no row of `table` (deleted meanwhile: a delivery whose campaign
+   * was deleted while it was sent) instead of failing the foreign key, and with it the whole statement
+   */
+  onlyReferenced?: { column: string; table: string };
+};
+
 /**
- * The statement's text and values, for a raw handle (lib/db/raw.ts); `skipExisting` leaves rows whose
- * primary key is already there alone (a write retried after its commit was not acknowledged).
+ * The condition keeping a row of `rows` (the inserted rows as a table) whose `column` still names a
+ * row of `table`. PostgreSQL: that row is locked against deletion (FOR KEY SHARE, as the foreign key
+ * check would lock it) before it is counted, so a delete committed while this statement waits for it
+ * leaves the row out rather than failing the check after it; SQLite has one writer, nothing deletes between.
  */
-export function bulkInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}) {
+function referencedSql(rows: string, reference: { column: string; table: string }, sqlite: boolean): string {
+  return `EXISTS (SELECT 1 FROM ${tableName(reference.table)} x WHERE x."id" = ${rows}."${reference.column}"${sqlite ? "" : " FOR KEY SHARE"})`;
+}
+
+/**
+ * `INSERT INTO target (columns) <select>` with the options: `select` reads the rows in the columns'
+ * order (a VALUES list or a SELECT); with onlyReferenced they are read back as the table "r" and filtered.
+ */
+function insertSelectSql(target: string, columns: [name: string, kind: ColumnKind][], select: string, options: InsertOptions, sqlite: boolean): string {
+  const names = columns.map(([n]) => `"${n}"`).join(",");
+  const conflict = options.skipExisting ? " ON CONFLICT DO NOTHING" : "";
+  if (!options.onlyReferenced) return `INSERT INTO ${target} (${names}) ${select}${conflict}`;
+  // a WITH names a VALUES list's columns on both databases
+  return `WITH r(${names}) AS (${select}) INSERT INTO ${target} (${names}) SELECT ${names} FROM r WHERE ${referencedSql("r", options.onlyReferenced, sqlite)}${conflict}`;
+}
+
+/** The statement's text and values, for a raw handle (lib/db/raw.ts); see InsertOptions. */
+export function bulkInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: InsertOptions = {}) {
   const database = env().database;
   const sqlite = database.provider === "sqlite";
   const target = tableName(table);
@@ -99,7 +128,7 @@ export function bulkInsertSql(table: string, columns: [name: string, kind: Colum
   // on SQLite every row's placeholders are the same text
   const sqliteTuple = `(${columns.map(() => "?").join(",")})`;
   const tuples = rows.map((_, r) => (sqlite ? sqliteTuple : `(${columns.map(([, kind], i) => `$${r * columns.length + i + 1}${PG_CAST[kind]}`).join(",")})`));
-  const sql = `INSERT INTO ${target} (${columns.map(([n]) => `"${n}"`).join(",")}) VALUES ${tuples.join(",")}${options.skipExisting ? " ON CONFLICT DO NOTHING" : ""}`;
+  const sql = insertSelectSql(target, columns, `VALUES ${tuples.join(",")}`, options, sqlite);
   return { sql, values };
 }
 
@@ -108,10 +137,10 @@ export function bulkInsertSql(table: string, columns: [name: string, kind: Colum
  * per row) and a column whose value is the same in every row (a campaign id, a trigger key, the
  * batch's timestamps) bound once instead. A VALUES list binds rows x columns parameters: through
  * Prisma each costs ~1 us in its query compiler, and on PostgreSQL each length is a new text to
- * parse and plan; this statement's text depends only on which columns vary. `skipExisting` as for
- * bulkInsertSql (SQLite's upsert after INSERT ... SELECT needs the WHERE to parse).
+ * parse and plan; this statement's text depends only on which columns vary. Options as for
+ * bulkInsertSql (InsertOptions).
  */
-export function jsonInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}): RawStatement {
+export function jsonInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: InsertOptions = {}): RawStatement {
   const sqlite = env().database.provider === "sqlite";
   const first = rows[0] ?? [];
   // the same value: a time by its value, a JSON value by identity (an event's data is one object)
@@ -134,7 +163,9 @@ export function jsonInsertSql(table: string, columns: [name: string, kind: Colum
     return at < 0 ? placeholder(kind, encode(kind, first[i], sqlite)) : varying.read[at]!;
   });
   const from = varying.from(placeholder("json", varying.json));
-  const sql = `INSERT INTO ${tableName(table)} (${columns.map(([n]) => `"${n}"`).join(",")}) SELECT ${selected.join(", ")} FROM ${from}${options.skipExisting ? " WHERE true ON CONFLICT DO NOTHING" : ""}`;
+  // SQLite's upsert after INSERT ... SELECT needs a WHERE to parse
+  const where = options.skipExisting && !options.onlyReferenced ? " WHERE true" : "";
+  const sql = insertSelectSql(tableName(table), columns, `SELECT ${selected.join(", ")} FROM ${from}${where}`, options, sqlite);
   return { sql, values };
 }
 
@@ -146,6 +177,6 @@ export function jsonInsertSql(table: string, columns: [name: string, kind: Colum
  * handle keeps per length; read out of one JSON parameter, each row's JSON is parsed once per column
  * (+10 µs a delivery on the engine's thread).
  */
-export function batchInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: { skipExisting?: boolean } = {}): RawStatement {
+export function batchInsertSql(table: string, columns: [name: string, kind: ColumnKind][], rows: unknown[][], options: InsertOptions = {}): RawStatement {
   return env().database.provider === "sqlite" ? bulkInsertSql(table, columns, rows, options) : jsonInsertSql(table, columns, rows, options);
 }

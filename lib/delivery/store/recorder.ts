@@ -1,7 +1,8 @@
 // Writes what happened to claimed deliveries, in batches: one transaction per flush holds the new
 // attempt rows and the state changes, with "delivered" rows updated together per status code.
 // Every write is guarded by the worker's lease, so a worker whose lease was taken over cannot
-// overwrite the newer owner's result.
+// overwrite the newer owner's result. A delivery deleted meanwhile (its campaign or user deleted while
+// it was sent) is passed over by every statement: its result is dropped, the rest of the flush written.
 import type { Db } from "../../db";
 import { rawDb, type RawStatement } from "../../db/raw";
 import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
@@ -161,10 +162,12 @@ export class Recorder {
     const attempts = changes.flatMap((c) => ("attempt" in c && c.attempt ? [c.attempt] : []));
     const ops: RawStatement[] = [];
     if (attempts.length) {
+      // a delivery deleted while it was sent (by hand, with its campaign or its user) gets no attempt
+      // row: its foreign key would fail the whole flush, other campaigns' results with it
       ops.push(
         batchInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
           a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
-        ]), { skipExisting: true }),
+        ]), { skipExisting: true, onlyReferenced: { column: "deliveryId", table: "Delivery" } }),
       );
     }
     const mapped: MappedAttributes[] = [];
