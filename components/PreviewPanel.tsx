@@ -4,7 +4,7 @@ import type { SampleRequest } from "@/lib/campaigns/preview-input";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
-import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample } from "./preview-sample-carry";
+import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample, subscribeStoredSamples } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
 import { formPath, useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
@@ -15,7 +15,6 @@ import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 
 type ActionSample = SampleRequest["action"];
 
-const noChanges = () => () => {};
 
 /** The right-hand column: who to preview as, the live request, and the Test send. */
 export function PreviewPanel({
@@ -42,7 +41,7 @@ export function PreviewPanel({
 }) {
   // a saved campaign's sample as this tab left it, or as its first save handed it over: a reload or a
   // visit elsewhere loses nothing typed (read after hydration: the server has no sessionStorage)
-  const storedText = useSyncExternalStore(noChanges, () => storedSampleText(campaign.id), () => null);
+  const storedText = useSyncExternalStore(subscribeStoredSamples, () => storedSampleText(campaign.id), () => null);
   const stored = useMemo(() => storedSample(storedText), [storedText]);
   // what was chosen or typed on this page (null: nothing yet, the stored or default value shows)
   const [chosenUserId, setUserId] = useState<string | null>(null);

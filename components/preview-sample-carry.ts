@@ -50,11 +50,24 @@ export function storedSample(stored: string | null): PreviewSample | null {
   }
 }
 
+// The previews reading stored samples: told when one is stored, since the browser's `storage` event
+// reaches other tabs only. What the old page takes while the new one opens is stored after the new page
+// read its sample, and nothing else may render it again.
+const listeners = new Set<() => void>();
+
+/** For useSyncExternalStore: `listener` runs whenever a sample is stored in this tab. */
+export function subscribeStoredSamples(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
+}
+
 /** Keeps a saved campaign's sample for this tab (the user chosen too, with no JSON typed). */
 export function storeSample(campaignId: string, sample: PreviewSample) {
   try {
     window.sessionStorage.setItem(storageKey(campaignId), JSON.stringify(sample));
   } catch {
     // storage full or disabled: the sample lives as long as the page, as before
+    return;
   }
+  for (const listener of listeners) listener();
 }
