@@ -1,11 +1,12 @@
 // The Users page's query string (?q=&attribute=&value=&cursor=) as listUsers takes it: a key repeated
 // (?q=a&q=b, which Next.js hands over as a list) counts once, its first value; listUsers called trim()
 // on the list and the page was a 500.
+import { firstQueryValue } from "../http/query-string";
 
 export type UsersPageQuery = { q: string; attribute: string; value: string; cursor: string | undefined };
 
 const single = (v: unknown): string | undefined => {
-  const first = Array.isArray(v) ? v[0] : v;
+  const first = firstQueryValue(v);
   return typeof first === "string" ? first : undefined;
 };
 

@@ -2,14 +2,14 @@
 // so the list's client components share them with the server.
 import { z } from "zod";
 import { CAMPAIGN_STATUSES } from "../delivery/core/states";
+import { firstQueryValue as single } from "../http/query-string";
 
 export const CAMPAIGNS_PER_PAGE = 50;
 export const MAX_CAMPAIGN_SEARCH = 200;
 const LAST_PAGE = 1_000_000;
 
 export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
-// A query string's value: the first when a key is repeated; "" as left out (an empty form field).
-const single = (v: unknown) => (Array.isArray(v) ? v[0] : v);
+// A query string's value ("" as left out: an empty form field).
 const blankAsMissing = (v: unknown) => (single(v) === "" ? undefined : single(v));
 const PAGE_MESSAGE = `The page is a whole number from 1 to ${LAST_PAGE.toLocaleString("en")}`;
 
