@@ -7,7 +7,7 @@ import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "../campaigns/limit
 import { classifyResponse } from "./classify";
 import { maskEchoedSecrets } from "./mask";
 import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
-import { DestinationRefused, vetDestination, type VettedAddress } from "./ssrf";
+import { DestinationRefused, portOf, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
 
 // the action's own limits (lib/campaigns/limits.ts), in the milliseconds the sender counts in
@@ -223,7 +223,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
       kind = "invalid";
       throw new Error("the URL is not an absolute http(s) URL");
     }
-    const port = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+    const port = portOf(url);
     const host = url.hostname.replace(/^\[|\]$/g, "");
     const v = await new Promise<VettedAddress>((resolve, reject) => {
       if (stopped) return reject(stopped);

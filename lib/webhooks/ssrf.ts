@@ -87,6 +87,11 @@ export function refusalReason(address: string, list: AllowList = allowList()): s
   return `destination ${addr.toString()} ${words}; ${HOW_TO_ALLOW}`;
 }
 
+/** The port an http(s) URL reaches: its own, or its scheme's (443, 80). */
+export function portOf(url: URL): number {
+  return url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
+}
+
 export function checkPort(port: number): string | null {
   if (port === 80 || port === 443 || (port >= 1024 && port <= 65535)) return null;
   return `port ${port} is not allowed: webhooks may use 80, 443 or 1024-65535`;

@@ -15,7 +15,7 @@ import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } from "../../webhooks/render-request";
 import { isPlaceholderPath } from "../../templating";
 import { urlOrigin } from "../../campaigns/url-origin";
-import { currentAllowList, refusalWithoutLookup, type AllowList } from "../../webhooks/ssrf";
+import { currentAllowList, portOf, refusalWithoutLookup, type AllowList } from "../../webhooks/ssrf";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
 
@@ -49,8 +49,8 @@ export async function activationSample(rule: DeliveryRule | null, campaign?: { i
 function refusedDestination(url: string, destinations: AllowList | undefined): string | null {
   const origin = destinations ? urlOrigin(url) : null;
   if (!origin) return null;
-  const { hostname, port, protocol } = new URL(origin);
-  const reason = refusalWithoutLookup(hostname, port ? Number(port) : protocol === "https:" ? 443 : 80, destinations!);
+  const at = new URL(origin);
+  const reason = refusalWithoutLookup(at.hostname, portOf(at), destinations!);
   return reason && `every delivery would be refused: ${reason}`;
 }
 
