@@ -121,4 +121,12 @@ describe("the name search", () => {
     expect(names((await listCampaignPage({ page: 1, q: "a_b" })).campaigns)).toEqual(["a_b test"]);
     expect((await listCampaignPage({ page: 1, q: "\\" })).total).toBe(0);
   });
+
+  it("ignores the case of A-Z and nothing else, alike on both databases (PostgreSQL's ILIKE also folded É)", async () => {
+    await db().campaign.createMany({ data: [{ name: "Émile's welcome", deliveryRule: {} }, { name: "WINTER sale", deliveryRule: {} }] });
+    expect(names((await listCampaignPage({ page: 1, q: "winter" })).campaigns)).toEqual(["WINTER sale"]);
+    expect(names((await listCampaignPage({ page: 1, q: "Émile" })).campaigns)).toEqual(["Émile's welcome"]);
+    expect(names((await listCampaignPage({ page: 1, q: "ÉMILE" })).campaigns)).toEqual(["Émile's welcome"]);
+    expect(names((await listCampaignPage({ page: 1, q: "émile" })).campaigns)).toEqual([]);
+  });
 });

@@ -168,9 +168,12 @@ function likeEscaped(needle: string): string {
   return needle.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** `needle` as a LIKE pattern matching text that contains it: its own %, _ and \ stand for themselves (containsTextSql's ESCAPE). */
+/**
+ * `needle` as a LIKE pattern matching text that contains it, for containsTextSql: its own %, _ and \
+ * stand for themselves, and its ASCII capitals are written small (the column is compared so).
+ */
 export function likeContaining(needle: string): string {
-  return `%${likeEscaped(needle)}%`;
+  return `%${asciiLowerCase(likeEscaped(needle))}%`;
 }
 
 /**
@@ -188,22 +191,30 @@ function asciiLowerCase(text: string): string {
 }
 
 /**
- * `column` starts with the pattern at `placeholder` (likeStartingWith), ignoring the case of ASCII
- * letters only, alike on both databases: SQLite's LIKE folds A-Z and nothing else; PostgreSQL's ILIKE
- * also folds É and the like (what containsTextSql does), so there the column's A-Z are written small
- * (translate) and compared with LIKE. "ÉMILE" finds no "émile" on either; "BOB@" finds "bob@…" on both.
- * No index serves it: callers bound the rows it reads by id (lib/audience/user-search.ts).
+ * `column` LIKE the pattern at `placeholder`, ignoring the case of ASCII letters only, alike on both
+ * databases: SQLite's LIKE folds A-Z and nothing else; PostgreSQL's ILIKE would also fold É and the
+ * like, so there the column's A-Z are written small (translate) and compared with LIKE. "ÉMILE" finds
+ * no "émile" on either; "BOB@" finds "bob@…" on both. The pattern's own capitals are written small
+ * by likeStartingWith / likeContaining.
  */
-export function startsWithTextSql(column: string, placeholder: string): string {
+function asciiCaseLikeSql(column: string, placeholder: string): string {
   const folded = sqlite() ? column : `translate(${column}, '${ASCII_CAPITALS}', '${ASCII_CAPITALS.toLowerCase()}')`;
   return `${folded} LIKE ${placeholder} ESCAPE '\\'`;
 }
 
 /**
- * `column` contains the pattern at `placeholder` (likeContaining), ignoring case: PostgreSQL's ILIKE;
- * SQLite's LIKE, which ignores the case of ASCII letters only. Prisma's `contains` escapes neither %
- * nor _, so a search for "50%" also found "500 off".
+ * `column` starts with the pattern at `placeholder` (likeStartingWith), ASCII case ignored
+ * (asciiCaseLikeSql). No index serves it: callers bound the rows it reads by id (lib/audience/user-search.ts).
+ */
+export function startsWithTextSql(column: string, placeholder: string): string {
+  return asciiCaseLikeSql(column, placeholder);
+}
+
+/**
+ * `column` contains the pattern at `placeholder` (likeContaining), ASCII case ignored alike on both
+ * databases (asciiCaseLikeSql). Prisma's `contains` escapes neither % nor _, so a search for "50%"
+ * also found "500 off".
  */
 export function containsTextSql(column: string, placeholder: string): string {
-  return `${column} ${sqlite() ? "LIKE" : "ILIKE"} ${placeholder} ESCAPE '\\'`;
+  return asciiCaseLikeSql(column, placeholder);
 }

@@ -32,7 +32,7 @@ export const listCampaignsQuerySchema = z
     cursor: z.string().max(400).optional().meta({ description: "nextCursor from the previous page" }),
     limit: z.coerce.number().int("A whole number").min(1, "At least 1").max(1000, "At most 1000").default(100),
     status: campaignStatusSchema.optional().meta({ description: "Only campaigns in this state" }),
-    search: campaignSearchSchema.optional().meta({ description: "Only campaigns whose name contains this, in any case" }),
+    search: campaignSearchSchema.optional().meta({ description: "Only campaigns whose name contains this (A-Z in either case, other letters as typed)" }),
   })
   .strict();
 
