@@ -135,6 +135,17 @@ describe("a search over many users", () => {
     expect(filtered.requests).toBeGreaterThan(1);
   }, 60_000);
 
+  it("an attribute filter nobody matches reads at most USER_SEARCH_SCAN_ROWS users a request, however little their attributes weigh", async () => {
+    // bounded by bytes alone, users of a few bytes each were all read in one request (40,500 here; millions in a big install)
+    const first = await listUsers({ attribute: "nobody_has_this", limit: 50 });
+    expect(first.users).toEqual([]);
+    expect(first.nextCursor).not.toBeNull();
+    const { seen, requests } = await everyMatch({ attribute: "nobody_has_this", limit: 50 });
+    expect(seen).toEqual([]);
+    expect(requests).toBeGreaterThan(2);
+    expect(requests).toBeLessThanOrEqual(Math.ceil((MANY + 20) / USER_SEARCH_SCAN_ROWS) + 1);
+  }, 60_000);
+
   it("a search nobody matches goes through every user in bounded requests, ending with a null cursor", async () => {
     const { seen, requests } = await everyMatch({ search: "nobody", limit: 50 });
     expect(seen).toEqual([]);

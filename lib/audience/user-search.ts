@@ -40,8 +40,8 @@ export async function usersStartingWith(search: string, after: string | undefine
   return found.map((r) => ({ id: r.id, bytes: Number(r.bytes ?? 0) }));
 }
 
-/** Users to read together, as Prisma's `where: { id }`; `last` is the last of them in id order, `bytes` what their attributes weigh. */
-export type UserGroup = { id: { in: string[] } | { gt?: string; lte: string }; last: string; bytes: number };
+/** Users to read together, as Prisma's `where: { id }`; `last` is the last of them in id order, `users` how many, `bytes` what their attributes weigh. */
+export type UserGroup = { id: { in: string[] } | { gt?: string; lte: string }; last: string; users: number; bytes: number };
 
 /**
  * The users a filtered list reads, after `after` in id order, a group at a time of at most `rows` users
@@ -53,7 +53,7 @@ export async function* userGroups(search: string | undefined, after: string | un
     if (search === undefined) {
       const page = await nextUserPage(cursor, limits);
       if (!page) return;
-      yield { id: page.id, last: page.id.lte, bytes: page.bytes };
+      yield { id: page.id, last: page.id.lte, users: page.users, bytes: page.bytes };
       cursor = page.id.lte;
       continue;
     }
@@ -62,7 +62,7 @@ export async function* userGroups(search: string | undefined, after: string | un
     for (let start = 0; start < matches.length; ) {
       const page = pageLength(sizes, start, limits.rows, limits.bytes);
       const ids = matches.slice(start, start + page.users).map((m) => m.id);
-      yield { id: { in: ids }, last: ids[ids.length - 1]!, bytes: page.bytes };
+      yield { id: { in: ids }, last: ids[ids.length - 1]!, users: ids.length, bytes: page.bytes };
       start += page.users;
     }
     if (matches.length < limits.rows) return;

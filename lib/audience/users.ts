@@ -6,7 +6,7 @@ import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
 import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
-import { searchEnd, userGroups } from "./user-search";
+import { searchEnd, userGroups, USER_SEARCH_SCAN_ROWS } from "./user-search";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
@@ -306,9 +306,10 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
  * attributes' sizes first (userGroups): with a search, only those that match it among at most
  * USER_SEARCH_SCAN_ROWS users, so a search nobody matches reads no attributes; each group is read by
  * id and its users kept when they hold the attribute (read from the JSON the same way on both
- * databases). One request reads at most MAX_USER_SCAN_BYTES of attributes: past it, or past the
- * search's users, the answer holds what matched so far and its nextCursor is the last user read, so
- * the next request goes on from there.
+ * databases). One request reads at most MAX_USER_SCAN_BYTES of attributes and USER_SEARCH_SCAN_ROWS
+ * users (users of `{}` weigh 2 bytes: bytes alone let one request read millions): past either, or past
+ * the search's users, the answer holds what matched so far and its nextCursor is the last user read,
+ * so the next request goes on from there.
  */
 async function filteredUsers(filter: UserFilter, after: string | undefined, limit: number) {
   const { search, attribute, value } = filter;
@@ -318,6 +319,7 @@ async function filteredUsers(filter: UserFilter, after: string | undefined, limi
   const found: UserRecord[] = [];
   let bytes = 0;
   let scannedBytes = 0;
+  let scannedUsers = 0;
   for await (const group of userGroups(search, after, end, { rows, bytes: MAX_USER_PAGE_BYTES })) {
     const users = await db().user.findMany({ where: { id: group.id }, orderBy: { id: "asc" }, omit: { attributeSources: true } });
     for (const row of users) {
@@ -329,7 +331,8 @@ async function filteredUsers(filter: UserFilter, after: string | undefined, limi
       found.push(toUserRecord(row));
     }
     scannedBytes += group.bytes;
-    if (scannedBytes >= MAX_USER_SCAN_BYTES) return { users: found, nextCursor: group.last };
+    scannedUsers += group.users;
+    if (scannedBytes >= MAX_USER_SCAN_BYTES || scannedUsers >= USER_SEARCH_SCAN_ROWS) return { users: found, nextCursor: group.last };
   }
   // the search stopped at its last user to read (null: the last user of all)
   return { users: found, nextCursor: end };
