@@ -1,10 +1,10 @@
 // The signed-in member of the current request, for server components and server actions.
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
-import { cache } from "react";
+import { cache, type ReactNode } from "react";
 import { recordAudit } from "@/lib/auth/audit";
 import { requireMember } from "@/lib/auth/guard";
-import { effectiveRole, memberFromHeaders } from "@/lib/auth/members";
+import { effectiveRole, memberAllows, memberFromHeaders, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 
 // Once per request, however many components ask.
@@ -25,6 +25,28 @@ export async function memberOrSignIn() {
   const member = await memberOfRequest();
   if (!member && h.get("x-hookline-public") !== "1") redirect("/sign-in");
   return member;
+}
+
+/**
+ * For a page (and its generateMetadata) before it reads anything: the signed-in member, else a redirect
+ * to /sign-in; one below `role` goes to the campaign list. proxy.ts only sees that a session cookie is
+ * there, and Next renders a page beside its layout, so the layout's check (memberOrSignIn) does not stop
+ * a page's own reads: with a made-up cookie the redirect's body held the users, the campaign draft, the
+ * settings. Every page that shows data is made with definePage (app/pages-check-member.test.ts).
+ */
+export async function pageMember(role: Role): Promise<Member> {
+  const member = await memberOfRequest();
+  if (!member) redirect("/sign-in");
+  if (!memberAllows(member, role)) redirect("/campaigns");
+  return member;
+}
+
+/** A page that shows data: `render` runs only for a signed-in member of at least `role` (pageMember). */
+export function definePage<Props>(role: Role, render: (props: Props, member: Member) => Promise<ReactNode> | ReactNode) {
+  return async function Page(props: Props): Promise<ReactNode> {
+    const member = await pageMember(role);
+    return render(props, member);
+  };
 }
 
 /** The role client components should hide controls for. */

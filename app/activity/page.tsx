@@ -1,11 +1,12 @@
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { ActivityOutcomes } from "@/components/outcomes/ActivityOutcomes";
 import { activityOutcomes } from "@/lib/delivery/store/outcome-series";
+import { definePage } from "@/app/member";
 
 export const metadata = { title: "Activity · Hookline" };
 export const dynamic = "force-dynamic";
 
-export default async function ActivityPage() {
+export default definePage("viewer", async function ActivityPage() {
   const outcomes = await activityOutcomes();
   return (
     <div className="space-y-6">
@@ -15,4 +16,4 @@ export default async function ActivityPage() {
       <DeliveryLog title="Recent deliveries" />
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { currentMember } from "@/app/member";
+import { definePage } from "@/app/member";
 import { Card } from "@/components/ui/Card";
 import Link from "next/link";
 import { DateTime } from "@/components/ui/DateTime";
@@ -11,9 +11,8 @@ import { memberAllows } from "@/lib/auth/members";
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · Hookline" };
 
-export default async function AuditLogPage() {
-  const member = await currentMember();
-  const allowed = !!member && memberAllows(member, "admin");
+export default definePage("viewer", async function AuditLogPage(_props: unknown, member) {
+  const allowed = memberAllows(member, "admin");
   if (!allowed) {
     return (
       <div className="space-y-2">
@@ -68,4 +67,4 @@ export default async function AuditLogPage() {
       </Card>
     </div>
   );
-}
+});

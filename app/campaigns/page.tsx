@@ -8,17 +8,17 @@ import { listCampaignPage } from "@/lib/campaigns/campaign-list";
 import { parseCampaignListQuery } from "@/lib/campaigns/campaign-list-query";
 import { statusLabel } from "@/lib/campaigns/list-labels";
 import { campaignListHref } from "@/lib/campaigns/list-view";
-import { roleAllows } from "@/lib/auth/roles";
-import { roleForUi } from "@/app/member";
+import { memberAllows } from "@/lib/auth/members";
+import { definePage } from "@/app/member";
 
 export const dynamic = "force-dynamic";
 
 /** One page of campaigns (?page=, ?status=, ?q=): only its campaigns and their figures are read. */
-export default async function CampaignsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default definePage("viewer", async function CampaignsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }, member) {
   const { query, problems } = parseCampaignListQuery(await searchParams);
-  const [list, role] = await Promise.all([listCampaignPage(query), roleForUi()]);
+  const list = await listCampaignPage(query);
   // a viewer only looks: no way into a form it cannot save
-  const canCreate = roleAllows(role, "editor");
+  const canCreate = memberAllows(member, "editor");
   const filtered = !!(query.q || query.status);
   const campaigns = list.campaigns.map((c) => ({
     id: c.id,
@@ -74,4 +74,4 @@ export default async function CampaignsPage({ searchParams }: { searchParams: Pr
       )}
     </div>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { currentMember } from "@/app/member";
+import { definePage } from "@/app/member";
 import { AllowedDestinationsSection } from "@/components/settings/AllowedDestinationsSection";
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
@@ -14,9 +14,8 @@ import { allowedHostsFromEnv, listAllowedDestinations } from "@/lib/webhooks/all
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Settings · Hookline" };
 
-export default async function SettingsPage() {
-  const member = await currentMember();
-  const isAdmin = !!member && memberAllows(member, "admin");
+export default definePage("viewer", async function SettingsPage(_props: unknown, member) {
+  const isAdmin = memberAllows(member, "admin");
   const limits = <DeliveryLimitsSection initial={frequencyCapForm(await getFrequencyCap())} editable={isAdmin} />;
   const destinations = (
     <AllowedDestinationsSection
@@ -25,7 +24,7 @@ export default async function SettingsPage() {
       editable={isAdmin}
     />
   );
-  const templates = <WebhookTemplatesSection templates={await listDestinationTemplates()} editable={!!member && memberAllows(member, "editor")} />;
+  const templates = <WebhookTemplatesSection templates={await listDestinationTemplates()} editable={memberAllows(member, "editor")} />;
   if (!isAdmin) {
     return (
       <div className="space-y-6">
@@ -52,8 +51,8 @@ export default async function SettingsPage() {
       <MembersSection
         members={members}
         invites={invites.map((i) => ({ id: i.id, email: i.email, role: i.role, expiresAt: i.expiresAt.toISOString() }))}
-        selfId={member?.id ?? null}
+        selfId={member.id}
       />
     </div>
   );
-}
+});

@@ -2,15 +2,16 @@ import { UsersScreen } from "@/components/users/UsersScreen";
 import { attributeCatalogue } from "@/lib/audience/attribute-catalogue";
 import { listUsers } from "@/lib/audience/users";
 import { usersPageQuery } from "@/lib/audience/users-page-query";
+import { definePage } from "@/app/member";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Users · Hookline" };
 
-export default async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default definePage("viewer", async function UsersPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { q, attribute, value, cursor } = usersPageQuery(await searchParams);
   const [page, catalogue] = await Promise.all([
     listUsers({ search: q, attribute: attribute || undefined, value, cursor, limit: 50 }),
     attributeCatalogue(),
   ]);
   return <UsersScreen page={page} catalogue={catalogue} filters={{ q, attribute, value }} />;
-}
+});

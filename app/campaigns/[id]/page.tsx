@@ -12,15 +12,17 @@ import { eventNames } from "@/lib/audience/event-catalogue";
 import { loadCampaignGoal } from "@/lib/campaigns/campaign-goal";
 import { campaignResults } from "@/lib/campaigns/conversion-results";
 import { storedTemplateErrorsMessage, templateSyntaxErrors } from "@/lib/campaigns/template-check";
+import { definePage, pageMember } from "@/app/member";
 
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
+  await pageMember("viewer");
   const campaign = await getCampaignDraft((await params).id);
   return { title: campaign ? `${campaign.name} · Hookline` : "Not found · Hookline" };
 }
 
-export default async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+export default definePage("viewer", async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
   const { id } = await params;
   const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
   const [goal, results, events] = await Promise.all([loadCampaignGoal(id), campaignResults(id), eventNames()]);
@@ -45,4 +47,4 @@ export default async function CampaignPage({ params }: { params: Promise<{ id: s
       </div>
     </CampaignLiveStatus>
   );
-}
+});
