@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import { env, resetEnv, type AddressRange } from "../env";
-import { authRequestHeaders, CLIENT_IP_HEADER, clientAddress, fromTrustedProxy, PEER_HEADER, recordPeerAddresses, UNKNOWN_CLIENT } from "./client-address";
+import { addressBucket, authRequestHeaders, CLIENT_IP_HEADER, clientAddress, fromTrustedProxy, PEER_HEADER, recordPeerAddresses, UNKNOWN_CLIENT } from "./client-address";
 
 const proxies: AddressRange[] = [ipaddr.parseCIDR("10.0.0.0/8"), [ipaddr.parse("192.0.2.7"), 32]];
 
@@ -24,6 +24,17 @@ describe("clientAddress", () => {
     expect(clientAddress(h("6.6.6.6, 198.51.100.9, 10.2.2.2, 192.0.2.7"), proxies)).toBe("198.51.100.9");
     expect(clientAddress(h("nonsense, 10.2.2.2"), proxies)).toBe("10.1.1.1");
     expect(clientAddress(new Headers({ [PEER_HEADER]: "10.1.1.1" }), proxies)).toBe("10.1.1.1");
+  });
+
+  it("buckets an IPv6 client by its /64, an IPv4 client by its address, an IPv4-mapped one as IPv4", () => {
+    expect(addressBucket("2001:db8:1:2::1")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("2001:0DB8:0001:0002:ffff:ffff:ffff:ffff")).toBe("2001:db8:1:2::/64");
+    expect(addressBucket("[2001:db8::5]")).toBe("2001:db8::/64");
+    expect(addressBucket("fe80::1%eth0")).toBe("fe80::/64");
+    expect(addressBucket("::1")).toBe("::/64");
+    expect(addressBucket("203.0.113.5")).toBe("203.0.113.5");
+    expect(addressBucket("::ffff:203.0.113.5")).toBe("203.0.113.5");
+    expect(addressBucket(UNKNOWN_CLIENT)).toBe(UNKNOWN_CLIENT);
   });
 
   it("hands better-auth forwarded headers only from a trusted proxy, and its own client address", () => {

@@ -53,6 +53,23 @@ export function clientAddress(headers: Headers, ranges: AddressRange[] = env().H
   return peer.toString();
 }
 
+/** How many leading bits of an IPv6 address name one client: a /64 is one home line or one host's
+ * subnet, and whoever has one can use any of its 2^64 addresses. */
+export const IPV6_CLIENT_PREFIX = 64;
+
+/**
+ * The bucket a client address is counted in: an IPv4 address itself; an IPv6 address its /64
+ * (`2001:db8:1:2::/64`), however it was written; an IPv4-mapped IPv6 address its IPv4. Anything that
+ * is not an address (UNKNOWN_CLIENT) is its own bucket.
+ */
+export function addressBucket(address: string): string {
+  const ip = parse(address);
+  if (!ip) return address;
+  if (ip.kind() === "ipv4") return ip.toString();
+  const parts = (ip as ipaddr.IPv6).parts.map((part, i) => (i < IPV6_CLIENT_PREFIX / 16 ? part : 0));
+  return `${new ipaddr.IPv6(parts).toString()}/${IPV6_CLIENT_PREFIX}`;
+}
+
 /**
  * The headers better-auth may see: forwarded headers only from a trusted proxy, and the resolved
  * client address under CLIENT_IP_HEADER (never the client's own value).

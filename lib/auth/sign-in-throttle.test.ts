@@ -131,6 +131,25 @@ describe("what an attacker tried", () => {
     expect(refused.filter((r) => !r.allowed && r.justExceeded)).toHaveLength(1);
   });
 
+  it("counts an IPv6 client per /64 (one home line holds 2^64 addresses), and an IPv4-mapped address as its IPv4", async () => {
+    const now = at(t0.getTime() + 22 * 60 * 60_000);
+    const { max: perAddress } = SIGN_IN_LIMITS.address;
+    for (let i = 0; i < perAddress; i++) expect((await reserveSignInAttempt({ email: `line${i}@example.com`, address: `2001:db8:1:2::${(i + 1).toString(16)}` }, now)).allowed).toBe(true);
+    // any other address of the same /64, however it is written, is the same client
+    expect(await reserveSignInAttempt({ email: "line-next@example.com", address: "2001:DB8:1:2:FFFF:ffff:ffff:fffe" }, now)).toMatchObject({ allowed: false, bucket: "address" });
+    expect(await reserveSignInAttempt({ email: "line-next@example.com", address: "2001:0db8:0001:0002:0000:0000:0000:0001" }, now)).toMatchObject({ allowed: false, bucket: "address" });
+    // the next /64 is another line
+    expect((await reserveSignInAttempt({ email: "line-next@example.com", address: "2001:db8:1:3::1" }, now)).allowed).toBe(true);
+    // a dual-stack socket reports an IPv4 client as ::ffff:a.b.c.d: one client, one bucket, whichever form
+    for (let i = 0; i < perAddress; i++) {
+      expect((await reserveSignInAttempt({ email: `v4-${i}@example.com`, address: i % 2 ? "::ffff:203.0.113.77" : "203.0.113.77" }, now)).allowed).toBe(true);
+    }
+    expect(await reserveSignInAttempt({ email: "v4-next@example.com", address: "::ffff:cb00:714d" }, now)).toMatchObject({ allowed: false, bucket: "address" });
+    expect(await reserveSignInAttempt({ email: "v4-next@example.com", address: "203.0.113.77" }, now)).toMatchObject({ allowed: false, bucket: "address" });
+    // IPv4 stays per address
+    expect((await reserveSignInAttempt({ email: "v4-next@example.com", address: "203.0.113.78" }, now)).allowed).toBe(true);
+  });
+
   it("a request refused for its address counts nowhere: it neither raises nor holds the account it tried", async () => {
     const now = at(t0.getTime() + 21 * 60 * 60_000);
     for (let i = 0; i < SIGN_IN_LIMITS.address.max; i++) expect((await reserveSignInAttempt({ email: `spray${i}@example.com`, address: "203.0.113.66" }, now)).allowed).toBe(true);

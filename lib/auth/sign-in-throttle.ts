@@ -9,16 +9,20 @@
 // only failures add up. (The sliding window before this weighed the previous quarter hour's failures:
 // ten just before 10:15 and nine at 10:28:30 were nineteen in 13.5 minutes.)
 //
+// An address is counted by its bucket (client-address.ts addressBucket): an IPv6 client per /64, since
+// one home line can use any of its 2^64 addresses; IPv4 per address.
+//
 // A refused attempt counts nowhere: both buckets are read before either slot is taken, the address
 // first, so an address past its limit never touches the account it tries (someone else's).
 import { createHash, randomInt } from "node:crypto";
 import { db } from "../db";
 import { isUniqueViolation } from "../db/unique-violation";
+import { addressBucket } from "./client-address";
 
 export const SIGN_IN_LIMITS = {
   /** Wrong passwords for one email, from anywhere. */
   account: { max: 10, windowMs: 15 * 60_000 },
-  /** Wrong passwords from one client address, for any emails. */
+  /** Wrong passwords from one client address (an IPv6 client's /64), for any emails. */
   address: { max: 30, windowMs: 15 * 60_000 },
 } as const;
 
@@ -127,7 +131,7 @@ async function increment(key: string, expiresAt: Date): Promise<number> {
 export async function reserveSignInAttempt(input: { email: string; address: string }, now = new Date()): Promise<SignInReservation> {
   await db().signInThrottle.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - KEPT_AFTER_EXPIRY_MS) } } });
   // the address first: of a refused address's attempts none takes a slot of the account it tries
-  const buckets = [bucketKeys("address", input.address, now), bucketKeys("account", input.email.trim().toLowerCase(), now)];
+  const buckets = [bucketKeys("address", addressBucket(input.address), now), bucketKeys("account", input.email.trim().toLowerCase(), now)];
   const held = await heldSlots(buckets.flatMap((keys) => keys.slotKeys));
   // Refused before anything is taken: the bucket that makes it wait longest says so.
   let refused: { keys: BucketKeys; heldUntil: Date[]; waitMs: number } | null = null;

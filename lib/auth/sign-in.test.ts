@@ -93,6 +93,20 @@ describe("POST /api/auth/sign-in/email", () => {
     expect(other.status).toBe(200);
   });
 
+  it("counts an IPv6 client per /64, directly or behind a trusted proxy, and audits the address it came from", async () => {
+    await guessedBefore("2001:db8:aa:bb::1");
+    const first = await POST(signInRequest({ email: "six1@example.com", password: "wrong password" }, { [PEER_HEADER]: "2001:db8:aa:bb:1234::9" }));
+    expect(first.status).toBe(401);
+    expect((await db().auditLog.findFirstOrThrow({ where: { action: "member.sign_in_failed", actor: "s***@example.com" } })).details).toMatchObject({ address: "2001:db8:aa:bb:1234::9" });
+    // a fresh address of the same /64 is the same line
+    expect((await POST(signInRequest({ email: "six2@example.com", password: "wrong password" }, { [PEER_HEADER]: "2001:db8:aa:bb:ffff::42" }))).status).toBe(429);
+    process.env.HOOKLINE_TRUSTED_PROXIES = "10.0.0.0/8";
+    resetEnv();
+    expect((await POST(signInRequest({ email: "six3@example.com", password: "wrong password" }, { [PEER_HEADER]: "10.0.0.2", "x-forwarded-for": "2001:db8:aa:bb::7777" }))).status).toBe(429);
+    // the next /64 is someone else
+    expect((await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "2001:db8:aa:bc::1" }))).status).toBe(200);
+  });
+
   it("of 30 wrong passwords sent at once from 30 addresses, checks 10 and refuses 20 with a Retry-After within the 15 minutes", async () => {
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => POST(signInRequest({ email: "owner@example.com", password: `wrong guess ${i}` }, { [PEER_HEADER]: `198.51.100.${100 + i}` }))),
