@@ -8,7 +8,7 @@ import { APIError } from "better-auth/api";
 import { db } from "../db";
 import { recordAudit } from "./audit";
 import { clientAddress } from "./client-address";
-import { releaseSignInAttempt, reserveSignInAttempt, type SignInSlot } from "./sign-in-throttle";
+import { recordSignInFailure, releaseSignInAttempt, reserveSignInAttempt, type SignInSlot } from "./sign-in-throttle";
 import { auth } from "./better-auth";
 
 const SIGN_IN_PATH = "/sign-in/email";
@@ -69,8 +69,8 @@ export async function beforeSignIn(ctx: HookContext, now = new Date()): Promise<
   reservations.set(ctx.context, { slots: reservation.slots, email, failed: account.failed });
 }
 
-/** After: a success gives the slots back; a failure stays counted and goes to the audit log. */
-export async function afterSignIn(ctx: HookContext): Promise<void> {
+/** After: a success gives the slots back; a failure stays counted from `now` and goes to the audit log. */
+export async function afterSignIn(ctx: HookContext, now = new Date()): Promise<void> {
   const reserved = reservations.get(ctx.context);
   if (!reserved) return;
   reservations.delete(ctx.context);
@@ -82,6 +82,7 @@ export async function afterSignIn(ctx: HookContext): Promise<void> {
     if (!(returned instanceof Error) && ctx.path === "/change-password") await recordAudit({ actor: reserved.email, action: "member.password_changed", target: reserved.email });
     return;
   }
+  await recordSignInFailure(reserved.slots, now);
   const status = (returned as { statusCode?: number }).statusCode ?? 500;
   const address = clientAddress(ctx.headers ?? new Headers());
   // Actor: who was tried; target: where from (the audit log's "On" column).

@@ -2,15 +2,22 @@
 // 15 minutes, shared by concurrent attempts (what several web processes do), and released by a success.
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_LIMITS, slotIsFree, waitForSlotMs } from "./sign-in-throttle";
+import { recordSignInFailure, releaseSignInAttempt, reserveSignInAttempt, SIGN_IN_LIMITS, slotIsFree, slotMayBeFreeAt, waitForSlotMs, type SignInReservation } from "./sign-in-throttle";
 
 const t0 = new Date("2026-12-03T10:00:00Z");
+
+/** A wrong password: the attempt is let through, and its failure is known at `now`. */
+async function failedAt(reservation: Promise<SignInReservation>, now: Date) {
+  const r = await reservation;
+  expect(r.allowed).toBe(true);
+  if (r.allowed) await recordSignInFailure(r.slots, now);
+}
 
 describe("reserveSignInAttempt", () => {
   it("refuses an account's attempt past its limit with the wait, from any address, until its oldest failure is 15 minutes old", async () => {
     const { max, windowMs } = SIGN_IN_LIMITS.account;
     const at = (ms: number) => new Date(t0.getTime() + ms);
-    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "Owner@Example.com", address: `198.51.100.${i}` }, at(i * 1000))).allowed).toBe(true);
+    for (let i = 0; i < max; i++) await failedAt(reserveSignInAttempt({ email: "Owner@Example.com", address: `198.51.100.${i}` }, at(i * 1000)), at(i * 1000));
     // the first failure (at t0) leaves the 15 minutes 840 s after t0 + 60 s
     expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.200" }, at(60_000))).toMatchObject({ allowed: false, bucket: "account", justExceeded: true, retryAfterSeconds: windowMs / 1000 - 60 });
     expect(await reserveSignInAttempt({ email: "owner@example.com", address: "198.51.100.201" }, at(9_000))).toMatchObject({ allowed: false, justExceeded: false, retryAfterSeconds: windowMs / 1000 - 9 });
@@ -47,6 +54,51 @@ describe("reserveSignInAttempt", () => {
     expect(waitForSlotMs([new Date(now.getTime() + 5_000), new Date(now.getTime() + 1_000), new Date(now.getTime() + 900_000)], now)).toBe(1_000);
     expect(waitForSlotMs([now], now)).toBe(0);
     expect(waitForSlotMs([], now)).toBe(0);
+    // an attempt in flight may give its slot back any moment; a failure holds it to its end, and so does
+    // an attempt in flight for longer than any check takes (its process died)
+    const { windowMs } = SIGN_IN_LIMITS.account;
+    const end = new Date(now.getTime() + windowMs - 1_000);
+    expect(slotMayBeFreeAt({ until: end, failed: false }, windowMs, now)).toEqual(now);
+    expect(slotMayBeFreeAt({ until: end, failed: true }, windowMs, now)).toEqual(end);
+    expect(slotMayBeFreeAt({ until: new Date(now.getTime() + windowMs - 30_000), failed: false }, windowMs, now)).toEqual(new Date(now.getTime() + windowMs - 30_000));
+  });
+
+  it("holds a failure's slot 15 minutes from when the failure is known, and only the attempt's own slot", async () => {
+    const { max, windowMs } = SIGN_IN_LIMITS.account;
+    const start = t0.getTime() + 23 * 60 * 60_000;
+    const at = (ms: number) => new Date(start + ms);
+    // ten slow checks: they arrive at start, and fail 20 s later
+    for (let i = 0; i < max; i++) await failedAt(reserveSignInAttempt({ email: "slow@example.com", address: `198.51.100.${i}` }, at(0)), at(20_000));
+    expect(await reserveSignInAttempt({ email: "slow@example.com", address: "198.51.100.50" }, at(windowMs + 5_000))).toMatchObject({ allowed: false, retryAfterSeconds: 15 });
+    const next = await reserveSignInAttempt({ email: "slow@example.com", address: "198.51.100.51" }, at(windowMs + 20_000));
+    expect(next.allowed).toBe(true);
+    // a failure recorded twice, or for a slot given back and taken by another attempt since, moves nothing
+    if (!next.allowed) return;
+    await releaseSignInAttempt(next.slots);
+    const other = await reserveSignInAttempt({ email: "slow@example.com", address: "198.51.100.52" }, at(windowMs + 21_000));
+    const rows = async () => db().signInThrottle.findMany({ where: { key: { startsWith: "account:" } }, orderBy: { key: "asc" } });
+    const before = await rows();
+    await recordSignInFailure(next.slots, at(windowMs + 60_000));
+    expect(await rows()).toEqual(before);
+    expect(other.allowed).toBe(true);
+  });
+
+  it("a refusal while attempts are in flight names a short wait, then the counted failures' wait", async () => {
+    const { max, windowMs } = SIGN_IN_LIMITS.account;
+    const start = t0.getTime() + 24 * 60 * 60_000;
+    const at = (ms: number) => new Date(start + ms);
+    // nine failures ten minutes ago; one attempt in flight now
+    for (let i = 0; i < max - 1; i++) await failedAt(reserveSignInAttempt({ email: "flight@example.com", address: `198.51.100.${i}` }, at(0)), at(0));
+    const inFlight = await reserveSignInAttempt({ email: "flight@example.com", address: "198.51.100.40" }, at(600_000));
+    expect(inFlight.allowed).toBe(true);
+    expect(await reserveSignInAttempt({ email: "flight@example.com", address: "198.51.100.41" }, at(600_100))).toMatchObject({ allowed: false, retryAfterSeconds: 1 });
+    // its password was wrong too: the oldest failure leaves the window 299.7 s later
+    if (inFlight.allowed) await recordSignInFailure(inFlight.slots, at(600_200));
+    expect(await reserveSignInAttempt({ email: "flight@example.com", address: "198.51.100.42" }, at(600_300))).toMatchObject({ allowed: false, retryAfterSeconds: Math.ceil((windowMs - 600_300) / 1000) });
+    // an attempt that never ends (its process died) holds its slot as a failure, and is waited for as one
+    const stuck = start + 2 * windowMs;
+    for (let i = 0; i < max; i++) expect((await reserveSignInAttempt({ email: "stuck@example.com", address: `198.51.100.${i}` }, new Date(stuck))).allowed).toBe(true);
+    expect(await reserveSignInAttempt({ email: "stuck@example.com", address: "198.51.100.43" }, new Date(stuck + 60_000))).toMatchObject({ allowed: false, retryAfterSeconds: windowMs / 1000 - 60 });
   });
 
   it("refuses an address past its limit whatever emails it tries", async () => {
@@ -54,8 +106,7 @@ describe("reserveSignInAttempt", () => {
     for (let i = 0; i < SIGN_IN_LIMITS.address.max; i++) expect((await reserveSignInAttempt({ email: `guess${i}@example.com`, address: "203.0.113.9" }, now)).allowed).toBe(true);
     expect(await reserveSignInAttempt({ email: "fresh@example.com", address: "203.0.113.9" }, now)).toMatchObject({ allowed: false, bucket: "address" });
     // The refused attempt gave the account bucket its slot back.
-    const accountKeys = await db().signInThrottle.findMany({ where: { key: { startsWith: "account:" }, attempts: { gt: 0 }, expiresAt: { gt: now } } });
-    expect(accountKeys.map((row) => row.attempts)).toEqual(accountKeys.map(() => 1));
+    const accountKeys = await db().signInThrottle.findMany({ where: { key: { startsWith: "account:" }, expiresAt: new Date(now.getTime() + SIGN_IN_LIMITS.account.windowMs) } });
     expect(accountKeys).toHaveLength(SIGN_IN_LIMITS.address.max);
   });
 

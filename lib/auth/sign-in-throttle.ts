@@ -2,11 +2,15 @@
 // every web process shares the count.
 //
 // The count is a sliding log, exact and bounded: a bucket has `max` slots (rows `bucket:id:0` to
-// `:max-1`), and an attempt takes a free one, holding it until its time plus `windowMs`. So at most
-// `max` attempts of any `windowMs` are ever checked, and a bucket never has more than `max` rows. The
-// slot is taken before the password is checked, by a conditional write (a slot held by another
-// attempt is not overwritten), so concurrent guesses cannot overshoot; a success gives it back, so
-// only failures add up. (The sliding window before this weighed the previous quarter hour's failures:
+// `:max-1`), and an attempt takes a free one before its password is checked, by a conditional write (a
+// slot held by another attempt is not overwritten), so concurrent guesses cannot overshoot. A success
+// gives the slot back; a failure keeps it until `windowMs` after the failure is known (a slow check
+// counts its full window), so only failures add up, and at most `max` failures of any `windowMs` are
+// ever checked; a bucket never has more than `max` rows.
+//
+// While its attempt is in flight a slot is held as if it had failed at its arrival (a process that dies
+// mid-check leaves a failure, not a free slot), but the wait a refusal names counts it as what it is:
+// an attempt that may give its slot back any moment. (The sliding window before this weighed the previous quarter hour's failures:
 // ten just before 10:15 and nine at 10:28:30 were nineteen in 13.5 minutes.)
 //
 // An address is counted by its bucket (client-address.ts addressBucket): an IPv6 client per /64, since
@@ -28,8 +32,19 @@ export const SIGN_IN_LIMITS = {
 
 type Bucket = keyof typeof SIGN_IN_LIMITS;
 
-/** A slot an allowed attempt holds: given back (if still its own) when the attempt succeeds. */
-export type SignInSlot = { key: string; until: Date };
+/** A slot an allowed attempt holds: given back (if still its own) when the attempt succeeds, kept as a failure when not. */
+export type SignInSlot = { key: string; until: Date; bucket: Bucket };
+
+// A slot row's `attempts`: 0 while its attempt is being checked, 1 once it holds a failure.
+const IN_FLIGHT = 0;
+const FAILED = 1;
+
+// A password check is a hash and a few queries; one still in flight after this long has most likely
+// died with its process, and its slot is waited for as a failure's is.
+const IN_FLIGHT_MS = 30_000;
+
+/** A held slot row: until when, and whether a failure holds it or an attempt still in flight. */
+type HeldSlot = { until: Date; failed: boolean };
 
 export type SignInReservation =
   | { allowed: true; slots: SignInSlot[] }
@@ -50,6 +65,7 @@ function bucketKeys(bucket: Bucket, value: string, now: Date) {
     slotKeys: Array.from({ length: max }, (_, slot) => `${bucket}:${id}:${slot}`),
     refusedKey: `refused:${bucket}:${id}:${start}`,
     refusedUntil: new Date(start + windowMs),
+    windowMs,
     until: new Date(now.getTime() + windowMs),
   };
 }
@@ -61,30 +77,44 @@ export function slotIsFree(until: Date | undefined, now: Date): boolean {
   return until === undefined || until.getTime() <= now.getTime();
 }
 
-/** How long until one of a full bucket's slots is free: when its oldest failure leaves the window. */
-export function waitForSlotMs(heldUntil: Date[], now: Date): number {
-  if (heldUntil.length === 0) return 0;
-  return Math.max(0, Math.min(...heldUntil.map((until) => until.getTime())) - now.getTime());
+/** How long until one of a full bucket's slots may be free: the earliest of the times they may be free at. */
+export function waitForSlotMs(freeAt: Date[], now: Date): number {
+  if (freeAt.length === 0) return 0;
+  return Math.max(0, Math.min(...freeAt.map((at) => at.getTime())) - now.getTime());
 }
 
-async function heldSlots(keys: string[]): Promise<Map<string, Date>> {
-  const rows = await db().signInThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, expiresAt: true } });
-  return new Map(rows.map((row) => [row.key, row.expiresAt]));
+/**
+ * When a held slot may be free: a failure's when it leaves the window; an attempt's still in flight
+ * now (it gives the slot back if its password was right, and only then is its failure's window known).
+ */
+export function slotMayBeFreeAt(slot: HeldSlot, windowMs: number, now: Date): Date {
+  const inFlightFor = now.getTime() - (slot.until.getTime() - windowMs);
+  return !slot.failed && inFlightFor < IN_FLIGHT_MS ? now : slot.until;
 }
 
-function heldAt(keys: string[], held: Map<string, Date>, now: Date): Date[] {
-  return keys.map((key) => held.get(key)).filter((until): until is Date => !slotIsFree(until, now));
+async function heldSlots(keys: string[]): Promise<Map<string, HeldSlot>> {
+  const rows = await db().signInThrottle.findMany({ where: { key: { in: keys } }, select: { key: true, expiresAt: true, attempts: true } });
+  return new Map(rows.map((row) => [row.key, { until: row.expiresAt, failed: row.attempts >= FAILED }]));
+}
+
+function heldAt(keys: string[], held: Map<string, HeldSlot>, now: Date): HeldSlot[] {
+  return keys.map((key) => held.get(key)).filter((slot): slot is HeldSlot => !!slot && !slotIsFree(slot.until, now));
+}
+
+/** How long a full bucket makes an attempt wait. */
+function waitMs(keys: BucketKeys, held: HeldSlot[], now: Date): number {
+  return waitForSlotMs(held.map((slot) => slotMayBeFreeAt(slot, keys.windowMs, now)), now);
 }
 
 /** Takes `key` if it is free at `now` (`seen`: its row was there, expired): only one of several concurrent attempts gets it. */
 async function claim(key: string, seen: boolean, now: Date, until: Date): Promise<boolean> {
   if (seen) {
-    const { count } = await db().signInThrottle.updateMany({ where: { key, expiresAt: { lte: now } }, data: { attempts: 1, expiresAt: until } });
+    const { count } = await db().signInThrottle.updateMany({ where: { key, expiresAt: { lte: now } }, data: { attempts: IN_FLIGHT, expiresAt: until } });
     if (count === 1) return true;
     // taken by another attempt, or deleted since it was read: then it is created below
   }
   try {
-    await db().signInThrottle.create({ data: { key, attempts: 1, expiresAt: until } });
+    await db().signInThrottle.create({ data: { key, attempts: IN_FLIGHT, expiresAt: until } });
     return true;
   } catch (err) {
     // the row exists, held by another attempt (or expired and not yet seen: the next round takes it)
@@ -94,22 +124,22 @@ async function claim(key: string, seen: boolean, now: Date, until: Date): Promis
 }
 
 /** One free slot of the bucket, or the times its slots are held until when none is left. */
-async function takeSlot(keys: BucketKeys, held: Map<string, Date>, now: Date): Promise<SignInSlot | Date[]> {
+async function takeSlot(keys: BucketKeys, held: Map<string, HeldSlot>, now: Date): Promise<SignInSlot | HeldSlot[]> {
   // a round that takes nothing saw a concurrent attempt take the slot it tried: bounded by the slots
   for (let round = 0; round <= keys.slotKeys.length; round++) {
-    const free = keys.slotKeys.filter((key) => slotIsFree(held.get(key), now));
+    const free = keys.slotKeys.filter((key) => slotIsFree(held.get(key)?.until, now));
     if (free.length === 0) break;
     // a random free slot: concurrent attempts rarely try the same row
     const key = free[randomInt(free.length)]!;
-    if (await claim(key, held.has(key), now, keys.until)) return { key, until: keys.until };
+    if (await claim(key, held.has(key), now, keys.until)) return { key, until: keys.until, bucket: keys.bucket };
     held = await heldSlots(keys.slotKeys);
   }
   return heldAt(keys.slotKeys, held, now);
 }
 
 /** Refuses for `keys`' bucket, with the wait its held slots give; the first refusal of a quarter hour is marked. */
-async function refuse(keys: BucketKeys, heldUntil: Date[], now: Date): Promise<SignInReservation> {
-  const retryAfterSeconds = Math.max(1, Math.ceil(waitForSlotMs(heldUntil, now) / 1000));
+async function refuse(keys: BucketKeys, held: HeldSlot[], now: Date): Promise<SignInReservation> {
+  const retryAfterSeconds = Math.max(1, Math.ceil(waitMs(keys, held, now) / 1000));
   const refusals = await increment(keys.refusedKey, keys.refusedUntil);
   return { allowed: false, retryAfterSeconds, bucket: keys.bucket, justExceeded: refusals === 1 };
 }
@@ -134,14 +164,14 @@ export async function reserveSignInAttempt(input: { email: string; address: stri
   const buckets = [bucketKeys("address", addressBucket(input.address), now), bucketKeys("account", input.email.trim().toLowerCase(), now)];
   const held = await heldSlots(buckets.flatMap((keys) => keys.slotKeys));
   // Refused before anything is taken: the bucket that makes it wait longest says so.
-  let refused: { keys: BucketKeys; heldUntil: Date[]; waitMs: number } | null = null;
+  let refused: { keys: BucketKeys; held: HeldSlot[]; waitMs: number } | null = null;
   for (const keys of buckets) {
-    const heldUntil = heldAt(keys.slotKeys, held, now);
-    if (heldUntil.length < keys.slotKeys.length) continue;
-    const waitMs = waitForSlotMs(heldUntil, now);
-    if (!refused || waitMs > refused.waitMs) refused = { keys, heldUntil, waitMs };
+    const full = heldAt(keys.slotKeys, held, now);
+    if (full.length < keys.slotKeys.length) continue;
+    const wait = waitMs(keys, full, now);
+    if (!refused || wait > refused.waitMs) refused = { keys, held: full, waitMs: wait };
   }
-  if (refused) return refuse(refused.keys, refused.heldUntil, now);
+  if (refused) return refuse(refused.keys, refused.held, now);
   const taken: SignInSlot[] = [];
   for (const keys of buckets) {
     const slot = await takeSlot(keys, held, now);
@@ -153,6 +183,18 @@ export async function reserveSignInAttempt(input: { email: string; address: stri
     taken.push(slot);
   }
   return { allowed: true, slots: taken };
+}
+
+/**
+ * Keeps the slots of an attempt whose password was wrong (those still its own) as failures, each held
+ * `windowMs` from `now`, when the failure is known: a check that took 20 s counts its full window.
+ */
+export async function recordSignInFailure(slots: SignInSlot[], now = new Date()): Promise<void> {
+  for (const slot of slots) {
+    // never shorter than it was held in flight (a process whose clock is behind the one that took it)
+    const until = new Date(Math.max(now.getTime() + SIGN_IN_LIMITS[slot.bucket].windowMs, slot.until.getTime()));
+    await db().signInThrottle.updateMany({ where: { key: slot.key, expiresAt: slot.until, attempts: IN_FLIGHT }, data: { attempts: FAILED, expiresAt: until } });
+  }
 }
 
 /** Gives back the slots of an attempt that succeeded (those still its own). */

@@ -1,6 +1,7 @@
 // Both doors to a password check: the server actions' signInWithPassword and the HTTP route
 // /api/auth/sign-in/email. Each is throttled by account and by address, answers with the wait, and
 // leaves failed sign-ins in the audit log; the route believes X-Forwarded-For only from a trusted proxy.
+import { APIError } from "better-auth/api";
 import { afterEach, beforeAll, describe, expect, it } from "vitest";
 import { POST, GET } from "@/app/api/auth/[...all]/route";
 import { db } from "../db";
@@ -8,6 +9,7 @@ import { resetEnv } from "../env";
 import { PEER_HEADER } from "./client-address";
 import { createOwner } from "./members";
 import { signInWithPassword, WRONG_CREDENTIALS } from "./sign-in";
+import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { reserveSignInAttempt, SIGN_IN_LIMITS } from "./sign-in-throttle";
 
 const ORIGIN = "http://localhost:3000";
@@ -114,9 +116,13 @@ describe("POST /api/auth/sign-in/email", () => {
     const statuses = responses.map((r) => r.status);
     expect(statuses.filter((s) => s === 401)).toHaveLength(SIGN_IN_LIMITS.account.max);
     expect(statuses.filter((s) => s === 429)).toHaveLength(30 - SIGN_IN_LIMITS.account.max);
-    // the wait is until the oldest counted failure is 15 minutes old: never more than 900 s
-    for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(890);
+    // never more than 900 s (a refusal while the ten are still being checked names a short wait: any may succeed)
+    for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get("retry-after"))).toBeGreaterThan(0);
     for (const r of responses.filter((r) => r.status === 429)) expect(Number(r.headers.get("retry-after"))).toBeLessThanOrEqual(SIGN_IN_LIMITS.account.windowMs / 1000);
+    // once the ten have failed, the wait is until the oldest is 15 minutes old
+    const after = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "198.51.100.200" }));
+    expect(after.status).toBe(429);
+    expect(Number(after.headers.get("retry-after"))).toBeGreaterThan(890);
     expect(await db().auditLog.count({ where: { action: "member.sign_in_failed", actor: "owner@example.com", target: { startsWith: "198.51.100." } } })).toBe(SIGN_IN_LIMITS.account.max);
   });
 
@@ -267,5 +273,61 @@ describe("the endpoints that check a signed-in member's password (/change-passwo
   it("without a session they answer 401 and count nothing", async () => {
     expect((await check("/change-password", { currentPassword: "x".repeat(12), newPassword: "y".repeat(12) }, "", "203.0.113.73")).status).toBe(401);
     expect(await db().signInThrottle.count()).toBe(0);
+  });
+});
+
+// The guard's two hooks on an injected clock: an attempt reads its clock when it arrives (before) and
+// again when its result is known (after); a slow password check lies between.
+describe("an attempt's time: from arrival to its result", () => {
+  const { max, windowMs } = SIGN_IN_LIMITS.account;
+  const t0 = new Date("2026-12-03T10:00:00Z").getTime();
+  const at = (ms: number) => new Date(t0 + ms);
+  const attempt = (email: string, peer: string) => ({ path: "/sign-in/email", body: { email }, headers: new Headers({ [PEER_HEADER]: peer }), context: {} as { returned?: unknown } });
+  const wrongPassword = () => new APIError("UNAUTHORIZED", { message: "Invalid email or password" });
+  /** The Retry-After of a refused attempt; null when it was let through. */
+  async function retryAfter(ctx: ReturnType<typeof attempt>, now: Date): Promise<number | null> {
+    try {
+      await beforeSignIn(ctx, now);
+      return null;
+    } catch (err) {
+      return Number(new Headers((err as { headers?: Record<string, string> }).headers).get("retry-after"));
+    }
+  }
+
+  it("a failure counts 15 minutes from when it is known, not from when its request arrived", async () => {
+    // ten guesses arrive at t0; their (slow) password checks fail 20 s later
+    const guesses = Array.from({ length: max }, (_, i) => attempt("owner@example.com", `198.51.100.${i + 1}`));
+    for (const ctx of guesses) await beforeSignIn(ctx, at(0));
+    for (const ctx of guesses) {
+      ctx.context.returned = wrongPassword();
+      await afterSignIn(ctx, at(20_000));
+    }
+    // 15 minutes after they arrived, they are not yet 15 minutes old as failures
+    expect(await retryAfter(attempt("owner@example.com", "198.51.100.50"), at(windowMs + 5_000))).toBe(15);
+    expect(await retryAfter(attempt("owner@example.com", "198.51.100.51"), at(windowMs + 20_000))).toBeNull();
+  });
+
+  it("Retry-After does not count an attempt still being checked as a 15-minute failure, and the limit still holds", async () => {
+    const auditedBefore = await db().auditLog.count({ where: { action: "member.sign_in_failed", actor: "owner@example.com" } });
+    const guesses = Array.from({ length: max }, (_, i) => attempt("owner@example.com", `198.51.100.${i + 1}`));
+    for (const ctx of guesses) await beforeSignIn(ctx, at(0));
+    // all ten slots are held by attempts still in flight: any of them may give its slot back at once
+    const early = await retryAfter(attempt("owner@example.com", "198.51.100.60"), at(100));
+    expect(early).toBe(1);
+    // they fail a second after they arrived: now the wait is until the oldest failure is 15 minutes old
+    for (const ctx of guesses) {
+      ctx.context.returned = wrongPassword();
+      await afterSignIn(ctx, at(1_000));
+    }
+    expect(await retryAfter(attempt("owner@example.com", "198.51.100.61"), at(2_000))).toBe(windowMs / 1000 - 1);
+    expect(await db().auditLog.count({ where: { action: "member.sign_in_failed", actor: "owner@example.com" } })).toBe(auditedBefore + max);
+  });
+
+  it("of attempts in flight that succeed, each gives its slot back for the next one", async () => {
+    const guesses = Array.from({ length: max }, (_, i) => attempt("owner@example.com", `198.51.100.${i + 1}`));
+    for (const ctx of guesses) await beforeSignIn(ctx, at(0));
+    expect(await retryAfter(attempt("owner@example.com", "198.51.100.70"), at(100))).toBe(1);
+    for (const ctx of guesses) await afterSignIn(ctx, at(500));
+    expect(await retryAfter(attempt("owner@example.com", "198.51.100.71"), at(1_000))).toBeNull();
   });
 });
