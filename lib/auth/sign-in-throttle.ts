@@ -6,12 +6,13 @@
 // slot held by another attempt is not overwritten), so concurrent guesses cannot overshoot. A success
 // gives the slot back; a failure keeps it until `windowMs` after the failure is known (a slow check
 // counts its full window), so only failures add up, and at most `max` failures of any `windowMs` are
-// ever checked; a bucket never has more than `max` rows.
+// ever checked; a bucket never has more than `max` rows. (The sliding window before this weighed the
+// previous quarter hour's failures: ten just before 10:15 and nine at 10:28:30 were nineteen in 13.5
+// minutes.)
 //
 // While its attempt is in flight a slot is held as if it had failed at its arrival (a process that dies
 // mid-check leaves a failure, not a free slot), but the wait a refusal names counts it as what it is:
-// an attempt that may give its slot back any moment. (The sliding window before this weighed the previous quarter hour's failures:
-// ten just before 10:15 and nine at 10:28:30 were nineteen in 13.5 minutes.)
+// an attempt that may give its slot back any moment.
 //
 // An address is counted by its bucket (client-address.ts addressBucket): an IPv6 client per /64, since
 // one home line can use any of its 2^64 addresses; IPv4 per address.
