@@ -14,12 +14,12 @@ import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { sampleContext, sampleUserLabel, SampleUserMissingError } from "./sample-context";
+import { reserveTestSend, scopeOf } from "./test-send-limits";
 import { VARIANT_KEYS, variantKey, type VariantKey } from "./variants";
 
+export { TEST_SEND_LIMIT, TEST_SEND_MEMBER_LIMIT, TestSendRateLimitedError } from "./test-send-limits";
+
 export const TEST_SENDS_KEPT = 50;
-export const TEST_SEND_LIMIT = { count: 10, windowMs: 60_000 };
-/** What one member may send across every webhook: Test send must not become a way to flood a host. */
-export const TEST_SEND_MEMBER_LIMIT = { count: 30, windowMs: 60_000 };
 
 /** Who sends (a signed-in Member fits): the role for the secret resolver, the id for the member's limit. */
 export type TestSender = SecretActor & { id?: string };
@@ -43,68 +43,6 @@ export type TestSendView = {
   /** what the webhook's response mapping would save on the user (a test send never writes users) */
   mapping: MappingResult | null;
 };
-
-export class TestSendRateLimitedError extends Error {
-  constructor(
-    readonly retryAfterSeconds: number,
-    per: "webhook" | "member" = "webhook",
-  ) {
-    super(
-      per === "webhook"
-        ? `Test sends are limited to ${TEST_SEND_LIMIT.count} a minute per webhook. Try again in ${retryAfterSeconds} s.`
-        : `Test sends are limited to ${TEST_SEND_MEMBER_LIMIT.count} a minute per person, across all webhooks. Try again in ${retryAfterSeconds} s.`,
-    );
-  }
-}
-
-/**
- * Which stored test sends one webhook's limit and history cover: the saved action, else the draft's
- * (existing) campaign, else the member's drafts of campaigns not saved yet.
- */
-function scopeOf(actionId: string | null, campaignId: string | null, memberId: string | null) {
-  if (actionId) return { actionId };
-  return campaignId ? { actionId: null, campaignId } : { actionId: null, campaignId: null, memberId };
-}
-
-// Check-and-reserve runs one at a time per scope in this process, so a burst cannot slip past the count.
-const locks = new Map<string, Promise<unknown>>();
-async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
-  const previous = locks.get(key) ?? Promise.resolve();
-  const run = previous.then(fn, fn);
-  const tail = run.catch(() => undefined);
-  locks.set(key, tail);
-  try {
-    return await run;
-  } finally {
-    if (locks.get(key) === tail) locks.delete(key);
-  }
-}
-
-/** Throws TestSendRateLimitedError when the stored test sends `where` picks reached `limit` in its window. */
-async function assertUnderLimit(where: object, limit: typeof TEST_SEND_LIMIT, per: "webhook" | "member", now: Date) {
-  const since = new Date(now.getTime() - limit.windowMs);
-  const recent = await db().testSend.findMany({
-    where: { ...where, createdAt: { gt: since } },
-    orderBy: { createdAt: "asc" },
-    select: { createdAt: true },
-  });
-  if (recent.length >= limit.count) {
-    const freeAt = recent[recent.length - limit.count].createdAt.getTime() + limit.windowMs;
-    throw new TestSendRateLimitedError(Math.max(1, Math.ceil((freeAt - now.getTime()) / 1000)), per);
-  }
-}
-
-async function reserve(actionId: string | null, campaignId: string | null, memberId: string | null, now: Date) {
-  const scope = scopeOf(actionId, campaignId, memberId);
-  // The member's lock, then the webhook's (never the other way round): neither count can be passed by a burst.
-  return serialised(`member:${memberId}`, () =>
-    serialised(JSON.stringify(scope), async () => {
-      await assertUnderLimit(scope, TEST_SEND_LIMIT, "webhook", now);
-      await assertUnderLimit({ memberId }, TEST_SEND_MEMBER_LIMIT, "member", now);
-      return db().testSend.create({ data: { actionId, campaignId, memberId, createdAt: now, outcome: "sending", request: {} } });
-    }),
-  );
-}
 
 /** How long the test sends of a deleted webhook (actionId set to null) and of drafts never saved are kept. */
 const UNATTACHED_KEPT_MS = 86_400_000;
@@ -162,7 +100,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   const actionId = ownAction && draft.id ? draft.id : await savedStepOf(input, stepId, campaignId);
   const variant = input.variant ?? null;
   const memberId = actor.id ?? null;
-  const row = await reserve(actionId, campaignId, memberId, now);
+  const row = await reserveTestSend(actionId, campaignId, memberId, now);
 
   let request: BuiltRequest | null = null;
   let result: SendResult | null = null;
