@@ -12,13 +12,14 @@ import type { DeliveryDeps } from "./deps";
 import { decide } from "../core/decide";
 import { holdFrequencyCap } from "../store/frequency-cap-holds";
 import { LeaseKeeper } from "../core/lease";
-import { SendGate, type GatedSender } from "./send-gate";
+import { SendGate, type GatedSender, type GateOutcome } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
 import type { MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
 import { plural } from "../../text/plural";
 import { withSentTimestamp } from "../../webhooks/sign";
+import { describeSafely, log } from "../../log";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -118,18 +119,23 @@ export class Dispatcher {
     for (const d of batch) this.held.add(d.id);
     // one promise per delivery: its decided outcome's write, or its send followed by its result's write
     const done: Promise<void>[] = [];
+    // each row ends once, whatever throws on the way: a second outcome for a row is ignored
+    const ended = new Map<string, Promise<void>>();
     const record = (change: Change): Promise<void> => {
-      this.unsettled--;
-      this.options.onSettled?.();
+      const already = ended.get(change.id);
+      if (already) return already;
       const written = this.recorder.add(change).finally(() => {
         this.pending--;
         this.held.delete(change.id);
       });
+      ended.set(change.id, written);
+      this.unsettled--;
       const dueAt = "dueAt" in change ? change.dueAt : undefined;
       if (dueAt && this.options.onRescheduled) {
         const hook = this.options.onRescheduled;
-        written.then(() => hook({ id: change.id, dueAt }), () => {});
+        written.then(() => hook({ id: change.id, dueAt }), () => {}).catch((err) => log.error("Could not enqueue a rescheduled delivery", { error: describeSafely(err) }));
       }
+      this.options.onSettled?.();
       return written;
     };
     const decided = (change: Change) => void done.push(record(change));
@@ -139,9 +145,9 @@ export class Dispatcher {
       const capped = await this.frequencyCapped(batch, context, now);
       for (const item of this.prepare(batch, claimedAt, context, capped, now, decided)) done.push(this.send(item, record));
     } catch (err) {
-      // Could not even load the batch (database away): give the rows back for a later claim.
-      for (const d of batch) decided({ id: d.id, state: "release" });
-      void err;
+      // Could not even load the batch (database away): the rows not decided yet go back for a later claim.
+      log.warnEvery(10_000, "Could not prepare a batch of deliveries; handing them back", { count: batch.length - ended.size, error: describeSafely(err) });
+      for (const d of batch) if (!ended.has(d.id)) decided({ id: d.id, state: "release" });
     }
     await Promise.all(done);
   }
@@ -160,46 +166,63 @@ export class Dispatcher {
   private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready[] {
     const ready: Ready[] = [];
     batch.forEach((d, index) => {
-      const decision = decide({
-        delivery: d,
-        campaign: ctx.campaigns.get(d.campaignId),
-        // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
-        action: ctx.actions.get(d.actionId),
-        content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
-        user: ctx.users.get(d.userId),
-        capReason: capped.get(index),
-        now,
-        render: this.deps.render,
-        blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
-      });
-      switch (decision.kind) {
-        case "suppress":
-          return record({ id: d.id, state: "suppressed", reason: decision.reason });
-        case "release":
-          return record({ id: d.id, state: "release" });
-        case "hold":
-          return record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, reason: decision.reason });
-        case "fail":
-          return record(this.failedBeforeSend(d, d.attempts + 1, now, decision.error));
-        case "pause":
-          return record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
+      try {
+        const item = this.prepareOne(d, index, claimedAt, ctx, capped, now, record);
+        if (item) ready.push(item);
+      } catch (err) {
+        // a row that throws here would throw again at every claim: it fails once, the batch goes on
+        log.error("Could not prepare a delivery's request", { deliveryId: d.id, error: describeSafely(err) });
+        record(this.failedBeforeSend(d, d.attempts + 1, now, "Could not prepare the request (an internal error, see the server log)"));
       }
-      const { request, host, action, signingSecrets } = decision;
-      ready.push({
-        delivery: d,
-        claimedAt,
-        request,
-        signingSecrets,
-        host,
-        actionId: d.actionId,
-        rps: action.action.rateLimitPerSecond,
-        timeoutMs: action.action.timeoutMs,
-        maskedRequest: maskedRequest(request),
-        policy: action.action.retryPolicy,
-        mapping: mappingOf(action.action),
-      });
     });
     return ready;
+  }
+
+  /** One claimed delivery: its decided outcome recorded, or what to send (undefined when decided). */
+  private prepareOne(d: ClaimedDelivery, index: number, claimedAt: Date, ctx: BatchContext, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready | undefined {
+    const decision = decide({
+      delivery: d,
+      campaign: ctx.campaigns.get(d.campaignId),
+      // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
+      action: ctx.actions.get(d.actionId),
+      content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
+      user: ctx.users.get(d.userId),
+      capReason: capped.get(index),
+      now,
+      render: this.deps.render,
+      blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+    });
+    switch (decision.kind) {
+      case "suppress":
+        record({ id: d.id, state: "suppressed", reason: decision.reason });
+        return;
+      case "release":
+        record({ id: d.id, state: "release" });
+        return;
+      case "hold":
+        record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, reason: decision.reason });
+        return;
+      case "fail":
+        record(this.failedBeforeSend(d, d.attempts + 1, now, decision.error));
+        return;
+      case "pause":
+        record({ id: d.id, state: "retrying", dueAt: decision.dueAt, host: decision.host, reason: decision.reason });
+        return;
+    }
+    const { request, host, action, signingSecrets } = decision;
+    return {
+      delivery: d,
+      claimedAt,
+      request,
+      signingSecrets,
+      host,
+      actionId: d.actionId,
+      rps: action.action.rateLimitPerSecond,
+      timeoutMs: action.action.timeoutMs,
+      maskedRequest: maskedRequest(request),
+      policy: action.action.retryPolicy,
+      mapping: mappingOf(action.action),
+    };
   }
 
   private failedBeforeSend(d: ClaimedDelivery, attemptNo: number, now: Date, error: string): Change {
@@ -212,19 +235,52 @@ export class Dispatcher {
 
   /** Resolves when the send's outcome is written (the promise `record` returns). */
   private async send(item: Ready, record: (c: Change) => Promise<void>): Promise<void> {
-    const outcome = await this.sender.send({
-      request: item.request,
-      signWith: item.signingSecrets,
-      timeoutMs: item.timeoutMs,
-      host: item.host,
-      rateKey: item.actionId,
-      rps: item.rps,
-      claimedAt: item.claimedAt.getTime(),
-      mapping: item.mapping,
-    });
+    let outcome: GateOutcome;
+    try {
+      outcome = await this.sender.send({
+        request: item.request,
+        signWith: item.signingSecrets,
+        timeoutMs: item.timeoutMs,
+        host: item.host,
+        rateKey: item.actionId,
+        rps: item.rps,
+        claimedAt: item.claimedAt.getTime(),
+        mapping: item.mapping,
+      });
+    } catch (err) {
+      // the sender itself failed (the gate turns a failed request into a result): handed back for a later claim
+      log.error("Could not send a delivery; handing it back", { deliveryId: item.delivery.id, error: describeSafely(err) });
+      return record({ id: item.delivery.id, state: "release" });
+    }
     if ("expired" in outcome) return record({ id: item.delivery.id, state: "release" });
-    this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
-    return record(this.outcomeChange(item, outcome.result, new Date(outcome.startedAt), new Date(outcome.finishedAt), outcome.mapped));
+    const startedAt = new Date(outcome.startedAt);
+    const finishedAt = new Date(outcome.finishedAt);
+    let change: Change;
+    try {
+      this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
+      change = this.outcomeChange(item, outcome.result, startedAt, finishedAt, outcome.mapped);
+    } catch (err) {
+      // it was sent: its attempt is recorded all the same, never left to its lease to be sent again
+      log.error("Could not work out what follows a delivery's send", { deliveryId: item.delivery.id, error: describeSafely(err) });
+      change = this.sentWithoutFollowUp(item, outcome.result, startedAt, finishedAt);
+    }
+    return record(change);
+  }
+
+  /** A send's result when working out what follows it threw: delivered stays so; anything else fails, not retried. */
+  private sentWithoutFollowUp(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date): Change {
+    const d = item.delivery;
+    const number = d.attempts + 1;
+    const status = result.status ?? null;
+    const durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
+    const attempt: AttemptRow = {
+      deliveryId: d.id, number, startedAt, durationMs, outcome: result.outcome, status, error: result.error ?? null,
+      request: item.maskedRequest, response: null, timings: null, nextAttemptAt: null,
+    };
+    if (result.outcome === "delivered") return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
+    const what = status ? `HTTP ${status}` : (result.error ?? "failed");
+    const reason = `Attempt ${number}: ${what}; not retried: what follows could not be worked out (an internal error, see the server log)`;
+    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
   }
 
   private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: MappingResult | undefined): Change {
