@@ -75,6 +75,7 @@ export class Dispatcher {
       onRecorded: options.onRecorded,
       onWriteFailed: () => this.leases.unreachable(),
       giveUpAfterMs: options.recordGiveUpMs,
+      leaseMs: options.leaseMs,
     });
     this.loader = new BatchContextLoader(prisma, deps);
     const limits = { concurrency: options.concurrency, hostConcurrency: options.hostConcurrency, leaseMs: options.leaseMs };

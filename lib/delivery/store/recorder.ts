@@ -3,6 +3,8 @@
 // Every write is guarded by the worker's lease, so a worker whose lease was taken over cannot
 // overwrite the newer owner's result. A delivery deleted meanwhile (its campaign or user deleted while
 // it was sent) is passed over by every statement: its result is dropped, the rest of the flush written.
+// A write that fails keeps its deliveries' leases renewed while it is tried again; one the database
+// refuses while it takes other writes is split until the refused result is alone (see failed()).
 import type { Db } from "../../db";
 import { rawDb, type RawStatement } from "../../db/raw";
 import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
@@ -10,6 +12,8 @@ import { SqlParams } from "../../db/raw-sql";
 import { unindexedSql } from "../../db/dialect";
 import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
 import { describeSafely, log } from "../../log";
+import { env } from "../../env";
+import { renewLeases } from "./claim";
 
 export type AttemptRow = {
   /** set on the first write, so a retried write after a lost commit acknowledgement inserts nothing twice */
@@ -29,7 +33,9 @@ export type AttemptRow = {
 
 export type Change =
   | {
-      id: string; state: "delivered"; attempts: number; status: number | null; durationMs: number; host: string; sentAt: Date; attempt: AttemptRow;
+      id: string; state: "delivered"; attempts: number; status: number | null; durationMs: number; host: string; sentAt: Date;
+      /** absent only when the database refused it (Recorder.writeWithoutDetails) */
+      attempt?: AttemptRow;
       /** what the action's response mapping sets on the user (written in the same transaction) */
       attributes?: MappedAttributes;
     }
@@ -54,14 +60,34 @@ const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
 ];
 
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
+type Entry = { change: Change; waiter: Waiter };
+/** changes written in one transaction, and how their write has gone */
+type WriteSet = {
+  entries: Entry[];
+  /** when its write was first tried (ms), and how many tries failed in a row */
+  since: number;
+  failures: number;
+  /** not before (ms): the next try */
+  at: number;
+  /** a half of a refused write */
+  half: boolean;
+};
+
+// A refused result is written without what it carried from the receiver and the request (the
+// database refused something in it); the state and the attempt's outcome stay true.
+const DETAILS_NOT_RECORDED = "The database refused this attempt's details; they were not recorded";
 
 export class Recorder {
-  private buffer: Change[] = [];
-  private waiters: Waiter[] = [];
+  private buffer: Entry[] = [];
+  /** writes that failed, waiting for their next try; their deliveries' leases are renewed meanwhile */
+  private retries: WriteSet[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private timerAt = 0;
   private flushing: Promise<void> = Promise.resolve();
-  /** result writes so far: transactions, their statements and the changes they held */
-  readonly counters = { flushes: 0, flushStatements: 0, flushedRows: 0 };
+  /** when a result write last went through (ms): the database takes writes of results */
+  private lastWrittenAt = 0;
+  /** result writes so far: transactions, their statements and the changes they held; results written without their details */
+  readonly counters = { flushes: 0, flushStatements: 0, flushedRows: 0, withoutDetails: 0 };
 
   constructor(
     private prisma: Db,
@@ -70,37 +96,41 @@ export class Recorder {
       flushMs: number;
       maxBatch: number;
       onRecorded?: (count: number) => void;
-      /** a write failed (the database is probably away) */
+      /** a write failed and the database does not take writes (it is probably away) */
       onWriteFailed?: () => void;
       /** how long a write is retried before its deliveries are left to their leases (default 10 min) */
       giveUpAfterMs?: number;
+      /** how far a renewal extends the leases of results waiting for another try (default: the configured lease) */
+      leaseMs?: number;
     } = { flushMs: 25, maxBatch: 500 },
   ) {}
 
-  /** Queues a change; resolves once it is in the database. */
+  /** Queues a change; resolves once it is in the database (possibly without its details, see failed()). */
   add(change: Change): Promise<void> {
-    this.buffer.push(change);
-    const done = new Promise<void>((resolve, reject) => this.waiters.push({ resolve, reject }));
+    const done = new Promise<void>((resolve, reject) => this.buffer.push({ change, waiter: { resolve, reject } }));
     if (this.buffer.length >= this.options.maxBatch) this.flushSoon(0);
     else this.flushSoon(this.options.flushMs);
     return done;
   }
 
   private flushSoon(ms: number) {
-    if (this.timer && ms > 0) return;
+    const at = Date.now() + ms;
+    if (this.timer && this.timerAt <= at) return;
     if (this.timer) clearTimeout(this.timer);
+    this.timerAt = at;
     this.timer = setTimeout(() => {
       this.timer = null;
       void this.flushSome();
     }, ms);
   }
 
-  /** Writes up to maxBatch buffered changes, then lets a waiting lease renewal go before the rest. */
+  /** Writes up to maxBatch buffered changes (or a failed write due again), then lets a waiting lease renewal go before the rest. */
   private flushSome(): Promise<void> {
     const run = this.flushing.then(() => this.write());
     this.flushing = run.then(() => {}, () => {});
     void run.finally(() => {
       if (this.buffer.length) this.flushSoon(0);
+      else if (this.retries.length) this.flushSoon(Math.max(0, Math.min(...this.retries.map((r) => r.at)) - Date.now()));
     }).catch(() => {});
     return run;
   }
@@ -115,46 +145,127 @@ export class Recorder {
     return run;
   }
 
-  /** Writes everything buffered (waiting for a flush already running). */
+  /** Writes everything buffered, and waits for failed writes to go through or be given up (waiting for a flush already running). */
   flush(): Promise<void> {
     const run = this.flushing.then(async () => {
-      while (this.buffer.length) await this.write();
+      while (this.buffer.length || this.retries.length) {
+        if (!this.buffer.length) {
+          const wait = Math.min(...this.retries.map((r) => r.at)) - Date.now();
+          if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+        }
+        await this.write();
+      }
     });
     this.flushing = run.then(() => {}, () => {});
     return run;
   }
 
-  /** One transaction of at most maxBatch changes (a big one after an outage would hold its locks for long). */
+  /** A failed write due again, or at most maxBatch buffered changes (a big write after an outage would hold its locks for long). */
+  private next(): WriteSet | null {
+    const now = Date.now();
+    const due = this.retries.findIndex((r) => r.at <= now);
+    if (due >= 0) return this.retries.splice(due, 1)[0]!;
+    if (!this.buffer.length) return null;
+    return { entries: this.buffer.splice(0, this.options.maxBatch), since: now, failures: 0, at: now, half: false };
+  }
+
+  /** One transaction; a failure is handled by failed(). */
   private async write() {
-    const changes = this.buffer.splice(0, this.options.maxBatch);
-    const waiters = this.waiters.splice(0, changes.length);
-    if (changes.length === 0) return;
+    const set = this.next();
+    if (!set) return;
+    const changes = set.entries.map((e) => e.change);
     for (const c of changes) if ("attempt" in c && c.attempt && !c.attempt.id) c.attempt.id = newRowId();
-    const giveUpAt = Date.now() + (this.options.giveUpAfterMs ?? 10 * 60_000);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const statements = this.statements(changes);
-        await rawDb(this.prisma).transaction(statements);
-        this.counters.flushes++;
-        this.counters.flushStatements += statements.length;
-        this.counters.flushedRows += changes.length;
-        waiters.forEach((w) => w.resolve());
-        this.options.onRecorded?.(changes.length);
-        return;
-      } catch (err) {
-        // The database may be restarting. These requests were sent: dropping their results would
-        // send them all again once their leases run out, so keep trying, often (other workers
-        // wait a whole lease after an outage before taking over, see lease.ts).
-        this.options.onWriteFailed?.();
-        log.warnEvery(10_000, "Could not record delivery results; retrying until the database answers", { count: changes.length, attempt, error: describeSafely(err) });
-        if (Date.now() >= giveUpAt) {
-          log.error("Gave up recording delivery results; they will be sent again when their leases run out", { count: changes.length });
-          waiters.forEach((w) => w.reject(err as Error));
-          return;
-        }
-        await new Promise((r) => setTimeout(r, Math.min(100 * attempt, 500)));
-      }
+    try {
+      await this.transaction(changes);
+    } catch (err) {
+      return this.failed(set, err);
     }
+    set.entries.forEach((e) => e.waiter.resolve());
+    this.options.onRecorded?.(changes.length);
+  }
+
+  private async transaction(changes: Change[]) {
+    const statements = this.statements(changes);
+    await rawDb(this.prisma).transaction(statements);
+    this.counters.flushes++;
+    this.counters.flushStatements += statements.length;
+    this.counters.flushedRows += changes.length;
+    this.lastWrittenAt = Date.now();
+  }
+
+  /**
+   * A write failed. Its requests were sent: dropping their results would send them all again once
+   * their leases ran out. So their leases are renewed first, which also says whether the database
+   * takes writes. If it does not (restarting, away), the write is tried again, often, until it does
+   * (other workers wait a whole lease after an outage before taking over, see lease.ts). If it does,
+   * something in these results is refused: tried once more as it is (a deadlock, a lost connection),
+   * then in halves, further halved while other results go through, until the refused one is alone; that
+   * one is written without its details. A database refusing every result keeps them all waiting.
+   */
+  private async failed(set: WriteSet, err: unknown) {
+    set.failures++;
+    const now = Date.now();
+    const overdue = now - set.since >= (this.options.giveUpAfterMs ?? 10 * 60_000);
+    const ids = set.entries.map((e) => e.change.id);
+    const takesWrites = await renewLeases(this.prisma, this.workerId, ids, new Date(now), this.options.leaseMs ?? env().HOOKLINE_DELIVERY_LEASE_MS).then(() => true, () => false);
+    const context = { count: ids.length, attempt: set.failures, error: describeSafely(err) };
+    if (!takesWrites) {
+      this.options.onWriteFailed?.();
+      log.warnEvery(10_000, "Could not record delivery results; retrying until the database answers", context);
+      if (overdue) return this.drop(set.entries, err);
+      return this.retryAfter(set, Math.min(100 * set.failures, 500));
+    }
+    log.warnEvery(10_000, "The database refused a write of delivery results; writing them in smaller parts", context);
+    const othersWritten = this.lastWrittenAt > set.since;
+    if (set.failures < 2) return this.retryAfter(set, 100);
+    if (set.entries.length > 1 && (!set.half || othersWritten || overdue)) {
+      const middle = Math.ceil(set.entries.length / 2);
+      for (const entries of [set.entries.slice(0, middle), set.entries.slice(middle)]) this.retries.push({ entries, since: set.since, failures: 0, at: now, half: true });
+      return;
+    }
+    if (set.entries.length === 1 && (othersWritten || overdue)) return this.writeWithoutDetails(set.entries[0]!, err);
+    if (overdue) return this.drop(set.entries, err);
+    return this.retryAfter(set, Math.min(250 * set.failures, 2_000));
+  }
+
+  private retryAfter(set: WriteSet, ms: number) {
+    set.at = Date.now() + ms;
+    this.retries.push(set);
+  }
+
+  /** A result refused alone: written without what it carried (then without its attempt row), else given up. */
+  private async writeWithoutDetails(entry: Entry, err: unknown) {
+    const c = entry.change;
+    const attempt = "attempt" in c ? c.attempt : undefined;
+    const plain: Change[] = [];
+    if (attempt) {
+      const error = attempt.error ? `${attempt.error}. ${DETAILS_NOT_RECORDED}` : DETAILS_NOT_RECORDED;
+      plain.push({ ...c, attributes: undefined, attempt: { ...attempt, request: {}, response: null, timings: null, error } } as Change);
+      plain.push({ ...c, attributes: undefined, attempt: undefined } as Change);
+    }
+    for (const change of plain) {
+      try {
+        await this.transaction([change]);
+      } catch {
+        continue;
+      }
+      this.counters.withoutDetails++;
+      // the delivery's id only: what was refused may hold anything the receiver sent
+      log.error("Recorded a delivery result without its details: the database refused them", { deliveryId: c.id, state: c.state, error: describeSafely(err) });
+      entry.waiter.resolve();
+      this.options.onRecorded?.(1);
+      return;
+    }
+    this.drop([entry], err);
+  }
+
+  private drop(entries: Entry[], err: unknown) {
+    log.error("Gave up recording delivery results; they will be sent again when their leases run out", {
+      count: entries.length,
+      deliveryIds: entries.slice(0, 20).map((e) => e.change.id),
+      error: describeSafely(err),
+    });
+    entries.forEach((e) => e.waiter.reject(err as Error));
   }
 
   /** The statements of the transaction that writes `changes` (public for their query plans' test). */
