@@ -300,7 +300,7 @@ describe("the role comes before the arguments", () => {
 });
 
 describe("ids of another campaign's webhook", () => {
-  it("are refused in words that say so (a save naming one, a rotation, draft test sends given to one), and nothing is written", async () => {
+  it("are refused in words that say so (a save naming one, a rotation, a removal, draft test sends given to one), and nothing is written", async () => {
     await as("owner");
     const before = await snapshot();
     // the owner's test send of a webhook not saved yet, made after every fixture campaign was saved
@@ -314,6 +314,7 @@ describe("ids of another campaign's webhook", () => {
     });
     expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).toMatchObject(notHere);
     expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).not.toMatchObject({ message: expect.stringMatching(/Save the webhook first/) });
+    expect(await signing.removeSigningSecretAction(f.campaign, f.otherAction)).toMatchObject(notHere);
     expect(await campaigns.attachDraftTestSendsAction(f.campaign, f.otherAction, [send.id])).toMatchObject(notHere);
     expect(await campaigns.attachDraftTestSendsAction(f.other, f.otherAction, [send.id])).toMatchObject({ ok: false, message: expect.stringMatching(/only your own test sends/i) });
     expect(await snapshot()).toEqual(before);
@@ -340,7 +341,7 @@ describe("ids of another campaign's webhook", () => {
       expect(JSON.stringify(res), what).not.toMatch(LEAK);
       expect(res.message ?? "", what).not.toMatch(SERVER_PROBLEM);
     }
-    expect(answers).toMatchObject({ "rotate its secret from my campaign": expect.any(String), "activate my campaign with its sub-delivery": expect.any(String) });
+    expect(answers).toMatchObject({ "rotate its secret from my campaign": expect.any(String), "remove its secret from my campaign": expect.any(String), "activate my campaign with its sub-delivery": expect.any(String) });
     expect(await otherRows()).toEqual(before);
     // and its signing secret went nowhere else
     const secret = (await db().action.findUniqueOrThrow({ where: { id: f.otherAction } })).signingSecretEnc;

@@ -169,7 +169,12 @@ export async function rotateSigningSecretByApi(campaignId: string, actionId: str
 }
 
 export async function removeSigningSecretByApi(campaignId: string, actionId: string, actor: string) {
-  if (!(await removeSigningSecret(campaignId, actionId, actor))) throw noWebhook(campaignId, actionId);
+  try {
+    await removeSigningSecret(campaignId, actionId, actor);
+  } catch (err) {
+    if (err instanceof WebhookNotInCampaignError) throw noWebhook(campaignId, actionId);
+    throw err;
+  }
   return new Response(null, { status: 204 });
 }
 

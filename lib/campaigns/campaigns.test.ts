@@ -417,7 +417,9 @@ describe("signing secrets", () => {
     // The editor never sees a secret.
     expect(JSON.stringify(await getCampaignDraft(id))).not.toContain("whsec_");
 
-    expect(await removeSigningSecret(id, action.id)).toBe(true);
+    await expect(removeSigningSecret("other-campaign", action.id)).rejects.toThrow(/not in this campaign/);
+    expect(loadWebhookTemplate(await storedAction(id)).signingSecrets).toBeDefined();
+    await removeSigningSecret(id, action.id);
     expect(loadWebhookTemplate(await storedAction(id)).signingSecrets).toBeUndefined();
     await expect(rotateSigningSecret("other-campaign", action.id)).rejects.toThrow(/not in this campaign/);
   });

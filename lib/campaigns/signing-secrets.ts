@@ -50,12 +50,16 @@ export async function rotateSigningSecret(campaignId: string, actionId: string, 
   return { secret, state };
 }
 
-/** Requests of the action are no longer signed; audited (`signing_secret.removed`) for `actor`. */
-export async function removeSigningSecret(campaignId: string, actionId: string, actor = "system"): Promise<boolean> {
+/**
+ * Requests of the action are no longer signed; audited (`signing_secret.removed`) for `actor`. An
+ * action that is not the campaign's (another campaign's, or deleted) is a WebhookNotInCampaignError,
+ * as for rotateSigningSecret: nothing is removed, and the caller says so rather than "done".
+ */
+export async function removeSigningSecret(campaignId: string, actionId: string, actor = "system"): Promise<void> {
   const { count } = await db().action.updateMany({
     where: { id: actionId, campaignId },
     data: { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null },
   });
-  if (count) await recordAudit({ actor, action: "signing_secret.removed", target: actionId, details: { campaignId } });
-  return count > 0;
+  if (!count) throw new WebhookNotInCampaignError();
+  await recordAudit({ actor, action: "signing_secret.removed", target: actionId, details: { campaignId } });
 }

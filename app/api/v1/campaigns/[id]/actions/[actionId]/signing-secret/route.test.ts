@@ -60,10 +60,15 @@ describe("POST and DELETE /api/v1/campaigns/{id}/actions/{actionId}/signing-secr
     const theirs = await campaignWith("https://crm.example.com/other");
     expect((await POST(apiRequest("POST", path(mine.id, theirs.actionId), editor), params(mine.id, theirs.actionId))).status).toBe(404);
     expect((await DELETE(apiRequest("DELETE", path(mine.id, "nope"), editor), params(mine.id, "nope"))).status).toBe(404);
+    // removal, from my campaign, of a signed webhook of another: 404, and its secret stays
+    expect((await POST(apiRequest("POST", path(theirs.id, theirs.actionId), editor), params(theirs.id, theirs.actionId))).status).toBe(200);
+    const removal = await DELETE(apiRequest("DELETE", path(mine.id, theirs.actionId), editor), params(mine.id, theirs.actionId));
+    expect(removal.status).toBe(404);
+    expect((await removal.json()).error.message).toMatch(/No webhook with id/);
+    expect((await db().action.findUniqueOrThrow({ where: { id: theirs.actionId } })).signingSecretEnc).not.toBeNull();
     const templated = await campaignWith("https://{{user.region}}.example.com/hook");
     const res = await POST(apiRequest("POST", path(templated.id, templated.actionId), editor), params(templated.id, templated.actionId));
     expect(res.status).toBe(409);
     expect((await res.json()).error.message).toMatch(/host is a template cannot be signed/);
-    expect((await db().action.findUniqueOrThrow({ where: { id: theirs.actionId } })).signingSecretEnc).toBeNull();
   });
 });
