@@ -199,6 +199,32 @@ describe("the webhook's Recent test sends", () => {
     expect(listed.map((s) => s.request?.url)).toEqual([`http://${base}/d`, `http://${base}/c`, `http://${base}/b`, `http://${base}/a`]);
   });
 
+  it("a send of a variant not saved yet, posted with another campaign's webhook, joins no history of that campaign: it is the member's draft's", async () => {
+    const two = (name: string) =>
+      campaignDraftSchema.parse({ name, actions: [{ url: `http://${base}/${name}`, splitPercent: 50, variants: [{ name: "Bee", url: `http://${base}/${name}-b`, splitPercent: 50 }] }] });
+    const mine = await saveCampaign(two("mine"));
+    const theirs = await saveCampaign(two("theirs"));
+    const theirStep = (await getCampaignDraft(theirs.id))!.actions![0]!;
+    const myStep = (await getCampaignDraft(mine.id))!.actions![0]!;
+    const member = { role: "editor" as const, id: "variant-ids-member" };
+    // their step with a variant C added in the editor (no id), named from my campaign and from a new one
+    const added = { ...theirStep, variants: [...theirStep.variants, { name: "Sea", url: `http://${base}/c`, splitPercent: 0, fields: [], headers: [] }] };
+    const fromMine = await runTestSend(sample(added, { campaign: { id: mine.id, name: "mine" }, variant: "C" }), new Date(), member);
+    const fromNew = await runTestSend(sample(added, { campaign: { name: "New" }, variant: "C" }), new Date(), member);
+    // my step, its variant B named by their variant's id
+    const borrowed = { ...myStep, variants: [{ ...myStep.variants[0]!, id: theirStep.variants[0]!.id }] };
+    const named = await runTestSend(sample(borrowed, { campaign: { id: mine.id, name: "mine" }, variant: "B" }), new Date(), member);
+    expect(await listTestSends(theirStep.id!)).toEqual([]);
+    const rows = await db().testSend.findMany({ where: { id: { in: [fromMine.id, fromNew.id, named.id] } }, select: { id: true, actionId: true, campaignId: true, memberId: true } });
+    expect(rows.sort((a, b) => a.id.localeCompare(b.id))).toEqual(
+      [
+        { id: fromMine.id, actionId: null, campaignId: mine.id, memberId: member.id },
+        { id: fromNew.id, actionId: null, campaignId: null, memberId: member.id },
+        { id: named.id, actionId: myStep.id, campaignId: mine.id, memberId: member.id },
+      ].sort((a, b) => a.id.localeCompare(b.id)),
+    );
+  });
+
   it("a webhook without variants labels no send", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Plain", actions: [{ url: `http://${base}/plain` }] }));
     const step = (await getCampaignDraft(id))!.actions![0]!;
