@@ -315,8 +315,8 @@ describe("ids of another campaign's webhook", () => {
     expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).toMatchObject(notHere);
     expect(await signing.rotateSigningSecretAction(f.campaign, f.otherAction)).not.toMatchObject({ message: expect.stringMatching(/Save the webhook first/) });
     expect(await signing.removeSigningSecretAction(f.campaign, f.otherAction)).toMatchObject(notHere);
-    expect(await campaigns.attachDraftTestSendsAction(f.campaign, f.otherAction, [send.id])).toMatchObject(notHere);
-    expect(await campaigns.attachDraftTestSendsAction(f.other, f.otherAction, [send.id])).toMatchObject({ ok: false, message: expect.stringMatching(/only your own test sends/i) });
+    expect(await campaigns.attachDraftTestSendsAction(f.campaign, f.otherAction, "page-key-0123456789abcdef", [send.id])).toMatchObject(notHere);
+    expect(await campaigns.attachDraftTestSendsAction(f.other, f.otherAction, "page-key-0123456789abcdef", [send.id])).toMatchObject({ ok: false, message: expect.stringMatching(/only your own test sends/i) });
     expect(await snapshot()).toEqual(before);
     expect(await db().testSend.findUniqueOrThrow({ where: { id: send.id } })).toMatchObject({ actionId: null, campaignId: null });
   });

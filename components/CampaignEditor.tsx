@@ -89,11 +89,11 @@ export function CampaignEditor({
   const activeIndex = Math.max(0, state.actions.findIndex((a) => a.uid === activeUid));
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
-  const rememberDraftTestSend = useDraftTestSends(state.id, state.actions);
+  const draftTestSends = useDraftTestSends(state.id, state.actions);
   // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
   const showTestSend = (send: TestSendView | null) => {
     setShownTestSend(send);
-    if (send && active && !active.id) rememberDraftTestSend(active.uid, send.id);
+    if (send && active && !active.id) draftTestSends.remember(active.uid, send.id);
   };
   const savedUrls = new Map(saved.actions.flatMap((a) => [a, ...a.variants]).filter((a) => a.id).map((a) => [a.id!, a.url]));
 
@@ -255,6 +255,7 @@ export function CampaignEditor({
             action={active ? actionDraftOf(active) : null}
             variant={active?.variants.length ? { tab: activeTab, count: active.variants.length + 1, onChange: (t) => setTab(active.uid, t) } : null}
             campaign={{ id: state.id, name: state.name || "Untitled campaign" }}
+            draftKey={draftTestSends.draftKey}
             users={users}
             shownTestSend={shownTestSend}
             onShowTestSend={showTestSend}

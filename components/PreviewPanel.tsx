@@ -20,6 +20,7 @@ type ActionSample = SampleRequest["action"];
 export function PreviewPanel({
   action,
   campaign,
+  draftKey,
   variant,
   users,
   shownTestSend,
@@ -29,6 +30,8 @@ export function PreviewPanel({
 }: {
   action: ActionSample | null;
   campaign: { id?: string; name: string };
+  /** the editor page's key, sent with each test send (a send of a webhook not saved yet is this page's draft) */
+  draftKey?: string;
   /** a webhook with variants: which one is previewed and test-sent (0 = A), shared with the editor's tabs */
   variant?: { tab: number; count: number; onChange: (tab: number) => void } | null;
   users: SampleUser[];
@@ -143,7 +146,7 @@ export function PreviewPanel({
       </div>
       <div className="border-t border-slate-100 pt-5">
         <TestSendPanel
-          sample={sample}
+          sample={sample && draftKey ? { ...sample, draftKey } : sample}
           blockedReason={event.error || attributes.error ? "Fix the JSON above to send a test." : !action ? "Add a webhook first." : undefined}
           shown={shownTestSend}
           onShow={onShowTestSend}

@@ -1,10 +1,12 @@
 "use client";
 import { DateTime } from "./ui/DateTime";
+import { useSyncExternalStore } from "react";
 import { useQuery } from "@tanstack/react-query";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { statusText } from "./TestSendResult";
 import { Card } from "./ui/Card";
+import { draftTestSendsLostReason, subscribeDraftTestSendsLost } from "./draft-test-sends-lost";
 
 /** The saved webhook's last test sends (its variants' too, each labelled), newest first; picking one shows it in the result panel. */
 export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: string; actionName: string; onSelect: (send: TestSendView) => void }) {
@@ -17,8 +19,15 @@ export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: 
     },
   });
   const sends = query.data ?? [];
+  // the test sends made before the first save that the save could not keep: said, not silently lost
+  const lost = useSyncExternalStore(subscribeDraftTestSendsLost, () => draftTestSendsLostReason(actionId), () => null);
   return (
     <Card title="Recent test sends" description={`Of “${actionName}”, newest first. The last 50 are kept.`} labelledBy="test-sends-title">
+      {lost && (
+        <p role="alert" className="mb-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+          These test sends could not be kept with the campaign: {lost}
+        </p>
+      )}
       {query.isError && <p className="text-sm text-red-700">{query.error.message}</p>}
       {!query.isError && sends.length === 0 && <p className="text-sm text-slate-500">{query.isPending ? "Loading…" : "No test sends yet."}</p>}
       {sends.length > 0 && (

@@ -1,17 +1,29 @@
 "use client";
 // Test sends made of a webhook before its first save (it has no id yet) are kept by no webhook: once a
 // save gives it an id, they join its Recent test sends, so the result just seen does not vanish on Save.
-import { useEffect, useRef } from "react";
+// Each editor page has its own draft key, sent with its test sends: the save takes only this page's,
+// never the member's sends of another tab or another new-campaign draft.
+import { useEffect, useRef, useState } from "react";
 import { useQueryClient } from "@tanstack/react-query";
 import { attachDraftTestSendsAction } from "@/app/campaigns/actions";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
+import { reportDraftTestSendsLost } from "./draft-test-sends-lost";
+
+/** A random key for this editor page (base64url, 24 characters); getRandomValues works over plain http too. */
+function newDraftKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_");
+}
 
 /**
- * Returns `remember(uid, testSendId)`, for a test send of the webhook row `uid` while it is unsaved.
- * `campaignId`: the campaign as saved (the webhooks join only a webhook of the campaign they were saved in).
+ * The page's `draftKey` (every test send carries it) and `remember(uid, testSendId)`, for a test send
+ * of the webhook row `uid` while it is unsaved. `campaignId`: the campaign as saved (the sends join only
+ * a webhook of the campaign they were saved in). A refused attach is reported to the webhook's Recent
+ * test sends (draft-test-sends-lost.ts), which says so rather than losing them silently.
  */
 export function useDraftTestSends(campaignId: string | undefined, actions: readonly { uid: string; id?: string }[]) {
   const queryClient = useQueryClient();
+  const [draftKey] = useState(newDraftKey);
   const pending = useRef(new Map<string, string[]>());
   const saved = actions.flatMap((a) => (a.id ? [[a.uid, a.id] as const] : []));
   const savedKey = `${campaignId}/` + saved.map(([uid, id]) => `${uid}:${id}`).join(",");
@@ -21,10 +33,16 @@ export function useDraftTestSends(campaignId: string | undefined, actions: reado
       const ids = pending.current.get(uid);
       if (!ids) continue;
       pending.current.delete(uid);
-      void attachDraftTestSendsAction(campaignId, actionId, ids).then(() => queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(actionId) }));
+      void attachDraftTestSendsAction(campaignId, actionId, draftKey, ids)
+        .then((result) => {
+          if (!result.ok) reportDraftTestSendsLost(actionId, result.message);
+        })
+        .catch(() => reportDraftTestSendsLost(actionId, "the server could not be reached."))
+        .finally(() => queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(actionId) }));
     }
     // savedKey names the saved rows; `saved` is rebuilt every render
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [savedKey, campaignId, queryClient]);
-  return (uid: string, testSendId: string) => pending.current.set(uid, [...(pending.current.get(uid) ?? []), testSendId]);
+  }, [savedKey, campaignId, queryClient, draftKey]);
+  const remember = (uid: string, testSendId: string) => pending.current.set(uid, [...(pending.current.get(uid) ?? []), testSendId]);
+  return { draftKey, remember };
 }

@@ -21,7 +21,7 @@ async function main() {
   while (!input.includes("go")) input += (await once(process.stdin, "data"))[0];
   const results = await Promise.all(
     sends.map((s) =>
-      reserveTestSend(s.actionId, s.campaignId, s.memberId, new Date(at)).then(
+      reserveTestSend(s.actionId, s.campaignId, s.memberId, null, new Date(at)).then(
         () => "ok",
         (err) => {
           if (err instanceof TestSendRateLimitedError) return err.retryAfterSeconds;

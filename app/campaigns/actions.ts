@@ -7,6 +7,7 @@ import { idSchema } from "@/lib/api/ids";
 import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
+import { draftKeySchema } from "@/lib/campaigns/preview-input";
 import { campaignDraftSchema } from "@/lib/campaigns/schemas";
 import { attachDraftTestSends, TEST_SENDS_KEPT } from "@/lib/campaigns/test-sends";
 import { auditUi } from "@/app/member";
@@ -29,10 +30,10 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   return succeeded({ id, draft: stored, notices, deliveryProblem });
 });
 
-/** After a webhook's first save (campaign id, webhook id): the test sends this member made of its draft join its history. */
+/** After a webhook's first save (campaign id, webhook id, the page's draft key): the test sends this member made of its draft on this page join its history. */
 export const attachDraftTestSendsAction = defineAction(
-  { role: "editor", schema: z.tuple([idSchema, idSchema, z.array(idSchema).max(TEST_SENDS_KEPT)]), name: "Keeping the test sends" },
-  async ([campaignId, actionId, ids], member) => succeeded(await attachDraftTestSends(member.id, campaignId, actionId, ids)),
+  { role: "editor", schema: z.tuple([idSchema, idSchema, draftKeySchema, z.array(idSchema).max(TEST_SENDS_KEPT)]), name: "Keeping the test sends" },
+  async ([campaignId, actionId, draftKey, ids], member) => succeeded(await attachDraftTestSends(member.id, campaignId, actionId, draftKey, ids)),
 );
 
 export const deleteCampaignAction = defineAction({ role: "editor", schema: idSchema, name: "Deleting" }, async (id, member) => {

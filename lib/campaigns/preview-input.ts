@@ -76,6 +76,12 @@ const sampleObject = (what: string) =>
     if (problem) ctx.addIssue({ code: "custom", message: problem });
   });
 
+/**
+ * The key an editor page makes for itself (random, one per page): its test sends of webhooks not saved
+ * yet carry it, so the first save takes only that page's sends (lib/campaigns/test-sends.ts).
+ */
+export const draftKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "Unknown draft key");
+
 export const sampleRequestSchema = z.object({
   action: lenientActionSchema,
   campaign: z.object({ id: z.string().max(64).nullish(), name: z.string().max(400).default("Untitled campaign").catch("Untitled campaign") }),
@@ -85,6 +91,8 @@ export const sampleRequestSchema = z.object({
   variant: z.enum(VARIANT_KEYS, "Choose a variant from A to P").optional(),
   /** ad-hoc "Test user attributes" (test send only) */
   attributes: sampleObject("Test user attributes").nullish(),
+  /** the editor page's draft key (test send only): a send of a webhook not saved yet is stored with it */
+  draftKey: draftKeySchema.optional(),
 }).superRefine((input, ctx) => {
   if (input.variant && VARIANT_KEYS.indexOf(input.variant) > input.action.variants.length) {
     ctx.addIssue({ code: "custom", path: ["variant"], message: `This webhook has no variant ${input.variant}` });

@@ -45,7 +45,7 @@ async function burstAcrossProcesses(at: Date, perProcess: Send[][]): Promise<(st
 
 /** `count` reservations made one after another by this process at `at`, all allowed. */
 async function reserved(count: number, send: Send, at: Date) {
-  for (let i = 0; i < count; i++) await reserveTestSend(send.actionId, send.campaignId, send.memberId, at);
+  for (let i = 0; i < count; i++) await reserveTestSend(send.actionId, send.campaignId, send.memberId, null, at);
 }
 
 // Each burst comes when two of the limit are left. Checked in each process's memory only, every process
@@ -67,7 +67,7 @@ describe("test-send limits across processes", () => {
     expect(results.filter((r) => r !== "ok")).toEqual(Array(7).fill(59));
     expect(await db().testSend.count({ where: { actionId } })).toBe(TEST_SEND_LIMIT.count);
     // half a minute on, this process too is told to wait the other half
-    const later = await reserveTestSend(actionId, id, "burst-member-4", new Date(at.getTime() + 30_000)).catch((e) => e);
+    const later = await reserveTestSend(actionId, id, "burst-member-4", null, new Date(at.getTime() + 30_000)).catch((e) => e);
     expect(later).toBeInstanceOf(TestSendRateLimitedError);
     expect(later.retryAfterSeconds).toBe(30);
   }, 60_000);

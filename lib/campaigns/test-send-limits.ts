@@ -84,7 +84,7 @@ async function serialised<T>(key: string, fn: () => Promise<T>): Promise<T> {
  * at once in its order; SQLite's write lock), so reservations in any number of processes take turns and
  * a burst spread over them gets the limit once, not once per process.
  */
-export async function reserveTestSend(actionId: string | null, campaignId: string | null, memberId: string | null, now: Date): Promise<{ id: string }> {
+export async function reserveTestSend(actionId: string | null, campaignId: string | null, memberId: string | null, draftKey: string | null, now: Date): Promise<{ id: string }> {
   const scope = scopeOf(actionId, campaignId, memberId);
   const memberKey = `member:${memberId}`;
   const webhookKey = `webhook:${JSON.stringify(scope)}`;
@@ -98,8 +98,8 @@ export async function reserveTestSend(actionId: string | null, campaignId: strin
         await assertUnderLimit(tx, scope, memberId, "member", now);
         const id = newRowId();
         const p = new SqlParams();
-        const values = [p.add("text", id), p.add("text", actionId), p.add("text", campaignId), p.add("text", memberId), p.add("date", now), p.add("text", "sending"), p.add("json", {})];
-        await tx.run(`INSERT INTO ${tableName("TestSend")} ("id", "actionId", "campaignId", "memberId", "createdAt", "outcome", "request") VALUES (${values.join(", ")})`, p.values);
+        const values = [p.add("text", id), p.add("text", actionId), p.add("text", campaignId), p.add("text", memberId), p.add("text", draftKey), p.add("date", now), p.add("text", "sending"), p.add("json", {})];
+        await tx.run(`INSERT INTO ${tableName("TestSend")} ("id", "actionId", "campaignId", "memberId", "draftKey", "createdAt", "outcome", "request") VALUES (${values.join(", ")})`, p.values);
         return { id };
       }),
     ),

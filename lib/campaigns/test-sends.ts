@@ -100,7 +100,9 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   const actionId = ownAction && draft.id ? draft.id : await savedStepOf(input, stepId, campaignId);
   const variant = input.variant ?? null;
   const memberId = actor.id ?? null;
-  const row = await reserveTestSend(actionId, campaignId, memberId, now);
+  // a send no webhook keeps is the editor page's draft: only that page's first save may take it
+  const draftKey = actionId ? null : (input.draftKey ?? null);
+  const row = await reserveTestSend(actionId, campaignId, memberId, draftKey, now);
 
   let request: BuiltRequest | null = null;
   let result: SendResult | null = null;
@@ -209,36 +211,42 @@ export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): 
   });
 }
 
-/** Test sends that may not join the named webhook's history (another member's, another webhook's, made before it was saved). */
+/** Test sends that may not join the named webhook's history (another member's, another page's, another webhook's, made after it was saved). */
 export class TestSendAttachError extends Error {
   name = "TestSendAttachError";
   constructor() {
-    super("Only your own test sends of this webhook, made before its first save, can join its history: nothing was changed.");
+    super("Only your own test sends of this webhook, made on this page before its first save, can join its history: nothing was changed.");
   }
 }
 
 /**
  * A webhook saved for the first time takes the test sends made of it while it was a draft (the ids the
- * editor got back), so its Recent test sends show them. The editor names the campaign it just saved and
- * the webhook's id; the webhook must be that campaign's (else WebhookNotInCampaignError), and each row
- * `memberId`'s own, with no webhook yet, made before the webhook was saved, and of that campaign or (a
- * campaign not saved yet) of none, the campaign then saved after it: else TestSendAttachError and
- * nothing is taken. Ids that name no row (pruned since) are passed over. Returns how many it took.
+ * editor got back), so its Recent test sends show them. The editor names the campaign it just saved,
+ * the webhook's id and its page's draft key; the webhook must be that campaign's (else
+ * WebhookNotInCampaignError), and each row `memberId`'s own, made on that page (`draftKey`: the
+ * member's other tabs and other new-campaign drafts have their own), with no webhook yet, made before
+ * the webhook was saved, and of that campaign or (a campaign not saved yet) of none, the campaign then
+ * saved after it: else TestSendAttachError and nothing is taken. Ids that name no row (pruned since)
+ * are passed over. Returns how many it took.
  */
-export async function attachDraftTestSends(memberId: string, campaignId: string, actionId: string, ids: string[], now = new Date()): Promise<number> {
+export async function attachDraftTestSends(memberId: string, campaignId: string, actionId: string, draftKey: string, ids: string[], now = new Date()): Promise<number> {
   const action = await db().action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { createdAt: true, campaign: { select: { createdAt: true } } } });
   if (!action) throw new WebhookNotInCampaignError();
-  const rows = await db().testSend.findMany({ where: { id: { in: ids.slice(0, TEST_SENDS_KEPT) } }, select: { id: true, memberId: true, actionId: true, campaignId: true, createdAt: true } });
-  // a draft made before the webhook's first save (for a new campaign: before the campaign's) in this flow
+  const rows = await db().testSend.findMany({
+    where: { id: { in: ids.slice(0, TEST_SENDS_KEPT) } },
+    select: { id: true, memberId: true, draftKey: true, actionId: true, campaignId: true, createdAt: true },
+  });
+  // a draft made on this page before the webhook's first save (for a new campaign: before the campaign's)
   const attachable = (row: (typeof rows)[number]) =>
     row.memberId === memberId &&
+    row.draftKey === draftKey &&
     row.actionId === null &&
     row.createdAt <= action.createdAt &&
     (row.campaignId === campaignId || (row.campaignId === null && row.createdAt <= action.campaign.createdAt));
   if (!rows.every(attachable)) throw new TestSendAttachError();
   if (!rows.length) return 0;
   const taken = await db().testSend.updateMany({
-    where: { id: { in: rows.map((r) => r.id) }, memberId, actionId: null, OR: [{ campaignId: null }, { campaignId }] },
+    where: { id: { in: rows.map((r) => r.id) }, memberId, draftKey, actionId: null, OR: [{ campaignId: null }, { campaignId }] },
     data: { actionId, campaignId },
   });
   if (taken.count) await keepLatest(actionId, campaignId, memberId, now);

@@ -1,0 +1,2 @@
+-- AlterTable
+ALTER TABLE "TestSend" ADD COLUMN     "draftKey" TEXT;
