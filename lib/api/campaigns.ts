@@ -132,8 +132,9 @@ export async function deleteByApi(id: string, actor: string) {
 export async function deleteActionByApi(campaignId: string, actionId: string, actor: string) {
   await statusOf(campaignId);
   try {
-    if (!(await deleteAction(campaignId, actionId, actor))) throw noWebhook(campaignId, actionId);
+    await deleteAction(campaignId, actionId, actor);
   } catch (err) {
+    if (err instanceof WebhookNotInCampaignError) throw noWebhook(campaignId, actionId);
     if (err instanceof StepInUseError) throw new ApiError(409, "conflict", err.message);
     throw err;
   }

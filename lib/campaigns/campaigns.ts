@@ -258,11 +258,12 @@ const LIVE_STATUSES = ["active", "paused"];
 
 /**
  * Deletes a step (with its variants), recorded as `actor`'s; refused (StepInUseError) once it has
- * deliveries, and for the last step of an active or paused campaign. False when the campaign has no
- * such step. A variant row is not a step: it is removed by saving the step without it
+ * deliveries, and for the last step of an active or paused campaign. A step that is not the campaign's
+ * (another campaign's, deleted since, or a variant row) is a WebhookNotInCampaignError, as for the
+ * signing secret's buttons: nothing is deleted, and the caller says so. A variant row is not a step: it is removed by saving the step without it
  * (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
  */
-export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<boolean> {
+export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<void> {
   const deleted = await transaction(async (tx) => {
     // the campaign's row first, as every planner of its runs takes it (an activation, a resume, a
     // recurring run: their guarded UPDATE, then their deliveries): one planning now commits first and its
@@ -281,7 +282,6 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
     return step.name;
   });
-  if (deleted === null) return false;
+  if (deleted === null) throw new WebhookNotInCampaignError();
   await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted } });
-  return true;
 }

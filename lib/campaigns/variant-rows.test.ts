@@ -95,7 +95,7 @@ describe("saving variants", () => {
     await expect(saveCampaign(draft({ ...shown, actions: [{ ...step, splitPercent: 75, variants: [step.variants[1]!] }] }))).rejects.toBeInstanceOf(VariantInUseError);
     expect(await db().action.count({ where: { variantOfId: actionIds[0]! } })).toBe(2);
     // nor through "Delete webhook" naming the variant row (it would take B's deliveries and leave A + C at 65%)
-    expect(await deleteAction(id, b.id, "editor@example.com")).toBe(false);
+    await expect(deleteAction(id, b.id, "editor@example.com")).rejects.toThrow(/not in this campaign/);
     expect(await db().action.count({ where: { variantOfId: actionIds[0]! } })).toBe(2);
     expect(await db().delivery.count({ where: { variantActionId: b.id } })).toBe(1);
   });
