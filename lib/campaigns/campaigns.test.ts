@@ -242,7 +242,8 @@ describe("duplicate, delete", () => {
     await expect(deleteAction(id, action.id, "editor@example.com")).rejects.toThrow(StepInUseError);
     expect(await db().delivery.count({ where: { id: delivery.id } })).toBe(1);
     await db().delivery.delete({ where: { id: delivery.id } });
-    expect(await deleteAction(id, action.id, "editor@example.com")).toBe(true);
+    await deleteAction(id, action.id, "editor@example.com");
+    await expect(deleteAction(id, action.id, "editor@example.com")).rejects.toThrow(/not in this campaign/);
     expect(await db().auditLog.findFirst({ where: { action: "campaign.action_deleted", target: id } })).toMatchObject({ actor: "editor@example.com" });
     expect((await getCampaignDraft(id))!.actions).toEqual([]);
     expect(await deleteCampaign(id, "ann@example.com")).toBe(true);
