@@ -170,6 +170,10 @@ describe("internal route answers", () => {
     const listed = await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?campaignId=%00" });
     expectEnvelope(listed, 400);
     expect(listed.json().error.message).toBe("campaignId: text may not contain the NUL character (U+0000)");
+    // a log cursor it did not give out (an edited address) is a 400 that says so, never a query
+    const paged = await call({ ...routes.find((r) => r.name === "GET /api/deliveries")!, path: "/api/deliveries?after=garbage" });
+    expectEnvelope(paged, 400);
+    expect(paged.json().error.message).toBe("after: Not a cursor from this log: pass nextCursor back as it came");
     expectEnvelope(await call(route), 404);
   });
 

@@ -20,7 +20,7 @@ import { plural } from "@/lib/text/plural";
 import { useRoleAllows } from "../auth/MemberRole";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
-  const [filter, change] = useLogFilter(campaignId);
+  const [filter, change, paging] = useLogFilter(campaignId);
   const [selected, setSelected] = useState<string | null>(null);
   const [message, setMessage] = useState<ActionResult | null>(null);
   const queryClient = useQueryClient();
@@ -35,7 +35,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   });
   const list = data?.list;
   // A page past the end (an old link's ?page=9, or rows gone since) shows the last page instead of "Page 9 of 1".
-  const pastEnd = !!list && list.page > list.pages && filter.page === list.page;
+  const pastEnd = !!list && list.page !== null && list.page > list.pages && filter.page === list.page;
   useEffect(() => {
     if (pastEnd) change({ page: list?.pages ?? 1 });
   }, [pastEnd]); // eslint-disable-line react-hooks/exhaustive-deps -- `change` is new each render; pastEnd is what matters
@@ -97,13 +97,17 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       {list && (
         <>
           <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={canAct ? (id) => mutation.mutate(() => retryDeliveryAction(id)) : undefined} />
-          <nav aria-label="Pages of deliveries" className="flex items-center justify-between gap-2 text-sm text-slate-600">
-            <span>{`Page ${list.page} of ${list.pages} · ${plural(list.total, "delivery", "deliveries")}`}</span>
+          <nav aria-label="Pages of deliveries" className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
+            <span>{`${paging.number === null ? "Older deliveries" : `Page ${paging.number} of ${list.pages}`} · ${plural(list.total, "delivery", "deliveries")}`}</span>
             <span className="flex gap-2">
-              <Button size="sm" disabled={list.page <= 1} onClick={() => change({ page: list.page - 1 })}>Previous</Button>
-              <Button size="sm" disabled={list.page >= list.pages} onClick={() => change({ page: list.page + 1 })}>Next</Button>
+              <Button size="sm" disabled={!paging.hasNewer} onClick={paging.newest}>Newest</Button>
+              <Button size="sm" disabled={!paging.hasNewer} onClick={paging.newer}>Newer</Button>
+              <Button size="sm" disabled={!list.nextCursor} onClick={() => list.nextCursor && paging.older(list.nextCursor)}>Older</Button>
             </span>
           </nav>
+          <p className="text-xs text-slate-500">
+            Most recently changed first: a delivery moves to the top of the newest page when its state changes, so paging to older ones never shows it twice.
+          </p>
         </>
       )}
       {selected && <DeliveryDetailPanel id={selected} onClose={() => setSelected(null)} />}

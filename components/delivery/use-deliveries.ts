@@ -22,7 +22,7 @@ function filterParams(filter: Partial<LogFilter>): URLSearchParams {
 }
 
 /** The CSV export of what the log shows (every page of it). */
-export function exportUrl({ page: _page, ...filter }: LogFilter): string {
+export function exportUrl({ page: _page, after: _after, ...filter }: LogFilter): string {
   return `/api/deliveries/export?${filterParams(filter)}`;
 }
 

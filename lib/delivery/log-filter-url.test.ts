@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { encodeLogCursor } from "./log-cursor";
 import { filterFromSearch, searchWithFilter } from "./log-filter-url";
 
 describe("the delivery log's filter in the address", () => {
@@ -13,6 +14,13 @@ describe("the delivery log's filter in the address", () => {
     expect(searchWithFilter(search, { campaignId: "c1", state: "delivered", user: "ana maria", page: 1 })).toBe("?allow=x&state=delivered&user=ana+maria");
     expect(searchWithFilter(new URLSearchParams("state=failed"), { page: 1 })).toBe("");
     expect(searchWithFilter(new URLSearchParams(), { actionId: "a2", page: 2 })).toBe("?action=a2&page=2");
+  });
+
+  it("keeps a page reached by Older as its cursor, and leaves out one that is not a cursor of the log", () => {
+    const after = encodeLogCursor({ updatedAt: new Date("2026-05-01T10:00:00.000Z"), id: "cmdel1" });
+    expect(searchWithFilter(new URLSearchParams("page=3"), { state: "failed", page: 1, after })).toBe(`?state=failed&after=${after}`);
+    expect(filterFromSearch(new URLSearchParams(`state=failed&after=${after}`)).after).toBe(after);
+    expect(filterFromSearch(new URLSearchParams("after=garbage")).after).toBeUndefined();
   });
 
   it("reads back what it wrote", () => {

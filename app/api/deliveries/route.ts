@@ -6,7 +6,7 @@ export const dynamic = "force-dynamic";
 
 /** The delivery log (one campaign with ?campaignId=, else every campaign): counts, stats, one page. */
 export const GET = withInternal({ role: "viewer", query: deliveryLogQuery }, async ({ query }) => {
-  const { campaignId, state, actionId, user, page } = query;
-  const [counts, stats, list] = await Promise.all([deliveryCounts(campaignId), deliveryStats(campaignId), listDeliveries({ campaignId, state, actionId, userId: user, page })]);
+  const { campaignId, state, actionId, user, page, after } = query;
+  const [counts, stats, list] = await Promise.all([deliveryCounts(campaignId), deliveryStats(campaignId), listDeliveries({ campaignId, state, actionId, userId: user, page, after })]);
   return { counts, stats, list };
 });

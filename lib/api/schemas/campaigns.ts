@@ -6,6 +6,7 @@ import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/camp
 import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 import { HOLDS } from "../../delivery/core/hold-reason";
+import { logCursorSchema } from "./delivery-log";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
 
 export const campaignBodySchema = campaignJsonSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
@@ -80,7 +81,8 @@ export const resumedSchema = z.object({
 export const deliveriesQuerySchema = z
   .object({
     state: z.enum(DELIVERY_STATES).optional(),
-    page: z.coerce.number().int().min(1, "Pages start at 1").max(1_000_000).default(1),
+    page: z.coerce.number().int().min(1, "Pages start at 1").max(1_000_000).default(1).meta({ description: "A numbered page (1 by default), read by offset; ignored with `cursor`" }),
+    cursor: logCursorSchema.optional().meta({ description: "nextCursor from the previous page: the page after it, as fast at any depth" }),
   })
   .strict();
 
@@ -109,7 +111,14 @@ const deliveryRowSchema = z
   .meta({ id: "Delivery" });
 
 export const deliveriesPageSchema = z
-  .object({ page: z.number().int(), pageSize: z.number().int(), total: z.number().int(), pages: z.number().int(), items: z.array(deliveryRowSchema) })
+  .object({
+    page: z.number().int().nullable().meta({ description: "The page's number; null on a page read by `cursor`" }),
+    pageSize: z.number().int(),
+    total: z.number().int(),
+    pages: z.number().int(),
+    items: z.array(deliveryRowSchema),
+    nextCursor: z.string().nullable().meta({ description: "Pass it back as `cursor` (same `state`) for the next page; null on the last page" }),
+  })
   .meta({ id: "DeliveriesPage" });
 
 export const deliveryDetailSchema = z

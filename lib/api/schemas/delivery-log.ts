@@ -1,6 +1,10 @@
 // The delivery log's filter as the UI's internal routes take it (the log itself and its CSV export).
 import { z } from "zod";
 import { isStorableText } from "../../db/storable-text";
+import { decodeLogCursor, LOG_CURSOR_MESSAGE } from "../../delivery/log-cursor";
+
+/** The log's cursor (nextCursor of a page): one it did not give out is a 400 that says so. */
+export const logCursorSchema = z.string().refine((v) => decodeLogCursor(v) !== null, LOG_CURSOR_MESSAGE);
 
 const filterText = z
   .string()
@@ -18,4 +22,6 @@ export const deliveryLogFilter = z.object({
 
 export const deliveryLogQuery = deliveryLogFilter.extend({
   page: z.coerce.number().int().min(1).max(100_000).optional().default(1),
+  /** nextCursor of the page before: the page after it (then `page` is not used) */
+  after: logCursorSchema.optional(),
 });

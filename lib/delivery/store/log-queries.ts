@@ -3,7 +3,9 @@
 import { db } from "../../db";
 import { tableName } from "../../db/bulk-insert";
 import { containsTextSql, likeContaining } from "../../db/dialect";
-import { numberOf, SqlParams } from "../../db/raw-sql";
+import type { RawStatement } from "../../db/raw";
+import { dateOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { decodeLogCursor, encodeLogCursor, LogCursorError, type LogPosition } from "../log-cursor";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
 import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
 
@@ -16,14 +18,16 @@ const PAGE_SIZE = 50;
 export const lastAttempt = { attemptLog: { orderBy: { number: "desc" as const }, take: 1, select: { durationMs: true } } };
 export const lastDurationOf = (d: { attemptLog: { durationMs: number }[]; lastDurationMs: number | null }) => d.attemptLog[0]?.durationMs ?? d.lastDurationMs;
 
-export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number };
+/** `after`: nextCursor of the page before (log-cursor.ts); without it, numbered `page`s (1 by default). */
+export type DeliveryFilter = { campaignId?: string; state?: string; actionId?: string; userId?: string; page?: number; after?: string };
+type FilterOnly = Omit<DeliveryFilter, "page" | "after">;
 
 /**
  * The log's filter as the SQL conditions on Delivery (the list and the CSV export filter alike). The
  * user filter is the campaign list's search rule (containsTextSql): Prisma's `contains` took % and _
  * for wildcards, so "user_1" also found "userX1".
  */
-export function filterConditions(f: Omit<DeliveryFilter, "page">, params: SqlParams): string[] {
+export function filterConditions(f: FilterOnly, params: SqlParams): string[] {
   const conditions: string[] = [];
   if (f.campaignId) conditions.push(`"campaignId" = ${params.add("text", f.campaignId)}`);
   if (f.state && (DELIVERY_STATES as readonly string[]).includes(f.state)) conditions.push(`"state" = ${params.add("text", f.state)}`);
@@ -35,15 +39,45 @@ export function filterConditions(f: Omit<DeliveryFilter, "page">, params: SqlPar
 const whereSql = (conditions: string[]) => (conditions.length ? `WHERE ${conditions.join(" AND ")}` : "");
 
 /** The ids of the filtered deliveries in `orderBy`, `limit` of them from `offset` (and past `extra`, more conditions). */
-export async function filteredDeliveryIds(f: Omit<DeliveryFilter, "page">, window: { orderBy: string; limit: number; offset?: number; extra?: (params: SqlParams) => string }): Promise<string[]> {
-  const params = new SqlParams();
-  const where = whereSql([...filterConditions(f, params), ...(window.extra ? [window.extra(params)] : [])]);
-  const sql = `SELECT "id" FROM ${tableName("Delivery")} ${where} ORDER BY ${window.orderBy} LIMIT ${params.add("int", window.limit)} OFFSET ${params.add("int", window.offset ?? 0)}`;
-  const rows = await db().$queryRawUnsafe<{ id: string }[]>(sql, ...params.values);
+export async function filteredDeliveryIds(f: FilterOnly, window: { orderBy: string; limit: number; offset?: number; extra?: (params: SqlParams) => string }): Promise<string[]> {
+  const statement = filteredIdsStatement(f, window);
+  const rows = await db().$queryRawUnsafe<{ id: string }[]>(statement.sql, ...statement.values);
   return rows.map((r) => r.id);
 }
 
-async function countFiltered(f: Omit<DeliveryFilter, "page">): Promise<number> {
+function filteredIdsStatement(f: FilterOnly, window: { orderBy: string; limit: number; offset?: number; extra?: (params: SqlParams) => string; columns?: string }): RawStatement {
+  const params = new SqlParams();
+  const where = whereSql([...filterConditions(f, params), ...(window.extra ? [window.extra(params)] : [])]);
+  // placeholders in the order they appear (SQLite's are positional)
+  const limit = `LIMIT ${params.add("int", window.limit)}`;
+  const offset = window.offset ? ` OFFSET ${params.add("int", window.offset)}` : "";
+  return { sql: `SELECT ${window.columns ?? `"id"`} FROM ${tableName("Delivery")} ${where} ORDER BY ${window.orderBy} ${limit}${offset}`, values: params.values };
+}
+
+/**
+ * The log's order: most recently changed first, then id (a state change or a result moves a row to
+ * the top). Served by Delivery_updatedAt_id_idx and, for one campaign, Delivery_campaignId_updatedAt_id_idx.
+ */
+const LOG_ORDER = `"updatedAt" DESC, "id" ASC`;
+
+/**
+ * The statement of one page of the log: the ids of its rows and of the next one (whether there is a
+ * next page), after the position `after` or from `offset`. After a position it is a walk of the
+ * index from there, however deep; `updatedAt <= ?` bounds the walk, and the rows sharing the
+ * position's time are told apart by id.
+ */
+export function deliveryLogPageStatement(f: FilterOnly, window: { after?: LogPosition; offset?: number }): RawStatement {
+  const { after } = window;
+  const extra = after
+    ? (params: SqlParams) => {
+        const at = params.add("date", after.updatedAt);
+        return `"updatedAt" <= ${at} AND ("updatedAt" < ${params.add("date", after.updatedAt)} OR "id" > ${params.add("text", after.id)})`;
+      }
+    : undefined;
+  return filteredIdsStatement(f, { columns: `"id", "updatedAt"`, orderBy: LOG_ORDER, limit: PAGE_SIZE + 1, offset: after ? 0 : window.offset, extra });
+}
+
+async function countFiltered(f: FilterOnly): Promise<number> {
   const params = new SqlParams();
   const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS "n" FROM ${tableName("Delivery")} ${whereSql(filterConditions(f, params))}`, ...params.values);
   return numberOf(rows[0]?.n ?? 0);
@@ -116,21 +150,26 @@ export type DeliveryRow = {
   sentAt: string | null;
 };
 
+/**
+ * One page of the log, 50 rows, in the log's order: after the cursor `after` (nextCursor of the page
+ * before: a walk of an index, as fast at any depth) or numbered (`page`, read by OFFSET: old links
+ * and the API's ?page=). `page` is null on a page read by cursor; `nextCursor` is null on the last page.
+ */
 export async function listDeliveries(f: DeliveryFilter) {
-  const page = Math.max(1, Math.floor(f.page ?? 1));
-  const [total, ids] = await Promise.all([
-    countFiltered(f),
-    filteredDeliveryIds(f, { orderBy: `"updatedAt" DESC, "id" ASC`, limit: PAGE_SIZE, offset: (page - 1) * PAGE_SIZE }),
-  ]);
-  const found = await db().delivery.findMany({
+  const after = f.after ? decodeLogCursor(f.after) : undefined;
+  if (after === null) throw new LogCursorError();
+  const page = after ? null : Math.max(1, Math.floor(f.page ?? 1));
+  const statement = deliveryLogPageStatement(f, { after, offset: ((page ?? 1) - 1) * PAGE_SIZE });
+  const [total, found] = await Promise.all([countFiltered(f), db().$queryRawUnsafe<{ id: string; updatedAt: unknown }[]>(statement.sql, ...statement.values)]);
+  const ids = found.slice(0, PAGE_SIZE).map((r) => r.id);
+  const rows = inOrderOf(ids, await db().delivery.findMany({
     where: { id: { in: ids } },
     include: {
       campaign: { select: { name: true, status: true } },
       action: { select: { name: true } },
       ...lastAttempt,
     },
-  });
-  const rows = inOrderOf(ids, found);
+  }));
   const items: DeliveryRow[] = rows.map((d) => ({
     id: d.id,
     ...whoAndWhy(d),
@@ -141,7 +180,10 @@ export async function listDeliveries(f: DeliveryFilter) {
     durationMs: lastDurationOf(d),
     sentAt: d.sentAt?.toISOString() ?? null,
   }));
-  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items };
+  // where the page ended as it was read (a row changed or deleted since still marks the place)
+  const last = found.length > PAGE_SIZE ? found[PAGE_SIZE - 1]! : null;
+  const nextCursor = last ? encodeLogCursor({ updatedAt: dateOf(last.updatedAt), id: last.id }) : null;
+  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items, nextCursor };
 }
 
 type DeliveryWithNames = {

@@ -259,6 +259,30 @@ describe("campaigns API", () => {
     expect((await retry(send(`/deliveries/${failed.id}/retry`, "POST"), params(failed.id))).status).toBe(409);
   });
 
+  it("pages a campaign's deliveries by nextCursor, passed back as ?cursor= (a cursor it did not give out is a 400 that says so)", async () => {
+    const campaign = await (await create(send("/campaigns", "POST", draft))).json();
+    await db().user.createMany({ data: Array.from({ length: 60 }, (_, i) => ({ id: `cur-user-${i}`, attributes: {} })) });
+    const at = new Date("2026-04-01T10:00:00.000Z");
+    await db().delivery.createMany({
+      data: Array.from({ length: 60 }, (_, i) => ({
+        webhookId: `msg_cur_${i}`, campaignId: campaign.id, actionId: campaign.actions[0].id, userId: `cur-user-${i}`, triggerKey: "activation",
+        plannedAt: at, dueAt: at, state: "delivered", updatedAt: new Date(at.getTime() + (i % 5) * 1000),
+      })),
+    });
+    const path = `/campaigns/${campaign.id}/deliveries`;
+    const first = await (await deliveries(send(path, "GET"), params(campaign.id))).json();
+    expect(first).toMatchObject({ page: 1, total: 60, nextCursor: expect.any(String) });
+    const second = await (await deliveries(send(`${path}?cursor=${first.nextCursor}`, "GET"), params(campaign.id))).json();
+    expect(second).toMatchObject({ page: null, nextCursor: null });
+    const ids = [...first.items, ...second.items].map((d: { id: string }) => d.id);
+    expect(new Set(ids).size).toBe(60);
+    for (const cursor of ["garbage", "%E2%82%AC", "x".repeat(401)]) {
+      const res = await deliveries(send(`${path}?cursor=${cursor}`, "GET"), params(campaign.id));
+      expect(res.status).toBe(400);
+      expect((await res.json()).error.message).toBe("cursor: Not a cursor from this log: pass nextCursor back as it came");
+    }
+  });
+
   it("runs the documented PUT example as the document says: the action named by its id is updated in place, none is added", async () => {
     const example = (method: string, path: string) => exampleOf(apiRoutes.find((r) => r.method === method && r.path === path)!);
     const created = await (await create(send("/campaigns", "POST", example("POST", "/api/v1/campaigns").request))).json();
