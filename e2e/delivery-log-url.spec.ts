@@ -66,3 +66,71 @@ test("the delivery log's filter is in the address: it survives a reload and can 
     await prisma.$disconnect();
   }
 });
+
+test("the delivery log pages by Older / Newer / Newest: every delivery once, the place kept in the address, a delivery that changes moved to the top", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `pg${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: 120 }, (_, i) => ({ id: `${tag}-u-${String(i).padStart(3, "0")}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Paged log ${tag}`,
+        status: "finished",
+        deliveryRule: { when: "immediate" },
+        actions: { create: { name: "Hook", urlTemplate: "http://127.0.0.1:9/x", fields: [], headers: [] } },
+      },
+      include: { actions: true },
+    });
+    const t0 = Date.now() - 3_600_000;
+    // u-119 changed last: the newest first
+    await prisma.delivery.createMany({
+      data: Array.from({ length: 120 }, (_, i) => ({
+        webhookId: `msg_${tag}_${i}`, campaignId: campaign.id, actionId: campaign.actions[0].id, userId: `${tag}-u-${String(i).padStart(3, "0")}`, triggerKey: `${tag}:${i}`,
+        plannedAt: new Date(t0), dueAt: new Date(t0), state: "delivered", attempts: 1, updatedAt: new Date(t0 + i * 1000),
+      })),
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    const log = page.getByRole("region", { name: "Delivery log" });
+    const nav = log.getByRole("navigation", { name: "Pages of deliveries" });
+    const users = async () => (await log.getByRole("table", { name: "Deliveries" }).getByRole("row").filter({ hasText: tag }).allInnerTexts()).map((t) => /-u-(\d{3})/.exec(t)![1]);
+    await expect(nav).toContainText("Page 1 of 3 · 120 deliveries");
+    await expect(log.getByText(/Most recently changed first/)).toBeVisible();
+    await expect(nav.getByRole("button", { name: "Newer" })).toBeDisabled();
+    const first = await users();
+    expect(first[0]).toBe("119");
+
+    await nav.getByRole("button", { name: "Older" }).click();
+    await expect(nav).toContainText("Page 2 of 3");
+    await expect(page).toHaveURL(/[?&]after=[\w-]+$/);
+    await expect(log.getByRole("button", { name: `Details of the delivery to ${tag}-u-069` })).toBeVisible();
+    const second = await users();
+    // the reload shows the same page, from the address
+    await page.reload();
+    await expect(log.getByRole("button", { name: `Details of the delivery to ${tag}-u-069` })).toBeVisible();
+    await expect(nav).toContainText("Older deliveries · 120 deliveries");
+
+    // one not yet shown changes while this page is open: it moves to the newest page, not onto the next
+    await prisma.delivery.updateMany({ where: { userId: `${tag}-u-005` }, data: { state: "failed", updatedAt: new Date() } });
+    await nav.getByRole("button", { name: "Older" }).click();
+    await expect(log.getByRole("button", { name: `Details of the delivery to ${tag}-u-000` })).toBeVisible();
+    const third = await users();
+    expect(third).not.toContain("005");
+    await expect(nav.getByRole("button", { name: "Older" })).toBeDisabled();
+    const seen = [...first, ...second, ...third];
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toHaveLength(119);
+
+    await nav.getByRole("button", { name: "Newer" }).click();
+    await expect(log.getByRole("button", { name: `Details of the delivery to ${tag}-u-069` })).toBeVisible();
+    await nav.getByRole("button", { name: "Newest" }).click();
+    await expect(nav).toContainText("Page 1 of 3");
+    await expect(page).toHaveURL(new RegExp(`/campaigns/${campaign.id}$`));
+    await expect.poll(async () => (await users())[0]).toBe("005");
+
+    // an address with a cursor the log did not give out shows the newest page, no error
+    await page.goto(`/campaigns/${campaign.id}?after=garbage`);
+    await expect(nav).toContainText("Page 1 of 3 · 120 deliveries");
+  } finally {
+    await prisma.$disconnect();
+  }
+});
