@@ -49,7 +49,7 @@ export function KeyValueEditor({
             </div>
             <Field label="Value" labelHidden error={errorAt(`fields.${i}.value`)} className="col-span-2 sm:col-span-1">
               {(c) => (
-                <TemplateInput {...c} formPath={`fields.${i}.value`} className={monoInputClass} placeholder="{{userAttribute.firstName}}" value={row.value} onChange={(value) => update(i, { value })} />
+                <TemplateInput {...c} formPath={`fields.${i}.value`} className={monoInputClass} placeholder="{{user.firstName}}" value={row.value} onChange={(value) => update(i, { value })} />
               )}
             </Field>
             {typed && (

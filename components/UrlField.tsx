@@ -31,7 +31,7 @@ export function UrlField({
   ) : (
     <>
       Personalise with <code className="font-mono text-slate-700">{"{{user.id}}"}</code> or{" "}
-      <code className="font-mono text-slate-700">{"{{userAttribute.city}}"}</code> (type <code className="font-mono text-slate-700">{"{{"}</code> for suggestions). For Basic auth, write{" "}
+      <code className="font-mono text-slate-700">{"{{user.city}}"}</code> (type <code className="font-mono text-slate-700">{"{{"}</code> for suggestions). For Basic auth, write{" "}
       <code className="font-mono text-slate-700">https://name:password@host/…</code> (or <code className="font-mono text-slate-700">https://key:@host/…</code>{" "}
       for an API key as the user name); it is stored encrypted and shown as {SECRET_MASK}.
     </>

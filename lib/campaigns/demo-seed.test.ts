@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../db";
 import { describeSafely } from "../log";
 import { startupProblem } from "../startup-error";
+import { buildTemplateContext, compileTemplate, renderTemplate } from "../templating";
 import { demoUsers, seedDemoIfEmpty } from "./demo-seed";
 
 afterEach(async () => {
@@ -28,5 +29,21 @@ describe("the demo seed on first starts at once", () => {
     const err = await db().user.create({ data: { id: "dup", email: "d@example.com", attributes: {} } }).catch((e: unknown) => e);
     expect(describeSafely(err)).toMatch(/^PrismaClientKnownRequestError P2002: Unique constraint failed on the fields: \(`id`\)$/);
     expect(startupProblem(err)).toBe("Unique constraint failed on the fields: (`id`).");
+  });
+});
+
+// The README and the editor's autocomplete teach {{user.firstName}}; the demo, the first campaign a
+// marketer opens, spelled {{userAttribute.firstName}} (the Leanplum alias, which still works).
+describe("the demo campaign", () => {
+  it("spells attributes as the README and autocomplete do, and renders them for a demo user", async () => {
+    await seedDemoIfEmpty();
+    const action = await db().action.findFirstOrThrow({ where: { campaign: { name: "Welcome to Hookline (demo)" } } });
+    const fields = action.fields as { key: string; value: string }[];
+    const templates = [action.urlTemplate, ...fields.map((f) => f.value)];
+    expect(templates.filter((t) => t.includes("userAttribute."))).toEqual([]);
+    const context = buildTemplateContext({ user: demoUsers[0]!, now: new Date() });
+    const render = (t: string) => renderTemplate(compileTemplate(t), context, "raw");
+    expect(render(action.urlTemplate)).toBe("https://crm.example.com/contacts/user-1001/notify?city=Paris");
+    expect(Object.fromEntries(fields.map((f) => [f.key, render(f.value)]))).toEqual({ email: "mary@example.com", first_name: "Mary", plan: "pro" });
   });
 });

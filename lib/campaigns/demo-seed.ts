@@ -38,11 +38,11 @@ async function seed(users: number, campaigns: number) {
           actions: {
             create: {
               name: "Notify CRM",
-              urlTemplate: "https://crm.example.com/contacts/{{user.id}}/notify?city={{userAttribute.city}}",
+              urlTemplate: "https://crm.example.com/contacts/{{user.id}}/notify?city={{user.city}}",
               fields: [
                 { key: "email", value: "{{user.email}}", type: "text" },
-                { key: "first_name", value: '{{default userAttribute.firstName "there"}}', type: "text" },
-                { key: "plan", value: "{{userAttribute.plan}}", type: "text" },
+                { key: "first_name", value: '{{default user.firstName "there"}}', type: "text" },
+                { key: "plan", value: "{{user.plan}}", type: "text" },
               ],
               headers: [],
             },
