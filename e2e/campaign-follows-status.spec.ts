@@ -86,7 +86,7 @@ test("a delivery held for quiet hours reads 'Held: quiet hours, until …' in th
     const day = end.toLocaleDateString("en-GB", { weekday: "short", day: "numeric", month: "short", timeZone: "UTC" }).replace(",", "");
     await expect(table.getByText(`until ${hhmm(end)} ${day} (UTC)`)).toHaveCount(2);
     await table.getByRole("button", { name: `Details of the delivery to ${tag}-u-0` }).click();
-    await expect(page.getByRole("region", { name: "Delivery detail" }).getByText(`held: quiet hours – Held for quiet hours until ${hhmm(end)} ${day} (UTC)`)).toBeVisible();
+    await expect(page.getByRole("region", { name: "Delivery detail" }).getByText(`Held: quiet hours – Held for quiet hours until ${hhmm(end)} ${day} (UTC)`)).toBeVisible();
   } finally {
     await prisma.$disconnect();
   }

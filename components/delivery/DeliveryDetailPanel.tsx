@@ -8,7 +8,7 @@ import { useDeliveryDetail } from "./use-deliveries";
 import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
 import { PAUSED_HOLD_TEXT } from "@/lib/delivery/core/hold-reason";
-import { deliveryStateLabel } from "@/lib/delivery/core/states";
+import { deliveryStateText } from "@/lib/delivery/core/states";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
 /** savedToUser: the attributes its response mapping saved (lib/delivery/dispatcher.ts) */
@@ -23,8 +23,6 @@ function attemptOutcome(a: { outcome: string; nextAttemptAt: string | null }, la
   if (a.nextAttemptAt) return "failed, will be retried";
   return last ? "failed, no retries left" : "failed, retried";
 }
-
-const HOLD_WORDS: Record<string, string> = { campaign_paused: "held: campaign paused", quiet_hours: "held: quiet hours" };
 
 /** When it goes out next: its due time, or, while the campaign is paused, that it waits for the resume (no time would be true). */
 function NextAttempt({ at, paused }: { at: string | null; paused: boolean }) {
@@ -73,7 +71,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
       {data && (
         <>
           <dl className="grid grid-cols-[auto_1fr] gap-x-4 gap-y-1 text-sm">
-            <dt className="text-slate-500">State</dt><dd>{HOLD_WORDS[data.hold ?? ""] ?? deliveryStateLabel(data.state)}{data.reason ? ` – ${data.reason}` : ""}</dd>
+            <dt className="text-slate-500">State</dt><dd>{deliveryStateText(data.state, data.hold)}{data.reason ? ` – ${data.reason}` : ""}</dd>
             <dt className="text-slate-500">User</dt>
             <dd className="flex flex-wrap items-center gap-2"><span className="font-mono text-xs break-all">{data.userId}</span><CopyButton text={data.userId} label="Copy user id" /></dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>

@@ -1,6 +1,6 @@
 import { heldUntilText } from "@/lib/delivery/core/hold-reason";
 import type { Hold } from "@/lib/delivery/core/hold-reason";
-import { deliveryStateLabel, REASON_STATES } from "@/lib/delivery/core/states";
+import { deliveryStateLabel, HOLD_LABELS, REASON_STATES } from "@/lib/delivery/core/states";
 import { Badge } from "../ui/Badge";
 
 /** States whose reason says what went wrong: shown in the row, so a failure is read without opening it. */
@@ -16,7 +16,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
   if (hold === "campaign_paused") {
     return (
       <span className="flex flex-col items-start gap-0.5">
-        <Badge tone="amber">Held: campaign paused</Badge>
+        <Badge tone="amber">{HOLD_LABELS.campaign_paused}</Badge>
         <span className="whitespace-nowrap text-xs text-slate-500">{deliveryStateLabel(state)}, until resumed</span>
         {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>}
       </span>
@@ -26,7 +26,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
     const until = heldUntilText(reason);
     return (
       <span className="flex flex-col items-start gap-0.5" title={reason ?? undefined}>
-        <Badge tone="amber">Held: quiet hours</Badge>
+        <Badge tone="amber">{HOLD_LABELS.quiet_hours}</Badge>
         {until && <span className="whitespace-nowrap text-xs text-slate-500">{until}</span>}
       </span>
     );

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DELIVERY_STATES, deliveryStateLabel, FINAL_STATES, isWaiting, REASON_STATES, RETRYABLE_STATES, WAITING } from "./states";
+import { DELIVERY_STATES, deliveryStateLabel, deliveryStateText, HOLD_LABELS, FINAL_STATES, isWaiting, REASON_STATES, RETRYABLE_STATES, WAITING } from "./states";
 
 describe("the delivery state lists", () => {
   it("waiting: scheduled and retrying, the states a claim takes and a delivery's next attempt is shown for", () => {
@@ -22,5 +22,15 @@ describe("the words a person reads for a state (the log's filter, its counts, it
 
   it("shows a state it does not know as it is, never blank", () => {
     expect(deliveryStateLabel("mystery")).toBe("mystery");
+  });
+});
+
+describe("the words of a held delivery (the log's rows and a delivery's detail read the same)", () => {
+  it("a held row reads its hold, in sentence case like the state labels; otherwise its state", () => {
+    expect(HOLD_LABELS).toEqual({ campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours" });
+    expect(deliveryStateText("retrying", "campaign_paused")).toBe("Held: campaign paused");
+    expect(deliveryStateText("scheduled", "quiet_hours")).toBe("Held: quiet hours");
+    expect(deliveryStateText("failed", null)).toBe("Failed");
+    expect(deliveryStateText("mystery", null)).toBe("mystery");
   });
 });

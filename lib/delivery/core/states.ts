@@ -1,4 +1,6 @@
 // The states of a delivery (Delivery.state) and which of them the engine may pick up.
+import type { Hold } from "./hold-reason";
+
 export const DELIVERY_STATES = ["scheduled", "sending", "delivered", "retrying", "failed", "suppressed", "cancelled"] as const;
 export type DeliveryState = (typeof DELIVERY_STATES)[number];
 
@@ -15,6 +17,13 @@ export const DELIVERY_STATE_LABELS: Record<DeliveryState, string> = {
 /** The label of `state` (DELIVERY_STATE_LABELS); a state this build does not know shows as stored. */
 export function deliveryStateLabel(state: string): string {
   return Object.hasOwn(DELIVERY_STATE_LABELS, state) ? DELIVERY_STATE_LABELS[state as DeliveryState] : state;
+}
+
+/** What a held row reads instead of its state (lib/delivery/core/hold-reason.ts holdOf): in the log's rows and a delivery's detail. */
+export const HOLD_LABELS: Record<Hold, string> = { campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours" };
+/** A delivery's state as a person reads it: its hold when it is held (HOLD_LABELS), else its state's label. */
+export function deliveryStateText(state: string, hold: string | null | undefined): string {
+  return hold && Object.hasOwn(HOLD_LABELS, hold) ? HOLD_LABELS[hold as Hold] : deliveryStateLabel(state);
 }
 
 /** Waiting for their due time; a worker claims them when it comes. */
