@@ -1,6 +1,7 @@
 "use client";
 import { useId, useMemo, useState } from "react";
-import { kindOf, kindsFromCatalogue, MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
+import { MAX_ATTRIBUTE_NAME } from "@/lib/api/schemas/users";
+import { kindOf, kindsFromCatalogue, MAPPED_KINDS, MAX_MAPPING_PATH, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
 import { uid, type MappingRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { useAttributeChoices } from "./useTemplateSuggestions";
@@ -65,13 +66,13 @@ export function ResponseMappingEditor({
         {rows.map((row, i) => (
           <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
             <Field label={`JSON path ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.path`)} className="col-span-1">
-              {(c) => <input {...c} className={monoInputClass} placeholder="$.customer.id" value={row.path} onChange={(e) => update(i, { path: e.target.value })} />}
+              {(c) => <input {...c} maxLength={MAX_MAPPING_PATH} className={monoInputClass} placeholder="$.customer.id" value={row.path} onChange={(e) => update(i, { path: e.target.value })} />}
             </Field>
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
             </div>
             <Field label={`User attribute ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.attribute`)} className="col-span-2 sm:col-span-1">
-              {(c) => <input {...c} list={listId} className={monoInputClass} placeholder="crmId" value={row.attribute} onChange={(e) => pickAttribute(i, e.target.value)} />}
+              {(c) => <input {...c} list={listId} maxLength={MAX_ATTRIBUTE_NAME} className={monoInputClass} placeholder="crmId" value={row.attribute} onChange={(e) => pickAttribute(i, e.target.value)} />}
             </Field>
             <Field label={`Saved as ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.type`)} className="col-span-2 sm:col-span-1">
               {(c) => (

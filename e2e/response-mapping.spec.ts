@@ -5,6 +5,8 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
 import { activateCampaign, expect, test } from "./fixtures";
+import { MAX_ATTRIBUTE_NAME } from "../lib/api/schemas/users";
+import { MAX_MAPPING_PATH } from "../lib/webhooks/response-mapping";
 
 let server: http.Server;
 let port = 0;
@@ -86,4 +88,14 @@ test("a response mapping is edited, shown by a test send, and names its campaign
   await expect(link).toBeVisible();
   await link.click();
   await expect(page.getByLabel("Campaign name")).toHaveValue(name);
+});
+
+test("a mapping's JSON path and attribute name stop at the lengths the server accepts", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const section = page.getByRole("group", { name: "Save response to user" });
+  await section.getByRole("button", { name: "Add mapping" }).click();
+  await expect(section.getByLabel("JSON path 1")).toHaveAttribute("maxlength", String(MAX_MAPPING_PATH));
+  await expect(section.getByLabel("User attribute 1")).toHaveAttribute("maxlength", String(MAX_ATTRIBUTE_NAME));
+  await section.getByLabel("User attribute 1").fill("a".repeat(MAX_ATTRIBUTE_NAME + 5));
+  await expect(section.getByLabel("User attribute 1")).toHaveValue("a".repeat(MAX_ATTRIBUTE_NAME));
 });

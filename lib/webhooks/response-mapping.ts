@@ -7,7 +7,8 @@ import { isIsoDateText } from "../date-input";
 import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
-const MAX_MAPPING_PATH = 200;
+/** the longest JSON path a mapping takes (the editor's field stops there too) */
+export const MAX_MAPPING_PATH = 200;
 /** the same bounds as the users API (lib/api/schemas/users.ts attributeValueSchema) */
 const MAX_TEXT = 10_000;
 const MAX_LIST = 1000;

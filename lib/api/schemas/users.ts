@@ -4,7 +4,7 @@ import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { z } from "zod";
 
 const MAX_USERS_PER_REQUEST = 1000;
-const MAX_ATTRIBUTE_NAME = 128;
+export const MAX_ATTRIBUTE_NAME = 128;
 export const MAX_ATTRIBUTES_PER_USER = 500;
 /** One user's attributes as JSON, as sent (API) or read from one CSV row. */
 export const MAX_ATTRIBUTES_BYTES = 256 * 1024;
