@@ -6,6 +6,7 @@ import { useRouter } from "next/navigation";
 import { useState, useTransition } from "react";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useRoleAllows } from "../auth/MemberRole";
+import { AllowDestinationLinks } from "../AllowDestinationLink";
 import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { Field, inputClass } from "../ui/Field";
@@ -196,6 +197,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
                 {result.problems.map((p) => <li key={p}>{p}</li>)}
               </ul>
             )}
+            {!result.ok && <AllowDestinationLinks errors={result.problems ?? []} />}
           </div>
         )}
       </div>
