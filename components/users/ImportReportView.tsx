@@ -1,12 +1,11 @@
+import { importSummary } from "@/lib/audience/import/report-summary";
+
 export type Report = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: { line: number; reason: string }[]; stopped?: string };
 
 export function ImportReportView({ report, rejectedHref }: { report: Report; rejectedHref: string }) {
   return (
     <div className="space-y-2 text-sm" aria-label="Import report" role="region">
-      <p className="font-medium text-slate-900">
-        Import {report.stopped ? "stopped" : "finished"}: {report.imported.toLocaleString("en-US")} rows imported ({report.created.toLocaleString("en-US")} new users,{" "}
-        {report.updated.toLocaleString("en-US")} updated), {report.rejectedCount.toLocaleString("en-US")} rejected.
-      </p>
+      <p className="font-medium text-slate-900">{importSummary(report)}</p>
       {report.stopped && (
         <p role="alert" className="rounded-lg bg-amber-50 p-3 text-amber-900">
           {report.stopped}
