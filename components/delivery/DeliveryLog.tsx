@@ -7,6 +7,7 @@ import { useEffect, useState } from "react";
 import { cancelScheduledAction, retryAllFailedAction, retryDeliveryAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
+import { emptyLogText } from "@/lib/delivery/log-filter-url";
 import { DELIVERY_STATES, deliveryStateLabel } from "@/lib/delivery/core/states";
 import { Button, buttonClass } from "../ui/Button";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
@@ -96,7 +97,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       </div>
       {list && (
         <>
-          <DeliveryTable rows={list.items} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={canAct ? (id) => mutation.mutate(() => retryDeliveryAction(id)) : undefined} />
+          <DeliveryTable rows={list.items} emptyText={emptyLogText(filter)} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={canAct ? (id) => mutation.mutate(() => retryDeliveryAction(id)) : undefined} />
           <nav aria-label="Pages of deliveries" className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
             <span>{`${paging.number === null ? "Older deliveries" : `Page ${paging.number} of ${list.pages}`} · ${plural(list.total, "delivery", "deliveries")}`}</span>
             <span className="flex gap-2">

@@ -33,8 +33,11 @@ export function DeliveryTable({
   onSelect,
   onRetry,
   retrying,
+  emptyText,
 }: {
   rows: DeliveryRow[];
+  /** what the table says when it has no rows (lib/delivery/log-filter-url.ts emptyLogText) */
+  emptyText: string;
   showCampaign?: boolean;
   onSelect: (id: string) => void;
   onRetry?: (id: string) => void;
@@ -58,7 +61,7 @@ export function DeliveryTable({
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.length === 0 && (
-            <tr><td colSpan={showCampaign ? 9 : 8} className="px-2 py-6 text-center text-slate-500">No deliveries match.</td></tr>
+            <tr><td colSpan={showCampaign ? 9 : 8} className="px-2 py-6 text-center text-slate-500">{emptyText}</td></tr>
           )}
           {rows.map((r) => (
             <tr key={r.id} className="hover:bg-slate-50">

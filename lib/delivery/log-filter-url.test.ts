@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { encodeLogCursor } from "./log-cursor";
-import { filterFromSearch, searchWithFilter } from "./log-filter-url";
+import { emptyLogText, filterFromSearch, searchWithFilter } from "./log-filter-url";
 
 describe("the delivery log's filter in the address", () => {
   it("reads state, action, user and page, leaving out what is not a state or a page", () => {
@@ -26,5 +26,17 @@ describe("the delivery log's filter in the address", () => {
   it("reads back what it wrote", () => {
     const filter = { campaignId: "c1", state: "retrying", actionId: "a&b", user: "=x?", page: 7 };
     expect(filterFromSearch(new URLSearchParams(searchWithFilter(new URLSearchParams(), filter)), "c1")).toEqual(filter);
+  });
+});
+
+// A campaign never sent read "No deliveries match." as if a filter hid them: only a narrowed log says so.
+describe("what an empty log says", () => {
+  it("without a filter: nothing sent yet, and what will show here", () => {
+    expect(emptyLogText({ campaignId: "c1", page: 1 })).toBe("No deliveries yet: each webhook this campaign sends shows here, with its result.");
+    expect(emptyLogText({ page: 1 })).toBe("No deliveries yet: each webhook your campaigns send shows here, with its result.");
+  });
+
+  it("narrowed by state, action or user: nothing matches", () => {
+    for (const narrowed of [{ state: "failed" }, { actionId: "a1" }, { user: "u-9" }]) expect(emptyLogText({ campaignId: "c1", page: 1, ...narrowed })).toBe("No deliveries match these filters.");
   });
 });

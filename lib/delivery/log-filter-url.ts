@@ -47,3 +47,9 @@ export function searchWithFilter(search: URLSearchParams, filter: LogFilter): st
   const text = next.toString();
   return text ? `?${text}` : "";
 }
+
+/** What an empty log says: that nothing matches only when a filter narrows it; else that nothing was sent yet. */
+export function emptyLogText(filter: LogFilter): string {
+  if (filter.state || filter.actionId || filter.user) return "No deliveries match these filters.";
+  return `No deliveries yet: each webhook ${filter.campaignId ? "this campaign sends" : "your campaigns send"} shows here, with its result.`;
+}
