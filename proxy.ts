@@ -1,7 +1,7 @@
 // The sign-in gate in front of every page and internal route: without a session cookie, pages go
 // to /sign-in and internal API routes answer 401. The API (/api/v1) uses keys instead. The session
 // itself is verified on the server (app/member.ts, lib/auth/guard.ts); this is the fast first check.
-// Before the gate, on every path: an address holding %00 is a 400; under /api, a path no route has is
+// Before the gate, on every path: an address holding %00, or a path whose %-escapes do not decode, is a 400; under /api, a path no route has is
 // a 404 (the API's under /api/v1, the internal routes' elsewhere); on an /api/v1 or internal route, a
 // method it does not have is a 405 with Allow; in the API's envelope. TRACE never gets here (lib/api/unsendable-methods.ts answers it); nor does a method Node does not know (TRACK, FOO), which its parser answers with an empty 400 before any listener.
 import { getSessionCookie } from "better-auth/cookies";
@@ -16,9 +16,10 @@ export function proxy(req: NextRequest) {
   if (nul) {
     // PostgreSQL cannot compare with U+0000: no page (/users?q=, /campaigns/[id]) or route gets to query with it.
     const message = `${nul}: the address may not contain the NUL character (%00)`;
-    if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details: [{ path: nul, message: "contains U+0000" }] } }, { status: 400 });
-    return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+    return badAddress(pathname, message, [{ path: nul, message: "contains U+0000" }]);
   }
+  // Next.js cannot decode such a path's parameters (/users/%ZZ, a link cut inside "%E0%A4%A4"): a bare 500 page.
+  if (!decodes(pathname)) return badAddress(pathname, "the address is not valid: a % in its path is not followed by a valid escape (such as %20)", null);
   // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404, one elsewhere under
   // /api the internal routes' 404 (Next would answer its HTML 404 page); a method an /api/v1 or
   // internal route does not have is a 405 with Allow (Next would answer an empty 405, an empty 400
@@ -42,6 +43,21 @@ export function proxy(req: NextRequest) {
     return NextResponse.redirect(url);
   }
   return NextResponse.next({ request: { headers } });
+}
+
+/** A 400 before any page or route reads the address: the API's envelope under /api, a short text otherwise. */
+function badAddress(pathname: string, message: string, details: { path: string; message: string }[] | null) {
+  if (pathname.startsWith("/api/")) return Response.json({ error: { code: "validation_error", message, details } }, { status: 400 });
+  return new Response(`Bad request: ${message}`, { status: 400, headers: { "content-type": "text/plain; charset=utf-8" } });
+}
+
+function decodes(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** Where the address holds U+0000 once decoded: "path", the query parameter's name ("query" if the name holds it), or null. */

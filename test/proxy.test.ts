@@ -10,6 +10,33 @@ const ORIGIN = "http://127.0.0.1:3000";
 const signedIn = { cookie: "hookline.session_token=some.value" };
 const open = (path: string, headers: Record<string, string> = signedIn) => proxy(new NextRequest(`${ORIGIN}${path}`, { headers }));
 
+// A path whose %-escapes do not decode (/users/%ZZ, a link cut after "%E0%A4%A") was a bare 500
+// "Internal Server Error" page for a signed-in member: Next.js could not decode the page's parameter.
+describe("proxy: a %-escape in the path that does not decode", () => {
+  it("is a 400 page saying what is wrong with the address", async () => {
+    for (const path of ["/users/%ZZ", "/users/%E0%A4%A", "/campaigns/abc%/deliveries", "/campaigns/%C3"]) {
+      const res = open(path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type"), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toBe("Bad request: the address is not valid: a % in its path is not followed by a valid escape (such as %20)");
+    }
+  });
+
+  it("is the JSON error envelope for /api, signed in or not", async () => {
+    for (const path of ["/api/v1/campaigns/%ZZ", "/api/deliveries/%E0%A4%A"]) {
+      for (const headers of [signedIn, {}]) {
+        const res = open(path, headers);
+        expect(res.status, path).toBe(400);
+        expect((await res.json()).error, path).toMatchObject({ code: "validation_error", message: "the address is not valid: a % in its path is not followed by a valid escape (such as %20)" });
+      }
+    }
+  });
+
+  it("lets escapes that decode through", () => {
+    for (const path of ["/users/a%25b", "/users/%C3%A9", "/users/%E0%A4%A4", "/campaigns/a%20b"]) expect(open(path).status, path).not.toBe(400);
+  });
+});
+
 describe("proxy: %00 in the address", () => {
   it("is a 400 page for pages, naming the path or the query parameter", async () => {
     for (const [path, where] of [["/users?q=%00", "q"], ["/users?cursor=a%00", "cursor"], ["/campaigns/%00", "path"], ["/campaigns/x%00y/deliveries", "path"], ["/users?%00=1", "query"]]) {
