@@ -35,6 +35,7 @@ async function joinAsEditor(page: Page, browser: Browser, baseURL: string) {
 }
 
 test("Activate refused for a private destination offers admins the Allow link Test send offers; an editor reads the same words without it", async ({ page, browser, baseURL }) => {
+  test.setTimeout(120_000); // two members, an invitation and two activations
   await page.goto("/campaigns/new");
   await page.getByLabel("Campaign name").fill(`Allow link ${Date.now()}`);
   await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.4:4000/hook/{{user.id}}");
