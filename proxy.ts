@@ -19,7 +19,7 @@ export function proxy(req: NextRequest) {
     return badAddress(pathname, message, [{ path: nul, message: "contains U+0000" }]);
   }
   // Next.js cannot decode such a path's parameters (/users/%ZZ, a link cut inside "%E0%A4%A4"): a bare 500 page.
-  if (!decodes(pathname)) return badAddress(pathname, "the address is not valid: a % in its path is not followed by a valid escape (such as %20)", null);
+  if (!decodes(pathname)) return badAddress(pathname, "path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)", [{ path: "path", message: "malformed %-escape" }]);
   // A path under /api/v1 no route has (/api/v1 itself included) is the API's 404, one elsewhere under
   // /api the internal routes' 404 (Next would answer its HTML 404 page); a method an /api/v1 or
   // internal route does not have is a 405 with Allow (Next would answer an empty 405, an empty 400
@@ -67,5 +67,7 @@ function nulInUrl(url: URL): string | null {
   for (const [name, value] of url.searchParams) if (`${name}${value}`.includes("\u0000")) return name.includes("\u0000") ? "query" : name;
   return null;
 }
+
+/** Whether a segment of the (still encoded) path does not decode: a %-escape that is not UTF-8 (%FF, %C0) or encodes a lone surrogate (%ED%A0%80). */
 
 export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"] };

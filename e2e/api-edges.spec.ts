@@ -77,6 +77,24 @@ test("/api/v1 itself and paths no route has answer the API's 404, other /api pat
   expect(JSON.parse((await trace(baseURL!, "/api/nope")).body).error.code).toBe("not_found");
 });
 
+// Next decoded a route's [param] before any handler and answered a malformed escape with a plain-text 500.
+test("a path with a malformed %-escape is a 400: the envelope under /api, a short page elsewhere", async ({ page, playwright, baseURL }) => {
+  const anonymous = await playwright.request.newContext({ baseURL });
+  const apiPaths = ["/api/v1/users/%FF", "/api/v1/campaigns/%FF", "/api/v1/deliveries/%C0", "/api/v1/templates/%FF", "/api/v1/users/%ED%A0%80", "/api/deliveries/%FF", "/api/imports/%FF"];
+  for (const client of [anonymous, page.request]) {
+    for (const path of apiPaths) {
+      const res = await client.get(path);
+      expect(res.status(), path).toBe(400);
+      expect((await res.json()).error, path).toMatchObject({ code: "validation_error", message: "path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)" });
+    }
+  }
+  for (const path of ["/campaigns/%FF", "/users/%FF"]) {
+    const res = await page.request.get(path);
+    expect(res.status(), path).toBe(400);
+    expect(await res.text(), path).toBe("Bad request: path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)");
+  }
+});
+
 test("one webhook of a campaign is deleted by an editor's key, not a viewer's; the last of an active campaign stays", async ({ page, playwright, baseURL }) => {
   const editor = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${await createKey(page, "Webhook pruner", "editor")}` } });
   const viewer = await playwright.request.newContext({ baseURL, extraHTTPHeaders: { authorization: `Bearer ${await createKey(page, "Webhook reader", "viewer")}` } });

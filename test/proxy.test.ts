@@ -18,7 +18,7 @@ describe("proxy: a %-escape in the path that does not decode", () => {
       const res = open(path);
       expect(res.status, path).toBe(400);
       expect(res.headers.get("content-type"), path).toMatch(/^text\/plain/);
-      expect(await res.text(), path).toBe("Bad request: the address is not valid: a % in its path is not followed by a valid escape (such as %20)");
+      expect(await res.text(), path).toBe("Bad request: path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)");
     }
   });
 
@@ -27,7 +27,7 @@ describe("proxy: a %-escape in the path that does not decode", () => {
       for (const headers of [signedIn, {}]) {
         const res = open(path, headers);
         expect(res.status, path).toBe(400);
-        expect((await res.json()).error, path).toMatchObject({ code: "validation_error", message: "the address is not valid: a % in its path is not followed by a valid escape (such as %20)" });
+        expect((await res.json()).error, path).toMatchObject({ code: "validation_error", message: "path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)" });
       }
     }
   });
@@ -181,5 +181,35 @@ describe("proxy: an internal /api path no route has", () => {
     }
     expect(send("GET", "/api/auth/get-session").headers.get("x-middleware-next")).toBe("1");
     expect(send("GET", "/api/health").headers.get("x-middleware-next")).toBe("1");
+  });
+});
+
+// Next decodes a route's [param] before any wrapper: /users/%FF was a plain-text 500 with nothing logged.
+describe("proxy: a malformed %-escape in the path", () => {
+  const apiPaths = ["/api/v1/users/%FF", "/api/v1/campaigns/%FF", "/api/v1/deliveries/%C0", "/api/v1/templates/%FF", "/api/v1/users/%ED%A0%80", "/api/deliveries/%FF", "/api/imports/%FF", "/api/v1/campaigns/%E2%82/delivery"];
+
+  it("is the API's error envelope under /api, signed in or not", async () => {
+    for (const path of apiPaths) {
+      for (const headers of [signedIn, {}]) {
+        const res = open(path, headers);
+        expect(res.status, path).toBe(400);
+        expect((await res.json()).error, path).toEqual({ code: "validation_error", message: "path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)", details: [{ path: "path", message: "malformed %-escape" }] });
+      }
+    }
+  });
+
+  it("is a 400 page elsewhere", async () => {
+    for (const path of ["/campaigns/%FF", "/users/%FF", "/users/%ED%A0%80", "/campaigns/%FF/deliveries"]) {
+      const res = open(path);
+      expect(res.status, path).toBe(400);
+      expect(res.headers.get("content-type"), path).toMatch(/^text\/plain/);
+      expect(await res.text(), path).toBe("Bad request: path: a % in the address is not a valid escape of UTF-8 text (such as %20 or %C3%A9)");
+    }
+  });
+
+  it("lets well-formed escapes through", () => {
+    for (const path of ["/users/%C3%A9", "/api/v1/users/u%2F1", "/users/%F0%9F%98%80", "/campaigns/a%25FF"]) {
+      expect(open(path).status, path).not.toBe(400);
+    }
   });
 });
