@@ -41,3 +41,16 @@ describe("withApi validation errors", () => {
     });
   });
 });
+
+// The pages read a repeated key's first value (lib/http/query-string.ts); the API read its last, so
+// /api/v1/campaigns?status=active&status=draft listed drafts while /campaigns showed active ones.
+describe("withApi repeated query keys", () => {
+  it("read the first value, as the pages do", async () => {
+    resetEnv();
+    await resetRateLimits();
+    const route = withApi({ role: "viewer", query: z.object({ status: z.string(), limit: z.coerce.number() }).strict() }, async ({ query }) => query);
+    const res = await route(new Request("http://127.0.0.1/api/v1/x?status=active&status=draft&limit=2&limit=x", { headers: await apiKeyHeaders("viewer") }));
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ status: "active", limit: 2 });
+  });
+});

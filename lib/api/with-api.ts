@@ -6,6 +6,7 @@ import { env } from "../env";
 import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, unstorableTextError, validationError, type InputPart } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
+import { queryObject } from "../http/query-string";
 import { rateLimiter, type RateLimiter } from "./rate-limit";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
@@ -28,7 +29,7 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       assertStorableUrl(req, params);
       let body: unknown = undefined;
       if (options.body) body = parseWith(options.body, await readJson(req));
-      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams), "(query)") : undefined;
+      const query = options.query ? parseWith(options.query, queryObject(new URL(req.url).searchParams), "(query)") : undefined;
       const result = await handler({ req, body: body as never, query: query as never, params, principal });
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {

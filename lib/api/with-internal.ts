@@ -11,6 +11,7 @@ import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, validationError, type InputPart } from "./errors";
 import { assertStorableUrl, readJson } from "./with-api";
 import { MemberQueues } from "./member-queue";
+import { queryObject } from "../http/query-string";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
 
@@ -70,7 +71,7 @@ export function withInternal<
       const rawParams = (await route?.params) ?? {};
       assertStorableUrl(req, rawParams);
       const params = options.params ? parseWith(options.params, rawParams, "(path)") : undefined;
-      const query = options.query ? parseWith(options.query, Object.fromEntries(new URL(req.url).searchParams), "(query)") : undefined;
+      const query = options.query ? parseWith(options.query, queryObject(new URL(req.url).searchParams), "(query)") : undefined;
       let body: unknown = undefined;
       if (options.streamTypes) assertStreamType(req, options.streamTypes);
       else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
