@@ -1,5 +1,6 @@
 // Settings › Delivery limits: an admin sets the install-wide frequency cap (blank = no cap), bad
-// input is refused at its field, the cap is kept and audited; an editor sees it read-only.
+// input is refused at its field, the cap is kept and audited; an editor sees it read-only, and the
+// Delivery section's exemption from it too.
 import { expect, test } from "./fixtures";
 
 test("an admin sets the delivery limits, which are kept and audited; an editor only sees them", async ({ page, browser, baseURL }) => {
@@ -63,6 +64,13 @@ test("an admin sets the delivery limits, which are kept and audited; an editor o
   await expect(readOnly.getByRole("button", { name: "Save limits" })).toHaveCount(0);
   await expect(readOnly).toContainText("Only admins can change the delivery limits.");
   await expect(editorPage.getByRole("region", { name: "API keys" })).toHaveCount(0);
+  // nor exempt a campaign from the cap: the Delivery section's checkbox is read-only for an editor
+  await editorPage.goto("/campaigns/new");
+  const exemptFor = (p: typeof page) => p.getByRole("region", { name: "Delivery", exact: true }).getByRole("checkbox", { name: "Exempt from the per-user frequency cap" });
+  await expect(exemptFor(editorPage)).toBeDisabled();
+  await expect(editorPage.getByRole("region", { name: "Delivery", exact: true })).toContainText("Only admins can exempt a campaign from the frequency cap.");
+  await page.goto("/campaigns/new");
+  await expect(exemptFor(page)).toBeEnabled();
   await editor.close();
 
   // Back as it was: no cap, so that later specs send freely, and no extra member.

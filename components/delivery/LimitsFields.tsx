@@ -5,7 +5,9 @@
 import { Field, inputClass } from "../ui/Field";
 import { utcText } from "../ui/DateTime";
 import { useTimeZoneChoices } from "./TimeZoneList";
+import { useRoleAllows } from "../auth/MemberRole";
 import { instantFromZonedInput, utcInputStep } from "@/lib/delivery/forms/utc-input";
+import { CAP_EXEMPT_ADMIN_ONLY } from "@/lib/delivery/forms/cap-exempt";
 
 /** startAt and endAt: wall-clock times in `zone` (lib/delivery/forms/utc-input.ts reads them). */
 export type LimitsForm = { startAt: string; endAt: string; zone: string; capExempt: boolean };
@@ -45,6 +47,8 @@ function ZoneSelect({ limits, setZone, disabled }: Props) {
 
 export function LimitsFields(props: Props) {
   const { limits, set, disabled } = props;
+  // the frequency cap is an admin's setting (lib/delivery/forms/settings.ts refuses an editor's change)
+  const canExempt = useRoleAllows("admin");
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Limits</legend>
@@ -53,10 +57,13 @@ export function LimitsFields(props: Props) {
         <DateField label="End" hint="Optional: sends planned later are suppressed" name="endAt" props={props} />
         <ZoneSelect {...props} />
       </div>
-      <label className="flex items-center gap-2 text-sm text-slate-700">
-        <input type="checkbox" checked={limits.capExempt} disabled={disabled} onChange={(e) => set({ capExempt: e.target.checked })} />
-        Exempt from the per-user frequency cap
-      </label>
+      <div>
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={limits.capExempt} disabled={disabled || !canExempt} aria-describedby={canExempt ? undefined : "cap-exempt-note"} onChange={(e) => set({ capExempt: e.target.checked })} />
+          Exempt from the per-user frequency cap
+        </label>
+        {!canExempt && <p id="cap-exempt-note" className="mt-1 text-xs text-slate-500">{CAP_EXEMPT_ADMIN_ONLY}.</p>}
+      </div>
     </fieldset>
   );
 }

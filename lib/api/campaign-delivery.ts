@@ -6,6 +6,7 @@ import { parseDeliveryRule, parseSubDelivery } from "../delivery/core/rules";
 import { parseRetryPolicy } from "../delivery/core/retry-policy";
 import { saveDeliverySettings, storedDeliverySettings, type DeliverySettings } from "../delivery/forms/settings";
 import { ApiError } from "./errors";
+import type { Role } from "../auth/roles";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
 
@@ -22,8 +23,8 @@ export async function deliverySettingsByApi(id: string) {
   };
 }
 
-export async function saveDeliverySettingsByApi(id: string, settings: DeliverySettings, actor: string) {
-  const saved = await saveDeliverySettings(id, settings, { unknownActions: "refuse", actor });
+export async function saveDeliverySettingsByApi(id: string, settings: DeliverySettings, actor: string, role: Role) {
+  const saved = await saveDeliverySettings(id, settings, { unknownActions: "refuse", actor, role });
   if (!saved.ok) {
     if (saved.problem === "not_found") throw notFound(id);
     if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");

@@ -4,6 +4,7 @@
 import type { z } from "zod";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
+import { AccessError } from "../auth/guard";
 import { ApiError, errorResponse, unstorableTextError, validationError, type InputPart } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { queryObject } from "../http/query-string";
@@ -34,10 +35,16 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
+      if (err instanceof AccessError) return errorResponse(accessErrorToApi(err));
       log.error("API request failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
       return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
     }
   };
+}
+
+/** A role refusal from lib (AccessError) as the envelope: 401/403, the field it names in `details`. */
+export function accessErrorToApi(err: AccessError): ApiError {
+  return new ApiError(err.status, err.status === 401 ? "unauthorized" : "forbidden", err.message, err.field ? [{ path: err.field, message: err.message }] : null);
 }
 
 const holder = globalThis as unknown as { __hooklineApiLimiter?: RateLimiter };

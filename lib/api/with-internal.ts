@@ -9,7 +9,7 @@ import type { Member } from "../auth/members";
 import type { Role } from "../auth/roles";
 import { describeSafely, log } from "../log";
 import { ApiError, errorResponse, validationError, type InputPart } from "./errors";
-import { assertStorableUrl, readJson } from "./with-api";
+import { accessErrorToApi, assertStorableUrl, readJson } from "./with-api";
 import { MemberQueues } from "./member-queue";
 import { queryObject } from "../http/query-string";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
@@ -189,7 +189,7 @@ function retryAfterOf(err: unknown): number | null {
 /** Any error of an internal route as the envelope: never a stack, never a 500 page. */
 export function internalErrorResponse(req: Request, err: unknown): Response {
   if (err instanceof ApiError) return errorResponse(err);
-  if (err instanceof AccessError) return errorResponse(new ApiError(err.status, err.status === 401 ? "unauthorized" : "forbidden", err.message));
+  if (err instanceof AccessError) return errorResponse(accessErrorToApi(err));
   if (err instanceof z.ZodError) return errorResponse(validationError(err));
   const retryAfter = retryAfterOf(err);
   if (retryAfter !== null) {

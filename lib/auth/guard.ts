@@ -7,6 +7,8 @@ export class AccessError extends Error {
   constructor(
     readonly status: 401 | 403,
     message: string,
+    /** the input field the role may not change ("capExempt"), named in the API's details */
+    readonly field?: string,
   ) {
     super(message);
   }

@@ -21,6 +21,11 @@ export function isMemberRole(value: unknown): value is MemberRole {
   return value === "owner" || isRole(value);
 }
 
+/** Whether `role` may exempt a campaign from the frequency cap or lift its exemption: the cap is an admin's setting. */
+export function mayChangeCapExempt(role: MemberRole): boolean {
+  return effectiveRole(role) === "admin";
+}
+
 /** The role a member acts with: the owner is an admin. */
 export function effectiveRole(role: MemberRole): Role {
   return role === "owner" ? "admin" : role;

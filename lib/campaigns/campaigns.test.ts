@@ -186,6 +186,17 @@ describe("duplicate, delete", () => {
     });
   });
 
+  // the frequency cap is an admin's setting: an editor's copy would be an exempt campaign they made
+  it("a copy keeps the cap exemption only when an admin copies", async () => {
+    const { id } = await saveCampaign(basic("https://api.example.com/a"));
+    await db().campaign.update({ where: { id }, data: { capExempt: true } });
+    const exemptOf = async (copyId: string | null) => (await db().campaign.findUniqueOrThrow({ where: { id: copyId! }, select: { capExempt: true } })).capExempt;
+    expect(await exemptOf(await duplicateCampaign(id, { role: "admin" }))).toBe(true);
+    expect(await exemptOf(await duplicateCampaign(id, { role: "owner" }))).toBe(true);
+    expect(await exemptOf(await duplicateCampaign(id, { role: "editor" }))).toBe(false);
+    expect(await exemptOf(await duplicateCampaign(id))).toBe(false);
+  });
+
   it("an editor's copy of a campaign or an action carries no secret: the secret header shows empty, to be typed again", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }, { name: "X-Team", value: "growth" }] }));
     const originalId = (await storedAction(id)).id;

@@ -3,6 +3,7 @@
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import { recordAudit } from "../auth/audit";
+import { mayChangeCapExempt } from "../auth/roles";
 import type { Action } from "../db";
 import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
@@ -213,7 +214,8 @@ export async function duplicateCampaign(id: string, actor: SecretActor = UNTRUST
       description: original.description,
       deliveryRule: original.deliveryRule ?? DEFAULT_DELIVERY_RULE,
       audience: original.audience ?? undefined,
-      capExempt: original.capExempt,
+      // the frequency cap is an admin's setting: an editor's copy is not exempt
+      capExempt: original.capExempt && mayChangeCapExempt(actor.role),
       goalEvent: original.goalEvent,
       goalWindowHours: original.goalWindowHours,
     },

@@ -46,7 +46,7 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
       return id ? [{ ...a, id }] : [];
     });
     // refused (an active campaign): the campaign is saved all the same and the problem is said
-    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by });
+    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role });
     deliveryProblem = result.ok ? null : result.message;
   });
   return { ...saved, deliveryProblem };

@@ -9,7 +9,7 @@ import { deliverySettingsSchema } from "../../delivery/forms/settings";
 export const deliverySettingsBodySchema = deliverySettingsSchema.meta({
   id: "DeliverySettingsInput",
   description:
-    'How the campaign delivers. `rule` is replaced; `audience` (null: everyone), `startAt`, `endAt` (ISO-8601, UTC unless it carries an offset, years 1970-9999; "" or null: none) and `capExempt` are kept when left out; `actions` lists the webhooks to change by `id` (on create: "@0", "@1"… by position), the others keep theirs.',
+    'How the campaign delivers. `rule` is replaced; `audience` (null: everyone), `startAt`, `endAt` (ISO-8601, UTC unless it carries an offset, years 1970-9999; "" or null: none) and `capExempt` are kept when left out (changing `capExempt`, the exemption from the frequency cap, needs an admin: 403 otherwise); `actions` lists the webhooks to change by `id` (on create: "@0", "@1"… by position), the others keep theirs.',
 });
 
 export const deliverySettingsResponseSchema = z

@@ -6,6 +6,9 @@ import { db } from "../../db";
 import type { Prisma } from "../../db";
 import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
+import { AccessError } from "../../auth/guard";
+import { mayChangeCapExempt, type MemberRole } from "../../auth/roles";
+import { CAP_EXEMPT_ADMIN_ONLY } from "./cap-exempt";
 import { cronProblem, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
@@ -87,6 +90,8 @@ export type DeliverySettingsSaved =
 type WriteOptions = {
   /** who saves (an email, or an API key's name): a change is audited as campaign.delivery_changed */
   actor?: string;
+  /** their role: only an admin may change the cap exemption; left out, treated as an editor's */
+  role?: MemberRole;
   /** "refuse": a webhook id that is not one of the campaign's (variants excluded) saves nothing. The
    *  editor's form may still hold a webhook deleted meanwhile, so it ignores them (the default). */
   unknownActions?: "ignore" | "refuse";
@@ -116,6 +121,10 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
+  // thrown, not returned: the campaign page's one Save and a create with settings keep nothing of it
+  if (settings.capExempt !== undefined && settings.capExempt !== campaign.capExempt && !mayChangeCapExempt(options.role ?? "editor")) {
+    throw new AccessError(403, `capExempt: ${CAP_EXEMPT_ADMIN_ONLY}; send it unchanged (${campaign.capExempt}) or leave it out`, "capExempt");
+  }
   if (campaign.status === "active") return { ok: false, problem: "active", message: "Pause the campaign before changing how it delivers." };
   // as the Delivery section locks it: a retry by hand reopens a finished campaign, and would then
   // send by whatever rule it was given (a triggered one, say) without an activation's checks

@@ -9,22 +9,23 @@ import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
 import { activateCampaign, activationMessage, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
+import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
 
 // The settings are parsed leniently here and strictly below, so their errors land on the form's fields.
 const settingsArgs = z.tuple([idSchema, z.unknown()]);
 
-async function save(campaignId: string, input: unknown, actor: string): Promise<ActionResult<DeliverySettings>> {
+async function save(campaignId: string, input: unknown, member: Member): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
-  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor });
+  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role });
   if (!saved.ok) return failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(parsed.data);
 }
 
 export const activateAction = defineAction({ role: "editor", schema: settingsArgs, name: "Activating" }, async ([campaignId, input], member) => {
-  const saved = await save(campaignId, input, member.email);
+  const saved = await save(campaignId, input, member);
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email });
   revalidatePath(`/campaigns/${campaignId}`);

@@ -60,7 +60,6 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
       audience: { match: "any", conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
       actions: [{ id: second!.id, subDelivery: { kind: "delay", seconds: 600 }, retryPolicy: "none", rateLimitPerSecond: 20 }],
       startAt: "2027-01-01T00:00:00Z",
-      capExempt: true,
     });
     expect(res.status).toBe(200);
     const saved = await res.json();
@@ -69,7 +68,7 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
       audience: { match: "any", conditions: [{ key: "plan", operator: "equals", value: "pro" }] },
       startAt: "2027-01-01T00:00:00.000Z",
       endAt: null,
-      capExempt: true,
+      capExempt: false,
     });
     expect(saved.actions).toEqual([
       { id: first!.id, subDelivery: { kind: "immediate" }, retryPolicy: "default", rateLimitPerSecond: null },
@@ -88,13 +87,48 @@ describe("GET and PUT /api/v1/campaigns/{id}/delivery", () => {
       ['API key "test editor"', "immediate"],
       ['API key "test editor"', "immediate"],
     ]);
-    expect(audit.map((a) => (a.details as { changed: string[] }).changed)).toEqual([["rule", "audience", "startAt", "capExempt", `actions.${second!.id}`], ["rule"], ["audience"]]);
+    expect(audit.map((a) => (a.details as { changed: string[] }).changed)).toEqual([["rule", "audience", "startAt", `actions.${second!.id}`], ["rule"], ["audience"]]);
     // sent back unchanged (as the editor's Save does with every campaign save): nothing to record
     expect((await putSettings(campaign.id, await (await getSettings(campaign.id)).json())).status).toBe(200);
     expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.delivery_changed" } })).toBe(3);
     // the campaign page's Delivery section saves through the same function, as its member
     await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "triggered", event: "page" } }), { actor: "ann@example.com" });
     expect(await db().auditLog.findFirst({ where: { target: campaign.id, actor: "ann@example.com" } })).toMatchObject({ action: "campaign.delivery_changed", details: { when: "triggered", changed: ["rule"] } });
+  });
+
+  // The frequency cap is an admin's setting (README "Frequency cap"): an editor's key or form could
+  // exempt their own campaign from it.
+  it("changing capExempt needs an admin: an editor's change is a 403 naming it and saves nothing; sent back unchanged or left out, it is the editor's", async () => {
+    const admin = await apiKeyHeaders("admin");
+    const campaign = await newCampaign();
+    const refused = await putSettings(campaign.id, { rule: { when: "triggered", event: "signup" }, capExempt: true });
+    expect(refused.status).toBe(403);
+    const body = await refused.json();
+    expect(body.error).toMatchObject({ code: "forbidden", message: expect.stringContaining("capExempt"), details: [{ path: "capExempt" }] });
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { capExempt: true, deliveryRule: true } })).toMatchObject({ capExempt: false, deliveryRule: { when: "immediate" } });
+
+    expect((await (await putSettings(campaign.id, { rule: { when: "immediate" }, capExempt: true }, admin)).json()).capExempt).toBe(true);
+    // the editor may save the rest, the exemption sent back as it is or left out
+    expect((await putSettings(campaign.id, { rule: { when: "triggered", event: "signup" }, capExempt: true })).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "immediate" } })).status).toBe(200);
+    expect((await putSettings(campaign.id, { rule: { when: "immediate" }, capExempt: false })).status).toBe(403);
+    expect((await (await getSettings(campaign.id)).json()).capExempt).toBe(true);
+
+    // the campaign page's Save and Delivery section go through the same function, with the member's role
+    const settings = deliverySettingsSchema.parse({ rule: { when: "immediate" }, capExempt: false });
+    await expect(saveDeliverySettings(campaign.id, settings, { actor: "ed@example.com", role: "editor" })).rejects.toThrow(/capExempt|frequency cap/);
+    await expect(saveDeliverySettings(campaign.id, settings, { actor: "ed@example.com" })).rejects.toThrow(/frequency cap/);
+    expect(await saveDeliverySettings(campaign.id, settings, { actor: "own@example.com", role: "owner" })).toEqual({ ok: true });
+
+    // a new campaign made by an editor's key cannot start exempt, and nothing of it is kept
+    const before = await db().campaign.count();
+    const created = await create(apiRequest("POST", "/campaigns", editor, { ...draft, name: "Born exempt", delivery: { rule: { when: "immediate" }, capExempt: true } }));
+    expect(created.status).toBe(403);
+    expect((await created.json()).error).toMatchObject({ code: "forbidden", details: [{ path: "capExempt" }] });
+    expect(await db().campaign.count()).toBe(before);
+    const byAdmin = await create(apiRequest("POST", "/campaigns", admin, { ...draft, name: "Born exempt", delivery: { rule: { when: "immediate" }, capExempt: true } }));
+    expect(byAdmin.status).toBe(201);
+    expect((await byAdmin.json()).delivery.capExempt).toBe(true);
   });
 
   it("stores a rule's time zone as the IANA database spells it", async () => {

@@ -9,5 +9,5 @@ export const GET = withApi({ role: "viewer" }, async ({ params }) => deliverySet
 
 /** Replaces the campaign's rule; audience, dates, cap exemption and the listed webhooks' settings when given. */
 export const PUT = withApi({ body: deliverySettingsBodySchema, role: "editor" }, async ({ body, params, principal }) =>
-  saveDeliverySettingsByApi(params.id ?? "", body, actorOf(principal)),
+  saveDeliverySettingsByApi(params.id ?? "", body, actorOf(principal), principal.role),
 );
