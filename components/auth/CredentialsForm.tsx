@@ -1,5 +1,6 @@
 "use client";
 // The sign-in, owner set-up and invitation forms: email (unless fixed), password, and the error.
+import { MEMBER_NAME_MAX_LENGTH } from "@/lib/auth/member-name";
 import { useActionState, useState } from "react";
 import type { FormActionState } from "@/app/define-action";
 import { Button } from "@/components/ui/Button";
@@ -31,7 +32,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
             name="name"
             className={`${inputClass} mt-1`}
             autoComplete="name"
-            maxLength={100}
+            maxLength={MEMBER_NAME_MAX_LENGTH}
             value={name}
             onChange={(e) => setName(e.target.value)}
             aria-invalid={!!err.name}

@@ -3,7 +3,7 @@
 import { createHmac } from "node:crypto";
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
-import { createAuthMiddleware } from "better-auth/api";
+import { APIError, createAuthMiddleware } from "better-auth/api";
 import { nextCookies } from "better-auth/next-js";
 import { db } from "../db";
 import { prismaProvider } from "../db/dialect";
@@ -15,6 +15,7 @@ import { SESSION_COOKIE_PREFIX } from "./gate";
 import { authRateLimitStorage } from "./auth-rate-limit";
 import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { forgetVerifiedSessions } from "./verified-sessions";
+import { checkMemberName } from "./member-name";
 
 /** The origins this request may come from: the address it was sent to (Host header and URL; the
  * X-Forwarded-Host/-Proto a trusted proxy says it was sent to). */
@@ -24,6 +25,21 @@ function requestOrigins(request: Request): string[] {
   const host = (forwarded && request.headers.get("x-forwarded-host")) || request.headers.get("host");
   const proto = (forwarded && request.headers.get("x-forwarded-proto")) || url.protocol.replace(":", "");
   return [url.origin, ...(host ? [`${proto}://${host}`] : [])];
+}
+
+/** better-auth's endpoints that write a member's name (sign-up is disabled, but would). Members made by
+ * owner set-up or an invitation get theirs checked in members.ts createMember, by the same rule. */
+const NAME_PATHS: ReadonlySet<string> = new Set(["/update-user", "/sign-up/email"]);
+
+/** A name given to one of them is held to member-name.ts: a 400 naming it, or the name trimmed. */
+function beforeNameChange(ctx: { path?: string; body?: unknown }) {
+  if (!ctx.path || !NAME_PATHS.has(ctx.path) || !ctx.body || typeof ctx.body !== "object") return;
+  const name = (ctx.body as { name?: unknown }).name;
+  if (name === undefined) return;
+  if (typeof name !== "string") throw new APIError("BAD_REQUEST", { message: "name: A name is text" });
+  const checked = checkMemberName(name);
+  if (!checked.ok) throw new APIError("BAD_REQUEST", { message: `name: ${checked.message}` });
+  return { context: { body: { ...ctx.body, name: checked.name } } };
 }
 
 function createAuth() {
@@ -47,7 +63,14 @@ function createAuth() {
     },
     // Wrong passwords are throttled per account and per client address, in the database, and audited
     // (sign-in-guard.ts); these hooks run for the HTTP route and for direct auth.api calls alike.
-    hooks: { before: createAuthMiddleware(async (ctx) => beforeSignIn(ctx)), after: createAuthMiddleware(async (ctx) => afterSignIn(ctx)) },
+    // And a name is bounded on every endpoint that sets one (beforeNameChange).
+    hooks: {
+      before: createAuthMiddleware(async (ctx) => {
+        await beforeSignIn(ctx);
+        return beforeNameChange(ctx);
+      }),
+      after: createAuthMiddleware(async (ctx) => afterSignIn(ctx)),
+    },
     // better-auth's own per-address limiter on top, keyed on the address client-address.ts resolved,
     // never on a header the client wrote; counted where every limit is (in Redis with the scale-out).
     rateLimit: { enabled: env().NODE_ENV === "production", window: 60, max: 300, customStorage: authRateLimitStorage },

@@ -81,6 +81,19 @@ describe("members", () => {
     expect(await findInvite(token)).toBeNull();
   });
 
+  // a name had no bound: a 60,000-character one was stored and shown on every page of the app
+  it("refuses a name over 100 characters or holding a control character at the name; trims the one it keeps", async () => {
+    const owner = (await listMembers()).find((m) => m.role === "owner")!;
+    const { token } = await inviteMember({ email: "long-name@example.com", role: "viewer" }, owner);
+    for (const name of ["A".repeat(60000), "A".repeat(101), "Ann\u0007", "Ann\nBob", "Ann\u009b"]) {
+      const refused = await acceptInvite(token, { name, password: "named password" }).catch((err: unknown) => err);
+      expect(refused, JSON.stringify(name.slice(0, 20))).toBeInstanceOf(MemberError);
+      expect(refused).toMatchObject({ field: "name", message: expect.stringMatching(/^A name (is at most 100 characters|cannot contain a control character)/) });
+    }
+    expect(await db().member.count({ where: { email: "long-name@example.com" } })).toBe(0);
+    expect(await acceptInvite(token, { name: `  ${"é".repeat(100)}  `, password: "named password" })).toMatchObject({ name: "é".repeat(100) });
+  });
+
   it("leaves the invitation unused when creating the member fails for another reason (the claim and the member are one transaction)", async () => {
     const owner = (await listMembers()).find((m) => m.role === "owner")!;
     const { token } = await inviteMember({ email: "twice@example.com", role: "viewer" }, owner);

@@ -1,5 +1,6 @@
 // The people who sign in: the owner (created on first run or from HOOKLINE_BOOTSTRAP_OWNER),
 // members invited by link with a role, role changes and removal. Passwords are hashed by better-auth.
+import { checkMemberName, MEMBER_NAME_MAX_LENGTH } from "./member-name";
 import { createHash, randomBytes } from "node:crypto";
 import { z } from "zod";
 import { db } from "../db";
@@ -46,6 +47,8 @@ type Tx = Parameters<Parameters<typeof transaction>[0]>[0];
 async function createMember(input: { email: string; password: string; name: string; role: MemberRole }, claim?: (tx: Tx) => Promise<void>): Promise<Member> {
   const bad = unstorableText(input.name);
   if (bad) throw new MemberError(`A name cannot contain ${bad.problem}`, "name");
+  const checked = checkMemberName(input.name);
+  if (!checked.ok) throw new MemberError(checked.message, "name");
   const ctx = await auth().$context;
   const hash = await ctx.password.hash(input.password);
   const created = await transaction(async (tx) => {
@@ -60,7 +63,7 @@ async function createMember(input: { email: string; password: string; name: stri
     if (await tx.member.findUnique({ where: { email: input.email } })) throw new MemberError("Someone with this email is already a member", "email");
     const id = randomBytes(16).toString("base64url");
     // two invites for one email accepted at once: both saw no member, the second insert is the one refused
-    const member = await tx.member.create({ data: { id, email: input.email, name: input.name, role: input.role, emailVerified: true } }).catch((err) => {
+    const member = await tx.member.create({ data: { id, email: input.email, name: checked.name, role: input.role, emailVerified: true } }).catch((err) => {
       throw isUniqueViolation(err) ? new MemberError("Someone with this email is already a member", "email") : err;
     });
     await tx.memberAccount.create({ data: { id: randomBytes(16).toString("base64url"), accountId: id, providerId: "credential", userId: id, password: hash } });
@@ -69,6 +72,9 @@ async function createMember(input: { email: string; password: string; name: stri
   return { id: created.id, email: created.email, name: created.name, role: created.role as MemberRole };
 }
 
+/** The name of a member who typed none: their email's local part, cut to the longest name. */
+const nameFromEmail = (email: string) => email.split("@")[0]!.slice(0, MEMBER_NAME_MAX_LENGTH);
+
 const OWNER_EXISTS = "This install already has an owner; sign in instead";
 
 /** The first account of a fresh install; refused once anyone exists. */
@@ -76,7 +82,7 @@ export async function createOwner(input: { email: string; password: string; name
   const email = emailSchema.parse(input.email);
   passwordSchema.parse(input.password);
   if (await hasMembers()) throw new MemberError(OWNER_EXISTS);
-  const owner = await createMember({ email, password: input.password, name: input.name?.trim() || email.split("@")[0]!, role: "owner" });
+  const owner = await createMember({ email, password: input.password, name: input.name?.trim() || nameFromEmail(email), role: "owner" });
   await recordAudit({ actor: email, action: "member.owner_created", target: owner.id });
   return owner;
 }
@@ -146,7 +152,7 @@ export async function acceptInvite(token: string, input: { name: string; passwor
   passwordSchema.parse(input.password);
   const invite = await findInvite(token, now);
   if (!invite) throw new MemberError("This invitation link is invalid, used or expired; ask for a new one");
-  const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || invite.email.split("@")[0]!, role: invite.role as Role }, async (tx) => {
+  const member = await createMember({ email: invite.email, password: input.password, name: input.name.trim() || nameFromEmail(invite.email), role: invite.role as Role }, async (tx) => {
     // An invitation speaks for whoever sent it: once they are removed or no longer an admin it is
     // void (removeMember and changeMemberRole withdraw theirs too; this also voids older ones).
     const inviter = await tx.member.findUnique({ where: { email: invite.invitedBy }, select: { role: true } });

@@ -7,6 +7,7 @@ import { POST, GET } from "@/app/api/auth/[...all]/route";
 import { db } from "../db";
 import { resetEnv } from "../env";
 import { PEER_HEADER } from "./client-address";
+import { auth } from "./better-auth";
 import { createOwner } from "./members";
 import { signInWithPassword, WRONG_CREDENTIALS } from "./sign-in";
 import { afterSignIn, beforeSignIn } from "./sign-in-guard";
@@ -220,6 +221,39 @@ describe("text neither database can store, in an /api/auth body", () => {
     // a whole pair is a character like any other
     expect((await update("Ann \ud83d\ude00")).status).toBe(200);
     expect((await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name).toBe("Ann \ud83d\ude00");
+  });
+});
+
+// A viewer's update-user stored a 60,000-character name; every path that sets a name has one bound
+// (lib/auth/member-name.ts), update-user through better-auth's before hook, over HTTP and auth.api alike.
+describe("a member's name through better-auth", () => {
+  it("over 100 characters, empty or holding a control character is a 400 naming the name, and nothing changes; a name is trimmed", async () => {
+    const signedIn = await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "203.0.113.64" }));
+    const cookie = signedIn.headers.getSetCookie().map((c) => c.split(";")[0]).join("; ");
+    const update = (body: object) =>
+      POST(
+        new Request(`${ORIGIN}/api/auth/update-user`, {
+          method: "POST",
+          headers: { "content-type": "application/json", cookie, origin: ORIGIN, [PEER_HEADER]: "203.0.113.64" },
+          body: JSON.stringify(body),
+        }),
+      );
+    const stored = async () => (await db().member.findUniqueOrThrow({ where: { email: "owner@example.com" } })).name;
+    const before = await stored();
+    for (const name of ["A".repeat(60000), "A".repeat(101), " ", "Ann\u0007", "Ann\r\nBob"]) {
+      const res = await update({ name });
+      expect(res.status, JSON.stringify(name.slice(0, 20))).toBe(400);
+      expect((await res.json()).message, JSON.stringify(name.slice(0, 20))).toMatch(/^name: A name (is at most 100 characters|cannot be empty|cannot contain a control character)/);
+    }
+    expect(await stored()).toBe(before);
+    // the server's own calls go through the same hook
+    await expect(auth().api.updateUser({ body: { name: "B".repeat(101) }, headers: new Headers({ cookie }) })).rejects.toThrow(/at most 100 characters/);
+    expect(await stored()).toBe(before);
+    expect((await update({ name: `  ${"Z".repeat(100)} ` })).status).toBe(200);
+    expect(await stored()).toBe("Z".repeat(100));
+    // an update without a name is not about it
+    expect((await update({ image: null })).status).toBe(200);
+    expect(await stored()).toBe("Z".repeat(100));
   });
 });
 
