@@ -132,6 +132,58 @@ describe("CSV import routes", () => {
   });
 });
 
+// An import was anybody's: any editor could start another's upload with their own mapping, and any
+// viewer download any import's rejected rows (whole rows of someone else's file). Now its uploader's:
+// they alone start it; its progress, report and rejected rows are theirs and the admins'.
+describe("an import belongs to the member who uploaded it", () => {
+  const join = async (email: string, role: "admin" | "editor" | "viewer") => {
+    const { token } = await inviteMember({ email, role }, owner);
+    await acceptInvite(token, { name: email.split("@")[0]!, password: `${role}-password-1` });
+    return signIn(email, `${role}-password-1`);
+  };
+  const startAs = (id: string, who: Record<string, string>, mapping: unknown) =>
+    start(new Request(`${base}/${id}`, { method: "POST", headers: { ...who, "content-type": "application/json" }, body: JSON.stringify({ mapping }) }), params(id));
+
+  it("only its uploader starts it; another editor, a viewer or an admin is refused (403) and it stays unstarted", async () => {
+    const uploader = await join("up1@example.com", "editor");
+    const other = await join("other1@example.com", "editor");
+    const viewer = await join("view1@example.com", "viewer");
+    const admin = await join("adm1@example.com", "admin");
+    const { id } = await (await send("id,email\nu1,a@example.com\n", uploader)).json();
+    for (const who of [other, admin]) {
+      const res = await startAs(id, who, [{ target: "userId" }, { target: "skip" }]);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error).toMatchObject({ code: "forbidden", message: expect.stringMatching(/uploaded it/) });
+    }
+    expect((await startAs(id, viewer, [{ target: "userId" }, { target: "skip" }])).status).toBe(403);
+    expect(importJob(id)!.status).toBe("uploaded");
+    expect((await status(new Request(`${base}/${id}`, { headers: other }), params(id))).status).toBe(403);
+    expect((await startAs(id, uploader, [{ target: "userId" }, { target: "email" }])).status).toBe(202);
+  });
+
+  it("its report and rejected rows are read by its uploader and admins, not by another editor or a viewer", async () => {
+    const uploader = await join("up2@example.com", "editor");
+    const other = await join("other2@example.com", "editor");
+    const viewer = await join("view2@example.com", "viewer");
+    const admin = await join("adm2@example.com", "admin");
+    const { id } = await (await send("id,email\nu2,not-an-email\n", uploader)).json();
+    expect((await startAs(id, uploader, [{ target: "userId" }, { target: "email" }])).status).toBe(202);
+    for (let i = 0; i < 200 && importJob(id)!.status === "running"; i++) await new Promise((r) => setTimeout(r, 50));
+    const download = (who: Record<string, string>) => rejected(new Request(`${base}/${id}/rejected`, { headers: who }), params(id));
+    const report = (who: Record<string, string>) => status(new Request(`${base}/${id}`, { headers: who }), params(id));
+    for (const who of [other, viewer]) {
+      const res = await download(who);
+      expect(res.status).toBe(403);
+      expect((await res.json()).error.code).toBe("forbidden");
+      expect((await report(who)).status).toBe(403);
+    }
+    for (const who of [uploader, admin, session]) {
+      expect(await (await download(who)).text()).toContain("not-an-email");
+      expect((await (await report(who)).json()).report.rejectedCount).toBe(1);
+    }
+  });
+});
+
 describe("what a member's uploads keep on disk", () => {
   const filesOf = async (ids: string[]) => {
     const { readdir } = await import("node:fs/promises");

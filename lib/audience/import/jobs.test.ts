@@ -20,6 +20,8 @@ import {
   type ImportJob,
 } from "./jobs";
 
+const ADMIN = { id: "an-admin", role: "admin" } as const;
+
 const dir = () => path.join(env().dataDir, "imports");
 const stream = (text: string) => new Blob([text]).stream();
 const HOUR = 3_600_000;
@@ -32,7 +34,7 @@ async function upload(text = "id,email\nu1,a@example.com\nu2,bad\n") {
 
 async function importDone(text?: string) {
   const job = await upload(text);
-  startImport(job.id, { mapping: [{ target: "userId" }, { target: "email" }] });
+  startImport(job.id, { mapping: [{ target: "userId" }, { target: "email" }] }, { id: job.owner, role: "editor" });
   await waitFor(() => importJob(job.id)?.status === "done", 10_000, 10);
   return importJob(job.id)!;
 }
@@ -64,7 +66,7 @@ describe("sweepImports on real files", () => {
     // the upload itself goes when its import ends; the rejected rows stay for the download
     await waitFor(() => !existsSync(path.join(dir(), `${done.id}.csv`)), 5_000, 10);
     expect(existsSync(path.join(dir(), `${done.id}.rejected.csv`))).toBe(true);
-    const kept = await rejectedRowsDownload(done.id);
+    const kept = await rejectedRowsDownload(done.id, { id: done.owner, role: "editor" });
     expect(kept.kind).toBe("file");
     if (kept.kind === "file") kept.stream.destroy();
 
@@ -75,7 +77,7 @@ describe("sweepImports on real files", () => {
     expect(existsSync(path.join(dir(), `${done.id}.rejected.csv`))).toBe(false);
     expect(importJob(done.id)).toBeNull();
     expect(importExpired(done.id)).toBe(true);
-    expect(await rejectedRowsDownload(done.id)).toEqual({ kind: "expired" });
+    expect(await rejectedRowsDownload(done.id, { id: done.owner, role: "editor" })).toEqual({ kind: "expired" });
   });
 
   it("drops an upload never imported after the retention, its file too", async () => {
@@ -85,7 +87,7 @@ describe("sweepImports on real files", () => {
     await sweepImports(waiting.createdAt + IMPORT_RETENTION_MS);
     expect(existsSync(file)).toBe(false);
     expect(importJob(waiting.id)).toBeNull();
-    expect(() => startImport(waiting.id, { mapping: [{ target: "userId" }, { target: "email" }] })).toThrow(/no longer available/);
+    expect(() => startImport(waiting.id, { mapping: [{ target: "userId" }, { target: "email" }] }, { id: waiting.owner, role: "editor" })).toThrow(/no longer available/);
   });
 
   it("keeps at most MAX_KEPT_IMPORTS imports: a new upload drops the oldest, files and entries", async () => {
@@ -110,13 +112,13 @@ describe("sweepImports on real files", () => {
     const twoDaysAgo = new Date(Date.now() - 2 * IMPORT_RETENTION_MS);
     for (const f of [...stale, unrelated]) await utimes(f, twoDaysAgo, twoDaysAgo);
     // a restart forgot the import: its leftover rejected rows are "expired", not a failed download
-    expect(await rejectedRowsDownload("imp_leftover1")).toEqual({ kind: "expired" });
+    expect(await rejectedRowsDownload("imp_leftover1", ADMIN)).toEqual({ kind: "expired" });
 
     expect(await sweepImports()).toMatchObject({ files: 2 });
     for (const f of stale) expect(existsSync(f)).toBe(false);
     expect(existsSync(fresh)).toBe(true);
     expect(existsSync(unrelated)).toBe(true);
-    expect(await rejectedRowsDownload("imp_leftover1")).toEqual({ kind: "expired" });
-    expect(await rejectedRowsDownload("imp_neverexisted")).toEqual({ kind: "not_found" });
+    expect(await rejectedRowsDownload("imp_leftover1", ADMIN)).toEqual({ kind: "expired" });
+    expect(await rejectedRowsDownload("imp_neverexisted", ADMIN)).toEqual({ kind: "not_found" });
   });
 });

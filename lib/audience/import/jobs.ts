@@ -15,6 +15,8 @@ import { once } from "node:events";
 import path from "node:path";
 import { env } from "../../env";
 import { describeSafely, log } from "../../log";
+import { AccessError } from "../../auth/guard";
+import { effectiveRole, type MemberRole } from "../../auth/roles";
 import type { Delimiter, CsvEncoding } from "./detect";
 import type { ColumnMapping } from "./mapping";
 import { CsvImportError, importCsv, inspectCsv, MAX_UPLOAD_BYTES, type CsvInspection, type ImportReport } from "./run";
@@ -193,10 +195,32 @@ export function importJob(id: string): ImportJob | null {
   return jobs().get(id) ?? null;
 }
 
-/** Starts the import in the background; the caller polls importJob(id). */
-export function startImport(id: string, options: { mapping: ColumnMapping[]; delimiter?: Delimiter; encoding?: CsvEncoding }): ImportJob {
+/** Who asks about an import: the member's id and role. */
+export type ImportActor = { id: string; role: MemberRole };
+
+// An import is its uploader's: only they choose its mapping and start it (an admin who wants the
+// file imported otherwise uploads it themselves). What it found (report, rejected rows: whole rows
+// of their file) is theirs and the admins'.
+function assertMayStart(job: ImportJob, actor: ImportActor) {
+  if (job.owner !== actor.id) throw new AccessError(403, "Only the member who uploaded it can start this import");
+}
+
+function assertMayRead(job: ImportJob, actor: ImportActor) {
+  if (job.owner !== actor.id && effectiveRole(actor.role) !== "admin") throw new AccessError(403, "Only the member who uploaded it and admins can see what this import found");
+}
+
+/** The import as `actor` may see it (its uploader, an admin): null when there is none, 403 for anyone else. */
+export function importJobFor(id: string, actor: ImportActor): ImportJob | null {
+  const job = jobs().get(id);
+  if (job) assertMayRead(job, actor);
+  return job ?? null;
+}
+
+/** Starts the import in the background (its uploader only); the caller polls importJobFor(id). */
+export function startImport(id: string, options: { mapping: ColumnMapping[]; delimiter?: Delimiter; encoding?: CsvEncoding }, actor: ImportActor): ImportJob {
   const job = jobs().get(id);
   if (!job) throw new CsvImportError("This upload is no longer available; upload the file again.");
+  assertMayStart(job, actor);
   if (job.status !== "uploaded") throw new CsvImportError("This file has already been imported.");
   if (options.mapping.length !== job.inspection.headers.length) throw new CsvImportError(`Map each of the ${job.inspection.headers.length} columns.`);
   job.status = "running";
@@ -232,9 +256,10 @@ export type RejectedRowsDownload =
   | { kind: "not_found" }
   | { kind: "not_done" };
 
-/** The rejected rows as CSV (line, reason, row), once the import is done, or why not. */
-export async function rejectedRowsDownload(id: string): Promise<RejectedRowsDownload> {
+/** The rejected rows as CSV (line, reason, row), once the import is done, or why not; for its uploader and admins (403 otherwise). */
+export async function rejectedRowsDownload(id: string, actor: ImportActor): Promise<RejectedRowsDownload> {
   const job = jobs().get(id);
+  if (job) assertMayRead(job, actor);
   if (!job) {
     if (importExpired(id)) return { kind: "expired" };
     // a restart forgot the import; its file is still here until the sweep takes it
