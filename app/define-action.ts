@@ -15,6 +15,7 @@ import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
 import { UrlPasswordError } from "@/lib/campaigns/url-password";
+import { SecretHostError } from "@/lib/campaigns/fixed-host-secrets";
 import { SigningSecretError } from "@/lib/campaigns/signing-secrets";
 import { TestSendAttachError } from "@/lib/campaigns/test-sends";
 import { describeSafely, log } from "@/lib/log";
@@ -127,7 +128,7 @@ const PRISMA_MESSAGES: Record<string, string> = {
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
   if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError || err instanceof TestSendAttachError) return failed(err.message);
-  if (err instanceof TemplateSyntaxError) return failed(err.message, err.fieldErrors);
+  if (err instanceof TemplateSyntaxError || err instanceof SecretHostError) return failed(err.message, err.fieldErrors);
   if (err instanceof UrlPasswordError) return failed(err.message);
   if (err instanceof WebhookLimitError) return failed(err.message, { [err.field]: err.message });
   if (err instanceof WebhookNotInCampaignError) return failed(`${err.message} Reload the page.`, err.field ? { [err.field]: err.message } : {});

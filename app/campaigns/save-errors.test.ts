@@ -31,3 +31,10 @@ describe("saveCampaignAction field errors", () => {
     expect(result).toMatchObject({ ok: false, fieldErrors: { "actions.0.url": expect.stringMatching(/Write the password right after the scheme/) } });
   });
 });
+
+describe("saveCampaignAction: a stored secret needs a fixed host", () => {
+  it("refuses a secret header's value for a URL whose host is a template, at the header's value", async () => {
+    const result = await saveCampaignAction({ name: "x", actions: [{ url: "https://{{user.crm}}/x", headers: [{ name: "X-Secret", value: "hdrSECRET5678", secret: true }] }] }, undefined);
+    expect(result).toMatchObject({ ok: false, fieldErrors: { "actions.0.headers.0.value": expect.stringMatching(/keeps its value only for a fixed host/) } });
+  });
+});

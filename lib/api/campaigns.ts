@@ -11,6 +11,7 @@ import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
 import { TemplateSyntaxError } from "../campaigns/template-check";
 import { UrlPasswordError } from "../campaigns/url-password";
+import { SecretHostError } from "../campaigns/fixed-host-secrets";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
@@ -80,7 +81,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
       const message = `${err.message} Leave out its id to add it as a new webhook.`;
       throw new ApiError(400, "validation_error", `${path}: ${message}`, [{ path, message }]);
     }
-    if (err instanceof TemplateSyntaxError) {
+    if (err instanceof TemplateSyntaxError || err instanceof SecretHostError) {
       const details = Object.entries(err.fieldErrors).map(([path, message]) => ({ path, message }));
       throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
     }

@@ -11,6 +11,7 @@ import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, t
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { sealedAsSecret } from "./sealed-secret";
+import { assertSecretsAtFixedHost } from "./fixed-host-secrets";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -89,12 +90,15 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
 
 /**
  * The columns to store for a draft: the URL password split out and encrypted, secret headers encrypted.
- * Every write of an action's URL comes here: a password that cannot be split out is refused, never stored in clear.
+ * Every write of an action's URL comes here: a password that cannot be split out is refused, never
+ * stored in clear, and so is a literal secret for a URL whose host is a template (SecretHostError, its
+ * fields named under `prefix`, "actions.0."; fixed-host-secrets.ts).
  */
-export function sealActionDraft(draft: ActionDraft, grant: SecretGrant) {
+export function sealActionDraft(draft: ActionDraft, grant: SecretGrant, prefix = "") {
   const urlProblem = urlPasswordProblem(draft.url);
   if (urlProblem) throw new UrlPasswordError(urlProblem);
   const secrets = resolveSecrets(draft, grant);
+  assertSecretsAtFixedHost({ url: withUrlPassword(secrets.urlTemplate, secrets.password), headers: secrets.headers }, prefix);
   const data = {
     name: draft.name,
     method: draft.method,

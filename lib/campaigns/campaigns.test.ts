@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
-import { decryptSecret } from "../crypto/secret-box";
+import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import { loadWebhookTemplate } from "./action-template";
 import { deleteAction, deleteCampaign, StepInUseError, duplicateAction, duplicateCampaign, getCampaignDraft, saveCampaign } from "./campaigns";
 import { listCampaigns } from "./campaign-list";
@@ -46,25 +46,24 @@ describe("saving a campaign", () => {
   });
 
   it.each([
-    ["a templated scheme", "{{campaign.name}}://bob:s3cret@crm.example.com/x", "{{campaign.name}}://bob@crm.example.com/x", "http:"],
-    ["a templated scheme with literal text", "{{campaign.name}}s://bob:s3cret@crm.example.com/x", "{{campaign.name}}s://bob@crm.example.com/x", "https:"],
-    ["a URL inside {{#if}}", "{{#if user.email}}https://bob:s3cret@crm.example.com/x{{/if}}", "{{#if user.email}}https://bob@crm.example.com/x{{/if}}", "https:"],
-  ])("stores the password of %s encrypted, never in the URL template, and sends it as Basic auth", async (_, url, stored, scheme) => {
-    const { id } = await saveCampaign(draft({ name: "http", actions: [{ url }] }));
-    const action = await storedAction(id);
-    expect(action.urlTemplate).toBe(stored);
-    expect(decryptSecret(action.urlPasswordEnc!)).toBe("s3cret");
+    ["a templated scheme", "{{campaign.name}}://bob:s3cret@crm.example.com/x", "{{campaign.name}}://bob@crm.example.com/x"],
+    ["a templated scheme with literal text", "{{campaign.name}}s://bob:s3cret@crm.example.com/x", "{{campaign.name}}s://bob@crm.example.com/x"],
+    ["a URL inside {{#if}}", "{{#if user.email}}https://bob:s3cret@crm.example.com/x{{/if}}", "{{#if user.email}}https://bob@crm.example.com/x{{/if}}"],
+  ])("refuses the password of %s at the URL (its origin is not fixed), and one stored before the rule is never sent", async (_, url, stored) => {
+    const before = await db().action.count();
+    await expect(saveCampaign(draft({ name: "http", actions: [{ url }] }))).rejects.toMatchObject({ fieldErrors: { "actions.0.url": expect.stringMatching(/kept only for a fixed host/) } });
+    expect(await db().action.count()).toBe(before);
+
+    // stored apart and encrypted, as a save before the rule stored it: the request is refused, not sent without its password
+    const { id } = await saveCampaign(basic("https://crm.example.com/x"));
+    const row = await storedAction(id);
+    await db().action.update({ where: { id: row.id }, data: { urlTemplate: stored, urlPasswordEnc: encryptSecret("s3cret") } });
     const shown = await getCampaignDraft(id);
     expect(JSON.stringify(shown)).not.toContain("s3cret");
     expect(shown?.actions?.[0].url).toContain(`bob:${SECRET_MASK}@crm.example.com`);
-
-    // the request sent is the one the URL as typed renders: the password back as Basic auth
-    const opts = { webhookId: "msg_1", timestamp: new Date("2026-11-26T12:00:00Z") };
-    const sent = renderWebhookRequest(loadWebhookTemplate(action), sampleContext, opts);
-    const asTyped = renderWebhookRequest({ ...loadWebhookTemplate(action), url }, sampleContext, opts);
-    expect(sent).toEqual(asTyped);
-    expect(sent.ok && sent.request.url).toBe(`${scheme}//crm.example.com/x`);
-    expect(sent.ok && sent.request.headers).toContainEqual(["Authorization", `Basic ${Buffer.from("bob:s3cret").toString("base64")}`]);
+    const sent = renderWebhookRequest(loadWebhookTemplate(await storedAction(id)), sampleContext, { webhookId: "msg_1", timestamp: new Date("2026-11-26T12:00:00Z") });
+    expect(sent.ok).toBe(false);
+    expect(!sent.ok && sent.errors).toEqual([{ field: "url", message: expect.stringMatching(/kept only for a fixed host/) }]);
   });
 
   it("a password saved in a templated-scheme URL before it was split shows masked, and a save that cannot keep it says so", async () => {

@@ -126,7 +126,7 @@ export async function saveCampaign(
       const own = action.id ? stepRow(action.id) : undefined;
       const existing = own?.campaignId === campaign.id ? own : undefined;
       const grant = grantSecrets({ draft: action, campaignId: campaign.id, actor, find: stepRow });
-      const sealed = sealActionDraft(action, grant);
+      const sealed = sealActionDraft(action, grant, `actions.${position}.`);
       for (const lost of sealed.lost) note(`actions.${position}.${lost.field}`, lostSecretMessage(lost, "save"));
       // The signing secret never follows the URL to another origin: a new one must be generated there.
       const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);

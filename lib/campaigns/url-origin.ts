@@ -31,6 +31,15 @@ export function urlOrigin(url: string): string | null {
   }
 }
 
+/**
+ * Whether a rendered request (its URL) goes to the fixed origin of the template it was rendered from:
+ * the one condition under which a stored secret (signing secret, URL password, secret header) goes with it.
+ */
+export function sentToFixedOrigin(template: string, rendered: URL): boolean {
+  const origin = urlOrigin(template);
+  return origin !== null && origin === rendered.origin;
+}
+
 /** Whether a masked secret typed in `url` could still stand for the one saved with `savedUrl` (same fixed origin). */
 export function sameFixedOrigin(url: string, savedUrl: string): boolean {
   const origin = urlOrigin(url);

@@ -55,8 +55,8 @@ export async function saveVariants(
     const existing = isVariantOf(own, stepId, campaignId) ? own : undefined;
     const draft: ActionDraft = { ...step, ...variant, id: existing?.id, variants: [], splitPercent: variant.splitPercent, controlPercent: 0 };
     const grant = grantSecrets({ draft: { id: variant.id, copiedFrom: variant.copiedFrom, url: variant.url }, campaignId, actor, find });
-    const sealed = sealActionDraft(draft, grant);
     const at = `${prefix}.variants.${position}`;
+    const sealed = sealActionDraft(draft, grant, `${at}.`);
     for (const lost of sealed.lost) note(`${at}.${lost.field}`, lostSecretMessage(lost, "save"));
     const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
     if (unsign) note(`${at}.url`, "The host changed, so the signing secret was removed: generate a new one.");

@@ -1,7 +1,8 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
 import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
-import { urlOrigin } from "../campaigns/url-origin";
+import { sentToFixedOrigin } from "../campaigns/url-origin";
+import { literalSecrets } from "../campaigns/fixed-host-secrets";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
@@ -237,6 +238,10 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     }
   }
 
+  // A stored secret (URL credentials, a secret header's value) goes only to the fixed origin its URL was
+  // saved with: the save refuses one at a templated host, and one stored before that rule fails here.
+  const atFixedOrigin = !!target && sentToFixedOrigin(template.url, target.url);
+  if (target && !atFixedOrigin) errors.push(...literalSecrets(template));
   if (errors.length || !target) return { ok: false, errors, warnings };
   const { url, authorization } = target;
 
@@ -259,7 +264,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   headers.push(["User-Agent", USER_AGENT], ["webhook-id", opts.webhookId], ["webhook-timestamp", String(timestamp)]);
   // The signing secret signs only requests to the fixed origin the URL was saved with: a templated host
   // is chosen by data (a user's attribute), and a signature for a body sent there is a signature anyone could replay.
-  const secrets = urlOrigin(template.url) === url.origin ? (template.signingSecrets?.filter(Boolean) ?? []) : [];
+  const secrets = atFixedOrigin ? (template.signingSecrets?.filter(Boolean) ?? []) : [];
   if (secrets.length) headers.push(["webhook-signature", signatureHeader(secrets, opts.webhookId, timestamp, body ?? "")]);
   if (authorization) headers.push(["Authorization", authorization]);
   headers.push(...extraHeaders);

@@ -15,6 +15,7 @@ import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } from "../../webhooks/render-request";
 import { isPlaceholderPath } from "../../templating";
 import { urlOrigin } from "../../campaigns/url-origin";
+import { secretsAtTemplatedHost } from "../../campaigns/fixed-host-secrets";
 import { currentAllowList, portOf, refusalWithoutLookup, type AllowList } from "../../webhooks/ssrf";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
@@ -121,6 +122,8 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   const judged: Judged[] = result.warnings.filter((w) => w.path && isPlaceholderPath(w.path)).map((w) => ({ problem: { field: w.field, message: w.message } }));
   const refused = refusedDestination(template.url, sample.destinations);
   if (refused) judged.unshift({ problem: { field: "url", message: refused } });
+  // a stored secret at a templated host is never sent (render-request.ts fails every delivery): said as the save says it
+  for (const problem of secretsAtTemplatedHost(template)) judged.push({ problem });
   // a secret header nobody typed (the Generic JSON POST's Authorization) is never sent: every receiver would refuse the request
   template.headers.forEach((h, i) => {
     if (h.name.trim() && isUnsetSecretHeader(h)) judged.push({ problem: { field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name.trim(), "activation") } });
@@ -135,6 +138,7 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   // fields there are.
   const typedMissing: { error: TemplateProblem; paths: string[] }[] = [];
   for (const e of result.errors) {
+    if (judged.some((j) => j.problem.field === e.field && j.problem.message === e.message)) continue;
     const paths = missing.get(e.field);
     if (!paths) {
       judged.push({ problem: e });

@@ -3,6 +3,7 @@
 // template library or the audit log. One that cannot be split out is refused, never stored in clear.
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { encryptSecret } from "@/lib/crypto/secret-box";
 import { apiKeyHeaders, apiRequest, routeParams } from "@/lib/api/testing";
 import type { Role } from "@/lib/auth/roles";
 import { memberCookies } from "@/test/sessions";
@@ -26,9 +27,12 @@ let cookies: Record<Role, string>;
 beforeAll(async () => {
   cookies = await memberCookies();
   await db().user.create({ data: { id: "u1", email: "mary@example.com", attributes: {} } });
+  // a literal password at a templated scheme is refused now (fixed-host-secrets.ts); one saved before is stored split and encrypted
   const created = await create(json("POST", "/campaigns", await apiKeyHeaders("editor"), { name: "http", actions: [{ name: "CRM", url: typed }] }));
-  expect(created.status).toBe(201);
-  campaignId = ((await created.json()) as { id: string }).id;
+  expect(created.status).toBe(400);
+  const saved = await db().campaign.create({ data: { name: "http", deliveryRule: { when: "immediate" } } });
+  await db().action.create({ data: { campaignId: saved.id, urlTemplate: typed.replace(`:${SECRET}@`, "@"), urlPasswordEnc: encryptSecret(SECRET), fields: [], headers: [] } });
+  campaignId = saved.id;
   // an action saved before templated schemes were split: its password is still in the template
   const legacy = await db().campaign.create({ data: { name: "Old", deliveryRule: { when: "immediate" } } });
   await db().action.create({ data: { campaignId: legacy.id, urlTemplate: typed, fields: [], headers: [] } });
@@ -70,7 +74,12 @@ describe("a URL password after a templated scheme", () => {
       const body = await res.text();
       expect(body).not.toContain(SECRET);
       expect(body).not.toContain(Buffer.from(`bob:${SECRET}`).toString("base64"));
-      expect(JSON.parse(body).request.url).toBe("https://127.0.0.1:9/hook");
+      // its scheme is a template: the typed password is refused (the request is not built, saying why);
+      // the saved one, shown "••••", is never reused there, so the request goes without it
+      if (action.url === typed) {
+        expect(JSON.parse(body).request).toBeNull();
+        expect(body).toMatch(/kept only for a fixed host/);
+      } else expect(JSON.parse(body).request.url).toBe("https://127.0.0.1:9/hook");
     }
   });
 
@@ -86,9 +95,9 @@ describe("a URL password after a templated scheme", () => {
 
   it("is not in the audit log when the campaign is edited", async () => {
     const res = await replace(json("PUT", `/campaigns/${campaignId}`, await apiKeyHeaders("editor"), { name: "http", actions: [{ name: "CRM", url: typed.replace("/hook", "/hook2") }] }), params(campaignId));
-    expect(res.status).toBe(200);
+    expect(res.status).toBe(400);
+    expect(await res.text()).not.toContain(SECRET);
     const entries = await db().auditLog.findMany();
-    expect(entries.length).toBeGreaterThan(0);
     expect(JSON.stringify(entries)).not.toContain(SECRET);
   });
 });
