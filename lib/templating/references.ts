@@ -9,5 +9,7 @@ export function onlyReferences(value: string): boolean {
   const rest = value
     .replace(/\{\{[^{}"'[\]]*\}\}/g, (expression) => (/\s-?\d/.test(expression) ? expression : ""))
     .replace(/\b(bearer|basic|token|apikey)\b/gi, "");
-  return !/[A-Za-z0-9]/.test(rest);
+  // a letter or digit of any script is literal ("секрет"), and so is a run of symbols ("!@#$%^&*"); a
+  // separator or two between references ("{{user.a}}-{{user.b}}", "Bearer: {{user.token}}") is not
+  return !/[\p{L}\p{N}]/u.test(rest) && rest.replace(/\s/g, "").length < 3;
 }
