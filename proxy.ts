@@ -68,6 +68,4 @@ function nulInUrl(url: URL): string | null {
   return null;
 }
 
-/** Whether a segment of the (still encoded) path does not decode: a %-escape that is not UTF-8 (%FF, %C0) or encodes a lone surrogate (%ED%A0%80). */
-
 export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"] };
