@@ -71,6 +71,23 @@ test("an admin sets the delivery limits, which are kept and audited; an editor o
   await expect(editorPage.getByRole("region", { name: "Delivery", exact: true })).toContainText("Only admins can exempt a campaign from the frequency cap.");
   await page.goto("/campaigns/new");
   await expect(exemptFor(page)).toBeEnabled();
+  // An admin exempting the editor's campaign while its page is open does not refuse the editor's next
+  // save: the editor's page leaves the exemption out (it sent the value it loaded, and got a 403)
+  await editorPage.getByLabel("Campaign name").fill("Editor's campaign");
+  await editorPage.getByLabel("URL", { exact: true }).fill("https://api.example.com/hook");
+  await editorPage.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(editorPage).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const campaignId = editorPage.url().split("/").pop()!;
+  await page.goto(`/campaigns/${campaignId}`);
+  await exemptFor(page).check();
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await editorPage.getByLabel("Campaign name").fill("Editor's campaign, renamed");
+  await editorPage.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(editorPage.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+  await page.reload();
+  await expect(page.getByLabel("Campaign name")).toHaveValue("Editor's campaign, renamed");
+  await expect(exemptFor(page)).toBeChecked();
   await editor.close();
 
   // Back as it was: no cap, so that later specs send freely, and no extra member.

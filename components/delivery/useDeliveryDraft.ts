@@ -9,6 +9,7 @@ import { formFromStored, settingsFromForm, timingOf, type ActionTiming, type Del
 import type { LimitsForm } from "./LimitsFields";
 import { useTimeZoneChoices } from "./TimeZoneList";
 import { instantFromZonedInput, rezonedInputValue, zonedInputValue } from "@/lib/delivery/forms/utc-input";
+import { useRoleAllows } from "../auth/MemberRole";
 
 /** A webhook of the page as the Delivery section sees it. */
 export type LiveAction = { uid: string; id?: string; name: string };
@@ -22,6 +23,9 @@ const blank = (a: LiveAction): StoredAction => ({ id: a.id ?? a.uid, name: a.nam
 
 export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
   const [form, setForm] = useState<Omit<DeliveryForm, "actions">>(() => formFromStored(initial.rule, []));
+  // only an admin may change the exemption: an editor's page leaves it out, so a value an admin changed
+  // since the page opened does not refuse the editor's whole save (lib/delivery/forms/settings.ts)
+  const mayExempt = useRoleAllows("admin");
   // A rule without a zone of its own (a new campaign's, an immediate or triggered one) starts in the
   // browser's zone, known only after hydration (so the server's render stays UTC); a saved zone stays.
   const browserZone = useTimeZoneChoices()[0];
@@ -64,7 +68,7 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
       // the inputs are wall-clock times in the limits' zone
       startAt: instantFromZonedInput(limits.startAt, limits.zone),
       endAt: instantFromZonedInput(limits.endAt, limits.zone),
-      capExempt: limits.capExempt,
+      ...(mayExempt ? { capExempt: limits.capExempt } : {}),
     };
   }
 
