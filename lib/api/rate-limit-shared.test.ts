@@ -90,6 +90,36 @@ describe("rate limits shared through Redis", () => {
     }
   });
 
+  it("books a webhook's send times for every worker alike, an interval apart on Redis's clock, and forgets them a second after the last", async () => {
+    const prefix = uniquePrefix();
+    const worker1 = bucketsOf(REDIS_URL, prefix);
+    const worker2 = bucketsOf(REDIS_URL, prefix);
+    // both connected first, so that the bookings below reach Redis together
+    await Promise.all([worker1.book("send:warm", 1000), worker2.book("send:warm", 1000)]);
+    // 10 a second: booked together by two workers, the waits are 0, 100, 200 ... ms, less the time each
+    // booking reached Redis after the first (a few ms; more on a loaded machine)
+    const waits = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? worker2 : worker1).book("send:action-1", 10)));
+    const sorted = (waits as number[]).sort((a, b) => a - b);
+    sorted.forEach((wait, i) => {
+      expect(wait, `waits ${sorted.join(", ")} ms`).toBeLessThanOrEqual(100 * i);
+      expect(wait, `waits ${sorted.join(", ")} ms`).toBeGreaterThan(100 * i - 50);
+    });
+    // another action books its own times
+    expect(await worker2.book("send:action-2", 10)).toBe(0);
+    const client = new Redis(REDIS_URL);
+    try {
+      expect((await client.keys(`${prefix}send:action-*`)).sort()).toEqual([`${prefix}send:action-1`, `${prefix}send:action-2`]);
+      const ttl = await client.pttl(`${prefix}send:action-1`);
+      expect(ttl).toBeGreaterThan(1000);
+      expect(ttl).toBeLessThanOrEqual(1600);
+    } finally {
+      client.disconnect();
+    }
+    // a Redis that cannot be reached answers nothing: the worker counts in its own memory
+    const away = bucketsOf(`redis://127.0.0.1:${await freePort()}`, prefix);
+    expect(await away.book("send:action-1", 10)).toBeNull();
+  });
+
   it("without Redis in use (no REDIS_URL, or SQLite) each process counts in its memory, as before", async () => {
     const saved = { REDIS_URL: process.env.REDIS_URL, DATABASE_URL: process.env.DATABASE_URL };
     try {

@@ -1,6 +1,7 @@
 // Token buckets in Redis, shared by every process of an install (rate-limit.ts decides when): one Lua
 // script reads, refills and spends a bucket atomically, on Redis's clock (the processes' clocks may
-// differ), and lets a bucket expire once it would be full again. A Redis that does not answer is not
+// differ), and lets a bucket expire once it would be full again. The same client books webhooks' send
+// times for the scale-out workers' send gates (book(): a webhook's rate limit, one booking per send). A Redis that does not answer is not
 // an error for the request: take() answers null at once (no offline queue, a short command timeout),
 // the caller counts in its own memory, and the log says so once per outage (host only). A Redis that
 // hangs (connected, answering nothing or late) would cost every request the timeout: after a failure
@@ -38,6 +39,19 @@ if allowed == 1 then return {1, 0} end
 return {0, math.ceil((1 - tokens) / rate * 1000)}
 `;
 
+// KEYS[1] the action's next free send time; ARGV[1] sends a second. Books the next free time (now at
+// the earliest), moves it on by an interval and answers how many ms from now the booked time is. The
+// key expires a second after the booked time: an action not sent meanwhile starts afresh.
+const BOOK_SCRIPT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
+local interval = 1000 / tonumber(ARGV[1])
+local start = tonumber(redis.call('GET', KEYS[1]) or '0')
+if start < now then start = now end
+redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil(start + interval - now) + 1000)
+return math.ceil(start - now)
+`;
+
 /** How long a request waits for Redis before it counts in memory instead. */
 const COMMAND_TIMEOUT_MS = 500;
 /** The first connection: how long the first requests wait for it (later, a request never waits for a reconnect). */
@@ -45,7 +59,10 @@ const FIRST_CONNECT_MS = 1000;
 /** After Redis failed (timed out, refused, errored): how long requests count in memory without asking it. */
 export const BREAKER_MS = 5000;
 
-type TakeCommand = { hooklineTakeToken(key: string, rate: number, burst: number): Promise<[number, number]> };
+type TakeCommand = {
+  hooklineTakeToken(key: string, rate: number, burst: number): Promise<[number, number]>;
+  hooklineBookSend(key: string, perSecond: number): Promise<number>;
+};
 
 export class RedisBuckets {
   private readonly client: Redis & TakeCommand;
@@ -74,6 +91,7 @@ export class RedisBuckets {
       retryStrategy: (attempt) => Math.min(200 * attempt, 2000),
     }) as Redis & TakeCommand;
     this.client.defineCommand("hooklineTakeToken", { numberOfKeys: 1, lua: TAKE_SCRIPT });
+    this.client.defineCommand("hooklineBookSend", { numberOfKeys: 1, lua: BOOK_SCRIPT });
     // errors are reported by take() once per outage: without a listener ioredis prints each reconnect
     this.client.on("error", () => {});
     const ready = new Promise<void>((resolve) => {
@@ -88,16 +106,32 @@ export class RedisBuckets {
    * breaker's window ago (count in memory instead).
    */
   async take(key: string, rule: RateRule): Promise<RateDecision | null> {
+    const answer = await this.ask(() => this.client.hooklineTakeToken(this.prefix + key, rule.perSecond, rule.burst));
+    if (!answer) return null;
+    const [allowed, waitMs] = answer;
+    return allowed === 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+  }
+
+  /**
+   * Books the next send time of `key` (a webhook's rate limit, `perSecond` sends a second, shared by
+   * every worker): the milliseconds to wait for it, or null as take() (count in memory instead).
+   */
+  async book(key: string, perSecond: number): Promise<number | null> {
+    return this.ask(() => this.client.hooklineBookSend(this.prefix + key, perSecond));
+  }
+
+  /** Asks Redis through the breaker: null when it did not answer, or failed less than the breaker's window ago. */
+  private async ask<T>(command: () => Promise<T>): Promise<T | null> {
     const now = Date.now();
     if (now < this.skipUntil) return null;
     // the window is over: this request tries Redis; those arriving while it waits still skip it
     if (this.skipUntil) this.skipUntil = now + this.breakerMs;
     try {
       if (this.client.status !== "ready") await this.firstReady; // at once after the first connection
-      const [allowed, waitMs] = await this.client.hooklineTakeToken(this.prefix + key, rule.perSecond, rule.burst);
+      const answer = await command();
       this.skipUntil = 0;
       if (this.away) this.reportBack();
-      return allowed === 1 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(waitMs / 1000)) };
+      return answer;
     } catch (err) {
       this.failed(err);
       return null;

@@ -2,7 +2,7 @@
 // clock or a schedule. default-deps.ts wires the real renderer, sender and template loader.
 import type { Action } from "../../db";
 import type { BuiltRequest, RenderResult, SendResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
-import type { GatedSender, GateLimits } from "./send-gate";
+import type { GatedSender, GateLimits, SharedSendTimes } from "./send-gate";
 
 export type DeliveryDeps = {
   render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
@@ -17,6 +17,12 @@ export type DeliveryDeps = {
    * send-gate.ts). Absent: the dispatcher gates `send` on its own loop.
    */
   gatedSender?: (limits: GateLimits) => GatedSender;
+  /**
+   * Books each rate-limited action's send times with every other worker (the scale-out engine: Redis),
+   * so the action's rate limit holds across workers. Absent: each send gate counts alone (exact in one
+   * process). Not used with `gatedSender`.
+   */
+  sharedSendTimes?: SharedSendTimes | null;
   /** resolves once `send` can go at once (sender threads booting); the engine waits for it before its first claim */
   ready?: () => Promise<void>;
 };

@@ -80,7 +80,7 @@ export class Dispatcher {
     this.loader = new BatchContextLoader(prisma, deps);
     const limits = { concurrency: options.concurrency, hostConcurrency: options.hostConcurrency, leaseMs: options.leaseMs };
     // sender threads apply the limits where they send; otherwise this loop does, through deps.send
-    this.sender = deps.gatedSender?.(limits) ?? new SendGate(limits, deps.send, () => deps.now().getTime());
+    this.sender = deps.gatedSender?.(limits) ?? new SendGate(limits, deps.send, () => deps.now().getTime(), deps.sharedSendTimes);
     this.breakers = new HostBreakers(options.breaker);
   }
 

@@ -127,6 +127,68 @@ describe("the send gate", () => {
     }
   });
 
+  it("books a rate-limited action's send times where the workers share them, and asks nothing for an action without a rate limit", async () => {
+    // the bookings Redis keeps (redis-buckets.ts book()), here in memory: two gates are two workers
+    const next = new Map<string, number>();
+    const calls: string[] = [];
+    const shared = {
+      async book(key: string, perSecond: number) {
+        calls.push(key);
+        const now = Date.now();
+        const start = Math.max(now, next.get(key) ?? 0);
+        next.set(key, start + 1000 / perSecond);
+        return start - now;
+      },
+    };
+    const { send } = countingSend(0);
+    const gates = [0, 1].map(() => new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared));
+    await Promise.all(Array.from({ length: 6 }, (_, i) => gates[i % 2].send(job("/x", { rateKey: "free" }))));
+    expect(calls).toEqual([]);
+    const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => gates[i % 2].send(job("/x", { rps: 20 }))));
+    // one booking each (a request started late on a busy machine books again)
+    expect(calls.length).toBeGreaterThanOrEqual(10);
+    const starts = outcomes.map((o) => ("startedAt" in o ? o.startedAt : 0)).sort((a, b) => a - b);
+    // 20 a second across both gates: each alone would have let its first go at once, its fifth at 200 ms
+    expect(starts[9] - starts[0]).toBeGreaterThanOrEqual(9 * 50 - 10);
+  });
+
+  it("counts in its own memory while the shared bookings do not answer (Redis away)", async () => {
+    const { send } = countingSend(0);
+    const gate = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, { book: async () => null });
+    const outcomes = await Promise.all(Array.from({ length: 5 }, () => gate.send(job("/x", { rps: 20 }))));
+    const starts = outcomes.map((o) => ("startedAt" in o ? o.startedAt : 0)).sort((a, b) => a - b);
+    expect(starts[4] - starts[0]).toBeGreaterThanOrEqual(192);
+  });
+
+  it("books again a request that waited well past its booked time for a slot, rather than go alongside another worker's", async () => {
+    // 20 a second shared by two gates, booked alternately (slow gate at 0, 100, 200 ms...; fast gate at
+    // 50, 150, 250 ms...); the slow gate's host holds its only slot 175 ms per request, so its next
+    // requests' booked times pass while they wait: going when the slot came back (175, 350 ms...), one
+    // started 9 ms from the fast gate's request booked for 350 ms
+    const next = new Map<string, number>();
+    const shared = {
+      async book(key: string, perSecond: number) {
+        const now = Date.now();
+        const start = Math.max(now, next.get(key) ?? 0);
+        next.set(key, start + 1000 / perSecond);
+        return start - now;
+      },
+    };
+    const starts: number[] = [];
+    const sendAfter = (ms: number) => async (): Promise<SendResult> => {
+      starts.push(Date.now());
+      await new Promise((r) => setTimeout(r, ms));
+      return { outcome: "delivered", status: 200, timings: { totalMs: ms } };
+    };
+    const slow = new SendGate({ concurrency: 50, hostConcurrency: 1, leaseMs: 60_000 }, sendAfter(175), Date.now, shared);
+    const fast = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, sendAfter(0), Date.now, shared);
+    await Promise.all(Array.from({ length: 16 }, (_, i) => (i % 2 ? fast : slow).send(job("/x", { rps: 20 }))));
+    starts.sort((a, b) => a - b);
+    const gaps = starts.slice(1).map((t, i) => t - starts[i]);
+    // an interval (50 ms) between starts, less the half interval a request may be late for its time
+    expect(Math.min(...gaps), `gaps ${gaps.join(", ")} ms`).toBeGreaterThanOrEqual(20);
+  });
+
   it("does not start a delivery whose lease may have lapsed, unless the leases were renewed", async () => {
     let now = 1_000_000;
     const { seen, send } = countingSend(0);

@@ -1,5 +1,6 @@
 // The send gate: the one place a claimed, rendered delivery waits for its turn to be sent, where the
-// worker's limits are applied at the moment of sending: requests per second per action, in flight per
+// worker's limits are applied at the moment of sending: requests per second per action (its send times
+// booked with every other worker in Redis for the scale-out engine, SharedSendTimes), in flight per
 // host and overall, and the lease (a delivery whose lease may have lapsed is not started: another
 // worker may have taken it over). It runs where the sending happens: on the engine's own event loop,
 // or inside a sender thread (sender-thread.ts), which then keeps its send slots full while the
@@ -52,6 +53,21 @@ export interface GatedSender {
 
 export type SendFn = (request: BuiltRequest, opts: { timeoutMs?: number }) => Promise<SendResult>;
 
+/**
+ * An action's send times booked across every worker (the scale-out workers: Redis, lib/api/redis-buckets.ts
+ * book()): the milliseconds until the booked time, or null when it cannot answer (the gate then books in
+ * its own memory, as one process alone does).
+ */
+export type SharedSendTimes = { book(key: string, perSecond: number): Promise<number | null> };
+
+/**
+ * How late past its booked time a request may still start (shared bookings): half an interval, so a
+ * second holds at most half a request more than the rate; 10 ms at least, as timers fire a little late.
+ */
+function lateBy(perSecond: number): number {
+  return Math.max(500 / perSecond, 10);
+}
+
 export class SendGate implements GatedSender {
   private global: Semaphore;
   private hosts: KeyedSemaphores;
@@ -62,7 +78,8 @@ export class SendGate implements GatedSender {
   /** the jobs waiting for a slot, each ended by drain() */
   private waiting = new Set<() => void>();
 
-  constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now) {
+  /** `shared`: where several workers send for one install, the rate limit's bookings are made there */
+  constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now, private shared?: SharedSendTimes | null) {
     this.global = new Semaphore(limits.concurrency);
     this.hosts = new KeyedSemaphores(limits.hostConcurrency);
     this.rates = new RateLimiter(clock);
@@ -108,16 +125,43 @@ export class SendGate implements GatedSender {
     return false;
   }
 
+  /**
+   * The request's place among every worker's sends of the action (booked in Redis, on its clock):
+   * the wait, and when its time comes (this gate's clock); while Redis does not answer, its place in
+   * this worker's own reservations (`at` null: the local rules alone then).
+   */
+  private async bookShared(key: string, perSecond: number): Promise<{ wait: number; at: number | null }> {
+    // Redis counted the wait from when it ran the script, between these two moments: counted from the
+    // first, a late answer (a busy event loop) shows as lateness, rather than moving the booked time on
+    const asked = this.clock();
+    const wait = await this.shared!.book(key, perSecond);
+    if (wait === null) return { wait: this.rates.reserve(key, perSecond), at: null };
+    return { wait, at: asked + wait };
+  }
+
   async send(job: SendJob): Promise<GateOutcome> {
     if (this.draining) return { expired: true };
     let host: Semaphore;
-    let wait = this.rates.reserve(job.rateKey, job.rps);
+    let wait: number;
+    /** when the request's shared booking comes (null: none, the local rules alone) */
+    let bookedAt: number | null = null;
+    // an action without a rate limit asks nothing of Redis (and awaits nothing here)
+    if (job.rps && this.shared) ({ wait, at: bookedAt } = await this.bookShared(job.rateKey, job.rps));
+    else wait = this.rates.reserve(job.rateKey, job.rps);
     for (;;) {
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
       if (this.draining) return { expired: true };
       // looked up after the wait: prune() may have dropped an idle host's semaphore meanwhile
       host = this.hosts.for(job.host);
       if (!this.takeSlotsNow(host) && !(await this.waitForSlots(host))) return { expired: true };
+      if (bookedAt !== null && this.clock() - bookedAt > lateBy(job.rps!)) {
+        // well past its booked time (it waited for a slot, or the event loop was busy): other workers'
+        // requests booked for now go now too, so it books a new time rather than going alongside them
+        this.global.release();
+        host.release();
+        ({ wait, at: bookedAt } = await this.bookShared(job.rateKey, job.rps!));
+        continue;
+      }
       // one rule for every start, slots free at once or waited for: an interval after the action's last
       // start (a request let go by a slow host would otherwise go alongside one that found its host free)
       wait = this.rates.start(job.rateKey, job.rps);

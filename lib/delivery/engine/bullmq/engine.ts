@@ -29,6 +29,7 @@ import { newWorkerId } from "../../core/ids";
 import type { DeliveryQueue, QueueHint } from "../queue";
 import { closeRedis, dueChannel, logRedisErrors, queuePrefix, redisConnection, SIGNALS_QUEUE, TICK_JOB } from "./connection";
 import { WakeSender } from "./signals";
+import { sharedBuckets } from "../../../api/rate-limit";
 
 /** The web process's side: tells the workers that deliveries were written. */
 export class BullmqProducer implements DeliveryQueue {
@@ -57,6 +58,8 @@ export type BullmqWorkerOptions = {
   leaseMs: number;
   /** the longest an idle worker sleeps before looking for due rows itself (a lost wake-up) */
   idlePollMs?: number;
+  /** the most rows one claim takes (default 500; tests make workers share a small campaign) */
+  claimBatch?: number;
 };
 
 /** A worker process's side: the embedded engine's claim loop on PostgreSQL, woken through Redis. */
@@ -75,7 +78,8 @@ export class BullmqWorkerEngine implements DeliveryQueue {
 
   constructor(private prisma: Db = db(), private deps: DeliveryDeps, options?: Partial<BullmqWorkerOptions>) {
     const e = env();
-    this.engine = new EmbeddedEngine(prisma, deps, {
+    // several workers send for one install: a webhook's rate limit is booked in Redis, shared by them all
+    this.engine = new EmbeddedEngine(prisma, { sharedSendTimes: sharedBuckets(), ...deps }, {
       // the BullMQ scheduler hands each tick to one worker; without Redis, each runs its own
       tick: async (now) => (this.sender.reachable ? null : this.tick(now)),
       // a retry: Redis keeps a wake-up for its due time, which any idle worker may then take
@@ -84,6 +88,7 @@ export class BullmqWorkerEngine implements DeliveryQueue {
       hostConcurrency: options?.hostConcurrency ?? e.HOOKLINE_HOST_CONCURRENCY,
       leaseMs: options?.leaseMs ?? e.HOOKLINE_DELIVERY_LEASE_MS,
       idlePollMs: options?.idlePollMs ?? 1000,
+      claimBatch: options?.claimBatch,
       workerId: newWorkerId("worker"),
     });
   }
