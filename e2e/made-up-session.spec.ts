@@ -23,7 +23,7 @@ test("a made-up session cookie reads no page's data; the signed-in owner sees th
     const pages = ["/users", `/users?q=${tag}`, `/users/${tag}-user`, `/campaigns`, `/campaigns/${campaign.id}`, "/campaigns/new", "/settings", "/activity", "/audit-log"];
 
     // signed in, the data is there: what the made-up cookie must not get
-    for (const path of ["/users", `/users/${tag}-user`, `/campaigns/${campaign.id}`, "/settings"]) {
+    for (const path of [`/users?q=${tag}`, `/users/${tag}-user`, `/campaigns/${campaign.id}`, "/settings"]) {
       const res = await page.request.get(path);
       expect(res.status(), path).toBe(200);
       expect(await res.text(), path).toMatch(new RegExp(`${email}|${marker}|${tag}.internal`));
