@@ -92,7 +92,8 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
   await page.goto("/settings");
   await page.getByRole("button", { name: "Invite member" }).click();
   await page.getByLabel("Email").fill("viewer@example.com");
-  await page.getByLabel("Role").last().selectOption("viewer");
+  // the invitation's own Role (exact): a member row's "Role of …" select, of a member an earlier spec left, also matches "Role"
+  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption("viewer");
   await page.getByRole("button", { name: "Create invitation" }).click();
   const link = (await page.getByLabel("Invitation link").textContent())!.trim();
   expect(link).toContain("/invite/");
