@@ -6,6 +6,7 @@
 import { unstable_rethrow } from "next/navigation";
 import { z } from "zod";
 import { failed, fieldErrorsOf, invalid, type ActionFailure, type ActionResult } from "@/lib/api/action-result";
+import { raceErrorToApi } from "@/lib/api/errors";
 import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
@@ -119,11 +120,6 @@ function unstorableIssue(input: unknown): { success: false; error: z.ZodError } 
   return { success: false, error: new z.ZodError([{ code: "custom", path: bad.path ? bad.path.split(".") : [], message, input: undefined }]) };
 }
 
-const PRISMA_MESSAGES: Record<string, string> = {
-  P2025: "This no longer exists; it may have been deleted. Reload the page.",
-  P2003: "This refers to something that no longer exists. Reload the page.",
-  P2002: "This already exists.",
-};
 
 /** The one mapper from a thrown error to what the form shows; unexpected errors are logged without secrets. */
 export function actionFailure(what: string, err: unknown): ActionFailure {
@@ -137,8 +133,8 @@ export function actionFailure(what: string, err: unknown): ActionFailure {
   // A lib function's own schema refused a value: its first complaint is the message (e.g. "Enter a valid email address").
   if (err instanceof z.ZodError) return failed(err.issues[0]?.message ?? "Check the form.", fieldErrorsOf(err));
   if (typeof (err as { retryAfterSeconds?: unknown } | null)?.retryAfterSeconds === "number") return failed((err as Error).message);
-  const code = (err as { code?: unknown } | null)?.code;
-  if (typeof code === "string" && PRISMA_MESSAGES[code]) return failed(PRISMA_MESSAGES[code]!);
+  const race = raceErrorToApi(err);
+  if (race) return failed(race.message);
   log.error(`${what} failed`, { error: describeSafely(err) });
   return failed(`${what} failed because of a server problem. Nothing was lost: try again.`);
 }

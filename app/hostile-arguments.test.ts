@@ -45,6 +45,7 @@ const table: { name: string; role: Role; fn: AnyAction; args: () => unknown[] }[
   { name: "removeSigningSecretAction", role: "editor", fn: signing.removeSigningSecretAction as AnyAction, args: () => [f.campaign, f.action] },
   { name: "saveCampaignGoalAction", role: "editor", fn: goals.saveCampaignGoalAction as AnyAction, args: () => [f.campaign, { goalEvent: "bought", goalWindowHours: 48 }] },
   { name: "activateAction", role: "editor", fn: lifecycle.activateAction as AnyAction, args: () => [f.campaign, { rule: { when: "scheduled", at: "2027-01-01T00:00:00Z" }, actions: [{ id: f.action, subDelivery: null, rateLimitPerSecond: 5 }], startAt: "2026-12-31T00:00:00Z", endAt: null, capExempt: false, audience: { match: "all", conditions: [{ key: "plan", operator: "equals", value: "pro" }] } }] },
+  { name: "checkActivationAction", role: "editor", fn: lifecycle.checkActivationAction as AnyAction, args: () => [f.campaign, { rule: { when: "immediate" }, actions: [{ id: f.action, subDelivery: null, rateLimitPerSecond: 5 }], startAt: null, endAt: null, capExempt: false, audience: null }] },
   { name: "pauseAction", role: "editor", fn: lifecycle.pauseAction as AnyAction, args: () => [f.active] },
   { name: "resumeAction", role: "editor", fn: lifecycle.resumeAction as AnyAction, args: () => [f.paused, { catchUp: false }] },
   { name: "retryDeliveryAction", role: "editor", fn: lifecycle.retryDeliveryAction as AnyAction, args: () => [f.delivery] },
@@ -237,6 +238,8 @@ describe.each(table)("$name", ({ name, role, fn, args }) => {
       for (const [what, call] of [["well-formed", args()] as [string, unknown[]], ...mutations(args(), 1)]) {
         const res = await fn(...call);
         expectRefusal(res, `${name} as ${who}: ${what}`);
+        // refused for the role, not by the action's own checks (a dry run answers ok: false to anyone)
+        expect(res.message, `${name} as ${who}: ${what}`).toMatch(who === "nobody" ? /Sign in to continue/ : /Your role \(\w+\) cannot do this/);
       }
       expect(await snapshot(), `${name} as ${who}`).toEqual(before);
     }

@@ -2,7 +2,9 @@
 // thread per delivery, in CPU (steadier than figure 7's rates on a shared machine):
 //   sql  the attribute writes of a flush (attributeWriteStatements) run in their own transaction over
 //        5,000 held deliveries, FLUSH at a time (the recorder flushes every 25 ms: tens of rows per flush);
-//        new values every repetition, or with SAME=1 the same ones (the users hold them from the first)
+//        new values every repetition, or with SAME=1 the same ones (the users hold them from the first,
+//        a warm-up not counted);
+//        each write names its attempt, as the recorder's do (the attempt a refused write notes), unless NOTES=0
 //   js   mapDeliveredResponse on the figure's answer and mapping (two attributes, one typed number)
 import { db } from "../lib/db";
 import { rawDb } from "../lib/db/raw";
@@ -19,6 +21,7 @@ const FLUSH = Number(process.env.FLUSH ?? 50);
 const REPS = Number(process.env.REPS ?? 6);
 const which = process.argv[2] ?? "both";
 const same = process.env.SAME === "1";
+const notes = process.env.NOTES !== "0";
 const cpuMicros = () => {
   const used = process.cpuUsage();
   return used.user + used.system;
@@ -43,13 +46,29 @@ if (which !== "js") {
     });
   }
   const runs: number[] = [];
-  for (let r = 0; r < REPS; r++) {
-    const writes: MappedAttributes[] = deliveries.map((d) => ({ deliveryId: d.id, userId: d.userId, set: { crmId: `cus_${same ? 0 : r}_1234567890`, crmScore: 42.5 + (same ? 0 : r) }, setAt: new Date() }));
+  // repetition 0 warms up and is not counted (with SAME=1 it is also the users' first write of the values)
+  for (let r = 0; r <= REPS; r++) {
+    const attemptId = (i: number) => `att${r}_${String(i).padStart(7, "0")}`;
+    if (notes) {
+      // the recorder inserts each flush's attempts before its attribute writes (not timed here)
+      for (let i = 0; i < deliveries.length; i += 1000) {
+        await db().deliveryAttempt.createMany({
+          data: deliveries.slice(i, i + 1000).map((d, k) => ({
+            id: attemptId(i + k), deliveryId: d.id, number: r + 1, startedAt: now, durationMs: 1, outcome: "delivered", status: 200,
+            request: {}, response: { status: 200, savedToUser: ["crmId", "crmScore"] },
+          })),
+        });
+      }
+    }
+    const writes: MappedAttributes[] = deliveries.map((d, i) => ({
+      deliveryId: d.id, userId: d.userId, set: { crmId: `cus_${same ? 0 : r}_1234567890`, crmScore: 42.5 + (same ? 0 : r) }, setAt: new Date(),
+      ...(notes ? { attemptId: attemptId(i) } : {}),
+    }));
     const start = cpuMicros();
     for (let i = 0; i < writes.length; i += FLUSH) await rawDb(db()).transaction(attributeWriteStatements(writes.slice(i, i + FLUSH), "w"));
-    runs.push((cpuMicros() - start) / writes.length);
+    if (r > 0) runs.push((cpuMicros() - start) / writes.length);
   }
-  console.log(`sql: attribute writes per delivery (flushes of ${FLUSH}): ${show(runs)}`);
+  console.log(`sql: attribute writes per delivery (flushes of ${FLUSH}${same ? ", same values" : ""}${notes ? "" : ", no attempt ids"}): ${show(runs)}`);
 }
 
 if (which !== "sql") {

@@ -78,7 +78,12 @@ export function CampaignEditor({
   const [shownTestSend, setShownTestSend] = useState<TestSendView | null>(null);
   // The preview's template errors for the active webhook, shown at its fields as well.
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
-  const onTemplateErrors = useCallback((e: Record<string, string>) => setLiveErrors(e), []);
+  // and its warnings Activate refuses (an unset secret header), noted at their fields
+  const [liveNotices, setLiveNotices] = useState<Record<string, string>>({});
+  const onTemplateErrors = useCallback((e: Record<string, string>, n: Record<string, string>) => {
+    setLiveErrors(e);
+    setLiveNotices(n);
+  }, []);
 
   // the variant tab shown per webhook (0 = A, the webhook itself)
   const [tabs, setTabs] = useState<Record<string, number>>({});
@@ -207,7 +212,7 @@ export function CampaignEditor({
                     active={state.actions.length > 1 && action.uid === active?.uid}
                     savedUrl={view.id ? savedUrls.get(view.id) : undefined}
                     errorAt={(p) => errors[`${at}${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
-                    noticeAt={(p) => notices[`${at}${p}`]}
+                    noticeAt={(p) => notices[`${at}${p}`] ?? (action.uid === active?.uid ? liveNotices[p] : undefined)}
                     onChange={(patch) => editor.updateAction(action.uid, patchAt(action, tab, patch))}
                     onActivate={() => activate(action.uid)}
                     onDuplicate={() => activate(editor.addAction(action))}

@@ -37,8 +37,11 @@ export function PreviewPanel({
   users: SampleUser[];
   shownTestSend: TestSendView | null;
   onShowTestSend: (send: TestSendView | null) => void;
-  /** the preview's template errors by form path ("fields.2.value"), to show at the fields too */
-  onTemplateErrors: (errors: Record<string, string>) => void;
+  /**
+   * the preview's template errors by form path ("fields.2.value"), to show at the fields too, and its
+   * warnings that Activate refuses (`notices`), to note there
+   */
+  onTemplateErrors: (errors: Record<string, string>, notices: Record<string, string>) => void;
   /** the previewed webhook's retry policy (the Delivery section's), for the test send's result */
   retryPolicy: RetryPolicy;
 }) {
@@ -73,14 +76,19 @@ export function PreviewPanel({
   // Errors of an earlier value are not shown at the fields: one shown as a field is left would move
   // the page under the pointer (a click on "Add field" lost) and then vanish.
   const templateErrors = current ? preview.data?.errors : undefined;
+  const templateWarnings = current ? preview.data?.warnings : undefined;
   useEffect(() => {
     const byPath: Record<string, string> = {};
     for (const e of templateErrors ?? []) {
       const path = formPath(e.field);
       byPath[path] ??= e.line ? `${e.message} (line ${e.line}, column ${e.column ?? 1})` : e.message;
     }
-    onTemplateErrors(byPath);
-  }, [templateErrors, onTemplateErrors]);
+    // a warning Activate refuses (an unset secret header): a note at its field from the start, not an
+    // error (the draft saves; the value may come later), and not first at Activate
+    const notes: Record<string, string> = {};
+    for (const w of templateWarnings ?? []) if (w.blocksActivation) notes[formPath(w.field)] ??= w.message;
+    onTemplateErrors(byPath, notes);
+  }, [templateErrors, templateWarnings, onTemplateErrors]);
   // a `{{` being typed with its suggestions open: that field's errors wait until they close
   const drafting = useTemplateDrafting()?.paths;
   const user = users.find((u) => u.id === userId);

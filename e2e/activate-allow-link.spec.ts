@@ -2,15 +2,22 @@
 // check-action.ts), in the same words as a refused Test send. Test send's result offers admins the
 // "Allow it in Settings › Allowed destinations" link; Activate's refusal now does too, from the same
 // component (components/AllowDestinationLink.tsx). Others read the same words without the link.
+// Activate checks before it asks (lib checkActivation): the refusal, with the link, is the dialog
+// itself, never a "Send now to N users?" that is then refused.
 // 127.0.0.4: no other spec allows it.
 import { expect as baseExpect, type Browser, type Page } from "@playwright/test";
-import { activateCampaign, expect, test } from "./fixtures";
+import { activateRefused, expect, test } from "./fixtures";
 
 const LINK = "Allow it in Settings › Allowed destinations";
 const REASON = "every delivery would be refused: destination 127.0.0.4 is a loopback address; an admin can allow it in Settings › Allowed destinations";
 
-async function refusedActivation(page: Page) {
-  await activateCampaign(page);
+async function refusedActivation(page: Page, { admin }: { admin: boolean }) {
+  await activateRefused(page, async (dialog) => {
+    await expect(dialog).toContainText("The campaign cannot be activated yet:");
+    await expect(dialog.getByRole("listitem")).toHaveText([new RegExp(`${REASON.replace(/[.()]/g, "\\$&")}$`)]);
+    await expect(dialog.getByRole("link", { name: LINK })).toHaveCount(admin ? 1 : 0);
+    if (admin) await expect(dialog.getByRole("link", { name: LINK })).toHaveAttribute("href", "/settings?allow=127.0.0.4#allowed-destinations");
+  });
   const status = page.getByRole("region", { name: "Delivery", exact: true }).getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status).toContainText(REASON);
   return status;
@@ -43,7 +50,7 @@ test("Activate refused for a private destination offers admins the Allow link Te
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
   const campaignUrl = page.url();
 
-  const status = await refusedActivation(page);
+  const status = await refusedActivation(page, { admin: true });
   const allow = status.getByRole("link", { name: LINK });
   await expect(allow).toBeVisible();
   await expect(allow).toHaveAttribute("href", "/settings?allow=127.0.0.4#allowed-destinations");
@@ -52,7 +59,7 @@ test("Activate refused for a private destination offers admins the Allow link Te
   const { context, editor } = await joinAsEditor(page, browser, baseURL!);
   try {
     await editor.goto(campaignUrl);
-    const refused = await refusedActivation(editor);
+    const refused = await refusedActivation(editor, { admin: false });
     await expect(refused.getByRole("link", { name: LINK })).toHaveCount(0);
   } finally {
     await context.close();

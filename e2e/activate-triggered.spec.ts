@@ -7,7 +7,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { activateCampaign, expect, test } from "./fixtures";
+import { activateCampaign, activateRefused, expect, test } from "./fixtures";
 
 let server: http.Server;
 let port = 0;
@@ -114,7 +114,7 @@ test("a Number field that can never render is refused in plain words, in the lis
   const campaign = await triggeredCampaign(`Broken receipts ${Date.now()}`, "{{event.params.amount}} USD");
   await page.goto(`/campaigns/${campaign.id}`);
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await activateCampaign(page);
+  await activateRefused(page);
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status).toBeVisible();
   const message = '"1 USD" is not a number, with 1 for event.params.amount: no value makes it one';

@@ -4,7 +4,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
-import { activateCampaign, expect, test } from "./fixtures";
+import { activateCampaign, activateRefused, expect, test } from "./fixtures";
 import { deliveryStateLabel } from "../lib/delivery/core/states";
 
 let server: Server;
@@ -116,14 +116,14 @@ test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activ
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
 
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await activateCampaign(page);
+  await activateRefused(page);
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
 });
 
-test("a Generic JSON POST webhook whose secret Authorization header is left empty saves, but is not activated: the header says to type it", async ({ page }) => {
+test("a Generic JSON POST webhook whose secret Authorization header is left empty is noted at the field as it opens, saves, but is not activated: the header says to type it", async ({ page }) => {
   await page.goto("/campaigns/new");
   await expect(page.getByRole("region", { name: "Request preview" })).toContainText("To fix before saving");
   await page.getByLabel("Campaign name").fill(`Generic ${Date.now()}`);
@@ -133,13 +133,23 @@ test("a Generic JSON POST webhook whose secret Authorization header is left empt
   await page.getByLabel("URL", { exact: true }).fill("https://hooks.example.com/webhooks/hookline");
   await expect(page.getByLabel("Header name")).toHaveValue("Authorization");
   await expect(page.getByLabel("Header value")).toHaveValue("");
+  // noted at the field from the start (the preview's warning Activate refuses), not first at Activate;
+  // a note, not an error: the draft saves, and the value may be typed later
+  const unset = 'The secret header "Authorization" has no value yet, so it is not sent: type it, or remove the header';
+  const headerValue = page.getByLabel("Header value");
+  await expect(headerValue).toHaveAccessibleDescription(unset);
+  await expect(headerValue).not.toHaveAttribute("aria-invalid", "true");
+  await headerValue.fill("Bearer t0ken");
+  await expect(headerValue).toHaveAccessibleDescription("");
+  await headerValue.fill("");
+  await expect(headerValue).toHaveAccessibleDescription(unset);
   // the draft saves: the value may be typed later
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
 
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await activateCampaign(page);
+  await activateRefused(page, (dialog) => expect(dialog.getByRole("listitem")).toHaveText([/Header "Authorization": The secret header "Authorization" has no value: type it, or remove the header$/]));
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   const message = 'The secret header "Authorization" has no value: type it, or remove the header';
   await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Generic JSON POST): Header "Authorization": ${message}`]);
@@ -201,7 +211,7 @@ test("a campaign whose URL is a loopback address no one allowed is not activated
   const campaignUrl = page.url();
 
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
-  await activateCampaign(page);
+  await activateRefused(page);
   const reason = "every delivery would be refused: destination 127.0.0.3 is a loopback address; an admin can allow it in Settings › Allowed destinations";
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status.getByRole("listitem")).toHaveText([new RegExp(`^Action 1 \\(.+\\): URL: ${reason.replace(/[.()]/g, "\\$&")}$`)]);

@@ -25,6 +25,8 @@ test("a CSV import of one row says '1 row imported (1 new user, …)'", async ({
   await page.goto("/users");
   await page.getByRole("button", { name: "Import CSV" }).click();
   await page.getByLabel("CSV file").setInputFiles(file);
+  // the row without a user id says before the import that it will be rejected, not only the report after
+  await expect(page.getByRole("region", { name: "Import CSV" }).getByText("empty: this row will be rejected", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Start import" }).click();
   await expect(page.getByRole("region", { name: "Import report" })).toContainText("Import finished: 1 row imported (1 new user, 0 updated), 1 rejected.");
 });

@@ -2,7 +2,7 @@
 // HOOKLINE_BOOTSTRAP_OWNER creates (playwright.config.ts). `signInAs` signs a context in as someone else.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 export const OWNER = { email: "owner@hookline.test", password: "e2e-owner-password" };
 
@@ -23,6 +23,21 @@ export async function activateCampaign(page: Page): Promise<string> {
   await dialog.getByRole("button", { name: "Activate", exact: true }).click();
   await expect(dialog).toBeHidden();
   return question;
+}
+
+/**
+ * Presses Activate on a campaign activation refuses: its dry run runs first, so the dialog says why
+ * ("Not ready to activate") and asks nothing. `check` reads the open dialog; then it is closed, and
+ * the problems stay listed in the Delivery section.
+ */
+export async function activateRefused(page: Page, check?: (dialog: Locator) => Promise<void>): Promise<void> {
+  await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+  const dialog = page.getByRole("dialog", { name: "Not ready to activate", exact: true });
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByRole("button", { name: "Activate", exact: true })).toHaveCount(0);
+  await check?.(dialog);
+  await dialog.getByRole("button", { name: "Close", exact: true }).click();
+  await expect(dialog).toBeHidden();
 }
 
 export const test = base.extend<object, { ownerState: string }>({

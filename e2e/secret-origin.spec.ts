@@ -1,6 +1,7 @@
 // Issue 11, hole 1 in the browser: a saved password and secret header stay with their webhook's host.
-// Pointing the webhook at another server warns, a test send there sends nothing, and the save clears
-// both with a notice at each field; the other server never sees them. Two receivers on 127.0.0.1.
+// Pointing the webhook at another path of its server is refused at each field; pointing it at another
+// server warns, a test send there sends nothing, and the save clears both with a notice at each field;
+// neither the other path nor the other server ever sees them. Two receivers on 127.0.0.1.
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
@@ -51,9 +52,23 @@ test("moving a saved webhook to another server clears its secrets, says so, and 
   await expect(result).toContainText("200 OK");
   expect(saved!.received.at(-1)!.headers["x-api-key"]).toBe("key-123");
 
+  // Another path of the same server (a shared host: someone else's endpoint): warned before, refused by a
+  // test send and by the save, at each field; the saved webhook keeps its URL and secrets.
+  await page.getByLabel("URL", { exact: true }).fill(`http://crm:••••@127.0.0.1:${saved!.port}/mine`);
+  await expect(page.getByText("The URL's path or query changed, so the saved password cannot be kept: type it again, or change the URL back.", { exact: true })).toBeVisible(); // the field's note (the preview's summary says it too, prefixed "URL: ")
+  const sentBefore = saved!.received.length;
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("The URL's path or query changed, so the saved password cannot be used");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page.getByText('The URL\'s path or query changed, so the saved value of the header "X-Api-Key" cannot be kept: type it again, or change the URL back.').first()).toBeVisible(); // at the field and in the form's summary
+  expect(saved!.received.slice(sentBefore).map((r) => r.url)).toEqual([]);
+  await page.reload();
+  await expect(page.getByLabel("URL", { exact: true })).toHaveValue(`http://crm:••••@127.0.0.1:${saved!.port}/hook`);
+  await expect(page.getByLabel("Header value")).toHaveValue("••••");
+
   // Another port is another server: warned before, refused by a test send, cleared by the save.
   await page.getByLabel("URL", { exact: true }).fill(`http://crm:••••@127.0.0.1:${other!.port}/hook`);
-  await expect(page.getByText("The host changed, so the saved password will be cleared when you save: type it again.")).toBeVisible();
+  await expect(page.getByText("The host changed, so the saved password will be cleared when you save: type it again.", { exact: true })).toBeVisible();
   await page.getByRole("button", { name: "Test send" }).click();
   await expect(result).toContainText("The host changed, so the saved password cannot be used");
   expect(other!.received).toHaveLength(0);

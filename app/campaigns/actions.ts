@@ -25,7 +25,7 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   await auditUi(audit.action, id, audit.details);
   revalidatePath("/campaigns");
   revalidatePath(`/campaigns/${id}`);
-  const stored = await getCampaignDraft(id);
+  const stored = await getCampaignDraft(id, member.role);
   if (!stored) throw new CampaignNotFoundError();
   return succeeded({ id, draft: stored, notices, deliveryProblem });
 });

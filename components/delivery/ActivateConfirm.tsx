@@ -1,19 +1,30 @@
 "use client";
 // Activate's confirmation: what activating will do, in plain words (lib/delivery/core/activation-summary.ts),
 // read from the settings on screen (Activate saves them first) and the audience count the Audience
-// fields show. UI only: the server action still checks everything and names what is not ready.
+// fields show. It opens once activation's dry run (checkActivationAction, lib checkActivation) has
+// passed; a campaign it refuses gets the refusal here instead of a question, in activation's words,
+// with the Allow link for admins. The server action still checks everything again when confirmed.
 import { activationSummary } from "@/lib/delivery/core/activation-summary";
 import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
+import { Dialog } from "../ui/Dialog";
+import { Button } from "../ui/Button";
+import { AllowDestinationLinks } from "../AllowDestinationLink";
 import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
 import { instantFromZonedInput } from "@/lib/delivery/forms/utc-input";
 import { useAudienceCount } from "./useAudienceCount";
 
+/**
+ * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
+ * activation's dry run found not ready (the dialog shows it, and asks nothing)
+ */
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] } };
+
 type Props = {
-  /** null: closed; `sendAtPassed`: a one-off send whose time has gone, which would go out at once */
-  confirming: { sendAtPassed: boolean } | null;
+  /** null: closed */
+  confirming: Confirming | null;
   form: DeliveryForm;
   audience: AudienceForm;
   limits: LimitsForm;
@@ -26,7 +37,33 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const counted = useAudienceCount(audience);
   const users = counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = confirming && !confirming.sendAtPassed ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null }) : null;
+  const summary = confirming && !confirming.sendAtPassed && !confirming.refused ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null }) : null;
+  if (confirming?.refused) {
+    const { message, problems } = confirming.refused;
+    return (
+      <Dialog
+        open
+        title="Not ready to activate"
+        onClose={onCancel}
+        footer={
+          <Button onClick={onCancel} autoFocus>
+            Close
+          </Button>
+        }
+      >
+        <p>{message}</p>
+        {problems.length > 0 && (
+          <ul className="mt-1 list-disc space-y-1 pl-5 break-words">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <AllowDestinationLinks errors={problems} />
+        <p className="mt-3 text-slate-600">Nothing was sent. Fix these, then press Activate again.</p>
+      </Dialog>
+    );
+  }
   if (confirming?.sendAtPassed) {
     const whole = users === null ? "the whole audience" : `the whole audience (${plural(users, "user", "users")})`;
     return (

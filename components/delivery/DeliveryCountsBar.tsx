@@ -1,16 +1,19 @@
-import type { DeliveryCounts, DeliveryStats } from "@/lib/delivery/store/log-queries";
+import type { DeliveryCounts } from "@/lib/delivery/store/log-counts";
+import type { DeliveryStats } from "@/lib/delivery/store/log-queries";
+import { SUCCESS_SAMPLE } from "@/lib/delivery/core/count-cap";
 import { plural } from "@/lib/text/plural";
-import { deliveryStateLabel } from "@/lib/delivery/core/states";
+import { deliveryStateLabel, type DeliveryState } from "@/lib/delivery/core/states";
+import { countText } from "@/lib/delivery/core/count-cap";
 
 // delivered first: the count a person looks for; each named as the filter and the rows name it
-const LABELS: [keyof DeliveryCounts, string][] = (["delivered", "scheduled", "sending", "retrying", "failed", "suppressed", "cancelled"] as const).map((s) => [s, deliveryStateLabel(s)]);
+const LABELS: [DeliveryState, string][] = (["delivered", "scheduled", "sending", "retrying", "failed", "suppressed", "cancelled"] as const).map((s) => [s, deliveryStateLabel(s)]);
 
 function perMinute(n: number) {
   return `${plural(n, "delivery", "deliveries")} per minute`;
 }
 
 /**
- * Counts by state ("Delivered 1000") and the throughput figures. With `onSelect`, each count is a
+ * Counts by state ("Delivered 1,000", "Delivered 10,000+" past COUNT_CAP) and the throughput figures. With `onSelect`, each count is a
  * toggle button that filters the log to its state (pressed while it does).
  */
 export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { counts: DeliveryCounts; stats: DeliveryStats; selected?: string; onSelect?: (state: string | undefined) => void }) {
@@ -30,16 +33,16 @@ export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { count
                   selected === key ? "bg-indigo-600 text-white ring-indigo-600" : "bg-slate-50 text-slate-700 ring-slate-200 hover:bg-slate-100"
                 }`}
               >
-                {`${label} ${counts[key]}`}
+                {`${label} ${countText(counts[key], counts.capped.includes(key))}`}
               </button>
             ) : (
-              `${label} ${counts[key]}`
+              `${label} ${countText(counts[key], counts.capped.includes(key))}`
             )}
           </li>
         ))}
       </ul>
       <p className="text-xs text-slate-500">
-        {`${perMinute(stats.deliveriesPerMinute)} (last 5 min) · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of finished deliveries`}
+        {`${perMinute(stats.deliveriesPerMinute)} (last 5 min) · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of ${stats.successSample >= SUCCESS_SAMPLE ? `the last ${plural(SUCCESS_SAMPLE, "finished delivery", "finished deliveries")}` : "finished deliveries"}`}
       </p>
     </div>
   );

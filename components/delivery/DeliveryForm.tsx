@@ -3,7 +3,7 @@
 // quiet hours, and the Activate / Pause / Resume buttons. Its state lives in the page
 // (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
-import { useState, useTransition } from "react";
+import { useRef, useState, useTransition } from "react";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useRoleAllows } from "../auth/MemberRole";
 import { AllowDestinationLinks } from "../AllowDestinationLink";
@@ -11,7 +11,7 @@ import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { Field, inputClass } from "../ui/Field";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
-import { activateAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
+import { activateAction, checkActivationAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import type { When } from "./delivery-form-state";
 import type { DeliveryDraft, LiveAction } from "./useDeliveryDraft";
@@ -21,7 +21,8 @@ import { TimeZoneList } from "./TimeZoneList";
 import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
-import { ActivateConfirm } from "./ActivateConfirm";
+import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
+import { ActivateConfirm, type Confirming } from "./ActivateConfirm";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
@@ -69,7 +70,10 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
     if (result && !statusLineFollows({ leadsTo: result.ok ? result.data?.status : undefined }, status)) setResult(null);
   }
   const [pending, start] = useTransition();
-  const [confirming, setConfirming] = useState<{ sendAtPassed: boolean } | null>(null);
+  const [confirming, setConfirming] = useState<Confirming | null>(null);
+  // the dialog opens after the check, while Activate was disabled (and so lost the focus): closing it
+  // puts the focus back there rather than at the top of the page
+  const activateButton = useRef<HTMLButtonElement>(null);
   // a viewer sees the settings and changes nothing (the server refuses it too)
   const canEdit = useRoleAllows("editor");
   const locked = !canEdit || status === "active" || status === "finished";
@@ -89,16 +93,43 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
       onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done.", leadsTo: r.data?.status } : { tone: "error", text: refused ?? r.message });
     });
 
+  const NOT_ACTIVATED = "Not activated: see the Delivery section.";
+  const showWebhookErrors = (r: Outcome) => {
+    if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
+  };
   const activateSaved = (saved?: LiveAction[]) =>
     run(async () => {
       const r = await activateAction(campaignId!, delivery.savedSettings(saved));
-      if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
+      showWebhookErrors(r);
       return r;
-    }, { savesSettings: true, refused: "Not activated: see the Delivery section." });
+    }, { savesSettings: true, refused: NOT_ACTIVATED });
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
   const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
-  // Activate asks first, saying what will happen; a one-off send whose time has gone would go out at once: it says so.
-  const askToActivate = () => setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()) });
+  // Activate checks first, as activation will (its dry run): what it would refuse is shown in the
+  // dialog, with nothing to confirm. Otherwise it asks, saying what will happen; a one-off send whose
+  // time has gone would go out at once: it says so. Unsaved edits are saved before the check, as
+  // Activate saves them, so that it judges what is on screen.
+  const checkSaved = (saved?: LiveAction[]) =>
+    start(async () => {
+      let r: ActionResult;
+      try {
+        r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
+      } catch {
+        r = failed("That did not work; check your connection and try again.");
+      }
+      if (r.ok) {
+        // an earlier refusal no longer holds
+        setResult(null);
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()) });
+        return;
+      }
+      // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
+      setResult(r);
+      showWebhookErrors(r);
+      onOutcome?.({ tone: "error", text: NOT_ACTIVATED });
+      setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) } });
+    });
+  const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -132,6 +163,11 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
       <TimeZoneList />
       <div className="space-y-3">
         <h3 className="text-sm font-medium text-slate-700">Timing per action</h3>
+        {status === "paused" && pausedKeepsTiming(form.when) && (
+          <p role="note" className="text-sm text-slate-600">
+            {PAUSED_TIMING_PLANNED}: {PAUSED_TIMING_ADVICE} Retries and rate limits still apply to what waits.
+          </p>
+        )}
         {form.actions.length === 0 && <p className="text-sm text-slate-500">Save the campaign with a webhook action first.</p>}
         {form.actions.map((a, i) => (
           <ActionTimingFields
@@ -160,7 +196,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         <div className="flex flex-wrap items-center gap-3 border-t border-slate-100 pt-4">
           {!campaignId && <p className="text-sm text-slate-600">Save sets how the campaign delivers too; then you can activate it.</p>}
           {campaignId && status === "draft" && (
-            <Button variant="primary" disabled={pending || saving} onClick={askToActivate}>Activate</Button>
+            <Button ref={activateButton} variant="primary" disabled={pending || saving} onClick={askToActivate}>Activate</Button>
           )}
           {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
           {campaignId && status === "paused" && (
@@ -182,7 +218,11 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
         audience={audience}
         limits={limits}
         busy={pending}
-        onCancel={() => setConfirming(null)}
+        onCancel={() => {
+          setConfirming(null);
+          // after the dialog has closed (it gives the focus back to what had it when it opened)
+          setTimeout(() => activateButton.current?.focus(), 0);
+        }}
         onConfirm={() => {
           setConfirming(null);
           activate();

@@ -17,7 +17,7 @@ import { DeliveryDetailPanel } from "./DeliveryDetailPanel";
 import { DeliveryTable } from "./DeliveryTable";
 import { exportUrl, useDeliveryLog } from "./use-deliveries";
 import { useLogFilter } from "./use-log-filter";
-import { plural } from "@/lib/text/plural";
+import { countedText, countText } from "@/lib/delivery/core/count-cap";
 import { useRoleAllows } from "../auth/MemberRole";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
@@ -36,7 +36,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   });
   const list = data?.list;
   // A page past the end (an old link's ?page=9, or rows gone since) shows the last page instead of "Page 9 of 1".
-  const pastEnd = !!list && list.page !== null && list.page > list.pages && filter.page === list.page;
+  const pastEnd = !!list && !list.totalCapped && list.page !== null && list.page > list.pages && filter.page === list.page;
   useEffect(() => {
     if (pastEnd) change({ page: list?.pages ?? 1 });
   }, [pastEnd]); // eslint-disable-line react-hooks/exhaustive-deps -- `change` is new each render; pastEnd is what matters
@@ -45,6 +45,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   const [confirmingCancel, setConfirmingCancel] = useState(false);
   // what "Cancel waiting deliveries" cancels (lib/delivery/core/states.ts WAITING): scheduled and retrying
   const waiting = (data?.counts.scheduled ?? 0) + (data?.counts.retrying ?? 0);
+  const waitingMore = !!data && (data.counts.capped.includes("scheduled") || data.counts.capped.includes("retrying"));
 
   return (
     <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -99,7 +100,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
         <>
           <DeliveryTable rows={list.items} emptyText={emptyLogText(filter)} showCampaign={!campaignId} onSelect={setSelected} retrying={mutation.isPending} onRetry={canAct ? (id) => mutation.mutate(() => retryDeliveryAction(id)) : undefined} />
           <nav aria-label="Pages of deliveries" className="flex flex-wrap items-center justify-between gap-2 text-sm text-slate-600">
-            <span>{`${paging.number === null ? "Older deliveries" : `Page ${paging.number} of ${list.pages}`} · ${plural(list.total, "delivery", "deliveries")}`}</span>
+            <span>{`${paging.number === null ? "Older deliveries" : `Page ${paging.number} of ${countText(list.pages, list.totalCapped)}`} · ${countedText(list.total, list.totalCapped, "delivery", "deliveries")}`}</span>
             <span className="flex gap-2">
               <Button size="sm" disabled={!paging.hasNewer} onClick={paging.newest}>Newest</Button>
               <Button size="sm" disabled={!paging.hasNewer} onClick={paging.newer}>Newer</Button>
@@ -115,7 +116,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       {campaignId && (
         <ConfirmDialog
           open={confirmingCancel}
-          title={`Cancel ${plural(waiting, "waiting delivery", "waiting deliveries")}?`}
+          title={`Cancel ${countedText(waiting, waitingMore, "waiting delivery", "waiting deliveries")}?`}
           confirmLabel="Cancel deliveries"
           cancelLabel="Keep them"
           busy={mutation.isPending}
@@ -125,7 +126,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
             mutation.mutate(() => cancelScheduledAction(campaignId));
           }}
         >
-          {`${plural(waiting, "waiting delivery", "waiting deliveries")} (${data?.counts.scheduled ?? 0} scheduled, ${data?.counts.retrying ?? 0} retrying) will not be sent. ` +
+          {`${countedText(waiting, waitingMore, "waiting delivery", "waiting deliveries")} (${countText(data?.counts.scheduled ?? 0, !!data?.counts.capped.includes("scheduled"))} scheduled, ${countText(data?.counts.retrying ?? 0, !!data?.counts.capped.includes("retrying"))} retrying) will not be sent. ` +
             "Once nothing is left to send, the campaign finishes (a triggered or recurring campaign only after its end). This cannot be undone."}
         </ConfirmDialog>
       )}

@@ -9,7 +9,8 @@ const SHOWS_REASON = new Set<string>(REASON_STATES);
 /**
  * A delivery's state in the log. A waiting row of a paused campaign reads "Held: campaign paused", since
  * nothing goes out before it is resumed. A row held for quiet hours is still Scheduled in the engine, but
- * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck. A
+ * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck (one held
+ * for its campaign's start date likewise: "Held: before start date, until 2026-12-07 09:00 UTC"). A
  * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
  */
 export function DeliveryStateLabel({ state, hold, reason }: { state: string; hold: Hold | null; reason: string | null }) {
@@ -22,11 +23,11 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       </span>
     );
   }
-  if (hold === "quiet_hours") {
+  if (hold === "quiet_hours" || hold === "before_start") {
     const until = heldUntilText(reason);
     return (
       <span className="flex flex-col items-start gap-0.5" title={reason ?? undefined}>
-        <Badge tone="amber">{HOLD_LABELS.quiet_hours}</Badge>
+        <Badge tone="amber">{HOLD_LABELS[hold]}</Badge>
         {until && <span className="whitespace-nowrap text-xs text-slate-500">{until}</span>}
       </span>
     );

@@ -3,7 +3,8 @@
 import { useQuery } from "@tanstack/react-query";
 import { errorMessageOf } from "@/lib/api/error-message";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
-import type { DeliveryCounts, DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/store/log-queries";
+import type { DeliveryCounts } from "@/lib/delivery/store/log-counts";
+import type { DeliveryDetail, DeliveryPage, DeliveryStats } from "@/lib/delivery/store/log-queries";
 
 import type { LogFilter } from "@/lib/delivery/log-filter-url";
 

@@ -61,7 +61,7 @@ export function MappingTable({ headers, sample, mapping, onChange }: { headers: 
                     .slice(0, 5)
                     .map((v, k) => (
                       <div key={k} className="max-w-xs truncate">
-                        {v || "·"}
+                        {v ? v : m.target === "userId" ? <span className="font-sans text-amber-700">empty: this row will be rejected</span> : <span title="empty">·</span>}
                       </div>
                     ))}
                 </td>

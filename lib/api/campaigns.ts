@@ -1,6 +1,7 @@
 // The campaigns API between its routes and lib/campaigns + lib/delivery: not-found and conflict
 // errors, the response shapes, and the audit trail of changes made with a key.
 import { recordAudit } from "../auth/audit";
+import type { MemberRole } from "../auth/roles";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
 import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "../campaigns/campaigns";
@@ -33,8 +34,9 @@ export async function campaignList(query: CampaignFilter & { cursor?: string; li
   }
 }
 
-export async function campaignById(id: string) {
-  const [campaign, goal] = await Promise.all([getCampaignDraft(id), loadCampaignGoal(id)]);
+/** The campaign as `reader` (the calling key's role) may read it: a viewer's with every credential part masked (getCampaignDraft). */
+export async function campaignById(id: string, reader: MemberRole) {
+  const [campaign, goal] = await Promise.all([getCampaignDraft(id, reader), loadCampaignGoal(id)]);
   if (!campaign || !goal) throw notFound(id);
   return { ...campaign, ...goal, updatedAt: campaign.updatedAt.toISOString() };
 }
@@ -67,7 +69,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
     return {
-      ...(await campaignById(id)),
+      ...(await campaignById(id, key.role)),
       ...(Object.keys(notices).length ? { notices } : {}),
       // created with its delivery settings: they come back as GET …/delivery answers them (ids, not "@0")
       ...(delivery ? { delivery: await deliverySettingsByApi(id) } : {}),

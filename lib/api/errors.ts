@@ -42,3 +42,21 @@ export function unstorableTextError(bad: UnstorableText): ApiError {
   const path = bad.path || "(body)";
   return new ApiError(400, "validation_error", `${path}: text may not contain ${bad.problem}`, [{ path, message: `contains ${bad.problem}` }]);
 }
+
+/**
+ * What a request that lost a race answers (a row deleted or created meanwhile: Prisma's P2025, P2003,
+ * P2002), the same at every door: withApi and withInternal as a 404/409, server actions (defineAction)
+ * with the message. Before, the two route wrappers answered these with a 500.
+ */
+export const RACE_ERRORS: Record<string, { status: 404 | 409; code: string; message: string }> = {
+  P2025: { status: 404, code: "not_found", message: "This no longer exists; it may have been deleted. Reload the page." },
+  P2003: { status: 409, code: "conflict", message: "This refers to something that no longer exists. Reload the page." },
+  P2002: { status: 409, code: "conflict", message: "This already exists." },
+};
+
+/** The race `err` lost (RACE_ERRORS) as the envelope, or null when it is something else. */
+export function raceErrorToApi(err: unknown): ApiError | null {
+  const code = (err as { code?: unknown } | null)?.code;
+  const race = typeof code === "string" && Object.hasOwn(RACE_ERRORS, code) ? RACE_ERRORS[code]! : null;
+  return race ? new ApiError(race.status, race.code, race.message) : null;
+}

@@ -90,34 +90,46 @@ describe("rate limits shared through Redis", () => {
     }
   });
 
-  it("books a webhook's send times for every worker alike, an interval apart on Redis's clock, and forgets them a second after the last", async () => {
+  it("books a webhook's send times for every worker alike, an interval apart on Redis's clock, none beyond the horizon, and forgets them a second after the last", async () => {
     const prefix = uniquePrefix();
     const worker1 = bucketsOf(REDIS_URL, prefix);
     const worker2 = bucketsOf(REDIS_URL, prefix);
     // both connected first, so that the bookings below reach Redis together
-    await Promise.all([worker1.book("send:warm", 1000), worker2.book("send:warm", 1000)]);
+    await Promise.all([worker1.book("send:warm", 1000, 1, 1000), worker2.book("send:warm", 1000, 1, 1000)]);
     // 10 a second: booked together by two workers, the waits are 0, 100, 200 ... ms, less the time each
     // booking reached Redis after the first (a few ms; more on a loaded machine)
-    const waits = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? worker2 : worker1).book("send:action-1", 10)));
-    const sorted = (waits as number[]).sort((a, b) => a - b);
+    const answers = await Promise.all(Array.from({ length: 6 }, (_, i) => (i % 2 ? worker2 : worker1).book("send:action-1", 10, 1, 1000)));
+    expect(answers.map((a) => a?.count)).toEqual([1, 1, 1, 1, 1, 1]);
+    const sorted = answers.map((a) => a!.firstWaitMs).sort((a, b) => a - b);
     sorted.forEach((wait, i) => {
       expect(wait, `waits ${sorted.join(", ")} ms`).toBeLessThanOrEqual(100 * i);
       expect(wait, `waits ${sorted.join(", ")} ms`).toBeGreaterThan(100 * i - 50);
     });
+    // several at once: those within the horizon (the next free time is ~600 ms ahead: 700, 800 ... 1000 ms
+    // were free, less the time since), then none until the horizon reaches the next free time
+    const many = (await worker1.book("send:action-1", 10, 50, 1000))!;
+    expect(many.count).toBeGreaterThanOrEqual(4);
+    expect(many.count).toBeLessThanOrEqual(5);
+    expect(many.firstWaitMs).toBeGreaterThan(500);
+    expect(many.firstWaitMs).toBeLessThanOrEqual(600);
+    const none = (await worker2.book("send:action-1", 10, 5, 1000))!;
+    expect(none.count).toBe(0);
+    expect(none.retryInMs).toBeGreaterThan(0);
+    expect(none.retryInMs).toBeLessThanOrEqual(100);
     // another action books its own times
-    expect(await worker2.book("send:action-2", 10)).toBe(0);
+    expect(await worker2.book("send:action-2", 10, 1, 1000)).toEqual({ count: 1, firstWaitMs: 0, retryInMs: 0 });
     const client = new Redis(REDIS_URL);
     try {
       expect((await client.keys(`${prefix}send:action-*`)).sort()).toEqual([`${prefix}send:action-1`, `${prefix}send:action-2`]);
-      const ttl = await client.pttl(`${prefix}send:action-1`);
+      const ttl = await client.pttl(`${prefix}send:action-2`);
       expect(ttl).toBeGreaterThan(1000);
-      expect(ttl).toBeLessThanOrEqual(1600);
+      expect(ttl).toBeLessThanOrEqual(1100);
     } finally {
       client.disconnect();
     }
     // a Redis that cannot be reached answers nothing: the worker counts in its own memory
     const away = bucketsOf(`redis://127.0.0.1:${await freePort()}`, prefix);
-    expect(await away.book("send:action-1", 10)).toBeNull();
+    expect(await away.book("send:action-1", 10, 1, 1000)).toBeNull();
   });
 
   it("without Redis in use (no REDIS_URL, or SQLite) each process counts in its memory, as before", async () => {

@@ -1,7 +1,7 @@
 // Token buckets in Redis, shared by every process of an install (rate-limit.ts decides when): one Lua
 // script reads, refills and spends a bucket atomically, on Redis's clock (the processes' clocks may
 // differ), and lets a bucket expire once it would be full again. The same client books webhooks' send
-// times for the scale-out workers' send gates (book(): a webhook's rate limit, one booking per send). A Redis that does not answer is not
+// times for the scale-out workers' send gates (book(): a webhook's rate limit, a few sends at a time). A Redis that does not answer is not
 // an error for the request: take() answers null at once (no offline queue, a short command timeout),
 // the caller counts in its own memory, and the log says so once per outage (host only). A Redis that
 // hangs (connected, answering nothing or late) would cost every request the timeout: after a failure
@@ -10,6 +10,7 @@ import { Redis } from "ioredis";
 import { redisHost } from "../delivery/engine/bullmq/connection";
 import { describeSafely, log } from "../log";
 import type { RateDecision, RateRule } from "./rate-limit";
+import type { SendBooking } from "../delivery/engine/shared-bookings";
 
 // KEYS[1] the bucket; ARGV[1] tokens a second, ARGV[2] the burst. Answers { allowed, wait in ms }.
 const TAKE_SCRIPT = `
@@ -39,17 +40,25 @@ if allowed == 1 then return {1, 0} end
 return {0, math.ceil((1 - tokens) / rate * 1000)}
 `;
 
-// KEYS[1] the action's next free send time; ARGV[1] sends a second. Books the next free time (now at
-// the earliest), moves it on by an interval and answers how many ms from now the booked time is. The
-// key expires a second after the booked time: an action not sent meanwhile starts afresh.
+// KEYS[1] the action's next free send time; ARGV[1] sends a second, ARGV[2] the most times wanted,
+// ARGV[3] how far ahead (ms) a time may be booked. Books the next free times (now at the earliest), an
+// interval apart, as many as wanted that start within the horizon, and moves the next free time past
+// them. Answers { how many, ms from now to the first (a string: a fraction), ms until one is within the
+// horizon (when none was) }. The key expires a second after the last booked time: an action not sent
+// meanwhile starts afresh.
 const BOOK_SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + tonumber(t[2]) / 1000
 local interval = 1000 / tonumber(ARGV[1])
+local want = tonumber(ARGV[2])
+local horizon = tonumber(ARGV[3])
 local start = tonumber(redis.call('GET', KEYS[1]) or '0')
 if start < now then start = now end
-redis.call('SET', KEYS[1], tostring(start + interval), 'PX', math.ceil(start + interval - now) + 1000)
-return math.ceil(start - now)
+local count = math.min(want, math.floor((horizon - (start - now)) / interval) + 1)
+if count < 1 then return {0, '0', math.ceil(start - now - horizon)} end
+local last = start + count * interval
+redis.call('SET', KEYS[1], tostring(last), 'PX', math.ceil(last - now) + 1000)
+return {count, tostring(start - now), 0}
 `;
 
 /** How long a request waits for Redis before it counts in memory instead. */
@@ -61,7 +70,7 @@ export const BREAKER_MS = 5000;
 
 type TakeCommand = {
   hooklineTakeToken(key: string, rate: number, burst: number): Promise<[number, number]>;
-  hooklineBookSend(key: string, perSecond: number): Promise<number>;
+  hooklineBookSend(key: string, perSecond: number, want: number, horizonMs: number): Promise<[number, string, number]>;
 };
 
 export class RedisBuckets {
@@ -113,11 +122,15 @@ export class RedisBuckets {
   }
 
   /**
-   * Books the next send time of `key` (a webhook's rate limit, `perSecond` sends a second, shared by
-   * every worker): the milliseconds to wait for it, or null as take() (count in memory instead).
+   * Books the next send times of `key` (a webhook's rate limit, `perSecond` sends a second, shared by
+   * every worker), up to `want` of them and none more than `horizonMs` ahead (SharedSendTimes,
+   * lib/delivery/engine/shared-bookings.ts), or null as take() (count in memory instead).
    */
-  async book(key: string, perSecond: number): Promise<number | null> {
-    return this.ask(() => this.client.hooklineBookSend(this.prefix + key, perSecond));
+  async book(key: string, perSecond: number, want: number, horizonMs: number): Promise<SendBooking | null> {
+    const answer = await this.ask(() => this.client.hooklineBookSend(this.prefix + key, perSecond, Math.max(1, Math.floor(want)), horizonMs));
+    if (!answer) return null;
+    const [count, firstWaitMs, retryInMs] = answer;
+    return { count, firstWaitMs: Number(firstWaitMs), retryInMs };
   }
 
   /** Asks Redis through the breaker: null when it did not answer, or failed less than the breaker's window ago. */

@@ -5,10 +5,12 @@ import type { z } from "zod";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
 import { AccessError } from "../auth/guard";
-import { ApiError, errorResponse, unstorableTextError, validationError, type InputPart } from "./errors";
+import { ApiError, errorResponse, raceErrorToApi, unstorableTextError, validationError, type InputPart } from "./errors";
 import { authenticateRequest, type ApiPrincipal, type Role } from "./authenticate";
 import { queryObject } from "../http/query-string";
 import { rateLimiter, type RateLimiter } from "./rate-limit";
+import { apiKeyCaller, runHeavy } from "./heavy-routes";
+import { MemberQueueFullError } from "./member-queue";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 
@@ -19,7 +21,13 @@ type Ctx<B, Q> = { req: Request; body: B; query: Q; params: Record<string, strin
 type Parsed<S> = S extends z.ZodType ? z.infer<S> : undefined;
 
 export function withApi<S extends z.ZodType | undefined = undefined, Q extends z.ZodType | undefined = undefined>(
-  options: { body?: S; query?: Q; role?: Role },
+  options: {
+    body?: S;
+    query?: Q;
+    role?: Role;
+    /** The handler reads a whole table (the results table): a key runs a few at once, as a member does in the app (heavy-routes.ts). */
+    heavy?: boolean;
+  },
   handler: (ctx: Ctx<Parsed<S>, Parsed<Q>>) => Promise<Response | unknown>,
 ) {
   return async (req: Request, route?: { params?: Promise<Record<string, string>> }): Promise<Response> => {
@@ -31,11 +39,17 @@ export function withApi<S extends z.ZodType | undefined = undefined, Q extends z
       let body: unknown = undefined;
       if (options.body) body = parseWith(options.body, await readJson(req));
       const query = options.query ? parseWith(options.query, queryObject(new URL(req.url).searchParams), "(query)") : undefined;
-      const result = await handler({ req, body: body as never, query: query as never, params, principal });
+      const ctx = { req, body: body as never, query: query as never, params, principal };
+      const result = options.heavy ? await runHeavy(apiKeyCaller(principal.keyId), () => handler(ctx)) : await handler(ctx);
       return result instanceof Response ? result : Response.json(result);
     } catch (err) {
       if (err instanceof ApiError) return errorResponse(err);
       if (err instanceof AccessError) return errorResponse(accessErrorToApi(err));
+      if (err instanceof MemberQueueFullError) {
+        return errorResponse(new ApiError(429, "rate_limited", err.message, null, { "Retry-After": String(err.retryAfterSeconds) }));
+      }
+      const race = raceErrorToApi(err);
+      if (race) return errorResponse(race);
       log.error("API request failed", { path: new URL(req.url).pathname, error: describeSafely(err) });
       return errorResponse(new ApiError(500, "internal_error", "Something went wrong on our side; nothing was half-written."));
     }

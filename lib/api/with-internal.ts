@@ -8,9 +8,9 @@ import { AccessError, requireMember } from "../auth/guard";
 import type { Member } from "../auth/members";
 import type { Role } from "../auth/roles";
 import { describeSafely, log } from "../log";
-import { ApiError, errorResponse, validationError, type InputPart } from "./errors";
+import { ApiError, errorResponse, raceErrorToApi, validationError, type InputPart } from "./errors";
 import { accessErrorToApi, assertStorableUrl, readJson } from "./with-api";
-import { MemberQueues } from "./member-queue";
+import { runHeavy } from "./heavy-routes";
 import { queryObject } from "../http/query-string";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
@@ -43,12 +43,9 @@ export type InternalOptions<S, Q, P> = {
   rate?: RateRule & { scope: string };
 };
 
-// two heavy requests of a member run at once and eight wait (the editor's count as you type overlaps a few)
-const HEAVY_RUNNING = 2;
-const HEAVY_WAITING = 8;
-const holder = globalThis as unknown as { __hooklineHeavyQueues?: MemberQueues; __hooklineMemberRates?: Set<RateLimiter> };
-/** The heavy routes' queues of this process (exported for tests). */
-export const heavyQueues = () => (holder.__hooklineHeavyQueues ??= new MemberQueues(HEAVY_RUNNING, HEAVY_WAITING));
+const holder = globalThis as unknown as { __hooklineMemberRates?: Set<RateLimiter> };
+// the heavy routes' queues (exported here too: the internal routes' tests hold them)
+export { heavyQueues } from "./heavy-routes";
 const memberRates = () => (holder.__hooklineMemberRates ??= new Set());
 /** Forgets what members have spent of every route's `rate` (tests that call a limited route in a loop on purpose). */
 export async function resetMemberRates() {
@@ -82,50 +79,6 @@ export function withInternal<
       return internalErrorResponse(req, err);
     }
   };
-}
-
-/**
- * A heavy handler in one of its member's places. An answer that streams (the export reads a page of
- * deliveries each time the client pulls) keeps the place until its body is read to the end, fails or
- * is cancelled: given back when the handler returned, it bounded nothing.
- */
-async function runHeavy(memberId: string, work: () => Promise<Response | unknown>): Promise<Response | unknown> {
-  const release = await heavyQueues().acquire(memberId);
-  let result: Response | unknown;
-  try {
-    result = await work();
-  } catch (err) {
-    release();
-    throw err;
-  }
-  if (!(result instanceof Response) || !result.body) {
-    release();
-    return result;
-  }
-  return releasedWhenRead(result, release);
-}
-
-function releasedWhenRead(response: Response, release: () => void): Response {
-  const reader = response.body!.getReader();
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          release();
-          controller.close();
-        } else controller.enqueue(value);
-      } catch (err) {
-        release();
-        controller.error(err);
-      }
-    },
-    async cancel(reason) {
-      release();
-      await reader.cancel(reason);
-    },
-  });
-  return new Response(body, { status: response.status, statusText: response.statusText, headers: response.headers });
 }
 
 async function enforceMemberRate(limiter: RateLimiter, memberId: string) {
@@ -191,6 +144,8 @@ export function internalErrorResponse(req: Request, err: unknown): Response {
   if (err instanceof ApiError) return errorResponse(err);
   if (err instanceof AccessError) return errorResponse(accessErrorToApi(err));
   if (err instanceof z.ZodError) return errorResponse(validationError(err));
+  const race = raceErrorToApi(err);
+  if (race) return errorResponse(race);
   const retryAfter = retryAfterOf(err);
   if (retryAfter !== null) {
     return errorResponse(new ApiError(429, "rate_limited", (err as Error).message, null, { "Retry-After": String(retryAfter) }));

@@ -5,14 +5,29 @@ import { parseDateInput } from "../date-input";
 
 export const CONDITION_OPERATORS = ["equals", "notEquals", "contains", "exists", "greater", "less", "inList"] as const;
 
+/** Bounds on one condition: each is stored with its campaign and compared against every user or
+ * event, so its size is what every count, fan-out and tracked-event batch pays. */
+export const MAX_CONDITION_KEY = 256;
+export const MAX_CONDITION_TEXT = 100_000;
+export const MAX_CONDITION_LIST = 10_000;
+export const MAX_CONDITION_LIST_ITEM = 500;
+
 export const conditionSchema = z
   .object({
-    key: z.string().trim().min(1, "Choose an attribute or parameter"),
+    key: z.string().trim().min(1, "Choose an attribute or parameter").max(MAX_CONDITION_KEY, `A key can be at most ${MAX_CONDITION_KEY} characters`),
     operator: z.enum(CONDITION_OPERATORS),
     /** ignored for "exists"; a list for "inList" (a comma-separated string is accepted too) */
     value: z.union([z.string(), z.number(), z.boolean(), z.array(z.union([z.string(), z.number()]))]).optional(),
   })
-  .strict();
+  .strict()
+  // the sizes checked here rather than inside the union, whose refusal would only say "Invalid input"
+  .superRefine(({ value }, ctx) => {
+    const at = (message: string) => ctx.addIssue({ code: "custom", path: ["value"], message });
+    if (typeof value === "string" && value.length > MAX_CONDITION_TEXT) at(`A value can be at most ${MAX_CONDITION_TEXT.toLocaleString("en-US")} characters`);
+    if (!Array.isArray(value)) return;
+    if (value.length > MAX_CONDITION_LIST) return at(`A list can hold at most ${MAX_CONDITION_LIST.toLocaleString("en-US")} values`);
+    if (value.some((v) => typeof v === "string" && v.length > MAX_CONDITION_LIST_ITEM)) at(`Each value in a list can be at most ${MAX_CONDITION_LIST_ITEM} characters`);
+  });
 export type Condition = z.infer<typeof conditionSchema>;
 
 /**

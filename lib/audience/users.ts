@@ -5,7 +5,8 @@ import { rawDb, type RawStatement, type RawTx } from "../db/raw";
 import { lockRowsForWrite } from "../db/row-locks";
 import { bulkInsert, bulkInsertSql, tableName, type ColumnKind } from "../db/bulk-insert";
 import { jsonOf, SqlParams } from "../db/raw-sql";
-import { MAX_ATTRIBUTES_BYTES, MAX_ATTRIBUTES_PER_USER, type AttributeValue, type UserInput } from "../api/schemas/users";
+import type { AttributeValue, UserInput } from "../api/schemas/users";
+import { mergedAttributesProblem, utf8Bytes } from "./attribute-limits";
 import { searchEnd, userGroups, USER_SEARCH_SCAN_ROWS } from "./user-search";
 import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
@@ -25,27 +26,6 @@ export class UserAttributesTooLargeError extends Error {
   constructor(readonly users: TooLargeUser[]) {
     super(`User ${JSON.stringify(users[0]!.userId)}: ${users[0]!.problem}`);
   }
-}
-
-const utf8Bytes = (value: unknown) => Buffer.byteLength(JSON.stringify(value));
-
-/**
- * Why a user cannot hold `merged` (what they held was `before`), or null. The limits are a user's, not
- * one request's: each request (or CSV row) within them still added up, so one user grew by 5 MB a
- * request (the same userId 20 times in a batch) without end, and every audience count, catalogue and
- * fan-out reads every user's attributes. A change that does not grow a user already over (one written
- * before this check) still applies, so such a user can be trimmed.
- */
-function mergedAttributesProblem(merged: Attributes, before: Attributes | null): string | null {
-  const count = Object.keys(merged).length;
-  if (count > MAX_ATTRIBUTES_PER_USER && count > (before ? Object.keys(before).length : 0)) {
-    return `A user can hold at most ${MAX_ATTRIBUTES_PER_USER} attributes; these would make ${count} (send null to remove some)`;
-  }
-  const bytes = utf8Bytes(merged);
-  if (bytes > MAX_ATTRIBUTES_BYTES && bytes > (before ? utf8Bytes(before) : 0)) {
-    return `A user's attributes can be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON; with what the user holds these would make ${Math.ceil(bytes / 1024)} KiB (send null to remove some)`;
-  }
-  return null;
 }
 
 type Row = { id: string; email: string | null; timezone: string | null; attributes: unknown; attributeSources?: unknown; createdAt: Date; updatedAt: Date };
@@ -204,7 +184,7 @@ export async function usersByIdThrough(reader: Pick<RawTx, "query">, ids: string
   const found = new Map<string, UserForPlanning>();
   for (let i = 0; i < ids.length; i += 1000) {
     const p = new SqlParams();
-    const sql = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE "id" IN (${p.list("text", ids.slice(i, i + 1000))})`;
+    const sql = `SELECT "id", "email", "timezone", "attributes" FROM ${tableName("User")} WHERE ${p.among(`"id"`, "text", ids.slice(i, i + 1000))}`;
     for (const r of await reader.query<UserForPlanning>(sql, p.values)) {
       found.set(r.id, { id: r.id, email: r.email ?? null, timezone: r.timezone ?? null, attributes: jsonOf(r.attributes) ?? {} });
     }

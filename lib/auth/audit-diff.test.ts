@@ -14,6 +14,19 @@ describe("auditChanges", () => {
     expect(auditChanges(details)).toEqual(details.diff);
   });
 
+  it("masks the credential parts an entry written before the diff masked them holds in clear", () => {
+    const details = {
+      diff: [
+        { field: "actions[0] (Hook).url", before: "https://hooks.slack.com/services/T0/B0/OLDSECRET", after: "https://api.example.com/x?token=tok-old" },
+        { field: "actions[0] (Hook).fields[0].value", before: "https://bob:hunter2@example.com/cb", after: JSON.stringify({ auth: { pin: "pin-old" }, city: "Paris" }) },
+      ],
+    };
+    expect(auditChanges(details)).toEqual([
+      { field: "actions[0] (Hook).url", before: "https://hooks.slack.com/services/••••", after: "https://api.example.com/x?token=••••" },
+      { field: "actions[0] (Hook).fields[0].value", before: "https://bob:••••@example.com/cb", after: JSON.stringify({ auth: { pin: "••••" }, city: "Paris" }) },
+    ]);
+  });
+
   it("is empty for entries without a diff or of another shape", () => {
     expect(auditChanges(null)).toEqual([]);
     expect(auditChanges({ name: "x" })).toEqual([]);

@@ -5,7 +5,7 @@ import type { AddressInfo } from "node:net";
 import ipaddr from "ipaddr.js";
 import { describe, expect, it } from "vitest";
 import { env, resetEnv, type AddressRange } from "../env";
-import { addressBucket, authRequestHeaders, CLIENT_IP_HEADER, clientAddress, fromTrustedProxy, PEER_HEADER, recordPeerAddresses, UNKNOWN_CLIENT } from "./client-address";
+import { addressBucket, networkBucket, authRequestHeaders, CLIENT_IP_HEADER, clientAddress, fromTrustedProxy, PEER_HEADER, recordPeerAddresses, UNKNOWN_CLIENT } from "./client-address";
 
 const proxies: AddressRange[] = [ipaddr.parseCIDR("10.0.0.0/8"), [ipaddr.parse("192.0.2.7"), 32]];
 
@@ -35,6 +35,15 @@ describe("clientAddress", () => {
     expect(addressBucket("203.0.113.5")).toBe("203.0.113.5");
     expect(addressBucket("::ffff:203.0.113.5")).toBe("203.0.113.5");
     expect(addressBucket(UNKNOWN_CLIENT)).toBe(UNKNOWN_CLIENT);
+  });
+
+  it("puts an IPv6 client's /64 in its /48 (one site's allocation); IPv4 and anything else in none", () => {
+    expect(networkBucket("2001:db8:1:2::1")).toBe("2001:db8:1::/48");
+    expect(networkBucket("2001:0DB8:0001:ffff:ffff:ffff:ffff:ffff")).toBe("2001:db8:1::/48");
+    expect(networkBucket("2001:db8:2::1")).toBe("2001:db8:2::/48");
+    expect(networkBucket("203.0.113.5")).toBeNull();
+    expect(networkBucket("::ffff:203.0.113.5")).toBeNull();
+    expect(networkBucket(UNKNOWN_CLIENT)).toBeNull();
   });
 
   it("hands better-auth forwarded headers only from a trusted proxy, and its own client address", () => {

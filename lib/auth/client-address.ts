@@ -70,6 +70,22 @@ export function addressBucket(address: string): string {
   return `${new ipaddr.IPv6(parts).toString()}/${IPV6_CLIENT_PREFIX}`;
 }
 
+/** How many leading bits of an IPv6 address name one site: a /48 is what a business or a hosting
+ * customer is commonly given, 65,536 /64s that one holder can spread attempts over. */
+export const IPV6_NETWORK_PREFIX = 48;
+
+/**
+ * The coarser bucket an IPv6 client is also counted in: its /48 (`2001:db8:1::/48`); null for an IPv4
+ * address (an IPv4-mapped one included: an IPv4 address is not handed out by the 65,536) and for
+ * anything that is not an address.
+ */
+export function networkBucket(address: string): string | null {
+  const ip = parse(address);
+  if (!ip || ip.kind() === "ipv4") return null;
+  const parts = (ip as ipaddr.IPv6).parts.map((part, i) => (i < IPV6_NETWORK_PREFIX / 16 ? part : 0));
+  return `${new ipaddr.IPv6(parts).toString()}/${IPV6_NETWORK_PREFIX}`;
+}
+
 /**
  * The headers better-auth may see: forwarded headers only from a trusted proxy, and the resolved
  * client address under CLIENT_IP_HEADER (never the client's own value).

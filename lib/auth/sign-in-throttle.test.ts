@@ -201,6 +201,26 @@ describe("what an attacker tried", () => {
     expect((await reserveSignInAttempt({ email: "v4-next@example.com", address: "203.0.113.78" }, now)).allowed).toBe(true);
   });
 
+  it("counts an IPv6 holder's /64s together per /48, with room for more than one client's whole limit", async () => {
+    const now = at(t0.getTime() + 25 * 60 * 60_000);
+    const { max: perNetwork } = SIGN_IN_LIMITS.network;
+    const { max: perAddress } = SIGN_IN_LIMITS.address;
+    // one /64 at its own limit (its further guesses refused at the address) leaves the rest of its /48 free
+    for (let i = 0; i < perAddress + 10; i++) await reserveSignInAttempt({ email: `own${i}@example.com`, address: `2001:db8:48:1::${i + 1}` }, now);
+    expect(perNetwork).toBeGreaterThan(perAddress);
+    expect((await reserveSignInAttempt({ email: "neighbour@example.com", address: "2001:db8:48:2::1" }, now)).allowed).toBe(true);
+    // a guess from each of many /64s: the /48 is refused past its limit, whichever /64 comes next
+    for (let i = 3; (await db().signInThrottle.count({ where: { key: { startsWith: "network:2001:db8:48::/48:" } } })) < perNetwork; i++) {
+      expect((await reserveSignInAttempt({ email: `spread${i}@example.com`, address: `2001:db8:48:${i.toString(16)}::1` }, now)).allowed).toBe(true);
+    }
+    expect(await reserveSignInAttempt({ email: "spread-next@example.com", address: "2001:db8:48:ffff::1" }, now)).toMatchObject({ allowed: false, bucket: "network", justExceeded: true });
+    // refused for its /48, it took nothing: neither its /64's slot nor the account's
+    expect(await db().signInThrottle.count({ where: { key: { startsWith: "address:2001:db8:48:ffff::/64:" } } })).toBe(0);
+    expect((await reserveSignInAttempt({ email: "spread-next@example.com", address: "198.51.100.1" }, now)).allowed).toBe(true);
+    // another /48 is another site
+    expect((await reserveSignInAttempt({ email: "spread-next@example.com", address: "2001:db8:49:1::1" }, now)).allowed).toBe(true);
+  });
+
   it("a request refused for its address counts nowhere: it neither raises nor holds the account it tried", async () => {
     const now = at(t0.getTime() + 21 * 60 * 60_000);
     for (let i = 0; i < SIGN_IN_LIMITS.address.max; i++) expect((await reserveSignInAttempt({ email: `spray${i}@example.com`, address: "203.0.113.66" }, now)).allowed).toBe(true);

@@ -15,20 +15,25 @@
 // an attempt that may give its slot back any moment.
 //
 // An address is counted by its bucket (client-address.ts addressBucket): an IPv6 client per /64, since
-// one home line can use any of its 2^64 addresses; IPv4 per address.
+// one home line can use any of its 2^64 addresses; IPv4 per address. An IPv6 client is counted in its
+// /48 too (networkBucket), whose limit is higher than a /64's, so the holder of a /48 cannot spread
+// guesses over its 65,536 /64s, while one client alone (held to its /64's limit, and refused attempts
+// count nowhere) cannot use up its neighbours' share.
 //
 // A refused attempt counts nowhere: both buckets are read before either slot is taken, the address
 // first, so an address past its limit never touches the account it tries (someone else's).
 import { createHash, randomInt } from "node:crypto";
 import { db } from "../db";
 import { isUniqueViolation } from "../db/unique-violation";
-import { addressBucket } from "./client-address";
+import { addressBucket, networkBucket } from "./client-address";
 
 export const SIGN_IN_LIMITS = {
   /** Wrong passwords for one email, from anywhere. */
   account: { max: 10, windowMs: 15 * 60_000 },
   /** Wrong passwords from one client address (an IPv6 client's /64), for any emails. */
   address: { max: 30, windowMs: 15 * 60_000 },
+  /** Wrong passwords from one IPv6 /48 (a site's /64s together), for any emails: more than three clients' whole limits. */
+  network: { max: 100, windowMs: 15 * 60_000 },
 } as const;
 
 type Bucket = keyof typeof SIGN_IN_LIMITS;
@@ -158,11 +163,16 @@ async function increment(key: string, expiresAt: Date): Promise<number> {
   }
 }
 
-/** Takes a slot in the address's and the account's log, or says how long to wait. */
+/** Takes a slot in the address's, its IPv6 network's and the account's log, or says how long to wait. */
 export async function reserveSignInAttempt(input: { email: string; address: string }, now = new Date()): Promise<SignInReservation> {
   await db().signInThrottle.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - KEPT_AFTER_EXPIRY_MS) } } });
   // the address first: of a refused address's attempts none takes a slot of the account it tries
-  const buckets = [bucketKeys("address", addressBucket(input.address), now), bucketKeys("account", input.email.trim().toLowerCase(), now)];
+  const network = networkBucket(input.address);
+  const buckets = [
+    bucketKeys("address", addressBucket(input.address), now),
+    ...(network ? [bucketKeys("network", network, now)] : []),
+    bucketKeys("account", input.email.trim().toLowerCase(), now),
+  ];
   const held = await heldSlots(buckets.flatMap((keys) => keys.slotKeys));
   // Refused before anything is taken: the bucket that makes it wait longest says so.
   let refused: { keys: BucketKeys; held: HeldSlot[]; waitMs: number } | null = null;

@@ -110,6 +110,27 @@ describe("POST /api/auth/sign-in/email", () => {
     expect((await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "2001:db8:aa:bc::1" }))).status).toBe(200);
   });
 
+  it("counts an IPv6 holder's /64s together per /48: spreading guesses over them is refused, one client's own guesses are not", async () => {
+    const wrong = (i: number, address: string) => POST(signInRequest({ email: `net${i}@example.com`, password: "wrong password" }, { [PEER_HEADER]: address }));
+    // one client of the /48 at its own limit (earlier guesses, then real ones): refused at its /64 only
+    await guessedBefore("2001:db8:4848:1::1");
+    expect((await wrong(0, "2001:db8:4848:1::2")).status).toBe(401);
+    for (let i = 1; i <= 5; i++) expect((await wrong(i, `2001:db8:4848:1::${i + 2}`)).status).toBe(429);
+    expect((await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "2001:db8:4848:2::1" }))).status).toBe(200);
+    // the holder of the /48 spreads guesses over fresh /64s: all but one of the /48's slots taken earlier, one each ...
+    const perNetwork = SIGN_IN_LIMITS.network.max;
+    for (let i = 0; i < perNetwork - SIGN_IN_LIMITS.address.max - 1; i++) await reserveSignInAttempt({ email: `spread${i}@example.com`, address: `2001:db8:4848:${(0x100 + i).toString(16)}::1` });
+    // ... then the last one, and a fresh /64 after it is refused for the /48
+    expect((await wrong(100, "2001:db8:4848:fffe::1")).status).toBe(401);
+    const refused = await wrong(101, "2001:db8:4848:ffff::1");
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan(0);
+    const throttled = await db().auditLog.findMany({ where: { action: "member.sign_in_throttled", target: { startsWith: "2001:db8:4848:" } } });
+    expect(throttled.map((e) => (e.details as { limit: string }).limit).sort()).toEqual(["address", "network"]);
+    // another /48 is another site
+    expect((await POST(signInRequest({ email: "owner@example.com", password: PASSWORD }, { [PEER_HEADER]: "2001:db8:4849:1::1" }))).status).toBe(200);
+  }, 120_000); // a hundred throttle reservations and a dozen password checks: slow on a shared machine
+
   it("of 30 wrong passwords sent at once from 30 addresses, checks 10 and refuses 20 with a Retry-After within the 15 minutes", async () => {
     const responses = await Promise.all(
       Array.from({ length: 30 }, (_, i) => POST(signInRequest({ email: "owner@example.com", password: `wrong guess ${i}` }, { [PEER_HEADER]: `198.51.100.${100 + i}` }))),

@@ -1,17 +1,20 @@
 // An action as stored (secrets encrypted, the URL password apart) <-> as the renderer needs it
-// (every secret in the clear) <-> as the editor shows it (secrets masked). The delivery engine loads
-// templates with loadWebhookTemplate; the editor's drafts go through draftWebhookTemplate.
+// (every secret in the clear) <-> as the editor shows it (secrets masked; to a viewer, every credential
+// part). The delivery engine loads templates with loadWebhookTemplate; the editor's drafts go through
+// draftWebhookTemplate.
 import type { Action } from "../db";
 import { decryptSecret, encryptSecret } from "../crypto/secret-box";
 import type { DataField, WebhookTemplate } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
-import { openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type SecretGrant } from "./secret-resolver";
+import { lostSecretMessage, openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type LostSecret, type ResolvedSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { sealedAsSecret } from "./sealed-secret";
-import { assertSecretsAtFixedHost } from "./fixed-host-secrets";
+import { assertSecretsAtFixedHost, SecretHostError } from "./fixed-host-secrets";
+import { maskCredentialUrl, maskCredentialWebhook } from "../webhooks/credential-parts";
+import { effectiveRole, roleAllows, type MemberRole } from "../auth/roles";
 
 export { actionDraftSchema, type ActionDraft, type ActionDraftInput } from "./schemas";
 
@@ -53,9 +56,14 @@ export function loadWebhookTemplate(action: StoredAction, now = new Date()): Web
   };
 }
 
-/** The stored action as the editor shows it: the URL password and secret header values masked. */
-export function actionToDraft(action: StoredAction): ActionDraftInput & { signing: SigningState } {
-  return {
+/**
+ * The stored action as the editor shows it to `reader`: the URL password and secret header values
+ * masked. A viewer, who cannot edit it, sees its other credential parts masked too (a secret hook path,
+ * ?token=, secret-named fields and headers typed in clear: credential-parts.ts); an editor or admin sees
+ * them as they edit them.
+ */
+export function actionToDraft(action: StoredAction, reader: MemberRole): ActionDraftInput & { signing: SigningState } {
+  const draft = {
     id: action.id,
     name: action.name,
     method: action.method as ActionDraft["method"],
@@ -69,6 +77,18 @@ export function actionToDraft(action: StoredAction): ActionDraftInput & { signin
     responseMapping: parseStoredMapping(action.responseMapping) ?? [],
     signing: signingStateOf(action),
   };
+  return roleAllows(effectiveRole(reader), "editor") ? draft : maskCredentialWebhook(draft);
+}
+
+/**
+ * The URL a viewer's draft stands for: the stored action's URL as an editor sees it when the draft shows
+ * it as actionToDraft showed it to the viewer (its credential parts masked), else the draft's own. For a
+ * viewer's preview only, so it renders what the editor's would (its output masked by the same rule),
+ * rather than a URL whose changed query or path drops the stored secrets and the signature.
+ */
+export function urlShownToViewer(draftUrl: string, stored: Pick<Action, "urlTemplate" | "urlPasswordEnc">): string {
+  const editorUrl = maskedUrlTemplate(stored.urlTemplate, stored.urlPasswordEnc ? decryptSecret(stored.urlPasswordEnc) : null);
+  return maskCredentialUrl(editorUrl) === draftUrl ? editorUrl : draftUrl;
 }
 
 /**
@@ -92,12 +112,15 @@ export function draftWebhookTemplate(draft: ActionDraft, grant: SecretGrant, now
  * The columns to store for a draft: the URL password split out and encrypted, secret headers encrypted.
  * Every write of an action's URL comes here: a password that cannot be split out is refused, never
  * stored in clear, and so is a literal secret for a URL whose host is a template (SecretHostError, its
- * fields named under `prefix`, "actions.0."; fixed-host-secrets.ts).
+ * fields named under `prefix`, "actions.0."; fixed-host-secrets.ts), and so is "••••" kept at another
+ * path or query of the same host (the secret resolver's "path" refusal; SecretHostError too).
  */
 export function sealActionDraft(draft: ActionDraft, grant: SecretGrant, prefix = "") {
   const urlProblem = urlPasswordProblem(draft.url);
   if (urlProblem) throw new UrlPasswordError(urlProblem);
   const secrets = resolveSecrets(draft, grant);
+  assertNoSecretMoved(secrets.lost, prefix);
+  assertNoMaskedCredentialPart(secrets, draft.fields, draft.headers, prefix);
   assertSecretsAtFixedHost({ url: withUrlPassword(secrets.urlTemplate, secrets.password), headers: secrets.headers }, prefix);
   const data = {
     name: draft.name,
@@ -118,4 +141,32 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant, prefix =
     responseMapping: draft.responseMapping ?? [],
   };
   return { data, lost: secrets.lost };
+}
+
+const MASKED_PART = `"${SECRET_MASK}" stands for a credential masked for a reader who may not see it (credential-parts.ts), and only the URL's password and secret headers keep a stored value: type the real value here`;
+
+/**
+ * "••••" left in the URL (its password split out), in a data field or inside a header's value: a viewer's
+ * masked copy (a hook's path, ?token=, a secret-named field, a URL's password in a field or header) sent
+ * back as it was read would store the mask over the credential. A header that is "••••" whole keeps its
+ * stored secret (secret-resolver.ts); where the saved webhook keeps that header as plain text (a viewer's
+ * copy masked it by its name: Idempotency-Key), it would be stored empty: refused the same way.
+ */
+function assertNoMaskedCredentialPart(secrets: ResolvedSecrets, fields: readonly { key: string; value: string }[], headers: readonly { value: string }[], prefix: string): void {
+  const found: Record<string, string> = {};
+  if (secrets.urlTemplate.includes(SECRET_MASK)) found[`${prefix}url`] = MASKED_PART;
+  fields.forEach((f, i) => {
+    if (f.value.includes(SECRET_MASK)) found[`${prefix}fields.${i}.value`] = MASKED_PART;
+  });
+  headers.forEach((h, i) => {
+    const field = `headers.${i}.value`;
+    if ((h.value !== SECRET_MASK && h.value.includes(SECRET_MASK)) || secrets.maskedPlain.includes(field)) found[prefix + field] = MASKED_PART;
+  });
+  if (Object.keys(found).length) throw new SecretHostError(found);
+}
+
+/** A masked secret kept at another path of its origin is refused at its field, not cleared (secret-resolver.ts). */
+function assertNoSecretMoved(lost: LostSecret[], prefix: string): void {
+  const moved = lost.filter((l) => l.reason === "path");
+  if (moved.length) throw new SecretHostError(Object.fromEntries(moved.map((l) => [prefix + l.field, lostSecretMessage(l, "save")])));
 }

@@ -74,24 +74,24 @@ describe("diffCampaigns", () => {
 
 describe("saveCampaign's changes (real database)", () => {
   it("reports what an update changed, secrets as changed only, for the campaign.updated audit entry", async () => {
-    const input = { name: "Diffed", actions: [{ url: "https://u:pw-one@api.example.com/a", headers: [{ name: "X-Key", value: "key-one", secret: true }], fields: [] }] };
+    const input = { name: "Diffed", actions: [{ url: "https://u:pw-one@api.example.com/a/{{user.id}}", headers: [{ name: "X-Key", value: "key-one", secret: true }], fields: [] }] };
     const created = await saveCampaign(campaignDraftSchema.parse(input));
     expect(created.changes).toEqual([]);
     expect(campaignSaveAudit(campaignDraftSchema.parse(input), created).action).toBe("campaign.created");
 
     // Saving the masked draft as shown changes nothing (the secrets are re-encrypted, not changed).
-    const shown = (await getCampaignDraft(created.id))!;
+    const shown = (await getCampaignDraft(created.id, "admin"))!;
     const same = campaignDraftSchema.parse(shown);
     expect((await saveCampaign(same)).changes).toEqual([]);
 
     const edited = campaignDraftSchema.parse({
       ...shown,
-      actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("/a", "/b"), headers: [{ name: "X-Key", value: "key-two", secret: true }] })),
+      actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("/a/{{user.id}}", "/a/{{user.id}}/b"), headers: [{ name: "X-Key", value: "key-two", secret: true }] })),
     });
     expect(shown.actions![0]!.url).toContain(SECRET_MASK);
     const saved = await saveCampaign(edited);
     expect(saved.changes).toEqual([
-      { field: "actions[0] (Webhook).url", before: "https://u@api.example.com/a", after: "https://u@api.example.com/b" },
+      { field: "actions[0] (Webhook).url", before: "https://u@api.example.com/a/{{user.id}}", after: "https://u@api.example.com/a/{{user.id}}/b" },
       { field: "actions[0] (Webhook).headers[0].value", secret: "changed" },
     ]);
     const audit = campaignSaveAudit(edited, saved);
@@ -102,7 +102,7 @@ describe("saveCampaign's changes (real database)", () => {
   it("reports a saved change of the variant splits and the control group", async () => {
     const input = { name: "Split", actions: [{ url: "https://x.example.com/a", splitPercent: 50, controlPercent: 0, variants: [{ url: "https://x.example.com/b", splitPercent: 50 }] }] };
     const created = await saveCampaign(campaignDraftSchema.parse(input));
-    const shown = (await getCampaignDraft(created.id))!;
+    const shown = (await getCampaignDraft(created.id, "admin"))!;
     const edited = campaignDraftSchema.parse({
       ...shown,
       actions: shown.actions!.map((a) => ({ ...a, splitPercent: 80, controlPercent: 5, variants: a.variants!.map((v) => ({ ...v, splitPercent: 20 })) })),

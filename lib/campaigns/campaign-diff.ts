@@ -1,29 +1,34 @@
 // What a save changed in a campaign, field by field, for the audit log ("campaign.updated" with
 // details.diff). Secrets (secret header values, the URL password) are compared by a fingerprint of
-// their plaintext and reported as "changed", never with a value.
+// their plaintext and reported as "changed", never with a value. The other credential parts (a hook's
+// path, ?token=, secret-named fields and headers, URLs in a value: credential-parts.ts) are shown masked
+// as a viewer reads them, with a fingerprint of what they hide: a change to those alone is "changed".
 import { createHash } from "node:crypto";
 import type { Action } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";
 import { parseStoredMapping } from "../webhooks/response-mapping";
-import { maskUrlPasswords } from "../webhooks/mask";
+import { maskUrlPasswords } from "../webhooks/url-credentials";
+import { maskCredentialWebhook } from "../webhooks/credential-parts";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
 /** A secret's stand-in: equal plaintexts give equal fingerprints, and nothing else is kept. */
 type Fingerprint = { secret: string };
+/** A value with credential parts, as a viewer reads it (`shown`) and a fingerprint of it whole (`hidden`). */
+type Masked = { shown: string; hidden: string };
 
 export type ActionSnapshot = {
   id: string;
   name: string;
   method: string;
-  url: string;
+  url: string | Masked;
   urlPassword: Fingerprint | null;
   contentType: string;
   timeoutSeconds: number;
-  fields: DataField[];
-  headers: { name: string; value: string | Fingerprint; secret: boolean }[];
+  fields: (Omit<DataField, "value"> & { value: string | Masked })[];
+  headers: { name: string; value: string | Fingerprint | Masked; secret: boolean }[];
   /** "Save response to user" rows (absent in snapshots made before it existed) */
   responseMapping?: { path: string; attribute: string; type: string | null }[];
   /** A variant's share of its step's deliveries, and the step's control group (absent in older snapshots) */
@@ -44,7 +49,26 @@ function fingerprint(plain: string): Fingerprint {
   return { secret: createHash("sha256").update(plain, "utf8").digest("base64url").slice(0, 16) };
 }
 
-/** The campaign as stored, in the shape the diff compares (secrets fingerprinted). */
+/** The value as shown, and a fingerprint of what its masking hides when it hides something. */
+function masked(shown: string, value: string): string | Masked {
+  return shown === value ? value : { shown, hidden: fingerprint(value).secret };
+}
+
+/** An action's URL, fields and plain headers as a viewer reads them (maskCredentialWebhook), each with what it hides. */
+function shownParts(a: StoredAction) {
+  const fields = Array.isArray(a.fields) ? (a.fields as DataField[]) : [];
+  const headers = Array.isArray(a.headers) ? (a.headers as StoredHeader[]) : [];
+  const url = maskUrlPasswords(a.urlTemplate);
+  // secret headers are fingerprinted whole; the others are masked as a viewer's read masks them
+  const shown = maskCredentialWebhook({ url, fields, headers: headers.map((h) => ({ name: h.name, value: h.secret ? "" : h.value })) });
+  return {
+    url: masked(shown.url, a.urlTemplate),
+    fields: fields.map((f, i) => ({ ...f, value: masked(shown.fields[i]!.value, f.value) })),
+    headers: headers.map((h, i) => ({ name: h.name, value: h.secret ? fingerprint(openStoredValue(h.value)) : masked(shown.headers[i]!.value, h.value), secret: h.secret })),
+  };
+}
+
+/** The campaign as stored, in the shape the diff compares (secrets fingerprinted, credential parts masked). */
 export function campaignSnapshot(campaign: { name: string; description: string; goalEvent?: string | null; goalWindowHours?: number; actions: StoredAction[] }): CampaignSnapshot {
   return {
     name: campaign.name,
@@ -55,16 +79,10 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
       id: a.id,
       name: a.name,
       method: a.method,
-      url: maskUrlPasswords(a.urlTemplate),
+      ...shownParts(a),
       urlPassword: a.urlPasswordEnc ? fingerprint(decryptSecret(a.urlPasswordEnc)) : null,
       contentType: a.contentType,
       timeoutSeconds: Math.round(a.timeoutMs / 1000),
-      fields: Array.isArray(a.fields) ? (a.fields as DataField[]) : [],
-      headers: (Array.isArray(a.headers) ? (a.headers as StoredHeader[]) : []).map((h) => ({
-        name: h.name,
-        value: h.secret ? fingerprint(openStoredValue(h.value)) : h.value,
-        secret: h.secret,
-      })),
       responseMapping: (parseStoredMapping(a.responseMapping) ?? []).map((m) => ({ path: m.path, attribute: m.attribute, type: m.type ?? null })),
       splitPercent: a.splitPercent,
       controlPercent: a.controlPercent,
@@ -73,8 +91,17 @@ export function campaignSnapshot(campaign: { name: string; description: string; 
 }
 
 const isFingerprint = (v: unknown): v is Fingerprint => typeof v === "object" && v !== null && "secret" in v;
+const isMasked = (v: unknown): v is Masked => typeof v === "object" && v !== null && "shown" in v;
 
 function compare(changes: FieldChange[], field: string, before: unknown, after: unknown) {
+  if (isMasked(before) || isMasked(after)) {
+    const shownOf = (v: unknown) => (isMasked(v) ? v.shown : v);
+    const hiddenOf = (v: unknown) => (isMasked(v) ? v.hidden : null);
+    // what a viewer would see changed is shown; a change to the masked parts alone is only "changed"
+    if (shownOf(before) === shownOf(after) && hiddenOf(before) !== hiddenOf(after)) changes.push({ field, secret: "changed" });
+    else compare(changes, field, shownOf(before), shownOf(after));
+    return;
+  }
   if (isFingerprint(before) || isFingerprint(after)) {
     if (before === undefined || before === null) changes.push({ field, secret: "added" });
     else if (after === undefined || after === null) changes.push({ field, secret: "removed" });

@@ -38,7 +38,7 @@ describe("saving a campaign", () => {
     expect(action.urlPasswordEnc).not.toContain("s3cr");
     expect(decryptSecret(action.urlPasswordEnc!)).toBe("s3cr%40t");
 
-    const shown = await getCampaignDraft(id);
+    const shown = await getCampaignDraft(id, "admin");
     expect(shown?.actions?.[0].url).toBe(`https://crm:${SECRET_MASK}@api.example.com/users/{{user.id}}`);
     expect(JSON.stringify(shown)).not.toContain("s3cr");
 
@@ -58,7 +58,7 @@ describe("saving a campaign", () => {
     const { id } = await saveCampaign(basic("https://crm.example.com/x"));
     const row = await storedAction(id);
     await db().action.update({ where: { id: row.id }, data: { urlTemplate: stored, urlPasswordEnc: encryptSecret("s3cret") } });
-    const shown = await getCampaignDraft(id);
+    const shown = await getCampaignDraft(id, "admin");
     expect(JSON.stringify(shown)).not.toContain("s3cret");
     expect(shown?.actions?.[0].url).toContain(`bob:${SECRET_MASK}@crm.example.com`);
     const sent = renderWebhookRequest(loadWebhookTemplate(await storedAction(id)), sampleContext, { webhookId: "msg_1", timestamp: new Date("2026-11-26T12:00:00Z") });
@@ -70,7 +70,7 @@ describe("saving a campaign", () => {
     const { id } = await saveCampaign(basic("https://crm.example.com/x"));
     const row = await storedAction(id);
     await db().action.update({ where: { id: row.id }, data: { urlTemplate: "{{campaign.name}}s://bob:s3cret@crm.example.com/x" } });
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(shown.actions?.[0].url).toBe(`{{campaign.name}}s://bob:${SECRET_MASK}@crm.example.com/x`);
     const { notices } = await saveCampaign(draft(shown));
     const after = await storedAction(id);
@@ -79,20 +79,20 @@ describe("saving a campaign", () => {
     expect(notices["actions.0.url"]).toMatch(/scheme or host is templated, so the saved password was cleared/);
   });
 
-  it("keeps the stored password when the masked URL is saved again on the same host", async () => {
-    const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a"));
-    const shown = (await getCampaignDraft(id))!;
-    const edited = { ...shown, actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("/a", "/b?x={{user.id}}") })) };
+  it("keeps the stored password when the masked URL is saved again at the same host and path", async () => {
+    const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a?x={{user.id}}"));
+    const shown = (await getCampaignDraft(id, "admin"))!;
+    const edited = { ...shown, actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("{{user.id}}", "{{user.id}}&y=1") })) };
     const { notices } = await saveCampaign(draft(edited));
     const action = await storedAction(id);
     expect(notices).toEqual({});
-    expect(action.urlTemplate).toBe("https://crm@api.example.com/b?x={{user.id}}");
-    expect(loadWebhookTemplate(action).url).toBe("https://crm:pw1@api.example.com/b?x={{user.id}}");
+    expect(action.urlTemplate).toBe("https://crm@api.example.com/a?x={{user.id}}&y=1");
+    expect(loadWebhookTemplate(action).url).toBe("https://crm:pw1@api.example.com/a?x={{user.id}}&y=1");
   });
 
   it("clears the stored password when the URL is edited to another host", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw1@api.example.com/a"));
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     const moved = { ...shown, actions: shown.actions!.map((a) => ({ ...a, url: a.url.replace("api.example.com", "evil.example.net") })) };
     const { notices } = await saveCampaign(draft(moved));
     const action = await storedAction(id);
@@ -104,7 +104,7 @@ describe("saving a campaign", () => {
 
   it("replaces the password when a new one is typed, and removes it when the credentials are deleted", async () => {
     const { id } = await saveCampaign(basic("https://crm:old@api.example.com/a"));
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     await saveCampaign(draft({ ...shown, actions: [{ ...shown.actions![0], url: "https://crm:new@api.example.com/a" }] }));
     expect(loadWebhookTemplate(await storedAction(id)).url).toBe("https://crm:new@api.example.com/a");
     await saveCampaign(draft({ ...shown, actions: [{ ...shown.actions![0], url: "https://api.example.com/a" }] }));
@@ -119,7 +119,7 @@ describe("saving a campaign", () => {
     );
     const action = await storedAction(id);
     expect(JSON.stringify(action.headers)).not.toContain("key-123");
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(shown.actions![0].headers).toEqual([
       { name: "X-Api-Key", value: SECRET_MASK, secret: true },
       { name: "X-Team", value: "growth", secret: false },
@@ -147,7 +147,7 @@ describe("saving a campaign", () => {
       ],
     });
     const { id } = await saveCampaign(input);
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(campaignDraftSchema.parse(shown)).toEqual({ ...input, id, actions: [{ ...input.actions[0], id: shown.actions![0].id }] });
     const listed = (await listCampaigns()).campaigns.find((c) => c.id === id);
     expect(listed).toMatchObject({ name: "Order follow-up", status: "draft", actionCount: 1 });
@@ -173,7 +173,7 @@ describe("duplicate, delete", () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a", { headers: [{ name: "X-Key", value: "k", secret: true }] }));
     const signed = await rotateSigningSecret(id, (await storedAction(id)).id);
     const copyId = (await duplicateCampaign(id, { role: "admin" }))!;
-    const copy = (await getCampaignDraft(copyId))!;
+    const copy = (await getCampaignDraft(copyId, "admin"))!;
     expect(copy.name).toBe("Welcome (copy)");
     expect(copy.status).toBe("draft");
     const copied = await storedAction(copyId);
@@ -208,9 +208,9 @@ describe("duplicate, delete", () => {
       signingSecrets: undefined,
     });
     expect(copied.urlPasswordEnc).toBeNull();
-    expect((await getCampaignDraft(copyId))!.actions[0]).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth", secret: false }] });
+    expect((await getCampaignDraft(copyId, "admin"))!.actions[0]).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth", secret: false }] });
     // Saving that copy as shown keeps the header empty (no mask, nothing to keep).
-    await saveCampaign(draft((await getCampaignDraft(copyId))!));
+    await saveCampaign(draft((await getCampaignDraft(copyId, "admin"))!));
     expect(loadWebhookTemplate(await storedAction(copyId)).headers[0]).toEqual({ name: "X-Key", value: "", secret: true });
 
     // The same for one action copied inside its campaign: no secret unless an admin copies it.
@@ -223,7 +223,7 @@ describe("duplicate, delete", () => {
 
   it("a duplicated action not saved yet reuses the original's password only for an admin, at the same origin", async () => {
     const { id } = await saveCampaign(basic("https://crm:pw@api.example.com/a"));
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     const original = shown.actions![0];
     const copy = { ...original, id: undefined, copiedFrom: original.id, name: "Copy" };
     const elsewhere = { ...copy, url: copy.url.replace("api.example.com", "other.example.com") };
@@ -255,9 +255,9 @@ describe("duplicate, delete", () => {
     await deleteAction(id, action.id, "editor@example.com");
     await expect(deleteAction(id, action.id, "editor@example.com")).rejects.toThrow(/not in this campaign/);
     expect(await db().auditLog.findFirst({ where: { action: "campaign.action_deleted", target: id } })).toMatchObject({ actor: "editor@example.com" });
-    expect((await getCampaignDraft(id))!.actions).toEqual([]);
+    expect((await getCampaignDraft(id, "admin"))!.actions).toEqual([]);
     expect(await deleteCampaign(id, "ann@example.com")).toBe(true);
-    expect(await getCampaignDraft(id)).toBeNull();
+    expect(await getCampaignDraft(id, "admin")).toBeNull();
     expect(await deleteCampaign(id, "ann@example.com")).toBe(false);
   });
 });
@@ -340,6 +340,12 @@ describe("validation", () => {
     expect(errors["actions.0.headers.5.name"]).toMatch(/Duplicate header/);
     // Without URL credentials an Authorization header is the marketer's own.
     expect(errorsOf({ name: "x", actions: [{ ...action, headers: [{ name: "Authorization", value: "Bearer x" }] }] })).toEqual({});
+  });
+
+  it("refuses headers that would tell the receiver another place than the URL (X-Original-URL, Forwarded, …)", () => {
+    const errors = errorsOf({ name: "x", actions: [{ ...action, headers: [{ name: "X-Original-URL", value: "/admin" }, { name: "forwarded", value: "host=evil.example" }] }] });
+    expect(errors["actions.0.headers.0.name"]).toMatch(/only the URL chooses/);
+    expect(errors["actions.0.headers.1.name"]).toMatch(/only the URL chooses/);
   });
 
   it("requires a campaign name", () => {
@@ -426,7 +432,7 @@ describe("signing secrets", () => {
     expect(loadWebhookTemplate(rotated, t0).signingSecrets).toEqual([second.secret, first.secret]);
     expect(loadWebhookTemplate(rotated, new Date("2030-01-02T00:00:01Z")).signingSecrets).toEqual([second.secret]);
     // The editor never sees a secret.
-    expect(JSON.stringify(await getCampaignDraft(id))).not.toContain("whsec_");
+    expect(JSON.stringify(await getCampaignDraft(id, "admin"))).not.toContain("whsec_");
 
     await expect(removeSigningSecret("other-campaign", action.id)).rejects.toThrow(/not in this campaign/);
     expect(loadWebhookTemplate(await storedAction(id)).signingSecrets).toBeDefined();

@@ -3,12 +3,12 @@
 // and the secret resolver (which stored secrets a draft or a copy may keep).
 import { db } from "../db";
 import { recordAudit } from "../auth/audit";
-import { mayChangeCapExempt } from "../auth/roles";
+import { mayChangeCapExempt, type MemberRole } from "../auth/roles";
 import type { Action } from "../db";
 import { sealActionDraft } from "./action-template";
 import { campaignSnapshot, diffCampaigns, type FieldChange } from "./campaign-diff";
 import { DEFAULT_DELIVERY_RULE, MAX_WEBHOOKS } from "./limits";
-import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
+import { copyableSecrets, grantSecrets, keepsSigningSecret, lostSecretMessage, signingRemovedMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
 import { assertTemplatesCompile } from "./template-check";
 import type { CampaignDraft, CampaignDraftInput } from "./schemas";
 import { saveVariants, stepToDraft } from "./variant-rows";
@@ -20,8 +20,11 @@ import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };
 
-/** A saved campaign as the editor shows it (secrets masked), or null. */
-export async function getCampaignDraft(id: string): Promise<CampaignForEditor | null> {
+/**
+ * A saved campaign as the editor shows it to `reader` (secrets masked; to a viewer, every credential
+ * part: actionToDraft), or null.
+ */
+export async function getCampaignDraft(id: string, reader: MemberRole): Promise<CampaignForEditor | null> {
   const campaign = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
   if (!campaign) return null;
   return {
@@ -30,7 +33,7 @@ export async function getCampaignDraft(id: string): Promise<CampaignForEditor | 
     description: campaign.description,
     status: campaign.status,
     updatedAt: campaign.updatedAt,
-    actions: campaign.actions.filter((a) => !a.variantOfId).map((step) => stepToDraft(step, campaign.actions)),
+    actions: campaign.actions.filter((a) => !a.variantOfId).map((step) => stepToDraft(step, campaign.actions, reader)),
   };
 }
 
@@ -129,8 +132,9 @@ export async function saveCampaign(
       const sealed = sealActionDraft(action, grant, `actions.${position}.`);
       for (const lost of sealed.lost) note(`actions.${position}.${lost.field}`, lostSecretMessage(lost, "save"));
       // The signing secret never follows the URL to another origin: a new one must be generated there.
-      const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
-      if (unsign) note(`actions.${position}.url`, "The host changed, so the signing secret was removed: generate a new one.");
+      // Its columns are cleared whatever was read, as a Generate may have committed one since (made for the old URL).
+      const unsign = !!existing && !keepsSigningSecret(existing, sealed.data.urlTemplate);
+      if (unsign && existing.signingSecretEnc) note(`actions.${position}.url`, signingRemovedMessage(existing, sealed.data.urlTemplate));
       const split = { splitPercent: action.variants.length ? action.splitPercent : 100, controlPercent: action.controlPercent };
       const data = { ...sealed.data, ...split, position, ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}) };
       if (existing) await tx.action.update({ where: { id: existing.id }, data });

@@ -144,7 +144,7 @@ describe("saving a webhook as a template", () => {
     const { id, actionIds } = await saveCampaign(campaign);
     const rotated = await rotateSigningSecret(id, actionIds[0]!);
     // the editor's draft of the saved webhook: secrets masked, the action's id along
-    const shown = (await getCampaignDraft(id))!.actions[0]!;
+    const shown = (await getCampaignDraft(id, "admin"))!.actions[0]!;
     const { template } = await save({ name: "From a signed webhook", webhook: shown });
     const stored = JSON.stringify(await db().destinationTemplate.findUniqueOrThrow({ where: { id: template.id } }));
     for (const s of ["pw-stored", "stored-key", rotated!.secret, rotated!.secret.slice(6, 20), SECRET_MASK]) expect(stored).not.toContain(s);
@@ -208,7 +208,7 @@ describe("editing and deleting templates", () => {
     const { id, actionIds } = await saveCampaign(campaignDraftSchema.parse({ name: "From a template", actions: [start] }));
     const before = await db().action.findUniqueOrThrow({ where: { id: actionIds[0]! } });
     expect(before).toMatchObject({ templateId: template.id, name: "Copy source", urlTemplate: "https://crm.example.com/contacts/{{user.id}}" });
-    expect((await getCampaignDraft(id))!.actions[0]!.templateId).toBe(template.id);
+    expect((await getCampaignDraft(id, "admin"))!.actions[0]!.templateId).toBe(template.id);
 
     await updateDestinationTemplate(template.id, templatePatchSchema.parse({ webhook: { url: "https://elsewhere.example.com/x" } }), "ed");
     await deleteDestinationTemplate(template.id, "ed");
@@ -216,7 +216,7 @@ describe("editing and deleting templates", () => {
     expect(after).toEqual(before);
 
     // saving the webhook again (without templateId, as an API client might) keeps where it started
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     await saveCampaign(campaignDraftSchema.parse({ ...shown, actions: shown.actions.map(({ templateId: _t, ...a }) => a) }));
     expect((await db().action.findUniqueOrThrow({ where: { id: actionIds[0]! } })).templateId).toBe(template.id);
   });

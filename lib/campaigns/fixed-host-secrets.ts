@@ -10,7 +10,7 @@
 import { onlyReferences } from "../templating/references";
 import type { FieldErrors } from "./schemas";
 import { sealedAsSecret } from "./sealed-secret";
-import { urlOrigin } from "./url-origin";
+import { queryKeyName, repeatsName, urlOrigin } from "./url-origin";
 import { splitUrlPassword } from "./url-password";
 
 type Webhook = { url: string; headers: readonly { name: string; value: string; secret?: boolean }[] };
@@ -41,15 +41,46 @@ export function secretsAtTemplatedHost(webhook: Webhook): SecretAtTemplatedHost[
   return urlOrigin(webhook.url) === null ? literalSecrets(webhook) : [];
 }
 
-/** The webhook's literal secrets, each with what to say of it where its URL's host is not fixed (render-request.ts asks per request). */
-export function literalSecrets(webhook: Webhook): SecretAtTemplatedHost[] {
+function pathMessage(what: string): string {
+  return `The rendered URL leaves the path before its first template (a dot segment such as /../ after it), so ${what} is not sent there: keep the path under its fixed part.`;
+}
+
+/**
+ * The webhook's literal secrets, each with what to say of it where its URL's host is not fixed, or
+ * (`why` "path") where the rendered URL climbed out of its fixed part's path (render-request.ts asks per request).
+ */
+export function literalSecrets(webhook: Webhook, why: "host" | "path" = "host"): SecretAtTemplatedHost[] {
   const literal = isLiteral;
   const found: SecretAtTemplatedHost[] = [];
   const password = splitUrlPassword(webhook.url).password;
-  if (password !== null && literal(password.replace(/^\u0000/, ""))) found.push({ field: "url", message: urlSecretMessage() });
+  if (password !== null && literal(password.replace(/^\u0000/, ""))) found.push({ field: "url", message: why === "path" ? pathMessage("its password") : urlSecretMessage() });
   webhook.headers.forEach((h, i) => {
-    if (sealedAsSecret(h) && literal(h.value)) found.push({ field: `headers[${i}].value`, message: headerSecretMessage(h.name.trim()) });
+    if (sealedAsSecret(h) && literal(h.value)) found.push({ field: `headers[${i}].value`, message: why === "path" ? pathMessage(`the secret header "${h.name.trim()}"`) : headerSecretMessage(h.name.trim()) });
   });
+  return found;
+}
+
+/**
+ * What render-request.ts says when a request goes under its fixed part but names a parameter of the
+ * fixed query again (url-origin.ts whereSent "repeated"): a receiver reading the last "id" of
+ * "?id=victim&id=attacker" serves another endpoint, so the webhook's stored secrets and its signature
+ * are not sent there. Said at each data field whose key (`keys`: a GET's, appended to the query; another
+ * method's, in its body, which many receivers read before the query) is such a parameter, or at the URL
+ * when the repeat comes from what it renders; [] when nothing stored would go.
+ */
+export function repeatedQueryKeyProblems(webhook: Webhook & { method?: string }, keys: readonly string[], fixedKeys: ReadonlyMap<string, number>, signed: boolean): SecretAtTemplatedHost[] {
+  const stored = literalSecrets(webhook).map((s) => (s.field === "url" ? "the URL's password" : `the secret header "${webhook.headers[Number(/\d+/.exec(s.field)![0])]!.name.trim()}"`));
+  if (signed) stored.push("the signature");
+  if (!stored.length) return [];
+  const what = stored.length === 1 ? stored[0]! : `${stored.slice(0, -1).join(", ")} and ${stored.at(-1)}`;
+  const found: SecretAtTemplatedHost[] = [];
+  keys.forEach((key, i) => {
+    if (repeatsName(fixedKeys, queryKeyName(key))) {
+      const where = webhook.method === "GET" ? "a GET adds its data to the query, where" : "many receivers (PHP, Laravel, ASP.NET) read a body's value before the query's, so";
+      found.push({ field: `fields[${i}].key`, message: `The key "${key}" is a parameter of the URL's query already, and ${where} the receiver may read this value instead: so ${what} ${stored.length === 1 ? "is" : "are"} not sent. Rename the key, or take the parameter out of the URL.` });
+    }
+  });
+  if (!found.length) found.push({ field: "url", message: `The rendered URL names a parameter of its fixed query again (after its first template), and the receiver may read that value instead: so ${what} ${stored.length === 1 ? "is" : "are"} not sent there.` });
   return found;
 }
 

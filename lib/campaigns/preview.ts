@@ -2,8 +2,12 @@
 import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
-import { draftWebhookTemplate } from "./action-template";
+import { draftWebhookTemplate, urlShownToViewer, type ActionDraft } from "./action-template";
+import { db } from "../db";
+import { effectiveRole, roleAllows } from "../auth/roles";
+import { SECRET_MASK } from "./limits";
 import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, urlOrigin } from "./secret-resolver";
+import { sameFixedOrigin } from "./url-origin";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
@@ -19,16 +23,23 @@ export type PreviewResult = {
   user: { id: string } | null;
 };
 
-/** Why a signed action's preview carries no signature: its URL left the saved origin, or the host is templated. */
+/** Why a signed action's preview carries no signature: its URL left the saved origin or path, or the host is templated. */
 function signingWithheldWarning(savedUrl: string, url: string): string {
-  return urlOrigin(url) === null
-    ? "A templated host is chosen by data, so requests to it are never signed, and saving removes the signing secret."
-    : "The host changed, so this request is not signed, and saving removes the signing secret: generate a new one after saving.";
+  if (urlOrigin(url) === null) return "A templated host is chosen by data, so requests to it are never signed, and saving removes the signing secret.";
+  const why = sameFixedOrigin(url, savedUrl) ? "The URL's path or query changed" : "The host changed";
+  return `${why}, so this request is not signed, and saving removes the signing secret: generate a new one after saving.`;
 }
 
 /** A secret the draft shows masked but may not reuse, as a preview warning on its field ("headers[0].value"). */
 function lostSecretWarnings(lost: LostSecret[]): TemplateProblem[] {
   return lost.map((l) => ({ field: l.field.replace(/\.(\d+)\./, "[$1]."), message: lostSecretMessage(l, "preview") }));
+}
+
+/** A viewer's draft with the URL they were shown masked put back as stored (urlShownToViewer); an editor's as it is. */
+async function asViewerWasShown(draft: ActionDraft, actor: SecretActor): Promise<ActionDraft> {
+  if (roleAllows(effectiveRole(actor.role), "editor") || !draft.id || !draft.url.includes(SECRET_MASK)) return draft;
+  const stored = await db().action.findUnique({ where: { id: draft.id }, select: { urlTemplate: true, urlPasswordEnc: true } });
+  return stored ? { ...draft, url: urlShownToViewer(draft.url, stored) } : draft;
 }
 
 /**
@@ -45,10 +56,11 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
     if (!(err instanceof SampleUserMissingError)) throw err;
     return { request: null, errors: [{ field: "user", message: err.message }], warnings: [], problems, user: null };
   }
-  const grant = await grantSecretsFor(draft, input.campaign.id, actor);
-  const { template, secrets } = draftWebhookTemplate(draft, grant, now);
+  const shown = await asViewerWasShown(draft, actor);
+  const grant = await grantSecretsFor(shown, input.campaign.id, actor);
+  const { template, secrets } = draftWebhookTemplate(shown, grant, now);
   const extra = lostSecretWarnings(secrets.lost);
-  if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, draft.url) });
+  if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, shown.url) });
   const result = withinPreviewTime(actor.id, () => renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true }));
   const user = { id: context.user.id };
   // a secret cleared here is also one with no value: its "type it again" says it once

@@ -27,7 +27,7 @@ describe("credential headers saved unticked", () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "c", actions: [{ name: "CRM", url: "https://crm.example.com/x", headers }] }));
     const action = await db().action.findFirstOrThrow({ where: { campaignId: id } });
     expect(JSON.stringify(action.headers)).not.toMatch(/sk_live_UNTICKED|key-123/);
-    expect(actionToDraft(action).headers).toEqual([
+    expect(actionToDraft(action, "admin").headers).toEqual([
       { name: "Authorization", value: "••••", secret: true },
       { name: "X-Api-Key", value: "••••", secret: true },
       // nothing in it yet: sealed once something is typed

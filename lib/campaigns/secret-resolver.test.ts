@@ -58,7 +58,7 @@ const masked = (url: string) => ({ url, headers: [{ name: "X-Api-Key", value: SE
 describe("grantSecrets + resolveSecrets: a masked secret stays with its own action at its own origin", () => {
   const saved = holder();
   const find = (id: string) => (id === saved.id ? saved : undefined);
-  const same = `https://crm:${SECRET_MASK}@api.example.com/other/{{user.id}}`;
+  const same = `https://crm:${SECRET_MASK}@api.example.com/hook`;
 
   it("the same action of the same campaign at the same origin gets its password, headers and signing secret", () => {
     const grant = grantSecrets({ draft: { id: "a1", url: same }, campaignId: "c1", actor: { role: "editor" }, find });
@@ -66,6 +66,9 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     const secrets = resolveSecrets(masked(same), grant);
     expect(secrets).toMatchObject({ password: "pw", headers: [{ value: "key-123", secret: true }], lost: [], reusedStored: true });
     expect(secrets.signingSecrets).toEqual(["whsec_AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA"]);
+    // the host's case and a default port written out are the same origin
+    const cased = same.replace("api.example.com", "API.example.com:443");
+    expect(grantSecrets({ draft: { id: "a1", url: cased }, campaignId: "c1", actor: { role: "editor" }, find }).kind).toBe("own");
   });
 
   it.each([
@@ -73,6 +76,9 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     ["its own action, URL moved to another host", { id: "a1", url: same.replace("api.example.com", "evil.example.net") }, "c1", "admin", "origin"],
     ["its own action, another port", { id: "a1", url: same.replace("api.example.com", "api.example.com:8443") }, "c1", "admin", "origin"],
     ["its own action, http instead of https", { id: "a1", url: same.replace("https:", "http:") }, "c1", "admin", "origin"],
+    ["its own action, another path at the same origin", { id: "a1", url: same.replace("/hook", "/other") }, "c1", "admin", "path"],
+    ["its own action, a template added to the path", { id: "a1", url: same.replace("/hook", "/hook/{{user.id}}") }, "c1", "admin", "path"],
+    ["an admin's copy, another path at the same origin", { copiedFrom: "a1", url: same.replace("/hook", "/other") }, "c2", "admin", "path"],
     ["its own action, host templated", { id: "a1", url: `https://crm:${SECRET_MASK}@{{userAttribute.crm}}/x` }, "c1", "admin", "templated"],
     ["a copy by an editor, same origin", { copiedFrom: "a1", url: same }, "c1", "editor", "copy"],
     ["a copy by an admin, other origin", { copiedFrom: "a1", url: same.replace("api.example.com", "evil.example.net") }, "c2", "admin", "origin"],
@@ -120,7 +126,8 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     const saved = { urlTemplate: "https://good.example.com/hook" };
     expect(keepsSigningSecret(saved, "https://{{{user.x}}}@good.example.com/hook")).toBe(false);
     expect(keepsSigningSecret(saved, "https://1690906{{{date \"2020-01-01\" \"D\"}}}@good.example.com/hook")).toBe(false);
-    expect(keepsSigningSecret(saved, "https://good.example.com/other")).toBe(true);
+    expect(keepsSigningSecret(saved, "https://GOOD.example.com/hook")).toBe(true);
+    expect(keepsSigningSecret(saved, "https://good.example.com/other")).toBe(false);
     const templated = { urlTemplate: "https://{{user.crm}}.example.com/hook" };
     expect(keepsSigningSecret(templated, "https://{{user.crm}}.example.com/other")).toBe(false);
     expect(keepsSigningSecret(templated, "https://{{{user.x}}}@{{user.crm}}.example.com/other")).toBe(false);
@@ -135,7 +142,7 @@ describe("saveCampaign goes through the resolver", () => {
       draft({ name: "Victim", actions: [{ name: "CRM", url: "https://crm:pw@api.example.com/hook", headers: [{ name: "X-Api-Key", value: "key-123", secret: true }] }] }),
     );
     const action = await db().action.findFirstOrThrow({ where: { campaignId: id } });
-    return { id, action, shown: (await getCampaignDraft(id))!.actions[0]! };
+    return { id, action, shown: (await getCampaignDraft(id, "admin"))!.actions[0]! };
   }
 
   it("another campaign's action named by id or copiedFrom lends nothing to an editor, and the notices name the fields", async () => {
@@ -158,7 +165,7 @@ describe("saveCampaign goes through the resolver", () => {
 
   it("its own action keeps a masked header at the same origin, and loses it (with a notice) when the host changes", async () => {
     const { id, shown } = await victim();
-    const same = await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: shown.url.replace("/hook", "/v2/{{user.id}}") }] }));
+    const same = await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: shown.url.replace("api.example.com", "API.example.com:443") }] }));
     expect(same.notices).toEqual({});
     expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).headers[0]!.value).toBe("key-123");
 
@@ -171,7 +178,7 @@ describe("saveCampaign goes through the resolver", () => {
   it("removes the signing secret when the URL moves to another origin, keeps it otherwise", async () => {
     const { id, action, shown } = await victim();
     await rotateSigningSecret(id, action.id);
-    await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: shown.url.replace("/hook", "/v2") }] }));
+    await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: shown.url.replace("api.example.com", "API.example.com") }] }));
     expect(loadWebhookTemplate(await db().action.findUniqueOrThrow({ where: { id: action.id } })).signingSecrets).toHaveLength(1);
     const { notices } = await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: "https://evil.example.net/hook" }] }));
     expect(notices["actions.0.url"]).toMatch(/signing secret was removed/);
@@ -184,7 +191,7 @@ describe("saveCampaign goes through the resolver", () => {
     const { id } = await saveCampaign(draft({ name: "Tenant", actions: [{ url: "https://crm.example.com/hook", headers: [{ name: "X-Api-Key", value: "key-9", secret: true }] }] }));
     // its host made a template before a save refused a stored secret there (fixed-host-secrets.ts)
     await db().action.updateMany({ where: { campaignId: id }, data: { urlTemplate: "https://{{userAttribute.crm}}/hook" } });
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(shown.actions[0]!.headers).toEqual([{ name: "X-Api-Key", value: SECRET_MASK, secret: true }]);
     const { notices } = await saveCampaign(draft(shown));
     expect(notices["actions.0.headers.0.value"]).toMatch(/host is templated/);
@@ -199,7 +206,8 @@ describe("saveCampaign goes through the resolver", () => {
     const preview = await previewAction(sampleRequestSchema.parse({ action: sneaky, campaign: { id, name: "Victim" }, userId: "bs-user" }), undefined, { role: "viewer" });
     expect(JSON.stringify(preview)).not.toContain("pw@");
     expect(JSON.stringify(preview)).not.toMatch(/:pw\b/);
-    await saveCampaign(draft({ id, name: "Victim", actions: [sneaky] }));
-    expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).url).not.toContain(":pw");
+    // another path as far as the fixed part goes: refused (at the masked header), the stored URL unchanged
+    await expect(saveCampaign(draft({ id, name: "Victim", actions: [sneaky] }))).rejects.toMatchObject({ message: expect.stringMatching(/path or query changed/) });
+    expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).url).toBe("https://crm:pw@api.example.com/hook");
   });
 });

@@ -3,7 +3,10 @@
 // and duplicate all ask here, so a new entry point cannot forget the rule:
 //  - a masked secret is reused only by the same action of the same campaign, and only while the URL's
 //    origin (scheme, host, port) is unchanged and fixed: a templated host (https://{{user.crm}}/x) is
-//    chosen by data, never trusted with a stored secret. An A/B variant row is an action of its own
+//    chosen by data, never trusted with a stored secret. At the same origin, the path and query up to
+//    the first template must be unchanged too (urlFixedPart): on a shared host another path is another
+//    endpoint, and an editor cannot read the secret they would move there; saving so is refused
+//    (sealActionDraft), not cleared, so the editor types the secret again or puts the path back. An A/B variant row is an action of its own
 //    here: only that variant's draft reuses its secrets (saveVariants in variant-rows.ts narrows `find`);
 //  - a copy not saved yet (`copiedFrom`) borrows the original's secrets only when the copier is an
 //    admin and the copy keeps the original's origin; it never borrows the signing secret;
@@ -14,7 +17,7 @@ import { decryptSecret } from "../crypto/secret-box";
 import { db } from "../db";
 import type { HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
-import { sameFixedOrigin, urlOrigin } from "./url-origin";
+import { sameFixedOrigin, sameFixedPart, urlFixedPart, urlOrigin } from "./url-origin";
 import { splitUrlPassword, withUrlPassword } from "./url-password";
 
 export { urlOrigin } from "./url-origin";
@@ -61,7 +64,7 @@ export function openStoredValue(value: string): string {
   return value === "" ? "" : decryptSecret(value);
 }
 
-export type SecretRefusal = "foreign" | "copy" | "origin" | "templated";
+export type SecretRefusal = "foreign" | "copy" | "origin" | "path" | "templated";
 
 export type SecretGrant =
   /** no saved action named: "••••" stands for nothing */
@@ -85,6 +88,7 @@ function atSameOrigin(kind: "own" | "copy", source: SecretHolder, url: string): 
   const typed = urlOrigin(url);
   if (!stored || !typed) return { kind: "refused", reason: "templated", source, own: kind === "own" };
   if (stored !== typed) return { kind: "refused", reason: "origin", source, own: kind === "own" };
+  if (urlFixedPart(source.urlTemplate) !== urlFixedPart(url)) return { kind: "refused", reason: "path", source, own: kind === "own" };
   return { kind, source, origin: typed };
 }
 
@@ -126,6 +130,12 @@ export type ResolvedSecrets = {
   lost: LostSecret[];
   /** whether any stored secret (password, header, signing secret) was put in */
   reusedStored: boolean;
+  /**
+   * draft fields ("headers.N.value") that are "••••" where the saved action keeps that header as plain
+   * text: a copy masked for a reader by the header's name (Idempotency-Key) sent back; it stands for no
+   * stored secret, and a save must not store it empty (sealActionDraft refuses it)
+   */
+  maskedPlain: string[];
 };
 
 /** The draft's secrets in the clear, as far as the grant allows. */
@@ -151,9 +161,13 @@ export function resolveSecrets(
 
   const storedOf = (source: SecretHolder | null, name: string) =>
     source ? storedHeaders(source).find((s) => s.secret && s.name.toLowerCase() === name.toLowerCase()) : undefined;
+  const maskedPlain: string[] = [];
+  const plainOf = (source: SecretHolder | null, name: string) =>
+    source ? storedHeaders(source).find((s) => !s.secret && s.value !== "" && s.name.toLowerCase() === name.toLowerCase()) : undefined;
   const headers = draft.headers.map((h, i): HeaderField => {
     if (h.value !== SECRET_MASK) return { name: h.name, value: h.value, secret: h.secret };
     const previous = storedOf(granted, h.name);
+    if (!previous && plainOf(granted ?? refused?.source ?? null, h.name)) maskedPlain.push(`headers.${i}.value`);
     if (previous?.value) reusedStored = true;
     if (refused && storedOf(refused.source, h.name)?.value) lost.push({ field: `headers.${i}.value`, what: `value of the header "${h.name}"`, reason: refused.reason });
     // A masked value stays secret even if the box was unticked: unticking must not reveal it.
@@ -163,11 +177,12 @@ export function resolveSecrets(
   const signingSecrets = grant.kind === "own" ? storedSigningSecrets(grant.source, now) : undefined;
   if (signingSecrets) reusedStored = true;
   const signingWithheld = !!refused?.own && !!storedSigningSecrets(refused.source, now);
-  return { urlTemplate: url.urlTemplate, password, headers, signingSecrets, signingWithheld, lost, reusedStored };
+  return { urlTemplate: url.urlTemplate, password, headers, signingSecrets, signingWithheld, lost, reusedStored, maskedPlain };
 }
 
 const REASONS: Record<SecretRefusal, string> = {
   origin: "The host changed",
+  path: "The URL's path or query changed",
   templated: "The URL's scheme or host is templated",
   foreign: "This webhook belongs to another campaign",
   copy: "Only an admin's copy keeps saved secrets",
@@ -175,13 +190,21 @@ const REASONS: Record<SecretRefusal, string> = {
 
 /** "The host changed, so the saved password was cleared: type it again." (tense: at save, in preview, at test send) */
 export function lostSecretMessage(lost: LostSecret, when: "save" | "preview" | "send"): string {
+  // a changed path is refused at save (sealActionDraft), not cleared: the editor may also put the path back
+  if (lost.reason === "path") return `${REASONS.path}, so the saved ${lost.what} ${when === "send" ? "cannot be used" : "cannot be kept"}: type it again, or change the URL back.`;
   const outcome = { save: "was cleared", preview: "will be cleared", send: "cannot be used" }[when];
   return `${REASONS[lost.reason]}, so the saved ${lost.what} ${outcome}: type it again.`;
 }
 
-/** Whether a saved action keeps its signing secret when saved with this URL (its origin, or host template, unchanged). */
+/** Whether a saved action keeps its signing secret when saved with this URL (its fixed part, urlFixedPart, unchanged). */
 export function keepsSigningSecret(saved: Pick<SecretHolder, "urlTemplate">, url: string): boolean {
-  return sameFixedOrigin(url, saved.urlTemplate);
+  return sameFixedPart(url, saved.urlTemplate);
+}
+
+/** The save's notice when it removes the signing secret (keepsSigningSecret said no). */
+export function signingRemovedMessage(saved: Pick<SecretHolder, "urlTemplate">, url: string): string {
+  const why = sameFixedOrigin(url, saved.urlTemplate) ? REASONS.path : REASONS.origin;
+  return `${why}, so the signing secret was removed: generate a new one.`;
 }
 
 /** The columns a copy of a stored action may carry: all of them for an admin, none of its secrets otherwise. */

@@ -15,6 +15,8 @@ export class SigningSecretError extends Error {
 }
 const TEMPLATED_HOST = "A webhook whose host is a template cannot be signed: its host is chosen by data. Give it a fixed host (https://api.example.com/…) to sign its requests.";
 
+const CHANGED_MEANWHILE = "The webhook changed meanwhile (its URL or signing secret was saved by someone else), so no secret was generated: try again.";
+
 export type SigningState = { enabled: boolean; previousValidUntil: string | null };
 
 export function signingStateOf(
@@ -28,7 +30,8 @@ export function signingStateOf(
 /**
  * A new secret for the action (the current one, if any, stays valid for 24 h). Returns it in the clear,
  * once. Audited (`signing_secret.created`, or `.rotated` when one is replaced) for `actor`. An action
- * that is not the campaign's (another campaign's, or deleted) is a WebhookNotInCampaignError.
+ * that is not the campaign's (another campaign's, or deleted) is a WebhookNotInCampaignError; one whose
+ * URL or secret another save changed between the check and the write is a SigningSecretError (409).
  */
 export async function rotateSigningSecret(campaignId: string, actionId: string, options: { actor?: string; now?: Date } = {}): Promise<{ secret: string; state: SigningState }> {
   const now = options.now ?? new Date();
@@ -36,15 +39,19 @@ export async function rotateSigningSecret(campaignId: string, actionId: string, 
   if (!action) throw new WebhookNotInCampaignError();
   if (urlOrigin(action.urlTemplate) === null) throw new SigningSecretError(TEMPLATED_HOST);
   const secret = generateSigningSecret();
-  const updated = await db().action.update({
-    where: { id: actionId },
-    data: {
-      signingSecretEnc: encryptSecret(secret),
-      previousSigningSecretEnc: action.signingSecretEnc,
-      previousSecretExpiresAt: action.signingSecretEnc ? new Date(now.getTime() + ROTATION_GRACE_MS) : null,
-    },
+  const data = {
+    signingSecretEnc: encryptSecret(secret),
+    previousSigningSecretEnc: action.signingSecretEnc,
+    previousSecretExpiresAt: action.signingSecretEnc ? new Date(now.getTime() + ROTATION_GRACE_MS) : null,
+  };
+  // Written only if the URL and the secrets are still the ones checked above: a save that moved the URL
+  // meanwhile (and so removed the secret) must not get this secret, nor the old one as "previous", at its new host.
+  const { count } = await db().action.updateMany({
+    where: { id: actionId, campaignId, urlTemplate: action.urlTemplate, signingSecretEnc: action.signingSecretEnc, previousSigningSecretEnc: action.previousSigningSecretEnc },
+    data,
   });
-  const state = signingStateOf(updated, now);
+  if (!count) throw new SigningSecretError(CHANGED_MEANWHILE);
+  const state = signingStateOf(data, now);
   // the first secret is generated; only replacing one (the old one then stays valid a while) is a rotation
   await recordAudit({ actor: options.actor ?? "system", action: state.previousValidUntil ? "signing_secret.rotated" : "signing_secret.created", target: actionId, details: { campaignId } });
   return { secret, state };

@@ -32,6 +32,10 @@ describe("what a template may keep", () => {
     expect(templateSafeUrl("https://hooks.slack.com/services/{{slack_webhook_path}}")).toBe("https://hooks.slack.com/services/{{slack_webhook_path}}");
     expect(templateSafeUrl("https://discord.com/api/webhooks/123/abc-token")).toBe("https://discord.com/api/webhooks/{{discord_webhook_path}}");
     expect(templateSafeUrl("https://hooks.zapier.com/hooks/catch/123/abcdef/")).toBe("https://hooks.zapier.com/hooks/catch/{{zapier_hook_path}}");
+    expect(templateSafeUrl("https://hooks.slack.com/services/{{#if user.vip}}T0/B0/VIP{{else}}T0/B0/STD{{/if}}")).toBe("https://hooks.slack.com/services/{{slack_webhook_path}}");
+    // the same keys written with a port, in capitals, through Discord's versioned API or a Slack workflow trigger
+    expect(templateSafeUrl("https://hooks.slack.com:443/triggers/T000/123/abc")).toBe("https://hooks.slack.com:443/triggers/{{slack_webhook_path}}");
+    expect(templateSafeUrl("HTTPS://Discord.com/api/v10/webhooks/123/abc")).toBe("HTTPS://Discord.com/api/v10/webhooks/{{discord_webhook_path}}");
     expect(templateSafeUrl("https://api.example.com/v1/{{user.id}}?api_key={{user.key}}")).toBe("https://api.example.com/v1/{{user.id}}?api_key={{user.key}}");
     const cleared: string[] = [];
     templateSafeUrl("https://a.example.com/x?Api%5FKey=zzz", cleared);
@@ -78,5 +82,63 @@ describe("what a template may keep", () => {
       fields: [],
     });
     expect(headers.map((h) => h.value)).toEqual(["", "", "", "Bearer {{ user.token }}"]);
+  });
+
+  it("Make, Integromat, IFTTT and Telegram keys give way to a placeholder; the IFTTT event and the Telegram method stay", () => {
+    const cleared: string[] = [];
+    expect(templateSafeUrl("https://hook.eu1.make.com/abcdefghijklmnop1234", cleared)).toBe("https://hook.eu1.make.com/{{make_webhook_path}}");
+    expect(cleared).toEqual(["the secret part of the URL"]);
+    expect(templateSafeUrl("https://hook.integromat.com/abcdefghijklmnop1234")).toBe("https://hook.integromat.com/{{make_webhook_path}}");
+    expect(templateSafeUrl("https://maker.ifttt.com/trigger/door_opened/with/key/dKeY123")).toBe("https://maker.ifttt.com/trigger/door_opened/with/key/{{ifttt_webhook_key}}");
+    expect(templateSafeUrl("https://api.telegram.org/bot123456:AAHsecret/sendMessage?chat_id=42")).toBe("https://api.telegram.org/bot{{telegram_bot_token}}/sendMessage?chat_id=42");
+    // saved again, a template keeps its placeholders
+    for (const url of ["https://api.telegram.org/bot{{telegram_bot_token}}/sendMessage", "https://maker.ifttt.com/trigger/door_opened/with/key/{{ifttt_webhook_key}}"]) {
+      const again: string[] = [];
+      expect(templateSafeUrl(url, again)).toBe(url);
+      expect(again).toEqual([]);
+    }
+  });
+
+  it("a hook URL or a URL with a password in a field or header of an ordinary name is not kept as typed", () => {
+    const { fields, headers, cleared } = templateSafeWebhook({
+      url: "https://a.example.com/",
+      headers: [{ name: "X-Callback", value: "https://bob:hunter2@example.com/cb" }],
+      fields: [
+        { key: "slack_url", value: "https://hooks.slack.com/services/T0/B0/SLACKSECRET", type: "text" },
+        { key: "callback", value: "https://bob:hunter2@example.com/cb", type: "text" },
+        { key: "site", value: "https://example.com/a?page=2", type: "text" },
+        { key: "payload", value: JSON.stringify({ cb: "https://bob:hunter2@example.com/cb", city: "Paris" }), type: "json" },
+        { key: "raw", value: '{"n": {{user.age}}, "slack": "https://hooks.slack.com/services/T0/B0/SLACKSECRET"}', type: "json" },
+      ],
+    });
+    expect(fields.map((f) => f.value)).toEqual([
+      "https://hooks.slack.com/services/{{slack_webhook_path}}",
+      "https://bob@example.com/cb",
+      "https://example.com/a?page=2",
+      JSON.stringify({ cb: "https://bob@example.com/cb", city: "Paris" }),
+      '{"n": {{user.age}}, "slack": "https://hooks.slack.com/services/{{slack_webhook_path}}"}',
+    ]);
+    expect(headers[0]!.value).toBe("https://bob@example.com/cb");
+    const inQuery: string[] = [];
+    expect(templateSafeUrl("https://a.example.com/x?cb=https://bob:hunter2@example.com/cb&page=2", inQuery)).toBe("https://a.example.com/x?cb=https://bob@example.com/cb&page=2");
+    expect(inQuery).toEqual(['a credential in a URL in the URL parameter "cb"']);
+    expect(templateSafeUrl(`https://a.example.com/x?next=${encodeURIComponent("https://hooks.slack.com/services/T0/B0/SLACKSECRET")}`)).not.toContain("SLACKSECRET");
+    const escaped = templateSafeWebhook({ url: "https://a.example.com/", headers: [], fields: [{ key: "p", value: JSON.stringify({ cb: "https://bob:hunter2@example.com/cb" }).replaceAll("/", "\\/"), type: "json" }] });
+    expect(JSON.parse(escaped.fields[0]!.value)).toEqual({ cb: "https://bob@example.com/cb" });
+    expect(JSON.stringify({ fields, headers })).not.toMatch(/hunter2|SLACKSECRET/);
+    expect(cleared).toEqual([
+      'a credential in a URL in the header "X-Callback"',
+      'a credential in a URL in the data field "slack_url"',
+      'a credential in a URL in the data field "callback"',
+      'a credential in a URL in the data field "payload"',
+      'a credential in a URL in the data field "raw"',
+    ]);
+  });
+
+  it("a URL in a query value in a URL in a query value… is read one level down: a saved template's 128 KiB is quick", () => {
+    const nested = "x://?a=".repeat(18_000);
+    const started = performance.now();
+    templateSafeWebhook({ url: `https://x.example/?q=${nested.slice(0, 8000)}`, headers: [{ name: "X", value: nested }], fields: [{ key: "a", value: nested, type: "text" }] });
+    expect(performance.now() - started).toBeLessThan(1000); // every level: 1.1 s
   });
 });

@@ -5,71 +5,36 @@
 //  - a header, data field or query parameter whose name says it holds a secret (Authorization, X-Api-Key,
 //    token, key, sig, ...) keeps its value only when the value is all {{ }} data references, so a literal
 //    key typed into an unticked box, or hidden in a {{default}} text, is not saved;
-//  - the URL password is dropped; URLs whose path is itself the secret (Slack, Teams, Discord, Zapier
-//    hooks) keep a {{ }} placeholder in its place.
+//  - the URL password is dropped; URLs whose path is itself the secret (Slack, Teams, Discord, Zapier,
+//    Make hooks, IFTTT's key, a Telegram bot's token) keep a {{ }} placeholder in its place; so do the
+//    URLs written in a header's or a field's value, whatever its name (slack_url = "https://hooks.slack…").
+// Which names and paths hold secrets is lib/webhooks/credential-parts.ts's rule (the delivery log and a
+// viewer's read mask the same parts).
 import type { DataField, HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { isUserinfoSecret, splitUrlPassword, withoutUserinfo } from "./url-password";
 import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
 import { onlyReferences } from "../templating/references";
+import { decodeQueryPart, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, SECRET_PATH_URLS, SECRET_QUERY_WORDS } from "../webhooks/credential-parts";
 
-const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
-// Azure Functions put their key in ?code=
-const SECRET_QUERY_WORDS = new Set([...SECRET_WORDS, "code"]);
+export { looksSecretName } from "../webhooks/credential-parts";
 
-/** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
-export function looksSecretName(name: string, words: Set<string> = SECRET_WORDS): boolean {
-  const parts = name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Za-z])([0-9])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
-  const joined = parts.join("");
-  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_ENDINGS.test(joined);
-}
+const keepable = (name: string, value: string, words?: ReadonlySet<string>) => !value.includes(SECRET_MASK) && (!looksSecretName(name, words) || onlyReferences(value));
 
-// "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
-// ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
-const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
-
-const keepable = (name: string, value: string, words?: Set<string>) => !value.includes(SECRET_MASK) && (!looksSecretName(name, words) || onlyReferences(value));
-
-/** URLs whose path is the credential: whoever has it can post. */
-const SECRET_PATH_URLS: { match: RegExp; placeholder: string }[] = [
-  { match: /^(https:\/\/hooks\.slack\.com\/services\/)[^?#]*/i, placeholder: "{{slack_webhook_path}}" },
-  { match: /^(https:\/\/[a-z0-9-]+\.webhook\.office\.com\/webhookb2\/)[^?#]*/i, placeholder: "{{teams_webhook_path}}" },
-  { match: /^(https:\/\/(?:ptb\.|canary\.)?discord(?:app)?\.com\/api\/webhooks\/)[^?#]*/i, placeholder: "{{discord_webhook_path}}" },
-  { match: /^(https:\/\/hooks\.zapier\.com\/hooks\/catch\/)[^?#]*/i, placeholder: "{{zapier_hook_path}}" },
-];
-
-function withoutSecretQuery(url: string, cleared: string[]): string {
-  const hashAt = url.indexOf("#");
-  const beforeHash = hashAt < 0 ? url : url.slice(0, hashAt);
-  const hash = hashAt < 0 ? "" : url.slice(hashAt);
-  const q = beforeHash.indexOf("?");
-  if (q < 0) return url;
-  const pairs = beforeHash
-    .slice(q + 1)
-    .split("&")
-    .map((pair) => {
-      const eq = pair.indexOf("=");
-      if (eq < 0) return pair;
-      const name = decodeURIComponentSafe(pair.slice(0, eq));
-      const value = pair.slice(eq + 1);
-      if (keepable(name, decodeURIComponentSafe(value), SECRET_QUERY_WORDS)) return pair;
-      cleared.push(`the URL parameter "${name}"`);
-      return `${pair.slice(0, eq)}=`;
-    });
-  return `${beforeHash.slice(0, q)}?${pairs.join("&")}${hash}`;
-}
-
-function decodeURIComponentSafe(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, " "));
-  } catch {
-    return s;
-  }
+function withoutSecretQuery(url: string, cleared: string[], urlsInValues: boolean): string {
+  return mapUrlQuery(url, (name, value) => {
+    if (keepable(name, decodeQueryPart(value), SECRET_QUERY_WORDS)) {
+      if (!urlsInValues) return undefined;
+      // a URL in the value ("?cb=https://bob:pw@…"), as a URL in a field's value (a URL in its own
+      // values is not looked for: a nesting as deep as the text is long would be read again at each level)
+      const safe = mapUrlsInQueryValue(value, (inner) => safeUrl(inner, [], false));
+      if (safe === value) return undefined;
+      cleared.push(`a credential in a URL in the URL parameter "${name}"`);
+      return safe;
+    }
+    cleared.push(`the URL parameter "${name}"`);
+    return "";
+  });
 }
 
 /**
@@ -84,8 +49,12 @@ function withoutCredentialUser(urlTemplate: string, password: string | null): st
   return parts.scheme + parts.hostAndRest;
 }
 
-/** The URL a template may keep: no password, no secret path, no secret query value. */
+/** The URL a template may keep: no password, no secret path, no secret query value, no credential in a URL in a query value. */
 export function templateSafeUrl(url: string, cleared: string[] = []): string {
+  return safeUrl(url, cleared, true);
+}
+
+function safeUrl(url: string, cleared: string[], urlsInQuery: boolean): string {
   const split = splitUrlPassword(url);
   // a password the split cannot take out ({{#if}}...{{else}}https://name:password@...) is emptied where it stands
   const urlTemplate = replaceStrayUrlPasswords(split.urlTemplate, "");
@@ -106,7 +75,7 @@ export function templateSafeUrl(url: string, cleared: string[] = []): string {
     safe = safe.replaceAll(SECRET_MASK, "");
     cleared.push("a masked part of the URL");
   }
-  return withoutSecretQuery(safe, cleared);
+  return withoutSecretQuery(safe, cleared, urlsInQuery);
 }
 
 export type TemplateSafeWebhook = {
@@ -123,17 +92,33 @@ export function templateSafeWebhook(webhook: { url: string; fields: DataField[];
   const url = templateSafeUrl(webhook.url, cleared);
   const headers = webhook.headers.map((h) => {
     const secret = !!h.secret || h.value.includes(SECRET_MASK) || looksSecretName(h.name);
-    const value = h.secret || !keepable(h.name, h.value) ? "" : h.value;
+    const value = h.secret || !keepable(h.name, h.value) ? "" : withoutUrlCredentials(h.value, `the header "${h.name}"`, cleared);
     if (h.value !== "" && value === "") cleared.push(`the value of the header "${h.name}"`);
     // a secret-looking header stays a secret box, so whoever starts from the template types it there
     return { name: h.name, value, secret: secret && value === "" ? true : !!h.secret };
   });
   const fields = webhook.fields.map((f) => {
-    if (keepable(f.key, f.value)) return { key: f.key, value: f.type === "json" ? withoutNestedSecrets(f.key, f.value, cleared) : f.value, type: f.type };
+    if (keepable(f.key, f.value)) {
+      const value = f.type === "json" ? withoutNestedSecrets(f.key, f.value, cleared) : f.value;
+      return { key: f.key, value: withoutUrlCredentials(value, `the data field "${f.key}"`, cleared, f.type === "json"), type: f.type };
+    }
     if (f.value !== "") cleared.push(`the value of the data field "${f.key}"`);
     return { key: f.key, value: "", type: f.type };
   });
   return { url, fields, headers, cleared };
+}
+
+/**
+ * A value with every URL written in it as a template's URL may hold it (templateSafeUrl), whatever the
+ * value is called: `slack_url` = "https://hooks.slack.com/services/…", `callback` = "https://bob:pw@…".
+ */
+function withoutUrlCredentials(value: string, where: string, cleared: string[], json = false): string {
+  const safeUrl = (url: string) => templateSafeUrl(url);
+  // once per URL: templateSafeUrl again would take the user name it kept beside a password for a credential
+  const escaped = json ? mapEscapedJsonUrls(value, safeUrl) : value;
+  const safe = escaped !== value ? escaped : mapUrlsIn(value, safeUrl);
+  if (safe !== value) cleared.push(`a credential in a URL in ${where}`);
+  return safe;
 }
 
 /** A JSON field's value with the secrets under its keys emptied ({"auth": {"token": "..."}}); as is when it does not parse. */
@@ -165,14 +150,7 @@ function withoutNestedSecrets(fieldKey: string, value: string, cleared: string[]
 
 /** `"name": value` pairs of a JSON text that does not parse, their value emptied under a secret name. */
 function withoutSecretPairs(fieldKey: string, value: string, cleared: string[]): string {
-  let changed = false;
-  const safe = value.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\s,{}\[\]"]+)/g, (pair, name: string, colon: string, v: string) => {
-    const text = v.startsWith('"') ? v.slice(1, -1) : v;
-    // a list: its quoted items, all of them references or it goes
-    if (!looksSecretName(name) || (!text.includes(SECRET_MASK) && onlyReferences(text))) return pair;
-    changed = true;
-    return `"${name}"${colon}""`;
-  });
+  const { text, changed } = replaceSecretPairs(value, '""');
   if (changed) cleared.push(`secrets inside the data field "${fieldKey}"`);
-  return safe;
+  return text;
 }

@@ -54,7 +54,7 @@ async function reserved(count: number, send: Send, at: Date) {
 describe("test-send limits across processes", () => {
   it("a webhook's last 2 sends of a minute, asked for by 3 processes at once: 2 are allowed, the others get the right Retry-After", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Burst", actions: [{ url: "http://127.0.0.1:9/burst" }] }));
-    const actionId = (await getCampaignDraft(id))!.actions![0]!.id!;
+    const actionId = (await getCampaignDraft(id, "admin"))!.actions![0]!.id!;
     const at = new Date("2034-01-01T00:00:00Z");
     await reserved(TEST_SEND_LIMIT.count - 2, { actionId, campaignId: id, memberId: "burst-member-0" }, at);
     // a member per process: only the webhook's count can stop them

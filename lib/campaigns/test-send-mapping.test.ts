@@ -41,7 +41,7 @@ describe("test send with a response mapping", () => {
 
   it("is saved with the campaign, shown back to the editor, and kept in the test send history", async () => {
     const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Mapped", actions: [{ url: `${receiver.url}/hook`, responseMapping: mapping }] }));
-    const draft = await getCampaignDraft(saved.id);
+    const draft = await getCampaignDraft(saved.id, "admin");
     expect(draft!.actions[0]!.responseMapping).toEqual(mapping);
     const action = draft!.actions[0]!;
     await runTestSend(sampleRequestSchema.parse({ action: { ...action, url: action.url }, campaign: { id: saved.id, name: "Mapped" }, userId: "t1" }));

@@ -62,7 +62,7 @@ describe("test sends", () => {
 
   it("uses the stored password for a saved action shown as ••••, but not once the host changed", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Saved", actions: [{ url: `http://crm:s3cret@${base}/saved` }] }));
-    const action = (await getCampaignDraft(id))!.actions![0];
+    const action = (await getCampaignDraft(id, "admin"))!.actions![0];
     expect(action.url).toContain("••••");
     received = [];
     const send = await runTestSend(sample(action, { campaign: { id, name: "Saved" } }));
@@ -101,7 +101,7 @@ describe("test sends", () => {
 
   it("allows 10 test sends a minute per action, and keeps the last 50", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Busy", actions: [{ url: `http://${base}/busy` }] }));
-    const action = (await getCampaignDraft(id))!.actions![0];
+    const action = (await getCampaignDraft(id, "admin"))!.actions![0];
     const t0 = Date.parse("2030-01-01T00:00:00Z");
     const busy = (a: SampleRequest["action"]) => sample(a, { campaign: { id, name: "Busy" } });
     for (let i = 0; i < 10; i++) await runTestSend(busy(action), new Date(t0 + i * 1000));
@@ -160,12 +160,12 @@ describe("test sends", () => {
     const cat = { role: "editor" as const, id: "member-cat" };
     const t0 = Date.parse("2032-01-01T00:00:00Z");
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Delete and retry", actions: [1, 2, 3].map((n) => ({ url: `http://${base}/del${n}` })) }));
-    const actions = (await getCampaignDraft(id))!.actions;
+    const actions = (await getCampaignDraft(id, "admin"))!.actions;
     let i = 0;
     for (const action of actions) for (let n = 0; n < TEST_SEND_LIMIT.count; n++) await runTestSend(sample(action, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + i++ * 100), cat);
     for (const action of actions) await deleteAction(id, action.id!, "editor@example.com");
     const again = await saveCampaign(campaignDraftSchema.parse({ id, name: "Delete and retry", actions: [{ url: `http://${base}/del4` }] }));
-    const fresh = (await getCampaignDraft(again.id))!.actions[0]!;
+    const fresh = (await getCampaignDraft(again.id, "admin"))!.actions[0]!;
     expect(await runTestSend(sample(fresh, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + i * 100), cat).catch((e) => e)).toBeInstanceOf(TestSendRateLimitedError);
     // a day later, what a deleted webhook left behind is pruned by the member's next send
     await runTestSend(sample(fresh, { campaign: { id, name: "Delete and retry" } }), new Date(t0 + 86_400_000 + 60_000), cat);
@@ -180,7 +180,7 @@ describe("the webhook's Recent test sends", () => {
       actions: [{ url: `http://${base}/a`, splitPercent: 40, variants: [{ name: "Bee", url: `http://${base}/b`, splitPercent: 30 }, { name: "Sea", url: `http://${base}/c`, splitPercent: 30 }] }],
     });
     const { id } = await saveCampaign(ab);
-    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
     const campaign = { id, name: "AB history" };
     const start = Date.now();
     const at = (s: number) => new Date(start + s * 1000);
@@ -204,8 +204,8 @@ describe("the webhook's Recent test sends", () => {
       campaignDraftSchema.parse({ name, actions: [{ url: `http://${base}/${name}`, splitPercent: 50, variants: [{ name: "Bee", url: `http://${base}/${name}-b`, splitPercent: 50 }] }] });
     const mine = await saveCampaign(two("mine"));
     const theirs = await saveCampaign(two("theirs"));
-    const theirStep = (await getCampaignDraft(theirs.id))!.actions![0]!;
-    const myStep = (await getCampaignDraft(mine.id))!.actions![0]!;
+    const theirStep = (await getCampaignDraft(theirs.id, "admin"))!.actions![0]!;
+    const myStep = (await getCampaignDraft(mine.id, "admin"))!.actions![0]!;
     const member = { role: "editor" as const, id: "variant-ids-member" };
     // their step with a variant C added in the editor (no id), named from my campaign and from a new one
     const added = { ...theirStep, variants: [...theirStep.variants, { name: "Sea", url: `http://${base}/c`, splitPercent: 0, fields: [], headers: [] }] };
@@ -227,7 +227,7 @@ describe("the webhook's Recent test sends", () => {
 
   it("a webhook without variants labels no send", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Plain", actions: [{ url: `http://${base}/plain` }] }));
-    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
     const send = await runTestSend(sample(step, { campaign: { id, name: "Plain" } }), new Date(), { role: "editor", id: "plain-member" });
     expect(send.variant).toBeNull();
     expect((await listTestSends(step.id!)).map((s) => s.variant)).toEqual([null]);
@@ -237,7 +237,7 @@ describe("the webhook's Recent test sends", () => {
     const label = (await listSampleUsers()).find((u) => u.id === "u1")!.label;
     expect(label).toBe("Mary · mary@example.com");
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Who", actions: [{ url: `http://${base}/who` }] }));
-    const step = (await getCampaignDraft(id))!.actions![0]!;
+    const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
     const member = { role: "editor" as const, id: "label-member" };
     const send = await runTestSend(sample(step, { campaign: { id, name: "Who" } }), new Date(), member);
     expect(send.userLabel).toBe(label);

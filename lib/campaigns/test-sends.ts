@@ -3,7 +3,7 @@
 // member, so that no id a client makes up opens a fresh budget.
 import { randomUUID } from "node:crypto";
 import { db } from "../db";
-import { maskRequest, toCurl } from "../webhooks/mask";
+import { maskRequest, maskStoredRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
@@ -60,7 +60,7 @@ function problemsMessage(problems: TemplateProblem[]) {
 }
 
 const SIGNING_REFUSED =
-  "This webhook is signed, and its URL does not point at the saved host (or the host is templated): a test send is never signed for another host, so nothing was sent. Restore the saved host, or save and generate a new signing secret.";
+  "This webhook is signed, and its URL does not point at the saved host and path (or the host is templated): a test send is never signed for another host or path, so nothing was sent. Restore the saved URL, or save and generate a new signing secret.";
 
 const ORIGIN_MOVED = "The request would go to another host than the saved one, so no saved secret can be used: type the secrets again.";
 
@@ -171,7 +171,8 @@ type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["find
 
 /** `variant`: the label the webhook's history gives the row (null: none, the webhook has no variants). */
 function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(row)): TestSendView {
-  const stored = (row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null };
+  // masked again at read: a send stored before a credential part was masked shows it masked too
+  const stored = maskStoredRequest(row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null };
   const response = (row.response as (TestSendView["response"] & { mapping?: MappingResult }) | null) ?? null;
   const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
   return {

@@ -43,7 +43,7 @@ describe("saving variants", () => {
     expect(stored).not.toContain("b-secret");
     expect(decryptSecret(stored)).toBe("b-secret");
 
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(shown.actions).toHaveLength(1);
     expect(shown.actions[0]).toMatchObject({ splitPercent: 40, controlPercent: 20 });
     expect(shown.actions[0]!.variants.map((v) => [v.id, v.name, v.splitPercent])).toEqual([[variants[0]!.id, "Bee", 35], [variants[1]!.id, "Sea", 25]]);
@@ -54,7 +54,7 @@ describe("saving variants", () => {
 
   it("keeps a variant's masked secret for that variant row only; the step's draft naming it gets nothing", async () => {
     const { id } = await saveCampaign(withVariants());
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     // saved again as shown: the masked header is the variant's own, kept
     await saveCampaign(draft(shown));
     const b = await db().action.findFirstOrThrow({ where: { campaignId: id, name: "Bee" } });
@@ -90,7 +90,7 @@ describe("saving variants", () => {
     const b = await db().action.findFirstOrThrow({ where: { campaignId: id, name: "Bee" } });
     await db().user.create({ data: { id: "vr-user", attributes: {} } });
     await db().delivery.create({ data: { webhookId: "msg_vr", campaignId: id, actionId: actionIds[0]!, variantActionId: b.id, variant: "B", userId: "vr-user", triggerKey: "activation", plannedAt: new Date(), dueAt: new Date() } });
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     const step = shown.actions[0]!;
     await expect(saveCampaign(draft({ ...shown, actions: [{ ...step, splitPercent: 75, variants: [step.variants[1]!] }] }))).rejects.toBeInstanceOf(VariantInUseError);
     expect(await db().action.count({ where: { variantOfId: actionIds[0]! } })).toBe(2);
@@ -112,14 +112,14 @@ describe("saving variants", () => {
 
     const stepCopy = (await duplicateAction(actionIds[0]!))!;
     expect(await db().action.count({ where: { variantOfId: stepCopy } })).toBe(2);
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     expect(shown.actions).toHaveLength(2);
   });
 
   it("previews variant B with B's content and its own secret", async () => {
     const { id } = await saveCampaign(withVariants());
     await db().user.create({ data: { id: "vr-preview", attributes: {} } });
-    const shown = (await getCampaignDraft(id))!;
+    const shown = (await getCampaignDraft(id, "admin"))!;
     const input = (variant?: string) => sampleRequestSchema.parse({ action: shown.actions[0], campaign: { id, name: "AB" }, userId: "vr-preview", variant });
     const a = await previewAction(input());
     expect(a.request?.url).toBe("https://a.example.com/hook");
@@ -139,7 +139,7 @@ describe("saving variants", () => {
       });
       const { id } = await saveCampaign(base);
       await db().user.create({ data: { id: "vr-send", attributes: {} } });
-      const shown = (await getCampaignDraft(id))!;
+      const shown = (await getCampaignDraft(id, "admin"))!;
       const send = await runTestSend(sampleRequestSchema.parse({ action: shown.actions[0], campaign: { id, name: "AB send" }, userId: "vr-send", variant: "B" }));
       expect(send.outcome).toBe("delivered");
       const got = receiver.received.at(-1)!;

@@ -4,8 +4,9 @@
 // in the same campaign) at the same origin (the secret resolver decides).
 import type { Action } from "../db";
 import type { Db } from "../db";
+import type { MemberRole } from "../auth/roles";
 import { actionToDraft, sealActionDraft } from "./action-template";
-import { grantSecrets, keepsSigningSecret, lostSecretMessage, type SecretActor } from "./secret-resolver";
+import { grantSecrets, keepsSigningSecret, lostSecretMessage, signingRemovedMessage, type SecretActor } from "./secret-resolver";
 import type { ActionDraft, VariantDraftInput } from "./schemas";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -58,8 +59,9 @@ export async function saveVariants(
     const at = `${prefix}.variants.${position}`;
     const sealed = sealActionDraft(draft, grant, `${at}.`);
     for (const lost of sealed.lost) note(`${at}.${lost.field}`, lostSecretMessage(lost, "save"));
-    const unsign = !!existing?.signingSecretEnc && !keepsSigningSecret(existing, sealed.data.urlTemplate);
-    if (unsign) note(`${at}.url`, "The host changed, so the signing secret was removed: generate a new one.");
+    // cleared whatever was read: a Generate may have committed a secret for the old URL since (campaigns.ts)
+    const unsign = !!existing && !keepsSigningSecret(existing, sealed.data.urlTemplate);
+    if (unsign && existing.signingSecretEnc) note(`${at}.url`, signingRemovedMessage(existing, sealed.data.urlTemplate));
     const data = {
       ...sealed.data,
       position,
@@ -87,14 +89,14 @@ export async function saveVariants(
 }
 
 /** The editor's draft of a step: the step's own content, its split and control group, its variants (masked). */
-export function stepToDraft(step: Action, rows: Action[]) {
+export function stepToDraft(step: Action, rows: Action[], reader: MemberRole) {
   const variants = rows.filter((r) => r.variantOfId === step.id).sort((a, b) => a.position - b.position);
   return {
-    ...actionToDraft(step),
+    ...actionToDraft(step, reader),
     splitPercent: variants.length ? step.splitPercent : 100,
     controlPercent: step.controlPercent,
     variants: variants.map((v): VariantDraftInput & { signing: ReturnType<typeof actionToDraft>["signing"] } => {
-      const { timeoutSeconds: _t, ...content } = actionToDraft(v);
+      const { timeoutSeconds: _t, ...content } = actionToDraft(v, reader);
       return { ...content, splitPercent: v.splitPercent };
     }),
   };

@@ -36,6 +36,9 @@ export function skipLockedSql(): string {
   return skipsLockedRows() ? " FOR UPDATE SKIP LOCKED" : "";
 }
 
+/** One read of firstInOrderSql: its SELECT, and the most rows it may give when it has a limit of its own. */
+export type OrderedArm = string | { sql: string; limit: number | string };
+
 /**
  * The first `limit` rows by `orderBy` of several reads, each `SELECT ... FROM ... WHERE ...` (no
  * ORDER BY) that an index returns in that order, read lazily: about `limit` rows in all however
@@ -44,11 +47,19 @@ export function skipLockedSql(): string {
  * 35 ms for 100 arms of 100 rows). PostgreSQL allows no FOR UPDATE on a UNION: each arm is ordered,
  * limited and, with `lockRows`, locked skipping rows others hold (skipLockedSql), and what the arms
  * return (up to `limit` each: locked arms are not merged lazily) is sorted: keep the arms few.
+ * An arm with a limit of its own gives no more than that (no more than `limit` either: the caller's
+ * to keep it so); on SQLite it is such a subquery, so keep those limits small.
  */
-export function firstInOrderSql(arms: string[], orderBy: string, limit: number, lockRows: boolean): string {
-  const n = Math.floor(limit);
-  if (sqlite()) return `SELECT * FROM (${arms.join(" UNION ALL ")} ORDER BY ${orderBy} LIMIT ${n}) first`;
-  const ordered = arms.map((arm, i) => `SELECT * FROM (${arm} ORDER BY ${orderBy} LIMIT ${n}${lockRows ? skipLockedSql() : ""}) a${i}`);
+export function firstInOrderSql(arms: OrderedArm[], orderBy: string, limit: number | string, lockRows: boolean): string {
+  // a number, or a placeholder (SQLite: written once, after the arms; PostgreSQL: repeated in each arm)
+  const n = typeof limit === "number" ? Math.floor(limit) : limit;
+  const sqlOf = (arm: OrderedArm) => (typeof arm === "string" ? arm : arm.sql);
+  const limitOf = (arm: OrderedArm) => (typeof arm === "string" ? n : typeof arm.limit === "number" ? Math.floor(arm.limit) : arm.limit);
+  if (sqlite()) {
+    const reads = arms.map((arm) => (typeof arm === "string" ? arm : `SELECT * FROM (${arm.sql} ORDER BY ${orderBy} LIMIT ${limitOf(arm)})`));
+    return `SELECT * FROM (${reads.join(" UNION ALL ")} ORDER BY ${orderBy} LIMIT ${n}) first`;
+  }
+  const ordered = arms.map((arm, i) => `SELECT * FROM (${sqlOf(arm)} ORDER BY ${orderBy} LIMIT ${limitOf(arm)}${lockRows ? skipLockedSql() : ""}) a${i}`);
   return `SELECT * FROM (${ordered.join(" UNION ALL ")}) first ORDER BY ${orderBy} LIMIT ${n}`;
 }
 
@@ -158,9 +169,35 @@ export function jsonChangedSql(next: string, current: string): string {
   return prismaProvider() === "sqlite" ? `${next} IS NOT ${current}` : `${next} IS DISTINCT FROM ${current}`;
 }
 
+/** The SQLite function markedSql calls; the raw handle defines it on its connection (raw.ts). */
+export const MARK_FUNCTION = "hookline_mark";
+
+/**
+ * `condition`, which on SQLite also marks the statement when it holds for a row it reaches (a
+ * statement marked `onlyIfPreviousMarked` after it runs only then: raw.ts). For a rare case that a
+ * later statement deals with (a mapped write the user's limits refuse, noted on its attempt), so
+ * that statement need not read every row again to find none. The mark is a function called only when
+ * `condition` is true (AND stops at a false one). PostgreSQL has no mark: the condition as it is, and
+ * the later statement runs.
+ */
+export function markedSql(condition: string): string {
+  return sqlite() ? `(${condition} AND ${MARK_FUNCTION}())` : condition;
+}
+
 /** The bytes of a JSON column as text (what reading it brings into memory), without bringing it into memory. */
 export function jsonTextBytesSql(column: string): string {
   return prismaProvider() === "sqlite" ? `octet_length(${column})` : `octet_length(${column}::text)`;
+}
+
+/** How many top-level keys a JSON object expression has. */
+export function jsonKeyCountSql(object: string): string {
+  return prismaProvider() === "sqlite" ? `(SELECT COUNT(*) FROM json_each(${object}))` : `(SELECT COUNT(*) FROM jsonb_object_keys(${object}))`;
+}
+
+/** A JSON object expression without its top-level `key` (a constant name); NULL stays NULL. */
+export function jsonWithoutKeySql(object: string, key: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(key)) throw new Error(`jsonWithoutKeySql: a plain name, not ${JSON.stringify(key)}`);
+  return prismaProvider() === "sqlite" ? `json_remove(${object}, '$.${key}')` : `(${object} - '${key}')`;
 }
 
 /** `needle` with its %, _ and \ escaped for a LIKE ... ESCAPE '\' (each stands for itself). */

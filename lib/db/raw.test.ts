@@ -5,6 +5,7 @@ import { db } from "./index";
 import { rawDb } from "./raw";
 import { tableName } from "./bulk-insert";
 import { SqlParams } from "./raw-sql";
+import { markedSql } from "./dialect";
 
 const sqlite = env().database.provider === "sqlite";
 
@@ -112,5 +113,45 @@ describe("rawDb interactive transactions", () => {
     expect(await keys("rollback-")).toEqual(["rollback-outside"]);
     // the handle is usable afterwards, for another interactive transaction too
     expect(await raw.interactive(async (tx) => tx.run(insert("rollback-after").sql, insert("rollback-after").values))).toBe(1);
+  });
+});
+
+describe("rawDb transactions: a statement that only matters when the one before it left rows out", () => {
+  const setting = (key: string) => {
+    const p = new SqlParams();
+    return { sql: `INSERT INTO ${tableName("Setting")} ("key", "value") VALUES (${p.add("text", key)}, ${p.add("text", "1")}) ON CONFLICT DO NOTHING`, values: p.values };
+  };
+  const count = async (prefix: string) => {
+    const p = new SqlParams();
+    const rows = await rawDb(db()).query<{ key: string }>(`SELECT "key" FROM ${tableName("Setting")} WHERE "key" LIKE ${p.add("text", `${prefix}%`)}`, p.values);
+    return rows.length;
+  };
+
+  it("is skipped (0 rows) when the statement before it changed skipIfPreviousChanged rows, and runs when it changed fewer", async () => {
+    const raw = rawDb(db());
+    // the first insert changes its one row: the second, marked to follow a statement of 1, is skipped
+    expect(await raw.transaction([setting("skip-a"), { ...setting("skip-b"), skipIfPreviousChanged: 1 }])).toEqual([1, 0]);
+    expect(await count("skip-")).toBe(1);
+    // skip-a is there already: the first changes nothing, so the second runs
+    expect(await raw.transaction([setting("skip-a"), { ...setting("skip-c"), skipIfPreviousChanged: 1 }])).toEqual([0, 1]);
+    expect(await count("skip-")).toBe(2);
+  });
+
+  it("on SQLite, is skipped unless a row of the statement before it met its markedSql condition (PostgreSQL runs it)", async () => {
+    const raw = rawDb(db());
+    await raw.transaction([setting("mark-seed-1"), setting("mark-seed-2")]);
+    // the first statement reads both seeds, changes nothing, and marks (or not) as its condition says
+    const reading = (condition: string) => ({ sql: `UPDATE ${tableName("Setting")} SET "value" = "value" WHERE "key" LIKE 'mark-seed-%' AND NOT ${markedSql(condition)}`, values: [] });
+    const follows = (key: string) => ({ ...setting(key), onlyIfPreviousMarked: true as const });
+    // no row met it: on SQLite the second is skipped; PostgreSQL cannot tell, so it runs
+    expect(await raw.transaction([reading(`"key" = 'mark-none'`), follows("mark-a")])).toEqual([2, sqlite ? 0 : 1]);
+    expect(await count("mark-a")).toBe(sqlite ? 0 : 1);
+    // one row met it: the second runs on both
+    expect(await raw.transaction([reading(`"key" = 'mark-seed-2'`), follows("mark-b")])).toEqual([1, 1]);
+    expect(await count("mark-b")).toBe(1);
+    // the mark is the statement's just before: an earlier statement's does not count
+    expect(await raw.transaction([reading(`"key" = 'mark-seed-2'`), reading(`"key" = 'mark-none'`), follows("mark-c")])).toEqual([1, 2, sqlite ? 0 : 1]);
+    // a skipped statement marks nothing either
+    expect(await raw.transaction([reading(`"key" = 'mark-none'`), { ...reading(`"key" = 'mark-seed-2'`), onlyIfPreviousMarked: true as const }, follows("mark-d")])).toEqual(sqlite ? [2, 0, 0] : [2, 1, 1]);
   });
 });

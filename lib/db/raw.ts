@@ -9,8 +9,27 @@ import type { DatabaseConfig } from "../env";
 import type { Db } from "./client";
 import { describeSafely, log } from "../log";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
+import { MARK_FUNCTION } from "./dialect";
 
-export type RawStatement = { sql: string; values: unknown[] };
+export type RawStatement = {
+  sql: string;
+  values: unknown[];
+  /**
+   * Not run (0 rows) when the statement before it in the transaction changed this many rows: for a
+   * statement that only has work when that one left some of its rows out (attribute-writes.ts)
+   */
+  skipIfPreviousChanged?: number;
+  /**
+   * SQLite: not run (0 rows) unless a row of the statement before it met its markedSql condition
+   * (dialect.ts); PostgreSQL has no mark and runs it
+   */
+  onlyIfPreviousMarked?: true;
+};
+
+/** Whether `statement` is skipped after statements that changed `changed` rows each (RawStatement.skipIfPreviousChanged). */
+function skipped(statement: RawStatement, changed: number[]): boolean {
+  return statement.skipIfPreviousChanged !== undefined && changed.length > 0 && changed[changed.length - 1] === statement.skipIfPreviousChanged;
+}
 
 /** Statements inside an interactive transaction (RawDb.interactive). */
 export interface RawTx {
@@ -57,6 +76,9 @@ class SqliteRawDb implements RawDb {
     return this.held;
   }
 
+  /** set by markedSql's function while a statement runs (RawStatement.onlyIfPreviousMarked) */
+  private marked = false;
+
   private checkpointer: WalCheckpointer;
   /** where the write-ahead log is copied into the database: by a thread of its own (wal-checkpointer.ts), or by this connection's commits */
   walCheckpoints: "thread" | "commits" = "commits";
@@ -65,6 +87,11 @@ class SqliteRawDb implements RawDb {
     // better-sqlite3's 16 MB page cache (its build default) stays: the engine works in it (with SQLite's own
     // 2 MB, figure 2 delivered 2,224-2,362/s instead of 3,168-3,414/s); Prisma's connection has 2 MB (client.ts)
     this.db = new Database(file, { timeout: 0 });
+    // not deterministic: called per row that reaches it, never folded into a constant
+    this.db.function(MARK_FUNCTION, { deterministic: false }, () => {
+      this.marked = true;
+      return 1;
+    });
     this.checkpointer = startWalCheckpointer(file, {
       started: () => {
         if (!this.db.open) return;
@@ -113,7 +140,18 @@ class SqliteRawDb implements RawDb {
 
   transaction(statements: RawStatement[]): Promise<number[]> {
     // BEGIN IMMEDIATE: take the write lock first, so the transaction never fails half-way on it
-    const run = this.db.transaction(() => statements.map((s) => this.prepared(s.sql).run(...s.values).changes));
+    const run = this.db.transaction(() => {
+      const changed: number[] = [];
+      // whether the statement before marked a row (markedSql)
+      let marked = false;
+      for (const s of statements) {
+        const skip = skipped(s, changed) || (s.onlyIfPreviousMarked === true && !marked);
+        this.marked = false;
+        changed.push(skip ? 0 : this.prepared(s.sql).run(...s.values).changes);
+        marked = this.marked;
+      }
+      return changed;
+    });
     return this.whenFree(() => run.immediate());
   }
 
@@ -181,7 +219,7 @@ class PostgresRawDb implements RawDb {
     try {
       await client.query("BEGIN");
       const changed: number[] = [];
-      for (const s of statements) changed.push((await client.query(s.sql, s.values)).rowCount ?? 0);
+      for (const s of statements) changed.push(skipped(s, changed) ? 0 : ((await client.query(s.sql, s.values)).rowCount ?? 0));
       await client.query("COMMIT");
       return changed;
     } catch (err) {

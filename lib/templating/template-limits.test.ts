@@ -228,11 +228,14 @@ describe("compiling counts against the render budget", () => {
     // nine fields of 110 expressions: within the limits, each costs a few ms to compile
     const fields = Array.from({ length: 9 }, (_, k) => ({ source: Array.from({ length: 22 }, (_, j) => `{{#if (eq user.a${k}_${j} ${tag})}}x{{/if}}`).join(""), mode: "raw" as const }));
     let out: FieldOutput[] = [];
-    const ms = elapsed(() => (out = renderFields(fields, { user: {} }, undefined, startBudget(1))));
+    const ms = elapsed(() => (out = renderFields(fields, { user: {} }, undefined, startBudget(0.25))));
     const messages = out.map((o) => (o.ok ? "ok" : o.error.message));
     const notCompiled = `Template too complex: compiling the webhook's templates took longer than ${MAX_RENDER_MS} ms, the time a render may take: simplify them`;
-    // the budget (1 ms, 4 ms whatever the load) is gone after the first field or two; what did compile has no time left to render
-    expect(messages.filter((m) => m === notCompiled).length).toBeGreaterThanOrEqual(7);
+    // the budget (0.25 ms, 1 ms whatever the load) is gone after the first field or two (a field compiles
+    // in 0.5-3 ms; with a 1 ms budget a quiet machine compiled five of the nine); what did compile has no time left to render
+    expect(messages.filter((m) => m === notCompiled).length).toBeGreaterThanOrEqual(6);
+    // the fields not compiled are the last ones: compiling stops once the budget is gone
+    expect(messages.slice(messages.indexOf(notCompiled)).every((m) => m === notCompiled)).toBe(true);
     expect(messages.filter((m) => m !== notCompiled).every((m) => m === `Rendering took longer than ${MAX_RENDER_MS} ms`)).toBe(true);
     expect(ms).toBeLessThan(100 * LOAD);
     // not kept: with time, the same fields compile and render

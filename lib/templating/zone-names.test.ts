@@ -9,7 +9,7 @@ import { previewAction } from "../campaigns/preview";
 import { sampleRequestSchema } from "../campaigns/preview-input";
 import { parseDateInput } from "../date-input";
 import { parseRetryAfter } from "../webhooks/classify";
-import { buildTemplateContext, compileTemplate, renderTemplate } from ".";
+import { buildTemplateContext, compileTemplate, renderTemplate, startBudget } from ".";
 
 const given = new Set<string>();
 beforeAll(() => {
@@ -46,10 +46,11 @@ describe("zone names from data reach luxon once per zone", () => {
     const zones = [...spellings("Europe/Paris", 150), ...spellings("America/Argentina/ComodRivadavia", 150, 7)];
     const junk = Array.from({ length: 300 }, (_, i) => `Atlantis/City_${i}`);
     const t = compileTemplate('{{#each event.params.z}}{{date @root.now "HH:mm" this}},{{/each}}');
-    const out = renderTemplate(t, context({ z: zones }), "raw").split(",");
+    // 600 zone lookups: the render's own 250 ms budget is not what this test is about (a loaded machine passed it)
+    const out = renderTemplate(t, context({ z: zones }), "raw", undefined, startBudget(10_000)).split(",");
     expect(out.slice(0, 150)).toEqual(Array(150).fill("13:00"));
     expect(out.slice(150, 300)).toEqual(Array(150).fill("09:00"));
-    expect(renderTemplate(t, context({ z: junk }), "raw")).toBe(",".repeat(300));
+    expect(renderTemplate(t, context({ z: junk }), "raw", undefined, startBudget(10_000))).toBe(",".repeat(300));
     expect(given.size).toBeLessThanOrEqual(2);
   });
 

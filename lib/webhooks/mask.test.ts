@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { hostForLog, isSecretHeader, maskRequest, maskUrlPasswords, toCurl } from "./mask";
-import { splitUrlCredentials, urlHasCredentials } from "./url-credentials";
+import { hostForLog, isSecretHeader, maskRequest, toCurl } from "./mask";
+import { maskUrlPasswords, splitUrlCredentials, urlHasCredentials } from "./url-credentials";
 import type { BuiltRequest } from "./types";
 
 const request: BuiltRequest = {
@@ -43,7 +43,8 @@ describe("masking for display", () => {
 
   it("gives curl with secrets masked and shell-safe quoting", () => {
     const curl = toCurl(request);
-    expect(curl).toContain("curl -X POST 'https://api.example.com/hooks/T0KEN?key=abc'");
+    // a secret-named query value is a credential too (credential-parts.ts)
+    expect(curl).toContain("curl -X POST 'https://api.example.com/hooks/T0KEN?key=••••'");
     expect(curl).toContain("-H 'Authorization: Basic ••••'");
     expect(curl).toContain(`--data-raw '{"name":"O'\\''Neil"}'`);
     expect(curl).not.toContain("bWFyeTpzM2NyZXQ");
@@ -75,5 +76,13 @@ describe("maskUrlPasswords", () => {
     expect(maskUrlPasswords("{{user.scheme}}://bob:s3cret@crm.example.com/x")).toBe("{{user.scheme}}://bob:••••@crm.example.com/x");
     expect(maskUrlPasswords("{{{user.base}}}bob:s3cret@crm.example.com/x")).toBe("{{{user.base}}}bob:••••@crm.example.com/x");
     expect(maskUrlPasswords("{{{user.base}}}/x?to=mailto:bob@example.com")).toBe("{{{user.base}}}/x?to=mailto:bob@example.com");
+  });
+
+  it("a password holding '@' is masked whole: the host starts after the last '@' before the path, query or fragment", () => {
+    expect(maskUrlPasswords("https://bob:P@ssw0rd@host.example/x")).toBe("https://bob:••••@host.example/x");
+    expect(maskUrlPasswords("https://bob:a@b@c@host.example")).toBe("https://bob:••••@host.example");
+    // an '@' in the query is not the userinfo's
+    expect(maskUrlPasswords("https://bob:pw@host.example?to=x@y.example")).toBe("https://bob:••••@host.example?to=x@y.example");
+    expect(maskUrlPasswords("see https://bob:pw@a.example and mail me@b.example")).toBe("see https://bob:••••@a.example and mail me@b.example");
   });
 });

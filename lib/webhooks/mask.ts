@@ -2,7 +2,8 @@
 // queries of webhook URLs often carry tokens).
 import type { BuiltRequest } from "./types";
 import { ALWAYS_SECRET_HEADERS } from "./credential-headers";
-import { replaceStrayUrlPasswords, splitUrlCredentials } from "./url-credentials";
+import { splitUrlCredentials } from "./url-credentials";
+import { maskCredentialUrl, maskCredentialUrlsIn, maskSecretBody } from "./credential-parts";
 
 const MASK = "••••";
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
@@ -30,29 +31,47 @@ function maskSignature(value: string): string {
 }
 
 /**
- * The request for display (preview, test sends, the delivery log): Authorization and secret headers
- * masked, `webhook-signature` masked (its presence shows, its value never does), no credentials in the URL.
+ * The request for display (preview, test sends): Authorization and secret headers masked,
+ * `webhook-signature` masked (its presence shows, its value never does), no credentials in the URL (its
+ * password, a secret hook path, ?token=: credential-parts.ts), secret-named body values and the
+ * credential parts of URLs in the body and headers masked.
  */
 export function maskRequest(request: BuiltRequest): BuiltRequest {
   const { url, password } = splitUrlCredentials(request.url);
-  return { ...request, url: password ? url : request.url, headers: maskHeaders(request.headers, request.secretHeaders) };
+  return {
+    ...request,
+    url: maskCredentialUrl(password ? url : request.url),
+    headers: maskHeaders(request.headers, request.secretHeaders),
+    body: maskSecretBody(request.body, request.headers),
+  };
 }
 
-/** A request's headers for display: Authorization and secret headers masked, `webhook-signature` too. */
+const isHeaderPair = (h: unknown): h is [string, string] => Array.isArray(h) && typeof h[0] === "string" && typeof h[1] === "string";
+
+/**
+ * A stored request as the delivery log and test-send history show it: its URL, body and the URLs in its
+ * headers masked again, so an attempt stored before a credential part was masked (credential-parts.ts)
+ * shows it masked too. Masking is idempotent.
+ */
+export function maskStoredRequest<R>(stored: R): R {
+  if (!stored || typeof stored !== "object") return stored;
+  const r = stored as { url?: unknown; body?: unknown; headers?: unknown };
+  const rows: unknown[] = Array.isArray(r.headers) ? r.headers : [];
+  const headers = rows.filter(isHeaderPair);
+  return {
+    ...stored,
+    ...(typeof r.url === "string" ? { url: maskCredentialUrl(r.url) } : {}),
+    ...(Array.isArray(r.headers) ? { headers: rows.map((h) => (isHeaderPair(h) ? [h[0], maskCredentialUrlsIn(h[1])] : h)) } : {}),
+    ...(typeof r.body === "string" ? { body: maskSecretBody(r.body, headers) } : {}),
+  };
+}
+
+/** A request's headers for display: Authorization and secret headers masked, `webhook-signature` too, a URL's credential parts in any other. */
 export function maskHeaders(headers: BuiltRequest["headers"], secretHeaderNames: string[] = []): BuiltRequest["headers"] {
   return headers.map(([name, value]) => [
     name,
-    name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : value,
+    name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : maskCredentialUrlsIn(value),
   ]);
-}
-
-/**
- * A URL template for display (the audit diff): every "name:password@" in it, wherever the template
- * puts it (after any "//", or where url-credentials.ts finds one that could reach the request's
- * userinfo, as in `{{{user.base}}}name:password@host`), shows "name:••••@".
- */
-export function maskUrlPasswords(text: string): string {
-  return replaceStrayUrlPasswords(text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s@]*@/g, `$1:${MASK}@`), MASK);
 }
 
 /** The host of a URL, the only part of a webhook URL that reaches logs. */

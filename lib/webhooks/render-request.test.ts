@@ -88,6 +88,34 @@ describe("JSON bodies", () => {
     if (!bad.ok) expect(bad.errors[0]).toMatchObject({ field: "fields[0].value", message: expect.stringContaining("not a number") });
   });
 
+  it("a URL left with a destination template's placeholder host says to replace the placeholder", () => {
+    const r = renderWebhookRequest({ ...base, url: "https://{{your_host}}/webhooks/hookline" }, ctxWith("x"), { ...opts, collectWarnings: true });
+    // said once, as the URL's error, not again as a warning beside it
+    expect(r.warnings.filter((w) => w.field === "url")).toEqual([]);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([expect.objectContaining({ field: "url", message: expect.stringContaining("Replace {{your_host}} in the URL with your receiver's host") })]);
+    // a user's value in the host, or a helper's call, is not a placeholder
+    expect(renderWebhookRequest({ ...base, url: "https://{{user.city}}/x" }, ctxWith("example.com"), opts).ok).toBe(true);
+    expect(renderWebhookRequest({ ...base, url: "https://{{lower user.city}}/x" }, ctxWith("Example.com"), opts).ok).toBe(true);
+    // a placeholder in the path is a warning (Activate refuses it), as before
+    expect(renderWebhookRequest({ ...base, url: "https://hooks.slack.com/services/{{slack_webhook_path}}" }, ctxWith("x"), opts).ok).toBe(true);
+    // a user's value that is not a URL still gets the general advice
+    const fromUser = renderWebhookRequest({ ...base, url: "{{user.city}}" }, ctxWith("not a url"), opts);
+    if (!fromUser.ok) expect(fromUser.errors[0]!.message).toContain("triple braces");
+  });
+
+  it("a JSON field nested too deeply is a problem at the field, not a thrown RangeError (typed, or from a user's attribute)", () => {
+    const deep = (n: number) => "[".repeat(n) + "]".repeat(n);
+    const typed = renderWebhookRequest({ ...base, fields: [{ key: "a", value: deep(8000), type: "json" }] }, ctxWith("x"), opts);
+    expect(typed.ok).toBe(false);
+    if (!typed.ok) expect(typed.errors[0]).toMatchObject({ field: "fields[0].value", message: expect.stringContaining("nested more than 128 levels") });
+    const fromData = renderWebhookRequest({ ...base, fields: [{ key: "score", value: '{"score": {{{user.city}}} }', type: "json" }] }, ctxWith(deep(4999)), opts);
+    expect(fromData.ok).toBe(false);
+    // 128 levels still render: event parameters (64 deep at most) can sit inside a field's own nesting
+    const fine = renderWebhookRequest({ ...base, fields: [{ key: "a", value: deep(128), type: "json" }] }, ctxWith("x"), opts);
+    expect(fine.ok).toBe(true);
+  });
+
   it("refuses duplicate keys and keys that clash", () => {
     const r = renderWebhookRequest({ ...base, fields: [{ key: "a", value: "1", type: "text" }, { key: "a.b", value: "2", type: "text" }] }, ctxWith("x"), opts);
     expect(r.ok).toBe(false);
@@ -124,6 +152,13 @@ describe("headers", () => {
     expect(crlf.ok).toBe(false);
   });
 
+  // a receiver behind a proxy may route by them (IIS, Symfony: X-Original-URL; Express, Django, Rails with
+  // trusted proxies: X-Forwarded-Host): a request sent under its fixed part, with the stored secrets, must not name another place
+  it.each(["X-Original-URL", "x-rewrite-url", "X-Forwarded-Host", "Forwarded", "X-Forwarded-Proto", "X-Forwarded-Prefix", "x-forwarded-path", "X-Original-Host", "X-Host", "X-Forwarded-Server"])("refuses the routing header %s at its name", (name) => {
+    const r = renderWebhookRequest({ ...base, headers: [{ name, value: "/admin" }] }, ctxWith("x"), opts);
+    expect(r.ok ? [] : r.errors.map((e) => [e.field, e.message])).toEqual([["headers[0].name", expect.stringMatching(/tells the receiver where the request goes, which only the URL chooses/)]]);
+  });
+
   it("a header ticked secret with no value yet (a template's, a cleared copy's) is not sent, and the preview says why", () => {
     const t = { ...base, headers: [{ name: "Authorization", value: "", secret: true }, { name: "X-Empty", value: "" }] };
     const r = renderWebhookRequest(t, ctxWith("x"), { ...opts, collectWarnings: true });
@@ -132,7 +167,7 @@ describe("headers", () => {
     const names = r.request.headers.map(([n]) => n.toLowerCase());
     expect(names).not.toContain("authorization");
     expect(names).toContain("x-empty"); // not a secret: sent as typed
-    expect(r.warnings).toEqual([{ field: "headers[0].value", message: expect.stringMatching(/secret header "Authorization" has no value yet, so it is not sent/) }]);
+    expect(r.warnings).toEqual([{ field: "headers[0].value", message: expect.stringMatching(/secret header "Authorization" has no value yet, so it is not sent/), blocksActivation: true }]);
   });
 
   it("every request carries User-Agent, webhook-id and webhook-timestamp", () => {
@@ -248,10 +283,56 @@ describe("signing", () => {
     expect(signature({ ...base, url: "https://crm:pw@api.example.com:443/users/{{user.id}}?q={{user.city}}", signingSecrets: secrets })).toMatch(/^v1,/);
   });
 
+  it("sends no stored secret, and no signature, out of the path before the URL's first template (a dot segment after it)", () => {
+    const secretHeader = [{ name: "X-Api-Key", value: "key-123", secret: true }];
+    // written after the template (a user's "." or ".." in a path segment is refused anyway)
+    for (const url of ["https://crm:pw@api.example.com/u/{{userAttribute.city}}/../../evil", "https://crm:pw@api.example.com/u/{{userAttribute.city}}/%2e%2e/%2E%2E/evil", "https://api.example.com/u/{{userAttribute.city}}\\..\\..\\evil"]) {
+      const r = renderWebhookRequest({ ...base, url, headers: secretHeader, signingSecrets: secrets }, ctxWith("x"), opts);
+      expect(r.ok, url).toBe(false);
+      if (!r.ok) expect(r.errors.map((e) => e.message).join("\n")).toMatch(/leaves the path before its first template .* the secret header "X-Api-Key" is not sent there/);
+    }
+    // without a stored secret it is sent, unsigned; under the path it is signed
+    expect(signature({ ...base, url: "https://api.example.com/u/{{userAttribute.city}}/../../evil", signingSecrets: secrets })).toBeUndefined();
+    expect(signature({ ...base, url: "https://api.example.com/u/{{userAttribute.city}}/a/../b", signingSecrets: secrets })).toMatch(/^v1,/);
+  });
+
   it("never signs a request whose host a template chooses (a user's attribute could name any server)", () => {
     const attacker = { ...ctxWith("x"), user: { ...ctxWith("x").user, attributes: { crm: "evil.example.net" } } };
     for (const url of ["https://{{user.crm}}/hook", "https://{{user.crm}}.example.com/hook", "https://{{{user.crm}}}@api.example.com/hook"]) {
       expect(ok({ ...base, url, signingSecrets: secrets }, attacker).headers.map(([name]) => name), url).not.toContain("webhook-signature");
     }
+  });
+});
+
+// Stored secrets go only under the fixed part, judged on the URL as sent (url-origin.ts whereSent "repeated").
+describe("a parameter of the fixed query named again", () => {
+  const secretGet: WebhookTemplate = { ...base, method: "GET", url: "https://api.example.com/hook?id=victim&tag={{{user.tag}}}", headers: [{ name: "X-Api-Key", value: "key-123", secret: true }], signingSecrets: ["whsec_dGVzdHNlY3JldHRlc3RzZWNyZXQ="] };
+  const withTag = (tag: string): TemplateContext => ({ ...ctxWith("x"), user: { id: "u-1", email: null, attributes: { tag } } });
+
+  it("by what the URL renders after its first template: refused at the URL", () => {
+    const r = renderWebhookRequest(secretGet, withTag("a&id=attacker"), opts);
+    expect(r.ok ? [] : r.errors.map((e) => [e.field, e.message])).toEqual([["url", expect.stringMatching(/names a parameter of its fixed query again.*"X-Api-Key" and the signature are not sent/)]]);
+  });
+
+  it.each([
+    ["https://api.example.com/hook?id=victim", "ID"],
+    ["https://api.example.com/hook?my_id=victim", "my.id"],
+    ["https://api.example.com/hook?id[]=victim", "id"],
+  ])("by a data field (%s, %s): refused at the field, the signing secret alone included", (url, key) => {
+    const r = renderWebhookRequest({ ...secretGet, url, headers: [], fields: [{ key, value: "attacker", type: "text" }] }, withTag("a"), opts);
+    expect(r.ok ? [] : r.errors.map((e) => [e.field, e.message])).toEqual([["fields[0].key", expect.stringMatching(/is a parameter of the URL's query already.*so the signature is not sent/)]]);
+  });
+
+  it("with nothing stored it is sent as rendered, and a new name with the secrets, signed", () => {
+    expect(ok({ ...base, method: "GET", url: "https://api.example.com/hook?id=victim", fields: [{ key: "id", value: "attacker", type: "text" }] }, withTag("a")).url).toBe("https://api.example.com/hook?id=victim&id=attacker");
+    const sent = ok({ ...secretGet, fields: [{ key: "ref", value: "1", type: "text" }] }, withTag("a&more=1"));
+    expect(sent.url).toBe("https://api.example.com/hook?id=victim&tag=a&more=1&ref=1");
+    expect(Object.fromEntries(sent.headers)).toMatchObject({ "X-Api-Key": "key-123", "webhook-signature": expect.stringMatching(/^v1,/) });
+  });
+
+  it("a GET's data follow the fixed query as typed (not written again, which would move it off its fixed part)", () => {
+    const sent = ok({ ...secretGet, url: "https://api.example.com/hook?tags[]=a&q=b%20c", fields: [{ key: "ref", value: "x y", type: "text" }] }, withTag("a"));
+    expect(sent.url).toBe("https://api.example.com/hook?tags[]=a&q=b%20c&ref=x+y");
+    expect(Object.fromEntries(sent.headers)).toMatchObject({ "X-Api-Key": "key-123", "webhook-signature": expect.stringMatching(/^v1,/) });
   });
 });

@@ -1,8 +1,8 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
 import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
-import { sentToFixedOrigin } from "../campaigns/url-origin";
-import { literalSecrets } from "../campaigns/fixed-host-secrets";
+import { fixedPlaceOf, queryKeyName, repeatsName, whereSent, type FixedPlace } from "../campaigns/url-origin";
+import { literalSecrets, repeatedQueryKeyProblems } from "../campaigns/fixed-host-secrets";
 import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
@@ -73,6 +73,25 @@ function keyProblems(template: WebhookTemplate): TemplateProblem[] {
   return problems;
 }
 
+/**
+ * The parameter each body field is to a receiver: a form field's key as it is; a JSON field's key up to
+ * its first "." (`user.id` is sent as {"user": {"id": …}}: the body's parameter "user").
+ */
+function bodyParameterNames(template: WebhookTemplate): string[] {
+  const json = template.contentType === "application/json";
+  return template.fields.map((f) => (json ? f.key.split(".")[0]! : f.key));
+}
+
+/**
+ * A body's parameters when one of them names a parameter of the fixed query (null: none does, or the
+ * request has no body): worked out once per template, with its plan.
+ */
+function bodyParametersRepeatingQuery(template: WebhookTemplate, fixedKeys: ReadonlyMap<string, number> | null): string[] | null {
+  if (template.method === "GET" || !fixedKeys) return null;
+  const names = bodyParameterNames(template);
+  return names.some((name) => repeatsName(fixedKeys, queryKeyName(name))) ? names : null;
+}
+
 function safeDecode(s: string) {
   try {
     return decodeURIComponent(s);
@@ -113,6 +132,12 @@ type Plan = {
   headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean; unset: boolean }[];
   /** the names of the headers ticked secret (undefined: none), for the sender to mask their echoes */
   secretHeaders: string[] | undefined;
+  /** placeholders left in the URL's host: the URL is never the receiver's */
+  hostPlaceholders: string[];
+  /** where the template's stored secrets may go (url-origin.ts) */
+  fixedPlace: FixedPlace;
+  /** the body's parameters when one names a parameter of the fixed query (null: none does) */
+  bodyRepeatsQuery: string[] | null;
 };
 const plans = new WeakMap<WebhookTemplate, Plan>();
 
@@ -153,6 +178,7 @@ function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
   // a plan whose compiling ran out of time compiles the rest now
   if (hit && sameSnapshot(template, hit.snapshot) && !hit.prepared.outOfTime) return hit;
   const { sources, names } = fieldSources(template);
+  const fixedPlace = fixedPlaceOf(template.url);
   const plan: Plan = {
     snapshot: snapshotOf(template),
     prepared: prepareFields(sources, budget),
@@ -166,9 +192,29 @@ function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
       unset: isUnsetSecretHeader(h),
     })),
     secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
+    hostPlaceholders: hostPlaceholdersOf(template.url),
+    fixedPlace,
+    bodyRepeatsQuery: bodyParametersRepeatingQuery(template, fixedPlace.queryKeys),
   };
   plans.set(template, plan);
   return plan;
+}
+
+/**
+ * The placeholders of a destination template left in the URL's host (`https://{{your_host}}/…`): each
+ * renders empty for every user, so the host is never the receiver's (`https:///webhooks/x` even reads as
+ * the host "webhooks"). Read from the URL's text once per template: a tag of one name, not a helper's call.
+ */
+function hostPlaceholdersOf(url: string): string[] {
+  const authority = /^\s*[^:/?#{}]*:\/\/([^/?#]*)/.exec(url)?.[1] ?? "";
+  const names = [...authority.matchAll(/\{\{\{?~?\s*([A-Za-z_][\w-]*(?:\.[\w-]+)*)\s*~?\}?\}\}/g)].map((m) => m[1]!);
+  return [...new Set(names.filter((n) => n !== "this" && isPlaceholderPath(n)))];
+}
+
+function hostPlaceholderProblem(names: string[]): TemplateProblem {
+  const tags = names.map((n) => `{{${n}}}`).join(" and ");
+  const one = names.length === 1;
+  return { field: "url", message: `Replace ${tags} in the URL with your receiver's host: ${one ? "it is a placeholder" : "they are placeholders"} from the template and ${one ? "renders" : "render"} empty for every user` };
 }
 
 /** Why a value renders empty: this user lacks it, or no user has it ({{slack_webhook_path}} left from a template). */
@@ -195,11 +241,22 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   if (opts.collectWarnings) {
     compiledFields(prepared).forEach((t, i) => {
       if (t instanceof Error) return;
-      for (const p of missingPaths(t.paths, context)) warnings.push({ field: names[i], message: missingMessage(p), path: p });
+      for (const p of missingPaths(t.paths, context)) {
+        // a placeholder in the host is the URL's error (below), not a warning beside it
+        if (i === 0 && plan.hostPlaceholders.includes(p)) continue;
+        warnings.push({ field: names[i], message: missingMessage(p), path: p });
+      }
     });
   }
 
-  const target = text[0] === undefined ? null : finalUrl(text[0], errors);
+  let target = text[0] === undefined ? null : finalUrl(text[0], errors);
+  if (plan.hostPlaceholders.length && text[0] !== undefined) {
+    // said instead of "not an absolute URL", or of a request to the wrong host
+    target = null;
+    const at = errors.findIndex((e) => e.field === "url");
+    if (at >= 0) errors[at] = hostPlaceholderProblem(plan.hostPlaceholders);
+    else errors.push(hostPlaceholderProblem(plan.hostPlaceholders));
+  }
 
   // Data fields.
   const bodyInJson = template.contentType === "application/json" && template.method !== "GET";
@@ -227,7 +284,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     else if (h.isAuthorization && target?.authorization) errors.push(headerNameProblem(h.name, i, true)!);
     // not sent while empty: an empty credential header is never what was meant (the preview says so)
     else if (h.unset) {
-      if (opts.collectWarnings) warnings.push({ field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name, "preview") });
+      if (opts.collectWarnings) warnings.push({ field: `headers[${i}].value`, message: unsetSecretHeaderMessage(h.name, "preview"), blocksActivation: true });
     }
     else {
       const value = text[1 + template.fields.length + i];
@@ -238,18 +295,32 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
     }
   }
 
+  // A GET sends no body: its data becomes query parameters, appended before where the request goes is
+  // judged, after the URL's query as it is (searchParams.append would write the fixed query again, "[]" as "%5B%5D").
+  const query = template.method === "GET" ? formBody?.toString() : "";
+  if (target && query) target.url.search = target.url.search ? `${target.url.search}&${query}` : `?${query}`;
+
   // A stored secret (URL credentials, a secret header's value) goes only to the fixed origin its URL was
-  // saved with: the save refuses one at a templated host, and one stored before that rule fails here.
-  const atFixedOrigin = !!target && sentToFixedOrigin(template.url, target.url);
-  if (target && !atFixedOrigin) errors.push(...literalSecrets(template));
+  // saved with: the save refuses one at a templated host, and one stored before that rule fails here;
+  // nor under another path than the fixed part's (a dot segment after a template climbs out of it), nor
+  // with a parameter of the fixed query named again (a GET's data field "id" after "?id=victim").
+  const sent = target ? whereSent(plan.fixedPlace, target.url) : "elsewhere";
+  const atFixedOrigin = sent === "under";
+  if (target && sent === "repeated") {
+    const keyed = template.method === "GET" && !keyErrors.length ? template.fields.map((f) => f.key) : [];
+    errors.push(...repeatedQueryKeyProblems(template, keyed, plan.fixedPlace.queryKeys!, !!template.signingSecrets?.some(Boolean)));
+  } else if (target && !atFixedOrigin) errors.push(...literalSecrets(template, sent === "origin" ? "path" : "host"));
+  else if (target && plan.bodyRepeatsQuery && !keyErrors.length) {
+    // a body's field named as a parameter of the fixed query: PHP's $_REQUEST, Laravel's input() and
+    // ASP.NET's model binding read the body's value before the query's, so it steers the request as a
+    // repeated query parameter would (said at the field; nothing when nothing stored would go)
+    errors.push(...repeatedQueryKeyProblems(template, plan.bodyRepeatsQuery, plan.fixedPlace.queryKeys!, !!template.signingSecrets?.some(Boolean)));
+  }
   if (errors.length || !target) return { ok: false, errors, warnings };
   const { url, authorization } = target;
 
   let body: string | null = null;
-  if (template.method === "GET") {
-    // A GET sends no body: its data becomes query parameters.
-    formBody?.forEach((v, k) => url.searchParams.append(k, v));
-  } else {
+  if (template.method !== "GET") {
     body = formBody ? formBody.toString() : JSON.stringify(jsonBody);
     if (body.length > MAX_OUTPUT_BYTES / 3 && Buffer.byteLength(body) > MAX_OUTPUT_BYTES) {
       return { ok: false, errors: [{ field: "fields", message: `The rendered body is over ${MAX_OUTPUT_BYTES / 1024} KiB` }], warnings };

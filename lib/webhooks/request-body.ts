@@ -1,6 +1,11 @@
 // The body of a webhook request from its rendered data fields: JSON (typed values, dotted keys
 // building nested objects) or form-encoded (UTF-8, `+` for spaces, keys as written).
+import { describePath, pathDeeperThan } from "../api/schemas/json";
 import type { DataField, TemplateProblem } from "./types";
+
+/** How deep a JSON field's value may nest: room for event parameters (64 levels at most) inside the
+ * field's own nesting, and far below where JSON.stringify overflows the stack (a few thousand). */
+export const MAX_JSON_FIELD_DEPTH = 128;
 
 const clip = (s: string) => (s.length > 40 ? s.slice(0, 40) + "…" : s);
 
@@ -20,13 +25,21 @@ export function typedValue(field: DataField, text: string, at: string, problems:
       problems.push({ field: at, message: `"${clip(t)}" is not true or false` });
       return undefined;
     }
-    case "json":
+    case "json": {
+      let value: unknown;
       try {
-        return JSON.parse(text);
+        value = JSON.parse(text);
       } catch (err) {
         problems.push({ field: at, message: `The value is not valid JSON: ${(err as Error).message}` });
         return undefined;
       }
+      const deep = pathDeeperThan(value, MAX_JSON_FIELD_DEPTH);
+      if (deep) {
+        problems.push({ field: at, message: `The value is nested more than ${MAX_JSON_FIELD_DEPTH} levels deep (at ${describePath(deep)})` });
+        return undefined;
+      }
+      return value;
+    }
     default:
       return text;
   }

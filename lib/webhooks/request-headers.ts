@@ -1,4 +1,5 @@
-// Which headers a template may set. The sender owns framing and identity headers; a header value
+// Which headers a template may set. The sender owns framing and identity headers, and the URL alone
+// says where a request goes (no routing headers); a header value
 // can never carry a line break (no header injection), another control character or a broken
 // character: the editor refuses them as typed, the renderer as rendered (never sent, never retried).
 import type { TemplateProblem } from "./types";
@@ -19,6 +20,27 @@ const RESERVED_HEADERS = new Set([
   "expect",
   "proxy-connection",
 ]);
+/**
+ * Header names that tell a receiver behind a proxy where the request goes (its host, path or scheme):
+ * IIS and Symfony route by X-Original-URL and X-Rewrite-URL, Express, Django and Rails with trusted
+ * proxies read X-Forwarded-Host, Forwarded and X-Forwarded-Proto, Spring and ASP.NET (PathBase)
+ * X-Forwarded-Prefix and X-Forwarded-Path, some proxies X-Original-Host, X-Host and X-Forwarded-Server.
+ * Where a request goes is the URL's alone, as Host is: stored secrets go only under the URL's fixed
+ * part (url-origin.ts), which one of these could move on the receiver's side. (A method override,
+ * X-HTTP-Method-Override, is not among them: the method is the template's to choose anyway.)
+ */
+const ROUTING_HEADERS = new Set([
+  "x-original-url",
+  "x-rewrite-url",
+  "x-forwarded-host",
+  "forwarded",
+  "x-forwarded-proto",
+  "x-forwarded-prefix",
+  "x-forwarded-path",
+  "x-original-host",
+  "x-host",
+  "x-forwarded-server",
+]);
 export const HEADER_NAME_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /** What is wrong with a header name (a problem on `headers[i].name`), or null. */
@@ -29,6 +51,7 @@ export function headerNameProblem(name: string, index: number, urlHasCredentials
   if (!trimmed) return { field, message: "A header name is required" };
   if (!HEADER_NAME_TOKEN.test(trimmed)) return { field, message: `"${trimmed}" is not a valid header name` };
   if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-")) return { field, message: `${trimmed} is set by Hookline and cannot be changed` };
+  if (ROUTING_HEADERS.has(lower)) return { field, message: `${trimmed} tells the receiver where the request goes, which only the URL chooses: remove the header, or put the address in the URL` };
   if (lower === "authorization" && urlHasCredentials) return { field, message: "Authorization comes from the credentials in the URL; remove one of them" };
   return null;
 }

@@ -20,6 +20,8 @@ const refused: [string, RegExp][] = [
   ["169.254.0.1", /link-local/],
   ["fe80::1", /link-local/],
   ["fd00:ec2::254", /cloud metadata/],
+  ["168.63.129.16", /cloud metadata/], // Azure's host agent (WireServer): a public-looking address
+  ["::ffff:168.63.129.16", /cloud metadata/],
   ["100.64.0.1", /carrier-grade/],
   ["100.100.100.200", /carrier-grade/],
   ["224.0.0.1", /multicast/],

@@ -30,7 +30,9 @@ const RANGE_WORDS: Record<string, string> = {
   broadcast: "is a broadcast address",
 };
 
-const CLOUD_METADATA = new Set([ipaddr.parse("169.254.169.254").toNormalizedString(), ipaddr.parse("fd00:ec2::254").toNormalizedString()]);
+// the metadata services of the clouds (AWS, GCP, Azure IMDS: 169.254.169.254; AWS over IPv6) and Azure's
+// host agent (WireServer), whose address looks public: refused before the global-address test
+const CLOUD_METADATA = new Set(["169.254.169.254", "fd00:ec2::254", "168.63.129.16"].map((a) => ipaddr.parse(a).toNormalizedString()));
 
 const GLOBAL_UNICAST_V6 = ipaddr.parseCIDR("2000::/3") as [ipaddr.IPv6, number];
 
@@ -79,10 +81,10 @@ export function refusalReason(address: string, list: AllowList = allowList()): s
     return `destination ${address} is not an IP address`;
   }
   if (isAllowedAddress(addr, list)) return null;
+  if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; ${HOW_TO_ALLOW}`;
   const range = addr.range();
   // IPv6 unicast outside 2000::/3 (e.g. IPv4-compatible ::7f00:1) is not a global address
   if (range === "unicast" && (addr.kind() === "ipv4" || addr.match(GLOBAL_UNICAST_V6))) return null;
-  if (CLOUD_METADATA.has(addr.toNormalizedString())) return `destination ${addr.toString()} is the cloud metadata service; ${HOW_TO_ALLOW}`;
   const words = RANGE_WORDS[range] ?? (range === "unicast" ? "is not a global address" : "is in a reserved range");
   return `destination ${addr.toString()} ${words}; ${HOW_TO_ALLOW}`;
 }

@@ -47,6 +47,8 @@ export type TemplateProblem = {
   path?: string;
   /** the field passes an expression limit of lib/templating (per field, or the webhook's in all) */
   limit?: "field" | "webhook";
+  /** a warning of the webhook itself, not of one user's data, that Activate refuses: the editor shows it at its field too */
+  blocksActivation?: true;
 };
 
 /** The exact request: the body is the very bytes that are sent (and signed). */

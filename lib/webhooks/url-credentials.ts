@@ -1,5 +1,6 @@
 // Basic auth is written into the URL as https://name:secret@host/...; this is the one place that
 // takes it apart (the editor's stored password, the schema's Authorization check, masking).
+import { SECRET_MASK } from "../campaigns/limits";
 
 export type UrlParts = { scheme: string; username: string; password: string | null; hasUserinfo: boolean; hostAndRest: string };
 
@@ -212,6 +213,17 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
     from = end;
   }
   return out + clean.slice(from);
+}
+
+/**
+ * A URL or URL template for display (the audit diff; a URL in a field or a body: credential-parts.ts):
+ * every "name:password@" in it, wherever the template puts it (after any "//", or where strayUrlPasswords
+ * finds one that could reach the request's userinfo, as in `{{{user.base}}}name:password@host`), shows
+ * "name:••••@". A password may hold "@" (browsers split the authority at its last one): the mask
+ * reaches the last "@" before the path, query or fragment.
+ */
+export function maskUrlPasswords(text: string): string {
+  return replaceStrayUrlPasswords(text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s?#]*@/g, `$1:${SECRET_MASK}@`), SECRET_MASK);
 }
 
 /**

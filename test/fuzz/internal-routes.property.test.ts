@@ -105,7 +105,7 @@ describe("internal routes under fuzzing: no 5xx", () => {
         const sample = body as { action?: { url?: unknown } } | null;
         // Only the local receiver or a closed port: fuzzing must not send requests to the internet.
         if (sample && typeof sample === "object" && sample.action && typeof sample.action === "object") {
-          sample.action.url = where === "refused" ? "http://127.0.0.1:1/x" : `${receiverUrl}/${encodeURIComponent(String(sample.action.url ?? "")).slice(0, 50)}`;
+          sample.action.url = where === "refused" ? "http://127.0.0.1:1/x" : `${receiverUrl}/${encodeURIComponent(String(sample.action.url ?? "").replace(/[\ud800-\udfff]/g, "\ufffd")).slice(0, 50)}`; // a URL cannot carry a lone surrogate
         }
         await call(testSend as Handler, { path: "/api/test-sends", body: json(body) });
       }),

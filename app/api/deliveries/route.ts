@@ -1,6 +1,7 @@
 import { withInternal } from "@/lib/api/with-internal";
 import { deliveryLogQuery } from "@/lib/api/schemas/delivery-log";
-import { deliveryCounts, deliveryStats, listDeliveries } from "@/lib/delivery/store/log-queries";
+import { deliveryCounts } from "@/lib/delivery/store/log-counts";
+import { deliveryStats, listDeliveries } from "@/lib/delivery/store/log-queries";
 
 export const dynamic = "force-dynamic";
 

@@ -3,7 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { env } from "@/lib/env";
-import { IMPORT_RETENTION_MS, importJob, sweepImports } from "@/lib/audience/import/jobs";
+import { IMPORT_RETENTION_MS, importJob, MAX_RUNNING_IMPORTS, sweepImports } from "@/lib/audience/import/jobs";
 import { sessionCookie } from "@/test/sessions";
 import { acceptInvite, createOwner, inviteMember, type Member } from "@/lib/auth/members";
 import { POST as upload } from "./route";
@@ -40,6 +40,9 @@ describe("CSV import routes", () => {
     const { id, inspection, mapping } = await res.json();
     expect(inspection).toMatchObject({ delimiter: ",", encoding: "utf-8", headers: ["email", "id", "score"] });
     expect(mapping).toEqual([{ target: "email" }, { target: "userId" }, { target: "attribute", name: "score", type: "string" }]);
+    // a column whose first rows all read as numbers, or as ISO dates, is guessed so ("x" above keeps score text)
+    const typed = await (await send("id,seats,signed_up\nr1,3,2026-03-01\nr2,12,2026-04-15\n")).json();
+    expect(typed.mapping).toEqual([{ target: "userId" }, { target: "attribute", name: "seats", type: "number" }, { target: "attribute", name: "signed_up", type: "date" }]);
     const bad = await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "email" }, { target: "skip" }, { target: "skip" }] }) }), params(id));
     expect(bad.status).toBe(400);
     expect((await bad.json()).error.message).toMatch(/user id/);
@@ -130,6 +133,22 @@ describe("CSV import routes", () => {
     expect(progress.status).toBe(410);
     expect((await progress.json()).error.message).toMatch(/no longer kept/);
   });
+
+  it("runs at most MAX_RUNNING_IMPORTS imports at once: the next start is a 429 and its upload stays ready to start", async () => {
+    const ids: string[] = [];
+    for (let i = 0; i <= MAX_RUNNING_IMPORTS; i++) {
+      const rows = Array.from({ length: 5_000 }, (_, n) => `cap${i}-${n},cap${i}-${n}@example.com`);
+      ids.push((await (await send(["id,email", ...rows].join("\n") + "\n")).json()).id);
+    }
+    const startIt = (id: string) => start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping: [{ target: "userId" }, { target: "email" }] }) }), params(id));
+    for (const id of ids.slice(0, MAX_RUNNING_IMPORTS)) expect((await startIt(id)).status).toBe(202);
+    const refused = await startIt(ids.at(-1)!);
+    expect(refused.status).toBe(429);
+    expect((await refused.json()).error).toMatchObject({ code: "too_many_imports", message: `${MAX_RUNNING_IMPORTS} imports are running on this server; start this one when one of them has finished.` });
+    for (const id of ids.slice(0, MAX_RUNNING_IMPORTS)) expect((await waitDone(id)).status).toBe("done");
+    expect((await startIt(ids.at(-1)!)).status).toBe(202);
+    expect((await waitDone(ids.at(-1)!)).report).toMatchObject({ imported: 5_000 });
+  }, 120_000);
 });
 
 // An import was anybody's: any editor could start another's upload with their own mapping, and any

@@ -11,7 +11,7 @@ export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "ap
   const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
     const job = await receiveUpload(req.body, fileNameOf(req), member.id, declared);
-    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers) };
+    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers, job.inspection.sample) };
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
     if (err instanceof TooManyImportsError) throw new ApiError(429, "too_many_imports", err.message);

@@ -1,7 +1,8 @@
 // A receiver that echoes its request (httpbin, a debug endpoint) answers with the secrets it was sent.
-// An editor may test-send a saved webhook with its masked secrets to another path of the same origin
-// (the secret resolver allows it): what comes back, and what a viewer reads in the test-send history,
-// must not hold the admin's password or secret header. Real receiver on 127.0.0.1 (found by a review).
+// An editor may test-send a saved webhook with its masked secrets to its saved URL, which may echo
+// (the secret resolver keeps them only there; another path of the same origin gets none): what comes
+// back, and what a viewer reads in the test-send history, must not hold the admin's password or secret
+// header. Real receiver on 127.0.0.1 (found by a review).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, expect, it } from "vitest";
@@ -37,7 +38,7 @@ it("an editor's test send to an echoing path shows no stored secret, nor does th
     new Request("http://127.0.0.1/api/v1/campaigns", {
       method: "POST",
       headers: { ...(await apiKeyHeaders("admin")), "content-type": "application/json" },
-      body: JSON.stringify({ name: "crm", actions: [{ name: "CRM", url: `http://bob:${PASSWORD}@127.0.0.1:${port}/hook`, headers: [{ name: "X-Key", value: KEY, secret: true }] }] }),
+      body: JSON.stringify({ name: "crm", actions: [{ name: "CRM", url: `http://bob:${PASSWORD}@127.0.0.1:${port}/echo`, headers: [{ name: "X-Key", value: KEY, secret: true }] }] }),
     }),
     { params: Promise.resolve({}) },
   );
@@ -48,7 +49,7 @@ it("an editor's test send to an echoing path shows no stored secret, nor does th
     new Request("http://127.0.0.1/api/test-sends", {
       method: "POST",
       headers: { cookie: cookies.editor, origin: "http://127.0.0.1", "content-type": "application/json" },
-      body: JSON.stringify({ action: { ...action, url: action.url.replace("/hook", "/echo") }, campaign: { id: campaign.id, name: "crm" }, userId: "u1" }),
+      body: JSON.stringify({ action, campaign: { id: campaign.id, name: "crm" }, userId: "u1" }),
     }),
   );
   expect(sent.status).toBe(200);

@@ -101,7 +101,7 @@ describe("POST /api/test-sends and the secret resolver", () => {
   });
 
   it("a copy not saved yet: an editor's gets no secret; an admin's at the same origin gets password and header, never the signature", async () => {
-    const copy = { copiedFrom: actionId, ...masked(victim.port, "/copy") };
+    const copy = { copiedFrom: actionId, ...masked(victim.port, "/hook") };
     const byEditor = await sendAs("editor", copy);
     expect(byEditor.error).toMatch(/Only an admin's copy keeps saved secrets/);
     expect(victim.received).toHaveLength(0);

@@ -17,14 +17,15 @@ import { definePage, pageMember } from "@/app/member";
 export const dynamic = "force-dynamic";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  await pageMember("viewer");
-  const campaign = await getCampaignDraft((await params).id);
+  const member = await pageMember("viewer");
+  const campaign = await getCampaignDraft((await params).id, member.role);
   return { title: campaign ? `${campaign.name} · Hookline` : "Not found · Hookline" };
 }
 
-export default definePage("viewer", async function CampaignPage({ params }: { params: Promise<{ id: string }> }) {
+export default definePage("viewer", async function CampaignPage({ params }: { params: Promise<{ id: string }> }, member) {
   const { id } = await params;
-  const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
+  // a viewer's draft shows every credential part masked; an editor's, what they edit
+  const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id, member.role), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
   const [goal, results, events] = await Promise.all([loadCampaignGoal(id), campaignResults(id), eventNames()]);
   if (!campaign || !delivery || !outcomes || !goal || !results) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;

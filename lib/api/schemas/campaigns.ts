@@ -100,7 +100,7 @@ const deliveryRowSchema = z
     hold: z
       .enum(HOLDS)
       .nullable()
-      .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says); null otherwise' }),
+      .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says), "before_start" (its campaign\'s start date has not come: it goes out then, as its reason says); null otherwise' }),
     plannedAt: z.iso.datetime(),
     dueAt: z.iso.datetime(),
     attempts: z.number().int(),
@@ -114,7 +114,8 @@ export const deliveriesPageSchema = z
   .object({
     page: z.number().int().nullable().meta({ description: "The page's number; null on a page read by `cursor`" }),
     pageSize: z.number().int(),
-    total: z.number().int(),
+    total: z.number().int().meta({ description: "Deliveries matching, counted up to 10,000: with `totalCapped` there are more" }),
+    totalCapped: z.boolean().meta({ description: "true when more than `total` (10,000) deliveries match; `pages` then counts the first 10,000" }),
     pages: z.number().int(),
     items: z.array(deliveryRowSchema),
     nextCursor: z.string().nullable().meta({ description: "Pass it back as `cursor` (same `state`) for the next page; null on the last page" }),

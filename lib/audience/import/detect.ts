@@ -40,6 +40,37 @@ export function detectDelimiter(firstLine: string): Delimiter {
   return best;
 }
 
+export type LineEnding = "\r\n" | "\n" | "\r";
+
+/**
+ * The line ending of a file: its first line break outside quotes (CRLF before a lone CR; LF when
+ * there is none), quotes read as csv-parse reads them with relax_quotes. The import gives it to
+ * csv-parse and to recordText, so that a quote ends at the same line break for both.
+ */
+export function detectLineEnding(head: string, delimiter: string): LineEnding {
+  let quoted = false;
+  let atFieldStart = true;
+  for (let i = 0; i < head.length; i++) {
+    const ch = head[i];
+    if (quoted) {
+      if (ch !== '"') continue;
+      if (head[i + 1] === '"') i++;
+      else quoted = false;
+    } else if (ch === "\n") {
+      return "\n";
+    } else if (ch === "\r") {
+      return head[i + 1] === "\n" ? "\r\n" : "\r";
+    } else if (head.startsWith(delimiter, i)) {
+      atFieldStart = true;
+      i += delimiter.length - 1;
+    } else {
+      if (ch === '"' && atFieldStart) quoted = true;
+      atFieldStart = false;
+    }
+  }
+  return "\n";
+}
+
 /** The delimiter as the import screen names it ("semicolon separated"). */
 export function delimiterName(d: Delimiter): string {
   return { ",": "comma", ";": "semicolon", "\t": "tab", "|": "pipe" }[d];

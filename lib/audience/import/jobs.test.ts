@@ -13,10 +13,12 @@ import {
   importJob,
   importsToDrop,
   MAX_KEPT_IMPORTS,
+  MAX_RUNNING_IMPORTS,
   receiveUpload,
   rejectedRowsDownload,
   startImport,
   sweepImports,
+  TooManyImportsError,
   type ImportJob,
 } from "./jobs";
 
@@ -56,6 +58,26 @@ describe("importsToDrop", () => {
     expect(importsToDrop(list, now).sort()).toEqual(["old-done", "old-upload"]);
     // kept at most two: the newest ends (b, recent-failed) stay, a goes; running never counts
     expect(importsToDrop(list, now, { retentionMs: IMPORT_RETENTION_MS, maxKept: 2 }).sort()).toEqual(["a", "old-done", "old-upload"]);
+  });
+});
+
+describe("startImport", () => {
+  it("runs at most MAX_RUNNING_IMPORTS imports at once in the process, whoever started them; the next waits, ready to start", async () => {
+    const mapping = { mapping: [{ target: "userId" as const }, { target: "email" as const }] };
+    const uploads = [];
+    for (let i = 0; i <= MAX_RUNNING_IMPORTS; i++) uploads.push(await upload(`id,email\nrun-${i},r${i}@example.com\n`));
+    const [next, ...first] = uploads.reverse();
+    // started in one go, the first are all still running when the next one asks
+    for (const j of first) startImport(j.id, mapping, { id: j.owner, role: "editor" });
+    expect(() => startImport(next!.id, mapping, { id: next!.owner, role: "editor" })).toThrow(TooManyImportsError);
+    expect(() => startImport(next!.id, mapping, { id: next!.owner, role: "editor" })).toThrow(`${MAX_RUNNING_IMPORTS} imports are running on this server; start this one when one of them has finished.`);
+    expect(importJob(next!.id)?.status).toBe("uploaded");
+    await waitFor(() => first.every((j) => importJob(j.id)?.status === "done"), 10_000, 10);
+    startImport(next!.id, mapping, { id: next!.owner, role: "editor" });
+    await waitFor(() => importJob(next!.id)?.status === "done", 10_000, 10);
+    expect(importJob(next!.id)?.report).toMatchObject({ imported: 1 });
+    // the tests below count what a sweep drops
+    await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
   });
 });
 
@@ -120,5 +142,11 @@ describe("sweepImports on real files", () => {
     expect(existsSync(unrelated)).toBe(true);
     expect(await rejectedRowsDownload("imp_leftover1", ADMIN)).toEqual({ kind: "expired" });
     expect(await rejectedRowsDownload("imp_neverexisted", ADMIN)).toEqual({ kind: "not_found" });
+  });
+
+  it("reads no file for an id that is not an import's: a path out of the imports directory is 'not found', whatever is there", async () => {
+    // <dataDir>/probe.rejected.csv exists; "../probe" joined into the imports directory would reach it
+    await writeFile(path.join(env().dataDir, "probe.rejected.csv"), "line,reason\n");
+    for (const id of ["../probe", "imp_x/../../probe", "imp_../../probe"]) expect(await rejectedRowsDownload(id, ADMIN)).toEqual({ kind: "not_found" });
   });
 });

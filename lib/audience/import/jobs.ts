@@ -45,11 +45,18 @@ const MAX_EXPIRED_IDS = 1000;
 const IMPORT_SWEEP_EVERY_MS = 60 * 60 * 1000;
 
 export class UploadTooLargeError extends CsvImportError {}
-/** The member's other imports are all still running: a new upload waits for one to finish. */
+/** The member's other imports are all still running, or MAX_RUNNING_IMPORTS are: this one waits for one to finish. */
 export class TooManyImportsError extends CsvImportError {}
 
 /** Imports (uploaded, running or done) whose files a member keeps; an upload past it deletes the oldest finished or unstarted. */
 export const MAX_IMPORTS_PER_MEMBER = 5;
+/**
+ * Imports running at once in this process, whoever started them: each holds up to a batch of rows
+ * and its rejected rows (about its 50 MB file at worst) and takes the event loop's time, and
+ * several editors with 5 each could push the web process toward its 1 GB heap. Past it a start is
+ * refused until one ends (the upload waits, ready to start).
+ */
+export const MAX_RUNNING_IMPORTS = 3;
 
 const holder = globalThis as unknown as { __hooklineImports?: Map<string, ImportJob>; __hooklineExpiredImports?: Set<string>; __hooklineImportSweeper?: NodeJS.Timeout };
 const jobs = () => (holder.__hooklineImports ??= new Map());
@@ -58,8 +65,14 @@ const expiredIds = () => (holder.__hooklineExpiredImports ??= new Set());
 function dir() {
   return path.join(env().dataDir, "imports");
 }
-const fileOf = (id: string) => path.join(dir(), `${id}.csv`);
-const rejectedOf = (id: string) => path.join(dir(), `${id}.rejected.csv`);
+/** what an import's id looks like: nothing else is joined into a path (an id from a URL could climb out of the directory) */
+const IMPORT_ID = /^imp_[A-Za-z0-9_-]+$/;
+function inDir(id: string, suffix: string) {
+  if (!IMPORT_ID.test(id)) throw new Error("not an import's id");
+  return path.join(dir(), `${id}${suffix}`);
+}
+const fileOf = (id: string) => inDir(id, ".csv");
+const rejectedOf = (id: string) => inDir(id, ".rejected.csv");
 /** the id a file in the imports directory belongs to */
 const FILE_NAME = /^(imp_[A-Za-z0-9_-]+)(?:\.rejected)?\.csv$/;
 
@@ -223,6 +236,8 @@ export function startImport(id: string, options: { mapping: ColumnMapping[]; del
   assertMayStart(job, actor);
   if (job.status !== "uploaded") throw new CsvImportError("This file has already been imported.");
   if (options.mapping.length !== job.inspection.headers.length) throw new CsvImportError(`Map each of the ${job.inspection.headers.length} columns.`);
+  const running = [...jobs().values()].filter((j) => j.status === "running").length;
+  if (running >= MAX_RUNNING_IMPORTS) throw new TooManyImportsError(`${MAX_RUNNING_IMPORTS} imports are running on this server; start this one when one of them has finished.`);
   job.status = "running";
   const run = importCsv(fileOf(id), {
     delimiter: options.delimiter ?? job.inspection.delimiter,
@@ -258,6 +273,7 @@ export type RejectedRowsDownload =
 
 /** The rejected rows as CSV (line, reason, row), once the import is done, or why not; for its uploader and admins (403 otherwise). */
 export async function rejectedRowsDownload(id: string, actor: ImportActor): Promise<RejectedRowsDownload> {
+  if (!IMPORT_ID.test(id)) return { kind: "not_found" };
   const job = jobs().get(id);
   if (job) assertMayRead(job, actor);
   if (!job) {

@@ -42,6 +42,8 @@ export const mappingSchema = z
   });
 
 const emailSchema = z.email();
+const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
+const LEADING_ZERO = /^[+-]?0\d/;
 const TRUE = new Set(["true", "yes", "y", "1", "on"]);
 const FALSE = new Set(["false", "no", "n", "0", "off"]);
 
@@ -52,8 +54,12 @@ function convert(value: string, type: AttributeType): AttributeValue | { error: 
     case "string":
       return value.length > 10_000 ? { error: "is over 10,000 characters" } : value;
     case "number": {
-      const n = Number(value.replace(/\s/g, ""));
-      return value.trim() !== "" && Number.isFinite(n) ? n : { error: `"${clip(value)}" is not a number` };
+      // decimal notation only (spaces between digit groups allowed): JavaScript's Number() also reads
+      // 0x1F, 0b101 and 0o17, and a leading zero is a code (zip 02134 would be stored as 2134)
+      const text = value.replace(/\s/g, "");
+      if (LEADING_ZERO.test(text)) return { error: `"${clip(value)}" starts with a zero: import the column as string to keep it as written` };
+      const n = DECIMAL.test(text) ? Number(text) : NaN;
+      return Number.isFinite(n) ? n : { error: `"${clip(value)}" is not a number` };
     }
     case "boolean": {
       const v = value.trim().toLowerCase();
@@ -116,16 +122,33 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
   return { ok: true, user };
 }
 
-/** A first guess at the mapping from the header names. */
-export function guessMapping(headers: string[]): ColumnMapping[] {
+// what a column's first rows must all look like for its attribute to be guessed of a type: plain
+// decimals without a leading zero or a long digit run (zip codes, card and phone numbers stay text),
+// true/false (1/0 and yes/no are as often codes), ISO dates (03/01/2026 reads two ways)
+const NUMBER_CELL = /^-?(?:0|[1-9]\d{0,14})(?:\.\d{1,10})?$/;
+const BOOLEAN_CELL = /^(?:true|false)$/i;
+const DATE_CELL = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
+/** The type an attribute column's non-empty sample cells all read as (string when none, or when they differ). */
+function guessType(cells: string[]): AttributeType {
+  const values = cells.map((c) => c.trim()).filter(Boolean);
+  if (values.length === 0) return "string";
+  if (values.every((v) => NUMBER_CELL.test(v))) return "number";
+  if (values.every((v) => BOOLEAN_CELL.test(v))) return "boolean";
+  if (values.every((v) => DATE_CELL.test(v) && parseDateInput(v) !== null)) return "date";
+  return "string";
+}
+
+/** A first guess at the mapping from the header names, each attribute typed by its cells in the first rows (`sample`). */
+export function guessMapping(headers: string[], sample: string[][] = []): ColumnMapping[] {
   const seen = new Set<string>();
-  return headers.map((h): ColumnMapping => {
+  return headers.map((h, i): ColumnMapping => {
     const key = h.trim().toLowerCase().replace(/[\s_-]/g, "");
     let mapping: ColumnMapping;
     if (["userid", "id", "user", "externalid"].includes(key) && !seen.has("userId")) mapping = { target: "userId" };
     else if (["email", "emailaddress", "mail"].includes(key) && !seen.has("email")) mapping = { target: "email" };
     else if (["timezone", "tz", "zone"].includes(key) && !seen.has("timezone")) mapping = { target: "timezone" };
-    else if (!attributeNameProblem(h.trim()) && !seen.has(`a:${h.trim()}`)) mapping = { target: "attribute", name: h.trim(), type: "string" };
+    else if (!attributeNameProblem(h.trim()) && !seen.has(`a:${h.trim()}`)) mapping = { target: "attribute", name: h.trim(), type: guessType(sample.map((row) => row[i] ?? "")) };
     else mapping = { target: "skip" };
     seen.add(mapping.target === "attribute" ? `a:${mapping.name}` : mapping.target);
     return mapping;

@@ -1,17 +1,16 @@
 // CSV import of users: inspect a file (encoding, delimiter, header, first rows), then stream it
 // through csv-parse, upserting valid rows a thousand at a time and reporting every refused row
 // with its line number and reason (also written to a CSV of rejected rows).
-import { createReadStream, createWriteStream } from "node:fs";
+import { createReadStream } from "node:fs";
 import { open, stat } from "node:fs/promises";
-import { once } from "node:events";
-import { createInterface } from "node:readline";
 import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { upsertUsers } from "../users";
-import { detectDelimiter, detectEncoding, hasUtf16Bom, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
+import { detectDelimiter, detectEncoding, detectLineEnding, hasUtf16Bom, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
 import { rowToUser, type ColumnMapping } from "./mapping";
+import { recordText, strayQuote } from "./stray-quote";
+import { RejectedRows, type RejectedRow } from "./rejected-rows";
 import type { UserInput } from "../../api/schemas/users";
-import { csvField } from "../../text/csv-field";
 
 export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
 const MAX_COLUMNS = 1000;
@@ -20,16 +19,16 @@ const MAX_LINE_CHARS = 1_000_000;
 /** How many rejected rows the report lists; the rejected-rows CSV has every one. */
 const REPORT_REJECTED_LIMIT = 10_000;
 /**
- * How many rejected rows an import keeps (each with its source line, in memory until it ends, to
- * write them in line order): past it the import stops. A 50 MB file of two-byte rows that all fail
- * (a wrong column count, a wrong mapping) held 26 million of them, over 3 GB, and the server died.
+ * How many rejected rows an import takes: past it the import stops, a file rejected row after row
+ * being a wrong mapping. A 50 MB file of two-byte rows that all fail (a wrong column count, a wrong
+ * mapping) held 26 million of them in memory, over 3 GB, and the server died (they are written as
+ * they come now, but the report and the time it takes still grow with them).
  */
 export const MAX_REJECTED_ROWS = 100_000;
 
 export class CsvImportError extends Error {}
 
 export type CsvInspection = { encoding: CsvEncoding; delimiter: Delimiter; headers: string[]; sample: string[][]; bytes: number };
-export type RejectedRow = { line: number; reason: string };
 export type ImportReport = {
   rows: number;
   imported: number;
@@ -37,7 +36,7 @@ export type ImportReport = {
   updated: number;
   rejectedCount: number;
   rejected: RejectedRow[];
-  /** set when the import stopped early (too many rejected rows): why, and that the rest was not read */
+  /** set when the import stopped early (too many rejected rows, a line too long): why, and that the rest was not read */
   stopped?: string;
 };
 
@@ -84,49 +83,6 @@ export async function inspectCsv(file: string): Promise<CsvInspection> {
   return { encoding, delimiter, headers, sample: records.slice(1), bytes: size };
 }
 
-type Rejection = RejectedRow & { raw: string };
-/** A record csv-parse could not read: its rejection, and its text and line as far as its last error. */
-type Malformed = { rejection: Rejection; lastRaw: string; lastLine: number };
-
-/**
- * Completes each malformed record's raw, which csv-parse cuts at its last error: the rest of that
- * line is read back from the file. Where the line read does not start with what csv-parse saw there
- * (its line count slips on CRLF inside quotes), the raw stays as it was.
- */
-async function completeMalformedRaw(file: string, encoding: CsvEncoding, malformed: Malformed[]) {
-  const byLine = new Map<number, Malformed[]>();
-  for (const m of malformed) byLine.set(m.lastLine, [...(byLine.get(m.lastLine) ?? []), m]);
-  const last = malformed.reduce((max, m) => Math.max(max, m.lastLine), 0);
-  if (!last) return;
-  const input = createReadStream(file, { encoding: encoding === "utf-8" ? "utf8" : "latin1" });
-  try {
-    let n = 0;
-    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
-      for (const m of byLine.get(++n) ?? []) {
-        const seen = m.lastRaw.replace(/\r\n?/g, "\n").replace(/\n$/, "");
-        const earlier = seen.slice(0, seen.lastIndexOf("\n") + 1);
-        const tail = seen.slice(earlier.length);
-        // an empty tail matches any line: the count may have slipped, so nothing is attached on it
-        if (tail && line.startsWith(tail)) m.rejection.raw = earlier + line;
-      }
-      if (n >= last) break;
-    }
-  } finally {
-    input.destroy();
-  }
-}
-
-async function writeRejected(file: string, rows: Rejection[]) {
-  const out = createWriteStream(file);
-  const write = async (text: string) => {
-    if (!out.write(text)) await once(out, "drain");
-  };
-  await write("line,reason,row\n");
-  for (const r of rows) await write(`${r.line},${csvField(r.reason)},${csvField(r.raw.replace(/\r?\n$/, ""))}\n`);
-  out.end();
-  await once(out, "close");
-}
-
 export type ImportOptions = {
   delimiter: Delimiter;
   encoding: CsvEncoding;
@@ -138,57 +94,78 @@ export type ImportOptions = {
 
 export async function importCsv(file: string, options: ImportOptions): Promise<ImportReport> {
   const { size } = await stat(file);
+  // line breaks are the same bytes in UTF-8 and Latin-1
+  const lineEnding = detectLineEnding((await readHead(file, 2 * 1024 * 1024)).toString("latin1"), options.delimiter);
   const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
-  // Kept in memory (at most the 50 MB file) so the rejected rows come out in line order.
-  const rejectedRows: Rejection[] = [];
+  const rejected = new RejectedRows(options.rejectedFile, REPORT_REJECTED_LIMIT);
   // the last line of the file taken in (a row imported or rejected): where a stop leaves off
   let lastLine = 1;
+  // the last line of a record the loop took: no row up to it can be rejected once its batch is upserted
+  let readLine = 1;
   let stopped = false;
-  /** The rejection, or null once the import has stopped: a row past MAX_REJECTED_ROWS stops it, unread rows and all. */
-  const reject = (line: number, reason: string, raw: string): Rejection | null => {
-    if (stopped) return null;
-    if (rejectedRows.length >= MAX_REJECTED_ROWS) {
+  /** Whether the row was taken: false once the import has stopped, a row past MAX_REJECTED_ROWS stopping it, unread rows and all. */
+  const reject = (line: number, reason: string, raw: string): boolean => {
+    if (stopped) return false;
+    if (report.rejectedCount >= MAX_REJECTED_ROWS) {
       stopped = true;
       report.stopped = `More than ${MAX_REJECTED_ROWS.toLocaleString("en-US")} rows were rejected, so the import stopped after line ${lastLine.toLocaleString("en-US")}: the lines after it were not read. Check the column mapping and the file, then import it again (users already imported are updated, not duplicated).`;
       input.destroy();
       parser.destroy();
-      return null;
+      return false;
     }
     report.rejectedCount++;
-    rejectedRows.push({ line, reason, raw });
-    return rejectedRows[rejectedRows.length - 1]!;
+    rejected.add({ line, reason, raw });
+    return true;
   };
-  const malformed: Malformed[] = [];
   const input = createReadStream(file);
   let bytesRead = 0;
   input.on("data", (chunk) => (bytesRead += chunk.length));
+  // where csv-parse's last record ended and how many empty lines it had skipped by then (it runs
+  // ahead of the loop): a record's text in raw comes after the empty lines skipped before it, and
+  // the record over MAX_LINE_CHARS begins after them
+  let parsedLine = 1;
+  let parsedEmptyLines = 0;
+  const recordRead = (info: { lines: number; empty_lines: number }) => {
+    const emptyLinesBefore = info.empty_lines - parsedEmptyLines;
+    parsedLine = info.lines;
+    parsedEmptyLines = info.empty_lines;
+    return emptyLinesBefore;
+  };
+  // the record csv-parse found over MAX_LINE_CHARS: it reads nothing after it (each later chunk is
+  // dropped with one more error), so the import ends there and says from which line. Found where
+  // it passes the limit: a quote left open runs on for many lines, which were not read either.
+  let overLong: { from: number; to: number } | null = null;
   const parser: ReturnType<typeof parse> = input.pipe(
     parse({
       delimiter: options.delimiter,
+      record_delimiter: lineEnding,
       encoding: options.encoding === "utf-8" ? "utf8" : "latin1",
       bom: true,
       from_line: 2,
       relax_column_count: true,
+      // Stray quotes are read as text and the row is rejected by strayQuote below. Reading strictly,
+      // csv-parse raised an error for every bad quote, each copying the record so far: a line of
+      // 100,000 quotes held the event loop (the web process's, with the embedded engine) for minutes.
+      relax_quotes: true,
       skip_empty_lines: true,
       info: true,
       raw: true,
       max_record_size: MAX_LINE_CHARS,
       skip_records_with_error: true,
+      // with raw and info, the record is { record, raw, info }: it takes along how many empty lines came before it
+      on_record: (record, context) => Object.assign(record, { emptyLinesBefore: recordRead(context) }),
       on_skip: (err, raw = "") => {
-        const line = Number((err as { lines?: number } | undefined)?.lines ?? 0);
-        // csv-parse calls this for every bad quote of a record, its text so far growing each time (on
-        // the same line, or past a line break inside quotes): that is one row, rejected once.
-        const previous = malformed[malformed.length - 1];
-        if (previous && raw.startsWith(previous.lastRaw) && (line === previous.lastLine || /[\r\n]/.test(raw.slice(previous.lastRaw.length)))) {
-          previous.lastRaw = previous.rejection.raw = raw;
-          previous.lastLine = line;
+        const info = err as unknown as { code?: string; lines?: number; empty_lines?: number } | undefined;
+        const line = Number(info?.lines ?? 0);
+        if (info?.code === "CSV_MAX_RECORD_SIZE") {
+          overLong ??= { from: parsedLine + 1 + Number(info.empty_lines ?? 0) - parsedEmptyLines, to: line };
           return undefined;
         }
-        const rejection = reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, raw);
-        if (!rejection) return undefined;
+        // otherwise a quote still open at the end of the file: the rest of the file is that one row
+        const text = recordText(raw, recordRead({ lines: line, empty_lines: Number(info?.empty_lines ?? 0) }), lineEnding);
+        if (!reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, text)) return undefined;
         report.rows++;
         lastLine = Math.max(lastLine, line);
-        malformed.push({ rejection, lastRaw: raw, lastLine: line });
         return undefined;
       },
     }),
@@ -196,8 +173,12 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   let batch: UserInput[] = [];
   // each batch entry's line and text, to reject the rows of a user the upsert left alone
   let batchRows: { line: number; raw: string }[] = [];
+  /** Upserts the batch, then writes the rejected rows now final. */
   const flush = async () => {
-    if (!batch.length) return;
+    if (batch.length) await upsertBatch();
+    await rejected.release(readLine);
+  };
+  const upsertBatch = async () => {
     const result = await upsertUsers(batch, { skipTooLarge: true });
     report.created += result.created;
     report.updated += result.updated;
@@ -211,28 +192,45 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
     batchRows = [];
     options.onProgress?.(Math.min(1, bytesRead / size), report);
   };
+  /** Ends a failed import (the file unreadable, the rejected rows unwritable): every stream closed, the error a CsvImportError. */
+  const fail = async (err: unknown): Promise<never> => {
+    input.destroy();
+    parser.destroy();
+    rejected.abort();
+    throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
+  };
   try {
-    for await (const { record, info, raw } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string }>) {
+    for await (const { record, info, raw, emptyLinesBefore } of parser as AsyncIterable<{ record: string[]; info: { lines: number }; raw: string; emptyLinesBefore: number }>) {
       if (stopped) break;
-      const result = rowToUser(record, options.mapping);
+      const text = recordText(raw, emptyLinesBefore, lineEnding);
+      const stray = strayQuote(text, options.delimiter);
+      const result = stray ? { ok: false as const, reason: `Malformed CSV: ${stray}` } : rowToUser(record, options.mapping);
       if (result.ok) {
         batch.push(result.user);
-        batchRows.push({ line: info.lines, raw });
-      } else if (!reject(info.lines, result.reason, raw)) break;
+        batchRows.push({ line: info.lines, raw: text });
+      } else if (!reject(info.lines, result.reason, text)) break;
       report.rows++;
       lastLine = Math.max(lastLine, info.lines);
-      if (batch.length >= BATCH) await flush();
+      readLine = info.lines;
+      if (batch.length >= BATCH || rejected.holdsMany) await flush();
     }
     await flush();
   } catch (err) {
     // the stop destroys the parser under the loop (a premature close): the rows read so far are imported
-    if (!stopped) throw new CsvImportError(`The import stopped: ${(err as Error).message}`);
-    await flush();
+    if (!stopped) await fail(err);
+    await flush().catch(fail);
   }
-  await completeMalformedRaw(file, options.encoding, malformed);
-  rejectedRows.sort((a, b) => a.line - b.line);
-  report.rejected = rejectedRows.slice(0, REPORT_REJECTED_LIMIT).map(({ line, reason }) => ({ line, reason }));
-  if (options.rejectedFile) await writeRejected(options.rejectedFile, rejectedRows);
+  if (overLong && !stopped) {
+    const { from, to } = overLong;
+    const n = (line: number) => line.toLocaleString("en-US");
+    const where =
+      from === to
+        ? `Line ${n(from)} is over ${n(MAX_LINE_CHARS)} characters, so the import stopped there: it and the lines after it were not read.`
+        : `The row that begins on line ${n(from)} runs past ${n(MAX_LINE_CHARS)} characters (by line ${n(to)}), so the import stopped there: lines ${n(from)} on were not read.`;
+    report.stopped = `${where} Check the file (a quote left open takes the lines after it into its row), then import it again (users already imported are updated, not duplicated).`;
+  }
+  await rejected.close().catch(fail);
+  report.rejected = rejected.listed;
   options.onProgress?.(1, report);
   return report;
 }

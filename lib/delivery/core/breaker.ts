@@ -29,6 +29,16 @@ export class HostBreakers {
     return null;
   }
 
+  /**
+   * A send let through ended without a result (handed back unsent, or its sender threw): nothing is
+   * counted, and if it was the open host's trial, the next one may go. Without this the host would
+   * answer "paused" to every delivery until the process restarts.
+   */
+  release(host: string) {
+    const s = this.hosts.get(host);
+    if (s) s.trialInFlight = false;
+  }
+
   record(host: string, outcome: "delivered" | "retryable" | "failed", now: number) {
     const s = this.state(host);
     s.trialInFlight = false;

@@ -4,7 +4,7 @@ import { renderWebhookRequest } from "../../webhooks/render-request";
 import type { WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { decide, type DecideInput } from "./decide";
+import { decide, underCap, type DecideInput } from "./decide";
 
 const now = new Date("2026-06-01T12:00:00Z"); // 14:00 in Paris
 const template: WebhookTemplate = {
@@ -15,7 +15,7 @@ const template: WebhookTemplate = {
   headers: [],
 };
 const delivery: ClaimedDelivery = { id: "d1", webhookId: "msg_1", campaignId: "c1", actionId: "a1", userId: "u1", eventData: null, plannedAt: now, attempts: 0, variantActionId: null };
-const campaign: BatchCampaign = { id: "c1", name: "Spring", status: "active", capExempt: false, endAt: null, rule: { when: "immediate" } as BatchCampaign["rule"] };
+const campaign: BatchCampaign = { id: "c1", name: "Spring", status: "active", capExempt: false, startAt: null, endAt: null, rule: { when: "immediate" } as BatchCampaign["rule"] };
 
 function input(over: Partial<DecideInput> = {}): DecideInput {
   return {
@@ -23,7 +23,6 @@ function input(over: Partial<DecideInput> = {}): DecideInput {
     campaign,
     action: { template, templateError: null },
     user: { id: "u1", email: "a@example.com", timezone: "Europe/Paris", attributes: { firstName: "Ana" } },
-    capReason: undefined,
     now,
     render: renderWebhookRequest,
     blockedUntil: () => null,
@@ -55,20 +54,39 @@ describe("decide", () => {
     expect(decide(input({ delivery: { ...delivery, variantActionId: "a1-b" }, action: step, content: undefined }))).toMatchObject({ kind: "suppress" });
   });
 
+  it("holds a row until the campaign's start date, whatever its rule (a hold, not a failure), before quiet hours and the template", () => {
+    const startAt = new Date(now.getTime() + 86_400_000);
+    const hold = { kind: "hold", dueAt: startAt, reason: "Held until the campaign's start: 2026-06-02 12:00 UTC" };
+    for (const rule of [{ when: "immediate" }, { when: "triggered", event: "signup" }, { when: "scheduled", sendAt: "2026-06-01T09:00", timeZone: "UTC" }, { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" }]) {
+      expect(decide(input({ campaign: { ...campaign, startAt, rule: rule as BatchCampaign["rule"] } }))).toEqual(hold);
+    }
+    const quiet = { when: "immediate", quietHours: { start: "13:00", end: "15:30" } } as BatchCampaign["rule"];
+    expect(decide(input({ campaign: { ...campaign, startAt, rule: quiet }, action: { template: null, templateError: "broken" } }))).toEqual(hold);
+    // started: sent
+    expect(decide(input({ campaign: { ...campaign, startAt: now } })).kind).toBe("send");
+    expect(decide(input({ campaign: { ...campaign, startAt: new Date(now.getTime() - 1) } })).kind).toBe("send");
+  });
+
   it("hands the row back when the campaign is no longer active (paused meanwhile)", () => {
     expect(decide(input({ campaign: { ...campaign, status: "paused" } }))).toEqual({ kind: "release" });
   });
 
-  it("holds for quiet hours in the user's zone, before the cap and the template are looked at", () => {
+  it("holds for quiet hours in the user's zone, before the template is looked at", () => {
     const rule = { when: "immediate", quietHours: { start: "13:00", end: "15:30" } } as BatchCampaign["rule"];
-    const d = decide(input({ campaign: { ...campaign, rule }, capReason: "Frequency cap: 1 per day reached", action: { template: null, templateError: "broken" } }));
+    const d = decide(input({ campaign: { ...campaign, rule }, action: { template: null, templateError: "broken" } }));
     expect(d).toEqual({ kind: "hold", dueAt: new Date("2026-06-01T13:30:00Z"), reason: "Held for quiet hours until 15:30 Mon 1 Jun (Europe/Paris)" });
     // the same hours in UTC (12:00) are outside them
     expect(decide(input({ campaign: { ...campaign, rule }, user: { id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana" } } })).kind).toBe("send");
   });
 
-  it("suppresses what the frequency cap stops", () => {
-    expect(decide(input({ capReason: "Frequency cap: 1 per day reached" }))).toEqual({ kind: "suppress", reason: "Frequency cap: 1 per day reached" });
+  it("suppresses a send the frequency cap stops, and only a send: what another rule stopped stays as decided", () => {
+    const capped = "Frequency cap: 1 per day reached";
+    expect(underCap(decide(input()), capped)).toEqual({ kind: "suppress", reason: capped });
+    expect(underCap(decide(input()), undefined).kind).toBe("send");
+    const ended = decide(input({ campaign: { ...campaign, endAt: new Date(now.getTime() - 1) } }));
+    expect(underCap(ended, capped)).toEqual({ kind: "suppress", reason: "The campaign had ended" });
+    const failed = decide(input({ action: { template: null, templateError: "broken" } }));
+    expect(underCap(failed, capped)).toEqual({ kind: "fail", error: "broken" });
   });
 
   it("fails without a request when the action cannot load or the template cannot render", () => {

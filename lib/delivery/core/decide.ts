@@ -1,14 +1,14 @@
 // What happens to one claimed delivery before anything is sent: a pure function of the delivery,
-// what its batch loaded (campaign, action, user), the frequency cap's verdict, the clock, the
-// renderer and the host breaker. The dispatcher turns the decision into a recorded change or a send;
-// every rule that can stop a send is decided here, in this order.
+// what its batch loaded (campaign, action, user), the clock, the renderer and the host breaker; then
+// the frequency cap's verdict on the sends alone (underCap). The dispatcher turns the decision into a
+// recorded change or a send; every rule that can stop a send is decided here, in this order.
 import type { UserForPlanning } from "../../audience/users";
 import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
 import { overLimitReason } from "../../templating";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { breakerPauseReason, quietHoursHoldReason } from "./hold-reason";
+import { breakerPauseReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
@@ -23,7 +23,7 @@ export type Decision<A extends ActionEntry = ActionEntry> =
   | { kind: "suppress"; reason: string }
   /** handed back untouched (the campaign is no longer sending) */
   | { kind: "release" }
-  /** waits until dueAt without an attempt (quiet hours) */
+  /** waits until dueAt without an attempt (the campaign's start date, quiet hours) */
   | { kind: "hold"; dueAt: Date; reason: string }
   /** an attempt that failed before a request existed (the template); not retried */
   | { kind: "fail"; error: string }
@@ -38,23 +38,23 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
   /** a variant's row (Delivery.variantActionId): rendered instead of the step's content */
   content?: A | undefined;
   user: UserForPlanning | undefined;
-  /** why the frequency cap stops this send, if it does (applyFrequencyCap over the batch) */
-  capReason: string | undefined;
   now: Date;
   render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
   /** until when the host's breaker refuses sends, or null */
   blockedUntil: (host: string) => Date | null;
 };
 
-export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, capReason, now, render, blockedUntil }: DecideInput<A>): Decision<A> {
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
   if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, action or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
   if (campaign.endAt && campaign.endAt < now) return { kind: "suppress", reason: "The campaign had ended" };
+  // planning holds to the start date what it plans; this holds what a start date saved since (moved
+  // later while paused) finds waiting, whatever the rule
+  if (campaign.startAt && campaign.startAt > now) return { kind: "hold", dueAt: campaign.startAt, reason: startDateHoldReason(campaign.startAt) };
   const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
   const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
   if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: quietHoursHoldReason(quietEnd, zone) };
-  if (capReason) return { kind: "suppress", reason: capReason };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the action" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
@@ -82,6 +82,15 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const blocked = blockedUntil(host);
   if (blocked) return { kind: "pause", dueAt: blocked, host, reason: breakerPauseReason(host, blocked) };
   return { kind: "send", request: rendered.request, host, action, signingSecrets: rendered.signingSecrets };
+}
+
+/**
+ * The frequency cap, last: applied (applyFrequencyCap over the batch) to the rows decide() would send
+ * and to no other, since a row ended, held, failed or paused sends nothing and must not use up the
+ * user's cap for the rows after it. A send it stops is suppressed with its reason.
+ */
+export function underCap<A extends ActionEntry>(decision: Decision<A>, capReason: string | undefined): Decision<A> {
+  return decision.kind === "send" && capReason ? { kind: "suppress", reason: capReason } : decision;
 }
 
 /** The destination host a delivery is kept under (the breaker, Delivery.host): never a full URL. */

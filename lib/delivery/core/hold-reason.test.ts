@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason } from "./hold-reason";
+import { breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
+import { deliveryStateText } from "./states";
 
 describe("the quiet-hours hold's wording", () => {
   it("says until when in the user's own zone, in words and a 24-hour clock", () => {
@@ -44,5 +45,15 @@ describe("the quiet-hours hold's wording", () => {
 
   it("words a host breaker's pause with the time of day of the next try, not a raw timestamp", () => {
     expect(breakerPauseReason("hooks.example.com", new Date("2026-12-05T02:43:10.123Z"))).toBe("Paused: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC");
+  });
+
+  it("holds a row until the campaign's start date, worded in UTC, read as its own hold", () => {
+    const reason = startDateHoldReason(new Date("2026-12-07T09:00:00Z"));
+    expect(reason).toBe("Held until the campaign's start: 2026-12-07 09:00 UTC");
+    expect(holdOf("scheduled", reason, "active")).toBe("before_start");
+    expect(holdOf("scheduled", reason, "paused")).toBe("campaign_paused");
+    expect(holdOf("delivered", reason, "active")).toBeNull();
+    expect(heldUntilText(reason)).toBe("until 2026-12-07 09:00 UTC");
+    expect(deliveryStateText("scheduled", "before_start")).toBe("Held: before start date");
   });
 });

@@ -1,4 +1,5 @@
-// The one wording of a delivery held for quiet hours (and of one paused by its host's breaker):
+// The one wording of a delivery held for quiet hours or until its campaign's start date (and of one
+// paused by its host's breaker):
 // written by decide() when it holds a row, and read back by the log, its detail, the API and the CSV
 // export so that all of them say the same.
 // A held row stays "scheduled" (no state of its own: the engine claims it when the hours end);
@@ -14,6 +15,16 @@ export function quietHoursHoldReason(until: Date, zone: string): string {
   const local = DateTime.fromJSDate(until, { zone }).setLocale("en-GB");
   const when = local.isValid ? local.toFormat("HH:mm ccc d LLL") : until.toISOString();
   return `${QUIET_PREFIX} until ${when} (${zone})`;
+}
+
+const START_PREFIX = "Held until the campaign's start:";
+
+/**
+ * "Held until the campaign's start: 2026-12-07 09:00 UTC": a start date set (or moved later while paused)
+ * after the row was planned; in UTC, as the start date is stored and the API gives it.
+ */
+export function startDateHoldReason(startAt: Date): string {
+  return `${START_PREFIX} ${startAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
 /**
@@ -33,23 +44,30 @@ export function readableReason(reason: string | null): string | null {
 /**
  * Why a waiting row is not going out yet, when it is held rather than simply scheduled: its campaign
  * is paused (nothing goes out until it is resumed, whatever its due time; the log's "Held: campaign
- * paused"), or quiet hours (the log's "Held: quiet hours").
+ * paused"), quiet hours (the log's "Held: quiet hours"), or its campaign's start date has not come
+ * (the log's "Held: before start date").
  */
-export const HOLDS = ["campaign_paused", "quiet_hours"] as const;
+export const HOLDS = ["campaign_paused", "quiet_hours", "before_start"] as const;
 export type Hold = (typeof HOLDS)[number];
 
-/** THE rule: a waiting row (scheduled or retrying) of a paused campaign is held by the pause first; a scheduled row held for quiet hours next. */
+/** THE rule: a waiting row (scheduled or retrying) of a paused campaign is held by the pause first; a scheduled row held for quiet hours or its start date next. */
 export function holdOf(state: string, reason: string | null, campaignStatus?: string): Hold | null {
   const waiting = state === "scheduled" || state === "retrying";
   if (waiting && campaignStatus === "paused") return "campaign_paused";
-  return state === "scheduled" && reason?.startsWith(QUIET_PREFIX) ? "quiet_hours" : null;
+  if (state !== "scheduled" || !reason) return null;
+  if (reason.startsWith(QUIET_PREFIX)) return "quiet_hours";
+  return reason.startsWith(START_PREFIX) ? "before_start" : null;
 }
 
 /** How the log and its detail say a paused campaign's row waits, instead of a "next attempt" time that will not happen. */
 export const PAUSED_HOLD_TEXT = "Held while the campaign is paused: goes out when it is resumed";
 
-/** What the log shows under "Held: quiet hours": "until 08:00 Sat 5 Dec (Europe/Berlin)" (the reason read by readableReason). */
+/**
+ * What the log shows under "Held: quiet hours" or "Held: before start date": "until 08:00 Sat 5 Dec
+ * (Europe/Berlin)", "until 2026-12-07 09:00 UTC" (the reason read by readableReason).
+ */
 export function heldUntilText(reason: string | null): string | null {
   const readable = readableReason(reason);
+  if (readable?.startsWith(`${START_PREFIX} `)) return `until ${readable.slice(START_PREFIX.length + 1)}`;
   return readable?.startsWith(`${QUIET_PREFIX} until `) ? readable.slice(QUIET_PREFIX.length + 1) : null;
 }

@@ -93,3 +93,20 @@ export class RateLimiter {
     return k;
   }
 }
+
+/**
+ * Seconds of a rate-limited campaign's sends one worker holds claimed at most: enough to keep its
+ * rate between two claims, few enough that its rows waiting in the send gate for their turn do not
+ * fill the worker's room (every other campaign waited behind 500 of them: 250 s at 2/s), and that a
+ * pause stops it within about this long (what is claimed is still sent).
+ */
+export const CLAIMED_AHEAD_SECONDS = 2;
+
+/**
+ * How many more rows of a campaign a worker may claim while it holds `held` of them unsettled:
+ * null for no cap (`sendRate` null: a step without a rate limit), 0 when it holds enough.
+ */
+export function claimRoomOf(sendRate: number | null, held: number): number | null {
+  if (sendRate === null || sendRate <= 0) return null;
+  return Math.max(0, Math.ceil(CLAIMED_AHEAD_SECONDS * sendRate) - held);
+}

@@ -52,7 +52,7 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
       frequency: z.enum(["daily", "weekly", "cron"]),
       time: timeOfDay.default("09:00"),
       /** 0 = Sunday ... 6 = Saturday, for weekly */
-      weekdays: z.array(z.number().int().min(0).max(6)).default([]),
+      weekdays: z.array(z.number().int().min(0).max(6)).max(7, "A week has seven days").default([]),
       cron: z.string().trim().max(200).optional(),
       timeZone: ianaZone,
       /** each occurrence at `time` on its date in each user's own zone (falling back to timeZone) */

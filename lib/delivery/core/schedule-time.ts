@@ -16,11 +16,21 @@ function firstInstant(dt: DateTime): DateTime {
   return second && second < first ? second : first;
 }
 
-/** The instant at which a local date-time ("2026-12-01T09:00") happens in a zone (the first of two, see firstInstant). */
-export function localToInstant(local: string, zone: string): Date {
+/**
+ * The instant at which a local date-time ("2026-12-01T09:00") happens in a zone (the first of two, see
+ * firstInstant), or null when it is no date: the one reading of a wall-clock time for "Send at" and
+ * the Delivery section's Start and End alike.
+ */
+export function localInstantOrNull(local: string, zone: string): Date | null {
   const dt = DateTime.fromISO(local, { zone });
-  if (!dt.isValid) throw new Error(`"${local}" is not a date and time in ${zone}`);
-  return firstInstant(dt).toJSDate();
+  return dt.isValid ? firstInstant(dt).toJSDate() : null;
+}
+
+/** localInstantOrNull, throwing on a value that is no date. */
+export function localToInstant(local: string, zone: string): Date {
+  const at = localInstantOrNull(local, zone);
+  if (!at) throw new Error(`"${local}" is not a date and time in ${zone}`);
+  return at;
 }
 
 /**

@@ -2,14 +2,18 @@
 // ends once (sent, decided, handed back), and the one that threw ends once too, never left leased.
 // Before: a throw while the batch was being decided handed every row back (those already decided
 // twice, the counts of claimed rows going negative, the rows after it never sent, the row that threw
-// claimed and thrown again for ever); a throw after a send left its row leased and renewed for ever.
+// claimed and thrown again for ever); a throw after a send left its row leased and renewed for ever;
+// a sender that threw (not a failed request, which the gate turns into a result) handed its row back
+// with no limit, so a sender throwing for it every time had it claimed and thrown again for ever.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { Dispatcher } from "./dispatcher";
+import { EmbeddedEngine } from "./embedded-engine";
+import type { GatedSender } from "./send-gate";
 import type { ClaimedDelivery } from "../store/claim";
 import type { RenderResult } from "../../webhooks/types";
 import { createCampaign, createUsers } from "../testing/fixtures";
-import { startReceiver } from "../testing/receiver";
+import { startReceiver, waitFor } from "../testing/receiver";
 import { testDeliveryDeps } from "../testing/deps";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -75,6 +79,7 @@ describe("Dispatcher.process when a step throws for one delivery", () => {
     expect(settled).toBe(5);
     expect(dispatcher.pending).toBe(0);
     expect(dispatcher.unsettled).toBe(0);
+    expect([...dispatcher.unsettledByCampaign]).toEqual([]);
   });
 
   it("records a sent delivery once, and lets its lease go, when working out what follows its send throws", async () => {
@@ -101,5 +106,39 @@ describe("Dispatcher.process when a step throws for one delivery", () => {
     expect(receiver.received.filter((r) => r.path === `/busy/${busy.id}`)).toHaveLength(1);
     expect(dispatcher.pending).toBe(0);
     expect(dispatcher.unsettled).toBe(0);
+    expect([...dispatcher.unsettledByCampaign]).toEqual([]);
+  });
+
+  it("counts a send whose sender throws as a failed attempt, retried by the action's policy, never claimed for ever", async () => {
+    const [user] = await createUsers(1, "dthrowsender");
+    let calls = 0;
+    // a sender that throws every time (a crashed sender thread would), rather than answering a result
+    const throwing: GatedSender = {
+      send: async () => {
+        calls++;
+        throw new Error("the sender crashed");
+      },
+      leaseRenewed: () => {},
+      inFlight: 0,
+      drain: () => {},
+    };
+    // two retries, 50 ms apart: three attempts in all, then failed
+    const engine = new EmbeddedEngine(db(), await testDeliveryDeps({ gatedSender: () => throwing, retryScheduleMs: [50, 50] }), {
+      concurrency: 5, hostConcurrency: 5, leaseMs: 30_000, idlePollMs: 50,
+    });
+    const campaign = await createCampaign({ url: `${receiver.url}/ok/{{user.id}}`, status: "active" });
+    const [d] = [await claimed(campaign, user.id, "w-unused")];
+    // due now and not leased: the engine claims it
+    await db().delivery.update({ where: { id: d.id }, data: { state: "scheduled", lockedBy: null, lockedUntil: null } });
+    await engine.start();
+    try {
+      await waitFor(async () => (await db().delivery.findUniqueOrThrow({ where: { id: d.id } })).state === "failed", 10_000, 25);
+    } finally {
+      await engine.stop();
+    }
+    const [row] = await finalRows([d]);
+    expect([row.state, row.attempts, row.attemptRows, row.locked]).toEqual(["failed", 3, 3, false]);
+    expect(row.reason).toMatch(/Gave up after 3 attempts: Could not send/);
+    expect(calls).toBe(3);
   });
 });

@@ -111,6 +111,7 @@ describe("Dispatcher.process", () => {
     // nothing of the batch is still counted as claimed, and the retry's due time has been told
     expect(dispatcher.pending).toBe(0);
     expect(dispatcher.unsettled).toBe(0);
+    expect([...dispatcher.unsettledByCampaign]).toEqual([]);
     expect(rescheduled).toEqual([batch[1].id]);
   });
 

@@ -9,7 +9,7 @@ import { BatchContextLoader, type BatchContext } from "../store/batch-context";
 import { HostBreakers, type BreakerOptions } from "../core/breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
-import { decide } from "../core/decide";
+import { decide, underCap, type Decision } from "../core/decide";
 import { holdFrequencyCap } from "../store/frequency-cap-holds";
 import { LeaseKeeper } from "../core/lease";
 import { SendGate, type GatedSender, type GateOutcome } from "./send-gate";
@@ -20,6 +20,9 @@ import type { MappingResult, ResponseMapping } from "../../webhooks/response-map
 import { plural } from "../../text/plural";
 import { withSentTimestamp } from "../../webhooks/sign";
 import { describeSafely, log } from "../../log";
+
+/** A send whose sender threw (a crashed sender thread): what the attempt and the log say. */
+const SENDER_THREW = "Could not send (an internal error, see the server log)";
 
 export type DispatcherOptions = {
   workerId: string;
@@ -37,6 +40,9 @@ export type DispatcherOptions = {
   /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
 };
+
+/** decide()'s answer for a row of a batch: a send names the batch's action entry it was rendered from */
+type BatchDecision = Decision<BatchContext["actions"] extends Map<string, infer A> ? A : never>;
 
 type Ready = {
   delivery: ClaimedDelivery;
@@ -64,6 +70,8 @@ export class Dispatcher {
   pending = 0;
   /** claimed and not yet settled (sent or decided): what keeps the send slots busy */
   unsettled = 0;
+  /** `unsettled` by campaign id (no entry: none): what the claim caps a rate-limited campaign by (claim.ts) */
+  readonly unsettledByCampaign = new Map<string, number>();
   /** the ids of those, whose leases this worker renews */
   private held = new Set<string>();
 
@@ -117,7 +125,12 @@ export class Dispatcher {
     if (batch.length === 0) return;
     this.pending += batch.length;
     this.unsettled += batch.length;
-    for (const d of batch) this.held.add(d.id);
+    const campaignOf = new Map<string, string>();
+    for (const d of batch) {
+      this.held.add(d.id);
+      campaignOf.set(d.id, d.campaignId);
+      this.unsettledByCampaign.set(d.campaignId, (this.unsettledByCampaign.get(d.campaignId) ?? 0) + 1);
+    }
     // one promise per delivery: its decided outcome's write, or its send followed by its result's write
     const done: Promise<void>[] = [];
     // each row ends once, whatever throws on the way: a second outcome for a row is ignored
@@ -131,6 +144,7 @@ export class Dispatcher {
       });
       ended.set(change.id, written);
       this.unsettled--;
+      this.settledOf(campaignOf.get(change.id));
       const dueAt = "dueAt" in change ? change.dueAt : undefined;
       if (dueAt && this.options.onRescheduled) {
         const hook = this.options.onRescheduled;
@@ -143,8 +157,17 @@ export class Dispatcher {
     try {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
-      const capped = await this.frequencyCapped(batch, context, now);
-      for (const item of this.prepare(batch, claimedAt, context, capped, now, decided)) done.push(this.send(item, record));
+      // the rules before the cap first: only the rows they would send count against it (decide.ts underCap)
+      const decisions = this.decideAll(batch, context, now, decided);
+      let capped: Map<number, string>;
+      try {
+        capped = await this.frequencyCapped(batch, decisions, context, now);
+      } catch (err) {
+        // none of them is sent (handed back below): a breaker trial among them must not stay taken
+        for (const decision of decisions) if (decision?.kind === "send") this.breakers.release(decision.host);
+        throw err;
+      }
+      for (const item of this.prepare(batch, decisions, claimedAt, capped, now, decided)) done.push(this.send(item, record));
     } catch (err) {
       // Could not even load the batch (database away): the rows not decided yet go back for a later claim.
       log.warnEvery(10_000, "Could not prepare a batch of deliveries; handing them back", { count: batch.length - ended.size, error: describeSafely(err) });
@@ -153,46 +176,71 @@ export class Dispatcher {
     await Promise.all(done);
   }
 
-  /**
-   * Why the frequency cap stops each send it stops (by batch index): decided together with the other
-   * batches under way, here or on other workers (store/frequency-cap-holds.ts). Without a cap, no statement.
-   */
-  private async frequencyCapped(batch: ClaimedDelivery[], ctx: BatchContext, now: Date): Promise<Map<number, string>> {
-    if (!ctx.cap) return new Map();
-    const sends = batch.map((d) => ({ id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true }));
-    if (sends.every((s) => s.exempt)) return new Map();
-    return holdFrequencyCap(this.prisma, this.options.workerId, ctx.cap, sends, now);
+  private settledOf(campaignId: string | undefined) {
+    if (campaignId === undefined) return;
+    const left = (this.unsettledByCampaign.get(campaignId) ?? 0) - 1;
+    if (left > 0) this.unsettledByCampaign.set(campaignId, left);
+    else this.unsettledByCampaign.delete(campaignId);
   }
 
-  private prepare(batch: ClaimedDelivery[], claimedAt: Date, ctx: BatchContext, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready[] {
+  /** Each claimed delivery's decision before the cap (decide.ts); undefined for one that threw, recorded as failed. */
+  private decideAll(batch: ClaimedDelivery[], ctx: BatchContext, now: Date, record: (c: Change) => void): (BatchDecision | undefined)[] {
+    return batch.map((d) => {
+      try {
+        return decide({
+          delivery: d,
+          campaign: ctx.campaigns.get(d.campaignId),
+          // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
+          action: ctx.actions.get(d.actionId),
+          content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
+          user: ctx.users.get(d.userId),
+          now,
+          render: this.deps.render,
+          blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+        });
+      } catch (err) {
+        record(this.preparationThrew(d, now, err));
+        return undefined;
+      }
+    });
+  }
+
+  /**
+   * Why the frequency cap stops each send it stops (by batch index), among the rows decided to be sent
+   * only: decided together with the other batches under way, here or on other workers
+   * (store/frequency-cap-holds.ts). Without a cap, no statement.
+   */
+  private async frequencyCapped(batch: ClaimedDelivery[], decisions: (BatchDecision | undefined)[], ctx: BatchContext, now: Date): Promise<Map<number, string>> {
+    if (!ctx.cap) return new Map();
+    const sending = batch.flatMap((d, index) =>
+      decisions[index]?.kind === "send" ? [{ index, send: { id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true } }] : [],
+    );
+    if (sending.every((s) => s.send.exempt)) return new Map();
+    const stopped = await holdFrequencyCap(this.prisma, this.options.workerId, ctx.cap, sending.map((s) => s.send), now);
+    return new Map([...stopped].map(([i, reason]) => [sending[i]!.index, reason]));
+  }
+
+  private prepare(batch: ClaimedDelivery[], decisions: (BatchDecision | undefined)[], claimedAt: Date, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready[] {
     const ready: Ready[] = [];
     batch.forEach((d, index) => {
+      const before = decisions[index];
+      if (!before) return;
+      const decision = underCap(before, capped.get(index));
+      // stopped by the cap after the breaker let it through: a trial it was did not happen
+      if (before.kind === "send" && decision.kind !== "send") this.breakers.release(before.host);
       try {
-        const item = this.prepareOne(d, index, claimedAt, ctx, capped, now, record);
+        const item = this.prepareOne(d, decision, claimedAt, now, record);
         if (item) ready.push(item);
       } catch (err) {
-        // a row that throws here would throw again at every claim: it fails once, the batch goes on
-        log.error("Could not prepare a delivery's request", { deliveryId: d.id, error: describeSafely(err) });
-        record(this.failedBeforeSend(d, d.attempts + 1, now, "Could not prepare the request (an internal error, see the server log)"));
+        if (decision.kind === "send") this.breakers.release(decision.host);
+        record(this.preparationThrew(d, now, err));
       }
     });
     return ready;
   }
 
   /** One claimed delivery: its decided outcome recorded, or what to send (undefined when decided). */
-  private prepareOne(d: ClaimedDelivery, index: number, claimedAt: Date, ctx: BatchContext, capped: Map<number, string>, now: Date, record: (c: Change) => void): Ready | undefined {
-    const decision = decide({
-      delivery: d,
-      campaign: ctx.campaigns.get(d.campaignId),
-      // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
-      action: ctx.actions.get(d.actionId),
-      content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
-      user: ctx.users.get(d.userId),
-      capReason: capped.get(index),
-      now,
-      render: this.deps.render,
-      blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
-    });
+  private prepareOne(d: ClaimedDelivery, decision: BatchDecision, claimedAt: Date, now: Date, record: (c: Change) => void): Ready | undefined {
     switch (decision.kind) {
       case "suppress":
         record({ id: d.id, state: "suppressed", reason: decision.reason });
@@ -226,6 +274,12 @@ export class Dispatcher {
     };
   }
 
+  /** Deciding or preparing a row threw: it would throw again at every claim, so it fails once and the batch goes on. */
+  private preparationThrew(d: ClaimedDelivery, now: Date, err: unknown): Change {
+    log.error("Could not prepare a delivery's request", { deliveryId: d.id, error: describeSafely(err) });
+    return this.failedBeforeSend(d, d.attempts + 1, now, "Could not prepare the request (an internal error, see the server log)");
+  }
+
   private failedBeforeSend(d: ClaimedDelivery, attemptNo: number, now: Date, error: string): Change {
     const attempt: AttemptRow = {
       deliveryId: d.id, number: attemptNo, startedAt: now, durationMs: 0, outcome: "failed", status: null, error,
@@ -249,11 +303,17 @@ export class Dispatcher {
         mapping: item.mapping,
       });
     } catch (err) {
-      // the sender itself failed (the gate turns a failed request into a result): handed back for a later claim
-      log.error("Could not send a delivery; handing it back", { deliveryId: item.delivery.id, error: describeSafely(err) });
+      // the sender itself threw (the gate turns a failed request into a result): a failed attempt, retried
+      // by the action's policy, since a row handed back would be claimed and thrown again for ever
+      log.error("Could not send a delivery; counted as a failed attempt", { deliveryId: item.delivery.id, error: describeSafely(err) });
+      this.breakers.release(item.host);
+      return record(this.senderThrew(item, this.deps.now()));
+    }
+    if ("expired" in outcome) {
+      // no result for the host: a breaker trial this was must not keep its host paused
+      this.breakers.release(item.host);
       return record({ id: item.delivery.id, state: "release" });
     }
-    if ("expired" in outcome) return record({ id: item.delivery.id, state: "release" });
     const startedAt = new Date(outcome.startedAt);
     const finishedAt = new Date(outcome.finishedAt);
     let change: Change;
@@ -266,6 +326,21 @@ export class Dispatcher {
       change = this.sentWithoutFollowUp(item, outcome.result, startedAt, finishedAt);
     }
     return record(change);
+  }
+
+  /**
+   * The sender threw rather than answering a result: an attempt that failed (perhaps after the request
+   * left), retried as the action's retry policy says (retry-policy.ts). Not the host's fault: its breaker
+   * does not count it.
+   */
+  private senderThrew(item: Ready, at: Date): Change {
+    const result: SendResult = { outcome: "retryable", error: SENDER_THREW, timings: { totalMs: 0 } };
+    try {
+      return this.outcomeChange(item, result, at, at, undefined);
+    } catch (err) {
+      log.error("Could not work out what follows a delivery's send", { deliveryId: item.delivery.id, error: describeSafely(err) });
+      return this.failedBeforeSend(item.delivery, item.delivery.attempts + 1, at, SENDER_THREW);
+    }
   }
 
   /** A send's result when working out what follows it threw: delivered stays so; anything else fails, not retried. */

@@ -223,7 +223,16 @@ export class EmbeddedEngine implements DeliveryQueue {
         }
         const leases = this.dispatcher.leases;
         this.pokedAwake = false;
-        const claimed = await claimDue(this.prisma, { workerId: this.workerId, now, leaseMs: this.leaseMs, limit: Math.min(room, this.claimBatch), takeOver: leases.looksForExpired(now) });
+        const claimed = await claimDue(this.prisma, {
+          workerId: this.workerId,
+          now,
+          leaseMs: this.leaseMs,
+          limit: Math.min(room, this.claimBatch),
+          takeOver: leases.looksForExpired(now),
+          // a rate-limited campaign is claimed about 2 s of its rate ahead (claimRoomOf); while the
+          // rest of its backlog waits, it is due now, so the loop looks again every MIN_POLL_GAP_MS
+          heldByCampaign: this.dispatcher.unsettledByCampaign,
+        });
         leases.reachable(now);
         failures = 0;
         this.counters.claims++;

@@ -2,28 +2,16 @@
 // field, 1,000 per webhook) may hold more. Such a campaign already active fails each delivery: the
 // delivery log says which limit, plainly, and where; nothing is sent. Resuming one (and activating
 // one) is refused before anything is sent, naming the limit at its field. Real receiver on 127.0.0.1.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { activateCampaign, pauseCampaign, resumeCampaign } from "../store/lifecycle";
-import { EmbeddedEngine } from "./embedded-engine";
-import { setDeliveryQueue } from "./queue";
-import { startReceiver, waitFor } from "../testing/receiver";
+import { waitFor } from "../testing/receiver";
 import { createCampaign } from "../testing/fixtures";
-import { testDeliveryDeps } from "../testing/deps";
 import { getCampaignDraft } from "../../campaigns/campaigns";
 import { storedTemplateErrorsMessage, templateSyntaxErrors } from "../../campaigns/template-check";
+import { engineHarness } from "../testing/engine-harness";
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let engine: EmbeddedEngine | null = null;
-beforeAll(async () => {
-  receiver = await startReceiver(() => ({ status: 200 }));
-});
-afterAll(async () => receiver.close());
-afterEach(async () => {
-  await engine?.stop();
-  engine = null;
-  setDeliveryQueue(null);
-});
+const harness = engineHarness();
 
 /** `n` expressions reading the user's data */
 const expressions = (n: number) => Array.from({ length: n }, (_, i) => `{{user.a${i % 7}}}`).join(" ");
@@ -31,7 +19,7 @@ const expressions = (n: number) => Array.from({ length: n }, (_, i) => `{{user.a
 /** An active campaign to one user whose webhook's fields were then given `fields`, as one saved before the limits holds them. */
 async function activeWith(name: string, fields: { key: string; value: string; type: "text" }[]) {
   await db().user.create({ data: { id: `ol-${name}`, attributes: {} } });
-  const campaign = await createCampaign({ name, url: `${receiver.url}/${name}`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: `ol-${name}` }] } });
+  const campaign = await createCampaign({ name, url: `${harness.receiver.url}/${name}`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: `ol-${name}` }] } });
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
   await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { fields } });
   return campaign;
@@ -45,9 +33,7 @@ describe("a campaign saved before the template limits", () => {
       { key: "b", value: expressions(400), type: "text" },
       { key: "c", value: expressions(400), type: "text" },
     ]);
-    engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 50 });
-    setDeliveryQueue(engine);
-    await engine.start();
+    await harness.startEngine();
     const failed = async (campaignId: string) => db().delivery.findFirst({ where: { campaignId, state: "failed" }, select: { reason: true } });
     await waitFor(async () => !!(await failed(perField.id)) && !!(await failed(perWebhook.id)), 20_000);
     expect((await failed(perField.id))!.reason).toBe(
@@ -58,7 +44,7 @@ describe("a campaign saved before the template limits", () => {
       'Template over the limit of 1,000 expressions per webhook, all its fields together (passed at Field "c" value): each variable, helper and value inside {{…}} counts one. ' +
         "Nothing was sent. The webhook was saved before these limits applied: simplify it in the editor (saving it shows where), then retry.",
     );
-    expect(receiver.received).toEqual([]);
+    expect(harness.receiver.received).toEqual([]);
   });
 
   it("is refused on resume, before anything is sent, with the limit at its field", async () => {
@@ -76,7 +62,7 @@ describe("a campaign saved before the template limits", () => {
       { key: "greeting", value: expressions(501), type: "text" },
     ]);
     // what app/campaigns/[id]/page.tsx reads and passes to the editor
-    const stored = (await getCampaignDraft(campaign.id))!;
+    const stored = (await getCampaignDraft(campaign.id, "admin"))!;
     const errors = templateSyntaxErrors(stored);
     expect(Object.keys(errors)).toEqual(["actions.0.fields.1.value"]);
     expect(errors["actions.0.fields.1.value"]).toMatch(/^Template too complex: more than 500 expressions in this field .*\(line 1, column \d+\)$/);
@@ -85,7 +71,7 @@ describe("a campaign saved before the template limits", () => {
     );
     // a campaign within the limits: nothing to say
     const fine = await activeWith("page-fine", [{ key: "ok", value: expressions(10), type: "text" }]);
-    expect(templateSyntaxErrors((await getCampaignDraft(fine.id))!)).toEqual({});
+    expect(templateSyntaxErrors((await getCampaignDraft(fine.id, "admin"))!)).toEqual({});
     expect(storedTemplateErrorsMessage({}, "active")).toBeNull();
   });
 });

@@ -198,32 +198,31 @@ describe("response mapping", () => {
   });
 });
 
-describe("a mapped value the user holds already", () => {
-  // deliveries of one campaign to `userId`, each held by worker "w", and a recorder writing their results
-  async function held(userId: string, count: number) {
-    const campaign = await db().campaign.create({
-      data: { name: `Unchanged ${userId}`, deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
-      include: { actions: true },
+// deliveries of one campaign to `userId`, each held by worker "w", and a recorder writing their results
+async function held(userId: string, count: number, recorder = new Recorder(db(), "w", { flushMs: 1, maxBatch: 10 })) {
+  const campaign = await db().campaign.create({
+    data: { name: `Unchanged ${userId}`, deliveryRule: { when: "immediate" }, actions: { create: { urlTemplate: `${receiver.url}/x`, fields: [], headers: [] } } },
+    include: { actions: true },
+  });
+  const actionId = campaign.actions[0]!.id;
+  const now = new Date();
+  const ids: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const d = await db().delivery.create({
+      data: { webhookId: `msg_${userId}_${i}`, campaignId: campaign.id, actionId, userId, triggerKey: `t${i}`, plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil: new Date(now.getTime() + 60_000) },
     });
-    const actionId = campaign.actions[0]!.id;
-    const now = new Date();
-    const ids: string[] = [];
-    for (let i = 0; i < count; i++) {
-      const d = await db().delivery.create({
-        data: { webhookId: `msg_${userId}_${i}`, campaignId: campaign.id, actionId, userId, triggerKey: `t${i}`, plannedAt: now, dueAt: now, state: "sending", lockedBy: "w", lockedUntil: new Date(now.getTime() + 60_000) },
-      });
-      ids.push(d.id);
-    }
-    const recorder = new Recorder(db(), "w", { flushMs: 1, maxBatch: 10 });
-    const result = (i: number, set: MappedAttributes["set"], setAt: Date) =>
-      recorder.add({
-        id: ids[i]!, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: setAt,
-        attempt: { deliveryId: ids[i]!, number: 1, startedAt: setAt, durationMs: 5, outcome: "delivered", status: 200, error: null, request: {}, response: { status: 200, savedToUser: Object.keys(set) }, timings: null, nextAttemptAt: null },
-        attributes: { deliveryId: ids[i]!, userId, set, setAt },
-      });
-    const by = (i: number) => ids[i]!;
-    return { ids, result, by };
+    ids.push(d.id);
   }
+  const result = (i: number, set: MappedAttributes["set"], setAt: Date, error: string | null = null) =>
+    recorder.add({
+      id: ids[i]!, state: "delivered", attempts: 1, status: 200, durationMs: 5, host: "127.0.0.1", sentAt: setAt,
+      attempt: { deliveryId: ids[i]!, number: 1, startedAt: setAt, durationMs: 5, outcome: "delivered", status: 200, error, request: {}, response: { status: 200, savedToUser: Object.keys(set) }, timings: null, nextAttemptAt: null },
+      attributes: { deliveryId: ids[i]!, userId, set, setAt },
+    });
+  const by = (i: number) => ids[i]!;
+  return { ids, result, by };
+}
+describe("a mapped value the user holds already", () => {
   const user = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
   const at = (minute: number) => new Date(Date.UTC(2026, 11, 4, 10, minute));
 
@@ -277,5 +276,90 @@ describe("a mapped value the user holds already", () => {
     expect(row.attributes).toEqual({ firstName: "Name0", n: 0, crmId: "c-2", plan: "pro" });
     expect(row.updatedAt).toEqual(before.updatedAt);
     expect(await attributeSourcesOf("api000000")).toEqual({});
+  });
+});
+
+describe("a mapped write over a user's limits (the users API's: 500 attributes, 256 KiB)", () => {
+  const user = (id: string) => db().user.findUniqueOrThrow({ where: { id } });
+  const attempt = (deliveryId: string) => db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId } });
+  const strings = (prefix: string, count: number, length: number) => Object.fromEntries(Array.from({ length: count }, (_, i) => [`${prefix}${i}`, "x".repeat(length)]));
+  const at = new Date(Date.UTC(2026, 11, 6, 10));
+
+  it("is not saved and the attempt says why; the delivery is delivered; a write that fits still goes through", async () => {
+    await createUsers(1, "big");
+    // ~200 KiB, under the limit: the users API refuses another 200 KiB (mergedAttributesProblem)
+    await upsertUsers([{ userId: "big000000", attributes: strings("a", 20, 10_000) }]);
+    const before = await user("big000000");
+    const { ids, result, by } = await held("big000000", 4);
+
+    // one response's worth (under 256 KiB on its own) that would take the user past 256 KiB
+    await result(0, strings("r", 20, 10_000), at);
+    expect((await user("big000000")).attributes).toEqual(before.attributes);
+    expect((await user("big000000")).attributeSources).toEqual(before.attributeSources);
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: ids[0]! } })).state).toBe("delivered");
+    const refused = await attempt(ids[0]!);
+    expect(refused.outcome).toBe("delivered");
+    expect(refused.error).toBe("mapping: not saved: the user would be over 256 KiB of attributes");
+    expect(refused.response).toEqual({ status: 200 });
+
+    // a path missing too: both reasons
+    await result(1, strings("s", 20, 10_000), at, "mapping: $.gone is not in the response");
+    expect((await attempt(ids[1]!)).error).toBe("mapping: $.gone is not in the response; not saved: the user would be over 256 KiB of attributes");
+
+    // a small one still fits, and is saved as usual
+    await result(2, { crmId: "c-1" }, at);
+    expect((await user("big000000")).attributes).toEqual({ ...(before.attributes as object), crmId: "c-1" });
+    const saved = await attempt(ids[2]!);
+    expect(saved.error).toBeNull();
+    expect(saved.response).toEqual({ status: 200, savedToUser: ["crmId"] });
+    expect((await user("big000000")).attributeSources).toEqual({ crmId: by(2) });
+  });
+
+  it("counts attributes: not past 500, but a user at 500 still has its values replaced", async () => {
+    await createUsers(1, "many");
+    // 2 from the fixture + 497: 499
+    await upsertUsers([{ userId: "many000000", attributes: strings("a", 497, 1) }]);
+    const { ids, result } = await held("many000000", 3);
+    await result(0, { new1: 1 }, at);
+    const row = await user("many000000");
+    expect(Object.keys(row.attributes as object)).toHaveLength(500);
+    await result(1, { new2: 2, a0: "y" }, at);
+    expect(Object.keys((await user("many000000")).attributes as object)).toHaveLength(500);
+    expect((await attempt(ids[1]!)).error).toBe("mapping: not saved: the user would be over 500 attributes");
+
+    // replacing values (no new name) at 500 is saved
+    await result(2, { a0: "z", new1: 9 }, at);
+    expect((await user("many000000")).attributes).toMatchObject({ a0: "z", new1: 9 });
+    expect((await attempt(ids[2]!)).error).toBeNull();
+  });
+
+  it("in one flush: the write that fits is saved, the one that does not is not (and only its attempt says so)", async () => {
+    await createUsers(2, "pair");
+    await upsertUsers([{ userId: "pair000000", attributes: strings("a", 20, 10_000) }]);
+    const recorder = new Recorder(db(), "w", { flushMs: 50, maxBatch: 10 });
+    const big = await held("pair000000", 1, recorder);
+    const small = await held("pair000001", 1, recorder);
+    await Promise.all([big.result(0, strings("r", 20, 10_000), at), small.result(0, { crmId: "c-2" }, at)]);
+    expect(Object.keys((await user("pair000000")).attributes as object)).not.toContain("r0");
+    expect((await user("pair000001")).attributes).toMatchObject({ crmId: "c-2" });
+    expect((await attempt(big.ids[0]!)).error).toMatch(/not saved: the user would be over 256 KiB/);
+    expect((await attempt(small.ids[0]!)).error).toBeNull();
+  });
+
+  it("in one flush where nothing is written: the write over the limit is noted, the unchanged one is not", async () => {
+    await createUsers(2, "still");
+    await upsertUsers([{ userId: "still000000", attributes: strings("a", 20, 10_000) }, { userId: "still000001", attributes: { crmId: "c-1" } }]);
+    const recorder = new Recorder(db(), "w", { flushMs: 50, maxBatch: 10 });
+    const big = await held("still000000", 1, recorder);
+    const same = await held("still000001", 1, recorder);
+    const before = await user("still000001");
+    // the users' UPDATE changes no row: one is refused, one holds its value already
+    await Promise.all([big.result(0, strings("r", 20, 10_000), at), same.result(0, { crmId: "c-1" }, at)]);
+    expect(Object.keys((await user("still000000")).attributes as object)).not.toContain("r0");
+    expect((await user("still000001")).updatedAt).toEqual(before.updatedAt);
+    expect((await attempt(big.ids[0]!)).error).toBe("mapping: not saved: the user would be over 256 KiB of attributes");
+    expect((await attempt(big.ids[0]!)).response).toEqual({ status: 200 });
+    expect((await attempt(same.ids[0]!)).error).toBeNull();
+    expect((await attempt(same.ids[0]!)).response).toEqual({ status: 200, savedToUser: ["crmId"] });
   });
 });

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "../testing/receiver";
-import { SendGate, type SendJob } from "./send-gate";
+import { SendGate, type SendJob, type SharedSendTimes } from "./send-gate";
 import { SenderThreads } from "./sender-threads";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { sendWebhook } from "../../webhooks/send";
@@ -27,6 +27,23 @@ afterAll(async () => {
 });
 
 const request = (path: string): BuiltRequest => ({ method: "POST", url: `${receiver.url}${path}`, headers: [["content-type", "application/json"]], body: "{}" });
+/** The bookings Redis keeps (redis-buckets.ts BOOK_SCRIPT), in this process's memory: each key booked is pushed to `calls`. */
+function memorySendTimes(calls: string[] = []): SharedSendTimes {
+  const next = new Map<string, number>();
+  return {
+    async book(key, perSecond, want, horizonMs) {
+      calls.push(key);
+      const now = Date.now();
+      const interval = 1000 / perSecond;
+      const start = Math.max(now, next.get(key) ?? 0);
+      const count = Math.min(want, Math.floor((horizonMs - (start - now)) / interval) + 1);
+      if (count < 1) return { count: 0, firstWaitMs: 0, retryInMs: Math.ceil(start - now - horizonMs) };
+      next.set(key, start + count * interval);
+      return { count, firstWaitMs: start - now, retryInMs: 0 };
+    },
+  };
+}
+
 const job = (path: string, over: Partial<SendJob> = {}): SendJob => ({ request: request(path), timeoutMs: 5000, host: "a", rateKey: "action", rps: null, claimedAt: Date.now(), ...over });
 
 /** a send that takes `ms` and counts how many run at once */
@@ -129,27 +146,39 @@ describe("the send gate", () => {
 
   it("books a rate-limited action's send times where the workers share them, and asks nothing for an action without a rate limit", async () => {
     // the bookings Redis keeps (redis-buckets.ts book()), here in memory: two gates are two workers
-    const next = new Map<string, number>();
     const calls: string[] = [];
-    const shared = {
-      async book(key: string, perSecond: number) {
-        calls.push(key);
-        const now = Date.now();
-        const start = Math.max(now, next.get(key) ?? 0);
-        next.set(key, start + 1000 / perSecond);
-        return start - now;
-      },
-    };
+    const shared = memorySendTimes(calls);
     const { send } = countingSend(0);
     const gates = [0, 1].map(() => new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared));
     await Promise.all(Array.from({ length: 6 }, (_, i) => gates[i % 2].send(job("/x", { rateKey: "free" }))));
     expect(calls).toEqual([]);
     const outcomes = await Promise.all(Array.from({ length: 10 }, (_, i) => gates[i % 2].send(job("/x", { rps: 20 }))));
-    // one booking each (a request started late on a busy machine books again)
-    expect(calls.length).toBeGreaterThanOrEqual(10);
+    // booked a few at a time, none further ahead than the horizon (a request started late on a busy machine books again)
+    expect(calls.length).toBeGreaterThanOrEqual(2);
     const starts = outcomes.map((o) => ("startedAt" in o ? o.startedAt : 0)).sort((a, b) => a - b);
     // 20 a second across both gates: each alone would have let its first go at once, its fifth at 200 ms
     expect(starts[9] - starts[0]).toBeGreaterThanOrEqual(9 * 50 - 10);
+  });
+
+  it("books no further ahead than the horizon: a gate that stops with requests queued leaves the action to the other within it", async () => {
+    const shared = memorySendTimes();
+    const { send } = countingSend(0);
+    const stopping = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared);
+    const other = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared);
+    // 40 queued at 20 a second: 2 s of sends, of which 1 s (the horizon) at most is booked
+    const queued = Promise.all(Array.from({ length: 40 }, () => stopping.send(job("/x", { rps: 20 }))));
+    await new Promise((r) => setTimeout(r, 300));
+    const drainedAt = Date.now();
+    stopping.drain();
+    const outcomes = await queued;
+    // what it had not sent came back at once, not when its booked times came
+    expect(Date.now() - drainedAt).toBeLessThan(100);
+    const sent = outcomes.filter((o) => "startedAt" in o).length;
+    expect(sent).toBeGreaterThanOrEqual(4);
+    expect(sent).toBeLessThanOrEqual(9);
+    const starts = (await Promise.all(Array.from({ length: 3 }, () => other.send(job("/x", { rps: 20 }))))).map((o) => ("startedAt" in o ? o.startedAt : 0));
+    // the other gate's first send within the horizon (1 s) of the stop, not 1.7 s later
+    expect(Math.min(...starts) - drainedAt).toBeLessThan(1_100);
   });
 
   it("counts in its own memory while the shared bookings do not answer (Redis away)", async () => {
@@ -165,15 +194,7 @@ describe("the send gate", () => {
     // 50, 150, 250 ms...); the slow gate's host holds its only slot 175 ms per request, so its next
     // requests' booked times pass while they wait: going when the slot came back (175, 350 ms...), one
     // started 9 ms from the fast gate's request booked for 350 ms
-    const next = new Map<string, number>();
-    const shared = {
-      async book(key: string, perSecond: number) {
-        const now = Date.now();
-        const start = Math.max(now, next.get(key) ?? 0);
-        next.set(key, start + 1000 / perSecond);
-        return start - now;
-      },
-    };
+    const shared = memorySendTimes();
     const starts: number[] = [];
     const sendAfter = (ms: number) => async (): Promise<SendResult> => {
       starts.push(Date.now());

@@ -1,6 +1,6 @@
 // The send gate: the one place a claimed, rendered delivery waits for its turn to be sent, where the
 // worker's limits are applied at the moment of sending: requests per second per action (its send times
-// booked with every other worker in Redis for the scale-out engine, SharedSendTimes), in flight per
+// booked with every other worker in Redis for the scale-out engine, shared-bookings.ts), in flight per
 // host and overall, and the lease (a delivery whose lease may have lapsed is not started: another
 // worker may have taken it over). It runs where the sending happens: on the engine's own event loop,
 // or inside a sender thread (sender-thread.ts), which then keeps its send slots full while the
@@ -10,6 +10,9 @@ import { mapSendResult, type MappingResult, type ResponseMapping } from "../../w
 import { LeaseKeeper } from "../core/lease";
 import { signedAt } from "../../webhooks/sign";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
+import { SharedBookings, type SharedSendTimes } from "./shared-bookings";
+
+export type { SharedSendTimes } from "./shared-bookings";
 
 export type GateLimits = { concurrency: number; hostConcurrency: number; leaseMs: number };
 
@@ -38,6 +41,10 @@ export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: n
 
 /** What the dispatcher sends through: a local gate, or the sender threads' (sender-threads.ts). */
 export interface GatedSender {
+  /**
+   * Resolves with the outcome; rejects when the sender itself failed (not the request: the gate turns
+   * a failed request into a result), the request perhaps sent (dispatcher.ts counts it as an attempt).
+   */
   send(job: SendJob): Promise<GateOutcome>;
   /** every lease this worker holds was renewed by a renewal that started at `at` */
   leaseRenewed(at: number): void;
@@ -54,13 +61,6 @@ export interface GatedSender {
 export type SendFn = (request: BuiltRequest, opts: { timeoutMs?: number }) => Promise<SendResult>;
 
 /**
- * An action's send times booked across every worker (the scale-out workers: Redis, lib/api/redis-buckets.ts
- * book()): the milliseconds until the booked time, or null when it cannot answer (the gate then books in
- * its own memory, as one process alone does).
- */
-export type SharedSendTimes = { book(key: string, perSecond: number): Promise<number | null> };
-
-/**
  * How late past its booked time a request may still start (shared bookings): half an interval, so a
  * second holds at most half a request more than the rate; 10 ms at least, as timers fire a little late.
  */
@@ -73,17 +73,20 @@ export class SendGate implements GatedSender {
   private hosts: KeyedSemaphores;
   private rates: RateLimiter;
   private leases: LeaseKeeper;
+  /** the rate limits' bookings with the other workers (null: this gate alone counts) */
+  private bookings: SharedBookings | null;
   private sent = 0;
   private draining = false;
-  /** the jobs waiting for a slot, each ended by drain() */
+  /** the jobs waiting for a slot or for their time, each ended by drain() */
   private waiting = new Set<() => void>();
 
   /** `shared`: where several workers send for one install, the rate limit's bookings are made there */
-  constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now, private shared?: SharedSendTimes | null) {
+  constructor(limits: GateLimits, private sendFn: SendFn, private clock: () => number = Date.now, shared?: SharedSendTimes | null) {
     this.global = new Semaphore(limits.concurrency);
     this.hosts = new KeyedSemaphores(limits.hostConcurrency);
     this.rates = new RateLimiter(clock);
     this.leases = new LeaseKeeper(limits.leaseMs);
+    this.bookings = shared ? new SharedBookings(shared, clock, (key, perSecond) => this.rates.reserve(key, perSecond)) : null;
   }
 
   get inFlight() {
@@ -96,8 +99,25 @@ export class SendGate implements GatedSender {
 
   drain() {
     this.draining = true;
+    // the queued requests' times are not booked: the other workers take them at once
+    this.bookings?.stop();
     for (const stop of this.waiting) stop();
     this.waiting.clear();
+  }
+
+  /** Waits `ms`, or until drain(): false then (a stop does not wait for the rate limit's queue). */
+  private pause(ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const stop = () => {
+        clearTimeout(timer);
+        resolve(false);
+      };
+      const timer = setTimeout(() => {
+        this.waiting.delete(stop);
+        resolve(true);
+      }, ms);
+      this.waiting.add(stop);
+    });
   }
 
   /** The host's slot and one of the overall ones, when both are free: the usual case, with nothing to wait for or race. */
@@ -125,31 +145,22 @@ export class SendGate implements GatedSender {
     return false;
   }
 
-  /**
-   * The request's place among every worker's sends of the action (booked in Redis, on its clock):
-   * the wait, and when its time comes (this gate's clock); while Redis does not answer, its place in
-   * this worker's own reservations (`at` null: the local rules alone then).
-   */
-  private async bookShared(key: string, perSecond: number): Promise<{ wait: number; at: number | null }> {
-    // Redis counted the wait from when it ran the script, between these two moments: counted from the
-    // first, a late answer (a busy event loop) shows as lateness, rather than moving the booked time on
-    const asked = this.clock();
-    const wait = await this.shared!.book(key, perSecond);
-    if (wait === null) return { wait: this.rates.reserve(key, perSecond), at: null };
-    return { wait, at: asked + wait };
-  }
-
-  async send(job: SendJob): Promise<GateOutcome> {
+  /** `onStart`: called as the send starts (past every wait and the lease check), before the request is built to leave */
+  async send(job: SendJob, onStart?: () => void): Promise<GateOutcome> {
     if (this.draining) return { expired: true };
     let host: Semaphore;
     let wait: number;
     /** when the request's shared booking comes (null: none, the local rules alone) */
     let bookedAt: number | null = null;
     // an action without a rate limit asks nothing of Redis (and awaits nothing here)
-    if (job.rps && this.shared) ({ wait, at: bookedAt } = await this.bookShared(job.rateKey, job.rps));
-    else wait = this.rates.reserve(job.rateKey, job.rps);
+    if (job.rps && this.bookings) {
+      // its place among every worker's sends of the action (null: the worker is stopping)
+      const booked = await this.bookings.book(job.rateKey, job.rps);
+      if (!booked) return { expired: true };
+      ({ wait, at: bookedAt } = booked);
+    } else wait = this.rates.reserve(job.rateKey, job.rps);
     for (;;) {
-      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      if (wait > 0 && !(await this.pause(wait))) return { expired: true };
       if (this.draining) return { expired: true };
       // looked up after the wait: prune() may have dropped an idle host's semaphore meanwhile
       host = this.hosts.for(job.host);
@@ -159,7 +170,10 @@ export class SendGate implements GatedSender {
         // requests booked for now go now too, so it books a new time rather than going alongside them
         this.global.release();
         host.release();
-        ({ wait, at: bookedAt } = await this.bookShared(job.rateKey, job.rps!));
+        // first among this worker's queued requests: it has waited its turn already
+        const booked = await this.bookings!.book(job.rateKey, job.rps!, true);
+        if (!booked) return { expired: true };
+        ({ wait, at: bookedAt } = booked);
         continue;
       }
       // one rule for every start, slots free at once or waited for: an interval after the action's last
@@ -178,6 +192,7 @@ export class SendGate implements GatedSender {
       host.release();
       return { expired: true };
     }
+    onStart?.();
     let result: SendResult;
     try {
       // signed as it leaves: a wait here (rate, host and overall limits) may outlast the 5 minutes a receiver allows

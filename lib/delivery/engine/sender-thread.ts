@@ -3,18 +3,24 @@
 // its turn at the send gate (send-gate.ts: rate, per-host and overall limits, the lease check), and
 // posts the results back in batches. It holds no database connection and decides nothing: retries,
 // the breaker and the result writes stay with the engine.
-import { parentPort } from "node:worker_threads";
+import { parentPort, workerData } from "node:worker_threads";
 import { resetEnv } from "../../env";
 import { pushAllowedDestinationEntries } from "../../webhooks/allowed-destinations";
 import { sendWebhook } from "../../webhooks/send";
-import { SendGate, type GateOutcome } from "./send-gate";
-import type { SenderBatch, SenderResults } from "./sender-threads";
+import { SendGate } from "./send-gate";
+import type { SenderBatch, SenderResults, SenderThreadData } from "./sender-threads";
+import { ThreadRateBook } from "./thread-rate-book";
 import type { ResponseMapping } from "../../webhooks/response-mapping";
 
 const port = parentPort!;
 let results: Extract<SenderResults, { results: unknown }>["results"] = [];
+// the jobs whose send started since the last flush: should this thread die, those count as attempted
+let started: number[] = [];
 let flushing = false;
 const gates = new Map<number, SendGate>();
+// several threads: an action's send times are booked with the others (thread-rate-book.ts)
+const { rateBook } = workerData as SenderThreadData;
+const rates = rateBook ? new ThreadRateBook(rateBook) : null;
 // the response mappings the engine named by number (sender-threads.ts SenderBatch.mappings)
 const mappings = new Map<number, ResponseMapping>();
 // gate 0: plain sends, no limits
@@ -22,24 +28,24 @@ gates.set(0, new SendGate({ concurrency: Number.MAX_SAFE_INTEGER, hostConcurrenc
 
 function flush() {
   flushing = false;
-  const out = results;
+  const out: SenderResults = { results };
+  if (started.length) out.started = started;
   results = [];
-  port.postMessage({ results: out } satisfies SenderResults);
+  started = [];
+  port.postMessage(out);
 }
 
-/** a job that was not sent: retryable, sent again later with the same webhook-id */
-function unsent(error: string): GateOutcome {
-  const now = Date.now();
-  return { result: { outcome: "retryable", error: `Could not send: ${error}`, timings: { totalMs: 0 } }, startedAt: now, finishedAt: now };
-}
-
-function done(seq: number, outcome: GateOutcome) {
-  results.push([seq, outcome]);
-  // every result that lands in this turn of the loop goes back in one message
+// every start and result that lands in this turn of the loop goes back in one message
+function scheduleFlush() {
   if (!flushing) {
     flushing = true;
     setImmediate(flush);
   }
+}
+
+function done(seq: number, outcome: (typeof results)[number][1]) {
+  results.push([seq, outcome]);
+  scheduleFlush();
 }
 
 port.on("message", (batch: SenderBatch) => {
@@ -48,7 +54,7 @@ port.on("message", (batch: SenderBatch) => {
     resetEnv();
     pushAllowedDestinationEntries(batch.guard.entries);
   }
-  for (const [id, limits] of batch.gates ?? []) gates.set(id, new SendGate(limits, sendWebhook));
+  for (const [id, limits] of batch.gates ?? []) gates.set(id, new SendGate(limits, sendWebhook, Date.now, rates));
   for (const [id, at] of batch.renewed ?? []) gates.get(id)?.leaseRenewed(at);
   for (const id of batch.drained ?? []) gates.get(id)?.drain();
   for (const [id, mapping] of batch.mappings ?? []) mappings.set(id, mapping);
@@ -56,15 +62,20 @@ port.on("message", (batch: SenderBatch) => {
     const mapping = mappingId === undefined ? undefined : mappings.get(mappingId);
     if (mappingId !== undefined && !mapping) {
       // cannot happen while both sides keep the protocol; sent without it, the attributes would be lost quietly
-      done(seq, unsent("the sender thread lost the response mapping"));
+      done(seq, { threw: "the sender thread lost the response mapping" });
       continue;
     }
+    const onStart = () => {
+      started.push(seq);
+      scheduleFlush();
+    };
     gates
       .get(gate)!
-      .send(mapping ? { ...job, mapping } : job)
+      .send(mapping ? { ...job, mapping } : job, onStart)
       .then(
         (outcome) => done(seq, outcome),
-        (err) => done(seq, unsent((err as Error).message)),
+        // the sender failed, not the request: the engine's thread counts it as the dispatcher counts a throw
+        (err) => done(seq, { threw: (err as Error).message }),
       );
   }
   for (const id of batch.forget ?? []) mappings.delete(id);

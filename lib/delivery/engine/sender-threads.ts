@@ -19,6 +19,7 @@ import { currentSenderThreadBundle, SENDER_THREAD_SOURCE } from "./sender-thread
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { SendGate, type GatedSender, type GateLimits, type GateOutcome, type SendJob } from "./send-gate";
 import type { ResponseMapping } from "../../webhooks/response-mapping";
+import { rateBookMemory, RateSlots } from "./thread-rate-book";
 
 /** Gate 0 has no limits: plain sends (`SenderThreads.send`). */
 export type SenderBatch = {
@@ -40,12 +41,19 @@ export type SenderBatch = {
   forget?: number[];
   items: [seq: number, gate: number, job: SendJob, mappingId?: number][];
 };
-export type SenderResults = { results: [seq: number, outcome: GateOutcome][] } | { ready: true };
+/**
+ * `started`: the jobs whose send started since the last message (should the thread die, those count as
+ * attempted; the others were never sent). `threw`: the sender failed in the thread, not the request.
+ */
+export type SenderResults = { results: [seq: number, outcome: GateOutcome | { threw: string }][]; started?: number[] } | { ready: true };
 
 /** a gate as the threads know it: the last lease renewal goes to a thread that hears of it late (a replaced one) */
 type ThreadGate = { id: number; limits: GateLimits; renewedAt: number };
 
-type Waiting = (outcome: GateOutcome) => void;
+/** what a thread is started with (workerData) */
+export type SenderThreadData = { rateBook: SharedArrayBuffer | null };
+
+type Waiting = { resolve: (outcome: GateOutcome) => void; reject: (err: Error) => void; started: boolean };
 
 // Without a current bundle (sender-thread-bundle.ts), the thread runs the TypeScript sources through
 // tsx (as `npm run worker` does): Next bundles this module into its server chunks, where no file of
@@ -87,22 +95,32 @@ class SenderThread {
   readonly ready = new Promise<void>((resolve) => (this.booted = resolve));
   dead = false;
 
-  /** file: the bundle (.mjs), loaded as it is, or a TypeScript source, loaded through tsx */
-  constructor(file: string) {
+  /**
+   * file: the bundle (.mjs), loaded as it is, or a TypeScript source, loaded through tsx; rateBook: the
+   * memory every thread of the process books actions' send times in (thread-rate-book.ts), if shared
+   */
+  constructor(file: string, rateBook: SharedArrayBuffer | null) {
     const root = process.cwd();
+    const shared: SenderThreadData = { rateBook };
     this.worker = file.endsWith(".mjs")
-      ? new Worker(file, { env: SHARE_ENV, resourceLimits: THREAD_HEAP })
-      : new Worker(BOOT, { eval: true, env: SHARE_ENV, resourceLimits: THREAD_HEAP, workerData: { file, parent: pathToFileURL(root + "/").href } });
+      ? new Worker(file, { env: SHARE_ENV, resourceLimits: THREAD_HEAP, workerData: shared })
+      : new Worker(BOOT, { eval: true, env: SHARE_ENV, resourceLimits: THREAD_HEAP, workerData: { ...shared, file, parent: pathToFileURL(root + "/").href } });
     this.worker.unref();
     this.worker.on("message", (msg: SenderResults) => {
       if ("ready" in msg) {
         this.everReady = true;
         return this.booted();
       }
+      for (const seq of msg.started ?? []) {
+        const w = this.waiting.get(seq);
+        if (w) w.started = true;
+      }
       for (const [seq, outcome] of msg.results) {
         const w = this.waiting.get(seq);
         this.waiting.delete(seq);
-        w?.(outcome);
+        if (!w) continue;
+        if ("threw" in outcome) w.reject(new Error(`the sender thread: ${outcome.threw}`));
+        else w.resolve(outcome);
       }
     });
     this.worker.on("error", (err) => this.fail(err.message));
@@ -114,8 +132,8 @@ class SenderThread {
   }
 
   send(seq: number, gate: ThreadGate, job: SendJob): Promise<GateOutcome> {
-    return new Promise<GateOutcome>((resolve) => {
-      this.waiting.set(seq, resolve);
+    return new Promise<GateOutcome>((resolve, reject) => {
+      this.waiting.set(seq, { resolve, reject, started: false });
       if (!this.knownGates.has(gate.id)) {
         this.knownGates.add(gate.id);
         this.gates.push([gate.id, gate.limits]);
@@ -204,19 +222,27 @@ class SenderThread {
   }
 
   /**
-   * The thread died: what it held may or may not have been sent, so each is a retryable failure,
-   * sent again later with the same webhook-id (as after a crash of the process).
+   * The thread died. A job it had not started was never sent: it comes back `{ expired: true }` (the
+   * dispatcher hands the row back, no attempt used, and the thread replacing this one sends it). A job
+   * under way may or may not have been sent: its send rejects, which the dispatcher counts as a
+   * sender's failure (an attempt retried by the action's policy, not the host's breaker), as for any
+   * sender that throws. A start the thread had not reported yet counts as not started: at worst sent
+   * again with the same webhook-id, as after a crash of the process.
    */
   private fail(why: string) {
     if (this.dead) return;
     this.dead = true;
     this.booted();
-    if (this.waiting.size) log.error("A sender thread stopped; its deliveries will be retried", { error: describeSafely(why), inFlight: this.waiting.size });
-    const result: SendResult = { outcome: "retryable", error: `Could not send: the sender thread stopped (${why})`, timings: { totalMs: 0 } };
-    const now = Date.now();
-    for (const w of this.waiting.values()) w({ result, startedAt: now, finishedAt: now });
+    const waiting = [...this.waiting.values()];
     this.waiting.clear();
     this.queued = [];
+    const underWay = waiting.filter((w) => w.started).length;
+    if (waiting.length) log.error("A sender thread stopped; the deliveries it had not started go back, those under way count as a failed attempt", { error: describeSafely(why), underWay, notStarted: waiting.length - underWay });
+    const stopped = new Error(`the sender thread stopped (${why})`);
+    for (const w of waiting) {
+      if (w.started) w.reject(stopped);
+      else w.resolve({ expired: true });
+    }
   }
 
   terminate() {
@@ -233,13 +259,17 @@ export class SenderThreads {
   private gateSeq = 0;
   /** a thread died before it could send: this process sends on its own loop from then on */
   private fallback = false;
+  /** with more than one thread: where they book actions' send times together (thread-rate-book.ts) */
+  private rateBook: SharedArrayBuffer | null;
+  private rateSlots = new RateSlots();
 
   // started at once (with the engine's deps), so that the first webhook does not wait for a thread to boot
   constructor(
     private size: number,
     private file = currentSenderThreadBundle(process.cwd()) ?? path.join(process.cwd(), SENDER_THREAD_SOURCE),
   ) {
-    for (let i = 0; i < size; i++) this.threads.push(new SenderThread(file));
+    this.rateBook = size > 1 ? rateBookMemory() : null;
+    for (let i = 0; i < size; i++) this.threads.push(new SenderThread(file, this.rateBook));
   }
 
   /** Resolves once every thread can send (they load the sender's modules first: about a second). */
@@ -247,30 +277,41 @@ export class SenderThreads {
     await Promise.all(this.threads.map((t) => t.ready));
   }
 
-  /** Sends without limits (gate 0) through the least busy thread. */
+  /** Sends without limits (gate 0) through the least busy thread; a thread's failure answers retryable. */
   async send(request: BuiltRequest, opts: { timeoutMs?: number } = {}): Promise<SendResult> {
     if (this.useFallback()) return sendWebhook(request, opts);
-    const outcome = await this.sendJob(UNLIMITED, { request, timeoutMs: opts.timeoutMs, host: "", rateKey: "", rps: null, claimedAt: Date.now() }, null);
-    if ("expired" in outcome) throw new Error("a send without a lease cannot expire");
-    return outcome.result;
+    let why: string;
+    try {
+      const outcome = await this.sendJob(UNLIMITED, { request, timeoutMs: opts.timeoutMs, host: "", rateKey: "", rps: null, claimedAt: Date.now() }, null);
+      if (!("expired" in outcome)) return outcome.result;
+      why = "the sender thread stopped";
+    } catch (err) {
+      why = (err as Error).message;
+    }
+    return { outcome: "retryable", error: `Could not send: ${why}`, timings: { totalMs: 0 } };
   }
 
   /**
    * A dispatcher's gate (send-gate.ts) spread over the threads: a host's deliveries always go to the
-   * same thread, which holds the whole per-host limit; the overall limit and an action's requests per
-   * second are split between the threads (so never exceeded).
+   * same thread, which holds the whole per-host limit; the overall limit is split between the threads;
+   * an action's requests per second are booked by every thread in one table (thread-rate-book.ts), so
+   * the rate holds for the process and one thread alone (a webhook to one host) reaches it.
    */
   gated(limits: GateLimits): GatedSender {
     const n = Math.max(1, this.size);
     const gate: ThreadGate = { id: ++this.gateSeq, renewedAt: Number.NEGATIVE_INFINITY, limits: { ...limits, concurrency: Math.max(1, Math.ceil(limits.concurrency / n)) } };
     let inFlight = 0;
+    let drained = false;
     const fallback = new SendGate(limits, sendWebhook);
     return {
       send: async (job) => {
+        // answered here: a thread started after the drain (one replacing a dead thread) never heard of it
+        if (drained) return { expired: true };
         if (this.useFallback()) return fallback.send(job);
         inFlight++;
         try {
-          return await this.sendJob(gate, n > 1 && job.rps ? { ...job, rps: job.rps / n } : job, job.host);
+          // the action's slot in the shared table is its rate key in the threads
+          return await this.sendJob(gate, this.rateBook && job.rps ? { ...job, rateKey: this.rateSlots.keyFor(job.rateKey) } : job, job.host);
         } finally {
           inFlight--;
         }
@@ -281,6 +322,7 @@ export class SenderThreads {
         for (const t of this.threads) t.leaseRenewed(gate.id, at);
       },
       drain: () => {
+        drained = true;
         fallback.drain();
         for (const t of this.threads) t.drain(gate.id);
       },
@@ -302,7 +344,7 @@ export class SenderThreads {
 
   /** callers have checked useFallback() */
   private sendJob(gate: ThreadGate, job: SendJob, key: string | null): Promise<GateOutcome> {
-    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file);
+    for (let i = 0; i < this.threads.length; i++) if (this.threads[i].dead) this.threads[i] = new SenderThread(this.file, this.rateBook);
     let pick = this.threads[0];
     if (key !== null && this.threads.length > 1) pick = this.threads[fnv1a(key) % this.threads.length];
     else for (const t of this.threads) if (t.load < pick.load) pick = t;

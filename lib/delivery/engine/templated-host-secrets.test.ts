@@ -3,27 +3,15 @@
 // header, keeps sending: each delivery fails with the reason in its attempt, and the host the data
 // names (a receiver on 127.0.0.1) receives neither the Basic credentials nor the header. Activation
 // refuses such an action with the words the save uses.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { encryptSecret } from "../../crypto/secret-box";
 import { activateCampaign } from "../store/lifecycle";
-import { EmbeddedEngine } from "./embedded-engine";
-import { setDeliveryQueue } from "./queue";
-import { startReceiver, waitFor } from "../testing/receiver";
+import { waitFor } from "../testing/receiver";
 import { createCampaign } from "../testing/fixtures";
-import { testDeliveryDeps } from "../testing/deps";
+import { engineHarness } from "../testing/engine-harness";
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let engine: EmbeddedEngine | null = null;
-beforeAll(async () => {
-  receiver = await startReceiver(() => ({ status: 200 }));
-});
-afterAll(async () => receiver.close());
-afterEach(async () => {
-  await engine?.stop();
-  engine = null;
-  setDeliveryQueue(null);
-});
+const harness = engineHarness();
 
 /** The columns of an action saved before the rule: its password and secret header encrypted, its host a user attribute. */
 const legacySecrets = {
@@ -34,24 +22,22 @@ const legacySecrets = {
 
 describe("a stored secret at a templated host", () => {
   it("the engine fails the delivery, saying why, and the host the data names receives no credentials or secret header", async () => {
-    await db().user.create({ data: { id: "ths-user", attributes: { crm: `127.0.0.1:${receiver.port}` } } });
-    const campaign = await createCampaign({ name: "Legacy", url: `${receiver.url}/fixed`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ths-user" }] } });
+    await db().user.create({ data: { id: "ths-user", attributes: { crm: `127.0.0.1:${harness.receiver.port}` } } });
+    const campaign = await createCampaign({ name: "Legacy", url: `${harness.receiver.url}/fixed`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ths-user" }] } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     // stored after activation, as a campaign saved before this rule is
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: legacySecrets });
-    engine = new EmbeddedEngine(db(), await testDeliveryDeps({ retryScheduleMs: [50, 50, 50, 50] }), { concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 50 });
-    setDeliveryQueue(engine);
-    await engine.start();
+    await harness.startEngine({ retryScheduleMs: [50, 50, 50, 50] });
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["delivered", "failed"] } } })) === 1, 30_000, 50);
     const delivery = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id } });
     expect([delivery.state, delivery.attempts]).toEqual(["failed", 1]);
     expect(delivery.reason).toMatch(/fixed host/);
     const attempt = await db().deliveryAttempt.findFirstOrThrow({ where: { deliveryId: delivery.id } });
     expect(attempt.error).toMatch(/fixed host/);
-    const seen = JSON.stringify(receiver.received);
+    const seen = JSON.stringify(harness.receiver.received);
     expect(seen).not.toContain("hdrSECRET5678");
     expect(seen).not.toContain(Buffer.from("alice:pwSECRET1234").toString("base64"));
-    expect(receiver.received.filter((r) => r.headers.authorization || r.headers["x-secret"])).toEqual([]);
+    expect(harness.receiver.received.filter((r) => r.headers.authorization || r.headers["x-secret"])).toEqual([]);
   });
 
   it("activation refuses such an action, naming the URL and the header", async () => {
@@ -66,14 +52,12 @@ describe("a stored secret at a templated host", () => {
   });
 
   it("a secret header whose value is a template of the data (Bearer {{userAttribute.token}}) is still sent to a templated host", async () => {
-    await db().user.create({ data: { id: "ths-token", attributes: { crm: `127.0.0.1:${receiver.port}`, token: "t0k" } } });
+    await db().user.create({ data: { id: "ths-token", attributes: { crm: `127.0.0.1:${harness.receiver.port}`, token: "t0k" } } });
     const campaign = await createCampaign({ name: "Token", url: "http://{{{userAttribute.crm}}}/token", audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "ths-token" }] } });
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { headers: [{ name: "Authorization", value: encryptSecret("Bearer {{userAttribute.token}}"), secret: true }] } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
-    engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 50 });
-    setDeliveryQueue(engine);
-    await engine.start();
-    await waitFor(() => receiver.received.some((r) => r.path === "/token"), 30_000, 50);
-    expect(receiver.received.find((r) => r.path === "/token")!.headers.authorization).toBe("Bearer t0k");
+    await harness.startEngine();
+    await waitFor(() => harness.receiver.received.some((r) => r.path === "/token"), 30_000, 50);
+    expect(harness.receiver.received.find((r) => r.path === "/token")!.headers.authorization).toBe("Bearer t0k");
   });
 });

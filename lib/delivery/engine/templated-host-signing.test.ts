@@ -3,29 +3,17 @@
 // wherever the user's data points: the engine delivers it unsigned even when a secret is stored, and
 // a secret cannot be generated for it. A fixed-origin action beside it is still signed. Real
 // receivers on 127.0.0.1.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { encryptSecret } from "../../crypto/secret-box";
 import { rotateSigningSecret, SigningSecretError } from "../../campaigns/signing-secrets";
 import { generateSigningSecret } from "../../webhooks/sign";
 import { activateCampaign } from "../store/lifecycle";
-import { EmbeddedEngine } from "./embedded-engine";
-import { setDeliveryQueue } from "./queue";
-import { startReceiver, waitFor } from "../testing/receiver";
+import { waitFor } from "../testing/receiver";
 import { createCampaign } from "../testing/fixtures";
-import { testDeliveryDeps } from "../testing/deps";
+import { engineHarness } from "../testing/engine-harness";
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let engine: EmbeddedEngine | null = null;
-beforeAll(async () => {
-  receiver = await startReceiver(() => ({ status: 200 }));
-});
-afterAll(async () => receiver.close());
-afterEach(async () => {
-  await engine?.stop();
-  engine = null;
-  setDeliveryQueue(null);
-});
+const harness = engineHarness();
 
 async function signedCampaign(name: string, url: string) {
   const campaign = await createCampaign({ name, url, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "th-user" }] } });
@@ -37,15 +25,13 @@ async function signedCampaign(name: string, url: string) {
 
 describe("a templated host is never signed", () => {
   it("the engine delivers a templated-host action without webhook-signature; a fixed-origin one is signed", async () => {
-    await db().user.create({ data: { id: "th-user", attributes: { crm: `127.0.0.1:${receiver.port}` } } });
+    await db().user.create({ data: { id: "th-user", attributes: { crm: `127.0.0.1:${harness.receiver.port}` } } });
     const templated = await signedCampaign("Templated", "http://{{{userAttribute.crm}}}/templated");
-    const fixed = await signedCampaign("Fixed", `${receiver.url}/fixed/{{user.id}}`);
+    const fixed = await signedCampaign("Fixed", `${harness.receiver.url}/fixed/{{user.id}}`);
     for (const c of [templated, fixed]) expect((await activateCampaign(c.campaign.id)).ok).toBe(true);
-    engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 50 });
-    setDeliveryQueue(engine);
-    await engine.start();
-    await waitFor(() => receiver.received.length === 2, 30_000, 50);
-    const byPath = Object.fromEntries(receiver.received.map((r) => [r.path, r.headers]));
+    await harness.startEngine();
+    await waitFor(() => harness.receiver.received.length === 2, 30_000, 50);
+    const byPath = Object.fromEntries(harness.receiver.received.map((r) => [r.path, r.headers]));
     expect(Object.keys(byPath).sort()).toEqual(["/fixed/th-user", "/templated"]);
     expect(byPath["/templated"]!["webhook-signature"]).toBeUndefined();
     expect(byPath["/templated"]!["webhook-id"]).toBeTruthy();

@@ -1,47 +1,32 @@
 // Variants and a control group end to end on the real database and a real receiver: activation
 // assigns each user (control rows, deliveries per variant), the engine sends each variant's content.
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { activateCampaign } from "../store/lifecycle";
-import { EmbeddedEngine } from "./embedded-engine";
-import { setDeliveryQueue } from "./queue";
 import { trackEvents } from "../triggers";
-import { startReceiver, waitFor } from "../testing/receiver";
+import { waitFor } from "../testing/receiver";
 import { createCampaign, createUsers } from "../testing/fixtures";
-import { testDeliveryDeps } from "../testing/deps";
 import { assignVariant } from "../../campaigns/variants";
 import { runDueOccurrences } from "../store/recurring";
 import { listDeliveries } from "../store/log-queries";
 import { deliveryCsvChunks } from "../store/log-export";
+import { engineHarness } from "../testing/engine-harness";
 
-let receiver: Awaited<ReturnType<typeof startReceiver>>;
-let engine: EmbeddedEngine | null = null;
-
-beforeAll(async () => {
-  receiver = await startReceiver(() => ({ status: 200 }));
-});
-afterAll(async () => receiver.close());
-afterEach(async () => {
-  await engine?.stop();
-  engine = null;
-  setDeliveryQueue(null);
-});
+const harness = engineHarness();
 
 async function startEngine() {
-  engine = new EmbeddedEngine(db(), await testDeliveryDeps({ retryScheduleMs: [100, 100, 100] }), {
+  await harness.startEngine({ retryScheduleMs: [100, 100, 100] }, {
     concurrency: 50,
     hostConcurrency: 20,
     leaseMs: 30_000,
     idlePollMs: 100,
   });
-  setDeliveryQueue(engine);
-  await engine.start();
 }
 
 /** A campaign whose one step is variant A (50%), with variant B (50%) and a 20% control group. */
 async function campaignWithVariants(prefix: string, options: { rule?: object } = {}) {
   const campaign = await createCampaign({
-    url: `${receiver.url}/${prefix}/A/{{user.id}}`,
+    url: `${harness.receiver.url}/${prefix}/A/{{user.id}}`,
     rule: options.rule,
     audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: prefix }] },
     fields: [{ key: "variant", value: "A", type: "text" }, { key: "name", value: "{{userAttribute.firstName}}", type: "text" }],
@@ -55,7 +40,7 @@ async function campaignWithVariants(prefix: string, options: { rule?: object } =
       position: 0,
       splitPercent: 50,
       name: "Hook B",
-      urlTemplate: `${receiver.url}/${prefix}/B/{{user.id}}`,
+      urlTemplate: `${harness.receiver.url}/${prefix}/B/{{user.id}}`,
       contentType: "application/x-www-form-urlencoded",
       fields: [{ key: "variant", value: "B", type: "text" }, { key: "greeting", value: "Hi {{userAttribute.firstName}}", type: "text" }],
       headers: [{ name: "X-Variant", value: "B", secret: false }],
@@ -102,7 +87,7 @@ describe("variants and a control group", () => {
 
     await startEngine();
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === deliveries.length, 90_000, 200);
-    const got = receiver.received.filter((r) => r.path.startsWith("/vab/"));
+    const got = harness.receiver.received.filter((r) => r.path.startsWith("/vab/"));
     expect(got).toHaveLength(deliveries.length);
     for (const r of got) {
       const [, , variant, userId] = r.path.split("/");

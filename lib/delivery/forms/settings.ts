@@ -4,11 +4,12 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db";
-import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule } from "../core/rules";
+import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule, type SubDelivery } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
 import { AccessError } from "../../auth/guard";
 import { mayChangeCapExempt, type MemberRole } from "../../auth/roles";
 import { CAP_EXEMPT_ADMIN_ONLY } from "./cap-exempt";
+import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "./paused-timing";
 import { cronProblem, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
@@ -97,6 +98,32 @@ type WriteOptions = {
   unknownActions?: "ignore" | "refuse";
 };
 
+/**
+ * The campaign's columns as these settings set them: what a save writes, and what Activate's dry run
+ * (checkActivation) reads in place of the stored ones. A setting left out keeps its column.
+ */
+export function campaignColumnsOf(settings: DeliverySettings) {
+  return {
+    deliveryRule: settings.rule as Prisma.InputJsonValue,
+    ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
+    ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
+    ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
+    ...(settings.audience !== undefined
+      ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
+        { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
+      : {}),
+  };
+}
+
+/** One webhook's columns as its entry in the settings sets them (see campaignColumnsOf). */
+export function actionColumnsOf(a: DeliverySettings["actions"][number]) {
+  return {
+    subDelivery: a.subDelivery as Prisma.InputJsonValue,
+    ...(a.retryPolicy ? { retryPolicy: a.retryPolicy } : {}),
+    ...(a.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: a.rateLimitPerSecond } : {}),
+  };
+}
+
 export async function saveDeliverySettings(campaignId: string, settings: DeliverySettings, options: WriteOptions = {}): Promise<DeliverySettingsSaved> {
   return transaction((tx) => writeDeliverySettings(tx, campaignId, settings, options));
 }
@@ -141,36 +168,25 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   await tx.campaign.update({
     where: { id: campaignId },
     data: {
-      deliveryRule: settings.rule as Prisma.InputJsonValue,
+      ...campaignColumnsOf(settings),
       ...(campaign.nextRunAt ? { nextRunAt: nextRunUnder({ ...campaign, nextRunAt: campaign.nextRunAt }, settings) } : {}),
-      ...(settings.startAt !== undefined ? { startAt: settings.startAt } : {}),
-      ...(settings.endAt !== undefined ? { endAt: settings.endAt } : {}),
-      ...(settings.capExempt !== undefined ? { capExempt: settings.capExempt } : {}),
-      ...(settings.audience !== undefined
-        ? // no conditions = everyone (stored as an empty segment rather than a JSON null)
-          { audience: (settings.audience ?? { match: "all", conditions: [] }) as Prisma.InputJsonValue }
-        : {}),
     },
   });
   const changed = changedSettings(campaign, settings);
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
   for (const a of settings.actions) {
-    await tx.action.updateMany({
-      where: { id: a.id, campaignId },
-      data: {
-        subDelivery: a.subDelivery as Prisma.InputJsonValue,
-        ...(a.retryPolicy ? { retryPolicy: a.retryPolicy } : {}),
-        ...(a.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: a.rateLimitPerSecond } : {}),
-      },
-    });
+    await tx.action.updateMany({ where: { id: a.id, campaignId }, data: actionColumnsOf(a) });
   }
-  if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt"))) await replanPaused(tx, campaignId, campaign, settings);
+  // a webhook's new timing applies to what a recurring campaign's runs planned and still waits, as a new rule does
+  if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt") || timingChanged(campaign.actions, settings).length)) {
+    await replanPaused(tx, campaignId, campaign, settings);
+  }
   return { ok: true };
 }
 
 /**
- * A paused recurring campaign's new rule or start date applies to what its occurrences planned before
+ * A paused recurring campaign's new rule, start date or webhook timing applies to what its occurrences planned before
  * the pause and still waits, as to its pending run (replanWaitingOccurrences); an occurrence left with
  * nothing no longer counts, and the pending run is worked out again with the count that remains. One
  * whose runs had been used up (no pending run) is given the run the new rule has after its latest,
@@ -206,6 +222,18 @@ async function replanPaused(
   await tx.campaign.update({
     where: { id: campaignId },
     data: { occurrences, ...(pending ? { nextRunAt: nextRunUnder({ ...stored, nextRunAt: pending, occurrences }, settings) } : {}) },
+  });
+}
+
+/**
+ * The campaign's webhooks (of `stored`) whose timing (sub-delivery) the settings change: a delay of 0
+ * is "at once" (the editor sends it so), so an unchanged save is not taken for a new timing.
+ */
+function timingChanged(stored: { id: string; subDelivery: unknown }[], settings: DeliverySettings): string[] {
+  const timing = (sub: SubDelivery) => JSON.stringify(sub.kind === "delay" && sub.seconds === 0 ? { kind: "immediate" } : sub);
+  return settings.actions.flatMap((a) => {
+    const was = stored.find((s) => s.id === a.id);
+    return was && timing(parseSubDelivery(was.subDelivery)) !== timing(a.subDelivery) ? [a.id] : [];
   });
 }
 
@@ -245,11 +273,13 @@ const RULE_KINDS = { immediate: "at once", scheduled: "at a date and time", trig
  * Why a paused campaign cannot take these settings, if it cannot. It was activated by its rule's
  * kind (a one-off fan-out, an event, occurrences), so another kind would leave it half one and half
  * the other (triggered to "at once" resumed and planned nothing). An "at once" or "at a date" one
- * planned all its deliveries when activated: a new time or audience would change none of them, and
- * saying it was saved would be a lie. Its webhooks' timing and limits, its dates and quiet hours
- * still apply to what waits.
+ * planned all its deliveries, each at its webhook's timing, when activated: a new time, audience or
+ * webhook timing would change none of them, and saying it was saved would be a lie. Its webhooks'
+ * retries and rate limits, its dates (decide() holds what waits until the start, and suppresses it
+ * after the end) and quiet hours still apply to what waits; a recurring one's waiting runs are
+ * re-planned for a new rule, start date or timing (replanPaused).
  */
-function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown }, settings: DeliverySettings): string | null {
+function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown; actions: { id: string; subDelivery: unknown }[] }, settings: DeliverySettings): string | null {
   let was: DeliveryRule;
   try {
     was = parseDeliveryRule(stored.deliveryRule);
@@ -258,9 +288,12 @@ function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown 
   }
   if (was.when !== settings.rule.when)
     return `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.`;
-  if (was.when !== "immediate" && was.when !== "scheduled") return null;
-  if (JSON.stringify(plannedBy(was)) === JSON.stringify(plannedBy(settings.rule)) && !audienceChanged(stored.audience, settings)) return null;
-  return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
+  if (!pausedKeepsTiming(was.when)) return null;
+  if (JSON.stringify(plannedBy(was)) !== JSON.stringify(plannedBy(settings.rule)) || audienceChanged(stored.audience, settings))
+    return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
+  if (timingChanged(stored.actions, settings).length)
+    return `${PAUSED_TIMING_PLANNED}: ${PAUSED_TIMING_ADVICE}`;
+  return null;
 }
 
 /**

@@ -5,6 +5,7 @@
 // API at 09:00:30 must not become 09:00:00 because someone changed the audience.
 import { DateTime } from "luxon";
 import { luxonZoneName } from "../../time-zone";
+import { localInstantOrNull } from "../core/schedule-time";
 
 function zoneOf(zone: string): string {
   return luxonZoneName(zone) ?? "UTC";
@@ -28,16 +29,14 @@ export function zonedInputValue(iso: string | null | undefined, zone = "UTC"): s
 
 /**
  * The input's value, a wall-clock time in `zone`, as an ISO instant in UTC ("" stays "": no date;
- * a value that is no date stays as it is, for the server to refuse). A time the clocks skip (02:30 on
- * the night they go forward) is the same time after the change; one they repeat, the second (winter
- * time), whatever the date the page runs on (luxon alone reads it by today's offset: the first in summer).
+ * a value that is no date stays as it is, for the server to refuse). Read as "Send at" is
+ * (localInstantOrNull): a time the clocks skip (02:30 on the night they go forward) is the same time
+ * after the change; one they repeat, the first (summer time), whatever the date the page runs on.
  */
 export function instantFromZonedInput(value: string, zone = "UTC"): string {
   if (!value) return "";
-  const local = DateTime.fromISO(value, { zone: zoneOf(zone) });
-  if (!local.isValid) return value;
-  const second = local.getPossibleOffsets().reduce((a, b) => (b > a ? b : a));
-  return second.toUTC().toISO({ suppressMilliseconds: true })!;
+  const at = localInstantOrNull(value, zoneOf(zone));
+  return at ? DateTime.fromJSDate(at, { zone: "UTC" }).toISO({ suppressMilliseconds: true })! : value;
 }
 
 /** The same instant, as the input shows it once its zone changes from `from` to `to`. */

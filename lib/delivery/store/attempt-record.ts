@@ -2,16 +2,22 @@
 // excerpt of the response. Stored in DeliveryAttempt.request / .response.
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
 import { maskHeaders } from "../../webhooks/mask";
+import { maskCredentialUrl, maskSecretBody } from "../../webhooks/credential-parts";
 
 const BODY_EXCERPT = 8 * 1024;
 
-// the URL is kept as it is: the renderer has already moved any URL credentials into Authorization
+/**
+ * The request as every reader of the log sees it (the log, the API, whatever their role). The renderer
+ * has moved any URL password into Authorization; a secret hook path, secret query values (?token=) and
+ * secret-named body values are masked here (credential-parts.ts). Once per delivery: each check is a
+ * cheap scan before anything is parsed.
+ */
 export function maskedRequest(request: BuiltRequest) {
   const headers = maskHeaders(request.headers, request.secretHeaders);
-  const body = request.body ?? null;
+  const body = maskSecretBody(request.body ?? null, request.headers);
   return {
     method: request.method,
-    url: request.url,
+    url: maskCredentialUrl(request.url),
     headers,
     body: body && body.length > BODY_EXCERPT ? body.slice(0, BODY_EXCERPT) : body,
     bodyTruncated: !!body && body.length > BODY_EXCERPT,

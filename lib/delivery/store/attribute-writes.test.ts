@@ -1,6 +1,7 @@
 // The statements a flush's mapped results make: none without any, a few per flush however many
 // deliveries, a user written twice in a flush in two rounds (in order).
 import { describe, expect, it } from "vitest";
+import { mappedPatchBytes } from "../../audience/attribute-limits";
 import { attributeWriteStatements, mappingOf, type MappedAttributes } from "./attribute-writes";
 
 const at = new Date("2026-12-03T10:00:00Z");
@@ -18,10 +19,13 @@ describe("attributeWriteStatements", () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]!.sql).toMatch(/^UPDATE .*"attributes" = .*"attributeSources" = /);
     const source = "d7";
-    // the rows are one JSON parameter: [user, delivery, attributes, their sources], JSON values as their text
-    const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as string[][];
+    // the rows are one JSON parameter: [user, delivery, attributes, their sources, the attributes' bytes
+    // for the users' limits], the attributes and sources nested objects (encoded once, not as JSON texts
+    // inside the JSON)
+    const rows = JSON.parse(statements[0]!.values.find((v) => typeof v === "string" && v.startsWith("[["))! as string) as unknown[][];
     const row = rows.find((r) => r[0] === "u7")!;
-    expect([row[0], row[1], JSON.parse(row[2]!), JSON.parse(row[3]!)]).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);
+    expect(row.slice(0, 4)).toEqual(["u7", "d7", { crmId: "c7", score: 7 }, { crmId: source, score: source }]);
+    expect(row[4]).toBe(mappedPatchBytes({ crmId: "c7", score: 7 }));
   });
 
   it("writes any number of rows with the same statement text (one JSON parameter), so it is prepared once", () => {
@@ -29,6 +33,21 @@ describe("attributeWriteStatements", () => {
     const many = attributeWriteStatements(Array.from({ length: 300 }, (_, i) => write(`u${i}`, `d${i}`, { a: i })), "w");
     expect(many.map((s) => s.sql)).toEqual(one.map((s) => s.sql));
     expect(many.map((s) => s.values.length)).toEqual(one.map((s) => s.values.length));
+  });
+
+  it("notes refused writes only when the users' UPDATE applied fewer than all of them, reading the same JSON parameter", () => {
+    const writes = Array.from({ length: 50 }, (_, i) => ({ ...write(`u${i}`, `d${i}`, { crmId: `c${i}` }), attemptId: `a${i}` }));
+    const [users, note] = attributeWriteStatements(writes, "w");
+    // every write applied (the common case): the note statement is skipped, not run over the flush's users again
+    expect(note!.skipIfPreviousChanged).toBe(50);
+    expect(users!.skipIfPreviousChanged).toBeUndefined();
+    // nor when it refused none (SQLite marks a refusal: markedSql), as in a steady state where it changed none
+    expect(note!.onlyIfPreviousMarked).toBe(true);
+    expect(users!.onlyIfPreviousMarked).toBeUndefined();
+    // the rows are encoded once, for both statements (the attempt's id is in the users' rows)
+    const json = (s: typeof users) => s!.values.filter((v) => typeof v === "string" && v.startsWith("[["));
+    expect(json(note)).toHaveLength(1);
+    expect(json(note)[0]).toBe(json(users)[0]);
   });
 
   it("splits beyond 1,000 users and writes a repeated user in a later round", () => {

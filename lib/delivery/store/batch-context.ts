@@ -18,6 +18,7 @@ export type BatchCampaign = {
   name: string;
   status: string;
   capExempt: boolean;
+  startAt: Date | null;
   endAt: Date | null;
   rule: DeliveryRule | null;
 };
@@ -32,7 +33,7 @@ export type BatchContext = {
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
 
-type CampaignRow = { id: string; name: string; status: string; capExempt: boolean; endAt: Date | null; deliveryRule: unknown };
+type CampaignRow = { id: string; name: string; status: string; capExempt: boolean; startAt: Date | null; endAt: Date | null; deliveryRule: unknown };
 
 export class BatchContextLoader {
   private templates = new Map<string, { version: number; template: WebhookTemplate | null; error: string | null }>();
@@ -76,14 +77,14 @@ export class BatchContextLoader {
   private async actionsAndCampaigns(actionIds: string[], campaignIds: string[]) {
     const p = new SqlParams();
     const sql =
-      `SELECT 'a' AS "k", "id", "updatedAt" FROM ${tableName("Action")} WHERE "id" IN (${p.list("text", actionIds)})` +
-      ` UNION ALL SELECT 'c' AS "k", "id", "updatedAt" FROM ${tableName("Campaign")} WHERE "id" IN (${p.list("text", campaignIds)})`;
+      `SELECT 'a' AS "k", "id", "updatedAt" FROM ${tableName("Action")} WHERE ${p.among(`"id"`, "text", actionIds)}` +
+      ` UNION ALL SELECT 'c' AS "k", "id", "updatedAt" FROM ${tableName("Campaign")} WHERE ${p.among(`"id"`, "text", campaignIds)}`;
     const rows = await rawDb(this.prisma).query<{ k: string; id: string; updatedAt: unknown }>(sql, p.values);
     const fingerprint = `${actionIds.join(",")}|${campaignIds.join(",")}|${rows.map((r) => `${r.k}:${r.id}:${String(r.updatedAt)}`).sort().join(",")}`;
     if (this.rows?.fingerprint === fingerprint) return this.rows;
     const [actions, campaigns] = await Promise.all([
       this.prisma.action.findMany({ where: { id: { in: actionIds } } }),
-      this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, endAt: true, deliveryRule: true } }),
+      this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, startAt: true, endAt: true, deliveryRule: true } }),
     ]);
     this.rows = { fingerprint, actions, campaigns };
     return this.rows;

@@ -1,7 +1,7 @@
 // One campaign's outcomes as its page shows them: the progress of a one-off send (delivered of
 // planned) and the chart's series. `live` says whether the numbers may still change soon.
 import { db } from "../../db";
-import { deliveryCounts } from "./log-queries";
+import { DELIVERY_STATES, type DeliveryState } from "../core/states";
 import { outcomeSeries, type OutcomeSeries } from "./outcome-series";
 import { deliveryRuleSchema } from "../core/rules";
 
@@ -23,7 +23,7 @@ export type CampaignOutcomes = { progress: CampaignProgress; series: OutcomeSeri
 export async function campaignOutcomes(campaignId: string): Promise<CampaignOutcomes | null> {
   const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, deliveryRule: true } });
   if (!campaign) return null;
-  const [counts, series] = await Promise.all([deliveryCounts(campaignId), outcomeSeries({ campaignId })]);
+  const [counts, series] = await Promise.all([exactCounts(campaignId), outcomeSeries({ campaignId })]);
   const rule = deliveryRuleSchema.safeParse(campaign.deliveryRule);
   const waiting = counts.scheduled + counts.sending + counts.retrying;
   const progress: CampaignProgress = {
@@ -36,4 +36,20 @@ export async function campaignOutcomes(campaignId: string): Promise<CampaignOutc
     waiting,
   };
   return { progress, series, live: campaign.status === "active" || waiting > 0 };
+}
+
+/**
+ * The campaign's deliveries by state, every one counted: a progress bar needs exact numbers, unlike
+ * the log's counts (log-counts.ts, capped). Its cost grows with the campaign (bench/RESULTS.md, "The
+ * live delivery log at scale"); the page reads it every 3 s only while the campaign is live.
+ */
+async function exactCounts(campaignId: string): Promise<Record<DeliveryState, number> & { total: number }> {
+  const groups = await db().delivery.groupBy({ by: ["state"], where: { campaignId }, _count: { _all: true } });
+  const counts = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
+  let total = 0;
+  for (const g of groups) {
+    counts[g.state as DeliveryState] = g._count._all;
+    total += g._count._all;
+  }
+  return { ...counts, total };
 }

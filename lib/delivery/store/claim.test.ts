@@ -94,10 +94,80 @@ describe("claimDue", () => {
       { workerId: "w5", now, leaseMs: 60_000, limit: 100, ids: ["a"], webhookIds: ["b"] },
     ]) {
       // the UPDATE's own step; the candidates' subqueries come after it
-      const plan = await queryPlan(claimStatement(options, [{ id: "c", scheduled: now, retrying: now }])!);
+      const plan = await queryPlan(claimStatement(options, [{ id: "c", sendRate: null, scheduled: now, retrying: now }])!);
       expect(plan.outer).toMatch(BY_DELIVERY_ID);
       if (options.ids) expect(plan.steps.join("\n")).not.toMatch(/Delivery_state_dueAt_idx/);
     }
+  });
+
+  describe("a rate-limited campaign", () => {
+    // A claim took up to 500 rows of a campaign limited to 2/s; they waited in the send gate for their
+    // turn, counted against the worker's room, and every other campaign waited behind them (250 s).
+    async function fresh(prefix: string, users: number, rates: (number | null)[]) {
+      await createUsers(users, prefix);
+      const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: prefix }] } });
+      await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { rateLimitPerSecond: rates[0] } });
+      for (const [i, rate] of rates.slice(1).entries()) {
+        await db().action.create({ data: { campaignId: campaign.id, position: i + 1, urlTemplate: "http://127.0.0.1:9999/next", fields: [], headers: [], rateLimitPerSecond: rate } });
+      }
+      expect((await activateCampaign(campaign.id)).ok).toBe(true);
+      return campaign;
+    }
+
+    async function nothingElse() {
+      await db().campaign.updateMany({ data: { status: "finished" } });
+      await db().delivery.updateMany({ where: { state: "sending" }, data: { state: "delivered" } });
+    }
+
+    const countBy = (rows: { campaignId: string }[], id: string) => rows.filter((r) => r.campaignId === id).length;
+
+    it("is claimed up to 2 s of its steps' rates (each step counted at the slowest one's), less what this worker holds of it; a step without a limit means no cap", async () => {
+      await nothingElse();
+      const limited = await fresh("clrla", 12, [2]);
+      const twoSteps = await fresh("clrlb", 12, [2, 3]);
+      const mixed = await fresh("clrlc", 12, [2, null]);
+      // a slow step beside a fast one: counted at the slow one's rate (at their sum, 2,002 rows of the
+      // slow step alone could be claimed: ~2,000 s of its sends waiting in the gate, the fault the cap is for)
+      const slowFast = await fresh("clrld", 12, [1, 1000]);
+      // a variant sends at its step's rate: one without a limit of its own changes nothing
+      await db().action.create({ data: { campaignId: twoSteps.id, variantOfId: twoSteps.actions[0]!.id, urlTemplate: "http://127.0.0.1:9999/b", fields: [], headers: [] } });
+      const now = new Date(Date.now() + 60_000);
+      const waiting = await waitingCampaigns(db(), { dueBy: now, limit: CLAIM_CAMPAIGNS });
+      expect(Object.fromEntries(waiting.map((c) => [c.id, c.sendRate]))).toEqual({ [limited.id]: 2, [twoSteps.id]: 4, [mixed.id]: null, [slowFast.id]: 2 });
+      const mixedRows = await db().delivery.count({ where: { campaignId: mixed.id } });
+      expect(mixedRows).toBeGreaterThanOrEqual(12);
+      const options: ClaimOptions = { workerId: "wr", now, leaseMs: 60_000, limit: 100 };
+      // two of the 2/s campaign's rows wait for a retry, due before the rest: its room holds for both states
+      const retrying = await db().delivery.findMany({ where: { campaignId: limited.id }, take: 2, select: { id: true } });
+      await db().delivery.updateMany({ where: { id: { in: retrying.map((r) => r.id) } }, data: { state: "retrying", dueAt: new Date(now.getTime() - 3_600_000) } });
+      // 2/s: 4 rows, one held here already; 2 and 3/s: 8; 1 and 1,000/s: 4; no cap: all
+      const first = await claimDue(db(), { ...options, heldByCampaign: new Map([[limited.id, 1]]) });
+      // (of a capped campaign, its earliest waiting state only: the two retries, not 2 + 3)
+      expect([countBy(first, limited.id), countBy(first, twoSteps.id), countBy(first, mixed.id), countBy(first, slowFast.id)]).toEqual([2, 8, mixedRows, 4]);
+      expect(first.filter((d) => retrying.some((r) => r.id === d.id))).toHaveLength(2);
+      // then its scheduled rows, up to its room
+      const next = await claimDue(db(), { ...options, heldByCampaign: new Map([[limited.id, 3], [twoSteps.id, 8], [slowFast.id, 4]]) });
+      expect(next.map((d) => d.campaignId)).toEqual([limited.id]);
+      // holding its cap, a campaign gets nothing more; with its rows settled, its cap again
+      expect(await claimDue(db(), { ...options, heldByCampaign: new Map([[limited.id, 4], [twoSteps.id, 8], [slowFast.id, 4]]) })).toEqual([]);
+      const again = await claimDue(db(), { ...options, heldByCampaign: new Map([[twoSteps.id, 5], [slowFast.id, 4]]) });
+      expect([countBy(again, limited.id), countBy(again, twoSteps.id)]).toEqual([4, 3]);
+      // the overall limit still holds
+      expect(await claimDue(db(), { ...options, limit: 2 })).toHaveLength(2);
+    });
+
+    it("held to its cap, it leaves its place among the campaigns a claim reads to the next one due", async () => {
+      await nothingElse();
+      const capped = [];
+      for (let i = 0; i < CLAIM_CAMPAIGNS + 1; i++) capped.push(await fresh(`clrlh${i}x`, 3, [1]));
+      const open = await fresh("clrlopen", 2, [null]);
+      const now = new Date(Date.now() + 60_000);
+      // the capped backlogs due an hour before the open campaign's rows
+      await db().delivery.updateMany({ where: { campaignId: { in: capped.map((c) => c.id) } }, data: { dueAt: new Date(now.getTime() - 3_600_000) } });
+      const held = new Map(capped.map((c) => [c.id, 2]));
+      const claimed = await claimDue(db(), { workerId: "wh", now, leaseMs: 60_000, limit: 100, heldByCampaign: held });
+      expect(claimed.map((d) => d.campaignId)).toEqual([open.id, open.id]);
+    });
   });
 
   describe("with a paused campaign's backlog due earlier than everything else", () => {
@@ -133,11 +203,15 @@ describe("claimDue", () => {
       const options: ClaimOptions = { workerId: "wp", now, leaseMs: 60_000, limit: 100 };
       const waiting = await waitingCampaigns(db(), { dueBy: now, limit: CLAIM_CAMPAIGNS });
       expect(waiting.map((c) => c.id)).toEqual([active.id]);
-      const lookups = [waitingCampaignsStatement({ dueBy: now, limit: CLAIM_CAMPAIGNS }), waitingCampaignsStatement({ limit: 1 })];
+      const lookups = [waitingCampaignsStatement({ dueBy: now, limit: CLAIM_CAMPAIGNS }), waitingCampaignsStatement({ limit: 1, sendRate: false })];
+      // the same campaign rate-limited (1/s): its arm has a limit of its own (2 rows)
+      const limited = waiting.map((c) => ({ ...c, sendRate: 1 }));
       if (prismaProvider() === "postgresql") {
         for (const takeOver of [true, false]) {
           const claim = await postgresPlan(claimStatement({ ...options, takeOver }, waiting)!);
           expect(mostRowsExamined(claim, "Delivery"), claim).toBeLessThanOrEqual(20);
+          const capped = await postgresPlan(claimStatement({ ...options, takeOver }, limited)!);
+          expect(mostRowsExamined(capped, "Delivery"), capped).toBeLessThanOrEqual(20);
         }
         // the claim's look-up and earliestDue's: the first row of each waiting state of each active campaign
         for (const lookup of lookups) {
@@ -153,6 +227,12 @@ describe("claimDue", () => {
           expect(plan.steps.filter((step) => /Delivery_state_dueAt_idx/.test(step)), steps).toHaveLength(takeOver ? 1 : 0);
           expect(steps).toMatch(/SEARCH Delivery USING INDEX Delivery_campaignId_state_dueAt_idx \(campaignId=\? AND state=\? AND dueAt<\?\)/);
           expect(steps).not.toMatch(/TEMP B-TREE/);
+          // a rate-limited campaign's arm, a subquery of its own, read through the same index up to its
+          // limit; what it returns (2 rows here, a couple of seconds of its rate) sorted for the merge, if at all
+          const capped = (await queryPlan(claimStatement({ ...options, takeOver }, limited)!)).steps;
+          expect(capped.filter((step) => /Delivery_state_dueAt_idx/.test(step))).toHaveLength(takeOver ? 1 : 0);
+          expect(capped.join("\n")).toMatch(/SEARCH Delivery USING INDEX Delivery_campaignId_state_dueAt_idx \(campaignId=\? AND state=\? AND dueAt<\?\)/);
+          expect(capped.filter((step) => /TEMP B-TREE/.test(step)).length).toBeLessThanOrEqual(1);
         }
         for (const lookup of lookups) {
           const steps = (await queryPlan(lookup)).steps.join("\n");
@@ -166,6 +246,7 @@ describe("claimDue", () => {
       const ms = performance.now() - started;
       expect(due?.getTime()).toBe(now.getTime() - 60_000);
       expect(claimed.map((d) => d.campaignId)).toEqual([active.id, active.id, active.id]);
+      expect(await db().delivery.count({ where: { campaignId: active.id, state: "scheduled" } })).toBe(0);
       console.log(`paused backlog of 20,000: earliestDue + claim of 3 in ${ms.toFixed(1)} ms`);
     });
   });

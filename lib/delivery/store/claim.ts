@@ -6,7 +6,8 @@ import { encode, tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
 import { WAITING, type WaitingState } from "../core/states";
-import { amongSql, firstInOrderSql, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
+import { claimRoomOf } from "../core/limits";
+import { amongSql, firstInOrderSql, type OrderedArm, memberOfSql, skipLockedSql, skipsLockedRows, unindexedSql } from "../../db/dialect";
 
 export type ClaimOptions = {
   workerId: string;
@@ -17,6 +18,11 @@ export type ClaimOptions = {
   webhookIds?: string[];
   /** also take over deliveries whose lease ran out (LeaseKeeper.mayTakeOver); default true */
   takeOver?: boolean;
+  /**
+   * The rows this worker holds claimed and unsettled, by campaign id (the dispatcher's count): a
+   * rate-limited campaign is claimed up to its cap less these (claimRoomOf). None given: none held.
+   */
+  heldByCampaign?: ReadonlyMap<string, number>;
 };
 
 /**
@@ -37,8 +43,19 @@ function ofActiveCampaign() {
  */
 export const CLAIM_CAMPAIGNS = 8;
 
-/** An active campaign with something waiting: the earliest due of each waiting state (null: none). */
-export type WaitingCampaign = { id: string } & Record<WaitingState, Date | null>;
+/**
+ * Campaigns a claim looks past at most, beyond CLAIM_CAMPAIGNS: those this worker holds enough of
+ * already (a rate-limited backlog, due first for as long as it drains) take no arm, and must not
+ * keep the campaigns behind them out of the claim.
+ */
+const CLAIM_LOOKS_PAST = 56;
+
+/**
+ * An active campaign with something waiting: the earliest due of each waiting state (null: none),
+ * and the rate its claims are capped at (`sendRate`: its steps' number times the slowest one's rate
+ * limit; null when a step has none).
+ */
+export type WaitingCampaign = { id: string; sendRate: number | null } & Record<WaitingState, Date | null>;
 
 export type ClaimedDelivery = {
   id: string;
@@ -60,7 +77,8 @@ export type ClaimedDelivery = {
  */
 export async function claimDue(prisma: Db, options: ClaimOptions): Promise<ClaimedDelivery[]> {
   const named = options.ids || options.webhookIds;
-  const waiting = named || options.limit <= 0 ? [] : await waitingCampaigns(prisma, { dueBy: options.now, limit: CLAIM_CAMPAIGNS });
+  const heldCampaigns = Math.min(options.heldByCampaign?.size ?? 0, CLAIM_LOOKS_PAST);
+  const waiting = named || options.limit <= 0 ? [] : await waitingCampaigns(prisma, { dueBy: options.now, limit: CLAIM_CAMPAIGNS + heldCampaigns });
   const statement = claimStatement(options, waiting);
   if (!statement) return [];
   const rows = await rawDb(prisma).query<Record<string, unknown>>(statement.sql, statement.values);
@@ -79,7 +97,8 @@ export async function claimDue(prisma: Db, options: ClaimOptions): Promise<Claim
 
 /**
  * The claim's UPDATE ... RETURNING (null: nothing to claim), reading the waiting rows of `waiting`
- * (waitingCampaigns, due by `now`). Exported for its query plan's test.
+ * (waitingCampaigns, due by `now`): of the first CLAIM_CAMPAIGNS of them with room (claimRoomOf),
+ * a rate-limited one's up to its room only. Exported for its query plan's test.
  */
 export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]): { sql: string; values: unknown[] } | null {
   const { now, workerId, leaseMs, limit, ids, webhookIds, takeOver = true } = options;
@@ -96,7 +115,6 @@ export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]
   // a claim has not passed the frequency cap yet: its batch decides that (store/frequency-cap-holds.ts)
   const set = `"state" = 'sending', "capHeldBy" = NULL, "lockedBy" = ${p.add("text", workerId)}, "lockedUntil" = ${p.add("date", new Date(now.getTime() + leaseMs))}, "updatedAt" = ${p.add("date", now)}`;
   const active = ofActiveCampaign();
-  const n = Math.floor(limit);
   const lock = skipLockedSql();
   let candidates: string;
   if (ids || webhookIds) {
@@ -104,30 +122,41 @@ export function claimStatement(options: ClaimOptions, waiting: WaitingCampaign[]
     // (placeholders are numbered in the order they are made: text order)
     const due = claimable();
     const named = [
-      ...(ids?.length ? [`"id" IN (${p.list("text", ids)})`] : []),
-      ...(webhookIds?.length ? [`"webhookId" IN (${p.list("text", webhookIds)})`] : []),
+      ...(ids?.length ? [p.among(`"id"`, "text", ids)] : []),
+      ...(webhookIds?.length ? [p.among(`"webhookId"`, "text", webhookIds)] : []),
     ];
-    candidates = `SELECT "id" FROM ${deliveries} WHERE ${due} AND ${active} AND (${named.join(" OR ")}) LIMIT ${n}${lock}`;
+    candidates = `SELECT "id" FROM ${deliveries} WHERE ${due} AND ${active} AND (${named.join(" OR ")}) LIMIT ${p.add("int", Math.floor(limit))}${lock}`;
   } else {
     // The earliest due of each active campaign's waiting states, each read in its (campaignId,
     // state, dueAt) index's order, then merged (firstInOrderSql), so a claim reads about as many
     // rows as it takes (PostgreSQL: up to the limit from each arm). One walk of the (state, dueAt) index testing each row's campaign read a
     // paused campaign's whole backlog (20,000 rows) on every claim when it was due before the rest.
     const arm = (where: string) => `SELECT "id", "dueAt" FROM ${deliveries} WHERE ${where} AND "dueAt" <= ${p.add("date", now)}`;
-    const arms: string[] = [];
+    const arms: OrderedArm[] = [];
+    let campaigns = 0;
     for (const campaign of waiting) {
-      for (const state of WAITING) {
+      // a rate-limited campaign: about CLAIMED_AHEAD_SECONDS of its rate held here at most (a claim
+      // for more only queued its rows in the send gate, holding up every other campaign's)
+      const room = claimRoomOf(campaign.sendRate, options.heldByCampaign?.get(campaign.id) ?? 0);
+      if (room === 0) continue;
+      if (++campaigns > CLAIM_CAMPAIGNS) break;
+      // a capped one's earliest waiting state only, so that its room holds for the campaign (an arm
+      // per state took up to twice it); the other state's rows are read by the next claims
+      for (const state of room === null ? WAITING : [firstWaitingState(campaign)]) {
         if (!campaign[state] || campaign[state] > now) continue;
         // still active (paused since it was looked up: nothing of it is claimed); the state a
         // parameter, so the text depends on the number of arms only (SQLite keeps it prepared)
         const ofCampaign = `"campaignId" = ${p.add("text", campaign.id)} AND "state" = ${p.add("text", state)}`;
-        arms.push(arm(`${ofCampaign} AND EXISTS (SELECT 1 FROM ${tableName("Campaign")} WHERE "id" = ${p.add("text", campaign.id)} AND "status" = 'active')`));
+        const sql = arm(`${ofCampaign} AND EXISTS (SELECT 1 FROM ${tableName("Campaign")} WHERE "id" = ${p.add("text", campaign.id)} AND "status" = 'active')`);
+        // its limit after its parameters, as in the text
+        arms.push(room === null ? sql : { sql, limit: p.add("int", Math.min(room, Math.floor(limit))) });
       }
     }
     // a lease that ran out: few rows, read in the (state, dueAt) index's order, each row's campaign tested
     if (takeOver) arms.push(arm(`"state" = 'sending' AND "lockedUntil" < ${p.add("date", now)} AND ${active}`));
     if (!arms.length) return null;
-    candidates = `SELECT "id" FROM (${firstInOrderSql(arms, `"dueAt"`, n, true)}) due`;
+    // the limit a parameter (after the arms' in the text): a claim's text depends on its arms only
+    candidates = `SELECT "id" FROM (${firstInOrderSql(arms, `"dueAt"`, p.add("int", Math.floor(limit)), true)}) due`;
   }
   return {
     sql:
@@ -173,7 +202,7 @@ export async function renewLeases(prisma: Db, workerId: string, ids: string[], n
       // raw, the rows found by id (see unindexedSql): through Prisma, SQLite walked every row in "sending"
       const p = new SqlParams();
       const sql =
-        `UPDATE ${tableName("Delivery")} SET "lockedUntil" = ${p.add("date", until)} WHERE "id" IN (${p.list("text", chunk)})` +
+        `UPDATE ${tableName("Delivery")} SET "lockedUntil" = ${p.add("date", until)} WHERE ${p.among(`"id"`, "text", chunk)}` +
         ` AND "lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
       await rawDb(prisma).transaction([{ sql, values: p.values }]);
     }
@@ -190,9 +219,14 @@ export async function releaseLeases(prisma: Db, workerId: string, ids?: string[]
 
 /** The earliest due time of anything waiting, so an idle engine knows how long it may sleep. */
 export async function earliestDue(prisma: Db): Promise<Date | null> {
-  const [first] = await waitingCampaigns(prisma, { limit: 1 });
-  if (!first) return null;
-  return first.scheduled && (!first.retrying || first.scheduled <= first.retrying) ? first.scheduled : first.retrying;
+  // the due time alone: its campaign's send rate is the claim's to read
+  const [first] = await waitingCampaigns(prisma, { limit: 1, sendRate: false });
+  return first ? first[firstWaitingState(first)] : null;
+}
+
+/** The waiting state of a campaign's earliest due row. */
+function firstWaitingState(campaign: WaitingCampaign): WaitingState {
+  return campaign.scheduled && (!campaign.retrying || campaign.scheduled <= campaign.retrying) ? "scheduled" : "retrying";
 }
 
 /**
@@ -200,29 +234,40 @@ export async function earliestDue(prisma: Db): Promise<Date | null> {
  * each active campaign the first row of each waiting state in its (campaignId, state, dueAt) index,
  * a handful of rows per campaign whatever a paused campaign keeps waiting.
  */
-export async function waitingCampaigns(prisma: Db, options: { dueBy?: Date; limit: number }): Promise<WaitingCampaign[]> {
+export async function waitingCampaigns(prisma: Db, options: WaitingLookup): Promise<WaitingCampaign[]> {
   const statement = waitingCampaignsStatement(options);
   const rows = await rawDb(prisma).query<Record<string, unknown>>(statement.sql, statement.values);
   return rows.map((r) => ({
     id: r.id as string,
+    sendRate: r.sendRate === null || r.sendRate === undefined ? null : numberOf(r.sendRate),
     scheduled: r.scheduled === null ? null : dateOf(r.scheduled),
     retrying: r.retrying === null ? null : dateOf(r.retrying),
   }));
 }
 
+/** `sendRate: false`: each campaign's sendRate is not read (null), as the idle look (earliestDue) needs none. */
+type WaitingLookup = { dueBy?: Date; limit: number; sendRate?: boolean };
+
 /** waitingCampaigns' SELECT. Exported for its query plan's test. */
-export function waitingCampaignsStatement(options: { dueBy?: Date; limit: number }): { sql: string; values: unknown[] } {
+export function waitingCampaignsStatement(options: WaitingLookup): { sql: string; values: unknown[] } {
   const p = new SqlParams();
   const first = (state: string) =>
     `(SELECT "dueAt" FROM ${tableName("Delivery")} d WHERE d."campaignId" = c."id" AND d."state" = '${state}' ORDER BY d."dueAt" LIMIT 1) AS "${state}"`;
   const campaigns = `SELECT c."id", ${WAITING.map(first).join(", ")} FROM ${tableName("Campaign")} c WHERE c."status" = 'active'`;
   // the earlier of the two (either may be null; SQLite has no LEAST)
   const earliest = `CASE WHEN "retrying" IS NULL OR "scheduled" <= "retrying" THEN "scheduled" ELSE "retrying" END`;
+  // when every step has a rate limit (variants send at their step's), each step counted at the slowest
+  // one's: the claim cannot tell which step's rows it reads, and at the steps' sum a slow step's rows
+  // alone filled it (1/s beside 1,000/s: 2,002 rows, ~2,000 s of sends waiting in the gate)
+  const sendRate =
+    `(SELECT CASE WHEN COUNT(*) > 0 AND COUNT(a."rateLimitPerSecond") = COUNT(*) THEN MIN(a."rateLimitPerSecond") * COUNT(*) END` +
+    ` FROM ${tableName("Action")} a WHERE a."campaignId" = waiting."id" AND a."variantOfId" IS NULL) AS "sendRate"`;
   const due = options.dueBy ? ` <= ${p.add("date", options.dueBy)}` : " IS NOT NULL";
   return {
     sql:
-      `SELECT "id", "scheduled", "retrying" FROM (SELECT "id", "scheduled", "retrying", ${earliest} AS "first" FROM (${campaigns}) active) waiting` +
-      ` WHERE "first"${due} ORDER BY "first" LIMIT ${Math.max(1, Math.floor(options.limit))}`,
+      `SELECT "id", "scheduled", "retrying"${options.sendRate === false ? "" : `, ${sendRate}`} FROM (SELECT "id", "scheduled", "retrying", ${earliest} AS "first" FROM (${campaigns}) active) waiting` +
+      // the limit a parameter: the text stays one whatever the claim looks past (SQLite keeps it prepared)
+      ` WHERE "first"${due} ORDER BY "first" LIMIT ${p.add("int", Math.max(1, Math.floor(options.limit)))}`,
     values: p.values,
   };
 }

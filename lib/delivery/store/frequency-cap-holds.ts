@@ -24,17 +24,17 @@ export async function capCounts(db: Pick<RawTx, "query">, userIds: string[], now
   // placeholders added in the order of the text (SQLite's "?" are positional)
   const p = new SqlParams();
   const dayAgo = p.add("date", new Date(now.getTime() - DAY_MS));
-  const users = p.list("text", userIds);
+  const users = p.among(`"userId"`, "text", userIds);
   const weekAgo = p.add("date", new Date(now.getTime() - WEEK_MS));
   // a pass counts while its claim's lease holds: a dead worker's rows (in a campaign paused since, which
   // nobody claims again) would otherwise count for ever, and every capped send to the user be suppressed
   const leaseHolds = p.add("date", now);
-  const except = exceptIds.length ? ` AND "id" NOT IN (${p.list("text", exceptIds)})` : "";
+  const except = exceptIds.length ? ` AND ${p.notAmong(`"id"`, "text", exceptIds)}` : "";
   // a user's rows, through the (userId, sentAt) index
   const sql =
     `SELECT "userId", SUM(CASE WHEN "state" = 'delivered' AND "sentAt" < ${dayAgo} THEN 0 ELSE 1 END) AS "day", COUNT(*) AS "week"` +
     ` FROM ${tableName("Delivery")}` +
-    ` WHERE "userId" IN (${users})` +
+    ` WHERE ${users}` +
     ` AND (("state" = 'delivered' AND "sentAt" >= ${weekAgo}) OR (${unindexedSql(`"state"`)} = 'sending' AND "capHeldBy" = "lockedBy" AND "lockedUntil" > ${leaseHolds}${except}))` +
     ` AND "campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE NOT "capExempt")` +
     ` GROUP BY "userId"`;
@@ -61,8 +61,8 @@ export async function holdFrequencyCap(prisma: Db, workerId: string, cap: Freque
     if (passed.length) {
       const p = new SqlParams();
       const held = p.add("text", workerId);
-      const ids = p.list("text", passed);
-      await tx.run(`UPDATE ${tableName("Delivery")} SET "capHeldBy" = ${held} WHERE "id" IN (${ids}) AND "lockedBy" = ${p.add("text", workerId)}`, p.values);
+      const ids = p.among(`"id"`, "text", passed);
+      await tx.run(`UPDATE ${tableName("Delivery")} SET "capHeldBy" = ${held} WHERE ${ids} AND "lockedBy" = ${p.add("text", workerId)}`, p.values);
     }
     return stopped;
   });

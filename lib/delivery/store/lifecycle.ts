@@ -19,6 +19,7 @@ import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
+import { actionColumnsOf, campaignColumnsOf, type DeliverySettings } from "../forms/settings";
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planArrivedMeanwhile, planCatchUp } from "../triggers";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
@@ -97,6 +98,42 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
   return { rule, problems, fieldErrors };
 }
 
+type ActivationRefused = Extract<ActivateResult, { ok: false }>;
+
+/** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
+async function activationChecks(campaign: CampaignWithActions | null, now: Date): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule }> {
+  if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
+  if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
+  const { rule, problems, fieldErrors } = await readiness(campaign, now);
+  if (problems.length || !rule) return { ok: false, problems, fieldErrors };
+  return { ok: true, campaign, rule };
+}
+
+/**
+ * Activation's dry run: whether activateCampaign would refuse the campaign, with the same problems,
+ * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
+ * before it activates), read in place of the stored ones; left out, the stored ones are judged.
+ */
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true } | ActivationRefused> {
+  const stored = await campaignWithActions(campaignId);
+  const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
+  const checked = await activationChecks(campaign, options.now ?? new Date());
+  return checked.ok ? { ok: true } : checked;
+}
+
+/** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
+function withSettings(campaign: CampaignWithActions, settings: DeliverySettings): CampaignWithActions {
+  const byId = new Map(settings.actions.map((a) => [a.id, a]));
+  return {
+    ...campaign,
+    ...(campaignColumnsOf(settings) as Partial<CampaignWithActions>),
+    actions: campaign.actions.map((a) => {
+      const own = byId.get(a.id);
+      return own && !a.variantOfId ? { ...a, ...(actionColumnsOf(own) as Partial<typeof a>) } : a;
+    }),
+  };
+}
+
 /**
  * Validates the rule and every action (each must render: whoever activates, the API or the editor,
  * goes through this check); on success makes the campaign active, plans its deliveries and records
@@ -104,11 +141,9 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
  */
 export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
   const now = options.now ?? new Date();
-  const campaign = await campaignWithActions(campaignId);
-  if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
-  if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors } = await readiness(campaign, now);
-  if (problems.length || !rule) return { ok: false, problems, fieldErrors };
+  const checked = await activationChecks(await campaignWithActions(campaignId), now);
+  if (!checked.ok) return checked;
+  const { campaign, rule } = checked;
 
   const actions = planSteps(campaign.actions);
   // a start date ahead: the runs begin there (a run before it would send nothing, yet count); in each

@@ -1,13 +1,16 @@
-// What the delivery log shows: counts by state, throughput and response times, a filtered page
+// What the delivery log shows (its counts by state are log-counts.ts'): throughput and response times, a filtered page
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
+import { maskStoredRequest } from "../../webhooks/mask";
 import { tableName } from "../../db/bulk-insert";
 import { containsTextSql, likeContaining } from "../../db/dialect";
 import type { RawStatement } from "../../db/raw";
 import { dateOf, numberOf, SqlParams } from "../../db/raw-sql";
+import { countUpTo } from "./log-counts";
+import { SUCCESS_SAMPLE } from "../core/count-cap";
 import { decodeLogCursor, encodeLogCursor, LogCursorError, type LogPosition } from "../log-cursor";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
-import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES, type DeliveryState } from "../core/states";
+import { DELIVERY_STATES, isWaiting, SUCCESS_RATE_STATES } from "../core/states";
 
 const PAGE_SIZE = 50;
 
@@ -77,27 +80,16 @@ export function deliveryLogPageStatement(f: FilterOnly, window: { after?: LogPos
   return filteredIdsStatement(f, { columns: `"id", "updatedAt"`, orderBy: LOG_ORDER, limit: PAGE_SIZE + 1, offset: after ? 0 : window.offset, extra });
 }
 
-async function countFiltered(f: FilterOnly): Promise<number> {
+/** The filtered deliveries, counted up to COUNT_CAP (log-counts.ts). */
+function countFiltered(f: FilterOnly) {
   const params = new SqlParams();
-  const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(`SELECT COUNT(*) AS "n" FROM ${tableName("Delivery")} ${whereSql(filterConditions(f, params))}`, ...params.values);
-  return numberOf(rows[0]?.n ?? 0);
+  return countUpTo(filterConditions(f, params), params.values);
 }
 
 /** These rows, in the order of `ids` (one gone between the two reads is left out). */
 export function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T[] {
   const byId = new Map(rows.map((r) => [r.id, r]));
   return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
-export async function deliveryCounts(campaignId?: string): Promise<Record<DeliveryState, number> & { total: number }> {
-  const groups = await db().delivery.groupBy({ by: ["state"], where: campaignId ? { campaignId } : {}, _count: { _all: true } });
-  const counts = Object.fromEntries(DELIVERY_STATES.map((s) => [s, 0])) as Record<DeliveryState, number>;
-  let total = 0;
-  for (const g of groups) {
-    counts[g.state as DeliveryState] = g._count._all;
-    total += g._count._all;
-  }
-  return { ...counts, total };
 }
 
 function percentile(sorted: number[], p: number): number | null {
@@ -107,25 +99,79 @@ function percentile(sorted: number[], p: number): number | null {
 
 /**
  * Deliveries attempted per minute over the last 5 minutes, p50/p95 of the last 1,000 attempts, and the
- * success rate of deliveries (not attempts: a delivery that succeeded on its third try is one success).
+ * success rate of the last SUCCESS_SAMPLE finished deliveries (deliveries, not attempts: one that
+ * succeeded on its third try is one success). Each reads a bounded window, not every delivery: the
+ * 5 minutes' attempts through DeliveryAttempt(startedAt), the newest finished rows through the log's
+ * order indexes (a refresh of a 1,000,000-delivery campaign counted all of them: bench/RESULTS.md).
  */
 export async function deliveryStats(campaignId: string | undefined, now = new Date()) {
-  const campaign = campaignId ? { campaignId } : {};
   const since = new Date(now.getTime() - 5 * 60_000);
-  const [recentDeliveries, recent, outcomes] = await Promise.all([
-    db().delivery.count({ where: { ...campaign, attemptLog: { some: { startedAt: { gte: since } } } } }),
-    db().deliveryAttempt.findMany({ where: campaignId ? { delivery: { campaignId } } : {}, orderBy: { startedAt: "desc" }, take: 1000, select: { durationMs: true } }),
-    db().delivery.groupBy({ by: ["state"], where: { ...campaign, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
+  const [recentDeliveries, recent, finished] = await Promise.all([
+    deliveriesAttemptedSince(campaignId, since),
+    lastAttemptDurations(campaignId),
+    lastFinishedStates(campaignId),
   ]);
   const durations = recent.map((a) => a.durationMs).sort((a, b) => a - b);
-  const delivered = outcomes.find((g) => g.state === "delivered")?._count._all ?? 0;
-  const final = outcomes.reduce((n, g) => n + g._count._all, 0);
+  const delivered = finished.filter((state) => state === "delivered").length;
   return {
     deliveriesPerMinute: Math.round((recentDeliveries / 5) * 10) / 10,
     p50Ms: percentile(durations, 50),
     p95Ms: percentile(durations, 95),
-    successRate: final ? delivered / final : null,
+    successRate: finished.length ? delivered / finished.length : null,
+    /** how many finished deliveries the rate is of (SUCCESS_SAMPLE at most) */
+    successSample: finished.length,
   };
+}
+
+async function deliveriesAttemptedSince(campaignId: string | undefined, since: Date): Promise<number> {
+  const params = new SqlParams();
+  const ofCampaign = campaignId ? ` JOIN ${tableName("Delivery")} d ON d."id" = a."deliveryId" AND d."campaignId" = ${params.add("text", campaignId)}` : "";
+  const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(
+    `SELECT COUNT(DISTINCT a."deliveryId") AS "n" FROM ${tableName("DeliveryAttempt")} a${ofCampaign} WHERE a."startedAt" >= ${params.add("date", since)}`,
+    ...params.values,
+  );
+  return numberOf(rows[0]?.n ?? 0);
+}
+
+/**
+ * The durations of the last 1,000 attempts: of the whole install, walking DeliveryAttempt(startedAt)
+ * newest first; of one campaign, those of its 1,000 deliveries the log shows first (its order's index),
+ * each one's attempts by (deliveryId, number). Bounded either way: the campaign's attempts looked for
+ * along the whole install's walk read every attempt of a big install for a small campaign, each second.
+ */
+export function lastAttemptDurationsStatement(campaignId: string | undefined): RawStatement {
+  const params = new SqlParams();
+  const ofCampaign = campaignId
+    ? `WHERE a."deliveryId" IN (SELECT "id" FROM ${tableName("Delivery")} WHERE "campaignId" = ${params.add("text", campaignId)} ORDER BY ${LOG_ORDER} LIMIT ${SUCCESS_SAMPLE}) `
+    : "";
+  return { sql: `SELECT a."durationMs" FROM ${tableName("DeliveryAttempt")} a ${ofCampaign}ORDER BY a."startedAt" DESC LIMIT 1000`, values: params.values };
+}
+
+async function lastAttemptDurations(campaignId: string | undefined): Promise<{ durationMs: number }[]> {
+  const statement = lastAttemptDurationsStatement(campaignId);
+  const rows = await db().$queryRawUnsafe<{ durationMs: unknown }[]>(statement.sql, ...statement.values);
+  return rows.map((r) => ({ durationMs: numberOf(r.durationMs) }));
+}
+
+/** How many of the newest deliveries the success rate walks at most for its finished ones. */
+export const SUCCESS_WALK = 10 * SUCCESS_SAMPLE;
+
+/**
+ * The states of the newest SUCCESS_SAMPLE finished deliveries among the newest SUCCESS_WALK, in the
+ * log's order (its indexes): a campaign whose rows all wait (a million due tomorrow) is not walked
+ * to its end on every refresh looking for finished ones.
+ */
+export function lastFinishedStatement(campaignId: string | undefined): RawStatement {
+  const params = new SqlParams();
+  const ofCampaign = campaignId ? `WHERE "campaignId" = ${params.add("text", campaignId)} ` : "";
+  const newest = `SELECT "state" FROM ${tableName("Delivery")} ${ofCampaign}ORDER BY ${LOG_ORDER} LIMIT ${SUCCESS_WALK}`;
+  return { sql: `SELECT w."state" FROM (${newest}) w WHERE w."state" IN (${params.list("text", SUCCESS_RATE_STATES)}) LIMIT ${SUCCESS_SAMPLE}`, values: params.values };
+}
+
+async function lastFinishedStates(campaignId: string | undefined): Promise<string[]> {
+  const statement = lastFinishedStatement(campaignId);
+  const rows = await db().$queryRawUnsafe<{ state: string }[]>(statement.sql, ...statement.values);
+  return rows.map((r) => r.state);
 }
 
 export type DeliveryRow = {
@@ -140,7 +186,7 @@ export type DeliveryRow = {
   userId: string;
   state: string;
   reason: string | null;
-  /** a waiting row held back rather than simply waiting for its time ("campaign_paused", "quiet_hours"), else null */
+  /** a waiting row held back rather than simply waiting for its time ("campaign_paused", "quiet_hours", "before_start"), else null */
   hold: Hold | null;
   plannedAt: string;
   dueAt: string;
@@ -160,7 +206,7 @@ export async function listDeliveries(f: DeliveryFilter) {
   if (after === null) throw new LogCursorError();
   const page = after ? null : Math.max(1, Math.floor(f.page ?? 1));
   const statement = deliveryLogPageStatement(f, { after, offset: ((page ?? 1) - 1) * PAGE_SIZE });
-  const [total, found] = await Promise.all([countFiltered(f), db().$queryRawUnsafe<{ id: string; updatedAt: unknown }[]>(statement.sql, ...statement.values)]);
+  const [counted, found] = await Promise.all([countFiltered(f), db().$queryRawUnsafe<{ id: string; updatedAt: unknown }[]>(statement.sql, ...statement.values)]);
   const ids = found.slice(0, PAGE_SIZE).map((r) => r.id);
   const rows = inOrderOf(ids, await db().delivery.findMany({
     where: { id: { in: ids } },
@@ -183,7 +229,8 @@ export async function listDeliveries(f: DeliveryFilter) {
   // where the page ended as it was read (a row changed or deleted since still marks the place)
   const last = found.length > PAGE_SIZE ? found[PAGE_SIZE - 1]! : null;
   const nextCursor = last ? encodeLogCursor({ updatedAt: dateOf(last.updatedAt), id: last.id }) : null;
-  return { page, pageSize: PAGE_SIZE, total, pages: Math.max(1, Math.ceil(total / PAGE_SIZE)), items, nextCursor };
+  // past COUNT_CAP, `total` is the cap and `totalCapped` says there are more ("10,000+ deliveries", "Page 3 of 200+")
+  return { page, pageSize: PAGE_SIZE, total: counted.n, totalCapped: counted.more, pages: Math.max(1, Math.ceil(counted.n / PAGE_SIZE)), items, nextCursor };
 }
 
 type DeliveryWithNames = {
@@ -232,7 +279,7 @@ export async function deliveryDetail(id: string) {
       outcome: a.outcome,
       status: a.status,
       error: a.error,
-      request: a.request,
+      request: maskStoredRequest(a.request),
       response: a.response,
       timings: a.timings,
       nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
@@ -242,4 +289,3 @@ export async function deliveryDetail(id: string) {
 export type DeliveryDetail = NonNullable<Awaited<ReturnType<typeof deliveryDetail>>>;
 export type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
 export type DeliveryStats = Awaited<ReturnType<typeof deliveryStats>>;
-export type DeliveryCounts = Awaited<ReturnType<typeof deliveryCounts>>;

@@ -276,13 +276,18 @@ export class Recorder {
       // a delivery deleted while it was sent (by hand, with its campaign or its user) gets no attempt
       // row: its foreign key would fail the whole flush, other campaigns' results with it
       ops.push(
-        batchInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
+        ...batchInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
           a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
         ]), { skipExisting: true, onlyReferenced: { column: "deliveryId", table: "Delivery" } }),
       );
     }
     const mapped: MappedAttributes[] = [];
-    for (const c of changes) if (c.state === "delivered" && c.attributes) mapped.push(c.attributes);
+    for (const c of changes) {
+      if (c.state !== "delivered" || !c.attributes) continue;
+      // the attempt that says so when the user's limits refuse the write
+      if (c.attempt?.id) c.attributes.attemptId = c.attempt.id;
+      mapped.push(c.attributes);
+    }
     // before the deliveries' updates: they release the lease these statements are guarded by
     if (mapped.length) ops.push(...attributeWriteStatements(mapped, this.workerId));
     const delivered = new Map<string, Extract<Change, { state: "delivered" }>[]>();
@@ -343,7 +348,7 @@ export class Recorder {
     const sql =
       `UPDATE ${tableName("Delivery")} SET ${set.map(([column, kind, value]) => `"${column}" = ${params.add(kind, value)}`).join(", ")}` +
       // looked up by id: an indexable state made SQLite walk every row in "sending" on each flush
-      ` WHERE "id" IN (${params.list("text", ids)}) AND "lockedBy" = ${params.add("text", this.workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
+      ` WHERE ${params.among(`"id"`, "text", ids)} AND "lockedBy" = ${params.add("text", this.workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
     return { sql, values: params.values };
   }
 }

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ApiError } from "@/lib/api/errors";
 import { idSchema } from "@/lib/api/ids";
 import { withInternal } from "@/lib/api/with-internal";
-import { IMPORT_RETENTION_MS, importExpired, importJobFor, startImport } from "@/lib/audience/import/jobs";
+import { IMPORT_RETENTION_MS, importExpired, importJobFor, startImport, TooManyImportsError } from "@/lib/audience/import/jobs";
 import { DELIMITERS } from "@/lib/audience/import/detect";
 import { mappingSchema } from "@/lib/audience/import/mapping";
 import { CsvImportError } from "@/lib/audience/import/run";
@@ -26,6 +26,7 @@ export const POST = withInternal({ role: "editor", params, body: startSchema }, 
     const job = startImport(params.id, body, member);
     return Response.json({ status: job.status }, { status: 202 });
   } catch (err) {
+    if (err instanceof TooManyImportsError) throw new ApiError(429, "too_many_imports", err.message);
     if (err instanceof CsvImportError) throw new ApiError(409, "conflict", err.message);
     throw err;
   }

@@ -90,7 +90,7 @@ const leaks = (r: { headers: Record<string, unknown>; body: string }) => {
 };
 
 describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
-  const masked = (port: number) => ({ url: `http://crm:••••@127.0.0.1:${port}/steal`, headers: [{ name: "X-Api-Key", value: "••••", secret: true }] });
+  const masked = (port: number, path = "/steal") => ({ url: `http://crm:••••@127.0.0.1:${port}${path}`, headers: [{ name: "X-Api-Key", value: "••••", secret: true }] });
 
   it("an editor's key naming copiedFrom, pointed at its own server: the server gets no stored secret and no signature", async () => {
     await createAndDeliver(await apiKeyHeaders("editor"), { ...masked(attacker.port), copiedFrom: victimActionId });
@@ -121,7 +121,7 @@ describe("POST /api/v1/campaigns cannot take another action's secrets", () => {
     await createAndDeliver(await apiKeyHeaders("editor"), { ...masked(victim.port), copiedFrom: victimActionId });
     expect(leaks(victim.received[0]!)).toEqual([]);
     victim.received.length = 0;
-    await createAndDeliver(await apiKeyHeaders("admin"), { ...masked(victim.port), copiedFrom: victimActionId, expectNotices: false });
+    await createAndDeliver(await apiKeyHeaders("admin"), { ...masked(victim.port, "/hook"), copiedFrom: victimActionId, expectNotices: false });
     expect(leaks(victim.received[0]!)).toEqual(["key-123", Buffer.from("crm:hunter2").toString("base64")]);
   });
 

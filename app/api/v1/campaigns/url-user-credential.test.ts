@@ -69,13 +69,21 @@ describe("a URL user name that is the credential", () => {
   it("is kept when the URL is saved again as shown, and not written into the audit log", async () => {
     const shown = (await (await read(json("GET", `/campaigns/${campaignId}`, await apiKeyHeaders("editor")), params(campaignId))).json()) as { actions: { id: string; url: string }[] };
     const res = await replace(
-      json("PUT", `/campaigns/${campaignId}`, await apiKeyHeaders("editor"), { name: "Stripe", actions: [{ id: shown.actions[0].id, name: "Charge", url: shown.actions[0].url.replace("/charges", "/refunds") }] }),
+      json("PUT", `/campaigns/${campaignId}`, await apiKeyHeaders("editor"), { name: "Stripe", actions: [{ id: shown.actions[0].id, name: "Charge", url: shown.actions[0].url }] }),
       params(campaignId),
     );
     expect(res.status).toBe(200);
     const action = await db().action.findFirstOrThrow({ where: { campaignId } });
-    expect(loadWebhookTemplate(action).url).toBe(typed.replace("/charges", "/refunds"));
+    expect(loadWebhookTemplate(action).url).toBe(typed);
     expect(JSON.stringify(await db().auditLog.findMany())).not.toContain(KEY);
+    // at another path of the same host it is not kept: a 400 at the URL asks for it again
+    const moved = await replace(
+      json("PUT", `/campaigns/${campaignId}`, await apiKeyHeaders("editor"), { name: "Stripe", actions: [{ id: shown.actions[0].id, name: "Charge", url: shown.actions[0].url.replace("/charges", "/refunds") }] }),
+      params(campaignId),
+    );
+    expect(moved.status).toBe(400);
+    expect((await moved.json()).error.details).toEqual([{ path: "actions.0.url", message: expect.stringMatching(/path or query changed, so the saved .* cannot be kept: type it again/) }]);
+    expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId } })).url).toBe(typed);
   });
 
   it("is never saved in a template", async () => {

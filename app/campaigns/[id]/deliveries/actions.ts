@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
@@ -24,14 +24,25 @@ async function save(campaignId: string, input: unknown, member: Member): Promise
   return succeeded(parsed.data);
 }
 
+const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
+
 export const activateAction = defineAction({ role: "editor", schema: settingsArgs, name: "Activating" }, async ([campaignId, input], member) => {
   const saved = await save(campaignId, input, member);
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email });
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
-  if (!result.ok) return failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
+  if (!result.ok) return refusedActivation(result);
   return succeeded({ status: result.status }, activationMessage(result));
+});
+
+// Activate's dry run, asked before its confirmation: the refusal activateAction would give, in its
+// words, for the settings on screen (nothing is saved or activated).
+export const checkActivationAction = defineAction({ role: "editor", schema: settingsArgs, name: "Checking" }, async ([campaignId, input]) => {
+  const parsed = deliverySettingsSchema.safeParse(input);
+  if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
+  const result = await checkActivation(campaignId, { settings: parsed.data });
+  return result.ok ? succeeded(undefined) : refusedActivation(result);
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {

@@ -3,84 +3,39 @@
 // arrives at once) and by a delayed BullMQ wake job (a delayed event's webhook arrives when due); one
 // worker runs each second's tick (BullMQ Job Scheduler); two workers claim disjoint batches of one
 // campaign. Runs in the PostgreSQL pass (skipped on SQLite).
-import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { resetEnv } from "../../../env";
 import { trackEvents } from "../../triggers";
 import { activateCampaign } from "../../store/lifecycle";
-import { setDeliveryQueue } from "../queue";
 import { createCampaign, createUsers } from "../../testing/fixtures";
-import { testDeliveryDeps } from "../../testing/deps";
-import { startReceiver, waitFor } from "../../testing/receiver";
-import { dueChannel, queuePrefix, SIGNALS_QUEUE, TICK_JOB } from "./connection";
-import { BullmqProducer, BullmqWorkerEngine } from "./engine";
-
-const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? "");
-const REDIS_URL = process.env.HOOKLINE_TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { waitFor } from "../../testing/receiver";
+import { onPostgres, scaleOutHarness, TEST_REDIS_URL } from "../../testing/scale-out-harness";
+import { queuePrefix, SIGNALS_QUEUE, TICK_JOB } from "./connection";
 
 describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-ups", () => {
-  const saved = { REDIS_URL: process.env.REDIS_URL, HOOKLINE_QUEUE_PREFIX: process.env.HOOKLINE_QUEUE_PREFIX };
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let producer: BullmqProducer;
-  let workers: BullmqWorkerEngine[] = [];
-  let probe: Redis;
-
-  beforeAll(async () => {
-    Object.assign(process.env, { REDIS_URL, HOOKLINE_QUEUE_PREFIX: `hookline-test-${randomBytes(4).toString("hex")}` });
-    resetEnv();
-    receiver = await startReceiver(() => ({ status: 200 }));
-    producer = new BullmqProducer();
-    await producer.start();
-    setDeliveryQueue(producer);
-    probe = new Redis(REDIS_URL);
-  });
-
-  afterEach(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    workers = [];
-  });
-
-  afterAll(async () => {
-    // the test's prefix is its own: leave no scheduler or job behind in a shared Redis
-    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: queuePrefix() });
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
-    setDeliveryQueue(null);
-    await producer?.stop();
-    probe?.disconnect();
-    await receiver?.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetEnv();
-  });
+  const harness = scaleOutHarness();
 
   async function startWorkers(n: number) {
     for (let i = 0; i < n; i++) {
       // a minute between looks of its own: only a wake-up can make it send sooner
-      const w = new BullmqWorkerEngine(db(), await testDeliveryDeps(), { concurrency: 50, hostConcurrency: 50, leaseMs: 30_000, idlePollMs: 60_000 });
-      await w.start();
-      workers.push(w);
+      await harness.startWorker({ concurrency: 50, hostConcurrency: 50, leaseMs: 30_000, idlePollMs: 60_000 });
     }
-    await waitFor(async () => ((await probe.pubsub("NUMSUB", dueChannel())) as [string, number])[1] >= n, 10_000, 20);
+    await harness.subscribed(n);
     // let the first look (nothing due) end in its long sleep
     await new Promise((r) => setTimeout(r, 200));
   }
 
   it("sends a triggered campaign's webhook within a second of the event, woken through Redis", async () => {
     await startWorkers(1);
-    const campaign = await createCampaign({ url: `${receiver.url}/wake/{{user.id}}`, rule: { when: "triggered", event: "signed_up" } });
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/wake/{{user.id}}`, rule: { when: "triggered", event: "signed_up" } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     const lags: number[] = [];
     for (let round = 0; round < 5; round++) {
       const userId = `wake-${round}`;
       const before = Date.now();
       expect((await trackEvents([{ userId, event: "signed_up", params: {} }])).scheduled).toBe(1);
-      await waitFor(() => receiver.received.some((r) => r.path === `/wake/${userId}`), 5_000, 5);
+      await waitFor(() => harness.receiver.received.some((r) => r.path === `/wake/${userId}`), 5_000, 5);
       lags.push(Date.now() - before);
       await new Promise((r) => setTimeout(r, 150));
     }
@@ -94,14 +49,14 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
   it("sends a delayed event's webhook when due, woken by a delayed BullMQ job", async () => {
     await startWorkers(1);
     const DELAY_S = 2;
-    const campaign = await createCampaign({ url: `${receiver.url}/later/{{user.id}}`, rule: { when: "triggered", event: "trial_ended" }, subDelivery: { kind: "delay", seconds: DELAY_S } });
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/later/{{user.id}}`, rule: { when: "triggered", event: "trial_ended" }, subDelivery: { kind: "delay", seconds: DELAY_S } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     const lates: number[] = [];
     for (let round = 0; round < 3; round++) {
       const userId = `later-${round}`;
       const before = Date.now();
       expect((await trackEvents([{ userId, event: "trial_ended", params: {} }])).scheduled).toBe(1);
-      await waitFor(() => receiver.received.some((r) => r.path === `/later/${userId}`), 10_000, 5);
+      await waitFor(() => harness.receiver.received.some((r) => r.path === `/later/${userId}`), 10_000, 5);
       lates.push(Date.now() - before - DELAY_S * 1000);
     }
     // No PUBLISH was sent (nothing was due at the write) and the worker's own look is a minute away:
@@ -114,25 +69,25 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
 
   it("runs each second's tick in one worker of two, through a BullMQ Job Scheduler", async () => {
     await startWorkers(2);
-    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: queuePrefix() });
+    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: TEST_REDIS_URL }, prefix: queuePrefix() });
     try {
       const schedulers = await queue.getJobSchedulers();
       expect(schedulers.map((s) => [s.key, s.every])).toEqual([[TICK_JOB, 1000]]);
     } finally {
       await queue.close();
     }
-    const before = workers.map((w) => w.ticksRun);
+    const before = harness.workers.map((w) => w.ticksRun);
     const started = Date.now();
     await new Promise((r) => setTimeout(r, 4_000));
     const seconds = (Date.now() - started) / 1000;
-    const ran = workers.map((w, i) => w.ticksRun - before[i]);
+    const ran = harness.workers.map((w, i) => w.ticksRun - before[i]);
     console.log(`ticks in ${seconds.toFixed(1)} s: ${ran.join(" + ")}`);
     // once a second between them, not once a second each
     const total = ran[0] + ran[1];
     expect(total).toBeGreaterThanOrEqual(Math.floor(seconds) - 1);
     expect(total).toBeLessThanOrEqual(Math.ceil(seconds) + 1);
     // a finished campaign needs the tick: nothing else finishes it
-    const campaign = await createCampaign({ url: `${receiver.url}/tick/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "no-such-user" }] } });
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/tick/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "no-such-user" }] } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     await waitFor(async () => (await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status === "finished", 10_000, 50);
   }, 30_000);
@@ -141,10 +96,10 @@ describe.skipIf(!onPostgres)("scale-out engine: PostgreSQL claims, Redis wake-up
     const USERS = 2000;
     await startWorkers(2);
     await createUsers(USERS, "two");
-    const campaign = await createCampaign({ url: `${receiver.url}/two/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "two" }] } });
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/two/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "two" }] } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === USERS, 60_000, 100);
-    const got = receiver.received.filter((r) => r.path.startsWith("/two/"));
+    const got = harness.receiver.received.filter((r) => r.path.startsWith("/two/"));
     const byPath = new Map<string, Set<string>>();
     for (const r of got) byPath.set(r.path, (byPath.get(r.path) ?? new Set()).add(String(r.headers["webhook-id"])));
     expect(byPath.size).toBe(USERS);

@@ -1,23 +1,17 @@
 // A webhook's rate limit holds across workers: two scale-out worker engines (each with its own send
 // gate) send one campaign to a receiver on 127.0.0.1 whose action allows 10 requests a second, and no
-// second holds more than that (counted alone, each worker sent its own 10: the receiver saw 20).
+// second holds more than that (counted alone, each worker sent its own 10: the receiver saw 20). A
+// worker that stops with sends queued leaves the action to the others within about a second: it books
+// no send time further ahead than that (before, each queued send booked its time as it was claimed, so a
+// worker stopping with 60 queued at 10 a second left the others idle for the 6 s it had booked).
 // Runs in the PostgreSQL pass (skipped on SQLite).
-import { randomBytes } from "node:crypto";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { db } from "../../../db";
-import { resetEnv } from "../../../env";
 import { activateCampaign } from "../../store/lifecycle";
-import { setDeliveryQueue } from "../queue";
 import { createCampaign, createUsers } from "../../testing/fixtures";
 import { testDeliveryDeps } from "../../testing/deps";
-import { startReceiver, waitFor } from "../../testing/receiver";
-import { dueChannel, queuePrefix, SIGNALS_QUEUE } from "./connection";
-import { BullmqProducer, BullmqWorkerEngine } from "./engine";
-
-const onPostgres = /^postgres/.test(process.env.DATABASE_URL ?? "");
-const REDIS_URL = process.env.HOOKLINE_TEST_REDIS_URL ?? process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
+import { waitFor } from "../../testing/receiver";
+import { onPostgres, scaleOutHarness } from "../../testing/scale-out-harness";
 
 /** the most arrivals in any window of one second (each arrival opens one) */
 function busiestSecond(times: number[]): number {
@@ -31,40 +25,7 @@ function busiestSecond(times: number[]): number {
 }
 
 describe.skipIf(!onPostgres)("a webhook's rate limit across scale-out workers", () => {
-  const saved = { REDIS_URL: process.env.REDIS_URL, HOOKLINE_QUEUE_PREFIX: process.env.HOOKLINE_QUEUE_PREFIX };
-  let receiver: Awaited<ReturnType<typeof startReceiver>>;
-  let producer: BullmqProducer;
-  const workers: BullmqWorkerEngine[] = [];
-  let probe: Redis;
-
-  beforeAll(async () => {
-    Object.assign(process.env, { REDIS_URL, HOOKLINE_QUEUE_PREFIX: `hookline-test-${randomBytes(4).toString("hex")}` });
-    resetEnv();
-    receiver = await startReceiver(() => ({ status: 200 }));
-    producer = new BullmqProducer();
-    await producer.start();
-    setDeliveryQueue(producer);
-    probe = new Redis(REDIS_URL);
-  });
-
-  afterAll(async () => {
-    await Promise.all(workers.map((w) => w.stop()));
-    const queue = new Queue(SIGNALS_QUEUE, { connection: { url: REDIS_URL }, prefix: queuePrefix() });
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
-    // the send bookings of this test's prefix
-    const keys = await probe.keys(`${queuePrefix()}:*`);
-    if (keys.length) await probe.unlink(...keys);
-    setDeliveryQueue(null);
-    await producer?.stop();
-    probe?.disconnect();
-    await receiver?.close();
-    for (const [k, v] of Object.entries(saved)) {
-      if (v === undefined) delete process.env[k];
-      else process.env[k] = v;
-    }
-    resetEnv();
-  });
+  const harness = scaleOutHarness();
 
   it("two workers send one campaign at no more than the webhook's 10 requests a second, each user once", async () => {
     const USERS = 40;
@@ -75,18 +36,16 @@ describe.skipIf(!onPostgres)("a webhook's rate limit across scale-out workers", 
       const send = deps.send;
       deps.send = (request, opts) => (sentBy[i]++, sends.push(Date.now()), send(request, opts));
       // small claims, few in hand: the two workers share the campaign rather than one taking it all
-      const w = new BullmqWorkerEngine(db(), deps, { concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 200, claimBatch: 5 });
-      await w.start();
-      workers.push(w);
+      await harness.startWorker({ concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 200, claimBatch: 5 }, deps);
     }
-    await waitFor(async () => ((await probe.pubsub("NUMSUB", dueChannel())) as [string, number])[1] >= 2, 10_000, 20);
+    await harness.subscribed(2);
     await createUsers(USERS, "rl");
-    const campaign = await createCampaign({ url: `${receiver.url}/rl/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rl" }] } });
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/rl/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "rl" }] } });
     await db().action.update({ where: { id: campaign.actions[0].id }, data: { rateLimitPerSecond: 10 } });
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === USERS, 30_000, 100);
 
-    const got = receiver.received.filter((r) => r.path.startsWith("/rl/"));
+    const got = harness.receiver.received.filter((r) => r.path.startsWith("/rl/"));
     expect(new Set(got.map((r) => r.path)).size).toBe(USERS);
     expect(got.length).toBe(USERS);
     // both workers took part (else the test proves nothing about sharing the limit)
@@ -98,5 +57,42 @@ describe.skipIf(!onPostgres)("a webhook's rate limit across scale-out workers", 
     const seen = `sent at ${shown(sends)}; arrived at ${shown(got.map((r) => r.at))} ms`;
     expect(busiestSecond(sends), seen).toBeLessThanOrEqual(11);
     expect(busiestSecond(got.map((r) => r.at)), seen).toBeLessThanOrEqual(12);
+  }, 60_000);
+
+  it("a worker that stops with sends queued leaves the webhook's rate to the other within about a second", async () => {
+    const USERS = 60;
+    const sends: { worker: number; at: number }[] = [];
+    const start = async (i: number, claimBatch: number) => {
+      const deps = await testDeliveryDeps();
+      const send = deps.send;
+      deps.send = (request, opts) => (sends.push({ worker: i, at: Date.now() }), send(request, opts));
+      return harness.startWorker({ concurrency: 2, hostConcurrency: 2, leaseMs: 30_000, idlePollMs: 100, claimBatch }, deps);
+    };
+    // the first worker alone claims the whole campaign: 60 sends queued in its gate, 6 s at 10 a second
+    const first = await start(0, USERS);
+    await harness.subscribed(1);
+    await createUsers(USERS, "stop");
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/stop/{{user.id}}`, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "stop" }] } });
+    await db().action.update({ where: { id: campaign.actions[0].id }, data: { rateLimitPerSecond: 10 } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    await waitFor(() => sends.length >= 5, 10_000, 10);
+    await start(1, USERS);
+    // stopping (SIGTERM): what it had not sent goes back, due now, for the other worker
+    const stoppedAt = Date.now();
+    await harness.stopWorker(first);
+    const stopMs = Date.now() - stoppedAt;
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === USERS, 30_000, 100);
+
+    const bySecond = sends.filter((s) => s.worker === 1).map((s) => s.at - stoppedAt);
+    const seen = `the first worker took ${stopMs} ms to stop; the second sent at ${bySecond.join(",")} ms after it was told to`;
+    console.log(seen);
+    // its 10th send within 2.5 s of the stop: sending within ~1.5 s, then at 10 a second
+    expect(bySecond.length, seen).toBeGreaterThanOrEqual(10);
+    expect(bySecond[0], seen).toBeLessThan(1_500);
+    expect(bySecond[9], seen).toBeLessThan(2_500);
+    // and the limit held throughout, over both workers' sends
+    expect(busiestSecond(sends.map((s) => s.at)), seen).toBeLessThanOrEqual(11);
+    const got = harness.receiver.received.filter((r) => r.path.startsWith("/stop/"));
+    expect(new Set(got.map((r) => r.path)).size).toBe(USERS);
   }, 60_000);
 });

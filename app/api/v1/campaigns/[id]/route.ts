@@ -6,7 +6,7 @@ import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi({ role: "viewer" }, async ({ params }) => campaignById(params.id ?? ""));
+export const GET = withApi({ role: "viewer" }, async ({ params, principal }) => campaignById(params.id ?? "", principal.role));
 
 /** Updates the name, description and actions: those with an id in place, those without one added; actions left out stay. */
 export const PUT = withApi({ body: refusingUnknownWebhookKeys(campaignBodySchema), role: "editor" }, async ({ body, params, principal }) =>

@@ -1,6 +1,8 @@
 // The goal through the campaigns API (create, read, update, keep, clear) and GET /api/v1/campaigns/{id}/results.
 import { beforeAll, describe, expect, it } from "vitest";
 import { apiKeyHeaders } from "@/lib/api/testing";
+import { apiKeyCaller, heavyQueues } from "@/lib/api/heavy-routes";
+import { hashApiKey } from "@/lib/auth/api-keys";
 import { campaignResultsSchema } from "@/lib/api/schemas/results";
 import { db } from "@/lib/db";
 import { createUsers } from "@/lib/delivery/testing/fixtures";
@@ -87,5 +89,27 @@ describe("GET /api/v1/campaigns/{id}/results", () => {
   it("404 for an unknown campaign, 401 without a key", async () => {
     expect((await results(send("/campaigns/nope/results", "GET", viewer), params("nope"))).status).toBe(404);
     expect((await results(send("/campaigns/nope/results", "GET", {}), params("nope"))).status).toBe(401);
+  });
+});
+
+describe("GET /api/v1/campaigns/{id}/results runs a few at once per API key, as the app's results do per member", () => {
+  it("with the key's places taken, one more is refused (429, Retry-After); another key still answers; given back, it answers", async () => {
+    await createUsers(3, "heavy");
+    const campaign = await db().campaign.create({ data: { name: "Heavy results", status: "active", deliveryRule: { when: "immediate" }, goalEvent: "purchase" } });
+    // the key's 2 running and 8 waiting places held, as 10 slow results would hold them (12 real
+    // requests at once overlapped or not by chance: on a quiet PostgreSQL each finished before the next arrived)
+    const keyId = (await db().apiKey.findUniqueOrThrow({ where: { hash: hashApiKey(viewer.authorization!.slice("Bearer ".length)) } })).id;
+    const held = Array.from({ length: 10 }, () => heavyQueues().acquire(apiKeyCaller(keyId)));
+    const releases = await Promise.all(held.slice(0, 2));
+    const refused = await results(send(`/campaigns/${campaign.id}/results`, "GET", viewer), params(campaign.id));
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get("retry-after")).toBe("1");
+    expect((await refused.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/Too many requests of this kind at once/) });
+    // another key's places are its own
+    expect((await results(send(`/campaigns/${campaign.id}/results`, "GET", await apiKeyHeaders("editor")), params(campaign.id))).status).toBe(200);
+    // the places given back (each waiting one gets its turn, then goes): the next one answers
+    for (const release of releases) release();
+    for (const waiting of held.slice(2)) (await waiting)();
+    expect((await results(send(`/campaigns/${campaign.id}/results`, "GET", viewer), params(campaign.id))).status).toBe(200);
   });
 });

@@ -1,0 +1,74 @@
+// Activate's dry run (checkActivation): the editor's confirmation asks it before "Send now to N
+// users?", so that a campaign activation would refuse is refused there, in activation's own words,
+// instead of asked about. It runs activateCampaign's checks and changes nothing; the Delivery
+// section's settings on screen are judged in place of the stored ones.
+import { afterEach, describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { resetEnv } from "../../env";
+import { activateCampaign, checkActivation } from "./lifecycle";
+import { createCampaign } from "../testing/fixtures";
+import { deliverySettingsSchema } from "../forms/settings";
+
+const LOOPBACK = "every delivery would be refused: destination 127.0.0.1 is a loopback address; an admin can allow it in Settings › Allowed destinations";
+
+const TEST_ALLOWED = process.env.HOOKLINE_ALLOWED_HOSTS;
+function allowHosts(value: string) {
+  process.env.HOOKLINE_ALLOWED_HOSTS = value;
+  resetEnv();
+}
+afterEach(() => allowHosts(TEST_ALLOWED ?? ""));
+
+async function untouched(campaignId: string) {
+  const campaign = await db().campaign.findUniqueOrThrow({ where: { id: campaignId }, include: { _count: { select: { deliveries: true } } } });
+  expect(campaign.status).toBe("draft");
+  expect(campaign._count.deliveries).toBe(0);
+  expect(await db().auditLog.count({ where: { target: campaignId } })).toBe(0);
+  return campaign;
+}
+
+describe("checkActivation: activation's checks, without activating", () => {
+  it("refuses what activateCampaign refuses, in the same words and at the same fields, changing nothing", async () => {
+    allowHosts("");
+    const campaign = await createCampaign({ url: "http://127.0.0.1:4000/hook/{{user.id}}", fields: [{ key: "amount", value: "lots", type: "number" }] });
+    const dry = await checkActivation(campaign.id);
+    expect(dry).toEqual({
+      ok: false,
+      problems: [`Action 1 (Hook): URL: ${LOOPBACK}`, 'Action 1 (Hook): Data field "amount": "lots" is not a number'],
+      fieldErrors: { "actions.0.url": LOOPBACK, "actions.0.fields.0.value": '"lots" is not a number' },
+    });
+    await untouched(campaign.id);
+    expect(await activateCampaign(campaign.id)).toEqual(dry);
+  });
+
+  it("says ok for a campaign that would activate, and still leaves it a draft with nothing planned", async () => {
+    await db().user.create({ data: { id: "dry-run-user", attributes: {} } });
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
+    expect(await checkActivation(campaign.id)).toEqual({ ok: true });
+    await untouched(campaign.id);
+  });
+
+  it("judges the settings on screen in place of the stored ones, without saving them", async () => {
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
+    const now = new Date("2026-12-06T12:00:00Z");
+    const settings = (over: object) => deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [], ...over });
+    // an end date already gone, and a timing that reads an event parameter outside a triggered campaign
+    const onScreen = settings({ endAt: "2026-12-01T00:00:00Z", actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "relative", source: "event", key: "startsAt", offsetSeconds: -3600 } }] });
+    const dry = await checkActivation(campaign.id, { settings: onScreen, now });
+    expect(dry.ok).toBe(false);
+    if (!dry.ok) {
+      expect(dry.problems).toContain("The end date has already passed.");
+      expect(Object.keys(dry.fieldErrors ?? {})).toEqual(["actions.0.subDelivery.key"]);
+    }
+    const stored = await untouched(campaign.id);
+    expect(stored.endAt).toBeNull();
+    // the stored settings alone are fine
+    expect(await checkActivation(campaign.id, { now })).toEqual({ ok: true });
+    expect(await checkActivation(campaign.id, { settings: settings({}), now })).toEqual({ ok: true });
+  });
+
+  it("refuses a campaign that is no longer a draft, or no longer exists", async () => {
+    const active = await createCampaign({ url: "https://hooks.example.com/hook", status: "active" });
+    expect(await checkActivation(active.id)).toEqual({ ok: false, problems: ["The campaign is active; only a draft can be activated."] });
+    expect(await checkActivation("no-such-campaign")).toEqual({ ok: false, problems: ["This campaign no longer exists."] });
+  });
+});

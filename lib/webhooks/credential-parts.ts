@@ -1,0 +1,344 @@
+// Which parts of a webhook are credentials, beyond its URL password and secret headers: the path of the
+// hooks whose path is the key (Slack, Teams, Discord, Zapier, Make; IFTTT's key, a Telegram bot's token),
+// query parameters, data fields and headers whose name says they hold a secret (?token=, ?api_key=,
+// Azure's ?code=, "client_secret"). Pure. Read by the template store (lib/campaigns/template-secrets.ts
+// empties them), the delivery log and test sends
+// (mask.ts, attempt-record.ts mask them in the request as sent), a viewer's read of a campaign
+// (lib/campaigns/action-template.ts actionToDraft) and the audit diff (lib/campaigns/campaign-diff.ts,
+// lib/auth/audit-diff.ts). A URL written in any value is masked as a webhook's URL is (the value rule,
+// maskCredentialUrlsIn). A value that is all {{ }} data references holds no secret of its own.
+import { SECRET_MASK } from "../campaigns/limits";
+import { onlyReferences } from "../templating/references";
+import { maskUrlPasswords } from "./url-credentials";
+
+const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
+// Azure Functions put their key in ?code=
+export const SECRET_QUERY_WORDS: ReadonlySet<string> = new Set([...SECRET_WORDS, "code"]);
+
+// "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
+// ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
+const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
+
+/** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
+export function looksSecretName(name: string, words: ReadonlySet<string> = SECRET_WORDS): boolean {
+  const parts = name
+    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([A-Za-z])([0-9])/g, "$1 $2")
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  const joined = parts.join("");
+  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_ENDINGS.test(joined);
+}
+
+// query parameter names seen and whether they name a secret: a campaign's names repeat delivery after
+// delivery, and the delivery log masks every request
+const secretQueryNames = new Map<string, boolean>();
+/** Whether a (decoded) query parameter or form field name says its value is a secret. */
+export function isSecretQueryName(name: string): boolean {
+  let secret = secretQueryNames.get(name);
+  if (secret === undefined) {
+    // Azure Functions' key is ?code= itself; "code" inside a name (postal_code, promo_code) is data
+    secret = looksSecretName(name) || name.trim().toLowerCase() === "code";
+    if (secretQueryNames.size < 1000) secretQueryNames.set(name, secret);
+  }
+  return secret;
+}
+
+/**
+ * URLs whose path is the credential: whoever has it can post. `match` takes the prefix (group 1) and the
+ * secret after it; what follows the match is kept (a Telegram bot's method after its token). A template
+ * keeps `placeholder` where the secret was (template-secrets.ts), a reader sees "••••" there.
+ */
+// The host may come with a user name or password (masked apart), a port, in any case, over http by
+// mistake; Slack's workflow triggers and Discord's versioned API paths are the same kind of key.
+const HOOK_ORIGIN = (host: string) => String.raw`^(https?:\/\/(?:[^@\/?#\s]{0,200}@)?${host}(?::\d{1,5})?`;
+// the rest of the path is the key, or only the path segment after the prefix
+// (a "#" that opens a block, {{#if user.vip}}, is the template's, not the fragment: the keys in its branches are the path)
+const REST_OF_PATH = String.raw`(?:[^?#]|(?<=\{\{~?)#)*`;
+const ONE_SEGMENT = "[^/?#]*";
+const hookUrl = (host: string, path: string, secret = REST_OF_PATH) => new RegExp(`${HOOK_ORIGIN(host)}${path})${secret}`, "i");
+export const SECRET_PATH_URLS: readonly { match: RegExp; placeholder: string }[] = [
+  { match: hookUrl(String.raw`hooks\.slack\.com`, String.raw`\/(?:services|triggers|workflows)\/`), placeholder: "{{slack_webhook_path}}" },
+  { match: hookUrl(String.raw`[a-z0-9-]+\.webhook\.office\.com`, String.raw`\/webhookb2\/`), placeholder: "{{teams_webhook_path}}" },
+  { match: hookUrl(String.raw`(?:ptb\.|canary\.)?discord(?:app)?\.com`, String.raw`\/api\/(?:v\d{1,2}\/)?webhooks\/`), placeholder: "{{discord_webhook_path}}" },
+  { match: hookUrl(String.raw`hooks\.zapier\.com`, String.raw`\/hooks\/catch\/`), placeholder: "{{zapier_hook_path}}" },
+  // Make (hook.eu1.make.com/<key>), and the same service under its old name
+  { match: hookUrl(String.raw`hook\.(?:[a-z0-9-]{1,30}\.)?(?:make|integromat)\.com`, String.raw`\/`), placeholder: "{{make_webhook_path}}" },
+  // IFTTT: /trigger/<event>[/json]/with/key/<key>; the event name is not the key
+  { match: hookUrl(String.raw`maker\.ifttt\.com`, String.raw`\/trigger\/[^\/?#]{1,200}(?:\/json)?\/with\/key\/`, ONE_SEGMENT), placeholder: "{{ifttt_webhook_key}}" },
+  // Telegram: /bot<token>/<method> and /file/bot<token>/<path>; the method is not the key
+  { match: hookUrl(String.raw`api\.telegram\.org`, String.raw`\/(?:file\/)?bot`, ONE_SEGMENT), placeholder: "{{telegram_bot_token}}" },
+];
+// one look at the start of a URL before any of them is tried: most URLs are none of these hosts
+const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.)/i;
+
+export function decodeQueryPart(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, " "));
+  } catch {
+    return s;
+  }
+}
+
+/**
+ * `name=value&...` with each pair's value replaced by what `replace` returns for it (name and value
+ * decoded; undefined keeps the pair as written). A pair without "=" is kept.
+ */
+export function mapQueryPairs(query: string, replace: (name: string, value: string) => string | undefined): string {
+  return query
+    .split("&")
+    .map((pair) => {
+      const eq = pair.indexOf("=");
+      if (eq < 0) return pair;
+      const value = replace(decodeQueryPart(pair.slice(0, eq)), pair.slice(eq + 1));
+      return value === undefined ? pair : `${pair.slice(0, eq)}=${value}`;
+    })
+    .join("&");
+}
+
+/** The query of `url` (after "?", before "#") through mapQueryPairs; the URL as it is without one. */
+export function mapUrlQuery(url: string, replace: (name: string, value: string) => string | undefined): string {
+  const q = url.indexOf("?");
+  if (q < 0) return url;
+  // a fragment starts at "#", not at a template's "{{#if}}"
+  const hashAt = url.slice(q).search(/(?<!\{)#/);
+  const end = hashAt < 0 ? url.length : q + hashAt;
+  return url.slice(0, q + 1) + mapQueryPairs(url.slice(q + 1, end), replace) + url.slice(end);
+}
+
+/** Whether a value may be shown under a secret name: empty, already masked, or only {{ }} references. */
+function showable(value: string): boolean {
+  return value === "" || value === SECRET_MASK || onlyReferences(value);
+}
+
+const maskSecretPair = (name: string, raw: string) => (isSecretQueryName(name) && !showable(decodeQueryPart(raw)) ? SECRET_MASK : undefined);
+// a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
+// URL): every name isSecretQueryName takes holds one of these words
+// (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
+const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code)[^&=#]{0,200}=|%|:\/\//i;
+
+const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
+
+/**
+ * A query or form value as written, with the URLs in it through `replace`: written out ("?cb=https://…"),
+ * or percent-encoded ("https%3A%2F%2F…": read decoded, written back encoded, a "••••" as it is).
+ */
+export function mapUrlsInQueryValue(raw: string, replace: (url: string) => string): string {
+  if (raw.includes("://")) return mapUrlsIn(raw, replace);
+  if (!/%3A%2F%2F/i.test(raw)) return raw;
+  const value = decodeQueryPart(raw);
+  const mapped = mapUrlsIn(value, replace);
+  return mapped === value ? raw : encodeURIComponent(mapped).replaceAll(ENCODED_MASK, SECRET_MASK);
+}
+
+// a pair's value masked under a secret name, else the URLs in it masked (the value rule; a URL in
+// theirs is not looked for: a nesting as deep as the text is long would be read again at each level)
+const maskCredentialPair = (name: string, raw: string) => {
+  const masked = maskSecretPair(name, raw);
+  if (masked !== undefined) return masked;
+  const shown = mapUrlsInQueryValue(raw, (url) => maskUrlParts(url.includes("@") ? maskUrlPasswords(url) : url, maskSecretPair));
+  return shown === raw ? undefined : shown;
+};
+
+/**
+ * The URL (as sent, or a template) with its credential parts masked: a secret hook path after its
+ * prefix ("https://hooks.slack.com/services/••••"), secret-named query values ("?token=••••") and
+ * the credential parts of a URL in a query value ("?cb=https://bob:••••@…").
+ * Cheap when there is nothing to mask: one anchored test and an indexOf, no parsing.
+ */
+export function maskCredentialUrl(url: string): string {
+  return maskUrlParts(url, maskCredentialPair);
+}
+
+function maskUrlParts(url: string, maskPair: (name: string, raw: string) => string | undefined): string {
+  let masked = url;
+  if (SECRET_PATH_HOSTS.test(url)) {
+    for (const { match } of SECRET_PATH_URLS) {
+      const m = match.exec(url);
+      if (!m) continue;
+      const path = m[0].slice(m[1]!.length);
+      if (!showable(path)) masked = m[1] + SECRET_MASK + url.slice(m[0].length);
+      break;
+    }
+  }
+  const q = masked.indexOf("?");
+  return q >= 0 && MAYBE_SECRET_PARAM.test(masked.slice(q)) ? mapUrlQuery(masked, maskPair) : masked;
+}
+
+// A URL written in a value or a body: a scheme (a letter, then at most 20 letters, digits, "+", "." or
+// "-", or a {{ }} value), "://" and what follows up to a space, a quote, an angle bracket, a backslash or a brace, a {{ }}
+// expression read whole. Found from each "://" (one indexOf each, the scheme read back from there), and
+// bounded: each expression and the URL (a longer one goes on as the next), so a scan is linear in the text.
+const URL_AFTER_SCHEME = /(?:\{\{[^{}]{0,200}\}\}|[^\s"'<>\\{}]){1,4096}/y;
+const SCHEME_CHAR = /[a-z0-9+.-]/i;
+const LETTER = /[a-z]/i;
+
+/** `text` with each URL written in it replaced by what `replace` returns for it. One indexOf when it holds none. */
+export function mapUrlsIn(text: string, replace: (url: string) => string): string {
+  let at = text.indexOf("://");
+  if (at < 0) return text;
+  let out = "";
+  let from = 0;
+  for (; at >= 0; at = text.indexOf("://", at + 3)) {
+    let start = at;
+    while (start > from && at - start < 21 && SCHEME_CHAR.test(text[start - 1]!)) start--;
+    // a scheme a {{ }} value writes ("{{user.scheme}}://bob:pw@…", "{{x}}s://"): from its "{{"
+    // (looked for in the 200 characters before, as long as an expression is here)
+    const before = Math.max(from, start - 204);
+    const open = text.endsWith("}}", start) ? text.slice(before, start - 2).lastIndexOf("{{") : -1;
+    if (open >= 0) start = before + open;
+    else while (start < at && !LETTER.test(text[start]!)) start++;
+    URL_AFTER_SCHEME.lastIndex = at + 3;
+    const rest = start < at ? URL_AFTER_SCHEME.exec(text) : null;
+    if (!rest) continue;
+    const end = at + 3 + rest[0].length;
+    out += text.slice(from, start) + replace(text.slice(start, end));
+    from = end;
+    at = end - 3;
+  }
+  return out + text.slice(from);
+}
+
+/**
+ * A value (a field, a header, a body) with every URL in it masked as a webhook's URL is, whatever the
+ * value is called: a hook's secret path, secret query values, and its password ("https://bob:••••@host").
+ * The name rule misses `slack_url` = "https://hooks.slack.com/services/…"; this is the value rule.
+ */
+export function maskCredentialUrlsIn(text: string): string {
+  return mapUrlsIn(text, maskUrlCredentials);
+}
+
+// every password maskUrlPasswords finds ends at an "@"
+const maskUrlCredentials = (url: string) => maskCredentialUrl(url.includes("@") ? maskUrlPasswords(url) : url);
+
+/**
+ * JSON whose strings write a URL with escaped slashes ("https:\/\/…", as PHP writes them), which a scan
+ * of its text does not see: each such string's URLs through `replace`, written back compact when one
+ * changed. Any other text as it is (one indexOf).
+ */
+export function mapEscapedJsonUrls(json: string, replace: (url: string) => string): string {
+  if (!json.includes(":\\/\\/")) return json;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(json);
+  } catch {
+    return json;
+  }
+  let changed = false;
+  const walk = (node: unknown): unknown => {
+    if (typeof node === "string") {
+      const mapped = mapUrlsIn(node, replace);
+      changed ||= mapped !== node;
+      return mapped;
+    }
+    if (Array.isArray(node)) return node.map(walk);
+    if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v)]));
+    return node;
+  };
+  const mapped = walk(parsed);
+  return changed ? JSON.stringify(mapped) : json;
+}
+
+/** An application/x-www-form-urlencoded body with its secret-named values and URLs in values masked, as in a query. */
+export function maskSecretFormBody(body: string): string {
+  return MAYBE_SECRET_PARAM.test(body) ? mapQueryPairs(body, maskCredentialPair) : body;
+}
+
+// a JSON body is parsed only when a key in it may name a secret: one scan for these words before a
+// quote and a colon (every name looksSecretName takes holds one of them)
+// (bounded, as MAYBE_SECRET_PARAM: a key is at most 200 characters past its word here)
+const MAYBE_SECRET_KEY = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac)[^"]{0,200}"\s*:/i;
+
+/**
+ * A JSON body with every literal under a secret-named key masked, at any depth ({"auth": {"pin": 1234}}).
+ * The renderer writes its body with JSON.stringify, so one that parses is written back as it was sent but
+ * for the masked values. A body that does not parse, or holds no such key, is returned as it is.
+ */
+export function maskSecretJsonBody(body: string): string {
+  if (!MAYBE_SECRET_KEY.test(body)) return body;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch {
+    return body;
+  }
+  let changed = false;
+  const walk = (node: unknown, secret: boolean): unknown => {
+    if (Array.isArray(node)) return node.map((v) => walk(v, secret));
+    if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, secret || looksSecretName(k))]));
+    if (!secret || node === null || typeof node === "boolean" || (typeof node === "string" && showable(node))) return node;
+    changed = true;
+    return SECRET_MASK;
+  };
+  const masked = walk(parsed, false);
+  return changed ? JSON.stringify(masked) : body;
+}
+
+/** Data fields with the literal values of secret-named keys masked (a copy; {{ }} references are kept). */
+export function maskCredentialFields<F extends { key: string; value: string }>(fields: F[]): F[] {
+  return fields.map((f) => (looksSecretName(f.key) && !showable(f.value) ? { ...f, value: SECRET_MASK } : withUrlsMasked(f)));
+}
+
+/** A field or header whose value holds a URL, with the URL's credential parts masked (the same object when there are none). */
+function withUrlsMasked<T extends { value: string }>(item: T): T {
+  const value = maskCredentialUrlsIn(item.value);
+  return value === item.value ? item : { ...item, value };
+}
+
+/** Headers with the literal values of secret-named headers masked (a copy; {{ }} references are kept). */
+export function maskCredentialHeaders<H extends { name: string; value: string }>(headers: H[]): H[] {
+  return headers.map((h) => (looksSecretName(h.name) && !showable(h.value) ? { ...h, value: SECRET_MASK } : withUrlsMasked(h)));
+}
+
+/**
+ * A request body as sent, its secret-named values masked as its Content-Type reads it (form or JSON), and
+ * the URLs written in it (in a form's values decoded; in any other body as written) by the value rule.
+ */
+export function maskSecretBody(body: string | null, headers: readonly (readonly [string, string])[]): string | null {
+  if (!body) return body;
+  const type = headers.find(([name]) => name.length === 12 && name.toLowerCase() === "content-type")?.[1].toLowerCase() ?? "";
+  if (type.startsWith("application/x-www-form-urlencoded")) return maskSecretFormBody(body);
+  // JSON as the renderer writes it: a URL in a string holds no quote or backslash, so masking it in the
+  // text keeps the JSON as it was
+  const urlsMasked = maskCredentialUrlsIn(body);
+  return type.startsWith("application/json") ? maskSecretJsonBody(mapEscapedJsonUrls(urlsMasked, maskUrlCredentials)) : urlsMasked;
+}
+
+/**
+ * The `"name": value` pairs of a JSON text that does not parse (a template: `{"n": {{user.age}}, "api_key": "sk_…"}`)
+ * with the value replaced by `replacement` under a secret name, unless it is all {{ }} references.
+ */
+export function replaceSecretPairs(text: string, replacement: string): { text: string; changed: boolean } {
+  let changed = false;
+  const out = text.replace(/"((?:[^"\\]|\\.)*)"(\s*:\s*)("(?:[^"\\]|\\.)*"|\[[^\]]*\]|[^\s,{}\[\]"]+)/g, (pair, name: string, colon: string, v: string) => {
+    const value = v.startsWith('"') ? v.slice(1, -1) : v;
+    // a list: its quoted items, all of them references or it goes
+    if (!looksSecretName(name) || (!value.includes(SECRET_MASK) && onlyReferences(value))) return pair;
+    changed = true;
+    return `"${name}"${colon}${replacement}`;
+  });
+  return { text: out, changed };
+}
+
+/** A JSON data field's value (a template) with its secrets masked, whether or not it parses as written. */
+function maskJsonFieldValue(value: string): string {
+  const masked = maskSecretJsonBody(mapEscapedJsonUrls(value, maskUrlCredentials));
+  if (masked !== value) return masked;
+  try {
+    JSON.parse(value);
+    return value;
+  } catch {
+    return replaceSecretPairs(value, `"${SECRET_MASK}"`).text;
+  }
+}
+
+/**
+ * A webhook as a reader who may not edit it sees it: every part above masked (its URL, its fields, and
+ * secrets inside a JSON field's value, its headers). A copy; the other properties as they are.
+ */
+export function maskCredentialWebhook<W extends { url: string; fields?: { key: string; value: string; type?: string }[]; headers?: { name: string; value: string }[] }>(webhook: W): W {
+  const fields = webhook.fields && maskCredentialFields(webhook.fields).map((f) => (f.type === "json" ? { ...f, value: maskJsonFieldValue(f.value) } : f));
+  const headers = webhook.headers && maskCredentialHeaders(webhook.headers);
+  return { ...webhook, url: maskCredentialUrl(webhook.url), ...(fields ? { fields } : {}), ...(headers ? { headers } : {}) };
+}
