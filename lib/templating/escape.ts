@@ -104,7 +104,7 @@ export function overBudget(state: RenderBudget): boolean {
   // past the deadline for the first time, or paused rather than busy: look again a little later
   state.cpuStart = cpuUsage();
   state.cpuStartWall = now;
-  state.deadline = now + 25;
+  state.deadline = Math.min(now + 25, state.hardDeadline);
   return false;
 }
 

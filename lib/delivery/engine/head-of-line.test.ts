@@ -3,6 +3,7 @@
 // gate for their turn counted as unsettled, so the engine had no room to claim anything else (500 rows
 // at 2/s: 250 s), and every one of them was still sent after a pause. Now a claim takes at most about
 // 2 s of a rate-limited campaign's rate, less what this worker holds of it (store/claim.ts).
+import { availableParallelism, loadavg } from "node:os";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { activateCampaign, pauseCampaign } from "../store/lifecycle";
@@ -11,6 +12,8 @@ import { engineHarness } from "../testing/engine-harness";
 import { waitFor } from "../testing/receiver";
 
 const h = engineHarness();
+/** slack for a loaded machine (CI runs the suites beside other work) */
+const LOAD = Math.max(1, loadavg()[0] / availableParallelism());
 
 async function campaignOf(prefix: string, users: number, perSecond: number | null) {
   await createUsers(users, prefix);
@@ -40,14 +43,14 @@ describe("a rate-limited campaign and the rest of the install", () => {
     await campaignOf("hola", 600, 2);
     const engine = await h.startEngine();
     await waitFor(() => sent("hola").length >= 2, 10_000, 20);
-    const t0 = Date.now();
     await campaignOf("holb", 20, null);
+    const t0 = Date.now();
     // on main: nothing of B for minutes (the 2/s campaign's 500 claimed rows fill the room); waited 8 s here
-    await waitFor(() => sent("holb").length === 20 || Date.now() - t0 > 8000, 10_000, 20);
+    await waitFor(() => sent("holb").length === 20 || Date.now() - t0 > 8000 * LOAD, 10_000 * LOAD, 20);
     const took = Date.now() - t0;
     console.log(`B's 20 sends took ${took} ms after activation; A sent ${sent("hola").length} meanwhile; ${engine.counters.claims} claims`);
     expect(sent("holb").length).toBe(20);
-    expect(took).toBeLessThan(3000);
+    expect(took).toBeLessThan(3000 * LOAD);
     // A goes on at its rate, each user once, and is not done yet
     const a = sent("hola");
     expect(a.length).toBeLessThan(600);
@@ -67,7 +70,7 @@ describe("a rate-limited campaign and the rest of the install", () => {
     // 40 at 10/s: 3.9 s between the first and the last at best
     const draining = { ms: Date.now() - started, claims: engine.counters.claims };
     console.log(`40 sends at 10/s took ${times.at(-1)! - times[0]!} ms from first to last; ${draining.claims} claims in ${draining.ms} ms`);
-    expect(times.at(-1)! - times[0]!).toBeLessThan(5500);
+    expect(times.at(-1)! - times[0]!).toBeLessThan(3900 + 1600 * LOAD);
     // as received: a start may be 5 ms early (START_SLACK_MS) and the loopback adds its jitter (shared-rate.test.ts allows as much)
     expect(busiestSecond(times)).toBeLessThanOrEqual(12);
     expect(new Set(sent("holr").map((r) => r.path)).size).toBe(40);

@@ -1,3 +1,4 @@
+import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "../testing/receiver";
@@ -166,16 +167,19 @@ describe("the send gate", () => {
     const stopping = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared);
     const other = new SendGate({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 }, send, Date.now, shared);
     // 40 queued at 20 a second: 2 s of sends, of which 1 s (the horizon) at most is booked
+    const queuedAt = Date.now();
     const queued = Promise.all(Array.from({ length: 40 }, () => stopping.send(job("/x", { rps: 20 }))));
     await new Promise((r) => setTimeout(r, 300));
     const drainedAt = Date.now();
+    const load = Math.max(1, loadavg()[0] / availableParallelism());
     stopping.drain();
     const outcomes = await queued;
     // what it had not sent came back at once, not when its booked times came
-    expect(Date.now() - drainedAt).toBeLessThan(100);
+    expect(Date.now() - drainedAt).toBeLessThan(100 * load);
     const sent = outcomes.filter((o) => "startedAt" in o).length;
     expect(sent).toBeGreaterThanOrEqual(4);
-    expect(sent).toBeLessThanOrEqual(9);
+    // 20 a second for as long as it really waited (a late timer on a loaded machine waits more than 300 ms)
+    expect(sent).toBeLessThanOrEqual(Math.floor((drainedAt - queuedAt) / 50) + 2);
     const starts = (await Promise.all(Array.from({ length: 3 }, () => other.send(job("/x", { rps: 20 }))))).map((o) => ("startedAt" in o ? o.startedAt : 0));
     // the other gate's first send within the horizon (1 s) of the stop, not 1.7 s later
     expect(Math.min(...starts) - drainedAt).toBeLessThan(1_100);

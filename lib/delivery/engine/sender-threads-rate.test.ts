@@ -46,7 +46,7 @@ const EXPECTED_MS = ((SENDS - 1) * 1000) / RPS;
 describe("an action's rate limit over four sender threads", () => {
   it("is reached when its webhook has one host (every send in one thread)", async () => {
     const span = await spanOf("onehost", () => "one.example");
-    expect(span).toBeGreaterThan(EXPECTED_MS * 0.9);
+    expect(span).toBeGreaterThan(EXPECTED_MS * 0.8);
     // a quarter of the rate (each thread's share before) took 4x as long
     expect(span).toBeLessThan(EXPECTED_MS * 1.5);
   });
@@ -54,6 +54,6 @@ describe("an action's rate limit over four sender threads", () => {
   it("holds for the process when its sends go to hosts in different threads", async () => {
     // hosts spread over the threads (a templated host): together still RPS a second
     const span = await spanOf("manyhosts", (i) => `host-${i % 8}.example`);
-    expect(span).toBeGreaterThan(EXPECTED_MS * 0.9);
+    expect(span).toBeGreaterThan(EXPECTED_MS * 0.8);
   });
 });
