@@ -12,6 +12,25 @@ const config = [
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_" }],
     },
   },
+  {
+    // A key with no member behind it skips createApiKey's admin check: only lib (the bootstrap key) and tests make one.
+    files: ["app/**/*.{ts,tsx}", "components/**/*.{ts,tsx}"],
+    ignores: ["**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/auth/api-keys", "**/lib/auth/api-keys"],
+              importNames: ["createSystemApiKey"],
+              message: "A member's key is made with createApiKey(input, member), which holds them to admin.",
+            },
+          ],
+        },
+      ],
+    },
+  },
 ];
 
 export default config;

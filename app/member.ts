@@ -3,7 +3,7 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache, type ReactNode } from "react";
 import { recordAudit } from "@/lib/auth/audit";
-import { requireMember } from "@/lib/auth/guard";
+import { AccessError, requireMember } from "@/lib/auth/guard";
 import { effectiveRole, memberAllows, memberFromHeaders, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
 
@@ -47,6 +47,19 @@ export function definePage<Props>(role: Role, render: (props: Props, member: Mem
     const member = await pageMember(role);
     return render(props, member);
   };
+}
+
+/**
+ * For a page showing what only some roles may read: the read's result, or null when the lib function
+ * refused the member's role (403), for the page to say so. The lib function decides; the page only words it.
+ */
+export async function unlessRoleRefused<T>(read: Promise<T>): Promise<T | null> {
+  try {
+    return await read;
+  } catch (err) {
+    if (err instanceof AccessError && err.status === 403) return null;
+    throw err;
+  }
 }
 
 /** The role client components should hide controls for. */

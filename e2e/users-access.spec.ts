@@ -117,6 +117,9 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
   expect(res.status()).toBe(403);
   await viewerPage.goto("/settings");
   await expect(viewerPage.getByText("Only admins can manage API keys and members.")).toBeVisible();
+  await viewerPage.goto("/audit-log");
+  await expect(viewerPage.getByText("Only admins can see the audit log.")).toBeVisible();
+  await expect(viewerPage.getByRole("table")).toHaveCount(0);
   await viewer.close();
 
   // The owner sees the viewer's arrival in the audit log.

@@ -1,4 +1,4 @@
-import { definePage } from "@/app/member";
+import { definePage, unlessRoleRefused } from "@/app/member";
 import { Card } from "@/components/ui/Card";
 import Link from "next/link";
 import { DateTime } from "@/components/ui/DateTime";
@@ -6,14 +6,14 @@ import { AuditChanges } from "@/components/AuditChanges";
 import { listAudit } from "@/lib/auth/audit";
 import { auditChanges } from "@/lib/auth/audit-diff";
 import { auditTargets } from "@/lib/auth/audit-targets";
-import { memberAllows } from "@/lib/auth/members";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · Hookline" };
 
 export default definePage("viewer", async function AuditLogPage(_props: unknown, member) {
-  const allowed = memberAllows(member, "admin");
-  if (!allowed) {
+  // listAudit holds the member to admin; the page only says so
+  const audit = await unlessRoleRefused(listAudit(member, { take: 200 }));
+  if (!audit) {
     return (
       <div className="space-y-2">
         <h1 className="text-2xl font-semibold text-slate-900">Audit log</h1>
@@ -21,7 +21,7 @@ export default definePage("viewer", async function AuditLogPage(_props: unknown,
       </div>
     );
   }
-  const { entries } = await listAudit({ take: 200 });
+  const { entries } = audit;
   const targets = await auditTargets(entries);
   return (
     <div className="space-y-6">

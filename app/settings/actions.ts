@@ -19,13 +19,13 @@ const inviteSchema = z.object({ email: z.string().max(320), role });
 const capSchema = z.object({ perDay: z.string().max(40), perWeek: z.string().max(40) });
 
 export const createApiKeyAction = defineAction({ role: "admin", schema: keySchema, name: "Creating the key" }, async ({ name, role }, member) => {
-  const { key } = await createApiKey({ name, role, actor: member.email });
+  const { key } = await createApiKey({ name, role }, member);
   revalidatePath("/settings");
   return succeeded({ key });
 });
 
 export const revokeApiKeyAction = defineAction({ role: "admin", schema: idSchema, name: "Revoking the key" }, async (id, member) => {
-  await revokeApiKey(id, member.email);
+  await revokeApiKey(id, member);
   revalidatePath("/settings");
   return succeeded(undefined);
 });

@@ -1,4 +1,4 @@
-import { definePage } from "@/app/member";
+import { definePage, unlessRoleRefused } from "@/app/member";
 import { AllowedDestinationsSection } from "@/components/settings/AllowedDestinationsSection";
 import { ApiKeysSection } from "@/components/settings/ApiKeysSection";
 import { DeliveryLimitsSection } from "@/components/settings/DeliveryLimitsSection";
@@ -25,7 +25,9 @@ export default definePage("viewer", async function SettingsPage(_props: unknown,
     />
   );
   const templates = <WebhookTemplatesSection templates={await listDestinationTemplates()} editable={memberAllows(member, "editor")} />;
-  if (!isAdmin) {
+  // the keys, members and invitations are admin-only reads: the lib functions refuse anyone else
+  const adminOnly = await unlessRoleRefused(Promise.all([listApiKeys(member), listMembers(member), listPendingInvites(member)]));
+  if (!adminOnly) {
     return (
       <div className="space-y-6">
         <div className="space-y-2">
@@ -38,7 +40,7 @@ export default definePage("viewer", async function SettingsPage(_props: unknown,
       </div>
     );
   }
-  const [keys, members, invites] = await Promise.all([listApiKeys(), listMembers(), listPendingInvites()]);
+  const [keys, members, invites] = adminOnly;
   return (
     <div className="space-y-6">
       <h1 className="text-2xl font-semibold text-slate-900">Settings</h1>

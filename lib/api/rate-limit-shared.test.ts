@@ -9,7 +9,7 @@ import { once } from "node:events";
 import net from "node:net";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
-import { createApiKey } from "../auth/api-keys";
+import { createSystemApiKey } from "../auth/api-keys";
 import { authRateLimitStorage, resetAuthRateLimits } from "../auth/auth-rate-limit";
 import { auth } from "../auth/better-auth";
 import { env, resetEnv } from "../env";
@@ -309,7 +309,7 @@ describe.runIf(redisUrlInUse())("the app's limits with Redis in use", () => {
     resetEnv();
     await resetRateLimits();
     try {
-      const { key, apiKey } = await createApiKey({ name: "rate", role: "viewer" });
+      const { key, apiKey } = await createSystemApiKey({ name: "rate", role: "viewer" });
       const otherProcess = new RateLimiter("api", { perSecond: 0.001, burst: 3 }, bucketsOf(redisUrlInUse()!, `${env().HOOKLINE_QUEUE_PREFIX}:rate:`));
       expect((await otherProcess.take(apiKey.id)).ok).toBe(true);
       expect((await otherProcess.take(apiKey.id)).ok).toBe(true);

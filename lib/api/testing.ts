@@ -1,5 +1,5 @@
 // For route tests: an API key of a given role, as the headers a client would send.
-import { createApiKey } from "../auth/api-keys";
+import { createSystemApiKey } from "../auth/api-keys";
 import type { Role } from "../auth/roles";
 
 const cache = new Map<Role, string>();
@@ -8,7 +8,7 @@ const cache = new Map<Role, string>();
 export async function apiKeyHeaders(role: Role = "admin"): Promise<Record<string, string>> {
   let key = cache.get(role);
   if (!key) {
-    key = (await createApiKey({ name: `test ${role}`, role })).key;
+    key = (await createSystemApiKey({ name: `test ${role}`, role })).key;
     cache.set(role, key);
   }
   return { authorization: `Bearer ${key}` };

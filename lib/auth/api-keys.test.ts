@@ -1,17 +1,23 @@
-import { describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
-import { API_KEY_PREFIX, bootstrapApiKey, createApiKey, hashApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+import { API_KEY_PREFIX, bootstrapApiKey, createApiKey, createSystemApiKey, hashApiKey, listApiKeys, revokeApiKey, verifyApiKey } from "./api-keys";
+import { createOwner, type Member } from "./members";
 import { roleAllows } from "./roles";
+
+let owner: Member;
+beforeAll(async () => {
+  owner = await createOwner({ email: "owner@example.com", password: "owner password" });
+});
 
 describe("API keys", () => {
   it("shows the key once and stores only its hash", async () => {
-    const { key, apiKey } = await createApiKey({ name: "CRM sync", role: "editor", actor: "owner@example.com" });
+    const { key, apiKey } = await createApiKey({ name: "CRM sync", role: "editor" }, owner);
     expect(key.startsWith(API_KEY_PREFIX)).toBe(true);
     expect(key.length).toBeGreaterThan(30);
     const row = await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } });
     expect(row.hash).toBe(hashApiKey(key));
     expect(JSON.stringify(row)).not.toContain(key);
-    expect(JSON.stringify(await listApiKeys())).not.toContain(key);
+    expect(JSON.stringify(await listApiKeys(owner))).not.toContain(key);
     expect(apiKey.prefix).toBe(key.slice(0, API_KEY_PREFIX.length + 4));
     const audit = await db().auditLog.findFirstOrThrow({ where: { action: "api_key.created", target: apiKey.id } });
     expect(audit.actor).toBe("owner@example.com");
@@ -19,7 +25,7 @@ describe("API keys", () => {
   });
 
   it("verifies a live key, records when it was last used, and refuses it once revoked", async () => {
-    const { key, apiKey } = await createApiKey({ name: "k", role: "viewer" });
+    const { key, apiKey } = await createSystemApiKey({ name: "k", role: "viewer" });
     const now = new Date("2026-03-01T10:00:00Z");
     expect(await verifyApiKey(key, now)).toEqual({ id: apiKey.id, name: "k", role: "viewer" });
     expect((await db().apiKey.findUniqueOrThrow({ where: { id: apiKey.id } })).lastUsedAt?.toISOString()).toBe(now.toISOString());
@@ -32,8 +38,8 @@ describe("API keys", () => {
     expect(await lastUsed()).toBe(later.toISOString());
     expect(await verifyApiKey(key + "x")).toBeNull();
     expect(await verifyApiKey("not-a-key")).toBeNull();
-    expect(await revokeApiKey(apiKey.id)).toBe(true);
-    expect(await revokeApiKey(apiKey.id)).toBe(false);
+    expect(await revokeApiKey(apiKey.id, owner)).toBe(true);
+    expect(await revokeApiKey(apiKey.id, owner)).toBe(false);
     expect(await verifyApiKey(key)).toBeNull();
   });
 

@@ -7,7 +7,9 @@ import { tableName } from "../db/bulk-insert";
 import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { isUniqueViolation } from "../db/unique-violation";
 import { log } from "../log";
+import { requireRole } from "./access";
 import { recordAudit } from "./audit";
+import type { Member } from "./members";
 import { effectiveRole, isMemberRole, isRole, roleAllows, type Role } from "./roles";
 
 export const API_KEY_PREFIX = "hk_live_";
@@ -31,24 +33,42 @@ function displayPrefix(key: string): string {
   return key.slice(0, API_KEY_PREFIX.length + 4);
 }
 
-/** Creates a key; the returned `key` is the only time its value exists outside the caller. */
-export async function createApiKey(input: { name: string; role: Role; actor?: string; value?: string }): Promise<{ key: string; apiKey: ApiKeySummary }> {
-  const key = input.value ?? newKeyValue();
+/** Creates a key for an admin (the owner too), its creator; the returned `key` is the only time its value exists outside the caller. */
+export async function createApiKey(input: { name: string; role: Role }, actor: Member): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  requireRole(actor, "admin");
   // createdBy: removing that member, or lowering their role, revokes the key (lib/auth/members.ts)
-  const createdBy = input.actor && input.actor !== "system" ? input.actor : null;
+  return insertApiKey({ name: input.name, role: input.role, value: newKeyValue() }, actor.email);
+}
+
+/**
+ * A key Hookline makes by itself, with no member behind it: the bootstrap key (bootstrapApiKey), and
+ * tests' keys (lib/api/testing.ts). It stands on its own (no creator) and is audited as "system".
+ * Not for app/ or components/ (eslint.config.mjs refuses the import there): a member's key goes
+ * through createApiKey and its admin check.
+ */
+export async function createSystemApiKey(input: { name: string; role: Role; value?: string }): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  return insertApiKey({ name: input.name, role: input.role, value: input.value ?? newKeyValue() }, null);
+}
+
+async function insertApiKey(input: { name: string; role: Role; value: string }, createdBy: string | null): Promise<{ key: string; apiKey: ApiKeySummary }> {
+  const key = input.value;
   const row = await db().apiKey.create({ data: { name: input.name.trim() || "API key", role: input.role, hash: hashApiKey(key), prefix: displayPrefix(key), createdBy } });
-  await recordAudit({ actor: input.actor ?? "system", action: "api_key.created", target: row.id, details: { name: row.name, role: row.role } });
+  await recordAudit({ actor: createdBy ?? "system", action: "api_key.created", target: row.id, details: { name: row.name, role: row.role } });
   return { key, apiKey: summary(row) };
 }
 
-export async function listApiKeys(): Promise<ApiKeySummary[]> {
+/** Every key, revoked ones too, newest first: for admins. */
+export async function listApiKeys(actor: Member): Promise<ApiKeySummary[]> {
+  requireRole(actor, "admin");
   const rows = await db().apiKey.findMany({ orderBy: { createdAt: "desc" } });
   return rows.map(summary);
 }
 
-export async function revokeApiKey(id: string, actor = "system"): Promise<boolean> {
+/** Revokes a live key for an admin (the owner too); false when it was revoked already or is unknown. */
+export async function revokeApiKey(id: string, actor: Member): Promise<boolean> {
+  requireRole(actor, "admin");
   const res = await db().apiKey.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-  if (res.count) await recordAudit({ actor, action: "api_key.revoked", target: id });
+  if (res.count) await recordAudit({ actor: actor.email, action: "api_key.revoked", target: id });
   return res.count > 0;
 }
 
@@ -95,7 +115,7 @@ export async function bootstrapApiKey(value: string | undefined): Promise<boolea
   }
   if ((await db().apiKey.count()) > 0) return false;
   try {
-    await createApiKey({ name: "Bootstrap key", role: "admin", value });
+    await createSystemApiKey({ name: "Bootstrap key", role: "admin", value });
   } catch (err) {
     // web processes started at once with the same key: the first one created it
     if (isUniqueViolation(err)) return false;

@@ -1,5 +1,7 @@
 // The audit log: who changed what (campaign edits, activations, keys, members), shown to admins.
 import { db, type Db } from "../db";
+import { requireRole } from "./access";
+import type { Member } from "./members";
 
 export type AuditEntry = { actor: string; action: string; target?: string | null; details?: Record<string, unknown> };
 
@@ -14,7 +16,9 @@ export async function recordAudit(entry: AuditEntry, client: Pick<Db, "auditLog"
   await client.auditLog.create({ data, select: { id: true } });
 }
 
-export async function listAudit(options: { take?: number; cursor?: string } = {}) {
+/** Newest first; for admins. */
+export async function listAudit(actor: Member, options: { take?: number; cursor?: string } = {}) {
+  requireRole(actor, "admin");
   const take = Math.min(options.take ?? 100, 500);
   const rows = await db().auditLog.findMany({
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],

@@ -8,13 +8,14 @@ import { isUniqueViolation } from "../db/unique-violation";
 import { log } from "../log";
 import { recordAudit } from "./audit";
 import { auth } from "./better-auth";
-import { effectiveRole, isRole, ROLES, roleAllows, type MemberRole, type Role } from "./roles";
+import { requireRole } from "./access";
+import { isRole, memberAllows, ROLES, roleAllows, type MemberRole, type Role } from "./roles";
 import { forgetVerifiedSessions, rememberedMember, rememberMember, verificationStart } from "./verified-sessions";
 import { transaction } from "../db/transaction";
 import { unstorableText } from "../db/storable-text";
 import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, passwordSchema } from "./password-rule";
 
-export { effectiveRole, type MemberRole } from "./roles";
+export { effectiveRole, memberAllows, type MemberRole } from "./roles";
 export type Member = { id: string; email: string; name: string; role: MemberRole };
 
 export class MemberError extends Error {
@@ -29,10 +30,6 @@ export class MemberError extends Error {
 const INVITE_DAYS = 7;
 export { passwordSchema } from "./password-rule";
 export const emailSchema = z.email("Enter a valid email address").max(320).transform((e) => e.toLowerCase());
-
-export function memberAllows(member: Pick<Member, "role">, required: Role): boolean {
-  return roleAllows(effectiveRole(member.role), required);
-}
 
 export async function hasMembers(): Promise<boolean> {
   return (await db().member.count()) > 0;
@@ -108,7 +105,9 @@ export async function bootstrapOwner(value: string | undefined): Promise<boolean
   return true;
 }
 
-export async function listMembers(): Promise<Member[]> {
+/** Everyone who signs in: for admins (the Users section of Settings). */
+export async function listMembers(actor: Member): Promise<Member[]> {
+  requireRole(actor, "admin");
   const rows = await db().member.findMany({ orderBy: { createdAt: "asc" } });
   return rows.map((m) => ({ id: m.id, email: m.email, name: m.name, role: m.role as MemberRole }));
 }
@@ -119,6 +118,7 @@ function hashToken(token: string) {
 
 /** An invitation: the returned token goes in the link (/invite/<token>) and is stored hashed. */
 export async function inviteMember(input: { email: string; role: Role }, actor: Member, now = new Date()): Promise<{ token: string; expiresAt: Date }> {
+  requireRole(actor, "admin");
   const email = emailSchema.parse(input.email);
   if (!isRole(input.role)) throw new MemberError("Choose admin, editor or viewer", "role");
   if (await db().member.findUnique({ where: { email } })) throw new MemberError("Someone with this email is already a member", "email");
@@ -137,13 +137,16 @@ export async function findInvite(token: string, now = new Date()) {
 
 /** Withdraws a pending invitation (a mistyped address, a change of mind): its link stops working. */
 export async function revokeInvite(inviteId: string, actor: Member, now = new Date()): Promise<void> {
+  requireRole(actor, "admin");
   const invite = await db().memberInvite.findUnique({ where: { id: inviteId } });
   const withdrawn = await db().memberInvite.updateMany({ where: { id: inviteId, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
   if (!invite || withdrawn.count === 0) throw new MemberError("This invitation was already used or withdrawn");
   await recordAudit({ actor: actor.email, action: "member.invite_revoked", target: invite.email, details: { role: invite.role } });
 }
 
-export async function listPendingInvites(now = new Date()) {
+/** Invitations not yet used, withdrawn or expired: for admins. */
+export async function listPendingInvites(actor: Member, now = new Date()) {
+  requireRole(actor, "admin");
   return db().memberInvite.findMany({ where: { acceptedAt: null, revokedAt: null, expiresAt: { gt: now } }, orderBy: { createdAt: "desc" } });
 }
 
@@ -179,6 +182,7 @@ async function withdrawAuthority(tx: Tx, email: string, keepUpTo: Role | null, n
 }
 
 export async function changeMemberRole(memberId: string, role: Role, actor: Member, now = new Date()): Promise<void> {
+  requireRole(actor, "admin");
   const member = await db().member.findUnique({ where: { id: memberId } });
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner's role cannot be changed");
@@ -191,6 +195,7 @@ export async function changeMemberRole(memberId: string, role: Role, actor: Memb
 }
 
 export async function removeMember(memberId: string, actor: Member, now = new Date()): Promise<void> {
+  requireRole(actor, "admin");
   const member = await db().member.findUnique({ where: { id: memberId } });
   if (!member) throw new MemberError("This member no longer exists");
   if (member.role === "owner") throw new MemberError("The owner cannot be removed");

@@ -26,6 +26,11 @@ export function mayChangeCapExempt(role: MemberRole): boolean {
   return effectiveRole(role) === "admin";
 }
 
+/** Whether a member (the owner as an admin) may do what needs `required`. */
+export function memberAllows(member: { role: MemberRole }, required: Role): boolean {
+  return roleAllows(effectiveRole(member.role), required);
+}
+
 /** The role a member acts with: the owner is an admin. */
 export function effectiveRole(role: MemberRole): Role {
   return role === "owner" ? "admin" : role;

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from "vitest";
-import { createApiKey } from "@/lib/auth/api-keys";
+import { createSystemApiKey } from "@/lib/auth/api-keys";
 import { db } from "@/lib/db";
 import { POST } from "./route";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
@@ -7,7 +7,7 @@ import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 
 let authorization = "";
 beforeAll(async () => {
-  authorization = `Bearer ${(await createApiKey({ name: "events test", role: "editor" })).key}`;
+  authorization = `Bearer ${(await createSystemApiKey({ name: "events test", role: "editor" })).key}`;
 });
 
 function post(body: BodyInit, headers: Record<string, string> = { "content-type": "application/json" }) {

@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
+import { createOwner } from "@/lib/auth/members";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
 import { listUsers, MAX_USER_PAGE_BYTES } from "@/lib/audience/users";
 import { GET as list, POST } from "./route";
@@ -233,9 +234,10 @@ describe("GET and DELETE /api/v1/users/{userId}", () => {
 
 describe("authentication", () => {
   it("answers 401 without a key, with a malformed header, an unknown key or a revoked key", async () => {
-    const { key, apiKey } = await createApiKey({ name: "soon revoked", role: "admin" });
+    const owner = await createOwner({ email: "owner@example.com", password: "owner password" });
+    const { key, apiKey } = await createApiKey({ name: "soon revoked", role: "admin" }, owner);
     expect((await list(new Request(url, { headers: { authorization: `Bearer ${key}` } }))).status).toBe(200);
-    await revokeApiKey(apiKey.id);
+    await revokeApiKey(apiKey.id, owner);
     const variants: Record<string, string>[] = [{}, { authorization: "Basic abc" }, { authorization: "Bearer hk_live_unknownunknownunknown" }, { authorization: `Bearer ${key}` }, { cookie: "session=1" }];
     for (const headers of variants) {
       const res = await list(new Request(url, { headers }));
