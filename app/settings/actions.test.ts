@@ -19,7 +19,7 @@ beforeAll(async () => {
   const members = await memberCookies();
   cookies = { owner: members.owner, admin: members.admin, editor: members.editor, viewer: members.viewer, none: "" };
 });
-beforeEach(() => setFrequencyCap(null));
+beforeEach(() => setFrequencyCap(null, { role: "admin" }));
 
 const settingsActions: Record<string, () => Promise<{ ok: boolean; message?: string }>> = {
   createApiKeyAction: () => actions.createApiKeyAction({ name: "k", role: "viewer" }),
@@ -86,7 +86,7 @@ describe("saveFrequencyCapAction", () => {
 
   it("answers bad input with an error per field and keeps the saved cap", async () => {
     as("admin");
-    await setFrequencyCap({ perDay: 5 });
+    await setFrequencyCap({ perDay: 5 }, { role: "admin" });
     const res = await actions.saveFrequencyCapAction({ perDay: "0", perWeek: "lots" });
     expect(res).toEqual({
       ok: false,

@@ -55,11 +55,11 @@ export const revokeInviteAction = defineAction({ role: "admin", schema: idSchema
 });
 
 /** Settings › Delivery limits: the install-wide cap on webhook sends per user per day and per week. */
-export const saveFrequencyCapAction = defineAction({ role: "admin", schema: capSchema, name: "Saving the limits" }, async (input) => {
+export const saveFrequencyCapAction = defineAction({ role: "admin", schema: capSchema, name: "Saving the limits" }, async (input, member) => {
   const parsed = parseFrequencyCapForm(input);
   if (!parsed.ok) return failed("Check the limits: each is a whole number, or blank for no cap.", parsed.fieldErrors as Record<string, string>);
   const before = await getFrequencyCap();
-  await setFrequencyCap(parsed.cap);
+  await setFrequencyCap(parsed.cap, member);
   await auditUi("frequency_cap.updated", null, { from: before, to: parsed.cap });
   revalidatePath("/settings");
   return succeeded(frequencyCapForm(parsed.cap));

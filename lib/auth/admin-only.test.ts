@@ -135,3 +135,31 @@ describe("admin-only writes", () => {
     }
   });
 });
+
+// Settings' other admin-only writes: the install-wide frequency cap and the allowed (private) destinations
+describe("admin-only settings", () => {
+  it("setFrequencyCap: a viewer and an editor are refused and the cap stays; an admin and the owner set it", async () => {
+    const { getFrequencyCap, setFrequencyCap } = await import("../delivery/store/frequency-cap-setting");
+    await setFrequencyCap({ perDay: 3 }, who.admin);
+    for (const role of refused) await expectRefused(setFrequencyCap(null, who[role]), role);
+    for (const role of refused) await expectRefused(setFrequencyCap({ perDay: 100 }, who[role]), role);
+    expect(await getFrequencyCap()).toMatchObject({ perDay: 3 });
+    await setFrequencyCap({ perDay: 4 }, who.owner);
+    expect(await getFrequencyCap()).toMatchObject({ perDay: 4 });
+    await setFrequencyCap(null, who.admin);
+    expect(await getFrequencyCap()).toBeNull();
+  });
+
+  it("add and remove an allowed destination: a viewer and an editor are refused with nothing changed; an admin and the owner may", async () => {
+    const { addAllowedDestination, listAllowedDestinations, removeAllowedDestination } = await import("../webhooks/allowed-destinations");
+    const before = await auditCount();
+    for (const role of refused) await expectRefused(addAllowedDestination({ entry: "10.9.8.7" }, who[role]), role);
+    expect((await listAllowedDestinations()).some((d) => d.entry === "10.9.8.7")).toBe(false);
+    expect(await auditCount()).toBe(before);
+    const row = await addAllowedDestination({ entry: "10.9.8.7" }, who.admin);
+    for (const role of refused) await expectRefused(removeAllowedDestination(row.id, who[role]), role);
+    expect((await listAllowedDestinations()).some((d) => d.id === row.id)).toBe(true);
+    expect(await removeAllowedDestination(row.id, who.owner)).toBe(true);
+    expect((await listAllowedDestinations()).some((d) => d.id === row.id)).toBe(false);
+  });
+});

@@ -34,7 +34,7 @@ describe("Allowed destinations in the database", () => {
     await expect(vetDestination("receiver.internal", 8080, loopback)).rejects.toThrow(
       /127\.0\.0\.2 is a loopback address; an admin can allow it in Settings › Allowed destinations$/,
     );
-    const row = await addAllowedDestination({ entry: "127.0.0.2", note: "local receiver" }, "admin@example.com");
+    const row = await addAllowedDestination({ entry: "127.0.0.2", note: "local receiver" }, { role: "admin", email: "admin@example.com" });
     await expect(vetDestination("receiver.internal", 8080, loopback)).resolves.toEqual({ address: "127.0.0.2", family: 4 });
     expect((await listAllowedDestinations()).map((d) => d.entry)).toEqual(["127.0.0.2"]);
     const audit = await db().auditLog.findMany({ where: { action: { startsWith: "allowed_destination." } } });
@@ -53,8 +53,8 @@ describe("Allowed destinations in the database", () => {
     expect(new Set(answers).size).toBe(1);
     expect(answers[0]).toContain("10.9.0.0/16");
 
-    await expect(addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com")).rejects.toThrow(/already allowed/);
-    expect(await removeAllowedDestination(row.id, "admin@example.com")).toBe(true);
+    await expect(addAllowedDestination({ entry: "127.0.0.2" }, { role: "admin", email: "admin@example.com" })).rejects.toThrow(/already allowed/);
+    expect(await removeAllowedDestination(row.id, { role: "admin", email: "admin@example.com" })).toBe(true);
     await expect(vetDestination("receiver.internal", 8080, loopback)).rejects.toThrow(DestinationRefused);
   });
 
@@ -72,16 +72,16 @@ describe("Allowed destinations in the database", () => {
       const request = { method: "POST" as const, url: `http://127.0.0.2:${port}/hook`, headers: [["content-type", "application/json"]] as [string, string][], body: "{}" };
       const refused = await sendWebhook(request);
       expect(refused).toMatchObject({ outcome: "failed", errorKind: "refused" });
-      await addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com");
+      await addAllowedDestination({ entry: "127.0.0.2" }, { role: "admin", email: "admin@example.com" });
       expect(await sendWebhook(request)).toMatchObject({ outcome: "delivered", status: 200 });
     });
 
     it("is refused at the next send once the entry is removed, however the address is spelled (its verdict is remembered per allow list)", async () => {
       const spellings = ["127.0.0.2", "0x7f.2", "2130706434", "0177.0.0.2", "127.0.2", "[::ffff:127.0.0.2]"];
       const send = (host: string) => sendWebhook({ method: "POST", url: `http://${host}:${port}/hook`, headers: [], body: "{}" });
-      const row = (await listAllowedDestinations()).find((d) => d.entry === "127.0.0.2") ?? (await addAllowedDestination({ entry: "127.0.0.2" }, "admin@example.com"));
+      const row = (await listAllowedDestinations()).find((d) => d.entry === "127.0.0.2") ?? (await addAllowedDestination({ entry: "127.0.0.2" }, { role: "admin", email: "admin@example.com" }));
       for (const host of spellings) expect(await send(host), host).toMatchObject({ outcome: "delivered" });
-      await removeAllowedDestination(row.id, "admin@example.com");
+      await removeAllowedDestination(row.id, { role: "admin", email: "admin@example.com" });
       for (let round = 0; round < 2; round++) {
         for (const host of spellings) expect(await send(host), host).toMatchObject({ outcome: "failed", errorKind: "refused", error: expect.stringMatching(/^destination 127\.0\.0\.2 is a loopback address/) });
       }

@@ -4,6 +4,8 @@
 import ipaddr from "ipaddr.js";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
+import { requireRole } from "../auth/access";
+import type { Member } from "../auth/members";
 
 // Loaded on first use: a sender thread (lib/delivery/sender-thread.ts) imports this module through
 // the SSRF guard and never opens the database, so it need not load the database client at all.
@@ -68,7 +70,10 @@ export function checkAllowedHostsFromEnv() {
   }
 }
 
-export async function addAllowedDestination(input: { entry: string; note?: string }, actor: string): Promise<AllowedDestination> {
+/** Admins only (AccessError 403), like removing one: an allowed destination lets every campaign reach it. */
+export async function addAllowedDestination(input: { entry: string; note?: string }, member: Pick<Member, "role" | "email">): Promise<AllowedDestination> {
+  requireRole(member, "admin");
+  const actor = member.email;
   const entry = normaliseEntry(input.entry);
   const note = (input.note ?? "").trim().slice(0, 200);
   if (await (await db()).allowedDestination.findUnique({ where: { entry } })) throw new AllowedDestinationError(`${entry} is already allowed`);
@@ -78,7 +83,9 @@ export async function addAllowedDestination(input: { entry: string; note?: strin
   return row;
 }
 
-export async function removeAllowedDestination(id: string, actor: string): Promise<boolean> {
+export async function removeAllowedDestination(id: string, member: Pick<Member, "role" | "email">): Promise<boolean> {
+  requireRole(member, "admin");
+  const actor = member.email;
   const row = await (await db()).allowedDestination.findUnique({ where: { id } });
   if (!row) return false;
   await (await db()).allowedDestination.deleteMany({ where: { id } });

@@ -217,7 +217,7 @@ describe("embedded engine", () => {
 
   it("suppresses sends beyond the per-user frequency cap, with the reason, except for exempt campaigns", async () => {
     const { setFrequencyCap } = await import("../store/frequency-cap-setting");
-    await setFrequencyCap({ perDay: 1 });
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     try {
       await createUsers(2, "cap");
       const audience = { match: "all", conditions: [{ key: "id", operator: "contains", value: "cap" }] };
@@ -235,7 +235,7 @@ describe("embedded engine", () => {
       expect(suppressed.reason).toMatch(/Frequency cap: 1 per day/);
       expect(receiver.received.filter((r) => r.path.startsWith("/cap2/"))).toHaveLength(0);
     } finally {
-      await setFrequencyCap(null);
+      await setFrequencyCap(null, { role: "admin" });
     }
   });
 });

@@ -15,7 +15,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
 });
 afterAll(async () => {
-  await setFrequencyCap(null);
+  await setFrequencyCap(null, { role: "admin" });
   await receiver.close();
 });
 
@@ -33,7 +33,7 @@ async function claimed(campaign: Awaited<ReturnType<typeof createCampaign>>, use
 
 describe("the frequency cap across concurrent batches", () => {
   it("lets one of two batches sent at once send to a user capped at 1 a day; the other is suppressed", async () => {
-    await setFrequencyCap({ perDay: 1 });
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     const [user] = await createUsers(1, "fcc");
     const deps = await testDeliveryDeps();
     const options = { concurrency: 10, hostConcurrency: 10, leaseMs: 60_000 };

@@ -14,7 +14,7 @@ beforeAll(async () => {
   receiver = await startReceiver();
 });
 afterAll(async () => {
-  await setFrequencyCap(null);
+  await setFrequencyCap(null, { role: "admin" });
   await receiver.close();
 });
 
@@ -38,7 +38,7 @@ async function states(userId: string) {
 
 describe("the frequency cap counts only the rows that would be sent", () => {
   it("an ended campaign's row ahead in the batch does not use up the user's cap (1 a day)", async () => {
-    await setFrequencyCap({ perDay: 1 });
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     const [user] = await createUsers(1, "fco-end");
     const ended = await createCampaign({ url: `${receiver.url}/fco-end/ended/{{user.id}}`, status: "active" });
     await db().campaign.update({ where: { id: ended.id }, data: { endAt: new Date(Date.now() - 60_000) } });
@@ -52,7 +52,7 @@ describe("the frequency cap counts only the rows that would be sent", () => {
   });
 
   it("a row whose template fails does not use up the cap either; a second live row is still capped", async () => {
-    await setFrequencyCap({ perDay: 1 });
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     const [user] = await createUsers(1, "fco-tpl");
     const broken = await createCampaign({ url: `${receiver.url}/fco-tpl/broken/{{ user.id `, status: "active" });
     const live = await createCampaign({ url: `${receiver.url}/fco-tpl/live/{{user.id}}`, status: "active" });

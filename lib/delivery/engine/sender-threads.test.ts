@@ -62,12 +62,12 @@ describe("sender threads", () => {
       expect(loopback).toMatchObject({ outcome: "failed", errorKind: "refused" });
       expect(receiver.received.some((r) => r.path === "/guarded")).toBe(false);
       // Settings › Allowed destinations in this process holds in the thread at once
-      await addAllowedDestination({ entry: "127.0.0.1" }, "test");
+      await addAllowedDestination({ entry: "127.0.0.1" }, { role: "admin", email: "test" });
       expect(await threads.send(post("/allowed"))).toMatchObject({ outcome: "delivered" });
     } finally {
       process.env.HOOKLINE_ALLOWED_HOSTS = before;
       resetEnv();
-      for (const d of await listAllowedDestinations()) await removeAllowedDestination(d.id, "test");
+      for (const d of await listAllowedDestinations()) await removeAllowedDestination(d.id, { role: "admin", email: "test" });
     }
   });
 

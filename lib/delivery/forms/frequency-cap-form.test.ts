@@ -32,12 +32,12 @@ describe("frequency cap form", () => {
   it("round-trips through the stored setting the engine reads", async () => {
     const parsed = parseFrequencyCapForm({ perDay: "", perWeek: "7" });
     if (!parsed.ok) throw new Error("expected a cap");
-    await setFrequencyCap(parsed.cap);
+    await setFrequencyCap(parsed.cap, { role: "admin" });
     expect(await getFrequencyCap()).toEqual({ perDay: null, perWeek: 7 });
     expect(frequencyCapForm(await getFrequencyCap())).toEqual({ perDay: "", perWeek: "7" });
     const none = parseFrequencyCapForm({ perDay: "", perWeek: "" });
     if (!none.ok) throw new Error("expected no cap");
-    await setFrequencyCap(none.cap);
+    await setFrequencyCap(none.cap, { role: "admin" });
     expect(await getFrequencyCap()).toBeNull();
     expect(frequencyCapForm(null)).toEqual({ perDay: "", perWeek: "" });
   });

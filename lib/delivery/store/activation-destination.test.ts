@@ -33,7 +33,7 @@ beforeAll(async () => {
 
 afterEach(async () => {
   allowHosts(TEST_ALLOWED ?? "");
-  for (const row of await listAllowedDestinations()) await removeAllowedDestination(row.id, "admin@example.com");
+  for (const row of await listAllowedDestinations()) await removeAllowedDestination(row.id, { role: "admin", email: "admin@example.com" });
 });
 
 describe("activation refuses a destination the SSRF guard refuses for everyone", () => {
@@ -70,7 +70,7 @@ describe("activation refuses a destination the SSRF guard refuses for everyone",
     allowHosts("");
     await currentAllowList(); // the guard has read the (empty) list just now
     expect((await activate("http://127.0.0.1:4000/hook")).result.ok).toBe(false);
-    await addAllowedDestination({ entry: "127.0.0.1" }, "admin@example.com");
+    await addAllowedDestination({ entry: "127.0.0.1" }, { role: "admin", email: "admin@example.com" });
     expect((await activate("http://127.0.0.1:4000/hook")).result.ok).toBe(true);
   });
 

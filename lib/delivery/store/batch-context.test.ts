@@ -38,7 +38,7 @@ describe("batch context", () => {
 describe("the frequency cap's counts", () => {
   it("are rolling: a send 23:59:59 ago counts for the day, one 24:00:01 ago only for the week, none older than 7 days, whatever midnight lies between", async () => {
     const { setFrequencyCap } = await import("./frequency-cap-setting");
-    await setFrequencyCap({ perDay: 5, perWeek: 10 });
+    await setFrequencyCap({ perDay: 5, perWeek: 10 }, { role: "admin" });
     try {
       await createUsers(1, "roll");
       const campaign = await createCampaign({ url: "http://127.0.0.1:9/roll/{{user.id}}", status: "active" });
@@ -55,7 +55,7 @@ describe("the frequency cap's counts", () => {
       }
       expect((await capCounts(rawDb(db()), ["roll000000"], now)).get("roll000000")).toEqual({ day: 1, week: 3 });
     } finally {
-      await setFrequencyCap(null);
+      await setFrequencyCap(null, { role: "admin" });
     }
   });
 });

@@ -2,6 +2,8 @@
 import { db } from "../../db";
 import { FREQUENCY_CAP_SETTING } from "./batch-context";
 import { capIsSet, frequencyCapSchema, type FrequencyCap } from "../core/frequency-cap";
+import { requireRole } from "../../auth/access";
+import type { Member } from "../../auth/members";
 
 export async function getFrequencyCap(): Promise<FrequencyCap | null> {
   const row = await db().setting.findUnique({ where: { key: FREQUENCY_CAP_SETTING } });
@@ -10,8 +12,9 @@ export async function getFrequencyCap(): Promise<FrequencyCap | null> {
   return parsed.success && capIsSet(parsed.data) ? parsed.data : null;
 }
 
-/** Sets (or, with null, removes) the cap; workers pick it up within 10 seconds. */
-export async function setFrequencyCap(cap: FrequencyCap | null) {
+/** Sets (or, with null, removes) the cap; workers pick it up within 10 seconds. Admins only (AccessError 403). */
+export async function setFrequencyCap(cap: FrequencyCap | null, actor: Pick<Member, "role">) {
+  requireRole(actor, "admin");
   if (!cap || !capIsSet(cap)) {
     await db().setting.deleteMany({ where: { key: FREQUENCY_CAP_SETTING } });
     return;
