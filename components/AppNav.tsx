@@ -2,14 +2,15 @@ import Link from "next/link";
 import { memberOrSignIn } from "@/app/member";
 import { MemberMenu } from "@/components/auth/MemberMenu";
 import { AppNavLinks } from "@/components/AppNavLinks";
+import { memberAllows } from "@/lib/auth/members";
 
-// Sections of the app; later issues add theirs here.
+// Sections of the app; later issues add theirs here. `admin`: shown to admins only (the page refuses the others).
 const links = [
   { href: "/campaigns", label: "Campaigns" },
   { href: "/activity", label: "Activity" },
   { href: "/users", label: "Users" },
   { href: "/settings", label: "Settings" },
-  { href: "/audit-log", label: "Audit log" },
+  { href: "/audit-log", label: "Audit log", admin: true },
   { href: "/api-reference", label: "API" },
 ];
 
@@ -23,7 +24,7 @@ export async function AppNav() {
           Hookline
         </Link>
         {/* Signed-out visitors (sign-in, invitation pages) get no links they could not open. */}
-        {member && <AppNavLinks links={links} />}
+        {member && <AppNavLinks links={links.filter((l) => !l.admin || memberAllows(member, "admin"))} />}
         <div className="ml-auto">
           <MemberMenu member={member} />
         </div>

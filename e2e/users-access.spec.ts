@@ -112,9 +112,26 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
   await expect(viewerPage.getByRole("heading", { name: /Preview|Request/i }).first()).toBeVisible();
   // exact: a Recent test sends row is a button too, named by its error ("…a test send is never signed…")
   await expect(viewerPage.getByRole("button", { name: "Test send", exact: true })).toHaveCount(0);
+  // the goal is shown, not offered: disabled with a note rather than refused after the click
+  const results = viewerPage.getByRole("region", { name: "Goal and results", exact: true });
+  await expect(results.getByLabel("Goal event", { exact: true })).toBeDisabled();
+  await expect(results.getByRole("button", { name: "Save goal", exact: true })).toBeDisabled();
+  await expect(results.getByText("Viewers cannot change the goal", { exact: true })).toBeVisible();
   // A crafted request is refused on the server too.
   const res = await viewer.request.post("/api/test-sends", { data: {}, headers: { origin: baseURL! } });
   expect(res.status()).toBe(403);
+  // no New campaign for a viewer; a typed URL says why instead of landing on the list without a word
+  await viewerPage.goto("/campaigns/new");
+  await expect(viewerPage.getByText("Viewers cannot create campaigns", { exact: true })).toBeVisible();
+  await expect(viewerPage.getByRole("button", { name: "Save", exact: true })).toHaveCount(0);
+  // Import CSV is disabled with its reason, not refused after a file is picked
+  await viewerPage.goto("/users");
+  await expect(viewerPage.getByRole("button", { name: "Import CSV", exact: true })).toBeDisabled();
+  await expect(viewerPage.getByText("Viewers cannot import users", { exact: true })).toBeVisible();
+  // the audit log is an admin's: no link to a page that only says so
+  const nav = viewerPage.getByRole("navigation", { name: "Main" });
+  await expect(nav.getByRole("link", { name: "Users", exact: true })).toBeVisible();
+  await expect(nav.getByRole("link", { name: "Audit log", exact: true })).toHaveCount(0);
   await viewerPage.goto("/settings");
   await expect(viewerPage.getByText("Only admins can manage API keys and members.")).toBeVisible();
   await viewerPage.goto("/audit-log");
@@ -122,7 +139,8 @@ test("an invited viewer joins by link, sees the campaign but no Test send button
   await expect(viewerPage.getByRole("table")).toHaveCount(0);
   await viewer.close();
 
-  // The owner sees the viewer's arrival in the audit log.
+  // The owner sees the viewer's arrival in the audit log, and has its link.
+  await expect(page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log", exact: true })).toBeVisible();
   await page.goto("/audit-log");
   await expect(page.getByRole("row").filter({ hasText: "member.joined" }).filter({ hasText: "viewer@example.com" })).toBeVisible();
 });
@@ -143,4 +161,11 @@ test("without signing in, pages lead to Sign in and internal routes answer 401; 
   await page.goto("/api-reference");
   await expect(page.getByRole("heading", { name: "API reference" })).toBeVisible();
   await anonymous.close();
+});
+
+test("on a phone (390 px) the Users page does not scroll sideways: only its table may", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/users");
+  await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390 + 1);
 });

@@ -7,11 +7,14 @@ import { saveCampaignGoalAction } from "@/app/campaigns/goal-actions";
 import type { FieldErrors } from "@/lib/api/action-result";
 import { describeWindow, type GoalSettings, MAX_GOAL_WINDOW_HOURS, MIN_GOAL_WINDOW_HOURS } from "@/lib/campaigns/goals";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
+import { useRoleAllows } from "../auth/MemberRole";
 import { Button } from "../ui/Button";
 import { Field, inputClass } from "../ui/Field";
 
 export function GoalForm({ campaignId, initial, eventNames }: { campaignId: string; initial: GoalSettings; eventNames: string[] }) {
   const listId = useId();
+  // a viewer sees the goal and changes nothing (the server refuses it too), as in the rest of the campaign
+  const canEdit = useRoleAllows("editor");
   const queryClient = useQueryClient();
   const [event, setEvent] = useState(initial.goalEvent ?? "");
   const [hours, setHours] = useState(String(initial.goalWindowHours));
@@ -21,6 +24,7 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
+    if (!canEdit) return;
     startTransition(async () => {
       const result = await saveCampaignGoalAction(campaignId, { goalEvent: event, goalWindowHours: hours });
       if (!result.ok) {
@@ -39,22 +43,29 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
 
   return (
     <form onSubmit={save} noValidate aria-label="Goal" className="grid gap-4 sm:grid-cols-[minmax(0,2fr)_minmax(0,1fr)_auto] sm:items-start">
-      <Field label="Goal event" error={errors.goalEvent} hint="A user converts when they track this event. Pick a tracked event or type a name; leave empty for no goal.">
-        {(c) => <input {...c} list={listId} className={inputClass} placeholder="purchase" value={event} onChange={(e) => setEvent(e.target.value)} autoComplete="off" />}
-      </Field>
-      <datalist id={listId}>
-        {eventNames.map((name) => (
-          <option key={name} value={name} />
-        ))}
-      </datalist>
-      <Field label="Window (hours)" error={errors.goalWindowHours} hint={`After the first delivered webhook; ${MIN_GOAL_WINDOW_HOURS} to ${MAX_GOAL_WINDOW_HOURS} (30 days).`}>
-        {(c) => <input {...c} type="number" inputMode="numeric" min={MIN_GOAL_WINDOW_HOURS} max={MAX_GOAL_WINDOW_HOURS} step={1} className={inputClass} value={hours} onChange={(e) => setHours(e.target.value)} />}
-      </Field>
-      <div className="sm:pt-7">
-        <Button type="submit" variant="primary" disabled={pending}>
-          {pending ? "Saving…" : "Save goal"}
-        </Button>
-      </div>
+      <fieldset disabled={!canEdit} className="contents">
+        <Field label="Goal event" error={errors.goalEvent} hint="A user converts when they track this event. Pick a tracked event or type a name; leave empty for no goal.">
+          {(c) => <input {...c} list={listId} className={inputClass} placeholder="purchase" value={event} onChange={(e) => setEvent(e.target.value)} autoComplete="off" />}
+        </Field>
+        <datalist id={listId}>
+          {eventNames.map((name) => (
+            <option key={name} value={name} />
+          ))}
+        </datalist>
+        <Field label="Window (hours)" error={errors.goalWindowHours} hint={`After the first delivered webhook; ${MIN_GOAL_WINDOW_HOURS} to ${MAX_GOAL_WINDOW_HOURS} (30 days).`}>
+          {(c) => <input {...c} type="number" inputMode="numeric" min={MIN_GOAL_WINDOW_HOURS} max={MAX_GOAL_WINDOW_HOURS} step={1} className={inputClass} value={hours} onChange={(e) => setHours(e.target.value)} />}
+        </Field>
+        <div className="sm:pt-7">
+          <Button type="submit" variant="primary" disabled={pending}>
+            {pending ? "Saving…" : "Save goal"}
+          </Button>
+        </div>
+      </fieldset>
+      {!canEdit && (
+        <p role="note" className="text-sm text-slate-500 sm:col-span-3">
+          Viewers cannot change the goal
+        </p>
+      )}
       {/* always rendered, so a screen reader announces the text when it appears */}
       <p role="status" className={`text-sm sm:col-span-3 ${status?.tone === "error" ? "text-red-700" : "text-emerald-700"} ${status ? "" : "sr-only"}`}>
         {status?.text}

@@ -3,6 +3,7 @@
 // rows, run it with a progress bar, and read the report (with the rejected rows as a download).
 import { useRouter } from "next/navigation";
 import { useEffect, useState } from "react";
+import { useRoleAllows } from "@/components/auth/MemberRole";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
 import { errorMessageOf } from "@/lib/api/error-message";
@@ -22,6 +23,8 @@ const errorOf = (res: Response) => errorMessageOf(res, `The server answered ${re
 
 export function CsvImport() {
   const router = useRouter();
+  // a viewer only looks: the button says so rather than refusing the file after it is picked (the server refuses too)
+  const canImport = useRoleAllows("editor");
   const [open, setOpen] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -76,11 +79,18 @@ export function CsvImport() {
     setStatus({ status: "running", progress: 0, report: null, error: null });
   }
 
-  if (!open) {
+  if (!open || !canImport) {
     return (
-      <Button variant="primary" onClick={() => setOpen(true)}>
-        Import CSV
-      </Button>
+      <div className="flex flex-col items-end gap-1">
+        <Button variant="primary" onClick={() => setOpen(true)} disabled={!canImport} aria-describedby={canImport ? undefined : "csv-import-note"}>
+          Import CSV
+        </Button>
+        {!canImport && (
+          <p id="csv-import-note" role="note" className="text-xs text-slate-500">
+            Viewers cannot import users
+          </p>
+        )}
+      </div>
     );
   }
   const running = status?.status === "running";
