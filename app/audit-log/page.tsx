@@ -6,6 +6,7 @@ import { AuditChanges } from "@/components/AuditChanges";
 import { listAudit } from "@/lib/auth/audit";
 import { auditChanges } from "@/lib/auth/audit-diff";
 import { auditTargets } from "@/lib/auth/audit-targets";
+import { Table } from "@/components/ui/Table";
 
 export const dynamic = "force-dynamic";
 export const metadata = { title: "Audit log · Hookline" };
@@ -30,7 +31,7 @@ export default definePage("viewer", async function AuditLogPage(_props: unknown,
         {entries.length === 0 ? (
           <p className="text-sm text-slate-500">Nothing recorded yet.</p>
         ) : (
-          <table className="w-full text-left text-sm">
+          <Table className="w-full text-left text-sm">
             <thead className="text-xs uppercase text-slate-500">
               <tr>
                 <th className="py-2 pr-3">When</th>
@@ -62,7 +63,7 @@ export default definePage("viewer", async function AuditLogPage(_props: unknown,
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         )}
       </Card>
     </div>

@@ -3,6 +3,7 @@
 import type { ActivityOutcomes as Data } from "@/lib/delivery/store/outcome-series";
 import { OutcomeChart } from "./OutcomeChart";
 import { useActivityOutcomes } from "./use-outcomes";
+import { Table } from "@/components/ui/Table";
 
 export function ActivityOutcomes({ initial }: { initial: Data }) {
   const { data, error } = useActivityOutcomes(initial);
@@ -24,7 +25,7 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
       <section aria-labelledby="failing-hosts-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
         <h2 id="failing-hosts-heading" className="text-base font-semibold text-slate-900">Hosts that fail most</h2>
         {failingHosts.length ? (
-          <table aria-labelledby="failing-hosts-heading" className="w-full text-sm">
+          <Table aria-labelledby="failing-hosts-heading" className="w-full text-sm">
             <thead>
               <tr className="text-left text-xs tracking-wide text-slate-500 uppercase">
                 <th scope="col" className="py-1.5 font-medium">Host</th>
@@ -41,7 +42,7 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
         ) : (
           <p className="text-sm text-slate-500">No failed or retrying deliveries in the last {windowDays} days.</p>
         )}

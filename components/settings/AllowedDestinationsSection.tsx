@@ -10,6 +10,7 @@ import { Card } from "@/components/ui/Card";
 import { DateTime } from "@/components/ui/DateTime";
 import { Field } from "@/components/ui/Field";
 import { inputClass } from "@/components/ui/input-classes";
+import { Table } from "@/components/ui/Table";
 
 export type AllowedDestinationRow = { id: string; entry: string; note: string; createdBy: string; createdAt: string };
 
@@ -48,7 +49,7 @@ export function AllowedDestinationsSection({ entries, fromEnv, editable }: { ent
           {entries.length === 0 && fromEnv.length === 0 ? (
             <p className="text-sm text-slate-500">No private destination is allowed.</p>
           ) : (
-            <table className="w-full text-left text-sm">
+            <Table className="w-full text-left text-sm">
               <thead className="text-xs text-slate-500 uppercase">
                 <tr>
                   <th className="py-2 pr-3">Destination</th>
@@ -83,7 +84,7 @@ export function AllowedDestinationsSection({ entries, fromEnv, editable }: { ent
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           )}
           {editable ? (
             <form

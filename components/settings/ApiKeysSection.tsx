@@ -8,6 +8,7 @@ import { Card } from "@/components/ui/Card";
 import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
 import { RoleSelect } from "@/components/auth/RoleSelect";
+import { Table } from "@/components/ui/Table";
 
 type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string; createdBy: string | null };
 
@@ -83,7 +84,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
       {keys.length === 0 ? (
         <p className="text-sm text-slate-500">No API keys yet.</p>
       ) : (
-        <table className="w-full text-left text-sm">
+        <Table className="w-full text-left text-sm">
           <thead className="text-xs uppercase text-slate-500">
             <tr>
               <th className="py-2 pr-3">Name</th>
@@ -114,7 +115,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
               </tr>
             ))}
           </tbody>
-        </table>
+        </Table>
       )}
     </Card>
   );

@@ -13,6 +13,7 @@ import { DateTime } from "@/components/ui/DateTime";
 import { Dialog } from "@/components/ui/Dialog";
 import { Field } from "@/components/ui/Field";
 import { inputClass } from "@/components/ui/input-classes";
+import { Table } from "@/components/ui/Table";
 
 type Editing = { id: string; name: string; description: string; secretNote: string };
 
@@ -59,7 +60,7 @@ export function WebhookTemplatesSection({ templates, editable }: { templates: De
           {saved.length === 0 ? (
             <p className="text-sm text-slate-500">No saved templates yet.</p>
           ) : (
-            <table aria-label="Saved webhook templates" className="w-full text-left text-sm">
+            <Table aria-label="Saved webhook templates" className="w-full text-left text-sm">
               <thead className="text-xs text-slate-500 uppercase">
                 <tr>
                   <th className="py-2 pr-3">Name</th>
@@ -115,7 +116,7 @@ export function WebhookTemplatesSection({ templates, editable }: { templates: De
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           )}
           {!editable && <p className="text-sm text-slate-500">Only editors and admins can change templates.</p>}
           <p className="text-sm text-slate-600">Built in (read-only): {builtIn.map((t) => t.name).join(", ")}.</p>

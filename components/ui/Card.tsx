@@ -21,7 +21,7 @@ export function Card({
   "aria-label"?: string;
 }) {
   return (
-    <Tag className={`rounded-xl border border-slate-200 bg-white shadow-sm ${className}`} aria-labelledby={labelledBy} {...rest}>
+    <Tag className={`min-w-0 rounded-xl border border-slate-200 bg-white shadow-sm ${className}`} aria-labelledby={labelledBy} {...rest}>
       {(title || actions) && (
         <div className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-4 py-3 sm:px-5">
           <div className="min-w-0">

@@ -1,4 +1,5 @@
 import { importSummary } from "@/lib/audience/import/report-summary";
+import { Table } from "@/components/ui/Table";
 
 export type Report = { rows: number; imported: number; created: number; updated: number; rejectedCount: number; rejected: { line: number; reason: string }[]; stopped?: string };
 
@@ -17,7 +18,7 @@ export function ImportReportView({ report, rejectedHref }: { report: Report; rej
             Download rejected rows
           </a>{" "}
           <span className="text-slate-500">(kept for 24 hours)</span>
-          <table className="w-full text-left">
+          <Table className="w-full text-left">
             <caption className="sr-only">Rejected rows</caption>
             <thead className="text-xs uppercase text-slate-500">
               <tr>
@@ -33,7 +34,7 @@ export function ImportReportView({ report, rejectedHref }: { report: Report; rej
                 </tr>
               ))}
             </tbody>
-          </table>
+          </Table>
           {report.rejectedCount > 100 && <p className="text-slate-500">The first 100 are shown; the download has every one.</p>}
         </>
       )}

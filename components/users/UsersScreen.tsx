@@ -6,6 +6,7 @@ import { Card } from "@/components/ui/Card";
 import { inputClass } from "@/components/ui/input-classes";
 import { buttonClass } from "@/components/ui/Button";
 import { CsvImport } from "./CsvImport";
+import { Table } from "@/components/ui/Table";
 
 type Props = {
   page: { users: UserRecord[]; nextCursor: string | null };
@@ -55,7 +56,7 @@ export function UsersScreen({ page, catalogue, filters }: Props) {
       <div className="grid gap-6 lg:grid-cols-[1fr_18rem]">
         <Card title="People" description={page.users.length ? undefined : page.nextCursor ? "None matches among the users searched so far: the next page searches further." : "No users match."}>
           {page.users.length > 0 && (
-            <table className="w-full text-left text-sm">
+            <Table className="w-full text-left text-sm">
               <thead className="text-xs uppercase text-slate-500">
                 <tr>
                   <th className="py-2 pr-3">User id</th>
@@ -78,7 +79,7 @@ export function UsersScreen({ page, catalogue, filters }: Props) {
                   </tr>
                 ))}
               </tbody>
-            </table>
+            </Table>
           )}
           {page.nextCursor && (
             <Link className={`${buttonClass("secondary", "sm")} mt-4`} href={nextHref(filters, page.nextCursor)}>
