@@ -8,8 +8,9 @@ import { countText } from "@/lib/delivery/core/count-cap";
 // delivered first: the count a person looks for; each named as the filter and the rows name it
 const LABELS: [DeliveryState, string][] = (["delivered", "scheduled", "sending", "retrying", "failed", "suppressed", "cancelled"] as const).map((s) => [s, deliveryStateLabel(s)]);
 
-function perMinute(n: number) {
-  return `${plural(n, "delivery", "deliveries")} per minute`;
+/** "3 deliveries in the last 5 minutes": a count, which reads sensibly right after a burst (a rate per minute read "0.6"). */
+function recentText(n: number) {
+  return `${n === 0 ? "No deliveries" : plural(n, "delivery", "deliveries")} in the last 5 minutes`;
 }
 
 /**
@@ -42,7 +43,7 @@ export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { count
         ))}
       </ul>
       <p className="text-xs text-slate-500">
-        {`${perMinute(stats.deliveriesPerMinute)} (last 5 min) · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of ${stats.successSample >= SUCCESS_SAMPLE ? `the last ${plural(SUCCESS_SAMPLE, "finished delivery", "finished deliveries")}` : "finished deliveries"}`}
+        {`${recentText(stats.deliveriesLast5Minutes)} · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of ${stats.successSample >= SUCCESS_SAMPLE ? `the last ${plural(SUCCESS_SAMPLE, "finished delivery", "finished deliveries")}` : "finished deliveries"}`}
       </p>
     </div>
   );
