@@ -118,7 +118,7 @@ test("a Number field that can never render is refused in plain words, in the lis
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   await expect(status).toBeVisible();
   const message = '"1 USD" is not a number, with 1 for event.params.amount: no value makes it one';
-  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Receipt): Data field "amount": ${message}`]);
+  await expect(status.getByRole("listitem")).toHaveText([`Webhook 1 (Receipt): Data field "amount": ${message}`]);
   await expect(status).not.toContainText("fields[");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
 

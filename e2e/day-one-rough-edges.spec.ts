@@ -118,7 +118,7 @@ test("a Slack campaign whose URL still holds {{slack_webhook_path}} is not activ
   const delivery = page.getByRole("region", { name: "Delivery", exact: true });
   await activateRefused(page);
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
-  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
+  await expect(status.getByRole("listitem")).toHaveText([`Webhook 1 (Slack incoming webhook): URL: ${placeholder} (it renders empty for every user)`]);
   await expect(page.getByLabel("URL", { exact: true })).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
 });
@@ -152,7 +152,7 @@ test("a Generic JSON POST webhook whose secret Authorization header is left empt
   await activateRefused(page, (dialog) => expect(dialog.getByRole("listitem")).toHaveText([/Header "Authorization": The secret header "Authorization" has no value: type it, or remove the header$/]));
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
   const message = 'The secret header "Authorization" has no value: type it, or remove the header';
-  await expect(status.getByRole("listitem")).toHaveText([`Action 1 (Generic JSON POST): Header "Authorization": ${message}`]);
+  await expect(status.getByRole("listitem")).toHaveText([`Webhook 1 (Generic JSON POST): Header "Authorization": ${message}`]);
   await expect(page.getByLabel("Header value")).toHaveAttribute("aria-invalid", "true");
   await expect(delivery.getByRole("button", { name: "Activate" })).toBeVisible();
 });
@@ -214,7 +214,7 @@ test("a campaign whose URL is a loopback address no one allowed is not activated
   await activateRefused(page);
   const reason = "every delivery would be refused: destination 127.0.0.3 is a loopback address; an admin can allow it in Settings › Allowed destinations";
   const status = delivery.getByRole("status").filter({ hasText: "The campaign cannot be activated yet:" });
-  await expect(status.getByRole("listitem")).toHaveText([new RegExp(`^Action 1 \\(.+\\): URL: ${reason.replace(/[.()]/g, "\\$&")}$`)]);
+  await expect(status.getByRole("listitem")).toHaveText([new RegExp(`^Webhook 1 \\(.+\\): URL: ${reason.replace(/[.()]/g, "\\$&")}$`)]);
   const url = page.getByLabel("URL", { exact: true });
   await expect(url).toHaveAttribute("aria-invalid", "true");
   await expect(url).toHaveAccessibleDescription(new RegExp(reason.replace(/[.()]/g, "\\$&")));

@@ -75,7 +75,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
             <dt className="text-slate-500">User</dt>
             <dd className="flex flex-wrap items-center gap-2"><span className="font-mono text-xs break-all">{data.userId}</span><CopyButton text={data.userId} label="Copy user id" /></dd>
             <dt className="text-slate-500">webhook-id</dt><dd className="font-mono text-xs">{data.webhookId}</dd>
-            <dt className="text-slate-500">Action</dt><dd>{data.actionName}</dd>
+            <dt className="text-slate-500">Webhook</dt><dd>{data.actionName}</dd>
             {data.variant && (<><dt className="text-slate-500">Variant</dt><dd>{data.variant}</dd></>)}
             <dt className="text-slate-500">Planned</dt><dd><DateTime value={data.plannedAt} style="seconds" /></dd>
             <NextAttempt at={data.nextAttemptAt} paused={data.hold === "campaign_paused"} />

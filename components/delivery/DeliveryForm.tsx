@@ -162,13 +162,13 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
       <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} />
       <TimeZoneList />
       <div className="space-y-3">
-        <h3 className="text-sm font-medium text-slate-700">Timing per action</h3>
+        <h3 className="text-sm font-medium text-slate-700">Timing per webhook</h3>
         {status === "paused" && pausedKeepsTiming(form.when) && (
           <p role="note" className="text-sm text-slate-600">
             {PAUSED_TIMING_PLANNED}: {PAUSED_TIMING_ADVICE} Retries and rate limits still apply to what waits.
           </p>
         )}
-        {form.actions.length === 0 && <p className="text-sm text-slate-500">Save the campaign with a webhook action first.</p>}
+        {form.actions.length === 0 && <p className="text-sm text-slate-500">Save the campaign with a webhook first.</p>}
         {form.actions.map((a, i) => (
           <ActionTimingFields
             key={a.id}

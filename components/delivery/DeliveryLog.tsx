@@ -84,9 +84,9 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
         </label>
         {actions.length > 1 && (
           <label className="text-sm">
-            <span className="mb-1 block font-medium text-slate-700">Action</span>
+            <span className="mb-1 block font-medium text-slate-700">Webhook</span>
             <select className={inputClass} value={filter.actionId ?? ""} onChange={(e) => change({ actionId: e.target.value || undefined })}>
-              <option value="">All actions</option>
+              <option value="">All webhooks</option>
               {actions.map((a) => <option key={a.id} value={a.id}>{a.name}</option>)}
             </select>
           </label>

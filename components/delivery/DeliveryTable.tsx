@@ -50,7 +50,7 @@ export function DeliveryTable({
           <tr>
             {showCampaign && <th className="px-2 py-2">Campaign</th>}
             <th className="px-2 py-2">User</th>
-            <th className="px-2 py-2">Action</th>
+            <th className="px-2 py-2">Webhook</th>
             <th className="px-2 py-2">Planned</th>
             <th className="px-2 py-2">State</th>
             <th className="px-2 py-2">Attempts</th>

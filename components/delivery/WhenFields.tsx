@@ -155,5 +155,5 @@ export function WhenFields(props: Props) {
       </div>
     );
   }
-  return <p className="text-sm text-slate-600">Every user in the audience gets each action as soon as the campaign is activated.</p>;
+  return <p className="text-sm text-slate-600">Every user in the audience gets each webhook as soon as the campaign is activated.</p>;
 }

@@ -60,8 +60,8 @@ const webhookRequestShape = {
     .max(MAX_URL_LENGTH, `The URL can be at most ${MAX_URL_LENGTH.toLocaleString("en-US")} characters`)
     .refine((u) => /^(https?:\/\/|\{\{)/i.test(u), "The URL must start with https:// or http://"),
   contentType: z.enum(CONTENT_TYPES, "Choose JSON or form-encoded").default("application/json"),
-  fields: z.array(dataFieldSchema).max(MAX_FIELDS, `An action can have at most ${MAX_FIELDS} fields`).default([]),
-  headers: z.array(headerFieldSchema).max(MAX_HEADERS, `An action can have at most ${MAX_HEADERS} headers`).default([]),
+  fields: z.array(dataFieldSchema).max(MAX_FIELDS, `A webhook can have at most ${MAX_FIELDS} fields`).default([]),
+  headers: z.array(headerFieldSchema).max(MAX_HEADERS, `A webhook can have at most ${MAX_HEADERS} headers`).default([]),
 };
 
 /** What a webhook is (the step's own and each variant's): its request, named, and which saved row it edits. */

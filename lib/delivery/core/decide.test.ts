@@ -38,7 +38,7 @@ describe("decide", () => {
   });
 
   it("suppresses when the campaign, action or user is gone, and when the campaign ended", () => {
-    expect(decide(input({ user: undefined }))).toEqual({ kind: "suppress", reason: "The campaign, action or user was deleted" });
+    expect(decide(input({ user: undefined }))).toEqual({ kind: "suppress", reason: "The campaign, webhook or user was deleted" });
     expect(decide(input({ campaign: undefined }))).toMatchObject({ kind: "suppress" });
     expect(decide(input({ action: undefined }))).toMatchObject({ kind: "suppress" });
     expect(decide(input({ campaign: { ...campaign, endAt: new Date(now.getTime() - 1) } }))).toEqual({ kind: "suppress", reason: "The campaign had ended" });
@@ -90,7 +90,7 @@ describe("decide", () => {
   });
 
   it("fails without a request when the action cannot load or the template cannot render", () => {
-    expect(decide(input({ action: { template: null, templateError: "Could not load the action: bad key" } }))).toEqual({ kind: "fail", error: "Could not load the action: bad key" });
+    expect(decide(input({ action: { template: null, templateError: "Could not load the webhook: bad key" } }))).toEqual({ kind: "fail", error: "Could not load the webhook: bad key" });
     const broken = decide(input({ render: () => ({ ok: false, errors: [{ field: "fields[0].value", message: '"x" is not defined' }], warnings: [] }) }));
     // worded as the editor words the field: by its key, not its index
     expect(broken).toEqual({ kind: "fail", error: 'Template error: Field "name" value: "x" is not defined' });

@@ -46,7 +46,7 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
 
 export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
-  if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, action or user was deleted" };
+  if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, webhook or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
   if (campaign.endAt && campaign.endAt < now) return { kind: "suppress", reason: "The campaign had ended" };
   // planning holds to the start date what it plans; this holds what a start date saved since (moved
@@ -56,7 +56,7 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
   if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: quietHoursHoldReason(quietEnd, zone) };
   const template = source.template;
-  if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the action" };
+  if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
   const context: TemplateContext = {
     user: { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> },

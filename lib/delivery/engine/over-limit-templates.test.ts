@@ -52,7 +52,7 @@ describe("a campaign saved before the template limits", () => {
     expect(await pauseCampaign(campaign.id, "test")).toBe(true);
     const resumed = await resumeCampaign(campaign.id, "test");
     expect(resumed.ok).toBe(false);
-    expect(!resumed.ok && resumed.message).toMatch(/^It cannot resume yet: Action 1 \(Hook\): Data field "greeting" \(line 1, column \d+\): Template too complex: more than 500 expressions in this field/);
+    expect(!resumed.ok && resumed.message).toMatch(/^It cannot resume yet: Webhook 1 \(Hook\): Data field "greeting" \(line 1, column \d+\): Template too complex: more than 500 expressions in this field/);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
   });
 

@@ -33,7 +33,7 @@ describe("checkActivation: activation's checks, without activating", () => {
     const dry = await checkActivation(campaign.id);
     expect(dry).toEqual({
       ok: false,
-      problems: [`Action 1 (Hook): URL: ${LOOPBACK}`, 'Action 1 (Hook): Data field "amount": "lots" is not a number'],
+      problems: [`Webhook 1 (Hook): URL: ${LOOPBACK}`, 'Webhook 1 (Hook): Data field "amount": "lots" is not a number'],
       fieldErrors: { "actions.0.url": LOOPBACK, "actions.0.fields.0.value": '"lots" is not a number' },
     });
     await untouched(campaign.id);

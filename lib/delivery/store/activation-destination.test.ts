@@ -48,7 +48,7 @@ describe("activation refuses a destination the SSRF guard refuses for everyone",
     expect(status).toBe("draft");
     expect(result).toEqual({
       ok: false,
-      problems: [`Action 1 (Hook): URL: every delivery would be refused: ${reason}; ${HOW_TO_ALLOW}`],
+      problems: [`Webhook 1 (Hook): URL: every delivery would be refused: ${reason}; ${HOW_TO_ALLOW}`],
       fieldErrors: { "actions.0.url": `every delivery would be refused: ${reason}; ${HOW_TO_ALLOW}` },
     });
   });
@@ -93,7 +93,7 @@ describe("activation refuses a destination the SSRF guard refuses for everyone",
     const res = await activateRoute(apiRequest("POST", `/campaigns/${campaign.id}/activate`, await apiKeyHeaders("editor")), routeParams(campaign.id));
     expect(res.status).toBe(409);
     const body = await res.json();
-    expect(JSON.stringify(body)).toContain(`Action 1 (Hook): URL: every delivery would be refused: destination 127.0.0.1 is a loopback address; ${HOW_TO_ALLOW}`);
+    expect(JSON.stringify(body)).toContain(`Webhook 1 (Hook): URL: every delivery would be refused: destination 127.0.0.1 is a loopback address; ${HOW_TO_ALLOW}`);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
   });
 });

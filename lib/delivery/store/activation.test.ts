@@ -25,7 +25,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
   it("refuses a Number field that is never a number, worded at the field", async () => {
     const { campaign, result, problems } = await problemsOf([{ key: "amount", value: "lots", type: "number" }]);
     expect(result.ok).toBe(false);
-    expect(problems).toEqual(['Action 1 (Hook): Data field "amount": "lots" is not a number']);
+    expect(problems).toEqual(['Webhook 1 (Hook): Data field "amount": "lots" is not a number']);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
     expect(await db().auditLog.count({ where: { target: campaign.id } })).toBe(0);
   });
@@ -57,7 +57,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const ok = await problemsOf([{ key: "amount", value: "{{event.params.amount}}", type: "number" }], triggered);
     expect(ok.result.ok).toBe(true);
     const bad = await problemsOf([{ key: "amount", value: "{{event.params.amount}} USD", type: "number" }], triggered);
-    expect(bad.problems).toEqual(['Action 1 (Hook): Data field "amount": "12 USD" is not a number']);
+    expect(bad.problems).toEqual(['Webhook 1 (Hook): Data field "amount": "12 USD" is not a number']);
   });
 
   it("with no stored event, judges a Number or Boolean field reading event data with stand-ins: its static parts are checked", async () => {
@@ -79,8 +79,8 @@ describe("activation renders every action (activateCampaign, for every caller)",
       { when: "triggered", event: "checkout" },
     );
     expect(bad.problems).toEqual([
-      'Action 1 (Hook): Data field "amount": "1 USD" is not a number, with 1 for event.params.amount: no value makes it one',
-      'Action 1 (Hook): Data field "flag": "maybe 1" is not true or false, with 1 for event.params.flag: no value makes it one',
+      'Webhook 1 (Hook): Data field "amount": "1 USD" is not a number, with 1 for event.params.amount: no value makes it one',
+      'Webhook 1 (Hook): Data field "flag": "maybe 1" is not true or false, with 1 for event.params.flag: no value makes it one',
     ]);
     // at the fields, by the editor's paths
     expect(bad.result.ok ? null : bad.result.fieldErrors).toEqual({
@@ -109,12 +109,12 @@ describe("activation renders every action (activateCampaign, for every caller)",
 
   it("judges a user attribute a Number field reads with a stand-in too", async () => {
     const { problems } = await problemsOf([{ key: "age", value: "{{userAttribute.age}} years", type: "number" }]);
-    expect(problems).toEqual(['Action 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one']);
+    expect(problems).toEqual(['Webhook 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one']);
   });
 
   it("renders with the campaign and action, so a field reading them is judged", async () => {
     const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
-    expect(problems).toEqual(['Action 1 (Hook): Data field "n": "Test campaign" is not a number']);
+    expect(problems).toEqual(['Webhook 1 (Hook): Data field "n": "Test campaign" is not a number']);
   });
 
   it("the action check no longer reports an empty event value as an internal path", async () => {
@@ -128,8 +128,8 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.problems).toEqual([
-      "Action 1 (Hook): URL: {{slack_webhook_path}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)",
-      'Action 1 (Hook): Data field "text": {{team}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)',
+      "Webhook 1 (Hook): URL: {{slack_webhook_path}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)",
+      'Webhook 1 (Hook): Data field "text": {{team}} is a placeholder, not a variable: replace it with your own value (it renders empty for every user)',
     ]);
     expect(Object.keys(result.fieldErrors ?? {})).toEqual(["actions.0.url", "actions.0.fields.0.value"]);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
@@ -144,8 +144,8 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const result = await activateCampaign(campaign.id);
     expect(result.ok).toBe(false);
     const problems = result.ok ? [] : result.problems;
-    expect(problems[0]).toMatch(/^Action 1 \(Hook\): URL: The URL must be an absolute/);
-    expect(problems[1]).toMatch(/^Action 1 \(Hook\): Header "X-Flag": /);
+    expect(problems[0]).toMatch(/^Webhook 1 \(Hook\): URL: The URL must be an absolute/);
+    expect(problems[1]).toMatch(/^Webhook 1 \(Hook\): Header "X-Flag": /);
   });
 
   it("refuses a secret header left empty (the Generic JSON POST's Authorization), naming it; the draft still saves", async () => {
@@ -154,7 +154,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Day one", actions: [webhook] }));
     const refused = await activateCampaign(saved.id);
     const message = 'The secret header "Authorization" has no value: type it, or remove the header';
-    expect(refused).toEqual({ ok: false, problems: [`Action 1 (Generic JSON POST): Header "Authorization": ${message}`], fieldErrors: { "actions.0.headers.0.value": message } });
+    expect(refused).toEqual({ ok: false, problems: [`Webhook 1 (Generic JSON POST): Header "Authorization": ${message}`], fieldErrors: { "actions.0.headers.0.value": message } });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: saved.id } })).status).toBe("draft");
     // a value typed, or the header removed, and it activates
     const typed = await saveCampaign(campaignDraftSchema.parse({ name: "Typed", actions: [{ ...webhook, headers: [{ name: "Authorization", value: "Bearer t0ken", secret: true }] }] }));
@@ -168,7 +168,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const once = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "immediate" }, subDelivery });
     const refused = await activateCampaign(once.id);
     const message = 'its timing reads the event parameter "shipAt", but only a triggered campaign has an event: measure from a user attribute instead';
-    expect(refused).toEqual({ ok: false, problems: [`Action 1 (Hook): ${message}.`], fieldErrors: { "actions.0.subDelivery.key": message } });
+    expect(refused).toEqual({ ok: false, problems: [`Webhook 1 (Hook): ${message}.`], fieldErrors: { "actions.0.subDelivery.key": message } });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: once.id } })).status).toBe("draft");
     const onEvent = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: triggered, subDelivery });
     expect((await activateCampaign(onEvent.id)).ok).toBe(true);

@@ -62,7 +62,7 @@ export class BatchContextLoader {
     try {
       entry = { version, template: this.deps.loadTemplate(action, now), error: null };
     } catch (err) {
-      entry = { version, template: null, error: `Could not load the action: ${(err as Error).message}` };
+      entry = { version, template: null, error: `Could not load the webhook: ${(err as Error).message}` };
     }
     this.templates.set(action.id, entry);
     return entry;

@@ -67,13 +67,14 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
     problems.push((err as Error).message);
   }
   const steps = campaign.actions.filter((a) => !a.variantOfId);
-  if (steps.length === 0) problems.push("Add at least one webhook action.");
+  if (steps.length === 0) problems.push("Add at least one webhook.");
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
   const sample = await activationSample(rule, campaign);
   const fieldErrors: Record<string, string> = {};
   for (const [stepIndex, step] of steps.entries()) {
     const variants = campaign.actions.filter((a) => a.variantOfId === step.id);
-    const label = `Action ${step.position + 1} (${step.name})`;
+    // "webhook", as the editor names them (the code's Action model is not a word the UI uses)
+    const label = `Webhook ${step.position + 1} (${step.name})`;
     const split = { controlPercent: step.controlPercent, variants: [step, ...variants].map((v, i) => ({ key: variantKey(i), splitPercent: v.splitPercent })) };
     for (const p of splitProblems(variants.length ? split : { ...split, variants: [] })) problems.push(`${label}: ${p.message}.`);
     // only a triggered campaign has an event: a time read from one is never there, and every delivery would be suppressed

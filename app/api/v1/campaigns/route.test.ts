@@ -199,7 +199,7 @@ describe("campaigns API", () => {
     const campaign = await (await create(send("/campaigns", "POST", broken))).json();
     const res = await activate(send(`/campaigns/${campaign.id}/activate`, "POST"), params(campaign.id));
     expect(res.status).toBe(409);
-    expect((await res.json()).error.details.problems).toEqual(['Action 1 (CRM): Data field "amount": "lots" is not a number']);
+    expect((await res.json()).error.details.problems).toEqual(['Webhook 1 (CRM): Data field "amount": "lots" is not a number']);
     expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
     expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.activated" } })).toBe(0);
   });

@@ -34,7 +34,7 @@ describe("Activate in the editor", () => {
   it("refuses a field that can never render, in the editor's words", async () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", fields: [{ key: "amount", value: "lots", type: "number" }] });
     const result = await activateAction(campaign.id, settingsOf(campaign));
-    expect(result).toMatchObject({ ok: false, problems: ['Action 1 (Hook): Data field "amount": "lots" is not a number'] });
+    expect(result).toMatchObject({ ok: false, problems: ['Webhook 1 (Hook): Data field "amount": "lots" is not a number'] });
     expect(await db().auditLog.count({ where: { target: campaign.id, action: "campaign.activated" } })).toBe(0);
   });
 });
