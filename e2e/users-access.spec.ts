@@ -163,9 +163,11 @@ test("without signing in, pages lead to Sign in and internal routes answer 401; 
   await anonymous.close();
 });
 
-test("on a phone (390 px) the Users page does not scroll sideways: only its table may", async ({ page }) => {
+test("on a phone (390 px) Users, Settings and the audit log do not scroll sideways: only their tables may", async ({ page }) => {
   await page.setViewportSize({ width: 390, height: 844 });
-  await page.goto("/users");
-  await expect(page.getByRole("heading", { name: "Users", exact: true })).toBeVisible();
-  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390 + 1);
+  for (const [path, heading] of [["/users", "Users"], ["/settings", "Settings"], ["/audit-log", "Audit log"]] as const) {
+    await page.goto(path);
+    await expect(page.getByRole("heading", { name: heading, exact: true, level: 1 })).toBeVisible();
+    expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390 + 1);
+  }
 });
