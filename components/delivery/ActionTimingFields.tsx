@@ -5,12 +5,15 @@ import { Field, inputClass } from "../ui/Field";
 import { describeRetryPolicy, RETRY_POLICIES, retryPolicyLabel, type RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import type { ActionTiming, DelayUnit } from "./delivery-form-state";
 
-export function ActionTimingFields({ timing, set, disabled, errors }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: Record<string, string> }) {
+/** The save's refusals, each at its own field (lib/delivery/core/rules.ts words them). */
+export type TimingErrors = { delay?: string; key?: string; retryPolicy?: string; rateLimit?: string };
+
+export function ActionTimingFields({ timing, set, disabled, errors }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: TimingErrors }) {
   return (
     <fieldset className="space-y-3 rounded-lg border border-slate-200 p-3">
       <legend className="px-1 text-sm font-medium text-slate-800">{timing.name}</legend>
       <div className="grid grid-cols-[1fr_auto] items-end gap-2">
-        <Field label="Delay" hint={timing.relative ? undefined : "Empty or 0 sends at once"} error={errors.subDelivery}>
+        <Field label="Delay" hint={timing.relative ? undefined : "Empty or 0 sends at once"} error={errors.delay}>
           {(p) => <input {...p} type="number" min={0} className={inputClass} value={timing.delay} disabled={disabled} onChange={(e) => set({ delay: e.target.value })} />}
         </Field>
         <Field label="Unit" labelHidden>
@@ -46,21 +49,21 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
               </select>
             )}
           </Field>
-          <Field label="Parameter or attribute">
+          <Field label="Parameter or attribute" error={errors.key}>
             {(p) => <input {...p} className={inputClass} value={timing.key} disabled={disabled} onChange={(e) => set({ key: e.target.value })} />}
           </Field>
         </div>
       )}
       {/* one field a row: the retry policies' labels need the whole width to be read */}
       <div className="grid gap-2">
-        <Field label="Retries" hint={describeRetryPolicy(timing.retryPolicy)}>
+        <Field label="Retries" hint={describeRetryPolicy(timing.retryPolicy)} error={errors.retryPolicy}>
           {(p) => (
             <select {...p} className={inputClass} value={timing.retryPolicy} disabled={disabled} onChange={(e) => set({ retryPolicy: e.target.value as RetryPolicy })}>
               {RETRY_POLICIES.map((r) => <option key={r} value={r}>{retryPolicyLabel(r)}</option>)}
             </select>
           )}
         </Field>
-        <Field label="Rate limit (requests per second)" hint="Optional: protects the receiver from floods">
+        <Field label="Rate limit (requests per second)" hint="Optional: protects the receiver from floods" error={errors.rateLimit}>
           {(p) => <input {...p} type="number" min={1} className={inputClass} value={timing.rateLimit} disabled={disabled} onChange={(e) => set({ rateLimit: e.target.value })} />}
         </Field>
       </div>

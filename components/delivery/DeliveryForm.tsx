@@ -16,7 +16,7 @@ import { failed, type ActionResult } from "@/lib/api/action-result";
 import type { When } from "./delivery-form-state";
 import type { DeliveryDraft, LiveAction } from "./useDeliveryDraft";
 import { WhenFields } from "./WhenFields";
-import { ActionTimingFields } from "./ActionTimingFields";
+import { ActionTimingFields, type TimingErrors } from "./ActionTimingFields";
 import { TimeZoneList } from "./TimeZoneList";
 import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
@@ -56,6 +56,17 @@ type Props = {
 
 /** Activate's, Pause's and Resume's result: the status it led to, when it succeeded */
 type Outcome = ActionResult<{ status: string } | undefined>;
+
+/** The save's errors for the webhook at `i`, by the timing row's fields (the delay is "seconds" or "offsetSeconds" as sent). */
+function timingErrors(errors: Record<string, string>, i: number): TimingErrors {
+  const at = (path: string) => errors[`actions.${i}.${path}`];
+  return {
+    delay: at("subDelivery.seconds") ?? at("subDelivery.offsetSeconds") ?? at("subDelivery"),
+    key: at("subDelivery.key"),
+    retryPolicy: at("retryPolicy"),
+    rateLimit: at("rateLimitPerSecond"),
+  };
+}
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
@@ -174,7 +185,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
             key={a.id}
             timing={a}
             disabled={locked}
-            errors={{ subDelivery: errors[`actions.${i}.subDelivery.key`] ?? errors[`actions.${i}.subDelivery.seconds`] }}
+            errors={timingErrors(errors, i)}
             set={(patch) => set({ actions: form.actions.map((x, j) => (j === i ? { ...x, ...patch } : x)) })}
           />
         ))}

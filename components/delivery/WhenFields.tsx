@@ -146,10 +146,10 @@ export function WhenFields(props: Props) {
         )}
         <TimeZoneField {...props} />
         <UserZoneCheckbox {...props} />
-        <Field label="Ends on" hint="Optional">
+        <Field label="Ends on" hint="Optional" error={errors["rule.endsOn"]}>
           {(p) => <input {...p} type="date" className={inputClass} value={form.endsOn} disabled={disabled} onChange={(e) => set({ endsOn: e.target.value })} />}
         </Field>
-        <Field label="Ends after (occurrences)" hint="Optional">
+        <Field label="Ends after (occurrences)" hint="Optional" error={errors["rule.maxOccurrences"]}>
           {(p) => <input {...p} type="number" min={1} className={inputClass} value={form.maxOccurrences} disabled={disabled} onChange={(e) => set({ maxOccurrences: e.target.value })} />}
         </Field>
       </div>

@@ -101,10 +101,24 @@ export function formFromStored(rawRule: unknown, actions: StoredAction[]): Deliv
   };
 }
 
+/**
+ * The delay as typed, in seconds: never rounded or dropped (-5 minutes became "at once", 0.4 seconds
+ * 0), so that the server refuses what it cannot take at the field (DELAY_WHOLE_NOT_NEGATIVE). 1.1
+ * hours is 3960 seconds, not 3960.0000000000005.
+ */
+function typedSeconds(t: ActionTiming): number {
+  const seconds = (t.delay.trim() === "" ? 0 : Number(t.delay)) * UNIT_SECONDS[t.unit];
+  const whole = Math.round(seconds);
+  return Math.abs(seconds - whole) < 1e-6 ? whole : seconds;
+}
+
 function subDeliveryOf(t: ActionTiming): SubDelivery {
-  const seconds = Math.round((Number(t.delay) || 0) * UNIT_SECONDS[t.unit]);
+  const seconds = typedSeconds(t);
+  // a negative delay has no reading ("before or after" says the direction): sent as a delay, refused
+  // at the field, rather than turned around or dropped
+  if (seconds < 0 || Number.isNaN(seconds)) return { kind: "delay", seconds };
   if (t.relative) return { kind: "relative", source: t.source, key: t.key, offsetSeconds: t.direction === "before" ? -seconds : seconds };
-  return seconds > 0 ? { kind: "delay", seconds } : { kind: "immediate" };
+  return seconds === 0 ? { kind: "immediate" } : { kind: "delay", seconds };
 }
 
 /** What the server action receives (validated there with deliverySettingsSchema). */

@@ -6,7 +6,7 @@ import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
 import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "../campaigns/campaigns";
 import { CampaignCursorError, listCampaigns, type CampaignFilter } from "../campaigns/campaign-list";
-import { saveCampaignWithSettings } from "../campaigns/save-with-delivery";
+import { DeliveryFieldRefused, saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
 import type { CampaignDraft } from "../campaigns/schemas";
 import { type SecretActor, UNTRUSTED_ACTOR } from "../campaigns/secret-resolver";
@@ -78,6 +78,11 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
     if (err instanceof VariantInUseError || err instanceof WebhookLimitError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
+    // settings refused at a field (an end date already past): nothing was created
+    if (err instanceof DeliveryFieldRefused) {
+      const path = `delivery.${err.path}`;
+      throw new ApiError(400, "validation_error", `${path}: ${err.message}`, [{ path, message: err.message }]);
+    }
     if (err instanceof WebhookNotInCampaignError) {
       const path = err.field ?? "actions";
       const message = `${err.message} Leave out its id to add it as a new webhook.`;

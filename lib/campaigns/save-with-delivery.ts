@@ -31,7 +31,25 @@ export async function saveCampaignWithDelivery(
     }
     settings = parsed.data;
   }
-  return { ok: true, data: await saveCampaignWithSettings(draft, settings, actor, actor.email) };
+  try {
+    return { ok: true, data: await saveCampaignWithSettings(draft, settings, actor, actor.email) };
+  } catch (err) {
+    if (!(err instanceof DeliveryFieldRefused)) throw err;
+    return { ok: false, fieldErrors: { [`${DELIVERY_ERROR_PREFIX}${err.path}`]: err.message }, message: "Check the highlighted delivery settings; nothing was saved." };
+  }
+}
+
+/**
+ * Settings refused at one of their fields (a draft's end date already past): thrown inside the save's
+ * transaction so that nothing of it is kept, the campaign included, as for settings that do not parse.
+ */
+export class DeliveryFieldRefused extends Error {
+  constructor(
+    readonly path: string,
+    message: string,
+  ) {
+    super(message);
+  }
 }
 
 /** saveCampaignWithDelivery's save, given settings already parsed (null: the campaign alone); `by` is who, for the audit. */
@@ -47,6 +65,7 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
     });
     // refused (an active campaign): the campaign is saved all the same and the problem is said
     const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role });
+    if (!result.ok && "path" in result) throw new DeliveryFieldRefused(result.path, result.message);
     deliveryProblem = result.ok ? null : result.message;
   });
   return { ...saved, deliveryProblem };

@@ -63,7 +63,12 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
         // no such day ("2027-02-30") made an end that never came: the rule ran on forever
         .refine((v) => DateTime.fromISO(v.slice(0, 10)).isValid, "Not a date on the calendar")
         .nullish(),
-      maxOccurrences: z.number().int().min(1).max(100000).nullish(),
+      maxOccurrences: z
+        .number({ error: "A whole number of runs, 1 or more" })
+        .int({ error: "A whole number of runs, 1 or more" })
+        .min(1, { error: "A whole number of runs, 1 or more" })
+        .max(100000, { error: "At most 100,000 runs" })
+        .nullish(),
       ...common,
     })
     .strict()
@@ -78,9 +83,23 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
 ]);
 export type DeliveryRule = z.infer<typeof deliveryRuleSchema>;
 
+// The Delivery section's own words for what it refuses, said at the field (zod's "expected int,
+// received number" means nothing to a marketer); the API answers the same.
+/** a webhook's delay, typed in seconds, minutes, hours or days (sent as whole seconds) */
+export const DELAY_WHOLE_NOT_NEGATIVE = "The delay is a whole number of seconds, minutes, hours or days, 0 or more";
+export const DELAY_AT_MOST = "The delay is at most 366 days";
+export const RATE_LIMIT_WHOLE = "A whole number of requests per second, 1 or more";
+export const RATE_LIMIT_AT_MOST = "At most 100,000 requests per second";
+const MAX_DELAY_SECONDS = 366 * 86400;
+
 export const subDeliverySchema = z.discriminatedUnion("kind", [
   z.object({ kind: z.literal("immediate") }).strict(),
-  z.object({ kind: z.literal("delay"), seconds: z.number().int().min(0).max(366 * 86400) }).strict(),
+  z
+    .object({
+      kind: z.literal("delay"),
+      seconds: z.number({ error: DELAY_WHOLE_NOT_NEGATIVE }).int({ error: DELAY_WHOLE_NOT_NEGATIVE }).min(0, { error: DELAY_WHOLE_NOT_NEGATIVE }).max(MAX_DELAY_SECONDS, { error: DELAY_AT_MOST }),
+    })
+    .strict(),
   z
     .object({
       kind: z.literal("relative"),
@@ -88,7 +107,11 @@ export const subDeliverySchema = z.discriminatedUnion("kind", [
       source: z.enum(["event", "user"]),
       key: z.string().trim().min(1, "Name the parameter or attribute"),
       /** negative = before that time */
-      offsetSeconds: z.number().int().min(-366 * 86400).max(366 * 86400),
+      offsetSeconds: z
+        .number({ error: DELAY_WHOLE_NOT_NEGATIVE })
+        .int({ error: DELAY_WHOLE_NOT_NEGATIVE })
+        .min(-MAX_DELAY_SECONDS, { error: DELAY_AT_MOST })
+        .max(MAX_DELAY_SECONDS, { error: DELAY_AT_MOST }),
     })
     .strict(),
 ]);

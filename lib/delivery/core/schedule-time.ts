@@ -72,14 +72,26 @@ export function recurringCron(rule: RecurringRule): string {
   return `${minute} ${hour} * * ${dow}`;
 }
 
-/** Checks a cron expression; returns a plain-words problem or null. */
+/** Checks a cron expression; returns a plain-words problem or null (cron-parser's own words, such as "cannot resolve alias", mean nothing to a marketer). */
 export function cronProblem(expression: string): string | null {
   try {
     CronExpressionParser.parse(expression, { tz: "UTC" }).next();
     return null;
-  } catch (err) {
-    return `Not a valid cron expression: ${(err as Error).message}`;
+  } catch {
+    return 'Not a valid cron expression: use five fields (minute hour day month weekday), e.g. "0 9 * * 1" for Mondays at 09:00';
   }
+}
+
+export const ENDS_ON_PASSED = "The end date is in the past: the campaign would never send";
+
+/**
+ * Whether a recurring rule's end date ("Ends on") is over at `now`: its whole day has passed in the
+ * zone its occurrences are counted in (as nextOccurrence reads it), so no run is left to send.
+ */
+export function endsOnPassed(rule: RecurringRule, now: Date): boolean {
+  if (!rule.endsOn) return false;
+  const end = DateTime.fromISO(rule.endsOn.slice(0, 10), { zone: occurrenceZone(rule) }).endOf("day");
+  return end.isValid && end.toMillis() < now.getTime();
 }
 
 /**

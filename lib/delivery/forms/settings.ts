@@ -4,13 +4,13 @@ import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
 import type { Prisma } from "../../db";
-import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, subDeliverySchema, type DeliveryRule, type SubDelivery } from "../core/rules";
+import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, RATE_LIMIT_AT_MOST, RATE_LIMIT_WHOLE, subDeliverySchema, type DeliveryRule, type SubDelivery } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
 import { AccessError } from "../../auth/guard";
 import { mayChangeCapExempt, type MemberRole } from "../../auth/roles";
 import { CAP_EXEMPT_ADMIN_ONLY } from "./cap-exempt";
 import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "./paused-timing";
-import { cronProblem, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
+import { cronProblem, endsOnPassed, ENDS_ON_PASSED, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
@@ -53,8 +53,13 @@ export const deliverySettingsSchema = z
           .object({
             id: z.string().min(1),
             subDelivery: subDeliverySchema,
-            retryPolicy: z.enum(RETRY_POLICIES).optional(),
-            rateLimitPerSecond: z.number().int().min(1).max(100000).nullish(),
+            retryPolicy: z.enum(RETRY_POLICIES, { error: "Choose one of the retry policies in the list" }).optional(),
+            rateLimitPerSecond: z
+              .number({ error: RATE_LIMIT_WHOLE })
+              .int({ error: RATE_LIMIT_WHOLE })
+              .min(1, { error: RATE_LIMIT_WHOLE })
+              .max(100000, { error: RATE_LIMIT_AT_MOST })
+              .nullish(),
           })
           .strict(),
       )
@@ -86,7 +91,9 @@ export type DeliverySettingsSaved =
   /** a change a paused campaign cannot take (pausedChangeProblem) */
   | { ok: false; problem: "paused"; message: string }
   /** `path` names the settings field ("actions.1.id") */
-  | { ok: false; problem: "unknown_action"; message: string; path: string };
+  | { ok: false; problem: "unknown_action"; message: string; path: string }
+  /** a draft's recurring end date already past (ENDS_ON_PASSED), at `path` "rule.endsOn" */
+  | { ok: false; problem: "ended"; message: string; path: string };
 
 type WriteOptions = {
   /** who saves (an email, or an API key's name): a change is audited as campaign.delivery_changed */
@@ -96,6 +103,8 @@ type WriteOptions = {
   /** "refuse": a webhook id that is not one of the campaign's (variants excluded) saves nothing. The
    *  editor's form may still hold a webhook deleted meanwhile, so it ignores them (the default). */
   unknownActions?: "ignore" | "refuse";
+  /** the clock a draft's end date is judged by */
+  now?: Date;
 };
 
 /**
@@ -160,6 +169,10 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     const problem = pausedChangeProblem(campaign, settings);
     if (problem) return { ok: false, problem: "paused", message: problem };
   }
+  // a draft only: it would activate into no run at all. A paused one past its end may still change
+  // what waits (retries, rate limits), and its clock is the campaign's, not this one's to judge
+  if (campaign.status === "draft" && settings.rule.when === "recurring" && endsOnPassed(settings.rule, options.now ?? new Date()))
+    return { ok: false, problem: "ended", path: "rule.endsOn", message: ENDS_ON_PASSED };
   if (options.unknownActions === "refuse") {
     const known = new Set(campaign.actions.map((a) => a.id));
     const i = settings.actions.findIndex((a) => !known.has(a.id));

@@ -11,7 +11,7 @@ import { addCounts, emptyCounts, fanOutToAudience, type FanOutCounts } from "./f
 import { deliveryQueue } from "../engine/queue";
 import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/rules";
 import { DateTime } from "luxon";
-import { cronProblem, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
+import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
@@ -106,6 +106,11 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date)
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
   const { rule, problems, fieldErrors } = await readiness(campaign, now);
+  // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
+  if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
+    problems.push(ENDS_ON_PASSED);
+    fieldErrors["rule.endsOn"] = ENDS_ON_PASSED;
+  }
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
   return { ok: true, campaign, rule };
 }

@@ -19,7 +19,7 @@ async function save(campaignId: string, input: unknown, member: Member): Promise
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role });
-  if (!saved.ok) return failed(saved.message);
+  if (!saved.ok) return "path" in saved ? failed("Check the highlighted delivery settings.", { [saved.path]: saved.message }) : failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(parsed.data);
 }
