@@ -10,6 +10,8 @@ import { DELAY_WHOLE_NOT_NEGATIVE, RATE_LIMIT_WHOLE } from "../core/rules";
 import { checkActivation } from "../store/lifecycle";
 import { saveCampaignWithDelivery } from "../../campaigns/save-with-delivery";
 import { campaignDraftSchema } from "../../campaigns/schemas";
+import { saveCampaignByApi } from "../../api/campaigns";
+import { saveDeliverySettingsByApi } from "../../api/campaign-delivery";
 
 const issuesOf = (settings: object) => {
   const parsed = deliverySettingsSchema.safeParse(settings);
@@ -85,6 +87,16 @@ describe("a recurring end date already past", () => {
     const result = await saveCampaignWithDelivery(draft, { rule });
     expect(result).toMatchObject({ ok: false, fieldErrors: { "delivery.rule.endsOn": ENDS_ON_PASSED } });
     expect(await db().campaign.count({ where: { name: "New with a past end" } })).toBe(0);
+  });
+
+  it("the API refuses it at the same field: on its own settings and on a create with settings, nothing saved", async () => {
+    const campaign = await db().campaign.create({ data: { name: "Ends by API", deliveryRule: { when: "immediate" } } });
+    const put = await saveDeliverySettingsByApi(campaign.id, deliverySettingsSchema.parse({ rule }), "api", "admin").catch((e) => e);
+    expect(put).toMatchObject({ status: 400, code: "validation_error", details: [{ path: "rule.endsOn", message: ENDS_ON_PASSED }] });
+    const draft = campaignDraftSchema.parse({ name: "Created with a past end", actions: [] });
+    const created = await saveCampaignByApi(draft, "api", undefined, deliverySettingsSchema.parse({ rule })).catch((e) => e);
+    expect(created).toMatchObject({ status: 400, code: "validation_error", details: [{ path: "delivery.rule.endsOn", message: ENDS_ON_PASSED }] });
+    expect(await db().campaign.count({ where: { name: "Created with a past end" } })).toBe(0);
   });
 
   it("Activate refuses a stored one with the same words, at the field", async () => {
