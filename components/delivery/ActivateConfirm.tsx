@@ -14,7 +14,7 @@ import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
 import { instantFromZonedInput } from "@/lib/delivery/forms/utc-input";
-import { useAudienceCount } from "./useAudienceCount";
+import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
 
 /**
  * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
@@ -35,9 +35,12 @@ type Props = {
 
 export function ActivateConfirm({ confirming, form, audience, limits, busy, onConfirm, onCancel }: Props) {
   const counted = useAudienceCount(audience);
-  const users = counted.current && counted.data ? counted.data.matching : null;
+  const asking = !!confirming && !confirming.sendAtPassed && !confirming.refused;
+  // a send in each user's zone says how many users' time has passed (sent at once or left out)
+  const byZone = useAudienceZones(audience, asking && form.when === "scheduled" && form.inUserTimeZone);
+  const users = byZone?.zones ? byZone.matching : counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = confirming && !confirming.sendAtPassed && !confirming.refused ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null }) : null;
+  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined }) : null;
   if (confirming?.refused) {
     const { message, problems } = confirming.refused;
     return (

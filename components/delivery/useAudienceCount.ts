@@ -5,6 +5,7 @@ import { useQuery } from "@tanstack/react-query";
 import { errorMessageOf } from "@/lib/api/error-message";
 import { useDebouncedValue } from "../useDebouncedValue";
 import type { AudienceForm } from "./AudienceFields";
+import type { AudienceZone } from "@/lib/delivery/core/activation-summary";
 
 async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
   const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
@@ -17,4 +18,23 @@ export function useAudienceCount(audience: AudienceForm) {
   const debounced = useDebouncedValue(audience, 400);
   const counted = useQuery({ queryKey: ["audience", "count", debounced], queryFn: () => count(debounced), placeholderData: (p) => p });
   return { data: counted.data, error: counted.error, current: debounced === audience && !counted.isPlaceholderData && counted.data !== undefined };
+}
+
+type ZonesAnswer = { matching: number; zones: AudienceZone[] | null };
+
+/**
+ * The audience's users by time zone (POST /api/audience/count?zones=1), asked only while `enabled`
+ * (Activate's confirmation of a send in each user's zone). null while it is not known.
+ */
+export function useAudienceZones(audience: AudienceForm, enabled: boolean): ZonesAnswer | null {
+  const zones = useQuery({
+    queryKey: ["audience", "zones", audience],
+    enabled,
+    queryFn: async (): Promise<ZonesAnswer> => {
+      const res = await fetch("/api/audience/count?zones=1", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
+      if (!res.ok) throw new Error(await errorMessageOf(res, "Could not count"));
+      return res.json();
+    },
+  });
+  return enabled && zones.data ? zones.data : null;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
 import { db } from "../db";
 import { parseDateInput } from "../date-input";
-import { countMatchingUsers, countMatchingUsersForEach } from "./count";
+import { audienceZones, countMatchingUsers, countMatchingUsersForEach } from "./count";
 import type { Segment } from "./segment";
 
 // every reading of a date, counted (and done as before): a filter's value is read once per count, not once per user
@@ -40,5 +40,24 @@ describe("audience counts", () => {
     vi.mocked(parseDateInput).mockClear();
     await countMatchingUsersForEach([after("2026-10-29"), after("2026-10-29")]);
     expect(readsOf("2026-10-29")).toBe(2); // once per segment
+  });
+});
+
+describe("audienceZones", () => {
+  it("tallies the audience's users by time zone: one aggregate for everyone, the same pass as the count for a segment", async () => {
+    await db().user.createMany({
+      data: [
+        { id: "zone-1", timezone: "Asia/Tokyo", attributes: { zonePlan: "pro" } },
+        { id: "zone-2", timezone: "Asia/Tokyo", attributes: { zonePlan: "free" } },
+        { id: "zone-3", timezone: "Europe/Paris", attributes: { zonePlan: "pro" } },
+        { id: "zone-4", timezone: null, attributes: { zonePlan: "pro" } },
+      ],
+    });
+    const byZone = (zones: { zone: string | null; users: number }[]) => Object.fromEntries(zones.map((z) => [z.zone ?? "none", z.users]));
+    const everyone = await audienceZones(null);
+    expect(everyone.complete).toBe(true);
+    expect(byZone(everyone.zones)).toMatchObject({ "Asia/Tokyo": 2, "Europe/Paris": 1 }); // and the users of the tests above, without a zone
+    const pro = await audienceZones({ match: "all", conditions: [{ key: "zonePlan", operator: "equals", value: "pro" }] });
+    expect(byZone(pro.zones)).toEqual({ "Asia/Tokyo": 1, "Europe/Paris": 1, none: 1 });
   });
 });

@@ -47,3 +47,30 @@ describe("activationSummary", () => {
     expect(activationSummary({ when: "scheduled", sendAt: "", timeZone: "UTC" }, 7).question).toBe("Activate this campaign?");
   });
 });
+
+describe("activationSummary: a send time in each user's zone that has passed for some", () => {
+  const rule = { when: "scheduled", sendAt: "2026-12-06T15:07", timeZone: "UTC", inUserTimeZone: true, whenPassed: "sendNow" };
+  // 14:06 UTC: 15:07 has passed in Tokyo (06:07 UTC) and Kolkata (09:37 UTC), not in Paris (14:07 UTC) or New York
+  const now = new Date("2026-12-06T14:06:00Z");
+  const zones = [
+    { zone: "Asia/Tokyo", users: 2 },
+    { zone: "Asia/Kolkata", users: 1 },
+    { zone: "Europe/Paris", users: 3 },
+    { zone: "America/New_York", users: 2 },
+    { zone: null, users: 1 },
+  ];
+
+  it("counts the users whose time has passed: they are sent at once, or left out", () => {
+    expect(activationSummary(rule, 9, { now, zones }).detail).toContain("3 of 9 users' 15:07 has passed: they are sent at once");
+    expect(activationSummary({ ...rule, whenPassed: "skip" }, 9, { now, zones }).detail).toContain("3 of 9 users' 15:07 has passed: they are left out");
+  });
+
+  it("a user without a zone is counted in the rule's own zone, as the fan-out plans them", () => {
+    expect(activationSummary({ ...rule, timeZone: "Asia/Tokyo" }, 9, { now, zones }).detail).toContain("4 of 9 users' 15:07 has passed");
+  });
+
+  it("says nobody's has passed, and keeps the general words while the zones are not counted", () => {
+    expect(activationSummary({ ...rule, sendAt: "2026-12-07T15:07" }, 9, { now, zones }).detail).toContain("No user's 15:07 has passed yet");
+    expect(activationSummary(rule, 9, { now }).detail).toContain("users whose time has already passed when you activate are sent at once");
+  });
+});

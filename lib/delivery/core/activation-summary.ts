@@ -4,6 +4,10 @@
 import { DateTime } from "luxon";
 import { deliveryRuleSchema, type DeliveryRule } from "./rules";
 import { plural } from "../../text/plural";
+import { localToInstant, zoneOrFallback } from "./schedule-time";
+
+/** Users of the audience in one time zone (null: none stored); lib/audience/count.ts audienceZones. */
+export type AudienceZone = { zone: string | null; users: number };
 
 export type ActivationSummary = { question: string; detail: string };
 
@@ -34,12 +38,38 @@ function ending(rule: Extract<DeliveryRule, { when: "recurring" }>): string {
 }
 
 /**
+ * How many of the audience's users a send "at `sendAt` in each user's zone" has passed for at `now`,
+ * each zone read as the fan-out reads it (plan.ts: a user without a valid zone is in the rule's).
+ */
+export function usersPastSendAt(rule: { sendAt: string; timeZone: string }, zones: AudienceZone[], now: Date): number {
+  let passed = 0;
+  for (const { zone, users } of zones) {
+    try {
+      if (localToInstant(rule.sendAt, zoneOrFallback(zone, rule.timeZone)).getTime() < now.getTime()) passed += users;
+    } catch {
+      // a time that is no date: activation refuses it
+    }
+  }
+  return passed;
+}
+
+function passedInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>, users: number | null, zones: AudienceZone[] | undefined, now: Date): string {
+  const fate = rule.whenPassed === "skip" ? "left out" : "sent at once";
+  const time = rule.sendAt.slice(11, 16);
+  if (!zones || users === null) return `, and users whose time has already passed when you activate are ${fate}`;
+  const passed = usersPastSendAt(rule, zones, now);
+  if (!passed) return `. No user's ${time} has passed yet`;
+  return `. ${passed.toLocaleString("en")} of ${plural(users, "user's", "users'")} ${time} has passed: they are ${fate}`;
+}
+
+/**
  * The confirmation's question and a line on what follows. `rawRule`: the rule as the Delivery
  * section would save it; `users`: the users the audience matches now (null while counting);
- * `startAt`: the campaign's start date, when it has one (nothing is sent before it: plan.ts).
+ * `startAt`: the campaign's start date, when it has one (nothing is sent before it: plan.ts);
+ * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
-export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date() }: { startAt?: Date | null; now?: Date } = {}): ActivationSummary {
+export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date(), zones }: { startAt?: Date | null; now?: Date; zones?: AudienceZone[] } = {}): ActivationSummary {
   const who = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
   if (!parsed.success) return { question: "Activate this campaign?", detail: "Its delivery settings are checked first; nothing is sent if they are not ready." };
@@ -56,7 +86,7 @@ export function activationSummary(rawRule: unknown, users: number | null, { star
     case "scheduled":
       return {
         question: `Schedule for ${who} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
-        detail: `Nothing is sent before then${rule.inUserTimeZone ? `, and users whose time has already passed when you activate are ${rule.whenPassed === "skip" ? "left out" : "sent at once"}` : ""}.${notes}`,
+        detail: `Nothing is sent before then${rule.inUserTimeZone ? passedInUserZones(rule, users, zones, now) : ""}.${notes}`,
       };
     case "triggered":
       return {
