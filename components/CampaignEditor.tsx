@@ -240,6 +240,7 @@ export function CampaignEditor({
             status={campaignStatus}
             delivery={delivery}
             missed={deliveryInitial.missedWhilePaused ?? null}
+            nextSend={deliveryInitial.nextSend ?? null}
             saveErrors={deliveryErrors}
             onWebhookErrors={editor.showErrors}
             saveFirst={saveBeforeActivate}

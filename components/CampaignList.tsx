@@ -8,6 +8,9 @@ import { Button } from "./ui/Button";
 import { DateTime } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { plural, pluralWord } from "@/lib/text/plural";
+import { userZoneSendWords } from "@/lib/delivery/core/next-send-words";
+
+const AUDIENCE_NOW = "Users matching the audience today, not how many it sent to";
 
 export type CampaignRow = {
   id: string;
@@ -23,6 +26,10 @@ export type CampaignRow = {
   delivered: number;
   failed: number;
   lastSendIso: string | null;
+  /** a finished campaign's users sent to (the audience is counted as it is now); null when not counted */
+  sentTo: number | null;
+  /** an active scheduled or recurring campaign's next send; local: its date and time in each user's zone */
+  nextSend: { iso: string; local: { date: string; time: string } | null } | null;
 };
 
 const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_8rem_10rem]";
@@ -63,7 +70,7 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
         <div className={`hidden ${COLUMNS} gap-4 border-b border-slate-200 bg-slate-50 px-5 py-2.5 text-xs font-medium tracking-wide text-slate-500 uppercase md:grid`}>
           <span>Campaign</span>
           <span>Status</span>
-          <span>Audience</span>
+          <span title={AUDIENCE_NOW}>Audience now</span>
           <span>Delivered</span>
           <span>Failed</span>
           <span>Last send</span>
@@ -99,8 +106,9 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                     — <span className="sr-only">audience not counted here; the campaign&apos;s page counts it</span>
                   </span>
                 ) : (
-                  <span className="tabular-nums">
-                    {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")}</span>
+                  <span className="tabular-nums" title={AUDIENCE_NOW}>
+                    {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")} in the audience now</span>
+                    {c.sentTo !== null && <span className="block text-xs text-slate-500">{`sent to ${c.sentTo.toLocaleString("en")}`}</span>}
                   </span>
                 )}
                 <span className="tabular-nums text-emerald-700">
@@ -109,7 +117,12 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 <span className={`tabular-nums ${c.failed ? "text-red-700" : ""}`}>
                   {c.failed.toLocaleString("en")} <span className="md:sr-only">failed</span>
                 </span>
-                {c.lastSendIso ? (
+                {c.nextSend && !c.lastSendIso ? (
+                  <span className="text-slate-600">
+                    {"Next: "}
+                    {c.nextSend.local ? userZoneSendWords(c.nextSend.local) : <DateTime value={c.nextSend.iso} />}
+                  </span>
+                ) : c.lastSendIso ? (
                   <DateTime value={c.lastSendIso} style="relative" className="text-slate-500">
                     <span className="md:hidden">Last sent </span>
                   </DateTime>

@@ -33,6 +33,8 @@ export default definePage("viewer", async function CampaignsPage({ searchParams 
     delivered: c.overview.delivered,
     failed: c.overview.failed,
     lastSendIso: c.overview.lastSentAt?.toISOString() ?? null,
+    sentTo: c.overview.sentTo,
+    nextSend: c.nextSend && { iso: c.nextSend.at.toISOString(), local: c.nextSend.local },
   }));
   return (
     <div className="space-y-6">

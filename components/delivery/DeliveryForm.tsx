@@ -13,7 +13,8 @@ import { Field, inputClass } from "../ui/Field";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, checkActivationAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
-import type { When } from "./delivery-form-state";
+import type { NextSendView, When } from "./delivery-form-state";
+import { NextSendNote } from "./NextSendNote";
 import type { DeliveryDraft, LiveAction } from "./useDeliveryDraft";
 import { WhenFields } from "./WhenFields";
 import { ActionTimingFields, type TimingErrors } from "./ActionTimingFields";
@@ -39,6 +40,8 @@ type Props = {
   delivery: DeliveryDraft;
   /** a paused triggered campaign: the events that arrived since it was paused */
   missed?: MissedWhilePaused | null;
+  /** an active scheduled or recurring campaign: when it sends next, as of the page's load */
+  nextSend?: NextSendView | null;
   /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
   saveErrors: Record<string, string>;
   /** Activate's problems at the webhooks' fields ("actions.0.fields.1.value"), for the editor to show there */
@@ -70,7 +73,7 @@ function timingErrors(errors: Record<string, string>, i: number): TimingErrors {
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, saveErrors, onWebhookErrors, saveFirst, saving = false, onOutcome }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, saveFirst, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<Outcome | null>(null);
@@ -163,6 +166,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, save
           ))}
         </div>
       </div>
+      {status === "active" && nextSend && <NextSendNote next={nextSend} />}
       {status === "paused" && <PausedNote missed={missed} />}
       {status === "finished" && (
         <p role="note" className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">

@@ -54,7 +54,12 @@ export type DeliveryInitial = {
   capExempt: boolean;
   /** a paused triggered campaign: the events that arrived since it was paused (Resume can catch them up) */
   missedWhilePaused?: MissedWhilePaused | null;
+  /** an active scheduled or recurring campaign: its next send (lib/delivery/store/next-send.ts) */
+  nextSend?: NextSendView | null;
 };
+
+/** A next send as the page is given it: its first send's instant, and its date and time in each user's zone. */
+export type NextSendView = { iso: string; local: { date: string; time: string } | null };
 
 /** A new campaign's: sends at once when activated, to everyone. */
 export const NEW_CAMPAIGN_DELIVERY: DeliveryInitial = { status: "draft", rule: null, actions: [], audience: null, startAt: null, endAt: null, capExempt: false };

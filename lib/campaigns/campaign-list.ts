@@ -10,6 +10,7 @@ import { numberOf, SqlParams } from "../db/raw-sql";
 import { CAMPAIGNS_PER_PAGE, type CampaignListQuery, type CampaignStatus } from "./campaign-list-query";
 import { campaignOverviews, type CampaignOverview } from "./campaign-overview";
 import { urlTemplateHost } from "./url-password";
+import { nextSendsOf, type NextSend } from "../delivery/store/next-send";
 
 export type CampaignFilter = { status?: CampaignStatus; search?: string };
 
@@ -105,7 +106,8 @@ export async function listCampaigns(options: CampaignFilter & { cursor?: string;
   return { campaigns, nextCursor: ids.length > limit && last ? encodeCampaignCursor(last) : null };
 }
 
-export type CampaignListRow = CampaignSummary & { overview: CampaignOverview };
+/** nextSend: an active scheduled or recurring campaign's next send (lib/delivery/store/next-send.ts), else null */
+export type CampaignListRow = CampaignSummary & { overview: CampaignOverview; nextSend: NextSend | null };
 export type CampaignListPage = { campaigns: CampaignListRow[]; page: number; pageCount: number; total: number; perPage: number };
 
 /**
@@ -119,10 +121,10 @@ export async function listCampaignPage(
   const perPage = options.perPage ?? CAMPAIGNS_PER_PAGE;
   const filter = { status: query.status, search: query.q };
   const [total, ids] = await Promise.all([countCampaigns(filter), campaignIds(filter, { limit: perPage, offset: (query.page - 1) * perPage })]);
-  const [campaigns, overviews] = await Promise.all([summaries(ids), ids.length ? (options.overviews ?? campaignOverviews)(ids) : new Map<string, CampaignOverview>()]);
-  const none: CampaignOverview = { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
+  const [campaigns, overviews, nextSends] = await Promise.all([summaries(ids), ids.length ? (options.overviews ?? campaignOverviews)(ids) : new Map<string, CampaignOverview>(), nextSendsOf(ids)]);
+  const none: CampaignOverview = { audience: 0, delivered: 0, failed: 0, lastSentAt: null, sentTo: null };
   return {
-    campaigns: campaigns.map((c) => ({ ...c, overview: overviews.get(c.id) ?? none })),
+    campaigns: campaigns.map((c) => ({ ...c, overview: overviews.get(c.id) ?? none, nextSend: nextSends.get(c.id) ?? null })),
     page: query.page,
     pageCount: Math.max(1, Math.ceil(total / perPage)),
     total,

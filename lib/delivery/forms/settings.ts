@@ -15,6 +15,7 @@ import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
+import { nextSendOf } from "../store/next-send";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
 import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
@@ -386,5 +387,6 @@ export async function loadDeliverySettings(campaignId: string) {
   const stored = await storedDeliverySettings(campaignId);
   if (!stored) return null;
   const { campaign: c, settings } = stored;
-  return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: await missedWhilePaused(c) };
+  const [missed, next] = await Promise.all([missedWhilePaused(c), c.status === "active" ? nextSendOf(c.id) : null]);
+  return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: missed, nextSend: next && { iso: next.at.toISOString(), local: next.local } };
 }

@@ -1,0 +1,43 @@
+// An active recurring campaign says when it sends next. Daily at 09:00 in each user's zone, activated
+// after its users' 09:00 today, it plans nothing until the next run: its page said "No deliveries
+// yet" and its list row "Never sent", nothing of when. Now the Delivery section names the next send
+// (its date, 09:00 in each user's zone, and its first users' time) and the list's last-send column
+// says "Next: ...". The audience column reads as the audience now, not as a count of users sent to.
+import { appDb } from "./app-db";
+import { activateCampaign, expect, test } from "./fixtures";
+
+test("a daily recurring campaign in each user's zone shows its next send on its page and in the list", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `nextsend${Date.now()}`;
+  const name = `Daily digest ${tag}`;
+  try {
+    await prisma.user.createMany({ data: ["Europe/Paris", "Asia/Tokyo", "Europe/Paris"].map((timezone, i) => ({ id: `${tag}-u-${i}`, timezone, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name,
+        deliveryRule: { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", inUserTimeZone: true },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        // nothing is sent during the test (the next run is hours away), but activation checks the address
+        actions: { create: { name: "Digest", urlTemplate: "http://127.0.0.1:9999/digest/{{user.id}}", fields: [], headers: [] } },
+      },
+    });
+
+    await page.goto(`/campaigns/${campaign.id}`);
+    expect(await activateCampaign(page)).toBe("Every day at 09:00 in each user's time zone, to 3 users?");
+    await page.reload();
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    const note = delivery.getByRole("note").filter({ hasText: /^Next send: / });
+    await expect(note).toHaveText(/^Next send: \w{3} \d{1,2} \w{3}, 09:00 in each user's time zone \(first users at .+\)\.$/);
+    // the first users' time is an instant (DateTime: UTC on hover)
+    await expect(note.locator("time")).toHaveAttribute("title", / UTC$/);
+    const day = /^Next send: (\w{3} \d{1,2} \w{3}, 09:00 in each user's time zone)/.exec((await note.textContent()) ?? "")![1]!;
+
+    await page.goto(`/campaigns?q=${encodeURIComponent(tag)}`);
+    const row = page.getByRole("listitem", { name, exact: true });
+    await expect(row.getByText(`Next: ${day}`, { exact: true })).toBeVisible();
+    await expect(row.getByText("Never sent", { exact: true })).toHaveCount(0);
+    await expect(page.getByText("Audience now", { exact: true })).toBeVisible();
+  } finally {
+    await prisma.$disconnect();
+  }
+});

@@ -1,0 +1,69 @@
+// What an active scheduled or recurring campaign says of its next send (the Delivery section and the
+// campaign list): the times the engine really plans, read from the campaign as activation left it.
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { activateCampaign } from "./lifecycle";
+import { createCampaign } from "../testing/fixtures";
+import { nextSendOf, nextSendsOf } from "./next-send";
+
+const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", inUserTimeZone: true };
+// Sunday 6 December 2026, 14:06 UTC: Sunday's 09:00 has passed in Paris and Tokyo, not yet in Los Angeles
+const now = new Date("2026-12-06T14:06:00Z");
+
+async function users(prefix: string, zones: string[]) {
+  await db().user.createMany({ data: zones.map((timezone, i) => ({ id: `${prefix}-${i}`, timezone, attributes: { group: prefix } })) });
+}
+const audienceOf = (group: string) => ({ match: "all", conditions: [{ key: "group", operator: "equals", value: group }] });
+
+describe("nextSendOf", () => {
+  it("a daily run in each user's zone whose users' time passed today: Monday's 09:00, first at the earliest user's", async () => {
+    await users("ns-eu", ["Europe/Paris", "Europe/Paris", "Europe/London"]);
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-eu") });
+    const activated = await activateCampaign(campaign.id, { now });
+    expect(activated.ok).toBe(true);
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
+    const next = await nextSendOf(campaign.id);
+    // the engine fans out when UTC+14 reaches Monday 09:00 (Sunday 19:00 UTC); Paris's 09:00 is 08:00 UTC
+    expect(next).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: { date: "2026-12-07", time: "09:00" } });
+  });
+
+  it("a daily run with users whose time today is still ahead: their delivery already planned is the next send", async () => {
+    await users("ns-us", ["Europe/Paris", "America/Los_Angeles"]);
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-us") });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    // Los Angeles's Sunday 09:00 is 17:00 UTC
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" } });
+  });
+
+  it("a run in the campaign's zone is its next run; a draft, a triggered campaign and a finished one have none", async () => {
+    const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "Europe/Paris" };
+    const recurring = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("nobody") });
+    expect(await nextSendOf(recurring.id)).toBeNull();
+    expect((await activateCampaign(recurring.id, { now })).ok).toBe(true);
+    expect(await nextSendOf(recurring.id)).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: null });
+    const triggered = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "signup" }, status: "active" });
+    expect(await nextSendOf(triggered.id)).toBeNull();
+    await db().campaign.update({ where: { id: recurring.id }, data: { status: "finished" } });
+    expect(await nextSendOf(recurring.id)).toBeNull();
+  });
+
+  it("a scheduled send in each user's zone: the earliest planned delivery", async () => {
+    await users("ns-sc", ["Asia/Tokyo", "Europe/Paris"]);
+    const rule = { when: "scheduled", sendAt: "2026-12-08T15:07", timeZone: "UTC", inUserTimeZone: true, whenPassed: "sendNow" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("ns-sc") });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    // Tokyo's 15:07 is 06:07 UTC
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" } });
+  });
+
+  it("the list's: one per active scheduled or recurring campaign of the page, by id", async () => {
+    await users("ns-ls", ["Europe/Paris"]);
+    const a = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-ls") });
+    const b = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-ls") });
+    expect((await activateCampaign(a.id, { now })).ok).toBe(true);
+    const all = await nextSendsOf([a.id, b.id]);
+    // the list reads no users: the run's date and time, its instant in the rule's own zone
+    expect(all.get(a.id)).toEqual({ at: new Date("2026-12-07T09:00:00Z"), local: { date: "2026-12-07", time: "09:00" } });
+    expect(all.has(b.id)).toBe(false);
+  });
+});
