@@ -41,3 +41,31 @@ test("a daily recurring campaign in each user's zone shows its next send on its 
     await prisma.$disconnect();
   }
 });
+
+test("Activate of a send at a time in each user's zone says how many users' time has passed", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `passed${Date.now()}`;
+  // two hours from now as a wall-clock time: passed in Tokyo (UTC+9) and Kolkata (UTC+5:30), ahead in UTC and New York
+  const sendAt = new Date(Date.now() + 2 * 3600_000).toISOString().slice(0, 16);
+  const time = sendAt.slice(11, 16);
+  try {
+    const zones = ["Asia/Tokyo", "Asia/Tokyo", "Asia/Kolkata", "America/New_York", null];
+    await prisma.user.createMany({ data: zones.map((timezone, i) => ({ id: `${tag}-u-${i}`, timezone, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Local time ${tag}`,
+        deliveryRule: { when: "scheduled", sendAt, timeZone: "UTC", inUserTimeZone: true, whenPassed: "sendNow" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        actions: { create: { name: "Hook", urlTemplate: "http://127.0.0.1:9999/hook/{{user.id}}", fields: [], headers: [] } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog.getByText(`3 of 5 users' ${time} has passed: they are sent at once; the others are sent at ${time} in their own zone.`, { exact: true })).toBeVisible();
+    await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
+  } finally {
+    await prisma.$disconnect();
+  }
+});

@@ -61,7 +61,7 @@ describe("activationSummary: a send time in each user's zone that has passed for
   ];
 
   it("counts the users whose time has passed: they are sent at once, or left out", () => {
-    expect(activationSummary(rule, 9, { now, zones }).detail).toContain("3 of 9 users' 15:07 has passed: they are sent at once");
+    expect(activationSummary(rule, 9, { now, zones }).detail).toBe("3 of 9 users' 15:07 has passed: they are sent at once; the others are sent at 15:07 in their own zone.");
     expect(activationSummary({ ...rule, whenPassed: "skip" }, 9, { now, zones }).detail).toContain("3 of 9 users' 15:07 has passed: they are left out");
   });
 

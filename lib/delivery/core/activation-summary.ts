@@ -53,13 +53,18 @@ export function usersPastSendAt(rule: { sendAt: string; timeZone: string }, zone
   return passed;
 }
 
-function passedInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>, users: number | null, zones: AudienceZone[] | undefined, now: Date): string {
+/**
+ * A send in each user's zone: what happens to the users whose time has passed. With the audience's
+ * zones counted, how many they are, said first ("Nothing is sent before then" is not true of them).
+ */
+function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>, users: number | null, zones: AudienceZone[] | undefined, now: Date): string {
   const fate = rule.whenPassed === "skip" ? "left out" : "sent at once";
   const time = rule.sendAt.slice(11, 16);
-  if (!zones || users === null) return `, and users whose time has already passed when you activate are ${fate}`;
+  if (!zones || users === null) return `Nothing is sent before then, and users whose time has already passed when you activate are ${fate}`;
   const passed = usersPastSendAt(rule, zones, now);
-  if (!passed) return `. No user's ${time} has passed yet`;
-  return `. ${passed.toLocaleString("en")} of ${plural(users, "user's", "users'")} ${time} has passed: they are ${fate}`;
+  if (!passed) return `Nothing is sent before then. No user's ${time} has passed yet`;
+  const others = passed < users ? `; the others are sent at ${time} in their own zone` : "";
+  return `${passed.toLocaleString("en")} of ${plural(users, "user's", "users'")} ${time} has passed: they are ${fate}${others}`;
 }
 
 /**
@@ -86,7 +91,7 @@ export function activationSummary(rawRule: unknown, users: number | null, { star
     case "scheduled":
       return {
         question: `Schedule for ${who} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
-        detail: `Nothing is sent before then${rule.inUserTimeZone ? passedInUserZones(rule, users, zones, now) : ""}.${notes}`,
+        detail: `${rule.inUserTimeZone ? scheduledInUserZones(rule, users, zones, now) : "Nothing is sent before then"}.${notes}`,
       };
     case "triggered":
       return {
