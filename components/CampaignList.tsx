@@ -27,7 +27,6 @@ export type CampaignRow = {
   failed: number;
   lastSendIso: string | null;
   /** a finished campaign's users sent to (the audience is counted as it is now); null when not counted */
-  sentTo: number | null;
   /** an active scheduled or recurring campaign's next send; local: its date and time in each user's zone */
   nextSend: { iso: string; local: { date: string; time: string } | null } | null;
 };
@@ -108,7 +107,6 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 ) : (
                   <span className="tabular-nums" title={AUDIENCE_NOW}>
                     {c.audience.toLocaleString("en")} <span className="md:sr-only">{pluralWord(c.audience, "user", "users")} in the audience now</span>
-                    {c.sentTo !== null && <span className="block text-xs text-slate-500">{`sent to ${c.sentTo.toLocaleString("en")}`}</span>}
                   </span>
                 )}
                 <span className="tabular-nums text-emerald-700">

@@ -33,7 +33,6 @@ export default definePage("viewer", async function CampaignsPage({ searchParams 
     delivered: c.overview.delivered,
     failed: c.overview.failed,
     lastSendIso: c.overview.lastSentAt?.toISOString() ?? null,
-    sentTo: c.overview.sentTo,
     nextSend: c.nextSend && { iso: c.nextSend.at.toISOString(), local: c.nextSend.local },
   }));
   return (

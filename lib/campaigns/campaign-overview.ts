@@ -6,15 +6,15 @@ import { countMatchingUsersForEach } from "../audience/count";
 import { parseSegment } from "../audience/segment";
 import { db } from "../db";
 import { tableName } from "../db/bulk-insert";
-import { nullableDateOf, numberOf, SqlParams } from "../db/raw-sql";
+import { nullableDateOf, SqlParams } from "../db/raw-sql";
 import { SUCCESS_RATE_STATES } from "../delivery/core/states";
 
 /**
- * audience: users matching it now, or null when the list did not count it (past MAX_LISTED_CONDITIONS);
- * sentTo: a finished campaign's users sent to (null for the others: their sends are not over, and a
- * count of the users of every running campaign's deliveries on each visit of the list is not paid for).
+ * audience: users matching it now, or null when the list did not count it (past MAX_LISTED_CONDITIONS).
+ * Not a count of users sent to: that is a COUNT(DISTINCT user) over every sent row of a campaign (a
+ * million for a large one), too dear for each visit of the list; delivered and failed are the sends.
  */
-export type CampaignOverview = { audience: number | null; delivered: number; failed: number; lastSentAt: Date | null; sentTo: number | null };
+export type CampaignOverview = { audience: number | null; delivered: number; failed: number; lastSentAt: Date | null };
 
 /**
  * The conditions the list's one pass over the users checks for each user, all campaigns together:
@@ -47,12 +47,8 @@ export async function campaignOverviews(ids: string[]): Promise<Map<string, Camp
   });
   const sizes = await countMatchingUsersForEach(segments.map((s, i) => (counted[i] ? (s ?? null) : undefined)));
   const overviews = new Map<string, CampaignOverview>(
-    campaigns.map((c, i) => [c.id, { audience: segments[i] === undefined ? 0 : counted[i] ? sizes[i]! : null, delivered: 0, failed: 0, lastSentAt: null, sentTo: null }]),
+    campaigns.map((c, i) => [c.id, { audience: segments[i] === undefined ? 0 : counted[i] ? sizes[i]! : null, delivered: 0, failed: 0, lastSentAt: null }]),
   );
-  for (const [id, users] of await usersSentTo(campaigns.filter((c) => c.status === "finished").map((c) => c.id))) {
-    const o = overviews.get(id);
-    if (o) o.sentTo = users;
-  }
   for (const g of byState) {
     const o = overviews.get(g.campaignId);
     if (o) o[g.state as "delivered" | "failed"] = g._count._all;
@@ -76,20 +72,4 @@ async function lastSendsOf(ids: string[]): Promise<Map<string, Date | null>> {
     `FROM ${tableName("Campaign")} c WHERE c."id" IN (${params.list("text", ids)})`;
   const rows = await db().$queryRawUnsafe<{ id: string; sentAt: unknown }[]>(sql, ...params.values);
   return new Map(rows.map((r) => [r.id, nullableDateOf(r.sentAt)]));
-}
-
-/**
- * How many users each of these (finished) campaigns sent to: its rows with a sentAt, read through
- * Delivery_campaign_sent_idx, counted once per user (a second webhook or a retry is no second user).
- */
-async function usersSentTo(ids: string[]): Promise<Map<string, number>> {
-  if (!ids.length) return new Map();
-  const params = new SqlParams();
-  const sql =
-    `SELECT d."campaignId" AS "id", COUNT(DISTINCT d."userId") AS "users" FROM ${tableName("Delivery")} d ` +
-    `WHERE d."campaignId" IN (${params.list("text", ids)}) AND d."sentAt" IS NOT NULL GROUP BY d."campaignId"`;
-  const rows = await db().$queryRawUnsafe<{ id: string; users: unknown }[]>(sql, ...params.values);
-  const out = new Map<string, number>(ids.map((id) => [id, 0]));
-  for (const r of rows) out.set(r.id, numberOf(r.users));
-  return out;
 }
