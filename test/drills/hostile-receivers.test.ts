@@ -65,12 +65,12 @@ async function withLoopWatch<T>(fn: () => Promise<T>) {
   }
 }
 
-async function burst(kind: string) {
+async function burst(kind: string, timeoutMs = TIMEOUT_MS) {
   const started = performance.now();
   const results = await Promise.all(
     Array.from({ length: AT_ONCE }, async (_, i) => {
       const t0 = performance.now();
-      const r = await sendWebhook(request(kind, i), { timeoutMs: TIMEOUT_MS });
+      const r = await sendWebhook(request(kind, i), { timeoutMs });
       return { ...r, tookMs: performance.now() - t0 };
     }),
   );
@@ -108,10 +108,13 @@ describe("hostile receivers, fifty sends at once", () => {
 
   it("a receiver that sends 1 GiB: 64 KiB is kept, memory stays bounded, the loop keeps answering", async () => {
     const before = process.memoryUsage().rss;
-    const { result, worstLoopLagMs, peakRss } = await withLoopWatch(() => burst("huge"));
+    // what is tested is the cut at 64 KiB and the memory, not the timeout: a loaded machine (CI beside
+    // other work) took over 2 s to hand fifty senders their first 64 KiB, and those sends timed out
+    const timeoutMs = TIMEOUT_MS * 5;
+    const { result, worstLoopLagMs, peakRss } = await withLoopWatch(() => burst("huge", timeoutMs));
     for (const r of result.results) {
-      expect(r.tookMs).toBeLessThan(TIMEOUT_MS + 1500);
-      expect(r.status).toBe(200);
+      expect(r.tookMs).toBeLessThan(timeoutMs + 1500);
+      expect(r.status, JSON.stringify({ ...r, body: r.body?.slice(0, 100) })).toBe(200);
       expect(r.bodyTruncated).toBe(true);
       expect(Buffer.byteLength(r.body ?? "")).toBeLessThanOrEqual(MAX_RESPONSE_BYTES);
     }

@@ -154,7 +154,7 @@ describe("the log's counts follow every state change", () => {
     await releaseLeases(db(), "w-lc");
     await same({ scheduled: 3 });
 
-    const engine = new EmbeddedEngine(db(), await testDeliveryDeps({ retryScheduleMs: [3000, 100] }), { concurrency: 10, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 50 });
+    const engine = new EmbeddedEngine(db(), await testDeliveryDeps({ retryScheduleMs: [8000, 100] }), { concurrency: 10, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 50 });
     setDeliveryQueue(engine);
     await engine.start();
     try {
