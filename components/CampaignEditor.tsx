@@ -1,6 +1,7 @@
 "use client";
 import { useCallback, useState } from "react";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
+import { webhookProblemPlace } from "@/lib/campaigns/problem-labels";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
@@ -243,6 +244,7 @@ export function CampaignEditor({
             nextSend={deliveryInitial.nextSend ?? null}
             saveErrors={deliveryErrors}
             onWebhookErrors={editor.showErrors}
+            problemPlace={(e) => webhookProblemPlace(e, state.actions)}
             saveFirst={saveBeforeActivate}
             saving={editor.pending}
             onOutcome={editor.announce}

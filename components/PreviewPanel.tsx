@@ -11,6 +11,7 @@ import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
 import { variantKey } from "@/lib/campaigns/variants";
+import { unreadableSample } from "@/lib/campaigns/sample-problem";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
 
 type ActionSample = SampleRequest["action"];
@@ -72,11 +73,13 @@ export function PreviewPanel({
   const sample: SampleRequest | null = action
     ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value, ...(variant ? { variant: variantKey(variant.tab) } : {}) }
     : null;
-  const { query: preview, current } = useRequestPreview(sample);
+  // a sample box that cannot be read is all the preview says: nothing is rendered from no sample
+  const unreadable = unreadableSample({ eventParams: event.error, attributes: attributes.error });
+  const { query: preview, current } = useRequestPreview(unreadable ? null : sample);
   // Errors of an earlier value are not shown at the fields: one shown as a field is left would move
   // the page under the pointer (a click on "Add field" lost) and then vanish.
-  const templateErrors = current ? preview.data?.errors : undefined;
-  const templateWarnings = current ? preview.data?.warnings : undefined;
+  const templateErrors = current && !unreadable ? preview.data?.errors : undefined;
+  const templateWarnings = current && !unreadable ? preview.data?.warnings : undefined;
   useEffect(() => {
     const byPath: Record<string, string> = {};
     for (const e of templateErrors ?? []) {
@@ -144,9 +147,9 @@ export function PreviewPanel({
       </div>
       <div className="border-t border-slate-100 pt-5">
         <RequestPreview
-          result={preview.data}
-          updating={preview.isFetching}
-          failure={preview.isError ? preview.error.message : null}
+          result={unreadable ? undefined : preview.data}
+          updating={!unreadable && preview.isFetching}
+          failure={unreadable ?? (preview.isError ? preview.error.message : null)}
           forWhom={forWhom}
           urlEmpty={!action?.url.trim()}
           drafting={drafting}

@@ -6,6 +6,7 @@ import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/
 import type { ActionDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { handOverSample } from "./preview-sample-carry";
+import { useLeadToProblem } from "./ui/lead-to-problem";
 
 /**
  * `forFields`: a message about field errors, gone once those errors are fixed.
@@ -68,6 +69,8 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     flash = null;
   }, []);
   const [pending, startTransition] = useTransition();
+  // a refused save focuses its first field with an error (Save's, or Activate's save)
+  const leadToProblem = useLeadToProblem();
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
   const dirty = JSON.stringify(draftOf(state)) !== savedJson;
@@ -140,6 +143,7 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
       if (!result.ok) {
         setErrors(result.fieldErrors);
         setMessage({ tone: "error", text: result.message, forFields: Object.keys(result.fieldErrors).length > 0 });
+        leadToProblem();
         return;
       }
       const next = keepKeys(state, stateFromDraft(result.data.draft));

@@ -5,7 +5,7 @@ import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
 import { useAudienceCount } from "./useAudienceCount";
 import { Button } from "../ui/Button";
 import { Field, inputClass } from "../ui/Field";
-import { pluralWord } from "@/lib/text/plural";
+import { audienceCountLine } from "@/lib/audience/count-line";
 
 export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
 const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
@@ -17,7 +17,7 @@ export function AudienceFields({ audience, set, disabled }: { audience: Audience
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Audience</legend>
       <p role="status" aria-live="polite" className="text-sm text-slate-600">
-        {counted.data ? `${counted.data.matching} of ${counted.data.total} ${pluralWord(counted.data.total, "user", "users")} match` : counted.error ? counted.error.message : "Counting users…"}
+        {audienceCountLine(audience, counted)}
       </p>
       {audience.conditions.length > 1 && (
         <Field label="Match">

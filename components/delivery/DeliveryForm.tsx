@@ -10,6 +10,7 @@ import { AllowDestinationLinks } from "../AllowDestinationLink";
 import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { Field, inputClass } from "../ui/Field";
+import { focusFirstInvalid, useLeadToProblem } from "../ui/lead-to-problem";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, checkActivationAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
@@ -53,6 +54,11 @@ type Props = {
   saveFirst?: (then: (saved: LiveAction[]) => void) => void;
   /** the page's Save is running */
   saving?: boolean;
+  /**
+   * where a refusal's first problem at a webhook's field is, in the page's words ('webhook “Slack”,
+   * Header "Authorization" value'), for the header's line; null when none is at a webhook's field
+   */
+  problemPlace?: (fieldErrors: Record<string, string>) => string | null;
   /** what Activate, Pause or Resume did, in a line for the page's header (its status replaces "Saved."), and the status it led to */
   onOutcome?: (outcome: { tone: "success" | "error"; text: string; leadsTo?: string }) => void;
 };
@@ -73,7 +79,7 @@ function timingErrors(errors: Record<string, string>, i: number): TimingErrors {
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, saveFirst, saving = false, onOutcome }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   const [result, setResult] = useState<Outcome | null>(null);
@@ -88,12 +94,14 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // the dialog opens after the check, while Activate was disabled (and so lost the focus): closing it
   // puts the focus back there rather than at the top of the page
   const activateButton = useRef<HTMLButtonElement>(null);
+  // a refused activation focuses its first field with an error (the Delivery section's or a webhook's)
+  const leadToProblem = useLeadToProblem();
   // a viewer sees the settings and changes nothing (the server refuses it too)
   const canEdit = useRoleAllows("editor");
   const locked = !canEdit || status === "active" || status === "finished";
   const errors = { ...saveErrors, ...(result && !result.ok ? result.fieldErrors : {}) };
   // `refused`: the header's line when it fails (the problems are listed here, under the buttons)
-  const run = (fn: () => Promise<Outcome>, { savesSettings = false, refused }: { savesSettings?: boolean; refused?: string } = {}) =>
+  const run = (fn: () => Promise<Outcome>, { savesSettings = false, refused }: { savesSettings?: boolean; refused?: (fieldErrors: Record<string, string>) => string } = {}) =>
     start(async () => {
       let r: Outcome;
       try {
@@ -104,10 +112,15 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         r = failed("That did not work; check your connection and try again.");
       }
       setResult(r);
-      onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done.", leadsTo: r.data?.status } : { tone: "error", text: refused ?? r.message });
+      onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done.", leadsTo: r.data?.status } : { tone: "error", text: refused ? refused(r.fieldErrors) : r.message });
+      if (!r.ok) leadToProblem();
     });
 
-  const NOT_ACTIVATED = "Not activated: see the Delivery section.";
+  // the header's line names where the problem is: the webhook and its field, else this section
+  const notActivated = (fieldErrors: Record<string, string>) => {
+    const place = problemPlace?.(fieldErrors);
+    return place ? `Not activated: see ${place}.` : "Not activated: see the Delivery section.";
+  };
   const showWebhookErrors = (r: Outcome) => {
     if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
   };
@@ -116,7 +129,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       const r = await activateAction(campaignId!, delivery.savedSettings(saved));
       showWebhookErrors(r);
       return r;
-    }, { savesSettings: true, refused: NOT_ACTIVATED });
+    }, { savesSettings: true, refused: notActivated });
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
   const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
   // Activate checks first, as activation will (its dry run): what it would refuse is shown in the
@@ -140,7 +153,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
       setResult(r);
       showWebhookErrors(r);
-      onOutcome?.({ tone: "error", text: NOT_ACTIVATED });
+      onOutcome?.({ tone: "error", text: notActivated(r.fieldErrors) });
       setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) } });
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
@@ -234,9 +247,11 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         limits={limits}
         busy={pending}
         onCancel={() => {
+          const refused = !!confirming?.refused;
           setConfirming(null);
-          // after the dialog has closed (it gives the focus back to what had it when it opened)
-          setTimeout(() => activateButton.current?.focus(), 0);
+          // after the dialog has closed (it gives the focus back to what had it when it opened): a
+          // refusal leads to its first field with an error, if one shows it
+          setTimeout(() => (refused && focusFirstInvalid()) || activateButton.current?.focus(), 0);
         }}
         onConfirm={() => {
           setConfirming(null);

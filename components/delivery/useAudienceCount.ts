@@ -3,20 +3,36 @@
 // Audience fields and Activate's confirmation: one query key, so both read the same answer.
 import { useQuery } from "@tanstack/react-query";
 import { errorMessageOf } from "@/lib/api/error-message";
+import { countableAudience } from "@/lib/audience/count-line";
 import { useDebouncedValue } from "../useDebouncedValue";
 import type { AudienceForm } from "./AudienceFields";
 import type { AudienceZone } from "@/lib/delivery/core/activation-summary";
 
+/** The count's refusal of the audience as typed (4xx): asking again gets the same answer. */
+class CountRefused extends Error {}
+
 async function count(audience: AudienceForm): Promise<{ matching: number; total: number }> {
   const res = await fetch("/api/audience/count", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(audience) });
-  if (!res.ok) throw new Error(await errorMessageOf(res, "Could not count"));
+  if (!res.ok) {
+    const message = await errorMessageOf(res, "Could not count");
+    throw res.status < 500 ? new CountRefused(message) : new Error(message);
+  }
   return res.json();
 }
 
-/** `current`: the count is of the audience as it is now (not of an earlier edit, still shown while typing). */
+/**
+ * `current`: the count is of the audience as it is now (not of an earlier edit, still shown while typing).
+ * An audience with a condition not completed yet is not counted (the count would refuse it).
+ */
 export function useAudienceCount(audience: AudienceForm) {
   const debounced = useDebouncedValue(audience, 400);
-  const counted = useQuery({ queryKey: ["audience", "count", debounced], queryFn: () => count(debounced), placeholderData: (p) => p });
+  const counted = useQuery({
+    queryKey: ["audience", "count", debounced],
+    queryFn: () => count(debounced),
+    enabled: countableAudience(debounced),
+    placeholderData: (p) => p,
+    retry: (failures, error) => !(error instanceof CountRefused) && failures < 3,
+  });
   return { data: counted.data, error: counted.error, current: debounced === audience && !counted.isPlaceholderData && counted.data !== undefined };
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeProblem, fieldLabel, labelledProblems } from "./problem-labels";
+import { describeProblem, fieldLabel, labelledProblems, webhookProblemPlace } from "./problem-labels";
 import { splitProblems } from "./variants";
 
 describe("problem labels", () => {
@@ -34,5 +34,26 @@ describe("problem labels", () => {
     expect(new Set(problems.map((p) => p.path))).toEqual(new Set(["controlPercent", "variants", "splitPercent", "variants.0.splitPercent"]));
     for (const p of problems) expect(fieldLabel(p.path)).not.toBe(p.path);
     expect(fieldLabel("variants.0.splitPercent")).toBe("Split B");
+  });
+});
+
+describe("where a refusal's problem is", () => {
+  const webhooks = [
+    { name: "Welcome", fields: [], headers: [], variants: [] },
+    { name: "Slack", fields: [{ key: "city" }], headers: [{ name: "X-Trace" }, { name: "Authorization" }], variants: [{ name: "Slack B", fields: [], headers: [{ name: "Authorization" }] }] },
+  ];
+
+  it("names the webhook and its field, in the editor's words", () => {
+    expect(webhookProblemPlace({ "actions.1.headers.1.value": "The secret header has no value" }, webhooks)).toBe('webhook “Slack”, Header "Authorization" value');
+    expect(webhookProblemPlace({ "actions.0.url": "enter a URL" }, webhooks)).toBe("webhook “Welcome”, URL");
+    expect(webhookProblemPlace({ "actions.1.variants.0.headers.0.value": "no value" }, webhooks)).toBe('webhook “Slack”, variant B, Header "Authorization" value');
+  });
+
+  it("is the first webhook's on the page (where the focus goes), and none for the delivery settings alone", () => {
+    expect(webhookProblemPlace({ "rule.timeZone": "Unknown time zone", "actions.1.fields.0.value": "x", "actions.0.url": "y" }, webhooks)).toBe("webhook “Welcome”, URL");
+    expect(webhookProblemPlace({ "rule.timeZone": "Unknown time zone", "actions.0.subDelivery.key": "z" }, webhooks)).toBeNull();
+    expect(webhookProblemPlace({}, webhooks)).toBeNull();
+    // a webhook deleted since: its number
+    expect(webhookProblemPlace({ "actions.4.url": "y" }, webhooks)).toBe("webhook 5, URL");
   });
 });

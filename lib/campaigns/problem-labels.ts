@@ -41,3 +41,27 @@ export function describeProblem(p: TemplateProblem): string {
 export function labelledProblems(problems: TemplateProblem[], draft: ProblemNames): TemplateProblem[] {
   return problems.map((p) => ({ ...p, label: fieldLabel(p.field, draft) }));
 }
+
+/** A webhook of the editor as a refusal names it: its name, its rows' keys and names, its variants'. */
+export type NamedWebhook = ProblemNames & { name: string; variants?: readonly (ProblemNames & { name: string })[] };
+
+/**
+ * Where a refusal's first webhook problem is, in the page's words ('webhook “Slack”, Header
+ * "Authorization" value'), from its field errors by the editor's paths ("actions.1.headers.1.value",
+ * "actions.0.variants.0.url"); the first webhook on the page, as the focus goes to the first field
+ * with an error. null when none is at a webhook's field (the delivery settings', a timing's).
+ */
+export function webhookProblemPlace(fieldErrors: Record<string, string>, webhooks: readonly NamedWebhook[]): string | null {
+  const found = Object.keys(fieldErrors).flatMap((path) => {
+    const m = /^actions\.(\d+)\.(?:variants\.(\d+)\.)?(.+)$/.exec(path);
+    return m && !m[3]!.startsWith("subDelivery.") ? [{ step: Number(m[1]), variant: m[2] === undefined ? null : Number(m[2]), field: m[3]! }] : [];
+  });
+  if (!found.length) return null;
+  const first = found.reduce((a, b) => (b.step < a.step || (b.step === a.step && (b.variant ?? -1) < (a.variant ?? -1)) ? b : a));
+  const webhook = webhooks[first.step];
+  const content = first.variant === null ? webhook : webhook?.variants?.[first.variant];
+  const which = webhook ? `webhook “${webhook.name.trim() || first.step + 1}”` : `webhook ${first.step + 1}`;
+  // variants.0 is the second variant, B (the webhook itself is A)
+  const variant = first.variant === null ? "" : `, variant ${variantKey(first.variant + 1)}`;
+  return `${which}${variant}, ${fieldLabel(first.field, content ?? {})}`;
+}
