@@ -1,7 +1,8 @@
 // A refused save leads the marketer to the problem (the first field with an error is focused and in
 // view); a sample that is not valid JSON is all the preview says (no errors computed from an empty
-// sample); a blank audience condition asks to be completed rather than keeping the earlier count.
-import { expect, test } from "./fixtures";
+// sample); a blank audience condition asks to be completed rather than keeping the earlier count;
+// a refused activation names the webhook and field in the header.
+import { activateRefused, expect, test } from "./fixtures";
 
 test("saving an empty new campaign focuses its first invalid field, scrolled into view", async ({ page }) => {
   await page.goto("/campaigns/new");
@@ -55,4 +56,46 @@ test("a blank audience condition asks to be completed instead of keeping the ear
   await delivery.getByLabel("Attribute 1", { exact: true }).fill("plan");
   await expect(count).toBeVisible();
   await expect(delivery.getByText("Complete the condition to count", { exact: true })).toHaveCount(0);
+});
+
+test("a time zone typo refused at Activate focuses the Time zone field", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name", { exact: true }).fill(`Zone typo ${Date.now()}`);
+  await page.getByLabel("URL", { exact: true }).fill("https://example.com/hooks/{{user.id}}");
+  const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+  await delivery.getByRole("radio", { name: "Scheduled", exact: true }).check();
+  await delivery.getByLabel("Send at", { exact: true }).fill("2035-01-01T09:00");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  const zone = delivery.getByLabel("Time zone", { exact: true });
+  await zone.fill("Europe/Par");
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await delivery.getByRole("button", { name: "Activate", exact: true }).click();
+  await expect(page.getByText(/^Check the highlighted delivery settings/)).toBeVisible();
+  await expect(zone).toHaveAttribute("aria-invalid", "true");
+  await expect(zone).toBeFocused();
+  await expect(zone).toBeInViewport();
+});
+
+test("an empty secret header refused at Activate: the header names the webhook and the field, and the focus goes there", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await expect(page.getByRole("region", { name: "Request preview", exact: true })).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name", { exact: true }).fill(`Secret header ${Date.now()}`);
+  await page.getByRole("button", { name: "Start from a template", exact: true }).click();
+  await page.getByRole("dialog").getByText("Generic JSON POST", { exact: true }).first().click();
+  await page.getByRole("button", { name: "Use template", exact: true }).click();
+  await page.getByLabel("URL", { exact: true }).fill("https://hooks.example.com/webhooks/hookline");
+  await expect(page.getByLabel("Header name", { exact: true })).toHaveValue("Authorization");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  await expect(page.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
+
+  await activateRefused(page);
+  await expect(page.getByText('Not activated: see webhook “Generic JSON POST”, Header "Authorization" value.', { exact: true })).toBeVisible();
+  const headerValue = page.getByLabel("Header value", { exact: true });
+  await expect(headerValue).toHaveAttribute("aria-invalid", "true");
+  await expect(headerValue).toBeFocused();
+  await expect(headerValue).toBeInViewport();
 });

@@ -113,7 +113,8 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       }
       setResult(r);
       onOutcome?.(r.ok ? { tone: "success", text: r.message ?? "Done.", leadsTo: r.data?.status } : { tone: "error", text: refused ? refused(r.fieldErrors) : r.message });
-      if (!r.ok) leadToProblem();
+      // a refused activation, not a failed Pause or Resume (no field of theirs shows an error)
+      if (!r.ok && refused) leadToProblem();
     });
 
   // the header's line names where the problem is: the webhook and its field, else this section
