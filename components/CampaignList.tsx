@@ -26,7 +26,6 @@ export type CampaignRow = {
   delivered: number;
   failed: number;
   lastSendIso: string | null;
-  /** a finished campaign's users sent to (the audience is counted as it is now); null when not counted */
   /** an active scheduled or recurring campaign's next send; local: its date and time in each user's zone */
   nextSend: { iso: string; local: { date: string; time: string } | null } | null;
 };

@@ -1,7 +1,7 @@
 // An active recurring campaign says when it sends next. Daily at 09:00 in each user's zone, activated
 // after its users' 09:00 today, it plans nothing until the next run: its page said "No deliveries
 // yet" and its list row "Never sent", nothing of when. Now the Delivery section names the next send
-// (its date, 09:00 in each user's zone, and its first users' time) and the list's last-send column
+// (its date, 09:00 in each user's zone, and its first users' time once planned) and the list's last-send column
 // says "Next: ...". The audience column reads as the audience now, not as a count of users sent to.
 import { appDb } from "./app-db";
 import { activateCampaign, expect, test } from "./fixtures";
@@ -27,9 +27,11 @@ test("a daily recurring campaign in each user's zone shows its next send on its 
     await page.reload();
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     const note = delivery.getByRole("note").filter({ hasText: /^Next send: / });
-    await expect(note).toHaveText(/^Next send: \w{3} \d{1,2} \w{3}, 09:00 in each user's time zone \(first users at .+\)\.$/);
+    // the first users' instant only when their deliveries are planned already (Paris's 09:00 still
+    // ahead today, before 08:00 UTC); a run not yet fanned out reads no users, so says no instant
+    await expect(note).toHaveText(/^Next send: \w{3} \d{1,2} \w{3}, 09:00 in each user's time zone( \(first users at .+\))?\.$/);
     // the first users' time is an instant (DateTime: UTC on hover)
-    await expect(note.locator("time")).toHaveAttribute("title", / UTC$/);
+    if ((await note.textContent())?.includes("first users at")) await expect(note.locator("time")).toHaveAttribute("title", / UTC$/);
     const day = /^Next send: (\w{3} \d{1,2} \w{3}, 09:00 in each user's time zone)/.exec((await note.textContent()) ?? "")![1]!;
 
     await page.goto(`/campaigns?q=${encodeURIComponent(tag)}`);

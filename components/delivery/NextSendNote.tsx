@@ -7,7 +7,9 @@ import type { NextSendView } from "./delivery-form-state";
 export function NextSendNote({ next }: { next: NextSendView }) {
   return (
     <p role="note" className="rounded-lg bg-indigo-50 px-3 py-2 text-sm text-indigo-900">
-      {next.local ? (
+      {next.local && !next.exact ? (
+        `Next send: ${userZoneSendWords(next.local)}.`
+      ) : next.local ? (
         <>
           {`Next send: ${userZoneSendWords(next.local)} (first users at `}
           <DateTime value={next.iso} />

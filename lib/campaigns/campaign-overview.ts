@@ -27,7 +27,7 @@ export const MAX_LISTED_CONDITIONS = 2000;
 export async function campaignOverviews(ids: string[]): Promise<Map<string, CampaignOverview>> {
   if (!ids.length) return new Map();
   const [campaigns, byState, lastSends] = await Promise.all([
-    db().campaign.findMany({ where: { id: { in: ids } }, select: { id: true, audience: true, status: true }, orderBy: { updatedAt: "desc" } }),
+    db().campaign.findMany({ where: { id: { in: ids } }, select: { id: true, audience: true }, orderBy: { updatedAt: "desc" } }),
     db().delivery.groupBy({ by: ["campaignId", "state"], where: { campaignId: { in: ids }, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
     lastSendsOf(ids),
   ]);

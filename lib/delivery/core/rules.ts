@@ -87,6 +87,8 @@ export type DeliveryRule = z.infer<typeof deliveryRuleSchema>;
 // received number" means nothing to a marketer); the API answers the same.
 /** a webhook's delay, typed in seconds, minutes, hours or days (sent as whole seconds) */
 export const DELAY_WHOLE_NOT_NEGATIVE = "The delay is a whole number of seconds, minutes, hours or days, 0 or more";
+/** a time relative to an event parameter or attribute may be before it (negative), but whole */
+export const OFFSET_WHOLE = "The time before or after is a whole number of seconds, minutes, hours or days";
 export const DELAY_AT_MOST = "The delay is at most 366 days";
 export const RATE_LIMIT_WHOLE = "A whole number of requests per second, 1 or more";
 export const RATE_LIMIT_AT_MOST = "At most 100,000 requests per second";
@@ -108,8 +110,8 @@ export const subDeliverySchema = z.discriminatedUnion("kind", [
       key: z.string().trim().min(1, "Name the parameter or attribute"),
       /** negative = before that time */
       offsetSeconds: z
-        .number({ error: DELAY_WHOLE_NOT_NEGATIVE })
-        .int({ error: DELAY_WHOLE_NOT_NEGATIVE })
+        .number({ error: OFFSET_WHOLE })
+        .int({ error: OFFSET_WHOLE })
         .min(-MAX_DELAY_SECONDS, { error: DELAY_AT_MOST })
         .max(MAX_DELAY_SECONDS, { error: DELAY_AT_MOST }),
     })

@@ -82,16 +82,18 @@ export function cronProblem(expression: string): string | null {
   }
 }
 
-export const ENDS_ON_PASSED = "The end date is in the past: the campaign would never send";
+export const ENDS_ON_PASSED = "No run is left before the end date: the campaign would never send";
 
 /**
- * Whether a recurring rule's end date ("Ends on") is over at `now`: its whole day has passed in the
- * zone its occurrences are counted in (as nextOccurrence reads it), so no run is left to send.
+ * Whether a recurring rule's end date ("Ends on") leaves no run to send from `now`: judged by the
+ * occurrences the engine would plan on activation (firstOccurrences), so a date still under way in
+ * some users' zones (15:00 on the end date is still ahead in New York at 12:00 UTC) is not over, and
+ * an end date of today whose time has passed in the rule's zone is.
  */
 export function endsOnPassed(rule: RecurringRule, now: Date): boolean {
   if (!rule.endsOn) return false;
-  const end = DateTime.fromISO(rule.endsOn.slice(0, 10), { zone: occurrenceZone(rule) }).endOf("day");
-  return end.isValid && end.toMillis() < now.getTime();
+  const { underway, next } = firstOccurrences(rule, now);
+  return underway.length === 0 && next === null;
 }
 
 /**

@@ -66,11 +66,20 @@ describe("a recurring end date already past", () => {
   const rule = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", endsOn: "2026-01-01" } as const;
   const parsedRule = deliverySettingsSchema.parse({ rule }).rule as Extract<ReturnType<typeof deliverySettingsSchema.parse>["rule"], { when: "recurring" }>;
 
-  it("is passed once its whole day is over in the rule's zone", () => {
-    expect(endsOnPassed(parsedRule, new Date("2026-01-01T23:59:00Z"))).toBe(false);
+  it("is passed once no run is left before it: its last run's time has passed in the rule's zone", () => {
+    expect(endsOnPassed(parsedRule, new Date("2026-01-01T08:59:00Z"))).toBe(false);
+    expect(endsOnPassed(parsedRule, new Date("2026-01-01T09:00:01Z"))).toBe(true);
     expect(endsOnPassed(parsedRule, new Date("2026-01-02T00:00:01Z"))).toBe(true);
     expect(endsOnPassed({ ...parsedRule, endsOn: null }, new Date("2030-01-01T00:00:00Z"))).toBe(false);
-    expect(ENDS_ON_PASSED).toBe("The end date is in the past: the campaign would never send");
+    expect(ENDS_ON_PASSED).toBe("No run is left before the end date: the campaign would never send");
+  });
+
+  it("in each user's zone, the end date is not over while its run is still ahead for some users", () => {
+    // daily 15:00 in each user's zone, ending 7 Dec: at 12:00 UTC, 15:00 is past in Tokyo but ahead in Paris, New York, Los Angeles
+    const inZones = { ...parsedRule, time: "15:00", endsOn: "2026-12-07", inUserTimeZone: true };
+    expect(endsOnPassed(inZones, new Date("2026-12-07T12:00:00Z"))).toBe(false);
+    expect(endsOnPassed(inZones, new Date("2026-12-08T02:00:00Z"))).toBe(false); // still ahead at UTC-12 (03:00 UTC)
+    expect(endsOnPassed(inZones, new Date("2026-12-08T04:00:00Z"))).toBe(true);
   });
 
   it("a draft's Save refuses it at the end date and stores nothing", async () => {
@@ -105,5 +114,15 @@ describe("a recurring end date already past", () => {
     });
     const checked = await checkActivation(campaign.id, { now: new Date("2026-12-06T12:00:00Z") });
     expect(checked).toMatchObject({ ok: false, problems: [ENDS_ON_PASSED], fieldErrors: { "rule.endsOn": ENDS_ON_PASSED } });
+  });
+});
+
+describe("a time relative to an event parameter or attribute", () => {
+  it("may be before it (negative) but whole, and says so in its own words (not 'a delay, 0 or more')", async () => {
+    const { subDeliverySchema, OFFSET_WHOLE } = await import("../core/rules");
+    expect(subDeliverySchema.safeParse({ kind: "relative", source: "event", key: "at", offsetSeconds: -3600 }).success).toBe(true);
+    const half = subDeliverySchema.safeParse({ kind: "relative", source: "event", key: "at", offsetSeconds: -0.5 });
+    expect(half.success).toBe(false);
+    expect(half.error?.issues.map((i) => i.message)).toEqual([OFFSET_WHOLE]);
   });
 });

@@ -16,15 +16,15 @@ async function users(prefix: string, zones: string[]) {
 const audienceOf = (group: string) => ({ match: "all", conditions: [{ key: "group", operator: "equals", value: group }] });
 
 describe("nextSendOf", () => {
-  it("a daily run in each user's zone whose users' time passed today: Monday's 09:00, first at the earliest user's", async () => {
+  it("a daily run in each user's zone whose users' time passed today: Monday's 09:00 in each zone, no user read for it", async () => {
     await users("ns-eu", ["Europe/Paris", "Europe/Paris", "Europe/London"]);
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-eu") });
     const activated = await activateCampaign(campaign.id, { now });
     expect(activated.ok).toBe(true);
     expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
     const next = await nextSendOf(campaign.id);
-    // the engine fans out when UTC+14 reaches Monday 09:00 (Sunday 19:00 UTC); Paris's 09:00 is 08:00 UTC
-    expect(next).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: { date: "2026-12-07", time: "09:00" } });
+    // the engine fans out when UTC+14 reaches Monday 09:00 (Sunday 19:00 UTC): the earliest any user's is
+    expect(next).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false });
   });
 
   it("a daily run with users whose time today is still ahead: their delivery already planned is the next send", async () => {
@@ -32,7 +32,7 @@ describe("nextSendOf", () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-us") });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Los Angeles's Sunday 09:00 is 17:00 UTC
-    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" } });
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" }, exact: true });
   });
 
   it("a run in the campaign's zone is its next run; a draft, a triggered campaign and a finished one have none", async () => {
@@ -40,7 +40,7 @@ describe("nextSendOf", () => {
     const recurring = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("nobody") });
     expect(await nextSendOf(recurring.id)).toBeNull();
     expect((await activateCampaign(recurring.id, { now })).ok).toBe(true);
-    expect(await nextSendOf(recurring.id)).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: null });
+    expect(await nextSendOf(recurring.id)).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: null, exact: true });
     const triggered = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "signup" }, status: "active" });
     expect(await nextSendOf(triggered.id)).toBeNull();
     await db().campaign.update({ where: { id: recurring.id }, data: { status: "finished" } });
@@ -53,7 +53,7 @@ describe("nextSendOf", () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("ns-sc") });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Tokyo's 15:07 is 06:07 UTC
-    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" } });
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" }, exact: true });
   });
 
   it("the list's: one per active scheduled or recurring campaign of the page, by id", async () => {
@@ -62,8 +62,8 @@ describe("nextSendOf", () => {
     const b = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-ls") });
     expect((await activateCampaign(a.id, { now })).ok).toBe(true);
     const all = await nextSendsOf([a.id, b.id]);
-    // the list reads no users: the run's date and time, its instant in the rule's own zone
-    expect(all.get(a.id)).toEqual({ at: new Date("2026-12-07T09:00:00Z"), local: { date: "2026-12-07", time: "09:00" } });
+    // no users read: the run's date and time, and when it fans out
+    expect(all.get(a.id)).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false });
     expect(all.has(b.id)).toBe(false);
   });
 });
