@@ -19,6 +19,8 @@ test("a rate limit of 0.5 and a delay of -5 are refused at their fields, and not
       include: { actions: true },
     });
     await page.goto(`/campaigns/${campaign.id}`);
+    // the preview answering means the page is hydrated: a value typed before that is lost
+    await expect(page.getByRole("region", { name: "Request preview" })).toContainText("crm.example.com/x");
     const timing = page.getByRole("group", { name: "Timed hook" });
     const delay = timing.getByLabel("Delay", { exact: true });
     const rate = timing.getByLabel("Rate limit (requests per second)", { exact: true });
@@ -62,9 +64,13 @@ test("a recurring end date already past is refused at Ends on, and nothing is sa
       },
     });
     await page.goto(`/campaigns/${campaign.id}`);
+    // the preview answering means the page is hydrated: a date typed before that was lost and the
+    // Save answered "Saved." (the whole suite's CI run)
+    await expect(page.getByRole("region", { name: "Request preview" })).toContainText("crm.example.com/x");
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     const endsOn = delivery.getByLabel("Ends on", { exact: true });
     await endsOn.fill("2020-01-01");
+    await expect(endsOn).toHaveValue("2020-01-01");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(delivery.getByText(ENDS_ON_PASSED, { exact: true })).toBeVisible();
     await expect(endsOn).toHaveAttribute("aria-invalid", "true");

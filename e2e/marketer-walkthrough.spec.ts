@@ -139,8 +139,10 @@ test("a viewer's campaign screen is read-only, with a note, and its preview stil
   const row = p.getByRole("listitem", { name: campaign.name });
   await expect(row.getByRole("link", { name: campaign.name })).toBeVisible();
   await expect(row.getByRole("button")).toHaveCount(0);
+  // a typed /campaigns/new says why there is no form (it used to redirect to the list silently)
   await p.goto("/campaigns/new");
-  await expect(p).toHaveURL(/\/campaigns$/);
+  await expect(p.getByRole("note").getByText("Viewers cannot create campaigns", { exact: true })).toBeVisible();
+  await expect(p.getByLabel("Campaign name")).toHaveCount(0);
   await viewer.context.close();
 
   // No extra member for later specs (their "Role" selects would be one more).
