@@ -24,6 +24,9 @@ test("a daily recurring campaign in each user's zone shows its next send on its 
 
     await page.goto(`/campaigns/${campaign.id}`);
     expect(await activateCampaign(page)).toBe("Every day at 09:00 in each user's time zone, to 3 users?");
+    // the dialog closes as the activation starts: a reload before it is stored renders the draft (the
+    // note is read when the page loads) while the status label catches up live (the whole suite on PostgreSQL)
+    await expect.poll(async () => (await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("active");
     await page.reload();
     const delivery = page.getByRole("region", { name: "Delivery", exact: true });
     const note = delivery.getByRole("note").filter({ hasText: /^Next send: / });
