@@ -63,8 +63,8 @@ export type ZoneCount = { zone: string | null; users: number };
 export const MAX_COUNTED_ZONES = 1000;
 
 /**
- * How many users of an audience are in each time zone: Activate's "3 of 9 users' 15:07 has passed"
- * and the next send's first user. Everyone: one GROUP BY; a segment: the same pass as the count.
+ * How many users of an audience are in each time zone: Activate's "3 of 9 users' 15:07 has passed".
+ * Everyone: one GROUP BY; a segment: the same pass as the count.
  */
 export async function audienceZones(segment: Segment | null): Promise<{ zones: ZoneCount[]; complete: boolean }> {
   if (!segment) {

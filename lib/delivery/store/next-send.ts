@@ -74,7 +74,7 @@ export async function nextSendOf(campaignId: string): Promise<NextSend | null> {
 
 /**
  * The list's: the next send of each active scheduled or recurring campaign among `ids` (a page of
- * the list), by id; no users are read (a run in each user's zone is at its time in the rule's zone).
+ * the list), by id, read as the campaign page reads it (no users read).
  */
 export async function nextSendsOf(ids: string[]): Promise<Map<string, NextSend>> {
   const campaigns = ids.length ? await db().campaign.findMany({ where: { id: { in: ids }, status: "active" }, select: SELECT }) : [];
