@@ -26,7 +26,9 @@ export type SendOptions = {
 };
 
 // The address the guard vetted for a host, handed to the connector so that it connects to exactly
-// that address: no second DNS lookup that a rebinding answer could change.
+// that address: no second DNS lookup that a rebinding answer could change. It never lets a send
+// through by itself: every send is vetted first (sendWebhook), so a removed allowed destination is
+// refused at the next send, whatever this map or the keep-alive pool still holds.
 const vetted = new Map<string, VettedAddress & { at: number }>();
 const VETTED_TTL_MS = 30_000;
 

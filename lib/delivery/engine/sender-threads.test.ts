@@ -48,7 +48,7 @@ describe("sender threads", () => {
     expect(JSON.parse(result.body!)).toMatchObject({ "x-customer": "••••", authorization: "Bearer ••••" });
   });
 
-  it("use the same SSRF guard, with the allowed destinations of the engine's process", async () => {
+  it("use the same SSRF guard, with the allowed destinations of the engine's process (an entry added or removed holds at the next send)", async () => {
     const refused = await threads.send({ ...post("/x"), url: "http://10.1.2.3:8080/x" });
     expect(refused).toMatchObject({ outcome: "failed", errorKind: "refused" });
     expect(refused.error).toMatch(/private network/);
@@ -62,8 +62,13 @@ describe("sender threads", () => {
       expect(loopback).toMatchObject({ outcome: "failed", errorKind: "refused" });
       expect(receiver.received.some((r) => r.path === "/guarded")).toBe(false);
       // Settings › Allowed destinations in this process holds in the thread at once
-      await addAllowedDestination({ entry: "127.0.0.1" }, { role: "admin", email: "test" });
+      const row = await addAllowedDestination({ entry: "127.0.0.1" }, { role: "admin", email: "test" });
       expect(await threads.send(post("/allowed"))).toMatchObject({ outcome: "delivered" });
+      // and its removal too: the thread's keep-alive connection to the receiver and the address it
+      // vetted (kept 30 s for new connections) do not let the next send through
+      await removeAllowedDestination(row.id, { role: "admin", email: "test" });
+      expect(await threads.send(post("/removed"))).toMatchObject({ outcome: "failed", errorKind: "refused" });
+      expect(receiver.received.some((r) => r.path === "/removed")).toBe(false);
     } finally {
       process.env.HOOKLINE_ALLOWED_HOSTS = before;
       resetEnv();
