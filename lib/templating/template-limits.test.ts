@@ -1,7 +1,6 @@
 // Issue 11, holes 2 and 3: the render state is out of a template's reach, and no template holds
 // the event loop (size, nesting and {{…}} counts refused before Handlebars parses; a time budget
 // checked in every helper call and inserted value; inserted values capped; caches bounded by bytes).
-import { availableParallelism, loadavg } from "node:os";
 import Handlebars from "handlebars";
 import { describe, expect, it } from "vitest";
 import { renderWebhookRequest } from "../webhooks/render-request";
@@ -11,6 +10,7 @@ import { ByteCache } from "./byte-cache";
 import { countExpressions } from "./source-check";
 import { BUILT_IN_TEMPLATES } from "../campaigns/builtin-destination-templates";
 import { createRenderState, environmentFor } from "./environment";
+import { LOAD } from "@/test/load";
 
 const SECRET = "hunter2-url-password";
 const HEADER_SECRET = "sk_live_header_secret";
@@ -25,8 +25,6 @@ function webhook(fieldValues: string[]): WebhookTemplate {
   } as WebhookTemplate;
 }
 
-// slack for wall-clock bounds on a busy machine (two cores shared by many processes)
-const LOAD = Math.max(1, loadavg()[0] / availableParallelism());
 const sampleCtx = { user: { id: "u1", email: "a@example.com", attributes: { list: ["a", "b"], obj: { k: "v" } } }, event: null, campaign: { id: "c", name: "C" }, action: { id: "a" }, now: new Date("2026-01-01T00:00:00Z") };
 const render = (source: string, context: object = {}) => renderTemplate(compileTemplate(source), context, "raw");
 const elapsed = (run: () => unknown) => {

@@ -3,17 +3,15 @@
 // gate for their turn counted as unsettled, so the engine had no room to claim anything else (500 rows
 // at 2/s: 250 s), and every one of them was still sent after a pause. Now a claim takes at most about
 // 2 s of a rate-limited campaign's rate, less what this worker holds of it (store/claim.ts).
-import { availableParallelism, loadavg } from "node:os";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { activateCampaign, pauseCampaign } from "../store/lifecycle";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { engineHarness } from "../testing/engine-harness";
 import { waitFor } from "../testing/receiver";
+import { LOAD } from "@/test/load";
 
 const h = engineHarness();
-/** slack for a loaded machine (CI runs the suites beside other work) */
-const LOAD = Math.max(1, loadavg()[0] / availableParallelism());
 
 async function campaignOf(prefix: string, users: number, perSecond: number | null) {
   await createUsers(users, prefix);

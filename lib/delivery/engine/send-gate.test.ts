@@ -1,4 +1,3 @@
-import { availableParallelism, loadavg } from "node:os";
 import { Worker } from "node:worker_threads";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startReceiver } from "../testing/receiver";
@@ -9,6 +8,7 @@ import { sendWebhook } from "../../webhooks/send";
 import { renderWebhookRequest } from "../../webhooks/render-request";
 import { generateSigningSecret } from "../../webhooks/sign";
 import { Webhook } from "standardwebhooks";
+import { loadFactor } from "@/test/load";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 const threads = new SenderThreads(1);
@@ -171,7 +171,7 @@ describe("the send gate", () => {
     const queued = Promise.all(Array.from({ length: 40 }, () => stopping.send(job("/x", { rps: 20 }))));
     await new Promise((r) => setTimeout(r, 300));
     const drainedAt = Date.now();
-    const load = Math.max(1, loadavg()[0] / availableParallelism());
+    const load = loadFactor();
     stopping.drain();
     const outcomes = await queued;
     // what it had not sent came back at once, not when its booked times came
