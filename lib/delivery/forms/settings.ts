@@ -15,7 +15,7 @@ import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
 import { transaction, type Tx } from "../../db/transaction";
 import { missedWhilePaused } from "../triggers";
-import { nextSendOf } from "../store/next-send";
+import { NEXT_SEND_FIELDS, nextSendOf } from "../store/next-send";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
 import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
@@ -365,7 +365,7 @@ export async function storedDeliverySettings(campaignId: string) {
   const c = await db().campaign.findUnique({
     where: { id: campaignId },
     select: {
-      id: true, status: true, updatedAt: true, pausedAt: true, deliveryRule: true, audience: true, startAt: true, endAt: true, capExempt: true,
+      ...NEXT_SEND_FIELDS, updatedAt: true, pausedAt: true, audience: true, startAt: true, endAt: true, capExempt: true,
       actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
     },
   });
@@ -387,6 +387,6 @@ export async function loadDeliverySettings(campaignId: string) {
   const stored = await storedDeliverySettings(campaignId);
   if (!stored) return null;
   const { campaign: c, settings } = stored;
-  const [missed, next] = await Promise.all([missedWhilePaused(c), c.status === "active" ? nextSendOf(c.id) : null]);
+  const [missed, next] = await Promise.all([missedWhilePaused(c), nextSendOf(c)]);
   return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: missed, nextSend: next && { iso: next.at.toISOString(), local: next.local, exact: next.exact } };
 }

@@ -1,10 +1,11 @@
 // What an active scheduled or recurring campaign says of its next send (the Delivery section and the
 // campaign list): the times the engine really plans, read from the campaign as activation left it.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "../../db";
 import { activateCampaign } from "./lifecycle";
 import { createCampaign } from "../testing/fixtures";
-import { nextSendOf, nextSendsOf } from "./next-send";
+import { loadDeliverySettings } from "../forms/settings";
+import { NEXT_SEND_FIELDS, nextSendOf as nextSendOfRow, nextSendsOf } from "./next-send";
 
 const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC", inUserTimeZone: true };
 // Sunday 6 December 2026, 14:06 UTC: Sunday's 09:00 has passed in Paris and Tokyo, not yet in Los Angeles
@@ -13,6 +14,7 @@ const now = new Date("2026-12-06T14:06:00Z");
 async function users(prefix: string, zones: string[]) {
   await db().user.createMany({ data: zones.map((timezone, i) => ({ id: `${prefix}-${i}`, timezone, attributes: { group: prefix } })) });
 }
+const nextSendOf = async (id: string) => nextSendOfRow((await db().campaign.findUnique({ where: { id }, select: NEXT_SEND_FIELDS }))!);
 const audienceOf = (group: string) => ({ match: "all", conditions: [{ key: "group", operator: "equals", value: group }] });
 
 describe("nextSendOf", () => {
@@ -65,5 +67,19 @@ describe("nextSendOf", () => {
     // no users read: the run's date and time, and when it fans out
     expect(all.get(a.id)).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false });
     expect(all.has(b.id)).toBe(false);
+  });
+
+  it("the campaign page's: read from the row its delivery settings came from (one read of the campaign)", async () => {
+    await users("ns-pg", ["Europe/Paris"]);
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-pg") });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    const reads = vi.spyOn(db().campaign, "findUnique");
+    try {
+      const settings = await loadDeliverySettings(campaign.id);
+      expect(settings?.nextSend).toEqual({ iso: "2026-12-06T19:00:00.000Z", local: { date: "2026-12-07", time: "09:00" }, exact: false });
+      expect(reads).toHaveBeenCalledTimes(1);
+    } finally {
+      reads.mockRestore();
+    }
   });
 });

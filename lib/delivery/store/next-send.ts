@@ -17,8 +17,9 @@ import { occurrenceDueTimes, zoneOrFallback } from "../core/schedule-time";
  */
 export type NextSend = { at: Date; local: { date: string; time: string } | null; exact: boolean };
 
+/** The campaign's columns a next send is read from (the caller's read of the campaign selects them too). */
+export const NEXT_SEND_FIELDS = { id: true, status: true, deliveryRule: true, nextRunAt: true } as const;
 type Stored = { id: string; status: string; deliveryRule: unknown; nextRunAt: Date | null };
-const SELECT = { id: true, status: true, deliveryRule: true, nextRunAt: true } as const;
 
 function ruleOf(raw: unknown): DeliveryRule | null {
   try {
@@ -53,8 +54,11 @@ function pendingRun(campaign: Stored, rule: Extract<DeliveryRule, { when: "recur
   return { at: campaign.nextRunAt, local: localOf(dueIn(null), zoneOrFallback(null, rule.timeZone)), exact: false };
 }
 
-/** What `campaign` sends next, or null: not active, not scheduled or recurring, or nothing left to send. */
-async function nextSendOfStored(campaign: Stored): Promise<NextSend | null> {
+/**
+ * What `campaign` sends next, or null: not active, not scheduled or recurring, or nothing left to
+ * send. The campaign page's: given the row its delivery settings were read with (NEXT_SEND_FIELDS).
+ */
+export async function nextSendOf(campaign: Stored): Promise<NextSend | null> {
   if (campaign.status !== "active") return null;
   const rule = ruleOf(campaign.deliveryRule);
   if (rule?.when !== "scheduled" && rule?.when !== "recurring") return null;
@@ -66,19 +70,13 @@ async function nextSendOfStored(campaign: Stored): Promise<NextSend | null> {
   return pending;
 }
 
-/** The campaign page's next send. */
-export async function nextSendOf(campaignId: string): Promise<NextSend | null> {
-  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: SELECT });
-  return campaign ? nextSendOfStored(campaign) : null;
-}
-
 /**
  * The list's: the next send of each active scheduled or recurring campaign among `ids` (a page of
  * the list), by id, read as the campaign page reads it (no users read).
  */
 export async function nextSendsOf(ids: string[]): Promise<Map<string, NextSend>> {
-  const campaigns = ids.length ? await db().campaign.findMany({ where: { id: { in: ids }, status: "active" }, select: SELECT }) : [];
-  const nexts = await Promise.all(campaigns.map((c) => nextSendOfStored(c)));
+  const campaigns = ids.length ? await db().campaign.findMany({ where: { id: { in: ids }, status: "active" }, select: NEXT_SEND_FIELDS }) : [];
+  const nexts = await Promise.all(campaigns.map((c) => nextSendOf(c)));
   const out = new Map<string, NextSend>();
   campaigns.forEach((c, i) => nexts[i] && out.set(c.id, nexts[i]));
   return out;
