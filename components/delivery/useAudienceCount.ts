@@ -6,7 +6,7 @@ import { errorMessageOf } from "@/lib/api/error-message";
 import { countableAudience } from "@/lib/audience/count-line";
 import { useDebouncedValue } from "../useDebouncedValue";
 import type { AudienceForm } from "./AudienceFields";
-import type { AudienceZone } from "@/lib/delivery/core/activation-summary";
+import type { ZoneCount } from "@/lib/audience/count";
 
 /** The count's refusal of the audience as typed (4xx): asking again gets the same answer. */
 class CountRefused extends Error {}
@@ -36,7 +36,7 @@ export function useAudienceCount(audience: AudienceForm) {
   return { data: counted.data, error: counted.error, current: debounced === audience && !counted.isPlaceholderData && counted.data !== undefined };
 }
 
-type ZonesAnswer = { matching: number; zones: AudienceZone[] | null };
+type ZonesAnswer = { matching: number; zones: ZoneCount[] | null };
 
 /**
  * The audience's users by time zone (POST /api/audience/count?zones=1), asked only while `enabled`

@@ -53,7 +53,7 @@ export async function countMatchingUsersForEach(segments: (Segment | null | unde
   return counts;
 }
 
-/** Users of an audience in one time zone (null: none stored, the campaign's own zone is theirs). */
+/** Users of an audience in one time zone (null: none stored, the campaign's own zone is theirs); Activate's summary reads them (activation-summary.ts). */
 export type ZoneCount = { zone: string | null; users: number };
 
 /**

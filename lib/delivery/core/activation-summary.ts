@@ -5,9 +5,8 @@ import { DateTime } from "luxon";
 import { deliveryRuleSchema, type DeliveryRule } from "./rules";
 import { plural } from "../../text/plural";
 import { localToInstant, zoneOrFallback } from "./schedule-time";
-
-/** Users of the audience in one time zone (null: none stored); lib/audience/count.ts audienceZones. */
-export type AudienceZone = { zone: string | null; users: number };
+// a type only: this module stays client-safe (no database client comes with it)
+import type { ZoneCount } from "../../audience/count";
 
 export type ActivationSummary = { question: string; detail: string };
 
@@ -41,7 +40,7 @@ function ending(rule: Extract<DeliveryRule, { when: "recurring" }>): string {
  * How many of the audience's users a send "at `sendAt` in each user's zone" has passed for at `now`,
  * each zone read as the fan-out reads it (plan.ts: a user without a valid zone is in the rule's).
  */
-export function usersPastSendAt(rule: { sendAt: string; timeZone: string }, zones: AudienceZone[], now: Date): number {
+export function usersPastSendAt(rule: { sendAt: string; timeZone: string }, zones: ZoneCount[], now: Date): number {
   let passed = 0;
   for (const { zone, users } of zones) {
     try {
@@ -57,7 +56,7 @@ export function usersPastSendAt(rule: { sendAt: string; timeZone: string }, zone
  * A send in each user's zone: what happens to the users whose time has passed. With the audience's
  * zones counted, how many they are, said first ("Nothing is sent before then" is not true of them).
  */
-function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>, users: number | null, zones: AudienceZone[] | undefined, now: Date): string {
+function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>, users: number | null, zones: ZoneCount[] | undefined, now: Date): string {
   const fate = rule.whenPassed === "skip" ? "left out" : "sent at once";
   const time = rule.sendAt.slice(11, 16);
   if (!zones || users === null) return `Nothing is sent before then, and users whose time has already passed when you activate are ${fate}`;
@@ -74,7 +73,7 @@ function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>
  * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
-export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date(), zones }: { startAt?: Date | null; now?: Date; zones?: AudienceZone[] } = {}): ActivationSummary {
+export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date(), zones }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[] } = {}): ActivationSummary {
   const who = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
   if (!parsed.success) return { question: "Activate this campaign?", detail: "Its delivery settings are checked first; nothing is sent if they are not ready." };
