@@ -9,6 +9,10 @@ import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 const timeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Use HH:MM, 24-hour");
 const ianaZone = z.string().refine(isValidTimezone, "Not a known time zone (use an IANA name such as Europe/Paris)").overwrite(canonicalTimezone);
 
+// a recurring rule's "Ends after N runs", said at the field (declared before the schema that uses them)
+export const RUNS_WHOLE = "A whole number of runs, 1 or more";
+export const RUNS_AT_MOST = "At most 100,000 runs";
+
 const quietHoursSchema = z.object({ start: timeOfDay, end: timeOfDay }).strict();
 export type QuietHours = z.infer<typeof quietHoursSchema>;
 
@@ -64,10 +68,10 @@ export const deliveryRuleSchema = z.discriminatedUnion("when", [
         .refine((v) => DateTime.fromISO(v.slice(0, 10)).isValid, "Not a date on the calendar")
         .nullish(),
       maxOccurrences: z
-        .number({ error: "A whole number of runs, 1 or more" })
-        .int({ error: "A whole number of runs, 1 or more" })
-        .min(1, { error: "A whole number of runs, 1 or more" })
-        .max(100000, { error: "At most 100,000 runs" })
+        .number({ error: RUNS_WHOLE })
+        .int({ error: RUNS_WHOLE })
+        .min(1, { error: RUNS_WHOLE })
+        .max(100000, { error: RUNS_AT_MOST })
         .nullish(),
       ...common,
     })

@@ -6,7 +6,7 @@ import { db } from "../../db";
 import { formFromStored, settingsFromForm } from "@/components/delivery/delivery-form-state";
 import { deliverySettingsSchema, saveDeliverySettings } from "./settings";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED } from "../core/schedule-time";
-import { DELAY_WHOLE_NOT_NEGATIVE, RATE_LIMIT_WHOLE } from "../core/rules";
+import { DELAY_WHOLE_NOT_NEGATIVE, RATE_LIMIT_WHOLE, RUNS_AT_MOST, RUNS_WHOLE } from "../core/rules";
 import { checkActivation } from "../store/lifecycle";
 import { saveCampaignWithDelivery } from "../../campaigns/save-with-delivery";
 import { campaignDraftSchema } from "../../campaigns/schemas";
@@ -27,6 +27,13 @@ describe("the timing row's refusals, in plain words at their field", () => {
       });
     }
     expect(RATE_LIMIT_WHOLE).toBe("A whole number of requests per second, 1 or more");
+  });
+
+  it("a recurring rule ending after 0, 1.5 or 'three' runs is refused at the number of runs: a whole number, 1 or more", () => {
+    const daily = { when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" };
+    for (const runs of [0, 1.5, "three"]) expect(issuesOf({ rule: { ...daily, maxOccurrences: runs }, actions: [] })).toEqual({ "rule.maxOccurrences": RUNS_WHOLE });
+    expect(issuesOf({ rule: { ...daily, maxOccurrences: 100_001 }, actions: [] })).toEqual({ "rule.maxOccurrences": RUNS_AT_MOST });
+    expect([RUNS_WHOLE, RUNS_AT_MOST]).toEqual(["A whole number of runs, 1 or more", "At most 100,000 runs"]);
   });
 
   it("a negative delay typed in the form is sent as typed and refused at the delay, not saved as 'at once'", () => {
