@@ -27,6 +27,16 @@ describe("matchesSegment", () => {
     expect(is("equals", "timezone", "Europe/Paris")).toBe(true);
   });
 
+  it("reads the built-in id, email and time zone, never an attribute of that name stored before such names were refused (even when the field is empty)", () => {
+    const shadowed = { id: "u2", email: null, timezone: "Europe/Paris", attributes: { id: "u1", email: "mary@example.com", timezone: "Pacific/Kiritimati" } };
+    const is = (key: string, value: string) => matchesSegment(shadowed, parseSegment({ match: "all", conditions: [{ key, operator: "equals", value }] }));
+    expect(is("timezone", "Pacific/Kiritimati")).toBe(false);
+    expect(is("timezone", "Europe/Paris")).toBe(true);
+    expect(is("email", "mary@example.com")).toBe(false);
+    expect(is("id", "u1")).toBe(false);
+    expect(matchesSegment(shadowed, parseSegment({ match: "all", conditions: [{ key: "email", operator: "exists" }] }))).toBe(false);
+  });
+
   it("combines with all or any", () => {
     const conditions = [{ key: "city", operator: "equals", value: "Tokyo" }, { key: "plan", operator: "equals", value: "pro" }];
     expect(matchesSegment(mary, parseSegment({ match: "all", conditions }))).toBe(false);

@@ -6,7 +6,7 @@ import { labelledProblems } from "./problem-labels";
 import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
 import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
-import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, responseMappingEntrySchema } from "../webhooks/response-mapping";
+import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, storedMappingEntrySchema } from "../webhooks/response-mapping";
 
 // Generous caps: the strict schema reports the real limits; these only bound the work per request.
 const lenientContentShape = {
@@ -125,9 +125,10 @@ export function renderableDraft(
     splitPercent: 100,
     controlPercent: 0,
     variants: [],
-    // a test send shows what the rows typed so far would save; a half-typed row is left out
+    // a test send shows what the rows typed so far would save; a half-typed row is left out, while one
+    // into a built-in field's name is kept, to be shown as not saved and why (Save refuses it)
     responseMapping: action.responseMapping.flatMap((m) => {
-      const row = responseMappingEntrySchema.safeParse(m);
+      const row = storedMappingEntrySchema.safeParse(m);
       return row.success ? [row.data] : [];
     }).slice(0, MAX_RESPONSE_MAPPINGS),
   };

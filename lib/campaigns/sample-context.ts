@@ -43,7 +43,8 @@ async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> 
       id: typeof id === "string" || typeof id === "number" ? String(id) : "test-user",
       email: typeof email === "string" ? email : null,
       timezone: typeof timezone === "string" ? timezone : null,
-      attributes: { ...attributes, ...(typeof email === "string" ? { email } : {}) },
+      // id, email and timezone are the built-in fields only, as a stored user has them (a delivery's userAttribute.email is empty)
+      attributes,
     };
   }
   // by id through the raw handle: the live preview asks on every keystroke, and a Prisma query compiles on the event loop

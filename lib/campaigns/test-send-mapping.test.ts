@@ -39,6 +39,16 @@ describe("test send with a response mapping", () => {
     expect((await db().user.findUniqueOrThrow({ where: { id: "t1" } })).attributeSources).toBeNull();
   });
 
+  it("shows a row into a built-in field's name as not saved, with the reason Save will give, rather than leaving it out as half typed", async () => {
+    const input = sampleRequestSchema.parse({
+      action: { url: `${receiver.url}/hook`, responseMapping: [{ path: "$.customer.id", attribute: "crmId" }, { path: "$.customer.id", attribute: "email" }] },
+      campaign: { name: "T" },
+      userId: "t1",
+    });
+    const send = await runTestSend(input);
+    expect(send.mapping).toEqual({ set: { crmId: "cus_9" }, problems: ['$.customer.id -> email: "email" is a built-in user field: choose another name for the attribute; not saved'] });
+  });
+
   it("is saved with the campaign, shown back to the editor, and kept in the test send history", async () => {
     const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Mapped", actions: [{ url: `${receiver.url}/hook`, responseMapping: mapping }] }));
     const draft = await getCampaignDraft(saved.id, "admin");

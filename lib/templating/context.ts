@@ -3,6 +3,11 @@ import type { TemplateContext } from "../webhooks/types";
 
 const RESERVED_USER_KEYS = new Set(["id", "email", "timezone"]);
 
+/** Whether user.<name> (and an audience condition on <name>: lib/audience/segment.ts) reads a built-in field, never an attribute of that name. */
+export function isBuiltInUserVariable(name: string): boolean {
+  return RESERVED_USER_KEYS.has(name);
+}
+
 /** user.*, userAttribute.*, event.*, parameter.*, campaign.*, action.id, now. */
 export function buildTemplateContext(ctx: TemplateContext): Record<string, unknown> {
   const attributes = ctx.user.attributes ?? {};

@@ -105,6 +105,12 @@ describe("variables", () => {
     expect(render("{{event.name}}|{{event.params.amount}}|{{parameter.sku}}|{{campaign.id}}|{{campaign.name}}|{{action.id}}|{{now}}")).toBe("purchase|150|A&B=C#D|c1|Spring|a1|2026-11-26T23:30:00.000Z");
   });
 
+  it("user.id, user.email and user.timezone are the built-in fields, even when the field is empty and an attribute of that name was stored before such names were refused; userAttribute.* still reads such an attribute", () => {
+    const shadowed = buildTemplateContext({ user: { id: "u2", email: null, timezone: "Europe/Paris", attributes: { id: "u1", email: "mary@example.com", timezone: "Pacific/Kiritimati" } }, now: new Date(0) });
+    expect(render("{{user.id}}|{{user.email}}|{{user.timezone}}", "raw", shadowed)).toBe("u2||Europe/Paris");
+    expect(render("{{userAttribute.email}}", "raw", shadowed)).toBe("mary@example.com");
+  });
+
   it("lists the variables a template reads, once per template", () => {
     expect(templateVariables("{{user.city}} {{#if (eq user.plan 'pro')}}{{userAttribute.[First name]}}{{/if}} {{#each user.tags}}{{this}}{{/each}} {{upper event.name}}")).toEqual([
       "user.city",

@@ -57,6 +57,25 @@ describe("responseMappingSchema", () => {
     expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "a", type: "object" }]).success).toBe(false);
     expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "a", secret: true }]).success).toBe(false);
   });
+  it("refuses an attribute named like a built-in user field: {{user.email}} and audience conditions read the field, never such an attribute", () => {
+    for (const name of ["id", "userId", "email", "timezone", "createdAt", "updatedAt"]) {
+      const parsed = responseMappingSchema.safeParse([{ path: "$.a", attribute: ` ${name} ` }]);
+      expect(parsed.success).toBe(false);
+      expect(parsed.error!.issues[0]).toMatchObject({ path: [0, "attribute"], message: `"${name}" is a built-in user field: choose another name for the attribute` });
+    }
+    // a name that only looks alike is an attribute of its own
+    expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "Email" }, { path: "$.b", attribute: "crmTimezone" }]).success).toBe(true);
+  });
+  it("a mapping stored before that rule keeps saving its other entries; the built-in one is a problem, not a write", () => {
+    const stored = parseStoredMapping([{ path: "$.customer.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }, { path: "$.mail", attribute: "email" }]);
+    expect(stored).toHaveLength(3);
+    const result = applyResponseMapping(JSON.stringify({ customer: { id: "cus_1" }, tz: "Pacific/Kiritimati", mail: "evil@example.com" }), JSON_TYPE, stored);
+    expect(result.set).toEqual({ crmId: "cus_1" });
+    expect(result.problems).toEqual([
+      '$.tz -> timezone: "timezone" is a built-in user field: choose another name for the attribute; not saved',
+      '$.mail -> email: "email" is a built-in user field: choose another name for the attribute; not saved',
+    ]);
+  });
   it("reads a stored mapping, null when empty or unreadable", () => {
     expect(parseStoredMapping(null)).toBeNull();
     expect(parseStoredMapping([])).toBeNull();

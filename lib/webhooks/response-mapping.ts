@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
 import { isIsoDateText } from "../date-input";
-import { attributeNameProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
+import { attributeNameProblem, builtInFieldProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
 /** the longest JSON path a mapping takes (the editor's field stops there too) */
@@ -59,8 +59,9 @@ export function parseMappingPath(path: string): { ok: true; segments: PathSegmen
   return { ok: true, segments };
 }
 
-export const responseMappingEntrySchema = z
-  .object({
+/** An entry's schema; `nameProblem` judges its attribute's name (stored mappings: see parseStoredMapping). */
+const entrySchema = (nameProblem: (name: string) => string | null) =>
+  z.object({
     path: z
       .string({ error: "Required: a JSON path such as $.customer.id" })
       .trim()
@@ -74,33 +75,52 @@ export const responseMappingEntrySchema = z
       .trim()
       .min(1, "Required: the attribute to save into")
       .superRefine((name, ctx) => {
-        const problem = attributeNameProblem(name);
+        const problem = nameProblem(name);
         if (problem) ctx.addIssue({ code: "custom", message: problem });
       }),
     /** the attribute's type, as the catalogue had it when the mapping was saved; absent = keep the JSON type */
     type: z.enum(MAPPED_KINDS).optional(),
   })
-  .strict()
-  .meta({ id: "ResponseMappingEntry", description: "Saves the value at `path` of a 2xx JSON response into the user attribute `attribute`" });
+  .strict();
+
+export const responseMappingEntrySchema = entrySchema(attributeNameProblem).meta({ id: "ResponseMappingEntry", description: "Saves the value at `path` of a 2xx JSON response into the user attribute `attribute`" });
 export type ResponseMappingEntry = z.infer<typeof responseMappingEntrySchema>;
 
-export const responseMappingSchema = z
-  .array(responseMappingEntrySchema)
-  .max(MAX_RESPONSE_MAPPINGS, `At most ${MAX_RESPONSE_MAPPINGS} mappings per webhook`)
-  .superRefine((entries, ctx) => {
-    const seen = new Set<string>();
-    entries.forEach((e, i) => {
-      if (seen.has(e.attribute)) ctx.addIssue({ code: "custom", path: [i, "attribute"], message: `"${e.attribute}" is already mapped above` });
-      seen.add(e.attribute);
+const mappingSchema = <S extends z.ZodType<{ attribute: string }>>(entry: S) =>
+  z
+    .array(entry)
+    .max(MAX_RESPONSE_MAPPINGS, `At most ${MAX_RESPONSE_MAPPINGS} mappings per webhook`)
+    .superRefine((entries, ctx) => {
+      const seen = new Set<string>();
+      entries.forEach((e, i) => {
+        if (seen.has(e.attribute)) ctx.addIssue({ code: "custom", path: [i, "attribute"], message: `"${e.attribute}" is already mapped above` });
+        seen.add(e.attribute);
+      });
     });
-  })
-  .meta({ id: "ResponseMapping", description: `Up to ${MAX_RESPONSE_MAPPINGS} JSON paths into a 2xx JSON response, each saved into a user attribute` });
+
+export const responseMappingSchema = mappingSchema(responseMappingEntrySchema).meta({ id: "ResponseMapping", description: `Up to ${MAX_RESPONSE_MAPPINGS} JSON paths into a 2xx JSON response, each saved into a user attribute` });
 export type ResponseMapping = z.infer<typeof responseMappingSchema>;
+
+/**
+ * An entry as a stored mapping reads it, a built-in field's name included: a mapping saved before such
+ * names were refused keeps saving its other entries, and applyResponseMapping notes the built-in one on
+ * each attempt instead of writing it. A test send reads its rows so too, to show that note.
+ */
+export const storedMappingEntrySchema = entrySchema((name) => (builtInFieldProblem(name) ? null : attributeNameProblem(name)));
+const storedMappingSchema = mappingSchema(storedMappingEntrySchema);
+
+/** The rows of a stored mapping whose attribute is named like a built-in user field (refused on save since), with why: what Activate refuses. */
+export function builtInFieldEntries(mapping: ResponseMapping | null): { index: number; problem: string }[] {
+  return (mapping ?? []).flatMap((entry, index) => {
+    const problem = builtInFieldProblem(entry.attribute);
+    return problem ? [{ index, problem }] : [];
+  });
+}
 
 /** A mapping as stored (Action.responseMapping), or null when there is none or it is unreadable. */
 export function parseStoredMapping(raw: unknown): ResponseMapping | null {
   if (raw === null || raw === undefined) return null;
-  const parsed = responseMappingSchema.safeParse(raw);
+  const parsed = storedMappingSchema.safeParse(raw);
   return parsed.success && parsed.data.length > 0 ? parsed.data : null;
 }
 
@@ -172,9 +192,13 @@ export function applyResponseMapping(
   const problems: string[] = [];
   // what one write adds to the user, as JSON: at most what the users API takes in one request
   let bytes = 2;
-  for (const { entry, path, nameBytes } of compiledEntries(mapping)) {
+  for (const { entry, path, nameBytes, builtIn } of compiledEntries(mapping)) {
     if (!path.ok) {
       problems.push(`${entry.path}: ${path.message}`);
+      continue;
+    }
+    if (builtIn) {
+      problems.push(`${entry.path} -> ${entry.attribute}: ${builtIn}; not saved`);
       continue;
     }
     const found = valueAt(document, path.segments);
@@ -234,12 +258,12 @@ function utf8Length(text: string): number {
 
 // A mapping's entries read once (paths parsed, names sized): a delivery's mapping is the same array
 // delivery after delivery (lib/delivery/store/attribute-writes.ts mappingOf)
-type CompiledEntry = { entry: ResponseMappingEntry; path: ReturnType<typeof parseMappingPath>; nameBytes: number };
+type CompiledEntry = { entry: ResponseMappingEntry; path: ReturnType<typeof parseMappingPath>; nameBytes: number; builtIn: string | null };
 const compiled = new WeakMap<ResponseMapping, CompiledEntry[]>();
 function compiledEntries(mapping: ResponseMapping): CompiledEntry[] {
   let entries = compiled.get(mapping);
   if (!entries) {
-    entries = mapping.map((entry) => ({ entry, path: parseMappingPath(entry.path), nameBytes: utf8Length(JSON.stringify(entry.attribute)) }));
+    entries = mapping.map((entry) => ({ entry, path: parseMappingPath(entry.path), nameBytes: utf8Length(JSON.stringify(entry.attribute)), builtIn: builtInFieldProblem(entry.attribute) }));
     compiled.set(mapping, entries);
   }
   return entries;

@@ -15,12 +15,30 @@ export function attributesSizeProblem(attributes: Record<string, unknown>): stri
   return new TextEncoder().encode(JSON.stringify(attributes)).length > MAX_ATTRIBUTES_BYTES ? `A user's attributes can be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON` : null;
 }
 
-/** Why an attribute name is refused, or null when it is fine. */
+/**
+ * The names of a user's own fields (the API's userId, email, timezone, createdAt, updatedAt; id as
+ * templates and audience conditions call the user id). {{user.email}} and a condition on `email` read
+ * the field, so an attribute of that name would be stored yet never read there: a marketer's mapping
+ * to `timezone` would seem to work and change nothing, and the user page would show the name twice.
+ */
+const BUILT_IN_FIELDS = new Set(["id", "userId", "email", "timezone", "createdAt", "updatedAt"]);
+
+/** Why an attribute name is refused, or null when it is fine: the one rule of the users API, CSV import and response mappings. */
 export function attributeNameProblem(name: string): string | null {
+  return storedAttributeNameProblem(name) ?? builtInFieldProblem(name);
+}
+
+/** Why a name can never be an attribute's, even one stored before the built-in fields were refused (null removes those). */
+function storedAttributeNameProblem(name: string): string | null {
   if (name.trim() === "") return "Attribute names cannot be empty";
   if (name.length > MAX_ATTRIBUTE_NAME) return `Attribute names are at most ${MAX_ATTRIBUTE_NAME} characters`;
   if (RESERVED_NAMES.has(name)) return `"${name}" is reserved and cannot be an attribute name`;
   return null;
+}
+
+/** Why a name is a built-in field's (see BUILT_IN_FIELDS), or null. */
+export function builtInFieldProblem(name: string): string | null {
+  return BUILT_IN_FIELDS.has(name) ? `"${name}" is a built-in user field: choose another name for the attribute` : null;
 }
 
 /**
@@ -57,7 +75,8 @@ export const attributesSchema = z.preprocess(
       const names = Object.keys(input);
       if (names.length > MAX_ATTRIBUTES_PER_USER) ctx.addIssue({ code: "custom", message: `At most ${MAX_ATTRIBUTES_PER_USER} attributes per user`, input });
       for (const name of names) {
-        const problem = attributeNameProblem(name);
+        // null removes: an attribute stored under a built-in field's name before that was refused can still go
+        const problem = (input as Record<string, unknown>)[name] === null ? storedAttributeNameProblem(name) : attributeNameProblem(name);
         if (problem) ctx.addIssue({ code: "custom", message: problem, path: [name], input });
       }
       const safe: Record<string, unknown> = Object.create(null);

@@ -14,6 +14,18 @@ describe("guessMapping", () => {
     ]);
   });
 
+  it("skips a second email, time zone or id column rather than guessing an attribute of that name, which the import refuses", () => {
+    expect(guessMapping(["id", "email", "Email", "timezone", "timezone", "createdAt", "plan"])).toEqual([
+      { target: "userId" },
+      { target: "email" },
+      { target: "attribute", name: "Email", type: "string" },
+      { target: "timezone" },
+      { target: "skip" },
+      { target: "skip" },
+      { target: "attribute", name: "plan", type: "string" },
+    ]);
+  });
+
   it("types an attribute column by its first rows: numbers, true/false, ISO dates", () => {
     const headers = ["id", "seats", "ltv", "beta", "signed_up", "last_seen", "plan"];
     const sample = [

@@ -24,6 +24,11 @@ describe("mappingProblemText", () => {
     expect(mappingProblemText(error.details, ["id", "plan", "tier"])).toBe('Column "tier": Two columns are both mapped to the attribute "plan"');
   });
 
+  it("refuses a column saved as an attribute named like a built-in user field (map it to the field instead)", () => {
+    const error = refusal([{ target: "userId" }, { target: "attribute", name: "timezone", type: "string" }]);
+    expect(mappingProblemText(error.details, ["id", "tz"])).toBe('Column "tz": "timezone" is a built-in user field: choose another name for the attribute');
+  });
+
   it("leaves other refusals to their message", () => {
     expect(mappingProblemText([{ path: "delimiter", message: "Invalid option" }], ["id"])).toBeNull();
     expect(mappingProblemText(null, ["id"])).toBeNull();

@@ -125,6 +125,50 @@ describe("response mapping", () => {
     expect(steps).not.toContain(second!.id);
   }, 60_000);
 
+  it("a campaign active with a mapping saved before built-in field names were refused: a receiver answering a time zone and an email moves neither, the rest is saved", async () => {
+    await createUsers(2, "bif");
+    await db().user.update({ where: { id: "bif000001" }, data: { timezone: null } });
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Legacy mapping",
+        status: "active",
+        deliveryRule: { when: "immediate" },
+        actions: {
+          create: {
+            name: "Hook",
+            urlTemplate: `${receiver.url}/crm/{{user.id}}`,
+            fields: [],
+            headers: [],
+            timeoutMs: 5000,
+            // $.customer.id stands for a receiver's time zone and email: any text it answers
+            responseMapping: [
+              { path: "$.customer.id", attribute: "crmId" },
+              { path: "$.customer.id", attribute: "timezone" },
+              { path: "$.customer.id", attribute: "email" },
+            ] as Prisma.InputJsonValue,
+          },
+        },
+      },
+      include: { actions: true },
+    });
+    const now = new Date();
+    for (const userId of ["bif000000", "bif000001"]) {
+      await db().delivery.create({ data: { webhookId: `msg_${userId}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId, triggerKey: "activation", plannedAt: now, dueAt: now, state: "scheduled" } });
+    }
+    await startEngine();
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 2, 30_000, 100);
+    const users = await db().user.findMany({ where: { id: { startsWith: "bif" } }, orderBy: { id: "asc" } });
+    expect(users.map((u) => [u.email, u.timezone, u.attributes])).toEqual([
+      ["bif0@example.com", "UTC", { firstName: "Name0", n: 0, crmId: "crm-bif000000" }],
+      ["bif1@example.com", null, { firstName: "Name1", n: 1, crmId: "crm-bif000001" }],
+    ]);
+    const attempt = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: campaign.id, userId: "bif000001" } } });
+    expect(attempt.error).toBe(
+      'mapping: $.customer.id -> timezone: "timezone" is a built-in user field: choose another name for the attribute; not saved; $.customer.id -> email: "email" is a built-in user field: choose another name for the attribute; not saved',
+    );
+    expect(attempt.response).toMatchObject({ savedToUser: ["crmId"] });
+  }, 60_000);
+
   it("sets nothing when the worker no longer holds the delivery (another took it over)", async () => {
     await createUsers(1, "lease");
     const campaign = await db().campaign.create({

@@ -174,6 +174,17 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect((await activateCampaign(onEvent.id)).ok).toBe(true);
   });
 
+  it("refuses a response mapping saved before built-in field names were refused (the save now refuses it), at its row", async () => {
+    const legacy = await createCampaign({ url: "http://127.0.0.1:9999/hook" });
+    await db().action.updateMany({ where: { campaignId: legacy.id }, data: { responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }] } });
+    const refused = await activateCampaign(legacy.id);
+    const message = '"timezone" is a built-in user field: choose another name for the attribute';
+    expect(refused).toEqual({ ok: false, problems: [`Webhook 1 (Hook): Save response to user, row 2: ${message}.`], fieldErrors: { "actions.0.responseMapping.1.attribute": message } });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: legacy.id } })).status).toBe("draft");
+    await db().action.updateMany({ where: { campaignId: legacy.id }, data: { responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "crmTimezone" }] } });
+    expect((await activateCampaign(legacy.id)).ok).toBe(true);
+  });
+
   it("records campaign.activated with the actor passed in", async () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: triggered });
     expect((await activateCampaign(campaign.id, { actor: "ed@example.com" })).ok).toBe(true);

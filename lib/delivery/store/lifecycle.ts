@@ -15,6 +15,7 @@ import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCro
 import { planSteps } from "../core/plan";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
+import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
@@ -83,6 +84,11 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
       const message = `its timing reads the event parameter "${sub.key}", but only a triggered campaign has an event: measure from a user attribute instead`;
       problems.push(`${label}: ${message}.`);
       fieldErrors[`actions.${stepIndex}.subDelivery.key`] = message;
+    }
+    // a mapping saved before built-in field names were refused: Save refuses it now, and so does Activate
+    for (const { index, problem } of builtInFieldEntries(parseStoredMapping(step.responseMapping))) {
+      problems.push(`${label}: Save response to user, row ${index + 1}: ${problem}.`);
+      fieldErrors[`actions.${stepIndex}.responseMapping.${index}.attribute`] = problem;
     }
     // every variant is sent to someone, so each must render
     for (const [i, action] of [step, ...variants].entries()) {

@@ -73,6 +73,15 @@ describe("campaigns API", () => {
     expect(await db().campaign.count()).toBe(before);
   });
 
+  it("refuses a response mapping into an attribute named like a built-in user field: a receiver's answer cannot stand in for the user's time zone or email", async () => {
+    const before = await db().campaign.count();
+    const action = { ...draft.actions[0], responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }] };
+    const res = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));
+    expect(res.status).toBe(400);
+    expect((await res.json()).error).toMatchObject({ code: "validation_error", message: 'actions.0.responseMapping.1.attribute: "timezone" is a built-in user field: choose another name for the attribute' });
+    expect(await db().campaign.count()).toBe(before);
+  });
+
   it("saves a response mapping into attributes named like an object's own properties (toString, valueOf): 201, not a 500", async () => {
     const action = { ...draft.actions[0], responseMapping: [{ path: "$.a", attribute: "toString" }, { path: "$['b']", attribute: "valueOf" }] };
     const created = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));

@@ -35,6 +35,16 @@ describe("POST /api/v1/users", () => {
     expect(user.attributes).toEqual({ plan: "team", seats: 3, tags: ["a", "b"], since: "2024-05-01T00:00:00Z" });
   });
 
+  it("an attribute stored under a built-in field's name before that rule can still be removed (null), while the field itself is untouched", async () => {
+    await db().user.create({ data: { id: "legacy-names", email: "real@example.com", timezone: "Europe/Paris", attributes: { email: "shadow@example.com", timezone: "Pacific/Kiritimati", plan: "pro" } } });
+    expect((await json({ userId: "legacy-names", attributes: { email: null, timezone: null } })).status).toBe(200);
+    const user = await (await one("legacy-names")).json();
+    expect(user).toMatchObject({ email: "real@example.com", timezone: "Europe/Paris", attributes: { plan: "pro" } });
+    expect(Object.keys(user.attributes)).toEqual(["plan"]);
+    // a value is still refused: null is the only thing such a name takes
+    expect((await json({ userId: "legacy-names", attributes: { email: "again@example.com" } })).status).toBe(400);
+  });
+
   it("stores a time zone as the IANA database spells it, so one zone has one name (a segment on Europe/Paris finds them all)", async () => {
     expect((await json({ users: [{ userId: "tz-lower", timezone: "europe/paris" }, { userId: "tz-upper", timezone: "EUROPE/PARIS" }, { userId: "tz-utc", timezone: "utc" }] })).status).toBe(200);
     expect((await (await one("tz-lower")).json()).timezone).toBe("Europe/Paris");
@@ -62,6 +72,12 @@ describe("POST /api/v1/users", () => {
       [{ userId: "x", attributes: { ["a".repeat(1000)]: 1 } }, /at most 128/],
       [JSON.parse('{"userId":"x","attributes":{"__proto__":{"admin":true}}}'), /__proto__.*reserved/],
       [{ userId: "x", attributes: { constructor: 1 } }, /reserved/],
+      // built-in fields: {{user.email}} and audience conditions read the field, an attribute of that name would be hidden
+      [{ userId: "x", attributes: { email: "other@example.com" } }, /^attributes\.email: "email" is a built-in user field: choose another name for the attribute$/],
+      [{ userId: "x", attributes: { timezone: "Pacific/Kiritimati" } }, /^attributes\.timezone: "timezone" is a built-in user field/],
+      [{ userId: "x", attributes: { id: "y" } }, /^attributes\.id: "id" is a built-in user field/],
+      [{ userId: "x", attributes: { userId: "y" } }, /^attributes\.userId: "userId" is a built-in user field/],
+      [{ userId: "x", attributes: { createdAt: "2020-01-01" } }, /^attributes\.createdAt: "createdAt" is a built-in user field/],
       [{ userId: "x", attributes: { nested: { a: 1 } } }, /attributes\.nested/],
       [{ userId: "x", attributes: { list: [1, 2] } }, /attributes\.list/],
       [{ userId: "", email: "a@b.co" }, /userId/],
