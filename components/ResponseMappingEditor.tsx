@@ -1,6 +1,6 @@
 "use client";
 import { useId, useMemo, useState } from "react";
-import { MAX_ATTRIBUTE_NAME } from "@/lib/api/schemas/users";
+import { builtInFieldProblem, MAX_ATTRIBUTE_NAME } from "@/lib/api/schemas/users";
 import { kindOf, kindsFromCatalogue, MAPPED_KINDS, MAX_MAPPING_PATH, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
 import { uid, type MappingRow } from "./campaign-draft-state";
 import { RemoveRowButton } from "./RemoveRowButton";
@@ -56,7 +56,8 @@ export function ResponseMappingEditor({
         </div>
       )}
       <datalist id={listId}>
-        {attributes.map((a) => (
+        {/* an attribute stored under a built-in field's name before that was refused is not offered: Save refuses it */}
+        {attributes.filter((a) => !builtInFieldProblem(a.name)).map((a) => (
           <option key={a.name} value={a.name}>
             {a.types.join(", ")}
           </option>
@@ -71,7 +72,7 @@ export function ResponseMappingEditor({
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
             </div>
-            <Field label={`User attribute ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.attribute`)} className="col-span-2 sm:col-span-1">
+            <Field label={`User attribute ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.attribute`) ?? builtInFieldProblem(row.attribute.trim()) ?? undefined} className="col-span-2 sm:col-span-1">
               {(c) => <input {...c} list={listId} maxLength={MAX_ATTRIBUTE_NAME} className={monoInputClass} placeholder="crmId" value={row.attribute} onChange={(e) => pickAttribute(i, e.target.value)} />}
             </Field>
             <Field label={`Saved as ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.type`)} className="col-span-2 sm:col-span-1">

@@ -5,6 +5,7 @@ import type { UserRecord } from "@/lib/audience/users";
 import type { AttributeSource } from "@/lib/audience/attribute-sources";
 import { Card } from "@/components/ui/Card";
 import { Badge } from "@/components/ui/Badge";
+import { isBuiltInUserVariable } from "@/lib/templating/context";
 
 export function UserDetails({ user, activity, sources = {} }: { user: UserRecord; activity: UserActivity; sources?: Record<string, AttributeSource> }) {
   return (
@@ -29,6 +30,7 @@ export function UserDetails({ user, activity, sources = {} }: { user: UserRecord
                 <dd className="break-all">
                   {Array.isArray(value) ? value.join(", ") : String(value)}
                   {sources[name] && <SetBy source={sources[name]} />}
+                  {isBuiltInUserVariable(name) && <ShadowedNote name={name} />}
                 </dd>
               </div>
             ))}
@@ -71,6 +73,18 @@ export function UserDetails({ user, activity, sources = {} }: { user: UserRecord
         </Card>
       </div>
     </div>
+  );
+}
+
+/**
+ * An attribute stored under a built-in field's name before such names were refused: templates and audience
+ * conditions read the field, so the page says so rather than showing two values of one name as equals.
+ */
+function ShadowedNote({ name }: { name: string }) {
+  return (
+    <span role="note" className="ml-2 text-xs text-amber-800">
+      not read as {`{{user.${name}}}`} or by audience conditions: the built-in field is; send it as null to remove it
+    </span>
   );
 }
 
