@@ -58,13 +58,15 @@ describe("responseMappingSchema", () => {
     expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "a", secret: true }]).success).toBe(false);
   });
   it("refuses an attribute named like a built-in user field: {{user.email}} and audience conditions read the field, never such an attribute", () => {
-    for (const name of ["id", "userId", "email", "timezone", "createdAt", "updatedAt"]) {
+    for (const name of ["id", "email", "timezone"]) {
       const parsed = responseMappingSchema.safeParse([{ path: "$.a", attribute: ` ${name} ` }]);
       expect(parsed.success).toBe(false);
       expect(parsed.error!.issues[0]).toMatchObject({ path: [0, "attribute"], message: `"${name}" is a built-in user field: choose another name for the attribute` });
     }
     // a name that only looks alike is an attribute of its own
     expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "Email" }, { path: "$.b", attribute: "crmTimezone" }]).success).toBe(true);
+    // names no template or condition reads as a field stay attributes (Segment-style traits send createdAt)
+    expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "createdAt" }, { path: "$.b", attribute: "userId" }, { path: "$.c", attribute: "updatedAt" }]).success).toBe(true);
   });
   it("a mapping stored before that rule keeps saving its other entries; the built-in one is a problem, not a write", () => {
     const stored = parseStoredMapping([{ path: "$.customer.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }, { path: "$.mail", attribute: "email" }]);

@@ -21,7 +21,10 @@ export function attributesSizeProblem(attributes: Record<string, unknown>): stri
  * the field, so an attribute of that name would be stored yet never read there: a marketer's mapping
  * to `timezone` would seem to work and change nothing, and the user page would show the name twice.
  */
-const BUILT_IN_FIELDS = new Set(["id", "userId", "email", "timezone", "createdAt", "updatedAt"]);
+// the fields {{user.*}} and audience conditions read in place of an attribute of the same name; userId,
+// createdAt and updatedAt hide nothing (no template or condition reads a field of that name), and
+// clients sending Segment-style traits (createdAt) keep them as attributes
+const BUILT_IN_FIELDS = new Set(["id", "email", "timezone"]);
 
 /** Why an attribute name is refused, or null when it is fine: the one rule of the users API, CSV import and response mappings. */
 export function attributeNameProblem(name: string): string | null {

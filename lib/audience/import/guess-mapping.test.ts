@@ -21,7 +21,7 @@ describe("guessMapping", () => {
       { target: "attribute", name: "Email", type: "string" },
       { target: "timezone" },
       { target: "skip" },
-      { target: "skip" },
+      { target: "attribute", name: "createdAt", type: "string" },
       { target: "attribute", name: "plan", type: "string" },
     ]);
   });

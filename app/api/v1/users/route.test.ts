@@ -76,8 +76,6 @@ describe("POST /api/v1/users", () => {
       [{ userId: "x", attributes: { email: "other@example.com" } }, /^attributes\.email: "email" is a built-in user field: choose another name for the attribute$/],
       [{ userId: "x", attributes: { timezone: "Pacific/Kiritimati" } }, /^attributes\.timezone: "timezone" is a built-in user field/],
       [{ userId: "x", attributes: { id: "y" } }, /^attributes\.id: "id" is a built-in user field/],
-      [{ userId: "x", attributes: { userId: "y" } }, /^attributes\.userId: "userId" is a built-in user field/],
-      [{ userId: "x", attributes: { createdAt: "2020-01-01" } }, /^attributes\.createdAt: "createdAt" is a built-in user field/],
       [{ userId: "x", attributes: { nested: { a: 1 } } }, /attributes\.nested/],
       [{ userId: "x", attributes: { list: [1, 2] } }, /attributes\.list/],
       [{ userId: "", email: "a@b.co" }, /userId/],
