@@ -26,6 +26,30 @@ const config = [
               importNames: ["createSystemApiKey"],
               message: "A member's key is made with createApiKey(input, member), which holds them to admin.",
             },
+            {
+              group: ["@/lib/db/dialect", "**/db/dialect"],
+              importNames: ["prismaProvider"],
+              message: "Only lib/db asks which database it is: say what the statement needs through a dialect helper (lib/db/dialect.ts).",
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // What differs between the databases is asked in lib/db only (Better Auth's adapter takes the provider's name).
+    files: ["lib/**/*.ts"],
+    ignores: ["lib/db/**", "lib/auth/better-auth.ts", "**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": [
+        "error",
+        {
+          patterns: [
+            {
+              group: ["@/lib/db/dialect", "**/db/dialect"],
+              importNames: ["prismaProvider"],
+              message: "Only lib/db asks which database it is: say what the statement needs through a dialect helper (lib/db/dialect.ts).",
+            },
           ],
         },
       ],

@@ -169,6 +169,35 @@ export function jsonChangedSql(next: string, current: string): string {
   return prismaProvider() === "sqlite" ? `${next} IS NOT ${current}` : `${next} IS DISTINCT FROM ${current}`;
 }
 
+/** A column of jsonArrayRowsSql's rows: text, a JSON value kept as JSON, or a whole number. */
+export type JsonArrayColumn = { name: string; kind: "text" | "json" | "bigint" };
+
+/**
+ * A JSON array of arrays bound as one parameter (`records`, its placeholder), read back as the table
+ * `alias(columns)`, each column by its position in the inner arrays. SQLite: jsonb_each, so each row is
+ * SQLite's binary JSON, read by each json_extract as it is (json_each's rows were JSON texts, each
+ * parsed again by every json_extract of it); a json column stays binary JSON (jsonb_extract), which
+ * json_patch and the other json functions read as they are. PostgreSQL: jsonb_array_elements.
+ * Strings in `records` go through storableJsonText first.
+ */
+export function jsonArrayRowsSql(records: string, columns: JsonArrayColumn[], alias: string): string {
+  if (sqlite()) {
+    const read = columns.map((c, i) => `${c.kind === "json" ? "jsonb_extract" : "json_extract"}(j.value, '$[${i}]') AS "${c.name}"`);
+    return `(SELECT ${read.join(", ")} FROM jsonb_each(${records}) AS j) AS ${alias}`;
+  }
+  const read = columns.map((c, i) => (c.kind === "json" ? `j.v -> ${i}` : c.kind === "bigint" ? `(j.v ->> ${i})::bigint` : `j.v ->> ${i}`) + ` AS "${c.name}"`);
+  return `(SELECT ${read.join(", ")} FROM jsonb_array_elements(${records}) AS j(v)) AS ${alias}`;
+}
+
+/**
+ * A string as a JSON parameter's text may hold it: PostgreSQL refuses a lone surrogate's JSON escape,
+ * so there it becomes U+FFFD (as node-postgres binds a string, and bulk-insert.ts jsonRows writes text
+ * cells); SQLite stores it as it is.
+ */
+export function storableJsonText(text: string): string {
+  return sqlite() ? text : (text as unknown as { toWellFormed(): string }).toWellFormed();
+}
+
 /** The SQLite function markedSql calls; the raw handle defines it on its connection (raw.ts). */
 export const MARK_FUNCTION = "hookline_mark";
 

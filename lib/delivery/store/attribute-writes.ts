@@ -12,7 +12,7 @@ import type { AttemptRow } from "./recorder";
 import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { jsonChangedSql, jsonMergeSql, jsonWithoutKeySql, markedSql, prismaProvider, unindexedSql } from "../../db/dialect";
+import { jsonArrayRowsSql, jsonChangedSql, jsonMergeSql, jsonWithoutKeySql, markedSql, storableJsonText, unindexedSql, type JsonArrayColumn } from "../../db/dialect";
 import { mappedPatchBytes, mergedAttributesOverSql } from "../../audience/attribute-limits";
 
 /**
@@ -66,40 +66,37 @@ function sourcesPatch(w: MappedAttributes): Record<string, StoredAttributeSource
   return patch;
 }
 
-// PostgreSQL refuses a lone surrogate's JSON escape; node-postgres binds a string with U+FFFD instead
-// (as bulk-insert.ts jsonRows writes text cells)
-const wellFormed = (text: string) => (text as unknown as { toWellFormed(): string }).toWellFormed();
-
 /**
  * A flush chunk's rows as ONE JSON parameter, [userId, deliveryId, {values}, {sources}, patch bytes,
  * attemptId] a row, encoded by one JSON.stringify: the values and sources as nested objects, not each as
  * a JSON text inside the JSON (encoded twice, escaped: two thirds of the time it took to build the
  * statement, on the engine's thread). Both statements of the chunk bind this same text.
  */
-function flushRows(writes: MappedAttributes[], patchBytes: number[], sqlite: boolean): string {
-  return JSON.stringify(writes.map((w, i) => [sqlite ? w.userId : wellFormed(w.userId), w.deliveryId, w.set, sourcesPatch(w), patchBytes[i], w.attemptId ?? null]));
+function flushRows(writes: MappedAttributes[], patchBytes: number[]): string {
+  return JSON.stringify(writes.map((w, i) => [storableJsonText(w.userId), w.deliveryId, w.set, sourcesPatch(w), patchBytes[i], w.attemptId ?? null]));
 }
 
-/**
- * flushRows read back as a table p("u", "d", "patch", "sources", "pb", "a"), from the placeholder `records`.
- * SQLite: jsonb_each, so each row is SQLite's binary JSON, read by each json_extract as it is; json_each's
- * rows were JSON texts, each parsed again by every json_extract of it (the steady state's UPDATE and note
- * took ~0.5 µs longer a row). The patch and sources stay binary JSON (jsonb_extract) for json_patch,
- * which writes text JSON as before: the same merge, the same text compared.
- */
-function flushRowsTable(records: string, sqlite: boolean): string {
-  return sqlite
-    ? `(SELECT json_extract(j.value, '$[0]') AS "u", json_extract(j.value, '$[1]') AS "d", jsonb_extract(j.value, '$[2]') AS "patch", jsonb_extract(j.value, '$[3]') AS "sources", json_extract(j.value, '$[4]') AS "pb", json_extract(j.value, '$[5]') AS "a" FROM jsonb_each(${records}) AS j) AS p`
-    : `(SELECT j.v ->> 0 AS "u", j.v ->> 1 AS "d", j.v -> 2 AS "patch", j.v -> 3 AS "sources", (j.v ->> 4)::bigint AS "pb", j.v ->> 5 AS "a" FROM jsonb_array_elements(${records}) AS j(v)) AS p`;
+/** flushRows' columns, in their order */
+const FLUSH_COLUMNS: JsonArrayColumn[] = [
+  { name: "u", kind: "text" },
+  { name: "d", kind: "text" },
+  { name: "patch", kind: "json" },
+  { name: "sources", kind: "json" },
+  { name: "pb", kind: "bigint" },
+  { name: "a", kind: "text" },
+];
+
+/** flushRows read back as the table p("u", "d", "patch", "sources", "pb", "a"), from the placeholder `records`. */
+function flushRowsTable(records: string): string {
+  return jsonArrayRowsSql(records, FLUSH_COLUMNS, "p");
 }
 
 function usersStatement(rows: string, workerId: string, setAt: Date): RawStatement {
   const p = new SqlParams();
-  const sqlite = prismaProvider() === "sqlite";
   const target = tableName("User");
   // placeholders in the order of the text: SQLite's "?" are positional
   const updatedAt = p.add("date", setAt);
-  const from = flushRowsTable(p.addJsonText(rows), sqlite);
+  const from = flushRowsTable(p.addJsonText(rows));
   const guard = held(p, `p."d"`, workerId);
   const merged = jsonMergeSql(`t."attributes"`, `p."patch"`);
   // the users API's limits (lib/audience/attribute-limits.ts): a write past them is not applied (its
@@ -130,7 +127,7 @@ function usersStatement(rows: string, workerId: string, setAt: Date): RawStateme
  */
 function limitNoteStatement(rows: string, count: number, workerId: string): RawStatement {
   const p = new SqlParams();
-  const from = flushRowsTable(p.addJsonText(rows), prismaProvider() === "sqlite");
+  const from = flushRowsTable(p.addJsonText(rows));
   const guard = held(p, `a."deliveryId"`, workerId);
   const { over, message } = mergedAttributesOverSql(jsonMergeSql(`t."attributes"`, `p."patch"`), `t."attributes"`, `p."pb"`);
   const sql =
@@ -160,7 +157,7 @@ export function attributeWriteStatements(writes: MappedAttributes[], workerId: s
     for (let i = 0; i < sorted.length; i += USERS_PER_STATEMENT) {
       const chunk = sorted.slice(i, i + USERS_PER_STATEMENT);
       // the rows (each patch's size with them) encoded once, for both statements
-      const rows = flushRows(chunk, chunk.map((w) => mappedPatchBytes(w.set)), prismaProvider() === "sqlite");
+      const rows = flushRows(chunk, chunk.map((w) => mappedPatchBytes(w.set)));
       statements.push(usersStatement(rows, workerId, chunk[0]!.setAt));
       if (chunk.some((w) => w.attemptId)) statements.push(limitNoteStatement(rows, chunk.length, workerId));
     }
