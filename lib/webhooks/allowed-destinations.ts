@@ -105,9 +105,29 @@ const holder = globalThis as unknown as {
     pushed?: string[];
     /** the read under way: every send that finds the cache expired meanwhile waits for this one */
     reading?: { generation: number; entries: Promise<string[]> };
+    /** the entries last read or pushed, to see one go */
+    lastSeen?: string[];
+    /** called when an entry goes (onAllowedDestinationsNarrowed) */
+    narrowed: Set<() => void>;
   };
 };
-const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0 });
+const cache = (holder.__hooklineAllowedDestinations ??= { generation: 0, narrowed: new Set() });
+
+/**
+ * `listener` is called when an entry this process had read (or been handed) is no longer allowed,
+ * before any send is vetted against the narrower list: the sender drops what it kept from the wider
+ * one (send.ts: its kept-alive connections, opened to addresses allowed then). Every send is vetted
+ * first, so this runs before the first send that could use them.
+ */
+export function onAllowedDestinationsNarrowed(listener: () => void) {
+  cache.narrowed.add(listener);
+}
+
+function seen(entries: string[]) {
+  const before = cache.lastSeen;
+  cache.lastSeen = entries;
+  if (before && before.some((entry) => !entries.includes(entry))) for (const listener of cache.narrowed) listener();
+}
 
 function forgetCachedEntries() {
   cache.cached = undefined;
@@ -141,6 +161,7 @@ async function readEntries(generation: number, now: number, known: { entries: st
     const rows = await (await db()).allowedDestination.findMany({ select: { entry: true } });
     const entries = rows.map((r) => r.entry);
     if (cache.generation === generation) cache.cached = { at: now, entries };
+    seen(entries);
     return entries;
   } catch (err) {
     // The database is away: keep what we knew (the send itself will wait for the database anyway).
@@ -155,4 +176,5 @@ async function readEntries(generation: number, now: number, known: { entries: st
  */
 export function pushAllowedDestinationEntries(entries: string[]) {
   cache.pushed = entries;
+  seen(entries);
 }

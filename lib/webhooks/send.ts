@@ -7,6 +7,7 @@ import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "../campaigns/limit
 import { classifyResponse } from "./classify";
 import { maskEchoedSecrets } from "./mask";
 import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
+import { onAllowedDestinationsNarrowed } from "./allowed-destinations";
 import { DestinationRefused, portOf, vetDestination, type VettedAddress } from "./ssrf";
 import type { BuiltRequest, SendResult } from "./types";
 
@@ -27,8 +28,10 @@ export type SendOptions = {
 
 // The address the guard vetted for a host, handed to the connector so that it connects to exactly
 // that address: no second DNS lookup that a rebinding answer could change. It never lets a send
-// through by itself: every send is vetted first (sendWebhook), so a removed allowed destination is
-// refused at the next send, whatever this map or the keep-alive pool still holds.
+// through by itself: every send is vetted first (sendWebhook). The keep-alive pool is per origin, not
+// per address: a connection opened to an address allowed then would carry a later send whose host
+// now answers a public one (vetted, passed). So when an allowed destination goes, this map and the
+// pools go with it (onAllowedDestinationsNarrowed, below).
 const vetted = new Map<string, VettedAddress & { at: number }>();
 const VETTED_TTL_MS = 30_000;
 
@@ -58,6 +61,17 @@ const guardedLookup: LookupFunction = (hostname, options, callback) => {
 };
 
 const agents = new Map<number, Agent>();
+
+// An allowed destination went: no send may go down a connection opened while it was allowed. The
+// pools are let go (requests under way finish, idle connections close) and the next send opens new
+// connections, to addresses vetted against the narrower list.
+onAllowedDestinationsNarrowed(() => {
+  vetted.clear();
+  for (const [key, agent] of agents) {
+    agents.delete(key);
+    void agent.close().catch(() => {});
+  }
+});
 /** One keep-alive pool per connect timeout (in practice one): connections are reused across sends. */
 function agentFor(connectTimeoutMs: number): Agent {
   let agent = agents.get(connectTimeoutMs);
