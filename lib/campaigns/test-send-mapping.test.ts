@@ -46,7 +46,7 @@ describe("test send with a response mapping", () => {
       userId: "t1",
     });
     const send = await runTestSend(input);
-    expect(send.mapping).toEqual({ set: { crmId: "cus_9" }, problems: ['$.customer.id -> email: "email" is a built-in user field: choose another name for the attribute; not saved'] });
+    expect(send.mapping).toEqual({ set: { crmId: "cus_9" }, problems: ['$.customer.id -> email: "email" is a built-in user field, not an attribute: set the field itself or choose another name; not saved'] });
   });
 
   it("is saved with the campaign, shown back to the editor, and kept in the test send history", async () => {

@@ -61,7 +61,7 @@ describe("responseMappingSchema", () => {
     for (const name of ["id", "email", "timezone"]) {
       const parsed = responseMappingSchema.safeParse([{ path: "$.a", attribute: ` ${name} ` }]);
       expect(parsed.success).toBe(false);
-      expect(parsed.error!.issues[0]).toMatchObject({ path: [0, "attribute"], message: `"${name}" is a built-in user field: choose another name for the attribute` });
+      expect(parsed.error!.issues[0]).toMatchObject({ path: [0, "attribute"], message: `"${name}" is a built-in user field, not an attribute: set the field itself or choose another name` });
     }
     // a name that only looks alike is an attribute of its own
     expect(responseMappingSchema.safeParse([{ path: "$.a", attribute: "Email" }, { path: "$.b", attribute: "crmTimezone" }]).success).toBe(true);
@@ -74,8 +74,8 @@ describe("responseMappingSchema", () => {
     const result = applyResponseMapping(JSON.stringify({ customer: { id: "cus_1" }, tz: "Pacific/Kiritimati", mail: "evil@example.com" }), JSON_TYPE, stored);
     expect(result.set).toEqual({ crmId: "cus_1" });
     expect(result.problems).toEqual([
-      '$.tz -> timezone: "timezone" is a built-in user field: choose another name for the attribute; not saved',
-      '$.mail -> email: "email" is a built-in user field: choose another name for the attribute; not saved',
+      '$.tz -> timezone: "timezone" is a built-in user field, not an attribute: set the field itself or choose another name; not saved',
+      '$.mail -> email: "email" is a built-in user field, not an attribute: set the field itself or choose another name; not saved',
     ]);
   });
   it("reads a stored mapping, null when empty or unreadable", () => {

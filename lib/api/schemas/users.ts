@@ -2,6 +2,7 @@
 // lib/audience/users.ts and generating the OpenAPI document.
 import { canonicalTimezone, isValidTimezone } from "../../time-zone";
 import { z } from "zod";
+import { isBuiltInUserVariable } from "../../templating/context";
 
 const MAX_USERS_PER_REQUEST = 1000;
 export const MAX_ATTRIBUTE_NAME = 128;
@@ -15,17 +16,11 @@ export function attributesSizeProblem(attributes: Record<string, unknown>): stri
   return new TextEncoder().encode(JSON.stringify(attributes)).length > MAX_ATTRIBUTES_BYTES ? `A user's attributes can be at most ${MAX_ATTRIBUTES_BYTES / 1024} KiB as JSON` : null;
 }
 
-/**
- * The names of a user's own fields (the API's userId, email, timezone, createdAt, updatedAt; id as
- * templates and audience conditions call the user id). {{user.email}} and a condition on `email` read
- * the field, so an attribute of that name would be stored yet never read there: a marketer's mapping
- * to `timezone` would seem to work and change nothing, and the user page would show the name twice.
- */
-// the fields {{user.*}} and audience conditions read in place of an attribute of the same name; userId,
-// createdAt and updatedAt hide nothing (no template or condition reads a field of that name), and
-// clients sending Segment-style traits (createdAt) keep them as attributes
-const BUILT_IN_FIELDS = new Set(["id", "email", "timezone"]);
-
+// The fields {{user.*}} and audience conditions read in place of an attribute of the same name
+// (isBuiltInUserVariable: id, email, timezone). An attribute of such a name would be stored yet never
+// read there: a marketer's mapping to `timezone` would seem to work and change nothing, and the user
+// page would show the name twice. userId, createdAt and updatedAt hide nothing (no template or
+// condition reads a field of that name): clients sending Segment-style traits (createdAt) keep them.
 /** Why an attribute name is refused, or null when it is fine: the one rule of the users API, CSV import and response mappings. */
 export function attributeNameProblem(name: string): string | null {
   return storedAttributeNameProblem(name) ?? builtInFieldProblem(name);
@@ -39,9 +34,9 @@ function storedAttributeNameProblem(name: string): string | null {
   return null;
 }
 
-/** Why a name is a built-in field's (see BUILT_IN_FIELDS), or null. */
+/** Why a name is a built-in field's (isBuiltInUserVariable), or null. */
 export function builtInFieldProblem(name: string): string | null {
-  return BUILT_IN_FIELDS.has(name) ? `"${name}" is a built-in user field: choose another name for the attribute` : null;
+  return isBuiltInUserVariable(name) ? `"${name}" is a built-in user field, not an attribute: set the field itself or choose another name` : null;
 }
 
 /**

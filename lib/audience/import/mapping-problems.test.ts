@@ -26,7 +26,7 @@ describe("mappingProblemText", () => {
 
   it("refuses a column saved as an attribute named like a built-in user field (map it to the field instead)", () => {
     const error = refusal([{ target: "userId" }, { target: "attribute", name: "timezone", type: "string" }]);
-    expect(mappingProblemText(error.details, ["id", "tz"])).toBe('Column "tz": "timezone" is a built-in user field: choose another name for the attribute');
+    expect(mappingProblemText(error.details, ["id", "tz"])).toBe('Column "tz": "timezone" is a built-in user field, not an attribute: set the field itself or choose another name');
   });
 
   it("leaves other refusals to their message", () => {

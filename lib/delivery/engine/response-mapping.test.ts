@@ -164,7 +164,7 @@ describe("response mapping", () => {
     ]);
     const attempt = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: campaign.id, userId: "bif000001" } } });
     expect(attempt.error).toBe(
-      'mapping: $.customer.id -> timezone: "timezone" is a built-in user field: choose another name for the attribute; not saved; $.customer.id -> email: "email" is a built-in user field: choose another name for the attribute; not saved',
+      'mapping: $.customer.id -> timezone: "timezone" is a built-in user field, not an attribute: set the field itself or choose another name; not saved; $.customer.id -> email: "email" is a built-in user field, not an attribute: set the field itself or choose another name; not saved',
     );
     expect(attempt.response).toMatchObject({ savedToUser: ["crmId"] });
   }, 60_000);

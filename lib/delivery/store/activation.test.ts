@@ -178,7 +178,7 @@ describe("activation renders every action (activateCampaign, for every caller)",
     const legacy = await createCampaign({ url: "http://127.0.0.1:9999/hook" });
     await db().action.updateMany({ where: { campaignId: legacy.id }, data: { responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }] } });
     const refused = await activateCampaign(legacy.id);
-    const message = '"timezone" is a built-in user field: choose another name for the attribute';
+    const message = '"timezone" is a built-in user field, not an attribute: set the field itself or choose another name';
     expect(refused).toEqual({ ok: false, problems: [`Webhook 1 (Hook): Save response to user, row 2: ${message}.`], fieldErrors: { "actions.0.responseMapping.1.attribute": message } });
     expect((await db().campaign.findUniqueOrThrow({ where: { id: legacy.id } })).status).toBe("draft");
     await db().action.updateMany({ where: { campaignId: legacy.id }, data: { responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "crmTimezone" }] } });

@@ -78,7 +78,7 @@ describe("campaigns API", () => {
     const action = { ...draft.actions[0], responseMapping: [{ path: "$.crm.id", attribute: "crmId" }, { path: "$.tz", attribute: "timezone" }] };
     const res = await create(send("/campaigns", "POST", { ...draft, actions: [action] }));
     expect(res.status).toBe(400);
-    expect((await res.json()).error).toMatchObject({ code: "validation_error", message: 'actions.0.responseMapping.1.attribute: "timezone" is a built-in user field: choose another name for the attribute' });
+    expect((await res.json()).error).toMatchObject({ code: "validation_error", message: 'actions.0.responseMapping.1.attribute: "timezone" is a built-in user field, not an attribute: set the field itself or choose another name' });
     expect(await db().campaign.count()).toBe(before);
   });
 

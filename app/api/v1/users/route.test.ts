@@ -73,7 +73,7 @@ describe("POST /api/v1/users", () => {
       [JSON.parse('{"userId":"x","attributes":{"__proto__":{"admin":true}}}'), /__proto__.*reserved/],
       [{ userId: "x", attributes: { constructor: 1 } }, /reserved/],
       // built-in fields: {{user.email}} and audience conditions read the field, an attribute of that name would be hidden
-      [{ userId: "x", attributes: { email: "other@example.com" } }, /^attributes\.email: "email" is a built-in user field: choose another name for the attribute$/],
+      [{ userId: "x", attributes: { email: "other@example.com" } }, /^attributes\.email: "email" is a built-in user field, not an attribute: set the field itself or choose another name$/],
       [{ userId: "x", attributes: { timezone: "Pacific/Kiritimati" } }, /^attributes\.timezone: "timezone" is a built-in user field/],
       [{ userId: "x", attributes: { id: "y" } }, /^attributes\.id: "id" is a built-in user field/],
       [{ userId: "x", attributes: { nested: { a: 1 } } }, /attributes\.nested/],
