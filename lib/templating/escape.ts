@@ -93,17 +93,26 @@ export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
  * time since as CPU: a machine so loaded that it paused us is not the template's fault, and a
  * delivery must not fail for it), and in any case at four budgets of wall time.
  */
+/** the least time past the deadline over which the process's CPU is judged */
+const BUSY_WINDOW_MS = 50;
+
 export function overBudget(state: RenderBudget): boolean {
   const now = performance.now();
   if (now <= state.deadline) return false;
   if (now > state.hardDeadline || !cpuUsage) return true;
   if (state.cpuStart) {
+    // judged over all the time since the deadline first passed, not since the last look 25 ms ago: on a
+    // machine shared by many processes, one 25 ms slice may be all CPU and the next none, and a render
+    // given a tenth of a core was found "busy" in such a slice (a 10 s budget ended as out of time)
+    const wall = now - state.cpuStartWall;
     const used = cpuUsage(state.cpuStart);
-    if ((used.user + used.system) / 1000 >= (now - state.cpuStartWall) / 2) return true;
+    if (wall >= BUSY_WINDOW_MS && (used.user + used.system) / 1000 >= wall / 2) return true;
+  } else {
+    // past the deadline for the first time: from now on, is the process busy or paused?
+    state.cpuStart = cpuUsage();
+    state.cpuStartWall = now;
   }
-  // past the deadline for the first time, or paused rather than busy: look again a little later
-  state.cpuStart = cpuUsage();
-  state.cpuStartWall = now;
+  // paused rather than busy (or not judged yet): look again a little later
   state.deadline = Math.min(now + 25, state.hardDeadline);
   return false;
 }
