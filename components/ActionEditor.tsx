@@ -19,6 +19,8 @@ const CONTENT_TYPE_LABELS: Record<ContentType, string> = {
 /** One webhook action: where it goes, how, and what it carries. */
 export function ActionEditor({
   action,
+  webhookId,
+  variant,
   campaignId,
   index,
   active,
@@ -35,6 +37,10 @@ export function ActionEditor({
   readOnly = false,
 }: {
   action: ActionState;
+  /** the webhook's saved id (variant A's row): its signing secret signs every variant */
+  webhookId?: string;
+  /** the variant the fields edit (B, C, ...); absent on the webhook itself (A) */
+  variant?: string;
   campaignId?: string;
   index: number;
   active: boolean;
@@ -129,7 +135,8 @@ export function ActionEditor({
           <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} onChange={(fields) => onChange({ fields })} />
           <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
           <ResponseMappingEditor rows={action.responseMapping ?? []} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
-          <SigningSecretField campaignId={campaignId} actionId={action.id} state={action.signing} onChange={(signing) => onChange({ signing })} />
+          {/* one secret per webhook: the webhook's (A's) row holds it and signs every variant */}
+          <SigningSecretField campaignId={campaignId} actionId={webhookId} variant={variant} state={action.signing} onChange={(signing) => onChange({ signing })} />
         </fieldset>
         {/* the request first, as Braze and Leanplum compose a message before testing variants of it */}
         {variantControls}

@@ -29,6 +29,7 @@ import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
 import { VariantControls } from "./VariantControls";
 import { VariantTabs } from "./VariantTabs";
 import { contentOf, patchAt } from "./variant-state";
+import { variantKey } from "@/lib/campaigns/variants";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
@@ -208,6 +209,8 @@ export function CampaignEditor({
                   <ActionEditor
                     key={action.uid}
                     action={view}
+                    webhookId={action.id}
+                    variant={tab ? variantKey(tab) : undefined}
                     campaignId={state.id}
                     index={i}
                     active={state.actions.length > 1 && action.uid === active?.uid}

@@ -6,17 +6,25 @@ import { removeSigningSecretAction, rotateSigningSecretAction } from "@/app/camp
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { SigningState } from "@/lib/campaigns/signing-secrets";
 import { Button } from "./ui/Button";
+import { CopyButton } from "./ui/CopyButton";
 
-/** The webhook's Standard Webhooks signing secret: generate (shown once), rotate with 24 h overlap, remove. */
+/**
+ * The webhook's Standard Webhooks signing secret: generate (shown once), rotate with 24 h overlap, remove.
+ * One secret per webhook: `actionId` is the webhook's (variant A's), and on a variant's tab (`variant`,
+ * "B") the field shows the webhook's state and its one-time box without buttons of its own.
+ */
 export function SigningSecretField({
   campaignId,
   actionId,
   state,
+  variant,
   onChange,
 }: {
   campaignId?: string;
   actionId?: string;
   state?: SigningState;
+  /** the variant whose tab shows it (B, C, ...); absent on the webhook's own (A) */
+  variant?: string;
   onChange: (state: SigningState) => void;
 }) {
   const [secret, setSecret] = useState<string | null>(null);
@@ -54,6 +62,15 @@ export function SigningSecretField({
       <p className="mt-0.5 text-xs text-slate-500">
         Signs every request per Standard Webhooks (webhook-signature) so the receiver can check it came from Hookline.
       </p>
+      {variant ? (
+        <p className="mt-3 text-sm text-slate-600">
+          {state?.enabled ? (
+            <span className="text-emerald-700">Requests are signed with the webhook&apos;s secret, variant {variant}&apos;s too.</span>
+          ) : (
+            <>Variant {variant} is signed with the webhook&apos;s secret: generate it on variant A, and it signs every variant.</>
+          )}
+        </p>
+      ) : (
       <div className="mt-3 flex flex-wrap items-center gap-2">
         {!saved && <p className="text-sm text-slate-600">Save the webhook to give it a signing secret.</p>}
         {saved && !state?.enabled && (
@@ -73,6 +90,7 @@ export function SigningSecretField({
           </>
         )}
       </div>
+      )}
       {state?.previousValidUntil && (
         <p className="mt-2 text-xs text-slate-500">The previous secret stays valid until <DateTime value={state.previousValidUntil} />.</p>
       )}
@@ -81,13 +99,16 @@ export function SigningSecretField({
           <label htmlFor={`secret-${actionId}`} className="text-sm font-medium text-amber-900">
             New signing secret: copy it now, it is shown only once
           </label>
-          <input
-            id={`secret-${actionId}`}
-            readOnly
-            value={secret}
-            onFocus={(e) => e.target.select()}
-            className="mt-1.5 block w-full rounded-md border border-amber-300 bg-white px-2 py-1.5 font-mono text-xs text-slate-900"
-          />
+          <div className="mt-1.5 flex flex-wrap items-center gap-2">
+            <input
+              id={`secret-${actionId}`}
+              readOnly
+              value={secret}
+              onFocus={(e) => e.target.select()}
+              className="block min-w-0 flex-1 rounded-md border border-amber-300 bg-white px-2 py-1.5 font-mono text-xs text-slate-900"
+            />
+            <CopyButton text={secret} label="Copy signing secret" />
+          </div>
         </div>
       )}
       {message && (

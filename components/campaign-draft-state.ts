@@ -31,7 +31,8 @@ export type ActionState = {
   variants: VariantState[];
 };
 /** A variant's own content (the step's other settings apply to it) and its split. */
-export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers" | "signing"> & {
+// no `signing`: the webhook's secret signs its variants (ActionState.signing)
+export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & {
   splitPercent: string;
 };
 export type CampaignState = { id?: string; name: string; description: string; actions: ActionState[] };
@@ -56,7 +57,7 @@ export function newAction(n = 1): ActionState {
   };
 }
 
-type ContentDraft = Pick<ActionDraftInput, "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & { signing?: SigningState };
+type ContentDraft = Pick<ActionDraftInput, "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers">;
 export type DraftForEditor = Omit<CampaignDraftInput, "actions"> & {
   actions?: (ActionDraftInput & { signing?: SigningState; variants?: (ContentDraft & { splitPercent?: unknown })[] })[];
 };
@@ -73,7 +74,6 @@ function contentState(a: ContentDraft) {
     contentType: a.contentType ?? "application/json",
     fields: (a.fields ?? []).map((f) => ({ uid: uid(), key: f.key, value: f.value, type: f.type ?? "text" })),
     headers: (a.headers ?? []).map((h) => ({ uid: uid(), name: h.name, value: h.value, secret: !!h.secret })),
-    signing: a.signing,
   };
 }
 
@@ -98,6 +98,7 @@ export function stateFromDraft(draft: DraftForEditor): CampaignState {
     description: draft.description ?? "",
     actions: (draft.actions ?? []).map((a) => ({
       ...contentState(a),
+      signing: a.signing,
       timeoutSeconds: String(a.timeoutSeconds ?? DEFAULT_TIMEOUT_SECONDS),
       splitPercent: String(a.splitPercent ?? 100),
       controlPercent: String(a.controlPercent ?? 0),
@@ -138,7 +139,6 @@ export function copyOfAction(a: ActionState): ActionState {
       uid: uid(),
       id: undefined,
       copiedFrom: v.id ?? v.copiedFrom,
-      signing: undefined,
       fields: v.fields.map((f) => ({ ...f, uid: uid() })),
       headers: v.headers.map((h) => ({ ...h, uid: uid() })),
     })),

@@ -4,7 +4,8 @@
 import { MAX_EXTRA_VARIANTS, variantKey } from "@/lib/campaigns/variants";
 import { uid, type ActionState, type VariantState } from "./campaign-draft-state";
 
-const CONTENT_KEYS = ["id", "copiedFrom", "name", "method", "url", "contentType", "fields", "headers", "signing"] as const;
+// not `signing`: the webhook's secret signs every variant, so every tab shows (and changes) the webhook's
+const CONTENT_KEYS = ["id", "copiedFrom", "name", "method", "url", "contentType", "fields", "headers"] as const;
 type ContentKey = (typeof CONTENT_KEYS)[number];
 const isContentKey = (k: string): k is ContentKey => (CONTENT_KEYS as readonly string[]).includes(k);
 

@@ -182,6 +182,7 @@ export async function removeSigningSecretByApi(campaignId: string, actionId: str
     await removeSigningSecret(campaignId, actionId, actor);
   } catch (err) {
     if (err instanceof WebhookNotInCampaignError) throw noWebhook(campaignId, actionId);
+    if (err instanceof SigningSecretError) throw new ApiError(409, "conflict", err.message);
     throw err;
   }
   return new Response(null, { status: 204 });

@@ -8,7 +8,7 @@ import type { DataField, WebhookTemplate } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
-import { lostSecretMessage, openStoredValue, resolveSecrets, storedHeaders, storedSigningSecrets, type LostSecret, type ResolvedSecrets, type SecretGrant } from "./secret-resolver";
+import { lostSecretMessage, openStoredValue, resolveSecrets, signingFor, type Signer, storedHeaders, type LostSecret, type ResolvedSecrets, type SecretGrant } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { sealedAsSecret } from "./sealed-secret";
@@ -33,14 +33,18 @@ type StoredAction = Pick<
   | "previousSigningSecretEnc"
   | "previousSecretExpiresAt"
 > &
-  Partial<Pick<Action, "templateId">> & { responseMapping?: Action["responseMapping"] };
+  Partial<Pick<Action, "templateId" | "variantOfId">> & { responseMapping?: Action["responseMapping"] };
 
 function storedFields(action: Pick<Action, "fields">): DataField[] {
   return Array.isArray(action.fields) ? (action.fields as DataField[]) : [];
 }
 
-/** The stored action as the renderer needs it: URL password back in the URL, secrets decrypted. */
-export function loadWebhookTemplate(action: StoredAction, now = new Date()): WebhookTemplate {
+/**
+ * The stored action as the renderer needs it: URL password back in the URL, secrets decrypted. An A/B
+ * variant's row is signed with its step's secret (`step`, required for it), never its own (signingFor).
+ */
+export function loadWebhookTemplate(action: StoredAction, now = new Date(), step?: Signer): WebhookTemplate {
+  if (action.variantOfId && !step) throw new Error("A variant is signed with its webhook's secret: load it with its webhook");
   const password = action.urlPasswordEnc ? decryptSecret(action.urlPasswordEnc) : null;
   return {
     method: action.method as WebhookTemplate["method"],
@@ -52,7 +56,7 @@ export function loadWebhookTemplate(action: StoredAction, now = new Date()): Web
       value: h.secret ? openStoredValue(h.value) : h.value,
       secret: h.secret,
     })),
-    signingSecrets: storedSigningSecrets(action, now),
+    signingSecrets: signingFor(action.variantOfId ? step : action, action.urlTemplate, now).signingSecrets,
   };
 }
 

@@ -110,7 +110,14 @@ export type ParsedSampleRequest = z.output<typeof sampleRequestSchema>;
 export function renderableDraft(
   action: ParsedSampleRequest["action"],
   variant?: string,
-): { draft: ActionDraft; problems: FieldErrors; stepId: string | undefined; inForm: (problems: TemplateProblem[]) => TemplateProblem[] } {
+): {
+  draft: ActionDraft;
+  problems: FieldErrors;
+  stepId: string | undefined;
+  /** for a variant's content (B, C, ...), the step it varies ("" when not saved): its signing secret signs the variant (secret-resolver.ts) */
+  variantOf: string | undefined;
+  inForm: (problems: TemplateProblem[]) => TemplateProblem[];
+} {
   const strict = actionDraftSchema.safeParse(action);
   const index = variant ? VARIANT_KEYS.indexOf(variant as (typeof VARIANT_KEYS)[number]) : 0;
   // a variant the action does not have is refused by sampleRequestSchema; A is the fallback
@@ -147,5 +154,5 @@ export function renderableDraft(
       }),
       content,
     );
-  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id, inForm };
+  return { draft, problems: strict.success ? {} : fieldErrorsOf(strict.error), stepId: action.id, variantOf: content !== action ? (action.id ?? "") : undefined, inForm };
 }

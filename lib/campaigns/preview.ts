@@ -6,7 +6,7 @@ import { draftWebhookTemplate, urlShownToViewer, type ActionDraft } from "./acti
 import { db } from "../db";
 import { effectiveRole, roleAllows } from "../auth/roles";
 import { SECRET_MASK } from "./limits";
-import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, urlOrigin } from "./secret-resolver";
+import { grantSecretsFor, lostSecretMessage, type LostSecret, type SecretActor, UNTRUSTED_ACTOR, urlOrigin, VARIANT_UNSIGNED } from "./secret-resolver";
 import { sameFixedOrigin } from "./url-origin";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
@@ -23,8 +23,12 @@ export type PreviewResult = {
   user: { id: string } | null;
 };
 
-/** Why a signed action's preview carries no signature: its URL left the saved origin or path, or the host is templated. */
-function signingWithheldWarning(savedUrl: string, url: string): string {
+/**
+ * Why a signed webhook's preview carries no signature: its URL left the saved origin or path, or the host
+ * is templated; for a variant, its URL is not under the webhook's (whose secret signs it).
+ */
+function signingWithheldWarning(savedUrl: string, url: string, variant: boolean): string {
+  if (variant) return VARIANT_UNSIGNED;
   if (urlOrigin(url) === null) return "A templated host is chosen by data, so requests to it are never signed, and saving removes the signing secret.";
   const why = sameFixedOrigin(url, savedUrl) ? "The URL's path or query changed" : "The host changed";
   return `${why}, so this request is not signed, and saving removes the signing secret: generate a new one after saving.`;
@@ -48,7 +52,7 @@ async function asViewerWasShown(draft: ActionDraft, actor: SecretActor): Promise
  * (preview-rate.ts: PreviewTimeExceededError).
  */
 export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor & { id?: string } = UNTRUSTED_ACTOR): Promise<PreviewResult> {
-  const { draft, problems, stepId, inForm } = renderableDraft(input.action, input.variant);
+  const { draft, problems, stepId, variantOf, inForm } = renderableDraft(input.action, input.variant);
   let context;
   try {
     context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId }, now);
@@ -57,10 +61,10 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
     return { request: null, errors: [{ field: "user", message: err.message }], warnings: [], problems, user: null };
   }
   const shown = await asViewerWasShown(draft, actor);
-  const grant = await grantSecretsFor(shown, input.campaign.id, actor);
+  const grant = await grantSecretsFor({ ...shown, variantOf }, input.campaign.id, actor);
   const { template, secrets } = draftWebhookTemplate(shown, grant, now);
   const extra = lostSecretWarnings(secrets.lost);
-  if (secrets.signingWithheld && grant.kind === "refused") extra.push({ field: "url", message: signingWithheldWarning(grant.source.urlTemplate, shown.url) });
+  if (secrets.signingWithheld && grant.signer) extra.push({ field: "url", message: signingWithheldWarning(grant.signer.urlTemplate, shown.url, variantOf !== undefined) });
   const result = withinPreviewTime(actor.id, () => renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true }));
   const user = { id: context.user.id };
   // a secret cleared here is also one with no value: its "type it again" says it once

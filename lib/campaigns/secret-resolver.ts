@@ -10,7 +10,9 @@
 //    here: only that variant's draft reuses its secrets (saveVariants in variant-rows.ts narrows `find`);
 //  - a copy not saved yet (`copiedFrom`) borrows the original's secrets only when the copier is an
 //    admin and the copy keeps the original's origin; it never borrows the signing secret;
-//  - an action's signing secret signs a draft only under the same rule as its own masked secrets.
+//  - a webhook has ONE signing secret, its step's (the row whose variantOfId is null): it signs the step's
+//    requests and every A/B variant's, only at the fixed part the step's URL was saved with (signingFor);
+//    a variant row's own signing columns (written before this rule) are never read.
 // Otherwise the secret is dropped and the caller says which field must be typed again.
 import type { Role } from "../auth/roles";
 import { decryptSecret } from "../crypto/secret-box";
@@ -41,7 +43,12 @@ export type SecretHolder = {
   signingSecretEnc: string | null;
   previousSigningSecretEnc: string | null;
   previousSecretExpiresAt: Date | null;
+  /** set on an A/B variant's row: the step it varies, whose signing secret signs it */
+  variantOfId?: string | null;
 };
+
+/** What signs a webhook's requests: its step's signing columns and the URL they were made for. */
+export type Signer = Pick<SecretHolder, "urlTemplate" | "signingSecretEnc" | "previousSigningSecretEnc" | "previousSecretExpiresAt">;
 
 type StoredHeader = { name: string; value: string; secret: boolean };
 
@@ -66,16 +73,21 @@ export function openStoredValue(value: string): string {
 
 export type SecretRefusal = "foreign" | "copy" | "origin" | "path" | "templated";
 
-export type SecretGrant =
+export type SecretGrant = (
   /** no saved action named: "••••" stands for nothing */
   | { kind: "none" }
-  /** the secrets of `source` may be reused (own: signing secret too) at `origin` */
+  /** the secrets of `source` may be reused at `origin` */
   | { kind: "own" | "copy"; source: SecretHolder; origin: string }
   /** an action was named but its secrets may not be reused here */
-  | { kind: "refused"; reason: SecretRefusal; source: SecretHolder; own: boolean };
+  | { kind: "refused"; reason: SecretRefusal; source: SecretHolder; own: boolean }
+) & {
+  /** the saved step of this campaign whose signing secret signs the draft (signingFor), or null */
+  signer: SecretHolder | null;
+};
 
 export type SecretRequest = {
-  draft: { id?: string; copiedFrom?: string; url: string };
+  /** `variantOf`: the step's id when the draft is one of its A/B variants (saved or not) */
+  draft: { id?: string; copiedFrom?: string; url: string; variantOf?: string };
   /** the campaign being saved, previewed or tested; null for a campaign not saved yet */
   campaignId: string | null | undefined;
   actor: SecretActor;
@@ -83,26 +95,46 @@ export type SecretRequest = {
   find: (id: string) => SecretHolder | null | undefined;
 };
 
-function atSameOrigin(kind: "own" | "copy", source: SecretHolder, url: string): SecretGrant {
+function atSameOrigin(kind: "own" | "copy", source: SecretHolder, url: string, signer: SecretHolder | null): SecretGrant {
   const stored = urlOrigin(source.urlTemplate);
   const typed = urlOrigin(url);
-  if (!stored || !typed) return { kind: "refused", reason: "templated", source, own: kind === "own" };
-  if (stored !== typed) return { kind: "refused", reason: "origin", source, own: kind === "own" };
-  if (urlFixedPart(source.urlTemplate) !== urlFixedPart(url)) return { kind: "refused", reason: "path", source, own: kind === "own" };
-  return { kind, source, origin: typed };
+  if (!stored || !typed) return { kind: "refused", reason: "templated", source, own: kind === "own", signer };
+  if (stored !== typed) return { kind: "refused", reason: "origin", source, own: kind === "own", signer };
+  if (urlFixedPart(source.urlTemplate) !== urlFixedPart(url)) return { kind: "refused", reason: "path", source, own: kind === "own", signer };
+  return { kind, source, origin: typed, signer };
 }
 
-/** THE rule: which saved action, if any, a draft's masked secrets may stand for. */
+/** THE rule: which saved action, if any, a draft's masked secrets may stand for, and which step signs it. */
 export function grantSecrets({ draft, campaignId, actor, find }: SecretRequest): SecretGrant {
   const named = draft.id ? find(draft.id) : null;
-  if (named && campaignId && named.campaignId === campaignId) return atSameOrigin("own", named, draft.url);
+  // a step of this campaign signs its own draft and its variants' drafts; a copy never borrows it
+  const stepOfCampaign = (row: SecretHolder | null | undefined) => (row && campaignId && row.campaignId === campaignId && !row.variantOfId ? row : null);
+  const signer = stepOfCampaign(draft.variantOf !== undefined ? find(draft.variantOf) : named);
+  if (named && campaignId && named.campaignId === campaignId) return atSameOrigin("own", named, draft.url, signer);
   const original = draft.copiedFrom ? find(draft.copiedFrom) : null;
   if (original) {
-    if (!mayCopySecrets(actor)) return { kind: "refused", reason: "copy", source: original, own: false };
-    return atSameOrigin("copy", original, draft.url);
+    if (!mayCopySecrets(actor)) return { kind: "refused", reason: "copy", source: original, own: false, signer };
+    return atSameOrigin("copy", original, draft.url, signer);
   }
-  if (named) return { kind: "refused", reason: "foreign", source: named, own: false };
-  return { kind: "none" };
+  if (named) return { kind: "refused", reason: "foreign", source: named, own: false, signer };
+  return { kind: "none", signer };
+}
+
+/** Why a signed webhook's variant is not signed (preview, Test send, Activate). */
+export const VARIANT_UNSIGNED =
+  "The webhook's signing secret signs its variants only under the host and path it was made for (the webhook's URL up to its first template), so this variant's requests would go unsigned: point it there, or stop signing the webhook.";
+
+/**
+ * THE signing rule. A webhook has one signing secret, its step's: it signs the step's requests and its
+ * A/B variants' (a marketer generates one secret per webhook, and its receiver verifies every request
+ * with it). It signs only a URL with the fixed part (origin, then path and query up to the first
+ * template) the step's URL was saved with, as a moved URL loses it: a variant or a draft elsewhere is
+ * `withheld` (sent unsigned; Activate and Test send refuse it while the webhook is signed).
+ */
+export function signingFor(step: Signer | null | undefined, url: string, now: Date): { signingSecrets: string[] | undefined; signingWithheld: boolean } {
+  const secrets = step ? storedSigningSecrets(step, now) : undefined;
+  if (!step || !secrets) return { signingSecrets: undefined, signingWithheld: false };
+  return sameFixedPart(url, step.urlTemplate) ? { signingSecrets: secrets, signingWithheld: false } : { signingSecrets: undefined, signingWithheld: true };
 }
 
 /** Current signing secret first; the previous one while its rotation grace period lasts. */
@@ -123,12 +155,12 @@ export type ResolvedSecrets = {
   urlTemplate: string;
   password: string | null;
   headers: HeaderField[];
-  /** only for the action's own draft at its saved origin */
+  /** the step's signing secrets (signingFor): for its own draft, or a variant's, at its saved fixed part */
   signingSecrets: string[] | undefined;
-  /** the action is signed, but this draft may not be signed with its secret (origin changed or templated) */
+  /** the webhook is signed, but this draft may not be signed with its secret (another fixed part, or templated) */
   signingWithheld: boolean;
   lost: LostSecret[];
-  /** whether any stored secret (password, header, signing secret) was put in */
+  /** whether a stored URL password or header value was put in (the signing secret guards itself: render-request.ts) */
   reusedStored: boolean;
   /**
    * draft fields ("headers.N.value") that are "••••" where the saved action keeps that header as plain
@@ -174,9 +206,7 @@ export function resolveSecrets(
     return { name: h.name, value: previous ? openStoredValue(previous.value) : "", secret: true };
   });
 
-  const signingSecrets = grant.kind === "own" ? storedSigningSecrets(grant.source, now) : undefined;
-  if (signingSecrets) reusedStored = true;
-  const signingWithheld = !!refused?.own && !!storedSigningSecrets(refused.source, now);
+  const { signingSecrets, signingWithheld } = signingFor(grant.signer, url.urlTemplate, now);
   return { urlTemplate: url.urlTemplate, password, headers, signingSecrets, signingWithheld, lost, reusedStored, maskedPlain };
 }
 
@@ -207,15 +237,20 @@ export function signingRemovedMessage(saved: Pick<SecretHolder, "urlTemplate">, 
   return `${why}, so the signing secret was removed: generate a new one.`;
 }
 
+/** The signing columns of a row that signs nothing (a variant's). */
+export const NO_SIGNING_SECRET = { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } as const;
+
 /** The columns a copy of a stored action may carry: all of them for an admin, none of its secrets otherwise. */
 export function copyableSecrets(action: SecretHolder, actor: SecretActor) {
   if (mayCopySecrets(actor)) {
+    // a variant's row holds no signing secret (its step's signs it): one stored before that rule is not copied
+    const signer = action.variantOfId ? NO_SIGNING_SECRET : action;
     return {
       urlPasswordEnc: action.urlPasswordEnc,
       headers: storedHeaders(action),
-      signingSecretEnc: action.signingSecretEnc,
-      previousSigningSecretEnc: action.previousSigningSecretEnc,
-      previousSecretExpiresAt: action.previousSecretExpiresAt,
+      signingSecretEnc: signer.signingSecretEnc,
+      previousSigningSecretEnc: signer.previousSigningSecretEnc,
+      previousSecretExpiresAt: signer.previousSecretExpiresAt,
     };
   }
   return {
@@ -234,7 +269,7 @@ export async function grantSecretsFor(
   campaignId: string | null | undefined,
   actor: SecretActor,
 ): Promise<SecretGrant> {
-  const ids = [draft.id, draft.copiedFrom].filter((x): x is string => !!x);
+  const ids = [draft.id, draft.copiedFrom, draft.variantOf].filter((x): x is string => !!x);
   const rows = ids.length ? await db().action.findMany({ where: { id: { in: ids } } }) : [];
   return grantSecrets({ draft, campaignId, actor, find: (id) => rows.find((r) => r.id === id) });
 }

@@ -1,5 +1,6 @@
-// An action's Standard Webhooks signing secret: generated here, shown once, stored encrypted.
-// Rotating keeps the previous secret valid for 24 hours (requests then carry two signatures).
+// A webhook's Standard Webhooks signing secret: generated here, shown once, stored encrypted on its
+// step's row, and signing its A/B variants too (a variant row never holds one). Rotating keeps the
+// previous secret valid for 24 hours (requests then carry two signatures).
 import { db } from "../db";
 import { recordAudit } from "../auth/audit";
 import { encryptSecret } from "../crypto/secret-box";
@@ -14,6 +15,9 @@ export class SigningSecretError extends Error {
   name = "SigningSecretError";
 }
 const TEMPLATED_HOST = "A webhook whose host is a template cannot be signed: its host is chosen by data. Give it a fixed host (https://api.example.com/…) to sign its requests.";
+
+// one secret per webhook: its step's signs every variant (secret-resolver.ts signingFor)
+const VARIANT_ROW = "A variant is signed with its webhook's signing secret: generate it on the webhook (variant A), and it signs every variant.";
 
 const CHANGED_MEANWHILE = "The webhook changed meanwhile (its URL or signing secret was saved by someone else), so no secret was generated: try again.";
 
@@ -37,6 +41,7 @@ export async function rotateSigningSecret(campaignId: string, actionId: string, 
   const now = options.now ?? new Date();
   const action = await db().action.findFirst({ where: { id: actionId, campaignId } });
   if (!action) throw new WebhookNotInCampaignError();
+  if (action.variantOfId) throw new SigningSecretError(VARIANT_ROW);
   if (urlOrigin(action.urlTemplate) === null) throw new SigningSecretError(TEMPLATED_HOST);
   const secret = generateSigningSecret();
   const data = {
@@ -64,9 +69,13 @@ export async function rotateSigningSecret(campaignId: string, actionId: string, 
  */
 export async function removeSigningSecret(campaignId: string, actionId: string, actor = "system"): Promise<void> {
   const { count } = await db().action.updateMany({
-    where: { id: actionId, campaignId },
+    where: { id: actionId, campaignId, variantOfId: null },
     data: { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null },
   });
-  if (!count) throw new WebhookNotInCampaignError();
+  if (!count) {
+    // "done" for a variant would be untrue: the webhook's secret still signs it
+    if (await db().action.findFirst({ where: { id: actionId, campaignId }, select: { id: true } })) throw new SigningSecretError(VARIANT_ROW);
+    throw new WebhookNotInCampaignError();
+  }
   await recordAudit({ actor, action: "signing_secret.removed", target: actionId, details: { campaignId } });
 }

@@ -12,7 +12,7 @@ import { draftWebhookTemplate } from "./action-template";
 import { CampaignNotFoundError, WebhookNotInCampaignError } from "./campaigns";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
-import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR } from "./secret-resolver";
+import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR, VARIANT_UNSIGNED } from "./secret-resolver";
 import { sampleContext, sampleUserLabel, SampleUserMissingError } from "./sample-context";
 import { reserveTestSend, scopeOf } from "./test-send-limits";
 import { VARIANT_KEYS, variantKey, type VariantKey } from "./variants";
@@ -93,8 +93,8 @@ async function savedStepOf(input: ParsedSampleRequest, stepId: string | undefine
 export async function runTestSend(input: ParsedSampleRequest, now = new Date(), actor: TestSender = UNTRUSTED_ACTOR): Promise<TestSendView> {
   const campaignId = input.campaign.id || null;
   if (campaignId && !(await db().campaign.findUnique({ where: { id: campaignId }, select: { id: true } }))) throw new CampaignNotFoundError();
-  const { draft, stepId, inForm } = renderableDraft(input.action, input.variant);
-  const grant = await grantSecretsFor(draft, campaignId, actor);
+  const { draft, stepId, variantOf, inForm } = renderableDraft(input.action, input.variant);
+  const grant = await grantSecretsFor({ ...draft, variantOf }, campaignId, actor);
   const ownAction = grant.kind === "own" || (grant.kind === "refused" && grant.own);
   // a variant's send is its own (A's, or a saved variant's); a variant not saved yet is kept by its webhook
   const actionId = ownAction && draft.id ? draft.id : await savedStepOf(input, stepId, campaignId);
@@ -119,7 +119,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
-      else if (secrets.signingWithheld) error = SIGNING_REFUSED;
+      else if (secrets.signingWithheld) error = variantOf === undefined ? SIGNING_REFUSED : VARIANT_UNSIGNED;
       else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`;
       // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
       else if (secrets.reusedStored && renderedOrigin(rendered.request.url) !== grantedOrigin) error = ORIGIN_MOVED;

@@ -1,12 +1,14 @@
 // A webhook's variants as Action rows (variantOfId = the step): written by saveCampaign from the
 // draft's `variants`, read back into the editor's draft, copied by duplicate. A variant row is its
-// own action for secrets: a masked secret is reused only by the same variant row (of the same step,
-// in the same campaign) at the same origin (the secret resolver decides).
+// own action for its URL password and secret headers: a masked secret is reused only by the same
+// variant row (of the same step, in the same campaign) at the same origin (the secret resolver
+// decides). It has no signing secret: the step's signs it (signingFor), so its signing columns are
+// written empty and its draft shows no signing state of its own.
 import type { Action } from "../db";
 import type { Db } from "../db";
 import type { MemberRole } from "../auth/roles";
 import { actionToDraft, sealActionDraft } from "./action-template";
-import { grantSecrets, keepsSigningSecret, lostSecretMessage, signingRemovedMessage, type SecretActor } from "./secret-resolver";
+import { grantSecrets, lostSecretMessage, NO_SIGNING_SECRET, type SecretActor } from "./secret-resolver";
 import type { ActionDraft, VariantDraftInput } from "./schemas";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -55,13 +57,10 @@ export async function saveVariants(
     };
     const existing = isVariantOf(own, stepId, campaignId) ? own : undefined;
     const draft: ActionDraft = { ...step, ...variant, id: existing?.id, variants: [], splitPercent: variant.splitPercent, controlPercent: 0 };
-    const grant = grantSecrets({ draft: { id: variant.id, copiedFrom: variant.copiedFrom, url: variant.url }, campaignId, actor, find });
+    const grant = grantSecrets({ draft: { id: variant.id, copiedFrom: variant.copiedFrom, url: variant.url, variantOf: stepId }, campaignId, actor, find });
     const at = `${prefix}.variants.${position}`;
     const sealed = sealActionDraft(draft, grant, `${at}.`);
     for (const lost of sealed.lost) note(`${at}.${lost.field}`, lostSecretMessage(lost, "save"));
-    // cleared whatever was read: a Generate may have committed a secret for the old URL since (campaigns.ts)
-    const unsign = !!existing && !keepsSigningSecret(existing, sealed.data.urlTemplate);
-    if (unsign && existing.signingSecretEnc) note(`${at}.url`, signingRemovedMessage(existing, sealed.data.urlTemplate));
     const data = {
       ...sealed.data,
       position,
@@ -69,7 +68,8 @@ export async function saveVariants(
       controlPercent: 0,
       // the step's delivery settings are the ones used; the variant keeps a copy for reading only
       timeoutMs: step.timeoutSeconds * 1000,
-      ...(unsign ? { signingSecretEnc: null, previousSigningSecretEnc: null, previousSecretExpiresAt: null } : {}),
+      // the step's secret signs the variant; one stored on the row before that rule goes at its next save
+      ...NO_SIGNING_SECRET,
     };
     if (existing) {
       await tx.action.update({ where: { id: existing.id }, data });
@@ -95,8 +95,9 @@ export function stepToDraft(step: Action, rows: Action[], reader: MemberRole) {
     ...actionToDraft(step, reader),
     splitPercent: variants.length ? step.splitPercent : 100,
     controlPercent: step.controlPercent,
-    variants: variants.map((v): VariantDraftInput & { signing: ReturnType<typeof actionToDraft>["signing"] } => {
-      const { timeoutSeconds: _t, ...content } = actionToDraft(v, reader);
+    // no `signing` per variant: the webhook's (the step's) signs them all
+    variants: variants.map((v): VariantDraftInput => {
+      const { timeoutSeconds: _t, signing: _s, ...content } = actionToDraft(v, reader);
       return { ...content, splitPercent: v.splitPercent };
     }),
   };

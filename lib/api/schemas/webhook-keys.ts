@@ -6,12 +6,13 @@ import { actionDraftSchema, dataFieldSchema, headerFieldSchema, variantDraftSche
 
 // The editor's schemas let keys they do not know go by (its form state carries more than it saves);
 // the API names them instead: a typo ("secrett", "timeout") would otherwise save a plain, unmasked
-// header or the default timeout without a word. What GET answers with and a save ignores (`signing`;
-// a variant's copy of its action's `responseMapping` and `templateId`, lib/campaigns/variant-rows.ts
-// stepToDraft) is let by, so a GET's actions can be sent back as they are.
+// header or the default timeout without a word. What GET answers with and a save ignores (a webhook's
+// `signing`; a variant's copy of its action's `responseMapping` and `templateId`, lib/campaigns/variant-rows.ts
+// stepToDraft) is let by, so a GET's actions can be sent back as they are. A variant has no `signing`:
+// its webhook's secret signs it, and a body giving it one is refused rather than ignored.
 const webhookObjects = {
   action: { keys: Object.keys(actionDraftSchema.shape), ignored: ["signing"] },
-  variant: { keys: Object.keys(variantDraftSchema.shape), ignored: ["signing", "responseMapping", "templateId"] },
+  variant: { keys: Object.keys(variantDraftSchema.shape), ignored: ["responseMapping", "templateId"] },
   field: { keys: Object.keys(dataFieldSchema.shape), ignored: [] },
   header: { keys: Object.keys(headerFieldSchema.shape), ignored: [] },
 };

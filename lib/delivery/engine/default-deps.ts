@@ -17,7 +17,7 @@ export async function defaultDeliveryDeps(overrides: Partial<DeliveryDeps> = {})
   return {
     render: (template, ctx, opts) => renderWebhookRequest(template, ctx, opts),
     send: (request, opts) => sendWebhook(request, opts),
-    loadTemplate: (action, now) => loadWebhookTemplate(action, now),
+    loadTemplate: (action, now, step) => loadWebhookTemplate(action, now, step),
     now: () => new Date(),
     retryScheduleMs: retryScheduleFromEnv(),
     ...overrides,

@@ -7,7 +7,8 @@ import type { GatedSender, GateLimits, SharedSendTimes } from "./send-gate";
 export type DeliveryDeps = {
   render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
   send: (request: BuiltRequest, opts?: { timeoutMs?: number }) => Promise<SendResult>;
-  loadTemplate: (action: Action, now: Date) => WebhookTemplate;
+  /** `step`: for a variant's row, the step whose signing secret signs it (loadWebhookTemplate) */
+  loadTemplate: (action: Action, now: Date, step?: Action) => WebhookTemplate;
   now: () => Date;
   random?: () => number;
   /** replaces every action's retry waits (drills and tests); null = each action's policy */

@@ -36,7 +36,7 @@ export const FREQUENCY_CAP_SETTING = "frequencyCap";
 type CampaignRow = { id: string; name: string; status: string; capExempt: boolean; startAt: Date | null; endAt: Date | null; deliveryRule: unknown };
 
 export class BatchContextLoader {
-  private templates = new Map<string, { version: number; template: WebhookTemplate | null; error: string | null }>();
+  private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
   private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[] } | null = null;
 
@@ -54,13 +54,14 @@ export class BatchContextLoader {
     return cap;
   }
 
-  private template(action: Action, now: Date) {
-    const version = action.updatedAt.getTime();
+  /** `step`: a variant's step, whose signing secret signs it (a new secret there is a new version here too). */
+  private template(action: Action, step: Action | undefined, now: Date) {
+    const version = `${action.updatedAt.getTime()}:${step?.updatedAt.getTime() ?? ""}`;
     const cached = this.templates.get(action.id);
     if (cached && cached.version === version) return cached;
-    let entry: { version: number; template: WebhookTemplate | null; error: string | null };
+    let entry: { version: string; template: WebhookTemplate | null; error: string | null };
     try {
-      entry = { version, template: this.deps.loadTemplate(action, now), error: null };
+      entry = { version, template: this.deps.loadTemplate(action, now, step), error: null };
     } catch (err) {
       entry = { version, template: null, error: `Could not load the webhook: ${(err as Error).message}` };
     }
@@ -110,10 +111,12 @@ export class BatchContextLoader {
       }
       campaignMap.set(c.id, { ...c, rule });
     }
+    const byId = new Map(actions.map((a) => [a.id, a]));
     return {
       users,
       actions: new Map(actions.map((a) => {
-        const t = this.template(a, now);
+        // a variant's step is in the batch too: every delivery of a variant names its step (actionId)
+        const t = this.template(a, a.variantOfId ? byId.get(a.variantOfId) : undefined, now);
         return [a.id, { action: a, template: t.template, templateError: t.error }];
       })),
       campaigns: campaignMap,

@@ -16,6 +16,7 @@ import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } f
 import { isPlaceholderPath } from "../../templating";
 import { urlOrigin } from "../../campaigns/url-origin";
 import { secretsAtTemplatedHost } from "../../campaigns/fixed-host-secrets";
+import { signingFor, VARIANT_UNSIGNED } from "../../campaigns/secret-resolver";
 import { currentAllowList, portOf, refusalWithoutLookup, type AllowList } from "../../webhooks/ssrf";
 import type { TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import type { DeliveryRule } from "../core/rules";
@@ -101,10 +102,10 @@ const TYPE_ERROR = /is not a number$|is not true or false$/;
 
 type Judged = { problem: TemplateProblem; standIn?: { paths: string[]; value: unknown } };
 
-function judge(action: Action, sample: ActivationSample, now: Date): { template: WebhookTemplate; judged: Judged[] } | { loadError: string } {
+function judge(action: Action, sample: ActivationSample, now: Date, step: Action | undefined): { template: WebhookTemplate; judged: Judged[] } | { loadError: string } {
   let template: WebhookTemplate;
   try {
-    template = loadWebhookTemplate(action, now);
+    template = loadWebhookTemplate(action, now, step);
   } catch (err) {
     return { loadError: (err as Error).message };
   }
@@ -122,6 +123,8 @@ function judge(action: Action, sample: ActivationSample, now: Date): { template:
   const judged: Judged[] = result.warnings.filter((w) => w.path && isPlaceholderPath(w.path)).map((w) => ({ problem: { field: w.field, message: w.message } }));
   const refused = refusedDestination(template.url, sample.destinations);
   if (refused) judged.unshift({ problem: { field: "url", message: refused } });
+  // a signed webhook's variant outside the place its secret was made for would reach its receiver unsigned
+  if (action.variantOfId && signingFor(step, action.urlTemplate, now).signingWithheld) judged.push({ problem: { field: "url", message: VARIANT_UNSIGNED } });
   // a stored secret at a templated host is never sent (render-request.ts fails every delivery): said as the save says it
   for (const problem of secretsAtTemplatedHost(template)) judged.push({ problem });
   // a secret header nobody typed (the Generic JSON POST's Authorization) is never sent: every receiver would refuse the request
@@ -184,9 +187,9 @@ export type ActionCheck = {
   fieldErrors: Record<string, string>;
 };
 
-/** The action's problems that no data can fix; none when it can be activated. */
-export function checkAction(action: Action, sample: ActivationSample = { event: null }, now = new Date()): ActionCheck {
-  const result = judge(action, sample, now);
+/** The action's problems that no data can fix; none when it can be activated. `step`: a variant's step, whose secret signs it. */
+export function checkAction(action: Action, sample: ActivationSample = { event: null }, now = new Date(), step?: Action): ActionCheck {
+  const result = judge(action, sample, now, step);
   if ("loadError" in result) return { problems: [result.loadError], fieldErrors: {} };
   const fieldErrors: Record<string, string> = {};
   // at the field as the preview's errors are (PreviewPanel): the message, then where in the template
@@ -195,6 +198,6 @@ export function checkAction(action: Action, sample: ActivationSample = { event: 
 }
 
 /** The action's problems that no data can fix, in the editor's words; [] when it can be activated. */
-export function checkActionRenders(action: Action, sample: ActivationSample = { event: null }, now = new Date()): string[] {
-  return checkAction(action, sample, now).problems;
+export function checkActionRenders(action: Action, sample: ActivationSample = { event: null }, now = new Date(), step?: Action): string[] {
+  return checkAction(action, sample, now, step).problems;
 }

@@ -95,7 +95,7 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
       const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
       if (!action.urlTemplate.trim()) problems.push(`${which}: enter a URL.`);
       else {
-        const checked = checkAction(action, sample, now);
+        const checked = checkAction(action, sample, now, i ? step : undefined);
         for (const p of checked.problems) problems.push(`${which}: ${p}`);
         const at = i ? `actions.${stepIndex}.variants.${i - 1}.` : `actions.${stepIndex}.`;
         for (const [path, message] of Object.entries(checked.fieldErrors)) fieldErrors[`${at}${path}`] = message;
