@@ -8,11 +8,11 @@ import { actionDraftSchema, dataFieldSchema, headerFieldSchema, variantDraftSche
 // the API names them instead: a typo ("secrett", "timeout") would otherwise save a plain, unmasked
 // header or the default timeout without a word. What GET answers with and a save ignores (a webhook's
 // `signing`; a variant's copy of its action's `responseMapping` and `templateId`, lib/campaigns/variant-rows.ts
-// stepToDraft) is let by, so a GET's actions can be sent back as they are. A variant has no `signing`:
-// its webhook's secret signs it, and a body giving it one is refused rather than ignored.
+// stepToDraft) is let by, so a GET's actions can be sent back as they are. A variant's `signing` (a GET
+// answered it before a webhook's secret signed its variants) is still ignored, so such a read saves.
 const webhookObjects = {
   action: { keys: Object.keys(actionDraftSchema.shape), ignored: ["signing"] },
-  variant: { keys: Object.keys(variantDraftSchema.shape), ignored: ["responseMapping", "templateId"] },
+  variant: { keys: Object.keys(variantDraftSchema.shape), ignored: ["signing", "responseMapping", "templateId"] },
   field: { keys: Object.keys(dataFieldSchema.shape), ignored: [] },
   header: { keys: Object.keys(headerFieldSchema.shape), ignored: [] },
 };

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { encryptSecret } from "../../crypto/secret-box";
 import { rotateSigningSecret, SigningSecretError } from "../../campaigns/signing-secrets";
-import { getCampaignDraft, saveCampaign } from "../../campaigns/campaigns";
+import { duplicateCampaign, getCampaignDraft, saveCampaign } from "../../campaigns/campaigns";
 import { campaignDraftSchema } from "../../campaigns/schemas";
 import { sampleRequestSchema, type SampleRequest } from "../../campaigns/preview-input";
 import { runTestSend } from "../../campaigns/test-sends";
@@ -96,6 +96,15 @@ describe("a signed webhook's variants are signed with its secret", () => {
     expect((await db().action.findUniqueOrThrow({ where: { id: variantId } })).signingSecretEnc).toBeNull();
     const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
     expect(step.variants[0]).not.toHaveProperty("signing");
+    // an admin's copy keeps the webhook's secret; a variant's own (stored before the rule) is not copied, nor kept by a save
+    await rotateSigningSecret(id, step.id!);
+    await db().action.update({ where: { id: variantId }, data: { signingSecretEnc: encryptSecret(generateSigningSecret()) } });
+    const copyId = (await duplicateCampaign(id, { role: "admin" }))!;
+    const copied = await db().action.findMany({ where: { campaignId: copyId }, orderBy: { variantOfId: "asc" } });
+    expect(copied.map((a) => [a.variantOfId === null, a.signingSecretEnc !== null]).sort()).toEqual([[false, false], [true, true]]);
+    await saveCampaign(campaignDraftSchema.parse({ id, name: "Signed AB vno", actions: [step] }), { role: "admin" });
+    expect((await db().action.findUniqueOrThrow({ where: { id: variantId } })).signingSecretEnc).toBeNull();
+    expect((await db().action.findUniqueOrThrow({ where: { id: step.id! } })).signingSecretEnc).not.toBeNull();
   });
 
   it("Activate refuses a signed webhook whose variant goes to another host or path, where the secret may not go", async () => {

@@ -7,6 +7,7 @@ import { POST as create } from "./route";
 import { GET as getOne, PUT } from "./[id]/route";
 import { POST as activate } from "./[id]/activate/route";
 import { GET as deliveries } from "./[id]/deliveries/route";
+import { DELETE as stopSigning, POST as generateSecret } from "./[id]/actions/[actionId]/signing-secret/route";
 
 let admin: Record<string, string>;
 beforeAll(async () => {
@@ -66,5 +67,25 @@ describe("campaigns API with variants", () => {
     expect(removed.status).toBe(409);
     expect((await removed.json()).error.message).toMatch(/has deliveries, so it cannot be removed/);
     expect(Object.keys((openApiDocument().paths as Record<string, Record<string, { responses: object }>>)["/api/v1/campaigns/{id}"]!.put!.responses)).toContain("409");
+  });
+
+  it("one signing secret per webhook: a variant's row gets none (409), the read shows no signing per variant, and a body giving a variant one changes nothing", async () => {
+    const created = await (await create(send("/campaigns", "POST", { ...draft, name: "AB signed by API" }))).json();
+    const step = created.actions[0];
+    const variantId = step.variants[0].id;
+    const at = (actionId: string) => ({ params: Promise.resolve({ id: created.id, actionId }) });
+    const onVariant = await generateSecret(send(`/campaigns/${created.id}/actions/${variantId}/signing-secret`, "POST"), at(variantId));
+    expect(onVariant.status).toBe(409);
+    expect((await onVariant.json()).error.message).toMatch(/signed with its webhook's signing secret/);
+    expect((await stopSigning(send(`/campaigns/${created.id}/actions/${variantId}/signing-secret`, "DELETE"), at(variantId))).status).toBe(409);
+    expect((await generateSecret(send(`/campaigns/${created.id}/actions/${step.id}/signing-secret`, "POST"), at(step.id))).status).toBe(200);
+    const read = await (await getOne(send(`/campaigns/${created.id}`, "GET"), params(created.id))).json();
+    expect(read.actions[0].signing).toMatchObject({ enabled: true });
+    expect(read.actions[0].variants[0]).not.toHaveProperty("signing");
+    // a variant's `signing` (an older read answered one) is ignored: the row stays without a secret, the webhook keeps its own
+    const body = { name: read.name, actions: [{ ...read.actions[0], variants: [{ ...read.actions[0].variants[0], signing: { enabled: true, previousValidUntil: null } }] }] };
+    expect((await PUT(send(`/campaigns/${created.id}`, "PUT", body), params(created.id))).status).toBe(200);
+    expect((await db().action.findUniqueOrThrow({ where: { id: variantId } })).signingSecretEnc).toBeNull();
+    expect((await db().action.findUniqueOrThrow({ where: { id: step.id } })).signingSecretEnc).not.toBeNull();
   });
 });
