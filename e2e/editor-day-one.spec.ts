@@ -98,6 +98,19 @@ test("bug 7 and bug 6: sample event parameters survive the first save; the previ
   expect(sent.url).toMatch(/^\/signed\//);
   expect(String(sent.headers["webhook-signature"])).toMatch(/^v1,/);
   for (const name of Object.keys(sent.headers).filter((h) => h.startsWith("webhook-"))) await expect(preview).toContainText(name);
+  await expect(page.getByRole("button", { name: "Copy signing secret" })).toBeVisible();
+
+  // One secret signs every variant: B's tab shows the webhook's state (no Generate of its own), and its test send is signed
+  await page.getByRole("button", { name: "Add variant" }).click();
+  await expect(page.getByRole("tab", { name: "Variant B" })).toHaveAttribute("aria-selected", "true");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/signed/{{user.id}}/b`);
+  await expect(page.getByText("Requests are signed with the webhook's secret, variant B's too.")).toBeVisible();
+  await expect(page.getByRole("button", { name: "Generate signing secret" })).toHaveCount(0);
+  await expect(preview).toContainText("webhook-signature");
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect.poll(() => received.at(-1)?.url).toMatch(/^\/signed\/[^/]+\/b$/);
+  expect(String(received.at(-1)!.headers["webhook-signature"])).toMatch(/^v1,/);
+  await page.getByRole("tab", { name: "Variant A" }).click();
 
   await page.getByRole("button", { name: "Stop signing" }).click();
   await expect(page.getByText("Requests are no longer signed.")).toBeVisible();
