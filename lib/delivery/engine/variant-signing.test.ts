@@ -14,6 +14,7 @@ import { sampleRequestSchema, type SampleRequest } from "../../campaigns/preview
 import { runTestSend } from "../../campaigns/test-sends";
 import { previewAction } from "../../campaigns/preview";
 import { generateSigningSecret } from "../../webhooks/sign";
+import { VARIANT_UNSIGNED } from "../../campaigns/secret-resolver";
 import { activateCampaign } from "../store/lifecycle";
 import { waitFor, type Received } from "../testing/receiver";
 import { createUsers } from "../testing/fixtures";
@@ -112,6 +113,16 @@ describe("a signed webhook's variants are signed with its secret", () => {
     await rotateSigningSecret(id, step.id!);
     const result = await activateCampaign(id);
     expect(result.ok).toBe(false);
-    expect(JSON.stringify(result)).toMatch(/signing secret/i);
+    expect(result).toMatchObject({ fieldErrors: { "actions.0.variants.0.url": VARIANT_UNSIGNED } });
+    // its Test send sends nothing and says why; its preview warns at the URL
+    await createUsers(1, "vfar");
+    const fresh = (await getCampaignDraft(id, "admin"))!.actions![0]! as SampleRequest["action"];
+    const input = sampleRequestSchema.parse({ action: fresh, campaign: { id, name: "Signed AB vfar" }, userId: "vfar000000", variant: "B" });
+    const before = harness.receiver.received.length;
+    const send = await runTestSend(input, new Date(), { role: "editor", id: "vfar-member" });
+    expect(send).toMatchObject({ outcome: "failed", error: VARIANT_UNSIGNED });
+    expect(harness.receiver.received.length).toBe(before);
+    const preview = await previewAction(input, new Date(), { role: "editor" });
+    expect(preview.warnings).toContainEqual(expect.objectContaining({ field: "url", message: VARIANT_UNSIGNED }));
   });
 });
