@@ -5,12 +5,13 @@
 // section, the outcomes and the results. It stops polling once nothing can change by itself (a
 // draft, or a finished campaign with nothing waiting).
 import { useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useEffect, type ReactNode } from "react";
+import { createContext, useContext, useEffect, useMemo, type ReactNode } from "react";
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import type { CampaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 import { useCampaignOutcomes } from "./use-outcomes";
 
-const LiveStatus = createContext<string | null>(null);
+// `live`: active, or deliveries still waiting (the outcomes' `live`)
+const LiveStatus = createContext<{ status: string; live: boolean } | null>(null);
 
 export function CampaignLiveStatus({ campaignId, initial, children }: { campaignId: string; initial: CampaignOutcomes; children: ReactNode }) {
   const queryClient = useQueryClient();
@@ -20,10 +21,18 @@ export function CampaignLiveStatus({ campaignId, initial, children }: { campaign
   useEffect(() => {
     queryClient.setQueryData(deliveryKeys.outcomes(campaignId), initial);
   }, [queryClient, campaignId, initial]);
-  return <LiveStatus.Provider value={data.progress.status}>{children}</LiveStatus.Provider>;
+  const status = data.progress.status;
+  const live = data.live;
+  const value = useMemo(() => ({ status, live }), [status, live]);
+  return <LiveStatus.Provider value={value}>{children}</LiveStatus.Provider>;
 }
 
 /** The campaign's live status inside CampaignLiveStatus; elsewhere (a new campaign) `rendered`, the status the page was rendered with. */
 export function useLiveCampaignStatus<T extends string | undefined>(rendered: T): T | string {
-  return useContext(LiveStatus) ?? rendered;
+  return useContext(LiveStatus)?.status ?? rendered;
+}
+
+/** Whether deliveries may still go out by themselves (active, or some waiting); `rendered` outside CampaignLiveStatus. */
+export function useLiveCampaignSending(rendered: boolean): boolean {
+  return useContext(LiveStatus)?.live ?? rendered;
 }

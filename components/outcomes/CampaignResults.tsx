@@ -1,15 +1,16 @@
 "use client";
 // The campaign page's "Goal and results": the conversion goal, and per step the results table,
-// live while the campaign sends.
+// live while the campaign sends and while its goal window is open (conversions still arrive).
 import type { CampaignResults as Data } from "@/lib/campaigns/conversion-results";
 import { describeWindow, type GoalSettings } from "@/lib/campaigns/goals";
 import { GoalForm } from "./GoalForm";
 import { ResultsTable } from "./ResultsTable";
 import { useCampaignResults } from "./use-results";
-import { useLiveCampaignStatus } from "./CampaignLiveStatus";
+import { useLiveCampaignSending, useLiveCampaignStatus } from "./CampaignLiveStatus";
 
 export function CampaignResults({ campaignId, initial, goal, eventNames, status }: { campaignId: string; initial: Data; goal: GoalSettings; eventNames: string[]; status: string }) {
-  const { data, error } = useCampaignResults(campaignId, initial, useLiveCampaignStatus(status) === "active");
+  const liveStatus = useLiveCampaignStatus(status);
+  const { data, error } = useCampaignResults(campaignId, initial, { status: liveStatus, waiting: useLiveCampaignSending(liveStatus === "active") });
   const reachedAnyone = data.steps.some((s) => s.groups.some((g) => g.reached > 0));
   return (
     <section aria-labelledby="results-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">

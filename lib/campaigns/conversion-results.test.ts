@@ -143,6 +143,15 @@ describe("campaignResults", () => {
     expect(reminder!.verdict).toEqual({ kind: "single" });
   });
 
+  it("says until when conversions may still arrive: the window after the last user reached (u9's control assignment at +480 h)", async () => {
+    expect((await campaignResults(campaignId, NOW))!.goalOpenUntil).toBe(at(24 * 20 + 24).toISOString());
+    await db().controlGroupMember.deleteMany({ where: { campaignId, userId: "cv000009" } });
+    const delivered = (await campaignResults(campaignId, NOW))!.goalOpenUntil;
+    await db().controlGroupMember.create({ data: { campaignId, actionId: step1, userId: "cv000009", triggerKey: "activation", assignedAt: at(24 * 20) } });
+    // the last delivered webhook: u4's second at +10 h (its window started at +0 h: never an early stop, at worst a late one)
+    expect(delivered).toBe(at(10 + 24).toISOString());
+  });
+
   it("is null for an unknown campaign; without a goal, shows counts without rates", async () => {
     expect(await campaignResults("nope", NOW)).toBeNull();
     await db().campaign.update({ where: { id: campaignId }, data: { goalEvent: null } });
@@ -150,6 +159,8 @@ describe("campaignResults", () => {
     await db().campaign.update({ where: { id: campaignId }, data: { goalEvent: "purchase" } });
     expect(results.steps[0]!.groups[0]).toMatchObject({ reached: 4, delivered: 3, converted: 0, rate: null, interval: null, lift: null });
     expect(results.steps[0]!.verdict).toEqual({ kind: "single" });
+    // no goal: no conversion to wait for
+    expect(results.goalOpenUntil).toBeNull();
   });
 
   it("requests arriving while a campaign's table is computed share that one computation (a viewer cannot pile up aggregates)", async () => {

@@ -93,6 +93,8 @@ export type CampaignResults = {
   minUsersPerGroup: number;
   minConversionsPerGroup: number;
   steps: StepResults[];
+  /** when the goal window of the last user reached closes (conversions may arrive until then); null without a goal or before anyone is reached */
+  goalOpenUntil: string | null;
   computedAt: string;
 };
 
@@ -127,7 +129,7 @@ async function computeResults(campaignId: string, now: Date): Promise<CampaignRe
   });
   if (!campaign) return null;
   const goal = { event: campaign.goalEvent, windowHours: campaign.goalWindowHours };
-  const counts = await conversionCounts(campaignId, goal, now);
+  const [counts, goalOpenUntil] = await Promise.all([conversionCounts(campaignId, goal, now), goalWindowEnd(campaignId, goal)]);
   const steps = campaign.actions.map((step) => stepResults(step, counts.get(step.id) ?? new Map(), goal.event !== null));
   return {
     campaignId,
@@ -136,8 +138,22 @@ async function computeResults(campaignId: string, now: Date): Promise<CampaignRe
     minUsersPerGroup: MIN_USERS_PER_GROUP,
     minConversionsPerGroup: MIN_CONVERSIONS_PER_GROUP,
     steps,
+    goalOpenUntil: goalOpenUntil?.toISOString() ?? null,
     computedAt: now.toISOString(),
   };
+}
+
+// The last window to start: at the latest delivered webhook (a user's second delivery starts no window
+// of theirs, so this may end late, never early) or a control user's assignment (which may lie ahead,
+// a scheduled send's time). Two MAX reads on (campaignId, ...) indexes beside the table's aggregate.
+async function goalWindowEnd(campaignId: string, goal: { event: string | null; windowHours: number }): Promise<Date | null> {
+  if (!goal.event) return null;
+  const [sent, held] = await Promise.all([
+    db().delivery.aggregate({ where: { campaignId, state: "delivered" }, _max: { sentAt: true } }),
+    db().controlGroupMember.aggregate({ where: { campaignId }, _max: { assignedAt: true } }),
+  ]);
+  const starts = [sent._max.sentAt, held._max.assignedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());
+  return starts.length ? new Date(Math.max(...starts) + goal.windowHours * 3_600_000) : null;
 }
 
 type StepConfig = { id: string; name: string; controlPercent: number; variants: { name: string }[] };

@@ -41,6 +41,7 @@ export const campaignResultsSchema = z
     steps: z.array(
       z.object({ actionId: z.string(), name: z.string(), baseline: z.string().nullable(), groups: z.array(resultGroupSchema), verdict: verdictSchema }).meta({ id: "StepResults" }),
     ),
+    goalOpenUntil: z.iso.datetime().nullable().meta({ description: "When the goal window of the last user reached closes: conversions may still arrive until then. Null without a goal or before anyone is reached" }),
     computedAt: z.iso.datetime(),
   })
   .meta({ id: "CampaignResults" });
