@@ -18,9 +18,14 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
 
 /**
  * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
- * activation's dry run found not ready (the dialog shows it, and asks nothing)
+ * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
+ * saved the page's edits before its check
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] } };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean };
+
+// Activate saves unsaved edits before its check (the check reads the saved campaign): a Cancel keeps
+// them saved, a draft that has sent nothing. The dialog says so rather than let Cancel look like an undo.
+const SAVED_NOTE = "Your changes are saved; Cancel sends nothing and leaves the campaign a draft.";
 
 type Props = {
   /** null: closed */
@@ -63,7 +68,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
           </ul>
         )}
         <AllowDestinationLinks errors={problems} />
-        <p className="mt-3 text-slate-600">Nothing was sent. Fix these, then press Activate again.</p>
+        <p className="mt-3 text-slate-600">{confirming.savedEdits ? "Nothing was sent; your changes are saved." : "Nothing was sent."} Fix these, then press Activate again.</p>
       </Dialog>
     );
   }
@@ -71,13 +76,15 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
     const whole = users === null ? "the whole audience" : `the whole audience (${plural(users, "user", "users")})`;
     return (
       <ConfirmDialog open title="This time is in the past: send now?" confirmLabel="Send now" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
-        {`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to ${whole} at once. Cancel to pick a later time.`}
+        <p>{`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to ${whole} at once. Cancel to pick a later time.`}</p>
+        {confirming.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
       </ConfirmDialog>
     );
   }
   return (
     <ConfirmDialog open={!!summary} title={summary?.question ?? ""} confirmLabel="Activate" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
-      {summary?.detail}
+      <p>{summary?.detail}</p>
+      {confirming?.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
     </ConfirmDialog>
   );
 }

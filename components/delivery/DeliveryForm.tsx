@@ -145,17 +145,19 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       } catch {
         r = failed("That did not work; check your connection and try again.");
       }
+      // `saved`: saveFirst ran, so the edits are saved whatever the answer is (the dialog says so)
+      const savedEdits = saved !== undefined;
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()) });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
       setResult(r);
       showWebhookErrors(r);
       onOutcome?.({ tone: "error", text: notActivated(r.fieldErrors) });
-      setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) } });
+      setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) }, savedEdits });
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
 
