@@ -31,7 +31,8 @@ test("the log's Planned column shows the seconds: two deliveries planned 30 seco
     ]);
     await page.goto(`/campaigns/${campaign.id}`);
     const table = page.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" });
-    const planned = (userId: string) => table.getByRole("row").filter({ hasText: userId }).getByRole("cell").nth(2);
+    // User, State, Webhook, Planned
+    const planned = (userId: string) => table.getByRole("row").filter({ hasText: userId }).getByRole("cell").nth(3);
     await expect(planned(`${tag}-a`)).toContainText("9:00:05");
     await expect(planned(`${tag}-b`)).toContainText("9:00:35");
     // the detail says the same

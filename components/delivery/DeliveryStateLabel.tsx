@@ -19,7 +19,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       <span className="flex flex-col items-start gap-0.5">
         <Badge tone="amber">{HOLD_LABELS.campaign_paused}</Badge>
         <span className="whitespace-nowrap text-xs text-slate-500">{deliveryStateLabel(state)}, until resumed</span>
-        {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>}
+        {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-44 text-xs sm:max-w-72 text-slate-500" title={reason}>{reason}</span>}
       </span>
     );
   }
@@ -36,7 +36,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
   return (
     <span className="flex flex-col items-start gap-0.5">
       <span>{deliveryStateLabel(state)}</span>
-      <span className="line-clamp-2 max-w-72 text-xs text-slate-500" title={reason}>{reason}</span>
+      <span className="line-clamp-2 max-w-44 text-xs sm:max-w-72 text-slate-500" title={reason}>{reason}</span>
     </span>
   );
 }

@@ -1,5 +1,6 @@
 "use client";
-// The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried.
+// The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried. The
+// state comes right after the user: on a 390 px phone those two are what fits before a sideways scroll.
 import { DateTime } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
@@ -18,7 +19,7 @@ function UserIdButton({ userId, onClick }: { userId: string; onClick: () => void
     <button
       type="button"
       title={userId}
-      className="block max-w-56 truncate whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline"
+      className="block max-w-32 truncate whitespace-nowrap font-mono text-xs text-indigo-700 hover:underline sm:max-w-56"
       onClick={onClick}
       aria-label={`Details of the delivery to ${userId}`}
     >
@@ -50,9 +51,9 @@ export function DeliveryTable({
           <tr>
             {showCampaign && <th className="px-2 py-2">Campaign</th>}
             <th className="px-2 py-2">User</th>
+            <th className="px-2 py-2">State</th>
             <th className="px-2 py-2">Webhook</th>
             <th className="px-2 py-2">Planned</th>
-            <th className="px-2 py-2">State</th>
             <th className="px-2 py-2">Attempts</th>
             <th className="px-2 py-2">Last status</th>
             <th className="px-2 py-2">Duration</th>
@@ -76,12 +77,12 @@ export function DeliveryTable({
               <td className="px-2 py-1.5">
                 <UserIdButton userId={r.userId} onClick={() => onSelect(r.id)} />
               </td>
+              <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} /></td>
               <td className="px-2 py-1.5">
                 {r.actionName}
                 {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
               </td>
               <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} style="seconds" /></td>
-              <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} /></td>
               <td className="px-2 py-1.5">{r.attempts}</td>
               <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>
               <td className="px-2 py-1.5">{r.durationMs === null ? "–" : `${r.durationMs} ms`}</td>

@@ -34,7 +34,8 @@ export function OutcomeChart({ id, series, label }: { id: string; series: Outcom
   const summary = `${sum.delivered} delivered, ${sum.retrying} retrying, ${sum.failed} failed, ${sum.suppressed} suppressed, in ${series.bucketSeconds < 60 ? `${series.bucketSeconds}-second` : series.bucketSeconds < 3600 ? `${series.bucketSeconds / 60}-minute` : `${series.bucketSeconds / 3600}-hour`} buckets (times in UTC)`;
   return (
     <figure aria-label={label} className="m-0">
-      <div className="h-64 w-full">
+      {/* clipped: recharts keeps its hidden tooltip box laid out beside the chart, which made a 390 px page scroll sideways */}
+      <div className="h-64 w-full overflow-hidden">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 720, height: 256 }}>
           <ComposedChart id={id} data={series.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
