@@ -1,6 +1,7 @@
 // Activate asks first, in plain words, what it is about to do: an immediate campaign says how many
 // users it sends to now (the Audience fields' count). Cancel and Escape leave it a draft that has sent
-// nothing; confirming activates it. The receiver on 127.0.0.1 is allowed by playwright.config.ts.
+// nothing (the edits Activate saved stay saved, and it says so); confirming activates it, and Goal and
+// results fills in without a reload. The receiver on 127.0.0.1 is allowed by playwright.config.ts.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
@@ -36,20 +37,25 @@ test("Activate asks 'Send now to 7 users?'; Cancel and Escape send nothing, conf
     await expect(delivery.getByText(new RegExp(`^${USERS} of \\d+ users match$`))).toBeVisible();
     const activate = delivery.getByRole("button", { name: "Activate" });
 
-    // Cancel: the focus starts on it (the safe choice), and nothing happens
+    // Cancel: the focus starts on it (the safe choice), and nothing is sent. Activate saved the
+    // unsaved edit first (its check reads the saved campaign), and the dialog says so plainly.
+    await page.getByLabel("Campaign name").fill(`Confirm activation ${tag} (edited)`);
     await activate.click();
     const dialog = page.getByRole("dialog", { name: `Send now to ${USERS} users?` });
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText("Each of them is sent this campaign's webhooks now");
+    await expect(dialog).toContainText("Your changes are saved; Cancel sends nothing and leaves the campaign a draft.");
     await expect(dialog.getByRole("button", { name: "Cancel" })).toBeFocused();
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
     await expect(activate).toBeFocused();
     expect(await stored()).toEqual({ status: "draft", _count: { deliveries: 0 } });
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).name).toBe(`Confirm activation ${tag} (edited)`);
 
-    // Escape cancels too
+    // Escape cancels too; with nothing unsaved this time, nothing to say about saving
     await activate.click();
     await expect(dialog).toBeVisible();
+    await expect(dialog).not.toContainText("Your changes are saved");
     await page.keyboard.press("Escape");
     await expect(dialog).toBeHidden();
     await expect(delivery.getByText(/^Active: /)).toHaveCount(0);
@@ -62,6 +68,14 @@ test("Activate asks 'Send now to 7 users?'; Cancel and Escape send nothing, conf
     await expect(delivery.getByText(`Active: ${USERS} deliveries planned.`)).toBeVisible();
     await expect.poll(() => received.length, { timeout: 20_000 }).toBe(USERS);
     expect(received.every((url) => url.startsWith(`/hook/${tag}-u-`))).toBe(true);
+
+    // Goal and results follows without a reload: the send finishes within seconds, and the table
+    // (which said "No results yet") shows the users reached and delivered
+    const results = page.getByRole("region", { name: "Goal and results" });
+    const row = results.getByRole("table", { name: "Results: Notify receiver" }).getByRole("row", { name: /^Notify receiver/ });
+    await expect(row.getByRole("cell").nth(0)).toHaveText(String(USERS), { timeout: 20_000 });
+    await expect(row.getByRole("cell").nth(1)).toHaveText(String(USERS), { timeout: 20_000 });
+    await expect(results.getByText("No results yet", { exact: false })).toHaveCount(0);
   } finally {
     await prisma.$disconnect();
     server.close();

@@ -232,3 +232,35 @@ test("on a 390 px phone the campaign editor fits the screen: its Webhooks button
     expect(box.x + box.width, name).toBeLessThanOrEqual(390);
   }
 });
+
+test("on a 390 px phone a campaign with deliveries does not scroll sideways, and the log's State shows beside the user", async ({ page }) => {
+  await page.setViewportSize({ width: 390, height: 844 });
+  const campaign = await draftCampaign(`Narrow sent ${Date.now()}`, "https://crm.example.com/hook");
+  const prisma = await appDb();
+  try {
+    const sent = new Date(Date.now() - 60_000);
+    await prisma.user.createMany({ data: [0, 1, 2].map((i) => ({ id: `${campaign.id}-customer-${i}`, attributes: {} })) });
+    await prisma.campaign.update({ where: { id: campaign.id }, data: { status: "paused" } });
+    await prisma.delivery.createMany({
+      data: [0, 1, 2].map((i) => ({
+        webhookId: `msg_${campaign.id}_${i}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `${campaign.id}-customer-${i}`,
+        triggerKey: `event:${i}`, plannedAt: sent, dueAt: sent, sentAt: sent, state: i === 2 ? "failed" : "delivered", attempts: 1, lastStatus: i === 2 ? 500 : 200,
+      })),
+    });
+  } finally {
+    await prisma.$disconnect();
+  }
+  await page.goto(`/campaigns/${campaign.id}`);
+  // the chart is drawn (its hidden tooltip box once ran 95 px off the screen)
+  await expect(page.getByRole("figure", { name: "Deliveries over time by outcome" })).toBeVisible();
+  const table = page.getByRole("region", { name: "Delivery log" }).getByRole("table", { name: "Deliveries" });
+  await expect(table.getByRole("row").filter({ hasText: `${campaign.id}-customer-0` })).toBeVisible();
+  expect(await page.evaluate(() => document.scrollingElement!.scrollWidth)).toBeLessThanOrEqual(390);
+  // the state is read without a sideways scroll: its column comes right after the user's and ends on screen
+  const headers = (await table.getByRole("columnheader").allInnerTexts()).map((t) => t.trim().toLowerCase());
+  expect(headers.slice(0, 2)).toEqual(["user", "state"]);
+  const state = (await table.getByRole("columnheader", { name: "State" }).boundingBox())!;
+  expect(state.x + state.width).toBeLessThanOrEqual(390);
+  const failed = (await table.getByRole("row").filter({ hasText: `${campaign.id}-customer-2` }).getByRole("cell").nth(1).boundingBox())!;
+  expect(failed.x + failed.width).toBeLessThanOrEqual(390);
+});
