@@ -1,5 +1,5 @@
 "use client";
-import { AllowDestinationLink, refusedDestination } from "./AllowDestinationLink";
+import { AllowDestinationLink } from "./AllowDestinationLink";
 import { DateTime } from "./ui/DateTime";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
@@ -65,8 +65,8 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
       {send.request && (
         <div className="space-y-3">
           <div className="flex items-center justify-between gap-2">
-            {/* a refused destination was never connected to: what would have been sent */}
-            <SubHeading>{refusedDestination(send.error) ? "Request (not sent)" : "Request as sent"}</SubHeading>
+            {/* refused, or failed before connecting (the sender says which): what would have been sent */}
+            <SubHeading>{send.sent === false ? "Request (not sent)" : send.sent ? "Request as sent" : "Request"}</SubHeading>
             {send.curl && <CopyCurlButton curl={send.curl} />}
           </div>
           <MethodUrl method={send.request.method} url={send.request.url} />

@@ -92,6 +92,21 @@ describe("test sends", () => {
     expect(send.error).toMatch(/timed out/i);
   });
 
+  it("says whether the request left, stored with it: not for a refused port or a failed DNS lookup, yes for a send that reached the receiver", async () => {
+    const port22 = await runTestSend(sample({ url: "http://127.0.0.1:22/x" }));
+    expect(port22.error).toMatch(/port 22 is not allowed/);
+    expect(port22).toMatchObject({ sent: false, request: { url: "http://127.0.0.1:22/x" } });
+    const dns = await runTestSend(sample({ url: "http://nowhere.invalid:8080/x", timeoutSeconds: 3 }));
+    expect(dns).toMatchObject({ sent: false, status: null });
+    const delivered = await runTestSend(sample({ url: `http://${base}/left` }));
+    expect(delivered).toMatchObject({ sent: true, status: 200 });
+    // as the webhook's history reads it back
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Port 22", actions: [{ url: "http://127.0.0.1:22/x" }] }));
+    const action = (await getCampaignDraft(id, "admin"))!.actions![0];
+    const kept = await runTestSend(sample(action, { campaign: { id, name: "Port 22" } }));
+    expect((await listTestSends(action.id!)).map((s) => [s.id, s.sent])).toEqual([[kept.id, false]]);
+  });
+
   it("reports a broken template in plain words and sends nothing", async () => {
     received = [];
     const send = await runTestSend(sample({ url: `http://${base}/x`, fields: [{ key: "a", value: "{{#if user.plan}}", type: "text" }] }));

@@ -30,8 +30,10 @@ export type TestSendView = {
   outcome: "delivered" | "retryable" | "failed" | "sending";
   status: number | null;
   error: string | null;
-  /** the request as sent, masked */
+  /** the request as sent (or as it would have been, when `sent` is false), masked */
   request: BuiltRequest | null;
+  /** whether the request left for the receiver (false: refused or failed before connecting, nothing sent); null: not known (stored before this was kept) */
+  sent: boolean | null;
   response: { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean } | null;
   timings: Timings | null;
   curl: string | null;
@@ -145,7 +147,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
         outcome: sent?.outcome ?? "failed",
         status: sent?.status ?? null,
         error,
-        request: { ...(masked ?? {}), userId, userLabel, variant },
+        request: { ...(masked ?? {}), userId, userLabel, variant, sent: sent?.sent ?? false },
         response: response ?? undefined,
         timings: sent?.timings ?? undefined,
       },
@@ -172,7 +174,7 @@ type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["find
 /** `variant`: the label the webhook's history gives the row (null: none, the webhook has no variants). */
 function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(row)): TestSendView {
   // masked again at read: a send stored before a credential part was masked shows it masked too
-  const stored = maskStoredRequest(row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null };
+  const stored = maskStoredRequest(row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null; sent?: boolean };
   const response = (row.response as (TestSendView["response"] & { mapping?: MappingResult }) | null) ?? null;
   const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
   return {
@@ -182,6 +184,8 @@ function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(
     status: row.status,
     error: row.error,
     request,
+    // a send stored before this was kept: an answer means it left; without one, not known
+    sent: typeof stored.sent === "boolean" ? stored.sent : row.status !== null ? true : null,
     response: response ? { status: response.status, statusText: response.statusText, headers: response.headers, body: response.body, bodyTruncated: response.bodyTruncated } : null,
     timings: (row.timings as Timings | null) ?? null,
     curl: request ? toCurl(request) : null,

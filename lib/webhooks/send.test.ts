@@ -308,6 +308,26 @@ describe("sendWebhook", () => {
     expect(result).toMatchObject({ outcome: "failed", error: expect.stringMatching(/not an absolute http/) });
   });
 
+  it("says whether the request left: not for a refused destination or port, a failed DNS lookup or a refused connection; yes once connected", async () => {
+    // the editor says "Request (not sent)" or "Request as sent" from this, whatever the error's wording
+    const closed = http.createServer();
+    await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+    const closedPort = (closed.address() as AddressInfo).port;
+    closed.close();
+    const notSent = [
+      await sendWebhook({ method: "POST", url: "http://10.0.0.5:8080/x", headers: [], body: "{}" }),
+      await sendWebhook({ method: "POST", url: "http://127.0.0.1:22/x", headers: [], body: "{}" }),
+      await sendWebhook({ method: "POST", url: "http://nowhere.invalid:8080/x", headers: [], body: "{}" }, { timeoutMs: 3000 }),
+      await sendWebhook({ method: "POST", url: `http://127.0.0.1:${closedPort}/`, headers: [], body: "{}" }),
+      await sendWebhook({ method: "POST", url: "ftp://example.com/x", headers: [], body: null }),
+    ];
+    for (const r of notSent) expect(r).toMatchObject({ outcome: expect.not.stringMatching(/^delivered$/), sent: false });
+    expect(await sendWebhook(build({}))).toMatchObject({ outcome: "delivered", sent: true });
+    // it left, then went wrong: the receiver had the request
+    expect(await sendWebhook(build({ url: `${base}/close` }))).toMatchObject({ outcome: "retryable", sent: true });
+    expect(await sendWebhook(build({ url: `${base}/hang` }), { timeoutMs: 500 })).toMatchObject({ errorKind: "timeout", sent: true });
+  });
+
   it("reports a refused connection", async () => {
     const closed = http.createServer();
     await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));

@@ -128,6 +128,8 @@ class ExchangeHandler {
   private settled = false;
   /** when the answer's status line and headers arrived (0: not yet), kept for a failure after it */
   firstByteAt = 0;
+  /** the request was handed to a connection to the receiver: it left, whatever happens next */
+  connected = false;
 
   constructor(
     private resolve: (exchange: Exchange) => void,
@@ -147,6 +149,8 @@ class ExchangeHandler {
     // connection it was handed (undici then connects again for the next request in the queue)
     if (this.abortedWith) throw this.abortedWith;
     this.abortConnection = abort;
+    // undici calls this on a connected socket, just before it writes the request
+    this.connected = true;
   }
 
   onHeaders(status: number, rawHeaders: Buffer[]) {
@@ -279,6 +283,7 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
       body: res.text,
       bodyTruncated: res.truncated,
       retryAfterMs,
+      sent: true,
       timings: { dnsMs, firstByteMs, totalMs: elapsed() },
     });
   } catch (err) {
@@ -289,7 +294,9 @@ export async function sendWebhook(request: BuiltRequest, opts: SendOptions = {})
     const { outcome } = classifyResponse({ error: kind });
     // the answer began before it failed (a timeout mid-body, a connection closed mid-body): say when
     if (exchange?.firstByteAt) firstByteMs = Math.round(exchange.firstByteAt - started);
-    return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
+    // refused by the guard, a failed lookup or connection: nothing left; a failure after connecting: it did
+    const sent = exchange?.connected ?? false;
+    return { outcome, error: describeSendError(err, kind, { timeoutMs, connectTimeoutMs }), errorKind: kind, sent, timings: { dnsMs, firstByteMs, totalMs: elapsed() } };
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener("abort", callerAborted);

@@ -87,6 +87,12 @@ export type SendResult = {
   error?: string;
   /** what kind of error, when there is one (refused and invalid are never retried) */
   errorKind?: "network" | "timeout" | "refused" | "invalid" | "cancelled";
+  /**
+   * whether the request left: it was handed to a connection to the receiver. False when nothing was
+   * sent (the URL, the SSRF guard or the DNS lookup refused it, the connection failed or was not made in
+   * time). sendWebhook always says; absent: not known (the sender itself failed, perhaps after it left).
+   */
+  sent?: boolean;
   /** from Retry-After on 429/503, capped at 24 h */
   retryAfterMs?: number;
   timings: Timings;
