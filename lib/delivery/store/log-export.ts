@@ -1,5 +1,6 @@
 // The delivery log as CSV, for the same filter the log shows: rows read in pages of 1,000 by a
 // cursor on id, so an export of any size holds one page in memory and streams as it goes.
+import { CampaignNotFoundError } from "../../campaigns/campaigns";
 import { db } from "../../db";
 import { csvField } from "../../text/csv-field";
 import { readableReason } from "../core/hold-reason";
@@ -43,10 +44,12 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
 /**
  * The export's file name: "deliveries-welcome-series-2026-12-05-17-45-57.csv", with the campaign's name
  * (letters and digits, lower case) when it is one campaign's log, so a folder of exports says whose each is.
+ * Throws CampaignNotFoundError for a campaign id that names none: an empty file would look like a quiet campaign.
  */
 export async function deliveryExportFileName(filter: Pick<DeliveryFilter, "campaignId">, now = new Date()): Promise<string> {
   const stamp = now.toISOString().slice(0, 19).replace(/[T:]/g, "-");
   const campaign = filter.campaignId ? await db().campaign.findUnique({ where: { id: filter.campaignId }, select: { name: true } }) : null;
+  if (filter.campaignId && !campaign) throw new CampaignNotFoundError();
   const slug = (campaign?.name ?? "")
     .normalize("NFKD")
     .replace(/[\u0300-\u036f]/g, "")
