@@ -5,7 +5,7 @@ import { errorMessageOf } from "@/lib/api/error-message";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
-import { TestSendResult } from "./TestSendResult";
+import { statusText, TestSendResult } from "./TestSendResult";
 import { Button } from "./ui/Button";
 import { useRoleAllows } from "./auth/MemberRole";
 
@@ -41,22 +41,34 @@ export function TestSendPanel({
       if (sample?.action.id) queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(sample.action.id) });
     },
   });
+  const sending = mutation.isPending;
   return (
     <div className="space-y-3">
       <div className="flex flex-wrap items-center gap-3">
         {canSend && (
-          <Button variant="primary" disabled={!sample || !!blockedReason || mutation.isPending} onClick={() => sample && mutation.mutate(sample)}>
-            {mutation.isPending ? "Sending…" : "Test send"}
+          // while sending it stays enabled (aria-disabled, presses ignored): a disabled button drops the keyboard focus to the page
+          <Button
+            variant="primary"
+            className="aria-disabled:cursor-wait aria-disabled:opacity-50"
+            disabled={!sample || !!blockedReason}
+            aria-disabled={sending || undefined}
+            onClick={() => !sending && sample && mutation.mutate(sample)}
+          >
+            {sending ? "Sending…" : "Test send"}
           </Button>
         )}
         <p className="min-w-0 flex-1 text-xs text-slate-500">
           {blockedReason ?? "Sends this webhook once, as typed, to its real URL. Not a delivery: nothing is retried or counted."}
         </p>
       </div>
-      <section aria-label="Test send result" aria-busy={mutation.isPending} className="min-h-6">
-        {mutation.isPending && <p className="text-sm text-slate-600">Sending the test request…</p>}
+      {/* the focus stays on the button: the outcome is announced */}
+      <p role="status" className="sr-only">
+        {sending ? "Sending the test request…" : mutation.isError ? mutation.error.message : shown ? `Test send: ${shown.status ? statusText(shown) : "not delivered"}` : ""}
+      </p>
+      <section aria-label="Test send result" aria-busy={sending} className="min-h-6">
+        {sending && <p className="text-sm text-slate-600">Sending the test request…</p>}
         {mutation.isError && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{mutation.error.message}</p>}
-        {!mutation.isPending && shown && <TestSendResult send={shown} retryPolicy={retryPolicy} />}
+        {!sending && shown && <TestSendResult send={shown} retryPolicy={retryPolicy} />}
       </section>
     </div>
   );
