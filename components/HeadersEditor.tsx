@@ -2,6 +2,7 @@
 import { MAX_HEADERS, SECRET_MASK } from "@/lib/campaigns/limits";
 import { sealedAsSecret, sealedByName } from "@/lib/campaigns/sealed-secret";
 import { uid, type HeaderRow } from "./campaign-draft-state";
+import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
@@ -23,6 +24,7 @@ export function HeadersEditor({
   noticeAt?: (path: string) => string | undefined;
   onChange: (rows: HeaderRow[]) => void;
 }) {
+  const added = useNewRow("headers", rows, onChange);
   const update = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <fieldset>
@@ -43,9 +45,9 @@ export function HeadersEditor({
           // the box shows what the save will store (the server's one rule), as the name and value are typed
           const secret = sealedAsSecret(row);
           return (
-            <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+            <li key={row.uid} onBlur={added.onRowBlur(row.uid)} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
               <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`)}>
-                {(c) => <input {...c} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
+                {(c) => <input {...c} ref={added.focusIfNew(row.uid)} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
               </Field>
               <div className="col-start-2 row-start-1 sm:hidden">
                 <RemoveRowButton label={`Remove header ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
@@ -75,7 +77,7 @@ export function HeadersEditor({
         size="sm"
         className="mt-3"
         disabled={rows.length >= MAX_HEADERS}
-        onClick={() => onChange([...rows, { uid: uid(), name: "", value: "", secret: false }])}
+        onClick={() => added.add({ uid: uid(), name: "", value: "", secret: false })}
       >
         <span aria-hidden>+</span> Add header
       </Button>

@@ -2,6 +2,7 @@
 import { MAX_FIELDS } from "@/lib/campaigns/limits";
 import { FIELD_TYPES, type FieldType } from "@/lib/webhooks/types";
 import { uid, type FieldRow } from "./campaign-draft-state";
+import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
@@ -22,6 +23,7 @@ export function KeyValueEditor({
   errorAt: (path: string) => string | undefined;
   onChange: (rows: FieldRow[]) => void;
 }) {
+  const added = useNewRow("fields", rows, onChange);
   const update = (i: number, patch: Partial<FieldRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   const columns = typed ? "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_7rem_2rem]" : "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_2rem]";
   return (
@@ -40,9 +42,9 @@ export function KeyValueEditor({
       )}
       <ul className="mt-1.5 space-y-2">
         {rows.map((row, i) => (
-          <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+          <li key={row.uid} onBlur={added.onRowBlur(row.uid)} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
             <Field label="Key" labelHidden error={errorAt(`fields.${i}.key`)} className="col-span-1">
-              {(c) => <input {...c} className={monoInputClass} placeholder="first_name" value={row.key} onChange={(e) => update(i, { key: e.target.value })} />}
+              {(c) => <input {...c} ref={added.focusIfNew(row.uid)} className={monoInputClass} placeholder="first_name" value={row.key} onChange={(e) => update(i, { key: e.target.value })} />}
             </Field>
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove field ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
@@ -75,7 +77,7 @@ export function KeyValueEditor({
         size="sm"
         className="mt-3"
         disabled={rows.length >= MAX_FIELDS}
-        onClick={() => onChange([...rows, { uid: uid(), key: "", value: "", type: "text" }])}
+        onClick={() => added.add({ uid: uid(), key: "", value: "", type: "text" })}
       >
         <span aria-hidden>+</span> Add field
       </Button>

@@ -6,6 +6,7 @@ import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { parseJsonObject } from "./json-box";
 import { rememberUnsavedSample, startUnsavedSample, storedSample, storedSampleText, storeSample, subscribeStoredSamples } from "./preview-sample-carry";
 import { RequestPreview } from "./RequestPreview";
+import { useNewRows } from "./new-rows";
 import { formPath, useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass } from "./ui/Field";
@@ -94,6 +95,8 @@ export function PreviewPanel({
   }, [templateErrors, templateWarnings, onTemplateErrors]);
   // a `{{` being typed with its suggestions open: that field's errors wait until they close
   const drafting = useTemplateDrafting()?.paths;
+  // a row just added with "+ Add …" and not left yet: its empty key is a step still to take
+  const newRows = useNewRows();
   const user = users.find((u) => u.id === userId);
   const forWhom = attributes.value ? "For the test user attributes" : user ? `For ${user.label}` : "";
 
@@ -153,6 +156,7 @@ export function PreviewPanel({
           forWhom={forWhom}
           urlEmpty={!action?.url.trim()}
           drafting={drafting}
+          newRows={newRows}
         />
       </div>
       <div className="border-t border-slate-100 pt-5">

@@ -2,6 +2,7 @@
 import { describeProblem, fieldLabel } from "@/lib/campaigns/problem-labels";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
+import { inNewRow } from "./new-rows";
 import { formPath } from "./template-drafting";
 
 const NONE: ReadonlySet<string> = new Set();
@@ -14,6 +15,7 @@ export function RequestPreview({
   forWhom,
   urlEmpty,
   drafting = NONE,
+  newRows = NONE,
 }: {
   result: PreviewResult | undefined;
   updating: boolean;
@@ -23,10 +25,12 @@ export function RequestPreview({
   urlEmpty: boolean;
   /** the form paths of the fields where a `{{` is being typed (suggestions open): their mistakes wait, a hint says why */
   drafting?: ReadonlySet<string>;
+  /** the rows just added and not left yet ("fields.2", new-rows.tsx): their empty cells are not mistakes yet */
+  newRows?: ReadonlySet<string>;
 }) {
-  const found = result ? Object.entries(result.problems) : [];
+  const found = result ? Object.entries(result.problems).filter(([field]) => !inNewRow(formPath(field), newRows)) : [];
   // A URL not typed yet is a step still to take, not a mistake: a hint, until something is typed.
-  const foundErrors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url"));
+  const foundErrors = (result?.errors ?? []).filter((p) => !(urlEmpty && p.field === "url") && !inNewRow(formPath(p.field), newRows));
   const errors = foundErrors.filter((p) => !drafting.has(formPath(p.field)));
   const problems = found.filter(([field]) => !drafting.has(formPath(field)));
   const waiting = errors.length < foundErrors.length || problems.length < found.length;

@@ -3,6 +3,7 @@ import { useId, useMemo, useState } from "react";
 import { builtInFieldProblem, MAX_ATTRIBUTE_NAME } from "@/lib/api/schemas/users";
 import { kindOf, kindsFromCatalogue, MAPPED_KINDS, MAX_MAPPING_PATH, MAX_RESPONSE_MAPPINGS, type MappedKind } from "@/lib/webhooks/response-mapping";
 import { uid, type MappingRow } from "./campaign-draft-state";
+import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { useAttributeChoices } from "./useTemplateSuggestions";
 import { Button } from "./ui/Button";
@@ -26,6 +27,7 @@ export function ResponseMappingEditor({
   const listId = useId();
   const [wanted, setWanted] = useState(rows.length > 0);
   const { data: attributes = [] } = useAttributeChoices(wanted);
+  const added = useNewRow("responseMapping", rows, onChange);
   const update = (i: number, patch: Partial<MappingRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   // a catalogue attribute seen with one type: picking it keeps that type, so the values stay comparable
   const kinds = useMemo(() => kindsFromCatalogue(attributes), [attributes]);
@@ -65,9 +67,9 @@ export function ResponseMappingEditor({
       </datalist>
       <ul className="mt-1.5 space-y-2">
         {rows.map((row, i) => (
-          <li key={row.uid} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
+          <li key={row.uid} onBlur={added.onRowBlur(row.uid)} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
             <Field label={`JSON path ${i + 1}`} labelHidden error={errorAt(`responseMapping.${i}.path`)} className="col-span-1">
-              {(c) => <input {...c} maxLength={MAX_MAPPING_PATH} className={monoInputClass} placeholder="$.customer.id" value={row.path} onChange={(e) => update(i, { path: e.target.value })} />}
+              {(c) => <input {...c} ref={added.focusIfNew(row.uid)} maxLength={MAX_MAPPING_PATH} className={monoInputClass} placeholder="$.customer.id" value={row.path} onChange={(e) => update(i, { path: e.target.value })} />}
             </Field>
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
@@ -104,7 +106,7 @@ export function ResponseMappingEditor({
         disabled={rows.length >= MAX_RESPONSE_MAPPINGS}
         onClick={() => {
           setWanted(true);
-          onChange([...rows, { uid: uid(), path: "", attribute: "", type: "" }]);
+          added.add({ uid: uid(), path: "", attribute: "", type: "" });
         }}
       >
         <span aria-hidden>+</span> Add mapping
