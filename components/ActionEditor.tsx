@@ -94,7 +94,7 @@ export function ActionEditor({
           <Field label="Webhook name" error={errorAt("name")}>
             {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
           </Field>
-          <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} onChange={(url) => onChange({ url })} />
+          <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} readOnly={readOnly} onChange={(url) => onChange({ url })} />
           <div className="grid grid-cols-1 gap-4 sm:grid-cols-[8rem_minmax(0,1fr)_9rem]">
             <Field label="HTTP method" error={errorAt("method")}>
               {(c) => (

@@ -167,7 +167,8 @@ export function CampaignEditor({
           {VIEWER_NOTE}
         </p>
       )}
-      {live && (
+      {/* how edits apply: for those who may edit (the header's badge says Active to everyone) */}
+      {live && canEdit && (
         <p role="note" className="rounded-lg border border-emerald-200 bg-emerald-50 px-4 py-3 text-sm font-medium text-emerald-900">
           {LIVE_NOTE}
         </p>

@@ -10,6 +10,7 @@ export function UrlField({
   savedUrl,
   error,
   notice,
+  readOnly = false,
   onChange,
 }: {
   value: string;
@@ -17,6 +18,8 @@ export function UrlField({
   savedUrl?: string;
   error?: string;
   notice?: string;
+  /** a viewer's: no hints on how to edit it */
+  readOnly?: boolean;
   onChange: (url: string) => void;
 }) {
   const savedPassword = !!savedUrl && savedUrl.includes(`${SECRET_MASK}@`);
@@ -41,7 +44,7 @@ export function UrlField({
       label="URL"
       error={error}
       notice={notice ?? passwordNotice}
-      hint={hint}
+      hint={readOnly ? undefined : hint}
     >
       {(control) => (
         <TemplateInput
