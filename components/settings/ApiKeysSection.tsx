@@ -1,6 +1,6 @@
 "use client";
 import { DateTime } from "../ui/DateTime";
-import { useState, useTransition } from "react";
+import { useId, useState, useTransition } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/settings/actions";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
@@ -13,6 +13,7 @@ import { Table } from "@/components/ui/Table";
 type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string; createdBy: string | null };
 
 export function ApiKeysSection({ keys }: { keys: Key[] }) {
+  const roleId = useId();
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [role, setRole] = useState("editor");
@@ -64,10 +65,13 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
             Key name
             <input className={`${inputClass} mt-1 w-56`} value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
           </label>
-          <label className="text-sm">
-            Role
-            <RoleSelect className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
-          </label>
+          {/* a label wrapping a select is announced with its options run in ("Roleadmineditorviewer") */}
+          <div className="text-sm">
+            <label htmlFor={roleId} className="block">
+              Role
+            </label>
+            <RoleSelect id={roleId} className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
+          </div>
           <Button type="submit" variant="primary" disabled={pending}>
             Create key
           </Button>

@@ -1,5 +1,5 @@
 "use client";
-import { useState, useTransition } from "react";
+import { useId, useState, useTransition } from "react";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "@/app/settings/actions";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
@@ -11,6 +11,7 @@ type Member = { id: string; email: string; name: string; role: string };
 type Invite = { id: string; email: string; role: string; expiresAt: string };
 
 export function MembersSection({ members, invites, selfId }: { members: Member[]; invites: Invite[]; selfId: string | null }) {
+  const roleId = useId();
   const [inviting, setInviting] = useState(false);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("editor");
@@ -69,10 +70,13 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
             Email
             <input type="email" className={`${inputClass} mt-1 w-64`} value={email} onChange={(e) => setEmail(e.target.value)} required />
           </label>
-          <label className="text-sm">
-            Role
-            <RoleSelect className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
-          </label>
+          {/* a label wrapping a select is announced with its options run in ("Roleadmineditorviewer") */}
+          <div className="text-sm">
+            <label htmlFor={roleId} className="block">
+              Role
+            </label>
+            <RoleSelect id={roleId} className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
+          </div>
           <Button type="submit" variant="primary" disabled={pending}>
             Create invitation
           </Button>
