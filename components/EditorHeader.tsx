@@ -27,7 +27,7 @@ export function EditorHeader({
   onDelete: () => void;
 }) {
   return (
-    <div className="sticky top-0 z-10 -mx-4 -mt-6 border-b border-slate-200 bg-slate-50/95 px-4 py-3 backdrop-blur sm:-mx-6 sm:px-6">
+    <div className="sticky top-0 z-10 -mx-4 -mt-6 border-b border-slate-200 bg-slate-50 px-4 py-3 sm:-mx-6 sm:px-6">
       <nav aria-label="Breadcrumb" className="hidden text-sm text-slate-500 sm:block">
         <Link href="/campaigns" className="hover:text-slate-800">
           Campaigns
