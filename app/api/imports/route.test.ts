@@ -2,6 +2,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
+import { upsertUsers } from "@/lib/audience/users";
 import { env } from "@/lib/env";
 import { IMPORT_RETENTION_MS, importJob, MAX_RUNNING_IMPORTS, sweepImports } from "@/lib/audience/import/jobs";
 import { sessionCookie } from "@/test/sessions";
@@ -62,6 +63,17 @@ describe("CSV import routes", () => {
     expect((await status(new Request(`${base}/nope`, { headers: session }), params("nope"))).status).toBe(404);
   });
 
+  it("guesses the catalogue's attribute for a column named like it, so the import fills firstName instead of making 'first name' beside it", async () => {
+    await upsertUsers([{ userId: "known-1", attributes: { firstName: "Ada", seats: 3 } }]);
+    const res = await send("id,First Name,e-mail,seats\nk2,Grace,g@example.com,n/a\n");
+    expect((await res.json()).mapping).toEqual([
+      { target: "userId" },
+      { target: "attribute", name: "firstName", type: "string" },
+      { target: "email" },
+      { target: "attribute", name: "seats", type: "number" },
+    ]);
+  });
+
   it("refuses a mapped attribute name longer than the attribute catalogue allows (128 characters), naming the column, and imports nothing", async () => {
     const { id } = await (await send("id,plan\nnamed-cap,pro\n")).json();
     const post = (name: string) =>
@@ -84,6 +96,7 @@ describe("CSV import routes", () => {
   });
 
   it("refuses a 100 MB upload, a 10,000-column file and a binary file, importing nothing", async () => {
+    const users = await db().user.count();
     const huge = await send("x", { ...session, "content-length": String(100 * 1024 * 1024) });
     expect(huge.status).toBe(413);
     expect((await huge.json()).error.message).toMatch(/the limit is 50 MB/);
@@ -94,7 +107,7 @@ describe("CSV import routes", () => {
     expect(tooWide.status).toBe(400);
     expect((await tooWide.json()).error.message).toBe("The file has 10,000 columns; at most 1,000 can be imported.");
     expect((await send(new Uint8Array([0x50, 0x4b, 0, 0]))).status).toBe(400);
-    expect(await db().user.count()).toBe(1);
+    expect(await db().user.count()).toBe(users);
   });
 
   it("refuses anyone not signed in (401) and a viewer (403)", async () => {

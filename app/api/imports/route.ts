@@ -1,17 +1,17 @@
 import { ApiError } from "@/lib/api/errors";
 import { withInternal } from "@/lib/api/with-internal";
 import { receiveUpload, TooManyImportsError, UploadTooLargeError } from "@/lib/audience/import/jobs";
-import { guessMapping } from "@/lib/audience/import/mapping";
+import { firstGuessMapping } from "@/lib/audience/import/first-guess";
 import { CsvImportError } from "@/lib/audience/import/run";
 
 export const dynamic = "force-dynamic";
 
-/** The CSV file as the raw body (bounded by receiveUpload); answers the inspection (header, first rows) and a guessed mapping. */
+/** The CSV file as the raw body (bounded by receiveUpload); answers the inspection (header, first rows) and a guessed mapping (catalogue attributes first). */
 export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "application/csv"] }, async ({ req, member }) => {
   const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
     const job = await receiveUpload(req.body, fileNameOf(req), member.id, declared);
-    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: guessMapping(job.inspection.headers, job.inspection.sample) };
+    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: await firstGuessMapping(job.inspection) };
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
     if (err instanceof TooManyImportsError) throw new ApiError(429, "too_many_imports", err.message);

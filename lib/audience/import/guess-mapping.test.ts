@@ -62,4 +62,62 @@ describe("guessMapping", () => {
       expect(rowToUser(["u5", cell], mapping)).toEqual({ ok: true, user: { userId: "u5", attributes: { zip: n } } });
     }
   });
+
+  it("offers the catalogue's attribute for a column named like it (case, spaces, _ and - ignored), with the catalogue's type", () => {
+    const catalogue = [
+      { name: "firstName", types: ["string" as const] },
+      { name: "seats", types: ["number" as const] },
+      { name: "signup_date", types: ["date" as const] },
+    ];
+    const headers = ["id", "first name", "E-mail", "SEATS", "Signup-Date", "plan"];
+    const sample = [["u1", "Ada", "a@example.com", "n/a", "2026-03-01", "pro"]];
+    expect(guessMapping(headers, sample, catalogue)).toEqual([
+      { target: "userId" },
+      { target: "attribute", name: "firstName", type: "string" },
+      { target: "email" },
+      // the catalogue's type, not the cells' (seats would read as text here)
+      { target: "attribute", name: "seats", type: "number" },
+      { target: "attribute", name: "signup_date", type: "date" },
+      { target: "attribute", name: "plan", type: "string" },
+    ]);
+    for (const header of ["First_Name", "firstname", " FIRST-NAME "]) {
+      expect(guessMapping(["id", header], [], catalogue)[1]).toEqual({ target: "attribute", name: "firstName", type: "string" });
+    }
+  });
+
+  it("the email field comes first: 'email address' is the email unless a column already is, and a second column of the same attribute keeps its own name", () => {
+    const catalogue = [{ name: "firstName", types: ["string" as const] }, { name: "emailAddress", types: ["string" as const] }];
+    expect(guessMapping(["id", "email address", "Email Address", "first name", "firstName"], [], catalogue)).toEqual([
+      { target: "userId" },
+      { target: "email" },
+      { target: "attribute", name: "emailAddress", type: "string" },
+      { target: "attribute", name: "firstName", type: "string" },
+      // two columns cannot fill one attribute (the import refuses that mapping)
+      { target: "skip" },
+    ]);
+  });
+
+  it("among loosely equal catalogue names the exact one wins, then the one most users have; a name of several types keeps the cells' type when it is one of them", () => {
+    const catalogue = [
+      { name: "first_name", types: ["string" as const], users: 3 },
+      { name: "firstName", types: ["string" as const], users: 40 },
+      { name: "score", types: ["number" as const, "string" as const], users: 5 },
+    ];
+    expect(guessMapping(["id", "first_name", "First Name", "score"], [["u1", "Ada", "Ada", "7"]], catalogue)).toEqual([
+      { target: "userId" },
+      { target: "attribute", name: "first_name", type: "string" },
+      { target: "attribute", name: "firstName", type: "string" },
+      { target: "attribute", name: "score", type: "number" },
+    ]);
+    expect(guessMapping(["id", "score"], [["u1", "high"]], catalogue)[1]).toEqual({ target: "attribute", name: "score", type: "string" });
+  });
+
+  it("a catalogue name the import refuses (a legacy attribute named like a built-in field) is never offered", () => {
+    expect(guessMapping(["id", "Time Zone"], [], [{ name: "timeZone", types: ["string"] }])[1]).toEqual({ target: "timezone" });
+    expect(guessMapping(["id", "email", "E Mail"], [], [{ name: "email", types: ["number"] }])).toEqual([
+      { target: "userId" },
+      { target: "email" },
+      { target: "attribute", name: "E Mail", type: "string" },
+    ]);
+  });
 });

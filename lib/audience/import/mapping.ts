@@ -139,16 +139,44 @@ function guessType(cells: string[]): AttributeType {
   return "string";
 }
 
-/** A first guess at the mapping from the header names, each attribute typed by its cells in the first rows (`sample`). */
-export function guessMapping(headers: string[], sample: string[][] = []): ColumnMapping[] {
+/** An attribute already on users (the attribute catalogue's entry), as the guess reads it. */
+export type KnownAttribute = { name: string; types: readonly AttributeType[]; users?: number };
+
+// how a header and an attribute name are compared: "First_Name", "first name" and "firstName" are one
+const looseKey = (name: string) => name.trim().toLowerCase().replace(/[\s_-]/g, "");
+
+/** The catalogue attribute a column named `header` most likely fills: the exact name, else the loosely equal one most users have. */
+function knownAttributeFor(header: string, known: readonly KnownAttribute[], taken: Set<string>): KnownAttribute | undefined {
+  const key = looseKey(header);
+  const candidates = known.filter((a) => looseKey(a.name) === key && !taken.has(`a:${a.name}`) && !attributeNameProblem(a.name));
+  return candidates.find((a) => a.name === header.trim()) ?? candidates.sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
+}
+
+/** The type a column filling a known attribute gets: the catalogue's (the cells' when the catalogue has several and they are one). */
+function knownType(attribute: KnownAttribute, cells: string[]): AttributeType {
+  const guessed = guessType(cells);
+  if (attribute.types.length !== 1 && attribute.types.includes(guessed)) return guessed;
+  return attribute.types[0] ?? guessed;
+}
+
+/**
+ * A first guess at the mapping from the header names, each attribute typed by its cells in the first
+ * rows (`sample`). A column named like an attribute users already have (`known`, the attribute
+ * catalogue) fills that attribute with its type: an import of "first name" next to a catalogue's
+ * firstName would otherwise make a second attribute that {{user.firstName}} never reads.
+ */
+export function guessMapping(headers: string[], sample: string[][] = [], known: readonly KnownAttribute[] = []): ColumnMapping[] {
   const seen = new Set<string>();
   return headers.map((h, i): ColumnMapping => {
-    const key = h.trim().toLowerCase().replace(/[\s_-]/g, "");
+    const key = looseKey(h);
+    const cells = () => sample.map((row) => row[i] ?? "");
     let mapping: ColumnMapping;
+    let attribute: KnownAttribute | undefined;
     if (["userid", "id", "user", "externalid"].includes(key) && !seen.has("userId")) mapping = { target: "userId" };
     else if (["email", "emailaddress", "mail"].includes(key) && !seen.has("email")) mapping = { target: "email" };
     else if (["timezone", "tz", "zone"].includes(key) && !seen.has("timezone")) mapping = { target: "timezone" };
-    else if (!attributeNameProblem(h.trim()) && !seen.has(`a:${h.trim()}`)) mapping = { target: "attribute", name: h.trim(), type: guessType(sample.map((row) => row[i] ?? "")) };
+    else if ((attribute = knownAttributeFor(h, known, seen))) mapping = { target: "attribute", name: attribute.name, type: knownType(attribute, cells()) };
+    else if (!attributeNameProblem(h.trim()) && !seen.has(`a:${h.trim()}`)) mapping = { target: "attribute", name: h.trim(), type: guessType(cells()) };
     else mapping = { target: "skip" };
     seen.add(mapping.target === "attribute" ? `a:${mapping.name}` : mapping.target);
     return mapping;
