@@ -4,7 +4,7 @@
 // fields show. It opens once activation's dry run (checkActivationAction, lib checkActivation) has
 // passed; a campaign it refuses gets the refusal here instead of a question, in activation's words,
 // with the Allow link for admins. The server action still checks everything again when confirmed.
-import { activationSummary } from "@/lib/delivery/core/activation-summary";
+import { activationSummary, type ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Dialog } from "../ui/Dialog";
@@ -19,9 +19,10 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
 /**
  * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
  * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
- * saved the page's edits before its check
+ * saved the page's edits before its check; `controlGroups`: the webhooks' control groups the dry run
+ * read, so the question says about how many are held out
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[] };
 
 // Activate saves unsaved edits before its check (the check reads the saved campaign): a Cancel keeps
 // them saved, a draft that has sent nothing. The dialog says so rather than let Cancel look like an undo.
@@ -45,7 +46,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const byZone = useAudienceZones(audience, asking && form.when === "scheduled" && form.inUserTimeZone);
   const users = byZone?.zones ? byZone.matching : counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined }) : null;
+  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups }) : null;
   if (confirming?.refused) {
     const { message, problems } = confirming.refused;
     return (

@@ -25,6 +25,7 @@ import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
 import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
 import { ActivateConfirm, type Confirming } from "./ActivateConfirm";
+import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
@@ -139,7 +140,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[] }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -150,7 +151,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal

@@ -74,3 +74,29 @@ describe("activationSummary: a send time in each user's zone that has passed for
     expect(activationSummary(rule, 9, { now }).detail).toContain("users whose time has already passed when you activate are sent at once");
   });
 });
+
+describe("activationSummary with a control group", () => {
+  it("says about how many are held out (the assignment is per user, so a share, not a count) rather than 'each of them is sent'", () => {
+    const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Hook", percent: 20 }] });
+    expect(summary.question).toBe("Send now to 10 users, about 20% of them held out as the control group?");
+    expect(summary.detail).toBe("Each of them outside the control group is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). About 20% of them (the control group) are held out and sent nothing.");
+    expect(summary.detail).not.toContain("Each of them is sent");
+  });
+
+  it("the same words for a scheduled, recurring or triggered campaign; none without a control group", () => {
+    const groups = { controlGroups: [{ webhook: "Hook", percent: 20 }] };
+    const scheduled = activationSummary({ when: "scheduled", sendAt: "2027-01-07T09:00", timeZone: "UTC" }, 10, groups);
+    expect(scheduled.question).toBe("Schedule for 10 users, about 20% of them held out as the control group, on Thu 7 Jan 2027 09:00 (UTC)?");
+    expect(scheduled.detail).toContain("About 20% of them (the control group) are held out and sent nothing.");
+    expect(activationSummary({ when: "recurring", frequency: "daily", time: "09:00", timeZone: "UTC" }, 10, groups).question).toBe("Every day at 09:00 (UTC), to 10 users, about 20% of them held out as the control group?");
+    expect(activationSummary({ when: "triggered", event: "signup" }, 10, groups).detail).toContain("About 20% of its users (the control group) are held out and sent nothing.");
+    expect(activationSummary({ when: "immediate" }, 10, { controlGroups: [] }).question).toBe("Send now to 10 users?");
+    expect(activationSummary({ when: "immediate" }, 10, { controlGroups: [] }).detail).toContain("Each of them is sent");
+  });
+
+  it("webhooks with different control groups are named, each with its share", () => {
+    const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Slack", percent: 20 }, { webhook: "CRM", percent: 0 }, { webhook: "Ads", percent: 5 }] });
+    expect(summary.question).toBe("Send now to 10 users, some of them held out by control groups?");
+    expect(summary.detail).toContain("Control groups hold users out, each sent nothing by that webhook: about 20% from “Slack” and about 5% from “Ads”.");
+  });
+});

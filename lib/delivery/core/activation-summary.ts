@@ -66,36 +66,62 @@ function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>
   return `${passed.toLocaleString("en")} of ${plural(users, "user's", "users'")} ${time} has passed: they are ${fate}${others}`;
 }
 
+/** A webhook step's control group: its share of the users, held out and sent nothing by it (0: none). */
+export type ControlGroupShare = { webhook: string; percent: number };
+
+/**
+ * What the steps' control groups hold out, for the question (after "N users") and the detail. A
+ * share, not a count: each user's place is a hash of campaign, step and user (lib/campaigns/variants.ts),
+ * so 20% of 10 users may be 1 or 3; counting exactly would read every matching user's id to ask.
+ */
+function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; said: string; except: string } | null {
+  const holding = groups.filter((g) => g.percent > 0);
+  if (holding.length === 0) return null;
+  const percent = holding[0]!.percent;
+  if (holding.length === groups.length && holding.every((g) => g.percent === percent)) {
+    return { asked: `, about ${percent}% of them held out as the control group`, said: ` About ${percent}% of ${whose} (the control group) are held out and sent nothing.`, except: " outside the control group" };
+  }
+  const shares = listed(holding.map((g) => `about ${g.percent}% from “${g.webhook}”`));
+  return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing by that webhook: ${shares}.`, except: "" };
+}
+
 /**
  * The confirmation's question and a line on what follows. `rawRule`: the rule as the Delivery
  * section would save it; `users`: the users the audience matches now (null while counting);
  * `startAt`: the campaign's start date, when it has one (nothing is sent before it: plan.ts);
- * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed).
+ * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed);
+ * `controlGroups`: each webhook step's control group (activation's dry run reads them: checkActivation).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
-export function activationSummary(rawRule: unknown, users: number | null, { startAt = null, now = new Date(), zones }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[] } = {}): ActivationSummary {
-  const who = users === null ? "the campaign's audience" : plural(users, "user", "users");
+export function activationSummary(
+  rawRule: unknown,
+  users: number | null,
+  { startAt = null, now = new Date(), zones, controlGroups = [] }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[] } = {},
+): ActivationSummary {
+  const counted = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
   if (!parsed.success) return { question: "Activate this campaign?", detail: "Its delivery settings are checked first; nothing is sent if they are not ready." };
   const rule = parsed.data;
   const start = startAt && startAt > now ? `${DateTime.fromJSDate(startAt, { zone: "UTC" }).setLocale("en-GB").toFormat("ccc d LLL yyyy HH:mm")} UTC` : null;
   const quiet = rule.quietHours ? ` Sends due in a user's quiet hours (${rule.quietHours.start}-${rule.quietHours.end}) wait until they end.` : "";
-  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}`;
+  const held = heldOut(controlGroups, rule.when === "triggered" ? "its users" : "them");
+  const who = `${counted}${held?.asked ?? ""}`;
+  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}`;
   switch (rule.when) {
     case "immediate":
       if (start) {
-        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}` };
+        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}` };
       }
-      return { question: `Send now to ${who}?`, detail: `Each of them is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
+      return { question: `Send now to ${who}?`, detail: `Each of them${held?.except ?? ""} is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
     case "scheduled":
       return {
-        question: `Schedule for ${who} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
+        question: `Schedule for ${who}${held ? "," : ""} on ${localDateTime(rule.sendAt)} ${inZone(rule)}?`,
         detail: `${rule.inUserTimeZone ? scheduledInUserZones(rule, users, zones, now) : "Nothing is sent before then"}.${notes}`,
       };
     case "triggered":
       return {
         question: `Start listening for "${rule.event}" events?`,
-        detail: `Each "${rule.event}" event tracked from now on sends this campaign to its user, if they are in the audience (${who} now). Events tracked before are not sent.${notes}`,
+        detail: `Each "${rule.event}" event tracked from now on sends this campaign to its user, if they are in the audience (${counted} now). Events tracked before are not sent.${notes}`,
       };
     case "recurring":
       return {

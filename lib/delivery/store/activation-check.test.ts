@@ -43,7 +43,7 @@ describe("checkActivation: activation's checks, without activating", () => {
   it("says ok for a campaign that would activate, and still leaves it a draft with nothing planned", async () => {
     await db().user.create({ data: { id: "dry-run-user", attributes: {} } });
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
-    expect(await checkActivation(campaign.id)).toEqual({ ok: true });
+    expect(await checkActivation(campaign.id)).toEqual({ ok: true, controlGroups: [{ webhook: "Hook", percent: 0 }] });
     await untouched(campaign.id);
   });
 
@@ -62,13 +62,20 @@ describe("checkActivation: activation's checks, without activating", () => {
     const stored = await untouched(campaign.id);
     expect(stored.endAt).toBeNull();
     // the stored settings alone are fine
-    expect(await checkActivation(campaign.id, { now })).toEqual({ ok: true });
-    expect(await checkActivation(campaign.id, { settings: settings({}), now })).toEqual({ ok: true });
+    expect(await checkActivation(campaign.id, { now })).toMatchObject({ ok: true });
+    expect(await checkActivation(campaign.id, { settings: settings({}), now })).toMatchObject({ ok: true });
   });
 
   it("refuses a campaign that is no longer a draft, or no longer exists", async () => {
     const active = await createCampaign({ url: "https://hooks.example.com/hook", status: "active" });
     expect(await checkActivation(active.id)).toEqual({ ok: false, problems: ["The campaign is active; only a draft can be activated."] });
     expect(await checkActivation("no-such-campaign")).toEqual({ ok: false, problems: ["This campaign no longer exists."] });
+  });
+
+  it("names each webhook step's control group, for the confirmation to say about how many are held out (its variants are not steps)", async () => {
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
+    await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { controlPercent: 20 } });
+    expect(await checkActivation(campaign.id)).toEqual({ ok: true, controlGroups: [{ webhook: "Hook", percent: 20 }] });
+    await untouched(campaign.id);
   });
 });

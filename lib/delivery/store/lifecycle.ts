@@ -13,6 +13,7 @@ import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/
 import { DateTime } from "luxon";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
+import type { ControlGroupShare } from "../core/activation-summary";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
@@ -126,11 +127,15 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date)
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[] } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date());
-  return checked.ok ? { ok: true } : checked;
+  if (!checked.ok) return checked;
+  // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
+  const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
+  const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
+  return { ok: true, controlGroups };
 }
 
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
