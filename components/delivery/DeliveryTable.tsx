@@ -6,8 +6,10 @@ import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
 import { DeliveryStateLabel } from "./DeliveryStateLabel";
 import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
+import { stoppedByFrequencyCap } from "@/lib/delivery/core/frequency-cap";
 
 const RETRYABLE = new Set<string>(RETRYABLE_STATES);
+const CAP_RETRY_HINT = "Sends it only if the frequency cap no longer stops this user; otherwise says why not";
 
 /**
  * The user's id on one line, never broken in its middle (ids such as "customer-3f2a9c1e-…" wrapped
@@ -88,7 +90,15 @@ export function DeliveryTable({
               <td className="px-2 py-1.5">{r.durationMs === null ? "–" : `${r.durationMs} ms`}</td>
               <td className="px-2 py-1.5 text-right">
                 {onRetry && RETRYABLE.has(r.state) && (
-                  <Button size="sm" disabled={retrying} onClick={() => onRetry(r.id)}>Retry</Button>
+                  <Button
+                    size="sm"
+                    disabled={retrying}
+                    onClick={() => onRetry(r.id)}
+                    // retryDelivery's rule: while the cap still stops the user, Retry is refused with the reason
+                    title={r.state === "suppressed" && stoppedByFrequencyCap(r.reason) ? CAP_RETRY_HINT : undefined}
+                  >
+                    Retry
+                  </Button>
                 )}
               </td>
             </tr>

@@ -16,7 +16,7 @@ import { SecretHostError } from "../campaigns/fixed-host-secrets";
 import { VariantInUseError } from "../campaigns/variant-rows";
 import { db } from "../db";
 import type { DeliverySettings } from "../delivery/forms/settings";
-import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery } from "../delivery/store/lifecycle";
+import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, RetryRefusedError } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
 import { deliverySettingsByApi } from "./campaign-delivery";
 import { ApiError } from "./errors";
@@ -127,7 +127,14 @@ export async function resumeByApi(id: string, actor: string, catchUp: boolean) {
 export async function retryByApi(deliveryId: string, actor: string) {
   const row = await db().delivery.findUnique({ where: { id: deliveryId }, select: { state: true, campaignId: true } });
   if (!row) throw new ApiError(404, "not_found", `No delivery with id ${JSON.stringify(deliveryId)}`);
-  if (!(await retryDelivery(deliveryId, actor))) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
+  let retried: boolean;
+  try {
+    retried = await retryDelivery(deliveryId, actor);
+  } catch (err) {
+    if (err instanceof RetryRefusedError) throw new ApiError(409, "conflict", err.message);
+    throw err;
+  }
+  if (!retried) throw new ApiError(409, "conflict", `The delivery is ${row.state}; only failed, retrying or suppressed deliveries can be retried`);
   return { id: deliveryId, state: "scheduled" };
 }
 

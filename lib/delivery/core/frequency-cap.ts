@@ -19,6 +19,19 @@ export function capIsSet(cap: FrequencyCap | null | undefined): cap is Frequency
 
 export type SentCounts = { day: number; week: number };
 
+/** How a reason the cap gave starts ("Frequency cap: 1 per day reached"). */
+const CAP_REASON = "Frequency cap: ";
+
+/** Whether a suppressed delivery's reason is the frequency cap's: Retry sends it only once the cap no longer stops its user. */
+export function stoppedByFrequencyCap(reason: string | null | undefined): boolean {
+  return !!reason && reason.startsWith(CAP_REASON);
+}
+
+/** "1 per day reached" of "Frequency cap: 1 per day reached". */
+export function capReasonWords(reason: string): string {
+  return reason.startsWith(CAP_REASON) ? reason.slice(CAP_REASON.length) : reason;
+}
+
 /**
  * Which of a batch of sends the cap stops, in order: each allowed send counts against the
  * ones after it. Returns the reason per stopped index.
@@ -34,8 +47,8 @@ export function applyFrequencyCap(
   sends.forEach((send, index) => {
     if (send.exempt) return;
     const c = running.get(send.userId) ?? { ...(counts.get(send.userId) ?? { day: 0, week: 0 }) };
-    if (cap.perDay && c.day >= cap.perDay) stopped.set(index, `Frequency cap: ${cap.perDay} per day reached`);
-    else if (cap.perWeek && c.week >= cap.perWeek) stopped.set(index, `Frequency cap: ${cap.perWeek} per week reached`);
+    if (cap.perDay && c.day >= cap.perDay) stopped.set(index, `${CAP_REASON}${cap.perDay} per day reached`);
+    else if (cap.perWeek && c.week >= cap.perWeek) stopped.set(index, `${CAP_REASON}${cap.perWeek} per week reached`);
     else {
       c.day += 1;
       c.week += 1;

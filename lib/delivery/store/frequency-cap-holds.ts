@@ -67,3 +67,9 @@ export async function holdFrequencyCap(prisma: Db, workerId: string, cap: Freque
     return stopped;
   });
 }
+
+/** Why the cap would stop one more send to `userId` at `now` (its reason), or null: a retry by hand asks it first. */
+export async function capStopsUser(prisma: Db, cap: FrequencyCap, userId: string, now: Date): Promise<string | null> {
+  const counts = await capCounts(rawDb(prisma), [userId], now);
+  return applyFrequencyCap(cap, [{ userId, exempt: false }], counts).get(0) ?? null;
+}

@@ -14,6 +14,9 @@ import { DateTime } from "luxon";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import type { ControlGroupShare } from "../core/activation-summary";
+import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
+import { capStopsUser } from "./frequency-cap-holds";
+import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
@@ -329,10 +332,33 @@ const retryable = { state: { in: RETRYABLE_STATES } };
 
 const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
 
-/** Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again until it is final. */
+/** A retry by hand that would not send: the message says why (the log shows it, the API answers 409 with it). */
+export class RetryRefusedError extends Error {}
+
+/**
+ * Why a delivery the frequency cap stopped cannot be retried now, or null: retried while the cap still
+ * stops its user, the engine would suppress it again at once (after "Retrying now." and an audit entry).
+ * Once the cap no longer applies (its day or week has passed, the cap was removed or the campaign
+ * exempted) it is retried as any other.
+ */
+async function capRefusal(delivery: { state: string; reason: string | null; userId: string; campaign: { capExempt: boolean } }, now: Date): Promise<string | null> {
+  if (delivery.state !== "suppressed" || !stoppedByFrequencyCap(delivery.reason) || delivery.campaign.capExempt) return null;
+  const cap = await getFrequencyCap();
+  const stops = cap && (await capStopsUser(db(), cap, delivery.userId, now));
+  if (!stops) return null;
+  return `The frequency cap stopped it: ${capReasonWords(stops)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
+}
+
+/**
+ * Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again
+ * until it is final. False when it is not in a retryable state; RetryRefusedError when the frequency cap
+ * that stopped it still applies.
+ */
 export async function retryDelivery(deliveryId: string, actor: string, now = new Date()): Promise<boolean> {
-  const delivery = await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true } });
+  const delivery = await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true, state: true, reason: true, userId: true, campaign: { select: { capExempt: true } } } });
   if (!delivery) return false;
+  const refusal = await capRefusal(delivery, now);
+  if (refusal) throw new RetryRefusedError(refusal);
   const count = await transaction(async (tx) => {
     // the campaign's row first, as the finisher takes it (finish.ts): a retry never lands in a campaign finishing meanwhile
     await lockRowForUpdate(tx, "Campaign", delivery.campaignId);

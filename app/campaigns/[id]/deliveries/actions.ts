@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
@@ -61,8 +61,14 @@ export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, n
 });
 
 export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {
-  const ok = await retryDelivery(deliveryId, member.email);
-  return ok ? succeeded(undefined, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
+  try {
+    const ok = await retryDelivery(deliveryId, member.email);
+    return ok ? succeeded(undefined, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
+  } catch (err) {
+    // the frequency cap that stopped it still applies: the log says so instead of "Retrying now."
+    if (err instanceof RetryRefusedError) return failed(err.message);
+    throw err;
+  }
 });
 
 export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId, member) => {

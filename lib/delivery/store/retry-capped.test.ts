@@ -1,0 +1,69 @@
+// Retry on a delivery the frequency cap stopped: retried by hand it went straight back to
+// "Suppressed · Frequency cap: 1 per day reached", while the editor said "Retrying now." and the audit
+// log recorded delivery.retried. retryDelivery (every caller's way: the log's Retry, the API) refuses
+// it with the reason while the cap still stops the user, and retries it once the cap no longer does.
+import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { apiKeyHeaders, apiRequest, routeParams } from "../../api/testing";
+import { POST as retryRoute } from "@/app/api/v1/deliveries/[id]/retry/route";
+import { retryDelivery, RetryRefusedError } from "./lifecycle";
+import { setFrequencyCap } from "./frequency-cap-setting";
+import { createCampaign, createUsers } from "../testing/fixtures";
+
+afterEach(async () => setFrequencyCap(null, { role: "admin" }));
+afterAll(async () => setFrequencyCap(null, { role: "admin" }));
+
+const HOUR = 60 * 60 * 1000;
+
+/** A user sent one webhook `sentAgoMs` ago by one campaign, and stopped by the cap in another. */
+async function cappedDelivery(prefix: string, sentAgoMs: number) {
+  const [user] = await createUsers(1, prefix);
+  const sent = await createCampaign({ url: "https://hooks.example.com/sent/{{user.id}}", status: "active" });
+  const capped = await createCampaign({ url: "https://hooks.example.com/capped/{{user.id}}", status: "active" });
+  const at = new Date(Date.now() - sentAgoMs);
+  await db().delivery.create({ data: { webhookId: `msg_${prefix}_sent`, campaignId: sent.id, actionId: sent.actions[0]!.id, userId: user!.id, triggerKey: "activation", plannedAt: at, dueAt: at, sentAt: at, state: "delivered" } });
+  const row = await db().delivery.create({
+    data: { webhookId: `msg_${prefix}_capped`, campaignId: capped.id, actionId: capped.actions[0]!.id, userId: user!.id, triggerKey: "activation", plannedAt: at, dueAt: at, state: "suppressed", reason: "Frequency cap: 1 per day reached" },
+  });
+  return { id: row.id, campaignId: capped.id };
+}
+
+const stateOf = async (id: string) => (await db().delivery.findUniqueOrThrow({ where: { id } })).state;
+const retriedAudits = (id: string) => db().auditLog.count({ where: { action: "delivery.retried", target: id } });
+
+describe("retrying a delivery the frequency cap stopped", () => {
+  it("is refused with the reason while the cap still stops the user: nothing changes and nothing is audited", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const { id } = await cappedDelivery("rc-still", HOUR);
+    const refused = retryDelivery(id, "editor@example.com");
+    await expect(refused).rejects.toBeInstanceOf(RetryRefusedError);
+    await expect(retryDelivery(id, "editor@example.com")).rejects.toThrow(/^The frequency cap stopped it: 1 per day reached/);
+    expect(await stateOf(id)).toBe("suppressed");
+    expect(await retriedAudits(id)).toBe(0);
+  });
+
+  it("the API answers 409 with the same reason", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const { id } = await cappedDelivery("rc-api", HOUR);
+    const res = await retryRoute(apiRequest("POST", `/deliveries/${id}/retry`, await apiKeyHeaders("editor")), routeParams(id));
+    expect(res.status).toBe(409);
+    expect((await res.json()).error.message).toMatch(/^The frequency cap stopped it: 1 per day reached/);
+    expect(await stateOf(id)).toBe("suppressed");
+  });
+
+  it("is retried once the cap no longer applies: the day has passed, the cap was removed, or the campaign is exempt", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const dayPassed = await cappedDelivery("rc-day", 25 * HOUR);
+    expect(await retryDelivery(dayPassed.id, "editor@example.com")).toBe(true);
+    expect(await stateOf(dayPassed.id)).toBe("scheduled");
+
+    const exempt = await cappedDelivery("rc-exempt", HOUR);
+    await db().campaign.update({ where: { id: exempt.campaignId }, data: { capExempt: true } });
+    expect(await retryDelivery(exempt.id, "editor@example.com")).toBe(true);
+
+    const removed = await cappedDelivery("rc-removed", HOUR);
+    await setFrequencyCap(null, { role: "admin" });
+    expect(await retryDelivery(removed.id, "editor@example.com")).toBe(true);
+    expect(await retriedAudits(removed.id)).toBe(1);
+  });
+});
