@@ -8,7 +8,8 @@ import { Button } from "./ui/Button";
 import { DateTime } from "./ui/DateTime";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
 import { plural, pluralWord } from "@/lib/text/plural";
-import { userZoneSendWords } from "@/lib/delivery/core/next-send-words";
+import { NextSendText } from "./delivery/NextSendText";
+import type { NextSendView } from "./delivery/delivery-form-state";
 
 const AUDIENCE_NOW = "Users matching the audience today, not how many it sent to";
 
@@ -27,7 +28,7 @@ export type CampaignRow = {
   failed: number;
   lastSendIso: string | null;
   /** an active scheduled or recurring campaign's next send; local: its date and time in each user's zone */
-  nextSend: { iso: string; local: { date: string; time: string } | null } | null;
+  nextSend: NextSendView | null;
 };
 
 const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_8rem_10rem]";
@@ -117,7 +118,7 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 {c.nextSend && !c.lastSendIso ? (
                   <span className="text-slate-600">
                     {"Next: "}
-                    {c.nextSend.local ? userZoneSendWords(c.nextSend.local) : <DateTime value={c.nextSend.iso} />}
+                    <NextSendText next={c.nextSend} />
                   </span>
                 ) : c.lastSendIso ? (
                   <DateTime value={c.lastSendIso} style="relative" className="text-slate-500">
