@@ -81,3 +81,32 @@ test("Activate asks 'Send now to 7 users?'; Cancel and Escape send nothing, conf
     server.close();
   }
 });
+
+test("with a control group, Activate says about how many are held out instead of 'each of them is sent'", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `held${Date.now()}`;
+  try {
+    await prisma.user.createMany({ data: Array.from({ length: 10 }, (_, i) => ({ id: `${tag}-u-${i}`, attributes: {} })) });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Held out ${tag}`,
+        deliveryRule: { when: "immediate" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
+        // nothing is sent: the dialog is cancelled (activation's dry run checks the address)
+        actions: { create: { name: "Notify", urlTemplate: "http://127.0.0.1:9999/hook/{{user.id}}", fields: [], headers: [], controlPercent: 20 } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    await expect(delivery.getByText(/^10 of \d+ users match$/)).toBeVisible();
+    await delivery.getByRole("button", { name: "Activate" }).click();
+    const dialog = page.getByRole("dialog", { name: "Send now to 10 users, about 20% of them held out as the control group?" });
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toContainText("Each of them outside the control group is sent this campaign's webhooks now");
+    await expect(dialog).toContainText("About 20% of them (the control group) are held out and sent nothing.");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+  } finally {
+    await prisma.$disconnect();
+  }
+});

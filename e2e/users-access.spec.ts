@@ -2,6 +2,7 @@ import { closeSync, openSync, ftruncateSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test, expect, OWNER } from "./fixtures";
+import { appDb } from "./app-db";
 
 // Its own context: signing out ends that session, and the other tests share the fixture's.
 test("the owner signs in and out", async ({ browser, baseURL }) => {
@@ -169,5 +170,20 @@ test("on a phone (390 px) Users, Settings and the audit log do not scroll sidewa
     await page.goto(path);
     await expect(page.getByRole("heading", { name: heading, exact: true, level: 1 })).toBeVisible();
     expect(await page.evaluate(() => document.documentElement.scrollWidth), path).toBeLessThanOrEqual(390 + 1);
+  }
+});
+
+test("a CSV column named like an attribute users have ('First Name' beside firstName) is guessed as that attribute, not a second one", async ({ page }) => {
+  const prisma = await appDb();
+  const id = `guess-${Date.now()}`;
+  try {
+    await prisma.user.create({ data: { id, attributes: { firstName: "Ada" } } });
+    await page.goto("/users");
+    await page.getByRole("button", { name: "Import CSV" }).click();
+    await page.getByLabel("CSV file").setInputFiles({ name: "names.csv", mimeType: "text/csv", buffer: Buffer.from(`id,First Name\n${id},Grace\n`) });
+    await expect(page.getByLabel("Attribute name for column First Name")).toHaveValue("firstName");
+    await expect(page.getByLabel("Type of column First Name")).toHaveValue("string");
+  } finally {
+    await prisma.$disconnect();
   }
 });
