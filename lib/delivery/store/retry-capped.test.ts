@@ -2,13 +2,20 @@
 // "Suppressed · Frequency cap: 1 per day reached", while the editor said "Retrying now." and the audit
 // log recorded delivery.retried. retryDelivery (every caller's way: the log's Retry, the API) refuses
 // it with the reason while the cap still stops the user, and retries it once the cap no longer does.
-import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, describe, expect, it, vi } from "vitest";
 import { db } from "../../db";
 import { apiKeyHeaders, apiRequest, routeParams } from "../../api/testing";
 import { POST as retryRoute } from "@/app/api/v1/deliveries/[id]/retry/route";
 import { retryDelivery, RetryRefusedError } from "./lifecycle";
 import { setFrequencyCap } from "./frequency-cap-setting";
 import { createCampaign, createUsers } from "../testing/fixtures";
+import { memberCookies } from "@/test/sessions";
+
+// the log's Retry is a server action: it reads the session from the request's headers
+let requestHeaders = new Headers();
+vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
+vi.mock("next/cache", () => ({ revalidatePath: () => undefined }));
+const { retryDeliveryAction } = await import("@/app/campaigns/[id]/deliveries/actions");
 
 afterEach(async () => setFrequencyCap(null, { role: "admin" }));
 afterAll(async () => setFrequencyCap(null, { role: "admin" }));
@@ -49,6 +56,17 @@ describe("retrying a delivery the frequency cap stopped", () => {
     expect(res.status).toBe(409);
     expect((await res.json()).error.message).toMatch(/^The frequency cap stopped it: 1 per day reached/);
     expect(await stateOf(id)).toBe("suppressed");
+  });
+
+  it("the log's Retry (its server action) says why, instead of 'Retrying now.'", async () => {
+    requestHeaders = new Headers({ cookie: (await memberCookies()).editor });
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const { id } = await cappedDelivery("rc-action", HOUR);
+    const result = await retryDeliveryAction(id);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.message).toMatch(/^The frequency cap stopped it: 1 per day reached/);
+    expect(await stateOf(id)).toBe("suppressed");
+    expect(await retriedAudits(id)).toBe(0);
   });
 
   it("is retried once the cap no longer applies: the day has passed, the cap was removed, or the campaign is exempt", async () => {
