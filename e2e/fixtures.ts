@@ -2,7 +2,7 @@
 // HOOKLINE_BOOTSTRAP_OWNER creates (playwright.config.ts). `signInAs` signs a context in as someone else.
 import { mkdirSync } from "node:fs";
 import path from "node:path";
-import { test as base, expect, type APIRequestContext, type BrowserContext, type Locator, type Page } from "@playwright/test";
+import { test as base, expect, type APIRequestContext, type Browser, type BrowserContext, type Locator, type Page } from "@playwright/test";
 
 export const OWNER = { email: "owner@hookline.test", password: "e2e-owner-password" };
 
@@ -58,3 +58,25 @@ export const test = base.extend<object, { ownerState: string }>({
 });
 
 export { expect };
+
+/** The owner invites `role` on the Settings page; returns the invitation link shown. */
+export async function invite(page: Page, email: string, role: string) {
+  await page.goto("/settings");
+  await page.getByRole("button", { name: "Invite member" }).click();
+  await page.getByLabel("Email").fill(email);
+  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
+  await page.getByRole("button", { name: "Create invitation" }).click();
+  return (await page.getByLabel("Invitation link").textContent())!.trim();
+}
+
+/** Joins through an invitation link in a browser context of its own (no owner's cookies), signed in on the campaigns page. */
+export async function joinAs(browser: Browser, baseURL: string, link: string, name: string) {
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const page = await context.newPage();
+  await page.goto(link);
+  await page.getByLabel("Name").fill(name);
+  await page.getByLabel("Password").fill(`${name.toLowerCase()}-password-1`);
+  await page.getByRole("button", { name: "Join" }).click();
+  await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  return { context, page };
+}

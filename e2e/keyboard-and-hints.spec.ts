@@ -4,30 +4,10 @@
 // a missing user leads back to Users, an export of a missing campaign is a 404, and an opaque editor header.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { appDb } from "./app-db";
-import { expect, test } from "./fixtures";
+import { expect, invite, joinAs, test } from "./fixtures";
 
-/** The owner invites `role` on the Settings page; returns the invitation link shown. */
-async function invite(page: Page, email: string, role: string) {
-  await page.goto("/settings");
-  await page.getByRole("button", { name: "Invite member" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
-  await page.getByRole("button", { name: "Create invitation" }).click();
-  return (await page.getByLabel("Invitation link").textContent())!.trim();
-}
-
-async function joinAs(browser: Browser, baseURL: string, link: string, name: string) {
-  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Password").fill(`${name.toLowerCase()}-password-1`);
-  await page.getByRole("button", { name: "Join" }).click();
-  await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
-  return { context, page };
-}
 
 /** The names Chromium itself gives the page's comboboxes (what a screen reader announces). */
 async function comboboxNames(page: Page): Promise<string[]> {

@@ -4,9 +4,9 @@
 // Campaigns and users are written straight to the app's database; sends go to 127.0.0.1.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "@playwright/test";
+import type { Page } from "@playwright/test";
 import { appDb } from "./app-db";
-import { activateCampaign, expect, test } from "./fixtures";
+import { activateCampaign, expect, invite, joinAs, test } from "./fixtures";
 
 /** Activate on edits whose save fails: it saves first, before it checks or asks, so no dialog opens. */
 async function activateUnsaved(page: Page) {
@@ -40,26 +40,6 @@ async function storedCampaign(id: string) {
   }
 }
 
-/** The owner invites `role` on the Settings page; returns the invitation link shown. */
-async function invite(page: Page, email: string, role: string) {
-  await page.goto("/settings");
-  await page.getByRole("button", { name: "Invite member" }).click();
-  await page.getByLabel("Email").fill(email);
-  await page.getByRole("combobox", { name: "Role", exact: true }).selectOption(role);
-  await page.getByRole("button", { name: "Create invitation" }).click();
-  return (await page.getByLabel("Invitation link").textContent())!.trim();
-}
-
-async function joinAs(browser: Browser, baseURL: string, link: string, name: string) {
-  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
-  const page = await context.newPage();
-  await page.goto(link);
-  await page.getByLabel("Name").fill(name);
-  await page.getByLabel("Password").fill(`${name.toLowerCase()}-password-1`);
-  await page.getByRole("button", { name: "Join" }).click();
-  await expect(page.getByRole("heading", { name: "Campaigns" })).toBeVisible();
-  return { context, page };
-}
 
 test("Activate with an unsaved webhook edit saves it first, then activates what is on screen", async ({ page }) => {
   const campaign = await draftCampaign(`Unsaved activate ${Date.now()}`, "http://127.0.0.1:9999/old/{{user.id}}");

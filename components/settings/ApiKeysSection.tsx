@@ -1,19 +1,18 @@
 "use client";
 import { DateTime } from "../ui/DateTime";
-import { useId, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { createApiKeyAction, revokeApiKeyAction } from "@/app/settings/actions";
 import { Badge } from "@/components/ui/Badge";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
-import { RoleSelect } from "@/components/auth/RoleSelect";
+import { RoleField } from "@/components/auth/RoleSelect";
 import { Table } from "@/components/ui/Table";
 
 type Key = { id: string; name: string; role: string; prefix: string; lastUsedAt: string | null; revokedAt: string | null; createdAt: string; createdBy: string | null };
 
 export function ApiKeysSection({ keys }: { keys: Key[] }) {
-  const roleId = useId();
   const [creating, setCreating] = useState(false);
   const [name, setName] = useState("");
   const [role, setRole] = useState("editor");
@@ -65,13 +64,7 @@ export function ApiKeysSection({ keys }: { keys: Key[] }) {
             Key name
             <input className={`${inputClass} mt-1 w-56`} value={name} onChange={(e) => setName(e.target.value)} maxLength={80} required />
           </label>
-          {/* a label wrapping a select is announced with its options run in ("Roleadmineditorviewer") */}
-          <div className="text-sm">
-            <label htmlFor={roleId} className="block">
-              Role
-            </label>
-            <RoleSelect id={roleId} className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
-          </div>
+          <RoleField value={role} onChange={setRole} />
           <Button type="submit" variant="primary" disabled={pending}>
             Create key
           </Button>

@@ -1,17 +1,16 @@
 "use client";
-import { useId, useState, useTransition } from "react";
+import { useState, useTransition } from "react";
 import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "@/app/settings/actions";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { CopyButton } from "@/components/ui/CopyButton";
 import { inputClass } from "@/components/ui/Field";
-import { RoleSelect } from "@/components/auth/RoleSelect";
+import { RoleField, RoleSelect } from "@/components/auth/RoleSelect";
 
 type Member = { id: string; email: string; name: string; role: string };
 type Invite = { id: string; email: string; role: string; expiresAt: string };
 
 export function MembersSection({ members, invites, selfId }: { members: Member[]; invites: Invite[]; selfId: string | null }) {
-  const roleId = useId();
   const [inviting, setInviting] = useState(false);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("editor");
@@ -70,13 +69,7 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
             Email
             <input type="email" className={`${inputClass} mt-1 w-64`} value={email} onChange={(e) => setEmail(e.target.value)} required />
           </label>
-          {/* a label wrapping a select is announced with its options run in ("Roleadmineditorviewer") */}
-          <div className="text-sm">
-            <label htmlFor={roleId} className="block">
-              Role
-            </label>
-            <RoleSelect id={roleId} className="mt-1" value={role} onChange={(e) => setRole(e.target.value)} />
-          </div>
+          <RoleField value={role} onChange={setRole} />
           <Button type="submit" variant="primary" disabled={pending}>
             Create invitation
           </Button>
