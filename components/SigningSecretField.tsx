@@ -65,7 +65,7 @@ export function SigningSecretField({
       {variant ? (
         <p className="mt-3 text-sm text-slate-600">
           {state?.enabled ? (
-            <span className="text-emerald-700">Requests are signed with the webhook&apos;s secret, variant {variant}&apos;s too.</span>
+            <span className="text-emerald-700">Variant {variant}&apos;s requests are signed with the webhook&apos;s secret while its URL stays under the webhook&apos;s host and path (the preview says when it does not).</span>
           ) : (
             <>Variant {variant} is signed with the webhook&apos;s secret: generate it on variant A, and it signs every variant.</>
           )}

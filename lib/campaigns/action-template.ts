@@ -8,7 +8,7 @@ import type { DataField, WebhookTemplate } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import type { ActionDraft, ActionDraftInput } from "./schemas";
 import { signingStateOf, type SigningState } from "./signing-secrets";
-import { lostSecretMessage, openStoredValue, resolveSecrets, signingFor, type Signer, storedHeaders, type LostSecret, type ResolvedSecrets, type SecretGrant } from "./secret-resolver";
+import { lostSecretMessage, openStoredValue, resolveSecrets, signingFor, type Signer, storedHeaders, type LostSecret, type ResolvedSecrets, type SecretGrant, variantSigningSecrets } from "./secret-resolver";
 import { maskedUrlTemplate, UrlPasswordError, urlPasswordProblem, withUrlPassword } from "./url-password";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { sealedAsSecret } from "./sealed-secret";
@@ -41,7 +41,8 @@ function storedFields(action: Pick<Action, "fields">): DataField[] {
 
 /**
  * The stored action as the renderer needs it: URL password back in the URL, secrets decrypted. An A/B
- * variant's row is signed with its step's secret (`step`, required for it), never its own (signingFor).
+ * variant's row is signed with its step's secret (`step`, required for it), and with its own only while
+ * it holds one from before that rule (variantSigningSecrets).
  */
 export function loadWebhookTemplate(action: StoredAction, now = new Date(), step?: Signer): WebhookTemplate {
   if (action.variantOfId && !step) throw new Error("A variant is signed with its webhook's secret: load it with its webhook");
@@ -56,7 +57,7 @@ export function loadWebhookTemplate(action: StoredAction, now = new Date(), step
       value: h.secret ? openStoredValue(h.value) : h.value,
       secret: h.secret,
     })),
-    signingSecrets: signingFor(action.variantOfId ? step : action, action.urlTemplate, now).signingSecrets,
+    signingSecrets: action.variantOfId ? variantSigningSecrets(action, step, now) : signingFor(action, action.urlTemplate, now).signingSecrets,
   };
 }
 

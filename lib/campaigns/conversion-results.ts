@@ -149,7 +149,8 @@ async function computeResults(campaignId: string, now: Date): Promise<CampaignRe
 async function goalWindowEnd(campaignId: string, goal: { event: string | null; windowHours: number }): Promise<Date | null> {
   if (!goal.event) return null;
   const [sent, held] = await Promise.all([
-    db().delivery.aggregate({ where: { campaignId, state: "delivered" }, _max: { sentAt: true } }),
+    // sentAt not null: the partial (campaignId, sentAt) index answers it in one probe on SQLite too
+    db().delivery.aggregate({ where: { campaignId, state: "delivered", sentAt: { not: null } }, _max: { sentAt: true } }),
     db().controlGroupMember.aggregate({ where: { campaignId }, _max: { assignedAt: true } }),
   ]);
   const starts = [sent._max.sentAt, held._max.assignedAt].filter((d): d is Date => d !== null).map((d) => d.getTime());

@@ -14,6 +14,9 @@ describe("resultsRefetchMs", () => {
   it("keeps refreshing, slower, a finished or paused campaign whose goal window is still open: conversions still arrive", () => {
     expect(resultsRefetchMs({ status: "finished", waiting: false, goalOpenUntil: hours(1) }, NOW)).toBe(RESULTS_WINDOW_OPEN_MS);
     expect(resultsRefetchMs({ status: "paused", waiting: false, goalOpenUntil: hours(100) }, NOW)).toBe(RESULTS_WINDOW_OPEN_MS);
+    // a paused campaign's waiting deliveries are held: the slower beat, not the sending one
+    expect(resultsRefetchMs({ status: "paused", waiting: true, goalOpenUntil: hours(100) }, NOW)).toBe(RESULTS_WINDOW_OPEN_MS);
+    expect(resultsRefetchMs({ status: "paused", waiting: true, goalOpenUntil: null }, NOW)).toBe(false);
   });
 
   it("stops once nothing can change by itself: a draft, no goal, or the window closed", () => {

@@ -18,7 +18,8 @@ export type ResultsLiveness = {
 
 /** The refetch interval in ms, or false once nothing can change by itself (a draft, no goal, the window closed). */
 export function resultsRefetchMs({ status, waiting, goalOpenUntil }: ResultsLiveness, now: number): number | false {
-  if (status === "active" || waiting) return RESULTS_SENDING_MS;
+  // a paused campaign's waiting deliveries are held: they change nothing until it resumes
+  if (status === "active" || (waiting && status !== "paused")) return RESULTS_SENDING_MS;
   if (status !== "draft" && goalOpenUntil !== null && Date.parse(goalOpenUntil) > now) return RESULTS_WINDOW_OPEN_MS;
   return false;
 }

@@ -8,6 +8,7 @@ import { db } from "../db";
 import { decryptSecret } from "../crypto/secret-box";
 import { saveCampaign } from "./campaigns";
 import { SecretHostError } from "./fixed-host-secrets";
+import { VARIANT_UNSIGNED } from "./secret-resolver";
 import { campaignDraftSchema } from "./schemas";
 import { rotateSigningSecret } from "./signing-secrets";
 
@@ -108,7 +109,9 @@ describe("saveCampaign keeps a masked secret only at the fixed part of the URL i
   ] as const) {
     it(`keeps them ${how}`, async () => {
       const saved = await editorSave(url);
-      expect(saved.notices).toEqual({});
+      // nothing about the step's secrets; variant B's URL (/catch/victim-b) is outside the signed step's
+      // fixed part, so the save says its requests go unsigned
+      expect(saved.notices).toEqual({ "actions.0.variants.0.url": VARIANT_UNSIGNED });
       expect(await storedSecrets()).toMatchObject({ password: "hunter2", header: "key-123", signed: true });
     });
   }

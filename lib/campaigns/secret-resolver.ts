@@ -137,6 +137,23 @@ export function signingFor(step: Signer | null | undefined, url: string, now: Da
   return sameFixedPart(url, step.urlTemplate) ? { signingSecrets: secrets, signingWithheld: false } : { signingSecrets: undefined, signingWithheld: true };
 }
 
+/** Said at a save that removes a variant's own signing secret (variantSigningSecrets). */
+export const VARIANT_OWN_SECRET_REMOVED =
+  "This variant's own signing secret (made before one secret signed a webhook and all its variants) is removed: its requests are signed with the webhook's secret from now on; give its receiver that secret.";
+
+/**
+ * A variant's signing secrets as the engine sends them: its step's (signingFor), and, for a row that was
+ * signed on its own before one secret signed a webhook and its variants, that row's own too (made for its
+ * own URL), until the variant is saved again (saveVariants removes it and says so): its receiver verifies
+ * with the secret it was given, and Standard Webhooks sends one signature per secret.
+ */
+export function variantSigningSecrets(variant: Signer, step: Signer | null | undefined, now: Date): string[] | undefined {
+  const fromStep = signingFor(step, variant.urlTemplate, now).signingSecrets;
+  const own = storedSigningSecrets(variant, now);
+  if (!own) return fromStep;
+  return [...new Set([...(fromStep ?? []), ...own])];
+}
+
 /** Current signing secret first; the previous one while its rotation grace period lasts. */
 export function storedSigningSecrets(action: Pick<SecretHolder, "signingSecretEnc" | "previousSigningSecretEnc" | "previousSecretExpiresAt">, now: Date): string[] | undefined {
   const secrets: string[] = [];

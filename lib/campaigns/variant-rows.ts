@@ -3,12 +3,13 @@
 // own action for its URL password and secret headers: a masked secret is reused only by the same
 // variant row (of the same step, in the same campaign) at the same origin (the secret resolver
 // decides). It has no signing secret: the step's signs it (signingFor), so its signing columns are
-// written empty and its draft shows no signing state of its own.
+// written empty (a save says so when one from before that rule goes, and when the step's secret does
+// not sign it at its URL) and its draft shows no signing state of its own.
 import type { Action } from "../db";
 import type { Db } from "../db";
 import type { MemberRole } from "../auth/roles";
 import { actionToDraft, sealActionDraft } from "./action-template";
-import { grantSecrets, lostSecretMessage, NO_SIGNING_SECRET, type SecretActor } from "./secret-resolver";
+import { grantSecrets, lostSecretMessage, NO_SIGNING_SECRET, signingFor, type SecretActor, VARIANT_OWN_SECRET_REMOVED, VARIANT_UNSIGNED } from "./secret-resolver";
 import type { ActionDraft, VariantDraftInput } from "./schemas";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -45,6 +46,8 @@ export async function saveVariants(
 ): Promise<string[]> {
   const { campaignId, stepId, step, sources, actor, note, prefix } = args;
   const existingRows = await tx.action.findMany({ where: { variantOfId: stepId }, select: { id: true, name: true } });
+  // the step as stored now (the caller wrote it first): whose signing secret signs the variants, and where
+  const storedStep = await tx.action.findUnique({ where: { id: stepId } });
   const kept = new Set<string>();
   const ids: string[] = [];
   for (const [position, variant] of step.variants.entries()) {
@@ -61,6 +64,10 @@ export async function saveVariants(
     const at = `${prefix}.variants.${position}`;
     const sealed = sealActionDraft(draft, grant, `${at}.`);
     for (const lost of sealed.lost) note(`${at}.${lost.field}`, lostSecretMessage(lost, "save"));
+    // what this save does to the variant's signing: a secret of its own from before one secret per
+    // webhook goes now; a signed webhook's secret does not sign it outside the step's place
+    if (existing?.signingSecretEnc) note(`${at}.url`, VARIANT_OWN_SECRET_REMOVED);
+    if (signingFor(storedStep, sealed.data.urlTemplate, new Date()).signingWithheld) note(`${at}.url`, VARIANT_UNSIGNED);
     const data = {
       ...sealed.data,
       position,

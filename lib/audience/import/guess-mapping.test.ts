@@ -110,6 +110,12 @@ describe("guessMapping", () => {
       { target: "attribute", name: "score", type: "number" },
     ]);
     expect(guessMapping(["id", "score"], [["u1", "high"]], catalogue)[1]).toEqual({ target: "attribute", name: "score", type: "string" });
+    // cells of none of its types: text when it is one of them, else the cells' own (never the first type by name: "date" for numbers refused every row)
+    const mixed = [{ name: "since", types: ["date" as const, "string" as const] }, { name: "level", types: ["boolean" as const, "date" as const] }];
+    expect(guessMapping(["id", "since", "level"], [["u1", "42", "7"]], mixed).slice(1)).toEqual([
+      { target: "attribute", name: "since", type: "string" },
+      { target: "attribute", name: "level", type: "number" },
+    ]);
   });
 
   it("a catalogue name the import refuses (a legacy attribute named like a built-in field) is never offered", () => {

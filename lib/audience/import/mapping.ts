@@ -152,11 +152,16 @@ function knownAttributeFor(header: string, known: readonly KnownAttribute[], tak
   return candidates.find((a) => a.name === header.trim()) ?? candidates.sort((a, b) => (b.users ?? 0) - (a.users ?? 0))[0];
 }
 
-/** The type a column filling a known attribute gets: the catalogue's (the cells' when the catalogue has several and they are one). */
+/**
+ * The type a column filling a known attribute gets: the catalogue's when it has one; when it has several,
+ * the cells' if it is one of them, else text if that is one, else the cells' own (the first of several
+ * types, alphabetical, read number cells as dates and refused every row).
+ */
 function knownType(attribute: KnownAttribute, cells: string[]): AttributeType {
   const guessed = guessType(cells);
-  if (attribute.types.length !== 1 && attribute.types.includes(guessed)) return guessed;
-  return attribute.types[0] ?? guessed;
+  if (attribute.types.length === 1) return attribute.types[0]!;
+  if (attribute.types.includes(guessed)) return guessed;
+  return attribute.types.includes("string") ? "string" : guessed;
 }
 
 /**

@@ -99,4 +99,10 @@ describe("activationSummary with a control group", () => {
     expect(summary.question).toBe("Send now to 10 users, some of them held out by control groups?");
     expect(summary.detail).toContain("Control groups hold users out, each sent nothing by that webhook: about 20% from “Slack” and about 5% from “Ads”.");
   });
+
+  it("two webhooks at the same share are named too: each holds out users of its own (the hash takes the step), not one 20% of the campaign", () => {
+    const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Slack", percent: 20 }, { webhook: "CRM", percent: 20 }] });
+    expect(summary.question).toBe("Send now to 10 users, some of them held out by control groups?");
+    expect(summary.detail).toContain("about 20% from “Slack” and about 20% from “CRM”");
+  });
 });

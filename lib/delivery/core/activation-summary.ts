@@ -78,7 +78,9 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
   const holding = groups.filter((g) => g.percent > 0);
   if (holding.length === 0) return null;
   const percent = holding[0]!.percent;
-  if (holding.length === groups.length && holding.every((g) => g.percent === percent)) {
+  // one webhook's control group is the campaign's; several steps each hold out users of their own (the
+  // hash takes the step), so "20% held out" of two steps at 20% would be false: they are named one by one
+  if (groups.length === 1) {
     return { asked: `, about ${percent}% of them held out as the control group`, said: ` About ${percent}% of ${whose} (the control group) are held out and sent nothing.`, except: " outside the control group" };
   }
   const shares = listed(holding.map((g) => `about ${g.percent}% from “${g.webhook}”`));

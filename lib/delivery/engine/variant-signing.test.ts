@@ -14,7 +14,7 @@ import { sampleRequestSchema, type SampleRequest } from "../../campaigns/preview
 import { runTestSend } from "../../campaigns/test-sends";
 import { previewAction } from "../../campaigns/preview";
 import { generateSigningSecret } from "../../webhooks/sign";
-import { VARIANT_UNSIGNED } from "../../campaigns/secret-resolver";
+import { VARIANT_OWN_SECRET_REMOVED, VARIANT_UNSIGNED } from "../../campaigns/secret-resolver";
 import { activateCampaign } from "../store/lifecycle";
 import { waitFor, type Received } from "../testing/receiver";
 import { createUsers } from "../testing/fixtures";
@@ -54,9 +54,10 @@ describe("a signed webhook's variants are signed with its secret", () => {
     await createUsers(20, "vsg");
     const { id, step, variantId } = await abCampaign("vsg");
     const { secret } = await rotateSigningSecret(id, step.id!);
-    // a variant saved before the rule may hold a secret of its own: it signs nothing
-    const stale = generateSigningSecret();
-    await db().action.update({ where: { id: variantId }, data: { signingSecretEnc: encryptSecret(stale) } });
+    // a variant saved before the rule may hold a secret of its own, which its receiver was given: until
+    // the variant is saved again its requests carry a signature for that one too (Standard Webhooks: one per secret)
+    const legacy = generateSigningSecret();
+    await db().action.update({ where: { id: variantId }, data: { signingSecretEnc: encryptSecret(legacy) } });
     expect((await activateCampaign(id)).ok).toBe(true);
     const count = await db().delivery.count({ where: { campaignId: id } });
     expect(count).toBe(20);
@@ -70,7 +71,7 @@ describe("a signed webhook's variants are signed with its secret", () => {
     for (const r of got) {
       expect(r.headers["webhook-signature"], r.path).toBeTruthy();
       expect(verifies(r, secret), r.path).toBe(true);
-      expect(verifies(r, stale), r.path).toBe(false);
+      expect(verifies(r, legacy), r.path).toBe(r.path.endsWith("/b"));
     }
   }, 90_000);
 
@@ -103,9 +104,23 @@ describe("a signed webhook's variants are signed with its secret", () => {
     const copyId = (await duplicateCampaign(id, { role: "admin" }))!;
     const copied = await db().action.findMany({ where: { campaignId: copyId }, orderBy: { variantOfId: "asc" } });
     expect(copied.map((a) => [a.variantOfId === null, a.signingSecretEnc !== null]).sort()).toEqual([[false, false], [true, true]]);
-    await saveCampaign(campaignDraftSchema.parse({ id, name: "Signed AB vno", actions: [step] }), { role: "admin" });
+    // the save that drops it says so, at the variant
+    const saved = await saveCampaign(campaignDraftSchema.parse({ id, name: "Signed AB vno", actions: [step] }), { role: "admin" });
+    expect(saved.notices["actions.0.variants.0.url"]).toBe(VARIANT_OWN_SECRET_REMOVED);
     expect((await db().action.findUniqueOrThrow({ where: { id: variantId } })).signingSecretEnc).toBeNull();
     expect((await db().action.findUniqueOrThrow({ where: { id: step.id! } })).signingSecretEnc).not.toBeNull();
+  });
+
+  it("a save that leaves a signed webhook's variant at another host or path says its requests go unsigned (a live campaign's next ones)", async () => {
+    const { id, step } = await abCampaign("vmove");
+    await rotateSigningSecret(id, step.id!);
+    const draft = (await getCampaignDraft(id, "admin"))!.actions![0]!;
+    const moved = { ...draft, variants: [{ ...draft.variants[0]!, url: `${harness.receiver.url}/elsewhere/{{user.id}}` }] };
+    const saved = await saveCampaign(campaignDraftSchema.parse({ id, name: "Signed AB vmove", actions: [moved] }), { role: "admin" });
+    expect(saved.notices["actions.0.variants.0.url"]).toBe(VARIANT_UNSIGNED);
+    // back under the webhook's path: nothing to say
+    const back = await saveCampaign(campaignDraftSchema.parse({ id, name: "Signed AB vmove", actions: [draft] }), { role: "admin" });
+    expect(back.notices["actions.0.variants.0.url"]).toBeUndefined();
   });
 
   it("Activate refuses a signed webhook whose variant goes to another host or path, where the secret may not go", async () => {
