@@ -86,6 +86,7 @@ const results = {
       verdict: { kind: "winner", key: "A", lift: 0.5152, pValue: 0.0006 },
     },
   ],
+  goalOpenUntil: "2026-12-16T09:05:00.000Z",
   computedAt: "2026-12-09T09:20:00.000Z",
 };
 const templateInput = {
