@@ -1,4 +1,5 @@
-// Raw SQL beside a Prisma client, for the delivery engine's hot path. Through Prisma every
+// Raw SQL beside a Prisma client, for the delivery engine's hot path (and every other write to its
+// Delivery table, so that the table is written one way: lib/delivery/README.md). Through Prisma every
 // statement (raw ones too) costs ~0.2 ms of CPU on the event loop plus a per-parameter cost in its
 // query compiler; a claim, a batch of users or a flush of results carries thousands of parameters.
 // On SQLite the statements go to a connection of their own (better-sqlite3, prepared statements
@@ -6,7 +7,7 @@
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseConfig } from "../env";
-import type { Db } from "./client";
+import type { Db, DbOrTx } from "./client";
 import { describeSafely, log } from "../log";
 import { startWalCheckpointer, type WalCheckpointer } from "./wal-checkpointer";
 import { MARK_FUNCTION } from "./dialect";
@@ -37,6 +38,19 @@ export interface RawTx {
   query<T = Record<string, unknown>>(sql: string, values: unknown[]): Promise<T[]>;
   /** how many rows the statement changed */
   run(sql: string, values: unknown[]): Promise<number>;
+}
+
+/**
+ * A Prisma interactive transaction as a RawTx, for raw statements that belong to a transaction Prisma
+ * holds (a settings save re-planning a paused campaign's runs, a retry by hand reopening its
+ * campaign): the statements are the raw handle's (SqlParams, dialect.ts), only the connection is the
+ * transaction's. The raw handle itself cannot join it (on SQLite it would wait for its write lock).
+ */
+export function prismaRawTx(tx: DbOrTx): RawTx {
+  return {
+    query: <T>(sql: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...values),
+    run: (sql, values) => tx.$executeRawUnsafe(sql, ...values),
+  };
 }
 
 export interface RawDb {

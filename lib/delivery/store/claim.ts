@@ -2,7 +2,7 @@
 // in one guarded UPDATE, so two workers never hold the same row, and a crashed worker's rows come
 // back once the lease runs out. Leases are renewed while work is in flight.
 import type { Db } from "../../db";
-import { encode, tableName } from "../../db/bulk-insert";
+import { tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, jsonOf, numberOf, SqlParams } from "../../db/raw-sql";
 import { WAITING, type WaitingState } from "../core/states";
@@ -186,35 +186,25 @@ const RENEWALS_PER_STATEMENT = 500;
  */
 export async function renewLeases(prisma: Db, workerId: string, ids: string[], now: Date, leaseMs: number) {
   const until = new Date(now.getTime() + leaseMs);
+  const table = tableName("Delivery");
   for (let i = 0; i < ids.length; i += RENEWALS_PER_STATEMENT) {
     const chunk = ids.slice(i, i + RENEWALS_PER_STATEMENT);
-    if (!renewalWaitsForWrites()) {
-      const table = tableName("Delivery");
-      const list = chunk.map((_, j) => `$${j + 3}`).join(",");
-      await prisma.$executeRawUnsafe(
-        `UPDATE ${table} SET "lockedUntil" = $1::timestamp(3) WHERE "id" IN ` +
-          `(SELECT "id" FROM ${table} WHERE "id" IN (${list}) AND "lockedBy" = $2 AND ${unindexedSql(`"state"`)} = 'sending' FOR UPDATE SKIP LOCKED)`,
-        encode("date", until, false),
-        workerId,
-        ...chunk,
-      );
-    } else {
-      // raw, the rows found by id (see unindexedSql): through Prisma, SQLite walked every row in "sending"
-      const p = new SqlParams();
-      const sql =
-        `UPDATE ${tableName("Delivery")} SET "lockedUntil" = ${p.add("date", until)} WHERE ${p.among(`"id"`, "text", chunk)}` +
-        ` AND "lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
-      await rawDb(prisma).transaction([{ sql, values: p.values }]);
-    }
+    const p = new SqlParams();
+    const set = `"lockedUntil" = ${p.add("date", until)}`;
+    // the rows found by id (see unindexedSql): through Prisma, SQLite walked every row in "sending"
+    const held = `${p.among(`"id"`, "text", chunk)} AND "lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`"state"`)} = 'sending'`;
+    // where a renewal does not wait for the result writes, it skips the rows they hold locked (see renewalWaitsForWrites)
+    const where = renewalWaitsForWrites() ? held : `"id" IN (SELECT "id" FROM ${table} WHERE ${held}${skipLockedSql()})`;
+    await rawDb(prisma).transaction([{ sql: `UPDATE ${table} SET ${set} WHERE ${where}`, values: p.values }]);
   }
 }
 
 /** Gives back rows this worker claimed but will not send (shutting down): due again at once. */
 export async function releaseLeases(prisma: Db, workerId: string, ids?: string[]) {
-  await prisma.delivery.updateMany({
-    where: { lockedBy: workerId, state: "sending", ...(ids ? { id: { in: ids } } : {}) },
-    data: { state: "scheduled", lockedBy: null, lockedUntil: null },
-  });
+  const p = new SqlParams();
+  const set = `"state" = 'scheduled', "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${p.add("date", new Date())}`;
+  const where = `"lockedBy" = ${p.add("text", workerId)} AND "state" = 'sending'` + (ids ? ` AND ${p.among(`"id"`, "text", ids)}` : "");
+  await rawDb(prisma).transaction([{ sql: `UPDATE ${tableName("Delivery")} SET ${set} WHERE ${where}`, values: p.values }]);
 }
 
 /** The earliest due time of anything waiting, so an idle engine knows how long it may sleep. */

@@ -6,6 +6,9 @@ import type { Db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { describeSafely, log } from "../../log";
 import { lockRowForUpdate } from "../../db/row-locks";
+import { rawDb } from "../../db/raw";
+import { SqlParams } from "../../db/raw-sql";
+import { tableName } from "../../db/bulk-insert";
 import { transaction } from "../../db/transaction";
 import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
 import { DELIVERY_STATES, FINAL_STATES, WAITING_STATES } from "../core/states";
@@ -104,9 +107,11 @@ async function settleLateArrivals(prisma: Db, now: Date) {
     select: { id: true },
   });
   if (recent.length === 0) return;
-  await prisma.delivery.updateMany({
+  const p = new SqlParams();
+  const set = `"state" = 'suppressed', "reason" = 'The campaign had finished', "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${p.add("date", new Date())}`;
+  const sql =
+    `UPDATE ${tableName("Delivery")} SET ${set} WHERE ${p.among(`"campaignId"`, "text", recent.map((c) => c.id))} AND ${p.among(`"state"`, "text", WAITING_STATES)}` +
     // the status again in this statement: a retry by hand may have reopened the campaign meanwhile
-    where: { campaignId: { in: recent.map((c) => c.id) }, state: { in: WAITING_STATES }, campaign: { status: "finished" } },
-    data: { state: "suppressed", reason: "The campaign had finished", lockedBy: null, lockedUntil: null },
-  });
+    ` AND "campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE "status" = 'finished')`;
+  await rawDb(prisma).transaction([{ sql, values: p.values }]);
 }

@@ -4,7 +4,7 @@
 import { db } from "../../db";
 import { recordAudit } from "../../auth/audit";
 import { parseSegment } from "../../audience/segment";
-import { rawDb } from "../../db/raw";
+import { prismaRawTx, rawDb, type RawTx } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { addCounts, emptyCounts, fanOutToAudience, type FanOutCounts } from "./fan-out";
@@ -328,9 +328,16 @@ export function resumeMessage(result: Extract<ResumeResult, { ok: true }>): stri
   return `Resumed, and caught up ${plural(c.events, "event", "events")} that arrived while it was paused: ${plural(c.scheduled, "delivery", "deliveries")} planned${c.suppressed ? `, ${c.suppressed} suppressed` : ""}.`;
 }
 
-const retryable = { state: { in: RETRYABLE_STATES } };
-
-const retriedByHand = (now: Date) => ({ state: "scheduled", dueAt: now, reason: "Retried by hand", lockedBy: null, lockedUntil: null });
+/**
+ * Reopens the deliveries `where` picks as retried by hand (due at `now`, unlocked), in `tx` (the
+ * retry's transaction, which holds the campaign's row): how many it reopened.
+ */
+function retryByHand(tx: RawTx, now: Date, where: (p: SqlParams) => string): Promise<number> {
+  const p = new SqlParams();
+  const set = `"state" = 'scheduled', "dueAt" = ${p.add("date", now)}, "reason" = 'Retried by hand', "lockedBy" = NULL, "lockedUntil" = NULL, "updatedAt" = ${p.add("date", new Date())}`;
+  const sql = `UPDATE ${tableName("Delivery")} SET ${set} WHERE ${where(p)}`;
+  return tx.run(sql, p.values);
+}
 
 /** A retry by hand that would not send: the message says why (the log shows it, the API answers 409 with it). */
 export class RetryRefusedError extends Error {}
@@ -362,9 +369,9 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
   const count = await transaction(async (tx) => {
     // the campaign's row first, as the finisher takes it (finish.ts): a retry never lands in a campaign finishing meanwhile
     await lockRowForUpdate(tx, "Campaign", delivery.campaignId);
-    const r = await tx.delivery.updateMany({ where: { id: deliveryId, ...retryable }, data: retriedByHand(now) });
-    if (r.count) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
-    return r.count;
+    const reopened = await retryByHand(prismaRawTx(tx), now, (p) => `"id" = ${p.add("text", deliveryId)} AND ${p.among(`"state"`, "text", RETRYABLE_STATES)}`);
+    if (reopened) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
+    return reopened;
   });
   if (!count) return false;
   await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId: delivery.campaignId } });
@@ -375,9 +382,9 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
 export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<number> {
   const count = await transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId); // as in retryDelivery
-    const r = await tx.delivery.updateMany({ where: { campaignId, state: "failed" }, data: retriedByHand(now) });
-    if (r.count) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
-    return r.count;
+    const reopened = await retryByHand(prismaRawTx(tx), now, (p) => `"campaignId" = ${p.add("text", campaignId)} AND "state" = 'failed'`);
+    if (reopened) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
+    return reopened;
   }, LONG_TRANSACTION);
   if (count) {
     await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { count } });
@@ -387,10 +394,10 @@ export async function retryAllFailed(campaignId: string, actor: string, now = ne
 }
 
 export async function cancelScheduled(campaignId: string, actor: string, deliveryId?: string): Promise<number> {
-  const r = await db().delivery.updateMany({
-    where: { campaignId, ...(deliveryId ? { id: deliveryId } : {}), state: { in: WAITING_STATES } },
-    data: { state: "cancelled", reason: "Cancelled by hand" },
-  });
-  if (r.count) await recordAudit({ actor, action: "delivery.cancelled", target: deliveryId ?? campaignId, details: { campaignId, count: r.count } });
-  return r.count;
+  const p = new SqlParams();
+  const set = `"state" = 'cancelled', "reason" = 'Cancelled by hand', "updatedAt" = ${p.add("date", new Date())}`;
+  const where = `"campaignId" = ${p.add("text", campaignId)}${deliveryId ? ` AND "id" = ${p.add("text", deliveryId)}` : ""} AND ${p.among(`"state"`, "text", WAITING_STATES)}`;
+  const [count = 0] = await rawDb(db()).transaction([{ sql: `UPDATE ${tableName("Delivery")} SET ${set} WHERE ${where}`, values: p.values }]);
+  if (count) await recordAudit({ actor, action: "delivery.cancelled", target: deliveryId ?? campaignId, details: { campaignId, count } });
+  return count;
 }

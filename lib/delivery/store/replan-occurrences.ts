@@ -7,6 +7,9 @@
 // those runs (ControlGroupMember, who are sent nothing) follow the same rule: moved with them, or
 // removed with a run that no longer happens.
 import type { Tx } from "../../db/transaction";
+import { prismaRawTx, type RawTx } from "../../db/raw";
+import { SqlParams } from "../../db/raw-sql";
+import { tableName, type ColumnKind } from "../../db/bulk-insert";
 import { planDeliveries, type PlannedDelivery } from "../core/plan";
 import { campaignStepsIn } from "./fan-out";
 import type { DeliveryRule } from "../core/rules";
@@ -129,18 +132,19 @@ export async function replanWaitingOccurrences(
     entry.ids.push(m.id);
     byTime.set(group, entry);
   }
+  const raw = prismaRawTx(tx);
   for (const { triggerKey, plannedAt, ids } of byTime.values()) {
     for (const part of chunks(ids, USER_PAGE)) {
-      await tx.delivery.updateMany({ where: { id: { in: part }, state: "scheduled" }, data: { triggerKey, plannedAt, dueAt: plannedAt, reason: null } });
+      await updateScheduled(raw, part, [["triggerKey", "text", triggerKey], ["plannedAt", "date", plannedAt], ["dueAt", "date", plannedAt], ["reason", "text", null]]);
     }
     counts.moved += ids.length;
   }
   for (const group of groupByReason(cancels)) {
-    await tx.delivery.updateMany({ where: { id: { in: group.ids }, state: "scheduled" }, data: { state: "cancelled", reason: group.reason } });
+    await updateScheduled(raw, group.ids, [["state", "text", "cancelled"], ["reason", "text", group.reason]]);
     counts.dropped += group.ids.length;
   }
   for (const group of groupByReason(suppressions)) {
-    await tx.delivery.updateMany({ where: { id: { in: group.ids }, state: "scheduled" }, data: { state: "suppressed", reason: group.reason } });
+    await updateScheduled(raw, group.ids, [["state", "text", "suppressed"], ["reason", "text", group.reason]]);
     counts.suppressed += group.ids.length;
   }
 
@@ -191,6 +195,15 @@ export async function replanWaitingOccurrences(
     counts.occurrencesDropped = keys.filter((k) => !stillThere.has(k)).length;
   }
   return counts;
+}
+
+type Assignment = [column: string, kind: ColumnKind, value: unknown];
+
+/** Sets `assignments` on the rows `ids` still scheduled, as they were read (one cancelled meanwhile stays so), in the caller's transaction. */
+function updateScheduled(tx: RawTx, ids: string[], assignments: Assignment[]): Promise<number> {
+  const p = new SqlParams();
+  const set = [...assignments, ["updatedAt", "date", new Date()] as Assignment].map(([column, kind, value]) => `"${column}" = ${p.add(kind, value)}`).join(", ");
+  return tx.run(`UPDATE ${tableName("Delivery")} SET ${set} WHERE ${p.among(`"id"`, "text", ids)} AND "state" = 'scheduled'`, p.values);
 }
 
 function groupByReason(rows: { id: string; reason: string }[]): { reason: string; ids: string[] }[] {
