@@ -6,6 +6,7 @@ import { env } from "../env";
 import type { DbOrTx } from "./client";
 import { orderedId, orderedIds } from "../crypto/random-pool";
 import type { RawStatement } from "./raw";
+import { storableJsonText } from "./dialect";
 
 export type ColumnKind = "text" | "int" | "json" | "date";
 export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
@@ -44,9 +45,8 @@ export function jsonRows(kinds: readonly ColumnKind[], rows: readonly (readonly 
   const encoded = { date: new Map<unknown, unknown>(), json: new Map<unknown, unknown>() };
   const cell = (kind: ColumnKind, value: unknown) => {
     if (value === null || value === undefined) return null;
-    // a lone surrogate (an id sent as "\ud800") is written as node-postgres writes a bound string
-    // (U+FFFD), not as a JSON escape PostgreSQL refuses; SQLite reads the escape as better-sqlite3 binds it
-    if (!sqlite && kind === "text" && typeof value === "string") return (value as unknown as { toWellFormed(): string }).toWellFormed();
+    // a lone surrogate (an id sent as "\ud800"): as a JSON parameter's text may hold it (storableJsonText)
+    if (kind === "text" && typeof value === "string") return storableJsonText(value);
     if (kind !== "date" && kind !== "json") return value;
     const cache = encoded[kind];
     const key = kind === "date" ? (value as Date).getTime() : value;

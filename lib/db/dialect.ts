@@ -191,8 +191,9 @@ export function jsonArrayRowsSql(records: string, columns: JsonArrayColumn[], al
 
 /**
  * A string as a JSON parameter's text may hold it: PostgreSQL refuses a lone surrogate's JSON escape,
- * so there it becomes U+FFFD (as node-postgres binds a string, and bulk-insert.ts jsonRows writes text
- * cells); SQLite stores it as it is.
+ * so there it becomes U+FFFD (as node-postgres binds a string); SQLite reads the escape as
+ * better-sqlite3 binds it. The one rule for every text cell of a JSON parameter (jsonRows in
+ * bulk-insert.ts, the attribute writes).
  */
 export function storableJsonText(text: string): string {
   return sqlite() ? text : (text as unknown as { toWellFormed(): string }).toWellFormed();
