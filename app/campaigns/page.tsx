@@ -33,7 +33,7 @@ export default definePage("viewer", async function CampaignsPage({ searchParams 
     delivered: c.overview.delivered,
     failed: c.overview.failed,
     lastSendIso: c.overview.lastSentAt?.toISOString() ?? null,
-    nextSend: c.nextSend && { iso: c.nextSend.at.toISOString(), local: c.nextSend.local, exact: c.nextSend.exact },
+    nextSend: c.nextSend && { iso: c.nextSend.at.toISOString(), local: c.nextSend.local, exact: c.nextSend.exact, begun: c.nextSend.begun },
   }));
   return (
     <div className="space-y-6">

@@ -59,8 +59,8 @@ export type DeliveryInitial = {
 };
 
 /** A next send as the page is given it: its first send's instant, and its date and time in each user's zone. */
-/** exact: `iso` is the first user's send (a run in each user's zone not fanned out yet has none) */
-export type NextSendView = { iso: string; local: { date: string; time: string } | null; exact: boolean };
+/** exact: `iso` is the first user's send (a run in each user's zone not fanned out yet has none); begun: earlier zones of that run were sent, `iso` is its next users' */
+export type NextSendView = { iso: string; local: { date: string; time: string } | null; exact: boolean; begun: boolean };
 
 /** A new campaign's: sends at once when activated, to everyone. */
 export const NEW_CAMPAIGN_DELIVERY: DeliveryInitial = { status: "draft", rule: null, actions: [], audience: null, startAt: null, endAt: null, capExempt: false };

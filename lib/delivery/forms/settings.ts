@@ -388,5 +388,5 @@ export async function loadDeliverySettings(campaignId: string) {
   if (!stored) return null;
   const { campaign: c, settings } = stored;
   const [missed, next] = await Promise.all([missedWhilePaused(c), nextSendOf(c)]);
-  return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: missed, nextSend: next && { iso: next.at.toISOString(), local: next.local, exact: next.exact } };
+  return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: missed, nextSend: next && { iso: next.at.toISOString(), local: next.local, exact: next.exact, begun: next.begun } };
 }

@@ -26,7 +26,7 @@ describe("nextSendOf", () => {
     expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
     const next = await nextSendOf(campaign.id);
     // the engine fans out when UTC+14 reaches Monday 09:00 (Sunday 19:00 UTC): the earliest any user's is
-    expect(next).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false });
+    expect(next).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false, begun: false });
   });
 
   it("a daily run with users whose time today is still ahead: their delivery already planned is the next send", async () => {
@@ -34,7 +34,21 @@ describe("nextSendOf", () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-us") });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Los Angeles's Sunday 09:00 is 17:00 UTC
-    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" }, exact: true });
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" }, exact: true, begun: false });
+  });
+
+  it("once earlier zones of the occurrence were sent, the earliest still waiting are its next users, not its first", async () => {
+    // Chicago's Sunday 09:00 is 15:00 UTC, Los Angeles's 17:00: both still ahead at 14:06
+    await users("ns-nx", ["America/Chicago", "America/Los_Angeles"]);
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-nx") });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    const rows = await db().delivery.findMany({ where: { campaignId: campaign.id }, orderBy: { dueAt: "asc" } });
+    expect(rows.map((r) => r.dueAt)).toEqual([new Date("2026-12-06T15:00:00Z"), new Date("2026-12-06T17:00:00Z")]);
+    expect(rows[0]!.triggerKey).toBe(rows[1]!.triggerKey);
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T15:00:00Z"), local: { date: "2026-12-06", time: "09:00" }, exact: true, begun: false });
+    // Chicago's user is sent its delivery: Los Angeles's are the next users of the same run
+    await db().delivery.update({ where: { id: rows[0]!.id }, data: { state: "delivered", attempts: 1, sentAt: new Date("2026-12-06T15:00:01Z") } });
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-06T17:00:00Z"), local: { date: "2026-12-06", time: "09:00" }, exact: true, begun: true });
   });
 
   it("a run in the campaign's zone is its next run; a draft, a triggered campaign and a finished one have none", async () => {
@@ -42,7 +56,7 @@ describe("nextSendOf", () => {
     const recurring = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("nobody") });
     expect(await nextSendOf(recurring.id)).toBeNull();
     expect((await activateCampaign(recurring.id, { now })).ok).toBe(true);
-    expect(await nextSendOf(recurring.id)).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: null, exact: true });
+    expect(await nextSendOf(recurring.id)).toEqual({ at: new Date("2026-12-07T08:00:00Z"), local: null, exact: true, begun: false });
     const triggered = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "signup" }, status: "active" });
     expect(await nextSendOf(triggered.id)).toBeNull();
     await db().campaign.update({ where: { id: recurring.id }, data: { status: "finished" } });
@@ -55,7 +69,7 @@ describe("nextSendOf", () => {
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("ns-sc") });
     expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
     // Tokyo's 15:07 is 06:07 UTC
-    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" }, exact: true });
+    expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" }, exact: true, begun: false });
   });
 
   it("the list's: one per active scheduled or recurring campaign of the page, by id", async () => {
@@ -65,7 +79,7 @@ describe("nextSendOf", () => {
     expect((await activateCampaign(a.id, { now })).ok).toBe(true);
     const all = await nextSendsOf([a.id, b.id]);
     // no users read: the run's date and time, and when it fans out
-    expect(all.get(a.id)).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false });
+    expect(all.get(a.id)).toEqual({ at: new Date("2026-12-06T19:00:00Z"), local: { date: "2026-12-07", time: "09:00" }, exact: false, begun: false });
     expect(all.has(b.id)).toBe(false);
   });
 
@@ -76,7 +90,7 @@ describe("nextSendOf", () => {
     const reads = vi.spyOn(db().campaign, "findUnique");
     try {
       const settings = await loadDeliverySettings(campaign.id);
-      expect(settings?.nextSend).toEqual({ iso: "2026-12-06T19:00:00.000Z", local: { date: "2026-12-07", time: "09:00" }, exact: false });
+      expect(settings?.nextSend).toEqual({ iso: "2026-12-06T19:00:00.000Z", local: { date: "2026-12-07", time: "09:00" }, exact: false, begun: false });
       expect(reads).toHaveBeenCalledTimes(1);
     } finally {
       reads.mockRestore();

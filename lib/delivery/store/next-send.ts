@@ -14,8 +14,10 @@ import { occurrenceDueTimes, zoneOrFallback } from "../core/schedule-time";
  * user's zone (its first user's, when a delivery is planned already). `exact`: `at` is a planned
  * delivery's due time (or the run's in the rule's zone); false for a run in each user's zone not yet
  * fanned out, whose `at` is only the earliest any zone reaches it (no users are read for it).
+ * `begun`: a send in each user's zone some of whose users (earlier zones) were sent it already, so
+ * `at` is when its next users get it, not its first.
  */
-export type NextSend = { at: Date; local: { date: string; time: string } | null; exact: boolean };
+export type NextSend = { at: Date; local: { date: string; time: string } | null; exact: boolean; begun: boolean };
 
 /** The campaign's columns a next send is read from (the caller's read of the campaign selects them too). */
 export const NEXT_SEND_FIELDS = { id: true, status: true, deliveryRule: true, nextRunAt: true } as const;
@@ -33,9 +35,23 @@ function ruleOf(raw: unknown): DeliveryRule | null {
  * The campaign's earliest scheduled delivery and its user's zone: the first row in the (campaignId,
  * state, dueAt) index. Not a retry (its due time is the retry's, not the run's).
  */
-async function earliestPlanned(campaignId: string): Promise<{ dueAt: Date; zone: string | null } | null> {
-  const first = await db().delivery.findFirst({ where: { campaignId, state: "scheduled" }, orderBy: { dueAt: "asc" }, select: { dueAt: true, user: { select: { timezone: true } } } });
-  return first ? { dueAt: first.dueAt, zone: first.user.timezone } : null;
+async function earliestPlanned(campaignId: string): Promise<{ dueAt: Date; zone: string | null; triggerKey: string } | null> {
+  const first = await db().delivery.findFirst({ where: { campaignId, state: "scheduled" }, orderBy: { dueAt: "asc" }, select: { dueAt: true, triggerKey: true, user: { select: { timezone: true } } } });
+  return first ? { dueAt: first.dueAt, zone: first.user.timezone, triggerKey: first.triggerKey } : null;
+}
+
+const OCCURRENCE = "occurrence:";
+
+/**
+ * Whether a delivery of the campaign planned by `triggerKey` (one run) was sent (attempted) already.
+ * Read in the campaign's sent rows (Delivery_campaign_sent_idx, sentAt not null) from the run's own
+ * time (an occurrence's key names it: none of its users is sent before it), so the earlier runs' rows
+ * are not walked; a scheduled send has one run ("activation"), all its sent rows are that run's.
+ */
+async function runBegun(campaignId: string, triggerKey: string): Promise<boolean> {
+  const runAt = triggerKey.startsWith(OCCURRENCE) ? new Date(triggerKey.slice(OCCURRENCE.length)) : null;
+  const sentAt = runAt && !Number.isNaN(runAt.getTime()) ? { gte: runAt } : { not: null };
+  return (await db().delivery.findFirst({ where: { campaignId, sentAt, triggerKey }, select: { id: true } })) !== null;
 }
 
 function localOf(at: Date, zone: string): { date: string; time: string } {
@@ -49,9 +65,9 @@ function localOf(at: Date, zone: string): { date: string; time: string } {
  */
 function pendingRun(campaign: Stored, rule: Extract<DeliveryRule, { when: "recurring" }>): NextSend | null {
   if (!campaign.nextRunAt) return null;
-  if (!rule.inUserTimeZone) return { at: campaign.nextRunAt, local: null, exact: true };
+  if (!rule.inUserTimeZone) return { at: campaign.nextRunAt, local: null, exact: true, begun: false };
   const dueIn = occurrenceDueTimes(rule, campaign.nextRunAt);
-  return { at: campaign.nextRunAt, local: localOf(dueIn(null), zoneOrFallback(null, rule.timeZone)), exact: false };
+  return { at: campaign.nextRunAt, local: localOf(dueIn(null), zoneOrFallback(null, rule.timeZone)), exact: false, begun: false };
 }
 
 /**
@@ -65,7 +81,9 @@ export async function nextSendOf(campaign: Stored): Promise<NextSend | null> {
   const planned = await earliestPlanned(campaign.id);
   const pending = rule.when === "recurring" ? pendingRun(campaign, rule) : null;
   if (planned && (!pending || planned.dueAt <= pending.at)) {
-    return { at: planned.dueAt, local: rule.inUserTimeZone ? localOf(planned.dueAt, zoneOrFallback(planned.zone, rule.timeZone)) : null, exact: true };
+    if (!rule.inUserTimeZone) return { at: planned.dueAt, local: null, exact: true, begun: false };
+    const local = localOf(planned.dueAt, zoneOrFallback(planned.zone, rule.timeZone));
+    return { at: planned.dueAt, local, exact: true, begun: await runBegun(campaign.id, planned.triggerKey) };
   }
   return pending;
 }
