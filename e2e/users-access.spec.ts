@@ -178,10 +178,14 @@ test("a CSV column named like an attribute users have ('First Name' beside first
   const id = `guess-${Date.now()}`;
   try {
     await prisma.user.create({ data: { id, attributes: { firstName: "Ada" } } });
-    await page.goto("/users");
-    await page.getByRole("button", { name: "Import CSV" }).click();
-    await page.getByLabel("CSV file").setInputFiles({ name: "names.csv", mimeType: "text/csv", buffer: Buffer.from(`id,First Name\n${id},Grace\n`) });
-    await expect(page.getByLabel("Attribute name for column First Name")).toHaveValue("firstName");
+    // the guess reads the catalogue as the editors' suggestions last read it (kept 30 s): an editor
+    // another spec opened just before this user was made may hold a reading without firstName
+    await expect(async () => {
+      await page.goto("/users");
+      await page.getByRole("button", { name: "Import CSV" }).click();
+      await page.getByLabel("CSV file").setInputFiles({ name: "names.csv", mimeType: "text/csv", buffer: Buffer.from(`id,First Name\n${id},Grace\n`) });
+      await expect(page.getByLabel("Attribute name for column First Name")).toHaveValue("firstName", { timeout: 5_000 });
+    }).toPass({ timeout: 45_000 });
     await expect(page.getByLabel("Type of column First Name")).toHaveValue("string");
   } finally {
     await prisma.$disconnect();

@@ -3,6 +3,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { upsertUsers } from "@/lib/audience/users";
+import { catalogueReading } from "@/lib/audience/catalogue-reading";
 import { env } from "@/lib/env";
 import { IMPORT_RETENTION_MS, importJob, MAX_RUNNING_IMPORTS, sweepImports } from "@/lib/audience/import/jobs";
 import { sessionCookie } from "@/test/sessions";
@@ -65,6 +66,8 @@ describe("CSV import routes", () => {
 
   it("guesses the catalogue's attribute for a column named like it, so the import fills firstName instead of making 'first name' beside it", async () => {
     await upsertUsers([{ userId: "known-1", attributes: { firstName: "Ada", seats: 3 } }]);
+    // the guess reads the catalogue's shared reading (30 s): the upload above read it before firstName was there
+    await catalogueReading({ maxAgeMs: 0 });
     const res = await send("id,First Name,e-mail,seats\nk2,Grace,g@example.com,n/a\n");
     expect((await res.json()).mapping).toEqual([
       { target: "userId" },
