@@ -7,6 +7,7 @@
 // in one short transaction. A campaign without a cap (none set, or cap-exempt) never comes here.
 import type { Db } from "../../db";
 import { rawDb, type RawTx } from "../../db/raw";
+import type { Tx } from "../../db/transaction";
 import { tableName } from "../../db/bulk-insert";
 import { numberOf, SqlParams } from "../../db/raw-sql";
 import { keyLocksSql, unindexedSql } from "../../db/dialect";
@@ -68,8 +69,11 @@ export async function holdFrequencyCap(prisma: Db, workerId: string, cap: Freque
   });
 }
 
-/** Why the cap would stop one more send to `userId` at `now` (its reason), or null: a retry by hand asks it first. */
-export async function capStopsUser(prisma: Db, cap: FrequencyCap, userId: string, now: Date): Promise<string | null> {
-  const counts = await capCounts(rawDb(prisma), [userId], now);
+/**
+ * Why the cap would stop one more send to `userId` at `now` (its reason), or null: a retry by hand asks
+ * it first, in its own transaction (`tx`, read through it: on SQLite another handle would wait for it).
+ */
+export async function capStopsUser(tx: Tx, cap: FrequencyCap, userId: string, now: Date): Promise<string | null> {
+  const counts = await capCounts({ query: <T>(sql: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...values) }, [userId], now);
   return applyFrequencyCap(cap, [{ userId, exempt: false }], counts).get(0) ?? null;
 }

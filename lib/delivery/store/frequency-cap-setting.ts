@@ -1,12 +1,13 @@
 // Where the install-wide frequency cap is kept: the Setting row read by the engine (batch-context.ts).
 import { db } from "../../db";
+import type { DbOrTx } from "../../db/client";
 import { FREQUENCY_CAP_SETTING } from "./batch-context";
 import { capIsSet, frequencyCapSchema, type FrequencyCap } from "../core/frequency-cap";
 import { requireRole } from "../../auth/access";
 import type { Member } from "../../auth/members";
 
-export async function getFrequencyCap(): Promise<FrequencyCap | null> {
-  const row = await db().setting.findUnique({ where: { key: FREQUENCY_CAP_SETTING } });
+export async function getFrequencyCap(prisma: DbOrTx = db()): Promise<FrequencyCap | null> {
+  const row = await prisma.setting.findUnique({ where: { key: FREQUENCY_CAP_SETTING } });
   if (!row) return null;
   const parsed = frequencyCapSchema.safeParse(JSON.parse(row.value));
   return parsed.success && capIsSet(parsed.data) ? parsed.data : null;

@@ -21,7 +21,7 @@ import { splitProblems, variantKey } from "../../campaigns/variants";
 import { activationSample, checkAction } from "./check-action";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
-import { transaction } from "../../db/transaction";
+import { transaction, type Tx } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { actionColumnsOf, campaignColumnsOf, type DeliverySettings } from "../forms/settings";
@@ -348,10 +348,10 @@ export class RetryRefusedError extends Error {}
  * Once the cap no longer applies (its day or week has passed, the cap was removed or the campaign
  * exempted) it is retried as any other.
  */
-async function capRefusal(delivery: { state: string; reason: string | null; userId: string; campaign: { capExempt: boolean } }, now: Date): Promise<string | null> {
+async function capRefusal(tx: Tx, delivery: { state: string; reason: string | null; userId: string; campaign: { capExempt: boolean } }, now: Date): Promise<string | null> {
   if (delivery.state !== "suppressed" || !stoppedByFrequencyCap(delivery.reason) || delivery.campaign.capExempt) return null;
-  const cap = await getFrequencyCap();
-  const stops = cap && (await capStopsUser(db(), cap, delivery.userId, now));
+  const cap = await getFrequencyCap(tx);
+  const stops = cap && (await capStopsUser(tx, cap, delivery.userId, now));
   if (!stops) return null;
   return `The frequency cap stopped it: ${capReasonWords(stops)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
 }
@@ -362,23 +362,33 @@ async function capRefusal(delivery: { state: string; reason: string | null; user
  * that stopped it still applies.
  */
 export async function retryDelivery(deliveryId: string, actor: string, now = new Date()): Promise<boolean> {
-  const delivery = await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true, state: true, reason: true, userId: true, campaign: { select: { capExempt: true } } } });
-  if (!delivery) return false;
-  const refusal = await capRefusal(delivery, now);
-  if (refusal) throw new RetryRefusedError(refusal);
+  const campaignId = (await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true } }))?.campaignId;
+  if (!campaignId) return false;
   const count = await transaction(async (tx) => {
     // the campaign's row first, as the finisher takes it (finish.ts): a retry never lands in a campaign finishing meanwhile
-    await lockRowForUpdate(tx, "Campaign", delivery.campaignId);
+    await lockRowForUpdate(tx, "Campaign", campaignId);
+    // then the delivery's, read and decided on here: a delivery the cap stopped while this waited is
+    // refused, not retried on what was read before (SQLite serialises writers)
+    await lockRowForUpdate(tx, "Delivery", deliveryId);
+    const delivery = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { state: true, reason: true, userId: true, campaign: { select: { capExempt: true } } } });
+    if (!delivery) return 0;
+    const refusal = await capRefusal(tx, delivery, now);
+    if (refusal) throw new RetryRefusedError(refusal);
     const reopened = await retryByHand(prismaRawTx(tx), now, (p) => `"id" = ${p.add("text", deliveryId)} AND ${p.among(`"state"`, "text", RETRYABLE_STATES)}`);
-    if (reopened) await tx.campaign.updateMany({ where: { id: delivery.campaignId, status: "finished" }, data: { status: "active" } });
+    if (reopened) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
     return reopened;
   });
   if (!count) return false;
-  await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId: delivery.campaignId } });
+  await recordAudit({ actor, action: "delivery.retried", target: deliveryId, details: { campaignId } });
   await deliveryQueue().notify({ deliveryIds: [deliveryId] });
   return true;
 }
 
+/**
+ * "Retry all failed": the campaign's failed deliveries only (the button counts those). A suppressed one
+ * (the frequency cap, the campaign's end date) is retried one at a time, where retryDelivery says whether the cap
+ * that stopped it still applies.
+ */
 export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<number> {
   const count = await transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId); // as in retryDelivery

@@ -10,6 +10,10 @@ import { retryDelivery, RetryRefusedError } from "./lifecycle";
 import { setFrequencyCap } from "./frequency-cap-setting";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { memberCookies } from "@/test/sessions";
+import { transaction } from "../../db/transaction";
+import { lockRowForUpdate } from "../../db/row-locks";
+import { tableName } from "../../db/bulk-insert";
+import { prismaProvider } from "../../db/dialect";
 
 // the log's Retry is a server action: it reads the session from the request's headers
 let requestHeaders = new Headers();
@@ -83,5 +87,44 @@ describe("retrying a delivery the frequency cap stopped", () => {
     await setFrequencyCap(null, { role: "admin" });
     expect(await retryDelivery(removed.id, "editor@example.com")).toBe(true);
     expect(await retriedAudits(removed.id)).toBe(1);
+  });
+
+  // PostgreSQL: another writer holds the campaign's row while the retry waits for it (a finisher, a
+  // second retry); the delivery meanwhile becomes one the cap stopped. SQLite serialises writers.
+  it.runIf(prismaProvider() === "postgresql")("decides in the retry's own transaction: a delivery the cap stopped while the retry waited is refused, not retried", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const { id, campaignId } = await cappedDelivery("rc-race", HOUR);
+    await db().delivery.update({ where: { id }, data: { state: "failed", reason: "HTTP 500" } });
+    let release!: () => void;
+    const released = new Promise<void>((r) => (release = r));
+    let holding!: () => void;
+    const held = new Promise<void>((r) => (holding = r));
+    const holder = transaction(async (tx) => {
+      await lockRowForUpdate(tx, "Campaign", campaignId);
+      holding();
+      await released;
+    }, { timeout: 60_000 });
+    await held;
+    const retry = retryDelivery(id, "editor@example.com");
+    retry.catch(() => undefined);
+    try {
+      // the retry waits for the campaign's row (whatever it read before is read by now)
+      await expect
+        .poll(async () => {
+          const rows = await db().$queryRawUnsafe<{ n: unknown }[]>(
+            `SELECT COUNT(*) AS n FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND query LIKE $1`,
+            `%${tableName("Campaign")}%FOR NO KEY UPDATE%`,
+          );
+          return Number(rows[0]!.n);
+        }, { timeout: 20_000 })
+        .toBe(1);
+      await db().delivery.update({ where: { id }, data: { state: "suppressed", reason: "Frequency cap: 1 per day reached" } });
+    } finally {
+      release();
+      await holder;
+    }
+    await expect(retry).rejects.toThrow(/^The frequency cap stopped it: 1 per day reached/);
+    expect(await stateOf(id)).toBe("suppressed");
+    expect(await retriedAudits(id)).toBe(0);
   });
 });
