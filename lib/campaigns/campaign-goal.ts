@@ -9,7 +9,12 @@ import { transaction } from "../db/transaction";
 
 export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
   const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
-  return row && { goalEvent: row.goalEvent, goalWindowHours: row.goalWindowHours };
+  return row && campaignGoalOf(row);
+}
+
+/** The goal of the campaign's row already read (its page's). */
+export function campaignGoalOf(row: { goalEvent: string | null; goalWindowHours: number }): GoalSettings {
+  return { goalEvent: row.goalEvent, goalWindowHours: row.goalWindowHours };
 }
 
 /** Sets the goal (validated here, whoever calls); the fields that changed. */

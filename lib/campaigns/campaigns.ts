@@ -25,8 +25,22 @@ export type CampaignForEditor = CampaignDraftInput & { id: string; status: strin
  * part: actionToDraft), or null.
  */
 export async function getCampaignDraft(id: string, reader: MemberRole): Promise<CampaignForEditor | null> {
-  const campaign = await db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
-  if (!campaign) return null;
+  const campaign = await loadCampaignRow(id);
+  return campaign && campaignDraftOf(campaign, reader);
+}
+
+/**
+ * The campaign's row with every webhook and variant in order, or null: what its page builds its draft
+ * (campaignDraftOf), delivery settings (deliverySettingsOf), outcomes and goal from, read once per view.
+ */
+export function loadCampaignRow(id: string) {
+  return db().campaign.findUnique({ where: { id }, include: { actions: { orderBy: { position: "asc" } } } });
+}
+
+export type CampaignRow = NonNullable<Awaited<ReturnType<typeof loadCampaignRow>>>;
+
+/** getCampaignDraft's, from the row already read (loadCampaignRow). */
+export function campaignDraftOf(campaign: CampaignRow, reader: MemberRole): CampaignForEditor {
   return {
     id: campaign.id,
     name: campaign.name,

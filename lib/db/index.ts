@@ -6,7 +6,7 @@ import { closeRawDb } from "./raw";
 export type { Db, DbOrTx } from "./client";
 // The rows' types and Prisma's input types: the same in both generated clients (one data model),
 // named here so that no code outside lib/db names one database's client.
-export type { Action, DestinationTemplate, Prisma } from "./generated/sqlite/client";
+export type { Action, Campaign, DestinationTemplate, Prisma } from "./generated/sqlite/client";
 
 const holder = globalThis as unknown as { __hooklineDb?: Db };
 

@@ -1,33 +1,40 @@
 import { notFound } from "next/navigation";
+import { cache } from "react";
 import { CampaignEditor } from "@/components/CampaignEditor";
-import { getCampaignDraft } from "@/lib/campaigns/campaigns";
+import { campaignDraftOf, loadCampaignRow } from "@/lib/campaigns/campaigns";
 import { listSampleUsers } from "@/lib/campaigns/sample-context";
-import { loadDeliverySettings } from "@/lib/delivery/forms/settings";
+import { deliverySettingsOf } from "@/lib/delivery/forms/settings";
 import { DeliveryLog } from "@/components/delivery/DeliveryLog";
 import { CampaignOutcomes } from "@/components/outcomes/CampaignOutcomes";
 import { CampaignLiveStatus } from "@/components/outcomes/CampaignLiveStatus";
-import { campaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
+import { campaignOutcomesOf } from "@/lib/delivery/store/campaign-outcomes";
 import { CampaignResults } from "@/components/outcomes/CampaignResults";
 import { eventNames } from "@/lib/audience/event-catalogue";
-import { loadCampaignGoal } from "@/lib/campaigns/campaign-goal";
+import { campaignGoalOf } from "@/lib/campaigns/campaign-goal";
 import { campaignResults } from "@/lib/campaigns/conversion-results";
 import { storedTemplateErrorsMessage, templateSyntaxErrors } from "@/lib/campaigns/template-check";
 import { definePage, pageMember } from "@/app/member";
 
 export const dynamic = "force-dynamic";
 
+// The campaign's row, read once per request: the title and every section of the page are built from it.
+const campaignRow = cache(loadCampaignRow);
+
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }) {
-  const member = await pageMember("viewer");
-  const campaign = await getCampaignDraft((await params).id, member.role);
+  await pageMember("viewer");
+  const campaign = await campaignRow((await params).id);
   return { title: campaign ? `${campaign.name} · Hookline` : "Not found · Hookline" };
 }
 
 export default definePage("viewer", async function CampaignPage({ params }: { params: Promise<{ id: string }> }, member) {
   const { id } = await params;
+  const row = await campaignRow(id);
+  if (!row) notFound();
   // a viewer's draft shows every credential part masked; an editor's, what they edit
-  const [campaign, users, delivery, outcomes] = await Promise.all([getCampaignDraft(id, member.role), listSampleUsers(), loadDeliverySettings(id), campaignOutcomes(id)]);
-  const [goal, results, events] = await Promise.all([loadCampaignGoal(id), campaignResults(id), eventNames()]);
-  if (!campaign || !delivery || !outcomes || !goal || !results) notFound();
+  const campaign = campaignDraftOf(row, member.role);
+  const goal = campaignGoalOf(row);
+  const [users, delivery, outcomes, results, events] = await Promise.all([listSampleUsers(), deliverySettingsOf(row), campaignOutcomesOf(row), campaignResults(id), eventNames()]);
+  if (!results) notFound();
   const { status, updatedAt: _updatedAt, ...draft } = campaign;
   // what a save would refuse as stored (a campaign saved before the template limits): shown before anything sends
   const storedErrors = templateSyntaxErrors(campaign);

@@ -120,3 +120,17 @@ describe("a viewer's preview of the draft they were shown", () => {
     expect(JSON.stringify(viewer)).not.toMatch(/tok-preview1|k-preview/);
   });
 });
+
+describe("the campaign page's reads", () => {
+  it("reads the campaign's row once per view (its draft, delivery settings, outcomes and goal are built from it)", async () => {
+    requestHeaders = new Headers({ cookie: cookies.editor });
+    const reads = vi.spyOn(db().campaign, "findUnique");
+    try {
+      expect(editorDraft(await CampaignPage({ params: Promise.resolve({ id: campaignId }) }))).toBeTruthy();
+      // the row, and the results table's own read (conversion-results.ts: one computation shared with its polling)
+      expect(reads).toHaveBeenCalledTimes(2);
+    } finally {
+      reads.mockRestore();
+    }
+  });
+});

@@ -3,7 +3,7 @@
 import { DateTime } from "luxon";
 import { z } from "zod";
 import { db } from "../../db";
-import type { Prisma } from "../../db";
+import type { Action, Campaign, Prisma } from "../../db";
 import { deliveryRuleSchema, parseDeliveryRule, parseSubDelivery, RATE_LIMIT_AT_MOST, RATE_LIMIT_WHOLE, subDeliverySchema, type DeliveryRule, type SubDelivery } from "../core/rules";
 import { recordAudit } from "../../auth/audit";
 import { AccessError } from "../../auth/guard";
@@ -369,13 +369,22 @@ export async function storedDeliverySettings(campaignId: string) {
       actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
     },
   });
-  if (!c) return null;
+  return c && storedSettingsOf(c);
+}
+
+/** The columns the delivery settings are read from; `actions` may hold the variants too (a whole row's), left out here. */
+type SettingsRow = Pick<Campaign, keyof typeof NEXT_SEND_FIELDS | "updatedAt" | "pausedAt" | "audience" | "startAt" | "endAt" | "capExempt"> & {
+  actions: (Pick<Action, "id" | "name" | "subDelivery" | "retryPolicy" | "rateLimitPerSecond"> & { variantOfId?: string | null })[];
+};
+
+function storedSettingsOf(c: SettingsRow) {
+  const actions = c.actions.filter((a) => !a.variantOfId).map(({ id, name, subDelivery, retryPolicy, rateLimitPerSecond }) => ({ id, name, subDelivery, retryPolicy, rateLimitPerSecond }));
   return {
     campaign: c,
     settings: {
       rule: c.deliveryRule,
       audience: c.audience,
-      actions: c.actions,
+      actions,
       startAt: c.startAt?.toISOString() ?? null,
       endAt: c.endAt?.toISOString() ?? null,
       capExempt: c.capExempt,
@@ -385,8 +394,15 @@ export async function storedDeliverySettings(campaignId: string) {
 
 export async function loadDeliverySettings(campaignId: string) {
   const stored = await storedDeliverySettings(campaignId);
-  if (!stored) return null;
-  const { campaign: c, settings } = stored;
+  return stored && deliverySettingsView(stored);
+}
+
+/** loadDeliverySettings's, from the campaign's row already read (lib/campaigns/campaigns.ts loadCampaignRow). */
+export async function deliverySettingsOf(row: SettingsRow) {
+  return deliverySettingsView(storedSettingsOf(row));
+}
+
+async function deliverySettingsView({ campaign: c, settings }: ReturnType<typeof storedSettingsOf>) {
   const [missed, next] = await Promise.all([missedWhilePaused(c), nextSendOf(c)]);
   return { status: c.status, updatedAt: c.updatedAt.getTime(), ...settings, missedWhilePaused: missed, nextSend: next && { iso: next.at.toISOString(), local: next.local, exact: next.exact, begun: next.begun } };
 }

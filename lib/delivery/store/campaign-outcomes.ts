@@ -21,8 +21,13 @@ export type CampaignProgress = {
 export type CampaignOutcomes = { progress: CampaignProgress; series: OutcomeSeries; live: boolean };
 
 export async function campaignOutcomes(campaignId: string): Promise<CampaignOutcomes | null> {
-  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { status: true, deliveryRule: true } });
-  if (!campaign) return null;
+  const campaign = await db().campaign.findUnique({ where: { id: campaignId }, select: { id: true, status: true, deliveryRule: true } });
+  return campaign && campaignOutcomesOf(campaign);
+}
+
+/** campaignOutcomes's, from the campaign's row already read (its page's). */
+export async function campaignOutcomesOf(campaign: { id: string; status: string; deliveryRule: unknown }): Promise<CampaignOutcomes> {
+  const campaignId = campaign.id;
   const [counts, series] = await Promise.all([exactCounts(campaignId), outcomeSeries({ campaignId })]);
   const rule = deliveryRuleSchema.safeParse(campaign.deliveryRule);
   const waiting = counts.scheduled + counts.sending + counts.retrying;
