@@ -117,6 +117,20 @@ describe("reserveSignInAttempt", () => {
     expect(results.filter((r) => !r.allowed && r.justExceeded)).toHaveLength(1);
   });
 
+  it("counts an attempt carrying a device cookie by that cookie instead of by the account, to the same limit", async () => {
+    const now = new Date(t0.getTime() + 10 * 60 * 60_000);
+    const { max, windowMs } = SIGN_IN_LIMITS.device;
+    // a stranger fills the account's count
+    for (let i = 0; i < SIGN_IN_LIMITS.account.max; i++) await failedAt(reserveSignInAttempt({ email: "kept@example.com", address: `198.51.100.${i}` }, now), now);
+    expect(await reserveSignInAttempt({ email: "kept@example.com", address: "192.0.2.1" }, now)).toMatchObject({ allowed: false, bucket: "account" });
+    // the member's browser is counted apart, and its own failures fill only its own count
+    for (let i = 0; i < max; i++) await failedAt(reserveSignInAttempt({ email: "kept@example.com", address: "192.0.2.1", device: "nonce-of-the-browser" }, now), now);
+    expect(await reserveSignInAttempt({ email: "kept@example.com", address: "192.0.2.1", device: "nonce-of-the-browser" }, now)).toMatchObject({ allowed: false, bucket: "device", retryAfterSeconds: windowMs / 1000 });
+    expect((await reserveSignInAttempt({ email: "kept@example.com", address: "192.0.2.1", device: "nonce-of-another" }, now)).allowed).toBe(true);
+    // the rows hold no nonce
+    expect(await db().signInThrottle.count({ where: { key: { contains: "nonce" } } })).toBe(0);
+  });
+
   it("gives a successful attempt's slots back, so only failures add up", async () => {
     const now = new Date(t0.getTime() + 9 * 60 * 60_000);
     for (let i = 0; i < SIGN_IN_LIMITS.account.max * 2; i++) {

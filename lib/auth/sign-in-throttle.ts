@@ -20,6 +20,12 @@
 // guesses over its 65,536 /64s, while one client alone (held to its /64's limit, and refused attempts
 // count nowhere) cannot use up its neighbours' share.
 //
+// An attempt from a browser the member signed in from before (a valid device cookie for the tried
+// email, device-cookie.ts) is counted by that cookie instead of by the account, as OWASP's device
+// cookies have it: a stranger's failures fill the account's count, which then refuses only attempts
+// without such a cookie, so they cannot lock the member out of their own browser; a cookie's own
+// failures are held to the account's limit in its bucket. Address and network count everyone.
+//
 // A refused attempt counts nowhere: both buckets are read before either slot is taken, the address
 // first, so an address past its limit never touches the account it tries (someone else's).
 import { createHash, randomInt } from "node:crypto";
@@ -28,8 +34,10 @@ import { isUniqueViolation } from "../db/unique-violation";
 import { addressBucket, networkBucket } from "./client-address";
 
 export const SIGN_IN_LIMITS = {
-  /** Wrong passwords for one email, from anywhere. */
+  /** Wrong passwords for one email, from anywhere, of attempts without a device cookie for it. */
   account: { max: 10, windowMs: 15 * 60_000 },
+  /** Wrong passwords of attempts carrying one device cookie (its nonce), for the email it names. */
+  device: { max: 10, windowMs: 15 * 60_000 },
   /** Wrong passwords from one client address (an IPv6 client's /64), for any emails. */
   address: { max: 30, windowMs: 15 * 60_000 },
   /** Wrong passwords from one IPv6 /48 (a site's /64s together), for any emails: more than three clients' whole limits. */
@@ -63,8 +71,9 @@ const KEPT_AFTER_EXPIRY_MS = Math.max(...Object.values(SIGN_IN_LIMITS).map((rule
 /** The rows of a bucket: its slots, and the marker that counts the refusals of the current quarter hour. */
 function bucketKeys(bucket: Bucket, value: string, now: Date) {
   const { max, windowMs } = SIGN_IN_LIMITS[bucket];
-  // Emails are hashed: the key stays short whatever was typed, and the table holds no addresses of people.
-  const id = bucket === "account" ? createHash("sha256").update(value).digest("hex") : value;
+  // Emails are hashed: the key stays short whatever was typed, and the table holds no addresses of
+  // people; a device cookie's nonce too (half of a cookie is no business of the table).
+  const id = bucket === "account" || bucket === "device" ? createHash("sha256").update(value).digest("hex") : value;
   const start = Math.floor(now.getTime() / windowMs) * windowMs;
   return {
     bucket,
@@ -163,15 +172,19 @@ async function increment(key: string, expiresAt: Date): Promise<number> {
   }
 }
 
-/** Takes a slot in the address's, its IPv6 network's and the account's log, or says how long to wait. */
-export async function reserveSignInAttempt(input: { email: string; address: string }, now = new Date()): Promise<SignInReservation> {
+/**
+ * Takes a slot in the address's, its IPv6 network's and the account's log (the device cookie's instead
+ * of the account's when the attempt carries a valid one for the email: `device`, its nonce), or says
+ * how long to wait.
+ */
+export async function reserveSignInAttempt(input: { email: string; address: string; device?: string | null }, now = new Date()): Promise<SignInReservation> {
   await db().signInThrottle.deleteMany({ where: { expiresAt: { lte: new Date(now.getTime() - KEPT_AFTER_EXPIRY_MS) } } });
   // the address first: of a refused address's attempts none takes a slot of the account it tries
   const network = networkBucket(input.address);
   const buckets = [
     bucketKeys("address", addressBucket(input.address), now),
     ...(network ? [bucketKeys("network", network, now)] : []),
-    bucketKeys("account", input.email.trim().toLowerCase(), now),
+    input.device ? bucketKeys("device", input.device, now) : bucketKeys("account", input.email.trim().toLowerCase(), now),
   ];
   const held = await heldSlots(buckets.flatMap((keys) => keys.slotKeys));
   // Refused before anything is taken: the bucket that makes it wait longest says so.
