@@ -1,4 +1,5 @@
-import { test, expect, OWNER } from "./fixtures";
+import type { Page } from "@playwright/test";
+import { test, expect, invite, OWNER } from "./fixtures";
 
 // Password guessing through the sign-in form stops at the account's limit and tells the person how
 // long to wait; the failures are in the audit log with the address the server saw on its socket.
@@ -46,4 +47,58 @@ test("the sign-in route counts the connection's address and returns no session t
   const row = page.getByRole("row").filter({ hasText: "s***@hookline.test" });
   await expect(row).toContainText("member.sign_in_failed");
   await expect(row).toContainText("127.0.0.1");
+});
+
+// An attacker's review: ten wrong passwords for a member, from anywhere, refused the member's right
+// password for 15 minutes. A browser the member signed in from through the form holds a device cookie
+// (lib/auth/device-cookie.ts), and its sign-ins are not counted with the stranger's.
+test("a stranger's ten wrong passwords do not lock a member out of a browser they signed in from before", async ({ browser, baseURL, page }) => {
+  test.setTimeout(120_000); // twelve sign-ins through the form, each a password hash
+  const email = "kept@hookline.test";
+  const password = "kept-member-password-1";
+  const link = await invite(page, email, "viewer");
+  const context = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const own = await context.newPage();
+  await own.goto(link);
+  await own.getByLabel("Name").fill("Kept");
+  await own.getByLabel("Password").fill(password);
+  await own.getByRole("button", { name: "Join" }).click();
+  await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  await own.getByRole("button", { name: "Sign out" }).click();
+  const signIn = async (on: Page, typed = password) => {
+    await on.goto("/sign-in");
+    await on.getByLabel("Email").fill(email);
+    await on.getByLabel("Password").fill(typed);
+    await on.getByRole("button", { name: "Sign in" }).click();
+  };
+  // the form's sign-in (a server action) sets the session and the device cookie, httpOnly
+  await signIn(own);
+  await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  const device = (await context.cookies()).filter((c) => /hookline\.device_/.test(c.name));
+  expect(device).toHaveLength(1);
+  expect(device[0]).toMatchObject({ httpOnly: true, sameSite: "Lax" });
+  expect(device[0]!.expires * 1000 - Date.now()).toBeGreaterThan(300 * 24 * 60 * 60_000);
+  await own.getByRole("button", { name: "Sign out" }).click();
+  await expect(own.getByRole("heading", { name: "Sign in" })).toBeVisible();
+
+  // a stranger's browser (through the form: the HTTP route also allows only 3 sign-ins per 10 s per address)
+  const strangers = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const stranger = await strangers.newPage();
+  for (let i = 0; i < 10; i++) {
+    await signIn(stranger, `wrong guess ${i}`);
+    await expect(stranger.getByLabel("Password")).toHaveValue("");
+    await expect(stranger.getByRole("alert").filter({ hasText: "That email and password do not match an account." })).toBeVisible();
+  }
+  await strangers.close();
+
+  // a browser the member never signed in from waits, as before
+  const fresh = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  const elsewhere = await fresh.newPage();
+  await signIn(elsewhere);
+  await expect(elsewhere.getByText(/^Too many attempts, try again in \d+ s$/)).toBeVisible();
+  await fresh.close();
+  // the member's own browser signs in
+  await signIn(own);
+  await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  await context.close();
 });
