@@ -10,6 +10,7 @@
 import { SECRET_MASK } from "../campaigns/limits";
 import { onlyReferences } from "../templating/references";
 import { maskUrlPasswords } from "./url-credentials";
+import { hide } from "./hidden-parts";
 
 const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
 // Azure Functions put their key in ?code=
@@ -112,7 +113,14 @@ function showable(value: string): boolean {
   return value === "" || value === SECRET_MASK || onlyReferences(value);
 }
 
-const maskSecretPair = (name: string, raw: string) => (isSecretQueryName(name) && !showable(decodeQueryPart(raw)) ? SECRET_MASK : undefined);
+const maskSecretPair = (name: string, raw: string) => {
+  if (!isSecretQueryName(name)) return undefined;
+  const value = decodeQueryPart(raw);
+  if (showable(value)) return undefined;
+  // hidden as written and as a receiver reads it (mask.ts looks for its other encodings)
+  if (raw !== value) hide(raw);
+  return hide(value);
+};
 // a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
 // URL): every name isSecretQueryName takes holds one of these words
 // (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
@@ -158,7 +166,7 @@ function maskUrlParts(url: string, maskPair: (name: string, raw: string) => stri
       const m = match.exec(url);
       if (!m) continue;
       const path = m[0].slice(m[1]!.length);
-      if (!showable(path)) masked = m[1] + SECRET_MASK + url.slice(m[0].length);
+      if (!showable(path)) masked = m[1] + hide(path) + url.slice(m[0].length);
       break;
     }
   }
@@ -269,7 +277,7 @@ export function maskSecretJsonBody(body: string): string {
     if (node && typeof node === "object") return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, walk(v, secret || looksSecretName(k))]));
     if (!secret || node === null || typeof node === "boolean" || (typeof node === "string" && showable(node))) return node;
     changed = true;
-    return SECRET_MASK;
+    return hide(String(node));
   };
   const masked = walk(parsed, false);
   return changed ? JSON.stringify(masked) : body;

@@ -4,6 +4,7 @@ import type { BuiltRequest } from "./types";
 import { ALWAYS_SECRET_HEADERS } from "./credential-headers";
 import { splitUrlCredentials } from "./url-credentials";
 import { maskCredentialUrl, maskCredentialUrlsIn, maskSecretBody } from "./credential-parts";
+import { hiddenBy, hide } from "./hidden-parts";
 
 const MASK = "••••";
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
@@ -19,7 +20,7 @@ export function isSecretHeader(name: string, secretHeaderNames: Iterable<string>
 
 function maskValue(value: string): string {
   const scheme = /^(Basic|Bearer|Token|Digest|ApiKey)\s/i.exec(value)?.[1];
-  return scheme ? `${scheme} ${MASK}` : MASK;
+  return hide(value, scheme ? `${scheme} ${MASK}` : MASK);
 }
 
 /** "v1,abc= v1,def=" -> "v1,•••• v1,••••": a shown signature would let its reader replay or forge-test a body. */
@@ -38,6 +39,7 @@ function maskSignature(value: string): string {
  */
 export function maskRequest(request: BuiltRequest): BuiltRequest {
   const { url, password } = splitUrlCredentials(request.url);
+  if (password) hide(password);
   return {
     ...request,
     url: maskCredentialUrl(password ? url : request.url),
@@ -66,11 +68,27 @@ export function maskStoredRequest<R>(stored: R): R {
   };
 }
 
+// header names seen on requests and whether their name says they hold a secret: a request's names
+// repeat delivery after delivery, and every response masks what it echoes of them (sentSecrets)
+const secretNames = new Map<string, boolean>();
+function secretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = isSecretHeader(name);
+    if (secretNames.size < 1000) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
 /** A request's headers for display: Authorization and secret headers masked, `webhook-signature` too, a URL's credential parts in any other. */
 export function maskHeaders(headers: BuiltRequest["headers"], secretHeaderNames: string[] = []): BuiltRequest["headers"] {
   return headers.map(([name, value]) => [
     name,
-    name.toLowerCase() === "webhook-signature" ? maskSignature(value) : isSecretHeader(name, secretHeaderNames) ? maskValue(value) : maskCredentialUrlsIn(value),
+    name.toLowerCase() === "webhook-signature"
+      ? maskSignature(value)
+      : secretName(name) || (secretHeaderNames.length > 0 && isSecretHeader(name, secretHeaderNames))
+        ? maskValue(value)
+        : maskCredentialUrlsIn(value),
   ]);
 }
 
@@ -102,21 +120,11 @@ const MAX_ENCODED_SECRET = 1024;
 // how far back from a cut body's end the start of a secret is looked for
 const MAX_CUT_TAIL = 256;
 
-// header names seen on requests and whether their name says they hold a secret: a request's names
-// repeat delivery after delivery, and this runs on every response
-const secretNames = new Map<string, boolean>();
-function secretName(name: string): boolean {
-  let secret = secretNames.get(name);
-  if (secret === undefined) {
-    secret = isSecretHeader(name);
-    if (secretNames.size < 1000) secretNames.set(name, secret);
-  }
-  return secret;
-}
-
 /**
- * The secrets a request carries (secret headers' values and their tokens, Basic auth's "user:password"
- * and password, signatures), each with whether its escaped forms are looked for too (patternOf).
+ * The secrets a request carries, each with whether its escaped forms are looked for too (patternOf):
+ * everything its display masks (maskRequest: secret headers' values, secret query values and fields, a
+ * hook's secret path, a URL's password), whole, and the parts a receiver may echo apart (secretParts);
+ * and its signatures.
  */
 function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] {
   let found: Map<string, boolean> | undefined;
@@ -127,31 +135,49 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
   for (const [name, value] of request.headers) {
     // an echoed signature would let its reader replay the request while its timestamp holds. A new one
     // every delivery: matched as sent and with PHP's "\/", never through a pattern built for it
-    if (name.toLowerCase() === "webhook-signature") {
-      for (const part of value.split(" ")) {
-        const signature = part.slice(part.indexOf(",") + 1);
-        add(signature, false);
-        add(signature.replaceAll("/", "\\/"), false);
-      }
-      continue;
+    if (name.toLowerCase() !== "webhook-signature") continue;
+    for (const part of value.split(" ")) {
+      const signature = part.slice(part.indexOf(",") + 1);
+      add(signature, false);
+      add(signature.replaceAll("/", "\\/"), false);
     }
-    if (!secretName(name) && !(request.secretHeaders && isSecretHeader(name, request.secretHeaders))) continue;
-    // "Bearer xyz", "SSWS xyz", "Basic …": the token alone too, so "Basic ••••" shows where the echo keeps the scheme
-    const scheme = /^(\S+)\s+(\S.*)$/.exec(value);
-    if (!scheme) {
-      add(value);
-      continue;
-    }
-    add(scheme[2]!);
-    if (scheme[1]!.toLowerCase() !== "basic") continue;
-    const userPassword = Buffer.from(scheme[2]!, "base64").toString("utf8");
-    add(userPassword);
-    const colon = userPassword.indexOf(":");
-    // without a password the user name is the credential (Stripe's "sk_live_...:")
-    if (colon >= 0) add(colon === userPassword.length - 1 ? userPassword.slice(0, colon) : userPassword.slice(colon + 1));
+  }
+  for (const secret of hiddenBy(() => maskRequest(request))) {
+    add(secret);
+    secretParts(secret, add);
   }
   // longest first: a secret that contains another is masked whole
   return found ? [...found].sort((a, b) => b[0].length - a[0].length) : [];
+}
+
+// "sid=abc123; lang=en": name=value pairs separated by ";"
+const COOKIE_LIKE = /^[^\s=;]+=[^;]*(?:;\s*[^\s=;]+=[^;]*)*;?\s*$/;
+
+/**
+ * The parts of a secret a receiver may echo without the rest: each pair of a cookie and its value
+ * ("sid=abc123", "abc123"), or the token after a scheme ("Bearer xyz", "SSWS xyz"; Basic's
+ * "user:password" and its password too). A part shorter than MIN_ECHOED_SECRET is dropped (add), and
+ * so is a pair whose value is: "lang=en" says nothing secret.
+ */
+function secretParts(secret: string, add: (part: string) => void) {
+  if (COOKIE_LIKE.test(secret)) {
+    for (const pair of secret.split(";")) {
+      const value = pair.slice(pair.indexOf("=") + 1).trim();
+      if (value.length < MIN_ECHOED_SECRET) continue;
+      add(pair.trim());
+      add(value);
+    }
+    return;
+  }
+  const scheme = /^(\S+)\s+(\S.*)$/.exec(secret);
+  if (!scheme) return;
+  add(scheme[2]!);
+  if (scheme[1]!.toLowerCase() !== "basic") return;
+  const userPassword = Buffer.from(scheme[2]!, "base64").toString("utf8");
+  add(userPassword);
+  const colon = userPassword.indexOf(":");
+  // without a password the user name is the credential (Stripe's "sk_live_...:")
+  if (colon >= 0) add(colon === userPassword.length - 1 ? userPassword.slice(0, colon) : userPassword.slice(colon + 1));
 }
 
 const ENTITY_NAMES: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };

@@ -1,6 +1,7 @@
 // Basic auth is written into the URL as https://name:secret@host/...; this is the one place that
 // takes it apart (the editor's stored password, the schema's Authorization check, masking).
 import { SECRET_MASK } from "../campaigns/limits";
+import { hide } from "./hidden-parts";
 
 export type UrlParts = { scheme: string; username: string; password: string | null; hasUserinfo: boolean; hostAndRest: string };
 
@@ -209,7 +210,7 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
   let out = "";
   let from = 0;
   for (const [start, end] of spans) {
-    out += clean.slice(from, start) + by;
+    out += clean.slice(from, start) + hide(clean.slice(start, end), by);
     from = end;
   }
   return out + clean.slice(from);
@@ -223,7 +224,14 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
  * reaches the last "@" before the path, query or fragment.
  */
 export function maskUrlPasswords(text: string): string {
-  return replaceStrayUrlPasswords(text.replace(/(\/\/[^/\\\s:@]*):[^/\\\s?#]*@/g, `$1:${SECRET_MASK}@`), SECRET_MASK);
+  return replaceStrayUrlPasswords(
+    text.replace(/(\/\/[^/\\\s:@]*):([^/\\\s?#]*)@/g, (_, userinfo: string, password: string) => {
+      // hidden as written and as a receiver reads it
+      if (safeDecode(password) !== password) hide(safeDecode(password));
+      return `${userinfo}:${hide(password)}@`;
+    }),
+    SECRET_MASK,
+  );
 }
 
 /**
