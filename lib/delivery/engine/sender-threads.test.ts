@@ -19,7 +19,7 @@ beforeAll(async () => {
   threads = new SenderThreads(1);
   receiver = await startReceiver(async (req) => {
     if (req.path.startsWith("/hang")) await new Promise<void>((r) => hang.push(r));
-    if (req.path.startsWith("/echo")) return { status: 200, body: JSON.stringify(req.headers) };
+    if (req.path.startsWith("/echo")) return { status: 200, body: JSON.stringify({ ...req.headers, path: req.path }) };
     return { status: req.path.startsWith("/busy") ? 503 : 200, body: `got ${req.body}` };
   });
 });
@@ -41,11 +41,12 @@ describe("sender threads", () => {
     expect(receiver.received.filter((r) => r.path === "/ok")).toHaveLength(100);
   });
 
-  it("mask what a response echoes of the request's secrets, the ticked-secret header names carried across to the thread", async () => {
-    const request = { ...post("/echo"), headers: [["X-Customer", "cust-token-42"], ["Authorization", "Bearer tok-9876"]] as [string, string][], secretHeaders: ["X-Customer"] };
+  it("mask what a response echoes of the request's secrets as the sender does (mask.ts), the ticked-secret header names carried across to the thread", async () => {
+    const headers: [string, string][] = [["X-Customer", "cust-token-42"], ["Authorization", "Bearer tok-9876"], ["Cookie", "sid=COOKIESESSION99; lang=en"], ["X-Api-Key", "PRIMARYKEY777 backup"]];
+    const request = { ...post("/echo?api_key=ECHOQUERYSECRET&city=Paris"), headers, secretHeaders: ["X-Customer"] };
     const result = await threads.send(request);
     expect(result.outcome).toBe("delivered");
-    expect(JSON.parse(result.body!)).toMatchObject({ "x-customer": "••••", authorization: "Bearer ••••" });
+    expect(JSON.parse(result.body!)).toMatchObject({ "x-customer": "••••", authorization: "••••", cookie: "••••", "x-api-key": "••••", path: "/echo?api_key=••••&city=Paris" });
   });
 
   it("use the same SSRF guard, with the allowed destinations of the engine's process (an entry added or removed holds at the next send)", async () => {
