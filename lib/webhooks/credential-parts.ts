@@ -3,7 +3,8 @@
 // query parameters, data fields and headers whose name says they hold a secret (?token=, ?api_key=,
 // Azure's ?code=, "client_secret"). Pure. Read by the template store (lib/campaigns/template-secrets.ts
 // empties them), the delivery log and test sends
-// (mask.ts, attempt-record.ts mask them in the request as sent), a viewer's read of a campaign
+// (mask.ts, attempt-record.ts mask them in the request as sent; what they hide is masked in its response
+// too: hidden-parts.ts), a viewer's read of a campaign
 // (lib/campaigns/action-template.ts actionToDraft) and the audit diff (lib/campaigns/campaign-diff.ts,
 // lib/auth/audit-diff.ts). A URL written in any value is masked as a webhook's URL is (the value rule,
 // maskCredentialUrlsIn). A value that is all {{ }} data references holds no secret of its own.

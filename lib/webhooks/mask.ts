@@ -307,7 +307,8 @@ function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): 
  * A response with every secret its request carried masked, in the body and the headers. A receiver that
  * echoes its request (httpbin, a debug endpoint) or names a key in an error message would otherwise put
  * the secret where everyone who may read the response reads it: the delivery log, the test send's
- * history, an attribute a response mapping saves. The one sender (send.ts) applies it to every response.
+ * history, an attribute a response mapping saves. The one sender (send.ts, on a sender thread too)
+ * applies it to every response; what it masks is what the request's display masks (sentSecrets).
  */
 export function maskEchoedSecrets<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(request: BuiltRequest, response: R): R {
   const secrets = sentSecrets(request);
