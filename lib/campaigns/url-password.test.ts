@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { SECRET_MASK } from "./limits";
 import { isUserinfoSecret, maskedUrlTemplate, splitUrlPassword, urlPasswordProblem, withUrlPassword } from "./url-password";
+import { maskUrlPasswords } from "../webhooks/url-credentials";
 
 describe("splitUrlPassword", () => {
   it("splits the password out of a URL whose scheme is a literal", () => {
@@ -152,8 +153,30 @@ describe("a user name without a password is the credential (https://sk_live_...:
     expect(maskedUrlTemplate("https://sk_live_51Hx9aBcD:@api.stripe.com/v1", null)).toBe(`https://${SECRET_MASK}@api.stripe.com/v1`);
   });
 
-  it.each(["https://{{user.apiKey}}:@api.example.com/x", "https://{{user.apiKey}}@api.example.com/x", "https://bob:pw@api.example.com/x", "https://crm@api.example.com/x"])(
-    "%s keeps its user name in the template (data, beside a password, or a name without a colon)",
+  it.each([
+    ["https://sk_live_51Hx9aBcD@api.stripe.com/v1/charges", "https://@api.stripe.com/v1/charges"],
+    ["https://crm@api.example.com/x", "https://@api.example.com/x"],
+    ["{{user.scheme}}://sk_live_51Hx9aBcD@api.stripe.com/v1", "{{user.scheme}}://@api.stripe.com/v1"],
+    ["https://{{user.tenant}}-sk_live_51Hx9aBcD@api.stripe.com/v1", "https://@api.stripe.com/v1"],
+  ])("%s (a user name without even a colon: sent as Basic name: all the same) is split out whole, put back as typed, and shown as ••••@", (typed, stored) => {
+    const split = splitUrlPassword(typed);
+    expect(split.urlTemplate).toBe(stored);
+    expect(isUserinfoSecret(split.password)).toBe(true);
+    expect(withUrlPassword(split.urlTemplate, split.password)).toBe(typed);
+    const shown = maskedUrlTemplate(split.urlTemplate, split.password);
+    expect(shown).toBe(stored.replace("://@", `://${SECRET_MASK}@`));
+    expect(splitUrlPassword(shown)).toEqual({ urlTemplate: stored, password: SECRET_MASK });
+    // a row saved before this, the name still in its template, reads masked too
+    expect(maskedUrlTemplate(typed, null)).toBe(shown);
+  });
+
+  it("a URL written in a value shows a user name without a password masked, as a password is", () => {
+    expect(maskUrlPasswords("see https://sk_live_51Hx9aBcD@api.stripe.com/v1 and https://key:@b.example.com/")).toBe(`see https://${SECRET_MASK}@api.stripe.com/v1 and https://${SECRET_MASK}@b.example.com/`);
+    expect(maskUrlPasswords("https://{{user.key}}@a.example.com https://bob:pw@b.example.com https://c.example.com/x@y")).toBe(`https://{{user.key}}@a.example.com https://bob:${SECRET_MASK}@b.example.com https://c.example.com/x@y`);
+  });
+
+  it.each(["https://{{user.apiKey}}:@api.example.com/x", "https://{{user.apiKey}}@api.example.com/x", "https://bob:pw@api.example.com/x"])(
+    "%s keeps its user name in the template (data, or beside a password)",
     (typed) => {
       const split = splitUrlPassword(typed);
       expect(isUserinfoSecret(split.password)).toBe(false);
@@ -169,6 +192,8 @@ describe("a user name that is the credential where it cannot be split out (revie
     [`{{#if user.vip}}https://api.example.com/x{{else}}https://${key}:@api.stripe.com/v1{{/if}}`, `{{#if user.vip}}https://api.example.com/x{{else}}https://${SECRET_MASK}:@api.stripe.com/v1{{/if}}`],
     [`{{{user.base}}}${key}:@api.stripe.com/v1`, `{{{user.base}}}${SECRET_MASK}:@api.stripe.com/v1`],
     [`https:\\\\${key}:@api.stripe.com/v1`, `https:\\\\${SECRET_MASK}:@api.stripe.com/v1`],
+    // without a colon as well
+    [`{{#if user.vip}}https://api.example.com/x{{else}}https://${key}@api.stripe.com/v1{{/if}}`, `{{#if user.vip}}https://api.example.com/x{{else}}https://${SECRET_MASK}@api.stripe.com/v1{{/if}}`],
   ])("%s is refused, and shown and kept in destination templates masked", async (typed, shown) => {
     const { templateSafeUrl } = await import("./template-secrets");
     expect(urlPasswordProblem(typed)).toMatch(/^Write the password right after the scheme/);

@@ -132,3 +132,31 @@ describe("a URL user name that is the credential where it cannot be split out (r
     },
   );
 });
+
+describe("a URL user name without any password (https://sk_live_…@host, sent as Basic sk_live_…:)", () => {
+  const bare = `https://${KEY}@127.0.0.1:9/v1/charges`;
+  it("is stored encrypted and read back as ••••@ by every key; a PUT at another host clears it, at another path is a 400", async () => {
+    const res = await create(json("POST", "/campaigns", await apiKeyHeaders("admin"), { name: "Stripe bare", actions: [{ name: "Charge", url: bare }] }));
+    expect(res.status).toBe(201);
+    const id = ((await res.json()) as { id: string }).id;
+    const action = await db().action.findFirstOrThrow({ where: { campaignId: id } });
+    expect(JSON.stringify(action)).not.toContain(KEY);
+    expect(loadWebhookTemplate(action).url).toBe(bare);
+    for (const role of ROLES) {
+      const text = await (await read(json("GET", `/campaigns/${id}`, await apiKeyHeaders(role)), params(id))).text();
+      expect(text).not.toContain(KEY);
+      expect(text).toContain("https://••••@127.0.0.1:9/v1/charges");
+    }
+    const shown = (await (await read(json("GET", `/campaigns/${id}`, await apiKeyHeaders("editor")), params(id))).json()) as { actions: { id: string; url: string }[] };
+    const editor = await apiKeyHeaders("editor");
+    const save = (url: string) => replace(json("PUT", `/campaigns/${id}`, editor, { name: "Stripe bare", actions: [{ id: shown.actions[0].id, name: "Charge", url }] }), params(id));
+    expect((await save(shown.actions[0].url.replace("/charges", "/refunds"))).status).toBe(400);
+    expect(loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } })).url).toBe(bare);
+    const moved = await save(shown.actions[0].url.replace("127.0.0.1", "127.0.0.2"));
+    expect(moved.status).toBe(200);
+    const after = await db().action.findFirstOrThrow({ where: { campaignId: id } });
+    expect(after.urlPasswordEnc).toBeNull();
+    expect(JSON.stringify(after)).not.toContain(KEY);
+    expect(JSON.stringify(await db().auditLog.findMany())).not.toContain(KEY);
+  });
+});
