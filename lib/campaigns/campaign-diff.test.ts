@@ -91,7 +91,8 @@ describe("saveCampaign's changes (real database)", () => {
     expect(shown.actions![0]!.url).toContain(SECRET_MASK);
     const saved = await saveCampaign(edited);
     expect(saved.changes).toEqual([
-      { field: "actions[0] (Webhook).url", before: "https://u@api.example.com/a/{{user.id}}", after: "https://u@api.example.com/a/{{user.id}}/b" },
+      // as the editor shows it (url-password.ts maskedUrlTemplate): a key saved in the template before it was split out shows masked too
+      { field: "actions[0] (Webhook).url", before: "https://u:••••@api.example.com/a/{{user.id}}", after: "https://u:••••@api.example.com/a/{{user.id}}/b" },
       { field: "actions[0] (Webhook).headers[0].value", secret: "changed" },
     ]);
     const audit = campaignSaveAudit(edited, saved);

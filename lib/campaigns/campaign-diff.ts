@@ -10,6 +10,7 @@ import { openStoredValue } from "./secret-resolver";
 import type { DataField } from "../webhooks/types";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { maskUrlPasswords } from "../webhooks/url-credentials";
+import { maskedUrlTemplate } from "./url-password";
 import { maskCredentialWebhook } from "../webhooks/credential-parts";
 
 type StoredHeader = { name: string; value: string; secret: boolean };
@@ -58,7 +59,9 @@ function masked(shown: string, value: string): string | Masked {
 function shownParts(a: StoredAction) {
   const fields = Array.isArray(a.fields) ? (a.fields as DataField[]) : [];
   const headers = Array.isArray(a.headers) ? (a.headers as StoredHeader[]) : [];
-  const url = maskUrlPasswords(a.urlTemplate);
+  // the URL as the editor shows it (its stored secret masked in place, a key saved in the template before
+  // it was split out masked too: url-password.ts), then every other "name:password@" written in it
+  const url = maskUrlPasswords(maskedUrlTemplate(a.urlTemplate, a.urlPasswordEnc ? decryptSecret(a.urlPasswordEnc) : null));
   // secret headers are fingerprinted whole; the others are masked as a viewer's read masks them
   const shown = maskCredentialWebhook({ url, fields, headers: headers.map((h) => ({ name: h.name, value: h.secret ? "" : h.value })) });
   return {

@@ -74,7 +74,8 @@ describe("saving a campaign", () => {
     expect(shown.actions?.[0].url).toBe(`{{campaign.name}}s://bob:${SECRET_MASK}@crm.example.com/x`);
     const { notices } = await saveCampaign(draft(shown));
     const after = await storedAction(id);
-    expect(after.urlTemplate).toBe("{{campaign.name}}s://bob@crm.example.com/x");
+    // the name goes with the password it stood beside: alone it would be a credential (url-password.ts)
+    expect(after.urlTemplate).toBe("{{campaign.name}}s://crm.example.com/x");
     expect(after.urlPasswordEnc).toBeNull();
     expect(notices["actions.0.url"]).toMatch(/scheme or host is templated, so the saved password was cleared/);
   });
@@ -97,8 +98,9 @@ describe("saving a campaign", () => {
     const { notices } = await saveCampaign(draft(moved));
     const action = await storedAction(id);
     expect(action.urlPasswordEnc).toBeNull();
-    expect(action.urlTemplate).toBe("https://crm@evil.example.net/a");
-    expect(loadWebhookTemplate(action).url).toBe("https://crm@evil.example.net/a");
+    // and the user name beside it: alone, "crm@" would be sent as a credential (Basic crm:) to the other host
+    expect(action.urlTemplate).toBe("https://evil.example.net/a");
+    expect(loadWebhookTemplate(action).url).toBe("https://evil.example.net/a");
     expect(notices["actions.0.url"]).toMatch(/password was cleared/);
   });
 
@@ -202,20 +204,21 @@ describe("duplicate, delete", () => {
     await rotateSigningSecret(id, originalId);
     const copyId = (await duplicateCampaign(id, { role: "editor" }))!;
     const copied = await storedAction(copyId);
+    // the user name goes with the password: alone it would be a credential (url-password.ts withoutUrlSecret)
     expect(loadWebhookTemplate(copied)).toMatchObject({
-      url: "https://crm@api.example.com/a",
+      url: "https://api.example.com/a",
       headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth" }],
       signingSecrets: undefined,
     });
     expect(copied.urlPasswordEnc).toBeNull();
-    expect((await getCampaignDraft(copyId, "admin"))!.actions[0]).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth", secret: false }] });
+    expect((await getCampaignDraft(copyId, "admin"))!.actions[0]).toMatchObject({ url: "https://api.example.com/a", headers: [{ name: "X-Key", value: "", secret: true }, { name: "X-Team", value: "growth", secret: false }] });
     // Saving that copy as shown keeps the header empty (no mask, nothing to keep).
     await saveCampaign(draft((await getCampaignDraft(copyId, "admin"))!));
     expect(loadWebhookTemplate(await storedAction(copyId)).headers[0]).toEqual({ name: "X-Key", value: "", secret: true });
 
     // The same for one action copied inside its campaign: no secret unless an admin copies it.
     const byEditor = await db().action.findUniqueOrThrow({ where: { id: (await duplicateAction(originalId, { role: "editor" }))! } });
-    expect(loadWebhookTemplate(byEditor)).toMatchObject({ url: "https://crm@api.example.com/a", headers: [{ value: "" }, {}], signingSecrets: undefined });
+    expect(loadWebhookTemplate(byEditor)).toMatchObject({ url: "https://api.example.com/a", headers: [{ value: "" }, {}], signingSecrets: undefined });
     const byAdmin = await db().action.findUniqueOrThrow({ where: { id: (await duplicateAction(originalId, { role: "admin" }))! } });
     expect(loadWebhookTemplate(byAdmin)).toMatchObject({ url: "https://crm:pw@api.example.com/a", headers: [{ value: "k" }, {}] });
     expect(loadWebhookTemplate(byAdmin).signingSecrets).toHaveLength(1);
@@ -233,13 +236,13 @@ describe("duplicate, delete", () => {
     expect(actions.map((a) => loadWebhookTemplate(a).url)).toEqual([
       "https://crm:pw@api.example.com/a",
       "https://crm:pw@api.example.com/a",
-      "https://crm@other.example.com/a",
+      "https://other.example.com/a",
     ]);
 
     const asEditor = await saveCampaign(draft({ ...shown, actions: [original, { ...copy, name: "Editor's copy" }] }), { role: "editor" });
     expect(asEditor.notices).toEqual({ "actions.1.url": expect.stringMatching(/admin.*password was cleared/) });
     const editorsCopy = await db().action.findFirstOrThrow({ where: { campaignId: id, name: "Editor's copy" } });
-    expect(loadWebhookTemplate(editorsCopy).url).toBe("https://crm@api.example.com/a");
+    expect(loadWebhookTemplate(editorsCopy).url).toBe("https://api.example.com/a");
   });
 
   it("deletes an action (audited, and refused once it has deliveries), then the campaign", async () => {

@@ -172,7 +172,7 @@ describe("saveCampaign goes through the resolver", () => {
     const moved = await saveCampaign(draft({ id, name: "Victim", actions: [{ ...shown, url: "https://crm:••••@api.example.com:8443/hook" }] }));
     expect(moved.notices["actions.0.headers.0.value"]).toMatch(/host changed/);
     const template = loadWebhookTemplate(await db().action.findFirstOrThrow({ where: { campaignId: id } }));
-    expect(template).toMatchObject({ url: "https://crm@api.example.com:8443/hook", headers: [{ value: "" }] });
+    expect(template).toMatchObject({ url: "https://api.example.com:8443/hook", headers: [{ value: "" }] });
   });
 
   it("removes the signing secret when the URL moves to another origin, keeps it otherwise", async () => {

@@ -20,7 +20,7 @@ import { db } from "../db";
 import type { HeaderField } from "../webhooks/types";
 import { SECRET_MASK } from "./limits";
 import { sameFixedOrigin, sameFixedPart, urlFixedPart, urlOrigin } from "./url-origin";
-import { splitUrlPassword, withUrlPassword } from "./url-password";
+import { splitUrlPassword, withoutUrlSecret, withUrlPassword } from "./url-password";
 
 export { urlOrigin } from "./url-origin";
 
@@ -203,6 +203,8 @@ export function resolveSecrets(
   if (password === SECRET_MASK) {
     password = granted ? storedUrlSecret(granted) : null;
     if (password !== null) reusedStored = true;
+    // "name:••••@" without its password: the name alone would be a credential the editor never typed here
+    else url.urlTemplate = withoutUrlSecret(url.urlTemplate);
     // a password saved in the template itself (before templated schemes were split) is lost the same way
     const storedPassword = !!refused && (!!refused.source.urlPasswordEnc || splitUrlPassword(refused.source.urlTemplate).password !== null);
     if (refused && storedPassword) lost.push({ field: "url", what: "password", reason: refused.reason });
@@ -271,6 +273,8 @@ export function copyableSecrets(action: SecretHolder, actor: SecretActor) {
     };
   }
   return {
+    // a name beside the password, or one saved in the template before it was split out, goes with it
+    urlTemplate: withoutUrlSecret(action.urlTemplate),
     urlPasswordEnc: null,
     // the header stays, empty, so the copier sees what to type again
     headers: storedHeaders(action).map((h) => (h.secret ? { ...h, value: "" } : h)),

@@ -37,18 +37,6 @@ function withoutSecretQuery(url: string, cleared: string[], urlsInValues: boolea
   });
 }
 
-/**
- * A user name without a password is the credential itself (https://sk_live_...@api.stripe.com): it is
- * dropped unless it is only {{ }} references. A user name beside a password stays (the password goes).
- * (With an empty password, "key:@", splitUrlPassword takes it out whole already.)
- */
-function withoutCredentialUser(urlTemplate: string, password: string | null): string {
-  if (password) return urlTemplate;
-  const parts = parseUrlTemplate(urlTemplate);
-  if (!parts?.hasUserinfo || parts.username === "" || onlyReferences(parts.username)) return urlTemplate;
-  return parts.scheme + parts.hostAndRest;
-}
-
 /** The URL a template may keep: no password, no secret path, no secret query value, no credential in a URL in a query value. */
 export function templateSafeUrl(url: string, cleared: string[] = []): string {
   return safeUrl(url, cleared, true);
@@ -59,11 +47,10 @@ function safeUrl(url: string, cleared: string[], urlsInQuery: boolean): string {
   // a password the split cannot take out ({{#if}}...{{else}}https://name:password@...) is emptied where it stands
   const urlTemplate = replaceStrayUrlPasswords(split.urlTemplate, "");
   const password = split.password ?? (urlTemplate !== split.urlTemplate ? "" : null);
-  // a user name without a password is the credential itself (split out like one): no userinfo is kept
+  // a user name without a password is the credential itself (split out like one: isCredentialUser): no userinfo is kept
   const credentialUser = isUserinfoSecret(password) || (password === SECRET_MASK && parseUrlTemplate(urlTemplate)?.username === "");
   if (password !== null) cleared.push(credentialUser ? "the URL user name" : "the URL password");
-  let safe = credentialUser ? withoutUserinfo(urlTemplate) : withoutCredentialUser(urlTemplate, password);
-  if (!credentialUser && safe !== urlTemplate) cleared.push("the URL user name");
+  let safe = credentialUser ? withoutUserinfo(urlTemplate) : urlTemplate;
   for (const { match, placeholder } of SECRET_PATH_URLS) {
     const m = match.exec(safe);
     if (m && m[0] !== m[1] + placeholder) {

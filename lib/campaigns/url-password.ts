@@ -1,24 +1,23 @@
 // The URL password of an action is stored apart from its URL template, encrypted; the editor sees it
 // as "••••". This module moves the password between the three forms: as typed, as stored, as shown.
 import { SECRET_MASK } from "./limits";
-import { parseUrlTemplate, replaceStrayUrlPasswords, strayUrlPasswords, unreadableUrlTemplate, type UrlParts } from "../webhooks/url-credentials";
-import { onlyReferences } from "../templating/references";
+import { isCredentialUser, parseUrlTemplate, replaceStrayUrlPasswords, strayUrlPasswords, unreadableUrlTemplate, type UrlParts } from "../webhooks/url-credentials";
 
-// A user name with an empty password is the credential itself (Stripe's https://sk_live_...:@api.stripe.com,
-// as curl -u key: sends it): the whole userinfo is then stored as the secret, marked by this first
-// character (the schemas refuse U+0000 in a URL, so no typed password starts with it), and shown as
-// "••••@". A name without a colon ("https://crm@host") stays a name: a copy or a host change leaves one
-// behind when it drops the password beside it.
+// A user name without a password is the credential itself (Stripe's https://sk_live_...@api.stripe.com,
+// or https://sk_live_...:@api.stripe.com as curl -u key: sends it; isCredentialUser): the whole userinfo
+// is then stored as the secret, marked by this first character (the schemas refuse U+0000 in a URL, so
+// no typed password starts with it), and shown as "••••@". A name beside a password stays a name; where
+// that password is dropped (a copy, a host change) the name goes with it (withoutUrlSecret).
 const USERINFO_SECRET = "\u0000";
 
 /** Whether a stored URL secret is a whole userinfo (a user name that is the credential) rather than a password. */
 export const isUserinfoSecret = (secret: string | null): boolean => !!secret?.startsWith(USERINFO_SECRET);
 
-/** A literal user name with an empty password ("key:@"), or the mask shown in place of the userinfo ("••••@"). */
+/** A literal user name without a password ("key@", "key:@"), or the mask shown in place of the userinfo ("••••@"). */
 function credentialUser(parts: UrlParts): boolean {
-  if (!parts.hasUserinfo || parts.username === "") return false;
+  if (!parts.hasUserinfo) return false;
   if (parts.username === SECRET_MASK && parts.password === null) return true;
-  return parts.password === "" && !onlyReferences(parts.username);
+  return isCredentialUser(parts.username, parts.password);
 }
 
 /** "host:port" of a URL template, lower-cased, to tell whether an edit points it elsewhere. */
@@ -59,7 +58,9 @@ export function splitUrlPassword(url: string): { urlTemplate: string; password: 
   const parts = parseUrlTemplate(url);
   if (parts && credentialUser(parts)) {
     // "••••@" as the editor shows it stands for the stored secret, as "name:••••@" does for a password
-    return { urlTemplate: `${parts.scheme}@${parts.hostAndRest}`, password: parts.username === SECRET_MASK ? SECRET_MASK : `${USERINFO_SECRET}${parts.username}:` };
+    // the userinfo as typed ("key:" or "key"), so the request stays byte for byte the same
+    const userinfo = parts.password === null ? parts.username : `${parts.username}:`;
+    return { urlTemplate: `${parts.scheme}@${parts.hostAndRest}`, password: parts.username === SECRET_MASK ? SECRET_MASK : `${USERINFO_SECRET}${userinfo}` };
   }
   if (!parts || parts.password === null) return { urlTemplate: url.trim(), password: null };
   return { urlTemplate: join(parts, null), password: parts.password };
@@ -77,6 +78,16 @@ export function withUrlPassword(urlTemplate: string, password: string | null): s
 function withoutEmptyUserinfo(urlTemplate: string): string {
   const parts = parseUrlTemplate(urlTemplate);
   return parts?.hasUserinfo && parts.username === "" && parts.password === null ? parts.scheme + parts.hostAndRest : urlTemplate;
+}
+
+/**
+ * The URL template kept where its stored URL secret may not go (an editor's copy, a masked password at
+ * another host): a literal name left behind alone would be a credential of its own (isCredentialUser),
+ * so the userinfo goes whole and the editor types it again; a {{ }} name is the user's data and stays.
+ */
+export function withoutUrlSecret(urlTemplate: string): string {
+  const parts = parseUrlTemplate(urlTemplate);
+  return parts?.hasUserinfo && (parts.username === "" || credentialUser({ ...parts, password: null })) ? parts.scheme + parts.hostAndRest : urlTemplate;
 }
 
 /** The URL template without any userinfo (a destination template keeps no credential user name). */

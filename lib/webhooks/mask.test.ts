@@ -71,7 +71,9 @@ describe("maskUrlPasswords", () => {
   it("masks every password in a URL template, wherever the template puts it", () => {
     expect(maskUrlPasswords("{{#if true}}https://u:s3cret@api.example.com/x{{/if}}")).toBe("{{#if true}}https://u:••••@api.example.com/x{{/if}}");
     expect(maskUrlPasswords("https://crm:pw@a.example.com/a?next=https://x:y@b.example.com")).toBe("https://crm:••••@a.example.com/a?next=https://x:••••@b.example.com");
-    expect(maskUrlPasswords("https://crm@a.example.com/{{user.id}}")).toBe("https://crm@a.example.com/{{user.id}}");
+    // a user name without a password is the credential itself (isCredentialUser); a {{ }} one is data
+    expect(maskUrlPasswords("https://crm@a.example.com/{{user.id}}")).toBe("https://••••@a.example.com/{{user.id}}");
+    expect(maskUrlPasswords("https://{{user.login}}@a.example.com/")).toBe("https://{{user.login}}@a.example.com/");
     expect(maskUrlPasswords("https://a.example.com:8443/x")).toBe("https://a.example.com:8443/x");
     expect(maskUrlPasswords("{{user.scheme}}://bob:s3cret@crm.example.com/x")).toBe("{{user.scheme}}://bob:••••@crm.example.com/x");
     expect(maskUrlPasswords("{{{user.base}}}bob:s3cret@crm.example.com/x")).toBe("{{{user.base}}}bob:••••@crm.example.com/x");

@@ -2,6 +2,7 @@
 // takes it apart (the editor's stored password, the schema's Authorization check, masking).
 import { SECRET_MASK } from "../campaigns/limits";
 import { hide } from "./hidden-parts";
+import { onlyReferences } from "../templating/references";
 
 export type UrlParts = { scheme: string; username: string; password: string | null; hasUserinfo: boolean; hostAndRest: string };
 
@@ -116,6 +117,17 @@ function parseShaped({ clean, shape }: Shaped): UrlParts | null {
   };
 }
 
+/**
+ * THE rule for a URL's user name: without a password ("https://sk_live_…@host") or before an empty one
+ * ("https://sk_live_…:@host") a literal user name is the credential itself (the sender makes either
+ * Basic base64("sk_live_…:"), Stripe's and curl -u key:'s way); one that is only {{ }} references is the
+ * user's data. Beside a password it is a name. url-password.ts splits it out by this rule, the template
+ * store drops it, and every display of a URL (maskUrlPasswords) masks it.
+ */
+export function isCredentialUser(username: string, password: string | null): boolean {
+  return username !== "" && (password === null || password === "") && !onlyReferences(username);
+}
+
 /** Whether the template holds {{#block}}s ({{#if}}, {{else}}, {{/if}}...): text after the host may then start another URL. */
 const hasBlocks = (url: string) => /\{\{~?\s*(?:[#^/]|else\b)/.test(url);
 
@@ -134,18 +146,21 @@ function literalPasswords(shape: string): [number, number][] {
     for (let k = from; k < to; k++) if (shape[k] !== HOLE) return true;
     return false;
   };
+  // from its first written character: a {{ }} value before a user name ({{{user.base}}}) is data, and stays
+  const firstWritten = (from: number) => {
+    while (shape[from] === HOLE) from++;
+    return from;
+  };
   let colon = -1;
   let nameAt = 0;
   for (let i = 0; i < shape.length; i++) {
     const c = shape[i]!;
     if (c === "@" && colon >= 0) {
       if (written(colon + 1, i)) found.push([colon + 1, i]);
-      else if (colon + 1 === i && written(nameAt, colon)) {
-        // from its first written character: a {{ }} value before it ({{{user.base}}}) is data, and stays
-        let start = nameAt;
-        while (shape[start] === HOLE) start++;
-        found.push([start, colon]);
-      }
+      else if (colon + 1 === i && written(nameAt, colon)) found.push([firstWritten(nameAt), colon]);
+    } else if (c === "@" && nameAt >= 2 && shape[nameAt - 1] === "/" && shape[nameAt - 2] === "/" && written(nameAt, i)) {
+      // a user name without a colon right after a "//" ("https://sk_live_…@host") is the credential too
+      found.push([firstWritten(nameAt), i]);
     }
     if (isStop(c)) {
       colon = -1;
@@ -176,8 +191,8 @@ function straySpans(shaped: Shaped): [number, number][] {
   // without blocks, text after a literal ? or # is query or fragment whatever comes before it
   const shape = blocks ? full : full.slice(0, full.search(/[?#]|$/));
   const split = parts?.password != null ? parts.scheme.length + parts.username.length + 1 : -1;
-  // a user name before an empty password right after the scheme is split out whole (url-password.ts)
-  const splitName = parts?.password === "" ? parts.scheme.length + parts.username.length : -1;
+  // a user name without a password right after the scheme is split out whole (url-password.ts)
+  const splitName = parts?.hasUserinfo && (parts.password === "" || parts.password === null) ? parts.scheme.length + parts.username.length : -1;
   return literalPasswords(shape).filter(([start, end]) => start !== split && end !== splitName);
 }
 
@@ -220,12 +235,16 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
  * A URL or URL template for display (the audit diff; a URL in a field or a body: credential-parts.ts):
  * every "name:password@" in it, wherever the template puts it (after any "//", or where strayUrlPasswords
  * finds one that could reach the request's userinfo, as in `{{{user.base}}}name:password@host`), shows
- * "name:••••@". A password may hold "@" (browsers split the authority at its last one): the mask
- * reaches the last "@" before the path, query or fragment.
+ * "name:••••@", and a user name that is the credential (isCredentialUser: "https://sk_live_…@host",
+ * "https://key:@host") "••••@". A password may hold "@" (browsers split the authority at its last one):
+ * the mask reaches the last "@" before the path, query or fragment.
  */
 export function maskUrlPasswords(text: string): string {
+  const users = text.replace(CREDENTIAL_USER_AFTER_SLASHES, (all, slashes: string, name: string, colon: string) =>
+    isCredentialUser(name, colon ? "" : null) ? `${slashes}${hide(name)}@` : all,
+  );
   return replaceStrayUrlPasswords(
-    text.replace(/(\/\/[^/\\\s:@]*):([^/\\\s?#]*)@/g, (_, userinfo: string, password: string) => {
+    users.replace(/(\/\/[^/\\\s:@]*):([^/\\\s?#]*)@/g, (_, userinfo: string, password: string) => {
       // hidden as written and as a receiver reads it
       if (safeDecode(password) !== password) hide(safeDecode(password));
       return `${userinfo}:${hide(password)}@`;
@@ -233,6 +252,9 @@ export function maskUrlPasswords(text: string): string {
     SECRET_MASK,
   );
 }
+
+// "//name@" or "//name:@": a user name with no password after it
+const CREDENTIAL_USER_AFTER_SLASHES = /(\/\/)([^/\\\s:@?#]+)(:?)@/g;
 
 /**
  * Template constructs a URL may not hold: what they render is not what they look like (a comment or a
