@@ -23,7 +23,7 @@ export function UrlField({
   onChange: (url: string) => void;
 }) {
   const savedPassword = !!savedUrl && savedUrl.includes(`${SECRET_MASK}@`);
-  // a user name without a password (https://sk_live_...:@api.stripe.com) is stored as the secret itself
+  // a user name without a password (https://sk_live_...@api.stripe.com) is stored as the secret itself
   const savedUserName = savedPassword && !savedUrl.includes(`:${SECRET_MASK}@`);
   // the secret resolver's rule (lib/campaigns/secret-resolver.ts): same scheme, host and port, none of them templated
   const passwordNotice = savedUrl ? savedPasswordNotice(value, savedUrl, SECRET_MASK) : undefined;
@@ -35,7 +35,7 @@ export function UrlField({
     <>
       Personalise with <code className="font-mono text-slate-700">{"{{user.id}}"}</code> or{" "}
       <code className="font-mono text-slate-700">{"{{user.city}}"}</code> (type <code className="font-mono text-slate-700">{"{{"}</code> for suggestions). For Basic auth, write{" "}
-      <code className="font-mono text-slate-700">https://name:password@host/…</code> (or <code className="font-mono text-slate-700">https://key:@host/…</code>{" "}
+      <code className="font-mono text-slate-700">https://name:password@host/…</code> (or <code className="font-mono text-slate-700">https://key@host/…</code>{" "}
       for an API key as the user name); it is stored encrypted and shown as {SECRET_MASK}.
     </>
   );
