@@ -83,6 +83,12 @@ describe("a URL user name without a password", () => {
     expect(loadWebhookTemplate(copy).url).toBe("https://api.example.com/v1/charges");
   });
 
+  it("is refused for a URL whose host is a template, as a password is (a user's data would choose where it goes)", async () => {
+    const before = await db().action.count();
+    await expect(saveCampaign(oneAction(`https://${KEY}@{{user.crm}}/v1/charges`))).rejects.toMatchObject({ fieldErrors: { "actions.0.url": expect.stringMatching(/kept only for a fixed host/) } });
+    expect(await db().action.count()).toBe(before);
+  });
+
   it("a {{ }} user name is the user's data: it stays in the template, shown as it is", async () => {
     const url = "https://{{user.stripeKey}}@api.example.com/v1/charges";
     const { id } = await saveCampaign(oneAction(url));
