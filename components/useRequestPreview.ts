@@ -1,6 +1,7 @@
 "use client";
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
 import type { SampleRequest } from "@/lib/campaigns/preview-input";
+import { clipOverlongValues } from "@/lib/campaigns/preview-clip";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 // Short enough that the preview settles well within 150 ms of the last keystroke (and below the route's rate limit).
@@ -13,7 +14,8 @@ import { useDebouncedValue } from "./useDebouncedValue";
  * whether the data shown is for what is typed now (not for an earlier value while a new one renders).
  */
 export function useRequestPreview(sample: SampleRequest | null) {
-  const typed = sample ? JSON.stringify(sample) : "";
+  // a pasted megabyte is sent cut (still over the limit), so the preview says the field's limit rather than failing
+  const typed = sample ? JSON.stringify({ ...sample, action: clipOverlongValues(sample.action) }) : "";
   const body = useDebouncedValue(typed, PREVIEW_DEBOUNCE_MS);
   const query = useQuery({
     queryKey: campaignKeys.preview(body),

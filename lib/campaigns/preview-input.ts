@@ -3,10 +3,13 @@
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS, type TemplateProblem } from "../webhooks/types";
 import { labelledProblems } from "./problem-labels";
-import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH, MAX_VALUE_BYTES } from "./limits";
+import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH } from "./limits";
 import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
+import { clipValue } from "./preview-clip";
 import { MAPPED_KINDS, MAX_RESPONSE_MAPPINGS, storedMappingEntrySchema } from "../webhooks/response-mapping";
+
+const lenientValue = z.string().transform(clipValue);
 
 // Generous caps: the strict schema reports the real limits; these only bound the work per request.
 const lenientContentShape = {
@@ -17,11 +20,11 @@ const lenientContentShape = {
   url: z.string().max(MAX_URL_LENGTH * 2),
   contentType: z.enum(CONTENT_TYPES).default("application/json").catch("application/json"),
   fields: z
-    .array(z.object({ key: z.string().max(1000), value: z.string().max(MAX_VALUE_BYTES * 2), type: z.enum(FIELD_TYPES).default("text").catch("text") }))
+    .array(z.object({ key: z.string().max(1000), value: lenientValue, type: z.enum(FIELD_TYPES).default("text").catch("text") }))
     .max(MAX_FIELDS * 2)
     .default([]),
   headers: z
-    .array(z.object({ name: z.string().max(1000), value: z.string().max(MAX_VALUE_BYTES * 2), secret: z.boolean().default(false).catch(false) }))
+    .array(z.object({ name: z.string().max(1000), value: lenientValue, secret: z.boolean().default(false).catch(false) }))
     .max(MAX_HEADERS * 2)
     .default([]),
 };

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { validationError } from "../api/errors";
 import { MAX_SAMPLE_BYTES, MAX_SAMPLE_DEPTH, sampleRequestSchema } from "./preview-input";
+import { clipOverlongValues } from "./preview-clip";
 import { previewAction } from "./preview";
 import { sampleContext } from "./sample-context";
 import { LOAD } from "@/test/load";
@@ -58,5 +59,25 @@ describe("render state in the preview", () => {
       expect(preview.errors).toEqual([expect.objectContaining({ field: "fields[0].value", message: expect.stringMatching(/is not a template variable/) })]);
       expect(JSON.stringify(preview)).not.toContain("hunter2-pw");
     }
+  });
+});
+
+describe("an over-long value in the preview", () => {
+  // 100-300 KB in one data field was a 400 ("The preview could not be rendered"), not the field's own limit
+  it("a 200 KB data field or header value is the field's 16 KiB message, not a refused request", async () => {
+    const big = "x".repeat(200_000);
+    const parsed = sampleRequestSchema.safeParse(
+      input({ action: { ...action, fields: [{ key: "blob", value: big, type: "text" }], headers: [{ name: "X-Blob", value: big }] } }),
+    );
+    expect(parsed.success).toBe(true);
+    const preview = await previewAction(parsed.data!);
+    expect(preview.problems).toMatchObject({ "fields.0.value": "A value can be at most 16 KiB", "headers.0.value": "A value can be at most 16 KiB" });
+  });
+
+  it("clipOverlongValues keeps a value over the limit over it (the editor sends a 2 MB paste under the body bound)", () => {
+    const clipped = clipOverlongValues({ url: "", fields: [{ key: "a", value: "x".repeat(2_000_000) }], headers: [{ name: "h", value: "ok" }] });
+    expect(clipped.fields[0]!.value.length).toBeGreaterThan(16 * 1024);
+    expect(clipped.fields[0]!.value.length).toBeLessThanOrEqual(2 * 16 * 1024 + 1);
+    expect(clipped.headers[0]!.value).toBe("ok");
   });
 });
