@@ -1,7 +1,8 @@
-import { heldUntilText } from "@/lib/delivery/core/hold-reason";
+import { breakerNextTry, heldUntilText } from "@/lib/delivery/core/hold-reason";
 import type { Hold } from "@/lib/delivery/core/hold-reason";
 import { deliveryStateLabel, HOLD_LABELS, REASON_STATES } from "@/lib/delivery/core/states";
 import { Badge } from "../ui/Badge";
+import { DateTime } from "../ui/DateTime";
 
 /** States whose reason says what went wrong: shown in the row, so a failure is read without opening it. */
 const SHOWS_REASON = new Set<string>(REASON_STATES);
@@ -19,7 +20,7 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       <span className="flex flex-col items-start gap-0.5">
         <Badge tone="amber">{HOLD_LABELS.campaign_paused}</Badge>
         <span className="whitespace-nowrap text-xs text-slate-500">{deliveryStateLabel(state)}, until resumed</span>
-        {reason && SHOWS_REASON.has(state) && <span className="line-clamp-2 max-w-44 text-xs sm:max-w-72 text-slate-500" title={reason}>{reason}</span>}
+        {reason && SHOWS_REASON.has(state) && <ReasonText reason={reason} />}
       </span>
     );
   }
@@ -36,7 +37,24 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
   return (
     <span className="flex flex-col items-start gap-0.5">
       <span>{deliveryStateLabel(state)}</span>
-      <span className="line-clamp-2 max-w-44 text-xs sm:max-w-72 text-slate-500" title={reason}>{reason}</span>
+      <ReasonText reason={reason} />
+    </span>
+  );
+}
+
+/** The reason under the state; a host breaker's next try in the viewer's own format, as the row's other times (its UTC words on hover). */
+function ReasonText({ reason }: { reason: string }) {
+  const next = breakerNextTry(reason, new Date());
+  return (
+    <span className="line-clamp-2 max-w-44 text-xs sm:max-w-72 text-slate-500" title={reason}>
+      {next ? (
+        <>
+          {next.before}
+          <DateTime value={next.at} style="time" />
+        </>
+      ) : (
+        reason
+      )}
     </span>
   );
 }

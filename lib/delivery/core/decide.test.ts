@@ -103,6 +103,6 @@ describe("decide", () => {
   it("pauses a send whose host's breaker is open, until it closes", () => {
     const until = new Date(now.getTime() + 30_000);
     const d = decide(input({ blockedUntil: (host) => (host === "hooks.example.com" ? until : null) }));
-    expect(d).toEqual({ kind: "pause", dueAt: until, host: "hooks.example.com", reason: "Paused: hooks.example.com failed many requests in a row; next try after 12:00:30 UTC" });
+    expect(d).toEqual({ kind: "pause", dueAt: until, host: "hooks.example.com", reason: "Host on hold: hooks.example.com failed many requests in a row; next try after 12:00:30 UTC" });
   });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
+import { breakerNextTry, breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
 import { deliveryStateText } from "./states";
 
 describe("the quiet-hours hold's wording", () => {
@@ -44,7 +44,18 @@ describe("the quiet-hours hold's wording", () => {
   });
 
   it("words a host breaker's pause with the time of day of the next try, not a raw timestamp", () => {
-    expect(breakerPauseReason("hooks.example.com", new Date("2026-12-05T02:43:10.123Z"))).toBe("Paused: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC");
+    expect(breakerPauseReason("hooks.example.com", new Date("2026-12-05T02:43:10.123Z"))).toBe("Host on hold: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC");
+  });
+
+  it("gives the log the breaker's next try as an instant, for the row to show in the viewer's own format", () => {
+    const reason = breakerPauseReason("hooks.example.com", new Date("2026-12-06T20:35:11Z"));
+    // read the same day, or just after midnight UTC: the nearest instant with that time of day
+    expect(breakerNextTry(reason, new Date("2026-12-06T20:34:30Z"))).toEqual({ before: "Host on hold: hooks.example.com failed many requests in a row; next try after ", at: new Date("2026-12-06T20:35:11Z") });
+    expect(breakerNextTry(reason, new Date("2026-12-07T00:10:00Z"))?.at).toEqual(new Date("2026-12-06T20:35:11Z"));
+    expect(breakerNextTry("Attempt 1: HTTP 500", new Date())).toBeNull();
+    expect(breakerNextTry(null, new Date())).toBeNull();
+    // a row held before the rewording reads the new words
+    expect(readableReason("Paused: hooks.example.com failed many requests in a row; next try after 20:35:11 UTC")).toBe(reason);
   });
 
   it("holds a row until the campaign's start date, worded in UTC, read as its own hold", () => {

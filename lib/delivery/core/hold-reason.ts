@@ -27,18 +27,42 @@ export function startDateHoldReason(startAt: Date): string {
   return `${START_PREFIX} ${startAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+const BREAKER_PREFIX = "Host on hold:";
+/** How a breaker's hold read before: "Paused: …" read as if the campaign were paused. */
+const LEGACY_BREAKER = /^Paused: (\S+ failed many requests in a row; next try after )/;
+const BREAKER = /^(Host on hold: \S+ failed many requests in a row; next try after )(\d{2}):(\d{2}):(\d{2}) UTC$/;
+
 /**
- * "Paused: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC": the host's
+ * "Host on hold: hooks.example.com failed many requests in a row; next try after 02:43:10 UTC": the host's
  * breaker opens for about a minute, so the time of day to the second, in UTC (the log's reader may be anywhere).
+ * Not "Paused:", which read as the campaign being paused.
  */
 export function breakerPauseReason(host: string, until: Date): string {
-  return `Paused: ${host} failed many requests in a row; next try after ${until.toISOString().slice(11, 19)} UTC`;
+  return `${BREAKER_PREFIX} ${host} failed many requests in a row; next try after ${until.toISOString().slice(11, 19)} UTC`;
 }
 
-/** A stored reason as people read it: an older quiet-hours hold is reworded; anything else is as stored. */
+/**
+ * A breaker's reason as its words and the instant of its next try, for the log to show that time as it
+ * shows its other times (the viewer's own format): the instant with that UTC time of day nearest to `now`
+ * (the hold lasts about a minute, so the row is read within hours of it). Null for any other reason.
+ */
+export function breakerNextTry(reason: string | null, now: Date): { before: string; at: Date } | null {
+  const m = reason ? BREAKER.exec(reason) : null;
+  if (!m) return null;
+  const at = new Date(now);
+  at.setUTCHours(Number(m[2]), Number(m[3]), Number(m[4]), 0);
+  const day = 86_400_000;
+  const off = at.getTime() - now.getTime();
+  if (off > day / 2) at.setTime(at.getTime() - day);
+  else if (off < -day / 2) at.setTime(at.getTime() + day);
+  return { before: m[1]!, at };
+}
+
+/** A stored reason as people read it: an older quiet-hours hold or breaker hold is reworded; anything else is as stored. */
 export function readableReason(reason: string | null): string | null {
   const legacy = reason ? LEGACY.exec(reason) : null;
-  return legacy ? quietHoursHoldReason(new Date(legacy[2]), legacy[1]) : reason;
+  if (legacy) return quietHoursHoldReason(new Date(legacy[2]), legacy[1]);
+  return reason?.replace(LEGACY_BREAKER, `${BREAKER_PREFIX} $1`) ?? null;
 }
 
 /**
