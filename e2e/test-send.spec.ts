@@ -53,6 +53,9 @@ test("Test send shows the receiver's answer, then a hanging receiver's timeout",
   const curl = await page.evaluate(() => navigator.clipboard.readText());
   expect(curl).toContain("curl");
   expect(curl).not.toContain("hunter2");
+  // the masked credential is in the command as four dots, and the button says so
+  expect(curl).toContain("••••");
+  await expect(result.getByText("Secrets are shown as ••••: put them back before running it.", { exact: true })).toBeVisible();
 
   // Ad-hoc attributes instead of a stored user.
   await page.getByLabel("Test user attributes").fill('{"firstName": "Ada"}');
