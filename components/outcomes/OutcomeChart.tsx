@@ -17,9 +17,15 @@ function timeLabel(t: number, bucketSeconds: number): string {
 
 // Every tick is chosen here and none is dropped by measuring text: the server cannot measure, so
 // recharts would keep all ticks there and drop some in the browser, and hydration would disagree.
+// As many as the chart's width holds (it is the first size, 720, on the server and at hydration; then
+// the measured one): eight "20:36:00" overlapped on a 390 px phone.
 const MAX_X_TICKS = 8;
-function timeTicks(points: OutcomePoint[]): number[] {
-  const step = Math.max(1, Math.ceil(points.length / MAX_X_TICKS));
+const Y_AXES_WIDTH = 40 + 48 + 16;
+function timeTicks(points: OutcomePoint[], bucketSeconds: number, width: number): number[] {
+  const labelChars = timeLabel(0, bucketSeconds).length;
+  const fits = Math.floor((width - Y_AXES_WIDTH) / (labelChars * 7 + 16));
+  const most = Math.max(2, Math.min(MAX_X_TICKS, fits));
+  const step = Math.max(1, Math.ceil(points.length / most));
   return points.filter((_, i) => i % step === 0).map((p) => p.t);
 }
 
@@ -37,23 +43,31 @@ export function OutcomeChart({ id, series, label }: { id: string; series: Outcom
       {/* clipped: recharts keeps its hidden tooltip box laid out beside the chart, which made a 390 px page scroll sideways */}
       <div className="h-64 w-full overflow-hidden">
         <ResponsiveContainer width="100%" height="100%" initialDimension={{ width: 720, height: 256 }}>
-          <ComposedChart id={id} data={series.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
-            <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
-            <XAxis dataKey="t" ticks={timeTicks(series.points)} interval={0} tickFormatter={(t: number) => timeLabel(t, series.bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} />
-            <YAxis yAxisId="count" allowDecimals={false} interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={40} />
-            {/* one word per tick ("250", not "250 ms"): a tick of two words may wrap where text can be measured */}
-            <YAxis yAxisId="ms" orientation="right" interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={48} />
-            <Tooltip labelFormatter={(t) => `${timeLabel(Number(t), series.bucketSeconds)} UTC`} />
-            <Legend wrapperStyle={{ fontSize: 12 }} />
-            {(Object.keys(OUTCOME_LABELS) as (keyof typeof OUTCOME_LABELS)[]).map((key) => (
-              <Bar key={key} yAxisId="count" dataKey={key} name={OUTCOME_LABELS[key]} stackId="outcome" fill={OUTCOME_COLOURS[key]} maxBarSize={48} isAnimationActive={false} />
-            ))}
-            <Line yAxisId="ms" dataKey="p50Ms" name="Response p50 (ms)" stroke="#4f46e5" dot={false} connectNulls isAnimationActive={false} />
-            <Line yAxisId="ms" dataKey="p95Ms" name="Response p95 (ms)" stroke="#a855f7" strokeDasharray="4 3" dot={false} connectNulls isAnimationActive={false} />
-          </ComposedChart>
+          <ChartBody id={id} series={series} />
         </ResponsiveContainer>
       </div>
       <figcaption className="mt-1 text-xs text-slate-500">{summary}</figcaption>
     </figure>
+  );
+}
+
+/** The chart at the size ResponsiveContainer gives it (it passes width and height to its child). */
+function ChartBody({ id, series, width = 720, height = 256 }: { id: string; series: OutcomeSeries; width?: number; height?: number }) {
+  return (
+    <ComposedChart id={id} width={width} height={height} data={series.points} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
+      <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" vertical={false} />
+      <XAxis dataKey="t" ticks={timeTicks(series.points, series.bucketSeconds, width)} interval={0} tickFormatter={(t: number) => timeLabel(t, series.bucketSeconds)} tick={{ fontSize: 11, fill: "#64748b" }} />
+      <YAxis yAxisId="count" allowDecimals={false} interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={40} />
+      {/* one word per tick ("250", not "250 ms"): a tick of two words may wrap where text can be measured */}
+      <YAxis yAxisId="ms" orientation="right" interval={0} tickCount={5} tick={{ fontSize: 11, fill: "#64748b" }} width={48} />
+      <Tooltip labelFormatter={(t) => `${timeLabel(Number(t), series.bucketSeconds)} UTC`} />
+      <Legend wrapperStyle={{ fontSize: 12 }} />
+      {(Object.keys(OUTCOME_LABELS) as (keyof typeof OUTCOME_LABELS)[]).map((key) => (
+        <Bar key={key} yAxisId="count" dataKey={key} name={OUTCOME_LABELS[key]} stackId="outcome" fill={OUTCOME_COLOURS[key]} maxBarSize={48} isAnimationActive={false} />
+      ))}
+      {/* a bucket without attempts has no response time: the line breaks there (drawn across, it read as data); a dot keeps a lone bucket visible */}
+      <Line yAxisId="ms" dataKey="p50Ms" name="Response p50 (ms)" stroke="#4f46e5" dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+      <Line yAxisId="ms" dataKey="p95Ms" name="Response p95 (ms)" stroke="#a855f7" strokeDasharray="4 3" dot={{ r: 2 }} connectNulls={false} isAnimationActive={false} />
+    </ComposedChart>
   );
 }
