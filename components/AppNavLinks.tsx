@@ -8,7 +8,7 @@ export type NavLink = { href: string; label: string };
 export function AppNavLinks({ links }: { links: NavLink[] }) {
   const pathname = usePathname() ?? "";
   return (
-    <ul className="order-last flex w-full gap-4 overflow-x-auto text-sm whitespace-nowrap text-slate-600 md:order-none md:w-auto md:flex-wrap">
+    <ul className="order-last flex w-full flex-wrap gap-x-4 gap-y-2 text-sm whitespace-nowrap text-slate-600 md:order-none md:w-auto">
       {links.map((l) => {
         const current = pathname === l.href || pathname.startsWith(`${l.href}/`);
         return (
