@@ -2,7 +2,7 @@ import Link from "next/link";
 import { memberOrSignIn } from "@/app/member";
 import { MemberMenu } from "@/components/auth/MemberMenu";
 import { AppNavLinks } from "@/components/AppNavLinks";
-import { memberAllows } from "@/lib/auth/members";
+import { hasMembers, memberAllows } from "@/lib/auth/members";
 
 // Sections of the app; later issues add theirs here. `admin`: shown to admins only (the page refuses the others).
 const links = [
@@ -16,6 +16,8 @@ const links = [
 
 export async function AppNav() {
   const member = await memberOrSignIn();
+  // a new install's first page creates the owner: there is no account to sign in to yet
+  const showMenu = member !== null || (await hasMembers());
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-7xl flex-wrap items-center gap-x-6 gap-y-2 px-4 py-3 sm:px-6">
@@ -25,9 +27,11 @@ export async function AppNav() {
         </Link>
         {/* Signed-out visitors (sign-in, invitation pages) get no links they could not open. */}
         {member && <AppNavLinks links={links.filter((l) => !l.admin || memberAllows(member, "admin"))} />}
-        <div className="ml-auto">
-          <MemberMenu member={member} />
-        </div>
+        {showMenu && (
+          <div className="ml-auto">
+            <MemberMenu member={member} />
+          </div>
+        )}
       </nav>
     </header>
   );

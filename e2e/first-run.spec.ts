@@ -71,6 +71,8 @@ test("first run: the first visit creates the owner, who signs out and in again",
   await page.goto("/");
   await expect(page).toHaveURL(/\/sign-in$/);
   await expect(page.getByRole("heading", { name: "Create the owner account" })).toBeVisible();
+  // no account exists yet: nothing to sign in to
+  await expect(page.getByRole("link", { name: "Sign in" })).toHaveCount(0);
   // The password rule is said once, as the field's hint, and is the field's description
   await expect(page.getByText(/10 characters/)).toHaveCount(1);
   await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);
@@ -81,6 +83,8 @@ test("first run: the first visit creates the owner, who signs out and in again",
   await page.getByLabel("Password").fill("short");
   await page.getByRole("button", { name: "Create owner account" }).click();
   await expect(page.getByLabel("Password")).toHaveAttribute("aria-invalid", "true");
+  // what was typed stays, to be corrected rather than typed again
+  await expect(page.getByLabel("Password")).toHaveValue("short");
   // refused, the rule is still said once (the error replaces the hint, it does not repeat it)
   await expect(page.getByText(/10 characters/)).toHaveCount(1);
   await expect(page.getByLabel("Password")).toHaveAccessibleDescription(/at least 10 characters/i);

@@ -21,6 +21,7 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
   // Controlled, so a failed attempt keeps what was typed (React resets a form after its action).
   const [email, setEmail] = useState("");
   const [name, setName] = useState("");
+  const [password, setPassword] = useState("");
   const err = state?.fieldErrors ?? {};
   return (
     <form action={formAction} className="space-y-4">
@@ -68,6 +69,8 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
           required
           className={`${inputClass} mt-1`}
           autoComplete={newPassword ? "new-password" : "current-password"}
+          value={password}
+          onChange={(e) => setPassword(e.target.value)}
           aria-invalid={!!err.password}
           aria-describedby={err.password ? "password-error" : newPassword ? "password-rule" : undefined}
         />
