@@ -42,7 +42,7 @@ export function ResponseMappingEditor({
       ? `Your users' "${row.attribute.trim()}" holds ${KIND_LABELS[held].toLowerCase()}; saving ${KIND_LABELS[row.type].toLowerCase()} replaces it for each user this webhook answers for, and segments and templates that read it will see the new type.`
       : undefined;
   };
-  const columns = "sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_8rem_2rem]";
+  const columns = "sm:grid-cols-[minmax(0,3fr)_minmax(0,2fr)_10rem_2rem]";
   return (
     <fieldset onFocusCapture={() => setWanted(true)}>
       <legend className="text-sm font-medium text-slate-700">Save response to user</legend>
