@@ -39,11 +39,13 @@ export function verdictText(step: StepResults, minUsers: number, minConversions:
 
 export function ResultsTable({ step, minUsers, minConversions, caption }: { step: StepResults; minUsers: number; minConversions: number; caption: string }) {
   const against = step.baseline === "control" ? "control" : "A";
+  // one webhook, no variant, no control group: nothing to compare with, so no lift or significance
+  const compared = step.baseline !== null;
   const verdict = verdictText(step, minUsers, minConversions);
   return (
     <div className="space-y-2">
       <div className="overflow-x-auto">
-        <table className="w-full min-w-[40rem] text-left text-sm">
+        <table className={`w-full text-left text-sm ${compared ? "min-w-[40rem]" : "min-w-[28rem]"}`}>
           <caption className="pb-2 text-left text-sm font-medium text-slate-800">{caption}</caption>
           <thead className="border-b border-slate-200 text-xs text-slate-500 uppercase">
             <tr>
@@ -52,8 +54,8 @@ export function ResultsTable({ step, minUsers, minConversions, caption }: { step
               <th scope="col" className="px-3 py-2 text-right font-medium">Delivered</th>
               <th scope="col" className="px-3 py-2 text-right font-medium">Converted</th>
               <th scope="col" className="px-3 py-2 text-right font-medium">Conversion rate (95% CI)</th>
-              <th scope="col" className="px-3 py-2 text-right font-medium">Lift vs {against}</th>
-              <th scope="col" className="py-2 pl-3 text-right font-medium">Significance</th>
+              {compared && <th scope="col" className="px-3 py-2 text-right font-medium">Lift vs {against}</th>}
+              {compared && <th scope="col" className="py-2 pl-3 text-right font-medium">Significance</th>}
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -64,8 +66,8 @@ export function ResultsTable({ step, minUsers, minConversions, caption }: { step
                 <td className="px-3 py-2 text-right tabular-nums">{g.key === "control" ? `${count(g.delivered)} held out` : count(g.delivered)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{count(g.converted)}</td>
                 <td className="px-3 py-2 text-right tabular-nums">{rateText(g)}</td>
-                <td className="px-3 py-2 text-right tabular-nums">{liftText(g)}</td>
-                <td className="py-2 pl-3 text-right tabular-nums">{significanceText(g)}</td>
+                {compared && <td className="px-3 py-2 text-right tabular-nums">{liftText(g)}</td>}
+                {compared && <td className="py-2 pl-3 text-right tabular-nums">{significanceText(g)}</td>}
               </tr>
             ))}
           </tbody>
