@@ -1,7 +1,7 @@
 "use client";
 // The sign-in, owner set-up and invitation forms: email (unless fixed), password, and the error.
 import { MEMBER_NAME_MAX_LENGTH } from "@/lib/auth/member-name";
-import { useActionState, useState } from "react";
+import { useActionState, useState, type ChangeEvent } from "react";
 import type { FormActionState } from "@/app/define-action";
 import { Button } from "@/components/ui/Button";
 import { inputClass } from "@/components/ui/Field";
@@ -69,8 +69,10 @@ export function CredentialsForm({ action, submitLabel, askName, fixedEmail, toke
           required
           className={`${inputClass} mt-1`}
           autoComplete={newPassword ? "new-password" : "current-password"}
-          value={password}
-          onChange={(e) => setPassword(e.target.value)}
+          // a new password refused ("Use at least 10 characters") stays to be corrected; a wrong one on
+          // sign-in is emptied as React resets the form (not left on screen, and its emptying tells the
+          // person the attempt was answered)
+          {...(newPassword ? { value: password, onChange: (e: ChangeEvent<HTMLInputElement>) => setPassword(e.target.value) } : {})}
           aria-invalid={!!err.password}
           aria-describedby={err.password ? "password-error" : newPassword ? "password-rule" : undefined}
         />
