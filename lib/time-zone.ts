@@ -45,6 +45,19 @@ function zoneSpelling(name: string, keepsAlias: (name: string) => boolean): stri
 }
 
 /**
+ * What to write instead of `name`, which is no zone, in the words after "Not an IANA time zone": the
+ * zone a city's name alone names ("paris", "New York": did you mean Europe/Paris?), else an example.
+ */
+export function timezoneHint(name: string): string {
+  const city = name.trim().split("/").pop()!.replace(/\s+/g, "_").toLowerCase();
+  supportedByLowerCase ??= new Map(Intl.supportedValuesOf("timeZone").map((z) => [z.toLowerCase(), z]));
+  if (city && city.length <= MAX_ZONE_NAME) {
+    for (const [lower, zone] of supportedByLowerCase) if (lower.endsWith(`/${city}`)) return `did you mean ${zone}?`;
+  }
+  return "for example Europe/Paris";
+}
+
+/**
  * The zone's name as the IANA database spells it ("europe/paris" is Europe/Paris): stored so, a
  * segment on the time zone or a user's page reads one name for one zone. An invalid name is left as
  * it is. Only the case is fixed: the runtime's own canonical name is CLDR's, which keeps old names

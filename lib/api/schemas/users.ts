@@ -1,6 +1,6 @@
 // The users API's request and response shapes: one set of zod schemas validating requests, typing
 // lib/audience/users.ts and generating the OpenAPI document.
-import { canonicalTimezone, isValidTimezone } from "../../time-zone";
+import { canonicalTimezone, isValidTimezone, timezoneHint } from "../../time-zone";
 import { z } from "zod";
 import { isBuiltInUserVariable } from "../../templating/context";
 
@@ -89,13 +89,21 @@ export const attributesSchema = z.preprocess(
   }),
 );
 
+// zod's own email pattern is ASCII only (chloé@example.com was refused) and its unicodeEmail takes
+// almost anything with an @ ("a@b", "<x>@y.de"): this is the ASCII pattern with letters, marks and
+// digits of any script, so an internationalized address passes and what is no address still does not.
+const EMAIL = /^(?:[\p{L}\p{M}\p{N}_'+-]+\.)*[\p{L}\p{M}\p{N}_'+-]*[\p{L}\p{M}\p{N}_+-]@(?:[\p{L}\p{N}][\p{L}\p{M}\p{N}-]*\.)+(?:[\p{L}\p{M}]{2,}|xn--[a-z0-9-]+)$/iu;
+
+/** A user's email: the one rule of the users API and the CSV import (members sign in with ASCII addresses, lib/auth/members.ts). */
+export const userEmailSchema = z.email({ pattern: EMAIL, error: "Not a valid email address" }).max(320);
+
 const userInputSchema = z
   .object({
     userId: userIdSchema,
-    email: z.email("Not a valid email address").max(320).nullable().optional(),
+    email: userEmailSchema.nullable().optional(),
     timezone: z
       .string()
-      .refine(isValidTimezone, { message: "Not an IANA time zone (for example Europe/Paris)" })
+      .refine(isValidTimezone, { error: (issue) => `Not an IANA time zone (${timezoneHint(String(issue.input))})` })
       .overwrite(canonicalTimezone)
       .nullable()
       .optional()

@@ -1,8 +1,8 @@
 // How CSV columns become users: each column maps to the user id, email, time zone, an attribute
 // of a given type, or nothing. Pure: one row in, one user (or the reason it is refused) out.
 import { z } from "zod";
-import { attributeNameProblem, attributesSizeProblem, type AttributeValue, type UserInput } from "../../api/schemas/users";
-import { canonicalTimezone, isValidTimezone } from "../../time-zone";
+import { attributeNameProblem, attributesSizeProblem, userEmailSchema, type AttributeValue, type UserInput } from "../../api/schemas/users";
+import { canonicalTimezone, isValidTimezone, timezoneHint } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
 import { parseDateInput } from "../../date-input";
 
@@ -41,7 +41,6 @@ export const mappingSchema = z
     });
   });
 
-const emailSchema = z.email();
 const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
 const LEADING_ZERO = /^[+-]?0\d/;
 const TRUE = new Set(["true", "yes", "y", "1", "on"]);
@@ -100,11 +99,11 @@ export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult 
         else user.userId = value;
         break;
       case "email":
-        if (value && !emailSchema.safeParse(value).success) problems.push(`"${clip(value)}" is not a valid email address`);
+        if (value && !userEmailSchema.safeParse(value).success) problems.push(`"${clip(value)}" is not a valid email address`);
         else if (value) user.email = value;
         break;
       case "timezone":
-        if (value && !isValidTimezone(value)) problems.push(`"${clip(value)}" is not an IANA time zone`);
+        if (value && !isValidTimezone(value)) problems.push(`timezone: "${clip(value)}" is not an IANA time zone (${timezoneHint(value)})`);
         else if (value) user.timezone = canonicalTimezone(value);
         break;
       case "attribute": {

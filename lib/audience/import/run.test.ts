@@ -29,10 +29,10 @@ const malformed: [(i: number) => string, string][] = [
   [() => `,x@example.com,UTC,pro,1,true`, "The user id is empty"],
   [(i) => `u${i},x@example.com,UTC,pro,1`, "Expected 6 columns, found 5"],
   [(i) => `u${i},x@example.com,UTC,pro,many,true`, 'seats: "many" is not a number'],
-  [(i) => `u${i},x@example.com,Mars/Base,pro,1,true`, '"Mars/Base" is not an IANA time zone'],
+  [(i) => `u${i},x@example.com,Mars/Base,pro,1,true`, 'timezone: "Mars/Base" is not an IANA time zone (for example Europe/Paris)'],
   [(i) => `u${i},x@exa"mple.com,UTC,pro,1,true`, "Malformed CSV: Invalid Opening Quote: a quote is found on field 1"],
   // every problem of a row at once, so it is fixed in one go
-  [(i) => `u${i},nope,Mars/Olympus,pro,lots,true`, '"nope" is not a valid email address; "Mars/Olympus" is not an IANA time zone; seats: "lots" is not a number'],
+  [(i) => `u${i},nope,Mars/Olympus,pro,lots,true`, '"nope" is not a valid email address; timezone: "Mars/Olympus" is not an IANA time zone (for example Europe/Paris); seats: "lots" is not a number'],
 ];
 
 describe("CSV import", () => {

@@ -63,10 +63,25 @@ describe("POST /api/v1/users", () => {
     expect(await db().user.count({ where: { id: { startsWith: "b-" } } })).toBe(1000);
   });
 
+  it("takes an internationalized email (a non-ASCII local part or domain) as written, and still refuses what is no address", async () => {
+    for (const [userId, email] of [["idn-1", "chloé@example.com"], ["idn-2", "x@exämple.de"], ["idn-3", "用户@例子.广告"], ["idn-4", "ana@b.xn--p1ai"]] as const) {
+      const res = await json({ userId, email });
+      expect(res.status, email).toBe(200);
+      expect((await db().user.findUniqueOrThrow({ where: { id: userId } })).email).toBe(email);
+    }
+    for (const email of ["nope", "a@b", "a@.de", "a@b..de", "<script>@x.de", "a b@c.de", "chloé@", "@exämple.de", "a@@b.de", "a@b.de\n"]) {
+      const res = await json({ userId: "idn-bad", email });
+      expect(res.status, email).toBe(400);
+      expect((await res.json()).error.message, email).toMatch(/^email: Not a valid email address/);
+    }
+    expect(await db().user.count({ where: { id: "idn-bad" } })).toBe(0);
+  });
+
   it("answers 400 naming the field, and writes nothing", async () => {
     const before = await db().user.count();
     const cases: [unknown, RegExp][] = [
-      [{ userId: "x", timezone: "Mars/Base" }, /timezone: Not an IANA time zone/],
+      [{ userId: "x", timezone: "Mars/Base" }, /^timezone: Not an IANA time zone \(for example Europe\/Paris\)$/],
+      [{ userId: "x", timezone: "Paris" }, /^timezone: Not an IANA time zone \(did you mean Europe\/Paris\?\)$/],
       [{ userId: "x", email: "nope" }, /email/],
       [{ userId: "x", attributes: { "": 1 } }, /attributes.*empty/],
       [{ userId: "x", attributes: { ["a".repeat(1000)]: 1 } }, /at most 128/],
