@@ -98,3 +98,49 @@ test("an admin sets the delivery limits, which are kept and audited; an editor o
   await page.getByRole("button", { name: "Remove limits-editor@example.com" }).click();
   await expect(page.getByText("limits-editor@example.com")).toHaveCount(0);
 });
+
+test("Settings asks before leaving with limits or a destination typed and not saved, and not otherwise", async ({ page }) => {
+  const dialogs: string[] = [];
+  const answer = { accept: false };
+  page.on("dialog", (dialog) => {
+    dialogs.push(`${dialog.type()}: ${dialog.message()}`);
+    void (answer.accept ? dialog.accept() : dialog.dismiss());
+  });
+  const campaignsLink = page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Campaigns", exact: true });
+
+  // Nothing typed: the link leaves at once.
+  await page.goto("/settings");
+  await campaignsLink.click();
+  await expect(page).toHaveURL(/\/campaigns$/);
+  expect(dialogs).toEqual([]);
+
+  // A limit typed and not saved: the link asks; Cancel stays with the value kept.
+  await page.goto("/settings");
+  const perDay = page.getByRole("region", { name: "Delivery limits" }).getByLabel("Webhook sends per user per day");
+  await perDay.fill("7");
+  await campaignsLink.click();
+  expect(dialogs).toEqual(["confirm: You have unsaved changes. Leave this page and lose them?"]);
+  await expect(page).toHaveURL(/\/settings$/);
+  await expect(perDay).toHaveValue("7");
+  // typed back as it was: nothing to lose, nothing asked
+  await perDay.fill("");
+  await campaignsLink.click();
+  await expect(page).toHaveURL(/\/campaigns$/);
+  expect(dialogs).toHaveLength(1);
+
+  // A destination typed and not added: a reload asks too (the browser's own prompt); leaving loses it.
+  await page.goto("/settings");
+  const destinations = page.getByRole("region", { name: "Allowed destinations" });
+  await destinations.getByLabel("Host, IP address or CIDR range").fill("10.9.0.0/16");
+  answer.accept = true;
+  await page.reload();
+  expect(dialogs[1]).toMatch(/^beforeunload: /);
+  await expect(destinations.getByLabel("Host, IP address or CIDR range")).toHaveValue("");
+  await destinations.getByLabel("Note (optional)").fill("a receiver on this machine");
+  await campaignsLink.click();
+  await expect(page).toHaveURL(/\/campaigns$/);
+  expect(dialogs[2]).toBe("confirm: You have unsaved changes. Leave this page and lose them?");
+  await page.goto("/settings");
+  await expect(page.getByRole("region", { name: "Delivery limits" }).getByLabel("Webhook sends per user per day")).toHaveValue("");
+  await expect(page.getByRole("region", { name: "Allowed destinations" })).not.toContainText("10.9.0.0/16");
+});

@@ -11,14 +11,18 @@ import { DateTime } from "@/components/ui/DateTime";
 import { Field } from "@/components/ui/Field";
 import { inputClass } from "@/components/ui/input-classes";
 import { Table } from "@/components/ui/Table";
+import { useUnsavedChangesGuard } from "@/components/useUnsavedChangesGuard";
 
 export type AllowedDestinationRow = { id: string; entry: string; note: string; createdBy: string; createdAt: string };
 
 export function AllowedDestinationsSection({ entries, fromEnv, editable }: { entries: AllowedDestinationRow[]; fromEnv: string[]; editable: boolean }) {
   const router = useRouter();
   const params = useSearchParams();
-  const [entry, setEntry] = useState(params.get("allow") ?? "");
+  // what the form opened with (`?allow=`), then blank once an entry is added: typing away from it is unsaved
+  const [pristine, setPristine] = useState(params.get("allow") ?? "");
+  const [entry, setEntry] = useState(pristine);
   const [note, setNote] = useState("");
+  useUnsavedChangesGuard(editable && (entry.trim() !== pristine.trim() || note.trim() !== ""));
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, start] = useTransition();
 
@@ -29,6 +33,7 @@ export function AllowedDestinationsSection({ entries, fromEnv, editable }: { ent
       setMessage({ tone: "ok", text: `${entry.trim()} is allowed. Webhooks may reach it now.` });
       setEntry("");
       setNote("");
+      setPristine("");
       router.refresh();
     });
   const remove = (row: AllowedDestinationRow) =>

@@ -6,6 +6,7 @@ import type { FrequencyCapForm, FrequencyCapFormErrors } from "@/lib/delivery/fo
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { Field, inputClass } from "@/components/ui/Field";
+import { useUnsavedChangesGuard } from "@/components/useUnsavedChangesGuard";
 
 const FIELDS: { key: keyof FrequencyCapForm; label: string }[] = [
   { key: "perDay", label: "Webhook sends per user per day" },
@@ -14,6 +15,9 @@ const FIELDS: { key: keyof FrequencyCapForm; label: string }[] = [
 
 export function DeliveryLimitsSection({ initial, editable }: { initial: FrequencyCapForm; editable: boolean }) {
   const [form, setForm] = useState(initial);
+  const [saved, setSaved] = useState(initial);
+  // limits typed and not saved are not lost to a link or a reload without asking (the campaign editor's guard)
+  useUnsavedChangesGuard(editable && FIELDS.some(({ key }) => form[key] !== saved[key]));
   const [errors, setErrors] = useState<FrequencyCapFormErrors>({});
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, start] = useTransition();
@@ -29,6 +33,7 @@ export function DeliveryLimitsSection({ initial, editable }: { initial: Frequenc
       }
       setErrors({});
       setForm(res.data);
+      setSaved(res.data);
       setMessage({ tone: "ok", text: "Delivery limits saved." });
     });
 
