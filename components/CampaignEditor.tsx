@@ -97,11 +97,7 @@ export function CampaignEditor({
   const active = state.actions[activeIndex] ?? null;
   const activeTab = active ? tabOf(active) : 0;
   const draftTestSends = useDraftTestSends(state.id, state.actions);
-  // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
-  const showTestSend = (send: TestSendView | null) => {
-    setShownTestSend(send);
-    if (send && active && !active.id) draftTestSends.remember(active.uid, send.id);
-  };
+  const showTestSend = (send: TestSendView | null) => setShownTestSend(send);
   const savedUrls = new Map(saved.actions.flatMap((a) => [a, ...a.variants]).filter((a) => a.id).map((a) => [a.id!, a.url]));
 
   function activate(uid: string) {
@@ -268,6 +264,9 @@ export function CampaignEditor({
             variant={active?.variants.length ? { tab: activeTab, count: active.variants.length + 1, onChange: (t) => setTab(active.uid, t) } : null}
             campaign={{ id: state.id, name: state.name || "Untitled campaign" }}
             draftKey={draftTestSends.draftKey}
+            // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
+            draftOwner={active && !active.id ? active.uid : undefined}
+            onDraftSent={(uid, send) => draftTestSends.remember(uid, send.id)}
             users={users}
             shownTestSend={shownTestSend}
             onShowTestSend={showTestSend}

@@ -23,6 +23,8 @@ export function PreviewPanel({
   action,
   campaign,
   draftKey,
+  draftOwner,
+  onDraftSent,
   variant,
   users,
   shownTestSend,
@@ -34,6 +36,9 @@ export function PreviewPanel({
   campaign: { id?: string; name: string };
   /** the editor page's key, sent with each test send (a send of a webhook not saved yet is this page's draft) */
   draftKey?: string;
+  /** the editor's row of the previewed webhook while it is not saved, and what to do with its test sends (TestSendPanel) */
+  draftOwner?: string;
+  onDraftSent?: (owner: string, send: TestSendView) => void;
   /** a webhook with variants: which one is previewed and test-sent (0 = A), shared with the editor's tabs */
   variant?: { tab: number; count: number; onChange: (tab: number) => void } | null;
   users: SampleUser[];
@@ -165,6 +170,8 @@ export function PreviewPanel({
           blockedReason={event.error || attributes.error ? "Fix the JSON above to send a test." : !action ? "Add a webhook first." : undefined}
           shown={shownTestSend}
           onShow={onShowTestSend}
+          draftOwner={draftOwner}
+          onDraftSent={onDraftSent}
           retryPolicy={retryPolicy}
         />
       </div>

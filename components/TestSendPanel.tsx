@@ -21,6 +21,8 @@ export function TestSendPanel({
   blockedReason,
   shown,
   onShow,
+  draftOwner,
+  onDraftSent,
   retryPolicy,
 }: {
   sample: SampleRequest | null;
@@ -28,6 +30,13 @@ export function TestSendPanel({
   blockedReason?: string;
   shown: TestSendView | null;
   onShow: (send: TestSendView | null) => void;
+  /** the editor's row of the webhook sent, when it is not saved yet: handed back with the send to `onDraftSent` */
+  draftOwner?: string;
+  /**
+   * a send of a webhook not saved when Test send was pressed, once it is back: called even when a save
+   * meanwhile has taken the page elsewhere (a new campaign's), so the send can still join the webhook
+   */
+  onDraftSent?: (owner: string, send: TestSendView) => void;
   /** the webhook's, as set in the Delivery section: what a real delivery would do with a failed answer */
   retryPolicy: RetryPolicy;
 }) {
@@ -35,10 +44,15 @@ export function TestSendPanel({
   const queryClient = useQueryClient();
   const mutation = useMutation({
     mutationFn: postTestSend,
-    onMutate: () => onShow(null),
-    onSuccess: (send) => {
+    // the row sent is the one at the press, not at the answer (the Save may have come in between)
+    onMutate: () => {
+      onShow(null);
+      return { draftOwner };
+    },
+    onSuccess: (send, sent, context) => {
       onShow(send);
-      if (sample?.action.id) queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(sample.action.id) });
+      if (sent.action.id) queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(sent.action.id) });
+      else if (context?.draftOwner) onDraftSent?.(context.draftOwner, send);
     },
   });
   const sending = mutation.isPending;

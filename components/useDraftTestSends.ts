@@ -27,22 +27,34 @@ export function useDraftTestSends(campaignId: string | undefined, actions: reado
   const pending = useRef(new Map<string, string[]>());
   const saved = actions.flatMap((a) => (a.id ? [[a.uid, a.id] as const] : []));
   const savedKey = `${campaignId}/` + saved.map(([uid, id]) => `${uid}:${id}`).join(",");
+  // the campaign and webhooks as last shown: a send back after the save (the page of a new campaign
+  // may be gone by then) joins at once
+  const latest = useRef<{ campaignId?: string; saved: ReadonlyMap<string, string> }>({ saved: new Map() });
+  const attach = (campaignId: string, actionId: string, ids: string[]) =>
+    void attachDraftTestSendsAction(campaignId, actionId, draftKey, ids)
+      .then((result) => {
+        if (!result.ok) reportDraftTestSendsLost(actionId, result.message);
+      })
+      .catch(() => reportDraftTestSendsLost(actionId, "the server could not be reached."))
+      .finally(() => queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(actionId) }));
   useEffect(() => {
+    latest.current = { campaignId, saved: new Map(saved) };
     if (!campaignId) return;
     for (const [uid, actionId] of saved) {
       const ids = pending.current.get(uid);
       if (!ids) continue;
       pending.current.delete(uid);
-      void attachDraftTestSendsAction(campaignId, actionId, draftKey, ids)
-        .then((result) => {
-          if (!result.ok) reportDraftTestSendsLost(actionId, result.message);
-        })
-        .catch(() => reportDraftTestSendsLost(actionId, "the server could not be reached."))
-        .finally(() => queryClient.invalidateQueries({ queryKey: campaignKeys.testSends(actionId) }));
+      attach(campaignId, actionId, ids);
     }
-    // savedKey names the saved rows; `saved` is rebuilt every render
+    // savedKey names the saved rows; `saved` and `attach` are rebuilt every render
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [savedKey, campaignId, queryClient, draftKey]);
-  const remember = (uid: string, testSendId: string) => pending.current.set(uid, [...(pending.current.get(uid) ?? []), testSendId]);
+  /** A send of the row `uid` made while it was not saved: kept for its first save, or attached now if that came first. */
+  const remember = (uid: string, testSendId: string) => {
+    const { campaignId, saved } = latest.current;
+    const actionId = saved.get(uid);
+    if (campaignId && actionId) attach(campaignId, actionId, [testSendId]);
+    else pending.current.set(uid, [...(pending.current.get(uid) ?? []), testSendId]);
+  };
   return { draftKey, remember };
 }

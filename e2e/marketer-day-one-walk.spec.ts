@@ -10,7 +10,8 @@ import { activateCampaign, expect, test } from "./fixtures";
 let server: http.Server;
 let port = 0;
 test.beforeAll(async () => {
-  server = http.createServer((req, res) => void req.resume().on("end", () => res.end("ok")));
+  // a path with /slow/ answers after 3 s: a test send still on its way when the marketer saves
+  server = http.createServer((req, res) => void req.resume().on("end", () => setTimeout(() => res.end("ok"), req.url?.includes("/slow/") ? 3000 : 0)));
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   port = (server.address() as AddressInfo).port;
 });
@@ -26,6 +27,20 @@ test("a test send made before the first save is in the webhook's Recent test sen
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
   const history = page.getByRole("region", { name: "Recent test sends" });
   await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1);
+  await page.reload();
+  await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1);
+});
+
+test("a test send still on its way when the first save is made is in the webhook's Recent test sends once it is back", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(`Slow test ${Date.now()}`);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/slow/{{user.id}}`);
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(page.getByRole("region", { name: "Test send result" })).toContainText("Sending the test request…");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  const history = page.getByRole("region", { name: "Recent test sends" });
+  await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1, { timeout: 15_000 });
   await page.reload();
   await expect(history.getByRole("button", { name: /200 OK/ })).toHaveCount(1);
 });
