@@ -3,7 +3,7 @@ import { useEffect } from "react";
 
 export const UNSAVED_CHANGES_QUESTION = "You have unsaved changes. Leave this page and lose them?";
 
-/** While `dirty`, leaving the page (reload, close, a link to another page) asks first. */
+/** While `dirty`, leaving the page (reload, close, a link to another page) asks first: the campaign editor's and the Settings forms' one guard. */
 export function useUnsavedChangesGuard(dirty: boolean) {
   useEffect(() => {
     if (!dirty) return;
