@@ -214,3 +214,41 @@ describe("a user name that is the credential where it cannot be split out (revie
     expect(urlPasswordProblem(typed)).toBeNull();
   });
 });
+
+describe("a bare user name (no colon) that could reach the request's userinfo is refused as a password there is (review 2026-12-06)", () => {
+  const key = "sk_live_abc";
+  it.each([
+    // after a {{ }} value that may render the scheme, behind a scheme written with one slash or backslashes
+    `{{{user.base}}}${key}@api.stripe.com/v1`,
+    `{{user.s}}:\\\\${key}@api.stripe.com/v1`,
+    `{{user.s}}:/${key}@api.stripe.com/v1`,
+    // running straight into a value that may render the "@", with or without a colon
+    `https://${key}{{{user.at}}}api.stripe.com/v1`,
+    `https://${key}:{{{user.at}}}api.stripe.com/v1`,
+  ])("%s is refused, and shown and kept in destination templates masked", async (typed) => {
+    const { templateSafeUrl } = await import("./template-secrets");
+    expect(urlPasswordProblem(typed)).toMatch(/^Write the password right after the scheme/);
+    expect(splitUrlPassword(typed).password).toBeNull();
+    expect(maskedUrlTemplate(typed, null)).not.toContain(key);
+    expect(maskedUrlTemplate(typed, null)).toContain(SECRET_MASK);
+    expect(templateSafeUrl(typed)).not.toContain(key);
+  });
+
+  it.each([
+    "https://{{user.name}}@api.example.com/x",
+    "https://api.example.com/u@x",
+    "{{#if user.vip}}https://a.example.com/users/bob@example.com{{/if}}",
+    "{{#if user.vip}}https://a.example.com/notify?email=ops@example.com{{/if}}",
+    "{{{user.base}}}api.example.com/users/bob@example.com",
+    "{{{user.base}}}/notify?to=bob@example.com",
+    "{{{user.base}}}{{user.key}}@api.example.com/x",
+    "https://api.example.com{{user.path}}",
+    "https://localhost{{user.path}}",
+    "https://10.0.0.5{{user.path}}",
+    "https://api.example.com:{{user.port}}/x",
+    "https://localhost:{{user.port}}/x",
+    "https://{{user.sub}}.example.com{{user.path}}",
+  ])("%s is not refused (a host, a path, or only {{ }} values)", (typed) => {
+    expect(urlPasswordProblem(typed)).toBeNull();
+  });
+});

@@ -137,8 +137,9 @@ const isStop = (c: string) => c === "/" || c === "?" || c === "#" || c === "\\" 
  * Each literal ":password@" in a shape: from the first ":" after the last "/ ? # \\ @" or space to the
  * next "@", at least one character of it written out (a {{ }} value is data, not a secret). One pass
  * (a regular expression for it backtracked cubically on a run of colons: seconds for 2,000).
- * A literal user name before an empty password ("sk_live_...:@") is the credential itself, as
- * url-password.ts splits it out where it can: the span is then the user name's.
+ * A literal user name before an empty password ("sk_live_...:@"), or without a colon where a rendered
+ * URL's userinfo may start (startsAuthority: {{{user.base}}}sk_live_...@host), is the credential itself
+ * (isCredentialUser), as url-password.ts splits it out where it can: the span is then the user name's.
  */
 function literalPasswords(shape: string): [number, number][] {
   const found: [number, number][] = [];
@@ -153,14 +154,20 @@ function literalPasswords(shape: string): [number, number][] {
   };
   let colon = -1;
   let nameAt = 0;
+  let lastHole = -1;
   for (let i = 0; i < shape.length; i++) {
     const c = shape[i]!;
+    if (c === HOLE) lastHole = i;
     if (c === "@" && colon >= 0) {
       if (written(colon + 1, i)) found.push([colon + 1, i]);
       else if (colon + 1 === i && written(nameAt, colon)) found.push([firstWritten(nameAt), colon]);
-    } else if (c === "@" && nameAt >= 2 && shape[nameAt - 1] === "/" && shape[nameAt - 2] === "/" && written(nameAt, i)) {
-      // a user name without a colon right after a "//" ("https://sk_live_…@host") is the credential too
-      found.push([firstWritten(nameAt), i]);
+    } else if (c === "@" && written(nameAt, i)) {
+      // a user name without a colon where a rendered URL's userinfo may start ("https://sk_live_…@host",
+      // {{{user.base}}}sk_live_…@host, {{s}}:/sk_live_…@host, x{{v}}sk_live_…@host) is the credential too
+      const start = firstWritten(nameAt);
+      const afterValue = lastHole + 1;
+      if (startsAuthority(shape, start)) found.push([start, i]);
+      else if (afterValue > start && afterValue < i) found.push([afterValue, i]);
     }
     if (isStop(c)) {
       colon = -1;
@@ -168,6 +175,23 @@ function literalPasswords(shape: string): [number, number][] {
     } else if (c === ":" && colon < 0) colon = i;
   }
   return found;
+}
+
+/**
+ * Whether text from `at` may be the start of a rendered URL's authority: after a {{ }} value (it may
+ * render "https://"), or after "scheme:" (written, or a value before the ":") and any "/" or "\\" (a
+ * browser skips them: https:/key@host and https:\\\\key@host send key). Not after a path's "/users/".
+ */
+function startsAuthority(shape: string, at: number): boolean {
+  let k = at - 1;
+  while (k >= 0 && (shape[k] === "/" || shape[k] === "\\")) k--;
+  if (k < 0) return false;
+  if (shape[k] === HOLE) return true;
+  if (shape[k] !== ":") return false;
+  // the scheme before the ":" starts the text or follows a value ({{#if x}}https:, {{s}}:)
+  k--;
+  while (k >= 0 && /[a-z0-9+.-]/i.test(shape[k]!)) k--;
+  return k < 0 || shape[k] === HOLE;
 }
 
 /**
@@ -199,7 +223,10 @@ function straySpans(shaped: Shaped): [number, number][] {
 /**
  * A literal "name:password" in an authority whose "@" a {{ }} value may render (https://bob:pw{{x}}host:
  * with x = "@" the request carries bob:pw): the written-out part after the ":", up to that value. A
- * port (digits) or an IPv6 address ("]") before the value is not one.
+ * port (digits) or an IPv6 address ("]") before the value is not one. A written name running straight
+ * into the value, with or without a ":" (https://sk_live_…{{x}}host, https://sk_live_…:{{x}}host), is
+ * the credential itself (isCredentialUser) unless it reads as a host (api.example.com{{path}},
+ * localhost:{{port}}): the name is then the span.
  */
 function renderedAt(shape: string, authorityAt: number): [number, number] | null {
   let colon = -1;
@@ -208,13 +235,19 @@ function renderedAt(shape: string, authorityAt: number): [number, number] | null
     // (no literal "@" in this authority: parseUrlTemplate found no userinfo)
     if (isStop(c)) return null;
     if (c === ":" && colon < 0) colon = i;
-    else if (c === HOLE && colon >= 0) {
+    else if (c === HOLE) {
+      const nameEnd = colon < 0 ? i : colon;
+      if ((colon < 0 || colon + 1 === i) && nameEnd > authorityAt && !readsAsHost(shape.slice(authorityAt, nameEnd))) return [authorityAt, nameEnd];
+      if (colon < 0) return null;
       const written = shape.slice(colon + 1, i);
       return /[^\d]/.test(written) && !written.includes("]") ? [colon + 1, i] : null;
     }
   }
   return null;
 }
+
+// a host written before a {{ }} path or port: a dotted name or address, [IPv6], localhost, an IPv4 address as one number
+const readsAsHost = (name: string) => name.includes(".") || name.startsWith("[") || /^(?:localhost|\d+|0x[\da-f]+)$/i.test(name);
 
 /** The template (tabs and newlines dropped, trimmed) with each stray password replaced by `by`. */
 export function replaceStrayUrlPasswords(url: string, by: string): string {

@@ -133,6 +133,31 @@ describe("a URL user name that is the credential where it cannot be split out (r
   );
 });
 
+describe("a bare URL user name that could reach the request's userinfo where it cannot be split out (review 2026-12-06)", () => {
+  it.each([
+    `{{{user.base}}}${KEY}@127.0.0.1:9/v1`,
+    `{{user.s}}:\\\\${KEY}@127.0.0.1:9/v1`,
+    `{{user.s}}:/${KEY}@127.0.0.1:9/v1`,
+    `https://${KEY}{{{user.at}}}127.0.0.1:9/v1`,
+    `https://${KEY}:{{{user.at}}}127.0.0.1:9/v1`,
+  ])("%s is refused with a 400 at the URL and nothing is stored", async (url) => {
+    const before = await db().action.count();
+    const res = await create(json("POST", "/campaigns", await apiKeyHeaders("editor"), { name: "Stray", actions: [{ name: "Charge", url }] }));
+    expect(res.status).toBe(400);
+    const body = await res.text();
+    expect(body).not.toContain(KEY);
+    expect(JSON.parse(body).error.details).toEqual([{ path: "actions.0.url", message: expect.stringMatching(/right after the scheme/) }]);
+    expect(await db().action.count()).toBe(before);
+  });
+
+  it("a {{ }} user name, a host before a {{ }} path and an '@' in a path are still saved", async () => {
+    for (const url of ["https://{{user.name}}@127.0.0.1:9/v1", "https://127.0.0.1:9{{{user.path}}}", "https://127.0.0.1:9/u@x"]) {
+      const res = await create(json("POST", "/campaigns", await apiKeyHeaders("editor"), { name: "Fine", actions: [{ name: "Charge", url }] }));
+      expect(res.status).toBe(201);
+    }
+  });
+});
+
 describe("a URL user name without any password (https://sk_live_…@host, sent as Basic sk_live_…:)", () => {
   const bare = `https://${KEY}@127.0.0.1:9/v1/charges`;
   it("is stored encrypted and read back as ••••@ by every key; a PUT at another host clears it, at another path is a 400", async () => {
