@@ -88,3 +88,24 @@ describe("maskUrlPasswords", () => {
     expect(maskUrlPasswords("see https://bob:pw@a.example and mail me@b.example")).toBe("see https://bob:••••@a.example and mail me@b.example");
   });
 });
+
+describe("a bare user name holding '@' (a browser reads the user name up to the last '@' before the path)", () => {
+  it("is masked whole in a URL written in a value, and gathered for echo masking as written and decoded", async () => {
+    const { hiddenBy } = await import("./hidden-parts");
+    expect(maskUrlPasswords("https://sk_live@abc123@b.example.com/x")).toBe("https://••••@b.example.com/x");
+    expect(maskUrlPasswords("see https://sk_live@abc123:@b.example.com/x?to=a@c.example")).toBe("see https://••••@b.example.com/x?to=a@c.example");
+    // a name holding '@' beside a password: the password is masked
+    expect(maskUrlPasswords("https://a@b:s3cret@c.example.com/x")).not.toContain("s3cret");
+    const hidden = hiddenBy(() => maskUrlPasswords("https://sk_live%40abc123@b.example.com/x"));
+    expect(hidden).toContain("sk_live%40abc123");
+    expect(hidden).toContain("sk_live@abc123");
+  });
+
+  it("is masked whole in a field and a header holding the URL", async () => {
+    const { maskCredentialWebhook } = await import("./credential-parts");
+    const value = "https://sk_live@abc123@b.example.com/x";
+    const shown = maskCredentialWebhook({ url: "https://a.example.com", fields: [{ key: "cb", value }], headers: [{ name: "X-Cb", value }] } as Parameters<typeof maskCredentialWebhook>[0]);
+    expect(JSON.stringify(shown)).not.toContain("abc123");
+    expect(JSON.stringify(shown)).not.toContain("sk_live");
+  });
+});

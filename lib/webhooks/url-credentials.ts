@@ -273,11 +273,16 @@ export function replaceStrayUrlPasswords(url: string, by: string): string {
  * the mask reaches the last "@" before the path, query or fragment.
  */
 export function maskUrlPasswords(text: string): string {
-  const users = text.replace(CREDENTIAL_USER_AFTER_SLASHES, (all, slashes: string, name: string, colon: string) =>
-    isCredentialUser(name, colon ? "" : null) ? `${slashes}${hide(name)}@` : all,
-  );
+  const users = text.replace(USERINFO_AFTER_SLASHES, (all, slashes: string, userinfo: string) => {
+    const colon = userinfo.indexOf(":");
+    const name = colon < 0 ? userinfo : userinfo.slice(0, colon);
+    if (!isCredentialUser(name, colon < 0 ? null : userinfo.slice(colon + 1))) return all;
+    // hidden as written and as a receiver reads it
+    if (safeDecode(name) !== name) hide(safeDecode(name));
+    return `${slashes}${hide(name)}@`;
+  });
   return replaceStrayUrlPasswords(
-    users.replace(/(\/\/[^/\\\s:@]*):([^/\\\s?#]*)@/g, (_, userinfo: string, password: string) => {
+    users.replace(/(\/\/[^/\\\s:?#]*):([^/\\\s?#]*)@/g, (_, userinfo: string, password: string) => {
       // hidden as written and as a receiver reads it
       if (safeDecode(password) !== password) hide(safeDecode(password));
       return `${userinfo}:${hide(password)}@`;
@@ -286,8 +291,8 @@ export function maskUrlPasswords(text: string): string {
   );
 }
 
-// "//name@" or "//name:@": a user name with no password after it
-const CREDENTIAL_USER_AFTER_SLASHES = /(\/\/)([^/\\\s:@?#]+)(:?)@/g;
+// "//userinfo@", up to the last "@" before the path, query or fragment (a browser's user name may hold "@")
+const USERINFO_AFTER_SLASHES = /(\/\/)([^/\\\s?#]+)@/g;
 
 /**
  * Template constructs a URL may not hold: what they render is not what they look like (a comment or a
