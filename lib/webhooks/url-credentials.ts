@@ -224,9 +224,9 @@ function straySpans(shaped: Shaped): [number, number][] {
  * A literal "name:password" in an authority whose "@" a {{ }} value may render (https://bob:pw{{x}}host:
  * with x = "@" the request carries bob:pw): the written-out part after the ":", up to that value. A
  * port (digits) or an IPv6 address ("]") before the value is not one. A written name running straight
- * into the value, with or without a ":" (https://sk_live_…{{x}}host, https://sk_live_…:{{x}}host), is
- * the credential itself (isCredentialUser) unless it reads as a host (api.example.com{{path}},
- * localhost:{{port}}): the name is then the span.
+ * into the value (https://sk_live_…{{x}}host) is not refused: it cannot be told from a host written
+ * before a value (https://api{{env}}.example.com, http://receiver:{{port}}), and a value that renders
+ * the "@" of an authority is the template's author's own doing.
  */
 function renderedAt(shape: string, authorityAt: number): [number, number] | null {
   let colon = -1;
@@ -235,19 +235,13 @@ function renderedAt(shape: string, authorityAt: number): [number, number] | null
     // (no literal "@" in this authority: parseUrlTemplate found no userinfo)
     if (isStop(c)) return null;
     if (c === ":" && colon < 0) colon = i;
-    else if (c === HOLE) {
-      const nameEnd = colon < 0 ? i : colon;
-      if ((colon < 0 || colon + 1 === i) && nameEnd > authorityAt && !readsAsHost(shape.slice(authorityAt, nameEnd))) return [authorityAt, nameEnd];
-      if (colon < 0) return null;
+    else if (c === HOLE && colon >= 0) {
       const written = shape.slice(colon + 1, i);
       return /[^\d]/.test(written) && !written.includes("]") ? [colon + 1, i] : null;
     }
   }
   return null;
 }
-
-// a host written before a {{ }} path or port: a dotted name or address, [IPv6], localhost, an IPv4 address as one number
-const readsAsHost = (name: string) => name.includes(".") || name.startsWith("[") || /^(?:localhost|\d+|0x[\da-f]+)$/i.test(name);
 
 /** The template (tabs and newlines dropped, trimmed) with each stray password replaced by `by`. */
 export function replaceStrayUrlPasswords(url: string, by: string): string {
