@@ -76,3 +76,49 @@ describe("secrets in the query and the fields", () => {
     expect(echo(req, body)).toBe(body);
   });
 });
+
+describe("echoes a receiver decodes or cuts", () => {
+  it("a percent-encoded cookie value echoed decoded (a framework's parsed cookies) is masked, as a query value's is", () => {
+    const req = request({ headers: [["Cookie", "sid=SESS%20VALUE123; lang=en"]] });
+    expect(echo(req, '{"cookies":{"sid":"SESS VALUE123","lang":"en"}}')).toBe('{"cookies":{"sid":"••••","lang":"en"}}');
+    expect(echo(req, "sid=SESS VALUE123")).toBe("••••");
+    expect(echo(req, '{"cookies":{"sid":"SESS%20VALUE123"}}')).toBe('{"cookies":{"sid":"••••"}}');
+  });
+
+  it("a body cut at its size limit in the middle of a JSON-escaped or percent-encoded secret: its first part is masked too", () => {
+    const req = request({ headers: [["X-Api-Key", "abc/def/ghi/jkl"]] });
+    const cut = (body: string) => maskEchoedSecrets(req, { body, bodyTruncated: true }).body;
+    expect(cut('{"key":"abc\\/def\\/gh')).toBe('{"key":"••••');
+    expect(cut("key=abc%2Fdef%2Fgh")).toBe("key=••••");
+    // as sent, as before
+    expect(cut('{"key":"abc/def/gh')).toBe('{"key":"••••');
+    // a body that was not cut keeps what only starts like a secret
+    expect(maskEchoedSecrets(req, { body: '{"key":"abc\\/def\\/gh' }).body).toBe('{"key":"abc\\/def\\/gh');
+  });
+});
+
+describe("a request with more secrets than are looked for in its response", () => {
+  it("past the cap the response body is replaced by a note and its headers masked, never shown with secrets unmasked", () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({ token: `tok-${i}/secret` }));
+    const req = request({ body: JSON.stringify({ items }) });
+    const masked = maskEchoedSecrets(req, { body: JSON.stringify({ json: { items } }), bodyTruncated: true, headers: [["content-type", "application/json"], ["x-echo", "tok-7/secret"]] as [string, string][] });
+    expect(masked.body).toBe("response hidden: the request carries too many secrets to mask its echo");
+    expect(masked.headers).toEqual([["content-type", "application/json"], ["x-echo", "••••"]]);
+    expect(masked.bodyTruncated).toBe(false);
+  });
+
+  it("and past 64 KiB of secrets in all (three secret fields of 30,000 characters), as a few long ones (a 4 KB cookie of 40 pairs, each pair and value) are not", () => {
+    const long = (c: string) => c.repeat(30_000);
+    const req = request({ body: JSON.stringify({ a_token: long("a"), b_token: long("b"), c_token: long("c") }) });
+    expect(echo(req, `{"got":"${long("a")}"}`)).toBe("response hidden: the request carries too many secrets to mask its echo");
+    const cookie = Array.from({ length: 40 }, (_, i) => `c${i}=${"v".repeat(90)}${i}`).join("; ");
+    const withCookie = request({ headers: [["Cookie", cookie]] });
+    expect(echo(withCookie, `{"c7":"${"v".repeat(90)}7","n":1}`)).toBe('{"c7":"••••","n":1}');
+  });
+
+  it("a few secret fields stay masked one by one, the rest of the body shown", () => {
+    const items = Array.from({ length: 10 }, (_, i) => ({ token: `tok-${i}/secret`, n: i }));
+    const req = request({ body: JSON.stringify({ items }) });
+    expect(echo(req, JSON.stringify({ got: items.slice(0, 2) }))).toBe('{"got":[{"token":"••••","n":0},{"token":"••••","n":1}]}');
+  });
+});

@@ -119,6 +119,13 @@ const MIN_ECHOED_SECRET = 6;
 const MAX_ENCODED_SECRET = 1024;
 // how far back from a cut body's end the start of a secret is looked for
 const MAX_CUT_TAIL = 256;
+// Each secret costs a scan of the response (and a pattern, for one with symbols): a body of 5,000
+// secret fields echoed in 64 KiB took 1.8 s a response. Past these bounds the response is not masked
+// secret by secret: its body is replaced by TOO_MANY_SECRETS and its headers' values masked (tooManyMasked),
+// as keeping only some secrets would show the others. A usual request carries a few.
+const MAX_ECHOED_SECRETS = 128;
+const MAX_ECHOED_SECRETS_LENGTH = 64 * 1024;
+const TOO_MANY_SECRETS = "response hidden: the request carries too many secrets to mask its echo";
 
 /**
  * The secrets a request carries, each with whether its escaped forms are looked for too (patternOf):
@@ -126,11 +133,14 @@ const MAX_CUT_TAIL = 256;
  * hook's secret path, a URL's password), whole, and the parts a receiver may echo apart (secretParts);
  * and its signatures.
  */
-function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] {
+function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] | "too many" {
   let found: Map<string, boolean> | undefined;
+  let length = 0;
   const add = (s: string, escaped = true) => {
     if (s.length < MIN_ECHOED_SECRET) return;
-    (found ??= new Map()).set(s, escaped || !!found.get(s));
+    const known = (found ??= new Map()).get(s);
+    if (known === undefined) length += s.length;
+    found.set(s, escaped || !!known);
   };
   for (const [name, value] of request.headers) {
     // an echoed signature would let its reader replay the request while its timestamp holds. A new one
@@ -146,8 +156,10 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
     add(secret);
     secretParts(secret, add);
   }
+  if (!found) return [];
+  if (found.size > MAX_ECHOED_SECRETS || length > MAX_ECHOED_SECRETS_LENGTH) return "too many";
   // longest first: a secret that contains another is masked whole
-  return found ? [...found].sort((a, b) => b[0].length - a[0].length) : [];
+  return [...found].sort((a, b) => b[0].length - a[0].length);
 }
 
 // "sid=abc123; lang=en": name=value pairs separated by ";"
@@ -162,10 +174,17 @@ const COOKIE_LIKE = /^[^\s=;]+=[^;]*(?:;\s*[^\s=;]+=[^;]*)*;?\s*$/;
 function secretParts(secret: string, add: (part: string) => void) {
   if (COOKIE_LIKE.test(secret)) {
     for (const pair of secret.split(";")) {
+      const name = pair.slice(0, pair.indexOf("=")).trim();
       const value = pair.slice(pair.indexOf("=") + 1).trim();
       if (value.length < MIN_ECHOED_SECRET) continue;
       add(pair.trim());
       add(value);
+      // a receiver's framework hands its code the value decoded ("SESS%20VALUE123" -> "SESS VALUE123"), as a query value's
+      const decoded = percentDecoded(value);
+      if (decoded !== value) {
+        add(`${name}=${decoded}`);
+        add(decoded);
+      }
     }
     return;
   }
@@ -178,6 +197,14 @@ function secretParts(secret: string, add: (part: string) => void) {
   const colon = userPassword.indexOf(":");
   // without a password the user name is the credential (Stripe's "sk_live_...:")
   if (colon >= 0) add(colon === userPassword.length - 1 ? userPassword.slice(0, colon) : userPassword.slice(colon + 1));
+}
+
+function percentDecoded(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value; // a stray "%": not encoded
+  }
 }
 
 const ENTITY_NAMES: Record<string, string> = { "&": "amp", "<": "lt", ">": "gt", '"': "quot", "'": "apos" };
@@ -211,8 +238,12 @@ function charForms(c: string): string {
 // of heap and 20-80 ms a response, and 250 of them (a templated secret header, each user's own value)
 // ended the process for lack of code space. So a pattern's source and the patterns kept are bounded;
 // a secret whose pattern would be longer is looked for in its whole-string encodings instead.
+// Compiling is most of a pattern's cost (a response's 64 patterns of 80 symbols: 100-250 ms compiled,
+// 9 ms once kept), so a response compiles at most MAX_NEW_SOURCE of new ones; a secret past it (a
+// request of many per-user secrets with symbols) is looked for in its whole-string encodings.
 const MAX_PATTERN_SOURCE = 8 * 1024;
 const MAX_KEPT_SOURCE = 256 * 1024;
+const MAX_NEW_SOURCE = 32 * 1024;
 
 type EncodedForms = {
   /** each character in any of its forms (charForms), for a secret whose pattern is short enough */
@@ -251,18 +282,25 @@ function wholeForms(secret: string): string[] {
 // each secret's encodings, built once (an action's secrets repeat delivery after delivery), oldest dropped first
 const encodings = new Map<string, EncodedForms | null>();
 let keptSource = 0;
-function encodedFormsOf(secret: string): EncodedForms | null {
+/** What a response may still compile (MAX_NEW_SOURCE), shared by its body and headers. */
+type Budget = { source: number };
+
+function encodedFormsOf(secret: string, budget: Budget): EncodedForms | null {
   let forms = encodings.get(secret);
   if (forms !== undefined) return forms;
   forms = null;
   // only letters and digits, or too long to look for in its encodings: matched as it was sent
   if (!/^[A-Za-z0-9]*$/.test(secret) && secret.length <= MAX_ENCODED_SECRET) {
+    const limit = Math.min(MAX_PATTERN_SOURCE, budget.source);
     let source = "";
-    for (const c of secret) if ((source += charForms(c)).length > MAX_PATTERN_SOURCE) break;
-    forms =
-      source.length <= MAX_PATTERN_SOURCE
-        ? { pattern: new RegExp(source, "g"), whole: [], size: source.length }
-        : { pattern: null, whole: wholeForms(secret), size: secret.length * 8 };
+    for (const c of secret) if ((source += charForms(c)).length > limit) break;
+    if (source.length <= limit) {
+      budget.source -= source.length;
+      forms = { pattern: new RegExp(source, "g"), whole: [], size: source.length };
+    } else if (limit < MAX_PATTERN_SOURCE) {
+      // this response's budget is spent: its whole-string encodings, not kept (a later response may compile it)
+      return { pattern: null, whole: wholeForms(secret), size: 0 };
+    } else forms = { pattern: null, whole: wholeForms(secret), size: secret.length * 8 };
   }
   const size = forms?.size ?? 0;
   for (const [old, kept] of encodings) {
@@ -275,7 +313,7 @@ function encodedFormsOf(secret: string): EncodedForms | null {
   return forms;
 }
 
-function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): string {
+function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean, budget: Budget): string {
   let out = text;
   for (const [s, escaped] of secrets) {
     if (out.includes(s)) out = out.split(s).join(MASK);
@@ -283,24 +321,34 @@ function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): 
     // no echo of it without its letters and digits as they are: nothing is built (most responses)
     const run = longestRun(s);
     if (run.length >= 3 && !out.includes(run)) continue;
-    const forms = encodedFormsOf(s);
+    const forms = encodedFormsOf(s, budget);
     if (!forms) continue;
     if (forms.pattern) out = out.replace(forms.pattern, MASK);
     for (const f of forms.whole) if (out.includes(f)) out = out.split(f).join(MASK);
   }
-  if (cutShort) {
-    // a body cut at its size limit may end in the first part of a secret (as it was sent)
-    for (const [s] of secrets) {
-      const tail = out.slice(-MAX_CUT_TAIL);
-      for (let k = Math.min(s.length - 1, tail.length); k >= MIN_ECHOED_SECRET; k--) {
-        if (tail.endsWith(s.slice(0, k))) {
-          out = out.slice(0, out.length - k) + MASK;
-          break;
-        }
-      }
-    }
-  }
+  // a body cut at its size limit may end in the first part of a secret, as it was sent or escaped ("abc\/def\/gh")
+  if (cutShort) for (const [s, escaped] of secrets) for (const form of escaped && s.length <= MAX_ENCODED_SECRET ? [s, ...wholeForms(s)] : [s]) out = maskCutTail(out, form);
   return out;
+}
+
+/** `text` with its end masked if it ends in the first part (MIN_ECHOED_SECRET characters or more) of `secret`. */
+function maskCutTail(text: string, secret: string): string {
+  const tail = text.slice(-MAX_CUT_TAIL);
+  const last = tail.at(-1);
+  for (let k = Math.min(secret.length - 1, tail.length); k >= MIN_ECHOED_SECRET; k--) {
+    if (secret[k - 1] === last && tail.endsWith(secret.slice(0, k))) return text.slice(0, text.length - k) + MASK;
+  }
+  return text;
+}
+
+// the headers a response with too many secrets to mask keeps as they are: they say how to read its (hidden) body
+const PLAIN_RESPONSE_HEADER = { "content-type": /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*charset="?[\w-]+"?)?$/i, "content-length": /^\d+$/ } as Record<string, RegExp>;
+
+function tooManyMasked<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(response: R): R {
+  const headers = response.headers?.map(([name, value]): [string, string] => [name, PLAIN_RESPONSE_HEADER[name.toLowerCase()]?.test(value) ? value : MASK]);
+  if (response.body === undefined) return { ...response, headers };
+  // the note is whole: not "cut at 64 KiB"
+  return { ...response, body: TOO_MANY_SECRETS, ...(response.bodyTruncated ? { bodyTruncated: false } : {}), headers };
 }
 
 /**
@@ -312,8 +360,10 @@ function maskIn(text: string, secrets: [string, boolean][], cutShort: boolean): 
  */
 export function maskEchoedSecrets<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(request: BuiltRequest, response: R): R {
   const secrets = sentSecrets(request);
+  if (secrets === "too many") return tooManyMasked(response);
   if (!secrets.length) return response;
-  const body = response.body === undefined ? undefined : maskIn(response.body, secrets, !!response.bodyTruncated);
-  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskIn(value, secrets, false)]);
+  const budget: Budget = { source: MAX_NEW_SOURCE };
+  const body = response.body === undefined ? undefined : maskIn(response.body, secrets, !!response.bodyTruncated, budget);
+  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskIn(value, secrets, false, budget)]);
   return { ...response, body, headers };
 }
