@@ -5,7 +5,7 @@
 import { randomBytes } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { loadFactor } from "../../test/load";
-import { maskEchoedSecrets } from "./mask";
+import { maskEchoedSecrets } from "./echoed-secrets";
 import type { BuiltRequest } from "./types";
 
 const request = (secret: string): BuiltRequest => ({ method: "POST", url: "https://crm.example.com/hook", headers: [["X-Api-Key", secret]], body: "{}", secretHeaders: ["X-Api-Key"] });

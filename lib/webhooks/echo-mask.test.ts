@@ -3,7 +3,7 @@
 // hook's secret path, a URL's password), whole, and the parts a receiver may echo apart (a scheme's
 // token, a cookie's pairs). A receiver that echoes its request is the threat.
 import { describe, expect, it } from "vitest";
-import { maskEchoedSecrets } from "./mask";
+import { maskEchoedSecrets } from "./echoed-secrets";
 import type { BuiltRequest } from "./types";
 
 const request = (over: Partial<BuiltRequest>): BuiltRequest => ({ method: "POST", url: "http://127.0.0.1:4600/echo", headers: [["content-type", "application/json"]], body: "{}", ...over });

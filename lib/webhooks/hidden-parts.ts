@@ -1,7 +1,7 @@
 // What the display's masks hide, gathered while a request is masked (hiddenBy): the secrets it carries
 // beyond its headers (secret query values and fields, a hook's secret path, a URL's password), found by
 // the very functions that mask them (credential-parts.ts, url-credentials.ts, mask.ts), so the response
-// that echoes them is masked by the same rule as the request shown (mask.ts sentSecrets). The masks are
+// that echoes them is masked by the same rule as the request shown (echoed-secrets.ts sentSecrets). The masks are
 // synchronous: nothing else runs while one gathers.
 import { SECRET_MASK } from "../campaigns/limits";
 

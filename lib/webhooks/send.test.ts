@@ -188,7 +188,7 @@ describe("sendWebhook", () => {
   });
 
   it("masks an echoed user name that is the credential (Basic auth without a password, as Stripe's keys are sent)", async () => {
-    const { maskEchoedSecrets } = await import("./mask");
+    const { maskEchoedSecrets } = await import("./echoed-secrets");
     const request = build({ url: "https://sk_live_51Hx9aBcD:@api.example.com/v1/charges" });
     expect(request.headers).toContainEqual(["Authorization", `Basic ${Buffer.from("sk_live_51Hx9aBcD:").toString("base64")}`]);
     const echoed = maskEchoedSecrets(request, { body: '{"error":"key sk_live_51Hx9aBcD is restricted"}' });
@@ -196,7 +196,7 @@ describe("sendWebhook", () => {
   });
 
   it("masks an echoed secret in a response header, and the start of one where the body was cut at 64 KiB", async () => {
-    const { maskEchoedSecrets } = await import("./mask");
+    const { maskEchoedSecrets } = await import("./echoed-secrets");
     const request = build({ headers: [{ name: "X-Customer", value: "cust-token-42", secret: true }] });
     const cut = maskEchoedSecrets(request, { body: "x".repeat(10) + "cust-tok", bodyTruncated: true, headers: [["x-echo", "got cust-token-42"]] as [string, string][] });
     expect(cut).toMatchObject({ body: "x".repeat(10) + "••••", headers: [["x-echo", "got ••••"]] });
@@ -207,7 +207,7 @@ describe("sendWebhook", () => {
   });
 
   it("masks an echoed secret however the receiver's language escapes it (PHP, .NET, Go, forms, HTML), and an echoed signature", async () => {
-    const { maskEchoedSecrets } = await import("./mask");
+    const { maskEchoedSecrets } = await import("./echoed-secrets");
     const request = build({ headers: [{ name: "X-Customer", value: "sk/live+Key&42", secret: true }], signingSecrets: ["whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw"] });
     const signature = request.headers.find(([name]) => name === "webhook-signature")![1].slice(3);
     const echoes = [

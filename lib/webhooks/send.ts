@@ -5,7 +5,7 @@ import type { LookupFunction } from "node:net";
 import { Agent, type Dispatcher } from "undici";
 import { DEFAULT_TIMEOUT_SECONDS, MAX_TIMEOUT_SECONDS } from "../campaigns/limits";
 import { classifyResponse } from "./classify";
-import { maskEchoedSecrets } from "./mask";
+import { maskEchoedSecrets } from "./echoed-secrets";
 import { describeSendError, isUnsendableRequest, type SendErrorKind } from "./send-errors";
 import { onAllowedDestinationsNarrowed } from "./allowed-destinations";
 import { DestinationRefused, portOf, vetDestination, type VettedAddress } from "./ssrf";

@@ -58,7 +58,7 @@ export type BuiltRequest = {
   url: string;
   headers: [name: string, value: string][];
   body: string | null;
-  /** the headers ticked secret by name (absent: none); the sender masks what a response echoes of them (mask.ts maskEchoedSecrets) */
+  /** the headers ticked secret by name (absent: none); the sender masks what a response echoes of them (echoed-secrets.ts maskEchoedSecrets) */
   secretHeaders?: string[];
 };
 

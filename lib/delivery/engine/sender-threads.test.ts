@@ -41,7 +41,7 @@ describe("sender threads", () => {
     expect(receiver.received.filter((r) => r.path === "/ok")).toHaveLength(100);
   });
 
-  it("mask what a response echoes of the request's secrets as the sender does (mask.ts), the ticked-secret header names carried across to the thread", async () => {
+  it("mask what a response echoes of the request's secrets as the sender does (echoed-secrets.ts), the ticked-secret header names carried across to the thread", async () => {
     const headers: [string, string][] = [["X-Customer", "cust-token-42"], ["Authorization", "Bearer tok-9876"], ["Cookie", "sid=COOKIESESSION99; lang=en"], ["X-Api-Key", "PRIMARYKEY777 backup"]];
     const request = { ...post("/echo?api_key=ECHOQUERYSECRET&city=Paris"), headers, secretHeaders: ["X-Customer"] };
     const result = await threads.send(request);
