@@ -5,15 +5,25 @@ import { db } from "../db";
 export type AuditTarget = { label: string; href: string | null };
 type Entry = { action: string; target: string | null; details: unknown };
 
-const kindOf = (action: string) => action.split(".")[0]!;
 const detail = (e: Entry, key: string) => {
   const v = (e.details as Record<string, unknown> | null)?.[key];
   return typeof v === "string" ? v : null;
 };
 
+/**
+ * What kind of thing an entry's target is. Mostly the action's first word, but a `delivery.*` action
+ * taken on a whole campaign (retry all failed; cancel all waiting, whose target is the campaign's id as
+ * its details' campaignId) is about the campaign: read as a delivery it showed "A deleted delivery".
+ */
+function kindOf(e: Entry): string {
+  const kind = e.action.split(".")[0]!;
+  if (kind === "delivery" && (e.action === "delivery.retried_all_failed" || (e.target !== null && e.target === detail(e, "campaignId")))) return "campaign";
+  return kind;
+}
+
 /** One label (and link, when the thing still exists) per entry, in the entries' order. */
 export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
-  const ids = (kind: string) => [...new Set(entries.filter((e) => kindOf(e.action) === kind && e.target).map((e) => e.target!))];
+  const ids = (kind: string) => [...new Set(entries.filter((e) => kindOf(e) === kind && e.target).map((e) => e.target!))];
   const [campaigns, actions, keys, deliveries, members] = await Promise.all([
     db().campaign.findMany({ where: { id: { in: ids("campaign") } }, select: { id: true, name: true } }),
     db().action.findMany({ where: { id: { in: ids("signing_secret") } }, select: { id: true, name: true, campaignId: true, campaign: { select: { name: true } } } }),
@@ -22,6 +32,12 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
     db().member.findMany({ where: { id: { in: ids("member") } }, select: { id: true, email: true } }),
   ]);
   const campaign = new Map(campaigns.map((c) => [c.id, c]));
+  // a deleted delivery still names its campaign, when the entry says which and it exists
+  const deletedDeliveryCampaigns = await db().campaign.findMany({
+    where: { id: { in: [...new Set(entries.filter((e) => kindOf(e) === "delivery" && !deliveries.some((d) => d.id === e.target)).map((e) => detail(e, "campaignId")).filter((id): id is string => !!id))] } },
+    select: { id: true, name: true },
+  });
+  for (const c of deletedDeliveryCampaigns) campaign.set(c.id, c);
   const action = new Map(actions.map((a) => [a.id, a]));
   const key = new Map(keys.map((k) => [k.id, k]));
   const delivery = new Map(deliveries.map((d) => [d.id, d]));
@@ -29,10 +45,11 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
   return entries.map((e): AuditTarget => {
     const id = e.target;
     if (!id) return { label: "", href: null };
-    switch (kindOf(e.action)) {
+    switch (kindOf(e)) {
       case "campaign": {
         const c = campaign.get(id);
-        return c ? { label: c.name, href: `/campaigns/${c.id}` } : { label: `${detail(e, "name") ?? "A campaign"} (deleted)`, href: null };
+        if (c) return { label: c.name, href: `/campaigns/${c.id}` };
+        return { label: detail(e, "name") ? `${detail(e, "name")} (deleted)` : "A deleted campaign", href: null };
       }
       case "signing_secret": {
         const a = action.get(id);
@@ -44,7 +61,9 @@ export async function auditTargets(entries: Entry[]): Promise<AuditTarget[]> {
       }
       case "delivery": {
         const d = delivery.get(id);
-        return d ? { label: `Delivery to ${d.userId} in ${d.campaign.name}`, href: `/campaigns/${d.campaignId}` } : { label: "A deleted delivery", href: null };
+        if (d) return { label: `Delivery to ${d.userId} in ${d.campaign.name}`, href: `/campaigns/${d.campaignId}` };
+        const c = campaign.get(detail(e, "campaignId") ?? "");
+        return c ? { label: `A deleted delivery in ${c.name}`, href: `/campaigns/${c.id}` } : { label: "A deleted delivery", href: null };
       }
       case "member":
         // a failed or throttled sign-in is about the client address it came from

@@ -1,3 +1,4 @@
+import { auditTargets } from "../../auth/audit-targets";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { prismaProvider } from "../../db/dialect";
@@ -165,6 +166,10 @@ it("every manual action on a campaign's deliveries is audited as whoever did it,
     ["delivery.cancelled", campaign.id],
     ["campaign.paused", campaign.id],
   ].sort());
+  // the log's "On" column: each names the campaign (or the delivery in it), none "A deleted delivery"
+  const targets = await auditTargets(entries);
+  expect(targets.map((t) => t.href)).toEqual(entries.map(() => `/campaigns/${campaign.id}`));
+  expect(targets.filter((t, i) => entries[i]!.action !== "delivery.retried").map((t) => t.label)).toEqual(entries.filter((e) => e.action !== "delivery.retried").map(() => campaign.name));
 });
 
 it.runIf(prismaProvider() === "postgresql")("a fan-out still writing deliveries for a done campaign holds up no tick: the finisher neither waits for it nor stops", async () => {
