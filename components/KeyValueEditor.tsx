@@ -15,12 +15,15 @@ export function KeyValueEditor({
   rows,
   typed,
   errorAt,
+  noticeAt,
   onChange,
 }: {
   rows: FieldRow[];
   /** JSON mode: values have a type and dotted keys nest */
   typed: boolean;
   errorAt: (path: string) => string | undefined;
+  /** a note at a value (an attribute no user has: lib/campaigns/unknown-attributes.ts) */
+  noticeAt?: (path: string) => string | undefined;
   onChange: (rows: FieldRow[]) => void;
 }) {
   const added = useNewRow("fields", rows, onChange);
@@ -49,7 +52,7 @@ export function KeyValueEditor({
             <div className="col-start-2 row-start-1 sm:hidden">
               <RemoveRowButton label={`Remove field ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} />
             </div>
-            <Field label="Value" labelHidden error={errorAt(`fields.${i}.value`)} className="col-span-2 sm:col-span-1">
+            <Field label="Value" labelHidden error={errorAt(`fields.${i}.value`)} notice={noticeAt?.(`fields.${i}.value`)} className="col-span-2 sm:col-span-1">
               {(c) => (
                 <TemplateInput {...c} formPath={`fields.${i}.value`} className={monoInputClass} placeholder="{{user.firstName}}" value={row.value} onChange={(value) => update(i, { value })} />
               )}

@@ -95,7 +95,8 @@ export function PreviewPanel({
     // a warning Activate refuses (an unset secret header): a note at its field from the start, not an
     // error (the draft saves; the value may come later), and not first at Activate
     const notes: Record<string, string> = {};
-    for (const w of templateWarnings ?? []) if (w.blocksActivation) notes[formPath(w.field)] ??= w.message;
+    // so is one of the webhook itself Activate lets pass (an attribute no user has, a refused address)
+    for (const w of templateWarnings ?? []) if (w.blocksActivation || w.atField) notes[formPath(w.field)] ??= w.message;
     onTemplateErrors(byPath, notes);
   }, [templateErrors, templateWarnings, onTemplateErrors]);
   // a `{{` being typed with its suggestions open: that field's errors wait until they close

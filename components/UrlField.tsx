@@ -2,6 +2,7 @@
 import { SECRET_MASK } from "@/lib/campaigns/limits";
 import { savedPasswordNotice } from "@/lib/campaigns/url-origin";
 import { TemplateInput } from "./TemplateInput";
+import { AllowDestinationLink } from "./AllowDestinationLink";
 import { Field, monoInputClass } from "./ui/Field";
 
 /** The webhook URL template; explains templating, Basic auth credentials and the masked saved password. */
@@ -40,24 +41,28 @@ export function UrlField({
     </>
   );
   return (
-    <Field
-      label="URL"
-      error={error}
-      notice={notice ?? passwordNotice}
-      hint={readOnly ? undefined : hint}
-    >
-      {(control) => (
-        <TemplateInput
-          {...control}
-          formPath="url"
-          type="text"
-          inputMode="url"
-          placeholder="https://api.example.com/users/{{user.id}}/notify"
-          className={monoInputClass}
-          value={value}
-          onChange={onChange}
-        />
-      )}
-    </Field>
+    <div>
+      <Field
+        label="URL"
+        error={error}
+        notice={notice ?? passwordNotice}
+        hint={readOnly ? undefined : hint}
+      >
+        {(control) => (
+          <TemplateInput
+            {...control}
+            formPath="url"
+            type="text"
+            inputMode="url"
+            placeholder="https://api.example.com/users/{{user.id}}/notify"
+            className={monoInputClass}
+            value={value}
+            onChange={onChange}
+          />
+        )}
+      </Field>
+      {/* a private address the preview says is refused: the admin's way to allow it, as at Test send */}
+      <AllowDestinationLink error={notice} />
+    </div>
   );
 }

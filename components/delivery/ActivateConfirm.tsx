@@ -20,9 +20,26 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
  * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
  * saved the page's edits before its check; `controlGroups`: the webhooks' control groups the dry run
- * read, so the question says about how many are held out
+ * read, so the question says about how many are held out; `unknownAttributes`: the dry run's lines on
+ * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts)
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[] };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[] };
+
+/** The references to attributes no user has, under the question: what renders empty for everyone. */
+function UnknownAttributesNote({ lines }: { lines?: string[] }) {
+  if (!lines?.length) return null;
+  return (
+    <div role="note" aria-label="Attributes no user has" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      <p className="font-medium">{lines.length === 1 ? "One value renders empty for every user:" : "Some values render empty for every user:"}</p>
+      <ul className="mt-1 list-disc space-y-1 pl-5 break-words">
+        {lines.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
+      </ul>
+      <p className="mt-1">Activate anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.</p>
+    </div>
+  );
+}
 
 // Activate saves unsaved edits before its check (the check reads the saved campaign): a Cancel keeps
 // them saved, a draft that has sent nothing. The dialog says so rather than let Cancel look like an undo.
@@ -78,6 +95,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
     return (
       <ConfirmDialog open title="This time is in the past: send now?" confirmLabel="Send now" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
         <p>{`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to ${whole} at once. Cancel to pick a later time.`}</p>
+        <UnknownAttributesNote lines={confirming.unknownAttributes} />
         {confirming.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
       </ConfirmDialog>
     );
@@ -85,6 +103,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   return (
     <ConfirmDialog open={!!summary} title={summary?.question ?? ""} confirmLabel="Activate" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
       <p>{summary?.detail}</p>
+      <UnknownAttributesNote lines={confirming?.unknownAttributes} />
       {confirming?.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
     </ConfirmDialog>
   );

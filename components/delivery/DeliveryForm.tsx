@@ -140,7 +140,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[] }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[] }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -151,7 +151,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal

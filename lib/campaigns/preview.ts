@@ -12,6 +12,9 @@ import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
 import { withinPreviewTime } from "./preview-rate";
+import { draftUnknownAttributeWarnings } from "./unknown-attributes";
+import { destinationRefusal } from "../delivery/store/check-action";
+import { currentAllowList } from "../webhooks/ssrf";
 
 export type PreviewResult = {
   /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
@@ -53,12 +56,16 @@ async function asViewerWasShown(draft: ActionDraft, actor: SecretActor): Promise
  */
 export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor & { id?: string } = UNTRUSTED_ACTOR): Promise<PreviewResult> {
   const { draft, problems, stepId, variantOf, inForm } = renderableDraft(input.action, input.variant);
+  // a literal private address or localhost is said as it is typed (not first at Test send or Activate),
+  // whoever the sample is, and with no user yet to render for
+  const refused = destinationRefusal(draft.url, await currentAllowList());
+  const own: TemplateProblem[] = refused ? [{ field: "url", message: `Test send and Activate refuse this URL: ${refused}`, atField: true }] : [];
   let context;
   try {
     context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId }, now);
   } catch (err) {
     if (!(err instanceof SampleUserMissingError)) throw err;
-    return { request: null, errors: [{ field: "user", message: err.message }], warnings: [], problems, user: null };
+    return { request: null, errors: [{ field: "user", message: err.message }], warnings: inForm(own), problems, user: null };
   }
   const shown = await asViewerWasShown(draft, actor);
   const grant = await grantSecretsFor({ ...shown, variantOf }, input.campaign.id, actor);
@@ -67,8 +74,11 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   if (secrets.signingWithheld && grant.signer) extra.push({ field: "url", message: signingWithheldWarning(grant.signer.urlTemplate, shown.url, variantOf !== undefined) });
   const result = withinPreviewTime(actor.id, () => renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true }));
   const user = { id: context.user.id };
+  // an attribute no user has (a misspelling, most often) is said so, in place of that field's "not set for this user"
+  own.push(...(await draftUnknownAttributeWarnings(template, shown.responseMapping, input.campaign.id)));
   // a secret cleared here is also one with no value: its "type it again" says it once
-  const warnings = inForm([...extra, ...result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined))]);
+  const rendered = result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined) && !own.some((e) => e.path !== undefined && e.field === w.field && e.path === w.path));
+  const warnings = inForm([...extra, ...own, ...rendered]);
   if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };
   return { request: maskRequest(result.request), errors: [], warnings, problems, user };
 }

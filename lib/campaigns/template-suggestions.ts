@@ -18,3 +18,8 @@ export async function loadTemplateSuggestions(options: ReadingOptions = {}): Pro
 export async function loadAttributeChoices(options: ReadingOptions = {}): Promise<{ name: string; types: string[] }[]> {
   return (await catalogueReading(options)).attributes.slice(0, MAX_SUGGESTED_ATTRIBUTES).map(({ name, types }) => ({ name, types }));
 }
+
+/** Every attribute name of the same reading, unbounded: whether anyone has an attribute (unknown-attributes.ts). */
+export async function loadAttributeNames(options: LoadOptions = {}): Promise<string[]> {
+  return (await load(options)).attributes.map((a) => a.name);
+}

@@ -49,6 +49,8 @@ export type TemplateProblem = {
   limit?: "field" | "webhook";
   /** a warning of the webhook itself, not of one user's data, that Activate refuses: the editor shows it at its field too */
   blocksActivation?: true;
+  /** a warning of the webhook itself, not of one user's data, that Activate lets pass (an attribute no user has, a refused address): shown at its field too */
+  atField?: true;
 };
 
 /** The exact request: the body is the very bytes that are sent (and signed). */

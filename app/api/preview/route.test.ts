@@ -52,6 +52,43 @@ describe("POST /api/preview", () => {
     ]);
   });
 
+  it("marks an attribute no user has at its field, with the closest name; one a response mapping saves is not", async () => {
+    const action = {
+      url: "https://api.example.com/{{user.cty}}",
+      fields: [{ key: "crm", value: "{{user.crmId}}", type: "text" }, { key: "town", value: "{{user.city}}", type: "text" }],
+      responseMapping: [{ path: "$.id", attribute: "crmId" }],
+    };
+    const body = await (await post(JSON.stringify({ action, campaign: { name: "x" } }))).json();
+    const warnings = body.warnings.map((w: { field: string; message: string }) => [w.field, w.message]);
+    expect(warnings).toContainEqual(["url", "No user has the attribute `cty`: did you mean `city`?"]);
+    // said once: not also "not set for this user"
+    expect(warnings.filter(([field]: [string]) => field === "url")).toHaveLength(1);
+    // saved by this webhook's mapping: only this user lacks it so far
+    expect(warnings).toContainEqual(["fields[0].value", "user.crmId is not set for this user and renders empty"]);
+    expect(warnings.filter(([field]: [string]) => field !== "url").map(([, m]: [string, string]) => m).join(" ")).not.toMatch(/No user has/);
+  });
+
+  it("says at the URL, as it is typed, that a private address or localhost is refused unless allowed; a host name is not looked up", async () => {
+    const urlNotes = async (url: string) => {
+      const body = await (await post(JSON.stringify({ action: { url }, campaign: { name: "x" } }))).json();
+      expect(body.request, url).not.toBeNull();
+      return body.warnings.filter((w: { field: string }) => w.field === "url").map((w: { message: string; atField?: boolean }) => [w.message, w.atField]);
+    };
+    expect(await urlNotes("http://10.1.2.3:8080/hook/{{user.id}}")).toEqual([
+      ["Test send and Activate refuse this URL: destination 10.1.2.3 is in a private network; an admin can allow it in Settings › Allowed destinations", true],
+    ]);
+    // (localhost is 127.0.0.1, which the tests' HOOKLINE_ALLOWED_HOSTS allows)
+    expect((await urlNotes("http://127.0.0.2:3000/x"))[0]?.[0]).toMatch(/destination 127\.0\.0\.2 is a loopback address; an admin can allow it in Settings › Allowed destinations/);
+    expect((await urlNotes("http://169.254.169.254/latest"))[0]?.[0]).toMatch(/cloud metadata service/);
+    // allowed (HOOKLINE_ALLOWED_HOSTS of the tests holds 127.0.0.1), a public address, a name (no DNS in the preview)
+    expect(await urlNotes("http://127.0.0.1:4000/x")).toEqual([]);
+    expect(await urlNotes("https://93.184.215.14/x")).toEqual([]);
+    expect(await urlNotes("https://internal.corp.example/x")).toEqual([]);
+    // said with no user to render for too (a first campaign, before any import)
+    const none = await (await post(JSON.stringify({ action: { url: "http://10.1.2.3/x" }, campaign: { name: "x" }, userId: "nobody" }))).json();
+    expect(none.warnings).toMatchObject([{ field: "url", message: expect.stringContaining("destination 10.1.2.3 is in a private network"), atField: true }]);
+  });
+
   it("answers bad input with a 400, never a 500", async () => {
     for (const body of ["not json", "null", "[]", JSON.stringify({ action: { url: 5 } }), JSON.stringify({ action: { url: "x".repeat(10_000) }, campaign: {} })]) {
       const res = await post(body);

@@ -43,7 +43,20 @@ describe("checkActivation: activation's checks, without activating", () => {
   it("says ok for a campaign that would activate, and still leaves it a draft with nothing planned", async () => {
     await db().user.create({ data: { id: "dry-run-user", attributes: {} } });
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
-    expect(await checkActivation(campaign.id)).toEqual({ ok: true, controlGroups: [{ webhook: "Hook", percent: 0 }] });
+    // the fixture's data field reads {{userAttribute.firstName}}, which this audience's one user lacks
+    expect(await checkActivation(campaign.id)).toEqual({
+      ok: true,
+      controlGroups: [{ webhook: "Hook", percent: 0 }],
+      unknownAttributes: ['`{{userAttribute.firstName}}` in data field "name": no user has this attribute yet; it renders empty'],
+    });
+    await untouched(campaign.id);
+  });
+
+  it("names a misspelt attribute no user has, and still says ok (it may arrive through the API)", async () => {
+    await db().user.upsert({ where: { id: "dry-run-user" }, create: { id: "dry-run-user", attributes: { firstName: "Ann" } }, update: { attributes: { firstName: "Ann" } } });
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.frstName}}", fields: [{ key: "name", value: "{{user.firstName}}", type: "text" }] });
+    const dry = await checkActivation(campaign.id);
+    expect(dry).toMatchObject({ ok: true, unknownAttributes: ["`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)"] });
     await untouched(campaign.id);
   });
 
@@ -75,7 +88,7 @@ describe("checkActivation: activation's checks, without activating", () => {
   it("names each webhook step's control group, for the confirmation to say about how many are held out (its variants are not steps)", async () => {
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { controlPercent: 20 } });
-    expect(await checkActivation(campaign.id)).toEqual({ ok: true, controlGroups: [{ webhook: "Hook", percent: 20 }] });
+    expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, controlGroups: [{ webhook: "Hook", percent: 20 }] });
     await untouched(campaign.id);
   });
 });

@@ -44,15 +44,20 @@ export async function activationSample(rule: DeliveryRule | null, campaign?: { i
 }
 
 /**
- * Why the SSRF guard would refuse every send of this URL template, or null. Only a destination that is
- * the same for everyone (no template in the scheme, host or port) and needs no DNS lookup is judged:
- * a host name may resolve differently by the time it is sent to.
+ * Why the SSRF guard would refuse every send of this URL template, in its words, or null. Only a
+ * destination that is the same for everyone (no template in the scheme, host or port) and needs no DNS
+ * lookup is judged: a host name may resolve differently by the time it is sent to. Activation refuses
+ * it; the live preview says it at the URL as it is typed (lib/campaigns/preview.ts).
  */
-function refusedDestination(url: string, destinations: AllowList | undefined): string | null {
+export function destinationRefusal(url: string, destinations: AllowList | undefined): string | null {
   const origin = destinations ? urlOrigin(url) : null;
   if (!origin) return null;
   const at = new URL(origin);
-  const reason = refusalWithoutLookup(at.hostname, portOf(at), destinations!);
+  return refusalWithoutLookup(at.hostname, portOf(at), destinations!);
+}
+
+function refusedDestination(url: string, destinations: AllowList | undefined): string | null {
+  const reason = destinationRefusal(url, destinations);
   return reason && `every delivery would be refused: ${reason}`;
 }
 

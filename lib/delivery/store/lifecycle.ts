@@ -18,6 +18,7 @@ import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
 import { capStopsUser } from "./frequency-cap-holds";
 import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
+import { campaignUnknownAttributes } from "../../campaigns/unknown-attributes";
 import { activationSample, checkAction } from "./check-action";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
@@ -130,7 +131,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date)
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[] } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[] } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date());
@@ -138,7 +139,9 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
   const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
   const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
-  return { ok: true, controlGroups };
+  // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
+  const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
+  return { ok: true, controlGroups, unknownAttributes };
 }
 
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
@@ -397,7 +400,7 @@ export async function retryAllFailed(campaignId: string, actor: string, now = ne
     return reopened;
   }, LONG_TRANSACTION);
   if (count) {
-    await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { count } });
+    await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { campaignId, count } });
     await deliveryQueue().notify({ campaignId });
   }
   return count;

@@ -1,0 +1,67 @@
+// A {{user.X}} no user has renders empty for everyone: the editor marks it at its field and Activate's
+// confirmation names it (a warning: attributes may still arrive through the API).
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { upsertUsers } from "../audience/users";
+import { campaignUnknownAttributes, closestName, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
+
+const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]> = {}) => ({ url: "https://x.example/", fields: [], headers: [], ...over });
+
+describe("unknownAttributeReferences: the attributes a webhook reads that no user has", () => {
+  const known = new Set(["firstName", "plan", "crmId"]);
+
+  it("finds them in the URL, data values and header values, with the closest known name", () => {
+    const refs = unknownAttributeReferences(
+      template({
+        url: "https://x.example/{{user.frstName}}?plan={{user.plan}}",
+        fields: [{ key: "who", value: "{{default userAttribute.firstNme 'there'}} {{user.id}} {{user.email}} {{user.timezone}}" }],
+        headers: [{ name: "X-Zone", value: "{{user.zone}}" }, { name: "Authorization", value: "{{user.secretThing}}", secret: true }],
+      }),
+      known,
+    );
+    expect(refs).toEqual([
+      { field: "url", place: "the URL", path: "user.frstName", attribute: "frstName", suggestion: "firstName" },
+      { field: "fields[0].value", place: 'data field "who"', path: "userAttribute.firstNme", attribute: "firstNme", suggestion: "firstName" },
+      { field: "headers[0].value", place: 'header "X-Zone"', path: "user.zone", attribute: "zone", suggestion: null },
+    ]);
+    expect(unknownAttributeFieldMessage(refs[0]!)).toBe("No user has the attribute `frstName`: did you mean `firstName`?");
+    expect(unknownAttributeFieldMessage(refs[2]!)).toBe("No user has the attribute `zone` yet: it renders empty for every user");
+    expect(unknownAttributeActivationMessage(refs[0]!)).toBe("`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)");
+  });
+
+  it("says nothing of known attributes, built-in fields, events and other variables", () => {
+    expect(unknownAttributeReferences(template({ url: "https://x.example/{{user.firstName}}/{{event.params.sku}}/{{campaign.id}}/{{now}}/{{user.id}}" }), known)).toEqual([]);
+  });
+
+  it("suggests only a close name", () => {
+    expect(closestName("frstName", ["firstName", "lastName"])).toBe("firstName");
+    expect(closestName("firstname", ["firstName"])).toBe("firstName");
+    expect(closestName("country", ["firstName", "plan"])).toBeNull();
+    expect(closestName("pln", ["plan", "id"])).toBe("plan");
+    expect(closestName("ab", ["xy"])).toBeNull();
+  });
+});
+
+describe("on the stored audience", () => {
+  it("reads the catalogue, and counts what a response mapping of the campaign saves as known", async () => {
+    await upsertUsers([{ userId: "ua-1", attributes: { firstName: "Ann", plan: "pro" } }]);
+    expect(await knownAttributeNames(["firstName"])).toEqual(new Set(["firstName", "plan"]));
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Typos",
+        deliveryRule: { when: "immediate" },
+        actions: {
+          create: [
+            { name: "CRM", position: 0, urlTemplate: "https://crm.example/{{user.frstName}}", fields: [{ key: "id", value: "{{user.crmId}}", type: "text" }], headers: [], responseMapping: [{ path: "$.id", attribute: "crmId" }] },
+            { name: "Mail", position: 1, urlTemplate: "https://mail.example/", fields: [{ key: "plan", value: "{{user.plna}}", type: "text" }], headers: [] },
+          ],
+        },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    expect(await campaignUnknownAttributes(campaign.actions)).toEqual([
+      "Webhook 1 (CRM): `{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)",
+      'Webhook 2 (Mail): `{{user.plna}}` in data field "plan": no user has this attribute yet; it renders empty (did you mean `plan`?)',
+    ]);
+  });
+});

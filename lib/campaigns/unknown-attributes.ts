@@ -1,0 +1,182 @@
+// A {{user.X}} whose X no user has: a misspelt attribute ({{user.frstName}}) renders empty for every
+// user, and the per-user preview only says "not set for this user". Found here from the templates' text
+// and the attribute catalogue (the reading the editor's suggestions share), for the editor's fields and
+// Activate's confirmation alike. A warning, not a refusal: attributes may still arrive through the API.
+import { templateVariables } from "../templating";
+import { isBuiltInUserVariable } from "../templating/context";
+import { parseStoredMapping } from "../webhooks/response-mapping";
+import { loadAttributeNames } from "./template-suggestions";
+import { variantKey } from "./variants";
+import { db } from "../db";
+import type { TemplateProblem } from "../webhooks/types";
+
+/** The templates of one webhook or variant, as stored or drafted (a secret header's value is not read). */
+export type AttributeReadingTemplate = { url: string; fields: { key?: string; value: string }[]; headers: { name?: string; value: string; secret?: boolean }[] };
+
+export type UnknownAttributeReference = {
+  /** the preview's field key: "url", "fields[0].value", "headers[1].value" */
+  field: string;
+  /** where, in words: "the URL", 'data field "name"', 'header "X-Name"' */
+  place: string;
+  /** the variable as written: "user.frstName" */
+  path: string;
+  attribute: string;
+  /** the closest known name, when close enough to be a likely misspelling */
+  suggestion: string | null;
+};
+
+const BUILT_IN_FIELDS = ["id", "email", "timezone"];
+const ATTRIBUTE_ROOTS = new Set(["user", "userAttribute"]);
+
+/** The attribute a variable path reads, or null when it reads a built-in field or no attribute. */
+function attributeOf(path: string): string | null {
+  const [root, name] = path.split(".");
+  if (!root || !ATTRIBUTE_ROOTS.has(root) || !name) return null;
+  return isBuiltInUserVariable(name) ? null : name;
+}
+
+/** Edit distance (insert, delete, replace, swap two neighbours; a letter's case costs nothing), bounded: past `max` it stops. */
+function editDistance(a: string, b: string, max: number): number {
+  a = a.toLowerCase();
+  b = b.toLowerCase();
+  if (Math.abs(a.length - b.length) > max) return max + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= b.length; j++) {
+      row[j] = Math.min(previous[j]! + 1, row[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) row[j] = Math.min(row[j]!, before[j - 2]! + 1);
+      best = Math.min(best, row[j]!);
+    }
+    if (best > max) return max + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[b.length]!;
+}
+
+/** The known name closest to `name`, if a slip of a letter or two away (one for a short name). */
+export function closestName(name: string, known: Iterable<string>): string | null {
+  const max = name.length <= 4 ? 1 : 2;
+  let best: { name: string; distance: number } | null = null;
+  for (const candidate of known) {
+    if (candidate === name) continue;
+    const distance = editDistance(name, candidate, max);
+    if (distance <= max && (!best || distance < best.distance)) best = { name: candidate, distance };
+  }
+  return best?.name ?? null;
+}
+
+/**
+ * The {{user.X}} / {{userAttribute.X}} references of a webhook's URL, data values and header values to
+ * an attribute not in `known` (the catalogue's names and those a response mapping saves). Built-in fields
+ * (id, email, timezone) are always known; `{{event.x}}` is not looked at.
+ */
+export function unknownAttributeReferences(template: AttributeReadingTemplate, known: ReadonlySet<string>): UnknownAttributeReference[] {
+  const sources = [
+    { field: "url", place: "the URL", source: template.url },
+    ...template.fields.map((f, i) => ({ field: `fields[${i}].value`, place: f.key ? `data field "${f.key}"` : `data field ${i + 1}`, source: f.value })),
+    ...template.headers.flatMap((h, i) => (h.secret ? [] : [{ field: `headers[${i}].value`, place: h.name ? `header "${h.name}"` : `header ${i + 1}`, source: h.value }])),
+  ];
+  const found: UnknownAttributeReference[] = [];
+  const candidates = [...known, ...BUILT_IN_FIELDS];
+  for (const { field, place, source } of sources) {
+    if (!source.includes("{{")) continue;
+    for (const path of new Set(templateVariables(source))) {
+      const attribute = attributeOf(path);
+      if (attribute === null || known.has(attribute)) continue;
+      found.push({ field, place, path, attribute, suggestion: closestName(attribute, candidates) });
+    }
+  }
+  return found;
+}
+
+/** Beside the field: "No user has the attribute `frstName`: did you mean `firstName`?" */
+export function unknownAttributeFieldMessage(ref: UnknownAttributeReference): string {
+  return ref.suggestion
+    ? `No user has the attribute \`${ref.attribute}\`: did you mean \`${ref.suggestion}\`?`
+    : `No user has the attribute \`${ref.attribute}\` yet: it renders empty for every user`;
+}
+
+/** In Activate's confirmation: "`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty". */
+export function unknownAttributeActivationMessage(ref: UnknownAttributeReference, webhook?: string): string {
+  const mean = ref.suggestion ? ` (did you mean \`${ref.suggestion}\`?)` : "";
+  return `${webhook ? `${webhook}: ` : ""}\`{{${ref.path}}}\` in ${ref.place}: no user has this attribute yet; it renders empty${mean}`;
+}
+
+/** The attributes the response mappings of `mappings` save (stored or drafted). */
+export function mappedAttributes(mappings: unknown[]): string[] {
+  return mappings.flatMap((m) => (Array.isArray(m) ? m : (parseStoredMapping(m) ?? [])).flatMap((e: unknown) => (e && typeof e === "object" && typeof (e as { attribute?: unknown }).attribute === "string" ? [(e as { attribute: string }).attribute] : [])));
+}
+
+// The catalogue is a shared reading up to 30 s old: a name missing from it may be one just imported, so a
+// reading older than this is taken again before a name is called unknown (a typo re-reads at most this often).
+const RECHECK_AFTER_MS = 5_000;
+
+/**
+ * The names known to exist: the catalogue's and `alsoKnown`. The shared reading is read again when it
+ * lacks one of `names` and is older than `recheckAfterMs` (Activate asks with 0: it warns of no name
+ * a user just imported has; the preview, asked at each pause in typing, with a few seconds).
+ */
+export async function knownAttributeNames(names: string[], alsoKnown: string[] = [], recheckAfterMs = RECHECK_AFTER_MS): Promise<Set<string>> {
+  const known = new Set([...(await loadAttributeNames()), ...alsoKnown]);
+  if (names.every((n) => known.has(n))) return known;
+  return new Set([...(await loadAttributeNames({ maxAgeMs: recheckAfterMs })), ...alsoKnown]);
+}
+
+/** The attribute names a webhook's templates read (for knownAttributeNames). */
+export function attributesRead(template: AttributeReadingTemplate): string[] {
+  return unknownAttributeReferences(template, new Set()).map((r) => r.attribute);
+}
+
+/** A webhook or variant as stored (an Action row). */
+type StoredAction = { id: string; name: string; position: number; variantOfId: string | null; urlTemplate: string; fields: unknown; headers: unknown; responseMapping: unknown };
+
+const listOf = <T>(raw: unknown): T[] => (Array.isArray(raw) ? (raw as T[]) : []);
+
+function storedTemplate(action: StoredAction): AttributeReadingTemplate {
+  return { url: action.urlTemplate, fields: listOf(action.fields), headers: listOf(action.headers) };
+}
+
+/**
+ * Activate's warning lines for a campaign's webhooks and variants (as stored): each reference to an
+ * attribute no user has and no response mapping of the campaign saves, with where it is.
+ */
+export async function campaignUnknownAttributes(actions: StoredAction[]): Promise<string[]> {
+  const templates = actions.map(storedTemplate);
+  const known = await knownAttributeNames(templates.flatMap(attributesRead), mappedAttributes(actions.map((a) => a.responseMapping)), 0);
+  const lines: string[] = [];
+  const steps = actions.filter((a) => !a.variantOfId);
+  for (const step of steps) {
+    const variants = actions.filter((a) => a.variantOfId === step.id);
+    // "webhook", as the editor and activation's problems name them
+    const label = `Webhook ${step.position + 1} (${step.name})`;
+    for (const [i, action] of [step, ...variants].entries()) {
+      const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
+      // one webhook needs no name: "the URL" is its URL
+      const named = steps.length > 1 || variants.length > 0 ? which : undefined;
+      for (const ref of unknownAttributeReferences(storedTemplate(action), known)) lines.push(unknownAttributeActivationMessage(ref, named));
+    }
+  }
+  return lines;
+}
+
+/**
+ * The live preview's warnings for a draft webhook: each reference to an attribute no user has, at its
+ * field ("fields[0].value"), with `path` (the preview's own "not set for this user" of it gives way).
+ * Known: the catalogue, the draft's response mapping and those of the campaign's saved webhooks.
+ */
+export async function draftUnknownAttributeWarnings(template: AttributeReadingTemplate, draftMapping: unknown, campaignId: string | null | undefined): Promise<TemplateProblem[]> {
+  const read = attributesRead(template);
+  if (read.length === 0) return [];
+  let alsoKnown = mappedAttributes([draftMapping]);
+  let known = await knownAttributeNames(read, alsoKnown);
+  if (campaignId && read.some((n) => !known.has(n))) {
+    const saved = await db().action.findMany({ where: { campaignId }, select: { responseMapping: true } });
+    alsoKnown = [...alsoKnown, ...mappedAttributes(saved.map((a) => a.responseMapping))];
+    known = new Set([...known, ...alsoKnown]);
+  }
+  return unknownAttributeReferences(template, known).map((ref) => ({ field: ref.field, message: unknownAttributeFieldMessage(ref), path: ref.path, atField: true as const }));
+}
