@@ -48,6 +48,7 @@ const table: { name: string; role: Role; fn: AnyAction; args: () => unknown[] }[
   { name: "checkActivationAction", role: "editor", fn: lifecycle.checkActivationAction as AnyAction, args: () => [f.campaign, { rule: { when: "immediate" }, actions: [{ id: f.action, subDelivery: null, rateLimitPerSecond: 5 }], startAt: null, endAt: null, capExempt: false, audience: null }] },
   { name: "pauseAction", role: "editor", fn: lifecycle.pauseAction as AnyAction, args: () => [f.active] },
   { name: "resumeAction", role: "editor", fn: lifecycle.resumeAction as AnyAction, args: () => [f.paused, { catchUp: false }] },
+  { name: "resumeWarningsAction", role: "editor", fn: lifecycle.resumeWarningsAction as AnyAction, args: () => [f.paused] },
   { name: "retryDeliveryAction", role: "editor", fn: lifecycle.retryDeliveryAction as AnyAction, args: () => [f.delivery] },
   { name: "retryAllFailedAction", role: "editor", fn: lifecycle.retryAllFailedAction as AnyAction, args: () => [f.active] },
   { name: "cancelScheduledAction", role: "editor", fn: lifecycle.cancelScheduledAction as AnyAction, args: () => [f.active] },

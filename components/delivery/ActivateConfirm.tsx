@@ -25,8 +25,8 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  */
 export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[] };
 
-/** The references to attributes no user has, under the question: what renders empty for everyone. */
-function UnknownAttributesNote({ lines }: { lines?: string[] }) {
+/** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
+export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
   if (!lines?.length) return null;
   return (
     <div role="note" aria-label="Attributes no user has" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
@@ -36,7 +36,7 @@ function UnknownAttributesNote({ lines }: { lines?: string[] }) {
           <li key={l}>{l}</li>
         ))}
       </ul>
-      <p className="mt-1">Activate anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.</p>
+      <p className="mt-1">{verb} anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.</p>
     </div>
   );
 }

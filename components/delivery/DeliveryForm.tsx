@@ -12,7 +12,7 @@ import { CampaignStatusBadge } from "../CampaignStatusBadge";
 import { Field, inputClass } from "../ui/Field";
 import { focusFirstInvalid, useLeadToProblem } from "../ui/lead-to-problem";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
-import { activateAction, checkActivationAction, pauseAction, resumeAction } from "@/app/campaigns/[id]/deliveries/actions";
+import { activateAction, checkActivationAction, pauseAction, resumeAction, resumeWarningsAction } from "@/app/campaigns/[id]/deliveries/actions";
 import { failed, type ActionResult } from "@/lib/api/action-result";
 import type { NextSendView, When } from "./delivery-form-state";
 import { NextSendNote } from "./NextSendNote";
@@ -24,7 +24,8 @@ import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
 import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
-import { ActivateConfirm, type Confirming } from "./ActivateConfirm";
+import { ActivateConfirm, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
+import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
@@ -161,6 +162,21 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) }, savedEdits });
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
+  // Resume asks first only when a webhook reads an attribute no user has (it renders empty for everyone)
+  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[] } | null>(null);
+  const resume = (catchUp: boolean) => run(() => resumeAction(campaignId!, catchUp ? { catchUp: true } : undefined));
+  const askToResume = (catchUp: boolean) =>
+    start(async () => {
+      let lines: string[] = [];
+      try {
+        const r = await resumeWarningsAction(campaignId!);
+        if (r.ok) lines = r.data.unknownAttributes;
+      } catch {
+        // no warning to give: the resume itself says what fails
+      }
+      if (lines.length) setAskingResume({ catchUp, lines });
+      else resume(catchUp);
+    });
 
   return (
     <section aria-labelledby="delivery-heading" className="space-y-5 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -233,9 +249,9 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
           {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
           {campaignId && status === "paused" && (
             <>
-              <Button variant="primary" disabled={pending} onClick={() => run(() => resumeAction(campaignId))}>Resume</Button>
+              <Button variant="primary" disabled={pending} onClick={() => askToResume(false)}>Resume</Button>
               {missed && missed.count > 0 && (
-                <Button disabled={pending} onClick={() => run(() => resumeAction(campaignId, { catchUp: true }))}>
+                <Button disabled={pending} onClick={() => askToResume(true)}>
                   Resume and catch up {missed.count.toLocaleString("en-US")} {missed.count === 1 ? "event" : "events"}
                 </Button>
               )}
@@ -262,6 +278,21 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
           activate();
         }}
       />
+      <ConfirmDialog
+        open={!!askingResume}
+        title="Resume this campaign?"
+        confirmLabel="Resume"
+        busy={pending}
+        onCancel={() => setAskingResume(null)}
+        onConfirm={() => {
+          const catchUp = askingResume?.catchUp ?? false;
+          setAskingResume(null);
+          resume(catchUp);
+        }}
+      >
+        <p>Its webhooks send again from now on.</p>
+        <UnknownAttributesNote lines={askingResume?.lines} verb="Resume" />
+      </ConfirmDialog>
       <div role="status" aria-live="polite">
         {result && (
           <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>

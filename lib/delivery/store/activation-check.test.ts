@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { resetEnv } from "../../env";
-import { activateCampaign, checkActivation } from "./lifecycle";
+import { activateCampaign, checkActivation, resumeWarnings } from "./lifecycle";
 import { createCampaign } from "../testing/fixtures";
 import { deliverySettingsSchema } from "../forms/settings";
 
@@ -90,5 +90,14 @@ describe("checkActivation: activation's checks, without activating", () => {
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { controlPercent: 20 } });
     expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, controlGroups: [{ webhook: "Hook", percent: 20 }] });
     await untouched(campaign.id);
+  });
+});
+
+describe("resumeWarnings: what Resume's confirmation warns of", () => {
+  it("names a misspelt attribute no user has in a paused campaign's webhooks, as Activate does", async () => {
+    await db().user.upsert({ where: { id: "dry-run-user" }, create: { id: "dry-run-user", attributes: { firstName: "Ann" } }, update: { attributes: { firstName: "Ann" } } });
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.frstName}}", fields: [{ key: "name", value: "{{user.firstName}}", type: "text" }], status: "paused" });
+    expect(await resumeWarnings(campaign.id)).toEqual({ unknownAttributes: ["`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)"] });
+    expect(await resumeWarnings("no-such-campaign")).toEqual({ unknownAttributes: [] });
   });
 });

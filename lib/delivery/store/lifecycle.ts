@@ -144,6 +144,15 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   return { ok: true, controlGroups, unknownAttributes };
 }
 
+/**
+ * What Resume's confirmation warns of, changing nothing: the webhooks' references to attributes no user
+ * has, in Activate's words (a paused campaign's webhooks may have been edited since it was activated).
+ */
+export async function resumeWarnings(campaignId: string): Promise<{ unknownAttributes: string[] }> {
+  const campaign = await campaignWithActions(campaignId);
+  return { unknownAttributes: campaign ? await campaignUnknownAttributes(campaign.actions) : [] };
+}
+
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
 function withSettings(campaign: CampaignWithActions, settings: DeliverySettings): CampaignWithActions {
   const byId = new Map(settings.actions.map((a) => [a.id, a]));

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
@@ -53,6 +53,9 @@ export const pauseAction = defineAction({ role: "editor", schema: idSchema, name
 });
 
 const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict().optional()]);
+
+// Resume's check before it asks: the webhooks' references to attributes no user has (nothing changes)
+export const resumeWarningsAction = defineAction({ role: "editor", schema: idSchema, name: "Checking" }, async (campaignId) => succeeded(await resumeWarnings(campaignId)));
 
 export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, name: "Resuming" }, async ([campaignId, options], member) => {
   const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp });
