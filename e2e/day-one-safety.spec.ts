@@ -60,6 +60,32 @@ test("a misspelt attribute is marked at its field and named in Activate's questi
   }
 });
 
+test("Resume asks first when a paused campaign's webhook reads an attribute no user has; Cancel leaves it paused", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `resume${Date.now()}`;
+  try {
+    await prisma.user.create({ data: { id: `${tag}-u`, attributes: { [`plan${tag}`]: "pro" } } });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name: `Paused typo ${tag}`,
+        status: "paused",
+        pausedAt: new Date(),
+        deliveryRule: { when: "triggered", event: `never-${tag}` },
+        actions: { create: { name: "Notify", urlTemplate: `http://127.0.0.1:9999/hook/{{user.pln${tag}}}`, fields: [], headers: [] } },
+      },
+    });
+    await page.goto(`/campaigns/${campaign.id}`);
+    await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Resume", exact: true }).click();
+    const dialog = page.getByRole("dialog", { name: "Resume this campaign?" });
+    await expect(dialog.getByRole("note", { name: "Attributes no user has" })).toContainText(`\`{{user.pln${tag}}}\` in the URL: no user has this attribute yet; it renders empty (did you mean \`plan${tag}\`?)`);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect(dialog).toBeHidden();
+    expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("paused");
+  } finally {
+    await prisma.$disconnect();
+  }
+});
+
 test("a URL at a private address says, as it is typed, that Test send and Activate refuse it, with the Allow link", async ({ page }) => {
   await page.goto("/campaigns/new");
   await page.getByLabel("Campaign name").fill(`Private URL ${Date.now()}`);
