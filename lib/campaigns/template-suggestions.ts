@@ -20,6 +20,6 @@ export async function loadAttributeChoices(options: ReadingOptions = {}): Promis
 }
 
 /** Every attribute name of the same reading, unbounded: whether anyone has an attribute (unknown-attributes.ts). */
-export async function loadAttributeNames(options: LoadOptions = {}): Promise<string[]> {
-  return (await load(options)).attributes.map((a) => a.name);
+export async function loadAttributeNames(options: ReadingOptions = {}): Promise<string[]> {
+  return (await catalogueReading(options)).attributes.map((a) => a.name);
 }
