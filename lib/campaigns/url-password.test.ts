@@ -248,6 +248,11 @@ describe("a bare user name (no colon) that could reach the request's userinfo is
     // a name running into a value reads as a host before it: not refused (the value rendering "@" is the author's own doing)
     "https://api{{user.env}}.example.com/x",
     "http://receiver:{{user.port}}/x",
+    // an "@" in a path or query after a value, in a template with blocks (review 2)
+    "https://api.example.com/x?a={{user.id}}&cc=ops@example.com{{#if user.vip}}&vip=1{{/if}}",
+    "https://api.example.com/x{{#if user.vip}}/vip{{/if}}?a={{user.id}}&cc=ops@example.com",
+    "{{{user.base}}}/users/{{user.first}}.{{user.last}}@corp.com",
+    "{{{user.base}}}/u/x{{user.id}}y@z",
   ])("%s is not refused (a host, a path, or only {{ }} values)", (typed) => {
     expect(urlPasswordProblem(typed)).toBeNull();
   });

@@ -154,20 +154,17 @@ function literalPasswords(shape: string): [number, number][] {
   };
   let colon = -1;
   let nameAt = 0;
-  let lastHole = -1;
   for (let i = 0; i < shape.length; i++) {
     const c = shape[i]!;
-    if (c === HOLE) lastHole = i;
     if (c === "@" && colon >= 0) {
       if (written(colon + 1, i)) found.push([colon + 1, i]);
       else if (colon + 1 === i && written(nameAt, colon)) found.push([firstWritten(nameAt), colon]);
     } else if (c === "@" && written(nameAt, i)) {
       // a user name without a colon where a rendered URL's userinfo may start ("https://sk_live_…@host",
-      // {{{user.base}}}sk_live_…@host, {{s}}:/sk_live_…@host, x{{v}}sk_live_…@host) is the credential too
+      // {{{user.base}}}sk_live_…@host, {{s}}:/sk_live_…@host) is the credential too; not an "@" in a
+      // path or query after a value (?a={{user.id}}&cc=ops@example.com, /{{user.first}}.{{user.last}}@corp.com)
       const start = firstWritten(nameAt);
-      const afterValue = lastHole + 1;
       if (startsAuthority(shape, start)) found.push([start, i]);
-      else if (afterValue > start && afterValue < i) found.push([afterValue, i]);
     }
     if (isStop(c)) {
       colon = -1;
@@ -178,15 +175,19 @@ function literalPasswords(shape: string): [number, number][] {
 }
 
 /**
- * Whether text from `at` may be the start of a rendered URL's authority: after a {{ }} value (it may
- * render "https://"), or after "scheme:" (written, or a value before the ":") and any "/" or "\\" (a
- * browser skips them: https:/key@host and https:\\\\key@host send key). Not after a path's "/users/".
+ * Whether text from `at` may be the start of a rendered URL's authority: after {{ }} values that start
+ * the template (they may render "https://": {{{user.base}}}key@host), or after "scheme:" (written, or a
+ * value before the ":") and any "/" or "\\" (a browser skips them: https:/key@host and https:\\\\key@host
+ * send key). Not after a path's "/users/", nor after a value inside the path or query.
  */
 function startsAuthority(shape: string, at: number): boolean {
   let k = at - 1;
   while (k >= 0 && (shape[k] === "/" || shape[k] === "\\")) k--;
   if (k < 0) return false;
-  if (shape[k] === HOLE) return true;
+  if (shape[k] === HOLE) {
+    while (k >= 0 && shape[k] === HOLE) k--;
+    return k < 0;
+  }
   if (shape[k] !== ":") return false;
   // the scheme before the ":" starts the text or follows a value ({{#if x}}https:, {{s}}:)
   k--;
