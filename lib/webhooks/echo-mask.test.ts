@@ -122,3 +122,17 @@ describe("a request with more secrets than are looked for in its response", () =
     expect(echo(req, JSON.stringify({ got: items.slice(0, 2) }))).toBe('{"got":[{"token":"••••","n":0},{"token":"••••","n":1}]}');
   });
 });
+
+describe("a response whose secrets are more than it may compile patterns for", () => {
+  it("secrets past the response's compile budget are still masked as Go's encoding/json writes them (\\u003c, \\u0026, lower case)", () => {
+    // fresh secrets each (as per-user values are): a response compiles at most 32 KiB of new patterns
+    const stamp = Date.now().toString(36);
+    const secrets = Array.from({ length: 30 }, (_, i) => `s3cret<${stamp}>&${i}-go-${"a<b&c>".repeat(40)}`);
+    const body = JSON.stringify(Object.fromEntries(secrets.map((s, i) => [`token${i}`, s])));
+    const req = request({ body });
+    const goStyle = `{${secrets.map((s, i) => `"token${i}":"${s.replace(/</g, "\\u003c").replace(/>/g, "\\u003e").replace(/&/g, "\\u0026")}"`).join(",")}}`;
+    const masked = echo(req, goStyle)!;
+    for (const s of secrets) expect(masked).not.toContain(s.slice(0, 20).replace(/</g, "\\u003c"));
+    expect(masked).not.toContain(stamp);
+  });
+});

@@ -169,7 +169,9 @@ function wholeForms(secret: string): string[] {
   const html = secret.replace(/[&<>"']/g, (c) => `&${ENTITY_NAMES[c]};`);
   // .NET's encoder: + & < > ' and all beyond ASCII as \uXXXX (capitals)
   const dotNet = escapeBeyondAscii(true).replace(/[+&<>']/g, (c) => `\\u00${c.charCodeAt(0).toString(16).toUpperCase()}`);
-  const forms = [json, json.replaceAll("/", "\\/"), ascii, escapeBeyondAscii(true), ascii.replaceAll("/", "\\/"), dotNet, percent, percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), percent.replaceAll("%20", "+"), html];
+  // Go's encoding/json: < > & (and U+2028/9) as \u003c, lower case
+  const go = json.replace(/[<>&\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`);
+  const forms = [json, json.replaceAll("/", "\\/"), ascii, escapeBeyondAscii(true), ascii.replaceAll("/", "\\/"), dotNet, go, percent, percent.replace(/%[0-9A-F]{2}/g, (h) => h.toLowerCase()), percent.replaceAll("%20", "+"), html];
   return [...new Set(forms)].filter((f) => f && f !== secret && f.length >= MIN_ECHOED_SECRET);
 }
 
