@@ -10,6 +10,14 @@ const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]
 describe("unknownAttributeReferences: the attributes a webhook reads that no user has", () => {
   const known = new Set(["firstName", "plan", "crmId"]);
 
+  it("suggests a name for the first ten unknown references only (each suggestion walks the whole catalogue)", () => {
+    const url = `https://x.example/${Array.from({ length: 15 }, (_, i) => `{{user.frstName${"x".repeat(i)}}}`).join("/")}`;
+    const refs = unknownAttributeReferences(template({ url }), new Set(["firstName", ...Array.from({ length: 15 }, (_, i) => `firstName${"x".repeat(i)}z`)]));
+    expect(refs).toHaveLength(15);
+    expect(refs.filter((r) => r.suggestion !== null)).toHaveLength(10);
+    expect(refs.slice(10).every((r) => r.suggestion === null)).toBe(true);
+  });
+
   it("finds them in the URL, data values and header values, with the closest known name", () => {
     const refs = unknownAttributeReferences(
       template({

@@ -26,6 +26,8 @@ export type UnknownAttributeReference = {
 };
 
 const BUILT_IN_FIELDS = ["id", "email", "timezone"];
+// how many unknown references of one webhook get a "did you mean" (each compares with every known name)
+const MAX_SUGGESTIONS = 10;
 const ATTRIBUTE_ROOTS = new Set(["user", "userAttribute"]);
 
 /** The attribute a variable path reads, or null when it reads a built-in field or no attribute. */
@@ -82,12 +84,14 @@ export function unknownAttributeReferences(template: AttributeReadingTemplate, k
   ];
   const found: UnknownAttributeReference[] = [];
   const candidates = [...known, ...BUILT_IN_FIELDS];
+  // a suggestion walks the whole catalogue: the first few references get one, not hundreds per preview
+  let suggestions = MAX_SUGGESTIONS;
   for (const { field, place, source } of sources) {
     if (!source.includes("{{")) continue;
     for (const path of new Set(templateVariables(source))) {
       const attribute = attributeOf(path);
       if (attribute === null || known.has(attribute)) continue;
-      found.push({ field, place, path, attribute, suggestion: closestName(attribute, candidates) });
+      found.push({ field, place, path, attribute, suggestion: suggestions-- > 0 ? closestName(attribute, candidates) : null });
     }
   }
   return found;
@@ -121,9 +125,14 @@ const RECHECK_AFTER_MS = 5_000;
  * a user just imported has; the preview, asked at each pause in typing, with a few seconds).
  */
 export async function knownAttributeNames(names: string[], alsoKnown: string[] = [], recheckAfterMs = RECHECK_AFTER_MS): Promise<Set<string>> {
-  const known = new Set([...(await loadAttributeNames()), ...alsoKnown]);
-  if (names.every((n) => known.has(n))) return known;
-  return new Set([...(await loadAttributeNames({ maxAgeMs: recheckAfterMs })), ...alsoKnown]);
+  try {
+    const known = new Set([...(await loadAttributeNames()), ...alsoKnown]);
+    if (names.every((n) => known.has(n))) return known;
+    return new Set([...(await loadAttributeNames({ maxAgeMs: recheckAfterMs })), ...alsoKnown]);
+  } catch {
+    // a warning never blocks: without the catalogue, no name is called unknown (the preview and Activate go on)
+    return new Set([...names, ...alsoKnown]);
+  }
 }
 
 /** The attribute names a webhook's templates read (for knownAttributeNames). */

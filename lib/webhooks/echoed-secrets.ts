@@ -19,7 +19,7 @@ const MAX_CUT_TAIL = 256;
 // as keeping only some secrets would show the others. A usual request carries a few.
 const MAX_ECHOED_SECRETS = 128;
 const MAX_ECHOED_SECRETS_LENGTH = 64 * 1024;
-const TOO_MANY_SECRETS = "response hidden: the request carries too many secrets to mask its echo";
+export const TOO_MANY_SECRETS = "response hidden: the request carries too many secrets to mask its echo";
 
 /**
  * The secrets a request carries, each with whether its escaped forms are looked for too (patternOf):

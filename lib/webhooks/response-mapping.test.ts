@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isStorableText } from "../db/storable-text";
+import { TOO_MANY_SECRETS } from "./echoed-secrets";
 import { applyResponseMapping, kindsFromCatalogue, mappingNote, parseMappingPath, parseStoredMapping, responseMappingSchema, typedMapping, type ResponseMapping } from "./response-mapping";
 
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -87,6 +88,12 @@ describe("responseMappingSchema", () => {
 });
 
 describe("applyResponseMapping", () => {
+  it("a response hidden for the secrets its request carried says so, whatever its content type", () => {
+    for (const type of [JSON_TYPE, "application/json; charset=utf-8; x=y", "text/plain"]) {
+      expect(applyResponseMapping(TOO_MANY_SECRETS, type, map(["$.customer.id", "crmId"]))).toEqual({ set: {}, problems: [`${TOO_MANY_SECRETS}; nothing saved`] });
+    }
+  });
+
   it("reads nested paths, array indexes and odd keys", () => {
     const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.id", "crmId"], ["$.items[1].id", "second"], ['$["odd key"]["with.dot"]', "odd"], ["$.customer.nested.deep[0].id", "deep"]));
     expect(result).toEqual({ set: { crmId: "cus_42", second: "second", odd: 1, deep: 7 }, problems: [] });

@@ -3,6 +3,7 @@
 // returns (lib/delivery/store/attribute-writes.ts); test sends only show it.
 import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
+import { TOO_MANY_SECRETS } from "./echoed-secrets";
 import { isIsoDateText } from "../date-input";
 import { attributeNameProblem, builtInFieldProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
 
@@ -181,6 +182,8 @@ export function applyResponseMapping(
   catalogue: AttributeKinds = NO_KINDS,
 ): MappingResult {
   if (!mapping || mapping.length === 0) return NO_CHANGE;
+  // the response was hidden, not read (echoed-secrets.ts): say so, not "not valid JSON"
+  if (body === TOO_MANY_SECRETS) return { set: {}, problems: [`${TOO_MANY_SECRETS}; nothing saved`] };
   if (!isJsonContentType(contentType)) return { set: {}, problems: [`the response is not JSON (${contentType!.split(";")[0]!.trim()}); nothing saved`] };
   let document: unknown;
   try {

@@ -49,7 +49,7 @@ export type TemplateProblem = {
   limit?: "field" | "webhook";
   /** a warning of the webhook itself, not of one user's data, that Activate refuses: the editor shows it at its field too */
   blocksActivation?: true;
-  /** a warning of the webhook itself, not of one user's data, that Activate lets pass (an attribute no user has, a refused address): shown at its field too */
+  /** a warning of the webhook itself, not of one user's data, shown at its field too: an attribute no user has (Activate asks, and lets it pass), a private address (Test send and Activate refuse it) */
   atField?: true;
 };
 
