@@ -192,7 +192,7 @@ test("a saved campaign's sample event parameters and preview user are kept acros
   await expect(page.getByLabel("Preview as")).toHaveValue(chosen);
   await expect(preview).toContainText(/"amount":\s*"42.5"/);
 
-  await page.getByRole("link", { name: "Settings" }).click();
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Settings", exact: true }).click();
   await expect(page.getByRole("heading", { name: "Settings", level: 1 })).toBeVisible();
   await page.goto(campaignUrl);
   await expect(page.getByLabel("Sample event parameters")).toHaveValue('{"amount": 42.5}');
