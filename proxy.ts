@@ -9,6 +9,9 @@ import { NextResponse, type NextRequest } from "next/server";
 import { errorResponse } from "./lib/api/errors";
 import { refuseBeforeKey } from "./lib/api/route-methods";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
+import { sameOriginRefusal } from "./lib/http/same-origin";
+
+const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
@@ -29,6 +32,12 @@ export function proxy(req: NextRequest) {
   // before authenticating. No key lookup or rate-limit token is spent on a request that cannot succeed.
   const refused = refuseBeforeKey(req.method, pathname);
   if (refused) return errorResponse(refused);
+  // A POST to a page is a server action: the internal routes' same-origin rule, before Next.js reads it
+  // (Next answered a foreign Origin with a 500 and its stack in the log, and ran one without an Origin).
+  if (!pathname.startsWith("/api/") && !SAFE_METHODS.has(req.method)) {
+    const refused = sameOriginRefusal(req.method, req.headers, req.nextUrl.host);
+    if (refused) return new Response(`Forbidden: ${refused.message}`, { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   const isPublic = isPublicPath(pathname);
   const headers = new Headers(req.headers);
   // Set here, never trusted from the client: the layout checks the session itself on other paths.

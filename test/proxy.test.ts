@@ -213,3 +213,36 @@ describe("proxy: a malformed %-escape in the path", () => {
     }
   });
 });
+
+// A POST to a page is a server action. Next.js ran one without an Origin (duplicateCampaignAction made a
+// copy for a request a page of ours cannot have made) and answered a foreign Origin with a 500 and its
+// stack in the log: the internal routes' same-origin rule (lib/http/same-origin.ts) now refuses both first.
+describe("proxy: server actions from another origin", () => {
+  const post = (path: string, headers: Record<string, string>) =>
+    proxy(new NextRequest(`${ORIGIN}${path}`, { method: "POST", headers: { ...signedIn, "next-action": "abc123", host: "127.0.0.1:3000", ...headers } }));
+
+  it("refuses a POST to a page without an Origin, or from another origin or site, with a 403", async () => {
+    const cases: [Record<string, string>, string][] = [
+      [{}, "Forbidden: A state-changing request must carry an Origin header"],
+      [{ origin: "https://evil.example" }, "Forbidden: Requests from another origin are refused"],
+      [{ origin: "http://127.0.0.1:3001" }, "Forbidden: Requests from another origin are refused"],
+      [{ origin: "null" }, "Forbidden: Requests from another origin are refused"],
+      [{ origin: ORIGIN, "sec-fetch-site": "cross-site" }, "Forbidden: Requests from another site are refused"],
+    ];
+    for (const [headers, text] of cases) {
+      for (const path of ["/campaigns", "/sign-in", "/campaigns/abc"]) {
+        const res = post(path, headers);
+        expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        expect(await res.text()).toBe(text);
+      }
+    }
+  });
+
+  it("lets our own pages' actions through, and leaves GET navigations from other sites alone", () => {
+    expect(post("/campaigns", { origin: ORIGIN, "sec-fetch-site": "same-origin" }).status).toBe(200);
+    expect(post("/sign-in", { origin: ORIGIN }).status).toBe(200);
+    // a link from an email or another site to a page is a cross-site GET: still a page
+    const res = proxy(new NextRequest(`${ORIGIN}/campaigns`, { headers: { ...signedIn, "sec-fetch-site": "cross-site" } }));
+    expect(res.status).toBe(200);
+  });
+});

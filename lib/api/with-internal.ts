@@ -12,13 +12,13 @@ import { ApiError, errorResponse, raceErrorToApi, validationError, type InputPar
 import { accessErrorToApi, assertStorableUrl, readJson } from "./with-api";
 import { runHeavy } from "./heavy-routes";
 import { queryObject } from "../http/query-string";
+import { sameOriginRefusal } from "../http/same-origin";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
 
 /** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
 export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
 
-const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
 type InternalCtx<B, Q, P> = { req: Request; body: B; query: Q; params: P; member: Member };
@@ -88,38 +88,10 @@ async function enforceMemberRate(limiter: RateLimiter, memberId: string) {
   }
 }
 
-/**
- * Same origin only: an Origin header (or Sec-Fetch-Site) naming another site is refused on every
- * method, and a state-changing request must carry an Origin at all (browsers always send one on
- * POST; a request without one is not from our pages). Compared with the Host the request came to.
- */
+/** Same origin only (lib/http/same-origin.ts, the rule server actions go through too). */
 function assertSameOrigin(req: Request) {
-  const origin = req.headers.get("origin");
-  const site = req.headers.get("sec-fetch-site");
-  if (site && site !== "same-origin" && site !== "none") throw new ApiError(403, "cross_origin", "Requests from another site are refused");
-  if (origin === null) {
-    if (SAFE_METHODS.has(req.method.toUpperCase())) return;
-    throw new ApiError(403, "origin_required", "A state-changing request must carry an Origin header");
-  }
-  if (!isSameOrigin(origin, req.headers.get("host") ?? new URL(req.url).host)) {
-    throw new ApiError(403, "cross_origin", "Requests from another origin are refused");
-  }
-}
-
-function isSameOrigin(origin: string, host: string): boolean {
-  let from: URL;
-  try {
-    from = new URL(origin);
-  } catch {
-    return false; // "null" (sandboxed frames, file://) and garbage
-  }
-  if (from.protocol !== "http:" && from.protocol !== "https:") return false;
-  try {
-    // The Host header with the origin's scheme, so "example.com" and "example.com:443" compare equal over https.
-    return new URL(`${from.protocol}//${host}`).host === from.host;
-  } catch {
-    return false;
-  }
+  const refused = sameOriginRefusal(req.method, req.headers, new URL(req.url).host);
+  if (refused) throw new ApiError(403, refused.code, refused.message);
 }
 
 function assertStreamType(req: Request, types: string[]) {
