@@ -5,8 +5,9 @@
 import Handlebars from "handlebars";
 import { ByteCache } from "./byte-cache";
 import { compileOptions, createRenderState, DATA_VARIABLES, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions, withRenderState } from "./environment";
+import { REQUIRED_WRITTEN } from "./helpers";
 import { checkSource, MAX_SOURCE_LENGTH } from "./source-check";
-import { TemplateError, toTemplateError } from "./template-error";
+import { TemplateError, TemplateSkip, toTemplateError } from "./template-error";
 
 export { MAX_SOURCE_LENGTH };
 
@@ -59,7 +60,10 @@ function compileUncached(source: string): CompiledTemplate {
   const found: Found = { paths: new Set(), helpers: new Set() };
   inspect(ast, found, 0);
   const helpers = [...found.helpers];
-  const fn = environmentFor(helpers).compile(source, compileOptions);
+  // {{required x}} is told how x is written (for "user.crmId is empty"): the AST carries it, so the
+  // template compiles from its AST (whitespace control applied once already); others from the source
+  const annotated = found.helpers.has(REQUIRED) && annotateRequired(ast, source);
+  const fn = annotated ? environmentFor(helpers).compile(structuredClone(ast), { ...compileOptions, ignoreStandalone: true }) : environmentFor(helpers).compile(source, compileOptions);
   compileNow(fn);
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
 }
@@ -69,7 +73,12 @@ function compileUncached(source: string): CompiledTemplate {
  * (unknown helpers fail here), so that no render's time budget pays for compiling.
  */
 export function compileNow(fn: Handlebars.TemplateDelegate): void {
-  withRenderState(createRenderState("raw", 60_000), () => fn({}, runtimeOptions()));
+  try {
+    withRenderState(createRenderState("raw", 60_000), () => fn({}, runtimeOptions()));
+  } catch (err) {
+    // compiled: {{required}} skips the empty context, as it would a user without the value
+    if (!(err instanceof TemplateSkip)) throw err;
+  }
 }
 
 type AnyNode = { type: string; loc?: hbs.AST.SourceLocation };
@@ -103,6 +112,64 @@ function checkCallee(node: AnyNode, path: hbs.AST.Expression, found: Found, call
 
 const called = (node: { params: unknown[]; hash?: { pairs: unknown[] } }) => node.params.length > 0 || (node.hash?.pairs.length ?? 0) > 0;
 
+const REQUIRED = "required";
+/** A call of {{required}}: its name written plainly (`this.required` is a variable, not the helper). */
+const callsRequired = (path: hbs.AST.Expression) => (path.type === "PathExpression" ? (path as hbs.AST.PathExpression).original === REQUIRED : nameOf(path) === REQUIRED);
+
+/** {{required value}} or {{required value "reason"}}: one value, an optional reason, never a block. */
+function checkRequired(node: AnyNode, call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, block: boolean) {
+  if (!callsRequired(call.path)) return;
+  if (block) refuse(node, "{{required}} is not a block: write {{required user.crmId}} where the value goes");
+  if (call.params.length < 1 || call.params.length > 2 || (call.hash?.pairs.length ?? 0) > 0) {
+    refuse(node, '{{required}} takes the value and, optionally, a reason: {{required user.crmId}} or {{required user.crmId "no CRM id yet"}}');
+  }
+}
+
+/** Line starts of `source`, to turn a node's line and column into an offset. */
+function lineStarts(source: string): number[] {
+  const starts = [0];
+  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+/**
+ * Gives each {{required x}} (and (required x)) the text of x as written, as a hash pair no template can
+ * write (REQUIRED_WRITTEN): its helper names it when the user lacks the value. True when one was found.
+ */
+function annotateRequired(ast: hbs.AST.Program, source: string): boolean {
+  const starts = lineStarts(source);
+  const offset = (p: hbs.AST.Position) => (starts[p.line - 1] ?? 0) + p.column;
+  let found = false;
+  const call = (c: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash; loc: hbs.AST.SourceLocation }) => {
+    for (const p of c.params) expression(p);
+    for (const pair of c.hash?.pairs ?? []) expression(pair.value);
+    const value = c.params[0];
+    if (!callsRequired(c.path) || !value) return;
+    found = true;
+    const written = value.loc ? source.slice(offset(value.loc.start), offset(value.loc.end)).trim() : nameOf(value) ?? "";
+    const literal = { type: "StringLiteral", value: written, original: written, loc: value.loc } as hbs.AST.StringLiteral;
+    const pair = { type: "HashPair", key: REQUIRED_WRITTEN, value: literal, loc: value.loc } as hbs.AST.HashPair;
+    c.hash = c.hash ? { ...c.hash, pairs: [...c.hash.pairs, pair] } : ({ type: "Hash", pairs: [pair], loc: value.loc } as hbs.AST.Hash);
+  };
+  const expression = (e: hbs.AST.Expression) => {
+    if (e.type === "SubExpression") call(e as hbs.AST.SubExpression);
+  };
+  const walk = (node: hbs.AST.Node | null | undefined): void => {
+    if (!node) return;
+    if (node.type === "Program") for (const child of (node as hbs.AST.Program).body) walk(child);
+    else if (node.type === "MustacheStatement") call(node as hbs.AST.MustacheStatement);
+    else if (node.type === "BlockStatement") {
+      const b = node as hbs.AST.BlockStatement;
+      for (const p of b.params) expression(p);
+      for (const pair of b.hash?.pairs ?? []) expression(pair.value);
+      walk(b.program);
+      walk(b.inverse);
+    }
+  };
+  walk(ast);
+  return found;
+}
+
 /** if, unless and with test one value; each walks one list. */
 function checkArity(b: hbs.AST.BlockStatement) {
   const name = nameOf(b.path);
@@ -122,6 +189,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
     case "MustacheStatement": {
       const m = node as hbs.AST.MustacheStatement;
       checkCallee(m, m.path, found, called(m));
+      checkRequired(m, m, false);
       collect(m.path, found, scopeDepth);
       for (const p of m.params) collect(p, found, scopeDepth);
       for (const pair of m.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
@@ -131,6 +199,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       const b = node as hbs.AST.BlockStatement;
       checkCallee(b, b.path, found, called(b));
       checkArity(b);
+      checkRequired(b, b, true);
       collect(b.path, found, scopeDepth);
       for (const p of b.params) collect(p, found, scopeDepth);
       for (const pair of b.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
@@ -163,6 +232,7 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
+    checkRequired(s as AnyNode, s, false);
     for (const p of s.params) collect(p, found, scopeDepth);
     for (const pair of s.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
   }

@@ -3,6 +3,7 @@
 import { DateTime, FixedOffsetZone, type Zone } from "luxon";
 import { toText, wellFormed } from "./escape";
 import { parseDateInput } from "../date-input";
+import { TemplateSkip } from "./template-error";
 import { luxonZoneName } from "../time-zone";
 
 type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown };
@@ -30,12 +31,40 @@ DateTime.fromSeconds(0).setZone("Europe/Paris").toFormat("yyyy-MM-dd HH:mm");
 
 export type Helper = (...a: unknown[]) => unknown;
 
+/**
+ * The hash key under which compile.ts hands {{required}} its value's expression as written: a key no
+ * template can type (a space is not allowed in a hash key), so the name cannot be forged or clash.
+ */
+export const REQUIRED_WRITTEN = "written as";
+
+/**
+ * Whether {{required}} lets a value through: missing, null, text that is blank once trimmed and an
+ * empty list are empty; 0, false and any other number or boolean are values.
+ */
+export function isPresentValue(value: unknown): boolean {
+  if (value === undefined || value === null) return false;
+  if (Array.isArray(value)) return value.length > 0;
+  if (typeof value === "string") return value.trim() !== "";
+  // SafeStrings (a helper's output: {{required (trim user.x)}}) are judged by their text
+  if (typeof value === "object" && typeof (value as { toHTML?: unknown }).toHTML === "function") return String(value).trim() !== "";
+  return true;
+}
+
 /** Our helpers by name; json and urlencode wrap their output with `marked`. */
 export function helperImplementations(marked: Marked): Record<string, Helper> {
   const helpers: Record<string, Helper> = {
     default: (...raw) => {
       const [value, fallback] = args(raw);
       return value === undefined || value === null || value === "" ? fallback : value;
+    },
+    // the value as it is, like default's (so it is escaped as {{value}} would be), or the render stops: skip this user
+    required: (...raw) => {
+      const [value, reason] = args(raw);
+      if (isPresentValue(value)) return value;
+      const written = (raw[raw.length - 1] as { hash?: Record<string, unknown> } | undefined)?.hash?.[REQUIRED_WRITTEN];
+      const name = typeof written === "string" && written ? written : "a required value";
+      const own = str(reason).trim();
+      throw new TemplateSkip(own || `${name} is empty`, typeof written === "string" ? written : undefined);
     },
     upper: (...raw) => str(args(raw)[0]).toUpperCase(),
     lower: (...raw) => str(args(raw)[0]).toLowerCase(),

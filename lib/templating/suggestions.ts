@@ -26,6 +26,9 @@ const MAX_SUGGESTED_PARAMS = 200;
 
 export const HELPER_NAMES: readonly string[] = Object.keys(helperImplementations({ json: (s) => s, urlencoded: (s) => s }));
 
+/** A helper's line in the list where "helper" alone would not tell what it does. */
+const HELPER_DETAILS: Record<string, string> = { required: "helper · skips the user when the value is empty" };
+
 const LITERALS = new Set(["true", "false", "null", "undefined"]);
 
 /** How a name is written as a path segment: as is when Handlebars reads it as one, else in brackets. */
@@ -94,5 +97,5 @@ export function templateSuggestions(sources: SuggestionSources): TemplateSuggest
   };
   walk(context, "");
   variables.sort((a, b) => a.order - b.order);
-  return [...variables.map(({ order: _, ...v }) => v), ...HELPER_NAMES.map((name): TemplateSuggestion => ({ name, kind: "helper", detail: "helper" }))];
+  return [...variables.map(({ order: _, ...v }) => v), ...HELPER_NAMES.map((name): TemplateSuggestion => ({ name, kind: "helper", detail: HELPER_DETAILS[name] ?? "helper" }))];
 }

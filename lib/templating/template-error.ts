@@ -12,6 +12,33 @@ export class TemplateError extends Error {
   }
 }
 
+/**
+ * A render stopped by {{required x}}: the user lacks a value the marketer marked required. Not a broken
+ * template but a valid outcome: the request is not built and, at delivery, the row ends suppressed
+ * (lib/delivery/core/decide.ts). A TemplateError still, so that code unaware of it sends nothing.
+ */
+export class TemplateSkip extends TemplateError {
+  constructor(
+    /** "user.crmId is empty", or the template's own reason ({{required user.crmId "no CRM id yet"}}) */
+    readonly reason: string,
+    /** the value's expression as written ("user.crmId") */
+    readonly written?: string,
+  ) {
+    super(skippedReason(reason));
+    this.name = "TemplateSkip";
+  }
+}
+
+/** Why a delivery was suppressed by {{required}}: "Skipped: user.crmId is empty". */
+export function skippedReason(reason: string): string {
+  return `Skipped: ${reason}`;
+}
+
+/** What the preview and a test send say for a sample user {{required}} skips. */
+export function wouldSkipMessage(reason: string): string {
+  return `This user would be skipped: ${reason}`;
+}
+
 // The parser's token names, in the words of the editor (lib/templating/source-check.ts finds the
 // common mistakes first; these are what is left).
 const TOKENS: Record<string, string> = {

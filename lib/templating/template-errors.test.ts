@@ -23,7 +23,7 @@ describe("template errors in plain words, at their column", () => {
     ['{{default user.city "Paris}}', 'The text value opened with " is not closed: add "', 1, 21],
     ["{{userAttribute.[First name}}", "`[` is not closed: add `]`", 1, 17],
     ["{{!-- note }}", "The comment `{{!--` is not closed: add `--}}`", 1, 1],
-    ["{{shout user.city}}", expect.stringMatching(/^Unknown helper shout: the helpers are default, upper, lower/), 1, 3],
+    ["{{shout user.city}}", expect.stringMatching(/^Unknown helper shout: the helpers are default, required, upper, lower/), 1, 3],
     ["{{upper (shout user.city)}}", expect.stringMatching(/^Unknown helper shout/), 1, 10],
     ["{{#if}}x{{/if}}", "{{#if}} needs one value to test, e.g. {{#if user.city}}", 1, 1],
     ["{{@foo}}", "@foo is not a template variable: the @ variables are @index, @key, @first, @last and @root", 1, 3],
