@@ -57,6 +57,12 @@ export function RequestPreview({
           </ul>
         </div>
       )}
+      {result?.skipped && errors.length === 0 && (
+        // a valid outcome ({{required}}), not a broken template: said plainly, without error styling
+        <p role="status" className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2.5 text-sm text-slate-700">
+          {result.skipped}
+        </p>
+      )}
       {result && result.warnings.length > 0 && (
         <div className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
           <p className="font-medium">Warnings</p>

@@ -1,6 +1,7 @@
 // The live preview: the action as typed, rendered by the one renderer for a sample user, masked.
 import { maskRequest } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
+import { wouldSkipMessage } from "../templating";
 import type { BuiltRequest, TemplateProblem } from "../webhooks/types";
 import { draftWebhookTemplate, urlShownToViewer, type ActionDraft } from "./action-template";
 import { db } from "../db";
@@ -24,6 +25,8 @@ export type PreviewResult = {
   /** what the save would refuse (strict schema), keyed like the form's field errors */
   problems: FieldErrors;
   user: { id: string } | null;
+  /** {{required}} skips this sample user: "This user would be skipped: user.crmId is empty" (a valid outcome, not an error; request null) */
+  skipped?: string;
 };
 
 /**
@@ -79,6 +82,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   // a secret cleared here is also one with no value: its "type it again" says it once
   const rendered = result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined) && !own.some((e) => e.path !== undefined && e.field === w.field && e.path === w.path));
   const warnings = inForm([...extra, ...own, ...rendered]);
+  if (!result.ok && result.skipped !== undefined) return { request: null, errors: [], warnings, problems, user, skipped: wouldSkipMessage(result.skipped) };
   if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };
   return { request: maskRequest(result.request), errors: [], warnings, problems, user };
 }

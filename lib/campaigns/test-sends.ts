@@ -5,6 +5,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { maskRequest, maskStoredRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
+import { wouldSkipMessage } from "../templating";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
 import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
@@ -122,6 +123,8 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
       else if (secrets.signingWithheld) error = variantOf === undefined ? SIGNING_REFUSED : VARIANT_UNSIGNED;
+      // {{required}} skips this user: nothing is sent, as delivery would send nothing
+      else if (!rendered.ok && rendered.skipped !== undefined) error = wouldSkipMessage(rendered.skipped);
       else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`;
       // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
       else if (secrets.reusedStored && renderedOrigin(rendered.request.url) !== grantedOrigin) error = ORIGIN_MOVED;

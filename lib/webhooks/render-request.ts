@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { buildTemplateContext, compiledFields, TemplateSkip, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { fixedPlaceOf, queryKeyName, repeatsName, whereSent, type FixedPlace } from "../campaigns/url-origin";
 import { literalSecrets, repeatedQueryKeyProblems } from "../campaigns/fixed-host-secrets";
 import { version } from "../version";
@@ -233,8 +233,13 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   const warnings: TemplateProblem[] = [];
 
   const outputs = renderFields(prepared, context, MAX_OUTPUT_BYTES, budget);
+  let skip: TemplateSkip | undefined;
   const text: (string | undefined)[] = outputs.map((o, i) => {
     if (o.ok) return o.text;
+    if (o.error instanceof TemplateSkip) {
+      skip ??= o.error;
+      return undefined;
+    }
     errors.push({ field: names[i], message: o.error.message, line: o.error.line, column: o.error.column, ...(o.error.limit ? { limit: o.error.limit } : {}) });
     return undefined;
   });
@@ -244,10 +249,14 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
       for (const p of missingPaths(t.paths, context)) {
         // a placeholder in the host is the URL's error (below), not a warning beside it
         if (i === 0 && plan.hostPlaceholders.includes(p)) continue;
+        // the value {{required}} skips for: said once, as the skip
+        if (skip && p === skip.written) continue;
         warnings.push({ field: names[i], message: missingMessage(p), path: p });
       }
     });
   }
+  // {{required}} stopped the render: this user is skipped, unless the template is broken elsewhere (that is said first)
+  if (skip && !errors.length) return { ok: false, errors, warnings, skipped: skip.reason };
 
   let target = text[0] === undefined ? null : finalUrl(text[0], errors);
   if (plan.hostPlaceholders.length && text[0] !== undefined) {

@@ -71,7 +71,11 @@ export type RenderResult =
    * which is shown (masked) and logged.
    */
   | { ok: true; request: BuiltRequest; warnings: TemplateProblem[]; signingSecrets: string[] }
-  | { ok: false; errors: TemplateProblem[]; warnings: TemplateProblem[] };
+  /**
+   * `skipped`: {{required}} found this user without a value it needs ("user.crmId is empty"): not an
+   * error of the template, `errors` is then empty; nothing is sent (delivery: suppressed)
+   */
+  | { ok: false; errors: TemplateProblem[]; warnings: TemplateProblem[]; skipped?: string };
 
 export type Timings = { dnsMs?: number; connectMs?: number; firstByteMs?: number; totalMs: number };
 

@@ -4,7 +4,7 @@
 // recorded change or a send; every rule that can stop a send is decided here, in this order.
 import type { UserForPlanning } from "../../audience/users";
 import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
-import { overLimitReason } from "../../templating";
+import { overLimitReason, skippedReason } from "../../templating";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
@@ -72,6 +72,8 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     rendered = { ok: false, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
   }
   // in the editor's words ('Field "amount" value'), as the preview said it, not as an internal path
+  // {{required}} found the user without a value it needs: a valid outcome, never sent nor retried
+  if (!rendered.ok && rendered.skipped !== undefined) return { kind: "suppress", reason: skippedReason(rendered.skipped) };
   if (!rendered.ok) {
     // over an expression limit (a webhook saved before the limits applied): the limit, plainly, not each field it stopped
     const overLimit = labelledProblems(rendered.errors, template).flatMap((p) => (p.limit ? [{ label: p.label!, limit: p.limit }] : []));
