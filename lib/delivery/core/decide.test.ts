@@ -44,6 +44,13 @@ describe("decide", () => {
     expect(decide(input({ campaign: { ...campaign, endAt: new Date(now.getTime() - 1) } }))).toEqual({ kind: "suppress", reason: "The campaign had ended" });
   });
 
+  it("suppresses a user {{required}} skips, naming the value; before the host breaker, so no trial is taken", () => {
+    const required = { ...template, headers: [{ name: "X-Crm", value: '{{required user.crmId "no CRM id yet"}}' }], url: "https://hooks.example.com/u/{{required user.crmId}}" };
+    expect(decide(input({ action: { template: required, templateError: null }, blockedUntil: () => now }))).toEqual({ kind: "suppress", reason: "Skipped: user.crmId is empty" });
+    const has = { id: "u1", email: null, timezone: "UTC", attributes: { crmId: "c1" } };
+    expect(decide(input({ action: { template: required, templateError: null }, user: has }))).toMatchObject({ kind: "send", request: { url: "https://hooks.example.com/u/c1" } });
+  });
+
   it("renders a variant's content (Delivery.variantActionId) and keeps the step as the entry for its settings", () => {
     const step = { template, templateError: null };
     const variantB = { template: { ...template, url: "https://b.example.com/u/{{user.id}}" }, templateError: null };
