@@ -38,6 +38,13 @@ export type Helper = (...a: unknown[]) => unknown;
 export const REQUIRED_WRITTEN = "written as";
 
 /**
+ * Set (to true) on a render's context object, {{required}} renders an empty value as {{value}} would
+ * instead of skipping: Activate's check (lib/delivery/store/check-action.ts) judges the rest of the
+ * request, with its user of no attributes, as it judges `{{user.crmId}}`. A symbol: no template reads it.
+ */
+export const REQUIRED_AS_VALUE = Symbol("hookline.requiredAsValue");
+
+/**
  * Whether {{required}} lets a value through: missing, null, text that is blank once trimmed and an
  * empty list are empty; 0, false and any other number or boolean are values.
  */
@@ -61,7 +68,9 @@ export function helperImplementations(marked: Marked): Record<string, Helper> {
     required: (...raw) => {
       const [value, reason] = args(raw);
       if (isPresentValue(value)) return value;
-      const written = (raw[raw.length - 1] as { hash?: Record<string, unknown> } | undefined)?.hash?.[REQUIRED_WRITTEN];
+      const options = raw[raw.length - 1] as { hash?: Record<string, unknown>; data?: { root?: Record<symbol, unknown> } } | undefined;
+      if (options?.data?.root?.[REQUIRED_AS_VALUE] === true) return value;
+      const written = options?.hash?.[REQUIRED_WRITTEN];
       const name = typeof written === "string" && written ? written : "a required value";
       const own = str(reason).trim();
       throw new TemplateSkip(own || `${name} is empty`, typeof written === "string" ? written : undefined);

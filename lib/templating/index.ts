@@ -5,6 +5,7 @@ export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT
 export { TemplateError, TemplateSkip, skippedReason, wouldSkipMessage } from "./template-error";
 export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
 export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
+export { REQUIRED_AS_VALUE } from "./helpers";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
 export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS, overLimitReason } from "./source-check";
 

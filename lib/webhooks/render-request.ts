@@ -1,6 +1,6 @@
 // Turns a webhook template + a user (+ event) into the one exact request that is sent. The preview,
 // test sends and delivery all call this; nothing else builds requests.
-import { buildTemplateContext, compiledFields, TemplateSkip, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
+import { REQUIRED_AS_VALUE, buildTemplateContext, compiledFields, TemplateSkip, isPlaceholderPath, missingPaths, prepareFields, renderFields, startBudget, webhookSyntaxProblems, MAX_OUTPUT_BYTES, MAX_RENDER_MS, type RenderBudget, type EscapeMode, type FieldSource, type PreparedFields } from "../templating";
 import { fixedPlaceOf, queryKeyName, repeatsName, whereSent, type FixedPlace } from "../campaigns/url-origin";
 import { literalSecrets, repeatedQueryKeyProblems } from "../campaigns/fixed-host-secrets";
 import { version } from "../version";
@@ -21,6 +21,8 @@ export type RenderOptions = {
   timestamp: Date;
   /** list variables that render empty (the preview wants them; delivery does not pay for them) */
   collectWarnings?: boolean;
+  /** {{required}} renders an empty value as {{value}} would instead of skipping the user (Activate's check) */
+  requiredAsValue?: boolean;
 };
 
 /** What each template of the action is and how its values are escaped: URL, data values, header values. */
@@ -227,6 +229,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   // compiling a template seen for the first time counts against the render's time
   const budget = startBudget(MAX_RENDER_MS);
   const context = buildTemplateContext(ctx);
+  if (opts.requiredAsValue) (context as Record<symbol, unknown>)[REQUIRED_AS_VALUE] = true;
   const plan = planFor(template, budget);
   const { prepared, names, keyProblems: keyErrors } = plan;
   const errors: TemplateProblem[] = keyErrors.length ? [...keyErrors] : [];

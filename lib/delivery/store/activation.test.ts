@@ -112,6 +112,21 @@ describe("activation renders every action (activateCampaign, for every caller)",
     expect(problems).toEqual(['Webhook 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one']);
   });
 
+  // Activate's user has no attributes: {{required}} skipped it, and the rest of the request went unjudged
+  it("judges a webhook using {{required}} as it judges the plain value: its other fields' problems are still refused", async () => {
+    const ok = await problemsOf([{ key: "crm", value: "{{required user.crmId}}", type: "text" }, { key: "age", value: "{{required userAttribute.age}}", type: "number" }]);
+    expect(ok.result.ok).toBe(true);
+    const { problems } = await problemsOf([
+      { key: "crm", value: "{{required user.crmId}}", type: "text" },
+      { key: "age", value: "{{required userAttribute.age}} years", type: "number" },
+      { key: "n", value: "{{campaign.name}}", type: "number" },
+    ]);
+    expect(problems).toEqual([
+      'Webhook 1 (Hook): Data field "n": "Test campaign" is not a number',
+      'Webhook 1 (Hook): Data field "age": "1 years" is not a number, with 1 for userAttribute.age: no value makes it one',
+    ]);
+  });
+
   it("renders with the campaign and action, so a field reading them is judged", async () => {
     const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
     expect(problems).toEqual(['Webhook 1 (Hook): Data field "n": "Test campaign" is not a number']);

@@ -121,7 +121,7 @@ function judge(action: Action, sample: ActivationSample, now: Date, step: Action
     action: { id: action.id },
     now,
   });
-  const render = (ctx: TemplateContext) => renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
+  const render = (ctx: TemplateContext) => renderWebhookRequest(template, ctx, { webhookId: "msg_check", timestamp: now, collectWarnings: true, requiredAsValue: true });
   const result = render(context());
   // a placeholder ({{slack_webhook_path}} of a destination template) renders empty for every user: it
   // was meant to be replaced, and sending with it would fail (or reach the wrong place) for everyone
