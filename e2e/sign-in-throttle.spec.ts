@@ -51,7 +51,8 @@ test("the sign-in route counts the connection's address and returns no session t
 
 // An attacker's review: ten wrong passwords for a member, from anywhere, refused the member's right
 // password for 15 minutes. A browser the member signed in from through the form holds a device cookie
-// (lib/auth/device-cookie.ts), and its sign-ins are not counted with the stranger's.
+// (lib/auth/device-cookie.ts), and its sign-ins are not counted with the stranger's, while its session
+// merely ended; signing out takes the cookie out of the browser (a shared browser keeps no device).
 test("a stranger's ten wrong passwords do not lock a member out of a browser they signed in from before", async ({ browser, baseURL, page }) => {
   test.setTimeout(120_000); // twelve sign-ins through the form, each a password hash
   const email = "kept@hookline.test";
@@ -64,7 +65,11 @@ test("a stranger's ten wrong passwords do not lock a member out of a browser the
   await own.getByLabel("Password").fill(password);
   await own.getByRole("button", { name: "Join" }).click();
   await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  const deviceCookies = async () => (await context.cookies()).filter((c) => /hookline\.device_/.test(c.name));
+  expect(await deviceCookies()).toHaveLength(1);
   await own.getByRole("button", { name: "Sign out" }).click();
+  await expect(own.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(await deviceCookies()).toHaveLength(0);
   const signIn = async (on: Page, typed = password) => {
     await on.goto("/sign-in");
     await on.getByLabel("Email").fill(email);
@@ -74,12 +79,12 @@ test("a stranger's ten wrong passwords do not lock a member out of a browser the
   // the form's sign-in (a server action) sets the session and the device cookie, httpOnly
   await signIn(own);
   await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
-  const device = (await context.cookies()).filter((c) => /hookline\.device_/.test(c.name));
+  const device = await deviceCookies();
   expect(device).toHaveLength(1);
   expect(device[0]).toMatchObject({ httpOnly: true, sameSite: "Lax" });
   expect(device[0]!.expires * 1000 - Date.now()).toBeGreaterThan(300 * 24 * 60 * 60_000);
-  await own.getByRole("button", { name: "Sign out" }).click();
-  await expect(own.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  // the session ends without a sign-out (it expired): the browser keeps its device cookie
+  await context.clearCookies({ name: /session_token/ });
 
   // a stranger's browser (through the form: the HTTP route also allows only 3 sign-ins per 10 s per address)
   const strangers = await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
@@ -100,5 +105,11 @@ test("a stranger's ten wrong passwords do not lock a member out of a browser the
   // the member's own browser signs in
   await signIn(own);
   await expect(own.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+  // signed out, it is a browser like any other: the stranger's count holds it too
+  await own.getByRole("button", { name: "Sign out" }).click();
+  await expect(own.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  expect(await deviceCookies()).toHaveLength(0);
+  await signIn(own);
+  await expect(own.getByText(/^Too many attempts, try again in \d+ s$/)).toBeVisible();
   await context.close();
 });

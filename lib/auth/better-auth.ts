@@ -14,6 +14,7 @@ import { PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "./password-rule";
 import { SESSION_COOKIE_PREFIX } from "./gate";
 import { authRateLimitStorage } from "./auth-rate-limit";
 import { afterSignIn, beforeSignIn } from "./sign-in-guard";
+import { afterSignOut, beforeSignOut } from "./browser-device";
 import { forgetVerifiedSessions } from "./verified-sessions";
 import { checkMemberName } from "./member-name";
 
@@ -63,13 +64,18 @@ function createAuth() {
     },
     // Wrong passwords are throttled per account and per client address, in the database, and audited
     // (sign-in-guard.ts); these hooks run for the HTTP route and for direct auth.api calls alike.
+    // A sign-out expires the member's device cookie in that browser (browser-device.ts).
     // And a name is bounded on every endpoint that sets one (beforeNameChange).
     hooks: {
       before: createAuthMiddleware(async (ctx) => {
         await beforeSignIn(ctx);
+        await beforeSignOut(ctx);
         return beforeNameChange(ctx);
       }),
-      after: createAuthMiddleware(async (ctx) => afterSignIn(ctx)),
+      after: createAuthMiddleware(async (ctx) => {
+        await afterSignIn(ctx);
+        afterSignOut(ctx);
+      }),
     },
     // better-auth's own per-address limiter on top, keyed on the address client-address.ts resolved,
     // never on a header the client wrote; counted where every limit is (in Redis with the scale-out).

@@ -4,14 +4,14 @@
 // and keep the account once the session ends). Their before and after hooks (wired in better-auth.ts)
 // run for the HTTP route and for direct auth.api calls (server actions) alike, so no entry point can
 // skip the throttle or the audit entry of a failed attempt; all of them count against one account,
-// except the attempts of a browser the member has signed in from (its device cookie, set here on each
-// success): those count against that cookie, so a stranger's guesses cannot lock the member out of it.
+// except the attempts of a browser the member has signed in from (its device cookie, a new one given on
+// each success: browser-device.ts): those count against that cookie, so a stranger's guesses cannot
+// lock the member out of it.
 import { APIError } from "better-auth/api";
-import { parseCookies } from "better-auth/cookies";
 import { db } from "../db";
 import { recordAudit } from "./audit";
 import { clientAddress } from "./client-address";
-import { DEVICE_COOKIE_MAX_AGE_S, deviceCookieName, deviceCookieNonce, deviceCookieValue } from "./device-cookie";
+import { attemptDevice, giveDevice, type AttemptDevice, type DeviceHookContext } from "./browser-device";
 import { recordSignInFailure, releaseSignInAttempt, reserveSignInAttempt, type SignInSlot } from "./sign-in-throttle";
 import { auth } from "./better-auth";
 
@@ -21,31 +21,10 @@ const PASSWORD_CHECK_PATHS: ReadonlySet<string> = new Set(["/change-password", "
 export const TOO_MANY_ATTEMPTS = "TOO_MANY_SIGN_IN_ATTEMPTS";
 
 /** What the hooks see of better-auth's endpoint context (its cookie helpers are there in better-auth's hooks). */
-type HookContext = {
-  path?: string;
-  body?: unknown;
-  headers?: Headers;
-  setCookie?(name: string, value: string, attributes?: object): unknown;
-  context: object & { returned?: unknown; createAuthCookie?(name: string, attributes?: object): { name: string; attributes: object } };
-};
+type HookContext = DeviceHookContext & { body?: unknown; context: { returned?: unknown } };
 
 // The slots an attempt took, from its before hook to its after hook (the same context object).
-const reservations = new WeakMap<object, { slots: SignInSlot[]; email: string; failed: string; device: string | null }>();
-
-/**
- * The device cookie of the member with this email, named and set as better-auth's own cookies are
- * (its prefix, __Secure- over https, httpOnly, SameSite=Lax, path /), for a year.
- */
-function deviceCookie(ctx: HookContext, email: string): { name: string; attributes: object } | null {
-  return ctx.context.createAuthCookie?.(deviceCookieName(email), { maxAge: DEVICE_COOKIE_MAX_AGE_S }) ?? null;
-}
-
-/** The nonce of the attempt's device cookie when it is a valid one for this email; null otherwise. */
-function deviceOf(ctx: HookContext, email: string): string | null {
-  const cookie = email ? deviceCookie(ctx, email) : null;
-  if (!cookie) return null;
-  return deviceCookieNonce(email, parseCookies(ctx.headers?.get("cookie") ?? "").get(cookie.name));
-}
+const reservations = new WeakMap<object, { slots: SignInSlot[]; email: string; failed: string; device: AttemptDevice }>();
 
 function triedEmail(body: unknown): string {
   const email = (body as { email?: unknown } | undefined)?.email;
@@ -84,8 +63,8 @@ export async function beforeSignIn(ctx: HookContext, now = new Date()): Promise<
   if (!account) return;
   const { email } = account;
   const address = clientAddress(ctx.headers ?? new Headers());
-  const device = deviceOf(ctx, email);
-  const reservation = await reserveSignInAttempt({ email, address, device }, now);
+  const device = await attemptDevice(ctx, email, now);
+  const reservation = await reserveSignInAttempt({ email, address, device: device.nonce }, now);
   if (!reservation.allowed) {
     if (reservation.justExceeded) {
       await recordAudit({ actor: await auditActor(email), action: "member.sign_in_throttled", target: address, details: { address, limit: reservation.bucket, retryAfterSeconds: reservation.retryAfterSeconds } });
@@ -96,8 +75,8 @@ export async function beforeSignIn(ctx: HookContext, now = new Date()): Promise<
 }
 
 /**
- * After: a success gives the slots back and (its password right) gives the browser the member's device
- * cookie, or renews the one it has; a failure stays counted from `now` and goes to the audit log.
+ * After: a success gives the slots back and (its password right) gives the browser a new device cookie
+ * of the member; a failure stays counted from `now` and goes to the audit log.
  */
 export async function afterSignIn(ctx: HookContext, now = new Date()): Promise<void> {
   const reserved = reservations.get(ctx.context);
@@ -108,9 +87,8 @@ export async function afterSignIn(ctx: HookContext, now = new Date()): Promise<v
   const guessed = returned instanceof Error && (reserved.failed === "member.sign_in_failed" || WRONG_PASSWORD_CODES.has(String(code)));
   if (!guessed) {
     await releaseSignInAttempt(reserved.slots);
-    const cookie = returned instanceof Error ? null : deviceCookie(ctx, reserved.email);
-    // the right password: this browser is the member's (the nonce a valid cookie had is kept, with its count)
-    if (cookie) ctx.setCookie?.(cookie.name, deviceCookieValue(reserved.email, reserved.device ?? undefined), cookie.attributes);
+    // the right password: this browser is the member's
+    if (!(returned instanceof Error)) await giveDevice(ctx, reserved.email, reserved.device, now);
     if (!(returned instanceof Error) && ctx.path === "/change-password") await recordAudit({ actor: reserved.email, action: "member.password_changed", target: reserved.email });
     return;
   }
