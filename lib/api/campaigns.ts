@@ -14,7 +14,9 @@ import { TemplateSyntaxError } from "../campaigns/template-check";
 import { UrlPasswordError } from "../campaigns/url-password";
 import { SecretHostError } from "../campaigns/fixed-host-secrets";
 import { VariantInUseError } from "../campaigns/variant-rows";
+import { storedCampaignUnknownAttributes, unknownAttributeActivationMessage } from "../campaigns/unknown-attributes";
 import { db } from "../db";
+import { describeSafely, log } from "../log";
 import type { DeliverySettings } from "../delivery/forms/settings";
 import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, RetryRefusedError } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
@@ -102,13 +104,35 @@ async function statusOf(id: string): Promise<string> {
   return row.status;
 }
 
+/**
+ * What the editor's Activate and Resume confirmations warn of (unknown-attributes.ts), for an API caller
+ * who is asked nothing: told after the fact, never refused.
+ */
+async function unknownAttributeWarnings(id: string) {
+  try {
+    return (await storedCampaignUnknownAttributes(id)).map(({ ref, webhook, field, actionId }) => ({
+      kind: "unknown-attribute" as const,
+      attribute: ref.attribute,
+      suggestion: ref.suggestion,
+      where: `${webhook}: ${ref.place}`,
+      field,
+      actionId,
+      message: unknownAttributeActivationMessage(ref, webhook),
+    }));
+  } catch (err) {
+    // the campaign is active already: a warning that cannot be worked out must not turn that into a 500 (a retry would be a 409)
+    log.error("Could not work out a campaign's unknown-attribute warnings", { campaignId: id, error: describeSafely(err) });
+    return [];
+  }
+}
+
 export async function activateByApi(id: string, actor: string) {
   const status = await statusOf(id);
   if (status !== "draft") throw new ApiError(409, "conflict", `The campaign is ${status}; only a draft can be activated`);
   const result = await activateCampaign(id, { actor });
   if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
   const { scheduled, suppressed, control, earliest } = result.counts;
-  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null } };
+  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null }, warnings: await unknownAttributeWarnings(id) };
 }
 
 export async function pauseByApi(id: string, actor: string) {
@@ -121,7 +145,7 @@ export async function resumeByApi(id: string, actor: string, catchUp: boolean) {
   const status = await statusOf(id);
   const result = await resumeCampaign(id, actor, { catchUp });
   if (!result.ok) throw new ApiError(409, "conflict", status === "paused" ? result.message : `The campaign is ${status}; only a paused campaign can be resumed`);
-  return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp };
+  return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp, warnings: await unknownAttributeWarnings(id) };
 }
 
 export async function retryByApi(deliveryId: string, actor: string) {

@@ -140,11 +140,29 @@ const EXAMPLES: Record<string, RouteExample> = {
     request: { rule: { when: "scheduled", sendAt: "2026-12-24T09:00", timeZone: "Europe/Paris", inUserTimeZone: true } },
     response: { ...deliverySettings, rule: { when: "scheduled", sendAt: "2026-12-24T09:00", timeZone: "Europe/Paris", inUserTimeZone: true, whenPassed: "sendNow" } },
   },
-  "POST /api/v1/campaigns/{id}/activate": { path: `/api/v1/campaigns/${campaign.id}/activate`, response: { status: "active", counts: { scheduled: 1200, suppressed: 3, earliest: "2026-12-02T09:20:00.000Z" } } },
+  "POST /api/v1/campaigns/{id}/activate": {
+    path: `/api/v1/campaigns/${campaign.id}/activate`,
+    response: {
+      status: "active",
+      counts: { scheduled: 1200, suppressed: 3, control: 0, earliest: "2026-12-02T09:20:00.000Z" },
+      // had its data field read {{default user.frstName "there"}}
+      warnings: [
+        {
+          kind: "unknown-attribute",
+          attribute: "frstName",
+          suggestion: "firstName",
+          where: 'Webhook 1 (CRM): data field "firstName"',
+          field: "actions.0.fields.1.value",
+          actionId: campaign.actions[0]!.id,
+          message: 'Webhook 1 (CRM): `{{user.frstName}}` in data field "firstName": no user has this attribute yet; it renders empty (did you mean `firstName`?)',
+        },
+      ],
+    },
+  },
   "POST /api/v1/campaigns/{id}/pause": { path: `/api/v1/campaigns/${campaign.id}/pause`, response: { status: "paused" } },
   "POST /api/v1/campaigns/{id}/resume": {
     path: `/api/v1/campaigns/${campaign.id}/resume?catchUp=true`,
-    response: { status: "active", message: "Resumed, and caught up 340 events that arrived while it was paused: 338 deliveries planned, 2 suppressed.", caughtUp: { events: 340, scheduled: 338, suppressed: 2 } },
+    response: { status: "active", message: "Resumed, and caught up 340 events that arrived while it was paused: 338 deliveries planned, 2 suppressed.", caughtUp: { events: 340, scheduled: 338, suppressed: 2 }, warnings: [] },
   },
   "GET /api/v1/campaigns/{id}/results": { path: `/api/v1/campaigns/${campaign.id}/results`, response: results },
   "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, totalCapped: false, pages: 1, items: [delivery], nextCursor: null } },

@@ -46,6 +46,16 @@ describe("GET /api/v1/openapi.json", () => {
     expect(action.properties.headers.items.additionalProperties).toBe(false);
     expect(doc.components.schemas.TemplateInput.properties.webhook.additionalProperties).toBe(false);
     expect(doc.paths["/api/v1/users"].get.parameters.map((p: { name: string }) => p.name)).toEqual(["cursor", "limit"]);
+    // activate and resume tell of unknown attribute references (the editor's confirmations' warnings), documented
+    const warning = doc.components.schemas.UnknownAttributeWarning;
+    expect(warning.required).toEqual(expect.arrayContaining(["kind", "attribute", "suggestion", "where", "field", "actionId", "message"]));
+    expect(warning.description).toContain("no user has");
+    for (const route of ["activate", "resume"]) {
+      const answer = doc.paths[`/api/v1/campaigns/{id}/${route}`].post.responses["200"].content["application/json"].schema;
+      const schema = answer.$ref ? doc.components.schemas[answer.$ref.split("/").at(-1)] : answer;
+      expect(schema.required, route).toContain("warnings");
+      expect(schema.properties.warnings.items.$ref, route).toBe("#/components/schemas/UnknownAttributeWarning");
+    }
     // every $ref points at a component that exists
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();
   });

@@ -149,27 +149,52 @@ function storedTemplate(action: StoredAction): AttributeReadingTemplate {
   return { url: action.urlTemplate, fields: listOf(action.fields), headers: listOf(action.headers) };
 }
 
+/** One reference to an unknown attribute in a campaign's stored webhook or variant, and where it is. */
+export type CampaignUnknownAttribute = {
+  ref: UnknownAttributeReference;
+  /** the webhook's or variant's own row */
+  actionId: string;
+  /** "Webhook 1 (CRM)" or "Webhook 1 (CRM), variant B", as the editor and activation's problems name it */
+  webhook: string;
+  /** the field by the campaign body's path, as activation's field errors name it: "actions.0.url", "actions.0.variants.0.fields.1.value" */
+  field: string;
+  /** the campaign's only webhook, without variants: the editor's line leaves its name out ("the URL" is its URL) */
+  only: boolean;
+};
+
 /**
- * Activate's warning lines for a campaign's webhooks and variants (as stored): each reference to an
- * attribute no user has and no response mapping of the campaign saves, with where it is.
+ * Each reference of a campaign's webhooks and variants (as stored) to an attribute no user has and no
+ * response mapping of the campaign saves. Another campaign's mapping does not count: nothing orders its
+ * sends before this one's, and once it has saved the attribute for anyone, the catalogue has it.
  */
-export async function campaignUnknownAttributes(actions: StoredAction[]): Promise<string[]> {
+export async function campaignUnknownAttributeReferences(actions: StoredAction[]): Promise<CampaignUnknownAttribute[]> {
   const templates = actions.map(storedTemplate);
   const known = await knownAttributeNames(templates.flatMap(attributesRead), mappedAttributes(actions.map((a) => a.responseMapping)), 0);
-  const lines: string[] = [];
+  const found: CampaignUnknownAttribute[] = [];
   const steps = actions.filter((a) => !a.variantOfId);
-  for (const step of steps) {
+  for (const [stepIndex, step] of steps.entries()) {
     const variants = actions.filter((a) => a.variantOfId === step.id);
     // "webhook", as the editor and activation's problems name them
     const label = `Webhook ${step.position + 1} (${step.name})`;
     for (const [i, action] of [step, ...variants].entries()) {
-      const which = variants.length ? `${label}, variant ${variantKey(i)}` : label;
-      // one webhook needs no name: "the URL" is its URL
-      const named = steps.length > 1 || variants.length > 0 ? which : undefined;
-      for (const ref of unknownAttributeReferences(storedTemplate(action), known)) lines.push(unknownAttributeActivationMessage(ref, named));
+      const webhook = variants.length ? `${label}, variant ${variantKey(i)}` : label;
+      const at = i ? `actions.${stepIndex}.variants.${i - 1}.` : `actions.${stepIndex}.`;
+      for (const ref of unknownAttributeReferences(storedTemplate(action), known)) {
+        found.push({ ref, actionId: action.id, webhook, field: `${at}${ref.field.replace(/\[(\d+)\]/g, ".$1")}`, only: steps.length === 1 && variants.length === 0 });
+      }
     }
   }
-  return lines;
+  return found;
+}
+
+/** Activate's and Resume's warning lines for a campaign's webhooks and variants (as stored). */
+export async function campaignUnknownAttributes(actions: StoredAction[]): Promise<string[]> {
+  return (await campaignUnknownAttributeReferences(actions)).map((f) => unknownAttributeActivationMessage(f.ref, f.only ? undefined : f.webhook));
+}
+
+/** campaignUnknownAttributeReferences for the campaign as stored now (none for a campaign deleted meanwhile). */
+export async function storedCampaignUnknownAttributes(campaignId: string): Promise<CampaignUnknownAttribute[]> {
+  return campaignUnknownAttributeReferences(await db().action.findMany({ where: { campaignId }, orderBy: { position: "asc" } }));
 }
 
 /**

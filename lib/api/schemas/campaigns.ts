@@ -59,8 +59,28 @@ export const campaignSchema = z
   })
   .meta({ id: "Campaign" });
 
+export const unknownAttributeWarningSchema = z
+  .object({
+    kind: z.literal("unknown-attribute"),
+    attribute: z.string().meta({ description: 'The attribute read, as written: "frstName" of `{{user.frstName}}`' }),
+    suggestion: z.string().nullable().meta({ description: 'The closest attribute users have, when a slip of a letter or two away ("firstName"); null otherwise (and past the first ten references of a webhook)' }),
+    where: z.string().meta({ description: 'Where, as the editor names it: "Webhook 1 (CRM): the URL", "Webhook 1 (CRM), variant B: data field \"name\"", "Webhook 2 (Mail): header \"X-Name\""' }),
+    field: z.string().meta({ description: 'The field by the campaign body\'s path, as validation errors name it: "actions.0.url", "actions.0.fields.1.value", "actions.0.variants.0.headers.0.value"' }),
+    actionId: z.string().meta({ description: "The id of the webhook (or variant) that reads it" }),
+    message: z.string().meta({ description: "The editor's warning line for it" }),
+  })
+  .meta({
+    id: "UnknownAttributeWarning",
+    description:
+      "A `{{user.X}}` / `{{userAttribute.X}}` whose attribute no user has and no response mapping of this campaign saves (another campaign's mapping does not count until it has saved it for someone): it renders empty for every user. A warning: the campaign was activated or resumed all the same, as the editor lets you confirm.",
+  });
+
+const warningsSchema = z
+  .array(unknownAttributeWarningSchema)
+  .meta({ description: "What the editor's Activate and Resume confirmations warn of, said after the fact: empty when nothing (or when the attribute catalogue cannot be read)" });
+
 export const activationSchema = z
-  .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()) })
+  .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()), warnings: warningsSchema })
   .meta({ id: "Activation" });
 
 export const resumeQuerySchema = z
@@ -76,6 +96,7 @@ export const resumedSchema = z.object({
   status: z.literal("active"),
   message: z.string(),
   caughtUp: z.object({ events: z.number().int(), scheduled: z.number().int(), suppressed: z.number().int() }).nullable(),
+  warnings: warningsSchema,
 });
 
 export const deliveriesQuerySchema = z

@@ -150,7 +150,7 @@ describe("campaigns API", () => {
     const resumed = await resume(send(`/campaigns/${campaign.id}/resume?catchUp=true`, "POST"), params(campaign.id));
     expect(resumed.status).toBe(200);
     // not a triggered campaign: nothing to catch up
-    expect(await resumed.json()).toEqual({ status: "active", message: "Resumed.", caughtUp: null });
+    expect(await resumed.json()).toEqual({ status: "active", message: "Resumed.", caughtUp: null, warnings: [] });
     const twice = await resume(send(`/campaigns/${campaign.id}/resume`, "POST"), params(campaign.id));
     expect(twice.status).toBe(409);
     expect((await twice.json()).error.message).toBe("The campaign is active; only a paused campaign can be resumed");
