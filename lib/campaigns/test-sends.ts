@@ -6,6 +6,7 @@ import { db } from "../db";
 import { maskRequest, maskStoredRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import { wouldSkipMessage } from "../templating";
+import { maskCredentialUrlsIn } from "../webhooks/credential-parts";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
 import { mapSendResult, type MappingResult } from "../webhooks/response-mapping";
@@ -125,7 +126,8 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       else if (secrets.signingWithheld) error = variantOf === undefined ? SIGNING_REFUSED : VARIANT_UNSIGNED;
       // {{required}} skips this user: nothing is sent, as delivery would send nothing
       else if (!rendered.ok && rendered.skipped !== undefined) error = wouldSkipMessage(rendered.skipped);
-      else if (!rendered.ok) error = `The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`;
+      // kept and shown to every reader of the history: a URL's credentials in a problem are masked as a request's (the value rule)
+      else if (!rendered.ok) error = maskCredentialUrlsIn(`The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`);
       // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
       else if (secrets.reusedStored && renderedOrigin(rendered.request.url) !== grantedOrigin) error = ORIGIN_MOVED;
       else {

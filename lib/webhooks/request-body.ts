@@ -2,6 +2,8 @@
 // building nested objects) or form-encoded (UTF-8, `+` for spaces, keys as written).
 import { describePath, pathDeeperThan } from "../api/schemas/json";
 import type { DataField, TemplateProblem } from "./types";
+import { jsonSyntaxWhere } from "../text/json-syntax";
+import { looksSecretName, maskCredentialUrlsIn } from "./credential-parts";
 
 /** How deep a JSON field's value may nest: room for event parameters (64 levels at most) inside the
  * field's own nesting, and far below where JSON.stringify overflows the stack (a few thousand). */
@@ -9,28 +11,36 @@ export const MAX_JSON_FIELD_DEPTH = 128;
 
 const clip = (s: string) => (s.length > 40 ? s.slice(0, 40) + "…" : s);
 
+// A problem is stored with the delivery and shown to every reader of the log (viewers too): the rendered
+// value is quoted only under a name that says nothing secret, its URLs' credentials masked; under a
+// secret name ("password" = "PW{{user.suffix}}") the message says what is wrong without it.
+const quoted = (field: DataField, t: string) => (looksSecretName(field.key) ? "The rendered value" : `"${clip(maskCredentialUrlsIn(t))}"`);
+
 /** The value of a JSON field of the given type, from its rendered text; pushes a problem when it does not parse. */
 export function typedValue(field: DataField, text: string, at: string, problems: TemplateProblem[]): unknown {
   switch (field.type) {
     case "number": {
       const t = text.trim();
       const n = t === "" ? NaN : Number(t);
-      if (!Number.isFinite(n)) problems.push({ field: at, message: `"${clip(t)}" is not a number` });
+      if (!Number.isFinite(n)) problems.push({ field: at, message: `${quoted(field, t)} is not a number` });
       return n;
     }
     case "boolean": {
       const t = text.trim().toLowerCase();
       if (t === "true" || t === "1" || t === "yes") return true;
       if (t === "false" || t === "0" || t === "no" || t === "") return false;
-      problems.push({ field: at, message: `"${clip(t)}" is not true or false` });
+      problems.push({ field: at, message: `${quoted(field, t)} is not true or false` });
       return undefined;
     }
     case "json": {
       let value: unknown;
       try {
         value = JSON.parse(text);
-      } catch (err) {
-        problems.push({ field: at, message: `The value is not valid JSON: ${(err as Error).message}` });
+      } catch {
+        // never the engine's message: it quotes the text around the mistake, and a JSON value may hold a
+        // secret under any of its keys ({"api_key": "sk_…", "n": {{user.n}} } for a user without n)
+        const where = jsonSyntaxWhere(text);
+        problems.push({ field: at, message: `The value is not valid JSON after rendering${where ? ` ${where}` : ""}` });
         return undefined;
       }
       const deep = pathDeeperThan(value, MAX_JSON_FIELD_DEPTH);

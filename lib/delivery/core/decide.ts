@@ -5,6 +5,7 @@
 import type { UserForPlanning } from "../../audience/users";
 import { describeProblem, labelledProblems } from "../../campaigns/problem-labels";
 import { overLimitReason, skippedReason } from "../../templating";
+import { maskCredentialUrlsIn } from "../../webhooks/credential-parts";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
@@ -78,7 +79,8 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     // over an expression limit (a webhook saved before the limits applied): the limit, plainly, not each field it stopped
     const overLimit = labelledProblems(rendered.errors, template).flatMap((p) => (p.limit ? [{ label: p.label!, limit: p.limit }] : []));
     if (overLimit.length) return { kind: "fail", error: overLimitReason(overLimit) };
-    return { kind: "fail", error: `Template error: ${labelledProblems(rendered.errors, template).map(describeProblem).join("; ")}` };
+    // kept with the delivery and shown to every reader of the log: a URL's credentials in a problem are masked as a request's (the value rule)
+    return { kind: "fail", error: maskCredentialUrlsIn(`Template error: ${labelledProblems(rendered.errors, template).map(describeProblem).join("; ")}`) };
   }
   const host = hostOf(rendered.request.url);
   const blocked = blockedUntil(host);
