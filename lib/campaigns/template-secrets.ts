@@ -15,7 +15,7 @@ import { SECRET_MASK } from "./limits";
 import { isUserinfoSecret, splitUrlPassword, withoutUserinfo } from "./url-password";
 import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
 import { onlyReferences } from "../templating/references";
-import { decodeQueryPart, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, SECRET_PATH_URLS, SECRET_QUERY_WORDS } from "../webhooks/credential-parts";
+import { decodeQueryPart, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, secretHookPath, SECRET_QUERY_WORDS } from "../webhooks/credential-parts";
 
 export { looksSecretName } from "../webhooks/credential-parts";
 
@@ -51,12 +51,10 @@ function safeUrl(url: string, cleared: string[], urlsInQuery: boolean): string {
   const credentialUser = isUserinfoSecret(password) || (password === SECRET_MASK && parseUrlTemplate(urlTemplate)?.username === "");
   if (password !== null) cleared.push(credentialUser ? "the URL user name" : "the URL password");
   let safe = credentialUser ? withoutUserinfo(urlTemplate) : urlTemplate;
-  for (const { match, placeholder } of SECRET_PATH_URLS) {
-    const m = match.exec(safe);
-    if (m && m[0] !== m[1] + placeholder) {
-      safe = m[1] + placeholder + safe.slice(m[0].length);
-      cleared.push("the secret part of the URL");
-    }
+  const hook = secretHookPath(safe);
+  if (hook && hook.secret !== hook.placeholder) {
+    safe = hook.before + hook.placeholder + hook.after;
+    cleared.push("the secret part of the URL");
   }
   if (safe.includes(SECRET_MASK)) {
     safe = safe.replaceAll(SECRET_MASK, "");

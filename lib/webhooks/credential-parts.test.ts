@@ -203,3 +203,27 @@ describe("a secret URL under an ordinary name: the value says it is a credential
     expect(performance.now() - started).toBeLessThan(2000);
   });
 });
+
+describe("a hook URL that works however it is written (secretHookPath, as a URL parser reads it)", () => {
+  it("masks a trailing-dot host, a backslash, a dot segment, a tab, capitals, and keeps a {{ }} path", () => {
+    for (const url of ["https://hooks.slack.com./services/T0/B0/X1", "https://hooks.slack.com\\services\\T0\\B0\\X1", "https://hooks.slack.com/a/../services/T0/B0/X1", "https://hooks.slack.com/ser\nvices/T0/B0/X1", "https://hooks%2Eslack.com/services/T0/B0/X1"]) {
+      expect(maskCredentialUrl(url), url).toBe(`https://hooks.slack.com/services/${M}`);
+    }
+    expect(maskCredentialUrl("https://hooks.slack.com./services/{{user.slack_path}}")).toBe("https://hooks.slack.com./services/{{user.slack_path}}");
+    // as sent: the request's URL is the parser's, its trailing dot kept
+    expect(maskCredentialUrl("https://hooks.slack.com./services/T0/B0/X1?x=1")).toBe(`https://hooks.slack.com/services/${M}?x=1`);
+  });
+
+  it("masks Mattermost's and Rocket.Chat's keys on any host, only in their own shape at the root of the path", () => {
+    expect(maskCredentialUrl("https://mm.example.com:8065/hooks/abcdefghijklmnopqrstuvwxyz")).toBe(`https://mm.example.com:8065/hooks/${M}`);
+    expect(maskCredentialUrl("https://rc.example.com/hooks/AbCdEfGhJkLmNpQrS/0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKL")).toBe(`https://rc.example.com/hooks/AbCdEfGhJkLmNpQrS/${M}`);
+    for (const url of ["https://api.example.com/hooks/orders", "https://api.example.com/v1/hooks/abcdefghijklmnopqrstuvwxyz", "https://api.example.com/hooks/abcdefghijklmnopqrstuvwxyz0"]) expect(maskCredentialUrl(url), url).toBe(url);
+  });
+
+  it("reads ';' as a separator in a query (display only), masking to the pair's end, and a tab in a name as the parser does", () => {
+    expect(maskCredentialUrl("https://x.example/in?a=1;token=abc;def&b=2")).toBe(`https://x.example/in?a=1;token=${M}&b=2`);
+    expect(maskCredentialUrl("https://x.example/in?token=abc;def")).toBe(`https://x.example/in?token=${M}`);
+    expect(maskCredentialUrl("https://x.example/in?a=1;b=2")).toBe("https://x.example/in?a=1;b=2");
+    expect(maskCredentialUrl("https://x.example/in?api\t_key=k1")).toBe(`https://x.example/in?api\t_key=${M}`);
+  });
+});

@@ -23,7 +23,9 @@ const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentia
 
 /** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
 export function looksSecretName(name: string, words: ReadonlySet<string> = SECRET_WORDS): boolean {
+  // a tab or newline in a name is dropped by a URL parser ("to<TAB>ken" is read "token"), so here too
   const parts = name
+    .replace(/[\t\n\r]/g, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Za-z])([0-9])/g, "$1 $2")
     .toLowerCase()
@@ -41,7 +43,7 @@ export function isSecretQueryName(name: string): boolean {
   let secret = secretQueryNames.get(name);
   if (secret === undefined) {
     // Azure Functions' key is ?code= itself; "code" inside a name (postal_code, promo_code) is data
-    secret = looksSecretName(name) || name.trim().toLowerCase() === "code";
+    secret = looksSecretName(name) || name.replace(/[\t\n\r]/g, "").trim().toLowerCase() === "code";
     if (secretQueryNames.size < 1000) secretQueryNames.set(name, secret);
   }
   return secret;
@@ -59,6 +61,7 @@ const HOOK_ORIGIN = (host: string) => String.raw`^(https?:\/\/(?:[^@\/?#\s]{0,20
 // (a "#" that opens a block, {{#if user.vip}}, is the template's, not the fragment: the keys in its branches are the path)
 const REST_OF_PATH = String.raw`(?:[^?#]|(?<=\{\{~?)#)*`;
 const ONE_SEGMENT = "[^/?#]*";
+const ANY_HOST = String.raw`[^\/?#\s@:]{1,253}`;
 const hookUrl = (host: string, path: string, secret = REST_OF_PATH) => new RegExp(`${HOOK_ORIGIN(host)}${path})${secret}`, "i");
 export const SECRET_PATH_URLS: readonly { match: RegExp; placeholder: string }[] = [
   { match: hookUrl(String.raw`hooks\.slack\.com`, String.raw`\/(?:services|triggers|workflows)\/`), placeholder: "{{slack_webhook_path}}" },
@@ -71,9 +74,55 @@ export const SECRET_PATH_URLS: readonly { match: RegExp; placeholder: string }[]
   { match: hookUrl(String.raw`maker\.ifttt\.com`, String.raw`\/trigger\/[^\/?#]{1,200}(?:\/json)?\/with\/key\/`, ONE_SEGMENT), placeholder: "{{ifttt_webhook_key}}" },
   // Telegram: /bot<token>/<method> and /file/bot<token>/<path>; the method is not the key
   { match: hookUrl(String.raw`api\.telegram\.org`, String.raw`\/(?:file\/)?bot`, ONE_SEGMENT), placeholder: "{{telegram_bot_token}}" },
+  // self-hosted, so on any host, but only in their own unambiguous shape at the root of the path:
+  // Mattermost's /hooks/<26 lower-case letters and digits>, Rocket.Chat's /hooks/<17-character id>/<token>
+  { match: hookUrl(ANY_HOST, String.raw`\/hooks\/`, String.raw`[a-z0-9]{26}(?=[\/?#]|$)`), placeholder: "{{mattermost_webhook_key}}" },
+  { match: hookUrl(ANY_HOST, String.raw`\/hooks\/[A-Za-z0-9]{17}\/`, String.raw`[A-Za-z0-9]{24,}(?=[\/?#]|$)`), placeholder: "{{rocketchat_webhook_token}}" },
 ];
 // one look at the start of a URL before any of them is tried: most URLs are none of these hosts
-const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.)/i;
+const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.|[^\/?#\s]{1,260}\/hooks\/)/i;
+// what may make a URL that works read otherwise as written: a backslash (read as "/"), a tab or newline
+// (dropped), a dot segment, a host's trailing dot, a percent-encoded host
+const UNUSUAL_URL = /[\\\t\n\r%]|\/\.|\.(?:[:\/?#]|$)/;
+
+export type SecretHookPath = { before: string; secret: string; after: string; placeholder: string };
+
+/**
+ * Where `url` (as sent, or a template) holds a hook's secret path (SECRET_PATH_URLS): the text before it,
+ * the secret, the text after. A URL a receiver reads as one of them however it is written
+ * ("https://HOOKS.slack.com./services/…", "https://hooks.slack.com\services/…", "…/./services/…", a tab
+ * in it) is matched as a URL parser reads it, and its parts are those of the parsed URL. THE rule:
+ * the delivery log, a viewer's read and the template store all ask it.
+ */
+export function secretHookPath(url: string): SecretHookPath | null {
+  const found = SECRET_PATH_HOSTS.test(url) ? matchHook(url) : null;
+  if (found || !UNUSUAL_URL.test(url)) return found;
+  const parsed = parsedHookUrl(url);
+  return parsed && parsed !== url && SECRET_PATH_HOSTS.test(parsed) ? matchHook(parsed) : null;
+}
+
+function matchHook(url: string): SecretHookPath | null {
+  for (const { match, placeholder } of SECRET_PATH_URLS) {
+    const m = match.exec(url);
+    if (m) return { before: m[1]!, secret: m[0].slice(m[1]!.length), after: url.slice(m[0].length), placeholder };
+  }
+  return null;
+}
+
+/** An http(s) URL as the WHATWG parser reads it (host lower-cased without its trailing dot, path resolved), {{ }} kept; null if it is none. */
+function parsedHookUrl(url: string): string | null {
+  const text = url.replace(/[\t\n\r]/g, "").trim();
+  if (!/^https?:/i.test(text)) return null;
+  let u: URL;
+  try {
+    u = new URL(text);
+  } catch {
+    return null;
+  }
+  const userinfo = u.username || u.password ? `${u.username}${u.password ? `:${u.password}` : ""}@` : "";
+  const braces = (s: string) => s.replace(/%7B/gi, "{").replace(/%7D/gi, "}").replace(/%20/g, " ");
+  return `${u.protocol}//${userinfo}${u.hostname.replace(/\.$/, "")}${u.port ? `:${u.port}` : ""}${braces(u.pathname)}${u.search}${u.hash}`;
+}
 
 export function decodeQueryPart(s: string): string {
   try {
@@ -91,10 +140,18 @@ export function mapQueryPairs(query: string, replace: (name: string, value: stri
   return query
     .split("&")
     .map((pair) => {
-      const eq = pair.indexOf("=");
-      if (eq < 0) return pair;
-      const value = replace(decodeQueryPart(pair.slice(0, eq)), pair.slice(eq + 1));
-      return value === undefined ? pair : `${pair.slice(0, eq)}=${value}`;
+      // "a=1;token=…": some servers read ";" as "&"; a pair after one is looked at too, and a value
+      // replaced there runs to the "&" (what is sent is not changed: this is for display and templates)
+      let out = "";
+      for (let rest = pair; ; ) {
+        const eq = rest.indexOf("=");
+        const value = eq < 0 ? undefined : replace(decodeQueryPart(rest.slice(0, eq)), rest.slice(eq + 1));
+        if (value !== undefined) return `${out}${rest.slice(0, eq)}=${value}`;
+        const semi = rest.indexOf(";", eq + 1);
+        if (semi < 0) return out + rest;
+        out += rest.slice(0, semi + 1);
+        rest = rest.slice(semi + 1);
+      }
     })
     .join("&");
 }
@@ -125,7 +182,8 @@ const maskSecretPair = (name: string, raw: string) => {
 // a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
 // URL): every name isSecretQueryName takes holds one of these words
 // (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
-const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code)[^&=#]{0,200}=|%|:\/\//i;
+// (or holds a tab or newline, which a parser drops from a name)
+const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code)[^&=#]{0,200}=|%|:\/\/|[\t\n\r]/i;
 
 const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
 
@@ -162,15 +220,8 @@ export function maskCredentialUrl(url: string): string {
 
 function maskUrlParts(url: string, maskPair: (name: string, raw: string) => string | undefined): string {
   let masked = url;
-  if (SECRET_PATH_HOSTS.test(url)) {
-    for (const { match } of SECRET_PATH_URLS) {
-      const m = match.exec(url);
-      if (!m) continue;
-      const path = m[0].slice(m[1]!.length);
-      if (!showable(path)) masked = m[1] + hide(path) + url.slice(m[0].length);
-      break;
-    }
-  }
+  const hook = secretHookPath(url);
+  if (hook && !showable(hook.secret)) masked = hook.before + hide(hook.secret) + hook.after;
   const q = masked.indexOf("?");
   return q >= 0 && MAYBE_SECRET_PARAM.test(masked.slice(q)) ? mapUrlQuery(masked, maskPair) : masked;
 }
@@ -179,7 +230,8 @@ function maskUrlParts(url: string, maskPair: (name: string, raw: string) => stri
 // "-", or a {{ }} value), "://" and what follows up to a space, a quote, an angle bracket, a backslash or a brace, a {{ }}
 // expression read whole. Found from each "://" (one indexOf each, the scheme read back from there), and
 // bounded: each expression and the URL (a longer one goes on as the next), so a scan is linear in the text.
-const URL_AFTER_SCHEME = /(?:\{\{[^{}]{0,200}\}\}|[^\s"'<>\\{}]){1,4096}/y;
+// (a tab, dropped by URL parsers, or a backslash, read as "/", with more of the URL after it goes on: "hooks.slack.com\services/…")
+const URL_AFTER_SCHEME = /(?:\{\{[^{}]{0,200}\}\}|[^\s"'<>\\{}]|[\t\\](?=[^\s"'<>\\{}])){1,4096}/y;
 const SCHEME_CHAR = /[a-z0-9+.-]/i;
 const LETTER = /[a-z]/i;
 
