@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { SECRET_MASK } from "../campaigns/limits";
-import { maskCredentialFields, maskCredentialHeaders, maskCredentialUrl, maskCredentialWebhook, maskSecretBody, maskSecretFormBody, maskSecretJsonBody } from "./credential-parts";
+import { looksSecretName, maskCredentialFields, maskCredentialHeaders, maskCredentialUrl, maskCredentialWebhook, maskSecretBody, maskSecretFormBody, maskSecretJsonBody } from "./credential-parts";
 
 const M = SECRET_MASK;
 
@@ -225,5 +225,12 @@ describe("a hook URL that works however it is written (secretHookPath, as a URL 
     expect(maskCredentialUrl("https://x.example/in?token=abc;def")).toBe(`https://x.example/in?token=${M}`);
     expect(maskCredentialUrl("https://x.example/in?a=1;b=2")).toBe("https://x.example/in?a=1;b=2");
     expect(maskCredentialUrl("https://x.example/in?api\t_key=k1")).toBe(`https://x.example/in?api\t_key=${M}`);
+  });
+});
+
+describe("names that hold a credential (looksSecretName)", () => {
+  it("takes passphrases, Authentication, codes and connection strings, not addresses or words that hold them", () => {
+    for (const name of ["passphrase", "KC-API-PASSPHRASE", "CB-ACCESS-PASSPHRASE", "apiPassphrase", "Authentication", "X-OTP", "x-pin", "dsn", "SENTRY_DSN", "DATABASE_URL", "mongo_uri", "MONGODB_URI", "redisUrl", "connection_string"]) expect(looksSecretName(name), name).toBe(true);
+    for (const name of ["redirect_uri", "callback_url", "image_url", "shipping", "pinned", "topic", "spinner", "dsnx_count"]) expect(looksSecretName(name), name).toBe(false);
   });
 });

@@ -13,13 +13,18 @@ import { onlyReferences } from "../templating/references";
 import { maskUrlPasswords } from "./url-credentials";
 import { hide } from "./hidden-parts";
 
-const SECRET_WORDS = new Set(["auth", "authorization", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac"]);
+// passphrase: exchanges' third credential (KC-API-PASSPHRASE, CB-ACCESS-PASSPHRASE); otp and pin are
+// codes; a dsn (Sentry's, a database's) carries its key
+const SECRET_WORDS = new Set(["auth", "authorization", "authentication", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "passphrase", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac", "otp", "pin", "dsn"]);
+// whole names of a connection string, which holds its password ("mongo_uri", "DATABASE_URL"); not any
+// "*_uri" or "*_url" (redirect_uri, callback_url are addresses)
+const SECRET_NAMES: ReadonlySet<string> = new Set(["databaseurl", "databaseuri", "dburl", "dburi", "mongouri", "mongourl", "mongodburi", "mongodburl", "redisurl", "redisuri", "postgresurl", "postgresuri", "postgresqlurl", "mysqlurl", "amqpurl", "rabbitmqurl", "connectionstring"]);
 // Azure Functions put their key in ?code=
 export const SECRET_QUERY_WORDS: ReadonlySet<string> = new Set([...SECRET_WORDS, "code"]);
 
 // "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
 // ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
-const SECRET_ENDINGS = /(token|secret|password|passwd|apikey|signature|credentials?)$/;
+const SECRET_ENDINGS = /(token|secret|password|passwd|passphrase|apikey|signature|credentials?)$/;
 
 /** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
 export function looksSecretName(name: string, words: ReadonlySet<string> = SECRET_WORDS): boolean {
@@ -32,7 +37,7 @@ export function looksSecretName(name: string, words: ReadonlySet<string> = SECRE
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
   const joined = parts.join("");
-  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_ENDINGS.test(joined);
+  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_NAMES.has(joined) || SECRET_ENDINGS.test(joined);
 }
 
 // query parameter names seen and whether they name a secret: a campaign's names repeat delivery after
@@ -183,7 +188,7 @@ const maskSecretPair = (name: string, raw: string) => {
 // URL): every name isSecretQueryName takes holds one of these words
 // (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
 // (or holds a tab or newline, which a parser drops from a name)
-const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code)[^&=#]{0,200}=|%|:\/\/|[\t\n\r]/i;
+const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code|otp|pin|dsn|ur[il]|connection)[^&=#]{0,200}=|%|:\/\/|[\t\n\r]/i;
 
 const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
 
@@ -309,7 +314,7 @@ export function maskSecretFormBody(body: string): string {
 // a JSON body is parsed only when a key in it may name a secret: one scan for these words before a
 // quote and a colon (every name looksSecretName takes holds one of them)
 // (bounded, as MAYBE_SECRET_PARAM: a key is at most 200 characters past its word here)
-const MAYBE_SECRET_KEY = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac)[^"]{0,200}"\s*:/i;
+const MAYBE_SECRET_KEY = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|otp|pin|dsn|ur[il]|connection)[^"]{0,200}"\s*:/i;
 
 /**
  * A JSON body with every literal under a secret-named key masked, at any depth ({"auth": {"pin": 1234}}).

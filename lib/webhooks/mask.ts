@@ -8,7 +8,7 @@ import { hide } from "./hidden-parts";
 
 const MASK = "••••";
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
-const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|pwd|auth|session|credential|signature-key)s?($|[-_])/i;
+const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|passphrase|pwd|auth|authentication|session|credential|signature-key|otp|pin|dsn)s?($|[-_])/i;
 
 export function isSecretHeader(name: string, secretHeaderNames: Iterable<string> = []): boolean {
   const lower = name.toLowerCase();

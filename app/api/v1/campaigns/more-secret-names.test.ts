@@ -1,0 +1,77 @@
+// Names that hold a credential the word list missed (an attacker's review): an exchange's passphrase
+// (KC-API-PASSPHRASE, CB-ACCESS-PASSPHRASE, a "passphrase" field), the Authentication header, a
+// connection string (dsn, DATABASE_URL, mongo_uri), a code (X-OTP, X-Pin). A viewer's key reads the
+// campaign; "redirect_uri" is an address, not a secret, and stays readable. A header stored in clear
+// before the rule is sealed by the start's backfill.
+import { beforeAll, expect, it } from "vitest";
+import { db } from "@/lib/db";
+import { apiKeyHeaders } from "@/lib/api/testing";
+import { backfillSecretHeaders } from "@/lib/campaigns/secret-header-backfill";
+import { decryptSecret } from "@/lib/crypto/secret-box";
+import { createCampaign as createFixture } from "@/lib/delivery/testing/fixtures";
+import { POST as createCampaign } from "./route";
+import { GET as getCampaign } from "./[id]/route";
+
+let admin: Record<string, string>;
+let viewer: Record<string, string>;
+beforeAll(async () => {
+  admin = await apiKeyHeaders("admin");
+  viewer = await apiKeyHeaders("viewer");
+});
+
+const send = (path: string, method: string, auth: Record<string, string>, body?: unknown) =>
+  new Request(`http://127.0.0.1/api/v1${path}`, { method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+
+it("a viewer reads none of these values; redirect_uri and an ordinary field are shown", async () => {
+  const created = await createCampaign(
+    send("/campaigns", "POST", admin, {
+      name: "Exchange",
+      actions: [
+        {
+          name: "KuCoin",
+          url: "https://api.example.com/orders?otp=OTPQUERY1",
+          fields: [
+            { key: "passphrase", value: "PASSPHRASEFIELD1" },
+            { key: "mongo_uri", value: "mongodb+srv://cluster0.example.net/app?MONGOSECRET1" },
+            { key: "DATABASE_URL", value: "DBURLSECRET1" },
+            { key: "sentry_dsn", value: "SENTRYDSN1" },
+            { key: "redirect_uri", value: "https://app.example.com/callback" },
+            { key: "shipping", value: "express" },
+            { key: "order", value: '{"pin": "PINJSON1", "qty": 2}', type: "json" },
+          ],
+          headers: [
+            { name: "KC-API-PASSPHRASE", value: "KCPASSPHRASE1" },
+            { name: "CB-ACCESS-PASSPHRASE", value: "CBPASSPHRASE1" },
+            { name: "Authentication", value: "AUTHENTICATIONHDR1" },
+            { name: "X-OTP", value: "XOTPHEADER1" },
+            { name: "X-Pin", value: "XPINHEADER1" },
+          ],
+        },
+      ],
+    }),
+  );
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const res = await getCampaign(send(`/campaigns/${id}`, "GET", viewer), { params: Promise.resolve({ id }) });
+  expect(res.status).toBe(200);
+  const text = await res.text();
+  for (const secret of ["OTPQUERY1", "PASSPHRASEFIELD1", "MONGOSECRET1", "DBURLSECRET1", "SENTRYDSN1", "PINJSON1", "KCPASSPHRASE1", "CBPASSPHRASE1", "AUTHENTICATIONHDR1", "XOTPHEADER1", "XPINHEADER1"]) expect(text, secret).not.toContain(secret);
+  expect(text).toContain("https://app.example.com/callback");
+  expect(text).toContain("express");
+  // the exchange's passphrase and the Authentication header are credentials beyond doubt: stored sealed
+  const stored = JSON.stringify((await db().action.findFirstOrThrow({ where: { campaignId: id } })).headers);
+  for (const secret of ["KCPASSPHRASE1", "CBPASSPHRASE1", "AUTHENTICATIONHDR1"]) expect(stored).not.toContain(secret);
+});
+
+it("a passphrase header stored in clear before the rule is sealed at the next start, and sent as it was", async () => {
+  const campaign = await createFixture({ url: "https://api.example.com/orders" });
+  const actionId = campaign.actions[0]!.id;
+  await db().action.update({ where: { id: actionId }, data: { headers: [{ name: "KC-API-PASSPHRASE", value: "OLDPASSPHRASE1", secret: false }, { name: "X-Trace", value: "t-1", secret: false }] } });
+  const { sealed } = await backfillSecretHeaders();
+  expect(sealed).toContain(actionId);
+  const headers = (await db().action.findFirstOrThrow({ where: { id: actionId } })).headers as { name: string; value: string; secret: boolean }[];
+  expect(JSON.stringify(headers)).not.toContain("OLDPASSPHRASE1");
+  expect(headers[0]!.secret).toBe(true);
+  expect(decryptSecret(headers[0]!.value)).toBe("OLDPASSPHRASE1");
+  expect(headers[1]).toEqual({ name: "X-Trace", value: "t-1", secret: false });
+});
