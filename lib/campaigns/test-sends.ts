@@ -6,6 +6,7 @@ import { db } from "../db";
 import { maskRequest, maskStoredRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
 import { wouldSkipMessage } from "../templating";
+import { withoutQuotedSecrets } from "../webhooks/request-body";
 import { maskCredentialUrlsIn } from "../webhooks/credential-parts";
 import { sendWebhook } from "../webhooks/send";
 import type { BuiltRequest, SendResult, TemplateProblem, Timings } from "../webhooks/types";
@@ -187,7 +188,7 @@ function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(
     createdAt: row.createdAt.toISOString(),
     outcome: row.outcome as TestSendView["outcome"],
     status: row.status,
-    error: row.error,
+    error: row.error && withoutQuotedSecrets(row.error),
     request,
     // a send stored before this was kept: an answer means it left; without one, not known
     sent: typeof stored.sent === "boolean" ? stored.sent : row.status !== null ? true : null,

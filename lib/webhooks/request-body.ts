@@ -79,3 +79,18 @@ export function setPath(target: Record<string, unknown>, key: string, value: unk
     else return problems.push({ field: at, message: `"${key}" conflicts with the field "${parts.slice(0, p + 1).join(".")}"` });
   }
 }
+
+const LEGACY_JSON_EXCERPT = /The value is not valid JSON: Unexpected token [\s\S]*? is not valid JSON/g;
+const LEGACY_QUOTED_TYPE = /Field "((?:[^"\\]|\\.)*)" value: "[\s\S]*?" is not (a number|true or false)/g;
+
+/**
+ * A problem text stored before typedValue stopped quoting values, as it would say it now: V8's JSON
+ * excerpt dropped, a secret-named Number or Boolean field's value taken out. Read-time (the delivery log,
+ * its export, the test-send history), so a row kept from before shows a viewer no secret either.
+ */
+export function withoutQuotedSecrets(text: string): string {
+  if (!text.includes(" is not ")) return text;
+  return text
+    .replace(LEGACY_JSON_EXCERPT, "The value is not valid JSON after rendering")
+    .replace(LEGACY_QUOTED_TYPE, (all, name: string, type: string) => (looksSecretName(name) ? `Field "${name}" value: The rendered value is not ${type}` : all));
+}

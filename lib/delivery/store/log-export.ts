@@ -4,6 +4,7 @@ import { CampaignNotFoundError } from "../../campaigns/campaigns";
 import { db } from "../../db";
 import { csvField } from "../../text/csv-field";
 import { readableReason } from "../core/hold-reason";
+import { withoutQuotedSecrets } from "../../webhooks/request-body";
 import { filteredDeliveryIds, inOrderOf, lastAttempt, lastDurationOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
@@ -29,7 +30,7 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
     if (rows.length) yield rows
       .map((d) =>
         [
-          csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(readableReason(d.reason)),
+          csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(d.reason && withoutQuotedSecrets(readableReason(d.reason)!)),
           csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(lastDurationOf(d), false), csvField(d.host),
           csvField(d.plannedAt.toISOString(), false), csvField(d.sentAt?.toISOString(), false), csvField(d.updatedAt.toISOString(), false),
           csvField(d.variant),

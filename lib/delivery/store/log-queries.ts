@@ -2,6 +2,7 @@
 // of deliveries, and one delivery with every attempt. Read-only queries, paginated on the server.
 import { db } from "../../db";
 import { maskStoredRequest } from "../../webhooks/mask";
+import { withoutQuotedSecrets } from "../../webhooks/request-body";
 import { tableName } from "../../db/bulk-insert";
 import { containsTextSql, likeContaining } from "../../db/dialect";
 import type { RawStatement } from "../../db/raw";
@@ -255,7 +256,8 @@ function whoAndWhy(d: DeliveryWithNames): Pick<DeliveryRow, "campaignId" | "camp
     variant: d.variant,
     userId: d.userId,
     state: d.state,
-    reason: readableReason(d.reason),
+    // a template error kept from before its value stopped being quoted shows no secret either
+    reason: d.reason && withoutQuotedSecrets(readableReason(d.reason)!),
     hold: holdOf(d.state, d.reason, d.campaign.status),
   };
 }
@@ -279,7 +281,7 @@ export async function deliveryDetail(id: string) {
       durationMs: a.durationMs,
       outcome: a.outcome,
       status: a.status,
-      error: a.error,
+      error: a.error && withoutQuotedSecrets(a.error),
       request: maskStoredRequest(a.request),
       response: a.response,
       timings: a.timings,

@@ -9,6 +9,7 @@ import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
 import { engineHarness } from "@/lib/delivery/testing/engine-harness";
 import { waitFor } from "@/lib/delivery/testing/receiver";
+import { newWebhookId } from "@/lib/delivery/core/ids";
 import { memberCookies } from "@/test/sessions";
 import { GET as detail } from "./route";
 import { GET as exportLog } from "../export/route";
@@ -84,4 +85,26 @@ it("a Number or Boolean field under a secret name says it is not one without quo
   expect(delivery.reason).toContain('Field "amount" value: "1 USD" is not a number');
   // a URL's password in a quoted value is masked as everywhere else it is shown
   expect(delivery.reason).toContain('Field "callback" value: "https://bob:••••@example.com/1" is not a number');
+});
+
+it("a reason stored before these messages shows a viewer no secret either (read-time)", async () => {
+  await db().user.create({ data: { id: "rp-old", attributes: {} } });
+  const campaign = await createCampaign({ url: `${harness.receiver.url}/hook` });
+  const actionId = campaign.actions[0]!.id;
+  const old = 'Template error: Field "payload" value: The value is not valid JSON: Unexpected token \'}\', ..."456","n": }" is not valid JSON; Field "password" value: "PWNUMSECRET1" is not a number; Field "amount" value: "1 USD" is not a number';
+  const delivery = await db().delivery.create({
+    data: {
+      webhookId: newWebhookId(), campaignId: campaign.id, actionId, userId: "rp-old", triggerKey: "old", plannedAt: new Date(), dueAt: new Date(), state: "failed", reason: old, attempts: 1,
+      attemptLog: { create: [{ number: 1, startedAt: new Date(), durationMs: 0, outcome: "failed", error: old, request: {} }] },
+    },
+  });
+  await db().testSend.create({ data: { actionId, campaignId: campaign.id, outcome: "failed", error: `The request could not be built:\n${old.slice("Template error: ".length)}`, request: {} } });
+  const shown = await readAsViewer(delivery.id, campaign.id, actionId);
+  for (const text of shown) {
+    expect(text).not.toContain('456","n"');
+    expect(text).not.toContain("PWNUMSECRET");
+    expect(text).toContain("The value is not valid JSON after rendering");
+    expect(text).toContain("The rendered value is not a number");
+    expect(text).toContain("1 USD");
+  }
 });
