@@ -85,7 +85,7 @@ export const SECRET_PATH_URLS: readonly { match: RegExp; placeholder: string }[]
   { match: hookUrl(ANY_HOST, String.raw`\/hooks\/[A-Za-z0-9]{17}\/`, String.raw`[A-Za-z0-9]{24,}(?=[\/?#]|$)`), placeholder: "{{rocketchat_webhook_token}}" },
 ];
 // one look at the start of a URL before any of them is tried: most URLs are none of these hosts
-const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.|[^\/?#\s]{1,260}\/hooks\/)/i;
+const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.|[^\/?#\s@]{1,260}\/hooks\/)/i;
 // what may make a URL that works read otherwise as written: a backslash (read as "/"), a tab or newline
 // (dropped), a dot segment, a host's trailing dot, a percent-encoded host
 const UNUSUAL_URL = /[\\\t\n\r%]|\/\.|\.(?:[:\/?#]|$)/;
