@@ -91,7 +91,8 @@ export function ActionEditor({
         {variantTabs}
         {/* a disabled fieldset disables every control inside it, the rows' add and remove buttons too */}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">
-          <Field label="Webhook name" error={errorAt("name")}>
+          {/* the save's refusal of a webhook's id (named twice, or not this campaign's) is shown at what names the webhook */}
+          <Field label="Webhook name" error={errorAt("name") ?? errorAt("id")}>
             {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
           </Field>
           <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} readOnly={readOnly} onChange={(url) => onChange({ url })} />

@@ -18,6 +18,7 @@ import { isStorableText, unstorableText } from "../db/storable-text";
 import { goalEventSchema, goalWindowHoursSchemaFor } from "./goals";
 import { numberInput, type NumberSource } from "./number-input";
 import { urlHasCredentials } from "../webhooks/url-credentials";
+import { urlAuthorityProblem } from "../webhooks/url-authority";
 import { urlPasswordProblem } from "./url-password";
 import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, MAX_VARIANTS, splitProblems, variantKey } from "./variants";
 import { responseMappingSchema } from "../webhooks/response-mapping";
@@ -84,8 +85,8 @@ function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
     if (seenKeys.has(f.key)) ctx.addIssue({ code: "custom", path: ["fields", i, "key"], message: `Duplicate key "${f.key}"` });
     else seenKeys.set(f.key, i);
   });
-  const passwordProblem = urlPasswordProblem(draft.url);
-  if (passwordProblem) ctx.addIssue({ code: "custom", path: ["url"], message: passwordProblem });
+  const urlProblem = urlPasswordProblem(draft.url) ?? urlAuthorityProblem(draft.url);
+  if (urlProblem) ctx.addIssue({ code: "custom", path: ["url"], message: urlProblem });
   const seenHeaders = new Set<string>();
   const credentials = urlHasCredentials(draft.url);
   draft.headers.forEach((h, i) => {
@@ -107,6 +108,26 @@ function checkWebhookContent(draft: WebhookContent, ctx: z.RefinementCtx) {
  */
 export function webhookRequestSchema(otherKeys: "strip" | "strict") {
   return (otherKeys === "strict" ? z.strictObject(webhookRequestShape) : z.object(webhookRequestShape)).superRefine(checkWebhookContent);
+}
+
+/**
+ * Each saved webhook and variant of a campaign's draft at most once: the save writes a draft's webhook
+ * to the row its id names, so a second one with that id would overwrite the first without a word.
+ * The later one is named ("actions.1.id"), where the editor shows it on that webhook (or variant) tab.
+ */
+function checkDistinctIds(actions: { id?: string; variants: { id?: string }[] }[], ctx: z.RefinementCtx) {
+  const seen = new Map<string, "webhook" | "variant">();
+  const check = (id: string | undefined, kind: "webhook" | "variant", path: (string | number)[]) => {
+    if (!id) return;
+    const first = seen.get(id);
+    if (!first) return void seen.set(id, kind);
+    const who = first !== kind ? "A webhook and a variant" : kind === "webhook" ? "Two webhooks" : "Two variants";
+    ctx.addIssue({ code: "custom", path, message: `${who} have the id ${id}` });
+  };
+  actions.forEach((a, i) => {
+    check(a.id, "webhook", [i, "id"]);
+    a.variants.forEach((v, j) => check(v.id, "variant", [i, "variants", j, "id"]));
+  });
 }
 
 function draftSchemas(source: NumberSource) {
@@ -154,7 +175,7 @@ function draftSchemas(source: NumberSource) {
     id: z.string().max(64).optional(),
     name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
     description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
-    actions: z.array(action).max(MAX_WEBHOOKS, `A campaign can have at most ${MAX_WEBHOOKS} webhooks`).default([]),
+    actions: z.array(action).max(MAX_WEBHOOKS, `A campaign can have at most ${MAX_WEBHOOKS} webhooks`).superRefine(checkDistinctIds).default([]),
     // the conversion goal (./goals.ts); left out, a save keeps the stored one
     goalEvent: goalEventSchema.optional(),
     goalWindowHours: goalWindowHoursSchemaFor(source).optional(),

@@ -7,6 +7,7 @@ import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
 import { urlHasCredentials } from "./url-credentials";
+import { hasLiteralAuthority, urlAuthorityProblem } from "./url-authority";
 import { signatureHeader, timestampSeconds } from "./sign";
 import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
@@ -102,13 +103,20 @@ function safeDecode(s: string) {
   }
 }
 
-/** The rendered URL, checked: absolute http(s), credentials taken out into Basic auth. */
-function finalUrl(text: string, errors: TemplateProblem[]): { url: URL; authorization?: string } | null {
+/**
+ * The rendered URL, checked: absolute http(s), credentials taken out into Basic auth. `literalHost`: the
+ * template's scheme and host are written out (no {{ }}), so a host or port that does not parse is the
+ * template's own (saved before the schemas refused it), named as they name it, not a value's escaping.
+ */
+function finalUrl(text: string, errors: TemplateProblem[], literalHost: boolean): { url: URL; authorization?: string } | null {
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
-    errors.push({ field: "url", message: "The URL must be an absolute http:// or https:// URL after rendering (a value that is a whole URL needs {{{triple braces}}})" });
+    const message = literalHost
+      ? (urlAuthorityProblem(text) ?? "The URL must be an absolute http:// or https:// URL after rendering")
+      : "The URL must be an absolute http:// or https:// URL after rendering (a value that is a whole URL needs {{{triple braces}}})";
+    errors.push({ field: "url", message });
     return null;
   }
   if ((url.protocol !== "https:" && url.protocol !== "http:") || !url.hostname) {
@@ -134,6 +142,8 @@ type Plan = {
   headers: { name: string; problem: TemplateProblem | null; isAuthorization: boolean; unset: boolean }[];
   /** the names of the headers ticked secret (undefined: none), for the sender to mask their echoes */
   secretHeaders: string[] | undefined;
+  /** the URL's scheme and host are written out (no {{ }}: url-authority.ts) */
+  literalHost: boolean;
   /** placeholders left in the URL's host: the URL is never the receiver's */
   hostPlaceholders: string[];
   /** where the template's stored secrets may go (url-origin.ts) */
@@ -194,6 +204,7 @@ function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
       unset: isUnsetSecretHeader(h),
     })),
     secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
+    literalHost: hasLiteralAuthority(template.url),
     hostPlaceholders: hostPlaceholdersOf(template.url),
     fixedPlace,
     bodyRepeatsQuery: bodyParametersRepeatingQuery(template, fixedPlace.queryKeys),
@@ -261,7 +272,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   // {{required}} stopped the render: this user is skipped, unless the template is broken elsewhere (that is said first)
   if (skip && !errors.length) return { ok: false, errors, warnings, skipped: skip.reason };
 
-  let target = text[0] === undefined ? null : finalUrl(text[0], errors);
+  let target = text[0] === undefined ? null : finalUrl(text[0], errors, plan.literalHost);
   if (plan.hostPlaceholders.length && text[0] !== undefined) {
     // said instead of "not an absolute URL", or of a request to the wrong host
     target = null;
