@@ -98,6 +98,16 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
   }
 }
 
+/** The lifecycle's CampaignNotFoundError (an id of nothing, or a campaign deleted since statusOf read it) as the API's 404. */
+async function orNotFound<T>(id: string, write: Promise<T>): Promise<T> {
+  try {
+    return await write;
+  } catch (err) {
+    if (err instanceof CampaignNotFoundError) throw notFound(id);
+    throw err;
+  }
+}
+
 async function statusOf(id: string): Promise<string> {
   const row = await db().campaign.findUnique({ where: { id }, select: { status: true } });
   if (!row) throw notFound(id);
@@ -137,13 +147,13 @@ export async function activateByApi(id: string, actor: string) {
 
 export async function pauseByApi(id: string, actor: string) {
   const status = await statusOf(id);
-  if (!(await pauseCampaign(id, actor))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
+  if (!(await orNotFound(id, pauseCampaign(id, actor)))) throw new ApiError(409, "conflict", `The campaign is ${status}; only an active campaign can be paused`);
   return { status: "paused" };
 }
 
 export async function resumeByApi(id: string, actor: string, catchUp: boolean) {
   const status = await statusOf(id);
-  const result = await resumeCampaign(id, actor, { catchUp });
+  const result = await orNotFound(id, resumeCampaign(id, actor, { catchUp }));
   if (!result.ok) throw new ApiError(409, "conflict", status === "paused" ? result.message : `The campaign is ${status}; only a paused campaign can be resumed`);
   return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp, warnings: await unknownAttributeWarnings(id) };
 }
@@ -181,13 +191,11 @@ export async function deleteActionByApi(campaignId: string, actionId: string, ac
 }
 
 export async function retryFailedByApi(id: string, actor: string) {
-  await statusOf(id);
-  return { retried: await retryAllFailed(id, actor) };
+  return { retried: await orNotFound(id, retryAllFailed(id, actor)) };
 }
 
 export async function cancelScheduledByApi(id: string, actor: string) {
-  await statusOf(id);
-  return { cancelled: await cancelScheduled(id, actor) };
+  return { cancelled: await orNotFound(id, cancelScheduled(id, actor)) };
 }
 
 export async function deliveryByApi(id: string) {

@@ -6,7 +6,7 @@ import { campaignSearchSchema, campaignStatusSchema } from "../../campaigns/camp
 import { campaignJsonSchema } from "../../campaigns/schemas";
 import { CAMPAIGN_STATUSES, DELIVERY_STATES } from "../../delivery/core/states";
 import { HOLDS } from "../../delivery/core/hold-reason";
-import { logCursorSchema } from "./delivery-log";
+import { deliveryStateSchema, logCursorSchema } from "./delivery-log";
 import { deliverySettingsBodySchema, deliverySettingsResponseSchema } from "./delivery-settings";
 
 export const campaignBodySchema = campaignJsonSchema.omit({ id: true }).strict().meta({ id: "CampaignInput" });
@@ -101,7 +101,7 @@ export const resumedSchema = z.object({
 
 export const deliveriesQuerySchema = z
   .object({
-    state: z.enum(DELIVERY_STATES).optional(),
+    state: deliveryStateSchema.optional(),
     page: z.coerce.number().int().min(1, "Pages start at 1").max(1_000_000).default(1).meta({ description: "A numbered page (1 by default), read by offset; ignored with `cursor`" }),
     cursor: logCursorSchema.optional().meta({ description: "nextCursor from the previous page: the page after it, as fast at any depth" }),
   })

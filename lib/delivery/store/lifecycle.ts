@@ -27,6 +27,7 @@ import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { actionColumnsOf, campaignColumnsOf, type DeliverySettings } from "../forms/settings";
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planArrivedMeanwhile, planCatchUp } from "../triggers";
+import { CampaignNotFoundError } from "../../campaigns/campaigns";
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -241,7 +242,13 @@ function userZoneStart(time: string, dates: string[], runsOn: boolean): string {
 }
 
 // The manual actions below record who did them (`actor`: an email, or "system") themselves, so the
-// editor, the API and whatever comes next audit them alike.
+// editor, the API and whatever comes next audit them alike. An id that names no campaign is
+// CampaignNotFoundError, not "only an active campaign..." or "nothing was waiting".
+
+/** After a write that changed nothing: whether that is because the campaign does not exist (one read, only then). */
+async function assertCampaignExists(campaignId: string): Promise<void> {
+  if (!(await db().campaign.findUnique({ where: { id: campaignId }, select: { id: true } }))) throw new CampaignNotFoundError();
+}
 
 /**
  * Nothing of a paused campaign sends; its pending deliveries wait where they are. Events tracked
@@ -251,6 +258,7 @@ function userZoneStart(time: string, dates: string[], runsOn: boolean): string {
 export async function pauseCampaign(campaignId: string, actor: string, now = new Date()): Promise<boolean> {
   const r = await db().campaign.updateMany({ where: { id: campaignId, status: "active" }, data: { status: "paused", pausedAt: now } });
   if (r.count === 1) await recordAudit({ actor, action: "campaign.paused", target: campaignId });
+  else await assertCampaignExists(campaignId);
   return r.count === 1;
 }
 
@@ -280,7 +288,8 @@ type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxByt
  */
 async function resumeOnce(campaignId: string, actor: string, options: ResumeOptions, lastTry: boolean): Promise<ResumeResult | null> {
   const campaign = await campaignWithActions(campaignId);
-  if (campaign?.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
+  if (!campaign) throw new CampaignNotFoundError();
+  if (campaign.status !== "paused") return { ok: false, message: "Only a paused campaign can be resumed." };
   const { pausedAt } = campaign;
   if (options.catchUp && !pausedAt) return { ok: false, message: "When this campaign was paused is not known (it was paused before this version): resume it without catching up." };
   const until = options.now ?? new Date();
@@ -411,7 +420,7 @@ export async function retryAllFailed(campaignId: string, actor: string, now = ne
   if (count) {
     await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { campaignId, count } });
     await deliveryQueue().notify({ campaignId });
-  }
+  } else await assertCampaignExists(campaignId);
   return count;
 }
 
@@ -421,5 +430,6 @@ export async function cancelScheduled(campaignId: string, actor: string, deliver
   const where = `"campaignId" = ${p.add("text", campaignId)}${deliveryId ? ` AND "id" = ${p.add("text", deliveryId)}` : ""} AND ${p.among(`"state"`, "text", WAITING_STATES)}`;
   const [count = 0] = await rawDb(db()).transaction([{ sql: `UPDATE ${tableName("Delivery")} SET ${set} WHERE ${where}`, values: p.values }]);
   if (count) await recordAudit({ actor, action: "delivery.cancelled", target: deliveryId ?? campaignId, details: { campaignId, count } });
+  else await assertCampaignExists(campaignId);
   return count;
 }
