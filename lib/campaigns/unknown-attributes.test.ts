@@ -41,6 +41,22 @@ describe("unknownAttributeReferences: the attributes a webhook reads that no use
     expect(unknownAttributeReferences(template({ url: "https://x.example/{{user.firstName}}/{{event.params.sku}}/{{campaign.id}}/{{now}}/{{user.id}}" }), known)).toEqual([]);
   });
 
+  it("reads a bracketed name whole: {{userAttribute.[plan.tier]}} and {{user.[plan.tier]}} read the attribute plan.tier, not plan", () => {
+    const dotted = new Set(["plan.tier", "firstName", "First name"]);
+    const url = "https://x.example/{{userAttribute.[plan.tier]}}/{{user.[plan.tier]}}/{{userAttribute.[First name]}}";
+    expect(unknownAttributeReferences(template({ url }), dotted)).toEqual([]);
+    // written as the template writes it, so Activate's line quotes what can be found in the field
+    expect(unknownAttributeReferences(template({ url: "https://x.example/{{user.[plan.tire]}}" }), dotted)).toEqual([
+      { field: "url", place: "the URL", path: "user.[plan.tire]", attribute: "plan.tire", suggestion: "plan.tier" },
+    ]);
+  });
+
+  it("still warns of a misspelt name, knows the built-ins, and reads nothing inside {{#with user}} (its names are the block's)", () => {
+    expect(unknownAttributeFieldMessage(unknownAttributeReferences(template({ url: "https://x.example/{{user.frstName}}" }), known)[0]!)).toBe("No user has the attribute `frstName`: did you mean `firstName`?");
+    expect(unknownAttributeReferences(template({ url: "https://x.example/{{user.id}}/{{user.email}}/{{user.timezone}}/{{user.[id]}}/{{this.user.email}}" }), known)).toEqual([]);
+    expect(unknownAttributeReferences(template({ url: "https://x.example/{{#with user}}{{frstName}}{{/with}}" }), known)).toEqual([]);
+  });
+
   it("suggests only a close name", () => {
     expect(closestName("frstName", ["firstName", "lastName"])).toBe("firstName");
     expect(closestName("firstname", ["firstName"])).toBe("firstName");

@@ -3,7 +3,7 @@
 // and the attribute catalogue (the reading the editor's suggestions share), for the editor's fields and
 // Activate's confirmation alike. A warning, not a refusal: attributes may still arrive through the API.
 import { templateVariables } from "../templating";
-import { isBuiltInUserVariable } from "../templating/context";
+import { attributeRead, BUILT_IN_USER_FIELDS } from "../templating/context";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { loadAttributeNames } from "./template-suggestions";
 import { variantKey } from "./variants";
@@ -25,17 +25,8 @@ export type UnknownAttributeReference = {
   suggestion: string | null;
 };
 
-const BUILT_IN_FIELDS = ["id", "email", "timezone"];
 // how many unknown references of one webhook get a "did you mean" (each compares with every known name)
 const MAX_SUGGESTIONS = 10;
-const ATTRIBUTE_ROOTS = new Set(["user", "userAttribute"]);
-
-/** The attribute a variable path reads, or null when it reads a built-in field or no attribute. */
-function attributeOf(path: string): string | null {
-  const [root, name] = path.split(".");
-  if (!root || !ATTRIBUTE_ROOTS.has(root) || !name) return null;
-  return isBuiltInUserVariable(name) ? null : name;
-}
 
 /** Edit distance (insert, delete, replace, swap two neighbours; a letter's case costs nothing), bounded: past `max` it stops. */
 function editDistance(a: string, b: string, max: number): number {
@@ -77,24 +68,32 @@ export function closestName(name: string, known: Iterable<string>): string | nul
  * (id, email, timezone) are always known; `{{event.x}}` is not looked at.
  */
 export function unknownAttributeReferences(template: AttributeReadingTemplate, known: ReadonlySet<string>): UnknownAttributeReference[] {
+  const found: UnknownAttributeReference[] = [];
+  const candidates = [...known, ...BUILT_IN_USER_FIELDS];
+  // a suggestion walks the whole catalogue: the first few references get one, not hundreds per preview
+  let suggestions = MAX_SUGGESTIONS;
+  for (const { field, place, path, attribute } of attributeReads(template)) {
+    if (known.has(attribute)) continue;
+    found.push({ field, place, path, attribute, suggestion: suggestions-- > 0 ? closestName(attribute, candidates) : null });
+  }
+  return found;
+}
+
+/** Each {{ }} variable of the URL, data values and header values (not a secret header's) that reads an attribute, once per field. */
+function attributeReads(template: AttributeReadingTemplate): { field: string; place: string; path: string; attribute: string }[] {
   const sources = [
     { field: "url", place: "the URL", source: template.url },
     ...template.fields.map((f, i) => ({ field: `fields[${i}].value`, place: f.key ? `data field "${f.key}"` : `data field ${i + 1}`, source: f.value })),
     ...template.headers.flatMap((h, i) => (h.secret ? [] : [{ field: `headers[${i}].value`, place: h.name ? `header "${h.name}"` : `header ${i + 1}`, source: h.value }])),
   ];
-  const found: UnknownAttributeReference[] = [];
-  const candidates = [...known, ...BUILT_IN_FIELDS];
-  // a suggestion walks the whole catalogue: the first few references get one, not hundreds per preview
-  let suggestions = MAX_SUGGESTIONS;
-  for (const { field, place, source } of sources) {
-    if (!source.includes("{{")) continue;
-    for (const path of new Set(templateVariables(source))) {
-      const attribute = attributeOf(path);
-      if (attribute === null || known.has(attribute)) continue;
-      found.push({ field, place, path, attribute, suggestion: suggestions-- > 0 ? closestName(attribute, candidates) : null });
-    }
-  }
-  return found;
+  return sources.flatMap(({ field, place, source }) =>
+    source.includes("{{")
+      ? [...new Set(templateVariables(source))].flatMap((path) => {
+          const attribute = attributeRead(path);
+          return attribute === null ? [] : [{ field, place, path, attribute }];
+        })
+      : [],
+  );
 }
 
 /** Beside the field: "No user has the attribute `frstName`: did you mean `firstName`?" */
@@ -137,7 +136,7 @@ export async function knownAttributeNames(names: string[], alsoKnown: string[] =
 
 /** The attribute names a webhook's templates read (for knownAttributeNames). */
 export function attributesRead(template: AttributeReadingTemplate): string[] {
-  return unknownAttributeReferences(template, new Set()).map((r) => r.attribute);
+  return [...new Set(attributeReads(template).map((r) => r.attribute))];
 }
 
 /** A webhook or variant as stored (an Action row). */

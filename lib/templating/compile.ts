@@ -7,6 +7,7 @@ import { ByteCache } from "./byte-cache";
 import { compileOptions, createRenderState, DATA_VARIABLES, environmentFor, INTERNAL_HELPERS, knownHelpers, runtimeOptions, withRenderState } from "./environment";
 import { REQUIRED_WRITTEN } from "./helpers";
 import { checkSource, MAX_SOURCE_LENGTH } from "./source-check";
+import { writtenPath } from "./context";
 import { TemplateError, TemplateSkip, toTemplateError } from "./template-error";
 
 export { MAX_SOURCE_LENGTH };
@@ -18,7 +19,7 @@ export type CompiledTemplate = {
   /** the parsed AST, whitespace control applied (batches clone it) */
   ast: hbs.AST.Program | null;
   fn: Handlebars.TemplateDelegate | null;
-  /** variable paths read outside #each/#with, e.g. "user.city", "userAttribute.First name" */
+  /** variable paths read outside #each/#with, as written (writtenPath): "user.city", "userAttribute.[First name]" */
   paths: string[];
   /** the helpers it calls (it compiles in an environment with just those) */
   helpers: string[];
@@ -228,7 +229,7 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
     if (p.data && !DATA_VARIABLES.has(p.parts[0] ?? "")) {
       refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
     }
-    if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) found.paths.add(p.parts.join("."));
+    if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) found.paths.add(writtenPath(p.parts));
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);

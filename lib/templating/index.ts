@@ -4,7 +4,7 @@ export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./com
 export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError, TemplateSkip, skippedReason, wouldSkipMessage } from "./template-error";
 export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
-export { buildTemplateContext, isPlaceholderPath, missingPaths } from "./context";
+export { attributeRead, buildTemplateContext, isPlaceholderPath, missingPaths, pathSegments } from "./context";
 export { REQUIRED_AS_VALUE } from "./helpers";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";
 export { MAX_EXPRESSIONS, MAX_NESTING, MAX_REQUEST_EXPRESSIONS, overLimitReason } from "./source-check";
@@ -35,7 +35,7 @@ export function webhookSyntaxProblems(sources: string[]): (SyntaxProblem | null)
   return sources.map((source, i) => templateSyntaxProblem(source) ?? (tooComplex[i] ? { message: tooComplex[i].message } : null));
 }
 
-/** The variables a template reads outside #each/#with (e.g. ["user.city", "event.params.sku"]). */
+/** The variables a template reads outside #each/#with, as written (e.g. ["user.city", "userAttribute.[plan.tier]"]). */
 export function templateVariables(source: string): string[] {
   try {
     return compileTemplate(source).paths;

@@ -2,7 +2,7 @@
 // helpers it may call. The variables are read off buildTemplateContext itself, probed with the
 // attribute and event parameter names seen so far, and the helpers are the renderer's own, so this
 // list cannot drift from what actually renders.
-import { buildTemplateContext } from "./context";
+import { buildTemplateContext, writtenSegment } from "./context";
 import { helperImplementations } from "./helpers";
 
 export type TemplateSuggestion = {
@@ -29,13 +29,9 @@ export const HELPER_NAMES: readonly string[] = Object.keys(helperImplementations
 /** A helper's line in the list where "helper" alone would not tell what it does. */
 const HELPER_DETAILS: Record<string, string> = { required: "helper · skips the user when the value is empty" };
 
-const LITERALS = new Set(["true", "false", "null", "undefined"]);
-
-/** How a name is written as a path segment: as is when Handlebars reads it as one, else in brackets. */
+/** How a name is offered as a path segment (context.ts writtenSegment), or null: an escaped `]` or an empty name is not offered. */
 function pathSegment(name: string): string | null {
-  if (/^[A-Za-z_$][\w$-]*$/.test(name) && !LITERALS.has(name)) return name;
-  // `]` cannot be written inside a bracketed segment
-  return name.includes("]") || name === "" ? null : `[${name}]`;
+  return name.includes("]") || name === "" ? null : writtenSegment(name);
 }
 
 function listOf(names: string[], max = 4) {

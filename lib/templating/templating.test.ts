@@ -115,7 +115,7 @@ describe("variables", () => {
     expect(templateVariables("{{user.city}} {{#if (eq user.plan 'pro')}}{{userAttribute.[First name]}}{{/if}} {{#each user.tags}}{{this}}{{/each}} {{upper event.name}}")).toEqual([
       "user.city",
       "user.plan",
-      "userAttribute.First name",
+      "userAttribute.[First name]",
       "user.tags",
       "event.name",
     ]);

@@ -127,6 +127,16 @@ describe("activation renders every action (activateCampaign, for every caller)",
     ]);
   });
 
+  it("puts a stand-in at a bracketed attribute name whole ({{userAttribute.[seats.count]}} reads the attribute seats.count)", async () => {
+    const { result } = await problemsOf([
+      { key: "seats", value: "{{userAttribute.[seats.count]}}", type: "number" },
+      { key: "more", value: "{{user.[seats.extra]}}", type: "number" },
+    ]);
+    expect(result.ok).toBe(true);
+    const { problems } = await problemsOf([{ key: "seats", value: "{{user.[seats.count]}} seats", type: "number" }]);
+    expect(problems).toEqual(['Webhook 1 (Hook): Data field "seats": "1 seats" is not a number, with 1 for user.[seats.count]: no value makes it one']);
+  });
+
   it("renders with the campaign and action, so a field reading them is judged", async () => {
     const { problems } = await problemsOf([{ key: "n", value: "{{campaign.name}}", type: "number" }]);
     expect(problems).toEqual(['Webhook 1 (Hook): Data field "n": "Test campaign" is not a number']);

@@ -13,7 +13,7 @@ import type { Action } from "../../db";
 import { db } from "../../db";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { isUnsetSecretHeader, renderWebhookRequest, unsetSecretHeaderMessage } from "../../webhooks/render-request";
-import { isPlaceholderPath } from "../../templating";
+import { attributeRead, isPlaceholderPath, pathSegments } from "../../templating";
 import { urlOrigin } from "../../campaigns/url-origin";
 import { secretsAtTemplatedHost } from "../../campaigns/fixed-host-secrets";
 import { signingFor, VARIANT_UNSIGNED } from "../../campaigns/secret-resolver";
@@ -82,15 +82,16 @@ const STAND_INS: unknown[] = [1, true];
 
 /** Puts `value` at a template path ("event.params.amount", "user.plan") in the context it is read from; false if it has no place there. */
 function placeStandIn(ctx: TemplateContext, path: string, value: unknown): boolean {
-  const [root, ...rest] = path.split(".");
+  // "userAttribute.[plan.tier]" reads the attribute "plan.tier": the written path's segments, brackets kept whole
+  const segments = pathSegments(path);
+  const [root, ...rest] = segments;
   let target: Record<string, unknown> | undefined;
   let keys = rest;
-  if (root === "event" && rest[0] === "params" && ctx.event) [target, keys] = [ctx.event.params, rest.slice(1)];
-  else if (root === "parameter" && ctx.event) target = ctx.event.params;
-  else if (root === "userAttribute") target = ctx.user.attributes;
+  if (attributeRead(segments) !== null) target = ctx.user.attributes;
   else if (root === "user" && rest[0] === "email" && rest.length === 1) return ((ctx.user.email = String(value)), true);
   else if (root === "user" && rest[0] === "timezone" && rest.length === 1) return ((ctx.user.timezone = String(value)), true);
-  else if (root === "user" && rest[0] !== "id") target = ctx.user.attributes;
+  else if (root === "event" && rest[0] === "params" && ctx.event) [target, keys] = [ctx.event.params, rest.slice(1)];
+  else if (root === "parameter" && ctx.event) target = ctx.event.params;
   // a template may name "__proto__" or "constructor": writing there would change every object in the process
   if (!target || keys.length === 0 || keys.some((k) => UNSAFE_KEYS.has(k))) return false;
   for (const key of keys.slice(0, -1)) {
