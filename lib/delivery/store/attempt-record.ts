@@ -1,23 +1,21 @@
 // What an attempt keeps for the delivery log: the request as sent with secrets masked, and an
 // excerpt of the response. Stored in DeliveryAttempt.request / .response.
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
-import { maskHeaders } from "../../webhooks/mask";
-import { maskCredentialUrl, maskSecretBody } from "../../webhooks/credential-parts";
+import { maskRequest } from "../../webhooks/mask";
 
 const BODY_EXCERPT = 8 * 1024;
 
 /**
- * The request as every reader of the log sees it (the log, the API, whatever their role). The renderer
- * has moved any URL password into Authorization; a secret hook path, secret query values (?token=) and
- * secret-named body values are masked here (credential-parts.ts). Once per delivery: each check is a
- * cheap scan before anything is parsed.
+ * The request as every reader of the log sees it (the log, the API, whatever their role): masked as the
+ * preview and test sends show it (mask.ts maskRequest: secret headers, the signature, a URL password, a
+ * secret hook path, secret query values and secret-named body values), its body cut to an excerpt. Once
+ * per delivery: each check is a cheap scan before anything is parsed.
  */
 export function maskedRequest(request: BuiltRequest) {
-  const headers = maskHeaders(request.headers, request.secretHeaders);
-  const body = maskSecretBody(request.body ?? null, request.headers);
+  const { method, url, headers, body } = maskRequest(request);
   return {
-    method: request.method,
-    url: maskCredentialUrl(request.url),
+    method,
+    url,
     headers,
     body: body && body.length > BODY_EXCERPT ? body.slice(0, BODY_EXCERPT) : body,
     bodyTruncated: !!body && body.length > BODY_EXCERPT,
