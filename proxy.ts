@@ -10,6 +10,7 @@ import { errorResponse } from "./lib/api/errors";
 import { refuseBeforeKey } from "./lib/api/route-methods";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 import { sameOriginRefusal } from "./lib/http/same-origin";
+import { fromTrustedProxy } from "./lib/auth/client-address";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
@@ -35,7 +36,7 @@ export function proxy(req: NextRequest) {
   // A POST to a page is a server action: the internal routes' same-origin rule, before Next.js reads it
   // (Next answered a foreign Origin with a 500 and its stack in the log, and ran one without an Origin).
   if (!pathname.startsWith("/api/") && !SAFE_METHODS.has(req.method)) {
-    const refused = sameOriginRefusal(req.method, req.headers, req.nextUrl.host);
+    const refused = sameOriginRefusal(req.method, req.headers, req.nextUrl.host, fromTrustedProxy(req.headers));
     if (refused) return new Response(`Forbidden: ${refused.message}`, { status: 403, headers: { "content-type": "text/plain; charset=utf-8" } });
   }
   const isPublic = isPublicPath(pathname);

@@ -5,6 +5,7 @@
 import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
 import { proxy } from "@/proxy";
+import { sameOriginRefusal } from "@/lib/http/same-origin";
 
 const ORIGIN = "http://127.0.0.1:3000";
 const signedIn = { cookie: "hookline.session_token=some.value" };
@@ -224,9 +225,11 @@ describe("proxy: server actions from another origin", () => {
   it("refuses a POST to a page without an Origin, or from another origin or site, with a 403", async () => {
     const cases: [Record<string, string>, string][] = [
       [{}, "Forbidden: A state-changing request must carry an Origin header"],
-      [{ origin: "https://evil.example" }, "Forbidden: Requests from another origin are refused"],
-      [{ origin: "http://127.0.0.1:3001" }, "Forbidden: Requests from another origin are refused"],
-      [{ origin: "null" }, "Forbidden: Requests from another origin are refused"],
+      [{ origin: "https://evil.example" }, "Forbidden: Requests from another origin are refused (Origin https://evil.example, host 127.0.0.1:3000)"],
+      [{ origin: "http://127.0.0.1:3001" }, "Forbidden: Requests from another origin are refused (Origin http://127.0.0.1:3001, host 127.0.0.1:3000)"],
+      [{ origin: "null" }, "Forbidden: Requests from another origin are refused (Origin null, host 127.0.0.1:3000)"],
+      // a forwarded host counts only from a trusted proxy (none here: the peer is not one)
+      [{ origin: "https://app.example", "x-forwarded-host": "app.example", "x-hookline-peer": "203.0.113.9" }, "Forbidden: Requests from another origin are refused (Origin https://app.example, host 127.0.0.1:3000)"],
       [{ origin: ORIGIN, "sec-fetch-site": "cross-site" }, "Forbidden: Requests from another site are refused"],
     ];
     for (const [headers, text] of cases) {
@@ -244,5 +247,20 @@ describe("proxy: server actions from another origin", () => {
     // a link from an email or another site to a page is a cross-site GET: still a page
     const res = proxy(new NextRequest(`${ORIGIN}/campaigns`, { headers: { ...signedIn, "sec-fetch-site": "cross-site" } }));
     expect(res.status).toBe(200);
+  });
+});
+
+// Behind a reverse proxy that names the browser's host in X-Forwarded-Host (or sends nginx's $host, which
+// drops a non-default port), the rule compares with the forwarded host when the connection is a trusted
+// proxy's: sign-in (a server action) must keep working there, as Next's own action check allowed.
+describe("sameOriginRefusal behind a trusted proxy", () => {
+  const headers = (h: Record<string, string>) => new Headers(h);
+  it("takes the X-Forwarded-Host of a trusted proxy, and only of one", () => {
+    const behind = headers({ origin: "https://app.example:8443", host: "app.example", "x-forwarded-host": "app.example:8443" });
+    expect(sameOriginRefusal("POST", behind, "app.example", true)).toBeNull();
+    expect(sameOriginRefusal("POST", behind, "app.example", false)?.code).toBe("cross_origin");
+    const lying = headers({ origin: "https://evil.example", host: "app.example", "x-forwarded-host": "app.example" });
+    expect(sameOriginRefusal("POST", lying, "app.example", true)?.code).toBe("cross_origin");
+    expect(sameOriginRefusal("POST", headers({ host: "app.example", "x-forwarded-host": "app.example" }), "app.example", true)?.code).toBe("origin_required");
   });
 });

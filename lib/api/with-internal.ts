@@ -13,6 +13,7 @@ import { accessErrorToApi, assertStorableUrl, readJson } from "./with-api";
 import { runHeavy } from "./heavy-routes";
 import { queryObject } from "../http/query-string";
 import { sameOriginRefusal } from "../http/same-origin";
+import { fromTrustedProxy } from "../auth/client-address";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
 
@@ -90,7 +91,7 @@ async function enforceMemberRate(limiter: RateLimiter, memberId: string) {
 
 /** Same origin only (lib/http/same-origin.ts, the rule server actions go through too). */
 function assertSameOrigin(req: Request) {
-  const refused = sameOriginRefusal(req.method, req.headers, new URL(req.url).host);
+  const refused = sameOriginRefusal(req.method, req.headers, new URL(req.url).host, fromTrustedProxy(req.headers));
   if (refused) throw new ApiError(403, refused.code, refused.message);
 }
 

@@ -143,17 +143,22 @@ describe("saveCampaign keeps a masked secret only at the fixed part of the URL i
 
   it("a masked secret moved to another webhook or variant stands for nothing there", async () => {
     // a new webhook at the attacker's path, its variant naming the step's id: neither is the step
-    const saved = await saveCampaign(
-      campaignDraftSchema.parse({
-        id: campaignId,
-        name: "Victim",
-        actions: [
-          { id: actionId, name: "CRM", url: STORED.replace("hunter2", "••••"), headers: [{ name: "X-Api-Key", value: "••••", secret: true }] },
-          { name: "Mine", url: "https://crm:••••@hooks.example.com/catch/attacker", headers: [{ name: "X-Api-Key", value: "••••", secret: true }], splitPercent: 50, variants: [{ id: actionId, name: "B", url: "https://hooks.example.com/catch/victim?team=a", headers: [{ name: "X-Api-Key", value: "••••", secret: true }], splitPercent: 50 }] },
-        ],
-      }),
-      { role: "editor" },
-    );
+    const input = {
+      id: campaignId,
+      name: "Victim",
+      actions: [
+        { id: actionId, name: "CRM", url: STORED.replace("hunter2", "••••"), headers: [{ name: "X-Api-Key", value: "••••", secret: true }] },
+        { name: "Mine", url: "https://crm:••••@hooks.example.com/catch/attacker", headers: [{ name: "X-Api-Key", value: "••••", secret: true }], splitPercent: 50, variants: [{ id: "v_attacker", name: "B", url: "https://hooks.example.com/catch/victim?team=a", headers: [{ name: "X-Api-Key", value: "••••", secret: true }], splitPercent: 50 }] },
+      ],
+    };
+    // the save's schema refuses one id for two webhooks (every door parses with it) ...
+    const twice = structuredClone(input);
+    twice.actions[1]!.variants![0]!.id = actionId;
+    expect(campaignDraftSchema.safeParse(twice).success).toBe(false);
+    // ... and saveCampaign, handed such a draft anyway, still lets the id carry no secret
+    const draft = campaignDraftSchema.parse(input);
+    draft.actions[1]!.variants[0]!.id = actionId;
+    const saved = await saveCampaign(draft, { role: "editor" });
     const mine = await db().action.findFirstOrThrow({ where: { id: saved.actionIds[1] } });
     const mineVariant = await db().action.findFirstOrThrow({ where: { variantOfId: mine.id } });
     expect(await storedSecrets(mine.id)).toMatchObject({ password: null, header: "", signed: false });

@@ -60,18 +60,15 @@ describe("saving variants", () => {
     const b = await db().action.findFirstOrThrow({ where: { campaignId: id, name: "Bee" } });
     expect(decryptSecret((b.headers as { value: string }[])[0]!.value)).toBe("b-secret");
 
-    // a variant that names the step's row (not a variant of it) is new, and reuses no secret
+    // a variant that names the step's row (not a variant of it) is refused at the save's schema now (one id,
+    // one webhook): it can reuse no secret, and nothing is written
     const step = shown.actions[0]!;
     const moved = { ...step, variants: [{ ...step.variants[0]!, id: step.id }, step.variants[1]!] };
-    const saved = await saveCampaign(draft({ ...shown, actions: [moved] }));
+    const refused = campaignDraftSchema.safeParse({ ...shown, actions: [moved] });
+    expect(refused.success).toBe(false);
+    expect(refused.error!.issues.map((i) => [i.path.join("."), i.message])).toEqual([["actions.0.variants.0.id", `A webhook and a variant have the id ${step.id}`]]);
     const after = await db().action.findMany({ where: { campaignId: id } });
-    expect(after.find((r) => r.id === step.id)).toMatchObject({ variantOfId: null, urlTemplate: "https://a.example.com/hook" });
-    const fresh = after.find((r) => r.variantOfId === step.id && r.name === "Bee")!;
-    expect(fresh.id).not.toBe(b.id);
-    expect((fresh.headers as { value: string }[])[0]!.value).toBe("");
-    // the old Bee row had no deliveries: it is gone
-    expect(after.some((r) => r.id === b.id)).toBe(false);
-    expect(saved.notices).toEqual({});
+    expect(after.find((r) => r.id === b.id)).toMatchObject({ variantOfId: step.id, name: "Bee" });
   });
 
   it("refuses splits that do not add up to 100, a control over 90 and a 16th extra variant", () => {

@@ -2,14 +2,19 @@
 // and server actions (proxy.ts: every POST to a page is one) both go through it. An Origin header (or
 // Sec-Fetch-Site) naming another site is refused on every method, and a state-changing request must
 // carry an Origin at all (browsers always send one on POST; a request without one is not from our
-// pages). Compared with the Host the request came to.
+// pages). Compared with the Host the request came to, or, when the request's connection comes from one
+// of HOOKLINE_TRUSTED_PROXIES (the caller says so: lib/auth/client-address.ts fromTrustedProxy), with the
+// X-Forwarded-Host that proxy names (as Next.js's own action check and better-auth fall back to it).
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export type OriginRefusal = { code: "cross_origin" | "origin_required"; message: string };
 
-/** Why this request is not from one of our pages, or null when it is (or is a safe read without an Origin). */
-export function sameOriginRefusal(method: string, headers: Headers, requestHost: string): OriginRefusal | null {
+/**
+ * Why this request is not from one of our pages, or null when it is (or is a safe read without an Origin).
+ * `trustForwarded`: the connection is a trusted proxy's, so its X-Forwarded-Host names the host too.
+ */
+export function sameOriginRefusal(method: string, headers: Headers, requestHost: string, trustForwarded = false): OriginRefusal | null {
   const origin = headers.get("origin");
   const site = headers.get("sec-fetch-site");
   if (site && site !== "same-origin" && site !== "none") return { code: "cross_origin", message: "Requests from another site are refused" };
@@ -17,8 +22,11 @@ export function sameOriginRefusal(method: string, headers: Headers, requestHost:
     if (SAFE_METHODS.has(method.toUpperCase())) return null;
     return { code: "origin_required", message: "A state-changing request must carry an Origin header" };
   }
-  if (!isSameOrigin(origin, headers.get("host") ?? requestHost)) return { code: "cross_origin", message: "Requests from another origin are refused" };
-  return null;
+  const host = headers.get("host") ?? requestHost;
+  if (isSameOrigin(origin, host)) return null;
+  const forwarded = trustForwarded ? headers.get("x-forwarded-host")?.split(",")[0]?.trim() : undefined;
+  if (forwarded && isSameOrigin(origin, forwarded)) return null;
+  return { code: "cross_origin", message: `Requests from another origin are refused (Origin ${origin.slice(0, 200)}, host ${(forwarded || host).slice(0, 200)})` };
 }
 
 function isSameOrigin(origin: string, host: string): boolean {

@@ -63,7 +63,7 @@ function compileUncached(source: string): CompiledTemplate {
   const helpers = [...found.helpers];
   // {{required x}} is told how x is written (for "user.crmId is empty"): the AST carries it, so the
   // template compiles from its AST (whitespace control applied once already); others from the source
-  const annotated = found.helpers.has(REQUIRED) && annotateRequired(ast, source);
+  const annotated = found.helpers.has(REQUIRED) && annotateRequired(ast);
   const fn = annotated ? environmentFor(helpers).compile(structuredClone(ast), { ...compileOptions, ignoreStandalone: true }) : environmentFor(helpers).compile(source, compileOptions);
   compileNow(fn);
   return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
@@ -126,20 +126,26 @@ function checkRequired(node: AnyNode, call: { path: hbs.AST.Expression; params: 
   }
 }
 
-/** Line starts of `source`, to turn a node's line and column into an offset. */
-function lineStarts(source: string): number[] {
-  const starts = [0];
-  for (let i = source.indexOf("\n"); i !== -1; i = source.indexOf("\n", i + 1)) starts.push(i + 1);
-  return starts;
+/**
+ * How {{required}} names its value: a path as a template writes it (writtenPath: `user.[plan.tier]`,
+ * `this.sku`, `@root.user.id`), anything else (a subexpression, a literal) "a required value". Built
+ * from the parsed path, never sliced from the source: a slice by Handlebars' line numbers cut
+ * arbitrary template text (a secret's tail) where a line ended in a lone CR.
+ */
+function requiredName(value: hbs.AST.Expression): string {
+  if (value.type !== "PathExpression") return "";
+  const p = value as hbs.AST.PathExpression;
+  const self = /^(this|\.)(\/|\.|$)/.test(p.original) ? "this" : "";
+  const parts = p.parts.length ? writtenPath(p.parts) : "";
+  const path = [self, parts].filter(Boolean).join(".");
+  return p.data ? `@${path}` : path;
 }
 
 /**
- * Gives each {{required x}} (and (required x)) the text of x as written, as a hash pair no template can
- * write (REQUIRED_WRITTEN): its helper names it when the user lacks the value. True when one was found.
+ * Gives each {{required x}} (and (required x)) the name of x (requiredName), as a hash pair no template
+ * can write (REQUIRED_WRITTEN): its helper names it when the user lacks the value. True when one was found.
  */
-function annotateRequired(ast: hbs.AST.Program, source: string): boolean {
-  const starts = lineStarts(source);
-  const offset = (p: hbs.AST.Position) => (starts[p.line - 1] ?? 0) + p.column;
+function annotateRequired(ast: hbs.AST.Program): boolean {
   let found = false;
   const call = (c: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash; loc: hbs.AST.SourceLocation }) => {
     for (const p of c.params) expression(p);
@@ -147,7 +153,7 @@ function annotateRequired(ast: hbs.AST.Program, source: string): boolean {
     const value = c.params[0];
     if (!callsRequired(c.path) || !value) return;
     found = true;
-    const written = value.loc ? source.slice(offset(value.loc.start), offset(value.loc.end)).trim() : nameOf(value) ?? "";
+    const written = requiredName(value);
     const literal = { type: "StringLiteral", value: written, original: written, loc: value.loc } as hbs.AST.StringLiteral;
     const pair = { type: "HashPair", key: REQUIRED_WRITTEN, value: literal, loc: value.loc } as hbs.AST.HashPair;
     c.hash = c.hash ? { ...c.hash, pairs: [...c.hash.pairs, pair] } : ({ type: "Hash", pairs: [pair], loc: value.loc } as hbs.AST.Hash);

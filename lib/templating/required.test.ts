@@ -118,3 +118,18 @@ describe("{{required}}", () => {
     expect(list.find((s) => s.name === "required")).toEqual({ name: "required", kind: "helper", detail: "helper · skips the user when the value is empty" });
   });
 });
+
+// The name was sliced from the source by Handlebars' line numbers, which count a lone CR as a line end
+// where a count of "\n" did not: "hunter2-SECRET-PW\r\r{{required …}}" named "RET-PW\r\r{{" (a secret's tail,
+// stored as the delivery's reason and shown to viewers). Now it is the parsed path, written as a template writes it.
+describe("{{required}}'s name of its value", () => {
+  it("is the parsed path, whatever the line ends before it; a subexpression is 'a required value'", () => {
+    expect(outcome("hunter2-SECRET-PW\r\r{{required user.crmIdx}}")).toBe("skip: user.crmIdx is empty");
+    expect(outcome("Hi\r{{required user.missing}}")).toBe("skip: user.missing is empty");
+    expect(outcome("a\r\nb\rc\n{{required user.[plan.tier]}}")).toBe("skip: user.[plan.tier] is empty");
+    expect(outcome("{{required user/missing}}")).toBe("skip: user.missing is empty");
+    expect(outcome("{{#each user.items}}{{required this.sku}}{{/each}}")).toBe("skip: this.sku is empty");
+    expect(outcome("{{required (trim user.blank)}}")).toBe("skip: a required value is empty");
+    expect(outcome("{{required @root.user.missing}}")).toBe("skip: @root.user.missing is empty");
+  });
+});
