@@ -11,7 +11,7 @@ import { unstorableText } from "@/lib/db/storable-text";
 import { AccessError } from "@/lib/auth/guard";
 import { MemberError, type Member } from "@/lib/auth/members";
 import type { Role } from "@/lib/auth/roles";
-import { CampaignNotFoundError, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "@/lib/campaigns/campaigns";
+import { CampaignConflictError, CampaignNotFoundError, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "@/lib/campaigns/campaigns";
 import { VariantInUseError } from "@/lib/campaigns/variant-rows";
 import { DestinationTemplateError } from "@/lib/campaigns/destination-templates";
 import { TemplateSyntaxError } from "@/lib/campaigns/template-check";
@@ -125,6 +125,8 @@ function unstorableIssue(input: unknown): { success: false; error: z.ZodError } 
 export function actionFailure(what: string, err: unknown): ActionFailure {
   if (err instanceof AccessError || err instanceof CampaignNotFoundError || err instanceof AllowedDestinationError || err instanceof VariantInUseError || err instanceof StepInUseError || err instanceof SigningSecretError || err instanceof TestSendAttachError) return failed(err.message);
   if (err instanceof TemplateSyntaxError || err instanceof SecretHostError) return failed(err.message, err.fieldErrors);
+  // someone saved the campaign since this page loaded it: the form offers to reload, keeping what was typed until then
+  if (err instanceof CampaignConflictError) return { ...failed(err.message), conflict: true };
   if (err instanceof UrlPasswordError) return failed(err.message);
   if (err instanceof WebhookLimitError) return failed(err.message, { [err.field]: err.message });
   if (err instanceof WebhookNotInCampaignError) return failed(`${err.message} Reload the page.`, err.field ? { [err.field]: err.message } : {});

@@ -22,7 +22,8 @@ export function EditorHeader({
   saved: boolean;
   /** false for a viewer: no Save or Delete */
   editable?: boolean;
-  message: { tone: "success" | "error"; text: string } | null;
+  /** `reload`: the save lost to another (CampaignConflictError): a Reload button beside it */
+  message: { tone: "success" | "error"; text: string; reload?: boolean } | null;
   onSave: () => void;
   onDelete: () => void;
 }) {
@@ -44,7 +45,14 @@ export function EditorHeader({
         </div>
         <p role="status" className="min-h-5 min-w-0 flex-1 text-sm sm:order-last sm:basis-full">
           {message ? (
-            <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+            <>
+              <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+              {message.reload && (
+                <button type="button" onClick={() => window.location.reload()} className="ml-2 font-medium text-red-800 underline hover:text-red-950">
+                  Reload
+                </button>
+              )}
+            </>
           ) : dirty ? (
             <span className="text-slate-500">Unsaved changes</span>
           ) : null}

@@ -35,7 +35,8 @@ export type ActionState = {
 export type VariantState = Pick<ActionState, "uid" | "id" | "copiedFrom" | "templateId" | "name" | "method" | "url" | "contentType" | "fields" | "headers"> & {
   splitPercent: string;
 };
-export type CampaignState = { id?: string; name: string; description: string; actions: ActionState[] };
+/** `version`: the saved campaign's version this state was loaded or last saved from (a save from an older one is refused). */
+export type CampaignState = { id?: string; version?: number; name: string; description: string; actions: ActionState[] };
 
 let counter = 0;
 export const uid = () => `row${++counter}`;
@@ -94,6 +95,7 @@ function contentDraftOf(a: Omit<VariantState, "splitPercent">) {
 export function stateFromDraft(draft: DraftForEditor): CampaignState {
   return {
     id: draft.id,
+    version: draft.version,
     name: draft.name,
     description: draft.description ?? "",
     actions: (draft.actions ?? []).map((a) => ({
@@ -120,7 +122,7 @@ export function actionDraftOf(a: ActionState) {
 }
 
 export function draftOf(state: CampaignState): CampaignDraftInput {
-  return { id: state.id, name: state.name, description: state.description, actions: state.actions.map(actionDraftOf) };
+  return { id: state.id, version: state.version, name: state.name, description: state.description, actions: state.actions.map(actionDraftOf) };
 }
 
 /** A copy of an action as a new, unsaved one; its saved secrets ("••••") come from the original. */

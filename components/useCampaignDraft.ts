@@ -13,7 +13,7 @@ import { useLeadToProblem } from "./ui/lead-to-problem";
  * `leadsTo`: the campaign status the outcome it tells of led to (Activate's "active"): it stays when
  * the page follows the campaign there and goes on any other change (statusLineFollows).
  */
-export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean; leadsTo?: string } | null;
+export type EditorMessage = { tone: "success" | "error"; text: string; forFields?: boolean; leadsTo?: string; reload?: boolean } | null;
 
 /** A message for the next editor to mount (after a new campaign's first save moves it to its page). */
 let flash: EditorMessage = null;
@@ -142,7 +142,8 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
       const result = await saveCampaignAction(draftOf(state), with_.delivery?.(state.actions));
       if (!result.ok) {
         setErrors(result.fieldErrors);
-        setMessage({ tone: "error", text: result.message, forFields: Object.keys(result.fieldErrors).length > 0 });
+        // a conflict (saved elsewhere since): what was typed stays on screen to be copied, Reload shows theirs
+        setMessage({ tone: "error", text: result.message, forFields: Object.keys(result.fieldErrors).length > 0, reload: result.conflict });
         leadToProblem();
         return;
       }

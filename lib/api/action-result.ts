@@ -7,7 +7,7 @@ export type FieldErrors = Record<string, string>;
 
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; fieldErrors: FieldErrors; message: string; problems?: string[] };
+  | { ok: false; fieldErrors: FieldErrors; message: string; problems?: string[]; conflict?: true };
 
 export type ActionFailure = Extract<ActionResult, { ok: false }>;
 

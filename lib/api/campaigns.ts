@@ -4,7 +4,7 @@ import { recordAudit } from "../auth/audit";
 import type { MemberRole } from "../auth/roles";
 import { loadCampaignGoal } from "../campaigns/campaign-goal";
 import { campaignResults } from "../campaigns/conversion-results";
-import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "../campaigns/campaigns";
+import { CampaignConflictError, CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, getCampaignDraft, StepInUseError, WebhookLimitError, WebhookNotInCampaignError } from "../campaigns/campaigns";
 import { CampaignCursorError, listCampaigns, type CampaignFilter } from "../campaigns/campaign-list";
 import { DeliveryFieldRefused, saveCampaignWithSettings } from "../campaigns/save-with-delivery";
 import { removeSigningSecret, rotateSigningSecret, SigningSecretError } from "../campaigns/signing-secrets";
@@ -22,6 +22,7 @@ import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resum
 import { deliveryDetail } from "../delivery/store/log-queries";
 import { deliverySettingsByApi } from "./campaign-delivery";
 import { ApiError } from "./errors";
+import { etagOf, preconditionFailed } from "./etag";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
 
@@ -41,6 +42,11 @@ export async function campaignById(id: string, reader: MemberRole) {
   const [campaign, goal] = await Promise.all([getCampaignDraft(id, reader), loadCampaignGoal(id)]);
   if (!campaign || !goal) throw notFound(id);
   return { ...campaign, ...goal, updatedAt: campaign.updatedAt.toISOString() };
+}
+
+/** A campaign as JSON with its version as the ETag (If-Match on a PUT). */
+export function withEtag(campaign: { version: number }, init?: ResponseInit): Response {
+  return Response.json(campaign, { ...init, headers: { ...init?.headers, ETag: etagOf(campaign.version) } });
 }
 
 export async function resultsByApi(id: string) {
@@ -78,6 +84,7 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
+    if (err instanceof CampaignConflictError) throw preconditionFailed(err.message, err.currentVersion);
     if (err instanceof VariantInUseError || err instanceof WebhookLimitError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
     // settings refused at a field (an end date already past): nothing was created

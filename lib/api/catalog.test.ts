@@ -6,7 +6,7 @@ import { errorCodes } from "./catalog";
 
 // every file an /api/v1 request goes through that builds an ApiError
 const apiFiles = [
-  ...["with-api.ts", "authenticate.ts", "errors.ts", "route-methods.ts", "unsendable-methods.ts", "campaigns.ts", "campaign-delivery.ts", "templates.ts"].map((f) => path.join("lib/api", f)),
+  ...["with-api.ts", "authenticate.ts", "errors.ts", "route-methods.ts", "unsendable-methods.ts", "campaigns.ts", "campaign-delivery.ts", "templates.ts", "etag.ts"].map((f) => path.join("lib/api", f)),
   ...readdirSync("app/api/v1", { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith("route.ts")).map((f) => path.join("app/api/v1", f)),
 ];
 

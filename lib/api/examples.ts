@@ -34,6 +34,7 @@ const campaign = {
   description: campaignInput.description,
   status: "draft",
   updatedAt: "2026-12-02T09:15:00.000Z",
+  version: 1,
   goalEvent: campaignInput.goalEvent,
   goalWindowHours: campaignInput.goalWindowHours,
   actions: [{ ...campaignInput.actions[0], id: "cm8x2k1q0001abcd", headers: [{ name: "X-Api-Key", value: "••••", secret: true }] }],
@@ -126,7 +127,7 @@ const EXAMPLES: Record<string, RouteExample> = {
   "PUT /api/v1/campaigns/{id}": {
     path: `/api/v1/campaigns/${campaign.id}`,
     request: { ...campaignInput, name: "Welcome series (v2)", actions: [{ ...campaignInput.actions[0], id: campaign.actions[0]!.id, headers: campaign.actions[0]!.headers }] },
-    response: { ...campaign, name: "Welcome series (v2)" },
+    response: { ...campaign, name: "Welcome series (v2)", version: 2 },
   },
   "DELETE /api/v1/campaigns/{id}/actions/{actionId}": { path: `/api/v1/campaigns/${campaign.id}/actions/${campaign.actions[0]!.id}` },
   "POST /api/v1/campaigns/{id}/actions/{actionId}/signing-secret": {

@@ -44,12 +44,16 @@ function operation(route: RouteDoc, components: Json): Json {
       parameters.push({ name, in: "query", required: query.required?.includes(name) ?? false, schema });
     }
   }
+  if (route.etag && route.body) {
+    parameters.push({ name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: 'The `ETag` of the campaign you edited (`"3"`): saved since, the request is refused with 412. Left out, the last write wins' });
+  }
   const responses: Json = {};
+  const etag = route.etag ? { headers: { ETag: { schema: { type: "string" }, description: 'The campaign\'s version (`"3"`), for If-Match' } } } : {};
   const ok = route.response;
   const example = exampleOf(route);
   if (ok) {
     responses[String(ok.status)] = ok.schema
-      ? { description: ok.description, content: { "application/json": { schema: toSchema(ok.schema, "output", components), ...(example.response !== undefined ? { example: example.response } : {}) } } }
+      ? { description: ok.description, ...etag, content: { "application/json": { schema: toSchema(ok.schema, "output", components), ...(example.response !== undefined ? { example: example.response } : {}) } } }
       : { description: ok.description };
   }
   for (const status of route.errors) {
@@ -57,6 +61,7 @@ function operation(route: RouteDoc, components: Json): Json {
       description: `${errorMeanings[status]} (code ${errorCodes[status]!.map((c) => `\`${c}\``).join(" or ")})`,
       content: { "application/json": { schema: { $ref: "#/components/schemas/Error" } } },
       ...(status === 429 ? { headers: { "Retry-After": { schema: { type: "integer" }, description: "Seconds to wait" } } } : {}),
+      ...(status === 412 ? { headers: { ETag: { schema: { type: "string" }, description: "The campaign's current version" } } } : {}),
     };
   }
   return {

@@ -18,7 +18,7 @@ import { transaction } from "../db/transaction";
 import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
-export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; actions: ReturnType<typeof stepToDraft>[] };
+export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; version: number; actions: ReturnType<typeof stepToDraft>[] };
 
 /**
  * A saved campaign as the editor shows it to `reader` (secrets masked; to a viewer, every credential
@@ -47,6 +47,7 @@ export function campaignDraftOf(campaign: CampaignRow, reader: MemberRole): Camp
     description: campaign.description,
     status: campaign.status,
     updatedAt: campaign.updatedAt,
+    version: campaign.version,
     actions: campaign.actions.filter((a) => !a.variantOfId).map((step) => stepToDraft(step, campaign.actions, reader)),
   };
 }
@@ -67,6 +68,37 @@ export class WebhookLimitError extends Error {
 async function assertWebhookLimit(tx: Tx, campaignId: string) {
   const count = await tx.action.count({ where: { campaignId, variantOfId: null } });
   if (count > MAX_WEBHOOKS) throw new WebhookLimitError(count);
+}
+
+/**
+ * The save was made from an older version of the campaign than the stored one: someone (another tab,
+ * another member, the API) saved it since it was loaded. Nothing of the save is written; it would
+ * otherwise put back everything the other save changed.
+ */
+export class CampaignConflictError extends Error {
+  name = "CampaignConflictError";
+  constructor(
+    readonly currentVersion: number,
+    readonly changedAt: Date,
+    readonly changedBy: string | null,
+  ) {
+    super(`This campaign was changed${changedBy ? ` by ${changedBy}` : ""} at ${formatUtc(changedAt)} since you opened it. Copy your changes, then reload to see theirs.`);
+  }
+}
+
+const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+
+/** Who made the campaign's latest save and when, from the audit log (a member by name, a key as "the API"), for CampaignConflictError. */
+async function conflictOf(tx: Tx, stored: { id: string; version: number; updatedAt: Date }): Promise<CampaignConflictError> {
+  const entry = await tx.auditLog.findFirst({
+    where: { target: stored.id, action: { in: ["campaign.updated", "campaign.created"] } },
+    orderBy: { createdAt: "desc" },
+    select: { actor: true, createdAt: true },
+  });
+  if (!entry) return new CampaignConflictError(stored.version, stored.updatedAt, null);
+  const member = entry.actor.includes("@") ? await tx.member.findUnique({ where: { email: entry.actor }, select: { name: true } }) : null;
+  const by = entry.actor.startsWith("API key ") ? "the API" : (member?.name ?? entry.actor);
+  return new CampaignConflictError(stored.version, entry.createdAt, by);
 }
 
 export class CampaignNotFoundError extends Error {
@@ -110,6 +142,9 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * "••••" keeps a stored secret only as the secret resolver allows (`actor` matters for copies); a
  * secret it refuses is cleared and named in the notices.
  * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
+ * `draft.version`, when given, is the version the draft was made from (the editor's, an API If-Match):
+ * a campaign saved since is refused with CampaignConflictError and nothing is written. Left out, the
+ * save overwrites whatever is stored (the API without If-Match). Either way the version goes up by one.
  * `alsoWrite` runs in the same transaction once the campaign and its webhooks are written (the
  * campaign page's delivery settings): if it throws, nothing of the save is kept.
  */
@@ -128,9 +163,18 @@ export async function saveCampaign(
   const id = await transaction(async (tx) => {
     const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
     if (draft.id && !before) throw new CampaignNotFoundError();
-    const campaign = draft.id
-      ? await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description, ...goalOfDraft(draft) } })
-      : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
+    if (before && draft.version !== undefined && before.version !== draft.version) throw await conflictOf(tx, before);
+    const campaign = draft.id ? { id: draft.id } : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
+    if (draft.id) {
+      // guarded by the version read: a save committed meanwhile (PostgreSQL) leaves no row to update
+      const guard = draft.version !== undefined ? { version: draft.version } : {};
+      const data = { name: draft.name, description: draft.description, ...goalOfDraft(draft), version: { increment: 1 } };
+      const { count } = await tx.campaign.updateMany({ where: { id: draft.id, ...guard }, data });
+      if (!count) {
+        const now = await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true, version: true, updatedAt: true } });
+        throw now ? await conflictOf(tx, now) : new CampaignNotFoundError();
+      }
+    }
     const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom, ...a.variants.flatMap((v) => [v.id, v.copiedFrom])]).filter((x): x is string => !!x);
     const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
     assertOwnActionIds(draft, campaign.id, sources);

@@ -187,7 +187,9 @@ function draftSchemas(source: NumberSource) {
 const typed = draftSchemas("typed");
 export const variantDraftSchema = typed.variant;
 export const actionDraftSchema = typed.action;
-export const campaignDraftSchema = typed.campaign;
+// The editor's save also says which version of the campaign it was made from (saveCampaign refuses an older one);
+// the API says it with If-Match instead, so its body has no such key
+export const campaignDraftSchema = typed.campaign.extend({ version: z.number().int().min(1).max(2_147_483_647).optional() });
 
 // The public API's: the same drafts, numbers as JSON numbers (lib/campaigns/number-input.ts).
 const json = draftSchemas("json");

@@ -64,7 +64,8 @@ describe("a URL user name without a password", () => {
     expect((await sent(row)).authorization).toBe(basicOf(`${KEY}:`));
 
     // saved again as shown, it is kept; at another host it is cleared (and said so), as a password is
-    const shown = (await getCampaignDraft(id, "editor"))!;
+    // saved twice from one reading: without its version (each save judged on its own)
+    const { version: _version, ...shown } = (await getCampaignDraft(id, "editor"))!;
     await saveCampaign(draft(shown), { role: "editor" });
     expect(loadWebhookTemplate(await stored(id)).url).toBe(url);
     const moved = await saveCampaign(draft({ ...shown, actions: [{ ...shown.actions![0]!, url: shown.actions![0]!.url.replace("127.0.0.1", "localhost") }] }), { role: "editor" });

@@ -186,7 +186,7 @@ describe("campaigns API", () => {
 
     const created = await (await create(send("/campaigns", "POST", { ...draft, actions: [webhook] }))).json();
     expect(created.actions[0].signing).toBeDefined();
-    const { id, status: _status, updatedAt: _updatedAt, ...asRead } = await (await getOne(send(`/campaigns/${created.id}`, "GET"), params(created.id))).json();
+    const { id, status: _status, updatedAt: _updatedAt, version: _version, ...asRead } = await (await getOne(send(`/campaigns/${created.id}`, "GET"), params(created.id))).json();
     const back = await PUT(send(`/campaigns/${id}`, "PUT", { ...asRead, name: "Read and sent back" }), params(id));
     expect(back.status).toBe(200);
     const typo = await PUT(send(`/campaigns/${id}`, "PUT", { ...asRead, actions: [{ ...asRead.actions[0], headers: [{ name: "X-Api-Key", value: "••••", secrett: true }] }] }), params(id));

@@ -1,17 +1,23 @@
 import { actorOf } from "@/lib/api/authenticate";
-import { campaignById, deleteByApi, saveCampaignByApi } from "@/lib/api/campaigns";
+import { campaignById, deleteByApi, saveCampaignByApi, withEtag } from "@/lib/api/campaigns";
+import { versionFromIfMatch } from "@/lib/api/etag";
 import { campaignBodySchema } from "@/lib/api/schemas/campaigns";
 import { refusingUnknownWebhookKeys } from "@/lib/api/schemas/webhook-keys";
 import { withApi } from "@/lib/api/with-api";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withApi({ role: "viewer" }, async ({ params, principal }) => campaignById(params.id ?? "", principal.role));
+/** The campaign with its version as the ETag. */
+export const GET = withApi({ role: "viewer" }, async ({ params, principal }) => withEtag(await campaignById(params.id ?? "", principal.role)));
 
-/** Updates the name, description and actions: those with an id in place, those without one added; actions left out stay. */
-export const PUT = withApi({ body: refusingUnknownWebhookKeys(campaignBodySchema), role: "editor" }, async ({ body, params, principal }) =>
-  saveCampaignByApi({ ...body, id: params.id ?? "" }, actorOf(principal), principal),
-);
+/**
+ * Updates the name, description and actions: those with an id in place, those without one added; actions left out stay.
+ * With If-Match (the ETag a GET gave) a campaign saved since is refused with 412; without it, the last write wins.
+ */
+export const PUT = withApi({ body: refusingUnknownWebhookKeys(campaignBodySchema), role: "editor" }, async ({ req, body, params, principal }) => {
+  const version = versionFromIfMatch(req.headers.get("if-match"));
+  return withEtag(await saveCampaignByApi({ ...body, id: params.id ?? "", version }, actorOf(principal), principal));
+});
 
 /** Deletes the campaign with its webhooks and its deliveries, sent or waiting. */
 export const DELETE = withApi({ role: "editor" }, async ({ params, principal }) => deleteByApi(params.id ?? "", actorOf(principal)));
