@@ -4,10 +4,11 @@ import type { ActivityOutcomes as Data } from "@/lib/delivery/store/outcome-seri
 import { OutcomeChart } from "./OutcomeChart";
 import { useActivityOutcomes } from "./use-outcomes";
 import { Table } from "@/components/ui/Table";
+import { plural } from "@/lib/text/plural";
 
 export function ActivityOutcomes({ initial }: { initial: Data }) {
   const { data, error } = useActivityOutcomes(initial);
-  const { series, failingHosts, windowDays } = data;
+  const { series, failingHosts, failedBeforeRequest, windowDays } = data;
   return (
     <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
       <section aria-labelledby="activity-outcomes-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -44,7 +45,14 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
             </tbody>
           </Table>
         ) : (
-          <p className="text-sm text-slate-500">No failed or retrying deliveries in the last {windowDays} days.</p>
+          <p className="text-sm text-slate-500">{`No host has failed or is being retried in the last ${windowDays} days.`}</p>
+        )}
+        {/* failures before a request (template or data errors) have no host: said here, or the chart's failures had no explanation */}
+        {failedBeforeRequest > 0 && (
+          <p className="text-sm text-slate-600">
+            {`${plural(failedBeforeRequest, "delivery", "deliveries")} failed before a request was sent (template or data errors): `}
+            <a href="/activity?state=failed#delivery-log-heading" className="text-indigo-700 underline hover:text-indigo-900">see failed deliveries</a>
+          </p>
         )}
       </section>
     </div>

@@ -3,7 +3,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { campaignOutcomes } from "./campaign-outcomes";
-import { chooseBucketSeconds, failingHosts, outcomeSeries } from "./outcome-series";
+import { activityOutcomes, chooseBucketSeconds, failedBeforeRequest, failingHosts, outcomeSeries } from "./outcome-series";
 import { createCampaign, createUsers } from "../testing/fixtures";
 import { epochSecondsSql } from "../../db/dialect";
 import { rawDb } from "../../db/raw";
@@ -162,6 +162,25 @@ describe("failingHosts", () => {
       { host: "b.example", failed: 1, retrying: 0 },
     ]);
     expect(await failingHosts({ limit: 1 })).toEqual([{ host: "a.example", failed: 2, retrying: 1 }]);
+  });
+});
+
+describe("failedBeforeRequest", () => {
+  it("counts failures that never reached a host (template errors), which failingHosts cannot list", async () => {
+    // Activity showed "92 failed" in its chart and "No failed or retrying deliveries" under the hosts
+    const c = await createCampaign({ url: "http://127.0.0.1:9/c", name: "C" });
+    const now = new Date(Date.parse("2026-03-01T10:00:00.000Z"));
+    const since = new Date(now.getTime() - 60_000);
+    await delivery(c, "failed", null, { updatedAt: new Date(now.getTime() - 1000) });
+    await delivery(c, "failed", null, { updatedAt: new Date(now.getTime() - 2000) });
+    await delivery(c, "failed", null, { updatedAt: new Date(now.getTime() - 120_000) }); // before the window
+    await delivery(c, "suppressed", null, { updatedAt: new Date(now.getTime() - 1000) });
+    expect(await failedBeforeRequest({ since })).toBe(2);
+    expect(await failingHosts({ since })).toEqual([]);
+    const activity = await activityOutcomes(now);
+    expect(activity.failingHosts).toEqual([]);
+    expect(activity.failedBeforeRequest).toBe(3);
+    expect(activity.series.points.reduce((n, p) => n + p.failed, 0)).toBe(3);
   });
 });
 

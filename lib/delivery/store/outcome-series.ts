@@ -160,13 +160,28 @@ export async function failingHosts(options: { since?: Date; limit?: number } = {
   return rows.map((r) => ({ host: r.host, failed: Number(r.failed), retrying: Number(r.retrying) }));
 }
 
+/**
+ * Deliveries that failed before a request was sent (a template or data error: no host was ever
+ * reached, so failingHosts cannot name one), since a time. Activity says how many beside the hosts,
+ * so "92 failed" in the chart and an empty host list do not contradict each other.
+ */
+export async function failedBeforeRequest(options: { since?: Date } = {}): Promise<number> {
+  const p = new SqlParams();
+  const since = options.since ? ` AND "updatedAt" >= ${p.add("date", options.since)}` : "";
+  const [row] = await rawDb(db()).query<{ n: unknown }>(
+    `SELECT COUNT(*) AS n FROM ${tableName("Delivery")} WHERE "state" = 'failed' AND "host" IS NULL${since}`,
+    p.values,
+  );
+  return Number(row?.n ?? 0);
+}
+
 /** How far back the Activity page looks. */
 const ACTIVITY_WINDOW_DAYS = 7;
 
 /** Every campaign's outcomes over the activity window, and the hosts that failed most in it. */
 export async function activityOutcomes(now = new Date()) {
   const since = new Date(now.getTime() - ACTIVITY_WINDOW_DAYS * 86_400_000);
-  const [series, hosts] = await Promise.all([outcomeSeries({ since, until: now }), failingHosts({ since, limit: 10 })]);
-  return { series, failingHosts: hosts, windowDays: ACTIVITY_WINDOW_DAYS };
+  const [series, hosts, beforeRequest] = await Promise.all([outcomeSeries({ since, until: now }), failingHosts({ since, limit: 10 }), failedBeforeRequest({ since })]);
+  return { series, failingHosts: hosts, failedBeforeRequest: beforeRequest, windowDays: ACTIVITY_WINDOW_DAYS };
 }
 export type ActivityOutcomes = Awaited<ReturnType<typeof activityOutcomes>>;
