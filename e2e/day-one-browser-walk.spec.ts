@@ -80,3 +80,34 @@ test("the log's breaker hold reads 'Host on hold' with its next try as the row's
   await chart.screenshot({ path: test.info().outputPath("chart-390.png") });
   await prisma.$disconnect();
 });
+
+test("at 390 px Activity (its chart drawn) and the API reference do not scroll sideways; Activity names failures that never reached a host", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `nh${Date.now()}`;
+  try {
+    const campaign = await prisma.campaign.create({
+      data: { name: `No host ${tag}`, status: "paused", deliveryRule: { when: "immediate" }, actions: { create: { name: "Hook", urlTemplate: "https://example.com/{{user.x}}", fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    await prisma.user.create({ data: { id: `${tag}-u`, attributes: {} } });
+    // a template error: failed before any request, so no host
+    await prisma.delivery.create({
+      data: {
+        webhookId: `msg_${tag}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `${tag}-u`, triggerKey: "activation",
+        plannedAt: new Date(), dueAt: new Date(), attempts: 0, state: "failed", reason: "Template error",
+      },
+    });
+  } finally {
+    await prisma.$disconnect();
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await page.goto("/activity");
+  await expect(page.getByRole("figure", { name: "Deliveries over time by outcome, every campaign" })).toBeVisible();
+  const hosts = page.getByRole("region", { name: "Hosts that fail most" });
+  await expect(hosts).toContainText(/failed before a request was sent \(template or data errors\)/);
+  await expect(hosts.getByRole("link", { name: "see failed deliveries" })).toHaveAttribute("href", /state=failed/);
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  await page.goto("/api-reference");
+  await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+});

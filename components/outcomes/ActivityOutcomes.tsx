@@ -9,9 +9,10 @@ import { plural } from "@/lib/text/plural";
 export function ActivityOutcomes({ initial }: { initial: Data }) {
   const { data, error } = useActivityOutcomes(initial);
   const { series, failingHosts, failedBeforeRequest, windowDays } = data;
+  // minmax(0, …) tracks: an auto track grew to the chart's first width (720 px) and a 390 px page scrolled sideways
   return (
-    <div className="grid gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
-      <section aria-labelledby="activity-outcomes-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+    <div className="grid grid-cols-[minmax(0,1fr)] gap-6 lg:grid-cols-[minmax(0,2fr)_minmax(0,1fr)]">
+      <section aria-labelledby="activity-outcomes-heading" className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
         <h2 id="activity-outcomes-heading" className="text-base font-semibold text-slate-900">{`Outcomes, last ${windowDays} days`}</h2>
         {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
         {series.points.length ? (
@@ -23,7 +24,7 @@ export function ActivityOutcomes({ initial }: { initial: Data }) {
           <p className="text-sm text-slate-500">Nothing sent in the last {windowDays} days.</p>
         )}
       </section>
-      <section aria-labelledby="failing-hosts-heading" className="space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
+      <section aria-labelledby="failing-hosts-heading" className="min-w-0 space-y-3 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
         <h2 id="failing-hosts-heading" className="text-base font-semibold text-slate-900">Hosts that fail most</h2>
         {failingHosts.length ? (
           <Table aria-labelledby="failing-hosts-heading" className="w-full text-sm">
