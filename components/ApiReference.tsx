@@ -57,7 +57,7 @@ export function ApiReference({ origin }: { origin: string }) {
         return (
           <Card
             key={name}
-            title={<span className="font-mono">{name}</span>}
+            title={<span className="font-mono [overflow-wrap:anywhere]">{name}</span>}
             description={route.summary}
             actions={<Badge tone="indigo">{route.role} or above</Badge>}
           >
