@@ -2,7 +2,7 @@
 // A webhook's A/B test, under its request: a split in percent per variant, an optional control group,
 // and what is wrong with the splits as they are typed. The tabs choosing which variant the request
 // fields edit are VariantTabs, above those fields.
-import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, splitProblems, variantKey } from "@/lib/campaigns/variants";
+import { MAX_CONTROL_PERCENT, MAX_EXTRA_VARIANTS, splitProblems, userShares, variantKey } from "@/lib/campaigns/variants";
 import type { ActionState } from "./campaign-draft-state";
 import { Button } from "./ui/Button";
 import { Field, FieldMessage, inputClass } from "./ui/Field";
@@ -35,6 +35,13 @@ export function VariantControls({
     ? splitProblems({ controlPercent: asPercent(action.controlPercent), variants: splits.map((s, i) => ({ key: keys[i]!, splitPercent: asPercent(s) })) })
     : [];
   const sumProblem = typedProblems.find((p) => p.message.includes("add up"))?.message ?? errorAt("splitPercent");
+  // each split is a share of the users the control group leaves: 50 + 50 + control 20 read as 120% without "= 40% of users"
+  const control = asPercent(action.controlPercent);
+  const typedControl = Number.isInteger(control) && control >= 0 && control <= MAX_CONTROL_PERCENT ? control : null;
+  const shares =
+    action.variants.length && typedControl !== null && !typedProblems.length
+      ? userShares({ controlPercent: typedControl, variants: splits.map((s, i) => ({ key: keys[i]!, splitPercent: asPercent(s) })) }).variants
+      : null;
 
   function add() {
     const patch = withNewVariant(action, tab);
@@ -49,11 +56,11 @@ export function VariantControls({
       <fieldset disabled={readOnly} className="flex min-w-0 flex-wrap items-end gap-3">
         {action.variants.length > 0 &&
           keys.map((key, i) => (
-            <Field key={key} label={`Split ${key} (%)`} className="w-24" error={i === 0 ? undefined : errorAt(`variants.${i - 1}.splitPercent`)}>
+            <Field key={key} label={`Split ${key} (%)`} className="w-28" hint={shares ? `= ${shares[i]!.percent}% of users` : undefined} error={i === 0 ? undefined : errorAt(`variants.${i - 1}.splitPercent`)}>
               {(c) => <input {...c} type="number" min={1} max={99} inputMode="numeric" className={inputClass} value={splits[i]} onChange={(e) => setSplit(i, e.target.value)} />}
             </Field>
           ))}
-        <Field label="Control group (%)" className="w-36" error={errorAt("controlPercent")}>
+        <Field label="Control group (%)" className="w-36" hint={typedControl ? `${typedControl}% of users get nothing` : undefined} error={errorAt("controlPercent")}>
           {(c) => (
             <input
               {...c}

@@ -37,6 +37,10 @@ test("adds a variant, splits 60/40 with a 20% control group, previews B, saves a
   await page.getByLabel("Split B (%)").fill("40");
   await expect(page.getByText(/they must add up to 100%/)).toHaveCount(0);
   await page.getByLabel("Control group (%)").fill("20");
+  // the splits share what the control group leaves: 60/40 with a 20% control is 48% and 32% of users (60 + 40 + 20 read as 120%)
+  await expect(page.getByLabel("Split A (%)")).toHaveAccessibleDescription("= 48% of users");
+  await expect(page.getByLabel("Split B (%)")).toHaveAccessibleDescription("= 32% of users");
+  await expect(page.getByLabel("Control group (%)")).toHaveAccessibleDescription("20% of users get nothing");
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);

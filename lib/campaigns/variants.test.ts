@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { assignmentPoint, assignVariant, splitProblems, variantKey, type SplitConfig } from "./variants";
+import { assignmentPoint, assignVariant, splitProblems, userShares, variantKey, type SplitConfig } from "./variants";
 
 const USERS = Array.from({ length: 100_000 }, (_, i) => `u${String(i).padStart(6, "0")}`);
 const ids = (userId: string) => ({ campaignId: "cmp_1", actionId: "act_1", userId });
@@ -98,5 +98,30 @@ describe("splitProblems", () => {
     expect(variantKey(0)).toBe("A");
     expect(variantKey(15)).toBe("P");
     expect(() => variantKey(16)).toThrow();
+  });
+});
+
+describe("userShares", () => {
+  it("gives each split as a share of all users: the splits share what the control group leaves", () => {
+    // the editor read "Split A 50, Split B 50, Control 20" as 120%
+    expect(userShares({ controlPercent: 20, variants: [{ key: "A", splitPercent: 50 }, { key: "B", splitPercent: 50 }] })).toEqual({
+      control: 20,
+      variants: [{ key: "A", percent: 40 }, { key: "B", percent: 40 }],
+    });
+    expect(userShares({ controlPercent: 0, variants: [{ key: "A", splitPercent: 70 }, { key: "B", splitPercent: 30 }] }).variants.map((v) => v.percent)).toEqual([70, 30]);
+    expect(userShares({ controlPercent: 10, variants: [{ key: "A", splitPercent: 33 }, { key: "B", splitPercent: 33 }, { key: "C", splitPercent: 34 }] }).variants.map((v) => v.percent)).toEqual([29.7, 29.7, 30.6]);
+  });
+
+  it("matches where assignVariant puts users", () => {
+    const config: SplitConfig = { controlPercent: 20, variants: [{ key: "A", splitPercent: 25 }, { key: "B", splitPercent: 75 }] };
+    const counts: Record<string, number> = {};
+    const n = 20_000;
+    for (let i = 0; i < n; i++) {
+      const a = assignVariant({ campaignId: "c", actionId: "a", userId: `u${i}` }, config);
+      counts[a] = (counts[a] ?? 0) + 1;
+    }
+    const shares = userShares(config);
+    expect(Math.abs((counts.control! / n) * 100 - shares.control)).toBeLessThan(1.5);
+    for (const v of shares.variants) expect(Math.abs((counts[v.key]! / n) * 100 - v.percent)).toBeLessThan(1.5);
   });
 });

@@ -60,21 +60,43 @@ export function assignmentPoint(ids: { campaignId: string; actionId: string; use
   return (h >>> 0) / 0x1_0000_0000;
 }
 
+/**
+ * Where [0, 1) is cut: the control group below `control`, then each variant below its `upTo`. The
+ * splits are shares of the users left after the control group (50/50 with a 20% control: 40% each).
+ */
+function splitCuts(config: SplitConfig): { control: number; variants: { key: string; upTo: number }[] } {
+  const control = config.controlPercent / 100;
+  const total = config.variants.reduce((sum, v) => sum + v.splitPercent, 0) || 1;
+  let cumulative = 0;
+  const variants = config.variants.map((v) => {
+    cumulative += v.splitPercent;
+    return { key: v.key, upTo: control + ((1 - control) * cumulative) / total };
+  });
+  return { control, variants };
+}
+
 /** "control" or the key of the user's variant. Splits are taken as given (checked by splitProblems at save). */
 export function assignVariant(ids: { campaignId: string; actionId: string; userId: string }, config: SplitConfig): Assignment {
   const point = assignmentPoint(ids);
-  const control = config.controlPercent / 100;
-  if (point < control) return CONTROL;
-  if (config.variants.length === 0) return "A";
-  const total = config.variants.reduce((sum, v) => sum + v.splitPercent, 0) || 1;
-  // where the point falls in the non-control part, in percent of the total
-  const at = ((point - control) / (1 - control)) * total;
-  let cumulative = 0;
-  for (const v of config.variants) {
-    cumulative += v.splitPercent;
-    if (at < cumulative) return v.key;
-  }
-  return config.variants[config.variants.length - 1]!.key;
+  const cuts = splitCuts(config);
+  if (point < cuts.control) return CONTROL;
+  if (cuts.variants.length === 0) return "A";
+  return (cuts.variants.find((v) => point < v.upTo) ?? cuts.variants[cuts.variants.length - 1]!).key;
+}
+
+/**
+ * The percent of all users each variant and the control group get, from the cuts assignVariant uses:
+ * what the editor shows beside each split ("= 40% of users"), so 50 + 50 + 20 does not read as 120%.
+ */
+export function userShares(config: SplitConfig): { control: number; variants: { key: string; percent: number }[] } {
+  const cuts = splitCuts(config);
+  let from = cuts.control;
+  const variants = cuts.variants.map((v) => {
+    const percent = (v.upTo - from) * 100;
+    from = v.upTo;
+    return { key: v.key, percent: Math.round(percent * 10) / 10 };
+  });
+  return { control: config.controlPercent, variants };
 }
 
 /** Whether a step splits its users at all: some variant besides A, or a control group. */
