@@ -107,6 +107,9 @@ test("at 390 px Activity (its chart drawn) and the API reference do not scroll s
   await expect(hosts).toContainText(/failed before a request was sent \(template or data errors\)/);
   await expect(hosts.getByRole("link", { name: "see failed deliveries" })).toHaveAttribute("href", /state=failed/);
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+  // one zone on the page, named: the chart's and the log's times both read in the member's (the browser's)
+  await expect(page.getByRole("figure", { name: "Deliveries over time by outcome, every campaign" })).toContainText("(times in America/New_York)");
+  await expect(page.getByRole("table", { name: "Deliveries" }).getByRole("columnheader", { name: "Planned (America/New_York)" })).toBeVisible();
   await page.goto("/api-reference");
   await expect(page.getByRole("heading", { name: "API reference", level: 1 })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);

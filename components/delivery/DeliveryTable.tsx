@@ -1,7 +1,7 @@
 "use client";
 // The "Deliveries" table: one page of deliveries, with Retry on the ones that can be retried. The
 // state comes right after the user: on a 390 px phone those two are what fits before a sideways scroll.
-import { DateTime } from "../ui/DateTime";
+import { DateTime, useShownTimeZone } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
 import { DeliveryStateLabel } from "./DeliveryStateLabel";
@@ -46,6 +46,8 @@ export function DeliveryTable({
   onRetry?: (id: string) => void;
   retrying?: boolean;
 }) {
+  // the times below read in this zone (the member's, the browser's; UTC before hydration): said in the header
+  const zone = useShownTimeZone();
   return (
     <div className="relative overflow-x-auto">
       <table aria-label="Deliveries" className="min-w-full text-left text-sm">
@@ -55,7 +57,7 @@ export function DeliveryTable({
             <th className="px-2 py-2">User</th>
             <th className="px-2 py-2">State</th>
             <th className="px-2 py-2">Webhook</th>
-            <th className="px-2 py-2">Planned</th>
+            <th className="px-2 py-2">{`Planned (${zone})`}</th>
             <th className="px-2 py-2">Attempts</th>
             <th className="px-2 py-2">Last status</th>
             <th className="px-2 py-2">Duration</th>

@@ -30,6 +30,20 @@ export function localText(date: Date, style: Style = "datetime", locale?: string
 
 const noSubscription = () => () => {};
 
+/** The browser's time zone, the member's: every date on the page is shown in it (after hydration). */
+function browserTimeZone(): string {
+  return Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC";
+}
+
+/**
+ * The zone the page's dates read in: "UTC" on the server and at hydration (as DateTime's first text),
+ * then the browser's own. For labels that name it ("Planned (Europe/Paris)"), and for the charts.
+ */
+export function useShownTimeZone(): string {
+  const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
+  return inBrowser ? browserTimeZone() : "UTC";
+}
+
 export function DateTime({ value, style = "datetime", className, children }: { value: string | Date; style?: Style; className?: string; children?: ReactNode }) {
   const inBrowser = useSyncExternalStore(noSubscription, () => true, () => false);
   const date = typeof value === "string" ? new Date(value) : value;
