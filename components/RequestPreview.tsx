@@ -34,6 +34,11 @@ export function RequestPreview({
   const errors = foundErrors.filter((p) => !drafting.has(formPath(p.field)));
   const problems = found.filter(([field]) => !drafting.has(formPath(field)));
   const waiting = errors.length < foundErrors.length || problems.length < found.length;
+  // a mistake in a row just added waits until the row is left: without a word the panel showed only its heading
+  const heldByNewRow =
+    !result?.request &&
+    ((result?.errors ?? []).some((p) => !(urlEmpty && p.field === "url") && inNewRow(formPath(p.field), newRows)) ||
+      Object.keys(result?.problems ?? {}).some((field) => inNewRow(formPath(field), newRows)));
   return (
     <section aria-labelledby="request-preview-title" aria-busy={updating} className="space-y-4">
       <div className="flex flex-wrap items-baseline justify-between gap-x-3 gap-y-0.5">
@@ -47,6 +52,7 @@ export function RequestPreview({
       {failure && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{failure}</p>}
       {(!result || urlEmpty) && !failure && <p className="text-sm text-slate-500">Type the webhook&apos;s URL to see the request.</p>}
       {waiting && <p className="text-sm text-slate-500">Finish the {"{{ }}"} expression to see the request.</p>}
+      {heldByNewRow && !waiting && <p className="text-sm text-slate-500">Finish this row (leave it) to see the request.</p>}
       {errors.length > 0 && (
         <div className="rounded-lg border border-red-200 bg-red-50 px-3 py-2.5 text-sm text-red-800">
           <p className="font-medium">The request cannot be built yet</p>

@@ -159,3 +159,21 @@ test("a test send answered 500 says a delivery would be retried, from the retry 
   await expect(result).toContainText("200 OK");
   await expect(result).not.toContainText("retried");
 });
+
+test("a wrong value in a row just added, the cursor still in it: the preview says to finish the row, not nothing", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(preview).toContainText("To fix before saving");
+  await page.getByLabel("URL", { exact: true }).fill("https://api.example.com/hook");
+  await expect(preview).toContainText("api.example.com/hook");
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("greeting");
+  const value = page.getByLabel("Value", { exact: true });
+  await value.fill("{{/if}}");
+  // the row's mistake waits until it is left; the panel says so rather than showing only its heading
+  await expect(preview).toContainText("Finish this row (leave it) to see the request.");
+  await expect(preview).not.toContainText("The request cannot be built yet");
+  await page.getByLabel("URL", { exact: true }).click();
+  await expect(preview).toContainText("The request cannot be built yet");
+  await expect(preview).not.toContainText("Finish this row");
+});
