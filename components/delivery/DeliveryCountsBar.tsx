@@ -1,6 +1,5 @@
 import type { DeliveryCounts } from "@/lib/delivery/store/log-counts";
 import type { DeliveryStats } from "@/lib/delivery/store/log-queries";
-import { SUCCESS_SAMPLE } from "@/lib/delivery/core/count-cap";
 import { plural } from "@/lib/text/plural";
 import { deliveryStateLabel, type DeliveryState } from "@/lib/delivery/core/states";
 import { countText } from "@/lib/delivery/core/count-cap";
@@ -17,8 +16,24 @@ function recentText(n: number) {
  * Counts by state ("Delivered 1,000", "Delivered 10,000+" past COUNT_CAP) and the throughput figures. With `onSelect`, each count is a
  * toggle button that filters the log to its state (pressed while it does).
  */
+/** "the last 16 finished deliveries", "1 finished delivery": the window a figure is of. */
+function lastOf(n: number, one: string, other: string) {
+  return n === 1 ? plural(n, one, other) : `the last ${plural(n, one, other)}`;
+}
+
+/**
+ * Each figure names its own window (5 minutes, the last requests sent, the last finished deliveries):
+ * "No deliveries in the last 5 minutes · p50 10 ms" read as if the 10 ms were of those 5 minutes.
+ */
+function statsText(stats: DeliveryStats) {
+  const responses = stats.responseSample
+    ? `response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms over ${lastOf(stats.responseSample, "request sent", "requests sent")}`
+    : "no response times yet (no request sent)";
+  const rate = stats.successRate === null ? "no success rate yet (nothing finished)" : `success rate ${Math.round(stats.successRate * 1000) / 10}% of ${lastOf(stats.successSample, "finished delivery", "finished deliveries")}`;
+  return `${recentText(stats.deliveriesLast5Minutes)} · ${responses} · ${rate}`;
+}
+
 export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { counts: DeliveryCounts; stats: DeliveryStats; selected?: string; onSelect?: (state: string | undefined) => void }) {
-  const rate = stats.successRate === null ? "–" : `${Math.round(stats.successRate * 1000) / 10}%`;
   return (
     <div className="space-y-2">
       <ul aria-label="Delivery counts" className="flex flex-wrap gap-2 text-sm">
@@ -42,9 +57,7 @@ export function DeliveryCountsBar({ counts, stats, selected, onSelect }: { count
           </li>
         ))}
       </ul>
-      <p className="text-xs text-slate-500">
-        {`${recentText(stats.deliveriesLast5Minutes)} · response p50 ${stats.p50Ms ?? "–"} ms, p95 ${stats.p95Ms ?? "–"} ms · success rate ${rate} of ${stats.successSample >= SUCCESS_SAMPLE ? `the last ${plural(SUCCESS_SAMPLE, "finished delivery", "finished deliveries")}` : "finished deliveries"}`}
-      </p>
+      <p className="text-xs text-slate-500">{statsText(stats)}</p>
     </div>
   );
 }

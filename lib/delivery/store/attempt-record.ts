@@ -33,3 +33,11 @@ export function responseExcerpt(result: SendResult) {
     bodyTruncated: !!result.bodyTruncated || body.length > BODY_EXCERPT,
   };
 }
+
+/**
+ * SQL: the attempt (alias `a`) sent a request. One whose request was never sent (it could not be
+ * built: a template or data error, an internal error; dispatcher.ts failedBeforeSend) is written with
+ * no status and 0 ms: it has no response time, and counted as one it read "p50 0 ms" for a campaign
+ * whose template was broken. For every response-time percentile (the log's stats line, the charts).
+ */
+export const SENT_A_REQUEST_SQL = `NOT (a."status" IS NULL AND a."durationMs" = 0)`;

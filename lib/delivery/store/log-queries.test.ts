@@ -42,6 +42,28 @@ describe("deliveryStats counts deliveries, not attempts", () => {
     expect(stats.deliveriesLast5Minutes).toBe(4);
   });
 
+  it("response times leave out attempts that never sent a request (a template error: no status, 0 ms)", async () => {
+    // "p50 0 ms" for a campaign whose template failed every delivery before a request was built
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/t", status: "active" });
+    const attempts = [
+      { durationMs: 40, status: 200, outcome: "delivered" },
+      { durationMs: 0, status: null, outcome: "failed", error: "Template error" },
+      { durationMs: 0, status: null, outcome: "failed", error: "Template error" },
+      { durationMs: 0, status: null, outcome: "failed", error: "Template error" },
+    ];
+    for (const [i, a] of attempts.entries()) {
+      await db().delivery.create({
+        data: {
+          webhookId: newWebhookId(), campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `lq00000${i}`,
+          triggerKey: `lqt:${i}`, plannedAt: NOW, dueAt: NOW, state: a.outcome, attempts: 1,
+          attemptLog: { create: [{ number: 1, startedAt: new Date(NOW.getTime() - 30_000 + i), request: {}, ...a }] },
+        },
+      });
+    }
+    const stats = await deliveryStats(campaign.id, NOW);
+    expect(stats).toMatchObject({ p50Ms: 40, p95Ms: 40, responseSample: 1 });
+  });
+
   it("no finished delivery: no rate", async () => {
     const empty = await createCampaign({ url: "http://127.0.0.1:9/y" });
     expect((await deliveryStats(empty.id, NOW)).successRate).toBeNull();

@@ -8,6 +8,7 @@ import { containsTextSql, likeContaining } from "../../db/dialect";
 import type { RawStatement } from "../../db/raw";
 import { dateOf, numberOf, SqlParams } from "../../db/raw-sql";
 import { countUpTo } from "./log-counts";
+import { SENT_A_REQUEST_SQL } from "./attempt-record";
 import { SUCCESS_SAMPLE } from "../core/count-cap";
 import { decodeLogCursor, encodeLogCursor, LogCursorError, type LogPosition } from "../log-cursor";
 import { holdOf, readableReason, type Hold } from "../core/hold-reason";
@@ -100,7 +101,7 @@ function percentile(sorted: number[], p: number): number | null {
 
 /**
  * How many deliveries were attempted in the last 5 minutes (a count: "0.6 per minute" read oddly right
- * after 3 were sent at once), p50/p95 of the last 1,000 attempts, and the
+ * after 3 were sent at once), p50/p95 of the last 1,000 attempts that sent a request, and the
  * success rate of the last SUCCESS_SAMPLE finished deliveries (deliveries, not attempts: one that
  * succeeded on its third try is one success). Each reads a bounded window, not every delivery: the
  * 5 minutes' attempts through DeliveryAttempt(startedAt), the newest finished rows through the log's
@@ -119,6 +120,8 @@ export async function deliveryStats(campaignId: string | undefined, now = new Da
     deliveriesLast5Minutes: recentDeliveries,
     p50Ms: percentile(durations, 50),
     p95Ms: percentile(durations, 95),
+    /** how many sent requests the percentiles are of (RESPONSE_SAMPLE at most) */
+    responseSample: durations.length,
     successRate: finished.length ? delivered / finished.length : null,
     /** how many finished deliveries the rate is of (SUCCESS_SAMPLE at most) */
     successSample: finished.length,
@@ -144,10 +147,13 @@ async function deliveriesAttemptedSince(campaignId: string | undefined, since: D
 export function lastAttemptDurationsStatement(campaignId: string | undefined): RawStatement {
   const params = new SqlParams();
   const ofCampaign = campaignId
-    ? `WHERE a."deliveryId" IN (SELECT "id" FROM ${tableName("Delivery")} WHERE "campaignId" = ${params.add("text", campaignId)} ORDER BY ${LOG_ORDER} LIMIT ${SUCCESS_SAMPLE}) `
+    ? `a."deliveryId" IN (SELECT "id" FROM ${tableName("Delivery")} WHERE "campaignId" = ${params.add("text", campaignId)} ORDER BY ${LOG_ORDER} LIMIT ${SUCCESS_SAMPLE}) AND `
     : "";
-  return { sql: `SELECT a."durationMs" FROM ${tableName("DeliveryAttempt")} a ${ofCampaign}ORDER BY a."startedAt" DESC LIMIT 1000`, values: params.values };
+  return { sql: `SELECT a."durationMs" FROM ${tableName("DeliveryAttempt")} a WHERE ${ofCampaign}${SENT_A_REQUEST_SQL} ORDER BY a."startedAt" DESC LIMIT ${RESPONSE_SAMPLE}`, values: params.values };
 }
+
+/** How many of the newest attempts the response-time percentiles are of, at most. */
+export const RESPONSE_SAMPLE = 1000;
 
 async function lastAttemptDurations(campaignId: string | undefined): Promise<{ durationMs: number }[]> {
   const statement = lastAttemptDurationsStatement(campaignId);

@@ -7,13 +7,14 @@ import { rawDb, type RawStatement } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { OUTCOME_STATES } from "../core/states";
+import { SENT_A_REQUEST_SQL } from "./attempt-record";
 
 export type Outcome = (typeof OUTCOME_STATES)[number];
 
 export type OutcomePoint = Record<Outcome, number> & {
   /** start of the bucket, epoch milliseconds */
   t: number;
-  /** attempts started in the bucket, and their response times (nearest rank) */
+  /** attempts started in the bucket that sent a request, and their response times (nearest rank) */
   attempts: number;
   p50Ms: number | null;
   p95Ms: number | null;
@@ -105,7 +106,8 @@ export async function outcomeSeries(scope: SeriesScope = {}): Promise<OutcomeSer
   const timing = new SqlParams();
   const bucket = timeBucketSql(`a."startedAt"`, bucketSeconds);
   const join = scope.campaignId ? ` JOIN ${deliveries} d ON d."id" = a."deliveryId"` : "";
-  const timingScope = scopeSql(timing, scope, "attempt").replace(/^ AND /, " WHERE ");
+  // attempts that never sent a request have no response time (attempt-record.ts)
+  const timingScope = ` WHERE ${SENT_A_REQUEST_SQL}${scopeSql(timing, scope, "attempt")}`;
   const timingRows = await raw.query<{ b: unknown; attempts: unknown; p50: unknown; p95: unknown }>(
     `SELECT b, COUNT(*) AS attempts,
        MAX(CASE WHEN rn = (n * 50 + 99) / 100 THEN ms END) AS p50,
