@@ -4,6 +4,11 @@
 // (useDeliveryDraft): the page's Save saves it with the campaign.
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
+import { useQueryClient } from "@tanstack/react-query";
+import { deliveryKeys } from "@/lib/delivery/query-keys";
+import { useResultLine } from "../useResultLine";
+import { DismissButton } from "../ui/DismissButton";
+import { useLiveCampaignWaiting } from "../outcomes/CampaignLiveStatus";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useRoleAllows } from "../auth/MemberRole";
 import { AllowDestinationLinks } from "../AllowDestinationLink";
@@ -84,7 +89,9 @@ const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test
 export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
-  const [result, setResult] = useState<Outcome | null>(null);
+  // "Active: 46 deliveries planned." goes once none of them waits any more (all sent or failed), or when dismissed
+  const [result, setResult] = useResultLine<Outcome>(useLiveCampaignWaiting());
+  const queryClient = useQueryClient();
   // the result tells of a status ("Active: 3 deliveries planned."): it goes once the campaign moves on from it (finishes by itself)
   const [statusSeen, setStatusSeen] = useState(status);
   if (statusSeen !== status) {
@@ -110,6 +117,8 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         r = await fn();
         if (r.ok && savesSettings) delivery.markSaved();
         router.refresh();
+        // the counts the result line follows are read again from after the action
+        void queryClient.invalidateQueries({ queryKey: deliveryKeys.outcomes(campaignId) });
       } catch {
         r = failed("That did not work; check your connection and try again.");
       }
@@ -296,7 +305,10 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       <div role="status" aria-live="polite">
         {result && (
           <div className={`rounded-lg px-3 py-2 text-sm ${result.ok ? "bg-emerald-50 text-emerald-800" : "bg-red-50 text-red-800"}`}>
-            <p>{result.message}</p>
+            <p className="flex items-start justify-between gap-2">
+              <span>{result.message}</span>
+              <DismissButton onClick={() => setResult(null)} />
+            </p>
             {!result.ok && result.problems && (
               <ul className="mt-1 list-disc pl-5">
                 {result.problems.map((p) => <li key={p}>{p}</li>)}

@@ -19,13 +19,16 @@ import { exportUrl, useDeliveryLog } from "./use-deliveries";
 import { useLogFilter } from "./use-log-filter";
 import { countedText, countText } from "@/lib/delivery/core/count-cap";
 import { useRoleAllows } from "../auth/MemberRole";
+import { useResultLine } from "../useResultLine";
+import { DismissButton } from "../ui/DismissButton";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, change, paging] = useLogFilter(campaignId);
   const [selected, setSelected] = useState<string | null>(null);
-  const [message, setMessage] = useState<ActionResult | null>(null);
   const queryClient = useQueryClient();
-  const { data, error, isLoading } = useDeliveryLog(filter);
+  const { data, error, isLoading, dataUpdatedAt } = useDeliveryLog(filter);
+  // "Retrying 44 failed deliveries." goes once none of them waits any more (or when dismissed)
+  const [message, setMessage] = useResultLine<ActionResult>(data ? { waiting: data.counts.scheduled + data.counts.sending + data.counts.retrying, readAt: dataUpdatedAt } : null);
   const mutation = useMutation({
     mutationFn: (fn: () => Promise<ActionResult>) => fn(),
     onSuccess: (r) => {
@@ -72,7 +75,12 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
       {data && <DeliveryCountsBar counts={data.counts} stats={data.stats} selected={filter.state} onSelect={(state) => change({ state })} />}
       <div role="status" aria-live="polite" className="text-sm">
-        {message && <p className={message.ok ? "text-emerald-700" : "text-red-700"}>{message.message}</p>}
+        {message && (
+          <p className={`flex items-start gap-2 ${message.ok ? "text-emerald-700" : "text-red-700"}`}>
+            <span>{message.message}</span>
+            <DismissButton onClick={() => setMessage(null)} />
+          </p>
+        )}
       </div>
       <div className="grid gap-2 sm:grid-cols-3">
         <label className="text-sm">

@@ -9,13 +9,14 @@ import { createContext, useContext, useEffect, useMemo, type ReactNode } from "r
 import { deliveryKeys } from "@/lib/delivery/query-keys";
 import type { CampaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 import { useCampaignOutcomes } from "./use-outcomes";
+import type { LiveWaiting } from "../useResultLine";
 
 // `live`: active, or deliveries still waiting (the outcomes' `live`)
-const LiveStatus = createContext<{ status: string; live: boolean } | null>(null);
+const LiveStatus = createContext<{ status: string; live: boolean; waiting: LiveWaiting } | null>(null);
 
 export function CampaignLiveStatus({ campaignId, initial, children }: { campaignId: string; initial: CampaignOutcomes; children: ReactNode }) {
   const queryClient = useQueryClient();
-  const { data } = useCampaignOutcomes(campaignId, initial);
+  const { data, dataUpdatedAt } = useCampaignOutcomes(campaignId, initial);
   // A newer server render (Activate, Pause and Resume refresh the page) replaces what the cache holds,
   // so polling starts at once after an activation rather than waiting for the data to say so.
   useEffect(() => {
@@ -23,7 +24,8 @@ export function CampaignLiveStatus({ campaignId, initial, children }: { campaign
   }, [queryClient, campaignId, initial]);
   const status = data.progress.status;
   const live = data.live;
-  const value = useMemo(() => ({ status, live }), [status, live]);
+  const waiting = data.progress.waiting;
+  const value = useMemo(() => ({ status, live, waiting: { waiting, readAt: dataUpdatedAt } }), [status, live, waiting, dataUpdatedAt]);
   return <LiveStatus.Provider value={value}>{children}</LiveStatus.Provider>;
 }
 
@@ -35,4 +37,9 @@ export function useLiveCampaignStatus<T extends string | undefined>(rendered: T)
 /** Whether deliveries may still go out by themselves (active, or some waiting); `rendered` outside CampaignLiveStatus. */
 export function useLiveCampaignSending(rendered: boolean): boolean {
   return useContext(LiveStatus)?.live ?? rendered;
+}
+
+/** The campaign's deliveries still waiting, as last read (for a result line that tells of them: useResultLine); null outside CampaignLiveStatus. */
+export function useLiveCampaignWaiting(): LiveWaiting | null {
+  return useContext(LiveStatus)?.waiting ?? null;
 }
