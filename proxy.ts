@@ -11,11 +11,19 @@ import { refuseBeforeKey } from "./lib/api/route-methods";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 import { sameOriginRefusal } from "./lib/http/same-origin";
 import { fromTrustedProxy } from "./lib/auth/client-address";
+import { startProblem } from "./lib/start-problem";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
 export function proxy(req: NextRequest) {
   const { pathname } = req.nextUrl;
+  // the server started on a database without its tables: every page says so rather than a bare 500
+  const problem = startProblem();
+  if (problem && pathname !== "/api/health") {
+    const message = `Hookline cannot serve yet. ${problem}`;
+    if (pathname.startsWith("/api/")) return Response.json({ error: { code: "unavailable", message, details: null } }, { status: 503 });
+    return new Response(message, { status: 503, headers: { "content-type": "text/plain; charset=utf-8" } });
+  }
   const nul = nulInUrl(req.nextUrl);
   if (nul) {
     // PostgreSQL cannot compare with U+0000: no page (/users?q=, /campaigns/[id]) or route gets to query with it.
