@@ -62,7 +62,7 @@ function refusedDestination(url: string, destinations: AllowList | undefined): s
 }
 
 /** "Data field "amount"", "Header "X-Api-Key"", "URL": the field as the marketer named it. */
-function activationFieldLabel(field: string, template: Pick<WebhookTemplate, "fields" | "headers">): string {
+export function activationFieldLabel(field: string, template: Pick<WebhookTemplate, "fields" | "headers">): string {
   if (field === "url") return "URL";
   if (field === "fields") return "Body";
   const match = /^(fields|headers)\[(\d+)\]\.(key|name|value)$/.exec(field);

@@ -20,6 +20,7 @@ import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes } from "../../campaigns/unknown-attributes";
 import { activationSample, checkAction } from "./check-action";
+import { sampleRenderCheck, type SampleTarget } from "./sample-renders";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction, type Tx } from "../../db/transaction";
@@ -33,8 +34,11 @@ import { CampaignNotFoundError } from "../../campaigns/campaigns";
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
 
 export type ActivateResult =
-  /** waiting: what a triggered or recurring campaign sends on (it plans nothing at activation, but a recurring one's date under way in some zones) */
-  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null }
+  /**
+   * waiting: what a triggered or recurring campaign sends on (it plans nothing at activation, but a recurring one's date under way in some zones);
+   * sampleFailures: the webhooks failing for some of the audience's first users (sample-renders.ts), when any
+   */
+  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null; sampleFailures?: string[] }
   /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
   | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
 
@@ -63,10 +67,11 @@ const campaignWithActions = (campaignId: string) => db().campaign.findUnique({ w
 
 /**
  * Whether the campaign can send as it is: its rule, audience and dates, and every webhook and variant
- * rendering for a sample. Activation and resume both ask (a paused campaign's settings and webhooks
- * may have changed since it was activated).
+ * rendering for a sample, then for the audience's first users (sample-renders.ts: `sampleFailures`,
+ * the webhooks that fail for some of them). Activation and resume both ask (a paused campaign's
+ * settings and webhooks may have changed since it was activated).
  */
-async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string> }> {
+async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[] }> {
   const { rule, problems } = ruleProblems(campaign.deliveryRule);
   try {
     parseSegment(campaign.audience);
@@ -78,6 +83,7 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
   if (campaign.endAt && campaign.endAt <= now) problems.push("The end date has already passed.");
   const sample = await activationSample(rule, campaign);
   const fieldErrors: Record<string, string> = {};
+  const sampled: SampleTarget[] = [];
   for (const [stepIndex, step] of steps.entries()) {
     const variants = campaign.actions.filter((a) => a.variantOfId === step.id);
     // "webhook", as the editor names them (the code's Action model is not a word the UI uses)
@@ -105,26 +111,34 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
         for (const p of checked.problems) problems.push(`${which}: ${p}`);
         const at = i ? `actions.${stepIndex}.variants.${i - 1}.` : `actions.${stepIndex}.`;
         for (const [path, message] of Object.entries(checked.fieldErrors)) fieldErrors[`${at}${path}`] = message;
+        // what no data can fix is said once; what real users' data breaks is judged next
+        if (!checked.problems.length) sampled.push({ action, step: i ? step : undefined, label: which, at });
       }
     }
   }
-  return { rule, problems, fieldErrors };
+  const users = await sampleRenderCheck(campaign.audience, sampled, sample, now);
+  problems.push(...users.problems);
+  for (const [path, message] of Object.entries(users.fieldErrors)) fieldErrors[path] ??= message;
+  return { rule, problems, fieldErrors, sampleFailures: users.warnings };
 }
 
 type ActivationRefused = Extract<ActivateResult, { ok: false }>;
 
+/** An activation's or resume's `sampleFailures`, left out when there are none. */
+const withSampleFailures = (lines: string[]) => (lines.length ? { sampleFailures: lines } : {});
+
 /** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
-async function activationChecks(campaign: CampaignWithActions | null, now: Date): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule }> {
+async function activationChecks(campaign: CampaignWithActions | null, now: Date): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[] }> {
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors } = await readiness(campaign, now);
+  const { rule, problems, fieldErrors, sampleFailures } = await readiness(campaign, now);
   // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
   if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
     problems.push(ENDS_ON_PASSED);
     fieldErrors["rule.endsOn"] = ENDS_ON_PASSED;
   }
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
-  return { ok: true, campaign, rule };
+  return { ok: true, campaign, rule, sampleFailures };
 }
 
 /**
@@ -132,7 +146,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date)
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[] } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[] } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date());
@@ -142,16 +156,19 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
   // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
   const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
-  return { ok: true, controlGroups, unknownAttributes };
+  // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
+  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures };
 }
 
 /**
  * What Resume's confirmation warns of, changing nothing: the webhooks' references to attributes no user
- * has, in Activate's words (a paused campaign's webhooks may have been edited since it was activated).
+ * has, and the webhooks failing for some of the audience's first users, in Activate's words (a paused
+ * campaign's webhooks may have been edited since it was activated).
  */
-export async function resumeWarnings(campaignId: string): Promise<{ unknownAttributes: string[] }> {
+export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[] }> {
   const campaign = await campaignWithActions(campaignId);
-  return { unknownAttributes: campaign ? await campaignUnknownAttributes(campaign.actions) : [] };
+  if (!campaign) return { unknownAttributes: [], sampleFailures: [] };
+  return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures: (await readiness(campaign, now)).sampleFailures };
 }
 
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
@@ -212,7 +229,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
             ...(underway.length ? { firstDates: [...underway.map((r) => r.at), ...(nextRunAt ? [nextRunAt] : [])].map((at) => occurrenceDate(rule, at)) } : {}),
           }
         : null;
-  return { ok: true, counts, status: "active", waiting };
+  return { ok: true, counts, status: "active", waiting, ...withSampleFailures(checked.sampleFailures) };
 }
 
 /** What the editor says after an activation: what was planned, or what the campaign now waits for. */
@@ -264,8 +281,11 @@ export async function pauseCampaign(campaignId: string, actor: string, now = new
 
 export type ResumeResult =
   | { ok: false; message: string }
-  /** caughtUp: the events that arrived while paused and what they planned (null: not asked, or not a triggered campaign) */
-  | { ok: true; caughtUp: { events: number; scheduled: number; suppressed: number } | null };
+  /**
+   * caughtUp: the events that arrived while paused and what they planned (null: not asked, or not a
+   * triggered campaign); sampleFailures: the webhooks failing for some of the audience's first users, when any
+   */
+  | { ok: true; caughtUp: { events: number; scheduled: number; suppressed: number } | null; sampleFailures?: string[] };
 
 /**
  * Makes a paused campaign active again. With `catchUp`, a triggered campaign also plans the events
@@ -295,7 +315,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const until = options.now ?? new Date();
   // as activation checks: its settings and webhooks may have changed while it was paused (a new
   // trigger event whose parameters a field needs sent every delivery to fail)
-  const { problems } = await readiness(campaign, until);
+  const { problems, sampleFailures } = await readiness(campaign, until);
   if (problems.length) return { ok: false, message: `It cannot resume yet: ${problems.join(" ")}` };
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
   const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;
@@ -338,7 +358,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
   await recordAudit({ actor, action: "campaign.resumed", target: campaignId, details: caughtUp ? { caughtUp } : undefined });
   await deliveryQueue().notify({ campaignId });
-  return { ok: true, caughtUp };
+  return { ok: true, caughtUp, ...withSampleFailures(sampleFailures) };
 }
 
 /** What the editor and the API say after a resume. */

@@ -1,0 +1,133 @@
+// Activation renders each webhook for the audience's first real users too (sample-renders.ts): a JSON
+// field of "{{user.city}}" passed the check with its attribute-less user, yet every delivery failed
+// ("Paris" is not valid JSON). Failing for every user tried refuses the activation (and the resume);
+// for some, it is a warning the Activate dialog shows. A user {{required}} skips is not a failure.
+import { describe, expect, it } from "vitest";
+import { db } from "../../db";
+import { activateCampaign, checkActivation, pauseCampaign, resumeCampaign, resumeWarnings } from "./lifecycle";
+import { activateByApi } from "../../api/campaigns";
+import { createCampaign } from "../testing/fixtures";
+import { SAMPLE_USERS } from "./sample-renders";
+
+type Field = { key: string; value: string; type: "text" | "number" | "boolean" | "json" };
+const URL = "https://hooks.example.com/hook";
+
+/** Users of one test's own audience (the segment `group`), so the tests of this file do not see each other's. */
+async function usersOf(group: string, attributes: Record<string, unknown>[]) {
+  const ids = attributes.map((_, i) => `${group}_${String(i + 1).padStart(2, "0")}`);
+  await db().user.createMany({ data: attributes.map((a, i) => ({ id: ids[i]!, attributes: { group, ...a } as object })) });
+  return ids;
+}
+const audienceOf = (group: string) => ({ match: "all", conditions: [{ key: "group", operator: "equals", value: group }] });
+
+async function campaignFor(group: string, fields: Field[], rule: object = { when: "immediate" }) {
+  return createCampaign({ url: URL, fields, rule, audience: audienceOf(group) });
+}
+
+const statusOf = async (id: string) => (await db().campaign.findUniqueOrThrow({ where: { id } })).status;
+
+describe("activation renders each webhook for the audience's first users", () => {
+  it("refuses a webhook whose request cannot be built for any of them, saying so at the field, and plans nothing", async () => {
+    await usersOf("paris", Array.from({ length: 3 }, () => ({ city: "Paris" })));
+    const campaign = await campaignFor("paris", [{ key: "meta", value: "{{user.city}}", type: "json" }]);
+    const result = await activateCampaign(campaign.id);
+    expect(result.ok).toBe(false);
+    if (result.ok) return;
+    expect(result.problems).toEqual([expect.stringMatching(/^Webhook 1 \(Hook\): Data field "meta": The value is not valid JSON: .+ for every user tried \(3 of 3, e\.g\. user paris_01\)$/)]);
+    expect(result.fieldErrors?.["actions.0.fields.0.value"]).toMatch(/^The value is not valid JSON: .+ for every user tried \(3 of 3, e\.g\. user paris_01\)$/);
+    expect(await statusOf(campaign.id)).toBe("draft");
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(0);
+    // the dry run the editor's dialog asks refuses it in the same words, and so does the API
+    expect(await checkActivation(campaign.id)).toEqual(result);
+    await expect(activateByApi(campaign.id, "api")).rejects.toMatchObject({ status: 409, message: result.problems.join(" ") });
+  });
+
+  it("warns of a webhook that fails for some of them: the dry run says how many and who, and activation proceeds", async () => {
+    // the 3rd and 7th lack a number where the Number field needs one
+    const ids = await usersOf("some", Array.from({ length: 8 }, (_, i) => ({ age: i === 2 ? "old" : i === 6 ? "n/a" : 30 + i })));
+    const campaign = await campaignFor("some", [{ key: "age", value: "{{user.age}}", type: "number" }]);
+    const dry = await checkActivation(campaign.id);
+    expect(dry).toMatchObject({ ok: true, sampleFailures: [`Webhook 1 (Hook): fails for 2 of 8 users tried, e.g. user ${ids[2]}: Data field "age": "old" is not a number`] });
+    expect(await statusOf(campaign.id)).toBe("draft");
+    // accepted in the dialog, Activate sends it: the others' deliveries are planned
+    const result = await activateCampaign(campaign.id);
+    expect(result).toMatchObject({ ok: true, sampleFailures: dry.ok ? dry.sampleFailures : [] });
+    expect(await db().delivery.count({ where: { campaignId: campaign.id } })).toBe(8);
+  });
+
+  it("says nothing when every user's request builds, as before", async () => {
+    await usersOf("fine", [{ city: "Paris" }, { city: "Lyon" }]);
+    const campaign = await campaignFor("fine", [{ key: "meta", value: '{"city": "{{user.city}}"}', type: "json" }]);
+    const result = await activateCampaign(campaign.id);
+    expect(result.ok && result.sampleFailures).toBeUndefined();
+  });
+
+  it("does not count a user {{required}} skips as a failure, whether some or all are skipped", async () => {
+    await usersOf("req", [{ crmId: "12" }, {}, { crmId: "" }]);
+    const campaign = await campaignFor("req", [{ key: "crm", value: "{{required user.crmId}}", type: "number" }]);
+    expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, sampleFailures: [] });
+    await usersOf("reqnone", [{}, { crmId: " " }]);
+    const none = await campaignFor("reqnone", [{ key: "crm", value: "{{required user.crmId}}", type: "number" }]);
+    const activated = await activateCampaign(none.id);
+    expect(activated.ok && activated.sampleFailures).toBeUndefined();
+    // among those not skipped, one fails: it is said of the one tried
+    await usersOf("reqbad", [{}, { crmId: "abc" }]);
+    const bad = await campaignFor("reqbad", [{ key: "crm", value: "{{required user.crmId}}", type: "number" }]);
+    const refused = await checkActivation(bad.id);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems).toEqual(['Webhook 1 (Hook): Data field "crm": "abc" is not a number for every user tried (1 of 1, e.g. user reqbad_02)']);
+  });
+
+  it("renders nothing for an audience of nobody, and at most SAMPLE_USERS users", async () => {
+    const nobody = await campaignFor("nobody", [{ key: "meta", value: "{{user.city}}", type: "json" }]);
+    expect(await checkActivation(nobody.id)).toMatchObject({ ok: true, sampleFailures: [] });
+    // the first twenty by id fail; the twenty-first and later are not rendered
+    await usersOf("many", Array.from({ length: SAMPLE_USERS + 5 }, (_, i) => ({ city: i < SAMPLE_USERS ? "Paris" : 75 })));
+    const many = await campaignFor("many", [{ key: "meta", value: "{{user.city}}", type: "json" }]);
+    const refused = await checkActivation(many.id);
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.problems[0]).toContain(`for every user tried (${SAMPLE_USERS} of ${SAMPLE_USERS}, e.g. user many_01)`);
+  });
+
+  it("renders every variant, naming the one that fails", async () => {
+    await usersOf("variant", [{ city: "Paris" }, { city: "Lyon" }]);
+    const campaign = await campaignFor("variant", [{ key: "meta", value: '{"c": "{{user.city}}"}', type: "json" }]);
+    const [step] = campaign.actions;
+    await db().action.update({ where: { id: step!.id }, data: { splitPercent: 50 } });
+    await db().action.create({
+      data: { campaignId: campaign.id, variantOfId: step!.id, splitPercent: 50, position: 0, name: "Hook", urlTemplate: URL, fields: [{ key: "meta", value: "{{user.city}}", type: "json" }], headers: [], retryPolicy: "default", timeoutMs: 5000 },
+    });
+    const result = await checkActivation(campaign.id);
+    expect(result.ok).toBe(false);
+    if (!result.ok) {
+      expect(result.problems).toEqual([expect.stringMatching(/^Webhook 1 \(Hook\), variant B: Data field "meta": The value is not valid JSON: .+ for every user tried \(2 of 2, e\.g\. user variant_01\)$/)]);
+      expect(Object.keys(result.fieldErrors ?? {})).toEqual(["actions.0.variants.0.fields.0.value"]);
+    }
+  });
+
+  it("leaves a value the sample event lacks to each delivery (a triggered campaign), but judges the user's data with it", async () => {
+    await usersOf("trig", [{ city: "Paris" }]);
+    const rule = { when: "triggered", event: "sample_renders_event" };
+    const eventOnly = await campaignFor("trig", [{ key: "amount", value: "{{event.params.amount}}", type: "number" }], rule);
+    expect(await checkActivation(eventOnly.id)).toMatchObject({ ok: true, sampleFailures: [] });
+    const userData = await campaignFor("trig", [{ key: "meta", value: "{{user.city}}", type: "json" }], rule);
+    expect((await checkActivation(userData.id)).ok).toBe(false);
+  });
+
+  it("refuses Resume of a paused campaign edited to fail for every user, and warns before a Resume of one failing for some", async () => {
+    await usersOf("resume", [{ city: "Paris" }, { city: 75 }]);
+    const campaign = await campaignFor("resume", [{ key: "meta", value: '{"c": "{{user.city}}"}', type: "json" }]);
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    expect(await pauseCampaign(campaign.id, "me")).toBe(true);
+    const [action] = campaign.actions;
+    // fails for the first user only ("Paris" is not JSON, 75 is)
+    await db().action.update({ where: { id: action!.id }, data: { fields: [{ key: "meta", value: "{{user.city}}", type: "json" }] } });
+    const warned = await resumeWarnings(campaign.id);
+    expect(warned.sampleFailures).toEqual([expect.stringMatching(/^Webhook 1 \(Hook\): fails for 1 of 2 users tried, e\.g\. user resume_01: Data field "meta": The value is not valid JSON/)]);
+    await db().user.update({ where: { id: "resume_02" }, data: { attributes: { group: "resume", city: "Lyon" } } });
+    const refused = await resumeCampaign(campaign.id, "me");
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.message).toMatch(/^It cannot resume yet: Webhook 1 \(Hook\): Data field "meta": The value is not valid JSON: .+ for every user tried \(2 of 2, e\.g\. user resume_01\)$/);
+    expect(await statusOf(campaign.id)).toBe("paused");
+  });
+});

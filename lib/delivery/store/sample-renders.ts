@@ -1,0 +1,139 @@
+// Activation's and Resume's check of each webhook against real users: the check of what no data can fix
+// (check-action.ts) renders for a user with no attributes, so a field whose value only a real user has
+// ("{{user.city}}" in a JSON field: "Paris" is not valid JSON) passed it, and every delivery then failed
+// with "Template error". Here each webhook and variant is rendered for the first users (by id) of the
+// campaign's audience, as a delivery renders it (decide.ts): a request that cannot be built for any of
+// them refuses the activation; for only some, it is a warning the marketer may accept. A user
+// {{required}} skips is a valid outcome, not a failure.
+import type { Action } from "../../db";
+import { db } from "../../db";
+import { rawDb } from "../../db/raw";
+import { audiencePage } from "../../audience/users";
+import { nextUserPage } from "../../audience/user-pages";
+import { parseSegment, segmentMatcher, type Segment } from "../../audience/segment";
+import { loadWebhookTemplate } from "../../campaigns/action-template";
+import { renderWebhookRequest } from "../../webhooks/render-request";
+import { MAX_RENDER_MS } from "../../templating";
+import type { RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
+import { activationFieldLabel, type ActivationSample } from "./check-action";
+
+/** Users of the audience each webhook and variant is rendered for, at most. */
+export const SAMPLE_USERS = 20;
+/** Users a segment is tested on to find them (one page, read in id order): an audience none of them is in is not sampled. */
+const SAMPLE_SCAN_ROWS = 1000;
+/** What those users' attributes may weigh, read at once. */
+const SAMPLE_SCAN_BYTES = 4 * 1024 * 1024;
+/**
+ * The time all the sample renders of one check may take: each render has its own budget (MAX_RENDER_MS),
+ * and 20 users x 20 webhooks x 16 variants of slow templates must not hold Activate for minutes. Past it,
+ * what was rendered is judged and the rest is not.
+ */
+export const SAMPLE_RENDERS_MS = 4 * MAX_RENDER_MS;
+
+/** One webhook or variant to render: `label` as activation's problems name it, `at` its fieldErrors' prefix ("actions.0.", "actions.0.variants.1."). */
+export type SampleTarget = { action: Action; step?: Action; label: string; at: string };
+
+export type SampleRenderCheck = {
+  /** a webhook that fails for every user tried: activation refuses it */
+  problems: string[];
+  /** at the field, by the editor's paths, for those problems */
+  fieldErrors: Record<string, string>;
+  /** a webhook that fails for some of the users tried: said, for the marketer to accept or fix */
+  warnings: string[];
+};
+
+type SampledUser = { id: string; email?: string | null; timezone?: string | null; attributes?: unknown };
+
+/**
+ * The first `limit` users by id that the audience selects (the fan-out's own test, segmentMatcher), among
+ * the first SAMPLE_SCAN_ROWS users for a segment: one query for everyone, two for a segment. An audience
+ * that cannot be read selects nobody here (activation refuses it elsewhere).
+ */
+export async function firstAudienceUsers(audience: unknown, limit = SAMPLE_USERS): Promise<SampledUser[]> {
+  let segment: Segment | null;
+  try {
+    segment = parseSegment(audience);
+  } catch {
+    return [];
+  }
+  const fields = { email: true, timezone: true, attributes: true };
+  if (!segment) return audiencePage(rawDb(db()), null, limit, fields);
+  const page = await nextUserPage(undefined, { rows: SAMPLE_SCAN_ROWS, bytes: SAMPLE_SCAN_BYTES });
+  if (!page) return [];
+  const users = await audiencePage(rawDb(db()), null, page.users, fields, page.id.lte);
+  return users.filter(segmentMatcher(segment)).slice(0, limit);
+}
+
+/** The render's problems that this user's data caused, not the sample event's: a value the sample event lacks is only known per delivery. */
+function failureOf(rendered: RenderResult, eventIsSample: boolean): TemplateProblem | null {
+  if (rendered.ok || rendered.skipped !== undefined) return null;
+  const unknown = new Set(eventIsSample ? rendered.warnings.filter((w) => w.path && /^(event|parameter)\./.test(w.path)).map((w) => w.field) : []);
+  return rendered.errors.find((e) => !unknown.has(e.field)) ?? null;
+}
+
+type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem }[] };
+
+function render(template: WebhookTemplate, user: SampledUser, action: Action, sample: ActivationSample, now: Date): RenderResult {
+  const context: TemplateContext = {
+    user: { id: user.id, email: user.email ?? null, timezone: user.timezone ?? null, attributes: (user.attributes ?? {}) as Record<string, unknown> },
+    event: sample.event ? { name: sample.event.name, params: structuredClone(sample.event.params) } : null,
+    campaign: sample.campaign ?? null,
+    action: { id: action.id },
+    now,
+  };
+  try {
+    // collectWarnings: which values were missing, to tell the sample event's gaps from the user's
+    return renderWebhookRequest(template, context, { webhookId: "msg_check", timestamp: now, collectWarnings: true });
+  } catch (err) {
+    return { ok: false, errors: [{ field: "template", message: (err as Error).message }], warnings: [] };
+  }
+}
+
+const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "");
+
+/**
+ * THE rule: renders each of `targets` for the first SAMPLE_USERS users of `audience` (with the sample's
+ * event for a triggered campaign), within SAMPLE_RENDERS_MS in all. A webhook whose request cannot be
+ * built for any user tried is a problem; for some of them, a warning. An audience of nobody renders nothing.
+ */
+export async function sampleRenderCheck(audience: unknown, targets: SampleTarget[], sample: ActivationSample, now: Date): Promise<SampleRenderCheck> {
+  const result: SampleRenderCheck = { problems: [], fieldErrors: {}, warnings: [] };
+  if (!targets.length) return result;
+  const users = await firstAudienceUsers(audience);
+  if (!users.length) return result;
+  const eventIsSample = sample.event !== null;
+  const deadline = performance.now() + SAMPLE_RENDERS_MS;
+  for (const target of targets) {
+    let template: WebhookTemplate;
+    try {
+      template = loadWebhookTemplate(target.action, now, target.step);
+    } catch {
+      continue; // checkAction says it: the webhook cannot load for anyone
+    }
+    const tally: Tally = { tried: 0, failed: [] };
+    for (const user of users) {
+      if (performance.now() > deadline) break;
+      const rendered = render(template, user, target.action, sample, now);
+      if (!rendered.ok && rendered.skipped !== undefined) continue; // {{required}} skipped this user: sent nothing, not tried
+      tally.tried++;
+      const problem = failureOf(rendered, eventIsSample);
+      if (problem) tally.failed.push({ userId: user.id, problem });
+    }
+    judge(target, template, tally, result);
+  }
+  return result;
+}
+
+function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed }: Tally, result: SampleRenderCheck) {
+  const first = failed[0];
+  if (!first) return;
+  const what = `${activationFieldLabel(first.problem.field, template)}${lineOf(first.problem)}: ${first.problem.message}`;
+  if (failed.length < tried) {
+    result.warnings.push(`${target.label}: fails for ${failed.length} of ${tried} users tried, e.g. user ${first.userId}: ${what}`);
+    return;
+  }
+  const every = `for every user tried (${tried} of ${tried}, e.g. user ${first.userId})`;
+  result.problems.push(`${target.label}: ${what} ${every}`);
+  const path = `${target.at}${first.problem.field.replace(/\[(\d+)\]/g, ".$1")}`;
+  result.fieldErrors[path] ??= `${first.problem.message}${lineOf(first.problem)} ${every}`;
+}
