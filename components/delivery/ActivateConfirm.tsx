@@ -21,9 +21,11 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
  * saved the page's edits before its check; `controlGroups`: the webhooks' control groups the dry run
  * read, so the question says about how many are held out; `unknownAttributes`: the dry run's lines on
- * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts)
+ * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts);
+ * `sampleFailures`: the webhooks whose request cannot be built for some of the audience's first users
+ * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses)
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[] };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[] };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
@@ -37,6 +39,22 @@ export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: st
         ))}
       </ul>
       <p className="mt-1">{verb} anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.</p>
+    </div>
+  );
+}
+
+/** The webhooks that fail for some of the users tried, under the question (Activate's, Resume's), as the note above says its own. */
+export function SampleFailuresNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
+  if (!lines?.length) return null;
+  return (
+    <div role="note" aria-label="Users it fails for" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
+      <p className="font-medium">{lines.length === 1 ? "One webhook cannot be built for some users:" : "Some webhooks cannot be built for some users:"}</p>
+      <ul className="mt-1 list-disc space-y-1 pl-5 break-words">
+        {lines.map((l) => (
+          <li key={l}>{l}</li>
+        ))}
+      </ul>
+      <p className="mt-1">{verb} anyway and their deliveries fail with a template error; otherwise Cancel and fix the webhook or those users&apos; data.</p>
     </div>
   );
 }
@@ -96,6 +114,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
       <ConfirmDialog open title="This time is in the past: send now?" confirmLabel="Send now" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
         <p>{`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to ${whole} at once. Cancel to pick a later time.`}</p>
         <UnknownAttributesNote lines={confirming.unknownAttributes} />
+        <SampleFailuresNote lines={confirming.sampleFailures} />
         {confirming.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
       </ConfirmDialog>
     );
@@ -104,6 +123,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
     <ConfirmDialog open={!!summary} title={summary?.question ?? ""} confirmLabel="Activate" busy={busy} onCancel={onCancel} onConfirm={onConfirm}>
       <p>{summary?.detail}</p>
       <UnknownAttributesNote lines={confirming?.unknownAttributes} />
+      <SampleFailuresNote lines={confirming?.sampleFailures} />
       {confirming?.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
     </ConfirmDialog>
   );

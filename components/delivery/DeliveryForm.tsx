@@ -29,7 +29,7 @@ import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
 import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
-import { ActivateConfirm, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
+import { ActivateConfirm, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
@@ -150,7 +150,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[] }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[] }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -161,7 +161,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
@@ -171,19 +171,21 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) }, savedEdits });
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
-  // Resume asks first only when a webhook reads an attribute no user has (it renders empty for everyone)
-  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[] } | null>(null);
+  // Resume asks first only when a webhook reads an attribute no user has (it renders empty for everyone),
+  // or fails for some of the audience's first users (`failing`)
+  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[]; failing?: string[] } | null>(null);
   const resume = (catchUp: boolean) => run(() => resumeAction(campaignId!, catchUp ? { catchUp: true } : undefined));
   const askToResume = (catchUp: boolean) =>
     start(async () => {
       let lines: string[] = [];
+      let failing: string[] = [];
       try {
         const r = await resumeWarningsAction(campaignId!);
-        if (r.ok) lines = r.data.unknownAttributes;
+        if (r.ok) [lines, failing] = [r.data.unknownAttributes, r.data.sampleFailures];
       } catch {
         // no warning to give: the resume itself says what fails
       }
-      if (lines.length) setAskingResume({ catchUp, lines });
+      if (lines.length || failing.length) setAskingResume({ catchUp, lines, failing });
       else resume(catchUp);
     });
 
@@ -301,6 +303,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       >
         <p>Its webhooks send again from now on.</p>
         <UnknownAttributesNote lines={askingResume?.lines} verb="Resume" />
+        <SampleFailuresNote lines={askingResume?.failing} verb="Resume" />
       </ConfirmDialog>
       <div role="status" aria-live="polite">
         {result && (
