@@ -76,9 +76,20 @@ export const unknownAttributeWarningSchema = z
       "A `{{user.X}}` / `{{userAttribute.X}}` whose attribute no user has and no response mapping of this campaign saves (another campaign's mapping does not count until it has saved it for someone): it renders empty for every user. A warning: the campaign was activated or resumed all the same, as the editor lets you confirm.",
   });
 
+export const sampleFailureWarningSchema = z
+  .object({
+    kind: z.literal("sample-failure"),
+    message: z.string().meta({ description: 'The editor\'s line for it: "Webhook 1 (Hook): fails for 2 of 8 users tried, e.g. user some_03: Data field \"age\": \"old\" is not a number"' }),
+  })
+  .meta({
+    id: "SampleFailureWarning",
+    description:
+      "A webhook (or variant) whose request cannot be built for some of the audience's first 20 users (by id), rendered as a delivery would: those users' deliveries will fail. A warning: the campaign was activated or resumed all the same (one that fails for every user tried is refused with a 409 instead).",
+  });
+
 const warningsSchema = z
-  .array(unknownAttributeWarningSchema)
-  .meta({ description: "What the editor's Activate and Resume confirmations warn of, said after the fact: empty when nothing (or when the attribute catalogue cannot be read)" });
+  .array(z.discriminatedUnion("kind", [unknownAttributeWarningSchema, sampleFailureWarningSchema]))
+  .meta({ description: "What the editor's Activate and Resume confirmations warn of, said after the fact: empty when nothing (unknown attributes are left out when the attribute catalogue cannot be read)" });
 
 export const activationSchema = z
   .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()), warnings: warningsSchema })

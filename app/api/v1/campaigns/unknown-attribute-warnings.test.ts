@@ -156,3 +156,18 @@ describe("activate and resume through the API warn of attributes no user has", (
     expect(again.body.warnings).toBeUndefined();
   });
 });
+
+// Activate renders each webhook for the audience's first users (sample-renders.ts): the editor's
+// confirmation names a webhook that fails for some of them; the API, asking nothing, says so after.
+describe("activate through the API warns of a webhook that fails for some of the audience's first users", () => {
+  it("a sample-failure warning naming how many and who; the campaign is active all the same", async () => {
+    await upsertUsers([{ userId: "warn-3-old", attributes: { firstName: "Cy", age: "old" } }]);
+    const campaign = await newCampaign("Ages", [{ name: "Ages", url: "https://crm.example.com/ages", fields: [{ key: "age", value: "{{default user.age 30}}", type: "number" }] }]);
+    const activated = await call("POST", `/campaigns/${campaign.id}/activate`);
+    expect(activated.status).toBe(200);
+    expect(activated.body.warnings).toEqual([
+      { kind: "sample-failure", message: expect.stringMatching(/^Webhook 1 \(Ages\): fails for 1 of \d+ users tried, e\.g\. user warn-3-old: Data field "age": "old" is not a number$/) },
+    ]);
+    expect(await statusOf(campaign.id)).toBe("active");
+  });
+});
