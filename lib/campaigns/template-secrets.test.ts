@@ -50,6 +50,26 @@ describe("what a template may keep", () => {
     expect(templateSafeUrl("https://{{user.stripeKey}}@api.stripe.com/v1/customers")).toBe("https://{{user.stripeKey}}@api.stripe.com/v1/customers");
   });
 
+  it("a code is the secret only as the whole name; ?code= is Azure's key, a postal or PIN code is data", () => {
+    const cleared: string[] = [];
+    expect(templateSafeUrl("https://a.example.com/x?code=k1&pin=1234&x-otp=9&postal_code=411001&pin_code=411001&otp_sent=1&otp_enabled=true", cleared)).toBe("https://a.example.com/x?code=&pin=&x-otp=&postal_code=411001&pin_code=411001&otp_sent=1&otp_enabled=true");
+    expect(cleared).toEqual(['the URL parameter "code"', 'the URL parameter "pin"', 'the URL parameter "x-otp"']);
+    const { fields, headers } = templateSafeWebhook({
+      url: "https://a.example.com/",
+      headers: [
+        { name: "X-Pin", value: "1234" },
+        { name: "X-Pin-Code", value: "411001" },
+      ],
+      fields: [
+        { key: "otp_code", value: "987654", type: "text" },
+        { key: "Pin Code", value: "411001", type: "text" },
+        { key: "otp_sent", value: "true", type: "boolean" },
+      ],
+    });
+    expect(headers.map((h) => h.value)).toEqual(["", "411001"]);
+    expect(fields.map((f) => f.value)).toEqual(["", "411001", "true"]);
+  });
+
   it("names glued into one word still name a secret", () => {
     for (const name of ["accesstoken", "authtoken", "clientsecret", "apisecret", "x-apitoken", "dbpassword"]) expect(looksSecretName(name), name).toBe(true);
     const cleared: string[] = [];

@@ -15,15 +15,17 @@ import { SECRET_MASK } from "./limits";
 import { isUserinfoSecret, splitUrlPassword, withoutUserinfo } from "./url-password";
 import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
 import { onlyReferences } from "../templating/references";
-import { decodeQueryPart, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, secretHookPath, SECRET_QUERY_WORDS } from "../webhooks/credential-parts";
+import { decodeQueryPart, isSecretQueryName, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, secretHookPath } from "../webhooks/credential-parts";
 
 export { looksSecretName } from "../webhooks/credential-parts";
 
-const keepable = (name: string, value: string, words?: ReadonlySet<string>) => !value.includes(SECRET_MASK) && (!looksSecretName(name, words) || onlyReferences(value));
+// a query parameter's name is read as the delivery log reads it (isSecretQueryName: ?code= is Azure's key,
+// "postal_code", "pin_code" are data)
+const keepable = (name: string, value: string, secretName: (name: string) => boolean = looksSecretName) => !value.includes(SECRET_MASK) && (!secretName(name) || onlyReferences(value));
 
 function withoutSecretQuery(url: string, cleared: string[], urlsInValues: boolean): string {
   return mapUrlQuery(url, (name, value) => {
-    if (keepable(name, decodeQueryPart(value), SECRET_QUERY_WORDS)) {
+    if (keepable(name, decodeQueryPart(value), isSecretQueryName)) {
       if (!urlsInValues) return undefined;
       // a URL in the value ("?cb=https://bob:pw@…"), as a URL in a field's value (a URL in its own
       // values is not looked for: a nesting as deep as the text is long would be read again at each level)

@@ -8,7 +8,8 @@ export const ALWAYS_SECRET_HEADERS: ReadonlySet<string> = new Set(["authorizatio
 // doubt. Narrower than mask.ts's SECRET_NAME, which only decides what is shown masked: "Idempotency-Key",
 // "X-Session-Id" or "X-Key" hold ids as often as secrets, and a value stored as a secret is lost when the
 // URL's host changes or a non-admin copies the webhook.
-const CREDENTIAL_NAME = /(^|[-_])(api[-_]?key|access[-_]?key|subscription[-_]?key|private[-_]?key|secret[-_]?key|token|secret|password|passwd|passphrase|pwd|auth|authentication|credentials?)s?($|[-_])/i;
+// "Authentication" only as the whole name (X- or not): X-Authentication-Method, Authentication-Type name no credential.
+const CREDENTIAL_NAME = /(^|[-_])(api[-_]?key|access[-_]?key|subscription[-_]?key|private[-_]?key|secret[-_]?key|token|secret|password|passwd|passphrase|pwd|auth|credentials?)s?($|[-_])|^(x-)?authentication$/i;
 
 /** Whether a header's name says it carries a credential beyond doubt (Authorization, X-Api-Key, X-Auth-Token, ...). */
 export function isCredentialHeader(name: string): boolean {

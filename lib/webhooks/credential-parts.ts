@@ -13,31 +13,57 @@ import { onlyReferences } from "../templating/references";
 import { maskUrlPasswords } from "./url-credentials";
 import { hide } from "./hidden-parts";
 
-// passphrase: exchanges' third credential (KC-API-PASSPHRASE, CB-ACCESS-PASSPHRASE); otp and pin are
-// codes; a dsn (Sentry's, a database's) carries its key
-const SECRET_WORDS = new Set(["auth", "authorization", "authentication", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "passphrase", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac", "otp", "pin", "dsn"]);
+// passphrase: exchanges' third credential (KC-API-PASSPHRASE, CB-ACCESS-PASSPHRASE); a dsn (Sentry's, a
+// database's) carries its key
+const SECRET_WORDS = new Set(["auth", "authorization", "authentication", "key", "apikey", "token", "secret", "password", "passwd", "pwd", "pass", "passphrase", "sig", "signature", "credential", "credentials", "cookie", "session", "bearer", "jwt", "hmac", "dsn"]);
 // whole names of a connection string, which holds its password ("mongo_uri", "DATABASE_URL"); not any
 // "*_uri" or "*_url" (redirect_uri, callback_url are addresses)
 const SECRET_NAMES: ReadonlySet<string> = new Set(["databaseurl", "databaseuri", "dburl", "dburi", "mongouri", "mongourl", "mongodburi", "mongodburl", "redisurl", "redisuri", "postgresurl", "postgresuri", "postgresqlurl", "mysqlurl", "amqpurl", "rabbitmqurl", "connectionstring"]);
-// Azure Functions put their key in ?code=
-export const SECRET_QUERY_WORDS: ReadonlySet<string> = new Set([...SECRET_WORDS, "code"]);
+// a code is the secret only as the whole name, "X-" or not ("pin", "X-OTP", "otp_code"): "pin_code" is
+// as often a postal code (India's PIN code), "otp_sent" and "otp_enabled" are flags
+const CODE_NAMES: ReadonlySet<string> = new Set(["pin", "otp", "otpcode"]);
 
 // "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
 // ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
 const SECRET_ENDINGS = /(token|secret|password|passwd|passphrase|apikey|signature|credentials?)$/;
 
 /** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
-export function looksSecretName(name: string, words: ReadonlySet<string> = SECRET_WORDS): boolean {
+export function looksSecretName(name: string): boolean {
+  let secret = secretNames.get(name);
+  if (secret === undefined) {
+    secret = readsSecret(name);
+    if (secretNames.size < 1000 && name.length <= 200) secretNames.set(name, secret);
+  }
+  return secret;
+}
+
+// names seen and whether they name a secret: a campaign's keys and headers repeat delivery after
+// delivery, and the delivery log masks every request (a JSON body's keys are each asked)
+const secretNames = new Map<string, boolean>();
+
+/** The words of a name: "X-Api-Key", "apiKey", "api_key" -> ["x", "api", "key"], ["api", "key"], ["api", "key"]. */
+function nameWords(name: string): string[] {
   // a tab or newline in a name is dropped by a URL parser ("to<TAB>ken" is read "token"), so here too
-  const parts = name
+  return name
     .replace(/[\t\n\r]/g, "")
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Za-z])([0-9])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean);
+}
+
+function readsSecret(name: string): boolean {
+  const parts = nameWords(name);
   const joined = parts.join("");
-  return parts.some((p) => words.has(p)) || words.has(joined) || SECRET_NAMES.has(joined) || SECRET_ENDINGS.test(joined);
+  return parts.some((p) => SECRET_WORDS.has(p)) || SECRET_WORDS.has(joined) || SECRET_NAMES.has(joined) || SECRET_ENDINGS.test(joined) || isCode(parts);
+}
+
+const isCode = (parts: string[]) => CODE_NAMES.has((parts[0] === "x" ? parts.slice(1) : parts).join(""));
+
+/** Whether a name is a code's whole name ("X-Pin", "otp", "OTP_CODE"), which holds a secret; "pin_code" and "otp_sent" do not. */
+export function isCodeName(name: string): boolean {
+  return isCode(nameWords(name));
 }
 
 // query parameter names seen and whether they name a secret: a campaign's names repeat delivery after
@@ -87,8 +113,11 @@ export const SECRET_PATH_URLS: readonly { match: RegExp; placeholder: string }[]
 // one look at the start of a URL before any of them is tried: most URLs are none of these hosts
 const SECRET_PATH_HOSTS = /^https?:\/\/(?:[^@\/?#\s]{0,200}@)?(?:hooks?\.|[a-z0-9-]+\.webhook\.office|(?:ptb\.|canary\.)?discord|maker\.ifttt\.|api\.telegram\.|[^\/?#\s@]{1,260}\/hooks\/)/i;
 // what may make a URL that works read otherwise as written: a backslash (read as "/"), a tab or newline
-// (dropped), a dot segment, a host's trailing dot, a percent-encoded host
+// (dropped), a dot segment, a host's trailing dot, a percent-encoded host (its query is never a hook's:
+// only the text before "?" is looked at, so percent-encoded query values, as every rendered one is, cost no parse)
 const UNUSUAL_URL = /[\\\t\n\r%]|\/\.|\.(?:[:\/?#]|$)/;
+// the host as written, when nothing in it reads otherwise (no "%", "\", tab, newline, trailing dot)
+const PLAIN_HOST = /^https?:\/\/(?:[^@\/\\?#\s%]{0,200}@)?[a-z0-9.-]{0,253}[a-z0-9-](?::\d{1,5})?(?=[\/?#]|$)/i;
 
 export type SecretHookPath = { before: string; secret: string; after: string; placeholder: string };
 
@@ -100,10 +129,25 @@ export type SecretHookPath = { before: string; secret: string; after: string; pl
  * the delivery log, a viewer's read and the template store all ask it.
  */
 export function secretHookPath(url: string): SecretHookPath | null {
-  const found = SECRET_PATH_HOSTS.test(url) ? matchHook(url) : null;
-  if (found || !UNUSUAL_URL.test(url)) return found;
+  const hookHost = SECRET_PATH_HOSTS.test(url);
+  const found = hookHost ? matchHook(url) : null;
+  if (found || !mayReadOtherwise(url, hookHost)) return found;
   const parsed = parsedHookUrl(url);
   return parsed && parsed !== url && SECRET_PATH_HOSTS.test(parsed) ? matchHook(parsed) : null;
+}
+
+/**
+ * Whether a parser may read `url` as a hook it does not match as written: something unusual before its
+ * query, and either in its host or on a hook's host, or a path that holds "hooks" (Mattermost's and
+ * Rocket.Chat's on any host). A parse costs 5 times the match: most URLs take none.
+ */
+function mayReadOtherwise(url: string, hookHost: boolean): boolean {
+  const q = url.indexOf("?");
+  const head = q < 0 ? url : url.slice(0, q);
+  if (!UNUSUAL_URL.test(head)) return false;
+  if (hookHost) return true;
+  const host = PLAIN_HOST.exec(head);
+  return !host || /hooks/i.test(head.slice(host[0].length).replace(/[\t\n\r]/g, ""));
 }
 
 function matchHook(url: string): SecretHookPath | null {
@@ -184,11 +228,24 @@ const maskSecretPair = (name: string, raw: string) => {
   if (raw !== value) hide(raw);
   return hide(value);
 };
+// Names a pre-check looks for, besides the words (MAYBE_SECRET_PARAM, MAYBE_SECRET_KEY): a code or a dsn as
+// a word of its own, not inside "shipping", "opinion", "topic" (a non-letter before it, or a lower-case
+// letter in camel case, "sentryDsn"; case-sensitive, so written out: "PIN", "Pin", "pin", as
+// looksSecretName splits them; "otpcode" glued), and a connection string's name, not "image_url", "return_url".
+// Each is looked for from its letters, then behind (a lookbehind tried at every character cost 6 µs a
+// KB), and apart from the words (one pattern for all ran twice as long as three).
+const CODE_WORD = String.raw`(?:[Pp]in|PIN|[Oo]tp|OTP|[Dd]sn|DSN)(?:(?![a-z])|(?=code))(?<=(?:^|[^A-Za-z])...|[a-z0-9][POD]..)`;
+const CONNECTION_NAME = String.raw`(?:ur[il](?<=(?:db|database|mongo(?:db)?|redis|postgres(?:ql)?|mysql|amqp|rabbitmq)[^a-z0-9"&=#]{0,10}ur[il])|string(?<=connection[^a-z0-9"&=#]{0,10}string))`;
+/** The patterns of a name that may say secret, `end` after it (the rest of a key, up to its "=" or `":`). */
+const secretNameBefore = (words: string, end: string) => [new RegExp(`(?:${words})${end}`, "i"), new RegExp(CONNECTION_NAME + end, "i"), new RegExp(CODE_WORD + end)];
+const WORDS = "auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac";
+
 // a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
-// URL): every name isSecretQueryName takes holds one of these words
+// URL, or a tab or newline, which a parser drops from a name): every name isSecretQueryName takes holds
+// one of these words or names
 // (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
-// (or holds a tab or newline, which a parser drops from a name)
-const MAYBE_SECRET_PARAM = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|code|otp|pin|dsn|ur[il]|connection)[^&=#]{0,200}=|%|:\/\/|[\t\n\r]/i;
+const MAYBE_SECRET_PARAM = [/%|:\/\/|[\t\n\r]/, ...secretNameBefore(`${WORDS}|code`, "[^&=#]{0,200}=")];
+const maybeSecretParam = (text: string) => MAYBE_SECRET_PARAM.some((p) => p.test(text));
 
 const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
 
@@ -228,7 +285,7 @@ function maskUrlParts(url: string, maskPair: (name: string, raw: string) => stri
   const hook = secretHookPath(url);
   if (hook && !showable(hook.secret)) masked = hook.before + hide(hook.secret) + hook.after;
   const q = masked.indexOf("?");
-  return q >= 0 && MAYBE_SECRET_PARAM.test(masked.slice(q)) ? mapUrlQuery(masked, maskPair) : masked;
+  return q >= 0 && maybeSecretParam(masked.slice(q)) ? mapUrlQuery(masked, maskPair) : masked;
 }
 
 // A URL written in a value or a body: a scheme (a letter, then at most 20 letters, digits, "+", "." or
@@ -308,13 +365,13 @@ export function mapEscapedJsonUrls(json: string, replace: (url: string) => strin
 
 /** An application/x-www-form-urlencoded body with its secret-named values and URLs in values masked, as in a query. */
 export function maskSecretFormBody(body: string): string {
-  return MAYBE_SECRET_PARAM.test(body) ? mapQueryPairs(body, maskCredentialPair) : body;
+  return maybeSecretParam(body) ? mapQueryPairs(body, maskCredentialPair) : body;
 }
 
-// a JSON body is parsed only when a key in it may name a secret: one scan for these words before a
-// quote and a colon (every name looksSecretName takes holds one of them)
+// a JSON body is parsed only when a key in it may name a secret: one scan for these words and names
+// before a quote and a colon (every name looksSecretName takes holds one of them)
 // (bounded, as MAYBE_SECRET_PARAM: a key is at most 200 characters past its word here)
-const MAYBE_SECRET_KEY = /(?:auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac|otp|pin|dsn|ur[il]|connection)[^"]{0,200}"\s*:/i;
+const MAYBE_SECRET_KEY = secretNameBefore(WORDS, String.raw`[^"]{0,200}"\s*:`);
 
 /**
  * A JSON body with every literal under a secret-named key masked, at any depth ({"auth": {"pin": 1234}}).
@@ -322,7 +379,7 @@ const MAYBE_SECRET_KEY = /(?:auth|key|token|secret|pass|pwd|sig|credential|cooki
  * for the masked values. A body that does not parse, or holds no such key, is returned as it is.
  */
 export function maskSecretJsonBody(body: string): string {
-  if (!MAYBE_SECRET_KEY.test(body)) return body;
+  if (!MAYBE_SECRET_KEY.some((p) => p.test(body))) return body;
   let parsed: unknown;
   try {
     parsed = JSON.parse(body);

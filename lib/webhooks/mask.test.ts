@@ -37,7 +37,10 @@ describe("masking for display", () => {
   it.each(["X-Api-Key", "api-key", "X-Auth-Token", "Private-Token", "X-Client-Secret", "Cookie", "Proxy-Authorization", "X-Password"])("%s is secret", (name) => {
     expect(isSecretHeader(name)).toBe(true);
   });
-  it.each(["X-Author", "Accept", "X-Campaign", "webhook-signature", "X-Request-Id"])("%s is not", (name) => {
+  it.each(["X-Pin", "X-OTP", "pin", "X-OTP-Code", "KC-API-PASSPHRASE", "Authentication", "X-Sentry-Dsn"])("%s is secret (a code only as the whole name)", (name) => {
+    expect(isSecretHeader(name)).toBe(true);
+  });
+  it.each(["X-Author", "Accept", "X-Campaign", "webhook-signature", "X-Request-Id", "X-Pin-Code", "Pin-Code", "X-OTP-Sent", "X-OTP-Enabled"])("%s is not", (name) => {
     expect(isSecretHeader(name)).toBe(false);
   });
 

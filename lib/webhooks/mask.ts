@@ -3,17 +3,18 @@
 import type { BuiltRequest } from "./types";
 import { ALWAYS_SECRET_HEADERS } from "./credential-headers";
 import { splitUrlCredentials } from "./url-credentials";
-import { maskCredentialUrl, maskCredentialUrlsIn, maskSecretBody } from "./credential-parts";
+import { isCodeName, maskCredentialUrl, maskCredentialUrlsIn, maskSecretBody } from "./credential-parts";
 import { hide } from "./hidden-parts";
 
 const MASK = "••••";
 // Names that usually carry a credential: X-Api-Key, X-Auth-Token, Private-Token, X-Client-Secret, ...
-const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|passphrase|pwd|auth|authentication|session|credential|signature-key|otp|pin|dsn)s?($|[-_])/i;
+// (and a code's whole name, X-OTP, X-Pin: isCodeName; X-Pin-Code, X-OTP-Sent are not)
+const SECRET_NAME = /(^|[-_])(api[-_]?key|key|token|secret|password|passwd|passphrase|pwd|auth|authentication|session|credential|signature-key|dsn)s?($|[-_])/i;
 
 export function isSecretHeader(name: string, secretHeaderNames: Iterable<string> = []): boolean {
   const lower = name.toLowerCase();
   if (lower.startsWith("webhook-")) return false; // ids, timestamps, signatures: not secrets
-  if (ALWAYS_SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower)) return true;
+  if (ALWAYS_SECRET_HEADERS.has(lower) || SECRET_NAME.test(lower) || isCodeName(name)) return true;
   for (const n of secretHeaderNames) if (n.toLowerCase() === lower) return true;
   return false;
 }

@@ -75,3 +75,38 @@ it("a passphrase header stored in clear before the rule is sealed at the next st
   expect(decryptSecret(headers[0]!.value)).toBe("OLDPASSPHRASE1");
   expect(headers[1]).toEqual({ name: "X-Trace", value: "t-1", secret: false });
 });
+
+it("ordinary names that hold those words stay readable and unsealed: a PIN code, otp flags, an authentication method", async () => {
+  const created = await createCampaign(
+    send("/campaigns", "POST", admin, {
+      name: "Shop",
+      actions: [
+        {
+          name: "Order",
+          url: "https://api.example.com/orders?otp_sent=OTPSENTQ1&return_url=%2Fdone",
+          fields: [
+            { key: "pin_code", value: "PINCODE411001" },
+            { key: "Pin Code", value: "PINCODESPACED1" },
+            { key: "otp_enabled", value: "OTPENABLED1" },
+            { key: "image_url", value: "https://cdn.example.com/IMAGE1.jpg" },
+          ],
+          headers: [
+            { name: "X-Authentication-Method", value: "AUTHMETHOD1" },
+            { name: "Authentication-Type", value: "AUTHTYPE1" },
+            { name: "X-Pin-Code", value: "PINHEADER1" },
+          ],
+        },
+      ],
+    }),
+  );
+  expect(created.status).toBe(201);
+  const { id } = (await created.json()) as { id: string };
+  const res = await getCampaign(send(`/campaigns/${id}`, "GET", viewer), { params: Promise.resolve({ id }) });
+  const text = await res.text();
+  for (const shown of ["OTPSENTQ1", "PINCODE411001", "PINCODESPACED1", "OTPENABLED1", "IMAGE1", "PINHEADER1"]) expect(text, shown).toContain(shown);
+  // an authentication method or type is shown masked, as X-Auth-Method is (display errs on the safe side),
+  // but stored as written, not sealed (a sealed value is lost when the host changes or a non-admin copies it)
+  const headers = (await db().action.findFirstOrThrow({ where: { campaignId: id } })).headers as { name: string; value: string; secret?: boolean }[];
+  for (const h of headers) expect(h.secret ?? false, h.name).toBe(false);
+  expect(headers.map((h) => h.value)).toEqual(["AUTHMETHOD1", "AUTHTYPE1", "PINHEADER1"]);
+});
