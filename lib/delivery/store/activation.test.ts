@@ -130,6 +130,8 @@ describe("activation renders every action (activateCampaign, for every caller)",
   });
 
   it("puts a stand-in at a bracketed attribute name whole ({{userAttribute.[seats.count]}} reads the attribute seats.count)", async () => {
+    // a user who has them: Activate also renders for the audience's first users (sample-renders.ts)
+    await db().user.create({ data: { id: "seats-1", attributes: { "seats.count": 3, "seats.extra": 1 } } });
     const { result } = await problemsOf([
       { key: "seats", value: "{{userAttribute.[seats.count]}}", type: "number" },
       { key: "more", value: "{{user.[seats.extra]}}", type: "number" },
