@@ -51,6 +51,12 @@ async function applySqlite(file: string, migrations: Migration[]): Promise<strin
     sqlite.exec(`CREATE TABLE IF NOT EXISTS "_hookline_migrations" (
       "name" TEXT PRIMARY KEY, "checksum" TEXT NOT NULL, "applied_at" TEXT NOT NULL)`);
     const done: string[] = [];
+    // A migration that redefines a table (Prisma's SQLite "RedefineTables": create new_X, copy, DROP TABLE X,
+    // rename) turns foreign keys off in its own SQL, but SQLite ignores that PRAGMA inside a transaction,
+    // and better-sqlite3 opens with them on: DROP TABLE "Campaign" deleted every webhook, delivery and
+    // attempt by cascade. So they are off for the whole run, set before BEGIN, and checked before COMMIT:
+    // a migration that leaves a dangling reference is rolled back whole.
+    sqlite.pragma("foreign_keys = OFF");
     // BEGIN IMMEDIATE takes the write lock, so two processes cannot apply the same migration.
     const run = sqlite.transaction(() => {
       const rows = sqlite.prepare(`SELECT name, checksum FROM "_hookline_migrations"`).all() as { name: string; checksum: string }[];
@@ -61,6 +67,11 @@ async function applySqlite(file: string, migrations: Migration[]): Promise<strin
         sqlite.exec(m.sql);
         sqlite.prepare(`INSERT INTO "_hookline_migrations" (name, checksum, applied_at) VALUES (?, ?, ?)`).run(m.name, m.checksum, new Date().toISOString());
         done.push(m.name);
+      }
+      const dangling = sqlite.pragma("foreign_key_check") as { table: string; parent: string }[];
+      if (dangling.length) {
+        const first = dangling[0]!;
+        throw new MigrationError(`Migrating left ${dangling.length} row(s) of ${first.table} pointing at no ${first.parent}: nothing was applied`);
       }
     });
     run.immediate();
