@@ -25,6 +25,11 @@ export function useResultLine<T>(live: LiveWaiting | null) {
     const timer = setTimeout(() => setLine((now) => (now === line ? null : now)), Math.max(0, line.shownAt + SHOWN_AT_LEAST_MS - Date.now()));
     return () => clearTimeout(timer);
   }, [done, line]);
-  const show = (value: T | null) => setLine(value === null ? null : { value, shownAt: Date.now(), sending: null });
+  // a refusal or error ({ ok: false }) set nothing on its way: it never follows the counts (other deliveries draining would take it)
+  const show = (value: T | null) => setLine(value === null ? null : { value, shownAt: Date.now(), sending: refused(value) ? false : null });
   return [line?.value ?? null, show] as const;
+}
+
+function refused(value: unknown): boolean {
+  return typeof value === "object" && value !== null && (value as { ok?: unknown }).ok === false;
 }

@@ -22,7 +22,12 @@ function isMissingTable(err: unknown): boolean {
  * the database cannot be read at all (unreachable, refused: the engine's own log says so).
  */
 export async function migrationsBehind(): Promise<MigrationsBehind | null> {
-  const known = readMigrations(env().database.provider).map((m) => m.name);
+  let known: string[];
+  try {
+    known = readMigrations(env().database.provider).map((m) => m.name);
+  } catch {
+    return null; // started from another directory than the app's: the migrations cannot be read, so nothing is said of them
+  }
   let applied: Set<string>;
   try {
     const rows = await rawDb(db()).query<{ name: string }>(`SELECT "name" FROM ${tableName("_hookline_migrations")}`, []);

@@ -15,6 +15,7 @@ import { deliversThroughRedis } from "../delivery/engine/engine-choice";
 import { env } from "../env";
 import { describeSafely, log } from "../log";
 import { pingRedis } from "./redis-probe";
+import { startProblem } from "../start-problem";
 
 /** An engine whose loop has not finished a tick (once a second) for this long is stalled. */
 export const ENGINE_STALL_MS = 30_000;
@@ -91,7 +92,9 @@ async function checkRedis(url: string | null): Promise<HealthReport["redis"]> {
 export async function checkHealth(inputs: HealthInputs = currentHealthInputs()): Promise<HealthReport> {
   const [database, redis] = await Promise.all([checkDatabase(inputs), checkRedis(inputs.redisUrl)]);
   const engine = checkEngine(inputs.queue);
-  const errors = [database, engine].flatMap((c) => (c.ok ? [] : [c.error!]));
+  // migrations pending at start (lib/start-problem.ts): every page answers 503 with it, so health says it too
+  const startedWith = startProblem();
+  const errors = [...(startedWith ? [startedWith] : []), ...[database, engine].flatMap((c) => (c.ok ? [] : [c.error!]))];
   const warnings = redis.ok ? [] : [`${redis.error!} (deliveries go on: workers look for due ones every second)`];
   return {
     ok: errors.length === 0,

@@ -64,14 +64,21 @@ export async function firstAudienceUsers(audience: unknown, limit = SAMPLE_USERS
   return users.filter(segmentMatcher(segment)).slice(0, limit);
 }
 
-/** The render's problems that this user's data caused, not the sample event's: a value the sample event lacks is only known per delivery. */
-function failureOf(rendered: RenderResult, eventIsSample: boolean): TemplateProblem | null {
+/**
+ * The render's problem that this user's data caused, not the sample event's (a value the sample event
+ * lacks is only known per delivery), and whether a value this user lacks is in its field: a value that
+ * may yet come (a step's response mapping saves it, an import or the API adds it before the send) is a
+ * warning however many users lack it today; only values present that break the request refuse.
+ */
+function failureOf(rendered: RenderResult, eventIsSample: boolean): { problem: TemplateProblem; missing: boolean } | null {
   if (rendered.ok || rendered.skipped !== undefined) return null;
   const unknown = new Set(eventIsSample ? rendered.warnings.filter((w) => w.path && /^(event|parameter)\./.test(w.path)).map((w) => w.field) : []);
-  return rendered.errors.find((e) => !unknown.has(e.field)) ?? null;
+  const problem = rendered.errors.find((e) => !unknown.has(e.field));
+  if (!problem) return null;
+  return { problem, missing: rendered.warnings.some((w) => w.path && w.field === problem.field) };
 }
 
-type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem }[] };
+type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem; missing: boolean }[] };
 
 function render(template: WebhookTemplate, user: SampledUser, action: Action, sample: ActivationSample, now: Date): RenderResult {
   const context: TemplateContext = {
@@ -93,8 +100,9 @@ const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.c
 
 /**
  * THE rule: renders each of `targets` for the first SAMPLE_USERS users of `audience` (with the sample's
- * event for a triggered campaign), within SAMPLE_RENDERS_MS in all. A webhook whose request cannot be
- * built for any user tried is a problem; for some of them, a warning. An audience of nobody renders nothing.
+ * event for a triggered campaign), within SAMPLE_RENDERS_MS in all. A webhook whose request the values
+ * of every user tried break is a problem; one failing for some of them, or for a value users lack (it
+ * may yet come: a step's response mapping, an import), a warning. An audience of nobody renders nothing.
  */
 export async function sampleRenderCheck(audience: unknown, targets: SampleTarget[], sample: ActivationSample, now: Date): Promise<SampleRenderCheck> {
   const result: SampleRenderCheck = { problems: [], fieldErrors: {}, warnings: [] };
@@ -116,8 +124,8 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
       const rendered = render(template, user, target.action, sample, now);
       if (!rendered.ok && rendered.skipped !== undefined) continue; // {{required}} skipped this user: sent nothing, not tried
       tally.tried++;
-      const problem = failureOf(rendered, eventIsSample);
-      if (problem) tally.failed.push({ userId: user.id, problem });
+      const failure = failureOf(rendered, eventIsSample);
+      if (failure) tally.failed.push({ userId: user.id, ...failure });
     }
     judge(target, template, tally, result);
   }
@@ -128,7 +136,8 @@ function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed 
   const first = failed[0];
   if (!first) return;
   const what = `${activationFieldLabel(first.problem.field, template)}${lineOf(first.problem)}: ${first.problem.message}`;
-  if (failed.length < tried) {
+  // refused only when values the users have break it for every one of them; a value they lack may yet come
+  if (failed.length < tried || failed.some((f) => f.missing)) {
     result.warnings.push(`${target.label}: fails for ${failed.length} of ${tried} users tried, e.g. user ${first.userId}: ${what}`);
     return;
   }
