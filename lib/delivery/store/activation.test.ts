@@ -95,9 +95,9 @@ describe("activation renders every action (activateCampaign, for every caller)",
       paths.map((p, i) => ({ key: `f${i}`, value: `{{${p}}} USD`, type: "number" as const })),
       { when: "triggered", event: "checkout" },
     );
-    // values that have no place to go are left to each delivery: only the render for the one stored
-    // user ("buyer", who has none of them) refuses it (sample-renders.ts), no stand-in's
-    expect(problems).toEqual(['Webhook 1 (Hook): Data field "f0": "USD" is not a number for every user tried (1 of 1, e.g. user buyer)']);
+    // values that have no place to go are left to each delivery, and the stored user ("buyer") lacks them
+    // all: a value users lack may yet come, so the sample renders warn (sample-renders.ts) and refuse nothing
+    expect(problems).toEqual([]);
     const probe = {} as Record<string, unknown>;
     expect([probe.email, probe.polluted, probe.a]).toEqual([undefined, undefined, undefined]);
   });
