@@ -68,6 +68,17 @@ describe("activation renders each webhook for the audience's first users", () =>
     expect(await statusOf(campaign.id)).toBe("active");
   });
 
+  // The e2e database held 1,800 users and a test's three came after the first thousand by id: the
+  // segment's sample read one page of 1,000 and found nobody, so nothing was judged.
+  it("finds a segment's users past the first thousand by id", async () => {
+    await db().user.createMany({ data: Array.from({ length: 1100 }, (_, i) => ({ id: `0000-filler-${String(i).padStart(4, "0")}`, attributes: {} })) });
+    await usersOf("zfar", Array.from({ length: 2 }, () => ({ city: "Paris" })));
+    const campaign = await campaignFor("zfar", [{ key: "meta", value: "{{user.city}}", type: "json" }]);
+    const result = await activateCampaign(campaign.id);
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.problems).toEqual([expect.stringMatching(/for every user tried \(2 of 2, e\.g\. user zfar_01\)$/)]);
+  });
+
   it("says nothing when every user's request builds, as before", async () => {
     await usersOf("fine", [{ city: "Paris" }, { city: "Lyon" }]);
     const campaign = await campaignFor("fine", [{ key: "meta", value: '{"city": "{{user.city}}"}', type: "json" }]);

@@ -19,8 +19,10 @@ import { activationFieldLabel, type ActivationSample } from "./check-action";
 
 /** Users of the audience each webhook and variant is rendered for, at most. */
 export const SAMPLE_USERS = 20;
-/** Users a segment is tested on to find them (one page, read in id order): an audience none of them is in is not sampled. */
+/** Users a segment is tested on per page, read in id order (SAMPLE_SCAN_PAGES pages at most: an audience none of them is in is not sampled). */
 const SAMPLE_SCAN_ROWS = 1000;
+/** Pages of SAMPLE_SCAN_ROWS a segment's sample reads at most (10,000 users) before it renders what it found. */
+const SAMPLE_SCAN_PAGES = 10;
 /** What those users' attributes may weigh, read at once. */
 const SAMPLE_SCAN_BYTES = 4 * 1024 * 1024;
 /**
@@ -46,7 +48,7 @@ type SampledUser = { id: string; email?: string | null; timezone?: string | null
 
 /**
  * The first `limit` users by id that the audience selects (the fan-out's own test, segmentMatcher), among
- * the first SAMPLE_SCAN_ROWS users for a segment: one query for everyone, two for a segment. An audience
+ * the first SAMPLE_SCAN_PAGES x SAMPLE_SCAN_ROWS users for a segment: one query for everyone, two a page for a segment. An audience
  * that cannot be read selects nobody here (activation refuses it elsewhere).
  */
 export async function firstAudienceUsers(audience: unknown, limit = SAMPLE_USERS): Promise<SampledUser[]> {
@@ -58,10 +60,19 @@ export async function firstAudienceUsers(audience: unknown, limit = SAMPLE_USERS
   }
   const fields = { email: true, timezone: true, attributes: true };
   if (!segment) return audiencePage(rawDb(db()), null, limit, fields);
-  const page = await nextUserPage(undefined, { rows: SAMPLE_SCAN_ROWS, bytes: SAMPLE_SCAN_BYTES });
-  if (!page) return [];
-  const users = await audiencePage(rawDb(db()), null, page.users, fields, page.id.lte);
-  return users.filter(segmentMatcher(segment)).slice(0, limit);
+  // page by page until `limit` match or SAMPLE_SCAN_PAGES pages are read: a segment's users need not be
+  // among the first thousand by id (an e2e database of 1,800 users held a test's three further on)
+  const matches = segmentMatcher(segment);
+  const found: SampledUser[] = [];
+  let after: string | undefined;
+  for (let i = 0; i < SAMPLE_SCAN_PAGES && found.length < limit; i++) {
+    const page = await nextUserPage(after, { rows: SAMPLE_SCAN_ROWS, bytes: SAMPLE_SCAN_BYTES });
+    if (!page) break;
+    const users = await audiencePage(rawDb(db()), page.id.gt ?? null, page.users, fields, page.id.lte);
+    for (const u of users) if (found.length < limit && matches(u)) found.push(u);
+    after = page.id.lte;
+  }
+  return found;
 }
 
 /**
