@@ -2,6 +2,7 @@
 // One row per CSV column: what it becomes (user id, email, time zone, an attribute and its type, or
 // nothing), beside the column's first values.
 import { inputClass } from "@/components/ui/Field";
+import { columnTypeNote } from "@/lib/audience/import/mapping";
 
 export type Mapping =
   | { target: "skip" | "userId" | "email" | "timezone" }
@@ -54,6 +55,7 @@ export function MappingTable({ headers, sample, mapping, onChange }: { headers: 
                       </select>
                     </div>
                   )}
+                  {m.target === "attribute" && <TypeNote cells={sample.map((row) => row[i] ?? "")} type={m.type} />}
                 </td>
                 <td className="py-2 font-mono text-xs text-slate-600">
                   {sample
@@ -72,4 +74,10 @@ export function MappingTable({ headers, sample, mapping, onChange }: { headers: 
       </table>
     </div>
   );
+}
+
+/** What the chosen type does to the column's first values that do not fit it (lib/audience/import/mapping.ts columnTypeNote). */
+function TypeNote({ cells, type }: { cells: string[]; type: Extract<Mapping, { target: "attribute" }>["type"] }) {
+  const note = columnTypeNote(cells, type);
+  return note ? <p className="max-w-xs text-xs text-amber-700">{note}</p> : null;
 }

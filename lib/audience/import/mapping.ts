@@ -138,6 +138,45 @@ function guessType(cells: string[]): AttributeType {
   return "string";
 }
 
+const LOOKS_LIKE: Record<"number" | "boolean" | "date", { test: (v: string) => boolean; plural: string }> = {
+  number: { test: (v) => NUMBER_CELL.test(v), plural: "numbers" },
+  boolean: { test: (v) => BOOLEAN_CELL.test(v), plural: "true or false" },
+  date: { test: (v) => DATE_CELL.test(v) && parseDateInput(v) !== null, plural: "ISO dates" },
+};
+
+/**
+ * What the import will do to a column's first values (`cells`, the upload's sample) that do not fit the
+ * type chosen for it, in one sentence for the mapping row (null when they all fit):
+ * - a type other than text: how many of them will be refused, and the first one ("03/11/2026" is not a
+ *   number); the rows are refused, not imported wrong;
+ * - text, where most values read as another type (the first guess typed it as text because one did not):
+ *   that one, and what it would become as that type (a date written 03/11/2026 reads month first), so
+ *   the choice is the marketer's, not a silent fallback.
+ */
+export function columnTypeNote(cells: string[], type: AttributeType): string | null {
+  const values = cells.map((c) => c.trim()).filter(Boolean);
+  if (values.length === 0 || type === "list") return null;
+  const quoted = (v: string) => `"${clip(v)}"`;
+  if (type !== "string") {
+    const refused = values.filter((v) => isConversionError(convert(v, type)));
+    if (!refused.length) return null;
+    const one = refused.length === 1;
+    return `${refused.length} of the first ${values.length} values ${one ? "does" : "do"} not read as ${type === "boolean" ? "true or false" : `a ${type}`} (${quoted(refused[0]!)}): ${one ? "its row" : "their rows"} will be refused. Choose string to keep ${one ? "it" : "them"} as text.`;
+  }
+  for (const other of ["number", "boolean", "date"] as const) {
+    const misfits = values.filter((v) => !LOOKS_LIKE[other].test(v));
+    const fitting = values.length - misfits.length;
+    if (!misfits.length || fitting < 2 || fitting <= misfits.length) continue;
+    const first = misfits[0]!;
+    const converted = convert(first, other);
+    const as = isConversionError(converted) ? "its row would be refused" : `it would be stored as ${typeof converted === "string" && other === "date" ? converted.slice(0, 10) : JSON.stringify(converted)}`;
+    return `${fitting} of the first ${values.length} values are ${LOOKS_LIKE[other].plural}; ${quoted(first)} is not, so the column is kept as text. As ${other}, ${as}.`;
+  }
+  return null;
+}
+
+const isConversionError = (c: AttributeValue | { error: string }): c is { error: string } => !!c && typeof c === "object" && !Array.isArray(c) && "error" in c;
+
 /** An attribute already on users (the attribute catalogue's entry), as the guess reads it. */
 export type KnownAttribute = { name: string; types: readonly AttributeType[]; users?: number };
 
