@@ -17,6 +17,7 @@ import { afterSignIn, beforeSignIn } from "./sign-in-guard";
 import { afterSignOut, beforeSignOut } from "./browser-device";
 import { forgetVerifiedSessions } from "./verified-sessions";
 import { checkMemberName } from "./member-name";
+import { afterAccountWrite, beforeAccountWrite } from "./member-sessions";
 
 /** The origins this request may come from: the address it was sent to (Host header and URL; the
  * X-Forwarded-Host/-Proto a trusted proxy says it was sent to). */
@@ -58,9 +59,15 @@ function createAuth() {
     account: { modelName: "memberAccount" },
     verification: { modelName: "memberVerification" },
     // Sign-out and session revocation take effect at once (members.ts remembers verified sessions briefly).
+    // A password written to an account, by any endpoint or server call, ends the member's sessions from
+    // before it but the one that wrote it (member-sessions.ts).
     databaseHooks: {
       session: { delete: { after: async () => forgetVerifiedSessions() } },
       user: { update: { after: async () => forgetVerifiedSessions() }, delete: { after: async () => forgetVerifiedSessions() } },
+      account: {
+        create: { before: async (data, ctx) => beforeAccountWrite(data, ctx), after: async () => afterAccountWrite() },
+        update: { before: async (data, ctx) => beforeAccountWrite(data, ctx), after: async () => afterAccountWrite() },
+      },
     },
     // Wrong passwords are throttled per account and per client address, in the database, and audited
     // (sign-in-guard.ts); these hooks run for the HTTP route and for direct auth.api calls alike.

@@ -40,7 +40,11 @@ const OWNER_CLAIM = "owner";
 
 type Tx = Parameters<Parameters<typeof transaction>[0]>[0];
 
-/** Creates the member and its password account; `claim` runs first in the same transaction (an invite's), so a refusal leaves it unclaimed. */
+/**
+ * Creates the member and its password account; `claim` runs first in the same transaction (an invite's), so a refusal leaves it unclaimed.
+ * The only password the app writes itself, of a member with no session yet: an existing member's goes
+ * through better-auth (`internalAdapter.updatePassword`), whose hooks end their other sessions (member-sessions.ts).
+ */
 async function createMember(input: { email: string; password: string; name: string; role: MemberRole }, claim?: (tx: Tx) => Promise<void>): Promise<Member> {
   const bad = unstorableText(input.name);
   if (bad) throw new MemberError(`A name cannot contain ${bad.problem}`, "name");
