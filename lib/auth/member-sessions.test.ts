@@ -81,6 +81,17 @@ describe("a password change ends the member's other sessions", () => {
     expect(await sessionsOf(member.id)).toBe(2);
   });
 
+  it("two members changing at once: each keeps the session they changed from (one write's hook may settle the other's)", async () => {
+    const [a, b] = [await newMember("twin-a@example.com", "twin-a-password-1"), await newMember("twin-b@example.com", "twin-b-password-1")];
+    const [a1, a2, b1, b2] = [await signIn(a.email, "twin-a-password-1"), await signIn(a.email, "twin-a-password-1"), await signIn(b.email, "twin-b-password-1"), await signIn(b.email, "twin-b-password-1")];
+    const changed = await Promise.all([
+      changePassword(a2, { currentPassword: "twin-a-password-1", newPassword: "twin-a-password-2" }),
+      changePassword(b2, { currentPassword: "twin-b-password-1", newPassword: "twin-b-password-2" }),
+    ]);
+    expect(changed.map((r) => r.status)).toEqual([200, 200]);
+    expect([await readsTestSends(a1), await readsTestSends(a2), await readsTestSends(b1), await readsTestSends(b2)]).toEqual([401, 200, 401, 200]);
+  });
+
   it("with revokeOtherSessions: the changing browser gets a new session that works, and every old one ends", async () => {
     const member = await newMember("rotator@example.com", "rotator-password-1");
     const s1 = await signIn("rotator@example.com", "rotator-password-1");
