@@ -21,6 +21,20 @@ import { plural } from "../../text/plural";
 import { withSentTimestamp } from "../../webhooks/sign";
 import { describeSafely, log } from "../../log";
 
+/**
+ * Rendering a batch gives the event loop a turn (setImmediate) once this long has gone without one: a
+ * batch of hundreds of heavy templates (each within its own 250 ms budget, lib/templating/environment.ts)
+ * held the web process for seconds. Cheap renders never reach it; a clock read per row is all they pay.
+ */
+export const RENDER_SLICE_MS = 15;
+
+/**
+ * Lets timers, I/O (HTTP requests) and other batches run before the rest of a batch is decided: a whole
+ * turn of the event loop. One setImmediate queued from an I/O callback runs in that same turn, before
+ * the timers; the second is queued from the check phase, so it runs after the next turn's timers and I/O.
+ */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
 /** A send whose sender threw (a crashed sender thread): what the attempt and the log say. */
 const SENDER_THREW = "Could not send (an internal error, see the server log)";
 
@@ -74,6 +88,8 @@ export class Dispatcher {
   readonly unsettledByCampaign = new Map<string, number>();
   /** the ids of those, whose leases this worker renews */
   private held = new Set<string>();
+  /** drain() was called: a batch still being decided hands the rest of its rows back */
+  private draining = false;
 
   constructor(private prisma: Db, private deps: DeliveryDeps, private options: DispatcherOptions) {
     this.leases = new LeaseKeeper(options.leaseMs);
@@ -98,6 +114,7 @@ export class Dispatcher {
 
   /** The worker is stopping: no send starts from now on; the claimed deliveries not sent go back (send-gate.ts). */
   drain() {
+    this.draining = true;
     this.sender.drain();
   }
 
@@ -158,7 +175,7 @@ export class Dispatcher {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
       // the rules before the cap first: only the rows they would send count against it (decide.ts underCap)
-      const decisions = this.decideAll(batch, context, now, decided);
+      const decisions = await this.decideAll(batch, context, now, decided);
       let capped: Map<number, string>;
       try {
         capped = await this.frequencyCapped(batch, decisions, context, now);
@@ -183,26 +200,43 @@ export class Dispatcher {
     else this.unsettledByCampaign.delete(campaignId);
   }
 
-  /** Each claimed delivery's decision before the cap (decide.ts); undefined for one that threw, recorded as failed. */
-  private decideAll(batch: ClaimedDelivery[], ctx: BatchContext, now: Date, record: (c: Change) => void): (BatchDecision | undefined)[] {
-    return batch.map((d) => {
-      try {
-        return decide({
-          delivery: d,
-          campaign: ctx.campaigns.get(d.campaignId),
-          // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
-          action: ctx.actions.get(d.actionId),
-          content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
-          user: ctx.users.get(d.userId),
-          now,
-          render: this.deps.render,
-          blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
-        });
-      } catch (err) {
-        record(this.preparationThrew(d, now, err));
-        return undefined;
+  /**
+   * Each claimed delivery's decision before the cap (decide.ts), in the batch's order; undefined for one
+   * that threw, recorded as failed. Every RENDER_SLICE_MS of rendering the event loop gets a turn: other
+   * batches, lease renewals, result writes, a pause may run then. The batch keeps what it loaded (a
+   * campaign paused meanwhile is sent as one paused during its sends is) and its clock (`now`); the
+   * breakers are asked at each row as they stand; a worker stopping meanwhile gets the rest back at once.
+   */
+  private async decideAll(batch: ClaimedDelivery[], ctx: BatchContext, now: Date, record: (c: Change) => void): Promise<(BatchDecision | undefined)[]> {
+    const decisions: (BatchDecision | undefined)[] = [];
+    let sliceStartedAt = performance.now();
+    for (const d of batch) {
+      if (performance.now() - sliceStartedAt > RENDER_SLICE_MS) {
+        await yieldToEventLoop();
+        sliceStartedAt = performance.now();
       }
-    });
+      decisions.push(this.draining ? { kind: "release" } : this.decideOne(d, ctx, now, record));
+    }
+    return decisions;
+  }
+
+  private decideOne(d: ClaimedDelivery, ctx: BatchContext, now: Date, record: (c: Change) => void): BatchDecision | undefined {
+    try {
+      return decide({
+        delivery: d,
+        campaign: ctx.campaigns.get(d.campaignId),
+        // the step's settings (retry policy, rate limit, timeout, mapping); the variant's content (template)
+        action: ctx.actions.get(d.actionId),
+        content: d.variantActionId ? ctx.actions.get(d.variantActionId) : undefined,
+        user: ctx.users.get(d.userId),
+        now,
+        render: this.deps.render,
+        blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+      });
+    } catch (err) {
+      record(this.preparationThrew(d, now, err));
+      return undefined;
+    }
   }
 
   /**
