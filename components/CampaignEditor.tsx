@@ -25,7 +25,8 @@ import { ErrorRevealScope } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
 import { useDraftTestSends } from "./useDraftTestSends";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
-import { useUnsavedChangesGuard } from "./useUnsavedChangesGuard";
+import { useLeaveGuard } from "./useLeaveGuard";
+import { LeaveGuardDialog } from "./LeaveGuardDialog";
 import { VariantControls } from "./VariantControls";
 import { VariantTabs } from "./VariantTabs";
 import { contentOf, patchAt } from "./variant-state";
@@ -60,7 +61,7 @@ export function CampaignEditor({
   const { state, saved, notices } = editor;
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);
   const dirty = editor.dirty || delivery.dirty;
-  useUnsavedChangesGuard(dirty);
+  const leaveGuard = useLeaveGuard(dirty);
   // The save's errors: the delivery settings' go to the Delivery section ("rule.sendAt").
   const errors = Object.fromEntries(Object.entries(editor.errors).filter(([p]) => !p.startsWith(DELIVERY_ERROR_PREFIX)));
   const deliveryErrors = Object.fromEntries(
@@ -307,6 +308,9 @@ export function CampaignEditor({
           ? `“${saved.name || state.name || "This campaign"}” and its webhooks, test sends and delivery history will be deleted. This cannot be undone.`
           : `“${confirmingAction?.name ?? "This webhook"}” will be removed from the campaign${confirmingAction?.id ? ", with its test sends and delivery history" : ""}. This cannot be undone.`}
       </ConfirmDialog>
+      <LeaveGuardDialog guard={leaveGuard}>
+        {saved.name || state.name ? `Your changes to “${saved.name || state.name}” will be lost.` : "Your changes to this new campaign will be lost."}
+      </LeaveGuardDialog>
     </div>
   );
 }

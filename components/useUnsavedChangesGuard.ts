@@ -1,9 +1,13 @@
 "use client";
 import { useEffect } from "react";
+import { leavingLinkClick } from "./useLeaveGuard";
 
 export const UNSAVED_CHANGES_QUESTION = "You have unsaved changes. Leave this page and lose them?";
 
-/** While `dirty`, leaving the page (reload, close, a link to another page) asks first: the campaign editor's and the Settings forms' one guard. */
+/**
+ * While `dirty`, leaving the page (reload, close, a link to another page) asks first, in the browser's
+ * own confirm: the Settings forms' guard. The campaign editor has useLeaveGuard (its own dialog, and Back).
+ */
 export function useUnsavedChangesGuard(dirty: boolean) {
   useEffect(() => {
     if (!dirty) return;
@@ -13,9 +17,7 @@ export function useUnsavedChangesGuard(dirty: boolean) {
     };
     // Client-side navigations do not fire beforeunload: ask on clicks on links that leave the page.
     const onClick = (e: MouseEvent) => {
-      const link = (e.target as Element | null)?.closest?.("a[href]") as HTMLAnchorElement | null;
-      if (!link || link.target === "_blank" || e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey) return;
-      if (link.pathname === window.location.pathname) return;
+      if (!leavingLinkClick(e)) return;
       if (!window.confirm(UNSAVED_CHANGES_QUESTION)) {
         e.preventDefault();
         e.stopPropagation();

@@ -15,6 +15,8 @@ export function Dialog({ open, title, onClose, children, footer, wide = false }:
     <dialog
       ref={ref}
       aria-labelledby={titleId}
+      // always opened with showModal(): the rest of the page is inert until it closes
+      aria-modal="true"
       onCancel={(e) => {
         e.preventDefault();
         onClose();
