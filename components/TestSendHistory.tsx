@@ -8,6 +8,14 @@ import { statusText } from "./TestSendResult";
 import { Card } from "./ui/Card";
 import { draftTestSendsLostReason, subscribeDraftTestSendsLost } from "./draft-test-sends-lost";
 
+function historyTone(s: TestSendView) {
+  if (s.outcome === "delivered") return "text-emerald-700";
+  if (s.status) return "text-amber-700";
+  // {{required}} skipped the sample user: neither the receiver's fault nor the campaign's
+  if (s.outcome === "skipped") return "text-slate-600";
+  return "text-red-700";
+}
+
 /** The saved webhook's last test sends (its variants' too, each labelled), newest first; picking one shows it in the result panel. */
 export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: string; actionName: string; onSelect: (send: TestSendView) => void }) {
   const query = useQuery({
@@ -39,9 +47,7 @@ export function TestSendHistory({ actionId, actionName, onSelect }: { actionId: 
                 onClick={() => onSelect(s)}
                 className="flex w-full flex-wrap items-center gap-x-3 gap-y-0.5 rounded-md px-1 py-2 text-left text-sm hover:bg-slate-50"
               >
-                <span className={`font-medium ${s.outcome === "delivered" ? "text-emerald-700" : s.status ? "text-amber-700" : "text-red-700"}`}>
-                  {s.status ? statusText(s) : s.outcome === "sending" ? "Sending" : "Failed"}
-                </span>
+                <span className={`font-medium ${historyTone(s)}`}>{s.status ? statusText(s) : s.outcome === "sending" ? "Sending" : s.outcome === "skipped" ? "Skipped" : "Failed"}</span>
                 {s.variant && <span className="rounded bg-slate-100 px-1.5 text-xs font-medium text-slate-700">Variant {s.variant}</span>}
                 <span className="min-w-0 flex-1 truncate text-slate-600">{s.error ?? s.request?.url ?? ""}</span>
                 <DateTime value={s.createdAt} className="text-xs text-slate-500" />

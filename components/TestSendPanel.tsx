@@ -5,7 +5,7 @@ import { errorMessageOf } from "@/lib/api/error-message";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
-import { statusText, TestSendResult } from "./TestSendResult";
+import { outcomeText, statusText, TestSendResult } from "./TestSendResult";
 import { Button } from "./ui/Button";
 import { useRoleAllows } from "./auth/MemberRole";
 
@@ -77,7 +77,7 @@ export function TestSendPanel({
       </div>
       {/* the focus stays on the button: the outcome is announced */}
       <p role="status" className="sr-only">
-        {sending ? "Sending the test request…" : mutation.isError ? mutation.error.message : shown ? `Test send: ${shown.status ? statusText(shown) : "not delivered"}` : ""}
+        {sending ? "Sending the test request…" : mutation.isError ? mutation.error.message : shown ? `Test send: ${shown.status ? statusText(shown) : outcomeText(shown).toLowerCase()}` : ""}
       </p>
       <section aria-label="Test send result" aria-busy={sending} className="min-h-6">
         {sending && <p className="text-sm text-slate-600">Sending the test request…</p>}

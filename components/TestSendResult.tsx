@@ -22,8 +22,17 @@ export function statusText(send: Pick<TestSendView, "status" | "response">): str
   return `${send.status} ${reason}`.trim();
 }
 
+/** What the send came to, in a word, when the receiver gave no status: "Skipped" ({{required}}) is not a failure. */
+export function outcomeText(send: Pick<TestSendView, "status" | "response" | "outcome">): string {
+  if (send.status) return statusText(send);
+  if (send.outcome === "skipped") return "Skipped";
+  if (send.outcome === "sending") return "Sending";
+  return "Not delivered";
+}
+
 function tone(send: TestSendView) {
   if (send.outcome === "delivered") return "bg-emerald-50 text-emerald-800 ring-emerald-200";
+  if (send.outcome === "skipped") return "bg-slate-50 text-slate-800 ring-slate-200";
   if (send.status) return "bg-amber-50 text-amber-900 ring-amber-200";
   return "bg-red-50 text-red-800 ring-red-200";
 }
@@ -37,7 +46,7 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
   return (
     <div className="space-y-4">
       <div className={`flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg px-3 py-2 ring-1 ring-inset ${tone(send)}`}>
-        <span className="text-base font-semibold">{send.status ? statusText(send) : "Not delivered"}</span>
+        <span className="text-base font-semibold">{outcomeText(send)}</span>
         {total !== undefined && <span className="text-sm">in {Math.round(total)} ms</span>}
         <span className="ml-auto text-xs opacity-80">
           {send.variant ? `Variant ${send.variant} · ` : ""}
@@ -46,7 +55,13 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
         </span>
       </div>
       {send.outcome === "retryable" && <RetryNote policy={retryPolicy} />}
-      {send.error && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>}
+      {send.error &&
+        (send.outcome === "skipped" ? (
+          // {{required}} skips this user: a valid outcome, said without error styling (as the preview says it)
+          <p className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2 text-sm whitespace-pre-line text-slate-700">{send.error}</p>
+        ) : (
+          <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>
+        ))}
       <AllowDestinationLink error={send.error} />
       {send.response && (
         <div className="space-y-3">

@@ -5,7 +5,10 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { sampleRequestSchema, type SampleRequest } from "./preview-input";
 import { previewAction } from "./preview";
-import { runTestSend } from "./test-sends";
+import { db } from "../db";
+import { getCampaignDraft, saveCampaign } from "./campaigns";
+import { campaignDraftSchema } from "./schemas";
+import { listTestSends, runTestSend } from "./test-sends";
 
 let received: string[] = [];
 let server: Server;
@@ -67,5 +70,29 @@ describe("the preview of a webhook with {{required}}", () => {
     const sent = await runTestSend(sample({ plan: "team", crmId: "c 1" }));
     expect(sent.status).toBe(200);
     expect(received).toEqual(["/crm/c%201"]);
+  });
+
+  it("stores that send as skipped, not failed: no receiver or campaign fault (the sentence kept)", async () => {
+    const send = await runTestSend(sample({ plan: "team" }));
+    expect(send.outcome).toBe("skipped");
+    expect(send.error).toBe("This user would be skipped: user.crmId is empty");
+    const row = await db().testSend.findUniqueOrThrow({ where: { id: send.id } });
+    expect(row.outcome).toBe("skipped");
+  });
+
+  it("lists it as skipped in the webhook's history, and a skip stored as failed before reads as skipped too", async () => {
+    const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Required history", actions: [action()] }));
+    const draft = (await getCampaignDraft(saved.id, "admin"))!;
+    const actionId = saved.actionIds[0]!;
+    const send = await runTestSend(sampleRequestSchema.parse({ action: draft.actions[0], campaign: { id: saved.id, name: "Required history" }, attributes: { plan: "team" } }));
+    // a row as stored before "skipped" was kept: failed, nothing sent, the sentence as its error
+    const old = await db().testSend.create({
+      data: { actionId, campaignId: saved.id, createdAt: new Date(Date.now() - 60_000), outcome: "failed", error: "This user would be skipped: user.crmId is empty", request: { sent: false } },
+    });
+    const listed = await listTestSends(actionId);
+    expect(listed.map((s) => [s.id, s.outcome, s.error])).toEqual([
+      [send.id, "skipped", "This user would be skipped: user.crmId is empty"],
+      [old.id, "skipped", "This user would be skipped: user.crmId is empty"],
+    ]);
   });
 });

@@ -5,7 +5,7 @@ import { randomUUID } from "node:crypto";
 import { db } from "../db";
 import { maskRequest, maskStoredRequest, toCurl } from "../webhooks/mask";
 import { renderWebhookRequest } from "../webhooks/render-request";
-import { wouldSkipMessage } from "../templating";
+import { isWouldSkipMessage, wouldSkipMessage } from "../templating";
 import { withoutQuotedSecrets } from "../webhooks/request-body";
 import { maskCredentialUrlsIn } from "../webhooks/credential-parts";
 import { sendWebhook } from "../webhooks/send";
@@ -30,7 +30,8 @@ export type TestSender = SecretActor & { id?: string };
 export type TestSendView = {
   id: string;
   createdAt: string;
-  outcome: "delivered" | "retryable" | "failed" | "sending";
+  /** skipped: {{required}} skips the sample user, nothing sent (not the receiver's fault nor the campaign's) */
+  outcome: "delivered" | "retryable" | "failed" | "skipped" | "sending";
   status: number | null;
   error: string | null;
   /** the request as sent (or as it would have been, when `sent` is false), masked */
@@ -114,6 +115,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let error: string | null = null;
   let userId: string | null = null;
   let userLabel: string | null = null;
+  let skipped = false;
   let finished = false;
   try {
     try {
@@ -126,7 +128,10 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
       else if (secrets.signingWithheld) error = variantOf === undefined ? SIGNING_REFUSED : VARIANT_UNSIGNED;
       // {{required}} skips this user: nothing is sent, as delivery would send nothing
-      else if (!rendered.ok && rendered.skipped !== undefined) error = wouldSkipMessage(rendered.skipped);
+      else if (!rendered.ok && rendered.skipped !== undefined) {
+        skipped = true;
+        error = wouldSkipMessage(rendered.skipped);
+      }
       // kept and shown to every reader of the history: a URL's credentials in a problem are masked as a request's (the value rule)
       else if (!rendered.ok) error = maskCredentialUrlsIn(`The request could not be built:\n${problemsMessage(inForm(rendered.errors))}`);
       // Belt and braces: a stored secret only ever leaves for the origin it was granted for.
@@ -150,7 +155,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
     const saved = await db().testSend.update({
       where: { id: row.id },
       data: {
-        outcome: sent?.outcome ?? "failed",
+        outcome: sent?.outcome ?? (skipped ? "skipped" : "failed"),
         status: sent?.status ?? null,
         error,
         request: { ...(masked ?? {}), userId, userLabel, variant, sent: sent?.sent ?? false },
@@ -186,7 +191,7 @@ function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(
   return {
     id: row.id,
     createdAt: row.createdAt.toISOString(),
-    outcome: row.outcome as TestSendView["outcome"],
+    outcome: storedOutcome(row),
     status: row.status,
     error: row.error && withoutQuotedSecrets(row.error),
     request,
@@ -200,6 +205,12 @@ function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(
     variant,
     mapping: response?.mapping ?? null,
   };
+}
+
+/** The row's outcome; a {{required}} skip stored before "skipped" was kept (as failed, nothing sent, the skip's sentence) reads as skipped. */
+function storedOutcome(row: StoredTestSend): TestSendView["outcome"] {
+  if (row.outcome === "failed" && row.status === null && isWouldSkipMessage(row.error)) return "skipped";
+  return row.outcome as TestSendView["outcome"];
 }
 
 /** The variant a send was made of, as stored with it (sends stored before it was kept: none). */

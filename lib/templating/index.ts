@@ -2,7 +2,7 @@
 // (via lib/webhooks/render-request.ts). See the README's "Templates" section for the language.
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
 export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
-export { TemplateError, TemplateSkip, skippedReason, wouldSkipMessage } from "./template-error";
+export { TemplateError, TemplateSkip, skippedReason, wouldSkipMessage, isWouldSkipMessage } from "./template-error";
 export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
 export { attributeRead, buildTemplateContext, isPlaceholderPath, missingPaths, pathSegments } from "./context";
 export { REQUIRED_AS_VALUE } from "./helpers";

@@ -36,7 +36,13 @@ export function skippedReason(reason: string): string {
 
 /** What the preview and a test send say for a sample user {{required}} skips. */
 export function wouldSkipMessage(reason: string): string {
-  return `This user would be skipped: ${reason}`;
+  return `${WOULD_SKIP} ${reason}`;
+}
+const WOULD_SKIP = "This user would be skipped:";
+
+/** Whether a message is wouldSkipMessage's (test sends stored before their outcome said "skipped" are read by it). */
+export function isWouldSkipMessage(message: string | null | undefined): boolean {
+  return !!message?.startsWith(`${WOULD_SKIP} `);
 }
 
 // The parser's token names, in the words of the editor (lib/templating/source-check.ts finds the
