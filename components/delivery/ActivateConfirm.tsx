@@ -9,6 +9,7 @@ import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Dialog } from "../ui/Dialog";
 import { Button } from "../ui/Button";
+import { WarningNote } from "../ui/WarningNote";
 import { AllowDestinationLinks } from "../AllowDestinationLink";
 import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
@@ -29,33 +30,25 @@ export type Confirming = { sendAtPassed: boolean; refused?: { message: string; p
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
-  if (!lines?.length) return null;
   return (
-    <div role="note" aria-label="Attributes no user has" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      <p className="font-medium">{lines.length === 1 ? "One value renders empty for every user:" : "Some values render empty for every user:"}</p>
-      <ul className="mt-1 list-disc space-y-1 pl-5 break-words">
-        {lines.map((l) => (
-          <li key={l}>{l}</li>
-        ))}
-      </ul>
-      <p className="mt-1">{verb} anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.</p>
-    </div>
+    <WarningNote
+      label="Attributes no user has"
+      heading={lines?.length === 1 ? "One value renders empty for every user:" : "Some values render empty for every user:"}
+      items={lines}
+      advice={`${verb} anyway if the attribute will arrive through the API; otherwise Cancel and fix the spelling.`}
+    />
   );
 }
 
-/** The webhooks that fail for some of the users tried, under the question (Activate's, Resume's), as the note above says its own. */
+/** The webhooks that fail for some of the users tried, under the question (Activate's, Resume's). */
 export function SampleFailuresNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
-  if (!lines?.length) return null;
   return (
-    <div role="note" aria-label="Users it fails for" className="mt-3 rounded-lg bg-amber-50 px-3 py-2 text-sm text-amber-900">
-      <p className="font-medium">{lines.length === 1 ? "One webhook cannot be built for some users:" : "Some webhooks cannot be built for some users:"}</p>
-      <ul className="mt-1 list-disc space-y-1 pl-5 break-words">
-        {lines.map((l) => (
-          <li key={l}>{l}</li>
-        ))}
-      </ul>
-      <p className="mt-1">{verb} anyway and their deliveries fail with a template error; otherwise Cancel and fix the webhook or those users&apos; data.</p>
-    </div>
+    <WarningNote
+      label="Users it fails for"
+      heading={lines?.length === 1 ? "One webhook cannot be built for some users:" : "Some webhooks cannot be built for some users:"}
+      items={lines}
+      advice={`${verb} anyway and their deliveries fail with a template error; otherwise Cancel and fix the webhook or those users' data.`}
+    />
   );
 }
 
