@@ -1,4 +1,5 @@
 // For route tests: an API key of a given role, as the headers a client would send.
+import { beforeAll } from "vitest";
 import { createSystemApiKey } from "../auth/api-keys";
 import type { Role } from "../auth/roles";
 
@@ -21,6 +22,26 @@ export function apiRequest(method: string, path: string, key: Record<string, str
     headers: { ...key, ...(body !== undefined ? { "content-type": "application/json" } : {}) },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
+}
+
+/**
+ * For a test file: a key of each of `roles`, made in the file's beforeAll, and a request to /api/v1 as
+ * each (`const as = apiRequestsAs("admin", "viewer")`, then `as.viewer("GET", \`/campaigns/${id}\`)`).
+ */
+export function apiRequestsAs<R extends Role>(...roles: R[]): Record<R, (method: string, path: string, body?: unknown) => Request> {
+  const keys = new Map<Role, Record<string, string>>();
+  beforeAll(async () => {
+    for (const role of roles) keys.set(role, await apiKeyHeaders(role));
+  });
+  const as = {} as Record<R, (method: string, path: string, body?: unknown) => Request>;
+  for (const role of roles) {
+    as[role] = (method, path, body) => {
+      const key = keys.get(role);
+      if (!key) throw new Error(`apiRequestsAs: no ${role} key yet (a request made before the file's beforeAll ran)`);
+      return apiRequest(method, path, key, body);
+    };
+  }
+  return as;
 }
 
 /** A route handler's second argument for the path parameter `id`. */

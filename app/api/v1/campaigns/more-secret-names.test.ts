@@ -3,28 +3,20 @@
 // connection string (dsn, DATABASE_URL, mongo_uri), a code (X-OTP, X-Pin). A viewer's key reads the
 // campaign; "redirect_uri" is an address, not a secret, and stays readable. A header stored in clear
 // before the rule is sealed by the start's backfill.
-import { beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { apiKeyHeaders } from "@/lib/api/testing";
+import { apiRequestsAs, routeParams } from "@/lib/api/testing";
 import { backfillSecretHeaders } from "@/lib/campaigns/secret-header-backfill";
 import { decryptSecret } from "@/lib/crypto/secret-box";
 import { createCampaign as createFixture } from "@/lib/delivery/testing/fixtures";
 import { POST as createCampaign } from "./route";
 import { GET as getCampaign } from "./[id]/route";
 
-let admin: Record<string, string>;
-let viewer: Record<string, string>;
-beforeAll(async () => {
-  admin = await apiKeyHeaders("admin");
-  viewer = await apiKeyHeaders("viewer");
-});
-
-const send = (path: string, method: string, auth: Record<string, string>, body?: unknown) =>
-  new Request(`http://127.0.0.1/api/v1${path}`, { method, headers: { ...auth, ...(body ? { "content-type": "application/json" } : {}) }, body: body ? JSON.stringify(body) : undefined });
+const as = apiRequestsAs("admin", "viewer");
 
 it("a viewer reads none of these values; redirect_uri and an ordinary field are shown", async () => {
   const created = await createCampaign(
-    send("/campaigns", "POST", admin, {
+    as.admin("POST", "/campaigns", {
       name: "Exchange",
       actions: [
         {
@@ -52,7 +44,7 @@ it("a viewer reads none of these values; redirect_uri and an ordinary field are 
   );
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  const res = await getCampaign(send(`/campaigns/${id}`, "GET", viewer), { params: Promise.resolve({ id }) });
+  const res = await getCampaign(as.viewer("GET", `/campaigns/${id}`), routeParams(id));
   expect(res.status).toBe(200);
   const text = await res.text();
   for (const secret of ["OTPQUERY1", "PASSPHRASEFIELD1", "MONGOSECRET1", "DBURLSECRET1", "SENTRYDSN1", "PINJSON1", "KCPASSPHRASE1", "CBPASSPHRASE1", "AUTHENTICATIONHDR1", "XOTPHEADER1", "XPINHEADER1"]) expect(text, secret).not.toContain(secret);
@@ -78,7 +70,7 @@ it("a passphrase header stored in clear before the rule is sealed at the next st
 
 it("ordinary names that hold those words stay readable and unsealed: a PIN code, otp flags, an authentication method", async () => {
   const created = await createCampaign(
-    send("/campaigns", "POST", admin, {
+    as.admin("POST", "/campaigns", {
       name: "Shop",
       actions: [
         {
@@ -101,7 +93,7 @@ it("ordinary names that hold those words stay readable and unsealed: a PIN code,
   );
   expect(created.status).toBe(201);
   const { id } = (await created.json()) as { id: string };
-  const res = await getCampaign(send(`/campaigns/${id}`, "GET", viewer), { params: Promise.resolve({ id }) });
+  const res = await getCampaign(as.viewer("GET", `/campaigns/${id}`), routeParams(id));
   const text = await res.text();
   for (const shown of ["OTPSENTQ1", "PINCODE411001", "PINCODESPACED1", "OTPENABLED1", "IMAGE1", "PINHEADER1"]) expect(text, shown).toContain(shown);
   // an authentication method or type is shown masked, as X-Auth-Method is (display errs on the safe side),
