@@ -10,12 +10,13 @@ import { errorResponse } from "./lib/api/errors";
 import { refuseBeforeKey } from "./lib/api/route-methods";
 import { isPublicPath, SESSION_COOKIE_PREFIX } from "./lib/auth/gate";
 import { sameOriginRefusal } from "./lib/http/same-origin";
+import { checkActionBody } from "./lib/http/action-body";
 import { fromTrustedProxy } from "./lib/auth/client-address";
 import { startProblem } from "./lib/start-problem";
 
 const SAFE_METHODS = new Set(["GET", "HEAD", "OPTIONS"]);
 
-export function proxy(req: NextRequest) {
+export function proxy(req: NextRequest): Response | Promise<Response> {
   const { pathname } = req.nextUrl;
   // the server started on a database without its tables: every page says so rather than a bare 500
   const problem = startProblem();
@@ -60,7 +61,16 @@ export function proxy(req: NextRequest) {
     url.search = "";
     return NextResponse.redirect(url);
   }
+  // A server action's body, before React decodes it: nesting it would recurse into overflows React's stack (a 500).
+  if (!pathname.startsWith("/api/") && !SAFE_METHODS.has(req.method)) return refuseActionBody(req, () => NextResponse.next({ request: { headers } }));
   return NextResponse.next({ request: { headers } });
+}
+
+async function refuseActionBody(req: NextRequest, pass: () => Response): Promise<Response> {
+  const refused = await checkActionBody(req.headers, req.body);
+  if (!refused) return pass();
+  const reason = refused.status === 413 ? "Payload too large" : "Bad request";
+  return new Response(`${reason}: ${refused.message}`, { status: refused.status, headers: { "content-type": "text/plain; charset=utf-8" } });
 }
 
 /** A 400 before any page or route reads the address: the API's envelope under /api, a short text otherwise. */

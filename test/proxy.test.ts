@@ -9,7 +9,8 @@ import { sameOriginRefusal } from "@/lib/http/same-origin";
 
 const ORIGIN = "http://127.0.0.1:3000";
 const signedIn = { cookie: "hookline.session_token=some.value" };
-const open = (path: string, headers: Record<string, string> = signedIn) => proxy(new NextRequest(`${ORIGIN}${path}`, { headers }));
+// a GET is answered at once (only a POST to a page waits for its body to be read)
+const open = (path: string, headers: Record<string, string> = signedIn) => proxy(new NextRequest(`${ORIGIN}${path}`, { headers })) as Response;
 
 // A path whose %-escapes do not decode (/users/%ZZ, a link cut after "%E0%A4%A") was a bare 500
 // "Internal Server Error" page for a signed-in member: Next.js could not decode the page's parameter.
@@ -68,7 +69,7 @@ describe("proxy: %00 in the address", () => {
 
 // Next answers a method a route does not export with an empty 405; the API answers its envelope.
 describe("proxy: a method an /api/v1 route does not have", () => {
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers })) as Response;
 
   it("is a 405 in the API's envelope with Allow, with a key, without one or with a bad one", async () => {
     const cases = [
@@ -106,7 +107,7 @@ describe("proxy: a method an /api/v1 route does not have", () => {
 // Next answered an internal route's missing method with an empty 405 (no Allow) and a method it does
 // not know with an empty 400: now the envelope withInternal answers with, and Allow.
 describe("proxy: a method an internal /api route does not have", () => {
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers })) as Response;
 
   it("is a 405 in the envelope with Allow, signed in or not", async () => {
     const cases = [
@@ -132,7 +133,7 @@ describe("proxy: a method an internal /api route does not have", () => {
 // /api/v1 is the public API's own door: its root and any path no route has answer the API's 404,
 // with where the routes are listed, before a key is asked for; never the sign-in gate's 401.
 describe("proxy: /api/v1 itself and paths no route has", () => {
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers })) as Response;
 
   it("is the API's 404 naming the OpenAPI document, for every method, with a key, without one or with a bad one", async () => {
     for (const path of ["/api/v1", "/api/v1/nope", "/api/v1/campaigns/c_1/nope", "/api/v1/campaigns//pause", "/api/v1/Users"]) {
@@ -160,7 +161,7 @@ describe("proxy: /api/v1 itself and paths no route has", () => {
 // out): now the internal routes' envelope, a 404 for every method, signed in or not, as a method an
 // internal route does not have is its 405 before the session is looked at.
 describe("proxy: an internal /api path no route has", () => {
-  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers }));
+  const send = (method: string, path: string, headers: Record<string, string> = {}) => proxy(new NextRequest(`${ORIGIN}${path}`, { method, headers })) as Response;
 
   it("is a 404 in the envelope for every method, signed in or not", async () => {
     for (const path of ["/api", "/api/nope", "/api/campaigns/x/nope", "/api/campaigns/x", "/api/deliveries/d_1/extra", "/api/imports/i_1/rejected/x", "/api/Deliveries", "/api/auth"]) {
@@ -219,8 +220,8 @@ describe("proxy: a malformed %-escape in the path", () => {
 // copy for a request a page of ours cannot have made) and answered a foreign Origin with a 500 and its
 // stack in the log: the internal routes' same-origin rule (lib/http/same-origin.ts) now refuses both first.
 describe("proxy: server actions from another origin", () => {
-  const post = (path: string, headers: Record<string, string>) =>
-    proxy(new NextRequest(`${ORIGIN}${path}`, { method: "POST", headers: { ...signedIn, "next-action": "abc123", host: "127.0.0.1:3000", ...headers } }));
+  const post = async (path: string, headers: Record<string, string>) =>
+    await proxy(new NextRequest(`${ORIGIN}${path}`, { method: "POST", headers: { ...signedIn, "next-action": "abc123", host: "127.0.0.1:3000", ...headers } }));
 
   it("refuses a POST to a page without an Origin, or from another origin or site, with a 403", async () => {
     const cases: [Record<string, string>, string][] = [
@@ -234,18 +235,18 @@ describe("proxy: server actions from another origin", () => {
     ];
     for (const [headers, text] of cases) {
       for (const path of ["/campaigns", "/sign-in", "/campaigns/abc"]) {
-        const res = post(path, headers);
+        const res = await post(path, headers);
         expect(res.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
         expect(await res.text()).toBe(text);
       }
     }
   });
 
-  it("lets our own pages' actions through, and leaves GET navigations from other sites alone", () => {
-    expect(post("/campaigns", { origin: ORIGIN, "sec-fetch-site": "same-origin" }).status).toBe(200);
-    expect(post("/sign-in", { origin: ORIGIN }).status).toBe(200);
+  it("lets our own pages' actions through, and leaves GET navigations from other sites alone", async () => {
+    expect((await post("/campaigns", { origin: ORIGIN, "sec-fetch-site": "same-origin" })).status).toBe(200);
+    expect((await post("/sign-in", { origin: ORIGIN })).status).toBe(200);
     // a link from an email or another site to a page is a cross-site GET: still a page
-    const res = proxy(new NextRequest(`${ORIGIN}/campaigns`, { headers: { ...signedIn, "sec-fetch-site": "cross-site" } }));
+    const res = proxy(new NextRequest(`${ORIGIN}/campaigns`, { headers: { ...signedIn, "sec-fetch-site": "cross-site" } })) as Response;
     expect(res.status).toBe(200);
   });
 });
@@ -262,5 +263,32 @@ describe("sameOriginRefusal behind a trusted proxy", () => {
     const lying = headers({ origin: "https://evil.example", host: "app.example", "x-forwarded-host": "app.example" });
     expect(sameOriginRefusal("POST", lying, "app.example", true)?.code).toBe("cross_origin");
     expect(sameOriginRefusal("POST", headers({ host: "app.example", "x-forwarded-host": "app.example" }), "app.example", true)?.code).toBe("origin_required");
+  });
+});
+
+// React's decodeReply recursed into a server action's [[[[...]]]] 10,000 deep and overflowed: a 500 with
+// its stack in the log. The proxy reads an action's body (lib/http/action-body.ts) and refuses it first.
+describe("proxy: a server action's deeply nested body", () => {
+  const post = async (path: string, body: BodyInit, headers: Record<string, string> = {}) =>
+    await proxy(new NextRequest(`${ORIGIN}${path}`, { method: "POST", body, headers: { ...signedIn, origin: ORIGIN, host: "127.0.0.1:3000", "next-action": "abc123", ...headers } }));
+  const nested = "[".repeat(10_000) + "]".repeat(10_000);
+
+  it("is a 400 in plain words, as text or as a form; an ordinary body goes on", async () => {
+    const form = new FormData();
+    form.set("0", nested);
+    for (const body of [nested, form]) {
+      const res = await post("/campaigns", body);
+      expect(res.status).toBe(400);
+      expect(res.headers.get("content-type")).toMatch(/^text\/plain/);
+      expect(await res.text()).toBe("Bad request: the action's data nests arrays or objects more than 128 levels deep");
+    }
+    const ok = await post("/campaigns", '["c_1",{"name":"Spring"}]');
+    expect(ok.headers.get("x-middleware-next")).toBe("1");
+  });
+
+  it("is a 413 past the 1 MB Next.js allows an action anyway", async () => {
+    const res = await post("/campaigns", "x".repeat(1024 * 1024 + 1));
+    expect(res.status).toBe(413);
+    expect(await res.text()).toBe("Payload too large: an action's data may be 1 MB at most");
   });
 });

@@ -1,0 +1,72 @@
+// The scan proxy.ts runs on a server action's body before React decodes it (React's decodeReply
+// overflowed its stack on [[[[...]]]] 10,000 deep: a 500): nesting beyond the limit is refused, in
+// a text body or in any multipart field; strings and files are not nesting; the body is read up to
+// the limit only.
+import { describe, expect, it } from "vitest";
+import { ACTION_BODY_LIMIT_BYTES, actionBodyRefusal, checkActionBody, MAX_ACTION_NESTING, nestingDepth, readBodyWithin } from "./action-body";
+
+const nested = (n: number) => "[".repeat(n) + "]".repeat(n);
+const multipart = (boundary: string, parts: { name: string; value: string; filename?: string }[]) =>
+  parts.map((p) => `--${boundary}\r\nContent-Disposition: form-data; name="${p.name}"${p.filename ? `; filename="${p.filename}"` : ""}\r\n\r\n${p.value}\r\n`).join("") + `--${boundary}--\r\n`;
+
+describe("nestingDepth", () => {
+  it("counts arrays and objects, not brackets inside strings", () => {
+    expect(nestingDepth('[{"a":[1,2]},"x"]')).toBe(3);
+    expect(nestingDepth('["[[[[", "{\\"[[["]')).toBe(1);
+    expect(nestingDepth("[]".repeat(1000))).toBe(1);
+    expect(nestingDepth("plain text")).toBe(0);
+  });
+
+  it("stops one past the limit, however deep the text goes", () => {
+    expect(nestingDepth(nested(10_000), 128)).toBe(129);
+  });
+});
+
+describe("actionBodyRefusal", () => {
+  it("refuses a text body nested deeper than the limit, and lets the limit itself through", () => {
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", nested(10_000))).toEqual({ status: 400, message: `the action's data nests arrays or objects more than ${MAX_ACTION_NESTING} levels deep` });
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", nested(MAX_ACTION_NESTING))).toBeNull();
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", '["c1",{"name":"Spring","actions":[{"url":"https://x.example/{{user.id}}","fields":[]}]}]')).toBeNull();
+  });
+
+  it("refuses a multipart body when any field nests too deep; a file's bytes are not scanned", () => {
+    const boundary = "----WebKitFormBoundaryabc123";
+    const type = `multipart/form-data; boundary=${boundary}`;
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1_$ACTION_ID_abc", value: nested(10_000) }]))?.status).toBe(400);
+    // a field that opens a string does not hide the next field's nesting
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "a", value: '"' }, { name: "0", value: nested(10_000) }]))?.status).toBe(400);
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: nested(10_000), filename: "users.csv" }]))).toBeNull();
+    expect(actionBodyRefusal(`multipart/form-data; boundary="${boundary}"`, multipart(boundary, [{ name: "0", value: nested(500) }]))?.status).toBe(400);
+  });
+});
+
+describe("checkActionBody", () => {
+  const stream = (text: string, chunk = 4096) =>
+    new ReadableStream<Uint8Array>({
+      start(controller) {
+        const bytes = new TextEncoder().encode(text);
+        for (let i = 0; i < bytes.length; i += chunk) controller.enqueue(bytes.slice(i, i + chunk));
+        controller.close();
+      },
+    });
+
+  it("scans only what Next.js decodes as an action: a fetch action's body, a multipart form", async () => {
+    expect(await checkActionBody(new Headers({ "next-action": "abc", "content-type": "text/plain;charset=UTF-8" }), stream(nested(10_000)))).toMatchObject({ status: 400 });
+    expect(await checkActionBody(new Headers({ "content-type": "application/x-www-form-urlencoded" }), stream(nested(10_000)))).toBeNull();
+    expect(await checkActionBody(new Headers({ "next-action": "abc" }), stream('["ok"]'))).toBeNull();
+  });
+
+  it("refuses a body over the limit as too large, reading no more than the limit and a chunk", async () => {
+    let pulled = 0;
+    const endless = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulled += 65536;
+        controller.enqueue(new Uint8Array(65536).fill(0x20));
+      },
+    });
+    expect(await checkActionBody(new Headers({ "next-action": "abc" }), endless)).toMatchObject({ status: 413 });
+    expect(pulled).toBeLessThanOrEqual(ACTION_BODY_LIMIT_BYTES + 3 * 65536);
+    expect(await readBodyWithin(stream("x".repeat(100)), 100)).toHaveLength(100);
+    expect(await readBodyWithin(stream("x".repeat(101)), 100)).toBeNull();
+  });
+});

@@ -1,0 +1,106 @@
+// A server action's body is parsed by React (decodeReply) before any of our code runs, and React walks
+// nested arrays and objects recursively: a body of [[[[...]]]] 10,000 deep overflowed its stack and
+// Next.js answered a 500 with the stack in the log. proxy.ts reads the body of every POST to a page
+// that Next.js would decode as an action and refuses such a body first, with this cheap scan: the
+// bytes are read up to the body limit at most (Next.js's own serverActions.bodySizeLimit, set from
+// ACTION_BODY_LIMIT_BYTES), never more, and each part is walked once without recursion.
+
+/** The most a server action's body may hold (next.config.ts serverActions.bodySizeLimit): 1 MB, Next.js's default. */
+export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
+
+/** How deep arrays and objects may nest in an action's arguments: ours nest a dozen levels at most. */
+export const MAX_ACTION_NESTING = 128;
+
+export type ActionBodyRefusal = { status: 400 | 413; message: string };
+
+/** Whether Next.js would decode this POST's body as a server action's arguments (a fetch action, or a form's multipart body). */
+export function isActionBody(headers: Headers): boolean {
+  return headers.has("next-action") || /^multipart\/form-data\b/i.test(headers.get("content-type") ?? "");
+}
+
+/**
+ * How deep `[` and `{` nest in JSON text, outside strings, up to `max` + 1 (the scan stops there).
+ * Text that is not JSON is scanned the same way: only the brackets outside quoted strings count.
+ */
+export function nestingDepth(text: string, max = MAX_ACTION_NESTING): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // a backslash escapes the next character (\" stays inside the string)
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x5b || c === 0x7b) {
+      depth++;
+      if (depth > deepest) {
+        deepest = depth;
+        if (deepest > max) return deepest;
+      }
+    } else if ((c === 0x5d || c === 0x7d) && depth > 0) depth--;
+  }
+  return deepest;
+}
+
+/** A multipart body's fields React decodes (files are passed over: their bytes are not JSON), each as text. */
+function multipartFields(text: string, boundary: string): string[] {
+  const fields: string[] = [];
+  for (const part of text.split(`--${boundary}`)) {
+    const headerEnd = part.indexOf("\r\n\r\n");
+    if (headerEnd < 0) continue;
+    if (/;\s*filename\*?=/i.test(part.slice(0, headerEnd))) continue;
+    fields.push(part.slice(headerEnd + 4));
+  }
+  return fields;
+}
+
+function boundaryOf(contentType: string): string | null {
+  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  return m ? (m[1] ?? m[2] ?? null) : null;
+}
+
+/** Why this action body (read whole, within the limit) is refused before React decodes it, or null. */
+export function actionBodyRefusal(contentType: string, body: string, max = MAX_ACTION_NESTING): ActionBodyRefusal | null {
+  const boundary = /^multipart\/form-data\b/i.test(contentType) ? boundaryOf(contentType) : null;
+  const parts = boundary ? multipartFields(body, boundary) : [body];
+  if (parts.some((part) => nestingDepth(part, max) > max)) {
+    return { status: 400, message: `the action's data nests arrays or objects more than ${max} levels deep` };
+  }
+  return null;
+}
+
+export const TOO_LARGE: ActionBodyRefusal = { status: 413, message: `an action's data may be ${ACTION_BODY_LIMIT_BYTES / (1024 * 1024)} MB at most` };
+
+/** The body's bytes, read up to `limit`; null once it holds more (the rest is not read). */
+export async function readBodyWithin(body: ReadableStream<Uint8Array> | null, limit = ACTION_BODY_LIMIT_BYTES): Promise<Uint8Array | null> {
+  if (!body) return new Uint8Array();
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => undefined);
+      return null;
+    }
+    chunks.push(value);
+  }
+  const bytes = new Uint8Array(size);
+  let at = 0;
+  for (const c of chunks) {
+    bytes.set(c, at);
+    at += c.byteLength;
+  }
+  return bytes;
+}
+
+/** The refusal of a server action's body (too large, or nested too deep), or null: it may go on to Next.js. */
+export async function checkActionBody(headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<ActionBodyRefusal | null> {
+  if (!isActionBody(headers)) return null;
+  const bytes = await readBodyWithin(body);
+  if (!bytes) return TOO_LARGE;
+  return actionBodyRefusal(headers.get("content-type") ?? "", new TextDecoder().decode(bytes));
+}
