@@ -125,3 +125,23 @@ test("a webhook's Recent test sends keep variant B's beside A's, each labelled; 
   await page.reload();
   await expect(history.getByRole("button")).toHaveCount(2);
 });
+
+test("a Test send {{required}} skips says Skipped with its sentence, in the result and the history: not a failure", async ({ page }) => {
+  await page.goto("/campaigns/new");
+  await page.getByLabel("Campaign name").fill(`Skipped test send ${Date.now()}`);
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/skip/{{required user.skipCheckCrmId}}`);
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+
+  const before = received.length;
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("Skipped");
+  await expect(result).toContainText("This user would be skipped: user.skipCheckCrmId is empty");
+  await expect(result).not.toContainText("Not delivered");
+  const history = page.getByRole("region", { name: "Recent test sends" });
+  await expect(history.getByRole("button")).toHaveCount(1);
+  await expect(history.getByRole("button").first()).toContainText("Skipped");
+  await expect(history.getByRole("button").first()).not.toContainText("Failed");
+  expect(received.length).toBe(before);
+});
