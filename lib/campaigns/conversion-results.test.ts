@@ -76,6 +76,10 @@ beforeAll(async () => {
   // Step 2 (no variants): u1 bought before it, u2 within 24 h after it
   await delivery(step2, u(1), "delivered", 3);
   await delivery(step2, u(2), "delivered", 2);
+  // Step 2's control group: step 1's held out, held out of it too (core/plan.ts), at its time (+3 h)
+  await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: u(7), triggerKey: "activation", assignedAt: at(3) } });
+  await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: u(8), triggerKey: "activation", assignedAt: at(3) } });
+  await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: u(9), triggerKey: "activation", assignedAt: at(24 * 20) } });
 
   // another campaign's deliveries to the same users count only there
   const other = await db().campaign.create({ data: { name: "Other", deliveryRule: { when: "immediate" }, goalEvent: "purchase" } });
@@ -91,7 +95,8 @@ describe("conversionCounts: one aggregate query", () => {
       B: { reached: 2, delivered: 2, converted: 1 },
       control: { reached: 3, delivered: 2, converted: 1 },
     });
-    expect(Object.fromEntries(counts.get(step2)!)).toEqual({ A: { reached: 2, delivered: 2, converted: 1 } });
+    // u7 bought at +5 h, within 24 h of the time step 2 would have been sent (+3 h)
+    expect(Object.fromEntries(counts.get(step2)!)).toEqual({ A: { reached: 2, delivered: 2, converted: 1 }, control: { reached: 3, delivered: 2, converted: 1 } });
     expect(counts.size).toBe(2);
   });
 
@@ -138,9 +143,30 @@ describe("campaignResults", () => {
     expect(b!.lift).toBe(0);
     expect(a!.interval!.low).toBeGreaterThan(0);
     expect(offer!.verdict).toEqual({ kind: "too_small", minUsers: 100, minConversions: 10 });
-    expect(reminder!.groups).toHaveLength(1);
-    expect(reminder!.baseline).toBeNull();
-    expect(reminder!.verdict).toEqual({ kind: "single" });
+    // step 2 has no control group of its own: step 1's held-out users are its control, and its baseline
+    expect(reminder!.groups.map((g) => [g.key, g.label, g.reached, g.delivered, g.converted])).toEqual([
+      ["A", "Reminder", 2, 2, 1],
+      ["control", "Control (held out at Offer)", 3, 2, 1],
+    ]);
+    expect(reminder!.baseline).toBe("control");
+    expect(reminder!.groups[0]!.lift).toBe(0);
+    expect(reminder!.verdict).toEqual({ kind: "too_small", minUsers: 100, minConversions: 10 });
+  });
+
+  it("names where a later step's control users were held out, before anyone is reached", async () => {
+    const campaign = await db().campaign.create({ data: { name: "Labels", status: "active", deliveryRule: { when: "immediate" }, goalEvent: "purchase" } });
+    await action(campaign.id, 0, "Welcome", { controlPercent: 20 });
+    await action(campaign.id, 1, "Nudge");
+    await action(campaign.id, 2, "Offer", { controlPercent: 10 });
+    await action(campaign.id, 3, "Last call");
+    const results = (await campaignResults(campaign.id, NOW))!;
+    const controls = results.steps.map((s) => [s.name, s.baseline, s.groups.find((g) => g.key === "control")?.label]);
+    expect(controls).toEqual([
+      ["Welcome", "control", "Control"],
+      ["Nudge", "control", "Control (held out at Welcome)"],
+      ["Offer", "control", "Control (held out here or at Welcome)"],
+      ["Last call", "control", "Control (held out at Welcome or Offer)"],
+    ]);
   });
 
   it("says until when conversions may still arrive: the window after the last user reached (u9's control assignment at +480 h)", async () => {
@@ -148,6 +174,7 @@ describe("campaignResults", () => {
     await db().controlGroupMember.deleteMany({ where: { campaignId, userId: "cv000009" } });
     const delivered = (await campaignResults(campaignId, NOW))!.goalOpenUntil;
     await db().controlGroupMember.create({ data: { campaignId, actionId: step1, userId: "cv000009", triggerKey: "activation", assignedAt: at(24 * 20) } });
+    await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: "cv000009", triggerKey: "activation", assignedAt: at(24 * 20) } });
     // the last delivered webhook: u4's second at +10 h (its window started at +0 h: never an early stop, at worst a late one)
     expect(delivered).toBe(at(10 + 24).toISOString());
   });

@@ -122,7 +122,8 @@ async function computeResults(campaignId: string, now: Date): Promise<CampaignRe
       goalWindowHours: true,
       actions: {
         where: { variantOfId: null },
-        orderBy: { position: "asc" },
+        // the planner's order (planSteps: position, then id): the steps before a step are those it holds out after
+        orderBy: [{ position: "asc" }, { id: "asc" }],
         select: { id: true, name: true, controlPercent: true, variants: { orderBy: { position: "asc" }, select: { name: true } } },
       },
     },
@@ -130,7 +131,10 @@ async function computeResults(campaignId: string, now: Date): Promise<CampaignRe
   if (!campaign) return null;
   const goal = { event: campaign.goalEvent, windowHours: campaign.goalWindowHours };
   const [counts, goalOpenUntil] = await Promise.all([conversionCounts(campaignId, goal, now), goalWindowEnd(campaignId, goal)]);
-  const steps = campaign.actions.map((step) => stepResults(step, counts.get(step.id) ?? new Map(), goal.event !== null));
+  const steps = campaign.actions.map((step, i) => {
+    const heldOutBefore = campaign.actions.slice(0, i).filter((s) => s.controlPercent > 0).map((s) => s.name);
+    return stepResults({ ...step, heldOutBefore }, counts.get(step.id) ?? new Map(), goal.event !== null);
+  });
   return {
     campaignId,
     goal,
@@ -157,7 +161,16 @@ async function goalWindowEnd(campaignId: string, goal: { event: string | null; w
   return starts.length ? new Date(Math.max(...starts) + goal.windowHours * 3_600_000) : null;
 }
 
-type StepConfig = { id: string; name: string; controlPercent: number; variants: { name: string }[] };
+/** `heldOutBefore`: the names of the earlier steps with a control group, whose users this step holds out too (core/plan.ts) */
+type StepConfig = { id: string; name: string; controlPercent: number; variants: { name: string }[]; heldOutBefore: string[] };
+
+/** "Control", or where its users were held out when earlier steps hold some out: "Control (held out here or at Welcome)". */
+function controlLabel(step: StepConfig): string {
+  const before = step.heldOutBefore;
+  if (before.length === 0) return "Control";
+  const at = before.length === 1 ? before[0]! : `${before.slice(0, -1).join(", ")} or ${before.at(-1)}`;
+  return `Control (held out ${step.controlPercent > 0 ? "here or " : ""}at ${at})`;
+}
 
 // The groups the step is set up with (zeros until someone is reached), plus any its deliveries name
 // that it no longer has (a variant removed after sending): A, B, ..., then control.
@@ -165,7 +178,8 @@ function stepResults(step: StepConfig, counts: Map<string, GroupCounts>, hasGoal
   const names = new Map<string, string>([["A", step.variants.length ? `A · ${step.name}` : step.name]]);
   step.variants.forEach((v, i) => names.set(variantKey(i + 1), `${variantKey(i + 1)} · ${v.name}`));
   const keys = new Set<string>(names.keys());
-  if (step.controlPercent > 0) keys.add(CONTROL);
+  // held out here, or at an earlier step (and so here too): the control group is this step's baseline
+  if (step.controlPercent > 0 || step.heldOutBefore.length) keys.add(CONTROL);
   for (const key of counts.keys()) keys.add(key);
   const ordered = [...keys].sort((a, b) => (a === CONTROL ? 1 : b === CONTROL ? -1 : a.localeCompare(b)));
   const zero: GroupCounts = { reached: 0, delivered: 0, converted: 0 };
@@ -179,7 +193,7 @@ function stepResults(step: StepConfig, counts: Map<string, GroupCounts>, hasGoal
     const s = stats.get(r.key)!;
     return {
       ...r,
-      label: r.key === CONTROL ? "Control" : (names.get(r.key) ?? `${r.key} (removed)`),
+      label: r.key === CONTROL ? controlLabel(step) : (names.get(r.key) ?? `${r.key} (removed)`),
       rate: hasGoal ? s.rate : null,
       interval: hasGoal ? s.interval : null,
       baseline: r.key === baseline,

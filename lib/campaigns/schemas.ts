@@ -151,10 +151,10 @@ function draftSchemas(source: NumberSource) {
         .default(DEFAULT_TIMEOUT_SECONDS),
       /** variant A's share when the webhook has variants (ignored otherwise) */
       splitPercent: percent("the split", 1, 100).default(100).meta({ description: "With variants: variant A's share, in percent of the users not held out (A's and the variants' add up to 100)" }),
-      /** the percent of users held out and sent nothing */
+      /** the percent of users held out and sent nothing, by this webhook and every later one */
       controlPercent: percent("the control group", 0, MAX_CONTROL_PERCENT)
         .default(0)
-        .meta({ description: "The percent of users held out as a control group: assigned, sent nothing (0 to 90)" }),
+        .meta({ description: "The percent of users held out as a control group (0 to 90): assigned, sent nothing by this webhook and every later one of the campaign (they are the later webhooks' control group too)" }),
       variants: z
         .array(variant)
         .max(MAX_EXTRA_VARIANTS, `A webhook can have at most ${MAX_VARIANTS} variants (A to P)`)

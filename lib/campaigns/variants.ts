@@ -41,17 +41,22 @@ export function fnv1a(text: string, from = FNV_OFFSET): number {
  * The user's point in [0, 1). FNV-1a alone clusters for ids that differ in their last characters
  * ("u000001", "u000002"), so its result goes through a murmur3 finaliser to spread the bits.
  */
-// A fan-out hashes one step's prefix for every user: it is hashed once and continued per user.
-let lastPrefix = "";
-let lastPrefixHash = FNV_OFFSET;
+// A fan-out hashes each step's prefix for every user (a later step also its earlier steps' control
+// groups, user by user): each prefix is hashed once and continued per user.
+const prefixHashes = new Map<string, number>();
+const MAX_PREFIXES = 64;
+
+function prefixHash(prefix: string): number {
+  let hash = prefixHashes.get(prefix);
+  if (hash === undefined) {
+    if (prefixHashes.size >= MAX_PREFIXES) prefixHashes.clear();
+    prefixHashes.set(prefix, (hash = fnv1a(prefix)));
+  }
+  return hash;
+}
 
 export function assignmentPoint(ids: { campaignId: string; actionId: string; userId: string }): number {
-  const prefix = `${ids.campaignId}:${ids.actionId}:`;
-  if (prefix !== lastPrefix) {
-    lastPrefix = prefix;
-    lastPrefixHash = fnv1a(prefix);
-  }
-  let h = fnv1a(ids.userId, lastPrefixHash);
+  let h = fnv1a(ids.userId, prefixHash(`${ids.campaignId}:${ids.actionId}:`));
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
@@ -82,6 +87,15 @@ export function assignVariant(ids: { campaignId: string; actionId: string; userI
   if (point < cuts.control) return CONTROL;
   if (cuts.variants.length === 0) return "A";
   return (cuts.variants.find((v) => point < v.upTo) ?? cuts.variants[cuts.variants.length - 1]!).key;
+}
+
+/**
+ * Whether the user is in the step's control group: assignVariant's first cut alone. A step's control
+ * group holds its users out of every later step of the campaign too (core/plan.ts), so planning a later
+ * step asks this of each earlier one, from the same hash, without reading what was planned for it.
+ */
+export function inControlGroup(ids: { campaignId: string; actionId: string; userId: string }, controlPercent: number): boolean {
+  return controlPercent > 0 && assignmentPoint(ids) < controlPercent / 100;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { planDeliveries, parseTimeValue } from "./plan";
+import { planDeliveries, planSteps, parseTimeValue } from "./plan";
+import { assignVariant, CONTROL } from "../../campaigns/variants";
 import { parseDeliveryRule } from "./rules";
 import { nextOccurrence, quietHoursEnd, zoneOrFallback } from "./schedule-time";
 import { applyFrequencyCap } from "./frequency-cap";
@@ -138,5 +139,60 @@ describe("quiet hours and caps", () => {
     expect([...stopped.keys()]).toEqual([1, 3]);
     expect(stopped.get(1)).toMatch(/2 per day/);
     expect(stopped.get(3)).toMatch(/5 per week/);
+  });
+});
+
+describe("a step's control group holds its users out of the later steps too", () => {
+  const steps = (controls: number[]) =>
+    planSteps(controls.map((controlPercent, i) => ({ id: `s${i + 1}`, position: i, subDelivery: i ? { kind: "delay", seconds: 15 } : null, controlPercent })));
+  const many = Array.from({ length: 400 }, (_, i) => ({ id: `user${i}` }));
+  const campaign = { id: "camp-held" };
+  const plan = (actions: ReturnType<typeof steps>) => planDeliveries({ rule: parseDeliveryRule({ when: "immediate" }), actions, users: many, trigger: { kind: "activation" }, now, campaign });
+  const heldAt = (stepId: string, percent: number) =>
+    new Set(many.filter((u) => assignVariant({ campaignId: campaign.id, actionId: stepId, userId: u.id }, { controlPercent: percent, variants: [] }) === CONTROL).map((u) => u.id));
+  const controlOf = (plans: ReturnType<typeof plan>, stepId: string) => new Set(plans.filter((p) => p.actionId === stepId && p.control).map((p) => p.userId));
+
+  it("step 1's control users are planned as control of step 2 (sent nothing), the others as before", () => {
+    const plans = plan(steps([20, 0]));
+    const held = heldAt("s1", 20);
+    expect(held.size).toBeGreaterThan(40);
+    expect(controlOf(plans, "s1")).toEqual(held);
+    expect(controlOf(plans, "s2")).toEqual(held);
+    // every user has one row per step: a delivery or a control row, never both
+    expect(plans).toHaveLength(many.length * 2);
+    const sent2 = plans.filter((p) => p.actionId === "s2" && !p.control);
+    expect(sent2.every((p) => !held.has(p.userId))).toBe(true);
+    expect(sent2).toHaveLength(many.length - held.size);
+  });
+
+  it("a later step's own control group adds to it; an earlier step keeps only its own", () => {
+    const plans = plan(steps([0, 10, 20]));
+    const at2 = heldAt("s2", 10);
+    const at3 = heldAt("s3", 20);
+    expect(controlOf(plans, "s1")).toEqual(new Set());
+    expect(controlOf(plans, "s2")).toEqual(at2);
+    expect(controlOf(plans, "s3")).toEqual(new Set([...at2, ...at3]));
+  });
+
+  it("the same whatever part of the steps is planned, and whatever order the rows come in (a pure function of campaign, step and user)", () => {
+    const all = steps([20, 0, 0]);
+    const alone = plan([all[2]!]);
+    expect(controlOf(alone, "s3")).toEqual(heldAt("s1", 20));
+    const reversed = planSteps([...all].reverse().map((a, i) => ({ id: a.id, position: 2 - i, subDelivery: a.subDelivery, controlPercent: a.id === "s1" ? 20 : 0 })));
+    expect(controlOf(plan(reversed), "s2")).toEqual(heldAt("s1", 20));
+  });
+
+  it("a step whose variants are split keeps its users' variants; only the held-out ones change", () => {
+    const rows = [
+      { id: "s1", position: 0, subDelivery: null, controlPercent: 20 },
+      { id: "s2", position: 1, subDelivery: null, splitPercent: 50 },
+      { id: "s2b", position: 1, subDelivery: null, splitPercent: 50, variantOfId: "s2" },
+    ];
+    const plans = plan(planSteps(rows));
+    const held = heldAt("s1", 20);
+    for (const p of plans.filter((x) => x.actionId === "s2")) {
+      if (held.has(p.userId)) expect(p).toMatchObject({ control: true, variant: null });
+      else expect(p.variant).toBe(assignVariant({ campaignId: campaign.id, actionId: "s2", userId: p.userId }, { controlPercent: 0, variants: [{ key: "A", splitPercent: 50 }, { key: "B", splitPercent: 50 }] }));
+    }
   });
 });

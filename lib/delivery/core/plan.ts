@@ -4,11 +4,16 @@ import { parseSubDelivery, type DeliveryRule, type SubDelivery } from "./rules";
 import { localToInstant, occurrenceDueTimes, zoneOrFallback } from "./schedule-time";
 import { readPath } from "../../audience/conditions";
 import { parseDateInput } from "../../date-input";
-import { assignVariant, CONTROL, splitsUsers, variantKey } from "../../campaigns/variants";
+import { assignVariant, CONTROL, inControlGroup, splitsUsers, variantKey } from "../../campaigns/variants";
 
 export type PlanUser = { id: string; timezone?: string | null; attributes?: unknown };
-/** A step's A/B split: its variants (A = the step itself) and control group (lib/campaigns/variants.ts). */
-export type StepSplit = { controlPercent: number; variants: { key: string; actionId: string; splitPercent: number }[] };
+/** A step's control group, as a later step reads it: its users are held out of that step too. */
+export type EarlierControl = { actionId: string; controlPercent: number };
+/**
+ * A step's A/B split: its variants (A = the step itself) and control group (lib/campaigns/variants.ts);
+ * `earlierControls`: the control groups of the steps before it, whose users it holds out as well.
+ */
+export type StepSplit = { controlPercent: number; variants: { key: string; actionId: string; splitPercent: number }[]; earlierControls?: EarlierControl[] };
 export type PlanAction = { id: string; subDelivery: SubDelivery; split?: StepSplit | null };
 
 /** A stored action row as far as planning goes (steps and their variant rows mixed, any order). */
@@ -17,8 +22,14 @@ export type StepRow = { id: string; subDelivery: unknown; variantOfId?: string |
 /**
  * THE reading of a campaign's actions for planning, used by every planner (activation, recurring
  * occurrences and their replan, event triggers): the steps (variantOfId null) in their order, each
- * with its split when it has variants or a control group (its variant rows in their order: B, C, ...).
- * One order whatever order the rows come in: position, then id (two rows may share a position).
+ * with its split when it has variants or a control group (its variant rows in their order: B, C, ...)
+ * or follows a step with a control group. One order whatever order the rows come in: position, then
+ * id (two rows may share a position).
+ *
+ * A control group holds its users out of the campaign from its step on: a user held out at step 1
+ * and sent step 2 would be contacted by the campaign anyway (with what step 1 would have saved
+ * missing), and the goal would no longer compare "sent" with "not sent". So each step carries the
+ * earlier steps' control groups, and placement (below) holds their users out of it too.
  */
 export function planSteps(rows: StepRow[]): PlanAction[] {
   const ordered = [...rows].sort(byPositionThenId);
@@ -29,6 +40,7 @@ export function planSteps(rows: StepRow[]): PlanAction[] {
     list.push(r);
     variantsOf.set(r.variantOfId, list);
   }
+  const earlier: EarlierControl[] = [];
   return ordered
     .filter((r) => !r.variantOfId)
     .map((r) => {
@@ -36,8 +48,10 @@ export function planSteps(rows: StepRow[]): PlanAction[] {
       const variants = extra.length
         ? [r, ...extra].map((v, i) => ({ key: variantKey(i), actionId: v.id, splitPercent: v.splitPercent ?? 100 }))
         : [];
-      const split = { controlPercent: r.controlPercent ?? 0, variants };
-      return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) ? split : null };
+      const controlPercent = r.controlPercent ?? 0;
+      const split: StepSplit = { controlPercent, variants, ...(earlier.length ? { earlierControls: [...earlier] } : {}) };
+      if (controlPercent > 0) earlier.push({ actionId: r.id, controlPercent });
+      return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) || split.earlierControls ? split : null };
     });
 }
 
@@ -83,14 +97,20 @@ export type PlannedDelivery = {
 
 type Placement = Pick<PlannedDelivery, "variant" | "variantActionId" | "control">;
 const UNSPLIT: Placement = { variant: null, variantActionId: null, control: false };
+const HELD_OUT: Placement = { variant: null, variantActionId: null, control: true };
 
-/** Where a user lands in a step: control, one of its variants, or (no split) the step as it is. */
+/**
+ * Where a user lands in a step: control (held out here or at an earlier step: each a pure function
+ * of campaign, step and user, so no planner reads what the earlier steps were planned), one of its
+ * variants, or (no split) the step as it is.
+ */
 function placement(campaignId: string | undefined, action: PlanAction, userId: string): Placement {
   const split = action.split;
   if (!split) return UNSPLIT;
-  if (!campaignId) throw new Error("Planning a step with variants needs the campaign's id");
+  if (!campaignId) throw new Error("Planning a step with variants or a control group needs the campaign's id");
+  if (split.earlierControls?.some((c) => inControlGroup({ campaignId, actionId: c.actionId, userId }, c.controlPercent))) return HELD_OUT;
   const key = assignVariant({ campaignId, actionId: action.id, userId }, split);
-  if (key === CONTROL) return { variant: null, variantActionId: null, control: true };
+  if (key === CONTROL) return HELD_OUT;
   if (split.variants.length === 0) return UNSPLIT;
   const chosen = split.variants.find((v) => v.key === key)!;
   return { variant: key, variantActionId: chosen.actionId === action.id ? null : chosen.actionId, control: false };

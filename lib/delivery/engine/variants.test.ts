@@ -11,8 +11,13 @@ import { runDueOccurrences } from "../store/recurring";
 import { listDeliveries } from "../store/log-queries";
 import { deliveryCsvChunks } from "../store/log-export";
 import { engineHarness } from "../testing/engine-harness";
+import { campaignResults } from "../../campaigns/conversion-results";
+import type { Prisma } from "../../db";
 
-const harness = engineHarness();
+// the walkthrough's CRM: /crm/ answers the contact's id (saved as crmRef), /followup/ anything
+const harness = engineHarness((req) =>
+  req.path.startsWith("/crm/") ? { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: `ref-${req.path.split("/").pop()}` }) } : { status: 200 },
+);
 
 async function startEngine() {
   await harness.startEngine({ retryScheduleMs: [100, 100, 100] }, {
@@ -137,5 +142,87 @@ describe("variants and a control group", () => {
     const deliveries = await db().delivery.findMany({ where: { campaignId: campaign.id } });
     expect(deliveries).toHaveLength((users.length - held) * 2);
     for (const d of deliveries) expect(d.variant).toBe(expected.get(d.userId));
+  }, 60_000);
+
+  it("a user held out at step 1 is sent nothing by step 2 either: no follow-up with an empty crmRef, and step 2's control row holds them", async () => {
+    const users = await createUsers(40, "vho");
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Held out onwards",
+        deliveryRule: { when: "immediate" },
+        goalEvent: "vho_purchase",
+        goalWindowHours: 24,
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "vho" }] },
+        actions: {
+          create: [
+            {
+              position: 0,
+              name: "Create contact",
+              urlTemplate: `${harness.receiver.url}/crm/{{user.id}}`,
+              fields: [{ key: "email", value: "{{user.email}}", type: "text" }],
+              headers: [],
+              timeoutMs: 5000,
+              controlPercent: 20,
+              responseMapping: [{ path: "$.id", attribute: "crmRef" }] as Prisma.InputJsonValue,
+            },
+            {
+              position: 1,
+              name: "Follow up",
+              urlTemplate: `${harness.receiver.url}/followup/{{user.crmRef}}`,
+              fields: [],
+              headers: [],
+              timeoutMs: 5000,
+              // from activation: time for step 1's results (and their crmRef) to be recorded first
+              subDelivery: { kind: "delay", seconds: 4 },
+            },
+          ],
+        },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    const [first, second] = campaign.actions;
+    const held = new Set(users.filter((u) => assignVariant({ campaignId: campaign.id, actionId: first!.id, userId: u.id }, { controlPercent: 20, variants: [] }) === "control").map((u) => u.id));
+    expect(held.size).toBeGreaterThan(0);
+
+    const result = await activateCampaign(campaign.id);
+    expect(result).toMatchObject({ ok: true, counts: { scheduled: 2 * (users.length - held.size), control: 2 * held.size } });
+    const controlRows = await db().controlGroupMember.findMany({ where: { campaignId: campaign.id } });
+    for (const step of [first!, second!]) {
+      expect(new Set(controlRows.filter((c) => c.actionId === step.id).map((c) => c.userId))).toEqual(held);
+    }
+
+    await startEngine();
+    const sent = 2 * (users.length - held.size);
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === sent, 60_000, 100);
+    const followUps = harness.receiver.received.filter((r) => r.path.startsWith("/followup/"));
+    expect(followUps).toHaveLength(users.length - held.size);
+    // every follow-up carries the id step 1 saved: nobody held out was posted /followup/ with an empty one
+    expect(followUps.every((r) => /^\/followup\/ref-vho\d{6}$/.test(r.path))).toBe(true);
+    expect(followUps.some((r) => held.has(r.path.slice("/followup/ref-".length)))).toBe(false);
+
+    // the results: step 1 as before; step 2's control row holds step 1's held-out users, and is its baseline
+    const results = (await campaignResults(campaign.id, new Date(Date.now() + 60_000)))!;
+    const [r1, r2] = results.steps;
+    expect(r1!.groups.map((g) => [g.key, g.label, g.reached])).toEqual([["A", "Create contact", users.length - held.size], ["control", "Control", held.size]]);
+    expect(r1!.baseline).toBe("control");
+    expect(r2!.groups.map((g) => [g.key, g.label, g.reached])).toEqual([["A", "Follow up", users.length - held.size], ["control", "Control (held out at Create contact)", held.size]]);
+    expect(r2!.baseline).toBe("control");
+  }, 90_000);
+
+  it("an event trigger holds step 1's control users out of step 2 as well", async () => {
+    const users = await createUsers(30, "vht");
+    const campaign = await createCampaign({ url: `${harness.receiver.url}/vht/one`, rule: { when: "triggered", event: "vht_signup", conditions: [] }, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "vht" }] } });
+    const first = campaign.actions[0]!;
+    await db().action.update({ where: { id: first.id }, data: { controlPercent: 30 } });
+    const second = await db().action.create({ data: { campaignId: campaign.id, position: 1, name: "Two", urlTemplate: `${harness.receiver.url}/vht/two`, fields: [], headers: [], timeoutMs: 5000 } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    await trackEvents(users.map((u) => ({ userId: u.id, event: "vht_signup" })));
+    const held = new Set(users.filter((u) => assignVariant({ campaignId: campaign.id, actionId: first.id, userId: u.id }, { controlPercent: 30, variants: [] }) === "control").map((u) => u.id));
+    expect(held.size).toBeGreaterThan(0);
+    const control = await db().controlGroupMember.findMany({ where: { campaignId: campaign.id, actionId: second.id } });
+    expect(new Set(control.map((c) => c.userId))).toEqual(held);
+    const toSecond = await db().delivery.findMany({ where: { campaignId: campaign.id, actionId: second.id } });
+    expect(toSecond).toHaveLength(users.length - held.size);
+    expect(toSecond.some((d) => held.has(d.userId))).toBe(false);
   }, 60_000);
 });
