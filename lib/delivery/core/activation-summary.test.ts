@@ -97,7 +97,7 @@ describe("activationSummary with a control group", () => {
   it("webhooks with different control groups are named, each with its share", () => {
     const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Slack", percent: 20 }, { webhook: "CRM", percent: 0 }, { webhook: "Ads", percent: 5 }] });
     expect(summary.question).toBe("Send now to 10 users, some of them held out by control groups?");
-    expect(summary.detail).toContain("Control groups hold users out, each sent nothing by that webhook: about 20% from “Slack” and about 5% from “Ads”.");
+    expect(summary.detail).toContain("Control groups hold users out, each sent nothing from that webhook on: about 20% from “Slack” and about 5% from “Ads”.");
   });
 
   it("two webhooks at the same share are named too: each holds out users of its own (the hash takes the step), not one 20% of the campaign", () => {

@@ -84,7 +84,7 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
     return { asked: `, about ${percent}% of them held out as the control group`, said: ` About ${percent}% of ${whose} (the control group) are held out and sent nothing.`, except: " outside the control group" };
   }
   const shares = listed(holding.map((g) => `about ${g.percent}% from “${g.webhook}”`));
-  return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing by that webhook: ${shares}.`, except: "" };
+  return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing from that webhook on: ${shares}.`, except: "" };
 }
 
 /**
