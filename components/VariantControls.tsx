@@ -86,6 +86,7 @@ export function VariantControls({
         )}
       </fieldset>
       {sumProblem && <FieldMessage tone="error">{sumProblem}</FieldMessage>}
+      {typedControl ? <p className="text-sm text-slate-700">Held out of this webhook and every later one.</p> : null}
       <p className="text-xs text-slate-500">
         Each user gets the same variant every time (a hash of campaign, webhook and user). The control group is sent nothing; the splits share the rest and add up to 100%.
       </p>

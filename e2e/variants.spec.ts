@@ -41,6 +41,8 @@ test("adds a variant, splits 60/40 with a 20% control group, previews B, saves a
   await expect(page.getByLabel("Split A (%)")).toHaveAccessibleDescription("= 48% of users");
   await expect(page.getByLabel("Split B (%)")).toHaveAccessibleDescription("= 32% of users");
   await expect(page.getByLabel("Control group (%)")).toHaveAccessibleDescription("20% of users get nothing");
+  // a control group holds its users out of the later webhooks too (lib/delivery/core/plan.ts)
+  await expect(page.getByText("Held out of this webhook and every later one.")).toBeVisible();
 
   await page.getByRole("button", { name: "Save", exact: true }).click();
   await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
