@@ -6,6 +6,8 @@ import { CampaignNotFoundError } from "./campaigns";
 import type { FieldChange } from "./campaign-diff";
 import { goalSettingsSchema, type GoalSettings, type GoalSettingsInput } from "./goals";
 import { transaction } from "../db/transaction";
+import { lockRowForUpdate } from "../db/row-locks";
+import { nextVersions } from "./campaign-version";
 
 export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
   const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
@@ -17,16 +19,23 @@ export function campaignGoalOf(row: { goalEvent: string | null; goalWindowHours:
   return { goalEvent: row.goalEvent, goalWindowHours: row.goalWindowHours };
 }
 
-/** Sets the goal (validated here, whoever calls); the fields that changed. */
-export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput): Promise<{ goal: GoalSettings; changes: FieldChange[] }> {
+/**
+ * Sets the goal (validated here, whoever calls); the fields that changed, and the campaign's version
+ * after it. A change moves the version: an API PUT from an older ETag would otherwise put the old goal
+ * back. It is no conflict for the editor's open page, whose save leaves the goal out (isStale).
+ */
+export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number }> {
   const goal = goalSettingsSchema.parse(input);
   return transaction(async (tx) => {
-    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
+    await lockRowForUpdate(tx, "Campaign", campaignId);
+    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true, version: true, contentVersion: true } });
     if (!before) throw new CampaignNotFoundError();
-    await tx.campaign.update({ where: { id: campaignId }, data: goal });
     const changes: FieldChange[] = [];
     if (before.goalEvent !== goal.goalEvent) changes.push({ field: "goalEvent", before: before.goalEvent, after: goal.goalEvent });
     if (before.goalWindowHours !== goal.goalWindowHours) changes.push({ field: "goalWindowHours", before: before.goalWindowHours, after: goal.goalWindowHours });
-    return { goal, changes };
+    const bump = nextVersions(before, { content: false, goal: changes.length > 0 });
+    if (!bump) return { goal, changes, version: before.version };
+    const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { ...goal, ...bump }, select: { version: true } });
+    return { goal, changes, version };
   });
 }

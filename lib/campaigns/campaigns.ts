@@ -16,6 +16,7 @@ import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
 import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
+import { type IfMatch, isStale, nextVersions, versionedChanges } from "./campaign-version";
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; version: number; actions: ReturnType<typeof stepToDraft>[] };
@@ -86,7 +87,7 @@ export class CampaignConflictError extends Error {
   }
 }
 
-const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
+export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 
 /** Who made the campaign's latest save and when, from the audit log (a member by name, a key as "the API"), for CampaignConflictError. */
 async function conflictOf(tx: Tx, stored: { id: string; version: number; updatedAt: Date }): Promise<CampaignConflictError> {
@@ -142,17 +143,19 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * "••••" keeps a stored secret only as the secret resolver allows (`actor` matters for copies); a
  * secret it refuses is cleared and named in the notices.
  * `changes`: what an update changed, field by field (secrets as "changed"), for the audit log.
- * `draft.version`, when given, is the version the draft was made from (the editor's, an API If-Match):
- * a campaign saved since is refused with CampaignConflictError and nothing is written. Left out, the
- * save overwrites whatever is stored (the API without If-Match). Either way the version goes up by one.
+ * `draft.version` (the editor's loaded version) or `draft.ifMatch` (the API's If-Match), when given, say
+ * what the draft was made from: a campaign changed since is refused with CampaignConflictError and
+ * nothing is written (isStale: campaign-version.ts). Left out, the save overwrites whatever is stored
+ * (the API without If-Match). The version goes up by one only when the save changed the name, the
+ * description, the goal or a webhook (nextVersions), and `version` is the one it wrote (or kept).
  * `alsoWrite` runs in the same transaction once the campaign and its webhooks are written (the
  * campaign page's delivery settings): if it throws, nothing of the save is kept.
  */
 export async function saveCampaign(
-  draft: CampaignDraft,
+  draft: CampaignDraft & { ifMatch?: IfMatch },
   actor: SecretActor = UNTRUSTED_ACTOR,
   alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<void>,
-): Promise<{ id: string; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
+): Promise<{ id: string; version: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
   const notices: SaveNotices = {};
@@ -160,21 +163,17 @@ export async function saveCampaign(
   let changes: FieldChange[] = [];
   // the saved id of each action of the draft, in draft order
   const actionIds: string[] = [];
-  const id = await transaction(async (tx) => {
+  const { id, version } = await transaction(async (tx) => {
+    // the row first (PostgreSQL): a save or a goal committed meanwhile is waited for, then read below,
+    // so the version checked and the content compared are the ones this save writes over
+    if (draft.id) await lockRowForUpdate(tx, "Campaign", draft.id);
     const before = draft.id ? await tx.campaign.findUnique({ where: { id: draft.id }, ...withActions }) : null;
     if (draft.id && !before) throw new CampaignNotFoundError();
-    if (before && draft.version !== undefined && before.version !== draft.version) throw await conflictOf(tx, before);
-    const campaign = draft.id ? { id: draft.id } : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) } });
-    if (draft.id) {
-      // guarded by the version read: a save committed meanwhile (PostgreSQL) leaves no row to update
-      const guard = draft.version !== undefined ? { version: draft.version } : {};
-      const data = { name: draft.name, description: draft.description, ...goalOfDraft(draft), version: { increment: 1 } };
-      const { count } = await tx.campaign.updateMany({ where: { id: draft.id, ...guard }, data });
-      if (!count) {
-        const now = await tx.campaign.findUnique({ where: { id: draft.id }, select: { id: true, version: true, updatedAt: true } });
-        throw now ? await conflictOf(tx, now) : new CampaignNotFoundError();
-      }
-    }
+    if (before && isStale(draft, before)) throw await conflictOf(tx, before);
+    const campaign = draft.id
+      ? { id: draft.id, version: before!.version }
+      : await tx.campaign.create({ data: { name: draft.name, description: draft.description, deliveryRule: DEFAULT_DELIVERY_RULE, ...goalOfDraft(draft) }, select: { id: true, version: true } });
+    if (draft.id) await tx.campaign.update({ where: { id: draft.id }, data: { name: draft.name, description: draft.description, ...goalOfDraft(draft) } });
     const sourceIds = draft.actions.flatMap((a) => [a.id, a.copiedFrom, ...a.variants.flatMap((v) => [v.id, v.copiedFrom])]).filter((x): x is string => !!x);
     const sources = new Map((await tx.action.findMany({ where: { id: { in: sourceIds } } })).map((a) => [a.id, a]));
     assertOwnActionIds(draft, campaign.id, sources);
@@ -206,11 +205,15 @@ export async function saveCampaign(
       // steps first, then the variants: the diff names webhooks by their place in this list
       const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
       changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
+      // a save changing nothing (or, with alsoWrite, only delivery settings) keeps the version: another
+      // open tab is not told of a conflict; the version answered is the one this UPDATE wrote
+      const bump = nextVersions(before, versionedChanges(changes, before, after));
+      if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
     }
     await alsoWrite?.(tx, { id: campaign.id, actionIds });
-    return campaign.id;
+    return campaign;
   });
-  return { id, notices, changes, actionIds };
+  return { id, version, notices, changes, actionIds };
 }
 
 /** The goal fields a draft sets: one it leaves out keeps the stored value. */

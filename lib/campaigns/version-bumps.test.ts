@@ -1,0 +1,112 @@
+// When a campaign's version moves: only when a save changes what the editor or the API PUT writes
+// (name, description, goal, webhooks). A save changing nothing, or only delivery settings, keeps it,
+// so another open tab is not told of a conflict it need not have. The Goal form's change moves it (an
+// API PUT from an older ETag would put the old goal back) but is no conflict for the editor, whose
+// save never writes the goal.
+import { describe, expect, it } from "vitest";
+import { db } from "../db";
+import { CampaignConflictError, getCampaignDraft, saveCampaign } from "./campaigns";
+import { saveCampaignGoal } from "./campaign-goal";
+import { saveCampaignWithDelivery } from "./save-with-delivery";
+import { campaignDraftSchema, type CampaignDraftInput } from "./schemas";
+import { actionRef } from "./delivery-refs";
+
+const draft = (input: CampaignDraftInput) => campaignDraftSchema.parse(input);
+const versionOf = async (id: string) => (await db().campaign.findUniqueOrThrow({ where: { id }, select: { version: true } })).version;
+
+async function loaded() {
+  const { id } = await saveCampaign(
+    draft({ name: "Weekly digest", actions: [{ url: "https://hooks.example.com/digest", fields: [{ key: "id", value: "{{user.id}}" }], headers: [{ name: "Authorization", value: "Bearer s3cret", secret: true }] }] }),
+  );
+  return (await getCampaignDraft(id, "editor"))!;
+}
+
+/** What the editor's page holds after loading: the draft it would save (secrets masked, as it sends them). */
+const tabOf = (l: NonNullable<Awaited<ReturnType<typeof getCampaignDraft>>>) => ({ ...l, actions: l.actions.map((a) => ({ ...a })) });
+
+const settings = (actionId: string, capExempt: boolean) => ({
+  rule: { when: "immediate" },
+  actions: [{ id: actionId, subDelivery: { kind: "immediate" }, retryPolicy: "default", rateLimitPerSecond: null }],
+  audience: { match: "all", conditions: [] },
+  startAt: "",
+  endAt: "",
+  capExempt,
+});
+
+describe("a save that changes nothing the editor or the API writes", () => {
+  it("keeps the version and succeeds; another tab loaded before it then saves without a conflict", async () => {
+    const l = await loaded();
+    const saved = await saveCampaign(draft(tabOf(l)));
+    expect(saved.version).toBe(1);
+    expect(await versionOf(l.id)).toBe(1);
+    const other = await saveCampaign(draft({ ...tabOf(l), description: "Every Monday" }));
+    expect(other.version).toBe(2);
+    expect(await versionOf(l.id)).toBe(2);
+  });
+
+  it("an admin's Save changing only a delivery setting keeps the version: the editor's open tab saves its rename", async () => {
+    const l = await loaded();
+    const admin = await saveCampaignWithDelivery(draft(tabOf(l)), settings(l.actions[0]!.id!, true), { role: "admin" });
+    expect(admin.ok).toBe(true);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: l.id } })).capExempt).toBe(true);
+    expect(await versionOf(l.id)).toBe(1);
+    const renamed = await saveCampaign(draft({ ...tabOf(l), name: "Weekly digest, renamed" }));
+    expect(renamed.version).toBe(2);
+  });
+
+  it("a change of any webhook part moves it: a header's secret, a webhook's place, a webhook added", async () => {
+    const l = await loaded();
+    const step = l.actions[0]!;
+    await saveCampaign(draft({ ...tabOf(l), actions: [{ ...step, headers: [{ name: "Authorization", value: "Bearer n3w", secret: true }] }] }));
+    expect(await versionOf(l.id)).toBe(2);
+    const v2 = (await getCampaignDraft(l.id, "editor"))!;
+    await saveCampaign(draft({ ...tabOf(v2), actions: [...tabOf(v2).actions, { url: "https://hooks.example.com/second" }] }));
+    expect(await versionOf(l.id)).toBe(3);
+    const v3 = (await getCampaignDraft(l.id, "editor"))!;
+    await saveCampaign(draft({ ...tabOf(v3), actions: [v3.actions[1]!, v3.actions[0]!] }));
+    expect(await versionOf(l.id)).toBe(4);
+  });
+
+  it("a save in the same transaction as settings names the version it wrote (not one read after commit)", async () => {
+    const l = await loaded();
+    const result = await saveCampaignWithDelivery(draft({ ...tabOf(l), name: "Digest" }), settings(actionRef(0), false), { role: "admin" });
+    expect(result.ok && result.data.version).toBe(2);
+  });
+});
+
+describe("the goal and the version", () => {
+  it("the Goal form's change moves the version (only when it changes the goal)", async () => {
+    const l = await loaded();
+    expect((await saveCampaignGoal(l.id, { goalEvent: "purchase", goalWindowHours: 24 })).version).toBe(2);
+    expect((await saveCampaignGoal(l.id, { goalEvent: "purchase", goalWindowHours: 24 })).version).toBe(2);
+    expect(await versionOf(l.id)).toBe(2);
+  });
+
+  it("is no conflict for the editor's save, which leaves the goal as the Goal form set it", async () => {
+    const l = await loaded();
+    await saveCampaignGoal(l.id, { goalEvent: "purchase", goalWindowHours: 24 });
+    const saved = await saveCampaign(draft({ ...tabOf(l), description: "Every Monday" }));
+    expect(saved.version).toBe(3);
+    const stored = await db().campaign.findUniqueOrThrow({ where: { id: l.id } });
+    expect([stored.description, stored.goalEvent, stored.goalWindowHours]).toEqual(["Every Monday", "purchase", 24]);
+  });
+
+  it("the editor's save is still refused when the name, description or webhooks changed since, goal change or not", async () => {
+    const l = await loaded();
+    await saveCampaign(draft({ ...tabOf(l), name: "Renamed" }));
+    await saveCampaignGoal(l.id, { goalEvent: "purchase", goalWindowHours: 24 });
+    await expect(saveCampaign(draft({ ...tabOf(l), description: "stale" }))).rejects.toBeInstanceOf(CampaignConflictError);
+    const fresh = (await getCampaignDraft(l.id, "editor"))!;
+    expect(fresh.version).toBe(3);
+    expect((await saveCampaign(draft({ ...tabOf(fresh), description: "fresh" }))).version).toBe(4);
+  });
+
+  it("a save from an older ETag (the API's If-Match) is refused after a goal change, and the goal stays", async () => {
+    const l = await loaded();
+    await saveCampaignGoal(l.id, { goalEvent: "purchase", goalWindowHours: 24 });
+    const { version: _editor, ...body } = tabOf(l);
+    await expect(saveCampaign({ ...draft({ ...body, goalEvent: null }), ifMatch: [1] })).rejects.toBeInstanceOf(CampaignConflictError);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: l.id } })).goalEvent).toBe("purchase");
+    expect((await saveCampaign({ ...draft({ ...body, goalEvent: null }), ifMatch: [2] })).version).toBe(3);
+  });
+});
