@@ -22,7 +22,8 @@ import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resum
 import { deliveryDetail } from "../delivery/store/log-queries";
 import { deliverySettingsByApi } from "./campaign-delivery";
 import { ApiError } from "./errors";
-import { etagOf, preconditionFailed } from "./etag";
+import { etagOf, staleIfMatch } from "./etag";
+import type { IfMatch } from "../campaigns/campaign-version";
 
 const notFound = (id: string) => new ApiError(404, "not_found", `No campaign with id ${JSON.stringify(id)}`);
 
@@ -58,8 +59,10 @@ export async function resultsByApi(id: string) {
 /**
  * `key` is the calling key: its role decides whether an unsaved copy's "••••" may reuse the original's
  * secrets. `delivery` (a new campaign only) is saved in the same transaction, its webhooks named "@0"…
+ * `draft.ifMatch`: the PUT's If-Match (412 when the campaign changed since). The answer's `version`
+ * (its ETag) is the one the save wrote, not one read after it: a save committed in between has its own.
  */
-export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key: SecretActor = UNTRUSTED_ACTOR, delivery: DeliverySettings | null = null) {
+export async function saveCampaignByApi(draft: CampaignDraft & { ifMatch?: IfMatch }, actor: string, key: SecretActor = UNTRUSTED_ACTOR, delivery: DeliverySettings | null = null) {
   if (delivery) {
     const i = delivery.actions.findIndex((a) => !/^@\d+$/.test(a.id) || Number(a.id.slice(1)) >= draft.actions.length);
     if (i >= 0) {
@@ -73,18 +76,19 @@ export async function saveCampaignByApi(draft: CampaignDraft, actor: string, key
     const saved = await saveCampaignWithSettings(draft, delivery, key, actor);
     // a new draft's settings are never refused (that is for an active campaign)
     if (saved.deliveryProblem) throw new Error(`Delivery settings refused: ${saved.deliveryProblem}`);
-    const { id, notices } = saved;
+    const { id, notices, version } = saved;
     await recordAudit({ actor, target: id, ...campaignSaveAudit(draft, saved) });
     // e.g. a masked secret the secret resolver would not reuse: the caller must send it again
     return {
       ...(await campaignById(id, key.role)),
+      version,
       ...(Object.keys(notices).length ? { notices } : {}),
       // created with its delivery settings: they come back as GET …/delivery answers them (ids, not "@0")
       ...(delivery ? { delivery: await deliverySettingsByApi(id) } : {}),
     };
   } catch (err) {
     if (err instanceof CampaignNotFoundError) throw notFound(draft.id ?? "");
-    if (err instanceof CampaignConflictError) throw preconditionFailed(err.message, err.currentVersion);
+    if (err instanceof CampaignConflictError) throw staleIfMatch(err, draft.ifMatch);
     if (err instanceof VariantInUseError || err instanceof WebhookLimitError) throw new ApiError(409, "conflict", err.message);
     if (err instanceof UrlPasswordError) throw new ApiError(400, "validation_error", err.message);
     // settings refused at a field (an end date already past): nothing was created
