@@ -44,11 +44,19 @@ function operation(route: RouteDoc, components: Json): Json {
       parameters.push({ name, in: "query", required: query.required?.includes(name) ?? false, schema });
     }
   }
-  if (route.etag && route.body) {
-    parameters.push({ name: "If-Match", in: "header", required: false, schema: { type: "string" }, description: 'The `ETag` of the campaign you edited (`"3"`): saved since, the request is refused with 412. Left out, the last write wins' });
+  // an update takes the ETag back (a create has nothing to match yet, but answers one too)
+  if (route.etag && route.method === "PUT") {
+    parameters.push({
+      name: "If-Match",
+      in: "header",
+      required: false,
+      schema: { type: "string" },
+      description:
+        'The `ETag` of the campaign you edited (`"3"`), or a list of them (`"3", "4"`: any one matching passes), or `*` (any existing campaign). Changed since, the request is refused with 412; a weak tag (`W/"3"`) never matches (412); a value that is not `*` or a list of quoted entity tags is a 400. Left out, the last write wins',
+    });
   }
   const responses: Json = {};
-  const etag = route.etag ? { headers: { ETag: { schema: { type: "string" }, description: 'The campaign\'s version (`"3"`), for If-Match' } } } : {};
+  const etag = route.etag ? { headers: { ETag: { schema: { type: "string" }, description: 'The campaign\'s version (`"3"`), for If-Match; it moves only when the name, description, goal or webhooks change' } } } : {};
   const ok = route.response;
   const example = exampleOf(route);
   if (ok) {

@@ -48,7 +48,7 @@ export const campaignSchema = z
     description: z.string(),
     status: z.enum(CAMPAIGN_STATUSES),
     updatedAt: z.iso.datetime(),
-    version: z.number().int().meta({ description: "Goes up by one with every save of the campaign (not with status changes); the ETag, for If-Match on PUT" }),
+    version: z.number().int().meta({ description: "Goes up by one with every save that changes the name, description, goal or webhooks (not with a save changing nothing, delivery settings or status changes); the ETag, for If-Match on PUT" }),
     goalEvent: z.string().nullable().meta({ description: "The event that counts as a conversion; null for no goal" }),
     goalWindowHours: z.number().int().meta({ description: "Hours after a user's first delivered webhook the goal event counts (1..720)" }),
     actions: z.array(z.record(z.string(), z.unknown()).meta({ description: "A webhook action as the editor shows it; secrets are masked as ••••" })),
