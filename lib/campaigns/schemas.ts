@@ -174,7 +174,8 @@ function draftSchemas(source: NumberSource) {
   const campaign = z.object({
     id: z.string().max(64).optional(),
     name: z.string().trim().min(1, "Give the campaign a name").max(120, "A campaign name can be at most 120 characters").refine(isStorableText, UNSTORABLE_MESSAGE),
-    description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).default(""),
+    // left out, a save keeps the stored one (a new campaign's is empty): an API PUT of the name alone erased it
+    description: z.string().trim().max(1000, "A description can be at most 1,000 characters").refine(isStorableText, UNSTORABLE_MESSAGE).optional(),
     actions: z.array(action).max(MAX_WEBHOOKS, `A campaign can have at most ${MAX_WEBHOOKS} webhooks`).superRefine(checkDistinctIds).default([]),
     // the conversion goal (./goals.ts); left out, a save keeps the stored one
     goalEvent: goalEventSchema.optional(),

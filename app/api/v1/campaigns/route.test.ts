@@ -57,6 +57,18 @@ describe("campaigns API", () => {
     expect((await put.json()).error.message).toMatch(/^actions\.0\.timeoutSeconds: Send a JSON number, not a string \("20"\)$/);
   });
 
+  it("keeps the description a PUT leaves out, as it keeps the goal and the webhooks left out; an empty one clears it", async () => {
+    const created = await (await create(send("/campaigns", "POST", { ...draft, description: "Notes the marketer typed", goalEvent: "bought" }))).json();
+    expect(created.description).toBe("Notes the marketer typed");
+    const renamed = await PUT(send(`/campaigns/${created.id}`, "PUT", { name: "Renamed" }), params(created.id));
+    expect(renamed.status).toBe(200);
+    expect(await renamed.json()).toMatchObject({ name: "Renamed", description: "Notes the marketer typed", goalEvent: "bought", actions: [{ name: "CRM" }] });
+    const cleared = await (await PUT(send(`/campaigns/${created.id}`, "PUT", { name: "Renamed", description: "" }), params(created.id))).json();
+    expect(cleared.description).toBe("");
+    const fresh = await (await create(send("/campaigns", "POST", { name: "No description" }))).json();
+    expect(fresh.description).toBe("");
+  });
+
   it("refuses templates too complex to compile cheaply with a 400 naming the field, and writes nothing", async () => {
     const chained = "{{upper " + "(lower ".repeat(20) + "user.a" + ")".repeat(20) + "}}"; // 22 expressions
     const fields = Array.from({ length: 10 }, (_, k) => ({ key: `f${k}`, value: chained.repeat(5) + k }));
