@@ -178,35 +178,30 @@ describe("applyResponseMapping", () => {
     expect(isStorableText(mappingNote({ set: {}, problems: [`${"b".repeat(487)}\u{1F600}${"c".repeat(20)}`] })!)).toBe(true);
   });
 
-  it("one response saves at most 256 KiB on the user, as one users API request may (20 entries naming one big value)", () => {
-    const big = JSON.stringify({ t: "\u00e9".repeat(10_000) });
-    const mapping = map(...Array.from({ length: 20 }, (_, i): [string, string] => ["$.t", `t${i}`]));
-    const result = applyResponseMapping(big, JSON_TYPE, mapping);
-    expect(new TextEncoder().encode(JSON.stringify(result.set)).length).toBeLessThanOrEqual(256 * 1024);
-    expect(Object.keys(result.set).length).toBeGreaterThan(5);
-    expect(result.problems.length).toBe(20 - Object.keys(result.set).length);
-    expect(result.problems[0]).toContain("over 256 KiB");
+  it("saves no value over 1,024 bytes as JSON (an id or a score is tens of bytes) and says how big it was", () => {
+    const blob = "x".repeat(63_998);
+    const result = applyResponseMapping(JSON.stringify({ blob, id: "cus_1", list: Array.from({ length: 200 }, (_, i) => `tag${i}`) }), JSON_TYPE, map(["$.blob", "blob"], ["$.id", "crmId"], ["$.list", "tags"]));
+    expect(result.set).toEqual({ crmId: "cus_1" });
+    expect(result.problems).toEqual([
+      "$.blob -> blob: the value is 64,000 bytes; mapped values are at most 1,024; not saved",
+      "$.list -> tags: the value is 1,691 bytes; mapped values are at most 1,024; not saved",
+    ]);
+    // counted in UTF-8 bytes to the byte: 1,022 bytes of text and its quotes fit, one more does not
+    const fits = (text: string) => Object.keys(applyResponseMapping(JSON.stringify({ v: text }), JSON_TYPE, map(["$.v", "v"])).set).length === 1;
+    expect(fits("\u20ac".repeat(340) + "ab")).toBe(true);
+    expect(fits("\u20ac".repeat(340) + "abc")).toBe(false);
+    expect(fits("\u{1F600}".repeat(255) + "ab")).toBe(true);
+    expect(fits("\u{1F600}".repeat(255) + "abc")).toBe(false);
   });
 
-  it("counts the 256 KiB in UTF-8 bytes to the byte (2-, 3- and 4-byte characters, escapes)", () => {
-    const bytes = (name: string, value: unknown) => new TextEncoder().encode(JSON.stringify({ [name]: value })).length - 1;
-    // 9,600 UTF-16 units (under the 10,000 a text may have), about 28 KB as JSON
-    const big = "\u20ac".repeat(9000) + "\u00e9\u{1F600}a\"".repeat(100);
-    const names: string[] = [];
-    let used = 2;
-    while (used + bytes(`t${names.length}`, big) <= 256 * 1024) {
-      used += bytes(`t${names.length}`, big);
-      names.push(`t${names.length}`);
-    }
-    const saved = (extra: number) => {
-      const room = 256 * 1024 - used - bytes("fill", "") + extra;
-      const fill = "\u20ac".repeat(Math.floor(room / 3)) + "a".repeat(room % 3);
-      const entries: [string, string][] = [...names.map((n): [string, string] => ["$.big", n]), ["$.fill", "fill"], ["$.one", "one"]];
-      return Object.keys(applyResponseMapping(JSON.stringify({ big, fill, one: "x" }), JSON_TYPE, map(...entries)).set);
-    };
-    // exactly full: the filler is saved and nothing after it; one byte more and the filler is not
-    expect(saved(0)).toEqual([...names, "fill"]);
-    expect(saved(1)).toEqual([...names, "one"]);
+  it("one response saves at most 8 KiB on the user (20 entries naming one 1 KiB value)", () => {
+    const big = JSON.stringify({ t: "\u00e9".repeat(500) });
+    const mapping = map(...Array.from({ length: 20 }, (_, i): [string, string] => ["$.t", `t${i}`]));
+    const result = applyResponseMapping(big, JSON_TYPE, mapping);
+    expect(new TextEncoder().encode(JSON.stringify(result.set)).length).toBeLessThanOrEqual(8 * 1024);
+    expect(Object.keys(result.set)).toHaveLength(8);
+    expect(result.problems).toHaveLength(12);
+    expect(result.problems[0]).toBe("$.t -> t8: the values saved from one response are over 8 KiB; not saved");
   });
 
   it("costs nothing without a mapping", () => {

@@ -5,11 +5,19 @@ import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
 import { TOO_MANY_SECRETS } from "./echoed-secrets";
 import { isIsoDateText } from "../date-input";
-import { attributeNameProblem, builtInFieldProblem, MAX_ATTRIBUTES_BYTES } from "../api/schemas/users";
+import { attributeNameProblem, builtInFieldProblem } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
 /** the longest JSON path a mapping takes (the editor's field stops there too) */
 export const MAX_MAPPING_PATH = 200;
+/**
+ * The largest value one mapping saves, as JSON in UTF-8 bytes: an id, a score or a status is tens of
+ * bytes. A receiver could otherwise answer with 64 KiB under every mapped path, and each flush would
+ * write (and the engine's thread encode) megabytes into the users' rows.
+ */
+export const MAX_MAPPED_VALUE_BYTES = 1024;
+/** The most one response saves on its user, as the JSON object of its mapped values (UTF-8 bytes). */
+export const MAX_MAPPED_BYTES = 8 * 1024;
 /** the same bounds as the users API (lib/api/schemas/users.ts attributeValueSchema) */
 const MAX_TEXT = 10_000;
 const MAX_LIST = 1000;
@@ -84,7 +92,7 @@ const entrySchema = (nameProblem: (name: string) => string | null) =>
   })
   .strict();
 
-export const responseMappingEntrySchema = entrySchema(attributeNameProblem).meta({ id: "ResponseMappingEntry", description: "Saves the value at `path` of a 2xx JSON response into the user attribute `attribute`" });
+export const responseMappingEntrySchema = entrySchema(attributeNameProblem).meta({ id: "ResponseMappingEntry", description: `Saves the value at \`path\` of a 2xx JSON response into the user attribute \`attribute\`: a value over ${MAX_MAPPED_VALUE_BYTES.toLocaleString("en-US")} bytes as JSON is not saved (its attempt says why)` });
 export type ResponseMappingEntry = z.infer<typeof responseMappingEntrySchema>;
 
 const mappingSchema = <S extends z.ZodType<{ attribute: string }>>(entry: S) =>
@@ -99,7 +107,7 @@ const mappingSchema = <S extends z.ZodType<{ attribute: string }>>(entry: S) =>
       });
     });
 
-export const responseMappingSchema = mappingSchema(responseMappingEntrySchema).meta({ id: "ResponseMapping", description: `Up to ${MAX_RESPONSE_MAPPINGS} JSON paths into a 2xx JSON response, each saved into a user attribute` });
+export const responseMappingSchema = mappingSchema(responseMappingEntrySchema).meta({ id: "ResponseMapping", description: `Up to ${MAX_RESPONSE_MAPPINGS} JSON paths into a 2xx JSON response, each saved into a user attribute; at most ${MAX_MAPPED_BYTES / 1024} KiB saved per response` });
 export type ResponseMapping = z.infer<typeof responseMappingSchema>;
 
 /**
@@ -193,7 +201,7 @@ export function applyResponseMapping(
   }
   const set: Record<string, MappedValue> = {};
   const problems: string[] = [];
-  // what one write adds to the user, as JSON: at most what the users API takes in one request
+  // what one write adds to the user, as JSON: at most MAX_MAPPED_BYTES
   let bytes = 2;
   for (const { entry, path, nameBytes, builtIn } of compiledEntries(mapping)) {
     if (!path.ok) {
@@ -209,16 +217,28 @@ export function applyResponseMapping(
       problems.push(`${entry.path} is not in the response`);
       continue;
     }
+    // sized as found, before its type's limits (a 64 KB text is "64,000 bytes", not "over 10,000
+    // characters"); a conversion never makes a value over the limit (a date from seconds is 26 bytes)
+    const foundBytes = typeof found === "string" || Array.isArray(found) ? utf8Length(JSON.stringify(found)) : 0;
+    if (foundBytes > MAX_MAPPED_VALUE_BYTES) {
+      problems.push(`${entry.path} -> ${entry.attribute}: ${tooBig(foundBytes)}`);
+      continue;
+    }
     const kind = entry.type ?? kindOf(catalogue, entry.attribute);
     const converted = convert(found, kind);
     if (!converted.ok) {
       problems.push(`${entry.path} -> ${entry.attribute}: ${converted.message}`);
       continue;
     }
+    const valueBytes = utf8Length(JSON.stringify(converted.value));
+    if (valueBytes > MAX_MAPPED_VALUE_BYTES) {
+      problems.push(`${entry.path} -> ${entry.attribute}: ${tooBig(valueBytes)}`);
+      continue;
+    }
     // the UTF-8 size of `"name":value,` in the user's attributes
-    const size = nameBytes + utf8Length(JSON.stringify(converted.value)) + 2;
-    if (bytes + size > MAX_ATTRIBUTES_BYTES) {
-      problems.push(`${entry.path} -> ${entry.attribute}: the values saved from one response are over ${MAX_ATTRIBUTES_BYTES / 1024} KiB; not saved`);
+    const size = nameBytes + valueBytes + 2;
+    if (bytes + size > MAX_MAPPED_BYTES) {
+      problems.push(`${entry.path} -> ${entry.attribute}: the values saved from one response are over ${MAX_MAPPED_BYTES / 1024} KiB; not saved`);
       continue;
     }
     bytes += size;
@@ -226,6 +246,8 @@ export function applyResponseMapping(
   }
   return { set, problems };
 }
+
+const tooBig = (bytes: number) => `the value is ${bytes.toLocaleString("en-US")} bytes; mapped values are at most ${MAX_MAPPED_VALUE_BYTES.toLocaleString("en-US")}; not saved`;
 
 /**
  * A sent request's response read through a mapping (its content type from the response headers): what

@@ -24,6 +24,8 @@ beforeAll(async () => {
     // a number JSON.parse reads as Infinity, which JSON.stringify writes as null: SQLite's json_patch
     // then deleted the user's attribute and PostgreSQL stored null, both past the refusal of null
     if (userId === "hostile000003") return { status: 200, headers: json, body: '{"customer": {"id": 1e999}}' };
+    // a value far bigger than an id: 64,000 bytes as JSON
+    if (userId.startsWith("bigval")) return { status: 200, headers: json, body: JSON.stringify({ customer: { id: `crm-${userId}`, blob: "x".repeat(63_998) } }) };
     return { status: 200, headers: json, body: JSON.stringify({ customer: { id: `crm-${userId}` } }) };
   });
 });
@@ -74,5 +76,42 @@ describe("response mapping against a hostile receiver", () => {
     expect(infinite.outcome).toBe("delivered");
     expect(infinite.error).toBe("mapping: $.customer.id -> crmId: the number is too large to store (JSON reads it as infinite); not saved");
     expect((infinite.response as { savedToUser?: string[] }).savedToUser).toBeUndefined();
+  }, 40_000);
+
+  it("a value over 1,024 bytes is not saved and its attempt says how big it was; the others are saved", async () => {
+    await createUsers(3, "bigval");
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Big values",
+        deliveryRule: { when: "immediate" },
+        audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "bigval" }] },
+        actions: {
+          create: {
+            position: 0,
+            name: "Create contact",
+            urlTemplate: `${receiver.url}/crm/{{user.id}}`,
+            fields: [],
+            headers: [],
+            timeoutMs: 5000,
+            responseMapping: [{ path: "$.customer.id", attribute: "crmId" }, { path: "$.customer.blob", attribute: "blob" }] as Prisma.InputJsonValue,
+          },
+        },
+      },
+    });
+    engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
+    setDeliveryQueue(engine);
+    await engine.start();
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 3, 15_000, 100);
+
+    for (const user of await db().user.findMany({ where: { id: { startsWith: "bigval" } } })) {
+      const attributes = user.attributes as Record<string, unknown>;
+      expect(attributes.crmId).toBe(`crm-${user.id}`);
+      expect(attributes.blob).toBeUndefined();
+      const attempt = await db().deliveryAttempt.findFirstOrThrow({ where: { delivery: { campaignId: campaign.id, userId: user.id } } });
+      expect(attempt.outcome).toBe("delivered");
+      expect(attempt.error).toBe("mapping: $.customer.blob -> blob: the value is 64,000 bytes; mapped values are at most 1,024; not saved");
+      expect((attempt.response as { savedToUser?: string[] }).savedToUser).toEqual(["crmId"]);
+    }
   }, 40_000);
 });
