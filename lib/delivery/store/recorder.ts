@@ -59,6 +59,48 @@ const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
   ["error", "text"], ["request", "json"], ["response", "json"], ["timings", "json"], ["nextAttemptAt", "date"],
 ];
 
+/**
+ * A flush is also bounded by the bytes of its results (about; see resultBytes): a receiver can make each
+ * result as big as the log keeps one (8 KiB excerpts, many headers, mapped values), and a transaction is
+ * built, and on SQLite run, on the engine's thread (the web process's, for the embedded engine): 500
+ * such results held it for about a second. Over this, the rest waits for the next transaction, after a
+ * turn of the event loop. Ordinary results (a few hundred bytes) stay one transaction of maxBatch rows.
+ */
+export const FLUSH_BYTES = 2 * 1024 * 1024;
+
+/** Lets timers and I/O run between two transactions of one flush (see the dispatcher's yieldToEventLoop). */
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
+
+type Headers = [string, string][] | undefined;
+type Excerpt = { url?: string; body?: string | null; headers?: Headers } | null | undefined;
+
+const textBytes = (headers: Headers) => {
+  let n = 0;
+  if (Array.isArray(headers)) for (const [name, value] of headers) n += name.length + value.length;
+  return n;
+};
+const excerptBytes = (excerpt: Excerpt) => (excerpt ? (excerpt.url?.length ?? 0) + (excerpt.body?.length ?? 0) + textBytes(excerpt.headers) : 0);
+
+/**
+ * About how much a result weighs in its transaction, from the lengths of the texts it holds (never
+ * encoding it: the normal case must not pay): the request's and response's excerpts, the error, the
+ * mapped values. Counts UTF-16 units, so text beyond ASCII is under-counted up to three times; the
+ * budget is a bound on time, not on memory.
+ */
+function resultBytes(change: Change): number {
+  let n = 200;
+  const attempt = "attempt" in change ? change.attempt : undefined;
+  if (attempt) n += excerptBytes(attempt.request as Excerpt) + excerptBytes(attempt.response as Excerpt) + (attempt.error?.length ?? 0);
+  const set = change.state === "delivered" ? change.attributes?.set : undefined;
+  if (set) {
+    for (const name in set) {
+      const value = set[name];
+      n += name.length + 4 + (typeof value === "string" ? value.length : Array.isArray(value) ? value.reduce((sum, v) => sum + v.length + 3, 2) : 24);
+    }
+  }
+  return n;
+}
+
 type Waiter = { resolve: () => void; reject: (err: Error) => void };
 type Entry = { change: Change; waiter: Waiter };
 /** changes written in one transaction, and how their write has gone */
@@ -95,6 +137,8 @@ export class Recorder {
     private options: {
       flushMs: number;
       maxBatch: number;
+      /** about how many bytes of results one transaction writes at most (default FLUSH_BYTES) */
+      maxBytes?: number;
       onRecorded?: (count: number) => void;
       /** a write failed and the database does not take writes (it is probably away) */
       onWriteFailed?: () => void;
@@ -148,11 +192,13 @@ export class Recorder {
   /** Writes everything buffered, and waits for failed writes to go through or be given up (waiting for a flush already running). */
   flush(): Promise<void> {
     const run = this.flushing.then(async () => {
+      let first = true;
       while (this.buffer.length || this.retries.length) {
         if (!this.buffer.length) {
           const wait = Math.min(...this.retries.map((r) => r.at)) - Date.now();
           if (wait > 0) await new Promise((r) => setTimeout(r, wait));
-        }
+        } else if (!first) await yieldToEventLoop();
+        first = false;
         await this.write();
       }
     });
@@ -160,13 +206,23 @@ export class Recorder {
     return run;
   }
 
-  /** A failed write due again, or at most maxBatch buffered changes (a big write after an outage would hold its locks for long). */
+  /**
+   * A failed write due again, or the oldest buffered changes: at most maxBatch (a big write after an
+   * outage would hold its locks for long) and FLUSH_BYTES (one at least, however big).
+   */
   private next(): WriteSet | null {
     const now = Date.now();
     const due = this.retries.findIndex((r) => r.at <= now);
     if (due >= 0) return this.retries.splice(due, 1)[0]!;
     if (!this.buffer.length) return null;
-    return { entries: this.buffer.splice(0, this.options.maxBatch), since: now, failures: 0, at: now, half: false };
+    const limit = Math.min(this.buffer.length, this.options.maxBatch);
+    const maxBytes = this.options.maxBytes ?? FLUSH_BYTES;
+    let count = 0;
+    for (let bytes = 0; count < limit; count++) {
+      bytes += resultBytes(this.buffer[count]!.change);
+      if (bytes > maxBytes && count > 0) break;
+    }
+    return { entries: this.buffer.splice(0, count), since: now, failures: 0, at: now, half: false };
   }
 
   /** One transaction; a failure is handled by failed(). */
