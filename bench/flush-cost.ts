@@ -3,9 +3,10 @@
 // repetition: first writes), alternated in one process: the whole transaction the recorder writes
 // (attempt rows, the users' UPDATE, the deliveries' updates), statements built and run; NOTE=1 gives
 // the plain attempts the mapped ones' savedToUser too (the users' write alone then makes the difference).
+// The statements' build includes what Recorder.next weighs per result (resultBytes, for FLUSH_BYTES).
 import { db } from "../lib/db";
 import { rawDb } from "../lib/db/raw";
-import { Recorder, type Change } from "../lib/delivery/store/recorder";
+import { Recorder, resultBytes, type Change } from "../lib/delivery/store/recorder";
 import { responseExcerpt } from "../lib/delivery/store/attempt-record";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase } from "./delivery-run";
@@ -69,7 +70,10 @@ for (let r = 0; r < REPS * 2; r++) {
   const start = cpuMicros();
   for (let i = 0; i < all.length; i += FLUSH) {
     const b = cpuMicros();
-    const statements = recorder.statements(all.slice(i, i + FLUSH));
+    const slice = all.slice(i, i + FLUSH);
+    // what Recorder.next weighs before each transaction (FLUSH_BYTES)
+    for (const c of slice) resultBytes(c);
+    const statements = recorder.statements(slice);
     build += cpuMicros() - b;
     await rawDb(db()).transaction(statements);
   }

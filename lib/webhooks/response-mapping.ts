@@ -219,7 +219,7 @@ export function applyResponseMapping(
     }
     // sized as found, before its type's limits (a 64 KB text is "64,000 bytes", not "over 10,000
     // characters"); a conversion never makes a value over the limit (a date from seconds is 26 bytes)
-    const foundBytes = typeof found === "string" || Array.isArray(found) ? utf8Length(JSON.stringify(found)) : 0;
+    const foundBytes = (typeof found === "string" && !surelySmall(found)) || Array.isArray(found) ? utf8Length(JSON.stringify(found)) : 0;
     if (foundBytes > MAX_MAPPED_VALUE_BYTES) {
       problems.push(`${entry.path} -> ${entry.attribute}: ${tooBig(foundBytes)}`);
       continue;
@@ -247,6 +247,9 @@ export function applyResponseMapping(
   return { set, problems };
 }
 
+// a text this short is within MAX_MAPPED_VALUE_BYTES however it is written (a unit is at most 6 bytes
+// as JSON: "\u0001"): no need to encode it before it is converted (most ids and scores)
+const surelySmall = (text: string) => text.length * 6 + 2 <= MAX_MAPPED_VALUE_BYTES;
 const tooBig = (bytes: number) => `the value is ${bytes.toLocaleString("en-US")} bytes; mapped values are at most ${MAX_MAPPED_VALUE_BYTES.toLocaleString("en-US")}; not saved`;
 
 /**

@@ -87,7 +87,7 @@ const excerptBytes = (excerpt: Excerpt) => (excerpt ? (excerpt.url?.length ?? 0)
  * mapped values. Counts UTF-16 units, so text beyond ASCII is under-counted up to three times; the
  * budget is a bound on time, not on memory.
  */
-function resultBytes(change: Change): number {
+export function resultBytes(change: Change): number {
   let n = 200;
   const attempt = "attempt" in change ? change.attempt : undefined;
   if (attempt) n += excerptBytes(attempt.request as Excerpt) + excerptBytes(attempt.response as Excerpt) + (attempt.error?.length ?? 0);
