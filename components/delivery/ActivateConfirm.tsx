@@ -26,7 +26,7 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * `sampleFailures`: the webhooks whose request cannot be built for some of the audience's first users
  * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses)
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[] };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {

@@ -136,21 +136,22 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   const showWebhookErrors = (r: Outcome) => {
     if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
   };
-  const activateSaved = (saved?: LiveAction[]) =>
+  // `sampleCheck`: the dry run's verdict on the audience's first users, so Activate does not render them again
+  const activateSaved = (saved?: LiveAction[], sampleCheck?: string) =>
     run(async () => {
-      const r = await activateAction(campaignId!, delivery.savedSettings(saved));
+      const r = await activateAction(campaignId!, delivery.savedSettings(saved), sampleCheck);
       showWebhookErrors(r);
       return r;
     }, { savesSettings: true, refused: notActivated });
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
-  const activate = () => (saveFirst ? saveFirst(activateSaved) : activateSaved());
+  const activate = (sampleCheck?: string) => (saveFirst ? saveFirst((saved) => activateSaved(saved, sampleCheck)) : activateSaved(undefined, sampleCheck));
   // Activate checks first, as activation will (its dry run): what it would refuse is shown in the
   // dialog, with nothing to confirm. Otherwise it asks, saying what will happen; a one-off send whose
   // time has gone would go out at once: it says so. Unsaved edits are saved before the check, as
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[] }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -161,7 +162,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, sampleCheck: r.data.sampleCheck });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
@@ -173,20 +174,23 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
   // Resume asks first only when a webhook reads an attribute no user has (it renders empty for everyone),
   // or fails for some of the audience's first users (`failing`)
-  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[]; failing?: string[] } | null>(null);
-  const resume = (catchUp: boolean) => run(() => resumeAction(campaignId!, catchUp ? { catchUp: true } : undefined));
+  // (`sampleCheck`: the check's verdict on them, sent back so that Resume does not render them again)
+  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[]; failing?: string[]; sampleCheck?: string } | null>(null);
+  const resume = (catchUp: boolean, sampleCheck?: string) =>
+    run(() => resumeAction(campaignId!, catchUp || sampleCheck ? { ...(catchUp ? { catchUp: true } : {}), ...(sampleCheck ? { sampleCheck } : {}) } : undefined));
   const askToResume = (catchUp: boolean) =>
     start(async () => {
       let lines: string[] = [];
       let failing: string[] = [];
+      let sampleCheck: string | undefined;
       try {
         const r = await resumeWarningsAction(campaignId!);
-        if (r.ok) [lines, failing] = [r.data.unknownAttributes, r.data.sampleFailures];
+        if (r.ok) [lines, failing, sampleCheck] = [r.data.unknownAttributes, r.data.sampleFailures, r.data.sampleCheck];
       } catch {
         // no warning to give: the resume itself says what fails
       }
-      if (lines.length || failing.length) setAskingResume({ catchUp, lines, failing });
-      else resume(catchUp);
+      if (lines.length || failing.length) setAskingResume({ catchUp, lines, failing, sampleCheck });
+      else resume(catchUp, sampleCheck);
     });
 
   return (
@@ -286,7 +290,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         }}
         onConfirm={() => {
           setConfirming(null);
-          activate();
+          activate(confirming?.sampleCheck);
         }}
       />
       <ConfirmDialog
@@ -298,7 +302,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         onConfirm={() => {
           const catchUp = askingResume?.catchUp ?? false;
           setAskingResume(null);
-          resume(catchUp);
+          resume(catchUp, askingResume?.sampleCheck);
         }}
       >
         <p>Its webhooks send again from now on.</p>

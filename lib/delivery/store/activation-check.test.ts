@@ -49,6 +49,8 @@ describe("checkActivation: activation's checks, without activating", () => {
       controlGroups: [{ webhook: "Hook", percent: 0 }],
       unknownAttributes: ['`{{userAttribute.firstName}}` in data field "name": no user has this attribute yet; it renders empty'],
       sampleFailures: [],
+      // the sample renders' verdict, for Activate to send back (sample-verdict.ts)
+      sampleCheck: expect.any(String),
     });
     await untouched(campaign.id);
   });
@@ -98,7 +100,7 @@ describe("resumeWarnings: what Resume's confirmation warns of", () => {
   it("names a misspelt attribute no user has in a paused campaign's webhooks, as Activate does", async () => {
     await db().user.upsert({ where: { id: "dry-run-user" }, create: { id: "dry-run-user", attributes: { firstName: "Ann" } }, update: { attributes: { firstName: "Ann" } } });
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.frstName}}", fields: [{ key: "name", value: "{{user.firstName}}", type: "text" }], status: "paused" });
-    expect(await resumeWarnings(campaign.id)).toEqual({ unknownAttributes: ["`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)"], sampleFailures: [] });
+    expect(await resumeWarnings(campaign.id)).toEqual({ unknownAttributes: ["`{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)"], sampleFailures: [], sampleCheck: expect.any(String) });
     expect(await resumeWarnings("no-such-campaign")).toEqual({ unknownAttributes: [], sampleFailures: [] });
   });
 });

@@ -21,6 +21,7 @@ import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes } from "../../campaigns/unknown-attributes";
 import { activationSample, checkAction } from "./check-action";
 import { sampleRenderCheck, type SampleTarget } from "./sample-renders";
+import { carriedSampleVerdict, sampleInputsDigest, signSampleVerdict } from "./sample-verdict";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
 import { transaction, type Tx } from "../../db/transaction";
@@ -66,12 +67,18 @@ type CampaignWithActions = NonNullable<Awaited<ReturnType<typeof campaignWithAct
 const campaignWithActions = (campaignId: string) => db().campaign.findUnique({ where: { id: campaignId }, include: { actions: { orderBy: { position: "asc" } } } });
 
 /**
+ * `sampleCheck`: the token of the sample renders' verdict (sample-verdict.ts), when they refused nothing:
+ * the action that follows a dry run sends it back and is not rendered for again.
+ */
+type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[]; sampleCheck?: string };
+
+/**
  * Whether the campaign can send as it is: its rule, audience and dates, and every webhook and variant
  * rendering for a sample, then for the audience's first users (sample-renders.ts: `sampleFailures`,
  * the webhooks that fail for some of them). Activation and resume both ask (a paused campaign's
  * settings and webhooks may have changed since it was activated).
  */
-async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[] }> {
+async function readiness(campaign: CampaignWithActions, now: Date, carried?: string): Promise<Readiness> {
   const { rule, problems } = ruleProblems(campaign.deliveryRule);
   try {
     parseSegment(campaign.audience);
@@ -116,10 +123,14 @@ async function readiness(campaign: CampaignWithActions, now: Date): Promise<{ ru
       }
     }
   }
-  const users = await sampleRenderCheck(campaign.audience, sampled, sample, now);
+  // the dry run's verdict, carried when nothing the renders read has changed since (`carried`: its token)
+  const digest = sampleInputsDigest(campaign, sampled, sample);
+  const warnings = carriedSampleVerdict(carried, campaign.id, digest, now);
+  const users = warnings ? { problems: [], fieldErrors: {}, warnings } : await sampleRenderCheck(campaign.audience, sampled, sample, now);
   problems.push(...users.problems);
   for (const [path, message] of Object.entries(users.fieldErrors)) fieldErrors[path] ??= message;
-  return { rule, problems, fieldErrors, sampleFailures: users.warnings };
+  const sampleCheck = users.problems.length ? undefined : signSampleVerdict(campaign.id, digest, users.warnings, now);
+  return { rule, problems, fieldErrors, sampleFailures: users.warnings, ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 type ActivationRefused = Extract<ActivateResult, { ok: false }>;
@@ -128,17 +139,17 @@ type ActivationRefused = Extract<ActivateResult, { ok: false }>;
 const withSampleFailures = (lines: string[]) => (lines.length ? { sampleFailures: lines } : {});
 
 /** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
-async function activationChecks(campaign: CampaignWithActions | null, now: Date): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[] }> {
+async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; sampleCheck?: string }> {
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors, sampleFailures } = await readiness(campaign, now);
+  const { rule, problems, fieldErrors, sampleFailures, sampleCheck } = await readiness(campaign, now, carried);
   // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
   if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
     problems.push(ENDS_ON_PASSED);
     fieldErrors["rule.endsOn"] = ENDS_ON_PASSED;
   }
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
-  return { ok: true, campaign, rule, sampleFailures };
+  return { ok: true, campaign, rule, sampleFailures, ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 /**
@@ -146,7 +157,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date)
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[] } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date());
@@ -157,7 +168,8 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
   const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
   // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
-  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures };
+  // sampleCheck: the sample renders' verdict, for Activate to send back (sample-verdict.ts)
+  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures, ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
 }
 
 /**
@@ -165,10 +177,12 @@ export async function checkActivation(campaignId: string, options: { settings?: 
  * has, and the webhooks failing for some of the audience's first users, in Activate's words (a paused
  * campaign's webhooks may have been edited since it was activated).
  */
-export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[] }> {
+export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string }> {
   const campaign = await campaignWithActions(campaignId);
   if (!campaign) return { unknownAttributes: [], sampleFailures: [] };
-  return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures: (await readiness(campaign, now)).sampleFailures };
+  const { sampleFailures, sampleCheck } = await readiness(campaign, now);
+  // sampleCheck: the sample renders' verdict, for Resume to send back (sample-verdict.ts)
+  return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures, ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
@@ -187,11 +201,12 @@ function withSettings(campaign: CampaignWithActions, settings: DeliverySettings)
 /**
  * Validates the rule and every action (each must render: whoever activates, the API or the editor,
  * goes through this check); on success makes the campaign active, plans its deliveries and records
- * `campaign.activated` for `actor` (an email, or "system").
+ * `campaign.activated` for `actor` (an email, or "system"). `sampleCheck`: the dry run's token
+ * (checkActivation): its sample renders' verdict stands if nothing they read has changed since.
  */
-export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string } = {}): Promise<ActivateResult> {
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string; sampleCheck?: string } = {}): Promise<ActivateResult> {
   const now = options.now ?? new Date();
-  const checked = await activationChecks(await campaignWithActions(campaignId), now);
+  const checked = await activationChecks(await campaignWithActions(campaignId), now, options.sampleCheck);
   if (!checked.ok) return checked;
   const { campaign, rule } = checked;
 
@@ -300,7 +315,8 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
   return (await resumeOnce(campaignId, actor, options, false)) ?? (await resumeOnce(campaignId, actor, options, true))!;
 }
 
-type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number };
+/** sampleCheck: resumeWarnings' token: its sample renders' verdict stands if nothing they read has changed since. */
+type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number; sampleCheck?: string };
 
 /**
  * One resume: its read, checks, catch-up plan and guarded write. Null when the campaign changed before
@@ -315,7 +331,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const until = options.now ?? new Date();
   // as activation checks: its settings and webhooks may have changed while it was paused (a new
   // trigger event whose parameters a field needs sent every delivery to fail)
-  const { problems, sampleFailures } = await readiness(campaign, until);
+  const { problems, sampleFailures } = await readiness(campaign, until, options.sampleCheck);
   if (problems.length) return { ok: false, message: `It cannot resume yet: ${problems.join(" ")}` };
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
   const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;

@@ -14,6 +14,9 @@ import { plural } from "@/lib/text/plural";
 
 // The settings are parsed leniently here and strictly below, so their errors land on the form's fields.
 const settingsArgs = z.tuple([idSchema, z.unknown()]);
+// the dry run's token of its sample renders' verdict, sent back by the dialog (lib/delivery/store/sample-verdict.ts)
+const sampleCheck = z.string().max(100_000).optional();
+const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck]);
 
 async function save(campaignId: string, input: unknown, member: Member): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
@@ -26,10 +29,10 @@ async function save(campaignId: string, input: unknown, member: Member): Promise
 
 const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
 
-export const activateAction = defineAction({ role: "editor", schema: settingsArgs, name: "Activating" }, async ([campaignId, input], member) => {
+export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check], member) => {
   const saved = await save(campaignId, input, member);
   if (!saved.ok) return saved;
-  const result = await activateCampaign(campaignId, { actor: member.email });
+  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return refusedActivation(result);
@@ -42,7 +45,7 @@ export const checkActivationAction = defineAction({ role: "editor", schema: sett
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const result = await checkActivation(campaignId, { settings: parsed.data });
-  return result.ok ? succeeded({ controlGroups: result.controlGroups, unknownAttributes: result.unknownAttributes, sampleFailures: result.sampleFailures }) : refusedActivation(result);
+  return result.ok ? succeeded({ controlGroups: result.controlGroups, unknownAttributes: result.unknownAttributes, sampleFailures: result.sampleFailures, sampleCheck: result.sampleCheck }) : refusedActivation(result);
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
@@ -52,13 +55,13 @@ export const pauseAction = defineAction({ role: "editor", schema: idSchema, name
   return ok ? succeeded({ status: "paused" as const }, "Paused: nothing sends until you resume.") : failed("Only an active campaign can be paused.");
 });
 
-const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean() }).strict().optional()]);
+const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean(), sampleCheck }).partial().strict().optional()]);
 
 // Resume's check before it asks: the webhooks' references to attributes no user has (nothing changes)
 export const resumeWarningsAction = defineAction({ role: "editor", schema: idSchema, name: "Checking" }, async (campaignId) => succeeded(await resumeWarnings(campaignId)));
 
 export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, name: "Resuming" }, async ([campaignId, options], member) => {
-  const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp });
+  const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp, sampleCheck: options?.sampleCheck });
   revalidatePath(`/campaigns/${campaignId}`);
   return result.ok ? succeeded({ status: "active" as const }, resumeMessage(result)) : failed(result.message);
 });
