@@ -197,14 +197,14 @@ export type AudienceFields = { email: boolean; timezone: boolean; attributes: bo
 export type AudienceUser = { id: string; email?: string | null; timezone?: string | null; attributes?: unknown };
 
 /**
- * Up to `limit` users after `afterId` (null: from the first), up to `upToId` when given, in id order, with only `fields` besides
+ * Up to `limit` users after `afterId` (null: from the first), up to `upToId` when given, meeting `filter`'s SQL when given, in id order, with only `fields` besides
  * the id (a field not asked for is absent): a fan-out pages through 100,000 users this way, in its
  * raw transaction (lib/db/raw.ts).
  */
-export async function audiencePage(tx: Pick<RawTx, "query">, afterId: string | null, limit: number, fields: AudienceFields, upToId?: string): Promise<AudienceUser[]> {
+export async function audiencePage(tx: Pick<RawTx, "query">, afterId: string | null, limit: number, fields: AudienceFields, upToId?: string, filter?: (p: SqlParams) => string): Promise<AudienceUser[]> {
   const p = new SqlParams();
   const columns = ["id", ...(["email", "timezone", "attributes"] as const).filter((f) => fields[f])].map((c) => `"${c}"`).join(", ");
-  const bounds = [...(afterId === null ? [] : [`"id" > ${p.add("text", afterId)}`]), ...(upToId === undefined ? [] : [`"id" <= ${p.add("text", upToId)}`])];
+  const bounds = [...(afterId === null ? [] : [`"id" > ${p.add("text", afterId)}`]), ...(upToId === undefined ? [] : [`"id" <= ${p.add("text", upToId)}`]), ...(filter ? [filter(p)] : [])];
   const where = bounds.length ? ` WHERE ${bounds.join(" AND ")}` : "";
   const rows = await tx.query<AudienceUser>(`SELECT ${columns} FROM ${tableName("User")}${where} ORDER BY "id" LIMIT ${Math.floor(limit)}`, p.values);
   if (fields.attributes) for (const r of rows) r.attributes = jsonOf(r.attributes) ?? {};

@@ -3,6 +3,7 @@
 // processes writing at once, skipping locked rows). Callers say what they need, not which database.
 import { env, type DatabaseConfig } from "../env";
 import { tableName } from "./bulk-insert";
+import type { SqlParams } from "./raw-sql";
 
 function sqlite(): boolean {
   return env().database.provider === "sqlite";
@@ -284,4 +285,19 @@ export function startsWithTextSql(column: string, placeholder: string): string {
  */
 export function containsTextSql(column: string, placeholder: string): string {
   return asciiCaseLikeSql(column, placeholder);
+}
+
+/** Whether jsonKeyPresentSql can name `key`: SQLite's quoted path labels have no escape for `"` or `\`. */
+export function canNameJsonKey(key: string): boolean {
+  return !sqlite() || !/["\\]/.test(key);
+}
+
+/**
+ * True when the JSON object `column` holds a value at its top-level `key` (canNameJsonKey first), its
+ * placeholder added to `p`: not for a JSON null on SQLite; on PostgreSQL for one too (callers test the
+ * value itself afterwards).
+ */
+export function jsonKeyPresentSql(column: string, key: string, p: SqlParams): string {
+  if (sqlite()) return `json_extract(${column}, ${p.add("text", `$."${key}"`)}) IS NOT NULL`;
+  return `(${column} -> ${p.add("text", key)}) IS NOT NULL`;
 }
