@@ -9,7 +9,7 @@ import { ResponseMappingEditor } from "./ResponseMappingEditor";
 import { SigningSecretField } from "./SigningSecretField";
 import { UrlField } from "./UrlField";
 import { Button } from "./ui/Button";
-import { Field, inputClass } from "./ui/Field";
+import { Field, inputClass, type FieldNotice } from "./ui/Field";
 
 const CONTENT_TYPE_LABELS: Record<ContentType, string> = {
   "application/json": "JSON (application/json)",
@@ -46,7 +46,7 @@ export function ActionEditor({
   active: boolean;
   savedUrl?: string;
   errorAt: (path: string) => string | undefined;
-  noticeAt: (path: string) => string | undefined;
+  noticeAt: (path: string) => FieldNotice | undefined;
   onChange: (patch: Partial<ActionState>) => void;
   onActivate: () => void;
   onDuplicate: () => void;

@@ -21,7 +21,7 @@ import { TemplateStartNote } from "./templates/TemplateStartNote";
 import { TestSendHistory } from "./TestSendHistory";
 import { Button } from "./ui/Button";
 import { ConfirmDialog } from "./ui/ConfirmDialog";
-import { ErrorRevealScope } from "./ui/Field";
+import { ErrorRevealScope, type FieldNotice } from "./ui/Field";
 import { useCampaignDraft } from "./useCampaignDraft";
 import { useDraftTestSends } from "./useDraftTestSends";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
@@ -82,8 +82,8 @@ export function CampaignEditor({
   // The preview's template errors for the active webhook, shown at its fields as well.
   const [liveErrors, setLiveErrors] = useState<Record<string, string>>({});
   // and its warnings Activate refuses (an unset secret header), noted at their fields
-  const [liveNotices, setLiveNotices] = useState<Record<string, string>>({});
-  const onTemplateErrors = useCallback((e: Record<string, string>, n: Record<string, string>) => {
+  const [liveNotices, setLiveNotices] = useState<Record<string, FieldNotice>>({});
+  const onTemplateErrors = useCallback((e: Record<string, string>, n: Record<string, FieldNotice>) => {
     setLiveErrors(e);
     setLiveNotices(n);
   }, []);
@@ -264,6 +264,8 @@ export function CampaignEditor({
             action={active ? actionDraftOf(active) : null}
             variant={active?.variants.length ? { tab: activeTab, count: active.variants.length + 1, onChange: (t) => setTab(active.uid, t) } : null}
             campaign={{ id: state.id, name: state.name || "Untitled campaign" }}
+            // what the webhooks before it save from their responses, as typed: known to it ("Set from Webhook 1's response")
+            earlierSteps={state.actions.slice(0, Math.max(0, state.actions.findIndex((a) => a.uid === active?.uid))).map((a) => ({ responseMappings: [a.responseMapping] }))}
             draftKey={draftTestSends.draftKey}
             // a test send of a webhook not saved yet (of any of its variants) joins its history once it is saved
             draftOwner={active && !active.id ? active.uid : undefined}

@@ -6,7 +6,7 @@ import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
-import { Field, monoInputClass } from "./ui/Field";
+import { Field, monoInputClass, type FieldNotice } from "./ui/Field";
 import { SecretBox } from "./SecretBox";
 
 const columns = "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_5rem_2rem]";
@@ -21,7 +21,7 @@ export function HeadersEditor({
   rows: HeaderRow[];
   errorAt: (path: string) => string | undefined;
   /** what the last save changed, e.g. a secret value it had to clear */
-  noticeAt?: (path: string) => string | undefined;
+  noticeAt?: (path: string) => FieldNotice | undefined;
   onChange: (rows: HeaderRow[]) => void;
 }) {
   const added = useNewRow("headers", rows, onChange);

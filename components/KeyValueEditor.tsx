@@ -6,7 +6,7 @@ import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
 import { TemplateInput } from "./TemplateInput";
 import { Button } from "./ui/Button";
-import { Field, inputClass, monoInputClass } from "./ui/Field";
+import { Field, inputClass, monoInputClass, type FieldNotice } from "./ui/Field";
 
 const TYPE_LABELS: Record<FieldType, string> = { text: "Text", number: "Number", boolean: "Boolean", json: "JSON" };
 
@@ -23,7 +23,7 @@ export function KeyValueEditor({
   typed: boolean;
   errorAt: (path: string) => string | undefined;
   /** a note at a value (an attribute no user has: lib/campaigns/unknown-attributes.ts) */
-  noticeAt?: (path: string) => string | undefined;
+  noticeAt?: (path: string) => FieldNotice | undefined;
   onChange: (rows: FieldRow[]) => void;
 }) {
   const added = useNewRow("fields", rows, onChange);

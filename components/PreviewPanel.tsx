@@ -9,7 +9,7 @@ import { RequestPreview } from "./RequestPreview";
 import { useNewRows } from "./new-rows";
 import { formPath, useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
-import { Field, inputClass, monoInputClass } from "./ui/Field";
+import { Field, inputClass, monoInputClass, type FieldNotice } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
 import { variantKey } from "@/lib/campaigns/variants";
 import { unreadableSample } from "@/lib/campaigns/sample-problem";
@@ -31,6 +31,7 @@ export function PreviewPanel({
   onShowTestSend,
   onTemplateErrors,
   retryPolicy,
+  earlierSteps,
 }: {
   action: ActionSample | null;
   campaign: { id?: string; name: string };
@@ -48,7 +49,9 @@ export function PreviewPanel({
    * the preview's template errors by form path ("fields.2.value"), to show at the fields too, and its
    * warnings that Activate refuses (`notices`), to note there
    */
-  onTemplateErrors: (errors: Record<string, string>, notices: Record<string, string>) => void;
+  onTemplateErrors: (errors: Record<string, string>, notices: Record<string, FieldNotice>) => void;
+  /** the response mappings of the webhooks before this one, as the editor has them (preview-input.ts) */
+  earlierSteps?: SampleRequest["earlierSteps"];
   /** the previewed webhook's retry policy (the Delivery section's), for the test send's result */
   retryPolicy: RetryPolicy;
 }) {
@@ -77,7 +80,7 @@ export function PreviewPanel({
   const attributes = parseJsonObject(attributesText);
 
   const sample: SampleRequest | null = action
-    ? { action, campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value, ...(variant ? { variant: variantKey(variant.tab) } : {}) }
+    ? { action, ...(earlierSteps?.length ? { earlierSteps } : {}), campaign, userId: userId || null, eventParams: event.value, attributes: attributes.value, ...(variant ? { variant: variantKey(variant.tab) } : {}) }
     : null;
   // a sample box that cannot be read is all the preview says: nothing is rendered from no sample
   const unreadable = unreadableSample({ eventParams: event.error, attributes: attributes.error });
@@ -94,9 +97,9 @@ export function PreviewPanel({
     }
     // a warning Activate refuses (an unset secret header): a note at its field from the start, not an
     // error (the draft saves; the value may come later), and not first at Activate
-    const notes: Record<string, string> = {};
+    const notes: Record<string, FieldNotice> = {};
     // so is one of the webhook itself Activate lets pass (an attribute no user has, a refused address)
-    for (const w of templateWarnings ?? []) if (w.blocksActivation || w.atField) notes[formPath(w.field)] ??= w.message;
+    for (const w of templateWarnings ?? []) if (w.blocksActivation || w.atField) notes[formPath(w.field)] ??= w.info ? { text: w.message, info: true } : w.message;
     onTemplateErrors(byPath, notes);
   }, [templateErrors, templateWarnings, onTemplateErrors]);
   // a `{{` being typed with its suggestions open: that field's errors wait until they close

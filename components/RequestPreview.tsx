@@ -69,11 +69,22 @@ export function RequestPreview({
           {result.skipped}
         </p>
       )}
-      {result && result.warnings.length > 0 && (
+      {result && result.warnings.some((w) => !w.info) && (
         <div className="rounded-lg border border-amber-200 bg-amber-50 px-3 py-2.5 text-sm text-amber-900">
           <p className="font-medium">Warnings</p>
           <ul className="mt-1 list-disc space-y-0.5 pl-5">
-            {result.warnings.map((p, i) => (
+            {result.warnings.filter((w) => !w.info).map((p, i) => (
+              <li key={i}>{describeProblem(p)}</li>
+            ))}
+          </ul>
+        </div>
+      )}
+      {/* facts, not warnings: an attribute an earlier webhook's response sets */}
+      {result && result.warnings.some((w) => w.info) && (
+        <div className="rounded-lg border border-slate-200 bg-slate-50 px-3 py-2.5 text-sm text-slate-700">
+          <p className="font-medium">Notes</p>
+          <ul className="mt-1 list-disc space-y-0.5 pl-5">
+            {result.warnings.filter((w) => w.info).map((p, i) => (
               <li key={i}>{describeProblem(p)}</li>
             ))}
           </ul>

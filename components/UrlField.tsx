@@ -3,7 +3,7 @@ import { SECRET_MASK } from "@/lib/campaigns/limits";
 import { savedPasswordNotice } from "@/lib/campaigns/url-origin";
 import { TemplateInput } from "./TemplateInput";
 import { AllowDestinationLink } from "./AllowDestinationLink";
-import { Field, monoInputClass } from "./ui/Field";
+import { Field, monoInputClass, type FieldNotice } from "./ui/Field";
 
 /** The webhook URL template; explains templating, Basic auth credentials and the masked saved password. */
 export function UrlField({
@@ -18,7 +18,7 @@ export function UrlField({
   /** the URL as last saved (password masked), to warn when an edit points the saved password elsewhere */
   savedUrl?: string;
   error?: string;
-  notice?: string;
+  notice?: FieldNotice;
   /** a viewer's: no hints on how to edit it */
   readOnly?: boolean;
   onChange: (url: string) => void;
@@ -62,7 +62,7 @@ export function UrlField({
         )}
       </Field>
       {/* a private address the preview says is refused: the admin's way to allow it, as at Test send */}
-      <AllowDestinationLink error={notice} />
+      <AllowDestinationLink error={typeof notice === "string" ? notice : undefined} />
     </div>
   );
 }

@@ -4,6 +4,9 @@ import { useTemplateDrafting } from "../template-drafting";
 
 export { inputClass, monoInputClass } from "./input-classes";
 
+/** A note at a field: a warning (amber), or a fact said plainly (`info`: "Set from Webhook 1's response"). */
+export type FieldNotice = string | { text: string; info: true };
+
 type ControlProps = { id: string; "aria-describedby"?: string; "aria-invalid"?: boolean; onBlur?: () => void };
 
 /**
@@ -50,7 +53,7 @@ export function Field({
   label: string;
   hint?: ReactNode;
   error?: string;
-  notice?: string;
+  notice?: FieldNotice;
   className?: string;
   labelHidden?: boolean;
   children: (control: ControlProps) => ReactNode;
@@ -71,7 +74,11 @@ export function Field({
       </label>
       {children({ id, "aria-describedby": describedBy || undefined, "aria-invalid": error ? true : undefined, onBlur: gate ? () => afterPress(() => setLeft(true)) : undefined })}
       {error && <FieldMessage id={errorId} tone="error">{error}</FieldMessage>}
-      {notice && !error && <FieldMessage id={`${id}-notice`} tone="notice">{notice}</FieldMessage>}
+      {notice && !error && (
+        <FieldMessage id={`${id}-notice`} tone={typeof notice === "string" ? "notice" : "info"}>
+          {typeof notice === "string" ? notice : notice.text}
+        </FieldMessage>
+      )}
       {hint && (
         <p id={hintId} className="mt-1.5 text-xs text-slate-500">
           {hint}
@@ -81,9 +88,11 @@ export function Field({
   );
 }
 
-export function FieldMessage({ id, tone, children }: { id?: string; tone: "error" | "notice"; children: ReactNode }) {
+const MESSAGE_TONES = { error: "text-red-700", notice: "text-amber-700", info: "text-slate-600" } as const;
+
+export function FieldMessage({ id, tone, children }: { id?: string; tone: keyof typeof MESSAGE_TONES; children: ReactNode }) {
   return (
-    <p id={id} className={`mt-1.5 text-sm ${tone === "error" ? "text-red-700" : "text-amber-700"}`}>
+    <p id={id} className={`mt-1.5 text-sm ${MESSAGE_TONES[tone]}`}>
       {children}
     </p>
   );

@@ -3,7 +3,7 @@
 import { z } from "zod";
 import { CONTENT_TYPES, FIELD_TYPES, HTTP_METHODS, type TemplateProblem } from "../webhooks/types";
 import { labelledProblems } from "./problem-labels";
-import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH } from "./limits";
+import { DEFAULT_TIMEOUT_SECONDS, MAX_FIELDS, MAX_WEBHOOKS, MAX_HEADERS, MAX_TIMEOUT_SECONDS, MAX_URL_LENGTH } from "./limits";
 import { MAX_EXTRA_VARIANTS, VARIANT_KEYS } from "./variants";
 import { actionDraftSchema, type ActionDraft, type FieldErrors, fieldErrorsOf } from "./schemas";
 import { clipValue } from "./preview-clip";
@@ -85,8 +85,23 @@ const sampleObject = (what: string) =>
  */
 export const draftKeySchema = z.string().regex(/^[A-Za-z0-9_-]{16,64}$/, "Unknown draft key");
 
+const lenientMappingSchema = z
+  .array(z.object({ path: z.string().max(1000), attribute: z.string().max(1000) }))
+  .max(MAX_RESPONSE_MAPPINGS * 2)
+  .default([])
+  .catch([]);
+
 export const sampleRequestSchema = z.object({
   action: lenientActionSchema,
+  /**
+   * the response mappings of the campaign's steps before this one, in order, as the editor has them (saved
+   * or not; each step's with its variants'): what they save is known to this step ("Set from Webhook 1's response")
+   */
+  earlierSteps: z
+    .array(z.object({ responseMappings: z.array(lenientMappingSchema).max(MAX_EXTRA_VARIANTS + 1).default([]).catch([]) }))
+    .max(MAX_WEBHOOKS)
+    .default([])
+    .catch([]),
   campaign: z.object({ id: z.string().max(64).nullish(), name: z.string().max(400).default("Untitled campaign").catch("Untitled campaign") }),
   userId: z.string().max(200).nullish(),
   eventParams: sampleObject("Sample event parameters").nullish(),

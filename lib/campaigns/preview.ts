@@ -13,7 +13,7 @@ import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
 import { withinPreviewTime } from "./preview-rate";
-import { draftUnknownAttributeWarnings } from "./unknown-attributes";
+import { draftUnknownAttributeWarnings, earlierStepMappings } from "./unknown-attributes";
 import { destinationRefusal } from "../delivery/store/check-action";
 import { currentAllowList } from "../webhooks/ssrf";
 
@@ -78,7 +78,9 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const result = withinPreviewTime(actor.id, () => renderWebhookRequest(template, context, { webhookId: "msg_preview", timestamp: now, collectWarnings: true }));
   const user = { id: context.user.id };
   // an attribute no user has (a misspelling, most often) is said so, in place of that field's "not set for this user"
-  own.push(...(await draftUnknownAttributeWarnings(template, shown.responseMapping, input.campaign.id)));
+  // (or set by an earlier step's response: a note saying so)
+  const earlier = earlierStepMappings(input.earlierSteps.map((s, i) => ({ label: `Webhook ${i + 1}`, mappings: s.responseMappings })), input.earlierSteps.length);
+  own.push(...(await draftUnknownAttributeWarnings(template, earlier)));
   // a secret cleared here is also one with no value: its "type it again" says it once
   const rendered = result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined) && !own.some((e) => e.path !== undefined && e.field === w.field && e.path === w.path));
   const warnings = inForm([...extra, ...own, ...rendered]);

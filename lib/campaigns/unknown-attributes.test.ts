@@ -3,7 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { upsertUsers } from "../audience/users";
-import { campaignUnknownAttributes, closestName, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
+import { campaignUnknownAttributes, closestName, draftUnknownAttributeWarnings, earlierStepMappings, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
 
 const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]> = {}) => ({ url: "https://x.example/", fields: [], headers: [], ...over });
 
@@ -67,7 +67,7 @@ describe("unknownAttributeReferences: the attributes a webhook reads that no use
 });
 
 describe("on the stored audience", () => {
-  it("reads the catalogue, and counts what a response mapping of the campaign saves as known", async () => {
+  it("reads the catalogue, and counts what an earlier step's response mapping saves as known (not the step's own)", async () => {
     await upsertUsers([{ userId: "ua-1", attributes: { firstName: "Ann", plan: "pro" } }]);
     expect(await knownAttributeNames(["firstName"])).toEqual(new Set(["firstName", "plan"]));
     const campaign = await db().campaign.create({
@@ -85,7 +85,48 @@ describe("on the stored audience", () => {
     });
     expect(await campaignUnknownAttributes(campaign.actions)).toEqual([
       "Webhook 1 (CRM): `{{user.frstName}}` in the URL: no user has this attribute yet; it renders empty (did you mean `firstName`?)",
+      // its own mapping has not answered when it sends
+      'Webhook 1 (CRM): `{{user.crmId}}` in data field "id": no user has this attribute yet; it renders empty',
       'Webhook 2 (Mail): `{{user.plna}}` in data field "plan": no user has this attribute yet; it renders empty (did you mean `plan`?)',
+    ]);
+  });
+
+  it("knows for a later step what an earlier step saves from its response, saved in any order; not for the same or an earlier step", async () => {
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Chained",
+        deliveryRule: { when: "immediate" },
+        actions: {
+          create: [
+            // stored out of order: the steps' positions, not the rows', say which comes first
+            { name: "Mail", position: 1, urlTemplate: "https://mail.example/{{user.chainRef}}", fields: [{ key: "score", value: "{{user.chainScore}}", type: "text" }], headers: [], responseMapping: [{ path: "$.score", attribute: "chainScore" }] },
+            { name: "CRM", position: 0, urlTemplate: "https://crm.example/{{user.chainScore}}", fields: [], headers: [], responseMapping: [{ path: "$.id", attribute: "chainRef" }] },
+          ],
+        },
+      },
+      include: { actions: true },
+    });
+    expect(await campaignUnknownAttributes(campaign.actions)).toEqual([
+      // a later step's mapping: not there yet when step 1 sends
+      "Webhook 1 (CRM): `{{user.chainScore}}` in the URL: no user has this attribute yet; it renders empty",
+      // its own mapping: not there yet either; chainRef (step 1's) is known
+      'Webhook 2 (Mail): `{{user.chainScore}}` in data field "score": no user has this attribute yet; it renders empty',
+    ]);
+  });
+
+  it("the preview: an attribute an earlier step saves gets a note of where it comes from, not a warning", async () => {
+    const earlier = earlierStepMappings(
+      [
+        { label: "Webhook 1", mappings: [[{ path: "$.id", attribute: "draftRef" }]] },
+        { label: "Webhook 2", mappings: [[{ path: "$.later", attribute: "draftLater" }]] },
+      ],
+      1,
+    );
+    expect(earlier).toEqual([{ step: "Webhook 1", path: "$.id", attribute: "draftRef" }]);
+    const notes = await draftUnknownAttributeWarnings(template({ url: "https://x.example/{{user.draftRef}}", fields: [{ key: "l", value: "{{user.draftLater}}" }] }), earlier);
+    expect(notes).toEqual([
+      { field: "fields[0].value", message: "No user has the attribute `draftLater` yet: it renders empty for every user", path: "user.draftLater", atField: true },
+      { field: "url", message: "Set from Webhook 1's response (`$.id`): empty until it answers", path: "user.draftRef", atField: true, info: true },
     ]);
   });
 });

@@ -109,9 +109,29 @@ export function unknownAttributeActivationMessage(ref: UnknownAttributeReference
   return `${webhook ? `${webhook}: ` : ""}\`{{${ref.path}}}\` in ${ref.place}: no user has this attribute yet; it renders empty${mean}`;
 }
 
-/** The attributes the response mappings of `mappings` save (stored or drafted). */
-export function mappedAttributes(mappings: unknown[]): string[] {
-  return mappings.flatMap((m) => (Array.isArray(m) ? m : (parseStoredMapping(m) ?? [])).flatMap((e: unknown) => (e && typeof e === "object" && typeof (e as { attribute?: unknown }).attribute === "string" ? [(e as { attribute: string }).attribute] : [])));
+/** The entries (path, attribute) of a response mapping, stored or drafted; rows not yet whole are left out. */
+function mappingEntries(mapping: unknown): { path: string; attribute: string }[] {
+  const rows: unknown[] = Array.isArray(mapping) ? mapping : (parseStoredMapping(mapping) ?? []);
+  return rows.flatMap((e) => {
+    const { path, attribute } = (e && typeof e === "object" ? e : {}) as { path?: unknown; attribute?: unknown };
+    return typeof attribute === "string" && attribute && typeof path === "string" ? [{ path, attribute }] : [];
+  });
+}
+
+/** An attribute an earlier step's response mapping saves: "Webhook 1" saves `$.id` into crmRef. */
+export type EarlierStepMapping = { step: string; path: string; attribute: string };
+
+/**
+ * What the steps before step `index` save from their responses (any variant of theirs), in step order.
+ * Only those: this step's own mapping, and a later step's, have not answered yet when this step sends.
+ */
+export function earlierStepMappings(steps: { label: string; mappings: unknown[] }[], index: number): EarlierStepMapping[] {
+  return steps.slice(0, Math.max(0, index)).flatMap((s) => s.mappings.flatMap((m) => mappingEntries(m).map((e) => ({ step: s.label, ...e }))));
+}
+
+/** Beside the field (a note, not a warning): "Set from Webhook 1's response (`$.id`): empty until it answers" */
+export function earlierStepFieldMessage(from: EarlierStepMapping): string {
+  return `Set from ${from.step}'s response (\`${from.path}\`): empty until it answers`;
 }
 
 // The catalogue is a shared reading up to 30 s old: a name missing from it may be one just imported, so a
@@ -163,16 +183,18 @@ export type CampaignUnknownAttribute = {
 
 /**
  * Each reference of a campaign's webhooks and variants (as stored) to an attribute no user has and no
- * response mapping of the campaign saves. Another campaign's mapping does not count: nothing orders its
- * sends before this one's, and once it has saved the attribute for anyone, the catalogue has it.
+ * earlier step of the campaign saves from its response (earlierStepMappings: the step's own mapping and
+ * a later one's have not answered when it sends). Another campaign's mapping does not count: nothing
+ * orders its sends before this one's, and once it has saved the attribute for anyone, the catalogue has it.
  */
 export async function campaignUnknownAttributeReferences(actions: StoredAction[]): Promise<CampaignUnknownAttribute[]> {
-  const templates = actions.map(storedTemplate);
-  const known = await knownAttributeNames(templates.flatMap(attributesRead), mappedAttributes(actions.map((a) => a.responseMapping)), 0);
+  const catalogue = await knownAttributeNames(actions.map(storedTemplate).flatMap(attributesRead), [], 0);
   const found: CampaignUnknownAttribute[] = [];
-  const steps = actions.filter((a) => !a.variantOfId);
+  const steps = [...actions.filter((a) => !a.variantOfId)].sort((a, b) => a.position - b.position);
+  const saving = steps.map((step) => ({ label: `Webhook ${step.position + 1}`, mappings: actions.filter((a) => a.id === step.id || a.variantOfId === step.id).map((a) => a.responseMapping) }));
   for (const [stepIndex, step] of steps.entries()) {
     const variants = actions.filter((a) => a.variantOfId === step.id);
+    const known = new Set([...catalogue, ...earlierStepMappings(saving, stepIndex).map((m) => m.attribute)]);
     // "webhook", as the editor and activation's problems name them
     const label = `Webhook ${step.position + 1} (${step.name})`;
     for (const [i, action] of [step, ...variants].entries()) {
@@ -197,19 +219,22 @@ export async function storedCampaignUnknownAttributes(campaignId: string): Promi
 }
 
 /**
- * The live preview's warnings for a draft webhook: each reference to an attribute no user has, at its
- * field ("fields[0].value"), with `path` (the preview's own "not set for this user" of it gives way).
- * Known: the catalogue, the draft's response mapping and those of the campaign's saved webhooks.
+ * The live preview's notes for a draft webhook: each reference to an attribute no user has, at its field
+ * ("fields[0].value"), with `path` (the preview's own "not set for this user" of it gives way). One an
+ * earlier step of the campaign, as the editor has it (`earlier`), saves from its response is not unknown:
+ * its note says so (`info`), as a fact, not a warning.
  */
-export async function draftUnknownAttributeWarnings(template: AttributeReadingTemplate, draftMapping: unknown, campaignId: string | null | undefined): Promise<TemplateProblem[]> {
+export async function draftUnknownAttributeWarnings(template: AttributeReadingTemplate, earlier: EarlierStepMapping[]): Promise<TemplateProblem[]> {
   const read = attributesRead(template);
   if (read.length === 0) return [];
-  let alsoKnown = mappedAttributes([draftMapping]);
-  let known = await knownAttributeNames(read, alsoKnown);
-  if (campaignId && read.some((n) => !known.has(n))) {
-    const saved = await db().action.findMany({ where: { campaignId }, select: { responseMapping: true } });
-    alsoKnown = [...alsoKnown, ...mappedAttributes(saved.map((a) => a.responseMapping))];
-    known = new Set([...known, ...alsoKnown]);
-  }
-  return unknownAttributeReferences(template, known).map((ref) => ({ field: ref.field, message: unknownAttributeFieldMessage(ref), path: ref.path, atField: true as const }));
+  const catalogue = await knownAttributeNames(read);
+  const setBefore = new Map<string, EarlierStepMapping>();
+  for (const m of earlier) if (!setBefore.has(m.attribute)) setBefore.set(m.attribute, m);
+  const notes = attributeReads(template).flatMap(({ field, path, attribute }) => {
+    const from = catalogue.has(attribute) ? undefined : setBefore.get(attribute);
+    return from ? [{ field, message: earlierStepFieldMessage(from), path, atField: true as const, info: true as const }] : [];
+  });
+  const known = new Set([...catalogue, ...setBefore.keys()]);
+  const warnings = unknownAttributeReferences(template, known).map((ref) => ({ field: ref.field, message: unknownAttributeFieldMessage(ref), path: ref.path, atField: true as const }));
+  return [...warnings, ...notes];
 }

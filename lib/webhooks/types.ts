@@ -51,6 +51,8 @@ export type TemplateProblem = {
   blocksActivation?: true;
   /** a warning of the webhook itself, not of one user's data, shown at its field too: an attribute no user has (Activate asks, and lets it pass), a private address (Test send and Activate refuse it) */
   atField?: true;
+  /** a note of fact, not a warning: an attribute an earlier step saves from its response ("Set from Webhook 1's response") */
+  info?: true;
 };
 
 /** The exact request: the body is the very bytes that are sent (and signed). */

@@ -52,20 +52,22 @@ describe("POST /api/preview", () => {
     ]);
   });
 
-  it("marks an attribute no user has at its field, with the closest name; one a response mapping saves is not", async () => {
+  it("marks an attribute no user has at its field, with the closest name; one an earlier step saves is noted as such, the step's own mapping is no help", async () => {
     const action = {
       url: "https://api.example.com/{{user.cty}}",
-      fields: [{ key: "crm", value: "{{user.crmId}}", type: "text" }, { key: "town", value: "{{user.city}}", type: "text" }],
+      fields: [{ key: "crm", value: "{{user.crmId}}", type: "text" }, { key: "town", value: "{{user.city}}", type: "text" }, { key: "ref", value: "{{user.prevRef}}", type: "text" }],
       responseMapping: [{ path: "$.id", attribute: "crmId" }],
     };
-    const body = await (await post(JSON.stringify({ action, campaign: { name: "x" } }))).json();
-    const warnings = body.warnings.map((w: { field: string; message: string }) => [w.field, w.message]);
-    expect(warnings).toContainEqual(["url", "No user has the attribute `cty`: did you mean `city`?"]);
+    const earlierSteps = [{ responseMappings: [[{ path: "$.id", attribute: "prevRef" }]] }];
+    const body = await (await post(JSON.stringify({ action, earlierSteps, campaign: { name: "x" } }))).json();
+    const warnings = body.warnings.map((w: { field: string; message: string; info?: boolean }) => [w.field, w.message, w.info ?? false]);
+    expect(warnings).toContainEqual(["url", "No user has the attribute `cty`: did you mean `city`?", false]);
     // said once: not also "not set for this user"
     expect(warnings.filter(([field]: [string]) => field === "url")).toHaveLength(1);
-    // saved by this webhook's mapping: only this user lacks it so far
-    expect(warnings).toContainEqual(["fields[0].value", "user.crmId is not set for this user and renders empty"]);
-    expect(warnings.filter(([field]: [string]) => field !== "url").map(([, m]: [string, string]) => m).join(" ")).not.toMatch(/No user has/);
+    // saved by this webhook's own mapping: it has not answered when this webhook sends
+    expect(warnings).toContainEqual(["fields[0].value", "No user has the attribute `crmId` yet: it renders empty for every user", false]);
+    // saved by webhook 1's mapping: a note (info), once, not "empty for every user"
+    expect(warnings.filter(([field]: [string]) => field === "fields[2].value")).toEqual([["fields[2].value", "Set from Webhook 1's response (`$.id`): empty until it answers", true]]);
   });
 
   it("says at the URL, as it is typed, that a private address or localhost is refused unless allowed; a host name is not looked up", async () => {

@@ -73,7 +73,7 @@ export const unknownAttributeWarningSchema = z
   .meta({
     id: "UnknownAttributeWarning",
     description:
-      "A `{{user.X}}` / `{{userAttribute.X}}` whose attribute no user has and no response mapping of this campaign saves (another campaign's mapping does not count until it has saved it for someone): it renders empty for every user. A warning: the campaign was activated or resumed all the same, as the editor lets you confirm.",
+      "A `{{user.X}}` / `{{userAttribute.X}}` whose attribute no user has and no earlier step of this campaign saves from its response (the webhook's own mapping and a later one's do not count: they have not answered when it sends; another campaign's mapping does not count until it has saved it for someone): it renders empty for every user. A warning: the campaign was activated or resumed all the same, as the editor lets you confirm.",
   });
 
 export const sampleFailureWarningSchema = z

@@ -55,6 +55,16 @@ describe("checkActivation: activation's checks, without activating", () => {
     await untouched(campaign.id);
   });
 
+  it("does not warn of an attribute an earlier webhook's response mapping saves; the webhook's own mapping is no help (Activate and Resume alike)", async () => {
+    await db().user.upsert({ where: { id: "dry-run-user" }, create: { id: "dry-run-user", attributes: { firstName: "Ann" } }, update: { attributes: { firstName: "Ann" } } });
+    const campaign = await createCampaign({ url: "https://hooks.example.com/crm/{{user.checkOwn}}", fields: [{ key: "name", value: "{{user.firstName}}", type: "text" }] });
+    await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { responseMapping: [{ path: "$.id", attribute: "checkRef" }, { path: "$.own", attribute: "checkOwn" }] } });
+    await db().action.create({ data: { campaignId: campaign.id, name: "Mail", position: 1, urlTemplate: "https://hooks.example.com/mail/{{user.checkRef}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000 } });
+    const own = "Webhook 1 (Hook): `{{user.checkOwn}}` in the URL: no user has this attribute yet; it renders empty";
+    expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, unknownAttributes: [own] });
+    expect((await resumeWarnings(campaign.id)).unknownAttributes).toEqual([own]);
+  });
+
   it("names a misspelt attribute no user has, and still says ok (it may arrive through the API)", async () => {
     await db().user.upsert({ where: { id: "dry-run-user" }, create: { id: "dry-run-user", attributes: { firstName: "Ann" } }, update: { attributes: { firstName: "Ann" } } });
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.frstName}}", fields: [{ key: "name", value: "{{user.firstName}}", type: "text" }] });
