@@ -1,4 +1,5 @@
 "use client";
+import { VARIANT_KEYS, type VariantKey } from "@/lib/campaigns/variants";
 import type { ReactNode } from "react";
 import { MAX_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "@/lib/webhooks/types";
@@ -64,6 +65,8 @@ export function ActionEditor({
   return (
     <section
       aria-labelledby={headingId}
+      // a save's problem list finds its fields by path under this (lead-to-problem.ts focusFieldAt)
+      data-field-prefix={variant && variant !== "A" ? `actions.${index}.variants.${VARIANT_KEYS.indexOf(variant as VariantKey) - 1}.` : `actions.${index}.`}
       onFocusCapture={onActivate}
       // disabled fields take no focus: a click picks the webhook to preview instead
       onClickCapture={readOnly ? onActivate : undefined}

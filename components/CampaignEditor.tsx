@@ -1,7 +1,8 @@
 "use client";
 import { useCallback, useState } from "react";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
-import { webhookProblemPlace } from "@/lib/campaigns/problem-labels";
+import { saveProblems, webhookProblemPlace } from "@/lib/campaigns/problem-labels";
+import { focusFieldAt } from "./ui/lead-to-problem";
 import type { SampleUser } from "@/lib/campaigns/sample-context";
 import type { TestSendView } from "@/lib/campaigns/test-sends";
 import { ActionEditor } from "./ActionEditor";
@@ -34,7 +35,8 @@ import { variantKey } from "@/lib/campaigns/variants";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
-const LIVE_NOTE = "This campaign is live: changes apply to the next deliveries";
+// what a live campaign's edits do: its webhooks' content applies as it is saved; how it delivers is locked until it is paused (lib/delivery/forms/settings.ts)
+const LIVE_NOTE = "This campaign is live: webhook changes apply to the next deliveries; pause it to change how it delivers";
 const VIEWER_NOTE = "You can view this campaign; editing needs the editor role";
 
 /** The campaign screen: details and webhooks on the left, the live preview and Test send on the right. */
@@ -149,6 +151,7 @@ export function CampaignEditor({
         dirty={dirty}
         saving={editor.pending}
         message={message}
+        problems={message?.tone === "error" && message.forFields ? saveProblems(editor.errors, state.actions).map((p) => ({ label: p.label, onGo: () => focusFieldAt(p.path) })) : []}
         saved={!!state.id}
         editable={canEdit}
         onSave={save}

@@ -12,6 +12,7 @@ export function EditorHeader({
   saved,
   editable = true,
   message,
+  problems = [],
   onSave,
   onDelete,
 }: {
@@ -24,6 +25,8 @@ export function EditorHeader({
   editable?: boolean;
   /** `reload`: the save lost to another (CampaignConflictError): a Reload button beside it */
   message: { tone: "success" | "error"; text: string; reload?: boolean } | null;
+  /** a refused save's problems (two or more): listed in place of `message`'s text, each a button to its field */
+  problems?: { label: string; onGo: () => void }[];
   onSave: () => void;
   onDelete: () => void;
 }) {
@@ -46,7 +49,22 @@ export function EditorHeader({
         <p role="status" className="min-h-5 min-w-0 flex-1 text-sm sm:order-last sm:basis-full">
           {message ? (
             <>
-              <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+              {message.tone === "error" && problems.length > 1 ? (
+                // on a phone the other fields are screens below: each is named, and a press goes to it
+                <span className="text-red-700">
+                  {problems.length} problems:{" "}
+                  {problems.map((p, i) => (
+                    <span key={p.label}>
+                      {i > 0 && <span aria-hidden> · </span>}
+                      <button type="button" onClick={p.onGo} className="font-medium underline underline-offset-2 hover:text-red-900 focus-visible:outline-2 focus-visible:outline-red-600">
+                        {p.label}
+                      </button>
+                    </span>
+                  ))}
+                </span>
+              ) : (
+                <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+              )}
               {message.reload && (
                 <button type="button" onClick={() => window.location.reload()} className="ml-2 font-medium text-red-800 underline hover:text-red-950">
                   Reload

@@ -86,6 +86,8 @@ export function TemplateInput({ value, onChange, onFocus, onBlur, onKeyDown, for
     <div className="relative">
       <input
         {...inputProps}
+        // where a save's problem list leads (lead-to-problem.ts focusFieldAt)
+        data-field={formPath}
         ref={input}
         role="combobox"
         aria-autocomplete="list"

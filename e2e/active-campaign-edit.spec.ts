@@ -29,7 +29,7 @@ test("an active campaign shows it is live, asks before saving, and audits the di
     await page.getByRole("button", { name: "Save", exact: true }).click();
     await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
     const id = page.url().split("/").at(-1)!;
-    const banner = page.getByText("This campaign is live: changes apply to the next deliveries");
+    const banner = page.getByText("This campaign is live: webhook changes apply to the next deliveries; pause it to change how it delivers");
     await expect(banner).toHaveCount(0);
 
     // Triggered by an event nobody sends: active, yet nothing goes out by itself.

@@ -10,11 +10,19 @@ import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import { draftKeySchema } from "@/lib/campaigns/preview-input";
 import { campaignDraftSchema } from "@/lib/campaigns/schemas";
 import { attachDraftTestSends, TEST_SENDS_KEPT } from "@/lib/campaigns/test-sends";
+import { templateSyntaxErrorsOfRaw } from "@/lib/campaigns/template-check";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
 /** The second argument: the page's delivery settings, saved with the campaign (omitted while it is active). */
-const saveArgs = z.tuple([campaignDraftSchema, z.unknown().optional()]);
+// A draft refused for something else (no name) is also told of its template errors: one save names them all.
+const draftWithAllProblems = campaignDraftSchema.superRefine(
+  (draft, ctx) => {
+    for (const [path, message] of Object.entries(templateSyntaxErrorsOfRaw(draft))) ctx.addIssue({ code: "custom", path: path.split(".").map((p) => (/^\d+$/.test(p) ? Number(p) : p)), message });
+  },
+  { when: (payload) => payload.issues.length > 0 },
+);
+const saveArgs = z.tuple([draftWithAllProblems, z.unknown().optional()]);
 
 export const saveCampaignAction = defineAction({ role: "editor", schema: saveArgs, name: "Saving", argumentPrefixes: ["", DELIVERY_ERROR_PREFIX] }, async ([draft, delivery], member) => {
   const result = await saveCampaignWithDelivery(draft, delivery, member);

@@ -68,3 +68,12 @@ describe("a host or port no request can reach", () => {
     expect((await db().action.findFirstOrThrow({ where: { campaignId: campaign.id } })).urlTemplate).toBe("https://a.example.com/1");
   });
 });
+
+describe("a save refused for its name names its template errors too", () => {
+  it("saveCampaignAction answers every problem at once: the empty name, an unclosed {{ in the URL and one in a data field", async () => {
+    const res = await saveCampaignAction({ name: "", actions: [{ name: "CRM", url: "https://a.example.com/{{user.id", fields: [{ key: "plan", value: "{{user.plan", type: "text" }] }] });
+    expect(res.ok).toBe(false);
+    expect(!res.ok && res.message).toBe("Fix the 3 highlighted fields, then save again.");
+    expect(Object.keys(!res.ok ? res.fieldErrors : {}).sort()).toEqual(["actions.0.fields.0.value", "actions.0.url", "name"]);
+  });
+});

@@ -84,6 +84,8 @@ function timingErrors(errors: Record<string, string>, i: number): TimingErrors {
   };
 }
 
+const PAUSE_ID = "delivery-pause";
+
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
 export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, saving = false, onOutcome }: Props) {
@@ -201,6 +203,24 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         </h2>
         <CampaignStatusBadge status={status} />
       </div>
+      {/* its settings are locked while it sends (the server refuses them too): said, with the way to Pause */}
+      {status === "active" && canEdit && campaignId && (
+        <p role="note" className="rounded-lg bg-slate-50 px-3 py-2 text-sm text-slate-700">
+          Pause the campaign to change how it delivers.{" "}
+          <a
+            href={`#${PAUSE_ID}`}
+            className="font-medium text-indigo-700 underline underline-offset-2 hover:text-indigo-600"
+            onClick={(e) => {
+              e.preventDefault();
+              const pause = document.getElementById(PAUSE_ID);
+              pause?.scrollIntoView({ block: "center" });
+              pause?.focus();
+            }}
+          >
+            Go to Pause
+          </a>
+        </p>
+      )}
       <div role="radiogroup" aria-labelledby="delivery-when" className="space-y-2">
         <p id="delivery-when" className="text-sm font-medium text-slate-700">
           When
@@ -261,7 +281,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
           {campaignId && status === "draft" && (
             <Button ref={activateButton} variant="primary" disabled={pending || saving} onClick={askToActivate}>Activate</Button>
           )}
-          {campaignId && status === "active" && <Button disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
+          {campaignId && status === "active" && <Button id={PAUSE_ID} disabled={pending} onClick={() => run(() => pauseAction(campaignId))}>Pause</Button>}
           {campaignId && status === "paused" && (
             <>
               <Button variant="primary" disabled={pending} onClick={() => askToResume(false)}>Resume</Button>

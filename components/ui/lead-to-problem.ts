@@ -15,6 +15,25 @@ export function focusFirstInvalid(root: ParentNode = document): boolean {
 }
 
 /**
+ * Focuses the field of a save's problem by its path ("name", "actions.0.fields.1.value"): the control
+ * marked `data-field` with the rest of the path inside its webhook's card (`data-field-prefix`, "actions.0."),
+ * else that card's (or the Delivery section's) first field with an error, else the page's.
+ */
+export function focusFieldAt(path: string): boolean {
+  const m = /^(actions\.\d+\.(?:variants\.\d+\.)?)(.+)$/.exec(path);
+  const root: ParentNode =
+    // the webhook's card, showing another variant's tab if not this one's
+    (m ? (document.querySelector(`[data-field-prefix="${m[1]}"]`) ?? document.querySelector(`[data-field-prefix^="${/^actions\.\d+\./.exec(path)![0]}"]`)) : null) ??
+    (path.startsWith("delivery.") ? document.querySelector('[aria-labelledby="delivery-heading"]') : null) ??
+    document;
+  const field = root.querySelector<HTMLElement>(`[data-field="${CSS.escape(m ? m[2]! : path)}"]`);
+  if (!field) return focusFirstInvalid(root) || focusFirstInvalid();
+  field.scrollIntoView({ block: "center" });
+  field.focus({ preventScroll: true });
+  return true;
+}
+
+/**
  * `lead()` focuses the first field with an error once the render that shows the refusal's errors has
  * been committed (call it where the refusal's errors are set, in the same update). `otherwise` runs when
  * no field shows one (a refusal with no field to point at).

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { describeProblem, fieldLabel, labelledProblems, webhookProblemPlace } from "./problem-labels";
+import { describeProblem, fieldLabel, labelledProblems, saveProblems, webhookProblemPlace } from "./problem-labels";
 import { splitProblems } from "./variants";
 
 describe("problem labels", () => {
@@ -55,5 +55,28 @@ describe("where a refusal's problem is", () => {
     expect(webhookProblemPlace({}, webhooks)).toBeNull();
     // a webhook deleted since: its number
     expect(webhookProblemPlace({ "actions.4.url": "y" }, webhooks)).toBe("webhook 5, URL");
+  });
+});
+
+describe("saveProblems: a refused save's list of where to go", () => {
+  it("names each problem as the page does, in the page's order: details, webhooks in turn, then Delivery", () => {
+    const webhooks = [{ name: "CRM", fields: [{ key: "email" }, { key: "plan" }], variants: [{ name: "B", fields: [] }] }, { name: "Mail", headers: [{ name: "X-Key" }] }];
+    const errors = {
+      "delivery.rule.event": "Required",
+      "actions.1.headers.0.value": "Unclosed {{",
+      "actions.0.fields.1.value": "Unclosed {{",
+      "actions.0.url": "Unclosed {{",
+      name: "Required",
+      "actions.0.variants.0.url": "Required",
+      "actions.0.subDelivery.seconds": "Too long",
+    };
+    expect(saveProblems(errors, webhooks)).toEqual([
+      { path: "name", label: "Name" },
+      { path: "actions.0.url", label: "Webhook 1 URL" },
+      { path: "actions.0.fields.1.value", label: "Webhook 1 field `plan`" },
+      { path: "actions.0.variants.0.url", label: "Webhook 1 variant B URL" },
+      { path: "actions.1.headers.0.value", label: 'Webhook 2 Header "X-Key" value' },
+      { path: "delivery.rule.event", label: "Delivery settings" },
+    ]);
   });
 });

@@ -65,3 +65,42 @@ export function webhookProblemPlace(fieldErrors: Record<string, string>, webhook
   const variant = first.variant === null ? "" : `, variant ${variantKey(first.variant + 1)}`;
   return `${which}${variant}, ${fieldLabel(first.field, content ?? {})}`;
 }
+
+/** One problem of a refused save, in the page's words ("Webhook 1 field `plan`"), and its field's path. */
+export type SaveProblem = { path: string; label: string };
+
+const DETAIL_LABELS: Record<string, string> = { name: "Name", description: "Description" };
+// a webhook's fields from the top of its card down (others after them)
+const FIELD_ORDER = ["name", "method", "url", "contentType", "fields", "headers", "responseMapping"];
+
+/**
+ * Each problem of a refused save, named as the marketer finds it and in the page's order: the
+ * campaign's details, the webhooks in turn, then the Delivery section ("delivery." paths). `webhooks`:
+ * the editor's, for the data keys ("Webhook 1 field `plan`") and header names.
+ */
+export function saveProblems(fieldErrors: Record<string, string>, webhooks: readonly NamedWebhook[]): SaveProblem[] {
+  const placed = Object.keys(fieldErrors).map((path, order) => {
+    const m = /^actions\.(\d+)\.(?:variants\.(\d+)\.)?(.+)$/.exec(path);
+    if (!m || m[3]!.startsWith("subDelivery.")) {
+      const delivery = path.startsWith("delivery.") || !!m;
+      return { path, label: delivery ? "Delivery settings" : (DETAIL_LABELS[path] ?? path), rank: [delivery ? 2 : 0, 0, 0, 0, 0, order] };
+    }
+    const step = Number(m[1]);
+    const variant = m[2] === undefined ? null : Number(m[2]);
+    const field = m[3]!;
+    const content = variant === null ? webhooks[step] : webhooks[step]?.variants?.[variant];
+    const key = /^fields\.(\d+)\.value$/.exec(field);
+    const given = key ? content?.fields?.[Number(key[1])]?.key.trim() : undefined;
+    const what = given ? `field \`${given.length > 40 ? `${given.slice(0, 40)}…` : given}\`` : fieldLabel(field, content ?? {});
+    // variants.0 is the second variant, B (the webhook itself is A)
+    const which = `Webhook ${step + 1}${variant === null ? "" : ` variant ${variantKey(variant + 1)}`}`;
+    const row = /^(\w+)\.(\d+)/.exec(field);
+    return { path, label: `${which} ${what}`, rank: [1, step, variant ?? -1, FIELD_ORDER.indexOf(row?.[1] ?? field) >>> 0, Number(row?.[2] ?? 0), order] };
+  });
+  placed.sort((a, b) => {
+    const i = a.rank.findIndex((r, j) => r !== b.rank[j]);
+    return i < 0 ? 0 : a.rank[i]! - b.rank[i]!;
+  });
+  // one line per place: a webhook's several Delivery problems read as one
+  return placed.filter((p, i) => placed.findIndex((q) => q.label === p.label) === i).map(({ path, label }) => ({ path, label }));
+}

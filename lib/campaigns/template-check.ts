@@ -29,6 +29,25 @@ export function templateSyntaxErrors(draft: { actions: (WebhookContent & { varia
 }
 
 /**
+ * templateSyntaxErrors of a draft a schema refused for something else (an empty name): a save names
+ * every problem at once, rather than the name first and the templates at the next try. Read from the
+ * raw draft, leniently: what is not text is left to the schema's own issues.
+ */
+export function templateSyntaxErrorsOfRaw(raw: unknown): FieldErrors {
+  const text = (v: unknown) => (typeof v === "string" ? v : "");
+  const rows = (v: unknown) => (Array.isArray(v) ? v : []).map((r) => ({ key: "", name: "", value: text((r as { value?: unknown } | null)?.value) }));
+  const content = (a: unknown) => {
+    const o = (a && typeof a === "object" ? a : {}) as Record<string, unknown>;
+    return { url: text(o.url), fields: rows(o.fields), headers: rows(o.headers) };
+  };
+  const actions = (raw && typeof raw === "object" && Array.isArray((raw as { actions?: unknown }).actions) ? (raw as { actions: unknown[] }).actions : []).map((a) => ({
+    ...content(a),
+    variants: Array.isArray((a as { variants?: unknown } | null)?.variants) ? (a as { variants: unknown[] }).variants.map(content) : [],
+  }));
+  return templateSyntaxErrors({ actions } as Parameters<typeof templateSyntaxErrors>[0]);
+}
+
+/**
  * What the campaign page says over the errors templateSyntaxErrors finds in a campaign as it is
  * stored (getCampaignDraft), null without any: one saved before a check existed (the template
  * limits) may hold them, and each of its deliveries then fails; Activate and Resume refuse it
