@@ -10,7 +10,8 @@ test("saving an empty new campaign focuses its first invalid field, scrolled int
   // from the bottom of the page, far from the fields at the top
   await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
   await page.getByRole("button", { name: "Save", exact: true }).click();
-  await expect(page.getByText(/^Fix the (\d+ )?highlighted fields?/)).toBeVisible();
+  // the name and the URL: each listed, the first focused
+  await expect(page.getByRole("status").filter({ hasText: /^2 problems: Name · Webhook 1 URL$/ })).toBeVisible();
   const name = page.getByLabel("Campaign name", { exact: true });
   await expect(name).toHaveAttribute("aria-invalid", "true");
   await expect(name).toBeFocused();

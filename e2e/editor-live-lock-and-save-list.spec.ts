@@ -71,3 +71,19 @@ test("at 390 px a refused save lists each problem, and each leads to its field",
   await expect(page.getByRole("status").filter({ hasText: "Fix the highlighted field, then save again." })).toBeVisible();
   await expect(page.getByLabel("Campaign name")).toBeFocused();
 });
+
+test("a later webhook's attribute that an earlier webhook's response saves is noted as such, unsaved, not 'empty for every user'", async ({ page }) => {
+  const attribute = `chainRef${Date.now()}`;
+  await page.goto("/campaigns/new");
+  await page.getByLabel("URL", { exact: true }).fill("https://chain.example/crm/{{user.id}}");
+  const section = page.getByRole("group", { name: "Save response to user" });
+  await section.getByRole("button", { name: "Add mapping" }).click();
+  await section.getByLabel("JSON path 1").fill("$.id");
+  await section.getByLabel("User attribute 1").fill(attribute);
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  const second = page.getByRole("region", { name: /^2\s*/ });
+  const url = second.getByLabel("URL", { exact: true });
+  await url.fill(`https://chain.example/follow/{{user.${attribute}}}`);
+  await expect(url).toHaveAccessibleDescription(/Set from Webhook 1's response \(`\$\.id`\): empty until it answers/);
+  await expect(page.getByText(`No user has the attribute \`${attribute}\``)).toHaveCount(0);
+});
