@@ -29,13 +29,19 @@ describe("actionBodyRefusal", () => {
     expect(actionBodyRefusal("text/plain;charset=UTF-8", '["c1",{"name":"Spring","actions":[{"url":"https://x.example/{{user.id}}","fields":[]}]}]')).toBeNull();
   });
 
-  it("refuses a multipart body when any field nests too deep; a file's bytes are not scanned", () => {
+  it("refuses a multipart body when any part nests too deep, whatever its headers say it is", () => {
     const boundary = "----WebKitFormBoundaryabc123";
     const type = `multipart/form-data; boundary=${boundary}`;
     expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1_$ACTION_ID_abc", value: nested(10_000) }]))?.status).toBe(400);
     // a field that opens a string does not hide the next field's nesting
     expect(actionBodyRefusal(type, multipart(boundary, [{ name: "a", value: '"' }, { name: "0", value: nested(10_000) }]))?.status).toBe(400);
-    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: nested(10_000), filename: "users.csv" }]))).toBeNull();
+    // busboy reads a part as a file only by its Content-Disposition's filename parameter: a field with
+    // `filename=` elsewhere (another header, inside its quoted name) is decoded by React, so every part is scanned
+    const sneaky = `--${boundary}\r\nContent-Disposition: form-data; name="1"\r\nX-Note: ;filename=a\r\n\r\n${nested(10_000)}\r\n--${boundary}--\r\n`;
+    expect(actionBodyRefusal(type, sneaky)?.status).toBe(400);
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: 'a; filename=b', value: nested(10_000) }]))?.status).toBe(400);
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: nested(10_000), filename: "users.csv" }]))?.status).toBe(400);
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: "id,name\n1,[a]\n", filename: "users.csv" }]))).toBeNull();
     expect(actionBodyRefusal(`multipart/form-data; boundary="${boundary}"`, multipart(boundary, [{ name: "0", value: nested(500) }]))?.status).toBe(400);
   });
 });

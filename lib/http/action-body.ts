@@ -43,13 +43,17 @@ export function nestingDepth(text: string, max = MAX_ACTION_NESTING): number {
   return deepest;
 }
 
-/** A multipart body's fields React decodes (files are passed over: their bytes are not JSON), each as text. */
+/**
+ * A multipart body's parts, each as text, files included: which part is a file is busboy's reading of its
+ * Content-Disposition (a `filename` parameter, quoted or not), and a scan that guessed differently (a
+ * `filename=` in another header, or inside a quoted name) let a field through unscanned. No action of ours
+ * takes a file, so a file nested 128 deep is refused too.
+ */
 function multipartFields(text: string, boundary: string): string[] {
   const fields: string[] = [];
   for (const part of text.split(`--${boundary}`)) {
     const headerEnd = part.indexOf("\r\n\r\n");
     if (headerEnd < 0) continue;
-    if (/;\s*filename\*?=/i.test(part.slice(0, headerEnd))) continue;
     fields.push(part.slice(headerEnd + 4));
   }
   return fields;
