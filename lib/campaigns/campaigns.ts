@@ -154,7 +154,7 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
 export async function saveCampaign(
   draft: CampaignDraft & { ifMatch?: IfMatch },
   actor: SecretActor = UNTRUSTED_ACTOR,
-  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<void>,
+  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<{ version: number } | void>,
 ): Promise<{ id: string; version: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
@@ -205,12 +205,14 @@ export async function saveCampaign(
       // steps first, then the variants: the diff names webhooks by their place in this list
       const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
       changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
-      // a save changing nothing (or, with alsoWrite, only delivery settings) keeps the version: another
-      // open tab is not told of a conflict; the version answered is the one this UPDATE wrote
+      // a save changing nothing keeps the version: another open tab is not told of a conflict; the version
+      // answered is the one this UPDATE wrote (or alsoWrite's, after it)
       const bump = nextVersions(before, versionedChanges(changes, before, after));
       if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
     }
-    await alsoWrite?.(tx, { id: campaign.id, actionIds });
+    // its settings move the version too when they change (writeDeliverySettings): the one answered is the last written
+    const also = await alsoWrite?.(tx, { id: campaign.id, actionIds });
+    if (also) campaign.version = also.version;
     return campaign;
   });
   return { id, version, notices, changes, actionIds };

@@ -54,6 +54,22 @@ describe("a save that changes nothing the editor or the API writes", () => {
     expect(renamed.version).toBe(2);
   });
 
+  it("a Save changing a delivery setting other than the exemption moves it: a tab loaded before is refused, not written over it", async () => {
+    const l = await loaded();
+    const actionId = l.actions[0]!.id!;
+    const vip = { match: "all", conditions: [{ key: "plan", operator: "equals", value: "vip" }] };
+    const a = await saveCampaignWithDelivery(draft(tabOf(l)), { ...settings(actionId, false), audience: vip }, { role: "editor" });
+    expect(a.ok && a.data.version).toBe(2);
+    expect(await versionOf(l.id)).toBe(2);
+    // the other tab renames and sends the settings it loaded (everyone): a conflict, the audience stays
+    await expect(saveCampaignWithDelivery(draft({ ...tabOf(l), name: "Digest 2" }), settings(actionId, false), { role: "editor" })).rejects.toBeInstanceOf(CampaignConflictError);
+    const stored = await db().campaign.findUniqueOrThrow({ where: { id: l.id } });
+    expect([stored.name, stored.audience]).toEqual(["Weekly digest", vip]);
+    // the same from the Delivery section's own Save (or the API's PUT …/delivery)
+    const again = await saveCampaignWithDelivery(draft(tabOf((await getCampaignDraft(l.id, "editor"))!)), { ...settings(actionId, false), audience: vip, rule: { when: "triggered", event: "signup" } }, { role: "editor" });
+    expect(again.ok && again.data.version).toBe(3);
+  });
+
   it("a change of any webhook part moves it: a header's secret, a webhook's place, a webhook added", async () => {
     const l = await loaded();
     const step = l.actions[0]!;

@@ -18,6 +18,7 @@ import { missedWhilePaused } from "../triggers";
 import { NEXT_SEND_FIELDS, nextSendOf } from "../store/next-send";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
+import { nextVersions } from "../../campaigns/campaign-version";
 import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
 
 const EARLIEST_DATE = Date.UTC(1970, 0, 1);
@@ -85,7 +86,8 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export type DeliverySettingsSaved =
-  | { ok: true }
+  /** `version`: the campaign's version after the write (it moves when a setting other than capExempt changed) */
+  | { ok: true; version: number }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
@@ -154,6 +156,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
       capExempt: true,
       nextRunAt: true,
       occurrences: true,
+      version: true,
+      contentVersion: true,
       actions: { where: { variantOfId: null }, select: { id: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
     },
   });
@@ -187,6 +191,11 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     },
   });
   const changed = changedSettings(campaign, settings);
+  // the version moves with any setting but the cap exemption (an admin's alone, which an editor's save
+  // never sends changed): a tab or an If-Match from before is then refused, not written over it
+  // (campaign-version.ts; the editor's one Save sends the settings it loaded)
+  const bump = changed.some((c) => c !== "capExempt") ? nextVersions(campaign, { content: true, goal: false }) : null;
+  const version = bump ? (await tx.campaign.update({ where: { id: campaignId }, data: bump, select: { version: true } })).version : campaign.version;
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
   for (const a of settings.actions) {
@@ -196,7 +205,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt") || timingChanged(campaign.actions, settings).length)) {
     await replanPaused(tx, campaignId, campaign, settings);
   }
-  return { ok: true };
+  return { ok: true, version };
 }
 
 /**

@@ -250,7 +250,8 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
 /** What the editor says after an activation: what was planned, or what the campaign now waits for. */
 export function activationMessage(result: Extract<ActivateResult, { ok: true }>): string {
   const { scheduled, suppressed, control } = result.counts;
-  const held = control ? `, ${control} held out as the control group` : "";
+  // control rows, like deliveries, are one per step: a user held out at step 1 is held out of each later step too
+  const held = control ? `, ${plural(control, "delivery", "deliveries")} held out for the control group` : "";
   const w = result.waiting;
   if (w && "event" in w) return `Active: each "${w.event}" event tracked from now on sends this campaign to its user.`;
   if (!w) return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
