@@ -127,6 +127,8 @@ async function statusOf(id: string): Promise<string> {
 
 /** The webhooks failing for some of the audience's first users (sample-renders.ts), as the API's warnings. */
 const sampleFailureWarnings = (lines: string[] | undefined) => (lines ?? []).map((message) => ({ kind: "sample-failure" as const, message }));
+/** The URL variables empty for some of the audience's first users (sample-renders.ts), as the API's warnings. */
+const emptyInUrlWarnings = (lines: string[] | undefined) => (lines ?? []).map((message) => ({ kind: "empty-in-url" as const, message }));
 
 /**
  * What the editor's Activate and Resume confirmations warn of (unknown-attributes.ts), for an API caller
@@ -156,7 +158,7 @@ export async function activateByApi(id: string, actor: string) {
   const result = await activateCampaign(id, { actor });
   if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
   const { scheduled, suppressed, control, earliest } = result.counts;
-  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null }, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures)] };
+  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null }, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures), ...emptyInUrlWarnings(result.emptyInUrl)] };
 }
 
 export async function pauseByApi(id: string, actor: string) {
@@ -169,7 +171,7 @@ export async function resumeByApi(id: string, actor: string, catchUp: boolean) {
   const status = await statusOf(id);
   const result = await orNotFound(id, resumeCampaign(id, actor, { catchUp }));
   if (!result.ok) throw new ApiError(409, "conflict", status === "paused" ? result.message : `The campaign is ${status}; only a paused campaign can be resumed`);
-  return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures)] };
+  return { status: "active" as const, message: resumeMessage(result), caughtUp: result.caughtUp, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures), ...emptyInUrlWarnings(result.emptyInUrl)] };
 }
 
 export async function retryByApi(deliveryId: string, actor: string) {

@@ -87,8 +87,19 @@ export const sampleFailureWarningSchema = z
       "A webhook (or variant) whose request cannot be built for some of the audience's first 20 users (by id), rendered as a delivery would: those users' deliveries will fail. A warning: the campaign was activated or resumed all the same (one that fails for every user tried is refused with a 409 instead).",
   });
 
+export const emptyInUrlWarningSchema = z
+  .object({
+    kind: z.literal("empty-in-url"),
+    message: z.string().meta({ description: 'The editor\'s line for it: "Webhook 1 (CRM): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm/ (write {{required user.crmId}} to skip users without it)"' }),
+  })
+  .meta({
+    id: "EmptyInUrlWarning",
+    description:
+      "A variable of a webhook's (or variant's) URL that renders empty for some of the audience's first 20 users (by id): their requests go to another address (`/crm/` for `/crm/{{user.crmId}}`). Not said when it is empty for every user tried (an unknown attribute), nor inside `{{required}}`, which skips such users. A warning: the campaign was activated or resumed all the same.",
+  });
+
 const warningsSchema = z
-  .array(z.discriminatedUnion("kind", [unknownAttributeWarningSchema, sampleFailureWarningSchema]))
+  .array(z.discriminatedUnion("kind", [unknownAttributeWarningSchema, sampleFailureWarningSchema, emptyInUrlWarningSchema]))
   .meta({ description: "What the editor's Activate and Resume confirmations warn of, said after the fact: empty when nothing (unknown attributes are left out when the attribute catalogue cannot be read)" });
 
 export const activationSchema = z

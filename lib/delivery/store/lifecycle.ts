@@ -39,7 +39,7 @@ export type ActivateResult =
    * waiting: what a triggered or recurring campaign sends on (it plans nothing at activation, but a recurring one's date under way in some zones);
    * sampleFailures: the webhooks failing for some of the audience's first users (sample-renders.ts), when any
    */
-  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null; sampleFailures?: string[] }
+  | { ok: true; counts: FanOutCounts; status: "active"; waiting: { event: string } | RecurringWait | null; sampleFailures?: string[]; emptyInUrl?: string[] }
   /** fieldErrors: an action's problems by the editor's paths ("actions.0.fields.1.value", "actions.0.variants.0.url") */
   | { ok: false; problems: string[]; fieldErrors?: Record<string, string> };
 
@@ -70,7 +70,7 @@ const campaignWithActions = (campaignId: string) => db().campaign.findUnique({ w
  * `sampleCheck`: the token of the sample renders' verdict (sample-verdict.ts), when they refused nothing:
  * the action that follows a dry run sends it back and is not rendered for again.
  */
-type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[]; sampleCheck?: string };
+type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string };
 
 /**
  * Whether the campaign can send as it is: its rule, audience and dates, and every webhook and variant
@@ -125,31 +125,33 @@ async function readiness(campaign: CampaignWithActions, now: Date, carried?: str
   }
   // the dry run's verdict, carried when nothing the renders read has changed since (`carried`: its token)
   const digest = sampleInputsDigest(campaign, sampled, sample);
-  const warnings = carriedSampleVerdict(carried, campaign.id, digest, now);
-  const users = warnings ? { problems: [], fieldErrors: {}, warnings } : await sampleRenderCheck(campaign.audience, sampled, sample, now);
+  const verdict = carriedSampleVerdict(carried, campaign.id, digest, now);
+  const users = verdict ? { problems: [], fieldErrors: {}, ...verdict } : await sampleRenderCheck(campaign.audience, sampled, sample, now);
   problems.push(...users.problems);
   for (const [path, message] of Object.entries(users.fieldErrors)) fieldErrors[path] ??= message;
-  const sampleCheck = users.problems.length ? undefined : signSampleVerdict(campaign.id, digest, users.warnings, now);
-  return { rule, problems, fieldErrors, sampleFailures: users.warnings, ...(sampleCheck ? { sampleCheck } : {}) };
+  const sampleCheck = users.problems.length ? undefined : signSampleVerdict(campaign.id, digest, users, now);
+  return { rule, problems, fieldErrors, sampleFailures: users.warnings, emptyInUrl: users.emptyInUrl, ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 type ActivationRefused = Extract<ActivateResult, { ok: false }>;
 
-/** An activation's or resume's `sampleFailures`, left out when there are none. */
-const withSampleFailures = (lines: string[]) => (lines.length ? { sampleFailures: lines } : {});
+/** An activation's or resume's `sampleFailures` and `emptyInUrl`, each left out when there are none. */
+const withSampleFailures = (lines: string[], emptyInUrl: string[] = []) => ({ ...(lines.length ? { sampleFailures: lines } : {}), ...withEmptyInUrl(emptyInUrl) });
+/** The URL variables empty for some of the audience's first users (sample-renders.ts), left out when none. */
+const withEmptyInUrl = (lines: string[]) => (lines.length ? { emptyInUrl: lines } : {});
 
 /** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
-async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; sampleCheck?: string }> {
+async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string }> {
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors, sampleFailures, sampleCheck } = await readiness(campaign, now, carried);
+  const { rule, problems, fieldErrors, sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now, carried);
   // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
   if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
     problems.push(ENDS_ON_PASSED);
     fieldErrors["rule.endsOn"] = ENDS_ON_PASSED;
   }
   if (problems.length || !rule) return { ok: false, problems, fieldErrors };
-  return { ok: true, campaign, rule, sampleFailures, ...(sampleCheck ? { sampleCheck } : {}) };
+  return { ok: true, campaign, rule, sampleFailures, emptyInUrl, ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 /**
@@ -157,7 +159,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date,
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date());
@@ -169,7 +171,8 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
   // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
   // sampleCheck: the sample renders' verdict, for Activate to send back (sample-verdict.ts)
-  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures, ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
+  // emptyInUrl: a URL variable empty for some of them, their requests going to another address
+  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
 }
 
 /**
@@ -177,12 +180,12 @@ export async function checkActivation(campaignId: string, options: { settings?: 
  * has, and the webhooks failing for some of the audience's first users, in Activate's words (a paused
  * campaign's webhooks may have been edited since it was activated).
  */
-export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string }> {
+export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string }> {
   const campaign = await campaignWithActions(campaignId);
   if (!campaign) return { unknownAttributes: [], sampleFailures: [] };
-  const { sampleFailures, sampleCheck } = await readiness(campaign, now);
+  const { sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now);
   // sampleCheck: the sample renders' verdict, for Resume to send back (sample-verdict.ts)
-  return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures, ...(sampleCheck ? { sampleCheck } : {}) };
+  return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures, ...withEmptyInUrl(emptyInUrl), ...(sampleCheck ? { sampleCheck } : {}) };
 }
 
 /** The campaign as it would be once `settings` are saved (the columns writeDeliverySettings writes). */
@@ -244,7 +247,7 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
             ...(underway.length ? { firstDates: [...underway.map((r) => r.at), ...(nextRunAt ? [nextRunAt] : [])].map((at) => occurrenceDate(rule, at)) } : {}),
           }
         : null;
-  return { ok: true, counts, status: "active", waiting, ...withSampleFailures(checked.sampleFailures) };
+  return { ok: true, counts, status: "active", waiting, ...withSampleFailures(checked.sampleFailures, checked.emptyInUrl) };
 }
 
 /** What the editor says after an activation: what was planned, or what the campaign now waits for. */
@@ -301,7 +304,7 @@ export type ResumeResult =
    * caughtUp: the events that arrived while paused and what they planned (null: not asked, or not a
    * triggered campaign); sampleFailures: the webhooks failing for some of the audience's first users, when any
    */
-  | { ok: true; caughtUp: { events: number; scheduled: number; suppressed: number } | null; sampleFailures?: string[] };
+  | { ok: true; caughtUp: { events: number; scheduled: number; suppressed: number } | null; sampleFailures?: string[]; emptyInUrl?: string[] };
 
 /**
  * Makes a paused campaign active again. With `catchUp`, a triggered campaign also plans the events
@@ -332,7 +335,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const until = options.now ?? new Date();
   // as activation checks: its settings and webhooks may have changed while it was paused (a new
   // trigger event whose parameters a field needs sent every delivery to fail)
-  const { problems, sampleFailures } = await readiness(campaign, until, options.sampleCheck);
+  const { problems, sampleFailures, emptyInUrl } = await readiness(campaign, until, options.sampleCheck);
   if (problems.length) return { ok: false, message: `It cannot resume yet: ${problems.join(" ")}` };
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
   const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;
@@ -375,7 +378,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const caughtUp = plan ? { events: plan.events, scheduled: plan.counts.scheduled, suppressed: plan.counts.suppressed } : null;
   await recordAudit({ actor, action: "campaign.resumed", target: campaignId, details: caughtUp ? { caughtUp } : undefined });
   await deliveryQueue().notify({ campaignId });
-  return { ok: true, caughtUp, ...withSampleFailures(sampleFailures) };
+  return { ok: true, caughtUp, ...withSampleFailures(sampleFailures, emptyInUrl) };
 }
 
 /** What the editor and the API say after a resume. */

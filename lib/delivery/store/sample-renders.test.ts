@@ -155,3 +155,55 @@ describe("activation renders each webhook for the audience's first users", () =>
     expect(await statusOf(campaign.id)).toBe("paused");
   });
 });
+
+// A marketer's URL https://crm.example.com/crm/{{user.crmId}}, crmId on 5 of 8 users: the 3 others' requests
+// went to /crm/, the CRM's collection address. The unknown-attribute warning says only a value NO user has.
+describe("a URL variable empty for some of the users tried", () => {
+  const crmUrl = "https://crm.example.com/crm/{{user.crmId}}";
+  const crmUsers = (group: string) => usersOf(group, Array.from({ length: 8 }, (_, i) => (i % 3 === 1 ? {} : { crmId: `c${i}` })));
+  const message = "Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm/ (write {{required user.crmId}} to skip users without it)";
+
+  it("is a warning of its own in the dry run, carried by its verdict to the activation, which proceeds", async () => {
+    await crmUsers("urlsome");
+    const campaign = await createCampaign({ url: crmUrl, audience: audienceOf("urlsome") });
+    const dry = await checkActivation(campaign.id);
+    expect(dry).toMatchObject({ ok: true, sampleFailures: [], emptyInUrl: [message] });
+    const result = await activateCampaign(campaign.id, { sampleCheck: dry.ok ? dry.sampleCheck : undefined });
+    expect(result).toMatchObject({ ok: true, emptyInUrl: [message] });
+    expect(await statusOf(campaign.id)).toBe("active");
+  });
+
+  it("says it before a Resume too, and in the API's warnings", async () => {
+    await crmUsers("urlapi");
+    const campaign = await createCampaign({ url: crmUrl, fields: [{ key: "plan", value: "gold", type: "text" }], audience: audienceOf("urlapi") });
+    const activated = await activateByApi(campaign.id, "api");
+    expect(activated.warnings).toEqual([{ kind: "empty-in-url", message }]);
+    expect(await pauseCampaign(campaign.id, "me")).toBe(true);
+    expect((await resumeWarnings(campaign.id)).emptyInUrl).toEqual([message]);
+    expect(await resumeCampaign(campaign.id, "me")).toMatchObject({ ok: true, emptyInUrl: [message] });
+  });
+
+  it("is not said when every user lacks it (the unknown-attribute warning), nor inside {{required}}, nor in a data field", async () => {
+    await usersOf("urlnone", [{ city: "Paris" }, { city: "Lyon" }]);
+    const none = await createCampaign({ url: crmUrl, audience: audienceOf("urlnone") });
+    expect((await checkActivation(none.id)) as object).not.toHaveProperty("emptyInUrl");
+    await crmUsers("urlreq");
+    const required = await createCampaign({ url: "https://crm.example.com/crm/{{required user.crmId}}", audience: audienceOf("urlreq") });
+    expect((await checkActivation(required.id)) as object).not.toHaveProperty("emptyInUrl");
+    await crmUsers("urlfield");
+    const field = await createCampaign({ url: "https://crm.example.com/crm", fields: [{ key: "id", value: "{{user.crmId}}", type: "text" }], audience: audienceOf("urlfield") });
+    expect((await checkActivation(field.id)) as object).not.toHaveProperty("emptyInUrl");
+    // a default fills it, an {{#if}} says what an empty one does: the author has decided
+    await crmUsers("urldefault");
+    const fallback = await createCampaign({ url: 'https://crm.example.com/crm/{{default user.crmId "new"}}', audience: audienceOf("urldefault") });
+    expect((await checkActivation(fallback.id)) as object).not.toHaveProperty("emptyInUrl");
+    const tested = await createCampaign({ url: "https://crm.example.com/crm/{{#if user.crmId}}{{user.crmId}}{{else}}new{{/if}}", audience: audienceOf("urldefault") });
+    expect((await checkActivation(tested.id)) as object).not.toHaveProperty("emptyInUrl");
+  });
+
+  it("names a query value's variable as well", async () => {
+    await crmUsers("urlquery");
+    const campaign = await createCampaign({ url: "https://crm.example.com/crm?id={{user.crmId}}", audience: audienceOf("urlquery") });
+    expect(await checkActivation(campaign.id)).toMatchObject({ emptyInUrl: ["Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm?id= (write {{required user.crmId}} to skip users without it)"] });
+  });
+});

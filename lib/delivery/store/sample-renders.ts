@@ -47,6 +47,8 @@ export type SampleRenderCheck = {
   fieldErrors: Record<string, string>;
   /** a webhook that fails for some of the users tried: said, for the marketer to accept or fix */
   warnings: string[];
+  /** a variable of a webhook's URL that is empty for some of the users tried (not all: that is the unknown-attribute warning): their requests go to another address */
+  emptyInUrl: string[];
 };
 
 type SampledUser = { id: string; email?: string | null; timezone?: string | null; attributes?: unknown };
@@ -116,7 +118,23 @@ function failureOf(rendered: RenderResult, eventIsSample: boolean): { problem: T
   return { problem, missing: rendered.warnings.some((w) => w.path && w.field === problem.field) };
 }
 
-type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem; missing: boolean }[] };
+/** Per variable of the URL that rendered empty: for how many users tried, and where the first one's request went (path and query, no host). */
+type EmptyInUrl = Map<string, { users: number; address?: string }>;
+type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem; missing: boolean }[]; emptyInUrl: EmptyInUrl };
+
+/** The URL's variables this render left empty (the render's missing-value warnings of the URL; {{required}} ones skipped the user before). */
+function countEmptyInUrl(rendered: RenderResult, tally: EmptyInUrl) {
+  const paths = new Set(rendered.warnings.filter((w) => w.field === "url" && w.path && !w.info).map((w) => w.path!));
+  for (const path of paths) {
+    const seen = tally.get(path) ?? { users: 0 };
+    seen.users++;
+    if (!seen.address && rendered.ok) {
+      const url = new URL(rendered.request.url);
+      seen.address = `${url.pathname}${url.search}`;
+    }
+    tally.set(path, seen);
+  }
+}
 
 function render(template: WebhookTemplate, user: SampledUser, action: Action, sample: ActivationSample, now: Date): RenderResult {
   const context: TemplateContext = {
@@ -143,7 +161,7 @@ const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.c
  * may yet come: a step's response mapping, an import), a warning. An audience of nobody renders nothing.
  */
 export async function sampleRenderCheck(audience: unknown, targets: SampleTarget[], sample: ActivationSample, now: Date): Promise<SampleRenderCheck> {
-  const result: SampleRenderCheck = { problems: [], fieldErrors: {}, warnings: [] };
+  const result: SampleRenderCheck = { problems: [], fieldErrors: {}, warnings: [], emptyInUrl: [] };
   if (!targets.length) return result;
   const users = await firstAudienceUsers(audience);
   if (!users.length) return result;
@@ -160,7 +178,7 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
     } finally {
       spent += performance.now() - compiling;
     }
-    const tally: Tally = { tried: 0, failed: [] };
+    const tally: Tally = { tried: 0, failed: [], emptyInUrl: new Map() };
     for (const user of users) {
       if (spent > SAMPLE_RENDERS_MS) break;
       // one render at a time, then the other requests' turn: a check's renders held the web process for
@@ -171,6 +189,7 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
       spent += performance.now() - started;
       if (!rendered.ok && rendered.skipped !== undefined) continue; // {{required}} skipped this user: sent nothing, not tried
       tally.tried++;
+      countEmptyInUrl(rendered, tally.emptyInUrl);
       const failure = failureOf(rendered, eventIsSample);
       if (failure) tally.failed.push({ userId: user.id, ...failure });
     }
@@ -179,7 +198,25 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
   return result;
 }
 
-function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed }: Tally, result: SampleRenderCheck) {
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Whether the URL writes `path` out as it is ({{user.crmId}}, {{{user.crmId}}}), so that its absence
+ * leaves the URL without it: not under a helper that fills or tests it ({{default user.crmId "new"}},
+ * {{#if user.crmId}}), where the author has said what an empty value does.
+ */
+function writtenPlainly(url: string, path: string): boolean {
+  const p = escapeRegExp(path);
+  return new RegExp(`\\{\\{\\{?~?\\s*${p}\\s*~?\\}?\\}\\}`).test(url) && !new RegExp(`\\{\\{~?\\s*#[^}]*[\\s(]${p}[\\s)}]`).test(url);
+}
+
+function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed, emptyInUrl }: Tally, result: SampleRenderCheck) {
+  for (const [path, { users, address }] of emptyInUrl) {
+    // empty for every user tried: the unknown-attribute warning says it (or the value may yet come)
+    if (users >= tried || !writtenPlainly(template.url, path)) continue;
+    const where = address ? `, so their requests go to ${address}` : ", so their requests go to another address";
+    result.emptyInUrl.push(`${target.label}: ${path} is empty for ${users} of ${tried} users tried; it is in the URL${where} (write {{required ${path}}} to skip users without it)`);
+  }
   const first = failed[0];
   if (!first) return;
   const what = `${activationFieldLabel(first.problem.field, template)}${lineOf(first.problem)}: ${first.problem.message}`;

@@ -52,16 +52,19 @@ function mac(campaignId: string, digest: string, expires: string, warnings: stri
   return createHmac("sha256", key).update(`${campaignId}\n${digest}\n${expires}\n${warnings}`).digest();
 }
 
-/** The token of a dry run's verdict (the webhooks failing for some users, `warnings`), or undefined when too long to carry. */
-export function signSampleVerdict(campaignId: string, digest: string, warnings: string[], now: Date): string | undefined {
+/** What a dry run's sample renders warned of: the webhooks failing for some users, and the URL variables empty for some. */
+export type SampleVerdict = { warnings: string[]; emptyInUrl: string[] };
+
+/** The token of a dry run's verdict, or undefined when too long to carry. */
+export function signSampleVerdict(campaignId: string, digest: string, verdict: SampleVerdict, now: Date): string | undefined {
   const expires = (now.getTime() + TOKEN_TTL_MS).toString(36);
-  const text = JSON.stringify(warnings);
+  const text = JSON.stringify({ warnings: verdict.warnings, emptyInUrl: verdict.emptyInUrl });
   const token = `${expires}.${Buffer.from(text).toString("base64url")}.${mac(campaignId, digest, expires, text).toString("base64url")}`;
   return token.length <= MAX_TOKEN_CHARS ? token : undefined;
 }
 
-/** The warnings a token carries when it was signed for this campaign and these inputs and has not expired; null otherwise (render again). */
-export function carriedSampleVerdict(token: string | undefined, campaignId: string, digest: string, now: Date): string[] | null {
+/** The verdict a token carries when it was signed for this campaign and these inputs and has not expired; null otherwise (render again). */
+export function carriedSampleVerdict(token: string | undefined, campaignId: string, digest: string, now: Date): SampleVerdict | null {
   if (!token || token.length > MAX_TOKEN_CHARS) return null;
   const match = /^([0-9a-z]{1,12})\.([A-Za-z0-9_-]*)\.([A-Za-z0-9_-]{43})$/.exec(token);
   if (!match) return null;
@@ -72,9 +75,13 @@ export function carriedSampleVerdict(token: string | undefined, campaignId: stri
   const actual = Buffer.from(given, "base64url");
   if (actual.length !== expected.length || !timingSafeEqual(actual, expected)) return null;
   try {
-    const warnings: unknown = JSON.parse(text);
-    return Array.isArray(warnings) && warnings.every((w) => typeof w === "string") ? warnings : null;
+    const verdict: unknown = JSON.parse(text);
+    if (!verdict || typeof verdict !== "object") return null;
+    const { warnings, emptyInUrl } = verdict as Record<string, unknown>;
+    return lines(warnings) && lines(emptyInUrl) ? { warnings, emptyInUrl } : null;
   } catch {
     return null;
   }
 }
+
+const lines = (value: unknown): value is string[] => Array.isArray(value) && value.every((w) => typeof w === "string");
