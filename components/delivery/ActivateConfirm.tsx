@@ -24,9 +24,10 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * read, so the question says about how many are held out; `unknownAttributes`: the dry run's lines on
  * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts);
  * `sampleFailures`: the webhooks whose request cannot be built for some of the audience's first users
- * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses)
+ * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses);
+ * `emptyInUrl`: the URL variables empty for some of those users, whose requests would go to another address
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
@@ -48,6 +49,18 @@ export function SampleFailuresNote({ lines, verb = "Activate" }: { lines?: strin
       heading={lines?.length === 1 ? "One webhook cannot be built for some users:" : "Some webhooks cannot be built for some users:"}
       items={lines}
       advice={`${verb} anyway and their deliveries fail with a template error; otherwise Cancel and fix the webhook or those users' data.`}
+    />
+  );
+}
+
+/** The URL variables empty for some of the users tried, under the question (Activate's, Resume's): their requests go to another address. */
+export function EmptyInUrlNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
+  return (
+    <WarningNote
+      label="URL values some users lack"
+      heading={lines?.length === 1 ? "One URL value is empty for some users:" : "Some URL values are empty for some users:"}
+      items={lines}
+      advice={`${verb} anyway and their requests go to that address; otherwise Cancel and write {{required …}} around the value to skip those users.`}
     />
   );
 }
@@ -108,6 +121,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
         <p>{`“Send at” (${form.sendAt.replace("T", " ")}, ${form.inUserTimeZone ? "each user's zone" : form.timeZone}) has already passed, so activating sends to ${whole} at once. Cancel to pick a later time.`}</p>
         <UnknownAttributesNote lines={confirming.unknownAttributes} />
         <SampleFailuresNote lines={confirming.sampleFailures} />
+        <EmptyInUrlNote lines={confirming.emptyInUrl} />
         {confirming.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
       </ConfirmDialog>
     );
@@ -117,6 +131,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
       <p>{summary?.detail}</p>
       <UnknownAttributesNote lines={confirming?.unknownAttributes} />
       <SampleFailuresNote lines={confirming?.sampleFailures} />
+      <EmptyInUrlNote lines={confirming?.emptyInUrl} />
       {confirming?.savedEdits && <p className="mt-2 text-slate-600">{SAVED_NOTE}</p>}
     </ConfirmDialog>
   );

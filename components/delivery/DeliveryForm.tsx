@@ -29,7 +29,7 @@ import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
 import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
-import { ActivateConfirm, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
+import { ActivateConfirm, EmptyInUrlNote, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
@@ -153,7 +153,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; sampleCheck?: string }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -164,7 +164,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, sampleCheck: r.data.sampleCheck });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, emptyInUrl: r.data.emptyInUrl, sampleCheck: r.data.sampleCheck });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
@@ -175,23 +175,24 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
   // Resume asks first only when a webhook reads an attribute no user has (it renders empty for everyone),
-  // or fails for some of the audience's first users (`failing`)
+  // or fails for some of the audience's first users (`failing`), or leaves a URL value empty for some (`emptyInUrl`)
   // (`sampleCheck`: the check's verdict on them, sent back so that Resume does not render them again)
-  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[]; failing?: string[]; sampleCheck?: string } | null>(null);
+  const [askingResume, setAskingResume] = useState<{ catchUp: boolean; lines: string[]; failing?: string[]; emptyInUrl?: string[]; sampleCheck?: string } | null>(null);
   const resume = (catchUp: boolean, sampleCheck?: string) =>
     run(() => resumeAction(campaignId!, catchUp || sampleCheck ? { ...(catchUp ? { catchUp: true } : {}), ...(sampleCheck ? { sampleCheck } : {}) } : undefined));
   const askToResume = (catchUp: boolean) =>
     start(async () => {
       let lines: string[] = [];
       let failing: string[] = [];
+      let emptyInUrl: string[] = [];
       let sampleCheck: string | undefined;
       try {
         const r = await resumeWarningsAction(campaignId!);
-        if (r.ok) [lines, failing, sampleCheck] = [r.data.unknownAttributes, r.data.sampleFailures, r.data.sampleCheck];
+        if (r.ok) [lines, failing, emptyInUrl, sampleCheck] = [r.data.unknownAttributes, r.data.sampleFailures, r.data.emptyInUrl ?? [], r.data.sampleCheck];
       } catch {
         // no warning to give: the resume itself says what fails
       }
-      if (lines.length || failing.length) setAskingResume({ catchUp, lines, failing, sampleCheck });
+      if (lines.length || failing.length || emptyInUrl.length) setAskingResume({ catchUp, lines, failing, emptyInUrl, sampleCheck });
       else resume(catchUp, sampleCheck);
     });
 
@@ -328,6 +329,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         <p>Its webhooks send again from now on.</p>
         <UnknownAttributesNote lines={askingResume?.lines} verb="Resume" />
         <SampleFailuresNote lines={askingResume?.failing} verb="Resume" />
+        <EmptyInUrlNote lines={askingResume?.emptyInUrl} verb="Resume" />
       </ConfirmDialog>
       <div role="status" aria-live="polite">
         {result && (

@@ -146,7 +146,8 @@ describe("activate and resume through the API warn of attributes no user has", (
     // once its mapping has saved it for a user (as a delivery's response would), the catalogue has it
     await upsertUsers([{ userId: "warn-1", attributes: { firstName: "Ann", plan: "pro", loyaltyTier: "gold" } }]);
     expect((await call("POST", `/campaigns/${reader.id}/pause`)).status).toBe(200);
-    expect((await call("POST", `/campaigns/${reader.id}/resume`)).body.warnings).toEqual([]);
+    // no longer unknown; still empty for the users it was not saved for, whose requests go to /
+    expect((await call("POST", `/campaigns/${reader.id}/resume`)).body.warnings).toEqual([{ kind: "empty-in-url", message: expect.stringMatching(/^Webhook 1 \(Shop\): user\.loyaltyTier is empty for \d+ of \d+ users tried; it is in the URL, so their requests go to \/ /) }]);
   });
 
   it("a refused activation is the 409 it was, with no warnings to read", async () => {
@@ -170,5 +171,28 @@ describe("activate through the API warns of a webhook that fails for some of the
       { kind: "sample-failure", message: expect.stringMatching(/^Webhook 1 \(Ages\): fails for 1 of \d+ users tried, e\.g\. user warn-3-old: Data field "age": "old" is not a number$/) },
     ]);
     expect(await statusOf(campaign.id)).toBe("active");
+  });
+});
+
+// A URL of "/crm/{{user.crmId}}" with crmId on some users only: the others' requests went to /crm/, the
+// CRM's collection address, and the unknown-attribute warning (no user has it) did not fire.
+describe("activate and resume through the API warn of a URL variable empty for some of the audience's first users", () => {
+  it("an empty-in-url warning saying how many and where their requests go; active all the same", async () => {
+    await upsertUsers([{ userId: "warn-4-crm", attributes: { firstName: "Di", crmId: "c-4" } }]);
+    const campaign = await newCampaign("CRM ids", [{ name: "CRM", url: "https://crm.example.com/crm/{{user.crmId}}", fields: [{ key: "plan", value: "gold", type: "text" }] }]);
+    const line = /^Webhook 1 \(CRM\): user\.crmId is empty for (\d+) of (\d+) users tried; it is in the URL, so their requests go to \/crm\/ \(write \{\{required user\.crmId\}\} to skip users without it\)$/;
+    const activated = await call("POST", `/campaigns/${campaign.id}/activate`);
+    expect(activated.status).toBe(200);
+    expect(activated.body.warnings).toEqual([{ kind: "empty-in-url", message: expect.stringMatching(line) }]);
+    const [, empty, tried] = line.exec(activated.body.warnings[0].message)!;
+    expect(Number(empty)).toBe(Number(tried) - 1);
+    expect(await statusOf(campaign.id)).toBe("active");
+    expect((await call("POST", `/campaigns/${campaign.id}/pause`)).status).toBe(200);
+    const resumed = await call("POST", `/campaigns/${campaign.id}/resume`);
+    expect(resumed.status).toBe(200);
+    expect(resumed.body.warnings).toEqual(activated.body.warnings);
+    // written {{required user.crmId}}, those users are skipped: nothing to warn of
+    const required = await newCampaign("CRM ids required", [{ name: "CRM", url: "https://crm.example.com/crm/{{required user.crmId}}", fields: [{ key: "plan", value: "gold", type: "text" }] }]);
+    expect((await call("POST", `/campaigns/${required.id}/activate`)).body.warnings).toEqual([]);
   });
 });
