@@ -50,12 +50,13 @@ describe("GET /api/v1/openapi.json", () => {
     const warning = doc.components.schemas.UnknownAttributeWarning;
     expect(warning.required).toEqual(expect.arrayContaining(["kind", "attribute", "suggestion", "where", "field", "actionId", "message"]));
     expect(warning.description).toContain("no user has");
+    expect(doc.components.schemas.EmptyInUrlWarning.required).toEqual(["kind", "message"]);
     for (const route of ["activate", "resume"]) {
       const answer = doc.paths[`/api/v1/campaigns/{id}/${route}`].post.responses["200"].content["application/json"].schema;
       const schema = answer.$ref ? doc.components.schemas[answer.$ref.split("/").at(-1)] : answer;
       expect(schema.required, route).toContain("warnings");
       const items = schema.properties.warnings.items;
-      expect((items.oneOf ?? items.anyOf ?? []).map((x: { $ref: string }) => x.$ref), route).toEqual(["#/components/schemas/UnknownAttributeWarning", "#/components/schemas/SampleFailureWarning"]);
+      expect((items.oneOf ?? items.anyOf ?? []).map((x: { $ref: string }) => x.$ref), route).toEqual(["#/components/schemas/UnknownAttributeWarning", "#/components/schemas/SampleFailureWarning", "#/components/schemas/EmptyInUrlWarning"]);
     }
     // every $ref points at a component that exists
     for (const ref of JSON.stringify(doc).matchAll(/"\$ref":"#\/components\/schemas\/([^"]+)"/g)) expect(doc.components.schemas[ref[1]!], ref[1]).toBeDefined();
