@@ -17,6 +17,7 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { renderWebhookRequest } from "../../webhooks/render-request";
+import { emptyInUrlLine, emptyInUrlPaths, requestAddress } from "../../webhooks/empty-in-url";
 import { MAX_RENDER_MS } from "../../templating";
 import type { RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import { activationFieldLabel, type ActivationSample } from "./check-action";
@@ -122,16 +123,12 @@ function failureOf(rendered: RenderResult, eventIsSample: boolean): { problem: T
 type EmptyInUrl = Map<string, { users: number; address?: string }>;
 type Tally = { tried: number; failed: { userId: string; problem: TemplateProblem; missing: boolean }[]; emptyInUrl: EmptyInUrl };
 
-/** The URL's variables this render left empty (the render's missing-value warnings of the URL; {{required}} ones skipped the user before). */
-function countEmptyInUrl(rendered: RenderResult, tally: EmptyInUrl) {
-  const paths = new Set(rendered.warnings.filter((w) => w.field === "url" && w.path && !w.info).map((w) => w.path!));
-  for (const path of paths) {
+/** Counts the URL's variables this render left empty (empty-in-url.ts). */
+function countEmptyInUrl(template: WebhookTemplate, rendered: RenderResult, tally: EmptyInUrl) {
+  for (const path of emptyInUrlPaths(template.url, rendered.warnings)) {
     const seen = tally.get(path) ?? { users: 0 };
     seen.users++;
-    if (!seen.address && rendered.ok) {
-      const url = new URL(rendered.request.url);
-      seen.address = `${url.pathname}${url.search}`;
-    }
+    seen.address ??= requestAddress(rendered);
     tally.set(path, seen);
   }
 }
@@ -189,7 +186,7 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
       spent += performance.now() - started;
       if (!rendered.ok && rendered.skipped !== undefined) continue; // {{required}} skipped this user: sent nothing, not tried
       tally.tried++;
-      countEmptyInUrl(rendered, tally.emptyInUrl);
+      countEmptyInUrl(template, rendered, tally.emptyInUrl);
       const failure = failureOf(rendered, eventIsSample);
       if (failure) tally.failed.push({ userId: user.id, ...failure });
     }
@@ -198,24 +195,10 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
   return result;
 }
 
-const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/**
- * Whether the URL writes `path` out as it is ({{user.crmId}}, {{{user.crmId}}}), so that its absence
- * leaves the URL without it: not under a helper that fills or tests it ({{default user.crmId "new"}},
- * {{#if user.crmId}}), where the author has said what an empty value does.
- */
-function writtenPlainly(url: string, path: string): boolean {
-  const p = escapeRegExp(path);
-  return new RegExp(`\\{\\{\\{?~?\\s*${p}\\s*~?\\}?\\}\\}`).test(url) && !new RegExp(`\\{\\{~?\\s*#[^}]*[\\s(]${p}[\\s)}]`).test(url);
-}
-
 function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed, emptyInUrl }: Tally, result: SampleRenderCheck) {
   for (const [path, { users, address }] of emptyInUrl) {
     // empty for every user tried: the unknown-attribute warning says it (or the value may yet come)
-    if (users >= tried || !writtenPlainly(template.url, path)) continue;
-    const where = address ? `, so their requests go to ${address}` : ", so their requests go to another address";
-    result.emptyInUrl.push(`${target.label}: ${path} is empty for ${users} of ${tried} users tried; it is in the URL${where} (write {{required ${path}}} to skip users without it)`);
+    if (users < tried) result.emptyInUrl.push(emptyInUrlLine(target.label, path, users, tried, address));
   }
   const first = failed[0];
   if (!first) return;

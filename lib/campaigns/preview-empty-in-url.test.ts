@@ -1,0 +1,27 @@
+// The preview for a sample user lacking a value its URL writes out ({{user.crmId}} in /crm/{{user.crmId}}):
+// their request goes to /crm/, the CRM's collection. Said at the URL, with the way to skip such users.
+import { describe, expect, it } from "vitest";
+import { sampleRequestSchema } from "./preview-input";
+import { previewAction } from "./preview";
+import { db } from "../db";
+
+const preview = (url: string, attributes: Record<string, unknown>) => previewAction(sampleRequestSchema.parse({ action: { url, fields: [{ key: "plan", value: "gold", type: "text" }], headers: [] }, campaign: { name: "CRM" }, attributes }));
+const atUrl = (warnings: { field: string; atField?: true; message: string }[]) => warnings.filter((w) => w.field === "url" && w.atField).map((w) => w.message);
+
+describe("the preview of a URL variable the sample user lacks", () => {
+  it("notes at the URL where their request goes, and that {{required}} skips such users", async () => {
+    // another user has crmId: it is not an attribute no user has (that warning is about every user)
+    await db().user.create({ data: { id: "has-crm", attributes: { crmId: "c-1" } } });
+    const shown = await preview("https://crm.example.com/crm/{{user.crmId}}", { plan: "team" });
+    expect(shown.request?.url).toBe("https://crm.example.com/crm/");
+    expect(atUrl(shown.warnings)).toEqual(["Empty for this user: their request goes to …/crm/ — {{required user.crmId}} skips such users"]);
+  });
+
+  it("notes nothing when the user has it, when a default fills it, or with {{required}}", async () => {
+    expect(atUrl((await preview("https://crm.example.com/crm/{{user.crmId}}", { crmId: "c-2" })).warnings)).toEqual([]);
+    expect(atUrl((await preview('https://crm.example.com/crm/{{default user.crmId "new"}}', {})).warnings)).toEqual([]);
+    const required = await preview("https://crm.example.com/crm/{{required user.crmId}}", {});
+    expect(required.skipped).toBeDefined();
+    expect(atUrl(required.warnings)).toEqual([]);
+  });
+});

@@ -1,0 +1,41 @@
+// A {{user.crmId}} in a webhook's URL that a user lacks renders empty, and that user's request goes to
+// another address (/crm/, the CRM's collection, for /crm/{{user.crmId}}) rather than failing. Said where
+// it can be seen before it happens: Activate's and Resume's sample renders (some of the users tried) and
+// the preview's sample user. {{required user.crmId}} skips such users instead.
+import type { RenderResult, TemplateProblem } from "./types";
+
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * Whether the URL writes `path` out as it is ({{user.crmId}}, {{{user.crmId}}}), so that its absence
+ * leaves the URL without it: not under a helper that fills or tests it ({{default user.crmId "new"}},
+ * {{#if user.crmId}}), where the author has said what an empty value does.
+ */
+function writtenPlainly(url: string, path: string): boolean {
+  const p = escapeRegExp(path);
+  return new RegExp(`\\{\\{\\{?~?\\s*${p}\\s*~?\\}?\\}\\}`).test(url) && !new RegExp(`\\{\\{~?\\s*#[^}]*[\\s(]${p}[\\s)}]`).test(url);
+}
+
+/** The paths of `urlTemplate` this render left empty (its missing-value warnings of the URL; a {{required}} one skipped the user before). */
+export function emptyInUrlPaths(urlTemplate: string, warnings: TemplateProblem[]): string[] {
+  const paths = new Set(warnings.filter((w) => w.field === "url" && w.path && !w.info && writtenPlainly(urlTemplate, w.path)).map((w) => w.path!));
+  return [...paths];
+}
+
+/** Where a rendered request goes, without its host: its path and query ("/crm/", "/crm?id="). */
+export function requestAddress(rendered: RenderResult): string | undefined {
+  if (!rendered.ok) return undefined;
+  const url = new URL(rendered.request.url);
+  return `${url.pathname}${url.search}`;
+}
+
+/** Activate's and Resume's line for a URL variable empty for some of the users tried. */
+export function emptyInUrlLine(label: string, path: string, users: number, tried: number, address: string | undefined): string {
+  const where = address ? `, so their requests go to ${address}` : ", so their requests go to another address";
+  return `${label}: ${path} is empty for ${users} of ${tried} users tried; it is in the URL${where} (write {{required ${path}}} to skip users without it)`;
+}
+
+/** The preview's note at the URL for its sample user lacking `path`. */
+export function emptyInUrlNotice(path: string, address: string | undefined): string {
+  return `Empty for this user: their request goes to ${address ? `…${address}` : "another address"} — {{required ${path}}} skips such users`;
+}
