@@ -99,12 +99,14 @@ test("variants with a control group, a response saved to the user, a delayed fol
     expect(paths.filter((p) => p.startsWith(`/${tag}/a/`))).toHaveLength(a);
     expect(paths.filter((p) => p.startsWith(`/${tag}/b/`))).toHaveLength(b);
 
-    // Webhook 2 reaches everyone; those sent webhook 1 carry the crmId its answer saved
-    await expect.poll(async () => prisma.delivery.count({ where: { actionId: follow.id, state: "delivered" } }), { timeout: 60_000 }).toBe(audience);
+    // Webhook 2 reaches everyone webhook 1 was sent to, each with the crmId its answer saved; the control
+    // group is held out of it too (sent nothing by the campaign), as its control
+    await expect.poll(async () => prisma.delivery.count({ where: { actionId: follow.id, state: "delivered" } }), { timeout: 60_000 }).toBe(audience - control);
     const followUps = paths.filter((p) => p.startsWith(`/${tag}/follow/`)).map((p) => p.split("/").slice(3).map(decodeURIComponent));
     const held = new Set((await prisma.controlGroupMember.findMany({ where: { actionId: step.id }, select: { userId: true } })).map((r) => r.userId));
-    for (const [crmId, userId] of followUps) expect(crmId).toBe(held.has(userId) ? "" : `crm-${userId}`);
-    expect(followUps).toHaveLength(audience);
+    for (const [crmId, userId] of followUps) expect([held.has(userId), crmId]).toEqual([false, `crm-${userId}`]);
+    expect(followUps).toHaveLength(audience - control);
+    expect(await prisma.controlGroupMember.count({ where: { actionId: follow.id } })).toBe(control);
 
     // Goal events through the API: 60 of A's users, 90 of B's and 20 of the control group buy
     const ids = async (variant: string) => (await prisma.delivery.findMany({ where: { actionId: step.id, variant }, select: { userId: true }, orderBy: { userId: "asc" } })).map((r) => r.userId);
@@ -132,8 +134,10 @@ test("variants with a control group, a response saved to the user, a delayed fol
     await expect(cells(/^Control/).nth(1)).toHaveText(`${control} held out`);
     await expect(cells(/^Control/).nth(2)).toHaveText("20");
     await expect(results.getByText(/^Winner: B · /)).toBeVisible();
-    // the follow-up (no variants) counts everyone who bought
-    await expect(results.getByRole("table", { name: "Step 2: Follow-up" }).getByRole("row", { name: /^Follow-up/ }).getByRole("cell").nth(2)).toHaveText("170");
+    // the follow-up (no variants) counts those sent it who bought; step 1's control group is its control too
+    const step2 = results.getByRole("table", { name: "Step 2: Follow-up" });
+    await expect(step2.getByRole("row", { name: /^Follow-up/ }).getByRole("cell").nth(2)).toHaveText("150");
+    await expect(step2.getByRole("row", { name: /^Control/ }).getByRole("cell").nth(2)).toHaveText("20");
     await expect(results.getByText(/Method: .*Wilson score interval.*two-proportion z-test/)).toBeVisible();
 
     // the user's page names the campaign that set crmId

@@ -56,7 +56,7 @@ function operation(route: RouteDoc, components: Json): Json {
     });
   }
   const responses: Json = {};
-  const etag = route.etag ? { headers: { ETag: { schema: { type: "string" }, description: 'The campaign\'s version (`"3"`), for If-Match; it moves only when the name, description, goal or webhooks change' } } } : {};
+  const etag = route.etag ? { headers: { ETag: { schema: { type: "string" }, description: 'The campaign\'s version (`"3"`), for If-Match; it moves only when the name, description, goal, webhooks or delivery settings change' } } } : {};
   const ok = route.response;
   const example = exampleOf(route);
   if (ok) {

@@ -1,7 +1,8 @@
 // A campaign's version: the API's ETag and the editor's optimistic lock. One place decides when it
-// moves (a save changing what the editor or the API PUT writes: name, description, goal, webhooks;
-// never a save changing nothing, nor delivery settings) and which saves it refuses. saveCampaign and
-// saveCampaignGoal write it in the transaction of their change, with the campaign's row locked first.
+// moves (a save changing what the editor or the API PUT writes: name, description, goal, webhooks, and
+// delivery settings other than the cap exemption alone, writeDeliverySettings; never a save changing
+// nothing) and which saves it refuses. saveCampaign, saveCampaignGoal and writeDeliverySettings write it
+// in the transaction of their change, with the campaign's row locked first.
 import type { FieldChange } from "./campaign-diff";
 
 /**

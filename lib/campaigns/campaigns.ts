@@ -154,7 +154,7 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
 export async function saveCampaign(
   draft: CampaignDraft & { ifMatch?: IfMatch },
   actor: SecretActor = UNTRUSTED_ACTOR,
-  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<{ version: number } | void>,
+  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<void>,
 ): Promise<{ id: string; version: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
@@ -211,8 +211,10 @@ export async function saveCampaign(
       if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
     }
     // its settings move the version too when they change (writeDeliverySettings): the one answered is the last written
-    const also = await alsoWrite?.(tx, { id: campaign.id, actionIds });
-    if (also) campaign.version = also.version;
+    if (alsoWrite) {
+      await alsoWrite(tx, { id: campaign.id, actionIds });
+      campaign.version = (await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true } })).version;
+    }
     return campaign;
   });
   return { id, version, notices, changes, actionIds };

@@ -24,4 +24,12 @@ describe("the preview of a URL variable the sample user lacks", () => {
     expect(required.skipped).toBeDefined();
     expect(atUrl(required.warnings)).toEqual([]);
   });
+
+  it("masks a secret of the address it names (viewers read the preview), and says nothing of a fragment, which is never sent", async () => {
+    await db().user.upsert({ where: { id: "has-crm" }, create: { id: "has-crm", attributes: { crmId: "c-1" } }, update: {} });
+    const secret = await preview("https://crm.example.com/crm/{{user.crmId}}?api_key=sk_live_SECRET123", {});
+    expect(JSON.stringify(secret.warnings)).not.toContain("SECRET123");
+    expect(atUrl(secret.warnings)).toEqual(["Empty for this user: their request goes to …/crm/?api_key=•••• — {{required user.crmId}} skips such users"]);
+    expect(atUrl((await preview("https://crm.example.com/hook#{{user.crmId}}", {})).warnings)).toEqual([]);
+  });
 });

@@ -67,7 +67,6 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
     const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role });
     if (!result.ok && "path" in result) throw new DeliveryFieldRefused(result.path, result.message);
     deliveryProblem = result.ok ? null : result.message;
-    if (result.ok) return { version: result.version };
   });
   return { ...saved, deliveryProblem };
 }

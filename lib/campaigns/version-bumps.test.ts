@@ -1,5 +1,5 @@
 // When a campaign's version moves: only when a save changes what the editor or the API PUT writes
-// (name, description, goal, webhooks). A save changing nothing, or only delivery settings, keeps it,
+// (name, description, goal, webhooks, delivery settings). A save changing nothing, or only the cap exemption, keeps it,
 // so another open tab is not told of a conflict it need not have. The Goal form's change moves it (an
 // API PUT from an older ETag would put the old goal back) but is no conflict for the editor, whose
 // save never writes the goal.
@@ -68,6 +68,14 @@ describe("a save that changes nothing the editor or the API writes", () => {
     // the same from the Delivery section's own Save (or the API's PUT …/delivery)
     const again = await saveCampaignWithDelivery(draft(tabOf((await getCampaignDraft(l.id, "editor"))!)), { ...settings(actionId, false), audience: vip, rule: { when: "triggered", event: "signup" } }, { role: "editor" });
     expect(again.ok && again.data.version).toBe(3);
+  });
+
+  it("settings sent as the form holds them (quietHours: null beside a stored rule without it) are no change: the version stays", async () => {
+    const l = await loaded();
+    const actionId = l.actions[0]!.id!;
+    const same = await saveCampaignWithDelivery(draft(tabOf(l)), { ...settings(actionId, false), rule: { when: "immediate", quietHours: null } }, { role: "editor" });
+    expect(same.ok && same.data.version).toBe(1);
+    expect(await db().auditLog.count({ where: { target: l.id, action: "campaign.delivery_changed" } })).toBe(0);
   });
 
   it("a change of any webhook part moves it: a header's secret, a webhook's place, a webhook added", async () => {

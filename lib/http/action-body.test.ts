@@ -42,6 +42,10 @@ describe("actionBodyRefusal", () => {
     expect(actionBodyRefusal(type, multipart(boundary, [{ name: 'a; filename=b', value: nested(10_000) }]))?.status).toBe(400);
     expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: nested(10_000), filename: "users.csv" }]))?.status).toBe(400);
     expect(actionBodyRefusal(type, multipart(boundary, [{ name: "0", value: '["$K1"]' }, { name: "1", value: "id,name\n1,[a]\n", filename: "users.csv" }]))).toBeNull();
+    // a chain of parts, each one level deep and naming the next ("$1" in part 0 is part 1): React nests them
+    const chain = Array.from({ length: 3000 }, (_, i) => ({ name: `1_${i.toString(16)}`, value: i === 2999 ? '"end"' : `["$${(i + 1).toString(16)}"]` }));
+    expect(actionBodyRefusal(type, multipart(boundary, chain))?.status).toBe(400);
+    expect(actionBodyRefusal(type, multipart(boundary, chain.slice(-10)))).toBeNull();
     expect(actionBodyRefusal(`multipart/form-data; boundary="${boundary}"`, multipart(boundary, [{ name: "0", value: nested(500) }]))?.status).toBe(400);
   });
 });

@@ -3,6 +3,7 @@
 // it can be seen before it happens: Activate's and Resume's sample renders (some of the users tried) and
 // the preview's sample user. {{required user.crmId}} skips such users instead.
 import type { RenderResult, TemplateProblem } from "./types";
+import { maskCredentialUrl } from "./credential-parts";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -11,7 +12,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
  * leaves the URL without it: not under a helper that fills or tests it ({{default user.crmId "new"}},
  * {{#if user.crmId}}), where the author has said what an empty value does.
  */
-function writtenPlainly(url: string, path: string): boolean {
+function writtenPlainly(urlTemplate: string, path: string): boolean {
+  // a fragment (#…) is never sent: empty there, every request still goes to the same address
+  const url = urlTemplate.split("#")[0]!;
   const p = escapeRegExp(path);
   return new RegExp(`\\{\\{\\{?~?\\s*${p}\\s*~?\\}?\\}\\}`).test(url) && !new RegExp(`\\{\\{~?\\s*#[^}]*[\\s(]${p}[\\s)}]`).test(url);
 }
@@ -22,11 +25,16 @@ export function emptyInUrlPaths(urlTemplate: string, warnings: TemplateProblem[]
   return [...paths];
 }
 
-/** Where a rendered request goes, without its host: its path and query ("/crm/", "/crm?id="). */
+/**
+ * Where a rendered request goes, without its host: its path and query ("/crm/", "/crm?id="), masked as
+ * the log masks a URL (a secret query value or hook path: the preview's note is read by viewers too).
+ */
 export function requestAddress(rendered: RenderResult): string | undefined {
   if (!rendered.ok) return undefined;
   const url = new URL(rendered.request.url);
-  return `${url.pathname}${url.search}`;
+  // masked as text (a parsed masked URL would %-encode the mask); the origin, with no user info, stays as it is
+  const masked = maskCredentialUrl(`${url.origin}${url.pathname}${url.search}`);
+  return masked.startsWith(url.origin) ? masked.slice(url.origin.length) : url.pathname;
 }
 
 /** Activate's and Resume's line for a URL variable empty for some of the users tried. */

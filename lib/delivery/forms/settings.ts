@@ -86,8 +86,7 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export type DeliverySettingsSaved =
-  /** `version`: the campaign's version after the write (it moves when a setting other than capExempt changed) */
-  | { ok: true; version: number }
+  | { ok: true }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
@@ -108,6 +107,12 @@ type WriteOptions = {
   unknownActions?: "ignore" | "refuse";
   /** the clock a draft's end date is judged by */
   now?: Date;
+  /**
+   * false: the change does not move the campaign's version (Activate's save of the settings on the same
+   * page: the tab activating holds them, and its own next Save, or the dry run's sample verdict, would
+   * otherwise be refused for its own change). Default: a change of anything but capExempt moves it.
+   */
+  moveVersion?: boolean;
 };
 
 /**
@@ -194,8 +199,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   // the version moves with any setting but the cap exemption (an admin's alone, which an editor's save
   // never sends changed): a tab or an If-Match from before is then refused, not written over it
   // (campaign-version.ts; the editor's one Save sends the settings it loaded)
-  const bump = changed.some((c) => c !== "capExempt") ? nextVersions(campaign, { content: true, goal: false }) : null;
-  const version = bump ? (await tx.campaign.update({ where: { id: campaignId }, data: bump, select: { version: true } })).version : campaign.version;
+  const bump = options.moveVersion !== false && changed.some((c) => c !== "capExempt") ? nextVersions(campaign, { content: true, goal: false }) : null;
+  if (bump) await tx.campaign.update({ where: { id: campaignId }, data: bump });
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
   for (const a of settings.actions) {
@@ -205,7 +210,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt") || timingChanged(campaign.actions, settings).length)) {
     await replanPaused(tx, campaignId, campaign, settings);
   }
-  return { ok: true, version };
+  return { ok: true };
 }
 
 /**
@@ -265,7 +270,9 @@ function changedSettings(
   stored: { deliveryRule: unknown; audience: unknown; startAt: Date | null; endAt: Date | null; capExempt: boolean; actions: { id: string; subDelivery: unknown; retryPolicy: string; rateLimitPerSecond: number | null }[] },
   settings: DeliverySettings,
 ): string[] {
-  const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+  // as values, not texts: a stored rule without `quietHours` and the form's `quietHours: null` are one rule
+  // (a change here is audited and moves the campaign's version)
+  const same = (a: unknown, b: unknown) => JSON.stringify(canonical(a)) === JSON.stringify(canonical(b));
   const changed: string[] = [];
   let rule: unknown = stored.deliveryRule;
   try {
@@ -288,6 +295,19 @@ function changedSettings(
     if (differs) changed.push(`actions.${a.id}`);
   }
   return changed;
+}
+
+/** A JSON value with its object keys sorted and null or undefined members left out. */
+function canonical(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(canonical);
+  if (value instanceof Date) return value.toISOString();
+  if (!value || typeof value !== "object") return value ?? null;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(value).sort()) {
+    const member = (value as Record<string, unknown>)[key];
+    if (member !== null && member !== undefined) out[key] = canonical(member);
+  }
+  return out;
 }
 
 const RULE_KINDS = { immediate: "at once", scheduled: "at a date and time", triggered: "on an event", recurring: "recurring" } as const;

@@ -18,10 +18,10 @@ const settingsArgs = z.tuple([idSchema, z.unknown()]);
 const sampleCheck = z.string().max(100_000).optional();
 const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck]);
 
-async function save(campaignId: string, input: unknown, member: Member): Promise<ActionResult<DeliverySettings>> {
+async function save(campaignId: string, input: unknown, member: Member, moveVersion = true): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
-  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role });
+  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, moveVersion });
   if (!saved.ok) return "path" in saved ? failed("Check the highlighted delivery settings.", { [saved.path]: saved.message }) : failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(parsed.data);
@@ -30,7 +30,8 @@ async function save(campaignId: string, input: unknown, member: Member): Promise
 const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
 
 export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check], member) => {
-  const saved = await save(campaignId, input, member);
+  // the settings on this page, saved without moving the version: this tab's next Save and its dry run's sample verdict stay its own
+  const saved = await save(campaignId, input, member, false);
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
   revalidatePath(`/campaigns/${campaignId}`);
