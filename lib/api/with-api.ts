@@ -13,6 +13,7 @@ import { apiKeyCaller, runHeavy } from "./heavy-routes";
 import { MemberQueueFullError } from "./member-queue";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
+import { readBodyWithin } from "../http/read-body";
 
 const MAX_BODY_BYTES = 5 * 1024 * 1024;
 const MAX_BODY_DEPTH = 64;
@@ -127,21 +128,9 @@ export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<un
 
 /** The body as text, refused with 413 once more than `limit` bytes have been read. */
 export async function readLimited(req: Request, limit: number): Promise<string> {
-  if (!req.body) return "";
-  const reader = req.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel();
-      throw new ApiError(413, "payload_too_large", `The body is over ${sizeText(limit)}`);
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString("utf8");
+  const bytes = await readBodyWithin(req.body, limit);
+  if (!bytes) throw new ApiError(413, "payload_too_large", `The body is over ${sizeText(limit)}`);
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
 function sizeText(bytes: number) {

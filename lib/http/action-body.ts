@@ -5,6 +5,8 @@
 // bytes are read up to the body limit at most (Next.js's own serverActions.bodySizeLimit, set from
 // ACTION_BODY_LIMIT_BYTES), never more, and each part is walked once without recursion.
 
+import { readBodyWithin } from "./read-body";
+
 /** The most a server action's body may hold (next.config.ts serverActions.bodySizeLimit): 1 MB, Next.js's default. */
 export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
 
@@ -80,37 +82,15 @@ export function actionBodyRefusal(contentType: string, body: string, max = MAX_A
   return null;
 }
 
+export { readBodyWithin };
+
 export const TOO_LARGE: ActionBodyRefusal = { status: 413, message: `an action's data may be ${ACTION_BODY_LIMIT_BYTES / (1024 * 1024)} MB at most` };
 
-/** The body's bytes, read up to `limit`; null once it holds more (the rest is not read). */
-export async function readBodyWithin(body: ReadableStream<Uint8Array> | null, limit = ACTION_BODY_LIMIT_BYTES): Promise<Uint8Array | null> {
-  if (!body) return new Uint8Array();
-  const reader = body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return null;
-    }
-    chunks.push(value);
-  }
-  const bytes = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    bytes.set(c, at);
-    at += c.byteLength;
-  }
-  return bytes;
-}
 
 /** The refusal of a server action's body (too large, or nested too deep), or null: it may go on to Next.js. */
 export async function checkActionBody(headers: Headers, body: ReadableStream<Uint8Array> | null): Promise<ActionBodyRefusal | null> {
   if (!isActionBody(headers)) return null;
-  const bytes = await readBodyWithin(body);
+  const bytes = await readBodyWithin(body, ACTION_BODY_LIMIT_BYTES);
   if (!bytes) return TOO_LARGE;
   return actionBodyRefusal(headers.get("content-type") ?? "", new TextDecoder().decode(bytes));
 }
