@@ -32,4 +32,10 @@ describe("the preview of a URL variable the sample user lacks", () => {
     expect(atUrl(secret.warnings)).toEqual(["Empty for this user: their request goes to …/crm/?api_key=•••• — {{required user.crmId}} skips such users"]);
     expect(atUrl((await preview("https://crm.example.com/hook#{{user.crmId}}", {})).warnings)).toEqual([]);
   });
+
+  it("leaves a destination template's placeholder to its own message (replace it), not a value some users lack", async () => {
+    const shown = await preview("https://hooks.slack.com/services/{{slack_webhook_path}}", {});
+    expect(JSON.stringify(shown.warnings)).not.toContain("{{required");
+    expect(shown.warnings.map((w) => w.message).join(" ")).toContain("{{slack_webhook_path}} is a placeholder, not a variable: replace it with your own value");
+  });
 });

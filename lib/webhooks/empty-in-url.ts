@@ -4,6 +4,7 @@
 // the preview's sample user. {{required user.crmId}} skips such users instead.
 import type { RenderResult, TemplateProblem } from "./types";
 import { maskCredentialUrl } from "./credential-parts";
+import { isPlaceholderPath } from "../templating";
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
@@ -21,7 +22,9 @@ function writtenPlainly(urlTemplate: string, path: string): boolean {
 
 /** The paths of `urlTemplate` this render left empty (its missing-value warnings of the URL; a {{required}} one skipped the user before). */
 export function emptyInUrlPaths(urlTemplate: string, warnings: TemplateProblem[]): string[] {
-  const paths = new Set(warnings.filter((w) => w.field === "url" && w.path && !w.info && writtenPlainly(urlTemplate, w.path)).map((w) => w.path!));
+  // a placeholder ({{slack_webhook_path}} of a destination template) is empty for everyone and has its own
+  // message (replace it with your value): not a value some users lack
+  const paths = new Set(warnings.filter((w) => w.field === "url" && w.path && !w.info && !isPlaceholderPath(w.path) && writtenPlainly(urlTemplate, w.path)).map((w) => w.path!));
   return [...paths];
 }
 
