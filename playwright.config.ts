@@ -13,7 +13,9 @@ export default defineConfig({
   outputDir: "test-results/e2e",
   fullyParallel: false,
   workers: 1,
-  retries: 0,
+  // one retry, reported as "flaky" by the list reporter: a browser test that fails twice still fails the run (the
+  // 2026-12-07 rehearsal's one failure, editor-day-one's preview after Stop signing, passed on every rerun; see the note)
+  retries: 1,
   timeout: 60_000,
   expect: { timeout: 10_000 },
   reporter: [["list"]],
