@@ -20,6 +20,7 @@ import type { MappingResult, ResponseMapping } from "../../webhooks/response-map
 import { plural } from "../../text/plural";
 import { withSentTimestamp } from "../../webhooks/sign";
 import { describeSafely, log } from "../../log";
+import { yieldToEventLoop } from "../../event-loop";
 
 /**
  * Rendering a batch gives the event loop a turn (setImmediate) once this long has gone without one: a
@@ -27,13 +28,6 @@ import { describeSafely, log } from "../../log";
  * held the web process for seconds. Cheap renders never reach it; a clock read per row is all they pay.
  */
 export const RENDER_SLICE_MS = 15;
-
-/**
- * Lets timers, I/O (HTTP requests) and other batches run before the rest of a batch is decided: a whole
- * turn of the event loop. One setImmediate queued from an I/O callback runs in that same turn, before
- * the timers; the second is queued from the check phase, so it runs after the next turn's timers and I/O.
- */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 /** A send whose sender threw (a crashed sender thread): what the attempt and the log say. */
 const SENDER_THREW = "Could not send (an internal error, see the server log)";

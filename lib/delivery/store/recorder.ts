@@ -14,6 +14,7 @@ import { attributeWriteStatements, type MappedAttributes } from "./attribute-wri
 import { describeSafely, log } from "../../log";
 import { env } from "../../env";
 import { renewLeases } from "./claim";
+import { yieldToEventLoop } from "../../event-loop";
 
 export type AttemptRow = {
   /** set on the first write, so a retried write after a lost commit acknowledgement inserts nothing twice */
@@ -67,9 +68,6 @@ const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
  * turn of the event loop. Ordinary results (a few hundred bytes) stay one transaction of maxBatch rows.
  */
 export const FLUSH_BYTES = 2 * 1024 * 1024;
-
-/** Lets timers and I/O run between two transactions of one flush (see the dispatcher's yieldToEventLoop). */
-const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(() => setImmediate(resolve)));
 
 type Headers = [string, string][] | undefined;
 type Excerpt = { url?: string; body?: string | null; headers?: Headers } | null | undefined;
