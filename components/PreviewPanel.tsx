@@ -11,6 +11,7 @@ import { formPath, useTemplateDrafting } from "./template-drafting";
 import { TestSendPanel } from "./TestSendPanel";
 import { Field, inputClass, monoInputClass, type FieldNotice } from "./ui/Field";
 import { useRequestPreview } from "./useRequestPreview";
+import { PreviewOutOfDateNotice } from "./PreviewOutOfDateNotice";
 import { variantKey } from "@/lib/campaigns/variants";
 import { unreadableSample } from "@/lib/campaigns/sample-problem";
 import type { RetryPolicy } from "@/lib/delivery/core/retry-policy";
@@ -84,7 +85,7 @@ export function PreviewPanel({
     : null;
   // a sample box that cannot be read is all the preview says: nothing is rendered from no sample
   const unreadable = unreadableSample({ eventParams: event.error, attributes: attributes.error });
-  const { query: preview, current } = useRequestPreview(unreadable ? null : sample);
+  const { query: preview, current, problem } = useRequestPreview(unreadable ? null : sample);
   // Errors of an earlier value are not shown at the fields: one shown as a field is left would move
   // the page under the pointer (a click on "Add field" lost) and then vanish.
   const templateErrors = current && !unreadable ? preview.data?.errors : undefined;
@@ -161,7 +162,8 @@ export function PreviewPanel({
         <RequestPreview
           result={unreadable ? undefined : preview.data}
           updating={!unreadable && preview.isFetching}
-          failure={unreadable ?? (preview.isError ? preview.error.message : null)}
+          failure={unreadable}
+          outOfDate={problem && <PreviewOutOfDateNotice problem={problem} shown={!!preview.data} retrying={preview.isFetching} onRetry={() => void preview.refetch()} />}
           forWhom={forWhom}
           urlEmpty={!action?.url.trim()}
           drafting={drafting}

@@ -1,4 +1,5 @@
 "use client";
+import type { ReactNode } from "react";
 import { describeProblem, fieldLabel } from "@/lib/campaigns/problem-labels";
 import type { PreviewResult } from "@/lib/campaigns/preview";
 import { BodyView, HeaderList, MethodUrl, SubHeading } from "./HttpMessageView";
@@ -12,6 +13,7 @@ export function RequestPreview({
   result,
   updating,
   failure,
+  outOfDate,
   forWhom,
   urlEmpty,
   drafting = NONE,
@@ -20,6 +22,8 @@ export function RequestPreview({
   result: PreviewResult | undefined;
   updating: boolean;
   failure: string | null;
+  /** says that the request shown is not for what is typed now, and why (PreviewOutOfDateNotice) */
+  outOfDate?: ReactNode;
   forWhom: string;
   /** nothing typed in the URL yet */
   urlEmpty: boolean;
@@ -50,7 +54,8 @@ export function RequestPreview({
         </span>
       </div>
       {failure && <p className="rounded-lg bg-red-50 px-3 py-2 text-sm text-red-800">{failure}</p>}
-      {(!result || urlEmpty) && !failure && <p className="text-sm text-slate-500">Type the webhook&apos;s URL to see the request.</p>}
+      {!failure && outOfDate}
+      {(!result || urlEmpty) && !failure && !outOfDate && <p className="text-sm text-slate-500">Type the webhook&apos;s URL to see the request.</p>}
       {waiting && <p className="text-sm text-slate-500">Finish the {"{{ }}"} expression to see the request.</p>}
       {heldByNewRow && !waiting && <p className="text-sm text-slate-500">Finish this row (leave it) to see the request.</p>}
       {errors.length > 0 && (

@@ -8,10 +8,34 @@ import { campaignKeys } from "@/lib/campaigns/query-keys";
 import { PREVIEW_DEBOUNCE_MS } from "@/lib/campaigns/preview-debounce";
 import { useDebouncedValue } from "./useDebouncedValue";
 
+/** Why the preview could not be rendered; `retryInSeconds` when the route held the member back (429 Retry-After). */
+export class PreviewUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly retryInSeconds: number | null,
+  ) {
+    super(message);
+  }
+}
+
+// a failure other than a 429 is asked again this many times (1 s, 2 s apart), then waits for Retry or a change
+const RETRIES_AFTER_FAILURE = 2;
+
+async function unavailable(response: Response): Promise<PreviewUnavailableError> {
+  const said = await response
+    .json()
+    .then((b: { error?: { message?: unknown } }) => (typeof b?.error?.message === "string" ? b.error.message : null))
+    .catch(() => null);
+  const seconds = Number(response.headers.get("retry-after"));
+  if (response.status === 429) return new PreviewUnavailableError(said ?? "Too many previews at once.", Number.isFinite(seconds) && seconds > 0 ? Math.ceil(seconds) : 1);
+  return new PreviewUnavailableError(said ?? `The server answered ${response.status}.`, null);
+}
 
 /**
  * The live preview of the action as typed, re-rendered by the server's one renderer. `current` says
- * whether the data shown is for what is typed now (not for an earlier value while a new one renders).
+ * whether the data shown is for what is typed now (not for an earlier value while a new one renders,
+ * nor one a failed or refused render left standing). A refusal (429) is asked again once its
+ * Retry-After has passed, another failure a couple of times; `problem` says why the preview waits.
  */
 export function useRequestPreview(sample: SampleRequest | null) {
   // a pasted megabyte is sent cut (still over the limit), so the preview says the field's limit rather than failing
@@ -22,12 +46,25 @@ export function useRequestPreview(sample: SampleRequest | null) {
     enabled: !!body,
     placeholderData: keepPreviousData,
     gcTime: 5_000,
-    retry: false,
+    retry: (failures, error) => (error instanceof PreviewUnavailableError && error.retryInSeconds !== null) || failures < RETRIES_AFTER_FAILURE,
+    retryDelay: (failures, error) => (error instanceof PreviewUnavailableError && error.retryInSeconds !== null ? error.retryInSeconds * 1000 : 1000 * 2 ** failures),
     queryFn: async ({ signal }): Promise<PreviewResult> => {
-      const response = await fetch("/api/preview", { method: "POST", headers: { "content-type": "application/json" }, body, signal });
-      if (!response.ok) throw new Error("The preview could not be rendered. Keep typing; it retries on the next change.");
+      let response: Response;
+      try {
+        response = await fetch("/api/preview", { method: "POST", headers: { "content-type": "application/json" }, body, signal });
+      } catch (err) {
+        if (signal.aborted) throw err;
+        throw new PreviewUnavailableError("The server could not be reached.", null);
+      }
+      if (!response.ok) throw await unavailable(response);
       return response.json();
     },
   });
-  return { query, current: body === typed && !query.isPlaceholderData && !query.isFetching };
+  // while it retries the failure is the query's failureReason; once it gives up, its error
+  const problem = query.isFetching || query.isError ? (query.failureReason ?? query.error) : null;
+  return {
+    query,
+    current: body === typed && !query.isPlaceholderData && !query.isFetching && !query.isError,
+    problem: problem instanceof PreviewUnavailableError ? problem : problem ? new PreviewUnavailableError(problem.message, null) : null,
+  };
 }

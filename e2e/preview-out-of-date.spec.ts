@@ -1,0 +1,79 @@
+// The live preview never passes off an earlier request as the current one. When POST /api/preview
+// refuses a member (429: their previews took their share of rendering time, preview-rate.ts), the
+// panel says the request shown is out of date and when it resumes, and then shows the request for
+// what is typed without another keystroke. (CI under load: "Stop signing" left webhook-signature in
+// a preview that a 429 had frozen, with only a generic error and no retry.)
+import { expect, test } from "./fixtures";
+
+// ten fields of nested #each over a 3,000-item sample: each preview renders until its time budget ends
+const nested = "{{#each userAttribute.a}}{{#each ../userAttribute.a}}{{upper (lower (upper (lower \"abcdefghijklmnopqrstuvwxyz\")))}}{{/each}}{{/each}}";
+const heavy = {
+  action: { url: "https://hooks.example.com/x", fields: Array.from({ length: 10 }, (_, i) => ({ key: `f${i}`, value: `${nested} ${i}` })) },
+  campaign: { name: "c" },
+  attributes: { a: Array.from({ length: 3000 }, (_, i) => i) },
+};
+
+test("a preview refused for rendering time says it is out of date and when it resumes, then shows what is typed by itself", async ({ page, baseURL }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(preview).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill("Paused preview");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/hook/{{user.id}}");
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("greeting");
+  const value = page.getByLabel("Value", { exact: true });
+  await value.fill("first draft");
+  await expect(preview).toContainText(/"greeting":\s*"first draft"/);
+
+  // The same member (this page's session) loops heavy templates until the route holds them back for
+  // more than a second, so the editor's next preview is refused too.
+  let retryAfter = 0;
+  for (let i = 0; i < 40 && retryAfter < 2; i++) {
+    const res = await page.request.post("/api/preview", { data: heavy, headers: { origin: baseURL! } });
+    if (res.status() === 429) {
+      retryAfter = Number(res.headers()["retry-after"]);
+      if (retryAfter < 2) await page.waitForTimeout(retryAfter * 1000);
+    }
+  }
+  expect(retryAfter, "the heavy previews were held back").toBeGreaterThanOrEqual(2);
+
+  await value.fill("second draft");
+  // what is shown is said to be out of date, why, and when it resumes; not passed off as current
+  const notice = preview.getByRole("status").filter({ hasText: "out of date" });
+  await expect(notice).toContainText(/share of rendering time/);
+  await expect(notice).toContainText(/updates by itself in \d+ s/);
+  await expect(preview).toContainText(/"greeting":\s*"first draft"/);
+  // nothing typed since: the preview asks again once the wait is over
+  await expect(preview).toContainText(/"greeting":\s*"second draft"/, { timeout: (retryAfter + 8) * 1000 });
+  await expect(notice).toHaveCount(0);
+});
+
+test("Stop signing while previews are held back: the signed request is called out of date, then the unsigned one shows by itself", async ({ page, baseURL }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(preview).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill("Stops signing while paused");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/signed/{{user.id}}");
+  await page.getByRole("button", { name: "Save", exact: true }).click();
+  await expect(page).toHaveURL(/\/campaigns\/(?!new$)[a-z0-9]+$/);
+  await page.getByRole("button", { name: "Generate signing secret" }).click();
+  await expect(preview).toContainText("webhook-signature");
+
+  let retryAfter = 0;
+  for (let i = 0; i < 40 && retryAfter < 2; i++) {
+    const res = await page.request.post("/api/preview", { data: heavy, headers: { origin: baseURL! } });
+    if (res.status() === 429) {
+      retryAfter = Number(res.headers()["retry-after"]);
+      if (retryAfter < 2) await page.waitForTimeout(retryAfter * 1000);
+    }
+  }
+  expect(retryAfter, "the heavy previews were held back").toBeGreaterThanOrEqual(2);
+
+  // the preview's body is unchanged (the secret is not in it): the same query asks again and is refused
+  await page.getByRole("button", { name: "Stop signing" }).click();
+  await expect(page.getByText("Requests are no longer signed.")).toBeVisible();
+  const notice = preview.getByRole("status").filter({ hasText: "out of date" });
+  await expect(notice).toContainText(/updates by itself in \d+ s/);
+  await expect(preview).not.toContainText("webhook-signature", { timeout: (retryAfter + 8) * 1000 });
+  await expect(notice).toHaveCount(0);
+});
