@@ -110,7 +110,7 @@ export function unknownAttributeActivationMessage(ref: UnknownAttributeReference
 }
 
 /** The entries (path, attribute) of a response mapping, stored or drafted; rows not yet whole are left out. */
-function mappingEntries(mapping: unknown): { path: string; attribute: string }[] {
+export function mappingEntries(mapping: unknown): { path: string; attribute: string }[] {
   const rows: unknown[] = Array.isArray(mapping) ? mapping : (parseStoredMapping(mapping) ?? []);
   return rows.flatMap((e) => {
     const { path, attribute } = (e && typeof e === "object" ? e : {}) as { path?: unknown; attribute?: unknown };

@@ -4,7 +4,7 @@ import { renderWebhookRequest } from "../../webhooks/render-request";
 import type { WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { decide, underCap, type DecideInput } from "./decide";
+import { decide, EARLIER_STEP_RECHECK_MS, underCap, type DecideInput } from "./decide";
 
 const now = new Date("2026-06-01T12:00:00Z"); // 14:00 in Paris
 const template: WebhookTemplate = {
@@ -84,6 +84,22 @@ describe("decide", () => {
     expect(d).toEqual({ kind: "hold", dueAt: new Date("2026-06-01T13:30:00Z"), reason: "Held for quiet hours until 15:30 Mon 1 Jun (Europe/Paris)" });
     // the same hours in UTC (12:00) are outside them
     expect(decide(input({ campaign: { ...campaign, rule }, user: { id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana" } } })).kind).toBe("send");
+  });
+
+  it("holds a step whose earlier step (whose answer it reads) is not finished with this user: until that step's retry, or briefly while it is sent", () => {
+    const step = { actionId: "a0", label: "Webhook 1 (Create contact)", attributes: ["crmId"] };
+    const reason = "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response";
+    const later = new Date(now.getTime() + 30_000);
+    // the earlier step retries in 30 s: looked at again then, not every second meanwhile
+    expect(decide(input({ waitsFor: { step, delivery: { actionId: "a0", state: "retrying", dueAt: later } } }))).toEqual({ kind: "hold", dueAt: later, reason });
+    // being sent (its due time passed), or due now: looked at again in EARLIER_STEP_RECHECK_MS
+    const soon = new Date(now.getTime() + EARLIER_STEP_RECHECK_MS);
+    expect(decide(input({ waitsFor: { step, delivery: { actionId: "a0", state: "sending", dueAt: later } } }))).toEqual({ kind: "hold", dueAt: soon, reason });
+    expect(decide(input({ waitsFor: { step, delivery: { actionId: "a0", state: "scheduled", dueAt: now } } }))).toEqual({ kind: "hold", dueAt: soon, reason });
+    // before the template: one that cannot render waits too (it may render once the value is saved)
+    expect(decide(input({ action: { template: null, templateError: "broken" }, waitsFor: { step, delivery: { actionId: "a0", state: "sending", dueAt: now } } })).kind).toBe("hold");
+    // a paused campaign's row goes back untouched, an ended campaign's is suppressed, as any
+    expect(decide(input({ campaign: { ...campaign, status: "paused" }, waitsFor: { step, delivery: { actionId: "a0", state: "sending", dueAt: now } } })).kind).toBe("release");
   });
 
   it("suppresses a send the frequency cap stops, and only a send: what another rule stopped stays as decided", () => {

@@ -7,9 +7,9 @@ import { describeProblem, labelledProblems } from "../../campaigns/problem-label
 import { overLimitReason, skippedReason } from "../../templating";
 import { maskCredentialUrlsIn } from "../../webhooks/credential-parts";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
-import type { BatchCampaign } from "../store/batch-context";
+import type { BatchCampaign, EarlierStepWait } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { breakerPauseReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
+import { breakerPauseReason, earlierStepHoldReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
@@ -24,7 +24,7 @@ export type Decision<A extends ActionEntry = ActionEntry> =
   | { kind: "suppress"; reason: string }
   /** handed back untouched (the campaign is no longer sending) */
   | { kind: "release" }
-  /** waits until dueAt without an attempt (the campaign's start date, quiet hours) */
+  /** waits until dueAt without an attempt (the campaign's start date, quiet hours, an earlier step) */
   | { kind: "hold"; dueAt: Date; reason: string }
   /** an attempt that failed before a request existed (the template); not retried */
   | { kind: "fail"; error: string }
@@ -43,9 +43,17 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
   render: (template: WebhookTemplate, ctx: TemplateContext, opts: { webhookId: string; timestamp: Date }) => RenderResult;
   /** until when the host's breaker refuses sends, or null */
   blockedUntil: (host: string) => Date | null;
+  /** an earlier step whose answer this one reads, not finished with this user yet (lib/campaigns/awaited-steps.ts) */
+  waitsFor?: EarlierStepWait;
 };
 
-export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil }: DecideInput<A>): Decision<A> {
+/**
+ * How soon a row waiting for an earlier step's delivery being sent (or due now) is looked at again: about
+ * when a receiver has answered, the row costing a claim each time.
+ */
+export const EARLIER_STEP_RECHECK_MS = 1_000;
+
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
   if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, webhook or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
@@ -56,6 +64,13 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
   const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
   if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: quietHoursHoldReason(quietEnd, zone) };
+  // rendered now, it would carry what the earlier step has not saved yet: held until that step is due
+  // again (a retry's time), or looked at again shortly while it is being sent
+  if (waitsFor) {
+    const recheck = now.getTime() + EARLIER_STEP_RECHECK_MS;
+    const dueAt = new Date(waitsFor.delivery.state === "sending" ? recheck : Math.max(recheck, waitsFor.delivery.dueAt.getTime()));
+    return { kind: "hold", dueAt, reason: earlierStepHoldReason(waitsFor.step.label, waitsFor.step.attributes) };
+  }
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;

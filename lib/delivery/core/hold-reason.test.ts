@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerNextTry, breakerPauseReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
+import { breakerNextTry, breakerPauseReason, earlierStepHoldReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
 import { deliveryStateText } from "./states";
 
 describe("the quiet-hours hold's wording", () => {
@@ -25,6 +25,15 @@ describe("the quiet-hours hold's wording", () => {
     expect(holdOf("scheduled", null)).toBeNull();
     // once sent, the old reason no longer makes it held
     expect(holdOf("delivered", reason)).toBeNull();
+  });
+
+  it("tells a row waiting for an earlier step's answer, by its wording, while it waits; a paused campaign's hold first", () => {
+    const reason = earlierStepHoldReason("Webhook 1 (Create contact)", ["crmId", "score"]);
+    expect(reason).toBe("Waiting for Webhook 1 (Create contact) to finish: it saves crmId, score from its response");
+    expect(holdOf("scheduled", reason, "active")).toBe("earlier_step");
+    expect(holdOf("scheduled", reason, "paused")).toBe("campaign_paused");
+    expect(holdOf("delivered", reason, "active")).toBeNull();
+    expect(heldUntilText(reason)).toBeNull();
   });
 
   it("holds every waiting row of a paused campaign, before quiet hours, and no row once it is sent or the campaign runs", () => {

@@ -27,6 +27,17 @@ export function startDateHoldReason(startAt: Date): string {
   return `${START_PREFIX} ${startAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
+const EARLIER_STEP_PREFIX = "Waiting for ";
+
+/**
+ * "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response": a step that reads
+ * what an earlier step saves from its answer, held until that step's delivery to the same user has
+ * finished (lib/campaigns/awaited-steps.ts). `step` as the editor names it.
+ */
+export function earlierStepHoldReason(step: string, attributes: string[]): string {
+  return `${EARLIER_STEP_PREFIX}${step} to finish: it saves ${attributes.join(", ")} from its response`;
+}
+
 const BREAKER_PREFIX = "Host on hold:";
 /** How a breaker's hold read before: "Paused: …" read as if the campaign were paused. */
 const LEGACY_BREAKER = /^Paused: (\S+ failed many requests in a row; next try after )/;
@@ -69,17 +80,19 @@ export function readableReason(reason: string | null): string | null {
  * Why a waiting row is not going out yet, when it is held rather than simply scheduled: its campaign
  * is paused (nothing goes out until it is resumed, whatever its due time; the log's "Held: campaign
  * paused"), quiet hours (the log's "Held: quiet hours"), or its campaign's start date has not come
- * (the log's "Held: before start date").
+ * (the log's "Held: before start date"), or an earlier step it reads the answer of has not finished
+ * with this user (the log's "Held: earlier step").
  */
-export const HOLDS = ["campaign_paused", "quiet_hours", "before_start"] as const;
+export const HOLDS = ["campaign_paused", "quiet_hours", "before_start", "earlier_step"] as const;
 export type Hold = (typeof HOLDS)[number];
 
-/** THE rule: a waiting row (scheduled or retrying) of a paused campaign is held by the pause first; a scheduled row held for quiet hours or its start date next. */
+/** THE rule: a waiting row (scheduled or retrying) of a paused campaign is held by the pause first; a scheduled row held for quiet hours, its start date or an earlier step next. */
 export function holdOf(state: string, reason: string | null, campaignStatus?: string): Hold | null {
   const waiting = state === "scheduled" || state === "retrying";
   if (waiting && campaignStatus === "paused") return "campaign_paused";
   if (state !== "scheduled" || !reason) return null;
   if (reason.startsWith(QUIET_PREFIX)) return "quiet_hours";
+  if (reason.startsWith(EARLIER_STEP_PREFIX)) return "earlier_step";
   return reason.startsWith(START_PREFIX) ? "before_start" : null;
 }
 

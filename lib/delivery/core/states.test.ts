@@ -27,7 +27,7 @@ describe("the words a person reads for a state (the log's filter, its counts, it
 
 describe("the words of a held delivery (the log's rows and a delivery's detail read the same)", () => {
   it("a held row reads its hold, in sentence case like the state labels; otherwise its state", () => {
-    expect(HOLD_LABELS).toEqual({ campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours", before_start: "Held: before start date" });
+    expect(HOLD_LABELS).toEqual({ campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours", before_start: "Held: before start date", earlier_step: "Held: earlier step" });
     expect(deliveryStateText("retrying", "campaign_paused")).toBe("Held: campaign paused");
     expect(deliveryStateText("scheduled", "quiet_hours")).toBe("Held: quiet hours");
     expect(deliveryStateText("failed", null)).toBe("Failed");

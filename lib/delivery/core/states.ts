@@ -20,7 +20,7 @@ export function deliveryStateLabel(state: string): string {
 }
 
 /** What a held row reads instead of its state (lib/delivery/core/hold-reason.ts holdOf): in the log's rows and a delivery's detail. */
-export const HOLD_LABELS: Record<Hold, string> = { campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours", before_start: "Held: before start date" };
+export const HOLD_LABELS: Record<Hold, string> = { campaign_paused: "Held: campaign paused", quiet_hours: "Held: quiet hours", before_start: "Held: before start date", earlier_step: "Held: earlier step" };
 /** A delivery's state as a person reads it: its hold when it is held (HOLD_LABELS), else its state's label. */
 export function deliveryStateText(state: string, hold: string | null | undefined): string {
   return hold && Object.hasOwn(HOLD_LABELS, hold) ? HOLD_LABELS[hold as Hold] : deliveryStateLabel(state);

@@ -226,6 +226,7 @@ export class Dispatcher {
         now,
         render: this.deps.render,
         blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
+        waitsFor: ctx.waitingFor.get(d.id),
       });
     } catch (err) {
       record(this.preparationThrew(d, now, err));

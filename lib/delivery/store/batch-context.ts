@@ -12,6 +12,8 @@ import { usersById, type UserForPlanning } from "../../audience/users";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
+import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
+import { unfinishedEarlierSteps, type UnfinishedStep } from "./earlier-steps";
 
 export type BatchCampaign = {
   id: string;
@@ -27,9 +29,17 @@ export type BatchContext = {
   users: Map<string, UserForPlanning>;
   actions: Map<string, { action: Action; template: WebhookTemplate | null; templateError: string | null }>;
   campaigns: Map<string, BatchCampaign>;
+  /**
+   * the rows of the batch that wait for an earlier step's delivery to the same user (awaited-steps.ts),
+   * by delivery id: the first such step and its unfinished delivery
+   */
+  waitingFor: Map<string, EarlierStepWait>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
 };
+
+/** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
+export type EarlierStepWait = { step: AwaitedStep; delivery: UnfinishedStep };
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
 
@@ -38,7 +48,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[] } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -70,37 +80,40 @@ export class BatchContextLoader {
   }
 
   /**
-   * The batch's actions and campaigns, read through Prisma only when one raw statement says one of
+   * The batch's campaigns and all their actions (which earlier steps a step waits for reads its
+   * campaign's other steps), read through Prisma only when one raw statement says one of
    * them changed (or appeared, or went) since the last batch: consecutive batches of a campaign
    * share them, and two Prisma queries per batch were a fifth of the engine thread's CPU. The
    * fingerprint is read before the rows, so a change between the two shows in the next batch's.
    */
-  private async actionsAndCampaigns(actionIds: string[], campaignIds: string[]) {
+  private async actionsAndCampaigns(campaignIds: string[]) {
     const p = new SqlParams();
     const sql =
-      `SELECT 'a' AS "k", "id", "updatedAt" FROM ${tableName("Action")} WHERE ${p.among(`"id"`, "text", actionIds)}` +
+      `SELECT 'a' AS "k", "id", "updatedAt" FROM ${tableName("Action")} WHERE ${p.among(`"campaignId"`, "text", campaignIds)}` +
       ` UNION ALL SELECT 'c' AS "k", "id", "updatedAt" FROM ${tableName("Campaign")} WHERE ${p.among(`"id"`, "text", campaignIds)}`;
     const rows = await rawDb(this.prisma).query<{ k: string; id: string; updatedAt: unknown }>(sql, p.values);
-    const fingerprint = `${actionIds.join(",")}|${campaignIds.join(",")}|${rows.map((r) => `${r.k}:${r.id}:${String(r.updatedAt)}`).sort().join(",")}`;
+    const fingerprint = `${campaignIds.join(",")}|${rows.map((r) => `${r.k}:${r.id}:${String(r.updatedAt)}`).sort().join(",")}`;
     if (this.rows?.fingerprint === fingerprint) return this.rows;
     const [actions, campaigns] = await Promise.all([
-      this.prisma.action.findMany({ where: { id: { in: actionIds } } }),
+      this.prisma.action.findMany({ where: { campaignId: { in: campaignIds } } }),
       this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, startAt: true, endAt: true, deliveryRule: true } }),
     ]);
-    this.rows = { fingerprint, actions, campaigns };
+    const awaits = new Map<string, AwaitedStep[]>();
+    for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(actions.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
+    this.rows = { fingerprint, actions, campaigns, awaits };
     return this.rows;
   }
 
   async load(batch: ClaimedDelivery[], now: Date): Promise<BatchContext> {
     const userIds = [...new Set(batch.map((d) => d.userId))];
-    // the steps (retry policy, rate limit, timeout) and the variants whose content is sent
-    const actionIds = [...new Set(batch.flatMap((d) => (d.variantActionId ? [d.actionId, d.variantActionId] : [d.actionId])))];
+    // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns }, cap] = await Promise.all([
+    const [users, { actions, campaigns, awaits }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
-      this.actionsAndCampaigns(actionIds, campaignIds),
+      this.actionsAndCampaigns(campaignIds),
       this.frequencyCap(now.getTime()),
     ]);
+    const waitingFor = await this.earlierStepWaits(batch, awaits, users);
     const campaignMap = new Map<string, BatchCampaign>();
     for (const c of campaigns) {
       let rule: DeliveryRule | null = null;
@@ -120,7 +133,32 @@ export class BatchContextLoader {
         return [a.id, { action: a, template: t.template, templateError: t.error }];
       })),
       campaigns: campaignMap,
+      waitingFor,
       cap,
     };
+  }
+
+  /**
+   * The rows of a step that waits for an earlier one whose delivery to the same user is not finished.
+   * The others of such a step have their users read again, after: an earlier step that finished
+   * since `users` was read saved its answer on the user in the same transaction, and the read before
+   * it would send the value from before.
+   */
+  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>) {
+    const waitingFor = new Map<string, EarlierStepWait>();
+    const dependent = batch.filter((d) => awaits.has(d.actionId));
+    if (!dependent.length) return waitingFor;
+    const earlierIds = [...new Set(dependent.flatMap((d) => awaits.get(d.actionId)!.map((s) => s.actionId)))];
+    const unfinished = await unfinishedEarlierSteps(this.prisma, dependent.map((d) => d.id), earlierIds);
+    const proceeding = new Set<string>();
+    for (const d of dependent) {
+      const open = unfinished.get(d.id) ?? [];
+      // the first earlier step (in step order) still under way
+      const step = awaits.get(d.actionId)!.find((s) => open.some((o) => o.actionId === s.actionId));
+      if (step) waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
+      else proceeding.add(d.userId);
+    }
+    if (proceeding.size) for (const [id, user] of await usersById(this.prisma, [...proceeding])) users.set(id, user);
+    return waitingFor;
   }
 }

@@ -1,0 +1,55 @@
+// Which earlier steps a step waits for: those whose response mapping saves an attribute its templates
+// (or its variants') read. Pure: the stored rows in, the steps out.
+import { describe, expect, it } from "vitest";
+import { awaitedSteps, type StepForWaiting } from "./awaited-steps";
+
+const step = (over: Partial<StepForWaiting> & Pick<StepForWaiting, "id" | "position">): StepForWaiting => ({
+  name: `Step ${over.position + 1}`,
+  variantOfId: null,
+  urlTemplate: "https://hooks.example.com/x",
+  fields: [],
+  headers: [],
+  responseMapping: [],
+  ...over,
+});
+
+describe("awaitedSteps", () => {
+  it("a later step reading an attribute an earlier step maps waits for it; one reading none does not; a step never waits for itself or a later one", () => {
+    const actions = [
+      step({ id: "s1", position: 0, name: "Create contact", responseMapping: [{ path: "$.customer.id", attribute: "crmId" }, { path: "$.score", attribute: "score" }] }),
+      step({ id: "s2", position: 1, urlTemplate: "https://crm.example.com/c/{{user.crmId}}", fields: [{ key: "s", value: "{{userAttribute.score}} {{user.firstName}}" }] }),
+      step({ id: "s3", position: 2, fields: [{ key: "n", value: "{{user.firstName}}" }], responseMapping: [{ path: "$.tag", attribute: "tag" }] }),
+      // reads its own mapping and a later one's: neither is waited for
+      step({ id: "s4", position: 3, headers: [{ name: "X-Own", value: "{{user.own}}" }], responseMapping: [{ path: "$.own", attribute: "own" }] }),
+      step({ id: "s5", position: 4, fields: [{ key: "t", value: "{{user.tag}}" }] }),
+    ];
+    expect(awaitedSteps(actions)).toEqual(
+      new Map([
+        ["s2", [{ actionId: "s1", label: "Webhook 1 (Create contact)", attributes: ["crmId", "score"] }]],
+        ["s5", [{ actionId: "s3", label: "Webhook 3 (Step 3)", attributes: ["tag"] }]],
+      ]),
+    );
+  });
+
+  it("counts a variant's templates as its step's reads and a variant's mapping as its step's; orders steps by position whatever the rows' order", () => {
+    const actions = [
+      step({ id: "b2", position: 1, variantOfId: "s2", fields: [{ key: "c", value: "{{user.crmId}}" }] }),
+      step({ id: "s2", position: 1 }),
+      step({ id: "b1", position: 0, variantOfId: "s1", responseMapping: [{ path: "$.id", attribute: "crmId" }] }),
+      step({ id: "s1", position: 0 }),
+    ];
+    expect(awaitedSteps(actions)).toEqual(new Map([["s2", [{ actionId: "s1", label: "Webhook 1 (Step 1)", attributes: ["crmId"] }]]]));
+  });
+
+  it("a secret header's value is not read (it holds no template a user sees); a step may wait for several", () => {
+    const actions = [
+      step({ id: "s1", position: 0, responseMapping: [{ path: "$.a", attribute: "a" }] }),
+      step({ id: "s2", position: 1, responseMapping: [{ path: "$.b", attribute: "b" }] }),
+      step({ id: "s3", position: 2, urlTemplate: "https://x.example.com/{{user.a}}/{{user.b}}", headers: [{ name: "Auth", value: "{{user.secretish}}", secret: true }] }),
+    ];
+    expect(awaitedSteps(actions).get("s3")).toEqual([
+      { actionId: "s1", label: "Webhook 1 (Step 1)", attributes: ["a"] },
+      { actionId: "s2", label: "Webhook 2 (Step 2)", attributes: ["b"] },
+    ]);
+  });
+});

@@ -1,0 +1,49 @@
+// THE rule of which earlier steps a campaign's step waits for: a step whose templates (any variant's)
+// read an attribute that an earlier step (any variant of it) saves from its response is not sent to a
+// user before that earlier step's delivery to the same user has finished (delivered, failed for good,
+// suppressed or cancelled). Sent beside it (no delay, or one shorter than its answer and retries), it
+// carried the attribute empty, or the value from before, silently. The engine applies it to every
+// delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API).
+import { attributesRead, mappingEntries, type AttributeReadingTemplate } from "./unknown-attributes";
+
+/** A webhook or variant as stored (an Action row), as far as this rule reads it. */
+export type StepForWaiting = {
+  id: string;
+  name: string;
+  position: number;
+  variantOfId: string | null;
+  urlTemplate: string;
+  fields: unknown;
+  headers: unknown;
+  responseMapping: unknown;
+};
+
+/** An earlier step a step waits for: its id, how the editor names it, and the attributes it saves that the step reads. */
+export type AwaitedStep = { actionId: string; label: string; attributes: string[] };
+
+const listOf = <T>(raw: unknown): T[] => (Array.isArray(raw) ? (raw as T[]) : []);
+const templateOf = (a: StepForWaiting): AttributeReadingTemplate => ({ url: a.urlTemplate, fields: listOf(a.fields), headers: listOf(a.headers) });
+
+/**
+ * For each step (by its id; a step waiting for none has no entry) the earlier steps it waits for, in
+ * step order. Steps are ordered as planning orders them (position, then id); a variant's templates and
+ * mapping count as its step's.
+ */
+export function awaitedSteps(actions: StepForWaiting[]): Map<string, AwaitedStep[]> {
+  const steps = actions
+    .filter((a) => !a.variantOfId)
+    .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const rowsOf = (step: StepForWaiting) => actions.filter((a) => a.id === step.id || a.variantOfId === step.id);
+  const saves = steps.map((step) => new Set(rowsOf(step).flatMap((a) => mappingEntries(a.responseMapping).map((e) => e.attribute))));
+  const out = new Map<string, AwaitedStep[]>();
+  steps.forEach((step, index) => {
+    if (index === 0) return;
+    const reads = new Set(rowsOf(step).flatMap((a) => attributesRead(templateOf(a))));
+    const awaited = steps.slice(0, index).flatMap((earlier, i) => {
+      const attributes = [...saves[i]!].filter((name) => reads.has(name));
+      return attributes.length ? [{ actionId: earlier.id, label: `Webhook ${earlier.position + 1} (${earlier.name})`, attributes }] : [];
+    });
+    if (awaited.length) out.set(step.id, awaited);
+  });
+  return out;
+}
