@@ -84,6 +84,6 @@ test("a later webhook's attribute that an earlier webhook's response saves is no
   const second = page.getByRole("region", { name: /^2\s*/ });
   const url = second.getByLabel("URL", { exact: true });
   await url.fill(`https://chain.example/follow/{{user.${attribute}}}`);
-  await expect(url).toHaveAccessibleDescription(/Set from Webhook 1's response \(`\$\.id`\): empty until it answers/);
+  await expect(url).toHaveAccessibleDescription(/Set from Webhook 1's response \(`\$\.id`\): each user's request waits for that answer/);
   await expect(page.getByText(`No user has the attribute \`${attribute}\``)).toHaveCount(0);
 });

@@ -11,7 +11,8 @@ const SHOWS_REASON = new Set<string>(REASON_STATES);
  * A delivery's state in the log. A waiting row of a paused campaign reads "Held: campaign paused", since
  * nothing goes out before it is resumed. A row held for quiet hours is still Scheduled in the engine, but
  * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck (one held
- * for its campaign's start date likewise: "Held: before start date, until 2026-12-07 09:00 UTC"). A
+ * for its campaign's start date likewise: "Held: before start date, until 2026-12-07 09:00 UTC"; one waiting for
+ * an earlier step's answer reads "Held: earlier step" and which step, as its reason says). A
  * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
  */
 export function DeliveryStateLabel({ state, hold, reason }: { state: string; hold: Hold | null; reason: string | null }) {
@@ -30,6 +31,14 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       <span className="flex flex-col items-start gap-0.5" title={reason ?? undefined}>
         <Badge tone="amber">{HOLD_LABELS[hold]}</Badge>
         {until && <span className="whitespace-nowrap text-xs text-slate-500">{until}</span>}
+      </span>
+    );
+  }
+  if (hold === "earlier_step") {
+    return (
+      <span className="flex flex-col items-start gap-0.5">
+        <Badge tone="amber">{HOLD_LABELS.earlier_step}</Badge>
+        {reason && <ReasonText reason={reason} />}
       </span>
     );
   }

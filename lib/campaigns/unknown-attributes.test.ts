@@ -126,7 +126,15 @@ describe("on the stored audience", () => {
     const notes = await draftUnknownAttributeWarnings(template({ url: "https://x.example/{{user.draftRef}}", fields: [{ key: "l", value: "{{user.draftLater}}" }] }), earlier);
     expect(notes).toEqual([
       { field: "fields[0].value", message: "No user has the attribute `draftLater` yet: it renders empty for every user", path: "user.draftLater", atField: true },
-      { field: "url", message: "Set from Webhook 1's response (`$.id`): empty until it answers", path: "user.draftRef", atField: true, info: true },
+      { field: "url", message: "Set from Webhook 1's response (`$.id`): each user's request waits for that answer", path: "user.draftRef", atField: true, info: true },
+    ]);
+  });
+
+  it("the preview: the note is given for a name users have already too (the request waits for the answer all the same)", async () => {
+    await upsertUsers([{ userId: "known1", attributes: { firstName: "Ana" } }]);
+    const earlier = earlierStepMappings([{ label: "Webhook 1", mappings: [[{ path: "$.name", attribute: "firstName" }]] }], 1);
+    expect(await draftUnknownAttributeWarnings(template({ url: "https://x.example/{{user.firstName}}" }), earlier)).toEqual([
+      { field: "url", message: "Set from Webhook 1's response (`$.name`): each user's request waits for that answer", path: "user.firstName", atField: true, info: true },
     ]);
   });
 });

@@ -118,6 +118,8 @@ export function mappingEntries(mapping: unknown): { path: string; attribute: str
   });
 }
 
+const EARLIER_STEP_WAIT = "each user's request waits for that answer";
+
 /** An attribute an earlier step's response mapping saves: "Webhook 1" saves `$.id` into crmRef. */
 export type EarlierStepMapping = { step: string; path: string; attribute: string };
 
@@ -129,9 +131,12 @@ export function earlierStepMappings(steps: { label: string; mappings: unknown[] 
   return steps.slice(0, Math.max(0, index)).flatMap((s) => s.mappings.flatMap((m) => mappingEntries(m).map((e) => ({ step: s.label, ...e }))));
 }
 
-/** Beside the field (a note, not a warning): "Set from Webhook 1's response (`$.id`): empty until it answers" */
+/**
+ * Beside the field (a note, not a warning): "Set from Webhook 1's response (`$.id`): each user's request waits for
+ * that answer" (the engine holds it until that step is done with the user: lib/campaigns/awaited-steps.ts)
+ */
 export function earlierStepFieldMessage(from: EarlierStepMapping): string {
-  return `Set from ${from.step}'s response (\`${from.path}\`): empty until it answers`;
+  return `Set from ${from.step}'s response (\`${from.path}\`): ${EARLIER_STEP_WAIT}`;
 }
 
 // The catalogue is a shared reading up to 30 s old: a name missing from it may be one just imported, so a
@@ -222,7 +227,8 @@ export async function storedCampaignUnknownAttributes(campaignId: string): Promi
  * The live preview's notes for a draft webhook: each reference to an attribute no user has, at its field
  * ("fields[0].value"), with `path` (the preview's own "not set for this user" of it gives way). One an
  * earlier step of the campaign, as the editor has it (`earlier`), saves from its response is not unknown:
- * its note says so (`info`), as a fact, not a warning.
+ * its note says so (`info`), as a fact, not a warning, whether users have the name already or not (the
+ * request waits for that answer either way: lib/campaigns/awaited-steps.ts).
  */
 export async function draftUnknownAttributeWarnings(template: AttributeReadingTemplate, earlier: EarlierStepMapping[]): Promise<TemplateProblem[]> {
   const read = attributesRead(template);
@@ -231,7 +237,8 @@ export async function draftUnknownAttributeWarnings(template: AttributeReadingTe
   const setBefore = new Map<string, EarlierStepMapping>();
   for (const m of earlier) if (!setBefore.has(m.attribute)) setBefore.set(m.attribute, m);
   const notes = attributeReads(template).flatMap(({ field, path, attribute }) => {
-    const from = catalogue.has(attribute) ? undefined : setBefore.get(attribute);
+    // said even of a name users have already: each user's request still waits for that step's answer
+    const from = setBefore.get(attribute);
     return from ? [{ field, message: earlierStepFieldMessage(from), path, atField: true as const, info: true as const }] : [];
   });
   const known = new Set([...catalogue, ...setBefore.keys()]);

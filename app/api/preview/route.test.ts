@@ -67,7 +67,7 @@ describe("POST /api/preview", () => {
     // saved by this webhook's own mapping: it has not answered when this webhook sends
     expect(warnings).toContainEqual(["fields[0].value", "No user has the attribute `crmId` yet: it renders empty for every user", false]);
     // saved by webhook 1's mapping: a note (info), once, not "empty for every user"
-    expect(warnings.filter(([field]: [string]) => field === "fields[2].value")).toEqual([["fields[2].value", "Set from Webhook 1's response (`$.id`): empty until it answers", true]]);
+    expect(warnings.filter(([field]: [string]) => field === "fields[2].value")).toEqual([["fields[2].value", "Set from Webhook 1's response (`$.id`): each user's request waits for that answer", true]]);
   });
 
   it("says at the URL, as it is typed, that a private address or localhost is refused unless allowed; a host name is not looked up", async () => {

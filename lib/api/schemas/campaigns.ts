@@ -144,7 +144,7 @@ const deliveryRowSchema = z
     hold: z
       .enum(HOLDS)
       .nullable()
-      .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says), "before_start" (its campaign\'s start date has not come: it goes out then, as its reason says); null otherwise' }),
+      .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says), "before_start" (its campaign\'s start date has not come: it goes out then, as its reason says), "earlier_step" (it reads what an earlier webhook of the campaign saves from its response, and that webhook\'s delivery to the same user has not finished: it goes out once it has, as its reason says); null otherwise' }),
     plannedAt: z.iso.datetime(),
     dueAt: z.iso.datetime(),
     attempts: z.number().int(),

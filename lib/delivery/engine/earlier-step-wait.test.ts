@@ -83,10 +83,11 @@ describe("a step reading what an earlier step saves from its response", () => {
     await startEngine();
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
 
-    // while the first step's request is out, the second waits for it, and the log says so
-    await waitFor(async () => (await db().delivery.count({ where: { actionId: second.id, reason: { not: null } } })) > 0, 10_000, 20);
-    const waiting = (await listDeliveries({ campaignId: campaign.id })).items.find((d) => d.actionId === second.id && d.reason)!;
-    expect(waiting).toMatchObject({ state: "scheduled", hold: "earlier_step", reason: "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response" });
+    // while the first step's request is out, the second waits for it, and the log says so (between two
+    // looks, each a second apart, the row is claimed again for a moment: "sending")
+    const held = async () => (await listDeliveries({ campaignId: campaign.id })).items.find((d) => d.actionId === second.id && d.state === "scheduled" && d.reason);
+    await waitFor(async () => (await held()) !== undefined, 10_000, 20);
+    expect(await held()).toMatchObject({ state: "scheduled", hold: "earlier_step", reason: "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response" });
 
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 6, 30_000, 50);
     const follow = followUps();
