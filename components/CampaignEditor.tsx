@@ -133,8 +133,8 @@ export function CampaignEditor({
   }
   // Activate is offered on a draft only, so no live-campaign question comes between it and this save.
   const saveBeforeActivate = dirty
-    ? (then: (saved: CampaignState["actions"]) => void) =>
-        saveAll((next) => then(next.actions), "Saved, but not activated: the save cleared a saved secret (see the field). Type it again, then activate.")
+    ? (then: (saved: CampaignState["actions"], version?: number) => void) =>
+        saveAll((next) => then(next.actions, next.version), "Saved, but not activated: the save cleared a saved secret (see the field). Type it again, then activate.")
     : undefined;
 
   // "A template has a syntax error" goes once no field error is left to fix.
@@ -250,6 +250,7 @@ export function CampaignEditor({
             onWebhookErrors={editor.showErrors}
             problemPlace={(e) => webhookProblemPlace(e, state.actions)}
             saveFirst={saveBeforeActivate}
+            version={state.version}
             saving={editor.pending}
             onOutcome={editor.announce}
           />

@@ -56,9 +56,11 @@ type Props = {
   onWebhookErrors?: (errors: Record<string, string>) => void;
   /**
    * Given while the page has unsaved changes: the page's Save (its errors shown where it shows them),
-   * calling `then` with the stored webhooks only when it succeeded.
+   * calling `then` with the stored webhooks and the version it saved only when it succeeded.
    */
-  saveFirst?: (then: (saved: LiveAction[]) => void) => void;
+  saveFirst?: (then: (saved: LiveAction[], version?: number) => void) => void;
+  /** the campaign's version the page was loaded or last saved at: Activate is refused if it changed since */
+  version?: number;
   /** the page's Save is running */
   saving?: boolean;
   /**
@@ -88,7 +90,7 @@ const PAUSE_ID = "delivery-pause";
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, saving = false, onOutcome }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, version, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   // "Active: 46 deliveries planned." goes once none of them waits any more (all sent or failed), or when dismissed
@@ -139,14 +141,14 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
     if (!r.ok) onWebhookErrors?.(Object.fromEntries(Object.entries(r.fieldErrors).filter(([p]) => isWebhookField(p))));
   };
   // `sampleCheck`: the dry run's verdict on the audience's first users, so Activate does not render them again
-  const activateSaved = (saved?: LiveAction[], sampleCheck?: string) =>
+  const activateSaved = (saved?: LiveAction[], sampleCheck?: string, savedVersion?: number) =>
     run(async () => {
-      const r = await activateAction(campaignId!, delivery.savedSettings(saved), sampleCheck);
+      const r = await activateAction(campaignId!, delivery.savedSettings(saved), sampleCheck, savedVersion ?? version);
       showWebhookErrors(r);
       return r;
     }, { savesSettings: true, refused: notActivated });
   // Activate sends what is on screen: unsaved edits are saved first, and a save that fails activates nothing.
-  const activate = (sampleCheck?: string) => (saveFirst ? saveFirst((saved) => activateSaved(saved, sampleCheck)) : activateSaved(undefined, sampleCheck));
+  const activate = (sampleCheck?: string) => (saveFirst ? saveFirst((saved, savedVersion) => activateSaved(saved, sampleCheck, savedVersion)) : activateSaved(undefined, sampleCheck));
   // Activate checks first, as activation will (its dry run): what it would refuse is shown in the
   // dialog, with nothing to confirm. Otherwise it asks, saying what will happen; a one-off send whose
   // time has gone would go out at once: it says so. Unsaved edits are saved before the check, as

@@ -1,8 +1,11 @@
 // A campaign's version: the API's ETag and the editor's optimistic lock. One place decides when it
-// moves (a save changing what the editor or the API PUT writes: name, description, goal, webhooks, and
-// delivery settings other than the cap exemption alone, writeDeliverySettings; never a save changing
-// nothing) and which saves it refuses. saveCampaign, saveCampaignGoal and writeDeliverySettings write it
-// in the transaction of their change, with the campaign's row locked first.
+// moves (a save changing what the editor or the API PUTs write: name, description, goal, webhooks,
+// delivery settings; never a save changing nothing; once per save, however many of them it changed)
+// and which saves it refuses. `contentVersion` is the version of the last change the editor's draft
+// could write over (not the goal nor the cap exemption alone, which its save leaves as they are unless
+// it carries them). saveCampaign, saveCampaignGoal, writeDeliverySettings, deleteAction and
+// duplicateAction write it in the transaction of their change, with the campaign's row locked first;
+// a new campaign starts at 1, whatever its first save writes.
 import type { FieldChange } from "./campaign-diff";
 
 /**
@@ -11,8 +14,11 @@ import type { FieldChange } from "./campaign-diff";
  */
 export type IfMatch = "*" | readonly number[];
 
-/** What a save says it was made from: the editor's loaded `version`, or the API's If-Match. Neither: last write wins. */
-export type VersionCheck = { version?: number; ifMatch?: IfMatch; goalEvent?: unknown; goalWindowHours?: unknown };
+/**
+ * What a save says it was made from: the editor's loaded `version`, or the API's If-Match. Neither: last
+ * write wins. `capExempt`: the cap exemption the save writes (an admin's tab sends it; an editor's leaves it out).
+ */
+export type VersionCheck = { version?: number; ifMatch?: IfMatch; goalEvent?: unknown; goalWindowHours?: unknown; capExempt?: boolean };
 
 type Stored = { version: number; contentVersion: number };
 
@@ -25,12 +31,15 @@ type Stored = { version: number; contentVersion: number };
  *   for it: only a newer name, description or webhooks (contentVersion) is. A draft that does carry
  *   the goal is checked against the whole version, as it would overwrite a goal it has not seen.
  */
-export function isStale(check: VersionCheck, stored: Stored): boolean {
+export function isStale(check: VersionCheck, stored: Stored & { capExempt?: boolean }): boolean {
   if (check.ifMatch !== undefined) return check.ifMatch !== "*" && !check.ifMatch.includes(stored.version);
   if (check.version === undefined) return false;
   if (check.version > stored.version) return true;
   const writesGoal = check.goalEvent !== undefined || check.goalWindowHours !== undefined;
-  return writesGoal ? check.version !== stored.version : stored.contentVersion > check.version;
+  // an admin's tab sends the exemption it shows: one other than the stored is this tab's change only if
+  // nothing moved the version since it loaded (another admin's change of it alone moves only `version`)
+  const writesExemption = check.capExempt !== undefined && check.capExempt !== stored.capExempt;
+  return writesGoal || writesExemption ? check.version !== stored.version : stored.contentVersion > check.version;
 }
 
 const GOAL_FIELDS = new Set(["goalEvent", "goalWindowHours"]);
@@ -40,16 +49,30 @@ type Placed = { actions: { id: string; position: number; variantOfId: string | n
 const placesOf = (c: Placed) => JSON.stringify(c.actions.map((a) => [a.id, a.position, a.variantOfId]).sort());
 
 /** What of the versioned content a save changed, from its field diff (diffCampaigns) and the rows before and after. */
-export function versionedChanges(changes: FieldChange[], before: Placed, after: Placed): { content: boolean; goal: boolean } {
+export function versionedChanges(changes: FieldChange[], before: Placed, after: Placed): VersionedChanges {
   return {
     content: changes.some((c) => !GOAL_FIELDS.has(c.field)) || placesOf(before) !== placesOf(after),
     goal: changes.some((c) => GOAL_FIELDS.has(c.field)),
   };
 }
 
+/**
+ * What of the versioned state a save changed: `content` what the editor's draft writes (name,
+ * description, webhooks, delivery settings but the exemption), `goal` the goal, `capExempt` the cap
+ * exemption. The last two move `version` only (isStale: no conflict for a draft that leaves them out).
+ */
+export type VersionedChanges = { content: boolean; goal: boolean; capExempt?: boolean };
+
+/** Both saves' changes, as one save's (saveCampaign's and its delivery settings'). */
+export const bothChanges = (a: VersionedChanges, b: VersionedChanges): VersionedChanges => ({
+  content: a.content || b.content,
+  goal: a.goal || b.goal,
+  capExempt: !!(a.capExempt || b.capExempt),
+});
+
 /** The version columns a save writes (null: it changed nothing versioned, the version stays). */
-export function nextVersions(stored: Stored, changed: { content: boolean; goal: boolean }): Partial<Stored> | null {
-  if (!changed.content && !changed.goal) return null;
+export function nextVersions(stored: Stored, changed: VersionedChanges): Partial<Stored> | null {
+  if (!changed.content && !changed.goal && !changed.capExempt) return null;
   const version = stored.version + 1;
   return changed.content ? { version, contentVersion: version } : { version };
 }

@@ -16,7 +16,10 @@ import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
 import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
-import { type IfMatch, isStale, nextVersions, versionedChanges } from "./campaign-version";
+import { bothChanges, type IfMatch, isStale, nextVersions, type VersionCheck, type VersionedChanges, versionedChanges } from "./campaign-version";
+import { conflictOf } from "./campaign-conflict";
+
+export { CampaignConflictError, formatUtc } from "./campaign-conflict";
 
 /** A campaign as the editor shows it: the draft (secrets masked) plus what the editor shows beside it. */
 export type CampaignForEditor = CampaignDraftInput & { id: string; status: string; updatedAt: Date; version: number; actions: ReturnType<typeof stepToDraft>[] };
@@ -71,37 +74,6 @@ async function assertWebhookLimit(tx: Tx, campaignId: string) {
   if (count > MAX_WEBHOOKS) throw new WebhookLimitError(count);
 }
 
-/**
- * The save was made from an older version of the campaign than the stored one: someone (another tab,
- * another member, the API) saved it since it was loaded. Nothing of the save is written; it would
- * otherwise put back everything the other save changed.
- */
-export class CampaignConflictError extends Error {
-  name = "CampaignConflictError";
-  constructor(
-    readonly currentVersion: number,
-    readonly changedAt: Date,
-    readonly changedBy: string | null,
-  ) {
-    super(`This campaign was changed${changedBy ? ` by ${changedBy}` : ""} at ${formatUtc(changedAt)} since you opened it. Copy your changes, then reload to see theirs.`);
-  }
-}
-
-export const formatUtc = (at: Date) => `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
-
-/** Who made the campaign's latest save and when, from the audit log (a member by name, a key as "the API"), for CampaignConflictError. */
-async function conflictOf(tx: Tx, stored: { id: string; version: number; updatedAt: Date }): Promise<CampaignConflictError> {
-  const entry = await tx.auditLog.findFirst({
-    where: { target: stored.id, action: { in: ["campaign.updated", "campaign.created"] } },
-    orderBy: { createdAt: "desc" },
-    select: { actor: true, createdAt: true },
-  });
-  if (!entry) return new CampaignConflictError(stored.version, stored.updatedAt, null);
-  const member = entry.actor.includes("@") ? await tx.member.findUnique({ where: { email: entry.actor }, select: { name: true } }) : null;
-  const by = entry.actor.startsWith("API key ") ? "the API" : (member?.name ?? entry.actor);
-  return new CampaignConflictError(stored.version, entry.createdAt, by);
-}
-
 export class CampaignNotFoundError extends Error {
   constructor() {
     super("This campaign no longer exists; it may have been deleted.");
@@ -135,6 +107,9 @@ export type SaveNotices = Record<string, string>;
 
 type Tx = Parameters<Parameters<ReturnType<typeof db>["$transaction"]>[0]>[0];
 
+const NOTHING_VERSIONED: VersionedChanges = { content: false, goal: false };
+const WEBHOOKS_CHANGED: VersionedChanges = { content: true, goal: false };
+
 const withActions = { include: { actions: { orderBy: { position: "asc" as const } } } };
 
 /**
@@ -147,20 +122,23 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * what the draft was made from: a campaign changed since is refused with CampaignConflictError and
  * nothing is written (isStale: campaign-version.ts). Left out, the save overwrites whatever is stored
  * (the API without If-Match). The version goes up by one only when the save changed the name, the
- * description, the goal or a webhook (nextVersions), and `version` is the one it wrote (or kept).
+ * description, the goal, a webhook or (alsoWrite) a delivery setting (nextVersions), and `version` is the one it wrote (or kept).
  * `alsoWrite` runs in the same transaction once the campaign and its webhooks are written (the
- * campaign page's delivery settings): if it throws, nothing of the save is kept.
+ * campaign page's delivery settings), and answers what of the versioned state it changed: the version
+ * moves once for both. If it throws, nothing of the save is kept. `draft.capExempt`: the exemption
+ * its settings write (isStale: an admin's stale tab may not put back one changed since).
  */
 export async function saveCampaign(
-  draft: CampaignDraft & { ifMatch?: IfMatch },
+  draft: CampaignDraft & { ifMatch?: IfMatch; capExempt?: VersionCheck["capExempt"] },
   actor: SecretActor = UNTRUSTED_ACTOR,
-  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<void>,
+  alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<VersionedChanges | void>,
 ): Promise<{ id: string; version: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
   const notices: SaveNotices = {};
   const note = (key: string, message: string) => (notices[key] = notices[key] ? `${notices[key]} ${message}` : message);
   let changes: FieldChange[] = [];
+  let changed: VersionedChanges = NOTHING_VERSIONED;
   // the saved id of each action of the draft, in draft order
   const actionIds: string[] = [];
   const { id, version } = await transaction(async (tx) => {
@@ -205,16 +183,14 @@ export async function saveCampaign(
       // steps first, then the variants: the diff names webhooks by their place in this list
       const stepsFirst = <T extends { actions: Action[] }>(c: T) => ({ ...c, actions: [...c.actions.filter((a) => !a.variantOfId), ...c.actions.filter((a) => a.variantOfId)] });
       changes = diffCampaigns(campaignSnapshot(stepsFirst(before)), campaignSnapshot(stepsFirst(after)));
-      // a save changing nothing keeps the version: another open tab is not told of a conflict; the version
-      // answered is the one this UPDATE wrote (or alsoWrite's, after it)
-      const bump = nextVersions(before, versionedChanges(changes, before, after));
-      if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
+      changed = versionedChanges(changes, before, after);
     }
-    // its settings move the version too when they change (writeDeliverySettings): the one answered is the last written
-    if (alsoWrite) {
-      await alsoWrite(tx, { id: campaign.id, actionIds });
-      campaign.version = (await tx.campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true } })).version;
-    }
+    // its settings (writeDeliverySettings) say what they changed rather than moving the version themselves
+    if (alsoWrite) changed = bothChanges(changed, (await alsoWrite(tx, { id: campaign.id, actionIds })) ?? NOTHING_VERSIONED);
+    // once per save, and a new campaign starts at 1 whatever it was created with; a save changing
+    // nothing keeps it (another open tab is not told of a conflict); the one answered is the one written
+    const bump = before && nextVersions(before, changed);
+    if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
     return campaign;
   });
   return { id, version, notices, changes, actionIds };
@@ -300,12 +276,18 @@ export async function duplicateAction(actionId: string, actor: SecretActor = UNT
   if (!original || original.variantOfId) return null;
   const { variants, ...step } = original;
   return transaction(async (tx) => {
+    // the campaign's row first, as a save takes it: its version moves with its webhooks
+    await lockRowForUpdate(tx, "Campaign", original.campaignId);
+    const campaign = await tx.campaign.findUnique({ where: { id: original.campaignId }, select: { version: true, contentVersion: true } });
+    if (!campaign) return null;
     const last = await tx.action.aggregate({ where: { campaignId: original.campaignId, variantOfId: null }, _max: { position: true } });
     const copy = await tx.action.create({
       data: { ...copyOfAction(step, actor), campaignId: original.campaignId, name: `${original.name} (copy)`.slice(0, 80), position: (last._max.position ?? 0) + 1 },
     });
     if (variants.length) await tx.action.createMany({ data: variants.map((v) => ({ ...copyOfAction(v, actor), campaignId: original.campaignId, variantOfId: copy.id })) });
     await assertWebhookLimit(tx, original.campaignId);
+    // a webhook added: a tab or an If-Match from before would not know of it (as a save adding one)
+    await tx.campaign.update({ where: { id: original.campaignId }, data: nextVersions(campaign, WEBHOOKS_CHANGED)! });
     return copy.id;
   });
 }
@@ -344,13 +326,14 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     // a delivery planned for it meanwhile (an event's fan-out) commits before the check below reads,
     // or fails its FOREIGN KEY check after the delete and is planned again without it: never deleted with it
     if (!(await lockRowForDelete(tx, "Action", actionId))) return null;
-    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true } } } });
+    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true, version: true, contentVersion: true } } } });
     if (!step) return null;
     if (await tx.delivery.findFirst({ where: { actionId }, select: { id: true } })) throw new StepInUseError(step.name);
     const { status } = step.campaign;
     if (LIVE_STATUSES.includes(status) && (await tx.action.count({ where: { campaignId, variantOfId: null } })) === 1) throw new StepInUseError(step.name, status);
     await tx.action.deleteMany({ where: { id: actionId } });
-    await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date() } });
+    // a webhook gone: its version moves, as for a save removing one
+    await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) } });
     return step.name;
   });
   if (deleted === null) throw new WebhookNotInCampaignError();

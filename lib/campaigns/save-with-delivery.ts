@@ -57,16 +57,19 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
   if (!settings) return { ...(await saveCampaign(draft, actor)), deliveryProblem: null };
   const chosen = settings;
   let deliveryProblem: string | null = null;
-  const saved = await saveCampaign(draft, actor, async (tx, { id: campaignId, actionIds }) => {
+  // the exemption the settings write is checked with the draft's version (an admin's stale tab cannot put back one changed since)
+  const saved = await saveCampaign({ ...draft, capExempt: chosen.capExempt }, actor, async (tx, { id: campaignId, actionIds }) => {
     const idOf = (ref: string) => (/^@\d+$/.test(ref) ? actionIds[Number(ref.slice(1))] : ref);
     const actions = chosen.actions.flatMap((a) => {
       const id = idOf(a.id);
       return id ? [{ ...a, id }] : [];
     });
-    // refused (an active campaign): the campaign is saved all the same and the problem is said
-    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role });
+    // refused (an active campaign): the campaign is saved all the same and the problem is said. The
+    // version is saveCampaign's to move, once for the campaign and its settings (and not on a create)
+    const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role, moveVersion: false });
     if (!result.ok && "path" in result) throw new DeliveryFieldRefused(result.path, result.message);
     deliveryProblem = result.ok ? null : result.message;
+    return result.ok ? result.changed : undefined;
   });
   return { ...saved, deliveryProblem };
 }

@@ -19,7 +19,7 @@ describe("a start date moved while paused", () => {
     const tomorrow = new Date(Date.now() + 86_400_000);
     tomorrow.setUTCSeconds(0, 0);
     const saved = await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, startAt: tomorrow.toISOString() }));
-    expect(saved).toEqual({ ok: true });
+    expect(saved).toMatchObject({ ok: true });
     expect(await resumeCampaign(campaign.id, "e@example.com")).toMatchObject({ ok: true });
     await h.startEngine();
     await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "scheduled", dueAt: tomorrow } })) === 2, 10_000);

@@ -23,11 +23,11 @@ describe("a webhook's timing changed while paused", () => {
     expect((await db().action.findUniqueOrThrow({ where: { id } })).subDelivery).toEqual({ kind: "delay", seconds: 86400 });
     expect((await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id } })).dueAt).toEqual(before.dueAt);
     // unchanged timing with another retry policy: saved
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "delay", seconds: 86400 }, retryPolicy: "none" }] }))).toEqual({ ok: true });
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "delay", seconds: 86400 }, retryPolicy: "none" }] }))).toMatchObject({ ok: true });
     expect((await db().action.findUniqueOrThrow({ where: { id } })).retryPolicy).toBe("none");
     // a delay of 0 stored (the API) is "at once" as the editor sends it back: not a new timing
     await db().action.update({ where: { id }, data: { subDelivery: { kind: "delay", seconds: 0 } } });
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "immediate" } }] }))).toEqual({ ok: true });
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "immediate" } }] }))).toMatchObject({ ok: true });
   });
 
   it("recurring: what its runs planned and still waits moves to the new delay", async () => {
@@ -41,7 +41,7 @@ describe("a webhook's timing changed while paused", () => {
     expect(before.dueAt).toEqual(new Date("2026-03-08T09:00:00Z"));
     expect(await pauseCampaign(campaign.id, "test", new Date("2026-03-07T09:30:00Z"))).toBe(true);
     const id = campaign.actions[0]!.id;
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, actions: [{ id, subDelivery: { kind: "delay", seconds: 60 } }] }))).toEqual({ ok: true });
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, actions: [{ id, subDelivery: { kind: "delay", seconds: 60 } }] }))).toMatchObject({ ok: true });
     const after = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, state: "scheduled" } });
     expect(after.dueAt).toEqual(new Date("2026-03-07T09:01:00Z"));
   });

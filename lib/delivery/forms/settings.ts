@@ -18,7 +18,8 @@ import { missedWhilePaused } from "../triggers";
 import { NEXT_SEND_FIELDS, nextSendOf } from "../store/next-send";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
-import { nextVersions } from "../../campaigns/campaign-version";
+import { isStale, nextVersions, type VersionCheck, type VersionedChanges } from "../../campaigns/campaign-version";
+import { conflictOf } from "../../campaigns/campaign-conflict";
 import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
 
 const EARLIEST_DATE = Date.UTC(1970, 0, 1);
@@ -86,7 +87,8 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export type DeliverySettingsSaved =
-  | { ok: true }
+  /** `version`: the campaign's, as this save left it; `changed`: what of its versioned state it changed */
+  | { ok: true; version: number; changed: VersionedChanges }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
@@ -108,11 +110,19 @@ type WriteOptions = {
   /** the clock a draft's end date is judged by */
   now?: Date;
   /**
-   * false: the change does not move the campaign's version (Activate's save of the settings on the same
-   * page: the tab activating holds them, and its own next Save, or the dry run's sample verdict, would
-   * otherwise be refused for its own change). Default: a change of anything but capExempt moves it.
+   * false: the change does not move the campaign's version here: the caller moves it once for its whole
+   * save (saveCampaign, from `changed`), or not at all (Activate's save of the settings on the same page:
+   * the tab activating holds them, and its own next Save, or the dry run's sample verdict, would
+   * otherwise be refused for its own change). Default: any change moves it (the cap exemption alone
+   * moves `version` only: campaign-version.ts).
    */
   moveVersion?: boolean;
+  /**
+   * What the save was made from (the editor's loaded `version`, the API's If-Match): a campaign changed
+   * since is refused with CampaignConflictError and nothing is written (isStale, which also weighs the
+   * exemption these settings write). Left out: the last write wins.
+   */
+  check?: Pick<VersionCheck, "version" | "ifMatch">;
 };
 
 /**
@@ -163,10 +173,12 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
       occurrences: true,
       version: true,
       contentVersion: true,
+      updatedAt: true,
       actions: { where: { variantOfId: null }, select: { id: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
     },
   });
   if (!campaign) return { ok: false, problem: "not_found", message: "This campaign no longer exists." };
+  if (options.check && isStale({ ...options.check, capExempt: settings.capExempt }, campaign)) throw await conflictOf(tx, { id: campaignId, ...campaign });
   // thrown, not returned: the campaign page's one Save and a create with settings keep nothing of it
   if (settings.capExempt !== undefined && settings.capExempt !== campaign.capExempt && !mayChangeCapExempt(options.role ?? "editor")) {
     throw new AccessError(403, `capExempt: ${CAP_EXEMPT_ADMIN_ONLY}; send it unchanged (${campaign.capExempt}) or leave it out`, "capExempt");
@@ -196,10 +208,11 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     },
   });
   const changed = changedSettings(campaign, settings);
-  // the version moves with any setting but the cap exemption (an admin's alone, which an editor's save
-  // never sends changed): a tab or an If-Match from before is then refused, not written over it
-  // (campaign-version.ts; the editor's one Save sends the settings it loaded)
-  const bump = options.moveVersion !== false && changed.some((c) => c !== "capExempt") ? nextVersions(campaign, { content: true, goal: false }) : null;
+  // any change moves the version: a tab or an If-Match from before is then refused, not written over it
+  // (campaign-version.ts; the editor's one Save sends the settings it loaded). The cap exemption alone
+  // moves `version` only: an editor's tab, whose save leaves it out, is no conflict for it
+  const versioned: VersionedChanges = { content: changed.some((c) => c !== "capExempt"), goal: false, capExempt: changed.includes("capExempt") };
+  const bump = options.moveVersion !== false ? nextVersions(campaign, versioned) : null;
   if (bump) await tx.campaign.update({ where: { id: campaignId }, data: bump });
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
@@ -210,7 +223,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt") || timingChanged(campaign.actions, settings).length)) {
     await replanPaused(tx, campaignId, campaign, settings);
   }
-  return { ok: true };
+  return { ok: true, version: bump?.version ?? campaign.version, changed: versioned };
 }
 
 /**
@@ -394,7 +407,7 @@ export async function storedDeliverySettings(campaignId: string) {
   const c = await db().campaign.findUnique({
     where: { id: campaignId },
     select: {
-      ...NEXT_SEND_FIELDS, updatedAt: true, pausedAt: true, audience: true, startAt: true, endAt: true, capExempt: true,
+      ...NEXT_SEND_FIELDS, updatedAt: true, pausedAt: true, audience: true, startAt: true, endAt: true, capExempt: true, version: true,
       actions: { where: { variantOfId: null }, orderBy: { position: "asc" }, select: { id: true, name: true, subDelivery: true, retryPolicy: true, rateLimitPerSecond: true } },
     },
   });
@@ -402,7 +415,7 @@ export async function storedDeliverySettings(campaignId: string) {
 }
 
 /** The columns the delivery settings are read from; `actions` may hold the variants too (a whole row's), left out here. */
-type SettingsRow = Pick<Campaign, keyof typeof NEXT_SEND_FIELDS | "updatedAt" | "pausedAt" | "audience" | "startAt" | "endAt" | "capExempt"> & {
+type SettingsRow = Pick<Campaign, keyof typeof NEXT_SEND_FIELDS | "updatedAt" | "pausedAt" | "audience" | "startAt" | "endAt" | "capExempt" | "version"> & {
   actions: (Pick<Action, "id" | "name" | "subDelivery" | "retryPolicy" | "rateLimitPerSecond"> & { variantOfId?: string | null })[];
 };
 

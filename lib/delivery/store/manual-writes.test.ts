@@ -112,7 +112,7 @@ describe("writes to deliveries outside the hot path set updatedAt and keep their
     await db().delivery.updateMany({ where: { campaignId: campaign.id }, data: { updatedAt: LONG_AGO } });
     const since = new Date();
     const id = campaign.actions[0]!.id;
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, actions: [{ id, subDelivery: { kind: "delay", seconds: 60 } }] }))).toEqual({ ok: true });
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule, actions: [{ id, subDelivery: { kind: "delay", seconds: 60 } }] }))).toMatchObject({ ok: true });
     expect(await changes([waiting!.id], since)).toEqual([["scheduled", "changed"]]);
     expect((await db().delivery.findUniqueOrThrow({ where: { id: waiting!.id } })).dueAt).toEqual(new Date("2026-03-07T09:01:00Z"));
   });

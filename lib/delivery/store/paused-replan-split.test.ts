@@ -34,7 +34,7 @@ describe("a paused recurring campaign re-planned after its split changed", () =>
 
     // every user now falls in the control group (as a new split would put some), then 10:00
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { controlPercent: 100 } });
-    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...rule, time: "10:00" } }))).toEqual({ ok: true });
+    expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { ...rule, time: "10:00" } }))).toMatchObject({ ok: true });
 
     const rows = await db().delivery.findMany({ where: { campaignId: campaign.id }, orderBy: [{ userId: "asc" }, { plannedAt: "asc" }], select: { userId: true, state: true, reason: true, plannedAt: true, triggerKey: true, attempts: true } });
     expect(rows.map((r) => `${r.userId} ${r.state} ${r.reason} ${r.plannedAt.toISOString()} ${r.triggerKey} ${r.attempts}`)).toEqual([

@@ -16,12 +16,15 @@ import { plural } from "@/lib/text/plural";
 const settingsArgs = z.tuple([idSchema, z.unknown()]);
 // the dry run's token of its sample renders' verdict, sent back by the dialog (lib/delivery/store/sample-verdict.ts)
 const sampleCheck = z.string().max(100_000).optional();
-const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck]);
+// the campaign's version the page was loaded or last saved at: a campaign changed since is refused, not written over
+const loadedVersion = z.number().int().positive().optional();
+const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck, loadedVersion]);
 
-async function save(campaignId: string, input: unknown, member: Member, moveVersion = true): Promise<ActionResult<DeliverySettings>> {
+async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean; version?: number }): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
-  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, moveVersion });
+  const check = options.version !== undefined ? { check: { version: options.version } } : {};
+  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, moveVersion: options.moveVersion, ...check });
   if (!saved.ok) return "path" in saved ? failed("Check the highlighted delivery settings.", { [saved.path]: saved.message }) : failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(parsed.data);
@@ -29,9 +32,10 @@ async function save(campaignId: string, input: unknown, member: Member, moveVers
 
 const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
 
-export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check], member) => {
-  // the settings on this page, saved without moving the version: this tab's next Save and its dry run's sample verdict stay its own
-  const saved = await save(campaignId, input, member, false);
+export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check, version], member) => {
+  // the settings on this page, saved without moving the version: this tab's next Save and its dry run's
+  // sample verdict stay its own. From a tab older than the campaign: refused ("changed since you opened it")
+  const saved = await save(campaignId, input, member, { moveVersion: false, version });
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
   revalidatePath(`/campaigns/${campaignId}`);
