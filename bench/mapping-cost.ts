@@ -10,7 +10,7 @@ import { db } from "../lib/db";
 import { rawDb } from "../lib/db/raw";
 import { attributeWriteStatements, mapDeliveredResponse, mappingOf, type MappedAttributes } from "../lib/delivery/store/attribute-writes";
 import { responseExcerpt } from "../lib/delivery/store/attempt-record";
-import { mapSendResult } from "../lib/webhooks/response-mapping";
+import { encodeMapping, mapSendResult } from "../lib/webhooks/response-mapping";
 import type { AttemptRow } from "../lib/delivery/store/recorder";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase } from "./delivery-run";
@@ -84,7 +84,7 @@ if (which !== "sql") {
     for (let i = 0; i < calls; i++) {
       const result = { outcome: "delivered" as const, status: 200, statusText: "OK", headers, body, timings: { totalMs: 1 } };
       const attempt: AttemptRow = { deliveryId: "d1", number: 1, startedAt: at, durationMs: 1, outcome: "delivered", status: 200, error: null, request: {}, response: responseExcerpt(result), timings: null, nextAttemptAt: null };
-      if (!mapDeliveredResponse(mapSendResult(result, mapping), delivery, attempt, at)) throw new Error("nothing mapped");
+      if (!mapDeliveredResponse(encodeMapping(mapSendResult(result, mapping)), delivery, attempt, at)) throw new Error("nothing mapped");
     }
     runs.push((cpuMicros() - start) / calls);
   }

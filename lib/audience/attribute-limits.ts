@@ -59,5 +59,8 @@ const SMALL_BYTES = 5 * MAX_ATTRIBUTES_PER_USER;
  * jsonb text adds a space after each ":" and ",", never more than one per byte).
  */
 export function mappedPatchBytes(patch: Record<string, unknown>): number {
-  return 2 * utf8Bytes(patch);
+  return mappedPatchBytesOfText(utf8Bytes(patch));
 }
+
+/** mappedPatchBytes of a patch whose minified JSON text is `utf8Bytes` long in UTF-8 */
+export const mappedPatchBytesOfText = (utf8Bytes: number) => 2 * utf8Bytes;

@@ -375,3 +375,18 @@ export function mappingNote(result: MappingResult): string | null {
   const text = `mapping: ${result.problems.join("; ")}`;
   return text.length > 500 ? `${Array.from(text.slice(0, 497)).filter((c) => isStorableText(c)).join("")}...` : text;
 }
+
+/**
+ * A mapping's result as the delivery engine carries it from the send to the result's write: the values
+ * as the JSON object text the users' UPDATE binds (lib/delivery/store/attribute-writes.ts), their
+ * names, that text's UTF-8 size and the attempt's note. Made next to the socket (send-gate.ts), where a
+ * sender thread's result then crosses to the engine's thread as a few strings (an object per value
+ * cost a structured clone, and a JSON.stringify and the garbage of both on the engine's thread).
+ */
+export type EncodedMapping = { values: string; saved: string[]; utf8Bytes: number; note: string | null };
+
+export function encodeMapping(result: MappingResult): EncodedMapping {
+  const saved = Object.keys(result.set);
+  const values = saved.length ? JSON.stringify(result.set) : "{}";
+  return { values, saved, utf8Bytes: Buffer.byteLength(values), note: mappingNote(result) };
+}

@@ -16,7 +16,7 @@ import { SendGate, type GatedSender, type GateOutcome } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
-import type { MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
+import type { EncodedMapping, ResponseMapping } from "../../webhooks/response-mapping";
 import { plural } from "../../text/plural";
 import { withSentTimestamp } from "../../webhooks/sign";
 import { describeSafely, log } from "../../log";
@@ -388,7 +388,7 @@ export class Dispatcher {
     return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
   }
 
-  private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: MappingResult | undefined): Change {
+  private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: EncodedMapping | undefined): Change {
     const d = item.delivery;
     const number = d.attempts + 1;
     const durationMs = Math.round(result.timings?.totalMs ?? finishedAt.getTime() - startedAt.getTime());

@@ -276,7 +276,9 @@ describe("the send gate", () => {
       const outcome = await gate.send(job("/crm", { mapping }));
       if ("expired" in outcome) throw new Error("expired");
       expect(outcome.result.outcome).toBe("delivered");
-      expect(outcome.mapped).toEqual({ set: { crmId: "cus_9", crmScore: 7.5 }, problems: ["$.customer.tier is not in the response"] });
+      // as the users' UPDATE binds it: the values' JSON text (and its UTF-8 size), their names, the attempt's note
+      const values = '{"crmId":"cus_9","crmScore":7.5}';
+      expect(outcome.mapped).toEqual({ values, saved: ["crmId", "crmScore"], utf8Bytes: values.length, note: "mapping: $.customer.tier is not in the response" });
       // not delivered: nothing is read from the answer; no mapping: nothing either
       const failed = await gate.send(job("/down", { mapping }));
       expect("mapped" in failed && failed.mapped).toBeFalsy();
@@ -294,7 +296,7 @@ describe("the send gate", () => {
     outcomes.forEach((outcome, n) => {
       const i = n % mappings.length;
       if ("expired" in outcome) throw new Error("expired");
-      expect(outcome.mapped?.set).toEqual({ [`a${i}`]: i % 2 ? "cus_9" : "7.5" });
+      expect(JSON.parse(outcome.mapped!.values)).toEqual({ [`a${i}`]: i % 2 ? "cus_9" : "7.5" });
     });
   });
 

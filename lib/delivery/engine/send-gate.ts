@@ -6,7 +6,7 @@
 // or inside a sender thread (sender-thread.ts), which then keeps its send slots full while the
 // engine's thread is busy claiming, rendering and writing results.
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
-import { mapSendResult, type MappingResult, type ResponseMapping } from "../../webhooks/response-mapping";
+import { encodeMapping, mapSendResult, type EncodedMapping, type ResponseMapping } from "../../webhooks/response-mapping";
 import { LeaseKeeper } from "../core/lease";
 import { signedAt } from "../../webhooks/sign";
 import { KeyedSemaphores, RateLimiter, Semaphore } from "../core/limits";
@@ -36,8 +36,11 @@ export type SendJob = {
   mapping?: ResponseMapping | null;
 };
 
-/** sent (with when it started and ended), or not started because the lease may have lapsed */
-export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: number; mapped?: MappingResult } | { expired: true };
+/**
+ * sent (with when it started and ended), or not started because the lease may have lapsed; `mapped`: a
+ * delivered response read through the job's mapping, encoded as its write binds it
+ */
+export type GateOutcome = { result: SendResult; startedAt: number; finishedAt: number; mapped?: EncodedMapping } | { expired: true };
 
 /** What the dispatcher sends through: a local gate, or the sender threads' (sender-threads.ts). */
 export interface GatedSender {
@@ -207,7 +210,7 @@ export class SendGate implements GatedSender {
       if (++this.sent % 10_000 === 0) this.hosts.prune();
     }
     const finishedAt = this.clock();
-    if (job.mapping && result.outcome === "delivered") return { result, startedAt, finishedAt, mapped: mapSendResult(result, job.mapping) };
+    if (job.mapping && result.outcome === "delivered") return { result, startedAt, finishedAt, mapped: encodeMapping(mapSendResult(result, job.mapping)) };
     return { result, startedAt, finishedAt };
   }
 }

@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { mappedPatchBytes } from "../../audience/attribute-limits";
 import { attributeWriteStatements, mappingOf, type MappedAttributes } from "./attribute-writes";
+import { encodeMapping } from "../../webhooks/response-mapping";
 
 const at = new Date("2026-12-03T10:00:00Z");
 const write = (userId: string, deliveryId: string, set: MappedAttributes["set"]): MappedAttributes => ({ deliveryId, userId, set, setAt: at });
@@ -48,6 +49,20 @@ describe("attributeWriteStatements", () => {
     const json = (s: typeof users) => s!.values.filter((v) => typeof v === "string" && v.startsWith("[["));
     expect(json(note)).toHaveLength(1);
     expect(json(note)[0]).toBe(json(users)[0]);
+  });
+
+  it("binds the send gate's encoded values (the engine's writes) exactly as the same values given as an object", () => {
+    // quotes, a backslash, non-ASCII, a list, a number, names JS orders itself (integer-like first), an attempt and none
+    const sets = [
+      { crmId: 'c"1\\', note: "café ✓", tags: ["a", "b"], score: 7.5, "2": true, "1": null },
+      { crmId: "c2" },
+    ] as MappedAttributes["set"][];
+    const plain = sets.map((set, i) => ({ ...write(`u${i}`, `d${i}`, set), ...(i === 0 ? { attemptId: "a0" } : {}) }));
+    const encoded = sets.map((set, i) => {
+      const { set: _, ...rest } = plain[i]!;
+      return { ...rest, encoded: encodeMapping({ set, problems: [] }) };
+    });
+    expect(attributeWriteStatements(encoded, "w")).toEqual(attributeWriteStatements(plain, "w"));
   });
 
   it("splits beyond 1,000 users and writes a repeated user in a later round", () => {

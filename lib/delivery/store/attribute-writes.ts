@@ -6,20 +6,27 @@
 // statement per 1,000 users for a whole flush (a statement per delivery cost a quarter of the
 // engine's throughput; a second table with a row per attribute cost another 9 us a delivery).
 import type { RawStatement } from "../../db/raw";
-import type { MappedValue, MappingResult, ResponseMapping } from "../../webhooks/response-mapping";
-import { mappingNote, parseStoredMapping } from "../../webhooks/response-mapping";
+import type { EncodedMapping, MappedValue, ResponseMapping } from "../../webhooks/response-mapping";
+import { parseStoredMapping } from "../../webhooks/response-mapping";
 import type { AttemptRow } from "./recorder";
-import type { StoredAttributeSource } from "../../audience/attribute-sources";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { jsonArrayRowsSql, jsonChangedSql, jsonMergeSql, jsonWithoutKeySql, markedSql, storableJsonText, unindexedSql, type JsonArrayColumn } from "../../db/dialect";
-import { mappedPatchBytes, mergedAttributesOverSql } from "../../audience/attribute-limits";
+import { mappedPatchBytes, mappedPatchBytesOfText, mergedAttributesOverSql } from "../../audience/attribute-limits";
 
 /**
  * What a delivered result sets on its user ("set by": the delivery; its campaign and step are on its
  * row); `attemptId` (set by the recorder) is the attempt that notes a write the user's limits refused.
  */
 export type MappedAttributes = { deliveryId: string; userId: string; set: Record<string, MappedValue>; setAt: Date; attemptId?: string };
+
+/** The engine's: the values as the send gate read and encoded them (send-gate.ts), not decoded on the way. */
+export type EncodedAttributes = Omit<MappedAttributes, "set"> & { encoded: EncodedMapping };
+
+export type AttributeWrite = MappedAttributes | EncodedAttributes;
+
+/** The names a write sets. */
+const namesOf = (w: AttributeWrite): string[] => ("encoded" in w ? w.encoded.saved : Object.keys(w.set));
 
 // one parse per loaded action row (the batch context loads rows once per batch)
 const parsed = new WeakMap<object, ResponseMapping | null>();
@@ -39,17 +46,16 @@ export function mappingOf(action: { responseMapping?: unknown }): ResponseMappin
  * ("mapping: ...") and lists what was saved (response.savedToUser); returns what to write, if anything.
  */
 export function mapDeliveredResponse(
-  mapped: MappingResult,
+  mapped: EncodedMapping,
   delivery: { id: string; userId: string },
   attempt: AttemptRow,
   at: Date,
-): MappedAttributes | undefined {
-  attempt.error = mappingNote(mapped);
-  const saved = Object.keys(mapped.set);
-  if (saved.length === 0) return undefined;
+): EncodedAttributes | undefined {
+  attempt.error = mapped.note;
+  if (mapped.saved.length === 0) return undefined;
   // the excerpt was made for this attempt alone (responseExcerpt): add to it rather than copy it
-  if (attempt.response) (attempt.response as { savedToUser?: string[] }).savedToUser = saved;
-  return { deliveryId: delivery.id, userId: delivery.userId, set: mapped.set, setAt: at };
+  if (attempt.response) (attempt.response as { savedToUser?: string[] }).savedToUser = mapped.saved;
+  return { deliveryId: delivery.id, userId: delivery.userId, encoded: mapped, setAt: at };
 }
 
 // rows per statement (one JSON parameter each): bounds the size of one statement
@@ -59,21 +65,35 @@ function held(p: SqlParams, deliveryColumn: string, workerId: string) {
   return `EXISTS (SELECT 1 FROM ${tableName("Delivery")} d WHERE d."id" = ${deliveryColumn} AND d."lockedBy" = ${p.add("text", workerId)} AND ${unindexedSql(`d."state"`)} = 'sending')`;
 }
 
-/** { attribute: deliveryId } for each attribute a write sets (the reader finds the rest on the Delivery row). */
-function sourcesPatch(w: MappedAttributes): Record<string, StoredAttributeSource> {
-  const patch: Record<string, StoredAttributeSource> = {};
-  for (const name in w.set) patch[name] = w.deliveryId;
-  return patch;
+/** { attribute: deliveryId } as JSON (a StoredAttributeSource each, lib/audience/attribute-sources.ts) for each attribute a write sets (the reader finds the rest on the Delivery row). */
+function sourcesPatch(names: string[], deliveryIdJson: string): string {
+  let text = "{";
+  for (let i = 0; i < names.length; i++) text += `${i ? "," : ""}${JSON.stringify(names[i])}:${deliveryIdJson}`;
+  return `${text}}`;
+}
+
+/** A write's values as JSON text and that text's mappedPatchBytes (the engine's came encoded from the send gate). */
+function valuesOf(w: AttributeWrite): [json: string, patchBytes: number] {
+  if ("encoded" in w) return [w.encoded.values, mappedPatchBytesOfText(w.encoded.utf8Bytes)];
+  return [JSON.stringify(w.set), mappedPatchBytes(w.set)];
 }
 
 /**
  * A flush chunk's rows as ONE JSON parameter, [userId, deliveryId, {values}, {sources}, patch bytes,
- * attemptId] a row, encoded by one JSON.stringify: the values and sources as nested objects, not each as
- * a JSON text inside the JSON (encoded twice, escaped: two thirds of the time it took to build the
- * statement, on the engine's thread). Both statements of the chunk bind this same text.
+ * attemptId] a row: the values and sources nested as JSON objects, not each as a JSON text inside the
+ * JSON (encoded twice, escaped: two thirds of the time it took to build the statement, on the engine's
+ * thread), the values as the send gate encoded them (not encoded again here). Both statements of the
+ * chunk bind this same text.
  */
-function flushRows(writes: MappedAttributes[], patchBytes: number[]): string {
-  return JSON.stringify(writes.map((w, i) => [storableJsonText(w.userId), w.deliveryId, w.set, sourcesPatch(w), patchBytes[i], w.attemptId ?? null]));
+function flushRows(writes: AttributeWrite[]): string {
+  let text = "[";
+  for (let i = 0; i < writes.length; i++) {
+    const w = writes[i]!;
+    const [values, patchBytes] = valuesOf(w);
+    const deliveryIdJson = JSON.stringify(w.deliveryId);
+    text += `${i ? "," : ""}[${JSON.stringify(storableJsonText(w.userId))},${deliveryIdJson},${values},${sourcesPatch(namesOf(w), deliveryIdJson)},${patchBytes},${w.attemptId == null ? "null" : JSON.stringify(w.attemptId)}]`;
+  }
+  return `${text}]`;
 }
 
 /** flushRows' columns, in their order */
@@ -142,11 +162,11 @@ function limitNoteStatement(rows: string, count: number, workerId: string): RawS
  * release the lease the guard checks). A user written twice in one flush is written in two rounds,
  * in order, so the later value wins and no statement touches one row twice.
  */
-export function attributeWriteStatements(writes: MappedAttributes[], workerId: string): RawStatement[] {
-  const rounds: MappedAttributes[][] = [];
+export function attributeWriteStatements(writes: AttributeWrite[], workerId: string): RawStatement[] {
+  const rounds: AttributeWrite[][] = [];
   const seen = new Map<string, number>();
   for (const w of writes) {
-    if (Object.keys(w.set).length === 0) continue;
+    if (namesOf(w).length === 0) continue;
     const round = seen.get(w.userId) ?? 0;
     seen.set(w.userId, round + 1);
     (rounds[round] ??= []).push(w);
@@ -157,7 +177,7 @@ export function attributeWriteStatements(writes: MappedAttributes[], workerId: s
     for (let i = 0; i < sorted.length; i += USERS_PER_STATEMENT) {
       const chunk = sorted.slice(i, i + USERS_PER_STATEMENT);
       // the rows (each patch's size with them) encoded once, for both statements
-      const rows = flushRows(chunk, chunk.map((w) => mappedPatchBytes(w.set)));
+      const rows = flushRows(chunk);
       statements.push(usersStatement(rows, workerId, chunk[0]!.setAt));
       if (chunk.some((w) => w.attemptId)) statements.push(limitNoteStatement(rows, chunk.length, workerId));
     }

@@ -10,7 +10,7 @@ import { rawDb, type RawStatement } from "../../db/raw";
 import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { unindexedSql } from "../../db/dialect";
-import { attributeWriteStatements, type MappedAttributes } from "./attribute-writes";
+import { attributeWriteStatements, type AttributeWrite } from "./attribute-writes";
 import { describeSafely, log } from "../../log";
 import { env } from "../../env";
 import { renewLeases } from "./claim";
@@ -38,7 +38,7 @@ export type Change =
       /** absent only when the database refused it (Recorder.writeWithoutDetails) */
       attempt?: AttemptRow;
       /** what the action's response mapping sets on the user (written in the same transaction) */
-      attributes?: MappedAttributes;
+      attributes?: AttributeWrite;
     }
   | {
       id: string;
@@ -89,7 +89,10 @@ export function resultBytes(change: Change): number {
   let n = 200;
   const attempt = "attempt" in change ? change.attempt : undefined;
   if (attempt) n += excerptBytes(attempt.request as Excerpt) + excerptBytes(attempt.response as Excerpt) + (attempt.error?.length ?? 0);
-  const set = change.state === "delivered" ? change.attributes?.set : undefined;
+  const attributes = change.state === "delivered" ? change.attributes : undefined;
+  // the send gate's values come as the JSON text they are written as
+  if (attributes && "encoded" in attributes) n += attributes.encoded.values.length;
+  const set = attributes && "set" in attributes ? attributes.set : undefined;
   if (set) {
     for (const name in set) {
       const value = set[name];
@@ -335,7 +338,7 @@ export class Recorder {
         ]), { skipExisting: true, onlyReferenced: { column: "deliveryId", table: "Delivery" } }),
       );
     }
-    const mapped: MappedAttributes[] = [];
+    const mapped: AttributeWrite[] = [];
     for (const c of changes) {
       if (c.state !== "delivered" || !c.attributes) continue;
       // the attempt that says so when the user's limits refuse the write
