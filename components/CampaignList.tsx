@@ -26,15 +26,17 @@ export type CampaignRow = {
   audience: number | null;
   delivered: number;
   failed: number;
+  /** deliveries waiting for another attempt after a failed one */
+  retrying: number;
   lastSendIso: string | null;
   /** an active scheduled or recurring campaign's next send; local: its date and time in each user's zone */
   nextSend: NextSendView | null;
 };
 
-const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_8rem_10rem]";
+const COLUMNS = "md:grid-cols-[minmax(0,1fr)_6rem_5.5rem_5.5rem_4.5rem_4.5rem_8rem_10rem]";
 
 /**
- * One page of campaigns: name, status, audience, delivered / failed, last send; duplicate and delete
+ * One page of campaigns: name, status, audience, delivered / failed / retrying, last send; duplicate and delete
  * for a member who may edit (the server found, filtered and ordered them: CampaignListFilters).
  */
 export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[]; canEdit: boolean }) {
@@ -72,6 +74,7 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
           <span title={AUDIENCE_NOW}>Audience now</span>
           <span>Delivered</span>
           <span>Failed</span>
+          <span title="Waiting for another attempt after a failed one">Retrying</span>
           <span>Last send</span>
           <span className="sr-only">Actions</span>
         </div>
@@ -114,6 +117,9 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 </span>
                 <span className={`tabular-nums ${c.failed ? "text-red-700" : ""}`}>
                   {c.failed.toLocaleString("en")} <span className="md:sr-only">failed</span>
+                </span>
+                <span className={`tabular-nums ${c.retrying ? "text-amber-700" : ""}`} title="Waiting for another attempt after a failed one">
+                  {c.retrying.toLocaleString("en")} <span className="md:sr-only">retrying</span>
                 </span>
                 {c.nextSend && !c.lastSendIso ? (
                   <span className="text-slate-600">

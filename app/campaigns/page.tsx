@@ -32,6 +32,7 @@ export default definePage("viewer", async function CampaignsPage({ searchParams 
     audience: c.overview.audience,
     delivered: c.overview.delivered,
     failed: c.overview.failed,
+    retrying: c.overview.retrying,
     lastSendIso: c.overview.lastSentAt?.toISOString() ?? null,
     nextSend: c.nextSend && { iso: c.nextSend.at.toISOString(), local: c.nextSend.local, exact: c.nextSend.exact, begun: c.nextSend.begun },
   }));

@@ -122,7 +122,7 @@ export async function listCampaignPage(
   const filter = { status: query.status, search: query.q };
   const [total, ids] = await Promise.all([countCampaigns(filter), campaignIds(filter, { limit: perPage, offset: (query.page - 1) * perPage })]);
   const [campaigns, overviews, nextSends] = await Promise.all([summaries(ids), ids.length ? (options.overviews ?? campaignOverviews)(ids) : new Map<string, CampaignOverview>(), nextSendsOf(ids)]);
-  const none: CampaignOverview = { audience: 0, delivered: 0, failed: 0, lastSentAt: null };
+  const none: CampaignOverview = { audience: 0, delivered: 0, failed: 0, retrying: 0, lastSentAt: null };
   return {
     campaigns: campaigns.map((c) => ({ ...c, overview: overviews.get(c.id) ?? none, nextSend: nextSends.get(c.id) ?? null })),
     page: query.page,

@@ -1,5 +1,5 @@
-// What the campaign list shows beside each campaign's name: its audience size, delivered and
-// failed counts and its last send, for the campaigns of one page of the list only. The counts by
+// What the campaign list shows beside each campaign's name: its audience size, delivered, failed
+// and retrying counts and its last send, for the campaigns of one page of the list only. The counts by
 // state over those campaigns' deliveries (GROUP BY campaign), the last send one index look each, one
 // pass over the users for their segments.
 import { countMatchingUsersForEach } from "../audience/count";
@@ -7,14 +7,22 @@ import { parseSegment } from "../audience/segment";
 import { db } from "../db";
 import { tableName } from "../db/bulk-insert";
 import { nullableDateOf, SqlParams } from "../db/raw-sql";
-import { SUCCESS_RATE_STATES } from "../delivery/core/states";
+import type { DeliveryState } from "../delivery/core/states";
 
 /**
  * audience: users matching it now, or null when the list did not count it (past MAX_LISTED_CONDITIONS).
  * Not a count of users sent to: that is a COUNT(DISTINCT user) over every sent row of a campaign (a
- * million for a large one), too dear for each visit of the list; delivered and failed are the sends.
+ * million for a large one), too dear for each visit of the list; delivered and failed are the sends, retrying the ones waiting for
+ * another attempt.
  */
-export type CampaignOverview = { audience: number | null; delivered: number; failed: number; lastSentAt: Date | null };
+export type CampaignOverview = { audience: number | null; delivered: number; failed: number; retrying: number; lastSentAt: Date | null };
+
+/**
+ * The states the list counts: the sends' answers, and the ones waiting to be tried again (a campaign
+ * whose every send fails with 500 and is retried read "Delivered 0, Failed 0").
+ */
+const LISTED_STATES = ["delivered", "failed", "retrying"] as const satisfies readonly DeliveryState[];
+type ListedState = (typeof LISTED_STATES)[number];
 
 /**
  * The conditions the list's one pass over the users checks for each user, all campaigns together:
@@ -28,7 +36,7 @@ export async function campaignOverviews(ids: string[]): Promise<Map<string, Camp
   if (!ids.length) return new Map();
   const [campaigns, byState, lastSends] = await Promise.all([
     db().campaign.findMany({ where: { id: { in: ids } }, select: { id: true, audience: true }, orderBy: { updatedAt: "desc" } }),
-    db().delivery.groupBy({ by: ["campaignId", "state"], where: { campaignId: { in: ids }, state: { in: SUCCESS_RATE_STATES } }, _count: { _all: true } }),
+    db().delivery.groupBy({ by: ["campaignId", "state"], where: { campaignId: { in: ids }, state: { in: [...LISTED_STATES] } }, _count: { _all: true } }),
     lastSendsOf(ids),
   ]);
   // a stored segment that no longer parses counts as nobody rather than breaking the list
@@ -47,11 +55,11 @@ export async function campaignOverviews(ids: string[]): Promise<Map<string, Camp
   });
   const sizes = await countMatchingUsersForEach(segments.map((s, i) => (counted[i] ? (s ?? null) : undefined)));
   const overviews = new Map<string, CampaignOverview>(
-    campaigns.map((c, i) => [c.id, { audience: segments[i] === undefined ? 0 : counted[i] ? sizes[i]! : null, delivered: 0, failed: 0, lastSentAt: null }]),
+    campaigns.map((c, i) => [c.id, { audience: segments[i] === undefined ? 0 : counted[i] ? sizes[i]! : null, delivered: 0, failed: 0, retrying: 0, lastSentAt: null }]),
   );
   for (const g of byState) {
     const o = overviews.get(g.campaignId);
-    if (o) o[g.state as "delivered" | "failed"] = g._count._all;
+    if (o) o[g.state as ListedState] = g._count._all;
   }
   for (const [id, sentAt] of lastSends) {
     const o = overviews.get(id);
