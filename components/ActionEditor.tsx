@@ -35,6 +35,7 @@ export function ActionEditor({
   variantTabs,
   variantControls,
   headerActions,
+  note,
   readOnly = false,
 }: {
   action: ActionState;
@@ -58,6 +59,8 @@ export function ActionEditor({
   variantControls?: ReactNode;
   /** more buttons beside Duplicate and Delete (Save as template) */
   headerActions?: ReactNode;
+  /** shown at the top of this webhook, above its fields (the note of the template it was started from) */
+  note?: ReactNode;
   /** a viewer's: every field disabled, no Duplicate or Delete */
   readOnly?: boolean;
 }) {
@@ -91,6 +94,7 @@ export function ActionEditor({
         )}
       </div>
       <div className="space-y-5 px-4 py-4 sm:px-5">
+        {note}
         {variantTabs}
         {/* a disabled fieldset disables every control inside it, the rows' add and remove buttons too */}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">

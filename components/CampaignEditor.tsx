@@ -198,14 +198,12 @@ export function CampaignEditor({
                   No webhooks yet. Add one to compose the request this campaign sends.
                 </p>
               )}
-              {templateStart.note && state.actions.some((a) => a.uid === templateStart.note?.uid) && (
-                <TemplateStartNote {...templateStart.note} onDismiss={templateStart.dismiss} />
-              )}
               {state.actions.map((action, i) => {
                 const tab = tabOf(action);
                 const view = contentOf(action, tab);
                 // the fields edit the chosen variant: their errors and notices are under its path
                 const at = tab ? `actions.${i}.variants.${tab - 1}.` : `actions.${i}.`;
+                const startNote = templateStart.noteOf(action.uid);
                 return (
                   <ActionEditor
                     key={action.uid}
@@ -223,6 +221,7 @@ export function CampaignEditor({
                     onDuplicate={() => activate(editor.addAction(action))}
                     onDelete={() => setConfirming({ kind: "action", uid: action.uid })}
                     headerActions={<SaveAsTemplateButton action={action} />}
+                    note={startNote && <TemplateStartNote {...startNote} webhook={`Webhook ${i + 1}`} onDismiss={() => templateStart.dismiss(action.uid)} />}
                     readOnly={!canEdit}
                     variantTabs={action.variants.length > 0 && <VariantTabs count={action.variants.length + 1} tab={tab} onTab={(t) => setTab(action.uid, t)} />}
                     variantControls={
