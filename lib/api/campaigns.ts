@@ -157,8 +157,8 @@ export async function activateByApi(id: string, actor: string) {
   if (status !== "draft") throw new ApiError(409, "conflict", `The campaign is ${status}; only a draft can be activated`);
   const result = await activateCampaign(id, { actor });
   if (!result.ok) throw new ApiError(409, "cannot_activate", result.problems.join(" "), { problems: result.problems });
-  const { scheduled, suppressed, control, earliest } = result.counts;
-  return { status: result.status, counts: { scheduled, suppressed, control, earliest: earliest?.toISOString() ?? null }, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures), ...emptyInUrlWarnings(result.emptyInUrl)] };
+  const { scheduled, suppressed, control, controlUsers, earliest } = result.counts;
+  return { status: result.status, counts: { scheduled, suppressed, control, controlUsers, earliest: earliest?.toISOString() ?? null }, warnings: [...(await unknownAttributeWarnings(id)), ...sampleFailureWarnings(result.sampleFailures), ...emptyInUrlWarnings(result.emptyInUrl)] };
 }
 
 export async function pauseByApi(id: string, actor: string) {

@@ -145,7 +145,7 @@ const EXAMPLES: Record<string, RouteExample> = {
     path: `/api/v1/campaigns/${campaign.id}/activate`,
     response: {
       status: "active",
-      counts: { scheduled: 1200, suppressed: 3, control: 0, earliest: "2026-12-02T09:20:00.000Z" },
+      counts: { scheduled: 1200, suppressed: 3, control: 0, controlUsers: 0, earliest: "2026-12-02T09:20:00.000Z" },
       // had its data field read {{default user.frstName "there"}}
       warnings: [
         {

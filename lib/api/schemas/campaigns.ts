@@ -103,7 +103,19 @@ const warningsSchema = z
   .meta({ description: "What the editor's Activate and Resume confirmations warn of, said after the fact: empty when nothing (unknown attributes are left out when the attribute catalogue cannot be read)" });
 
 export const activationSchema = z
-  .object({ status: z.literal("active"), counts: z.record(z.string(), z.unknown()), warnings: warningsSchema })
+  .object({
+    status: z.literal("active"),
+    counts: z
+      .object({
+        scheduled: z.number().int().meta({ description: "Deliveries planned to be sent (one per user per webhook; none for a triggered campaign until its event)" }),
+        suppressed: z.number().int().meta({ description: "Deliveries planned as suppressed at once (no send time could be set, or it fell after the end date)" }),
+        control: z.number().int().meta({ description: "Deliveries held out for the control group: one per held-out user per webhook (a user held out at a step is held out of each later one)" }),
+        controlUsers: z.number().int().meta({ description: "Users held out for the control group" }),
+        earliest: z.iso.datetime().nullable().meta({ description: "When the first planned delivery is due" }),
+      })
+      .meta({ description: "What the activation planned" }),
+    warnings: warningsSchema,
+  })
   .meta({ id: "Activation" });
 
 export const resumeQuerySchema = z

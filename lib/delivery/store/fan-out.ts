@@ -33,14 +33,15 @@ export type FanOutCampaign = {
 };
 
 /**
- * `control`: users held out (a ControlGroupMember row each, no delivery). `dueTimes`: when the
+ * `control`: held-out rows (a ControlGroupMember row per user per step, no delivery); `controlUsers`:
+ * the users they hold out, of `users` planned for (held out or not). `dueTimes`: when the
  * scheduled deliveries come due (ms), each distinct time once: all an engine's wake-ups need
  * (an immediate campaign to 100,000 users has one, a send in each user's time zone a few dozen).
  */
-export type FanOutCounts = { scheduled: number; suppressed: number; control: number; earliest: Date | null; dueTimes: Set<number> };
+export type FanOutCounts = { scheduled: number; suppressed: number; control: number; controlUsers: number; users: number; earliest: Date | null; dueTimes: Set<number> };
 
 export function emptyCounts(): FanOutCounts {
-  return { scheduled: 0, suppressed: 0, control: 0, earliest: null, dueTimes: new Set() };
+  return { scheduled: 0, suppressed: 0, control: 0, controlUsers: 0, users: 0, earliest: null, dueTimes: new Set() };
 }
 
 /** Adds `more` (another trigger's fan-out) into `counts`. */
@@ -48,6 +49,8 @@ export function addCounts(counts: FanOutCounts, more: FanOutCounts): FanOutCount
   counts.scheduled += more.scheduled;
   counts.suppressed += more.suppressed;
   counts.control += more.control;
+  counts.controlUsers += more.controlUsers;
+  counts.users += more.users;
   if (more.earliest && (!counts.earliest || more.earliest < counts.earliest)) counts.earliest = more.earliest;
   for (const t of more.dueTimes) counts.dueTimes.add(t);
   return counts;
@@ -58,6 +61,9 @@ export function plannedDeliveryStatements(campaignId: string, allPlanned: Planne
   const statements: RawStatement[] = [];
   const held = allPlanned.filter((p) => p.control);
   const planned = held.length ? allPlanned.filter((p) => !p.control) : allPlanned;
+  // a fan-out plans a page of users at a time, each user in one page only: the pages' users add up
+  counts.users += new Set(allPlanned.map((p) => p.userId)).size;
+  counts.controlUsers += new Set(held.map((p) => p.userId)).size;
   for (let i = 0; i < held.length; i += INSERT_BATCH) {
     const rows = held.slice(i, i + INSERT_BATCH).map((p) => [campaignId, p.actionId, p.userId, p.triggerKey, p.plannedAt]);
     statements.push(jsonInsertSql("ControlGroupMember", CONTROL_COLUMNS, rows));

@@ -252,9 +252,12 @@ export async function activateCampaign(campaignId: string, options: { now?: Date
 
 /** What the editor says after an activation: what was planned, or what the campaign now waits for. */
 export function activationMessage(result: Extract<ActivateResult, { ok: true }>): string {
-  const { scheduled, suppressed, control } = result.counts;
-  // control rows, like deliveries, are one per step: a user held out at step 1 is held out of each later step too
-  const held = control ? `, ${plural(control, "delivery", "deliveries")} held out for the control group` : "";
+  const { scheduled, suppressed, control, controlUsers, users } = result.counts;
+  // Activate's confirm says "about N% held out": users and their share first; the held-out rows, one per
+  // user per step (a user held out at step 1 is held out of each later step too), after
+  const percent = users ? Math.round((controlUsers / users) * 100) : null;
+  const share = percent === null ? "" : percent === 0 ? " (under 1%)" : ` (${percent}%)`;
+  const held = control ? `, ${plural(controlUsers, "user", "users")}${share} held out for the control group (${plural(control, "delivery", "deliveries")})` : "";
   const w = result.waiting;
   if (w && "event" in w) return `Active: each "${w.event}" event tracked from now on sends this campaign to its user.`;
   if (!w) return `Active: ${plural(scheduled, "delivery", "deliveries")} planned${suppressed ? `, ${suppressed} suppressed` : ""}${held}.`;
