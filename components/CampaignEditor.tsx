@@ -223,7 +223,7 @@ export function CampaignEditor({
                     headerActions={<SaveAsTemplateButton action={action} />}
                     note={startNote && <TemplateStartNote {...startNote} webhook={`Webhook ${i + 1}`} onDismiss={() => templateStart.dismiss(action.uid)} />}
                     readOnly={!canEdit}
-                    variantTabs={action.variants.length > 0 && <VariantTabs count={action.variants.length + 1} tab={tab} onTab={(t) => setTab(action.uid, t)} />}
+                    variantTabs={action.variants.length > 0 && <VariantTabs count={action.variants.length + 1} tab={tab} onTab={(t) => setTab(action.uid, t)} readOnly={!canEdit} />}
                     variantControls={
                       <VariantControls
                         action={action}

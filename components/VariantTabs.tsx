@@ -1,12 +1,12 @@
 "use client";
 import { variantKey } from "@/lib/campaigns/variants";
 
-/** Above a webhook's request fields when it has variants: which variant (A, B, ...) those fields edit. */
-export function VariantTabs({ count, tab, onTab }: { count: number; tab: number; onTab: (tab: number) => void }) {
+/** Above a webhook's request fields when it has variants: which variant (A, B, ...) those fields edit, or show to a viewer. */
+export function VariantTabs({ count, tab, onTab, readOnly = false }: { count: number; tab: number; onTab: (tab: number) => void; readOnly?: boolean }) {
   return (
     <div className="flex flex-wrap items-center gap-2">
       <span aria-hidden className="text-xs text-slate-500">
-        Editing
+        {readOnly ? "Showing" : "Editing"}
       </span>
       <div role="tablist" aria-label="Variants" className="flex flex-wrap gap-1">
         {Array.from({ length: count }, (_, i) => (

@@ -33,8 +33,13 @@ function TimeZoneField({ form, set, errors, disabled }: Props) {
   );
 }
 
-/** A recurring rule's "at `time` in each user's own zone"; its error (with cron) announced with it. */
-function UserZoneCheckbox({ form, set, errors, disabled }: Props) {
+/**
+ * "In each user's time zone", one option under Scheduled and Recurring alike: the time typed is each
+ * user's own time (users without a zone use the zone above). Switching between the two keeps it, as
+ * it keeps the time zone, since it means the same there (it had two labels, so being kept surprised).
+ * Its error (with cron) is announced with it.
+ */
+function UserZoneCheckbox({ form, set, errors, disabled, hint }: Props & { hint: string }) {
   const id = useId();
   const error = errors["rule.inUserTimeZone"];
   return (
@@ -52,7 +57,7 @@ function UserZoneCheckbox({ form, set, errors, disabled }: Props) {
       </label>
       {error && <FieldMessage id={`${id}-error`} tone="error">{error}</FieldMessage>}
       <p id={`${id}-hint`} className="mt-1.5 text-xs text-slate-500">
-        Each run goes out at its time in the user&apos;s own zone (users without one use the zone above). Daily and weekly only.
+        {hint}
       </p>
     </div>
   );
@@ -67,10 +72,7 @@ export function WhenFields(props: Props) {
           {(p) => <input {...p} type="datetime-local" step={utcInputStep(form.sendAt)} className={inputClass} value={form.sendAt} disabled={disabled} onChange={(e) => set({ sendAt: e.target.value })} />}
         </Field>
         <TimeZoneField {...props} />
-        <label className="flex items-center gap-2 text-sm text-slate-700 sm:col-span-2">
-          <input type="checkbox" checked={form.inUserTimeZone} disabled={disabled} onChange={(e) => set({ inUserTimeZone: e.target.checked })} />
-          Use each user&apos;s own zone (users without one use the zone above)
-        </label>
+        <UserZoneCheckbox {...props} hint="Sends at this date and time in each user's own zone (users without one use the zone above)." />
         {form.inUserTimeZone && (
           <Field label="Users whose time has passed" className="sm:col-span-2">
             {(p) => (
@@ -145,7 +147,7 @@ export function WhenFields(props: Props) {
           </fieldset>
         )}
         <TimeZoneField {...props} />
-        <UserZoneCheckbox {...props} />
+        <UserZoneCheckbox {...props} hint="Each run goes out at its time in the user's own zone (users without one use the zone above). Daily and weekly only." />
         <Field label="Ends on" hint="Optional" error={errors["rule.endsOn"]}>
           {(p) => <input {...p} type="date" className={inputClass} value={form.endsOn} disabled={disabled} onChange={(e) => set({ endsOn: e.target.value })} />}
         </Field>
