@@ -19,8 +19,11 @@ export function ResponseMappingEditor({
   rows,
   errorAt,
   onChange,
+  variants = false,
 }: {
   rows: MappingRow[];
+  /** the webhook has variants: the one mapping is the webhook's, for every variant's response (the dispatcher maps with the step's) */
+  variants?: boolean;
   errorAt: (path: string) => string | undefined;
   onChange: (rows: MappingRow[]) => void;
 }) {
@@ -49,6 +52,11 @@ export function ResponseMappingEditor({
       <p className="mt-0.5 text-xs text-slate-500">
         When the receiver answers 2xx with JSON, each path&apos;s value is saved on the user, so a later webhook can use {"{{user.<name>}}"}. A response that is not JSON or misses a path saves nothing for it; the delivery log says why.
       </p>
+      {variants && (
+        <p className="mt-0.5 text-xs font-medium text-slate-600">
+          One for the whole webhook: it applies to every variant&apos;s response (A, B, …), whichever variant a user is sent, and is the same on each tab.
+        </p>
+      )}
       {errorAt("responseMapping") && <p className="mt-1.5 text-sm text-red-700">{errorAt("responseMapping")}</p>}
       {rows.length > 0 && (
         <div aria-hidden className={`mt-3 hidden gap-2 text-xs font-medium text-slate-500 sm:grid ${columns}`}>

@@ -10,14 +10,15 @@ import { audienceCountLine } from "@/lib/audience/count-line";
 export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
 const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
 
-export function AudienceFields({ audience, set, disabled }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean }) {
+/** `sent`: a one-off campaign was activated (its audience was read then): the count is of the audience now, not of who it sent to */
+export function AudienceFields({ audience, set, disabled, sent = false }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean; sent?: boolean }) {
   const counted = useAudienceCount(audience);
   const setCondition = (i: number, patch: Partial<Condition>) => set({ ...audience, conditions: audience.conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   return (
     <fieldset className="space-y-3">
       <legend className="text-sm font-medium text-slate-700">Audience</legend>
       <p role="status" aria-live="polite" className="text-sm text-slate-600">
-        {audienceCountLine(audience, counted)}
+        {audienceCountLine(audience, counted, { sent })}
       </p>
       {audience.conditions.length > 1 && (
         <Field label="Match">

@@ -244,8 +244,8 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
           Finished: every delivery is final and nothing more will be sent. Edits to its webhooks are only used if you retry a delivery by hand; duplicate the campaign to send it again.
         </p>
       )}
-      <WhenFields form={form} set={set} errors={errors} disabled={locked} />
-      <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} />
+      <WhenFields form={form} set={set} errors={errors} disabled={locked} status={status} />
+      <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} sent={status !== "draft" && (form.when === "immediate" || form.when === "scheduled")} />
       <TimeZoneList />
       <div className="space-y-3">
         <h3 className="text-sm font-medium text-slate-700">Timing per webhook</h3>

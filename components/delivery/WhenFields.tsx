@@ -6,9 +6,11 @@ import { Button } from "../ui/Button";
 import type { DeliveryForm } from "./delivery-form-state";
 import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
 import { CONDITION_OPERATORS } from "@/lib/audience/conditions";
+import { immediateRuleLine } from "@/lib/audience/count-line";
 import { utcInputStep } from "@/lib/delivery/forms/utc-input";
 
-type Props = { form: DeliveryForm; set: (patch: Partial<DeliveryForm>) => void; errors: Record<string, string>; disabled: boolean };
+/** `status`: the campaign's (draft, active, paused, finished): an immediate rule is told in its tense */
+type Props = { form: DeliveryForm; set: (patch: Partial<DeliveryForm>) => void; errors: Record<string, string>; disabled: boolean; status: string };
 const WEEKDAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
 const OPERATOR_LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of" };
 
@@ -157,5 +159,5 @@ export function WhenFields(props: Props) {
       </div>
     );
   }
-  return <p className="text-sm text-slate-600">Every user in the audience gets each webhook as soon as the campaign is activated.</p>;
+  return <p className="text-sm text-slate-600">{immediateRuleLine(props.status)}</p>;
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { audienceCountLine, COMPLETE_TO_COUNT, countableAudience } from "./count-line";
+import { audienceCountLine, COMPLETE_TO_COUNT, countableAudience, immediateRuleLine } from "./count-line";
 
 const blank = { key: "", operator: "equals" as const, value: "" };
 const plan = { key: "plan", operator: "equals" as const, value: "pro" };
@@ -26,5 +26,20 @@ describe("the audience count's line", () => {
     expect(audienceCountLine(audience, { data: { matching: 1, total: 1 }, error: null })).toBe("1 of 1 user match");
     expect(audienceCountLine(audience, { data: { matching: 3, total: 9 }, error: null })).toBe("3 of 9 users match");
     expect(audienceCountLine({ match: "all", conditions: [] }, { data: undefined, error: null })).toBe("Counting users…");
+  });
+});
+
+describe("the audience count's line once the campaign has sent", () => {
+  it("counts the audience now, and does not read as who it sent to (39 matched, it had sent to 37)", () => {
+    const audience = { match: "all" as const, conditions: [plan] };
+    expect(audienceCountLine(audience, { data: { matching: 39, total: 39 }, error: null }, { sent: true })).toBe(
+      "39 of 39 users match now; who it sent to was fixed when it was activated (the delivery log lists them)",
+    );
+  });
+
+  it("says in the past tense what an immediate rule did once the campaign is finished", () => {
+    expect(immediateRuleLine("draft")).toBe("Every user in the audience gets each webhook as soon as the campaign is activated.");
+    expect(immediateRuleLine("active")).toBe("Every user in the audience when the campaign was activated is sent each webhook.");
+    expect(immediateRuleLine("finished")).toBe("Sent: every user in the audience when the campaign was activated was sent each webhook.");
   });
 });
