@@ -9,14 +9,19 @@ const MAX_EVENTS_PER_REQUEST = 1000;
 
 export const MAX_PARAMS_DEPTH = 32;
 const MAX_PARAMS_BYTES = 64 * 1024;
-/** Event times from 2000-01-01 to a year ahead: anything else is a unit mistake (ms for s) or garbage. */
+/**
+ * Event times from 2000-01-01 to 5 minutes ahead: earlier is a unit mistake (ms for s) or garbage; an
+ * event has happened, so a time ahead is a sender's clock running fast: within EVENT_CLOCK_SKEW_MS it
+ * is stored as received (lib/delivery/triggers.ts), further it is refused (a year ahead was taken, and
+ * counted as a goal conversion before it happened).
+ */
 const EARLIEST_EVENT_TIME = Date.UTC(2000, 0, 1);
-const LATEST_EVENT_AHEAD_MS = 366 * 24 * 3600 * 1000;
+export const EVENT_CLOCK_SKEW_MS = 5 * 60_000;
 
 function inEventRange(ms: number): boolean {
-  return Number.isFinite(ms) && ms >= EARLIEST_EVENT_TIME && ms <= Date.now() + LATEST_EVENT_AHEAD_MS;
+  return Number.isFinite(ms) && ms >= EARLIEST_EVENT_TIME && ms <= Date.now() + EVENT_CLOCK_SKEW_MS;
 }
-const OUT_OF_RANGE = "Must be between 2000-01-01 and one year from now (Unix seconds, not milliseconds)";
+const OUT_OF_RANGE = "Must be between 2000-01-01 and 5 minutes from now (Unix seconds, not milliseconds)";
 
 const eventTime = z
   .union([
@@ -34,7 +39,7 @@ const trackedEventSchema = z
     params: boundedJsonObject({ maxDepth: MAX_PARAMS_DEPTH, maxBytes: MAX_PARAMS_BYTES, what: "parameters" })
       .optional()
       .meta({ description: `The event's parameters: at most ${MAX_PARAMS_DEPTH} levels deep and ${MAX_PARAMS_BYTES / 1024} KiB as JSON` }),
-    time: eventTime.optional().meta({ description: "ISO-8601 with a zone, or Unix seconds; between 2000-01-01 and one year from now; default now" }),
+    time: eventTime.optional().meta({ description: "ISO-8601 with a zone, or Unix seconds; between 2000-01-01 and 5 minutes from now (a time ahead, clock skew, is stored as the time received); default now" }),
     /** the client's own id: an event with an id tracked before is ignored (a retried request plans nothing twice) */
     id: z
       .string()

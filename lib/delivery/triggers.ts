@@ -23,7 +23,10 @@ import { parseDateInput } from "../date-input";
 
 function timeOf(e: TrackedEvent, now: Date): Date {
   // the schema took it only when this same reading gave a time in range (lib/audience/events.ts)
-  return e.time === undefined ? now : parseDateInput(e.time, { unixSeconds: true })!;
+  const time = e.time === undefined ? now : parseDateInput(e.time, { unixSeconds: true })!;
+  // a time ahead (up to EVENT_CLOCK_SKEW_MS) is the sender's clock: the event happened by now, and a
+  // stored future time would count as a goal conversion before it happened
+  return time > now ? now : time;
 }
 
 const EVENT_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["userId", "text"], ["name", "text"], ["params", "json"], ["time", "date"], ["createdAt", "date"]];
