@@ -13,9 +13,10 @@ const SHOWS_REASON = new Set<string>(REASON_STATES);
  * reads "Held: quiet hours, until 08:00 Sat 5 Dec (Europe/Berlin)" so that it does not look stuck (one held
  * for its campaign's start date likewise: "Held: before start date, until 2026-12-07 09:00 UTC"; one waiting for
  * an earlier step's answer reads "Held: earlier step" and which step, as its reason says). A
- * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …").
+ * failed, retrying or suppressed row reads why under its state ("Attempt 1: DNS lookup failed for …"),
+ * and a retrying one when its next attempt is (`nextAttemptAt`: only the detail panel said it).
  */
-export function DeliveryStateLabel({ state, hold, reason }: { state: string; hold: Hold | null; reason: string | null }) {
+export function DeliveryStateLabel({ state, hold, reason, nextAttemptAt = null }: { state: string; hold: Hold | null; reason: string | null; nextAttemptAt?: string | null }) {
   if (hold === "campaign_paused") {
     return (
       <span className="flex flex-col items-start gap-0.5">
@@ -42,11 +43,17 @@ export function DeliveryStateLabel({ state, hold, reason }: { state: string; hol
       </span>
     );
   }
-  if (!reason || !SHOWS_REASON.has(state)) return <span title={reason ?? undefined}>{deliveryStateLabel(state)}</span>;
+  const next = state === "retrying" && nextAttemptAt && (
+    <span className="whitespace-nowrap text-xs text-amber-800">
+      Next attempt <DateTime value={nextAttemptAt} style="seconds" />
+    </span>
+  );
+  if ((!reason || !SHOWS_REASON.has(state)) && !next) return <span title={reason ?? undefined}>{deliveryStateLabel(state)}</span>;
   return (
     <span className="flex flex-col items-start gap-0.5">
       <span>{deliveryStateLabel(state)}</span>
-      <ReasonText reason={reason} />
+      {next}
+      {reason && SHOWS_REASON.has(state) && <ReasonText reason={reason} />}
     </span>
   );
 }

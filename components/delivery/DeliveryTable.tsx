@@ -81,7 +81,7 @@ export function DeliveryTable({
               <td className="px-2 py-1.5">
                 <UserIdButton userId={r.userId} onClick={() => onSelect(r.id)} />
               </td>
-              <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} /></td>
+              <td className="px-2 py-1.5"><DeliveryStateLabel state={r.state} hold={r.hold} reason={r.reason} nextAttemptAt={r.state === "retrying" ? r.dueAt : null} /></td>
               <td className="px-2 py-1.5">
                 {r.actionName}
                 {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
