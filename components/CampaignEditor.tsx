@@ -202,7 +202,9 @@ export function CampaignEditor({
                 const tab = tabOf(action);
                 const view = contentOf(action, tab);
                 // the fields edit the chosen variant: their errors and notices are under its path
-                const at = tab ? `actions.${i}.variants.${tab - 1}.` : `actions.${i}.`;
+                const content = tab ? `actions.${i}.variants.${tab - 1}.` : `actions.${i}.`;
+                // the response mapping is the webhook's, not a variant's: its errors are under the webhook's path on every tab
+                const at = (p: string) => `${p.startsWith("responseMapping") ? `actions.${i}.` : content}${p}`;
                 const startNote = templateStart.noteOf(action.uid);
                 return (
                   <ActionEditor
@@ -214,8 +216,8 @@ export function CampaignEditor({
                     index={i}
                     active={state.actions.length > 1 && action.uid === active?.uid}
                     savedUrl={view.id ? savedUrls.get(view.id) : undefined}
-                    errorAt={(p) => errors[`${at}${p}`] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
-                    noticeAt={(p) => notices[`${at}${p}`] ?? (action.uid === active?.uid ? liveNotices[p] : undefined)}
+                    errorAt={(p) => errors[at(p)] ?? (action.uid === active?.uid ? liveErrors[p] : undefined)}
+                    noticeAt={(p) => notices[at(p)] ?? (action.uid === active?.uid ? liveNotices[p] : undefined)}
                     onChange={(patch) => editor.updateAction(action.uid, patchAt(action, tab, patch))}
                     onActivate={() => activate(action.uid)}
                     onDuplicate={() => activate(editor.addAction(action))}

@@ -58,3 +58,39 @@ test("the list counts retrying deliveries, the log's row says the next attempt, 
     await prisma.$disconnect();
   }
 });
+
+test("one per-user time-zone option under Scheduled and Recurring, kept when switching; a viewer's variant tabs say Showing", async ({ page, browser, baseURL }) => {
+  const prisma = await appDb();
+  try {
+    const campaign = await prisma.campaign.create({
+      data: { name: `Zones ${Date.now()}`, deliveryRule: { when: "scheduled", sendAt: "2030-01-01T09:00:00Z", timeZone: "UTC" }, actions: { create: { name: "Hook", urlTemplate: "https://crm.example.com/x", fields: [], headers: [] } } },
+      include: { actions: true },
+    });
+    await prisma.action.create({ data: { campaignId: campaign.id, variantOfId: campaign.actions[0]!.id, position: 0, name: "Hook B", urlTemplate: "https://crm.example.com/b", fields: [], headers: [] } });
+    await page.goto(`/campaigns/${campaign.id}`);
+    const delivery = page.getByRole("region", { name: "Delivery", exact: true });
+    await delivery.getByRole("checkbox", { name: "In each user's time zone" }).check();
+    await delivery.getByRole("radiogroup", { name: "When" }).getByRole("radio", { name: /^Recurring/ }).check();
+    await expect(delivery.getByRole("checkbox", { name: "In each user's time zone" })).toBeChecked();
+    await expect(page.getByText("Editing", { exact: true })).toBeVisible();
+
+    await page.goto("/settings");
+    await page.getByRole("button", { name: "Invite member" }).click();
+    await page.getByLabel("Email").fill(`viewer-${Date.now()}@example.com`);
+    await page.getByRole("combobox", { name: "Role", exact: true }).selectOption("viewer");
+    await page.getByRole("button", { name: "Create invitation" }).click();
+    const link = (await page.getByLabel("Invitation link").textContent())!.trim();
+    const viewer = await (await browser.newContext({ baseURL, storageState: { cookies: [], origins: [] } })).newPage();
+    await viewer.goto(link);
+    await viewer.getByLabel("Name").fill("Vic");
+    await viewer.getByLabel("Password").fill("viewer-password-1");
+    await viewer.getByRole("button", { name: "Join" }).click();
+    await expect(viewer.getByRole("heading", { name: "Campaigns" })).toBeVisible();
+    await viewer.goto(`/campaigns/${campaign.id}`);
+    await expect(viewer.getByRole("tab", { name: "Variant B" })).toBeVisible();
+    await expect(viewer.getByText("Showing", { exact: true })).toBeVisible();
+    await expect(viewer.getByText("Editing", { exact: true })).toHaveCount(0);
+  } finally {
+    await prisma.$disconnect();
+  }
+});
