@@ -80,3 +80,49 @@ describe("checkActionBody", () => {
     expect(await readBodyWithin(stream("x".repeat(101)), 100)).toBeNull();
   });
 });
+
+// busboy (Next's multipart reader) and the scan must read the same boundary: with `boundary="b\"b"` the scan
+// read `b\` and saw one part while busboy read `b"b` and React decoded 3,000 chained parts (a 500). A
+// Content-Type whose boundary is not plain (quoted-pair, RFC 2231 `boundary*=`, two boundary parameters) is
+// refused; a body that never shows its boundary is too; a fetch action's body that is not JSON, or names a part
+// a text body cannot hold, is a 400 rather than React's 500.
+describe("action bodies Next.js's decoder would fail on", () => {
+  const chain = (boundary: string) =>
+    multipart(boundary, Array.from({ length: 3000 }, (_, i) => ({ name: `1_${i.toString(16)}`, value: i === 2999 ? '"end"' : `["$${(i + 1).toString(16)}"]` })));
+
+  it("refuses a boundary busboy would read otherwise than a plain token or quoted string", () => {
+    expect(actionBodyRefusal('multipart/form-data; boundary="b\\"b"', chain('b"b'))?.status).toBe(400);
+    expect(actionBodyRefusal("multipart/form-data; boundary*=utf-8''bb", chain("bb"))?.status).toBe(400);
+    expect(actionBodyRefusal("multipart/form-data; boundary=aa; boundary=bb", chain("bb"))?.status).toBe(400);
+    expect(actionBodyRefusal("multipart/form-data; BOUNDARY=aa; Boundary=bb", chain("bb"))?.status).toBe(400);
+    expect(actionBodyRefusal("multipart/form-data", chain("bb"))?.status).toBe(400);
+    expect(actionBodyRefusal("multipart/form-data; boundary=", chain("bb"))?.status).toBe(400);
+    expect(actionBodyRefusal('multipart/form-data; boundary="b\\"b"', "x")?.message).toMatch(/boundary/);
+  });
+
+  it("reads the boundary as busboy does: quoted or not, any case of the parameter's name, other parameters around it", () => {
+    for (const type of ["multipart/form-data; boundary=bb", 'multipart/form-data; boundary="bb"', "multipart/form-data;BOUNDARY=bb", 'Multipart/Form-Data; charset=utf-8; boundary="bb"; x=y']) {
+      expect(actionBodyRefusal(type, chain("bb"))?.status, type).toBe(400);
+      expect(actionBodyRefusal(type, multipart("bb", [{ name: "0", value: '["x"]' }])), type).toBeNull();
+    }
+    expect(actionBodyRefusal('multipart/form-data; boundary="a b:c"', multipart("a b:c", [{ name: "0", value: '["x"]' }]))).toBeNull();
+  });
+
+  it("refuses a multipart body in which its boundary never appears", () => {
+    expect(actionBodyRefusal("multipart/form-data; boundary=bb", "garbage")).toEqual({ status: 400, message: "the form's data does not contain its boundary (bb)" });
+    expect(actionBodyRefusal("multipart/form-data; boundary=bb", chain("cc"))?.status).toBe(400);
+  });
+
+  it("refuses a fetch action's text body that is not JSON, or names a part it does not hold", () => {
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", "garbage")?.status).toBe(400);
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", "")?.status).toBe(400);
+    for (const ref of ["$@ff", "$1", "$Q2", "$W2", "$h2", "$i2", "$B2", "$F2", "$R2", "$A2", "$nxyz", "$n"]) {
+      expect(actionBodyRefusal("text/plain;charset=UTF-8", JSON.stringify(ref))?.status, ref).toBe(400);
+      expect(actionBodyRefusal("text/plain;charset=UTF-8", JSON.stringify([{ a: [ref] }]))?.status, ref).toBe(400);
+    }
+    // what React encodes in a text body itself: escaped dollars, dates, bigints, temporary references, special numbers
+    const fine = ["$$1", "$D2026-12-07T06:00:00.000Z", "$n12", "$n-3", "$T", "$undefined", "$NaN", "$Infinity", "$-Infinity", "$-0", "plain"];
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", JSON.stringify(["c1", { note: fine }]))).toBeNull();
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", '["c1",{"name":"Spring"}]')).toBeNull();
+  });
+});

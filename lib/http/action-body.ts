@@ -61,15 +61,59 @@ function multipartFields(text: string, boundary: string): string[] {
   return fields;
 }
 
-function boundaryOf(contentType: string): string | null {
-  const m = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  return m ? (m[1] ?? m[2] ?? null) : null;
+// A Content-Type parameter as busboy reads it (lib/utils.js parseContentType): a token name, `=`, a token or a
+// quoted string. A quoted-pair (`"b\\"b"`: busboy reads `b"b`) is not read here: such a boundary is refused.
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const PARAM = new RegExp(`\\s*;\\s*(${TOKEN})=(?:"([^"\\\\]*)"|(${TOKEN}))\\s*`, "y");
+
+/** The boundary busboy would split this multipart body on, or why the Content-Type is refused. */
+export function multipartBoundary(contentType: string): { boundary: string } | { refused: string } {
+  const semi = contentType.indexOf(";");
+  const params = semi < 0 ? "" : contentType.slice(semi);
+  const boundaries: string[] = [];
+  PARAM.lastIndex = 0;
+  while (PARAM.lastIndex < params.length) {
+    const at = PARAM.lastIndex;
+    const m = PARAM.exec(params);
+    if (!m) return { refused: `the form's Content-Type parameters are not plain name=value pairs (at "${params.slice(at, at + 20)}")` };
+    const name = m[1]!.toLowerCase();
+    // RFC 2231's encoded form busboy decodes: two readings of one boundary are one too many
+    if (name === "boundary*") return { refused: "the form's boundary must be given as boundary=, not boundary*=" };
+    if (name === "boundary") boundaries.push(m[2] ?? m[3]!);
+  }
+  if (boundaries.length > 1) return { refused: "the form's Content-Type names its boundary more than once" };
+  if (!boundaries[0]) return { refused: "the form's Content-Type names no boundary" };
+  return { boundary: boundaries[0] };
+}
+
+// What a fetch action's text body may say with a "$" string (React's parseModelString): the rest name another
+// part (a chunk, a Map, a typed array, a promise…), and a text body has no other part: React's decoder throws, a 500.
+const TEXT_BODY_DOLLAR = /^\$(?:\$|T|D|n-?\d+$|undefined$|NaN$|Infinity$|-Infinity$|-0$)/;
+
+/** Why a fetch action's text body (a single part, no files) cannot be decoded, or null. */
+function textBodyRefusal(body: string): ActionBodyRefusal | null {
+  let bad: string | null = null;
+  try {
+    JSON.parse(body, (_key, value: unknown) => {
+      if (bad === null && typeof value === "string" && value.startsWith("$") && !TEXT_BODY_DOLLAR.test(value)) bad = value;
+      return value;
+    });
+  } catch {
+    return { status: 400, message: "the action's data is not JSON" };
+  }
+  return bad === null ? null : { status: 400, message: `the action's data refers to a part it does not hold (${JSON.stringify((bad as string).slice(0, 20))})` };
 }
 
 /** Why this action body (read whole, within the limit) is refused before React decodes it, or null. */
 export function actionBodyRefusal(contentType: string, body: string, max = MAX_ACTION_NESTING): ActionBodyRefusal | null {
-  const boundary = /^multipart\/form-data\b/i.test(contentType) ? boundaryOf(contentType) : null;
-  const parts = boundary ? multipartFields(body, boundary) : [body];
+  const isMultipart = /^multipart\/form-data\b/i.test(contentType);
+  let parts = [body];
+  if (isMultipart) {
+    const read = multipartBoundary(contentType);
+    if ("refused" in read) return { status: 400, message: read.refused };
+    if (!body.includes(`--${read.boundary}`)) return { status: 400, message: `the form's data does not contain its boundary (${read.boundary.slice(0, 70)})` };
+    parts = multipartFields(body, read.boundary);
+  }
   // React's decoder also nests part inside part ("$1" in part 0 is part 1, which may name part 2…): a chain
   // of 3,000 parts one level deep each overflowed its stack as one part 10,000 deep did. The parts'
   // depths added up bound any chain of them; ours nest a few levels in a part or two
@@ -79,7 +123,7 @@ export function actionBodyRefusal(contentType: string, body: string, max = MAX_A
     total += depth;
     if (depth > max || total > max * 2) return { status: 400, message: `the action's data nests arrays or objects more than ${max} levels deep` };
   }
-  return null;
+  return isMultipart ? null : textBodyRefusal(body);
 }
 
 export { readBodyWithin };
