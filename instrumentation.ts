@@ -8,6 +8,9 @@ export async function register() {
   // TRACE: Next cannot build its Request for it (a 500 page on every path); answered before Next.
   const { answerUnsendableMethods } = await import("./lib/api/unsendable-methods");
   answerUnsendableMethods();
+  // A declared body over its route's limit is a 413 before it is read; a stalled or trickling body is cut off.
+  const { guardRequestBodies } = await import("./lib/http/body-guard");
+  guardRequestBodies();
   const { startServerSideServices } = await import("./lib/server-start");
   await startServerSideServices();
 }

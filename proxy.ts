@@ -96,4 +96,9 @@ function nulInUrl(url: URL): string | null {
   return null;
 }
 
-export const config = { matcher: ["/((?!_next/static|_next/image|favicon.ico|icon.svg).*)"] };
+// Whole paths only: a path merely starting with one (/icon.svgx, /favicon.icoabc, /_next/imagex) is a page
+// (the not-found page, which carries the sign-in action) and must pass here. The CSV upload (UPLOAD_PATH)
+// stays out: Next.js would copy its body for this proxy and hand the route only the copy, at most
+// next.config.ts's proxyClientMaxBodySize; lib/http/body-guard.ts answers for it what this would
+// (503, 404/405), withInternal the rest (Origin, session, role).
+export const config = { matcher: ["/((?!_next/static/|_next/image$|favicon\\.ico$|icon\\.svg$|api/imports$).*)"] };

@@ -14,8 +14,9 @@ import { MemberQueueFullError } from "./member-queue";
 import { unstorableJson, unstorableText } from "../db/storable-text";
 import { describePath, pathDeeperThan } from "./schemas/json";
 import { readBodyWithin } from "../http/read-body";
+import { API_BODY_LIMIT_BYTES, sizeText } from "../http/body-limits";
 
-const MAX_BODY_BYTES = 5 * 1024 * 1024;
+const MAX_BODY_BYTES = API_BODY_LIMIT_BYTES;
 const MAX_BODY_DEPTH = 64;
 
 type Ctx<B, Q> = { req: Request; body: B; query: Q; params: Record<string, string>; principal: ApiPrincipal };
@@ -130,9 +131,11 @@ export async function readJson(req: Request, limit = MAX_BODY_BYTES): Promise<un
 export async function readLimited(req: Request, limit: number): Promise<string> {
   const bytes = await readBodyWithin(req.body, limit);
   if (!bytes) throw new ApiError(413, "payload_too_large", `The body is over ${sizeText(limit)}`);
+  // a body cut short on its way (Next.js's copy for proxy.ts hands a route only what it copied) is not the body sent
+  const declared = Number(req.headers.get("content-length") ?? NaN);
+  if (Number.isInteger(declared) && bytes.byteLength !== declared) {
+    throw new ApiError(400, "validation_error", `The body holds ${bytes.byteLength} bytes, not the ${declared} its Content-Length declares`);
+  }
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
 }
 
-function sizeText(bytes: number) {
-  return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`;
-}

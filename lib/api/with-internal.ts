@@ -16,9 +16,10 @@ import { sameOriginRefusal } from "../http/same-origin";
 import { fromTrustedProxy } from "../auth/client-address";
 import { rateLimiter, type RateLimiter, type RateRule } from "./rate-limit";
 import { resetPreviewTime } from "../campaigns/preview-rate";
+import { INTERNAL_BODY_LIMIT_BYTES } from "../http/body-limits";
 
-/** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead. */
-export const MAX_INTERNAL_BODY_BYTES = 1024 * 1024;
+/** Internal bodies are a campaign draft and its sample data at most; the CSV upload streams instead (body-limits.ts). */
+export const MAX_INTERNAL_BODY_BYTES = INTERNAL_BODY_LIMIT_BYTES;
 
 
 type Parsed<S> = S extends z.ZodType ? z.output<S> : undefined;
@@ -33,8 +34,6 @@ export type InternalOptions<S, Q, P> = {
   query?: Q;
   /** The path parameters' schema ({ id } of /api/deliveries/[id]). */
   params?: P;
-  /** Bound on the JSON body (default MAX_INTERNAL_BODY_BYTES). */
-  maxBytes?: number;
   /** Content types the handler reads the raw body stream of itself (the CSV upload), instead of JSON. */
   streamTypes?: string[];
   /** The handler scans a whole table (an audience count, an export): a member runs a few at once (MemberQueues). */
@@ -72,7 +71,7 @@ export function withInternal<
       const query = options.query ? parseWith(options.query, queryObject(new URL(req.url).searchParams), "(query)") : undefined;
       let body: unknown = undefined;
       if (options.streamTypes) assertStreamType(req, options.streamTypes);
-      else if (options.body) body = parseWith(options.body, await readJson(req, options.maxBytes ?? MAX_INTERNAL_BODY_BYTES));
+      else if (options.body) body = parseWith(options.body, await readJson(req, MAX_INTERNAL_BODY_BYTES));
       const ctx = { req, body: body as never, query: query as never, params: params as never, member };
       const result = options.heavy ? await runHeavy(member.id, () => handler(ctx)) : await handler(ctx);
       return result instanceof Response ? result : Response.json(result);

@@ -7,6 +7,7 @@ import { readLimited } from "../api/with-api";
 import { unstorableJson, unstorableText, type UnstorableText } from "../db/storable-text";
 import { authRequestHeaders } from "./client-address";
 import { auth } from "./better-auth";
+import { AUTH_BODY_LIMIT_BYTES } from "../http/body-limits";
 
 function withoutTokens(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutTokens);
@@ -46,7 +47,7 @@ function unstorableBody(contentType: string, text: string): UnstorableText | nul
   return null;
 }
 
-const MAX_AUTH_BODY_BYTES = 64 * 1024;
+const MAX_AUTH_BODY_BYTES = AUTH_BODY_LIMIT_BYTES;
 
 /** Handles one /api/auth/* request. */
 export async function handleAuthRequest(request: Request): Promise<Response> {

@@ -6,9 +6,10 @@
 // ACTION_BODY_LIMIT_BYTES), never more, and each part is walked once without recursion.
 
 import { readBodyWithin } from "./read-body";
+import { ACTION_BODY_LIMIT_BYTES } from "./body-limits";
 
-/** The most a server action's body may hold (next.config.ts serverActions.bodySizeLimit): 1 MB, Next.js's default. */
-export const ACTION_BODY_LIMIT_BYTES = 1024 * 1024;
+/** The most a server action's body may hold (Next.js's serverActions.bodySizeLimit default): 1 MB, body-limits.ts. */
+export { ACTION_BODY_LIMIT_BYTES };
 
 /** How deep arrays and objects may nest in an action's arguments: ours nest a dozen levels at most. */
 export const MAX_ACTION_NESTING = 128;

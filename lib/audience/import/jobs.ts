@@ -163,7 +163,7 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fil
   receiving.set(owner, (receiving.get(owner) ?? 0) + 1);
   try {
     await makeRoom(owner);
-    return await spool(body, fileName, owner);
+    return await spool(body, fileName, owner, declaredBytes);
   } finally {
     const left = (receiving.get(owner) ?? 1) - 1;
     if (left > 0) receiving.set(owner, left);
@@ -171,7 +171,7 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fil
   }
 }
 
-async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: string): Promise<ImportJob> {
+async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: string, declaredBytes?: number): Promise<ImportJob> {
   await mkdir(dir(), { recursive: true });
   const id = `imp_${randomBytes(9).toString("base64url")}`;
   const file = fileOf(id);
@@ -189,6 +189,8 @@ async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: 
       }
       if (!out.write(value)) await once(out, "drain");
     }
+    // a body cut short on its way (Next.js's copy for proxy.ts handed routes its first 10 MB) is not the file
+    if (declaredBytes !== undefined && size !== declaredBytes) throw new CsvImportError(`Only ${size} of the file's ${declaredBytes} bytes arrived; nothing was kept. Upload it again.`);
     out.end();
     await once(out, "close");
     const inspection = await inspectCsv(file);

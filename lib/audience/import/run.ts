@@ -11,8 +11,9 @@ import { rowToUser, type ColumnMapping } from "./mapping";
 import { recordText, strayQuote } from "./stray-quote";
 import { RejectedRows, type RejectedRow } from "./rejected-rows";
 import type { UserInput } from "../../api/schemas/users";
+import { UPLOAD_LIMIT_BYTES } from "../../http/body-limits";
 
-export const MAX_UPLOAD_BYTES = 50 * 1024 * 1024;
+export const MAX_UPLOAD_BYTES = UPLOAD_LIMIT_BYTES;
 const MAX_COLUMNS = 1000;
 const BATCH = 1000;
 const MAX_LINE_CHARS = 1_000_000;

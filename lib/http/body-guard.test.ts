@@ -1,0 +1,66 @@
+// What the HTTP server answers before Next.js reads a body (body-guard.ts): a declared Content-Length over the
+// path's route's limit (body-limits.ts) is a 413 at once; the CSV upload, kept out of proxy.ts, gets the
+// proxy's 405 for a method it lacks. Over real HTTP on loopback: the 413 comes before the body is sent.
+import { createServer, request } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it } from "vitest";
+import { beforeBodyAnswer, guardRequestBodies } from "./body-guard";
+import { bodyLimitFor, PROXY_COPY_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from "./body-limits";
+
+const MB = 1024 * 1024;
+
+describe("bodyLimitFor", () => {
+  it("gives each kind of route its own limit, and the proxy's copy one byte over the largest behind it", () => {
+    expect([bodyLimitFor("/api/imports"), bodyLimitFor("/api/v1/events"), bodyLimitFor("/api/preview"), bodyLimitFor("/api/auth/sign-in/email"), bodyLimitFor("/campaigns/c1")]).toEqual([50 * MB, 5 * MB, MB, 64 * 1024, MB]);
+    expect(PROXY_COPY_LIMIT_BYTES).toBe(5 * MB + 1);
+    expect(bodyLimitFor("/api/imports/imp_1")).toBeLessThan(PROXY_COPY_LIMIT_BYTES);
+  });
+});
+
+describe("beforeBodyAnswer", () => {
+  it("is a 413 for a declared body over the route's limit, in the API's envelope under /api, and closes the connection", () => {
+    const upload = beforeBodyAnswer("POST", "/api/imports", { "content-length": String(60 * MB) })!;
+    expect(upload.status).toBe(413);
+    expect(upload.headers.Connection).toBe("close");
+    expect(JSON.parse(upload.body).error).toEqual({ code: "payload_too_large", message: "The file is 60 MB; the limit is 50 MB. Split it and import the parts.", details: null });
+    expect(JSON.parse(beforeBodyAnswer("POST", "/api/v1/events?x=1", { "content-length": String(5 * MB + 1) })!.body).error.message).toBe("The body is over 5 MB");
+    expect(beforeBodyAnswer("POST", "/campaigns/c1", { "content-length": String(MB + 1) })).toMatchObject({ status: 413, body: "Payload too large: The body is over 1 MB" });
+    expect(beforeBodyAnswer("POST", "/api/imports", { "content-length": String(UPLOAD_LIMIT_BYTES) })).toBeNull();
+    expect(beforeBodyAnswer("POST", "/campaigns/c1", { "content-length": String(MB) })).toBeNull();
+    expect(beforeBodyAnswer("POST", "/campaigns/c1", {})).toBeNull();
+  });
+
+  it("answers the upload route's missing methods as proxy.ts answers other routes'", () => {
+    const get = beforeBodyAnswer("GET", "/api/imports", {})!;
+    expect(get.status).toBe(405);
+    expect(get.headers.Allow).toBe("OPTIONS, POST");
+    expect(JSON.parse(get.body).error.code).toBe("method_not_allowed");
+  });
+});
+
+describe("guardRequestBodies", () => {
+  it("answers 413 before the body is sent, over HTTP; other requests reach the server's own listener", async () => {
+    guardRequestBodies();
+    const server = createServer((_req, res) => res.end("next"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    try {
+      const answered = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request({ host: "127.0.0.1", port, path: "/api/imports", method: "POST", headers: { "content-length": String(60 * MB), "content-type": "text/csv" } }, (res) => {
+          let body = "";
+          res.on("data", (c) => (body += c));
+          res.on("end", () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on("error", reject);
+        req.write(Buffer.alloc(1024)); // 1 KB of the 60 MB declared, never the rest
+      });
+      expect(answered.status).toBe(413);
+      expect(JSON.parse(answered.body).error.code).toBe("payload_too_large");
+      const plain = await fetch(`http://127.0.0.1:${port}/campaigns`, { method: "POST", body: "x" });
+      expect(await plain.text()).toBe("next");
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  });
+});

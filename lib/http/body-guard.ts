@@ -1,0 +1,112 @@
+// Request bodies, watched at the HTTP server before Next.js sees the request (installed from
+// instrumentation.ts as lib/api/unsendable-methods.ts is). Next.js reads a body proxy.ts sees whole
+// before it answers (its copy for the proxy waits for the end, even after the proxy's own 413), so:
+// - a declared Content-Length over what the path's route accepts (body-limits.ts) is a 413 at once, and
+//   the connection is closed rather than read to the end (a 60 MB import was refused after 60 MB arrived);
+// - a body that stops coming, or trickles (1 byte every 5 s held a connection for Node's 300 s request
+//   timeout, and up to 10 MB of memory with it), is cut off after BODY_STALL_WINDOW_MS without
+//   MIN_BODY_BYTES_PER_WINDOW new bytes, while a slow but steady upload keeps going past 300 s (up to
+//   BODY_TIME_LIMIT_MS in all);
+// - the CSV upload, which is kept out of proxy.ts (its matcher), gets here what the proxy answered for it:
+//   the 503 of a server started without its tables, and the 405 (with Allow) of a method it does not have.
+import diagnostics from "node:diagnostics_channel";
+import type { IncomingMessage, Server, ServerResponse } from "node:http";
+import { SECURITY_HEADERS } from "./security-headers";
+import { bodyLimitFor, sizeText, UPLOAD_PATH } from "./body-limits";
+import { refuseBeforeKey } from "../api/route-methods";
+import { startProblem } from "../start-problem";
+
+export const BODY_STALL_WINDOW_MS = 10_000;
+/** 8 KiB in 10 s: any link a person uploads from does a hundred times that. */
+export const MIN_BODY_BYTES_PER_WINDOW = 8 * 1024;
+/** The most a request may take to arrive (Node's requestTimeout, 300 s by default): a 50 MB upload at 30 KB/s. */
+export const BODY_TIME_LIMIT_MS = 30 * 60_000;
+
+type Answer = { status: number; headers: Record<string, string>; body: string };
+
+function pathOf(url: string): string {
+  try {
+    return new URL(url, "http://localhost").pathname;
+  } catch {
+    return "/";
+  }
+}
+
+const apiAnswer = (status: number, code: string, message: string, headers: Record<string, string> = {}): Answer => ({
+  status,
+  headers: { ...headers, "Content-Type": "application/json" },
+  body: JSON.stringify({ error: { code, message, details: null } }),
+});
+
+/** What the server answers this request before Next.js reads a byte of its body, or null: Next.js takes it. */
+export function beforeBodyAnswer(method: string, url: string, headers: { "content-length"?: string }): Answer | null {
+  const pathname = pathOf(url);
+  const isApi = pathname === "/api" || pathname.startsWith("/api/");
+  const declared = Number(headers["content-length"] ?? 0);
+  const limit = bodyLimitFor(pathname);
+  if (declared > limit) {
+    const message = pathname === UPLOAD_PATH ? `The file is ${(declared / 1024 / 1024).toFixed(0)} MB; the limit is ${sizeText(limit)}. Split it and import the parts.` : `The body is over ${sizeText(limit)}`;
+    if (isApi) return apiAnswer(413, "payload_too_large", message, { Connection: "close" });
+    return { status: 413, headers: { Connection: "close", "Content-Type": "text/plain; charset=utf-8" }, body: `Payload too large: ${message}` };
+  }
+  if (pathname === UPLOAD_PATH) {
+    const problem = startProblem();
+    if (problem) return apiAnswer(503, "unavailable", `Hookline cannot serve yet. ${problem}`);
+    const refused = refuseBeforeKey(method, pathname);
+    if (refused) return apiAnswer(refused.status, refused.code, refused.message, refused.headers as Record<string, string> | undefined);
+  }
+  return null;
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, found: Answer) {
+  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
+  res.writeHead(found.status, { ...found.headers, "Content-Length": String(Buffer.byteLength(found.body)) });
+  // Connection: close: the unread body is not drained (Node would read it all to keep the connection)
+  res.end(found.body, () => {
+    if (found.headers.Connection === "close") req.socket.destroySoon();
+  });
+}
+
+/** Cuts off a body that stops coming or trickles: fewer than MIN_BODY_BYTES_PER_WINDOW new bytes in a window. */
+function watchBody(req: IncomingMessage) {
+  const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
+  if (!hasBody || req.complete) return;
+  const socket = req.socket;
+  let seen = socket.bytesRead;
+  const timer = setInterval(() => {
+    if (req.complete || socket.destroyed) return clearInterval(timer);
+    const now = socket.bytesRead;
+    if (now - seen < MIN_BODY_BYTES_PER_WINDOW) {
+      clearInterval(timer);
+      socket.destroy();
+    }
+    seen = now;
+  }, BODY_STALL_WINDOW_MS);
+  timer.unref();
+  req.once("end", () => clearInterval(timer));
+  req.once("close", () => clearInterval(timer));
+}
+
+const holder = globalThis as unknown as { __hooklineBodyGuard?: boolean };
+const guarded = new WeakSet<Server>();
+
+/** Puts the early answers and the body watch in front of each HTTP server's "request" listeners (Next's own). */
+export function guardRequestBodies(): void {
+  if (holder.__hooklineBodyGuard) return;
+  holder.__hooklineBodyGuard = true;
+  diagnostics.subscribe("http.server.request.start", (message) => {
+    const { server } = message as { server?: Server };
+    if (!server || guarded.has(server)) return;
+    guarded.add(server);
+    server.requestTimeout = BODY_TIME_LIMIT_MS;
+    for (const listener of server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[]) {
+      server.removeListener("request", listener);
+      server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+        const found = beforeBodyAnswer(req.method ?? "GET", req.url ?? "/", req.headers);
+        if (found) return answer(req, res, found);
+        watchBody(req);
+        listener.call(server, req, res);
+      });
+    }
+  });
+}
