@@ -155,6 +155,11 @@ export function plusHoursSql(expression: string, hours: number): string {
     : `(${expression} + ${whole} * INTERVAL '1 hour')`;
 }
 
+/** A DateTime column or expression less one millisecond, comparable with the table's DateTime columns (as plusHoursSql). */
+export function lessOneMillisecondSql(expression: string): string {
+  return sqlite() ? `strftime('%Y-%m-%dT%H:%M:%f+00:00', ${expression}, '-0.001 seconds')` : `(${expression} - INTERVAL '1 millisecond')`;
+}
+
 /** A top-level JSON object merge (the patch's keys replace the target's, every other key stays). */
 export function jsonMergeSql(target: string, patch: string): string {
   return prismaProvider() === "sqlite" ? `json_patch(${target}, ${patch})` : `${target} || ${patch}`;

@@ -86,11 +86,11 @@ describe("decide", () => {
     expect(decide(input({ campaign: { ...campaign, rule }, user: { id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana" } } })).kind).toBe("send");
   });
 
-  it("holds a step whose earlier step (whose answer it reads) is not finished with this user: until that step's retry, or briefly while it is sent", () => {
+  it("holds a step whose earlier step (whose answer it reads) is not finished with this user: until that step's retry, or EARLIER_STEP_RECHECK_MS while it is sent or due (its result wakes the row sooner)", () => {
     const step = { actionId: "a0", label: "Webhook 1 (Create contact)", attributes: ["crmId"] };
     const reason = "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response";
-    const later = new Date(now.getTime() + 30_000);
-    // the earlier step retries in 30 s: looked at again then, not every second meanwhile
+    const later = new Date(now.getTime() + EARLIER_STEP_RECHECK_MS + 60_000);
+    // the earlier step retries after the recheck: looked at again then, not before
     expect(decide(input({ waitsFor: { step, delivery: { actionId: "a0", state: "retrying", dueAt: later } } }))).toEqual({ kind: "hold", dueAt: later, reason });
     // being sent (its due time passed), or due now: looked at again in EARLIER_STEP_RECHECK_MS
     const soon = new Date(now.getTime() + EARLIER_STEP_RECHECK_MS);

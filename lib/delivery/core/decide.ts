@@ -48,10 +48,12 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
 };
 
 /**
- * How soon a row waiting for an earlier step's delivery being sent (or due now) is looked at again: about
- * when a receiver has answered, the row costing a claim each time.
+ * How soon a row waiting for an earlier step's delivery is looked at again at the latest. The earlier
+ * step's result wakes it (store/earlier-step-wake.ts) in the transaction that records it; this only
+ * covers an earlier delivery that ends another way (cancelled, its webhook or user deleted), so it is
+ * long: each look costs a claim, and a short one kept thousands of held rows churning.
  */
-export const EARLIER_STEP_RECHECK_MS = 1_000;
+export const EARLIER_STEP_RECHECK_MS = 30_000;
 
 export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
@@ -64,8 +66,8 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const zone = zoneOrFallback(user.timezone, campaign.rule && "timeZone" in campaign.rule ? campaign.rule.timeZone : "UTC");
   const quietEnd = quietHoursEnd(now, campaign.rule?.quietHours, zone);
   if (quietEnd) return { kind: "hold", dueAt: quietEnd, reason: quietHoursHoldReason(quietEnd, zone) };
-  // rendered now, it would carry what the earlier step has not saved yet: held until that step is due
-  // again (a retry's time), or looked at again shortly while it is being sent
+  // rendered now, it would carry what the earlier step has not saved yet: held until that step's result
+  // wakes it, looked at again by EARLIER_STEP_RECHECK_MS or that step's retry time, whichever is later
   if (waitsFor) {
     const recheck = now.getTime() + EARLIER_STEP_RECHECK_MS;
     const dueAt = new Date(waitsFor.delivery.state === "sending" ? recheck : Math.max(recheck, waitsFor.delivery.dueAt.getTime()));

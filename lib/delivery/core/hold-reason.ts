@@ -27,7 +27,8 @@ export function startDateHoldReason(startAt: Date): string {
   return `${START_PREFIX} ${startAt.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-const EARLIER_STEP_PREFIX = "Waiting for ";
+/** how every hold for an earlier step begins (the wake of store/earlier-step-wake.ts finds them by it) */
+export const EARLIER_STEP_PREFIX = "Waiting for ";
 
 /**
  * "Waiting for Webhook 1 (Create contact) to finish: it saves crmId from its response": a step that reads

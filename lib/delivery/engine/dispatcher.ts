@@ -146,9 +146,13 @@ export class Dispatcher {
     const done: Promise<void>[] = [];
     // each row ends once, whatever throws on the way: a second outcome for a row is ignored
     const ended = new Map<string, Promise<void>>();
+    // the rows of steps others wait for, by id: the steps their result wakes (store/earlier-step-wake.ts)
+    const wakes = new Map<string, string[]>();
     const record = (change: Change): Promise<void> => {
       const already = ended.get(change.id);
       if (already) return already;
+      const waiters = wakes.get(change.id);
+      if (waiters && change.state !== "release") change.wakes = waiters;
       const written = this.recorder.add(change).finally(() => {
         this.pending--;
         this.held.delete(change.id);
@@ -168,6 +172,7 @@ export class Dispatcher {
     try {
       const now = this.deps.now();
       const context = await this.loader.load(batch, now);
+      if (context.waitersOf.size) for (const d of batch) if (context.waitersOf.has(d.actionId)) wakes.set(d.id, context.waitersOf.get(d.actionId)!);
       // the rules before the cap first: only the rows they would send count against it (decide.ts underCap)
       const decisions = await this.decideAll(batch, context, now, decided);
       let capped: Map<number, string>;

@@ -34,6 +34,8 @@ export type BatchContext = {
    * by delivery id: the first such step and its unfinished delivery
    */
   waitingFor: Map<string, EarlierStepWait>;
+  /** for a step others wait for (by its id), those steps' ids: its finished deliveries wake their held rows (earlier-step-wake.ts) */
+  waitersOf: Map<string, string[]>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
 };
@@ -48,7 +50,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -100,7 +102,9 @@ export class BatchContextLoader {
     ]);
     const awaits = new Map<string, AwaitedStep[]>();
     for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(actions.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
-    this.rows = { fingerprint, actions, campaigns, awaits };
+    const waitersOf = new Map<string, string[]>();
+    for (const [id, steps] of awaits) for (const step of steps) waitersOf.set(step.actionId, [...(waitersOf.get(step.actionId) ?? []), id]);
+    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf };
     return this.rows;
   }
 
@@ -108,7 +112,7 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, awaits }, cap] = await Promise.all([
+    const [users, { actions, campaigns, awaits, waitersOf }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds),
       this.frequencyCap(now.getTime()),
@@ -134,6 +138,7 @@ export class BatchContextLoader {
       })),
       campaigns: campaignMap,
       waitingFor,
+      waitersOf,
       cap,
     };
   }

@@ -11,6 +11,7 @@ import { batchInsertSql, newRowId, tableName, type ColumnKind } from "../../db/b
 import { SqlParams } from "../../db/raw-sql";
 import { unindexedSql } from "../../db/dialect";
 import { attributeWriteStatements, type AttributeWrite } from "./attribute-writes";
+import { earlierStepWakeStatement } from "./earlier-step-wake";
 import { describeSafely, log } from "../../log";
 import { env } from "../../env";
 import { renewLeases } from "./claim";
@@ -39,6 +40,8 @@ export type Change =
       attempt?: AttemptRow;
       /** what the action's response mapping sets on the user (written in the same transaction) */
       attributes?: AttributeWrite;
+      /** the steps waiting for this one (lib/campaigns/awaited-steps.ts): its user's rows of them held for it are woken */
+      wakes?: string[];
     }
   | {
       id: string;
@@ -51,6 +54,8 @@ export type Change =
       dueAt?: Date;
       reason: string | null;
       attempt?: AttemptRow;
+      /** as for "delivered"; read for a finished row only (failed, suppressed) */
+      wakes?: string[];
     }
   /** hand the row back untouched (the campaign was paused meanwhile, shutting down) */
   | { id: string; state: "release" };
@@ -391,6 +396,12 @@ export class Recorder {
           ["sentAt", "date", first.sentAt],
         ]),
       );
+    }
+    // the rows held for the steps that finished here, woken: one statement, for a flush holding such results only
+    const finished = changes.filter((c) => (c.state === "delivered" || c.state === "failed" || c.state === "suppressed") && c.wakes?.length);
+    if (finished.length) {
+      const waiting = [...new Set(finished.flatMap((c) => ("wakes" in c && c.wakes) || []))];
+      ops.push(earlierStepWakeStatement(finished.map((c) => c.id), waiting, new Date()));
     }
     return ops;
   }
