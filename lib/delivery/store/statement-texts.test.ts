@@ -43,6 +43,23 @@ describe("the hot path's statement texts", () => {
     expect(texts.size).toBeLessThanOrEqual(1 + 9);
   });
 
+  it("a flush holding results of steps others wait for adds one statement, of one text; any other flush none", () => {
+    const recorder = new Recorder(db(), "w-wake", { flushMs: 1, maxBatch: 500 });
+    const now = new Date();
+    const results = (size: number, wakes?: string[]): Change[] =>
+      Array.from({ length: size }, (_, i) => ({ id: `d${i}`, state: i % 2 ? "failed" : "delivered", attempts: 1, status: 200, durationMs: 5, host: "example.com", sentAt: now, reason: null, wakes }) as Change);
+    const wakeTexts = new Set<string>();
+    for (const size of SIZES) {
+      const plain = recorder.statements(results(size));
+      const waking = recorder.statements(results(size, ["a2", "a3"]));
+      expect(waking.length).toBe(plain.length + 1);
+      wakeTexts.add(waking.at(-1)!.sql);
+      // a hold or a retry of such a step wakes nothing: it has not finished
+      expect(recorder.statements([{ id: "d0", state: "retrying", reason: "Attempt 1: 503", dueAt: now, wakes: ["a2"] }]).length).toBe(1);
+    }
+    expect(wakeTexts.size).toBe(1);
+  });
+
   it("a flush cut into fixed-size statements writes every result", async () => {
     await createUsers(263, "flush");
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook" });
