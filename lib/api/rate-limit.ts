@@ -46,13 +46,15 @@ export class TokenBuckets {
   }
 
   /**
-   * For a bucket of cost rather than requests (milliseconds of work): whether `key` has anything left
-   * now. What a request cost is known only after it ran, so `charge` takes it then, and may leave the
-   * bucket below zero: the key waits until it has paid it back.
+   * For a bucket of cost rather than requests (milliseconds of work): whether `key` has at least
+   * `reserve` left now (anything at all when 0). What a request cost is known only after it ran, so
+   * `charge` takes it then, and may leave the bucket below `reserve` or zero: the key waits until it
+   * has that much again.
    */
-  check(key: string, nowMs: number): RateDecision {
+  check(key: string, nowMs: number, reserve = 0): RateDecision {
     const b = this.bucketAt(key, nowMs);
-    return b.tokens > 0 ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(-b.tokens / this.ratePerSecond)) };
+    const ok = reserve > 0 ? b.tokens >= reserve : b.tokens > 0;
+    return ok ? { ok: true } : { ok: false, retryAfterSeconds: Math.max(1, Math.ceil((reserve - b.tokens) / this.ratePerSecond)) };
   }
 
   /** Takes `amount` from `key`'s bucket (see check). */

@@ -5,13 +5,17 @@
 // preview's cost bounded by the template limits and the render budget (lib/templating). That budget
 // (250 ms, twice when a failing field is looked for) times 20 a second is seconds of the event loop
 // per second: so what a member's previews cost is limited too (PREVIEW_RENDER_TIME), in milliseconds
-// of rendering. It is wall-clock time (the event loop is blocked that long, whatever slowed it), so on
-// a loaded two-core machine an ordinary preview measured 4 ms at the median, 12 ms on average, 30 ms at
-// p90, 90 ms at p99 and 250 ms for a server's first (2026-12-07): a fast typist (17 a second) charged
-// all of it would sit at the 200 ms/s line and a spike could empty a 1 s burst. So the first
-// `freeMs` of each preview are not charged (at the count limit, at most a tenth of the event loop),
-// and the burst holds a cold start and many spikes; a template looping for its whole render budget
-// still pays nearly all of it and is held after a few previews.
+// of rendering, each preview charged all of its wall-clock time (the event loop is blocked that long,
+// whatever slowed it).
+// The share is a quarter of the event loop, not a fifth: on a loaded two-core machine an ordinary
+// preview measured 4 ms at the median, 12.5 ms on average, 30 ms at p90, 90 ms at p99 and 250 ms for
+// a server's first (2026-12-07), so a fast typist (17 a second) takes ~213 ms a second by itself, and
+// no burst small enough to bound a stall holds two minutes of that over a 200 ms/s line. A preview
+// renders only while its member has one preview's worst case left (PREVIEW_WORST_RENDER_MS): checking
+// only for more than nothing let a run of previews that each render for their whole budget go on for
+// the whole burst plus one (~5.5 s in a row with a 4 s burst). So a member stalls the process at most
+// (burst − worst case) / (1 − share) + one worst case ≈ 1.4 s in a row, and ~250 ms a second sustained.
+import { BUSY_WINDOW_MS, MAX_RENDER_MS } from "../templating";
 import { TokenBuckets } from "../api/rate-limit";
 
 export { PREVIEW_DEBOUNCE_MS } from "./preview-debounce";
@@ -20,10 +24,17 @@ export { PREVIEW_DEBOUNCE_MS } from "./preview-debounce";
 export const PREVIEW_RATE = { scope: "preview", perSecond: 20, burst: 40 } as const;
 
 /**
- * Milliseconds of rendering a member's previews may take: `perSecond` sustained (a fifth of the event
- * loop), `burst` at once; each preview is charged only what it took past `freeMs`.
+ * How long one preview renders at most with the process busy: its budget twice (the second to tell
+ * which field failed), each run past its deadline by the window over which a busy process is judged.
+ * (A process paused by the machine may take up to four budgets of wall time: not this member's CPU.)
  */
-export const PREVIEW_RENDER_TIME = { perSecond: 200, burst: 4000, freeMs: 5 } as const;
+export const PREVIEW_WORST_RENDER_MS = 2 * (MAX_RENDER_MS + BUSY_WINDOW_MS);
+
+/**
+ * Milliseconds of rendering a member's previews may take: `perSecond` sustained (a quarter of the
+ * event loop), `burst` at once; a preview starts only with PREVIEW_WORST_RENDER_MS of it left.
+ */
+export const PREVIEW_RENDER_TIME = { perSecond: 250, burst: 1200 } as const;
 
 /** A member's previews took their share of rendering time: they wait (429 with Retry-After). */
 export class PreviewTimeExceededError extends Error {
@@ -32,31 +43,45 @@ export class PreviewTimeExceededError extends Error {
   }
 }
 
-/** What a preview that rendered for `elapsedMs` (wall clock) is charged of its member's PREVIEW_RENDER_TIME. */
-export function chargedRenderTime(elapsedMs: number): number {
-  return Math.max(0, elapsedMs - PREVIEW_RENDER_TIME.freeMs);
+/**
+ * Members' shares of rendering time, on `clock` (milliseconds, monotonic: the buckets' time and each
+ * render's duration). Pure apart from the clock, so tests run a member's minutes without sleeping.
+ */
+export class PreviewRenderTime {
+  private buckets = new TokenBuckets(PREVIEW_RENDER_TIME.perSecond, PREVIEW_RENDER_TIME.burst);
+
+  constructor(private readonly clock: () => number = () => performance.now()) {}
+
+  /**
+   * Runs one preview's rendering (synchronous: its time is the event loop's) for `memberId`, refused
+   * with PreviewTimeExceededError unless the member has one preview's worst case of time left.
+   */
+  run<T>(memberId: string, render: () => T): T {
+    const decision = this.buckets.check(memberId, this.clock(), PREVIEW_WORST_RENDER_MS);
+    if (!decision.ok) throw new PreviewTimeExceededError(decision.retryAfterSeconds);
+    const started = this.clock();
+    try {
+      return render();
+    } finally {
+      const now = this.clock();
+      this.buckets.charge(memberId, now - started, now);
+    }
+  }
+
+  clear() {
+    this.buckets.clear();
+  }
 }
 
-const holder = globalThis as unknown as { __hooklinePreviewTime?: TokenBuckets };
-const renderTime = () => (holder.__hooklinePreviewTime ??= new TokenBuckets(PREVIEW_RENDER_TIME.perSecond, PREVIEW_RENDER_TIME.burst));
+const holder = globalThis as unknown as { __hooklinePreviewRenderTime?: PreviewRenderTime };
+const renderTime = () => (holder.__hooklinePreviewRenderTime ??= new PreviewRenderTime());
 
-/**
- * Runs one preview's rendering (synchronous: its time is the event loop's) for `memberId`, refused
- * with PreviewTimeExceededError while the member's previews owe rendering time.
- */
+/** Runs one preview's rendering for `memberId` within their share of this process's time (PreviewRenderTime.run). */
 export function withinPreviewTime<T>(memberId: string | undefined, render: () => T): T {
-  if (!memberId) return render();
-  const decision = renderTime().check(memberId, Date.now());
-  if (!decision.ok) throw new PreviewTimeExceededError(decision.retryAfterSeconds);
-  const started = performance.now();
-  try {
-    return render();
-  } finally {
-    renderTime().charge(memberId, chargedRenderTime(performance.now() - started), Date.now());
-  }
+  return memberId ? renderTime().run(memberId, render) : render();
 }
 
 /** Forgets what members' previews have spent (tests). */
 export function resetPreviewTime() {
-  holder.__hooklinePreviewTime?.clear();
+  holder.__hooklinePreviewRenderTime?.clear();
 }

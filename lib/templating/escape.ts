@@ -93,8 +93,8 @@ export function newRenderState(mode: EscapeMode, maxMs: number): RenderState {
  * time since as CPU: a machine so loaded that it paused us is not the template's fault, and a
  * delivery must not fail for it), and in any case at four budgets of wall time.
  */
-/** the least time past the deadline over which the process's CPU is judged */
-const BUSY_WINDOW_MS = 50;
+/** the least time past the deadline over which the process's CPU is judged (a busy render runs that much past it) */
+export const BUSY_WINDOW_MS = 50;
 
 export function overBudget(state: RenderBudget): boolean {
   const now = performance.now();

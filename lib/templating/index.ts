@@ -3,7 +3,7 @@
 export { compileTemplate, MAX_SOURCE_LENGTH, type CompiledTemplate } from "./compile";
 export { renderTemplate, renderFields, prepareFields, compiledFields, MAX_OUTPUT_BYTES, type FieldSource, type FieldOutput, type PreparedFields } from "./render";
 export { TemplateError, TemplateSkip, skippedReason, wouldSkipMessage, isWouldSkipMessage } from "./template-error";
-export { startBudget, type EscapeMode, type RenderBudget } from "./escape";
+export { BUSY_WINDOW_MS, startBudget, type EscapeMode, type RenderBudget } from "./escape";
 export { attributeRead, buildTemplateContext, isPlaceholderPath, missingPaths, pathSegments } from "./context";
 export { REQUIRED_AS_VALUE } from "./helpers";
 export { MAX_ITERATIONS, MAX_RENDER_MS, MAX_INSERTED_BYTES, DATA_VARIABLES } from "./environment";

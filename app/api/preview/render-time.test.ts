@@ -41,7 +41,7 @@ describe("the rendering time a member's previews may take", () => {
       else await res.text();
     }
     expect(refused, `statuses ${statuses.join(",")}`).not.toBeNull();
-    // the burst is a second of rendering: a few such previews, far fewer than the count limit allows
+    // the burst is 1.2 s of rendering, a preview starting only with its worst case left: a few such previews, far fewer than the count limit allows
     expect(statuses.length).toBeLessThan(PREVIEW_RATE.burst / 2);
     expect(Number(refused!.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
     expect((await refused!.json()).error).toMatchObject({ code: "rate_limited", message: expect.stringMatching(/^Your previews have taken their share of rendering time/) });
