@@ -187,14 +187,18 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
   function deleteAction(uid: string, done: () => void) {
     const action = state.actions.find((a) => a.uid === uid);
     startTransition(async () => {
+      // the delete moves the campaign's version: the tab holds the one it answers, as after a Save, or
+      // its own next Save and Activate would be refused as "changed since you opened it"
+      let version = state.version;
       if (action?.id && state.id) {
-        const result = await deleteActionAction(state.id, action.id);
+        const result = await deleteActionAction(state.id, action.id, state.version);
         if (!result.ok) {
           done();
           return setMessage({ tone: "error", text: result.message });
         }
+        version = result.data.version;
       }
-      const drop = (s: CampaignState) => ({ ...s, actions: s.actions.filter((a) => a.uid !== uid && (!action?.id || a.id !== action.id)) });
+      const drop = (s: CampaignState) => ({ ...s, version, actions: s.actions.filter((a) => a.uid !== uid && (!action?.id || a.id !== action.id)) });
       setState(drop);
       setSaved(drop);
       setErrors({});

@@ -58,9 +58,12 @@ export const duplicateCampaignAction = defineAction({ role: "editor", schema: id
   return succeeded({ id: copy });
 });
 
-export const deleteActionAction = defineAction({ role: "editor", schema: z.tuple([idSchema, idSchema]), name: "Deleting the webhook" }, async ([campaignId, actionId], member) => {
-  await deleteAction(campaignId, actionId, member.email);
+// the third argument: the version the tab holds; the answer is the one it holds next (deleteAction), as a Save's is
+const deleteActionArgs = z.tuple([idSchema, idSchema, z.number().int().positive().optional()]);
+
+export const deleteActionAction = defineAction({ role: "editor", schema: deleteActionArgs, name: "Deleting the webhook" }, async ([campaignId, actionId, version], member) => {
+  const held = await deleteAction(campaignId, actionId, member.email, { version });
   revalidatePath("/campaigns");
   revalidatePath(`/campaigns/${campaignId}`);
-  return succeeded(undefined);
+  return succeeded(held);
 });

@@ -31,7 +31,8 @@ describe("deleteActionAction", () => {
     expect(await deleteActionAction(mine.id, "no-such-webhook")).toMatchObject(notHere);
     expect(await db().action.count({ where: { campaignId: theirs.id } })).toBe(2);
 
-    expect(await deleteActionAction(mine.id, mine.actionIds[1]!)).toEqual({ ok: true, data: undefined });
+    // the version the tab holds next: the delete moved it (1 -> 2)
+    expect(await deleteActionAction(mine.id, mine.actionIds[1]!, 1)).toEqual({ ok: true, data: { version: 2 } });
     expect(await db().action.count({ where: { campaignId: mine.id } })).toBe(1);
     // deleted already (another tab): said, not answered "deleted" again
     expect(await deleteActionAction(mine.id, mine.actionIds[1]!)).toMatchObject(notHere);

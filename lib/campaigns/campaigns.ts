@@ -315,8 +315,13 @@ const LIVE_STATUSES = ["active", "paused"];
  * (another campaign's, deleted since, or a variant row) is a WebhookNotInCampaignError, as for the
  * signing secret's buttons: nothing is deleted, and the caller says so. A variant row is not a step: it is removed by saving the step without it
  * (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
+ *
+ * The delete moves the campaign's version (as a save removing a webhook). `from.version`: the version
+ * the deleting tab holds; answered is the one it holds next: the new one when nothing it had not seen
+ * came before the delete (its own next Save and Activate are then no conflict), its own otherwise (a
+ * change made elsewhere still refuses its Save). Without it, the new version.
  */
-export async function deleteAction(campaignId: string, actionId: string, actor: string): Promise<void> {
+export async function deleteAction(campaignId: string, actionId: string, actor: string, from: { version?: number } = {}): Promise<{ version: number }> {
   const deleted = await transaction(async (tx) => {
     // the campaign's row first, as every planner of its runs takes it (an activation, a resume, a
     // recurring run: their guarded UPDATE, then their deliveries): one planning now commits first and its
@@ -333,9 +338,11 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     if (LIVE_STATUSES.includes(status) && (await tx.action.count({ where: { campaignId, variantOfId: null } })) === 1) throw new StepInUseError(step.name, status);
     await tx.action.deleteMany({ where: { id: actionId } });
     // a webhook gone: its version moves, as for a save removing one
-    await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) } });
-    return step.name;
+    const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) }, select: { version: true } });
+    const behind = from.version !== undefined && isStale({ version: from.version }, step.campaign);
+    return { name: step.name, version: behind ? from.version! : version };
   });
   if (deleted === null) throw new WebhookNotInCampaignError();
-  await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted } });
+  await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted.name } });
+  return { version: deleted.version };
 }

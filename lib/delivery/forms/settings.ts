@@ -114,9 +114,12 @@ type WriteOptions = {
    * save (saveCampaign, from `changed`), or not at all (Activate's save of the settings on the same page:
    * the tab activating holds them, and its own next Save, or the dry run's sample verdict, would
    * otherwise be refused for its own change). Default: any change moves it (the cap exemption alone
-   * moves `version` only: campaign-version.ts).
+   * moves `version` only: campaign-version.ts). "exemption": only a change of the cap exemption moves
+   * it (`version` only): Activate's save, so a second admin's tab from before cannot put its exemption
+   * back without a conflict, while this tab's own next Save (the exemption as stored, checked on
+   * `contentVersion`) stays no conflict.
    */
-  moveVersion?: boolean;
+  moveVersion?: boolean | "exemption";
   /**
    * What the save was made from (the editor's loaded `version`, the API's If-Match): a campaign changed
    * since is refused with CampaignConflictError and nothing is written (isStale, which also weighs the
@@ -212,7 +215,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   // (campaign-version.ts; the editor's one Save sends the settings it loaded). The cap exemption alone
   // moves `version` only: an editor's tab, whose save leaves it out, is no conflict for it
   const versioned: VersionedChanges = { content: changed.some((c) => c !== "capExempt"), goal: false, capExempt: changed.includes("capExempt") };
-  const bump = options.moveVersion !== false ? nextVersions(campaign, versioned) : null;
+  const moved = options.moveVersion === "exemption" ? { content: false, goal: false, capExempt: versioned.capExempt } : versioned;
+  const bump = options.moveVersion !== false ? nextVersions(campaign, moved) : null;
   if (bump) await tx.campaign.update({ where: { id: campaignId }, data: bump });
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);

@@ -20,7 +20,7 @@ const sampleCheck = z.string().max(100_000).optional();
 const loadedVersion = z.number().int().positive().optional();
 const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck, loadedVersion]);
 
-async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean; version?: number }): Promise<ActionResult<DeliverySettings>> {
+async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean | "exemption"; version?: number }): Promise<ActionResult<DeliverySettings>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const check = options.version !== undefined ? { check: { version: options.version } } : {};
@@ -34,8 +34,9 @@ const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<st
 
 export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check, version], member) => {
   // the settings on this page, saved without moving the version: this tab's next Save and its dry run's
-  // sample verdict stay its own. From a tab older than the campaign: refused ("changed since you opened it")
-  const saved = await save(campaignId, input, member, { moveVersion: false, version });
+  // sample verdict stay its own. From a tab older than the campaign: refused ("changed since you opened it").
+  // An admin's change of the cap exemption alone still moves `version`: another admin's older tab is then refused
+  const saved = await save(campaignId, input, member, { moveVersion: "exemption", version });
   if (!saved.ok) return saved;
   const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
   revalidatePath(`/campaigns/${campaignId}`);
