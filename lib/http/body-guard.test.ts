@@ -2,6 +2,7 @@
 // path's route's limit (body-limits.ts) is a 413 at once; the CSV upload, kept out of proxy.ts, gets the
 // proxy's 405 for a method it lacks. Over real HTTP on loopback: the 413 comes before the body is sent.
 import { createServer, request } from "node:http";
+import { connect } from "node:net";
 import type { AddressInfo } from "node:net";
 import { describe, expect, it } from "vitest";
 import { beforeBodyAnswer, guardRequestBodies } from "./body-guard";
@@ -12,7 +13,7 @@ const MB = 1024 * 1024;
 describe("bodyLimitFor", () => {
   it("gives each kind of route its own limit, and the proxy's copy one byte over the largest behind it", () => {
     expect([bodyLimitFor("/api/imports"), bodyLimitFor("/api/v1/events"), bodyLimitFor("/api/preview"), bodyLimitFor("/api/auth/sign-in/email"), bodyLimitFor("/campaigns/c1")]).toEqual([50 * MB, 5 * MB, MB, 64 * 1024, MB]);
-    expect(PROXY_COPY_LIMIT_BYTES).toBe(5 * MB + 1);
+    expect(PROXY_COPY_LIMIT_BYTES).toBe(6 * MB);
     expect(bodyLimitFor("/api/imports/imp_1")).toBeLessThan(PROXY_COPY_LIMIT_BYTES);
   });
 });
@@ -63,4 +64,43 @@ describe("guardRequestBodies", () => {
       await new Promise((r) => server.close(r));
     }
   });
+});
+
+describe("a 413 to a client that does not wait for it", () => {
+  it("reaches a client still sending its body (no Expect: 100-continue): read and dropped, not reset away", async () => {
+    guardRequestBodies();
+    const server = createServer((_req, res) => res.end("next"));
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const chunk = Buffer.alloc(64 * 1024, 0x61);
+    // as a client that writes its whole body before it reads (curl --data-binary without Expect gives up on
+    // a failed write): the headers, then 20 MB of the 60 declared as fast as the socket takes them; a reset
+    // while it writes loses the answer
+    const send = () =>
+      new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        let answer = "";
+        let sent = 0;
+        let failed: string | null = null;
+        socket.on("data", (d) => (answer += d.toString("latin1")));
+        socket.on("error", (e) => (failed ??= `error: ${(e as NodeJS.ErrnoException).code}`));
+        socket.on("close", () => resolve(failed ?? (answer || "closed without an answer")));
+        socket.write(`POST /api/imports HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nContent-Length: ${60 * MB}\r\n\r\n`);
+        const pump = () => {
+          while (!failed && sent < 20 * MB) {
+            sent += chunk.length;
+            if (!socket.write(chunk)) return void socket.once("drain", pump);
+          }
+        };
+        pump();
+      });
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < 6; i++) answers.push((await send()).split("\r\n")[0]!);
+      expect(answers).toEqual(Array(6).fill("HTTP/1.1 413 Payload Too Large"));
+    } finally {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    }
+  }, 30_000);
 });

@@ -61,10 +61,27 @@ export function beforeBodyAnswer(method: string, url: string, headers: { "conten
 function answer(req: IncomingMessage, res: ServerResponse, found: Answer) {
   for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
   res.writeHead(found.status, { ...found.headers, "Content-Length": String(Buffer.byteLength(found.body)) });
-  // Connection: close: the unread body is not drained (Node would read it all to keep the connection)
-  res.end(found.body, () => {
-    if (found.headers.Connection === "close") req.socket.destroySoon();
-  });
+  // Connection: close: the unread body is not kept (Node would read it all to keep the connection). Not
+  // destroyed at once either: a client still sending (no Expect: 100-continue: SDKs, scripts, a reverse
+  // proxy) would get a reset in place of the 413. Node ends a Connection: close response with destroySoon;
+  // here that half-closes, reads and drops what still arrives for at most LINGER_MS, then closes (nginx's
+  // lingering_close).
+  if (found.headers.Connection === "close") lingerOnClose(req);
+  res.end(found.body);
+}
+
+/** How long a refused request's connection keeps reading (and dropping) what the client still sends after the answer. */
+export const LINGER_MS = 2_000;
+
+function lingerOnClose(req: IncomingMessage) {
+  const socket = req.socket;
+  socket.destroySoon = function linger() {
+    if (socket.writable) socket.end();
+    socket.resume();
+    const timer = setTimeout(() => socket.destroy(), LINGER_MS);
+    timer.unref();
+    socket.once("close", () => clearTimeout(timer));
+  };
 }
 
 /** Cuts off a body that stops coming or trickles: fewer than MIN_BODY_BYTES_PER_WINDOW new bytes in a window. */
@@ -76,6 +93,12 @@ function watchBody(req: IncomingMessage) {
   const timer = setInterval(() => {
     if (req.complete || socket.destroyed) return clearInterval(timer);
     const now = socket.bytesRead;
+    // the server is not reading (the route has not started on the body, or reads it slowly): the bytes
+    // waiting are not the client's stall
+    if (socket.isPaused() || req.readableLength > 0) {
+      seen = now;
+      return;
+    }
     if (now - seen < MIN_BODY_BYTES_PER_WINDOW) {
       clearInterval(timer);
       socket.destroy();

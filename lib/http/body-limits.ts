@@ -27,11 +27,13 @@ export function bodyLimitFor(pathname: string): number {
 
 /**
  * Next.js copies the body of every request proxy.ts sees, up to this, and hands the route only what it
- * copied (a console warning, no error): one byte more than any route behind the proxy accepts, so a body
- * the copy cut short is still one its route refuses as too large, never one it takes as whole (a 12.5 MB
- * CSV was imported as its first 10 MB, the default). And no request holds more than this in memory.
+ * copied (a console warning, no error; a 12.5 MB CSV was imported as its first 10 MB, the default). It drops
+ * the whole chunk that crosses the limit (next/dist/server/body-streams.js), so the limit is a megabyte
+ * (many socket reads) above the largest route behind the proxy: a body the copy cut short still holds
+ * more than its route accepts and is refused as too large, never taken as whole (a chunked 6 MB of JSON
+ * padded with spaces was taken, cut to its first 5 MB). And no request holds more than this in memory.
  */
-export const PROXY_COPY_LIMIT_BYTES = Math.max(ACTION_BODY_LIMIT_BYTES, API_BODY_LIMIT_BYTES, INTERNAL_BODY_LIMIT_BYTES, AUTH_BODY_LIMIT_BYTES) + 1;
+export const PROXY_COPY_LIMIT_BYTES = Math.max(ACTION_BODY_LIMIT_BYTES, API_BODY_LIMIT_BYTES, INTERNAL_BODY_LIMIT_BYTES, AUTH_BODY_LIMIT_BYTES) + 1024 * 1024;
 
 export function sizeText(bytes: number): string {
   return bytes >= 1024 * 1024 ? `${bytes / 1024 / 1024} MB` : `${bytes / 1024} KB`;

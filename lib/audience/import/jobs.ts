@@ -154,6 +154,8 @@ async function makeRoom(owner: string): Promise<void> {
   if (over > 0) throw new TooManyImportsError(`You have ${MAX_IMPORTS_PER_MEMBER} imports running or being uploaded; wait for one to finish.`);
 }
 
+// a body without a length (chunked) is refused as it crosses the limit: its size is not known
+const overLimit = () => new UploadTooLargeError("The file is over 50 MB, the limit. Split it and import the parts.");
 const tooLarge = (bytes: number) => new UploadTooLargeError(`The file is ${(bytes / 1024 / 1024).toFixed(0)} MB; the limit is 50 MB. Split it and import the parts.`);
 
 /** Writes an upload to disk, stopping (and deleting it) past 50 MB, then inspects it. */
@@ -185,7 +187,7 @@ async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: 
       size += value.byteLength;
       if (size > MAX_UPLOAD_BYTES) {
         await reader.cancel();
-        throw tooLarge(size);
+        throw overLimit();
       }
       if (!out.write(value)) await once(out, "drain");
     }
