@@ -339,7 +339,10 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     await tx.action.deleteMany({ where: { id: actionId } });
     // a webhook gone: its version moves, as for a save removing one
     const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) }, select: { version: true } });
-    const behind = from.version !== undefined && isStale({ version: from.version }, step.campaign);
+    // a tab that held anything but the stored version missed a change (another admin's cap exemption
+    // moves `version` alone, which isStale's content check does not see): it keeps its own version, so
+    // its next Save is judged as before the delete rather than handed one that hides the change
+    const behind = from.version !== undefined && from.version !== step.campaign.version;
     return { name: step.name, version: behind ? from.version! : version };
   });
   if (deleted === null) throw new WebhookNotInCampaignError();

@@ -60,4 +60,18 @@ describe("an admin's Activate changing only the cap exemption", () => {
     // tab A's own next Save (the same version it sent, the exemption as stored) is no conflict
     expect((await saveCampaignWithDelivery(draft({ ...l, description: "from A" }), settings(actionId, true), { role: "admin", email: "a@example.com" })).ok).toBe(true);
   });
+
+  it("a tab that missed another admin's exemption change is handed its old version by a delete: its Save is refused, not written over the exemption", async () => {
+    const { id } = await saveCampaign(draft({ name: "Two", actions: [{ url: "https://hooks.example.com/a" }, { url: "https://hooks.example.com/b" }] }));
+    const tabA = (await getCampaignDraft(id, "admin"))!;
+    const a0 = tabA.actions[0]!.id!;
+    // admin B exempts the campaign from the cap: `version` moves, `contentVersion` does not
+    expect((await saveDeliverySettings(id, deliverySettingsSchema.parse(settings(a0, true)), { role: "admin", actor: "b@example.com", check: { version: tabA.version } })).ok).toBe(true);
+    // admin A, whose tab missed it, deletes webhook 2: handed back the version it held, not the new one
+    const { version } = await deleteAction(id, tabA.actions[1]!.id!, "a@example.com", { version: tabA.version });
+    expect(version).toBe(tabA.version);
+    // A's next Save, its page still showing capExempt false: refused, B's exemption kept
+    await expect(saveCampaignWithDelivery(draft({ ...tabA, version, actions: tabA.actions.slice(0, 1), description: "from A" }), settings(a0, false), { role: "admin", email: "a@example.com" })).rejects.toBeInstanceOf(CampaignConflictError);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id } })).capExempt).toBe(true);
+  });
 });
