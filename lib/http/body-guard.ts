@@ -9,9 +9,8 @@
 //   BODY_TIME_LIMIT_MS in all);
 // - the CSV upload, which is kept out of proxy.ts (its matcher), gets here what the proxy answered for it:
 //   the 503 of a server started without its tables, and the 405 (with Allow) of a method it does not have.
-import diagnostics from "node:diagnostics_channel";
-import type { IncomingMessage, Server, ServerResponse } from "node:http";
-import { SECURITY_HEADERS } from "./security-headers";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { beforeEveryRequest, writeEarlyAnswer, type EarlyAnswer } from "./server-hooks";
 import { bodyLimitFor, sizeText, UPLOAD_PATH } from "./body-limits";
 import { refuseBeforeKey } from "../api/route-methods";
 import { startProblem } from "../start-problem";
@@ -22,8 +21,6 @@ export const MIN_BODY_BYTES_PER_WINDOW = 8 * 1024;
 /** The most a request may take to arrive (Node's requestTimeout, 300 s by default): a 50 MB upload at 30 KB/s. */
 export const BODY_TIME_LIMIT_MS = 30 * 60_000;
 
-type Answer = { status: number; headers: Record<string, string>; body: string };
-
 function pathOf(url: string): string {
   try {
     return new URL(url, "http://localhost").pathname;
@@ -32,14 +29,14 @@ function pathOf(url: string): string {
   }
 }
 
-const apiAnswer = (status: number, code: string, message: string, headers: Record<string, string> = {}): Answer => ({
+const apiAnswer = (status: number, code: string, message: string, headers: Record<string, string> = {}): EarlyAnswer => ({
   status,
   headers: { ...headers, "Content-Type": "application/json" },
   body: JSON.stringify({ error: { code, message, details: null } }),
 });
 
 /** What the server answers this request before Next.js reads a byte of its body, or null: Next.js takes it. */
-export function beforeBodyAnswer(method: string, url: string, headers: { "content-length"?: string }): Answer | null {
+export function beforeBodyAnswer(method: string, url: string, headers: { "content-length"?: string }): EarlyAnswer | null {
   const pathname = pathOf(url);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const declared = Number(headers["content-length"] ?? 0);
@@ -58,16 +55,14 @@ export function beforeBodyAnswer(method: string, url: string, headers: { "conten
   return null;
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, found: Answer) {
-  for (const { key, value } of SECURITY_HEADERS) res.setHeader(key, value);
-  res.writeHead(found.status, { ...found.headers, "Content-Length": String(Buffer.byteLength(found.body)) });
+function answer(req: IncomingMessage, res: ServerResponse, found: EarlyAnswer) {
   // Connection: close: the unread body is not kept (Node would read it all to keep the connection). Not
   // destroyed at once either: a client still sending (no Expect: 100-continue: SDKs, scripts, a reverse
   // proxy) would get a reset in place of the 413. Node ends a Connection: close response with destroySoon;
   // here that half-closes, reads and drops what still arrives for at most LINGER_MS, then closes (nginx's
   // lingering_close).
   if (found.headers.Connection === "close") lingerOnClose(req);
-  res.end(found.body);
+  writeEarlyAnswer(res, found);
 }
 
 /** How long a refused request's connection keeps reading (and dropping) what the client still sends after the answer. */
@@ -110,26 +105,21 @@ function watchBody(req: IncomingMessage) {
   req.once("close", () => clearInterval(timer));
 }
 
-const holder = globalThis as unknown as { __hooklineBodyGuard?: boolean };
-const guarded = new WeakSet<Server>();
-
 /** Puts the early answers and the body watch in front of each HTTP server's "request" listeners (Next's own). */
 export function guardRequestBodies(): void {
-  if (holder.__hooklineBodyGuard) return;
-  holder.__hooklineBodyGuard = true;
-  diagnostics.subscribe("http.server.request.start", (message) => {
-    const { server } = message as { server?: Server };
-    if (!server || guarded.has(server)) return;
-    guarded.add(server);
-    server.requestTimeout = BODY_TIME_LIMIT_MS;
-    for (const listener of server.listeners("request") as ((req: IncomingMessage, res: ServerResponse) => void)[]) {
-      server.removeListener("request", listener);
-      server.on("request", (req: IncomingMessage, res: ServerResponse) => {
-        const found = beforeBodyAnswer(req.method ?? "GET", req.url ?? "/", req.headers);
-        if (found) return answer(req, res, found);
-        watchBody(req);
-        listener.call(server, req, res);
-      });
-    }
-  });
+  beforeEveryRequest(
+    "body-guard",
+    (req, res) => {
+      const found = beforeBodyAnswer(req.method ?? "GET", req.url ?? "/", req.headers);
+      if (found) {
+        answer(req, res, found);
+        return true;
+      }
+      watchBody(req);
+      return false;
+    },
+    (server) => {
+      server.requestTimeout = BODY_TIME_LIMIT_MS;
+    },
+  );
 }
