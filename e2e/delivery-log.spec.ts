@@ -38,7 +38,7 @@ test("activating a campaign fills its delivery log live", async ({ page }) => {
     const when = delivery.getByRole("radiogroup", { name: "When" });
     await expect(when.getByRole("radio", { name: "Scheduled" })).toBeChecked();
     await expect(delivery.getByLabel("Send at")).toHaveValue("2030-01-01T09:00");
-    await expect(delivery.getByLabel("Time zone")).toHaveValue("UTC");
+    await expect(delivery.getByLabel("Time zone", { exact: true })).toHaveValue("UTC");
     await expect(delivery.getByText(new RegExp(`^${USERS} of \\d+ users match$`))).toBeVisible();
 
     await when.getByRole("radio", { name: "Triggered by event" }).check();
