@@ -68,7 +68,9 @@ async function longestBlockDuring<T>(work: () => Promise<T>): Promise<{ result: 
 const interleave = <T>(a: T[], b: T[]) => a.flatMap((x, i) => (i < b.length ? [x, b[i]!] : [x])).concat(b.slice(a.length));
 
 describe("a batch of heavy templates", () => {
-  it("gives the event loop a turn every few ms while it renders, and records every outcome as before", async () => {
+  // one retry: the longest gap between two turns is the machine's as much as ours (a rehearsal on a
+  // loaded two-core machine saw 201 ms against 156 once; the unsliced batch blocked 4.8 s)
+  it("gives the event loop a turn every few ms while it renders, and records every outcome as before", { retry: 1 }, async () => {
     const users = await heavyUsers("hvy", 31);
     const workerId = "w-heavy";
     const deps = await testDeliveryDeps();
