@@ -23,6 +23,7 @@ import type { Prisma } from "../lib/db";
 import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "./delivery-run";
 import { mean, median } from "./stats";
+import { phaseProfiler } from "./profile-harness";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -32,7 +33,7 @@ const users = arg("--users", 5000);
 const rounds = arg("--rounds", 2);
 // --parts variants|mapping measures one of the two alone (default: both)
 const partsArg = process.argv.includes("--parts") ? process.argv[process.argv.indexOf("--parts") + 1] : "variants,mapping";
-// --mode plain|mapped: every run the same (for a CPU profile of one side)
+// --mode plain|mapped: every run the same (for a CPU profile of one side, --profile <file>)
 const mode = process.argv.includes("--mode") ? process.argv[process.argv.indexOf("--mode") + 1] : "";
 const parts = { variants: partsArg.includes("variants"), mapping: partsArg.includes("mapping") };
 const answersArg = process.argv.includes("--answers") ? process.argv[process.argv.indexOf("--answers") + 1]! : "both";
@@ -147,6 +148,8 @@ async function run(alternate: boolean, answers: "same" | "changing"): Promise<Sa
   return { rate, cpu: cpuPerDelivery, busy: busyPerDelivery, threadCpu: threadCpuUs };
 }
 
+// --profile <file>: a CPU profile of the engine's thread over the counted runs (with --mode, of one side)
+const profiler = phaseProfiler();
 // a first run warms the JIT, the prepared statements and the connection pool: not counted
 await run(false, "same");
 const measured: Record<string, unknown> = {};
@@ -155,10 +158,12 @@ for (const answers of cases) {
   if (answers === "same" && !mode) await run(true, "same");
   const plain: Sample[] = [];
   const mapped: Sample[] = [];
+  await profiler.start();
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? [false, true] : [true, false];
     for (const m of order) (m ? mapped : plain).push(await run(m, answers));
   }
+  await profiler.stop();
   // The figure: the median over rounds of (with / plain) within a round. The two runs of a round are
   // seconds apart, so a slow spell of the shared machine (whole rounds at -20% were seen) moves both;
   // the median then drops the round a spell fell across. The ratio of the means is printed beside it.
