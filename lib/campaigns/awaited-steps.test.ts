@@ -3,15 +3,11 @@
 import { describe, expect, it } from "vitest";
 import { awaitedSteps, type StepForWaiting } from "./awaited-steps";
 
-const step = (over: Partial<StepForWaiting> & Pick<StepForWaiting, "id" | "position">): StepForWaiting => ({
-  name: `Step ${over.position + 1}`,
-  variantOfId: null,
-  urlTemplate: "https://hooks.example.com/x",
-  fields: [],
-  headers: [],
-  responseMapping: [],
-  ...over,
-});
+type Row = Omit<StepForWaiting, "template"> & { urlTemplate: string; fields: { key: string; value: string }[]; headers: { name: string; value: string; secret?: boolean }[] };
+const step = (over: Partial<Row> & Pick<Row, "id" | "position">): StepForWaiting => {
+  const { urlTemplate, fields, headers, ...row }: Row = { name: `Step ${over.position + 1}`, variantOfId: null, urlTemplate: "https://hooks.example.com/x", fields: [], headers: [], responseMapping: [], ...over };
+  return { ...row, template: { url: urlTemplate, fields, headers } };
+};
 
 describe("awaitedSteps", () => {
   it("a later step reading an attribute an earlier step maps waits for it; one reading none does not; a step never waits for itself or a later one", () => {
@@ -41,15 +37,23 @@ describe("awaitedSteps", () => {
     expect(awaitedSteps(actions)).toEqual(new Map([["s2", [{ actionId: "s1", label: "Webhook 1 (Step 1)", attributes: ["crmId"] }]]]));
   });
 
-  it("a secret header's value is not read (it holds no template a user sees); a step may wait for several", () => {
+  it("a step may wait for several", () => {
     const actions = [
       step({ id: "s1", position: 0, responseMapping: [{ path: "$.a", attribute: "a" }] }),
       step({ id: "s2", position: 1, responseMapping: [{ path: "$.b", attribute: "b" }] }),
-      step({ id: "s3", position: 2, urlTemplate: "https://x.example.com/{{user.a}}/{{user.b}}", headers: [{ name: "Auth", value: "{{user.secretish}}", secret: true }] }),
+      step({ id: "s3", position: 2, urlTemplate: "https://x.example.com/{{user.a}}/{{user.b}}" }),
     ];
     expect(awaitedSteps(actions).get("s3")).toEqual([
       { actionId: "s1", label: "Webhook 1 (Step 1)", attributes: ["a"] },
       { actionId: "s2", label: "Webhook 2 (Step 2)", attributes: ["b"] },
     ]);
+  });
+
+  it("reads a secret header's value as sent (opened): step 1 gets an access token, step 2 sends it in a secret Authorization header", () => {
+    const actions = [
+      step({ id: "s1", position: 0, name: "Get token", responseMapping: [{ path: "$.access_token", attribute: "crmToken" }] }),
+      step({ id: "s2", position: 1, headers: [{ name: "Authorization", value: "Bearer {{user.crmToken}}", secret: true }] }),
+    ];
+    expect(awaitedSteps(actions)).toEqual(new Map([["s2", [{ actionId: "s1", label: "Webhook 1 (Get token)", attributes: ["crmToken"] }]]]));
   });
 });

@@ -3,26 +3,26 @@
 // user before that earlier step's delivery to the same user has finished (delivered, failed for good,
 // suppressed or cancelled). Sent beside it (no delay, or one shorter than its answer and retries), it
 // carried the attribute empty, or the value from before, silently. The engine applies it to every
-// delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API).
+// delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API). The
+// templates are read as sent, a secret header's value opened: step 1 gets an access token, step 2 sends
+// it in a secret `Authorization: Bearer {{user.crmToken}}`.
 import { attributesRead, mappingEntries, type AttributeReadingTemplate } from "./unknown-attributes";
 
-/** A webhook or variant as stored (an Action row), as far as this rule reads it. */
+/**
+ * A webhook or variant as this rule reads it: its row's place and mapping, and its templates as they are
+ * sent (`template`: a secret header's value opened, as the engine loads it; never shown or stored here).
+ */
 export type StepForWaiting = {
   id: string;
   name: string;
   position: number;
   variantOfId: string | null;
-  urlTemplate: string;
-  fields: unknown;
-  headers: unknown;
   responseMapping: unknown;
+  template: AttributeReadingTemplate;
 };
 
 /** An earlier step a step waits for: its id, how the editor names it, and the attributes it saves that the step reads. */
 export type AwaitedStep = { actionId: string; label: string; attributes: string[] };
-
-const listOf = <T>(raw: unknown): T[] => (Array.isArray(raw) ? (raw as T[]) : []);
-const templateOf = (a: StepForWaiting): AttributeReadingTemplate => ({ url: a.urlTemplate, fields: listOf(a.fields), headers: listOf(a.headers) });
 
 /**
  * For each step (by its id; a step waiting for none has no entry) the earlier steps it waits for, in
@@ -38,7 +38,7 @@ export function awaitedSteps(actions: StepForWaiting[]): Map<string, AwaitedStep
   const out = new Map<string, AwaitedStep[]>();
   steps.forEach((step, index) => {
     if (index === 0) return;
-    const reads = new Set(rowsOf(step).flatMap((a) => attributesRead(templateOf(a))));
+    const reads = new Set(rowsOf(step).flatMap((a) => attributesRead(a.template)));
     const awaited = steps.slice(0, index).flatMap((earlier, i) => {
       const attributes = [...saves[i]!].filter((name) => reads.has(name));
       return attributes.length ? [{ actionId: earlier.id, label: `Webhook ${earlier.position + 1} (${earlier.name})`, attributes }] : [];

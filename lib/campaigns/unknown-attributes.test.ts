@@ -3,6 +3,7 @@
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { upsertUsers } from "../audience/users";
+import { encryptSecret } from "../crypto/secret-box";
 import { campaignUnknownAttributes, closestName, draftUnknownAttributeWarnings, earlierStepMappings, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
 
 const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]> = {}) => ({ url: "https://x.example/", fields: [], headers: [], ...over });
@@ -18,7 +19,7 @@ describe("unknownAttributeReferences: the attributes a webhook reads that no use
     expect(refs.slice(10).every((r) => r.suggestion === null)).toBe(true);
   });
 
-  it("finds them in the URL, data values and header values, with the closest known name", () => {
+  it("finds them in the URL, data values and header values (a secret header's as sent, opened), with the closest known name", () => {
     const refs = unknownAttributeReferences(
       template({
         url: "https://x.example/{{user.frstName}}?plan={{user.plan}}",
@@ -31,6 +32,7 @@ describe("unknownAttributeReferences: the attributes a webhook reads that no use
       { field: "url", place: "the URL", path: "user.frstName", attribute: "frstName", suggestion: "firstName" },
       { field: "fields[0].value", place: 'data field "who"', path: "userAttribute.firstNme", attribute: "firstNme", suggestion: "firstName" },
       { field: "headers[0].value", place: 'header "X-Zone"', path: "user.zone", attribute: "zone", suggestion: null },
+      { field: "headers[1].value", place: 'header "Authorization"', path: "user.secretThing", attribute: "secretThing", suggestion: null },
     ]);
     expect(unknownAttributeFieldMessage(refs[0]!)).toBe("No user has the attribute `frstName`: did you mean `firstName`?");
     expect(unknownAttributeFieldMessage(refs[2]!)).toBe("No user has the attribute `zone` yet: it renders empty for every user");
@@ -112,6 +114,42 @@ describe("on the stored audience", () => {
       // its own mapping: not there yet either; chainRef (step 1's) is known
       'Webhook 2 (Mail): `{{user.chainScore}}` in data field "score": no user has this attribute yet; it renders empty',
     ]);
+  });
+
+  it("reads a stored secret header opened (server-side): Activate warns of a misspelt name in it and knows one an earlier step saves, naming the header, never its value", async () => {
+    await upsertUsers([{ userId: "sec-1", attributes: { firstName: "Ann" } }]);
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Token",
+        deliveryRule: { when: "immediate" },
+        actions: {
+          create: [
+            { name: "Token", position: 0, urlTemplate: "https://auth.example/token", fields: [], headers: [], responseMapping: [{ path: "$.access_token", attribute: "secToken" }] },
+            {
+              name: "Use",
+              position: 1,
+              urlTemplate: "https://api.example/x",
+              fields: [],
+              headers: [
+                { name: "Authorization", value: encryptSecret("Bearer {{user.secToken}}"), secret: true },
+                { name: "X-Key", value: encryptSecret("sk_live_literal {{user.firstNmae}}"), secret: true },
+                { name: "X-Broken", value: "not sealed", secret: true },
+              ],
+            },
+          ],
+        },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    const lines = await campaignUnknownAttributes(campaign.actions);
+    expect(lines).toEqual(['Webhook 2 (Use): `{{user.firstNmae}}` in header "X-Key": no user has this attribute yet; it renders empty (did you mean `firstName`?)']);
+    expect(lines.join()).not.toContain("sk_live");
+  });
+
+  it("the preview: a secret header (opened server-side, as the preview renders it) reading what an earlier step saves gets the note too", async () => {
+    const earlier = earlierStepMappings([{ label: "Webhook 1", mappings: [[{ path: "$.access_token", attribute: "draftToken" }]] }], 1);
+    const notes = await draftUnknownAttributeWarnings(template({ headers: [{ name: "Authorization", value: "Bearer {{user.draftToken}}", secret: true }] }), earlier);
+    expect(notes).toEqual([{ field: "headers[0].value", message: "Set from Webhook 1's response (`$.access_token`): each user's request waits for that answer", path: "user.draftToken", atField: true, info: true }]);
   });
 
   it("the preview: an attribute an earlier step saves gets a note of where it comes from, not a warning", async () => {

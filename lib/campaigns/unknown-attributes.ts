@@ -8,9 +8,14 @@ import { parseStoredMapping } from "../webhooks/response-mapping";
 import { loadAttributeNames } from "./template-suggestions";
 import { variantKey } from "./variants";
 import { db } from "../db";
+import { openStoredValue, storedHeaders } from "./secret-resolver";
 import type { TemplateProblem } from "../webhooks/types";
 
-/** The templates of one webhook or variant, as stored or drafted (a secret header's value is not read). */
+/**
+ * The templates of one webhook or variant as they are sent: a secret header's value in the clear (opened
+ * server-side, as the engine and the preview have it; storedAttributeTemplate for a stored row). Only the
+ * names it reads leave here, never a value.
+ */
 export type AttributeReadingTemplate = { url: string; fields: { key?: string; value: string }[]; headers: { name?: string; value: string; secret?: boolean }[] };
 
 export type UnknownAttributeReference = {
@@ -79,12 +84,12 @@ export function unknownAttributeReferences(template: AttributeReadingTemplate, k
   return found;
 }
 
-/** Each {{ }} variable of the URL, data values and header values (not a secret header's) that reads an attribute, once per field. */
+/** Each {{ }} variable of the URL, data values and header values (a secret header's too) that reads an attribute, once per field. */
 function attributeReads(template: AttributeReadingTemplate): { field: string; place: string; path: string; attribute: string }[] {
   const sources = [
     { field: "url", place: "the URL", source: template.url },
     ...template.fields.map((f, i) => ({ field: `fields[${i}].value`, place: f.key ? `data field "${f.key}"` : `data field ${i + 1}`, source: f.value })),
-    ...template.headers.flatMap((h, i) => (h.secret ? [] : [{ field: `headers[${i}].value`, place: h.name ? `header "${h.name}"` : `header ${i + 1}`, source: h.value }])),
+    ...template.headers.map((h, i) => ({ field: `headers[${i}].value`, place: h.name ? `header "${h.name}"` : `header ${i + 1}`, source: h.value })),
   ];
   return sources.flatMap(({ field, place, source }) =>
     source.includes("{{")
@@ -169,8 +174,21 @@ type StoredAction = { id: string; name: string; position: number; variantOfId: s
 
 const listOf = <T>(raw: unknown): T[] => (Array.isArray(raw) ? (raw as T[]) : []);
 
-function storedTemplate(action: StoredAction): AttributeReadingTemplate {
-  return { url: action.urlTemplate, fields: listOf(action.fields), headers: listOf(action.headers) };
+/**
+ * A stored webhook's or variant's templates as they are sent, its secret headers opened (a secret
+ * `Authorization: Bearer {{user.crmToken}}` reads crmToken); one that cannot be opened reads nothing
+ * (its requests fail with that error). Server-side only: the opened values stay here.
+ */
+export function storedAttributeTemplate(action: Pick<StoredAction, "urlTemplate" | "fields" | "headers">): AttributeReadingTemplate {
+  const headers = storedHeaders(action).map((h) => {
+    if (!h.secret) return h;
+    try {
+      return { ...h, value: openStoredValue(h.value) };
+    } catch {
+      return { ...h, value: "" };
+    }
+  });
+  return { url: action.urlTemplate, fields: listOf(action.fields), headers };
 }
 
 /** One reference to an unknown attribute in a campaign's stored webhook or variant, and where it is. */
@@ -193,7 +211,8 @@ export type CampaignUnknownAttribute = {
  * orders its sends before this one's, and once it has saved the attribute for anyone, the catalogue has it.
  */
 export async function campaignUnknownAttributeReferences(actions: StoredAction[]): Promise<CampaignUnknownAttribute[]> {
-  const catalogue = await knownAttributeNames(actions.map(storedTemplate).flatMap(attributesRead), [], 0);
+  const templates = new Map(actions.map((a) => [a.id, storedAttributeTemplate(a)]));
+  const catalogue = await knownAttributeNames([...templates.values()].flatMap(attributesRead), [], 0);
   const found: CampaignUnknownAttribute[] = [];
   const steps = [...actions.filter((a) => !a.variantOfId)].sort((a, b) => a.position - b.position);
   const saving = steps.map((step) => ({ label: `Webhook ${step.position + 1}`, mappings: actions.filter((a) => a.id === step.id || a.variantOfId === step.id).map((a) => a.responseMapping) }));
@@ -205,7 +224,7 @@ export async function campaignUnknownAttributeReferences(actions: StoredAction[]
     for (const [i, action] of [step, ...variants].entries()) {
       const webhook = variants.length ? `${label}, variant ${variantKey(i)}` : label;
       const at = i ? `actions.${stepIndex}.variants.${i - 1}.` : `actions.${stepIndex}.`;
-      for (const ref of unknownAttributeReferences(storedTemplate(action), known)) {
+      for (const ref of unknownAttributeReferences(templates.get(action.id)!, known)) {
         found.push({ ref, actionId: action.id, webhook, field: `${at}${ref.field.replace(/\[(\d+)\]/g, ".$1")}`, only: steps.length === 1 && variants.length === 0 });
       }
     }

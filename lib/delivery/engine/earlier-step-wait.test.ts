@@ -11,6 +11,7 @@ import { setDeliveryQueue } from "./queue";
 import { startReceiver, waitFor, type Reply } from "../testing/receiver";
 import { createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";
+import { encryptSecret } from "../../crypto/secret-box";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 let engine: EmbeddedEngine | null = null;
@@ -115,6 +116,29 @@ describe("a step reading what an earlier step saves from its response", () => {
     // a 400 is not retried: failed for good, the follow-up goes out without the value
     expect(follow.get("fail000000")!.body).toEqual({ crm: "" });
     expect(follow.get("fail000000")!.at).toBeGreaterThanOrEqual(answeredAt("fail000000") - 50);
+  }, 60_000);
+
+  it("waits for a value read only inside a secret header (stored sealed): step 1 gets a token, step 2 sends it as its Authorization", async () => {
+    await createUsers(2, "tok");
+    const data = campaignData("tok", { url: `${receiver.url}/follow/{{user.id}}` });
+    data.actions.create[0]!.responseMapping = [{ path: "$.customer.id", attribute: "crmToken" }];
+    data.actions.create[1]!.fields = [{ key: "n", value: "{{user.firstName}}", type: "text" }];
+    // stored as the editor stores a ticked Secret box: sealed
+    Object.assign(data.actions.create[1]!, { headers: [{ name: "Authorization", value: encryptSecret("Bearer {{user.crmToken}}"), secret: true }] });
+    const campaign = await db().campaign.create({ data, include: { actions: { orderBy: { position: "asc" } } } });
+    await startEngine();
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    // held, and its reason names the step and the attribute, never the header's value
+    const second = campaign.actions[1]!;
+    const held = async () => (await listDeliveries({ campaignId: campaign.id })).items.find((d) => d.actionId === second.id && d.state === "scheduled" && d.reason);
+    await waitFor(async () => (await held()) !== undefined, 10_000, 20);
+    expect((await held())!.reason).toBe("Waiting for Webhook 1 (Create contact) to finish: it saves crmToken from its response");
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 4, 30_000, 50);
+    for (const id of ["tok000000", "tok000001"]) {
+      const sent = receiver.received.find((r) => r.path === `/follow/${id}`)!;
+      expect(sent.headers.authorization).toBe(`Bearer crm-${id}`);
+      expect(sent.at).toBeGreaterThanOrEqual(answeredAt(id) - 50);
+    }
   }, 60_000);
 
   it("a step that reads nothing the earlier step saves does not wait", async () => {

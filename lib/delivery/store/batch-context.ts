@@ -13,6 +13,7 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
+import { storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { unfinishedEarlierSteps, type UnfinishedStep } from "./earlier-steps";
 
 export type BatchCampaign = {
@@ -88,7 +89,7 @@ export class BatchContextLoader {
    * share them, and two Prisma queries per batch were a fifth of the engine thread's CPU. The
    * fingerprint is read before the rows, so a change between the two shows in the next batch's.
    */
-  private async actionsAndCampaigns(campaignIds: string[]) {
+  private async actionsAndCampaigns(campaignIds: string[], now: Date) {
     const p = new SqlParams();
     const sql =
       `SELECT 'a' AS "k", "id", "updatedAt" FROM ${tableName("Action")} WHERE ${p.among(`"campaignId"`, "text", campaignIds)}` +
@@ -100,8 +101,15 @@ export class BatchContextLoader {
       this.prisma.action.findMany({ where: { campaignId: { in: campaignIds } } }),
       this.prisma.campaign.findMany({ where: { id: { in: campaignIds } }, select: { id: true, name: true, status: true, capExempt: true, startAt: true, endAt: true, deliveryRule: true } }),
     ]);
+    // read as sent: a secret header's value opened (the loaded template, cached per action version), so
+    // a secret `Authorization: Bearer {{user.crmToken}}` waits for the step that maps crmToken
+    const byId = new Map(actions.map((a) => [a.id, a]));
+    const forWaiting = actions.map((a) => {
+      const loaded = this.template(a, a.variantOfId ? byId.get(a.variantOfId) : undefined, now).template;
+      return { ...a, template: loaded ?? storedAttributeTemplate(a) };
+    });
     const awaits = new Map<string, AwaitedStep[]>();
-    for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(actions.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
+    for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(forWaiting.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
     const waitersOf = new Map<string, string[]>();
     for (const [id, steps] of awaits) for (const step of steps) waitersOf.set(step.actionId, [...(waitersOf.get(step.actionId) ?? []), id]);
     this.rows = { fingerprint, actions, campaigns, awaits, waitersOf };
@@ -114,7 +122,7 @@ export class BatchContextLoader {
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
     const [users, { actions, campaigns, awaits, waitersOf }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
-      this.actionsAndCampaigns(campaignIds),
+      this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
     ]);
     const waitingFor = await this.earlierStepWaits(batch, awaits, users);
