@@ -10,11 +10,12 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { lessOneMillisecondSql, unindexedSql } from "../../db/dialect";
 import { EARLIER_STEP_PREFIX } from "../core/hold-reason";
+import { sameUserAndTriggerSql } from "./earlier-steps";
 
 /**
  * The statement waking the rows of `waitingActionIds` held for an earlier step, of the users and
- * triggers of `finishedIds` (the earlier steps' deliveries just finished), found through the
- * (actionId, userId, triggerKey) unique index. The text does not depend on the lists' lengths.
+ * triggers of `finishedIds` (the earlier steps' deliveries just finished), through the wait's one join
+ * (earlier-steps.ts). The text does not depend on the lists' lengths.
  */
 export function earlierStepWakeStatement(finishedIds: string[], waitingActionIds: string[], now: Date): RawStatement {
   const p = new SqlParams();
@@ -24,9 +25,8 @@ export function earlierStepWakeStatement(finishedIds: string[], waitingActionIds
   // due 1 ms before its earlier step's delivery was (its place in the claim's order, ahead of that
   // step's rows due with it), not now: due now, it queued behind every unsent row of the earlier step
   const woken =
-    `SELECT w."id" AS "id", ${lessOneMillisecondSql(`e."dueAt"`)} AS "at" FROM ${table} e` +
-    ` JOIN ${table} w ON w."userId" = e."userId" AND w."triggerKey" = e."triggerKey" AND w."campaignId" = e."campaignId"` +
-    ` WHERE ${p.among(`e."id"`, "text", finishedIds)} AND ${p.among(`w."actionId"`, "text", waitingActionIds)}`;
+    `SELECT w."id" AS "id", ${lessOneMillisecondSql(`e."dueAt"`)} AS "at"` +
+    ` FROM ${sameUserAndTriggerSql(p, { alias: "e", ids: finishedIds }, { alias: "w", actionIds: waitingActionIds })}`;
   const sql =
     `UPDATE ${table} SET ${set} FROM (${woken}) woken` +
     ` WHERE ${table}."id" = woken."id" AND ${unindexedSql(`${table}."state"`)} = 'scheduled' AND ${table}."reason" LIKE ${p.add("text", `${EARLIER_STEP_PREFIX}%`)}`;

@@ -1,7 +1,6 @@
 // Which claimed deliveries still have an earlier step to wait for (lib/campaigns/awaited-steps.ts): the
 // earlier step's delivery to the same user, of the same trigger, not finished yet. One statement per
-// batch, only for a batch holding rows of a step that waits for another; found through the
-// (actionId, userId, triggerKey) unique index.
+// batch, only for a batch holding rows of a step that waits for another.
 import type { Db } from "../../db";
 import { tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
@@ -12,16 +11,30 @@ export type UnfinishedStep = { actionId: string; state: string; dueAt: Date };
 
 const UNFINISHED = ["scheduled", "retrying", "sending"];
 
+/**
+ * THE join of the earlier-step wait, for both of its statements (this one, and the wake's in
+ * earlier-step-wake.ts): the rows `from` (by id, `ids`) with the rows `to` of the steps `actionIds` to the
+ * same user, of the same campaign and trigger, found through the (actionId, userId, triggerKey) unique
+ * index. The text after FROM, the WHERE included (its caller may add `AND ...`); it binds its
+ * placeholders in the order of the text, so a caller builds it where it stands in the statement.
+ */
+export function sameUserAndTriggerSql(p: SqlParams, from: { alias: string; ids: string[] }, to: { alias: string; actionIds: string[] }): string {
+  const table = tableName("Delivery");
+  const [f, t] = [from.alias, to.alias];
+  return (
+    `${table} ${f} JOIN ${table} ${t} ON ${t}."userId" = ${f}."userId" AND ${t}."triggerKey" = ${f}."triggerKey" AND ${t}."campaignId" = ${f}."campaignId"` +
+    ` WHERE ${p.among(`${f}."id"`, "text", from.ids)} AND ${p.among(`${t}."actionId"`, "text", to.actionIds)}`
+  );
+}
+
 /** For each of `deliveryIds` with an unfinished delivery of one of `earlierActionIds` to its user and trigger, those deliveries. */
 export async function unfinishedEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, UnfinishedStep[]>> {
   const out = new Map<string, UnfinishedStep[]>();
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
-  const table = tableName("Delivery");
   const sql =
-    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt" FROM ${table} d` +
-    ` JOIN ${table} e ON e."userId" = d."userId" AND e."triggerKey" = d."triggerKey" AND e."campaignId" = d."campaignId"` +
-    ` WHERE ${p.among(`d."id"`, "text", deliveryIds)} AND ${p.among(`e."actionId"`, "text", earlierActionIds)}` +
+    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt"` +
+    ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
     ` AND e."state" IN (${UNFINISHED.map((s) => `'${s}'`).join(", ")})`;
   const rows = await rawDb(prisma).query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown }>(sql, p.values);
   for (const r of rows) {
