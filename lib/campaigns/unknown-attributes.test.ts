@@ -4,6 +4,8 @@ import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { upsertUsers } from "../audience/users";
 import { encryptSecret } from "../crypto/secret-box";
+import { previewAction } from "./preview";
+import { sampleRequestSchema } from "./preview-input";
 import { campaignUnknownAttributes, closestName, draftUnknownAttributeWarnings, earlierStepMappings, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
 
 const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]> = {}) => ({ url: "https://x.example/", fields: [], headers: [], ...over });
@@ -150,6 +152,18 @@ describe("on the stored audience", () => {
     const earlier = earlierStepMappings([{ label: "Webhook 1", mappings: [[{ path: "$.access_token", attribute: "draftToken" }]] }], 1);
     const notes = await draftUnknownAttributeWarnings(template({ headers: [{ name: "Authorization", value: "Bearer {{user.draftToken}}", secret: true }] }), earlier);
     expect(notes).toEqual([{ field: "headers[0].value", message: "Set from Webhook 1's response (`$.access_token`): each user's request waits for that answer", path: "user.draftToken", atField: true, info: true }]);
+
+    // through the preview itself: the note at the header's field, the value masked in the request shown
+    const shown = await previewAction(
+      sampleRequestSchema.parse({
+        action: { name: "Use", method: "POST", url: "https://api.example.com/x", contentType: "application/json", fields: [], headers: [{ name: "Authorization", value: "Bearer sk_live_abc {{user.draftToken}}", secret: true }], timeoutSeconds: 10 },
+        earlierSteps: [{ responseMappings: [[{ path: "$.access_token", attribute: "draftToken" }]] }],
+        campaign: { name: "Token" },
+        attributes: { draftToken: "t-1" },
+      }),
+    );
+    expect(shown.warnings.filter((w) => w.field === "headers[0].value")).toMatchObject([{ message: "Set from Webhook 1's response (`$.access_token`): each user's request waits for that answer", info: true }]);
+    expect(JSON.stringify(shown)).not.toContain("sk_live_abc");
   });
 
   it("the preview: an attribute an earlier step saves gets a note of where it comes from, not a warning", async () => {
