@@ -19,7 +19,11 @@ export type CompiledTemplate = {
   /** the parsed AST, whitespace control applied (batches clone it) */
   ast: hbs.AST.Program | null;
   fn: Handlebars.TemplateDelegate | null;
-  /** variable paths read outside #each/#with, as written (writtenPath): "user.city", "userAttribute.[First name]" */
+  /**
+   * the top-level variable paths read, as written (writtenPath): "user.city", "userAttribute.[First name]";
+   * inside #each/#with only those that reach the top (`@root.user.city`, `../user.city`), and
+   * {{lookup user "city"}} as "user.city". A whole root ("user" of {{#with user}}) reads all of it.
+   */
   paths: string[];
   /** the helpers it calls (it compiles in an environment with just those) */
   helpers: string[];
@@ -199,6 +203,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       checkRequired(m, m, false);
       collect(m.path, found, scopeDepth);
       for (const p of m.params) collect(p, found, scopeDepth);
+      collectLookup(m, found, scopeDepth);
       for (const pair of m.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
       return;
     }
@@ -209,6 +214,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       checkRequired(b, b, true);
       collect(b.path, found, scopeDepth);
       for (const p of b.params) collect(p, found, scopeDepth);
+      collectLookup(b, found, scopeDepth);
       for (const pair of b.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
       const name = nameOf(b.path);
       const changesScope = name === "each" || name === "with" || !!b.program?.blockParams?.length;
@@ -227,6 +233,26 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
   }
 }
 
+/**
+ * The segments of the top-level variable a path reads, or null when it reads a block's own scope or no
+ * variable: `user.tok` outside any #each/#with, `../user.tok` that climbs out of every one of them, and
+ * `@root.user.tok` anywhere. A scope's own names (`{{tok}}` inside `{{#with user}}`) are not listed: the
+ * block's value (`user`) is, and a caller that must know every attribute read treats a whole root read so.
+ */
+function rootPath(p: hbs.AST.PathExpression, scopeDepth: number): readonly string[] | null {
+  if (p.data) return p.parts[0] === "root" && p.parts.length > 1 ? p.parts.slice(1) : null;
+  if (p.depth !== scopeDepth || p.parts.length === 0) return null;
+  return p.depth === 0 && knownHelpers[p.original] ? null : p.parts;
+}
+
+/** {{lookup user "crmId"}} reads user.crmId: the looked-up name, when it is written as a literal, joins the path. */
+function collectLookup(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[] }, found: Found, scopeDepth: number) {
+  const [object, key] = call.params;
+  if (nameOf(call.path) !== "lookup" || object?.type !== "PathExpression" || !key || (key.type !== "StringLiteral" && key.type !== "NumberLiteral")) return;
+  const read = rootPath(object as hbs.AST.PathExpression, scopeDepth);
+  if (read !== null) found.paths.add(writtenPath([...read, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)]));
+}
+
 function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: number) {
   if (!expr) return;
   if (expr.type === "PathExpression") {
@@ -235,11 +261,13 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
     if (p.data && !DATA_VARIABLES.has(p.parts[0] ?? "")) {
       refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
     }
-    if (scopeDepth === 0 && !p.data && p.depth === 0 && p.parts.length > 0 && !knownHelpers[p.original]) found.paths.add(writtenPath(p.parts));
+    const read = rootPath(p, scopeDepth);
+    if (read !== null) found.paths.add(writtenPath(read));
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
     checkRequired(s as AnyNode, s, false);
+    collectLookup(s, found, scopeDepth);
     for (const p of s.params) collect(p, found, scopeDepth);
     for (const pair of s.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
   }

@@ -1,7 +1,7 @@
 // Which variable a template path reads, as buildTemplateContext builds them: a bracketed segment
 // ({{userAttribute.[plan.tier]}}) is one name, never a nested value.
 import { describe, expect, it } from "vitest";
-import { attributeRead, buildTemplateContext, missingPaths, pathSegments, writtenPath } from "./context";
+import { attributeRead, buildTemplateContext, missingPaths, pathSegments, readsEveryAttribute, writtenPath } from "./context";
 import { templateVariables } from "./index";
 
 describe("the paths a template reads, as written", () => {
@@ -34,5 +34,31 @@ describe("the paths a template reads, as written", () => {
     expect(missingPaths(paths, has)).toEqual([]);
     const nested = buildTemplateContext({ user: { id: "u2", attributes: { plan: { tier: "gold" } } }, event: null, now: new Date(0) } as never);
     expect(missingPaths(paths, nested)).toEqual(paths);
+  });
+});
+
+describe("reads that leave the top level", () => {
+  it("lists @root and ../ paths that reach the top from inside a block, and a lookup of a written name", () => {
+    expect(templateVariables("{{#each event.params}}{{@root.user.tok}}{{../user.x}}{{lookup ../user \"y\"}}{{name}}{{this.sku}}{{/each}}")).toEqual([
+      "event.params",
+      "user.tok",
+      "user.x",
+      "user",
+      "user.y",
+    ]);
+    expect(templateVariables('{{lookup user "crm id"}} {{lookup userAttribute "z"}} {{#with user}}{{tok}}{{/with}} {{#if (lookup user "w")}}x{{/if}}')).toEqual([
+      "user",
+      "user.[crm id]",
+      "userAttribute",
+      "userAttribute.z",
+      "user.w",
+    ]);
+    // ../ that climbs only out of an inner block still reads the outer block's scope
+    expect(templateVariables("{{#each user.tags}}{{#each this}}{{../name}}{{/each}}{{/each}}")).toEqual(["user.tags"]);
+  });
+
+  it("says which paths read every attribute at once", () => {
+    for (const whole of ["user", "userAttribute", ["user"]]) expect(readsEveryAttribute(whole)).toBe(true);
+    for (const one of ["user.tok", "userAttribute.[a b]", "event", "event.params", "campaign", "now"]) expect(readsEveryAttribute(one)).toBe(false);
   });
 });

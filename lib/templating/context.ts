@@ -80,6 +80,16 @@ export function attributeRead(path: string | readonly string[]): string | null {
 }
 
 /**
+ * Whether a variable path reads every attribute at once: the whole `user` or `userAttribute` (`{{#with
+ * user}}`, `{{#each userAttribute}}`, `{{lookup user someName}}`, `{{json user}}`), so which attribute
+ * it shows is not written in the template.
+ */
+export function readsEveryAttribute(path: string | readonly string[]): boolean {
+  const segments = typeof path === "string" ? pathSegments(path) : path;
+  return segments.length === 1 && ATTRIBUTE_ROOTS.has(segments[0]!);
+}
+
+/**
  * Whether a variable path names no variable of the contract ({{slack_webhook_path}}, a destination
  * template's placeholder): it renders empty for every user, so it is a value left to fill in.
  */
