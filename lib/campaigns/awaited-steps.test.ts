@@ -37,6 +37,18 @@ describe("awaitedSteps", () => {
     expect(awaitedSteps(actions)).toEqual(new Map([["s2", [{ actionId: "s1", label: "Webhook 1 (Step 1)", attributes: ["crmId"] }]]]));
   });
 
+  it("reads from inside blocks count: @root and ../ paths, a lookup of a written name, and a read of the whole user waits for every attribute saved before", () => {
+    const saves = step({ id: "s1", position: 0, responseMapping: [{ path: "$.token", attribute: "tok" }, { path: "$.id", attribute: "crmId" }] });
+    const waitsFor = (over: Partial<Row>) => awaitedSteps([saves, step({ id: "s2", position: 1, ...over })]).get("s2")?.[0]?.attributes ?? [];
+    expect(waitsFor({ fields: [{ key: "t", value: '{{lookup user "tok"}}' }] })).toEqual(["tok"]);
+    expect(waitsFor({ fields: [{ key: "t", value: "{{#each event.params}}{{@root.user.tok}}{{/each}}" }] })).toEqual(["tok"]);
+    expect(waitsFor({ headers: [{ name: "X-Tok", value: "{{#each user.tags}}{{../user.crmId}}{{/each}}" }] })).toEqual(["crmId"]);
+    expect(waitsFor({ fields: [{ key: "t", value: "{{#with user}}{{tok}}{{/with}}" }] })).toEqual(["tok", "crmId"]);
+    expect(waitsFor({ urlTemplate: "https://x.example.com/{{lookup userAttribute event.name}}" })).toEqual(["tok", "crmId"]);
+    // a block's own names and event parameters read no attribute
+    expect(waitsFor({ fields: [{ key: "t", value: "{{#each event.params}}{{tok}}{{/each}} {{parameter.crmId}}" }] })).toEqual([]);
+  });
+
   it("a step may wait for several", () => {
     const actions = [
       step({ id: "s1", position: 0, responseMapping: [{ path: "$.a", attribute: "a" }] }),

@@ -6,7 +6,7 @@
 // delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API). The
 // templates are read as sent, a secret header's value opened: step 1 gets an access token, step 2 sends
 // it in a secret `Authorization: Bearer {{user.crmToken}}`.
-import { attributesRead, mappingEntries, type AttributeReadingTemplate } from "./unknown-attributes";
+import { attributesRead, mappingEntries, readsEveryAttributeOf, type AttributeReadingTemplate } from "./unknown-attributes";
 
 /**
  * A webhook or variant as this rule reads it: its row's place and mapping, and its templates as they are
@@ -39,8 +39,10 @@ export function awaitedSteps(actions: StepForWaiting[]): Map<string, AwaitedStep
   steps.forEach((step, index) => {
     if (index === 0) return;
     const reads = new Set(rowsOf(step).flatMap((a) => attributesRead(a.template)));
+    // a template that reads the whole user ({{#with user}}, {{lookup user name}}) may show any attribute
+    const readsAll = rowsOf(step).some((a) => readsEveryAttributeOf(a.template));
     const awaited = steps.slice(0, index).flatMap((earlier, i) => {
-      const attributes = [...saves[i]!].filter((name) => reads.has(name));
+      const attributes = [...saves[i]!].filter((name) => readsAll || reads.has(name));
       return attributes.length ? [{ actionId: earlier.id, label: `Webhook ${earlier.position + 1} (${earlier.name})`, attributes }] : [];
     });
     if (awaited.length) out.set(step.id, awaited);

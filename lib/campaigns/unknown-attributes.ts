@@ -3,7 +3,7 @@
 // and the attribute catalogue (the reading the editor's suggestions share), for the editor's fields and
 // Activate's confirmation alike. A warning, not a refusal: attributes may still arrive through the API.
 import { templateVariables } from "../templating";
-import { attributeRead, BUILT_IN_USER_FIELDS } from "../templating/context";
+import { attributeRead, BUILT_IN_USER_FIELDS, readsEveryAttribute } from "../templating/context";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { loadAttributeNames } from "./template-suggestions";
 import { variantKey } from "./variants";
@@ -167,6 +167,14 @@ export async function knownAttributeNames(names: string[], alsoKnown: string[] =
 /** The attribute names a webhook's templates read (for knownAttributeNames). */
 export function attributesRead(template: AttributeReadingTemplate): string[] {
   return [...new Set(attributeReads(template).map((r) => r.attribute))];
+}
+
+/**
+ * Whether a webhook's templates read the whole user (`{{#with user}}{{crmId}}{{/with}}`, `{{#each
+ * userAttribute}}`, `{{lookup user name}}`), so any attribute may be what they show.
+ */
+export function readsEveryAttributeOf(template: AttributeReadingTemplate): boolean {
+  return [template.url, ...template.fields.map((f) => f.value), ...template.headers.map((h) => h.value)].some((source) => source.includes("{{") && templateVariables(source).some(readsEveryAttribute));
 }
 
 /** A webhook or variant as stored (an Action row). */

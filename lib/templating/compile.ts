@@ -202,9 +202,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       checkCallee(m, m.path, found, called(m));
       checkRequired(m, m, false);
       collect(m.path, found, scopeDepth);
-      for (const p of m.params) collect(p, found, scopeDepth);
-      collectLookup(m, found, scopeDepth);
-      for (const pair of m.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
+      collectArguments(m, found, scopeDepth);
       return;
     }
     case "BlockStatement": {
@@ -213,9 +211,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       checkArity(b);
       checkRequired(b, b, true);
       collect(b.path, found, scopeDepth);
-      for (const p of b.params) collect(p, found, scopeDepth);
-      collectLookup(b, found, scopeDepth);
-      for (const pair of b.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
+      collectArguments(b, found, scopeDepth);
       const name = nameOf(b.path);
       const changesScope = name === "each" || name === "with" || !!b.program?.blockParams?.length;
       inspect(b.program, found, scopeDepth + (changesScope ? 1 : 0));
@@ -245,12 +241,18 @@ function rootPath(p: hbs.AST.PathExpression, scopeDepth: number): readonly strin
   return p.depth === 0 && knownHelpers[p.original] ? null : p.parts;
 }
 
-/** {{lookup user "crmId"}} reads user.crmId: the looked-up name, when it is written as a literal, joins the path. */
-function collectLookup(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[] }, found: Found, scopeDepth: number) {
+/**
+ * A call's arguments' paths; {{lookup user "crmId"}} reads user.crmId (the looked-up name, written as a
+ * literal, joins the path), not the whole user.
+ */
+function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scopeDepth: number) {
   const [object, key] = call.params;
-  if (nameOf(call.path) !== "lookup" || object?.type !== "PathExpression" || !key || (key.type !== "StringLiteral" && key.type !== "NumberLiteral")) return;
-  const read = rootPath(object as hbs.AST.PathExpression, scopeDepth);
-  if (read !== null) found.paths.add(writtenPath([...read, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)]));
+  const looked = nameOf(call.path) === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scopeDepth) : null;
+  if (looked !== null) found.paths.add(writtenPath([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)]));
+  call.params.forEach((p, i) => {
+    if (!(looked !== null && i === 0)) collect(p, found, scopeDepth);
+  });
+  for (const pair of call.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
 }
 
 function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: number) {
@@ -267,8 +269,6 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
     checkRequired(s as AnyNode, s, false);
-    collectLookup(s, found, scopeDepth);
-    for (const p of s.params) collect(p, found, scopeDepth);
-    for (const pair of s.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
+    collectArguments(s, found, scopeDepth);
   }
 }

@@ -43,14 +43,12 @@ describe("reads that leave the top level", () => {
       "event.params",
       "user.tok",
       "user.x",
-      "user",
       "user.y",
     ]);
     expect(templateVariables('{{lookup user "crm id"}} {{lookup userAttribute "z"}} {{#with user}}{{tok}}{{/with}} {{#if (lookup user "w")}}x{{/if}}')).toEqual([
-      "user",
       "user.[crm id]",
-      "userAttribute",
       "userAttribute.z",
+      "user",
       "user.w",
     ]);
     // ../ that climbs only out of an inner block still reads the outer block's scope
