@@ -252,6 +252,7 @@ export function CampaignEditor({
             problemPlace={(e) => webhookProblemPlace(e, state.actions)}
             saveFirst={saveBeforeActivate}
             version={state.version}
+            onVersion={editor.holdVersion}
             saving={editor.pending}
             onOutcome={editor.announce}
           />

@@ -207,5 +207,12 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     });
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, announce, deleteCampaign, deleteAction };
+  /** The version another of the page's actions handed back (Activate's save of the exemption moved it), held as a Save's is. */
+  function holdVersion(version: number) {
+    const hold = (s: CampaignState) => ({ ...s, version });
+    setState(hold);
+    setSaved(hold);
+  }
+
+  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, announce, holdVersion, deleteCampaign, deleteAction };
 }

@@ -61,6 +61,8 @@ type Props = {
   saveFirst?: (then: (saved: LiveAction[], version?: number) => void) => void;
   /** the campaign's version the page was loaded or last saved at: Activate is refused if it changed since */
   version?: number;
+  /** the version Activate hands back (its save of an admin's exemption change moves it), for the page to hold as a Save's */
+  onVersion?: (version: number) => void;
   /** the page's Save is running */
   saving?: boolean;
   /**
@@ -90,7 +92,7 @@ const PAUSE_ID = "delivery-pause";
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, version, saving = false, onOutcome }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, version, onVersion, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   // "Active: 46 deliveries planned." goes once none of them waits any more (all sent or failed), or when dismissed
@@ -144,6 +146,10 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   const activateSaved = (saved?: LiveAction[], sampleCheck?: string, savedVersion?: number) =>
     run(async () => {
       const r = await activateAction(campaignId!, delivery.savedSettings(saved), sampleCheck, savedVersion ?? version);
+      // refused or not, its save may have moved the version: without it, this tab's next change of the
+      // exemption would be refused as a conflict with its own
+      const next = r.ok ? r.data.version : r.version;
+      if (next !== undefined) onVersion?.(next);
       showWebhookErrors(r);
       return r;
     }, { savesSettings: true, refused: notActivated });

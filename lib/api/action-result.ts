@@ -5,9 +5,13 @@ import type { z } from "zod";
 
 export type FieldErrors = Record<string, string>;
 
+/**
+ * `version` on a failure: the campaign version the tab holds next when the action moved it before it
+ * failed (Activate saves the settings on screen, then may refuse the activation).
+ */
 export type ActionResult<T = undefined> =
   | { ok: true; data: T; message?: string }
-  | { ok: false; fieldErrors: FieldErrors; message: string; problems?: string[]; conflict?: true };
+  | { ok: false; fieldErrors: FieldErrors; message: string; problems?: string[]; conflict?: true; version?: number };
 
 export type ActionFailure = Extract<ActionResult, { ok: false }>;
 

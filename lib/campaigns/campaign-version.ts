@@ -76,3 +76,14 @@ export function nextVersions(stored: Stored, changed: VersionedChanges): Partial
   const version = stored.version + 1;
   return changed.content ? { version, contentVersion: version } : { version };
 }
+
+/**
+ * The version a tab holds after its own change moved the campaign's (a webhook's delete, Activate's save
+ * of the settings on screen): the new one when the tab held the stored one (it has seen everything, so
+ * its own next Save and Activate are no conflict), its own otherwise: it missed a change (another admin's
+ * cap exemption moves `version` alone, which isStale's content check does not see), and its next save is
+ * judged as before rather than handed a version that hides it. `held` left out (the API): the new one.
+ */
+export function versionHeldNext(held: number | undefined, storedBefore: number, written: number): number {
+  return held !== undefined && held !== storedBefore ? held : written;
+}

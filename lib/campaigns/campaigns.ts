@@ -16,7 +16,7 @@ import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
 import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
-import { bothChanges, type IfMatch, isStale, nextVersions, type VersionCheck, type VersionedChanges, versionedChanges } from "./campaign-version";
+import { bothChanges, type IfMatch, isStale, nextVersions, versionHeldNext, type VersionCheck, type VersionedChanges, versionedChanges } from "./campaign-version";
 import { conflictOf } from "./campaign-conflict";
 
 export { CampaignConflictError, formatUtc } from "./campaign-conflict";
@@ -339,11 +339,7 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     await tx.action.deleteMany({ where: { id: actionId } });
     // a webhook gone: its version moves, as for a save removing one
     const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) }, select: { version: true } });
-    // a tab that held anything but the stored version missed a change (another admin's cap exemption
-    // moves `version` alone, which isStale's content check does not see): it keeps its own version, so
-    // its next Save is judged as before the delete rather than handed one that hides the change
-    const behind = from.version !== undefined && from.version !== step.campaign.version;
-    return { name: step.name, version: behind ? from.version! : version };
+    return { name: step.name, version: versionHeldNext(from.version, step.campaign.version, version) };
   });
   if (deleted === null) throw new WebhookNotInCampaignError();
   await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted.name } });

@@ -18,7 +18,7 @@ import { missedWhilePaused } from "../triggers";
 import { NEXT_SEND_FIELDS, nextSendOf } from "../store/next-send";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { parseIsoDateInput } from "../../date-input";
-import { isStale, nextVersions, type VersionCheck, type VersionedChanges } from "../../campaigns/campaign-version";
+import { isStale, nextVersions, versionHeldNext, type VersionCheck, type VersionedChanges } from "../../campaigns/campaign-version";
 import { conflictOf } from "../../campaigns/campaign-conflict";
 import { latestOccurrenceAt, replanWaitingOccurrences } from "../store/replan-occurrences";
 
@@ -87,8 +87,12 @@ export const deliverySettingsSchema = z
 export type DeliverySettings = z.infer<typeof deliverySettingsSchema>;
 
 export type DeliverySettingsSaved =
-  /** `version`: the campaign's, as this save left it; `changed`: what of its versioned state it changed */
-  | { ok: true; version: number; changed: VersionedChanges }
+  /**
+   * `version`: the campaign's, as this save left it; `changed`: what of its versioned state it changed;
+   * `held`: the version the tab that sent `check.version` holds next (versionHeldNext: the new one when
+   * it held the stored one, its own otherwise), as after a Save or a webhook's delete
+   */
+  | { ok: true; version: number; changed: VersionedChanges; held: number }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
@@ -111,13 +115,11 @@ type WriteOptions = {
   now?: Date;
   /**
    * false: the change does not move the campaign's version here: the caller moves it once for its whole
-   * save (saveCampaign, from `changed`), or not at all (Activate's save of the settings on the same page:
-   * the tab activating holds them, and its own next Save, or the dry run's sample verdict, would
-   * otherwise be refused for its own change). Default: any change moves it (the cap exemption alone
-   * moves `version` only: campaign-version.ts). "exemption": only a change of the cap exemption moves
-   * it (`version` only): Activate's save, so a second admin's tab from before cannot put its exemption
-   * back without a conflict, while this tab's own next Save (the exemption as stored, checked on
-   * `contentVersion`) stays no conflict.
+   * save (saveCampaign, from `changed`). Default: any change moves it (the cap exemption alone moves
+   * `version` only: campaign-version.ts). "exemption": only a change of the cap exemption moves it
+   * (`version` only): Activate's save of the settings on the same page, so a second admin's tab from
+   * before cannot put its exemption back without a conflict, while the tab activating holds the version
+   * answered (`held`) and the dry run's sample verdict, keyed on `contentVersion`, still stands.
    */
   moveVersion?: boolean | "exemption";
   /**
@@ -227,7 +229,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   if (campaign.status === "paused" && (changed.includes("rule") || changed.includes("startAt") || timingChanged(campaign.actions, settings).length)) {
     await replanPaused(tx, campaignId, campaign, settings);
   }
-  return { ok: true, version: bump?.version ?? campaign.version, changed: versioned };
+  const version = bump?.version ?? campaign.version;
+  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version) };
 }
 
 /**

@@ -7,6 +7,9 @@ import { db } from "../../db";
 import { activateCampaign, checkActivation, pauseCampaign, resumeCampaign, resumeWarnings } from "./lifecycle";
 import { createCampaign } from "../testing/fixtures";
 import { TOKEN_TTL_MS } from "./sample-verdict";
+import { deliverySettingsSchema, saveDeliverySettings } from "../forms/settings";
+import { getCampaignDraft, saveCampaign } from "../../campaigns/campaigns";
+import { campaignDraftSchema } from "../../campaigns/schemas";
 
 const URL = "https://hooks.example.com/hook";
 
@@ -43,7 +46,9 @@ describe("Activate carries its dry run's verdict on the audience's first users",
     const campaign = await numberCampaign("edited");
     const dry = await dryRun(campaign.id);
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { fields: [{ key: "meta", value: "{{user.city}}", type: "json" }] } });
-    await db().campaign.update({ where: { id: campaign.id }, data: { version: { increment: 1 } } });
+    // as a save changing a webhook moves them: both versions
+    const { version } = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true } });
+    await db().campaign.update({ where: { id: campaign.id }, data: { version: version + 1, contentVersion: version + 1 } });
     const result = await activateCampaign(campaign.id, { sampleCheck: dry.sampleCheck });
     expect(result).toMatchObject({ ok: false, problems: [expect.stringMatching(/^Webhook 1 \(Hook\): Data field "meta": The value is not valid JSON .+ for every user tried \(2 of 2, e\.g\. user edited_1\)$/)] });
   });
@@ -56,6 +61,30 @@ describe("Activate carries its dry run's verdict on the audience's first users",
     await db().campaign.update({ where: { id: campaign.id }, data: { audience: audienceOf("after") } });
     await breakUsers("after");
     expect(await activateCampaign(campaign.id, { sampleCheck: dry.sampleCheck })).toMatchObject({ ok: false, problems: [expect.stringMatching(/for every user tried \(1 of 1, e\.g\. user after_1\)$/)] });
+  });
+
+  it("carries it through an admin's Activate that changes only the cap exemption (it moves `version`, not what the renders read)", async () => {
+    await usersOf("exempted", [{ n: 1 }, { n: "two" }]);
+    const campaign = await numberCampaign("exempted");
+    const settings = deliverySettingsSchema.parse({ rule: { when: "immediate" }, audience: audienceOf("exempted"), actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" } }], capExempt: true });
+    // the dialog's dry run judges the settings on screen, the exemption on
+    const dry = await checkActivation(campaign.id, { settings });
+    if (!dry.ok) throw new Error(dry.problems.join(" "));
+    await breakUsers("exempted");
+    // Activate's save of them (activateAction): the exemption alone changed, `version` moved
+    const before = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true, contentVersion: true } });
+    expect(await saveDeliverySettings(campaign.id, settings, { role: "admin", actor: "a@example.com", moveVersion: "exemption", check: { version: before.version } })).toMatchObject({ ok: true, version: before.version + 1 });
+    expect(await activateCampaign(campaign.id, { sampleCheck: dry.sampleCheck })).toMatchObject({ ok: true, sampleFailures: dry.sampleFailures });
+  });
+
+  it("renders again after a content change the digest does not read itself (the description: it moves `contentVersion`)", async () => {
+    await usersOf("described", [{ n: 1 }]);
+    const campaign = await numberCampaign("described");
+    const dry = await dryRun(campaign.id);
+    await breakUsers("described");
+    const tab = (await getCampaignDraft(campaign.id, "editor"))!;
+    await saveCampaign(campaignDraftSchema.parse({ ...tab, description: "described since the dry run" }));
+    expect(await activateCampaign(campaign.id, { sampleCheck: dry.sampleCheck })).toMatchObject({ ok: false, problems: [expect.stringMatching(/for every user tried \(1 of 1, e\.g\. user described_1\)$/)] });
   });
 
   it("renders again for a token of another campaign, a tampered one, or one past its few minutes", async () => {

@@ -6,8 +6,8 @@
 // scale-out runs many web processes, and the action's request need not reach the one that answered the
 // dry run (a cache there would miss, and render again, as often as not). Every web process holds the
 // same secrets key (it decrypts the webhooks' secrets), so any of them can check a token. The token
-// names the campaign and a digest of what the renders read (the campaign's version, its audience, the
-// sample event, each webhook and variant as it renders); an edit since the dry run changes the digest and
+// names the campaign and a digest of what the renders read (the campaign's contentVersion, its audience,
+// the sample event, each webhook and variant as it renders); an edit since the dry run changes the digest and
 // the action renders again, and refuses what it would have refused. It is believed for TOKEN_TTL_MS
 // only: the users' own data may change too, and the dialog is not left open for long.
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
@@ -23,8 +23,13 @@ const CLOCK_SKEW_MS = 60_000;
 /** A verdict of more warnings than this is not carried (the browser sends the token back): the action renders again. */
 const MAX_TOKEN_CHARS = 64 * 1024;
 
-/** What the sample renders read of a campaign, as one digest: its version, audience, sample event and each webhook and variant as rendered. */
-export function sampleInputsDigest(campaign: { id: string; version: number; audience: unknown }, targets: SampleTarget[], sample: ActivationSample): string {
+/**
+ * What the sample renders read of a campaign, as one digest: its contentVersion, audience, sample event
+ * and each webhook and variant as rendered. `contentVersion`, not `version`: a change of the goal or of
+ * the cap exemption alone (an admin's Activate saving the exemption on screen) moves `version` only and
+ * changes nothing rendered; every change of the name, description, webhooks or delivery settings moves both.
+ */
+export function sampleInputsDigest(campaign: { id: string; contentVersion: number; audience: unknown }, targets: SampleTarget[], sample: ActivationSample): string {
   const rendered = (a: Action) => {
     // the delivery settings' columns (timing, retries, rate) are not rendered, and Activate saves the dry run's settings first
     const { createdAt: _c, updatedAt: _u, subDelivery: _s, retryPolicy: _r, rateLimitPerSecond: _l, controlPercent: _p, splitPercent: _sp, ...rest } = a;
@@ -32,7 +37,7 @@ export function sampleInputsDigest(campaign: { id: string; version: number; audi
   };
   const inputs = {
     campaign: campaign.id,
-    version: campaign.version,
+    contentVersion: campaign.contentVersion,
     audience: campaign.audience ?? null,
     event: sample.event,
     named: sample.campaign ?? null,

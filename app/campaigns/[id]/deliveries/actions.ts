@@ -6,7 +6,7 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
-import { saveDeliverySettings, deliverySettingsSchema, type DeliverySettings } from "@/lib/delivery/forms/settings";
+import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/forms/settings";
 import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
@@ -20,29 +20,33 @@ const sampleCheck = z.string().max(100_000).optional();
 const loadedVersion = z.number().int().positive().optional();
 const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck, loadedVersion]);
 
-async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean | "exemption"; version?: number }): Promise<ActionResult<DeliverySettings>> {
+/** Activate's save of the settings on screen; `held`: the version the tab holds next (saveDeliverySettings). */
+async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean | "exemption"; version?: number }): Promise<ActionResult<{ held: number }>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const check = options.version !== undefined ? { check: { version: options.version } } : {};
   const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, moveVersion: options.moveVersion, ...check });
   if (!saved.ok) return "path" in saved ? failed("Check the highlighted delivery settings.", { [saved.path]: saved.message }) : failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
-  return succeeded(parsed.data);
+  return succeeded({ held: saved.held });
 }
 
 const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
 
+// `version` in the answer, refused or not: the version the tab holds next, as a Save's or a webhook delete's
 export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check, version], member) => {
-  // the settings on this page, saved without moving the version: this tab's next Save and its dry run's
-  // sample verdict stay its own. From a tab older than the campaign: refused ("changed since you opened it").
-  // An admin's change of the cap exemption alone still moves `version`: another admin's older tab is then refused
+  // the settings on this page, saved without moving the version but for an admin's change of the cap
+  // exemption (`version` alone: another admin's older tab is then refused, and the dry run's sample
+  // verdict, keyed on `contentVersion`, still stands). From a tab older than the campaign: refused
+  // ("changed since you opened it")
   const saved = await save(campaignId, input, member, { moveVersion: "exemption", version });
   if (!saved.ok) return saved;
+  const held = saved.data.held;
   const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
-  if (!result.ok) return refusedActivation(result);
-  return succeeded({ status: result.status }, activationMessage(result));
+  if (!result.ok) return { ...refusedActivation(result), version: held };
+  return succeeded({ status: result.status, version: held }, activationMessage(result));
 });
 
 // Activate's dry run, asked before its confirmation: the refusal activateAction would give, in its
