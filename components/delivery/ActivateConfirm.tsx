@@ -110,7 +110,10 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
           </ul>
         )}
         <AllowDestinationLinks errors={problems} />
-        <p className="mt-3 text-slate-600">{confirming.savedEdits ? "Nothing was sent; your changes are saved." : "Nothing was sent."} Fix these, then press Activate again.</p>
+        <p className="mt-3 text-slate-600">{confirming.savedEdits ? "Nothing was sent; your changes are saved." : "Nothing was sent."}
+          {/* nothing to fix: the message says when to press Activate again (the member's share of rendering time) */}
+          {problems.length > 0 && " Fix these, then press Activate again."}
+        </p>
       </Dialog>
     );
   }

@@ -178,7 +178,9 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
       setResult(r);
       showWebhookErrors(r);
-      onOutcome?.({ tone: "error", text: notActivated(r.fieldErrors) });
+      // a refusal with nothing to fix ("try again in N s": the member's share of rendering time) says itself
+      const toFix = (r.problems?.length ?? 0) > 0 || Object.keys(r.fieldErrors).length > 0;
+      onOutcome?.({ tone: "error", text: toFix ? notActivated(r.fieldErrors) : r.message });
       setConfirming({ sendAtPassed: false, refused: { message: r.message, problems: r.problems ?? Object.values(r.fieldErrors) }, savedEdits });
     });
   const askToActivate = () => (saveFirst ? saveFirst(checkSaved) : checkSaved());
@@ -197,6 +199,12 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       try {
         const r = await resumeWarningsAction(campaignId!);
         if (r.ok) [lines, failing, emptyInUrl, sampleCheck] = [r.data.unknownAttributes, r.data.sampleFailures, r.data.emptyInUrl ?? [], r.data.sampleCheck];
+        else {
+          // not checked ("try again in N s": the member's share of rendering time): said, and nothing resumed
+          setResult(r);
+          onOutcome?.({ tone: "error", text: r.message });
+          return;
+        }
       } catch {
         // no warning to give: the resume itself says what fails
       }

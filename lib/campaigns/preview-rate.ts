@@ -16,7 +16,8 @@
 // the whole burst plus one (~5.5 s in a row with a 4 s burst). So a member stalls the process at most
 // (burst − worst case) / (1 − share) + one worst case ≈ 1.4 s in a row, and ~250 ms a second sustained.
 import { BUSY_WINDOW_MS, MAX_RENDER_MS } from "../templating";
-import { TokenBuckets } from "../api/rate-limit";
+import { setTimeout as sleep } from "node:timers/promises";
+import { TokenBuckets, type RateDecision } from "../api/rate-limit";
 
 export { PREVIEW_DEBOUNCE_MS } from "./preview-debounce";
 
@@ -36,10 +37,21 @@ export const PREVIEW_WORST_RENDER_MS = 2 * (MAX_RENDER_MS + BUSY_WINDOW_MS);
  */
 export const PREVIEW_RENDER_TIME = { perSecond: 250, burst: 1200 } as const;
 
-/** A member's previews took their share of rendering time: they wait (429 with Retry-After). */
-export class PreviewTimeExceededError extends Error {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`Your previews have taken their share of rendering time; the preview continues in ${retryAfterSeconds} s. A template that needs that long would slow every delivery too.`);
+/**
+ * A member's renders took their share of rendering time: a preview waits (429 with Retry-After, which
+ * the editor's notice counts down: the message does not say the seconds again); Activate's and
+ * Resume's checks ("check") say when to try again.
+ */
+export class RenderTimeExceededError extends Error {
+  constructor(
+    readonly retryAfterSeconds: number,
+    readonly during: "preview" | "check" = "preview",
+  ) {
+    super(
+      during === "preview"
+        ? "Your previews have taken their share of rendering time (Activate's and Resume's checks count too). A template that needs that long would slow every delivery too."
+        : `Your previews and checks have taken their share of rendering time: try again in ${retryAfterSeconds} s. A template that needs that long would slow every delivery too.`,
+    );
   }
 }
 
@@ -54,11 +66,21 @@ export class PreviewRenderTime {
 
   /**
    * Runs one preview's rendering (synchronous: its time is the event loop's) for `memberId`, refused
-   * with PreviewTimeExceededError unless the member has one preview's worst case of time left.
+   * with RenderTimeExceededError unless the member has one preview's worst case of time left.
    */
   run<T>(memberId: string, render: () => T): T {
-    const decision = this.buckets.check(memberId, this.clock(), PREVIEW_WORST_RENDER_MS);
-    if (!decision.ok) throw new PreviewTimeExceededError(decision.retryAfterSeconds);
+    const decision = this.ready(memberId);
+    if (!decision.ok) throw new RenderTimeExceededError(decision.retryAfterSeconds);
+    return this.charged(memberId, render);
+  }
+
+  /** Whether `memberId` has one render's worst case (PREVIEW_WORST_RENDER_MS) left now, else how long to wait. */
+  ready(memberId: string): RateDecision {
+    return this.buckets.check(memberId, this.clock(), PREVIEW_WORST_RENDER_MS);
+  }
+
+  /** Runs `render` and charges its wall-clock time to `memberId` (after `ready` said so). */
+  charged<T>(memberId: string, render: () => T): T {
     const started = this.clock();
     try {
       return render();
@@ -79,6 +101,41 @@ const renderTime = () => (holder.__hooklinePreviewRenderTime ??= new PreviewRend
 /** Runs one preview's rendering for `memberId` within their share of this process's time (PreviewRenderTime.run). */
 export function withinPreviewTime<T>(memberId: string | undefined, render: () => T): T {
   return memberId ? renderTime().run(memberId, render) : render();
+}
+
+/** How long a check under way waits for its member's share at most before it gives up (RenderTimeExceededError). */
+export const CHECK_WAIT_MS = 10_000;
+/** How often a waiting check looks at its member's share again (Retry-After is in whole seconds). */
+const CHECK_POLL_MS = 50;
+
+/**
+ * The renders of one of Activate's or Resume's checks (sample-renders.ts: up to SAMPLE_RENDERS_MS of
+ * yielding renders) for `memberId`, in the same share as their previews, so that a check asked in a
+ * loop holds the process no longer than previews can. A check starts only with one render's worst case
+ * left (`start`, else RenderTimeExceededError: "try again in N s"); under way, each render waits for
+ * that much (a check cut short would judge fewer users), at most CHECK_WAIT_MS in all. No member (the
+ * API's activation, the engine): not held.
+ */
+export function checkRenderTime(memberId: string | undefined, clock: () => number = () => performance.now()) {
+  const share = renderTime();
+  let waited = 0;
+  return {
+    start() {
+      if (!memberId) return;
+      const decision = share.ready(memberId);
+      if (!decision.ok) throw new RenderTimeExceededError(decision.retryAfterSeconds, "check");
+    },
+    async render<T>(render: () => T): Promise<T> {
+      if (!memberId) return render();
+      for (let decision = share.ready(memberId); !decision.ok; decision = share.ready(memberId)) {
+        if (waited >= CHECK_WAIT_MS) throw new RenderTimeExceededError(decision.retryAfterSeconds, "check");
+        const from = clock();
+        await sleep(CHECK_POLL_MS);
+        waited += clock() - from;
+      }
+      return share.charged(memberId, render);
+    },
+  };
 }
 
 /** Forgets what members' previews have spent (tests). */

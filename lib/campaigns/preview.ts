@@ -56,7 +56,7 @@ async function asViewerWasShown(draft: ActionDraft, actor: SecretActor): Promise
 /**
  * Renders the draft for a sample user; `actor` matters for an unsaved copy's secrets (see
  * secret-resolver), and a member's (`id`) previews are held to their share of rendering time
- * (preview-rate.ts: PreviewTimeExceededError).
+ * (preview-rate.ts: RenderTimeExceededError).
  */
 export async function previewAction(input: ParsedSampleRequest, now = new Date(), actor: SecretActor & { id?: string } = UNTRUSTED_ACTOR): Promise<PreviewResult> {
   const { draft, problems, stepId, variantOf, inForm } = renderableDraft(input.action, input.variant);

@@ -78,7 +78,7 @@ type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: R
  * the webhooks that fail for some of them). Activation and resume both ask (a paused campaign's
  * settings and webhooks may have changed since it was activated).
  */
-async function readiness(campaign: CampaignWithActions, now: Date, carried?: string): Promise<Readiness> {
+async function readiness(campaign: CampaignWithActions, now: Date, carried?: string, memberId?: string): Promise<Readiness> {
   const { rule, problems } = ruleProblems(campaign.deliveryRule);
   try {
     parseSegment(campaign.audience);
@@ -126,7 +126,7 @@ async function readiness(campaign: CampaignWithActions, now: Date, carried?: str
   // the dry run's verdict, carried when nothing the renders read has changed since (`carried`: its token)
   const digest = sampleInputsDigest(campaign, sampled, sample);
   const verdict = carriedSampleVerdict(carried, campaign.id, digest, now);
-  const users = verdict ? { problems: [], fieldErrors: {}, ...verdict } : await sampleRenderCheck(campaign.audience, sampled, sample, now);
+  const users = verdict ? { problems: [], fieldErrors: {}, ...verdict } : await sampleRenderCheck(campaign.audience, sampled, sample, now, memberId);
   problems.push(...users.problems);
   for (const [path, message] of Object.entries(users.fieldErrors)) fieldErrors[path] ??= message;
   const sampleCheck = users.problems.length ? undefined : signSampleVerdict(campaign.id, digest, users, now);
@@ -141,10 +141,10 @@ const withSampleFailures = (lines: string[], emptyInUrl: string[] = []) => ({ ..
 const withEmptyInUrl = (lines: string[]) => (lines.length ? { emptyInUrl: lines } : {});
 
 /** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
-async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string }> {
+async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string, memberId?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string }> {
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors, sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now, carried);
+  const { rule, problems, fieldErrors, sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now, carried, memberId);
   // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
   if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
     problems.push(ENDS_ON_PASSED);
@@ -158,11 +158,12 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date,
  * Activation's dry run: whether activateCampaign would refuse the campaign, with the same problems,
  * changing nothing. `settings`: the Delivery section's settings as on screen (Activate saves them
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
+ * `memberId`: the member asking, whose share of rendering time its sample renders take (preview-rate.ts).
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
-  const checked = await activationChecks(campaign, options.now ?? new Date());
+  const checked = await activationChecks(campaign, options.now ?? new Date(), undefined, options.memberId);
   if (!checked.ok) return checked;
   // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
   const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
@@ -178,12 +179,12 @@ export async function checkActivation(campaignId: string, options: { settings?: 
 /**
  * What Resume's confirmation warns of, changing nothing: the webhooks' references to attributes no user
  * has, and the webhooks failing for some of the audience's first users, in Activate's words (a paused
- * campaign's webhooks may have been edited since it was activated).
+ * campaign's webhooks may have been edited since it was activated). `memberId`: as checkActivation's.
  */
-export async function resumeWarnings(campaignId: string, now = new Date()): Promise<{ unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string }> {
+export async function resumeWarnings(campaignId: string, options: { now?: Date; memberId?: string } = {}): Promise<{ unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string }> {
   const campaign = await campaignWithActions(campaignId);
   if (!campaign) return { unknownAttributes: [], sampleFailures: [] };
-  const { sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now);
+  const { sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, options.now ?? new Date(), undefined, options.memberId);
   // sampleCheck: the sample renders' verdict, for Resume to send back (sample-verdict.ts)
   return { unknownAttributes: await campaignUnknownAttributes(campaign.actions), sampleFailures, ...withEmptyInUrl(emptyInUrl), ...(sampleCheck ? { sampleCheck } : {}) };
 }
@@ -207,9 +208,9 @@ function withSettings(campaign: CampaignWithActions, settings: DeliverySettings)
  * `campaign.activated` for `actor` (an email, or "system"). `sampleCheck`: the dry run's token
  * (checkActivation): its sample renders' verdict stands if nothing they read has changed since.
  */
-export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string; sampleCheck?: string } = {}): Promise<ActivateResult> {
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string; sampleCheck?: string; memberId?: string } = {}): Promise<ActivateResult> {
   const now = options.now ?? new Date();
-  const checked = await activationChecks(await campaignWithActions(campaignId), now, options.sampleCheck);
+  const checked = await activationChecks(await campaignWithActions(campaignId), now, options.sampleCheck, options.memberId);
   if (!checked.ok) return checked;
   const { campaign, rule } = checked;
 
@@ -323,7 +324,7 @@ export async function resumeCampaign(campaignId: string, actor: string, options:
 }
 
 /** sampleCheck: resumeWarnings' token: its sample renders' verdict stands if nothing they read has changed since. */
-type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number; sampleCheck?: string };
+type ResumeOptions = { catchUp?: boolean; now?: Date; maxEvents?: number; maxBytes?: number; sampleCheck?: string; memberId?: string };
 
 /**
  * One resume: its read, checks, catch-up plan and guarded write. Null when the campaign changed before
@@ -338,7 +339,7 @@ async function resumeOnce(campaignId: string, actor: string, options: ResumeOpti
   const until = options.now ?? new Date();
   // as activation checks: its settings and webhooks may have changed while it was paused (a new
   // trigger event whose parameters a field needs sent every delivery to fail)
-  const { problems, sampleFailures, emptyInUrl } = await readiness(campaign, until, options.sampleCheck);
+  const { problems, sampleFailures, emptyInUrl } = await readiness(campaign, until, options.sampleCheck, options.memberId);
   if (problems.length) return { ok: false, message: `It cannot resume yet: ${problems.join(" ")}` };
   const maxEvents = options.maxEvents ?? MAX_CATCH_UP_EVENTS;
   const maxBytes = options.maxBytes ?? MAX_CATCH_UP_BYTES;

@@ -21,6 +21,7 @@ import { emptyInUrlLine, emptyInUrlPaths, requestAddress } from "../../webhooks/
 import { MAX_RENDER_MS } from "../../templating";
 import type { RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import { activationFieldLabel, type ActivationSample } from "./check-action";
+import { checkRenderTime } from "../../campaigns/preview-rate";
 
 /** Users of the audience each webhook and variant is rendered for, at most. */
 export const SAMPLE_USERS = 20;
@@ -149,6 +150,17 @@ function render(template: WebhookTemplate, user: SampledUser, action: Action, sa
   }
 }
 
+/** `fn`'s result or what it threw, and how long it took. */
+function timed<T>(fn: () => T): ({ ok: true; value: T } | { ok: false; error: unknown }) & { ms: number } {
+  const started = performance.now();
+  try {
+    const value = fn();
+    return { ok: true, value, ms: performance.now() - started };
+  } catch (error) {
+    return { ok: false, error, ms: performance.now() - started };
+  }
+}
+
 const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.column ?? 1})` : "");
 
 /**
@@ -156,34 +168,35 @@ const lineOf = (p: TemplateProblem) => (p.line ? ` (line ${p.line}, column ${p.c
  * event for a triggered campaign), within SAMPLE_RENDERS_MS in all. A webhook whose request the values
  * of every user tried break is a problem; one failing for some of them, or for a value users lack (it
  * may yet come: a step's response mapping, an import), a warning. An audience of nobody renders nothing.
+ * The renders take `memberId`'s share of rendering time, their previews' (checkRenderTime: a member
+ * whose share is spent is refused before anything is read, "try again in N s").
  */
-export async function sampleRenderCheck(audience: unknown, targets: SampleTarget[], sample: ActivationSample, now: Date): Promise<SampleRenderCheck> {
+export async function sampleRenderCheck(audience: unknown, targets: SampleTarget[], sample: ActivationSample, now: Date, memberId?: string): Promise<SampleRenderCheck> {
   const result: SampleRenderCheck = { problems: [], fieldErrors: {}, warnings: [], emptyInUrl: [] };
   if (!targets.length) return result;
+  const share = checkRenderTime(memberId);
+  share.start();
   const users = await firstAudienceUsers(audience);
   if (!users.length) return result;
   const eventIsSample = sample.event !== null;
   let spent = 0;
   for (const target of targets) {
-    let template: WebhookTemplate;
     await nextTurn();
-    const compiling = performance.now();
-    try {
-      template = loadWebhookTemplate(target.action, now, target.step);
-    } catch {
-      continue; // checkAction says it: the webhook cannot load for anyone
-    } finally {
-      spent += performance.now() - compiling;
-    }
+    // timed inside: a wait for the member's share is not the renders' time
+    const loaded = await share.render(() => timed(() => loadWebhookTemplate(target.action, now, target.step)));
+    spent += loaded.ms;
+    if (!loaded.ok) continue; // checkAction says it: the webhook cannot load for anyone
+    const template = loaded.value;
     const tally: Tally = { tried: 0, failed: [], emptyInUrl: new Map() };
     for (const user of users) {
       if (spent > SAMPLE_RENDERS_MS) break;
       // one render at a time, then the other requests' turn: a check's renders held the web process for
       // up to a second (two per Activate: its dry run, then the activation)
       await nextTurn();
-      const started = performance.now();
-      const rendered = render(template, user, target.action, sample, now);
-      spent += performance.now() - started;
+      const run = await share.render(() => timed(() => render(template, user, target.action, sample, now)));
+      spent += run.ms;
+      if (!run.ok) throw run.error;
+      const rendered = run.value;
       if (!rendered.ok && rendered.skipped !== undefined) continue; // {{required}} skipped this user: sent nothing, not tried
       tally.tried++;
       countEmptyInUrl(template, rendered, tally.emptyInUrl);

@@ -42,7 +42,7 @@ export const activateAction = defineAction({ role: "editor", schema: activateArg
   const saved = await save(campaignId, input, member, { moveVersion: "exemption", version });
   if (!saved.ok) return saved;
   const held = saved.data.held;
-  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check });
+  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check, memberId: member.id });
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return { ...refusedActivation(result), version: held };
@@ -51,10 +51,11 @@ export const activateAction = defineAction({ role: "editor", schema: activateArg
 
 // Activate's dry run, asked before its confirmation: the refusal activateAction would give, in its
 // words, for the settings on screen (nothing is saved or activated).
-export const checkActivationAction = defineAction({ role: "editor", schema: settingsArgs, name: "Checking" }, async ([campaignId, input]) => {
+// Its sample renders take the member's share of rendering time (lib: sampleRenderCheck), as Resume's check and Activate's do.
+export const checkActivationAction = defineAction({ role: "editor", schema: settingsArgs, name: "Checking" }, async ([campaignId, input], member) => {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
-  const result = await checkActivation(campaignId, { settings: parsed.data });
+  const result = await checkActivation(campaignId, { settings: parsed.data, memberId: member.id });
   return result.ok ? succeeded({ controlGroups: result.controlGroups, unknownAttributes: result.unknownAttributes, sampleFailures: result.sampleFailures, emptyInUrl: result.emptyInUrl, sampleCheck: result.sampleCheck }) : refusedActivation(result);
 });
 
@@ -68,10 +69,10 @@ export const pauseAction = defineAction({ role: "editor", schema: idSchema, name
 const resumeArgs = z.tuple([idSchema, z.object({ catchUp: z.boolean(), sampleCheck }).partial().strict().optional()]);
 
 // Resume's check before it asks: the webhooks' references to attributes no user has (nothing changes)
-export const resumeWarningsAction = defineAction({ role: "editor", schema: idSchema, name: "Checking" }, async (campaignId) => succeeded(await resumeWarnings(campaignId)));
+export const resumeWarningsAction = defineAction({ role: "editor", schema: idSchema, name: "Checking" }, async (campaignId, member) => succeeded(await resumeWarnings(campaignId, { memberId: member.id })));
 
 export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, name: "Resuming" }, async ([campaignId, options], member) => {
-  const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp, sampleCheck: options?.sampleCheck });
+  const result = await resumeCampaign(campaignId, member.email, { catchUp: options?.catchUp, sampleCheck: options?.sampleCheck, memberId: member.id });
   revalidatePath(`/campaigns/${campaignId}`);
   return result.ok ? succeeded({ status: "active" as const }, resumeMessage(result)) : failed(result.message);
 });

@@ -70,3 +70,31 @@ describe("Activate after its dialog's dry run", () => {
     expect(await activateAction(campaign.id, settings, dry.data.sampleCheck)).toMatchObject({ ok: true });
   });
 });
+
+// The dry run and Resume's check render for the audience's first users: an editor asking them in a loop
+// is held to their share of rendering time (lib: sampleRenderCheck), and told when to try again.
+describe("Activate's and Resume's checks, for an editor whose rendering share is spent", () => {
+  it("answers 'try again in N s' and checks nothing", async () => {
+    const { checkActivationAction, resumeWarningsAction } = await import("./actions");
+    const { resetPreviewTime, withinPreviewTime } = await import("@/lib/campaigns/preview-rate");
+    const editor = await db().member.findFirstOrThrow({ where: { email: "editor@example.com" } });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook" });
+    const spend = () => {
+      for (;;) withinPreviewTime(editor.id, () => spendMs(400)); // leaves ~1.2 s to wait: the refusal holds while the actions read
+    };
+    try {
+      expect(spend).toThrow(/share of rendering time/);
+      const refused = { ok: false, message: expect.stringMatching(/try again in \d+ s\b/) };
+      expect(await checkActivationAction(campaign.id, { rule: { when: "immediate" }, actions: campaign.actions.map((a) => ({ id: a.id, subDelivery: { kind: "immediate" } })) })).toMatchObject(refused);
+      await db().campaign.update({ where: { id: campaign.id }, data: { status: "paused" } });
+      expect(await resumeWarningsAction(campaign.id)).toMatchObject(refused);
+    } finally {
+      resetPreviewTime();
+    }
+  });
+});
+
+function spendMs(ms: number) {
+  const t = performance.now();
+  while (performance.now() - t < ms);
+}
