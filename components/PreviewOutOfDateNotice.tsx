@@ -4,7 +4,8 @@ import { Button } from "./ui/Button";
 
 /**
  * Says that the request preview is not for what is typed now, why, and when it resumes: the route held
- * the member back (429, asked again after Retry-After) or the render failed (asked again, then Try again).
+ * the member back (429, asked again after each Retry-After a few times, then Try again) or the render
+ * failed (asked again twice, then Try again). The seconds are said here, once (the server's message has none).
  * `shown`: an earlier request is still on screen (else there is nothing to call out of date yet).
  */
 export function PreviewOutOfDateNotice({ problem, shown, retrying, onRetry }: { problem: PreviewUnavailableError; shown: boolean; retrying: boolean; onRetry: () => void }) {

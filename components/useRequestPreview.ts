@@ -20,6 +20,11 @@ export class PreviewUnavailableError extends Error {
 
 // a failure other than a 429 is asked again this many times (1 s, 2 s apart), then waits for Retry or a change
 const RETRIES_AFTER_FAILURE = 2;
+// a 429 is asked again after each Retry-After this many times (5 to 10 s of the member's renders
+// holding their share, far past a fast typist's second), then waits for Try again or a change, as
+// another failure does: before, a tab left open asked once per Retry-After for as long as it was held
+const RETRIES_AFTER_REFUSAL = 5;
+const refusal = (error: unknown) => error instanceof PreviewUnavailableError && error.retryInSeconds !== null;
 
 async function unavailable(response: Response): Promise<PreviewUnavailableError> {
   const said = await response
@@ -35,7 +40,8 @@ async function unavailable(response: Response): Promise<PreviewUnavailableError>
  * The live preview of the action as typed, re-rendered by the server's one renderer. `current` says
  * whether the data shown is for what is typed now (not for an earlier value while a new one renders,
  * nor one a failed or refused render left standing). A refusal (429) is asked again once its
- * Retry-After has passed, another failure a couple of times; `problem` says why the preview waits.
+ * Retry-After has passed, up to RETRIES_AFTER_REFUSAL times, another failure a couple of times;
+ * `problem` says why the preview waits (`retryInSeconds` only while it will ask again by itself).
  */
 export function useRequestPreview(sample: SampleRequest | null) {
   // a pasted megabyte is sent cut (still over the limit), so the preview says the field's limit rather than failing
@@ -46,8 +52,8 @@ export function useRequestPreview(sample: SampleRequest | null) {
     enabled: !!body,
     placeholderData: keepPreviousData,
     gcTime: 5_000,
-    retry: (failures, error) => (error instanceof PreviewUnavailableError && error.retryInSeconds !== null) || failures < RETRIES_AFTER_FAILURE,
-    retryDelay: (failures, error) => (error instanceof PreviewUnavailableError && error.retryInSeconds !== null ? error.retryInSeconds * 1000 : 1000 * 2 ** failures),
+    retry: (failures, error) => failures < (refusal(error) ? RETRIES_AFTER_REFUSAL : RETRIES_AFTER_FAILURE),
+    retryDelay: (failures, error) => (refusal(error) ? (error as PreviewUnavailableError).retryInSeconds! * 1000 : 1000 * 2 ** failures),
     queryFn: async ({ signal }): Promise<PreviewResult> => {
       let response: Response;
       try {
@@ -60,11 +66,13 @@ export function useRequestPreview(sample: SampleRequest | null) {
       return response.json();
     },
   });
-  // while it retries the failure is the query's failureReason; once it gives up, its error
-  const problem = query.isFetching || query.isError ? (query.failureReason ?? query.error) : null;
+  // while it retries the failure is the query's failureReason, which may say when it asks again (a
+  // 429's Retry-After); once it gives up, its error, asked again only by Try again or a change
+  const retrying = query.isFetching ? query.failureReason : null;
+  const givenUp = query.isFetching || query.isError ? query.error : null;
   return {
     query,
     current: body === typed && !query.isPlaceholderData && !query.isFetching && !query.isError,
-    problem: problem instanceof PreviewUnavailableError ? problem : problem ? new PreviewUnavailableError(problem.message, null) : null,
+    problem: retrying instanceof PreviewUnavailableError ? retrying : (retrying ?? givenUp) ? new PreviewUnavailableError((retrying ?? givenUp)!.message, null) : null,
   };
 }

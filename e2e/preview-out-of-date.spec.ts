@@ -57,6 +57,8 @@ test("a preview refused for rendering time says it is out of date and when it re
   const notice = preview.getByRole("status").filter({ hasText: "out of date" });
   await expect(notice).toContainText(/share of rendering time/);
   await expect(notice).toContainText(/updates by itself in \d+ s/);
+  // the wait is said once (the server's message said "continues in N s" before the notice's own)
+  expect((await notice.innerText()).match(/\d+ s\b/g)).toHaveLength(1);
   await expect(preview).toContainText(/"greeting":\s*"first draft"/);
   await held.stop();
   // nothing typed since: the preview asks again once the wait is over
@@ -85,5 +87,41 @@ test("Stop signing while previews are held back: the signed request is called ou
   await expect(notice).toContainText(/updates by itself in \d+ s/);
   await held.stop();
   await expect(preview).not.toContainText("webhook-signature", { timeout: (retryAfter + 8) * 1000 });
+  await expect(notice).toHaveCount(0);
+});
+
+test("previews held back for long stop asking by themselves and offer Try again, which shows what is typed", async ({ page, baseURL }) => {
+  await page.goto("/campaigns/new");
+  const preview = page.getByRole("region", { name: "Request preview" });
+  await expect(preview).toContainText("To fix before saving");
+  await page.getByLabel("Campaign name").fill("Held for long");
+  await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/hook/{{user.id}}");
+  await page.getByRole("button", { name: "Add field" }).click();
+  await page.getByLabel("Key", { exact: true }).fill("greeting");
+  const value = page.getByLabel("Value", { exact: true });
+  await value.fill("first draft");
+  await expect(preview).toContainText(/"greeting":\s*"first draft"/);
+
+  // the page's previews are counted while the member's share stays spent: a bounded number is asked
+  let asked = 0;
+  page.on("request", (r) => {
+    if (r.url().endsWith("/api/preview")) asked++;
+  });
+  const held = holdPreviewsBack(page, baseURL!);
+  await held.refused;
+  await value.fill("second draft");
+  const notice = preview.getByRole("status").filter({ hasText: "out of date" });
+  await expect(notice).toContainText(/updates by itself in \d+ s/);
+  // it stops asking (one request per Retry-After while the tab was open, before) and says how to go on
+  const tryAgain = notice.getByRole("button", { name: "Try again" });
+  await expect(tryAgain).toBeVisible({ timeout: 30_000 });
+  await expect(notice).not.toContainText(/updates by itself/);
+  await expect(preview).toContainText(/"greeting":\s*"first draft"/);
+  const whenStopped = asked;
+  await page.waitForTimeout(3_000);
+  expect(asked).toBe(whenStopped);
+  await held.stop();
+  await tryAgain.click();
+  await expect(preview).toContainText(/"greeting":\s*"second draft"/, { timeout: 10_000 });
   await expect(notice).toHaveCount(0);
 });

@@ -84,7 +84,8 @@ export function withInternal<
 async function enforceMemberRate(limiter: RateLimiter, memberId: string) {
   const decision = await limiter.take(memberId);
   if (!decision.ok) {
-    throw new ApiError(429, "rate_limited", `Too many requests; retry in ${decision.retryAfterSeconds} s`, null, { "Retry-After": String(decision.retryAfterSeconds) });
+    // the seconds are Retry-After's alone: the editor's notice says them (once)
+    throw new ApiError(429, "rate_limited", "Too many requests at once.", null, { "Retry-After": String(decision.retryAfterSeconds) });
   }
 }
 
