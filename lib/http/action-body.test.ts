@@ -126,3 +126,56 @@ describe("action bodies Next.js's decoder would fail on", () => {
     expect(actionBodyRefusal("text/plain;charset=UTF-8", '["c1",{"name":"Spring"}]')).toBeNull();
   });
 });
+
+// The attack review's 500s on a signed-out POST /sign-in: "$n" and 301 digits (React: "BigInt is too large"), as
+// text and multipart; and in a multipart body, references to parts it does not hold, or holds only after the part
+// naming them ("Invalid forward reference"), or kinds of value no action takes (a Map, a file, a server reference…).
+describe("references in an action's data (action-references.ts)", () => {
+  const boundary = "----WebKitFormBoundaryref";
+  const type = `multipart/form-data; boundary=${boundary}`;
+  const fetchForm = (parts: { name: string; value: string; filename?: string }[]) => actionBodyRefusal(type, multipart(boundary, parts), true);
+
+  it("refuses a big integer of more than 300 digits, in text and in a form, and lets 300 through", () => {
+    const big = (n: number) => JSON.stringify([`$n${"9".repeat(n)}`]);
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", big(301), true)?.status).toBe(400);
+    expect(fetchForm([{ name: "0", value: big(301) }])?.status).toBe(400);
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", JSON.stringify([`$n-${"9".repeat(300)}`]), true)?.status).toBe(400);
+    expect(actionBodyRefusal("text/plain;charset=UTF-8", big(300), true)).toBeNull();
+    expect(fetchForm([{ name: "0", value: big(300) }])).toBeNull();
+  });
+
+  it("refuses in every model part of a form what a text body refuses: the review's seven", () => {
+    for (const ref of ["$Q5", "$B3", "$F1", "$h1", "$i1", "$Y", "$1:a:b", "$@1", "$W1", "$R1", "$A1", "$1", "$0"]) {
+      expect(fetchForm([{ name: "0", value: JSON.stringify([ref]) }])?.status, ref).toBe(400);
+      expect(fetchForm([{ name: "1", value: JSON.stringify({ a: ref }) }, { name: "0", value: '["$1"]' }])?.status, ref).toBe(400);
+      // a form posted without JavaScript: its bound arguments are decoded under their own prefix
+      expect(actionBodyRefusal(type, multipart(boundary, [{ name: "$ACTION_REF_1", value: "" }, { name: "$ACTION_1:0", value: JSON.stringify([ref]) }])), ref).toMatchObject({ status: 400 });
+    }
+  });
+
+  it("lets through what React's client writes: a FormData argument, an outlined part read before, a path it has", () => {
+    expect(fetchForm([{ name: "1_email", value: "$1 is not a reference here" }, { name: "0", value: '["$undefined","$K1"]' }])).toBeNull();
+    expect(fetchForm([{ name: "1", value: '{"a":{"b":[1]}}' }, { name: "0", value: '["$1","$1:a:b","$D2026-12-07T06:00:00.000Z","$$x"]' }])).toBeNull();
+    expect(fetchForm([{ name: "a", value: '["x"]' }, { name: "0", value: '["$a"]' }])?.status).toBe(400); // "$a" is part 10
+    expect(fetchForm([{ name: "10", value: '["x"]' }, { name: "0", value: '["$a"]' }])).toBeNull();
+    // read after the part that names it: React resolves part 0 when it arrives
+    expect(fetchForm([{ name: "0", value: '["$1"]' }, { name: "1", value: '["x"]' }])?.status).toBe(400);
+    expect(fetchForm([{ name: "1", value: '["x"]' }, { name: "0", value: '["$1:5"]' }])?.status).toBe(400);
+    // a file is a blob, not a model; a fetch action's form without part 0 has no arguments
+    expect(fetchForm([{ name: "1", value: '["x"]', filename: "a.json" }, { name: "0", value: '["$1"]' }])?.status).toBe(400);
+    expect(fetchForm([{ name: "1_email", value: "a@b.c" }])?.status).toBe(400);
+    // a form posted without JavaScript: its fields are the user's text, never decoded
+    expect(actionBodyRefusal(type, multipart(boundary, [{ name: "$ACTION_ID_abc", value: "" }, { name: "0", value: '["$Q5"]' }, { name: "note", value: "$1:a" }]))).toBeNull();
+  });
+
+  it("reads a part's name as busboy does, and refuses a Content-Disposition it cannot read the same way", () => {
+    const raw = (disposition: string, value = '["$Q5"]') => actionBodyRefusal(type, `--${boundary}\r\n${disposition}\r\n\r\n${value}\r\n--${boundary}--\r\n`, true);
+    expect(raw('Content-Disposition: form-data; name="\\0"')?.status).toBe(400); // busboy reads "0"
+    expect(raw("content-disposition:form-data;name=0")?.status).toBe(400);
+    expect(raw("Content-Disposition: form-data; name*=utf-8''0")?.status).toBe(400);
+    expect(raw('Content-Disposition: form-data; name="0"\r\nContent-Disposition: form-data; name="x"')?.status).toBe(400);
+    expect(raw('Content-Disposition: form-data;\r\n name="0"')?.status).toBe(400);
+    expect(raw('Content-Disposition: form-data; name="0"', '["ok"]')).toBeNull();
+    expect(raw('Content-Disposition: form-data; name="0"; filename="C:\\\\a\\"b.json"', '["$Q5"]')?.message).toMatch(/part 0/);
+  });
+});

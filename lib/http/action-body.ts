@@ -7,6 +7,7 @@
 
 import { readBodyWithin } from "./read-body";
 import { ACTION_BODY_LIMIT_BYTES } from "./body-limits";
+import { referencesRefusal, type ModelPart } from "./action-references";
 
 /** The most a server action's body may hold (Next.js's serverActions.bodySizeLimit default): 1 MB, body-limits.ts. */
 export { ACTION_BODY_LIMIT_BYTES };
@@ -46,25 +47,56 @@ export function nestingDepth(text: string, max = MAX_ACTION_NESTING): number {
   return deepest;
 }
 
+// RFC 9110's token, as busboy's parsers read parameter names and unquoted values
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+
+/** A multipart body's part: its name and whether busboy reads it as a file (null name: busboy skips it), and its text. */
+type Part = { name: string | null; isFile: boolean; text: string };
+
 /**
  * A multipart body's parts, each as text, files included: which part is a file is busboy's reading of its
  * Content-Disposition (a `filename` parameter, quoted or not), and a scan that guessed differently (a
  * `filename=` in another header, or inside a quoted name) let a field through unscanned. No action of ours
- * takes a file, so a file nested 128 deep is refused too.
+ * takes a file, so a file nested 128 deep is refused too. A part whose Content-Disposition this cannot read
+ * as busboy would (two of them, a folded line, RFC 2231's `name*=`) makes the body refused (a string).
  */
-function multipartFields(text: string, boundary: string): string[] {
-  const fields: string[] = [];
+function multipartParts(text: string, boundary: string): Part[] | string {
+  const parts: Part[] = [];
   for (const part of text.split(`--${boundary}`)) {
     const headerEnd = part.indexOf("\r\n\r\n");
     if (headerEnd < 0) continue;
-    fields.push(part.slice(headerEnd + 4));
+    const lines = part.slice(0, headerEnd).split("\r\n").filter((l) => l !== "");
+    if (lines.some((l) => l.startsWith(" ") || l.startsWith("\t"))) return "a part's headers are folded over lines";
+    const dispositions = lines.filter((l) => /^content-disposition\s*:/i.test(l));
+    if (dispositions.length > 1) return "a part has two Content-Disposition headers";
+    const read = dispositions[0] === undefined ? { name: null, isFile: false } : readDisposition(dispositions[0].slice(dispositions[0].indexOf(":") + 1).trim());
+    if (typeof read === "string") return read;
+    parts.push({ ...read, text: part.slice(headerEnd + 4) });
   }
-  return fields;
+  return parts;
+}
+
+// A Content-Disposition parameter as busboy reads it: a token, or a quoted string whose quoted pairs it unescapes.
+const DISPOSITION_PARAM = new RegExp(`\\s*;\\s*(${TOKEN})=(?:"((?:[^"\\\\]|\\\\.)*)"|(${TOKEN}))\\s*`, "y");
+
+function readDisposition(value: string): { name: string | null; isFile: boolean } | string {
+  const type = new RegExp(`^${TOKEN}`).exec(value)?.[0] ?? "";
+  // busboy skips a part that is not form-data: React never sees it
+  if (type.toLowerCase() !== "form-data") return { name: null, isFile: false };
+  const params = new Map<string, string>();
+  DISPOSITION_PARAM.lastIndex = type.length;
+  while (DISPOSITION_PARAM.lastIndex < value.length) {
+    const m = DISPOSITION_PARAM.exec(value);
+    if (!m) return "a part's Content-Disposition is not plain name=value pairs";
+    const key = m[1]!.toLowerCase();
+    if (key === "name*") return "a part's name must be given as name=, not name*=";
+    params.set(key, m[2] === undefined ? m[3]! : m[2].replace(/\\(.)/gs, "$1"));
+  }
+  return { name: params.get("name") ?? null, isFile: params.has("filename") || params.has("filename*") };
 }
 
 // A Content-Type parameter as busboy reads it (lib/utils.js parseContentType): a token name, `=`, a token or a
 // quoted string. A quoted-pair (`"b\\"b"`: busboy reads `b"b`) is not read here: such a boundary is refused.
-const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
 const PARAM = new RegExp(`\\s*;\\s*(${TOKEN})=(?:"([^"\\\\]*)"|(${TOKEN}))\\s*`, "y");
 
 /** The boundary busboy would split this multipart body on, or why the Content-Type is refused. */
@@ -87,44 +119,50 @@ export function multipartBoundary(contentType: string): { boundary: string } | {
   return { boundary: boundaries[0] };
 }
 
-// What a fetch action's text body may say with a "$" string (React's parseModelString): the rest name another
-// part (a chunk, a Map, a typed array, a promise…), and a text body has no other part: React's decoder throws, a 500.
-const TEXT_BODY_DOLLAR = /^\$(?:\$|T|D|n-?\d+$|undefined$|NaN$|Infinity$|-Infinity$|-0$)/;
-
-/** Why a fetch action's text body (a single part, no files) cannot be decoded, or null. */
-function textBodyRefusal(body: string): ActionBodyRefusal | null {
-  let bad: string | null = null;
-  try {
-    JSON.parse(body, (_key, value: unknown) => {
-      if (bad === null && typeof value === "string" && value.startsWith("$") && !TEXT_BODY_DOLLAR.test(value)) bad = value;
-      return value;
-    });
-  } catch {
-    return { status: 400, message: "the action's data is not JSON" };
+/**
+ * The parts React decodes as models, in body order: a fetch action's are named by their id alone ("0" the
+ * arguments), a form's bound arguments `$ACTION_<n>:<id>` (React's decodeAction); files are blobs, not models.
+ */
+function modelParts(parts: Part[], fetchAction: boolean): ModelPart[] {
+  const models: ModelPart[] = [];
+  for (const part of parts) {
+    if (part.isFile || part.name === null) continue;
+    const m = fetchAction ? /^()(0|[1-9]\d*)$/.exec(part.name) : /^(\$ACTION_.*:)(0|[1-9]\d*)$/s.exec(part.name);
+    if (m) models.push({ prefix: m[1]!, id: Number(m[2]), text: part.text });
   }
-  return bad === null ? null : { status: 400, message: `the action's data refers to a part it does not hold (${JSON.stringify((bad as string).slice(0, 20))})` };
+  return models;
 }
 
-/** Why this action body (read whole, within the limit) is refused before React decodes it, or null. */
-export function actionBodyRefusal(contentType: string, body: string, max = MAX_ACTION_NESTING): ActionBodyRefusal | null {
+/**
+ * Why this action body (read whole, within the limit) is refused before React decodes it, or null.
+ * `fetchAction`: the request names its action in a Next-Action header (React's decodeReply), rather than a form
+ * posted without JavaScript (decodeAction).
+ */
+export function actionBodyRefusal(contentType: string, body: string, fetchAction = false, max = MAX_ACTION_NESTING): ActionBodyRefusal | null {
   const isMultipart = /^multipart\/form-data\b/i.test(contentType);
-  let parts = [body];
+  let parts: Part[] = [{ name: "0", isFile: false, text: body }];
   if (isMultipart) {
     const read = multipartBoundary(contentType);
     if ("refused" in read) return { status: 400, message: read.refused };
     if (!body.includes(`--${read.boundary}`)) return { status: 400, message: `the form's data does not contain its boundary (${read.boundary.slice(0, 70)})` };
-    parts = multipartFields(body, read.boundary);
+    const split = multipartParts(body, read.boundary);
+    if (typeof split === "string") return { status: 400, message: split };
+    parts = split;
   }
   // React's decoder also nests part inside part ("$1" in part 0 is part 1, which may name part 2…): a chain
   // of 3,000 parts one level deep each overflowed its stack as one part 10,000 deep did. The parts'
   // depths added up bound any chain of them; ours nest a few levels in a part or two
   let total = 0;
   for (const part of parts) {
-    const depth = nestingDepth(part, max);
+    const depth = nestingDepth(part.text, max);
     total += depth;
     if (depth > max || total > max * 2) return { status: 400, message: `the action's data nests arrays or objects more than ${max} levels deep` };
   }
-  return isMultipart ? null : textBodyRefusal(body);
+  const models = modelParts(parts, fetchAction || !isMultipart);
+  // a fetch action's arguments are part "0": without it React waits for it until the body ends, then fails
+  if ((fetchAction || !isMultipart) && !models.some((m) => m.id === 0)) return { status: 400, message: "the action's data has no arguments (part 0)" };
+  const refused = referencesRefusal(models, isMultipart);
+  return refused ? { status: 400, message: refused } : null;
 }
 
 export { readBodyWithin };
@@ -137,5 +175,5 @@ export async function checkActionBody(headers: Headers, body: ReadableStream<Uin
   if (!isActionBody(headers)) return null;
   const bytes = await readBodyWithin(body, ACTION_BODY_LIMIT_BYTES);
   if (!bytes) return TOO_LARGE;
-  return actionBodyRefusal(headers.get("content-type") ?? "", new TextDecoder().decode(bytes));
+  return actionBodyRefusal(headers.get("content-type") ?? "", new TextDecoder().decode(bytes), headers.has("next-action"));
 }
