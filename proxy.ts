@@ -97,8 +97,10 @@ function nulInUrl(url: URL): string | null {
 }
 
 // Whole paths only: a path merely starting with one (/icon.svgx, /favicon.icoabc, /_next/imagex) is a page
-// (the not-found page, which carries the sign-in action) and must pass here. The CSV upload (UPLOAD_PATH)
+// (the not-found page, which carries the sign-in action) and must pass here. Only what renders no page may be
+// skipped (test/proxy.test.ts lists each): /favicon.ico is not, the app has no such file and Next.js rendered
+// the not-found page there, whose actions then ran without the Origin and body checks (500s). The CSV upload (UPLOAD_PATH)
 // stays out: Next.js would copy its body for this proxy and hand the route only the copy, at most
 // next.config.ts's proxyClientMaxBodySize; lib/http/body-guard.ts answers for it what this would
 // (503, 404/405), withInternal the rest (Origin, session, role).
-export const config = { matcher: ["/((?!_next/static/|_next/image$|favicon\\.ico$|icon\\.svg$|api/imports$).*)"] };
+export const config = { matcher: ["/((?!_next/static/|_next/image$|icon\\.svg$|api/imports$).*)"] };

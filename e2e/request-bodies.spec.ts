@@ -3,7 +3,8 @@
 //   route only the copy: a 12.5 MB file was imported as its first 10 MB, reported as a clean success);
 //   its route still answers what the proxy did for it (405 with Allow, 401, 403);
 // - a path merely starting with an excluded one (/icon.svgx, /favicon.icoabc, /_next/imagex) goes
-//   through proxy.ts (it landed on the not-found page's actions with no Origin or body check);
+//   through proxy.ts (it landed on the not-found page's actions with no Origin or body check), and so does
+//   /favicon.ico (no such file: the not-found page again); the paths it skips render no page;
 // - a declared body over its route's limit is a 413 before it is sent (a 60 MB import was refused after
 //   all 60 MB arrived), and a body that trickles is cut off, while a slow steady upload goes through.
 import { request as httpRequest, type OutgoingHttpHeaders } from "node:http";
@@ -73,13 +74,19 @@ test("a CSV over 10 MB arrives whole, sent with a length or in chunks; the uploa
 });
 
 test("a path that only starts like a static file's goes through the proxy: a foreign Origin's action is refused", async ({ page }) => {
-  for (const path of ["/icon.svgx", "/favicon.icoabc", "/_next/imagex", "/_next/staticx"]) {
+  for (const path of ["/favicon.ico", "/icon.svgx", "/favicon.icoabc", "/_next/imagex", "/_next/staticx"]) {
     const res = await page.request.post(path, { headers: { origin: "https://evil.example", "next-action": "0".repeat(40), "content-type": "text/plain;charset=UTF-8" }, data: "[]", maxRedirects: 0 });
     expect(res.status(), path).toBe(403);
     expect(await res.text(), path).toMatch(/^Forbidden: /);
   }
   // the files themselves are still served as they were
   expect((await page.request.get("/icon.svg")).status()).toBe(200);
+  // and the paths the proxy skips render no page, so no action runs there (/favicon.ico did: the not-found page)
+  for (const path of ["/_next/static/x", "/_next/static/chunks/missing.js", "/_next/image", "/icon.svg", "/api/imports"]) {
+    const res = await page.request.post(path, { headers: { origin: "https://evil.example", "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" }, data: "[".repeat(5000), maxRedirects: 0 });
+    expect(res.status(), path).toBeLessThan(500);
+    expect(res.headers()["content-type"] ?? "", path).not.toMatch(/text\/x-component|text\/html/);
+  }
 });
 
 test("a declared body over its route's limit is a 413 before it is sent, and the connection is closed", async ({ page, baseURL }) => {

@@ -4,7 +4,7 @@
 // And a method an /api/v1 route does not have is a 405 in the API's envelope, key or no key.
 import { describe, expect, it } from "vitest";
 import { NextRequest } from "next/server";
-import { proxy } from "@/proxy";
+import { config, proxy } from "@/proxy";
 import { sameOriginRefusal } from "@/lib/http/same-origin";
 
 const ORIGIN = "http://127.0.0.1:3000";
@@ -301,5 +301,33 @@ describe("proxy: the CSV upload under another spelling", () => {
     const res = await proxy(new NextRequest(`${ORIGIN}/api/%69mports`, { method: "POST", body: "email\n", headers: { ...signedIn, origin: ORIGIN, "content-type": "text/csv" } }));
     expect(res.status).toBe(404);
     expect((await res.json()).error.code).toBe("not_found");
+  });
+});
+
+// /favicon.ico was left out of the proxy (its matcher) and the app has no such file: Next.js rendered the
+// not-found page there, with the sign-in actions, and a signed-out POST with a Next-Action header reached React
+// with no Origin or body check (500s: a foreign Origin, 5,000 nested "[", 2 MB chunked). Every path the
+// matcher skips must be something no action is run on: a file Next serves, or a route handler.
+describe("proxy: the paths its matcher skips", () => {
+  const pattern = config.matcher[0]!;
+  const skipped = (path: string) => !new RegExp(`^${pattern}$`).test(path);
+  // each with what answers it instead: none renders a page, so none runs a server action
+  const REVIEWED = {
+    "_next/static/": "Next's build files (a missing one is a plain 404, no page)",
+    "_next/image$": "Next's image optimizer",
+    "icon\\.svg$": "app/icon.svg, a metadata route handler (GET only)",
+    "api/imports$": "the CSV upload route: withInternal checks Origin and session, body-guard.ts its method and size",
+  };
+
+  it("skips only the reviewed paths, /favicon.ico not among them", () => {
+    const lookahead = /^\/\(\(\?!(.*)\)\.\*\)$/.exec(pattern)?.[1];
+    expect(lookahead?.split("|")).toEqual(Object.keys(REVIEWED));
+    expect(["/favicon.ico", "/sign-in", "/", "/favicon.icoabc", "/icon.svgx", "/_next/imagex", "/api/importsx", "/robots.txt"].filter(skipped)).toEqual([]);
+    expect(["/_next/static/chunks/a.js", "/_next/image", "/icon.svg", "/api/imports"].every(skipped)).toBe(true);
+  });
+
+  it("refuses a foreign Origin's action on /favicon.ico, signed out", async () => {
+    const res = await proxy(new NextRequest(`${ORIGIN}/favicon.ico`, { method: "POST", body: "[]", headers: { origin: "https://evil.example", "next-action": "0".repeat(42), "content-type": "text/plain;charset=UTF-8" } }));
+    expect(res.status).toBe(403);
   });
 });
