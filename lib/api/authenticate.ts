@@ -4,15 +4,14 @@
 import { verifyApiKey } from "../auth/api-keys";
 import { roleAllows, type Role } from "../auth/roles";
 import { ApiError } from "./errors";
+import { API_KEY_CHALLENGE as challenge, missingKeyError } from "./credential";
 
 export type { Role } from "../auth/roles";
 export type ApiPrincipal = { kind: "apiKey"; keyId: string; name: string; role: Role };
 
-const challenge = { "WWW-Authenticate": 'Bearer realm="hookline"' };
-
 export async function authenticateRequest(req: Request, required: Role): Promise<ApiPrincipal> {
   const header = req.headers.get("authorization");
-  if (!header) throw new ApiError(401, "unauthorized", "Send an API key as Authorization: Bearer hk_live_...", null, challenge);
+  if (!header) throw missingKeyError();
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw new ApiError(401, "unauthorized", "The Authorization header must be Bearer followed by an API key", null, challenge);
   const key = await verifyApiKey(match[1]!);

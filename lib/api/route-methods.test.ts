@@ -1,10 +1,11 @@
 // The proxy's method table (route-methods.ts) against its sources: the catalogue that drives the
 // OpenAPI document, and the methods the /api/v1 route files really export. A route or method added
 // to either without the table fails here, before the proxy would answer it 405.
-import { readdirSync, statSync } from "node:fs";
+import { readdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { apiRoutes } from "./catalog";
+import { KEY_FREE_API_PATHS } from "./credential";
 import { allowedMethods, allowHeader, API_ROUTE_METHODS, INTERNAL_ROUTE_METHODS, methodNotAllowed, refuseBeforeKey } from "./route-methods";
 
 const root = path.resolve("app/api/v1");
@@ -36,6 +37,15 @@ describe("the /api/v1 method table", () => {
       exported[route] = METHODS.filter((m) => typeof handlers[m] === "function");
     }
     expect(sorted(API_ROUTE_METHODS)).toEqual(sorted(exported));
+  });
+
+  it("needs a key on every route but those KEY_FREE_API_PATHS names: the HTTP server answers a request with none 401 first", () => {
+    const keyFree: string[] = [];
+    for (const file of routeFiles(root)) {
+      const route = "/api/v1/" + path.relative(root, path.dirname(file)).split(path.sep).join("/").replace(/\[(\w+)\]/g, "{$1}");
+      if (!route.includes("[...") && !readFileSync(file, "utf8").includes("withApi(")) keyFree.push(route);
+    }
+    expect(keyFree).toEqual([...KEY_FREE_API_PATHS]);
   });
 });
 

@@ -9,6 +9,8 @@ import { beforeBodyAnswer, guardRequestBodies } from "./body-guard";
 import { bodyLimitFor, PROXY_COPY_LIMIT_BYTES, UPLOAD_LIMIT_BYTES } from "./body-limits";
 
 const MB = 1024 * 1024;
+// the first call in the process sets the watch's times: short here, so a deadline is seen in a second
+const TIMES = { stallWindowMs: 400, deadlineMs: 1_500 };
 
 describe("bodyLimitFor", () => {
   it("gives each kind of route its own limit, and the proxy's copy one byte over the largest behind it", () => {
@@ -41,7 +43,7 @@ describe("beforeBodyAnswer", () => {
 
 describe("guardRequestBodies", () => {
   it("answers 413 before the body is sent, over HTTP; other requests reach the server's own listener", async () => {
-    guardRequestBodies();
+    guardRequestBodies(TIMES);
     const server = createServer((_req, res) => res.end("next"));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
@@ -68,7 +70,7 @@ describe("guardRequestBodies", () => {
 
 describe("a 413 to a client that does not wait for it", () => {
   it("reaches a client still sending its body (no Expect: 100-continue): read and dropped, not reset away", async () => {
-    guardRequestBodies();
+    guardRequestBodies(TIMES);
     const server = createServer((_req, res) => res.end("next"));
     await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
     const { port } = server.address() as AddressInfo;
@@ -103,4 +105,93 @@ describe("a 413 to a client that does not wait for it", () => {
       await new Promise((r) => server.close(r));
     }
   }, 30_000);
+});
+
+// The attack review: a signed-out client sending 5.5 MB, then 10 KiB every 8 s (over the stall floor), held
+// that memory for the 30 minutes every path had; and a POST to /api/v1 with no key had its body read (Next.js
+// copies it for proxy.ts) before withApi's 401.
+describe("a body's deadline, and the API's 401 before the body", () => {
+  async function serve() {
+    guardRequestBodies(TIMES);
+    const reached: string[] = [];
+    const server = createServer((req, res) => {
+      reached.push(`${req.method} ${req.url}`);
+      req.resume();
+      req.on("end", () => res.end("next"));
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    const { port } = server.address() as AddressInfo;
+    const close = async () => {
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    };
+    return { port, reached, close };
+  }
+
+  /** Sends the headers, then 16 KiB every 100 ms (well over the stall floor) for `forMs`, then the end; the answer or how it closed. */
+  function slowBody(port: number, path: string, forMs: number, headers = "") {
+    return new Promise<{ answer: string; afterMs: number }>((resolve) => {
+      const started = Date.now();
+      const socket = connect(port, "127.0.0.1");
+      let answer = "";
+      socket.on("data", (d) => (answer += d.toString("latin1")));
+      socket.on("error", () => undefined);
+      socket.on("close", () => {
+        clearInterval(timer);
+        resolve({ answer, afterMs: Date.now() - started });
+      });
+      socket.write(`POST ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\nConnection: close\r\n${headers}Transfer-Encoding: chunked\r\n\r\n`);
+      const chunk = "a".repeat(16 * 1024);
+      const timer = setInterval(() => {
+        if (socket.destroyed) return;
+        if (Date.now() - started < forMs) socket.write(`${chunk.length.toString(16)}\r\n${chunk}\r\n`);
+        else {
+          clearInterval(timer);
+          socket.write("0\r\n\r\n");
+        }
+      }, 100);
+    });
+  }
+
+  it("cuts a steady body still coming at the deadline, but for the CSV upload's", async () => {
+    const { port, close } = await serve();
+    try {
+      const [cut, upload] = await Promise.all([slowBody(port, "/campaigns/c1", 4_000), slowBody(port, "/api/imports", 2_500)]);
+      expect(cut.answer).toBe("");
+      expect(cut.afterMs).toBeGreaterThanOrEqual(TIMES.deadlineMs - 50);
+      expect(cut.afterMs).toBeLessThan(3_000);
+      expect(upload.answer).toMatch(/^HTTP\/1.1 200 OK[\s\S]*next$/);
+      expect((await slowBody(port, "/campaigns/c1", 500)).answer).toMatch(/^HTTP\/1.1 200 OK/);
+    } finally {
+      await close();
+    }
+  }, 15_000);
+
+  it("answers an /api/v1 request with no Authorization header withApi's 401 before its body is sent", async () => {
+    const { port, reached, close } = await serve();
+    try {
+      const started = Date.now();
+      const answer = await new Promise<string>((resolve) => {
+        const socket = connect(port, "127.0.0.1");
+        let text = "";
+        socket.on("data", (d) => (text += d.toString("latin1")));
+        socket.on("error", () => undefined);
+        socket.on("close", () => resolve(text));
+        socket.write(`POST /api/v1/events HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${4 * MB}\r\n\r\n`);
+        socket.write(Buffer.alloc(64 * 1024, 0x20)); // of the 4 MB declared, never the rest
+      });
+      expect(Date.now() - started).toBeLessThan(TIMES.deadlineMs);
+      expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 401 Unauthorized");
+      expect(answer).toMatch(/\r\nWWW-Authenticate: Bearer realm="hookline"\r\n/i);
+      expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error).toEqual({ code: "unauthorized", message: "Send an API key as Authorization: Bearer hk_live_...", details: null });
+      expect(reached).toEqual([]);
+      // with a key, the public document, health, and what proxy.ts answers first (404, 405) reach the server's listener
+      for (const [method, path, headers] of [["POST", "/api/v1/events", { authorization: "Bearer hk_live_x" }], ["GET", "/api/v1/openapi.json", {}], ["GET", "/api/health", {}], ["POST", "/api/v1/nope", {}], ["PUT", "/api/v1/events", {}], ["POST", "/api/v1/events?x=%00", {}]] as const) {
+        const res = await fetch(`http://127.0.0.1:${port}${path}`, { method, headers, body: method === "GET" ? undefined : "{}" });
+        expect(await res.text(), `${method} ${path}`).toBe("next");
+      }
+    } finally {
+      await close();
+    }
+  });
 });

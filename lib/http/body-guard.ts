@@ -5,8 +5,11 @@
 //   the connection is closed rather than read to the end (a 60 MB import was refused after 60 MB arrived);
 // - a body that stops coming, or trickles (1 byte every 5 s held a connection for Node's 300 s request
 //   timeout, and up to 10 MB of memory with it), is cut off after BODY_STALL_WINDOW_MS without
-//   MIN_BODY_BYTES_PER_WINDOW new bytes, while a slow but steady upload keeps going past 300 s (up to
-//   BODY_TIME_LIMIT_MS in all);
+//   MIN_BODY_BYTES_PER_WINDOW new bytes, while a slow but steady CSV upload keeps going past 300 s (up to
+//   BODY_TIME_LIMIT_MS in all); any other body must have arrived BODY_DEADLINE_MS after its headers (a
+//   signed-out client that kept 5.5 MB coming at 10 KiB every 8 s held that memory for 30 minutes, per
+//   connection, as Next.js copies a body for proxy.ts before the proxy can answer its 401);
+// - an /api/v1 request with no Authorization header is withApi's 401 at once, its body unread;
 // - the CSV upload, which is kept out of proxy.ts (its matcher), gets here what the proxy answered for it:
 //   the 503 of a server started without its tables, and the 405 (with Allow) of a method it does not have.
 import type { IncomingMessage, ServerResponse } from "node:http";
@@ -14,12 +17,19 @@ import { beforeEveryRequest, writeEarlyAnswer, type EarlyAnswer } from "./server
 import { bodyLimitFor, sizeText, UPLOAD_PATH } from "./body-limits";
 import { refuseBeforeKey } from "../api/route-methods";
 import { startProblem } from "../start-problem";
+import { KEY_FREE_API_PATHS, missingKeyError } from "../api/credential";
 
 export const BODY_STALL_WINDOW_MS = 10_000;
 /** 8 KiB in 10 s: any link a person uploads from does a hundred times that. */
 export const MIN_BODY_BYTES_PER_WINDOW = 8 * 1024;
-/** The most a request may take to arrive (Node's requestTimeout, 300 s by default): a 50 MB upload at 30 KB/s. */
+/** The most the CSV upload may take to arrive (Node's requestTimeout, 300 s by default): a 50 MB upload at 30 KB/s. */
 export const BODY_TIME_LIMIT_MS = 30 * 60_000;
+/** The most any other body may take to arrive after its headers: 5 MB (the API's largest) at 45 KB/s. */
+export const BODY_DEADLINE_MS = 120_000;
+
+/** The body watch's times: tests shorten them (guardRequestBodies' first call in a process sets them). */
+export type BodyTimes = { stallWindowMs: number; deadlineMs: number };
+const DEFAULT_TIMES: BodyTimes = { stallWindowMs: BODY_STALL_WINDOW_MS, deadlineMs: BODY_DEADLINE_MS };
 
 function pathOf(url: string): string {
   try {
@@ -36,7 +46,7 @@ const apiAnswer = (status: number, code: string, message: string, headers: Recor
 });
 
 /** What the server answers this request before Next.js reads a byte of its body, or null: Next.js takes it. */
-export function beforeBodyAnswer(method: string, url: string, headers: { "content-length"?: string }): EarlyAnswer | null {
+export function beforeBodyAnswer(method: string, url: string, headers: { "content-length"?: string; authorization?: string }): EarlyAnswer | null {
   const pathname = pathOf(url);
   const isApi = pathname === "/api" || pathname.startsWith("/api/");
   const declared = Number(headers["content-length"] ?? 0);
@@ -52,7 +62,23 @@ export function beforeBodyAnswer(method: string, url: string, headers: { "conten
     const refused = refuseBeforeKey(method, pathname);
     if (refused) return apiAnswer(refused.status, refused.code, refused.message, refused.headers as Record<string, string> | undefined);
   }
+  if (pathname.startsWith("/api/v1/") && !headers.authorization && !KEY_FREE_API_PATHS.has(pathname) && answersAsProxyWould(method, url, pathname)) {
+    const missing = missingKeyError();
+    return apiAnswer(missing.status, missing.code, missing.message, { ...(missing.headers as Record<string, string>), Connection: "close" });
+  }
   return null;
+}
+
+// What proxy.ts answers before withApi's 401 (its 503, the 400s of an address, the 404/405 of a route or method)
+// stays its own: the early 401 is only for a request that would have reached withApi.
+function answersAsProxyWould(method: string, url: string, pathname: string): boolean {
+  if (startProblem() || /%00/i.test(url) || refuseBeforeKey(method, pathname)) return false;
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function answer(req: IncomingMessage, res: ServerResponse, found: EarlyAnswer) {
@@ -79,12 +105,17 @@ function lingerOnClose(req: IncomingMessage) {
   };
 }
 
-/** Cuts off a body that stops coming or trickles: fewer than MIN_BODY_BYTES_PER_WINDOW new bytes in a window. */
-function watchBody(req: IncomingMessage) {
+/**
+ * Cuts off a body that stops coming or trickles (fewer than MIN_BODY_BYTES_PER_WINDOW new bytes in a window),
+ * and, but for the CSV upload's (Node's requestTimeout, BODY_TIME_LIMIT_MS), one not whole by the deadline.
+ */
+function watchBody(req: IncomingMessage, times: BodyTimes) {
   const hasBody = Number(req.headers["content-length"] ?? 0) > 0 || req.headers["transfer-encoding"] !== undefined;
   if (!hasBody || req.complete) return;
   const socket = req.socket;
   let seen = socket.bytesRead;
+  const deadline = pathOf(req.url ?? "/") === UPLOAD_PATH ? null : setTimeout(() => req.complete || socket.destroy(), times.deadlineMs);
+  deadline?.unref();
   const timer = setInterval(() => {
     if (req.complete || socket.destroyed) return clearInterval(timer);
     const now = socket.bytesRead;
@@ -99,14 +130,18 @@ function watchBody(req: IncomingMessage) {
       socket.destroy();
     }
     seen = now;
-  }, BODY_STALL_WINDOW_MS);
+  }, times.stallWindowMs);
   timer.unref();
-  req.once("end", () => clearInterval(timer));
-  req.once("close", () => clearInterval(timer));
+  const stop = () => {
+    clearInterval(timer);
+    clearTimeout(deadline ?? undefined);
+  };
+  req.once("end", stop);
+  req.once("close", stop);
 }
 
 /** Puts the early answers and the body watch in front of each HTTP server's "request" listeners (Next's own). */
-export function guardRequestBodies(): void {
+export function guardRequestBodies(times: BodyTimes = DEFAULT_TIMES): void {
   beforeEveryRequest(
     "body-guard",
     (req, res) => {
@@ -115,10 +150,11 @@ export function guardRequestBodies(): void {
         answer(req, res, found);
         return true;
       }
-      watchBody(req);
+      watchBody(req, times);
       return false;
     },
     (server) => {
+      // Node's own total, from the request's first byte, is the upload's; watchBody holds the others to BODY_DEADLINE_MS
       server.requestTimeout = BODY_TIME_LIMIT_MS;
     },
   );
