@@ -158,6 +158,15 @@ describe("references in an action's data (action-references.ts)", () => {
     expect(fetchForm([{ name: "1", value: '{"a":{"b":[1]}}' }, { name: "0", value: '["$1","$1:a:b","$D2026-12-07T06:00:00.000Z","$$x"]' }])).toBeNull();
     expect(fetchForm([{ name: "a", value: '["x"]' }, { name: "0", value: '["$a"]' }])?.status).toBe(400); // "$a" is part 10
     expect(fetchForm([{ name: "10", value: '["x"]' }, { name: "0", value: '["$a"]' }])).toBeNull();
+    // React's own cases before a part's id: "$A…" is a typed array, "$B…" a file, however many parts there are
+    const many = Array.from({ length: 200 }, (_, i) => ({ name: String(i + 1), value: "1" }));
+    expect(fetchForm([...many, { name: "0", value: '["$a1"]' }])).toBeNull();
+    expect(fetchForm([...many, { name: "0", value: '["$A1"]' }])?.status).toBe(400);
+    expect(fetchForm([...many, { name: "0", value: '["$B1"]' }])?.status).toBe(400);
+    // a form posted before the page's JavaScript ran: a bound action's arguments as a promise of an earlier part
+    const bound = [{ name: "$ACTION_REF_1", value: "" }, { name: "$ACTION_1:1", value: '["c1"]' }, { name: "$ACTION_1:0", value: '{"id":"7f00","bound":"$@1"}' }];
+    expect(actionBodyRefusal(type, multipart(boundary, bound))).toBeNull();
+    expect(actionBodyRefusal(type, multipart(boundary, [bound[0]!, bound[2]!]))?.status).toBe(400);
     // read after the part that names it: React resolves part 0 when it arrives
     expect(fetchForm([{ name: "0", value: '["$1"]' }, { name: "1", value: '["x"]' }])?.status).toBe(400);
     expect(fetchForm([{ name: "1", value: '["x"]' }, { name: "0", value: '["$1:5"]' }])?.status).toBe(400);

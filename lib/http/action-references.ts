@@ -4,10 +4,11 @@
 // "$A1"…"$V1" typed arrays, "$R1"/"$X1" streams), and a part that is missing, or not yet read (busboy hands
 // React the parts in order, and React resolves a part as soon as it arrives), throws "Invalid forward
 // reference": a 500. "$n" with over 300 digits throws "BigInt is too large": a 500 too. No action of ours takes a
-// Map, Set, iterator, promise, file, typed array, stream or function, so those are refused outright; what is
+// Map, Set, iterator, file, typed array, stream or function, so those are refused outright; what is
 // left is what React's client writes for plain data and FormData: the values below, "$K<id>" (a FormData
-// argument, read from the body's "<id>_<name>" fields, never failing) and "$<id>[:key…]", an outlined
-// model in a part the body holds before this one, at a path that part has.
+// argument, read from the body's "<id>_<name>" fields, never failing), "$<id>[:key…]", an outlined model in a
+// part the body holds before this one, at a path that part has, and "$@<id>", such a part as a promise (how a
+// form posted before the page's JavaScript ran sends a bound action's arguments).
 
 /** The "$" strings that name no other part: escaped dollars, dates, temporary references, special numbers. */
 const PLAIN = /^\$(?:\$|T|D|undefined$|NaN$|Infinity$|-Infinity$|-0$)/;
@@ -15,7 +16,8 @@ const PLAIN = /^\$(?:\$|T|D|undefined$|NaN$|Infinity$|-Infinity$|-0$)/;
 const BIGINT = /^\$n-?\d+$/;
 const MAX_BIGINT_CHARS = 300;
 const FORM_DATA = /^\$K[0-9a-f]+$/i;
-const MODEL = /^\$([0-9a-f]+)((?::[^:]*)*)$/i;
+// React's own cases come first: "$A…" and "$B…" are a typed array and a file, not parts 0xA… and 0xB…
+const MODEL = /^\$(@?)(?![AB])([0-9a-fA-F]+)((?::[^:]*)*)$/;
 
 /** A part React decodes as a model: its id within its group (its name's prefix), and its JSON text. */
 export type ModelPart = { prefix: string; id: number; text: string };
@@ -27,10 +29,12 @@ function dollarRefusal(value: string, prefix: string, earlier: Map<string, unkno
   if (FORM_DATA.test(value)) return formData ? null : "a form's data, which a text body cannot hold";
   const model = MODEL.exec(value);
   if (!model) return "a kind of value no action takes";
-  const target = earlier.get(prefix + parseInt(model[1]!, 16));
+  const target = earlier.get(prefix + parseInt(model[2]!, 16));
   if (target === undefined) return "a part the body does not hold before it";
+  // "$@<id>" is the part as a promise (a form's bound arguments): no path
+  if (model[1] && model[3]) return "a kind of value no action takes";
   let at: unknown = target;
-  for (const key of model[2]!.split(":").slice(1)) {
+  for (const key of model[3]!.split(":").slice(1)) {
     // React walks the decoded value, own keys of plain objects and arrays only
     if (at === null || typeof at !== "object" || !Object.hasOwn(at, key)) return "a path its part does not have";
     at = (at as Record<string, unknown>)[key];
