@@ -108,6 +108,22 @@ test("a declared body over its route's limit is a 413 before it is sent, and the
   }
 });
 
+test("an /api/v1 request with no key is a 401 before its body is sent; the OpenAPI document needs none", async ({ baseURL, playwright }) => {
+  const started = Date.now();
+  const res = await raw(baseURL!, "POST", "/api/v1/events", { "content-type": "application/json", "content-length": String(4 * 1024 * 1024) }, async (write) => {
+    write(Buffer.alloc(64 * 1024, 0x20));
+    await sleep(30_000); // the rest is never sent: the answer must not wait for it
+  });
+  expect(res.status).toBe(401);
+  expect(JSON.parse(res.body).error).toEqual({ code: "unauthorized", message: "Send an API key as Authorization: Bearer hk_live_...", details: null });
+  expect(Date.now() - started).toBeLessThan(5_000);
+  const anonymous = await playwright.request.newContext({ baseURL, storageState: { cookies: [], origins: [] } });
+  expect((await anonymous.get("/api/v1/openapi.json")).status()).toBe(200);
+  expect((await anonymous.get("/api/health")).status()).toBe(200);
+  expect((await anonymous.post("/api/v1/nope", { data: {} })).status()).toBe(404);
+  expect((await anonymous.get("/api/v1/campaigns")).status()).toBe(401);
+});
+
 test("a body that trickles is cut off; a slow but steady upload goes through", async ({ page, baseURL }) => {
   test.setTimeout(90_000);
   const started = Date.now();
