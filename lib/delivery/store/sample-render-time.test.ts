@@ -14,10 +14,7 @@ const busy = (ms: number) => {
   while (performance.now() - t < ms);
 };
 
-/**
- * Runs `ms` previews for `memberId` until one is refused; how many ran. 400 ms ones leave the member
- * ~300 ms (1.2 s short of the 600 ms a render starts with), so the refusal holds while the check reads.
- */
+/** Runs `ms` previews for `memberId` until one is refused; how many ran. */
 function previewsUntilRefused(memberId: string, ms = 100): number {
   for (let n = 0; n < 100; n++) {
     try {
@@ -37,11 +34,12 @@ describe("Activate's and Resume's sample renders, within the member's share of r
     await createHeavyAudience("spent", 5);
     const campaign = await createHeavyCampaign("spent", "https://hooks.example.com/hook");
     const refusal = { retryAfterSeconds: expect.any(Number), message: expect.stringMatching(/try again in \d+ s\b/) };
-    // spent right before each ask: on a loaded machine the reads in between took longer than the wait
-    previewsUntilRefused("m-spent", 400);
+    // one preview that took 3 s (the thread blocked, not spinning) leaves the member ~1.8 s in debt:
+    // refused for ~9.6 s, longer than both asks take on a loaded machine (a share spent to its last
+    // few hundred ms refilled while a loaded machine read the campaign)
+    withinPreviewTime("m-spent", () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000));
     await expect(checkActivation(campaign.id, { memberId: "m-spent" })).rejects.toMatchObject(refusal);
     await db().campaign.update({ where: { id: campaign.id }, data: { status: "paused" } });
-    previewsUntilRefused("m-spent", 400);
     await expect(resumeWarnings(campaign.id, { memberId: "m-spent" })).rejects.toMatchObject(refusal);
     // another member, and a check no member asked for (the API's), are not held by it
     await expect(resumeWarnings(campaign.id, { memberId: "m-other" })).resolves.toMatchObject({ sampleFailures: [] });
