@@ -7,9 +7,9 @@ import { describeProblem, labelledProblems } from "../../campaigns/problem-label
 import { overLimitReason, skippedReason } from "../../templating";
 import { maskCredentialUrlsIn } from "../../webhooks/credential-parts";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
-import type { BatchCampaign, EarlierStepWait } from "../store/batch-context";
+import type { BatchCampaign, EarlierStepMiss, EarlierStepWait } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { breakerPauseReason, earlierStepHoldReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
+import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
@@ -45,6 +45,8 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
   blockedUntil: (host: string) => Date | null;
   /** an earlier step whose answer this one reads, not finished with this user yet (lib/campaigns/awaited-steps.ts) */
   waitsFor?: EarlierStepWait;
+  /** earlier steps whose answer this one reads, finished with this user without being delivered (failed, suppressed, cancelled) */
+  missedSteps?: EarlierStepMiss[];
 };
 
 /**
@@ -55,7 +57,7 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
  */
 export const EARLIER_STEP_RECHECK_MS = 30_000;
 
-export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor }: DecideInput<A>): Decision<A> {
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor, missedSteps }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
   if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, webhook or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
@@ -73,6 +75,10 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     const dueAt = new Date(waitsFor.delivery.state === "sending" ? recheck : Math.max(recheck, waitsFor.delivery.dueAt.getTime()));
     return { kind: "hold", dueAt, reason: earlierStepHoldReason(waitsFor.step.label, waitsFor.step.attributes) };
   }
+  // the earlier step's answer never came and the user has no value from before: sent, it would carry the
+  // value empty (`POST /crm/` with `crm_id=`); a value the user already had is sent
+  const unsaved = unsavedAnswer(missedSteps, user);
+  if (unsaved) return { kind: "suppress", reason: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes) };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
@@ -112,6 +118,20 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
  */
 export function underCap<A extends ActionEntry>(decision: Decision<A>, capReason: string | undefined): Decision<A> {
   return decision.kind === "send" && capReason ? { kind: "suppress", reason: capReason } : decision;
+}
+
+/**
+ * THE rule of a step whose earlier step did not deliver: the first such step (in step order) that saves
+ * an attribute this one reads the user has no value of (missing, null or ""), and those attributes.
+ */
+export function unsavedAnswer(missed: EarlierStepMiss[] | undefined, user: UserForPlanning): (EarlierStepMiss & { attributes: string[] }) | null {
+  const attributes = (user.attributes ?? {}) as Record<string, unknown>;
+  const lacks = (name: string) => !Object.hasOwn(attributes, name) || attributes[name] === null || attributes[name] === undefined || attributes[name] === "";
+  for (const miss of missed ?? []) {
+    const absent = miss.step.attributes.filter(lacks);
+    if (absent.length) return { ...miss, attributes: absent };
+  }
+  return null;
 }
 
 /** The destination host a delivery is kept under (the breaker, Delivery.host): never a full URL. */

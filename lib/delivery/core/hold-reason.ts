@@ -39,6 +39,17 @@ export function earlierStepHoldReason(step: string, attributes: string[]): strin
   return `${EARLIER_STEP_PREFIX}${step} to finish: it saves ${attributes.join(", ")} from its response`;
 }
 
+/**
+ * "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved": a step that
+ * reads what an earlier step saves from its answer, suppressed because that step's delivery to the same
+ * user finished without one (`state`: failed, suppressed, cancelled) and the user has no value of
+ * `attributes` (core/decide.ts). Not a hold: the row ends.
+ */
+export function earlierStepMissedReason(step: string, state: string, attributes: string[]): string {
+  const names = attributes.length < 2 ? attributes.join("") : `${attributes.slice(0, -1).join(", ")} and ${attributes.at(-1)}`;
+  return `Skipped: ${step} did not deliver (${state}), so ${names} ${attributes.length < 2 ? "was" : "were"} never saved`;
+}
+
 const BREAKER_PREFIX = "Host on hold:";
 /** How a breaker's hold read before: "Paused: …" read as if the campaign were paused. */
 const LEGACY_BREAKER = /^Paused: (\S+ failed many requests in a row; next try after )/;

@@ -232,6 +232,7 @@ export class Dispatcher {
         render: this.deps.render,
         blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
         waitsFor: ctx.waitingFor.get(d.id),
+        missedSteps: ctx.missedSteps.get(d.id),
       });
     } catch (err) {
       record(this.preparationThrew(d, now, err));

@@ -100,7 +100,7 @@ describe("a step reading what an earlier step saves from its response", () => {
     expect(await db().delivery.count({ where: { actionId: second.id, reason: { not: null } } })).toBe(0);
   }, 60_000);
 
-  it("waits through the earlier step's retries; one that failed for good lets it go (with what the user has)", async () => {
+  it("waits through the earlier step's retries; one that failed for good ends the wait (the user without the value is skipped: earlier-step-missed.test.ts)", async () => {
     await createUsers(1, "retry");
     await createUsers(1, "fail");
     const campaign = await db().campaign.create({
@@ -109,13 +109,15 @@ describe("a step reading what an earlier step saves from its response", () => {
     });
     await startEngine();
     expect((await activateCampaign(campaign.id)).ok).toBe(true);
-    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["delivered", "failed"] } } })) === 4, 40_000, 50);
+    await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["delivered", "failed", "suppressed"] } } })) === 4, 40_000, 50);
     const follow = followUps();
     expect(follow.get("retry000000")!.body).toEqual({ crm: "crm-retry000000" });
     expect(follow.get("retry000000")!.at).toBeGreaterThanOrEqual(answeredAt("retry000000") - 50);
-    // a 400 is not retried: failed for good, the follow-up goes out without the value
-    expect(follow.get("fail000000")!.body).toEqual({ crm: "" });
-    expect(follow.get("fail000000")!.at).toBeGreaterThanOrEqual(answeredAt("fail000000") - 50);
+    // a 400 is not retried: failed for good, the follow-up waits no more, and is skipped (no crmId to send)
+    expect(follow.has("fail000000")).toBe(false);
+    const skipped = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, actionId: campaign.actions[1]!.id, userId: "fail000000" } });
+    expect(skipped).toMatchObject({ state: "suppressed", reason: "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved" });
+    expect(skipped.updatedAt.getTime()).toBeGreaterThanOrEqual(answeredAt("fail000000") - 50);
   }, 60_000);
 
   it("waits for a value read only inside a secret header (stored sealed): step 1 gets a token, step 2 sends it as its Authorization", async () => {

@@ -70,7 +70,7 @@ describe("a step waiting for a rate-limited earlier step", () => {
     }
   }, 60_000);
 
-  it("whose earlier step's delivery is cancelled by hand goes out at the hold's recheck (nothing wakes it), without the value", async () => {
+  it("whose earlier step's delivery is cancelled by hand is looked at again at the hold's recheck (nothing wakes it), and skipped: the value never came", async () => {
     await createUsers(1, "gone");
     const campaign = await db().campaign.create({
       data: {
@@ -96,10 +96,11 @@ describe("a step waiting for a rate-limited earlier step", () => {
       await waitFor(async () => (await row(first!.id)).state === "retrying" && (await row(second!.id)).reason !== null, 10_000, 50);
       const heldUntil = (await row(second!.id)).dueAt.getTime();
       expect(await cancelScheduled(campaign.id, "test", (await row(first!.id)).id)).toBe(1);
-      await waitFor(async () => (await row(second!.id)).state === "delivered", EARLIER_STEP_RECHECK_MS + 10_000, 100);
-      const sent = receiver.received.find((r) => r.path === "/follow/gone000000")!;
-      expect(sent.at).toBeGreaterThanOrEqual(heldUntil - 50);
-      expect(JSON.parse(sent.body)).toEqual({ crm: "" });
+      await waitFor(async () => (await row(second!.id)).state === "suppressed", EARLIER_STEP_RECHECK_MS + 10_000, 100);
+      const skipped = await row(second!.id);
+      expect(skipped.reason).toBe("Skipped: Webhook 1 (Create) did not deliver (cancelled), so crmId was never saved");
+      expect(skipped.updatedAt.getTime()).toBeGreaterThanOrEqual(heldUntil - 50);
+      expect(receiver.received.some((r) => r.path === "/follow/gone000000")).toBe(false);
     } finally {
       await engine.stop();
       setDeliveryQueue(null);

@@ -14,7 +14,7 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
 import { storedAttributeTemplate } from "../../campaigns/unknown-attributes";
-import { unfinishedEarlierSteps, type UnfinishedStep } from "./earlier-steps";
+import { isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
   id: string;
@@ -35,6 +35,12 @@ export type BatchContext = {
    * by delivery id: the first such step and its unfinished delivery
    */
   waitingFor: Map<string, EarlierStepWait>;
+  /**
+   * the rows of such a step not held, by delivery id: the earlier steps they read whose delivery to the
+   * same user finished without being delivered, in step order (decide() skips a row whose user has no
+   * value of what such a step would have saved)
+   */
+  missedSteps: Map<string, EarlierStepMiss[]>;
   /** for a step others wait for (by its id), those steps' ids: its finished deliveries wake their held rows (earlier-step-wake.ts) */
   waitersOf: Map<string, string[]>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
@@ -42,7 +48,10 @@ export type BatchContext = {
 };
 
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
-export type EarlierStepWait = { step: AwaitedStep; delivery: UnfinishedStep };
+export type EarlierStepWait = { step: AwaitedStep; delivery: UndeliveredStep };
+
+/** An earlier step a claimed row reads, whose delivery to the same user finished in `state` (failed, suppressed, cancelled) without an answer. */
+export type EarlierStepMiss = { step: AwaitedStep; state: string };
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
 
@@ -125,7 +134,7 @@ export class BatchContextLoader {
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
     ]);
-    const waitingFor = await this.earlierStepWaits(batch, awaits, users);
+    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users);
     const campaignMap = new Map<string, BatchCampaign>();
     for (const c of campaigns) {
       let rule: DeliveryRule | null = null;
@@ -146,32 +155,42 @@ export class BatchContextLoader {
       })),
       campaigns: campaignMap,
       waitingFor,
+      missedSteps,
       waitersOf,
       cap,
     };
   }
 
   /**
-   * The rows of a step that waits for an earlier one whose delivery to the same user is not finished.
-   * The others of such a step have their users read again, after: an earlier step that finished
-   * since `users` was read saved its answer on the user in the same transaction, and the read before
-   * it would send the value from before.
+   * The rows of a step that waits for an earlier one whose delivery to the same user is not finished;
+   * and, of the others, the earlier steps they read that finished without being delivered. The others
+   * of such a step have their users read again, after: an earlier step that finished since `users` was
+   * read saved its answer on the user in the same transaction, and the read before it would send the
+   * value from before (or find none, and skip the row).
    */
   private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>) {
     const waitingFor = new Map<string, EarlierStepWait>();
+    const missedSteps = new Map<string, EarlierStepMiss[]>();
     const dependent = batch.filter((d) => awaits.has(d.actionId));
-    if (!dependent.length) return waitingFor;
+    if (!dependent.length) return { waitingFor, missedSteps };
     const earlierIds = [...new Set(dependent.flatMap((d) => awaits.get(d.actionId)!.map((s) => s.actionId)))];
-    const unfinished = await unfinishedEarlierSteps(this.prisma, dependent.map((d) => d.id), earlierIds);
+    const undelivered = await undeliveredEarlierSteps(this.prisma, dependent.map((d) => d.id), earlierIds);
     const proceeding = new Set<string>();
     for (const d of dependent) {
-      const open = unfinished.get(d.id) ?? [];
+      const steps = awaits.get(d.actionId)!;
+      const notDelivered = undelivered.get(d.id) ?? [];
+      const open = notDelivered.filter((o) => isUnfinished(o.state));
       // the first earlier step (in step order) still under way
-      const step = awaits.get(d.actionId)!.find((s) => open.some((o) => o.actionId === s.actionId));
-      if (step) waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
-      else proceeding.add(d.userId);
+      const step = steps.find((s) => open.some((o) => o.actionId === s.actionId));
+      if (step) {
+        waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
+        continue;
+      }
+      proceeding.add(d.userId);
+      const missed = steps.flatMap((s) => notDelivered.filter((o) => o.actionId === s.actionId).map((o) => ({ step: s, state: o.state })));
+      if (missed.length) missedSteps.set(d.id, missed);
     }
     if (proceeding.size) for (const [id, user] of await usersById(this.prisma, [...proceeding])) users.set(id, user);
-    return waitingFor;
+    return { waitingFor, missedSteps };
   }
 }

@@ -1,15 +1,28 @@
 // Which claimed deliveries still have an earlier step to wait for (lib/campaigns/awaited-steps.ts): the
-// earlier step's delivery to the same user, of the same trigger, not finished yet. One statement per
-// batch, only for a batch holding rows of a step that waits for another.
+// earlier step's delivery to the same user, of the same trigger, not finished yet; and which found it
+// finished without being delivered (its answer never came: core/decide.ts skips the row if the user has
+// no value of what it would have saved). One statement per batch, only for a batch holding rows of a
+// step that waits for another.
 import type { Db } from "../../db";
 import { tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
 import { dateOf, SqlParams } from "../../db/raw-sql";
+import type { DeliveryState } from "../core/states";
 
-/** An earlier step's delivery not finished yet: waiting (scheduled, retrying: due at dueAt) or being sent. */
-export type UnfinishedStep = { actionId: string; state: string; dueAt: Date };
+/**
+ * An earlier step's delivery not delivered: not finished yet (UNFINISHED: waiting, due at dueAt, or being
+ * sent), or finished without an answer (failed for good, suppressed, cancelled).
+ */
+export type UndeliveredStep = { actionId: string; state: string; dueAt: Date };
 
-const UNFINISHED = ["scheduled", "retrying", "sending"];
+/** What "not finished" means for the wait: the other states but "delivered" are finished without an answer. */
+const UNFINISHED = ["scheduled", "retrying", "sending"] as const satisfies readonly DeliveryState[];
+const UNDELIVERED = [...UNFINISHED, "failed", "suppressed", "cancelled"] as const satisfies readonly DeliveryState[];
+
+/** Whether an earlier step's delivery in `state` is still under way (the row waiting for it is held). */
+export function isUnfinished(state: string): boolean {
+  return (UNFINISHED as readonly string[]).includes(state);
+}
 
 /**
  * THE join of the earlier-step wait, for both of its statements (this one, and the wake's in
@@ -27,15 +40,15 @@ export function sameUserAndTriggerSql(p: SqlParams, from: { alias: string; ids: 
   );
 }
 
-/** For each of `deliveryIds` with an unfinished delivery of one of `earlierActionIds` to its user and trigger, those deliveries. */
-export async function unfinishedEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, UnfinishedStep[]>> {
-  const out = new Map<string, UnfinishedStep[]>();
+/** For each of `deliveryIds` with an undelivered delivery of one of `earlierActionIds` to its user and trigger, those deliveries. */
+export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, UndeliveredStep[]>> {
+  const out = new Map<string, UndeliveredStep[]>();
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
   const sql =
     `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
-    ` AND e."state" IN (${UNFINISHED.map((s) => `'${s}'`).join(", ")})`;
+    ` AND e."state" IN (${UNDELIVERED.map((s) => `'${s}'`).join(", ")})`;
   const rows = await rawDb(prisma).query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown }>(sql, p.values);
   for (const r of rows) {
     const list = out.get(r.deliveryId) ?? [];
