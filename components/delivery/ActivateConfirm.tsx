@@ -21,13 +21,14 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * `sendAtPassed`: a one-off send whose time has gone, which would go out at once; `refused`: what
  * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
  * saved the page's edits before its check; `controlGroups`: the webhooks' control groups the dry run
- * read, so the question says about how many are held out; `unknownAttributes`: the dry run's lines on
+ * read, so the question says about how many are held out; `readingEarlierSteps`: the steps reading what an
+ * earlier step saves, which the detail says are skipped when that step does not deliver; `unknownAttributes`: the dry run's lines on
  * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts);
  * `sampleFailures`: the webhooks whose request cannot be built for some of the audience's first users
  * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses);
  * `emptyInUrl`: the URL variables empty for some of those users, whose requests would go to another address
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
@@ -87,7 +88,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const byZone = useAudienceZones(audience, asking && form.when === "scheduled" && form.inUserTimeZone);
   const users = byZone?.zones ? byZone.matching : counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups }) : null;
+  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups, readingEarlierSteps: confirming.readingEarlierSteps }) : null;
   if (confirming?.refused) {
     const { message, problems } = confirming.refused;
     return (

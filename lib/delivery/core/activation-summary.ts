@@ -93,12 +93,20 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
  * `startAt`: the campaign's start date, when it has one (nothing is sent before it: plan.ts);
  * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed);
  * `controlGroups`: each webhook step's control group (activation's dry run reads them: checkActivation).
+ * `readingEarlierSteps`: the steps reading what an earlier step saves from its response (checkActivation):
+ * skipped for a user that step does not deliver to (core/decide.ts).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
 export function activationSummary(
   rawRule: unknown,
   users: number | null,
-  { startAt = null, now = new Date(), zones, controlGroups = [] }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[] } = {},
+  {
+    startAt = null,
+    now = new Date(),
+    zones,
+    controlGroups = [],
+    readingEarlierSteps = [],
+  }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[] } = {},
 ): ActivationSummary {
   const counted = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
@@ -108,11 +116,14 @@ export function activationSummary(
   const quiet = rule.quietHours ? ` Sends due in a user's quiet hours (${rule.quietHours.start}-${rule.quietHours.end}) wait until they end.` : "";
   const held = heldOut(controlGroups, rule.when === "triggered" ? "its users" : "them");
   const who = `${counted}${held?.asked ?? ""}`;
-  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}`;
+  const skipped = readingEarlierSteps.length
+    ? ` ${listed(readingEarlierSteps.map((name) => `“${name}”`))} ${readingEarlierSteps.length > 1 ? "read" : "reads"} what an earlier webhook saves from its response: ${readingEarlierSteps.length > 1 ? "they are" : "it is"} skipped for a user that webhook does not deliver to, unless they had the value before.`
+    : "";
+  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${skipped}`;
   switch (rule.when) {
     case "immediate":
       if (start) {
-        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}` };
+        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}${skipped}` };
       }
       return { question: `Send now to ${who}?`, detail: `Each of them${held?.except ?? ""} is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
     case "scheduled":

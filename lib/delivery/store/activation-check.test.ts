@@ -47,6 +47,7 @@ describe("checkActivation: activation's checks, without activating", () => {
     expect(await checkActivation(campaign.id)).toEqual({
       ok: true,
       controlGroups: [{ webhook: "Hook", percent: 0 }],
+      readingEarlierSteps: [],
       unknownAttributes: ['`{{userAttribute.firstName}}` in data field "name": no user has this attribute yet; it renders empty'],
       sampleFailures: [],
       // the sample renders' verdict, for Activate to send back (sample-verdict.ts)
@@ -63,6 +64,14 @@ describe("checkActivation: activation's checks, without activating", () => {
     const own = "Webhook 1 (Hook): `{{user.checkOwn}}` in the URL: no user has this attribute yet; it renders empty";
     expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, unknownAttributes: [own] });
     expect((await resumeWarnings(campaign.id)).unknownAttributes).toEqual([own]);
+  });
+
+  it("names the steps that read what an earlier step saves, for the confirmation to say they are skipped when that step does not deliver", async () => {
+    const campaign = await createCampaign({ url: "https://hooks.example.com/crm/{{user.id}}" });
+    await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { name: "Create contact", responseMapping: [{ path: "$.id", attribute: "crmId" }] } });
+    await db().action.create({ data: { campaignId: campaign.id, name: "Follow up", position: 1, urlTemplate: "https://hooks.example.com/crm/{{user.crmId}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000 } });
+    await db().action.create({ data: { campaignId: campaign.id, name: "Mail", position: 2, urlTemplate: "https://hooks.example.com/mail/{{user.id}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000 } });
+    expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, readingEarlierSteps: ["Follow up"] });
   });
 
   it("names a misspelt attribute no user has, and still says ok (it may arrive through the API)", async () => {

@@ -18,7 +18,8 @@ import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
 import { capStopsUser } from "./frequency-cap-holds";
 import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
-import { campaignUnknownAttributes } from "../../campaigns/unknown-attributes";
+import { campaignUnknownAttributes, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
+import { awaitedSteps } from "../../campaigns/awaited-steps";
 import { activationSample, checkAction } from "./check-action";
 import { sampleRenderCheck, type SampleTarget } from "./sample-renders";
 import { carriedSampleVerdict, sampleInputsDigest, signSampleVerdict } from "./sample-verdict";
@@ -160,7 +161,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date,
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  * `memberId`: the member asking, whose share of rendering time its sample renders take (preview-rate.ts).
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const checked = await activationChecks(campaign, options.now ?? new Date(), undefined, options.memberId);
@@ -168,12 +169,15 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
   const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
   const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
+  // the steps reading what an earlier step saves: skipped for a user that step does not deliver to (decide.ts)
+  const waiting = awaitedSteps(checked.campaign.actions.map((a) => ({ ...a, template: storedAttributeTemplate(a) })));
+  const readingEarlierSteps = planSteps(checked.campaign.actions).flatMap((step) => (waiting.has(step.id) ? [names.get(step.id) ?? ""] : []));
   // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
   const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
   // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
   // sampleCheck: the sample renders' verdict, for Activate to send back (sample-verdict.ts)
   // emptyInUrl: a URL variable empty for some of them, their requests going to another address
-  return { ok: true, controlGroups, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
+  return { ok: true, controlGroups, readingEarlierSteps, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
 }
 
 /**
