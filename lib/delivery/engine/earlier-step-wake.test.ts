@@ -60,9 +60,11 @@ describe("a step waiting for a rate-limited earlier step", () => {
       expect(done.filter(([id]) => !follow.has(id)).map(([id]) => id)).toEqual([]);
       for (const [id] of done) expect(JSON.parse(follow.get(id)!.body)).toEqual({ crm: `crm-${id}` });
       // soon after it: within 2 s once the worker has room (the first users' wait for the rows of the
-      // first step claimed at activation to leave the worker's room, about 5 s)
+      // first step claimed at activation to leave the worker's room, about 5 s; 6.3 s once on a two-core
+      // machine at load 15: the bound is 8 s, still far below the 30 s recheck that would show no wake)
       const gaps = done.map(([id, r]) => follow.get(id)!.at - r.at);
-      expect(Math.max(...gaps)).toBeLessThan(6_000);
+      expect(Math.max(...gaps)).toBeLessThan(8_000);
+      expect(EARLIER_STEP_RECHECK_MS).toBeGreaterThan(8_000);
       expect(gaps.filter((g) => g > 2_000).length).toBeLessThanOrEqual(20);
     } finally {
       await engine.stop();
