@@ -55,7 +55,9 @@ export async function saveDeliverySettingsByApi(id: string, settings: DeliverySe
   if (!saved.ok) {
     if (saved.problem === "not_found") throw notFound(id);
     if (saved.problem === "active") throw new ApiError(409, "conflict", "The campaign is active: pause it before changing how it delivers");
-    if (saved.problem === "finished" || saved.problem === "paused") throw new ApiError(409, "conflict", saved.message);
+    if (saved.problem === "finished") throw new ApiError(409, "conflict", saved.message);
+    // nothing of the settings was saved; the field that was refused is named
+    if (saved.problem === "paused") throw new ApiError(409, "conflict", saved.message, [{ path: saved.path, message: saved.message }]);
     throw new ApiError(400, "validation_error", `${saved.path}: ${saved.message}`, [{ path: saved.path, message: saved.message }]);
   }
   return Response.json(await deliverySettingsByApi(id), { headers: { ETag: etagOf(saved.version) } });

@@ -52,6 +52,28 @@ describe("saveCampaignWithDelivery (the campaign page's one Save)", () => {
     expect((await db().campaign.findUniqueOrThrow({ where: { id: first.data.id } })).name).toBe("Running v2");
   });
 
+  it("a paused campaign's refused send time saves nothing, the campaign and a new rate limit included, and names the field", async () => {
+    const first = await saveCampaignWithDelivery(draft("Paused", ["https://a.example.com", "https://b.example.com"]), delivery());
+    if (!first.ok) throw new Error("not saved");
+    await db().campaign.update({ where: { id: first.data.id }, data: { status: "paused", pausedAt: new Date() } });
+    const [a, b] = first.data.actionIds;
+    const sent = delivery({
+      rule: { when: "scheduled", sendAt: "2030-01-01T09:00", timeZone: "Europe/Paris" },
+      actions: [
+        { id: actionRef(0), subDelivery: { kind: "immediate" }, retryPolicy: "none", rateLimitPerSecond: 9 },
+        { id: actionRef(1), subDelivery: { kind: "delay", seconds: 60 }, retryPolicy: "aggressive", rateLimitPerSecond: 5 },
+      ],
+    });
+    const retimed = await saveCampaignWithDelivery(draft("Paused v2", ["https://a.example.com", "https://b.example.com"], first.data.id), sent);
+    expect(retimed).toEqual({ ok: false, fieldErrors: { "delivery.actions.1.subDelivery": expect.stringMatching(/^Its deliveries were planned with each webhook's timing/) }, message: expect.stringMatching(/nothing was saved/) });
+    const moved = await saveCampaignWithDelivery(draft("Paused v2", ["https://a.example.com", "https://b.example.com"], first.data.id), delivery({ rule: { when: "scheduled", sendAt: "2030-01-01T09:45", timeZone: "Europe/Paris" } }));
+    expect(moved).toMatchObject({ ok: false, fieldErrors: { "delivery.rule.sendAt": expect.stringMatching(/^Its deliveries were planned when it was activated/) } });
+    const stored = await db().campaign.findUniqueOrThrow({ where: { id: first.data.id }, include: { actions: true } });
+    expect(stored.name).toBe("Paused");
+    expect(stored.actions.find((x) => x.id === a)!.rateLimitPerSecond).toBeNull();
+    expect(stored.actions.find((x) => x.id === b)!.subDelivery).toEqual({ kind: "delay", seconds: 3600 });
+  });
+
   it("keeps nothing when the settings' write fails after the campaign's: a new draft saved again is not saved twice", async () => {
     // the server action refuses such text first (app/define-action.ts); here the write itself fails, as any failure would
     const before = await db().campaign.count();

@@ -39,8 +39,15 @@ export async function saveCampaignWithDelivery(
   }
 }
 
+/** "actions.<i>.…" of the settings written (webhooks not found left out) as the same webhook's index in the settings sent. */
+function atSentPosition(path: string, sentIndexOf: number[]): string {
+  const m = /^actions\.(\d+)(\..*)?$/.exec(path);
+  const sent = m ? sentIndexOf[Number(m[1])] : undefined;
+  return m && sent !== undefined ? `actions.${sent}${m[2] ?? ""}` : path;
+}
+
 /**
- * Settings refused at one of their fields (a draft's end date already past): thrown inside the save's
+ * Settings refused at one of their fields (a draft's end date already past, a paused campaign's new send time): thrown inside the save's
  * transaction so that nothing of it is kept, the campaign included, as for settings that do not parse.
  */
 export class DeliveryFieldRefused extends Error {
@@ -64,10 +71,13 @@ export async function saveCampaignWithSettings(draft: CampaignDraft, settings: D
       const id = idOf(a.id);
       return id ? [{ ...a, id }] : [];
     });
+    const sentIndexOf = chosen.actions.flatMap((a, i) => (idOf(a.id) ? [i] : []));
     // refused (an active campaign): the campaign is saved all the same and the problem is said. The
     // version is saveCampaign's to move, once for the campaign and its settings (and not on a create)
     const result = await writeDeliverySettings(tx, campaignId, { ...chosen, actions }, { actor: by, role: actor.role, moveVersion: false });
-    if (!result.ok && "path" in result) throw new DeliveryFieldRefused(result.path, result.message);
+    // refused at a field (a paused campaign's new send time): nothing is saved, so that nothing typed
+    // beside it (a rate limit) is lost while the page shows it; the page keeps it all, unsaved
+    if (!result.ok && "path" in result) throw new DeliveryFieldRefused(atSentPosition(result.path, sentIndexOf), result.message);
     deliveryProblem = result.ok ? null : result.message;
     return result.ok ? result.changed : undefined;
   });

@@ -19,7 +19,7 @@ describe("a webhook's timing changed while paused", () => {
     const before = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id } });
     const id = campaign.actions[0]!.id;
     const saved = await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "delay", seconds: 60 } }] }));
-    expect(saved).toEqual({ ok: false, problem: "paused", message: expect.stringMatching(/^Its deliveries were planned with each webhook's timing when it was activated/) });
+    expect(saved).toEqual({ ok: false, problem: "paused", path: "actions.0.subDelivery", message: expect.stringMatching(/^Its deliveries were planned with each webhook's timing when it was activated/) });
     expect((await db().action.findUniqueOrThrow({ where: { id } })).subDelivery).toEqual({ kind: "delay", seconds: 86400 });
     expect((await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id } })).dueAt).toEqual(before.dueAt);
     // unchanged timing with another retry policy: saved
@@ -28,6 +28,28 @@ describe("a webhook's timing changed while paused", () => {
     // a delay of 0 stored (the API) is "at once" as the editor sends it back: not a new timing
     await db().action.update({ where: { id }, data: { subDelivery: { kind: "delay", seconds: 0 } } });
     expect(await saveDeliverySettings(campaign.id, deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [{ id, subDelivery: { kind: "immediate" } }] }))).toMatchObject({ ok: true });
+  });
+
+  it("at a date: a new send time beside a new rate limit is refused at rule.sendAt and neither is saved (the rate alone saves)", async () => {
+    await createUsers(1, "pts");
+    const rule = { when: "scheduled", sendAt: "2099-01-01T12:13", timeZone: "Europe/Paris", inUserTimeZone: true };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/pts/{{user.id}}", rule, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: "pts" }] } });
+    const id = campaign.actions[0]!.id;
+    await db().action.update({ where: { id }, data: { rateLimitPerSecond: 5 } });
+    expect((await activateCampaign(campaign.id)).ok).toBe(true);
+    expect(await pauseCampaign(campaign.id, "e@example.com")).toBe(true);
+    const both = deliverySettingsSchema.parse({ rule: { ...rule, sendAt: "2099-01-01T12:45" }, actions: [{ id, subDelivery: { kind: "immediate" }, rateLimitPerSecond: 9 }] });
+    expect(await saveDeliverySettings(campaign.id, both)).toEqual({ ok: false, problem: "paused", path: "rule.sendAt", message: expect.stringMatching(/^Its deliveries were planned when it was activated/) });
+    expect((await db().action.findUniqueOrThrow({ where: { id } })).rateLimitPerSecond).toBe(5);
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).deliveryRule).toMatchObject({ sendAt: "2099-01-01T12:13" });
+    // each refused part of the rule names its own field
+    const zone = deliverySettingsSchema.parse({ rule: { ...rule, inUserTimeZone: false }, actions: [] });
+    expect(await saveDeliverySettings(campaign.id, zone)).toMatchObject({ ok: false, path: "rule.inUserTimeZone" });
+    const kind = deliverySettingsSchema.parse({ rule: { when: "immediate" }, actions: [] });
+    expect(await saveDeliverySettings(campaign.id, kind)).toMatchObject({ ok: false, path: "rule.when" });
+    const rateOnly = deliverySettingsSchema.parse({ rule, actions: [{ id, subDelivery: { kind: "immediate" }, rateLimitPerSecond: 9 }] });
+    expect(await saveDeliverySettings(campaign.id, rateOnly)).toMatchObject({ ok: true });
+    expect((await db().action.findUniqueOrThrow({ where: { id } })).rateLimitPerSecond).toBe(9);
   });
 
   it("recurring: what its runs planned and still waits moves to the new delay", async () => {

@@ -9,7 +9,7 @@ import { recordAudit } from "../../auth/audit";
 import { AccessError } from "../../auth/guard";
 import { mayChangeCapExempt, type MemberRole } from "../../auth/roles";
 import { CAP_EXEMPT_ADMIN_ONLY } from "./cap-exempt";
-import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "./paused-timing";
+import { PAUSED_PLANNED_SEND, PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "./paused-timing";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, nextOccurrence, pendingRunAfterChange } from "../core/schedule-time";
 import { RETRY_POLICIES } from "../core/retry-policy";
 import { parseSegment, segmentSchema, type Segment } from "../../audience/segment";
@@ -96,8 +96,8 @@ export type DeliverySettingsSaved =
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
-  /** a change a paused campaign cannot take (pausedChangeProblem) */
-  | { ok: false; problem: "paused"; message: string }
+  /** a change a paused campaign cannot take (pausedChangeProblem), at the field `path` names ("rule.sendAt", "audience", "actions.0.subDelivery"): nothing of the settings is saved */
+  | { ok: false; problem: "paused"; message: string; path: string }
   /** `path` names the settings field ("actions.1.id") */
   | { ok: false; problem: "unknown_action"; message: string; path: string }
   /** a draft's recurring end date already past (ENDS_ON_PASSED), at `path` "rule.endsOn" */
@@ -194,7 +194,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   if (campaign.status === "finished") return { ok: false, problem: "finished", message: "The campaign has finished: duplicate it to send it again." };
   if (campaign.status === "paused") {
     const problem = pausedChangeProblem(campaign, settings);
-    if (problem) return { ok: false, problem: "paused", message: problem };
+    if (problem) return { ok: false, problem: "paused", ...problem };
   }
   // a draft only: it would activate into no run at all. A paused one past its end may still change
   // what waits (retries, rate limits), and its clock is the campaign's, not this one's to judge
@@ -340,9 +340,14 @@ const RULE_KINDS = { immediate: "at once", scheduled: "at a date and time", trig
  * webhook timing would change none of them, and saying it was saved would be a lie. Its webhooks'
  * retries and rate limits, its dates (decide() holds what waits until the start, and suppresses it
  * after the end) and quiet hours still apply to what waits; a recurring one's waiting runs are
- * re-planned for a new rule, start date or timing (replanPaused).
+ * re-planned for a new rule, start date or timing (replanPaused). The refusal names its field, and
+ * none of the settings is saved: a rate limit typed beside a new send time is not kept while the
+ * time is thrown away (the editor keeps both on screen, unsaved, with the error at the time).
  */
-function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown; actions: { id: string; subDelivery: unknown }[] }, settings: DeliverySettings): string | null {
+export function pausedChangeProblem(
+  stored: { deliveryRule: unknown; audience: unknown; actions: { id: string; subDelivery: unknown }[] },
+  settings: DeliverySettings,
+): { path: string; message: string } | null {
   let was: DeliveryRule;
   try {
     was = parseDeliveryRule(stored.deliveryRule);
@@ -350,13 +355,20 @@ function pausedChangeProblem(stored: { deliveryRule: unknown; audience: unknown;
     return null;
   }
   if (was.when !== settings.rule.when)
-    return `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.`;
+    return { path: "rule.when", message: `A paused campaign keeps its kind of delivery (${RULE_KINDS[was.when]}): duplicate it to send ${RULE_KINDS[settings.rule.when]}.` };
   if (!pausedKeepsTiming(was.when)) return null;
-  if (JSON.stringify(plannedBy(was)) !== JSON.stringify(plannedBy(settings.rule)) || audienceChanged(stored.audience, settings))
-    return "Its deliveries were planned when it was activated, so a new send time or audience would not change them: cancel what waits and duplicate the campaign to send it differently.";
-  if (timingChanged(stored.actions, settings).length)
-    return `${PAUSED_TIMING_PLANNED}: ${PAUSED_TIMING_ADVICE}`;
+  const plannedField = firstDifference(plannedBy(was), plannedBy(settings.rule));
+  if (plannedField) return { path: `rule.${plannedField}`, message: PAUSED_PLANNED_SEND };
+  if (audienceChanged(stored.audience, settings)) return { path: "audience", message: PAUSED_PLANNED_SEND };
+  const retimed = timingChanged(stored.actions, settings)[0];
+  if (retimed !== undefined) return { path: `actions.${settings.actions.findIndex((a) => a.id === retimed)}.subDelivery`, message: `${PAUSED_TIMING_PLANNED}: ${PAUSED_TIMING_ADVICE}` };
   return null;
+}
+
+/** The first member (by name) whose value differs between two rules, as values; null when none does. */
+function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>): string | null {
+  const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].sort();
+  return keys.find((k) => JSON.stringify(canonical(a[k])) !== JSON.stringify(canonical(b[k]))) ?? null;
 }
 
 /**

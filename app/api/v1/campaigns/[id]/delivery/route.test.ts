@@ -303,10 +303,19 @@ describe("a paused campaign's delivery settings", () => {
   it("planned once at activation: a new send time or audience is refused, quiet hours and the webhooks' settings are not", async () => {
     const rule = { when: "scheduled", sendAt: "2099-01-01T09:00", timeZone: "UTC" };
     const campaign = await pausedWith({ rule });
-    for (const change of [{ rule: { ...rule, sendAt: "2099-02-01T09:00" } }, { rule, audience: null }, { rule, audience: { conditions: [{ key: "plan", operator: "equals", value: "pro" }] } }]) {
+    const changes = [
+      [{ rule: { ...rule, sendAt: "2099-02-01T09:00" } }, "rule.sendAt"],
+      [{ rule: { ...rule, timeZone: "Europe/Paris" } }, "rule.timeZone"],
+      [{ rule, audience: null }, "audience"],
+      [{ rule, audience: { conditions: [{ key: "plan", operator: "equals", value: "pro" }] } }, "audience"],
+    ] as const;
+    for (const [change, path] of changes) {
       const res = await putSettings(campaign.id, change);
       expect(res.status).toBe(409);
-      expect((await res.json()).error.message).toMatch(/^Its deliveries were planned when it was activated/);
+      const { error } = await res.json();
+      expect(error.message).toMatch(/^Its deliveries were planned when it was activated/);
+      // the refused field is named, as a validation error's would be
+      expect(error.details).toEqual([{ path, message: error.message }]);
     }
     const same = await putSettings(campaign.id, { rule: { ...rule, quietHours: { start: "22:00", end: "07:00" } }, audience: { match: "all", conditions: [{ key: "id", operator: "equals", value: "nobody" }] }, actions: [{ id: campaign.actions[0]!.id, subDelivery: { kind: "immediate" }, retryPolicy: "none" }] });
     expect(same.status).toBe(200);
