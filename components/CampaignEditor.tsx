@@ -120,9 +120,10 @@ export function CampaignEditor({
     const running = campaignStatus === "active" || campaignStatus === "finished";
     editor.save({
       delivery: running ? undefined : (actions) => delivery.settings(actions),
-      onSaved: (next, stopped) => {
-        if (!running) delivery.markSaved(next.actions);
-        if (!stopped) then?.(next);
+      onSaved: (next, stopped, deliverySaved) => {
+        // refused settings stay unsaved on screen (and Activate does not go on with them)
+        if (!running && deliverySaved) delivery.markSaved(next.actions);
+        if (!stopped && (running || deliverySaved)) then?.(next);
       },
       notWhenCleared,
     });

@@ -130,8 +130,11 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
   function save(
     with_: {
       delivery?: (actions: ActionState[]) => unknown;
-      /** `stopped`: the save cleared a saved secret and `notWhenCleared` was given: no follow-up (Activate) */
-      onSaved?: (saved: CampaignState, stopped: boolean) => void;
+      /**
+       * `stopped`: the save cleared a saved secret and `notWhenCleared` was given: no follow-up (Activate).
+       * `deliverySaved`: false when the delivery settings were refused (the campaign went active meanwhile): they stay unsaved on screen
+       */
+      onSaved?: (saved: CampaignState, stopped: boolean, deliverySaved: boolean) => void;
       /** for a follow-up that must not go on when the save cleared a secret: what to say instead */
       notWhenCleared?: string;
     } = {},
@@ -155,13 +158,13 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
       setNotices(result.data.notices);
       // a secret the save cleared (its host changed) is typed again before anything goes live without it
       const stopped = !!with_.notWhenCleared && Object.keys(result.data.notices).length > 0;
-      with_.onSaved?.(next, stopped);
       const { deliveryProblem } = result.data;
+      with_.onSaved?.(next, stopped, !deliveryProblem);
       setMessage(
         stopped
           ? { tone: "error", text: with_.notWhenCleared! }
           : deliveryProblem
-            ? { tone: "error", text: `Saved, except the delivery settings: ${deliveryProblem}` }
+            ? { tone: "error", text: `Saved, except the delivery settings (still unsaved below): ${deliveryProblem}` }
             : { tone: "success", text: "Saved." },
       );
       if (!state.id) {

@@ -8,7 +8,9 @@ import type { ActionTiming, DelayUnit } from "./delivery-form-state";
 /** The save's refusals, each at its own field (lib/delivery/core/rules.ts words them). */
 export type TimingErrors = { delay?: string; key?: string; retryPolicy?: string; rateLimit?: string };
 
-export function ActionTimingFields({ timing, set, disabled, errors }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: TimingErrors }) {
+/** `timingKept`: a paused campaign's deliveries were planned with this timing (the section's note says why): retries and the rate stay editable */
+export function ActionTimingFields({ timing, set, disabled: locked, errors, timingKept = false }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: TimingErrors; timingKept?: boolean }) {
+  const disabled = locked || timingKept;
   return (
     <fieldset className="space-y-3 rounded-lg border border-slate-200 p-3">
       <legend className="px-1 text-sm font-medium text-slate-800">{timing.name}</legend>
@@ -58,13 +60,13 @@ export function ActionTimingFields({ timing, set, disabled, errors }: { timing: 
       <div className="grid gap-2">
         <Field label="Retries" hint={describeRetryPolicy(timing.retryPolicy)} error={errors.retryPolicy}>
           {(p) => (
-            <select {...p} className={inputClass} value={timing.retryPolicy} disabled={disabled} onChange={(e) => set({ retryPolicy: e.target.value as RetryPolicy })}>
+            <select {...p} className={inputClass} value={timing.retryPolicy} disabled={locked} onChange={(e) => set({ retryPolicy: e.target.value as RetryPolicy })}>
               {RETRY_POLICIES.map((r) => <option key={r} value={r}>{retryPolicyLabel(r)}</option>)}
             </select>
           )}
         </Field>
         <Field label="Rate limit (requests per second)" hint="Optional: protects the receiver from floods" error={errors.rateLimit}>
-          {(p) => <input {...p} type="number" min={1} className={inputClass} value={timing.rateLimit} disabled={disabled} onChange={(e) => set({ rateLimit: e.target.value })} />}
+          {(p) => <input {...p} type="number" min={1} className={inputClass} value={timing.rateLimit} disabled={locked} onChange={(e) => set({ rateLimit: e.target.value })} />}
         </Field>
       </div>
     </fieldset>

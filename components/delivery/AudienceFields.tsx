@@ -4,19 +4,25 @@
 import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
 import { useAudienceCount } from "./useAudienceCount";
 import { Button } from "../ui/Button";
-import { Field, inputClass } from "../ui/Field";
+import { useId } from "react";
+import { Field, FieldMessage, inputClass } from "../ui/Field";
 import { audienceCountLine } from "@/lib/audience/count-line";
 
 export type AudienceForm = { match: "all" | "any"; conditions: Condition[] };
 const LABELS: Record<string, string> = { equals: "equals", notEquals: "does not equal", contains: "contains", exists: "exists", greater: "is greater than", less: "is less than", inList: "is one of (comma-separated)" };
 
-/** `sent`: a one-off campaign was activated (its audience was read then): the count is of the audience now, not of who it sent to */
-export function AudienceFields({ audience, set, disabled, sent = false }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean; sent?: boolean }) {
+/**
+ * `sent`: a one-off campaign was activated (its audience was read then): the count is of the audience now, not of who it sent to.
+ * `error`: the save's refusal of the audience as a whole (a paused one-off campaign keeps the one it planned for).
+ */
+export function AudienceFields({ audience, set, disabled, sent = false, error }: { audience: AudienceForm; set: (a: AudienceForm) => void; disabled: boolean; sent?: boolean; error?: string }) {
   const counted = useAudienceCount(audience);
+  const errorId = useId();
   const setCondition = (i: number, patch: Partial<Condition>) => set({ ...audience, conditions: audience.conditions.map((c, j) => (j === i ? { ...c, ...patch } : c)) });
   return (
-    <fieldset className="space-y-3">
+    <fieldset className="space-y-3" aria-invalid={error ? true : undefined} aria-describedby={error ? errorId : undefined}>
       <legend className="text-sm font-medium text-slate-700">Audience</legend>
+      {error && <FieldMessage id={errorId} tone="error">{error}</FieldMessage>}
       <p role="status" aria-live="polite" className="text-sm text-slate-600">
         {audienceCountLine(audience, counted, { sent })}
       </p>

@@ -14,7 +14,7 @@ import { useRoleAllows } from "../auth/MemberRole";
 import { AllowDestinationLinks } from "../AllowDestinationLink";
 import { Button } from "../ui/Button";
 import { CampaignStatusBadge } from "../CampaignStatusBadge";
-import { Field, inputClass } from "../ui/Field";
+import { Field, FieldMessage, inputClass } from "../ui/Field";
 import { focusFirstInvalid, useLeadToProblem } from "../ui/lead-to-problem";
 import { scheduledTimeHasPassed } from "@/lib/delivery/core/schedule-time";
 import { activateAction, checkActivationAction, pauseAction, resumeAction, resumeWarningsAction } from "@/app/campaigns/[id]/deliveries/actions";
@@ -28,7 +28,7 @@ import { TimeZoneList } from "./TimeZoneList";
 import { AudienceFields } from "./AudienceFields";
 import { LimitsFields } from "./LimitsFields";
 import { PausedNote } from "./PausedNote";
-import { PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
+import { PAUSED_KIND_KEPT, PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
 import { ActivateConfirm, EmptyInUrlNote, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
@@ -245,11 +245,18 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         <div className="flex flex-wrap gap-4">
           {WHEN_OPTIONS.map((o) => (
             <label key={o.value} className="flex items-center gap-2 text-sm text-slate-800">
-              <input type="radio" name={`when-${campaignId ?? "new"}`} value={o.value} checked={form.when === o.value} disabled={locked} onChange={() => set({ when: o.value })} />
+              <input type="radio" name={`when-${campaignId ?? "new"}`} value={o.value} checked={form.when === o.value} disabled={locked || status === "paused"} aria-describedby={status === "paused" ? "delivery-when-kept" : undefined} onChange={() => set({ when: o.value })} />
               {o.label}
             </label>
           ))}
         </div>
+        {/* the save refuses another kind while paused (pausedChangeProblem): the choice is locked, and why */}
+        {status === "paused" && (
+          <p id="delivery-when-kept" className="text-xs text-slate-500">
+            {PAUSED_KIND_KEPT}
+          </p>
+        )}
+        {errors["rule.when"] && <FieldMessage tone="error">{errors["rule.when"]}</FieldMessage>}
       </div>
       {status === "active" && nextSend && <NextSendNote next={nextSend} />}
       {status === "paused" && <PausedNote missed={missed} />}
@@ -259,7 +266,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
         </p>
       )}
       <WhenFields form={form} set={set} errors={errors} disabled={locked} status={status} />
-      <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} sent={status !== "draft" && (form.when === "immediate" || form.when === "scheduled")} />
+      <AudienceFields audience={audience} set={delivery.setAudience} disabled={locked} error={errors.audience} sent={status !== "draft" && (form.when === "immediate" || form.when === "scheduled")} />
       <TimeZoneList />
       <div className="space-y-3">
         <h3 className="text-sm font-medium text-slate-700">Timing per webhook</h3>
@@ -274,6 +281,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
             key={a.id}
             timing={a}
             disabled={locked}
+            timingKept={status === "paused" && pausedKeepsTiming(form.when)}
             errors={timingErrors(errors, i)}
             set={(patch) => set({ actions: form.actions.map((x, j) => (j === i ? { ...x, ...patch } : x)) })}
           />

@@ -8,6 +8,7 @@ import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
 import { CONDITION_OPERATORS } from "@/lib/audience/conditions";
 import { immediateRuleLine } from "@/lib/audience/count-line";
 import { utcInputStep } from "@/lib/delivery/forms/utc-input";
+import { PAUSED_SEND_TIME_KEPT, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
 
 /** `status`: the campaign's (draft, active, paused, finished): an immediate rule is told in its tense */
 type Props = { form: DeliveryForm; set: (patch: Partial<DeliveryForm>) => void; errors: Record<string, string>; disabled: boolean; status: string };
@@ -68,17 +69,20 @@ function UserZoneCheckbox({ form, set, errors, disabled, hint }: Props & { hint:
 export function WhenFields(props: Props) {
   const { form, set, errors, disabled } = props;
   if (form.when === "scheduled") {
+    // paused, its deliveries were planned for this time when it was activated: the save would refuse a new one (pausedChangeProblem)
+    const kept = props.status === "paused" && pausedKeepsTiming(form.when);
+    const timing = { ...props, disabled: disabled || kept };
     return (
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Send at" error={errors["rule.sendAt"]}>
-          {(p) => <input {...p} type="datetime-local" step={utcInputStep(form.sendAt)} className={inputClass} value={form.sendAt} disabled={disabled} onChange={(e) => set({ sendAt: e.target.value })} />}
+        <Field label="Send at" error={errors["rule.sendAt"]} hint={kept ? PAUSED_SEND_TIME_KEPT : undefined} className={kept ? "sm:col-span-2" : undefined}>
+          {(p) => <input {...p} type="datetime-local" step={utcInputStep(form.sendAt)} className={inputClass} value={form.sendAt} disabled={timing.disabled} onChange={(e) => set({ sendAt: e.target.value })} />}
         </Field>
-        <TimeZoneField {...props} />
-        <UserZoneCheckbox {...props} hint="Sends at this date and time in each user's own zone (users without one use the zone above)." />
+        <TimeZoneField {...timing} />
+        <UserZoneCheckbox {...timing} hint="Sends at this date and time in each user's own zone (users without one use the zone above)." />
         {form.inUserTimeZone && (
-          <Field label="Users whose time has passed" className="sm:col-span-2">
+          <Field label="Users whose time has passed" className="sm:col-span-2" error={errors["rule.whenPassed"]}>
             {(p) => (
-              <select {...p} className={inputClass} value={form.whenPassed} disabled={disabled} onChange={(e) => set({ whenPassed: e.target.value as "sendNow" | "skip" })}>
+              <select {...p} className={inputClass} value={form.whenPassed} disabled={timing.disabled} onChange={(e) => set({ whenPassed: e.target.value as "sendNow" | "skip" })}>
                 <option value="sendNow">Send at once</option>
                 <option value="skip">Skip them (recorded as suppressed)</option>
               </select>
