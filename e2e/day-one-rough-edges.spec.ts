@@ -53,6 +53,12 @@ test("the delivery log says why a delivery failed, is retrying or was suppressed
       await expect(row).toContainText(deliveryStateLabel(state));
       if (reason) await expect(row.getByText(reason, { exact: true })).toBeVisible();
     }
+    // a row the frequency cap stopped says before the click that Retry sends it only if the cap allows
+    // (otherwise it is refused with the cap's words, as the API's 409); a failed one is a plain Retry
+    const capped = table.getByRole("row").filter({ hasText: `${tag}-c` });
+    await expect(capped.getByRole("button", { name: "Retry if the cap allows" })).toBeEnabled();
+    await expect(capped.getByRole("button", { name: "Retry", exact: true })).toHaveCount(0);
+    await expect(table.getByRole("row").filter({ hasText: `${tag}-a` }).getByRole("button", { name: "Retry", exact: true })).toBeVisible();
   } finally {
     await prisma.$disconnect();
   }

@@ -10,6 +10,8 @@ import { stoppedByFrequencyCap } from "@/lib/delivery/core/frequency-cap";
 
 const RETRYABLE = new Set<string>(RETRYABLE_STATES);
 const CAP_RETRY_HINT = "Sends it only if the frequency cap no longer stops this user; otherwise says why not";
+const CAP_RETRY_LABEL = "Retry if the cap allows";
+const capStopped = (r: DeliveryRow) => r.state === "suppressed" && stoppedByFrequencyCap(r.reason);
 
 /**
  * The user's id on one line, never broken in its middle (ids such as "customer-3f2a9c1e-…" wrapped
@@ -97,9 +99,10 @@ export function DeliveryTable({
                     disabled={retrying}
                     onClick={() => onRetry(r.id)}
                     // retryDelivery's rule: while the cap still stops the user, Retry is refused with the reason
-                    title={r.state === "suppressed" && stoppedByFrequencyCap(r.reason) ? CAP_RETRY_HINT : undefined}
+                    // (the API's 409); the label says so before the click, not only after it
+                    title={capStopped(r) ? CAP_RETRY_HINT : undefined}
                   >
-                    Retry
+                    {capStopped(r) ? CAP_RETRY_LABEL : "Retry"}
                   </Button>
                 )}
               </td>
