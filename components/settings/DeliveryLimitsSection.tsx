@@ -2,7 +2,7 @@
 // Settings › Delivery limits: the install-wide frequency cap. Admins change it; others see it.
 import { useState, useTransition } from "react";
 import { saveFrequencyCapAction } from "@/app/settings/actions";
-import type { FrequencyCapForm, FrequencyCapFormErrors } from "@/lib/delivery/forms/frequency-cap-form";
+import { frequencyCapWarnings, type FrequencyCapForm, type FrequencyCapFormErrors } from "@/lib/delivery/forms/frequency-cap-form";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { Field, inputClass } from "@/components/ui/Field";
@@ -21,6 +21,8 @@ export function DeliveryLimitsSection({ initial, editable }: { initial: Frequenc
   const [errors, setErrors] = useState<FrequencyCapFormErrors>({});
   const [message, setMessage] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, start] = useTransition();
+  // as typed and once saved: a daily cap the weekly one makes unreachable is said at its field (saved all the same)
+  const warnings = frequencyCapWarnings(form);
 
   const save = () =>
     start(async () => {
@@ -52,7 +54,7 @@ export function DeliveryLimitsSection({ initial, editable }: { initial: Frequenc
       >
         <div className="grid max-w-2xl gap-4 sm:grid-cols-2">
           {FIELDS.map(({ key, label }) => (
-            <Field key={key} label={label} hint="Blank: no cap" error={errors[key]}>
+            <Field key={key} label={label} hint="Blank: no cap" error={errors[key]} notice={warnings[key]}>
               {(c) => (
                 <input
                   {...c}

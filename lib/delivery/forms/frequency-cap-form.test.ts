@@ -1,10 +1,16 @@
 // The Settings form of the frequency cap: blank means no cap, the engine's schema decides what a
 // cap may be, and what is saved is what the engine reads back.
 import { describe, expect, it } from "vitest";
-import { frequencyCapForm, parseFrequencyCapForm } from "./frequency-cap-form";
+import { frequencyCapForm, frequencyCapWarnings, parseFrequencyCapForm } from "./frequency-cap-form";
 import { getFrequencyCap, setFrequencyCap } from "../store/frequency-cap-setting";
 
 describe("frequency cap form", () => {
+  it("warns at the daily cap when the weekly one is lower (it can never be reached), and saves it all the same", () => {
+    expect(frequencyCapWarnings({ perDay: "4", perWeek: "2" })).toEqual({ perDay: "Never reached: the weekly cap of 2 stops a user first. Lower this to 2 or less, or leave it blank." });
+    expect(parseFrequencyCapForm({ perDay: "4", perWeek: "2" })).toEqual({ ok: true, cap: { perDay: 4, perWeek: 2 } });
+    for (const fine of [{ perDay: "2", perWeek: "2" }, { perDay: "2", perWeek: "10" }, { perDay: "4", perWeek: "" }, { perDay: "", perWeek: "2" }, { perDay: "x", perWeek: "2" }]) expect(frequencyCapWarnings(fine)).toEqual({});
+  });
+
   it("reads whole numbers, blank as no cap, both blank as no cap at all", () => {
     expect(parseFrequencyCapForm({ perDay: " 3 ", perWeek: "10" })).toEqual({ ok: true, cap: { perDay: 3, perWeek: 10 } });
     expect(parseFrequencyCapForm({ perDay: "", perWeek: "10" })).toEqual({ ok: true, cap: { perDay: null, perWeek: 10 } });

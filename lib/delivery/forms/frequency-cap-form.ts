@@ -38,3 +38,15 @@ export function parseFrequencyCapForm(input: unknown): { ok: true; cap: Frequenc
   }
   return { ok: true, cap: capIsSet(parsed.data) ? { perDay: parsed.data.perDay ?? null, perWeek: parsed.data.perWeek ?? null } : null };
 }
+
+/**
+ * What the form warns of as typed and after a save, though it saves it: a daily cap above the weekly
+ * one can never be reached (the week's stops a user first). Not refused: a marketer lowering the
+ * weekly cap for a while may mean to put it back, and the engine applies both whatever they are.
+ */
+export function frequencyCapWarnings(form: FrequencyCapForm): FrequencyCapFormErrors {
+  const parsed = parseFrequencyCapForm(form);
+  const cap = parsed.ok ? parsed.cap : null;
+  if (!cap?.perDay || !cap.perWeek || cap.perDay <= cap.perWeek) return {};
+  return { perDay: `Never reached: the weekly cap of ${cap.perWeek} stops a user first. Lower this to ${cap.perWeek} or less, or leave it blank.` };
+}
