@@ -141,7 +141,7 @@ export function ActionEditor({
           </div>
           {action.method === "GET" && <p className="-mt-2 text-xs text-slate-500">A GET sends no body: the data below becomes query parameters.</p>}
           <KeyValueEditor rows={action.fields} typed={action.contentType === "application/json"} errorAt={errorAt} noticeAt={noticeAt} onChange={(fields) => onChange({ fields })} />
-          <HeadersEditor rows={action.headers} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
+          <HeadersEditor rows={action.headers} url={action.url} errorAt={errorAt} noticeAt={noticeAt} onChange={(headers) => onChange({ headers })} />
           <ResponseMappingEditor rows={action.responseMapping ?? []} variants={Boolean(variantTabs)} errorAt={errorAt} onChange={(responseMapping) => onChange({ responseMapping })} />
           {/* one secret per webhook: the webhook's (A's) row holds it and signs every variant */}
           <SigningSecretField campaignId={campaignId} actionId={webhookId} variant={variant} state={action.signing} onChange={(signing) => onChange({ signing })} />

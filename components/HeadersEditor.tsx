@@ -1,6 +1,8 @@
 "use client";
 import { MAX_HEADERS, SECRET_MASK } from "@/lib/campaigns/limits";
 import { sealedAsSecret, sealedByName } from "@/lib/campaigns/sealed-secret";
+import { headerNameProblemAsTyped } from "@/lib/webhooks/request-headers";
+import { urlHasCredentials } from "@/lib/webhooks/url-credentials";
 import { uid, type HeaderRow } from "./campaign-draft-state";
 import { useNewRow } from "./new-rows";
 import { RemoveRowButton } from "./RemoveRowButton";
@@ -14,17 +16,21 @@ const columns = "sm:grid-cols-[minmax(0,2fr)_minmax(0,3fr)_5rem_2rem]";
 /** Extra request headers (name + value template); secret values are stored encrypted and shown masked. */
 export function HeadersEditor({
   rows,
+  url = "",
   errorAt,
   noticeAt,
   onChange,
 }: {
   rows: HeaderRow[];
+  /** the webhook's URL as typed: credentials in it make an Authorization header a conflict */
+  url?: string;
   errorAt: (path: string) => string | undefined;
   /** what the last save changed, e.g. a secret value it had to clear */
   noticeAt?: (path: string) => FieldNotice | undefined;
   onChange: (rows: HeaderRow[]) => void;
 }) {
   const added = useNewRow("headers", rows, onChange);
+  const credentials = urlHasCredentials(url);
   const update = (i: number, patch: Partial<HeaderRow>) => onChange(rows.map((r, j) => (j === i ? { ...r, ...patch } : r)));
   return (
     <fieldset>
@@ -46,7 +52,7 @@ export function HeadersEditor({
           const secret = sealedAsSecret(row);
           return (
             <li key={row.uid} onBlur={added.onRowBlur(row.uid)} className={`grid grid-cols-[minmax(0,1fr)_2rem] items-start gap-2 rounded-lg border border-slate-200 p-2 sm:border-0 sm:p-0 ${columns}`}>
-              <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`)}>
+              <Field label="Header name" labelHidden error={errorAt(`headers.${i}.name`) ?? headerNameProblemAsTyped(row.name, i, credentials) ?? undefined}>
                 {(c) => <input {...c} ref={added.focusIfNew(row.uid)} className={monoInputClass} placeholder="X-Api-Key" value={row.name} onChange={(e) => update(i, { name: e.target.value })} />}
               </Field>
               <div className="col-start-2 row-start-1 sm:hidden">

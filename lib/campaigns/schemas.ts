@@ -13,7 +13,7 @@ import {
   MAX_WEBHOOKS,
   MAX_VALUE_BYTES,
 } from "./limits";
-import { HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
+import { HEADER_NAME_CHARACTERS, HEADER_NAME_TOKEN, headerNameProblem, headerValueCharacterProblem } from "../webhooks/request-headers";
 import { isStorableText, unstorableText } from "../db/storable-text";
 import { goalEventSchema, goalWindowHoursSchemaFor } from "./goals";
 import { numberInput, type NumberSource } from "./number-input";
@@ -43,7 +43,7 @@ export const headerFieldSchema = z.object({
     .trim()
     .min(1, "Enter a header name")
     .max(MAX_KEY_LENGTH, `A header name can be at most ${MAX_KEY_LENGTH} characters`)
-    .regex(HEADER_NAME_TOKEN, "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~"),
+    .regex(HEADER_NAME_TOKEN, HEADER_NAME_CHARACTERS),
   value: templateValue.superRefine((v, ctx) => {
     const problem = headerValueCharacterProblem(v);
     if (problem) ctx.addIssue({ code: "custom", message: problem });

@@ -42,6 +42,8 @@ const ROUTING_HEADERS = new Set([
   "x-forwarded-server",
 ]);
 export const HEADER_NAME_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** What a name outside HEADER_NAME_TOKEN is told: by the save's schema, as typed, and when rendered. */
+export const HEADER_NAME_CHARACTERS = "A header name can only hold letters, digits and - _ . ! # $ % & ' * + ^ ` | ~";
 
 /** What is wrong with a header name (a problem on `headers[i].name`), or null. */
 export function headerNameProblem(name: string, index: number, urlHasCredentials: boolean): TemplateProblem | null {
@@ -49,11 +51,21 @@ export function headerNameProblem(name: string, index: number, urlHasCredentials
   const trimmed = name.trim();
   const lower = trimmed.toLowerCase();
   if (!trimmed) return { field, message: "A header name is required" };
-  if (!HEADER_NAME_TOKEN.test(trimmed)) return { field, message: `"${trimmed}" is not a valid header name` };
+  if (!HEADER_NAME_TOKEN.test(trimmed)) return { field, message: HEADER_NAME_CHARACTERS };
   if (RESERVED_HEADERS.has(lower) || lower.startsWith("webhook-")) return { field, message: `${trimmed} is set by Hookline and cannot be changed` };
   if (ROUTING_HEADERS.has(lower)) return { field, message: `${trimmed} tells the receiver where the request goes, which only the URL chooses: remove the header, or put the address in the URL` };
   if (lower === "authorization" && urlHasCredentials) return { field, message: "Authorization comes from the credentials in the URL; remove one of them" };
   return null;
+}
+
+/**
+ * The save's header name rule (headerNameProblem) as the editor shows it while a name is typed: a
+ * blank name is not yet one (the save asks for it). One rule, so a name the save refuses ("Host")
+ * is refused at its field before Save is pressed, in the save's words.
+ */
+export function headerNameProblemAsTyped(name: string, index: number, urlHasCredentials: boolean): string | null {
+  if (!name.trim()) return null;
+  return headerNameProblem(name, index, urlHasCredentials)?.message ?? null;
 }
 
 // HTTP field values allow tab, visible ASCII and bytes from 0x80 (sent as UTF-8); not the rest of C0 or DEL.
