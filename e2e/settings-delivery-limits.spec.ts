@@ -32,6 +32,18 @@ test("an admin sets the delivery limits, which are kept and audited; an editor o
   await expect(perWeek).toHaveValue("10");
   await page.screenshot({ path: "test-results/screenshots/settings-delivery-limits.png", fullPage: true });
 
+  // A weekly cap below the daily one: said at the daily field as typed (it can never be reached), saved all the same.
+  await perWeek.fill("2");
+  await expect(perDay).toHaveAccessibleDescription(/Never reached: the weekly cap of 2 stops a user first/);
+  await save.click();
+  await expect(section.getByRole("status")).toHaveText("Delivery limits saved.");
+  await page.reload();
+  await expect(perDay).toHaveAccessibleDescription(/Never reached/);
+  await perWeek.fill("10");
+  await expect(perDay).not.toHaveAccessibleDescription(/Never reached/);
+  await save.click();
+  await expect(section.getByRole("status")).toHaveText("Delivery limits saved.");
+
   // Blank removes one cap and keeps the other.
   await perWeek.fill("");
   await save.click();
@@ -41,7 +53,7 @@ test("an admin sets the delivery limits, which are kept and audited; an editor o
   await expect(perWeek).toHaveValue("");
 
   await page.goto("/audit-log");
-  await expect(page.getByRole("cell", { name: "frequency_cap.updated" })).toHaveCount(2);
+  await expect(page.getByRole("cell", { name: "frequency_cap.updated" })).toHaveCount(4); // 3 and 10, 2 a week, 10 again, then no weekly cap
 
   // An editor sees the limits but cannot change them.
   await page.goto("/settings");
