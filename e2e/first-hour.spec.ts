@@ -31,7 +31,7 @@ test("a CSV import of one row says '1 row imported (1 new user, …)'", async ({
   await expect(page.getByRole("region", { name: "Import report" })).toContainText("Import finished: 1 row imported (1 new user, 0 updated), 1 rejected.");
 });
 
-test("a date column with one odd value says it was kept as text, and what a date type would do with it", async ({ page }) => {
+test("a date column with one odd value says it is kept as written, its ISO dates still dates, and what a date type would do with it", async ({ page }) => {
   const dir = mkdtempSync(path.join(tmpdir(), "first-hour-"));
   const file = path.join(dir, "dates.csv");
   writeFileSync(file, "user_id,joinedOn\nd1,2026-11-01\nd2,2026-11-02\nd3,03/11/2026\nd4,2026-11-04\n");
@@ -40,7 +40,7 @@ test("a date column with one odd value says it was kept as text, and what a date
   await page.getByLabel("CSV file").setInputFiles(file);
   const region = page.getByRole("region", { name: "Import CSV" });
   await expect(region.getByLabel("Type of column joinedOn")).toHaveValue("string");
-  await expect(region).toContainText('3 of the first 4 values are ISO dates; "03/11/2026" is not, so the column is kept as text. As date, it would be stored as 2026-03-11.');
+  await expect(region).toContainText('3 of the first 4 values are ISO dates; "03/11/2026" is not. As text, each value is kept as written, and the ISO dates still count as dates (the attribute catalogue will list them as date). As date, it would be stored as 2026-03-11.');
   await region.getByLabel("Type of column joinedOn").selectOption("number");
-  await expect(region).toContainText('4 of the first 4 values do not read as a number ("2026-11-01"): their rows will be refused. Choose string to keep them as text.');
+  await expect(region).toContainText('4 of the first 4 values do not read as a number ("2026-11-01"): their rows will be refused. Choose string to keep them as written.');
 });

@@ -2,19 +2,10 @@
 // have it. Read from the users' JSON a chunk at a time, the same way on both databases.
 import { db } from "../db";
 import { asAttributes } from "./users";
-import { isIsoDateText } from "../date-input";
 import { nextUserPage } from "./user-pages";
+import { kindOf, type AttributeKind } from "./attribute-kind";
 
-export type AttributeKind = "string" | "number" | "boolean" | "date" | "list";
 export type CatalogueEntry = { name: string; types: AttributeKind[]; users: number };
-
-export function kindOf(value: unknown): AttributeKind {
-  if (Array.isArray(value)) return "list";
-  if (typeof value === "number") return "number";
-  if (typeof value === "boolean") return "boolean";
-  if (typeof value === "string" && isIsoDateText(value)) return "date";
-  return "string";
-}
 
 export async function attributeCatalogue(options: { chunk?: number } = {}): Promise<CatalogueEntry[]> {
   const limits = { rows: options.chunk };

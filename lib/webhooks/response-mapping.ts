@@ -23,7 +23,7 @@ const MAX_TEXT = 10_000;
 const MAX_LIST = 1000;
 const MAX_LIST_ITEM = 1000;
 
-/** How a mapped value is stored: as the attribute catalogue types it (lib/audience/attribute-catalogue.ts). */
+/** How a mapped value is stored: as the attribute catalogue types it (lib/audience/attribute-kind.ts). */
 export const MAPPED_KINDS = ["string", "number", "boolean", "date", "list"] as const;
 export type MappedKind = (typeof MAPPED_KINDS)[number];
 export type MappedValue = string | number | boolean | string[];

@@ -5,6 +5,7 @@ import { attributeNameProblem, attributesSizeProblem, userEmailSchema, type Attr
 import { canonicalTimezone, isValidTimezone, timezoneHint } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
 import { parseDateInput } from "../../date-input";
+import { kindOf } from "../attribute-kind";
 
 const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -151,7 +152,8 @@ const LOOKS_LIKE: Record<"number" | "boolean" | "date", { test: (v: string) => b
  *   number); the rows are refused, not imported wrong;
  * - text, where most values read as another type (the first guess typed it as text because one did not):
  *   that one, and what it would become as that type (a date written 03/11/2026 reads month first), so
- *   the choice is the marketer's, not a silent fallback.
+ *   the choice is the marketer's, not a silent fallback;
+ * - text holding ISO dates: kept as written, they still count as dates (kindOf, the catalogue's rule).
  */
 export function columnTypeNote(cells: string[], type: AttributeType): string | null {
   const values = cells.map((c) => c.trim()).filter(Boolean);
@@ -161,8 +163,10 @@ export function columnTypeNote(cells: string[], type: AttributeType): string | n
     const refused = values.filter((v) => isConversionError(convert(v, type)));
     if (!refused.length) return null;
     const one = refused.length === 1;
-    return `${refused.length} of the first ${values.length} values ${one ? "does" : "do"} not read as ${type === "boolean" ? "true or false" : `a ${type}`} (${quoted(refused[0]!)}): ${one ? "its row" : "their rows"} will be refused. Choose string to keep ${one ? "it" : "them"} as text.`;
+    return `${refused.length} of the first ${values.length} values ${one ? "does" : "do"} not read as ${type === "boolean" ? "true or false" : `a ${type}`} (${quoted(refused[0]!)}): ${one ? "its row" : "their rows"} will be refused. Choose string to keep ${one ? "it" : "them"} as written.`;
   }
+  const isoDates = isoDatesNote(cells, values.length);
+  if (isoDates) return isoDates;
   for (const other of ["number", "boolean", "date"] as const) {
     const misfits = values.filter((v) => !LOOKS_LIKE[other].test(v));
     const fitting = values.length - misfits.length;
@@ -173,6 +177,21 @@ export function columnTypeNote(cells: string[], type: AttributeType): string | n
     return `${fitting} of the first ${values.length} values are ${LOOKS_LIKE[other].plural}; ${quoted(first)} is not, so the column is kept as text. As ${other}, ${as}.`;
   }
   return null;
+}
+
+/** A text column's values as stored (each as written) that read as dates by the catalogue's rule (kindOf): what they are, not "text". */
+function isoDatesNote(cells: string[], counted: number): string | null {
+  const stored = cells.filter((c) => c.trim() !== "");
+  const dates = stored.filter((c) => kindOf(c) === "date").length;
+  if (!dates) return null;
+  const first = stored.find((c) => kindOf(c) !== "date")?.trim();
+  const one = dates === 1;
+  const head = `${dates} of the first ${counted} values ${one ? "is an ISO date" : "are ISO dates"}${first === undefined ? "" : `; "${clip(first)}" is not`}`;
+  const kept = `As text, each value is kept as written, and ${one ? "that ISO date still counts as a date" : "the ISO dates still count as dates"} (the attribute catalogue will list ${one ? "it" : "them"} as date)`;
+  if (first === undefined || dates < 2 || dates <= stored.length - dates) return `${head}. ${kept}.`;
+  const converted = convert(first, "date");
+  const as = isConversionError(converted) ? "its row would be refused" : `it would be stored as ${String(converted).slice(0, 10)}`;
+  return `${head}. ${kept}. As date, ${as}.`;
 }
 
 const isConversionError = (c: AttributeValue | { error: string }): c is { error: string } => !!c && typeof c === "object" && !Array.isArray(c) && "error" in c;
