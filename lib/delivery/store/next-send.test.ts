@@ -72,6 +72,25 @@ describe("nextSendOf", () => {
     expect(await nextSendOf(campaign.id)).toEqual({ at: new Date("2026-12-08T06:07:00Z"), local: { date: "2026-12-08", time: "15:07" }, exact: true, begun: false });
   });
 
+  it("a scheduled send in each user's zone whose passed users were sent at once: the later ones are its next users, from the claim on", async () => {
+    // Tokyo's 15:07 passed at 14:06 UTC (sent at once); Paris's is 14:07 UTC, Los Angeles's 23:07 UTC
+    await users("ns-so", ["Asia/Tokyo", "Europe/Paris", "America/Los_Angeles"]);
+    const rule = { when: "scheduled", sendAt: "2026-12-06T15:07", timeZone: "UTC", inUserTimeZone: true, whenPassed: "sendNow" };
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule, audience: audienceOf("ns-so") });
+    expect((await activateCampaign(campaign.id, { now })).ok).toBe(true);
+    const tokyo = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, userId: "ns-so-0" } });
+    expect(tokyo.dueAt.getTime()).toBeLessThan(new Date("2026-12-06T14:07:00Z").getTime());
+    // claimed, not yet attempted (the page read right after Activate): Paris's are no longer the first users
+    await db().delivery.update({ where: { id: tokyo.id }, data: { state: "sending" } });
+    const paris = { at: new Date("2026-12-06T14:07:00Z"), local: { date: "2026-12-06", time: "15:07" }, exact: true };
+    expect(await nextSendOf(campaign.id)).toEqual({ ...paris, begun: true });
+    await db().delivery.update({ where: { id: tokyo.id }, data: { state: "delivered", attempts: 1, sentAt: now } });
+    expect(await nextSendOf(campaign.id)).toEqual({ ...paris, begun: true });
+    // a cancelled row was never sent: it begins nothing
+    await db().delivery.update({ where: { id: tokyo.id }, data: { state: "cancelled", attempts: 0, sentAt: null } });
+    expect(await nextSendOf(campaign.id)).toEqual({ ...paris, begun: false });
+  });
+
   it("the list's: one per active scheduled or recurring campaign of the page, by id", async () => {
     await users("ns-ls", ["Europe/Paris"]);
     const a = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: daily, audience: audienceOf("ns-ls") });

@@ -42,16 +42,20 @@ async function earliestPlanned(campaignId: string): Promise<{ dueAt: Date; zone:
 
 const OCCURRENCE = "occurrence:";
 
+// a run's row in one of these was claimed for sending (sentAt is written only once its request ends):
+// the page read just after Activate finds the users whose time had passed mid-send, not yet sent
+const CLAIMED_STATES = ["sending", "delivered", "retrying", "failed", "suppressed"];
+
 /**
- * Whether a delivery of the campaign planned by `triggerKey` (one run) was sent (attempted) already.
- * Read in the campaign's sent rows (Delivery_campaign_sent_idx, sentAt not null) from the run's own
- * time (an occurrence's key names it: none of its users is sent before it), so the earlier runs' rows
- * are not walked; a scheduled send has one run ("activation"), all its sent rows are that run's.
+ * Whether a delivery of the campaign planned by `triggerKey` (one run) was claimed or sent already.
+ * Read from the run's own time (an occurrence's key names it: none of its users is claimed before
+ * it) in the (campaignId, state, dueAt) index, so the earlier runs' rows are not walked; a scheduled
+ * send has one run ("activation"), all its rows are that run's. A cancelled row begins nothing.
  */
 async function runBegun(campaignId: string, triggerKey: string): Promise<boolean> {
   const runAt = triggerKey.startsWith(OCCURRENCE) ? new Date(triggerKey.slice(OCCURRENCE.length)) : null;
-  const sentAt = runAt && !Number.isNaN(runAt.getTime()) ? { gte: runAt } : { not: null };
-  return (await db().delivery.findFirst({ where: { campaignId, sentAt, triggerKey }, select: { id: true } })) !== null;
+  const dueAt = runAt && !Number.isNaN(runAt.getTime()) ? { gte: runAt } : undefined;
+  return (await db().delivery.findFirst({ where: { campaignId, state: { in: CLAIMED_STATES }, dueAt, triggerKey }, select: { id: true } })) !== null;
 }
 
 function localOf(at: Date, zone: string): { date: string; time: string } {
