@@ -240,6 +240,21 @@ describe("the webhook's Recent test sends", () => {
     );
   });
 
+  it("a send made before the webhook had variants is of no variant, not A's", async () => {
+    const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Variants later", actions: [{ url: `http://${base}/later` }] }));
+    const plain = (await getCampaignDraft(id, "admin"))!.actions![0]!;
+    const campaign = { id, name: "Variants later" };
+    const member = { role: "editor" as const, id: "later-member" };
+    const before = await runTestSend(sample(plain, { campaign }), new Date(Date.now() - 60_000), member);
+    expect(before.variant).toBeNull();
+    // a variant B is added and saved: from then on the webhook's own sends are A's
+    await saveCampaign(campaignDraftSchema.parse({ id, name: "Variants later", actions: [{ ...plain, splitPercent: 50, variants: [{ name: "Bee", url: `http://${base}/later-b`, splitPercent: 50 }] }] }));
+    const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
+    const a = await runTestSend(sample(step, { campaign, variant: "A" }), new Date(Date.now() + 1000), member);
+    const b = await runTestSend(sample(step, { campaign, variant: "B" }), new Date(Date.now() + 2000), member);
+    expect((await listTestSends(step.id!)).map((s) => [s.id, s.variant])).toEqual([[b.id, "B"], [a.id, "A"], [before.id, null]]);
+  });
+
   it("a webhook without variants labels no send", async () => {
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Plain", actions: [{ url: `http://${base}/plain` }] }));
     const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;

@@ -221,14 +221,18 @@ function storedVariant(row: StoredTestSend): VariantKey | null {
 
 /**
  * The stored test sends of a saved webhook and of its variants (its Recent test sends), newest first,
- * each labelled with the variant it was made of when the webhook has variants (its own rows are A).
+ * each labelled with the variant it was made of when the webhook has variants (its own rows are A,
+ * except those made before its first variant was saved: of no variant).
  */
 export async function listTestSends(actionId: string, limit = TEST_SENDS_KEPT): Promise<TestSendView[]> {
-  const variants = await db().action.findMany({ where: { variantOfId: actionId }, orderBy: [{ position: "asc" }, { id: "asc" }], select: { id: true } });
+  const variants = await db().action.findMany({ where: { variantOfId: actionId }, orderBy: [{ position: "asc" }, { id: "asc" }], select: { id: true, createdAt: true } });
   const keyOf = new Map<string, VariantKey>([[actionId, "A"], ...variants.map((v, i): [string, VariantKey] => [v.id, variantKey(i + 1)])]);
+  const firstVariantAt = Math.min(...variants.map((v) => v.createdAt.getTime()));
   const rows = await db().testSend.findMany({ where: { actionId: { in: [...keyOf.keys()] } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: limit });
   return rows.map((row) => {
-    const key = storedVariant(row) ?? keyOf.get(row.actionId!) ?? null;
+    // the webhook's own send stored without a variant: A's once it had variants, no variant's before
+    const before = row.actionId === actionId && row.createdAt.getTime() < firstVariantAt;
+    const key = storedVariant(row) ?? (before ? null : (keyOf.get(row.actionId!) ?? null));
     return toView(row, variants.length || (key && key !== "A") ? key : null);
   });
 }
