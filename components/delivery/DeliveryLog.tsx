@@ -21,12 +21,19 @@ import { countedText, countText } from "@/lib/delivery/core/count-cap";
 import { useRoleAllows } from "../auth/MemberRole";
 import { useResultLine } from "../useResultLine";
 import { DismissButton } from "../ui/DismissButton";
+import { useRefreshOtherOnChange } from "./use-refresh-other";
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, change, paging] = useLogFilter(campaignId);
   const [selected, setSelected] = useState<string | null>(null);
   const queryClient = useQueryClient();
-  const { data, error, isLoading, dataUpdatedAt } = useDeliveryLog(filter);
+  const { data, error, isLoading, dataUpdatedAt, isPlaceholderData } = useDeliveryLog(filter);
+  // the campaign's Outcomes bar reads again when the log reads a change, so the two numbers agree (use-refresh-other.ts)
+  useRefreshOtherOnChange(
+    campaignId && data && !isPlaceholderData ? { scope: JSON.stringify(filter), value: JSON.stringify(data.counts), at: dataUpdatedAt } : null,
+    `log:${campaignId}`,
+    { name: `outcomes:${campaignId}`, queryKey: deliveryKeys.outcomes(campaignId) },
+  );
   // "Retrying 44 failed deliveries." goes once none of them waits any more (or when dismissed)
   const [message, setMessage] = useResultLine<ActionResult>(data ? { waiting: data.counts.scheduled + data.counts.sending + data.counts.retrying, readAt: dataUpdatedAt } : null);
   const mutation = useMutation({

@@ -10,6 +10,7 @@ import { deliveryKeys } from "@/lib/delivery/query-keys";
 import type { CampaignOutcomes } from "@/lib/delivery/store/campaign-outcomes";
 import { useCampaignOutcomes } from "./use-outcomes";
 import type { LiveWaiting } from "../useResultLine";
+import { useRefreshOtherOnChange } from "../delivery/use-refresh-other";
 
 // `live`: active, or deliveries still waiting (the outcomes' `live`)
 const LiveStatus = createContext<{ status: string; live: boolean; waiting: LiveWaiting } | null>(null);
@@ -22,6 +23,11 @@ export function CampaignLiveStatus({ campaignId, initial, children }: { campaign
   useEffect(() => {
     queryClient.setQueryData(deliveryKeys.outcomes(campaignId), initial);
   }, [queryClient, campaignId, initial]);
+  // the delivery log reads again when the outcomes read a change, so the two numbers agree (use-refresh-other.ts)
+  useRefreshOtherOnChange({ scope: "", value: JSON.stringify(data.progress), at: dataUpdatedAt }, `outcomes:${campaignId}`, {
+    name: `log:${campaignId}`,
+    queryKey: deliveryKeys.lists,
+  });
   const status = data.progress.status;
   const live = data.live;
   const waiting = data.progress.waiting;
