@@ -167,6 +167,10 @@ describe("references in an action's data (action-references.ts)", () => {
     const bound = [{ name: "$ACTION_REF_1", value: "" }, { name: "$ACTION_1:1", value: '["c1"]' }, { name: "$ACTION_1:0", value: '{"id":"7f00","bound":"$@1"}' }];
     expect(actionBodyRefusal(type, multipart(boundary, bound))).toBeNull();
     expect(actionBodyRefusal(type, multipart(boundary, [bound[0]!, bound[2]!]))?.status).toBe(400);
+    // a temporary reference: a fetch action's (React keeps a set for it), never a form's fields, where
+    // React has none and threw a 500 (the second review: "bound":"$T", "bound":["$T1"] from /sign-in)
+    expect(fetchForm([{ name: "0", value: '["$T","$T1"]' }])).toBeNull();
+    for (const t of ['"$T"', '["$T1"]']) expect(actionBodyRefusal(type, multipart(boundary, [bound[0]!, { name: "$ACTION_1:0", value: `{"id":"7f00","bound":${t}}` }]))?.status, t).toBe(400);
     // read after the part that names it: React resolves part 0 when it arrives
     expect(fetchForm([{ name: "0", value: '["$1"]' }, { name: "1", value: '["x"]' }])?.status).toBe(400);
     expect(fetchForm([{ name: "1", value: '["x"]' }, { name: "0", value: '["$1:5"]' }])?.status).toBe(400);

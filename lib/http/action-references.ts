@@ -24,6 +24,9 @@ export type ModelPart = { prefix: string; id: number; text: string };
 
 /** Why a "$" string cannot be decoded in a part of `prefix` given the parts read before it, or null. */
 function dollarRefusal(value: string, prefix: string, earlier: Map<string, unknown>, formData: boolean): string | null {
+  // "$T" is a temporary reference, which React resolves only for a fetch action: a form posted
+  // without JavaScript ($ACTION_ parts) has no set for it ("Could not reference an opaque temporary reference", a 500)
+  if (value.startsWith("$T") && prefix.startsWith("$ACTION_")) return "a temporary reference, which a form's fields cannot hold";
   if (PLAIN.test(value)) return null;
   if (value.startsWith("$n")) return BIGINT.test(value) && value.length - 2 <= MAX_BIGINT_CHARS ? null : "a big integer that is not one, or has more than 300 digits";
   if (FORM_DATA.test(value)) return formData ? null : "a form's data, which a text body cannot hold";

@@ -33,6 +33,11 @@ describe("beforeBodyAnswer", () => {
     expect(beforeBodyAnswer("POST", "/campaigns/c1", {})).toBeNull();
   });
 
+  it("leaves OPTIONS without a key to Next.js (204 with Allow: withApi never sees it), and answers other key-less /api/v1 requests 401", () => {
+    expect(beforeBodyAnswer("OPTIONS", "/api/v1/campaigns", {})).toBeNull();
+    expect(beforeBodyAnswer("POST", "/api/v1/campaigns", {})?.status).toBe(401);
+  });
+
   it("answers the upload route's missing methods as proxy.ts answers other routes'", () => {
     const get = beforeBodyAnswer("GET", "/api/imports", {})!;
     expect(get.status).toBe(405);

@@ -62,7 +62,8 @@ export function beforeBodyAnswer(method: string, url: string, headers: { "conten
     const refused = refuseBeforeKey(method, pathname);
     if (refused) return apiAnswer(refused.status, refused.code, refused.message, refused.headers as Record<string, string> | undefined);
   }
-  if (pathname.startsWith("/api/v1/") && !headers.authorization && !KEY_FREE_API_PATHS.has(pathname) && answersAsProxyWould(method, url, pathname)) {
+  // OPTIONS never reaches withApi (Next answers it with Allow): it needs no key here either
+  if (pathname.startsWith("/api/v1/") && method !== "OPTIONS" && !headers.authorization && !KEY_FREE_API_PATHS.has(pathname) && answersAsProxyWould(method, url, pathname)) {
     const missing = missingKeyError();
     return apiAnswer(missing.status, missing.code, missing.message, { ...(missing.headers as Record<string, string>), Connection: "close" });
   }
