@@ -45,6 +45,10 @@ describe("awaitedSteps", () => {
     expect(waitsFor({ headers: [{ name: "X-Tok", value: "{{#each user.tags}}{{../user.crmId}}{{/each}}" }] })).toEqual(["crmId"]);
     expect(waitsFor({ fields: [{ key: "t", value: "{{#with user}}{{tok}}{{/with}}" }] })).toEqual(["tok", "crmId"]);
     expect(waitsFor({ urlTemplate: "https://x.example.com/{{lookup userAttribute event.name}}" })).toEqual(["tok", "crmId"]);
+    // the top level read whole, then a path of it (the second review: these went out beside step 1)
+    for (const whole of ["{{#with this}}{{user.crmId}}{{/with}}", "{{#with @root}}{{user.crmId}}{{/with}}", '{{#with (lookup this "user")}}{{crmId}}{{/with}}', "{{#each this}}{{#each this}}{{this}}{{/each}}{{/each}}", '{{lookup this "user"}}', "{{json this}}", "{{#with event}}{{#with ../this}}{{user.tok}}{{/with}}{{/with}}"]) {
+      expect(waitsFor({ fields: [{ key: "t", value: whole }] }), whole).toEqual(["tok", "crmId"]);
+    }
     // a block's own names and event parameters read no attribute
     expect(waitsFor({ fields: [{ key: "t", value: "{{#each event.params}}{{tok}}{{/each}} {{parameter.crmId}}" }] })).toEqual([]);
   });

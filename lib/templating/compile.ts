@@ -236,10 +236,20 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
  * block's value (`user`) is, and a caller that must know every attribute read treats a whole root read so.
  */
 function rootPath(p: hbs.AST.PathExpression, scopeDepth: number): readonly string[] | null {
-  if (p.data) return p.parts[0] === "root" && p.parts.length > 1 ? p.parts.slice(1) : null;
-  if (p.depth !== scopeDepth || p.parts.length === 0) return null;
-  return p.depth === 0 && knownHelpers[p.original] ? null : p.parts;
+  if (p.data) return p.parts[0] === "root" ? p.parts.slice(1) : null;
+  if (p.depth !== scopeDepth) return null;
+  return p.depth === 0 && p.parts.length > 0 && knownHelpers[p.original] ? null : p.parts;
 }
+
+/**
+ * Adds a top-level read: the path, or for the top level itself (`{{#with this}}`, `{{#each @root}}`,
+ * `{{json this}}`: [] ) the two roots that hold every attribute, so a whole read is seen as one.
+ */
+function addRead(read: readonly string[], found: Found) {
+  if (read.length) found.paths.add(writtenPath(read));
+  else for (const root of WHOLE_ROOTS) found.paths.add(root);
+}
+const WHOLE_ROOTS = ["user", "userAttribute"];
 
 /**
  * A call's arguments' paths; {{lookup user "crmId"}} reads user.crmId (the looked-up name, written as a
@@ -248,7 +258,7 @@ function rootPath(p: hbs.AST.PathExpression, scopeDepth: number): readonly strin
 function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scopeDepth: number) {
   const [object, key] = call.params;
   const looked = nameOf(call.path) === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scopeDepth) : null;
-  if (looked !== null) found.paths.add(writtenPath([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)]));
+  if (looked !== null) addRead([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)], found);
   call.params.forEach((p, i) => {
     if (!(looked !== null && i === 0)) collect(p, found, scopeDepth);
   });
@@ -264,7 +274,7 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
       refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
     }
     const read = rootPath(p, scopeDepth);
-    if (read !== null) found.paths.add(writtenPath(read));
+    if (read !== null) addRead(read, found);
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
