@@ -9,6 +9,7 @@ import { ActionEditor } from "./ActionEditor";
 import { useRoleAllows } from "./auth/MemberRole";
 import { actionDraftOf, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { CampaignDetails } from "./CampaignDetails";
+import { useHoldsCampaignVersion } from "./CampaignVersionScope";
 import { useLiveCampaignStatus } from "./outcomes/CampaignLiveStatus";
 import { DeliveryForm } from "./delivery/DeliveryForm";
 import type { DeliveryInitial } from "./delivery/delivery-form-state";
@@ -61,6 +62,8 @@ export function CampaignEditor({
   const status = useLiveCampaignStatus(renderedStatus);
   const editor = useCampaignDraft(initial, stored?.errors);
   const { state, saved, notices } = editor;
+  // the Goal form saves with the version this editor holds, and hands it the next
+  useHoldsCampaignVersion(state.version, editor.holdVersion);
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);
   const dirty = editor.dirty || delivery.dirty;
   const leaveGuard = useLeaveGuard(dirty);

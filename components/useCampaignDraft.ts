@@ -210,7 +210,7 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     });
   }
 
-  /** The version another of the page's actions handed back (Activate's save of the exemption moved it), held as a Save's is. */
+  /** The version another of the page's actions handed back (Activate's save, the Goal form's), held as a Save's is. */
   function holdVersion(version: number) {
     const hold = (s: CampaignState) => ({ ...s, version });
     setState(hold);

@@ -35,7 +35,8 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   revalidatePath(`/campaigns/${id}`);
   const stored = await getCampaignDraft(id, member.role);
   if (!stored) throw new CampaignNotFoundError();
-  return succeeded({ id, draft: stored, notices, deliveryProblem });
+  // the tab holds the version the save hands it (saveCampaign's `held`), not always the stored one
+  return succeeded({ id, draft: { ...stored, version: saved.held }, notices, deliveryProblem });
 });
 
 /** After a webhook's first save (campaign id, webhook id, the page's draft key): the test sends this member made of its draft on this page join its history. */

@@ -9,12 +9,15 @@ import { goalSettingsSchema } from "@/lib/campaigns/goals";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
+// the third argument: the version the page holds; `version` in the answer, the one it holds next (a goal's change moves it)
+const loadedVersion = z.number().int().positive().optional();
+
 export const saveCampaignGoalAction = defineAction(
-  { role: "editor", schema: z.tuple([idSchema, goalSettingsSchema]), name: "Saving the goal" },
-  async ([campaignId, settings]) => {
-    const { goal, changes } = await saveCampaignGoal(campaignId, settings);
+  { role: "editor", schema: z.tuple([idSchema, goalSettingsSchema, loadedVersion]), name: "Saving the goal" },
+  async ([campaignId, settings, version]) => {
+    const { goal, changes, held } = await saveCampaignGoal(campaignId, settings, { version });
     if (changes.length) await auditUi("campaign.updated", campaignId, { diff: changes });
     revalidatePath(`/campaigns/${campaignId}`);
-    return succeeded(goal);
+    return succeeded({ ...goal, version: held });
   },
 );

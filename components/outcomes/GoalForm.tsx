@@ -8,6 +8,7 @@ import type { FieldErrors } from "@/lib/api/action-result";
 import { describeWindow, type GoalSettings, MAX_GOAL_WINDOW_HOURS, MIN_GOAL_WINDOW_HOURS } from "@/lib/campaigns/goals";
 import { campaignKeys } from "@/lib/campaigns/query-keys";
 import { useRoleAllows } from "../auth/MemberRole";
+import { useCampaignVersion } from "../CampaignVersionScope";
 import { Button } from "../ui/Button";
 import { Field, inputClass } from "../ui/Field";
 
@@ -21,18 +22,21 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
+  // the editor's version: a goal's change moves it, and the editor holds the one answered (its next Save is no conflict)
+  const version = useCampaignVersion();
 
   const save = (e: React.FormEvent) => {
     e.preventDefault();
     if (!canEdit) return;
     startTransition(async () => {
-      const result = await saveCampaignGoalAction(campaignId, { goalEvent: event, goalWindowHours: hours });
+      const result = await saveCampaignGoalAction(campaignId, { goalEvent: event, goalWindowHours: hours }, version.current());
       if (!result.ok) {
         // the action's arguments are [campaignId, goal]: "1.goalEvent" is the goal's field
         setErrors(Object.fromEntries(Object.entries(result.fieldErrors).map(([k, v]) => [k.replace(/^1\./, ""), v])));
         setStatus({ tone: "error", text: result.message });
         return;
       }
+      version.hold(result.data.version);
       setErrors({});
       setEvent(result.data.goalEvent ?? "");
       setHours(String(result.data.goalWindowHours));

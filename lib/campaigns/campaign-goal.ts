@@ -7,7 +7,7 @@ import type { FieldChange } from "./campaign-diff";
 import { goalSettingsSchema, type GoalSettings, type GoalSettingsInput } from "./goals";
 import { transaction } from "../db/transaction";
 import { lockRowForUpdate } from "../db/row-locks";
-import { nextVersions } from "./campaign-version";
+import { nextVersions, versionHeldNext } from "./campaign-version";
 
 export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
   const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
@@ -23,8 +23,11 @@ export function campaignGoalOf(row: { goalEvent: string | null; goalWindowHours:
  * Sets the goal (validated here, whoever calls); the fields that changed, and the campaign's version
  * after it. A change moves the version: an API PUT from an older ETag would otherwise put the old goal
  * back. It is no conflict for the editor's open page, whose save leaves the goal out (isStale).
+ * `from.version`: the version the page saving it holds; `held` the one it holds next (versionHeldNext:
+ * the new one when it held the stored one, its own otherwise), or an admin's next Save of the exemption
+ * from that page would be refused as a conflict with this change of its own.
  */
-export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number }> {
+export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput, from: { version?: number } = {}): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number; held: number }> {
   const goal = goalSettingsSchema.parse(input);
   return transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId);
@@ -34,8 +37,7 @@ export async function saveCampaignGoal(campaignId: string, input: GoalSettingsIn
     if (before.goalEvent !== goal.goalEvent) changes.push({ field: "goalEvent", before: before.goalEvent, after: goal.goalEvent });
     if (before.goalWindowHours !== goal.goalWindowHours) changes.push({ field: "goalWindowHours", before: before.goalWindowHours, after: goal.goalWindowHours });
     const bump = nextVersions(before, { content: false, goal: changes.length > 0 });
-    if (!bump) return { goal, changes, version: before.version };
-    const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { ...goal, ...bump }, select: { version: true } });
-    return { goal, changes, version };
+    const version = bump ? (await tx.campaign.update({ where: { id: campaignId }, data: { ...goal, ...bump }, select: { version: true } })).version : before.version;
+    return { goal, changes, version, held: versionHeldNext(from.version, before.version, version) };
   });
 }

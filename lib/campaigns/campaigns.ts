@@ -127,12 +127,16 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * campaign page's delivery settings), and answers what of the versioned state it changed: the version
  * moves once for both. If it throws, nothing of the save is kept. `draft.capExempt`: the exemption
  * its settings write (isStale: an admin's stale tab may not put back one changed since).
+ * `held`: the version the tab that sent `draft.version` holds next. A save leaving the exemption out (a
+ * running campaign's, an editor's) cannot tell whether the tab saw a change of it made meanwhile (it
+ * moves `version` alone, which isStale lets through): a tab that missed any such change keeps its own
+ * (versionHeldNext), so that its box, still showing the old exemption, cannot be saved over it later.
  */
 export async function saveCampaign(
   draft: CampaignDraft & { ifMatch?: IfMatch; capExempt?: VersionCheck["capExempt"] },
   actor: SecretActor = UNTRUSTED_ACTOR,
   alsoWrite?: (tx: Tx, saved: { id: string; actionIds: string[] }) => Promise<VersionedChanges | void>,
-): Promise<{ id: string; version: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
+): Promise<{ id: string; version: number; held: number; notices: SaveNotices; changes: FieldChange[]; actionIds: string[] }> {
   assertTemplatesCompile(draft);
   draft = await withCatalogueTypes(draft);
   const notices: SaveNotices = {};
@@ -141,7 +145,7 @@ export async function saveCampaign(
   let changed: VersionedChanges = NOTHING_VERSIONED;
   // the saved id of each action of the draft, in draft order
   const actionIds: string[] = [];
-  const { id, version } = await transaction(async (tx) => {
+  const { id, version, held } = await transaction(async (tx) => {
     // the row first (PostgreSQL): a save or a goal committed meanwhile is waited for, then read below,
     // so the version checked and the content compared are the ones this save writes over
     if (draft.id) await lockRowForUpdate(tx, "Campaign", draft.id);
@@ -191,9 +195,10 @@ export async function saveCampaign(
     // nothing keeps it (another open tab is not told of a conflict); the one answered is the one written
     const bump = before && nextVersions(before, changed);
     if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
-    return campaign;
+    const seesExemption = draft.capExempt !== undefined;
+    return { ...campaign, held: before && !seesExemption ? versionHeldNext(draft.version, before.version, campaign.version) : campaign.version };
   });
-  return { id, version, notices, changes, actionIds };
+  return { id, version, held, notices, changes, actionIds };
 }
 
 /** The goal fields a draft sets: one it leaves out keeps the stored value. */

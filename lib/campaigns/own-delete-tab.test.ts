@@ -34,7 +34,7 @@ describe("the editor deletes a saved webhook, then saves or activates (same tab)
     const again = await twoHooks();
     const { version: v2 } = await deleteAction(again.id, again.actions[1]!.id!, "e@example.com", { version: again.version });
     const parsed = deliverySettingsSchema.parse(settings(again.actions[0]!.id!));
-    expect((await saveDeliverySettings(again.id, parsed, { role: "editor", actor: "e@example.com", moveVersion: "exemption", check: { version: v2 } })).ok).toBe(true);
+    expect((await saveDeliverySettings(again.id, parsed, { role: "editor", actor: "e@example.com", check: { version: v2 } })).ok).toBe(true);
   });
 
   it("a tab already behind (renamed elsewhere) keeps its version: its Save is still refused", async () => {
@@ -52,7 +52,7 @@ describe("an admin's Activate changing only the cap exemption", () => {
     const l = (await getCampaignDraft(id, "admin"))!;
     const actionId = l.actions[0]!.id!;
     // tab A's Activate: its settings saved first, the exemption lifted (activateAction's save)
-    const a = await saveDeliverySettings(id, deliverySettingsSchema.parse(settings(actionId, true)), { role: "admin", actor: "a@example.com", moveVersion: "exemption", check: { version: l.version } });
+    const a = await saveDeliverySettings(id, deliverySettingsSchema.parse(settings(actionId, true)), { role: "admin", actor: "a@example.com", check: { version: l.version } });
     expect(a.ok).toBe(true);
     // tab B, opened before, still shows capExempt: false
     await expect(saveCampaignWithDelivery(draft({ ...l, description: "from B" }), settings(actionId, false), { role: "admin", email: "b@example.com" })).rejects.toBeInstanceOf(CampaignConflictError);

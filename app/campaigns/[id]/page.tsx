@@ -1,6 +1,7 @@
 import { notFound } from "next/navigation";
 import { cache } from "react";
 import { CampaignEditor } from "@/components/CampaignEditor";
+import { CampaignVersionScope } from "@/components/CampaignVersionScope";
 import { campaignDraftOf, loadCampaignRow } from "@/lib/campaigns/campaigns";
 import { listSampleUsers } from "@/lib/campaigns/sample-context";
 import { deliverySettingsOf } from "@/lib/delivery/forms/settings";
@@ -40,19 +41,22 @@ export default definePage("viewer", async function CampaignPage({ params }: { pa
   const storedErrors = templateSyntaxErrors(campaign);
   return (
     <CampaignLiveStatus campaignId={id} initial={outcomes}>
-      <div className="space-y-8">
-        <CampaignEditor
-          key={campaign.id}
-          initial={draft}
-          status={status}
-          users={users}
-          delivery={delivery}
-          stored={{ errors: storedErrors, message: storedTemplateErrorsMessage(storedErrors, status) }}
-        />
-        <CampaignOutcomes campaignId={id} initial={outcomes} />
-        <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />
-        <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
-      </div>
+      {/* the editor's version, shared with the Goal form: a goal saved hands it the next */}
+      <CampaignVersionScope>
+        <div className="space-y-8">
+          <CampaignEditor
+            key={campaign.id}
+            initial={draft}
+            status={status}
+            users={users}
+            delivery={delivery}
+            stored={{ errors: storedErrors, message: storedTemplateErrorsMessage(storedErrors, status) }}
+          />
+          <CampaignOutcomes campaignId={id} initial={outcomes} />
+          <CampaignResults campaignId={id} initial={results} goal={goal} eventNames={events} status={status} />
+          <DeliveryLog campaignId={id} actions={(draft.actions ?? []).flatMap((a) => (a.id ? [{ id: a.id, name: a.name ?? "Webhook" }] : []))} />
+        </div>
+      </CampaignVersionScope>
     </CampaignLiveStatus>
   );
 });

@@ -90,9 +90,10 @@ export type DeliverySettingsSaved =
   /**
    * `version`: the campaign's, as this save left it; `changed`: what of its versioned state it changed;
    * `held`: the version the tab that sent `check.version` holds next (versionHeldNext: the new one when
-   * it held the stored one, its own otherwise), as after a Save or a webhook's delete
+   * it held the stored one, its own otherwise), as after a Save or a webhook's delete; `contentVersion`:
+   * the campaign's before and after this save (Activate weighs its dry run's sample verdict at the one before)
    */
-  | { ok: true; version: number; changed: VersionedChanges; held: number }
+  | { ok: true; version: number; changed: VersionedChanges; held: number; contentVersion: { from: number; to: number } }
   | { ok: false; problem: "not_found"; message: string }
   | { ok: false; problem: "active"; message: string }
   | { ok: false; problem: "finished"; message: string }
@@ -116,12 +117,10 @@ type WriteOptions = {
   /**
    * false: the change does not move the campaign's version here: the caller moves it once for its whole
    * save (saveCampaign, from `changed`). Default: any change moves it (the cap exemption alone moves
-   * `version` only: campaign-version.ts). "exemption": only a change of the cap exemption moves it
-   * (`version` only): Activate's save of the settings on the same page, so a second admin's tab from
-   * before cannot put its exemption back without a conflict, while the tab activating holds the version
-   * answered (`held`) and the dry run's sample verdict, keyed on `contentVersion`, still stands.
+   * `version` only: campaign-version.ts, so the dry run's sample verdict, keyed on `contentVersion`,
+   * still stands after Activate's save of an exemption alone).
    */
-  moveVersion?: boolean | "exemption";
+  moveVersion?: boolean;
   /**
    * What the save was made from (the editor's loaded `version`, the API's If-Match): a campaign changed
    * since is refused with CampaignConflictError and nothing is written (isStale, which also weighs the
@@ -217,8 +216,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   // (campaign-version.ts; the editor's one Save sends the settings it loaded). The cap exemption alone
   // moves `version` only: an editor's tab, whose save leaves it out, is no conflict for it
   const versioned: VersionedChanges = { content: changed.some((c) => c !== "capExempt"), goal: false, capExempt: changed.includes("capExempt") };
-  const moved = options.moveVersion === "exemption" ? { content: false, goal: false, capExempt: versioned.capExempt } : versioned;
-  const bump = options.moveVersion !== false ? nextVersions(campaign, moved) : null;
+  const bump = options.moveVersion !== false ? nextVersions(campaign, versioned) : null;
   if (bump) await tx.campaign.update({ where: { id: campaignId }, data: bump });
   // in the same transaction as the change: the editor's Save, its Delivery section and the API alike
   if (changed.length) await recordAudit({ actor: options.actor ?? "system", action: "campaign.delivery_changed", target: campaignId, details: { when: settings.rule.when, changed } }, tx);
@@ -230,7 +228,8 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
     await replanPaused(tx, campaignId, campaign, settings);
   }
   const version = bump?.version ?? campaign.version;
-  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version) };
+  const contentVersion = { from: campaign.contentVersion, to: bump?.contentVersion ?? campaign.contentVersion };
+  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version), contentVersion };
 }
 
 /**

@@ -71,6 +71,12 @@ const campaignWithActions = (campaignId: string) => db().campaign.findUnique({ w
  * `sampleCheck`: the token of the sample renders' verdict (sample-verdict.ts), when they refused nothing:
  * the action that follows a dry run sends it back and is not rendered for again.
  */
+/**
+ * The contentVersion Activate's save of the settings on screen moved from and to (writeDeliverySettings),
+ * just before it activates: its dry run judged those settings in place of the stored ones, at `from`.
+ */
+export type SettingsSaved = { from: number; to: number };
+
 type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: Record<string, string>; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string };
 
 /**
@@ -79,7 +85,7 @@ type Readiness = { rule: DeliveryRule | null; problems: string[]; fieldErrors: R
  * the webhooks that fail for some of them). Activation and resume both ask (a paused campaign's
  * settings and webhooks may have changed since it was activated).
  */
-async function readiness(campaign: CampaignWithActions, now: Date, carried?: string, memberId?: string): Promise<Readiness> {
+async function readiness(campaign: CampaignWithActions, now: Date, carried?: string, memberId?: string, settingsSaved?: SettingsSaved): Promise<Readiness> {
   const { rule, problems } = ruleProblems(campaign.deliveryRule);
   try {
     parseSegment(campaign.audience);
@@ -125,7 +131,10 @@ async function readiness(campaign: CampaignWithActions, now: Date, carried?: str
     }
   }
   // the dry run's verdict, carried when nothing the renders read has changed since (`carried`: its token)
-  const digest = sampleInputsDigest(campaign, sampled, sample);
+  // Activate's own save of the settings its dry run judged (in place of the stored) moved contentVersion:
+  // the dry run was made at the one before, which stands while nothing else moved it since
+  const judged = settingsSaved && campaign.contentVersion === settingsSaved.to ? { ...campaign, contentVersion: settingsSaved.from } : campaign;
+  const digest = sampleInputsDigest(judged, sampled, sample);
   const verdict = carriedSampleVerdict(carried, campaign.id, digest, now);
   const users = verdict ? { problems: [], fieldErrors: {}, ...verdict } : await sampleRenderCheck(campaign.audience, sampled, sample, now, memberId);
   problems.push(...users.problems);
@@ -142,10 +151,10 @@ const withSampleFailures = (lines: string[], emptyInUrl: string[] = []) => ({ ..
 const withEmptyInUrl = (lines: string[]) => (lines.length ? { emptyInUrl: lines } : {});
 
 /** Everything activation checks before it changes anything: activateCampaign and its dry run (checkActivation) alike. */
-async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string, memberId?: string): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string }> {
+async function activationChecks(campaign: CampaignWithActions | null, now: Date, carried?: string, memberId?: string, settingsSaved?: SettingsSaved): Promise<ActivationRefused | { ok: true; campaign: CampaignWithActions; rule: DeliveryRule; sampleFailures: string[]; emptyInUrl: string[]; sampleCheck?: string }> {
   if (!campaign) return { ok: false, problems: ["This campaign no longer exists."] };
   if (campaign.status !== "draft") return { ok: false, problems: [`The campaign is ${campaign.status}; only a draft can be activated.`] };
-  const { rule, problems, fieldErrors, sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now, carried, memberId);
+  const { rule, problems, fieldErrors, sampleFailures, emptyInUrl, sampleCheck } = await readiness(campaign, now, carried, memberId, settingsSaved);
   // activated, it would plan no run and say "Active." (not in readiness: a paused one past its end still resumes what waits)
   if (rule?.when === "recurring" && endsOnPassed(rule, now)) {
     problems.push(ENDS_ON_PASSED);
@@ -212,9 +221,9 @@ function withSettings(campaign: CampaignWithActions, settings: DeliverySettings)
  * `campaign.activated` for `actor` (an email, or "system"). `sampleCheck`: the dry run's token
  * (checkActivation): its sample renders' verdict stands if nothing they read has changed since.
  */
-export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string; sampleCheck?: string; memberId?: string } = {}): Promise<ActivateResult> {
+export async function activateCampaign(campaignId: string, options: { now?: Date; actor?: string; sampleCheck?: string; memberId?: string; settingsSaved?: SettingsSaved } = {}): Promise<ActivateResult> {
   const now = options.now ?? new Date();
-  const checked = await activationChecks(await campaignWithActions(campaignId), now, options.sampleCheck, options.memberId);
+  const checked = await activationChecks(await campaignWithActions(campaignId), now, options.sampleCheck, options.memberId, options.settingsSaved);
   if (!checked.ok) return checked;
   const { campaign, rule } = checked;
 

@@ -28,6 +28,7 @@ const MAX_TOKEN_CHARS = 64 * 1024;
  * and each webhook and variant as rendered. `contentVersion`, not `version`: a change of the goal or of
  * the cap exemption alone (an admin's Activate saving the exemption on screen) moves `version` only and
  * changes nothing rendered; every change of the name, description, webhooks or delivery settings moves both.
+ * Activate's own save of the settings its dry run judged is weighed at the one before it (lifecycle.ts, SettingsSaved).
  */
 export function sampleInputsDigest(campaign: { id: string; contentVersion: number; audience: unknown }, targets: SampleTarget[], sample: ActivationSample): string {
   const rendered = (a: Action) => {

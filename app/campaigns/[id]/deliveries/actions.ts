@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, type SettingsSaved, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
@@ -21,28 +21,29 @@ const loadedVersion = z.number().int().positive().optional();
 const activateArgs = z.tuple([idSchema, z.unknown(), sampleCheck, loadedVersion]);
 
 /** Activate's save of the settings on screen; `held`: the version the tab holds next (saveDeliverySettings). */
-async function save(campaignId: string, input: unknown, member: Member, options: { moveVersion?: boolean | "exemption"; version?: number }): Promise<ActionResult<{ held: number }>> {
+async function save(campaignId: string, input: unknown, member: Member, version: number | undefined): Promise<ActionResult<{ held: number; contentVersion: SettingsSaved }>> {
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
-  const check = options.version !== undefined ? { check: { version: options.version } } : {};
-  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, moveVersion: options.moveVersion, ...check });
+  const check = version !== undefined ? { check: { version } } : {};
+  const saved = await saveDeliverySettings(campaignId, parsed.data, { actor: member.email, role: member.role, ...check });
   if (!saved.ok) return "path" in saved ? failed("Check the highlighted delivery settings.", { [saved.path]: saved.message }) : failed(saved.message);
   revalidatePath(`/campaigns/${campaignId}`);
-  return succeeded({ held: saved.held });
+  return succeeded({ held: saved.held, contentVersion: saved.contentVersion });
 }
 
 const refusedActivation = (result: { problems: string[]; fieldErrors?: Record<string, string> }) => failed("The campaign cannot be activated yet:", result.fieldErrors ?? {}, result.problems);
 
 // `version` in the answer, refused or not: the version the tab holds next, as a Save's or a webhook delete's
 export const activateAction = defineAction({ role: "editor", schema: activateArgs, name: "Activating" }, async ([campaignId, input, check, version], member) => {
-  // the settings on this page, saved without moving the version but for an admin's change of the cap
-  // exemption (`version` alone: another admin's older tab is then refused, and the dry run's sample
-  // verdict, keyed on `contentVersion`, still stands). From a tab older than the campaign: refused
-  // ("changed since you opened it")
-  const saved = await save(campaignId, input, member, { moveVersion: "exemption", version });
+  // the settings on this page, saved as a Save saves them: a change moves the version (an exemption's
+  // alone `version` only, so the dry run's sample verdict, keyed on `contentVersion`, still stands), and
+  // an API client's ETag or another tab from before is then refused. From a tab older than the
+  // campaign: refused ("changed since you opened it")
+  const saved = await save(campaignId, input, member, version);
   if (!saved.ok) return saved;
   const held = saved.data.held;
-  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check, memberId: member.id });
+  // the dry run judged these settings before they were saved: its verdict is weighed as of then
+  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check, memberId: member.id, settingsSaved: saved.data.contentVersion });
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return { ...refusedActivation(result), version: held };

@@ -24,7 +24,7 @@ const as = (who: "admin" | "owner") => (requestHeaders = new Headers({ cookie: c
 
 type Campaign = Awaited<ReturnType<typeof createCampaign>>;
 const settings = (campaign: Campaign, capExempt: boolean) => ({
-  rule: { when: "triggered", event: `exempt-${campaign.id}` },
+  rule: { when: "triggered", event: "exempt" },
   actions: campaign.actions.map((a) => ({ id: a.id, subDelivery: { kind: "immediate" } })),
   capExempt,
 });

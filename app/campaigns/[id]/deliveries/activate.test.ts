@@ -67,7 +67,28 @@ describe("Activate after its dialog's dry run", () => {
     if (!dry.ok) return;
     // broken since: rendered again, the activation would refuse them all
     await db().user.updateMany({ where: { id: { startsWith: "dialog_" } }, data: { attributes: { group: "dialog", n: "x" } } });
+    const before = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true, contentVersion: true } });
     expect(await activateAction(campaign.id, settings, dry.data.sampleCheck)).toMatchObject({ ok: true });
+    // its save of the audience was a change as any other: both versions moved
+    expect(await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true, contentVersion: true } })).toEqual({ version: before.version + 1, contentVersion: before.version + 1 });
+  });
+
+  it("renders again when something else changed between the dry run and Activate's save", async () => {
+    const { checkActivationAction } = await import("./actions");
+    await db().user.createMany({ data: [1, 2].map((n) => ({ id: `dialog2_${n}`, attributes: { group: "dialog2", n } })) });
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", fields: [{ key: "n", value: "{{user.n}}", type: "number" }] });
+    const settings = {
+      rule: { when: "immediate" },
+      audience: { match: "all", conditions: [{ key: "group", operator: "equals", value: "dialog2" }] },
+      actions: campaign.actions.map((a) => ({ id: a.id, subDelivery: { kind: "immediate" } })),
+    };
+    const dry = await checkActivationAction(campaign.id, settings);
+    if (!dry.ok) throw new Error(dry.message);
+    await db().user.updateMany({ where: { id: { startsWith: "dialog2_" } }, data: { attributes: { group: "dialog2", n: "x" } } });
+    // the description changed elsewhere meanwhile (a save moves both versions): nothing the digest reads itself but contentVersion
+    const { version } = await db().campaign.findUniqueOrThrow({ where: { id: campaign.id }, select: { version: true } });
+    await db().campaign.update({ where: { id: campaign.id }, data: { description: "since the dry run", version: version + 1, contentVersion: version + 1 } });
+    expect(await activateAction(campaign.id, settings, dry.data.sampleCheck)).toMatchObject({ ok: false, problems: [expect.stringMatching(/for every user tried/)] });
   });
 });
 
