@@ -8,7 +8,7 @@ import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/a
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/forms/settings";
 import { activateCampaign, activationMessage, type SettingsSaved, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
-import { defineAction } from "@/app/define-action";
+import { actionFailure, defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
 
@@ -42,8 +42,15 @@ export const activateAction = defineAction({ role: "editor", schema: activateArg
   const saved = await save(campaignId, input, member, version);
   if (!saved.ok) return saved;
   const held = saved.data.held;
-  // the dry run judged these settings before they were saved: its verdict is weighed as of then
-  const result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check, memberId: member.id, settingsSaved: saved.data.contentVersion });
+  // the dry run judged these settings before they were saved: its verdict is weighed as of then. What
+  // it throws (the member's share of rendering time spent, ...) still hands the tab the version its
+  // save moved to (the second review: the tab's next exemption change was refused as its own conflict)
+  let result: Awaited<ReturnType<typeof activateCampaign>>;
+  try {
+    result = await activateCampaign(campaignId, { actor: member.email, sampleCheck: check, memberId: member.id, settingsSaved: saved.data.contentVersion });
+  } catch (err) {
+    return { ...actionFailure("Activating", err), version: held };
+  }
   revalidatePath(`/campaigns/${campaignId}`);
   // a webhook's problems are at its fields too ("actions.0.fields.1.value"), where the editor shows them
   if (!result.ok) return { ...refusedActivation(result), version: held };

@@ -8,6 +8,7 @@ import { saveCampaignGoal } from "@/lib/campaigns/campaign-goal";
 import { getCampaignDraft } from "@/lib/campaigns/campaigns";
 import { createCampaign } from "@/lib/delivery/testing/fixtures";
 import { memberCookies } from "@/test/sessions";
+import { resetPreviewTime, withinPreviewTime } from "@/lib/campaigns/preview-rate";
 
 let requestHeaders = new Headers();
 vi.mock("next/headers", () => ({ headers: async () => requestHeaders }));
@@ -82,4 +83,24 @@ describe("an admin activates with the cap exemption, pauses, then changes it aga
     const activated = await activateAction(campaign.id, settings(campaign, false), undefined, tab.version);
     expect(activated).toMatchObject({ ok: true, data: { version: tab.version } });
   });
+});
+
+describe("an Activate whose activation throws after its save of the exemption", () => {
+  it("still hands the tab the version that save moved to (the member's share of rendering time spent, no dry run's verdict)", async () => {
+    as("admin");
+    const campaign = await triggered();
+    const tab = await tabOf(campaign.id);
+    const admin = await db().member.findFirstOrThrow({ where: { email: "admin@example.com" } });
+    // one 3 s preview leaves the admin refused for ~9 s: the activation's sample renders throw
+    withinPreviewTime(admin.id, () => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 3000));
+    try {
+      const answer = await activateAction(campaign.id, settings(campaign, true), undefined, tab.version);
+      expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/try again in \d+ s/) });
+      const now = await stored(campaign.id);
+      expect(now).toMatchObject({ capExempt: true, status: "draft", version: tab.version + 1 });
+      expect((answer as { version?: number }).version).toBe(now.version);
+    } finally {
+      resetPreviewTime();
+    }
+  }, 30_000);
 });
