@@ -210,9 +210,13 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     });
   }
 
-  /** The version another of the page's actions handed back (Activate's save, the Goal form's), held as a Save's is. */
+  /**
+   * The version another of the page's actions handed back (Activate's save, the Goal form's), held as a
+   * Save's is; never an older one than the tab holds (the second review: a goal saved while a Save was
+   * under way answered the version it was sent with, and put the Save's newer one back).
+   */
   function holdVersion(version: number) {
-    const hold = (s: CampaignState) => ({ ...s, version });
+    const hold = (s: CampaignState) => ({ ...s, version: s.version !== undefined && s.version > version ? s.version : version });
     setState(hold);
     setSaved(hold);
   }

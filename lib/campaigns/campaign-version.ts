@@ -7,6 +7,7 @@
 // duplicateAction write it in the transaction of their change, with the campaign's row locked first;
 // a new campaign starts at 1, whatever its first save writes.
 import type { FieldChange } from "./campaign-diff";
+import { mayChangeCapExempt, type MemberRole } from "../auth/roles";
 
 /**
  * Which stored versions an API PUT may write over (its If-Match, lib/api/etag.ts): "*" any, or a list
@@ -84,6 +85,10 @@ export function nextVersions(stored: Stored, changed: VersionedChanges): Partial
  * cap exemption moves `version` alone, which isStale's content check does not see), and its next save is
  * judged as before rather than handed a version that hides it. `held` left out (the API): the new one.
  */
-export function versionHeldNext(held: number | undefined, storedBefore: number, written: number): number {
+export function versionHeldNext(held: number | undefined, storedBefore: number, written: number, role?: MemberRole): number {
+  // a member who may never write the exemption (an editor) has no box to save over it: the tab is handed
+  // the new one, or its own next save would be refused as a conflict with this one (the second review:
+  // a goal saved elsewhere, then two Saves from an editor's tab)
+  if (role !== undefined && !mayChangeCapExempt(role)) return written;
   return held !== undefined && held !== storedBefore ? held : written;
 }

@@ -130,7 +130,8 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * `held`: the version the tab that sent `draft.version` holds next. A save leaving the exemption out (a
  * running campaign's, an editor's) cannot tell whether the tab saw a change of it made meanwhile (it
  * moves `version` alone, which isStale lets through): a tab that missed any such change keeps its own
- * (versionHeldNext), so that its box, still showing the old exemption, cannot be saved over it later.
+ * (versionHeldNext), so that its box, still showing the old exemption, cannot be saved over it later;
+ * an editor's tab, which never writes it, is handed the new one.
  */
 export async function saveCampaign(
   draft: CampaignDraft & { ifMatch?: IfMatch; capExempt?: VersionCheck["capExempt"] },
@@ -196,7 +197,7 @@ export async function saveCampaign(
     const bump = before && nextVersions(before, changed);
     if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
     const seesExemption = draft.capExempt !== undefined;
-    return { ...campaign, held: before && !seesExemption ? versionHeldNext(draft.version, before.version, campaign.version) : campaign.version };
+    return { ...campaign, held: before && !seesExemption ? versionHeldNext(draft.version, before.version, campaign.version, actor.role) : campaign.version };
   });
   return { id, version, held, notices, changes, actionIds };
 }

@@ -102,19 +102,19 @@ describe("decide", () => {
     expect(decide(input({ campaign: { ...campaign, status: "paused" }, waitsFor: { step, delivery: { actionId: "a0", state: "sending", dueAt: now } } })).kind).toBe("release");
   });
 
-  it("skips a step whose earlier step finished with this user undelivered when the user has no value it would have saved (missing, null, \"\"); sends one who has", () => {
+  it("fails (not retried) a step whose earlier step finished with this user undelivered when the user has no value it would have saved (missing, null, \"\"); sends one who has", () => {
     const step = { actionId: "a0", label: "Webhook 1 (Create contact)", attributes: ["crmId", "crmToken"] };
     const user = (attributes: Record<string, unknown>) => ({ id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana", ...attributes } });
     const failed = [{ step, state: "failed" }];
-    expect(decide(input({ missedSteps: failed, user: user({ crmToken: "t" }) }))).toEqual({ kind: "suppress", reason: "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved" });
+    expect(decide(input({ missedSteps: failed, user: user({ crmToken: "t" }) }))).toEqual({ kind: "fail", error: "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved; retried with it, this one waits for its answer" });
     expect(decide(input({ missedSteps: [{ step, state: "cancelled" }], user: user({ crmId: null, crmToken: "" }) }))).toEqual({
-      kind: "suppress",
-      reason: "Skipped: Webhook 1 (Create contact) did not deliver (cancelled), so crmId and crmToken were never saved",
+      kind: "fail",
+      error: "Not sent: Webhook 1 (Create contact) did not deliver (cancelled), so crmId and crmToken were never saved; retried with it, this one waits for its answer",
     });
     // the values from before are there: sent with them
     expect(decide(input({ missedSteps: failed, user: user({ crmId: "old", crmToken: 0 }) })).kind).toBe("send");
     // before the template: a template that cannot render is not what the log should say
-    expect(decide(input({ missedSteps: failed, action: { template: null, templateError: "broken" }, user: user({}) })).kind).toBe("suppress");
+    expect(decide(input({ missedSteps: failed, action: { template: null, templateError: "broken" }, user: user({}) }))).toMatchObject({ kind: "fail", error: expect.stringMatching(/^Not sent: Webhook 1/) });
     // after the holds: a row in quiet hours waits (the value may come meanwhile)
     const rule = { when: "immediate", timeZone: "UTC", quietHours: { start: "10:00", end: "18:00" } } as BatchCampaign["rule"];
     expect(decide(input({ missedSteps: failed, campaign: { ...campaign, rule }, user: user({}) })).kind).toBe("hold");

@@ -78,7 +78,7 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   // the earlier step's answer never came and the user has no value from before: sent, it would carry the
   // value empty (`POST /crm/` with `crm_id=`); a value the user already had is sent
   const unsaved = unsavedAnswer(missedSteps, user);
-  if (unsaved) return { kind: "suppress", reason: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes) };
+  if (unsaved) return { kind: "fail", error: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes) };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;

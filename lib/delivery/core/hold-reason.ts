@@ -40,14 +40,15 @@ export function earlierStepHoldReason(step: string, attributes: string[]): strin
 }
 
 /**
- * "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved": a step that
- * reads what an earlier step saves from its answer, suppressed because that step's delivery to the same
- * user finished without one (`state`: failed, suppressed, cancelled) and the user has no value of
- * `attributes` (core/decide.ts). Not a hold: the row ends.
+ * "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved; retried with
+ * it, this one waits for its answer": a step that names what an earlier step saves from its answer,
+ * failed (not retried) because that step's delivery to the same user finished without one (`state`:
+ * failed, suppressed, cancelled) and the user has no value of `attributes` (core/decide.ts). Failed, not
+ * suppressed: "Retry all failed" retries it beside the earlier step, and it then waits for that answer.
  */
 export function earlierStepMissedReason(step: string, state: string, attributes: string[]): string {
   const names = attributes.length < 2 ? attributes.join("") : `${attributes.slice(0, -1).join(", ")} and ${attributes.at(-1)}`;
-  return `Skipped: ${step} did not deliver (${state}), so ${names} ${attributes.length < 2 ? "was" : "were"} never saved`;
+  return `Not sent: ${step} did not deliver (${state}), so ${names} ${attributes.length < 2 ? "was" : "were"} never saved; retried with it, this one waits for its answer`;
 }
 
 const BREAKER_PREFIX = "Host on hold:";

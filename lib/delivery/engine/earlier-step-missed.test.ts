@@ -1,13 +1,15 @@
 // A follow-up that reads what an earlier step saves from its answer is not sent when that answer never
 // came: the earlier step's delivery to the user finished without being delivered (failed for good) and the
-// user has no value of the attribute (missing, null or ""). It ends suppressed, and the log says why, in
-// the marketer's words. A walkthrough found step 2 sent as `POST /crm/` with `crm_id=` empty and recorded
-// Delivered. A user who had the attribute from before still gets it, with that value. Both engines: the
+// user has no value of the attribute (missing, null or ""). It ends failed (not retried), and the log says
+// why, in the marketer's words. A walkthrough found step 2 sent as `POST /crm/` with `crm_id=` empty and
+// recorded Delivered. A user who had the attribute from before still gets it, with that value. Failed,
+// not suppressed (the second review: suppressed, it never came back): "Retry all failed" retries it beside
+// the earlier step, and it waits for that answer and carries it. Both engines: the
 // embedded one on either database, the BullMQ one on PostgreSQL and Redis. A real receiver on 127.0.0.1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import type { Prisma } from "../../db";
-import { activateCampaign } from "../store/lifecycle";
+import { activateCampaign, retryAllFailed } from "../store/lifecycle";
 import { listDeliveries } from "../store/log-queries";
 import { EmbeddedEngine } from "./embedded-engine";
 import { setDeliveryQueue } from "./queue";
@@ -17,25 +19,28 @@ import { testDeliveryDeps } from "../testing/deps";
 import { onPostgres, scaleOutHarness } from "../testing/scale-out-harness";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
+// step 1 refuses "fail" users until the test fixes their data
+let refusing = true;
 
 beforeAll(async () => {
   // step 1 creates the contact: refused for good (400, not retried) for users whose id says "fail"
   receiver = await startReceiver((req): Reply => {
     const userId = req.path.split("/").pop()!;
     if (!req.path.startsWith("/contacts/")) return { status: 200 };
-    if (userId.includes("fail")) return { status: 400 };
+    if (refusing && userId.includes("fail")) return { status: 400 };
     return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: `crm-${userId}` }) };
   });
 });
 afterAll(async () => receiver.close());
 
-const SKIPPED = "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved";
+const SKIPPED = "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved; retried with it, this one waits for its answer";
 
 /**
  * ok: step 1 delivered; fail: step 1 failed, no crmId; kept: step 1 failed, crmId from before;
  * empty: step 1 failed, crmId "" (no value either)
  */
 async function scenario(prefix: string, start: () => Promise<void>) {
+  refusing = true;
   const [ok] = await createUsers(1, `${prefix}-ok`);
   const [fail] = await createUsers(1, `${prefix}-fail`);
   const [kept] = await createUsers(1, `${prefix}-failkept`);
@@ -66,6 +71,15 @@ async function scenario(prefix: string, start: () => Promise<void>) {
             headers: [],
             timeoutMs: 5000,
           },
+          {
+            // reads the whole user (waits for step 1, names none of what it saves): sent whatever step 1 did
+            position: 2,
+            name: "Warehouse",
+            urlTemplate: `${receiver.url}/whole/{{user.id}}`,
+            fields: [{ key: "who", value: "{{#with user}}{{firstName}}{{/with}}", type: "text" }],
+            headers: [],
+            timeoutMs: 5000,
+          },
         ],
       },
     },
@@ -74,7 +88,7 @@ async function scenario(prefix: string, start: () => Promise<void>) {
   const second = campaign.actions[1]!;
   await start();
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
-  await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["delivered", "failed", "suppressed"] } } })) === 8, 40_000, 50);
+  await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: { in: ["delivered", "failed", "suppressed"] } } })) === 12, 40_000, 50);
 
   const contactAt = (id: string) => receiver.received.find((r) => r.path === `/contacts/${id}`)!.at;
   const followUps = receiver.received.filter((r) => r.path.startsWith("/crm/"));
@@ -88,16 +102,32 @@ async function scenario(prefix: string, start: () => Promise<void>) {
   expect(keptSent.at).toBeGreaterThanOrEqual(contactAt(kept!.id));
   // nothing else reached the receiver: no `POST /crm/` with an empty id
   expect(followUps.filter((r) => r.path === "/crm/")).toEqual([]);
+  // the step reading the whole user went to everyone, after step 1's answer (the second review: it was skipped)
+  for (const user of [ok!, fail!, kept!, empty!]) {
+    const whole = receiver.received.find((r) => r.path === `/whole/${user.id}`)!;
+    expect(JSON.parse(whole.body)).toEqual({ who: user.attributes.firstName });
+    expect(whole.at).toBeGreaterThanOrEqual(contactAt(user.id));
+  }
 
-  // the two without a value: suppressed, never attempted, with the reason in the log and the API
+  // the two without a value: failed, never sent, with the reason in the log and the API
   const rows = (await listDeliveries({ campaignId: campaign.id, actionId: second.id })).items;
   const row = (userId: string) => rows.find((d) => d.userId === userId)!;
   for (const userId of [fail!.id, empty!.id]) {
-    expect(row(userId)).toMatchObject({ state: "suppressed", reason: SKIPPED, hold: null });
+    expect(row(userId)).toMatchObject({ state: "failed", reason: SKIPPED, hold: null });
   }
   expect(row(ok!.id).state).toBe("delivered");
   expect(row(kept!.id).state).toBe("delivered");
-  expect(await db().deliveryAttempt.count({ where: { delivery: { actionId: second.id, userId: { in: [fail!.id, empty!.id] } } } })).toBe(0);
+
+  // the data fixed, "Retry all failed": step 1 delivers, and each follow-up waits for it and carries its answer
+  refusing = false;
+  expect(await retryAllFailed(campaign.id, "test")).toBe(4);
+  await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 12, 40_000, 50);
+  for (const user of [fail!, empty!]) {
+    const sent = receiver.received.find((r) => r.path === `/crm/crm-${user.id}`)!;
+    expect(JSON.parse(sent.body)).toEqual({ crm_id: `crm-${user.id}` });
+    expect(sent.at).toBeGreaterThanOrEqual(receiver.received.filter((r) => r.path === `/contacts/${user.id}`).at(-1)!.at);
+  }
+  expect(receiver.received.filter((r) => r.path === "/crm/")).toEqual([]);
 }
 
 describe("a follow-up reading what an earlier step saves, when that step did not deliver (embedded engine)", () => {
@@ -108,7 +138,7 @@ describe("a follow-up reading what an earlier step saves, when that step did not
     setDeliveryQueue(null);
   });
 
-  it("is skipped for a user without the value, and sent to one with it (saved now, or from before)", async () => {
+  it("fails unsent for a user without the value, sent to one with it (saved now, or from before); retried with the earlier step, it waits for its answer", async () => {
     await scenario("emb", async () => {
       engine = new EmbeddedEngine(db(), await testDeliveryDeps(), { concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
       setDeliveryQueue(engine);
@@ -120,7 +150,7 @@ describe("a follow-up reading what an earlier step saves, when that step did not
 describe.skipIf(!onPostgres)("a follow-up reading what an earlier step saves, when that step did not deliver (BullMQ engine)", () => {
   const harness = scaleOutHarness();
 
-  it("is skipped for a user without the value, and sent to one with it (saved now, or from before)", async () => {
+  it("fails unsent for a user without the value, sent to one with it (saved now, or from before); retried with the earlier step, it waits for its answer", async () => {
     await scenario("bq", async () => {
       await harness.startWorker({ concurrency: 20, hostConcurrency: 10, leaseMs: 30_000, idlePollMs: 100 });
       await harness.subscribed(1);

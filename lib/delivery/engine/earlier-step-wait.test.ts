@@ -113,10 +113,10 @@ describe("a step reading what an earlier step saves from its response", () => {
     const follow = followUps();
     expect(follow.get("retry000000")!.body).toEqual({ crm: "crm-retry000000" });
     expect(follow.get("retry000000")!.at).toBeGreaterThanOrEqual(answeredAt("retry000000") - 50);
-    // a 400 is not retried: failed for good, the follow-up waits no more, and is skipped (no crmId to send)
+    // a 400 is not retried: failed for good, the follow-up waits no more, and fails unsent (no crmId to send)
     expect(follow.has("fail000000")).toBe(false);
     const skipped = await db().delivery.findFirstOrThrow({ where: { campaignId: campaign.id, actionId: campaign.actions[1]!.id, userId: "fail000000" } });
-    expect(skipped).toMatchObject({ state: "suppressed", reason: "Skipped: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved" });
+    expect(skipped).toMatchObject({ state: "failed", reason: "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved; retried with it, this one waits for its answer" });
     expect(skipped.updatedAt.getTime()).toBeGreaterThanOrEqual(answeredAt("fail000000") - 50);
   }, 60_000);
 

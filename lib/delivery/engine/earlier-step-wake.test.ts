@@ -98,9 +98,9 @@ describe("a step waiting for a rate-limited earlier step", () => {
       await waitFor(async () => (await row(first!.id)).state === "retrying" && (await row(second!.id)).reason !== null, 10_000, 50);
       const heldUntil = (await row(second!.id)).dueAt.getTime();
       expect(await cancelScheduled(campaign.id, "test", (await row(first!.id)).id)).toBe(1);
-      await waitFor(async () => (await row(second!.id)).state === "suppressed", EARLIER_STEP_RECHECK_MS + 10_000, 100);
+      await waitFor(async () => (await row(second!.id)).state === "failed", EARLIER_STEP_RECHECK_MS + 10_000, 100);
       const skipped = await row(second!.id);
-      expect(skipped.reason).toBe("Skipped: Webhook 1 (Create) did not deliver (cancelled), so crmId was never saved");
+      expect(skipped.reason).toBe("Not sent: Webhook 1 (Create) did not deliver (cancelled), so crmId was never saved; retried with it, this one waits for its answer");
       expect(skipped.updatedAt.getTime()).toBeGreaterThanOrEqual(heldUntil - 50);
       expect(receiver.received.some((r) => r.path === "/follow/gone000000")).toBe(false);
     } finally {

@@ -229,7 +229,7 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   }
   const version = bump?.version ?? campaign.version;
   const contentVersion = { from: campaign.contentVersion, to: bump?.contentVersion ?? campaign.contentVersion };
-  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version), contentVersion };
+  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version, options.role ?? "editor"), contentVersion };
 }
 
 /**

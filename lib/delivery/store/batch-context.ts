@@ -13,7 +13,7 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
-import { storedAttributeTemplate } from "../../campaigns/unknown-attributes";
+import { attributesRead, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
@@ -60,7 +60,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -117,11 +117,14 @@ export class BatchContextLoader {
       const loaded = this.template(a, a.variantOfId ? byId.get(a.variantOfId) : undefined, now).template;
       return { ...a, template: loaded ?? storedAttributeTemplate(a) };
     });
+    // the attributes each row's own templates name (a variant's its own): only those make a row fail when
+    // the earlier step's answer never came; a read of the whole user ({{json this}}) waits but names none
+    const namedReads = new Map(forWaiting.map((a) => [a.id, new Set(attributesRead(a.template))]));
     const awaits = new Map<string, AwaitedStep[]>();
     for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(forWaiting.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
     const waitersOf = new Map<string, string[]>();
     for (const [id, steps] of awaits) for (const step of steps) waitersOf.set(step.actionId, [...(waitersOf.get(step.actionId) ?? []), id]);
-    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf };
+    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf, namedReads };
     return this.rows;
   }
 
@@ -129,12 +132,12 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, awaits, waitersOf }, cap] = await Promise.all([
+    const [users, { actions, campaigns, awaits, waitersOf, namedReads }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
     ]);
-    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users);
+    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users, namedReads);
     const campaignMap = new Map<string, BatchCampaign>();
     for (const c of campaigns) {
       let rule: DeliveryRule | null = null;
@@ -168,7 +171,7 @@ export class BatchContextLoader {
    * read saved its answer on the user in the same transaction, and the read before it would send the
    * value from before (or find none, and skip the row).
    */
-  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>) {
+  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>, namedReads: Map<string, Set<string>>) {
     const waitingFor = new Map<string, EarlierStepWait>();
     const missedSteps = new Map<string, EarlierStepMiss[]>();
     const dependent = batch.filter((d) => awaits.has(d.actionId));
@@ -187,7 +190,13 @@ export class BatchContextLoader {
         continue;
       }
       proceeding.add(d.userId);
-      const missed = steps.flatMap((s) => notDelivered.filter((o) => o.actionId === s.actionId).map((o) => ({ step: s, state: o.state })));
+      // of what the step waited for, what this row's own templates (its variant's) name: a variant that
+      // reads none of it, or reads the whole user, is sent with what the user has
+      const named = namedReads.get(d.variantActionId ?? d.actionId);
+      const missed = steps.flatMap((s) => {
+        const attributes = s.attributes.filter((a) => named?.has(a));
+        return attributes.length ? notDelivered.filter((o) => o.actionId === s.actionId).map((o) => ({ step: { ...s, attributes }, state: o.state })) : [];
+      });
       if (missed.length) missedSteps.set(d.id, missed);
     }
     if (proceeding.size) for (const [id, user] of await usersById(this.prisma, [...proceeding])) users.set(id, user);

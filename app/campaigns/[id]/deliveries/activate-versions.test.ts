@@ -130,4 +130,17 @@ describe("a Save leaving the exemption out (the campaign running) after another 
     const saved = await saveCampaignAction({ ...tab, description: "from the editor" } as never, { rule: { when: "triggered", event: "x" }, actions: [] });
     expect(saved).toMatchObject({ ok: true, data: { draft: { version: tab.version + 1 } } });
   });
+
+  it("an editor's tab that missed a goal set elsewhere is handed the version its Save wrote: its next Save is no conflict with its own (it never writes the exemption)", async () => {
+    as("editor");
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "x" } });
+    const tab = (await getCampaignDraft(campaign.id, "editor"))!;
+    // another tab (or the API) sets the goal: `version` moves alone
+    expect(await saveCampaignGoalAction(campaign.id, { goalEvent: "purchase", goalWindowHours: 24 })).toMatchObject({ ok: true });
+    const first = await saveCampaignAction({ ...tab, description: "a" } as never, { rule: { when: "triggered", event: "x" }, actions: [] });
+    expect(first).toMatchObject({ ok: true, data: { draft: { version: (await stored(campaign.id)).version } } });
+    const second = await saveCampaignAction({ ...(first as { data: { draft: object } }).data.draft, description: "b" } as never, { rule: { when: "triggered", event: "x" }, actions: [] });
+    expect(second).toMatchObject({ ok: true });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).description).toBe("b");
+  });
 });
