@@ -6,7 +6,7 @@
 // delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API). The
 // templates are read as sent, a secret header's value opened: step 1 gets an access token, step 2 sends
 // it in a secret `Authorization: Bearer {{user.crmToken}}`. Finished without an answer (failed, suppressed,
-// cancelled), with the user lacking a value it would have saved, the step is skipped (core/decide.ts unsavedAnswer).
+// cancelled), with the user lacking a value it would have saved, the step fails unsent (core/decide.ts unsavedAnswer).
 import { attributesRead, mappingEntries, readsEveryAttributeOf, type AttributeReadingTemplate } from "./unknown-attributes";
 
 /**

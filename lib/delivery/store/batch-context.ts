@@ -37,7 +37,7 @@ export type BatchContext = {
   waitingFor: Map<string, EarlierStepWait>;
   /**
    * the rows of such a step not held, by delivery id: the earlier steps they read whose delivery to the
-   * same user finished without being delivered, in step order (decide() skips a row whose user has no
+   * same user finished without being delivered, in step order (decide() fails, unsent, a row whose user has no
    * value of what such a step would have saved)
    */
   missedSteps: Map<string, EarlierStepMiss[]>;
