@@ -25,8 +25,12 @@ export function useResultLine<T>(live: LiveWaiting | null) {
     const timer = setTimeout(() => setLine((now) => (now === line ? null : now)), Math.max(0, line.shownAt + SHOWN_AT_LEAST_MS - Date.now()));
     return () => clearTimeout(timer);
   }, [done, line]);
-  // a refusal or error ({ ok: false }) set nothing on its way: it never follows the counts (other deliveries draining would take it)
-  const show = (value: T | null) => setLine(value === null ? null : { value, shownAt: Date.now(), sending: refused(value) ? false : null });
+  // a refusal or error ({ ok: false }) set nothing on its way: it never follows the counts (other deliveries draining would take it).
+  // `onItsWay`: the action says whether it set deliveries on their way. Without it the first read after
+  // the line decides, and deliveries all sent before that read (a retry answered at once, the log read
+  // late on a loaded machine) left "Retrying 1 failed delivery." standing beside "Failed 1" for good.
+  const show = (value: T | null, onItsWay?: boolean) =>
+    setLine(value === null ? null : { value, shownAt: Date.now(), sending: refused(value) ? false : (onItsWay ?? null) });
   return [line?.value ?? null, show] as const;
 }
 

@@ -14,25 +14,43 @@ const heavy = {
 };
 
 /**
- * The same member (the page's session) sends heavy previews as soon as they are allowed (every 100 ms,
- * under the count limit of 20 a second), so their rendering share stays spent until `stop`: the page's
- * own previews are refused meanwhile, whatever its Retry-After (1 s or 2, by how long the last heavy
- * preview took) and however long the page takes to ask. `refused`: the first 429's Retry-After.
+ * Holds the page's previews back with the same member's (the page's session's) heavy previews: each
+ * preview the page asks for waits (page.route) until the member's share has just been spent, and then
+ * goes to the server as sent, which refuses it (429) by itself. "Just spent": a heavy preview rendered
+ * (charged its whole budget, twice) and the next is refused for at least 2 s, so the page's own request
+ * is refused with more than a second to spare, however loaded the machine. Before, a loop sent heavy
+ * previews every 100 ms beside the page's: the page asks again exactly when its Retry-After says the
+ * share is back, so under load it often rendered first and the refusal the test waited for never came.
+ * `retryAfter`: the Retry-After of the refusal that spent it first. `stop` lets the page's previews through.
  */
-function holdPreviewsBack(page: import("@playwright/test").Page, baseURL: string) {
-  let stopped = false;
-  let first: (seconds: number) => void = () => {};
-  const refused = new Promise<number>((resolve) => (first = resolve));
-  const loop = (async () => {
-    for (let i = 0; i < 1200 && !stopped; i++) {
+async function holdPreviewsBack(page: import("@playwright/test").Page, baseURL: string) {
+  const spend = async (): Promise<number> => {
+    for (let i = 0; i < 200; i++) {
       const res = await page.request.post("/api/preview", { data: heavy, headers: { origin: baseURL } });
-      if (res.status() === 429) {
-        first(Number(res.headers()["retry-after"]));
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      if (res.status() !== 429) continue; // rendered: charged to the member
+      const seconds = Number(res.headers()["retry-after"]);
+      if (seconds >= 2) return seconds;
+      await new Promise((r) => setTimeout(r, seconds * 1000)); // back by then: the next one renders
     }
-  })().catch(() => {}); // the page closed under it (a failed assertion ended the test)
-  return { refused, stop: async () => { stopped = true; await loop; } };
+    throw new Error("the member's share of rendering time was never spent");
+  };
+  let holding = true;
+  await page.route("**/api/preview", async (route) => {
+    try {
+      if (holding) await spend();
+      await route.continue();
+    } catch {
+      // the page dropped the request (a newer preview replaced it) or closed (the test ended)
+    }
+  });
+  const retryAfter = await spend();
+  return {
+    retryAfter,
+    stop: async () => {
+      holding = false;
+      await page.unroute("**/api/preview");
+    },
+  };
 }
 
 test("a preview refused for rendering time says it is out of date and when it resumes, then shows what is typed by itself", async ({ page, baseURL }) => {
@@ -41,6 +59,8 @@ test("a preview refused for rendering time says it is out of date and when it re
   await expect(preview).toContainText("To fix before saving");
   await page.getByLabel("Campaign name").fill("Paused preview");
   await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/hook/{{user.id}}");
+  // the page settles before the click (a note the preview's answer adds above the button moves it)
+  await expect(preview).toContainText("127.0.0.1:9/hook/");
   await page.getByRole("button", { name: "Add field" }).click();
   await page.getByLabel("Key", { exact: true }).fill("greeting");
   const value = page.getByLabel("Value", { exact: true });
@@ -49,8 +69,8 @@ test("a preview refused for rendering time says it is out of date and when it re
 
   // The same member (this page's session) loops heavy templates until the route holds them back for
   // more than a second, so the editor's next preview is refused too.
-  const held = holdPreviewsBack(page, baseURL!);
-  const retryAfter = await held.refused;
+  const held = await holdPreviewsBack(page, baseURL!);
+  const retryAfter = held.retryAfter;
 
   await value.fill("second draft");
   // what is shown is said to be out of date, why, and when it resumes; not passed off as current
@@ -77,8 +97,8 @@ test("Stop signing while previews are held back: the signed request is called ou
   await page.getByRole("button", { name: "Generate signing secret" }).click();
   await expect(preview).toContainText("webhook-signature");
 
-  const held = holdPreviewsBack(page, baseURL!);
-  const retryAfter = await held.refused;
+  const held = await holdPreviewsBack(page, baseURL!);
+  const retryAfter = held.retryAfter;
 
   // the preview's body is unchanged (the secret is not in it): the same query asks again and is refused
   await page.getByRole("button", { name: "Stop signing" }).click();
@@ -91,11 +111,14 @@ test("Stop signing while previews are held back: the signed request is called ou
 });
 
 test("previews held back for long stop asking by themselves and offer Try again, which shows what is typed", async ({ page, baseURL }) => {
+  test.setTimeout(120_000); // six refusals, each after a Retry-After of 2 s or more
   await page.goto("/campaigns/new");
   const preview = page.getByRole("region", { name: "Request preview" });
   await expect(preview).toContainText("To fix before saving");
   await page.getByLabel("Campaign name").fill("Held for long");
   await page.getByLabel("URL", { exact: true }).fill("http://127.0.0.1:9/hook/{{user.id}}");
+  // the page settles before the click (a note the preview's answer adds above the button moves it)
+  await expect(preview).toContainText("127.0.0.1:9/hook/");
   await page.getByRole("button", { name: "Add field" }).click();
   await page.getByLabel("Key", { exact: true }).fill("greeting");
   const value = page.getByLabel("Value", { exact: true });
@@ -107,8 +130,7 @@ test("previews held back for long stop asking by themselves and offer Try again,
   page.on("request", (r) => {
     if (r.url().endsWith("/api/preview")) asked++;
   });
-  const held = holdPreviewsBack(page, baseURL!);
-  await held.refused;
+  const held = await holdPreviewsBack(page, baseURL!);
   await value.fill("second draft");
   // "Preview out of date" while it asks again; once it gives up, the query's error holds no earlier
   // request ("No preview yet", as after another failure): the notice is known by its reason
@@ -116,7 +138,7 @@ test("previews held back for long stop asking by themselves and offer Try again,
   await expect(notice).toContainText(/updates by itself in \d+ s/);
   // it stops asking (one request per Retry-After while the tab was open, before) and says how to go on
   const tryAgain = notice.getByRole("button", { name: "Try again" });
-  await expect(tryAgain).toBeVisible({ timeout: 30_000 });
+  await expect(tryAgain).toBeVisible({ timeout: 60_000 });
   await expect(notice).not.toContainText(/updates by itself/);
   await expect(preview).not.toContainText(/"greeting":\s*"second draft"/);
   const whenStopped = asked;

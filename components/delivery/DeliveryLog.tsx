@@ -23,6 +23,9 @@ import { useResultLine } from "../useResultLine";
 import { DismissButton } from "../ui/DismissButton";
 import { useRefreshOtherOnChange } from "./use-refresh-other";
 
+/** A retry's result: how many deliveries it sent on their way again (its line goes once none waits). */
+type OnItsWay = { onItsWay: number } | undefined;
+
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, change, paging] = useLogFilter(campaignId);
   const [selected, setSelected] = useState<string | null>(null);
@@ -35,11 +38,11 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
     { name: `outcomes:${campaignId}`, queryKey: deliveryKeys.outcomes(campaignId) },
   );
   // "Retrying 44 failed deliveries." goes once none of them waits any more (or when dismissed)
-  const [message, setMessage] = useResultLine<ActionResult>(data ? { waiting: data.counts.scheduled + data.counts.sending + data.counts.retrying, readAt: dataUpdatedAt } : null);
+  const [message, setMessage] = useResultLine<ActionResult<OnItsWay>>(data ? { waiting: data.counts.scheduled + data.counts.sending + data.counts.retrying, readAt: dataUpdatedAt } : null);
   const mutation = useMutation({
-    mutationFn: (fn: () => Promise<ActionResult>) => fn(),
+    mutationFn: (fn: () => Promise<ActionResult<OnItsWay>>) => fn(),
     onSuccess: (r) => {
-      setMessage(r);
+      setMessage(r, r.ok && !!r.data?.onItsWay);
       void queryClient.invalidateQueries({ queryKey: deliveryKeys.all });
     },
     onError: () => setMessage(failed("That did not work; try again.")),

@@ -88,7 +88,7 @@ export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, n
 export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {
   try {
     const ok = await retryDelivery(deliveryId, member.email);
-    return ok ? succeeded(undefined, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
+    return ok ? succeeded({ onItsWay: 1 }, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
   } catch (err) {
     // the frequency cap that stopped it still applies: the log says so instead of "Retrying now."
     if (err instanceof RetryRefusedError) return failed(err.message);
@@ -98,7 +98,8 @@ export const retryDeliveryAction = defineAction({ role: "editor", schema: idSche
 
 export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId, member) => {
   const count = await retryAllFailed(campaignId, member.email);
-  return succeeded(undefined, count ? `Retrying ${plural(count, "failed delivery", "failed deliveries")}.` : "No failed deliveries to retry.");
+  // `onItsWay`: what the line tells of is sent again (it goes once nothing waits: components/useResultLine.ts)
+  return succeeded({ onItsWay: count }, count ? `Retrying ${plural(count, "failed delivery", "failed deliveries")}.` : "No failed deliveries to retry.");
 });
 
 export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId, member) => {
