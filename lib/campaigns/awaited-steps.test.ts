@@ -49,6 +49,8 @@ describe("awaitedSteps", () => {
     for (const whole of ["{{#with this}}{{user.crmId}}{{/with}}", "{{#with @root}}{{user.crmId}}{{/with}}", '{{#with (lookup this "user")}}{{crmId}}{{/with}}', "{{#each this}}{{#each this}}{{this}}{{/each}}{{/each}}", '{{lookup this "user"}}', "{{json this}}", "{{#with event}}{{#with ../this}}{{user.tok}}{{/with}}{{/with}}"]) {
       expect(waitsFor({ fields: [{ key: "t", value: whole }] }), whole).toEqual(["tok", "crmId"]);
     }
+    // a section over a value ({{#campaign}}) is a scope when the value is an object: `../` climbs out of it (the third review)
+    expect(waitsFor({ urlTemplate: "https://x.example.com/?crm={{#campaign}}{{../user.crmId}}{{/campaign}}" })).toEqual(["crmId"]);
     // a block's own names and event parameters read no attribute
     expect(waitsFor({ fields: [{ key: "t", value: "{{#each event.params}}{{tok}}{{/each}} {{parameter.crmId}}" }] })).toEqual([]);
   });

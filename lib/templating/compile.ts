@@ -63,7 +63,7 @@ function compileUncached(source: string): CompiledTemplate {
   checkSource(source); // limits and plain-words syntax errors, before the parser (slow when deep)
   const ast = Handlebars.parse(source);
   const found: Found = { paths: new Set(), helpers: new Set() };
-  inspect(ast, found, 0);
+  inspect(ast, found, TOP);
   const helpers = [...found.helpers];
   // {{required x}} is told how x is written (for "user.crmId is empty"): the AST carries it, so the
   // template compiles from its AST (whitespace control applied once already); others from the source
@@ -191,18 +191,27 @@ function checkArity(b: hbs.AST.BlockStatement) {
 }
 
 /** Refuses what templates may not do and collects the variable paths. */
-function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: number): void {
+/**
+ * How many scopes deep a node may be: each #each, #with and block with |params| is one more; a section
+ * over a value ({{#campaign}}…{{/campaign}}, not a helper) is one more when the value is an object or a
+ * list and none when it is true, so it widens the range (an attacker's review: `../user.crmId` inside
+ * one read the attribute and was not listed, and a follow-up went out before the answer that saves it).
+ */
+type Scope = { min: number; max: number };
+const TOP: Scope = { min: 0, max: 0 };
+
+function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): void {
   if (!node) return;
   switch (node.type) {
     case "Program":
-      for (const child of (node as hbs.AST.Program).body) inspect(child, found, scopeDepth);
+      for (const child of (node as hbs.AST.Program).body) inspect(child, found, scope);
       return;
     case "MustacheStatement": {
       const m = node as hbs.AST.MustacheStatement;
       checkCallee(m, m.path, found, called(m));
       checkRequired(m, m, false);
-      collect(m.path, found, scopeDepth);
-      collectArguments(m, found, scopeDepth);
+      collect(m.path, found, scope);
+      collectArguments(m, found, scope);
       return;
     }
     case "BlockStatement": {
@@ -210,12 +219,14 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
       checkCallee(b, b.path, found, called(b));
       checkArity(b);
       checkRequired(b, b, true);
-      collect(b.path, found, scopeDepth);
-      collectArguments(b, found, scopeDepth);
+      collect(b.path, found, scope);
+      collectArguments(b, found, scope);
       const name = nameOf(b.path);
       const changesScope = name === "each" || name === "with" || !!b.program?.blockParams?.length;
-      inspect(b.program, found, scopeDepth + (changesScope ? 1 : 0));
-      inspect(b.inverse, found, scopeDepth);
+      const helper = b.path.type === "PathExpression" && Object.hasOwn(knownHelpers, (b.path as hbs.AST.PathExpression).original);
+      const mayChangeScope = !changesScope && !helper;
+      inspect(b.program, found, { min: scope.min + (changesScope ? 1 : 0), max: scope.max + (changesScope || mayChangeScope ? 1 : 0) });
+      inspect(b.inverse, found, scope);
       return;
     }
     case "PartialStatement":
@@ -235,9 +246,9 @@ function inspect(node: AnyNode | null | undefined, found: Found, scopeDepth: num
  * `@root.user.tok` anywhere. A scope's own names (`{{tok}}` inside `{{#with user}}`) are not listed: the
  * block's value (`user`) is, and a caller that must know every attribute read treats a whole root read so.
  */
-function rootPath(p: hbs.AST.PathExpression, scopeDepth: number): readonly string[] | null {
+function rootPath(p: hbs.AST.PathExpression, scope: Scope): readonly string[] | null {
   if (p.data) return p.parts[0] === "root" ? p.parts.slice(1) : null;
-  if (p.depth !== scopeDepth) return null;
+  if (p.depth < scope.min || p.depth > scope.max) return null;
   return p.depth === 0 && p.parts.length > 0 && knownHelpers[p.original] ? null : p.parts;
 }
 
@@ -255,17 +266,17 @@ const WHOLE_ROOTS = ["user", "userAttribute"];
  * A call's arguments' paths; {{lookup user "crmId"}} reads user.crmId (the looked-up name, written as a
  * literal, joins the path), not the whole user.
  */
-function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scopeDepth: number) {
+function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scope: Scope) {
   const [object, key] = call.params;
-  const looked = nameOf(call.path) === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scopeDepth) : null;
+  const looked = nameOf(call.path) === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scope) : null;
   if (looked !== null) addRead([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)], found);
   call.params.forEach((p, i) => {
-    if (!(looked !== null && i === 0)) collect(p, found, scopeDepth);
+    if (!(looked !== null && i === 0)) collect(p, found, scope);
   });
-  for (const pair of call.hash?.pairs ?? []) collect(pair.value, found, scopeDepth);
+  for (const pair of call.hash?.pairs ?? []) collect(pair.value, found, scope);
 }
 
-function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: number) {
+function collect(expr: hbs.AST.Node | undefined, found: Found, scope: Scope) {
   if (!expr) return;
   if (expr.type === "PathExpression") {
     const p = expr as hbs.AST.PathExpression;
@@ -273,12 +284,12 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scopeDepth: numbe
     if (p.data && !DATA_VARIABLES.has(p.parts[0] ?? "")) {
       refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
     }
-    const read = rootPath(p, scopeDepth);
+    const read = rootPath(p, scope);
     if (read !== null) addRead(read, found);
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
     checkRequired(s as AnyNode, s, false);
-    collectArguments(s, found, scopeDepth);
+    collectArguments(s, found, scope);
   }
 }
