@@ -120,6 +120,35 @@ describe("decide", () => {
     expect(decide(input({ missedSteps: failed, campaign: { ...campaign, rule }, user: user({}) })).kind).toBe("hold");
   });
 
+  it("fails (not retried) a step whose earlier step saved nothing for a user without the value: delivered without a value at its path, or no delivery at all; sends one who has", () => {
+    const step = { actionId: "a0", label: "Webhook 1 (Create contact)", attributes: ["crmId", "crmToken"] };
+    const paths = new Map([["crmId", "$.id"], ["crmToken", "$.auth.token"]]);
+    const user = (attributes: Record<string, unknown>) => ({ id: "u1", email: null, timezone: "UTC", attributes: { firstName: "Ana", ...attributes } });
+    const delivered = [{ step, state: "delivered", paths }];
+    // only the path of what the user lacks
+    expect(decide(input({ missedSteps: delivered, user: user({ crmToken: "t" }) }))).toEqual({
+      kind: "fail",
+      error: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id, so crmId was never saved; once the user has crmId, Retry sends this one",
+    });
+    expect(decide(input({ missedSteps: delivered, user: user({ crmId: "" }) }))).toEqual({
+      kind: "fail",
+      error: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id or $.auth.token, so crmId and crmToken were never saved; once the user has crmId and crmToken, Retry sends this one",
+    });
+    expect(decide(input({ missedSteps: [{ step, state: null }], user: user({ crmToken: "t" }) }))).toEqual({
+      kind: "fail",
+      error: "Not sent: Webhook 1 (Create contact) has no delivery to this user, so crmId was never saved; once the user has crmId, Retry sends this one",
+    });
+    // the values from before are there (0 is a value): sent with them
+    expect(decide(input({ missedSteps: delivered, user: user({ crmId: "old", crmToken: 0 }) })).kind).toBe("send");
+    expect(decide(input({ missedSteps: [{ step, state: null }], user: user({ crmId: "old", crmToken: false }) })).kind).toBe("send");
+    // the first step in step order the user lacks a value of names the reason
+    const second = { actionId: "a1", label: "Webhook 2 (Token)", attributes: ["crmToken"] };
+    expect(decide(input({ missedSteps: [{ step: { ...step, attributes: ["crmId"] }, state: "delivered", paths }, { step: second, state: "failed" }], user: user({ crmId: "x" }) }))).toMatchObject({
+      kind: "fail",
+      error: expect.stringMatching(/^Not sent: Webhook 2 \(Token\) did not deliver \(failed\)/),
+    });
+  });
+
   it("suppresses a send the frequency cap stops, and only a send: what another rule stopped stays as decided", () => {
     const capped = "Frequency cap: 1 per day reached";
     expect(underCap(decide(input()), capped)).toEqual({ kind: "suppress", reason: capped });

@@ -45,7 +45,10 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
   blockedUntil: (host: string) => Date | null;
   /** an earlier step whose answer this one reads, not finished with this user yet (lib/campaigns/awaited-steps.ts) */
   waitsFor?: EarlierStepWait;
-  /** earlier steps whose answer this one reads, finished with this user without being delivered (failed, suppressed, cancelled) */
+  /**
+   * earlier steps whose answer this one reads that saved nothing for this user: finished without being
+   * delivered (failed, suppressed, cancelled), delivered without a value at the mapped path, or never planned for them
+   */
   missedSteps?: EarlierStepMiss[];
 };
 
@@ -75,10 +78,11 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     const dueAt = new Date(waitsFor.delivery.state === "sending" ? recheck : Math.max(recheck, waitsFor.delivery.dueAt.getTime()));
     return { kind: "hold", dueAt, reason: earlierStepHoldReason(waitsFor.step.label, waitsFor.step.attributes) };
   }
-  // the earlier step's answer never came and the user has no value from before: sent, it would carry the
-  // value empty (`POST /crm/` with `crm_id=`); a value the user already had is sent
+  // the earlier step's answer never came (or had no value, or there is no such delivery) and the user has
+  // no value from before: sent, it would carry the value empty (`POST /crm/` with `crm_id=`); a value the
+  // user already had is sent
   const unsaved = unsavedAnswer(missedSteps, user);
-  if (unsaved) return { kind: "fail", error: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes) };
+  if (unsaved) return { kind: "fail", error: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes, unsaved.paths) };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };
   const eventData = d.eventData as { name: string; params: Record<string, unknown> } | null;
@@ -121,17 +125,22 @@ export function underCap<A extends ActionEntry>(decision: Decision<A>, capReason
 }
 
 /**
- * THE rule of a step whose earlier step did not deliver: the first such step (in step order) that saves
- * an attribute this one reads the user has no value of (missing, null or ""), and those attributes.
+ * THE rule of a step whose earlier step saved nothing for the user (did not deliver, delivered without a
+ * value, or has no delivery to them): the first such step (in step order) that saves an attribute this
+ * one reads the user has no value of (lacksValue), and those attributes.
  */
 export function unsavedAnswer(missed: EarlierStepMiss[] | undefined, user: UserForPlanning): (EarlierStepMiss & { attributes: string[] }) | null {
-  const attributes = (user.attributes ?? {}) as Record<string, unknown>;
-  const lacks = (name: string) => !Object.hasOwn(attributes, name) || attributes[name] === null || attributes[name] === undefined || attributes[name] === "";
   for (const miss of missed ?? []) {
-    const absent = miss.step.attributes.filter(lacks);
+    const absent = miss.step.attributes.filter((name) => lacksValue(user, name));
     if (absent.length) return { ...miss, attributes: absent };
   }
   return null;
+}
+
+/** What "no value" means for unsavedAnswer: the attribute missing, null or "" (0 and false are values). */
+export function lacksValue(user: UserForPlanning, name: string): boolean {
+  const attributes = (user.attributes ?? {}) as Record<string, unknown>;
+  return !Object.hasOwn(attributes, name) || attributes[name] === null || attributes[name] === undefined || attributes[name] === "";
 }
 
 /** The destination host a delivery is kept under (the breaker, Delivery.host): never a full URL. */

@@ -40,15 +40,32 @@ export function earlierStepHoldReason(step: string, attributes: string[]): strin
 }
 
 /**
- * "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId was never saved; retried with
- * it, this one waits for its answer": a step that names what an earlier step saves from its answer,
- * failed (not retried) because that step's delivery to the same user finished without one (`state`:
- * failed, suppressed, cancelled) and the user has no value of `attributes` (core/decide.ts). Failed, not
- * suppressed: "Retry all failed" retries it beside the earlier step, and it then waits for that answer.
+ * Why a step that names what an earlier step saves from its answer was not sent (core/decide.ts
+ * unsavedAnswer): the user has no value of `attributes` and that step's delivery to the same user saved
+ * none. Failed (not retried), not suppressed: "Retry all failed" retries it. By `state`, that delivery's:
+ * - failed, suppressed, cancelled: "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId
+ *   was never saved; retried with it, this one waits for its answer" (retried beside it, it waits for it);
+ * - delivered: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id, so crmId
+ *   was never saved; once the user has crmId, Retry sends this one" (`paths`: each attribute's mapped path;
+ *   the answer itself is never quoted: the attempt of that delivery says more);
+ * - null, there is none (a webhook added in front after the users were planned): "Not sent: Webhook 1
+ *   (Create contact) has no delivery to this user, so crmId was never saved; once the user has crmId, …".
  */
-export function earlierStepMissedReason(step: string, state: string, attributes: string[]): string {
-  const names = attributes.length < 2 ? attributes.join("") : `${attributes.slice(0, -1).join(", ")} and ${attributes.at(-1)}`;
-  return `Not sent: ${step} did not deliver (${state}), so ${names} ${attributes.length < 2 ? "was" : "were"} never saved; retried with it, this one waits for its answer`;
+export function earlierStepMissedReason(step: string, state: string | null, attributes: string[], paths?: ReadonlyMap<string, string>): string {
+  const names = listed(attributes, "and");
+  const saved = `so ${names} ${attributes.length < 2 ? "was" : "were"} never saved`;
+  const retry = `once the user has ${names}, Retry sends this one`;
+  if (state === null) return `Not sent: ${step} has no delivery to this user, ${saved}; ${retry}`;
+  if (state === "delivered") {
+    const at = listed([...new Set(attributes.flatMap((a) => (paths?.has(a) ? [paths.get(a)!] : [])))], "or");
+    return `Not sent: ${step} delivered, but its answer had no value at ${at || "its mapped path"}, ${saved}; ${retry}`;
+  }
+  return `Not sent: ${step} did not deliver (${state}), ${saved}; retried with it, this one waits for its answer`;
+}
+
+/** "a", "a and b", "a, b and c" */
+function listed(items: string[], word: string): string {
+  return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
 }
 
 const BREAKER_PREFIX = "Host on hold:";

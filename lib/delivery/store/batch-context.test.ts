@@ -1,6 +1,6 @@
 // The batch context reuses a campaign's action and campaign rows between batches only while they are
 // unchanged: an edit or a pause shows in the very next batch.
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { db } from "../../db";
 import { BatchContextLoader } from "./batch-context";
 import type { ClaimedDelivery } from "./claim";
@@ -8,6 +8,7 @@ import { createCampaign, createUsers } from "../testing/fixtures";
 import { testDeliveryDeps } from "../testing/deps";
 import { capCounts } from "./frequency-cap-holds";
 import { rawDb } from "../../db/raw";
+import type { Prisma } from "../../db";
 
 describe("batch context", () => {
   it("sees an edited action and a paused campaign in the next batch", async () => {
@@ -56,6 +57,60 @@ describe("the frequency cap's counts", () => {
       expect((await capCounts(rawDb(db()), ["roll000000"], now)).get("roll000000")).toEqual({ day: 1, week: 3 });
     } finally {
       await setFrequencyCap(null, { role: "admin" });
+    }
+  });
+});
+
+describe("a follow-up whose earlier step saved nothing for its user", () => {
+  it("costs a user who has the value nothing more; only a batch with a user lacking it asks which earlier step was delivered (delivered without a value, or none)", async () => {
+    const [has, lacks, none] = [(await createUsers(1, "bcm-has"))[0]!, (await createUsers(1, "bcm-lacks"))[0]!, (await createUsers(1, "bcm-none"))[0]!];
+    await db().user.update({ where: { id: has.id }, data: { attributes: { ...has.attributes, crmId: "c-1" } } });
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Batch missed",
+        status: "active",
+        deliveryRule: { when: "immediate" },
+        actions: {
+          create: [
+            { position: 0, name: "Create contact", urlTemplate: "http://127.0.0.1:9/c/{{user.id}}", fields: [], headers: [], responseMapping: [{ path: "$.contact.id", attribute: "crmId" }] as Prisma.InputJsonValue },
+            { position: 1, name: "Follow up", urlTemplate: "http://127.0.0.1:9/f/{{user.crmId}}", fields: [], headers: [] },
+          ],
+        },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    const [first, second] = campaign.actions as [typeof campaign.actions[0], typeof campaign.actions[0]];
+    const row = async (actionId: string, userId: string, state: string) =>
+      db().delivery.create({ data: { webhookId: `msg_${actionId}_${userId}`, campaignId: campaign.id, actionId, userId, triggerKey: "activation", plannedAt: new Date(), dueAt: new Date(), state } });
+    for (const user of [has, lacks]) await row(first.id, user.id, "delivered");
+    const claimed = async (userId: string): Promise<ClaimedDelivery> => {
+      const d = await row(second.id, userId, "sending");
+      return { id: d.id, webhookId: d.webhookId, campaignId: campaign.id, actionId: second.id, userId, eventData: null, plannedAt: d.plannedAt, attempts: 0, variantActionId: null };
+    };
+    const [hasRow, lacksRow, noneRow] = [await claimed(has.id), await claimed(lacks.id), await claimed(none.id)];
+    const loader = new BatchContextLoader(db(), await testDeliveryDeps());
+    await loader.load([hasRow], new Date());
+
+    const query = vi.spyOn(rawDb(db()), "query");
+    try {
+      const statements = async (batch: ClaimedDelivery[]) => {
+        query.mockClear();
+        const context = await loader.load(batch, new Date());
+        return { context, count: query.mock.calls.length, delivered: query.mock.calls.filter(([sql]) => sql.includes(`"state" = 'delivered'`)).length };
+      };
+      const withValue = await statements([hasRow]);
+      expect(withValue.context.missedSteps.size).toBe(0);
+      expect(withValue.delivered).toBe(0);
+      const without = await statements([hasRow, lacksRow, noneRow]);
+      // one statement more for the whole batch, only because of the users lacking the value
+      expect(without.delivered).toBe(1);
+      expect(without.count).toBe(withValue.count + 1);
+      const step = { actionId: first.id, label: "Webhook 1 (Create contact)", attributes: ["crmId"] };
+      expect(without.context.missedSteps.get(lacksRow.id)).toEqual([{ step, state: "delivered", paths: new Map([["crmId", "$.contact.id"]]) }]);
+      expect(without.context.missedSteps.get(noneRow.id)).toEqual([{ step, state: null }]);
+      expect(without.context.missedSteps.has(hasRow.id)).toBe(false);
+    } finally {
+      query.mockRestore();
     }
   });
 });

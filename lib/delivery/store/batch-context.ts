@@ -13,8 +13,9 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
-import { attributesRead, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
-import { isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
+import { attributesRead, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
+import { lacksValue } from "../core/decide";
+import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
   id: string;
@@ -36,9 +37,10 @@ export type BatchContext = {
    */
   waitingFor: Map<string, EarlierStepWait>;
   /**
-   * the rows of such a step not held, by delivery id: the earlier steps they read whose delivery to the
-   * same user finished without being delivered, in step order (decide() fails, unsent, a row whose user has no
-   * value of what such a step would have saved)
+   * the rows of such a step not held, by delivery id: the earlier steps they read that saved nothing for
+   * the same user (their delivery finished without being delivered; or, for a user lacking a value they
+   * save, delivered without it or never planned), in step order (decide() fails, unsent, a row whose user
+   * has no value of what such a step would have saved)
    */
   missedSteps: Map<string, EarlierStepMiss[]>;
   /** for a step others wait for (by its id), those steps' ids: its finished deliveries wake their held rows (earlier-step-wake.ts) */
@@ -50,8 +52,13 @@ export type BatchContext = {
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
 export type EarlierStepWait = { step: AwaitedStep; delivery: UndeliveredStep };
 
-/** An earlier step a claimed row reads, whose delivery to the same user finished in `state` (failed, suppressed, cancelled) without an answer. */
-export type EarlierStepMiss = { step: AwaitedStep; state: string };
+/**
+ * An earlier step a claimed row reads that saved nothing for its user: its delivery to the same user
+ * finished in `state` (failed, suppressed, cancelled) without an answer; or "delivered" without a value
+ * at the mapped path (`paths`: the step's path of each attribute it saves); or `state` null, there is no
+ * such delivery (a webhook added in front of this one after the user was planned).
+ */
+export type EarlierStepMiss = { step: AwaitedStep; state: string | null; paths?: ReadonlyMap<string, string> };
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
 
@@ -60,7 +67,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -124,7 +131,17 @@ export class BatchContextLoader {
     for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(forWaiting.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
     const waitersOf = new Map<string, string[]>();
     for (const [id, steps] of awaits) for (const step of steps) waitersOf.set(step.actionId, [...(waitersOf.get(step.actionId) ?? []), id]);
-    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf, namedReads };
+    // each awaited step's path of each attribute it saves (its own mapping, the one the engine applies,
+    // before a variant's), for the sentence of a row whose user it delivered to without a value
+    const paths = new Map<string, Map<string, string>>();
+    for (const a of [...forWaiting].sort((x, y) => Number(!!x.variantOfId) - Number(!!y.variantOfId))) {
+      const stepId = a.variantOfId ?? a.id;
+      if (!waitersOf.has(stepId)) continue;
+      const of = paths.get(stepId) ?? new Map<string, string>();
+      for (const e of mappingEntries(a.responseMapping)) if (!of.has(e.attribute)) of.set(e.attribute, e.path);
+      paths.set(stepId, of);
+    }
+    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf, namedReads, paths };
     return this.rows;
   }
 
@@ -132,12 +149,12 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, awaits, waitersOf, namedReads }, cap] = await Promise.all([
+    const [users, { actions, campaigns, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
     ]);
-    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users, namedReads);
+    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users, namedReads, paths);
     const campaignMap = new Map<string, BatchCampaign>();
     for (const c of campaigns) {
       let rule: DeliveryRule | null = null;
@@ -166,40 +183,57 @@ export class BatchContextLoader {
 
   /**
    * The rows of a step that waits for an earlier one whose delivery to the same user is not finished;
-   * and, of the others, the earlier steps they read that finished without being delivered. The others
-   * of such a step have their users read again, after: an earlier step that finished since `users` was
-   * read saved its answer on the user in the same transaction, and the read before it would send the
-   * value from before (or find none, and skip the row).
+   * and, of the others, the earlier steps they read that saved nothing for the user. The others of such a
+   * step have their users read again, after: an earlier step that finished since `users` was read saved
+   * its answer on the user in the same transaction, and the read before it would send the value from
+   * before (or find none, and fail the row). A row whose user has every value it names costs nothing
+   * more; one lacking a value whose earlier delivery is not undelivered is asked about once more
+   * (deliveredEarlierSteps, one statement for the batch): delivered without it, or no delivery at all.
    */
-  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>, namedReads: Map<string, Set<string>>) {
+  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>, namedReads: Map<string, Set<string>>, paths: Map<string, Map<string, string>>) {
     const waitingFor = new Map<string, EarlierStepWait>();
     const missedSteps = new Map<string, EarlierStepMiss[]>();
     const dependent = batch.filter((d) => awaits.has(d.actionId));
     if (!dependent.length) return { waitingFor, missedSteps };
     const earlierIds = [...new Set(dependent.flatMap((d) => awaits.get(d.actionId)!.map((s) => s.actionId)))];
     const undelivered = await undeliveredEarlierSteps(this.prisma, dependent.map((d) => d.id), earlierIds);
-    const proceeding = new Set<string>();
+    const proceeding: ClaimedDelivery[] = [];
     for (const d of dependent) {
-      const steps = awaits.get(d.actionId)!;
-      const notDelivered = undelivered.get(d.id) ?? [];
-      const open = notDelivered.filter((o) => isUnfinished(o.state));
+      const open = (undelivered.get(d.id) ?? []).filter((o) => isUnfinished(o.state));
       // the first earlier step (in step order) still under way
-      const step = steps.find((s) => open.some((o) => o.actionId === s.actionId));
-      if (step) {
-        waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
-        continue;
-      }
-      proceeding.add(d.userId);
-      // of what the step waited for, what this row's own templates (its variant's) name: a variant that
-      // reads none of it, or reads the whole user, is sent with what the user has
-      const named = namedReads.get(d.variantActionId ?? d.actionId);
-      const missed = steps.flatMap((s) => {
-        const attributes = s.attributes.filter((a) => named?.has(a));
-        return attributes.length ? notDelivered.filter((o) => o.actionId === s.actionId).map((o) => ({ step: { ...s, attributes }, state: o.state })) : [];
+      const step = awaits.get(d.actionId)!.find((s) => open.some((o) => o.actionId === s.actionId));
+      if (step) waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
+      else proceeding.push(d);
+    }
+    if (!proceeding.length) return { waitingFor, missedSteps };
+    for (const [id, user] of await usersById(this.prisma, [...new Set(proceeding.map((d) => d.userId))])) users.set(id, user);
+    // per row, in step order: each step it reads and names (a variant that reads none of it, or reads the
+    // whole user, is sent with what the user has), with its undelivered delivery if any
+    const named = proceeding.map((d) => {
+      const names = namedReads.get(d.variantActionId ?? d.actionId);
+      const steps = awaits.get(d.actionId)!.flatMap((s) => {
+        const attributes = s.attributes.filter((a) => names?.has(a));
+        return attributes.length ? [{ step: { ...s, attributes }, undelivered: undelivered.get(d.id)?.find((o) => o.actionId === s.actionId) }] : [];
+      });
+      return { d, steps };
+    });
+    // a user lacking a value a step saves, whose delivery of it was not undelivered: delivered, or none
+    const lacking = (d: ClaimedDelivery, s: AwaitedStep) => {
+      const user = users.get(d.userId);
+      return !!user && s.attributes.some((a) => lacksValue(user, a));
+    };
+    const asked = named.filter(({ d, steps }) => steps.some((s) => !s.undelivered && lacking(d, s.step)));
+    const delivered = asked.length
+      ? await deliveredEarlierSteps(this.prisma, asked.map((r) => r.d.id), [...new Set(asked.flatMap((r) => r.steps.map((s) => s.step.actionId)))])
+      : new Map<string, Set<string>>();
+    for (const { d, steps } of named) {
+      const missed = steps.flatMap(({ step, undelivered: o }): EarlierStepMiss[] => {
+        if (o) return [{ step, state: o.state }];
+        if (!lacking(d, step)) return [];
+        return delivered.get(d.id)?.has(step.actionId) ? [{ step, state: "delivered", paths: paths.get(step.actionId) }] : [{ step, state: null }];
       });
       if (missed.length) missedSteps.set(d.id, missed);
     }
-    if (proceeding.size) for (const [id, user] of await usersById(this.prisma, [...proceeding])) users.set(id, user);
     return { waitingFor, missedSteps };
   }
 }

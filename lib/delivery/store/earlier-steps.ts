@@ -1,8 +1,9 @@
 // Which claimed deliveries still have an earlier step to wait for (lib/campaigns/awaited-steps.ts): the
 // earlier step's delivery to the same user, of the same trigger, not finished yet; and which found it
-// finished without being delivered (its answer never came: core/decide.ts skips the row if the user has
+// finished without being delivered (its answer never came: core/decide.ts fails the row if the user has
 // no value of what it would have saved). One statement per batch, only for a batch holding rows of a
-// step that waits for another.
+// step that waits for another; and a second (deliveredEarlierSteps) only for rows whose user lacks such
+// a value, to tell an earlier step delivered without one from one with no delivery to the user.
 import type { Db } from "../../db";
 import { tableName } from "../../db/bulk-insert";
 import { rawDb } from "../../db/raw";
@@ -54,6 +55,27 @@ export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[],
     const list = out.get(r.deliveryId) ?? [];
     list.push({ actionId: r.actionId, state: r.state, dueAt: dateOf(r.dueAt) });
     out.set(r.deliveryId, list);
+  }
+  return out;
+}
+
+/**
+ * For each of `deliveryIds`, the steps of `earlierActionIds` delivered to its user and trigger. Asked only
+ * for the rows whose user lacks a value such a step saves and whose delivery of it is not undelivered
+ * (undeliveredEarlierSteps): delivered (its answer had no value at the mapped path), or none at all.
+ */
+export async function deliveredEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, Set<string>>> {
+  const out = new Map<string, Set<string>>();
+  if (!deliveryIds.length || !earlierActionIds.length) return out;
+  const p = new SqlParams();
+  const sql =
+    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId"` +
+    ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
+    ` AND e."state" = 'delivered'`;
+  for (const r of await rawDb(prisma).query<{ deliveryId: string; actionId: string }>(sql, p.values)) {
+    const set = out.get(r.deliveryId) ?? new Set<string>();
+    set.add(r.actionId);
+    out.set(r.deliveryId, set);
   }
   return out;
 }
