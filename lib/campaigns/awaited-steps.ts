@@ -5,8 +5,10 @@
 // carried the attribute empty, or the value from before, silently. The engine applies it to every
 // delivery (store/batch-context.ts, core/decide.ts), whatever saved the campaign (editor, API). The
 // templates are read as sent, a secret header's value opened: step 1 gets an access token, step 2 sends
-// it in a secret `Authorization: Bearer {{user.crmToken}}`. Finished without an answer (failed, suppressed,
-// cancelled), with the user lacking a value it would have saved, the step fails unsent (core/decide.ts unsavedAnswer).
+// it in a secret `Authorization: Bearer {{user.crmToken}}`. With the user lacking a value the earlier step
+// would have saved, the step fails unsent when that step saved none: finished without an answer (failed,
+// suppressed, cancelled), delivered with no value at the mapped path, or never planned for the user (a
+// webhook added in front since) (store/batch-context.ts finds which, core/decide.ts unsavedAnswer decides).
 import { attributesRead, mappingEntries, readsEveryAttributeOf, type AttributeReadingTemplate } from "./unknown-attributes";
 
 /**

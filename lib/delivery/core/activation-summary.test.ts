@@ -108,10 +108,10 @@ describe("activationSummary with a control group", () => {
 });
 
 describe("activationSummary with a step reading what an earlier step saves", () => {
-  it("says such a step fails, unsent, for a user the earlier step does not deliver to", () => {
+  it("says such a step fails, unsent, for a user the earlier step saves no value for", () => {
     const summary = activationSummary({ when: "immediate" }, 9, { readingEarlierSteps: ["Follow up"] });
     expect(summary.detail).toBe(
-      "Each of them is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). “Follow up” reads what an earlier webhook saves from its response: it fails, unsent, for a user that webhook does not deliver to, unless they had the value before.",
+      "Each of them is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). “Follow up” reads what an earlier webhook saves from its response: it fails, unsent, for a user that webhook saves no value for (not delivered to them, or none in its answer), unless they had the value before.",
     );
     expect(activationSummary({ when: "immediate" }, 9, { readingEarlierSteps: ["Follow up", "Mail"] }).detail).toContain("“Follow up” and “Mail” read what an earlier webhook saves from its response: they fail, unsent");
     expect(activationSummary({ when: "immediate" }, 9).detail).not.toContain("earlier");

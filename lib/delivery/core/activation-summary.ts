@@ -94,7 +94,7 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
  * `zones`: the audience's users by time zone (a send in each user's zone counts whose time passed);
  * `controlGroups`: each webhook step's control group (activation's dry run reads them: checkActivation).
  * `readingEarlierSteps`: the steps reading what an earlier step saves from its response (checkActivation):
- * failed, unsent, for a user that step does not deliver to (core/decide.ts).
+ * failed, unsent, for a user that step saves no value for (core/decide.ts).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
 export function activationSummary(
@@ -117,7 +117,7 @@ export function activationSummary(
   const held = heldOut(controlGroups, rule.when === "triggered" ? "its users" : "them");
   const who = `${counted}${held?.asked ?? ""}`;
   const skipped = readingEarlierSteps.length
-    ? ` ${listed(readingEarlierSteps.map((name) => `“${name}”`))} ${readingEarlierSteps.length > 1 ? "read" : "reads"} what an earlier webhook saves from its response: ${readingEarlierSteps.length > 1 ? "they fail" : "it fails"}, unsent, for a user that webhook does not deliver to, unless they had the value before.`
+    ? ` ${listed(readingEarlierSteps.map((name) => `“${name}”`))} ${readingEarlierSteps.length > 1 ? "read" : "reads"} what an earlier webhook saves from its response: ${readingEarlierSteps.length > 1 ? "they fail" : "it fails"}, unsent, for a user that webhook saves no value for (not delivered to them, or none in its answer), unless they had the value before.`
     : "";
   const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${skipped}`;
   switch (rule.when) {

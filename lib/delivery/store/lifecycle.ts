@@ -178,7 +178,7 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
   const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
   const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
-  // the steps reading what an earlier step saves: failed, unsent, for a user that step does not deliver to (decide.ts)
+  // the steps reading what an earlier step saves: failed, unsent, for a user that step saves no value for (decide.ts)
   const waiting = awaitedSteps(checked.campaign.actions.map((a) => ({ ...a, template: storedAttributeTemplate(a) })));
   const readingEarlierSteps = planSteps(checked.campaign.actions).flatMap((step) => (waiting.has(step.id) ? [names.get(step.id) ?? ""] : []));
   // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
