@@ -2,7 +2,7 @@
 // user, and the per-user preview only says "not set for this user". Found here from the templates' text
 // and the attribute catalogue (the reading the editor's suggestions share), for the editor's fields and
 // Activate's confirmation alike. A warning, not a refusal: attributes may still arrive through the API.
-import { templateVariables } from "../templating";
+import { templateNeededVariables, templateVariables } from "../templating";
 import { attributeRead, BUILT_IN_USER_FIELDS, readsEveryAttribute } from "../templating/context";
 import { parseStoredMapping } from "../webhooks/response-mapping";
 import { loadAttributeNames } from "./template-suggestions";
@@ -85,7 +85,7 @@ export function unknownAttributeReferences(template: AttributeReadingTemplate, k
 }
 
 /** Each {{ }} variable of the URL, data values and header values (a secret header's too) that reads an attribute, once per field. */
-function attributeReads(template: AttributeReadingTemplate): { field: string; place: string; path: string; attribute: string }[] {
+function attributeReads(template: AttributeReadingTemplate, variables: (source: string) => string[] = templateVariables): { field: string; place: string; path: string; attribute: string }[] {
   const sources = [
     { field: "url", place: "the URL", source: template.url },
     ...template.fields.map((f, i) => ({ field: `fields[${i}].value`, place: f.key ? `data field "${f.key}"` : `data field ${i + 1}`, source: f.value })),
@@ -93,7 +93,7 @@ function attributeReads(template: AttributeReadingTemplate): { field: string; pl
   ];
   return sources.flatMap(({ field, place, source }) =>
     source.includes("{{")
-      ? [...new Set(templateVariables(source))].flatMap((path) => {
+      ? [...new Set(variables(source))].flatMap((path) => {
           const attribute = attributeRead(path);
           return attribute === null ? [] : [{ field, place, path, attribute }];
         })
@@ -167,6 +167,15 @@ export async function knownAttributeNames(names: string[], alsoKnown: string[] =
 /** The attribute names a webhook's templates read (for knownAttributeNames). */
 export function attributesRead(template: AttributeReadingTemplate): string[] {
   return [...new Set(attributeReads(template).map((r) => r.attribute))];
+}
+
+/**
+ * The attribute names a webhook's templates show (empty when missing), not only test: a follow-up whose
+ * user lacks one its earlier step did not save is not sent (lib/delivery/core/decide.ts unsavedAnswer);
+ * `{{#if user.coupon}}{{user.coupon}}{{else}}none{{/if}}` says itself what to send without it.
+ */
+export function attributesNeeded(template: AttributeReadingTemplate): string[] {
+  return [...new Set(attributeReads(template, templateNeededVariables).map((r) => r.attribute))];
 }
 
 /**

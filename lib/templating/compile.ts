@@ -25,6 +25,12 @@ export type CompiledTemplate = {
    * {{lookup user "city"}} as "user.city". A whole root ("user" of {{#with user}}) reads all of it.
    */
   paths: string[];
+  /**
+   * those of `paths` read where a missing value shows (empty), not only tested: a path that is only an
+   * #if/#unless/#with/#each argument, read under a test of itself ({{#if user.coupon}}{{user.coupon}}{{/if}})
+   * or as default's first argument is not here (a follow-up whose user lacks it is sent: the template says what then)
+   */
+  neededPaths: string[];
   /** the helpers it calls (it compiles in an environment with just those) */
   helpers: string[];
 };
@@ -59,10 +65,10 @@ export function compileTemplate(source: string): CompiledTemplate {
 function compileUncached(source: string): CompiledTemplate {
   if (typeof source !== "string") throw new TemplateError("A template must be text");
   if (source.length > MAX_SOURCE_LENGTH) throw new TemplateError(`The template is over ${MAX_SOURCE_LENGTH / 1024} KiB: shorten it`);
-  if (!source.includes("{{")) return { source, isStatic: true, ast: null, fn: null, paths: [], helpers: [] };
+  if (!source.includes("{{")) return { source, isStatic: true, ast: null, fn: null, paths: [], neededPaths: [], helpers: [] };
   checkSource(source); // limits and plain-words syntax errors, before the parser (slow when deep)
   const ast = Handlebars.parse(source);
-  const found: Found = { paths: new Set(), helpers: new Set() };
+  const found: Found = { paths: new Set(), needed: new Set(), helpers: new Set() };
   inspect(ast, found, TOP);
   const helpers = [...found.helpers];
   // {{required x}} is told how x is written (for "user.crmId is empty"): the AST carries it, so the
@@ -70,7 +76,7 @@ function compileUncached(source: string): CompiledTemplate {
   const annotated = found.helpers.has(REQUIRED) && annotateRequired(ast);
   const fn = annotated ? environmentFor(helpers).compile(structuredClone(ast), { ...compileOptions, ignoreStandalone: true }) : environmentFor(helpers).compile(source, compileOptions);
   compileNow(fn);
-  return { source, isStatic: false, ast, fn, paths: [...found.paths], helpers };
+  return { source, isStatic: false, ast, fn, paths: [...found.paths], neededPaths: [...found.needed], helpers };
 }
 
 /**
@@ -98,7 +104,8 @@ function nameOf(path: hbs.AST.Expression): string | null {
   return null;
 }
 
-type Found = { paths: Set<string>; helpers: Set<string> };
+/** `needed`: the paths read where a missing value shows as empty (not only tested: CompiledTemplate.neededPaths). */
+type Found = { paths: Set<string>; needed: Set<string>; helpers: Set<string> };
 
 const HELPER_LIST = Object.keys(knownHelpers)
   .filter((n) => !INTERNAL_HELPERS.has(n))
@@ -197,8 +204,25 @@ function checkArity(b: hbs.AST.BlockStatement) {
  * list and none when it is true, so it widens the range (an attacker's review: `../user.crmId` inside
  * one read the attribute and was not listed, and a follow-up went out before the answer that saves it).
  */
-type Scope = { min: number; max: number };
-const TOP: Scope = { min: 0, max: 0 };
+type Scope = { min: number; max: number; blockParams: readonly string[]; guards: ReadonlySet<string> };
+const TOP: Scope = { min: 0, max: 0, blockParams: [], guards: new Set() };
+
+/** The helpers whose block tests its argument: what it renders inside (or, for unless, in its else) has a value there. */
+const TESTS = new Set(["if", "with", "each"]);
+
+/**
+ * Whether #each/#with over `param` surely renders in a new scope: Handlebars adds a scope only when
+ * the value is not the current one, which a path under it (`campaign`, `user.tags`) never is; `this`,
+ * `../x`, `@root.x`, a block parameter or a helper's result may be (the second review).
+ */
+function surelyNewScope(helper: "each" | "with", param: hbs.AST.Expression | undefined, scope: Scope): boolean {
+  if (param?.type !== "PathExpression") return false;
+  const p = param as hbs.AST.PathExpression;
+  if (p.data || p.depth !== 0) return false;
+  // #each over the current value walks its items, never the value itself (the data holds no cycle)
+  if (!p.parts.length) return helper === "each";
+  return !scope.blockParams.includes(p.parts[0]!);
+}
 
 function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): void {
   if (!node) return;
@@ -219,14 +243,21 @@ function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): 
       checkCallee(b, b.path, found, called(b));
       checkArity(b);
       checkRequired(b, b, true);
-      collect(b.path, found, scope);
-      collectArguments(b, found, scope);
-      const name = nameOf(b.path);
-      const changesScope = name === "each" || name === "with" || !!b.program?.blockParams?.length;
-      const helper = b.path.type === "PathExpression" && Object.hasOwn(knownHelpers, (b.path as hbs.AST.PathExpression).original);
-      const mayChangeScope = !changesScope && !helper;
-      inspect(b.program, found, { min: scope.min + (changesScope ? 1 : 0), max: scope.max + (changesScope || mayChangeScope ? 1 : 0) });
-      inspect(b.inverse, found, scope);
+      const name = b.path.type === "PathExpression" ? (b.path as hbs.AST.PathExpression).original : null;
+      const helper = name !== null && Object.hasOwn(knownHelpers, name);
+      const tests = helper && (TESTS.has(name) || name === "unless");
+      collect(b.path, found, scope, !helper); // a section ({{#user.vip}}) tests its value
+      collectArguments(b, found, scope, tests ? "first" : "none");
+      // what the block's test makes sure has a value: in its program (if, with, each, a section) or its else (unless)
+      const tested = tests ? testedPath(b.params[0], scope) : helper ? null : testedPath(b.path, scope);
+      const guarded = (yes: boolean) => (tested !== null && yes ? new Set([...scope.guards, tested]) : scope.guards);
+      const blockParams = [...scope.blockParams, ...(b.program?.blockParams ?? [])];
+      // #each/#with: one scope more (or none: the same value); another helper (if, unless): none, with or
+      // without |params|; a section over a value ({{#campaign}}): one more for an object or a list, none for true
+      const deeper = (name === "each" || name === "with") && surelyNewScope(name, b.params[0], scope) ? 1 : 0;
+      const mayBeDeeper = name === "each" || name === "with" || !helper ? 1 : 0;
+      inspect(b.program, found, { min: scope.min + deeper, max: scope.max + mayBeDeeper, blockParams, guards: guarded(name !== "unless") });
+      inspect(b.inverse, found, { ...scope, guards: guarded(name === "unless") });
       return;
     }
     case "PartialStatement":
@@ -256,9 +287,19 @@ function rootPath(p: hbs.AST.PathExpression, scope: Scope): readonly string[] | 
  * Adds a top-level read: the path, or for the top level itself (`{{#with this}}`, `{{#each @root}}`,
  * `{{json this}}`: [] ) the two roots that hold every attribute, so a whole read is seen as one.
  */
-function addRead(read: readonly string[], found: Found) {
-  if (read.length) found.paths.add(writtenPath(read));
-  else for (const root of WHOLE_ROOTS) found.paths.add(root);
+function addRead(read: readonly string[], found: Found, scope: Scope, tested: boolean) {
+  const paths = read.length ? [writtenPath(read)] : WHOLE_ROOTS;
+  for (const path of paths) {
+    found.paths.add(path);
+    if (!tested && !scope.guards.has(path)) found.needed.add(path);
+  }
+}
+
+/** The top-level path a block's test reads (`user.coupon` of {{#if user.coupon}}), else null. */
+function testedPath(param: hbs.AST.Expression | undefined, scope: Scope): string | null {
+  if (param?.type !== "PathExpression") return null;
+  const read = rootPath(param as hbs.AST.PathExpression, scope);
+  return read?.length ? writtenPath(read) : null;
 }
 const WHOLE_ROOTS = ["user", "userAttribute"];
 
@@ -266,17 +307,20 @@ const WHOLE_ROOTS = ["user", "userAttribute"];
  * A call's arguments' paths; {{lookup user "crmId"}} reads user.crmId (the looked-up name, written as a
  * literal, joins the path), not the whole user.
  */
-function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scope: Scope) {
+function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expression[]; hash?: hbs.AST.Hash }, found: Found, scope: Scope, tested: "none" | "first" | "all" = "none") {
   const [object, key] = call.params;
-  const looked = nameOf(call.path) === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scope) : null;
-  if (looked !== null) addRead([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)], found);
+  const name = nameOf(call.path);
+  // a test's argument (everything inside one), and default's or an inline if's first, are tested, not shown
+  const firstTested = tested !== "none" || name === "default" || name === "if" || name === "unless";
+  const looked = name === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scope) : null;
+  if (looked !== null) addRead([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)], found, scope, tested === "all");
   call.params.forEach((p, i) => {
-    if (!(looked !== null && i === 0)) collect(p, found, scope);
+    if (!(looked !== null && i === 0)) collect(p, found, scope, tested === "all" || (i === 0 && firstTested));
   });
-  for (const pair of call.hash?.pairs ?? []) collect(pair.value, found, scope);
+  for (const pair of call.hash?.pairs ?? []) collect(pair.value, found, scope, tested === "all");
 }
 
-function collect(expr: hbs.AST.Node | undefined, found: Found, scope: Scope) {
+function collect(expr: hbs.AST.Node | undefined, found: Found, scope: Scope, tested = false) {
   if (!expr) return;
   if (expr.type === "PathExpression") {
     const p = expr as hbs.AST.PathExpression;
@@ -285,11 +329,11 @@ function collect(expr: hbs.AST.Node | undefined, found: Found, scope: Scope) {
       refuse(p, `@${p.parts.join(".") || p.original} is not a template variable: the @ variables are @index, @key, @first, @last and @root`);
     }
     const read = rootPath(p, scope);
-    if (read !== null) addRead(read, found);
+    if (read !== null) addRead(read, found, scope, tested);
   } else if (expr.type === "SubExpression") {
     const s = expr as hbs.AST.SubExpression;
     checkCallee(s as AnyNode, s.path, found, true);
     checkRequired(s as AnyNode, s, false);
-    collectArguments(s, found, scope);
+    collectArguments(s, found, scope, tested ? "all" : "none");
   }
 }

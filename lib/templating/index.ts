@@ -35,6 +35,15 @@ export function webhookSyntaxProblems(sources: string[]): (SyntaxProblem | null)
   return sources.map((source, i) => templateSyntaxProblem(source) ?? (tooComplex[i] ? { message: tooComplex[i].message } : null));
 }
 
+/** Those of templateVariables whose missing value shows (empty), not only tested ({{#if user.coupon}}, {{default user.coupon "none"}}). */
+export function templateNeededVariables(source: string): string[] {
+  try {
+    return compileTemplate(source).neededPaths;
+  } catch {
+    return [];
+  }
+}
+
 /** The variables a template reads outside #each/#with, as written (e.g. ["user.city", "userAttribute.[plan.tier]"]). */
 export function templateVariables(source: string): string[] {
   try {

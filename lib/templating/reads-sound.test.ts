@@ -46,3 +46,46 @@ describe("a template's reads", () => {
     expect(compileTemplate("{{#if user.isVip}}{{campaign.name}}{{/if}}").paths).toEqual(["user.isVip", "campaign.name"]);
   });
 });
+
+describe("a template's reads, continued (the second review)", () => {
+  // #if/#unless with |params| keep the scope; #with/#each over the current value ({{#with this}}) add none
+  const shapes = [
+    "{{#if campaign as |c|}}{{user.crmId}}{{/if}}",
+    "{{#unless user.missing as |c|}}{{user.crmId}}{{/unless}}",
+    "{{#user.isVip as |v|}}{{user.crmId}}{{/user.isVip}}",
+    "{{#with campaign}}{{#if ../user.isVip as |x|}}{{../user.crmId}}{{/if}}{{/with}}",
+    "{{#with campaign}}{{#with this}}{{../user.crmId}}{{/with}}{{/with}}",
+    "{{#with campaign}}{{#with ../campaign}}{{../user.crmId}}{{/with}}{{/with}}",
+    "{{#with campaign}}{{#with @root.campaign}}{{../user.crmId}}{{/with}}{{/with}}",
+    "{{#with campaign as |c|}}{{#with c}}{{../user.crmId}}{{/with}}{{/with}}",
+    "{{#each event.params.items}}{{#with this}}{{../user.crmId}}{{/with}}{{/each}}",
+    "{{#each event.params.items as |i|}}{{#with i}}{{../user.crmId}}{{/with}}{{/each}}",
+  ];
+  it.each(shapes)("%s shows the attribute and lists it", (source) => {
+    const compiled = compileTemplate(source);
+    expect(renderTemplate(compiled, context, "raw")).toContain(SECRET);
+    expect(listsCrmId(compiled.paths), JSON.stringify(compiled.paths)).toBe(true);
+    expect(listsCrmId(compiled.neededPaths), JSON.stringify(compiled.neededPaths)).toBe(true);
+  });
+});
+
+describe("what a template needs: a value it shows, not one it only tests", () => {
+  const needs = (source: string) => compileTemplate(source).neededPaths;
+  it("a test, a read under a test of itself and default's first argument need nothing", () => {
+    expect(needs("{{#if user.coupon}}{{user.coupon}}{{else}}none{{/if}}")).toEqual([]);
+    expect(needs("{{#unless user.coupon}}none{{else}}{{user.coupon}}{{/unless}}")).toEqual([]);
+    expect(needs('{{default user.coupon "none"}}')).toEqual([]);
+    expect(needs('{{#if (eq user.coupon "A")}}A{{/if}}')).toEqual([]);
+    expect(needs("{{#with user.address}}{{zip}}{{/with}}")).toEqual([]);
+    expect(needs("{{#user.coupon}}{{../user.coupon}}{{/user.coupon}}")).toEqual([]);
+    expect(compileTemplate("{{#if user.coupon}}{{user.coupon}}{{/if}}").paths).toEqual(["user.coupon"]);
+  });
+  it("a value shown outside its own test is needed", () => {
+    expect(needs("{{user.coupon}}")).toEqual(["user.coupon"]);
+    expect(needs("{{#if user.vip}}{{user.coupon}}{{/if}}")).toEqual(["user.coupon"]);
+    expect(needs("{{#if user.coupon}}x{{/if}}{{user.coupon}}")).toEqual(["user.coupon"]);
+    expect(needs("{{#unless user.coupon}}{{user.coupon}}{{/unless}}")).toEqual(["user.coupon"]);
+    expect(needs('{{default user.other user.coupon}}')).toEqual(["user.coupon"]);
+    expect(needs("{{json this}}")).toEqual(["user", "userAttribute"]);
+  });
+});

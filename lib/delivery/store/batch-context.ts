@@ -13,7 +13,7 @@ import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
-import { attributesRead, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
+import { attributesNeeded, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { lacksValue } from "../core/decide";
 import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
@@ -124,9 +124,10 @@ export class BatchContextLoader {
       const loaded = this.template(a, a.variantOfId ? byId.get(a.variantOfId) : undefined, now).template;
       return { ...a, template: loaded ?? storedAttributeTemplate(a) };
     });
-    // the attributes each row's own templates name (a variant's its own): only those make a row fail when
-    // the earlier step's answer never came; a read of the whole user ({{json this}}) waits but names none
-    const namedReads = new Map(forWaiting.map((a) => [a.id, new Set(attributesRead(a.template))]));
+    // the attributes each row's own templates show (a variant's its own): only those make a row fail when
+    // the earlier step saved nothing; a read of the whole user ({{json this}}) waits but names none, and
+    // one only tested ({{#if user.coupon}}…{{else}}none{{/if}}) is sent as the template says (the review)
+    const namedReads = new Map(forWaiting.map((a) => [a.id, new Set(attributesNeeded(a.template))]));
     const awaits = new Map<string, AwaitedStep[]>();
     for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(forWaiting.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
     const waitersOf = new Map<string, string[]>();
