@@ -113,7 +113,8 @@ export function CampaignEditor({
 
   function confirmDelete() {
     if (confirming?.kind === "campaign") editor.deleteCampaign(() => setConfirming(null));
-    else if (confirming?.kind === "action") editor.deleteAction(confirming.uid, () => setConfirming(null));
+    // the exemption its box shows (an admin's): the delete hands the tab the next version only if it is the stored one
+    else if (confirming?.kind === "action") editor.deleteAction(confirming.uid, () => setConfirming(null), delivery.settings().capExempt);
   }
 
   // A running campaign sends what is saved from its next delivery on: ask first.

@@ -186,15 +186,15 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     });
   }
 
-  /** Deletes a webhook: from the database when saved, from the form in any case. */
-  function deleteAction(uid: string, done: () => void) {
+  /** Deletes a webhook: from the database when saved, from the form in any case. `capExempt`: the cap exemption the page's box shows (an admin's). */
+  function deleteAction(uid: string, done: () => void, capExempt?: boolean) {
     const action = state.actions.find((a) => a.uid === uid);
     startTransition(async () => {
       // the delete moves the campaign's version: the tab holds the one it answers, as after a Save, or
       // its own next Save and Activate would be refused as "changed since you opened it"
       let version = state.version;
       if (action?.id && state.id) {
-        const result = await deleteActionAction(state.id, action.id, state.version);
+        const result = await deleteActionAction(state.id, action.id, state.version, capExempt);
         if (!result.ok) {
           done();
           return setMessage({ tone: "error", text: result.message });

@@ -59,11 +59,12 @@ export const duplicateCampaignAction = defineAction({ role: "editor", schema: id
   return succeeded({ id: copy });
 });
 
-// the third argument: the version the tab holds; the answer is the one it holds next (deleteAction), as a Save's is
-const deleteActionArgs = z.tuple([idSchema, idSchema, z.number().int().positive().optional()]);
+// the third argument: the version the tab holds, the fourth the cap exemption its box shows (an admin's);
+// the answer is the one it holds next (deleteAction), as a Save's is
+const deleteActionArgs = z.tuple([idSchema, idSchema, z.number().int().positive().optional(), z.boolean().optional()]);
 
-export const deleteActionAction = defineAction({ role: "editor", schema: deleteActionArgs, name: "Deleting the webhook" }, async ([campaignId, actionId, version], member) => {
-  const held = await deleteAction(campaignId, actionId, member.email, { version });
+export const deleteActionAction = defineAction({ role: "editor", schema: deleteActionArgs, name: "Deleting the webhook" }, async ([campaignId, actionId, version, capExempt], member) => {
+  const held = await deleteAction(campaignId, actionId, member.email, { version, role: member.role, capExempt });
   revalidatePath("/campaigns");
   revalidatePath(`/campaigns/${campaignId}`);
   return succeeded(held);

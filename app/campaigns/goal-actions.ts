@@ -9,13 +9,14 @@ import { goalSettingsSchema } from "@/lib/campaigns/goals";
 import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
-// the third argument: the version the page holds; `version` in the answer, the one it holds next (a goal's change moves it)
+// the third argument: the version the page holds (an older one than the stored is refused as a conflict,
+// nothing saved); `version` in the answer, the one it holds next (a goal's change moves it)
 const loadedVersion = z.number().int().positive().optional();
 
 export const saveCampaignGoalAction = defineAction(
   { role: "editor", schema: z.tuple([idSchema, goalSettingsSchema, loadedVersion]), name: "Saving the goal" },
-  async ([campaignId, settings, version]) => {
-    const { goal, changes, held } = await saveCampaignGoal(campaignId, settings, { version });
+  async ([campaignId, settings, version], member) => {
+    const { goal, changes, held } = await saveCampaignGoal(campaignId, settings, { version, role: member.role });
     if (changes.length) await auditUi("campaign.updated", campaignId, { diff: changes });
     revalidatePath(`/campaigns/${campaignId}`);
     return succeeded({ ...goal, version: held });

@@ -7,7 +7,8 @@ import type { FieldChange } from "./campaign-diff";
 import { goalSettingsSchema, type GoalSettings, type GoalSettingsInput } from "./goals";
 import { transaction } from "../db/transaction";
 import { lockRowForUpdate } from "../db/row-locks";
-import { nextVersions, versionHeldNext } from "./campaign-version";
+import { conflictOf } from "./campaign-conflict";
+import { isStale, nextVersions, type SavingTab, versionHeldNext } from "./campaign-version";
 
 export async function loadCampaignGoal(campaignId: string): Promise<GoalSettings | null> {
   const row = await db().campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true } });
@@ -23,21 +24,23 @@ export function campaignGoalOf(row: { goalEvent: string | null; goalWindowHours:
  * Sets the goal (validated here, whoever calls); the fields that changed, and the campaign's version
  * after it. A change moves the version: an API PUT from an older ETag would otherwise put the old goal
  * back. It is no conflict for the editor's open page, whose save leaves the goal out (isStale).
- * `from.version`: the version the page saving it holds; `held` the one it holds next (versionHeldNext:
- * the new one when it held the stored one, its own otherwise), or an admin's next Save of the exemption
- * from that page would be refused as a conflict with this change of its own.
+ * `from`: the page saving it (its version, its member's role). A page holding an older version than the
+ * stored one is refused (CampaignConflictError, nothing written), as any save carrying the goal is
+ * (isStale): it would write over a goal, or a change, it has not seen. `held`: the version it holds next
+ * (versionHeldNext). Without `from.version`, the last write wins.
  */
-export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput, from: { version?: number } = {}): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number; held: number }> {
+export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput, from?: SavingTab): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number; held: number }> {
   const goal = goalSettingsSchema.parse(input);
   return transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId);
-    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true, version: true, contentVersion: true } });
+    const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true, version: true, contentVersion: true, capExempt: true, updatedAt: true } });
     if (!before) throw new CampaignNotFoundError();
+    if (from && isStale({ version: from.version, ...goal }, before)) throw await conflictOf(tx, { id: campaignId, ...before });
     const changes: FieldChange[] = [];
     if (before.goalEvent !== goal.goalEvent) changes.push({ field: "goalEvent", before: before.goalEvent, after: goal.goalEvent });
     if (before.goalWindowHours !== goal.goalWindowHours) changes.push({ field: "goalWindowHours", before: before.goalWindowHours, after: goal.goalWindowHours });
     const bump = nextVersions(before, { content: false, goal: changes.length > 0 });
     const version = bump ? (await tx.campaign.update({ where: { id: campaignId }, data: { ...goal, ...bump }, select: { version: true } })).version : before.version;
-    return { goal, changes, version, held: versionHeldNext(from.version, before.version, version) };
+    return { goal, changes, version, held: from ? versionHeldNext(from, before, version) : version };
   });
 }

@@ -79,16 +79,27 @@ export function nextVersions(stored: Stored, changed: VersionedChanges): Partial
 }
 
 /**
- * The version a tab holds after its own change moved the campaign's (a webhook's delete, Activate's save
- * of the settings on screen): the new one when the tab held the stored one (it has seen everything, so
- * its own next Save and Activate are no conflict), its own otherwise: it missed a change (another admin's
- * cap exemption moves `version` alone, which isStale's content check does not see), and its next save is
- * judged as before rather than handed a version that hides it. `held` left out (the API): the new one.
+ * The tab a change was made from: the version it holds (left out: the API, which holds none), its
+ * member's role, and the cap exemption its box shows (an admin's tab; an editor's has none to show).
+ * The role is required: every door that moves the version says whose tab it hands the next one to.
  */
-export function versionHeldNext(held: number | undefined, storedBefore: number, written: number, role?: MemberRole): number {
-  // a member who may never write the exemption (an editor) has no box to save over it: the tab is handed
-  // the new one, or its own next save would be refused as a conflict with this one (the second review:
-  // a goal saved elsewhere, then two Saves from an editor's tab)
-  if (role !== undefined && !mayChangeCapExempt(role)) return written;
-  return held !== undefined && held !== storedBefore ? held : written;
+export type SavingTab = { version?: number; role: MemberRole; capExempt?: boolean };
+
+/**
+ * The version a tab holds after its own change moved the campaign's (a Save, a webhook's delete, the
+ * Goal form's save, Activate's save of the settings on screen), the one rule every such door answers
+ * by. `before`: the campaign's versions before the change, with its cap exemption as the change left it.
+ * - It held the stored one (or holds none): the new one. It has seen everything, so its own next Save,
+ *   Activate and goal are no conflict.
+ * - It missed a change of what its Save writes (contentVersion moved past it): its own, so that Save
+ *   is still refused rather than written over the change (a delete is not refused itself).
+ * - It missed only a change that moves `version` alone (a goal, a cap exemption set elsewhere): the new
+ *   one when its page cannot show a stale exemption (an editor's, which never writes it, or an admin's
+ *   box showing the stored one); its own otherwise, or its next Save would put the old exemption back.
+ */
+export function versionHeldNext(tab: SavingTab, before: Stored & { capExempt: boolean }, written: number): number {
+  if (tab.version === undefined || tab.version === before.version) return written;
+  if (before.contentVersion > tab.version) return tab.version;
+  const seesExemption = !mayChangeCapExempt(tab.role) || tab.capExempt === before.capExempt;
+  return seesExemption ? written : tab.version;
 }

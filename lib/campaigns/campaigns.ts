@@ -16,7 +16,7 @@ import { kindsFromCatalogue, typedMapping } from "../webhooks/response-mapping";
 import { loadAttributeChoices } from "./template-suggestions";
 import { transaction } from "../db/transaction";
 import { lockRowForDelete, lockRowForUpdate } from "../db/row-locks";
-import { bothChanges, type IfMatch, isStale, nextVersions, versionHeldNext, type VersionCheck, type VersionedChanges, versionedChanges } from "./campaign-version";
+import { bothChanges, type IfMatch, isStale, nextVersions, type SavingTab, versionHeldNext, type VersionCheck, type VersionedChanges, versionedChanges } from "./campaign-version";
 import { conflictOf } from "./campaign-conflict";
 
 export { CampaignConflictError, formatUtc } from "./campaign-conflict";
@@ -127,11 +127,10 @@ const withActions = { include: { actions: { orderBy: { position: "asc" as const 
  * campaign page's delivery settings), and answers what of the versioned state it changed: the version
  * moves once for both. If it throws, nothing of the save is kept. `draft.capExempt`: the exemption
  * its settings write (isStale: an admin's stale tab may not put back one changed since).
- * `held`: the version the tab that sent `draft.version` holds next. A save leaving the exemption out (a
- * running campaign's, an editor's) cannot tell whether the tab saw a change of it made meanwhile (it
- * moves `version` alone, which isStale lets through): a tab that missed any such change keeps its own
- * (versionHeldNext), so that its box, still showing the old exemption, cannot be saved over it later;
- * an editor's tab, which never writes it, is handed the new one.
+ * `held`: the version the tab that sent `draft.version` holds next (versionHeldNext, `actor.role`'s tab).
+ * A save leaving the exemption out (a running campaign's) cannot tell whether an admin's tab saw a
+ * change of it made meanwhile (it moves `version` alone, which isStale lets through): such a tab keeps
+ * its own, so that its box, still showing the old exemption, cannot be saved over it later.
  */
 export async function saveCampaign(
   draft: CampaignDraft & { ifMatch?: IfMatch; capExempt?: VersionCheck["capExempt"] },
@@ -196,8 +195,9 @@ export async function saveCampaign(
     // nothing keeps it (another open tab is not told of a conflict); the one answered is the one written
     const bump = before && nextVersions(before, changed);
     if (bump) campaign.version = (await tx.campaign.update({ where: { id: campaign.id }, data: bump, select: { version: true } })).version;
-    const seesExemption = draft.capExempt !== undefined;
-    return { ...campaign, held: before && !seesExemption ? versionHeldNext(draft.version, before.version, campaign.version, actor.role) : campaign.version };
+    // the exemption as the save left it: its settings (alsoWrite) wrote the one the tab sent, if any
+    const tab = { version: draft.version, role: actor.role, capExempt: draft.capExempt };
+    return { ...campaign, held: before ? versionHeldNext(tab, { ...before, capExempt: draft.capExempt ?? before.capExempt }, campaign.version) : campaign.version };
   });
   return { id, version, held, notices, changes, actionIds };
 }
@@ -322,12 +322,12 @@ const LIVE_STATUSES = ["active", "paused"];
  * signing secret's buttons: nothing is deleted, and the caller says so. A variant row is not a step: it is removed by saving the step without it
  * (saveVariants), which refuses a variant with deliveries and keeps the splits adding up.
  *
- * The delete moves the campaign's version (as a save removing a webhook). `from.version`: the version
- * the deleting tab holds; answered is the one it holds next: the new one when nothing it had not seen
- * came before the delete (its own next Save and Activate are then no conflict), its own otherwise (a
- * change made elsewhere still refuses its Save). Without it, the new version.
+ * The delete moves the campaign's version (as a save removing a webhook). `from`: the deleting tab (its
+ * version, role and exemption box); answered is the version it holds next (versionHeldNext: its own next
+ * Save and Activate are no conflict with this delete, a change made elsewhere still refuses its Save).
+ * Without it (the API), the new version.
  */
-export async function deleteAction(campaignId: string, actionId: string, actor: string, from: { version?: number } = {}): Promise<{ version: number }> {
+export async function deleteAction(campaignId: string, actionId: string, actor: string, from?: SavingTab): Promise<{ version: number }> {
   const deleted = await transaction(async (tx) => {
     // the campaign's row first, as every planner of its runs takes it (an activation, a resume, a
     // recurring run: their guarded UPDATE, then their deliveries): one planning now commits first and its
@@ -337,7 +337,7 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     // a delivery planned for it meanwhile (an event's fan-out) commits before the check below reads,
     // or fails its FOREIGN KEY check after the delete and is planned again without it: never deleted with it
     if (!(await lockRowForDelete(tx, "Action", actionId))) return null;
-    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true, version: true, contentVersion: true } } } });
+    const step = await tx.action.findFirst({ where: { id: actionId, campaignId, variantOfId: null }, select: { name: true, campaign: { select: { status: true, version: true, contentVersion: true, capExempt: true } } } });
     if (!step) return null;
     if (await tx.delivery.findFirst({ where: { actionId }, select: { id: true } })) throw new StepInUseError(step.name);
     const { status } = step.campaign;
@@ -345,7 +345,7 @@ export async function deleteAction(campaignId: string, actionId: string, actor: 
     await tx.action.deleteMany({ where: { id: actionId } });
     // a webhook gone: its version moves, as for a save removing one
     const { version } = await tx.campaign.update({ where: { id: campaignId }, data: { updatedAt: new Date(), ...nextVersions(step.campaign, WEBHOOKS_CHANGED) }, select: { version: true } });
-    return { name: step.name, version: versionHeldNext(from.version, step.campaign.version, version) };
+    return { name: step.name, version: from ? versionHeldNext(from, step.campaign, version) : version };
   });
   if (deleted === null) throw new WebhookNotInCampaignError();
   await recordAudit({ actor, action: "campaign.action_deleted", target: campaignId, details: { actionId, name: deleted.name } });

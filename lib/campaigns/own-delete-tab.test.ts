@@ -26,13 +26,13 @@ async function twoHooks() {
 describe("the editor deletes a saved webhook, then saves or activates (same tab)", () => {
   it("the version the delete hands back lets the tab's Save and Activate's save through", async () => {
     const tab = await twoHooks();
-    const { version } = await deleteAction(tab.id, tab.actions[1]!.id!, "e@example.com", { version: tab.version });
+    const { version } = await deleteAction(tab.id, tab.actions[1]!.id!, "e@example.com", { version: tab.version, role: "editor" });
     const next = { ...tab, version, name: "Two renamed", actions: tab.actions.slice(0, 1) };
     const saved = await saveCampaignWithDelivery(draft(next), settings(tab.actions[0]!.id!), editor);
     expect(saved.ok).toBe(true);
 
     const again = await twoHooks();
-    const { version: v2 } = await deleteAction(again.id, again.actions[1]!.id!, "e@example.com", { version: again.version });
+    const { version: v2 } = await deleteAction(again.id, again.actions[1]!.id!, "e@example.com", { version: again.version, role: "editor" });
     const parsed = deliverySettingsSchema.parse(settings(again.actions[0]!.id!));
     expect((await saveDeliverySettings(again.id, parsed, { role: "editor", actor: "e@example.com", check: { version: v2 } })).ok).toBe(true);
   });
@@ -40,7 +40,7 @@ describe("the editor deletes a saved webhook, then saves or activates (same tab)
   it("a tab already behind (renamed elsewhere) keeps its version: its Save is still refused", async () => {
     const tab = await twoHooks();
     await saveCampaign(draft({ ...tab, name: "Renamed elsewhere" }));
-    const { version } = await deleteAction(tab.id, tab.actions[1]!.id!, "e@example.com", { version: tab.version });
+    const { version } = await deleteAction(tab.id, tab.actions[1]!.id!, "e@example.com", { version: tab.version, role: "editor" });
     expect(version).toBe(tab.version);
     await expect(saveCampaign(draft({ ...tab, version, actions: tab.actions.slice(0, 1) }))).rejects.toBeInstanceOf(CampaignConflictError);
   });
@@ -68,7 +68,7 @@ describe("an admin's Activate changing only the cap exemption", () => {
     // admin B exempts the campaign from the cap: `version` moves, `contentVersion` does not
     expect((await saveDeliverySettings(id, deliverySettingsSchema.parse(settings(a0, true)), { role: "admin", actor: "b@example.com", check: { version: tabA.version } })).ok).toBe(true);
     // admin A, whose tab missed it, deletes webhook 2: handed back the version it held, not the new one
-    const { version } = await deleteAction(id, tabA.actions[1]!.id!, "a@example.com", { version: tabA.version });
+    const { version } = await deleteAction(id, tabA.actions[1]!.id!, "a@example.com", { version: tabA.version, role: "admin", capExempt: false });
     expect(version).toBe(tabA.version);
     // A's next Save, its page still showing capExempt false: refused, B's exemption kept
     await expect(saveCampaignWithDelivery(draft({ ...tabA, version, actions: tabA.actions.slice(0, 1), description: "from A" }), settings(a0, false), { role: "admin", email: "a@example.com" })).rejects.toBeInstanceOf(CampaignConflictError);

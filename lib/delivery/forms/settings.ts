@@ -229,7 +229,10 @@ export async function writeDeliverySettings(tx: Tx, campaignId: string, settings
   }
   const version = bump?.version ?? campaign.version;
   const contentVersion = { from: campaign.contentVersion, to: bump?.contentVersion ?? campaign.contentVersion };
-  return { ok: true, version, changed: versioned, held: versionHeldNext(options.check?.version, campaign.version, version, options.role ?? "editor"), contentVersion };
+  // the exemption as this save left it: the one the tab's box sent, if it sent one
+  const tab = { version: options.check?.version, role: options.role ?? "editor", capExempt: settings.capExempt };
+  const held = versionHeldNext(tab, { ...campaign, capExempt: settings.capExempt ?? campaign.capExempt }, version);
+  return { ok: true, version, changed: versioned, held, contentVersion };
 }
 
 /**

@@ -88,13 +88,14 @@ describe("the Goal form's save, then the exemption changed and saved from the sa
     expect(await stored(campaign.id)).toMatchObject({ capExempt: true });
   });
 
-  it("a tab that missed a change keeps its own version", async () => {
+  it("from a tab that missed a change, is refused as a conflict (nothing saved)", async () => {
     as("admin");
     const campaign = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "x" } });
     const tab = await tabOf(campaign.id);
     expect(await saveCampaignAction({ ...tab, description: "elsewhere" } as never, triggered(campaign, false))).toMatchObject({ ok: true });
     const goal = await saveCampaignGoalAction(campaign.id, { goalEvent: "purchase", goalWindowHours: 24 }, tab.version);
-    expect(goal).toMatchObject({ ok: true, data: { version: tab.version } });
+    expect(goal).toMatchObject({ ok: false, conflict: true });
+    expect((await db().campaign.findUniqueOrThrow({ where: { id: campaign.id } })).goalEvent).toBeNull();
   });
 });
 
