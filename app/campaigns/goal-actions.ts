@@ -10,13 +10,14 @@ import { auditUi } from "@/app/member";
 import { defineAction } from "@/app/define-action";
 
 // the third argument: the version the page holds (an older one than the stored is refused as a conflict,
-// nothing saved); `version` in the answer, the one it holds next (a goal's change moves it)
+// nothing saved), the fourth the goal the form shows as stored (another stored one is refused too);
+// `version` in the answer, the one it holds next (a goal's change moves it)
 const loadedVersion = z.number().int().positive().optional();
 
 export const saveCampaignGoalAction = defineAction(
-  { role: "editor", schema: z.tuple([idSchema, goalSettingsSchema, loadedVersion]), name: "Saving the goal" },
-  async ([campaignId, settings, version], member) => {
-    const { goal, changes, held } = await saveCampaignGoal(campaignId, settings, { version, role: member.role });
+  { role: "editor", schema: z.tuple([idSchema, goalSettingsSchema, loadedVersion, goalSettingsSchema.optional()]), name: "Saving the goal" },
+  async ([campaignId, settings, version, seen], member) => {
+    const { goal, changes, held } = await saveCampaignGoal(campaignId, settings, { version, role: member.role, seen });
     if (changes.length) await auditUi("campaign.updated", campaignId, { diff: changes });
     revalidatePath(`/campaigns/${campaignId}`);
     return succeeded({ ...goal, version: held });

@@ -106,6 +106,18 @@ describe("the Goal form's save from a stale tab", () => {
     expect(await saveCampaignGoalAction(tab.id!, { goalEvent: "purchase", goalWindowHours: 24 }, fresh.version)).toMatchObject({ ok: true, data: { version: fresh.version + 1 } });
   });
 
+  it("a tab handed a version past a goal set elsewhere (by its own delete) is still refused: its form never showed that goal", async () => {
+    const tab = await twoHooks("editor");
+    const seen = await db().campaign.findUniqueOrThrow({ where: { id: tab.id! }, select: { goalEvent: true, goalWindowHours: true } });
+    await goalElsewhere(tab.id!, "signup");
+    as("editor");
+    const next = await deleteSecond(tab);
+    expect(await saveCampaignGoalAction(tab.id!, { goalEvent: "purchase", goalWindowHours: 24 }, next.version, seen)).toMatchObject({ ok: false, conflict: true });
+    expect(await stored(tab.id!)).toMatchObject({ goalEvent: "signup" });
+    // the form showing the stored goal saves
+    expect(await saveCampaignGoalAction(tab.id!, { goalEvent: "purchase", goalWindowHours: 24 }, next.version, { goalEvent: "signup", goalWindowHours: 24 })).toMatchObject({ ok: true });
+  });
+
   it("a rename elsewhere refuses it too (as any save from a tab holding an older version)", async () => {
     const tab = await twoHooks("editor");
     as("owner");

@@ -22,6 +22,8 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
   const [errors, setErrors] = useState<FieldErrors>({});
   const [status, setStatus] = useState<{ tone: "ok" | "error"; text: string } | null>(null);
   const [pending, startTransition] = useTransition();
+  // the goal as stored when this form last read or saved it: one set elsewhere since is a conflict, not overwritten
+  const [seen, setSeen] = useState(initial);
   // the editor's version: a goal's change moves it, and the editor holds the one answered (its next Save is no conflict)
   const version = useCampaignVersion();
 
@@ -29,7 +31,7 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
     e.preventDefault();
     if (!canEdit) return;
     startTransition(async () => {
-      const result = await saveCampaignGoalAction(campaignId, { goalEvent: event, goalWindowHours: hours }, version.current());
+      const result = await saveCampaignGoalAction(campaignId, { goalEvent: event, goalWindowHours: hours }, version.current(), seen);
       if (!result.ok) {
         // the action's arguments are [campaignId, goal]: "1.goalEvent" is the goal's field
         setErrors(Object.fromEntries(Object.entries(result.fieldErrors).map(([k, v]) => [k.replace(/^1\./, ""), v])));
@@ -37,6 +39,7 @@ export function GoalForm({ campaignId, initial, eventNames }: { campaignId: stri
         return;
       }
       version.hold(result.data.version);
+      setSeen({ goalEvent: result.data.goalEvent, goalWindowHours: result.data.goalWindowHours });
       setErrors({});
       setEvent(result.data.goalEvent ?? "");
       setHours(String(result.data.goalWindowHours));

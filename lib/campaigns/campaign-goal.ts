@@ -26,16 +26,19 @@ export function campaignGoalOf(row: { goalEvent: string | null; goalWindowHours:
  * back. It is no conflict for the editor's open page, whose save leaves the goal out (isStale).
  * `from`: the page saving it (its version, its member's role). A page holding an older version than the
  * stored one is refused (CampaignConflictError, nothing written), as any save carrying the goal is
- * (isStale): it would write over a goal, or a change, it has not seen. `held`: the version it holds next
- * (versionHeldNext). Without `from.version`, the last write wins.
+ * (isStale): it would write over a goal, or a change, it has not seen. `from.seen`: the goal the form
+ * shows as stored (loaded or last saved by it); another stored one is refused too, whatever the version:
+ * a tab handed a version past a goal set elsewhere (versionHeldNext, after its own delete or Save) has
+ * still not seen it. `held`: the version it holds next. Without `from.version`, the last write wins.
  */
-export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput, from?: SavingTab): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number; held: number }> {
+export async function saveCampaignGoal(campaignId: string, input: GoalSettingsInput, from?: SavingTab & { seen?: GoalSettings }): Promise<{ goal: GoalSettings; changes: FieldChange[]; version: number; held: number }> {
   const goal = goalSettingsSchema.parse(input);
   return transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId);
     const before = await tx.campaign.findUnique({ where: { id: campaignId }, select: { goalEvent: true, goalWindowHours: true, version: true, contentVersion: true, capExempt: true, updatedAt: true } });
     if (!before) throw new CampaignNotFoundError();
-    if (from && isStale({ version: from.version, ...goal }, before)) throw await conflictOf(tx, { id: campaignId, ...before });
+    const goalSince = !!from?.seen && (from.seen.goalEvent !== before.goalEvent || from.seen.goalWindowHours !== before.goalWindowHours);
+    if (from && (goalSince || isStale({ version: from.version, ...goal }, before))) throw await conflictOf(tx, { id: campaignId, ...before });
     const changes: FieldChange[] = [];
     if (before.goalEvent !== goal.goalEvent) changes.push({ field: "goalEvent", before: before.goalEvent, after: goal.goalEvent });
     if (before.goalWindowHours !== goal.goalWindowHours) changes.push({ field: "goalWindowHours", before: before.goalWindowHours, after: goal.goalWindowHours });
