@@ -32,10 +32,17 @@ function maskSignature(value: string): string {
     .join(" ");
 }
 
+// A built URL's first "#" starts its fragment, which no request carries: shown, it could name a host the
+// request is not sent to (https://ss/#1@api.example.com/hook went to `ss`).
+const withoutFragment = (url: string) => {
+  const hash = url.indexOf("#");
+  return hash < 0 ? url : url.slice(0, hash);
+};
+
 /**
  * The request for display (preview, test sends): Authorization and secret headers masked,
  * `webhook-signature` masked (its presence shows, its value never does), no credentials in the URL (its
- * password, a secret hook path, ?token=: credential-parts.ts), secret-named body values and the
+ * password, a secret hook path, ?token=: credential-parts.ts; nor its fragment, never sent), secret-named body values and the
  * credential parts of URLs in the body and headers masked.
  */
 export function maskRequest(request: BuiltRequest): BuiltRequest {
@@ -43,7 +50,7 @@ export function maskRequest(request: BuiltRequest): BuiltRequest {
   if (password) hide(password);
   return {
     ...request,
-    url: maskCredentialUrl(password ? url : request.url),
+    url: maskCredentialUrl(withoutFragment(password ? url : request.url)),
     headers: maskHeaders(request.headers, request.secretHeaders),
     body: maskSecretBody(request.body, request.headers),
   };
@@ -63,7 +70,7 @@ export function maskStoredRequest<R>(stored: R): R {
   const headers = rows.filter(isHeaderPair);
   return {
     ...stored,
-    ...(typeof r.url === "string" ? { url: maskCredentialUrl(r.url) } : {}),
+    ...(typeof r.url === "string" ? { url: maskCredentialUrl(withoutFragment(r.url)) } : {}),
     ...(Array.isArray(r.headers) ? { headers: rows.map((h) => (isHeaderPair(h) ? [h[0], maskCredentialUrlsIn(h[1])] : h)) } : {}),
     ...(typeof r.body === "string" ? { body: maskSecretBody(r.body, headers) } : {}),
   };

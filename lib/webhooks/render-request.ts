@@ -7,7 +7,7 @@ import { version } from "../version";
 import { setPath, typedValue } from "./request-body";
 import { headerNameProblem, headerValueProblem } from "./request-headers";
 import { urlHasCredentials } from "./url-credentials";
-import { hasLiteralAuthority, urlAuthorityProblem } from "./url-authority";
+import { hasLiteralAuthority, urlAuthorityReason } from "./url-authority";
 import { signatureHeader, timestampSeconds } from "./sign";
 import type { BuiltRequest, RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "./types";
 
@@ -108,13 +108,19 @@ function safeDecode(s: string) {
  * template's scheme and host are written out (no {{ }}), so a host or port that does not parse is the
  * template's own (saved before the schemas refused it), named as they name it, not a value's escaping.
  */
-function finalUrl(text: string, errors: TemplateProblem[], literalHost: boolean): { url: URL; authorization?: string } | null {
+function finalUrl(text: string, errors: TemplateProblem[], literalHost: boolean, authorityProblem: string | null): { url: URL; authorization?: string } | null {
+  // the template's own authority, judged as the schemas judge it (saved before they did): a password
+  // holding "#" parses, but sends it and the request to a piece of the password taken for the host
+  if (authorityProblem) {
+    errors.push({ field: "url", message: authorityProblem });
+    return null;
+  }
   let url: URL;
   try {
     url = new URL(text.trim());
   } catch {
     const message = literalHost
-      ? (urlAuthorityProblem(text) ?? "The URL must be an absolute http:// or https:// URL after rendering")
+      ? (urlAuthorityReason(text) ?? "The URL must be an absolute http:// or https:// URL after rendering")
       : "The URL must be an absolute http:// or https:// URL after rendering (a value that is a whole URL needs {{{triple braces}}})";
     errors.push({ field: "url", message });
     return null;
@@ -144,6 +150,8 @@ type Plan = {
   secretHeaders: string[] | undefined;
   /** the URL's scheme and host are written out (no {{ }}: url-authority.ts) */
   literalHost: boolean;
+  /** what is wrong with the written-out authority (a password holding "#": url-authority.ts), null: nothing */
+  authorityProblem: string | null;
   /** placeholders left in the URL's host: the URL is never the receiver's */
   hostPlaceholders: string[];
   /** where the template's stored secrets may go (url-origin.ts) */
@@ -205,6 +213,7 @@ function planFor(template: WebhookTemplate, budget: RenderBudget): Plan {
     })),
     secretHeaders: template.headers.some((h) => h.secret) ? template.headers.filter((h) => h.secret).map((h) => h.name.trim()) : undefined,
     literalHost: hasLiteralAuthority(template.url),
+    authorityProblem: urlAuthorityReason(template.url),
     hostPlaceholders: hostPlaceholdersOf(template.url),
     fixedPlace,
     bodyRepeatsQuery: bodyParametersRepeatingQuery(template, fixedPlace.queryKeys),
@@ -272,7 +281,7 @@ export function renderWebhookRequest(template: WebhookTemplate, ctx: TemplateCon
   // {{required}} stopped the render: this user is skipped, unless the template is broken elsewhere (that is said first)
   if (skip && !errors.length) return { ok: false, errors, warnings, skipped: skip.reason };
 
-  let target = text[0] === undefined ? null : finalUrl(text[0], errors, plan.literalHost);
+  let target = text[0] === undefined ? null : finalUrl(text[0], errors, plan.literalHost, plan.authorityProblem);
   if (plan.hostPlaceholders.length && text[0] !== undefined) {
     // said instead of "not an absolute URL", or of a request to the wrong host
     target = null;

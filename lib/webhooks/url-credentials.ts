@@ -330,10 +330,12 @@ function safeDecode(s: string) {
  * The scheme ("https://", with any further slashes a browser skips) and the authority ("name:pw@host:port")
  * of a URL template, when neither holds a {{ }} expression: what every user's request is sent to, readable
  * as typed (url-authority.ts checks it at save). Null when either is templated or the URL has no "scheme://".
+ * `writtenRest`: the text after the authority with each {{ }} blanked out, so that an "@" in it is the
+ * template's own, never one a value renders.
  */
-export function literalAuthority(url: string): { scheme: string; authority: string } | null {
+export function literalAuthority(url: string): { scheme: string; authority: string; writtenRest: string } | null {
   const { clean, shape } = cleanAndShape(url);
   const match = SCHEME_THEN_AUTHORITY.exec(shape);
   if (!match || match[0].includes(HOLE)) return null;
-  return { scheme: clean.slice(0, match[1].length), authority: clean.slice(match[1].length, match[0].length) };
+  return { scheme: clean.slice(0, match[1].length), authority: clean.slice(match[1].length, match[0].length), writtenRest: shape.slice(match[0].length) };
 }
