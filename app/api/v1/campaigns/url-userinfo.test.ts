@@ -7,6 +7,8 @@ import { encryptSecret } from "@/lib/crypto/secret-box";
 import { apiKeyHeaders, apiRequest } from "@/lib/api/testing";
 import { campaignDraftSchema, fieldErrorsOf } from "@/lib/campaigns/schemas";
 import { activateCampaign, pauseCampaign, resumeCampaign } from "@/lib/delivery/store/lifecycle";
+import { memberCookies } from "@/test/sessions";
+import { POST as preview } from "@/app/api/preview/route";
 import { POST as create } from "./route";
 
 const HINT = "URL: the password (or user name) seems to hold # ? / or @: write them percent-encoded (%23 %3F %2F %40)";
@@ -30,6 +32,24 @@ describe("a URL password holding # ? / or @", () => {
     expect(await db().campaign.count()).toBe(before);
     const parsed = campaignDraftSchema.safeParse({ name: "c", actions: [{ name: "w", url }] });
     expect(fieldErrorsOf(parsed.error!)).toEqual({ "actions.0.url": message });
+  });
+
+  it("the editor's preview builds no request to `ss`: it says what to do, once prefixed", async () => {
+    const cookies = await memberCookies();
+    await db().user.upsert({ where: { id: "basic-p" }, create: { id: "basic-p", email: "p@example.com", attributes: {} }, update: {} });
+    const res = await preview(
+      new Request("http://localhost/api/preview", {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://localhost", cookie: cookies.editor },
+        body: JSON.stringify({ action: { url: TYPED }, campaign: { id: "new", name: "Basic" }, userId: "basic-p" }),
+      }),
+    );
+    expect(res.status).toBe(200);
+    const body = await res.text();
+    expect(JSON.parse(body).request).toBeNull();
+    expect(body).toContain("seems to hold # ? / or @");
+    expect(body).not.toContain("URL: URL:");
+    expect(body).not.toContain("https://ss/");
   });
 
   it("percent-encoded (or with only @ or a space), it is saved", async () => {
