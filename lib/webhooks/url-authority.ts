@@ -56,9 +56,10 @@ function hostPortProblem(scheme: string, hostPort: string): string | null {
 // Seen as a literal "@" after the host when there is a userinfo (an "@" in a value is not in the text
 // read here), or, without one, as "name:password@" in the first segment after the host (https://mk#t:pw@api),
 // or a "port" that is no number with an "@" after it (https://mkt:p?ss@api). A literal "@" in the path or
-// query beside Basic auth is refused too: it is rare, and %40 says the same.
+// query beside Basic auth is refused too: it is rare, and %40 says the same. (After a backslash, which a
+// browser reads as "/", the save's other checks judge the text: secret-resolver.ts.)
 const SPLIT_USERINFO = "the password (or user name) seems to hold # ? / or @: write them percent-encoded (%23 %3F %2F %40)";
-const USERINFO_AFTER_HOST = /^[/?#\\][^/?#\\@]*:[^/?#\\@]*@/;
+const USERINFO_AFTER_HOST = /^[/?#][^/?#\\@]*:[^/?#\\@]*@/;
 
 function hostOf(scheme: string, hostPort: string): string {
   try {
