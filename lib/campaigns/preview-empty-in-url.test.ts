@@ -14,7 +14,13 @@ describe("the preview of a URL variable the sample user lacks", () => {
     await db().user.create({ data: { id: "has-crm", attributes: { crmId: "c-1" } } });
     const shown = await preview("https://crm.example.com/crm/{{user.crmId}}", { plan: "team" });
     expect(shown.request?.url).toBe("https://crm.example.com/crm/");
-    expect(atUrl(shown.warnings)).toEqual(["Empty for this user: their request goes to …/crm/ — {{required user.crmId}} skips such users"]);
+    expect(atUrl(shown.warnings)).toEqual(["Empty for this user: their request goes to another address, …/crm/ — {{required user.crmId}} skips such users"]);
+  });
+
+  it("notes that a query value's parameter is sent empty, the address staying the same", async () => {
+    await db().user.upsert({ where: { id: "has-crm" }, create: { id: "has-crm", attributes: { crmId: "c-1" } }, update: {} });
+    const shown = await preview("https://crm.example.com/crm?id={{user.crmId}}", { plan: "team" });
+    expect(atUrl(shown.warnings)).toEqual(["Empty for this user: their request is sent with id= empty — {{required user.crmId}} skips such users"]);
   });
 
   it("notes nothing when the user has it, when a default fills it, or with {{required}}", async () => {
@@ -29,7 +35,7 @@ describe("the preview of a URL variable the sample user lacks", () => {
     await db().user.upsert({ where: { id: "has-crm" }, create: { id: "has-crm", attributes: { crmId: "c-1" } }, update: {} });
     const secret = await preview("https://crm.example.com/crm/{{user.crmId}}?api_key=sk_live_SECRET123", {});
     expect(JSON.stringify(secret.warnings)).not.toContain("SECRET123");
-    expect(atUrl(secret.warnings)).toEqual(["Empty for this user: their request goes to …/crm/?api_key=•••• — {{required user.crmId}} skips such users"]);
+    expect(atUrl(secret.warnings)).toEqual(["Empty for this user: their request goes to another address, …/crm/?api_key=•••• — {{required user.crmId}} skips such users"]);
     expect(atUrl((await preview("https://crm.example.com/hook#{{user.crmId}}", {})).warnings)).toEqual([]);
   });
 

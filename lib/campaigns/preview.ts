@@ -16,7 +16,7 @@ import { withinPreviewTime } from "./preview-rate";
 import { draftUnknownAttributeWarnings, earlierStepMappings } from "./unknown-attributes";
 import { destinationRefusal } from "../delivery/store/check-action";
 import { currentAllowList } from "../webhooks/ssrf";
-import { emptyInUrlNotice, emptyInUrlPaths, requestAddress } from "../webhooks/empty-in-url";
+import { emptyInUrlNotice, emptyInUrlPaths, placeInUrl, requestAddress } from "../webhooks/empty-in-url";
 
 export type PreviewResult = {
   /** the request as it would be sent, credentials, Authorization and signatures masked; null when it cannot render */
@@ -86,7 +86,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const rendered = result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined) && !own.some((e) => e.path !== undefined && e.field === w.field && e.path === w.path));
   // a URL value this user lacks sends their request elsewhere (/crm/ for /crm/{{user.crmId}}): said at the URL
   const empty = new Set(emptyInUrlPaths(template.url, rendered));
-  for (const [i, w] of rendered.entries()) if (w.field === "url" && w.path && empty.has(w.path)) rendered[i] = { ...w, message: emptyInUrlNotice(w.path, requestAddress(result)), atField: true };
+  for (const [i, w] of rendered.entries()) if (w.field === "url" && w.path && empty.has(w.path)) rendered[i] = { ...w, message: emptyInUrlNotice(w.path, requestAddress(result), placeInUrl(template.url, w.path)), atField: true };
   const warnings = inForm([...extra, ...own, ...rendered]);
   if (!result.ok && result.skipped !== undefined) return { request: null, errors: [], warnings, problems, user, skipped: wouldSkipMessage(result.skipped) };
   if (!result.ok) return { request: null, errors: inForm(result.errors), warnings, problems, user };

@@ -90,12 +90,12 @@ export const sampleFailureWarningSchema = z
 export const emptyInUrlWarningSchema = z
   .object({
     kind: z.literal("empty-in-url"),
-    message: z.string().meta({ description: 'The editor\'s line for it: "Webhook 1 (CRM): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm/ (write {{required user.crmId}} to skip users without it)"' }),
+    message: z.string().meta({ description: 'The editor\'s line for it: "Webhook 1 (CRM): user.crmId is empty for 3 of 8 users tried; it is in the URL\'s path, so their requests go to another address, /crm/ (write {{required user.crmId}} to skip users without it)"' }),
   })
   .meta({
     id: "EmptyInUrlWarning",
     description:
-      "A variable of a webhook's (or variant's) URL that renders empty for some of the audience's first 20 users (by id): their requests go to another address (`/crm/` for `/crm/{{user.crmId}}`). Not said when it is empty for every user tried (an unknown attribute), nor inside `{{required}}`, which skips such users. A warning: the campaign was activated or resumed all the same.",
+      "A variable of a webhook's (or variant's) URL that renders empty for some of the audience's first 20 users (by id): their requests go to another address (`/crm/` for `/crm/{{user.crmId}}`), or, for a query value (`?city={{user.city}}`), are sent with that parameter empty. Not said when it is empty for every user tried (an unknown attribute), nor inside `{{required}}`, which skips such users. A warning: the campaign was activated or resumed all the same.",
   });
 
 const warningsSchema = z

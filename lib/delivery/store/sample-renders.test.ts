@@ -161,7 +161,7 @@ describe("activation renders each webhook for the audience's first users", () =>
 describe("a URL variable empty for some of the users tried", () => {
   const crmUrl = "https://crm.example.com/crm/{{user.crmId}}";
   const crmUsers = (group: string) => usersOf(group, Array.from({ length: 8 }, (_, i) => (i % 3 === 1 ? {} : { crmId: `c${i}` })));
-  const message = "Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm/ (write {{required user.crmId}} to skip users without it)";
+  const message = "Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is in the URL's path, so their requests go to another address, /crm/ (write {{required user.crmId}} to skip users without it)";
 
   it("is a warning of its own in the dry run, carried by its verdict to the activation, which proceeds", async () => {
     const ids = await crmUsers("urlsome");
@@ -203,9 +203,9 @@ describe("a URL variable empty for some of the users tried", () => {
     expect((await checkActivation(tested.id)) as object).not.toHaveProperty("emptyInUrl");
   });
 
-  it("names a query value's variable as well", async () => {
+  it("says of a query value's variable that the parameter goes empty, not to another address", async () => {
     await crmUsers("urlquery");
     const campaign = await createCampaign({ url: "https://crm.example.com/crm?id={{user.crmId}}", audience: audienceOf("urlquery") });
-    expect(await checkActivation(campaign.id)).toMatchObject({ emptyInUrl: ["Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is in the URL, so their requests go to /crm?id= (write {{required user.crmId}} to skip users without it)"] });
+    expect(await checkActivation(campaign.id)).toMatchObject({ emptyInUrl: ["Webhook 1 (Hook): user.crmId is empty for 3 of 8 users tried; it is the URL's id= query value, so their requests are sent with id= empty (write {{required user.crmId}} to skip users without it)"] });
   });
 });

@@ -17,7 +17,7 @@ import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
 import { loadWebhookTemplate } from "../../campaigns/action-template";
 import { renderWebhookRequest } from "../../webhooks/render-request";
-import { emptyInUrlLine, emptyInUrlPaths, requestAddress } from "../../webhooks/empty-in-url";
+import { emptyInUrlLine, emptyInUrlPaths, placeInUrl, requestAddress } from "../../webhooks/empty-in-url";
 import { MAX_RENDER_MS } from "../../templating";
 import type { RenderResult, TemplateContext, TemplateProblem, WebhookTemplate } from "../../webhooks/types";
 import { activationFieldLabel, type ActivationSample } from "./check-action";
@@ -211,7 +211,7 @@ export async function sampleRenderCheck(audience: unknown, targets: SampleTarget
 function judge(target: SampleTarget, template: WebhookTemplate, { tried, failed, emptyInUrl }: Tally, result: SampleRenderCheck) {
   for (const [path, { users, address }] of emptyInUrl) {
     // empty for every user tried: the unknown-attribute warning says it (or the value may yet come)
-    if (users < tried) result.emptyInUrl.push(emptyInUrlLine(target.label, path, users, tried, address));
+    if (users < tried) result.emptyInUrl.push(emptyInUrlLine(target.label, path, users, tried, address, placeInUrl(template.url, path)));
   }
   const first = failed[0];
   if (!first) return;

@@ -147,7 +147,7 @@ describe("activate and resume through the API warn of attributes no user has", (
     await upsertUsers([{ userId: "warn-1", attributes: { firstName: "Ann", plan: "pro", loyaltyTier: "gold" } }]);
     expect((await call("POST", `/campaigns/${reader.id}/pause`)).status).toBe(200);
     // no longer unknown; still empty for the users it was not saved for, whose requests go to /
-    expect((await call("POST", `/campaigns/${reader.id}/resume`)).body.warnings).toEqual([{ kind: "empty-in-url", message: expect.stringMatching(/^Webhook 1 \(Shop\): user\.loyaltyTier is empty for \d+ of \d+ users tried; it is in the URL, so their requests go to \/ /) }]);
+    expect((await call("POST", `/campaigns/${reader.id}/resume`)).body.warnings).toEqual([{ kind: "empty-in-url", message: expect.stringMatching(/^Webhook 1 \(Shop\): user\.loyaltyTier is empty for \d+ of \d+ users tried; it is in the URL's path, so their requests go to another address, \/ /) }]);
   });
 
   it("a refused activation is the 409 it was, with no warnings to read", async () => {
@@ -180,7 +180,7 @@ describe("activate and resume through the API warn of a URL variable empty for s
   it("an empty-in-url warning saying how many and where their requests go; active all the same", async () => {
     await upsertUsers([{ userId: "warn-4-crm", attributes: { firstName: "Di", crmId: "c-4" } }]);
     const campaign = await newCampaign("CRM ids", [{ name: "CRM", url: "https://crm.example.com/crm/{{user.crmId}}", fields: [{ key: "plan", value: "gold", type: "text" }] }]);
-    const line = /^Webhook 1 \(CRM\): user\.crmId is empty for (\d+) of (\d+) users tried; it is in the URL, so their requests go to \/crm\/ \(write \{\{required user\.crmId\}\} to skip users without it\)$/;
+    const line = /^Webhook 1 \(CRM\): user\.crmId is empty for (\d+) of (\d+) users tried; it is in the URL's path, so their requests go to another address, \/crm\/ \(write \{\{required user\.crmId\}\} to skip users without it\)$/;
     const activated = await call("POST", `/campaigns/${campaign.id}/activate`);
     expect(activated.status).toBe(200);
     expect(activated.body.warnings).toEqual([{ kind: "empty-in-url", message: expect.stringMatching(line) }]);
