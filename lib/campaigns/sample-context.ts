@@ -9,12 +9,16 @@ export type SampleUser = { id: string; email: string | null; label: string };
 
 /**
  * How a sample user is named wherever the editor names one ("Preview as", "For …" over the preview,
- * a test send's "as …"): "Mary Smith · mary@example.com", the id where there is no name.
+ * a test send's "as …"): "Mary Smith (user-1001) · mary@example.com", the id alone where there is no
+ * name. A stored user's id is always said: a demo user and an imported one may share a name and an
+ * email, and which one was previewed or test-sent must be told apart (the id before the email, which a
+ * phone's picker cuts first). Typed test user attributes (`typed`) have no stored id to tell apart.
  */
-export function sampleUserLabel(user: { id: string; email?: string | null; attributes?: unknown }): string {
+export function sampleUserLabel(user: { id: string; email?: string | null; attributes?: unknown }, options: { typed?: boolean } = {}): string {
   const attrs = (user.attributes ?? {}) as Record<string, unknown>;
   const name = [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
-  return [name || user.id, user.email].filter(Boolean).join(" · ");
+  const who = !name ? user.id : options.typed || name === user.id ? name : `${name} (${user.id})`;
+  return [who, user.email].filter(Boolean).join(" · ");
 }
 
 /** The users the "Preview as" picker offers: the first stored ones, in a stable order. */

@@ -263,9 +263,9 @@ describe("the webhook's Recent test sends", () => {
     expect((await listTestSends(step.id!)).map((s) => s.variant)).toEqual([null]);
   });
 
-  it("names the user as the Preview as picker does (its label), not by id", async () => {
+  it("names the user as the Preview as picker does (its label, with the id: two users may share a name and email)", async () => {
     const label = (await listSampleUsers()).find((u) => u.id === "u1")!.label;
-    expect(label).toBe("Mary · mary@example.com");
+    expect(label).toBe("Mary (u1) · mary@example.com");
     const { id } = await saveCampaign(campaignDraftSchema.parse({ name: "Who", actions: [{ url: `http://${base}/who` }] }));
     const step = (await getCampaignDraft(id, "admin"))!.actions![0]!;
     const member = { role: "editor" as const, id: "label-member" };

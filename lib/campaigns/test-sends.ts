@@ -121,7 +121,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
     try {
       const context = await sampleContext({ ...input, actionId: stepId }, now);
       userId = context.user.id;
-      userLabel = sampleUserLabel(context.user);
+      userLabel = sampleUserLabel(context.user, { typed: !!input.attributes });
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
