@@ -134,7 +134,7 @@ describe("every reading of a user's date goes through it", () => {
     const file = path.join(dir, "users.csv");
     writeFileSync(file, "id,renewsAt\ntz-csv1,2027-03-01 09:00\ntz-csv2,3/1/2027\ntz-csv3,2027-03-01T09:00:00+01:00\ntz-csv4,2027-02-30\n");
     const mapping = [{ target: "userId" }, { target: "attribute", name: "renewsAt", type: "date" }] as const;
-    const report = await importCsv(file, { delimiter: ",", encoding: "utf-8", mapping: [...mapping] });
+    const report = await importCsv(file, { delimiter: ",", encoding: "utf-8", headers: ["id", "renewsAt"], mapping: [...mapping] });
     expect(report).toMatchObject({ imported: 3, rejectedCount: 1 });
     const users = await db().user.findMany({ where: { id: { startsWith: "tz-csv" } }, orderBy: { id: "asc" } });
     expect(users.map((u) => (u.attributes as { renewsAt: string }).renewsAt)).toEqual(["2027-03-01T09:00:00.000Z", "2027-03-01T00:00:00.000Z", "2027-03-01T08:00:00.000Z"]);

@@ -247,6 +247,7 @@ export function startImport(id: string, options: { mapping: ColumnMapping[]; del
     delimiter: options.delimiter ?? job.inspection.delimiter,
     encoding: options.encoding ?? job.inspection.encoding,
     mapping: options.mapping,
+    headers: job.inspection.headers,
     rejectedFile: rejectedOf(id),
     onProgress: (fraction, report) => {
       job.progress = fraction;

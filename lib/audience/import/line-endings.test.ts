@@ -35,11 +35,11 @@ describe("CSV import, quotes next to line breaks", () => {
     const content = [lines[0] + d + lines[1], ...lines.slice(2)].join(eol) + eol;
     const { report, written } = await run(`blank-${name}`, content);
     expect(report).toMatchObject({ rows: 4, imported: 3, rejectedCount: 1 });
-    expect(report.rejected).toEqual([{ line: 9, reason: "Malformed CSV: Invalid Opening Quote: a quote is found on field 1" }]);
+    expect(report.rejected).toEqual([{ line: 9, reason: "Column 2 (note): a quote \" inside a value that does not start with one. Put the whole value in quotes and double the inner quotes: \"x\"\"y\"" }]);
     expect(await note(`blank-${name}-2`)).toEqual({ note: "b" });
     expect(await note(`blank-${name}-3`)).toEqual({ note: "c" });
     // the rejected row is its own line, without the blank line before it or its line ending
-    expect(written).toEqual([["9", "Malformed CSV: Invalid Opening Quote: a quote is found on field 1", `blank-${name}-4${d}x"y`]]);
+    expect(written).toEqual([["9", "Column 2 (note): a quote \" inside a value that does not start with one. Put the whole value in quotes and double the inner quotes: \"x\"\"y\"", `blank-${name}-4${d}x"y`]]);
   });
 
   // csv-parse ends a quote only at the line ending it reads records by; strayQuote took any CR or LF,
@@ -47,14 +47,14 @@ describe("CSV import, quotes next to line breaks", () => {
   it("rejects a closing quote followed by a line break that is not the file's line ending", async () => {
     const crlf = await run("lone-lf", 'id,note\r\nrv1,a\r\nrv2,"quoted note"\n');
     expect(crlf.report).toMatchObject({ rows: 2, imported: 1, rejectedCount: 1 });
-    expect(crlf.report.rejected).toEqual([{ line: 3, reason: 'Malformed CSV: Invalid Closing Quote: got "\n"' }]);
+    expect(crlf.report.rejected).toEqual([{ line: 3, reason: "Column 2 (note): the value starts with a quote, so a quote inside it reads as its end, yet a line break of another kind than the file's follows it. Double each quote inside a quoted value (\"a \"\"quoted\"\" word\"), or end the value at that quote" }]);
     expect(await note("rv2")).toBeUndefined();
     expect(crlf.written.map(([, , row]) => row)).toEqual(['rv2,"quoted note"\n']);
 
     const lf = await run("lone-cr", 'id,note\nrv3,"a"\r\nrv4,b\nrv5,"c"\n');
     expect(lf.report).toMatchObject({ rows: 3, imported: 2, rejectedCount: 1 });
     // csv-parse counts the CR inside the row as a line of its own
-    expect(lf.report.rejected).toEqual([{ line: 3, reason: 'Malformed CSV: Invalid Closing Quote: got "\r"' }]);
+    expect(lf.report.rejected).toEqual([{ line: 3, reason: "Column 2 (note): the value starts with a quote, so a quote inside it reads as its end, yet a line break of another kind than the file's follows it. Double each quote inside a quoted value (\"a \"\"quoted\"\" word\"), or end the value at that quote" }]);
     expect(await note("rv3")).toBeUndefined();
     expect(await note("rv4")).toEqual({ note: "b" });
     expect(await note("rv5")).toEqual({ note: "c" });

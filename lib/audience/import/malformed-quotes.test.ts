@@ -52,8 +52,8 @@ describe("CSV import of lines full of stray quotes", () => {
     console.info(`${quotes} quotes: import ${ms.toFixed(0)} ms, longest event-loop delay ${lagMs.toFixed(0)} ms (letters instead: ${baseline.ms.toFixed(0)} ms, ${baseline.lagMs.toFixed(0)} ms)`);
     expect(report).toMatchObject({ rows: 4, imported: 2, rejectedCount: 2 });
     expect(report.rejected).toEqual([
-      { line: 3, reason: "Malformed CSV: Invalid Opening Quote: a quote is found on field 1" },
-      { line: 4, reason: 'Malformed CSV: Invalid Closing Quote: got "x"' },
+      { line: 3, reason: 'Column 2 (email): a quote " inside a value that does not start with one. Put the whole value in quotes and double the inner quotes: "say ""hi"""' },
+      { line: 4, reason: 'Column 2 (email): the value starts with a quote, so a quote inside it reads as its end, yet "x" follows it. Double each quote inside a quoted value ("a ""quoted"" word"), or end the value at that quote' },
     ]);
     const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
     expect(written.map(([, , row]) => row)).toEqual([lines[2], lines[3]]);
@@ -98,7 +98,7 @@ describe("CSV import of lines full of stray quotes", () => {
     const lines = ["userId,email", "open-ok,ok@example.com", 'open-bad,"a@example.com', "open-swallowed,s@example.com"];
     const { report, rejectedFile } = await timedImport("open-to-end", lines);
     expect(report).toMatchObject({ rows: 2, imported: 1, rejectedCount: 1 });
-    expect(report.rejected).toEqual([{ line: 4, reason: "Malformed CSV: Quote Not Closed: the parsing is finished with an opening quote" }]);
+    expect(report.rejected).toEqual([{ line: 4, reason: "Column 2 (email): the quote that opens the value is never closed, so the rest of the file, from line 3, was read into it. Add the closing quote; if the quote belongs in the value, put the whole value in quotes and double the quotes inside it" }]);
     const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
     expect(written.map(([, , row]) => row)).toEqual([lines.slice(2).join("\n")]);
   });

@@ -6,6 +6,8 @@ import { canonicalTimezone, isValidTimezone, timezoneHint } from "../../time-zon
 import { isStorableText } from "../../db/storable-text";
 import { parseDateInput } from "../../date-input";
 import { kindOf } from "../attribute-kind";
+import type { Delimiter } from "./detect";
+import { columnCountReason, columnName } from "./row-problems";
 
 const ATTRIBUTE_TYPES = ["string", "number", "boolean", "date", "list"] as const;
 export type AttributeType = (typeof ATTRIBUTE_TYPES)[number];
@@ -78,12 +80,18 @@ function clip(s: string) {
   return s.length > 40 ? s.slice(0, 40) + "…" : s;
 }
 
-/** One CSV row as a user; empty cells leave an attribute out (an import never removes one). */
-export function rowToUser(cells: string[], mapping: ColumnMapping[]): RowResult {
-  if (cells.length !== mapping.length) return { ok: false, reason: `Expected ${mapping.length} columns, found ${cells.length}` };
+/**
+ * One CSV row as a user; empty cells leave an attribute out (an import never removes one). `file`: the
+ * header's names and the delimiter, for a reason naming a column as the file does (row-problems.ts).
+ */
+export function rowToUser(cells: string[], mapping: ColumnMapping[], file: { headers: readonly string[]; delimiter: Delimiter } = { headers: mapping.map(() => ""), delimiter: "," }): RowResult {
+  if (cells.length !== mapping.length) return { ok: false, reason: columnCountReason(cells.length, file.headers, file.delimiter) };
   // the upload's first 2 MB are checked for binary data; a NUL byte past them reaches a cell
   const unstorable = cells.findIndex((cell, i) => mapping[i]!.target !== "skip" && !isStorableText(cell));
-  if (unstorable >= 0) return { ok: false, reason: `Column ${unstorable + 1} holds the NUL character (U+0000), which cannot be stored` };
+  if (unstorable >= 0) {
+    const column = columnName(file.headers, unstorable);
+    return { ok: false, reason: `${column[0]!.toUpperCase()}${column.slice(1)} holds the NUL character (U+0000), which cannot be stored` };
+  }
   const user: UserInput = { userId: "" };
   const attributes: Record<string, AttributeValue> = {};
   // every cell's problem, so a row is fixed in one go

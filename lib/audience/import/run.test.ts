@@ -4,6 +4,7 @@ import path from "node:path";
 import { parse as parseSync } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
 import { db } from "../../db";
+import { csvField } from "../../text/csv-field";
 import { guessMapping, type ColumnMapping } from "./mapping";
 import { importCsv, inspectCsv, MAX_REJECTED_ROWS } from "./run";
 
@@ -27,10 +28,10 @@ const mapping: ColumnMapping[] = [
 const malformed: [(i: number) => string, string][] = [
   [(i) => `u${i},not-an-email,UTC,pro,1,true`, '"not-an-email" is not a valid email address'],
   [() => `,x@example.com,UTC,pro,1,true`, "The user id is empty"],
-  [(i) => `u${i},x@example.com,UTC,pro,1`, "Expected 6 columns, found 5"],
+  [(i) => `u${i},x@example.com,UTC,pro,1`, 'The row has 5 values, the header 6 columns: column 6 (beta) has none. Write a "," between values, an empty one too'],
   [(i) => `u${i},x@example.com,UTC,pro,many,true`, 'seats: "many" is not a number'],
   [(i) => `u${i},x@example.com,Mars/Base,pro,1,true`, 'timezone: "Mars/Base" is not an IANA time zone (for example Europe/Paris)'],
-  [(i) => `u${i},x@exa"mple.com,UTC,pro,1,true`, "Malformed CSV: Invalid Opening Quote: a quote is found on field 1"],
+  [(i) => `u${i},x@exa"mple.com,UTC,pro,1,true`, 'Column 2 (email): a quote " inside a value that does not start with one. Put the whole value in quotes and double the inner quotes: "x@exa""mple.com"'],
   // every problem of a row at once, so it is fixed in one go
   [(i) => `u${i},nope,Mars/Olympus,pro,lots,true`, '"nope" is not a valid email address; timezone: "Mars/Olympus" is not an IANA time zone (for example Europe/Paris); seats: "lots" is not a number'],
 ];
@@ -53,7 +54,7 @@ describe("CSV import", () => {
     expect(inspection.headers).toEqual(["userId", "email", "timezone", "plan", "seats", "beta"]);
     const progress: number[] = [];
     const rejectedFile = path.join(dir, "big.rejected.csv");
-    const report = await importCsv(csv, { delimiter: inspection.delimiter, encoding: inspection.encoding, mapping, rejectedFile, onProgress: (f) => progress.push(f) });
+    const report = await importCsv(csv, { delimiter: inspection.delimiter, encoding: inspection.encoding, headers: inspection.headers, mapping, rejectedFile, onProgress: (f) => progress.push(f) });
     expect(report).toMatchObject({ rows: 100_000, imported: 99_000, created: 99_000, updated: 0, rejectedCount: 1000 });
     expect(report.rejected).toEqual(expected);
     expect(await db().user.count()).toBe(99_000);
@@ -138,14 +139,14 @@ describe("CSV import", () => {
     const inspection = await inspectCsv(csv);
     const rejectedFile = path.join(dir, "quotes.rejected.csv");
     const report = await importCsv(csv, { ...inspection, mapping: [{ target: "userId" }, { target: "email" }], rejectedFile });
-    const opening = "Malformed CSV: Invalid Opening Quote: a quote is found on field 1";
+    const opening = expect.stringMatching(/^Column 2 \(email\): a quote " inside a value that does not start with one\. Put the whole value in quotes and double the inner quotes: "/);
     expect(report).toMatchObject({ rows: 7, imported: 2, rejectedCount: 5 });
     expect(report.rejected).toEqual([
       { line: 3, reason: opening },
       { line: 4, reason: opening },
       { line: 5, reason: opening },
       { line: 6, reason: opening },
-      { line: 8, reason: 'Malformed CSV: Invalid Closing Quote: got "x"' },
+      { line: 8, reason: 'Column 2 (email): the value starts with a quote, so a quote inside it reads as its end, yet "x" follows it. Double each quote inside a quoted value ("a ""quoted"" word"), or end the value at that quote' },
     ]);
     const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
     expect(written.map(([, , row]) => row)).toEqual([lines[2], lines[3], lines[4], lines[5], lines.slice(6, 8).join("\n")]);
@@ -164,11 +165,12 @@ describe("CSV import", () => {
     expect(report.stopped).toBe(
       `More than ${MAX_REJECTED_ROWS.toLocaleString("en-US")} rows were rejected, so the import stopped after line ${lastKept.toLocaleString("en-US")}: the lines after it were not read. Check the column mapping and the file, then import it again (users already imported are updated, not duplicated).`,
     );
-    expect(report.rejected[0]).toEqual({ line: 3, reason: "Expected 2 columns, found 1" });
-    expect(report.rejected.at(-1)).toEqual({ line: 10_002, reason: "Expected 2 columns, found 1" });
+    const reason = 'The row has 1 value, the header 2 columns: column 2 (plan) has none. Write a "," between values, an empty one too';
+    expect(report.rejected[0]).toEqual({ line: 3, reason });
+    expect(report.rejected.at(-1)).toEqual({ line: 10_002, reason });
     const written = readFileSync(rejectedFile, "utf8").trim().split("\n");
     expect(written).toHaveLength(1 + MAX_REJECTED_ROWS);
-    expect(written.at(-1)).toBe(`${lastKept},"Expected 2 columns, found 1",x`);
+    expect(written.at(-1)).toBe(`${lastKept},${csvField(reason)},x`);
     expect(await db().user.findUnique({ where: { id: "capfirst" } })).not.toBeNull();
     expect(await db().user.findUnique({ where: { id: "caplast" } })).toBeNull();
     await db().user.deleteMany({ where: { id: "capfirst" } });
@@ -184,7 +186,7 @@ describe("CSV import", () => {
     expect(report.stopped).toMatch(`so the import stopped after line ${(1 + MAX_REJECTED_ROWS).toLocaleString("en-US")}:`);
     const written = parseSync(readFileSync(rejectedFile, "utf8"), { from_line: 2 }) as string[][];
     expect(written).toHaveLength(MAX_REJECTED_ROWS);
-    expect(written.at(-1)).toEqual([String(1 + MAX_REJECTED_ROWS), "Malformed CSV: Invalid Opening Quote: a quote is found on field 1", `q${MAX_REJECTED_ROWS - 1},a"b`]);
+    expect(written.at(-1)).toEqual([String(1 + MAX_REJECTED_ROWS), `Column 2 (email): a quote " inside a value that does not start with one. Put the whole value in quotes and double the inner quotes: "a""b"`, `q${MAX_REJECTED_ROWS - 1},a"b`]);
     expect(await db().user.findUnique({ where: { id: "quotelast" } })).toBeNull();
   }, 120_000);
 
@@ -211,7 +213,7 @@ describe("CSV import", () => {
     const csv = file("late-nul.csv", lines.join("\n") + "\n");
     const inspection = await inspectCsv(csv);
     const report = await importCsv(csv, { ...inspection, mapping });
-    expect(report.rejected).toEqual([{ line: at, reason: "Column 4 holds the NUL character (U+0000), which cannot be stored" }]);
+    expect(report.rejected).toEqual([{ line: at, reason: "Column 4 (plan) holds the NUL character (U+0000), which cannot be stored" }]);
     expect(report.imported).toBe(lines.length - 2);
     expect(await db().user.count({ where: { id: { in: ["nulbad", "nullast"] } } })).toBe(1);
     // the other tests count every user

@@ -9,6 +9,7 @@ import { upsertUsers } from "../users";
 import { detectDelimiter, detectEncoding, detectLineEnding, hasUtf16Bom, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
 import { rowToUser, type ColumnMapping } from "./mapping";
 import { recordText, strayQuote } from "./stray-quote";
+import { malformedRowReason, unreadableRowReason } from "./row-problems";
 import { RejectedRows, type RejectedRow } from "./rejected-rows";
 import type { UserInput } from "../../api/schemas/users";
 import { UPLOAD_LIMIT_BYTES } from "../../http/body-limits";
@@ -88,6 +89,8 @@ export type ImportOptions = {
   delimiter: Delimiter;
   encoding: CsvEncoding;
   mapping: ColumnMapping[];
+  /** the header's column names (the inspection's), for a rejected row's reason to name its column as the file does */
+  headers: string[];
   /** where to write the rejected rows (line, reason, then the row's cells) */
   rejectedFile?: string;
   onProgress?: (fraction: number, report: ImportReport) => void;
@@ -99,6 +102,7 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   const lineEnding = detectLineEnding((await readHead(file, 2 * 1024 * 1024)).toString("latin1"), options.delimiter);
   const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
   const rejected = new RejectedRows(options.rejectedFile, REPORT_REJECTED_LIMIT);
+  const columns = { headers: options.headers, delimiter: options.delimiter };
   // the last line of the file taken in (a row imported or rejected): where a stop leaves off
   let lastLine = 1;
   // the last line of a record the loop took: no row up to it can be rejected once its batch is upserted
@@ -163,8 +167,10 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
           return undefined;
         }
         // otherwise a quote still open at the end of the file: the rest of the file is that one row
+        const fromLine = parsedLine + 1 + Number(info?.empty_lines ?? 0) - parsedEmptyLines;
         const text = recordText(raw, recordRead({ lines: line, empty_lines: Number(info?.empty_lines ?? 0) }), lineEnding);
-        if (!reject(line, `Malformed CSV: ${(err?.message ?? "unreadable").replace(/\s*at line \d+.*$/, "")}`, text)) return undefined;
+        const problem = info?.code === "CSV_QUOTE_NOT_CLOSED" ? strayQuote(text, options.delimiter) : null;
+        if (!reject(line, problem ? malformedRowReason(problem, columns.headers, [], { fromLine }) : unreadableRowReason(err?.message), text)) return undefined;
         report.rows++;
         lastLine = Math.max(lastLine, line);
         return undefined;
@@ -205,7 +211,7 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
       if (stopped) break;
       const text = recordText(raw, emptyLinesBefore, lineEnding);
       const stray = strayQuote(text, options.delimiter);
-      const result = stray ? { ok: false as const, reason: `Malformed CSV: ${stray}` } : rowToUser(record, options.mapping);
+      const result = stray ? { ok: false as const, reason: malformedRowReason(stray, columns.headers, record) } : rowToUser(record, options.mapping, columns);
       if (result.ok) {
         batch.push(result.user);
         batchRows.push({ line: info.lines, raw: text });

@@ -1,6 +1,19 @@
 import { parse as parseSync } from "csv-parse/sync";
 import { describe, expect, it } from "vitest";
+import type { CsvQuoteProblem } from "./row-problems";
 import { recordText, strayQuote } from "./stray-quote";
+
+/** A problem strayQuote finds, worded as csv-parse words its error of that code (without the position). */
+function csvParseWording(problem: CsvQuoteProblem): string {
+  switch (problem.code) {
+    case "CSV_INVALID_OPENING_QUOTE":
+      return `Invalid Opening Quote: a quote is found on field ${problem.field}`;
+    case "CSV_INVALID_CLOSING_QUOTE":
+      return `Invalid Closing Quote: got "${problem.got}"`;
+    case "CSV_QUOTE_NOT_CLOSED":
+      return "Quote Not Closed: the parsing is finished with an opening quote";
+  }
+}
 
 // csv-parse's options as the import reads a file (run.ts), strictly or with relax_quotes
 const options = (delimiter: string, lineEnding: string) => ({ delimiter, record_delimiter: lineEnding, from_line: 2, relax_column_count: true, skip_empty_lines: true });
@@ -31,7 +44,7 @@ function importVerdict(file: string, delimiter: string, lineEnding: string): str
   for (const { raw, info } of records) {
     const stray = strayQuote(recordText(raw, info.empty_lines - emptyLines, lineEnding), delimiter);
     emptyLines = info.empty_lines;
-    if (stray) return stray;
+    if (stray) return csvParseWording(stray);
   }
   return null;
 }

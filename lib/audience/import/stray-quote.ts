@@ -2,6 +2,7 @@
 // The import reads with relax_quotes, where a stray quote is text: read strictly, csv-parse raised
 // an error for every bad quote of a record, each copying the record read so far, so a line of a
 // million quotes held the event loop for hours. This finds the first one in a single pass.
+import type { CsvQuoteProblem } from "./row-problems";
 
 /**
  * A record's own text within csv-parse's `raw`, which holds more: the first character of the line
@@ -19,12 +20,13 @@ export function recordText(raw: string, emptyLinesBefore: number, lineEnding: st
 
 /**
  * The first quote in `text` (one record's text as recordText gives it, read with relax_quotes) that
- * strict CSV refuses, worded as csv-parse words it without its position, or null. A closing quote
+ * strict CSV refuses, by csv-parse's error code and the field (from 0) it is in, or null; a quote
+ * still open at the end of the text (a record csv-parse found never closed) is CSV_QUOTE_NOT_CLOSED. A closing quote
  * ends its field only before the delimiter or the end of the record: csv-parse takes no line break
  * but the file's line ending there, and recordText has cut that off. Up to that quote both readings
  * agree, so the fields counted are the record's.
  */
-export function strayQuote(text: string, delimiter: string): string | null {
+export function strayQuote(text: string, delimiter: string): CsvQuoteProblem | null {
   if (!text.includes('"')) return null;
   let field = 0;
   let atFieldStart = true;
@@ -39,19 +41,19 @@ export function strayQuote(text: string, delimiter: string): string | null {
       } else if (next === undefined || text.startsWith(delimiter, i + 1)) {
         quoted = false;
       } else {
-        return `Invalid Closing Quote: got "${next}"`;
+        return { code: "CSV_INVALID_CLOSING_QUOTE", field, got: next };
       }
     } else if (text.startsWith(delimiter, i)) {
       field++;
       atFieldStart = true;
       i += delimiter.length - 1;
     } else if (c === '"') {
-      if (!atFieldStart) return `Invalid Opening Quote: a quote is found on field ${field}`;
+      if (!atFieldStart) return { code: "CSV_INVALID_OPENING_QUOTE", field };
       quoted = true;
       atFieldStart = false;
     } else {
       atFieldStart = false;
     }
   }
-  return null;
+  return quoted ? { code: "CSV_QUOTE_NOT_CLOSED", field } : null;
 }
