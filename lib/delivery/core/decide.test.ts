@@ -128,11 +128,11 @@ describe("decide", () => {
     // only the path of what the user lacks
     expect(decide(input({ missedSteps: delivered, user: user({ crmToken: "t" }) }))).toEqual({
       kind: "fail",
-      error: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id, so crmId was never saved; once the user has crmId, Retry sends this one",
+      error: "Not sent: Webhook 1 (Create contact) delivered, but saved nothing from $.id (its attempt says why), so crmId was never saved; once the user has crmId, Retry sends this one",
     });
     expect(decide(input({ missedSteps: delivered, user: user({ crmId: "" }) }))).toEqual({
       kind: "fail",
-      error: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id or $.auth.token, so crmId and crmToken were never saved; once the user has crmId and crmToken, Retry sends this one",
+      error: "Not sent: Webhook 1 (Create contact) delivered, but saved nothing from $.id or $.auth.token (its attempt says why), so crmId and crmToken were never saved; once the user has crmId and crmToken, Retry sends this one",
     });
     expect(decide(input({ missedSteps: [{ step, state: null }], user: user({ crmToken: "t" }) }))).toEqual({
       kind: "fail",

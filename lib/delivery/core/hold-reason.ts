@@ -45,7 +45,7 @@ export function earlierStepHoldReason(step: string, attributes: string[]): strin
  * none. Failed (not retried), not suppressed: "Retry all failed" retries it. By `state`, that delivery's:
  * - failed, suppressed, cancelled: "Not sent: Webhook 1 (Create contact) did not deliver (failed), so crmId
  *   was never saved; retried with it, this one waits for its answer" (retried beside it, it waits for it);
- * - delivered: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id, so crmId
+ * - delivered: "Not sent: Webhook 1 (Create contact) delivered, but saved nothing from $.id (its attempt says why), so crmId
  *   was never saved; once the user has crmId, Retry sends this one" (`paths`: each attribute's mapped path;
  *   the answer itself is never quoted: the attempt of that delivery says more);
  * - null, there is none (a webhook added in front after the users were planned): "Not sent: Webhook 1
@@ -58,7 +58,9 @@ export function earlierStepMissedReason(step: string, state: string | null, attr
   if (state === null) return `Not sent: ${step} has no delivery to this user, ${saved}; ${retry}`;
   if (state === "delivered") {
     const at = listed([...new Set(attributes.flatMap((a) => (paths?.has(a) ? [paths.get(a)!] : [])))], "or");
-    return `Not sent: ${step} delivered, but its answer had no value at ${at || "its mapped path"}, ${saved}; ${retry}`;
+    // not "had no value at": the answer may have had one that could not be saved (not JSON, too long, of
+    // another type), which that delivery's attempt says (the review)
+    return `Not sent: ${step} delivered, but saved nothing from ${at || "its mapped path"} (its attempt says why), ${saved}; ${retry}`;
   }
   return `Not sent: ${step} did not deliver (${state}), ${saved}; retried with it, this one waits for its answer`;
 }

@@ -31,7 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => receiver.close());
 
-const NO_VALUE = "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.id, so crmId was never saved; once the user has crmId, Retry sends this one";
+const NO_VALUE = "Not sent: Webhook 1 (Create contact) delivered, but saved nothing from $.id (its attempt says why), so crmId was never saved; once the user has crmId, Retry sends this one";
 const NO_DELIVERY = "Not sent: Webhook 1 (Create contact) has no delivery to this user, so crmId was never saved; once the user has crmId, Retry sends this one";
 
 const createContact = {

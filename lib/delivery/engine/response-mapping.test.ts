@@ -91,7 +91,7 @@ describe("response mapping", () => {
     for (const userId of ["map000003", "map000004"]) {
       expect(await db().delivery.findFirstOrThrow({ where: { actionId: second!.id, userId } })).toMatchObject({
         state: "failed",
-        reason: "Not sent: Webhook 1 (Create contact) delivered, but its answer had no value at $.customer.id, so crmId was never saved; once the user has crmId, Retry sends this one",
+        reason: "Not sent: Webhook 1 (Create contact) delivered, but saved nothing from $.customer.id (its attempt says why), so crmId was never saved; once the user has crmId, Retry sends this one",
       });
     }
     expect(await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })).toBe(8);
