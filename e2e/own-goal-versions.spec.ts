@@ -2,20 +2,8 @@
 // refused with the conflict, keeping what was typed (it had silently written over the other change).
 // And a tab that missed a goal set in another tab deletes a webhook, then saves: its own delete is no
 // conflict (it was, until a reload), while its Goal form, which never showed that goal, is refused. Campaigns are written straight to the app's database.
-import { appDb } from "./app-db";
+import { appDb, twoWebhooks } from "./app-db";
 import { expect, test } from "./fixtures";
-
-async function twoWebhooks(name: string) {
-  const prisma = await appDb();
-  try {
-    const hook = (n: string, position: number) => ({ name: n, position, urlTemplate: `http://127.0.0.1:9999/${n.toLowerCase()}/{{user.id}}`, fields: [], headers: [] });
-    return await prisma.campaign.create({
-      data: { name, deliveryRule: { when: "triggered", event: `signup-${Date.now()}` }, actions: { create: [hook("First", 1), hook("Second", 2)] } },
-    });
-  } finally {
-    await prisma.$disconnect();
-  }
-}
 
 const storedGoal = async (id: string) => {
   const prisma = await appDb();

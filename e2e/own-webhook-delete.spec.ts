@@ -1,20 +1,8 @@
 // Deleting a saved webhook moves the campaign's version; the tab holds the version the delete answers,
 // so its own next Save and Activate are not refused as "changed by <you> since you opened it" (they were).
 // Duplicating a webhook and saving stays a plain save too. Campaigns are written straight to the app's database.
-import { appDb } from "./app-db";
+import { twoWebhooks } from "./app-db";
 import { activateCampaign, expect, test } from "./fixtures";
-
-async function twoWebhooks(name: string) {
-  const prisma = await appDb();
-  try {
-    const hook = (n: string, position: number) => ({ name: n, position, urlTemplate: `http://127.0.0.1:9999/${n.toLowerCase()}/{{user.id}}`, fields: [], headers: [] });
-    return await prisma.campaign.create({
-      data: { name, deliveryRule: { when: "triggered", event: `signup-${Date.now()}` }, actions: { create: [hook("First", 1), hook("Second", 2)] } },
-    });
-  } finally {
-    await prisma.$disconnect();
-  }
-}
 
 async function deleteSecond(page: import("@playwright/test").Page) {
   await expect(page.getByLabel("Webhook name")).toHaveCount(2);

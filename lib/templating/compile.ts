@@ -215,12 +215,11 @@ const TESTS = new Set(["if", "with", "each"]);
  * the value is not the current one, which a path under it (`campaign`, `user.tags`) never is; `this`,
  * `../x`, `@root.x`, a block parameter or a helper's result may be (the second review).
  */
-function surelyNewScope(helper: "each" | "with", param: hbs.AST.Expression | undefined, scope: Scope): boolean {
+function surelyNewScope(param: hbs.AST.Expression | undefined, scope: Scope): boolean {
   if (param?.type !== "PathExpression") return false;
   const p = param as hbs.AST.PathExpression;
-  if (p.data || p.depth !== 0) return false;
-  // #each over the current value walks its items, never the value itself (the data holds no cycle)
-  if (!p.parts.length) return helper === "each";
+  // not #each over the current value either: Handlebars compares loosely ("S" == ["S"]), so a one-item list's item may be it (review 2)
+  if (p.data || p.depth !== 0 || !p.parts.length) return false;
   return !scope.blockParams.includes(p.parts[0]!);
 }
 
@@ -250,11 +249,15 @@ function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): 
       collectArguments(b, found, scope, tests ? "first" : "none");
       // what the block's test makes sure has a value: in its program (if, with, each, a section) or its else (unless)
       const tested = tests ? testedPath(b.params[0], scope) : helper ? null : testedPath(b.path, scope);
-      const guarded = (yes: boolean) => (tested !== null && yes ? new Set([...scope.guards, tested]) : scope.guards);
+      // a test says what to send without the value only when its other branch sends something:
+      // {{#if user.x}}{{user.x}}{{/if}} shows the same as {{user.x}} (review 2)
+      const otherBranch = name === "unless" ? b.program : b.inverse;
+      const saysWhatThen = !!otherBranch?.body.some((n) => n.type !== "CommentStatement" && !(n.type === "ContentStatement" && !(n as hbs.AST.ContentStatement).value.trim()));
+      const guarded = (yes: boolean) => (tested !== null && yes && saysWhatThen ? new Set([...scope.guards, tested]) : scope.guards);
       const blockParams = [...scope.blockParams, ...(b.program?.blockParams ?? [])];
       // #each/#with: one scope more (or none: the same value); another helper (if, unless): none, with or
       // without |params|; a section over a value ({{#campaign}}): one more for an object or a list, none for true
-      const deeper = (name === "each" || name === "with") && surelyNewScope(name, b.params[0], scope) ? 1 : 0;
+      const deeper = (name === "each" || name === "with") && surelyNewScope(b.params[0], scope) ? 1 : 0;
       const mayBeDeeper = name === "each" || name === "with" || !helper ? 1 : 0;
       inspect(b.program, found, { min: scope.min + deeper, max: scope.max + mayBeDeeper, blockParams, guards: guarded(name !== "unless") });
       inspect(b.inverse, found, { ...scope, guards: guarded(name === "unless") });
@@ -311,7 +314,8 @@ function collectArguments(call: { path: hbs.AST.Expression; params: hbs.AST.Expr
   const [object, key] = call.params;
   const name = nameOf(call.path);
   // a test's argument (everything inside one), and default's or an inline if's first, are tested, not shown
-  const firstTested = tested !== "none" || name === "default" || name === "if" || name === "unless";
+  // ({{default user.x}} alone shows the value: only a second argument says what to show without it)
+  const firstTested = tested !== "none" || (name === "default" && call.params.length > 1);
   const looked = name === "lookup" && object?.type === "PathExpression" && (key?.type === "StringLiteral" || key?.type === "NumberLiteral") ? rootPath(object as hbs.AST.PathExpression, scope) : null;
   if (looked !== null) addRead([...looked, String((key as hbs.AST.StringLiteral | hbs.AST.NumberLiteral).value)], found, scope, tested === "all");
   call.params.forEach((p, i) => {

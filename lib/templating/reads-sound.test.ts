@@ -7,7 +7,7 @@ import { buildTemplateContext, compileTemplate, renderTemplate } from ".";
 
 const SECRET = "SECRET-CRM-7";
 const context = buildTemplateContext({
-  user: { id: "u1", attributes: { crmId: SECRET, isVip: true, tags: ["a"], address: { zip: "75001" } } },
+  user: { id: "u1", attributes: { crmId: SECRET, isVip: true, tags: ["a"], codes: ["S"], address: { zip: "75001" } } },
   event: { name: "purchase", params: { sku: "A1", items: [{ n: 1 }] } },
   campaign: { id: "c1", name: "Spring" },
   action: { id: "a1" },
@@ -60,6 +60,8 @@ describe("a template's reads, continued (the second review)", () => {
     "{{#with campaign as |c|}}{{#with c}}{{../user.crmId}}{{/with}}{{/with}}",
     "{{#each event.params.items}}{{#with this}}{{../user.crmId}}{{/with}}{{/each}}",
     "{{#each event.params.items as |i|}}{{#with i}}{{../user.crmId}}{{/with}}{{/each}}",
+    // #each over a one-item list compares loosely equal to it: no scope added (review 2)
+    "{{#with user.codes}}{{#each this}}[{{../user.crmId}}]{{/each}}{{/with}}",
   ];
   it.each(shapes)("%s shows the attribute and lists it", (source) => {
     const compiled = compileTemplate(source);
@@ -76,9 +78,9 @@ describe("what a template needs: a value it shows, not one it only tests", () =>
     expect(needs("{{#unless user.coupon}}none{{else}}{{user.coupon}}{{/unless}}")).toEqual([]);
     expect(needs('{{default user.coupon "none"}}')).toEqual([]);
     expect(needs('{{#if (eq user.coupon "A")}}A{{/if}}')).toEqual([]);
-    expect(needs("{{#with user.address}}{{zip}}{{/with}}")).toEqual([]);
-    expect(needs("{{#user.coupon}}{{../user.coupon}}{{/user.coupon}}")).toEqual([]);
-    expect(compileTemplate("{{#if user.coupon}}{{user.coupon}}{{/if}}").paths).toEqual(["user.coupon"]);
+    expect(needs("{{#with user.address}}{{zip}}{{else}}-{{/with}}")).toEqual([]);
+    expect(needs("{{#user.coupon}}{{../user.coupon}}{{else}}none{{/user.coupon}}")).toEqual([]);
+    expect(compileTemplate("{{#if user.coupon}}{{user.coupon}}{{else}}none{{/if}}").paths).toEqual(["user.coupon"]);
   });
   it("a value shown outside its own test is needed", () => {
     expect(needs("{{user.coupon}}")).toEqual(["user.coupon"]);
@@ -86,6 +88,10 @@ describe("what a template needs: a value it shows, not one it only tests", () =>
     expect(needs("{{#if user.coupon}}x{{/if}}{{user.coupon}}")).toEqual(["user.coupon"]);
     expect(needs("{{#unless user.coupon}}{{user.coupon}}{{/unless}}")).toEqual(["user.coupon"]);
     expect(needs('{{default user.other user.coupon}}')).toEqual(["user.coupon"]);
+    // review 2: a test with nothing else to send shows what the bare value shows; default with one argument too
+    expect(needs("{{#if user.coupon}}{{user.coupon}}{{/if}}")).toEqual(["user.coupon"]);
+    expect(needs("{{#if user.coupon}}{{user.coupon}}{{else}} {{/if}}")).toEqual(["user.coupon"]);
+    expect(needs("{{default user.coupon}}")).toEqual(["user.coupon"]);
     expect(needs("{{json this}}")).toEqual(["user", "userAttribute"]);
   });
 });

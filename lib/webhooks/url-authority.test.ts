@@ -30,6 +30,11 @@ describe("a password or user name holding # ? / or @", () => {
     ["https://mk#t:pw@api.example.com/hook", `${HINT}, else the request goes to \`mk\``],
     ["https://mk/t:pw@api.example.com/hook", `${HINT}, else the request goes to \`mk\``],
     ["https://mkt:p@ss#1@{{user.host}}/hook", `${HINT}, else the request goes to \`ss\``],
+    // review 2: a password of digits cut by /, a domain user name, a token holding /, and a real-looking host with a fragment
+    ["https://mkt:2024/secret@api.example.com/hook", `${HINT}, else the request goes to \`mkt:2024\``],
+    ["https://CORP\\jsmith:pass@api.example.com/hook", `${HINT}, else the request goes to \`corp\``],
+    ["https://dGVzdA/abc@api.example.com/hook", `${HINT}, else the request goes to \`dgvzda\``],
+    ["https://mkt:p@ss.word#1@api.example.com/hook", `${HINT}, else the request goes to \`ss.word\``],
   ])("%s is refused: %s", (url, message) => {
     expect(urlAuthorityProblem(url)).toBe(message);
   });
@@ -39,6 +44,14 @@ describe("a password or user name holding # ? / or @", () => {
     "https://api.example.com/users/bob@example.com",
     "https://api.example.com/x?cc=ops@example.com&t=10:30",
     "https://api.example.com/x#frag@ment",
+    // review 2: an @ in the path or query of a real host beside Basic auth, and a colon before an @ without one
+    "https://u:p@api.example.com/users/mary@example.com",
+    "https://u:p@us1.api.mailchimp.com/3.0/lists/x/members?email=ops@example.com",
+    "https://hooks.example.com?ts=10:30&to=ops@example.com",
+    "https://example.com/mailto:ops@example.com",
+    "https://[2001:db8::1]:8443/a:b@c",
+    "https://u:p@localhost:8443/a@b",
+    "https://u:p@127.0.0.1:4000/users/a@b",
     // passwords with @ or a space alone: the authority ends at the last @ before / ? #
     "https://mkt:p@ss@api.example.com/hook",
     "https://mkt:p ss@api.example.com/hook",

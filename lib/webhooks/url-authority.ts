@@ -53,13 +53,17 @@ function hostPortProblem(scheme: string, hostPort: string): string | null {
 
 // A password or user name holding an unencoded # ? / or @ ends the authority early (the URL parser's
 // host is then a piece of the password: http://mkt:p@ss#1@api.example.com goes to `ss` with mkt:p).
-// Seen as a literal "@" after the host when there is a userinfo (an "@" in a value is not in the text
-// read here), or, without one, as "name:password@" in the first segment after the host (https://mk#t:pw@api),
-// or a "port" that is no number with an "@" after it (https://mkt:p?ss@api). A literal "@" in the path or
-// query beside Basic auth is refused too: it is rare, and %40 says the same. (After a backslash, which a
-// browser reads as "/", the save's other checks judge the text: secret-resolver.ts.)
+// Seen as a literal "@" after a host no webhook is meant for (one label, not localhost nor an IP:
+// `ss`, `mk` of https://mk#t:pw@api, `mkt` of https://mkt:2024/pw@api), or in a fragment beside a user
+// name, or after a "port" that is no number (https://mkt:p?ss@api). An "@" in a value is not in the text
+// read here, and one in the path or query of a real host is the URL's own (/users/mary@example.com).
 const SPLIT_USERINFO = "the password (or user name) seems to hold # ? / or @: write them percent-encoded (%23 %3F %2F %40)";
-const USERINFO_AFTER_HOST = /^[/?#][^/?#\\@]*:[^/?#\\@]*@/;
+
+/** A host no webhook is meant for: one label, neither localhost nor an IP address (a piece of a password, a user name). */
+function unlikelyHost(hostWithPort: string): boolean {
+  const host = hostWithPort.startsWith("[") ? hostWithPort : hostWithPort.replace(/:\d*$/, "");
+  return !host.startsWith("[") && !host.includes(".") && host.toLowerCase() !== "localhost";
+}
 
 function hostOf(scheme: string, hostPort: string): string {
   try {
@@ -80,7 +84,11 @@ export function urlAuthorityReason(url: string): string | null {
   const at = authority.lastIndexOf("@");
   const hostPort = authority.slice(at + 1);
   const problem = hostPortProblem(parts.scheme, hostPort);
-  const split = at >= 0 ? writtenRest.includes("@") : USERINFO_AFTER_HOST.test(writtenRest) || (!!problem && hostPort.includes(":") && writtenRest.includes("@"));
+  // an "@" after a host no request is meant for (`ss`, `mkt` of mkt:2024/…@api, `corp` of CORP\jsmith:…@api), or
+  // in a fragment (never sent) beside a user name: the rest of a password. An "@" in the path or query of a
+  // real host (https://u:p@api.example.com/users/mary@example.com, ?to=ops@example.com) is the URL's own (review 2).
+  const strayAt = writtenRest.includes("@") && (unlikelyHost(hostOf(parts.scheme, hostPort)) || (at >= 0 && /#.*@/.test(writtenRest)));
+  const split = strayAt || (at < 0 && !!problem && hostPort.includes(":") && writtenRest.includes("@"));
   if (!split) return problem;
   return problem ? SPLIT_USERINFO : `${SPLIT_USERINFO}, else the request goes to \`${hostOf(parts.scheme, hostPort)}\``;
 }
