@@ -72,7 +72,7 @@ describe("a step waiting for a rate-limited earlier step", () => {
     }
   }, 60_000);
 
-  it("whose earlier step's delivery is cancelled by hand is looked at again at the hold's recheck (nothing wakes it), and skipped: the value never came", async () => {
+  it("whose earlier step's delivery is cancelled by hand is looked at again at the hold's recheck (nothing wakes it), and fails unsent: the value never came", async () => {
     await createUsers(1, "gone");
     const campaign = await db().campaign.create({
       data: {
@@ -99,9 +99,9 @@ describe("a step waiting for a rate-limited earlier step", () => {
       const heldUntil = (await row(second!.id)).dueAt.getTime();
       expect(await cancelScheduled(campaign.id, "test", (await row(first!.id)).id)).toBe(1);
       await waitFor(async () => (await row(second!.id)).state === "failed", EARLIER_STEP_RECHECK_MS + 10_000, 100);
-      const skipped = await row(second!.id);
-      expect(skipped.reason).toBe("Not sent: Webhook 1 (Create) did not deliver (cancelled), so crmId was never saved; retried with it, this one waits for its answer");
-      expect(skipped.updatedAt.getTime()).toBeGreaterThanOrEqual(heldUntil - 50);
+      const failed = await row(second!.id);
+      expect(failed.reason).toBe("Not sent: Webhook 1 (Create) did not deliver (cancelled), so crmId was never saved; retried with it, this one waits for its answer");
+      expect(failed.updatedAt.getTime()).toBeGreaterThanOrEqual(heldUntil - 50);
       expect(receiver.received.some((r) => r.path === "/follow/gone000000")).toBe(false);
     } finally {
       await engine.stop();
