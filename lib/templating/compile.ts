@@ -197,18 +197,19 @@ function checkArity(b: hbs.AST.BlockStatement) {
   }
 }
 
-/** Refuses what templates may not do and collects the variable paths. */
 /**
- * How many scopes deep a node may be: each #each, #with and block with |params| is one more; a section
- * over a value ({{#campaign}}…{{/campaign}}, not a helper) is one more when the value is an object or a
- * list and none when it is true, so it widens the range (an attacker's review: `../user.crmId` inside
- * one read the attribute and was not listed, and a follow-up went out before the answer that saves it).
+ * How many scopes deep a node may be (`min`..`max`): #each and #with are one more, or none over the
+ * current value (surelyNewScope); another helper (#if, #unless, with or without |params|) none; a
+ * section over a value ({{#campaign}}…{{/campaign}}, not a helper) one more for an object or a list and
+ * none for true, so it widens the range (an attacker's review: `../user.crmId` inside one read the
+ * attribute and was not listed, and a follow-up went out before the answer that saves it). `guards`: the
+ * top-level paths a test around the node makes sure have a value (CompiledTemplate.neededPaths).
  */
 type Scope = { min: number; max: number; blockParams: readonly string[]; guards: ReadonlySet<string> };
 const TOP: Scope = { min: 0, max: 0, blockParams: [], guards: new Set() };
 
 /** The helpers whose block tests its argument: what it renders inside (or, for unless, in its else) has a value there. */
-const TESTS = new Set(["if", "with", "each"]);
+const TESTS = new Set(["if", "unless", "with", "each"]);
 
 /**
  * Whether #each/#with over `param` surely renders in a new scope: Handlebars adds a scope only when
@@ -223,6 +224,7 @@ function surelyNewScope(param: hbs.AST.Expression | undefined, scope: Scope): bo
   return !scope.blockParams.includes(p.parts[0]!);
 }
 
+/** Refuses what templates may not do and collects the variable paths. */
 function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): void {
   if (!node) return;
   switch (node.type) {
@@ -244,7 +246,7 @@ function inspect(node: AnyNode | null | undefined, found: Found, scope: Scope): 
       checkRequired(b, b, true);
       const name = b.path.type === "PathExpression" ? (b.path as hbs.AST.PathExpression).original : null;
       const helper = name !== null && Object.hasOwn(knownHelpers, name);
-      const tests = helper && (TESTS.has(name) || name === "unless");
+      const tests = helper && TESTS.has(name);
       collect(b.path, found, scope, !helper); // a section ({{#user.vip}}) tests its value
       collectArguments(b, found, scope, tests ? "first" : "none");
       // what the block's test makes sure has a value: in its program (if, with, each, a section) or its else (unless)
