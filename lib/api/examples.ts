@@ -72,7 +72,7 @@ const resultGroup = (key: string, label: string, reached: number, delivered: num
 const results = {
   campaignId: campaign.id,
   goal: { event: "purchase", windowHours: 168 },
-  method: "Conversion rate = converted ÷ delivered users (control: ÷ held-out users past their send time), with a 95% Wilson score interval; …",
+  method: "Reached = users the step's request was sent to (control: held out); delivered = of those, answered 2xx (control: past their send time); converted = … Conversion rate = converted ÷ delivered users (control: ÷ held-out users past their send time), with a 95% Wilson score interval; …",
   minUsersPerGroup: 100,
   minConversionsPerGroup: 10,
   steps: [

@@ -73,9 +73,17 @@ beforeAll(async () => {
   // would be sent after NOW: reached, not yet counted
   await db().controlGroupMember.create({ data: { campaignId, actionId: step1, userId: u(9), triggerKey: "activation", assignedAt: at(24 * 20) } });
   await event(u(9), "purchase", 24 * 20 + 1);
+  // failed before anything was sent (its request never built: waiting for an earlier step's answer):
+  // not reached, whatever the goal event says
+  await delivery(step1, u(0), "failed", null, { variant: "A" });
+  await event(u(0), "purchase", 1);
   // Step 2 (no variants): u1 bought before it, u2 within 24 h after it
   await delivery(step2, u(1), "delivered", 3);
   await delivery(step2, u(2), "delivered", 2);
+  // not reached either: failed unsent, suppressed, still waiting
+  await delivery(step2, u(3), "failed", null);
+  await delivery(step2, u(4), "suppressed", null);
+  await delivery(step2, u(5), "scheduled", null);
   // Step 2's control group: step 1's held out, held out of it too (core/plan.ts), at its time (+3 h)
   await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: u(7), triggerKey: "activation", assignedAt: at(3) } });
   await db().controlGroupMember.create({ data: { campaignId, actionId: step2, userId: u(8), triggerKey: "activation", assignedAt: at(3) } });
@@ -126,6 +134,8 @@ describe("campaignResults", () => {
     expect(results.goal).toEqual({ event: "purchase", windowHours: 24 });
     expect(results.minUsersPerGroup).toBe(100);
     expect(results.method).toMatch(/Wilson score interval/);
+    // the columns said in the table's one line: what reached counts (sent, not planned or failed unsent)
+    expect(results.method).toMatch(/^Reached = users the step's request was sent to \(control: held out\); delivered = of those, answered 2xx/);
     expect(results.steps.map((s) => s.name)).toEqual(["Offer", "Reminder"]);
     const [offer, reminder] = results.steps;
     expect(offer!.baseline).toBe("control");

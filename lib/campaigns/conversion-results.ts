@@ -14,7 +14,10 @@ import { CONTROL, variantKey } from "./variants";
 /** "A" for the step itself, then "B", "C", ... for its variants in position order. */
 
 export type GroupCounts = {
-  /** distinct users with a delivery of the step in this group (control: held out) */
+  /**
+   * distinct users the step's request was sent to in this group (a delivery with sentAt, or delivered);
+   * not those only planned, waiting, suppressed or failed before a request existed (control: held out)
+   */
   reached: number;
   /** users with a delivered delivery (control: held out and past the time they would have been sent) */
   delivered: number;
@@ -36,7 +39,9 @@ export async function conversionCounts(campaignId: string, goal: { event: string
   const deliveries = tableName("Delivery");
   const control = tableName("ControlGroupMember");
   const events = tableName("Event");
+  // in the order they appear in the text ("?" on SQLite)
   const delivered = p.add("text", "delivered");
+  const deliveredToo = p.add("text", "delivered");
   const first = p.add("text", campaignId);
   const due = p.add("date", now);
   const second = p.add("text", campaignId);
@@ -48,15 +53,18 @@ export async function conversionCounts(campaignId: string, goal: { event: string
   const rows = await rawDb(db()).query<{ step: string; grp: string; reached: unknown; delivered: unknown; converted: unknown }>(
     `WITH exposure AS (
        SELECT d."actionId" AS step, COALESCE(d."variant", 'A') AS grp, d."userId" AS uid,
-              MIN(CASE WHEN d."state" = ${delivered} THEN COALESCE(d."sentAt", d."updatedAt") END) AS since
+              MIN(CASE WHEN d."state" = ${delivered} THEN COALESCE(d."sentAt", d."updatedAt") END) AS since,
+              -- reached: a request of the step went to them (sentAt: an attempt that sent one; failed
+              -- before a request existed, e.g. waiting for an earlier step's answer, it stays null)
+              MAX(CASE WHEN d."sentAt" IS NOT NULL OR d."state" = ${deliveredToo} THEN 1 ELSE 0 END) AS went
        FROM ${deliveries} d WHERE d."campaignId" = ${first}
        GROUP BY d."actionId", COALESCE(d."variant", 'A'), d."userId"
        UNION ALL
-       SELECT c."actionId", '${CONTROL}', c."userId", MIN(CASE WHEN c."assignedAt" <= ${due} THEN c."assignedAt" END)
+       SELECT c."actionId", '${CONTROL}', c."userId", MIN(CASE WHEN c."assignedAt" <= ${due} THEN c."assignedAt" END), 1
        FROM ${control} c WHERE c."campaignId" = ${second}
        GROUP BY c."actionId", c."userId"
      )
-     SELECT x.step AS step, x.grp AS grp, COUNT(*) AS reached, COUNT(x.since) AS delivered, ${converted} AS converted
+     SELECT x.step AS step, x.grp AS grp, SUM(x.went) AS reached, COUNT(x.since) AS delivered, ${converted} AS converted
      FROM exposure x GROUP BY x.step, x.grp`,
     p.values,
   );

@@ -15,6 +15,8 @@ export const MIN_CONVERSIONS_PER_GROUP = 10;
 
 /** The one-line statement of the method the results table shows. */
 export const METHOD_STATEMENT =
+  `Reached = users the step's request was sent to (control: held out); delivered = of those, answered 2xx (control: past their send time); ` +
+  `converted = of those, tracked the goal within its window after their first delivery. ` +
   `Conversion rate = converted ÷ delivered users (control: ÷ held-out users past their send time), with a 95% Wilson score interval; ` +
   `lift = relative difference from the baseline (the control group, or variant A without one), tested with a pooled two-proportion z-test (two-sided, significant below p = ${SIGNIFICANCE_LEVEL}); ` +
   `no winner below ${MIN_USERS_PER_GROUP} users and ${MIN_CONVERSIONS_PER_GROUP} conversions per group.`;

@@ -7,7 +7,7 @@ const resultGroupSchema = z
   .object({
     key: z.string().meta({ description: '"A" (the webhook itself), "B".."P" (its variants) or "control"' }),
     label: z.string().meta({ description: '"Control", "A", "B · Shorter copy"; a control group that holds users held out at an earlier step says where: "Control (held out at Welcome)"' }),
-    reached: count.meta({ description: "Users with a delivery of the step in this group (control: users held out, here or at an earlier webhook of the campaign)" }),
+    reached: count.meta({ description: "Users the step's request was sent to in this group (an attempt sent it, whatever the answer); not users only planned, waiting, suppressed or failed before a request existed, e.g. waiting for an earlier step's answer (control: users held out, here or at an earlier webhook of the campaign)" }),
     delivered: count.meta({ description: "Users with a delivered webhook (control: held-out users past the time they would have been sent)" }),
     converted: count.meta({ description: "Of the delivered users, those who tracked the goal event within the window after their first delivered webhook (control: after assignment)" }),
     rate: z.number().nullable().meta({ description: "converted / delivered; null without a goal or without delivered users" }),
