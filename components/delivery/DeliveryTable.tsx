@@ -5,7 +5,7 @@ import { DateTime, useShownTimeZone } from "../ui/DateTime";
 import type { DeliveryRow } from "@/lib/delivery/store/log-queries";
 import { Button } from "../ui/Button";
 import { DeliveryStateLabel } from "./DeliveryStateLabel";
-import { RETRYABLE_STATES } from "@/lib/delivery/core/states";
+import { requestsSentText, RETRYABLE_STATES } from "@/lib/delivery/core/states";
 import { stoppedByFrequencyCap } from "@/lib/delivery/core/frequency-cap";
 
 const RETRYABLE = new Set<string>(RETRYABLE_STATES);
@@ -89,7 +89,7 @@ export function DeliveryTable({
                 {r.variant && <span className="ml-1 rounded bg-slate-100 px-1 text-xs text-slate-600" title={`Variant ${r.variant}`}>Variant {r.variant}</span>}
               </td>
               <td className="px-2 py-1.5 whitespace-nowrap"><DateTime value={r.plannedAt} style="seconds" /></td>
-              <td className="px-2 py-1.5">{r.attempts}</td>
+              <td className="px-2 py-1.5">{requestsSentText(r.attempts)}</td>
               <td className="px-2 py-1.5">{r.lastStatus ?? "–"}</td>
               <td className="px-2 py-1.5">{r.durationMs === null ? "–" : `${r.durationMs} ms`}</td>
               <td className="px-2 py-1.5 text-right">

@@ -159,7 +159,7 @@ const deliveryRowSchema = z
       .meta({ description: 'Why a waiting delivery is held rather than going out at its due time: "campaign_paused" (its campaign is paused: it goes out when it is resumed), "quiet_hours" (it goes out when they end, as its reason says), "before_start" (its campaign\'s start date has not come: it goes out then, as its reason says), "earlier_step" (it reads what an earlier webhook of the campaign saves from its response, and that webhook\'s delivery to the same user has not finished: it goes out once it has, as its reason says); null otherwise' }),
     plannedAt: z.iso.datetime(),
     dueAt: z.iso.datetime(),
-    attempts: z.number().int(),
+    attempts: z.number().int().meta({ description: "Requests sent (a refused connection or a timeout included); an attempt that failed before a request existed (a template error, a follow-up whose earlier step saved nothing for the user) is not counted: 0 for a delivery that sent none. GET /api/v1/deliveries/{id} lists every attempt" }),
     lastStatus: z.number().int().nullable(),
     durationMs: z.number().nullable(),
     sentAt: z.iso.datetime().nullable(),

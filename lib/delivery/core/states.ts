@@ -47,3 +47,8 @@ export const SUCCESS_RATE_STATES: DeliveryState[] = ["delivered", "failed"];
 export const OUTCOME_STATES = ["delivered", "retrying", "failed", "suppressed"] as const satisfies readonly DeliveryState[];
 
 export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "finished"] as const;
+
+/** The log's Attempts cell: the requests a delivery sent, "–" when it sent none (failed before a request existed, or still waiting). */
+export function requestsSentText(sent: number): string {
+  return sent > 0 ? String(sent) : "–";
+}

@@ -114,7 +114,11 @@ async function scenario(prefix: string, start: () => Promise<void>) {
   const row = (userId: string) => rows.find((d) => d.userId === userId)!;
   for (const userId of [fail!.id, empty!.id]) {
     expect(row(userId)).toMatchObject({ state: "failed", reason: SKIPPED, hold: null });
+    // its row keeps the attempt (the retry policy counts it), the log says no request was sent
+    expect((await db().delivery.findUniqueOrThrow({ where: { id: row(userId).id } })).attempts).toBe(1);
+    expect(row(userId).attempts).toBe(0);
   }
+  expect(row(ok!.id).attempts).toBe(1);
   expect(row(ok!.id).state).toBe("delivered");
   expect(row(kept!.id).state).toBe("delivered");
 

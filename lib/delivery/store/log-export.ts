@@ -5,7 +5,7 @@ import { db } from "../../db";
 import { csvField } from "../../text/csv-field";
 import { readableReason } from "../core/hold-reason";
 import { withoutQuotedSecrets } from "../../webhooks/request-body";
-import { filteredDeliveryIds, inOrderOf, lastAttempt, lastDurationOf, type DeliveryFilter } from "./log-queries";
+import { filteredDeliveryIds, inOrderOf, lastAttempt, lastDurationOf, requestsSentOf, type DeliveryFilter } from "./log-queries";
 
 const EXPORT_PAGE_SIZE = 1000;
 
@@ -15,7 +15,7 @@ const CSV_COLUMNS = [
   "variant",
 ] as const;
 
-/** The CSV text, a header line then one line per page of deliveries (CRLF line ends). */
+/** The CSV text, a header line (attempts: the requests sent, as the log shows, log-queries.ts requestsSentOf) then one line per page of deliveries (CRLF line ends). */
 export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, pageSize = EXPORT_PAGE_SIZE): AsyncGenerator<string> {
   yield `${CSV_COLUMNS.join(",")}\r\n`;
   let cursor: string | undefined;
@@ -23,15 +23,19 @@ export async function* deliveryCsvChunks(filter: Omit<DeliveryFilter, "page">, p
     const after = cursor;
     const ids = await filteredDeliveryIds(filter, { orderBy: `"id" ASC`, limit: pageSize, extra: after ? (params) => `"id" > ${params.add("text", after)}` : undefined });
     if (!ids.length) return;
-    const rows = inOrderOf(ids, await db().delivery.findMany({
-      where: { id: { in: ids } },
-      include: { campaign: { select: { name: true } }, action: { select: { name: true } }, ...lastAttempt },
-    }));
+    const [loaded, sentBy] = await Promise.all([
+      db().delivery.findMany({
+        where: { id: { in: ids } },
+        include: { campaign: { select: { name: true } }, action: { select: { name: true } }, ...lastAttempt },
+      }),
+      requestsSentOf(ids),
+    ]);
+    const rows = inOrderOf(ids, loaded);
     if (rows.length) yield rows
       .map((d) =>
         [
           csvField(d.id), csvField(d.webhookId), csvField(d.campaign.name), csvField(d.action.name), csvField(d.userId), csvField(d.state), csvField(d.reason && withoutQuotedSecrets(readableReason(d.reason)!)),
-          csvField(d.attempts, false), csvField(d.lastStatus, false), csvField(lastDurationOf(d), false), csvField(d.host),
+          csvField(sentBy.get(d.id) ?? 0, false), csvField(d.lastStatus, false), csvField(lastDurationOf(d), false), csvField(d.host),
           csvField(d.plannedAt.toISOString(), false), csvField(d.sentAt?.toISOString(), false), csvField(d.updatedAt.toISOString(), false),
           csvField(d.variant),
         ].join(",") + "\r\n",

@@ -3,6 +3,7 @@ import { db } from "../../db";
 import { newWebhookId } from "../core/ids";
 import { deliveryCsvChunks } from "./log-export";
 import { deliveryDetail, deliveryStats, listDeliveries } from "./log-queries";
+import { requestsSentText } from "../core/states";
 import { createCampaign, createUsers } from "../testing/fixtures";
 
 const NOW = new Date("2026-06-01T12:00:00Z");
@@ -124,5 +125,52 @@ describe("the log's user filter takes %, _ and \\ as written (lib/db/dialect.ts 
     expect(await exported("user_1")).toEqual(["USER_1b", "user_1"]);
     expect(await exported("%")).toEqual(["half%off"]);
     expect(await exported("")).toHaveLength(ids.length);
+  });
+});
+
+describe("Attempts counts the requests sent, not checks that failed before a request existed (attempt-record.ts SENT_A_REQUEST_SQL)", () => {
+  let campaignId = "";
+  // what the dispatcher writes (failedBeforeSend): no status, 0 ms, no request; a sent attempt has a duration
+  const unsent = (number: number) => ({ number, startedAt: new Date(NOW.getTime() + number), durationMs: 0, status: null, outcome: "failed", error: "Not sent: Webhook 1 did not deliver", request: {} });
+  const sent = (number: number, status: number | null) => ({ number, startedAt: new Date(NOW.getTime() + number), durationMs: 25, status, outcome: status === 200 ? "delivered" : "retryable", request: { method: "POST", url: "https://example.com/x" } });
+  const plan = [
+    // a follow-up that waited for an earlier step and failed unsent, three times (retried with it)
+    { userId: "la000000", state: "failed", attempts: 3, log: [unsent(1), unsent(2), unsent(3)] },
+    // sent twice (a refused connection counts: the request was tried), then failed unsent
+    { userId: "la000001", state: "failed", attempts: 3, log: [sent(1, 503), sent(2, null), unsent(3)] },
+    { userId: "la000002", state: "delivered", attempts: 1, log: [sent(1, 200)] },
+    { userId: "la000003", state: "scheduled", attempts: 0, log: [] },
+  ];
+  beforeAll(async () => {
+    await createUsers(4, "la");
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/a", name: "Attempts sent" });
+    campaignId = campaign.id;
+    for (const [i, p] of plan.entries()) {
+      await db().delivery.create({
+        data: {
+          webhookId: newWebhookId(), campaignId, actionId: campaign.actions[0]!.id, userId: p.userId, triggerKey: `la:${i}`,
+          plannedAt: NOW, dueAt: NOW, state: p.state, attempts: p.attempts, attemptLog: { create: p.log },
+        },
+      });
+    }
+  });
+
+  it("the log's rows (and so the API's) say 0, 2, 1, 0; the detail still lists every attempt", async () => {
+    const rows = (await listDeliveries({ campaignId })).items;
+    expect(Object.fromEntries(rows.map((r) => [r.userId, r.attempts]))).toEqual({ la000000: 0, la000001: 2, la000002: 1, la000003: 0 });
+    const first = rows.find((r) => r.userId === "la000000")!;
+    expect((await deliveryDetail(first.id))!.attempts).toHaveLength(3);
+  });
+
+  it("the CSV's attempts column says the same", async () => {
+    let text = "";
+    for await (const chunk of deliveryCsvChunks({ campaignId }, 3)) text += chunk;
+    const [header, ...lines] = text.trim().split("\r\n");
+    const column = header!.split(",").indexOf("attempts");
+    expect(Object.fromEntries(lines.map((l) => l.split(",")).map((f) => [f[4], f[column]]))).toEqual({ la000000: "0", la000001: "2", la000002: "1", la000003: "0" });
+  });
+
+  it("the table shows – where none was sent, the number otherwise", () => {
+    expect([0, 1, 2].map(requestsSentText)).toEqual(["–", "1", "2"]);
   });
 });

@@ -94,6 +94,23 @@ export function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T
   return ids.flatMap((id) => byId.get(id) ?? []);
 }
 
+/**
+ * How many requests each delivery sent: its attempts that sent one (SENT_A_REQUEST_SQL, a refused
+ * connection or a timeout included), not those that failed before a request existed. A follow-up that
+ * waited for an earlier step and failed unsent three times is "attempts 3" in its row and sent nothing.
+ * What the log, the API and the CSV call `attempts`; the detail lists every attempt. One grouped read
+ * of DeliveryAttempt(deliveryId, number) for a page's ids.
+ */
+export async function requestsSentOf(ids: string[]): Promise<Map<string, number>> {
+  if (!ids.length) return new Map();
+  const params = new SqlParams();
+  const rows = await db().$queryRawUnsafe<{ deliveryId: string; n: unknown }[]>(
+    `SELECT a."deliveryId" AS "deliveryId", COUNT(*) AS n FROM ${tableName("DeliveryAttempt")} a WHERE a."deliveryId" IN (${params.list("text", ids)}) AND ${SENT_A_REQUEST_SQL} GROUP BY a."deliveryId"`,
+    ...params.values,
+  );
+  return new Map(rows.map((r) => [r.deliveryId, numberOf(r.n)]));
+}
+
 function percentile(sorted: number[], p: number): number | null {
   if (!sorted.length) return null;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
@@ -198,6 +215,7 @@ export type DeliveryRow = {
   hold: Hold | null;
   plannedAt: string;
   dueAt: string;
+  /** requests sent (requestsSentOf): 0 for a delivery that failed before any request existed */
   attempts: number;
   lastStatus: number | null;
   durationMs: number | null;
@@ -216,20 +234,24 @@ export async function listDeliveries(f: DeliveryFilter) {
   const statement = deliveryLogPageStatement(f, { after, offset: ((page ?? 1) - 1) * PAGE_SIZE });
   const [counted, found] = await Promise.all([countFiltered(f), db().$queryRawUnsafe<{ id: string; updatedAt: unknown }[]>(statement.sql, ...statement.values)]);
   const ids = found.slice(0, PAGE_SIZE).map((r) => r.id);
-  const rows = inOrderOf(ids, await db().delivery.findMany({
-    where: { id: { in: ids } },
-    include: {
-      campaign: { select: { name: true, status: true } },
-      action: { select: { name: true } },
-      ...lastAttempt,
-    },
-  }));
+  const [loaded, sentBy] = await Promise.all([
+    db().delivery.findMany({
+      where: { id: { in: ids } },
+      include: {
+        campaign: { select: { name: true, status: true } },
+        action: { select: { name: true } },
+        ...lastAttempt,
+      },
+    }),
+    requestsSentOf(ids),
+  ]);
+  const rows = inOrderOf(ids, loaded);
   const items: DeliveryRow[] = rows.map((d) => ({
     id: d.id,
     ...whoAndWhy(d),
     plannedAt: d.plannedAt.toISOString(),
     dueAt: d.dueAt.toISOString(),
-    attempts: d.attempts,
+    attempts: sentBy.get(d.id) ?? 0,
     lastStatus: d.lastStatus,
     durationMs: lastDurationOf(d),
     sentAt: d.sentAt?.toISOString() ?? null,
