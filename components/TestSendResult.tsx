@@ -63,6 +63,8 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
           <p className="rounded-lg bg-red-50 px-3 py-2 text-sm whitespace-pre-line text-red-800">{send.error}</p>
         ))}
       <AllowDestinationLink error={send.error} />
+      {/* nothing built: said here; else beside the request below */}
+      {!send.request && <EarlierStepNotes notes={send.notes} />}
       {send.response && (
         <div className="space-y-3">
           <SubHeading>Response</SubHeading>
@@ -85,6 +87,7 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
             {send.curl && <CopyCurlButton curl={send.curl} />}
           </div>
           <MethodUrl method={send.request.method} url={send.request.url} />
+          <EarlierStepNotes notes={send.notes} />
           <details className="text-sm">
             <summary className="cursor-pointer text-slate-600">Request headers ({send.request.headers.length})</summary>
             <div className="mt-2">
@@ -95,6 +98,18 @@ export function TestSendResult({ send, retryPolicy }: { send: TestSendView; retr
         </div>
       )}
     </div>
+  );
+}
+
+/** What an earlier step saves that a test send did not wait for, and the value it used (lib/campaigns/unknown-attributes.ts). */
+function EarlierStepNotes({ notes }: { notes: string[] | undefined }) {
+  if (!notes?.length) return null;
+  return (
+    <ul aria-label="Values from earlier webhooks" className="space-y-0.5 text-xs text-slate-600">
+      {notes.map((n) => (
+        <li key={n}>{n}</li>
+      ))}
+    </ul>
   );
 }
 

@@ -13,7 +13,7 @@ import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { sampleContext, SampleUserMissingError } from "./sample-context";
 import type { FieldErrors } from "./schemas";
 import { withinPreviewTime } from "./preview-rate";
-import { draftUnknownAttributeWarnings, earlierStepMappings } from "./unknown-attributes";
+import { draftUnknownAttributeWarnings, sampleEarlierStepMappings } from "./unknown-attributes";
 import { destinationRefusal } from "../delivery/store/check-action";
 import { currentAllowList } from "../webhooks/ssrf";
 import { emptyInUrlNotice, emptyInUrlPaths, placeInUrl, requestAddress } from "../webhooks/empty-in-url";
@@ -80,8 +80,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const user = { id: context.user.id };
   // an attribute no user has (a misspelling, most often) is said so, in place of that field's "not set for this user"
   // (or set by an earlier step's response: a note saying so)
-  const earlier = earlierStepMappings(input.earlierSteps.map((s, i) => ({ label: `Webhook ${i + 1}`, mappings: s.responseMappings })), input.earlierSteps.length);
-  own.push(...(await draftUnknownAttributeWarnings(template, earlier)));
+  own.push(...(await draftUnknownAttributeWarnings(template, sampleEarlierStepMappings(input.earlierSteps))));
   // a secret cleared here is also one with no value: its "type it again" says it once
   const rendered = result.warnings.filter((w) => !extra.some((e) => e.field === w.field && w.path === undefined) && !own.some((e) => e.path !== undefined && e.field === w.field && e.path === w.path));
   // a URL value this user lacks sends their request elsewhere (/crm/ for /crm/{{user.crmId}}): said at the URL

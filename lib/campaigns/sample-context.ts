@@ -15,10 +15,19 @@ export type SampleUser = { id: string; email: string | null; label: string };
  * phone's picker cuts first). Typed test user attributes (`typed`) have no stored id to tell apart.
  */
 export function sampleUserLabel(user: { id: string; email?: string | null; attributes?: unknown }, options: { typed?: boolean } = {}): string {
-  const attrs = (user.attributes ?? {}) as Record<string, unknown>;
-  const name = [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
+  const name = nameOf(user);
   const who = !name ? user.id : options.typed || name === user.id ? name : `${name} (${user.id})`;
   return [who, user.email].filter(Boolean).join(" · ");
+}
+
+function nameOf(user: { attributes?: unknown }): string {
+  const attrs = (user.attributes ?? {}) as Record<string, unknown>;
+  return [attrs.firstName, attrs.lastName].filter((x) => typeof x === "string" && x).join(" ");
+}
+
+/** The sample user as a sentence names them: "Mary", else their id ("the test user" for typed attributes without a name). */
+export function sampleUserName(user: { id: string; attributes?: unknown }, options: { typed?: boolean } = {}): string {
+  return nameOf(user) || (options.typed ? "the test user" : user.id);
 }
 
 /** The users the "Preview as" picker offers: the first stored ones, in a stable order. */

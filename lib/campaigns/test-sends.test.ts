@@ -289,3 +289,31 @@ describe("preview", () => {
     expect(broken.errors[0].line).toBeGreaterThan(0);
   });
 });
+
+describe("a test send of a step reading what an earlier step saves from its response", () => {
+  const member = { role: "editor" as const, id: "earlier-step-notes" };
+  const earlierSteps = [{ responseMappings: [[{ path: "$.id", attribute: "crmId" }]] }];
+  // base is known once the receiver listens
+  const action = () => ({ url: `http://${base}/crm/{{user.crmId}}`, fields: [{ key: "city", value: "{{userAttribute.city}}", type: "text" as const }] });
+
+  it("says beside the request that a test send does not wait for that answer, and which value it used (the preview's note names the same source)", async () => {
+    received = [];
+    const send = await runTestSend(sample(action(), { earlierSteps }), new Date(), member);
+    expect(send.error).toBeNull();
+    // sent as it is now: Mary has no crmId yet
+    expect(received.map((r) => r.url)).toEqual(["/crm/"]);
+    expect(send.notes).toEqual(["crmId is set from Webhook 1's response (`$.id`), which a test send does not wait for: this test used Mary's current value (empty)"]);
+    const preview = await previewAction(sample(action(), { earlierSteps }));
+    expect(preview.warnings.filter((w) => w.info).map((w) => w.message)).toEqual(["Set from Webhook 1's response (`$.id`): each user's request waits for that answer"]);
+
+    // typed test user attributes that have a value: that value
+    const typed = await runTestSend(sample(action(), { earlierSteps, userId: null, attributes: { firstName: "Ada", crmId: "crm-7" } }), new Date(), member);
+    expect(typed.notes).toEqual(['crmId is set from Webhook 1\'s response (`$.id`), which a test send does not wait for: this test used Ada\'s current value ("crm-7")']);
+  });
+
+  it("says nothing of an attribute no earlier step saves, nor for the first step", async () => {
+    expect((await runTestSend(sample(action()), new Date(), member)).notes).toEqual([]);
+    const other = [{ responseMappings: [[{ path: "$.id", attribute: "otherId" }]] }];
+    expect((await runTestSend(sample(action(), { earlierSteps: other }), new Date(), member)).notes).toEqual([]);
+  });
+});

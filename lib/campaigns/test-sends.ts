@@ -16,7 +16,8 @@ import { CampaignNotFoundError, WebhookNotInCampaignError } from "./campaigns";
 import { describeProblem } from "./problem-labels";
 import { renderableDraft, type ParsedSampleRequest } from "./preview-input";
 import { grantSecretsFor, lostSecretMessage, type SecretActor, UNTRUSTED_ACTOR, VARIANT_UNSIGNED } from "./secret-resolver";
-import { sampleContext, sampleUserLabel, SampleUserMissingError } from "./sample-context";
+import { sampleContext, sampleUserLabel, sampleUserName, SampleUserMissingError } from "./sample-context";
+import { earlierStepTestSendNotes, sampleEarlierStepMappings } from "./unknown-attributes";
 import { reserveTestSend, scopeOf } from "./test-send-limits";
 import { VARIANT_KEYS, variantKey, type VariantKey } from "./variants";
 
@@ -48,6 +49,11 @@ export type TestSendView = {
   variant: VariantKey | null;
   /** what the webhook's response mapping would save on the user (a test send never writes users) */
   mapping: MappingResult | null;
+  /**
+   * beside the request: each attribute it reads that an earlier step saves from its response, which a
+   * test send does not wait for, and the value it used (unknown-attributes.ts earlierStepTestSendNotes)
+   */
+  notes: string[];
 };
 
 /** How long the test sends of a deleted webhook (actionId set to null) and of drafts never saved are kept. */
@@ -115,6 +121,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let error: string | null = null;
   let userId: string | null = null;
   let userLabel: string | null = null;
+  let notes: string[] = [];
   let skipped = false;
   let finished = false;
   try {
@@ -123,6 +130,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
       userId = context.user.id;
       userLabel = sampleUserLabel(context.user, { typed: !!input.attributes });
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
+      notes = earlierStepTestSendNotes(template, sampleEarlierStepMappings(input.earlierSteps), context.user, sampleUserName(context.user, { typed: !!input.attributes }));
       const rendered = renderWebhookRequest(template, context, { webhookId: `msg_test_${randomUUID()}`, timestamp: now });
       const grantedOrigin = grant.kind === "own" || grant.kind === "copy" ? grant.origin : null;
       if (secrets.lost.length) error = secrets.lost.map((l) => lostSecretMessage(l, "send")).join("\n");
@@ -158,7 +166,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
         outcome: sent?.outcome ?? (skipped ? "skipped" : "failed"),
         status: sent?.status ?? null,
         error,
-        request: { ...(masked ?? {}), userId, userLabel, variant, sent: sent?.sent ?? false },
+        request: { ...(masked ?? {}), userId, userLabel, variant, sent: sent?.sent ?? false, ...(notes.length ? { notes } : {}) },
         response: response ?? undefined,
         timings: sent?.timings ?? undefined,
       },
@@ -185,7 +193,7 @@ type StoredTestSend = Awaited<ReturnType<ReturnType<typeof db>["testSend"]["find
 /** `variant`: the label the webhook's history gives the row (null: none, the webhook has no variants). */
 function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(row)): TestSendView {
   // masked again at read: a send stored before a credential part was masked shows it masked too
-  const stored = maskStoredRequest(row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null; sent?: boolean };
+  const stored = maskStoredRequest(row.request ?? {}) as Partial<BuiltRequest> & { userId?: string | null; userLabel?: string | null; sent?: boolean; notes?: unknown };
   const response = (row.response as (TestSendView["response"] & { mapping?: MappingResult }) | null) ?? null;
   const request = stored.method && stored.url ? { method: stored.method, url: stored.url, headers: stored.headers ?? [], body: stored.body ?? null } : null;
   return {
@@ -204,6 +212,7 @@ function toView(row: StoredTestSend, variant: VariantKey | null = storedVariant(
     userLabel: stored.userLabel ?? stored.userId ?? null,
     variant,
     mapping: response?.mapping ?? null,
+    notes: Array.isArray(stored.notes) ? stored.notes.filter((n): n is string => typeof n === "string") : [],
   };
 }
 

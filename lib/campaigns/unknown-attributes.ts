@@ -136,12 +136,49 @@ export function earlierStepMappings(steps: { label: string; mappings: unknown[] 
   return steps.slice(0, Math.max(0, index)).flatMap((s) => s.mappings.flatMap((m) => mappingEntries(m).map((e) => ({ step: s.label, ...e }))));
 }
 
+/** The earlier steps the editor sends with a preview or a test send (preview-input.ts), as "Webhook 1", "Webhook 2", ... */
+export function sampleEarlierStepMappings(earlierSteps: { responseMappings: unknown[] }[]): EarlierStepMapping[] {
+  return earlierStepMappings(earlierSteps.map((s, i) => ({ label: `Webhook ${i + 1}`, mappings: s.responseMappings })), earlierSteps.length);
+}
+
+/** Each read of an attribute an earlier step saves (the first step saving it), once per field: the preview's notes and a test send's. */
+function earlierStepReads(template: AttributeReadingTemplate, earlier: EarlierStepMapping[]) {
+  const setBefore = new Map<string, EarlierStepMapping>();
+  for (const m of earlier) if (!setBefore.has(m.attribute)) setBefore.set(m.attribute, m);
+  return attributeReads(template).flatMap((read) => {
+    const from = setBefore.get(read.attribute);
+    return from ? [{ ...read, from }] : [];
+  });
+}
+
+/** "from Webhook 1's response (`$.id`)": where such an attribute's value comes from, one wording for the preview and a test send. */
+const fromEarlierStep = (from: EarlierStepMapping) => `from ${from.step}'s response (\`${from.path}\`)`;
+
 /**
  * Beside the field (a note, not a warning): "Set from Webhook 1's response (`$.id`): each user's request waits for
  * that answer" (the engine holds it until that step is done with the user: lib/campaigns/awaited-steps.ts)
  */
 export function earlierStepFieldMessage(from: EarlierStepMapping): string {
-  return `Set from ${from.step}'s response (\`${from.path}\`): ${EARLIER_STEP_WAIT}`;
+  return `Set ${fromEarlierStep(from)}: ${EARLIER_STEP_WAIT}`;
+}
+
+const shownValue = (value: unknown) => {
+  if (value === undefined || value === null || value === "") return "empty";
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
+};
+
+/**
+ * A test send's lines beside its request, one per attribute it reads that an earlier step saves: a test
+ * send does not wait for that step's answer (only a delivery does), so it used the sample user's value as
+ * it is now. "crmId is set from Webhook 1's response (`$.id`), which a test send does not wait for: this
+ * test used Mary's current value (empty)". `who`: the sample user as the sentence names them.
+ */
+export function earlierStepTestSendNotes(template: AttributeReadingTemplate, earlier: EarlierStepMapping[], user: { attributes: Record<string, unknown> }, who: string): string[] {
+  const lines = earlierStepReads(template, earlier).map(
+    ({ attribute, from }) => `${attribute} is set ${fromEarlierStep(from)}, which a test send does not wait for: this test used ${who}'s current value (${shownValue(user.attributes[attribute])})`,
+  );
+  return [...new Set(lines)];
 }
 
 // The catalogue is a shared reading up to 30 s old: a name missing from it may be one just imported, so a
@@ -270,14 +307,9 @@ export async function draftUnknownAttributeWarnings(template: AttributeReadingTe
   const read = attributesRead(template);
   if (read.length === 0) return [];
   const catalogue = await knownAttributeNames(read);
-  const setBefore = new Map<string, EarlierStepMapping>();
-  for (const m of earlier) if (!setBefore.has(m.attribute)) setBefore.set(m.attribute, m);
-  const notes = attributeReads(template).flatMap(({ field, path, attribute }) => {
-    // said even of a name users have already: each user's request still waits for that step's answer
-    const from = setBefore.get(attribute);
-    return from ? [{ field, message: earlierStepFieldMessage(from), path, atField: true as const, info: true as const }] : [];
-  });
-  const known = new Set([...catalogue, ...setBefore.keys()]);
+  // said even of a name users have already: each user's request still waits for that step's answer
+  const notes = earlierStepReads(template, earlier).map(({ field, path, from }) => ({ field, message: earlierStepFieldMessage(from), path, atField: true as const, info: true as const }));
+  const known = new Set([...catalogue, ...earlier.map((m) => m.attribute)]);
   const warnings = unknownAttributeReferences(template, known).map((ref) => ({ field: ref.field, message: unknownAttributeFieldMessage(ref), path: ref.path, atField: true as const }));
   return [...warnings, ...notes];
 }
