@@ -146,3 +146,23 @@ test("a Test send {{required}} skips says Skipped with its sentence, in the resu
   await expect(history.getByRole("button").first()).not.toContainText("Failed");
   expect(received.length).toBe(before);
 });
+
+test("a Test send of webhook 2 says beside its request that it did not wait for webhook 1's answer, and the value it used", async ({ page }) => {
+  const attribute = `crmRef${Date.now()}`;
+  await page.goto("/campaigns/new");
+  await page.getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/contacts/{{user.id}}`);
+  const mapping = page.getByRole("group", { name: "Save response to user" });
+  await mapping.getByRole("button", { name: "Add mapping" }).click();
+  await mapping.getByLabel("JSON path 1").fill("$.ticket");
+  await mapping.getByLabel("User attribute 1").fill(attribute);
+  await page.getByRole("button", { name: "Add webhook" }).click();
+  await page.getByRole("region", { name: /^2\s*/ }).getByLabel("URL", { exact: true }).fill(`http://127.0.0.1:${port}/follow/{{user.${attribute}}}`);
+
+  const result = page.getByRole("region", { name: "Test send result" });
+  await page.getByRole("button", { name: "Test send" }).click();
+  await expect(result).toContainText("200 OK");
+  await expect.poll(() => received.at(-1)?.url).toBe("/follow/");
+  await expect(result.getByRole("list", { name: "Values from earlier webhooks" })).toHaveText(
+    `${attribute} is set from Webhook 1's response (\`$.ticket\`), which a test send does not wait for: this test used Mary's current value (empty)`,
+  );
+});
