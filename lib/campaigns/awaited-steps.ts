@@ -33,9 +33,7 @@ export type AwaitedStep = { actionId: string; label: string; attributes: string[
  * mapping count as its step's.
  */
 export function awaitedSteps(actions: StepForWaiting[]): Map<string, AwaitedStep[]> {
-  const steps = actions
-    .filter((a) => !a.variantOfId)
-    .sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  const steps = stepsInOrder(actions);
   const rowsOf = (step: StepForWaiting) => actions.filter((a) => a.id === step.id || a.variantOfId === step.id);
   const saves = steps.map((step) => new Set(rowsOf(step).flatMap((a) => mappingEntries(a.responseMapping).map((e) => e.attribute))));
   const out = new Map<string, AwaitedStep[]>();
@@ -46,9 +44,31 @@ export function awaitedSteps(actions: StepForWaiting[]): Map<string, AwaitedStep
     const readsAll = rowsOf(step).some((a) => readsEveryAttributeOf(a.template));
     const awaited = steps.slice(0, index).flatMap((earlier, i) => {
       const attributes = [...saves[i]!].filter((name) => readsAll || reads.has(name));
-      return attributes.length ? [{ actionId: earlier.id, label: `Webhook ${earlier.position + 1} (${earlier.name})`, attributes }] : [];
+      return attributes.length ? [{ actionId: earlier.id, label: stepLabel(earlier), attributes }] : [];
     });
     if (awaited.length) out.set(step.id, awaited);
   });
   return out;
+}
+
+type StepRow = Pick<StepForWaiting, "id" | "name" | "position" | "variantOfId">;
+
+/** A campaign's steps (variants are not steps) as planning orders them: position, then id. */
+function stepsInOrder<T extends StepRow>(actions: T[]): T[] {
+  return actions.filter((a) => !a.variantOfId).sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** How the editor names a step: "Webhook 1 (Create contact)". */
+export function stepLabel(step: Pick<StepRow, "name" | "position">): string {
+  return `Webhook ${step.position + 1} (${step.name})`;
+}
+
+/**
+ * A campaign's first step, where the frequency cap decides for all its steps (core/frequency-cap.ts
+ * FirstStepFate); null without steps. The cap's counts find it in SQL in the same order
+ * (store/frequency-cap-holds.ts firstStepSql).
+ */
+export function firstStepOf(actions: StepRow[]): { actionId: string; label: string } | null {
+  const first = stepsInOrder(actions)[0];
+  return first ? { actionId: first.id, label: stepLabel(first) } : null;
 }

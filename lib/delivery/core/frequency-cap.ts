@@ -33,19 +33,51 @@ export function capReasonWords(reason: string): string {
 }
 
 /**
- * Which of a batch of sends the cap stops, in order: each allowed send counts against the
- * ones after it. Returns the reason per stopped index.
+ * How the cap reads a send of a campaign's later step (not its first step; a variant belongs to its step),
+ * by the same user's delivery of the first step for the same trigger: a campaign's steps for one trigger
+ * count once, and the cap decides at the first step. `passed`: the cap let that delivery through (it was
+ * sent, or is being sent past the cap), so this send is neither stopped nor counted; `stopped`: the cap
+ * stopped it (its reason), so this one is stopped too; `inBatch`: it is in the same batch (its index),
+ * whose verdict this one follows. A later step without any of these (no delivery of the first step, or
+ * one the cap never judged) is capped and counted on its own.
  */
-export function applyFrequencyCap(
-  cap: FrequencyCap | null | undefined,
-  sends: { userId: string; exempt: boolean }[],
-  counts: Map<string, SentCounts>,
-): Map<number, string> {
+export type FirstStepFate = { label: string } & ({ passed: true } | { stopped: string } | { inBatch: number });
+
+const FOLLOWED = / was stopped for this user \(.*\)$/;
+
+/**
+ * What a later step says when the cap stopped an earlier step (its campaign's first) for the user:
+ * "Frequency cap: Webhook 1 (Create contact) was stopped for this user (3 per day reached)". A reason
+ * that says so already (that step followed its own first step) is kept as it is.
+ */
+export function firstStepStoppedReason(label: string, firstReason: string): string {
+  if (stoppedByFrequencyCap(firstReason) && FOLLOWED.test(firstReason)) return firstReason;
+  return `${CAP_REASON}${label} was stopped for this user (${capReasonWords(firstReason)})`;
+}
+
+export type CapSend = { userId: string; exempt: boolean; firstStep?: FirstStepFate };
+
+/** Whether a send the cap did not stop counts against it: a later step that follows its first step does not. */
+export function countsAgainstCap(send: CapSend): boolean {
+  return !send.exempt && !send.firstStep;
+}
+
+/**
+ * Which of a batch of sends the cap stops, in order: each allowed send counts against the
+ * ones after it (not one that follows its first step: see FirstStepFate). Returns the reason per stopped index.
+ */
+export function applyFrequencyCap(cap: FrequencyCap | null | undefined, sends: CapSend[], counts: Map<string, SentCounts>): Map<number, string> {
   const stopped = new Map<number, string>();
   if (!capIsSet(cap)) return stopped;
   const running = new Map<string, SentCounts>();
+  const following: number[] = [];
   sends.forEach((send, index) => {
     if (send.exempt) return;
+    if (send.firstStep) {
+      // decided once every first step of the batch is, and counting nothing: the order does not matter
+      following.push(index);
+      return;
+    }
     const c = running.get(send.userId) ?? { ...(counts.get(send.userId) ?? { day: 0, week: 0 }) };
     if (cap.perDay && c.day >= cap.perDay) stopped.set(index, `${CAP_REASON}${cap.perDay} per day reached`);
     else if (cap.perWeek && c.week >= cap.perWeek) stopped.set(index, `${CAP_REASON}${cap.perWeek} per week reached`);
@@ -55,5 +87,10 @@ export function applyFrequencyCap(
     }
     running.set(send.userId, c);
   });
+  for (const index of following) {
+    const fate = sends[index]!.firstStep!;
+    const firstReason = "stopped" in fate ? fate.stopped : "inBatch" in fate ? stopped.get(fate.inBatch) : undefined;
+    if (firstReason) stopped.set(index, firstStepStoppedReason(fate.label, firstReason));
+  }
   return stopped;
 }

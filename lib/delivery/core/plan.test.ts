@@ -140,6 +140,24 @@ describe("quiet hours and caps", () => {
     expect(stopped.get(1)).toMatch(/2 per day/);
     expect(stopped.get(3)).toMatch(/5 per week/);
   });
+
+  it("lets a later step follow its first step: passed, it is neither stopped nor counted; stopped, it is stopped with the first step's words", () => {
+    const label = "Webhook 1 (Create contact)";
+    const counts = new Map([["u1", { day: 0, week: 0 }], ["u2", { day: 1, week: 1 }]]);
+    const stopped = applyFrequencyCap({ perDay: 1 }, [
+      // step 2 claimed ahead of its step 1 in the batch: it follows step 1's verdict, and counts nothing
+      { userId: "u1", exempt: false, firstStep: { label, inBatch: 1 } },
+      { userId: "u1", exempt: false },
+      { userId: "u1", exempt: false, firstStep: { label, passed: true } },
+      { userId: "u2", exempt: false, firstStep: { label, inBatch: 4 } },
+      { userId: "u2", exempt: false },
+      { userId: "u2", exempt: false, firstStep: { label, stopped: "Frequency cap: 1 per day reached" } },
+    ], counts);
+    expect([...stopped.keys()].sort()).toEqual([3, 4, 5]);
+    expect(stopped.get(4)).toBe("Frequency cap: 1 per day reached");
+    expect(stopped.get(3)).toBe("Frequency cap: Webhook 1 (Create contact) was stopped for this user (1 per day reached)");
+    expect(stopped.get(5)).toBe(stopped.get(3));
+  });
 });
 
 describe("a step's control group holds its users out of the later steps too", () => {

@@ -10,7 +10,7 @@ import { HostBreakers, type BreakerOptions } from "../core/breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
 import type { DeliveryDeps } from "./deps";
 import { decide, underCap, type Decision } from "../core/decide";
-import { holdFrequencyCap } from "../store/frequency-cap-holds";
+import { holdFrequencyCap, type CapSend } from "../store/frequency-cap-holds";
 import { LeaseKeeper } from "../core/lease";
 import { SendGate, type GatedSender, type GateOutcome } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
@@ -243,13 +243,17 @@ export class Dispatcher {
   /**
    * Why the frequency cap stops each send it stops (by batch index), among the rows decided to be sent
    * only: decided together with the other batches under way, here or on other workers
-   * (store/frequency-cap-holds.ts). Without a cap, no statement.
+   * (store/frequency-cap-holds.ts); a later step's send by its campaign's first step. Without a cap, no statement.
    */
   private async frequencyCapped(batch: ClaimedDelivery[], decisions: (BatchDecision | undefined)[], ctx: BatchContext, now: Date): Promise<Map<number, string>> {
     if (!ctx.cap) return new Map();
-    const sending = batch.flatMap((d, index) =>
-      decisions[index]?.kind === "send" ? [{ index, send: { id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true } }] : [],
-    );
+    const sending = batch.flatMap((d, index) => {
+      if (decisions[index]?.kind !== "send") return [];
+      const first = ctx.firstSteps.get(d.campaignId);
+      const send: CapSend = { id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true };
+      if (first && first.actionId !== d.actionId) send.firstStep = first;
+      return [{ index, send }];
+    });
     if (sending.every((s) => s.send.exempt)) return new Map();
     const stopped = await holdFrequencyCap(this.prisma, this.options.workerId, ctx.cap, sending.map((s) => s.send), now);
     return new Map([...stopped].map(([i, reason]) => [sending[i]!.index, reason]));

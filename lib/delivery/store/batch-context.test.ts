@@ -9,6 +9,8 @@ import { testDeliveryDeps } from "../testing/deps";
 import { capCounts } from "./frequency-cap-holds";
 import { rawDb } from "../../db/raw";
 import type { Prisma } from "../../db";
+import { queryPlan } from "../testing/query-plan";
+import { onPostgres } from "../testing/scale-out-harness";
 
 describe("batch context", () => {
   it("sees an edited action and a paused campaign in the next batch", async () => {
@@ -58,6 +60,18 @@ describe("the frequency cap's counts", () => {
     } finally {
       await setFrequencyCap(null, { role: "admin" });
     }
+  });
+});
+
+describe.skipIf(onPostgres)("the frequency cap's counts, on SQLite", () => {
+  it("find a user's rows through (userId, sentAt), and each row's campaign's first step and its delivery to the user through indexes (a chain counts once)", async () => {
+    let statement: { sql: string; values: unknown[] } | undefined;
+    const capture = { query: async <T>(sql: string, values: unknown[]): Promise<T[]> => ((statement = { sql, values }), []) };
+    await capCounts(capture, ["u1", "u2"], new Date(), ["d1"]);
+    const { steps, outer } = await queryPlan(statement!);
+    expect(outer).toMatch(/^SEARCH d USING INDEX Delivery_userId_sentAt_idx \(userId=\?\)/);
+    expect(steps).toContain("SEARCH f USING INDEX Delivery_actionId_userId_triggerKey_key (actionId=? AND userId=? AND triggerKey=?)");
+    expect(steps).toContain("SEARCH a USING INDEX Action_campaignId_position_idx (campaignId=?)");
   });
 });
 

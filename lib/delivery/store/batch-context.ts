@@ -12,9 +12,10 @@ import { usersById, type UserForPlanning } from "../../audience/users";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { awaitedSteps, type AwaitedStep } from "../../campaigns/awaited-steps";
+import { awaitedSteps, firstStepOf, type AwaitedStep } from "../../campaigns/awaited-steps";
 import { attributesNeeded, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { lacksValue } from "../core/decide";
+import type { FirstStep } from "./frequency-cap-holds";
 import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
@@ -47,6 +48,8 @@ export type BatchContext = {
   waitersOf: Map<string, string[]>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
+  /** each campaign's first step (by campaign id), where the cap decides for its later steps (frequency-cap-holds.ts) */
+  firstSteps: Map<string, FirstStep>;
 };
 
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
@@ -58,7 +61,7 @@ export type EarlierStepWait = { step: AwaitedStep; delivery: UndeliveredStep };
  * at the mapped path (`paths`: the step's path of each attribute it saves); or `state` null, there is no
  * such delivery (a webhook added in front of this one after the user was planned).
  */
-export type EarlierStepMiss = { step: AwaitedStep; state: string | null; paths?: ReadonlyMap<string, string> };
+export type EarlierStepMiss = { step: AwaitedStep; state: string | null; paths?: ReadonlyMap<string, string>; reason?: string | null };
 
 export const FREQUENCY_CAP_SETTING = "frequencyCap";
 
@@ -67,7 +70,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; firstSteps: Map<string, FirstStep>; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -142,7 +145,12 @@ export class BatchContextLoader {
       for (const e of mappingEntries(a.responseMapping)) if (!of.has(e.attribute)) of.set(e.attribute, e.path);
       paths.set(stepId, of);
     }
-    this.rows = { fingerprint, actions, campaigns, awaits, waitersOf, namedReads, paths };
+    const firstSteps = new Map<string, FirstStep>();
+    for (const campaignId of campaignIds) {
+      const first = firstStepOf(actions.filter((a) => a.campaignId === campaignId));
+      if (first) firstSteps.set(campaignId, first);
+    }
+    this.rows = { fingerprint, actions, campaigns, firstSteps, awaits, waitersOf, namedReads, paths };
     return this.rows;
   }
 
@@ -150,7 +158,7 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
+    const [users, { actions, campaigns, firstSteps, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
@@ -179,6 +187,7 @@ export class BatchContextLoader {
       missedSteps,
       waitersOf,
       cap,
+      firstSteps,
     };
   }
 
@@ -229,7 +238,7 @@ export class BatchContextLoader {
       : new Map<string, Set<string>>();
     for (const { d, steps } of named) {
       const missed = steps.flatMap(({ step, undelivered: o }): EarlierStepMiss[] => {
-        if (o) return [{ step, state: o.state }];
+        if (o) return [{ step, state: o.state, reason: o.reason }];
         if (!lacking(d, step)) return [];
         return delivered.get(d.id)?.has(step.actionId) ? [{ step, state: "delivered", paths: paths.get(step.actionId) }] : [{ step, state: null }];
       });

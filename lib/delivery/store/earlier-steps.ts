@@ -14,7 +14,7 @@ import type { DeliveryState } from "../core/states";
  * An earlier step's delivery not delivered: not finished yet (UNFINISHED: waiting, due at dueAt, or being
  * sent), or finished without an answer (failed for good, suppressed, cancelled).
  */
-export type UndeliveredStep = { actionId: string; state: string; dueAt: Date };
+export type UndeliveredStep = { actionId: string; state: string; dueAt: Date; reason?: string | null };
 
 /** What "not finished" means for the wait: the other states but "delivered" are finished without an answer. */
 const UNFINISHED = ["scheduled", "retrying", "sending"] as const satisfies readonly DeliveryState[];
@@ -36,9 +36,18 @@ export function sameUserAndTriggerSql(p: SqlParams, from: { alias: string; ids: 
   const table = tableName("Delivery");
   const [f, t] = [from.alias, to.alias];
   return (
-    `${table} ${f} JOIN ${table} ${t} ON ${t}."userId" = ${f}."userId" AND ${t}."triggerKey" = ${f}."triggerKey" AND ${t}."campaignId" = ${f}."campaignId"` +
+    `${table} ${f} JOIN ${table} ${t} ON ${sameUserAndTriggerOn(f, t)}` +
     ` WHERE ${p.among(`${f}."id"`, "text", from.ids)} AND ${p.among(`${t}."actionId"`, "text", to.actionIds)}`
   );
+}
+
+/**
+ * The join's condition alone: the row `to` (alias) is of the same user, campaign and trigger as the row
+ * `from`. For a correlated subquery that asks it of each row it reads (the frequency cap's counts,
+ * frequency-cap-holds.ts), with `to."actionId"` fixed there so the unique index finds it.
+ */
+export function sameUserAndTriggerOn(from: string, to: string): string {
+  return `${to}."userId" = ${from}."userId" AND ${to}."triggerKey" = ${from}."triggerKey" AND ${to}."campaignId" = ${from}."campaignId"`;
 }
 
 /** For each of `deliveryIds` with an undelivered delivery of one of `earlierActionIds` to its user and trigger, those deliveries. */
@@ -47,13 +56,13 @@ export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[],
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
   const sql =
-    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt"` +
+    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt", e."reason" AS "reason"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
     ` AND e."state" IN (${UNDELIVERED.map((s) => `'${s}'`).join(", ")})`;
-  const rows = await rawDb(prisma).query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown }>(sql, p.values);
+  const rows = await rawDb(prisma).query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown; reason: string | null }>(sql, p.values);
   for (const r of rows) {
     const list = out.get(r.deliveryId) ?? [];
-    list.push({ actionId: r.actionId, state: r.state, dueAt: dateOf(r.dueAt) });
+    list.push({ actionId: r.actionId, state: r.state, dueAt: dateOf(r.dueAt), reason: r.reason });
     out.set(r.deliveryId, list);
   }
   return out;

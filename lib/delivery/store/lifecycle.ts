@@ -15,7 +15,8 @@ import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCro
 import { planSteps } from "../core/plan";
 import type { ControlGroupShare } from "../core/activation-summary";
 import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
-import { capStopsUser } from "./frequency-cap-holds";
+import { capStopsSend } from "./frequency-cap-holds";
+import { firstStepOf } from "../../campaigns/awaited-steps";
 import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
@@ -426,12 +427,24 @@ export class RetryRefusedError extends Error {}
  * Once the cap no longer applies (its day or week has passed, the cap was removed or the campaign
  * exempted) it is retried as any other.
  */
-async function capRefusal(tx: Tx, delivery: { state: string; reason: string | null; userId: string; campaign: { capExempt: boolean } }, now: Date): Promise<string | null> {
+async function capRefusal(
+  tx: Tx,
+  delivery: { id: string; state: string; reason: string | null; userId: string; campaignId: string; actionId: string; campaign: { capExempt: boolean } },
+  now: Date,
+): Promise<string | null> {
   if (delivery.state !== "suppressed" || !stoppedByFrequencyCap(delivery.reason) || delivery.campaign.capExempt) return null;
   const cap = await getFrequencyCap(tx);
-  const stops = cap && (await capStopsUser(tx, cap, delivery.userId, now));
-  if (!stops) return null;
-  return `The frequency cap stopped it: ${capReasonWords(stops)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
+  if (!cap) return null;
+  // a later step follows its campaign's first step for the user, as the engine does (frequency-cap-holds.ts)
+  const steps = await tx.action.findMany({ where: { campaignId: delivery.campaignId }, select: { id: true, name: true, position: true, variantOfId: true } });
+  const first = firstStepOf(steps);
+  const firstStep = first && first.actionId !== delivery.actionId ? first : undefined;
+  const stop = await capStopsSend(tx, cap, { id: delivery.id, userId: delivery.userId, firstStep }, now);
+  if (!stop) return null;
+  if (stop.byFirstStep) {
+    return `The frequency cap stopped it: ${capReasonWords(stop.reason)}, and this step follows it. Retry ${stop.byFirstStep} for this user first, or an admin can exempt the campaign from the cap.`;
+  }
+  return `The frequency cap stopped it: ${capReasonWords(stop.reason)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
 }
 
 /**
@@ -448,7 +461,7 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
     // then the delivery's, read and decided on here: a delivery the cap stopped while this waited is
     // refused, not retried on what was read before (SQLite serialises writers)
     await lockRowForUpdate(tx, "Delivery", deliveryId);
-    const delivery = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { state: true, reason: true, userId: true, campaign: { select: { capExempt: true } } } });
+    const delivery = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, state: true, reason: true, userId: true, campaignId: true, actionId: true, campaign: { select: { capExempt: true } } } });
     if (!delivery) return 0;
     const refusal = await capRefusal(tx, delivery, now);
     if (refusal) throw new RetryRefusedError(refusal);
