@@ -9,7 +9,8 @@ import { testDeliveryDeps } from "../testing/deps";
 import { capCounts } from "./frequency-cap-holds";
 import { rawDb } from "../../db/raw";
 import type { Prisma } from "../../db";
-import { queryPlan } from "../testing/query-plan";
+import { mostRowsExamined, postgresPlan, queryPlan } from "../testing/query-plan";
+import { tableName } from "../../db/bulk-insert";
 import { onPostgres } from "../testing/scale-out-harness";
 
 describe("batch context", () => {
@@ -73,6 +74,32 @@ describe.skipIf(onPostgres)("the frequency cap's counts, on SQLite", () => {
     expect(steps).toContain("SEARCH f USING INDEX Delivery_actionId_userId_triggerKey_key (actionId=? AND userId=? AND triggerKey=?)");
     expect(steps).toContain("SEARCH a USING INDEX Action_campaignId_position_idx (campaignId=?)");
   });
+});
+
+describe.skipIf(!onPostgres)("the frequency cap's counts, on PostgreSQL", () => {
+  it("count a two-step chain once per user, looking at a user's own rows and one first-step row each, not the campaign's (3,000 users)", async () => {
+    const users = await createUsers(3000, "cpg");
+    const campaign = await db().campaign.create({
+      data: {
+        name: "Chain at scale", status: "active", deliveryRule: { when: "immediate" },
+        actions: { create: [0, 1].map((position) => ({ position, name: `Step ${position + 1}`, urlTemplate: "http://127.0.0.1:9/s", fields: [], headers: [] })) },
+      },
+      include: { actions: true },
+    });
+    const now = new Date();
+    for (const action of campaign.actions) {
+      await db().delivery.createMany({
+        data: users.map((u) => ({ webhookId: `msg_cpg_${action.id}_${u.id}`, campaignId: campaign.id, actionId: action.id, userId: u.id, triggerKey: "activation", plannedAt: now, dueAt: now, sentAt: now, state: "delivered" })),
+      });
+    }
+    await rawDb(db()).query(`ANALYZE ${tableName("Delivery")}`, []);
+    const ids = [users[10]!.id, users[11]!.id];
+    expect(await capCounts(rawDb(db()), ids, now)).toEqual(new Map(ids.map((id) => [id, { day: 1, week: 1 }])));
+    let statement: { sql: string; values: unknown[] } | undefined;
+    const capture = { query: async <T>(sql: string, values: unknown[]): Promise<T[]> => ((statement = { sql, values }), []) };
+    await capCounts(capture, ids, now);
+    expect(mostRowsExamined(await postgresPlan(statement!), "Delivery")).toBeLessThanOrEqual(8);
+  }, 60_000);
 });
 
 describe("a follow-up whose earlier step saved nothing for its user", () => {

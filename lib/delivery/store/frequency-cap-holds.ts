@@ -71,7 +71,8 @@ export async function capCounts(db: Query, userIds: string[], now: Date, exceptI
     ` WHERE ${users}` +
     ` AND ((d."state" = 'delivered' AND d."sentAt" >= ${weekAgo}) OR (${unindexedSql(`d."state"`)} = 'sending' AND d."capHeldBy" = d."lockedBy" AND d."lockedUntil" > ${leaseHolds}${except}))` +
     ` AND d."campaignId" IN (SELECT "id" FROM ${tableName("Campaign")} WHERE NOT "capExempt")` +
-    ` AND NOT EXISTS (SELECT 1 FROM ${table} f WHERE f."actionId" = ${firstStepSql("d")} AND f."actionId" <> d."actionId" AND ${sameUserAndTriggerOn("d", "f")} AND ${passedCapSql("f")})` +
+    ` AND NOT EXISTS (SELECT 1 FROM ${tableName("Action")} s JOIN ${table} f ON f."actionId" = s."id" AND ${sameUserAndTriggerOn("d", "f")}` +
+    ` WHERE s."campaignId" = d."campaignId" AND s."id" = ${firstStepSql("d")} AND s."id" <> d."actionId" AND ${passedCapSql("f")})` +
     ` GROUP BY d."userId"`;
   for (const row of await db.query<{ userId: string; day: unknown; week: unknown }>(sql, p.values)) {
     counts.set(row.userId, { day: numberOf(row.day), week: numberOf(row.week) });
