@@ -11,6 +11,16 @@ describe("what a template may keep", () => {
     }
   });
 
+  it("empties secret-named fragment pairs and path parameters as it empties the query's, and says so", () => {
+    const cleared: string[] = [];
+    expect(templateSafeUrl("https://example.com/cb;jsessionid=TPLJSESSRRR/x;v=2?page=1&token=Q1#access_token=TPLFRAGJJJ&state=s", cleared)).toBe("https://example.com/cb;jsessionid=/x;v=2?page=1&token=#access_token=&state=s");
+    expect(cleared).toEqual(['the URL parameter "jsessionid"', 'the URL parameter "token"', 'the URL parameter "access_token"']);
+    expect(templateSafeUrl("https://example.com/docs#section-2")).toBe("https://example.com/docs#section-2");
+    expect(templateSafeUrl("https://example.com/a;TOKEN={{user.t}}#ACCESS%5FTOKEN=F1")).toBe("https://example.com/a;TOKEN={{user.t}}#ACCESS%5FTOKEN=");
+    const { fields } = templateSafeWebhook({ url: "https://a.example.com/", headers: [], fields: [{ key: "cbf", value: "https://example.com/cb#access_token=FIELDFRAG1&state=s", type: "text" }, { key: "cbp", value: "https://example.com/cb;jsessionid=FIELDSESS1", type: "text" }] });
+    expect(fields.map((f) => f.value)).toEqual(["https://example.com/cb#access_token=&state=s", "https://example.com/cb;jsessionid="]);
+  });
+
   it("keeps data references under a secret name, never a literal", () => {
     const { headers, fields } = templateSafeWebhook({
       url: "https://a.example.com/",

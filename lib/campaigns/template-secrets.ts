@@ -15,7 +15,7 @@ import { SECRET_MASK } from "./limits";
 import { isUserinfoSecret, splitUrlPassword, withoutUserinfo } from "./url-password";
 import { parseUrlTemplate, replaceStrayUrlPasswords } from "../webhooks/url-credentials";
 import { onlyReferences } from "../templating/references";
-import { decodeQueryPart, isSecretQueryName, looksSecretName, mapEscapedJsonUrls, mapUrlQuery, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, secretHookPath } from "../webhooks/credential-parts";
+import { decodeQueryPart, isSecretQueryName, looksSecretName, mapEscapedJsonUrls, mapUrlParameters, mapUrlsIn, mapUrlsInQueryValue, replaceSecretPairs, secretHookPath } from "../webhooks/credential-parts";
 
 export { looksSecretName } from "../webhooks/credential-parts";
 
@@ -23,8 +23,8 @@ export { looksSecretName } from "../webhooks/credential-parts";
 // "postal_code", "pin_code" are data)
 const keepable = (name: string, value: string, secretName: (name: string) => boolean = looksSecretName) => !value.includes(SECRET_MASK) && (!secretName(name) || onlyReferences(value));
 
-function withoutSecretQuery(url: string, cleared: string[], urlsInValues: boolean): string {
-  return mapUrlQuery(url, (name, value) => {
+function withoutSecretParameters(url: string, cleared: string[], urlsInValues: boolean): string {
+  return mapUrlParameters(url, (name, value) => {
     if (keepable(name, decodeQueryPart(value), isSecretQueryName)) {
       if (!urlsInValues) return undefined;
       // a URL in the value ("?cb=https://bob:pw@…"), as a URL in a field's value (a URL in its own
@@ -62,7 +62,7 @@ function safeUrl(url: string, cleared: string[], urlsInQuery: boolean): string {
     safe = safe.replaceAll(SECRET_MASK, "");
     cleared.push("a masked part of the URL");
   }
-  return withoutSecretQuery(safe, cleared, urlsInQuery);
+  return withoutSecretParameters(safe, cleared, urlsInQuery);
 }
 
 export type TemplateSafeWebhook = {

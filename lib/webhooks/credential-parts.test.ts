@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
 import { SECRET_MASK } from "../campaigns/limits";
+import { hiddenBy } from "./hidden-parts";
 import { looksSecretName, maskCredentialFields, maskCredentialHeaders, maskCredentialUrl, maskCredentialWebhook, maskSecretBody, maskSecretFormBody, maskSecretJsonBody } from "./credential-parts";
 
 const M = SECRET_MASK;
@@ -64,6 +65,61 @@ describe("maskCredentialUrl: the parts of a URL that are credentials", () => {
     expect(maskCredentialUrl("https://hooks.slack.com/services/{{slack_webhook_path}}")).toBe("https://hooks.slack.com/services/{{slack_webhook_path}}");
     expect(maskCredentialUrl("https://api.example.com/v1/{{user.id}}?api_key={{user.key}}&token=lit")).toBe(`https://api.example.com/v1/{{user.id}}?api_key={{user.key}}&token=${M}`);
     expect(maskCredentialUrl('https://a.example.com/x?token={{default user.key "sk_live_1"}}')).toBe(`https://a.example.com/x?token=${M}`);
+  });
+});
+
+describe("secret-named parameters in a URL's fragment and path parameters are masked as the query's", () => {
+  it("masks a fragment's key=value pairs (OAuth's implicit flow: #access_token=…&state=…), keeps other names", () => {
+    expect(maskCredentialUrl("https://example.com/cb#access_token=FTOKVAL&state=xyz&expires_in=3600")).toBe(`https://example.com/cb#access_token=${M}&state=xyz&expires_in=3600`);
+    expect(maskCredentialUrl("https://example.com/cb#id_token=eyJ1&api_key=k1")).toBe(`https://example.com/cb#id_token=${M}&api_key=${M}`);
+    // a single-page app's route in the fragment, its own query after it
+    expect(maskCredentialUrl("https://app.example.com/#/callback?access_token=SPA1&state=s")).toBe(`https://app.example.com/#/callback?access_token=${M}&state=s`);
+  });
+
+  it("masks path parameters (;jsessionid=…, ;token=…) up to the next ; / ? or #, keeps other names", () => {
+    expect(maskCredentialUrl("https://example.com/app;jsessionid=JSESS1/page")).toBe(`https://example.com/app;jsessionid=${M}/page`);
+    expect(maskCredentialUrl("https://example.com/a;token=T1;v=2/b;PHPSESSID=P1")).toBe(`https://example.com/a;token=${M};v=2/b;PHPSESSID=${M}`);
+    expect(maskCredentialUrl("https://example.com/a;sessionid=S1#top")).toBe(`https://example.com/a;sessionid=${M}#top`);
+  });
+
+  it("masks all three in one URL: path parameter, query and fragment", () => {
+    expect(maskCredentialUrl("https://example.com/cb;jsessionid=J1?page=2&api_key=K1#access_token=F1&state=s")).toBe(`https://example.com/cb;jsessionid=${M}?page=2&api_key=${M}#access_token=${M}&state=s`);
+  });
+
+  it("reads percent-encoded and upper-case names as a receiver does", () => {
+    expect(maskCredentialUrl("https://example.com/cb#access%5Ftoken=F1&ACCESS_TOKEN=F2")).toBe(`https://example.com/cb#access%5Ftoken=${M}&ACCESS_TOKEN=${M}`);
+    expect(maskCredentialUrl("https://example.com/a;JSESSIONID=J1/b;j%73essionid=J2")).toBe(`https://example.com/a;JSESSIONID=${M}/b;j%73essionid=${M}`);
+  });
+
+  it("leaves fragments that are not key=value pairs, harmless names and {{ }} references as they are", () => {
+    for (const url of ["https://example.com/docs#section-2", "https://example.com/#/route", "https://example.com/cb#state=xyz&expires_in=3600", "https://example.com/a;v=2/b", "https://example.com/a;token=", "https://example.com/a;token={{user.token}}#access_token={{user.t}}", "https://example.com/a;b", "https://hooks.slack.com/services/{{slack_webhook_path}}#frag"]) {
+      expect(maskCredentialUrl(url)).toBe(url);
+    }
+    // a template's block is not a fragment, nor is its "/" a path segment's end
+    expect(maskCredentialUrl("https://a.example.com/x{{#if user.vip}};token=VIP1{{/if}}#access_token=F1")).toBe(`https://a.example.com/x{{#if user.vip}};token=${M}#access_token=${M}`);
+  });
+
+  it("every place the query's are masked: a field's URL, a header's, a form and a JSON body, and what a response echo is searched for", () => {
+    const cbf = "https://example.com/cb#access_token=FTOKVAL&token_type=bearer";
+    const cbp = "https://example.com/cb;jsessionid=PSESSVAL?x=1";
+    // "bearer" alone is a scheme's name, no secret: a query's token_type=bearer is shown too
+    expect(maskCredentialFields([{ key: "cbf", value: cbf }, { key: "cbp", value: cbp }]).map((f) => f.value)).toEqual([`https://example.com/cb#access_token=${M}&token_type=bearer`, `https://example.com/cb;jsessionid=${M}?x=1`]);
+    expect(maskCredentialHeaders([{ name: "X-Callback", value: cbf }])[0]!.value).not.toContain("FTOKVAL");
+    const json = maskSecretBody(JSON.stringify({ cbf, cbp }), [["Content-Type", "application/json"]])!;
+    expect(json).not.toMatch(/FTOKVAL|PSESSVAL/);
+    const form = maskSecretBody(`cbf=${encodeURIComponent(cbf)}&cbp=${encodeURIComponent(cbp)}`, [["Content-Type", "application/x-www-form-urlencoded"]])!;
+    expect(decodeURIComponent(form)).not.toMatch(/FTOKVAL|PSESSVAL/);
+    expect(hiddenBy(() => maskCredentialUrl(cbf))).toContain("FTOKVAL");
+    expect(hiddenBy(() => maskCredentialUrl(cbp))).toContain("PSESSVAL");
+  });
+
+  it("takes time linear in the URL: 240 KB of path parameters, fragment pairs or unclosed {{ in well under a second", () => {
+    const started = performance.now();
+    expect(maskCredentialUrl(`https://x.example/${";key=1".repeat(40_000)}`)).toBe(`https://x.example/${`;key=${M}`.repeat(40_000)}`);
+    expect(maskCredentialUrl(`https://x.example/a#${"token=1&".repeat(30_000)}`)).not.toContain("token=1");
+    const braces = `https://x.example/${";{{".repeat(80_000)}`;
+    expect(maskCredentialUrl(braces)).toBe(braces);
+    expect(performance.now() - started).toBeLessThan(2000);
   });
 });
 

@@ -1,7 +1,8 @@
 // Which parts of a webhook are credentials, beyond its URL password and secret headers: the path of the
 // hooks whose path is the key (Slack, Teams, Discord, Zapier, Make; IFTTT's key, a Telegram bot's token),
-// query parameters, data fields and headers whose name says they hold a secret (?token=, ?api_key=,
-// Azure's ?code=, "client_secret"). Pure. Read by the template store (lib/campaigns/template-secrets.ts
+// URL parameters (the query's, a fragment's key=value pairs, path parameters), data fields and headers
+// whose name says they hold a secret (?token=, ?api_key=, Azure's ?code=, #access_token=, ;jsessionid=,
+// "client_secret"). Pure. Read by the template store (lib/campaigns/template-secrets.ts
 // empties them), the delivery log and test sends
 // (mask.ts, attempt-record.ts mask them in the request as sent; what they hide is masked in its response
 // too: hidden-parts.ts), a viewer's read of a campaign
@@ -23,9 +24,10 @@ const SECRET_NAMES: ReadonlySet<string> = new Set(["databaseurl", "databaseuri",
 // as often a postal code (India's PIN code), "otp_sent" and "otp_enabled" are flags
 const CODE_NAMES: ReadonlySet<string> = new Set(["pin", "otp", "otpcode"]);
 
-// "accesstoken", "authtoken", "clientsecret", "x-apisecret": a word glued to a name is still a secret
+// "accesstoken", "authtoken", "clientsecret", "x-apisecret", a session's id ("JSESSIONID", "PHPSESSID"):
+// a word glued to a name is still a secret
 // ("tokenizer", "monkey" are not: only these unambiguous words, at the end)
-const SECRET_ENDINGS = /(token|secret|password|passwd|passphrase|apikey|signature|credentials?)$/;
+const SECRET_ENDINGS = /(token|secret|password|passwd|passphrase|apikey|signature|credentials?|sessionid|sessid)$/;
 
 /** "X-Api-Key", "apiKey", "access_token" -> whether one of its words names a secret. */
 export function looksSecretName(name: string): boolean {
@@ -205,14 +207,59 @@ export function mapQueryPairs(query: string, replace: (name: string, value: stri
     .join("&");
 }
 
-/** The query of `url` (after "?", before "#") through mapQueryPairs; the URL as it is without one. */
-export function mapUrlQuery(url: string, replace: (name: string, value: string) => string | undefined): string {
-  const q = url.indexOf("?");
-  if (q < 0) return url;
-  // a fragment starts at "#", not at a template's "{{#if}}"
-  const hashAt = url.slice(q).search(/(?<!\{)#/);
-  const end = hashAt < 0 ? url.length : q + hashAt;
-  return url.slice(0, q + 1) + mapQueryPairs(url.slice(q + 1, end), replace) + url.slice(end);
+// a fragment starts at "#", not at a template's "{{#if}}" or "{{~#if}}"
+const FRAGMENT_HASH = /(?<!\{~?)#/;
+
+/**
+ * Every parameter of `url` through `replace` (as mapQueryPairs): its query (after "?"), its fragment's
+ * key=value pairs ("#access_token=…&state=…", OAuth's implicit flow hands the token over there; "#section-2"
+ * holds none and is kept) and its path parameters (";jsessionid=…", ";token=…"). The URL as it is
+ * without a "?", "#" or ";" (three includes, no parsing).
+ */
+export function mapUrlParameters(url: string, replace: (name: string, value: string) => string | undefined): string {
+  const hasQuery = url.includes("?");
+  const hasHash = url.includes("#");
+  const hasSemi = url.includes(";");
+  if (!hasQuery && !hasHash && !hasSemi) return url;
+  const hashAt = hasHash ? url.search(FRAGMENT_HASH) : -1;
+  const end = hashAt < 0 ? url.length : hashAt;
+  // a "?" after the "#" is the fragment's own ("#/callback?access_token=…"), read with it
+  const q = hasQuery ? url.indexOf("?") : -1;
+  const queryAt = q >= 0 && q < end ? q : -1;
+  const head = url.slice(0, queryAt < 0 ? end : queryAt);
+  let out = hasSemi ? mapPathParameters(head, replace) : head;
+  if (queryAt >= 0) out += "?" + mapQueryPairs(url.slice(queryAt + 1, end), replace);
+  if (hashAt >= 0) out += "#" + mapQueryPairs(url.slice(hashAt + 1), replace);
+  return out;
+}
+
+/** The ";name=value" parameters of a URL's path through `replace`, each value up to the next ";" or "/" (a {{ }} expression read whole). */
+function mapPathParameters(path: string, replace: (name: string, value: string) => string | undefined): string {
+  let out = "";
+  let from = 0;
+  for (let semi = path.indexOf(";"); semi >= 0; semi = path.indexOf(";", from)) {
+    const stop = pathParameterEnd(path, semi + 1);
+    const parameter = path.slice(semi + 1, stop);
+    const eq = parameter.indexOf("=");
+    const value = eq < 0 ? undefined : replace(decodeQueryPart(parameter.slice(0, eq)), parameter.slice(eq + 1));
+    out += path.slice(from, semi + 1) + (value === undefined ? parameter : `${parameter.slice(0, eq)}=${value}`);
+    from = stop;
+  }
+  return out + path.slice(from);
+}
+
+// where a path parameter that starts at `from` ends: the next ";" or "/", not one inside a {{ }} ("{{/if}}")
+function pathParameterEnd(path: string, from: number): number {
+  for (let i = from; i < path.length; i++) {
+    const c = path[i];
+    if (c === ";" || c === "/") return i;
+    if (c === "{" && path[i + 1] === "{") {
+      const close = path.indexOf("}}", i + 2);
+      if (close < 0) return path.length;
+      i = close + 1;
+    }
+  }
+  return path.length;
 }
 
 /** Whether a value may be shown under a secret name: empty, already masked, or only {{ }} references. */
@@ -238,7 +285,7 @@ const CODE_WORD = String.raw`(?:[Pp]in|PIN|[Oo]tp|OTP|[Dd]sn|DSN)(?:(?![a-z])|(?
 const CONNECTION_NAME = String.raw`(?:ur[il](?<=(?:db|database|mongo(?:db)?|redis|postgres(?:ql)?|mysql|amqp|rabbitmq)[^a-z0-9"&=#]{0,10}ur[il])|string(?<=connection[^a-z0-9"&=#]{0,10}string))`;
 /** The patterns of a name that may say secret, `end` after it (the rest of a key, up to its "=" or `":`). */
 const secretNameBefore = (words: string, end: string) => [new RegExp(`(?:${words})${end}`, "i"), new RegExp(CONNECTION_NAME + end, "i"), new RegExp(CODE_WORD + end)];
-const WORDS = "auth|key|token|secret|pass|pwd|sig|credential|cookie|session|bearer|jwt|hmac";
+const WORDS = "auth|key|token|secret|pass|pwd|sig|credential|cookie|session|sessid|bearer|jwt|hmac";
 
 // a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
 // URL, or a tab or newline, which a parser drops from a name): every name isSecretQueryName takes holds
@@ -272,20 +319,31 @@ const maskCredentialPair = (name: string, raw: string) => {
 
 /**
  * The URL (as sent, or a template) with its credential parts masked: a secret hook path after its
- * prefix ("https://hooks.slack.com/services/••••"), secret-named query values ("?token=••••") and
+ * prefix ("https://hooks.slack.com/services/••••"), secret-named parameter values ("?token=••••",
+ * "#access_token=••••", ";jsessionid=••••": mapUrlParameters) and
  * the credential parts of a URL in a query value ("?cb=https://bob:••••@…").
- * Cheap when there is nothing to mask: one anchored test and an indexOf, no parsing.
+ * Cheap when there is nothing to mask: one anchored test and three indexOf, no parsing.
  */
 export function maskCredentialUrl(url: string): string {
   return maskUrlParts(url, maskCredentialPair);
+}
+
+// where a URL's first parameter may start: its query, its fragment or a path parameter
+function firstParameterAt(url: string): number {
+  let start = -1;
+  for (const c of ["?", "#", ";"]) {
+    const at = url.indexOf(c);
+    if (at >= 0 && (start < 0 || at < start)) start = at;
+  }
+  return start;
 }
 
 function maskUrlParts(url: string, maskPair: (name: string, raw: string) => string | undefined): string {
   let masked = url;
   const hook = secretHookPath(url);
   if (hook && !showable(hook.secret)) masked = hook.before + hide(hook.secret) + hook.after;
-  const q = masked.indexOf("?");
-  return q >= 0 && maybeSecretParam(masked.slice(q)) ? mapUrlQuery(masked, maskPair) : masked;
+  const start = firstParameterAt(masked);
+  return start >= 0 && maybeSecretParam(masked.slice(start)) ? mapUrlParameters(masked, maskPair) : masked;
 }
 
 // A URL written in a value or a body: a scheme (a letter, then at most 20 letters, digits, "+", "." or

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hostForLog, isSecretHeader, maskRequest, toCurl } from "./mask";
+import { hostForLog, isSecretHeader, maskRequest, maskStoredRequest, toCurl } from "./mask";
 import { maskUrlPasswords, splitUrlCredentials, urlHasCredentials } from "./url-credentials";
 import type { BuiltRequest } from "./types";
 
@@ -67,6 +67,23 @@ describe("masking for display", () => {
     expect(urlHasCredentials("https://api.example.com/x?u=a@b")).toBe(false);
     expect(splitUrlCredentials("https://crm%20user:p%40ss@api.example.com/x")).toEqual({ url: "https://crm%20user@api.example.com/x", username: "crm user", password: "p@ss" });
     expect(splitUrlCredentials("https://api.example.com/x")).toEqual({ url: "https://api.example.com/x", username: "", password: "" });
+  });
+});
+
+describe("a token in a path parameter or in a URL's fragment (maskRequest, maskStoredRequest)", () => {
+  const sent: BuiltRequest = {
+    method: "POST",
+    url: "https://api.example.com/hook;jsessionid=URLSESS1?page=2",
+    headers: [["Content-Type", "application/json; charset=utf-8"], ["X-Callback", "https://example.com/cb;token=HDRTOK1"]],
+    body: JSON.stringify({ cbf: "https://example.com/cb#access_token=BODYFRAG1&state=s", cbp: "https://example.com/cb;JSESSIONID=BODYSESS1/x" }),
+  };
+
+  it("the request shown, its curl and a stored attempt read in clear show none of them; the other parts stay", () => {
+    const shown = maskRequest(sent);
+    expect(shown.url).toBe("https://api.example.com/hook;jsessionid=••••?page=2");
+    expect(JSON.parse(shown.body!)).toEqual({ cbf: "https://example.com/cb#access_token=••••&state=s", cbp: "https://example.com/cb;JSESSIONID=••••/x" });
+    expect(Object.fromEntries(shown.headers)["X-Callback"]).toBe("https://example.com/cb;token=••••");
+    for (const text of [JSON.stringify(shown), toCurl(sent), JSON.stringify(maskStoredRequest(sent))]) expect(text).not.toMatch(/URLSESS1|HDRTOK1|BODYFRAG1|BODYSESS1/);
   });
 });
 
