@@ -2,7 +2,7 @@
 // template is read by every member (viewers too) and through the API, so a secret saved in one would
 // leak to all of them. Pure: the store (destination-templates.ts) calls it on every save and edit.
 //  - secret headers are kept by name, empty; a value shown masked ("••••") is emptied wherever it is;
-//  - a header, data field or query parameter whose name says it holds a secret (Authorization, X-Api-Key,
+//  - a header, data field or URL parameter (query, fragment pair, ";" path parameter) whose name says it holds a secret (Authorization, X-Api-Key,
 //    token, key, sig, ...) keeps its value only when the value is all {{ }} data references, so a literal
 //    key typed into an unticked box, or hidden in a {{default}} text, is not saved;
 //  - the URL password is dropped; URLs whose path is itself the secret (Slack, Teams, Discord, Zapier,
