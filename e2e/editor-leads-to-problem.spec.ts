@@ -3,6 +3,7 @@
 // sample); a blank audience condition asks to be completed rather than keeping the earlier count;
 // a refused activation names the webhook and field in the header.
 import { activateRefused, expect, test } from "./fixtures";
+import { CONDITIONS_COMPARE_NOTE } from "../lib/audience/conditions";
 
 test("saving an empty new campaign focuses its first invalid field, scrolled into view", async ({ page }) => {
   await page.goto("/campaigns/new");
@@ -57,6 +58,8 @@ test("a blank audience condition asks to be completed instead of keeping the ear
   await delivery.getByLabel("Attribute 1", { exact: true }).fill("plan");
   await expect(count).toBeVisible();
   await expect(delivery.getByText("Complete the condition to count", { exact: true })).toHaveCount(0);
+  // what "equals" means is said under the conditions: "plan equals pro" takes "PRO" too
+  await expect(delivery.getByText(CONDITIONS_COMPARE_NOTE, { exact: true })).toBeVisible();
 });
 
 test("a time zone typo refused at Activate focuses the Time zone field", async ({ page }) => {

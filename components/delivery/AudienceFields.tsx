@@ -1,7 +1,7 @@
 "use client";
 // The campaign's audience: everyone, or users whose attributes match conditions (all / any),
 // with the live count of matching users.
-import { CONDITION_OPERATORS, type Condition } from "@/lib/audience/conditions";
+import { CONDITION_OPERATORS, CONDITIONS_COMPARE_NOTE, type Condition } from "@/lib/audience/conditions";
 import { useAudienceCount } from "./useAudienceCount";
 import { Button } from "../ui/Button";
 import { useId } from "react";
@@ -51,6 +51,7 @@ export function AudienceFields({ audience, set, disabled, sent = false, error }:
           <Button size="sm" variant="ghost" disabled={disabled} onClick={() => set({ ...audience, conditions: audience.conditions.filter((_, j) => j !== i) })}>Remove</Button>
         </div>
       ))}
+      {audience.conditions.length > 0 && <p className="text-xs text-slate-500">{CONDITIONS_COMPARE_NOTE}</p>}
       <Button size="sm" disabled={disabled} onClick={() => set({ ...audience, conditions: [...audience.conditions, { key: "", operator: "equals", value: "" }] })}>Add audience condition</Button>
     </fieldset>
   );

@@ -5,7 +5,7 @@ import { Field, FieldMessage, inputClass } from "../ui/Field";
 import { Button } from "../ui/Button";
 import type { DeliveryForm } from "./delivery-form-state";
 import { TIME_ZONE_LIST_ID, useTimeZoneChoices } from "./TimeZoneList";
-import { CONDITION_OPERATORS } from "@/lib/audience/conditions";
+import { CONDITION_OPERATORS, CONDITIONS_COMPARE_NOTE } from "@/lib/audience/conditions";
 import { immediateRuleLine } from "@/lib/audience/count-line";
 import { utcInputStep } from "@/lib/delivery/forms/utc-input";
 import { PAUSED_SEND_TIME_KEPT, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
@@ -113,6 +113,7 @@ export function WhenFields(props: Props) {
             <Button size="sm" variant="ghost" disabled={disabled} onClick={() => set({ conditions: form.conditions.filter((_, j) => j !== i) })}>Remove</Button>
           </div>
         ))}
+        {form.conditions.length > 0 && <p className="text-xs text-slate-500">{CONDITIONS_COMPARE_NOTE}</p>}
         <Button size="sm" disabled={disabled} onClick={() => set({ conditions: [...form.conditions, { key: "", operator: "equals", value: "" }] })}>Add condition</Button>
       </div>
     );

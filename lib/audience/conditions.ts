@@ -72,6 +72,12 @@ function difference(a: Ordered, b: Ordered): number {
   return (a.kind === "number" ? a.value * 1000 : a.value) - (b.kind === "number" ? b.value * 1000 : b.value);
 }
 
+/**
+ * What asText below means for a marketer, said under every list of conditions (audience, event): a
+ * segment "plan equals pro" also takes users whose plan is "PRO" (a walkthrough's surprise).
+ */
+export const CONDITIONS_COMPARE_NOTE = "Text is compared ignoring case and spaces around it: \"Pro\" equals \"pro\", 42 equals \"42\".";
+
 // Values compare as text, case-insensitively: "Paris" equals "paris", 42 equals "42".
 function asText(v: unknown): string {
   if (v === null || v === undefined) return "";
