@@ -1,5 +1,5 @@
 "use client";
-import { VARIANT_KEYS, type VariantKey } from "@/lib/campaigns/variants";
+import { VARIANT_KEYS, variantNameHint, type VariantKey } from "@/lib/campaigns/variants";
 import type { ReactNode } from "react";
 import { MAX_TIMEOUT_SECONDS } from "@/lib/campaigns/limits";
 import { CONTENT_TYPES, HTTP_METHODS, type ContentType, type HttpMethod } from "@/lib/webhooks/types";
@@ -99,7 +99,7 @@ export function ActionEditor({
         {/* a disabled fieldset disables every control inside it, the rows' add and remove buttons too */}
         <fieldset disabled={readOnly} className="min-w-0 space-y-5">
           {/* the save's refusal of a webhook's id (named twice, or not this campaign's) is shown at what names the webhook */}
-          <Field label="Webhook name" error={errorAt("name") ?? errorAt("id")}>
+          <Field label="Webhook name" hint={variant && variant !== "A" ? variantNameHint(variant) : undefined} error={errorAt("name") ?? errorAt("id")}>
             {(c) => <input {...c} className={inputClass} value={action.name} onChange={(e) => onChange({ name: e.target.value })} />}
           </Field>
           <UrlField value={action.url} savedUrl={savedUrl} error={errorAt("url")} notice={noticeAt("url")} readOnly={readOnly} onChange={(url) => onChange({ url })} />

@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
+import { variantNameHint } from "../lib/campaigns/variants";
 import { activateCampaign, expect, test } from "./fixtures";
 
 let server: http.Server;
@@ -64,6 +65,8 @@ test("variants with a control group, a response saved to the user, a delayed fol
     await mapping.getByLabel("User attribute 1").fill("crmId");
     await first.getByRole("button", { name: "Add variant" }).click();
     await expect(first.getByRole("tab", { name: "Variant B" })).toHaveAttribute("aria-selected", "true");
+    // the name field edits the variant's own name now, and says so
+    await expect(first.getByText(variantNameHint("B"), { exact: true })).toBeVisible();
     await first.getByLabel("URL", { exact: true }).fill(`${base}/b/{{user.id}}`);
     await expect(first.getByLabel("Split A (%)")).toHaveValue("50");
     await expect(first.getByLabel("Split B (%)")).toHaveValue("50");

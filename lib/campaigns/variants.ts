@@ -141,3 +141,6 @@ export function splitProblems(config: SplitConfig): { path: string; message: str
   }
   return problems;
 }
+
+/** Under the webhook's name field while a variant's tab is open: the name there is the variant's, not the webhook's (a walkthrough thought it had renamed the webhook). */
+export const variantNameHint = (variant: string) => `Variant ${variant}'s own name, shown in results and the log as "${variant} · …". The webhook's name is on tab A.`;
