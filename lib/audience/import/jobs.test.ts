@@ -1,8 +1,8 @@
 // Imports keep nothing for ever: a finished import's files and entry, or an upload never imported,
 // go after the retention or beyond the count, on real files in the data directory; the rejected
 // rows of a dropped import say "expired".
-import { existsSync } from "node:fs";
-import { readdir, utimes, writeFile } from "node:fs/promises";
+import { existsSync, statSync } from "node:fs";
+import { chmod, mkdir, readdir, utimes, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { env } from "../../env";
@@ -78,6 +78,32 @@ describe("startImport", () => {
     expect(importJob(next!.id)?.report).toMatchObject({ imported: 1 });
     // the tests below count what a sweep drops
     await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
+  });
+});
+
+describe("the imports folder's and files' modes", () => {
+  const modeOf = (file: string) => statSync(file).mode & 0o777;
+
+  it("keeps uploads and rejected rows (whole rows of user data) 0600 in a 0700 folder, whatever the umask; a folder an older version made 0755 is narrowed", async () => {
+    const umask = process.umask(0o022);
+    try {
+      // an older version created it 0755 (mkdir's default under this umask)
+      await mkdir(dir(), { recursive: true });
+      await chmod(dir(), 0o755);
+      const waiting = await upload();
+      expect(modeOf(dir())).toBe(0o700);
+      expect(modeOf(path.join(dir(), `${waiting.id}.csv`))).toBe(0o600);
+
+      const done = await importDone();
+      expect(done.report).toMatchObject({ rejectedCount: 1 });
+      expect(modeOf(path.join(dir(), `${done.id}.rejected.csv`))).toBe(0o600);
+      for (const name of await readdir(dir())) expect(modeOf(path.join(dir(), name)), name).toBe(0o600);
+      expect(modeOf(dir())).toBe(0o700);
+    } finally {
+      process.umask(umask);
+      // the tests below count what a sweep drops
+      await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
+    }
   });
 });
 

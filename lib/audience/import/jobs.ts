@@ -10,11 +10,12 @@
 // sweep every new upload runs first and the web process runs hourly (files a restart left behind too).
 import { randomBytes } from "node:crypto";
 import { createWriteStream, type ReadStream } from "node:fs";
-import { mkdir, open, readdir, rm, stat } from "node:fs/promises";
+import { open, readdir, rm, stat } from "node:fs/promises";
 import { once } from "node:events";
 import path from "node:path";
 import { env } from "../../env";
 import { describeSafely, log } from "../../log";
+import { ensurePrivateDir, narrowToPrivate, PRIVATE_FILE_MODE } from "../../db/file-modes";
 import { AccessError } from "../../auth/guard";
 import { effectiveRole, type MemberRole } from "../../auth/roles";
 import type { Delimiter, CsvEncoding } from "./detect";
@@ -64,6 +65,16 @@ const expiredIds = () => (holder.__hooklineExpiredImports ??= new Set());
 
 function dir() {
   return path.join(env().dataDir, "imports");
+}
+/**
+ * The imports folder holds whole rows of users' data (uploads, rejected rows): 0700, its files
+ * 0600, like the database beside it. One an older version made 0755 is narrowed.
+ */
+function privateDir() {
+  const imports = dir();
+  ensurePrivateDir(imports);
+  narrowToPrivate(imports);
+  return imports;
 }
 /** what an import's id looks like: nothing else is joined into a path (an id from a URL could climb out of the directory) */
 const IMPORT_ID = /^imp_[A-Za-z0-9_-]+$/;
@@ -174,10 +185,10 @@ export async function receiveUpload(body: ReadableStream<Uint8Array> | null, fil
 }
 
 async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: string, declaredBytes?: number): Promise<ImportJob> {
-  await mkdir(dir(), { recursive: true });
+  privateDir();
   const id = `imp_${randomBytes(9).toString("base64url")}`;
   const file = fileOf(id);
-  const out = createWriteStream(file, { mode: 0o600 });
+  const out = createWriteStream(file, { mode: PRIVATE_FILE_MODE });
   let size = 0;
   try {
     const reader = body.getReader();

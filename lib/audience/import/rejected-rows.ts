@@ -7,6 +7,7 @@ import { createWriteStream, type WriteStream } from "node:fs";
 import { once } from "node:events";
 import { finished } from "node:stream/promises";
 import { csvField, csvFieldPieces } from "../../text/csv-field";
+import { PRIVATE_FILE_MODE } from "../../db/file-modes";
 
 export type RejectedRow = { line: number; reason: string };
 type Rejection = RejectedRow & { raw: string };
@@ -27,7 +28,8 @@ export class RejectedRows {
     file: string | undefined,
     private readonly listLimit: number,
   ) {
-    this.out = file ? createWriteStream(file) : null;
+    // whole rows of users' data: only the server's user reads them (lib/db/file-modes.ts)
+    this.out = file ? createWriteStream(file, { mode: PRIVATE_FILE_MODE }) : null;
     this.out?.on("error", (err) => (this.failure ??= err));
     this.out?.write("line,reason,row\n");
   }
