@@ -2,6 +2,7 @@ import { ApiError } from "@/lib/api/errors";
 import { withInternal } from "@/lib/api/with-internal";
 import { receiveUpload, TooManyImportsError, UploadTooLargeError } from "@/lib/audience/import/jobs";
 import { firstGuessMapping } from "@/lib/audience/import/first-guess";
+import { fileNameFromHeader } from "@/lib/audience/import/file-name";
 import { CsvImportError } from "@/lib/audience/import/run";
 
 export const dynamic = "force-dynamic";
@@ -10,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "application/csv"] }, async ({ req, member }) => {
   const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
-    const job = await receiveUpload(req.body, fileNameOf(req), member.id, declared);
+    const job = await receiveUpload(req.body, fileNameFromHeader(req.headers.get("x-file-name")), member.id, declared);
     return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: await firstGuessMapping(job.inspection) };
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
@@ -19,12 +20,3 @@ export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "ap
     throw err;
   }
 });
-
-function fileNameOf(req: Request): string {
-  const raw = req.headers.get("x-file-name") ?? "upload.csv";
-  try {
-    return decodeURIComponent(raw).slice(0, 255) || "upload.csv";
-  } catch {
-    return "upload.csv"; // a malformed %-escape is a name, not a reason to refuse the file
-  }
-}

@@ -81,6 +81,16 @@ describe("startImport", () => {
   });
 });
 
+describe("receiveUpload", () => {
+  it("keeps the file's name as displayableFileName says, whoever calls it (no right-to-left override, at most 200 characters)", async () => {
+    const named = async (name: string) => (await receiveUpload(stream("id\nn1\n"), name, `member-${uploader++}`)).fileName;
+    expect(await named("\u202E.csv")).toBe(".csv");
+    expect(await named("\n")).toBe("upload.csv");
+    expect(await named("é".repeat(300))).toBe("é".repeat(200));
+    await sweepImports(Date.now() + 2 * IMPORT_RETENTION_MS);
+  });
+});
+
 describe("the imports folder's and files' modes", () => {
   const modeOf = (file: string) => statSync(file).mode & 0o777;
 

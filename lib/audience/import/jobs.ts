@@ -20,6 +20,7 @@ import { AccessError } from "../../auth/guard";
 import { effectiveRole, type MemberRole } from "../../auth/roles";
 import type { Delimiter, CsvEncoding } from "./detect";
 import type { ColumnMapping } from "./mapping";
+import { displayableFileName } from "./file-name";
 import { CsvImportError, importCsv, inspectCsv, MAX_UPLOAD_BYTES, type CsvInspection, type ImportReport } from "./run";
 
 export type ImportJob = {
@@ -207,7 +208,7 @@ async function spool(body: ReadableStream<Uint8Array>, fileName: string, owner: 
     out.end();
     await once(out, "close");
     const inspection = await inspectCsv(file);
-    const job: ImportJob = { id, owner, fileName: fileName.slice(0, 200), inspection, status: "uploaded", progress: 0, report: null, error: null, createdAt: Date.now(), finishedAt: null };
+    const job: ImportJob = { id, owner, fileName: displayableFileName(fileName), inspection, status: "uploaded", progress: 0, report: null, error: null, createdAt: Date.now(), finishedAt: null };
     jobs().set(id, job);
     // what earlier imports left past their retention, or beyond the count now that this one is the newest
     await sweepImports();
