@@ -2,7 +2,7 @@ import { rm } from "node:fs/promises";
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
-import { upsertUsers } from "@/lib/audience/users";
+import { getUser, upsertUsers } from "@/lib/audience/users";
 import { catalogueReading } from "@/lib/audience/catalogue-reading";
 import { env } from "@/lib/env";
 import { IMPORT_RETENTION_MS, importJob, MAX_RUNNING_IMPORTS, sweepImports } from "@/lib/audience/import/jobs";
@@ -111,6 +111,39 @@ describe("CSV import routes", () => {
     expect((await tooWide.json()).error.message).toBe("The file has 10,000 columns; at most 1,000 can be imported.");
     expect((await send(new Uint8Array([0x50, 0x4b, 0, 0]))).status).toBe(400);
     expect(await db().user.count()).toBe(users);
+  });
+
+  it("shows the file's name without the characters that would make it display as another name (a right-to-left override), bounded", async () => {
+    const named = async (header: string) => (await (await send("id\nn1\n", { ...session, "x-file-name": header })).json()).fileName;
+    expect(await named("%E2%80%AE.csv")).toBe(".csv");
+    expect(await named("invoice%E2%80%AEvsc.exe")).toBe("invoicevsc.exe");
+    expect(await named("%E2%80%AE%E2%80%8B")).toBe("upload.csv");
+    expect(await named("Kunden%20M%C3%A4rz%20%D0%BA%D0%BB%D0%B8%D0%B5%D0%BD%D1%82%D1%8B.csv")).toBe("Kunden März клиенты.csv");
+    expect(await named("a".repeat(1000))).toBe("a".repeat(200));
+  });
+
+  it("answers a sample of the first rows with each cell capped (a 1 MB cell is not sent back whole); the import reads the file's full values", async () => {
+    const long = "y".repeat(300);
+    const huge = "x".repeat(1024 * 1024);
+    const res = await send(`id,notes\ncap1,${long}\ncap2,${huge}\ncap3,short\n`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text.length).toBeLessThan(5_000);
+    const { id, inspection, mapping } = JSON.parse(text);
+    expect(inspection.sample).toEqual([
+      ["cap1", `${"y".repeat(199)}…`],
+      ["cap2", `${"x".repeat(199)}…`],
+      ["cap3", "short"],
+    ]);
+    expect(mapping).toEqual([{ target: "userId" }, { target: "attribute", name: "notes", type: "string" }]);
+    const started = await start(new Request(`${base}/${id}`, { method: "POST", headers: { ...session, "content-type": "application/json" }, body: JSON.stringify({ mapping }) }), params(id));
+    expect(started.status).toBe(202);
+    const done = await waitDone(id);
+    // as before: the row over 1,000,000 characters stops the import there; the row before it keeps its whole value
+    expect(done).toMatchObject({ status: "done", report: { rows: 1, imported: 1, rejectedCount: 0 } });
+    expect(done.report.stopped).toMatch(/^Line 3 is over 1,000,000 characters, so the import stopped there/);
+    expect((await getUser("cap1"))?.attributes).toMatchObject({ notes: long });
+    expect(await getUser("cap2")).toBeNull();
   });
 
   // Next.js hands a route behind proxy.ts only the part of a body it copied (10 MB by default), with a console

@@ -11,6 +11,7 @@ import { rowToUser, type ColumnMapping } from "./mapping";
 import { recordText, strayQuote } from "./stray-quote";
 import { malformedRowReason, unreadableRowReason } from "./row-problems";
 import { RejectedRows, type RejectedRow } from "./rejected-rows";
+import { displayedSample } from "./inspection-sample";
 import type { UserInput } from "../../api/schemas/users";
 import { UPLOAD_LIMIT_BYTES } from "../../http/body-limits";
 
@@ -82,7 +83,8 @@ export async function inspectCsv(file: string): Promise<CsvInspection> {
   if (headers.length > MAX_COLUMNS) {
     throw new CsvImportError(`The file has ${headers.length.toLocaleString("en-US")} columns; at most ${MAX_COLUMNS.toLocaleString("en-US")} can be imported.`);
   }
-  return { encoding, delimiter, headers, sample: records.slice(1), bytes: size };
+  // the sample is shown (and guides the first guess of a column's type); the import reads the file
+  return { encoding, delimiter, headers, sample: displayedSample(records.slice(1), headers.length), bytes: size };
 }
 
 export type ImportOptions = {

@@ -1,0 +1,26 @@
+// The first rows an upload's inspection answers (the mapping screen's "First values" and the first
+// guess of each column's type) are for the eye: a cell of a megabyte was sent back whole. Each cell
+// is capped, fewer characters each when the file is wide, so that the whole stays bounded. The
+// import reads the file itself and keeps the full values.
+
+/** Most characters of one cell shown, the ellipsis included. */
+export const SAMPLE_CELL_CHARS = 200;
+/** Most characters of all the sample's cells together (5 rows of 1,000 columns get 20 each). */
+export const SAMPLE_TOTAL_CHARS = 100_000;
+
+/** `cell` cut to `max` UTF-16 units, its last an ellipsis, never between the halves of a character. */
+function clipCell(cell: string, max: number): string {
+  if (cell.length <= max) return cell;
+  let end = max - 1;
+  const last = cell.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--; // a high surrogate whose pair the cut would drop
+  return `${cell.slice(0, end)}…`;
+}
+
+/** The sample rows as shown: cells past the header's `columns` dropped, each cell capped to its share of SAMPLE_TOTAL_CHARS. */
+export function displayedSample(rows: string[][], columns: number): string[][] {
+  const shown = rows.map((row) => row.slice(0, columns));
+  const cells = shown.reduce((n, row) => n + row.length, 0);
+  const perCell = Math.max(2, Math.min(SAMPLE_CELL_CHARS, Math.floor(SAMPLE_TOTAL_CHARS / Math.max(1, cells))));
+  return shown.map((row) => row.map((cell) => clipCell(cell, perCell)));
+}
