@@ -78,6 +78,26 @@ test("a CSV import maps columns, shows progress and reports rejected lines; the 
   await expect(page.getByText("one@example.com")).toBeVisible();
 });
 
+test("an upload's name shows as itself (a right-to-left override dropped) and a long cell is shown cut with an ellipsis, imported whole", async ({ page }) => {
+  await page.goto("/users");
+  await page.getByRole("button", { name: "Import CSV" }).click();
+  const notes = "n".repeat(300);
+  // "\u202E" would display the rest of the name backwards
+  await page.getByLabel("CSV file").setInputFiles({ name: "\u202Elong-notes.csv", mimeType: "text/csv", buffer: Buffer.from(`id,notes\nlong-1,${notes}\n`) });
+  await expect(page.getByText("long-notes.csv: 2 columns, UTF-8, comma separated.", { exact: true })).toBeVisible();
+  await expect(page.getByText(`${"n".repeat(199)}…`, { exact: true })).toBeAttached();
+  await expect(page.getByText(notes, { exact: true })).toHaveCount(0);
+  await page.getByRole("button", { name: "Start import" }).click();
+  await expect(page.getByRole("region", { name: "Import report" })).toContainText("1 row imported (1 new user, 0 updated), 0 rejected");
+  const prisma = await appDb();
+  try {
+    const user = await prisma.user.findUnique({ where: { id: "long-1" } });
+    expect(JSON.stringify(user?.attributes)).toContain(notes);
+  } finally {
+    await prisma.$disconnect();
+  }
+});
+
 test("a 100 MB file is refused before it is uploaded", async ({ page }) => {
   const file = path.join(mkdtempSync(path.join(tmpdir(), "hookline-e2e-")), "huge.csv");
   const fd = openSync(file, "w");
