@@ -5,6 +5,7 @@ import type { BuiltRequest } from "./types";
 import { SECRET_MASK as MASK } from "../campaigns/limits";
 import { maskRequest } from "./mask";
 import { hiddenBy } from "./hidden-parts";
+import { maskEscapedEchoes, maskNumericEchoes } from "./decoded-echoes";
 
 // shorter secrets are not looked for in responses: masking every "test" or "admin" would garble the
 // body, and a secret that short is guessed sooner than echoed
@@ -237,6 +238,14 @@ function maskCutTail(text: string, secret: string): string {
   return text;
 }
 
+/**
+ * A body as its readers decode it: a secret behind \u escapes of its letters (decoded-echoes.ts), and a
+ * number a mapping would save as a secret of digits (a body no mapping can parse is left to the above).
+ */
+function maskDecoded(body: string, secrets: [string, boolean][], cutShort: boolean): string {
+  return maskNumericEchoes(maskEscapedEchoes(body, secrets, cutShort ? MIN_ECHOED_SECRET : null), secrets);
+}
+
 // the headers a response with too many secrets to mask keeps as they are: they say how to read its (hidden) body
 const PLAIN_RESPONSE_HEADER = { "content-type": /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*charset="?[\w-]+"?)?$/i, "content-length": /^\d+$/ } as Record<string, RegExp>;
 
@@ -259,7 +268,7 @@ export function maskEchoedSecrets<R extends { headers?: [string, string][]; body
   if (secrets === "too many") return tooManyMasked(response);
   if (!secrets.length) return response;
   const budget: Budget = { source: MAX_NEW_SOURCE };
-  const body = response.body === undefined ? undefined : maskIn(response.body, secrets, !!response.bodyTruncated, budget);
-  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskIn(value, secrets, false, budget)]);
+  const body = response.body === undefined ? undefined : maskDecoded(maskIn(response.body, secrets, !!response.bodyTruncated, budget), secrets, !!response.bodyTruncated);
+  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskEscapedEchoes(maskIn(value, secrets, false, budget), secrets, null)]);
   return { ...response, body, headers };
 }
