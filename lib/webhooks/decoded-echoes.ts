@@ -1,18 +1,63 @@
 // Echoes a pattern of the secret's own characters cannot see: a receiver may write ANY character as a
-// JSON escape, letters and digits included ("\u0048DRSECRET" is "HDRSECRET" to every JSON reader), and
+// JSON escape, letters and digits included ("\u0048DRSECRET" is "HDRSECRET" to every JSON reader; so
+// "%48DRSECRET" to a URL's reader and "&#72;DRSECRET" to a browser), and
 // a mapping converts a value to its attribute's type (1.2345678e7 is saved as 12345678). Both are
 // looked for here, after echoed-secrets.ts has masked the spellings it builds patterns for.
 import { SECRET_MASK as MASK } from "../campaigns/limits";
 
 const JSON_ESCAPES: Record<string, string> = { '"': '"', "\\": "\\", "/": "/", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t" };
 const HEX4 = /^[0-9a-fA-F]{4}$/;
-// the start of a \u escape a body cut at its size limit ends in
-const CUT_ESCAPE = /\\(?:u[0-9a-fA-F]{0,3})?$/;
+const PERCENT_BYTE = /%([0-9a-fA-F]{2})/y;
+const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|(amp|lt|gt|quot|apos));/y;
+const NAMED: Record<string, string> = { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" };
+const strictUtf8 = new TextDecoder("utf-8", { fatal: true });
+// the start of an escape a body cut at its size limit ends in
+const CUT_ESCAPE = /(?:\\(?:u[0-9a-fA-F]{0,3})?|%[0-9a-fA-F]?|&#?[xX]?[0-9a-fA-F]{0,6}|&[a-z]{0,4})$/;
+/**
+ * A text that may write a letter or digit escaped: a \u escape, a percent-encoded ASCII byte (%48; not
+ * %2F or %20, which echoed-secrets.ts's patterns read), an HTML character reference (&#72;). Only such
+ * a text is decoded: a usual response pays one test.
+ */
+const ENCODED = /\\u|%[3-7][0-9a-fA-F]|&#/;
+
+/** One character written at `i` as a percent-encoded UTF-8 sequence (%48, %C3%A9): it and the width written, or null. */
+function percentChar(text: string, i: number): [string, number] | null {
+  const bytes: number[] = [];
+  for (let at = i; bytes.length < 4; at += 3) {
+    PERCENT_BYTE.lastIndex = at;
+    const m = PERCENT_BYTE.exec(text);
+    if (!m) break;
+    const byte = parseInt(m[1]!, 16);
+    if (bytes.length === 0 && byte < 0x80) return [String.fromCharCode(byte), 3];
+    if (bytes.length > 0 && (byte & 0xc0) !== 0x80) break;
+    bytes.push(byte);
+    const need = bytes[0]! >= 0xf0 ? 4 : bytes[0]! >= 0xe0 ? 3 : 2;
+    if (bytes.length === need) {
+      try {
+        return [strictUtf8.decode(Uint8Array.from(bytes)), need * 3];
+      } catch {
+        return null;
+      }
+    }
+  }
+  return null;
+}
+
+/** One character written at `i` as an HTML character reference (&#72; &#x48; &amp;): it and the width written, or null. */
+function entityChar(text: string, i: number): [string, number] | null {
+  ENTITY.lastIndex = i;
+  const m = ENTITY.exec(text);
+  if (!m) return null;
+  if (m[3]) return [NAMED[m[3]]!, m[0].length];
+  const code = m[1] ? parseInt(m[1], 10) : parseInt(m[2]!, 16);
+  return code <= 0x10ffff ? [String.fromCodePoint(code), m[0].length] : null;
+}
 
 /**
- * `text` read as JSON reads a string's escapes (\uXXXX, \/, \", \\, \n ...), wherever they stand, with
- * where each decoded unit was written: `from[i]` to `to[i]` in `text`. Left to right, as JSON does:
- * "\\u0048" is a backslash and "u0048".
+ * `text` as its readers decode it, each character however it is written (a JSON string's escapes
+ * \uXXXX, \/, \", \\ ...; a percent-encoded byte sequence; an HTML character reference), with where each
+ * decoded UTF-16 unit was written: `from[i]` to `to[i]` in `text`. Left to right, as JSON does: "\\u0048"
+ * is a backslash and "u0048". A character is decoded once: "%5Cu0048" is "\u0048", not "H".
  */
 function decodeEscapes(text: string): { decoded: string; from: Int32Array; to: Int32Array } {
   const units: string[] = [];
@@ -20,23 +65,23 @@ function decodeEscapes(text: string): { decoded: string; from: Int32Array; to: I
   const to = new Int32Array(text.length);
   let n = 0;
   for (let i = 0; i < text.length; ) {
-    let unit = text[i]!;
-    let width = 1;
-    if (unit === "\\" && i + 1 < text.length) {
+    const c = text[i]!;
+    let read: [string, number] | null = null;
+    if (c === "\\" && i + 1 < text.length) {
       const next = text[i + 1]!;
       const hex = text.slice(i + 2, i + 6);
-      if (next === "u" && HEX4.test(hex)) {
-        unit = String.fromCharCode(parseInt(hex, 16));
-        width = 6;
-      } else if (Object.hasOwn(JSON_ESCAPES, next)) {
-        unit = JSON_ESCAPES[next]!;
-        width = 2;
-      }
+      if (next === "u" && HEX4.test(hex)) read = [String.fromCharCode(parseInt(hex, 16)), 6];
+      else if (Object.hasOwn(JSON_ESCAPES, next)) read = [JSON_ESCAPES[next]!, 2];
+    } else if (c === "%") read = percentChar(text, i);
+    else if (c === "&") read = entityChar(text, i);
+    const [chars, width] = read ?? [c, 1];
+    // a character beyond U+FFFF is two units, both written where it was
+    for (const unit of chars.length === 1 ? [chars] : chars.split("")) {
+      units.push(unit);
+      from[n] = i;
+      to[n] = i + width;
+      n++;
     }
-    units.push(unit);
-    from[n] = i;
-    to[n] = i + width;
-    n++;
     i += width;
   }
   return { decoded: units.join(""), from: from.subarray(0, n), to: to.subarray(0, n) };
@@ -45,11 +90,11 @@ function decodeEscapes(text: string): { decoded: string; from: Int32Array; to: I
 /**
  * `text` with every secret that its decoded form (decodeEscapes) holds masked where it was written, the
  * escapes of its span included: `{"u":"\u0048DRSECRET"}` -> `{"u":"••••"}`, still the same JSON with
- * the mask where the secret was (a key, a value, a key JSON.parse drops as written twice). Only for a
- * text with a \u in it: a usual response pays one `includes`.
+ * the mask where the secret was (a key, a value, a key JSON.parse drops as written twice); `k=%48DRSECRET`
+ * -> `k=••••`. Only for a text that may escape a letter (ENCODED).
  */
 export function maskEscapedEchoes(text: string, secrets: readonly (readonly [string, boolean])[], cutPrefix: number | null): string {
-  if (!text.includes("\\u")) return text;
+  if (!ENCODED.test(text)) return text;
   const { decoded, from, to } = decodeEscapes(text);
   const spans: [number, number][] = [];
   for (const [secret] of secrets) {

@@ -103,3 +103,22 @@ describe("a mapped value that is a secret once converted to its type", () => {
     expect(echo(body, numeric)).toBe(body);
   });
 });
+
+describe("a secret echoed with its letters percent-encoded or as HTML character references", () => {
+  it("%48 for the H, every byte encoded (either case), &#72; and &#x48;: masked where written", () => {
+    expect(echo("k=%48DRSECRETqq8877&n=1")).toBe("k=••••&n=1");
+    expect(echo(`k=${[...Buffer.from(SECRET)].map((b) => `%${b.toString(16)}`).join("")}&n=1`)).toBe("k=••••&n=1");
+    expect(echo(`k=${[...Buffer.from(SECRET)].map((b) => `%${b.toString(16).toUpperCase()}`).join("")}`)).toBe("k=••••");
+    expect(echo("<b>&#72;DRSECRETqq8877</b> <i>&#x48;DRSECRET&#113;q8877</i>")).toBe("<b>••••</b> <i>••••</i>");
+  });
+
+  it("a character beyond ASCII percent-encoded as its UTF-8 bytes beside an encoded letter", () => {
+    const req = request({ headers: [["content-type", "application/json"]], body: JSON.stringify({ client_secret: "pass😀word99" }) });
+    expect(echo(`got=%70ass${encodeURIComponent("😀")}word99;`, req)).toBe("got=••••;");
+  });
+
+  it("a body whose escapes hold no secret is left as written: URLs, entities, a stray %", () => {
+    const body = '{"next":"https://x.example/a%2Fb?q=%41%42c","html":"&#72;ello &amp; bye","pct":"100%"}';
+    expect(echo(body)).toBe(body);
+  });
+});
