@@ -15,6 +15,8 @@ import { activateCampaign } from "./delivery/store/lifecycle";
 import { deliverySettingsSchema } from "./delivery/forms/settings";
 import { trackEvents } from "./delivery/triggers";
 import { buildTemplateContext, compileTemplate, renderTemplate } from "./templating";
+import { getUser } from "./audience/users";
+import { renderWebhookRequest } from "./webhooks/render-request";
 
 const zoneBefore = process.env.TZ;
 beforeAll(() => {
@@ -150,5 +152,33 @@ describe("every reading of a user's date goes through it", () => {
       now: new Date("2027-02-01T00:00:00Z"),
     });
     expect(renderTemplate(compileTemplate('{{date userAttribute.renewsAt "HH:mm"}} {{date userAttribute.renewsAt "HH:mm" "Europe/Paris"}}'), context, "raw")).toBe("09:00 10:00");
+  });
+
+  it("an imported date (stored at midnight UTC) is sent as the date in the file to a user in Los Angeles, in a request's data and URL", async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), "hookline-dates-"));
+    const file = path.join(dir, "users.csv");
+    writeFileSync(file, "id,signup_date,timezone\ntz-cal1,2026-05-01,America/Los_Angeles\ntz-cal2,2026-05-01T03:30:00Z,America/Los_Angeles\n");
+    const mapping = [{ target: "userId" }, { target: "attribute", name: "signup_date", type: "date" }, { target: "timezone" }] as const;
+    const report = await importCsv(file, { delimiter: ",", encoding: "utf-8", headers: ["id", "signup_date", "timezone"], mapping: [...mapping] });
+    expect(report).toMatchObject({ imported: 2, rejectedCount: 0 });
+    const request = async (userId: string) => {
+      const user = (await getUser(userId))!;
+      const rendered = renderWebhookRequest(
+        {
+          method: "POST",
+          url: 'https://api.example.com/users/{{date user.signup_date "yyyy-MM-dd" user.timezone}}',
+          contentType: "application/json",
+          fields: [{ key: "since", value: '{{date user.signup_date "yyyy-MM-dd" user.timezone}}', type: "text" }],
+          headers: [],
+        },
+        { user: { id: user.userId, email: user.email, timezone: user.timezone, attributes: user.attributes }, event: null, campaign: { id: "c1", name: "C" }, action: { id: "a1" }, now: new Date("2026-06-01T00:00:00Z") },
+        { webhookId: "msg_dates", timestamp: new Date("2026-06-01T00:00:00Z") },
+      );
+      if (!rendered.ok) throw new Error(JSON.stringify(rendered.errors));
+      return { attribute: user.attributes.signup_date, url: rendered.request.url, body: JSON.parse(rendered.request.body!) };
+    };
+    expect(await request("tz-cal1")).toEqual({ attribute: "2026-05-01T00:00:00.000Z", url: "https://api.example.com/users/2026-05-01", body: { since: "2026-05-01" } });
+    // a time of day is an instant, as before: 03:30 UTC on May 1 is still April 30 in Los Angeles
+    expect(await request("tz-cal2")).toEqual({ attribute: "2026-05-01T03:30:00.000Z", url: "https://api.example.com/users/2026-04-30", body: { since: "2026-04-30" } });
   });
 });

@@ -1,6 +1,7 @@
 // THE reading of a date or date-time someone gave us (a date attribute, an event parameter, an
 // audience filter's value, a CSV cell, a template's `date` helper, the Delivery section's start and
-// end): ISO-8601, in UTC unless it carries an offset; a date alone is midnight UTC. Never the
+// end): ISO-8601, in UTC unless it carries an offset; a date alone is midnight UTC (and that instant
+// is a calendar date wherever a date is shown in a zone: isCalendarDate below). Never the
 // server's own zone: `new Date(s)` and `Date.parse(s)` read "2027-03-01T09:00:00" in the process's
 // TZ, so the same API call scheduled an hour apart on a server in Paris and one in UTC.
 import { DateTime } from "luxon";
@@ -109,6 +110,25 @@ export function parseDateInput(value: unknown, options: { unixSeconds?: boolean 
   const mail = instant(DateTime.fromRFC2822(s, UTC)) ?? instant(DateTime.fromHTTP(s, UTC));
   if (mail) return mail;
   return validDate(Date.parse(LEGACY_ZONE.test(s) ? s : `${s} UTC`));
+}
+
+const DAY_MS = 86_400_000;
+
+/**
+ * Whether a date someone gave us is a calendar date, not an instant: exactly midnight UTC. A date
+ * without a time of day (2026-01-15, May 12 2026, 06/07/2026) reads as that instant above, and it is
+ * what the CSV import and earlier versions stored for one (2026-01-15T00:00:00.000Z). Shown in a zone
+ * (the template's `date` helper), it is that same date there, at 00:00, never the day before west of UTC.
+ */
+export function isCalendarDate(date: Date): boolean {
+  return date.getTime() % DAY_MS === 0;
+}
+
+/** A stored date attribute that is a calendar date (ISO text at midnight UTC) as its yyyy-MM-dd, else null. */
+export function calendarDateText(value: unknown): string | null {
+  if (typeof value !== "string" || !isIsoDateText(value)) return null;
+  const date = parseIsoDateInput(value);
+  return date && isCalendarDate(date) ? date.toISOString().slice(0, 10) : null;
 }
 
 function validDate(ms: number): Date | null {

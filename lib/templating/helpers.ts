@@ -2,7 +2,7 @@
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
 import { DateTime, FixedOffsetZone, type Zone } from "luxon";
 import { toText, wellFormed } from "./escape";
-import { parseDateInput } from "../date-input";
+import { isCalendarDate, parseDateInput } from "../date-input";
 import { TemplateSkip } from "./template-error";
 import { luxonZoneName } from "../time-zone";
 
@@ -12,10 +12,18 @@ type Marked = { json: (s: string) => unknown; urlencoded: (s: string) => unknown
 const args = (raw: unknown[]) => raw.slice(0, -1);
 const str = toText;
 
-// Unix seconds or a date read as everywhere else (lib/date-input.ts): UTC unless it carries an offset
-function toDateTime(value: unknown): DateTime | null {
+type RenderRoot = { data?: { root?: { now?: unknown } } };
+
+// Unix seconds or a date read as everywhere else (lib/date-input.ts): UTC unless it carries an offset.
+// A calendar date (isCalendarDate) is that date at 00:00 in the zone, not midnight UTC moved into it
+// (the day before west of UTC); `now` is the render's instant even at exactly midnight UTC.
+function inZone(value: unknown, zone: Zone | string, options: RenderRoot | undefined): DateTime | null {
   const date = parseDateInput(value, { unixSeconds: true });
-  return date ? DateTime.fromJSDate(date) : null;
+  if (!date) return null;
+  if (isCalendarDate(date) && value !== options?.data?.root?.now) {
+    return DateTime.fromObject({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, { zone });
+  }
+  return DateTime.fromJSDate(date).setZone(zone);
 }
 
 // The zone a template names, from data as often as not: an offset ("UTC+5"), else one name per zone
@@ -87,12 +95,10 @@ export function helperImplementations(marked: Marked): Record<string, Helper> {
     json: (...raw) => marked.json(JSON.stringify(args(raw)[0] ?? null) ?? "null"),
     date: (...raw) => {
       const [value, format, zone] = args(raw);
-      const dt = toDateTime(value);
-      if (!dt) return "";
       const named = zoneOf(zone);
       if (!named) return "";
-      const zoned = dt.setZone(named);
-      if (!zoned.isValid) return "";
+      const zoned = inZone(value, named, raw[raw.length - 1] as RenderRoot | undefined);
+      if (!zoned?.isValid) return "";
       return typeof format === "string" && format ? zoned.toFormat(format) : zoned.toISO();
     },
     eq: (...raw) => {
