@@ -1,7 +1,7 @@
 // The `date` helper: a date without a time of day is a calendar date, the same day in every zone
 // (lib/date-input.ts isCalendarDate); a date with a time is an instant, shown in the zone named.
 import { describe, expect, it } from "vitest";
-import { isCalendarDate, parseDateInput } from "../date-input";
+import { calendarDateText, isCalendarDate, parseDateInput } from "../date-input";
 import { buildTemplateContext, compileTemplate, renderTemplate } from ".";
 
 const render = (template: string, attributes: Record<string, unknown>, now = new Date("2026-11-26T12:00:00Z")) =>
@@ -90,5 +90,19 @@ describe("isCalendarDate", () => {
     ["2026-01-15T00:00:00-03:00", false],
   ])("%j: %s", (text, expected) => {
     expect(isCalendarDate(parseDateInput(text)!)).toBe(expected);
+  });
+});
+
+describe("calendarDateText: how the user page shows a stored date attribute", () => {
+  it.each([
+    ["2026-01-15T00:00:00.000Z", "2026-01-15"],
+    ["2026-01-15", "2026-01-15"],
+    ["2026-01-15T10:30:00.000Z", null],
+    ["2026-01-15T00:00:00+01:00", null],
+    ["May 12 2026", null],
+    ["pro", null],
+    [1778198400, null],
+  ])("%j: %s", (value, expected) => {
+    expect(calendarDateText(value)).toBe(expected);
   });
 });
