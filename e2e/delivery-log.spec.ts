@@ -111,6 +111,11 @@ test("cancelling waiting deliveries asks first, counting scheduled and retrying 
     const log = page.getByRole("region", { name: "Delivery log" });
     await page.reload();
     await expect(log.getByText("Retrying 1", { exact: true })).toBeVisible();
+    // nothing has failed for good: Retry all failed is greyed out and says why
+    const retryAll = log.getByRole("button", { name: "Retry all failed" });
+    await expect(retryAll).toBeDisabled();
+    await expect(retryAll).toHaveAccessibleDescription("Nothing has failed for good: 1 delivery is still retrying");
+    await expect(log.getByText("Nothing has failed for good: 1 delivery is still retrying")).toBeVisible();
     await expect(log.getByRole("button", { name: "Cancel scheduled" })).toHaveCount(0);
     await log.getByRole("button", { name: "Cancel waiting deliveries" }).click();
     const dialog = page.getByRole("dialog", { name: "Cancel 3 waiting deliveries?" });

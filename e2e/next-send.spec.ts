@@ -67,7 +67,10 @@ test("Activate of a send at a time in each user's zone says how many users' time
     });
     await page.goto(`/campaigns/${campaign.id}`);
     await page.getByRole("region", { name: "Delivery", exact: true }).getByRole("button", { name: "Activate" }).click();
-    const dialog = page.getByRole("dialog");
+    // the scheduled question is the same modal, labelled by its heading, as every other confirmation
+    const dialog = page.getByRole("dialog", { name: /^Schedule for 5 users on .+ in each user's time zone\?$/ });
+    await expect(dialog).toHaveAttribute("aria-modal", "true");
+    await expect(dialog.getByRole("heading", { name: /^Schedule for 5 users/ })).toBeVisible();
     await expect(dialog.getByText(`3 of 5 users' ${time} has passed: they are sent at once; the others are sent at ${time} in their own zone.`, { exact: true })).toBeVisible();
     await dialog.getByRole("button", { name: "Cancel", exact: true }).click();
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");

@@ -22,9 +22,11 @@ import { useRoleAllows } from "../auth/MemberRole";
 import { useResultLine } from "../useResultLine";
 import { DismissButton } from "../ui/DismissButton";
 import { useRefreshOtherOnChange } from "./use-refresh-other";
+import { retryOnHoldMessage, retryOnHoldWords } from "@/lib/delivery/core/hold-reason";
+import { DateTime } from "../ui/DateTime";
 
 /** A retry's result: how many deliveries it sent on their way again (its line goes once none waits). */
-type OnItsWay = { onItsWay: number } | undefined;
+type OnItsWay = { onItsWay: number; hostHold?: { host: string; until: Date } } | undefined;
 
 export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }: { campaignId?: string; actions?: { id: string; name: string }[]; title?: string }) {
   const [filter, change, paging] = useLogFilter(campaignId);
@@ -59,6 +61,8 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
   // what "Cancel waiting deliveries" cancels (lib/delivery/core/states.ts WAITING): scheduled and retrying
   const waiting = (data?.counts.scheduled ?? 0) + (data?.counts.retrying ?? 0);
   const waitingMore = !!data && (data.counts.capped.includes("scheduled") || data.counts.capped.includes("retrying"));
+  // why "Retry all failed" is greyed out while deliveries still retry: it retries failed ones only
+  const whyNoRetry = data && !data.counts.failed && data.counts.retrying ? stillRetryingText(data.counts.retrying, data.counts.capped.includes("retrying")) : null;
 
   return (
     <section aria-labelledby="delivery-log-heading" className="space-y-4 rounded-xl border border-slate-200 bg-white p-4 shadow-sm sm:p-5">
@@ -71,7 +75,7 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
           </a>
           {campaignId && canAct && (
             <>
-              <Button disabled={mutation.isPending || !data?.counts.failed} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
+              <Button disabled={mutation.isPending || !data?.counts.failed} aria-describedby={whyNoRetry ? "retry-all-why" : undefined} title={whyNoRetry ?? undefined} onClick={() => mutation.mutate(() => retryAllFailedAction(campaignId))}>
                 Retry all failed
               </Button>
               <Button variant="danger" disabled={mutation.isPending || !waiting} onClick={() => setConfirmingCancel(true)}>
@@ -81,13 +85,14 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
           )}
         </span>
       </div>
+      {campaignId && canAct && whyNoRetry && <p id="retry-all-why" className="-mt-2 text-right text-xs text-slate-500">{whyNoRetry}</p>}
       {isLoading && <p className="text-sm text-slate-500">Loading deliveries…</p>}
       {error && <p className="text-sm text-red-700">{(error as Error).message}</p>}
       {data && <DeliveryCountsBar counts={data.counts} stats={data.stats} selected={filter.state} onSelect={(state) => change({ state })} />}
       <div role="status" aria-live="polite" className="text-sm">
         {message && (
           <p className={`flex items-start gap-2 ${message.ok ? "text-emerald-700" : "text-red-700"}`}>
-            <span>{message.message}</span>
+            <span>{message.ok && message.data?.hostHold ? <RetryOnHold {...message.data.hostHold} /> : message.message}</span>
             <DismissButton onClick={() => setMessage(null)} />
           </p>
         )}
@@ -150,4 +155,19 @@ export function DeliveryLog({ campaignId, actions = [], title = "Delivery log" }
       )}
     </section>
   );
+}
+
+/** A Retry whose host is on hold: the hold's next try in the viewer's own format, as the row's (its UTC words on hover). */
+function RetryOnHold({ host, until }: { host: string; until: Date }) {
+  return (
+    <span title={retryOnHoldMessage(host, until)}>
+      {retryOnHoldWords(host)}
+      <DateTime value={until} style="time" />.
+    </span>
+  );
+}
+
+/** "Nothing has failed for good: 13 deliveries are still retrying" (what Retry all failed would retry, when it has nothing). */
+function stillRetryingText(retrying: number, more: boolean): string {
+  return `Nothing has failed for good: ${countedText(retrying, more, "delivery", "deliveries")} ${retrying === 1 && !more ? "is" : "are"} still retrying`;
 }

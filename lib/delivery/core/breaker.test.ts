@@ -31,4 +31,15 @@ describe("host breaker trial", () => {
     expect(b.blockedUntil("h", 1011)).toBeNull();
     expect(b.blockedUntil("h", 1012)).toBeNull(); // closed: no trial any more
   });
+
+  it("record says when an answer closed an open host (its held rows may go), and only then", () => {
+    const b = openBreaker();
+    expect(b.blockedUntil("h", 1001)).toBeNull(); // the trial
+    expect(b.record("h", "delivered", 1010)).toBe(true);
+    expect(b.record("h", "delivered", 1011)).toBe(false); // already closed
+    expect(b.record("other", "failed", 1012)).toBe(false); // never open
+    const again = openBreaker();
+    expect(again.record("h", "retryable", 1001)).toBe(false); // still open
+    expect(again.record("h", "failed", 1002)).toBe(true); // a 4xx is an answer too
+  });
 });

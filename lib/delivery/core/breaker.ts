@@ -39,16 +39,19 @@ export class HostBreakers {
     if (s) s.trialInFlight = false;
   }
 
-  record(host: string, outcome: "delivered" | "retryable" | "failed", now: number) {
+  /** True when this answer closed the host's breaker (it was on hold): the rows it held may go now. */
+  record(host: string, outcome: "delivered" | "retryable" | "failed", now: number): boolean {
     const s = this.state(host);
     s.trialInFlight = false;
     if (outcome === "retryable") {
       s.failures += 1;
       if (s.failures >= this.options.threshold) s.openUntil = now + this.options.openMs;
-    } else {
-      // A 4xx is the receiver answering: the host itself is healthy.
-      s.failures = 0;
-      s.openUntil = 0;
+      return false;
     }
+    // A 4xx is the receiver answering: the host itself is healthy.
+    const wasOpen = s.failures >= this.options.threshold;
+    s.failures = 0;
+    s.openUntil = 0;
+    return wasOpen;
   }
 }

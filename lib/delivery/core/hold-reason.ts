@@ -85,6 +85,23 @@ export function breakerPauseReason(host: string, until: Date): string {
 }
 
 /**
+ * What a Retry by hand answers when the delivery's host is on hold: "Retrying once the hold on
+ * hooks.example.com ends: next try after " and the time (the log shows it in the viewer's format, as the
+ * row's own next try; the action's message and the API in UTC, as the stored reason).
+ */
+export function retryOnHoldWords(host: string): string {
+  return `Retrying once the hold on ${host} ends: next try after `;
+}
+
+/** retryOnHoldWords with the time in UTC: "…: next try after 18:39:41 UTC." */
+export function retryOnHoldMessage(host: string, until: Date): string {
+  return `${retryOnHoldWords(host)}${until.toISOString().slice(11, 19)} UTC.`;
+}
+
+/** how every breaker hold's reason begins (the store finds a host's held rows by it) */
+export const BREAKER_REASON_PREFIX = BREAKER_PREFIX;
+
+/**
  * A breaker's reason as its words and the instant of its next try, for the log to show that time as it
  * shows its other times (the viewer's own format): the instant with that UTC time of day nearest to `now`
  * (the hold lasts about a minute, so the row is read within hours of it). Null for any other reason.

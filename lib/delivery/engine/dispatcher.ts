@@ -14,6 +14,7 @@ import { holdFrequencyCap, type CapSend } from "../store/frequency-cap-holds";
 import { LeaseKeeper } from "../core/lease";
 import { SendGate, type GatedSender, type GateOutcome } from "./send-gate";
 import { Recorder, type AttemptRow, type Change } from "../store/recorder";
+import { releaseHostHold } from "../store/host-hold";
 import { nextAttemptAt, parseRetryPolicy } from "../core/retry-policy";
 import { mapDeliveredResponse, mappingOf } from "../store/attribute-writes";
 import type { EncodedMapping, ResponseMapping } from "../../webhooks/response-mapping";
@@ -47,6 +48,8 @@ export type DispatcherOptions = {
   onSettled?: () => void;
   /** a delivery was given a new due time (retry, quiet hours, breaker): the BullMQ engine enqueues it */
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
+  /** a host's breaker closed and the rows it held are due now (store/host-hold.ts): the engine looks at once */
+  onReleased?: () => void;
 };
 
 /** decide()'s answer for a row of a batch: a send names the batch's action entry it was rendered from */
@@ -356,15 +359,28 @@ export class Dispatcher {
     const startedAt = new Date(outcome.startedAt);
     const finishedAt = new Date(outcome.finishedAt);
     let change: Change;
+    let closed = false;
     try {
-      this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
+      closed = this.breakers.record(item.host, outcome.result.outcome, outcome.finishedAt);
       change = this.outcomeChange(item, outcome.result, startedAt, finishedAt, outcome.mapped);
     } catch (err) {
       // it was sent: its attempt is recorded all the same, never left to its lease to be sent again
       log.error("Could not work out what follows a delivery's send", { deliveryId: item.delivery.id, error: describeSafely(err) });
       change = this.sentWithoutFollowUp(item, outcome.result, startedAt, finishedAt);
     }
-    return record(change);
+    const recorded = record(change);
+    // the trial was answered: what the hold pushed to its next try goes now, not a minute later each
+    return closed ? recorded.then(() => this.releaseHeld(item.host)) : recorded;
+  }
+
+  /** The host's breaker closed: its held rows are due now (one statement); the engine is told to look. */
+  private async releaseHeld(host: string): Promise<void> {
+    try {
+      if (await releaseHostHold(this.prisma, host, this.deps.now())) this.options.onReleased?.();
+    } catch (err) {
+      // they still go at the next try the hold gave them
+      log.warn("Could not release the deliveries held for a host", { host, error: describeSafely(err) });
+    }
   }
 
   /**

@@ -9,6 +9,7 @@ import type { DeliveryDeps } from "./deps";
 import { Dispatcher } from "./dispatcher";
 import { engineTick, TICK_MS, type EngineTick } from "./engine-tick";
 import { newWorkerId } from "../core/ids";
+import type { BreakerOptions } from "../core/breaker";
 import type { DeliveryQueue, EngineLiveness, QueueHint } from "./queue";
 
 // Due times closer together than this are claimed in one pass: every pass is a few queries (each
@@ -29,6 +30,8 @@ export type EmbeddedEngineOptions = {
   tick?: EngineTick;
   /** a delivery was given a later due time (a retry): scale-out workers tell the others */
   onRescheduled?: (ref: { id: string; dueAt: Date }) => void;
+  /** the host breakers' threshold and rest (tests; core/breaker.ts's defaults otherwise) */
+  breaker?: BreakerOptions;
 };
 
 export class EmbeddedEngine implements DeliveryQueue {
@@ -73,6 +76,7 @@ export class EmbeddedEngine implements DeliveryQueue {
       concurrency: options.concurrency,
       hostConcurrency: options.hostConcurrency,
       leaseMs: this.leaseMs,
+      breaker: options.breaker,
       // Results are written in batches of up to this long: fewer, larger transactions, each of
       // which holds the event loop (better-sqlite3 is synchronous) and compiles its statements.
       flushMs: 100,
@@ -86,6 +90,7 @@ export class EmbeddedEngine implements DeliveryQueue {
       onSettled: () => {
         if (this.waitingForRoom && this.room() >= this.claimThreshold()) this.poke();
       },
+      onReleased: () => this.poke(),
       onRescheduled: (ref) => {
         this.wakeBy(ref.dueAt.getTime());
         options.onRescheduled?.(ref);

@@ -11,6 +11,8 @@ import { activateCampaign, activationMessage, type SettingsSaved, checkActivatio
 import { actionFailure, defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
+import { hostHoldOf } from "@/lib/delivery/store/host-hold";
+import { retryOnHoldMessage } from "@/lib/delivery/core/hold-reason";
 
 // The settings are parsed leniently here and strictly below, so their errors land on the form's fields.
 const settingsArgs = z.tuple([idSchema, z.unknown()]);
@@ -87,8 +89,12 @@ export const resumeAction = defineAction({ role: "editor", schema: resumeArgs, n
 
 export const retryDeliveryAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (deliveryId, member) => {
   try {
+    // read before the retry reopens the row: its own reason may be the hold's
+    const hold = await hostHoldOf(deliveryId);
     const ok = await retryDelivery(deliveryId, member.email);
-    return ok ? succeeded({ onItsWay: 1 }, "Retrying now.") : failed("Only a failed, retrying or suppressed delivery can be retried.");
+    if (!ok) return failed("Only a failed, retrying or suppressed delivery can be retried.");
+    // its host on hold, the engine holds it again until the next try: "now" would not be true
+    return hold ? succeeded({ onItsWay: 1, hostHold: hold }, retryOnHoldMessage(hold.host, hold.until)) : succeeded({ onItsWay: 1 }, "Retrying now.");
   } catch (err) {
     // the frequency cap that stopped it still applies: the log says so instead of "Retrying now."
     if (err instanceof RetryRefusedError) return failed(err.message);
