@@ -4,6 +4,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
 import { activateCampaign, expect, test } from "./fixtures";
+import { breakerPauseReason } from "../lib/delivery/core/hold-reason";
 
 const USERS = 200;
 
@@ -136,4 +137,38 @@ test("cancelling waiting deliveries asks first, counting scheduled and retrying 
   } finally {
     await prisma.$disconnect();
   }
+});
+
+test.describe("Retry on a delivery whose host is on hold", () => {
+  test.use({ timezoneId: "UTC", locale: "en-US" });
+
+  test("says it goes once the hold ends, at the hold's next try in the log's time format, not \"Retrying now.\"", async ({ page }) => {
+    const prisma = await appDb();
+    const tag = `e2e-hold-${Date.now()}`;
+    const host = "127.0.0.1:4414";
+    try {
+      await prisma.user.createMany({ data: ["a", "b"].map((s) => ({ id: `${tag}-${s}`, attributes: {} })) });
+      // paused: nothing is sent meanwhile, the rows stay as written
+      const campaign = await prisma.campaign.create({
+        data: { name: `Host on hold ${tag}`, status: "paused", deliveryRule: { when: "immediate" }, actions: { create: { name: "Hook", urlTemplate: `http://${host}/hook`, fields: [], headers: [] } } },
+        include: { actions: true },
+      });
+      const now = new Date();
+      const until = new Date(Math.ceil((now.getTime() + 600_000) / 1000) * 1000);
+      const base = { campaignId: campaign.id, actionId: campaign.actions[0]!.id, triggerKey: "activation", plannedAt: now, host, attempts: 1 };
+      await prisma.delivery.create({ data: { ...base, webhookId: `msg_${tag}_a`, userId: `${tag}-a`, dueAt: now, state: "failed", reason: "HTTP 500" } });
+      await prisma.delivery.create({ data: { ...base, webhookId: `msg_${tag}_b`, userId: `${tag}-b`, dueAt: until, state: "retrying", reason: breakerPauseReason(host, until) } });
+
+      await page.goto(`/campaigns/${campaign.id}`);
+      const log = page.getByRole("region", { name: "Delivery log" });
+      // as the log writes times ("6:49:41 PM"), whichever space the browser puts before PM
+      const time = until.toLocaleTimeString("en-US", { timeZone: "UTC", timeStyle: "medium" }).replace(/\s/g, "\\s");
+      await log.getByRole("table", { name: "Deliveries" }).getByRole("row").filter({ hasText: `${tag}-a` }).getByRole("button", { name: "Retry", exact: true }).click();
+      const status = log.getByRole("status");
+      await expect(status).toContainText(new RegExp(`Retrying once the hold on 127\\.0\\.0\\.1:4414 ends: next try after ${time}\\.`));
+      await expect(status).not.toContainText("Retrying now.");
+    } finally {
+      await prisma.$disconnect();
+    }
+  });
 });
