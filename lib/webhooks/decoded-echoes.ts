@@ -132,7 +132,7 @@ const NUMBER_LIKE = /^[-+.eE\d]*\d[-+.eE\d]*$/;
 
 /**
  * A JSON `body` with every number, and every text a number attribute reads as one (Number(" 0xBC614E ")),
- * masked where the number's own spelling (String(n), what an attribute then holds) contains a secret of
+ * masked where the number's own spelling (String(n), what an attribute then holds) is a secret of
  * digits: 1.2345678e7 and "0xBC614E" for a key "12345678". The body is then written again as JSON.
  * Only when the request carries such a secret.
  */
@@ -149,8 +149,9 @@ export function maskNumericEchoes(body: string, secrets: readonly (readonly [str
   const holdsSecret = (value: unknown) => {
     const n = typeof value === "number" ? value : typeof value === "string" && value.trim() !== "" ? Number(value) : NaN;
     if (!Number.isFinite(n)) return false;
-    const written = String(n);
-    return numeric.some((s) => written.includes(s));
+    // the number itself is the secret (equality: an order id 9123456 beside a PIN 123456 is not it)
+    const written = String(Math.abs(n));
+    return numeric.some((s) => written === s || written === String(Number(s)));
   };
   let masked = false;
   // iterative: a hostile body may nest 30,000 arrays deep

@@ -102,6 +102,14 @@ describe("a mapped value that is a secret once converted to its type", () => {
     const body = '{"n":1.5e3,"id":"0x1F","when":1700000000}';
     expect(echo(body, numeric)).toBe(body);
   });
+
+  it("a number that only holds the secret's digits among others is not it: an order id beside a PIN is kept", () => {
+    // 0x8B3640 is 9123456, whose digits hold a PIN 123456: the order id is not the PIN (review)
+    const pin = request({ headers: [["content-type", "application/json"], ["X-Pin", "123456"]], secretHeaders: ["X-Pin"] });
+    const body = '{"orderId":"0x8B3640"}';
+    expect(echo(body, pin)).toBe(body);
+    expect(echo('{"pin":"0x1E240"}', pin)).toContain("••••");
+  });
 });
 
 describe("a secret echoed with its letters percent-encoded or as HTML character references", () => {
