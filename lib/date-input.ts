@@ -1,7 +1,7 @@
 // THE reading of a date or date-time someone gave us (a date attribute, an event parameter, an
 // audience filter's value, a CSV cell, a template's `date` helper, the Delivery section's start and
 // end): ISO-8601, in UTC unless it carries an offset; a date alone is midnight UTC (and that instant
-// is a calendar date wherever a date is shown in a zone: isCalendarDate below). Never the
+// is a calendar date wherever a date is shown in a zone: isCalendarDateValue below). Never the
 // server's own zone: `new Date(s)` and `Date.parse(s)` read "2027-03-01T09:00:00" in the process's
 // TZ, so the same API call scheduled an hour apart on a server in Paris and one in UTC.
 import { DateTime } from "luxon";
@@ -114,21 +114,31 @@ export function parseDateInput(value: unknown, options: { unixSeconds?: boolean 
 
 const DAY_MS = 86_400_000;
 
+// A time of day written in the text (10:30, T00): such a value is an instant, even at midnight UTC
+const TIME_OF_DAY = /\d:\d|\dT\d/i;
+// what the CSV import (and JavaScript's toISOString) writes for a date without a time of day
+const STORED_CALENDAR_DATE = /^\d{4}-\d{2}-\d{2}T00:00:00\.000Z$/;
+
 /**
- * Whether a date someone gave us is a calendar date, not an instant: exactly midnight UTC. A date
- * without a time of day (2026-01-15, May 12 2026, 06/07/2026) reads as that instant above, and it is
- * what the CSV import and earlier versions stored for one (2026-01-15T00:00:00.000Z). Shown in a zone
- * (the template's `date` helper), it is that same date there, at 00:00, never the day before west of UTC.
+ * Whether a value someone gave us is a calendar date, not an instant, judged by how it is written: a
+ * text with no time of day that reads as a date (2026-01-15, May 12 2026, 06/07/2026), or exactly
+ * 2026-01-15T00:00:00.000Z, what the CSV import stores for such a date. Shown in a zone (the template's
+ * `date` helper), it is that same date there, at 00:00, never the day before west of UTC. Anything with
+ * a time written (2026-03-10T00:00:00Z in an event, 10:30), and numbers (Unix seconds), are instants.
  */
-export function isCalendarDate(date: Date): boolean {
-  return date.getTime() % DAY_MS === 0;
+export function isCalendarDateValue(value: unknown): boolean {
+  if (typeof value !== "string") return false;
+  const s = value.trim();
+  if (STORED_CALENDAR_DATE.test(s)) return true;
+  if (TIME_OF_DAY.test(s)) return false;
+  const date = parseDateInput(s);
+  return !!date && date.getTime() % DAY_MS === 0;
 }
 
-/** A stored date attribute that is a calendar date (ISO text at midnight UTC) as its yyyy-MM-dd, else null. */
+/** A stored ISO date attribute that is a calendar date (isCalendarDateValue) as its yyyy-MM-dd, else null (shown as written). */
 export function calendarDateText(value: unknown): string | null {
-  if (typeof value !== "string" || !isIsoDateText(value)) return null;
-  const date = parseIsoDateInput(value);
-  return date && isCalendarDate(date) ? date.toISOString().slice(0, 10) : null;
+  if (typeof value !== "string" || !isIsoDateText(value) || !isCalendarDateValue(value)) return null;
+  return parseIsoDateInput(value)!.toISOString().slice(0, 10);
 }
 
 function validDate(ms: number): Date | null {

@@ -1,7 +1,8 @@
-// The `date` helper: a date without a time of day is a calendar date, the same day in every zone
-// (lib/date-input.ts isCalendarDate); a date with a time is an instant, shown in the zone named.
+// The `date` helper: a date written without a time of day is a calendar date, the same day in every zone
+// (lib/date-input.ts isCalendarDateValue); a date with a time written, or Unix seconds, is an instant,
+// shown in the zone named.
 import { describe, expect, it } from "vitest";
-import { calendarDateText, isCalendarDate, parseDateInput } from "../date-input";
+import { calendarDateText, isCalendarDateValue } from "../date-input";
 import { buildTemplateContext, compileTemplate, renderTemplate } from ".";
 
 const render = (template: string, attributes: Record<string, unknown>, now = new Date("2026-11-26T12:00:00Z")) =>
@@ -38,10 +39,16 @@ describe("the date helper: a calendar date is the date as written in every zone"
     expect(render("{{date user.d}}", { d: "2026-05-01T00:00:00.000Z" })).toBe("2026-05-01T00:00:00.000Z");
   });
 
-  it("Unix seconds at midnight UTC are that calendar date too", () => {
-    // 1778198400 is 2026-05-08T00:00:00Z
-    expect(day(1778198400, "America/Los_Angeles")).toBe("2026-05-08");
-    expect(day("1778198400", "America/Los_Angeles", "yyyy-MM-dd HH:mm")).toBe("2026-05-08 00:00");
+  it("Unix seconds are an instant, even at midnight UTC (a billing period's end)", () => {
+    // 1778198400 is 2026-05-08T00:00:00Z (review: numbers are instants)
+    expect(day(1778198400, "America/Los_Angeles")).toBe("2026-05-07");
+    expect(day("1778198400", "America/Los_Angeles", "yyyy-MM-dd HH:mm")).toBe("2026-05-07 17:00");
+  });
+
+  it("a time written at midnight UTC is an instant (an event's appointment_at), only the import's exact form is a date", () => {
+    expect(day("2026-03-10T00:00:00Z", "America/New_York", "yyyy-MM-dd HH:mm")).toBe("2026-03-09 20:00"); // EDT since March 8
+    expect(day("2026-03-10T01:00:00+01:00", "Europe/Paris", "HH:mm")).toBe("01:00");
+    expect(day("2026-03-10T00:00:00.000Z", "America/New_York", "yyyy-MM-dd HH:mm")).toBe("2026-03-10 00:00");
   });
 });
 
@@ -78,18 +85,22 @@ describe("the date helper: a date with a time of day is an instant, as before", 
   });
 });
 
-describe("isCalendarDate", () => {
+describe("isCalendarDateValue: judged by how the value is written", () => {
   it.each([
     ["2026-01-15", true],
     ["2026-01-15T00:00:00.000Z", true],
     ["May 12 2026", true],
     ["06/07/2026", true],
     ["1969-12-31", true],
+    ["2026-01-15T00:00:00Z", false],
     ["2026-01-15T10:30:00Z", false],
     ["2026-01-15T00:00:00.001Z", false],
     ["2026-01-15T00:00:00-03:00", false],
-  ])("%j: %s", (text, expected) => {
-    expect(isCalendarDate(parseDateInput(text)!)).toBe(expected);
+    ["06/07/2026 00:00", false],
+    [1778198400, false],
+    ["pro", false],
+  ])("%j: %s", (value, expected) => {
+    expect(isCalendarDateValue(value)).toBe(expected);
   });
 });
 

@@ -2,7 +2,7 @@
 // marked SafeStrings, so context escaping knows what they hold (lib/templating/escape.ts).
 import { DateTime, FixedOffsetZone, type Zone } from "luxon";
 import { toText, wellFormed } from "./escape";
-import { isCalendarDate, parseDateInput } from "../date-input";
+import { isCalendarDateValue, parseDateInput } from "../date-input";
 import { TemplateSkip } from "./template-error";
 import { luxonZoneName } from "../time-zone";
 
@@ -15,12 +15,13 @@ const str = toText;
 type RenderRoot = { data?: { root?: { now?: unknown } } };
 
 // Unix seconds or a date read as everywhere else (lib/date-input.ts): UTC unless it carries an offset.
-// A calendar date (isCalendarDate) is that date at 00:00 in the zone, not midnight UTC moved into it
-// (the day before west of UTC); `now` is the render's instant even at exactly midnight UTC.
+// A calendar date (isCalendarDateValue: written without a time of day) is that date at 00:00 in the
+// zone, not midnight UTC moved into it (the day before west of UTC); `now` is the render's instant even
+// at exactly midnight UTC.
 function inZone(value: unknown, zone: Zone | string, options: RenderRoot | undefined): DateTime | null {
   const date = parseDateInput(value, { unixSeconds: true });
   if (!date) return null;
-  if (isCalendarDate(date) && value !== options?.data?.root?.now) {
+  if (isCalendarDateValue(value) && value !== options?.data?.root?.now) {
     return DateTime.fromObject({ year: date.getUTCFullYear(), month: date.getUTCMonth() + 1, day: date.getUTCDate() }, { zone });
   }
   return DateTime.fromJSDate(date).setZone(zone);
