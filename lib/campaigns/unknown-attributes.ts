@@ -162,11 +162,9 @@ export function earlierStepFieldMessage(from: EarlierStepMapping): string {
   return `Set ${fromEarlierStep(from)}: ${EARLIER_STEP_WAIT}`;
 }
 
-const shownValue = (value: unknown) => {
-  if (value === undefined || value === null || value === "") return "empty";
-  const text = JSON.stringify(value) ?? String(value);
-  return text.length > 60 ? `${text.slice(0, 59)}…` : text;
-};
+// Whether the value was there, never the value: a step may send it as a secret (`Bearer {{user.accessToken}}`)
+// that the request beside this line shows masked, and the line is kept with the send (review)
+const shownValue = (value: unknown) => (value === undefined || value === null || value === "" ? "empty" : "saved before, not shown");
 
 /**
  * A test send's lines beside its request, one per attribute it reads that an earlier step saves: a test
