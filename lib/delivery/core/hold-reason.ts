@@ -87,7 +87,7 @@ export function breakerPauseReason(host: string, until: Date): string {
 /**
  * What a Retry by hand answers when the delivery's host is on hold: "Retrying once the hold on
  * hooks.example.com ends: next try after " and the time (the log shows it in the viewer's format, as the
- * row's own next try; the action's message and the API in UTC, as the stored reason).
+ * row's own next try; the action's message in UTC, as the stored reason; the API's retry answers its state only).
  */
 export function retryOnHoldWords(host: string): string {
   return `Retrying once the hold on ${host} ends: next try after `;
