@@ -1,7 +1,7 @@
 // The first rows an upload's inspection answers are for the eye: each cell is capped, and so is
 // their total, whatever the file holds; the import reads the file itself.
 import { describe, expect, it } from "vitest";
-import { displayedSample, SAMPLE_CELL_CHARS, SAMPLE_TOTAL_CHARS } from "./inspection-sample";
+import { displayedSample, SAMPLE_CELL_CHARS, SAMPLE_CELL_MIN_CHARS, SAMPLE_TOTAL_CHARS } from "./inspection-sample";
 
 const total = (rows: string[][]) => rows.flat().reduce((n, c) => n + c.length, 0);
 
@@ -23,13 +23,18 @@ describe("displayedSample", () => {
     expect(displayedSample([["a" + "😀".repeat(200)]], 1)).toEqual([[`a${"😀".repeat(99)}…`]]);
   });
 
-  it("keeps the total under SAMPLE_TOTAL_CHARS for the widest file (1,000 columns of long cells): each cell gets its share", () => {
-    const wide = Array.from({ length: 5 }, () => Array.from({ length: 1000 }, () => "w".repeat(5000)));
-    const rows = displayedSample(wide, 1000);
+  it("keeps the total near SAMPLE_TOTAL_CHARS for a wide file: each cell gets its share, never under SAMPLE_CELL_MIN_CHARS", () => {
+    const wide = Array.from({ length: 5 }, () => Array.from({ length: 200 }, () => "w".repeat(5000)));
+    const rows = displayedSample(wide, 200);
     expect(rows).toHaveLength(5);
-    expect(rows[0]).toHaveLength(1000);
+    expect(rows[0]).toHaveLength(200);
     expect(total(rows)).toBeLessThanOrEqual(SAMPLE_TOTAL_CHARS);
-    expect(rows[0]![0]).toBe(`${"w".repeat(19)}…`);
+    expect(rows[0]![0]).toBe(`${"w".repeat(99)}…`);
+    // the widest file (1,000 columns): 64 a cell, so a date with its time is still guessed a date
+    const cell = `2026-01-15T10:30:00.000+05:30 ${"x".repeat(100)}`;
+    const widest = displayedSample(Array.from({ length: 5 }, () => Array.from({ length: 1000 }, () => cell)), 1000);
+    expect(widest[0]![0]).toBe(`${cell.slice(0, 63)}…`);
+    expect(total(widest)).toBeLessThanOrEqual(5 * 1000 * SAMPLE_CELL_MIN_CHARS);
   });
 
   it("drops cells past the header's columns (no column shows them), so a row of 100,000 cells adds nothing", () => {

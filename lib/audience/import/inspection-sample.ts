@@ -1,12 +1,17 @@
 // The first rows an upload's inspection answers (the mapping screen's "First values" and the first
 // guess of each column's type) are for the eye: a cell of a megabyte was sent back whole. Each cell
-// is capped, fewer characters each when the file is wide, so that the whole stays bounded. The
+// is capped, fewer characters each when the file is wide (never under 64), so that the whole stays bounded. The
 // import reads the file itself and keeps the full values.
 
 /** Most characters of one cell shown, the ellipsis included. */
 export const SAMPLE_CELL_CHARS = 200;
-/** Most characters of all the sample's cells together (5 rows of 1,000 columns get 20 each). */
+/** Most characters of all the sample's cells together, but for SAMPLE_CELL_MIN_CHARS (5 rows of 1,000 columns get 64 each). */
 export const SAMPLE_TOTAL_CHARS = 100_000;
+/**
+ * Fewest characters a cell is cut to, however wide the file: the first guess of a column's type reads
+ * these cells, and a date with its time (2026-01-15T10:30:00.000+05:30, 29) cut to 20 read as text (review).
+ */
+export const SAMPLE_CELL_MIN_CHARS = 64;
 
 /** `cell` cut to `max` UTF-16 units, its last an ellipsis, never between the halves of a character. */
 function clipCell(cell: string, max: number): string {
@@ -21,6 +26,6 @@ function clipCell(cell: string, max: number): string {
 export function displayedSample(rows: string[][], columns: number): string[][] {
   const shown = rows.map((row) => row.slice(0, columns));
   const cells = shown.reduce((n, row) => n + row.length, 0);
-  const perCell = Math.max(2, Math.min(SAMPLE_CELL_CHARS, Math.floor(SAMPLE_TOTAL_CHARS / Math.max(1, cells))));
+  const perCell = Math.max(SAMPLE_CELL_MIN_CHARS, Math.min(SAMPLE_CELL_CHARS, Math.floor(SAMPLE_TOTAL_CHARS / Math.max(1, cells))));
   return shown.map((row) => row.map((cell) => clipCell(cell, perCell)));
 }
