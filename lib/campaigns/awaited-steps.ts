@@ -64,11 +64,10 @@ export function stepLabel(step: Pick<StepRow, "name" | "position">): string {
 }
 
 /**
- * A campaign's first step, where the frequency cap decides for all its steps (core/frequency-cap.ts
- * FirstStepFate); null without steps. The cap's counts find it in SQL in the same order
- * (store/frequency-cap-holds.ts firstStepSql).
+ * The labels of a campaign's steps by action id, when it has more than one step (a chain the frequency
+ * cap counts once: core/frequency-cap.ts ChainFate); null for a single step, which costs the cap nothing more.
  */
-export function firstStepOf(actions: StepRow[]): { actionId: string; label: string } | null {
-  const first = stepsInOrder(actions)[0];
-  return first ? { actionId: first.id, label: stepLabel(first) } : null;
+export function chainStepLabels(actions: StepRow[]): Map<string, string> | null {
+  const steps = stepsInOrder(actions);
+  return steps.length > 1 ? new Map(steps.map((step) => [step.id, stepLabel(step)])) : null;
 }

@@ -11,7 +11,7 @@ import type { BatchCampaign, EarlierStepMiss, EarlierStepWait } from "../store/b
 import type { ClaimedDelivery } from "../store/claim";
 import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
-import { firstStepStoppedReason, stoppedByFrequencyCap } from "./frequency-cap";
+import { chainStepStoppedReason, stoppedByFrequencyCap } from "./frequency-cap";
 
 type ActionEntry = { template: WebhookTemplate | null; templateError: string | null };
 
@@ -85,7 +85,7 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   const unsaved = unsavedAnswer(missedSteps, user);
   // the frequency cap stopped that step for this user: this one follows it (a campaign's steps count
   // once against the cap), suppressed with a reason that reads as the cap's, so Retry treats it as one
-  if (unsaved?.state === "suppressed" && stoppedByFrequencyCap(unsaved.reason)) return { kind: "suppress", reason: firstStepStoppedReason(unsaved.step.label, unsaved.reason!) };
+  if (unsaved?.state === "suppressed" && stoppedByFrequencyCap(unsaved.reason)) return { kind: "suppress", reason: chainStepStoppedReason(unsaved.step.label, unsaved.reason!) };
   if (unsaved) return { kind: "fail", error: earlierStepMissedReason(unsaved.step.label, unsaved.state, unsaved.attributes, unsaved.paths) };
   const template = source.template;
   if (!template) return { kind: "fail", error: source.templateError ?? "Could not load the webhook" };

@@ -33,49 +33,49 @@ export function capReasonWords(reason: string): string {
 }
 
 /**
- * How the cap reads a send of a campaign's later step (not its first step; a variant belongs to its step),
- * by the same user's delivery of the first step for the same trigger: a campaign's steps for one trigger
- * count once, and the cap decides at the first step. `passed`: the cap let that delivery through (it was
- * sent, or is being sent past the cap), so this send is neither stopped nor counted; `stopped`: the cap
- * stopped it (its reason), so this one is stopped too; `inBatch`: it is in the same batch (its index),
- * whose verdict this one follows. A later step without any of these (no delivery of the first step, or
- * one the cap never judged) is capped and counted on its own.
+ * How the cap reads a send of a campaign with more than one step, by the other rows of its chain (the same
+ * campaign, user and trigger): a chain counts once, and the cap decides at whichever of its steps comes to
+ * it first; every other step follows. `counted`: another row of the chain counts (delivered, or being sent
+ * past the cap), so this send goes and adds nothing; `stopped`: the cap stopped the row that decided (its
+ * step's label and reason) and none counts, so this one is stopped too; `inBatch`: the chain's first row
+ * in this batch (its index, before this one; its step's label) decides, and this one follows its verdict.
+ * Without a fate a send is judged on its own and, passing, makes its chain count.
  */
-export type FirstStepFate = { label: string } & ({ passed: true } | { stopped: string } | { inBatch: number });
+export type ChainFate = { counted: true } | { stopped: { label: string; reason: string } } | { inBatch: number; label: string };
 
 const FOLLOWED = / was stopped for this user \(.*\)$/;
 
+/** Whether a reason the cap gave says the send followed another step of its chain (it did not decide). */
+export function followedChainStep(reason: string | null | undefined): boolean {
+  return stoppedByFrequencyCap(reason) && FOLLOWED.test(reason!);
+}
+
 /**
- * What a later step says when the cap stopped an earlier step (its campaign's first) for the user:
+ * What a step says when the cap stopped another step of its chain for the user:
  * "Frequency cap: Webhook 1 (Create contact) was stopped for this user (3 per day reached)". A reason
- * that says so already (that step followed its own first step) is kept as it is.
+ * that says so already (that step followed another) is kept as it is.
  */
-export function firstStepStoppedReason(label: string, firstReason: string): string {
-  if (stoppedByFrequencyCap(firstReason) && FOLLOWED.test(firstReason)) return firstReason;
-  return `${CAP_REASON}${label} was stopped for this user (${capReasonWords(firstReason)})`;
+export function chainStepStoppedReason(label: string, stoppedReason: string): string {
+  if (followedChainStep(stoppedReason)) return stoppedReason;
+  return `${CAP_REASON}${label} was stopped for this user (${capReasonWords(stoppedReason)})`;
 }
 
-export type CapSend = { userId: string; exempt: boolean; firstStep?: FirstStepFate };
-
-/** Whether a send the cap did not stop counts against it: a later step that follows its first step does not. */
-export function countsAgainstCap(send: CapSend): boolean {
-  return !send.exempt && !send.firstStep;
-}
+export type CapSend = { userId: string; exempt: boolean; chain?: ChainFate };
 
 /**
- * Which of a batch of sends the cap stops, in order: each allowed send counts against the
- * ones after it (not one that follows its first step: see FirstStepFate). Returns the reason per stopped index.
+ * Which of a batch of sends the cap stops, in order: each allowed send counts against the ones after it,
+ * except one that follows its chain (see ChainFate), which counts nothing more. Returns the reason per stopped index.
  */
 export function applyFrequencyCap(cap: FrequencyCap | null | undefined, sends: CapSend[], counts: Map<string, SentCounts>): Map<number, string> {
   const stopped = new Map<number, string>();
   if (!capIsSet(cap)) return stopped;
   const running = new Map<string, SentCounts>();
-  const following: number[] = [];
   sends.forEach((send, index) => {
     if (send.exempt) return;
-    if (send.firstStep) {
-      // decided once every first step of the batch is, and counting nothing: the order does not matter
-      following.push(index);
+    const chain = send.chain;
+    if (chain) {
+      const by = "stopped" in chain ? chain.stopped : "inBatch" in chain && stopped.has(chain.inBatch) ? { label: chain.label, reason: stopped.get(chain.inBatch)! } : null;
+      if (by) stopped.set(index, chainStepStoppedReason(by.label, by.reason));
       return;
     }
     const c = running.get(send.userId) ?? { ...(counts.get(send.userId) ?? { day: 0, week: 0 }) };
@@ -87,10 +87,5 @@ export function applyFrequencyCap(cap: FrequencyCap | null | undefined, sends: C
     }
     running.set(send.userId, c);
   });
-  for (const index of following) {
-    const fate = sends[index]!.firstStep!;
-    const firstReason = "stopped" in fate ? fate.stopped : "inBatch" in fate ? stopped.get(fate.inBatch) : undefined;
-    if (firstReason) stopped.set(index, firstStepStoppedReason(fate.label, firstReason));
-  }
   return stopped;
 }

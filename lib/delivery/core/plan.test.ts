@@ -141,22 +141,24 @@ describe("quiet hours and caps", () => {
     expect(stopped.get(3)).toMatch(/5 per week/);
   });
 
-  it("lets a later step follow its first step: passed, it is neither stopped nor counted; stopped, it is stopped with the first step's words", () => {
-    const label = "Webhook 1 (Create contact)";
+  it("lets a step follow its chain: counted, it is neither stopped nor counted; stopped, it is stopped naming the step that was; in the batch, the first of the chain decides", () => {
+    const label = "Webhook 2 (Follow up)";
     const counts = new Map([["u1", { day: 0, week: 0 }], ["u2", { day: 1, week: 1 }]]);
     const stopped = applyFrequencyCap({ perDay: 1 }, [
-      // step 2 claimed ahead of its step 1 in the batch: it follows step 1's verdict, and counts nothing
-      { userId: "u1", exempt: false, firstStep: { label, inBatch: 1 } },
+      // the chain's first row in the batch (here step 2) decides; step 1 after it follows, and counts nothing
       { userId: "u1", exempt: false },
-      { userId: "u1", exempt: false, firstStep: { label, passed: true } },
-      { userId: "u2", exempt: false, firstStep: { label, inBatch: 4 } },
+      { userId: "u1", exempt: false, chain: { inBatch: 0, label } },
+      { userId: "u1", exempt: false, chain: { counted: true } },
       { userId: "u2", exempt: false },
-      { userId: "u2", exempt: false, firstStep: { label, stopped: "Frequency cap: 1 per day reached" } },
+      { userId: "u2", exempt: false, chain: { inBatch: 3, label } },
+      { userId: "u2", exempt: false, chain: { stopped: { label, reason: "Frequency cap: 1 per day reached" } } },
+      { userId: "u2", exempt: false, chain: { stopped: { label, reason: "Frequency cap: Webhook 3 (Thank) was stopped for this user (1 per day reached)" } } },
     ], counts);
-    expect([...stopped.keys()].sort()).toEqual([3, 4, 5]);
-    expect(stopped.get(4)).toBe("Frequency cap: 1 per day reached");
-    expect(stopped.get(3)).toBe("Frequency cap: Webhook 1 (Create contact) was stopped for this user (1 per day reached)");
-    expect(stopped.get(5)).toBe(stopped.get(3));
+    expect([...stopped.keys()].sort()).toEqual([3, 4, 5, 6]);
+    expect(stopped.get(3)).toBe("Frequency cap: 1 per day reached");
+    expect(stopped.get(4)).toBe("Frequency cap: Webhook 2 (Follow up) was stopped for this user (1 per day reached)");
+    expect(stopped.get(5)).toBe(stopped.get(4));
+    expect(stopped.get(6)).toBe("Frequency cap: Webhook 3 (Thank) was stopped for this user (1 per day reached)");
   });
 });
 

@@ -246,15 +246,16 @@ export class Dispatcher {
   /**
    * Why the frequency cap stops each send it stops (by batch index), among the rows decided to be sent
    * only: decided together with the other batches under way, here or on other workers
-   * (store/frequency-cap-holds.ts); a later step's send by its campaign's first step. Without a cap, no statement.
+   * (store/frequency-cap-holds.ts); a send of a campaign with more than one step by the other rows of its
+   * chain. Without a cap, no statement.
    */
   private async frequencyCapped(batch: ClaimedDelivery[], decisions: (BatchDecision | undefined)[], ctx: BatchContext, now: Date): Promise<Map<number, string>> {
     if (!ctx.cap) return new Map();
     const sending = batch.flatMap((d, index) => {
       if (decisions[index]?.kind !== "send") return [];
-      const first = ctx.firstSteps.get(d.campaignId);
-      const send: CapSend = { id: d.id, userId: d.userId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true };
-      if (first && first.actionId !== d.actionId) send.firstStep = first;
+      const send: CapSend = { id: d.id, userId: d.userId, actionId: d.actionId, exempt: ctx.campaigns.get(d.campaignId)?.capExempt ?? true };
+      const steps = ctx.chainSteps.get(d.campaignId);
+      if (steps) send.steps = steps;
       return [{ index, send }];
     });
     if (sending.every((s) => s.send.exempt)) return new Map();

@@ -1,9 +1,11 @@
-// A campaign's steps for one trigger count once against the frequency cap, and the cap decides at the
-// first step. A marketer's walkthrough (cap 3 a day): Webhook 1 "Create contact" reached the CRM for a
-// user near the cap and Webhook 2 "Follow up" was suppressed "Frequency cap: 3 per day reached", half
-// a chain sent. Now a later step follows the first step's fate for the same user and trigger: let
-// through, it goes and counts for no campaign; stopped, it is stopped too, with a reason that reads as
-// the cap's. A real receiver on 127.0.0.1 counts what arrives; the real database (either).
+// A campaign's steps for one trigger count once against the frequency cap, and the first of them to reach
+// the cap decides for all. A marketer's walkthrough (cap 3 a day): Webhook 1 "Create contact" reached the
+// CRM for a user near the cap and Webhook 2 "Follow up" was suppressed "Frequency cap: 3 per day reached",
+// half a chain sent; then a step 1 answered 409 (failed) left its delivered step 2 uncounted, and a step 2
+// sent before its delayed step 1 got that step stopped. Now a step follows the other rows of its chain for
+// the same user and trigger: one counted, it goes and counts nothing more; the cap stopped the one that
+// decided, it is stopped too, with a reason that reads as the cap's. A real receiver on 127.0.0.1 counts
+// what arrives; the real database (either).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import type { Prisma } from "../../db";
@@ -23,7 +25,9 @@ let receiver: Awaited<ReturnType<typeof startReceiver>>;
 beforeAll(async () => {
   // the CRM answers a new contact with its id
   receiver = await startReceiver((req) =>
-    req.path.startsWith("/contacts/")
+    req.path.startsWith("/conflict/")
+      ? { status: 409, body: "contact already exists" }
+      : req.path.startsWith("/contacts/")
       ? { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ id: `crm-${req.path.split("/").pop()}` }) }
       : { status: 200 },
   );
@@ -33,9 +37,13 @@ afterAll(async () => receiver.close());
 
 const STOPPED_1 = "Frequency cap: 1 per day reached";
 const FOLLOWS_1 = "Frequency cap: Webhook 1 (Create contact) was stopped for this user (1 per day reached)";
+const FOLLOWS_2 = "Frequency cap: Webhook 2 (Follow up) was stopped for this user (1 per day reached)";
 
-/** The walkthrough's campaign: step 1 creates the contact and saves its id; step 2 sends that id (or, `reads: false`, only the user's id). */
-async function chain(prefix: string, options: { reads?: boolean; audience?: object } = {}) {
+/**
+ * The walkthrough's campaign: step 1 creates the contact and saves its id; step 2 sends that id (or, `reads: false`,
+ * only the user's id). `conflict`: step 1's receiver answers 409 and its retry policy is none (failed for good).
+ */
+async function chain(prefix: string, options: { reads?: boolean; audience?: object; conflict?: boolean } = {}) {
   const followUrl = options.reads === false ? `${receiver.url}/${prefix}/follow/{{user.id}}` : `${receiver.url}/${prefix}/follow/{{user.crmId}}`;
   return db().campaign.create({
     data: {
@@ -46,7 +54,8 @@ async function chain(prefix: string, options: { reads?: boolean; audience?: obje
       actions: {
         create: [
           {
-            position: 0, name: "Create contact", urlTemplate: `${receiver.url}/contacts/${prefix}/{{user.id}}`, fields: [], headers: [], timeoutMs: 5000,
+            position: 0, name: "Create contact", urlTemplate: `${receiver.url}/${options.conflict ? "conflict" : "contacts"}/${prefix}/{{user.id}}`, fields: [], headers: [], timeoutMs: 5000,
+            retryPolicy: options.conflict ? "none" : "default",
             responseMapping: [{ path: "$.id", attribute: "crmId" }] as Prisma.InputJsonValue,
           },
           { position: 1, name: "Follow up", urlTemplate: followUrl, fields: [], headers: [], timeoutMs: 5000 },
@@ -80,6 +89,22 @@ async function otherSend(prefix: string, userId: string, n: number) {
   const row = await claimed(other.id, other.actions[0]!.id, userId, `w-${prefix}-other${n}`);
   await w.process([row]);
   return db().delivery.findUniqueOrThrow({ where: { id: row.id }, select: { state: true, reason: true } });
+}
+
+/** A delivery planned for later (a step with a delay), not judged by the cap yet. */
+async function scheduledLater(campaignId: string, actionId: string, userId: string): Promise<string> {
+  const now = new Date();
+  const row = await db().delivery.create({
+    data: { webhookId: `msg_${actionId}_${userId}`, campaignId, actionId, userId, triggerKey: "activation", plannedAt: now, dueAt: new Date(now.getTime() + 3_600_000), state: "scheduled" },
+  });
+  return row.id;
+}
+
+/** The row `id`, come due and claimed by `workerId` as the claim leaves it. */
+async function claimNow(id: string, workerId: string): Promise<ClaimedDelivery> {
+  const now = new Date();
+  const row = await db().delivery.update({ where: { id }, data: { state: "sending", dueAt: now, lockedBy: workerId, lockedUntil: new Date(now.getTime() + 60_000) } });
+  return { id, webhookId: row.webhookId, campaignId: row.campaignId, actionId: row.actionId, variantActionId: null, userId: row.userId, eventData: null, plannedAt: row.plannedAt, attempts: 0 };
 }
 
 const arrived = (prefix: string) => receiver.received.filter((r) => r.path.includes(`/${prefix}/`)).map((r) => r.path);
@@ -145,7 +170,7 @@ describe("a campaign's steps for one trigger, under the frequency cap", () => {
     expect(receiver.received.filter((r) => r.path.includes("/contacts/fch-full/"))).toEqual([]);
   });
 
-  it("step 1 and step 2 claimed in one batch follow one verdict: both go under the cap, both are stopped at it", async () => {
+  it("step 1 and step 2 claimed in one batch follow one verdict, the first of them in the batch's order deciding: both go under the cap, both are stopped at it", async () => {
     await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     const [fresh] = await createUsers(1, "fch-batch-fresh");
     const [full] = await createUsers(1, "fch-batch-full");
@@ -160,8 +185,9 @@ describe("a campaign's steps for one trigger, under the frequency cap", () => {
     };
     await w.process([...rows.fresh, ...rows.full]);
     for (const row of rows.fresh) expect((await stateOf(row.id)).state).toBe("delivered");
-    expect(await stateOf(rows.full[1]!.id)).toEqual({ state: "suppressed", reason: STOPPED_1 });
-    expect(await stateOf(rows.full[0]!.id)).toEqual({ state: "suppressed", reason: FOLLOWS_1 });
+    // step 2, first in the batch, came to the cap first: step 1 follows it
+    expect(await stateOf(rows.full[0]!.id)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+    expect(await stateOf(rows.full[1]!.id)).toEqual({ state: "suppressed", reason: FOLLOWS_2 });
     expect(arrived("fch-batch").filter((p) => p.endsWith(fresh!.id))).toHaveLength(2);
     expect(arrived("fch-batch").filter((p) => p.endsWith(full!.id))).toEqual([`/fch-batch/other1/${full!.id}`]);
     expect(await dayCount(fresh!.id)).toBe(1);
@@ -177,6 +203,85 @@ describe("a campaign's steps for one trigger, under the frequency cap", () => {
     expect((await stateOf(second.id)).state).toBe("delivered");
     expect(await dayCount(user!.id)).toBe(1);
     expect(await otherSend("fch-front", user!.id, 1)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+  });
+
+  it("step 1's receiver answers 409 (failed for good), step 2 is delivered: the chain counts once, so another campaign's send that day is stopped", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-409");
+    const campaign = await chain("fch-409", { reads: false, conflict: true });
+    const w = await worker("w-fch-409");
+    const first = await claimed(campaign.id, campaign.actions[0]!.id, user!.id, "w-fch-409");
+    await w.process([first]);
+    expect((await stateOf(first.id)).state).toBe("failed");
+    const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-409");
+    await w.process([second]);
+    expect((await stateOf(second.id)).state).toBe("delivered");
+    expect(arrived("fch-409")).toEqual([`/conflict/fch-409/${user!.id}`, `/fch-409/follow/${user!.id}`]);
+    expect(await dayCount(user!.id)).toBe(1);
+    expect(await otherSend("fch-409", user!.id, 1)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+  });
+
+  it("step 2 comes to the cap before step 1 (step 1 has a delay), the user under the cap: step 2 goes, then step 1 follows it and goes too, the chain counting once", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-rev");
+    const campaign = await chain("fch-rev", { reads: false });
+    const w = await worker("w-fch-rev");
+    const later = await scheduledLater(campaign.id, campaign.actions[0]!.id, user!.id);
+    const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-rev");
+    await w.process([second]);
+    expect((await stateOf(second.id)).state).toBe("delivered");
+    expect(await dayCount(user!.id)).toBe(1);
+    await w.process([await claimNow(later, "w-fch-rev")]);
+    expect(await stateOf(later)).toMatchObject({ state: "delivered" });
+    expect(await dayCount(user!.id)).toBe(1);
+    expect(arrived("fch-rev").sort()).toEqual([`/contacts/fch-rev/${user!.id}`, `/fch-rev/follow/${user!.id}`].sort());
+    expect(await otherSend("fch-rev", user!.id, 1)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+  });
+
+  it("step 2 comes to the cap before step 1, the user at the cap: step 2 is stopped, and step 1 follows it, stopped too; Retry of step 1 names step 2", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-revfull");
+    expect((await otherSend("fch-revfull", user!.id, 1)).state).toBe("delivered");
+    const campaign = await chain("fch-revfull", { reads: false });
+    const w = await worker("w-fch-revfull");
+    const later = await scheduledLater(campaign.id, campaign.actions[0]!.id, user!.id);
+    const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-revfull");
+    await w.process([second]);
+    expect(await stateOf(second.id)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+    await w.process([await claimNow(later, "w-fch-revfull")]);
+    expect(await stateOf(later)).toEqual({ state: "suppressed", reason: FOLLOWS_2 });
+    expect(arrived("fch-revfull")).toEqual([`/fch-revfull/other1/${user!.id}`]);
+    expect(await dayCount(user!.id)).toBe(1);
+    await expect(retryDelivery(later, "editor@example.com")).rejects.toThrow(
+      "The frequency cap stopped it: Webhook 2 (Follow up) was stopped for this user (1 per day reached), and this step follows it. Retry Webhook 2 (Follow up) for this user first, or an admin can exempt the campaign from the cap.",
+    );
+  });
+
+  it("Retry by hand of the step the cap stopped (the others following it) is judged on its own: refused while the cap applies, then sent, and the others may follow", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-again");
+    expect((await otherSend("fch-again", user!.id, 1)).state).toBe("delivered");
+    const campaign = await chain("fch-again", { reads: false });
+    const w = await worker("w-fch-again");
+    const first = await claimed(campaign.id, campaign.actions[0]!.id, user!.id, "w-fch-again");
+    await w.process([first]);
+    const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-again");
+    await w.process([second]);
+    expect(await stateOf(second.id)).toEqual({ state: "suppressed", reason: FOLLOWS_1 });
+    await expect(retryDelivery(first.id, "editor@example.com")).rejects.toThrow("The frequency cap stopped it: 1 per day reached for this user, and it still applies.");
+    // the cap raised: step 1 is retried and sent, step 2's stop (which followed it) holding nothing back
+    await setFrequencyCap({ perDay: 2 }, { role: "admin" });
+    expect(await retryDelivery(first.id, "editor@example.com")).toBe(true);
+    // a worker that reads the raised cap (a worker keeps the cap it read for a while)
+    const w2 = await worker("w-fch-again2");
+    await w2.process([await claimNow(first.id, "w-fch-again2")]);
+    expect((await stateOf(first.id)).state).toBe("delivered");
+    expect(await dayCount(user!.id)).toBe(2);
+    // the user at the cap again, step 2 follows step 1's pass
+    expect(await retryDelivery(second.id, "editor@example.com")).toBe(true);
+    await w2.process([await claimNow(second.id, "w-fch-again2")]);
+    expect((await stateOf(second.id)).state).toBe("delivered");
+    expect(await dayCount(user!.id)).toBe(2);
   });
 
   it("Retry by hand of a step 2 stopped with its step 1 is refused while step 1 stays stopped, and goes once step 1 went, the user at the cap or not", async () => {

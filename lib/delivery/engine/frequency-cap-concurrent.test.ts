@@ -70,7 +70,7 @@ describe("a cap pass of a send whose worker died", () => {
       },
     });
     const live = await claimed(other, user.id, "w-live");
-    expect(await holdFrequencyCap(db(), "w-live", { perDay: 1 }, [{ id: live.id, userId: user.id, exempt: false }], now)).toEqual(new Map());
+    expect(await holdFrequencyCap(db(), "w-live", { perDay: 1 }, [{ id: live.id, userId: user.id, actionId: live.actionId, exempt: false }], now)).toEqual(new Map());
     // while its lease held, it counted
     const alsoLive = await claimed(await createCampaign({ url: `${receiver.url}/live2/{{user.id}}`, status: "active" }), (await createUsers(1, "held-hold"))[0].id, "w-held");
     await db().delivery.create({
@@ -79,7 +79,7 @@ describe("a cap pass of a send whose worker died", () => {
         plannedAt: now, dueAt: now, state: "sending", lockedBy: "other", capHeldBy: "other", lockedUntil: new Date(now.getTime() + 60_000),
       },
     });
-    const stopped = await holdFrequencyCap(db(), "w-held", { perDay: 1 }, [{ id: alsoLive.id, userId: alsoLive.userId, exempt: false }], now);
+    const stopped = await holdFrequencyCap(db(), "w-held", { perDay: 1 }, [{ id: alsoLive.id, userId: alsoLive.userId, actionId: alsoLive.actionId, exempt: false }], now);
     expect([...stopped.values()]).toEqual([expect.stringMatching(/Frequency cap: 1 per day/)]);
   });
 });

@@ -62,22 +62,59 @@ describe("the frequency cap's counts", () => {
       await setFrequencyCap(null, { role: "admin" });
     }
   });
+
+  it("count a user's chains, not rows: a campaign's rows for one trigger count once, in the day when any of them was sent in it", async () => {
+    const [user] = await createUsers(1, "chains");
+    const two = await db().campaign.create({
+      data: {
+        name: "Two steps", status: "active", deliveryRule: { when: "immediate" },
+        actions: { create: [0, 1].map((position) => ({ position, name: `Step ${position + 1}`, urlTemplate: "http://127.0.0.1:9/s", fields: [], headers: [] })) },
+      },
+      include: { actions: { orderBy: { position: "asc" } } },
+    });
+    const one = await createCampaign({ url: "http://127.0.0.1:9/one/{{user.id}}", status: "active" });
+    const now = new Date();
+    const twoDaysAgo = new Date(now.getTime() - 2 * 86_400_000);
+    const row = (campaignId: string, actionId: string, triggerKey: string, state: string, sentAt: Date | null, extra: object = {}) =>
+      db().delivery.create({
+        data: { webhookId: `msg_chains_${actionId}_${triggerKey}`, campaignId, actionId, userId: user!.id, triggerKey, plannedAt: now, dueAt: now, sentAt, state, ...extra },
+      });
+    const [s1, s2] = two.actions;
+    // t1: both steps today (1); t2: step 1 two days ago, step 2 today (1, in the day); t4: both two days ago (the week only)
+    await row(two.id, s1!.id, "t1", "delivered", now);
+    await row(two.id, s2!.id, "t1", "delivered", now);
+    await row(two.id, s1!.id, "t2", "delivered", twoDaysAgo);
+    await row(two.id, s2!.id, "t2", "delivered", now);
+    await row(two.id, s1!.id, "t4", "delivered", twoDaysAgo);
+    await row(two.id, s2!.id, "t4", "delivered", twoDaysAgo);
+    // t5: step 1 failed after a send (a 409), step 2 delivered: the chain counts once, not zero times
+    await row(two.id, s1!.id, "t5", "failed", now);
+    await row(two.id, s2!.id, "t5", "delivered", now);
+    // t6: step 1 being sent past the cap by a live claim, step 2 delivered: once
+    await row(two.id, s1!.id, "t6", "sending", null, { lockedBy: "w1", capHeldBy: "w1", lockedUntil: new Date(now.getTime() + 60_000) });
+    await row(two.id, s2!.id, "t6", "delivered", now);
+    // t7: only a row of the deciding batch (exceptIds): nothing
+    const deciding = await row(two.id, s1!.id, "t7", "sending", null, { lockedBy: "w2", capHeldBy: "w2", lockedUntil: new Date(now.getTime() + 60_000) });
+    // a single-step campaign's send today: 1
+    await row(one.id, one.actions[0]!.id, "t1", "delivered", now);
+    expect((await capCounts(rawDb(db()), [user!.id], now, [deciding.id])).get(user!.id)).toEqual({ day: 5, week: 6 });
+  });
 });
 
 describe.skipIf(onPostgres)("the frequency cap's counts, on SQLite", () => {
-  it("find a user's rows through (userId, sentAt), and each row's campaign's first step and its delivery to the user through indexes (a chain counts once)", async () => {
+  it("find a user's rows through (userId, sentAt) and nothing else of the table (a chain counts once: its rows grouped, no row asked about another)", async () => {
     let statement: { sql: string; values: unknown[] } | undefined;
     const capture = { query: async <T>(sql: string, values: unknown[]): Promise<T[]> => ((statement = { sql, values }), []) };
     await capCounts(capture, ["u1", "u2"], new Date(), ["d1"]);
-    const { steps, outer } = await queryPlan(statement!);
-    expect(outer).toMatch(/^SEARCH d USING INDEX Delivery_userId_sentAt_idx \(userId=\?\)/);
-    expect(steps).toContain("SEARCH f USING INDEX Delivery_actionId_userId_triggerKey_key (actionId=? AND userId=? AND triggerKey=?)");
-    expect(steps).toContain("SEARCH a USING INDEX Action_campaignId_position_idx (campaignId=?)");
+    const { steps } = await queryPlan(statement!);
+    const ofDelivery = steps.filter((s) => /^(SEARCH|SCAN) d\b/.test(s));
+    expect(ofDelivery).toHaveLength(1);
+    expect(ofDelivery[0]).toMatch(/^SEARCH d USING INDEX Delivery_userId_sentAt_idx \(userId=\?\)/);
   });
 });
 
 describe.skipIf(!onPostgres)("the frequency cap's counts, on PostgreSQL", () => {
-  it("count a two-step chain once per user, looking at a user's own rows and one first-step row each, not the campaign's (3,000 users)", async () => {
+  it("count a two-step chain once per user, looking at a user's own rows only, not the campaign's (3,000 users)", async () => {
     const users = await createUsers(3000, "cpg");
     const campaign = await db().campaign.create({
       data: {

@@ -12,10 +12,9 @@ import { usersById, type UserForPlanning } from "../../audience/users";
 import { rawDb } from "../../db/raw";
 import { tableName } from "../../db/bulk-insert";
 import { SqlParams } from "../../db/raw-sql";
-import { awaitedSteps, firstStepOf, type AwaitedStep } from "../../campaigns/awaited-steps";
+import { awaitedSteps, chainStepLabels, type AwaitedStep } from "../../campaigns/awaited-steps";
 import { attributesNeeded, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { lacksValue } from "../core/decide";
-import type { FirstStep } from "./frequency-cap-holds";
 import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
@@ -48,8 +47,8 @@ export type BatchContext = {
   waitersOf: Map<string, string[]>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
-  /** each campaign's first step (by campaign id), where the cap decides for its later steps (frequency-cap-holds.ts) */
-  firstSteps: Map<string, FirstStep>;
+  /** the step labels (by action id) of each campaign with more than one step (by campaign id): a chain the cap counts once (frequency-cap-holds.ts) */
+  chainSteps: Map<string, Map<string, string>>;
 };
 
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
@@ -70,7 +69,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; firstSteps: Map<string, FirstStep>; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; chainSteps: Map<string, Map<string, string>>; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -145,12 +144,12 @@ export class BatchContextLoader {
       for (const e of mappingEntries(a.responseMapping)) if (!of.has(e.attribute)) of.set(e.attribute, e.path);
       paths.set(stepId, of);
     }
-    const firstSteps = new Map<string, FirstStep>();
+    const chainSteps = new Map<string, Map<string, string>>();
     for (const campaignId of campaignIds) {
-      const first = firstStepOf(actions.filter((a) => a.campaignId === campaignId));
-      if (first) firstSteps.set(campaignId, first);
+      const labels = chainStepLabels(actions.filter((a) => a.campaignId === campaignId));
+      if (labels) chainSteps.set(campaignId, labels);
     }
-    this.rows = { fingerprint, actions, campaigns, firstSteps, awaits, waitersOf, namedReads, paths };
+    this.rows = { fingerprint, actions, campaigns, chainSteps, awaits, waitersOf, namedReads, paths };
     return this.rows;
   }
 
@@ -158,7 +157,7 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, firstSteps, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
+    const [users, { actions, campaigns, chainSteps, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
@@ -187,7 +186,7 @@ export class BatchContextLoader {
       missedSteps,
       waitersOf,
       cap,
-      firstSteps,
+      chainSteps,
     };
   }
 

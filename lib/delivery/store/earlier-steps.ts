@@ -43,8 +43,7 @@ export function sameUserAndTriggerSql(p: SqlParams, from: { alias: string; ids: 
 
 /**
  * The join's condition alone: the row `to` (alias) is of the same user, campaign and trigger as the row
- * `from`. For a correlated subquery that asks it of each row it reads (the frequency cap's counts,
- * frequency-cap-holds.ts), with `to."actionId"` fixed there so the unique index finds it.
+ * `from` (the same chain, which the frequency cap counts once: frequency-cap-holds.ts).
  */
 export function sameUserAndTriggerOn(from: string, to: string): string {
   return `${to}."userId" = ${from}."userId" AND ${to}."triggerKey" = ${from}."triggerKey" AND ${to}."campaignId" = ${from}."campaignId"`;

@@ -16,7 +16,7 @@ import { planSteps } from "../core/plan";
 import type { ControlGroupShare } from "../core/activation-summary";
 import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
 import { capStopsSend } from "./frequency-cap-holds";
-import { firstStepOf } from "../../campaigns/awaited-steps";
+import { chainStepLabels } from "../../campaigns/awaited-steps";
 import { getFrequencyCap } from "./frequency-cap-setting";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
@@ -435,14 +435,13 @@ async function capRefusal(
   if (delivery.state !== "suppressed" || !stoppedByFrequencyCap(delivery.reason) || delivery.campaign.capExempt) return null;
   const cap = await getFrequencyCap(tx);
   if (!cap) return null;
-  // a later step follows its campaign's first step for the user, as the engine does (frequency-cap-holds.ts)
-  const steps = await tx.action.findMany({ where: { campaignId: delivery.campaignId }, select: { id: true, name: true, position: true, variantOfId: true } });
-  const first = firstStepOf(steps);
-  const firstStep = first && first.actionId !== delivery.actionId ? first : undefined;
-  const stop = await capStopsSend(tx, cap, { id: delivery.id, userId: delivery.userId, firstStep }, now);
+  // a step follows the other rows of its chain for the user (same campaign and trigger), as the engine does (frequency-cap-holds.ts)
+  const actions = await tx.action.findMany({ where: { campaignId: delivery.campaignId }, select: { id: true, name: true, position: true, variantOfId: true } });
+  const steps = chainStepLabels(actions) ?? undefined;
+  const stop = await capStopsSend(tx, cap, { id: delivery.id, userId: delivery.userId, actionId: delivery.actionId, steps }, now);
   if (!stop) return null;
-  if (stop.byFirstStep) {
-    return `The frequency cap stopped it: ${capReasonWords(stop.reason)}, and this step follows it. Retry ${stop.byFirstStep} for this user first, or an admin can exempt the campaign from the cap.`;
+  if (stop.byStep) {
+    return `The frequency cap stopped it: ${capReasonWords(stop.reason)}, and this step follows it. Retry ${stop.byStep} for this user first, or an admin can exempt the campaign from the cap.`;
   }
   return `The frequency cap stopped it: ${capReasonWords(stop.reason)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
 }
