@@ -130,7 +130,8 @@ export function isCalendarDateValue(value: unknown): boolean {
   if (typeof value !== "string") return false;
   const s = value.trim();
   if (STORED_CALENDAR_DATE.test(s)) return true;
-  if (TIME_OF_DAY.test(s)) return false;
+  // digits alone are Unix seconds where a date is formatted (the date helper): an instant (review 2)
+  if (TIME_OF_DAY.test(s) || UNIX_SECONDS.test(s)) return false;
   const date = parseDateInput(s);
   return !!date && date.getTime() % DAY_MS === 0;
 }

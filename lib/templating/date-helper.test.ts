@@ -98,6 +98,8 @@ describe("isCalendarDateValue: judged by how the value is written", () => {
     ["2026-01-15T00:00:00-03:00", false],
     ["06/07/2026 00:00", false],
     [1778198400, false],
+    ["1778198400", false],
+    ["2026", false],
     ["pro", false],
   ])("%j: %s", (value, expected) => {
     expect(isCalendarDateValue(value)).toBe(expected);

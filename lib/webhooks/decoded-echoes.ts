@@ -139,7 +139,10 @@ const NUMBER_LIKE = /^[-+.eE\d]*\d[-+.eE\d]*$/;
 export function maskNumericEchoes(body: string, secrets: readonly (readonly [string, boolean])[]): string {
   // most requests carry none: nothing is parsed
   if (!secrets.some(([s]) => NUMBER_LIKE.test(s)) || !/^\s*[[{]/.test(body)) return body;
-  const numeric = secrets.map(([s]) => s).filter((s) => NUMBER_LIKE.test(s));
+  // each as the number it is, sign aside, when that is how it is written: "0001" is no number's spelling
+  // (as 1 it would mask every 1), "-123456" is 123456's (review 2)
+  const numeric = secrets.map(([s]) => s.trim().replace(/^[-+]/, "")).filter((s) => NUMBER_LIKE.test(s) && String(Math.abs(Number(s))) === s);
+  if (!numeric.length) return body;
   let document: unknown;
   try {
     document = JSON.parse(body);
@@ -151,7 +154,7 @@ export function maskNumericEchoes(body: string, secrets: readonly (readonly [str
     if (!Number.isFinite(n)) return false;
     // the number itself is the secret (equality: an order id 9123456 beside a PIN 123456 is not it)
     const written = String(Math.abs(n));
-    return numeric.some((s) => written === s || written === String(Number(s)));
+    return numeric.includes(written);
   };
   let masked = false;
   // iterative: a hostile body may nest 30,000 arrays deep

@@ -110,6 +110,13 @@ describe("a mapped value that is a secret once converted to its type", () => {
     expect(echo(body, pin)).toBe(body);
     expect(echo('{"pin":"0x1E240"}', pin)).toContain("••••");
   });
+
+  it("a signed secret is the number sign aside; one with leading zeros is no number's spelling (as 1 it would mask every 1)", () => {
+    const signed = request({ headers: [["content-type", "application/json"], ["X-Pin", "-123456"]], secretHeaders: ["X-Pin"] });
+    expect(echo('{"n":"0x1E240"}', signed)).toContain("••••");
+    const zeros = request({ headers: [["content-type", "application/json"], ["X-Pin", "0001"]], secretHeaders: ["X-Pin"] });
+    expect(echo('{"count":1,"n":"0x1"}', zeros)).toBe('{"count":1,"n":"0x1"}');
+  });
 });
 
 describe("a secret echoed with its letters percent-encoded or as HTML character references", () => {

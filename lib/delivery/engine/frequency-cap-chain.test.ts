@@ -238,7 +238,7 @@ describe("a campaign's steps for one trigger, under the frequency cap", () => {
     expect(await otherSend("fch-rev", user!.id, 1)).toEqual({ state: "suppressed", reason: STOPPED_1 });
   });
 
-  it("step 2 comes to the cap before step 1, the user at the cap: step 2 is stopped, and step 1 follows it, stopped too; Retry of step 1 names step 2", async () => {
+  it("step 2 comes to the cap before step 1, the user at the cap: step 2 is stopped, and step 1, judged on its own, too; Retry of step 2 names step 1", async () => {
     await setFrequencyCap({ perDay: 1 }, { role: "admin" });
     const [user] = await createUsers(1, "fch-revfull");
     expect((await otherSend("fch-revfull", user!.id, 1)).state).toBe("delivered");
@@ -248,13 +248,52 @@ describe("a campaign's steps for one trigger, under the frequency cap", () => {
     const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-revfull");
     await w.process([second]);
     expect(await stateOf(second.id)).toEqual({ state: "suppressed", reason: STOPPED_1 });
+    // only an earlier step's stop is followed (a later one's would let two stops wait for each other: review 2)
     await w.process([await claimNow(later, "w-fch-revfull")]);
-    expect(await stateOf(later)).toEqual({ state: "suppressed", reason: FOLLOWS_2 });
+    expect(await stateOf(later)).toEqual({ state: "suppressed", reason: STOPPED_1 });
     expect(arrived("fch-revfull")).toEqual([`/fch-revfull/other1/${user!.id}`]);
     expect(await dayCount(user!.id)).toBe(1);
-    await expect(retryDelivery(later, "editor@example.com")).rejects.toThrow(
-      "The frequency cap stopped it: Webhook 2 (Follow up) was stopped for this user (1 per day reached), and this step follows it. Retry Webhook 2 (Follow up) for this user first, or an admin can exempt the campaign from the cap.",
+    await expect(retryDelivery(later, "editor@example.com")).rejects.toThrow("The frequency cap stopped it: 1 per day reached for this user, and it still applies.");
+    await expect(retryDelivery(second.id, "editor@example.com")).rejects.toThrow(
+      "The frequency cap stopped it: Webhook 1 (Create contact) was stopped for this user (1 per day reached), and this step follows it. Retry Webhook 1 (Create contact) for this user first, or an admin can exempt the campaign from the cap.",
     );
+  });
+
+  it("two batches that stopped both steps as deciders at once (review 2's race) leave no Retry waiting for ever: step 1 is judged on its own, step 2 follows it", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-race");
+    expect((await otherSend("fch-race", user!.id, 1)).state).toBe("delivered");
+    const campaign = await chain("fch-race", { reads: false });
+    // what two batches deciding at once leave: each step stopped by the cap itself
+    const rows = await Promise.all(campaign.actions.map((a) => claimed(campaign.id, a.id, user!.id, "w-fch-race")));
+    await db().delivery.updateMany({ where: { id: { in: rows.map((r) => r.id) } }, data: { state: "suppressed", reason: STOPPED_1, lockedBy: null, lockedUntil: null } });
+    await expect(retryDelivery(rows[1]!.id, "editor@example.com")).rejects.toThrow("Retry Webhook 1 (Create contact) for this user first");
+    await expect(retryDelivery(rows[0]!.id, "editor@example.com")).rejects.toThrow("1 per day reached for this user, and it still applies.");
+    // the cap raised: step 1 is retried and goes, then step 2 follows it
+    await setFrequencyCap({ perDay: 2 }, { role: "admin" });
+    expect(await retryDelivery(rows[0]!.id, "editor@example.com")).toBe(true);
+    const w = await worker("w-fch-race2");
+    await w.process([await claimNow(rows[0]!.id, "w-fch-race2")]);
+    expect((await stateOf(rows[0]!.id)).state).toBe("delivered");
+    expect(await retryDelivery(rows[1]!.id, "editor@example.com")).toBe(true);
+    await w.process([await claimNow(rows[1]!.id, "w-fch-race2")]);
+    expect((await stateOf(rows[1]!.id)).state).toBe("delivered");
+    expect(await dayCount(user!.id)).toBe(2);
+  });
+
+  it("a step 1 retrying after its request left (it timed out; the CRM may have the contact) holds its chain: step 2 goes, the user at the cap", async () => {
+    await setFrequencyCap({ perDay: 1 }, { role: "admin" });
+    const [user] = await createUsers(1, "fch-retrying");
+    const campaign = await chain("fch-retrying", { reads: false });
+    const first = await claimed(campaign.id, campaign.actions[0]!.id, user!.id, "w-fch-retrying");
+    await db().delivery.update({ where: { id: first.id }, data: { state: "retrying", sentAt: new Date(), attempts: 1, dueAt: new Date(Date.now() + 60_000), lockedBy: null, lockedUntil: null } });
+    // another campaign's send puts the user at the cap meanwhile
+    expect((await otherSend("fch-retrying", user!.id, 1)).state).toBe("delivered");
+    const w = await worker("w-fch-retrying");
+    const second = await claimed(campaign.id, campaign.actions[1]!.id, user!.id, "w-fch-retrying");
+    await w.process([second]);
+    expect((await stateOf(second.id)).state).toBe("delivered");
+    expect(await dayCount(user!.id)).toBe(2);
   });
 
   it("Retry by hand of the step the cap stopped (the others following it) is judged on its own: refused while the cap applies, then sent, and the others may follow", async () => {

@@ -71,7 +71,7 @@ export async function capCounts(db: Query, userIds: string[], now: Date, exceptI
   return counts;
 }
 
-type ChainRow = { deliveryId: string; otherId: string; actionId: string; state: string; reason: string | null; passing: unknown };
+type ChainRow = { deliveryId: string; otherId: string; actionId: string; state: string; reason: string | null; passing: unknown; sent: unknown };
 
 /**
  * What the other rows of each send's chain say (by index; none: judged on its own), for the sends of a
@@ -87,20 +87,28 @@ async function chainFates(db: Query, sends: CapSend[], batch: Map<string, number
   const p = new SqlParams();
   const passing = passingSql("o", p.add("date", now));
   const sql =
-    `SELECT d."id" AS "deliveryId", o."id" AS "otherId", o."actionId" AS "actionId", o."state" AS "state", o."reason" AS "reason", CASE WHEN ${passing} THEN 1 ELSE 0 END AS "passing"` +
+    `SELECT d."id" AS "deliveryId", o."id" AS "otherId", o."actionId" AS "actionId", o."state" AS "state", o."reason" AS "reason", CASE WHEN ${passing} THEN 1 ELSE 0 END AS "passing",` +
+    ` CASE WHEN o."sentAt" IS NULL THEN 0 ELSE 1 END AS "sent"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: chained.map((c) => c.s.id) }, { alias: "o", actionIds: [...new Set(chained.flatMap((c) => [...c.steps.keys()]))] })}` +
-    ` AND o."id" <> d."id" AND o."state" IN ('delivered', 'sending', 'suppressed')`;
+    ` AND o."id" <> d."id" AND o."state" IN ('delivered', 'sending', 'suppressed', 'retrying')`;
   const rows = new Map<string, ChainRow[]>();
   for (const r of await db.query<ChainRow>(sql, p.values)) rows.set(r.deliveryId, [...(rows.get(r.deliveryId) ?? []), r]);
   for (const { s, index, steps } of chained) {
     // the rows deciding with this one are judged here, not by what the table has of them
     const others = rows.get(s.id) ?? [];
     const outside = others.filter((o) => !batch.has(o.otherId));
-    if (outside.some((o) => o.state === "delivered" || numberOf(o.passing))) {
+    // one that went: delivered, being sent past the cap, or retrying after a request that left (the CRM
+    // may have the contact: review 2); capCounts counts the chain by whichever of them is delivered
+    if (outside.some((o) => o.state === "delivered" || numberOf(o.passing) || (o.state === "retrying" && numberOf(o.sent)))) {
       fates.set(index, { counted: true });
       continue;
     }
-    const decider = outside.find((o) => o.state === "suppressed" && stoppedByFrequencyCap(o.reason) && !followedChainStep(o.reason));
+    // Only an earlier step's stop is followed (steps in their order): two batches deciding two steps of a
+    // chain at once may both stop theirs as deciders, and each Retry would then wait for the other's for
+    // ever (review 2). The earliest stopped step is judged on its own; the later ones follow it.
+    const order = [...steps.keys()];
+    const before = (actionId: string) => order.indexOf(actionId) < order.indexOf(s.actionId);
+    const decider = outside.find((o) => o.state === "suppressed" && stoppedByFrequencyCap(o.reason) && !followedChainStep(o.reason) && before(o.actionId));
     if (decider) {
       fates.set(index, { stopped: { label: steps.get(decider.actionId) ?? "Another step", reason: decider.reason! } });
       continue;
