@@ -64,6 +64,14 @@ test("outcomes: live progress and chart, chips filter the log, CSV export, campa
         host: i < 5 ? "ok.example" : "failing.example", reason: i < 5 ? null : "HTTP 500, \"down\"",
       })),
     });
+    // each sent one request (the log's and the export's attempts count the requests a delivery sent)
+    const sent = await prisma.delivery.findMany({ where: { campaignId: history.id }, select: { id: true, lastStatus: true } });
+    await prisma.deliveryAttempt.createMany({
+      data: sent.map((d) => ({
+        deliveryId: d.id, number: 1, startedAt: yesterday, durationMs: 120, outcome: d.lastStatus === 200 ? "delivered" : "failed", status: d.lastStatus,
+        request: { method: "POST", url: "https://failing.example/hook", headers: [] },
+      })),
+    });
 
     // The one-off send: the progress bar and the chart follow it without a reload.
     await page.goto(`/campaigns/${sending.id}`);
