@@ -36,8 +36,10 @@ export function capReasonWords(reason: string): string {
  * How the cap reads a send of a campaign with more than one step, by the other rows of its chain (the same
  * campaign, user and trigger): a chain counts once, and the cap decides at whichever of its steps comes to
  * it first; every other step follows. `counted`: another row of the chain counts (delivered, or being sent
- * past the cap), so this send goes and adds nothing; `stopped`: the cap stopped the row that decided (its
- * step's label and reason) and none counts, so this one is stopped too; `inBatch`: the chain's first row
+ * past the cap, or retrying after its request left), so this send goes and adds nothing; `stopped`: the
+ * cap stopped an earlier step's row that decided (its step's label and reason; a later step's stop is
+ * never followed, or two stops could wait for each other) and none counts, so this one is stopped too;
+ * `inBatch`: the chain's first row
  * in this batch (its index, before this one; its step's label) decides, and this one follows its verdict.
  * Without a fate a send is judged on its own and, passing, makes its chain count.
  */
