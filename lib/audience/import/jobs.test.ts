@@ -59,6 +59,12 @@ describe("importsToDrop", () => {
     // kept at most two: the newest ends (b, recent-failed) stay, a goes; running never counts
     expect(importsToDrop(list, now, { retentionMs: IMPORT_RETENTION_MS, maxKept: 2 }).sort()).toEqual(["a", "old-done", "old-upload"]);
   });
+
+  it("uploads within one millisecond go oldest first, by upload order (a fast machine's; CI dropped the newest)", () => {
+    const now = 100 * HOUR;
+    const list = ["first", "second", "third", "fourth"].map((id) => job(id, "uploaded", now - HOUR));
+    expect(importsToDrop(list, now, { retentionMs: IMPORT_RETENTION_MS, maxKept: 2 }).sort()).toEqual(["first", "second"]);
+  });
 });
 
 describe("startImport", () => {

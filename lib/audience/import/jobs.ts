@@ -93,9 +93,11 @@ const FILE_NAME = /^(imp_[A-Za-z0-9_-]+)(?:\.rejected)?\.csv$/;
  * then, of the rest, the oldest beyond the count. A running import is never dropped.
  */
 export function importsToDrop(list: ImportJob[], now: number, limits = { retentionMs: IMPORT_RETENTION_MS, maxKept: MAX_KEPT_IMPORTS }): string[] {
-  const idle = list.filter((j) => j.status !== "running").map((j) => ({ id: j.id, since: j.finishedAt ?? j.createdAt }));
+  // `list` is in upload order: uploads within one millisecond (a quick script's, a fast machine's) are
+  // told apart by it, newest first, or the newest of them was dropped in place of the oldest (CI)
+  const idle = list.flatMap((j, order) => (j.status !== "running" ? [{ id: j.id, since: j.finishedAt ?? j.createdAt, order }] : []));
   const drop = new Set(idle.filter((j) => now - j.since >= limits.retentionMs).map((j) => j.id));
-  const kept = idle.filter((j) => !drop.has(j.id)).sort((a, b) => b.since - a.since);
+  const kept = idle.filter((j) => !drop.has(j.id)).sort((a, b) => b.since - a.since || b.order - a.order);
   for (const j of kept.slice(limits.maxKept)) drop.add(j.id);
   return [...drop];
 }
