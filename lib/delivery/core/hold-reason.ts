@@ -70,7 +70,11 @@ function listed(items: string[], word: string): string {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;
 }
 
-const BREAKER_PREFIX = "Host on hold:";
+/** how every breaker hold's reason begins (the store finds a host's held rows by it: store/host-hold.ts) */
+export const BREAKER_REASON_PREFIX = "Host on hold:";
+
+/** A next try as the stored reasons write it: "18:39:41 UTC". */
+const utcClock = (at: Date) => `${at.toISOString().slice(11, 19)} UTC`;
 /** How a breaker's hold read before: "Paused: …" read as if the campaign were paused. */
 const LEGACY_BREAKER = /^Paused: (\S+ failed many requests in a row; next try after )/;
 const BREAKER = /^(Host on hold: \S+ failed many requests in a row; next try after )(\d{2}):(\d{2}):(\d{2}) UTC$/;
@@ -81,7 +85,7 @@ const BREAKER = /^(Host on hold: \S+ failed many requests in a row; next try aft
  * Not "Paused:", which read as the campaign being paused.
  */
 export function breakerPauseReason(host: string, until: Date): string {
-  return `${BREAKER_PREFIX} ${host} failed many requests in a row; next try after ${until.toISOString().slice(11, 19)} UTC`;
+  return `${BREAKER_REASON_PREFIX} ${host} failed many requests in a row; next try after ${utcClock(until)}`;
 }
 
 /**
@@ -95,11 +99,8 @@ export function retryOnHoldWords(host: string): string {
 
 /** retryOnHoldWords with the time in UTC: "…: next try after 18:39:41 UTC." */
 export function retryOnHoldMessage(host: string, until: Date): string {
-  return `${retryOnHoldWords(host)}${until.toISOString().slice(11, 19)} UTC.`;
+  return `${retryOnHoldWords(host)}${utcClock(until)}.`;
 }
-
-/** how every breaker hold's reason begins (the store finds a host's held rows by it) */
-export const BREAKER_REASON_PREFIX = BREAKER_PREFIX;
 
 /**
  * A breaker's reason as its words and the instant of its next try, for the log to show that time as it
@@ -122,7 +123,7 @@ export function breakerNextTry(reason: string | null, now: Date): { before: stri
 export function readableReason(reason: string | null): string | null {
   const legacy = reason ? LEGACY.exec(reason) : null;
   if (legacy) return quietHoursHoldReason(new Date(legacy[2]), legacy[1]);
-  return reason?.replace(LEGACY_BREAKER, `${BREAKER_PREFIX} $1`) ?? null;
+  return reason?.replace(LEGACY_BREAKER, `${BREAKER_REASON_PREFIX} $1`) ?? null;
 }
 
 /**

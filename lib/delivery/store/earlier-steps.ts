@@ -42,10 +42,10 @@ export function sameUserAndTriggerSql(p: SqlParams, from: { alias: string; ids: 
 }
 
 /**
- * The join's condition alone: the row `to` (alias) is of the same user, campaign and trigger as the row
- * `from` (the same chain, which the frequency cap counts once: frequency-cap-holds.ts).
+ * The join's condition: the row `to` (alias) is of the same user, campaign and trigger as the row `from`
+ * (the same chain, which the frequency cap counts once: frequency-cap-holds.ts).
  */
-export function sameUserAndTriggerOn(from: string, to: string): string {
+function sameUserAndTriggerOn(from: string, to: string): string {
   return `${to}."userId" = ${from}."userId" AND ${to}."triggerKey" = ${from}."triggerKey" AND ${to}."campaignId" = ${from}."campaignId"`;
 }
 

@@ -7,7 +7,7 @@
 // in one short transaction. A campaign without a cap (none set, or cap-exempt) never comes here.
 //
 // A campaign's steps for one trigger (a chain: same campaign, user and trigger, earlier-steps.ts
-// sameUserAndTriggerOn) count once, and the cap decides at whichever of them comes to it first: the counts
+// sameUserAndTriggerSql) count once, and the cap decides at whichever of them comes to it first: the counts
 // count a user's distinct chains, not rows, and a send of a campaign with more than one step follows the
 // other rows of its chain (core/frequency-cap.ts ChainFate). A marketer saw step 1 create a CRM contact and
 // the cap stop step 2; then a failed step 1 left its delivered step 2 uncounted.
@@ -75,10 +75,11 @@ type ChainRow = { deliveryId: string; otherId: string; actionId: string; state: 
 
 /**
  * What the other rows of each send's chain say (by index; none: judged on its own), for the sends of a
- * campaign with more than one step: one counts (delivered, or being sent past the cap), the cap stopped
- * the one that decided (a row that only followed another decides nothing: Retry of the deciding step
- * would otherwise be stopped by its followers), or one is in `batch` (the sends deciding with it, by id)
- * before it. One statement, only when there are such sends.
+ * campaign with more than one step: one counts (delivered, being sent past the cap, or retrying after
+ * its request left), the cap stopped an earlier step's row that decided (a row that only followed
+ * another decides nothing, and a later step's stop is never followed: either would let two stops wait
+ * for each other's Retry), or one is in `batch` (the sends deciding with it, by id) before it. One
+ * statement, only when there are such sends.
  */
 async function chainFates(db: Query, sends: CapSend[], batch: Map<string, number>, now: Date): Promise<Map<number, ChainFate>> {
   const fates = new Map<number, ChainFate>();
@@ -156,8 +157,8 @@ export async function holdFrequencyCap(prisma: Db, workerId: string, cap: Freque
 /**
  * Why the cap would stop one more send `send` at `now` (its reason, and the label of the step of its chain
  * it follows when that is why), or null: a retry by hand asks it first, in its own transaction (`tx`, read
- * through it: on SQLite another handle would wait for it). As the engine has it: another row of its chain
- * counts, it is not stopped; the cap stopped the row that decided, neither is it; else it is judged on its own.
+ * through it: on SQLite another handle would wait for it). As the engine has it (chainFates): another row of
+ * its chain counts, it is not stopped; the cap stopped an earlier step that decided, it is; else it is judged on its own.
  */
 export async function capStopsSend(tx: Tx, cap: FrequencyCap, send: Omit<CapSend, "exempt">, now: Date): Promise<{ reason: string; byStep: string | null } | null> {
   const db: Query = { query: <T>(sql: string, values: unknown[]) => tx.$queryRawUnsafe<T[]>(sql, ...values) };
