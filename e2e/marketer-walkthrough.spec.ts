@@ -159,13 +159,22 @@ test("the new API key and the invitation link each have a Copy button; an invita
   await expect(page.getByRole("region", { name: "Members" }).getByText("Copied", { exact: true })).toBeVisible();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(link);
 
+  // a lost link: New link shows another one for the same address; the first stops working
+  await expect(page.getByText(`${email} (invited, link valid until`)).toHaveCount(1);
+  await page.getByRole("button", { name: `New link for ${email}` }).click();
+  await expect(page.getByLabel("Invitation link")).not.toHaveText(link);
+  await expect(page.getByRole("region", { name: "Members" }).getByText(`Send this invitation link to ${email}`)).toBeVisible();
+  const second = (await page.getByLabel("Invitation link").textContent())!.trim();
+  await expect(page.getByText(`${email} (invited, link valid until`)).toHaveCount(1);
   // a pending invitation can be withdrawn (a mistyped address): its link stops working
   await page.getByRole("button", { name: `Withdraw the invitation for ${email}` }).click();
-  await expect(page.getByText(`${email} (invited)`)).toHaveCount(0);
+  await expect(page.getByText(`${email} (invited, link valid until`)).toHaveCount(0);
   const withdrawn = await browser.newContext({ baseURL });
   const visitor = await withdrawn.newPage();
-  await visitor.goto(link);
-  await expect(visitor.getByText(/invalid, used or expired/)).toBeVisible();
+  for (const old of [link, second]) {
+    await visitor.goto(old);
+    await expect(visitor.getByText(/invalid, used or expired/)).toBeVisible();
+  }
   await withdrawn.close();
 });
 

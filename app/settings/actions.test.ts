@@ -28,6 +28,7 @@ const settingsActions: Record<string, () => Promise<{ ok: boolean; message?: str
   changeRoleAction: () => actions.changeRoleAction("none", "viewer"),
   removeMemberAction: () => actions.removeMemberAction("none"),
   revokeInviteAction: () => actions.revokeInviteAction("none"),
+  renewInviteAction: () => actions.renewInviteAction("none"),
   saveFrequencyCapAction: () => actions.saveFrequencyCapAction({ perDay: "2", perWeek: "" }),
 };
 
@@ -66,6 +67,23 @@ describe("revokeInviteAction", () => {
     expect(await findInvite(token)).toBeNull();
     expect(await actions.revokeInviteAction(invite!.id)).toMatchObject({ ok: false, message: "This invitation was already used or withdrawn" });
     expect(await db().auditLog.findFirst({ where: { action: "member.invite_revoked" } })).toMatchObject({ actor: "admin@example.com", target: "typo@exampel.com" });
+  });
+});
+
+describe("renewInviteAction", () => {
+  it("gives an admin a new link for a pending invitation, for the same address and role; the old link stops working", async () => {
+    const { findInvite } = await import("@/lib/auth/members");
+    as("admin");
+    const invited = await actions.inviteMemberAction({ email: "Lost@Example.com", role: "editor" });
+    expect(invited).toMatchObject({ ok: true, data: { email: "lost@example.com" } });
+    const oldToken = (invited as { data: { link: string } }).data.link.split("/").pop()!;
+    const invite = await findInvite(oldToken);
+    const renewed = await actions.renewInviteAction(invite!.id);
+    expect(renewed).toMatchObject({ ok: true, data: { email: "lost@example.com", link: expect.stringMatching(/^\/invite\//) } });
+    const newToken = (renewed as { data: { link: string } }).data.link.split("/").pop()!;
+    expect(await findInvite(oldToken)).toBeNull();
+    expect(await findInvite(newToken)).toMatchObject({ email: "lost@example.com", role: "editor" });
+    expect(await actions.renewInviteAction(invite!.id)).toMatchObject({ ok: false, message: "This invitation was already used or withdrawn" });
   });
 });
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import { failed, succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { createApiKey, revokeApiKey } from "@/lib/auth/api-keys";
-import { changeMemberRole, inviteMember, removeMember, revokeInvite } from "@/lib/auth/members";
+import { changeMemberRole, inviteMember, removeMember, renewInvite, revokeInvite } from "@/lib/auth/members";
 import { ROLES } from "@/lib/auth/roles";
 import { frequencyCapForm, parseFrequencyCapForm } from "@/lib/delivery/forms/frequency-cap-form";
 import { getFrequencyCap, setFrequencyCap } from "@/lib/delivery/store/frequency-cap-setting";
@@ -31,9 +31,15 @@ export const revokeApiKeyAction = defineAction({ role: "admin", schema: idSchema
 });
 
 export const inviteMemberAction = defineAction({ role: "admin", schema: inviteSchema, name: "Inviting" }, async (input, member) => {
-  const { token } = await inviteMember(input, member);
+  const { token, email } = await inviteMember(input, member);
   revalidatePath("/settings");
-  return succeeded({ link: `/invite/${token}` });
+  return succeeded({ link: `/invite/${token}`, email });
+});
+
+export const renewInviteAction = defineAction({ role: "admin", schema: idSchema, name: "Making a new invitation link" }, async (inviteId, member) => {
+  const { token, email } = await renewInvite(inviteId, member);
+  revalidatePath("/settings");
+  return succeeded({ link: `/invite/${token}`, email });
 });
 
 export const changeRoleAction = defineAction({ role: "admin", schema: z.tuple([idSchema, role]), name: "Changing the role" }, async ([memberId, newRole], member) => {

@@ -1,6 +1,6 @@
 "use client";
 import { useState, useTransition } from "react";
-import { changeRoleAction, inviteMemberAction, removeMemberAction, revokeInviteAction } from "@/app/settings/actions";
+import { changeRoleAction, inviteMemberAction, removeMemberAction, renewInviteAction, revokeInviteAction } from "@/app/settings/actions";
 import { Button } from "@/components/ui/Button";
 import { Card } from "@/components/ui/Card";
 import { CopyButton } from "@/components/ui/CopyButton";
@@ -15,10 +15,11 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("editor");
   const [error, setError] = useState<string | null>(null);
-  const [link, setLink] = useState<string | null>(null);
+  // the newest link made here and whom it is for (links are shown once: only their hash is stored)
+  const [link, setLink] = useState<{ path: string; email: string } | null>(null);
   const [pending, start] = useTransition();
   // the link is made in the browser after an invitation, so window is there whenever it is shown
-  const fullLink = link && (typeof window === "undefined" ? link : `${window.location.origin}${link}`);
+  const fullLink = link && (typeof window === "undefined" ? link.path : `${window.location.origin}${link.path}`);
 
   const run = (action: () => Promise<{ ok: boolean; message?: string }>) =>
     start(async () => {
@@ -40,7 +41,9 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
     >
       {fullLink && (
         <div role="status" className="mb-4 space-y-1 rounded-lg bg-emerald-50 p-3 text-sm">
-          <p className="font-medium text-emerald-900">Send this invitation link (valid for 7 days, works once):</p>
+          <p className="font-medium text-emerald-900">
+            Send this invitation link to {link.email} (valid for 7 days, works once; shown only now: for another, use New link):
+          </p>
           <div className="flex flex-wrap items-center gap-2">
             <code aria-label="Invitation link" className="block min-w-0 flex-1 break-all rounded bg-white p-2 font-mono text-xs">
               {fullLink}
@@ -59,7 +62,7 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
               setError(null);
               const res = await inviteMemberAction({ email, role });
               if (!res.ok) return setError(res.message);
-              setLink(res.data.link);
+              setLink({ path: res.data.link, email: res.data.email });
               setInviting(false);
               setEmail("");
             });
@@ -103,9 +106,27 @@ export function MembersSection({ members, invites, selfId }: { members: Member[]
         ))}
         {invites.map((i) => (
           <li key={i.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-slate-500">
-            <span>{i.email} (invited)</span>
+            <span>
+              {i.email} (invited, link valid until {i.expiresAt.slice(0, 10)})
+            </span>
             <span className="flex items-center gap-2">
               <span>{i.role}</span>
+              <Button
+                size="sm"
+                variant="ghost"
+                aria-label={`New link for ${i.email}`}
+                disabled={pending}
+                onClick={() =>
+                  start(async () => {
+                    setError(null);
+                    const res = await renewInviteAction(i.id);
+                    if (!res.ok) return setError(res.message ?? "That did not work");
+                    setLink({ path: res.data.link, email: res.data.email });
+                  })
+                }
+              >
+                New link
+              </Button>
               <Button size="sm" variant="danger" aria-label={`Withdraw the invitation for ${i.email}`} disabled={pending} onClick={() => run(() => revokeInviteAction(i.id))}>
                 Withdraw
               </Button>

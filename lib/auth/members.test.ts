@@ -1,7 +1,8 @@
+import { createHash } from "node:crypto";
 import { describe, expect, it } from "vitest";
 import { db } from "../db";
 import { auth } from "./better-auth";
-import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listPendingInvites, memberFromHeaders, MemberError, removeMember, type Member } from "./members";
+import { acceptInvite, bootstrapOwner, changeMemberRole, createOwner, findInvite, inviteMember, listPendingInvites, memberFromHeaders, MemberError, removeMember, renewInvite, type Member } from "./members";
 import { requireMember } from "./guard";
 import { createApiKey, listApiKeys, verifyApiKey } from "./api-keys";
 
@@ -112,7 +113,12 @@ describe("members", () => {
   it("two invitations for one email accepted at once make one member; the other is told so at the email, never a server error", async () => {
     const owner = await theOwner();
     const first = await inviteMember({ email: "race@example.com", role: "viewer" }, owner);
-    const second = await inviteMember({ email: "race@example.com", role: "editor" }, owner);
+    // a second invitation made at the same moment (inviting again withdraws the earlier link, so it is written here)
+    const second = { token: "race-second-token" };
+    await db().memberInvite.create({
+      data: { tokenHash: createHash("sha256").update(second.token).digest("hex"), email: "race@example.com", role: "editor", invitedBy: owner.email, expiresAt: new Date(Date.now() + 86_400_000) },
+    });
+    expect(await findInvite(second.token)).not.toBeNull();
     const results = await Promise.allSettled([
       acceptInvite(first.token, { name: "One", password: "race password 1" }),
       acceptInvite(second.token, { name: "Two", password: "race password 2" }),
@@ -122,6 +128,32 @@ describe("members", () => {
     expect(refused.reason).toBeInstanceOf(MemberError);
     expect(refused.reason).toMatchObject({ field: "email" });
     expect(await db().member.count({ where: { email: "race@example.com" } })).toBe(1);
+  });
+
+  it("inviting an address again, or New link, withdraws its earlier link: one pending invitation per address, with its role", async () => {
+    const owner = await theOwner();
+    const lost = await inviteMember({ email: "Lost.Link@example.com", role: "viewer" }, owner);
+    expect(lost.email).toBe("lost.link@example.com");
+    const pending = () => listPendingInvites(owner).then((all) => all.filter((i) => i.email === "lost.link@example.com"));
+    const [invite] = await pending();
+    const renewed = await renewInvite(invite!.id, owner);
+    expect(renewed.email).toBe("lost.link@example.com");
+    expect(await findInvite(lost.token)).toBeNull();
+    expect(await pending()).toMatchObject([{ role: "viewer" }]);
+    // the old row is withdrawn: renewing it again is refused in words, not a second link
+    await expect(renewInvite(invite!.id, owner)).rejects.toThrow(/already used or withdrawn/);
+    // inviting the address again with another role replaces the pending one
+    const again = await inviteMember({ email: "lost.link@example.com", role: "editor" }, owner);
+    expect(await findInvite(renewed.token)).toBeNull();
+    expect(await pending()).toMatchObject([{ role: "editor" }]);
+    expect(await acceptInvite(again.token, { name: "Found", password: "found password 1" })).toMatchObject({ role: "editor" });
+    expect(await pending()).toEqual([]);
+    // an editor cannot make links
+    const editor = await db().member.findUniqueOrThrow({ where: { email: "lost.link@example.com" } });
+    const other = await inviteMember({ email: "other-lost@example.com", role: "viewer" }, owner);
+    const [otherInvite] = await listPendingInvites(owner).then((all) => all.filter((i) => i.email === "other-lost@example.com"));
+    await expect(renewInvite(otherInvite!.id, { id: editor.id, email: editor.email, name: editor.name, role: "editor" })).rejects.toThrow();
+    expect(await findInvite(other.token)).not.toBeNull();
   });
 
   it("a removed or demoted admin keeps no way back in: their invitations are withdrawn, their keys that outrank them revoked", async () => {
