@@ -136,6 +136,20 @@ export function isCalendarDateValue(value: unknown): boolean {
   return !!date && date.getTime() % DAY_MS === 0;
 }
 
+/**
+ * The text a date attribute stores for `date`, read from `input` (what was written: a text, or Unix
+ * seconds as a number): a calendar date (isCalendarDateValue of the input) as its midnight's ISO text, what
+ * the CSV import always stored for one; an instant as ISO too, but one that falls on 00:00:00.000 UTC
+ * without its milliseconds (2026-03-01T00:00:00Z), so it is read back as the instant it was (09:00 in
+ * Tokyo written 2026-03-01T09:00:00+09:00), not as a calendar date. Every writer that converts a date
+ * stores it through this.
+ */
+export function storedDateText(input: unknown, date: Date): string {
+  const iso = date.toISOString();
+  if (isCalendarDateValue(input) || !STORED_CALENDAR_DATE.test(iso)) return iso;
+  return `${iso.slice(0, 19)}Z`;
+}
+
 /** A stored ISO date attribute that is a calendar date (isCalendarDateValue) as its yyyy-MM-dd, else null (shown as written). */
 export function calendarDateText(value: unknown): string | null {
   if (typeof value !== "string" || !isIsoDateText(value) || !isCalendarDateValue(value)) return null;

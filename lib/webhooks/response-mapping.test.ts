@@ -103,7 +103,7 @@ describe("applyResponseMapping", () => {
     const catalogue = { score: "number", vip: "boolean", since: "date", tags: "list", label: "string" } as const;
     const result = applyResponseMapping(body, JSON_TYPE, map(["$.customer.score", "score"], ["$.customer.vip", "vip"], ["$.customer.since", "since"], ["$.customer.tags", "tags"], ["$.customer.nested.deep[0].id", "label"], ["$.epoch", "when", "date"]), catalogue);
     expect(result.problems).toEqual([]);
-    expect(result.set).toEqual({ score: 17.5, vip: true, since: "2026-01-02T03:04:05Z", tags: ["a", "b"], label: "7", when: "2026-01-01T00:00:00.000Z" });
+    expect(result.set).toEqual({ score: 17.5, vip: true, since: "2026-01-02T03:04:05Z", tags: ["a", "b"], label: "7", when: "2026-01-01T00:00:00Z" }); // Unix seconds: an instant, even at midnight UTC (storedDateText)
   });
 
   it("a type saved with the entry wins over the catalogue", () => {

@@ -4,7 +4,7 @@
 import { z } from "zod";
 import { isStorableText } from "../db/storable-text";
 import { TOO_MANY_SECRETS } from "./echoed-secrets";
-import { isIsoDateText } from "../date-input";
+import { isIsoDateText, storedDateText } from "../date-input";
 import { attributeNameProblem, builtInFieldProblem } from "../api/schemas/users";
 
 export const MAX_RESPONSE_MAPPINGS = 20;
@@ -350,7 +350,7 @@ function convert(value: unknown, kind: MappedKind | undefined): Converted {
     case "date": {
       if (typeof value === "string" && isIsoDateText(value)) return { ok: true, value };
       // Unix seconds, as sub-delivery times read them (lib/delivery/rules.ts)
-      if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < 1e11) return { ok: true, value: new Date(value * 1000).toISOString() };
+      if (typeof value === "number" && Number.isFinite(value) && Math.abs(value) < 1e11) return { ok: true, value: storedDateText(value, new Date(value * 1000)) };
       return failed(value, "an ISO date or Unix seconds");
     }
     case "list":
