@@ -9,6 +9,7 @@ import { db } from "./db";
 import { parseDateInput, parseIsoDateInput } from "./date-input";
 import { countMatchingUsers } from "./audience/count";
 import { rowToUser } from "./audience/import/mapping";
+import { DATE_FORMS } from "./audience/attribute-value";
 import { importCsv } from "./audience/import/run";
 import { createCampaign } from "./delivery/testing/fixtures";
 import { activateCampaign } from "./delivery/store/lifecycle";
@@ -140,7 +141,7 @@ describe("every reading of a user's date goes through it", () => {
     expect(report).toMatchObject({ imported: 3, rejectedCount: 1 });
     const users = await db().user.findMany({ where: { id: { startsWith: "tz-csv" } }, orderBy: { id: "asc" } });
     expect(users.map((u) => (u.attributes as { renewsAt: string }).renewsAt)).toEqual(["2027-03-01T09:00:00.000Z", "2027-03-01T00:00:00.000Z", "2027-03-01T08:00:00.000Z"]);
-    expect(rowToUser(["x", "2027-02-30"], [...mapping])).toEqual({ ok: false, reason: 'renewsAt: "2027-02-30" is not a date' });
+    expect(rowToUser(["x", "2027-02-30"], [...mapping])).toEqual({ ok: false, reason: `renewsAt: "2027-02-30" is not a date: use ${DATE_FORMS}` });
   });
 
   it("the template's date helper reads a date without an offset in UTC", () => {

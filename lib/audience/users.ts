@@ -12,6 +12,8 @@ import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
 import { isStorableText } from "../db/storable-text";
+import { catalogueTypes, typedInputs } from "./typed-inputs";
+import type { AttributeTypes } from "./attribute-value";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -77,14 +79,18 @@ function combine(inputs: UserInput[]): Map<string, UserInput> {
 const USER_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["email", "text"], ["timezone", "text"], ["attributes", "json"], ["createdAt", "date"], ["updatedAt", "date"]];
 
 /**
- * Creates or updates users in one transaction (all of them or none). A user whose merged attributes
- * would be over a user's limits refuses the whole upsert (UserAttributesTooLargeError), or, with
- * `skipTooLarge` (the CSV import, which rejects their rows), is left alone and listed in `skipped`.
+ * Creates or updates users in one transaction (all of them or none). An attribute of a type (`types`;
+ * by default the attribute catalogue's) is stored as that type, a date as its ISO instant
+ * (attribute-value.ts); a value that is not of it refuses the whole upsert (AttributeTypeError). A user
+ * whose merged attributes would be over a user's limits refuses it too (UserAttributesTooLargeError),
+ * or, with `skipTooLarge` (the CSV import, which rejects their rows), is left alone and listed in `skipped`.
  */
-export async function upsertUsers(inputs: UserInput[], options: { skipTooLarge?: boolean } = {}): Promise<UpsertResult & { skipped: TooLargeUser[] }> {
+export async function upsertUsers(inputs: UserInput[], options: { skipTooLarge?: boolean; types?: AttributeTypes } = {}): Promise<UpsertResult & { skipped: TooLargeUser[] }> {
+  const hasAttributes = inputs.some((input) => input.attributes && Object.keys(input.attributes).length);
+  const typed = hasAttributes ? typedInputs(inputs, options.types ?? (await catalogueTypes())) : inputs;
   for (let attempt = 1; ; attempt++) {
     try {
-      return await upsertOnce(inputs, !!options.skipTooLarge);
+      return await upsertOnce(typed, !!options.skipTooLarge);
     } catch (err) {
       // Two requests creating the same new user at once: the second retries and updates it.
       if (isUniqueViolation(err) && attempt < 3) continue;

@@ -5,6 +5,7 @@ import { attributeNameProblem, attributesSizeProblem, userEmailSchema, type Attr
 import { canonicalTimezone, isValidTimezone, timezoneHint } from "../../time-zone";
 import { isStorableText } from "../../db/storable-text";
 import { parseDateInput } from "../../date-input";
+import { typedAttributeValue, type AttributeTypes, type TypedKind } from "../attribute-value";
 import { kindOf } from "../attribute-kind";
 import type { Delimiter } from "./detect";
 import { columnCountReason, columnName } from "./row-problems";
@@ -44,36 +45,30 @@ export const mappingSchema = z
     });
   });
 
-const DECIMAL = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:e[+-]?\d+)?$/i;
-const LEADING_ZERO = /^[+-]?0\d/;
-const TRUE = new Set(["true", "yes", "y", "1", "on"]);
-const FALSE = new Set(["false", "no", "n", "0", "off"]);
-
 export type RowResult = { ok: true; user: UserInput } | { ok: false; reason: string };
 
+/** A cell as its column's type: number, boolean and date by the users' one rule (attribute-value.ts), text and lists as CSV writes them. */
 function convert(value: string, type: AttributeType): AttributeValue | { error: string } {
   switch (type) {
     case "string":
       return value.length > 10_000 ? { error: "is over 10,000 characters" } : value;
-    case "number": {
-      // decimal notation only (spaces between digit groups allowed): JavaScript's Number() also reads
-      // 0x1F, 0b101 and 0o17, and a leading zero is a code (zip 02134 would be stored as 2134)
-      const text = value.replace(/\s/g, "");
-      if (LEADING_ZERO.test(text)) return { error: `"${clip(value)}" starts with a zero: import the column as string to keep it as written` };
-      const n = DECIMAL.test(text) ? Number(text) : NaN;
-      return Number.isFinite(n) ? n : { error: `"${clip(value)}" is not a number` };
-    }
-    case "boolean": {
-      const v = value.trim().toLowerCase();
-      return TRUE.has(v) ? true : FALSE.has(v) ? false : { error: `"${clip(value)}" is not true or false` };
-    }
-    case "date": {
-      const date = parseDateInput(value);
-      return date ? date.toISOString() : { error: `"${clip(value)}" is not a date` };
-    }
     case "list":
       return value.split("|").map((s) => s.trim()).filter(Boolean);
+    default: {
+      const typed = typedAttributeValue(value, type);
+      if (typed.ok) return typed.value;
+      return { error: type === "number" && typed.problem.endsWith("starts with a zero") ? `${typed.problem}: import the column as string to keep it as written` : typed.problem };
+    }
   }
+}
+
+/** The types the mapping gives attributes (number, boolean, date), as upsertUsers is told them: a column's type, not the catalogue's. */
+export function mappedTypes(mapping: readonly ColumnMapping[]): AttributeTypes {
+  const types: Record<string, TypedKind> = Object.create(null);
+  for (const column of mapping) {
+    if (column.target === "attribute" && column.type !== "string" && column.type !== "list") types[column.name] = column.type;
+  }
+  return types;
 }
 
 function clip(s: string) {

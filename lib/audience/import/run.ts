@@ -7,7 +7,7 @@ import { parse } from "csv-parse";
 import { parse as parseSync } from "csv-parse/sync";
 import { upsertUsers } from "../users";
 import { detectDelimiter, detectEncoding, detectLineEnding, hasUtf16Bom, hasUtf8Bom, type CsvEncoding, type Delimiter } from "./detect";
-import { rowToUser, type ColumnMapping } from "./mapping";
+import { mappedTypes, rowToUser, type ColumnMapping } from "./mapping";
 import { recordText, strayQuote } from "./stray-quote";
 import { malformedRowReason, unreadableRowReason } from "./row-problems";
 import { RejectedRows, type RejectedRow } from "./rejected-rows";
@@ -105,6 +105,8 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
   const report: ImportReport = { rows: 0, imported: 0, created: 0, updated: 0, rejectedCount: 0, rejected: [] };
   const rejected = new RejectedRows(options.rejectedFile, REPORT_REJECTED_LIMIT);
   const columns = { headers: options.headers, delimiter: options.delimiter };
+  // the marketer's types, each cell already converted by them (rowToUser): not the catalogue's
+  const types = mappedTypes(options.mapping);
   // the last line of the file taken in (a row imported or rejected): where a stop leaves off
   let lastLine = 1;
   // the last line of a record the loop took: no row up to it can be rejected once its batch is upserted
@@ -188,7 +190,7 @@ export async function importCsv(file: string, options: ImportOptions): Promise<I
     await rejected.release(readLine);
   };
   const upsertBatch = async () => {
-    const result = await upsertUsers(batch, { skipTooLarge: true });
+    const result = await upsertUsers(batch, { skipTooLarge: true, types });
     report.created += result.created;
     report.updated += result.updated;
     const skipped = new Map(result.skipped.map((s) => [s.userId, s.problem]));

@@ -2,18 +2,33 @@ import { ApiError } from "@/lib/api/errors";
 import { withApi } from "@/lib/api/with-api";
 import { listUsersQuerySchema, usersBodySchema } from "@/lib/api/schemas/users";
 import { listUsers, upsertUsers, UserAttributesTooLargeError } from "@/lib/audience/users";
+import { AttributeTypeError } from "@/lib/audience/typed-inputs";
 
 export const dynamic = "force-dynamic";
 
-/** Upsert one user or up to 1,000: attributes merge, null removes. A user whose merged attributes would be over a user's limits is a 400 naming them; nothing is written. */
+const TYPE_NAMES = { number: "a number", boolean: "a true/false", date: "a date" } as const;
+
+/**
+ * Upsert one user or up to 1,000: attributes merge, null removes. A value not of its attribute's type in
+ * the attribute catalogue, or a user whose merged attributes would be over a user's limits, is a 400
+ * naming them; nothing is written.
+ */
 export const POST = withApi({ body: usersBodySchema, role: "editor" }, async ({ body }) => {
+  const prefix = (index: number) => (body.length === 1 ? "attributes" : `users.${index}.attributes`);
   try {
     const { created, updated } = await upsertUsers(body);
     return { created, updated };
   } catch (err) {
+    if (err instanceof AttributeTypeError) {
+      const details = err.problems.map(({ index, userId, attribute, type, problem }) => ({
+        path: `${prefix(index)}.${attribute}`,
+        message: `User ${JSON.stringify(userId)}: ${attribute} is ${TYPE_NAMES[type]} attribute (its type in the attribute catalogue): ${problem}`,
+      }));
+      throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
+    }
     if (!(err instanceof UserAttributesTooLargeError)) throw err;
     // the last entry of each such user in the body: where its attributes tipped it over
-    const at = (userId: string) => (body.length === 1 ? "attributes" : `users.${body.findLastIndex((u) => u.userId === userId)}.attributes`);
+    const at = (userId: string) => prefix(body.findLastIndex((u) => u.userId === userId));
     const details = err.users.map(({ userId, problem }) => ({ path: at(userId), message: `User ${JSON.stringify(userId)}: ${problem}` }));
     throw new ApiError(400, "validation_error", `${details[0]!.path}: ${details[0]!.message}`, details);
   }

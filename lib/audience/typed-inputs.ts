@@ -1,0 +1,44 @@
+// Users as written: each attribute of a type (the attribute catalogue's, or the one the CSV import's
+// mapping gives it) converted by the one rule (attribute-value.ts), before upsertUsers stores anything.
+import type { UserInput } from "../api/schemas/users";
+import { catalogueReading } from "./catalogue-reading";
+import { typedAttributeValue, typeOf, typesFromCatalogue, type AttributeTypes, type TypedKind } from "./attribute-value";
+
+/** A value that does not read as its attribute's type: `index` is the user's place in the upsert's inputs. */
+export type AttributeTypeProblem = { index: number; userId: string; attribute: string; type: TypedKind; problem: string };
+
+/** Refused: these values are not of their attributes' types (nothing was written). */
+export class AttributeTypeError extends Error {
+  name = "AttributeTypeError";
+  constructor(readonly problems: AttributeTypeProblem[]) {
+    super(`User ${JSON.stringify(problems[0]!.userId)}: ${problems[0]!.attribute}: ${problems[0]!.problem}`);
+  }
+}
+
+/**
+ * The types the attribute catalogue gives attributes, from its shared reading (the import's first guess
+ * and the editors' suggestions use the same one, read again when 30 s old): an attribute its users
+ * hold as number, boolean or date alone.
+ */
+export async function catalogueTypes(): Promise<AttributeTypes> {
+  return typesFromCatalogue((await catalogueReading()).attributes);
+}
+
+/** `inputs` with each typed attribute's value converted (null, which removes one, stays); AttributeTypeError when any does not convert. */
+export function typedInputs(inputs: UserInput[], types: AttributeTypes): UserInput[] {
+  const problems: AttributeTypeProblem[] = [];
+  const typed = inputs.map((input, index) => {
+    if (!input.attributes) return input;
+    let attributes: UserInput["attributes"] | undefined;
+    for (const [name, value] of Object.entries(input.attributes)) {
+      const type = typeOf(types, name);
+      if (!type || value === null) continue;
+      const converted = typedAttributeValue(value, type);
+      if (!converted.ok) problems.push({ index, userId: input.userId, attribute: name, type, problem: converted.problem });
+      else if (converted.value !== value) (attributes ??= { ...input.attributes })[name] = converted.value;
+    }
+    return attributes ? { ...input, attributes } : input;
+  });
+  if (problems.length) throw new AttributeTypeError(problems);
+  return typed;
+}
