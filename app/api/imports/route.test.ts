@@ -166,6 +166,15 @@ describe("CSV import routes", () => {
     expect((await res.json()).error.code).toBe("forbidden");
   });
 
+  it("shows a 100 KB header name cut to 200 characters, as a sample cell is; the guess skips the column (no attribute name is that long)", async () => {
+    const name = "n".repeat(100 * 1024);
+    const res = await send(`id,${name},plan\nh1,x,pro\n`);
+    expect(res.status).toBe(200);
+    const { inspection, mapping } = await res.json();
+    expect(inspection.headers).toEqual(["id", `${"n".repeat(199)}…`, "plan"]);
+    expect(mapping).toEqual([{ target: "userId" }, { target: "skip" }, { target: "attribute", name: "plan", type: "string" }]);
+  });
+
   it("says a rejected-rows download has expired (410) once the sweep dropped it or its file is gone, never a 500", async () => {
     const importWithRejections = async () => {
       const { id } = await (await send("id,email\nr1,r1@example.com\nr2,bad\n")).json();

@@ -4,6 +4,7 @@ import { receiveUpload, TooManyImportsError, UploadTooLargeError } from "@/lib/a
 import { firstGuessMapping } from "@/lib/audience/import/first-guess";
 import { fileNameFromHeader } from "@/lib/audience/import/file-name";
 import { CsvImportError } from "@/lib/audience/import/run";
+import { displayedHeaders } from "@/lib/audience/import/inspection-sample";
 
 export const dynamic = "force-dynamic";
 
@@ -12,7 +13,9 @@ export const POST = withInternal({ role: "editor", streamTypes: ["text/csv", "ap
   const declared = Number(req.headers.get("content-length") ?? 0) || undefined;
   try {
     const job = await receiveUpload(req.body, fileNameFromHeader(req.headers.get("x-file-name")), member.id, declared);
-    return { id: job.id, fileName: job.fileName, inspection: job.inspection, mapping: await firstGuessMapping(job.inspection) };
+    // the names shown cut as the sample's cells are; the guess reads them whole (a name over 128 characters is skipped, never cut into one)
+    const inspection = { ...job.inspection, headers: displayedHeaders(job.inspection.headers, job.inspection.sample) };
+    return { id: job.id, fileName: job.fileName, inspection, mapping: await firstGuessMapping(job.inspection) };
   } catch (err) {
     if (err instanceof UploadTooLargeError) throw new ApiError(413, "payload_too_large", err.message);
     if (err instanceof TooManyImportsError) throw new ApiError(429, "too_many_imports", err.message);

@@ -1,7 +1,7 @@
 // The first rows an upload's inspection answers are for the eye: each cell is capped, and so is
 // their total, whatever the file holds; the import reads the file itself.
 import { describe, expect, it } from "vitest";
-import { displayedSample, SAMPLE_CELL_CHARS, SAMPLE_CELL_MIN_CHARS, SAMPLE_TOTAL_CHARS } from "./inspection-sample";
+import { displayedHeaders, displayedSample, SAMPLE_CELL_CHARS, SAMPLE_CELL_MIN_CHARS, SAMPLE_TOTAL_CHARS } from "./inspection-sample";
 
 const total = (rows: string[][]) => rows.flat().reduce((n, c) => n + c.length, 0);
 
@@ -40,5 +40,21 @@ describe("displayedSample", () => {
   it("drops cells past the header's columns (no column shows them), so a row of 100,000 cells adds nothing", () => {
     const ragged = [["r1", "v", ...Array.from({ length: 100_000 }, () => "extra")], ["r2"]];
     expect(displayedSample(ragged, 2)).toEqual([["r1", "v"], ["r2"]]);
+  });
+});
+
+describe("displayedHeaders", () => {
+  it("cuts a header's name as the sample's cells are: 200 characters, fewer in a wide file, never under 64", () => {
+    const huge = "h".repeat(100 * 1024);
+    expect(displayedHeaders(["id", huge], [["u1", "v"]])).toEqual(["id", `${"h".repeat(199)}…`]);
+    // a header and no rows: the widest cut
+    expect(displayedHeaders([huge], [])).toEqual([`${"h".repeat(199)}…`]);
+    const wide = Array.from({ length: 5 }, () => Array.from({ length: 1000 }, () => "v"));
+    const names = displayedHeaders(Array.from({ length: 1000 }, () => huge), wide);
+    expect(names[0]).toBe(`${"h".repeat(63)}…`);
+    expect(names.join("").length).toBe(1000 * SAMPLE_CELL_MIN_CHARS);
+    // the same share as the sample's cells of that file
+    const rows = Array.from({ length: 5 }, () => Array.from({ length: 200 }, () => huge));
+    expect(displayedHeaders(Array.from({ length: 200 }, () => huge), rows)[0]).toBe(displayedSample(rows, 200)[0]![0]);
   });
 });
