@@ -21,6 +21,16 @@ describe("columnTypeNote", () => {
     expect(columnTypeNote(["2026-01-01", "soon"], "date")).toBe('1 of the first 2 values does not read as a date ("soon"): its row will be refused. Choose string to keep it as written.');
   });
 
+  it("says a date column's slash date that reads two ways is read month first, before a day-first file is imported a month off", () => {
+    expect(columnTypeNote(["2026-01-01", "06/07/2026", "12/25/2026"], "date")).toBe(
+      '"06/07/2026" is read month first, as 2026-06-07: a slash date is month/day/year. If the file writes the day first, write its dates as ISO (yyyy-mm-dd) or choose string.',
+    );
+    // one way only: 12/25/2026 (no 25th month), 05/05/2026 (either way the same day)
+    expect(columnTypeNote(["12/25/2026", "05/05/2026", "2026-01-01"], "date")).toBeNull();
+    // a day-first date past the 12th is refused, and that says so first
+    expect(columnTypeNote(["06/07/2026", "25/12/2026"], "date")).toBe('1 of the first 2 values does not read as a date ("25/12/2026"): its row will be refused. Choose string to keep it as written.');
+  });
+
   it("says nothing when the values fit, when text is text, for lists and for empty columns", () => {
     expect(columnTypeNote(["1", "2.5", ""], "number")).toBeNull();
     expect(columnTypeNote(["02134", "10001"], "string")).toBeNull(); // zip codes: a leading zero is not a number cell

@@ -153,6 +153,7 @@ const LOOKS_LIKE: Record<"number" | "boolean" | "date", { test: (v: string) => b
  * type chosen for it, in one sentence for the mapping row (null when they all fit):
  * - a type other than text: how many of them will be refused, and the first one ("03/11/2026" is not a
  *   number); the rows are refused, not imported wrong;
+ * - a date column all read, one of whose slash dates reads two ways (06/07/2026): that it is read month first;
  * - text, where most values read as another type (the first guess typed it as text because one did not):
  *   that one, and what it would become as that type (a date written 03/11/2026 reads month first), so
  *   the choice is the marketer's, not a silent fallback;
@@ -164,7 +165,7 @@ export function columnTypeNote(cells: string[], type: AttributeType): string | n
   const quoted = (v: string) => `"${clip(v)}"`;
   if (type !== "string") {
     const refused = values.filter((v) => isConversionError(convert(v, type)));
-    if (!refused.length) return null;
+    if (!refused.length) return type === "date" ? monthFirstNote(values) : null;
     const one = refused.length === 1;
     return `${refused.length} of the first ${values.length} values ${one ? "does" : "do"} not read as ${type === "boolean" ? "true or false" : `a ${type}`} (${quoted(refused[0]!)}): ${one ? "its row" : "their rows"} will be refused. Choose string to keep ${one ? "it" : "them"} as written.`;
   }
@@ -180,6 +181,20 @@ export function columnTypeNote(cells: string[], type: AttributeType): string | n
     return `${fitting} of the first ${values.length} values are ${LOOKS_LIKE[other].plural}; ${quoted(first)} is not, so the column is kept as text. As ${other}, ${as}.`;
   }
   return null;
+}
+
+// a slash date whose first two numbers could each be the month (06/07/2026, not 06/06/2026 or 12/25/2026)
+const EITHER_WAY = /^(0?[1-9]|1[0-2])\/(0?[1-9]|1[0-2])\/\d{4}/;
+
+/** A date column holding a slash date that reads two ways: which way it is read (attribute-value.ts: month first), before a day-first file is imported a month off. */
+function monthFirstNote(values: string[]): string | null {
+  const first = values.find((v) => {
+    const m = EITHER_WAY.exec(v);
+    return m && Number(m[1]) !== Number(m[2]);
+  });
+  if (first === undefined) return null;
+  const stored = String(convert(first, "date")).slice(0, 10);
+  return `"${clip(first)}" is read month first, as ${stored}: a slash date is month/day/year. If the file writes the day first, write its dates as ISO (yyyy-mm-dd) or choose string.`;
 }
 
 /** A text column's values as stored (each as written) that read as dates by the catalogue's rule (kindOf): what they are, not "text". */
