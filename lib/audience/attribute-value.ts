@@ -68,8 +68,8 @@ function asBoolean(value: unknown): TypedValue {
   return refused(value, "is not true or false");
 }
 
-// the longest form taken ("Mon, 07 Jun 2026 09:30:00 +0200", "2026-06-07T09:30:00.123456789+02:00") is
-// under 40: a longer text is no date, and no parser is tried on a 10,000-character one
+// the longest forms taken ("2026-06-07T09:30:00.123456789[America/Argentina/Buenos_Aires]", 59) are
+// under 64: a longer text is no date, and no parser is tried on a 10,000-character one
 const MAX_DATE_TEXT = 64;
 const DIGITS_ALONE = /^[+-]?\d+(?:[.,]\d+)?$/;
 const ISO_LIKE = /^[+-]?\d{4,}-/;

@@ -1,7 +1,7 @@
 // Users as written: each attribute of a type (the attribute catalogue's, or the one the CSV import's
 // mapping gives it) converted by the one rule (attribute-value.ts), before upsertUsers stores anything.
 import type { UserInput } from "../api/schemas/users";
-import { catalogueReading } from "./catalogue-reading";
+import { attributeCatalogue } from "./attribute-catalogue";
 import { typedAttributeValue, typeOf, typesFromCatalogue, type AttributeTypes, type TypedKind } from "./attribute-value";
 
 /** A value that does not read as its attribute's type: `index` is the user's place in the upsert's inputs. */
@@ -15,13 +15,32 @@ export class AttributeTypeError extends Error {
   }
 }
 
+const MAX_AGE_MS = 30_000;
+let cached: { at: number; types: Promise<AttributeTypes>; settled: boolean } | null = null;
+
 /**
- * The types the attribute catalogue gives attributes, from its shared reading (the import's first guess
- * and the editors' suggestions use the same one, read again when 30 s old): an attribute its users
- * hold as number, boolean or date alone.
+ * The types the attribute catalogue gives attributes (those its users hold as number, boolean or date
+ * alone), read again when `maxAgeMs` (30 s) old; a reading in flight is shared whatever its age. Its own
+ * reading, not the editors' shared one (catalogue-reading.ts): a write read before it stored would keep
+ * the suggestions from seeing what it stored for 30 s.
  */
-export async function catalogueTypes(): Promise<AttributeTypes> {
-  return typesFromCatalogue((await catalogueReading()).attributes);
+export function catalogueTypes(options: { maxAgeMs?: number; now?: number } = {}): Promise<AttributeTypes> {
+  const now = options.now ?? Date.now();
+  const age = cached ? now - cached.at : Infinity;
+  if (!cached || (cached.settled && (age < 0 || age >= (options.maxAgeMs ?? MAX_AGE_MS)))) {
+    const types = attributeCatalogue().then(typesFromCatalogue);
+    const entry = { at: now, types, settled: false };
+    cached = entry;
+    types.then(
+      () => (entry.settled = true),
+      // a failed reading is not kept
+      () => {
+        entry.settled = true;
+        if (cached === entry) cached = null;
+      },
+    );
+  }
+  return cached.types;
 }
 
 /** `inputs` with each typed attribute's value converted (null, which removes one, stays); AttributeTypeError when any does not convert. */

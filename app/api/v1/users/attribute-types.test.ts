@@ -7,7 +7,7 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiKeyHeaders } from "@/lib/api/testing";
-import { catalogueReading } from "@/lib/audience/catalogue-reading";
+import { catalogueTypes } from "@/lib/audience/typed-inputs";
 import { importCsv } from "@/lib/audience/import/run";
 import type { ColumnMapping } from "@/lib/audience/import/mapping";
 import { POST } from "./route";
@@ -18,7 +18,7 @@ beforeAll(async () => {
   // users who make the catalogue type signup a date, seats a number, beta true/false, plan text
   await db().user.create({ data: { id: "seed", attributes: { signup: "2026-01-01T00:00:00.000Z", seats: 3, beta: true, plan: "pro", mixed: "2026-01-01" } } });
   await db().user.create({ data: { id: "seed-2", attributes: { mixed: "soon" } } });
-  await catalogueReading({ maxAgeMs: 0 });
+  await catalogueTypes({ maxAgeMs: 0 });
 });
 
 const post = (body: unknown) =>
