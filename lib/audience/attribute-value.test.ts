@@ -62,7 +62,11 @@ describe("typedAttributeValue: dates", () => {
     }
     expect(date("1767225600")).toEqual({ ok: false, problem: `"1767225600" is digits alone (Unix seconds? 20260607?), not a date: use ${DATE_FORMS}; Unix seconds are taken as a JSON number` });
     for (const input of ["99999-01-01", "+099999-01-01", "-000001-01-01", "0000-01-01"]) expect([input, date(input).ok]).toEqual([input, false]);
-    expect(date(1767225600)).toEqual({ ok: true, value: "2026-01-01T00:00:00.000Z" });
+    // Unix seconds are an instant, even on midnight UTC: stored so they read back as one (storedDateText)
+    expect(date(1767225600)).toEqual({ ok: true, value: "2026-01-01T00:00:00Z" });
+    // so is a time written in a zone that falls on midnight UTC (09:00 in Tokyo), while a date alone is a date
+    expect(date("2026-03-01T09:00:00+09:00")).toEqual({ ok: true, value: "2026-03-01T00:00:00Z" });
+    expect(date("2026-03-01")).toEqual({ ok: true, value: "2026-03-01T00:00:00.000Z" });
     expect(date(1e15)).toEqual({ ok: false, problem: "1000000000000000 is not a date between the years 1 and 9999" });
     expect(date(true)).toEqual({ ok: false, problem: "true is not a date" });
     expect(date(["2026-06-07"])).toEqual({ ok: false, problem: "A list is not a date" });

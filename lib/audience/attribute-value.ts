@@ -3,7 +3,7 @@
 // its column is mapped, and both go through upsertUsers (lib/audience/users.ts), which applies it: the
 // API stored "06/07/2026" as that text while the import stored the date.
 import { DateTime } from "luxon";
-import { parseDateInput, parseIsoDateInput } from "../date-input";
+import { parseDateInput, parseIsoDateInput, storedDateText } from "../date-input";
 
 export const TYPED_KINDS = ["number", "boolean", "date"] as const;
 export type TypedKind = (typeof TYPED_KINDS)[number];
@@ -126,7 +126,8 @@ function monthNamed(text: string): Date | null {
 // four digits of year, as an ISO date text is read back as a date (lib/date-input.ts isIsoDateText)
 function inRange(date: Date, value: unknown): TypedValue {
   const ms = date.getTime();
-  return ms >= EARLIEST && ms < LATEST ? { ok: true, value: date.toISOString() } : refused(value, "is not a date between the years 1 and 9999");
+  // a calendar date as its midnight, an instant as the instant it is even at midnight UTC (storedDateText)
+  return ms >= EARLIEST && ms < LATEST ? { ok: true, value: storedDateText(value, date) } : refused(value, "is not a date between the years 1 and 9999");
 }
 
 function refused(value: unknown, why: string): TypedValue {

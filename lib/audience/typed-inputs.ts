@@ -17,14 +17,18 @@ export class AttributeTypeError extends Error {
 
 const MAX_AGE_MS = 30_000;
 let cached: { at: number; types: Promise<AttributeTypes>; settled: boolean } | null = null;
+/** the newest reading that finished: served while a newer one is read */
+let lastRead: AttributeTypes | null = null;
 
 /**
  * The types the attribute catalogue gives attributes (those its users hold as number, boolean or date
  * alone), read again when `maxAgeMs` (30 s) old; a reading in flight is shared whatever its age. Its own
  * reading, not the editors' shared one (catalogue-reading.ts): a write read before it stored would keep
- * the suggestions from seeing what it stored for 30 s.
+ * the suggestions from seeing what it stored for 30 s. The reading scans every user's attributes, so
+ * only the first call waits for it: later ones get the last reading at once while a newer one is read
+ * (an attribute's first values are typed up to a reading later), unless `wait` asks for the newer one.
  */
-export function catalogueTypes(options: { maxAgeMs?: number; now?: number } = {}): Promise<AttributeTypes> {
+export function catalogueTypes(options: { maxAgeMs?: number; now?: number; wait?: boolean } = {}): Promise<AttributeTypes> {
   const now = options.now ?? Date.now();
   const age = cached ? now - cached.at : Infinity;
   if (!cached || (cached.settled && (age < 0 || age >= (options.maxAgeMs ?? MAX_AGE_MS)))) {
@@ -32,7 +36,10 @@ export function catalogueTypes(options: { maxAgeMs?: number; now?: number } = {}
     const entry = { at: now, types, settled: false };
     cached = entry;
     types.then(
-      () => (entry.settled = true),
+      (read) => {
+        entry.settled = true;
+        if (cached === entry) lastRead = read;
+      },
       // a failed reading is not kept
       () => {
         entry.settled = true;
@@ -40,6 +47,7 @@ export function catalogueTypes(options: { maxAgeMs?: number; now?: number } = {}
       },
     );
   }
+  if (lastRead && !options.wait && !cached.settled) return Promise.resolve(lastRead);
   return cached.types;
 }
 

@@ -18,7 +18,7 @@ beforeAll(async () => {
   // users who make the catalogue type signup a date, seats a number, beta true/false, plan text
   await db().user.create({ data: { id: "seed", attributes: { signup: "2026-01-01T00:00:00.000Z", seats: 3, beta: true, plan: "pro", mixed: "2026-01-01" } } });
   await db().user.create({ data: { id: "seed-2", attributes: { mixed: "soon" } } });
-  await catalogueTypes({ maxAgeMs: 0 });
+  await catalogueTypes({ maxAgeMs: 0, wait: true });
 });
 
 const post = (body: unknown) =>
@@ -108,7 +108,7 @@ describe("a date attribute through the users API and the CSV import", () => {
 
   it("takes Unix seconds as a JSON number, and null still removes the attribute", async () => {
     expect((await post({ userId: "unix", attributes: { signup: 1767225600 } })).status).toBe(200);
-    expect(await stored("unix")).toEqual({ signup: "2026-01-01T00:00:00.000Z" });
+    expect(await stored("unix")).toEqual({ signup: "2026-01-01T00:00:00Z" });
     expect((await post({ userId: "unix", attributes: { signup: null } })).status).toBe(200);
     expect(await stored("unix")).toEqual({});
   });
@@ -128,5 +128,19 @@ describe("number and true/false attributes through the users API and the CSV imp
     agree(flags, await viaApi("beta", flags, "api-b-"), await viaImport("beta", "boolean", flags, "csv-b-"), "beta");
     expect(await stored("api-b-0")).toEqual({ beta: true });
     expect(await stored("api-b-1")).toEqual({ beta: false });
+  });
+});
+
+describe("the catalogue's types as the users API reads them", () => {
+  it("only the first write waits for a reading; later ones get the last reading while a newer one is read", async () => {
+    const first = await catalogueTypes({ maxAgeMs: 0, wait: true });
+    expect(first.signup).toBe("date");
+    await db().user.create({ data: { id: "typed-later", attributes: { renewsOn: "2026-02-01" } } });
+    // stale: a new reading starts, and the caller is not kept waiting for it
+    const served = await catalogueTypes({ maxAgeMs: 0 });
+    expect(served).toBe(first);
+    expect(served.renewsOn).toBeUndefined();
+    expect((await catalogueTypes({ wait: true })).renewsOn).toBe("date");
+    expect((await catalogueTypes()).renewsOn).toBe("date");
   });
 });
