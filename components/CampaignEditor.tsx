@@ -12,7 +12,7 @@ import { CampaignDetails } from "./CampaignDetails";
 import { useHoldsCampaignVersion } from "./CampaignVersionScope";
 import { useLiveCampaignStatus } from "./outcomes/CampaignLiveStatus";
 import { DeliveryForm } from "./delivery/DeliveryForm";
-import type { DeliveryInitial } from "./delivery/delivery-form-state";
+import { storedDeliveryDiffers, type DeliveryInitial } from "./delivery/delivery-form-state";
 import { useDeliveryDraft } from "./delivery/useDeliveryDraft";
 import { EditorHeader } from "./EditorHeader";
 import { PreviewPanel } from "./PreviewPanel";
@@ -29,6 +29,7 @@ import { useDraftTestSends } from "./useDraftTestSends";
 import { statusLineFollows } from "@/lib/campaigns/status-line";
 import { useLeaveGuard } from "./useLeaveGuard";
 import { LeaveGuardDialog } from "./LeaveGuardDialog";
+import { MergeNotice } from "./MergeNotice";
 import { VariantControls } from "./VariantControls";
 import { VariantTabs } from "./VariantTabs";
 import { contentOf, patchAt } from "./variant-state";
@@ -66,6 +67,21 @@ export function CampaignEditor({
   useHoldsCampaignVersion(state.version, editor.holdVersion);
   const delivery = useDeliveryDraft(deliveryInitial, state.actions);
   const dirty = editor.dirty || delivery.dirty;
+  // the delivery settings as stored when this page last read them (its props after a save, or a merge's)
+  const [deliveryBase, setDeliveryBase] = useState({ seen: deliveryInitial, stored: deliveryInitial });
+  if (deliveryBase.seen !== deliveryInitial) setDeliveryBase({ seen: deliveryInitial, stored: deliveryInitial });
+  // "Merge their changes": an unedited Delivery section shows theirs; an edited one keeps yours, as a clash
+  const mergeTheirs = () =>
+    editor.mergeTheirs((stored) => {
+      const changed = storedDeliveryDiffers(deliveryBase.stored, stored);
+      setDeliveryBase((b) => ({ ...b, stored }));
+      if (!changed) return {};
+      if (!delivery.dirty) {
+        delivery.showStored(stored);
+        return { fromThem: ["Delivery settings"] };
+      }
+      return { clashes: [{ label: "Delivery settings", theirs: "changed", text: "Both changed the Delivery settings: yours kept (Reload shows theirs)" }] };
+    });
   const leaveGuard = useLeaveGuard(dirty);
   // The save's errors: the delivery settings' go to the Delivery section ("rule.sendAt").
   const errors = Object.fromEntries(Object.entries(editor.errors).filter(([p]) => !p.startsWith(DELIVERY_ERROR_PREFIX)));
@@ -161,7 +177,9 @@ export function CampaignEditor({
         editable={canEdit}
         onSave={save}
         onDelete={() => setConfirming({ kind: "campaign" })}
+        onMerge={mergeTheirs}
       />
+      {editor.merged && <MergeNotice {...editor.merged} onDismiss={editor.dismissMerged} />}
       {stored?.message && (
         <p role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900">
           {stored.message}

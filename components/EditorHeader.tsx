@@ -15,6 +15,7 @@ export function EditorHeader({
   problems = [],
   onSave,
   onDelete,
+  onMerge,
 }: {
   title: string;
   status?: string;
@@ -23,12 +24,14 @@ export function EditorHeader({
   saved: boolean;
   /** false for a viewer: no Save or Delete */
   editable?: boolean;
-  /** `reload`: the save lost to another (CampaignConflictError): a Reload button beside it */
+  /** `reload`: the save lost to another (CampaignConflictError): "Merge their changes" (for those who may edit) and Reload beside it */
   message: { tone: "success" | "error"; text: string; reload?: boolean } | null;
   /** a refused save's problems (two or more): listed in place of `message`'s text, each a button to its field */
   problems?: { label: string; onGo: () => void }[];
   onSave: () => void;
   onDelete: () => void;
+  /** merges the stored campaign into the form (useCampaignDraft's mergeTheirs) */
+  onMerge?: () => void;
 }) {
   return (
     <div className="sticky top-0 z-10 -mx-4 -mt-6 border-b border-slate-200 bg-slate-50 px-4 py-3 sm:-mx-6 sm:px-6">
@@ -64,6 +67,11 @@ export function EditorHeader({
                 </span>
               ) : (
                 <span className={message.tone === "error" ? "text-red-700" : "text-emerald-700"}>{message.text}</span>
+              )}
+              {message.reload && editable && onMerge && (
+                <button type="button" onClick={onMerge} disabled={saving} className="ml-2 font-medium text-red-800 underline hover:text-red-950">
+                  Merge their changes
+                </button>
               )}
               {message.reload && (
                 <button type="button" onClick={() => window.location.reload()} className="ml-2 font-medium text-red-800 underline hover:text-red-950">

@@ -2,10 +2,12 @@
 // The campaign editor's state and what changes it: typing, adding/duplicating webhooks, save, delete.
 import { useRouter } from "next/navigation";
 import { useEffect, useMemo, useState, useTransition } from "react";
-import { deleteActionAction, deleteCampaignAction, saveCampaignAction } from "@/app/campaigns/actions";
+import { deleteActionAction, deleteCampaignAction, loadStoredDraftAction, saveCampaignAction } from "@/app/campaigns/actions";
+import { mergeCampaign, type CampaignMerge } from "@/lib/campaigns/campaign-merge";
 import type { ActionDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
 import { copyOfAction, draftOf, newAction, stateFromDraft, type ActionState, type CampaignState, type DraftForEditor } from "./campaign-draft-state";
 import { handOverSample } from "./preview-sample-carry";
+import type { DeliveryInitial } from "./delivery/delivery-form-state";
 import { useLeadToProblem } from "./ui/lead-to-problem";
 
 /**
@@ -69,6 +71,8 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     flash = null;
   }, []);
   const [pending, startTransition] = useTransition();
+  // what "Merge their changes" took from the stored campaign and each clash, shown until the next save
+  const [merged, setMerged] = useState<Omit<CampaignMerge, "state"> | null>(null);
   // a refused save focuses its first field with an error (Save's, or Activate's save)
   const leadToProblem = useLeadToProblem();
 
@@ -151,6 +155,7 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
         return;
       }
       const next = keepKeys(state, stateFromDraft(result.data.draft));
+      setMerged(null);
       setState(next);
       setSaved(next);
       setErrors({});
@@ -173,6 +178,33 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
         flash = { tone: "success", text: "Saved." };
         router.replace(`/campaigns/${result.data.id}`);
       } else router.refresh();
+    });
+  }
+
+  /**
+   * After a save lost to another: the campaign as stored now, merged with the form (campaign-merge.ts).
+   * The form holds the stored version then, so its next Save is not refused; nothing is saved until it is.
+   */
+  function mergeTheirs(withDelivery?: (stored: DeliveryInitial) => Partial<Omit<CampaignMerge, "state">>) {
+    const id = state.id;
+    if (!id) return;
+    startTransition(async () => {
+      const result = await loadStoredDraftAction(id);
+      if (!result.ok) return setMessage({ tone: "error", text: result.message });
+      const theirs = stateFromDraft(result.data.draft);
+      const { state: next, ...merge } = mergeCampaign(saved, state, theirs);
+      // the Delivery section is the page's: it says what it took, or its clash
+      const section = withDelivery?.(result.data.delivery) ?? {};
+      const report = { fromThem: [...merge.fromThem, ...(section.fromThem ?? [])], clashes: [...merge.clashes, ...(section.clashes ?? [])] };
+      setState(next);
+      // the stored campaign is the one this form was loaded from now (the base of another merge)
+      setSaved(theirs);
+      setErrors({});
+      setMerged(report);
+      setMessage({
+        tone: report.clashes.length ? "error" : "success",
+        text: `Their changes are merged into the form${report.clashes.length ? `, with ${report.clashes.length === 1 ? "1 clash" : `${report.clashes.length} clashes`}` : ""}: nothing is saved until you press Save.`,
+      });
     });
   }
 
@@ -221,5 +253,5 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
     setSaved(hold);
   }
 
-  return { state, saved, errors, notices, message, dirty, pending, saveAttempted, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, announce, holdVersion, deleteCampaign, deleteAction };
+  return { state, saved, errors, notices, message, merged, dismissMerged: () => setMerged(null), dirty, pending, saveAttempted, mergeTheirs, updateCampaign, updateAction, addAction, addActionFromDraft, save, showErrors, announce, holdVersion, deleteCampaign, deleteAction };
 }

@@ -4,7 +4,8 @@ import { revalidatePath } from "next/cache";
 import { z } from "zod";
 import { failed, succeeded } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
-import { CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft } from "@/lib/campaigns/campaigns";
+import { campaignDraftOf, CampaignNotFoundError, campaignSaveAudit, deleteAction, deleteCampaign, duplicateCampaign, getCampaignDraft, loadCampaignRow } from "@/lib/campaigns/campaigns";
+import { deliverySettingsOf } from "@/lib/delivery/forms/settings";
 import { saveCampaignWithDelivery } from "@/lib/campaigns/save-with-delivery";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import { draftKeySchema } from "@/lib/campaigns/preview-input";
@@ -37,6 +38,18 @@ export const saveCampaignAction = defineAction({ role: "editor", schema: saveArg
   if (!stored) throw new CampaignNotFoundError();
   // the tab holds the version the save hands it (saveCampaign's `held`), not always the stored one
   return succeeded({ id, draft: { ...stored, version: saved.held }, notices, deliveryProblem });
+});
+
+/**
+ * The campaign as stored now (and its delivery settings), for "Merge their changes" after a save lost to another (the editor merges
+ * it with what it holds: lib/campaigns/campaign-merge.ts). Whoever may load the editor may read it, as
+ * its page shows it to them: secrets masked, a viewer's every credential part too (getCampaignDraft).
+ */
+export const loadStoredDraftAction = defineAction({ role: "viewer", schema: idSchema, name: "Loading their changes" }, async (id, member) => {
+  const row = await loadCampaignRow(id);
+  if (!row) throw new CampaignNotFoundError();
+  const { status: _status, updatedAt: _updatedAt, ...draft } = campaignDraftOf(row, member.role);
+  return succeeded({ draft, delivery: await deliverySettingsOf(row) });
 });
 
 /** After a webhook's first save (campaign id, webhook id, the page's draft key): the test sends this member made of its draft on this page join its history. */

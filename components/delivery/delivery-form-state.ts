@@ -159,3 +159,10 @@ export function settingsFromForm(f: DeliveryForm) {
     })),
   };
 }
+
+/** Whether two reads of the stored delivery settings differ in what the Delivery section edits (not the next send it shows). */
+export function storedDeliveryDiffers(a: DeliveryInitial, b: DeliveryInitial): boolean {
+  const edited = (d: DeliveryInitial) =>
+    JSON.stringify([d.rule, d.audience, d.startAt, d.endAt, d.capExempt, d.actions.map((x) => [x.id, x.subDelivery, x.retryPolicy, x.rateLimitPerSecond])]);
+  return edited(a) !== edited(b);
+}

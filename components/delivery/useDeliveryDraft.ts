@@ -34,7 +34,7 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     setZoneSettled(true);
     setForm((f) => ({ ...f, timeZone: browserZone }));
   }
-  const [stored] = useState(() => new Map(initial.actions.map((a) => [a.id, a])));
+  const [stored, setStored] = useState(() => new Map(initial.actions.map((a) => [a.id, a])));
   const [edited, setEdited] = useState<Record<string, ActionTiming>>({});
   const [audience, setAudience] = useState<AudienceForm>(() => audienceOf(initial.audience));
   // Start and end are typed in a zone of the form's own (stored as UTC instants): UTC on the server's
@@ -84,6 +84,24 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
 
   const current = JSON.stringify(settings());
   const [baseline, setBaseline] = useState(current);
+  // after `showStored`: what the form shows once re-rendered is the stored settings, no change of this page's
+  const [baselinePending, setBaselinePending] = useState(false);
+  if (baselinePending) {
+    setBaselinePending(false);
+    setBaseline(current);
+  }
+
+  /** Shows the settings as stored now (another's save, merged into an unedited section), in the zones the form uses. */
+  function showStored(next: DeliveryInitial) {
+    const rule = formFromStored(next.rule, []);
+    const ownZone = typeof (next.rule as { timeZone?: unknown } | null)?.timeZone === "string";
+    setForm(!ownZone && browserZone ? { ...rule, timeZone: browserZone } : rule);
+    setStored(new Map(next.actions.map((a) => [a.id, a])));
+    setEdited({});
+    setAudience(audienceOf(next.audience));
+    setLimits((l) => ({ ...l, startAt: zonedInputValue(next.startAt, l.zone), endAt: zonedInputValue(next.endAt, l.zone), capExempt: next.capExempt }));
+    setBaselinePending(true);
+  }
 
   return {
     form: full,
@@ -102,6 +120,7 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     setLimitsZone,
     /** after a save or an activation: what is shown is what is stored */
     markSaved: (actions: LiveAction[] = live) => setBaseline(JSON.stringify(settings(actions))),
+    showStored,
   };
 }
 
