@@ -1,6 +1,7 @@
 // Two tabs on one campaign edit different fields and one field both: A saves first; B's save is
 // refused, B merges their changes (A's name and timeout come in, B's description stays, the URL both
-// changed keeps B's and says what A's was), then saves: the stored campaign has both edits.
+// changed keeps B's and says what A's was; A's rate limit shows in B's unedited Delivery section),
+// then saves: the stored campaign has both edits, A's delivery setting too.
 import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
 
@@ -19,7 +20,8 @@ test("a refused save merges their changes into the form, says each clash, and th
   await tabB.goto(`/campaigns/${id}`);
   await expect(tabB.getByLabel("URL", { exact: true })).toHaveValue("https://old.example.com/digest/{{user.id}}");
 
-  // A: the name, the timeout and the URL
+  // A: the name, the timeout, the URL, and a delivery setting
+  await tabA.getByLabel("Rate limit (requests per second)").fill("5");
   await tabA.getByLabel("Campaign name").fill("Weekly digest (EU)");
   await tabA.getByLabel("Timeout (seconds)").fill("20");
   await tabA.getByLabel("URL", { exact: true }).fill("https://theirs.example.com/digest/{{user.id}}");
@@ -36,12 +38,13 @@ test("a refused save merges their changes into the form, says each clash, and th
 
   const notice = tabB.getByRole("region", { name: "Merged changes" });
   await expect(notice).toContainText("Nothing is saved until you press Save.");
-  await expect(notice).toContainText("From them: Campaign name, Webhook 1 timeout.");
+  await expect(notice).toContainText("From them: Campaign name, Webhook 1 timeout, Delivery settings.");
   await expect(notice.getByRole("listitem")).toHaveText(["Both changed Webhook 1 URL: yours kept; theirs was https://theirs.example.com/digest/{{user.id}}"]);
   await expect(tabB.getByLabel("Campaign name")).toHaveValue("Weekly digest (EU)");
   await expect(tabB.getByLabel("Timeout (seconds)")).toHaveValue("20");
   await expect(tabB.getByLabel("Description")).toHaveValue("Sent every Monday");
   await expect(tabB.getByLabel("URL", { exact: true })).toHaveValue("https://mine.example.com/digest/{{user.id}}");
+  await expect(tabB.getByLabel("Rate limit (requests per second)")).toHaveValue("5");
 
   // nothing was saved by the merge
   const before = await prisma.campaign.findUniqueOrThrow({ where: { id }, select: { description: true } });
@@ -51,10 +54,10 @@ test("a refused save merges their changes into the form, says each clash, and th
   await expect(tabB.getByRole("status").filter({ hasText: "Saved." })).toBeVisible();
   await expect(notice).toBeHidden();
 
-  const stored = await prisma.campaign.findUniqueOrThrow({ where: { id }, select: { name: true, description: true, actions: { select: { urlTemplate: true, timeoutMs: true } } } });
+  const stored = await prisma.campaign.findUniqueOrThrow({ where: { id }, select: { name: true, description: true, actions: { select: { urlTemplate: true, timeoutMs: true, rateLimitPerSecond: true } } } });
   expect(stored).toEqual({
     name: "Weekly digest (EU)",
     description: "Sent every Monday",
-    actions: [{ urlTemplate: "https://mine.example.com/digest/{{user.id}}", timeoutMs: 20_000 }],
+    actions: [{ urlTemplate: "https://mine.example.com/digest/{{user.id}}", timeoutMs: 20_000, rateLimitPerSecond: 5 }],
   });
 });
