@@ -70,7 +70,8 @@ describe("mergeCampaign", () => {
   });
 
   it("keeps a webhook they deleted that I edited, as a new one, with a clash; drops one I left alone", () => {
-    const base = campaign([webhook("a1", { name: "Welcome" }), webhook("a2", { name: "Reminder", variants: [{ ...webhook("v1"), splitPercent: "50" }] }), webhook("a3", { name: "Extra" })]);
+    const signing = { state: "signing" } as unknown as ActionState["signing"];
+    const base = campaign([webhook("a1", { name: "Welcome" }), webhook("a2", { name: "Reminder", signing, variants: [{ ...webhook("v1"), splitPercent: "50" }] }), webhook("a3", { name: "Extra" })]);
     const mine = edit(base, 1, { timeoutSeconds: "30" });
     const theirs = copy(base, { actions: copy(base).actions.filter((a) => a.id === "a1") });
     const merged = mergeCampaign(base, mine, theirs);
@@ -80,6 +81,7 @@ describe("mergeCampaign", () => {
     ]);
     // its variant is a new row too (the stored one went with the webhook)
     expect(merged.state.actions[1]!.variants[0]!.id).toBeUndefined();
+    expect(merged.state.actions[1]!.signing).toBeUndefined();
     expect(merged.clashes.map((c) => c.text)).toEqual(["Both changed Webhook 2: they deleted it; yours kept as a new one (type its saved secrets again)"]);
     expect(merged.fromThem).toEqual(["Webhook 3 (deleted)"]);
   });
@@ -128,7 +130,7 @@ describe("mergeCampaign", () => {
       ["city", "Oslo"],
     ]);
     expect(merged.fromThem).toEqual(["Webhook 1 data field plan (removed)"]);
-    expect(merged.clashes.map((c) => c.text)).toEqual(["Both changed Webhook 1 data field tier: yours kept; theirs was removed", "Both changed Webhook 1 data field city: yours kept; theirs was Bergen"]);
+    expect(merged.clashes.map((c) => c.text)).toEqual(["Both changed Webhook 1 data field tier: they removed it; yours kept", "Both changed Webhook 1 data field city: yours kept; theirs was Bergen"]);
   });
 
   it("merges variants and the control group by field, and a variant they added", () => {
@@ -144,6 +146,16 @@ describe("mergeCampaign", () => {
       ["v2", "Variant v2", "https://hooks.example.com/in", "33"],
     ]);
     expect(merged.fromThem).toEqual(["Webhook 1 split", "Webhook 1 variant B name", "Webhook 1 variant B split", "Webhook 1 variant C (added)"]);
+  });
+
+  it("a variant I removed stays removed, said as a clash when they had changed it", () => {
+    const variant = (id: string): VariantState => ({ ...webhook(id, { name: `Variant ${id}` }), splitPercent: "50" });
+    const base = campaign([webhook("a1", { splitPercent: "50", variants: [variant("v1")] })]);
+    const mine = edit(base, 0, { splitPercent: "100", variants: [] });
+    const theirs = edit(copy(base), 0, { variants: [{ ...copy(base).actions[0]!.variants[0]!, url: "https://b.example.com/theirs" }] });
+    const merged = mergeCampaign(base, mine, theirs);
+    expect(merged.state.actions[0]!.variants).toEqual([]);
+    expect(merged.clashes.map((c) => c.text)).toEqual(["Both changed Webhook 1 variant B: you removed it; they changed it"]);
   });
 
   describe("secrets", () => {

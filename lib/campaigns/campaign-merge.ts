@@ -24,8 +24,9 @@ const MAX_SHOWN = 120;
 const EMPTY = "(empty)";
 const shownText = (value: string) => (value === "" ? EMPTY : value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value);
 
-function clash(report: Report, label: string, theirs: string, what = "yours kept") {
-  report.clashes.push({ label, theirs, text: `Both changed ${label}: ${what}; theirs was ${theirs}` });
+/** `said`: the clash in words when it is not "yours kept; theirs was …" (a row one side removed). */
+function clash(report: Report, label: string, theirs: string, said = `yours kept; theirs was ${theirs}`) {
+  report.clashes.push({ label, theirs, text: `Both changed ${label}: ${said}` });
 }
 
 /** One value, three ways: mine where I changed it, else theirs; a clash when both changed it differently. */
@@ -77,7 +78,7 @@ function mergeRows<R>(report: Report, base: R[], mine: R[], theirs: R[], spec: R
       // removed by them: gone unless I changed it
       if (sameParts(spec.parts, row, was)) report.fromThem.push(`${spec.label(row)} (removed)`);
       else {
-        clash(report, spec.label(row), "removed", "yours kept");
+        clash(report, spec.label(row), "removed", "they removed it; yours kept");
         kept.push([key, row]);
       }
     } else {
@@ -103,7 +104,7 @@ function mergeRows<R>(report: Report, base: R[], mine: R[], theirs: R[], spec: R
     if (!was) {
       added.push([key, row]);
       report.fromThem.push(`${spec.label(row)} (added)`);
-    } else if (!sameParts(spec.parts, row, was)) clash(report, spec.label(row), spec.show(row), "your removal kept");
+    } else if (!sameParts(spec.parts, row, was)) clash(report, spec.label(row), spec.show(row), `you removed it; theirs was ${spec.show(row)}`);
   }
   for (const entry of added) kept.splice(placeAfter(kept, [...t.keys()], entry[0]), 0, entry);
   return kept.map(([, r]) => r);
@@ -152,7 +153,8 @@ function mergeContent<C extends Content>(report: Report, at: string, base: C, mi
 
 /** A webhook or variant kept from my side after they deleted it: a new one (its saved secrets go with the deleted row). */
 function asNew<C extends { id?: string; copiedFrom?: string; variants?: VariantState[] }>(c: C): C {
-  return { ...c, id: undefined, copiedFrom: undefined, ...(c.variants ? { variants: c.variants.map(asNew) } : {}) };
+  // no signing state either: the deleted row's secret went with it
+  return { ...c, id: undefined, copiedFrom: undefined, ...(c.variants ? { variants: c.variants.map(asNew), signing: undefined } : {}) };
 }
 
 /** Matches by id; mine without an id (new in this form) are mine alone. */
@@ -185,7 +187,7 @@ function mergeById<R extends { id?: string; uid: string; copiedFrom?: string }>(
     else if (mineRow && was) {
       // deleted by them
       if (changed(was, mineRow)) {
-        report.clashes.push({ label: at, theirs: "deleted", text: `Both changed ${at}: they deleted it; yours kept as a new one (type its saved secrets again)` });
+        clash(report, at, "deleted", "they deleted it; yours kept as a new one (type its saved secrets again)");
         out.push(asNew(mineRow));
       } else report.fromThem.push(`${at} (deleted)`);
     } else if (now) {
@@ -198,7 +200,7 @@ function mergeById<R extends { id?: string; uid: string; copiedFrom?: string }>(
     const was = b.get(key);
     if (!m.has(key) && was && changed(was, now)) {
       const at = labelAt(sides.base.indexOf(was));
-      report.clashes.push({ label: at, theirs: "changed", text: `Both changed ${at}: you removed it, they changed it; your removal kept` });
+      clash(report, at, "changed", "you removed it; they changed it");
     }
   }
   return out;
