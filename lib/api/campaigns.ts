@@ -18,7 +18,7 @@ import { storedCampaignUnknownAttributes, unknownAttributeActivationMessage } fr
 import { db } from "../db";
 import { describeSafely, log } from "../log";
 import type { DeliverySettings } from "../delivery/forms/settings";
-import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryDelivery, RetryRefusedError } from "../delivery/store/lifecycle";
+import { activateCampaign, cancelScheduled, pauseCampaign, resumeCampaign, resumeMessage, retryAllFailed, retryAllMessage, retryDelivery, RetryRefusedError } from "../delivery/store/lifecycle";
 import { deliveryDetail } from "../delivery/store/log-queries";
 import { deliverySettingsByApi } from "./campaign-delivery";
 import { ApiError } from "./errors";
@@ -207,7 +207,8 @@ export async function deleteActionByApi(campaignId: string, actionId: string, ac
 }
 
 export async function retryFailedByApi(id: string, actor: string) {
-  return { retried: await orNotFound(id, retryAllFailed(id, actor)) };
+  const result = await orNotFound(id, retryAllFailed(id, actor));
+  return { retried: result.retried, left: result.left?.count ?? 0, message: retryAllMessage(result) };
 }
 
 export async function cancelScheduledByApi(id: string, actor: string) {

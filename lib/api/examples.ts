@@ -168,7 +168,7 @@ const EXAMPLES: Record<string, RouteExample> = {
   "GET /api/v1/campaigns/{id}/results": { path: `/api/v1/campaigns/${campaign.id}/results`, response: results },
   "GET /api/v1/campaigns/{id}/deliveries": { path: `/api/v1/campaigns/${campaign.id}/deliveries?state=delivered&page=1`, response: { page: 1, pageSize: 50, total: 1, totalCapped: false, pages: 1, items: [delivery], nextCursor: null } },
   "DELETE /api/v1/campaigns/{id}": { path: `/api/v1/campaigns/${campaign.id}` },
-  "POST /api/v1/campaigns/{id}/retry-failed": { path: `/api/v1/campaigns/${campaign.id}/retry-failed`, response: { retried: 12 } },
+  "POST /api/v1/campaigns/{id}/retry-failed": { path: `/api/v1/campaigns/${campaign.id}/retry-failed`, response: { retried: 12, left: 0, message: "Retrying 12 failed deliveries." } },
   "POST /api/v1/campaigns/{id}/cancel-scheduled": { path: `/api/v1/campaigns/${campaign.id}/cancel-scheduled`, response: { cancelled: 340 } },
   "GET /api/v1/deliveries/{id}": {
     path: `/api/v1/deliveries/${delivery.id}`,

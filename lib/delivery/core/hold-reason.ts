@@ -5,6 +5,7 @@
 // A held row stays "scheduled" (no state of its own: the engine claims it when the hours end);
 // what tells it apart is this reason.
 import { DateTime } from "luxon";
+import { capReasonWords, stoppedByFrequencyCap } from "./frequency-cap";
 
 const QUIET_PREFIX = "Held for quiet hours";
 /** How rows held before this wording existed read: "Held for quiet hours in Europe/Berlin until 2026-12-05T07:00:00.000Z". */
@@ -63,6 +64,18 @@ export function earlierStepMissedReason(step: string, state: string | null, attr
     return `Not sent: ${step} delivered, but saved nothing from ${at || "its mapped path"} (its attempt says why), ${saved}; ${retry}`;
   }
   return `Not sent: ${step} did not deliver (${state}), ${saved}; retried with it, this one waits for its answer`;
+}
+
+/**
+ * What a Retry by hand answers for a step whose earlier step (`step`, as the editor names it) finished
+ * without an answer for the user (`state`: failed, suppressed, cancelled; `reason` its stored reason) and
+ * whose `attributes` the user has no value of: retried alone it would fail or be suppressed again at once
+ * (core/decide.ts). "Waits for Webhook 1 (Create contact), which the frequency cap stopped for this user
+ * (1 per day reached), so crmId was never saved: retry that one first."
+ */
+export function retryWaitsForStepMessage(step: string, state: string, reason: string | null | undefined, attributes: string[]): string {
+  const why = state === "suppressed" && stoppedByFrequencyCap(reason) ? `which the frequency cap stopped for this user (${capReasonWords(reason!)})` : `which did not deliver to this user (${state})`;
+  return `Waits for ${step}, ${why}, so ${listed(attributes, "and")} ${attributes.length < 2 ? "was" : "were"} never saved: retry that one first.`;
 }
 
 /** "a", "a and b", "a, b and c" */

@@ -125,7 +125,7 @@ async function scenario(prefix: string, start: () => Promise<void>) {
   // the data fixed, "Retry all failed": step 1 delivers, and each follow-up waits for it and carries its answer
   refusing = false;
   // step 1 of the three "fail" users, step 2 of the two without a value
-  expect(await retryAllFailed(campaign.id, "test")).toBe(5);
+  expect((await retryAllFailed(campaign.id, "test")).retried).toBe(5);
   await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 12, 40_000, 50);
   for (const user of [fail!, empty!]) {
     const sent = receiver.received.find((r) => r.path === `/crm/crm-${user.id}`)!;

@@ -91,7 +91,7 @@ async function deliveredWithoutValue(prefix: string) {
   // the value set on the user (an import, the API), "Retry all failed" sends the follow-up with it (step 1 delivered: not retried)
   const noid = (await db().user.findUnique({ where: { id: users.noid! } }))!;
   await db().user.update({ where: { id: noid.id }, data: { attributes: { ...(noid.attributes as object), crmId: `set-${prefix}` } } });
-  expect(await retryAllFailed(campaign.id, "test")).toBe(1);
+  expect((await retryAllFailed(campaign.id, "test")).retried).toBe(1);
   await waitFor(async () => (await db().delivery.count({ where: { campaignId: campaign.id, state: "delivered" } })) === 6, 40_000, 50);
   expect(JSON.parse(followUpsOf(prefix).find((r) => r.path === `/crm/set-${prefix}`)!.body).crm_id).toBe(`set-${prefix}`);
 }

@@ -205,7 +205,7 @@ export class BatchContextLoader {
     const dependent = batch.filter((d) => awaits.has(d.actionId));
     if (!dependent.length) return { waitingFor, missedSteps };
     const earlierIds = [...new Set(dependent.flatMap((d) => awaits.get(d.actionId)!.map((s) => s.actionId)))];
-    const undelivered = await undeliveredEarlierSteps(this.prisma, dependent.map((d) => d.id), earlierIds);
+    const undelivered = await undeliveredEarlierSteps(rawDb(this.prisma), dependent.map((d) => d.id), earlierIds);
     const proceeding: ClaimedDelivery[] = [];
     for (const d of dependent) {
       const open = (undelivered.get(d.id) ?? []).filter((o) => isUnfinished(o.state));
@@ -233,7 +233,7 @@ export class BatchContextLoader {
     };
     const asked = named.filter(({ d, steps }) => steps.some((s) => !s.undelivered && lacking(d, s.step)));
     const delivered = asked.length
-      ? await deliveredEarlierSteps(this.prisma, asked.map((r) => r.d.id), [...new Set(asked.flatMap((r) => r.steps.map((s) => s.step.actionId)))])
+      ? await deliveredEarlierSteps(rawDb(this.prisma), asked.map((r) => r.d.id), [...new Set(asked.flatMap((r) => r.steps.map((s) => s.step.actionId)))])
       : new Map<string, Set<string>>();
     for (const { d, steps } of named) {
       const missed = steps.flatMap(({ step, undelivered: o }): EarlierStepMiss[] => {

@@ -4,9 +4,8 @@
 // no value of what it would have saved). One statement per batch, only for a batch holding rows of a
 // step that waits for another; and a second (deliveredEarlierSteps) only for rows whose user lacks such
 // a value, to tell an earlier step delivered without one from one with no delivery to the user.
-import type { Db } from "../../db";
 import { tableName } from "../../db/bulk-insert";
-import { rawDb } from "../../db/raw";
+import type { RawTx } from "../../db/raw";
 import { dateOf, SqlParams } from "../../db/raw-sql";
 import type { DeliveryState } from "../core/states";
 
@@ -15,6 +14,9 @@ import type { DeliveryState } from "../core/states";
  * sent), or finished without an answer (failed for good, suppressed, cancelled).
  */
 export type UndeliveredStep = { actionId: string; state: string; dueAt: Date; reason?: string | null };
+
+/** A raw handle to read through: the engine's (rawDb), or an open transaction's (prismaRawTx). */
+type Query = Pick<RawTx, "query">;
 
 /** What "not finished" means for the wait: the other states but "delivered" are finished without an answer. */
 const UNFINISHED = ["scheduled", "retrying", "sending"] as const satisfies readonly DeliveryState[];
@@ -50,7 +52,7 @@ function sameUserAndTriggerOn(from: string, to: string): string {
 }
 
 /** For each of `deliveryIds` with an undelivered delivery of one of `earlierActionIds` to its user and trigger, those deliveries. */
-export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, UndeliveredStep[]>> {
+export async function undeliveredEarlierSteps(db: Query, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, UndeliveredStep[]>> {
   const out = new Map<string, UndeliveredStep[]>();
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
@@ -58,7 +60,7 @@ export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[],
     `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."state" AS "state", e."dueAt" AS "dueAt", e."reason" AS "reason"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
     ` AND e."state" IN (${UNDELIVERED.map((s) => `'${s}'`).join(", ")})`;
-  const rows = await rawDb(prisma).query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown; reason: string | null }>(sql, p.values);
+  const rows = await db.query<{ deliveryId: string; actionId: string; state: string; dueAt: unknown; reason: string | null }>(sql, p.values);
   for (const r of rows) {
     const list = out.get(r.deliveryId) ?? [];
     list.push({ actionId: r.actionId, state: r.state, dueAt: dateOf(r.dueAt), reason: r.reason });
@@ -72,7 +74,7 @@ export async function undeliveredEarlierSteps(prisma: Db, deliveryIds: string[],
  * for the rows whose user lacks a value such a step saves and whose delivery of it is not undelivered
  * (undeliveredEarlierSteps): delivered (its answer had no value at the mapped path), or none at all.
  */
-export async function deliveredEarlierSteps(prisma: Db, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, Set<string>>> {
+export async function deliveredEarlierSteps(db: Query, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, Set<string>>> {
   const out = new Map<string, Set<string>>();
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
@@ -80,10 +82,27 @@ export async function deliveredEarlierSteps(prisma: Db, deliveryIds: string[], e
     `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
     ` AND e."state" = 'delivered'`;
-  for (const r of await rawDb(prisma).query<{ deliveryId: string; actionId: string }>(sql, p.values)) {
+  for (const r of await db.query<{ deliveryId: string; actionId: string }>(sql, p.values)) {
     const set = out.get(r.deliveryId) ?? new Set<string>();
     set.add(r.actionId);
     out.set(r.deliveryId, set);
   }
   return out;
+}
+
+/**
+ * The campaign's failed rows of the steps `waitingActionIds` (Retry all failed reopens them) whose user and
+ * trigger have a row of one of `earlierActionIds` that Retry all failed leaves as it is (suppressed or
+ * cancelled: finished without an answer), with those rows, through the wait's one join.
+ */
+export async function failedBehindFinishedSteps(db: Query, campaignId: string, waitingActionIds: string[], earlierActionIds: string[]) {
+  if (!waitingActionIds.length || !earlierActionIds.length) return [];
+  const p = new SqlParams();
+  const table = tableName("Delivery");
+  const sql =
+    `SELECT d."id" AS "deliveryId", d."userId" AS "userId", d."actionId" AS "waitingId", d."variantActionId" AS "variantActionId", e."actionId" AS "actionId", e."state" AS "state", e."reason" AS "reason"` +
+    ` FROM ${table} d JOIN ${table} e ON ${sameUserAndTriggerOn("d", "e")}` +
+    ` WHERE d."campaignId" = ${p.add("text", campaignId)} AND d."state" = 'failed' AND ${p.among(`d."actionId"`, "text", waitingActionIds)}` +
+    ` AND ${p.among(`e."actionId"`, "text", earlierActionIds)} AND e."state" IN ('suppressed', 'cancelled')`;
+  return db.query<{ deliveryId: string; userId: string; waitingId: string; variantActionId: string | null; actionId: string; state: string; reason: string | null }>(sql, p.values);
 }

@@ -153,7 +153,7 @@ it("every manual action on a campaign's deliveries is audited as whoever did it,
   expect(await pauseCampaign(campaign.id, actor)).toBe(true);
   expect(await resumeCampaign(campaign.id, actor)).toMatchObject({ ok: true });
   expect(await retryDelivery(one!.id, actor)).toBe(true);
-  expect(await retryAllFailed(campaign.id, actor)).toBe(1);
+  expect((await retryAllFailed(campaign.id, actor)).retried).toBe(1);
   expect(await cancelScheduled(campaign.id, actor)).toBe(3);
   expect(await pauseCampaign(campaign.id, actor)).toBe(true);
   expect(await pauseCampaign(campaign.id, actor)).toBe(false); // nothing done, nothing recorded

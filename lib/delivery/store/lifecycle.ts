@@ -14,10 +14,7 @@ import { DateTime } from "luxon";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
 import type { ControlGroupShare } from "../core/activation-summary";
-import { capReasonWords, stoppedByFrequencyCap } from "../core/frequency-cap";
-import { capStopsSend } from "./frequency-cap-holds";
-import { chainStepLabels } from "../../campaigns/awaited-steps";
-import { getFrequencyCap } from "./frequency-cap-setting";
+import { retryAllRefusals, retryRefusal, RetryRefusedError } from "./retry-refusal";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { awaitedSteps } from "../../campaigns/awaited-steps";
@@ -26,12 +23,14 @@ import { sampleRenderCheck, type SampleTarget } from "./sample-renders";
 import { carriedSampleVerdict, sampleInputsDigest, signSampleVerdict } from "./sample-verdict";
 import { builtInFieldEntries, parseStoredMapping } from "../../webhooks/response-mapping";
 import { RETRYABLE_STATES, WAITING_STATES } from "../core/states";
-import { transaction, type Tx } from "../../db/transaction";
+import { transaction } from "../../db/transaction";
 import { plural } from "../../text/plural";
 import { lockRowForUpdate } from "../../db/row-locks";
 import { actionColumnsOf, campaignColumnsOf, type DeliverySettings } from "../forms/settings";
 import { MAX_CATCH_UP_BYTES, MAX_CATCH_UP_EVENTS, planArrivedMeanwhile, planCatchUp } from "../triggers";
 import { CampaignNotFoundError } from "../../campaigns/campaigns";
+
+export { RetryRefusedError };
 
 // Retrying all failed deliveries of a big campaign takes a while; the default 5 s interactive transaction would abort it.
 const LONG_TRANSACTION = { timeout: 10 * 60_000, maxWait: 30_000 };
@@ -418,38 +417,11 @@ function retryByHand(tx: RawTx, now: Date, where: (p: SqlParams) => string): Pro
   return tx.run(sql, p.values);
 }
 
-/** A retry by hand that would not send: the message says why (the log shows it, the API answers 409 with it). */
-export class RetryRefusedError extends Error {}
-
-/**
- * Why a delivery the frequency cap stopped cannot be retried now, or null: retried while the cap still
- * stops its user, the engine would suppress it again at once (after "Retrying now." and an audit entry).
- * Once the cap no longer applies (its day or week has passed, the cap was removed or the campaign
- * exempted) it is retried as any other.
- */
-async function capRefusal(
-  tx: Tx,
-  delivery: { id: string; state: string; reason: string | null; userId: string; campaignId: string; actionId: string; campaign: { capExempt: boolean } },
-  now: Date,
-): Promise<string | null> {
-  if (delivery.state !== "suppressed" || !stoppedByFrequencyCap(delivery.reason) || delivery.campaign.capExempt) return null;
-  const cap = await getFrequencyCap(tx);
-  if (!cap) return null;
-  // a step follows the other rows of its chain for the user (same campaign and trigger), as the engine does (frequency-cap-holds.ts)
-  const actions = await tx.action.findMany({ where: { campaignId: delivery.campaignId }, select: { id: true, name: true, position: true, variantOfId: true } });
-  const steps = chainStepLabels(actions) ?? undefined;
-  const stop = await capStopsSend(tx, cap, { id: delivery.id, userId: delivery.userId, actionId: delivery.actionId, steps }, now);
-  if (!stop) return null;
-  if (stop.byStep) {
-    return `The frequency cap stopped it: ${capReasonWords(stop.reason)}, and this step follows it. Retry ${stop.byStep} for this user first, or an admin can exempt the campaign from the cap.`;
-  }
-  return `The frequency cap stopped it: ${capReasonWords(stop.reason)} for this user, and it still applies. Retry once it no longer does, or an admin can exempt the campaign from the cap.`;
-}
-
 /**
  * Sends one delivery again now (a failed one keeps its webhook-id); a finished campaign is active again
- * until it is final. False when it is not in a retryable state; RetryRefusedError when the frequency cap
- * that stopped it still applies.
+ * until it is final. False when it is not in a retryable state; RetryRefusedError when it would not send
+ * (retry-refusal.ts: the frequency cap that stopped it still applies, or it waits for an earlier step
+ * that finished for its user without an answer).
  */
 export async function retryDelivery(deliveryId: string, actor: string, now = new Date()): Promise<boolean> {
   const campaignId = (await db().delivery.findUnique({ where: { id: deliveryId }, select: { campaignId: true } }))?.campaignId;
@@ -460,9 +432,9 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
     // then the delivery's, read and decided on here: a delivery the cap stopped while this waited is
     // refused, not retried on what was read before (SQLite serialises writers)
     await lockRowForUpdate(tx, "Delivery", deliveryId);
-    const delivery = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, state: true, reason: true, userId: true, campaignId: true, actionId: true, campaign: { select: { capExempt: true } } } });
+    const delivery = await tx.delivery.findUnique({ where: { id: deliveryId }, select: { id: true, state: true, reason: true, userId: true, campaignId: true, actionId: true, variantActionId: true, campaign: { select: { capExempt: true } } } });
     if (!delivery) return 0;
-    const refusal = await capRefusal(tx, delivery, now);
+    const refusal = await retryRefusal(tx, delivery, now);
     if (refusal) throw new RetryRefusedError(refusal);
     const reopened = await retryByHand(prismaRawTx(tx), now, (p) => `"id" = ${p.add("text", deliveryId)} AND ${p.among(`"state"`, "text", RETRYABLE_STATES)}`);
     if (reopened) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
@@ -474,23 +446,48 @@ export async function retryDelivery(deliveryId: string, actor: string, now = new
   return true;
 }
 
+/** Of "Retry all failed", the failed deliveries it left as they are: how many, and why (the first one's refusal). */
+export type RetryAllLeft = { count: number; because: string };
+
 /**
  * "Retry all failed": the campaign's failed deliveries only (the button counts those). A suppressed one
  * (the frequency cap, the campaign's end date) is retried one at a time, where retryDelivery says whether the cap
- * that stopped it still applies.
+ * that stopped it still applies. A failed one that would be stopped again at once (retry-refusal.ts: it waits
+ * for an earlier step that finished without an answer and is not failed, so not retried with it) is left
+ * as it is, and `left` says how many and why.
  */
-export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<number> {
-  const count = await transaction(async (tx) => {
+export async function retryAllFailed(campaignId: string, actor: string, now = new Date()): Promise<{ retried: number; left: RetryAllLeft | null }> {
+  const { count, left } = await transaction(async (tx) => {
     await lockRowForUpdate(tx, "Campaign", campaignId); // as in retryDelivery
-    const reopened = await retryByHand(prismaRawTx(tx), now, (p) => `"campaignId" = ${p.add("text", campaignId)} AND "state" = 'failed'`);
+    const refused = await retryAllRefusals(tx, campaignId);
+    const raw = prismaRawTx(tx);
+    const ofCampaign = (p: SqlParams) => `"campaignId" = ${p.add("text", campaignId)} AND "state" = 'failed'`;
+    let reopened = 0;
+    if (!refused.size) reopened = await retryByHand(raw, now, ofCampaign);
+    else {
+      // the refused rows' steps by id, a thousand a statement: the others at once
+      const waiting = [...new Set((await tx.delivery.findMany({ where: { id: { in: [...refused.keys()] } }, select: { actionId: true } })).map((d) => d.actionId))];
+      reopened = await retryByHand(raw, now, (p) => `${ofCampaign(p)} AND ${p.notAmong(`"actionId"`, "text", waiting)}`);
+      const rows = await tx.delivery.findMany({ where: { campaignId, state: "failed", actionId: { in: waiting } }, select: { id: true } });
+      const ids = rows.map((r) => r.id).filter((id) => !refused.has(id));
+      for (let i = 0; i < ids.length; i += 1000) reopened += await retryByHand(raw, now, (p) => `${ofCampaign(p)} AND ${p.among(`"id"`, "text", ids.slice(i, i + 1000))}`);
+    }
     if (reopened) await tx.campaign.updateMany({ where: { id: campaignId, status: "finished" }, data: { status: "active" } });
-    return reopened;
+    const [because] = refused.values();
+    return { count: reopened, left: because ? { count: refused.size, because } : null };
   }, LONG_TRANSACTION);
   if (count) {
     await recordAudit({ actor, action: "delivery.retried_all_failed", target: campaignId, details: { campaignId, count } });
     await deliveryQueue().notify({ campaignId });
   } else await assertCampaignExists(campaignId);
-  return count;
+  return { retried: count, left };
+}
+
+/** What the log and the API say after "Retry all failed". */
+export function retryAllMessage({ retried, left }: { retried: number; left: RetryAllLeft | null }): string {
+  const head = retried ? `Retrying ${plural(retried, "failed delivery", "failed deliveries")}` : "No failed deliveries to retry";
+  if (!left) return `${head}.`;
+  return left.count === 1 ? `${head}: 1 left as it is. ${left.because}` : `${head}: ${left.count} left as they are. The first: ${left.because}`;
 }
 
 export async function cancelScheduled(campaignId: string, actor: string, deliveryId?: string): Promise<number> {

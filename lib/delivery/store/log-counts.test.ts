@@ -169,7 +169,7 @@ describe("the log's counts follow every state change", () => {
       await engine.stop();
     }
 
-    expect(await retryAllFailed(campaign.id, "test")).toBe(2);
+    expect((await retryAllFailed(campaign.id, "test")).retried).toBe(2);
     await same({ delivered: 1, scheduled: 2 });
     expect(await cancelScheduled(campaign.id, "test")).toBe(2);
     await same({ delivered: 1, cancelled: 2, total: 3 });

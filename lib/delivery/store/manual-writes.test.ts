@@ -64,7 +64,7 @@ describe("writes to deliveries outside the hot path set updatedAt and keep their
     const { campaign, ids } = await campaignWith([{ state: "failed" }, { state: "failed" }, { state: "suppressed" }, { state: "delivered" }]);
     const other = await campaignWith([{ state: "failed" }]);
     const since = new Date();
-    expect(await retryAllFailed(campaign.id, "mw@example.com", NOW)).toBe(2);
+    expect((await retryAllFailed(campaign.id, "mw@example.com", NOW)).retried).toBe(2);
     expect(await changes(ids, since)).toEqual([["scheduled", "changed"], ["scheduled", "changed"], ["suppressed", "unchanged"], ["delivered", "unchanged"]]);
     expect(await changes(other.ids, since)).toEqual([["failed", "unchanged"]]);
   });

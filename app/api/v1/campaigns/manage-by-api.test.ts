@@ -80,12 +80,12 @@ describe("managing a campaign's deliveries through the API", () => {
     failing = false;
     const retried = await retryFailed(apiRequest("POST", `/campaigns/${campaign.id}/retry-failed`, editor), routeParams(campaign.id));
     expect(retried.status).toBe(200);
-    expect(await retried.json()).toEqual({ retried: 1 });
+    expect(await retried.json()).toEqual({ retried: 1, left: 0, message: "Retrying 1 failed delivery." });
     await waitFor(async () => (await statesOf(campaign.id)).every((d) => d.state === "delivered"), 30_000, 50);
     const bads = receiver.received.filter((r) => r.path === "/contacts/mgr-bad");
     expect(bads).toHaveLength(2);
     expect(bads[0]!.headers["webhook-id"]).toBe(bads[1]!.headers["webhook-id"]);
-    expect(await (await retryFailed(apiRequest("POST", `/campaigns/${campaign.id}/retry-failed`, editor), routeParams(campaign.id))).json()).toEqual({ retried: 0 });
+    expect(await (await retryFailed(apiRequest("POST", `/campaigns/${campaign.id}/retry-failed`, editor), routeParams(campaign.id))).json()).toEqual({ retried: 0, left: 0, message: "No failed deliveries to retry." });
     expect((await retryFailed(apiRequest("POST", "/campaigns/nope/retry-failed", editor), routeParams("nope"))).status).toBe(404);
     const audit = await db().auditLog.findFirst({ where: { target: campaign.id, action: "delivery.retried_all_failed" } });
     expect(audit).toMatchObject({ actor: 'API key "test editor"', details: { count: 1 } });

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { failed, fieldErrorsOf, succeeded, type ActionResult } from "@/lib/api/action-result";
 import { idSchema } from "@/lib/api/ids";
 import { saveDeliverySettings, deliverySettingsSchema } from "@/lib/delivery/forms/settings";
-import { activateCampaign, activationMessage, type SettingsSaved, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
+import { activateCampaign, activationMessage, type SettingsSaved, checkActivation, pauseCampaign, resumeCampaign, resumeMessage, resumeWarnings, retryAllFailed, retryAllMessage, retryDelivery, RetryRefusedError, cancelScheduled } from "@/lib/delivery/store/lifecycle";
 import { actionFailure, defineAction } from "@/app/define-action";
 import type { Member } from "@/lib/auth/members";
 import { plural } from "@/lib/text/plural";
@@ -96,16 +96,18 @@ export const retryDeliveryAction = defineAction({ role: "editor", schema: idSche
     // its host on hold, the engine holds it again until the next try: "now" would not be true
     return hold ? succeeded({ onItsWay: 1, hostHold: hold }, retryOnHoldMessage(hold.host, hold.until)) : succeeded({ onItsWay: 1 }, "Retrying now.");
   } catch (err) {
-    // the frequency cap that stopped it still applies: the log says so instead of "Retrying now."
+    // it would not send (the frequency cap that stopped it still applies, or it waits for an earlier step
+    // that finished without an answer): the log says so, and what to do, instead of "Retrying now."
     if (err instanceof RetryRefusedError) return failed(err.message);
     throw err;
   }
 });
 
 export const retryAllFailedAction = defineAction({ role: "editor", schema: idSchema, name: "Retrying" }, async (campaignId, member) => {
-  const count = await retryAllFailed(campaignId, member.email);
-  // `onItsWay`: what the line tells of is sent again (it goes once nothing waits: components/useResultLine.ts)
-  return succeeded({ onItsWay: count }, count ? `Retrying ${plural(count, "failed delivery", "failed deliveries")}.` : "No failed deliveries to retry.");
+  const result = await retryAllFailed(campaignId, member.email);
+  // `onItsWay`: what the line tells of is sent again (it goes once nothing waits: components/useResultLine.ts);
+  // the ones left as they are (they would be stopped again at once) are said, with why
+  return succeeded({ onItsWay: result.retried }, retryAllMessage(result));
 });
 
 export const cancelScheduledAction = defineAction({ role: "editor", schema: idSchema, name: "Cancelling" }, async (campaignId, member) => {
