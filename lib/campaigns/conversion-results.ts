@@ -54,7 +54,8 @@ export async function conversionCounts(campaignId: string, goal: { event: string
     `WITH exposure AS (
        SELECT d."actionId" AS step, COALESCE(d."variant", 'A') AS grp, d."userId" AS uid,
               MIN(CASE WHEN d."state" = ${delivered} THEN COALESCE(d."sentAt", d."updatedAt") END) AS since,
-              -- reached: a request of the step went to them (sentAt: an attempt that sent one; failed
+              -- reached: a request of the step went to them (sentAt: an attempt whose request left,
+              -- attempt-record.ts requestLeft; refused by the SSRF guard, a failed DNS lookup, or failed
               -- before a request existed, e.g. waiting for an earlier step's answer, it stays null)
               MAX(CASE WHEN d."sentAt" IS NOT NULL OR d."state" = ${deliveredToo} THEN 1 ELSE 0 END) AS went
        FROM ${deliveries} d WHERE d."campaignId" = ${first}

@@ -8,8 +8,8 @@ import { orderedId, orderedIds } from "../crypto/random-pool";
 import type { RawStatement } from "./raw";
 import { storableJsonText } from "./dialect";
 
-export type ColumnKind = "text" | "int" | "json" | "date";
-export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)" };
+export type ColumnKind = "text" | "int" | "json" | "date" | "bool";
+export const PG_CAST: Record<ColumnKind, string> = { text: "::text", int: "::integer", json: "::jsonb", date: "::timestamp(3)", bool: "::boolean" };
 
 /** A unique primary key like the cuid() default (the column is a plain string), ordered by time. */
 export function newRowId(): string {
@@ -25,6 +25,8 @@ export function newRowIds(count: number): string[] {
 export function encode(kind: ColumnKind, value: unknown, sqlite: boolean): unknown {
   if (value === null || value === undefined) return null;
   if (kind === "json") return JSON.stringify(value);
+  // SQLite keeps a Boolean as 1 or 0, as Prisma writes it
+  if (kind === "bool") return sqlite ? (value ? 1 : 0) : !!value;
   if (kind === "date") {
     const iso = (value as Date).toISOString();
     return sqlite ? iso.replace("Z", "+00:00") : iso.slice(0, -1);
@@ -47,6 +49,7 @@ export function jsonRows(kinds: readonly ColumnKind[], rows: readonly (readonly 
     if (value === null || value === undefined) return null;
     // a lone surrogate (an id sent as "\ud800"): as a JSON parameter's text may hold it (storableJsonText)
     if (kind === "text" && typeof value === "string") return storableJsonText(value);
+    if (kind === "bool") return encode(kind, value, sqlite);
     if (kind !== "date" && kind !== "json") return value;
     const cache = encoded[kind];
     const key = kind === "date" ? (value as Date).getTime() : value;

@@ -4,7 +4,7 @@
 // (embedded and BullMQ) feed it.
 import type { Db } from "../../db";
 import type { BuiltRequest, SendResult } from "../../webhooks/types";
-import { maskedRequest, responseExcerpt } from "../store/attempt-record";
+import { maskedRequest, requestLeft, responseExcerpt } from "../store/attempt-record";
 import { BatchContextLoader, type BatchContext } from "../store/batch-context";
 import { HostBreakers, type BreakerOptions } from "../core/breaker";
 import { renewalWaitsForWrites, renewLeases, type ClaimedDelivery } from "../store/claim";
@@ -326,7 +326,7 @@ export class Dispatcher {
   private failedBeforeSend(d: ClaimedDelivery, attemptNo: number, now: Date, error: string): Change {
     const attempt: AttemptRow = {
       deliveryId: d.id, number: attemptNo, startedAt: now, durationMs: 0, outcome: "failed", status: null, error,
-      request: {}, response: null, timings: null, nextAttemptAt: null,
+      request: {}, response: null, timings: null, nextAttemptAt: null, sent: false,
     };
     return { id: d.id, state: "failed", attempts: attemptNo, reason: error, attempt };
   }
@@ -407,12 +407,12 @@ export class Dispatcher {
     const durationMs = Math.max(0, finishedAt.getTime() - startedAt.getTime());
     const attempt: AttemptRow = {
       deliveryId: d.id, number, startedAt, durationMs, outcome: result.outcome, status, error: result.error ?? null,
-      request: item.maskedRequest, response: null, timings: null, nextAttemptAt: null,
+      request: item.maskedRequest, response: null, timings: null, nextAttemptAt: null, sent: result.sent ?? null,
     };
     if (result.outcome === "delivered") return { id: d.id, state: "delivered", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, attempt };
     const what = status ? `HTTP ${status}` : (result.error ?? "failed");
     const reason = `Attempt ${number}: ${what}; not retried: what follows could not be worked out (an internal error, see the server log)`;
-    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
+    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, ...sentAtOf(attempt), reason, attempt };
   }
 
   private outcomeChange(item: Ready, result: SendResult, startedAt: Date, finishedAt: Date, mapped: EncodedMapping | undefined): Change {
@@ -435,6 +435,7 @@ export class Dispatcher {
       deliveryId: d.id, number, startedAt, durationMs, outcome: result.outcome, status, error: result.error ?? null,
       // as it left: the gate stamped it (webhook-timestamp) when the send started
       request: withSentTimestamp(item.maskedRequest, startedAt.getTime()), response: responseExcerpt(result), timings: result.timings ?? null, nextAttemptAt: next,
+      sent: result.sent ?? null,
     };
     if (result.outcome === "delivered") {
       // "Save response to user": written with this result (lib/delivery/attribute-writes.ts)
@@ -444,9 +445,17 @@ export class Dispatcher {
     }
     const what = result.error ?? (status ? `HTTP ${status}${result.statusText ? ` ${result.statusText}` : ""}` : "failed");
     if (next) {
-      return { id: d.id, state: "retrying", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, dueAt: next, reason: `Attempt ${number}: ${what}`, attempt };
+      return { id: d.id, state: "retrying", attempts: number, status, durationMs, host: item.host, ...sentAtOf(attempt), dueAt: next, reason: `Attempt ${number}: ${what}`, attempt };
     }
     const reason = result.outcome === "retryable" ? `Gave up after ${plural(number, "attempt", "attempts")}: ${what}` : what;
-    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, sentAt: startedAt, reason, attempt };
+    return { id: d.id, state: "failed", attempts: number, status, durationMs, host: item.host, ...sentAtOf(attempt), reason, attempt };
   }
+}
+
+/**
+ * The delivery's sentAt after `attempt`: its start when its request left (attempt-record.ts requestLeft),
+ * else left as it was (an earlier attempt's that left, or none): Results' "Reached" counts a user by it.
+ */
+function sentAtOf(attempt: AttemptRow): { sentAt?: Date } {
+  return requestLeft(attempt) ? { sentAt: attempt.startedAt } : {};
 }

@@ -35,9 +35,18 @@ export function responseExcerpt(result: SendResult) {
 }
 
 /**
- * SQL: the attempt (alias `a`) sent a request. One whose request was never sent (it could not be
- * built: a template or data error, an internal error; dispatcher.ts failedBeforeSend) is written with
- * no status and 0 ms: it has no response time, and counted as one it read "p50 0 ms" for a campaign
- * whose template was broken. For every response-time percentile (the log's stats line, the charts).
+ * THE rule of whether an attempt sent a request (the log's Attempts, the API and the CSV; the delivery's
+ * sentAt, so Results' "Reached"; every response-time percentile): the request left, a connection to the
+ * receiver made and the request handed to it (SendResult.sent, kept as DeliveryAttempt.sent). The SSRF
+ * guard's refusal, a failed DNS lookup, a refused connection sent nothing, nor did an attempt whose
+ * request was never built (a template or data error, an internal error; dispatcher.ts failedBeforeSend).
+ * An attempt stored before `sent` was kept, or whose sender failed without saying, is read by the rule of
+ * then: sent unless it has no status and took 0 ms (the migration that added `sent` marked the older ones
+ * whose error says they stopped before connecting).
  */
-export const SENT_A_REQUEST_SQL = `NOT (a."status" IS NULL AND a."durationMs" = 0)`;
+export function requestLeft(attempt: { sent?: boolean | null; status: number | null; durationMs: number }): boolean {
+  return attempt.sent ?? !(attempt.status === null && attempt.durationMs === 0);
+}
+
+/** requestLeft in SQL, for the attempt (alias `a`). */
+export const SENT_A_REQUEST_SQL = `COALESCE(a."sent", NOT (a."status" IS NULL AND a."durationMs" = 0))`;

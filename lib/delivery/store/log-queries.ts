@@ -95,8 +95,9 @@ export function inOrderOf<T extends { id: string }>(ids: string[], rows: T[]): T
 }
 
 /**
- * How many requests each delivery sent: its attempts that sent one (SENT_A_REQUEST_SQL, a refused
- * connection or a timeout included), not those that failed before a request existed. A follow-up that
+ * How many requests each delivery sent: its attempts whose request left (SENT_A_REQUEST_SQL: a timeout
+ * after connecting included; the SSRF guard's refusal, a failed DNS lookup or connection not), not those
+ * that failed before a request existed. A follow-up that
  * waited for an earlier step and failed unsent three times is "attempts 3" in its row and sent nothing.
  * What the log, the API and the CSV call `attempts`; the detail lists every attempt. One grouped read
  * of DeliveryAttempt(deliveryId, number) for a page's ids.

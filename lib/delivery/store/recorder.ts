@@ -31,6 +31,8 @@ export type AttemptRow = {
   response: object | null;
   timings: object | null;
   nextAttemptAt: Date | null;
+  /** whether the request left (attempt-record.ts requestLeft); null or absent: the sender did not say */
+  sent?: boolean | null;
 };
 
 export type Change =
@@ -62,7 +64,7 @@ export type Change =
 
 const ATTEMPT_COLUMNS: [string, ColumnKind][] = [
   ["id", "text"], ["deliveryId", "text"], ["number", "int"], ["startedAt", "date"], ["durationMs", "int"], ["outcome", "text"], ["status", "int"],
-  ["error", "text"], ["request", "json"], ["response", "json"], ["timings", "json"], ["nextAttemptAt", "date"],
+  ["error", "text"], ["request", "json"], ["response", "json"], ["timings", "json"], ["nextAttemptAt", "date"], ["sent", "bool"],
 ];
 
 /**
@@ -339,7 +341,7 @@ export class Recorder {
       // row: its foreign key would fail the whole flush, other campaigns' results with it
       ops.push(
         ...batchInsertSql("DeliveryAttempt", ATTEMPT_COLUMNS, attempts.map((a) => [
-          a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt,
+          a.id ?? newRowId(), a.deliveryId, a.number, a.startedAt, a.durationMs, a.outcome, a.status, a.error, a.request, a.response, a.timings, a.nextAttemptAt, a.sent ?? null,
         ]), { skipExisting: true, onlyReferenced: { column: "deliveryId", table: "Delivery" } }),
       );
     }
