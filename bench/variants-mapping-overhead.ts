@@ -1,4 +1,5 @@
 // npx tsx bench/variants-mapping-overhead.ts [--users N] [--rounds R] [--answers same|changing|both]
+//   [--parts variants|mapping] [--mode plain|mapped] [--profile <file>] [--alloc <dir>]
 // (figure 7 of `npm run bench`)
 // Issue 14's bench figure: the embedded engine in this process, as `npm start` runs it (sender
 // threads), delivers the same campaign to N users twice per round, once plain and once with two
@@ -24,6 +25,7 @@ import { freshInstallEnv } from "./app-process";
 import { createBenchCampaign, seedUsers, switchDatabase, waitRecorded } from "./delivery-run";
 import { mean, median } from "./stats";
 import { phaseProfiler } from "./profile-harness";
+import { allocWindow } from "./alloc-window";
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(name);
@@ -150,6 +152,8 @@ async function run(alternate: boolean, answers: "same" | "changing"): Promise<Sa
 
 // --profile <file>: a CPU profile of the engine's thread over the counted runs (with --mode, of one side)
 const profiler = phaseProfiler();
+// --alloc <dir>: bytes allocated per thread over the counted runs (bench/alloc-probe.cjs; with --mode, of one side)
+const alloc = allocWindow();
 // a first run warms the JIT, the prepared statements and the connection pool: not counted
 await run(false, "same");
 const measured: Record<string, unknown> = {};
@@ -159,11 +163,13 @@ for (const answers of cases) {
   const plain: Sample[] = [];
   const mapped: Sample[] = [];
   await profiler.start();
+  await alloc.start();
   for (let r = 0; r < rounds; r++) {
     const order = r % 2 === 0 ? [false, true] : [true, false];
     for (const m of order) (m ? mapped : plain).push(await run(m, answers));
   }
   await profiler.stop();
+  await alloc.stop(answers, rounds * 2 * users);
   // The figure: the median over rounds of (with / plain) within a round. The two runs of a round are
   // seconds apart, so a slow spell of the shared machine (whole rounds at -20% were seen) moves both;
   // the median then drops the round a spell fell across. The ratio of the means is printed beside it.

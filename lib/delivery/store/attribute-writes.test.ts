@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { mappedPatchBytes } from "../../audience/attribute-limits";
 import { attributeWriteStatements, mappingOf, type MappedAttributes } from "./attribute-writes";
 import { encodeMapping } from "../../webhooks/response-mapping";
+import { storableJsonText } from "../../db/dialect";
 
 const at = new Date("2026-12-03T10:00:00Z");
 const write = (userId: string, deliveryId: string, set: MappedAttributes["set"]): MappedAttributes => ({ deliveryId, userId, set, setAt: at });
@@ -63,6 +64,26 @@ describe("attributeWriteStatements", () => {
       return { ...rest, encoded: encodeMapping({ set, problems: [] }) };
     });
     expect(attributeWriteStatements(encoded, "w")).toEqual(attributeWriteStatements(plain, "w"));
+  });
+
+  it("binds each row's ids as JSON.stringify writes them, whatever they hold", () => {
+    // ids the app makes need no escape; any other is escaped as JSON.stringify does (quotes, a backslash,
+    // control characters, U+2028, non-ASCII, a lone surrogate: on PostgreSQL a user id's is made well formed)
+    const ids = ["u-plain_1", 'u"q', "u\\b", "u\n\u0001", "u\u2028é✓", "u\ud800x", "😀"];
+    const writes = ids.map((id, i) => ({ ...write(id, `d${id}`, { crmId: `c${i}`, "a b": i }), ...(i % 2 ? { attemptId: `a${id}` } : {}) }));
+    const encoded = writes.map(({ set, ...rest }) => ({ ...rest, encoded: encodeMapping({ set, problems: [] }) }));
+    const sorted = [...writes].sort((a, b) => (a.userId < b.userId ? -1 : a.userId > b.userId ? 1 : 0));
+    const rowOf = (w: MappedAttributes) => {
+      const d = JSON.stringify(w.deliveryId);
+      const sources = `{${Object.keys(w.set).map((name) => `${JSON.stringify(name)}:${d}`).join(",")}}`;
+      return `[${JSON.stringify(storableJsonText(w.userId))},${d},${JSON.stringify(w.set)},${sources},${mappedPatchBytes(w.set)},${w.attemptId == null ? "null" : JSON.stringify(w.attemptId)}]`;
+    };
+    const expected = `[${sorted.map(rowOf).join(",")}]`;
+    for (const given of [writes, encoded]) {
+      const [users, note] = attributeWriteStatements(given, "w");
+      expect(users!.values.filter((v) => typeof v === "string" && v.startsWith("[["))).toEqual([expected]);
+      expect(note!.values.filter((v) => typeof v === "string" && v.startsWith("[["))).toEqual([expected]);
+    }
   });
 
   it("splits beyond 1,000 users and writes a repeated user in a later round", () => {
