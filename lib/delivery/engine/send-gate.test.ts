@@ -300,6 +300,23 @@ describe("the send gate", () => {
     });
   });
 
+  it("in a sender thread, reads job after job through the same mapping, also once it was forgotten and is sent again", async () => {
+    // the usual run: one action's mapping delivery after delivery (named by the number it had last time),
+    // then 300 others, which make the thread forget it, then it again (a new number, sent again)
+    const threaded = threads.gated({ concurrency: 50, hostConcurrency: 50, leaseMs: 60_000 });
+    const same = [{ path: "$.customer.id", attribute: "same" }];
+    const others = Array.from({ length: 300 }, (_, i) => [{ path: "$.customer.score", attribute: `o${i}` }]);
+    const sequence = [same, same, same, ...others, same, same];
+    const outcomes: Awaited<ReturnType<typeof threaded.send>>[] = [];
+    // in three posts: the first jobs' numbers are known to the thread before the rest name them
+    for (const part of [sequence.slice(0, 3), sequence.slice(3, 303), sequence.slice(303)]) outcomes.push(...(await Promise.all(part.map((mapping) => threaded.send(job("/crm", { mapping }))))));
+    outcomes.forEach((outcome, n) => {
+      if ("expired" in outcome) throw new Error("expired");
+      const mapping = sequence[n]!;
+      expect(JSON.parse(outcome.mapped!.values)).toEqual({ [mapping[0]!.attribute]: mapping === same ? "cus_9" : "7.5" });
+    });
+  });
+
   it("stamps and signs a job as its send starts, here and in a sender thread: one rendered 6 minutes before still verifies", async () => {
     const secret = generateSigningSecret();
     const renderedAt = new Date(Date.now() - 6 * 60_000);

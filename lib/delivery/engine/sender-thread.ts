@@ -69,9 +69,12 @@ port.on("message", (batch: SenderBatch) => {
       started.push(seq);
       scheduleFlush();
     };
+    // the job is this thread's own copy (the message's): given its mapping in place, not copied with it
+    // (a copy per mapped delivery, alive while the job queued at the gate, was promoted with it)
+    if (mapping) job.mapping = mapping;
     gates
       .get(gate)!
-      .send(mapping ? { ...job, mapping } : job, onStart)
+      .send(job, onStart)
       .then(
         (outcome) => done(seq, outcome),
         // the sender failed, not the request: the engine's thread counts it as the dispatcher counts a throw

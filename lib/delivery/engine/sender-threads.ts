@@ -86,6 +86,9 @@ class SenderThread {
   private knownGates = new Set<number>();
   private mappingIds = new Map<ResponseMapping, number>();
   private mappingSeq = 0;
+  /** the mapping mappingId() was last asked for, and its number */
+  private lastMapping: ResponseMapping | null = null;
+  private lastMappingId = 0;
   private mappings: NonNullable<SenderBatch["mappings"]> = [];
   private forget: number[] = [];
   private booted!: () => void;
@@ -149,7 +152,11 @@ class SenderThread {
   }
 
   private mappingId(mapping: ResponseMapping): number {
+    // the usual case: the same action's mapping as the job before, last in the order already (moving
+    // it there again rehashed the map every few deliveries)
+    if (mapping === this.lastMapping) return this.lastMappingId;
     let id = this.mappingIds.get(mapping);
+    this.lastMapping = mapping;
     if (id !== undefined) {
       // most recently used last: the one forgotten is the one unused longest
       this.mappingIds.delete(mapping);
@@ -163,6 +170,7 @@ class SenderThread {
       this.mappingIds.set(mapping, (id = ++this.mappingSeq));
       this.mappings.push([id, mapping]);
     }
+    this.lastMappingId = id;
     return id;
   }
 
