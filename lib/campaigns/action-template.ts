@@ -134,10 +134,13 @@ export function sealActionDraft(draft: ActionDraft, grant: SecretGrant, prefix =
     urlPasswordEnc: secrets.password === null ? null : encryptSecret(secrets.password),
     contentType: draft.contentType,
     fields: draft.fields,
-    // an empty secret is stored empty, so the editor shows a box to fill rather than a mask
+    // an empty secret is stored empty, so the editor shows a box to fill rather than a mask. A value is
+    // stored without the spaces around it: every HTTP parser strips them, so a receiver would echo a
+    // secret "trailsecret456 " as "trailsecret456" (echoed-secrets.ts masks that form of older rows too)
     headers: secrets.headers.map((h) => {
       const secret = sealedAsSecret(h);
-      return { name: h.name, value: secret && h.value ? encryptSecret(h.value) : h.value, secret };
+      const value = h.value.trim();
+      return { name: h.name, value: secret && value ? encryptSecret(value) : value, secret };
     }),
     timeoutMs: draft.timeoutSeconds * 1000,
     // set once, when a webhook starts from a template; a draft without it leaves it as it is

@@ -47,14 +47,34 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
       add(signature.replaceAll("/", "\\/"), false);
     }
   }
+  const addRead = (s: string) => {
+    for (const form of readForms(s)) add(form);
+  };
   for (const secret of hiddenBy(() => maskRequest(request))) {
-    add(secret);
-    secretParts(secret, add);
+    for (const form of readForms(secret)) {
+      add(form);
+      secretParts(form, addRead);
+    }
   }
   if (!found) return [];
   if (found.size > MAX_ECHOED_SECRETS || length > MAX_ECHOED_SECRETS_LENGTH) return "too many";
   // longest first: a secret that contains another is masked whole
   return [...found].sort((a, b) => b[0].length - a[0].length);
+}
+
+const BEYOND_ASCII = /[^\x00-\x7f]/;
+
+/**
+ * A secret as a receiver may read it, to echo it so: as sent; without the spaces around it, which every
+ * HTTP parser strips from a header's value (one saved before values were trimmed: "trailsecret456 ");
+ * and beyond ASCII, its UTF-8 bytes read one Latin-1 character each, as Node and WSGI read a header's
+ * bytes ("pässwört" echoed as "pÃ¤sswÃ¶rt"), when that reads otherwise.
+ */
+function readForms(secret: string): string[] {
+  const trimmed = secret.trim();
+  const forms = trimmed === secret ? [secret] : [secret, trimmed];
+  if (BEYOND_ASCII.test(trimmed)) forms.push(Buffer.from(trimmed, "utf8").toString("latin1"));
+  return forms;
 }
 
 // "sid=abc123; lang=en": name=value pairs separated by ";"
@@ -269,6 +289,20 @@ export function maskEchoedSecrets<R extends { headers?: [string, string][]; body
   if (!secrets.length) return response;
   const budget: Budget = { source: MAX_NEW_SOURCE };
   const body = response.body === undefined ? undefined : maskDecoded(maskIn(response.body, secrets, !!response.bodyTruncated, budget), secrets, !!response.bodyTruncated);
-  const headers = response.headers?.map(([name, value]): [string, string] => [name, maskEscapedEchoes(maskIn(value, secrets, false, budget), secrets, null)]);
+  const headers = response.headers?.map(([name, value]): [string, string] => [maskInName(name, secrets, budget), maskEscapedEchoes(maskIn(value, secrets, false, budget), secrets, null)]);
   return { ...response, body, headers };
+}
+
+/** A response header's name with the secrets in it masked, in any case: a receiver's framework (Node's) lowercases names. */
+function maskInName(name: string, secrets: [string, boolean][], budget: Budget): string {
+  let out = maskIn(name, secrets, false, budget);
+  for (const [s] of secrets) {
+    const lowerSecret = s.toLowerCase();
+    // a character whose lower case is longer (İ) would shift the positions: such a name is masked as written
+    if (lowerSecret.length !== s.length) continue;
+    for (let lower = out.toLowerCase(), at = lower.indexOf(lowerSecret); at >= 0 && lower.length === out.length; lower = out.toLowerCase(), at = lower.indexOf(lowerSecret)) {
+      out = out.slice(0, at) + MASK + out.slice(at + s.length);
+    }
+  }
+  return out;
 }

@@ -110,6 +110,32 @@ function headerValue(raw: Buffer): string {
   }
 }
 
+// a body's charset as its Content-Type declares it (charset=utf-16le, "latin1")
+const CHARSET = /;\s*charset\s*=\s*"?([^";\s]+)"?/i;
+const decoders = new Map<string, TextDecoder | null>();
+export const UNREADABLE_CHARSET_NOTE = (charset: string) => `response body not kept: its charset "${charset.slice(0, 40)}" cannot be read, so what it echoes of the request could not be masked`;
+
+/**
+ * A response body as its Content-Type's charset writes it (UTF-8 when it names none), so that an echoed
+ * secret reads as it was sent and is masked (a UTF-16 body decoded as UTF-8 shows it in clear between
+ * its zero bytes); null for a charset that cannot be decoded here. UTF-16 without an order reads its BOM.
+ */
+function bodyText(bytes: Buffer, contentType: string | undefined): string | null {
+  const label = CHARSET.exec(contentType ?? "")?.[1]?.toLowerCase();
+  if (!label) return utf8.decode(bytes);
+  const name = label === "utf-16" && bytes[0] === 0xfe && bytes[1] === 0xff ? "utf-16be" : label;
+  let decoder = decoders.get(name);
+  if (decoder === undefined) {
+    try {
+      decoder = name === "utf-8" || name === "utf8" ? utf8 : new TextDecoder(name, { fatal: false });
+    } catch {
+      decoder = null; // not a label TextDecoder knows
+    }
+    if (decoders.size < 64) decoders.set(name, decoder);
+  }
+  return decoder ? decoder.decode(bytes) : null;
+}
+
 type Exchange = { status: number; headers: [string, string][]; retryAfter?: string; text: string; truncated: boolean; firstByteAt: number };
 
 /**
@@ -195,8 +221,15 @@ class ExchangeHandler {
   private done(truncated: boolean) {
     if (this.settled) return;
     this.settled = true;
+    const contentType = this.headers.find(([name]) => name === "content-type")?.[1];
+    const decoded = bodyText(this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.size), contentType);
+    // a body that cannot be read cannot be masked: a note in its place, whole
+    if (decoded === null) {
+      const note = UNREADABLE_CHARSET_NOTE(CHARSET.exec(contentType!)![1]!);
+      return this.resolve({ status: this.status, headers: this.headers, retryAfter: this.retryAfter, text: note, truncated: false, firstByteAt: this.firstByteAt });
+    }
     // U+0000 too: PostgreSQL cannot store it in the attempt log or the test-send history
-    const text = utf8.decode(this.chunks.length === 1 ? this.chunks[0] : Buffer.concat(this.chunks, this.size)).replaceAll("\0", "\uFFFD");
+    const text = decoded.replaceAll("\0", "\uFFFD");
     this.resolve({ status: this.status, headers: this.headers, retryAfter: this.retryAfter, text, truncated, firstByteAt: this.firstByteAt });
   }
 
