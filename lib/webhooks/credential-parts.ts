@@ -295,13 +295,24 @@ const MAYBE_SECRET_PARAM = [/%|:\/\/|[\t\n\r]/, ...secretNameBefore(`${WORDS}|co
 const maybeSecretParam = (text: string) => MAYBE_SECRET_PARAM.some((p) => p.test(text));
 
 const ENCODED_MASK = encodeURIComponent(SECRET_MASK);
+// a query's own "=", "&", "?", "#" or ";" percent-encoded in a value that holds a URL
+const NESTED_QUERY_ENCODED = /%(?:3D|26|3F|23|3B)/i;
 
 /**
  * A query or form value as written, with the URLs in it through `replace`: written out ("?cb=https://…"),
  * or percent-encoded ("https%3A%2F%2F…": read decoded, written back encoded, a "••••" as it is).
  */
 export function mapUrlsInQueryValue(raw: string, replace: (url: string) => string): string {
-  if (raw.includes("://")) return mapUrlsIn(raw, replace);
+  if (raw.includes("//")) {
+    const mapped = mapUrlsIn(raw, replace);
+    // a URL whose own query is encoded once more ("?cb=https://x.io/?token%3D…"): its receiver reads the
+    // value decoded, "https://x.io/?token=…", so it is read so too, and written back with only what would
+    // end the outer value encoded ("=" "&" "#" "+" "%" and spaces), as it was
+    if (!NESTED_QUERY_ENCODED.test(mapped)) return mapped;
+    const decoded = decodeQueryPart(mapped);
+    const inner = mapUrlsIn(decoded, replace);
+    return inner === decoded ? mapped : inner.replace(/[%&#=+ ]/g, (c) => encodeURIComponent(c));
+  }
   if (!/%3A%2F%2F/i.test(raw)) return raw;
   const value = decodeQueryPart(raw);
   const mapped = mapUrlsIn(value, replace);
@@ -355,13 +366,37 @@ const URL_AFTER_SCHEME = /(?:\{\{[^{}]{0,200}\}\}|[^\s"'<>\\{}]|[\t\\](?=[^\s"'<
 const SCHEME_CHAR = /[a-z0-9+.-]/i;
 const LETTER = /[a-z]/i;
 
-/** `text` with each URL written in it replaced by what `replace` returns for it. One indexOf when it holds none. */
+// A scheme-relative URL ("//bob:pw@host/x", "//x.io/cb?api_key=…"), which a browser or a receiver's
+// client resolves against its page's scheme: its "//" opens a value or follows a space, a quote, "=",
+// "(", "[", "," or ">", and a host (or a user name, or a {{ }} value) follows it; "a/b//c" is a path.
+const BEFORE_RELATIVE = /[\s"'=(\[,>]/;
+const RELATIVE_HOST = /[A-Za-z0-9_{\[%-]/;
+
+/**
+ * `text` with each URL written in it replaced by what `replace` returns for it: after a scheme, or
+ * scheme-relative ("//host/…": given to `replace` as "https://host/…", the "https:" taken off again, so
+ * the one rule for a URL reads it). One indexOf when it holds none.
+ */
 export function mapUrlsIn(text: string, replace: (url: string) => string): string {
-  let at = text.indexOf("://");
+  let at = text.indexOf("//");
   if (at < 0) return text;
   let out = "";
   let from = 0;
-  for (; at >= 0; at = text.indexOf("://", at + 3)) {
+  for (; at >= 0; at = text.indexOf("//", at + 2)) {
+    if (text[at - 1] !== ":") {
+      if ((at > from && !BEFORE_RELATIVE.test(text[at - 1]!)) || (at === from && from > 0) || !RELATIVE_HOST.test(text[at + 2] ?? "")) continue;
+      URL_AFTER_SCHEME.lastIndex = at + 2;
+      const rest = URL_AFTER_SCHEME.exec(text);
+      if (!rest) continue;
+      const end = at + 2 + rest[0].length;
+      const url = text.slice(at, end);
+      const replaced = replace(`https:${url}`);
+      out += text.slice(from, at) + (replaced.startsWith("https://") ? replaced.slice(6) : replaced === `https:${url}` ? url : replaced);
+      from = end;
+      at = end - 2;
+      continue;
+    }
+    at--;
     let start = at;
     while (start > from && at - start < 21 && SCHEME_CHAR.test(text[start - 1]!)) start--;
     // a scheme a {{ }} value writes ("{{user.scheme}}://bob:pw@…", "{{x}}s://"): from its "{{"
@@ -376,7 +411,7 @@ export function mapUrlsIn(text: string, replace: (url: string) => string): strin
     const end = at + 3 + rest[0].length;
     out += text.slice(from, start) + replace(text.slice(start, end));
     from = end;
-    at = end - 3;
+    at = end - 2;
   }
   return out + text.slice(from);
 }
