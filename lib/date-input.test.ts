@@ -163,7 +163,7 @@ describe("every reading of a user's date goes through it", () => {
     const report = await importCsv(file, { delimiter: ",", encoding: "utf-8", headers: ["id", "signup_date", "timezone"], mapping: [...mapping] });
     expect(report).toMatchObject({ imported: 2, rejectedCount: 0 });
     const request = async (userId: string) => {
-      const user = (await getUser(userId))!;
+      const user = (await getUser(userId, "admin"))!;
       const rendered = renderWebhookRequest(
         {
           method: "POST",

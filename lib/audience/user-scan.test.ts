@@ -20,7 +20,7 @@ beforeAll(async () => {
 
 describe("an attribute filter over large users", () => {
   it("reads a bounded amount per request and goes on from its nextCursor until every match is found", async () => {
-    const first = await listUsers({ attribute: "vip", value: "yes", limit: 50 });
+    const first = await listUsers({ attribute: "vip", value: "yes", limit: 50 }, "admin");
     // the budget ran out before the one matching user: nothing yet, and where to go on from
     expect(first.users).toEqual([]);
     expect(first.nextCursor).toMatch(/^big-/);
@@ -29,7 +29,7 @@ describe("an attribute filter over large users", () => {
     let cursor: string | null = first.nextCursor;
     let requests = 1;
     while (cursor) {
-      const page = await listUsers({ attribute: "vip", value: "yes", limit: 50, cursor });
+      const page = await listUsers({ attribute: "vip", value: "yes", limit: 50, cursor }, "admin");
       seen.push(...page.users.map((u) => u.userId));
       cursor = page.nextCursor;
       expect(++requests).toBeLessThan(10);
@@ -39,7 +39,7 @@ describe("an attribute filter over large users", () => {
   }, 60_000);
 
   it("answers a filtered page without reading past the limit when matches come first", async () => {
-    const page = await listUsers({ attribute: "blob", limit: 3 });
+    const page = await listUsers({ attribute: "blob", limit: 3 }, "admin");
     expect(page.users.map((u) => u.userId)).toEqual(["big-0000", "big-0001", "big-0002"]);
     expect(page.nextCursor).toBe("big-0002");
   });

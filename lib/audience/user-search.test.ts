@@ -30,7 +30,7 @@ beforeAll(async () => {
   });
 });
 
-const ids = async (options: Parameters<typeof listUsers>[0]) => (await listUsers(options)).users.map((u) => u.userId);
+const ids = async (options: Parameters<typeof listUsers>[0]) => (await listUsers(options, "admin")).users.map((u) => u.userId);
 
 /** Every user a search finds, following nextCursor, and how many requests that took. */
 async function everyMatch(options: Parameters<typeof listUsers>[0]) {
@@ -38,7 +38,7 @@ async function everyMatch(options: Parameters<typeof listUsers>[0]) {
   let cursor: string | undefined;
   let requests = 0;
   do {
-    const page = await listUsers({ ...options, cursor });
+    const page = await listUsers({ ...options, cursor }, "admin");
     seen.push(...page.users.map((u) => u.userId));
     cursor = page.nextCursor ?? undefined;
     expect(++requests).toBeLessThan(100);
@@ -84,7 +84,7 @@ describe("listUsers' search", () => {
   });
 
   it("pages across pages giving every match once", async () => {
-    const first = await listUsers({ search: "u", limit: 1 });
+    const first = await listUsers({ search: "u", limit: 1 }, "admin");
     expect(first.users.map((u) => u.userId)).toEqual(["u000001"]);
     expect(first.nextCursor).toBe("u000001");
     const { seen } = await everyMatch({ search: "u", limit: 1 });
@@ -96,7 +96,7 @@ describe("listUsers' search", () => {
     const blob = (i: number) => Object.fromEntries(Array.from({ length: 24 }, (_, k) => [`b${k}`, `${i}`.padEnd(10_000, "x")]));
     const big = Array.from({ length: 40 }, (_, i) => `big_${String(i).padStart(2, "0")}`);
     for (let i = 0; i < big.length; i += 10) await db().user.createMany({ data: big.slice(i, i + 10).map((id, k) => ({ id, attributes: blob(i + k) })) });
-    const first = await listUsers({ search: "big_", limit: 1000 });
+    const first = await listUsers({ search: "big_", limit: 1000 }, "admin");
     expect(first.users.length).toBeGreaterThan(1);
     expect(first.users.length).toBeLessThan(big.length);
     expect(Buffer.byteLength(JSON.stringify(first.users.map((u) => u.attributes)))).toBeLessThanOrEqual(MAX_USER_PAGE_BYTES);
@@ -121,7 +121,7 @@ describe("a search over many users", () => {
   }, 120_000);
 
   it("answers a search of '_' with a bounded page and a nextCursor that goes on, and finds every match", async () => {
-    const first = await listUsers({ search: "_", limit: 50 });
+    const first = await listUsers({ search: "_", limit: 50 }, "admin");
     // "_first", then nothing else among the first USER_SEARCH_SCAN_ROWS users read: where to go on from
     expect(first.users.map((u) => u.userId)).toEqual(["_first"]);
     expect(first.nextCursor).not.toBeNull();
@@ -137,7 +137,7 @@ describe("a search over many users", () => {
 
   it("an attribute filter nobody matches reads at most USER_SEARCH_SCAN_ROWS users a request, however little their attributes weigh", async () => {
     // bounded by bytes alone, users of a few bytes each were all read in one request (40,500 here; millions in a big install)
-    const first = await listUsers({ attribute: "nobody_has_this", limit: 50 });
+    const first = await listUsers({ attribute: "nobody_has_this", limit: 50 }, "admin");
     expect(first.users).toEqual([]);
     expect(first.nextCursor).not.toBeNull();
     const { seen, requests } = await everyMatch({ attribute: "nobody_has_this", limit: 50 });
@@ -157,9 +157,9 @@ describe("a search or cursor no database can hold", () => {
   // /users?q=%00 (or ?cursor=%00) reaches listUsers as typed: PostgreSQL refuses U+0000 in a text, Prisma a lone surrogate (a 500 page)
   it("finds nobody, on both databases, rather than failing", async () => {
     for (const search of ["u\u0000", "\ud800"]) {
-      expect(await listUsers({ search }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
-      expect(await listUsers({ search, attribute: "plan" }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
-      expect(await listUsers({ cursor: search }), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+      expect(await listUsers({ search }, "admin"), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+      expect(await listUsers({ search, attribute: "plan" }, "admin"), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
+      expect(await listUsers({ cursor: search }, "admin"), JSON.stringify(search)).toEqual({ users: [], nextCursor: null });
     }
   });
 });

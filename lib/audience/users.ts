@@ -14,6 +14,8 @@ import { isUniqueViolation } from "../db/unique-violation";
 import { isStorableText } from "../db/storable-text";
 import { catalogueTypes, typedInputs } from "./typed-inputs";
 import type { AttributeTypes } from "./attribute-value";
+import type { Role } from "../auth/roles";
+import { attributesAsReadBy } from "./attribute-secrets";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -217,10 +219,16 @@ export async function audiencePage(tx: Pick<RawTx, "query">, afterId: string | n
   return rows;
 }
 
-export async function getUser(userId: string): Promise<UserRecord | null> {
+/** One user as `reader` may read them (a viewer: secret-looking attributes masked, attribute-secrets.ts); the user's page and the API both read here. */
+export async function getUser(userId: string, reader: Role): Promise<UserRecord | null> {
   const row = await db().user.findUnique({ where: { id: userId } });
-  return row ? toUserRecord(row) : null;
+  return row ? asReadBy(toUserRecord(row), reader) : null;
 }
+
+const asReadBy = (user: UserRecord, reader: Role): UserRecord => {
+  const attributes = attributesAsReadBy(user.attributes, reader);
+  return attributes === user.attributes ? user : { ...user, attributes };
+};
 
 /** Forgets a user: their events and deliveries (pending or past) go too. */
 export async function deleteUser(userId: string): Promise<boolean> {
@@ -256,9 +264,14 @@ export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
  * A page of users by id, after `cursor` (the last id of the previous page): `limit` of them, fewer when
  * their attributes are over MAX_USER_PAGE_BYTES. `search` keeps those whose id or email starts with it
  * (user-search.ts), `attribute` (and `value`) those that hold it; either may answer fewer, even none,
- * with a nextCursor to go on from (filteredUsers).
+ * with a nextCursor to go on from (filteredUsers). As `reader` may read them (getUser).
  */
-export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter = {}): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
+export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter, reader: Role): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
+  const page = await usersPage(options);
+  return reader === "viewer" ? { ...page, users: page.users.map((u) => asReadBy(u, reader)) } : page;
+}
+
+async function usersPage(options: { cursor?: string; limit?: number } & UserFilter): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
   const limit = Math.min(Math.max(options.limit ?? 100, 1), 1000);
   const search = options.search?.trim() || undefined;
   // no user's id or email holds what neither database can store (the Users page passes its URL's q and cursor as typed)

@@ -142,8 +142,8 @@ describe("CSV import routes", () => {
     // as before: the row over 1,000,000 characters stops the import there; the row before it keeps its whole value
     expect(done).toMatchObject({ status: "done", report: { rows: 1, imported: 1, rejectedCount: 0 } });
     expect(done.report.stopped).toMatch(/^Line 3 is over 1,000,000 characters, so the import stopped there/);
-    expect((await getUser("cap1"))?.attributes).toMatchObject({ notes: long });
-    expect(await getUser("cap2")).toBeNull();
+    expect((await getUser("cap1", "admin"))?.attributes).toMatchObject({ notes: long });
+    expect(await getUser("cap2", "admin")).toBeNull();
   });
 
   // Next.js hands a route behind proxy.ts only the part of a body it copied (10 MB by default), with a console

@@ -209,10 +209,10 @@ describe("GET /api/v1/users", () => {
     expect(seen.length).toBe(total);
     expect(new Set(seen).size).toBe(total);
     // the Users page's attribute filter reads the same way
-    const filtered = await listUsers({ attribute: "blob0", limit: 1000 });
+    const filtered = await listUsers({ attribute: "blob0", limit: 1000 }, "admin");
     expect(filtered.users.length).toBeLessThan(ids.length);
     expect(filtered.nextCursor).toBe(filtered.users.at(-1)!.userId);
-    const rest = await listUsers({ attribute: "blob0", limit: 1000, cursor: filtered.nextCursor! });
+    const rest = await listUsers({ attribute: "blob0", limit: 1000, cursor: filtered.nextCursor! }, "admin");
     expect(rest.nextCursor).toBeNull();
     expect([...filtered.users, ...rest.users].map((u) => u.userId)).toEqual(ids);
     await db().user.deleteMany({ where: { id: { in: ids } } });

@@ -35,4 +35,4 @@ export const POST = withApi({ body: usersBodySchema, role: "editor" }, async ({ 
 });
 
 /** A page of users ordered by id; pass nextCursor back as ?cursor= for the next one. */
-export const GET = withApi({ query: listUsersQuerySchema, role: "viewer" }, async ({ query }) => listUsers(query));
+export const GET = withApi({ query: listUsersQuerySchema, role: "viewer" }, async ({ query, principal }) => listUsers(query, principal.role));

@@ -7,8 +7,8 @@ export const dynamic = "force-dynamic";
 
 const notFound = (userId: string) => new ApiError(404, "not_found", `No user with id ${JSON.stringify(userId)}`);
 
-export const GET = withApi({ role: "viewer" }, async ({ params }) => {
-  const user = await getUser(params.userId ?? "");
+export const GET = withApi({ role: "viewer" }, async ({ params, principal }) => {
+  const user = await getUser(params.userId ?? "", principal.role);
   if (!user) throw notFound(params.userId ?? "");
   return { ...user, attributeSources: await attributeSourcesOf(user.userId) };
 });
