@@ -5,6 +5,7 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { maskEchoedSecrets } from "./echoed-secrets";
 import { sendWebhook } from "./send";
 import type { BuiltRequest } from "./types";
 
@@ -109,5 +110,14 @@ describe("L1: a secret in a response header's name", () => {
     const names = result.headers!.map(([name]) => name);
     expect(names.join(" ")).not.toMatch(/s3cretkey9876/i);
     expect(names).toContain("x-leak-••••");
+  });
+});
+
+describe("L1: a response to a request with too many secrets to mask one by one", () => {
+  it("masks a header name that holds one, in any case, and keeps the others", () => {
+    const items = Array.from({ length: 500 }, (_, i) => ({ token: `TokSecret${i}-x` }));
+    const request: BuiltRequest = { method: "POST", url: "http://127.0.0.1:4600/echo", headers: [["content-type", "application/json"]], body: JSON.stringify({ items }) };
+    const masked = maskEchoedSecrets(request, { body: "{}", headers: [["content-type", "application/json"], ["x-leak-toksecret7-x", "1"], ["x-request-id", "r1"]] as [string, string][] });
+    expect(masked.headers).toEqual([["content-type", "application/json"], ["••••", "••••"], ["x-request-id", "••••"]]);
   });
 });

@@ -16,7 +16,7 @@ const MAX_ENCODED_SECRET = 1024;
 const MAX_CUT_TAIL = 256;
 // Each secret costs a scan of the response (and a pattern, for one with symbols): a body of 5,000
 // secret fields echoed in 64 KiB took 1.8 s a response. Past these bounds the response is not masked
-// secret by secret: its body is replaced by TOO_MANY_SECRETS and its headers' values masked (tooManyMasked),
+// secret by secret: its body is replaced by TOO_MANY_SECRETS and its headers' values masked, and a name that holds one (tooManyMasked),
 // as keeping only some secrets would show the others. A usual request carries a few.
 const MAX_ECHOED_SECRETS = 128;
 const MAX_ECHOED_SECRETS_LENGTH = 64 * 1024;
@@ -28,7 +28,7 @@ export const TOO_MANY_SECRETS = "response hidden: the request carries too many s
  * hook's secret path, a URL's password), whole, and the parts a receiver may echo apart (secretParts);
  * and its signatures.
  */
-function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] | "too many" {
+function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][] | { tooMany: string[] } {
   let found: Map<string, boolean> | undefined;
   let length = 0;
   const add = (s: string, escaped = true) => {
@@ -57,7 +57,7 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
     }
   }
   if (!found) return [];
-  if (found.size > MAX_ECHOED_SECRETS || length > MAX_ECHOED_SECRETS_LENGTH) return "too many";
+  if (found.size > MAX_ECHOED_SECRETS || length > MAX_ECHOED_SECRETS_LENGTH) return { tooMany: [...found.keys()] };
   // longest first: a secret that contains another is masked whole
   return [...found].sort((a, b) => b[0].length - a[0].length);
 }
@@ -269,8 +269,13 @@ function maskDecoded(body: string, secrets: [string, boolean][], cutShort: boole
 // the headers a response with too many secrets to mask keeps as they are: they say how to read its (hidden) body
 const PLAIN_RESPONSE_HEADER = { "content-type": /^[\w.+-]+\/[\w.+-]+(?:\s*;\s*charset="?[\w-]+"?)?$/i, "content-length": /^\d+$/ } as Record<string, RegExp>;
 
-function tooManyMasked<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(response: R): R {
-  const headers = response.headers?.map(([name, value]): [string, string] => [name, PLAIN_RESPONSE_HEADER[name.toLowerCase()]?.test(value) ? value : MASK]);
+function tooManyMasked<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(response: R, secrets: string[]): R {
+  // a name is short: only the secrets no longer than it are looked for in it, as it is, in any case
+  const names = (name: string) => {
+    const lower = name.toLowerCase();
+    return secrets.some((s) => s.length <= name.length && lower.includes(s.toLowerCase())) ? MASK : name;
+  };
+  const headers = response.headers?.map(([name, value]): [string, string] => [names(name), PLAIN_RESPONSE_HEADER[name.toLowerCase()]?.test(value) ? value : MASK]);
   if (response.body === undefined) return { ...response, headers };
   // the note is whole: not "cut at 64 KiB"
   return { ...response, body: TOO_MANY_SECRETS, ...(response.bodyTruncated ? { bodyTruncated: false } : {}), headers };
@@ -285,7 +290,7 @@ function tooManyMasked<R extends { headers?: [string, string][]; body?: string; 
  */
 export function maskEchoedSecrets<R extends { headers?: [string, string][]; body?: string; bodyTruncated?: boolean }>(request: BuiltRequest, response: R): R {
   const secrets = sentSecrets(request);
-  if (secrets === "too many") return tooManyMasked(response);
+  if (!Array.isArray(secrets)) return tooManyMasked(response, secrets.tooMany);
   if (!secrets.length) return response;
   const budget: Budget = { source: MAX_NEW_SOURCE };
   const body = response.body === undefined ? undefined : maskDecoded(maskIn(response.body, secrets, !!response.bodyTruncated, budget), secrets, !!response.bodyTruncated);
