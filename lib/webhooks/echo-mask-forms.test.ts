@@ -90,6 +90,14 @@ describe("M2: a non-ASCII secret echoed as Latin-1-read bytes (mojibake)", () =>
   });
 });
 
+describe("M2: a secret read as Windows-1252 bytes", () => {
+  it("is masked as that reads it too (€ as â‚¬)", () => {
+    const request: BuiltRequest = { method: "POST", url: "http://127.0.0.1:4600/echo", headers: [["X-Api-Key", "preis-100€-geheim"]], body: null };
+    const misread = new TextDecoder("windows-1252").decode(Buffer.from("preis-100€-geheim"));
+    expect(maskEchoedSecrets(request, { body: `{"k":"${misread}"}` }).body).toBe('{"k":"••••"}');
+  });
+});
+
 describe("M2: a body in the charset its Content-Type declares", () => {
   it.each(["/utf16le", "/utf16be", "/utf16"])("%s is decoded, then its echo masked", async (path) => {
     const result = await send(path, [["X-Api-Key", "utf16secret-9876"]]);

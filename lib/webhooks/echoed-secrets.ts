@@ -63,6 +63,7 @@ function sentSecrets(request: BuiltRequest): [secret: string, escaped: boolean][
 }
 
 const BEYOND_ASCII = /[^\x00-\x7f]/;
+const WINDOWS_1252 = new TextDecoder("windows-1252");
 
 /**
  * A secret as a receiver may read it, to echo it so: as sent; without the spaces around it, which every
@@ -73,7 +74,14 @@ const BEYOND_ASCII = /[^\x00-\x7f]/;
 function readForms(secret: string): string[] {
   const trimmed = secret.trim();
   const forms = trimmed === secret ? [secret] : [secret, trimmed];
-  if (BEYOND_ASCII.test(trimmed)) forms.push(Buffer.from(trimmed, "utf8").toString("latin1"));
+  if (BEYOND_ASCII.test(trimmed)) {
+    const bytes = Buffer.from(trimmed, "utf8");
+    const latin1 = bytes.toString("latin1");
+    forms.push(latin1);
+    // Windows-1252 reads 0x80-0x9F as letters ("€" as "â‚¬"), where Latin-1 reads control characters
+    const windows1252 = WINDOWS_1252.decode(bytes);
+    if (windows1252 !== latin1) forms.push(windows1252);
+  }
   return forms;
 }
 
