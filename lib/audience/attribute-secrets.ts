@@ -8,6 +8,9 @@ import { SECRET_MASK } from "../campaigns/limits";
 import { looksSecretName } from "../webhooks/credential-parts";
 import type { Attributes } from "./users";
 
+/** Whether a viewer reads this attribute's value masked (its name looks secret). */
+export const looksSecretAttribute = (name: string) => looksSecretName(name);
+
 // deeper than this, a value is masked whole (nothing is read that deep to find a name)
 const MAX_READ_DEPTH = 64;
 

@@ -15,7 +15,7 @@ import { isStorableText } from "../db/storable-text";
 import { catalogueTypes, typedInputs } from "./typed-inputs";
 import type { AttributeTypes } from "./attribute-value";
 import type { Role } from "../auth/roles";
-import { attributesAsReadBy } from "./attribute-secrets";
+import { attributesAsReadBy, looksSecretAttribute } from "./attribute-secrets";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -267,8 +267,12 @@ export const MAX_USER_SCAN_BYTES = 32 * 1024 * 1024;
  * with a nextCursor to go on from (filteredUsers). As `reader` may read them (getUser).
  */
 export async function listUsers(options: { cursor?: string; limit?: number } & UserFilter, reader: Role): Promise<{ users: UserRecord[]; nextCursor: string | null }> {
-  const page = await usersPage(options);
-  return reader === "viewer" ? { ...page, users: page.users.map((u) => asReadBy(u, reader)) } : page;
+  if (reader !== "viewer") return usersPage(options);
+  // a viewer reads a secret-looking attribute masked, so may not test guesses of it either (a 4-digit pin
+  // in 10,000 requests): its value filter is not applied, only "holds it"
+  const secretFilter = !!options.attribute && looksSecretAttribute(options.attribute);
+  const page = await usersPage(secretFilter ? { ...options, value: undefined } : options);
+  return { ...page, users: page.users.map((u) => asReadBy(u, reader)) };
 }
 
 async function usersPage(options: { cursor?: string; limit?: number } & UserFilter): Promise<{ users: UserRecord[]; nextCursor: string | null }> {

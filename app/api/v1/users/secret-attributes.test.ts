@@ -5,7 +5,7 @@
 import { beforeAll, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import { apiRequestsAs } from "@/lib/api/testing";
-import { getUser } from "@/lib/audience/users";
+import { getUser, listUsers } from "@/lib/audience/users";
 import { GET as list } from "./route";
 import { GET as getOne } from "./[userId]/route";
 
@@ -36,4 +36,14 @@ it("an editor or admin reads them as stored", async () => {
 it("the page's read (getUser) masks them for a viewer, as the API's", async () => {
   expect((await getUser("secret-attr-user", "viewer"))!.attributes.password).toBe("••••");
   expect((await getUser("secret-attr-user", "editor"))!.attributes.password).toBe("pw_secret_attr_2");
+});
+
+it("on the Users page (listUsers), a viewer's filter by a secret-looking attribute's value tests no guess: it keeps those who hold it", async () => {
+  await db().user.create({ data: { id: "secret-attr-other", attributes: { pin: 1111 } } });
+  for (const guess of ["4321", "9999"]) {
+    const page = await listUsers({ attribute: "pin", value: guess }, "viewer");
+    expect(page.users.map((u) => u.userId).sort(), guess).toEqual(["secret-attr-other", "secret-attr-user"]);
+  }
+  expect((await listUsers({ attribute: "pin", value: "4321" }, "editor")).users.map((u) => u.userId)).toEqual(["secret-attr-user"]);
+  expect((await listUsers({ attribute: "plan", value: "pro" }, "viewer")).users.map((u) => u.userId)).toEqual(["secret-attr-user"]);
 });
