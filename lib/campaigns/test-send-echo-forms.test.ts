@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "../db";
 import { startReceiver } from "../delivery/testing/receiver";
 import { sampleRequestSchema } from "./preview-input";
-import { listTestSends, runTestSend } from "./test-sends";
+import { runTestSend } from "./test-sends";
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
 
