@@ -308,10 +308,13 @@ export function mapUrlsInQueryValue(raw: string, replace: (url: string) => strin
     // a URL whose own query is encoded once more ("?cb=https://x.io/?token%3D…"): its receiver reads the
     // value decoded, "https://x.io/?token=…", so it is read so too, and written back with only what would
     // end the outer value encoded ("=" "&" "#" "+" "%" and spaces), as it was
-    if (!NESTED_QUERY_ENCODED.test(mapped)) return mapped;
-    const decoded = decodeQueryPart(mapped);
-    const inner = mapUrlsIn(decoded, replace);
-    return inner === decoded ? mapped : inner.replace(/[%&#=+ ]/g, (c) => encodeURIComponent(c));
+    if (NESTED_QUERY_ENCODED.test(mapped)) {
+      const decoded = decodeQueryPart(mapped);
+      const inner = mapUrlsIn(decoded, replace);
+      if (inner !== decoded) return inner.replace(/[%&#=+ ]/g, (c) => encodeURIComponent(c));
+    }
+    // a "//" that opened no URL, beside one written percent-encoded: read below
+    if (mapped !== raw) return mapped;
   }
   if (!/%3A%2F%2F/i.test(raw)) return raw;
   const value = decodeQueryPart(raw);

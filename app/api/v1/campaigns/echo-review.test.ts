@@ -56,3 +56,9 @@ it("a template keeps none of them", async () => {
   const stored = JSON.stringify(await db().destinationTemplate.findMany());
   for (const secret of SECRETS) expect(stored, secret).not.toContain(secret);
 });
+
+it("a percent-encoded URL in a query value is still read when the value holds a \"//\" elsewhere", async () => {
+  const { maskCredentialUrl } = await import("@/lib/webhooks/credential-parts");
+  const encoded = encodeURIComponent("https://bob:pw_enc_77@x.io/a");
+  expect(maskCredentialUrl(`https://api.example.com/h?cb=${encoded}//y`)).not.toContain("pw_enc_77");
+});
