@@ -289,9 +289,9 @@ const WORDS = "auth|key|token|secret|pass|pwd|sig|credential|cookie|session|sess
 
 // a query or form is split only when a name in it may say secret (or is percent-encoded, or holds a
 // URL, or a tab or newline, which a parser drops from a name): every name isSecretQueryName takes holds
-// one of these words or names
+// one of these words or names; a value that opens with "//" may be a scheme-relative URL
 // (bounded: "[^&=#]*" rescanned to the end from every word found, 955 ms for a 48 KB body of "key"s)
-const MAYBE_SECRET_PARAM = [/%|:\/\/|[\t\n\r]/, ...secretNameBefore(`${WORDS}|code`, "[^&=#]{0,200}=")];
+const MAYBE_SECRET_PARAM = [/%|:\/\/|=\/\/|[\t\n\r]/, ...secretNameBefore(`${WORDS}|code`, "[^&=#]{0,200}=")];
 const maybeSecretParam = (text: string) => MAYBE_SECRET_PARAM.some((p) => p.test(text));
 
 const ENCODED_MASK = encodeURIComponent(SECRET_MASK);

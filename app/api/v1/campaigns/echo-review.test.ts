@@ -62,3 +62,9 @@ it("a percent-encoded URL in a query value is still read when the value holds a 
   const encoded = encodeURIComponent("https://bob:pw_enc_77@x.io/a");
   expect(maskCredentialUrl(`https://api.example.com/h?cb=${encoded}//y`)).not.toContain("pw_enc_77");
 });
+
+it("a scheme-relative URL as a query or form value is masked where the request is shown", async () => {
+  const { maskCredentialUrl, maskSecretFormBody } = await import("@/lib/webhooks/credential-parts");
+  expect(maskCredentialUrl("https://a.example.com/h?cb=//bob:pw_rel_q9@x.io/y")).toBe("https://a.example.com/h?cb=//bob:••••@x.io/y");
+  expect(maskSecretFormBody("cb=//bob:pw_rel_q9@x.io/y&a=1")).toBe("cb=//bob:••••@x.io/y&a=1");
+});
