@@ -4,7 +4,7 @@
 // fields show. It opens once activation's dry run (checkActivationAction, lib checkActivation) has
 // passed; a campaign it refuses gets the refusal here instead of a question, in activation's words,
 // with the Allow link for admins. The server action still checks everything again when confirmed.
-import { activationSummary, type ControlGroupShare } from "@/lib/delivery/core/activation-summary";
+import { activationSummary, type AudienceAtCap, type ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Dialog } from "../ui/Dialog";
@@ -28,7 +28,7 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses);
  * `emptyInUrl`: the URL variables empty for some of those users, whose requests would go to another address
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string; /** the audience's users the frequency cap stops now */ atCap?: AudienceAtCap };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
@@ -88,7 +88,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const byZone = useAudienceZones(audience, asking && form.when === "scheduled" && form.inUserTimeZone);
   const users = byZone?.zones ? byZone.matching : counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups, readingEarlierSteps: confirming.readingEarlierSteps }) : null;
+  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups, readingEarlierSteps: confirming.readingEarlierSteps, atCap: confirming.atCap }) : null;
   if (confirming?.refused) {
     const { message, problems } = confirming.refused;
     return (

@@ -31,7 +31,7 @@ import { PausedNote } from "./PausedNote";
 import { PAUSED_KIND_KEPT, PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
 import { ActivateConfirm, EmptyInUrlNote, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
-import type { ControlGroupShare } from "@/lib/delivery/core/activation-summary";
+import type { AudienceAtCap, ControlGroupShare } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
@@ -161,7 +161,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -172,7 +172,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, readingEarlierSteps: r.data.readingEarlierSteps, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, emptyInUrl: r.data.emptyInUrl, sampleCheck: r.data.sampleCheck });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, readingEarlierSteps: r.data.readingEarlierSteps, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, emptyInUrl: r.data.emptyInUrl, sampleCheck: r.data.sampleCheck, atCap: r.data.atCap });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal

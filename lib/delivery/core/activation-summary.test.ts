@@ -116,4 +116,14 @@ describe("activationSummary with a step reading what an earlier step saves", () 
     expect(activationSummary({ when: "immediate" }, 9, { readingEarlierSteps: ["Follow up", "Mail"] }).detail).toContain("“Follow up” and “Mail” read what an earlier webhook saves from its response: they fail, unsent");
     expect(activationSummary({ when: "immediate" }, 9).detail).not.toContain("earlier");
   });
+
+  it("says how many of the audience the frequency cap stops now, whatever the rule; nothing when none is", () => {
+    const atCap = { users: 9, reached: ["2 per day reached"] };
+    const line = " 9 of these 11 users are at the frequency cap now (2 per day reached): their sends are suppressed until their count falls below it (Settings › Delivery limits).";
+    expect(activationSummary({ when: "recurring", frequency: "daily", time: "22:06", timeZone: "UTC" }, 11, { atCap }).detail).toContain(line);
+    expect(activationSummary({ when: "immediate" }, 11, { atCap }).detail).toContain(line);
+    expect(activationSummary({ when: "triggered", event: "signup" }, 11, { atCap }).detail).toContain(line);
+    expect(activationSummary({ when: "immediate" }, null, { atCap: { users: 1, reached: ["5 per week reached"] } }).detail).toContain(" 1 user of the audience is at the frequency cap now (5 per week reached)");
+    expect(activationSummary({ when: "immediate" }, 11, { atCap: { users: 0, reached: [] } }).detail).not.toContain("frequency cap");
+  });
 });

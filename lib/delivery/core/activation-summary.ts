@@ -87,6 +87,16 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
   return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing from that webhook on: ${shares}.`, except: "" };
 }
 
+/** The audience's users the frequency cap stops now (checkActivation: audienceAtCap), and what they reached ("2 per day reached"). */
+export type AudienceAtCap = { users: number; reached: string[] };
+
+/** " 9 of these 11 users are at the frequency cap now (2 per day reached): ..." (nothing when none is). */
+function atCapNote(atCap: AudienceAtCap | undefined, users: number | null): string {
+  if (!atCap?.users) return "";
+  const of = users === null ? `${plural(atCap.users, "user", "users")} of the audience ${atCap.users === 1 ? "is" : "are"}` : `${atCap.users.toLocaleString("en")} of these ${plural(users, "user", "users")} ${atCap.users === 1 ? "is" : "are"}`;
+  return ` ${of} at the frequency cap now (${atCap.reached.join(", ") || "reached"}): their sends are suppressed until their count falls below it (Settings › Delivery limits).`;
+}
+
 /**
  * The confirmation's question and a line on what follows. `rawRule`: the rule as the Delivery
  * section would save it; `users`: the users the audience matches now (null while counting);
@@ -95,6 +105,7 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
  * `controlGroups`: each webhook step's control group (activation's dry run reads them: checkActivation).
  * `readingEarlierSteps`: the steps reading what an earlier step saves from its response (checkActivation):
  * failed, unsent, for a user that step saves no value for (core/decide.ts).
+ * `atCap`: the audience's users the frequency cap stops now (left out: no cap, or the campaign is exempt).
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
 export function activationSummary(
@@ -106,7 +117,8 @@ export function activationSummary(
     zones,
     controlGroups = [],
     readingEarlierSteps = [],
-  }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[] } = {},
+    atCap,
+  }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; atCap?: AudienceAtCap } = {},
 ): ActivationSummary {
   const counted = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
@@ -119,11 +131,12 @@ export function activationSummary(
   const skipped = readingEarlierSteps.length
     ? ` ${listed(readingEarlierSteps.map((name) => `“${name}”`))} ${readingEarlierSteps.length > 1 ? "read" : "reads"} what an earlier webhook saves from its response: ${readingEarlierSteps.length > 1 ? "they fail" : "it fails"}, unsent, for a user that webhook saves no value for (not delivered to them, or none in its answer), unless they had the value before.`
     : "";
-  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${skipped}`;
+  const capped = atCapNote(atCap, users);
+  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${capped}${skipped}`;
   switch (rule.when) {
     case "immediate":
       if (start) {
-        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}${skipped}` };
+        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}${capped}${skipped}` };
       }
       return { question: `Send now to ${who}?`, detail: `Each of them${held?.except ?? ""} is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
     case "scheduled":

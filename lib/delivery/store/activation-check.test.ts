@@ -6,7 +6,8 @@ import { afterEach, describe, expect, it } from "vitest";
 import { db } from "../../db";
 import { resetEnv } from "../../env";
 import { activateCampaign, checkActivation, resumeWarnings } from "./lifecycle";
-import { createCampaign } from "../testing/fixtures";
+import { createCampaign, createUsers } from "../testing/fixtures";
+import { setFrequencyCap } from "./frequency-cap-setting";
 import { deliverySettingsSchema } from "../forms/settings";
 
 const LOOPBACK = "every delivery would be refused: destination 127.0.0.1 is a loopback address; an admin can allow it in Settings › Allowed destinations";
@@ -111,6 +112,32 @@ describe("checkActivation: activation's checks, without activating", () => {
     const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}" });
     await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { controlPercent: 20 } });
     expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, controlGroups: [{ webhook: "Hook", percent: 20 }] });
+    await untouched(campaign.id);
+  });
+
+  it("counts the audience's users the frequency cap stops now, for the question to say so (a marketer saw 9 of 11 suppressed after \"to 11 users?\"); none for a cap-exempt campaign", async () => {
+    await createUsers(4, "atcap");
+    const other = await createCampaign({ url: "https://hooks.example.com/other", status: "active", name: "Other" });
+    const now = new Date();
+    // atcap0 and atcap1 were sent 2 today (their cap), atcap2 1; atcap3 is at the cap but not in the audience
+    const sends: [string, number][] = [["atcap000000", 2], ["atcap000001", 2], ["atcap000002", 1], ["atcap000003", 2]];
+    for (const [userId, n] of sends) {
+      for (let i = 0; i < n; i++) {
+        const sentAt = new Date(now.getTime() - (i + 1) * 60_000);
+        await db().delivery.create({ data: { webhookId: `msg_${userId}_${i}`, campaignId: other.id, actionId: other.actions[0]!.id, userId, triggerKey: `t${i}`, plannedAt: sentAt, dueAt: sentAt, sentAt, state: "delivered" } });
+      }
+    }
+    const audience = { match: "any", conditions: ["atcap000000", "atcap000001", "atcap000002"].map((value) => ({ key: "id", operator: "equals", value })) };
+    const campaign = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}", audience });
+    await setFrequencyCap({ perDay: 2 }, { role: "admin" });
+    try {
+      expect(await checkActivation(campaign.id, { now })).toMatchObject({ ok: true, atCap: { users: 2, reached: ["2 per day reached"] } });
+      await db().campaign.update({ where: { id: campaign.id }, data: { capExempt: true } });
+      expect(await checkActivation(campaign.id, { now })).not.toHaveProperty("atCap");
+    } finally {
+      await setFrequencyCap(null, { role: "admin" });
+    }
+    expect(await checkActivation(campaign.id, { now })).not.toHaveProperty("atCap");
     await untouched(campaign.id);
   });
 });

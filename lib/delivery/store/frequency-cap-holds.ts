@@ -37,19 +37,19 @@ function passingSql(d: string, now: string): string {
 }
 
 /**
- * The sends of `users` that count against the cap at `now`, by chain: a user's distinct (campaign, trigger)
+ * The sends of `userIds` (null: every user, Activate's count of the audience at the cap) that count against the cap at `now`, by chain: a user's distinct (campaign, trigger)
  * among their rows delivered in the rolling week, or under way with the cap passed (counted in both),
  * except the rows `exceptIds` (the batch deciding); a chain counts in the day when one of those rows is of
  * the day.
  */
-export async function capCounts(db: Query, userIds: string[], now: Date, exceptIds: string[] = []): Promise<Map<string, SentCounts>> {
+export async function capCounts(db: Query, userIds: string[] | null, now: Date, exceptIds: string[] = []): Promise<Map<string, SentCounts>> {
   const counts = new Map<string, SentCounts>();
-  if (userIds.length === 0) return counts;
+  if (userIds?.length === 0) return counts;
   const table = tableName("Delivery");
   // placeholders added in the order of the text (SQLite's "?" are positional)
   const p = new SqlParams();
   const dayAgo = p.add("date", new Date(now.getTime() - DAY_MS));
-  const users = p.among(`d."userId"`, "text", userIds);
+  const users = userIds ? p.among(`d."userId"`, "text", userIds) : "1 = 1";
   const weekAgo = p.add("date", new Date(now.getTime() - WEEK_MS));
   // a pass counts while its claim's lease holds: a dead worker's rows (in a campaign paused since, which
   // nobody claims again) would otherwise count for ever, and every capped send to the user be suppressed

@@ -13,7 +13,9 @@ import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/
 import { DateTime } from "luxon";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
-import type { ControlGroupShare } from "../core/activation-summary";
+import type { AudienceAtCap, ControlGroupShare } from "../core/activation-summary";
+import { audienceAtCap } from "./frequency-cap-audience";
+import { getFrequencyCap } from "./frequency-cap-setting";
 import { retryAllRefusals, retryRefusal, RetryRefusedError } from "./retry-refusal";
 import { splitProblems, variantKey } from "../../campaigns/variants";
 import { campaignUnknownAttributes, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
@@ -170,10 +172,11 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date,
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  * `memberId`: the member asking, whose share of rendering time its sample renders take (preview-rate.ts).
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
-  const checked = await activationChecks(campaign, options.now ?? new Date(), undefined, options.memberId);
+  const now = options.now ?? new Date();
+  const checked = await activationChecks(campaign, now, undefined, options.memberId);
   if (!checked.ok) return checked;
   // each step's control group, as the fan-out will hold it out (planSteps), for the question to say so
   const names = new Map(checked.campaign.actions.map((a) => [a.id, a.name]));
@@ -186,7 +189,10 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
   // sampleCheck: the sample renders' verdict, for Activate to send back (sample-verdict.ts)
   // emptyInUrl: a URL variable empty for some of them, their requests going to another address
-  return { ok: true, controlGroups, readingEarlierSteps, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}) };
+  // atCap: the audience's users the frequency cap stops now (the question said "to 11 users" and 9 were suppressed)
+  const cap = checked.campaign.capExempt ? null : await getFrequencyCap();
+  const atCap = cap ? await audienceAtCap(parseSegment(checked.campaign.audience), cap, now) : null;
+  return { ok: true, controlGroups, readingEarlierSteps, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}), ...(atCap?.users ? { atCap } : {}) };
 }
 
 /**
