@@ -34,6 +34,7 @@ import { VariantControls } from "./VariantControls";
 import { VariantTabs } from "./VariantTabs";
 import { contentOf, patchAt } from "./variant-state";
 import { variantKey } from "@/lib/campaigns/variants";
+import { newWebhooksReach } from "@/lib/campaigns/live-new-webhooks";
 
 type Confirming = { kind: "campaign" } | { kind: "action"; uid: string } | null;
 
@@ -139,6 +140,7 @@ export function CampaignEditor({
   const saveAll = (then?: (saved: CampaignState) => void, notWhenCleared?: string) => {
     const running = campaignStatus === "active" || campaignStatus === "finished";
     editor.save({
+      savedNote: live ? addedReach : null,
       delivery: running ? undefined : (actions) => delivery.settings(actions),
       onSaved: (next, stopped, deliverySaved) => {
         // refused settings stay unsaved on screen (and Activate does not go on with them)
@@ -148,6 +150,8 @@ export function CampaignEditor({
       notWhenCleared,
     });
   };
+  // a webhook added to a live campaign is in none of the deliveries it already planned: Save says who it goes to
+  const addedReach = live ? newWebhooksReach(deliveryInitial.rule, state.actions.flatMap((a, i) => (a.id ? [] : [`Webhook ${i + 1} (${a.name || "Untitled"})`]))) : null;
   function save() {
     if (live) setConfirmingLiveSave(true);
     else saveAll();
@@ -325,7 +329,8 @@ export function CampaignEditor({
           saveAll();
         }}
       >
-        {`${LIVE_NOTE}. The change is recorded in the audit log.`}
+        <p>{`${LIVE_NOTE}. The change is recorded in the audit log.`}</p>
+        {addedReach && <p className="mt-2 font-medium">{addedReach}</p>}
       </ConfirmDialog>
       <ConfirmDialog
         open={!!confirming}

@@ -141,6 +141,8 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
       onSaved?: (saved: CampaignState, stopped: boolean, deliverySaved: boolean) => void;
       /** for a follow-up that must not go on when the save cleared a secret: what to say instead */
       notWhenCleared?: string;
+      /** said after "Saved." (who a webhook added to a live campaign goes to: lib/campaigns/live-new-webhooks.ts) */
+      savedNote?: string | null;
     } = {},
   ) {
     setMessage(null);
@@ -170,7 +172,7 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
           ? { tone: "error", text: with_.notWhenCleared! }
           : deliveryProblem
             ? { tone: "error", text: `Saved, except the delivery settings (still unsaved below): ${deliveryProblem}` }
-            : { tone: "success", text: "Saved." },
+            : { tone: "success", text: with_.savedNote ? `Saved. ${with_.savedNote}` : "Saved." },
       );
       if (!state.id) {
         handOverSample(result.data.id);
