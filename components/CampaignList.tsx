@@ -121,18 +121,23 @@ export function CampaignList({ campaigns, canEdit }: { campaigns: CampaignRow[];
                 <span className={`tabular-nums ${c.retrying ? "text-amber-700" : ""}`} title="Waiting for another attempt after a failed one">
                   {c.retrying.toLocaleString("en")} <span className="md:sr-only">retrying</span>
                 </span>
-                {c.nextSend && !c.lastSendIso ? (
-                  <span className="text-slate-600">
-                    {"Next: "}
-                    <NextSendText next={c.nextSend} />
-                  </span>
-                ) : c.lastSendIso ? (
-                  <DateTime value={c.lastSendIso} style="relative" className="text-slate-500">
-                    <span className="md:hidden">Last sent </span>
-                  </DateTime>
-                ) : (
-                  <span className="text-slate-400">Never sent</span>
-                )}
+                {/* the last send and the next planned one, whichever there are (a triggered campaign with
+                    sends scheduled said "Never sent", a recurring one after its first run no next run) */}
+                <span className="flex flex-col">
+                  {c.lastSendIso ? (
+                    <DateTime value={c.lastSendIso} style="relative" className="text-slate-500">
+                      <span className="md:hidden">Last sent </span>
+                    </DateTime>
+                  ) : (
+                    !c.nextSend && <span className="text-slate-400">Never sent</span>
+                  )}
+                  {c.nextSend && (
+                    <span className="text-slate-600">
+                      {"Next: "}
+                      <NextSendText next={c.nextSend} />
+                    </span>
+                  )}
+                </span>
               </div>
               {/* a viewer only looks: no button that could only be refused */}
               {canEdit ? (

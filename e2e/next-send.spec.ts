@@ -78,3 +78,39 @@ test("Activate of a send at a time in each user's zone says how many users' time
     await prisma.$disconnect();
   }
 });
+
+test("the list shows a triggered campaign's next planned send beside its last one (it said \"Never sent\" of one with sends scheduled)", async ({ page }) => {
+  const prisma = await appDb();
+  const tag = `trnext${Date.now()}`;
+  const name = `Follow-ups ${tag}`;
+  try {
+    await prisma.user.create({ data: { id: `${tag}-u`, attributes: {} } });
+    const campaign = await prisma.campaign.create({
+      data: {
+        name,
+        status: "active",
+        activatedAt: new Date(),
+        deliveryRule: { when: "triggered", event: `signup-${tag}` },
+        actions: { create: { name: "Hook", urlTemplate: "http://127.0.0.1:9999/hook/{{user.id}}", fields: [], headers: [] } },
+      },
+      include: { actions: true },
+    });
+    const row = (i: number, state: string, at: Date) => ({
+      webhookId: `msg_${tag}_${i}`, campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: `${tag}-u`, triggerKey: `event:${tag}-${i}`,
+      plannedAt: at, dueAt: at, state, ...(state === "delivered" ? { sentAt: at, attempts: 1 } : {}),
+    });
+    await prisma.delivery.create({ data: row(0, "scheduled", new Date(Date.now() + 26 * 3600_000)) });
+    await page.goto(`/campaigns?q=${encodeURIComponent(tag)}`);
+    const item = page.getByRole("listitem", { name, exact: true });
+    await expect(item.getByText(/^Next: /)).toBeVisible();
+    await expect(item.getByText("Never sent", { exact: true })).toHaveCount(0);
+
+    // after a send, both: when it last sent and when it sends next
+    await prisma.delivery.create({ data: row(1, "delivered", new Date(Date.now() - 3600_000)) });
+    await page.reload();
+    await expect(item.getByText(/^Next: /)).toBeVisible();
+    await expect(item.getByText(/ ago$/)).toBeVisible();
+  } finally {
+    await prisma.$disconnect();
+  }
+});

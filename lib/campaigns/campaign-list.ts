@@ -106,7 +106,7 @@ export async function listCampaigns(options: CampaignFilter & { cursor?: string;
   return { campaigns, nextCursor: ids.length > limit && last ? encodeCampaignCursor(last) : null };
 }
 
-/** nextSend: an active scheduled or recurring campaign's next send (lib/delivery/store/next-send.ts), else null */
+/** nextSend: an active campaign's next planned send (lib/delivery/store/next-send.ts), else null */
 export type CampaignListRow = CampaignSummary & { overview: CampaignOverview; nextSend: NextSend | null };
 export type CampaignListPage = { campaigns: CampaignListRow[]; page: number; pageCount: number; total: number; perPage: number };
 

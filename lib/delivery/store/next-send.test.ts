@@ -63,6 +63,17 @@ describe("nextSendOf", () => {
     expect(await nextSendOf(recurring.id)).toBeNull();
   });
 
+  it("a triggered (or immediate) campaign with sends planned: its earliest planned send (the list said \"Never sent\" of one with 5 scheduled)", async () => {
+    await users("ns-tr", ["Europe/Paris"]);
+    const triggered = await createCampaign({ url: "http://127.0.0.1:9999/hook", rule: { when: "triggered", event: "signup" }, status: "active", audience: audienceOf("ns-tr") });
+    const action = triggered.actions[0]!;
+    for (const [i, dueAt] of [new Date("2026-12-09T10:00:00Z"), new Date("2026-12-08T10:00:00Z")].entries()) {
+      await db().delivery.create({ data: { webhookId: `msg_ns_tr_${i}`, campaignId: triggered.id, actionId: action.id, userId: "ns-tr-0", triggerKey: `event:${i}`, plannedAt: dueAt, dueAt, state: "scheduled" } });
+    }
+    expect(await nextSendOf(triggered.id)).toEqual({ at: new Date("2026-12-08T10:00:00Z"), local: null, exact: true, begun: false });
+    expect((await nextSendsOf([triggered.id])).get(triggered.id)?.at).toEqual(new Date("2026-12-08T10:00:00Z"));
+  });
+
   it("a scheduled send in each user's zone: the earliest planned delivery", async () => {
     await users("ns-sc", ["Asia/Tokyo", "Europe/Paris"]);
     const rule = { when: "scheduled", sendAt: "2026-12-08T15:07", timeZone: "UTC", inUserTimeZone: true, whenPassed: "sendNow" };

@@ -1,4 +1,4 @@
-// When an active scheduled or recurring campaign sends next, for the Delivery section and the
+// When an active campaign sends next (a scheduled or recurring one's run, or any planned delivery), for the Delivery section and the
 // campaign list: a campaign activated after its users' 09:00 today plans nothing yet, and its page
 // said "No deliveries yet" and nothing of Monday. Read from what the engine really uses: the
 // deliveries already planned (their due time), else the pending run (Campaign.nextRunAt): in each
@@ -75,14 +75,17 @@ function pendingRun(campaign: Stored, rule: Extract<DeliveryRule, { when: "recur
 }
 
 /**
- * What `campaign` sends next, or null: not active, not scheduled or recurring, or nothing left to
- * send. The campaign page's: given the row its delivery settings were read with (NEXT_SEND_FIELDS).
+ * What `campaign` sends next, or null: not active, or nothing planned or pending. A triggered or
+ * immediate campaign's is its earliest planned delivery (an event's delayed steps: the list said "Never
+ * sent" of a triggered campaign with 5 sends scheduled). The campaign page's: given the row its delivery
+ * settings were read with (NEXT_SEND_FIELDS).
  */
 export async function nextSendOf(campaign: Stored): Promise<NextSend | null> {
   if (campaign.status !== "active") return null;
   const rule = ruleOf(campaign.deliveryRule);
-  if (rule?.when !== "scheduled" && rule?.when !== "recurring") return null;
+  if (!rule) return null;
   const planned = await earliestPlanned(campaign.id);
+  if (rule.when !== "scheduled" && rule.when !== "recurring") return planned ? { at: planned.dueAt, local: null, exact: true, begun: false } : null;
   const pending = rule.when === "recurring" ? pendingRun(campaign, rule) : null;
   if (planned && (!pending || planned.dueAt <= pending.at)) {
     if (!rule.inUserTimeZone) return { at: planned.dueAt, local: null, exact: true, begun: false };
@@ -93,7 +96,7 @@ export async function nextSendOf(campaign: Stored): Promise<NextSend | null> {
 }
 
 /**
- * The list's: the next send of each active scheduled or recurring campaign among `ids` (a page of
+ * The list's: the next send of each active campaign among `ids` (a page of
  * the list), by id, read as the campaign page reads it (no users read).
  */
 export async function nextSendsOf(ids: string[]): Promise<Map<string, NextSend>> {
