@@ -104,6 +104,7 @@ test("with a control group, Activate says about how many are held out instead of
     await expect(dialog).toBeVisible();
     await expect(dialog).toContainText("Each of them outside the control group is sent this campaign's webhooks now");
     await expect(dialog).toContainText("About 20% of them (the control group) are held out and sent nothing.");
+    await expect(dialog).toContainText("Each user is placed by a hash of their id, not counted out, so in a small audience the share held out varies.");
     await dialog.getByRole("button", { name: "Cancel" }).click();
     await expect(dialog).toBeHidden();
   } finally {

@@ -76,10 +76,11 @@ describe("activationSummary: a send time in each user's zone that has passed for
 });
 
 describe("activationSummary with a control group", () => {
+  // and that a small audience's share varies: a banner said "4 users (40%) held out" of 10 at "about 20%"
   it("says about how many are held out (the assignment is per user, so a share, not a count) rather than 'each of them is sent'", () => {
     const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Hook", percent: 20 }] });
     expect(summary.question).toBe("Send now to 10 users, about 20% of them held out as the control group?");
-    expect(summary.detail).toBe("Each of them outside the control group is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). About 20% of them (the control group) are held out and sent nothing.");
+    expect(summary.detail).toBe("Each of them outside the control group is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). About 20% of them (the control group) are held out and sent nothing. Each user is placed by a hash of their id, not counted out, so in a small audience the share held out varies.");
     expect(summary.detail).not.toContain("Each of them is sent");
   });
 
@@ -104,6 +105,7 @@ describe("activationSummary with a control group", () => {
     const summary = activationSummary({ when: "immediate" }, 10, { controlGroups: [{ webhook: "Slack", percent: 20 }, { webhook: "CRM", percent: 20 }] });
     expect(summary.question).toBe("Send now to 10 users, some of them held out by control groups?");
     expect(summary.detail).toContain("about 20% from “Slack” and about 20% from “CRM”");
+    expect(summary.detail).toContain("Each user is placed by a hash of their id, not counted out, so in a small audience the share held out varies.");
   });
 });
 

@@ -78,13 +78,15 @@ function heldOut(groups: ControlGroupShare[], whose: string): { asked: string; s
   const holding = groups.filter((g) => g.percent > 0);
   if (holding.length === 0) return null;
   const percent = holding[0]!.percent;
+  // a banner said "4 users (40%) held out" of 10 users at "about 20%"
+  const varies = " Each user is placed by a hash of their id, not counted out, so in a small audience the share held out varies.";
   // one webhook's control group is the campaign's; several steps each hold out users of their own (the
   // hash takes the step), so "20% held out" of two steps at 20% would be false: they are named one by one
   if (groups.length === 1) {
-    return { asked: `, about ${percent}% of them held out as the control group`, said: ` About ${percent}% of ${whose} (the control group) are held out and sent nothing.`, except: " outside the control group" };
+    return { asked: `, about ${percent}% of them held out as the control group`, said: ` About ${percent}% of ${whose} (the control group) are held out and sent nothing.${varies}`, except: " outside the control group" };
   }
   const shares = listed(holding.map((g) => `about ${g.percent}% from “${g.webhook}”`));
-  return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing from that webhook on: ${shares}.`, except: "" };
+  return { asked: ", some of them held out by control groups", said: ` Control groups hold users out, each sent nothing from that webhook on: ${shares}.${varies}`, except: "" };
 }
 
 /** The audience's users the frequency cap stops now (checkActivation: audienceAtCap), and what they reached ("2 per day reached"). */
