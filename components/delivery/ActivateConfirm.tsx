@@ -15,6 +15,7 @@ import type { AudienceForm } from "./AudienceFields";
 import { settingsFromForm, type DeliveryForm } from "./delivery-form-state";
 import type { LimitsForm } from "./LimitsFields";
 import { instantFromZonedInput } from "@/lib/delivery/forms/utc-input";
+import { emptyInUrlAdvice } from "@/lib/webhooks/empty-in-url";
 import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
 
 /**
@@ -61,7 +62,7 @@ export function EmptyInUrlNote({ lines, verb = "Activate" }: { lines?: string[];
       label="URL values some users lack"
       heading={lines?.length === 1 ? "One URL value is empty for some users:" : "Some URL values are empty for some users:"}
       items={lines}
-      advice={`${verb} anyway and their requests go to that address; otherwise Cancel and write {{required …}} around the value to skip those users.`}
+      advice={emptyInUrlAdvice(verb)}
     />
   );
 }

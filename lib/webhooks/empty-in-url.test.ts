@@ -1,7 +1,7 @@
 // What an empty URL variable does depends on where the URL writes it: in the host or the path the request
 // goes to another address; in a query value it goes to the same address with that parameter empty.
 import { describe, expect, it } from "vitest";
-import { emptyInUrlLine, emptyInUrlNotice, placeInUrl } from "./empty-in-url";
+import { emptyInUrlAdvice, emptyInUrlLine, emptyInUrlNotice, placeInUrl } from "./empty-in-url";
 
 describe("placeInUrl", () => {
   it.each([
@@ -46,5 +46,15 @@ describe("Activate's line and the preview's note, by where the URL writes the va
     expect(emptyInUrlLine("Webhook 1 (Hook)", "user.q", 1, 2, "/crm?", { in: "query", parameter: null })).toBe(
       "Webhook 1 (Hook): user.q is empty for 1 of 2 users tried; it is in the URL's query, so their requests are sent without it in the query (write {{required user.q}} to skip users without it)",
     );
+  });
+});
+
+// The note's advice under these lines: it said "their requests go to that address" under a line saying a
+// query value leaves the address as it is (?city=): it now defers to what each line says.
+describe("the advice under Activate's (and Resume's) lines", () => {
+  it("says the requests go as each line says, never that they go to another address", () => {
+    expect(emptyInUrlAdvice("Activate")).toBe("Activate anyway and those users' requests are sent as each line says; otherwise Cancel and write {{required …}} around the value to skip those users.");
+    expect(emptyInUrlAdvice("Resume")).toMatch(/^Resume anyway /);
+    expect(emptyInUrlAdvice("Activate")).not.toContain("that address");
   });
 });

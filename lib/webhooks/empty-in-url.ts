@@ -93,3 +93,12 @@ export function emptyInUrlLine(label: string, path: string, users: number, tried
 export function emptyInUrlNotice(path: string, address: string | undefined, place: UrlPlace): string {
   return `Empty for this user: ${whatHappens(place, address, "request").effect} — {{required ${path}}} skips such users`;
 }
+
+/**
+ * The advice under those lines (Activate's, Resume's): each line says where the requests go (another
+ * address, or the same one with a query value empty), so the advice does not ("their requests go to that
+ * address" under a line on an empty ?city= contradicted it).
+ */
+export function emptyInUrlAdvice(verb: "Activate" | "Resume"): string {
+  return `${verb} anyway and those users' requests are sent as each line says; otherwise Cancel and write {{required …}} around the value to skip those users.`;
+}
