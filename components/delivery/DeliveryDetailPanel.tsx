@@ -9,20 +9,11 @@ import { Button } from "../ui/Button";
 import { CopyButton } from "../ui/CopyButton";
 import { PAUSED_HOLD_TEXT } from "@/lib/delivery/core/hold-reason";
 import { deliveryStateText } from "@/lib/delivery/core/states";
+import { attemptOutcomeText } from "@/lib/delivery/core/attempt-outcome";
 
 type Req = { method?: string; url?: string; headers?: [string, string][]; body?: string | null };
 /** savedToUser: the attributes its response mapping saved (lib/delivery/dispatcher.ts) */
 type Res = { status?: number; statusText?: string; headers?: [string, string][]; body?: string; bodyTruncated?: boolean; savedToUser?: string[] } | null;
-
-/**
- * What came of one attempt, in words that agree with the delivery's reason: a retryable answer is
- * "will be retried" only when another attempt follows; otherwise it was the last ("no retries left").
- */
-function attemptOutcome(a: { outcome: string; nextAttemptAt: string | null }, last: boolean) {
-  if (a.outcome !== "retryable") return a.outcome;
-  if (a.nextAttemptAt) return "failed, will be retried";
-  return last ? "failed, no retries left" : "failed, retried";
-}
 
 /** When it goes out next: its due time, or, while the campaign is paused, that it waits for the resume (no time would be true). */
 function NextAttempt({ at, paused }: { at: string | null; paused: boolean }) {
@@ -88,7 +79,7 @@ export function DeliveryDetailPanel({ id, onClose }: { id: string; onClose: () =
               return (
                 <li key={a.number} className="space-y-2 rounded-lg border border-slate-200 p-3">
                   <p className="text-sm font-medium">
-                    {`Attempt ${a.number}: ${attemptOutcome(a, i === data.attempts.length - 1)}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · `}
+                    {`Attempt ${a.number}: ${attemptOutcomeText(a, i === data.attempts.length - 1)}${a.status ? ` (HTTP ${a.status})` : ""} · ${a.durationMs} ms · `}
                     <DateTime value={a.startedAt} style="seconds" />
                   </p>
                   {a.error && <p className={`text-sm ${a.outcome === "delivered" ? "text-amber-800" : "text-red-700"}`}>{a.error}</p>}

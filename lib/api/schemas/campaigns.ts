@@ -206,6 +206,7 @@ export const deliveryDetailSchema = z
         response: z.unknown().meta({ description: "The response: status, statusText, headers, body (its first 8 KiB), bodyTruncated, and savedToUser (the attributes its response mapping set); null when none came" }),
         timings: z.unknown().meta({ description: "dnsMs, firstByteMs, totalMs; null when nothing was sent" }),
         nextAttemptAt: z.iso.datetime().nullable(),
+        retriedBy: z.string().nullable().meta({ description: "Who retried the delivery by hand after this attempt (Retry, Retry all failed), as the audit log names them; null when its retry policy retried it, or nothing followed" }),
       }),
     ),
   })

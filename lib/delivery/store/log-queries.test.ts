@@ -174,3 +174,24 @@ describe("Attempts counts the requests sent, not checks that failed before a req
     expect([0, 1, 2].map(requestsSentText)).toEqual(["–", "1", "2"]);
   });
 });
+
+// A campaign with No retries, retried by hand (Retry all failed), showed "Attempt 1: failed, retried".
+describe("the detail says who retried an attempt by hand (the audit log's retry after it)", () => {
+  it("an attempt followed by Retry all failed: retriedBy its actor; one the policy retried: none", async () => {
+    await createUsers(1, "rh");
+    const campaign = await createCampaign({ url: "http://127.0.0.1:9/rh", status: "active", retryPolicy: "none" });
+    const now = new Date();
+    const at = (s: number) => new Date(now.getTime() - 600_000 + s * 1000);
+    const attempt = (number: number, start: number, nextAttemptAt: Date | null) => ({ number, startedAt: at(start), durationMs: 20, status: 500, outcome: "retryable", request: {}, nextAttemptAt });
+    const d = await db().delivery.create({
+      data: {
+        webhookId: newWebhookId(), campaignId: campaign.id, actionId: campaign.actions[0]!.id, userId: "rh000000", triggerKey: "rh:0",
+        plannedAt: at(0), dueAt: at(0), state: "failed", attempts: 3, attemptLog: { create: [attempt(1, 0, at(30)), attempt(2, 30, null), attempt(3, 100, null)] },
+      },
+    });
+    // attempt 2 failed with no retry due; an editor pressed Retry all failed at +60 s
+    await db().auditLog.create({ data: { actor: "ed@example.com", action: "delivery.retried_all_failed", target: campaign.id, details: { campaignId: campaign.id, count: 1 }, createdAt: at(60) } });
+    const detail = await deliveryDetail(d.id);
+    expect(detail?.attempts.map((a) => a.retriedBy)).toEqual([null, "ed@example.com", null]);
+  });
+});

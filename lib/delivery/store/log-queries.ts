@@ -297,6 +297,7 @@ export async function deliveryDetail(id: string) {
     include: { campaign: { select: { name: true, status: true } }, action: { select: { name: true } }, attemptLog: { orderBy: { number: "asc" } } },
   });
   if (!d) return null;
+  const retriedBy = await retriedByHand(d);
   return {
     id: d.id,
     webhookId: d.webhookId,
@@ -315,8 +316,38 @@ export async function deliveryDetail(id: string) {
       response: a.response,
       timings: a.timings,
       nextAttemptAt: a.nextAttemptAt?.toISOString() ?? null,
+      retriedBy: retriedBy.get(a.number) ?? null,
     })),
   };
+}
+
+type AttemptTimes = { number: number; startedAt: Date; durationMs: number; nextAttemptAt: Date | null };
+
+/**
+ * Who retried the delivery by hand after each attempt that another followed with none due (Retry, Retry
+ * all failed: core/attempt-outcome.ts says "retried by hand (by ...)"), by attempt number: the first retry
+ * the audit log has of it, or of its campaign's failed ones, after that attempt ended. One read of the
+ * audit log, from the first such attempt on (its createdAt index), only when there is one.
+ */
+async function retriedByHand(d: { id: string; campaignId: string; attemptLog: AttemptTimes[] }): Promise<Map<number, string>> {
+  const byHand = d.attemptLog.filter((a, i) => i < d.attemptLog.length - 1 && !a.nextAttemptAt);
+  const out = new Map<number, string>();
+  if (!byHand.length) return out;
+  const entries = await db().auditLog.findMany({
+    where: {
+      createdAt: { gte: byHand[0]!.startedAt },
+      OR: [{ action: "delivery.retried", target: d.id }, { action: "delivery.retried_all_failed", target: d.campaignId }],
+    },
+    orderBy: { createdAt: "asc" },
+    select: { actor: true, createdAt: true },
+  });
+  let next = 0;
+  for (const a of byHand) {
+    const ended = a.startedAt.getTime() + a.durationMs;
+    while (next < entries.length && entries[next]!.createdAt.getTime() < ended) next++;
+    if (next < entries.length) out.set(a.number, entries[next++]!.actor);
+  }
+  return out;
 }
 export type DeliveryDetail = NonNullable<Awaited<ReturnType<typeof deliveryDetail>>>;
 export type DeliveryPage = Awaited<ReturnType<typeof listDeliveries>>;
