@@ -6,7 +6,7 @@ import path from "node:path";
 import { DateTime } from "luxon";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { db } from "./db";
-import { parseDateInput, parseIsoDateInput } from "./date-input";
+import { dateTimeAttributeText, parseDateInput, parseIsoDateInput } from "./date-input";
 import { countMatchingUsers } from "./audience/count";
 import { rowToUser } from "./audience/import/mapping";
 import { DATE_FORMS } from "./audience/attribute-value";
@@ -181,5 +181,23 @@ describe("every reading of a user's date goes through it", () => {
     expect(await request("tz-cal1")).toEqual({ attribute: "2026-05-01T00:00:00.000Z", url: "https://api.example.com/users/2026-05-01", body: { since: "2026-05-01" } });
     // a time of day is an instant, as before: 03:30 UTC on May 1 is still April 30 in Los Angeles
     expect(await request("tz-cal2")).toEqual({ attribute: "2026-05-01T03:30:00.000Z", url: "https://api.example.com/users/2026-04-30", body: { since: "2026-04-30" } });
+  });
+});
+
+// The user page showed an imported date-time as raw 2026-03-01T09:00:00.000Z beside plain dates shown as yyyy-MM-dd.
+describe("dateTimeAttributeText: a stored date-time attribute in the user's zone, named", () => {
+  it("reads the instant in the user's zone, with seconds only when it has some; UTC without a valid zone", () => {
+    expect(dateTimeAttributeText("2026-03-01T09:00:00.000Z", "Europe/Paris")).toBe("2026-03-01 10:00 (Europe/Paris)");
+    expect(dateTimeAttributeText("2026-03-01T23:30:15Z", "America/New_York")).toBe("2026-03-01 18:30:15 (America/New_York)");
+    expect(dateTimeAttributeText("2026-03-01T09:00:00.000Z", null)).toBe("2026-03-01 09:00 (UTC)");
+    expect(dateTimeAttributeText("2026-03-01T09:00:00.000Z", "Mars/Olympus")).toBe("2026-03-01 09:00 (UTC)");
+  });
+
+  it("leaves calendar dates (shown as yyyy-MM-dd), digits and other text alone", () => {
+    expect(dateTimeAttributeText("2026-03-01", "Europe/Paris")).toBeNull();
+    expect(dateTimeAttributeText("2026-03-01T00:00:00.000Z", "Europe/Paris")).toBeNull();
+    expect(dateTimeAttributeText("1767225600", "Europe/Paris")).toBeNull();
+    expect(dateTimeAttributeText("Paris", "Europe/Paris")).toBeNull();
+    expect(dateTimeAttributeText(42, "Europe/Paris")).toBeNull();
   });
 });

@@ -156,6 +156,20 @@ export function calendarDateText(value: unknown): string | null {
   return parseIsoDateInput(value)!.toISOString().slice(0, 10);
 }
 
+/**
+ * A stored ISO date-time attribute (not a calendar date: calendarDateText) as the instant in `zone`, the
+ * user's (UTC when none, or not a zone), named: "2026-03-01 10:00 (Europe/Paris)", seconds only when it
+ * has some; else null (shown as written). The user page showed 2026-03-01T09:00:00.000Z as stored.
+ */
+export function dateTimeAttributeText(value: unknown, zone: string | null): string | null {
+  if (typeof value !== "string" || !isIsoDateText(value) || isCalendarDateValue(value)) return null;
+  const date = parseIsoDateInput(value);
+  if (!date) return null;
+  const name = (zone && luxonZoneName(zone)) || "UTC";
+  const dt = DateTime.fromJSDate(date, { zone: name });
+  return `${dt.toFormat(dt.second || dt.millisecond ? "yyyy-MM-dd HH:mm:ss" : "yyyy-MM-dd HH:mm")} (${name})`;
+}
+
 function validDate(ms: number): Date | null {
   const date = new Date(ms);
   return Number.isNaN(date.getTime()) ? null : date;

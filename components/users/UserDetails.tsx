@@ -6,7 +6,7 @@ import type { AttributeSource } from "@/lib/audience/attribute-sources";
 import { Card } from "@/components/ui/Card";
 import { Badge } from "@/components/ui/Badge";
 import { isBuiltInUserVariable } from "@/lib/templating/context";
-import { calendarDateText } from "@/lib/date-input";
+import { calendarDateText, dateTimeAttributeText } from "@/lib/date-input";
 
 export function UserDetails({ user, activity, sources = {} }: { user: UserRecord; activity: UserActivity; sources?: Record<string, AttributeSource> }) {
   return (
@@ -29,7 +29,7 @@ export function UserDetails({ user, activity, sources = {} }: { user: UserRecord
               <div key={name} className="contents">
                 <dt className="truncate font-mono text-slate-600">{name}</dt>
                 <dd className="break-all">
-                  {Array.isArray(value) ? value.join(", ") : (calendarDateText(value) ?? String(value))}
+                  {Array.isArray(value) ? value.join(", ") : (calendarDateText(value) ?? dateTimeAttributeText(value, user.timezone) ?? String(value))}
                   {sources[name] && <SetBy source={sources[name]} />}
                   {isBuiltInUserVariable(name) && <ShadowedNote name={name} />}
                 </dd>
