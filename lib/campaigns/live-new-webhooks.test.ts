@@ -24,3 +24,30 @@ describe("newWebhooksReach: who a webhook added to a live campaign goes to", () 
     expect(newWebhooksReach({ when: "nonsense" }, ["Webhook 2 (CRM)"])).toBeNull();
   });
 });
+
+// What the words say, as the engine has it (real database): a campaign plans its users with the webhooks it has then.
+describe("a webhook added to a live campaign, as the fan-out plans it", () => {
+  it("a one-off campaign's planned users do not get it; a triggered campaign's next event does", async () => {
+    const { db } = await import("../db");
+    const { createCampaign, createUsers } = await import("../delivery/testing/fixtures");
+    const { activateCampaign } = await import("../delivery/store/lifecycle");
+    const { trackEvents } = await import("../delivery/triggers");
+    await createUsers(2, "lnw");
+    const audience = { match: "all", conditions: [{ key: "id", operator: "contains", value: "lnw" }] };
+    const addStep = (campaignId: string) => db().action.create({ data: { campaignId, name: "CRM", position: 1, urlTemplate: "https://hooks.example.com/crm", fields: [], headers: [] } });
+
+    const once = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}", audience, rule: { when: "scheduled", sendAt: "2099-01-01T09:00", timeZone: "UTC" } });
+    expect((await activateCampaign(once.id)).ok).toBe(true);
+    const added = await addStep(once.id);
+    expect(await db().delivery.count({ where: { campaignId: once.id } })).toBe(2);
+    expect(await db().delivery.count({ where: { actionId: added.id } })).toBe(0);
+
+    const triggered = await createCampaign({ url: "https://hooks.example.com/hook/{{user.id}}", audience, rule: { when: "triggered", event: "lnw_signup" } });
+    expect((await activateCampaign(triggered.id)).ok).toBe(true);
+    await trackEvents([{ userId: "lnw000000", event: "lnw_signup" }]);
+    const next = await addStep(triggered.id);
+    expect(await db().delivery.count({ where: { actionId: next.id } })).toBe(0);
+    await trackEvents([{ userId: "lnw000001", event: "lnw_signup" }]);
+    expect(await db().delivery.findMany({ where: { actionId: next.id }, select: { userId: true } })).toEqual([{ userId: "lnw000001" }]);
+  });
+});
