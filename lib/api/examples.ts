@@ -195,6 +195,7 @@ const EXAMPLES: Record<string, RouteExample> = {
           response: { status: 200, statusText: "OK", headers: [["content-type", "application/json"]], body: '{"contact":{"id":"c-5521"}}', bodyTruncated: false, savedToUser: ["crmId"] },
           timings: { dnsMs: 1, firstByteMs: 80, totalMs: 84 },
           nextAttemptAt: null,
+          retriedBy: null,
         },
       ],
     },

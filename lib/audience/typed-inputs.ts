@@ -3,6 +3,7 @@
 import type { UserInput } from "../api/schemas/users";
 import { attributeCatalogue } from "./attribute-catalogue";
 import { typedAttributeValue, typeOf, typesFromCatalogue, type AttributeTypes, type TypedKind } from "./attribute-value";
+import { isIsoDateText } from "../date-input";
 
 /** A value that does not read as its attribute's type: `index` is the user's place in the upsert's inputs. */
 export type AttributeTypeProblem = { index: number; userId: string; attribute: string; type: TypedKind; problem: string };
@@ -51,8 +52,16 @@ export function catalogueTypes(options: { maxAgeMs?: number; now?: number; wait?
   return cached.types;
 }
 
-/** `inputs` with each typed attribute's value converted (null, which removes one, stays); AttributeTypeError when any does not convert. */
-export function typedInputs(inputs: UserInput[], types: AttributeTypes): UserInput[] {
+/**
+ * `inputs` with each typed attribute's value converted (null, which removes one, stays).
+ * - `strict` (the CSV import: the marketer gave the column its type): every typed value converts or the
+ *   upsert is refused (AttributeTypeError).
+ * - `catalogue` (the users API: the type is the catalogue's reading of what users hold, which nobody
+ *   declared): only a date written in another form than ISO-8601 is converted ("06/07/2026", "7 June
+ *   2026"), as the import would store it; ISO texts, numbers and other types keep what was sent, and a
+ *   value that does not read as a date is stored as sent and listed in `warnings`, never refused.
+ */
+export function typedInputs(inputs: UserInput[], types: AttributeTypes, mode: "strict" | "catalogue" = "strict"): { inputs: UserInput[]; warnings: AttributeTypeProblem[] } {
   const problems: AttributeTypeProblem[] = [];
   const typed = inputs.map((input, index) => {
     if (!input.attributes) return input;
@@ -60,12 +69,13 @@ export function typedInputs(inputs: UserInput[], types: AttributeTypes): UserInp
     for (const [name, value] of Object.entries(input.attributes)) {
       const type = typeOf(types, name);
       if (!type || value === null) continue;
+      if (mode === "catalogue" && (type !== "date" || typeof value !== "string" || isIsoDateText(value))) continue;
       const converted = typedAttributeValue(value, type);
       if (!converted.ok) problems.push({ index, userId: input.userId, attribute: name, type, problem: converted.problem });
       else if (converted.value !== value) (attributes ??= { ...input.attributes })[name] = converted.value;
     }
     return attributes ? { ...input, attributes } : input;
   });
-  if (problems.length) throw new AttributeTypeError(problems);
-  return typed;
+  if (problems.length && mode === "strict") throw new AttributeTypeError(problems);
+  return { inputs: typed, warnings: problems };
 }

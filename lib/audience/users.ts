@@ -12,7 +12,7 @@ import { sourcesWithout } from "./attribute-sources";
 import { transaction } from "../db/transaction";
 import { isUniqueViolation } from "../db/unique-violation";
 import { isStorableText } from "../db/storable-text";
-import { catalogueTypes, typedInputs } from "./typed-inputs";
+import { catalogueTypes, typedInputs, type AttributeTypeProblem } from "./typed-inputs";
 import type { AttributeTypes } from "./attribute-value";
 import type { Role } from "../auth/roles";
 import { attributesAsReadBy, looksSecretAttribute } from "./attribute-secrets";
@@ -81,18 +81,28 @@ function combine(inputs: UserInput[]): Map<string, UserInput> {
 const USER_COLUMNS: [string, ColumnKind][] = [["id", "text"], ["email", "text"], ["timezone", "text"], ["attributes", "json"], ["createdAt", "date"], ["updatedAt", "date"]];
 
 /**
- * Creates or updates users in one transaction (all of them or none). An attribute of a type (`types`;
- * by default the attribute catalogue's) is stored as that type, a date as its ISO instant
- * (attribute-value.ts); a value that is not of it refuses the whole upsert (AttributeTypeError). A user
- * whose merged attributes would be over a user's limits refuses it too (UserAttributesTooLargeError),
- * or, with `skipTooLarge` (the CSV import, which rejects their rows), is left alone and listed in `skipped`.
+ * Creates or updates users in one transaction (all of them or none). With `types` (the CSV import's
+ * column types), an attribute of a type is stored as that type, a date as its ISO text
+ * (attribute-value.ts), and a value that is not of it refuses the whole upsert (AttributeTypeError).
+ * Without (the users API), a date attribute of the attribute catalogue written in another form than ISO
+ * is stored as the import would store it, and a value that does not read as one is stored as sent and
+ * listed in `typeWarnings` (typed-inputs.ts). A user whose merged attributes would be over a user's
+ * limits refuses it too (UserAttributesTooLargeError), or, with `skipTooLarge` (the CSV import, which
+ * rejects their rows), is left alone and listed in `skipped`.
  */
-export async function upsertUsers(inputs: UserInput[], options: { skipTooLarge?: boolean; types?: AttributeTypes } = {}): Promise<UpsertResult & { skipped: TooLargeUser[] }> {
+export async function upsertUsers(
+  inputs: UserInput[],
+  options: { skipTooLarge?: boolean; types?: AttributeTypes } = {},
+): Promise<UpsertResult & { skipped: TooLargeUser[]; typeWarnings: AttributeTypeProblem[] }> {
   const hasAttributes = inputs.some((input) => input.attributes && Object.keys(input.attributes).length);
-  const typed = hasAttributes ? typedInputs(inputs, options.types ?? (await catalogueTypes())) : inputs;
+  const { inputs: typed, warnings: typeWarnings } = !hasAttributes
+    ? { inputs, warnings: [] }
+    : options.types
+      ? typedInputs(inputs, options.types, "strict")
+      : typedInputs(inputs, await catalogueTypes(), "catalogue");
   for (let attempt = 1; ; attempt++) {
     try {
-      return await upsertOnce(typed, !!options.skipTooLarge);
+      return { ...(await upsertOnce(typed, !!options.skipTooLarge)), typeWarnings };
     } catch (err) {
       // Two requests creating the same new user at once: the second retries and updates it.
       if (isUniqueViolation(err) && attempt < 3) continue;

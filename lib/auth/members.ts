@@ -125,27 +125,39 @@ export async function inviteMember(input: { email: string; role: Role }, actor: 
   requireRole(actor, "admin");
   const email = emailSchema.parse(input.email);
   if (!isRole(input.role)) throw new MemberError("Choose admin, editor or viewer", "role");
+  return issueInvite(email, input.role, actor, now, null);
+}
+
+/**
+ * A new link for a pending invitation (its link was lost): the same address and role, the old link
+ * withdrawn in the same transaction, and only while it is still pending, so a Withdraw clicked at the
+ * same moment is never undone by a fresh link.
+ */
+export async function renewInvite(inviteId: string, actor: Member, now = new Date()): Promise<{ token: string; expiresAt: Date; email: string }> {
+  requireRole(actor, "admin");
+  const invite = await db().memberInvite.findUnique({ where: { id: inviteId } });
+  if (!invite || invite.acceptedAt || invite.revokedAt) throw new MemberError("This invitation was already used or withdrawn");
+  if (!isRole(invite.role)) throw new MemberError("Choose admin, editor or viewer", "role");
+  return issueInvite(invite.email, invite.role, actor, now, invite.id);
+}
+
+async function issueInvite(email: string, role: Role, actor: Member, now: Date, renewing: string | null): Promise<{ token: string; expiresAt: Date; email: string }> {
   if (await db().member.findUnique({ where: { email } })) throw new MemberError("Someone with this email is already a member", "email");
   const token = randomBytes(24).toString("base64url");
   const expiresAt = new Date(now.getTime() + INVITE_DAYS * 86_400_000);
   // the newest invitation for an address is the one that counts: an earlier pending link (lost, or
   // with another role) stops working, so Settings lists one invitation per address
   const replaced = await transaction(async (tx) => {
+    if (renewing) {
+      const still = await tx.memberInvite.updateMany({ where: { id: renewing, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
+      if (still.count === 0) throw new MemberError("This invitation was already used or withdrawn");
+    }
     const earlier = await tx.memberInvite.updateMany({ where: { email, acceptedAt: null, revokedAt: null }, data: { revokedAt: now } });
-    await tx.memberInvite.create({ data: { tokenHash: hashToken(token), email, role: input.role, invitedBy: actor.email, expiresAt } });
-    return earlier.count;
+    await tx.memberInvite.create({ data: { tokenHash: hashToken(token), email, role, invitedBy: actor.email, expiresAt } });
+    return earlier.count + (renewing ? 1 : 0);
   });
-  await recordAudit({ actor: actor.email, action: "member.invited", target: email, details: replaced ? { role: input.role, replacedInvitations: replaced } : { role: input.role } });
+  await recordAudit({ actor: actor.email, action: "member.invited", target: email, details: replaced ? { role, replacedInvitations: replaced } : { role } });
   return { token, expiresAt, email };
-}
-
-/** A new link for a pending invitation (its link was lost): the same address and role, the old link withdrawn. */
-export async function renewInvite(inviteId: string, actor: Member, now = new Date()): Promise<{ token: string; expiresAt: Date; email: string }> {
-  requireRole(actor, "admin");
-  const invite = await db().memberInvite.findUnique({ where: { id: inviteId } });
-  if (!invite || invite.acceptedAt || invite.revokedAt) throw new MemberError("This invitation was already used or withdrawn");
-  if (!isRole(invite.role)) throw new MemberError("Choose admin, editor or viewer", "role");
-  return inviteMember({ email: invite.email, role: invite.role }, actor, now);
 }
 
 export async function findInvite(token: string, now = new Date()) {

@@ -169,7 +169,14 @@ export const userWithSourcesSchema = userSchema
   })
   .meta({ id: "UserWithSources" });
 
-export const upsertResultSchema = z.object({ created: z.number().int(), updated: z.number().int() }).meta({ id: "UpsertResult" });
+export const upsertResultSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int(),
+    warnings: z.array(z.object({ path: z.string(), message: z.string() })).optional().describe("Values stored as sent that do not read as their attribute's date (at most 20)"),
+    warningsCut: z.number().int().optional().describe("How many warnings there were, when more than 20"),
+  })
+  .meta({ id: "UpsertResult" });
 
 export const listUsersQuerySchema = z
   .object({
