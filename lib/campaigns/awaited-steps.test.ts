@@ -1,7 +1,7 @@
 // Which earlier steps a step waits for: those whose response mapping saves an attribute its templates
 // (or its variants') read. Pure: the stored rows in, the steps out.
 import { describe, expect, it } from "vitest";
-import { awaitedSteps, type StepForWaiting } from "./awaited-steps";
+import { awaitedSteps, timedByEarlierSteps, type StepForWaiting } from "./awaited-steps";
 
 type Row = Omit<StepForWaiting, "template"> & { urlTemplate: string; fields: { key: string; value: string }[]; headers: { name: string; value: string; secret?: boolean }[] };
 const step = (over: Partial<Row> & Pick<Row, "id" | "position">): StepForWaiting => {
@@ -73,5 +73,28 @@ describe("awaitedSteps", () => {
       step({ id: "s2", position: 1, headers: [{ name: "Authorization", value: "Bearer {{user.crmToken}}", secret: true }] }),
     ];
     expect(awaitedSteps(actions)).toEqual(new Map([["s2", [{ actionId: "s1", label: "Webhook 1 (Get token)", attributes: ["crmToken"] }]]]));
+  });
+
+  it("a step timed from a user attribute an earlier step saves waits for it too, for its time (its templates need not read it); an event parameter's time or an attribute saved by none does not", () => {
+    const relative = (source: string, key: string) => ({ kind: "relative", source, key, offsetSeconds: -36000 });
+    const actions = [
+      step({ id: "s1", position: 0, name: "Due lookup", responseMapping: [{ path: "$.due", attribute: "dueAt" }, { path: "$.id", attribute: "crmId" }] }),
+      step({ id: "s2", position: 1, subDelivery: relative("user", "dueAt") }),
+      step({ id: "s3", position: 2, urlTemplate: "https://x.example.com/{{user.crmId}}", subDelivery: relative("user", "dueAt") }),
+      step({ id: "s4", position: 3, subDelivery: relative("event", "dueAt") }),
+      step({ id: "s5", position: 4, subDelivery: relative("user", "renewsAt") }),
+    ];
+    expect(awaitedSteps(actions)).toEqual(
+      new Map([
+        ["s2", [{ actionId: "s1", label: "Webhook 1 (Due lookup)", attributes: ["dueAt"], timing: "dueAt", timingOnly: true }]],
+        ["s3", [{ actionId: "s1", label: "Webhook 1 (Due lookup)", attributes: ["crmId", "dueAt"], timing: "dueAt" }]],
+      ]),
+    );
+    // the planners' reading of the same rule (no templates): the last earlier step saving it; a variant's mapping counts as its step's
+    expect(timedByEarlierSteps(actions)).toEqual(new Map([["s2", "Webhook 1 (Due lookup)"], ["s3", "Webhook 1 (Due lookup)"]]));
+    const byVariant = [step({ id: "s1", position: 0 }), step({ id: "b1", position: 0, variantOfId: "s1", responseMapping: [{ path: "$.due", attribute: "dueAt" }] }), step({ id: "s2", position: 1, subDelivery: relative("user", "dueAt") })];
+    expect(timedByEarlierSteps(byVariant)).toEqual(new Map([["s2", "Webhook 1 (Step 1)"]]));
+    // its own mapping is not an earlier step's
+    expect(timedByEarlierSteps([step({ id: "s1", position: 0, responseMapping: [{ path: "$.due", attribute: "dueAt" }], subDelivery: relative("user", "dueAt") })])).toEqual(new Map());
   });
 });

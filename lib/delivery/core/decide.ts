@@ -9,7 +9,9 @@ import { maskCredentialUrlsIn } from "../../webhooks/credential-parts";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign, EarlierStepMiss, EarlierStepWait } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
+import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, earlierStepTimingReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
+import { timeAfterEarlierStep } from "./plan";
+import type { EarlierStepTiming } from "../store/batch-context";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 import { chainStepStoppedReason, stoppedByFrequencyCap } from "./frequency-cap";
 
@@ -27,6 +29,8 @@ export type Decision<A extends ActionEntry = ActionEntry> =
   | { kind: "release" }
   /** waits until dueAt without an attempt (the campaign's start date, quiet hours, an earlier step) */
   | { kind: "hold"; dueAt: Date; reason: string }
+  /** planned again, due at dueAt: its time comes from what an earlier step saved (core/plan.ts timeAfterEarlierStep) */
+  | { kind: "replan"; dueAt: Date }
   /** an attempt that failed before a request existed (the template); not retried */
   | { kind: "fail"; error: string }
   /** the destination's breaker is open: retried after dueAt without an attempt */
@@ -51,6 +55,8 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
    * delivered (failed, suppressed, cancelled), delivered without a value at the mapped path, or never planned for them
    */
   missedSteps?: EarlierStepMiss[];
+  /** the step's timing reads a user attribute an earlier step saves: that step, the attribute and the timing */
+  timedBy?: EarlierStepTiming;
 };
 
 /**
@@ -61,7 +67,7 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
  */
 export const EARLIER_STEP_RECHECK_MS = 30_000;
 
-export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor, missedSteps }: DecideInput<A>): Decision<A> {
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor, missedSteps, timedBy }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
   if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, webhook or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
@@ -78,6 +84,14 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
     const recheck = now.getTime() + EARLIER_STEP_RECHECK_MS;
     const dueAt = new Date(waitsFor.delivery.state === "sending" ? recheck : Math.max(recheck, waitsFor.delivery.dueAt.getTime()));
     return { kind: "hold", dueAt, reason: earlierStepHoldReason(waitsFor.step.label, waitsFor.step.attributes) };
+  }
+  // planned due at once to wait for the earlier step that gives its time: timed now from what it saved, as
+  // planning would have timed it (a time past is sent now; none, or after the end, suppressed naming the step)
+  if (timedBy) {
+    const timed = timeAfterEarlierStep(timedBy.subDelivery, user, campaign, now);
+    if (timed.suppressedReason) return { kind: "suppress", reason: earlierStepTimingReason(timed.suppressedReason, timedBy.step.label, timedBy.attribute) };
+    // not again at the time it was planned for (a claim a moment early on another worker's clock)
+    if (timed.plannedAt > now && timed.plannedAt.getTime() !== d.plannedAt.getTime()) return { kind: "replan", dueAt: timed.plannedAt };
   }
   // the earlier step's answer never came (or had no value, or there is no such delivery) and the user has
   // no value from before: sent, it would carry the value empty (`POST /crm/` with `crm_id=`); a value the

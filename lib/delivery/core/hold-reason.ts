@@ -78,6 +78,17 @@ export function retryWaitsForStepMessage(step: string, state: string, reason: st
   return `Waits for ${step}, ${why}, so ${listed(attributes, "and")} ${attributes.length < 2 ? "was" : "were"} never saved: retry that one first.`;
 }
 
+/**
+ * Why a step timed from a user attribute an earlier step saves (core/plan.ts timeAfterEarlierStep) was
+ * suppressed once that step's delivery had finished: planning's own reason (`planned`), naming the step:
+ * - no time: 'No time in user attribute "dueAt" after Webhook 1 (Due lookup) finished: it saves dueAt from its response';
+ * - past the end: "Planned after the campaign's end date: timed from dueAt, which Webhook 1 (Due lookup) saves from its response".
+ */
+export function earlierStepTimingReason(planned: string, step: string, attribute: string): string {
+  if (planned.startsWith("No time in ")) return `${planned} after ${step} finished: it saves ${attribute} from its response`;
+  return `${planned}: timed from ${attribute}, which ${step} saves from its response`;
+}
+
 /** "a", "a and b", "a, b and c" */
 function listed(items: string[], word: string): string {
   return items.length < 2 ? items.join("") : `${items.slice(0, -1).join(", ")} ${word} ${items.at(-1)}`;

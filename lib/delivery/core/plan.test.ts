@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { planDeliveries, planSteps, parseTimeValue } from "./plan";
+import { planDeliveries, planSteps, parseTimeValue, timeAfterEarlierStep } from "./plan";
 import { assignVariant, CONTROL } from "../../campaigns/variants";
 import { parseDeliveryRule } from "./rules";
 import { nextOccurrence, quietHoursEnd, zoneOrFallback } from "./schedule-time";
@@ -214,5 +214,33 @@ describe("a step's control group holds its users out of the later steps too", ()
       if (held.has(p.userId)) expect(p).toMatchObject({ control: true, variant: null });
       else expect(p.variant).toBe(assignVariant({ campaignId: campaign.id, actionId: "s2", userId: p.userId }, { controlPercent: 0, variants: [{ key: "A", splitPercent: 50 }, { key: "B", splitPercent: 50 }] }));
     }
+  });
+});
+
+describe("a step timed from what an earlier step saves from its response", () => {
+  const now = new Date("2026-12-07T22:00:00Z");
+  const sub = { kind: "relative" as const, source: "user" as const, key: "dueAt", offsetSeconds: -36000 };
+  const steps = planSteps([
+    { id: "s1", position: 0, subDelivery: null, responseMapping: [{ path: "$.due", attribute: "dueAt" }] },
+    { id: "s2", position: 1, subDelivery: sub },
+  ]);
+
+  it("is planned due at once, whatever the user has before (even none): its time comes with that step's answer", () => {
+    expect(steps[1]).toMatchObject({ id: "s2", timedByEarlierStep: true });
+    const users = [{ id: "none" }, { id: "old", attributes: { dueAt: "2027-01-10T10:00:00Z" } }];
+    const plans = planDeliveries({ rule: { when: "immediate" }, actions: steps, users, trigger: { kind: "activation" }, now, campaign: {} });
+    expect(plans.filter((p) => p.actionId === "s2").map((p) => [p.userId, p.plannedAt.toISOString(), p.suppressedReason])).toEqual([
+      ["none", now.toISOString(), null],
+      ["old", now.toISOString(), null],
+    ]);
+  });
+
+  it("once it has answered, is timed from the value saved as planning times it: a time past sent now, none or after the end suppressed", () => {
+    const at = (dueAt: unknown, campaign = {}) => timeAfterEarlierStep(sub, { id: "u", attributes: { dueAt } }, campaign, now);
+    expect(at("2026-12-08T10:00:00Z")).toEqual({ plannedAt: new Date("2026-12-08T00:00:00Z"), suppressedReason: null });
+    expect(at("2026-12-08T02:00:00Z").plannedAt).toEqual(new Date("2026-12-07T16:00:00Z"));
+    expect(at(undefined)).toMatchObject({ suppressedReason: 'No time in user attribute "dueAt"' });
+    expect(at("2026-12-20T10:00:00Z", { endAt: new Date("2026-12-10T00:00:00Z") })).toMatchObject({ suppressedReason: "Planned after the campaign's end date" });
+    expect(at("2026-12-08T10:00:00Z", { startAt: new Date("2026-12-09T00:00:00Z") }).plannedAt).toEqual(new Date("2026-12-09T00:00:00Z"));
   });
 });

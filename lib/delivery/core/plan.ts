@@ -5,6 +5,7 @@ import { localToInstant, occurrenceDueTimes, zoneOrFallback } from "./schedule-t
 import { readPath } from "../../audience/conditions";
 import { parseDateInput } from "../../date-input";
 import { assignVariant, CONTROL, inControlGroup, splitsUsers, variantKey } from "../../campaigns/variants";
+import { timedByEarlierSteps } from "../../campaigns/awaited-steps";
 
 export type PlanUser = { id: string; timezone?: string | null; attributes?: unknown };
 /** A step's control group, as a later step reads it: its users are held out of that step too. */
@@ -14,10 +15,18 @@ export type EarlierControl = { actionId: string; controlPercent: number };
  * `earlierControls`: the control groups of the steps before it, whose users it holds out as well.
  */
 export type StepSplit = { controlPercent: number; variants: { key: string; actionId: string; splitPercent: number }[]; earlierControls?: EarlierControl[] };
-export type PlanAction = { id: string; subDelivery: SubDelivery; split?: StepSplit | null };
+/**
+ * `timedByEarlierStep`: the step's timing reads a user attribute an earlier step saves from its response
+ * (lib/campaigns/awaited-steps.ts): planned due at its base, as a step sent at once, it waits for that step,
+ * then is timed from the value saved (timeAfterEarlierStep, applied by decide.ts when the wait ends).
+ */
+export type PlanAction = { id: string; subDelivery: SubDelivery; split?: StepSplit | null; timedByEarlierStep?: boolean };
 
-/** A stored action row as far as planning goes (steps and their variant rows mixed, any order). */
-export type StepRow = { id: string; subDelivery: unknown; variantOfId?: string | null; splitPercent?: number; controlPercent?: number; position?: number };
+/**
+ * A stored action row as far as planning goes (steps and their variant rows mixed, any order);
+ * `responseMapping`: what it saves from its answer, which a later step's timing may read.
+ */
+export type StepRow = { id: string; subDelivery: unknown; variantOfId?: string | null; splitPercent?: number; controlPercent?: number; position?: number; responseMapping?: unknown };
 
 /**
  * THE reading of a campaign's actions for planning, used by every planner (activation, recurring
@@ -41,6 +50,7 @@ export function planSteps(rows: StepRow[]): PlanAction[] {
     variantsOf.set(r.variantOfId, list);
   }
   const earlier: EarlierControl[] = [];
+  const timed = timedByEarlierSteps(ordered.map((r) => ({ ...r, name: "", position: r.position ?? 0, variantOfId: r.variantOfId ?? null, responseMapping: r.responseMapping })));
   return ordered
     .filter((r) => !r.variantOfId)
     .map((r) => {
@@ -51,7 +61,7 @@ export function planSteps(rows: StepRow[]): PlanAction[] {
       const controlPercent = r.controlPercent ?? 0;
       const split: StepSplit = { controlPercent, variants, ...(earlier.length ? { earlierControls: [...earlier] } : {}) };
       if (controlPercent > 0) earlier.push({ actionId: r.id, controlPercent });
-      return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) || split.earlierControls ? split : null };
+      return { id: r.id, subDelivery: parseSubDelivery(r.subDelivery), split: splitsUsers(split) || split.earlierControls ? split : null, ...(timed.has(r.id) ? { timedByEarlierStep: true } : {}) };
     });
 }
 
@@ -181,6 +191,29 @@ function applySubDelivery(sub: SubDelivery, base: Date, user: PlanUser, trigger:
   return { at: new Date(time.getTime() + sub.offsetSeconds * 1000) };
 }
 
+export const PLANNED_AFTER_END = "Planned after the campaign's end date";
+const AT_ONCE: SubDelivery = { kind: "immediate" };
+
+/** A step's time for a user from its base: its sub-delivery, then the campaign's dates (held to the start, suppressed past the end). */
+function timeOfStep(sub: SubDelivery, base: Base, user: PlanUser, trigger: Trigger, campaign: PlanInput["campaign"], now: Date): { plannedAt: Date; suppressedReason: string | null } {
+  const timed = "skip" in base ? base : applySubDelivery(sub, base.at, user, trigger);
+  let plannedAt = "at" in timed ? timed.at : now;
+  let suppressedReason = "skip" in timed ? timed.skip : null;
+  if (!suppressedReason && campaign.startAt && plannedAt < campaign.startAt) plannedAt = campaign.startAt;
+  if (!suppressedReason && campaign.endAt && plannedAt > campaign.endAt) suppressedReason = PLANNED_AFTER_END;
+  return { plannedAt, suppressedReason };
+}
+
+/**
+ * THE time of a step timed from a user attribute an earlier step saves (PlanAction.timedByEarlierStep),
+ * once that step's delivery to the user has finished: from the value the user has now, read as planning
+ * reads it (timeOfStep), the reason a planner would have suppressed it with otherwise. A time already
+ * past is sent at once, as planning sends it.
+ */
+export function timeAfterEarlierStep(sub: SubDelivery, user: PlanUser, campaign: PlanInput["campaign"], now: Date): { plannedAt: Date; suppressedReason: string | null } {
+  return timeOfStep(sub, { at: now }, user, { kind: "activation" }, campaign, now);
+}
+
 export function planDeliveries(input: PlanInput): PlannedDelivery[] {
   const { trigger, campaign } = input;
   const triggerKey = triggerKeyOf(trigger);
@@ -192,11 +225,9 @@ export function planDeliveries(input: PlanInput): PlannedDelivery[] {
     const base = baseTime(input, user, occurrenceDue);
     if ("leftOut" in base) continue;
     for (const action of input.actions) {
-      const timed = "skip" in base ? base : applySubDelivery(action.subDelivery, base.at, user, trigger);
-      let plannedAt = "at" in timed ? timed.at : input.now;
-      let suppressedReason = "skip" in timed ? timed.skip : null;
-      if (!suppressedReason && campaign.startAt && plannedAt < campaign.startAt) plannedAt = campaign.startAt;
-      if (!suppressedReason && campaign.endAt && plannedAt > campaign.endAt) suppressedReason = "Planned after the campaign's end date";
+      // a time an earlier step's answer gives is not known yet: due at the base, to wait for that step
+      const sub = action.timedByEarlierStep ? AT_ONCE : action.subDelivery;
+      const { plannedAt, suppressedReason } = timeOfStep(sub, base, user, trigger, campaign, input.now);
       const placed = placement(campaign.id, action, user.id);
       // a held-out user whose send would not have happened anyway is not part of the experiment
       if (placed.control && suppressedReason) continue;

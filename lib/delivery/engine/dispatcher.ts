@@ -236,6 +236,7 @@ export class Dispatcher {
         blockedUntil: (host) => this.breakers.blockedUntil(host, now.getTime()),
         waitsFor: ctx.waitingFor.get(d.id),
         missedSteps: ctx.missedSteps.get(d.id),
+        timedBy: ctx.timedBy.get(d.actionId),
       });
     } catch (err) {
       record(this.preparationThrew(d, now, err));
@@ -293,6 +294,9 @@ export class Dispatcher {
         return;
       case "hold":
         record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, reason: decision.reason });
+        return;
+      case "replan":
+        record({ id: d.id, state: "scheduled", dueAt: decision.dueAt, plannedAt: decision.dueAt, reason: null });
         return;
       case "fail":
         record(this.failedBeforeSend(d, d.attempts + 1, now, decision.error));

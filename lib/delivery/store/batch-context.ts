@@ -3,7 +3,7 @@
 // version.
 import type { Db } from "../../db";
 import type { Action } from "../../db";
-import { parseDeliveryRule, type DeliveryRule } from "../core/rules";
+import { parseDeliveryRule, parseSubDelivery, type DeliveryRule, type SubDelivery } from "../core/rules";
 import { capIsSet, frequencyCapSchema, type FrequencyCap } from "../core/frequency-cap";
 import type { ClaimedDelivery } from "./claim";
 import type { DeliveryDeps } from "../engine/deps";
@@ -45,11 +45,16 @@ export type BatchContext = {
   missedSteps: Map<string, EarlierStepMiss[]>;
   /** for a step others wait for (by its id), those steps' ids: its finished deliveries wake their held rows (earlier-step-wake.ts) */
   waitersOf: Map<string, string[]>;
+  /** the steps (by id) timed from a user attribute an earlier step saves: timed from its value once they wait no more (decide.ts) */
+  timedBy: Map<string, EarlierStepTiming>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
   /** the step labels (by action id) of each campaign with more than one step (by campaign id): a chain the cap counts once (frequency-cap-holds.ts) */
   chainSteps: Map<string, Map<string, string>>;
 };
+
+/** A step's timing that reads `attribute`, which the earlier `step` (the last before it to save it) saves from its response. */
+export type EarlierStepTiming = { step: AwaitedStep; attribute: string; subDelivery: SubDelivery };
 
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
 export type EarlierStepWait = { step: AwaitedStep; delivery: UndeliveredStep };
@@ -69,7 +74,7 @@ type CampaignRow = { id: string; name: string; status: string; capExempt: boolea
 export class BatchContextLoader {
   private templates = new Map<string, { version: string; template: WebhookTemplate | null; error: string | null }>();
   private capCache: { at: number; cap: FrequencyCap | null } | null = null;
-  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; chainSteps: Map<string, Map<string, string>>; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
+  private rows: { fingerprint: string; actions: Action[]; campaigns: CampaignRow[]; chainSteps: Map<string, Map<string, string>>; awaits: Map<string, AwaitedStep[]>; waitersOf: Map<string, string[]>; timedBy: Map<string, EarlierStepTiming>; namedReads: Map<string, Set<string>>; paths: Map<string, Map<string, string>> } | null = null;
 
   constructor(private prisma: Db, private deps: DeliveryDeps) {}
 
@@ -134,6 +139,12 @@ export class BatchContextLoader {
     for (const campaignId of campaignIds) for (const [id, steps] of awaitedSteps(forWaiting.filter((a) => a.campaignId === campaignId))) awaits.set(id, steps);
     const waitersOf = new Map<string, string[]>();
     for (const [id, steps] of awaits) for (const step of steps) waitersOf.set(step.actionId, [...(waitersOf.get(step.actionId) ?? []), id]);
+    // the last earlier step saving what a step's timing reads: the value the user has once it finished
+    const timedBy = new Map<string, EarlierStepTiming>();
+    for (const [id, steps] of awaits) {
+      const step = steps.findLast((s) => s.timing !== undefined);
+      if (step) timedBy.set(id, { step, attribute: step.timing!, subDelivery: parseSubDelivery(byId.get(id)?.subDelivery) });
+    }
     // each awaited step's path of each attribute it saves (its own mapping, the one the engine applies,
     // before a variant's), for the sentence of a row whose user it delivered to without a value
     const paths = new Map<string, Map<string, string>>();
@@ -149,7 +160,7 @@ export class BatchContextLoader {
       const labels = chainStepLabels(actions.filter((a) => a.campaignId === campaignId));
       if (labels) chainSteps.set(campaignId, labels);
     }
-    this.rows = { fingerprint, actions, campaigns, chainSteps, awaits, waitersOf, namedReads, paths };
+    this.rows = { fingerprint, actions, campaigns, chainSteps, awaits, waitersOf, timedBy, namedReads, paths };
     return this.rows;
   }
 
@@ -157,7 +168,7 @@ export class BatchContextLoader {
     const userIds = [...new Set(batch.map((d) => d.userId))];
     // the steps (retry policy, rate limit, timeout), the variants whose content is sent, and the steps they wait for
     const campaignIds = [...new Set(batch.map((d) => d.campaignId))];
-    const [users, { actions, campaigns, chainSteps, awaits, waitersOf, namedReads, paths }, cap] = await Promise.all([
+    const [users, { actions, campaigns, chainSteps, awaits, waitersOf, timedBy, namedReads, paths }, cap] = await Promise.all([
       usersById(this.prisma, userIds),
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
@@ -185,6 +196,7 @@ export class BatchContextLoader {
       waitingFor,
       missedSteps,
       waitersOf,
+      timedBy,
       cap,
       chainSteps,
     };

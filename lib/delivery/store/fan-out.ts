@@ -133,8 +133,8 @@ const STATISTICS_AFTER = 1000;
  */
 export async function campaignStepsIn(tx: Pick<RawTx, "query"> | Tx, campaignId: string): Promise<PlanAction[]> {
   const p = new SqlParams();
-  const sql = `SELECT "id", "subDelivery", "variantOfId", "splitPercent", "controlPercent", "position" FROM ${tableName("Action")} WHERE "campaignId" = ${p.add("text", campaignId)}`;
-  type Row = { id: string; subDelivery: unknown; variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown };
+  const sql = `SELECT "id", "subDelivery", "variantOfId", "splitPercent", "controlPercent", "position", "responseMapping" FROM ${tableName("Action")} WHERE "campaignId" = ${p.add("text", campaignId)}`;
+  type Row = { id: string; subDelivery: unknown; variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown; responseMapping: unknown };
   const rows = "$queryRawUnsafe" in tx ? await tx.$queryRawUnsafe<Row[]>(sql, ...p.values) : await tx.query<Row>(sql, p.values);
-  return planSteps(rows.map((r) => ({ ...r, subDelivery: jsonOf(r.subDelivery), splitPercent: numberOf(r.splitPercent), controlPercent: numberOf(r.controlPercent), position: numberOf(r.position) })));
+  return planSteps(rows.map((r) => ({ ...r, subDelivery: jsonOf(r.subDelivery), responseMapping: jsonOf(r.responseMapping), splitPercent: numberOf(r.splitPercent), controlPercent: numberOf(r.controlPercent), position: numberOf(r.position) })));
 }

@@ -54,6 +54,8 @@ export type Change =
       host?: string | null;
       sentAt?: Date | null;
       dueAt?: Date;
+      /** planned again (a time an earlier step's answer gave: core/plan.ts timeAfterEarlierStep) */
+      plannedAt?: Date;
       reason: string | null;
       attempt?: AttemptRow;
       /** as for "delivered"; read for a finished row only (failed, suppressed) */
@@ -371,6 +373,7 @@ export class Recorder {
             ["state", "text", c.state],
             ["reason", "text", c.reason],
             ...(c.dueAt ? [["dueAt", "date", c.dueAt] as Assignment] : []),
+            ...(c.plannedAt ? [["plannedAt", "date", c.plannedAt] as Assignment] : []),
             ...(c.attempts !== undefined ? [["attempts", "int", c.attempts] as Assignment] : []),
             ...(c.status !== undefined ? [["lastStatus", "int", c.status] as Assignment] : []),
             ...(c.durationMs !== undefined ? [["lastDurationMs", "int", c.durationMs] as Assignment] : []),

@@ -51,12 +51,12 @@ async function campaignRows(prisma: Db, onlyId?: string): Promise<CampaignRow[]>
   const sql =
     `SELECT c."id" AS "id", c."deliveryRule" AS "deliveryRule", c."audience" AS "audience", c."startAt" AS "startAt", c."endAt" AS "endAt", ` +
     `a."id" AS "actionId", a."subDelivery" AS "subDelivery", a."variantOfId" AS "variantOfId", a."splitPercent" AS "splitPercent", ` +
-    `a."controlPercent" AS "controlPercent", a."position" AS "position" ` +
+    `a."controlPercent" AS "controlPercent", a."position" AS "position", a."responseMapping" AS "responseMapping" ` +
     `FROM ${tableName("Campaign")} c LEFT JOIN ${tableName("Action")} a ON a."campaignId" = c."id" ` +
     `WHERE ${onlyId === undefined ? `c."status" = 'active'` : `c."id" = ${p.add("text", onlyId)}`} ORDER BY c."id", a."position", a."id"`;
   const rows = await rawDb(prisma).query<{
     id: string; deliveryRule: unknown; audience: unknown; startAt: unknown; endAt: unknown; actionId: string | null; subDelivery: unknown;
-    variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown;
+    variantOfId: string | null; splitPercent: unknown; controlPercent: unknown; position: unknown; responseMapping: unknown;
   }>(sql, p.values);
   const campaigns = new Map<string, CampaignRow>();
   for (const r of rows) {
@@ -67,7 +67,7 @@ async function campaignRows(prisma: Db, onlyId?: string): Promise<CampaignRow[]>
     }
     if (r.actionId !== null) {
       c.actions.push({
-        id: r.actionId, subDelivery: jsonOf(r.subDelivery), variantOfId: r.variantOfId,
+        id: r.actionId, subDelivery: jsonOf(r.subDelivery), variantOfId: r.variantOfId, responseMapping: jsonOf(r.responseMapping),
         splitPercent: Number(r.splitPercent), controlPercent: Number(r.controlPercent), position: Number(r.position),
       });
     }
