@@ -4,12 +4,16 @@
 import { Field, inputClass } from "../ui/Field";
 import { describeRetryPolicy, RETRY_POLICIES, retryPolicyLabel, type RetryPolicy } from "@/lib/delivery/core/retry-policy";
 import type { ActionTiming, DelayUnit } from "./delivery-form-state";
+import { earlierStepTimingMessage, type EarlierStepMapping } from "@/lib/campaigns/earlier-step-mappings";
 
 /** The save's refusals, each at its own field (lib/delivery/core/rules.ts words them). */
 export type TimingErrors = { delay?: string; key?: string; retryPolicy?: string; rateLimit?: string };
 
-/** `timingKept`: a paused campaign's deliveries were planned with this timing (the section's note says why): retries and the rate stay editable */
-export function ActionTimingFields({ timing, set, disabled: locked, errors, timingKept = false }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: TimingErrors; timingKept?: boolean }) {
+/**
+ * `timingKept`: a paused campaign's deliveries were planned with this timing (the section's note says why): retries and the rate stay editable;
+ * `earlierSteps`: what the webhooks before this one save from their responses (a time read from one of those waits for its answer)
+ */
+export function ActionTimingFields({ timing, set, disabled: locked, errors, timingKept = false, earlierSteps = [] }: { timing: ActionTiming; set: (patch: Partial<ActionTiming>) => void; disabled: boolean; errors: TimingErrors; timingKept?: boolean; earlierSteps?: EarlierStepMapping[] }) {
   const disabled = locked || timingKept;
   return (
     <fieldset className="space-y-3 rounded-lg border border-slate-200 p-3">
@@ -51,7 +55,7 @@ export function ActionTimingFields({ timing, set, disabled: locked, errors, timi
               </select>
             )}
           </Field>
-          <Field label="Parameter or attribute" error={errors.key}>
+          <Field label="Parameter or attribute" error={errors.key} hint={timing.source === "user" ? (earlierStepTimingMessage(timing.key, earlierSteps) ?? undefined) : undefined}>
             {(p) => <input {...p} className={inputClass} value={timing.key} disabled={disabled} onChange={(e) => set({ key: e.target.value })} />}
           </Field>
         </div>

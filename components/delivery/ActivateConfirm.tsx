@@ -4,7 +4,7 @@
 // fields show. It opens once activation's dry run (checkActivationAction, lib checkActivation) has
 // passed; a campaign it refuses gets the refusal here instead of a question, in activation's words,
 // with the Allow link for admins. The server action still checks everything again when confirmed.
-import { activationSummary, type AudienceAtCap, type ControlGroupShare } from "@/lib/delivery/core/activation-summary";
+import { activationSummary, type AudienceAtCap, type ControlGroupShare, type TimedByEarlierStep } from "@/lib/delivery/core/activation-summary";
 import { plural } from "@/lib/text/plural";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
 import { Dialog } from "../ui/Dialog";
@@ -23,13 +23,14 @@ import { useAudienceCount, useAudienceZones } from "./useAudienceCount";
  * activation's dry run found not ready (the dialog shows it, and asks nothing); `savedEdits`: Activate
  * saved the page's edits before its check; `controlGroups`: the webhooks' control groups the dry run
  * read, so the question says about how many are held out; `readingEarlierSteps`: the steps reading what an
- * earlier step saves, which the detail says are skipped when that step does not deliver; `unknownAttributes`: the dry run's lines on
+ * earlier step saves, which the detail says are skipped when that step does not deliver; `timedByEarlierSteps`: the
+ * steps timed from what an earlier step saves, which the detail says wait for that answer for their time; `unknownAttributes`: the dry run's lines on
  * {{user.X}} references no user has (a warning to accept, not a refusal: lib/campaigns/unknown-attributes.ts);
  * `sampleFailures`: the webhooks whose request cannot be built for some of the audience's first users
  * (a warning to accept too: lib/delivery/store/sample-renders.ts; for all of them, the dry run refuses);
  * `emptyInUrl`: the URL variables empty for some of those users, whose requests would go to another address
  */
-export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string; /** the audience's users the frequency cap stops now */ atCap?: AudienceAtCap };
+export type Confirming = { sendAtPassed: boolean; refused?: { message: string; problems: string[] }; savedEdits?: boolean; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; timedByEarlierSteps?: TimedByEarlierStep[]; unknownAttributes?: string[]; sampleFailures?: string[]; emptyInUrl?: string[]; /** the dry run's verdict on the audience's first users, for Activate to send back */ sampleCheck?: string; /** the audience's users the frequency cap stops now */ atCap?: AudienceAtCap };
 
 /** The references to attributes no user has, under the question (Activate's, Resume's): what renders empty for everyone. */
 export function UnknownAttributesNote({ lines, verb = "Activate" }: { lines?: string[]; verb?: "Activate" | "Resume" }) {
@@ -89,7 +90,7 @@ export function ActivateConfirm({ confirming, form, audience, limits, busy, onCo
   const byZone = useAudienceZones(audience, asking && form.when === "scheduled" && form.inUserTimeZone);
   const users = byZone?.zones ? byZone.matching : counted.current && counted.data ? counted.data.matching : null;
   // read only while open: the form changes with every keystroke
-  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups, readingEarlierSteps: confirming.readingEarlierSteps, atCap: confirming.atCap }) : null;
+  const summary = asking ? activationSummary(settingsFromForm(form).rule, users, { startAt: limits.startAt ? new Date(instantFromZonedInput(limits.startAt, limits.zone)) : null, zones: byZone?.zones ?? undefined, controlGroups: confirming.controlGroups, readingEarlierSteps: confirming.readingEarlierSteps, timedByEarlierSteps: confirming.timedByEarlierSteps, atCap: confirming.atCap }) : null;
   if (confirming?.refused) {
     const { message, problems } = confirming.refused;
     return (

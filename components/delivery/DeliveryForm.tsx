@@ -31,8 +31,9 @@ import { PausedNote } from "./PausedNote";
 import { PAUSED_KIND_KEPT, PAUSED_TIMING_ADVICE, PAUSED_TIMING_PLANNED, pausedKeepsTiming } from "@/lib/delivery/forms/paused-timing";
 import { ActivateConfirm, EmptyInUrlNote, SampleFailuresNote, UnknownAttributesNote, type Confirming } from "./ActivateConfirm";
 import { ConfirmDialog } from "../ui/ConfirmDialog";
-import type { AudienceAtCap, ControlGroupShare } from "@/lib/delivery/core/activation-summary";
+import type { AudienceAtCap, ControlGroupShare, TimedByEarlierStep } from "@/lib/delivery/core/activation-summary";
 import type { MissedWhilePaused } from "@/lib/delivery/triggers";
+import { earlierStepMappings } from "@/lib/campaigns/earlier-step-mappings";
 
 const WHEN_OPTIONS: { value: When; label: string }[] = [
   { value: "immediate", label: "Immediately" },
@@ -50,6 +51,8 @@ type Props = {
   missed?: MissedWhilePaused | null;
   /** an active scheduled or recurring campaign: when it sends next, as of the page's load */
   nextSend?: NextSendView | null;
+  /** each webhook's response mapping as edited, by its id (or uid while unsaved): a later webhook's time may come from it */
+  responseMappings?: Map<string, unknown>;
   /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
   saveErrors: Record<string, string>;
   /** Activate's problems at the webhooks' fields ("actions.0.fields.1.value"), for the editor to show there */
@@ -92,7 +95,7 @@ const PAUSE_ID = "delivery-pause";
 
 const isWebhookField = (path: string) => /^actions\.\d+\.(?!subDelivery\.)/.test(path);
 
-export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, saveErrors, onWebhookErrors, problemPlace, saveFirst, version, onVersion, saving = false, onOutcome }: Props) {
+export function DeliveryForm({ campaignId, status, delivery, missed = null, nextSend = null, responseMappings, saveErrors, onWebhookErrors, problemPlace, saveFirst, version, onVersion, saving = false, onOutcome }: Props) {
   const router = useRouter();
   const { form, set, audience, limits } = delivery;
   // "Active: 46 deliveries planned." goes once none of them waits any more (all sent or failed), or when dismissed
@@ -161,7 +164,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
   // Activate saves them, so that it judges what is on screen.
   const checkSaved = (saved?: LiveAction[]) =>
     start(async () => {
-      let r: ActionResult<{ controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap }>;
+      let r: ActionResult<{ controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; timedByEarlierSteps: TimedByEarlierStep[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap }>;
       try {
         r = await checkActivationAction(campaignId!, delivery.savedSettings(saved));
       } catch {
@@ -172,7 +175,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
       if (r.ok) {
         // an earlier refusal no longer holds
         setResult(null);
-        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, readingEarlierSteps: r.data.readingEarlierSteps, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, emptyInUrl: r.data.emptyInUrl, sampleCheck: r.data.sampleCheck, atCap: r.data.atCap });
+        setConfirming({ sendAtPassed: form.when === "scheduled" && scheduledTimeHasPassed(form, new Date()), savedEdits, controlGroups: r.data.controlGroups, readingEarlierSteps: r.data.readingEarlierSteps, timedByEarlierSteps: r.data.timedByEarlierSteps, unknownAttributes: r.data.unknownAttributes, sampleFailures: r.data.sampleFailures, emptyInUrl: r.data.emptyInUrl, sampleCheck: r.data.sampleCheck, atCap: r.data.atCap });
         return;
       }
       // the problems stay listed under the buttons once the dialog is closed, as an activation's refusal
@@ -283,6 +286,7 @@ export function DeliveryForm({ campaignId, status, delivery, missed = null, next
             disabled={locked}
             timingKept={status === "paused" && pausedKeepsTiming(form.when)}
             errors={timingErrors(errors, i)}
+            earlierSteps={earlierStepMappings(form.actions.map((x, j) => ({ label: `Webhook ${j + 1}`, mappings: [responseMappings?.get(x.id)] })), i)}
             set={(patch) => set({ actions: form.actions.map((x, j) => (j === i ? { ...x, ...patch } : x)) })}
           />
         ))}

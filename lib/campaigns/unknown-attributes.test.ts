@@ -6,7 +6,7 @@ import { upsertUsers } from "../audience/users";
 import { encryptSecret } from "../crypto/secret-box";
 import { previewAction } from "./preview";
 import { sampleRequestSchema } from "./preview-input";
-import { campaignUnknownAttributes, closestName, draftUnknownAttributeWarnings, earlierStepMappings, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
+import { campaignUnknownAttributes, closestName, draftUnknownAttributeWarnings, earlierStepMappings, earlierStepTimingMessage, knownAttributeNames, unknownAttributeActivationMessage, unknownAttributeFieldMessage, unknownAttributeReferences } from "./unknown-attributes";
 
 const template = (over: Partial<Parameters<typeof unknownAttributeReferences>[0]> = {}) => ({ url: "https://x.example/", fields: [], headers: [], ...over });
 
@@ -190,3 +190,13 @@ describe("on the stored audience", () => {
     ]);
   });
 });
+
+describe("earlierStepTimingMessage: under a webhook's time measured from a user attribute", () => {
+  it("says a time an earlier step saves waits for its answer (the last step saving it, as the engine reads it); nothing for another attribute", () => {
+    const earlier = earlierStepMappings([{ label: "Webhook 1", mappings: [[{ path: "$.due", attribute: "dueAt" }]] }, { label: "Webhook 2", mappings: [[{ path: "$.next", attribute: "dueAt" }]] }, { label: "Webhook 3", mappings: [] }], 2);
+    expect(earlierStepTimingMessage(" dueAt ", earlier)).toBe("Set from Webhook 2's response (`$.next`): each user's send waits for that answer for its time, and is suppressed for a user it saves no time for");
+    expect(earlierStepTimingMessage("renewsAt", earlier)).toBeNull();
+    expect(earlierStepTimingMessage("dueAt", earlierStepMappings([{ label: "Webhook 1", mappings: [[{ path: "$.due", attribute: "dueAt" }]] }], 0))).toBeNull();
+  });
+});
+

@@ -4,7 +4,8 @@
 // Activate's confirmation alike. A warning, not a refusal: attributes may still arrive through the API.
 import { templateNeededVariables, templateVariables } from "../templating";
 import { attributeRead, BUILT_IN_USER_FIELDS, readsEveryAttribute } from "../templating/context";
-import { parseStoredMapping } from "../webhooks/response-mapping";
+import { earlierStepMappings, fromEarlierStep, type EarlierStepMapping } from "./earlier-step-mappings";
+export { earlierStepMappings, earlierStepTimingMessage, mappingEntries, type EarlierStepMapping } from "./earlier-step-mappings";
 import { loadAttributeNames } from "./template-suggestions";
 import { variantKey } from "./variants";
 import { db } from "../db";
@@ -114,27 +115,7 @@ export function unknownAttributeActivationMessage(ref: UnknownAttributeReference
   return `${webhook ? `${webhook}: ` : ""}\`{{${ref.path}}}\` in ${ref.place}: no user has this attribute yet; it renders empty${mean}`;
 }
 
-/** The entries (path, attribute) of a response mapping, stored or drafted; rows not yet whole are left out. */
-export function mappingEntries(mapping: unknown): { path: string; attribute: string }[] {
-  const rows: unknown[] = Array.isArray(mapping) ? mapping : (parseStoredMapping(mapping) ?? []);
-  return rows.flatMap((e) => {
-    const { path, attribute } = (e && typeof e === "object" ? e : {}) as { path?: unknown; attribute?: unknown };
-    return typeof attribute === "string" && attribute && typeof path === "string" ? [{ path, attribute }] : [];
-  });
-}
-
 const EARLIER_STEP_WAIT = "each user's request waits for that answer";
-
-/** An attribute an earlier step's response mapping saves: "Webhook 1" saves `$.id` into crmRef. */
-export type EarlierStepMapping = { step: string; path: string; attribute: string };
-
-/**
- * What the steps before step `index` save from their responses (any variant of theirs), in step order.
- * Only those: this step's own mapping, and a later step's, have not answered yet when this step sends.
- */
-export function earlierStepMappings(steps: { label: string; mappings: unknown[] }[], index: number): EarlierStepMapping[] {
-  return steps.slice(0, Math.max(0, index)).flatMap((s) => s.mappings.flatMap((m) => mappingEntries(m).map((e) => ({ step: s.label, ...e }))));
-}
 
 /** The earlier steps the editor sends with a preview or a test send (preview-input.ts), as "Webhook 1", "Webhook 2", ... */
 export function sampleEarlierStepMappings(earlierSteps: { responseMappings: unknown[] }[]): EarlierStepMapping[] {
@@ -150,9 +131,6 @@ function earlierStepReads(template: AttributeReadingTemplate, earlier: EarlierSt
     return from ? [{ ...read, from }] : [];
   });
 }
-
-/** "from Webhook 1's response (`$.id`)": where such an attribute's value comes from, one wording for the preview and a test send. */
-const fromEarlierStep = (from: EarlierStepMapping) => `from ${from.step}'s response (\`${from.path}\`)`;
 
 /**
  * Beside the field (a note, not a warning): "Set from Webhook 1's response (`$.id`): each user's request waits for

@@ -129,3 +129,14 @@ describe("activationSummary with a step reading what an earlier step saves", () 
     expect(activationSummary({ when: "immediate" }, 11, { atCap: { users: 0, reached: [] } }).detail).not.toContain("frequency cap");
   });
 });
+
+describe("activationSummary with a step timed from what an earlier step saves", () => {
+  it("says it waits for that answer for its time, is timed from the value saved, and is suppressed without one", () => {
+    const timedByEarlierSteps = [{ webhook: "Due reminder", earlier: "Webhook 1 (Due lookup)", attribute: "dueAt" }];
+    expect(activationSummary({ when: "immediate" }, 9, { timedByEarlierSteps }).detail).toBe(
+      "Each of them is sent this campaign's webhooks now (a webhook with a delay of its own waits for it). “Due reminder” waits for Webhook 1 (Due lookup)'s answer for its time: it is timed from dueAt once that webhook has saved it (sent at once if that time has passed), and suppressed for a user it saves no time for.",
+    );
+    expect(activationSummary({ when: "triggered", event: "order" }, 9, { timedByEarlierSteps }).detail).toContain("“Due reminder” waits for Webhook 1 (Due lookup)'s answer for its time");
+  });
+});
+

@@ -68,6 +68,8 @@ function scheduledInUserZones(rule: Extract<DeliveryRule, { when: "scheduled" }>
 
 /** A webhook step's control group: its share of the users, held out and sent nothing by it (0: none). */
 export type ControlGroupShare = { webhook: string; percent: number };
+/** A webhook timed from a user attribute (`attribute`) that an earlier webhook (`earlier`, as the editor names it) saves from its response. */
+export type TimedByEarlierStep = { webhook: string; earlier: string; attribute: string };
 
 /**
  * What the steps' control groups hold out, for the question (after "N users") and the detail. A
@@ -108,6 +110,8 @@ function atCapNote(atCap: AudienceAtCap | undefined, users: number | null): stri
  * `readingEarlierSteps`: the steps reading what an earlier step saves from its response (checkActivation):
  * failed, unsent, for a user that step saves no value for (core/decide.ts).
  * `atCap`: the audience's users the frequency cap stops now (left out: no cap, or the campaign is exempt).
+ * `timedByEarlierSteps`: the steps
+ * whose time comes from what an earlier step saves (checkActivation): each waits for that answer for its time.
  * A rule the server would refuse gets a plain question: activation names its problems.
  */
 export function activationSummary(
@@ -120,7 +124,8 @@ export function activationSummary(
     controlGroups = [],
     readingEarlierSteps = [],
     atCap,
-  }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; atCap?: AudienceAtCap } = {},
+    timedByEarlierSteps = [],
+  }: { startAt?: Date | null; now?: Date; zones?: ZoneCount[]; controlGroups?: ControlGroupShare[]; readingEarlierSteps?: string[]; atCap?: AudienceAtCap; timedByEarlierSteps?: TimedByEarlierStep[] } = {},
 ): ActivationSummary {
   const counted = users === null ? "the campaign's audience" : plural(users, "user", "users");
   const parsed = deliveryRuleSchema.safeParse(rawRule);
@@ -134,11 +139,15 @@ export function activationSummary(
     ? ` ${listed(readingEarlierSteps.map((name) => `“${name}”`))} ${readingEarlierSteps.length > 1 ? "read" : "reads"} what an earlier webhook saves from its response: ${readingEarlierSteps.length > 1 ? "they fail" : "it fails"}, unsent, for a user that webhook saves no value for (not delivered to them, or none in its answer), unless they had the value before.`
     : "";
   const capped = atCapNote(atCap, users);
-  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${capped}${skipped}`;
+  // its time is not known before that answer: sent at once, it would have none (lib/campaigns/awaited-steps.ts)
+  const timed = timedByEarlierSteps
+    .map((t) => ` “${t.webhook}” waits for ${t.earlier}'s answer for its time: it is timed from ${t.attribute} once that webhook has saved it (sent at once if that time has passed), and suppressed for a user it saves no time for.`)
+    .join("");
+  const notes = `${start ? ` Nothing is sent before the start date, ${start}.` : ""}${quiet}${held?.said ?? ""}${capped}${skipped}${timed}`;
   switch (rule.when) {
     case "immediate":
       if (start) {
-        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}${capped}${skipped}` };
+        return { question: `Send to ${who} at the start date, ${start}?`, detail: `A webhook with a delay of its own waits for it after that.${quiet}${held?.said ?? ""}${capped}${skipped}${timed}` };
       }
       return { question: `Send now to ${who}?`, detail: `Each of them${held?.except ?? ""} is sent this campaign's webhooks now (a webhook with a delay of its own waits for it).${notes}` };
     case "scheduled":

@@ -49,6 +49,7 @@ describe("checkActivation: activation's checks, without activating", () => {
       ok: true,
       controlGroups: [{ webhook: "Hook", percent: 0 }],
       readingEarlierSteps: [],
+      timedByEarlierSteps: [],
       unknownAttributes: ['`{{userAttribute.firstName}}` in data field "name": no user has this attribute yet; it renders empty'],
       sampleFailures: [],
       // the sample renders' verdict, for Activate to send back (sample-verdict.ts)
@@ -73,6 +74,13 @@ describe("checkActivation: activation's checks, without activating", () => {
     await db().action.create({ data: { campaignId: campaign.id, name: "Follow up", position: 1, urlTemplate: "https://hooks.example.com/crm/{{user.crmId}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000 } });
     await db().action.create({ data: { campaignId: campaign.id, name: "Mail", position: 2, urlTemplate: "https://hooks.example.com/mail/{{user.id}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000 } });
     expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, readingEarlierSteps: ["Follow up"] });
+  });
+
+  it("names a step timed from what an earlier step saves as waiting for its answer for its time, not as failing unsent (its templates read none of it)", async () => {
+    const campaign = await createCampaign({ url: "https://hooks.example.com/due/{{user.id}}" });
+    await db().action.update({ where: { id: campaign.actions[0]!.id }, data: { name: "Due lookup", responseMapping: [{ path: "$.due", attribute: "dueAt" }] } });
+    await db().action.create({ data: { campaignId: campaign.id, name: "Due reminder", position: 1, urlTemplate: "https://hooks.example.com/remind/{{user.id}}", fields: [], headers: [], retryPolicy: "default", timeoutMs: 5000, subDelivery: { kind: "relative", source: "user", key: "dueAt", offsetSeconds: -36000 } } });
+    expect(await checkActivation(campaign.id)).toMatchObject({ ok: true, readingEarlierSteps: [], timedByEarlierSteps: [{ webhook: "Due reminder", earlier: "Webhook 1 (Due lookup)", attribute: "dueAt" }] });
   });
 
   it("names a misspelt attribute no user has, and still says ok (it may arrive through the API)", async () => {

@@ -13,7 +13,7 @@ import { parseDeliveryRule, parseSubDelivery, type DeliveryRule } from "../core/
 import { DateTime } from "luxon";
 import { cronProblem, endsOnPassed, ENDS_ON_PASSED, occurrenceDate, recurringCron, recurringRuns } from "../core/schedule-time";
 import { planSteps } from "../core/plan";
-import type { AudienceAtCap, ControlGroupShare } from "../core/activation-summary";
+import type { AudienceAtCap, ControlGroupShare, TimedByEarlierStep } from "../core/activation-summary";
 import { audienceAtCap } from "./frequency-cap-audience";
 import { getFrequencyCap } from "./frequency-cap-setting";
 import { retryAllRefusals, retryRefusal, RetryRefusedError } from "./retry-refusal";
@@ -172,7 +172,7 @@ async function activationChecks(campaign: CampaignWithActions | null, now: Date,
  * before it activates), read in place of the stored ones; left out, the stored ones are judged.
  * `memberId`: the member asking, whose share of rendering time its sample renders take (preview-rate.ts).
  */
-export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap } | ActivationRefused> {
+export async function checkActivation(campaignId: string, options: { settings?: DeliverySettings; now?: Date; memberId?: string } = {}): Promise<{ ok: true; controlGroups: ControlGroupShare[]; readingEarlierSteps: string[]; timedByEarlierSteps: TimedByEarlierStep[]; unknownAttributes: string[]; sampleFailures: string[]; emptyInUrl?: string[]; sampleCheck?: string; atCap?: AudienceAtCap } | ActivationRefused> {
   const stored = await campaignWithActions(campaignId);
   const campaign = stored && options.settings ? withSettings(stored, options.settings) : stored;
   const now = options.now ?? new Date();
@@ -183,7 +183,12 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   const controlGroups = planSteps(checked.campaign.actions).map((step) => ({ webhook: names.get(step.id) ?? "", percent: step.split?.controlPercent ?? 0 }));
   // the steps reading what an earlier step saves: failed, unsent, for a user that step saves no value for (decide.ts)
   const waiting = awaitedSteps(checked.campaign.actions.map((a) => ({ ...a, template: storedAttributeTemplate(a) })));
-  const readingEarlierSteps = planSteps(checked.campaign.actions).flatMap((step) => (waiting.has(step.id) ? [names.get(step.id) ?? ""] : []));
+  const readingEarlierSteps = planSteps(checked.campaign.actions).flatMap((step) => (waiting.get(step.id)?.some((s) => !s.timingOnly) ? [names.get(step.id) ?? ""] : []));
+  // the steps whose time an earlier step's answer gives: they wait for it for their time (core/plan.ts timeAfterEarlierStep)
+  const timedByEarlierSteps = planSteps(checked.campaign.actions).flatMap((step) => {
+    const by = waiting.get(step.id)?.findLast((s) => s.timing !== undefined);
+    return by ? [{ webhook: names.get(step.id) ?? "", earlier: by.label, attribute: by.timing! }] : [];
+  });
   // a {{user.X}} no user has renders empty for everyone: said, not refused (it may arrive through the API)
   const unknownAttributes = await campaignUnknownAttributes(checked.campaign.actions);
   // a webhook failing for some of the audience's first users: said, for the marketer to accept (sample-renders.ts)
@@ -192,7 +197,7 @@ export async function checkActivation(campaignId: string, options: { settings?: 
   // atCap: the audience's users the frequency cap stops now (the question said "to 11 users" and 9 were suppressed)
   const cap = checked.campaign.capExempt ? null : await getFrequencyCap();
   const atCap = cap ? await audienceAtCap(parseSegment(checked.campaign.audience), cap, now) : null;
-  return { ok: true, controlGroups, readingEarlierSteps, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}), ...(atCap?.users ? { atCap } : {}) };
+  return { ok: true, controlGroups, readingEarlierSteps, timedByEarlierSteps, unknownAttributes, sampleFailures: checked.sampleFailures, ...withEmptyInUrl(checked.emptyInUrl), ...(checked.sampleCheck ? { sampleCheck: checked.sampleCheck } : {}), ...(atCap?.users ? { atCap } : {}) };
 }
 
 /**

@@ -66,7 +66,7 @@ export const checkActivationAction = defineAction({ role: "editor", schema: sett
   const parsed = deliverySettingsSchema.safeParse(input);
   if (!parsed.success) return failed("Check the highlighted delivery settings.", fieldErrorsOf(parsed.error));
   const result = await checkActivation(campaignId, { settings: parsed.data, memberId: member.id });
-  return result.ok ? succeeded({ controlGroups: result.controlGroups, readingEarlierSteps: result.readingEarlierSteps, unknownAttributes: result.unknownAttributes, sampleFailures: result.sampleFailures, emptyInUrl: result.emptyInUrl, sampleCheck: result.sampleCheck, atCap: result.atCap }) : refusedActivation(result);
+  return result.ok ? succeeded({ controlGroups: result.controlGroups, readingEarlierSteps: result.readingEarlierSteps, timedByEarlierSteps: result.timedByEarlierSteps, unknownAttributes: result.unknownAttributes, sampleFailures: result.sampleFailures, emptyInUrl: result.emptyInUrl, sampleCheck: result.sampleCheck, atCap: result.atCap }) : refusedActivation(result);
 });
 
 export const pauseAction = defineAction({ role: "editor", schema: idSchema, name: "Pausing" }, async (campaignId, member) => {
