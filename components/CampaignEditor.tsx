@@ -274,7 +274,7 @@ export function CampaignEditor({
             delivery={delivery}
             missed={deliveryInitial.missedWhilePaused ?? null}
             nextSend={deliveryInitial.nextSend ?? null}
-            responseMappings={new Map(state.actions.map((a) => [a.id ?? a.uid, a.responseMapping]))}
+            responseMappings={new Map(state.actions.map((a) => [a.uid, a.responseMapping]))}
             saveErrors={deliveryErrors}
             onWebhookErrors={editor.showErrors}
             problemPlace={(e) => webhookProblemPlace(e, state.actions)}

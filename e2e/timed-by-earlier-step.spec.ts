@@ -2,12 +2,17 @@
 // before dueAt, which "Due lookup" saves from its answer): the editor says under the attribute that each
 // user's send waits for that answer for its time, and Activate's question says the same (it is no longer
 // suppressed for everyone at activation: lib/delivery/engine/earlier-step-timing.test.ts). Nothing is sent:
-// the dialog is cancelled.
+// the dialog is cancelled. The receiver on 127.0.0.1 is allowed by playwright.config.ts.
+import http from "node:http";
+import type { AddressInfo } from "node:net";
 import { appDb } from "./app-db";
 import { expect, test } from "./fixtures";
 
 test("a webhook timed from what an earlier one saves: the timing field and Activate's question say it waits for that answer for its time", async ({ page }) => {
   const tag = `timed${Date.now()}`;
+  const server = http.createServer((req, res) => void req.resume().on("end", () => res.writeHead(200).end("ok")));
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const prisma = await appDb();
   try {
     await prisma.user.createMany({ data: [{ id: `${tag}-u-0`, attributes: {} }] });
@@ -18,8 +23,8 @@ test("a webhook timed from what an earlier one saves: the timing field and Activ
         audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: tag }] },
         actions: {
           create: [
-            { position: 0, name: "Due lookup", urlTemplate: "http://127.0.0.1:9/due/{{user.id}}", fields: [], headers: [], responseMapping: [{ path: "$.due", attribute: "dueAt", type: "date" }] },
-            { position: 1, name: "Due reminder", urlTemplate: "http://127.0.0.1:9/remind/{{user.id}}", fields: [], headers: [] },
+            { position: 0, name: "Due lookup", urlTemplate: `${base}/due/{{user.id}}`, fields: [], headers: [], responseMapping: [{ path: "$.due", attribute: "dueAt", type: "date" }] },
+            { position: 1, name: "Due reminder", urlTemplate: `${base}/remind/{{user.id}}`, fields: [], headers: [] },
           ],
         },
       },
@@ -48,5 +53,6 @@ test("a webhook timed from what an earlier one saves: the timing field and Activ
     expect((await prisma.campaign.findUniqueOrThrow({ where: { id: campaign.id } })).status).toBe("draft");
   } finally {
     await prisma.$disconnect();
+    server.close();
   }
 });

@@ -51,7 +51,7 @@ type Props = {
   missed?: MissedWhilePaused | null;
   /** an active scheduled or recurring campaign: when it sends next, as of the page's load */
   nextSend?: NextSendView | null;
-  /** each webhook's response mapping as edited, by its id (or uid while unsaved): a later webhook's time may come from it */
+  /** each webhook's response mapping as edited, by its row's uid (the timing rows' id): a later webhook's time may come from it */
   responseMappings?: Map<string, unknown>;
   /** the page's save errors for these settings ("rule.sendAt", "actions.0.subDelivery.key") */
   saveErrors: Record<string, string>;
