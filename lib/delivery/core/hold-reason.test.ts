@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerNextTry, breakerPauseReason, earlierStepHoldReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
+import { breakerNextTry, breakerPauseReason, earlierStepHoldReason, earlierStepTimingReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
 import { deliveryStateText } from "./states";
 
 describe("the quiet-hours hold's wording", () => {
@@ -77,3 +77,13 @@ describe("the quiet-hours hold's wording", () => {
     expect(deliveryStateText("scheduled", "before_start")).toBe("Held: before start date");
   });
 });
+
+describe("earlierStepTimingReason: a step timed from what an earlier step saves, suppressed once that step finished", () => {
+  it("is planning's reason naming the step, and reads as no hold", () => {
+    const none = earlierStepTimingReason('No time in user attribute "dueAt"', "Webhook 1 (Due lookup)", "dueAt");
+    expect(none).toBe('No time in user attribute "dueAt" after Webhook 1 (Due lookup) finished: it saves dueAt from its response');
+    expect(earlierStepTimingReason("Planned after the campaign's end date", "Webhook 1 (Due lookup)", "dueAt")).toBe("Planned after the campaign's end date: timed from dueAt, which Webhook 1 (Due lookup) saves from its response");
+    expect(holdOf("suppressed", none)).toBeNull();
+  });
+});
+
