@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { breakerNextTry, breakerPauseReason, earlierStepHoldReason, earlierStepTimingReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, startDateHoldReason } from "./hold-reason";
+import { breakerNextTry, breakerPauseReason, earlierStepHoldReason, earlierStepTimingReason, heldUntilText, holdOf, quietHoursHoldReason, readableReason, retryWaitsForStepMessage, startDateHoldReason } from "./hold-reason";
 import { deliveryStateText } from "./states";
 
 describe("the quiet-hours hold's wording", () => {
@@ -87,3 +87,12 @@ describe("earlierStepTimingReason: a step timed from what an earlier step saves,
   });
 });
 
+
+describe("retryWaitsForStepMessage: a Retry refused because an earlier step never saved what this one reads", () => {
+  it("advises retrying a failed or capped earlier step, never a cancelled one (a cancelled delivery is not sent again)", () => {
+    expect(retryWaitsForStepMessage("Webhook 1 (Create contact)", "failed", "HTTP 500", ["crmId"])).toBe("Waits for Webhook 1 (Create contact), which did not deliver to this user (failed), so crmId was never saved: retry that one first.");
+    const cancelled = retryWaitsForStepMessage("Webhook 1 (Create contact)", "cancelled", null, ["crmId", "score"]);
+    expect(cancelled).toBe("Waits for Webhook 1 (Create contact), which was cancelled for this user, so crmId and score were never saved: a cancelled delivery is not sent again, so neither is this one (duplicate the campaign to send both).");
+    expect(cancelled).not.toMatch(/retry that one/);
+  });
+});

@@ -74,8 +74,11 @@ export function earlierStepMissedReason(step: string, state: string | null, attr
  * (1 per day reached), so crmId was never saved: retry that one first."
  */
 export function retryWaitsForStepMessage(step: string, state: string, reason: string | null | undefined, attributes: string[]): string {
+  const saved = `${listed(attributes, "and")} ${attributes.length < 2 ? "was" : "were"} never saved`;
+  // a cancelled delivery is never sent again (Retry is for failed ones): no advice that cannot be followed
+  if (state === "cancelled") return `Waits for ${step}, which was cancelled for this user, so ${saved}: a cancelled delivery is not sent again, so neither is this one (duplicate the campaign to send both).`;
   const why = state === "suppressed" && stoppedByFrequencyCap(reason) ? `which the frequency cap stopped for this user (${capReasonWords(reason!)})` : `which did not deliver to this user (${state})`;
-  return `Waits for ${step}, ${why}, so ${listed(attributes, "and")} ${attributes.length < 2 ? "was" : "were"} never saved: retry that one first.`;
+  return `Waits for ${step}, ${why}, so ${saved}: retry that one first.`;
 }
 
 /**
