@@ -1,5 +1,5 @@
 "use client";
-import { useCallback, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { DELIVERY_ERROR_PREFIX } from "@/lib/campaigns/delivery-refs";
 import { saveProblems, webhookProblemPlace } from "@/lib/campaigns/problem-labels";
 import { focusFieldAt } from "./ui/lead-to-problem";
@@ -71,17 +71,24 @@ export function CampaignEditor({
   // the delivery settings as stored when this page last read them (its props after a save, or a merge's)
   const [deliveryBase, setDeliveryBase] = useState({ seen: deliveryInitial, stored: deliveryInitial });
   if (deliveryBase.seen !== deliveryInitial) setDeliveryBase({ seen: deliveryInitial, stored: deliveryInitial });
-  // "Merge their changes": an unedited Delivery section shows theirs; an edited one keeps yours, as a clash
+  // "Merge their changes": an unedited Delivery section shows theirs; an edited one merges field by field
+  // (yours where only you changed, theirs where only they did), on the section as it is once theirs has
+  // loaded, not as it was at the click (what was typed meanwhile stays).
+  const latestDelivery = useRef({ delivery, base: deliveryBase.stored, actions: state.actions });
+  useEffect(() => {
+    latestDelivery.current = { delivery, base: deliveryBase.stored, actions: state.actions };
+  });
   const mergeTheirs = () =>
     editor.mergeTheirs((stored) => {
-      const changed = storedDeliveryDiffers(deliveryBase.stored, stored);
+      const { delivery: now, base, actions } = latestDelivery.current;
+      const changed = storedDeliveryDiffers(base, stored);
       setDeliveryBase((b) => ({ ...b, stored }));
       if (!changed) return {};
-      if (!delivery.dirty) {
-        delivery.showStored(stored);
+      if (!now.dirty) {
+        now.showStored(stored);
         return { fromThem: ["Delivery settings"] };
       }
-      return { clashes: [{ label: "Delivery settings", theirs: "changed", text: "Both changed the Delivery settings: yours kept (Reload shows theirs)" }] };
+      return now.mergeStored(base, stored, (id) => `Webhook ${actions.findIndex((a) => a.id === id) + 1}`);
     });
   const leaveGuard = useLeaveGuard(dirty);
   // The save's errors: the delivery settings' go to the Delivery section ("rule.sendAt").

@@ -10,6 +10,7 @@ import type { LimitsForm } from "./LimitsFields";
 import { useTimeZoneChoices } from "./TimeZoneList";
 import { instantFromZonedInput, rezonedInputValue, zonedInputValue } from "@/lib/delivery/forms/utc-input";
 import { useRoleAllows } from "../auth/MemberRole";
+import { mergeDelivery, type DeliverySettingsSide } from "@/lib/campaigns/delivery-merge";
 
 /** A webhook of the page as the Delivery section sees it. */
 export type LiveAction = { uid: string; id?: string; name: string };
@@ -103,6 +104,39 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     setBaselinePending(true);
   }
 
+  /** A stored read of the settings as this form would send them (webhooks by saved id), in the zones it uses. */
+  function sideOfStored(d: DeliveryInitial): DeliverySettingsSide {
+    const f = formFromStored(d.rule, d.actions);
+    const ownZone = typeof (d.rule as { timeZone?: unknown } | null)?.timeZone === "string";
+    const s = settingsFromForm(!ownZone && browserZone ? { ...f, timeZone: browserZone } : f);
+    const a = audienceOf(d.audience);
+    const instant = (iso: string | null) => instantFromZonedInput(zonedInputValue(iso, limits.zone), limits.zone);
+    return { rule: s.rule, actions: s.actions, audience: { ...a, conditions: a.conditions.filter((c) => c.key.trim()) }, startAt: instant(d.startAt), endAt: instant(d.endAt), capExempt: d.capExempt };
+  }
+
+  /**
+   * "Merge their changes" into an edited section: field by field (lib/campaigns/delivery-merge.ts), so
+   * the next Save, at their version, reverts nothing of theirs this page did not change. A webhook not
+   * among theirs (new here, or kept as new after their delete) keeps its timing as shown.
+   */
+  function mergeStored(base: DeliveryInitial, theirs: DeliveryInitial, labelOf: (id: string) => string) {
+    const mine = savedSettings();
+    const theirSide = sideOfStored(theirs);
+    const { settings: s, ...report } = mergeDelivery(sideOfStored(base), { ...mine, rule: mine.rule as Record<string, unknown> }, theirSide, labelOf);
+    const ids = new Set(s.actions.map((a) => a.id));
+    const keep = Object.fromEntries(timings.flatMap((t, i) => (live[i]?.id && ids.has(live[i].id) ? [] : [[t.id, t]])));
+    const rule = formFromStored(s.rule, []);
+    setForm((f) => (typeof s.rule.timeZone === "string" ? rule : { ...rule, timeZone: f.timeZone }));
+    setStored(new Map(s.actions.map((a) => [a.id, { ...a, name: "" }])));
+    setEdited(keep);
+    setAudience(audienceOf(s.audience));
+    setLimits((l) => ({ ...l, startAt: zonedInputValue(s.startAt, l.zone), endAt: zonedInputValue(s.endAt, l.zone), capExempt: s.capExempt ?? l.capExempt }));
+    // what differs from theirs is this page's change still to save
+    if (JSON.stringify(s) === JSON.stringify(theirSide) && Object.keys(keep).length === 0) setBaselinePending(true);
+    else setBaseline("");
+    return report;
+  }
+
   return {
     form: full,
     audience,
@@ -121,6 +155,7 @@ export function useDeliveryDraft(initial: DeliveryInitial, live: LiveAction[]) {
     /** after a save or an activation: what is shown is what is stored */
     markSaved: (actions: LiveAction[] = live) => setBaseline(JSON.stringify(settings(actions))),
     showStored,
+    mergeStored,
   };
 }
 
