@@ -1,7 +1,7 @@
 "use client";
 // The campaign editor's state and what changes it: typing, adding/duplicating webhooks, save, delete.
 import { useRouter } from "next/navigation";
-import { useEffect, useMemo, useState, useTransition } from "react";
+import { useEffect, useMemo, useRef, useState, useTransition } from "react";
 import { deleteActionAction, deleteCampaignAction, loadStoredDraftAction, saveCampaignAction } from "@/app/campaigns/actions";
 import { mergeCampaign, type CampaignMerge } from "@/lib/campaigns/campaign-merge";
 import type { ActionDraftInput, FieldErrors } from "@/lib/campaigns/schemas";
@@ -75,6 +75,12 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
   const [merged, setMerged] = useState<Omit<CampaignMerge, "state"> | null>(null);
   // a refused save focuses its first field with an error (Save's, or Activate's save)
   const leadToProblem = useLeadToProblem();
+
+  // the form as last rendered, for what finishes after an await (a merge must not drop the keystrokes typed meanwhile)
+  const latest = useRef({ state, saved });
+  useEffect(() => {
+    latest.current = { state, saved };
+  });
 
   const savedJson = useMemo(() => JSON.stringify(draftOf(saved)), [saved]);
   const dirty = JSON.stringify(draftOf(state)) !== savedJson;
@@ -194,7 +200,8 @@ export function useCampaignDraft(initial: DraftForEditor, storedErrors?: FieldEr
       const result = await loadStoredDraftAction(id);
       if (!result.ok) return setMessage({ tone: "error", text: result.message });
       const theirs = stateFromDraft(result.data.draft);
-      const { state: next, ...merge } = mergeCampaign(saved, state, theirs);
+      // the form as it is now, not as it was at the click: what was typed while theirs loaded stays
+      const { state: next, ...merge } = mergeCampaign(latest.current.saved, latest.current.state, theirs);
       // the Delivery section is the page's: it says what it took, or its clash
       const section = withDelivery?.(result.data.delivery) ?? {};
       const report = { fromThem: [...merge.fromThem, ...(section.fromThem ?? [])], clashes: [...merge.clashes, ...(section.clashes ?? [])] };
