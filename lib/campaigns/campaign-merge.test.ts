@@ -191,3 +191,30 @@ describe("mergeCampaign", () => {
     });
   });
 });
+
+// The review: their reorder was undone (the order came from mine whatever they did).
+describe("mergeCampaign's order", () => {
+  const rows = (...keys: string[]) => keys.map((key) => ({ uid: uid(), key, value: key, type: "text" as const }));
+
+  it("takes their order of webhooks and data fields when I did not reorder, my new ones after the one they follow", () => {
+    const base = campaign([webhook("a1", { name: "One", fields: rows("a", "b", "c") }), webhook("a2", { name: "Two" }), webhook("a3", { name: "Three" })]);
+    const mine = edit({ ...base, actions: [base.actions[0]!, webhook(undefined, { name: "Mine" }), ...base.actions.slice(1)] }, 0, { fields: [...base.actions[0]!.fields, ...rows("d")] });
+    const t = copy(base);
+    const theirs = { ...t, actions: [t.actions[2]!, { ...t.actions[0]!, fields: [t.actions[0]!.fields[2]!, t.actions[0]!.fields[0]!, t.actions[0]!.fields[1]!] }, t.actions[1]!] };
+    const merged = mergeCampaign(base, mine, theirs);
+    expect(merged.state.actions.map((a) => a.name)).toEqual(["Three", "One", "Mine", "Two"]);
+    expect(merged.state.actions[1]!.fields.map((f) => f.key)).toEqual(["c", "a", "b", "d"]);
+    expect(merged.fromThem).toEqual(expect.arrayContaining(["Webhooks order"]));
+    expect(merged.clashes).toEqual([]);
+  });
+
+  it("keeps my order when both reordered differently, as a clash", () => {
+    const base = campaign([webhook("a1", { name: "One" }), webhook("a2", { name: "Two" }), webhook("a3", { name: "Three" })]);
+    const mine = { ...base, actions: [base.actions[1]!, base.actions[0]!, base.actions[2]!] };
+    const t = copy(base);
+    const theirs = { ...t, actions: [t.actions[2]!, t.actions[0]!, t.actions[1]!] };
+    const merged = mergeCampaign(base, mine, theirs);
+    expect(merged.state.actions.map((a) => a.name)).toEqual(["Two", "One", "Three"]);
+    expect(merged.clashes.map((c) => c.text)).toEqual(["Both changed Webhooks order: both reordered them; your order kept"]);
+  });
+});

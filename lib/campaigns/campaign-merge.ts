@@ -41,7 +41,8 @@ function mergeValue<T>(report: Report, label: string | null, base: T, mine: T, t
 
 // ---- rows (data fields, headers, response mapping): matched by their key, the nth of a repeated key with the nth
 
-type RowSpec<R> = { keyOf: (r: R) => string; parts: readonly (keyof R)[]; label: (r: R) => string; show: (r: R) => string };
+/** `order`: how the rows' order is named ("Webhook 1 data fields order") when it comes from them or clashes. */
+type RowSpec<R> = { keyOf: (r: R) => string; parts: readonly (keyof R)[]; label: (r: R) => string; show: (r: R) => string; order: string };
 
 const sameParts = <R>(parts: readonly (keyof R)[], a: R, b: R) => parts.every((p) => a[p] === b[p]);
 
@@ -62,6 +63,33 @@ function keyed<R>(rows: R[], keyOf: (r: R) => string): Map<string, R> {
 function placeAfter(order: [string, unknown][], theirsOrder: string[], key: string): number {
   const before = theirsOrder.slice(0, theirsOrder.indexOf(key)).reverse().find((k) => order.some(([o]) => o === k));
   return before === undefined ? 0 : order.findIndex(([o]) => o === before) + 1;
+}
+
+/** Whether `b` puts the keys it shares with `a` in another order than `a` does. */
+function reordered(a: string[], b: string[]): boolean {
+  const [inA, inB] = [new Set(a), new Set(b)];
+  const [x, y] = [a.filter((k) => inB.has(k)), b.filter((k) => inA.has(k))];
+  return x.some((k, i) => k !== y[i]);
+}
+
+/**
+ * The order of the merged rows (`merged`, in mine's order with theirs added placed): theirs when I did
+ * not reorder (mine's own new ones after the row they follow here, or last); mine, said as a clash, when we both did.
+ */
+function mergeOrder<R>(report: Report, label: string, base: string[], mine: string[], theirs: string[], merged: [string, R][]): [string, R][] {
+  if (reordered(base, mine)) {
+    if (reordered(base, theirs) && reordered(mine, theirs)) clash(report, label, "reordered", "both reordered them; your order kept");
+    return merged;
+  }
+  if (!reordered(mine, theirs)) return merged;
+  const byKey = new Map(merged);
+  const out: [string, R][] = theirs.flatMap((k) => (byKey.has(k) ? [[k, byKey.get(k)!] as [string, R]] : []));
+  const mergedOrder = merged.map(([k]) => k);
+  // one added at the end stays at the end, another after the row it follows here
+  const atEnd = (key: string) => !mergedOrder.slice(mergedOrder.indexOf(key) + 1).some((k) => theirs.includes(k));
+  for (const entry of merged) if (!theirs.includes(entry[0])) out.splice(atEnd(entry[0]) ? out.length : placeAfter(out, mergedOrder, entry[0]), 0, entry);
+  report.fromThem.push(label);
+  return out;
 }
 
 function mergeRows<R>(report: Report, base: R[], mine: R[], theirs: R[], spec: RowSpec<R>): R[] {
@@ -107,18 +135,20 @@ function mergeRows<R>(report: Report, base: R[], mine: R[], theirs: R[], spec: R
     } else if (!sameParts(spec.parts, row, was)) clash(report, spec.label(row), spec.show(row), `you removed it; theirs was ${spec.show(row)}`);
   }
   for (const entry of added) kept.splice(placeAfter(kept, [...t.keys()], entry[0]), 0, entry);
-  return kept.map(([, r]) => r);
+  return mergeOrder(report, spec.order, [...b.keys()], [...m.keys()], [...t.keys()], kept).map(([, r]) => r);
 }
 
 const fieldSpec = (at: string): RowSpec<FieldRow> => ({
   keyOf: (f) => f.key,
   parts: ["value", "type"],
+  order: `${at} data fields order`,
   label: (f) => `${at} data field ${f.key || EMPTY}`,
   show: (f) => shownText(maskCredentialFields([f])[0]!.value),
 });
 const headerSpec = (at: string): RowSpec<HeaderRow> => ({
   keyOf: (h) => h.name.toLowerCase(),
   parts: ["name", "value", "secret"],
+  order: `${at} headers order`,
   label: (h) => `${at} header ${h.name || EMPTY}`,
   // a secret header's value is never shown, typed or stored
   show: (h) => (h.secret ? (h.value ? SECRET_MASK : EMPTY) : shownText(maskCredentialHeaders([h])[0]!.value)),
@@ -126,6 +156,7 @@ const headerSpec = (at: string): RowSpec<HeaderRow> => ({
 const mappingSpec = (at: string): RowSpec<MappingRow> => ({
   keyOf: (r) => r.attribute,
   parts: ["path", "type"],
+  order: `${at} response mapping order`,
   label: (r) => `${at} response mapping to ${r.attribute || EMPTY}`,
   show: (r) => `${shownText(r.path)}${r.type ? ` (${r.type})` : ""}`,
 });
@@ -174,27 +205,29 @@ function mergeById<R extends { id?: string; uid: string; copiedFrom?: string }>(
   labelAt: (position: number) => string,
   merge: (at: string, base: R, mine: R, theirs: R) => R,
   changed: (a: R, b: R) => boolean,
+  orderLabel: string,
 ): R[] {
   const [b, m, t] = [byId(sides.base), byId(sides.mine), byId(sides.theirs)];
   const order: [string, null][] = [...m.keys()].map((k) => [k, null]);
   for (const [key] of t) if (!m.has(key) && !b.has(key)) order.splice(placeAfter(order, [...t.keys()], key), 0, [key, null]);
-  const out: R[] = [];
+  const keyedOut: [string, R][] = [];
   for (const [key] of order) {
     const [was, mineRow, now] = [b.get(key), m.get(key), t.get(key)];
-    const at = labelAt(out.length);
-    if (mineRow && now && was) out.push(merge(at, was, mineRow, now));
-    else if (mineRow && !was) out.push(mineRow); // new in this form
+    const at = labelAt(keyedOut.length);
+    if (mineRow && now && was) keyedOut.push([key, merge(at, was, mineRow, now)]);
+    else if (mineRow && !was) keyedOut.push([key, mineRow]); // new in this form
     else if (mineRow && was) {
       // deleted by them
       if (changed(was, mineRow)) {
         clash(report, at, "deleted", "they deleted it; yours kept as a new one (type its saved secrets again)");
-        out.push(asNew(mineRow));
+        keyedOut.push([key, asNew(mineRow)]);
       } else report.fromThem.push(`${at} (deleted)`);
     } else if (now) {
-      out.push(now);
+      keyedOut.push([key, now]);
       report.fromThem.push(`${at} (added)`);
     }
   }
+  const out = mergeOrder(report, orderLabel, [...b.keys()], [...m.keys()], [...t.keys()], keyedOut).map(([, r]) => r);
   // one I removed that they changed: my removal stands, said as a clash
   for (const [key, now] of t) {
     const was = b.get(key);
@@ -226,6 +259,7 @@ function mergeAction(report: Report, at: string, base: ActionState, mine: Action
       (k) => `${at} variant ${variantKey(k + 1)}`,
       (vat, vb, vm, vt) => ({ ...mergeContent(report, vat, vb, vm, vt), splitPercent: mergeValue(report, `${vat} split`, vb.splitPercent, vm.splitPercent, vt.splitPercent, (x) => `${shownText(x)}%`) }),
       differs,
+      `${at} variants order`,
     ),
     responseMapping: mergeRows(report, base.responseMapping, mine.responseMapping, theirs.responseMapping, mappingSpec(at)),
   };
@@ -242,7 +276,7 @@ export function mergeCampaign(base: CampaignState, mine: CampaignState, theirs: 
     version: theirs.version,
     name: mergeValue(report, "Campaign name", base.name, mine.name, theirs.name, shownText),
     description: mergeValue(report, "Description", base.description, mine.description, theirs.description, shownText),
-    actions: mergeById(report, { base: base.actions, mine: mine.actions, theirs: theirs.actions }, (i) => `Webhook ${i + 1}`, (at, b, m, t) => mergeAction(report, at, b, m, t), differs),
+    actions: mergeById(report, { base: base.actions, mine: mine.actions, theirs: theirs.actions }, (i) => `Webhook ${i + 1}`, (at, b, m, t) => mergeAction(report, at, b, m, t), differs, "Webhooks order"),
   };
   return { state, ...report };
 }
