@@ -6,7 +6,7 @@ import { getCampaignDraft, saveCampaign } from "./campaigns";
 import { SECRET_MASK } from "./limits";
 import { campaignDraftSchema, type CampaignDraftInput } from "./schemas";
 import { maskRequest } from "../webhooks/mask";
-import { grantSecrets, keepsSigningSecret, resolveSecrets, urlOrigin, type SecretHolder } from "./secret-resolver";
+import { grantSecrets, keepsSigningSecret, lostSecretMessage, resolveSecrets, urlOrigin, type SecretHolder } from "./secret-resolver";
 import { previewAction } from "./preview";
 import { sampleRequestSchema } from "./preview-input";
 import { rotateSigningSecret } from "./signing-secrets";
@@ -117,6 +117,19 @@ describe("grantSecrets + resolveSecrets: a masked secret stays with its own acti
     expect(secrets).toMatchObject({ password: "typed", headers: [{ value: "typed-key" }], lost: [] });
   });
 
+  // the review: a webhook they deleted and I had edited is kept as new by "Merge their changes"; its "••••"
+  // stands for a secret that is gone, and the Save said only "Saved." while storing it empty
+  it("a masked secret with nothing saved to stand for (a new action) is lost, said as one to type again", () => {
+    const grant = grantSecrets({ draft: { url: same }, campaignId: "c1", actor: { role: "admin" }, find });
+    expect(grant.kind).toBe("none");
+    const secrets = resolveSecrets({ url: `https://crm:${SECRET_MASK}@api.example.com/`, headers: [{ name: "X-Api-Key", value: SECRET_MASK, secret: true }] }, grant);
+    expect(secrets).toMatchObject({ password: null, headers: [{ value: "" }] });
+    expect(secrets.lost.map((l) => [l.field, lostSecretMessage(l, "save")])).toEqual([
+      ["url", "There is no saved webhook to take it from (it was deleted, or is new), so the saved password was cleared: type it again."],
+      ["headers.0.value", 'There is no saved webhook to take it from (it was deleted, or is new), so the saved value of the header "X-Api-Key" was cleared: type it again.'],
+    ]);
+  });
+
   it("masks every signature it is shown (preview, test sends and the delivery log all show requests through maskRequest)", () => {
     const request = { method: "POST" as const, url: "https://a.example.com/", body: null, headers: [["webhook-signature", "v1,abc v1,def"], ["x", "y"]] as [string, string][] };
     expect(maskRequest(request).headers).toEqual([["webhook-signature", `v1,${SECRET_MASK} v1,${SECRET_MASK}`], ["x", "y"]]);
@@ -144,6 +157,14 @@ describe("saveCampaign goes through the resolver", () => {
     const action = await db().action.findFirstOrThrow({ where: { campaignId: id } });
     return { id, action, shown: (await getCampaignDraft(id, "admin"))!.actions[0]! };
   }
+
+  it("a webhook kept as new after another's delete (merged, its id gone) saves its masked secrets empty and says to type them again", async () => {
+    const { id, shown } = await victim();
+    const { id: _gone, ...keptAsNew } = shown;
+    const { notices } = await saveCampaign(draft({ id, name: "Victim", actions: [keptAsNew] }), { role: "admin" });
+    expect(Object.keys(notices).sort()).toEqual(["actions.0.headers.0.value", "actions.0.url"]);
+    expect(notices["actions.0.url"]).toMatch(/no saved webhook to take it from .* password was cleared: type it again/);
+  });
 
   it("another campaign's action named by id or copiedFrom lends nothing to an editor, and the notices name the fields", async () => {
     const { shown } = await victim();

@@ -164,8 +164,11 @@ export function storedSigningSecrets(action: Pick<SecretHolder, "signingSecretEn
   return secrets.length ? secrets : undefined;
 }
 
-/** A masked secret that could not be reused: the draft field to type again, and what it held. */
-export type LostSecret = { field: string; what: string; reason: SecretRefusal };
+/**
+ * A masked secret that could not be reused: the draft field to type again, and what it held. "gone":
+ * no saved action to take it from (a webhook kept as new after another's delete, by "Merge their changes").
+ */
+export type LostSecret = { field: string; what: string; reason: SecretRefusal | "gone" };
 
 export type ResolvedSecrets = {
   /** the URL template without password, and the password to use (typed, reused or none) */
@@ -208,6 +211,7 @@ export function resolveSecrets(
     // a password saved in the template itself (before templated schemes were split) is lost the same way
     const storedPassword = !!refused && (!!refused.source.urlPasswordEnc || splitUrlPassword(refused.source.urlTemplate).password !== null);
     if (refused && storedPassword) lost.push({ field: "url", what: "password", reason: refused.reason });
+    if (grant.kind === "none") lost.push({ field: "url", what: "password", reason: "gone" });
   }
 
   const storedOf = (source: SecretHolder | null, name: string) =>
@@ -221,6 +225,7 @@ export function resolveSecrets(
     if (!previous && plainOf(granted ?? refused?.source ?? null, h.name)) maskedPlain.push(`headers.${i}.value`);
     if (previous?.value) reusedStored = true;
     if (refused && storedOf(refused.source, h.name)?.value) lost.push({ field: `headers.${i}.value`, what: `value of the header "${h.name}"`, reason: refused.reason });
+    if (grant.kind === "none") lost.push({ field: `headers.${i}.value`, what: `value of the header "${h.name}"`, reason: "gone" });
     // A masked value stays secret even if the box was unticked: unticking must not reveal it.
     return { name: h.name, value: previous ? openStoredValue(previous.value) : "", secret: true };
   });
@@ -229,7 +234,8 @@ export function resolveSecrets(
   return { urlTemplate: url.urlTemplate, password, headers, signingSecrets, signingWithheld, lost, reusedStored, maskedPlain };
 }
 
-const REASONS: Record<SecretRefusal, string> = {
+const REASONS: Record<LostSecret["reason"], string> = {
+  gone: "There is no saved webhook to take it from (it was deleted, or is new)",
   origin: "The host changed",
   path: "The URL's path or query changed",
   templated: "The URL's scheme or host is templated",
