@@ -103,9 +103,9 @@ describe("every reading of a user's date goes through it", () => {
         { id: "tz-local", attributes: { renewsAt: "2027-03-01T09:30:00" } },
       ],
     });
-    const after = await countMatchingUsers({ match: "all", conditions: [{ key: "renewsAt", operator: "greater", value: "2027-03-01T09:00:00" }] });
+    const after = await countMatchingUsers({ match: "all", conditions: [{ key: "renewsAt", operator: "greater", value: "2027-03-01T09:00:00" }] }, "admin");
     expect(after.matching).toBe(2);
-    const before = await countMatchingUsers({ match: "all", conditions: [{ key: "renewsAt", operator: "less", value: "2027-03-01 09:00" }] });
+    const before = await countMatchingUsers({ match: "all", conditions: [{ key: "renewsAt", operator: "less", value: "2027-03-01 09:00" }] }, "admin");
     expect(before.matching).toBe(1);
   });
 

@@ -8,7 +8,7 @@ import { activateCampaign } from "@/lib/delivery/store/lifecycle";
 import { trackEvents } from "@/lib/delivery/triggers";
 
 const reads: Record<string, () => Promise<unknown>> = {
-  count: () => countMatchingUsers({ match: "all", conditions: [{ key: "plan", operator: "exists" }] }),
+  count: () => countMatchingUsers({ match: "all", conditions: [{ key: "plan", operator: "exists" }] }, "admin"),
   catalogue: async () => (await attributeCatalogue()).length,
   activate: async () => {
     const result = await activateCampaign(process.argv[3] ?? "");

@@ -1,6 +1,9 @@
 // The live audience count the editor shows: users matching a segment, counted with the same
 // segmentMatcher the fan-out uses, a page of users at a time.
+import type { MemberRole } from "../auth/roles";
+import { effectiveRole } from "../auth/roles";
 import { db } from "../db";
+import { segmentAsTestedBy } from "./attribute-secrets";
 import { segmentMatcher, segmentView, segmentViewMatcher, type Segment, type SegmentUser } from "./segment";
 import { nextUserPage } from "./user-pages";
 
@@ -11,7 +14,12 @@ async function eachUserPage(visit: (users: SegmentUser[]) => void) {
   }
 }
 
-export async function countMatchingUsers(segment: Segment | null): Promise<{ matching: number; total: number }> {
+/**
+ * How many users `segment` matches, of how many, as `reader` may test it: a viewer's condition on a
+ * secret-looking attribute's value counts those who hold it (attribute-secrets.ts segmentAsTestedBy).
+ */
+export async function countMatchingUsers(asked: Segment | null, reader: MemberRole): Promise<{ matching: number; total: number }> {
+  const segment = segmentAsTestedBy(asked, effectiveRole(reader));
   if (!segment) {
     const total = await db().user.count();
     return { matching: total, total };
@@ -64,9 +72,10 @@ export const MAX_COUNTED_ZONES = 1000;
 
 /**
  * How many users of an audience are in each time zone: Activate's "3 of 9 users' 15:07 has passed".
- * Everyone: one GROUP BY; a segment: the same pass as the count.
+ * Everyone: one GROUP BY; a segment: the same pass as the count (as `reader` may test it, as there).
  */
-export async function audienceZones(segment: Segment | null): Promise<{ zones: ZoneCount[]; complete: boolean }> {
+export async function audienceZones(asked: Segment | null, reader: MemberRole): Promise<{ zones: ZoneCount[]; complete: boolean }> {
+  const segment = segmentAsTestedBy(asked, effectiveRole(reader));
   if (!segment) {
     const rows = await db().user.groupBy({ by: ["timezone"], _count: { _all: true }, orderBy: { timezone: "asc" }, take: MAX_COUNTED_ZONES + 1 });
     return { zones: rows.slice(0, MAX_COUNTED_ZONES).map((r) => ({ zone: r.timezone, users: r._count._all })), complete: rows.length <= MAX_COUNTED_ZONES };

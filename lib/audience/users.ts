@@ -15,7 +15,7 @@ import { isStorableText } from "../db/storable-text";
 import { catalogueTypes, typedInputs, type AttributeTypeProblem } from "./typed-inputs";
 import type { AttributeTypes } from "./attribute-value";
 import type { Role } from "../auth/roles";
-import { attributesAsReadBy, looksSecretAttribute } from "./attribute-secrets";
+import { attributesAsReadBy, valueHiddenFrom } from "./attribute-secrets";
 
 export type Attributes = Record<string, Exclude<AttributeValue, null>>;
 export type UserRecord = { userId: string; email: string | null; timezone: string | null; attributes: Attributes; createdAt: string; updatedAt: string };
@@ -280,7 +280,7 @@ export async function listUsers(options: { cursor?: string; limit?: number } & U
   if (reader !== "viewer") return usersPage(options);
   // a viewer reads a secret-looking attribute masked, so may not test guesses of it either (a 4-digit pin
   // in 10,000 requests): its value filter is not applied, only "holds it"
-  const secretFilter = !!options.attribute && looksSecretAttribute(options.attribute);
+  const secretFilter = !!options.attribute && valueHiddenFrom(options.attribute, reader);
   const page = await usersPage(secretFilter ? { ...options, value: undefined } : options);
   return { ...page, users: page.users.map((u) => asReadBy(u, reader)) };
 }

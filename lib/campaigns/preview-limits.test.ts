@@ -42,7 +42,7 @@ describe("ad-hoc sample data is bounded", () => {
   });
 
   it("sampleContext refuses them too, for any caller that skips the schema; the preview shows it at the user", async () => {
-    await expect(sampleContext({ attributes: { v: "x".repeat(MAX_SAMPLE_BYTES + 1) }, campaign: { name: "C" } })).rejects.toThrow(/Test user attributes are over 64 KiB/);
+    await expect(sampleContext({ attributes: { v: "x".repeat(MAX_SAMPLE_BYTES + 1) }, campaign: { name: "C" }, reader: "editor" })).rejects.toThrow(/Test user attributes are over 64 KiB/);
     const parsed = sampleRequestSchema.parse(input({ attributes: { city: "Paris" } }));
     const preview = await previewAction({ ...parsed, attributes: { city: "x".repeat(MAX_SAMPLE_BYTES + 1) } });
     expect(preview.request).toBeNull();

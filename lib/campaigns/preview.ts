@@ -66,7 +66,7 @@ export async function previewAction(input: ParsedSampleRequest, now = new Date()
   const own: TemplateProblem[] = refused ? [{ field: "url", message: `Test send and Activate refuse this URL: ${refused}`, atField: true }] : [];
   let context;
   try {
-    context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId }, now);
+    context = await sampleContext({ ...input, attributes: input.attributes ?? null, actionId: stepId, reader: actor.role }, now);
   } catch (err) {
     if (!(err instanceof SampleUserMissingError)) throw err;
     return { request: null, errors: [{ field: "user", message: err.message }], warnings: inForm(own), problems, user: null };

@@ -8,7 +8,7 @@ const render = (source: string, context: Parameters<typeof buildTemplateContext>
 
 describe("sampleContext with typed attributes", () => {
   it("takes id, email and timezone as the built-in fields only, as a stored user has them: userAttribute.email is empty in a delivery, so in the preview too", async () => {
-    const typed = await sampleContext({ attributes: { id: "u-7", email: "ada@example.com", timezone: "Europe/London", plan: "pro" }, campaign: { name: "Preview" } });
+    const typed = await sampleContext({ attributes: { id: "u-7", email: "ada@example.com", timezone: "Europe/London", plan: "pro" }, campaign: { name: "Preview" }, reader: "editor" });
     expect(typed.user).toEqual({ id: "u-7", email: "ada@example.com", timezone: "Europe/London", attributes: { plan: "pro" } });
     const source = "{{user.id}}|{{user.email}}|{{user.timezone}}|{{user.plan}}|{{userAttribute.email}}|{{userAttribute.plan}}";
     expect(render(source, typed)).toBe("u-7|ada@example.com|Europe/London|pro||pro");

@@ -1,6 +1,8 @@
 // The TemplateContext for a preview or a test send: a stored user ("Preview as"), or ad-hoc
 // attributes typed by the marketer, plus optional sample event parameters.
-import { usersById } from "../audience/users";
+import { attributesAsReadBy } from "../audience/attribute-secrets";
+import { usersById, type Attributes } from "../audience/users";
+import { effectiveRole, type MemberRole } from "../auth/roles";
 import { db } from "../db";
 import type { TemplateContext } from "../webhooks/types";
 import { sampleObjectProblem } from "./preview-input";
@@ -43,6 +45,11 @@ export type SampleInput = {
   eventParams?: Record<string, unknown> | null;
   campaign: { id?: string | null; name: string };
   actionId?: string | null;
+  /**
+   * who the sample is rendered for: a viewer's stored user has their secret-looking attributes masked
+   * (attribute-secrets.ts), as the Users page shows them, or a draft of {{user.password}} would read it
+   */
+  reader: MemberRole;
 };
 
 /** No user to render for (or, below, typed sample data over its bounds): shown at the preview's "user". */
@@ -69,7 +76,8 @@ async function sampleUser(input: SampleInput): Promise<TemplateContext["user"]> 
       input.userId ? `No user "${input.userId}" exists any more; pick another in "Preview as".` : "There are no users yet: add one, or type test user attributes.",
     );
   }
-  return { id: user.id, email: user.email, timezone: user.timezone, attributes: (user.attributes ?? {}) as Record<string, unknown> };
+  const attributes = attributesAsReadBy((user.attributes ?? {}) as Attributes, effectiveRole(input.reader));
+  return { id: user.id, email: user.email, timezone: user.timezone, attributes };
 }
 
 export async function sampleContext(input: SampleInput, now = new Date()): Promise<TemplateContext> {

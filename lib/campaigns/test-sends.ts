@@ -126,7 +126,7 @@ export async function runTestSend(input: ParsedSampleRequest, now = new Date(), 
   let finished = false;
   try {
     try {
-      const context = await sampleContext({ ...input, actionId: stepId }, now);
+      const context = await sampleContext({ ...input, actionId: stepId, reader: actor.role }, now);
       userId = context.user.id;
       userLabel = sampleUserLabel(context.user, { typed: !!input.attributes });
       const { template, secrets } = draftWebhookTemplate(draft, grant, now);
