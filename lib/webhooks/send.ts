@@ -118,7 +118,10 @@ export const UNREADABLE_CHARSET_NOTE = (charset: string) => `response body not k
 /**
  * A response body as its Content-Type's charset writes it (UTF-8 when it names none), so that an echoed
  * secret reads as it was sent and is masked (a UTF-16 body decoded as UTF-8 shows it in clear between
- * its zero bytes); null for a charset that cannot be decoded here. UTF-16 without an order reads its BOM.
+ * its zero bytes). UTF-16 without an order reads its BOM. A label TextDecoder does not know (MySQL's
+ * `utf8mb4`, `utf_8`, `binary`, `none`, as receivers send them) is read as UTF-8, as a body naming
+ * none, so its mapping still reads it; null only when such a body holds zero bytes, a wide encoding
+ * (UTF-32) whose echo UTF-8 would show in clear between them.
  */
 function bodyText(bytes: Buffer, contentType: string | undefined): string | null {
   const label = CHARSET.exec(contentType ?? "")?.[1]?.toLowerCase();
@@ -133,7 +136,8 @@ function bodyText(bytes: Buffer, contentType: string | undefined): string | null
     }
     if (decoders.size < 64) decoders.set(name, decoder);
   }
-  return decoder ? decoder.decode(bytes) : null;
+  if (decoder) return decoder.decode(bytes);
+  return bytes.includes(0) ? null : utf8.decode(bytes);
 }
 
 type Exchange = { status: number; headers: [string, string][]; retryAfter?: string; text: string; truncated: boolean; firstByteAt: number };
