@@ -6,6 +6,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { db } from "@/lib/db";
 import type { Role } from "@/lib/auth/roles";
+import { getCampaignDraft, saveCampaign } from "@/lib/campaigns/campaigns";
+import { campaignDraftSchema } from "@/lib/campaigns/schemas";
 import { memberCookies } from "@/test/sessions";
 import { POST as preview } from "./preview/route";
 import { POST as audienceCount } from "./audience/count/route";
@@ -47,6 +49,16 @@ describe("the live preview for a viewer", () => {
     for (const secret of ["pw_viewer_leak_1", "at_viewer_leak_2", "4321", "ak_viewer_leak_3"]) expect(text, secret).not.toContain(secret);
     expect(JSON.parse(result.request!.body)).toEqual({ x: "••••", p: "••••", k: "••••", c: "cus_7", a: "••••" });
     expect(result.request!.url).toContain("plan=pro");
+  });
+
+  it("still previews the stored campaign on the editor's page, as the viewer is shown it, with those attributes masked", async () => {
+    const saved = await saveCampaign(campaignDraftSchema.parse({ name: "Stored", actions: [{ url: "https://hooks.example.com/crm", fields: [{ key: "ref", value: "{{user.accessToken}}" }, { key: "plan", value: "{{user.plan}}" }] }] }));
+    const shown = (await getCampaignDraft(saved.id, "viewer"))!;
+    const res = await post(preview, "/api/preview", "viewer", { action: shown.actions[0], campaign: { id: saved.id, name: "Stored" }, userId: "u-secret" });
+    expect(res.status).toBe(200);
+    const result = (await res.json()) as { request: { body: string } | null; errors: unknown[] };
+    expect(result.errors).toEqual([]);
+    expect(JSON.parse(result.request!.body)).toEqual({ ref: "••••", plan: "pro" });
   });
 
   it("is unchanged for an editor, an admin and the owner, who read the user's attributes as stored", async () => {
