@@ -9,9 +9,9 @@ import { maskCredentialUrlsIn } from "../../webhooks/credential-parts";
 import type { BuiltRequest, RenderResult, TemplateContext, WebhookTemplate } from "../../webhooks/types";
 import type { BatchCampaign, EarlierStepMiss, EarlierStepWait } from "../store/batch-context";
 import type { ClaimedDelivery } from "../store/claim";
-import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, earlierStepTimingReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
+import { breakerPauseReason, earlierStepHoldReason, earlierStepMissedReason, earlierStepTimingReason, earlierStepUnansweredTimingReason, quietHoursHoldReason, startDateHoldReason } from "./hold-reason";
 import { timeAfterEarlierStep } from "./plan";
-import type { EarlierStepTiming } from "../store/batch-context";
+import type { EarlierStepAnswer, EarlierStepTiming } from "../store/batch-context";
 import { quietHoursEnd, zoneOrFallback } from "./schedule-time";
 import { chainStepStoppedReason, stoppedByFrequencyCap } from "./frequency-cap";
 
@@ -57,6 +57,8 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
   missedSteps?: EarlierStepMiss[];
   /** the step's timing reads a user attribute an earlier step saves: that step, the attribute and the timing */
   timedBy?: EarlierStepTiming;
+  /** what that step did for this user and trigger (its delivery's state; delivered: whether it saved the attribute, and when) */
+  timingAnswer?: EarlierStepAnswer;
 };
 
 /**
@@ -67,7 +69,7 @@ export type DecideInput<A extends ActionEntry = ActionEntry> = {
  */
 export const EARLIER_STEP_RECHECK_MS = 30_000;
 
-export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor, missedSteps, timedBy }: DecideInput<A>): Decision<A> {
+export function decide<A extends ActionEntry>({ delivery: d, campaign, action, content, user, now, render, blockedUntil, waitsFor, missedSteps, timedBy, timingAnswer }: DecideInput<A>): Decision<A> {
   const source = d.variantActionId ? content : action;
   if (!campaign || !action || !source || !user) return { kind: "suppress", reason: "The campaign, webhook or user was deleted" };
   if (campaign.status !== "active") return { kind: "release" };
@@ -87,9 +89,18 @@ export function decide<A extends ActionEntry>({ delivery: d, campaign, action, c
   }
   // planned due at once to wait for the earlier step that gives its time: timed now from what it saved, as
   // planning would have timed it (a time past is sent now; none, or after the end, suppressed naming the step)
-  if (timedBy) {
-    const timed = timeAfterEarlierStep(timedBy.subDelivery, user, campaign, now);
-    if (timed.suppressedReason) return { kind: "suppress", reason: earlierStepTimingReason(timed.suppressedReason, timedBy.step.label, timedBy.attribute) };
+  // planning's time (no earlier step's row for this user and trigger: planned before that step was added) is kept
+  if (timedBy && timingAnswer && timingAnswer.state !== null && !timedAlready(d, timingAnswer)) {
+    const { step, attribute } = timedBy;
+    // only a value THIS chain's answer saved times it: what the user holds otherwise is another run's or
+    // event's (or from before), and sent from it the reminder went at an old time
+    if (timingAnswer.state !== "delivered") {
+      if (timingAnswer.state === "suppressed" && stoppedByFrequencyCap(timingAnswer.reason)) return { kind: "suppress", reason: chainStepStoppedReason(step.label, timingAnswer.reason!) };
+      return { kind: "suppress", reason: earlierStepUnansweredTimingReason(step.label, timingAnswer.state, attribute) };
+    }
+    const saved: UserForPlanning = timingAnswer.saved ? user : { ...user, attributes: { ...((user.attributes ?? {}) as Record<string, unknown>), [attribute]: undefined } };
+    const timed = timeAfterEarlierStep(timedBy.subDelivery, saved, campaign, now);
+    if (timed.suppressedReason) return { kind: "suppress", reason: earlierStepTimingReason(timed.suppressedReason, step.label, attribute) };
     // not again at the time it was planned for (a claim a moment early on another worker's clock)
     if (timed.plannedAt > now && timed.plannedAt.getTime() !== d.plannedAt.getTime()) return { kind: "replan", dueAt: timed.plannedAt };
   }
@@ -159,6 +170,18 @@ export function unsavedAnswer(missed: EarlierStepMiss[] | undefined, user: UserF
 export function lacksValue(user: UserForPlanning, name: string): boolean {
   const attributes = (user.attributes ?? {}) as Record<string, unknown>;
   return !Object.hasOwn(attributes, name) || attributes[name] === null || attributes[name] === undefined || attributes[name] === "";
+}
+
+/**
+ * Whether a row timed from an earlier step's answer was timed already (re-planned: "replan" above set its
+ * plannedAt to a time after that answer): it keeps that time, whatever the user holds when it is due. One
+ * attribute serves every run and event of the campaign: re-timed at each claim, an order's reminder was
+ * moved to the date the next order saved (the review); so is one sent once. A row not yet timed was planned due at its base,
+ * which is no later than its earlier step's delivery (that step is planned from the same base, after it).
+ */
+export function timedAlready(d: Pick<ClaimedDelivery, "plannedAt" | "attempts">, answer: EarlierStepAnswer): boolean {
+  // attempted: it was timed when first sent (a retry is not moved by a value saved since)
+  return d.attempts > 0 || (answer.state === "delivered" && !!answer.at && d.plannedAt > answer.at);
 }
 
 /** The destination host a delivery is kept under (the breaker, Delivery.host): never a full URL. */

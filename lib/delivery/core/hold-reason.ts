@@ -87,6 +87,15 @@ export function retryWaitsForStepMessage(step: string, state: string, reason: st
  * - no time: 'No time in user attribute "dueAt" after Webhook 1 (Due lookup) finished: it saves dueAt from its response';
  * - past the end: "Planned after the campaign's end date: timed from dueAt, which Webhook 1 (Due lookup) saves from its response".
  */
+/**
+ * Why a step timed from a user attribute an earlier step saves was suppressed when that step's delivery
+ * to the user finished without an answer (`state`: failed, suppressed, cancelled), whatever the user held
+ * from before: "Webhook 1 (Due lookup) did not deliver (failed), so dueAt was not saved".
+ */
+export function earlierStepUnansweredTimingReason(step: string, state: string, attribute: string): string {
+  return `${step} did not deliver (${state}), so ${attribute} was not saved`;
+}
+
 export function earlierStepTimingReason(planned: string, step: string, attribute: string): string {
   if (planned.startsWith("No time in ")) return `${planned} after ${step} finished: it saves ${attribute} from its response`;
   return `${planned}: timed from ${attribute}, which ${step} saves from its response`;

@@ -237,6 +237,7 @@ export class Dispatcher {
         waitsFor: ctx.waitingFor.get(d.id),
         missedSteps: ctx.missedSteps.get(d.id),
         timedBy: ctx.timedBy.get(d.actionId),
+        timingAnswer: ctx.timingAnswers.get(d.id),
       });
     } catch (err) {
       record(this.preparationThrew(d, now, err));

@@ -31,7 +31,13 @@ const DUE_IN: Record<string, number | null> = {
   stale: 5 * HOUR,
   // the answer has no due date
   none: null,
+  // had a due date before (10 h before it has passed); the answer has none: not sent from the old one (review)
+  was: null,
+  // had one too; the lookup fails (400): not sent from the old one, suppressed naming the failed step (review)
+  failing: null,
 };
+/** the kinds that had a due date before the lookup: when, from their creation */
+const HAD_DUE: Record<string, number> = { stale: 30 * 24 * HOUR, was: 5 * HOUR, failing: 5 * HOUR };
 const kindOf = (userId: string) => Object.keys(DUE_IN).find((k) => userId.includes(`-${k}`))!;
 
 let receiver: Awaited<ReturnType<typeof startReceiver>>;
@@ -42,6 +48,8 @@ beforeAll(async () => {
   receiver = await startReceiver((req): Reply => {
     if (!req.path.startsWith("/due/")) return { status: 200 };
     const userId = req.path.split("/").pop()!;
+    if (userId.includes("-twice")) return twiceAnswer(userId);
+    if (kindOf(userId) === "failing") return { status: 400 };
     const inMs = DUE_IN[kindOf(userId)];
     const due = inMs === null || inMs === undefined ? null : Date.now() + inMs;
     answered.set(userId, { at: Date.now(), due });
@@ -51,6 +59,16 @@ beforeAll(async () => {
 afterAll(async () => receiver.close());
 
 const NO_TIME = 'No time in user attribute "dueAt" after Webhook 1 (Due lookup) finished: it saves dueAt from its response';
+const FAILED = "Webhook 1 (Due lookup) did not deliver (failed), so dueAt was not saved";
+
+/** Two orders of one user ("-twice"): the first lookup's reminder is due 6 s after it answers, the second's tomorrow. */
+const twiceAnswers: { at: number; due: number }[] = [];
+function twiceAnswer(userId: string): Reply {
+  const due = Date.now() + 10 * HOUR + (twiceAnswers.length ? 24 * HOUR : 6_000);
+  twiceAnswers.push({ at: Date.now(), due });
+  answered.set(userId, { at: Date.now(), due });
+  return { status: 200, headers: { "content-type": "application/json" }, body: JSON.stringify({ due: new Date(due).toISOString() }) };
+}
 
 function steps(prefix: string, firstDelaySeconds = 0) {
   return [
@@ -81,7 +99,7 @@ async function usersOf(prefix: string, kinds: string[]) {
   for (const kind of kinds) {
     const [user] = await createUsers(1, `${prefix}-${kind}`);
     ids[kind] = user!.id;
-    if (kind === "stale") await db().user.update({ where: { id: user!.id }, data: { attributes: { ...user!.attributes, dueAt: new Date(Date.now() + 30 * 24 * HOUR).toISOString() } } });
+    if (HAD_DUE[kind]) await db().user.update({ where: { id: user!.id }, data: { attributes: { ...user!.attributes, dueAt: new Date(Date.now() + HAD_DUE[kind]!).toISOString() } } });
   }
   return ids;
 }
@@ -116,15 +134,20 @@ async function expectTimedFromAnswers(campaignId: string, second: string, ids: R
     expect(row.dueAt.getTime()).toBe(at);
     expect(sent.has(id)).toBe(false);
   }
-  if (ids.none) {
-    expect(await rowOf(campaignId, second, ids.none)).toMatchObject({ state: "suppressed", reason: NO_TIME });
-    expect(sent.has(ids.none)).toBe(false);
+  // no time saved by this chain's lookup: suppressed, whatever the user held before
+  for (const kind of ["none", "was"].filter((k) => ids[k])) {
+    expect(await rowOf(campaignId, second, ids[kind]!)).toMatchObject({ state: "suppressed", reason: NO_TIME });
+    expect(sent.has(ids[kind]!)).toBe(false);
+  }
+  if (ids.failing) {
+    expect(await rowOf(campaignId, second, ids.failing)).toMatchObject({ state: "suppressed", reason: FAILED });
+    expect(sent.has(ids.failing)).toBe(false);
   }
 }
 
 /** Activated at once: step 2 waits for step 1's answer for its time, for every user, whatever they had before. */
 async function activated(prefix: string) {
-  const ids = await usersOf(prefix, ["past", "soon", "far", "stale", "none"]);
+  const ids = await usersOf(prefix, ["past", "soon", "far", "stale", "none", "was", "failing"]);
   const campaign = await db().campaign.create({
     data: { name: `Due reminder ${prefix}`, deliveryRule: { when: "immediate" }, audience: { match: "all", conditions: [{ key: "id", operator: "contains", value: `${prefix}-` }] }, actions: { create: steps(prefix) } },
     include: { actions: { orderBy: { position: "asc" } } },
@@ -134,7 +157,7 @@ async function activated(prefix: string) {
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
   // planned due at once, none suppressed at activation (its time is not known before step 1's answer)
   const planned = await db().delivery.findMany({ where: { campaignId: campaign.id, actionId: second } });
-  expect(planned.length).toBe(5);
+  expect(planned.length).toBe(7);
   expect(planned.filter((d) => d.state === "suppressed")).toEqual([]);
   for (const d of planned) expect(d.plannedAt.getTime()).toBeLessThan(activatedAt + 5_000);
   await expectTimedFromAnswers(campaign.id, second, ids);
@@ -144,7 +167,7 @@ async function activated(prefix: string) {
 
 /** Triggered by an event, step 1 a second after it: step 2 waits for that answer too. */
 async function triggered(prefix: string) {
-  const ids = await usersOf(prefix, ["past", "soon", "none"]);
+  const ids = await usersOf(prefix, ["past", "soon", "none", "failing"]);
   const event = `due_${prefix}`;
   const campaign = await db().campaign.create({
     data: { name: `Due on event ${prefix}`, status: "draft", deliveryRule: { when: "triggered", event }, actions: { create: steps(prefix, 1) } },
@@ -152,8 +175,42 @@ async function triggered(prefix: string) {
   });
   expect((await activateCampaign(campaign.id)).ok).toBe(true);
   const tracked = await trackEvents(Object.values(ids).map((userId) => ({ userId, event })));
-  expect(tracked).toMatchObject({ scheduled: 6, suppressed: 0 });
+  expect(tracked).toMatchObject({ scheduled: 8, suppressed: 0 });
   await expectTimedFromAnswers(campaign.id, campaign.actions[1]!.id, ids);
+}
+
+/**
+ * One user, two events (two orders): the first's lookup answers (reminder due 6 s later), then the second
+ * order's answers with a date a day later, into the same attribute. The first reminder still goes at its
+ * own time, not moved to the second's (a review found both sent at the second's, none at the first's).
+ */
+async function twoOccurrences(prefix: string) {
+  twiceAnswers.length = 0;
+  const [user] = await createUsers(1, `${prefix}-twice`);
+  const event = `due2_${prefix}`;
+  const campaign = await db().campaign.create({
+    data: { name: `Due twice ${prefix}`, status: "draft", deliveryRule: { when: "triggered", event }, actions: { create: steps(prefix, 1) } },
+    include: { actions: { orderBy: { position: "asc" } } },
+  });
+  const second = campaign.actions[1]!.id;
+  expect((await activateCampaign(campaign.id)).ok).toBe(true);
+  await trackEvents([{ userId: user!.id, event }]);
+  const rows = () => db().delivery.findMany({ where: { campaignId: campaign.id, actionId: second }, orderBy: { createdAt: "asc" } });
+  // the first order's reminder timed from its answer
+  await waitFor(async () => (await rows()).some((r) => twiceAnswers[0] !== undefined && r.plannedAt.getTime() === twiceAnswers[0].due - 10 * HOUR), 20_000, 50);
+  const first = (await rows())[0]!;
+  await trackEvents([{ userId: user!.id, event }]);
+  await waitFor(async () => (await rows()).length === 2 && (await rows()).every((r) => twiceAnswers[1] && [twiceAnswers[0]!.due - 10 * HOUR, twiceAnswers[1].due - 10 * HOUR].includes(r.plannedAt.getTime())), 20_000, 50);
+  // the first reminder goes at its time, the second stays set for its own
+  await waitFor(async () => ["delivered", "failed", "suppressed"].includes((await db().delivery.findUniqueOrThrow({ where: { id: first.id } })).state), 20_000, 50);
+  const sentFirst = await db().delivery.findUniqueOrThrow({ where: { id: first.id } });
+  expect(sentFirst).toMatchObject({ state: "delivered", reason: null });
+  expect(sentFirst.plannedAt.getTime()).toBe(twiceAnswers[0]!.due - 10 * HOUR);
+  expect(sentFirst.sentAt!.getTime()).toBeGreaterThanOrEqual(twiceAnswers[0]!.due - 10 * HOUR - 50);
+  const later = (await rows()).find((r) => r.id !== first.id)!;
+  expect(later).toMatchObject({ state: "scheduled", reason: null });
+  expect(later.plannedAt.getTime()).toBe(twiceAnswers[1]!.due - 10 * HOUR);
+  expect(receiver.received.filter((r) => r.path.startsWith(`/remind/${user!.id}`)).length).toBe(1);
 }
 
 describe("a step timed from what an earlier step saves from its response (embedded engine)", () => {
@@ -178,6 +235,11 @@ describe("a step timed from what an earlier step saves from its response (embedd
     await start();
     await triggered("embt");
   }, 60_000);
+
+  it("two events of one user: the first reminder goes at its own time, not the second's", async () => {
+    await start();
+    await twoOccurrences("emb2");
+  }, 60_000);
 });
 
 describe.skipIf(!onPostgres)("a step timed from what an earlier step saves from its response (BullMQ engine)", () => {
@@ -195,5 +257,10 @@ describe.skipIf(!onPostgres)("a step timed from what an earlier step saves from 
   it("triggered by an event", async () => {
     await start();
     await triggered("bqt");
+  }, 60_000);
+
+  it("two events of one user", async () => {
+    await start();
+    await twoOccurrences("bq2");
   }, 60_000);
 });

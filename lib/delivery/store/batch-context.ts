@@ -15,7 +15,7 @@ import { SqlParams } from "../../db/raw-sql";
 import { awaitedSteps, chainStepLabels, type AwaitedStep } from "../../campaigns/awaited-steps";
 import { attributesNeeded, mappingEntries, storedAttributeTemplate } from "../../campaigns/unknown-attributes";
 import { lacksValue } from "../core/decide";
-import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type UndeliveredStep } from "./earlier-steps";
+import { deliveredEarlierSteps, isUnfinished, undeliveredEarlierSteps, type DeliveredStep, type UndeliveredStep } from "./earlier-steps";
 
 export type BatchCampaign = {
   id: string;
@@ -47,6 +47,8 @@ export type BatchContext = {
   waitersOf: Map<string, string[]>;
   /** the steps (by id) timed from a user attribute an earlier step saves: timed from its value once they wait no more (decide.ts) */
   timedBy: Map<string, EarlierStepTiming>;
+  /** the rows of such a step not held, by delivery id: what the earlier step its time comes from did for the same user and trigger */
+  timingAnswers: Map<string, EarlierStepAnswer>;
   /** the install-wide frequency cap (null: none); the sends it counts are read as it is applied (frequency-cap-holds.ts) */
   cap: FrequencyCap | null;
   /** the step labels (by action id) of each campaign with more than one step (by campaign id): a chain the cap counts once (frequency-cap-holds.ts) */
@@ -55,6 +57,14 @@ export type BatchContext = {
 
 /** A step's timing that reads `attribute`, which the earlier `step` (the last before it to save it) saves from its response. */
 export type EarlierStepTiming = { step: AwaitedStep; attribute: string; subDelivery: SubDelivery };
+
+/**
+ * What the earlier step a row's timing reads (EarlierStepTiming) did for the same user and trigger (the
+ * same chain), once finished: `state` of its delivery ("delivered", or finished without an answer:
+ * failed, suppressed, cancelled; null: there is none); delivered, whether its answer saved the attribute
+ * (`saved`) and when it was delivered (`at`). Only a value this chain's answer saved times the row (decide.ts).
+ */
+export type EarlierStepAnswer = { state: string | null; reason?: string | null; saved?: boolean; at?: Date | null };
 
 /** An earlier step a claimed row waits for, and that step's unfinished delivery to the same user. */
 export type EarlierStepWait = { step: AwaitedStep; delivery: UndeliveredStep };
@@ -173,7 +183,7 @@ export class BatchContextLoader {
       this.actionsAndCampaigns(campaignIds, now),
       this.frequencyCap(now.getTime()),
     ]);
-    const { waitingFor, missedSteps } = await this.earlierStepWaits(batch, awaits, users, namedReads, paths);
+    const { waitingFor, missedSteps, timingAnswers } = await this.earlierStepWaits(batch, awaits, users, namedReads, paths, timedBy);
     const campaignMap = new Map<string, BatchCampaign>();
     for (const c of campaigns) {
       let rule: DeliveryRule | null = null;
@@ -197,6 +207,7 @@ export class BatchContextLoader {
       missedSteps,
       waitersOf,
       timedBy,
+      timingAnswers,
       cap,
       chainSteps,
     };
@@ -210,12 +221,14 @@ export class BatchContextLoader {
    * before (or find none, and fail the row). A row whose user has every value it names costs nothing
    * more; one lacking a value whose earlier delivery is not undelivered is asked about once more
    * (deliveredEarlierSteps, one statement for the batch): delivered without it, or no delivery at all.
+   * A row of a step timed from what an earlier step saves (`timedBy`) is asked the same, for that step.
    */
-  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>, namedReads: Map<string, Set<string>>, paths: Map<string, Map<string, string>>) {
+  private async earlierStepWaits(batch: ClaimedDelivery[], awaits: Map<string, AwaitedStep[]>, users: Map<string, UserForPlanning>, namedReads: Map<string, Set<string>>, paths: Map<string, Map<string, string>>, timedBy: Map<string, EarlierStepTiming>) {
     const waitingFor = new Map<string, EarlierStepWait>();
     const missedSteps = new Map<string, EarlierStepMiss[]>();
+    const timingAnswers = new Map<string, EarlierStepAnswer>();
     const dependent = batch.filter((d) => awaits.has(d.actionId));
-    if (!dependent.length) return { waitingFor, missedSteps };
+    if (!dependent.length) return { waitingFor, missedSteps, timingAnswers };
     const earlierIds = [...new Set(dependent.flatMap((d) => awaits.get(d.actionId)!.map((s) => s.actionId)))];
     const undelivered = await undeliveredEarlierSteps(rawDb(this.prisma), dependent.map((d) => d.id), earlierIds);
     const proceeding: ClaimedDelivery[] = [];
@@ -226,7 +239,7 @@ export class BatchContextLoader {
       if (step) waitingFor.set(d.id, { step, delivery: open.find((o) => o.actionId === step.actionId)! });
       else proceeding.push(d);
     }
-    if (!proceeding.length) return { waitingFor, missedSteps };
+    if (!proceeding.length) return { waitingFor, missedSteps, timingAnswers };
     for (const [id, user] of await usersById(this.prisma, [...new Set(proceeding.map((d) => d.userId))])) users.set(id, user);
     // per row, in step order: each step it reads and names (a variant that reads none of it, or reads the
     // whole user, is sent with what the user has), with its undelivered delivery if any
@@ -244,9 +257,19 @@ export class BatchContextLoader {
       return !!user && s.attributes.some((a) => lacksValue(user, a));
     };
     const asked = named.filter(({ d, steps }) => steps.some((s) => !s.undelivered && lacking(d, s.step)));
-    const delivered = asked.length
-      ? await deliveredEarlierSteps(rawDb(this.prisma), asked.map((r) => r.d.id), [...new Set(asked.flatMap((r) => r.steps.map((s) => s.step.actionId)))])
-      : new Map<string, Set<string>>();
+    // a timed row whose earlier step did not finish undelivered: what that step's answer saved, and when
+    const timedOf = (d: ClaimedDelivery) => timedBy.get(d.actionId);
+    const timedAsked = proceeding.filter((d) => timedOf(d) && !undelivered.get(d.id)?.some((o) => o.actionId === timedOf(d)!.step.actionId));
+    const askedIds = [...new Set([...asked.map((r) => r.d.id), ...timedAsked.map((d) => d.id)])];
+    const askedSteps = [...new Set([...asked.flatMap((r) => r.steps.map((s) => s.step.actionId)), ...timedAsked.map((d) => timedOf(d)!.step.actionId)])];
+    const delivered = askedIds.length ? await deliveredEarlierSteps(rawDb(this.prisma), askedIds, askedSteps) : new Map<string, Map<string, DeliveredStep>>();
+    for (const d of proceeding) {
+      const timing = timedOf(d);
+      if (!timing) continue;
+      const o = undelivered.get(d.id)?.find((u) => u.actionId === timing.step.actionId);
+      const answer = delivered.get(d.id)?.get(timing.step.actionId);
+      timingAnswers.set(d.id, o ? { state: o.state, reason: o.reason } : answer ? { state: "delivered", saved: answer.saved.includes(timing.attribute), at: answer.sentAt } : { state: null });
+    }
     for (const { d, steps } of named) {
       const missed = steps.flatMap(({ step, undelivered: o }): EarlierStepMiss[] => {
         if (o) return [{ step, state: o.state, reason: o.reason }];
@@ -255,6 +278,6 @@ export class BatchContextLoader {
       });
       if (missed.length) missedSteps.set(d.id, missed);
     }
-    return { waitingFor, missedSteps };
+    return { waitingFor, missedSteps, timingAnswers };
   }
 }

@@ -6,7 +6,7 @@
 // a value, to tell an earlier step delivered without one from one with no delivery to the user.
 import { tableName } from "../../db/bulk-insert";
 import type { RawTx } from "../../db/raw";
-import { dateOf, SqlParams } from "../../db/raw-sql";
+import { dateOf, jsonOf, SqlParams } from "../../db/raw-sql";
 import type { DeliveryState } from "../core/states";
 
 /**
@@ -69,23 +69,31 @@ export async function undeliveredEarlierSteps(db: Query, deliveryIds: string[], 
   return out;
 }
 
+/** An earlier step's delivery delivered: when (sentAt), and the attributes its answer saved on the user (its attempt's response.savedToUser). */
+export type DeliveredStep = { sentAt: Date | null; saved: string[] };
+
 /**
- * For each of `deliveryIds`, the steps of `earlierActionIds` delivered to its user and trigger. Asked only
- * for the rows whose user lacks a value such a step saves and whose delivery of it is not undelivered
- * (undeliveredEarlierSteps): delivered (its answer had no value at the mapped path), or none at all.
+ * For each of `deliveryIds`, the steps of `earlierActionIds` delivered to its user and trigger (by action
+ * id). Asked only for the rows whose user lacks a value such a step saves and whose delivery of it is not
+ * undelivered (undeliveredEarlierSteps): delivered (its answer had no value at the mapped path), or none
+ * at all; and for the rows of a step timed from what such a step saves (batch-context.ts): what that
+ * chain's answer saved, and when.
  */
-export async function deliveredEarlierSteps(db: Query, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, Set<string>>> {
-  const out = new Map<string, Set<string>>();
+export async function deliveredEarlierSteps(db: Query, deliveryIds: string[], earlierActionIds: string[]): Promise<Map<string, Map<string, DeliveredStep>>> {
+  const out = new Map<string, Map<string, DeliveredStep>>();
   if (!deliveryIds.length || !earlierActionIds.length) return out;
   const p = new SqlParams();
+  const attempts = tableName("DeliveryAttempt");
   const sql =
-    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId"` +
+    `SELECT d."id" AS "deliveryId", e."actionId" AS "actionId", e."sentAt" AS "sentAt",` +
+    ` (SELECT a."response" FROM ${attempts} a WHERE a."deliveryId" = e."id" AND a."outcome" = 'delivered' ORDER BY a."number" DESC LIMIT 1) AS "response"` +
     ` FROM ${sameUserAndTriggerSql(p, { alias: "d", ids: deliveryIds }, { alias: "e", actionIds: earlierActionIds })}` +
     ` AND e."state" = 'delivered'`;
-  for (const r of await db.query<{ deliveryId: string; actionId: string }>(sql, p.values)) {
-    const set = out.get(r.deliveryId) ?? new Set<string>();
-    set.add(r.actionId);
-    out.set(r.deliveryId, set);
+  for (const r of await db.query<{ deliveryId: string; actionId: string; sentAt: unknown; response: unknown }>(sql, p.values)) {
+    const steps = out.get(r.deliveryId) ?? new Map<string, DeliveredStep>();
+    const saved = (jsonOf(r.response) as { savedToUser?: unknown } | null)?.savedToUser;
+    steps.set(r.actionId, { sentAt: r.sentAt === null || r.sentAt === undefined ? null : dateOf(r.sentAt), saved: Array.isArray(saved) ? saved.filter((a): a is string => typeof a === "string") : [] });
+    out.set(r.deliveryId, steps);
   }
   return out;
 }
