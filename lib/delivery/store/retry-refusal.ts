@@ -5,7 +5,9 @@
 // - its step reads what an earlier step saves from its answer, that step finished for the user without
 //   one (failed, suppressed, cancelled) and is not retried with it, and the user has no value of it: the
 //   engine would suppress it again (the cap stopped that step) or fail it ("Not sent: ...") (core/decide.ts
-//   unsavedAnswer), whatever the cap now says of this campaign (exempt, or no cap at all).
+//   unsavedAnswer), whatever the cap now says of this campaign (exempt, or no cap at all); a step TIMED
+//   from what that step saves is refused whatever value the user holds (decide.ts times it only from this
+//   run's answer: it would be suppressed again, "Retrying now." said otherwise).
 import type { Tx } from "../../db/transaction";
 import { prismaRawTx } from "../../db/raw";
 import { usersByIdThrough, type UserForPlanning } from "../../audience/users";
@@ -47,7 +49,9 @@ export function earlierStepRefusal(awaited: AwaitedStep[], names: ReadonlySet<st
   for (const step of awaited) {
     const row = rowOf(step);
     if (!row || row.state === "delivered") continue;
-    const absent = step.attributes.filter((a) => names?.has(a) && lacksValue(user, a));
+    // its time (awaited-steps.ts `timing`) comes only from what that step's answer saves for this run or
+    // event: a value the user holds from another (or from before) times nothing, so it is suppressed again
+    const absent = step.attributes.filter((a) => a === step.timing || (names?.has(a) && lacksValue(user, a)));
     if (absent.length) return retryWaitsForStepMessage(step.label, row.state, row.reason, absent);
   }
   return null;
