@@ -176,3 +176,34 @@ describe("decide", () => {
     expect(d).toEqual({ kind: "pause", dueAt: until, host: "hooks.example.com", reason: "Host on hold: hooks.example.com failed many requests in a row; next try after 12:00:30 UTC" });
   });
 });
+
+describe("decide: a step timed from what an earlier step saves (only this run's answer, timed once)", () => {
+  const timedBy = { step: { actionId: "s1", label: "Webhook 1 (Due lookup)", attributes: ["dueAt"], timing: "dueAt", timingOnly: true as const }, attribute: "dueAt", subDelivery: { kind: "relative" as const, source: "user" as const, key: "dueAt", offsetSeconds: -36000 } };
+  const user = (dueAt?: string) => ({ id: "u1", email: null, timezone: "UTC", attributes: dueAt ? { dueAt } : {} });
+  const answeredAt = new Date(now.getTime() - 1000);
+  // planned due at once (its base, before the answer)
+  const waiting = { ...delivery, plannedAt: new Date(now.getTime() - 5000) };
+
+  it("an earlier step that did not deliver times nothing, whatever the user holds from before (its state named; the cap's own words)", () => {
+    const old = user("2026-06-01T15:00:00Z");
+    expect(decide(input({ delivery: waiting, user: old, timedBy, timingAnswer: { state: "failed" } }))).toEqual({ kind: "suppress", reason: "Webhook 1 (Due lookup) did not deliver (failed), so dueAt was not saved" });
+    expect(decide(input({ delivery: waiting, user: old, timedBy, timingAnswer: { state: "cancelled" } }))).toEqual({ kind: "suppress", reason: "Webhook 1 (Due lookup) did not deliver (cancelled), so dueAt was not saved" });
+    // delivered, but its answer saved no dueAt: the value from before is not its answer
+    expect(decide(input({ delivery: waiting, user: old, timedBy, timingAnswer: { state: "delivered", saved: false, at: answeredAt } }))).toEqual({
+      kind: "suppress",
+      reason: 'No time in user attribute "dueAt" after Webhook 1 (Due lookup) finished: it saves dueAt from its response',
+    });
+  });
+
+  it("timed from the value its answer saved, once: a row re-planned after that answer (or attempted) keeps its time when another run saves a new date", () => {
+    const saved = { state: "delivered", saved: true, at: answeredAt };
+    expect(decide(input({ delivery: waiting, user: user("2026-06-02T10:00:00Z"), timedBy, timingAnswer: saved }))).toEqual({ kind: "replan", dueAt: new Date("2026-06-02T00:00:00Z") });
+    // re-planned for 00:00 and claimed then; the attribute now holds another order's date: sent, not moved
+    const replanned = { ...delivery, plannedAt: new Date("2026-06-02T00:00:00Z") };
+    const at = new Date("2026-06-02T00:00:00Z");
+    expect(decide(input({ delivery: replanned, now: at, user: user("2026-06-05T10:00:00Z"), timedBy, timingAnswer: saved }))).toMatchObject({ kind: "send" });
+    expect(decide(input({ delivery: { ...waiting, attempts: 1 }, user: user("2026-06-05T10:00:00Z"), timedBy, timingAnswer: saved }))).toMatchObject({ kind: "send" });
+    // no row of that step for this user and trigger (planned before it was added): planning's time stands
+    expect(decide(input({ delivery: waiting, user: user(), timedBy, timingAnswer: { state: null } }))).toMatchObject({ kind: "send" });
+  });
+});
